@@ -1,0 +1,1 @@
+"""Composition root: settings, database, clock, Bolt app, scheduler and the CLI."""

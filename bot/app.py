@@ -1,0 +1,54 @@
+"""The Bolt app, built the same way for production, tests and the demo."""
+
+from concurrent.futures import Executor, ThreadPoolExecutor
+from types import ModuleType
+
+from slack_bolt import App
+from slack_sdk import WebClient
+from slack_sdk.http_retry.builtin_handlers import (
+    ConnectionErrorRetryHandler,
+    RateLimitErrorRetryHandler,
+    ServerErrorRetryHandler,
+)
+from slack_sdk.http_retry.handler import RetryHandler
+
+from bot.settings import Settings
+from handlers import boundaries, home
+from handlers.deps import Deps
+from handlers.errors import handle_error
+from handlers.middleware import drop_repeated_events, inject_deps
+
+FEATURES: tuple[ModuleType, ...] = (home, boundaries)
+
+
+def retry_handlers() -> list[RetryHandler]:
+    """Retry rate limits (honouring Retry-After), dropped connections and Slack's 5xx."""
+    return [
+        RateLimitErrorRetryHandler(max_retry_count=2),
+        ConnectionErrorRetryHandler(max_retry_count=2),
+        ServerErrorRetryHandler(max_retry_count=2),
+    ]
+
+
+def create_client(settings: Settings) -> WebClient:
+    return WebClient(
+        token=settings.slack_bot_token,
+        base_url=settings.slack_api_url,
+        timeout=10,
+        retry_handlers=retry_handlers(),
+    )
+
+
+def create_app(settings: Settings, deps: Deps, *, executor: Executor | None = None) -> App:
+    app = App(
+        client=create_client(settings),
+        signing_secret=settings.slack_signing_secret,
+        listener_executor=executor or ThreadPoolExecutor(settings.listener_threads, thread_name_prefix="listener"),
+        raise_error_for_unhandled_request=False,
+    )
+    app.use(inject_deps(deps))
+    app.use(drop_repeated_events(deps))
+    app.error(handle_error)
+    for feature in FEATURES:
+        feature.register(app)
+    return app

@@ -1,0 +1,36 @@
+"""The command line: `python -m bot <command>`. Each command group lives in its own module."""
+
+import argparse
+import logging
+import sys
+from collections.abc import Sequence
+
+from bot.cli import db, org, run
+from bot.runtime import StartupError
+from bot.settings import SettingsError
+from services.errors import DomainError
+
+GROUPS = (run, db, org)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m bot",
+        description="Latitude: empowerment, recognition and pulse polls for frontline service teams, in Slack.",
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    for group in GROUPS:
+        group.add_parser(commands)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    try:
+        return int(args.handler(args) or 0)
+    except (SettingsError, StartupError, DomainError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130

@@ -1,0 +1,64 @@
+"""What CLI commands share: a database session and the workspace they act on."""
+
+import argparse
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime
+
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session
+
+from bot.runtime import StartupError, open_database, require_current_schema
+from bot.settings import database_url_from
+from models import Workspace
+from models.engine import make_session_factory
+from services import directory
+
+CLI_ACTOR = "cli"
+
+
+def database(*, check_schema: bool = True) -> Engine:
+    engine = open_database(database_url_from())
+    if check_schema:
+        require_current_schema(engine)
+    return engine
+
+
+@contextmanager
+def transaction() -> Iterator[Session]:
+    with make_session_factory(database()).begin() as session:
+        yield session
+
+
+def add_workspace_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--workspace",
+        metavar="TEAM_ID",
+        help="Slack team id (like T0123ABCD); default SLACK_TEAM_ID, else the only workspace in the database",
+    )
+
+
+def resolve_workspace(
+    session: Session, requested: str | None, *, create: bool, now: datetime | None = None
+) -> Workspace:
+    team_id = requested or os.environ.get("SLACK_TEAM_ID") or None
+    if team_id:
+        found = directory.find_workspace(session, team_id)
+        if found is not None:
+            return found
+        if create and now is not None:
+            return directory.ensure_workspace(session, slack_team_id=team_id, now=now)
+        raise StartupError(f"no workspace {team_id} in the database: run the bot once, or check the id")
+    known = list(session.scalars(select(Workspace).order_by(Workspace.id)))
+    if len(known) == 1:
+        return known[0]
+    if not known:
+        raise StartupError(
+            "no workspace yet: pass --workspace T0123ABCD (your Slack team id), set SLACK_TEAM_ID, or run the bot once"
+        )
+    raise StartupError(f"several workspaces ({', '.join(w.slack_team_id for w in known)}): pass --workspace")
+
+
+def actor() -> str:
+    return f"{CLI_ACTOR}:{os.environ.get('USER', 'unknown')}"

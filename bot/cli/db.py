@@ -1,0 +1,32 @@
+"""`db upgrade` / `db status`: the schema."""
+
+import argparse
+
+from bot.cli.common import database
+from bot.runtime import describe_url
+from bot.settings import database_url_from
+from models.schema import schema_state, upgrade
+
+
+def add_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    parser = commands.add_parser("db", help="database schema")
+    actions = parser.add_subparsers(dest="db_command", metavar="ACTION", required=True)
+    actions.add_parser("upgrade", help="create or update the schema to this version").set_defaults(handler=run_upgrade)
+    actions.add_parser("status", help="say whether the schema is current").set_defaults(handler=run_status)
+
+
+def run_upgrade(_args: argparse.Namespace) -> int:
+    engine = database(check_schema=False)
+    upgrade(engine)
+    print(f"database {describe_url(database_url_from())} is at {', '.join(sorted(schema_state(engine).head))}")
+    return 0
+
+
+def run_status(_args: argparse.Namespace) -> int:
+    state = schema_state(database(check_schema=False))
+    if state.is_current:
+        print(f"schema is current ({', '.join(sorted(state.head))})")
+        return 0
+    current = ", ".join(sorted(state.current)) or "empty"
+    print(f"schema is behind: at {current}, code needs {', '.join(sorted(state.head))}")
+    return 1

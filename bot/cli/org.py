@@ -1,0 +1,61 @@
+"""`org import FILE.csv` / `org show`: the org directory."""
+
+import argparse
+from pathlib import Path
+
+from bot.cli.common import actor, add_workspace_option, resolve_workspace, transaction
+from bot.clock import SystemClock
+from services.org_import import ImportReport, OrgFileError, import_org, org_tree, parse_org_csv
+
+
+def add_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    parser = commands.add_parser("org", help="the org directory (who reports to whom)")
+    actions = parser.add_subparsers(dest="org_command", metavar="ACTION", required=True)
+    load = actions.add_parser("import", help="load or update employees from a CSV file")
+    load.add_argument("file", type=Path, help="CSV: slack_id,name,team,role,manager_slack_id[,email,tz,profile]")
+    load.add_argument("--deactivate-missing", action="store_true", help="deactivate people not in the file")
+    add_workspace_option(load)
+    load.set_defaults(handler=run_import)
+    show = actions.add_parser("show", help="print the directory as a tree of managers")
+    add_workspace_option(show)
+    show.set_defaults(handler=run_show)
+
+
+def run_import(args: argparse.Namespace) -> int:
+    try:
+        text = args.file.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise OrgFileError([f"cannot read {args.file}: {error}"]) from None
+    rows = parse_org_csv(text)
+    now = SystemClock().now()
+    with transaction() as session:
+        workspace = resolve_workspace(session, args.workspace, create=True, now=now)
+        report = import_org(
+            session, workspace=workspace, rows=rows, deactivate_missing=args.deactivate_missing, actor=actor(), now=now
+        )
+    print(describe_report(report))
+    return 0
+
+
+def describe_report(report: ImportReport) -> str:
+    lines = [
+        f"{len(report.added)} added, {len(report.updated)} updated, "
+        f"{len(report.deactivated)} deactivated, {report.unchanged} unchanged"
+    ]
+    lines += [f"  + {entry}" for entry in report.added]
+    lines += [f"  ~ {entry}" for entry in report.updated]
+    lines += [f"  - {entry}" for entry in report.deactivated]
+    return "\n".join(lines)
+
+
+def run_show(args: argparse.Namespace) -> int:
+    with transaction() as session:
+        workspace = resolve_workspace(session, args.workspace, create=False)
+        tree = org_tree(session, workspace)
+    if not tree:
+        print("the directory is empty: load it with `python -m bot org import FILE.csv`")
+    for depth, employee in tree:
+        status = "" if employee.active else " [inactive]"
+        team = f", {employee.team_name}" if employee.team else ""
+        print(f"{'    ' * depth}{employee.name} ({employee.slack_id}) — {employee.role}{team}{status}")
+    return 0

@@ -1,0 +1,43 @@
+"""`run`: serve Slack in Socket Mode or over HTTP, with the scheduler."""
+
+import argparse
+import logging
+
+from bot.runtime import build_runtime
+from bot.server import EVENTS_PATH, make_server
+from bot.settings import load_settings
+
+log = logging.getLogger("latitude")
+
+
+def add_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    parser = commands.add_parser("run", help="run the bot (Socket Mode if SLACK_APP_TOKEN is set, else --http)")
+    parser.add_argument("--http", action="store_true", help=f"serve Slack's requests over HTTP on {EVENTS_PATH}")
+    parser.add_argument("--host", default="0.0.0.0", help="address to listen on with --http (default 0.0.0.0)")
+    parser.add_argument("--port", type=int, default=3000, help="port to listen on with --http (default 3000)")
+    parser.add_argument("--no-scheduler", action="store_true", help="do not run scheduled jobs in this process")
+    parser.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    settings = load_settings()
+    logging.getLogger().setLevel(settings.log_level)
+    runtime = build_runtime(settings)
+    scheduler = None if args.no_scheduler else runtime.start_scheduler()
+    try:
+        if args.http or not settings.socket_mode:
+            server = make_server(
+                runtime.app, runtime.healthy, host=args.host, port=args.port, threads=settings.http_threads
+            )
+            log.info("Latitude listening on http://%s:%s%s", args.host, args.port, EVENTS_PATH)
+            server.run()
+        else:
+            from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+            log.info("Latitude connecting to Slack in Socket Mode")
+            SocketModeHandler(runtime.app, settings.slack_app_token).start()  # type: ignore[no-untyped-call]
+    finally:
+        if scheduler is not None:
+            scheduler.shutdown(wait=False)  # type: ignore[attr-defined]
+        runtime.leadership.release()
+    return 0

@@ -1,0 +1,10 @@
+"""A local stand-in for Slack: a fake Web API server and a driver that sends signed requests.
+
+Used by the tests and by `python -m bot demo`; it never talks to the real Slack.
+"""
+
+from bot.fakeslack.driver import Reply, SlackDriver
+from bot.fakeslack.idle import TrackedExecutor
+from bot.fakeslack.server import Call, FakeSlack
+
+__all__ = ["Call", "FakeSlack", "Reply", "SlackDriver", "TrackedExecutor"]

@@ -1,0 +1,259 @@
+"""Sends correctly signed Slack requests (slash commands, button clicks, modal submissions, events) to the bot."""
+
+import json
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from itertools import count
+from typing import Any
+from urllib.parse import urlencode
+
+from slack_sdk.signature import SignatureVerifier
+
+from bot.fakeslack.server import TEAM_ID, Call, FakeSlack, _dm_channel
+
+_ids = count(1)
+
+
+@dataclass(frozen=True)
+class Reply:
+    """The bot's HTTP answer to one request (the ack)."""
+
+    status: int
+    body: str
+    headers: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def json(self) -> dict[str, Any]:
+        parsed = json.loads(self.body) if self.body.strip().startswith("{") else {}
+        return parsed if isinstance(parsed, dict) else {}
+
+    @property
+    def text(self) -> str:
+        """What the user sees in the ack: its text and every text in its blocks."""
+        data = self.json
+        if not data:
+            return self.body
+        return Call("ack", data, 0).text
+
+
+class SlackDriver:
+    """Plays the Slack side: signs each request like Slack does and posts it to the bot's endpoint.
+
+    `settle`, when given, is called after each request so that work the listener does after its
+    ack has finished before the test looks at the results.
+    """
+
+    def __init__(
+        self,
+        events_url: str,
+        signing_secret: str,
+        slack: FakeSlack,
+        *,
+        settle: Callable[[], None] | None = None,
+        team_id: str = TEAM_ID,
+    ) -> None:
+        self.events_url = events_url
+        self.slack = slack
+        self.team_id = team_id
+        self._verifier = SignatureVerifier(signing_secret)
+        self._settle = settle or (lambda: None)
+
+    # -- raw -------------------------------------------------------------------------------
+    def post(
+        self,
+        body: str,
+        content_type: str,
+        *,
+        timestamp: int | None = None,
+        signature: str | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> Reply:
+        stamp = str(timestamp if timestamp is not None else int(time.time()))
+        signed = self._verifier.generate_signature(timestamp=stamp, body=body) if signature is None else signature
+        sent = {"Content-Type": content_type, "X-Slack-Request-Timestamp": stamp, **(headers or {})}
+        if signed:
+            sent["X-Slack-Signature"] = signed
+        request = urllib.request.Request(self.events_url, data=body.encode(), method="POST", headers=sent)
+        try:
+            with urllib.request.urlopen(request, timeout=30) as response:
+                reply = Reply(response.status, response.read().decode(), dict(response.headers))
+        except urllib.error.HTTPError as error:
+            reply = Reply(error.code, error.read().decode(), dict(error.headers))
+        self._settle()
+        return reply
+
+    def post_form(self, fields: dict[str, str], **kwargs: Any) -> Reply:
+        return self.post(urlencode(fields), "application/x-www-form-urlencoded", **kwargs)
+
+    def post_payload(self, payload: dict[str, Any], **kwargs: Any) -> Reply:
+        return self.post_form({"payload": json.dumps(payload)}, **kwargs)
+
+    # -- slash commands --------------------------------------------------------------------
+    def command(
+        self, user: str, command: str, text: str = "", *, channel: str = "C0GENERAL", user_name: str | None = None
+    ) -> Reply:
+        return self.post_form(self.command_fields(user, command, text, channel=channel, user_name=user_name))
+
+    def command_fields(
+        self, user: str, command: str, text: str = "", *, channel: str = "C0GENERAL", user_name: str | None = None
+    ) -> dict[str, str]:
+        return {
+            "token": "verification-token-unused",
+            "team_id": self.team_id,
+            "team_domain": "latitude-demo",
+            "channel_id": channel,
+            "channel_name": "general",
+            "user_id": user,
+            "user_name": user_name or self._user_name(user),
+            "command": command,
+            "text": text,
+            "api_app_id": "A0LATITUDE",
+            "is_enterprise_install": "false",
+            "response_url": self.slack.response_url(),
+            "trigger_id": self._trigger_id(),
+        }
+
+    # -- events ----------------------------------------------------------------------------
+    def event(self, event: dict[str, Any], *, event_id: str | None = None, retry_num: int | None = None) -> Reply:
+        envelope = {
+            "token": "verification-token-unused",
+            "team_id": self.team_id,
+            "api_app_id": "A0LATITUDE",
+            "event": event,
+            "type": "event_callback",
+            "event_id": event_id or f"Ev{next(_ids):08d}",
+            "event_time": int(time.time()),
+            "authorizations": [{"team_id": self.team_id, "user_id": "U0LATBOT", "is_bot": True}],
+        }
+        headers = {"X-Slack-Retry-Num": str(retry_num), "X-Slack-Retry-Reason": "http_timeout"} if retry_num else {}
+        return self.post(json.dumps(envelope), "application/json", headers=headers)
+
+    def open_home(self, user: str, *, event_id: str | None = None, retry_num: int | None = None) -> Reply:
+        event = {
+            "type": "app_home_opened",
+            "user": user,
+            "channel": _dm_channel(user),
+            "tab": "home",
+            "event_ts": f"{time.time():.6f}",
+        }
+        return self.event(event, event_id=event_id, retry_num=retry_num)
+
+    # -- interactivity ---------------------------------------------------------------------
+    def click(self, user: str, message: Call, action_id: str, *, value: str | None = None) -> Reply:
+        """Click the button `action_id` in a message the fake Slack recorded, as that message showed it."""
+        blocks = message.args.get("blocks") or []
+        block, element = _find_element(blocks, action_id)
+        channel = str(message.response.get("channel") or message.channel)
+        ts = str(message.response.get("ts") or message.args.get("ts") or "")
+        payload = self._block_actions(user, block, element, value)
+        payload.update(
+            container={"type": "message", "message_ts": ts, "channel_id": channel, "is_ephemeral": False},
+            channel={"id": channel, "name": "directmessage"},
+            message={"type": "message", "ts": ts, "text": message.args.get("text", ""), "blocks": blocks},
+        )
+        return self.post_payload(payload)
+
+    def click_in_view(self, user: str, view: dict[str, Any], action_id: str, *, value: str | None = None) -> Reply:
+        """Click a button in a published view (the App Home) or an open modal."""
+        block, element = _find_element(view.get("blocks") or [], action_id)
+        payload = self._block_actions(user, block, element, value)
+        view_id = view.get("id") or f"V{next(_ids):08d}"
+        payload.update(container={"type": "view", "view_id": view_id}, view={**view, "id": view_id})
+        return self.post_payload(payload)
+
+    def submit(self, user: str, view: dict[str, Any], values: dict[str, Any]) -> Reply:
+        """Submit a modal the bot opened; `values` maps an input's action_id (or block_id) to what the user entered."""
+        state: dict[str, dict[str, Any]] = {}
+        for block in view.get("blocks") or []:
+            if block.get("type") != "input":
+                continue
+            element = block["element"]
+            action_id, block_id = element["action_id"], block["block_id"]
+            entered = values.get(action_id, values.get(block_id))
+            state[block_id] = {action_id: _state_value(element, entered)}
+        payload = {
+            "type": "view_submission",
+            "team": {"id": self.team_id, "domain": "latitude-demo"},
+            "user": self._user(user),
+            "api_app_id": "A0LATITUDE",
+            "token": "verification-token-unused",
+            "trigger_id": self._trigger_id(),
+            "view": {
+                **view,
+                "id": view.get("id") or f"V{next(_ids):08d}",
+                "type": view.get("type", "modal"),
+                "team_id": self.team_id,
+                "state": {"values": state},
+                "hash": "h",
+            },
+            "response_urls": [],
+        }
+        return self.post_payload(payload)
+
+    def _block_actions(
+        self, user: str, block: dict[str, Any], element: dict[str, Any], value: str | None
+    ) -> dict[str, Any]:
+        action = {
+            "action_id": element["action_id"],
+            "block_id": block.get("block_id", "b"),
+            "type": element.get("type", "button"),
+            "action_ts": f"{time.time():.6f}",
+        }
+        if element.get("type", "button") == "button":
+            action.update(value=value if value is not None else element.get("value", ""), text=element.get("text"))
+        elif element.get("type") in ("static_select", "radio_buttons"):
+            options = {o["value"]: o for o in element.get("options", [])}
+            action["selected_option"] = options.get(value, {"value": value})
+        return {
+            "type": "block_actions",
+            "team": {"id": self.team_id, "domain": "latitude-demo"},
+            "user": self._user(user),
+            "api_app_id": "A0LATITUDE",
+            "token": "verification-token-unused",
+            "trigger_id": self._trigger_id(),
+            "response_url": self.slack.response_url(),
+            "actions": [action],
+        }
+
+    def _user(self, user: str) -> dict[str, str]:
+        return {"id": user, "username": self._user_name(user), "name": self._user_name(user), "team_id": self.team_id}
+
+    def _user_name(self, user: str) -> str:
+        known = self.slack.users.get(user)
+        return str(known["name"]) if known else user.lower()
+
+    def _trigger_id(self) -> str:
+        return f"{next(_ids)}.{int(time.time())}.trigger"
+
+
+def _find_element(blocks: list[dict[str, Any]], action_id: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    for block in blocks:
+        candidates = list(block.get("elements") or []) + ([block["accessory"]] if block.get("accessory") else [])
+        if block.get("element"):
+            candidates.append(block["element"])
+        for element in candidates:
+            if isinstance(element, dict) and element.get("action_id") == action_id:
+                return block, element
+    present = [e.get("action_id") for b in blocks for e in (b.get("elements") or []) if isinstance(e, dict)]
+    raise AssertionError(f"no element {action_id!r} in the message; it has {present}")
+
+
+def _state_value(element: dict[str, Any], entered: Any) -> dict[str, Any]:
+    kind = element.get("type")
+    if kind in ("static_select", "radio_buttons", "external_select"):
+        options = {o["value"]: o for o in element.get("options", [])}
+        selected = options.get(entered) if entered is not None else element.get("initial_option")
+        return {"type": kind, "selected_option": selected}
+    if kind == "users_select":
+        return {"type": kind, "selected_user": entered}
+    if kind == "multi_users_select":
+        return {"type": kind, "selected_users": list(entered or [])}
+    if kind == "checkboxes":
+        options = {o["value"]: o for o in element.get("options", [])}
+        return {"type": kind, "selected_options": [options[v] for v in entered or []]}
+    if kind == "number_input":
+        return {"type": kind, "value": None if entered is None else str(entered)}
+    return {"type": kind or "plain_text_input", "value": entered}

@@ -1,0 +1,103 @@
+"""Assemble the process: database, dependencies, Bolt app, scheduler."""
+
+import logging
+from collections.abc import Callable
+from concurrent.futures import Executor
+from dataclasses import dataclass
+from datetime import datetime
+
+from slack_bolt import App
+from slack_bolt.error import BoltError
+from slack_sdk.errors import SlackApiError, SlackRequestError
+from sqlalchemy import Engine, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import SQLAlchemyError
+
+from bot.app import create_app
+from bot.clock import SystemClock
+from bot.leader import Leadership
+from bot.scheduler import build_scheduler
+from bot.settings import Settings
+from handlers.deps import Deps
+from models.engine import make_engine, make_session_factory
+from models.schema import schema_state
+from services import directory
+
+log = logging.getLogger(__name__)
+
+
+class StartupError(Exception):
+    """The process cannot start; the message is one line saying why and what to do."""
+
+
+@dataclass
+class Runtime:
+    settings: Settings
+    engine: Engine
+    deps: Deps
+    app: App
+    leadership: Leadership
+
+    def healthy(self) -> bool:
+        try:
+            with self.engine.connect() as connection:
+                connection.execute(text("SELECT 1"))
+        except SQLAlchemyError:
+            return False
+        return True
+
+    def close(self) -> None:
+        self.leadership.release()
+        self.engine.dispose()
+
+    def start_scheduler(self) -> object:
+        scheduler = build_scheduler(self.deps, self.app.client, self.leadership.is_leader)
+        scheduler.start()
+        return scheduler
+
+
+def describe_url(url: str) -> str:
+    return make_url(url).render_as_string(hide_password=True)
+
+
+def open_database(url: str) -> Engine:
+    engine = make_engine(url)
+    try:
+        with engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+    except SQLAlchemyError as error:
+        reason = str(getattr(error, "orig", None) or error).strip().splitlines()[0]
+        raise StartupError(f"cannot reach the database at {describe_url(url)}: {reason}") from None
+    return engine
+
+
+def require_current_schema(engine: Engine) -> None:
+    state = schema_state(engine)
+    if not state.is_current:
+        current = ", ".join(sorted(state.current)) or "empty"
+        raise StartupError(
+            f"the database schema is behind the code (at {current}, code needs {', '.join(sorted(state.head))}): "
+            "run `python -m bot db upgrade` first"
+        )
+
+
+def build_runtime(
+    settings: Settings, now: Callable[[], datetime] | None = None, executor: Executor | None = None
+) -> Runtime:
+    engine = open_database(settings.database_url)
+    require_current_schema(engine)
+    deps = Deps(
+        sessions=make_session_factory(engine),
+        now=now or SystemClock().now,
+        recognition_channel=settings.recognition_channel,
+    )
+    try:
+        app = create_app(settings, deps, executor=executor)
+        identity = app.client.auth_test()
+    except (BoltError, SlackApiError, SlackRequestError, OSError) as error:
+        raise StartupError(f"Slack did not accept SLACK_BOT_TOKEN at {settings.slack_api_url}: {error}") from None
+    with deps.sessions.begin() as session:
+        directory.ensure_workspace(
+            session, slack_team_id=identity["team_id"], name=identity.get("team", ""), now=deps.now()
+        )
+    return Runtime(settings=settings, engine=engine, deps=deps, app=app, leadership=Leadership(engine))

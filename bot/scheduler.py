@@ -1,0 +1,48 @@
+"""The schedule: which tick runs when. One scheduler per deployment (see bot/leader.py)."""
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.triggers.base import BaseTrigger
+from apscheduler.triggers.interval import IntervalTrigger
+from slack_sdk import WebClient
+
+from handlers import jobs
+from handlers.deps import Deps
+
+log = logging.getLogger(__name__)
+Tick = Callable[[Deps, WebClient], object]
+
+
+@dataclass(frozen=True)
+class ScheduledJob:
+    name: str
+    tick: Tick
+    trigger: BaseTrigger
+
+
+def _forget_old_events(deps: Deps, _client: WebClient) -> None:
+    jobs.forget_old_events(deps)
+
+
+SCHEDULE: tuple[ScheduledJob, ...] = (
+    ScheduledJob("drain_outbox", jobs.drain_outbox, IntervalTrigger(seconds=10)),
+    ScheduledJob("forget_old_events", _forget_old_events, IntervalTrigger(hours=1)),
+)
+
+
+def build_scheduler(deps: Deps, client: WebClient, is_leader: Callable[[], bool]) -> BackgroundScheduler:
+    scheduler = BackgroundScheduler(timezone="UTC", job_defaults={"coalesce": True, "max_instances": 1})
+    for job in SCHEDULE:
+        scheduler.add_job(_guarded(job, deps, client, is_leader), job.trigger, id=job.name, name=job.name)
+    return scheduler
+
+
+def _guarded(job: ScheduledJob, deps: Deps, client: WebClient, is_leader: Callable[[], bool]) -> Callable[[], None]:
+    def run() -> None:
+        if is_leader():
+            job.tick(deps, client)
+
+    return run

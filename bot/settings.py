@@ -1,0 +1,125 @@
+"""Typed settings from the environment (and `.env`); a bad value stops start-up with one clear line."""
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+
+from models.engine import DEFAULT_DATABASE_URL
+
+DEFAULT_SLACK_API_URL = "https://slack.com/api/"
+
+
+class SettingsError(Exception):
+    """A setting is missing or malformed; the message names the variable."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    slack_bot_token: str
+    slack_signing_secret: str
+    slack_app_token: str | None = None
+    slack_api_url: str = DEFAULT_SLACK_API_URL
+    database_url: str = DEFAULT_DATABASE_URL
+    recognition_channel: str | None = None
+    slack_team_id: str | None = None
+    listener_threads: int = 32
+    http_threads: int = 16
+    log_level: str = "INFO"
+
+    @property
+    def socket_mode(self) -> bool:
+        return self.slack_app_token is not None
+
+
+def load_settings(environ: Mapping[str, str] | None = None, *, dotenv_path: Path | None = None) -> Settings:
+    """Read settings from `environ` (default: the process environment after loading `.env`)."""
+    if environ is None:
+        from dotenv import load_dotenv
+
+        load_dotenv(dotenv_path or Path.cwd() / ".env", override=False)
+        environ = os.environ
+    env = {key: value.strip() for key, value in environ.items()}
+    _refuse_oauth(env)
+    return Settings(
+        slack_bot_token=_token(env, "SLACK_BOT_TOKEN", "xoxb-", required=True) or "",
+        slack_signing_secret=_required(env, "SLACK_SIGNING_SECRET"),
+        slack_app_token=_token(env, "SLACK_APP_TOKEN", "xapp-", required=False),
+        slack_api_url=_api_url(env),
+        database_url=_database_url(env),
+        recognition_channel=env.get("RECOGNITION_CHANNEL") or None,
+        slack_team_id=env.get("SLACK_TEAM_ID") or None,
+        listener_threads=_positive_int(env, "LISTENER_THREADS", 32),
+        http_threads=_positive_int(env, "HTTP_THREADS", 16),
+        log_level=_log_level(env),
+    )
+
+
+def database_url_from(environ: Mapping[str, str] | None = None) -> str:
+    """Only the database URL: for CLI commands that do not talk to Slack."""
+    if environ is None:
+        from dotenv import load_dotenv
+
+        load_dotenv(Path.cwd() / ".env", override=False)
+        environ = os.environ
+    return _database_url({key: value.strip() for key, value in environ.items()})
+
+
+def _refuse_oauth(env: Mapping[str, str]) -> None:
+    for name in ("SLACK_CLIENT_ID", "SLACK_CLIENT_SECRET"):
+        if env.get(name):
+            raise SettingsError(
+                f"{name} is set, which would switch Slack Bolt to multi-workspace OAuth mode; "
+                "Latitude runs with one bot token: unset it"
+            )
+
+
+def _required(env: Mapping[str, str], name: str) -> str:
+    value = env.get(name, "")
+    if not value:
+        raise SettingsError(f"{name} is not set: copy .env.example to .env and fill it in")
+    return value
+
+
+def _token(env: Mapping[str, str], name: str, prefix: str, *, required: bool) -> str | None:
+    value = _required(env, name) if required else env.get(name) or None
+    if value is not None and not value.startswith(prefix):
+        raise SettingsError(f"{name} must start with {prefix!r} (got {value[:5]!r}...)")
+    return value
+
+
+def _api_url(env: Mapping[str, str]) -> str:
+    value = env.get("SLACK_API_URL") or DEFAULT_SLACK_API_URL
+    if not value.startswith(("http://", "https://")):
+        raise SettingsError(f"SLACK_API_URL must be an http(s) URL, like {DEFAULT_SLACK_API_URL}")
+    return value if value.endswith("/") else value + "/"
+
+
+def _database_url(env: Mapping[str, str]) -> str:
+    value = env.get("DATABASE_URL") or DEFAULT_DATABASE_URL
+    try:
+        url = make_url(value)
+    except ArgumentError:
+        raise SettingsError("DATABASE_URL is not a database URL (like postgresql+psycopg://user:pw@host/db)") from None
+    if url.get_backend_name() not in ("sqlite", "postgresql"):
+        raise SettingsError(f"DATABASE_URL names {url.get_backend_name()!r}; use sqlite or postgresql+psycopg")
+    return value
+
+
+def _positive_int(env: Mapping[str, str], name: str, default: int) -> int:
+    raw = env.get(name)
+    if not raw:
+        return default
+    if not raw.isdigit() or int(raw) < 1:
+        raise SettingsError(f"{name} must be a whole number above 0 (got {raw!r})")
+    return int(raw)
+
+
+def _log_level(env: Mapping[str, str]) -> str:
+    value = (env.get("LOG_LEVEL") or "INFO").upper()
+    if value not in ("DEBUG", "INFO", "WARNING", "ERROR"):
+        raise SettingsError(f"LOG_LEVEL must be DEBUG, INFO, WARNING or ERROR (got {value!r})")
+    return value

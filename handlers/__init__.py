@@ -1,0 +1,1 @@
+"""Every inbound trigger: Slack listeners (one module per feature) and scheduled jobs."""

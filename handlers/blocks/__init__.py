@@ -1,0 +1,1 @@
+"""Pure Block Kit builders, the parsers of their views, and their ids."""

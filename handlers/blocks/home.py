@@ -1,0 +1,49 @@
+"""The App Home tab: a greeting, then one section per feature."""
+
+from typing import Any
+
+from models import Employee
+from services.text import escape_mrkdwn
+
+Block = dict[str, Any]
+MAX_VIEW_BLOCKS = 100
+
+ROLE_WORDS = {
+    "frontline": "frontline team member",
+    "manager": "manager",
+    "hr": "HR",
+    "admin": "admin",
+}
+
+
+def greeting(employee: Employee) -> list[Block]:
+    manager = escape_mrkdwn(employee.manager.name) if employee.manager else "no manager on file"
+    team = escape_mrkdwn(employee.team_name) if employee.team else "no team on file"
+    blocks: list[Block] = [
+        {"type": "header", "text": {"type": "plain_text", "text": f"Hi {employee.name.split()[0]} 👋"[:150]}},
+        {
+            "type": "section",
+            "text": {
+                "type": "mrkdwn",
+                "text": f"*Role:* {ROLE_WORDS[employee.role]}   *Team:* {team}   *Manager:* {manager}",
+            },
+        },
+    ]
+    if not employee.in_directory:
+        blocks.append(
+            context("You're not in the org directory yet, so you have no manager on file. Ask HR to add you.")
+        )
+    return blocks
+
+
+def context(text: str) -> Block:
+    return {"type": "context", "elements": [{"type": "mrkdwn", "text": text}]}
+
+
+def home_view(sections: list[list[Block]]) -> dict[str, Any]:
+    blocks: list[Block] = []
+    for section in sections:
+        if blocks and section:
+            blocks.append({"type": "divider"})
+        blocks += section
+    return {"type": "home", "blocks": blocks[:MAX_VIEW_BLOCKS]}

@@ -1,0 +1,37 @@
+"""The one global error handler: log the traceback with a short reference, tell the user."""
+
+import logging
+import secrets
+from typing import Any
+
+from slack_bolt import Respond
+from slack_sdk.errors import SlackApiError
+
+log = logging.getLogger("latitude.errors")
+
+SORRY = (
+    "Sorry, something went wrong on our side (reference `{ref}`). Nothing you did caused it. "
+    "Please try again in a minute; if it keeps happening, give this reference to your admin."
+)
+
+
+def handle_error(error: Exception, body: dict[str, Any], respond: Respond | None) -> None:
+    ref = secrets.token_hex(4)
+    if isinstance(error, SlackApiError):
+        response = error.response
+        log.error("[ref %s] Slack call %s failed: %s", ref, response.api_url, response.get("error"), exc_info=error)
+    else:
+        log.error("[ref %s] unhandled error for a %s request", ref, _kind(body), exc_info=error)
+    if respond is not None and _has_response_url(body):
+        try:
+            respond(text=SORRY.format(ref=ref), response_type="ephemeral", replace_original=False)
+        except Exception:
+            log.warning("[ref %s] could not tell the user about the error", ref)
+
+
+def _kind(body: dict[str, Any]) -> str:
+    return str(body.get("command") or body.get("type") or "unknown")
+
+
+def _has_response_url(body: dict[str, Any]) -> bool:
+    return bool(body.get("response_url") or body.get("response_urls"))

@@ -1,0 +1,43 @@
+"""App Home: publish the caller's home view when they open the tab."""
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from slack_bolt import App
+from slack_sdk import WebClient
+from sqlalchemy.orm import Session
+
+from handlers.blocks import home as blocks
+from handlers.deps import deps_of
+from handlers.people import identify_caller, learn_from_slack
+from models import Employee
+
+HomeSection = Callable[[Session, Employee, datetime], list[blocks.Block]]
+
+
+def greeting_section(_session: Session, employee: Employee, _now: datetime) -> list[blocks.Block]:
+    return blocks.greeting(employee)
+
+
+SECTIONS: list[HomeSection] = [greeting_section]
+
+
+def build_home(session: Session, employee: Employee, now: datetime) -> dict[str, Any]:
+    return blocks.home_view([section(session, employee, now) for section in SECTIONS])
+
+
+def publish_home(event: dict[str, Any], body: dict[str, Any], context: Any, client: WebClient) -> None:
+    if event.get("tab", "home") != "home":
+        return
+    deps = deps_of(context)
+    with deps.sessions.begin() as session:
+        identity = identify_caller(session, deps, team_id=body["team_id"], user_id=event["user"])
+        view = build_home(session, identity.employee, deps.now())
+    if identity.newly_added:
+        learn_from_slack(client, deps, identity.employee)
+    client.views_publish(user_id=event["user"], view=view)
+
+
+def register(app: App) -> None:
+    app.event("app_home_opened")(publish_home)

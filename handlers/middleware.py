@@ -1,0 +1,49 @@
+"""Global middleware: inject dependencies, and drop Slack's retried deliveries of an event."""
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from slack_bolt import BoltContext, BoltResponse
+from sqlalchemy.exc import IntegrityError
+
+from handlers.deps import Deps
+from models import ProcessedEvent
+
+Middleware = Callable[..., BoltResponse | None]
+log = logging.getLogger(__name__)
+
+
+def inject_deps(deps: Deps) -> Middleware:
+    def middleware(context: BoltContext, next: Callable[[], None]) -> None:
+        context["deps"] = deps
+        next()
+
+    return middleware
+
+
+def drop_repeated_events(deps: Deps) -> Middleware:
+    """An event id is handled once, whichever worker gets it; a retry is acked and dropped.
+
+    This runs its own short transaction before the listener starts: it must not wrap `next()`,
+    which in Bolt's sync App only marks the chain as passed.
+    """
+
+    def middleware(body: dict[str, Any], next: Callable[[], None]) -> BoltResponse | None:
+        event_id = body.get("event_id") if body.get("type") == "event_callback" else None
+        if event_id and not _first_delivery(deps, str(event_id)):
+            log.info("dropping repeated delivery of event %s", event_id)
+            return BoltResponse(status=200, body="")
+        next()
+        return None
+
+    return middleware
+
+
+def _first_delivery(deps: Deps, event_id: str) -> bool:
+    try:
+        with deps.sessions.begin() as session:
+            session.add(ProcessedEvent(event_id=event_id, received_at=deps.now()))
+    except IntegrityError:
+        return False
+    return True

@@ -1,0 +1,67 @@
+"""Who is calling: the directory entry behind a Slack user, added on first use."""
+
+import logging
+from typing import Any
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+from sqlalchemy.orm import Session
+
+from handlers.deps import Deps
+from models import Employee, Workspace
+from services import directory
+from services.directory import Identity
+
+log = logging.getLogger(__name__)
+
+NEW_EMPLOYEE_NOTE = (
+    ":wave: You weren't in Latitude's directory yet, so I've added you as a frontline employee "
+    "without a manager. Ask HR to add you to the org file so your requests reach your manager."
+)
+
+
+def identify_caller(session: Session, deps: Deps, *, team_id: str, user_id: str, user_name: str = "") -> Identity:
+    workspace = directory.ensure_workspace(session, slack_team_id=team_id, now=deps.now())
+    return directory.identify(session, workspace=workspace, slack_id=user_id, name=user_name, now=deps.now())
+
+
+def workspace_of(session: Session, deps: Deps, team_id: str) -> Workspace:
+    return directory.ensure_workspace(session, slack_team_id=team_id, now=deps.now())
+
+
+def learn_from_slack(client: WebClient, deps: Deps, employee: Employee) -> None:
+    """Fill a newcomer's name, email and time zone from `users.info` (after the ack)."""
+    try:
+        user: dict[str, Any] = client.users_info(user=employee.slack_id)["user"]
+    except SlackApiError as error:
+        log.warning("users.info for %s failed: %s", employee.slack_id, error.response.get("error"))
+        return
+    profile = user.get("profile") or {}
+    with deps.sessions.begin() as session:
+        fresh = session.get(Employee, employee.id)
+        if fresh is not None:
+            directory.update_slack_profile(
+                fresh,
+                name=profile.get("real_name") or user.get("real_name") or user.get("name"),
+                email=profile.get("email"),
+                tz=user.get("tz"),
+                now=deps.now(),
+            )
+
+
+def command_caller(session: Session, deps: Deps, command: dict[str, Any]) -> Identity:
+    return identify_caller(
+        session, deps, team_id=command["team_id"], user_id=command["user_id"], user_name=command.get("user_name", "")
+    )
+
+
+def action_caller(session: Session, deps: Deps, body: dict[str, Any]) -> Identity:
+    user = body["user"]
+    team_id = (body.get("team") or {}).get("id") or user.get("team_id")
+    return identify_caller(
+        session, deps, team_id=team_id, user_id=user["id"], user_name=user.get("name") or user.get("username", "")
+    )
+
+
+def with_newcomer_note(text: str, identity: Identity) -> str:
+    return f"{NEW_EMPLOYEE_NOTE}\n\n{text}" if identity.newly_added else text

@@ -1,0 +1,20 @@
+"""Storage: SQLAlchemy 2.0 typed tables. Every row belongs to one workspace."""
+
+from models.audit import AuditEvent
+from models.base import Base, UTCDateTime
+from models.delivery import Delivery
+from models.employee import ROLES, Employee, Team
+from models.processed_event import ProcessedEvent
+from models.workspace import Workspace
+
+__all__ = [
+    "ROLES",
+    "AuditEvent",
+    "Base",
+    "Delivery",
+    "Employee",
+    "ProcessedEvent",
+    "Team",
+    "UTCDateTime",
+    "Workspace",
+]

@@ -1,0 +1,115 @@
+"""The org directory: who works here, their role, team and manager. Callers commit."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TypeVar
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from models import Employee, Team, Workspace
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Identity:
+    employee: Employee
+    newly_added: bool
+
+
+def _get_or_create(session: Session, find: Callable[[], T | None], create: Callable[[], T]) -> tuple[T, bool]:
+    """Find a row, or insert it in a savepoint; a concurrent insert of the same row wins quietly."""
+    found = find()
+    if found is not None:
+        return found, False
+    try:
+        with session.begin_nested():
+            row = create()
+            session.add(row)
+        return row, True
+    except IntegrityError:
+        found = find()
+        assert found is not None, "a concurrent insert failed but left no row"
+        return found, False
+
+
+def find_workspace(session: Session, slack_team_id: str) -> Workspace | None:
+    return session.scalar(select(Workspace).where(Workspace.slack_team_id == slack_team_id))
+
+
+def ensure_workspace(session: Session, *, slack_team_id: str, now: datetime, name: str = "") -> Workspace:
+    workspace, _ = _get_or_create(
+        session,
+        lambda: find_workspace(session, slack_team_id),
+        lambda: Workspace(slack_team_id=slack_team_id, name=name, created_at=now),
+    )
+    return workspace
+
+
+def find_employee(session: Session, workspace: Workspace, slack_id: str) -> Employee | None:
+    return session.scalar(select(Employee).where(Employee.workspace_id == workspace.id, Employee.slack_id == slack_id))
+
+
+def identify(session: Session, *, workspace: Workspace, slack_id: str, name: str, now: datetime) -> Identity:
+    """The employee behind a Slack user; someone not in the directory is added as frontline."""
+    employee, created = _get_or_create(
+        session,
+        lambda: find_employee(session, workspace, slack_id),
+        lambda: Employee(
+            workspace_id=workspace.id,
+            slack_id=slack_id,
+            name=name or slack_id,
+            role="frontline",
+            active=True,
+            in_directory=False,
+            created_at=now,
+            updated_at=now,
+        ),
+    )
+    return Identity(employee=employee, newly_added=created)
+
+
+def update_slack_profile(
+    employee: Employee, *, name: str | None, email: str | None, tz: str | None, now: datetime
+) -> None:
+    """Fill what Slack knows and the directory does not; the directory's own values win."""
+    changed = False
+    if name and not employee.in_directory and employee.name != name:
+        employee.name, changed = name, True
+    if email and not employee.email:
+        employee.email, changed = email, True
+    if tz and not employee.tz:
+        employee.tz, changed = tz, True
+    if changed:
+        employee.updated_at = now
+
+
+def all_reports(session: Session, manager: Employee) -> list[Employee]:
+    """Everyone below a manager, direct and indirect, active or not."""
+    level = select(Employee.id).where(Employee.manager_id == manager.id).cte("reports", recursive=True)
+    level = level.union_all(select(Employee.id).where(Employee.manager_id == level.c.id))
+    return list(session.scalars(select(Employee).where(Employee.id.in_(select(level.c.id))).order_by(Employee.name)))
+
+
+def active_admins(session: Session, workspace: Workspace) -> list[Employee]:
+    return list(
+        session.scalars(
+            select(Employee)
+            .where(Employee.workspace_id == workspace.id, Employee.role == "admin", Employee.active)
+            .order_by(Employee.name)
+        )
+    )
+
+
+def find_team(session: Session, workspace: Workspace, name: str) -> Team | None:
+    return session.scalar(select(Team).where(Team.workspace_id == workspace.id, Team.name.ilike(name.strip())))
+
+
+def list_employees(session: Session, workspace: Workspace, *, active_only: bool = True) -> list[Employee]:
+    query = select(Employee).where(Employee.workspace_id == workspace.id).order_by(Employee.name)
+    if active_only:
+        query = query.where(Employee.active)
+    return list(session.scalars(query))

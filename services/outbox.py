@@ -1,0 +1,100 @@
+"""The outbox: messages are written once under an idempotency key, then sent and retried. Callers commit."""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from models import Delivery, Workspace
+
+MAX_ATTEMPTS = 8
+BASE_BACKOFF = timedelta(seconds=30)
+MAX_BACKOFF = timedelta(hours=1)
+LEASE = timedelta(minutes=5)
+
+
+@dataclass(frozen=True)
+class SendOutcome:
+    ok: bool
+    error: str | None = None
+    retry_after: float | None = None
+    permanent: bool = False
+    result: dict[str, Any] | None = None
+
+
+def enqueue(
+    session: Session,
+    *,
+    workspace: Workspace,
+    key: str,
+    method: str,
+    payload: dict[str, Any],
+    now: datetime,
+    send_at: datetime | None = None,
+) -> bool:
+    """Add a delivery unless one with this key exists; True when it was added."""
+    if session.scalar(select(Delivery.id).where(Delivery.idempotency_key == key)) is not None:
+        return False
+    try:
+        with session.begin_nested():
+            session.add(
+                Delivery(
+                    workspace_id=workspace.id,
+                    idempotency_key=key,
+                    method=method,
+                    payload=payload,
+                    status="pending",
+                    attempts=0,
+                    next_attempt_at=send_at or now,
+                    created_at=now,
+                )
+            )
+    except IntegrityError:
+        return False
+    return True
+
+
+@dataclass(frozen=True)
+class Claimed:
+    id: int
+    idempotency_key: str
+    method: str
+    payload: dict[str, Any]
+
+
+def claim_due(session: Session, *, now: datetime, limit: int = 50, lease: timedelta = LEASE) -> list[Claimed]:
+    """Take due deliveries for a while (the lease): a sender that dies mid-way frees them when it ends.
+
+    Rows are locked only while claiming (other workers skip them on PostgreSQL), so the slow
+    Slack calls happen outside any transaction.
+    """
+    query = (
+        select(Delivery)
+        .where(Delivery.status == "pending", Delivery.next_attempt_at <= now)
+        .order_by(Delivery.next_attempt_at, Delivery.id)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    )
+    claimed = []
+    for delivery in session.scalars(query):
+        delivery.next_attempt_at = now + lease
+        claimed.append(Claimed(delivery.id, delivery.idempotency_key, delivery.method, delivery.payload))
+    return claimed
+
+
+def record_outcome(session: Session, *, delivery_id: int, outcome: SendOutcome, now: datetime) -> None:
+    """Mark a delivery sent, or schedule its retry with backoff (at least Retry-After), or give up."""
+    delivery = session.get_one(Delivery, delivery_id)
+    delivery.attempts += 1
+    if outcome.ok:
+        delivery.status, delivery.sent_at, delivery.result, delivery.last_error = "sent", now, outcome.result, None
+        return
+    delivery.last_error = outcome.error
+    if outcome.permanent or delivery.attempts >= MAX_ATTEMPTS:
+        delivery.status = "failed"
+        return
+    backoff = min(BASE_BACKOFF * 2 ** (delivery.attempts - 1), MAX_BACKOFF)
+    delivery.next_attempt_at = now + max(backoff, timedelta(seconds=outcome.retry_after or 0))

@@ -1,0 +1,21 @@
+"""Making user text safe for Slack mrkdwn and for spreadsheets."""
+
+import re
+
+_MENTION_WORDS = re.compile(r"@(channel|here|everyone)\b", re.IGNORECASE)
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def escape_mrkdwn(text: str) -> str:
+    """Escape `&`, `<`, `>` so user text cannot form links or mentions, and defuse @channel/@here."""
+    escaped = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return _MENTION_WORDS.sub(lambda match: "@\u200b" + match.group(1), escaped)
+
+
+def truncate(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def safe_csv_cell(value: str) -> str:
+    """Text that a spreadsheet will not run as a formula."""
+    return "'" + value if value.startswith(_FORMULA_START) else value

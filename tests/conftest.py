@@ -1,0 +1,131 @@
+"""Fixtures: a real database (SQLite, or PostgreSQL via LATITUDE_TEST_DATABASE_URL), the fake Slack, the bot."""
+
+import os
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, text
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.clock import MovableClock
+from bot.fakeslack import FakeSlack, SlackDriver, TrackedExecutor
+from bot.fakeslack.server import BOT_TOKEN
+from bot.runtime import Runtime, build_runtime
+from bot.server import EVENTS_PATH, make_server
+from bot.settings import Settings
+from models import Base, Workspace
+from models.engine import make_engine, make_session_factory
+from models.schema import upgrade
+from services import directory
+
+TEST_DATABASE_ENV = "LATITUDE_TEST_DATABASE_URL"
+SIGNING_SECRET = "test-signing-secret"
+MONDAY_MORNING = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    return os.environ.get(TEST_DATABASE_ENV) or f"sqlite:///{tmp_path_factory.mktemp('db') / 'latitude.db'}"
+
+
+@pytest.fixture(scope="session")
+def engine(database_url: str) -> Iterator[Engine]:
+    engine = make_engine(database_url)
+    if engine.dialect.name == "postgresql":
+        with engine.begin() as connection:
+            connection.execute(text("DROP SCHEMA public CASCADE"))
+            connection.execute(text("CREATE SCHEMA public"))
+    upgrade(engine)
+    yield engine
+    engine.dispose()
+
+
+def wipe(engine: Engine) -> None:
+    tables = [table.name for table in reversed(Base.metadata.sorted_tables)]
+    with engine.begin() as connection:
+        if engine.dialect.name == "postgresql":
+            connection.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+        else:
+            for table in tables:
+                connection.execute(text(f"DELETE FROM {table}"))
+
+
+@pytest.fixture
+def sessions(engine: Engine) -> Iterator[sessionmaker[Session]]:
+    yield make_session_factory(engine)
+    wipe(engine)
+
+
+@pytest.fixture
+def session(sessions: sessionmaker[Session]) -> Iterator[Session]:
+    with sessions() as session:
+        yield session
+
+
+@pytest.fixture
+def clock() -> MovableClock:
+    return MovableClock(MONDAY_MORNING)
+
+
+@pytest.fixture
+def workspace(session: Session, clock: MovableClock) -> Workspace:
+    found = directory.ensure_workspace(session, slack_team_id="T0LATITUDE", now=clock.now())
+    session.commit()
+    return found
+
+
+@pytest.fixture
+def slack() -> Iterator[FakeSlack]:
+    with FakeSlack() as fake:
+        yield fake
+        assert fake.violations == [], "the bot sent Slack something Block Kit rejects"
+
+
+@dataclass
+class RunningBot:
+    runtime: Runtime
+    driver: SlackDriver
+    slack: FakeSlack
+    clock: MovableClock
+    events_url: str
+
+    @property
+    def sessions(self) -> sessionmaker[Session]:
+        return self.runtime.deps.sessions
+
+
+def bot_settings(slack: FakeSlack, database_url: str, **overrides: object) -> Settings:
+    values: dict[str, object] = {
+        "slack_bot_token": BOT_TOKEN,
+        "slack_signing_secret": SIGNING_SECRET,
+        "slack_api_url": slack.api_url,
+        "database_url": database_url,
+        "recognition_channel": "C0KUDOS",
+    }
+    return Settings(**{**values, **overrides})  # type: ignore[arg-type]
+
+
+@pytest.fixture
+def bot(
+    slack: FakeSlack, sessions: sessionmaker[Session], database_url: str, clock: MovableClock
+) -> Iterator[RunningBot]:
+    """The real bot over HTTP (production factory and WSGI server) against the fake Slack."""
+    executor = TrackedExecutor(max_workers=16)
+    runtime = build_runtime(bot_settings(slack, database_url), now=clock.now, executor=executor)
+    server = make_server(runtime.app, runtime.healthy, host="127.0.0.1", port=0, threads=8)
+    thread = threading.Thread(target=server.run, name="bot-http", daemon=True)
+    thread.start()
+    url = f"http://127.0.0.1:{server.effective_port}"
+    driver = SlackDriver(url + EVENTS_PATH, SIGNING_SECRET, slack, settle=executor.wait_idle)
+    yield RunningBot(runtime, driver, slack, clock, url)
+    server.close()
+    thread.join(timeout=5)
+    executor.shutdown(wait=True)
+    runtime.close()
+
+
+FIXTURES = Path(__file__).parent / "fixtures"

@@ -1,0 +1,93 @@
+"""The bot over HTTP: signatures, App Home, help texts, retries and errors."""
+
+import json
+import time
+
+from models import Employee, ProcessedEvent
+from tests.conftest import RunningBot
+from tests.helpers import count, employee, load_org
+
+
+def test_app_home_greets_the_employee_with_role_team_and_manager(bot: RunningBot) -> None:
+    load_org(bot.sessions, bot.clock.now())
+
+    reply = bot.driver.open_home("U0AGENT1")
+
+    assert reply.status == 200
+    [publish] = bot.slack.calls("views.publish")
+    assert publish.args["user_id"] == "U0AGENT1"
+    assert "frontline team member" in publish.text
+    assert "Support East" in publish.text
+    assert "Maya Manager" in publish.text
+
+
+def test_boundaries_help_shows_usage(bot: RunningBot) -> None:
+    reply = bot.driver.command("U0AGENT1", "/boundaries", "help")
+
+    assert reply.status == 200
+    assert "/boundaries" in reply.text
+    assert "show this help" in reply.text
+
+
+def test_an_unknown_argument_gets_the_usage_and_what_was_wrong(bot: RunningBot) -> None:
+    reply = bot.driver.command("U0AGENT1", "/boundaries", "sideways")
+
+    assert "I don't know `sideways`" in reply.text
+    assert "/boundaries help" in reply.text
+
+
+def test_unsigned_wrongly_signed_and_stale_requests_get_401_and_change_nothing(bot: RunningBot) -> None:
+    fields = bot.driver.command_fields("U0STRANGER", "/boundaries", "help")
+    body = "&".join(f"{k}={v}" for k, v in fields.items())
+
+    wrong = bot.driver.post(body, "application/x-www-form-urlencoded", signature="v0=" + "0" * 64)
+    stale = bot.driver.post(body, "application/x-www-form-urlencoded", timestamp=int(time.time()) - 6 * 60)
+    unsigned = bot.driver.post(body, "application/x-www-form-urlencoded", signature="")
+
+    assert [wrong.status, stale.status, unsigned.status] == [401, 401, 401]
+    with bot.sessions() as session:
+        assert count(session, Employee) == 0
+
+
+def test_someone_not_in_the_directory_is_added_as_frontline_and_told_once(bot: RunningBot) -> None:
+    bot.slack.add_user("U0NEW", "Nina New", tz="Asia/Tokyo", email="nina@example.com")
+
+    first = bot.driver.command("U0NEW", "/boundaries")
+    second = bot.driver.command("U0NEW", "/boundaries")
+
+    assert "added you as a frontline employee" in first.text
+    assert "added you" not in second.text
+    with bot.sessions() as session:
+        nina = employee(session, "U0NEW")
+        assert (nina.role, nina.manager_id, nina.in_directory) == ("frontline", None, False)
+        assert (nina.name, nina.tz, nina.email) == ("Nina New", "Asia/Tokyo", "nina@example.com")
+
+
+def test_a_retried_event_is_handled_once(bot: RunningBot) -> None:
+    load_org(bot.sessions, bot.clock.now())
+
+    bot.driver.open_home("U0AGENT1", event_id="Ev0SAME")
+    retry = bot.driver.open_home("U0AGENT1", event_id="Ev0SAME", retry_num=1)
+
+    assert retry.status == 200
+    assert len(bot.slack.calls("views.publish")) == 1
+    with bot.sessions() as session:
+        assert count(session, ProcessedEvent) == 1
+
+
+def test_a_failing_slack_call_is_retried_then_the_user_is_told(bot: RunningBot) -> None:
+    load_org(bot.sessions, bot.clock.now())
+    bot.slack.fail("views.publish", times=1, status=500)
+
+    bot.driver.open_home("U0AGENT1")
+
+    assert len(bot.slack.calls("views.publish:failed")) == 1
+    assert len(bot.slack.calls("views.publish")) == 1
+
+
+def test_health_check_reports_the_database(bot: RunningBot) -> None:
+    import urllib.request
+
+    with urllib.request.urlopen(bot.events_url + "/healthz") as response:
+        assert response.status == 200
+        assert json.loads(response.read()) == {"ok": True}
