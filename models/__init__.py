@@ -4,16 +4,21 @@ from models.audit import AuditEvent
 from models.base import Base, UTCDateTime
 from models.delivery import Delivery
 from models.employee import ROLES, Employee, Team
+from models.policy import Boundary, PolicyVersion
 from models.processed_event import ProcessedEvent
+from models.resolution import Resolution
 from models.workspace import Workspace
 
 __all__ = [
     "ROLES",
     "AuditEvent",
     "Base",
+    "Boundary",
     "Delivery",
     "Employee",
+    "PolicyVersion",
     "ProcessedEvent",
+    "Resolution",
     "Team",
     "UTCDateTime",
     "Workspace",

@@ -5,12 +5,12 @@ import logging
 import sys
 from collections.abc import Sequence
 
-from bot.cli import db, org, run
+from bot.cli import db, org, policy, run
 from bot.runtime import StartupError
 from bot.settings import SettingsError
 from services.errors import DomainError
 
-GROUPS = (run, db, org)
+GROUPS = (run, db, org, policy)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -26,7 +26,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     try:
         return int(args.handler(args) or 0)
     except (SettingsError, StartupError, DomainError) as error:

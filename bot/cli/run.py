@@ -22,6 +22,7 @@ def add_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[ty
 def run(args: argparse.Namespace) -> int:
     settings = load_settings()
     logging.getLogger().setLevel(settings.log_level)
+    logging.getLogger("alembic").setLevel(logging.WARNING)
     runtime = build_runtime(settings)
     scheduler = None if args.no_scheduler else runtime.start_scheduler()
     try:

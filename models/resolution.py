@@ -1,0 +1,53 @@
+"""On-the-spot fixes for customers, judged against the policy version in force."""
+
+from datetime import datetime
+from decimal import Decimal
+
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from models.base import Base, UTCDateTime
+from models.employee import Employee
+from models.policy import Money
+
+RESOLUTION_STATUSES = ("within", "pending", "approved", "declined")
+CUSTOMER_OUTCOMES = ("happy", "neutral", "unhappy")
+
+
+class Resolution(Base):
+    __tablename__ = "resolutions"
+    __table_args__ = (
+        CheckConstraint("amount >= 0", name="amount"),
+        CheckConstraint("status IN ('within', 'pending', 'approved', 'declined')", name="status"),
+        CheckConstraint("customer_outcome IN ('happy', 'neutral', 'unhappy')", name="outcome"),
+        Index("ix_resolutions_employee_created", "employee_id", "created_at"),
+        Index("ix_resolutions_workspace_created", "workspace_id", "created_at"),
+        Index("ix_resolutions_customer", "workspace_id", "customer_ref", "created_at"),
+        Index("ix_resolutions_waiting", "workspace_id", "status", "decider_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspaces.id"))
+    employee_id: Mapped[int] = mapped_column(ForeignKey("employees.id"))
+    policy_version_id: Mapped[int] = mapped_column(ForeignKey("policy_versions.id"))
+    category: Mapped[str] = mapped_column(String(64))
+    amount: Mapped[Decimal] = mapped_column(Money)
+    currency: Mapped[str] = mapped_column(String(3))
+    customer_ref: Mapped[str | None] = mapped_column(String(100))
+    summary: Mapped[str] = mapped_column(Text)
+    customer_outcome: Mapped[str | None] = mapped_column(String(16))
+    status: Mapped[str] = mapped_column(String(16))
+    exceeded: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    decider_id: Mapped[int | None] = mapped_column(ForeignKey("employees.id"))
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("employees.id"))
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    decline_reason: Mapped[str | None] = mapped_column(Text)
+    reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    escalated_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    request_channel: Mapped[str | None] = mapped_column(String(32))
+    request_ts: Mapped[str | None] = mapped_column(String(32))
+
+    employee: Mapped[Employee] = relationship(foreign_keys=[employee_id], lazy="joined")
+    decider: Mapped[Employee | None] = relationship(foreign_keys=[decider_id])
+    decided_by: Mapped[Employee | None] = relationship(foreign_keys=[decided_by_id])

@@ -1,0 +1,220 @@
+"""The policy file: validate it whole, keep every version, and say which one is in force. Callers commit."""
+
+import hashlib
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from functools import lru_cache
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from models import Boundary, Employee, PolicyVersion, Workspace
+from services import audit
+from services.errors import NotFound
+from services.policy_file import PolicyText
+
+TOP_LEVEL_KEYS = {"currency", "escalation_reminder_hours", "profiles"}
+LIMIT_KEYS = ("per_incident", "per_day", "per_month", "per_customer_30d")
+BOUNDARY_KEYS = {*LIMIT_KEYS, "requires_customer_ref", "description"}
+PROFILE_KEYS = {"inherit", "description"}
+CURRENCIES = ("USD", "EUR", "GBP", "CAD", "AUD", "NZD", "CHF", "JPY", "SEK", "NOK", "DKK", "INR", "BRL", "MXN", "ZAR")
+
+
+@dataclass(frozen=True)
+class BoundaryRule:
+    category: str
+    description: str
+    per_incident: Decimal | None = None
+    per_day: Decimal | None = None
+    per_month: Decimal | None = None
+    per_customer_30d: Decimal | None = None
+    requires_customer_ref: bool = False
+
+    @property
+    def involves_money(self) -> bool:
+        return any(getattr(self, key) is not None for key in ("per_incident", "per_day", "per_month"))
+
+
+@dataclass(frozen=True)
+class Policy:
+    currency: str
+    escalation_reminder_hours: int
+    profiles: dict[str, dict[str, BoundaryRule]]
+
+    def boundaries_for(self, profile: str) -> dict[str, BoundaryRule]:
+        return self.profiles.get(profile, {})
+
+
+@dataclass(frozen=True)
+class ActivePolicy:
+    version: PolicyVersion
+    policy: Policy
+
+
+def parse_policy(text: str) -> Policy:
+    """The whole file checked at once: every problem is reported, with its line."""
+    source = PolicyText.parse(text)
+    data = source.data
+    source.unknown_keys((), data, TOP_LEVEL_KEYS)
+    currency = source.string(("currency",), data.get("currency", "USD"), choices=CURRENCIES) or "USD"
+    hours = source.whole(
+        ("escalation_reminder_hours",), data.get("escalation_reminder_hours", 24), minimum=1, maximum=24 * 14
+    )
+    profiles = _profiles(source, source.table(("profiles",), data.get("profiles", {})))
+    if not profiles and not source.problems:
+        source.problem(("profiles",), "the policy needs at least one profile, like [profiles.frontline]")
+    source.raise_if_problems()
+    return Policy(currency=currency, escalation_reminder_hours=hours or 24, profiles=profiles)
+
+
+def _profiles(source: PolicyText, raw: dict[str, Any]) -> dict[str, dict[str, BoundaryRule]]:
+    own: dict[str, dict[str, BoundaryRule]] = {}
+    parents: dict[str, str] = {}
+    for name, table in raw.items():
+        path = ("profiles", name)
+        table = source.table(path, table)
+        parent = source.string((*path, "inherit"), table.get("inherit"))
+        if parent is not None:
+            if parent not in raw:
+                source.problem((*path, "inherit"), f"inherits {parent!r}, which is not a profile here")
+            else:
+                parents[name] = parent
+        own[name] = {
+            category: _boundary(source, (*path, category), category, rule)
+            for category, rule in table.items()
+            if category not in PROFILE_KEYS
+        }
+    _check_cycles(source, parents)
+    if source.problems:
+        return {}
+    return {name: _inherited(name, own, parents) for name in own}
+
+
+def _boundary(source: PolicyText, path: tuple[str, ...], category: str, rule: Any) -> BoundaryRule:
+    table = source.table(path, rule)
+    source.unknown_keys(path, table, BOUNDARY_KEYS)
+    limits = {key: source.money((*path, key), table.get(key)) for key in LIMIT_KEYS}
+    return BoundaryRule(
+        category=category,
+        description=source.string((*path, "description"), table.get("description")) or "",
+        requires_customer_ref=bool(source.flag((*path, "requires_customer_ref"), table.get("requires_customer_ref"))),
+        **limits,
+    )
+
+
+def _check_cycles(source: PolicyText, parents: dict[str, str]) -> None:
+    for start in parents:
+        seen = [start]
+        current = parents.get(start)
+        while current is not None and current not in seen:
+            seen.append(current)
+            current = parents.get(current)
+        if current == start:
+            source.problem(("profiles", start, "inherit"), f"inheritance cycle {' -> '.join([*seen, start])}")
+            return
+
+
+def _inherited(name: str, own: dict[str, dict[str, BoundaryRule]], parents: dict[str, str]) -> dict[str, BoundaryRule]:
+    chain = [name]
+    while chain[-1] in parents:
+        chain.append(parents[chain[-1]])
+    merged: dict[str, BoundaryRule] = {}
+    for profile in reversed(chain):
+        merged.update(own[profile])
+    return dict(sorted(merged.items()))
+
+
+def check_directory_profiles(session: Session, workspace: Workspace, policy: Policy, text: str) -> None:
+    """Everyone active in the directory must have their profile in the policy."""
+    source = PolicyText.parse(text)
+    for profile, names in sorted(profiles_in_use(session, workspace).items()):
+        if profile not in policy.profiles:
+            people = ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
+            source.problem(
+                ("profiles",), f"profile {profile!r} is used by {people} but the policy has no [profiles.{profile}]"
+            )
+    source.raise_if_problems()
+
+
+def profiles_in_use(session: Session, workspace: Workspace) -> dict[str, list[str]]:
+    used: dict[str, list[str]] = {}
+    query = select(Employee).where(Employee.workspace_id == workspace.id, Employee.active, Employee.in_directory)
+    for employee in session.scalars(query.order_by(Employee.name)):
+        used.setdefault(employee.boundary_profile, []).append(f"{employee.name} ({employee.slack_id})")
+    return used
+
+
+def load_policy(session: Session, *, workspace: Workspace, text: str, loaded_by: str, now: datetime) -> PolicyVersion:
+    """Validate and store a new version; the same text as the version in force loads nothing new."""
+    policy = parse_policy(text)
+    check_directory_profiles(session, workspace, policy, text)
+    digest = hashlib.sha256(text.encode()).hexdigest()
+    active = current_policy(session, workspace)
+    if active is not None and active.version.sha256 == digest:
+        return active.version
+    number = (
+        session.scalar(select(func.max(PolicyVersion.number)).where(PolicyVersion.workspace_id == workspace.id)) or 0
+    ) + 1
+    version = PolicyVersion(
+        workspace_id=workspace.id, number=number, text=text, sha256=digest, loaded_by=loaded_by, loaded_at=now
+    )
+    session.add(version)
+    session.flush()
+    session.add_all(_boundary_rows(workspace, version, policy))
+    audit.record(
+        session,
+        workspace=workspace,
+        actor=loaded_by,
+        action="policy.load",
+        now=now,
+        subject=f"version {number}",
+        details={"sha256": digest},
+    )
+    session.flush()
+    return version
+
+
+def _boundary_rows(workspace: Workspace, version: PolicyVersion, policy: Policy) -> list[Boundary]:
+    return [
+        Boundary(
+            workspace_id=workspace.id,
+            policy_version_id=version.id,
+            profile=profile,
+            category=rule.category,
+            description=rule.description,
+            requires_customer_ref=rule.requires_customer_ref,
+            currency=policy.currency,
+            **{key: getattr(rule, key) for key in LIMIT_KEYS},
+        )
+        for profile, rules in policy.profiles.items()
+        for rule in rules.values()
+    ]
+
+
+def current_policy(session: Session, workspace: Workspace) -> ActivePolicy | None:
+    version = session.scalar(
+        select(PolicyVersion)
+        .where(PolicyVersion.workspace_id == workspace.id)
+        .order_by(PolicyVersion.number.desc())
+        .limit(1)
+    )
+    if version is None:
+        return None
+    return ActivePolicy(version=version, policy=_parsed(version.sha256, version.text))
+
+
+@lru_cache(maxsize=16)
+def _parsed(_sha256: str, text: str) -> Policy:
+    return parse_policy(text)
+
+
+def require_policy(session: Session, workspace: Workspace) -> ActivePolicy:
+    active = current_policy(session, workspace)
+    if active is None:
+        raise NotFound(
+            "No policy is loaded yet, so there are no boundaries to check against. Ask HR or an admin "
+            "to load one (`python -m bot policy load FILE`)."
+        )
+    return active

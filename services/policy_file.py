@@ -1,0 +1,134 @@
+"""Reading the policy TOML: typed values, and errors that name the line they are about."""
+
+import re
+import tomllib
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from services.errors import InvalidInput
+
+_HEADER = re.compile(r"^\s*\[+\s*([^\]]+?)\s*\]+\s*(#.*)?$")
+_KEY = re.compile(r"^\s*([A-Za-z0-9_\-\"'.]+)\s*=")
+
+
+class PolicyError(InvalidInput):
+    """The policy file has problems; each names its line. Nothing was loaded."""
+
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = problems
+        super().__init__("the policy file was not loaded:\n" + "\n".join(problems))
+
+
+@dataclass
+class PolicyText:
+    """The parsed TOML with a way to find the line of any table or key, and a list of problems."""
+
+    text: str
+    data: dict[str, Any]
+    problems: list[str] = field(default_factory=list)
+
+    @classmethod
+    def parse(cls, text: str) -> "PolicyText":
+        try:
+            data = tomllib.loads(text)
+        except tomllib.TOMLDecodeError as error:
+            raise PolicyError([f"not valid TOML: {error}"]) from None
+        return cls(text=text, data=data)
+
+    def line_of(self, *path: str) -> int:
+        """The line where a dotted path is defined: its key, its [table] header, or its parent's."""
+        for depth in range(len(path), 0, -1):
+            found = self._find(path[:depth])
+            if found:
+                return found
+        return 1
+
+    def _find(self, path: tuple[str, ...]) -> int:
+        dotted = ".".join(path)
+        for number, table, key in self._lines():
+            if key is None and table == dotted:
+                return number
+            if key is not None and ".".join([*table.split("."), key] if table else [key]) == dotted:
+                return number
+        return 0
+
+    def _lines(self) -> Iterator[tuple[int, str, str | None]]:
+        table = ""
+        for number, line in enumerate(self.text.splitlines(), start=1):
+            header = _HEADER.match(line)
+            if header:
+                table = header.group(1).replace('"', "").replace("'", "").replace(" ", "")
+                yield number, table, None
+                continue
+            key = _KEY.match(line)
+            if key:
+                yield number, table, key.group(1).strip("\"'")
+
+    def problem(self, path: tuple[str, ...], message: str) -> None:
+        where = ".".join(path)
+        self.problems.append(f"line {self.line_of(*path)}: {where}: {message}" if where else message)
+
+    def raise_if_problems(self) -> None:
+        if self.problems:
+            raise PolicyError(self.problems)
+
+    # -- typed reads that record a problem and return a default ---------------------------------
+    def table(self, path: tuple[str, ...], value: Any) -> dict[str, Any]:
+        if isinstance(value, dict):
+            return value
+        self.problem(path, f"must be a table (like [{'.'.join(path)}]), got {value!r}")
+        return {}
+
+    def unknown_keys(self, path: tuple[str, ...], table: dict[str, Any], allowed: set[str]) -> None:
+        for key in sorted(set(table) - allowed):
+            self.problem((*path, key), f"unknown key (allowed here: {', '.join(sorted(allowed))})")
+
+    def money(self, path: tuple[str, ...], value: Any) -> Decimal | None:
+        if value is None:
+            return None
+        try:
+            amount = Decimal(str(value)) if not isinstance(value, bool) else None
+        except InvalidOperation:
+            amount = None
+        if amount is None or not amount.is_finite():
+            self.problem(path, f"must be an amount of money, got {value!r}")
+            return None
+        if amount < 0:
+            self.problem(path, f"cannot be negative (got {value})")
+            return None
+        return amount
+
+    def number(self, path: tuple[str, ...], value: Any, *, minimum: float, maximum: float) -> float | None:
+        if value is None:
+            return None
+        if isinstance(value, bool) or not isinstance(value, int | float) or not minimum <= value <= maximum:
+            self.problem(path, f"must be a number from {minimum:g} to {maximum:g}, got {value!r}")
+            return None
+        return float(value)
+
+    def whole(self, path: tuple[str, ...], value: Any, *, minimum: int, maximum: int) -> int | None:
+        if value is None:
+            return None
+        if isinstance(value, bool) or not isinstance(value, int) or not minimum <= value <= maximum:
+            self.problem(path, f"must be a whole number from {minimum} to {maximum}, got {value!r}")
+            return None
+        return value
+
+    def string(self, path: tuple[str, ...], value: Any, *, choices: tuple[str, ...] | None = None) -> str | None:
+        if value is None:
+            return None
+        if not isinstance(value, str) or (choices is not None and value not in choices):
+            expected = f"one of {', '.join(choices)}" if choices else "text in quotes"
+            self.problem(path, f"must be {expected}, got {value!r}")
+            return None
+        return value
+
+    def flag(self, path: tuple[str, ...], value: Any) -> bool | None:
+        if value is None:
+            return None
+        if not isinstance(value, bool):
+            self.problem(path, f"must be true or false, got {value!r}")
+            return None
+        return value
