@@ -1,13 +1,16 @@
-"""/boundaries: the caller's empowerment limits."""
+"""/boundaries: the caller's empowerment limits and what is left of today's and this month's allowance."""
 
 from typing import Any
 
 from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 
+from handlers.blocks import resolutions as blocks
 from handlers.commands import Usage, is_help, unknown_argument
 from handlers.deps import deps_of
-from handlers.people import command_caller, learn_from_slack, with_newcomer_note
+from handlers.people import NEW_EMPLOYEE_NOTE, command_caller, learn_from_slack
+from services import resolutions
+from services.errors import DomainError
 
 USAGE = Usage(
     command="/boundaries",
@@ -30,7 +33,13 @@ def show_boundaries(ack: Ack, command: dict[str, Any], context: BoltContext, cli
     deps = deps_of(context)
     with deps.sessions.begin() as session:
         identity = command_caller(session, deps, command)
-    ack(text=with_newcomer_note("No boundaries are loaded yet. Ask HR to load the policy file.", identity))
+        try:
+            active, lines = resolutions.allowance_for(session, identity.employee, deps.now())
+            content = blocks.boundaries(lines, active.policy.currency, active.version.number, identity.employee)
+        except DomainError as error:
+            content = [blocks.text_block(f":warning: {error}")]
+    note = [blocks.text_block(NEW_EMPLOYEE_NOTE)] if identity.newly_added else []
+    ack(text="Your boundaries", blocks=note + content)
     if identity.newly_added:
         learn_from_slack(client, deps, identity.employee)
 

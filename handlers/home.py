@@ -9,9 +9,12 @@ from slack_sdk import WebClient
 from sqlalchemy.orm import Session
 
 from handlers.blocks import home as blocks
+from handlers.blocks import resolutions as resolution_blocks
 from handlers.deps import deps_of
 from handlers.people import identify_caller, learn_from_slack
 from models import Employee
+from services import resolutions
+from services.errors import DomainError
 
 HomeSection = Callable[[Session, Employee, datetime], list[blocks.Block]]
 
@@ -20,7 +23,19 @@ def greeting_section(_session: Session, employee: Employee, _now: datetime) -> l
     return blocks.greeting(employee)
 
 
-SECTIONS: list[HomeSection] = [greeting_section]
+def resolutions_section(session: Session, employee: Employee, now: datetime) -> list[blocks.Block]:
+    try:
+        active, lines = resolutions.allowance_for(session, employee, now)
+    except DomainError:
+        return []
+    return [
+        *resolution_blocks.recent_section(resolutions.recent_for(session, employee)),
+        *resolution_blocks.allowance_section(lines, active.policy.currency),
+        *resolution_blocks.waiting_section(resolutions.waiting_for(session, employee)),
+    ]
+
+
+SECTIONS: list[HomeSection] = [greeting_section, resolutions_section]
 
 
 def build_home(session: Session, employee: Employee, now: datetime) -> dict[str, Any]:

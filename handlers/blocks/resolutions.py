@@ -1,0 +1,326 @@
+"""Block Kit for resolutions: the /resolve modal, confirmations, approval requests and their outcomes."""
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from models import Employee, Resolution
+from services.money import format_money
+from services.policy import BoundaryRule
+from services.resolutions import AllowanceLine, Logged
+from services.text import escape_mrkdwn, truncate
+
+Block = dict[str, Any]
+
+RESOLVE_MODAL = "resolve_modal"
+APPROVE = "resolution_approve"
+DECLINE = "resolution_decline"
+DECLINE_MODAL = "resolution_decline_reason"
+CATEGORY, AMOUNT, CUSTOMER_REF, SUMMARY, OUTCOME, REASON = (
+    "category",
+    "amount",
+    "customer_ref",
+    "summary",
+    "outcome",
+    "reason",
+)
+OUTCOME_WORDS = {"happy": "😊 happy", "neutral": "😐 neutral", "unhappy": "😟 still unhappy"}
+STATUS_WORDS = {
+    "within": "✅ within your boundaries",
+    "pending": "⏳ waiting for a decision",
+    "approved": "👍 approved",
+    "declined": "✋ declined",
+}
+
+
+def text_block(text: str) -> Block:
+    return {"type": "section", "text": {"type": "mrkdwn", "text": truncate(text, 3000)}}
+
+
+def context_block(text: str) -> Block:
+    return {"type": "context", "elements": [{"type": "mrkdwn", "text": truncate(text, 2000)}]}
+
+
+def plain(text: str) -> dict[str, str]:
+    return {"type": "plain_text", "text": text}
+
+
+# -- the /resolve modal ------------------------------------------------------------------------
+def resolve_modal(rules: dict[str, BoundaryRule], currency: str) -> dict[str, Any]:
+    options = [
+        {"text": plain(truncate(f"{name} — {rule.description}" if rule.description else name, 75)), "value": name}
+        for name, rule in list(rules.items())[:100]
+    ]
+    return {
+        "type": "modal",
+        "callback_id": RESOLVE_MODAL,
+        "title": plain("Log a fix"),
+        "submit": plain("Log it"),
+        "close": plain("Cancel"),
+        "blocks": [
+            _input(
+                CATEGORY,
+                "What did you do?",
+                {"type": "static_select", "options": options, "placeholder": plain("Choose a category")},
+            ),
+            _input(
+                AMOUNT,
+                f"Amount ({currency})",
+                {"type": "plain_text_input", "placeholder": plain("45.50")},
+                optional=True,
+                hint="Leave empty when no money is involved.",
+            ),
+            _input(
+                CUSTOMER_REF,
+                "Customer reference",
+                {"type": "plain_text_input", "max_length": 100, "placeholder": plain("Order, ticket or case number")},
+                optional=True,
+            ),
+            _input(
+                SUMMARY,
+                "What happened, and what you did",
+                {"type": "plain_text_input", "multiline": True, "max_length": 2000},
+            ),
+            _input(
+                OUTCOME,
+                "How did the customer leave?",
+                {
+                    "type": "radio_buttons",
+                    "options": [{"text": plain(word), "value": key} for key, word in OUTCOME_WORDS.items()],
+                },
+                optional=True,
+            ),
+        ],
+    }
+
+
+def _input(
+    block_id: str, label: str, element: dict[str, Any], *, optional: bool = False, hint: str | None = None
+) -> Block:
+    block: Block = {
+        "type": "input",
+        "block_id": block_id,
+        "label": plain(label),
+        "optional": optional,
+        "element": {**element, "action_id": block_id},
+    }
+    if hint:
+        block["hint"] = plain(hint)
+    return block
+
+
+@dataclass(frozen=True)
+class ResolveForm:
+    category: str
+    amount: str
+    customer_ref: str | None
+    summary: str
+    outcome: str | None
+
+
+def parse_resolve_modal(values: dict[str, Any]) -> ResolveForm:
+    def value(block_id: str) -> str:
+        state = values.get(block_id, {}).get(block_id, {})
+        selected = state.get("selected_option")
+        return str((selected or {}).get("value") if "selected_option" in state else state.get("value") or "").strip()
+
+    return ResolveForm(
+        category=value(CATEGORY),
+        amount=value(AMOUNT),
+        customer_ref=value(CUSTOMER_REF) or None,
+        summary=value(SUMMARY),
+        outcome=value(OUTCOME) or None,
+    )
+
+
+# -- what the employee sees --------------------------------------------------------------------
+def allowance_words(line: AllowanceLine, currency: str) -> str:
+    parts = []
+    if line.left_today is not None:
+        parts.append(f"{format_money(line.left_today, currency)} left today")
+    if line.left_this_month is not None:
+        parts.append(f"{format_money(line.left_this_month, currency)} left this month")
+    return ", ".join(parts) or "no daily or monthly cap"
+
+
+def confirmation(logged: Logged) -> list[Block]:
+    resolution, currency = logged.resolution, logged.currency
+    what = f"*{escape_mrkdwn(resolution.category)}*" + (
+        f" of {format_money(resolution.amount, currency)}" if resolution.amount else ""
+    )
+    if logged.within:
+        blocks = [
+            text_block(f"✅ Logged your {what}. Thank you for fixing it on the spot!"),
+            context_block(f"{escape_mrkdwn(resolution.category)}: {allowance_words(logged.allowance, currency)}."),
+        ]
+    else:
+        names = " or ".join(escape_mrkdwn(person.name) for person in logged.deciders)
+        blocks = [
+            text_block(
+                f"⏳ Your {what} is over your boundary, so I've sent it to {names} to decide. "
+                f"I'll tell you the outcome here.\n*Over:* {escape_mrkdwn(logged.resolution.exceeded or '')}"
+            )
+        ]
+    return blocks + history_blocks(logged.history, currency)
+
+
+def history_blocks(history: list[Resolution], currency: str) -> list[Block]:
+    if not history:
+        return []
+    lines = [
+        f"• {r.created_at:%Y-%m-%d}: {escape_mrkdwn(r.employee.name)} — {escape_mrkdwn(r.category)}"
+        f"{' ' + format_money(r.amount, currency) if r.amount else ''} ({r.status}): "
+        f"{escape_mrkdwn(truncate(r.summary, 120))}"
+        for r in history
+    ]
+    return [text_block("*Earlier for this customer:*\n" + "\n".join(lines))]
+
+
+def confirmation_text(logged: Logged) -> str:
+    return "Logged." if logged.within else "Sent to your manager to decide."
+
+
+# -- the decider's request ---------------------------------------------------------------------
+def facts(resolution: Resolution) -> str:
+    lines = [
+        f"*{escape_mrkdwn(resolution.employee.name)}* — *{escape_mrkdwn(resolution.category)}*"
+        + (f" of *{format_money(resolution.amount, resolution.currency)}*" if resolution.amount else ""),
+        f"*Customer:* {escape_mrkdwn(resolution.customer_ref or 'not given')}"
+        + (f"   *Outcome:* {OUTCOME_WORDS[resolution.customer_outcome]}" if resolution.customer_outcome else ""),
+        f"> {escape_mrkdwn(truncate(resolution.summary, 1500))}",
+    ]
+    return "\n".join(lines)
+
+
+def approval_request(resolution: Resolution, history: list[Resolution], *, heading: str) -> list[Block]:
+    blocks = [
+        text_block(f"{heading}\n{facts(resolution)}"),
+        context_block(
+            f"Over the {escape_mrkdwn(resolution.exceeded or 'boundary')}. Logged "
+            f"{resolution.created_at:%Y-%m-%d %H:%M} UTC."
+        ),
+        *history_blocks(history, resolution.currency),
+        decision_buttons(resolution),
+    ]
+    return blocks
+
+
+def decision_buttons(resolution: Resolution) -> Block:
+    value = str(resolution.id)
+    return {
+        "type": "actions",
+        "block_id": f"decide_{resolution.id}",
+        "elements": [
+            {"type": "button", "action_id": APPROVE, "text": plain("Approve"), "style": "primary", "value": value},
+            {"type": "button", "action_id": DECLINE, "text": plain("Decline"), "style": "danger", "value": value},
+        ],
+    }
+
+
+def decided(resolution: Resolution) -> list[Block]:
+    who = escape_mrkdwn(resolution.decided_by.name if resolution.decided_by else "someone")
+    outcome = f"{STATUS_WORDS[resolution.status]} by {who}"
+    if resolution.decline_reason:
+        outcome += f": {escape_mrkdwn(resolution.decline_reason)}"
+    return [text_block(facts(resolution)), context_block(outcome)]
+
+
+def outcome_for_employee(resolution: Resolution) -> list[Block]:
+    who = escape_mrkdwn(resolution.decided_by.name if resolution.decided_by else "Your manager")
+    what = f"your {escape_mrkdwn(resolution.category)}" + (
+        f" of {format_money(resolution.amount, resolution.currency)}" if resolution.amount else ""
+    )
+    if resolution.status == "approved":
+        text = f"👍 {who} approved {what}. Thank you for looking after the customer."
+    else:
+        text = f"✋ {who} declined {what}.\n*Why:* {escape_mrkdwn(resolution.decline_reason or '')}"
+    ref = f" (customer {escape_mrkdwn(resolution.customer_ref)})" if resolution.customer_ref else ""
+    return [text_block(text), context_block(f"Logged {resolution.created_at:%Y-%m-%d}{ref}.")]
+
+
+def decline_modal(resolution: Resolution, channel: str, ts: str) -> dict[str, Any]:
+    metadata = json.dumps({"resolution": resolution.id, "channel": channel, "ts": ts})
+    return {
+        "type": "modal",
+        "callback_id": DECLINE_MODAL,
+        "title": plain("Decline request"),
+        "submit": plain("Decline"),
+        "close": plain("Cancel"),
+        "private_metadata": metadata,
+        "blocks": [
+            text_block(facts(resolution)),
+            _input(
+                REASON,
+                "Why do you decline?",
+                {"type": "plain_text_input", "multiline": True, "max_length": 1000},
+                hint=f"{resolution.employee.name} will see this.",
+            ),
+        ],
+    }
+
+
+def parse_decline_modal(view: dict[str, Any]) -> tuple[int, str, str, str]:
+    metadata = json.loads(view.get("private_metadata") or "{}")
+    reason = view["state"]["values"].get(REASON, {}).get(REASON, {}).get("value") or ""
+    return int(metadata["resolution"]), str(metadata["channel"]), str(metadata["ts"]), reason.strip()
+
+
+# -- /boundaries and App Home ------------------------------------------------------------------
+def limits_words(rule: BoundaryRule, currency: str) -> str:
+    if not rule.involves_money:
+        return "no money involved: just log it"
+    parts = [
+        f"{label} {format_money(value, currency)}"
+        for label, value in (
+            ("up to", rule.per_incident),
+            ("per day", rule.per_day),
+            ("per month", rule.per_month),
+            ("per customer in 30 days", rule.per_customer_30d),
+        )
+        if value is not None
+    ]
+    if rule.requires_customer_ref:
+        parts.append("customer reference needed")
+    return ", ".join(parts)
+
+
+def boundaries(lines: list[AllowanceLine], currency: str, version: int, employee: Employee) -> list[Block]:
+    header = (
+        f"*Your boundaries* (profile `{escape_mrkdwn(employee.boundary_profile)}`, policy version {version}). "
+        "Inside them, fix it and log it with `/resolve`; nobody needs to approve."
+    )
+    rows = [
+        text_block(
+            f"*{escape_mrkdwn(line.rule.category)}* — {escape_mrkdwn(limits_words(line.rule, currency))}"
+            + (f"\n_{escape_mrkdwn(line.rule.description)}_" if line.rule.description else "")
+            + (f"\nLeft: {allowance_words(line, currency)}" if line.rule.involves_money else "")
+        )
+        for line in lines
+    ]
+    return [text_block(header), *rows[:45]]
+
+
+def recent_section(recent: list[Resolution]) -> list[Block]:
+    if not recent:
+        return [text_block("*My recent resolutions*\nNothing yet. Log a fix with `/resolve`.")]
+    lines = [
+        f"• {r.created_at:%b %d} — {escape_mrkdwn(r.category)}"
+        f"{' ' + format_money(r.amount, r.currency) if r.amount else ''}: {STATUS_WORDS[r.status]}"
+        for r in recent
+    ]
+    return [text_block("*My recent resolutions*\n" + "\n".join(lines))]
+
+
+def allowance_section(lines: list[AllowanceLine], currency: str) -> list[Block]:
+    money = [line for line in lines if line.rule.involves_money]
+    rows = [f"• *{escape_mrkdwn(line.rule.category)}*: {allowance_words(line, currency)}" for line in money]
+    return [text_block("*My allowance today / this month*\n" + ("\n".join(rows) or "No money limits apply to you."))]
+
+
+def waiting_section(waiting: list[Resolution]) -> list[Block]:
+    if not waiting:
+        return []
+    blocks: list[Block] = [text_block(f"*Waiting for your decision* ({len(waiting)})")]
+    for resolution in waiting[:10]:
+        blocks += [text_block(facts(resolution)), decision_buttons(resolution)]
+    return blocks

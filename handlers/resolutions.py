@@ -1,0 +1,297 @@
+"""/resolve, the decider's Approve / Decline buttons and the decline-reason modal."""
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from slack_bolt import Ack, App, BoltContext, Respond
+from slack_sdk import WebClient
+
+from handlers.blocks import resolutions as blocks
+from handlers.commands import Usage, is_help
+from handlers.delivery import Outgoing, deliver
+from handlers.deps import Deps, deps_of
+from handlers.people import NEW_EMPLOYEE_NOTE, action_caller, command_caller, learn_from_slack
+from models import Resolution
+from services import escalations, resolutions
+from services.errors import DomainError, InvalidInput
+from services.money import looks_like_amount, parse_amount
+from services.policy import BoundaryRule
+from services.resolutions import Logged, ResolutionRequest
+from services.text import escape_mrkdwn
+
+USAGE = Usage(
+    command="/resolve",
+    purpose="log something you did on the spot to fix a customer's problem.",
+    forms=(
+        ("/resolve", "open a form"),
+        ("/resolve refund 45 order 1234 arrived late", "log a fix in one line: category, amount, what happened"),
+        ("/resolve reschedule moved the delivery to Friday", "no amount when no money is involved"),
+        ("ref:ABC123 · outcome:happy", "optional, anywhere in the line: the customer reference and how they left"),
+        ("/boundaries", "see your categories and limits"),
+    ),
+)
+_REF = re.compile(r"\bref:(\S+)", re.IGNORECASE)
+_OUTCOME = re.compile(r"\boutcome:(\S+)", re.IGNORECASE)
+_NAMED_REF = re.compile(
+    r"\b(order|ticket|case|booking|account|invoice)\s*#?\s*([A-Za-z0-9][A-Za-z0-9-]*\d[A-Za-z0-9-]*)", re.IGNORECASE
+)
+
+
+@dataclass(frozen=True)
+class OneLiner:
+    category: str
+    words: list[str]
+
+
+def split_one_liner(text: str) -> OneLiner:
+    words = text.split()
+    return OneLiner(category=words[0].lower(), words=words[1:])
+
+
+def to_request(line: OneLiner, rule: BoundaryRule) -> ResolutionRequest:
+    """Read the amount (when the category involves money), the reference, the outcome and the summary."""
+    words = list(line.words)
+    amount = Decimal(0)
+    if rule.involves_money or (words and looks_like_amount(words[0])):
+        if not words:
+            raise InvalidInput(f"Give the amount after the category, like `/resolve {rule.category} 45 what happened`.")
+        amount = parse_amount(words.pop(0))
+    rest = " ".join(words)
+    outcome_match = _OUTCOME.search(rest)
+    outcome = outcome_match.group(1).lower() if outcome_match else None
+    ref_match = _REF.search(rest)
+    named = _NAMED_REF.search(rest)
+    customer_ref = (
+        ref_match.group(1) if ref_match else (f"{named.group(1).lower()} {named.group(2)}" if named else None)
+    )
+    summary = " ".join(_OUTCOME.sub("", _REF.sub("", rest)).split())
+    return ResolutionRequest(
+        category=rule.category, amount=amount, summary=summary, customer_ref=customer_ref, customer_outcome=outcome
+    )
+
+
+def resolve_command(ack: Ack, command: dict[str, Any], context: BoltContext, client: WebClient) -> None:
+    text = command.get("text", "").strip()
+    if is_help(text):
+        ack(text=USAGE.text())
+        return
+    deps = deps_of(context)
+    if not text:
+        open_resolve_modal(ack, command, deps, client)
+        return
+    try:
+        with deps.sessions.begin() as session:
+            identity = command_caller(session, deps, command)
+            _active, rules = resolutions.categories_for(session, identity.employee)
+            line = split_one_liner(text)
+            rule = rules.get(line.category)
+            if rule is None:
+                raise resolutions.UnknownCategory(line.category, sorted(rules))
+            logged = resolutions.log_resolution(
+                session, employee=identity.employee, request=to_request(line, rule), now=deps.now()
+            )
+    except DomainError as error:
+        ack(text=USAGE.text(str(error)) if isinstance(error, resolutions.UnknownCategory) else f":warning: {error}")
+        return
+    ack(text=blocks.confirmation_text(logged), blocks=_with_note(blocks.confirmation(logged), identity.newly_added))
+    after_logging(deps, client, logged)
+    if identity.newly_added:
+        learn_from_slack(client, deps, identity.employee)
+
+
+def _with_note(content: list[blocks.Block], newly_added: bool) -> list[blocks.Block]:
+    return [blocks.text_block(NEW_EMPLOYEE_NOTE), *content] if newly_added else content
+
+
+def open_resolve_modal(ack: Ack, command: dict[str, Any], deps: Deps, client: WebClient) -> None:
+    try:
+        with deps.sessions.begin() as session:
+            identity = command_caller(session, deps, command)
+            active, rules = resolutions.categories_for(session, identity.employee)
+    except DomainError as error:
+        ack(text=f":warning: {error}")
+        return
+    if not rules:
+        ack(text=":warning: Your profile has no categories in the policy yet. Ask HR to add some.")
+        return
+    ack()
+    client.views_open(trigger_id=command["trigger_id"], view=blocks.resolve_modal(rules, active.policy.currency))
+
+
+def submit_resolve_modal(
+    ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext, client: WebClient
+) -> None:
+    form = blocks.parse_resolve_modal(view["state"]["values"])
+    deps = deps_of(context)
+    try:
+        amount = parse_amount(form.amount) if form.amount else Decimal(0)
+        request = ResolutionRequest(
+            category=form.category,
+            amount=amount,
+            summary=form.summary,
+            customer_ref=form.customer_ref,
+            customer_outcome=form.outcome,
+        )
+        with deps.sessions.begin() as session:
+            identity = action_caller(session, deps, body)
+            logged = resolutions.log_resolution(session, employee=identity.employee, request=request, now=deps.now())
+    except DomainError as error:
+        ack(response_action="errors", errors={_field_for(error, form.amount): str(error)[:300]})
+        return
+    ack()
+    client.chat_postMessage(
+        channel=body["user"]["id"], text=blocks.confirmation_text(logged), blocks=blocks.confirmation(logged)
+    )
+    after_logging(deps, client, logged)
+
+
+def _field_for(error: DomainError, amount_text: str) -> str:
+    message = str(error).lower()
+    if "amount" in message or (amount_text and amount_text in str(error)):
+        return blocks.AMOUNT
+    if "customer reference" in message:
+        return blocks.CUSTOMER_REF
+    if "categor" in message:
+        return blocks.CATEGORY
+    return blocks.SUMMARY
+
+
+def after_logging(deps: Deps, client: WebClient, logged: Logged) -> None:
+    """Send a request outside the boundaries to whoever decides it."""
+    if logged.within:
+        return
+    resolution = logged.resolution
+    heading = f"*{escape_mrkdwn(resolution.employee.name)} needs your decision* on a fix outside their boundaries:"
+    messages = [
+        Outgoing(
+            key=f"resolution:{resolution.id}:request:{decider.slack_id}",
+            method="chat.postMessage",
+            payload={
+                "channel": decider.slack_id,
+                "text": f"{resolution.employee.name} needs your decision",
+                "blocks": blocks.approval_request(resolution, logged.history, heading=heading),
+            },
+        )
+        for decider in logged.deciders
+    ]
+    deliver(deps, client, resolution.workspace_id, messages)
+
+
+def approve_clicked(
+    ack: Ack, body: dict[str, Any], action: dict[str, Any], context: BoltContext, client: WebClient, respond: Respond
+) -> None:
+    ack()
+    deps = deps_of(context)
+    try:
+        with deps.sessions.begin() as session:
+            decider = action_caller(session, deps, body).employee
+            resolution = resolutions.decide(
+                session, resolution_id=int(action["value"]), decider=decider, approve=True, reason=None, now=deps.now()
+            )
+    except DomainError as error:
+        respond(text=f":warning: {error}", response_type="ephemeral", replace_original=False)
+        return
+    announce_decision(deps, client, resolution, _message_of(body))
+
+
+def decline_clicked(
+    ack: Ack, body: dict[str, Any], action: dict[str, Any], context: BoltContext, client: WebClient, respond: Respond
+) -> None:
+    ack()
+    deps = deps_of(context)
+    try:
+        with deps.sessions.begin() as session:
+            decider = action_caller(session, deps, body).employee
+            resolution = resolutions.decidable(session, resolution_id=int(action["value"]), decider=decider)
+            view = blocks.decline_modal(resolution, *_message_of(body))
+    except DomainError as error:
+        respond(text=f":warning: {error}", response_type="ephemeral", replace_original=False)
+        return
+    client.views_open(trigger_id=body["trigger_id"], view=view)
+
+
+def submit_decline_reason(
+    ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext, client: WebClient
+) -> None:
+    resolution_id, channel, ts, reason = blocks.parse_decline_modal(view)
+    deps = deps_of(context)
+    try:
+        with deps.sessions.begin() as session:
+            decider = action_caller(session, deps, body).employee
+            resolution = resolutions.decide(
+                session, resolution_id=resolution_id, decider=decider, approve=False, reason=reason, now=deps.now()
+            )
+    except DomainError as error:
+        ack(response_action="errors", errors={blocks.REASON: str(error)[:300]})
+        return
+    ack()
+    announce_decision(deps, client, resolution, (channel, ts))
+
+
+def _message_of(body: dict[str, Any]) -> tuple[str, str]:
+    container = body.get("container") or {}
+    return str(container.get("channel_id") or ""), str(container.get("message_ts") or "")
+
+
+def announce_decision(deps: Deps, client: WebClient, resolution: Resolution, message: tuple[str, str]) -> None:
+    """Replace the decider's buttons with the outcome, and tell the employee."""
+    channel, ts = message
+    if channel and ts:
+        client.chat_update(
+            channel=channel, ts=ts, text=f"Request {resolution.status}", blocks=blocks.decided(resolution)
+        )
+    deliver(
+        deps,
+        client,
+        resolution.workspace_id,
+        [
+            Outgoing(
+                key=f"resolution:{resolution.id}:outcome",
+                method="chat.postMessage",
+                payload={
+                    "channel": resolution.employee.slack_id,
+                    "text": f"Your request was {resolution.status}",
+                    "blocks": blocks.outcome_for_employee(resolution),
+                },
+            )
+        ],
+    )
+
+
+def follow_up_pending_requests(deps: Deps, client: WebClient) -> None:
+    """Scheduled: remind deciders of requests waiting too long, then hand them one level up."""
+    by_workspace: dict[int, list[Outgoing]] = {}
+    with deps.sessions.begin() as session:
+        for follow_up in escalations.due_follow_ups(session, now=deps.now()):
+            resolution = follow_up.resolution
+            heading = FOLLOW_UP_HEADINGS[follow_up.kind].format(name=escape_mrkdwn(resolution.employee.name))
+            by_workspace.setdefault(resolution.workspace_id, []).extend(
+                Outgoing(
+                    key=f"resolution:{resolution.id}:{follow_up.kind}:{person.slack_id}",
+                    method="chat.postMessage",
+                    payload={
+                        "channel": person.slack_id,
+                        "text": f"{resolution.employee.name} is waiting",
+                        "blocks": blocks.approval_request(resolution, [], heading=heading),
+                    },
+                )
+                for person in follow_up.recipients
+            )
+    for workspace_id, messages in by_workspace.items():
+        deliver(deps, client, workspace_id, messages)
+
+
+FOLLOW_UP_HEADINGS = {
+    "reminder": "⏰ *Reminder:* {name} is still waiting for your decision:",
+    "escalation": "⏫ {name}'s request has waited too long for their manager, so it comes to you:",
+}
+
+
+def register(app: App) -> None:
+    app.command("/resolve")(resolve_command)
+    app.view(blocks.RESOLVE_MODAL)(submit_resolve_modal)
+    app.action(blocks.APPROVE)(approve_clicked)
+    app.action(blocks.DECLINE)(decline_clicked)
+    app.view(blocks.DECLINE_MODAL)(submit_decline_reason)

@@ -1,0 +1,315 @@
+"""On-the-spot fixes: judge one against the caller's boundaries, route it, record decisions. Callers commit."""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from decimal import Decimal
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from models import Employee, Resolution, Workspace
+from models.resolution import CUSTOMER_OUTCOMES
+from services import audit, directory
+from services.clock_windows import local_day, local_month
+from services.errors import AlreadyDone, InvalidInput, NotAllowed, NotFound
+from services.money import format_money
+from services.policy import ActivePolicy, BoundaryRule, require_policy
+from services.text import escape_mrkdwn
+
+MAX_SUMMARY = 2000
+MAX_CUSTOMER_REF = 100
+MAX_REASON = 1000
+CUSTOMER_WINDOW = timedelta(days=30)
+COUNTED = ("within", "pending", "approved")
+
+
+class UnknownCategory(InvalidInput):
+    def __init__(self, category: str, known: list[str]) -> None:
+        self.known = known
+        super().__init__(
+            f"`{escape_mrkdwn(category)}` isn't one of your categories. You can use: "
+            + ", ".join(f"`{name}`" for name in known)
+        )
+
+
+@dataclass(frozen=True)
+class Spent:
+    """What an employee has used of a category's allowance in the current local day and month."""
+
+    today: Decimal
+    this_month: Decimal
+
+
+@dataclass(frozen=True)
+class AllowanceLine:
+    rule: BoundaryRule
+    spent: Spent
+
+    @property
+    def left_today(self) -> Decimal | None:
+        return None if self.rule.per_day is None else max(self.rule.per_day - self.spent.today, Decimal(0))
+
+    @property
+    def left_this_month(self) -> Decimal | None:
+        return None if self.rule.per_month is None else max(self.rule.per_month - self.spent.this_month, Decimal(0))
+
+
+@dataclass(frozen=True)
+class ResolutionRequest:
+    category: str
+    amount: Decimal
+    summary: str
+    customer_ref: str | None = None
+    customer_outcome: str | None = None
+
+
+@dataclass(frozen=True)
+class Logged:
+    resolution: Resolution
+    exceeded: list[str]
+    allowance: AllowanceLine
+    deciders: list[Employee]
+    history: list[Resolution]
+    currency: str
+
+    @property
+    def within(self) -> bool:
+        return not self.exceeded
+
+
+def categories_for(session: Session, employee: Employee) -> tuple[ActivePolicy, dict[str, BoundaryRule]]:
+    active = require_policy(session, _workspace(session, employee))
+    return active, active.policy.boundaries_for(employee.boundary_profile)
+
+
+def _workspace(session: Session, employee: Employee) -> Workspace:
+    return session.get_one(Workspace, employee.workspace_id)
+
+
+def log_resolution(session: Session, *, employee: Employee, request: ResolutionRequest, now: datetime) -> Logged:
+    """Record a fix: `within` when inside every limit (this one included), else `pending` for a decider."""
+    active, rules = categories_for(session, employee)
+    rule = rules.get(request.category.lower())
+    if rule is None:
+        raise UnknownCategory(request.category, sorted(rules))
+    _validate(request, rule, active.policy.currency)
+    spent = spent_in(session, employee, rule.category, now)
+    exceeded = _exceeded(session, employee, rule, request, spent, active.policy.currency, now)
+    deciders = deciders_for(session, employee) if exceeded else []
+    resolution = Resolution(
+        workspace_id=employee.workspace_id,
+        employee_id=employee.id,
+        policy_version_id=active.version.id,
+        category=rule.category,
+        amount=request.amount,
+        currency=active.policy.currency,
+        customer_ref=request.customer_ref,
+        summary=request.summary.strip(),
+        customer_outcome=request.customer_outcome,
+        status="pending" if exceeded else "within",
+        exceeded="; ".join(exceeded) or None,
+        created_at=now,
+        decider_id=deciders[0].id if deciders else None,
+    )
+    session.add(resolution)
+    session.flush()
+    counted = Spent(spent.today + request.amount, spent.this_month + request.amount)
+    return Logged(
+        resolution=resolution,
+        exceeded=exceeded,
+        allowance=AllowanceLine(rule, counted),
+        deciders=deciders,
+        history=customer_history(session, resolution),
+        currency=active.policy.currency,
+    )
+
+
+def _validate(request: ResolutionRequest, rule: BoundaryRule, currency: str) -> None:
+    if not request.summary.strip():
+        raise InvalidInput("Say what happened and what you did, e.g. `/resolve refund 45 order 1234 arrived late`.")
+    if len(request.summary) > MAX_SUMMARY:
+        raise InvalidInput(f"The summary is {len(request.summary):,} characters; keep it under {MAX_SUMMARY:,}.")
+    if request.customer_ref is not None and len(request.customer_ref) > MAX_CUSTOMER_REF:
+        raise InvalidInput(f"The customer reference is too long (at most {MAX_CUSTOMER_REF} characters).")
+    if rule.requires_customer_ref and not request.customer_ref:
+        raise InvalidInput(
+            f"A `{rule.category}` needs a customer reference: mention the order, ticket or case "
+            f"(like `order 1234`) or add `ref:ABC123`."
+        )
+    if not rule.involves_money and request.amount != 0:
+        raise InvalidInput(
+            f"`{rule.category}` involves no money, so leave the amount out "
+            f"(you typed {format_money(request.amount, currency)})."
+        )
+    if request.customer_outcome is not None and request.customer_outcome not in CUSTOMER_OUTCOMES:
+        raise InvalidInput("The customer outcome is one of happy, neutral or unhappy.")
+
+
+def spent_in(session: Session, employee: Employee, category: str, now: datetime) -> Spent:
+    day_start, day_end = local_day(now, employee.tz)
+    month_start, month_end = local_month(now, employee.tz)
+    base = select(func.coalesce(func.sum(Resolution.amount), 0)).where(
+        Resolution.employee_id == employee.id, Resolution.category == category, Resolution.status.in_(COUNTED)
+    )
+    today = session.scalar(base.where(Resolution.created_at >= day_start, Resolution.created_at < day_end))
+    month = session.scalar(base.where(Resolution.created_at >= month_start, Resolution.created_at < month_end))
+    return Spent(today=Decimal(today or 0), this_month=Decimal(month or 0))
+
+
+def _exceeded(
+    session: Session,
+    employee: Employee,
+    rule: BoundaryRule,
+    request: ResolutionRequest,
+    spent: Spent,
+    currency: str,
+    now: datetime,
+) -> list[str]:
+    def money(amount: Decimal) -> str:
+        return format_money(amount, currency)
+
+    amount, exceeded = request.amount, []
+    if rule.per_incident is not None and amount > rule.per_incident:
+        exceeded.append(f"per-incident limit {money(rule.per_incident)} (this is {money(amount)})")
+    if rule.per_day is not None and spent.today + amount > rule.per_day:
+        exceeded.append(f"daily limit {money(rule.per_day)} (today's total would be {money(spent.today + amount)})")
+    if rule.per_month is not None and spent.this_month + amount > rule.per_month:
+        exceeded.append(
+            f"monthly limit {money(rule.per_month)} (this month's total would be {money(spent.this_month + amount)})"
+        )
+    if rule.per_customer_30d is not None and request.customer_ref:
+        received = customer_total(session, employee.workspace_id, request.customer_ref, rule.category, now)
+        if received + amount > rule.per_customer_30d:
+            exceeded.append(
+                f"per-customer limit {money(rule.per_customer_30d)} in 30 days "
+                f"(this customer would have {money(received + amount)})"
+            )
+    return exceeded
+
+
+def customer_total(session: Session, workspace_id: int, customer_ref: str, category: str, now: datetime) -> Decimal:
+    total = session.scalar(
+        select(func.coalesce(func.sum(Resolution.amount), 0)).where(
+            Resolution.workspace_id == workspace_id,
+            func.lower(Resolution.customer_ref) == customer_ref.lower(),
+            Resolution.category == category,
+            Resolution.status.in_(COUNTED),
+            Resolution.created_at >= now - CUSTOMER_WINDOW,
+        )
+    )
+    return Decimal(total or 0)
+
+
+def customer_history(session: Session, resolution: Resolution, limit: int = 5) -> list[Resolution]:
+    """Earlier fixes for the same customer, newest first: nobody should ask the customer twice."""
+    if not resolution.customer_ref:
+        return []
+    return list(
+        session.scalars(
+            select(Resolution)
+            .where(
+                Resolution.workspace_id == resolution.workspace_id,
+                func.lower(Resolution.customer_ref) == resolution.customer_ref.lower(),
+                Resolution.id != resolution.id,
+            )
+            .order_by(Resolution.created_at.desc(), Resolution.id.desc())
+            .limit(limit)
+        )
+    )
+
+
+def deciders_for(session: Session, employee: Employee) -> list[Employee]:
+    """Who decides a request outside the boundaries: the manager, else the admins (never the requester)."""
+    if employee.manager is not None and employee.manager.active:
+        return [employee.manager]
+    admins = [a for a in directory.active_admins(session, _workspace(session, employee)) if a.id != employee.id]
+    if not admins:
+        raise NotFound(
+            "You have no manager in the directory and there is no admin to decide, so I couldn't log "
+            "this. Ask HR to add your manager to the org file."
+        )
+    return admins
+
+
+def may_decide(resolution: Resolution, decider: Employee) -> bool:
+    if decider.id == resolution.employee_id or decider.workspace_id != resolution.workspace_id:
+        return False
+    if decider.role == "admin":
+        return True
+    return decider.id in (resolution.decider_id, resolution.employee.manager_id)
+
+
+def decidable(session: Session, *, resolution_id: int, decider: Employee) -> Resolution:
+    """The pending request this person may decide now, or the reason they can't."""
+    resolution = session.scalar(
+        select(Resolution)
+        .where(Resolution.id == resolution_id, Resolution.workspace_id == decider.workspace_id)
+        .with_for_update()
+    )
+    if resolution is None:
+        raise NotFound("I can't find that request any more.")
+    if resolution.status != "pending":
+        raise AlreadyDone(already_decided(resolution))
+    if decider.id == resolution.employee_id:
+        raise NotAllowed("You can't decide your own request.")
+    if not may_decide(resolution, decider):
+        raise NotAllowed(
+            f"Only {escape_mrkdwn(resolution.employee.name)}'s manager or an admin can decide this "
+            "request. Nothing changed."
+        )
+    return resolution
+
+
+def decide(
+    session: Session, *, resolution_id: int, decider: Employee, approve: bool, reason: str | None, now: datetime
+) -> Resolution:
+    """Approve or decline a pending request; a second decision changes nothing and says who decided."""
+    resolution = decidable(session, resolution_id=resolution_id, decider=decider)
+    if not approve and not (reason or "").strip():
+        raise InvalidInput("Say why you decline, so that the employee can learn from it.")
+    resolution.status = "approved" if approve else "declined"
+    resolution.decided_by_id, resolution.decided_at = decider.id, now
+    resolution.decline_reason = None if approve else (reason or "").strip()[:MAX_REASON]
+    audit.record(
+        session,
+        workspace=_workspace(session, decider),
+        actor=decider.slack_id,
+        action=f"resolution.{resolution.status}",
+        subject=f"resolution {resolution.id}",
+        now=now,
+    )
+    session.flush()
+    session.refresh(resolution, ["decided_by"])
+    return resolution
+
+
+def already_decided(resolution: Resolution) -> str:
+    who = resolution.decided_by.name if resolution.decided_by else "someone"
+    when = f" on {resolution.decided_at:%Y-%m-%d %H:%M} UTC" if resolution.decided_at else ""
+    return f"This request was already {resolution.status} by {escape_mrkdwn(who)}{when}. Nothing changed."
+
+
+def recent_for(session: Session, employee: Employee, limit: int = 10) -> list[Resolution]:
+    return list(
+        session.scalars(
+            select(Resolution)
+            .where(Resolution.employee_id == employee.id)
+            .order_by(Resolution.created_at.desc(), Resolution.id.desc())
+            .limit(limit)
+        )
+    )
+
+
+def waiting_for(session: Session, decider: Employee, limit: int = 20) -> list[Resolution]:
+    """Pending requests this person may decide, oldest first."""
+    query = select(Resolution).where(Resolution.workspace_id == decider.workspace_id, Resolution.status == "pending")
+    if decider.role != "admin":
+        reports = select(Employee.id).where(Employee.manager_id == decider.id)
+        query = query.where((Resolution.decider_id == decider.id) | Resolution.employee_id.in_(reports))
+    query = query.where(Resolution.employee_id != decider.id)
+    return list(session.scalars(query.order_by(Resolution.created_at, Resolution.id).limit(limit)))
+
+
+def allowance_for(session: Session, employee: Employee, now: datetime) -> tuple[ActivePolicy, list[AllowanceLine]]:
+    active, rules = categories_for(session, employee)
+    return active, [AllowanceLine(rule, spent_in(session, employee, rule.category, now)) for rule in rules.values()]
