@@ -35,7 +35,7 @@ USAGE = Usage(
 _REF = re.compile(r"\bref:(\S+)", re.IGNORECASE)
 _OUTCOME = re.compile(r"\boutcome:(\S+)", re.IGNORECASE)
 _NAMED_REF = re.compile(
-    r"\b(order|ticket|case|booking|account|invoice)\s*#?\s*([A-Za-z0-9][A-Za-z0-9-]*\d[A-Za-z0-9-]*)", re.IGNORECASE
+    r"\b(order|ticket|case|booking|account|invoice)\s*#?\s*((?=[A-Za-z0-9-]*\d)[A-Za-z0-9-]+)", re.IGNORECASE
 )
 
 
@@ -92,11 +92,12 @@ def resolve_command(ack: Ack, command: dict[str, Any], context: BoltContext, cli
             logged = resolutions.log_resolution(
                 session, employee=identity.employee, request=to_request(line, rule), now=deps.now()
             )
+            reply, requests = blocks.confirmation(logged), approval_requests(logged)
     except DomainError as error:
         ack(text=USAGE.text(str(error)) if isinstance(error, resolutions.UnknownCategory) else f":warning: {error}")
         return
-    ack(text=blocks.confirmation_text(logged), blocks=_with_note(blocks.confirmation(logged), identity.newly_added))
-    after_logging(deps, client, logged)
+    ack(text=blocks.confirmation_text(logged), blocks=_with_note(reply, identity.newly_added))
+    deliver(deps, client, logged.resolution.workspace_id, requests)
     if identity.newly_added:
         learn_from_slack(client, deps, identity.employee)
 
@@ -137,14 +138,13 @@ def submit_resolve_modal(
         with deps.sessions.begin() as session:
             identity = action_caller(session, deps, body)
             logged = resolutions.log_resolution(session, employee=identity.employee, request=request, now=deps.now())
+            reply, requests = blocks.confirmation(logged), approval_requests(logged)
     except DomainError as error:
         ack(response_action="errors", errors={_field_for(error, form.amount): str(error)[:300]})
         return
     ack()
-    client.chat_postMessage(
-        channel=body["user"]["id"], text=blocks.confirmation_text(logged), blocks=blocks.confirmation(logged)
-    )
-    after_logging(deps, client, logged)
+    client.chat_postMessage(channel=body["user"]["id"], text=blocks.confirmation_text(logged), blocks=reply)
+    deliver(deps, client, logged.resolution.workspace_id, requests)
 
 
 def _field_for(error: DomainError, amount_text: str) -> str:
@@ -158,13 +158,11 @@ def _field_for(error: DomainError, amount_text: str) -> str:
     return blocks.SUMMARY
 
 
-def after_logging(deps: Deps, client: WebClient, logged: Logged) -> None:
-    """Send a request outside the boundaries to whoever decides it."""
-    if logged.within:
-        return
+def approval_requests(logged: Logged) -> list[Outgoing]:
+    """The messages that ask the deciders about a request outside the boundaries (none when within)."""
     resolution = logged.resolution
     heading = f"*{escape_mrkdwn(resolution.employee.name)} needs your decision* on a fix outside their boundaries:"
-    messages = [
+    return [
         Outgoing(
             key=f"resolution:{resolution.id}:request:{decider.slack_id}",
             method="chat.postMessage",
@@ -176,7 +174,6 @@ def after_logging(deps: Deps, client: WebClient, logged: Logged) -> None:
         )
         for decider in logged.deciders
     ]
-    deliver(deps, client, resolution.workspace_id, messages)
 
 
 def approve_clicked(
@@ -190,10 +187,11 @@ def approve_clicked(
             resolution = resolutions.decide(
                 session, resolution_id=int(action["value"]), decider=decider, approve=True, reason=None, now=deps.now()
             )
+            announcement = Announcement.of(resolution)
     except DomainError as error:
         respond(text=f":warning: {error}", response_type="ephemeral", replace_original=False)
         return
-    announce_decision(deps, client, resolution, _message_of(body))
+    announce_decision(deps, client, announcement, _message_of(body))
 
 
 def decline_clicked(
@@ -223,11 +221,12 @@ def submit_decline_reason(
             resolution = resolutions.decide(
                 session, resolution_id=resolution_id, decider=decider, approve=False, reason=reason, now=deps.now()
             )
+            announcement = Announcement.of(resolution)
     except DomainError as error:
         ack(response_action="errors", errors={blocks.REASON: str(error)[:300]})
         return
     ack()
-    announce_decision(deps, client, resolution, (channel, ts))
+    announce_decision(deps, client, announcement, (channel, ts))
 
 
 def _message_of(body: dict[str, Any]) -> tuple[str, str]:
@@ -235,29 +234,35 @@ def _message_of(body: dict[str, Any]) -> tuple[str, str]:
     return str(container.get("channel_id") or ""), str(container.get("message_ts") or "")
 
 
-def announce_decision(deps: Deps, client: WebClient, resolution: Resolution, message: tuple[str, str]) -> None:
+@dataclass(frozen=True)
+class Announcement:
+    """A decision, rendered while the session is open: the decider's new message and the employee's DM."""
+
+    workspace_id: int
+    status: str
+    decided: list[blocks.Block]
+    outcome: Outgoing
+
+    @classmethod
+    def of(cls, resolution: Resolution) -> "Announcement":
+        outcome = Outgoing(
+            key=f"resolution:{resolution.id}:outcome",
+            method="chat.postMessage",
+            payload={
+                "channel": resolution.employee.slack_id,
+                "text": f"Your request was {resolution.status}",
+                "blocks": blocks.outcome_for_employee(resolution),
+            },
+        )
+        return cls(resolution.workspace_id, resolution.status, blocks.decided(resolution), outcome)
+
+
+def announce_decision(deps: Deps, client: WebClient, announcement: Announcement, message: tuple[str, str]) -> None:
     """Replace the decider's buttons with the outcome, and tell the employee."""
     channel, ts = message
     if channel and ts:
-        client.chat_update(
-            channel=channel, ts=ts, text=f"Request {resolution.status}", blocks=blocks.decided(resolution)
-        )
-    deliver(
-        deps,
-        client,
-        resolution.workspace_id,
-        [
-            Outgoing(
-                key=f"resolution:{resolution.id}:outcome",
-                method="chat.postMessage",
-                payload={
-                    "channel": resolution.employee.slack_id,
-                    "text": f"Your request was {resolution.status}",
-                    "blocks": blocks.outcome_for_employee(resolution),
-                },
-            )
-        ],
-    )
+        client.chat_update(channel=channel, ts=ts, text=f"Request {announcement.status}", blocks=announcement.decided)
+    deliver(deps, client, announcement.workspace_id, [announcement.outcome])
 
 
 def follow_up_pending_requests(deps: Deps, client: WebClient) -> None:

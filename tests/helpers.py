@@ -26,3 +26,19 @@ def employee(session: Session, slack_id: str) -> Employee:
 
 def count(session: Session, model: type[Base]) -> int:
     return int(session.scalar(select(func.count()).select_from(model)) or 0)
+
+
+POLICY_EXAMPLE = FIXTURES.parent.parent / "policy.example.toml"
+
+
+def load_policy(sessions: sessionmaker[Session], now: datetime, text: str | None = None) -> None:
+    from services.policy import load_policy as load
+
+    with sessions.begin() as session:
+        workspace = directory.ensure_workspace(session, slack_team_id="T0LATITUDE", now=now)
+        load(session, workspace=workspace, text=text or POLICY_EXAMPLE.read_text(), loaded_by="test", now=now)
+
+
+def load_org_and_policy(sessions: sessionmaker[Session], now: datetime) -> None:
+    load_org(sessions, now)
+    load_policy(sessions, now)

@@ -142,7 +142,9 @@ class SlackDriver:
         return self.event(event, event_id=event_id, retry_num=retry_num)
 
     # -- interactivity ---------------------------------------------------------------------
-    def click(self, user: str, message: Call, action_id: str, *, value: str | None = None) -> Reply:
+    def click(
+        self, user: str, message: Call, action_id: str, *, value: str | None = None, retry_num: int | None = None
+    ) -> Reply:
         """Click the button `action_id` in a message the fake Slack recorded, as that message showed it."""
         blocks = message.args.get("blocks") or []
         block, element = _find_element(blocks, action_id)
@@ -154,7 +156,8 @@ class SlackDriver:
             channel={"id": channel, "name": "directmessage"},
             message={"type": "message", "ts": ts, "text": message.args.get("text", ""), "blocks": blocks},
         )
-        return self.post_payload(payload)
+        headers = {"X-Slack-Retry-Num": str(retry_num), "X-Slack-Retry-Reason": "http_timeout"} if retry_num else {}
+        return self.post_payload(payload, headers=headers)
 
     def click_in_view(self, user: str, view: dict[str, Any], action_id: str, *, value: str | None = None) -> Reply:
         """Click a button in a published view (the App Home) or an open modal."""

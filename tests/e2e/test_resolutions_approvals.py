@@ -1,0 +1,191 @@
+"""Requests outside the boundaries: the decider's buttons, the decline-reason modal, reminders and escalation."""
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from bot.fakeslack import Call
+from handlers.resolutions import follow_up_pending_requests
+from models import AuditEvent, Resolution
+from tests.conftest import RunningBot
+from tests.helpers import employee, load_org, load_org_and_policy, load_policy
+
+
+@pytest.fixture
+def ready(bot: RunningBot) -> RunningBot:
+    load_org_and_policy(bot.sessions, bot.clock.now())
+    return bot
+
+
+def request_over_the_limit(bot: RunningBot, user: str = "U0AGENT1") -> Call:
+    bot.driver.command(user, "/resolve", "refund 80 order 42 parcel lost in transit")
+    return bot.slack.calls("chat.postMessage")[-1]
+
+
+def the_resolution(bot: RunningBot) -> Resolution:
+    with bot.sessions() as session:
+        resolution = session.scalars(select(Resolution)).one()
+        session.expunge(resolution)
+        return resolution
+
+
+def test_the_manager_approves_and_the_message_is_updated_in_place(ready: RunningBot) -> None:
+    request = request_over_the_limit(ready)
+
+    reply = ready.driver.click("U0MGR1", request, "resolution_approve")
+
+    assert reply.status == 200
+    [update] = ready.slack.calls("chat.update")
+    assert (update.args["channel"], update.args["ts"]) == (request.response["channel"], request.response["ts"])
+    assert "approved by Maya Manager" in update.text
+    assert "resolution_approve" not in str(update.args["blocks"])
+    [outcome] = ready.slack.calls("chat.postMessage", channel="U0AGENT1")
+    assert "Maya Manager approved your refund of $80" in outcome.text
+    resolution = the_resolution(ready)
+    assert resolution.status == "approved"
+    assert resolution.decided_at == ready.clock.now()
+    with ready.sessions() as session:
+        assert resolution.decided_by_id == employee(session, "U0MGR1").id
+        assert session.scalars(select(AuditEvent.action).where(AuditEvent.action == "resolution.approved")).one()
+
+
+def test_decline_asks_for_a_reason_in_a_modal_then_tells_the_employee(ready: RunningBot) -> None:
+    request = request_over_the_limit(ready)
+
+    ready.driver.click("U0MGR1", request, "resolution_decline")
+    [opened] = ready.slack.calls("views.open")
+    empty = ready.driver.submit("U0MGR1", opened.args["view"], {"reason": ""})
+    submitted = ready.driver.submit("U0MGR1", opened.args["view"], {"reason": "Lost parcels go to the carrier claim"})
+
+    assert empty.json["response_action"] == "errors"
+    assert submitted.status == 200 and submitted.body == ""
+    assert "declined by Maya Manager: Lost parcels go to the carrier claim" in ready.slack.calls("chat.update")[0].text
+    [outcome] = ready.slack.calls("chat.postMessage", channel="U0AGENT1")
+    assert "declined your refund of $80" in outcome.text
+    assert "Lost parcels go to the carrier claim" in outcome.text
+    resolution = the_resolution(ready)
+    assert (resolution.status, resolution.decline_reason) == ("declined", "Lost parcels go to the carrier claim")
+
+
+def test_a_second_click_or_a_retried_click_changes_nothing_and_says_why(ready: RunningBot) -> None:
+    request = request_over_the_limit(ready)
+    ready.driver.click("U0MGR1", request, "resolution_approve")
+    decided_at = the_resolution(ready).decided_at
+    ready.clock.advance(timedelta(minutes=5))
+
+    ready.driver.click("U0MGR1", request, "resolution_decline")
+    ready.driver.click("U0MGR1", request, "resolution_approve", retry_num=1)
+
+    responses = ready.slack.calls("response_url")
+    assert len(responses) == 2
+    assert all("already approved by Maya Manager" in r.text for r in responses)
+    assert ready.slack.calls("views.open") == []
+    assert the_resolution(ready).decided_at == decided_at
+    assert len(ready.slack.calls("chat.postMessage", channel="U0AGENT1")) == 1
+
+
+def test_a_strangers_click_changes_nothing_and_says_why(ready: RunningBot) -> None:
+    request = request_over_the_limit(ready)
+
+    ready.driver.click("U0MGR2", request, "resolution_approve")
+
+    [response] = ready.slack.calls("response_url")
+    assert "Only Sam Agent's manager or an admin can decide" in response.text
+    assert the_resolution(ready).status == "pending"
+    assert ready.slack.calls("chat.update") == []
+
+
+def test_an_admin_may_decide_for_anyone(ready: RunningBot) -> None:
+    request = request_over_the_limit(ready)
+
+    ready.driver.click("U0ADMIN", request, "resolution_approve")
+
+    assert the_resolution(ready).status == "approved"
+
+
+def test_without_a_manager_the_request_goes_to_the_admins_and_the_employee_is_told(bot: RunningBot) -> None:
+    load_org(bot.sessions, bot.clock.now())
+    load_policy(bot.sessions, bot.clock.now())
+
+    reply = bot.driver.command("U0NOBODY", "/resolve", "credit 40 big goodwill gesture")
+
+    assert "added you as a frontline employee" in reply.text
+    assert "sent it to Ada Admin to decide" in reply.text
+    [request] = bot.slack.calls("chat.postMessage", channel="U0ADMIN")
+    assert "needs your decision" in request.text
+
+
+def test_a_waiting_request_reminds_once_then_goes_one_level_up(ready: RunningBot) -> None:
+    request_over_the_limit(ready)
+    deps, client = ready.runtime.deps, ready.runtime.app.client
+
+    ready.clock.advance(timedelta(hours=23))
+    follow_up_pending_requests(deps, client)
+    assert len(ready.slack.calls("chat.postMessage", channel="U0MGR1")) == 1
+
+    ready.clock.advance(timedelta(hours=2))
+    follow_up_pending_requests(deps, client)
+    follow_up_pending_requests(deps, client)
+    reminders = ready.slack.calls("chat.postMessage", channel="U0MGR1")
+    assert len(reminders) == 2
+    assert "Reminder" in reminders[-1].text
+
+    ready.clock.advance(timedelta(hours=24))
+    follow_up_pending_requests(deps, client)
+    follow_up_pending_requests(deps, client)
+    [escalation] = ready.slack.calls("chat.postMessage", channel="U0ADMIN")
+    assert "waited too long for their manager" in escalation.text
+    ready.driver.click("U0ADMIN", escalation, "resolution_approve")
+    assert the_resolution(ready).status == "approved"
+
+
+def test_the_managers_home_shows_what_waits_for_a_decision(ready: RunningBot) -> None:
+    request_over_the_limit(ready)
+
+    ready.driver.open_home("U0MGR1")
+
+    [home] = ready.slack.calls("views.publish")
+    assert "Waiting for your decision" in home.text
+    assert "resolution_approve" in str(home.args["view"]["blocks"])
+    ready.driver.click_in_view("U0MGR1", home.args["view"], "resolution_approve")
+    assert the_resolution(ready).status == "approved"
+
+
+def test_the_employees_home_shows_recent_resolutions_and_allowance(ready: RunningBot) -> None:
+    ready.driver.command("U0AGENT1", "/resolve", "refund 45 order 1 late")
+
+    ready.driver.open_home("U0AGENT1")
+
+    [home] = ready.slack.calls("views.publish")
+    assert "My recent resolutions" in home.text
+    assert "refund $45: ✅ within your boundaries" in home.text
+    assert "*refund*: $105 left today, $955 left this month" in home.text
+
+
+def test_the_resolve_modal_logs_a_fix(ready: RunningBot) -> None:
+    ready.driver.command("U0AGENT1", "/resolve")
+    [opened] = ready.slack.calls("views.open")
+
+    bad = ready.driver.submit(
+        "U0AGENT1", opened.args["view"], {"category": "credit", "amount": "-5", "summary": "sorry"}
+    )
+    good = ready.driver.submit(
+        "U0AGENT1",
+        opened.args["view"],
+        {
+            "category": "credit",
+            "amount": "$20",
+            "customer_ref": "CASE-9",
+            "summary": "Sorry for the wait",
+            "outcome": "happy",
+        },
+    )
+
+    assert bad.json == {"response_action": "errors", "errors": {"amount": bad.json["errors"]["amount"]}}
+    assert "can't be negative" in bad.json["errors"]["amount"]
+    assert good.status == 200
+    [confirmation] = ready.slack.calls("chat.postMessage", channel="U0AGENT1")
+    assert "Logged your *credit* of $20" in confirmation.text
+    resolution = the_resolution(ready)
+    assert (resolution.customer_ref, resolution.customer_outcome, resolution.amount) == ("CASE-9", "happy", 20)

@@ -1,0 +1,187 @@
+"""/resolve and /boundaries end to end: within the boundaries, over them, and every kind of bad input."""
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from models import Resolution
+from tests.conftest import RunningBot
+from tests.helpers import count, load_org_and_policy
+
+
+@pytest.fixture
+def ready(bot: RunningBot) -> RunningBot:
+    load_org_and_policy(bot.sessions, bot.clock.now())
+    return bot
+
+
+def resolutions(bot: RunningBot) -> list[Resolution]:
+    with bot.sessions() as session:
+        return list(session.scalars(select(Resolution).order_by(Resolution.id)))
+
+
+def test_a_fix_within_the_boundary_is_logged_and_thanked_with_what_is_left(ready: RunningBot) -> None:
+    reply = ready.driver.command("U0AGENT1", "/resolve", "refund 45 order 1234 arrived late")
+
+    assert "Logged your *refund* of $45" in reply.text
+    assert "$105 left today, $955 left this month" in reply.text
+    [resolution] = resolutions(ready)
+    assert (resolution.status, resolution.amount, resolution.customer_ref) == ("within", 45, "order 1234")
+    assert resolution.summary == "order 1234 arrived late"
+    assert ready.slack.calls("chat.postMessage") == []
+
+
+def test_the_daily_total_crossing_the_limit_goes_to_the_manager_on_the_fourth_fix(ready: RunningBot) -> None:
+    for order in (1, 2, 3):
+        reply = ready.driver.command("U0AGENT1", "/resolve", f"refund 50 order {order} broken")
+        assert "Logged" in reply.text
+
+    reply = ready.driver.command("U0AGENT1", "/resolve", "refund 10 order 4 broken")
+
+    assert "sent it to Maya Manager" in reply.text
+    assert "daily limit $150 (today's total would be $160)" in reply.text
+    assert [r.status for r in resolutions(ready)] == ["within", "within", "within", "pending"]
+    [request] = ready.slack.calls("chat.postMessage", channel="U0MGR1")
+    assert "Sam Agent needs your decision" in request.text
+    assert "daily limit $150" in request.text
+
+
+def test_the_monthly_total_counts_every_day_of_the_month(ready: RunningBot) -> None:
+    for day in range(7):
+        ready.driver.command("U0AGENT1", "/resolve", f"credit 25 goodwill for customer {day}")
+        ready.clock.advance(timedelta(days=1))
+    for day in range(13):
+        ready.driver.command("U0AGENT1", "/resolve", f"credit 25 goodwill again {day}")
+        ready.clock.advance(timedelta(days=1))
+
+    reply = ready.driver.command("U0AGENT1", "/resolve", "credit 5 one more")
+
+    assert "monthly limit $500 (this month's total would be $505)" in reply.text
+    assert resolutions(ready)[-1].status == "pending"
+
+
+def test_a_new_month_renews_the_allowance(ready: RunningBot) -> None:
+    ready.driver.command("U0AGENT1", "/resolve", "fee_waiver 30 late fee waived")
+    ready.clock.set(ready.clock.now().replace(month=4, day=1, hour=12))
+
+    reply = ready.driver.command("U0AGENT1", "/boundaries")
+
+    assert "$300 left this month" in reply.text
+
+
+def test_a_per_incident_breach_names_the_limit(ready: RunningBot) -> None:
+    reply = ready.driver.command("U0AGENT1", "/resolve", "refund 75 order 99 double charged")
+
+    assert "per-incident limit $50 (this is $75)" in reply.text
+    assert resolutions(ready)[0].status == "pending"
+
+
+def test_a_senior_agents_inherited_profile_allows_more(ready: RunningBot) -> None:
+    reply = ready.driver.command("U0AGENT2", "/resolve", "refund 75 order 99 double charged")
+
+    assert "Logged your *refund* of $75" in reply.text
+
+
+def test_a_category_without_money_needs_no_amount(ready: RunningBot) -> None:
+    reply = ready.driver.command("U0AGENT1", "/resolve", "reschedule moved the delivery to Friday outcome:happy")
+
+    assert "Logged your *reschedule*" in reply.text
+    [resolution] = resolutions(ready)
+    assert (resolution.amount, resolution.customer_outcome) == (0, "happy")
+
+
+def test_an_unknown_category_lists_the_callers_categories(ready: RunningBot) -> None:
+    reply = ready.driver.command("U0AGENT1", "/resolve", "teleport 5 beamed the parcel")
+
+    assert "`teleport` isn't one of your categories" in reply.text
+    assert "`credit`, `fee_waiver`, `refund`, `replacement`, `reschedule`" in reply.text
+    assert resolutions(ready) == []
+
+
+@pytest.mark.parametrize(
+    ("amount", "message"),
+    [
+        ("-5", "can't be negative"),
+        ("1e9", "isn't an amount I understand"),
+        ("abc", "isn't an amount I understand"),
+        ("NaN", "isn't an amount I understand"),
+        ("250000", "far more than any on-the-spot fix"),
+    ],
+)
+def test_a_bad_amount_is_explained_and_nothing_is_written(ready: RunningBot, amount: str, message: str) -> None:
+    reply = ready.driver.command("U0AGENT1", "/resolve", f"credit {amount} sorry about that")
+
+    assert message in reply.text
+    with ready.sessions() as session:
+        assert count(session, Resolution) == 0
+
+
+def test_a_missing_summary_or_customer_reference_is_explained(ready: RunningBot) -> None:
+    no_summary = ready.driver.command("U0AGENT1", "/resolve", "credit 5")
+    no_ref = ready.driver.command("U0AGENT1", "/resolve", "refund 5 customer was upset")
+
+    assert "Say what happened and what you did" in no_summary.text
+    assert "needs a customer reference" in no_ref.text
+    assert resolutions(ready) == []
+
+
+def test_a_4000_character_summary_is_refused_with_the_limit(ready: RunningBot) -> None:
+    reply = ready.driver.command("U0AGENT1", "/resolve", "credit 5 " + "x" * 4000)
+
+    assert "keep it under 2,000" in reply.text
+    assert resolutions(ready) == []
+
+
+def test_a_channel_ping_in_a_summary_is_escaped_everywhere(ready: RunningBot) -> None:
+    ready.driver.command("U0AGENT1", "/resolve", "refund 80 order 7 <!channel> @here <b>refund</b> & more")
+
+    [request] = ready.slack.calls("chat.postMessage", channel="U0MGR1")
+    assert "<!channel>" not in request.text
+    assert "&lt;!channel&gt;" in request.text
+    assert "@here" not in request.text
+    assert "&lt;b&gt;refund&lt;/b&gt; &amp; more" in request.text
+
+
+def test_an_earlier_fix_for_the_same_customer_is_shown(ready: RunningBot) -> None:
+    ready.driver.command("U0AGENT3", "/resolve", "refund 40 order 555 wrong size")
+    ready.clock.advance(timedelta(hours=2))
+
+    reply = ready.driver.command("U0AGENT1", "/resolve", "refund 45 ORDER 555 still wrong size")
+
+    assert "Earlier for this customer" in reply.text
+    assert "Ines Agent — refund $40 (within)" in reply.text
+
+
+def test_the_per_customer_cap_catches_repeat_claims(ready: RunningBot) -> None:
+    ready.driver.command("U0AGENT3", "/resolve", "refund 50 order 777 damaged")
+    ready.clock.advance(timedelta(days=1))
+    ready.driver.command("U0AGENT1", "/resolve", "refund 40 order 777 damaged again")
+    ready.clock.advance(timedelta(days=1))
+
+    reply = ready.driver.command("U0AGENT1", "/resolve", "refund 20 order 777 damaged a third time")
+
+    assert "per-customer limit $100 in 30 days (this customer would have $110)" in reply.text
+
+
+def test_boundaries_show_limits_allowance_left_and_the_policy_version(ready: RunningBot) -> None:
+    ready.driver.command("U0AGENT1", "/resolve", "refund 45 order 1 late")
+
+    reply = ready.driver.command("U0AGENT1", "/boundaries")
+
+    assert "policy version 1" in reply.text
+    assert "*refund* — up to $50, per day $150, per month $1,000" in reply.text
+    assert "Left: $105 left today, $955 left this month" in reply.text
+    assert "*reschedule* — no money involved" in reply.text
+
+
+def test_resolve_help_shows_usage(ready: RunningBot) -> None:
+    reply = ready.driver.command("U0AGENT1", "/resolve", "help")
+
+    assert "/resolve refund 45 order 1234 arrived late" in reply.text
+
+
+def test_without_a_policy_the_employee_is_told_who_can_load_one(bot: RunningBot) -> None:
+    reply = bot.driver.command("U0AGENT1", "/resolve", "refund 45 order 1 late")
+
+    assert "No policy is loaded yet" in reply.text
