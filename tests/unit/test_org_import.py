@@ -1,0 +1,113 @@
+"""The org CSV: all or nothing, every bad row named by its line, re-imports update in place."""
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy.orm import Session
+
+from bot.clock import MovableClock
+from models import Employee, Workspace
+from services.directory import all_reports
+from services.org_import import OrgFileError, import_org, org_tree, parse_org_csv
+from tests.conftest import FIXTURES
+from tests.helpers import count, employee
+
+HEADER = "slack_id,name,team,role,manager_slack_id\n"
+
+
+def run_import(session: Session, workspace: Workspace, clock: MovableClock, text: str, *, deactivate: bool = False):
+    report = import_org(
+        session,
+        workspace=workspace,
+        rows=parse_org_csv(text),
+        deactivate_missing=deactivate,
+        actor="test",
+        now=clock.now(),
+    )
+    session.commit()
+    return report
+
+
+def test_the_fixture_org_loads_with_managers_and_teams(
+    session: Session, workspace: Workspace, clock: MovableClock
+) -> None:
+    report = run_import(session, workspace, clock, (FIXTURES / "org.csv").read_text())
+
+    assert len(report.added) == 7
+    sam = employee(session, "U0AGENT1")
+    assert (sam.manager.slack_id, sam.team_name, sam.tz, sam.boundary_profile) == (
+        "U0MGR1",
+        "Support East",
+        "America/New_York",
+        "agent",
+    )
+    assert employee(session, "U0MGR1").boundary_profile == "manager"
+    names = [e.name for e in all_reports(session, employee(session, "U0ADMIN"))]
+    assert names == sorted(["Hana Reyes", "Maya Manager", "Sam Agent", "Lee Senior", "Omar Manager", "Ines Agent"])
+    assert [(depth, e.slack_id) for depth, e in org_tree(session, workspace)][:3] == [
+        (0, "U0ADMIN"),
+        (1, "U0HR"),
+        (1, "U0MGR1"),
+    ]
+
+
+def test_a_reimport_updates_in_place_and_says_what_changed(
+    session: Session, workspace: Workspace, clock: MovableClock
+) -> None:
+    run_import(session, workspace, clock, HEADER + "U0A,Ann,East,manager,\nU0B,Bob,East,frontline,U0A\n")
+    clock.advance(timedelta(days=1))
+
+    report = run_import(
+        session,
+        workspace,
+        clock,
+        HEADER + "U0A,Ann,East,manager,\nU0B,Bob Brown,West,frontline,U0A\nU0C,Cy,West,frontline,U0A\n",
+    )
+
+    assert report.added == ["Cy (U0C)"]
+    assert report.updated == ["Bob Brown (U0B): name 'Bob' -> 'Bob Brown', team -> West"]
+    assert report.unchanged == 1
+    assert employee(session, "U0B").updated_at == clock.now()
+    assert count(session, Employee) == 3
+
+
+def test_people_missing_from_the_file_are_deactivated_only_when_asked(
+    session: Session, workspace: Workspace, clock: MovableClock
+) -> None:
+    run_import(session, workspace, clock, HEADER + "U0A,Ann,East,manager,\nU0B,Bob,East,frontline,U0A\n")
+
+    kept = run_import(session, workspace, clock, HEADER + "U0A,Ann,East,manager,\n")
+    assert kept.deactivated == [] and employee(session, "U0B").active
+
+    gone = run_import(session, workspace, clock, HEADER + "U0A,Ann,East,manager,\n", deactivate=True)
+    assert gone.deactivated == ["Bob (U0B)"]
+    assert not employee(session, "U0B").active
+
+
+@pytest.mark.parametrize(
+    ("rows", "problem"),
+    [
+        ("U0A,Ann,East,boss,\n", "line 3: unknown role 'boss' (use frontline, manager, hr, admin)"),
+        ("U0A,Ann,East,manager,\nU0B,Bob,East,frontline,U0Z\n", "line 4: manager U0Z is not in the file"),
+        ("U0A,Ann,East,manager,\nU0A,Ann again,East,manager,\n", "line 4: duplicate slack_id U0A (first on line 3)"),
+        ("U0A,Ann,East,manager,U0B\nU0B,Bob,East,manager,U0A\n", "line 3: manager cycle U0A -> U0B -> U0A"),
+        ("U0A,Ann,East,manager,U0A\n", "line 3: U0A cannot be their own manager"),
+        ("bob,Ann,East,manager,\n", "line 3: slack_id 'bob' is not a Slack user id (like U012AB3CD)"),
+        ("U0A,,East,manager,\n", "line 3: name is empty"),
+    ],
+)
+def test_a_bad_row_is_named_by_its_line(rows: str, problem: str) -> None:
+    with pytest.raises(OrgFileError) as raised:
+        parse_org_csv(HEADER + "U0OK,Fine Person,East,frontline,\n" + rows)
+
+    assert raised.value.problems == [problem]
+
+
+def test_an_unknown_time_zone_and_a_missing_column_are_reported() -> None:
+    with pytest.raises(OrgFileError) as bad_tz:
+        parse_org_csv("slack_id,name,team,role,manager_slack_id,tz\nU0A,Ann,East,admin,,Mars/Olympus\n")
+    with pytest.raises(OrgFileError) as no_column:
+        parse_org_csv("slack_id,name,role\nU0A,Ann,admin\n")
+
+    assert bad_tz.value.problems == ["line 2: tz 'Mars/Olympus' is not an IANA time zone (like Europe/Paris)"]
+    assert "missing column(s) team, manager_slack_id" in no_column.value.problems[0]

@@ -1,0 +1,100 @@
+"""The outbox: one message per key, sent once; rate limits, 5xx and errors retried with backoff or given up."""
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.app import create_client
+from bot.clock import MovableClock
+from bot.fakeslack import FakeSlack
+from handlers.deps import Deps
+from handlers.jobs import drain_outbox
+from models import Delivery, Workspace
+from services import outbox
+from tests.conftest import bot_settings
+
+
+@pytest.fixture
+def deps(sessions: sessionmaker[Session], clock: MovableClock) -> Deps:
+    return Deps(sessions=sessions, now=clock.now)
+
+
+def queue(deps: Deps, workspace: Workspace, *keys: str) -> None:
+    with deps.sessions.begin() as session:
+        for key in keys:
+            outbox.enqueue(
+                session,
+                workspace=session.merge(workspace),
+                key=key,
+                method="chat.postMessage",
+                payload={"channel": "U0A", "text": key},
+                now=deps.now(),
+            )
+
+
+def deliveries(deps: Deps) -> dict[str, Delivery]:
+    with deps.sessions() as session:
+        return {d.idempotency_key: d for d in session.scalars(select(Delivery))}
+
+
+def test_a_key_is_queued_and_sent_once(deps: Deps, workspace: Workspace, slack: FakeSlack) -> None:
+    client = create_client(bot_settings(slack, "sqlite://"))
+    queue(deps, workspace, "digest:1", "digest:1", "digest:2")
+
+    sent = drain_outbox(deps, client) + drain_outbox(deps, client)
+
+    assert sent == 2
+    assert [c.args["text"] for c in slack.calls("chat.postMessage")] == ["digest:1", "digest:2"]
+    assert {d.status for d in deliveries(deps).values()} == {"sent"}
+
+
+def test_a_rate_limit_is_retried_after_retry_after(
+    deps: Deps, workspace: Workspace, slack: FakeSlack, clock: MovableClock
+) -> None:
+    client = create_client(bot_settings(slack, "sqlite://"))
+    queue(deps, workspace, "pulse:1")
+    slack.fail("chat.postMessage", times=3, status=429, retry_after=0)
+
+    assert drain_outbox(deps, client) == 0
+    waiting = deliveries(deps)["pulse:1"]
+    assert (waiting.status, waiting.attempts, waiting.last_error) == ("pending", 1, "ratelimited")
+    assert waiting.next_attempt_at == clock.now() + timedelta(seconds=30)
+
+    assert drain_outbox(deps, client) == 0
+    clock.advance(timedelta(seconds=31))
+    assert drain_outbox(deps, client) == 1
+    assert len(slack.calls("chat.postMessage")) == 1
+
+
+def test_server_errors_back_off_and_a_permanent_error_gives_up(
+    deps: Deps, workspace: Workspace, slack: FakeSlack, clock: MovableClock
+) -> None:
+    client = create_client(bot_settings(slack, "sqlite://"))
+    queue(deps, workspace, "a")
+    slack.fail("chat.postMessage", times=3, status=500)
+    drain_outbox(deps, client)
+    queue(deps, workspace, "b")
+    slack.fail("chat.postMessage", times=1, error="channel_not_found")
+    drain_outbox(deps, client)
+
+    state = deliveries(deps)
+    assert (state["a"].status, state["a"].last_error) == ("pending", "internal_error")
+    assert (state["b"].status, state["b"].last_error) == ("failed", "channel_not_found")
+    clock.advance(timedelta(minutes=1))
+    assert drain_outbox(deps, client) == 1
+
+
+def test_a_sender_that_died_mid_way_leaves_its_claims_to_the_next_one(
+    deps: Deps, workspace: Workspace, slack: FakeSlack, clock: MovableClock
+) -> None:
+    client = create_client(bot_settings(slack, "sqlite://"))
+    queue(deps, workspace, "x", "y")
+    with deps.sessions.begin() as session:
+        outbox.claim_due(session, now=clock.now(), limit=1)
+
+    assert drain_outbox(deps, client) == 1
+    clock.advance(outbox.LEASE + timedelta(seconds=1))
+    assert drain_outbox(deps, client) == 1
+    assert sorted(c.args["text"] for c in slack.calls("chat.postMessage")) == ["x", "y"]

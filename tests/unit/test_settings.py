@@ -1,0 +1,46 @@
+"""Settings: a missing or malformed variable stops start-up with one line that names it."""
+
+import pytest
+
+from bot.settings import DEFAULT_SLACK_API_URL, SettingsError, load_settings
+
+GOOD = {"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_SIGNING_SECRET": "secret"}
+
+
+def test_defaults_apply_when_only_the_required_settings_are_given() -> None:
+    settings = load_settings(GOOD)
+
+    assert settings.slack_api_url == DEFAULT_SLACK_API_URL
+    assert settings.database_url == "sqlite:///latitude.db"
+    assert not settings.socket_mode
+    assert settings.listener_threads == 32
+
+
+@pytest.mark.parametrize(
+    ("overrides", "named"),
+    [
+        ({"SLACK_BOT_TOKEN": ""}, "SLACK_BOT_TOKEN is not set"),
+        ({"SLACK_BOT_TOKEN": "xoxp-user"}, "SLACK_BOT_TOKEN must start with 'xoxb-'"),
+        ({"SLACK_SIGNING_SECRET": "  "}, "SLACK_SIGNING_SECRET is not set"),
+        ({"SLACK_APP_TOKEN": "xoxb-wrong"}, "SLACK_APP_TOKEN must start with 'xapp-'"),
+        ({"SLACK_CLIENT_ID": "123.456"}, "SLACK_CLIENT_ID is set"),
+        ({"SLACK_API_URL": "slack.com/api"}, "SLACK_API_URL must be an http(s) URL"),
+        ({"DATABASE_URL": "not a url"}, "DATABASE_URL is not a database URL"),
+        ({"DATABASE_URL": "mysql://x/y"}, "DATABASE_URL names 'mysql'"),
+        ({"LISTENER_THREADS": "lots"}, "LISTENER_THREADS must be a whole number"),
+        ({"LOG_LEVEL": "chatty"}, "LOG_LEVEL must be DEBUG, INFO, WARNING or ERROR"),
+    ],
+)
+def test_a_bad_setting_is_named(overrides: dict[str, str], named: str) -> None:
+    with pytest.raises(SettingsError) as raised:
+        load_settings({**GOOD, **overrides})
+
+    assert str(raised.value).startswith(named)
+    assert "\n" not in str(raised.value)
+
+
+def test_socket_mode_and_a_custom_api_url() -> None:
+    settings = load_settings({**GOOD, "SLACK_APP_TOKEN": "xapp-1", "SLACK_API_URL": "http://127.0.0.1:9/api"})
+
+    assert settings.socket_mode
+    assert settings.slack_api_url == "http://127.0.0.1:9/api/"
