@@ -114,13 +114,8 @@ def test_an_unknown_time_zone_and_a_missing_column_are_reported() -> None:
 
 
 def test_a_profile_missing_from_the_policy_in_force_is_refused(
-    sessions,
-    session: Session,
-    workspace: Workspace,  # type: ignore[no-untyped-def]
-    clock: MovableClock,
+    sessions: sessionmaker[Session], session: Session, workspace: Workspace, clock: MovableClock
 ) -> None:
-    from tests.helpers import load_policy
-
     load_policy(sessions, clock.now())
 
     with pytest.raises(OrgFileError) as raised:
