@@ -31,3 +31,8 @@ def make_server(app: App, healthy: Callable[[], bool], *, host: str, port: int, 
     server = create_server(wsgi_app(app, healthy), host=host, port=port, threads=threads, ident="latitude")
     assert isinstance(server, BaseWSGIServer), "one host and port give one server"
     return server
+
+
+def bound_port(server: BaseWSGIServer) -> int:
+    """The port the server listens on (the one picked for port 0)."""
+    return int(server.getsockname()[1])

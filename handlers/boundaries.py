@@ -8,6 +8,7 @@ from slack_sdk import WebClient
 from handlers.blocks import resolutions as blocks
 from handlers.commands import Usage, is_help, unknown_argument
 from handlers.deps import deps_of
+from handlers.errors import reported
 from handlers.people import NEW_EMPLOYEE_NOTE, command_caller, learn_from_slack
 from services import resolutions
 from services.errors import DomainError
@@ -41,7 +42,8 @@ def show_boundaries(ack: Ack, command: dict[str, Any], context: BoltContext, cli
     note = [blocks.text_block(NEW_EMPLOYEE_NOTE)] if identity.newly_added else []
     ack(text="Your boundaries", blocks=note + content)
     if identity.newly_added:
-        learn_from_slack(client, deps, identity.employee)
+        with reported(command):
+            learn_from_slack(client, deps, identity.employee)
 
 
 def register(app: App) -> None:

@@ -12,6 +12,7 @@ from handlers.blocks import resolutions as blocks
 from handlers.commands import Usage, is_help
 from handlers.delivery import Outgoing, deliver
 from handlers.deps import Deps, deps_of
+from handlers.errors import reported
 from handlers.people import NEW_EMPLOYEE_NOTE, action_caller, command_caller, learn_from_slack
 from models import Resolution
 from services import escalations, resolutions
@@ -72,14 +73,16 @@ def to_request(line: OneLiner, rule: BoundaryRule) -> ResolutionRequest:
     )
 
 
-def resolve_command(ack: Ack, command: dict[str, Any], context: BoltContext, client: WebClient) -> None:
+def resolve_command(
+    ack: Ack, command: dict[str, Any], context: BoltContext, client: WebClient, respond: Respond
+) -> None:
     text = command.get("text", "").strip()
     if is_help(text):
         ack(text=USAGE.text())
         return
     deps = deps_of(context)
     if not text:
-        open_resolve_modal(ack, command, deps, client)
+        open_resolve_modal(ack, command, deps, client, respond)
         return
     try:
         with deps.sessions.begin() as session:
@@ -97,16 +100,17 @@ def resolve_command(ack: Ack, command: dict[str, Any], context: BoltContext, cli
         ack(text=USAGE.text(str(error)) if isinstance(error, resolutions.UnknownCategory) else f":warning: {error}")
         return
     ack(text=blocks.confirmation_text(logged), blocks=_with_note(reply, identity.newly_added))
-    deliver(deps, client, logged.resolution.workspace_id, requests)
-    if identity.newly_added:
-        learn_from_slack(client, deps, identity.employee)
+    with reported(command, respond):
+        deliver(deps, client, logged.resolution.workspace_id, requests)
+        if identity.newly_added:
+            learn_from_slack(client, deps, identity.employee)
 
 
 def _with_note(content: list[blocks.Block], newly_added: bool) -> list[blocks.Block]:
     return [blocks.text_block(NEW_EMPLOYEE_NOTE), *content] if newly_added else content
 
 
-def open_resolve_modal(ack: Ack, command: dict[str, Any], deps: Deps, client: WebClient) -> None:
+def open_resolve_modal(ack: Ack, command: dict[str, Any], deps: Deps, client: WebClient, respond: Respond) -> None:
     try:
         with deps.sessions.begin() as session:
             identity = command_caller(session, deps, command)
@@ -118,7 +122,8 @@ def open_resolve_modal(ack: Ack, command: dict[str, Any], deps: Deps, client: We
         ack(text=":warning: Your profile has no categories in the policy yet. Ask HR to add some.")
         return
     ack()
-    client.views_open(trigger_id=command["trigger_id"], view=blocks.resolve_modal(rules, active.policy.currency))
+    with reported(command, respond):
+        client.views_open(trigger_id=command["trigger_id"], view=blocks.resolve_modal(rules, active.policy.currency))
 
 
 def submit_resolve_modal(
@@ -143,8 +148,9 @@ def submit_resolve_modal(
         ack(response_action="errors", errors={_field_for(error, form.amount): str(error)[:300]})
         return
     ack()
-    client.chat_postMessage(channel=body["user"]["id"], text=blocks.confirmation_text(logged), blocks=reply)
-    deliver(deps, client, logged.resolution.workspace_id, requests)
+    with reported(body):
+        client.chat_postMessage(channel=body["user"]["id"], text=blocks.confirmation_text(logged), blocks=reply)
+        deliver(deps, client, logged.resolution.workspace_id, requests)
 
 
 def _field_for(error: DomainError, amount_text: str) -> str:
@@ -191,7 +197,8 @@ def approve_clicked(
     except DomainError as error:
         respond(text=f":warning: {error}", response_type="ephemeral", replace_original=False)
         return
-    announce_decision(deps, client, announcement, _message_of(body))
+    with reported(body, respond):
+        announce_decision(deps, client, announcement, _message_of(body))
 
 
 def decline_clicked(
@@ -207,7 +214,8 @@ def decline_clicked(
     except DomainError as error:
         respond(text=f":warning: {error}", response_type="ephemeral", replace_original=False)
         return
-    client.views_open(trigger_id=body["trigger_id"], view=view)
+    with reported(body, respond):
+        client.views_open(trigger_id=body["trigger_id"], view=view)
 
 
 def submit_decline_reason(
@@ -226,7 +234,8 @@ def submit_decline_reason(
         ack(response_action="errors", errors={blocks.REASON: str(error)[:300]})
         return
     ack()
-    announce_decision(deps, client, announcement, (channel, ts))
+    with reported(body):
+        announce_decision(deps, client, announcement, (channel, ts))
 
 
 def _message_of(body: dict[str, Any]) -> tuple[str, str]:
