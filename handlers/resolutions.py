@@ -87,13 +87,13 @@ def resolve_command(
     try:
         with deps.sessions.begin() as session:
             identity = command_caller(session, deps, command)
-            _active, rules = resolutions.categories_for(session, identity.employee)
+            policy = resolutions.categories_for(session, identity.employee)
             line = split_one_liner(text)
-            rule = rules.get(line.category)
+            rule = policy[1].get(line.category)
             if rule is None:
-                raise resolutions.UnknownCategory(line.category, sorted(rules))
+                raise resolutions.UnknownCategory(line.category, sorted(policy[1]))
             logged = resolutions.log_resolution(
-                session, employee=identity.employee, request=to_request(line, rule), now=deps.now()
+                session, employee=identity.employee, request=to_request(line, rule), now=deps.now(), policy=policy
             )
             reply, requests = blocks.confirmation(logged), approval_requests(logged)
     except DomainError as error:

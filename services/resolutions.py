@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from models import Employee, Resolution, Workspace
@@ -86,9 +86,19 @@ def _workspace(session: Session, employee: Employee) -> Workspace:
     return session.get_one(Workspace, employee.workspace_id)
 
 
-def log_resolution(session: Session, *, employee: Employee, request: ResolutionRequest, now: datetime) -> Logged:
-    """Record a fix: `within` when inside every limit (this one included), else `pending` for a decider."""
-    active, rules = categories_for(session, employee)
+def log_resolution(
+    session: Session,
+    *,
+    employee: Employee,
+    request: ResolutionRequest,
+    now: datetime,
+    policy: tuple[ActivePolicy, dict[str, BoundaryRule]] | None = None,
+) -> Logged:
+    """Record a fix: `within` when inside every limit (this one included), else `pending` for a decider.
+
+    `policy` is what `categories_for` returned, when the caller already has it.
+    """
+    active, rules = policy or categories_for(session, employee)
     rule = rules.get(request.category.lower())
     if rule is None:
         raise UnknownCategory(request.category, sorted(rules))
@@ -146,13 +156,22 @@ def _validate(request: ResolutionRequest, rule: BoundaryRule, currency: str) -> 
 
 
 def spent_in(session: Session, employee: Employee, category: str, now: datetime) -> Spent:
+    """Today's and this month's totals in one query (the local day lies inside the local month)."""
     day_start, day_end = local_day(now, employee.tz)
     month_start, month_end = local_month(now, employee.tz)
-    base = select(func.coalesce(func.sum(Resolution.amount), 0)).where(
-        Resolution.employee_id == employee.id, Resolution.category == category, Resolution.status.in_(COUNTED)
-    )
-    today = session.scalar(base.where(Resolution.created_at >= day_start, Resolution.created_at < day_end))
-    month = session.scalar(base.where(Resolution.created_at >= month_start, Resolution.created_at < month_end))
+    in_day = (Resolution.created_at >= day_start) & (Resolution.created_at < day_end)
+    today, month = session.execute(
+        select(
+            func.coalesce(func.sum(case((in_day, Resolution.amount), else_=0)), 0),
+            func.coalesce(func.sum(Resolution.amount), 0),
+        ).where(
+            Resolution.employee_id == employee.id,
+            Resolution.category == category,
+            Resolution.status.in_(COUNTED),
+            Resolution.created_at >= month_start,
+            Resolution.created_at < month_end,
+        )
+    ).one()
     return Spent(today=Decimal(today or 0), this_month=Decimal(month or 0))
 
 
