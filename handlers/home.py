@@ -13,7 +13,7 @@ from handlers.blocks import resolutions as resolution_blocks
 from handlers.deps import deps_of
 from handlers.people import identify_caller, learn_from_slack
 from models import Employee
-from services import resolutions
+from services import decisions, resolutions
 from services.errors import DomainError
 
 HomeSection = Callable[[Session, Employee, datetime], list[blocks.Block]]
@@ -31,7 +31,7 @@ def resolutions_section(session: Session, employee: Employee, now: datetime) -> 
     return [
         *resolution_blocks.recent_section(resolutions.recent_for(session, employee)),
         *resolution_blocks.allowance_section(lines, active.policy.currency),
-        *resolution_blocks.waiting_section(resolutions.waiting_for(session, employee)),
+        *resolution_blocks.waiting_section(decisions.waiting_for(session, employee)),
     ]
 
 

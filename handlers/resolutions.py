@@ -15,7 +15,7 @@ from handlers.deps import Deps, deps_of
 from handlers.errors import reported
 from handlers.people import NEW_EMPLOYEE_NOTE, action_caller, command_caller, learn_from_slack
 from models import Resolution
-from services import escalations, resolutions
+from services import decisions, escalations, resolutions
 from services.errors import DomainError, InvalidInput
 from services.money import looks_like_amount, parse_amount
 from services.policy import BoundaryRule
@@ -190,7 +190,7 @@ def approve_clicked(
     try:
         with deps.sessions.begin() as session:
             decider = action_caller(session, deps, body).employee
-            resolution = resolutions.decide(
+            resolution = decisions.decide(
                 session, resolution_id=int(action["value"]), decider=decider, approve=True, reason=None, now=deps.now()
             )
             announcement = Announcement.of(resolution)
@@ -209,7 +209,7 @@ def decline_clicked(
     try:
         with deps.sessions.begin() as session:
             decider = action_caller(session, deps, body).employee
-            resolution = resolutions.decidable(session, resolution_id=int(action["value"]), decider=decider)
+            resolution = decisions.decidable(session, resolution_id=int(action["value"]), decider=decider)
             view = blocks.decline_modal(resolution, *_message_of(body))
     except DomainError as error:
         respond(text=f":warning: {error}", response_type="ephemeral", replace_original=False)
@@ -226,7 +226,7 @@ def submit_decline_reason(
     try:
         with deps.sessions.begin() as session:
             decider = action_caller(session, deps, body).employee
-            resolution = resolutions.decide(
+            resolution = decisions.decide(
                 session, resolution_id=resolution_id, decider=decider, approve=False, reason=reason, now=deps.now()
             )
             announcement = Announcement.of(resolution)

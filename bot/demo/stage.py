@@ -14,7 +14,7 @@ from bot.demo.render import blocks_to_text, unescape
 from bot.fakeslack import Call, FakeSlack, Reply, SlackDriver, TrackedExecutor
 from bot.fakeslack.server import BOT_TOKEN
 from bot.runtime import Runtime, build_runtime
-from bot.server import EVENTS_PATH, bound_port, make_server
+from bot.server import EVENTS_PATH, bound_port, make_server, stop_server
 from bot.settings import Settings
 from models.engine import make_engine
 from models.schema import upgrade
@@ -173,6 +173,6 @@ def stage(out: Path, start: datetime) -> Iterator[Stage]:
             yield Stage(out=out, clock=clock, slack=slack, runtime=runtime, driver=driver, names=names)
         finally:
             scheduler.shutdown(wait=False)  # type: ignore[attr-defined]
-            server.close()
+            stop_server(server)
             executor.shutdown(wait=True)
             runtime.close()

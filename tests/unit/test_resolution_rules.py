@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.clock import MovableClock
-from services import resolutions
+from services import decisions, resolutions
 from services.clock_windows import local_day, local_month
 from services.errors import InvalidInput
 from services.money import format_money, parse_amount
@@ -75,8 +75,8 @@ def test_nobody_decides_their_own_request_and_declined_fixes_do_not_count(
     )
 
     assert [d.slack_id for d in logged.deciders] == ["U0ADMIN"]
-    assert not resolutions.may_decide(logged.resolution, maya)
-    resolutions.decide(
+    assert not decisions.may_decide(logged.resolution, maya)
+    decisions.decide(
         session,
         resolution_id=logged.resolution.id,
         decider=employee(session, "U0ADMIN"),
