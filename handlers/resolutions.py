@@ -7,6 +7,7 @@ from typing import Any
 
 from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
+from sqlalchemy.orm import Session
 
 from handlers.blocks import resolutions as blocks
 from handlers.commands import Usage, is_help
@@ -15,7 +16,7 @@ from handlers.deps import Deps, deps_of
 from handlers.errors import reported
 from handlers.people import NEW_EMPLOYEE_NOTE, action_caller, command_caller, learn_from_slack
 from models import Resolution
-from services import decisions, escalations, resolutions
+from services import decisions, escalations, outbox, resolutions
 from services.errors import DomainError, InvalidInput
 from services.money import looks_like_amount, parse_amount
 from services.policy import BoundaryRule
@@ -193,7 +194,7 @@ def approve_clicked(
             resolution = decisions.decide(
                 session, resolution_id=int(action["value"]), decider=decider, approve=True, reason=None, now=deps.now()
             )
-            announcement = Announcement.of(resolution)
+            announcement = Announcement.of(session, resolution)
     except DomainError as error:
         respond(text=f":warning: {error}", response_type="ephemeral", replace_original=False)
         return
@@ -229,7 +230,7 @@ def submit_decline_reason(
             resolution = decisions.decide(
                 session, resolution_id=resolution_id, decider=decider, approve=False, reason=reason, now=deps.now()
             )
-            announcement = Announcement.of(resolution)
+            announcement = Announcement.of(session, resolution)
     except DomainError as error:
         ack(response_action="errors", errors={blocks.REASON: str(error)[:300]})
         return
@@ -245,15 +246,16 @@ def _message_of(body: dict[str, Any]) -> tuple[str, str]:
 
 @dataclass(frozen=True)
 class Announcement:
-    """A decision, rendered while the session is open: the decider's new message and the employee's DM."""
+    """A decision, rendered while the session is open: the deciders' new message and the employee's DM."""
 
     workspace_id: int
     status: str
     decided: list[blocks.Block]
     outcome: Outgoing
+    requests: list[tuple[str, str]]
 
     @classmethod
-    def of(cls, resolution: Resolution) -> "Announcement":
+    def of(cls, session: Session, resolution: Resolution) -> "Announcement":
         outcome = Outgoing(
             key=f"resolution:{resolution.id}:outcome",
             method="chat.postMessage",
@@ -263,14 +265,17 @@ class Announcement:
                 "blocks": blocks.outcome_for_employee(resolution),
             },
         )
-        return cls(resolution.workspace_id, resolution.status, blocks.decided(resolution), outcome)
+        requests = outbox.sent_messages(session, key_prefix=f"resolution:{resolution.id}:")
+        return cls(resolution.workspace_id, resolution.status, blocks.decided(resolution), outcome, requests)
 
 
 def announce_decision(deps: Deps, client: WebClient, announcement: Announcement, message: tuple[str, str]) -> None:
-    """Replace the decider's buttons with the outcome, and tell the employee."""
-    channel, ts = message
-    if channel and ts:
-        client.chat_update(channel=channel, ts=ts, text=f"Request {announcement.status}", blocks=announcement.decided)
+    """Replace the buttons with the outcome (in every request, reminder and escalation sent), tell the employee."""
+    for channel, ts in dict.fromkeys([message, *announcement.requests]):
+        if channel and ts:
+            client.chat_update(
+                channel=channel, ts=ts, text=f"Request {announcement.status}", blocks=announcement.decided
+            )
     deliver(deps, client, announcement.workspace_id, [announcement.outcome])
 
 

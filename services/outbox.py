@@ -98,3 +98,13 @@ def record_outcome(session: Session, *, delivery_id: int, outcome: SendOutcome, 
         return
     backoff = min(BASE_BACKOFF * 2 ** (delivery.attempts - 1), MAX_BACKOFF)
     delivery.next_attempt_at = now + max(backoff, timedelta(seconds=outcome.retry_after or 0))
+
+
+def sent_messages(session: Session, *, key_prefix: str) -> list[tuple[str, str]]:
+    """(channel, ts) of the messages sent under keys starting with `key_prefix`, e.g. to update them later."""
+    rows = session.scalars(
+        select(Delivery).where(
+            Delivery.idempotency_key.startswith(key_prefix, autoescape=True), Delivery.status == "sent"
+        )
+    )
+    return [(str(d.result["channel"]), str(d.result["ts"])) for d in rows if d.result and "ts" in d.result]
