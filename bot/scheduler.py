@@ -9,7 +9,7 @@ from apscheduler.triggers.base import BaseTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 from slack_sdk import WebClient
 
-from handlers import jobs
+from handlers import jobs, pulse_jobs
 from handlers.deps import Deps
 
 log = logging.getLogger(__name__)
@@ -30,6 +30,7 @@ def _forget_old_events(deps: Deps, _client: WebClient) -> None:
 SCHEDULE: tuple[ScheduledJob, ...] = (
     ScheduledJob("drain_outbox", jobs.drain_outbox, IntervalTrigger(seconds=10)),
     ScheduledJob("forget_old_events", _forget_old_events, IntervalTrigger(hours=1)),
+    ScheduledJob("run_pulse_rounds", pulse_jobs.run_pulse_rounds, IntervalTrigger(minutes=1)),
 )
 
 
