@@ -14,7 +14,7 @@ from handlers.jobs import drain_outbox
 from handlers.people import action_caller, command_caller, with_newcomer_note
 from handlers.pulse_jobs import queue_invitations
 from models import Workspace
-from services import pulse
+from services import pulse, pulse_relay
 from services.directory import Identity
 from services.errors import DomainError
 from services.pulse_results import ORG, team_results
@@ -182,6 +182,60 @@ def submit_comment(
     client.chat_update(channel=placement.channel, ts=placement.ts, **blocks.questions_message(mine))
 
 
+def open_reply(ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient) -> None:
+    ack()
+    intro = "The bot sends this to the comment's author without telling you who they are."
+    view = blocks.message_modal(blocks.REPLY_CALLBACK, int(action["value"]), "Reply to a comment", intro)
+    client.views_open(trigger_id=body["trigger_id"], view=view)
+
+
+def open_answer_reply(ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient) -> None:
+    ack()
+    intro = "The bot sends this to the manager without your name: they still won't know it's you."
+    view = blocks.message_modal(blocks.ANSWER_REPLY_CALLBACK, int(action["value"]), "Answer anonymously", intro)
+    client.views_open(trigger_id=body["trigger_id"], view=view)
+
+
+def submit_reply(ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext, client: WebClient) -> None:
+    comment_id, text = blocks.parse_message(view)
+    deps = deps_of(context)
+    try:
+        with deps.sessions.begin() as session:
+            identity = action_caller(session, deps, body)
+            manager = identity.employee
+            relayed = pulse_relay.reply_to_comment(
+                session,
+                workspace=_workspace(session, identity),
+                manager=manager,
+                comment_id=comment_id,
+                text=text,
+                now=deps.now(),
+            )
+    except DomainError as error:
+        ack(response_action="errors", errors={blocks.MESSAGE_BLOCK: str(error)})
+        return
+    ack()
+    client.chat_postMessage(channel=relayed.recipient, **blocks.reply_to_author(relayed, manager.name))
+
+
+def submit_answer_reply(
+    ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext, client: WebClient
+) -> None:
+    reply_id, text = blocks.parse_message(view)
+    deps = deps_of(context)
+    try:
+        with deps.sessions.begin() as session:
+            identity = action_caller(session, deps, body)
+            relayed = pulse_relay.answer_reply(
+                session, workspace=_workspace(session, identity), author=identity.employee, reply_id=reply_id, text=text
+            )
+    except DomainError as error:
+        ack(response_action="errors", errors={blocks.MESSAGE_BLOCK: str(error)})
+        return
+    ack()
+    client.chat_postMessage(channel=relayed.recipient, **blocks.answer_to_manager(relayed))
+
+
 def _update(client: WebClient, body: dict[str, Any], message: dict[str, Any]) -> None:
     container = body.get("container") or {}
     client.chat_update(channel=container["channel_id"], ts=container["message_ts"], **message)
@@ -197,3 +251,7 @@ def register(app: App) -> None:
     app.action(re.compile(f"^{blocks.CHANGE_PREFIX}:"))(change_answer)
     app.action(blocks.COMMENT_ACTION)(open_comment)
     app.view(blocks.COMMENT_CALLBACK)(submit_comment)
+    app.action(blocks.REPLY_ACTION)(open_reply)
+    app.view(blocks.REPLY_CALLBACK)(submit_reply)
+    app.action(blocks.ANSWER_REPLY_ACTION)(open_answer_reply)
+    app.view(blocks.ANSWER_REPLY_CALLBACK)(submit_answer_reply)

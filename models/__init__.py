@@ -6,7 +6,7 @@ from models.delivery import Delivery
 from models.employee import ROLES, Employee, Team
 from models.policy import Boundary, PolicyVersion
 from models.processed_event import ProcessedEvent
-from models.pulse import PulseComment, PulseQuestion, PulseReceipt, PulseResponse, PulseRound
+from models.pulse import PulseComment, PulseQuestion, PulseReceipt, PulseRelay, PulseReply, PulseResponse, PulseRound
 from models.resolution import Resolution
 from models.workspace import Workspace
 
@@ -22,6 +22,8 @@ __all__ = [
     "PulseComment",
     "PulseQuestion",
     "PulseReceipt",
+    "PulseRelay",
+    "PulseReply",
     "PulseResponse",
     "PulseRound",
     "Resolution",

@@ -84,8 +84,18 @@ class PulseResponse(Base):
     value: Mapped[int] = mapped_column(Integer)
 
 
+class PulseRelay(Base):
+    """The one way back from a comment to its author, for relayed replies; never shown to anyone."""
+
+    __tablename__ = "pulse_relays"
+
+    handle: Mapped[str] = mapped_column(String(32), primary_key=True)
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspaces.id"), index=True)
+    employee_id: Mapped[int] = mapped_column(ForeignKey("employees.id"))
+
+
 class PulseComment(Base):
-    """An optional comment, stored like an answer: no person, only the team it counts for."""
+    """An optional comment, stored like an answer: no person, only the team it counts for and a relay handle."""
 
     __tablename__ = "pulse_comments"
     __table_args__ = (UniqueConstraint("round_id", "respondent"),)
@@ -95,6 +105,18 @@ class PulseComment(Base):
     respondent: Mapped[str] = mapped_column(String(64))
     group_manager_id: Mapped[int | None] = mapped_column(ForeignKey("employees.id"), index=True)
     text: Mapped[str] = mapped_column(Text)
+    relay_handle: Mapped[str] = mapped_column(ForeignKey("pulse_relays.handle"))
+
+
+class PulseReply(Base):
+    """A manager's reply to a comment: which manager gets the author's answer back. The texts are not kept."""
+
+    __tablename__ = "pulse_replies"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    comment_id: Mapped[int] = mapped_column(ForeignKey("pulse_comments.id"), index=True)
+    manager_id: Mapped[int] = mapped_column(ForeignKey("employees.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
 class PulseReceipt(Base):

@@ -12,7 +12,16 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from models import Employee, PulseComment, PulseQuestion, PulseReceipt, PulseResponse, PulseRound, Workspace
+from models import (
+    Employee,
+    PulseComment,
+    PulseQuestion,
+    PulseReceipt,
+    PulseRelay,
+    PulseResponse,
+    PulseRound,
+    Workspace,
+)
 from services import audit
 from services.errors import AlreadyDone, InvalidInput, NotAllowed, NotFound
 from services.policy import current_policy
@@ -257,9 +266,10 @@ def close_due_rounds(session: Session, *, workspace: Workspace, now: datetime) -
     return due
 
 
-def respondent_of(pulse_round: PulseRound, employee: Employee) -> str:
+def respondent_of(pulse_round: PulseRound, employee: Employee, purpose: str = "answers") -> str:
+    """The person's opaque id in this round; answers and comments get different ones, so they don't link."""
     assert pulse_round.salt is not None, "a closed round has no respondents to find"
-    return hashlib.sha256(f"{pulse_round.salt}:{pulse_round.id}:{employee.id}".encode()).hexdigest()
+    return hashlib.sha256(f"{pulse_round.salt}:{pulse_round.id}:{employee.id}:{purpose}".encode()).hexdigest()
 
 
 def my_round(session: Session, *, workspace: Workspace, employee: Employee, round_id: int | None = None) -> MyRound:
@@ -270,15 +280,14 @@ def my_round(session: Session, *, workspace: Workspace, employee: Employee, roun
         PulseResponse.round_id == pulse_round.id, PulseResponse.respondent == respondent
     )
     answers = {question_id: value for question_id, value in session.execute(query)}
-    commented = (
-        session.scalar(
-            select(PulseComment.id).where(
-                PulseComment.round_id == pulse_round.id, PulseComment.respondent == respondent
-            )
-        )
-        is not None
+    return MyRound(pulse_round, answers, _comment_of(session, pulse_round, employee) is not None)
+
+
+def _comment_of(session: Session, pulse_round: PulseRound, employee: Employee) -> PulseComment | None:
+    author = respondent_of(pulse_round, employee, "comment")
+    return session.scalar(
+        select(PulseComment).where(PulseComment.round_id == pulse_round.id, PulseComment.respondent == author)
     )
-    return MyRound(pulse_round, answers, commented)
 
 
 def _round_for_answer(session: Session, workspace: Workspace, employee: Employee, round_id: int | None) -> PulseRound:
@@ -350,21 +359,28 @@ def _insert_answer(
 def save_comment(
     session: Session, *, workspace: Workspace, employee: Employee, round_id: int, text: str, now: datetime
 ) -> MyRound:
-    """Keep an anonymous comment (one per person per round; sending another replaces it)."""
+    """Keep an anonymous comment (one per person per round; sending another replaces it).
+
+    Only its relay handle leads back to the author, for replies; it never links to their answers.
+    """
     cleaned = text.strip()
     if not cleaned:
         raise InvalidInput("The comment is empty. Write something, or close the window to skip it.")
     if len(cleaned) > MAX_COMMENT:
         raise InvalidInput(f"Please keep the comment under {MAX_COMMENT} characters (it has {len(cleaned)}).")
     pulse_round = _round_for_answer(session, workspace, employee, round_id)
-    respondent = respondent_of(pulse_round, employee)
-    existing = session.scalar(
-        select(PulseComment).where(PulseComment.round_id == pulse_round.id, PulseComment.respondent == respondent)
-    )
+    existing = _comment_of(session, pulse_round, employee)
     if existing is None:
+        relay = PulseRelay(handle=secrets.token_hex(16), workspace_id=workspace.id, employee_id=employee.id)
+        session.add(relay)
+        session.flush()
         session.add(
             PulseComment(
-                round_id=pulse_round.id, respondent=respondent, group_manager_id=employee.manager_id, text=cleaned
+                round_id=pulse_round.id,
+                respondent=respondent_of(pulse_round, employee, "comment"),
+                group_manager_id=employee.manager_id,
+                text=cleaned,
+                relay_handle=relay.handle,
             )
         )
     else:

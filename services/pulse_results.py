@@ -71,6 +71,12 @@ class QuestionResult:
 
 
 @dataclass(frozen=True)
+class CommentView:
+    id: int
+    text: str
+
+
+@dataclass(frozen=True)
 class SubTeam:
     label: str
     shown: bool
@@ -88,7 +94,7 @@ class TeamResults:
     answered: int
     questions: tuple[QuestionResult, ...]
     hidden_questions: int
-    comments: tuple[str, ...]
+    comments: tuple[CommentView, ...]
     sub_teams: tuple[SubTeam, ...]
     trend: tuple[tuple[int, tuple[tuple[str, float], ...]], ...]
 
@@ -296,10 +302,26 @@ def _receipts(session: Session, pulse_round: PulseRound, group: Group) -> tuple[
     return len(mine), sum(answered is not None for answered in mine)
 
 
-def _comments(session: Session, pulse_round: PulseRound, group: Group) -> tuple[str, ...]:
+def _comments(session: Session, pulse_round: PulseRound, group: Group) -> tuple[CommentView, ...]:
     rows = session.execute(
-        select(PulseComment.text, PulseComment.group_manager_id)
+        select(PulseComment.id, PulseComment.text, PulseComment.group_manager_id)
         .where(PulseComment.round_id == pulse_round.id)
         .order_by(PulseComment.text)  # not by id: the order of writing could hint at who wrote
     )
-    return tuple(text for text, manager_id in rows if group.holds(manager_id))
+    return tuple(CommentView(id, text) for id, text, manager_id in rows if group.holds(manager_id))
+
+
+def may_see_comment(session: Session, *, workspace: Workspace, viewer: Employee, comment: PulseComment) -> bool:
+    """True when the comment is in results this viewer may see: a team of theirs, shown in that closed round."""
+    pulse_round = session.get_one(PulseRound, comment.round_id)
+    if pulse_round.workspace_id != workspace.id or pulse_round.status != "closed":
+        return False
+    groups = groups_of(session, workspace)
+    if viewer.role in ROUND_STARTERS:
+        keys = set(groups)
+    elif viewer.slack_id in groups:
+        keys = {viewer.slack_id, *groups[viewer.slack_id].below}
+    else:
+        return False
+    seen = visibility(groups, answers_of(session, pulse_round), pulse_round.anonymity_threshold)
+    return any(seen[key].shown and groups[key].holds(comment.group_manager_id) for key in keys)

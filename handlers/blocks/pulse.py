@@ -5,7 +5,8 @@ from typing import Any
 
 from models import PulseQuestion, PulseRound
 from services.pulse import MyRound
-from services.pulse_results import QuestionResult, SubTeam, TeamResults
+from services.pulse_relay import Relayed
+from services.pulse_results import CommentView, QuestionResult, SubTeam, TeamResults
 from services.text import escape_mrkdwn, truncate
 
 Block = dict[str, Any]
@@ -20,7 +21,13 @@ SCALE_WORDS = {
     (1, 5): "1 = strongly disagree · 5 = strongly agree",
     (0, 10): "0 = not at all likely · 10 = extremely likely",
 }
-MAX_COMMENTS_TEXT = 2900
+REPLY_ACTION = "pulse_reply"  # value: comment id; a manager replies to an anonymous comment
+REPLY_CALLBACK = "pulse_reply"
+ANSWER_REPLY_ACTION = "pulse_answer_reply"  # value: reply id; the author answers the manager
+ANSWER_REPLY_CALLBACK = "pulse_answer_reply"
+MESSAGE_BLOCK = "pulse_message"
+MESSAGE_INPUT = "message"
+MAX_COMMENT_BLOCKS = 20
 
 
 @dataclass(frozen=True)
@@ -185,12 +192,93 @@ def results_message(results: TeamResults) -> dict[str, Any]:
                     "and are not shown."
                 )
             )
-        if results.comments:
-            quoted = "\n".join(f"> {escape_mrkdwn(c)}".replace("\n", "\n> ") for c in results.comments)
-            blocks.append(_section(truncate(f"*Comments*\n{quoted}", MAX_COMMENTS_TEXT)))
+        blocks += _comment_blocks(results.comments)
     if results.sub_teams:
         blocks.append(_section(truncate("*Teams inside*\n" + "\n".join(map(_sub_team_line, results.sub_teams)), 2900)))
     return {"text": f"{title}: {results.label}", "blocks": blocks[:50]}
+
+
+def _comment_blocks(comments: tuple[CommentView, ...]) -> list[Block]:
+    if not comments:
+        return []
+    blocks = [_section("*Anonymous comments* — reply, and the bot relays it without telling you who wrote")]
+    for comment in comments[:MAX_COMMENT_BLOCKS]:
+        block = _section(_quote(comment.text))
+        block["accessory"] = _button(REPLY_ACTION, "Reply", str(comment.id))
+        blocks.append(block)
+    if len(comments) > MAX_COMMENT_BLOCKS:
+        blocks.append(_context(f"…and {len(comments) - MAX_COMMENT_BLOCKS} more."))
+    return blocks
+
+
+def _quote(text: str) -> str:
+    return truncate("> " + escape_mrkdwn(text).replace("\n", "\n> "), 2900)
+
+
+def _button(action_id: str, text: str, value: str) -> Block:
+    return {"type": "button", "action_id": action_id, "text": {"type": "plain_text", "text": text}, "value": value}
+
+
+def message_modal(callback_id: str, subject_id: int, title: str, intro: str) -> dict[str, Any]:
+    """A one-field modal for a relayed message; `subject_id` is the comment (reply) or the reply (answer)."""
+    return {
+        "type": "modal",
+        "callback_id": callback_id,
+        "private_metadata": str(subject_id),
+        "title": {"type": "plain_text", "text": title},
+        "submit": {"type": "plain_text", "text": "Send"},
+        "close": {"type": "plain_text", "text": "Cancel"},
+        "blocks": [
+            _context(intro),
+            {
+                "type": "input",
+                "block_id": MESSAGE_BLOCK,
+                "label": {"type": "plain_text", "text": "Your message"},
+                "element": {
+                    "type": "plain_text_input",
+                    "action_id": MESSAGE_INPUT,
+                    "multiline": True,
+                    "max_length": 2000,
+                },
+            },
+        ],
+    }
+
+
+def parse_message(view: dict[str, Any]) -> tuple[int, str]:
+    value = view["state"]["values"][MESSAGE_BLOCK][MESSAGE_INPUT].get("value") or ""
+    return int(view["private_metadata"]), str(value)
+
+
+def reply_to_author(relayed: Relayed, manager_name: str) -> dict[str, Any]:
+    """The DM to a comment's author: their manager's reply. The manager does not know who receives it."""
+    text = f"{escape_mrkdwn(manager_name)} replied to your anonymous pulse comment. They don't know it's you."
+    return {
+        "text": text,
+        "blocks": [
+            _section(text),
+            _section(f"Your comment:\n{_quote(relayed.comment)}"),
+            _section(f"Their reply:\n{_quote(relayed.text)}"),
+            {
+                "type": "actions",
+                "elements": [_button(ANSWER_REPLY_ACTION, "Answer anonymously", str(relayed.reply_id))],
+            },
+        ],
+    }
+
+
+def answer_to_manager(relayed: Relayed) -> dict[str, Any]:
+    """The DM back to the manager: the author's answer, anonymous."""
+    text = "The author of an anonymous pulse comment answered your reply."
+    return {
+        "text": text,
+        "blocks": [
+            _section(text),
+            _section(f"The comment:\n{_quote(relayed.comment)}"),
+            _section(f"Their answer:\n{_quote(relayed.text)}"),
+            {"type": "actions", "elements": [_button(REPLY_ACTION, "Reply", str(relayed.comment_id))]},
+        ],
+    }
 
 
 def _hidden_reason(results: TeamResults) -> str:
