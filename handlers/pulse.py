@@ -1,6 +1,7 @@
 """/pulse: answer the team pulse, start a round (HR/admin), see results (managers); the DM's buttons."""
 
 import re
+from datetime import datetime
 from typing import Any
 
 from slack_bolt import Ack, App, BoltContext, Respond
@@ -13,7 +14,7 @@ from handlers.deps import deps_of
 from handlers.jobs import drain_outbox
 from handlers.people import action_caller, command_caller, with_newcomer_note
 from handlers.pulse_jobs import queue_invitations
-from models import Workspace
+from models import Employee, Workspace
 from services import pulse, pulse_relay
 from services.directory import Identity
 from services.errors import DomainError
@@ -234,6 +235,13 @@ def submit_answer_reply(
         return
     ack()
     client.chat_postMessage(channel=relayed.recipient, **blocks.answer_to_manager(relayed))
+
+
+def pulse_home_section(session: Session, employee: Employee, _now: datetime) -> list[dict[str, Any]]:
+    """App Home: the round's questions still waiting for this person, if any."""
+    workspace = session.get_one(Workspace, employee.workspace_id)
+    mine = pulse.waiting_for(session, workspace=workspace, employee=employee)
+    return blocks.home_section(mine) if mine else []
 
 
 def _update(client: WebClient, body: dict[str, Any], message: dict[str, Any]) -> None:

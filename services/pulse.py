@@ -420,3 +420,17 @@ def round_progress(session: Session, *, workspace: Workspace) -> RoundProgress |
         answered=sum(r.answered_at is not None for r in receipts),
         reminded=sum(r.reminded_at is not None for r in receipts),
     )
+
+
+def waiting_for(session: Session, *, workspace: Workspace, employee: Employee) -> MyRound | None:
+    """The caller's open round when it still has questions for them; None otherwise."""
+    pulse_round = open_round(session, workspace)
+    if pulse_round is None or pulse_round.salt is None:
+        return None
+    asked = session.scalar(
+        select(PulseReceipt.id).where(PulseReceipt.round_id == pulse_round.id, PulseReceipt.employee_id == employee.id)
+    )
+    if asked is None:
+        return None
+    mine = my_round(session, workspace=workspace, employee=employee, round_id=pulse_round.id)
+    return mine if mine.unanswered else None

@@ -140,6 +140,17 @@ def _comment_block(pulse_round: PulseRound, commented: bool) -> Block:
     }
 
 
+def home_section(mine: MyRound) -> list[Block]:
+    """App Home: the open questions waiting for this person."""
+    left = len(mine.unanswered)
+    return [
+        _section(
+            f":bar_chart: *Team pulse — round {mine.round.number}:* {left} question(s) waiting for you, "
+            f"open until {_when(mine.round)}. Type `/pulse` to get them in a DM."
+        )
+    ]
+
+
 def comment_modal(placement: Placement) -> dict[str, Any]:
     return {
         "type": "modal",

@@ -167,3 +167,16 @@ def test_fan_out_survives_429s_a_5xx_and_a_crash_without_duplicates_or_misses(bo
     assert len(bot.slack.calls("chat.postMessage:failed")) == 6
     with bot.sessions() as session:
         assert session.scalars(select(Delivery.status)).all() == ["sent"] * 20
+
+
+def test_app_home_shows_the_questions_waiting_until_they_are_answered(bot: RunningBot) -> None:
+    start(bot)
+
+    bot.driver.open_home("U0A01")
+    for question in range(3):
+        answer(bot, "U0A01", question, 5)
+    bot.driver.open_home("U0A01")
+
+    before, after = bot.slack.calls("views.publish")
+    assert "Team pulse — round 1:* 3 question(s) waiting for you" in before.text
+    assert "Team pulse" not in after.text
