@@ -13,6 +13,7 @@ from handlers.commands import Usage, is_help, unknown_argument
 from handlers.deps import deps_of
 from handlers.jobs import drain_outbox
 from handlers.people import action_caller, command_caller, with_newcomer_note
+from handlers.pulse_chart import trend_png
 from handlers.pulse_jobs import queue_invitations
 from models import Employee, Workspace
 from services import pulse, pulse_relay
@@ -45,7 +46,7 @@ def handle_pulse(ack: Ack, command: dict[str, Any], context: BoltContext, client
     elif words[0].lower() == "start" and len(words) == 1:
         start_round(ack, command, context, client)
     elif words[0].lower() == "results" and len(words) <= 2:
-        show_results(ack, command, context, words[1] if len(words) == 2 else None)
+        show_results(ack, command, context, client, words[1] if len(words) == 2 else None)
     else:
         ack(text=unknown_argument(USAGE, text))
 
@@ -88,7 +89,9 @@ def start_round(ack: Ack, command: dict[str, Any], context: BoltContext, client:
     drain_outbox(deps, client)
 
 
-def show_results(ack: Ack, command: dict[str, Any], context: BoltContext, target: str | None) -> None:
+def show_results(
+    ack: Ack, command: dict[str, Any], context: BoltContext, client: WebClient, target: str | None
+) -> None:
     team = _team_argument(target)
     if target is not None and team is None:
         ack(text=USAGE.text(f"`{target[:40]}` is not a person: mention the manager, like `/pulse results @maya`."))
@@ -104,6 +107,12 @@ def show_results(ack: Ack, command: dict[str, Any], context: BoltContext, target
         ack(text=str(error))
         return
     ack(**blocks.results_message(results))
+    chart = trend_png(results.trend, f"Pulse trend — {results.label}") if results.shown else None
+    if chart is not None:
+        channel = client.conversations_open(users=command["user_id"])["channel"]["id"]
+        client.files_upload_v2(
+            channel=channel, content=chart, filename="pulse-trend.png", title=f"Pulse trend — {results.label}"
+        )
 
 
 def _team_argument(target: str | None) -> str | None:

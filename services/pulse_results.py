@@ -71,6 +71,14 @@ class QuestionResult:
 
 
 @dataclass(frozen=True)
+class TrendPoint:
+    round_number: int
+    key: str
+    score: float
+    nps: bool
+
+
+@dataclass(frozen=True)
 class CommentView:
     id: int
     text: str
@@ -96,7 +104,7 @@ class TeamResults:
     hidden_questions: int
     comments: tuple[CommentView, ...]
     sub_teams: tuple[SubTeam, ...]
-    trend: tuple[tuple[int, tuple[tuple[str, float], ...]], ...]
+    trend: tuple[TrendPoint, ...]
 
 
 def team_results(session: Session, *, workspace: Workspace, viewer: Employee, team: str | None) -> TeamResults:
@@ -285,11 +293,15 @@ def _sub_team(session: Session, group: Group, pulse_round: PulseRound, seen: dic
     return SubTeam(group.label, view.shown, tuple(_scores(session, group, pulse_round, view)))
 
 
-def _trend(
-    session: Session, group: Group, seen: dict[int, dict[str, Visibility]]
-) -> tuple[tuple[int, tuple[tuple[str, float], ...]], ...]:
+def _trend(session: Session, group: Group, seen: dict[int, dict[str, Visibility]]) -> tuple[TrendPoint, ...]:
+    """The group's shown scores in the last rounds, oldest first (for the chart)."""
     rounds = sorted((session.get_one(PulseRound, round_id) for round_id in seen), key=lambda r: r.number)
-    return tuple((r.number, tuple(_scores(session, group, r, seen[r.id][group.key]))) for r in rounds)
+    nps = {q.key for r in rounds for q in r.questions if q.is_nps}
+    return tuple(
+        TrendPoint(r.number, key, score, key in nps)
+        for r in rounds
+        for key, score in _scores(session, group, r, seen[r.id][group.key])
+    )
 
 
 def _receipts(session: Session, pulse_round: PulseRound, group: Group) -> tuple[int, int]:

@@ -162,3 +162,18 @@ def test_an_empty_comment_gets_a_field_error_and_stores_nothing(bot: RunningBot)
     assert "The comment is empty" in reply.json["errors"]["pulse_comment_text"]
     with bot.sessions() as session:
         assert session.scalars(select(PulseComment)).all() == []
+
+
+def test_results_come_with_a_trend_chart_in_the_managers_dm_but_hidden_results_do_not(bot: RunningBot) -> None:
+    start(bot)
+    answer_all(bot, EAST[:5], 4)
+    answer_all(bot, WEST[:4], 2)
+    close(bot)
+
+    bot.driver.command("U0MGR1", "/pulse", "results")
+    bot.driver.command("U0MGR2", "/pulse", "results")
+
+    [upload] = bot.slack.files()
+    assert upload.args["channel_id"] == "D0MGR1"
+    [png] = upload.files.values()
+    assert png.startswith(b"\x89PNG") and len(png) > 2000
