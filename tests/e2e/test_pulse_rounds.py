@@ -1,9 +1,11 @@
 """Pulse rounds end to end: start, DM fan-out through the outbox, answers, reminder, close."""
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
+import pytest
 from sqlalchemy import select
 
+from bot.cli import main
 from bot.fakeslack.server import Call
 from handlers.pulse_jobs import queue_invitations, run_pulse_rounds
 from models import Delivery, PulseReceipt, PulseResponse, PulseRound, Workspace
@@ -180,3 +182,41 @@ def test_app_home_shows_the_questions_waiting_until_they_are_answered(bot: Runni
     before, after = bot.slack.calls("views.publish")
     assert "Team pulse — round 1:* 3 question(s) waiting for you" in before.text
     assert "Team pulse" not in after.text
+
+
+def test_the_change_button_brings_an_answered_questions_buttons_back(bot: RunningBot) -> None:
+    start(bot)
+    answer(bot, "U0A03", 0, 4)
+    answered = [c for c in bot.slack.messages_to("U0A03") if c.method == "chat.update"][-1]
+
+    bot.driver.click("U0A03", answered, answered.args["blocks"][3]["accessory"]["action_id"])
+
+    reopened = [c for c in bot.slack.messages_to("U0A03") if c.method == "chat.update"][-1]
+    assert len(answer_ids(reopened)) == 3
+    [current] = [
+        e
+        for b in reopened.args["blocks"]
+        if b["type"] == "actions"
+        for e in b["elements"]
+        if e.get("style") == "primary"
+    ]
+    assert current["value"].endswith(":4")
+
+
+def test_the_cli_opens_a_round_that_the_next_tick_sends(
+    bot: RunningBot, database_url: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    load_pulse_org(bot.sessions, bot.clock.now())
+    monkeypatch.setenv("DATABASE_URL", database_url)
+
+    assert main(["pulse", "start"]) == 0
+    assert main(["pulse", "start"]) == 2
+    bot.clock.set(datetime.now(UTC) + timedelta(seconds=1))  # the CLI reads the system clock
+    tick(bot)
+    assert main(["pulse", "status"]) == 0
+
+    out, err = capsys.readouterr()
+    assert "opened pulse round 1" in out
+    assert "round 1: 20 asked, 0 answered, 0 reminded" in out
+    assert "Pulse round 1 is already open" in err
+    assert len(bot.slack.calls("chat.postMessage")) == 20
