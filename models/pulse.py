@@ -7,7 +7,7 @@ salt, after which nothing in the database links an answer back to anyone.
 
 from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, Date, Float, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, CheckConstraint, Date, Float, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import Base, UTCDateTime
@@ -129,5 +129,6 @@ class PulseReceipt(Base):
     round_id: Mapped[int] = mapped_column(ForeignKey("pulse_rounds.id"), index=True)
     employee_id: Mapped[int] = mapped_column(ForeignKey("employees.id"), index=True)
     invited_at: Mapped[datetime] = mapped_column(UTCDateTime())
-    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # A flag, not a time: when someone answered could be matched against the order answers were stored.
+    answered: Mapped[bool] = mapped_column(Boolean, default=False)
     reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -197,7 +197,11 @@ def _create_round(
     people = _invitable(session, workspace)
     last_open = max([opens_for(pulse_round, person) for person in people], default=now)
     pulse_round.closes_at = last_open + timedelta(hours=settings.open_hours)
-    session.add(pulse_round)
+    try:
+        with session.begin_nested():
+            session.add(pulse_round)
+    except IntegrityError:  # the same round number, opened by a simultaneous click or tick
+        raise AlreadyDone("A pulse round was opened at this very moment; it is on its way.") from None
     audit.record(session, workspace=workspace, actor=actor, action="pulse.start", now=now, subject=f"round {number}")
     session.flush()
     return pulse_round
@@ -220,7 +224,7 @@ def due_invitations(session: Session, *, workspace: Workspace, now: datetime) ->
     due = []
     for person in _invitable(session, workspace):
         if person.id not in asked and opens_for(pulse_round, person) <= now < pulse_round.closes_at:
-            session.add(PulseReceipt(round_id=pulse_round.id, employee_id=person.id, invited_at=now))
+            session.add(PulseReceipt(round_id=pulse_round.id, employee_id=person.id, invited_at=now, answered=False))
             due.append(Invitation(pulse_round, person))
     session.flush()
     return due
@@ -236,7 +240,7 @@ def due_reminders(session: Session, *, workspace: Workspace, now: datetime) -> l
         .join(Employee, Employee.id == PulseReceipt.employee_id)
         .where(
             PulseReceipt.round_id == pulse_round.id,
-            PulseReceipt.answered_at.is_(None),
+            PulseReceipt.answered.is_(False),
             PulseReceipt.reminded_at.is_(None),
             Employee.active,
         )
@@ -323,7 +327,7 @@ def record_answer(
         _insert_answer(session, pulse_round, question, respondent, employee, value)
     else:
         existing.value = value
-    _mark_answered(session, pulse_round, employee, now)
+    _mark_answered(session, pulse_round, employee)
     session.flush()
     mine = my_round(session, workspace=workspace, employee=employee, round_id=pulse_round.id)
     return AnswerOutcome(mine, question, changed)
@@ -385,17 +389,17 @@ def save_comment(
         )
     else:
         existing.text = cleaned
-    _mark_answered(session, pulse_round, employee, now)
+    _mark_answered(session, pulse_round, employee)
     session.flush()
     return my_round(session, workspace=workspace, employee=employee, round_id=pulse_round.id)
 
 
-def _mark_answered(session: Session, pulse_round: PulseRound, employee: Employee, now: datetime) -> None:
+def _mark_answered(session: Session, pulse_round: PulseRound, employee: Employee) -> None:
     receipt = session.scalar(
         select(PulseReceipt).where(PulseReceipt.round_id == pulse_round.id, PulseReceipt.employee_id == employee.id)
     )
-    if receipt is not None and receipt.answered_at is None:
-        receipt.answered_at = now
+    if receipt is not None:
+        receipt.answered = True
 
 
 @dataclass(frozen=True)
@@ -417,7 +421,7 @@ def round_progress(session: Session, *, workspace: Workspace) -> RoundProgress |
         number=pulse_round.number,
         closes_at=pulse_round.closes_at,
         invited=len(receipts),
-        answered=sum(r.answered_at is not None for r in receipts),
+        answered=sum(r.answered for r in receipts),
         reminded=sum(r.reminded_at is not None for r in receipts),
     )
 

@@ -306,12 +306,12 @@ def _trend(session: Session, group: Group, seen: dict[int, dict[str, Visibility]
 
 def _receipts(session: Session, pulse_round: PulseRound, group: Group) -> tuple[int, int]:
     rows = session.execute(
-        select(PulseReceipt.answered_at, Employee.manager_id)
+        select(PulseReceipt.answered, Employee.manager_id)
         .join(Employee, Employee.id == PulseReceipt.employee_id)
         .where(PulseReceipt.round_id == pulse_round.id)
     )
     mine = [answered for answered, manager_id in rows if group.holds(manager_id)]
-    return len(mine), sum(answered is not None for answered in mine)
+    return len(mine), sum(mine)
 
 
 def _comments(session: Session, pulse_round: PulseRound, group: Group) -> tuple[CommentView, ...]:

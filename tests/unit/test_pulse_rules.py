@@ -149,7 +149,7 @@ def test_an_answer_off_the_scale_is_refused_and_nothing_is_written(
         )
 
     assert session.scalars(select(PulseResponse)).all() == []
-    assert session.scalars(select(PulseReceipt).where(PulseReceipt.answered_at.is_not(None))).all() == []
+    assert session.scalars(select(PulseReceipt).where(PulseReceipt.answered)).all() == []
 
 
 def test_someone_not_asked_in_the_round_cannot_answer(session: Session, opened: Workspace, clock: MovableClock) -> None:

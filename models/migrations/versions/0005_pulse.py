@@ -2,7 +2,7 @@
 
 Revision ID: 0005
 Revises: 0003
-Create Date: 2026-11-23 15:14:38.322521
+Create Date: 2026-11-23 15:18:57.700437
 """
 
 from collections.abc import Sequence
@@ -72,7 +72,7 @@ def upgrade() -> None:
         sa.Column("round_id", sa.Integer(), nullable=False),
         sa.Column("employee_id", sa.Integer(), nullable=False),
         sa.Column("invited_at", models.base.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("answered_at", models.base.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("answered", sa.Boolean(), nullable=False),
         sa.Column("reminded_at", models.base.UTCDateTime(timezone=True), nullable=True),
         sa.ForeignKeyConstraint(
             ["employee_id"], ["employees.id"], name=op.f("fk_pulse_receipts_employee_id_employees")
