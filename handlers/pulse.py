@@ -20,6 +20,7 @@ from services import pulse, pulse_relay
 from services.directory import Identity
 from services.errors import DomainError
 from services.pulse_results import ORG, team_results
+from services.text import escape_mrkdwn
 
 USAGE = Usage(
     command="/pulse",
@@ -94,7 +95,8 @@ def show_results(
 ) -> None:
     team = _team_argument(target)
     if target is not None and team is None:
-        ack(text=USAGE.text(f"`{target[:40]}` is not a person: mention the manager, like `/pulse results @maya`."))
+        problem = f"`{escape_mrkdwn(target[:40])}` is not a person: mention the manager, like `/pulse results @maya`."
+        ack(text=USAGE.text(problem))
         return
     deps = deps_of(context)
     try:

@@ -177,3 +177,10 @@ def test_results_come_with_a_trend_chart_in_the_managers_dm_but_hidden_results_d
     assert upload.args["channel_id"] == "D0MGR1"
     [png] = upload.files.values()
     assert png.startswith(b"\x89PNG") and len(png) > 2000
+
+
+def test_results_for_something_that_is_not_a_person_explain_the_usage_escaped(bot: RunningBot) -> None:
+    reply = bot.driver.command("U0MGR1", "/pulse", "results <b>east</b>")
+
+    assert "`&lt;b&gt;east&lt;/b&gt;` is not a person" in reply.text
+    assert "/pulse results @manager" in reply.text
