@@ -16,7 +16,7 @@ from handlers.people import action_caller, command_caller, with_newcomer_note
 from handlers.pulse_chart import trend_png
 from handlers.pulse_jobs import queue_invitations
 from models import Employee, Workspace
-from services import pulse, pulse_relay
+from services import pulse, pulse_relay, pulse_rounds
 from services.directory import Identity
 from services.errors import DomainError
 from services.pulse_results import ORG, team_results
@@ -78,7 +78,7 @@ def start_round(ack: Ack, command: dict[str, Any], context: BoltContext, client:
         with deps.sessions.begin() as session:
             identity = command_caller(session, deps, command)
             workspace = _workspace(session, identity)
-            started = pulse.start_round(
+            started = pulse_rounds.start_round(
                 session, workspace=workspace, by=identity.employee, actor=identity.employee.slack_id, now=deps.now()
             )
             number, workspace_id = started.number, workspace.id

@@ -11,8 +11,9 @@ from handlers.blocks import pulse as blocks
 from handlers.deps import Deps
 from handlers.jobs import drain_outbox
 from models import Workspace
-from services import outbox, pulse
-from services.pulse import Invitation, MyRound
+from services import outbox, pulse_rounds
+from services.pulse import MyRound
+from services.pulse_rounds import Invitation
 
 
 def run_pulse_rounds(deps: Deps, client: WebClient) -> None:
@@ -20,10 +21,10 @@ def run_pulse_rounds(deps: Deps, client: WebClient) -> None:
     for workspace_id in _workspace_ids(deps):
         with deps.sessions.begin() as session:
             workspace = session.get_one(Workspace, workspace_id)
-            pulse.close_due_rounds(session, workspace=workspace, now=deps.now())
+            pulse_rounds.close_due_rounds(session, workspace=workspace, now=deps.now())
         with deps.sessions.begin() as session:
             workspace = session.get_one(Workspace, workspace_id)
-            pulse.open_scheduled_round(session, workspace=workspace, now=deps.now())
+            pulse_rounds.open_scheduled_round(session, workspace=workspace, now=deps.now())
         queue_invitations(deps, workspace_id)
     drain_outbox(deps, client)
 
@@ -33,8 +34,8 @@ def queue_invitations(deps: Deps, workspace_id: int) -> int:
     with deps.sessions.begin() as session:
         workspace = session.get_one(Workspace, workspace_id)
         now = deps.now()
-        due = pulse.due_invitations(session, workspace=workspace, now=now)
-        due += pulse.due_reminders(session, workspace=workspace, now=now)
+        due = pulse_rounds.due_invitations(session, workspace=workspace, now=now)
+        due += pulse_rounds.due_reminders(session, workspace=workspace, now=now)
         for invitation in due:
             outbox.enqueue(
                 session,

@@ -4,7 +4,7 @@ import argparse
 
 from bot.cli.common import actor, add_workspace_option, resolve_workspace, transaction
 from bot.clock import SystemClock
-from services import pulse
+from services import pulse_rounds
 
 
 def add_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -22,7 +22,7 @@ def run_start(args: argparse.Namespace) -> int:
     now = SystemClock().now()
     with transaction() as session:
         workspace = resolve_workspace(session, args.workspace, create=False)
-        started = pulse.start_round(session, workspace=workspace, by=None, actor=actor(), now=now)
+        started = pulse_rounds.start_round(session, workspace=workspace, by=None, actor=actor(), now=now)
         number, closes_at, questions = started.number, started.closes_at, [q.text for q in started.questions]
     print(f"opened pulse round {number}, open until {closes_at:%Y-%m-%d %H:%M} UTC; the running bot DMs everyone")
     print("\n".join(f"  {position}. {text}" for position, text in enumerate(questions, start=1)))
@@ -32,7 +32,7 @@ def run_start(args: argparse.Namespace) -> int:
 def run_status(args: argparse.Namespace) -> int:
     with transaction() as session:
         workspace = resolve_workspace(session, args.workspace, create=False)
-        progress = pulse.round_progress(session, workspace=workspace)
+        progress = pulse_rounds.round_progress(session, workspace=workspace)
     if progress is None:
         print("no pulse round is open")
         return 1

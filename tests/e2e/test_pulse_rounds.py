@@ -9,7 +9,7 @@ from bot.cli import main
 from bot.fakeslack.server import Call
 from handlers.pulse_jobs import queue_invitations, run_pulse_rounds
 from models import Delivery, PulseReceipt, PulseResponse, PulseRound, Workspace
-from services import outbox
+from services import outbox, pulse_rounds
 from tests.conftest import RunningBot
 from tests.helpers import count, employee
 from tests.pulse_org import EAST, EVERYONE, load_pulse_org
@@ -148,10 +148,8 @@ def test_fan_out_survives_429s_a_5xx_and_a_crash_without_duplicates_or_misses(bo
     load_pulse_org(bot.sessions, bot.clock.now())
     deps = bot.runtime.deps
     with deps.sessions.begin() as session:
-        from services import pulse
-
         workspace = session.scalars(select(Workspace)).one()
-        pulse.start_round(session, workspace=workspace, by=None, actor="cli:test", now=deps.now())
+        pulse_rounds.start_round(session, workspace=workspace, by=None, actor="cli:test", now=deps.now())
     queue_invitations(deps, workspace.id)
     with deps.sessions.begin() as session:  # a sender claims half, then its process dies
         outbox.claim_due(session, now=deps.now(), limit=10)

@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.clock import MovableClock
 from models import Employee, PulseReceipt, PulseResponse, Workspace
-from services import pulse
+from services import pulse, pulse_rounds
 from services.errors import InvalidInput, NotFound
 from services.policy import parse_policy
 from services.policy_file import PolicyError
@@ -75,7 +75,7 @@ def test_a_question_is_hidden_in_the_parent_when_its_difference_with_the_child_i
 def test_every_question_of_the_bank_recurs_as_rounds_rotate() -> None:
     settings = PulseSettings(questions_per_round=4)
 
-    asked = [question.key for number in (1, 2, 3) for question in pulse.questions_for(number, settings)]
+    asked = [question.key for number in (1, 2, 3) for question in pulse_rounds.questions_for(number, settings)]
 
     assert asked[:4] == ["understand", "valued", "capacity", "authority"]
     assert asked[4:8] == ["recognised", "enps", "understand", "valued"]
@@ -86,10 +86,10 @@ def test_the_cadence_picks_the_weekday_and_the_first_one_of_the_month() -> None:
     weekly = PulseSettings(weekday="wednesday")
     monthly = PulseSettings(cadence="monthly", weekday="monday")
 
-    assert pulse.scheduled_date(weekly, date(2026, 3, 6)) == date(2026, 3, 4)
-    assert pulse.scheduled_date(monthly, date(2026, 3, 20)) == date(2026, 3, 2)
-    assert pulse.scheduled_date(monthly, date(2026, 6, 1)) == date(2026, 6, 1)
-    assert pulse.scheduled_date(monthly, date(2026, 5, 3)) == date(2026, 4, 6)
+    assert pulse_rounds.scheduled_date(weekly, date(2026, 3, 6)) == date(2026, 3, 4)
+    assert pulse_rounds.scheduled_date(monthly, date(2026, 3, 20)) == date(2026, 3, 2)
+    assert pulse_rounds.scheduled_date(monthly, date(2026, 6, 1)) == date(2026, 6, 1)
+    assert pulse_rounds.scheduled_date(monthly, date(2026, 5, 3)) == date(2026, 4, 6)
 
 
 def test_the_pulse_section_is_optional_and_defaults_apply() -> None:
@@ -126,14 +126,14 @@ def test_the_bank_can_be_extended_overridden_or_replaced() -> None:
 def opened(sessions: sessionmaker[Session], session: Session, clock: MovableClock) -> Workspace:
     load_pulse_org(sessions, clock.now())
     workspace = session.scalars(select(Workspace)).one()
-    pulse.start_round(session, workspace=workspace, by=None, actor="test", now=clock.now())
-    pulse.due_invitations(session, workspace=workspace, now=clock.now())
+    pulse_rounds.start_round(session, workspace=workspace, by=None, actor="test", now=clock.now())
+    pulse_rounds.due_invitations(session, workspace=workspace, now=clock.now())
     session.commit()
     return workspace
 
 
 def question_ids(session: Session, workspace: Workspace) -> list[int]:
-    current = pulse.open_round(session, workspace)
+    current = pulse_rounds.open_round(session, workspace)
     assert current is not None
     return [q.id for q in current.questions]
 
@@ -187,11 +187,11 @@ def test_closing_forgets_the_salt_so_answers_cannot_be_traced_back(
         value=3,
         now=clock.now(),
     )
-    current = pulse.open_round(session, opened)
+    current = pulse_rounds.open_round(session, opened)
     assert current is not None
     respondent = pulse.respondent_of(current, person)
 
-    [closed] = pulse.close_due_rounds(session, workspace=opened, now=current.closes_at + timedelta(seconds=1))
+    [closed] = pulse_rounds.close_due_rounds(session, workspace=opened, now=current.closes_at + timedelta(seconds=1))
 
     assert closed.salt is None and closed.status == "closed"
     [response] = session.scalars(select(PulseResponse))
