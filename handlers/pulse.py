@@ -9,6 +9,7 @@ from slack_sdk import WebClient
 from sqlalchemy.orm import Session
 
 from handlers.blocks import pulse as blocks
+from handlers.blocks import pulse_results as result_blocks
 from handlers.commands import Usage, is_help, unknown_argument
 from handlers.deps import deps_of
 from handlers.jobs import drain_outbox
@@ -108,7 +109,7 @@ def show_results(
     except DomainError as error:
         ack(text=str(error))
         return
-    ack(**blocks.results_message(results))
+    ack(**result_blocks.results_message(results))
     chart = trend_png(results.trend, f"Pulse trend — {results.label}") if results.shown else None
     if chart is not None:
         channel = client.conversations_open(users=command["user_id"])["channel"]["id"]
@@ -197,19 +198,21 @@ def submit_comment(
 def open_reply(ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient) -> None:
     ack()
     intro = "The bot sends this to the comment's author without telling you who they are."
-    view = blocks.message_modal(blocks.REPLY_CALLBACK, int(action["value"]), "Reply to a comment", intro)
+    view = result_blocks.message_modal(result_blocks.REPLY_CALLBACK, int(action["value"]), "Reply to a comment", intro)
     client.views_open(trigger_id=body["trigger_id"], view=view)
 
 
 def open_answer_reply(ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient) -> None:
     ack()
     intro = "The bot sends this to the manager without your name: they still won't know it's you."
-    view = blocks.message_modal(blocks.ANSWER_REPLY_CALLBACK, int(action["value"]), "Answer anonymously", intro)
+    view = result_blocks.message_modal(
+        result_blocks.ANSWER_REPLY_CALLBACK, int(action["value"]), "Answer anonymously", intro
+    )
     client.views_open(trigger_id=body["trigger_id"], view=view)
 
 
 def submit_reply(ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext, client: WebClient) -> None:
-    comment_id, text = blocks.parse_message(view)
+    comment_id, text = result_blocks.parse_message(view)
     deps = deps_of(context)
     try:
         with deps.sessions.begin() as session:
@@ -224,16 +227,16 @@ def submit_reply(ack: Ack, body: dict[str, Any], view: dict[str, Any], context: 
                 now=deps.now(),
             )
     except DomainError as error:
-        ack(response_action="errors", errors={blocks.MESSAGE_BLOCK: str(error)})
+        ack(response_action="errors", errors={result_blocks.MESSAGE_BLOCK: str(error)})
         return
     ack()
-    client.chat_postMessage(channel=relayed.recipient, **blocks.reply_to_author(relayed, manager.name))
+    client.chat_postMessage(channel=relayed.recipient, **result_blocks.reply_to_author(relayed, manager.name))
 
 
 def submit_answer_reply(
     ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext, client: WebClient
 ) -> None:
-    reply_id, text = blocks.parse_message(view)
+    reply_id, text = result_blocks.parse_message(view)
     deps = deps_of(context)
     try:
         with deps.sessions.begin() as session:
@@ -242,10 +245,10 @@ def submit_answer_reply(
                 session, workspace=_workspace(session, identity), author=identity.employee, reply_id=reply_id, text=text
             )
     except DomainError as error:
-        ack(response_action="errors", errors={blocks.MESSAGE_BLOCK: str(error)})
+        ack(response_action="errors", errors={result_blocks.MESSAGE_BLOCK: str(error)})
         return
     ack()
-    client.chat_postMessage(channel=relayed.recipient, **blocks.answer_to_manager(relayed))
+    client.chat_postMessage(channel=relayed.recipient, **result_blocks.answer_to_manager(relayed))
 
 
 def pulse_home_section(session: Session, employee: Employee, _now: datetime) -> list[dict[str, Any]]:
@@ -270,7 +273,7 @@ def register(app: App) -> None:
     app.action(re.compile(f"^{blocks.CHANGE_PREFIX}:"))(change_answer)
     app.action(blocks.COMMENT_ACTION)(open_comment)
     app.view(blocks.COMMENT_CALLBACK)(submit_comment)
-    app.action(blocks.REPLY_ACTION)(open_reply)
-    app.view(blocks.REPLY_CALLBACK)(submit_reply)
-    app.action(blocks.ANSWER_REPLY_ACTION)(open_answer_reply)
-    app.view(blocks.ANSWER_REPLY_CALLBACK)(submit_answer_reply)
+    app.action(result_blocks.REPLY_ACTION)(open_reply)
+    app.view(result_blocks.REPLY_CALLBACK)(submit_reply)
+    app.action(result_blocks.ANSWER_REPLY_ACTION)(open_answer_reply)
+    app.view(result_blocks.ANSWER_REPLY_CALLBACK)(submit_answer_reply)

@@ -4,6 +4,7 @@ from sqlalchemy import select
 
 from bot.fakeslack.server import Call
 from handlers.blocks import pulse as blocks
+from handlers.blocks import pulse_results as result_blocks
 from models import PulseComment, PulseReply
 from tests.conftest import RunningBot
 from tests.e2e.test_pulse_results import answer_all, close
@@ -24,7 +25,7 @@ def commented_round(bot: RunningBot) -> None:
 
 def reply_from_results(bot: RunningBot, manager: str, text: str) -> None:
     results = bot.driver.command(manager, "/pulse", "results")
-    bot.driver.click(manager, Call("ack", results.json, 0), blocks.REPLY_ACTION)
+    bot.driver.click(manager, Call("ack", results.json, 0), result_blocks.REPLY_ACTION)
     [modal] = bot.slack.calls("views.open")
     bot.driver.submit(manager, modal.args["view"], {"message": text})
 
@@ -38,7 +39,7 @@ def test_a_manager_replies_to_a_comment_and_the_author_answers_without_being_nam
     assert to_author.channel == "U0A01"
     assert "Maya Manager replied to your anonymous pulse comment" in to_author.text
     assert COMMENT in to_author.text and "Thanks — which shifts?" in to_author.text
-    bot.driver.click("U0A01", to_author, blocks.ANSWER_REPLY_ACTION)
+    bot.driver.click("U0A01", to_author, result_blocks.ANSWER_REPLY_ACTION)
     answer_modal = bot.slack.calls("views.open")[-1]
     bot.driver.submit("U0A01", answer_modal.args["view"], {"message": "Saturday mornings"})
 
@@ -52,11 +53,11 @@ def test_a_manager_cannot_reply_to_another_teams_comment(bot: RunningBot) -> Non
     commented_round(bot)
     with bot.sessions() as session:
         [comment] = session.scalars(select(PulseComment))
-    modal = blocks.message_modal(blocks.REPLY_CALLBACK, comment.id, "Reply to a comment", "intro")
+    modal = result_blocks.message_modal(result_blocks.REPLY_CALLBACK, comment.id, "Reply to a comment", "intro")
 
     reply = bot.driver.submit("U0MGR2", modal, {"message": "Hello?"})
 
-    assert "only to comments shown in your team's results" in reply.json["errors"][blocks.MESSAGE_BLOCK]
+    assert "only to comments shown in your team's results" in reply.json["errors"][result_blocks.MESSAGE_BLOCK]
     assert bot.slack.calls("chat.postMessage") == []
     with bot.sessions() as session:
         assert session.scalars(select(PulseReply)).all() == []
@@ -67,9 +68,11 @@ def test_only_the_author_can_answer_a_reply(bot: RunningBot) -> None:
     reply_from_results(bot, "U0MGR1", "Which shifts?")
     with bot.sessions() as session:
         [reply_row] = session.scalars(select(PulseReply))
-    modal = blocks.message_modal(blocks.ANSWER_REPLY_CALLBACK, reply_row.id, "Answer anonymously", "intro")
+    modal = result_blocks.message_modal(
+        result_blocks.ANSWER_REPLY_CALLBACK, reply_row.id, "Answer anonymously", "intro"
+    )
 
     reply = bot.driver.submit("U0A02", modal, {"message": "It was me!"})
 
-    assert "not yours" in reply.json["errors"][blocks.MESSAGE_BLOCK]
+    assert "not yours" in reply.json["errors"][result_blocks.MESSAGE_BLOCK]
     assert [c.channel for c in bot.slack.calls("chat.postMessage")] == ["U0A01"]
