@@ -9,9 +9,10 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from models import Employee, PulseComment, PulseRelay, PulseReply, Workspace
+from models import Employee, PulseComment, PulseRelay, PulseReply, PulseRound, Workspace
 from services.errors import InvalidInput, NotAllowed, NotFound
-from services.pulse_results import may_see_comment
+from services.pulse_results import answers_of, groups_of, visibility
+from services.pulse_rounds import ROUND_STARTERS
 
 MAX_REPLY = 2000
 
@@ -33,7 +34,7 @@ def reply_to_comment(
     """A manager replies to a comment they can see in results; the author gets it without the manager learning who."""
     cleaned = _cleaned(text)
     comment = session.get(PulseComment, comment_id)
-    if comment is None or not may_see_comment(session, workspace=workspace, viewer=manager, comment=comment):
+    if comment is None or not _may_see(session, workspace=workspace, viewer=manager, comment=comment):
         raise NotAllowed("You can reply only to comments shown in your team's results.")
     author = _author(session, comment)
     if author.id == manager.id:
@@ -69,3 +70,19 @@ def _cleaned(text: str) -> str:
     if len(cleaned) > MAX_REPLY:
         raise InvalidInput(f"Please keep it under {MAX_REPLY} characters (it has {len(cleaned)}).")
     return cleaned
+
+
+def _may_see(session: Session, *, workspace: Workspace, viewer: Employee, comment: PulseComment) -> bool:
+    """True when the comment is in results this viewer may see: a team of theirs, shown in that closed round."""
+    pulse_round = session.get_one(PulseRound, comment.round_id)
+    if pulse_round.workspace_id != workspace.id or pulse_round.status != "closed":
+        return False
+    groups = groups_of(session, workspace)
+    if viewer.role in ROUND_STARTERS:
+        keys = set(groups)
+    elif viewer.slack_id in groups:
+        keys = {viewer.slack_id, *groups[viewer.slack_id].below}
+    else:
+        return False
+    seen = visibility(groups, answers_of(session, pulse_round), pulse_round.anonymity_threshold)
+    return any(seen[key].shown and groups[key].holds(comment.group_manager_id) for key in keys)

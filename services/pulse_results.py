@@ -8,7 +8,7 @@ and a group is hidden when taking away one visible group inside it would leave f
 
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -107,22 +107,39 @@ class TeamResults:
     trend: tuple[TrendPoint, ...]
 
 
+@dataclass(frozen=True)
+class Rounds:
+    """The last closed rounds (newest first), their answers, and what of them may be shown."""
+
+    groups: dict[str, Group]
+    rounds: list[PulseRound]
+    answers: dict[int, list[Answer]]
+    seen: dict[int, dict[str, Visibility]]
+
+    def scores(self, group: Group, pulse_round: PulseRound) -> list[tuple[str, float]]:
+        """The group's shown score per question key in one round (nothing when the group is hidden)."""
+        if not self.seen[pulse_round.id][group.key].shown:
+            return []
+        return [(question.key, result.score) for question, result in self.results(group, pulse_round)]
+
+    def results(self, group: Group, pulse_round: PulseRound) -> list[tuple[PulseQuestion, "QuestionResult"]]:
+        view = self.seen[pulse_round.id][group.key]
+        mine = [a for a in self.answers[pulse_round.id] if group.holds(a.manager_id)]
+        return [
+            (q, _result(q, [a.value for a in mine if a.question_id == q.id], None))
+            for q in pulse_round.questions
+            if view.questions.get(q.id)
+        ]
+
+
 def team_results(session: Session, *, workspace: Workspace, viewer: Employee, team: str | None) -> TeamResults:
     """The results a viewer asked for: their own team by default; HR/admin any team or the org."""
     groups = groups_of(session, workspace)
     group = groups[_allowed_key(session, workspace, viewer, team, groups)]
-    rounds = list(
-        session.scalars(
-            select(PulseRound)
-            .where(PulseRound.workspace_id == workspace.id, PulseRound.status == "closed")
-            .order_by(PulseRound.number.desc())
-            .limit(TREND_ROUNDS)
-        )
-    )
-    if not rounds:
+    loaded = last_rounds(session, workspace, groups)
+    if loaded is None:
         raise NotFound("No pulse round has closed yet, so there are no results to show.")
-    seen = {r.id: visibility(groups, answers_of(session, r), r.anonymity_threshold) for r in rounds}
-    return _build(session, groups, group, rounds, seen)
+    return _build(session, loaded, group)
 
 
 def _allowed_key(
@@ -179,6 +196,22 @@ def _below(manager_id: int, children: dict[int, list[Employee]]) -> Iterable[Emp
             stack += children.get(person.id, [])
 
 
+def last_rounds(session: Session, workspace: Workspace, groups: dict[str, Group]) -> Rounds | None:
+    rounds = list(
+        session.scalars(
+            select(PulseRound)
+            .where(PulseRound.workspace_id == workspace.id, PulseRound.status == "closed")
+            .order_by(PulseRound.number.desc())
+            .limit(TREND_ROUNDS)
+        )
+    )
+    if not rounds:
+        return None
+    answers = {r.id: answers_of(session, r) for r in rounds}
+    seen = {r.id: visibility(groups, answers[r.id], r.anonymity_threshold) for r in rounds}
+    return Rounds(groups, rounds, answers, seen)
+
+
 def answers_of(session: Session, pulse_round: PulseRound) -> list[Answer]:
     rows = session.execute(
         select(
@@ -210,17 +243,11 @@ def visibility(groups: dict[str, Group], answers: list[Answer], threshold: int) 
     return seen
 
 
-def _build(
-    session: Session,
-    groups: dict[str, Group],
-    group: Group,
-    rounds: list[PulseRound],
-    seen: dict[int, dict[str, Visibility]],
-) -> TeamResults:
-    latest = rounds[0]
-    view = seen[latest.id][group.key]
+def _build(session: Session, loaded: Rounds, group: Group) -> TeamResults:
+    latest = loaded.rounds[0]
+    view = loaded.seen[latest.id][group.key]
     invited, answered = _receipts(session, latest, group)
-    questions = _questions(session, group, rounds, seen) if view.shown else ()
+    questions = _questions(loaded, group) if view.shown else ()
     return TeamResults(
         label=group.label,
         round_number=latest.number,
@@ -232,30 +259,20 @@ def _build(
         questions=questions,
         hidden_questions=len(latest.questions) - len(questions) if view.shown else 0,
         comments=_comments(session, latest, group) if view.shown else (),
-        sub_teams=tuple(_sub_team(session, groups[key], latest, seen[latest.id]) for key in sorted(group.below)),
-        trend=_trend(session, group, seen),
+        sub_teams=tuple(_sub_team(loaded, loaded.groups[key]) for key in sorted(group.below)),
+        trend=_trend(loaded, group),
     )
 
 
-def _questions(
-    session: Session,
-    group: Group,
-    rounds: list[PulseRound],
-    seen: dict[int, dict[str, Visibility]],
-) -> tuple[QuestionResult, ...]:
+def _questions(loaded: Rounds, group: Group) -> tuple[QuestionResult, ...]:
     """Each shown question, with its change since the last earlier round that asked it (and showed it)."""
-    latest, before = rounds[0], dict[str, float]()
-    for earlier in rounds[1:]:
-        before = dict(_scores(session, group, earlier, seen[earlier.id][group.key])) | before
-    answers = [a for a in answers_of(session, latest) if group.holds(a.manager_id)]
-    view = seen[latest.id][group.key]
-    results = []
-    for question in latest.questions:
-        if view.questions.get(question.id):
-            values = [a.value for a in answers if a.question_id == question.id]
-            score = _result(question, values, None).score
-            results.append(_result(question, values, score - before[question.key] if question.key in before else None))
-    return tuple(results)
+    before: dict[str, float] = {}
+    for earlier in loaded.rounds[1:]:
+        before = dict(loaded.scores(group, earlier)) | before
+    return tuple(
+        replace(result, change=result.score - before[question.key] if question.key in before else None)
+        for question, result in loaded.results(group, loaded.rounds[0])
+    )
 
 
 def _result(question: PulseQuestion, values: list[int], change: float | None) -> QuestionResult:
@@ -277,30 +294,17 @@ def _result(question: PulseQuestion, values: list[int], change: float | None) ->
     )
 
 
-def _scores(session: Session, group: Group, pulse_round: PulseRound, view: Visibility) -> list[tuple[str, float]]:
-    if not view.shown:
-        return []
-    answers = [a for a in answers_of(session, pulse_round) if group.holds(a.manager_id)]
-    return [
-        (q.key, _result(q, [a.value for a in answers if a.question_id == q.id], None).score)
-        for q in pulse_round.questions
-        if view.questions.get(q.id)
-    ]
+def _sub_team(loaded: Rounds, group: Group) -> SubTeam:
+    latest = loaded.rounds[0]
+    return SubTeam(group.label, loaded.seen[latest.id][group.key].shown, tuple(loaded.scores(group, latest)))
 
 
-def _sub_team(session: Session, group: Group, pulse_round: PulseRound, seen: dict[str, Visibility]) -> SubTeam:
-    view = seen[group.key]
-    return SubTeam(group.label, view.shown, tuple(_scores(session, group, pulse_round, view)))
-
-
-def _trend(session: Session, group: Group, seen: dict[int, dict[str, Visibility]]) -> tuple[TrendPoint, ...]:
+def _trend(loaded: Rounds, group: Group) -> tuple[TrendPoint, ...]:
     """The group's shown scores in the last rounds, oldest first (for the chart)."""
-    rounds = sorted((session.get_one(PulseRound, round_id) for round_id in seen), key=lambda r: r.number)
-    nps = {q.key for r in rounds for q in r.questions if q.is_nps}
+    oldest_first = sorted(loaded.rounds, key=lambda r: r.number)
+    nps = {q.key for r in oldest_first for q in r.questions if q.is_nps}
     return tuple(
-        TrendPoint(r.number, key, score, key in nps)
-        for r in rounds
-        for key, score in _scores(session, group, r, seen[r.id][group.key])
+        TrendPoint(r.number, key, score, key in nps) for r in oldest_first for key, score in loaded.scores(group, r)
     )
 
 
@@ -321,19 +325,3 @@ def _comments(session: Session, pulse_round: PulseRound, group: Group) -> tuple[
         .order_by(PulseComment.text)  # not by id: the order of writing could hint at who wrote
     )
     return tuple(CommentView(id, text) for id, text, manager_id in rows if group.holds(manager_id))
-
-
-def may_see_comment(session: Session, *, workspace: Workspace, viewer: Employee, comment: PulseComment) -> bool:
-    """True when the comment is in results this viewer may see: a team of theirs, shown in that closed round."""
-    pulse_round = session.get_one(PulseRound, comment.round_id)
-    if pulse_round.workspace_id != workspace.id or pulse_round.status != "closed":
-        return False
-    groups = groups_of(session, workspace)
-    if viewer.role in ROUND_STARTERS:
-        keys = set(groups)
-    elif viewer.slack_id in groups:
-        keys = {viewer.slack_id, *groups[viewer.slack_id].below}
-    else:
-        return False
-    seen = visibility(groups, answers_of(session, pulse_round), pulse_round.anonymity_threshold)
-    return any(seen[key].shown and groups[key].holds(comment.group_manager_id) for key in keys)
