@@ -6,6 +6,7 @@ from models.delivery import Delivery
 from models.employee import ROLES, Employee, Team
 from models.policy import Boundary, PolicyVersion
 from models.processed_event import ProcessedEvent
+from models.pulse import PulseComment, PulseQuestion, PulseReceipt, PulseRelay, PulseReply, PulseResponse, PulseRound
 from models.resolution import Resolution
 from models.workspace import Workspace
 
@@ -18,6 +19,13 @@ __all__ = [
     "Employee",
     "PolicyVersion",
     "ProcessedEvent",
+    "PulseComment",
+    "PulseQuestion",
+    "PulseReceipt",
+    "PulseRelay",
+    "PulseReply",
+    "PulseResponse",
+    "PulseRound",
     "Resolution",
     "Team",
     "UTCDateTime",
