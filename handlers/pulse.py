@@ -12,6 +12,7 @@ from handlers.blocks import pulse as blocks
 from handlers.blocks import pulse_results as result_blocks
 from handlers.commands import Usage, is_help, unknown_argument
 from handlers.deps import deps_of
+from handlers.errors import reported
 from handlers.jobs import drain_outbox
 from handlers.people import action_caller, command_caller, with_newcomer_note
 from handlers.pulse_chart import trend_png
@@ -70,7 +71,8 @@ def resend_questions(ack: Ack, command: dict[str, Any], context: BoltContext, cl
         else f"I've sent your {len(mine.unanswered)} open pulse question(s) to our DM."
     )
     ack(text=with_newcomer_note(reply, identity))
-    client.chat_postMessage(channel=command["user_id"], **blocks.questions_message(mine))
+    with reported(command):
+        client.chat_postMessage(channel=command["user_id"], **blocks.questions_message(mine))
 
 
 def start_round(ack: Ack, command: dict[str, Any], context: BoltContext, client: WebClient) -> None:
@@ -87,8 +89,9 @@ def start_round(ack: Ack, command: dict[str, Any], context: BoltContext, client:
         ack(text=str(error))
         return
     ack(text=f"Pulse round {number} is open: everyone gets the questions in a DM now.")
-    queue_invitations(deps, workspace_id)
-    drain_outbox(deps, client)
+    with reported(command):
+        queue_invitations(deps, workspace_id)
+        drain_outbox(deps, client)
 
 
 def show_results(
@@ -112,10 +115,13 @@ def show_results(
     ack(**result_blocks.results_message(results))
     chart = trend_png(results.trend, f"Pulse trend — {results.label}") if results.shown else None
     if chart is not None:
-        channel = client.conversations_open(users=command["user_id"])["channel"]["id"]
-        client.files_upload_v2(
-            channel=channel, content=chart, filename="pulse-trend.png", title=f"Pulse trend — {results.label}"
-        )
+        with reported(command):
+            _upload_chart(client, command["user_id"], chart, results.label)
+
+
+def _upload_chart(client: WebClient, user_id: str, chart: bytes, label: str) -> None:
+    channel = client.conversations_open(users=user_id)["channel"]["id"]
+    client.files_upload_v2(channel=channel, content=chart, filename="pulse-trend.png", title=f"Pulse trend — {label}")
 
 
 def _team_argument(target: str | None) -> str | None:
@@ -147,7 +153,8 @@ def answer_question(
     except DomainError as error:
         respond(text=str(error), response_type="ephemeral", replace_original=False)
         return
-    _update(client, body, blocks.questions_message(outcome.mine))
+    with reported(body, respond):
+        _update(client, body, blocks.questions_message(outcome.mine))
 
 
 def change_answer(
@@ -162,14 +169,16 @@ def change_answer(
     except DomainError as error:
         respond(text=str(error), response_type="ephemeral", replace_original=False)
         return
-    _update(client, body, blocks.questions_message(mine, editing=int(action["value"])))
+    with reported(body, respond):
+        _update(client, body, blocks.questions_message(mine, editing=int(action["value"])))
 
 
 def open_comment(ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient) -> None:
     ack()
     container = body.get("container") or {}
     placement = blocks.Placement(int(action["value"]), container["channel_id"], container["message_ts"])
-    client.views_open(trigger_id=body["trigger_id"], view=blocks.comment_modal(placement))
+    with reported(body):
+        client.views_open(trigger_id=body["trigger_id"], view=blocks.comment_modal(placement))
 
 
 def submit_comment(
@@ -192,14 +201,16 @@ def submit_comment(
         ack(response_action="errors", errors={blocks.COMMENT_BLOCK: str(error)})
         return
     ack()
-    client.chat_update(channel=placement.channel, ts=placement.ts, **blocks.questions_message(mine))
+    with reported(body):
+        client.chat_update(channel=placement.channel, ts=placement.ts, **blocks.questions_message(mine))
 
 
 def open_reply(ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient) -> None:
     ack()
     intro = "The bot sends this to the comment's author without telling you who they are."
     view = result_blocks.message_modal(result_blocks.REPLY_CALLBACK, int(action["value"]), "Reply to a comment", intro)
-    client.views_open(trigger_id=body["trigger_id"], view=view)
+    with reported(body):
+        client.views_open(trigger_id=body["trigger_id"], view=view)
 
 
 def open_answer_reply(ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient) -> None:
@@ -208,7 +219,8 @@ def open_answer_reply(ack: Ack, body: dict[str, Any], action: dict[str, Any], cl
     view = result_blocks.message_modal(
         result_blocks.ANSWER_REPLY_CALLBACK, int(action["value"]), "Answer anonymously", intro
     )
-    client.views_open(trigger_id=body["trigger_id"], view=view)
+    with reported(body):
+        client.views_open(trigger_id=body["trigger_id"], view=view)
 
 
 def submit_reply(ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext, client: WebClient) -> None:
@@ -230,7 +242,8 @@ def submit_reply(ack: Ack, body: dict[str, Any], view: dict[str, Any], context: 
         ack(response_action="errors", errors={result_blocks.MESSAGE_BLOCK: str(error)})
         return
     ack()
-    client.chat_postMessage(channel=relayed.recipient, **result_blocks.reply_to_author(relayed, manager.name))
+    with reported(body):
+        client.chat_postMessage(channel=relayed.recipient, **result_blocks.reply_to_author(relayed, manager.name))
 
 
 def submit_answer_reply(
@@ -248,7 +261,8 @@ def submit_answer_reply(
         ack(response_action="errors", errors={result_blocks.MESSAGE_BLOCK: str(error)})
         return
     ack()
-    client.chat_postMessage(channel=relayed.recipient, **result_blocks.answer_to_manager(relayed))
+    with reported(body):
+        client.chat_postMessage(channel=relayed.recipient, **result_blocks.answer_to_manager(relayed))
 
 
 def pulse_home_section(session: Session, employee: Employee, _now: datetime) -> list[dict[str, Any]]:
