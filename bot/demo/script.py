@@ -4,7 +4,9 @@ import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from bot.demo.render import blocks_to_text
 from bot.demo.stage import DEMO_FILES, Stage, stage
+from bot.fakeslack import Call
 from services import directory
 from services.org_import import import_org, parse_org_csv
 from services.policy import load_policy
@@ -97,4 +99,39 @@ def resolutions(demo: Stage) -> None:
     )
 
 
-ACTS = (set_up, resolutions)
+def pulse_round(demo: Stage) -> None:
+    demo.say("Wednesday: HR opens a pulse round; everyone answers three questions with one click each")
+    demo.move_clock_to(MONDAY + timedelta(days=2))
+    demo.command("U0DHR", "/pulse", "start", expect="is open", show=False)
+    invitations = {person: next(c for c in demo.slack.messages_to(person) if _answer_rows(c)) for person in demo.names}
+    demo.show(invitations["U0DAMY"], f"(and the same to the other {len(invitations) - 1} people)")
+    answers = [5, 4, 4, 3, 5, 4, 2, 4, 5, 3, 4, 4]
+    for (person, invitation), score in zip(invitations.items(), answers, strict=True):
+        for question in _answer_rows(invitation):
+            low = int(question[0].rsplit(":", 1)[1])
+            demo.driver.click(person, invitation, question[min(score - low, len(question) - 1)])
+    demo.skip_messages(f"   ({len(answers)} people answer; each click turns its buttons into “Thanks — answered”)")
+    demo.say("Saturday: the round closes; results respect the anonymity threshold")
+    demo.move_clock_to(MONDAY + timedelta(days=5, hours=12))
+    demo.run_job("run_pulse_rounds")
+    hidden = demo.command("U0DMGRN", "/pulse", "results")
+    demo.check("more" in hidden.text, "a team of four is below the anonymity threshold of five: nothing is shown")
+    shown = demo.command("U0DHR", "/pulse", "results org")
+    demo.check(
+        "understand 3.8" in shown.text,
+        "HR sees the scores of the teams large enough to stay anonymous",
+    )
+    (demo.out / "pulse-results.txt").write_text(
+        blocks_to_text(shown.json.get("blocks") or [], shown.json.get("text", "")) + "\n", encoding="utf-8"
+    )
+
+
+def _answer_rows(message: Call) -> list[list[str]]:
+    return [
+        [e["action_id"] for e in block["elements"]]
+        for block in message.args["blocks"]
+        if block["type"] == "actions" and block["elements"][0]["action_id"].startswith("pulse_answer:")
+    ]
+
+
+ACTS = (set_up, resolutions, pulse_round)

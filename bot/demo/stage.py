@@ -49,7 +49,9 @@ class Stage:
             self._write(f"   !! expected: {what}")
 
     # -- people acting ---------------------------------------------------------------------
-    def command(self, user: str, command: str, text: str = "", *, expect: str | None = None) -> Reply:
+    def command(
+        self, user: str, command: str, text: str = "", *, expect: str | None = None, show: bool = True
+    ) -> Reply:
         self._write(f"\n{self.names.get(user, user)} types: {command} {text}".rstrip())
         reply = self.driver.command(user, command, text)
         shown = blocks_to_text(reply.json.get("blocks") or [], reply.json.get("text") or reply.body)
@@ -57,7 +59,10 @@ class Stage:
         self.check(reply.status == 200, f"{command} answered with HTTP 200 (got {reply.status})")
         if expect is not None:
             self.check(expect in unescape(reply.text), f"{command} {text!r} answers with {expect!r}")
-        self.show_messages()
+        if show:
+            self.show_messages()
+        else:
+            self.seen = len(self.slack.calls())
         return reply
 
     def click(self, user: str, message: Call, action_id: str, label: str) -> Reply:
@@ -109,6 +114,15 @@ class Stage:
     def _audience(self, channel: str) -> str:
         user = "U" + channel[1:] if channel.startswith("D") else channel
         return f"{self.names[user]} (DM)" if user in self.names else f"#{channel}"
+
+    def skip_messages(self, summary: str) -> None:
+        """Sum up what the bot sent since the last look in one line instead of call by call."""
+        self.seen = len(self.slack.calls())
+        self._write(summary)
+
+    def show(self, call: Call, note: str) -> None:
+        self._show(call)
+        self._write(f"   {note}")
 
     def last_message_to(self, user: str) -> Call:
         return self.slack.messages_to(user)[-1]
