@@ -8,7 +8,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlencode
 
-from bot.fakeslack import FakeSlack, SlackDriver
+from sqlalchemy import Engine
+
+from bot.fakeslack import Call, FakeSlack, SlackDriver
 from models.engine import make_engine, make_session_factory
 from models.schema import upgrade
 from services import directory
@@ -76,9 +78,15 @@ def prepare(database_url: str, slack: FakeSlack, secret: str) -> Scenario:
             loaded_by="benchmark",
             now=now,
         )
+    invitations = open_pulse_round(engine, slack)
     engine.dispose()
     driver = SlackDriver("http://unused", secret, slack)
     people = frontline_ids()
+
+    def pulse_click() -> Request:
+        user, invitation = random.choice(invitations)
+        row = random.choice(answer_rows(invitation))
+        return payload_body(driver.click_payload(user, invitation, random.choice(row))), FORM
 
     def resolve_one_liner() -> Request:
         user = random.choice(people)
@@ -86,7 +94,38 @@ def prepare(database_url: str, slack: FakeSlack, secret: str) -> Scenario:
         text = f"credit {amount} order {random.randint(1000, 99999)} delivery was late"
         return urlencode(driver.command_fields(user, "/resolve", text)), FORM
 
-    return Scenario(makers=[(1.0, resolve_one_liner)])
+    return Scenario(makers=[(0.6, pulse_click), (0.4, resolve_one_liner)])
+
+
+def open_pulse_round(engine: Engine, slack: FakeSlack) -> list[tuple[str, Call]]:
+    """Start a round for everyone and send the invitations; returns (person, their invitation)."""
+    from bot.app import create_client
+    from bot.settings import Settings
+    from handlers.deps import Deps
+    from handlers.jobs import drain_outbox
+    from handlers.pulse_jobs import queue_invitations
+    from services import pulse_rounds
+
+    sessions = make_session_factory(engine)
+    deps = Deps(sessions=sessions, now=lambda: datetime.now(UTC))
+    with sessions.begin() as session:
+        workspace = directory.ensure_workspace(session, slack_team_id=slack.team_id, now=deps.now())
+        hr = directory.find_employee(session, workspace, "U0BADMIN")
+        assert hr is not None
+        pulse_rounds.start_round(session, workspace=workspace, by=hr, actor="benchmark", now=deps.now())
+        workspace_id = workspace.id
+    queue_invitations(deps, workspace_id)
+    settings = Settings(slack_bot_token="xoxb-fake-token", slack_signing_secret="unused", slack_api_url=slack.api_url)
+    drain_outbox(deps, create_client(settings))
+    return [(call.channel, call) for call in slack.calls("chat.postMessage") if answer_rows(call)]
+
+
+def answer_rows(message: Call) -> list[list[str]]:
+    return [
+        [e["action_id"] for e in block["elements"]]
+        for block in message.args.get("blocks") or []
+        if block["type"] == "actions" and block["elements"][0]["action_id"].startswith("pulse_answer:")
+    ]
 
 
 def payload_body(payload: dict[str, object]) -> str:

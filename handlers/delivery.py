@@ -23,6 +23,8 @@ def deliver(deps: Deps, client: WebClient, workspace_id: int, messages: list[Out
 
     Call it after the ack: a rate limit or an outage leaves the rest to the scheduled drain.
     """
+    if not messages:
+        return
     with deps.sessions.begin() as session:
         workspace = session.get_one(Workspace, workspace_id)
         for message in messages:
