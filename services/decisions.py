@@ -26,7 +26,7 @@ def decidable(session: Session, *, resolution_id: int, decider: Employee) -> Res
     resolution = session.scalar(
         select(Resolution)
         .where(Resolution.id == resolution_id, Resolution.workspace_id == decider.workspace_id)
-        .with_for_update()
+        .with_for_update(of=Resolution)
     )
     if resolution is None:
         raise NotFound("I can't find that request any more.")
