@@ -7,6 +7,7 @@ from models.employee import ROLES, Employee, Team
 from models.policy import Boundary, PolicyVersion
 from models.processed_event import ProcessedEvent
 from models.resolution import Resolution
+from models.reward import Nomination, RewardGrant
 from models.workspace import Workspace
 
 __all__ = [
@@ -16,9 +17,11 @@ __all__ = [
     "Boundary",
     "Delivery",
     "Employee",
+    "Nomination",
     "PolicyVersion",
     "ProcessedEvent",
     "Resolution",
+    "RewardGrant",
     "Team",
     "UTCDateTime",
     "Workspace",
