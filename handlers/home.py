@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from handlers.blocks import home as blocks
 from handlers.deps import deps_of
 from handlers.people import identify_caller, learn_from_slack
+from handlers.rewards import recognition_section
 from models import Employee
 
 HomeSection = Callable[[Session, Employee, datetime], list[blocks.Block]]
@@ -20,7 +21,7 @@ def greeting_section(_session: Session, employee: Employee, _now: datetime) -> l
     return blocks.greeting(employee)
 
 
-SECTIONS: list[HomeSection] = [greeting_section]
+SECTIONS: list[HomeSection] = [greeting_section, recognition_section]
 
 
 def build_home(session: Session, employee: Employee, now: datetime) -> dict[str, Any]:

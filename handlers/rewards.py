@@ -1,18 +1,20 @@
 """/rewards: your history, the catalog, HR's CSV export; HR's Fulfil / Revoke buttons on a grant."""
 
 import io
+from datetime import datetime
 from typing import Any
 
 from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
+from sqlalchemy.orm import Session
 
 from handlers.blocks import rewards as blocks
 from handlers.commands import Usage, is_help, unknown_argument
 from handlers.delivery import Outgoing, deliver
 from handlers.deps import Deps, deps_of
 from handlers.people import action_caller, command_caller, learn_from_slack, with_newcomer_note
-from models import Workspace
-from services import reward_export, rewards
+from models import Employee, Workspace
+from services import reward_export, reward_fairness, rewards
 from services.errors import DomainError
 from services.text import escape_mrkdwn
 
@@ -22,6 +24,7 @@ USAGE = Usage(
     forms=(
         ("/rewards", "your reward history and allowance"),
         ("/rewards catalog", "the rewards you can give with /nominate"),
+        ("/rewards top [month|quarter]", "who gave and received most recognition (HR also sees mutual pairs)"),
         ("/rewards export [FROM] [TO] [team:NAME]", "HR: a CSV of reward grants (default: this month) in a DM"),
         ("/rewards help", "show this help"),
     ),
@@ -37,6 +40,8 @@ def rewards_command(ack: Ack, command: dict[str, Any], context: BoltContext, cli
         show_history(ack, command, context, client)
     elif words[0].lower() == "catalog" and len(words) == 1:
         show_catalog(ack, command, context)
+    elif words[0].lower() == "top" and len(words) <= 2:
+        show_top(ack, command, context, words[1].lower() if len(words) == 2 else "month")
     elif words[0].lower() == "export":
         export(ack, command, context, client, words[1:])
     else:
@@ -61,6 +66,27 @@ def show_catalog(ack: Ack, command: dict[str, Any], context: BoltContext) -> Non
         workspace = session.get_one(Workspace, command_caller(session, deps, command).employee.workspace_id)
         lines = rewards.catalog_lines(rewards.reward_policy(session, workspace))
     ack(text="*The reward catalog*\n" + "\n".join(f"• {escape_mrkdwn(line)}" for line in lines))
+
+
+def show_top(ack: Ack, command: dict[str, Any], context: BoltContext, period: str) -> None:
+    deps = deps_of(context)
+    try:
+        with deps.sessions.begin() as session:
+            viewer = command_caller(session, deps, command).employee
+            workspace = session.get_one(Workspace, viewer.workspace_id)
+            board = reward_fairness.leaderboard(
+                session, workspace=workspace, viewer=viewer, period=period, now=deps.now()
+            )
+    except DomainError as error:
+        ack(text=f":warning: {error}")
+        return
+    ack(text=blocks.leaderboard_text(board))
+
+
+def recognition_section(session: Session, employee: Employee, now: datetime) -> list[dict[str, Any]]:
+    """App Home: this month's recognition and the latest shout-outs."""
+    workspace = session.get_one(Workspace, employee.workspace_id)
+    return blocks.recognition_home(rewards.summary(session, workspace=workspace, employee=employee, now=now))
 
 
 def export(ack: Ack, command: dict[str, Any], context: BoltContext, client: WebClient, words: list[str]) -> None:

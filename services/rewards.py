@@ -157,3 +157,37 @@ def revoke_grant(
     )
     session.flush()
     return grant
+
+
+@dataclass(frozen=True)
+class RecognitionSummary:
+    received: int
+    given: int
+    allowance: int
+    allowance_left: int
+    latest: list[RewardGrant]
+
+
+def summary(session: Session, *, workspace: Workspace, employee: Employee, now: datetime) -> RecognitionSummary:
+    """This month at a glance for App Home, and the latest public shout-outs of the workspace."""
+    policy = reward_policy(session, workspace)
+    since = month_start(now)
+    received = session.scalar(
+        select(func.count(RewardGrant.id)).where(
+            RewardGrant.recipient_id == employee.id, RewardGrant.granted_at >= since, RewardGrant.status != "revoked"
+        )
+    )
+    latest = session.scalars(
+        select(RewardGrant)
+        .join(Nomination, RewardGrant.nomination_id == Nomination.id)
+        .where(RewardGrant.workspace_id == workspace.id, RewardGrant.status != "revoked", Nomination.public)
+        .order_by(RewardGrant.granted_at.desc(), RewardGrant.id.desc())
+        .limit(3)
+    )
+    return RecognitionSummary(
+        received=int(received or 0),
+        given=nominations_given(session, employee, since=since),
+        allowance=policy.allowance_per_month,
+        allowance_left=allowance_left(session, policy, employee, now=now),
+        latest=list(latest),
+    )

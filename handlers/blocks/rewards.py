@@ -5,8 +5,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from models import Nomination, RewardGrant
+from services.reward_fairness import Leaderboard, Tally
 from services.reward_policy import RewardItem
-from services.rewards import RewardHistory
+from services.rewards import RecognitionSummary, RewardHistory
 from services.text import escape_mrkdwn, truncate
 
 Block = dict[str, Any]
@@ -306,3 +307,44 @@ def _given_line(nomination: Nomination) -> str:
         f"• {nomination.created_at:%d %b}: *{escape_mrkdwn(nomination.title)}* to "
         f"{escape_mrkdwn(nomination.nominee.name)}{status.get(nomination.status, '')}"
     )
+
+
+def leaderboard_text(board: Leaderboard) -> str:
+    since = f"since {board.start:%d %B}"
+    lines = [f"*Recognition this {board.period}* ({since})"]
+    for title, tallies in (("Gave most", board.givers), ("Received most", board.receivers), ("Teams", board.teams)):
+        lines.append(f"\n*{title}*")
+        lines += [_tally(number, tally) for number, tally in enumerate(tallies, start=1)] or ["_Nobody yet._"]
+    if board.mutual_pairs is not None:
+        lines.append("\n*For HR: pairs who mostly nominate each other* (worth a look, never blocked)")
+        lines += [
+            f"• {escape_mrkdwn(pair.first)} → {escape_mrkdwn(pair.second)} {pair.first_to_second}, "
+            f"back {pair.second_to_first}"
+            for pair in board.mutual_pairs
+        ] or ["_None._"]
+    return "\n".join(lines)
+
+
+def _tally(number: int, tally: Tally) -> str:
+    return f"{number}. {escape_mrkdwn(tally.name)} — {tally.count}"
+
+
+# -- App Home ------------------------------------------------------------------------------------
+def recognition_home(summary: RecognitionSummary) -> list[Block]:
+    facts = (
+        f"*Received this month:* {summary.received}   *Given this month:* {summary.given}   "
+        f"*Nominations left:* {summary.allowance_left} of {summary.allowance}"
+    )
+    blocks: list[Block] = [
+        {"type": "header", "text": plain("Recognition", 150)},
+        section(facts),
+    ]
+    for grant in summary.latest:
+        blocks.append(
+            context(
+                f":tada: {escape_mrkdwn(grant.nominator.name)} → *{escape_mrkdwn(grant.recipient.name)}*: "
+                f"{escape_mrkdwn(truncate(grant.reason, 200))}"
+            )
+        )
+    blocks.append(context("Recognise a colleague with `/nominate`; see your history with `/rewards`."))
+    return blocks
