@@ -86,9 +86,14 @@ def nominate_one_liner(
             key, reason = nominations.split_reward(rewards.reward_policy(session, workspace), form.rest)
             request = NominationRequest(form.nominees, key, reason)
             outcome = nominations.nominate(
-                session, workspace=workspace, nominator=identity.employee, request=request, slack_people=people,
-                bot_user_id=context.bot_user_id, now=deps.now(),
-            )  # fmt: skip
+                session,
+                workspace=workspace,
+                nominator=identity.employee,
+                request=request,
+                slack_people=people,
+                bot_user_id=context.bot_user_id,
+                now=deps.now(),
+            )
             messages = nomination_messages(session, deps, outcome)
     except DomainError as error:
         ack(text=f":warning: {error}")
@@ -197,9 +202,14 @@ def submit_nomination(
             identity = action_caller(session, deps, body)
             workspace = session.get_one(Workspace, identity.employee.workspace_id)
             outcome = nominations.nominate(
-                session, workspace=workspace, nominator=identity.employee, request=request, slack_people=people,
-                bot_user_id=context.bot_user_id, now=deps.now(),
-            )  # fmt: skip
+                session,
+                workspace=workspace,
+                nominator=identity.employee,
+                request=request,
+                slack_people=people,
+                bot_user_id=context.bot_user_id,
+                now=deps.now(),
+            )
             messages = nomination_messages(session, deps, outcome)
     except NomineeRefused as error:
         ack(response_action="errors", errors={blocks.PEOPLE: str(error)})

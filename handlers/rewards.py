@@ -133,9 +133,13 @@ def fulfil_reward(ack: Ack, body: dict[str, Any], context: BoltContext, client: 
             hr = action_caller(session, deps, body).employee
             workspace = session.get_one(Workspace, hr.workspace_id)
             grant = rewards.fulfil_grant(
-                session, workspace=workspace, grant_id=int(body["actions"][0]["value"]), hr=hr, actor=hr.slack_id,
+                session,
+                workspace=workspace,
+                grant_id=int(body["actions"][0]["value"]),
+                hr=hr,
+                actor=hr.slack_id,
                 now=deps.now(),
-            )  # fmt: skip
+            )
             update = blocks.hr_grant(grant, f":white_check_mark: Fulfilled by {escape_mrkdwn(hr.name)}")
             dm = blocks.fulfilled_dm(grant)
     except DomainError as error:

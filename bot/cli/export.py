@@ -85,8 +85,13 @@ def run_revoke(args: argparse.Namespace) -> int:
     with transaction() as session:
         workspace = resolve_workspace(session, args.workspace, create=False)
         grant = rewards.revoke_grant(
-            session, workspace=workspace, grant_id=args.grant_id, hr=None, actor=actor(), reason=args.reason,
+            session,
+            workspace=workspace,
+            grant_id=args.grant_id,
+            hr=None,
+            actor=actor(),
+            reason=args.reason,
             now=SystemClock().now(),
-        )  # fmt: skip
+        )
         print(f"reward grant #{grant.id} ({grant.title} for {grant.recipient.name}) is revoked")
     return 0
