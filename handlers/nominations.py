@@ -132,11 +132,12 @@ def _ask_slack(client: WebClient, slack_id: str) -> SlackPerson:
 
 
 def confirmation(outcome: NominationOutcome) -> str:
-    names = ", ".join(nomination.nominee.name for nomination in outcome.nominations)
+    names = escape_mrkdwn(", ".join(nomination.nominee.name for nomination in outcome.nominations))
     left = f" You have {outcome.allowance_left} nomination(s) left this month."
     if outcome.waiting:
-        approvers = ", ".join(sorted({n.approver.name for n in outcome.waiting if n.approver}))
-        return f":hourglass: {outcome.item.title} for {names} is waiting for approval by {approvers}.{left}"
+        approvers = escape_mrkdwn(", ".join(sorted({n.approver.name for n in outcome.waiting if n.approver})))
+        title = escape_mrkdwn(outcome.item.title)
+        return f":hourglass: {title} for {names} is waiting for approval by {approvers}.{left}"
     return f":tada: You recognised {names}. They've been told.{left}"
 
 
