@@ -58,7 +58,9 @@ def parse_one_liner(text: str) -> OneLiner | str:
     return OneLiner(tuple(nominees), " ".join(words))
 
 
-def nominate_command(ack: Ack, command: dict[str, Any], context: BoltContext, client: WebClient) -> None:
+def nominate_command(
+    ack: Ack, command: dict[str, Any], context: BoltContext, client: WebClient, respond: Respond
+) -> None:
     text = command.get("text", "")
     if is_help(text):
         ack(text=USAGE.text())
@@ -71,47 +73,62 @@ def nominate_command(ack: Ack, command: dict[str, Any], context: BoltContext, cl
     if isinstance(form, str):
         ack(text=USAGE.text(form))
         return
-    nominate_one_liner(ack, command, context, client, form)
+    nominate_one_liner(ack, command, context, client, respond, form)
 
 
 def nominate_one_liner(
-    ack: Ack, command: dict[str, Any], context: BoltContext, client: WebClient, form: OneLiner
+    ack: Ack, command: dict[str, Any], context: BoltContext, client: WebClient, respond: Respond, form: OneLiner
 ) -> None:
+    """Known colleagues get the answer in the ack; anyone Slack must be asked about gets it right after."""
     deps = deps_of(context)
-    people = people_from_slack(client, deps, command["team_id"], form.nominees)
+    unknown = strangers(deps, command["team_id"], form.nominees, skip={command["user_id"], context.bot_user_id})
+    if unknown:
+        ack()
+
+    def reply(text: str) -> None:
+        if unknown:
+            respond(text=text, response_type="ephemeral")
+        else:
+            ack(text=text)
+
+    people = ask_slack(client, unknown)
     try:
         with deps.sessions.begin() as session:
             identity = command_caller(session, deps, command)
             workspace = session.get_one(Workspace, identity.employee.workspace_id)
             key, reason = nominations.split_reward(rewards.reward_policy(session, workspace), form.rest)
-            request = NominationRequest(form.nominees, key, reason)
             outcome = nominations.nominate(
                 session,
                 workspace=workspace,
                 nominator=identity.employee,
-                request=request,
+                request=NominationRequest(form.nominees, key, reason),
                 slack_people=people,
                 bot_user_id=context.bot_user_id,
                 now=deps.now(),
             )
             messages = nomination_messages(session, deps, outcome)
     except DomainError as error:
-        ack(text=f":warning: {error}")
+        reply(f":warning: {error}")
         return
-    ack(text=with_newcomer_note(confirmation(outcome), identity))
+    reply(with_newcomer_note(confirmation(outcome), identity))
     deliver(deps, client, workspace.id, messages)
     if identity.newly_added:
         learn_from_slack(client, deps, identity.employee)
 
 
-def people_from_slack(
-    client: WebClient, deps: Deps, team_id: str, slack_ids: tuple[str, ...]
-) -> dict[str, SlackPerson]:
-    """Ask Slack about named people the directory does not know (bots, strangers, newcomers)."""
+def strangers(deps: Deps, team_id: str, slack_ids: tuple[str, ...], *, skip: set[str | None]) -> list[str]:
+    """Named people the directory does not know: Slack must say whether they are bots, strangers or newcomers."""
     with deps.sessions.begin() as session:
         workspace = directory.ensure_workspace(session, slack_team_id=team_id, now=deps.now())
-        unknown = [slack_id for slack_id in slack_ids if directory.find_employee(session, workspace, slack_id) is None]
-    return {slack_id: _ask_slack(client, slack_id) for slack_id in unknown}
+        return [
+            slack_id
+            for slack_id in slack_ids
+            if slack_id not in skip and directory.find_employee(session, workspace, slack_id) is None
+        ]
+
+
+def ask_slack(client: WebClient, slack_ids: list[str]) -> dict[str, SlackPerson]:
+    return {slack_id: _ask_slack(client, slack_id) for slack_id in slack_ids}
 
 
 def _ask_slack(client: WebClient, slack_id: str) -> SlackPerson:
@@ -196,7 +213,8 @@ def submit_nomination(
 ) -> None:
     deps = deps_of(context)
     form = blocks.parse_nominate_modal(view)
-    people = people_from_slack(client, deps, body["team"]["id"], form.nominees)
+    unknown = strangers(deps, body["team"]["id"], form.nominees, skip={body["user"]["id"], context.bot_user_id})
+    people = ask_slack(client, unknown)
     request = NominationRequest(form.nominees, form.item_key, form.reason, form.public, form.resolution_id)
     try:
         with deps.sessions.begin() as session:

@@ -319,7 +319,9 @@ def grant_for(session: Session, nomination: Nomination, *, approver: Employee | 
 
 def find_pending(session: Session, workspace: Workspace, nomination_id: int, approver: Employee) -> Nomination:
     """The nomination `approver` may decide now; says why not otherwise."""
-    nomination = session.get(Nomination, nomination_id, with_for_update=True)
+    nomination = session.scalar(
+        select(Nomination).where(Nomination.id == nomination_id).with_for_update(of=Nomination.__table__)
+    )
     if nomination is None or nomination.workspace_id != workspace.id:
         raise NotFound("That nomination no longer exists.")
     if nomination.approver_id != approver.id:

@@ -100,7 +100,9 @@ def require_hr(employee: Employee, what: str) -> None:
 
 
 def find_grant(session: Session, workspace: Workspace, grant_id: int) -> RewardGrant:
-    grant = session.get(RewardGrant, grant_id, with_for_update=True)
+    grant = session.scalar(
+        select(RewardGrant).where(RewardGrant.id == grant_id).with_for_update(of=RewardGrant.__table__)
+    )
     if grant is None or grant.workspace_id != workspace.id:
         raise NotFound(f"There is no reward grant #{grant_id} here.")
     return grant
