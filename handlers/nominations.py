@@ -10,13 +10,14 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from sqlalchemy.orm import Session
 
-from handlers.blocks import rewards as blocks
+from handlers.blocks import nominations as blocks
+from handlers.blocks import rewards as reward_blocks
 from handlers.commands import Usage, is_help
 from handlers.delivery import Outgoing, deliver
 from handlers.deps import Deps, deps_of
 from handlers.people import action_caller, command_caller, learn_from_slack, with_newcomer_note
 from models import Nomination, Resolution, RewardGrant, Workspace
-from services import directory, nominations, rewards
+from services import directory, nominations, reward_approvals, rewards
 from services.errors import DomainError
 from services.nominations import NominationOutcome, NominationRequest, NomineeRefused, SlackPerson
 from services.text import escape_mrkdwn
@@ -187,13 +188,13 @@ def nomination_messages(session: Session, deps: Deps, outcome: NominationOutcome
 def hr_messages(session: Session, grant: RewardGrant) -> list[Outgoing]:
     """A tangible grant goes to HR to fulfil, with buttons."""
     hr_people = [
-        person for person in nominations.hr_people(session, grant.workspace_id) if person.id != grant.recipient_id
+        person for person in reward_approvals.hr_people(session, grant.workspace_id) if person.id != grant.recipient_id
     ]
     return [
         Outgoing(
             f"reward-hr:{grant.id}:{person.slack_id}",
             "chat.postMessage",
-            {"channel": person.slack_id, **blocks.hr_grant(grant)},
+            {"channel": person.slack_id, **reward_blocks.hr_grant(grant)},
         )
         for person in hr_people
     ]
@@ -251,7 +252,7 @@ def approve_reward(ack: Ack, body: dict[str, Any], context: BoltContext, client:
         with deps.sessions.begin() as session:
             approver = action_caller(session, deps, body).employee
             workspace = session.get_one(Workspace, approver.workspace_id)
-            grant = nominations.approve(
+            grant = reward_approvals.approve(
                 session, workspace=workspace, nomination_id=nomination_id, approver=approver, now=deps.now()
             )
             update = blocks.decided_request(grant.nomination, approver.name)
@@ -279,12 +280,12 @@ def submit_decline(
     ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext, client: WebClient
 ) -> None:
     deps = deps_of(context)
-    nomination_id, channel, ts, reason = blocks.parse_reason_modal(view)
+    nomination_id, channel, ts, reason = reward_blocks.parse_reason_modal(view)
     try:
         with deps.sessions.begin() as session:
             approver = action_caller(session, deps, body).employee
             workspace = session.get_one(Workspace, approver.workspace_id)
-            nomination = nominations.decline(
+            nomination = reward_approvals.decline(
                 session,
                 workspace=workspace,
                 nomination_id=nomination_id,
@@ -295,7 +296,7 @@ def submit_decline(
             update = blocks.decided_request(nomination, approver.name)
             dm = blocks.declined_dm(nomination, approver.name)
     except DomainError as error:
-        ack(response_action="errors", errors={blocks.DECISION_REASON: str(error)})
+        ack(response_action="errors", errors={reward_blocks.DECISION_REASON: str(error)})
         return
     ack()
     client.chat_update(channel=channel, ts=ts, **update)

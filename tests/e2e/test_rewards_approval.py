@@ -5,11 +5,13 @@ from typing import Any
 import pytest
 
 from bot.fakeslack import Call
-from handlers.blocks import rewards as blocks
+from handlers.blocks import nominations as blocks
+from handlers.blocks import rewards as reward_blocks
 from tests.conftest import RunningBot
 from tests.rewards_helpers import grants, nominations, set_up
 
 LEE = "<@U0AGENT2|lee.senior>"
+WHY = reward_blocks.DECISION_REASON
 
 
 @pytest.fixture
@@ -51,7 +53,7 @@ def test_a_voucher_waits_for_the_managers_approval_then_is_granted_announced_and
     assert "with *Coffee &amp; cake voucher*" in post.text
     assert "recognised you with *Coffee &amp; cake voucher* (25 USD)" in ready.slack.messages_to("U0AGENT2")[0].text
     assert "was approved" in ready.slack.messages_to("U0AGENT1")[0].text
-    assert action_ids(ready.slack.messages_to("U0HR")[0].args) == [blocks.FULFIL, blocks.REVOKE]
+    assert action_ids(ready.slack.messages_to("U0HR")[0].args) == [reward_blocks.FULFIL, reward_blocks.REVOKE]
     with ready.sessions() as session:
         [grant] = grants(session)
         assert (grant.status, grant.approver.slack_id, grant.nominator.slack_id) == ("approved", "U0MGR1", "U0AGENT1")
@@ -102,10 +104,10 @@ def test_a_decline_needs_a_reason_tells_the_nominator_and_gives_the_allowance_ba
 
     ready.driver.click("U0MGR1", request, blocks.DECLINE)
     [opened] = ready.slack.calls("views.open")
-    empty = ready.driver.submit("U0MGR1", opened.args["view"], {blocks.DECISION_REASON: "  "})
-    declined = ready.driver.submit("U0MGR1", opened.args["view"], {blocks.DECISION_REASON: "Shout-out <fits> better"})
+    empty = ready.driver.submit("U0MGR1", opened.args["view"], {WHY: "  "})
+    declined = ready.driver.submit("U0MGR1", opened.args["view"], {WHY: "Shout-out <fits> better"})
 
-    assert "Say why you decline" in empty.json["errors"][blocks.DECISION_REASON]
+    assert "Say why you decline" in empty.json["errors"][WHY]
     assert declined.body == ""
     [update] = ready.slack.calls("chat.update")
     assert "Declined by Maya Manager: Shout-out &lt;fits&gt; better" in update.text
@@ -125,8 +127,8 @@ def test_hr_marks_a_grant_fulfilled_once_and_the_recipient_is_told(ready: Runnin
     ready.driver.click("U0MGR1", request_to(ready, "U0MGR1"), blocks.APPROVE)
     [to_hr] = [call for call in ready.slack.messages_to("U0HR") if call.method == "chat.postMessage"]
 
-    ready.driver.click("U0HR", to_hr, blocks.FULFIL)
-    ready.driver.click("U0HR", to_hr, blocks.FULFIL)
+    ready.driver.click("U0HR", to_hr, reward_blocks.FULFIL)
+    ready.driver.click("U0HR", to_hr, reward_blocks.FULFIL)
 
     assert "Fulfilled by Hana Reyes" in ready.slack.calls("chat.update")[-1].text
     assert "has been fulfilled by HR" in ready.slack.messages_to("U0AGENT2")[-1].text
@@ -142,9 +144,9 @@ def test_hr_revokes_a_grant_with_a_reason_and_the_giver_gets_the_nomination_back
     ready.driver.click("U0MGR1", request_to(ready, "U0MGR1"), blocks.APPROVE)
     [to_hr] = [call for call in ready.slack.messages_to("U0HR") if call.method == "chat.postMessage"]
 
-    ready.driver.click("U0HR", to_hr, blocks.REVOKE)
+    ready.driver.click("U0HR", to_hr, reward_blocks.REVOKE)
     [opened] = ready.slack.calls("views.open")
-    ready.driver.submit("U0HR", opened.args["view"], {blocks.DECISION_REASON: "Duplicate of last week's voucher"})
+    ready.driver.submit("U0HR", opened.args["view"], {WHY: "Duplicate of last week's voucher"})
 
     assert "Revoked by Hana Reyes" in ready.slack.calls("chat.update")[-1].text
     assert "was revoked by HR" in ready.slack.messages_to("U0AGENT1")[-1].text
@@ -159,7 +161,7 @@ def test_a_frontline_employee_cannot_fulfil_a_grant(ready: RunningBot) -> None:
     ready.driver.click("U0MGR1", request_to(ready, "U0MGR1"), blocks.APPROVE)
     [to_hr] = [call for call in ready.slack.messages_to("U0HR") if call.method == "chat.postMessage"]
 
-    ready.driver.click("U0AGENT3", to_hr, blocks.FULFIL)
+    ready.driver.click("U0AGENT3", to_hr, reward_blocks.FULFIL)
 
     assert "is for HR and admins" in ready.slack.calls("response_url")[-1].args["text"]
     with ready.sessions() as session:

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.cli import main
 from models import AuditEvent
-from services import directory, nominations, rewards
+from services import directory, nominations, reward_approvals, rewards
 from services.nominations import NominationRequest
 from tests.conftest import RunningBot
 from tests.helpers import employee, load_org
@@ -72,7 +72,7 @@ def make_history(sessions: sessionmaker[Session]) -> None:
         give(session, "U0AGENT3", "U0AGENT1", "shoutout", 'Kept calm, said "no problem",\nthen fixed it', at(3, 10, 30))
         voucher = give(session, "U0AGENT1", "U0AGENT2", "voucher_25", "Saved the Müller account", at(4, 12))
         approver = employee(session, "U0MGR1")
-        grant = nominations.approve(
+        grant = reward_approvals.approve(
             session, workspace=workspace, nomination_id=voucher, approver=approver, now=at(4, 15)
         )
         rewards.fulfil_grant(session, workspace=workspace, grant_id=grant.id, hr=None, actor="test", now=at(5, 8))

@@ -4,7 +4,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from handlers.blocks import rewards as blocks
+from handlers.blocks import nominations as blocks
 from models import Employee
 from tests.conftest import RunningBot
 from tests.helpers import employee

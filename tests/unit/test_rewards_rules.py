@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.clock import MovableClock
 from models import Employee, Resolution, Workspace
-from services import nominations
+from services import nominations, reward_approvals
 from services.errors import InvalidInput, NotAllowed
 from services.nominations import NominationOutcome, NominationRequest
 from services.policy import current_policy
@@ -56,8 +56,8 @@ def nominate(
 def test_the_approver_is_the_manager_or_one_level_up_when_the_manager_nominates(org: Session) -> None:
     lee, sam, maya = employee(org, "U0AGENT2"), employee(org, "U0AGENT1"), employee(org, "U0MGR1")
 
-    assert nominations.approver_for(org, lee, sam).slack_id == "U0MGR1"
-    assert nominations.approver_for(org, lee, maya).slack_id == "U0ADMIN"
+    assert reward_approvals.approver_for(org, lee, sam).slack_id == "U0MGR1"
+    assert reward_approvals.approver_for(org, lee, maya).slack_id == "U0ADMIN"
 
 
 def test_without_a_manager_hr_approves_and_never_the_nominator(
@@ -67,8 +67,8 @@ def test_without_a_manager_hr_approves_and_never_the_nominator(
     with sessions() as session:
         lone, peer, hana = (employee(session, slack_id) for slack_id in ("U0LONE", "U0PEER", "U0HR"))
 
-        assert nominations.approver_for(session, lone, peer).slack_id == "U0HR"
-        assert nominations.approver_for(session, lone, hana).slack_id == "U0ADMIN"
+        assert reward_approvals.approver_for(session, lone, peer).slack_id == "U0HR"
+        assert reward_approvals.approver_for(session, lone, hana).slack_id == "U0ADMIN"
 
 
 def test_nobody_left_to_approve_is_refused_with_what_to_do(
@@ -76,7 +76,7 @@ def test_nobody_left_to_approve_is_refused_with_what_to_do(
 ) -> None:
     load_org(sessions, clock.now(), "slack_id,name,team,role,manager_slack_id\nU0A,Al,T,frontline,\nU0B,Bo,T,hr,\n")
     with sessions() as session, pytest.raises(NotAllowed, match="Nobody can approve a reward for Al"):
-        nominations.approver_for(session, employee(session, "U0A"), employee(session, "U0B"))
+        reward_approvals.approver_for(session, employee(session, "U0A"), employee(session, "U0B"))
 
 
 def test_an_approver_who_became_the_nominator_cannot_approve(org: Session, clock: MovableClock) -> None:
@@ -85,7 +85,7 @@ def test_an_approver_who_became_the_nominator_cannot_approve(org: Session, clock
     nomination.approver_id = employee(org, "U0AGENT1").id
 
     with pytest.raises(NotAllowed, match="can't approve a reward you gave or received"):
-        nominations.approve(
+        reward_approvals.approve(
             org,
             workspace=org.query(Workspace).one(),
             nomination_id=nomination.id,
