@@ -1,4 +1,4 @@
-"""Peer nominations: who may recognise whom, with what, and who approves a tangible reward. Callers commit."""
+"""Peer nominations: who may recognise whom, with what, how often; shout-outs are granted at once. Callers commit."""
 
 import difflib
 import hashlib
@@ -15,6 +15,7 @@ from services import audit, directory, rewards
 from services.errors import AlreadyDone, InvalidInput, NotAllowed, NotFound
 from services.reward_approvals import approver_for, grant_for
 from services.reward_policy import SHOUTOUT, RewardItem, RewardPolicy
+from services.text import escape_mrkdwn
 
 DUPLICATE_WINDOW = timedelta(minutes=1)
 MAX_REASON = 2000
@@ -71,8 +72,10 @@ def split_reward(policy: RewardPolicy, text: str) -> tuple[str, str]:
 
 
 def unknown_reward(policy: RewardPolicy, key: str) -> str:
-    items = "\n".join(f"• `{line.split(':', 1)[0]}` —{line.split(':', 1)[1]}" for line in rewards.catalog_lines(policy))
-    return f"There is no reward called `{key[:40]}`. The catalog:\n{items}"
+    items = "\n".join(
+        f"• `{item.key}` — {escape_mrkdwn(item.title)} ({rewards.describe(item)})" for item in policy.catalog.values()
+    )
+    return f"There is no reward called `{escape_mrkdwn(key[:40])}`. The catalog:\n{items}"
 
 
 def nominate(

@@ -176,3 +176,27 @@ def test_the_cli_refuses_a_reversed_range_without_writing(
 
     assert code == 2
     assert not (tmp_path / "x.csv").exists()
+
+
+def test_hr_fulfils_and_revokes_grants_from_the_cli_once(
+    sessions: sessionmaker[Session],
+    database_url: str,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    make_history(sessions)
+    monkeypatch.setenv("DATABASE_URL", database_url)
+
+    assert main(["rewards", "revoke", "6", "--reason", "sent by mistake"]) == 0
+    assert main(["rewards", "revoke", "6", "--reason", "again"]) == 2
+    assert main(["rewards", "fulfil", "2"]) == 2
+    assert main(["rewards", "fulfil", "99"]) == 2
+
+    out, err = capsys.readouterr()
+    assert "reward grant #6 (Shout-out for -Ines, Agent) is revoked" in out
+    assert "Reward grant #6 is already revoked; nothing changed." in err
+    assert "grant #2 is a Shout-out with no value: there is nothing to fulfil" in err
+    assert "There is no reward grant #99 here." in err
+    with sessions() as session:
+        [event] = session.scalars(select(AuditEvent).where(AuditEvent.subject == "grant 6"))
+        assert (event.action, event.details) == ("reward.revoke", {"reason": "sent by mistake"})
