@@ -203,9 +203,10 @@ def hr_messages(session: Session, grant: RewardGrant) -> list[Outgoing]:
 # -- the modal -----------------------------------------------------------------------------------
 def open_nominate_modal(client: WebClient, deps: Deps, command: dict[str, Any]) -> None:
     with deps.sessions.begin() as session:
-        workspace = directory.ensure_workspace(session, slack_team_id=command["team_id"], now=deps.now())
+        nominator = command_caller(session, deps, command).employee
+        workspace = session.get_one(Workspace, nominator.workspace_id)
         items = list(rewards.reward_policy(session, workspace).catalog.values())
-        stories = nominations.recent_stories(session, workspace, now=deps.now())
+        stories = nominations.recent_stories(session, workspace=workspace, nominator=nominator, now=deps.now())
     client.views_open(trigger_id=command["trigger_id"], view=blocks.nominate_modal(items, stories))
 
 

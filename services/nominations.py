@@ -272,12 +272,15 @@ def _write(
     return nomination
 
 
-def recent_stories(session: Session, workspace: Workspace, *, now: datetime, limit: int = 50) -> list[tuple[int, str]]:
-    """Customer stories of the last 30 days a nomination may point at, as (resolution id, label)."""
+def recent_stories(
+    session: Session, *, workspace: Workspace, nominator: Employee, now: datetime, limit: int = 50
+) -> list[tuple[int, str]]:
+    """Colleagues' customer stories of the last 30 days a nomination may point at, as (resolution id, label)."""
     query = (
         select(Resolution)
         .where(
             Resolution.workspace_id == workspace.id,
+            Resolution.employee_id != nominator.id,
             Resolution.created_at >= now - STORY_WINDOW,
             Resolution.status.in_(("within", "approved")),
         )

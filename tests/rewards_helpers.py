@@ -1,15 +1,16 @@
 """Set-up shared by the recognition tests: the example policy (with its reward catalog) and row look-ups."""
 
 from datetime import datetime
+from decimal import Decimal
 from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from models import Nomination, RewardGrant
+from models import Nomination, Resolution, RewardGrant, Workspace
 from services import directory
-from services.policy import load_policy
-from tests.helpers import load_org
+from services.policy import current_policy, load_policy
+from tests.helpers import employee, load_org
 
 EXAMPLE_POLICY = Path(__file__).parents[1] / "policy.example.toml"
 
@@ -32,3 +33,24 @@ def grants(session: Session) -> list[RewardGrant]:
 
 def nominations(session: Session) -> list[Nomination]:
     return list(session.scalars(select(Nomination).order_by(Nomination.id)))
+
+
+def add_story(session: Session, slack_id: str, summary: str, now: datetime) -> Resolution:
+    """A customer story (a resolution within the boundaries) of `slack_id`, written as the resolutions feature would."""
+    workspace = session.scalars(select(Workspace)).one()
+    active = current_policy(session, workspace)
+    assert active is not None, "load the policy first"
+    story = Resolution(
+        workspace_id=workspace.id,
+        employee_id=employee(session, slack_id).id,
+        policy_version_id=active.version.id,
+        category="refund",
+        amount=Decimal(20),
+        currency="USD",
+        summary=summary,
+        status="within",
+        created_at=now,
+    )
+    session.add(story)
+    session.flush()
+    return story

@@ -8,7 +8,7 @@ from handlers.blocks import nominations as blocks
 from models import Employee
 from tests.conftest import RunningBot
 from tests.helpers import employee
-from tests.rewards_helpers import grants, nominations, set_up
+from tests.rewards_helpers import add_story, grants, nominations, set_up
 
 LEE = "<@U0AGENT2|lee.senior>"
 INES = "<@U0AGENT3|ines.agent>"
@@ -171,3 +171,29 @@ def test_the_modal_shows_a_refused_nominee_on_the_people_field(ready: RunningBot
     assert "yourself" in reply.json["errors"][blocks.PEOPLE]
     with ready.sessions() as session:
         assert nominations(session) == []
+
+
+def test_the_modal_links_a_colleagues_customer_story_to_the_shout_out(ready: RunningBot) -> None:
+    with ready.sessions.begin() as session:
+        story = add_story(session, "U0AGENT3", "Rebooked a <stranded> family overnight", ready.clock.now())
+    ready.driver.command("U0AGENT1", "/nominate")
+    [opened] = ready.slack.calls("views.open")
+    assert "Ines Agent: Rebooked a <stranded> family overnight" in opened.text
+
+    reply = ready.driver.submit(
+        "U0AGENT1",
+        opened.args["view"],
+        {
+            blocks.PEOPLE: ["U0AGENT3"],
+            blocks.REWARD: "shoutout",
+            blocks.REASON: "went the extra mile",
+            blocks.STORY: str(story.id),
+            blocks.PUBLIC: ["yes"],
+        },
+    )
+
+    assert reply.body == "", reply.body
+    [post] = ready.slack.calls("chat.postMessage", channel="C0KUDOS")
+    assert "_Customer story:_ Rebooked a &lt;stranded&gt; family overnight" in post.text
+    with ready.sessions() as session:
+        assert grants(session)[0].resolution_id == story.id

@@ -2,19 +2,17 @@
 
 from collections.abc import Iterator
 from datetime import timedelta
-from decimal import Decimal
 
 import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.clock import MovableClock
-from models import Employee, Resolution, Workspace
+from models import Employee, Workspace
 from services import nominations, reward_approvals
 from services.errors import InvalidInput, NotAllowed
 from services.nominations import NominationOutcome, NominationRequest
-from services.policy import current_policy
 from tests.helpers import employee, load_org
-from tests.rewards_helpers import load_policy_text
+from tests.rewards_helpers import add_story, load_policy_text
 
 NO_MANAGER_ORG = """slack_id,name,team,role,manager_slack_id,email,tz,profile
 U0ADMIN,Ada Admin,Operations,admin,,,,
@@ -112,31 +110,22 @@ def test_naming_more_people_than_the_allowance_left_is_refused_whole(org: Sessio
         nominate(org, clock, "U0AGENT1", ("U0AGENT2", "U0AGENT3"), "shoutout", "both")
 
 
-def test_a_story_must_belong_to_a_nominee(org: Session, clock: MovableClock) -> None:
+def test_a_story_must_belong_to_a_nominee_and_only_colleagues_stories_are_offered(
+    org: Session, clock: MovableClock
+) -> None:
     workspace = org.query(Workspace).one()
-    active = current_policy(org, workspace)
-    assert active is not None
-    story = Resolution(
-        workspace_id=workspace.id,
-        employee_id=employee(org, "U0AGENT3").id,
-        policy_version_id=active.version.id,
-        category="refund",
-        amount=Decimal(20),
-        currency="USD",
-        summary="Refunded a late order",
-        status="within",
-        created_at=clock.now(),
-    )
-    org.add(story)
-    org.flush()
+    story = add_story(org, "U0AGENT3", "Refunded a late order", clock.now())
 
     with pytest.raises(InvalidInput, match="not someone else's"):
         nominate(org, clock, "U0AGENT1", ("U0AGENT2",), "shoutout", resolution_id=story.id)
     outcome = nominate(org, clock, "U0AGENT1", ("U0AGENT3",), "shoutout", resolution_id=story.id)
+
     assert outcome.grants[0].resolution_id == story.id
-    assert nominations.recent_stories(org, workspace, now=clock.now()) == [
-        (story.id, "Ines Agent: Refunded a late order")
-    ]
+    offered = nominations.recent_stories(org, workspace=workspace, nominator=employee(org, "U0AGENT1"), now=clock.now())
+    assert offered == [(story.id, "Ines Agent: Refunded a late order")]
+    assert (
+        nominations.recent_stories(org, workspace=workspace, nominator=employee(org, "U0AGENT3"), now=clock.now()) == []
+    )
 
 
 def test_an_inactive_colleague_cannot_be_nominated(org: Session, clock: MovableClock) -> None:
