@@ -98,6 +98,7 @@ def nominate(
         _nominee(session, workspace, nominator, slack_id, slack_people.get(slack_id), bot_user_id, now)
         for slack_id in _distinct(request.nominee_slack_ids)
     ]
+    _lock(session, [nominator, *nominees])
     _check_allowance(session, policy, nominator, len(nominees), now)
     for nominee in nominees:
         _check_item_limit(session, item, nominee, now)
@@ -161,6 +162,12 @@ def _nominee(
     newcomer = directory.identify(session, workspace=workspace, slack_id=slack_id, name=person.name, now=now).employee
     directory.update_slack_profile(newcomer, name=person.name, email=person.email, tz=person.tz, now=now)
     return newcomer
+
+
+def _lock(session: Session, people: list[Employee]) -> None:
+    """Serialise nominations by the same giver or to the same nominee, so counted limits hold (PostgreSQL)."""
+    ids = sorted({person.id for person in people})
+    session.execute(select(Employee.id).where(Employee.id.in_(ids)).order_by(Employee.id).with_for_update())
 
 
 def _check_allowance(session: Session, policy: RewardPolicy, nominator: Employee, wanted: int, now: datetime) -> None:
