@@ -4,12 +4,17 @@ import argparse
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import datetime
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
+
+from sqlalchemy.orm import Session
 
 from bot.cli.common import actor, add_workspace_option, resolve_workspace, transaction
 from bot.clock import SystemClock
-from services import rewards
+from handlers.blocks import rewards as blocks
+from models import Workspace
+from services import outbox, rewards
 from services.reward_export import FORMATS, export_grants, parse_period
 
 
@@ -72,26 +77,30 @@ def run_export(args: argparse.Namespace) -> int:
 
 
 def run_fulfil(args: argparse.Namespace) -> int:
+    now = SystemClock().now()
     with transaction() as session:
         workspace = resolve_workspace(session, args.workspace, create=False)
         grant = rewards.fulfil_grant(
-            session, workspace=workspace, grant_id=args.grant_id, hr=None, actor=actor(), now=SystemClock().now()
+            session, workspace=workspace, grant_id=args.grant_id, hr=None, actor=actor(), now=now
         )
+        tell(session, workspace, f"reward-fulfilled:{grant.id}", blocks.fulfilled_dm(grant), now)
         print(f"reward grant #{grant.id} ({grant.title} for {grant.recipient.name}) is fulfilled")
     return 0
 
 
 def run_revoke(args: argparse.Namespace) -> int:
+    now = SystemClock().now()
     with transaction() as session:
         workspace = resolve_workspace(session, args.workspace, create=False)
         grant = rewards.revoke_grant(
-            session,
-            workspace=workspace,
-            grant_id=args.grant_id,
-            hr=None,
-            actor=actor(),
-            reason=args.reason,
-            now=SystemClock().now(),
+            session, workspace=workspace, grant_id=args.grant_id, hr=None, actor=actor(), reason=args.reason, now=now
         )
+        for slack_id, payload in blocks.revoked_dms(grant):
+            tell(session, workspace, f"reward-revoked:{grant.id}:{slack_id}", payload, now)
         print(f"reward grant #{grant.id} ({grant.title} for {grant.recipient.name}) is revoked")
     return 0
+
+
+def tell(session: Session, workspace: Workspace, key: str, payload: dict[str, Any], now: datetime) -> None:
+    """Queue a DM in the outbox (same key as the Slack buttons use); the running bot sends it within seconds."""
+    outbox.enqueue(session, workspace=workspace, key=key, method="chat.postMessage", payload=payload, now=now)

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.cli import main
-from models import AuditEvent
+from models import AuditEvent, Delivery
 from services import directory, nominations, reward_approvals, rewards
 from services.nominations import NominationRequest
 from tests.conftest import RunningBot
@@ -200,3 +200,6 @@ def test_hr_fulfils_and_revokes_grants_from_the_cli_once(
     with sessions() as session:
         [event] = session.scalars(select(AuditEvent).where(AuditEvent.subject == "grant 6"))
         assert (event.action, event.details) == ("reward.revoke", {"reason": "sent by mistake"})
+        queued = {delivery.idempotency_key: delivery.payload for delivery in session.scalars(select(Delivery))}
+        assert sorted(queued) == ["reward-revoked:6:U0AGENT2", "reward-revoked:6:U0AGENT3"]
+        assert "sent by mistake" in queued["reward-revoked:6:U0AGENT3"]["blocks"][0]["text"]["text"]
