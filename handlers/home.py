@@ -13,6 +13,7 @@ from handlers.blocks import resolutions as resolution_blocks
 from handlers.deps import deps_of
 from handlers.people import identify_caller, learn_from_slack
 from handlers.pulse import pulse_home_section
+from handlers.rewards import recognition_section
 from models import Employee
 from services import decisions, resolutions
 from services.errors import DomainError
@@ -36,7 +37,7 @@ def resolutions_section(session: Session, employee: Employee, now: datetime) -> 
     ]
 
 
-SECTIONS: list[HomeSection] = [greeting_section, resolutions_section, pulse_home_section]
+SECTIONS: list[HomeSection] = [greeting_section, resolutions_section, recognition_section, pulse_home_section]
 
 
 def build_home(session: Session, employee: Employee, now: datetime) -> dict[str, Any]:

@@ -8,6 +8,7 @@ from models.policy import Boundary, PolicyVersion
 from models.processed_event import ProcessedEvent
 from models.pulse import PulseComment, PulseQuestion, PulseReceipt, PulseRelay, PulseReply, PulseResponse, PulseRound
 from models.resolution import Resolution
+from models.reward import Nomination, RewardGrant
 from models.workspace import Workspace
 
 __all__ = [
@@ -17,6 +18,7 @@ __all__ = [
     "Boundary",
     "Delivery",
     "Employee",
+    "Nomination",
     "PolicyVersion",
     "ProcessedEvent",
     "PulseComment",
@@ -27,6 +29,7 @@ __all__ = [
     "PulseResponse",
     "PulseRound",
     "Resolution",
+    "RewardGrant",
     "Team",
     "UTCDateTime",
     "Workspace",

@@ -15,8 +15,9 @@ from services import audit
 from services.errors import NotFound
 from services.policy_file import PolicyText
 from services.pulse_policy import PulseSettings, parse_pulse
+from services.reward_policy import RewardPolicy, parse_rewards
 
-TOP_LEVEL_KEYS = {"currency", "escalation_reminder_hours", "profiles", "pulse"}
+TOP_LEVEL_KEYS = {"currency", "escalation_reminder_hours", "profiles", "pulse", "rewards"}
 LIMIT_KEYS = ("per_incident", "per_day", "per_month", "per_customer_30d")
 BOUNDARY_KEYS = {*LIMIT_KEYS, "requires_customer_ref", "description"}
 PROFILE_KEYS = {"inherit", "description"}
@@ -44,6 +45,7 @@ class Policy:
     escalation_reminder_hours: int
     profiles: dict[str, dict[str, BoundaryRule]]
     pulse: PulseSettings = field(default_factory=PulseSettings)
+    rewards: RewardPolicy = field(default_factory=RewardPolicy)
 
     def boundaries_for(self, profile: str) -> dict[str, BoundaryRule]:
         return self.profiles.get(profile, {})
@@ -68,8 +70,11 @@ def parse_policy(text: str) -> Policy:
     pulse = parse_pulse(source, data.get("pulse"))
     if not profiles and not source.problems:
         source.problem(("profiles",), "the policy needs at least one profile, like [profiles.frontline]")
+    rewards = parse_rewards(source, data.get("rewards", {}), currency)
     source.raise_if_problems()
-    return Policy(currency=currency, escalation_reminder_hours=hours or 24, profiles=profiles, pulse=pulse)
+    return Policy(
+        currency=currency, escalation_reminder_hours=hours or 24, profiles=profiles, pulse=pulse, rewards=rewards
+    )
 
 
 def _profiles(source: PolicyText, raw: dict[str, Any]) -> dict[str, dict[str, BoundaryRule]]:
