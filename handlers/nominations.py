@@ -15,6 +15,7 @@ from handlers.blocks import rewards as reward_blocks
 from handlers.commands import Usage, is_help
 from handlers.delivery import Outgoing, deliver
 from handlers.deps import Deps, deps_of
+from handlers.errors import reported
 from handlers.people import action_caller, command_caller, learn_from_slack, with_newcomer_note
 from models import Nomination, Resolution, RewardGrant, Workspace
 from services import directory, nominations, reward_approvals, rewards
@@ -68,7 +69,8 @@ def nominate_command(
         return
     if not text.strip():
         ack()
-        open_nominate_modal(client, deps_of(context), command)
+        with reported(command, respond):
+            open_nominate_modal(client, deps_of(context), command)
         return
     form = parse_one_liner(text)
     if isinstance(form, str):
@@ -112,9 +114,10 @@ def nominate_one_liner(
         reply(f":warning: {error}")
         return
     reply(with_newcomer_note(confirmation(outcome), identity))
-    deliver(deps, client, workspace.id, messages)
-    if identity.newly_added:
-        learn_from_slack(client, deps, identity.employee)
+    with reported(command, respond):
+        deliver(deps, client, workspace.id, messages)
+        if identity.newly_added:
+            learn_from_slack(client, deps, identity.employee)
 
 
 def strangers(deps: Deps, team_id: str, slack_ids: tuple[str, ...], *, skip: set[str | None]) -> list[str]:
@@ -241,7 +244,8 @@ def submit_nomination(
     ack()
     receipt = {"channel": identity.employee.slack_id, "text": confirmation(outcome)}
     key = f"reward-receipt:{outcome.nominations[0].id}"
-    deliver(deps, client, workspace.id, [*messages, Outgoing(key, "chat.postMessage", receipt)])
+    with reported(body):
+        deliver(deps, client, workspace.id, [*messages, Outgoing(key, "chat.postMessage", receipt)])
 
 
 # -- approvals -----------------------------------------------------------------------------------
@@ -266,15 +270,17 @@ def approve_reward(ack: Ack, body: dict[str, Any], context: BoltContext, client:
         respond(text=f":warning: {error}", response_type="ephemeral", replace_original=False)
         return
     container = body["container"]
-    client.chat_update(channel=container["channel_id"], ts=container["message_ts"], **update)
-    deliver(deps, client, workspace.id, messages)
+    with reported(body, respond):
+        client.chat_update(channel=container["channel_id"], ts=container["message_ts"], **update)
+        deliver(deps, client, workspace.id, messages)
 
 
 def ask_decline_reason(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
     ack()
     container = body["container"]
     modal = blocks.decline_modal(int(body["actions"][0]["value"]), container["channel_id"], container["message_ts"])
-    client.views_open(trigger_id=body["trigger_id"], view=modal)
+    with reported(body):
+        client.views_open(trigger_id=body["trigger_id"], view=modal)
 
 
 def submit_decline(
@@ -300,8 +306,9 @@ def submit_decline(
         ack(response_action="errors", errors={reward_blocks.DECISION_REASON: str(error)})
         return
     ack()
-    client.chat_update(channel=channel, ts=ts, **update)
-    deliver(deps, client, workspace.id, [Outgoing(f"reward-declined:{nomination_id}", "chat.postMessage", dm)])
+    with reported(body):
+        client.chat_update(channel=channel, ts=ts, **update)
+        deliver(deps, client, workspace.id, [Outgoing(f"reward-declined:{nomination_id}", "chat.postMessage", dm)])
 
 
 def register(app: App) -> None:

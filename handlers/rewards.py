@@ -12,6 +12,7 @@ from handlers.blocks import rewards as blocks
 from handlers.commands import Usage, is_help, unknown_argument
 from handlers.delivery import Outgoing, deliver
 from handlers.deps import Deps, deps_of
+from handlers.errors import reported
 from handlers.people import action_caller, command_caller, learn_from_slack, with_newcomer_note
 from models import Employee, Workspace
 from services import reward_export, reward_fairness, rewards
@@ -57,7 +58,8 @@ def show_history(ack: Ack, command: dict[str, Any], context: BoltContext, client
         text = blocks.history_text(history)
     ack(text=with_newcomer_note(text, identity))
     if identity.newly_added:
-        learn_from_slack(client, deps, identity.employee)
+        with reported(command):
+            learn_from_slack(client, deps, identity.employee)
 
 
 def show_catalog(ack: Ack, command: dict[str, Any], context: BoltContext) -> None:
@@ -102,7 +104,8 @@ def export(ack: Ack, command: dict[str, Any], context: BoltContext, client: WebC
         ack(text=f":warning: {error}")
         return
     ack(text=f"Preparing the reward export for {escape_mrkdwn(period.describe())}: it will arrive in a DM.")
-    upload_export(client, deps, command, period)
+    with reported(command):
+        upload_export(client, deps, command, period)
 
 
 def upload_export(client: WebClient, deps: Deps, command: dict[str, Any], period: reward_export.ExportPeriod) -> None:
@@ -146,15 +149,17 @@ def fulfil_reward(ack: Ack, body: dict[str, Any], context: BoltContext, client: 
         respond(text=f":warning: {error}", response_type="ephemeral", replace_original=False)
         return
     container = body["container"]
-    client.chat_update(channel=container["channel_id"], ts=container["message_ts"], **update)
-    deliver(deps, client, workspace.id, [Outgoing(f"reward-fulfilled:{grant.id}", "chat.postMessage", dm)])
+    with reported(body, respond):
+        client.chat_update(channel=container["channel_id"], ts=container["message_ts"], **update)
+        deliver(deps, client, workspace.id, [Outgoing(f"reward-fulfilled:{grant.id}", "chat.postMessage", dm)])
 
 
 def ask_revoke_reason(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
     ack()
     container = body["container"]
     modal = blocks.revoke_modal(int(body["actions"][0]["value"]), container["channel_id"], container["message_ts"])
-    client.views_open(trigger_id=body["trigger_id"], view=modal)
+    with reported(body):
+        client.views_open(trigger_id=body["trigger_id"], view=modal)
 
 
 def submit_revoke(
@@ -175,9 +180,10 @@ def submit_revoke(
         ack(response_action="errors", errors={blocks.DECISION_REASON: str(error)})
         return
     ack()
-    client.chat_update(channel=channel, ts=ts, **update)
     messages = [Outgoing(f"reward-revoked:{grant.id}:{key}", "chat.postMessage", payload) for key, payload in dms]
-    deliver(deps, client, workspace.id, messages)
+    with reported(body):
+        client.chat_update(channel=channel, ts=ts, **update)
+        deliver(deps, client, workspace.id, messages)
 
 
 def register(app: App) -> None:
