@@ -4,7 +4,6 @@ import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from bot.demo.render import blocks_to_text
 from bot.demo.stage import DEMO_FILES, Stage, stage
 from bot.fakeslack import Call
 from services import directory
@@ -99,6 +98,41 @@ def resolutions(demo: Stage) -> None:
     )
 
 
+def recognition(demo: Stage) -> None:
+    demo.say("Tuesday: colleagues recognise each other for real customer stories")
+    demo.command(
+        "U0DBEN",
+        "/nominate",
+        "<@U0DCAT|cat.chen> stayed late to rebook a stranded customer's order",
+        expect="You recognised Cat Chen",
+    )
+    demo.check(
+        any(c.channel == "C0KUDOS" for c in demo.slack.calls("chat.postMessage")),
+        "the shout-out is posted to the recognition channel",
+    )
+    demo.command(
+        "U0DEVE", "/nominate", "<@U0DFIN|fin.ford> voucher_25 talked a customer out of cancelling", expect="Sol South"
+    )
+    demo.click("U0DMGRS", demo.last_message_to("U0DMGRS"), "reward_approve", "Approve")
+    demo.check(
+        any("voucher" in c.text.lower() for c in demo.slack.messages_to("U0DFIN")), "Fin hears about his voucher"
+    )
+    demo.check(bool(demo.slack.messages_to("U0DHR")), "HR gets the approved voucher to fulfil")
+
+
+def hr_export(demo: Stage) -> None:
+    demo.say("Sunday: HR exports the month's reward history for payroll")
+    demo.move_clock_to(MONDAY + timedelta(days=6))
+    demo.command("U0DAMY", "/rewards", "export", expect="for HR")
+    demo.command("U0DHR", "/rewards", "export 2026-03-01 2026-03-31", expect="Preparing the reward export")
+    uploads = [call for call in demo.slack.calls("upload") if call.files]
+    demo.check(bool(uploads), "the CSV reaches HR's DM through Slack's two-step upload")
+    if uploads:
+        csv_bytes = next(iter(uploads[-1].files.values()))
+        (demo.out / "rewards-export.csv").write_bytes(csv_bytes)
+        demo.check(b"voucher_25" in csv_bytes and b"shoutout" in csv_bytes, "the export holds both grants")
+
+
 def pulse_round(demo: Stage) -> None:
     demo.say("Wednesday: HR opens a pulse round; everyone answers three questions with one click each")
     demo.move_clock_to(MONDAY + timedelta(days=2))
@@ -122,7 +156,7 @@ def pulse_round(demo: Stage) -> None:
         "HR sees the scores of the teams large enough to stay anonymous",
     )
     (demo.out / "pulse-results.txt").write_text(
-        blocks_to_text(shown.json.get("blocks") or [], shown.json.get("text", "")) + "\n", encoding="utf-8"
+        demo.render.blocks(shown.json.get("blocks") or [], shown.json.get("text", "")) + "\n", encoding="utf-8"
     )
 
 
@@ -134,4 +168,4 @@ def _answer_rows(message: Call) -> list[list[str]]:
     ]
 
 
-ACTS = (set_up, resolutions, pulse_round)
+ACTS = (set_up, resolutions, recognition, pulse_round, hr_export)

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.clock import MovableClock
-from bot.demo.render import blocks_to_text, unescape
+from bot.demo.render import Renderer
 from bot.fakeslack import Call, FakeSlack, Reply, SlackDriver, TrackedExecutor
 from bot.fakeslack.server import BOT_TOKEN
 from bot.runtime import Runtime, build_runtime
@@ -35,6 +35,10 @@ class Stage:
     failures: list[str] = field(default_factory=list)
     seen: int = 0
 
+    @property
+    def render(self) -> Renderer:
+        return Renderer(self.names)
+
     # -- narration -------------------------------------------------------------------------
     def say(self, text: str) -> None:
         self._write(f"\n== {text}")
@@ -54,11 +58,11 @@ class Stage:
     ) -> Reply:
         self._write(f"\n{self.names.get(user, user)} types: {command} {text}".rstrip())
         reply = self.driver.command(user, command, text)
-        shown = blocks_to_text(reply.json.get("blocks") or [], reply.json.get("text") or reply.body)
+        shown = self.render.blocks(reply.json.get("blocks") or [], reply.json.get("text") or reply.body)
         self._write(_indent("Latitude (only you see this)", shown))
         self.check(reply.status == 200, f"{command} answered with HTTP 200 (got {reply.status})")
         if expect is not None:
-            self.check(expect in unescape(reply.text), f"{command} {text!r} answers with {expect!r}")
+            self.check(expect in self.render.text(reply.text), f"{command} {text!r} answers with {expect!r}")
         if show:
             self.show_messages()
         else:
@@ -93,19 +97,19 @@ class Stage:
             self._write(
                 _indent(
                     f"Latitude {verb} {who}",
-                    blocks_to_text(call.args.get("blocks") or [], str(call.args.get("text") or "")),
+                    self.render.blocks(call.args.get("blocks") or [], str(call.args.get("text") or "")),
                 )
             )
         elif call.method == "views.open":
             view = call.args["view"]
-            self._write(_indent(f"Latitude opens a form “{view['title']['text']}”", blocks_to_text(view["blocks"])))
+            self._write(_indent(f"Latitude opens a form “{view['title']['text']}”", self.render.blocks(view["blocks"])))
         elif call.method == "views.publish":
             self._write(f"   Latitude refreshes {self._audience(call.args['user_id'])}'s App Home")
         elif call.method == "response_url":
             self._write(
                 _indent(
                     "Latitude (only you see this)",
-                    blocks_to_text(call.args.get("blocks") or [], str(call.args.get("text") or "")),
+                    self.render.blocks(call.args.get("blocks") or [], str(call.args.get("text") or "")),
                 )
             )
         elif call.method == "files.completeUploadExternal":
