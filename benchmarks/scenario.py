@@ -94,7 +94,18 @@ def prepare(database_url: str, slack: FakeSlack, secret: str) -> Scenario:
         text = f"credit {amount} order {random.randint(1000, 99999)} delivery was late"
         return urlencode(driver.command_fields(user, "/resolve", text)), FORM
 
-    return Scenario(makers=[(0.6, pulse_click), (0.4, resolve_one_liner)])
+    def nominate_one_liner() -> Request:
+        giver, receiver = random.sample(people, 2)
+        text = f"<@{receiver}|agent> kept a furious customer calm and fixed the order"
+        return urlencode(driver.command_fields(giver, "/nominate", text)), FORM
+
+    return Scenario(makers=[(0.6, pulse_click), (0.25, resolve_one_liner), (0.15, nominate_one_liner)])
+
+
+def benchmark_policy() -> str:
+    """The example policy, with allowances large enough that a minute of load never exhausts them."""
+    text = (ROOT / "policy.example.toml").read_text()
+    return text.replace("nomination_allowance_per_month = 5", "nomination_allowance_per_month = 100000")
 
 
 def open_pulse_round(engine: Engine, slack: FakeSlack) -> list[tuple[str, Call]]:

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from handlers.blocks import nominations as blocks
 from handlers.blocks import rewards as reward_blocks
 from handlers.commands import Usage, is_help
-from handlers.delivery import Outgoing, deliver
+from handlers.delivery import Outgoing, deliver, queue, send_now
 from handlers.deps import Deps, deps_of
 from handlers.errors import reported
 from handlers.people import action_caller, command_caller, learn_from_slack, with_newcomer_note
@@ -109,13 +109,15 @@ def nominate_one_liner(
                 bot_user_id=context.bot_user_id,
                 now=deps.now(),
             )
-            messages = nomination_messages(session, deps, outcome)
+            messages = queue(
+                session, workspace_id=workspace.id, messages=nomination_messages(session, deps, outcome), now=deps.now()
+            )
     except DomainError as error:
         reply(f":warning: {error}")
         return
     reply(with_newcomer_note(confirmation(outcome), identity))
     with reported(command, respond):
-        deliver(deps, client, workspace.id, messages)
+        send_now(deps, client, messages)
         if identity.newly_added:
             learn_from_slack(client, deps, identity.employee)
 

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from handlers.blocks import resolutions as blocks
 from handlers.commands import Usage, is_help
-from handlers.delivery import Outgoing, deliver
+from handlers.delivery import Outgoing, deliver, queue, send_now
 from handlers.deps import Deps, deps_of
 from handlers.errors import reported
 from handlers.people import NEW_EMPLOYEE_NOTE, action_caller, command_caller, learn_from_slack
@@ -96,13 +96,16 @@ def resolve_command(
             logged = resolutions.log_resolution(
                 session, employee=identity.employee, request=to_request(line, rule), now=deps.now(), policy=policy
             )
-            reply, requests = blocks.confirmation(logged), approval_requests(logged)
+            reply = blocks.confirmation(logged)
+            requests = queue(
+                session, workspace_id=logged.resolution.workspace_id, messages=approval_requests(logged), now=deps.now()
+            )
     except DomainError as error:
         ack(text=USAGE.text(str(error)) if isinstance(error, resolutions.UnknownCategory) else f":warning: {error}")
         return
     ack(text=blocks.confirmation_text(logged), blocks=_with_note(reply, identity.newly_added))
     with reported(command, respond):
-        deliver(deps, client, logged.resolution.workspace_id, requests)
+        send_now(deps, client, requests)
         if identity.newly_added:
             learn_from_slack(client, deps, identity.employee)
 
@@ -144,14 +147,17 @@ def submit_resolve_modal(
         with deps.sessions.begin() as session:
             identity = action_caller(session, deps, body)
             logged = resolutions.log_resolution(session, employee=identity.employee, request=request, now=deps.now())
-            reply, requests = blocks.confirmation(logged), approval_requests(logged)
+            reply = blocks.confirmation(logged)
+            requests = queue(
+                session, workspace_id=logged.resolution.workspace_id, messages=approval_requests(logged), now=deps.now()
+            )
     except DomainError as error:
         ack(response_action="errors", errors={_field_for(error, form.amount): str(error)[:300]})
         return
     ack()
     with reported(body):
         client.chat_postMessage(channel=body["user"]["id"], text=blocks.confirmation_text(logged), blocks=reply)
-        deliver(deps, client, logged.resolution.workspace_id, requests)
+        send_now(deps, client, requests)
 
 
 def _field_for(error: DomainError, amount_text: str) -> str:
