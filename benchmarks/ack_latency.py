@@ -20,6 +20,7 @@ import tempfile
 import threading
 import time
 import urllib.request
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -43,6 +44,21 @@ class Result:
     latencies: list[float] = field(default_factory=list)
     errors: int = 0
     seconds: float = 0.0
+    by_kind: dict[str, list[float]] = field(default_factory=dict)
+    error_kinds: Counter[str] = field(default_factory=Counter)
+
+    def kinds(self) -> str:
+        lines = []
+        for kind, values in sorted(self.by_kind.items()):
+            ordered = sorted(values)
+            p99 = ordered[min(len(ordered) - 1, int(0.99 * len(ordered)))] * 1000
+            lines.append(
+                f"  {kind}: {len(values)} requests, p50 {statistics.median(ordered) * 1000:.0f} ms, "
+                f"p99 {p99:.0f} ms, max {ordered[-1] * 1000:.0f} ms"
+            )
+        if self.error_kinds:
+            lines.append(f"  errors: {dict(self.error_kinds)}")
+        return "\n".join(lines)
 
     def row(self) -> str:
         ordered = sorted(self.latencies) or [0.0]
@@ -75,43 +91,57 @@ def wait_healthy(port: int, process: subprocess.Popen[bytes]) -> None:
     raise SystemExit(f"server on port {port} never became healthy")
 
 
-def drive(name: str, port: int, next_request: Callable[[], tuple[str, str]], clients: int, seconds: float) -> Result:
+def drive(
+    name: str, port: int, next_request: Callable[[], tuple[str, str, str]], clients: int, seconds: float
+) -> Result:
+    """Each client opens its keep-alive connection and sends one warm-up request; then all are timed together."""
     result = Result(name)
     verifier = SignatureVerifier(SECRET)
     lock = threading.Lock()
-    deadline = time.monotonic() + seconds
+    ready = threading.Barrier(clients + 1)
+    deadline = [0.0]
+
+    def post(connection: http.client.HTTPConnection) -> tuple[str, str | None]:
+        """Send one request; returns its kind and what went wrong (None when it was acked)."""
+        kind, body, content_type = next_request()
+        stamp = str(int(time.time()))
+        headers = {
+            "Content-Type": content_type,
+            "X-Slack-Request-Timestamp": stamp,
+            "X-Slack-Signature": verifier.generate_signature(timestamp=stamp, body=body),
+        }
+        try:
+            connection.request("POST", "/slack/events", body=body.encode(), headers=headers)
+            response = connection.getresponse()
+            response.read()
+        except (OSError, http.client.HTTPException) as error:
+            connection.close()
+            return kind, type(error).__name__
+        return kind, None if response.status == 200 else f"HTTP {response.status}"
 
     def client() -> None:
         connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
-        while time.monotonic() < deadline:
-            body, content_type = next_request()
-            stamp = str(int(time.time()))
-            headers = {
-                "Content-Type": content_type,
-                "X-Slack-Request-Timestamp": stamp,
-                "X-Slack-Signature": verifier.generate_signature(timestamp=stamp, body=body),
-            }
+        post(connection)
+        ready.wait()
+        while time.monotonic() < deadline[0]:
             started = time.perf_counter()
-            try:
-                connection.request("POST", "/slack/events", body=body.encode(), headers=headers)
-                response = connection.getresponse()
-                response.read()
-                ok = response.status == 200
-            except (OSError, http.client.HTTPException):
-                ok = False
-                connection.close()
-                connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+            kind, error = post(connection)
             elapsed = time.perf_counter() - started
             with lock:
-                if ok:
+                if error is None:
                     result.latencies.append(elapsed)
+                    result.by_kind.setdefault(kind, []).append(elapsed)
                 else:
                     result.errors += 1
+                    result.error_kinds[f"{kind}: {error}"] += 1
 
     threads = [threading.Thread(target=client) for _ in range(clients)]
-    started = time.monotonic()
     for thread in threads:
         thread.start()
+    deadline[0] = time.monotonic() + 3600
+    ready.wait()
+    started = time.monotonic()
+    deadline[0] = started + seconds
     for thread in threads:
         thread.join()
     result.seconds = time.monotonic() - started
@@ -186,6 +216,7 @@ def main() -> None:
     print(bot_result.row())
     print(bare_result.row())
     ratio = (len(bot_result.latencies) / bot_result.seconds) / max(len(bare_result.latencies) / bare_result.seconds, 1)
+    print(f"\nLatitude by kind:\n{bot_result.kinds()}")
     print(f"\nthroughput ratio Latitude / bare Bolt: {ratio:.2f}")
     print(json.dumps({"ratio": round(ratio, 3), "errors": bot_result.errors}))
 

@@ -48,13 +48,17 @@ class Scenario:
     def mix(self) -> str:
         return ", ".join(f"{share:.0%} {maker.__name__}" for share, maker in self.makers)
 
-    def next_request(self) -> Request:
+    def next_request(self) -> tuple[str, str, str]:
+        """(kind, body, content type) of the next request, drawn by the mix."""
         pick = random.random()
+        chosen = self.makers[-1][1]
         for share, maker in self.makers:
             if pick < share:
-                return maker()
+                chosen = maker
+                break
             pick -= share
-        return self.makers[-1][1]()
+        body, content_type = chosen()
+        return chosen.__name__, body, content_type
 
 
 def prepare(database_url: str, slack: FakeSlack, secret: str) -> Scenario:
