@@ -2,18 +2,21 @@
 
 import io
 from collections import defaultdict
-
-from matplotlib.axes import Axes
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
+from typing import TYPE_CHECKING
 
 from services.pulse_results import TrendPoint
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
 
 
 def trend_png(points: tuple[TrendPoint, ...], title: str) -> bytes | None:
     """One line per question (agreement 1–5 above, eNPS below when asked); None when there is nothing to draw."""
     if not points:
         return None
+    from matplotlib.backends.backend_agg import FigureCanvasAgg  # imported when drawing: it costs a third of start-up
+    from matplotlib.figure import Figure
+
     agreement = [p for p in points if not p.nps]
     enps = [p for p in points if p.nps]
     panels = [(part, label) for part, label in ((agreement, "average (1–5)"), (enps, "eNPS")) if part]
@@ -30,7 +33,7 @@ def trend_png(points: tuple[TrendPoint, ...], title: str) -> bytes | None:
     return buffer.getvalue()
 
 
-def _draw(ax: Axes, points: list[TrendPoint], label: str) -> None:
+def _draw(ax: "Axes", points: list[TrendPoint], label: str) -> None:
     lines: dict[str, list[TrendPoint]] = defaultdict(list)
     for point in points:
         lines[point.key].append(point)

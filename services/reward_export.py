@@ -3,9 +3,9 @@
 import csv
 import json
 from collections.abc import Iterator
-from dataclasses import astuple, dataclass, fields
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any, TextIO
+from typing import Any, NamedTuple, TextIO
 
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session, aliased
@@ -20,8 +20,7 @@ FORMATS = ("csv", "jsonl")
 BATCH = 1000
 
 
-@dataclass(frozen=True)
-class ExportRow:
+class ExportRow(NamedTuple):
     """One reward grant as HR and payroll read it; the field order is the documented column order."""
 
     grant_id: int
@@ -44,7 +43,7 @@ class ExportRow:
     fulfilled_at: str
 
 
-EXPORT_COLUMNS = tuple(field.name for field in fields(ExportRow))
+EXPORT_COLUMNS = ExportRow._fields
 
 
 @dataclass(frozen=True)
@@ -173,7 +172,7 @@ def write_csv(rows: Iterator[ExportRow], out: TextIO) -> int:
     writer.writerow(EXPORT_COLUMNS)
     count = 0
     for row in rows:
-        writer.writerow([safe_csv_cell(value) if isinstance(value, str) else value for value in astuple(row)])
+        writer.writerow([safe_csv_cell(value) if isinstance(value, str) else value for value in row])
         count += 1
     return count
 
@@ -181,7 +180,7 @@ def write_csv(rows: Iterator[ExportRow], out: TextIO) -> int:
 def write_jsonl(rows: Iterator[ExportRow], out: TextIO) -> int:
     count = 0
     for row in rows:
-        out.write(json.dumps(dict(zip(EXPORT_COLUMNS, astuple(row), strict=True)), ensure_ascii=False) + "\n")
+        out.write(json.dumps(row._asdict(), ensure_ascii=False) + "\n")
         count += 1
     return count
 

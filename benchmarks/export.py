@@ -1,8 +1,10 @@
-"""Benchmark: `python -m bot export rewards` on N grants; peak memory should not grow with N.
+"""Benchmark: `python -m bot export rewards` on N grants against the database's own CSV dump of the same rows.
 
-Run by hand: `.venv/bin/python benchmarks/export_rewards.py [--grants 100000] [--database-url URL]`.
-It fills a fresh SQLite file (or the empty database you name, which it wipes), then runs the CLI in a
-child process per size and prints rows, seconds and the child's peak resident memory.
+Run by hand: `.venv/bin/python benchmarks/export.py [--grants 1000000] [--database-url URL]`.
+It fills a fresh SQLite file (or the empty PostgreSQL database you name, which it wipes), then for
+N/10 and N grants runs the CLI in a child process (seconds, rows/s, the child's peak resident memory)
+and the database's own dump of the same join (SQLite: the sqlite3 shell in CSV mode; PostgreSQL:
+`COPY (SELECT ...) TO STDOUT WITH CSV`), and prints the ratio.
 """
 
 import argparse
@@ -76,6 +78,33 @@ def _grant(number: int) -> dict[str, object]:
     }  # fmt: skip
 
 
+DUMP_SQL = (
+    "SELECT g.id, g.granted_at, r.slack_id, r.name, r.email, t.name, m.name, g.item_key, g.title, g.kind, "
+    "g.value, g.unit, n.name, a.name, g.reason, g.resolution_id, g.status, g.fulfilled_at "
+    "FROM reward_grants g JOIN employees r ON g.recipient_id = r.id LEFT JOIN teams t ON r.team_id = t.id "
+    "LEFT JOIN employees m ON r.manager_id = m.id JOIN employees n ON g.nominator_id = n.id "
+    "LEFT JOIN employees a ON g.approver_id = a.id "
+    "WHERE g.workspace_id = 1 AND g.status IN ('approved', 'fulfilled') ORDER BY g.granted_at, g.id"
+)
+
+
+def database_dump(engine: Engine, out: Path) -> float:
+    """Seconds for the database's own CSV dump of the same rows."""
+    started = time.perf_counter()
+    if engine.dialect.name == "sqlite":
+        database = engine.url.database or ""
+        with out.open("wb") as handle:
+            subprocess.run(["sqlite3", "-csv", "-header", database, DUMP_SQL], stdout=handle, check=True)
+    else:
+        with engine.connect() as connection, out.open("wb") as handle:
+            raw = connection.connection.dbapi_connection
+            assert raw is not None
+            with raw.cursor() as cursor, cursor.copy(f"COPY ({DUMP_SQL}) TO STDOUT WITH CSV HEADER") as copy:
+                for chunk in copy:
+                    handle.write(chunk)
+    return time.perf_counter() - started
+
+
 def export(url: str, out: Path) -> tuple[float, int]:
     """Seconds and the child's peak RSS in KiB (ru_maxrss of the children so far, on Linux)."""
     env = {**os.environ, "DATABASE_URL": url, "SLACK_TEAM_ID": "T0BENCH"}
@@ -87,7 +116,7 @@ def export(url: str, out: Path) -> tuple[float, int]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--grants", type=int, default=100_000)
+    parser.add_argument("--grants", type=int, default=1_000_000)
     parser.add_argument("--database-url")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
@@ -97,8 +126,13 @@ def main() -> None:
         for size in sorted({max(args.grants // 10, 1), args.grants}):
             fill(engine, size)
             seconds, peak = export(url, Path(folder) / f"export-{size}.csv")
-            lines = sum(1 for _ in (Path(folder) / f"export-{size}.csv").open(encoding="utf-8", newline=""))
-            print(f"{size:>9} grants: {seconds:6.1f} s, peak RSS so far {peak / 1024:6.1f} MiB, {lines} lines")
+            dump = database_dump(engine, Path(folder) / f"dump-{size}.csv")
+            print(
+                f"{size:>9} grants: CLI {seconds:6.1f} s ({size / seconds:,.0f} rows/s), peak RSS so far "
+                f"{peak / 1024:6.1f} MiB; {engine.dialect.name} dump {dump:5.1f} s ({size / dump:,.0f} rows/s); "
+                f"ratio {seconds / dump:.1f}x",
+                flush=True,
+            )
         engine.dispose()
 
 
