@@ -3,7 +3,7 @@
 import re
 
 _MENTION_WORDS = re.compile(r"@(channel|here|everyone)\b", re.IGNORECASE)
-_FORMULA_START = frozenset("=+-@\t\r")
+FORMULA_START = frozenset("=+-@\t\r")
 
 
 def escape_mrkdwn(text: str) -> str:
@@ -18,4 +18,4 @@ def truncate(text: str, limit: int) -> str:
 
 def safe_csv_cell(value: str) -> str:
     """Text that a spreadsheet will not run as a formula."""
-    return "'" + value if value[:1] in _FORMULA_START else value
+    return "'" + value if value[:1] in FORMULA_START else value
