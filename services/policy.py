@@ -1,7 +1,7 @@
 """The policy file: validate it whole, keep every version, and say which one is in force. Callers commit."""
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 from functools import lru_cache
@@ -12,10 +12,11 @@ from sqlalchemy.orm import Session
 
 from models import Boundary, Employee, PolicyVersion, Workspace
 from services import audit
+from services.digest_policy import DigestSettings, parse_digest
 from services.errors import NotFound
 from services.policy_file import PolicyText
 
-TOP_LEVEL_KEYS = {"currency", "escalation_reminder_hours", "profiles"}
+TOP_LEVEL_KEYS = {"currency", "escalation_reminder_hours", "profiles", "digest"}
 LIMIT_KEYS = ("per_incident", "per_day", "per_month", "per_customer_30d")
 BOUNDARY_KEYS = {*LIMIT_KEYS, "requires_customer_ref", "description"}
 PROFILE_KEYS = {"inherit", "description"}
@@ -42,6 +43,7 @@ class Policy:
     currency: str
     escalation_reminder_hours: int
     profiles: dict[str, dict[str, BoundaryRule]]
+    digest: DigestSettings = field(default_factory=DigestSettings)
 
     def boundaries_for(self, profile: str) -> dict[str, BoundaryRule]:
         return self.profiles.get(profile, {})
@@ -65,8 +67,9 @@ def parse_policy(text: str) -> Policy:
     profiles = _profiles(source, source.table(("profiles",), data.get("profiles", {})))
     if not profiles and not source.problems:
         source.problem(("profiles",), "the policy needs at least one profile, like [profiles.frontline]")
+    digest = parse_digest(source, data.get("digest"))
     source.raise_if_problems()
-    return Policy(currency=currency, escalation_reminder_hours=hours or 24, profiles=profiles)
+    return Policy(currency=currency, escalation_reminder_hours=hours or 24, profiles=profiles, digest=digest)
 
 
 def _profiles(source: PolicyText, raw: dict[str, Any]) -> dict[str, dict[str, BoundaryRule]]:
