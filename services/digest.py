@@ -9,6 +9,7 @@ from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
+from uuid import uuid4
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -235,7 +236,8 @@ def due_digests(session: Session, *, workspace: Workspace, now: datetime, force:
     settings = active.policy.digest if active else DigestSettings()
     managers = read_org(session, workspace.id).managers()
     if force:
-        return [Due(m, f"{digest_key(workspace, m, now)}:forced:{now:%Y%m%dT%H%M%S}") for m in managers]
+        run = f"{now:%Y%m%dT%H%M%S}-{uuid4().hex[:8]}"
+        return [Due(m, f"{digest_key(workspace, m, now)}:forced:{run}") for m in managers]
     if not settings.enabled:
         return []
     due = [Due(m, digest_key(workspace, m, now)) for m in managers if now >= send_moment(now, m.tz, settings)]
