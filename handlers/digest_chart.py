@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
 from services.digest import Digest
 from services.digest_parts import CategoryLine
@@ -51,6 +52,7 @@ def _categories(axes: Axes, lines: Sequence[CategoryLine], title: str) -> None:
     axes.set_yticks(range(len(names)), names)
     axes.set_title(title)
     axes.set_xlabel("resolutions")
+    axes.xaxis.set_major_locator(MaxNLocator(integer=True))
     axes.legend(loc="lower right", fontsize="small")
     if not lines:
         axes.text(0.5, 0.5, "no fixes logged", ha="center", va="center", transform=axes.transAxes)

@@ -5,6 +5,7 @@ from collections.abc import Callable, Sequence
 from decimal import Decimal
 
 from handlers.blocks.resolutions import APPROVE, DECLINE, Block, context_block, plain, text_block
+from services.clock_windows import zone
 from services.digest import Digest, PulsePart, RecognitionPart, Waiting
 from services.digest_parts import ResolutionsPart, Theme
 from services.money import format_money
@@ -21,7 +22,7 @@ def digest_blocks(digest: Digest) -> list[Block]:
     head = [*heading(digest), *resolutions_section(digest), *customers_section(digest)]
     tail = [*recognition_section(digest.recognition), *pulse_section(digest.pulse), footer(digest)]
     room = MESSAGE_BLOCKS - len(head) - len(tail)
-    return [*head, *waiting_section(digest.waiting, digest.currency, room), *tail]
+    return [*head, *waiting_section(digest, room), *tail]
 
 
 def digest_text(digest: Digest) -> str:
@@ -97,24 +98,26 @@ def customers_section(digest: Digest) -> list[Block]:
     return [text_block(f"{customers}\n{team}")]
 
 
-def waiting_section(waiting: Sequence[Waiting], currency: str, room: int) -> list[Block]:
+def waiting_section(digest: Digest, room: int) -> list[Block]:
     """Oldest first, two blocks each, ending with "and N more" when the list or the room runs out."""
+    waiting = digest.waiting
     if not waiting:
         return [text_block("*Waiting on you:* nothing. 🎉")]
     shown = list(waiting[: max(0, min(MAX_WAITING, (room - 2) // 2))])
     blocks = [text_block(f"*Waiting on you ({len(waiting)}), oldest first:*")]
     for item in shown:
-        blocks += [text_block(_waiting_line(item, currency)), decision_buttons(item.resolution_id)]
+        blocks += [text_block(_waiting_line(item, digest)), decision_buttons(item.resolution_id)]
     if len(waiting) > len(shown):
         blocks.append(context_block(f"and {len(waiting) - len(shown)} more: they are in your App Home."))
     return blocks
 
 
-def _waiting_line(item: Waiting, currency: str) -> str:
-    amount = f" of {format_money(item.amount, item.currency or currency)}" if item.amount else ""
+def _waiting_line(item: Waiting, digest: Digest) -> str:
+    amount = f" of {format_money(item.amount, item.currency or digest.currency)}" if item.amount else ""
+    since = item.created_at.astimezone(zone(digest.manager.tz))
     return (
         f"*{escape_mrkdwn(item.employee)}* — {escape_mrkdwn(item.category)}{amount}, "
-        f"since {item.created_at:%a %d %b %H:%M} UTC\n> {escape_mrkdwn(truncate(item.summary, 500))}"
+        f"waiting since {since:%a %d %b %H:%M}\n> {escape_mrkdwn(truncate(item.summary, 500))}"
     )
 
 
