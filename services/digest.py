@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models import Delivery, Employee, Resolution, Workspace
-from services.digest_parts import ResolutionsPart, Row, summarise
+from services.digest_parts import ResolutionsPart, Row, summarise, summary_words
 from services.digest_policy import DigestSettings
 from services.digest_week import Week, last_full_week, send_moment, send_week, week_so_far
 from services.policy import current_policy
@@ -183,16 +183,17 @@ def _rows(session: Session, workspace_id: int, low: datetime, high: datetime) ->
     r = Resolution
     query = select(r.id, r.employee_id, r.category, r.amount, r.status, r.customer_outcome, r.summary, r.created_at)
     query = query.where(r.workspace_id == workspace_id, r.created_at >= low, r.created_at < high)
-    return [Row(*values) for values in session.execute(query.order_by(r.created_at, r.id))]
+    return [Row(*values, words=summary_words(values.summary)) for values in session.execute(query)]
 
 
 def waiting_by_decider(session: Session, workspace_id: int, org: Org) -> dict[int, list[Waiting]]:
     """Pending requests, oldest first, under whoever may decide them: the decider and the direct manager."""
     r = Resolution
     query = select(r.id, r.employee_id, r.decider_id, r.category, r.amount, r.currency, r.summary, r.created_at)
-    query = query.where(r.workspace_id == workspace_id, r.status == "pending").order_by(r.created_at, r.id)
+    query = query.where(r.workspace_id == workspace_id, r.status == "pending")
     waiting: dict[int, list[Waiting]] = defaultdict(list)
-    for row in session.execute(query):
+    # Sorted here, not in SQL: an ORDER BY created_at lures SQLite onto the history-wide date index.
+    for row in sorted(session.execute(query), key=lambda row: (row.created_at, row.id)):
         person = org.people.get(row.employee_id)
         item = Waiting(row.id, person.name if person else "someone", *row[3:])
         for decider in {row.decider_id, person.manager_id if person else None} - {None, row.employee_id}:

@@ -34,6 +34,12 @@ class Row:
     outcome: str | None
     summary: str
     created_at: datetime
+    words: frozenset[str] = frozenset()
+
+
+def summary_words(summary: str) -> frozenset[str]:
+    """The words of a summary that may make a theme, each once (read once per row, not once per manager)."""
+    return frozenset(word for word in _WORD.findall(summary.lower()) if word not in STOP_WORDS)
 
 
 @dataclass(frozen=True)
@@ -139,7 +145,7 @@ def word_themes(this_week: Sequence[Row], last_week: Sequence[Row]) -> tuple[The
 def _word_counts(rows: Iterable[Row]) -> Counter[str]:
     counts: Counter[str] = Counter()
     for row in rows:
-        counts.update({word for word in _WORD.findall(row.summary.lower()) if word not in STOP_WORDS})
+        counts.update(row.words)
     return counts
 
 
