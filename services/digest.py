@@ -118,6 +118,12 @@ def _chain(people: dict[int, Person], person: int) -> tuple[int, ...]:
 WeekOf = Callable[[datetime, str | None], Week]
 
 
+def digest_settings(session: Session, workspace: Workspace) -> tuple[DigestSettings, str]:
+    """The `[digest]` section and the currency of the policy in force (defaults before any policy)."""
+    active = current_policy(session, workspace)
+    return (active.policy.digest, active.policy.currency) if active else (DigestSettings(), "USD")
+
+
 def weekly_digests(
     session: Session,
     *,
@@ -138,9 +144,7 @@ def weekly_digests(
     waiting = waiting_by_decider(session, workspace.id, org)
     recognition = recognition_parts(session, workspace_id=workspace.id, teams=teams, now=now)
     pulse = pulse_parts(session, workspace_id=workspace.id, teams=teams, now=now)
-    active = current_policy(session, workspace)
-    settings = active.policy.digest if active else DigestSettings()
-    currency = active.policy.currency if active else "USD"
+    settings, currency = digest_settings(session, workspace)
     names = {p.id: p.name for p in org.people.values()}
     return [
         Digest(
@@ -233,8 +237,7 @@ def due_digests(session: Session, *, workspace: Workspace, now: datetime, force:
 
     A missed moment stays due until the local week ends; `force` takes everyone, under a fresh key.
     """
-    active = current_policy(session, workspace)
-    settings = active.policy.digest if active else DigestSettings()
+    settings, _currency = digest_settings(session, workspace)
     managers = read_org(session, workspace.id).managers()
     if force:
         run = f"{now:%Y%m%dT%H%M%S}-{uuid4().hex[:8]}"
