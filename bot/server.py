@@ -6,6 +6,7 @@ from typing import Any
 
 from slack_bolt import App
 from slack_bolt.adapter.wsgi import SlackRequestHandler
+from waitress import wasyncore
 from waitress.server import BaseWSGIServer, create_server
 
 EVENTS_PATH = "/slack/events"
@@ -31,3 +32,22 @@ def make_server(app: App, healthy: Callable[[], bool], *, host: str, port: int, 
     server = create_server(wsgi_app(app, healthy), host=host, port=port, threads=threads, ident="latitude")
     assert isinstance(server, BaseWSGIServer), "one host and port give one server"
     return server
+
+
+def bound_port(server: BaseWSGIServer) -> int:
+    """The port the server listens on (the one picked for port 0)."""
+    return int(server.getsockname()[1])
+
+
+def stop_server(server: BaseWSGIServer) -> None:
+    """Stop a server running in another thread.
+
+    The close runs inside the server's own loop (woken through its trigger): closing its sockets
+    from outside while it waits in select() fails with a bad file descriptor.
+    """
+
+    def close_everything() -> None:
+        server.task_dispatcher.shutdown()
+        wasyncore.close_all(server._map)  # type: ignore[attr-defined]
+
+    server.trigger.pull_trigger(close_everything)  # type: ignore[attr-defined]

@@ -5,9 +5,11 @@ from typing import Any
 from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 
-from handlers.blocks import resolutions as blocks
+from handlers.blocks import boundaries as blocks
+from handlers.blocks.resolutions import text_block
 from handlers.commands import Usage, is_help, unknown_argument
 from handlers.deps import deps_of
+from handlers.errors import reported
 from handlers.people import NEW_EMPLOYEE_NOTE, command_caller, learn_from_slack
 from services import resolutions
 from services.errors import DomainError
@@ -37,11 +39,12 @@ def show_boundaries(ack: Ack, command: dict[str, Any], context: BoltContext, cli
             active, lines = resolutions.allowance_for(session, identity.employee, deps.now())
             content = blocks.boundaries(lines, active.policy.currency, active.version.number, identity.employee)
         except DomainError as error:
-            content = [blocks.text_block(f":warning: {error}")]
-    note = [blocks.text_block(NEW_EMPLOYEE_NOTE)] if identity.newly_added else []
+            content = [text_block(f":warning: {error}")]
+    note = [text_block(NEW_EMPLOYEE_NOTE)] if identity.newly_added else []
     ack(text="Your boundaries", blocks=note + content)
     if identity.newly_added:
-        learn_from_slack(client, deps, identity.employee)
+        with reported(command):
+            learn_from_slack(client, deps, identity.employee)
 
 
 def register(app: App) -> None:

@@ -2,6 +2,8 @@
 
 import logging
 import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from slack_bolt import Respond
@@ -35,3 +37,16 @@ def _kind(body: dict[str, Any]) -> str:
 
 def _has_response_url(body: dict[str, Any]) -> bool:
     return bool(body.get("response_url") or body.get("response_urls"))
+
+
+@contextmanager
+def reported(body: dict[str, Any], respond: Respond | None = None) -> Iterator[None]:
+    """Send an error raised after the ack to the global handler.
+
+    Bolt's thread runner overwrites an earlier ack with nothing when a listener raises soon after
+    acking (Slack then sees a 404), so work after `ack()` runs inside this block.
+    """
+    try:
+        yield
+    except Exception as error:
+        handle_error(error, body, respond)

@@ -12,8 +12,10 @@ from handlers.blocks import home as blocks
 from handlers.blocks import resolutions as resolution_blocks
 from handlers.deps import deps_of
 from handlers.people import identify_caller, learn_from_slack
+from handlers.pulse import pulse_home_section
+from handlers.rewards import recognition_section
 from models import Employee
-from services import resolutions
+from services import decisions, resolutions
 from services.errors import DomainError
 
 HomeSection = Callable[[Session, Employee, datetime], list[blocks.Block]]
@@ -31,11 +33,11 @@ def resolutions_section(session: Session, employee: Employee, now: datetime) -> 
     return [
         *resolution_blocks.recent_section(resolutions.recent_for(session, employee)),
         *resolution_blocks.allowance_section(lines, active.policy.currency),
-        *resolution_blocks.waiting_section(resolutions.waiting_for(session, employee)),
+        *resolution_blocks.waiting_section(decisions.waiting_for(session, employee)),
     ]
 
 
-SECTIONS: list[HomeSection] = [greeting_section, resolutions_section]
+SECTIONS: list[HomeSection] = [greeting_section, resolutions_section, recognition_section, pulse_home_section]
 
 
 def build_home(session: Session, employee: Employee, now: datetime) -> dict[str, Any]:

@@ -7,14 +7,16 @@ from typing import Any
 
 from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
+from sqlalchemy.orm import Session
 
 from handlers.blocks import resolutions as blocks
 from handlers.commands import Usage, is_help
-from handlers.delivery import Outgoing, deliver
+from handlers.delivery import Outgoing, deliver, queue, send_now
 from handlers.deps import Deps, deps_of
+from handlers.errors import reported
 from handlers.people import NEW_EMPLOYEE_NOTE, action_caller, command_caller, learn_from_slack
 from models import Resolution
-from services import escalations, resolutions
+from services import decisions, escalations, outbox, resolutions
 from services.errors import DomainError, InvalidInput
 from services.money import looks_like_amount, parse_amount
 from services.policy import BoundaryRule
@@ -72,41 +74,47 @@ def to_request(line: OneLiner, rule: BoundaryRule) -> ResolutionRequest:
     )
 
 
-def resolve_command(ack: Ack, command: dict[str, Any], context: BoltContext, client: WebClient) -> None:
+def resolve_command(
+    ack: Ack, command: dict[str, Any], context: BoltContext, client: WebClient, respond: Respond
+) -> None:
     text = command.get("text", "").strip()
     if is_help(text):
         ack(text=USAGE.text())
         return
     deps = deps_of(context)
     if not text:
-        open_resolve_modal(ack, command, deps, client)
+        open_resolve_modal(ack, command, deps, client, respond)
         return
     try:
         with deps.sessions.begin() as session:
             identity = command_caller(session, deps, command)
-            _active, rules = resolutions.categories_for(session, identity.employee)
+            policy = resolutions.categories_for(session, identity.employee)
             line = split_one_liner(text)
-            rule = rules.get(line.category)
+            rule = policy[1].get(line.category)
             if rule is None:
-                raise resolutions.UnknownCategory(line.category, sorted(rules))
+                raise resolutions.UnknownCategory(line.category, sorted(policy[1]))
             logged = resolutions.log_resolution(
-                session, employee=identity.employee, request=to_request(line, rule), now=deps.now()
+                session, employee=identity.employee, request=to_request(line, rule), now=deps.now(), policy=policy
             )
-            reply, requests = blocks.confirmation(logged), approval_requests(logged)
+            reply = blocks.confirmation(logged)
+            requests = queue(
+                session, workspace_id=logged.resolution.workspace_id, messages=approval_requests(logged), now=deps.now()
+            )
     except DomainError as error:
         ack(text=USAGE.text(str(error)) if isinstance(error, resolutions.UnknownCategory) else f":warning: {error}")
         return
     ack(text=blocks.confirmation_text(logged), blocks=_with_note(reply, identity.newly_added))
-    deliver(deps, client, logged.resolution.workspace_id, requests)
-    if identity.newly_added:
-        learn_from_slack(client, deps, identity.employee)
+    with reported(command, respond):
+        send_now(deps, client, requests)
+        if identity.newly_added:
+            learn_from_slack(client, deps, identity.employee)
 
 
 def _with_note(content: list[blocks.Block], newly_added: bool) -> list[blocks.Block]:
     return [blocks.text_block(NEW_EMPLOYEE_NOTE), *content] if newly_added else content
 
 
-def open_resolve_modal(ack: Ack, command: dict[str, Any], deps: Deps, client: WebClient) -> None:
+def open_resolve_modal(ack: Ack, command: dict[str, Any], deps: Deps, client: WebClient, respond: Respond) -> None:
     try:
         with deps.sessions.begin() as session:
             identity = command_caller(session, deps, command)
@@ -118,7 +126,8 @@ def open_resolve_modal(ack: Ack, command: dict[str, Any], deps: Deps, client: We
         ack(text=":warning: Your profile has no categories in the policy yet. Ask HR to add some.")
         return
     ack()
-    client.views_open(trigger_id=command["trigger_id"], view=blocks.resolve_modal(rules, active.policy.currency))
+    with reported(command, respond):
+        client.views_open(trigger_id=command["trigger_id"], view=blocks.resolve_modal(rules, active.policy.currency))
 
 
 def submit_resolve_modal(
@@ -138,13 +147,17 @@ def submit_resolve_modal(
         with deps.sessions.begin() as session:
             identity = action_caller(session, deps, body)
             logged = resolutions.log_resolution(session, employee=identity.employee, request=request, now=deps.now())
-            reply, requests = blocks.confirmation(logged), approval_requests(logged)
+            reply = blocks.confirmation(logged)
+            requests = queue(
+                session, workspace_id=logged.resolution.workspace_id, messages=approval_requests(logged), now=deps.now()
+            )
     except DomainError as error:
         ack(response_action="errors", errors={_field_for(error, form.amount): str(error)[:300]})
         return
     ack()
-    client.chat_postMessage(channel=body["user"]["id"], text=blocks.confirmation_text(logged), blocks=reply)
-    deliver(deps, client, logged.resolution.workspace_id, requests)
+    with reported(body):
+        client.chat_postMessage(channel=body["user"]["id"], text=blocks.confirmation_text(logged), blocks=reply)
+        send_now(deps, client, requests)
 
 
 def _field_for(error: DomainError, amount_text: str) -> str:
@@ -184,14 +197,15 @@ def approve_clicked(
     try:
         with deps.sessions.begin() as session:
             decider = action_caller(session, deps, body).employee
-            resolution = resolutions.decide(
+            resolution = decisions.decide(
                 session, resolution_id=int(action["value"]), decider=decider, approve=True, reason=None, now=deps.now()
             )
-            announcement = Announcement.of(resolution)
+            announcement = Announcement.of(session, resolution)
     except DomainError as error:
         respond(text=f":warning: {error}", response_type="ephemeral", replace_original=False)
         return
-    announce_decision(deps, client, announcement, _message_of(body))
+    with reported(body, respond):
+        announce_decision(deps, client, announcement, _message_of(body))
 
 
 def decline_clicked(
@@ -202,12 +216,13 @@ def decline_clicked(
     try:
         with deps.sessions.begin() as session:
             decider = action_caller(session, deps, body).employee
-            resolution = resolutions.decidable(session, resolution_id=int(action["value"]), decider=decider)
+            resolution = decisions.decidable(session, resolution_id=int(action["value"]), decider=decider)
             view = blocks.decline_modal(resolution, *_message_of(body))
     except DomainError as error:
         respond(text=f":warning: {error}", response_type="ephemeral", replace_original=False)
         return
-    client.views_open(trigger_id=body["trigger_id"], view=view)
+    with reported(body, respond):
+        client.views_open(trigger_id=body["trigger_id"], view=view)
 
 
 def submit_decline_reason(
@@ -218,15 +233,16 @@ def submit_decline_reason(
     try:
         with deps.sessions.begin() as session:
             decider = action_caller(session, deps, body).employee
-            resolution = resolutions.decide(
+            resolution = decisions.decide(
                 session, resolution_id=resolution_id, decider=decider, approve=False, reason=reason, now=deps.now()
             )
-            announcement = Announcement.of(resolution)
+            announcement = Announcement.of(session, resolution)
     except DomainError as error:
         ack(response_action="errors", errors={blocks.REASON: str(error)[:300]})
         return
     ack()
-    announce_decision(deps, client, announcement, (channel, ts))
+    with reported(body):
+        announce_decision(deps, client, announcement, (channel, ts))
 
 
 def _message_of(body: dict[str, Any]) -> tuple[str, str]:
@@ -236,15 +252,16 @@ def _message_of(body: dict[str, Any]) -> tuple[str, str]:
 
 @dataclass(frozen=True)
 class Announcement:
-    """A decision, rendered while the session is open: the decider's new message and the employee's DM."""
+    """A decision, rendered while the session is open: the deciders' new message and the employee's DM."""
 
     workspace_id: int
     status: str
     decided: list[blocks.Block]
     outcome: Outgoing
+    requests: list[tuple[str, str]]
 
     @classmethod
-    def of(cls, resolution: Resolution) -> "Announcement":
+    def of(cls, session: Session, resolution: Resolution) -> "Announcement":
         outcome = Outgoing(
             key=f"resolution:{resolution.id}:outcome",
             method="chat.postMessage",
@@ -254,14 +271,17 @@ class Announcement:
                 "blocks": blocks.outcome_for_employee(resolution),
             },
         )
-        return cls(resolution.workspace_id, resolution.status, blocks.decided(resolution), outcome)
+        requests = outbox.sent_messages(session, key_prefix=f"resolution:{resolution.id}:")
+        return cls(resolution.workspace_id, resolution.status, blocks.decided(resolution), outcome, requests)
 
 
 def announce_decision(deps: Deps, client: WebClient, announcement: Announcement, message: tuple[str, str]) -> None:
-    """Replace the decider's buttons with the outcome, and tell the employee."""
-    channel, ts = message
-    if channel and ts:
-        client.chat_update(channel=channel, ts=ts, text=f"Request {announcement.status}", blocks=announcement.decided)
+    """Replace the buttons with the outcome (in every request, reminder and escalation sent), tell the employee."""
+    for channel, ts in dict.fromkeys([message, *announcement.requests]):
+        if channel and ts:
+            client.chat_update(
+                channel=channel, ts=ts, text=f"Request {announcement.status}", blocks=announcement.decided
+            )
     deliver(deps, client, announcement.workspace_id, [announcement.outcome])
 
 

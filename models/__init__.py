@@ -6,7 +6,9 @@ from models.delivery import Delivery
 from models.employee import ROLES, Employee, Team
 from models.policy import Boundary, PolicyVersion
 from models.processed_event import ProcessedEvent
+from models.pulse import PulseComment, PulseQuestion, PulseReceipt, PulseRelay, PulseReply, PulseResponse, PulseRound
 from models.resolution import Resolution
+from models.reward import Nomination, RewardGrant
 from models.workspace import Workspace
 
 __all__ = [
@@ -16,9 +18,18 @@ __all__ = [
     "Boundary",
     "Delivery",
     "Employee",
+    "Nomination",
     "PolicyVersion",
     "ProcessedEvent",
+    "PulseComment",
+    "PulseQuestion",
+    "PulseReceipt",
+    "PulseRelay",
+    "PulseReply",
+    "PulseResponse",
+    "PulseRound",
     "Resolution",
+    "RewardGrant",
     "Team",
     "UTCDateTime",
     "Workspace",

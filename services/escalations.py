@@ -30,7 +30,7 @@ def due_follow_ups(session: Session, *, now: datetime, limit: int = 200) -> list
         .where(Resolution.status == "pending", Resolution.escalated_at.is_(None))
         .order_by(Resolution.created_at)
         .limit(limit)
-        .with_for_update(skip_locked=True)
+        .with_for_update(skip_locked=True, of=Resolution)
     )
     hours_by_workspace: dict[int, timedelta] = {}
     for resolution in pending:

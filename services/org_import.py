@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from models import ROLES, Employee, Team, Workspace
 from services import audit
 from services.errors import InvalidInput
+from services.policy import current_policy
 
 REQUIRED_COLUMNS = ("slack_id", "name", "team", "role", "manager_slack_id")
 OPTIONAL_COLUMNS = ("email", "tz", "profile")
@@ -161,6 +162,7 @@ def import_org(
     actor: str,
     now: datetime,
 ) -> ImportReport:
+    _check_profiles(session, workspace, rows)
     existing = {e.slack_id: e for e in session.scalars(select(Employee).where(Employee.workspace_id == workspace.id))}
     teams = {t.name: t for t in session.scalars(select(Team).where(Team.workspace_id == workspace.id))}
     employees = {
@@ -187,6 +189,21 @@ def import_org(
     audit.record(session, workspace=workspace, actor=actor, action="org.import", now=now, details=counts)
     session.flush()
     return report
+
+
+def _check_profiles(session: Session, workspace: Workspace, rows: list[OrgRow]) -> None:
+    """Everyone's boundary profile must exist in the policy in force (when one is loaded)."""
+    active = current_policy(session, workspace)
+    if active is None:
+        return
+    problems = [
+        f"line {row.line}: profile {row.profile or row.role!r} is not in policy version {active.version.number} "
+        f"(it has {', '.join(sorted(active.policy.profiles))})"
+        for row in rows
+        if (row.profile or row.role) not in active.policy.profiles
+    ]
+    if problems:
+        raise OrgFileError(problems)
 
 
 def _new_employee(session: Session, workspace: Workspace, row: OrgRow, now: datetime) -> Employee:

@@ -57,6 +57,33 @@ def enqueue(
     return True
 
 
+def enqueue_held(
+    session: Session, *, workspace_id: int, key: str, method: str, payload: dict[str, Any], now: datetime
+) -> "Claimed | None":
+    """Add a delivery that this process sends itself right after the commit; None when the key exists.
+
+    It is held for one lease: if the process dies before sending, the scheduled drain sends it later.
+    """
+    if session.scalar(select(Delivery.id).where(Delivery.idempotency_key == key)) is not None:
+        return None
+    delivery = Delivery(
+        workspace_id=workspace_id,
+        idempotency_key=key,
+        method=method,
+        payload=payload,
+        status="pending",
+        attempts=0,
+        next_attempt_at=now + LEASE,
+        created_at=now,
+    )
+    try:
+        with session.begin_nested():
+            session.add(delivery)
+    except IntegrityError:
+        return None
+    return Claimed(delivery.id, key, method, payload)
+
+
 @dataclass(frozen=True)
 class Claimed:
     id: int
@@ -98,3 +125,13 @@ def record_outcome(session: Session, *, delivery_id: int, outcome: SendOutcome, 
         return
     backoff = min(BASE_BACKOFF * 2 ** (delivery.attempts - 1), MAX_BACKOFF)
     delivery.next_attempt_at = now + max(backoff, timedelta(seconds=outcome.retry_after or 0))
+
+
+def sent_messages(session: Session, *, key_prefix: str) -> list[tuple[str, str]]:
+    """(channel, ts) of the messages sent under keys starting with `key_prefix`, e.g. to update them later."""
+    rows = session.scalars(
+        select(Delivery).where(
+            Delivery.idempotency_key.startswith(key_prefix, autoescape=True), Delivery.status == "sent"
+        )
+    )
+    return [(str(d.result["channel"]), str(d.result["ts"])) for d in rows if d.result and "ts" in d.result]

@@ -4,21 +4,20 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from models import Employee, Resolution, Workspace
 from models.resolution import CUSTOMER_OUTCOMES
-from services import audit, directory
+from services import directory
 from services.clock_windows import local_day, local_month
-from services.errors import AlreadyDone, InvalidInput, NotAllowed, NotFound
+from services.errors import InvalidInput, NotFound
 from services.money import format_money
 from services.policy import ActivePolicy, BoundaryRule, require_policy
 from services.text import escape_mrkdwn
 
 MAX_SUMMARY = 2000
 MAX_CUSTOMER_REF = 100
-MAX_REASON = 1000
 CUSTOMER_WINDOW = timedelta(days=30)
 COUNTED = ("within", "pending", "approved")
 
@@ -86,9 +85,19 @@ def _workspace(session: Session, employee: Employee) -> Workspace:
     return session.get_one(Workspace, employee.workspace_id)
 
 
-def log_resolution(session: Session, *, employee: Employee, request: ResolutionRequest, now: datetime) -> Logged:
-    """Record a fix: `within` when inside every limit (this one included), else `pending` for a decider."""
-    active, rules = categories_for(session, employee)
+def log_resolution(
+    session: Session,
+    *,
+    employee: Employee,
+    request: ResolutionRequest,
+    now: datetime,
+    policy: tuple[ActivePolicy, dict[str, BoundaryRule]] | None = None,
+) -> Logged:
+    """Record a fix: `within` when inside every limit (this one included), else `pending` for a decider.
+
+    `policy` is what `categories_for` returned, when the caller already has it.
+    """
+    active, rules = policy or categories_for(session, employee)
     rule = rules.get(request.category.lower())
     if rule is None:
         raise UnknownCategory(request.category, sorted(rules))
@@ -146,13 +155,22 @@ def _validate(request: ResolutionRequest, rule: BoundaryRule, currency: str) -> 
 
 
 def spent_in(session: Session, employee: Employee, category: str, now: datetime) -> Spent:
+    """Today's and this month's totals in one query (the local day lies inside the local month)."""
     day_start, day_end = local_day(now, employee.tz)
     month_start, month_end = local_month(now, employee.tz)
-    base = select(func.coalesce(func.sum(Resolution.amount), 0)).where(
-        Resolution.employee_id == employee.id, Resolution.category == category, Resolution.status.in_(COUNTED)
-    )
-    today = session.scalar(base.where(Resolution.created_at >= day_start, Resolution.created_at < day_end))
-    month = session.scalar(base.where(Resolution.created_at >= month_start, Resolution.created_at < month_end))
+    in_day = (Resolution.created_at >= day_start) & (Resolution.created_at < day_end)
+    today, month = session.execute(
+        select(
+            func.coalesce(func.sum(case((in_day, Resolution.amount), else_=0)), 0),
+            func.coalesce(func.sum(Resolution.amount), 0),
+        ).where(
+            Resolution.employee_id == employee.id,
+            Resolution.category == category,
+            Resolution.status.in_(COUNTED),
+            Resolution.created_at >= month_start,
+            Resolution.created_at < month_end,
+        )
+    ).one()
     return Spent(today=Decimal(today or 0), this_month=Decimal(month or 0))
 
 
@@ -231,64 +249,6 @@ def deciders_for(session: Session, employee: Employee) -> list[Employee]:
     return admins
 
 
-def may_decide(resolution: Resolution, decider: Employee) -> bool:
-    if decider.id == resolution.employee_id or decider.workspace_id != resolution.workspace_id:
-        return False
-    if decider.role == "admin":
-        return True
-    return decider.id in (resolution.decider_id, resolution.employee.manager_id)
-
-
-def decidable(session: Session, *, resolution_id: int, decider: Employee) -> Resolution:
-    """The pending request this person may decide now, or the reason they can't."""
-    resolution = session.scalar(
-        select(Resolution)
-        .where(Resolution.id == resolution_id, Resolution.workspace_id == decider.workspace_id)
-        .with_for_update()
-    )
-    if resolution is None:
-        raise NotFound("I can't find that request any more.")
-    if resolution.status != "pending":
-        raise AlreadyDone(already_decided(resolution))
-    if decider.id == resolution.employee_id:
-        raise NotAllowed("You can't decide your own request.")
-    if not may_decide(resolution, decider):
-        raise NotAllowed(
-            f"Only {escape_mrkdwn(resolution.employee.name)}'s manager or an admin can decide this "
-            "request. Nothing changed."
-        )
-    return resolution
-
-
-def decide(
-    session: Session, *, resolution_id: int, decider: Employee, approve: bool, reason: str | None, now: datetime
-) -> Resolution:
-    """Approve or decline a pending request; a second decision changes nothing and says who decided."""
-    resolution = decidable(session, resolution_id=resolution_id, decider=decider)
-    if not approve and not (reason or "").strip():
-        raise InvalidInput("Say why you decline, so that the employee can learn from it.")
-    resolution.status = "approved" if approve else "declined"
-    resolution.decided_by_id, resolution.decided_at = decider.id, now
-    resolution.decline_reason = None if approve else (reason or "").strip()[:MAX_REASON]
-    audit.record(
-        session,
-        workspace=_workspace(session, decider),
-        actor=decider.slack_id,
-        action=f"resolution.{resolution.status}",
-        subject=f"resolution {resolution.id}",
-        now=now,
-    )
-    session.flush()
-    session.refresh(resolution, ["decided_by"])
-    return resolution
-
-
-def already_decided(resolution: Resolution) -> str:
-    who = resolution.decided_by.name if resolution.decided_by else "someone"
-    when = f" on {resolution.decided_at:%Y-%m-%d %H:%M} UTC" if resolution.decided_at else ""
-    return f"This request was already {resolution.status} by {escape_mrkdwn(who)}{when}. Nothing changed."
-
-
 def recent_for(session: Session, employee: Employee, limit: int = 10) -> list[Resolution]:
     return list(
         session.scalars(
@@ -298,16 +258,6 @@ def recent_for(session: Session, employee: Employee, limit: int = 10) -> list[Re
             .limit(limit)
         )
     )
-
-
-def waiting_for(session: Session, decider: Employee, limit: int = 20) -> list[Resolution]:
-    """Pending requests this person may decide, oldest first."""
-    query = select(Resolution).where(Resolution.workspace_id == decider.workspace_id, Resolution.status == "pending")
-    if decider.role != "admin":
-        reports = select(Employee.id).where(Employee.manager_id == decider.id)
-        query = query.where((Resolution.decider_id == decider.id) | Resolution.employee_id.in_(reports))
-    query = query.where(Resolution.employee_id != decider.id)
-    return list(session.scalars(query.order_by(Resolution.created_at, Resolution.id).limit(limit)))
 
 
 def allowance_for(session: Session, employee: Employee, now: datetime) -> tuple[ActivePolicy, list[AllowanceLine]]:

@@ -15,7 +15,7 @@ from bot.clock import MovableClock
 from bot.fakeslack import FakeSlack, SlackDriver, TrackedExecutor
 from bot.fakeslack.server import BOT_TOKEN
 from bot.runtime import Runtime, build_runtime
-from bot.server import EVENTS_PATH, make_server
+from bot.server import EVENTS_PATH, bound_port, make_server, stop_server
 from bot.settings import Settings
 from models import Base, Workspace
 from models.engine import make_engine, make_session_factory
@@ -119,10 +119,10 @@ def bot(
     server = make_server(runtime.app, runtime.healthy, host="127.0.0.1", port=0, threads=8)
     thread = threading.Thread(target=server.run, name="bot-http", daemon=True)
     thread.start()
-    url = f"http://127.0.0.1:{server.effective_port}"
+    url = f"http://127.0.0.1:{bound_port(server)}"
     driver = SlackDriver(url + EVENTS_PATH, SIGNING_SECRET, slack, settle=executor.wait_idle)
     yield RunningBot(runtime, driver, slack, clock, url)
-    server.close()
+    stop_server(server)
     thread.join(timeout=5)
     executor.shutdown(wait=True)
     runtime.close()

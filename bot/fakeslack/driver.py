@@ -146,6 +146,10 @@ class SlackDriver:
         self, user: str, message: Call, action_id: str, *, value: str | None = None, retry_num: int | None = None
     ) -> Reply:
         """Click the button `action_id` in a message the fake Slack recorded, as that message showed it."""
+        headers = {"X-Slack-Retry-Num": str(retry_num), "X-Slack-Retry-Reason": "http_timeout"} if retry_num else {}
+        return self.post_payload(self.click_payload(user, message, action_id, value=value), headers=headers)
+
+    def click_payload(self, user: str, message: Call, action_id: str, *, value: str | None = None) -> dict[str, Any]:
         blocks = message.args.get("blocks") or []
         block, element = _find_element(blocks, action_id)
         channel = str(message.response.get("channel") or message.channel)
@@ -156,8 +160,7 @@ class SlackDriver:
             channel={"id": channel, "name": "directmessage"},
             message={"type": "message", "ts": ts, "text": message.args.get("text", ""), "blocks": blocks},
         )
-        headers = {"X-Slack-Retry-Num": str(retry_num), "X-Slack-Retry-Reason": "http_timeout"} if retry_num else {}
-        return self.post_payload(payload, headers=headers)
+        return payload
 
     def click_in_view(self, user: str, view: dict[str, Any], action_id: str, *, value: str | None = None) -> Reply:
         """Click a button in a published view (the App Home) or an open modal."""

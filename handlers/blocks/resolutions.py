@@ -4,7 +4,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from models import Employee, Resolution
+from models import Resolution
 from services.money import format_money
 from services.policy import BoundaryRule
 from services.resolutions import AllowanceLine, Logged
@@ -265,41 +265,7 @@ def parse_decline_modal(view: dict[str, Any]) -> tuple[int, str, str, str]:
     return int(metadata["resolution"]), str(metadata["channel"]), str(metadata["ts"]), reason.strip()
 
 
-# -- /boundaries and App Home ------------------------------------------------------------------
-def limits_words(rule: BoundaryRule, currency: str) -> str:
-    if not rule.involves_money:
-        return "no money involved: just log it"
-    parts = [
-        f"{label} {format_money(value, currency)}"
-        for label, value in (
-            ("up to", rule.per_incident),
-            ("per day", rule.per_day),
-            ("per month", rule.per_month),
-            ("per customer in 30 days", rule.per_customer_30d),
-        )
-        if value is not None
-    ]
-    if rule.requires_customer_ref:
-        parts.append("customer reference needed")
-    return ", ".join(parts)
-
-
-def boundaries(lines: list[AllowanceLine], currency: str, version: int, employee: Employee) -> list[Block]:
-    header = (
-        f"*Your boundaries* (profile `{escape_mrkdwn(employee.boundary_profile)}`, policy version {version}). "
-        "Inside them, fix it and log it with `/resolve`; nobody needs to approve."
-    )
-    rows = [
-        text_block(
-            f"*{escape_mrkdwn(line.rule.category)}* — {escape_mrkdwn(limits_words(line.rule, currency))}"
-            + (f"\n_{escape_mrkdwn(line.rule.description)}_" if line.rule.description else "")
-            + (f"\nLeft: {allowance_words(line, currency)}" if line.rule.involves_money else "")
-        )
-        for line in lines
-    ]
-    return [text_block(header), *rows[:45]]
-
-
+# -- App Home ----------------------------------------------------------------------------------
 def recent_section(recent: list[Resolution]) -> list[Block]:
     if not recent:
         return [text_block("*My recent resolutions*\nNothing yet. Log a fix with `/resolve`.")]

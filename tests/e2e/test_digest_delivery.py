@@ -118,7 +118,9 @@ def test_a_missed_send_goes_out_late_in_the_same_week_only(ready: RunningBot) ->
 def test_a_disabled_digest_sends_nothing(ready: RunningBot) -> None:
     from tests.helpers import POLICY_EXAMPLE, load_policy
 
-    load_policy(ready.sessions, MONDAY, POLICY_EXAMPLE.read_text().replace("enabled = true", "enabled = false"))
+    example = POLICY_EXAMPLE.read_text()
+    head, digest = example.split("\n[digest]\n")
+    load_policy(ready.sessions, MONDAY, head + "\n[digest]\n" + digest.replace("enabled = true", "enabled = false"))
     ready.clock.set(at(2, 17, month=3))
 
     tick(ready)

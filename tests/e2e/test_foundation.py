@@ -1,7 +1,10 @@
 """The bot over HTTP: signatures, App Home, help texts, retries and errors."""
 
 import json
+import logging
 import time
+
+import pytest
 
 from models import Employee, ProcessedEvent
 from tests.conftest import RunningBot
@@ -91,3 +94,21 @@ def test_health_check_reports_the_database(bot: RunningBot) -> None:
     with urllib.request.urlopen(bot.events_url + "/healthz") as response:
         assert response.status == 200
         assert json.loads(response.read()) == {"ok": True}
+
+
+def test_a_slack_call_that_keeps_failing_is_logged_and_the_user_gets_a_polite_reply(
+    bot: RunningBot, caplog: pytest.LogCaptureFixture
+) -> None:
+    from tests.helpers import load_org_and_policy
+
+    load_org_and_policy(bot.sessions, bot.clock.now())
+    bot.slack.fail("views.open", times=1, error="invalid_trigger_id")
+
+    with caplog.at_level(logging.ERROR, logger="latitude.errors"):
+        reply = bot.driver.command("U0AGENT1", "/resolve")
+
+    assert reply.status == 200
+    [record] = [r for r in caplog.records if "views.open" in r.getMessage()]
+    assert "invalid_trigger_id" in record.getMessage()
+    [sorry] = bot.slack.calls("response_url")
+    assert "Sorry, something went wrong on our side (reference `" in sorry.text

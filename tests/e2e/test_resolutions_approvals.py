@@ -189,3 +189,20 @@ def test_the_resolve_modal_logs_a_fix(ready: RunningBot) -> None:
     assert "Logged your *credit* of $20" in confirmation.text
     resolution = the_resolution(ready)
     assert (resolution.customer_ref, resolution.customer_outcome, resolution.amount) == ("CASE-9", "happy", 20)
+
+
+def test_when_one_admin_decides_every_admins_buttons_are_replaced(bot: RunningBot) -> None:
+    csv_text = (
+        "slack_id,name,team,role,manager_slack_id\n"
+        "U0ADM1,Ada One,Ops,admin,\nU0ADM2,Bo Two,Ops,admin,\nU0LONE,Lone Agent,Ops,frontline,\n"
+    )
+    load_org(bot.sessions, bot.clock.now(), csv_text)
+    load_policy(bot.sessions, bot.clock.now())
+    bot.driver.command("U0LONE", "/resolve", "credit 40 big goodwill gesture")
+    first = bot.slack.calls("chat.postMessage", channel="U0ADM1")[0]
+
+    bot.driver.click("U0ADM1", first, "resolution_approve")
+
+    updated = {call.args["channel"] for call in bot.slack.calls("chat.update")}
+    assert updated == {"D0ADM1", "D0ADM2"}
+    assert all("approved by Ada One" in call.text for call in bot.slack.calls("chat.update"))

@@ -3,14 +3,14 @@
 from datetime import timedelta
 
 import pytest
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
 from bot.clock import MovableClock
 from models import Employee, Workspace
 from services.directory import all_reports
 from services.org_import import OrgFileError, import_org, org_tree, parse_org_csv
 from tests.conftest import FIXTURES
-from tests.helpers import count, employee
+from tests.helpers import count, employee, load_policy
 
 HEADER = "slack_id,name,team,role,manager_slack_id\n"
 
@@ -111,3 +111,16 @@ def test_an_unknown_time_zone_and_a_missing_column_are_reported() -> None:
 
     assert bad_tz.value.problems == ["line 2: tz 'Mars/Olympus' is not an IANA time zone (like Europe/Paris)"]
     assert "missing column(s) team, manager_slack_id" in no_column.value.problems[0]
+
+
+def test_a_profile_missing_from_the_policy_in_force_is_refused(
+    sessions: sessionmaker[Session], session: Session, workspace: Workspace, clock: MovableClock
+) -> None:
+    load_policy(sessions, clock.now())
+
+    with pytest.raises(OrgFileError) as raised:
+        run_import(session, workspace, clock, HEADER.strip() + ",profile\nU0A,Ann,East,frontline,,wizard\n")
+
+    assert raised.value.problems[0].startswith("line 2: profile 'wizard' is not in policy version 1")
+    session.rollback()
+    assert count(session, Employee) == 0

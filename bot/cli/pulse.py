@@ -1,0 +1,43 @@
+"""`pulse start` / `pulse status`: open a pulse round now; see the round in progress."""
+
+import argparse
+
+from bot.cli.common import actor, add_workspace_option, resolve_workspace, transaction
+from bot.clock import SystemClock
+from services import pulse_rounds
+
+
+def add_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    parser = commands.add_parser("pulse", help="pulse polls: open a round now, see the round in progress")
+    actions = parser.add_subparsers(dest="pulse_command", metavar="ACTION", required=True)
+    start = actions.add_parser("start", help="open a round for everyone now (the running bot sends the DMs)")
+    add_workspace_option(start)
+    start.set_defaults(handler=run_start)
+    status = actions.add_parser("status", help="the round in progress: who was asked, how many answered")
+    add_workspace_option(status)
+    status.set_defaults(handler=run_status)
+
+
+def run_start(args: argparse.Namespace) -> int:
+    now = SystemClock().now()
+    with transaction() as session:
+        workspace = resolve_workspace(session, args.workspace, create=False)
+        started = pulse_rounds.start_round(session, workspace=workspace, by=None, actor=actor(), now=now)
+        number, closes_at, questions = started.number, started.closes_at, [q.text for q in started.questions]
+    print(f"opened pulse round {number}, open until {closes_at:%Y-%m-%d %H:%M} UTC; the running bot DMs everyone")
+    print("\n".join(f"  {position}. {text}" for position, text in enumerate(questions, start=1)))
+    return 0
+
+
+def run_status(args: argparse.Namespace) -> int:
+    with transaction() as session:
+        workspace = resolve_workspace(session, args.workspace, create=False)
+        progress = pulse_rounds.round_progress(session, workspace=workspace)
+    if progress is None:
+        print("no pulse round is open")
+        return 1
+    print(
+        f"round {progress.number}: {progress.invited} asked, {progress.answered} answered, "
+        f"{progress.reminded} reminded; closes {progress.closes_at:%Y-%m-%d %H:%M} UTC"
+    )
+    return 0

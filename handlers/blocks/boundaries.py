@@ -1,0 +1,42 @@
+"""Block Kit for /boundaries: each category's limits and what is left of the allowance."""
+
+from handlers.blocks.resolutions import Block, allowance_words, text_block
+from models import Employee
+from services.money import format_money
+from services.policy import BoundaryRule
+from services.resolutions import AllowanceLine
+from services.text import escape_mrkdwn
+
+
+def limits_words(rule: BoundaryRule, currency: str) -> str:
+    if not rule.involves_money:
+        return "no money involved: just log it"
+    parts = [
+        f"{label} {format_money(value, currency)}"
+        for label, value in (
+            ("up to", rule.per_incident),
+            ("per day", rule.per_day),
+            ("per month", rule.per_month),
+            ("per customer in 30 days", rule.per_customer_30d),
+        )
+        if value is not None
+    ]
+    if rule.requires_customer_ref:
+        parts.append("customer reference needed")
+    return ", ".join(parts)
+
+
+def boundaries(lines: list[AllowanceLine], currency: str, version: int, employee: Employee) -> list[Block]:
+    header = (
+        f"*Your boundaries* (profile `{escape_mrkdwn(employee.boundary_profile)}`, policy version {version}). "
+        "Inside them, fix it and log it with `/resolve`; nobody needs to approve."
+    )
+    rows = [
+        text_block(
+            f"*{escape_mrkdwn(line.rule.category)}* — {escape_mrkdwn(limits_words(line.rule, currency))}"
+            + (f"\n_{escape_mrkdwn(line.rule.description)}_" if line.rule.description else "")
+            + (f"\nLeft: {allowance_words(line, currency)}" if line.rule.involves_money else "")
+        )
+        for line in lines
+    ]
+    return [text_block(header), *rows[:45]]

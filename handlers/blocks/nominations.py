@@ -1,0 +1,174 @@
+"""Block Kit for /nominate: the modal, shout-outs, DMs, and the approver's request with its buttons."""
+
+from dataclasses import dataclass
+from typing import Any
+
+from handlers.blocks.rewards import (
+    Block,
+    button,
+    context,
+    input_block,
+    option,
+    plain,
+    reason_modal,
+    section,
+    value_words,
+)
+from models import Nomination
+from services.reward_policy import RewardItem
+from services.text import escape_mrkdwn, truncate
+
+NOMINATE_MODAL = "reward_nominate"
+APPROVE = "reward_approve"
+DECLINE = "reward_decline"
+DECLINE_MODAL = "reward_decline_reason"
+
+PEOPLE, REWARD, REASON, STORY, PUBLIC = "nominees", "reward", "reason", "story", "public"
+
+
+# -- the /nominate modal -------------------------------------------------------------------------
+def nominate_modal(items: list[RewardItem], stories: list[tuple[int, str]]) -> dict[str, Any]:
+    options = [option(item.key, f"{item.title}{value_words(item.value, item.unit)}") for item in items]
+    blocks: list[Block] = [
+        input_block(PEOPLE, "Who do you want to recognise?", {"type": "multi_users_select", "max_selected_items": 10}),
+        input_block(REWARD, "Reward", {"type": "static_select", "options": options, "initial_option": options[0]}),
+        input_block(REASON, "What did they do?", {"type": "plain_text_input", "multiline": True, "max_length": 2000}),
+    ]
+    if stories:
+        story_options = [option(str(story_id), summary) for story_id, summary in stories[:100]]
+        story = {"type": "static_select", "options": story_options}
+        blocks.append(input_block(STORY, "Customer story (optional)", story, optional=True))
+    public = option("yes", "Post a shout-out in the recognition channel")
+    visibility = {"type": "checkboxes", "options": [public], "initial_options": [public]}
+    blocks.append(input_block(PUBLIC, "Visibility", visibility, optional=True))
+    return {
+        "type": "modal",
+        "callback_id": NOMINATE_MODAL,
+        "title": plain("Recognise a colleague", 24),
+        "submit": plain("Nominate", 24),
+        "close": plain("Cancel", 24),
+        "blocks": blocks,
+    }
+
+
+@dataclass(frozen=True)
+class NominateForm:
+    nominees: tuple[str, ...]
+    item_key: str
+    reason: str
+    public: bool
+    resolution_id: int | None
+
+
+def parse_nominate_modal(view: dict[str, Any]) -> NominateForm:
+    values = view["state"]["values"]
+
+    def state(block_id: str) -> dict[str, Any]:
+        found: dict[str, Any] = values.get(block_id, {}).get(block_id, {})
+        return found
+
+    story = (state(STORY).get("selected_option") or {}).get("value")
+    return NominateForm(
+        nominees=tuple(state(PEOPLE).get("selected_users") or ()),
+        item_key=(state(REWARD).get("selected_option") or {}).get("value", ""),
+        reason=state(REASON).get("value") or "",
+        public=bool(state(PUBLIC).get("selected_options")),
+        resolution_id=int(story) if story else None,
+    )
+
+
+# -- shout-outs and DMs --------------------------------------------------------------------------
+def story_line(story: str | None) -> str:
+    return f"\n>_Customer story:_ {escape_mrkdwn(truncate(story, 300))}" if story else ""
+
+
+def shoutout(channel: str, nominations: list[Nomination], story: str | None) -> dict[str, Any]:
+    first = nominations[0]
+    names = ", ".join(f"<@{nomination.nominee.slack_id}>" for nomination in nominations)
+    reward = "" if first.item_key == "shoutout" else f" with *{escape_mrkdwn(first.title)}*"
+    text = (
+        f":tada: <@{first.nominator.slack_id}> recognised {names}{reward}\n"
+        f">{escape_mrkdwn(first.reason)}{story_line(story)}"
+    )
+    return {"channel": channel, "text": f"Shout-out for {_plain_names(nominations)}", "blocks": [section(text)]}
+
+
+def _plain_names(nominations: list[Nomination]) -> str:
+    return ", ".join(nomination.nominee.name for nomination in nominations)
+
+
+def recipient_dm(nomination: Nomination) -> dict[str, Any]:
+    reward = (
+        "a shout-out"
+        if nomination.item_key == "shoutout"
+        else f"*{escape_mrkdwn(nomination.title)}*{value_words(nomination.value, nomination.unit)}"
+    )
+    text = (
+        f":star2: {escape_mrkdwn(nomination.nominator.name)} recognised you with {reward}:\n"
+        f">{escape_mrkdwn(nomination.reason)}"
+    )
+    return {
+        "channel": nomination.nominee.slack_id,
+        "text": "You were recognised by a colleague",
+        "blocks": [section(text)],
+    }
+
+
+def approval_request(nomination: Nomination) -> dict[str, Any]:
+    text = (
+        f":gift: {escape_mrkdwn(nomination.nominator.name)} nominated *{escape_mrkdwn(nomination.nominee.name)}* "
+        f"for *{escape_mrkdwn(nomination.title)}*{value_words(nomination.value, nomination.unit)}.\n"
+        f">{escape_mrkdwn(nomination.reason)}"
+    )
+    blocks = [
+        section(text),
+        {
+            "type": "actions",
+            "block_id": f"reward_decision_{nomination.id}",
+            "elements": [
+                button(APPROVE, "Approve", str(nomination.id), "primary"),
+                button(DECLINE, "Decline", str(nomination.id), "danger"),
+            ],
+        },
+    ]
+    return {
+        "channel": nomination.approver.slack_id if nomination.approver else "",
+        "text": _ask(nomination),
+        "blocks": blocks,
+    }
+
+
+def _ask(nomination: Nomination) -> str:
+    return f"Approve {nomination.title} for {nomination.nominee.name}?"
+
+
+def decided_request(nomination: Nomination, decider: str) -> dict[str, Any]:
+    """The approver's DM after the decision: the same request, no buttons, the outcome."""
+    outcome = ":white_check_mark: Approved" if nomination.status == "approved" else ":no_entry: Declined"
+    reason = f": {escape_mrkdwn(nomination.decline_reason)}" if nomination.decline_reason else ""
+    request = approval_request(nomination)
+    blocks = [request["blocks"][0], context(f"{outcome} by {escape_mrkdwn(decider)}{reason}")]
+    return {"text": f"{outcome.split()[-1]}: {_ask(nomination)}", "blocks": blocks}
+
+
+def approved_dm(nomination: Nomination) -> dict[str, Any]:
+    text = (
+        f":white_check_mark: {escape_mrkdwn(nomination.nominee.name)}'s *{escape_mrkdwn(nomination.title)}* "
+        "was approved. Thank you for recognising great service."
+    )
+    return {"channel": nomination.nominator.slack_id, "text": "Your nomination was approved", "blocks": [section(text)]}
+
+
+def declined_dm(nomination: Nomination, decider: str) -> dict[str, Any]:
+    text = (
+        f"Your nomination of {escape_mrkdwn(nomination.nominee.name)} for *{escape_mrkdwn(nomination.title)}* "
+        f"was declined by {escape_mrkdwn(decider)}:\n>{escape_mrkdwn(nomination.decline_reason or '')}\n"
+        "It no longer counts against your monthly allowance. A shout-out is always possible."
+    )
+    return {"channel": nomination.nominator.slack_id, "text": "Your nomination was declined", "blocks": [section(text)]}
+
+
+def decline_modal(nomination_id: int, channel: str, ts: str) -> dict[str, Any]:
+    return reason_modal(
+        DECLINE_MODAL, "Decline the reward", "Why? The nominator will read it.", nomination_id, channel, ts
+    )

@@ -1,0 +1,191 @@
+"""Pulse poll messages: the questions DM, the comment modal, App Home; their parsers and ids."""
+
+from dataclasses import dataclass
+from typing import Any
+
+from models import PulseQuestion, PulseRound
+from services.pulse import MyRound
+from services.text import escape_mrkdwn, truncate
+
+Block = dict[str, Any]
+
+ANSWER_PREFIX = "pulse_answer"  # action_id pulse_answer:<question id>:<value>
+CHANGE_PREFIX = "pulse_change"  # action_id pulse_change:<question id>
+COMMENT_ACTION = "pulse_comment"
+COMMENT_CALLBACK = "pulse_comment"
+COMMENT_BLOCK = "pulse_comment_text"
+COMMENT_INPUT = "comment"
+SCALE_WORDS = {
+    (1, 5): "1 = strongly disagree · 5 = strongly agree",
+    (0, 10): "0 = not at all likely · 10 = extremely likely",
+}
+
+
+@dataclass(frozen=True)
+class Placement:
+    """Where a questions message is, so a modal can update it after a comment."""
+
+    round_id: int
+    channel: str
+    ts: str
+
+    def encode(self) -> str:
+        return f"{self.round_id}:{self.channel}:{self.ts}"
+
+    @classmethod
+    def decode(cls, text: str) -> "Placement":
+        round_id, channel, ts = text.split(":", 2)
+        return cls(int(round_id), channel, ts)
+
+
+def answer_action_id(question_id: int, value: int) -> str:
+    return f"{ANSWER_PREFIX}:{question_id}:{value}"
+
+
+def parse_answer(value: str) -> tuple[int, int]:
+    """A button's value `<question id>:<answer>`."""
+    question_id, answer = value.split(":")
+    return int(question_id), int(answer)
+
+
+def _when(pulse_round: PulseRound) -> str:
+    stamp = int(pulse_round.closes_at.timestamp())
+    fallback = f"{pulse_round.closes_at:%a %d %b %H:%M} UTC"
+    return f"<!date^{stamp}^{{date_short_pretty}} at {{time}}|{fallback}>"
+
+
+def questions_message(mine: MyRound, *, reminder: bool = False, editing: int | None = None) -> dict[str, Any]:
+    """The DM: each question as buttons (or as answered), then the optional anonymous comment."""
+    pulse_round = mine.round
+    title = f"Team pulse — round {pulse_round.number}"
+    intro = (
+        f"{'Reminder: ' if reminder else ''}{len(pulse_round.questions)} quick questions, one click each. "
+        f"Open until {_when(pulse_round)}."
+    )
+    blocks: list[Block] = [
+        {"type": "header", "text": {"type": "plain_text", "text": title}},
+        {"type": "section", "text": {"type": "mrkdwn", "text": intro}},
+        context(
+            f":lock: Anonymous: answers are stored without your name, and results are shown only for "
+            f"groups of at least {pulse_round.anonymity_threshold} people."
+        ),
+    ]
+    for number, question in enumerate(pulse_round.questions, start=1):
+        answered = mine.answers.get(question.id)
+        if answered is None or editing == question.id:
+            blocks += _question_blocks(number, question, answered)
+        else:
+            blocks.append(_answered_block(number, question, answered))
+    blocks.append(_comment_block(pulse_round, mine.commented))
+    return {"text": f"{title}: {intro}", "blocks": blocks}
+
+
+def _question_blocks(number: int, question: PulseQuestion, current: int | None) -> list[Block]:
+    scale = SCALE_WORDS.get((question.scale_min, question.scale_max), f"{question.scale_min} to {question.scale_max}")
+    buttons = []
+    for value in range(question.scale_min, question.scale_max + 1):
+        button: Block = {
+            "type": "button",
+            "action_id": answer_action_id(question.id, value),
+            "text": {"type": "plain_text", "text": str(value)},
+            "value": f"{question.id}:{value}",
+        }
+        if value == current:
+            button["style"] = "primary"
+        buttons.append(button)
+    return [
+        {"type": "section", "text": {"type": "mrkdwn", "text": f"*{number}. {escape_mrkdwn(question.text)}*\n{scale}"}},
+        {"type": "actions", "block_id": f"pulse_q_{question.id}", "elements": buttons},
+    ]
+
+
+def _answered_block(number: int, question: PulseQuestion, value: int) -> Block:
+    return {
+        "type": "section",
+        "text": {
+            "type": "mrkdwn",
+            "text": f"*{number}. {escape_mrkdwn(question.text)}*\n:white_check_mark: Thanks — answered *{value}*",
+        },
+        "accessory": {
+            "type": "button",
+            "action_id": f"{CHANGE_PREFIX}:{question.id}",
+            "text": {"type": "plain_text", "text": "Change"},
+            "value": str(question.id),
+        },
+    }
+
+
+def _comment_block(pulse_round: PulseRound, commented: bool) -> Block:
+    label = "Edit your anonymous comment" if commented else "Add an anonymous comment (optional)"
+    return {
+        "type": "actions",
+        "block_id": "pulse_comment",
+        "elements": [
+            {
+                "type": "button",
+                "action_id": COMMENT_ACTION,
+                "text": {"type": "plain_text", "text": label},
+                "value": str(pulse_round.id),
+            }
+        ],
+    }
+
+
+def home_section(mine: MyRound) -> list[Block]:
+    """App Home: the open questions waiting for this person."""
+    left = len(mine.unanswered)
+    return [
+        section(
+            f":bar_chart: *Team pulse — round {mine.round.number}:* {left} question(s) waiting for you, "
+            f"open until {_when(mine.round)}. Type `/pulse` to get them in a DM."
+        )
+    ]
+
+
+def comment_modal(placement: Placement) -> dict[str, Any]:
+    return {
+        "type": "modal",
+        "callback_id": COMMENT_CALLBACK,
+        "private_metadata": placement.encode(),
+        "title": {"type": "plain_text", "text": "Anonymous comment"},
+        "submit": {"type": "plain_text", "text": "Send"},
+        "close": {"type": "plain_text", "text": "Cancel"},
+        "blocks": [
+            context(
+                "Your comment is stored without your name and shown to your manager only with your team's "
+                "results, when enough people answered. Avoid details that would identify you."
+            ),
+            {
+                "type": "input",
+                "block_id": COMMENT_BLOCK,
+                "label": {"type": "plain_text", "text": "What should your manager know?"},
+                "element": {
+                    "type": "plain_text_input",
+                    "action_id": COMMENT_INPUT,
+                    "multiline": True,
+                    "max_length": 2000,
+                },
+            },
+        ],
+    }
+
+
+def parse_comment(view: dict[str, Any]) -> tuple[Placement, str]:
+    value = view["state"]["values"][COMMENT_BLOCK][COMMENT_INPUT].get("value") or ""
+    return Placement.decode(view["private_metadata"]), str(value)
+
+
+def section(text: str) -> Block:
+    return {"type": "section", "text": {"type": "mrkdwn", "text": truncate(text, 3000)}}
+
+
+def context(text: str) -> Block:
+    return {"type": "context", "elements": [{"type": "mrkdwn", "text": text}]}
+
+
+def quote(text: str) -> str:
+    return truncate("> " + escape_mrkdwn(text).replace("\n", "\n> "), 2900)
+
+
+def button(action_id: str, text: str, value: str) -> Block:
+    return {"type": "button", "action_id": action_id, "text": {"type": "plain_text", "text": text}, "value": value}

@@ -1,0 +1,151 @@
+"""Pulse results messages: the results, the reply relay's modal and DMs; their parsers and ids."""
+
+from typing import Any
+
+from handlers.blocks.pulse import Block, button, context, quote, section
+from services.pulse_relay import Relayed
+from services.pulse_results import CommentView, QuestionResult, SubTeam, TeamResults
+from services.text import escape_mrkdwn, truncate
+
+REPLY_ACTION = "pulse_reply"  # value: comment id; a manager replies to an anonymous comment
+REPLY_CALLBACK = "pulse_reply"
+ANSWER_REPLY_ACTION = "pulse_answer_reply"  # value: reply id; the author answers the manager
+ANSWER_REPLY_CALLBACK = "pulse_answer_reply"
+MESSAGE_BLOCK = "pulse_message"
+MESSAGE_INPUT = "message"
+MAX_COMMENT_BLOCKS = 20
+
+
+def results_message(results: TeamResults) -> dict[str, Any]:
+    title = truncate(f"Pulse results — round {results.round_number}", 150)
+    blocks: list[Block] = [
+        {"type": "header", "text": {"type": "plain_text", "text": title}},
+        {"type": "section", "text": {"type": "mrkdwn", "text": f"*{escape_mrkdwn(results.label)}*"}},
+    ]
+    if not results.shown:
+        blocks.append(section(_hidden_reason(results)))
+    else:
+        rate = round(100 * results.answered / results.invited) if results.invited else 0
+        blocks.append(context(f"Response rate: {results.answered} of {results.invited} ({rate}%)"))
+        blocks += [section(_question_text(result)) for result in results.questions]
+        if results.hidden_questions:
+            blocks.append(
+                context(
+                    f"{results.hidden_questions} question(s) had fewer than {results.threshold} answers "
+                    "and are not shown."
+                )
+            )
+        blocks += _comment_blocks(results.comments)
+    if results.sub_teams:
+        blocks.append(section(truncate("*Teams inside*\n" + "\n".join(map(_sub_team_line, results.sub_teams)), 2900)))
+    return {"text": f"{title}: {results.label}", "blocks": blocks[:50]}
+
+
+def _comment_blocks(comments: tuple[CommentView, ...]) -> list[Block]:
+    if not comments:
+        return []
+    blocks = [section("*Anonymous comments* — reply, and the bot relays it without telling you who wrote")]
+    for comment in comments[:MAX_COMMENT_BLOCKS]:
+        block = section(quote(comment.text))
+        block["accessory"] = button(REPLY_ACTION, "Reply", str(comment.id))
+        blocks.append(block)
+    if len(comments) > MAX_COMMENT_BLOCKS:
+        blocks.append(context(f"…and {len(comments) - MAX_COMMENT_BLOCKS} more."))
+    return blocks
+
+
+def message_modal(callback_id: str, subject_id: int, title: str, intro: str) -> dict[str, Any]:
+    """A one-field modal for a relayed message; `subject_id` is the comment (reply) or the reply (answer)."""
+    return {
+        "type": "modal",
+        "callback_id": callback_id,
+        "private_metadata": str(subject_id),
+        "title": {"type": "plain_text", "text": title},
+        "submit": {"type": "plain_text", "text": "Send"},
+        "close": {"type": "plain_text", "text": "Cancel"},
+        "blocks": [
+            context(intro),
+            {
+                "type": "input",
+                "block_id": MESSAGE_BLOCK,
+                "label": {"type": "plain_text", "text": "Your message"},
+                "element": {
+                    "type": "plain_text_input",
+                    "action_id": MESSAGE_INPUT,
+                    "multiline": True,
+                    "max_length": 2000,
+                },
+            },
+        ],
+    }
+
+
+def parse_message(view: dict[str, Any]) -> tuple[int, str]:
+    value = view["state"]["values"][MESSAGE_BLOCK][MESSAGE_INPUT].get("value") or ""
+    return int(view["private_metadata"]), str(value)
+
+
+def reply_to_author(relayed: Relayed, manager_name: str) -> dict[str, Any]:
+    """The DM to a comment's author: their manager's reply. The manager does not know who receives it."""
+    text = f"{escape_mrkdwn(manager_name)} replied to your anonymous pulse comment. They don't know it's you."
+    return {
+        "text": text,
+        "blocks": [
+            section(text),
+            section(f"Your comment:\n{quote(relayed.comment)}"),
+            section(f"Their reply:\n{quote(relayed.text)}"),
+            {
+                "type": "actions",
+                "elements": [button(ANSWER_REPLY_ACTION, "Answer anonymously", str(relayed.reply_id))],
+            },
+        ],
+    }
+
+
+def answer_to_manager(relayed: Relayed) -> dict[str, Any]:
+    """The DM back to the manager: the author's answer, anonymous."""
+    text = "The author of an anonymous pulse comment answered your reply."
+    return {
+        "text": text,
+        "blocks": [
+            section(text),
+            section(f"The comment:\n{quote(relayed.comment)}"),
+            section(f"Their answer:\n{quote(relayed.text)}"),
+            {"type": "actions", "elements": [button(REPLY_ACTION, "Reply", str(relayed.comment_id))]},
+        ],
+    }
+
+
+def _hidden_reason(results: TeamResults) -> str:
+    if results.needed:
+        return (
+            f":lock: Not shown: results appear only when at least {results.threshold} people answered, "
+            f"to keep everyone anonymous. {results.needed} more answer(s) needed."
+        )
+    return (
+        f":lock: Not shown: next to a team inside it, these figures would expose a group of fewer than "
+        f"{results.threshold} people."
+    )
+
+
+def _question_text(result: QuestionResult) -> str:
+    if result.enps is not None:
+        score = f"eNPS *{result.enps:+d}* (average {result.average:.1f} of {result.scale_max})"
+    else:
+        score = f"Average *{result.average:.1f}* of {result.scale_max}"
+    parts = [score, f"{result.respondents} answers"]
+    if result.gap is not None and result.target is not None:
+        parts.append(f"target {result.target:g}, gap {result.gap:+.1f}")
+    if result.change is not None:
+        parts.append(
+            f"{'▲' if result.change > 0 else '▼' if result.change < 0 else '='} {result.change:+.1f} since last time"
+        )
+    spread = "  ".join(f"{value}: {count}" for value, count in result.distribution)
+    return f"*{escape_mrkdwn(result.text)}*\n{' · '.join(parts)}\n`{spread}`"
+
+
+def _sub_team_line(team: SubTeam) -> str:
+    if not team.shown:
+        return f"• {escape_mrkdwn(team.label)}: not shown (too few answers to stay anonymous)"
+    scores = ", ".join(f"{key} {score:.1f}" for key, score in team.scores) or "no question had enough answers"
+    return f"• {escape_mrkdwn(team.label)}: {scores}"

@@ -1,0 +1,196 @@
+"""Block Kit for rewards: shared pieces, HR's buttons on a grant, the reason modal, history, leaderboard, App Home."""
+
+import json
+from typing import Any
+
+from models import Nomination, RewardGrant
+from services.reward_fairness import Leaderboard, Tally
+from services.rewards import RecognitionSummary, RewardHistory
+from services.text import escape_mrkdwn, truncate
+
+Block = dict[str, Any]
+
+FULFIL = "reward_fulfil"
+REVOKE = "reward_revoke"
+REVOKE_MODAL = "reward_revoke_reason"
+
+DECISION_REASON = "why"
+LONG_TEXT: Block = {"type": "plain_text_input", "multiline": True, "max_length": 1000}
+
+
+def section(text: str) -> Block:
+    return {"type": "section", "text": {"type": "mrkdwn", "text": truncate(text, 3000)}}
+
+
+def context(text: str) -> Block:
+    return {"type": "context", "elements": [{"type": "mrkdwn", "text": truncate(text, 2000)}]}
+
+
+def plain(text: str, limit: int = 75) -> dict[str, Any]:
+    return {"type": "plain_text", "text": truncate(text, limit)}
+
+
+def button(action_id: str, text: str, value: str, style: str | None = None) -> Block:
+    element: Block = {"type": "button", "action_id": action_id, "text": plain(text), "value": value}
+    if style:
+        element["style"] = style
+    return element
+
+
+def input_block(block_id: str, label: str, element: Block, *, optional: bool = False) -> Block:
+    """An input whose action_id is its block_id, so a view's state reads `values[id][id]`."""
+    return {
+        "type": "input",
+        "block_id": block_id,
+        "label": plain(label, 2000),
+        "element": {**element, "action_id": block_id},
+        "optional": optional,
+    }
+
+
+def option(value: str, text: str) -> dict[str, Any]:
+    return {"text": plain(text), "value": value}
+
+
+def value_words(value: Any, unit: str) -> str:
+    return "" if value == 0 else f" ({value.normalize():f} {unit})"
+
+
+def revoke_modal(grant_id: int, channel: str, ts: str) -> dict[str, Any]:
+    return reason_modal(REVOKE_MODAL, "Revoke the reward", "Why is it revoked?", grant_id, channel, ts)
+
+
+def reason_modal(callback_id: str, title: str, label: str, subject: int, channel: str, ts: str) -> dict[str, Any]:
+    return {
+        "type": "modal",
+        "callback_id": callback_id,
+        "title": plain(title, 24),
+        "submit": plain("Confirm", 24),
+        "close": plain("Cancel", 24),
+        "private_metadata": json.dumps({"id": subject, "channel": channel, "ts": ts}),
+        "blocks": [
+            input_block(DECISION_REASON, label, {"type": "plain_text_input", "multiline": True, "max_length": 1000})
+        ],
+    }
+
+
+def parse_reason_modal(view: dict[str, Any]) -> tuple[int, str, str, str]:
+    """(subject id, channel, ts, reason) of a decline or revoke modal."""
+    meta = json.loads(view.get("private_metadata") or "{}")
+    reason = view["state"]["values"][DECISION_REASON][DECISION_REASON].get("value") or ""
+    return int(meta["id"]), str(meta["channel"]), str(meta["ts"]), reason
+
+
+# -- HR ------------------------------------------------------------------------------------------
+def hr_grant(grant: RewardGrant, outcome: str | None = None) -> dict[str, Any]:
+    text = (
+        f":receipt: Reward grant #{grant.id}: *{escape_mrkdwn(grant.title)}*{value_words(grant.value, grant.unit)} "
+        f"for {escape_mrkdwn(grant.recipient.name)}, from {escape_mrkdwn(grant.nominator.name)}, approved by "
+        f"{escape_mrkdwn(grant.approver.name if grant.approver else 'nobody')}."
+    )
+    tail: Block = (
+        context(outcome)
+        if outcome
+        else {
+            "type": "actions",
+            "block_id": f"reward_grant_{grant.id}",
+            "elements": [
+                button(FULFIL, "Mark fulfilled", str(grant.id), "primary"),
+                button(REVOKE, "Revoke", str(grant.id), "danger"),
+            ],
+        }
+    )
+    return {"text": f"Reward grant #{grant.id} to fulfil", "blocks": [section(text), tail]}
+
+
+def fulfilled_dm(grant: RewardGrant) -> dict[str, Any]:
+    reward = f"*{escape_mrkdwn(grant.title)}*{value_words(grant.value, grant.unit)}"
+    text = f":package: Your {reward} has been fulfilled by HR. Enjoy!"
+    return {"channel": grant.recipient.slack_id, "text": "Your reward was fulfilled", "blocks": [section(text)]}
+
+
+def revoked_dms(grant: RewardGrant) -> list[tuple[str, dict[str, Any]]]:
+    """(who, message): the recipient and the giver learn a grant was revoked, and why."""
+    why = escape_mrkdwn(grant.revoke_reason or "")
+    to_recipient = (
+        f"Your *{escape_mrkdwn(grant.title)}* from {escape_mrkdwn(grant.nominator.name)} was revoked by HR:\n>{why}"
+    )
+    to_giver = (
+        f"The *{escape_mrkdwn(grant.title)}* you gave {escape_mrkdwn(grant.recipient.name)} was revoked by HR:"
+        f"\n>{why}\n"
+        "It no longer counts against your monthly allowance."
+    )
+    return [
+        (person.slack_id, {"channel": person.slack_id, "text": "A reward was revoked", "blocks": [section(text)]})
+        for person, text in ((grant.recipient, to_recipient), (grant.nominator, to_giver))
+    ]
+
+
+# -- /rewards ------------------------------------------------------------------------------------
+def history_text(history: RewardHistory) -> str:
+    lines = [
+        f"*Your recognition* — {history.allowance_left} of {history.allowance} nominations left this month "
+        f"(renews {history.renews_on:%d %B}).",
+        "\n*Received*",
+    ]
+    lines += [_received_line(grant) for grant in history.received] or ["_Nothing yet._"]
+    lines.append("\n*Given*")
+    lines += [_given_line(nomination) for nomination in history.given] or ["_Nothing yet: `/nominate @someone why`._"]
+    return "\n".join(lines)
+
+
+def _received_line(grant: RewardGrant) -> str:
+    status = "" if grant.status == "approved" else f" — {grant.status}"
+    return (
+        f"• {grant.granted_at:%d %b}: *{escape_mrkdwn(grant.title)}*{value_words(grant.value, grant.unit)} "
+        f"from {escape_mrkdwn(grant.nominator.name)}{status}: _{escape_mrkdwn(truncate(grant.reason, 120))}_"
+    )
+
+
+def _given_line(nomination: Nomination) -> str:
+    status = {"pending": " — waiting for approval", "declined": " — declined", "revoked": " — revoked"}
+    return (
+        f"• {nomination.created_at:%d %b}: *{escape_mrkdwn(nomination.title)}* to "
+        f"{escape_mrkdwn(nomination.nominee.name)}{status.get(nomination.status, '')}"
+    )
+
+
+def leaderboard_text(board: Leaderboard) -> str:
+    since = f"since {board.start:%d %B}"
+    lines = [f"*Recognition this {board.period}* ({since})"]
+    for title, tallies in (("Gave most", board.givers), ("Received most", board.receivers), ("Teams", board.teams)):
+        lines.append(f"\n*{title}*")
+        lines += [_tally(number, tally) for number, tally in enumerate(tallies, start=1)] or ["_Nobody yet._"]
+    if board.mutual_pairs is not None:
+        lines.append("\n*For HR: pairs who mostly nominate each other* (worth a look, never blocked)")
+        lines += [
+            f"• {escape_mrkdwn(pair.first)} → {escape_mrkdwn(pair.second)} {pair.first_to_second}, "
+            f"back {pair.second_to_first}"
+            for pair in board.mutual_pairs
+        ] or ["_None._"]
+    return "\n".join(lines)
+
+
+def _tally(number: int, tally: Tally) -> str:
+    return f"{number}. {escape_mrkdwn(tally.name)} — {tally.count}"
+
+
+# -- App Home ------------------------------------------------------------------------------------
+def recognition_home(summary: RecognitionSummary) -> list[Block]:
+    facts = (
+        f"*Received this month:* {summary.received}   *Given this month:* {summary.given}   "
+        f"*Nominations left:* {summary.allowance_left} of {summary.allowance}"
+    )
+    blocks: list[Block] = [
+        {"type": "header", "text": plain("Recognition", 150)},
+        section(facts),
+    ]
+    for grant in summary.latest:
+        blocks.append(
+            context(
+                f":tada: {escape_mrkdwn(grant.nominator.name)} → *{escape_mrkdwn(grant.recipient.name)}*: "
+                f"{escape_mrkdwn(truncate(grant.reason, 200))}"
+            )
+        )
+    blocks.append(context("Recognise a colleague with `/nominate`; see your history with `/rewards`."))
+    return blocks

@@ -1,0 +1,293 @@
+"""/pulse: answer the team pulse, start a round (HR/admin), see results (managers); the DM's buttons."""
+
+import re
+from datetime import datetime
+from typing import Any
+
+from slack_bolt import Ack, App, BoltContext, Respond
+from slack_sdk import WebClient
+from sqlalchemy.orm import Session
+
+from handlers.blocks import pulse as blocks
+from handlers.blocks import pulse_results as result_blocks
+from handlers.commands import Usage, is_help, unknown_argument
+from handlers.deps import deps_of
+from handlers.errors import reported
+from handlers.jobs import drain_outbox
+from handlers.people import action_caller, command_caller, with_newcomer_note
+from handlers.pulse_chart import trend_png
+from handlers.pulse_jobs import queue_invitations
+from models import Employee, Workspace
+from services import pulse, pulse_relay, pulse_rounds
+from services.directory import Identity
+from services.errors import DomainError
+from services.pulse_results import ORG, team_results
+from services.text import escape_mrkdwn
+
+USAGE = Usage(
+    command="/pulse",
+    purpose="short anonymous polls on how your team is doing.",
+    forms=(
+        ("/pulse", "send me my open pulse questions again"),
+        ("/pulse results", "your team's results (managers); HR and admins: the whole organisation"),
+        ("/pulse results @manager", "the results of a team inside yours (HR and admins: any team)"),
+        ("/pulse results org", "the whole organisation (HR and admins)"),
+        ("/pulse start", "open a round for everyone now (HR and admins)"),
+        ("/pulse help", "show this help"),
+    ),
+)
+_MENTION = re.compile(r"^<@([UW][A-Z0-9]+)(\|[^>]*)?>$|^([UW][A-Z0-9]{2,})$")
+
+
+def handle_pulse(ack: Ack, command: dict[str, Any], context: BoltContext, client: WebClient) -> None:
+    text = command.get("text", "").strip()
+    words = text.split()
+    if is_help(text):
+        ack(text=USAGE.text())
+    elif not words:
+        resend_questions(ack, command, context, client)
+    elif words[0].lower() == "start" and len(words) == 1:
+        start_round(ack, command, context, client)
+    elif words[0].lower() == "results" and len(words) <= 2:
+        show_results(ack, command, context, client, words[1] if len(words) == 2 else None)
+    else:
+        ack(text=unknown_argument(USAGE, text))
+
+
+def resend_questions(ack: Ack, command: dict[str, Any], context: BoltContext, client: WebClient) -> None:
+    deps = deps_of(context)
+    try:
+        with deps.sessions.begin() as session:
+            identity = command_caller(session, deps, command)
+            mine = pulse.my_round(session, workspace=_workspace(session, identity), employee=identity.employee)
+    except DomainError as error:
+        ack(text=str(error))
+        return
+    done = not mine.unanswered
+    reply = (
+        f"You've answered every question of round {mine.round.number}, thanks! I've sent them again in case "
+        "you want to change an answer."
+        if done
+        else f"I've sent your {len(mine.unanswered)} open pulse question(s) to our DM."
+    )
+    ack(text=with_newcomer_note(reply, identity))
+    with reported(command):
+        client.chat_postMessage(channel=command["user_id"], **blocks.questions_message(mine))
+
+
+def start_round(ack: Ack, command: dict[str, Any], context: BoltContext, client: WebClient) -> None:
+    deps = deps_of(context)
+    try:
+        with deps.sessions.begin() as session:
+            identity = command_caller(session, deps, command)
+            workspace = _workspace(session, identity)
+            started = pulse_rounds.start_round(
+                session, workspace=workspace, by=identity.employee, actor=identity.employee.slack_id, now=deps.now()
+            )
+            number, workspace_id = started.number, workspace.id
+    except DomainError as error:
+        ack(text=str(error))
+        return
+    ack(text=f"Pulse round {number} is open: everyone gets the questions in a DM now.")
+    with reported(command):
+        queue_invitations(deps, workspace_id)
+        drain_outbox(deps, client)
+
+
+def show_results(
+    ack: Ack, command: dict[str, Any], context: BoltContext, client: WebClient, target: str | None
+) -> None:
+    team = _team_argument(target)
+    if target is not None and team is None:
+        problem = f"`{escape_mrkdwn(target[:40])}` is not a person: mention the manager, like `/pulse results @maya`."
+        ack(text=USAGE.text(problem))
+        return
+    deps = deps_of(context)
+    try:
+        with deps.sessions.begin() as session:
+            identity = command_caller(session, deps, command)
+            results = team_results(
+                session, workspace=_workspace(session, identity), viewer=identity.employee, team=team
+            )
+    except DomainError as error:
+        ack(text=str(error))
+        return
+    ack(**result_blocks.results_message(results))
+    chart = trend_png(results.trend, f"Pulse trend — {results.label}") if results.shown else None
+    if chart is not None:
+        with reported(command):
+            _upload_chart(client, command["user_id"], chart, results.label)
+
+
+def _upload_chart(client: WebClient, user_id: str, chart: bytes, label: str) -> None:
+    channel = client.conversations_open(users=user_id)["channel"]["id"]
+    client.files_upload_v2(channel=channel, content=chart, filename="pulse-trend.png", title=f"Pulse trend — {label}")
+
+
+def _team_argument(target: str | None) -> str | None:
+    if target is None:
+        return None
+    if target.lower() == ORG:
+        return ORG
+    found = _MENTION.match(target)
+    return (found.group(1) or found.group(3)) if found else None
+
+
+def answer_question(
+    ack: Ack, body: dict[str, Any], action: dict[str, Any], context: BoltContext, client: WebClient, respond: Respond
+) -> None:
+    ack()
+    question_id, value = blocks.parse_answer(action["value"])
+    deps = deps_of(context)
+    try:
+        with deps.sessions.begin() as session:
+            identity = action_caller(session, deps, body)
+            outcome = pulse.record_answer(
+                session,
+                workspace=_workspace(session, identity),
+                employee=identity.employee,
+                question_id=question_id,
+                value=value,
+                now=deps.now(),
+            )
+    except DomainError as error:
+        respond(text=str(error), response_type="ephemeral", replace_original=False)
+        return
+    with reported(body, respond):
+        _update(client, body, blocks.questions_message(outcome.mine))
+
+
+def change_answer(
+    ack: Ack, body: dict[str, Any], action: dict[str, Any], context: BoltContext, client: WebClient, respond: Respond
+) -> None:
+    ack()
+    deps = deps_of(context)
+    try:
+        with deps.sessions.begin() as session:
+            identity = action_caller(session, deps, body)
+            mine = pulse.my_round(session, workspace=_workspace(session, identity), employee=identity.employee)
+    except DomainError as error:
+        respond(text=str(error), response_type="ephemeral", replace_original=False)
+        return
+    with reported(body, respond):
+        _update(client, body, blocks.questions_message(mine, editing=int(action["value"])))
+
+
+def open_comment(ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient) -> None:
+    ack()
+    container = body.get("container") or {}
+    placement = blocks.Placement(int(action["value"]), container["channel_id"], container["message_ts"])
+    with reported(body):
+        client.views_open(trigger_id=body["trigger_id"], view=blocks.comment_modal(placement))
+
+
+def submit_comment(
+    ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext, client: WebClient
+) -> None:
+    placement, text = blocks.parse_comment(view)
+    deps = deps_of(context)
+    try:
+        with deps.sessions.begin() as session:
+            identity = action_caller(session, deps, body)
+            mine = pulse.save_comment(
+                session,
+                workspace=_workspace(session, identity),
+                employee=identity.employee,
+                round_id=placement.round_id,
+                text=text,
+                now=deps.now(),
+            )
+    except DomainError as error:
+        ack(response_action="errors", errors={blocks.COMMENT_BLOCK: str(error)})
+        return
+    ack()
+    with reported(body):
+        client.chat_update(channel=placement.channel, ts=placement.ts, **blocks.questions_message(mine))
+
+
+def open_reply(ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient) -> None:
+    ack()
+    intro = "The bot sends this to the comment's author without telling you who they are."
+    view = result_blocks.message_modal(result_blocks.REPLY_CALLBACK, int(action["value"]), "Reply to a comment", intro)
+    with reported(body):
+        client.views_open(trigger_id=body["trigger_id"], view=view)
+
+
+def open_answer_reply(ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient) -> None:
+    ack()
+    intro = "The bot sends this to the manager without your name: they still won't know it's you."
+    view = result_blocks.message_modal(
+        result_blocks.ANSWER_REPLY_CALLBACK, int(action["value"]), "Answer anonymously", intro
+    )
+    with reported(body):
+        client.views_open(trigger_id=body["trigger_id"], view=view)
+
+
+def submit_reply(ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext, client: WebClient) -> None:
+    comment_id, text = result_blocks.parse_message(view)
+    deps = deps_of(context)
+    try:
+        with deps.sessions.begin() as session:
+            identity = action_caller(session, deps, body)
+            manager = identity.employee
+            relayed = pulse_relay.reply_to_comment(
+                session,
+                workspace=_workspace(session, identity),
+                manager=manager,
+                comment_id=comment_id,
+                text=text,
+                now=deps.now(),
+            )
+    except DomainError as error:
+        ack(response_action="errors", errors={result_blocks.MESSAGE_BLOCK: str(error)})
+        return
+    ack()
+    with reported(body):
+        client.chat_postMessage(channel=relayed.recipient, **result_blocks.reply_to_author(relayed, manager.name))
+
+
+def submit_answer_reply(
+    ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext, client: WebClient
+) -> None:
+    reply_id, text = result_blocks.parse_message(view)
+    deps = deps_of(context)
+    try:
+        with deps.sessions.begin() as session:
+            identity = action_caller(session, deps, body)
+            relayed = pulse_relay.answer_reply(
+                session, workspace=_workspace(session, identity), author=identity.employee, reply_id=reply_id, text=text
+            )
+    except DomainError as error:
+        ack(response_action="errors", errors={result_blocks.MESSAGE_BLOCK: str(error)})
+        return
+    ack()
+    with reported(body):
+        client.chat_postMessage(channel=relayed.recipient, **result_blocks.answer_to_manager(relayed))
+
+
+def pulse_home_section(session: Session, employee: Employee, _now: datetime) -> list[dict[str, Any]]:
+    """App Home: the round's questions still waiting for this person, if any."""
+    workspace = session.get_one(Workspace, employee.workspace_id)
+    mine = pulse.waiting_for(session, workspace=workspace, employee=employee)
+    return blocks.home_section(mine) if mine else []
+
+
+def _update(client: WebClient, body: dict[str, Any], message: dict[str, Any]) -> None:
+    container = body.get("container") or {}
+    client.chat_update(channel=container["channel_id"], ts=container["message_ts"], **message)
+
+
+def _workspace(session: Session, identity: Identity) -> Workspace:
+    return session.get_one(Workspace, identity.employee.workspace_id)
+
+
+def register(app: App) -> None:
+    app.command("/pulse")(handle_pulse)
+    app.action(re.compile(f"^{blocks.ANSWER_PREFIX}:"))(answer_question)
+    app.action(re.compile(f"^{blocks.CHANGE_PREFIX}:"))(change_answer)
+    app.action(blocks.COMMENT_ACTION)(open_comment)
+    app.view(blocks.COMMENT_CALLBACK)(submit_comment)
+    app.action(result_blocks.REPLY_ACTION)(open_reply)
+    app.view(result_blocks.REPLY_CALLBACK)(submit_reply)
+    app.action(result_blocks.ANSWER_REPLY_ACTION)(open_answer_reply)
+    app.view(result_blocks.ANSWER_REPLY_CALLBACK)(submit_answer_reply)

@@ -1,0 +1,43 @@
+"""The pulse trend chart: a small PNG of a team's scores over the last rounds, drawn headless."""
+
+import io
+from collections import defaultdict
+
+from matplotlib.axes import Axes
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+
+from services.pulse_results import TrendPoint
+
+
+def trend_png(points: tuple[TrendPoint, ...], title: str) -> bytes | None:
+    """One line per question (agreement 1–5 above, eNPS below when asked); None when there is nothing to draw."""
+    if not points:
+        return None
+    agreement = [p for p in points if not p.nps]
+    enps = [p for p in points if p.nps]
+    panels = [(part, label) for part, label in ((agreement, "average (1–5)"), (enps, "eNPS")) if part]
+    figure = Figure(figsize=(6.4, 2.6 * len(panels)), dpi=100)
+    FigureCanvasAgg(figure)
+    axes = figure.subplots(len(panels), 1, squeeze=False)[:, 0]
+    for ax, (part, label) in zip(axes, panels, strict=True):
+        _draw(ax, part, label)
+    axes[0].set_title(title[:80], fontsize=10)
+    axes[-1].set_xlabel("round")
+    figure.tight_layout()
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png")
+    return buffer.getvalue()
+
+
+def _draw(ax: Axes, points: list[TrendPoint], label: str) -> None:
+    lines: dict[str, list[TrendPoint]] = defaultdict(list)
+    for point in points:
+        lines[point.key].append(point)
+    for key, series in lines.items():
+        ax.plot([p.round_number for p in series], [p.score for p in series], marker="o", label=key)
+    ax.set_ylabel(label)
+    ax.set_ylim(*((1, 5) if label.startswith("average") else (-100, 100)))
+    ax.set_xticks(sorted({p.round_number for p in points}))
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize=7, loc="lower left")

@@ -1,0 +1,193 @@
+"""/rewards: your history, the catalog, HR's CSV export; HR's Fulfil / Revoke buttons on a grant."""
+
+import io
+from datetime import datetime
+from typing import Any
+
+from slack_bolt import Ack, App, BoltContext, Respond
+from slack_sdk import WebClient
+from sqlalchemy.orm import Session
+
+from handlers.blocks import rewards as blocks
+from handlers.commands import Usage, is_help, unknown_argument
+from handlers.delivery import Outgoing, deliver
+from handlers.deps import Deps, deps_of
+from handlers.errors import reported
+from handlers.people import action_caller, command_caller, learn_from_slack, with_newcomer_note
+from models import Employee, Workspace
+from services import reward_export, reward_fairness, rewards
+from services.errors import DomainError
+from services.text import escape_mrkdwn
+
+USAGE = Usage(
+    command="/rewards",
+    purpose="your recognition: what you received and gave, and what is left of your monthly allowance.",
+    forms=(
+        ("/rewards", "your reward history and allowance"),
+        ("/rewards catalog", "the rewards you can give with /nominate"),
+        ("/rewards top [month|quarter]", "who gave and received most recognition (HR also sees mutual pairs)"),
+        ("/rewards export [FROM] [TO] [team:NAME]", "HR: a CSV of reward grants (default: this month) in a DM"),
+        ("/rewards help", "show this help"),
+    ),
+)
+
+
+def rewards_command(ack: Ack, command: dict[str, Any], context: BoltContext, client: WebClient) -> None:
+    text = command.get("text", "").strip()
+    words = text.split()
+    if is_help(text):
+        ack(text=USAGE.text())
+    elif not words:
+        show_history(ack, command, context, client)
+    elif words[0].lower() == "catalog" and len(words) == 1:
+        show_catalog(ack, command, context)
+    elif words[0].lower() == "top" and len(words) <= 2:
+        show_top(ack, command, context, words[1].lower() if len(words) == 2 else "month")
+    elif words[0].lower() == "export":
+        export(ack, command, context, client, words[1:])
+    else:
+        ack(text=unknown_argument(USAGE, text))
+
+
+def show_history(ack: Ack, command: dict[str, Any], context: BoltContext, client: WebClient) -> None:
+    deps = deps_of(context)
+    with deps.sessions.begin() as session:
+        identity = command_caller(session, deps, command)
+        workspace = session.get_one(Workspace, identity.employee.workspace_id)
+        history = rewards.history(session, workspace=workspace, employee=identity.employee, now=deps.now())
+        text = blocks.history_text(history)
+    ack(text=with_newcomer_note(text, identity))
+    if identity.newly_added:
+        with reported(command):
+            learn_from_slack(client, deps, identity.employee)
+
+
+def show_catalog(ack: Ack, command: dict[str, Any], context: BoltContext) -> None:
+    deps = deps_of(context)
+    with deps.sessions.begin() as session:
+        workspace = session.get_one(Workspace, command_caller(session, deps, command).employee.workspace_id)
+        lines = rewards.catalog_lines(rewards.reward_policy(session, workspace))
+    ack(text="*The reward catalog*\n" + "\n".join(f"• {escape_mrkdwn(line)}" for line in lines))
+
+
+def show_top(ack: Ack, command: dict[str, Any], context: BoltContext, period: str) -> None:
+    deps = deps_of(context)
+    try:
+        with deps.sessions.begin() as session:
+            viewer = command_caller(session, deps, command).employee
+            workspace = session.get_one(Workspace, viewer.workspace_id)
+            board = reward_fairness.leaderboard(
+                session, workspace=workspace, viewer=viewer, period=period, now=deps.now()
+            )
+    except DomainError as error:
+        ack(text=f":warning: {error}")
+        return
+    ack(text=blocks.leaderboard_text(board))
+
+
+def recognition_section(session: Session, employee: Employee, now: datetime) -> list[dict[str, Any]]:
+    """App Home: this month's recognition and the latest shout-outs."""
+    workspace = session.get_one(Workspace, employee.workspace_id)
+    return blocks.recognition_home(rewards.summary(session, workspace=workspace, employee=employee, now=now))
+
+
+def export(ack: Ack, command: dict[str, Any], context: BoltContext, client: WebClient, words: list[str]) -> None:
+    """Check who asks and the range before the ack; build and upload the file after it."""
+    deps = deps_of(context)
+    try:
+        with deps.sessions.begin() as session:
+            requester = command_caller(session, deps, command).employee
+            workspace = session.get_one(Workspace, requester.workspace_id)
+            period = reward_export.parse_period_words(words, now=deps.now())
+            reward_export.check_export(session, workspace=workspace, requester=requester, period=period)
+    except DomainError as error:
+        ack(text=f":warning: {error}")
+        return
+    ack(text=f"Preparing the reward export for {escape_mrkdwn(period.describe())}: it will arrive in a DM.")
+    with reported(command):
+        upload_export(client, deps, command, period)
+
+
+def upload_export(client: WebClient, deps: Deps, command: dict[str, Any], period: reward_export.ExportPeriod) -> None:
+    out, user_id = io.StringIO(), command["user_id"]
+    with deps.sessions.begin() as session:
+        requester = command_caller(session, deps, command).employee
+        workspace = session.get_one(Workspace, requester.workspace_id)
+        count = reward_export.export_grants(
+            session, workspace=workspace, requester=requester, actor=user_id, period=period, out=out, now=deps.now()
+        )
+    channel = client.conversations_open(users=user_id)["channel"]["id"]
+    name = f"rewards_{period.first.isoformat()}_{period.last.isoformat()}.csv"
+    client.files_upload_v2(
+        channel=channel,
+        content=out.getvalue().encode("utf-8"),
+        filename=name,
+        title=f"Reward grants {period.describe()}",
+        initial_comment=f"{count} reward grant(s), {escape_mrkdwn(period.describe())}. See the README for the columns.",
+    )
+
+
+# -- HR's buttons on a grant ---------------------------------------------------------------------
+def fulfil_reward(ack: Ack, body: dict[str, Any], context: BoltContext, client: WebClient, respond: Respond) -> None:
+    ack()
+    deps = deps_of(context)
+    try:
+        with deps.sessions.begin() as session:
+            hr = action_caller(session, deps, body).employee
+            workspace = session.get_one(Workspace, hr.workspace_id)
+            grant = rewards.fulfil_grant(
+                session,
+                workspace=workspace,
+                grant_id=int(body["actions"][0]["value"]),
+                hr=hr,
+                actor=hr.slack_id,
+                now=deps.now(),
+            )
+            update = blocks.hr_grant(grant, f":white_check_mark: Fulfilled by {escape_mrkdwn(hr.name)}")
+            dm = blocks.fulfilled_dm(grant)
+    except DomainError as error:
+        respond(text=f":warning: {error}", response_type="ephemeral", replace_original=False)
+        return
+    container = body["container"]
+    with reported(body, respond):
+        client.chat_update(channel=container["channel_id"], ts=container["message_ts"], **update)
+        deliver(deps, client, workspace.id, [Outgoing(f"reward-fulfilled:{grant.id}", "chat.postMessage", dm)])
+
+
+def ask_revoke_reason(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
+    ack()
+    container = body["container"]
+    modal = blocks.revoke_modal(int(body["actions"][0]["value"]), container["channel_id"], container["message_ts"])
+    with reported(body):
+        client.views_open(trigger_id=body["trigger_id"], view=modal)
+
+
+def submit_revoke(
+    ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext, client: WebClient
+) -> None:
+    deps = deps_of(context)
+    grant_id, channel, ts, reason = blocks.parse_reason_modal(view)
+    try:
+        with deps.sessions.begin() as session:
+            hr = action_caller(session, deps, body).employee
+            workspace = session.get_one(Workspace, hr.workspace_id)
+            grant = rewards.revoke_grant(
+                session, workspace=workspace, grant_id=grant_id, hr=hr, actor=hr.slack_id, reason=reason, now=deps.now()
+            )
+            update = blocks.hr_grant(grant, f":no_entry: Revoked by {escape_mrkdwn(hr.name)}: {escape_mrkdwn(reason)}")
+            dms = blocks.revoked_dms(grant)
+    except DomainError as error:
+        ack(response_action="errors", errors={blocks.DECISION_REASON: str(error)})
+        return
+    ack()
+    messages = [Outgoing(f"reward-revoked:{grant.id}:{key}", "chat.postMessage", payload) for key, payload in dms]
+    with reported(body):
+        client.chat_update(channel=channel, ts=ts, **update)
+        deliver(deps, client, workspace.id, messages)
+
+
+def register(app: App) -> None:
+    app.command("/rewards")(rewards_command)
+    app.action(blocks.FULFIL)(fulfil_reward)
+    app.action(blocks.REVOKE)(ask_revoke_reason)
+    app.view(blocks.REVOKE_MODAL)(submit_revoke)

@@ -1,0 +1,134 @@
+"""Pulse polls: rounds, their questions, anonymous answers and comments, and who was asked / answered.
+
+Answers and comments never carry the person. While a round is open its `salt` turns a person into
+an opaque respondent hash (so a changed answer replaces the old one); closing the round erases the
+salt, after which nothing in the database links an answer back to anyone.
+"""
+
+from datetime import date, datetime
+
+from sqlalchemy import Boolean, CheckConstraint, Date, Float, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from models.base import Base, UTCDateTime
+
+ROUND_STATUSES = ("open", "closed")
+
+
+class PulseRound(Base):
+    __tablename__ = "pulse_rounds"
+    __table_args__ = (
+        UniqueConstraint("workspace_id", "number"),
+        CheckConstraint("status IN ('open', 'closed')", name="status"),
+        CheckConstraint("reminder_hours < open_hours", name="reminder"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspaces.id"), index=True)
+    number: Mapped[int] = mapped_column(Integer)
+    opens_on: Mapped[date] = mapped_column(Date)
+    # "HH:MM" in each person's own time zone; NULL: the round opened for everyone at `started_at`.
+    local_time: Mapped[str | None] = mapped_column(String(5))
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    closes_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    open_hours: Mapped[int] = mapped_column(Integer)
+    reminder_hours: Mapped[int] = mapped_column(Integer)
+    anonymity_threshold: Mapped[int] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(8), default="open")
+    salt: Mapped[str | None] = mapped_column(String(64))
+    started_by: Mapped[str] = mapped_column(String(64))
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    questions: Mapped[list["PulseQuestion"]] = relationship(
+        order_by="PulseQuestion.position", lazy="selectin", back_populates="round"
+    )
+
+
+class PulseQuestion(Base):
+    """A question as it was asked in one round (a copy from the bank, so later edits change nothing)."""
+
+    __tablename__ = "pulse_questions"
+    __table_args__ = (
+        UniqueConstraint("round_id", "key"),
+        CheckConstraint("scale_min < scale_max", name="scale"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("pulse_rounds.id"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    key: Mapped[str] = mapped_column(String(64))
+    text: Mapped[str] = mapped_column(String(300))
+    scale_min: Mapped[int] = mapped_column(Integer)
+    scale_max: Mapped[int] = mapped_column(Integer)
+    target: Mapped[float | None] = mapped_column(Float)
+
+    round: Mapped[PulseRound] = relationship(back_populates="questions")
+
+    @property
+    def is_nps(self) -> bool:
+        return (self.scale_min, self.scale_max) == (0, 10)
+
+
+class PulseResponse(Base):
+    """One answer. No person: `respondent` is a hash only the open round's salt can reproduce."""
+
+    __tablename__ = "pulse_responses"
+    __table_args__ = (UniqueConstraint("question_id", "respondent"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("pulse_rounds.id"), index=True)
+    question_id: Mapped[int] = mapped_column(ForeignKey("pulse_questions.id"))
+    respondent: Mapped[str] = mapped_column(String(64))
+    # The answerer's manager when they answered: the team the answer counts for.
+    group_manager_id: Mapped[int | None] = mapped_column(ForeignKey("employees.id"), index=True)
+    value: Mapped[int] = mapped_column(Integer)
+
+
+class PulseRelay(Base):
+    """The one way back from a comment to its author, for relayed replies; never shown to anyone."""
+
+    __tablename__ = "pulse_relays"
+
+    handle: Mapped[str] = mapped_column(String(32), primary_key=True)
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspaces.id"), index=True)
+    employee_id: Mapped[int] = mapped_column(ForeignKey("employees.id"))
+
+
+class PulseComment(Base):
+    """An optional comment, stored like an answer: no person, only the team it counts for and a relay handle."""
+
+    __tablename__ = "pulse_comments"
+    __table_args__ = (UniqueConstraint("round_id", "respondent"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("pulse_rounds.id"), index=True)
+    respondent: Mapped[str] = mapped_column(String(64))
+    group_manager_id: Mapped[int | None] = mapped_column(ForeignKey("employees.id"), index=True)
+    text: Mapped[str] = mapped_column(Text)
+    relay_handle: Mapped[str] = mapped_column(ForeignKey("pulse_relays.handle"))
+
+
+class PulseReply(Base):
+    """A manager's reply to a comment: which manager gets the author's answer back. The texts are not kept."""
+
+    __tablename__ = "pulse_replies"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    comment_id: Mapped[int] = mapped_column(ForeignKey("pulse_comments.id"), index=True)
+    manager_id: Mapped[int] = mapped_column(ForeignKey("employees.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class PulseReceipt(Base):
+    """Who was asked in a round and whether they answered (for reminders and response rate), not what."""
+
+    __tablename__ = "pulse_receipts"
+    __table_args__ = (UniqueConstraint("round_id", "employee_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("pulse_rounds.id"), index=True)
+    employee_id: Mapped[int] = mapped_column(ForeignKey("employees.id"), index=True)
+    invited_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # A flag, not a time: when someone answered could be matched against the order answers were stored.
+    answered: Mapped[bool] = mapped_column(Boolean, default=False)
+    reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -1,0 +1,91 @@
+"""Peer nominations and the reward grants they become: the reward history HR exports."""
+
+from datetime import datetime
+from decimal import Decimal
+
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from models.base import Base, UTCDateTime
+from models.employee import Employee
+from models.policy import Money
+
+NOMINATION_STATUSES = ("pending", "approved", "declined", "revoked")
+GRANT_STATUSES = ("approved", "fulfilled", "revoked")
+REWARD_KINDS = ("praise", "voucher", "time_off", "award", "gift")
+
+
+class Nomination(Base):
+    """One person recognising one colleague; a tangible reward waits for its approver."""
+
+    __tablename__ = "nominations"
+    __table_args__ = (
+        CheckConstraint("value >= 0", name="value"),
+        CheckConstraint("status IN ('pending', 'approved', 'declined', 'revoked')", name="status"),
+        CheckConstraint("nominator_id <> nominee_id", name="not_self"),
+        Index("ix_nominations_nominator_created", "nominator_id", "created_at"),
+        Index("ix_nominations_nominee_created", "nominee_id", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspaces.id"), index=True)
+    nominator_id: Mapped[int] = mapped_column(ForeignKey("employees.id"))
+    nominee_id: Mapped[int] = mapped_column(ForeignKey("employees.id"))
+    item_key: Mapped[str] = mapped_column(String(64))
+    title: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(16))
+    value: Mapped[Decimal] = mapped_column(Money)
+    unit: Mapped[str] = mapped_column(String(8))
+    needs_approval: Mapped[bool] = mapped_column(Boolean)
+    reason: Mapped[str] = mapped_column(Text)
+    resolution_id: Mapped[int | None] = mapped_column(ForeignKey("resolutions.id"))
+    public: Mapped[bool] = mapped_column(Boolean, default=True)
+    fingerprint: Mapped[str] = mapped_column(String(64), unique=True)
+    status: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    approver_id: Mapped[int | None] = mapped_column(ForeignKey("employees.id"))
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("employees.id"))
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    decline_reason: Mapped[str | None] = mapped_column(Text)
+
+    nominator: Mapped[Employee] = relationship(foreign_keys=[nominator_id], lazy="joined")
+    nominee: Mapped[Employee] = relationship(foreign_keys=[nominee_id], lazy="joined")
+    approver: Mapped[Employee | None] = relationship(foreign_keys=[approver_id])
+
+
+class RewardGrant(Base):
+    """An accepted nomination, shout-outs included (value 0): approved -> fulfilled | revoked."""
+
+    __tablename__ = "reward_grants"
+    __table_args__ = (
+        CheckConstraint("value >= 0", name="value"),
+        CheckConstraint("status IN ('approved', 'fulfilled', 'revoked')", name="status"),
+        Index("ix_reward_grants_workspace_granted", "workspace_id", "granted_at"),
+        Index("ix_reward_grants_recipient_granted", "recipient_id", "granted_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspaces.id"))
+    nomination_id: Mapped[int] = mapped_column(ForeignKey("nominations.id"), unique=True)
+    recipient_id: Mapped[int] = mapped_column(ForeignKey("employees.id"))
+    nominator_id: Mapped[int] = mapped_column(ForeignKey("employees.id"), index=True)
+    approver_id: Mapped[int | None] = mapped_column(ForeignKey("employees.id"))
+    item_key: Mapped[str] = mapped_column(String(64))
+    title: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(16))
+    value: Mapped[Decimal] = mapped_column(Money)
+    unit: Mapped[str] = mapped_column(String(8))
+    reason: Mapped[str] = mapped_column(Text)
+    resolution_id: Mapped[int | None] = mapped_column(ForeignKey("resolutions.id"))
+    status: Mapped[str] = mapped_column(String(16))
+    granted_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    fulfilled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    fulfilled_by_id: Mapped[int | None] = mapped_column(ForeignKey("employees.id"))
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    revoked_by_id: Mapped[int | None] = mapped_column(ForeignKey("employees.id"))
+    revoke_reason: Mapped[str | None] = mapped_column(Text)
+
+    nomination: Mapped[Nomination] = relationship()
+    recipient: Mapped[Employee] = relationship(foreign_keys=[recipient_id], lazy="joined")
+    nominator: Mapped[Employee] = relationship(foreign_keys=[nominator_id], lazy="joined")
+    approver: Mapped[Employee | None] = relationship(foreign_keys=[approver_id])

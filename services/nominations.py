@@ -1,0 +1,297 @@
+"""Peer nominations: who may recognise whom, with what, how often; shout-outs are granted at once. Callers commit."""
+
+import difflib
+import hashlib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from models import Employee, Nomination, Resolution, RewardGrant, Workspace
+from services import audit, directory, rewards
+from services.errors import AlreadyDone, InvalidInput, NotAllowed, NotFound
+from services.reward_approvals import approver_for, grant_for
+from services.reward_policy import SHOUTOUT, RewardItem, RewardPolicy
+from services.text import escape_mrkdwn
+
+DUPLICATE_WINDOW = timedelta(minutes=1)
+MAX_REASON = 2000
+MAX_NOMINEES = 10
+STORY_WINDOW = timedelta(days=30)
+
+
+class NomineeRefused(NotAllowed):
+    """This person cannot be nominated (yourself, a bot, someone not in the workspace)."""
+
+
+@dataclass(frozen=True)
+class SlackPerson:
+    """What Slack says about someone the directory does not know yet."""
+
+    slack_id: str
+    exists: bool
+    is_bot: bool = False
+    name: str = ""
+    email: str | None = None
+    tz: str | None = None
+
+
+@dataclass(frozen=True)
+class NominationRequest:
+    nominee_slack_ids: tuple[str, ...]
+    item_key: str
+    reason: str
+    public: bool = True
+    resolution_id: int | None = None
+
+
+@dataclass(frozen=True)
+class NominationOutcome:
+    item: RewardItem
+    nominations: list[Nomination]
+    grants: list[RewardGrant]
+    allowance_left: int
+
+    @property
+    def waiting(self) -> list[Nomination]:
+        return [nomination for nomination in self.nominations if nomination.status == "pending"]
+
+
+def split_reward(policy: RewardPolicy, text: str) -> tuple[str, str]:
+    """`voucher_25 why...` -> (voucher_25, why...); a first word that only looks like a key is an unknown reward."""
+    first, _, rest = text.strip().partition(" ")
+    word = first.lower()
+    if word in policy.catalog:
+        return word, rest.strip()
+    if difflib.get_close_matches(word, list(policy.catalog), n=1, cutoff=0.75):
+        raise NotFound(unknown_reward(policy, first))
+    return SHOUTOUT, text.strip()
+
+
+def unknown_reward(policy: RewardPolicy, key: str) -> str:
+    items = "\n".join(
+        f"• `{item.key}` — {escape_mrkdwn(item.title)} ({rewards.describe(item)})" for item in policy.catalog.values()
+    )
+    return f"There is no reward called `{escape_mrkdwn(key[:40])}`. The catalog:\n{items}"
+
+
+def nominate(
+    session: Session,
+    *,
+    workspace: Workspace,
+    nominator: Employee,
+    request: NominationRequest,
+    slack_people: Mapping[str, SlackPerson],
+    bot_user_id: str | None,
+    now: datetime,
+) -> NominationOutcome:
+    """Check every rule first, then write: shout-outs are granted at once, tangible rewards wait for approval."""
+    policy = rewards.reward_policy(session, workspace)
+    item = policy.catalog.get(request.item_key)
+    if item is None:
+        raise NotFound(unknown_reward(policy, request.item_key))
+    reason = _reason(request.reason)
+    nominees = [
+        _nominee(session, workspace, nominator, slack_id, slack_people.get(slack_id), bot_user_id, now)
+        for slack_id in _distinct(request.nominee_slack_ids)
+    ]
+    _lock(session, [nominator, *nominees])
+    _check_allowance(session, policy, nominator, len(nominees), now)
+    for nominee in nominees:
+        _check_item_limit(session, item, nominee, now)
+        _check_duplicate(session, nominator, nominee, item, reason, now)
+    resolution = _resolution(session, workspace, request.resolution_id, nominees)
+    made = [
+        _write(session, workspace, nominator, nominee, item, reason, request, resolution, now) for nominee in nominees
+    ]
+    grants = [grant_for(session, nomination, approver=None, now=now) for nomination in made if not item.needs_approval]
+    audit.record(
+        session,
+        workspace=workspace,
+        actor=nominator.slack_id,
+        action="reward.nominate",
+        now=now,
+        subject=", ".join(f"nomination {nomination.id}" for nomination in made),
+        details={"item": item.key, "nominees": [nominee.slack_id for nominee in nominees]},
+    )
+    session.flush()
+    return NominationOutcome(item, made, grants, rewards.allowance_left(session, policy, nominator, now=now))
+
+
+def _distinct(slack_ids: tuple[str, ...]) -> list[str]:
+    unique = list(dict.fromkeys(slack_ids))
+    if not unique:
+        raise InvalidInput("Name the colleague you want to recognise, like `/nominate @lee thanks for...`.")
+    if len(unique) > MAX_NOMINEES:
+        raise InvalidInput(f"Name at most {MAX_NOMINEES} people in one nomination.")
+    return unique
+
+
+def _reason(text: str) -> str:
+    reason = text.strip()
+    if not reason:
+        raise InvalidInput(
+            "Say why you are recognising them: a sentence about what they did for a customer or the team."
+        )
+    if len(reason) > MAX_REASON:
+        raise InvalidInput(f"Keep the reason under {MAX_REASON} characters (it has {len(reason)}).")
+    return reason
+
+
+def _nominee(
+    session: Session,
+    workspace: Workspace,
+    nominator: Employee,
+    slack_id: str,
+    person: SlackPerson | None,
+    bot_user_id: str | None,
+    now: datetime,
+) -> Employee:
+    if slack_id == nominator.slack_id:
+        raise NomineeRefused("You can't nominate yourself. Recognise a colleague who helped you instead.")
+    if slack_id == bot_user_id or (person is not None and person.is_bot):
+        raise NomineeRefused("Bots can't receive recognition. Name a colleague.")
+    found = directory.find_employee(session, workspace, slack_id)
+    if found is not None and found.active:
+        return found
+    if found is not None or person is None or not person.exists:
+        raise NomineeRefused(f"<@{slack_id}> is not an active member of this workspace, so they can't be nominated.")
+    newcomer = directory.identify(session, workspace=workspace, slack_id=slack_id, name=person.name, now=now).employee
+    directory.update_slack_profile(newcomer, name=person.name, email=person.email, tz=person.tz, now=now)
+    return newcomer
+
+
+def _lock(session: Session, people: list[Employee]) -> None:
+    """Serialise nominations by the same giver or to the same nominee, so counted limits hold (PostgreSQL)."""
+    ids = sorted({person.id for person in people})
+    session.execute(select(Employee.id).where(Employee.id.in_(ids)).order_by(Employee.id).with_for_update())
+
+
+def _check_allowance(session: Session, policy: RewardPolicy, nominator: Employee, wanted: int, now: datetime) -> None:
+    left = rewards.allowance_left(session, policy, nominator, now=now)
+    if left >= wanted:
+        return
+    renews = rewards.next_month_start(now)
+    if left == 0:
+        raise NotAllowed(
+            f"You have given all {policy.allowance_per_month} nominations of your monthly allowance. "
+            f"It renews on {renews:%A %d %B}."
+        )
+    raise NotAllowed(
+        f"You have {left} nomination(s) left this month but named {wanted} people. It renews on {renews:%d %B}."
+    )
+
+
+def _check_item_limit(session: Session, item: RewardItem, nominee: Employee, now: datetime) -> None:
+    if item.max_per_month is None:
+        return
+    received = session.scalar(
+        select(func.count(Nomination.id)).where(
+            Nomination.nominee_id == nominee.id,
+            Nomination.item_key == item.key,
+            Nomination.created_at >= rewards.month_start(now),
+            Nomination.status.in_(rewards.SPENDING),
+        )
+    )
+    if int(received or 0) >= item.max_per_month:
+        raise NotAllowed(
+            f"{nominee.name} has already received {item.title} {item.max_per_month} time(s) this month, the most "
+            "the catalog allows. Try a shout-out, or another reward."
+        )
+
+
+def _check_duplicate(
+    session: Session, nominator: Employee, nominee: Employee, item: RewardItem, reason: str, now: datetime
+) -> None:
+    earlier = session.scalar(
+        select(Nomination.id).where(
+            Nomination.nominator_id == nominator.id,
+            Nomination.nominee_id == nominee.id,
+            Nomination.item_key == item.key,
+            Nomination.reason == reason,
+            Nomination.created_at > now - DUPLICATE_WINDOW,
+        )
+    )
+    if earlier is not None:
+        raise AlreadyDone(_duplicate_message(nominee))
+
+
+def _duplicate_message(nominee: Employee) -> str:
+    return f"You nominated {nominee.name} for exactly this a moment ago, so I didn't send it twice."
+
+
+def _resolution(
+    session: Session, workspace: Workspace, resolution_id: int | None, nominees: list[Employee]
+) -> Resolution | None:
+    if resolution_id is None:
+        return None
+    resolution = session.get(Resolution, resolution_id)
+    if resolution is None or resolution.workspace_id != workspace.id:
+        raise NotFound(f"There is no customer story (resolution #{resolution_id}) here.")
+    if resolution.employee_id not in {nominee.id for nominee in nominees}:
+        raise InvalidInput("Link a customer story of the person you nominate, not someone else's.")
+    return resolution
+
+
+def _fingerprint(nominator: Employee, nominee: Employee, item: RewardItem, reason: str, now: datetime) -> str:
+    """Equal for a double submit in the same minute, so the unique index stops a concurrent duplicate."""
+    minute = now.replace(second=0, microsecond=0).isoformat()
+    return hashlib.sha256(f"{nominator.id}|{nominee.id}|{item.key}|{reason}|{minute}".encode()).hexdigest()
+
+
+def _write(
+    session: Session,
+    workspace: Workspace,
+    nominator: Employee,
+    nominee: Employee,
+    item: RewardItem,
+    reason: str,
+    request: NominationRequest,
+    resolution: Resolution | None,
+    now: datetime,
+) -> Nomination:
+    nomination = Nomination(
+        workspace_id=workspace.id,
+        nominator=nominator,
+        nominee=nominee,
+        item_key=item.key,
+        title=item.title,
+        kind=item.kind,
+        value=item.value,
+        unit=item.unit,
+        needs_approval=item.needs_approval,
+        reason=reason,
+        resolution_id=resolution.id if resolution else None,
+        public=request.public,
+        fingerprint=_fingerprint(nominator, nominee, item, reason, now),
+        status="pending" if item.needs_approval else "approved",
+        created_at=now,
+        approver=approver_for(session, nominee, nominator) if item.needs_approval else None,
+    )
+    try:
+        with session.begin_nested():
+            session.add(nomination)
+    except IntegrityError:
+        raise AlreadyDone(_duplicate_message(nominee)) from None
+    return nomination
+
+
+def recent_stories(
+    session: Session, *, workspace: Workspace, nominator: Employee, now: datetime, limit: int = 50
+) -> list[tuple[int, str]]:
+    """Colleagues' customer stories of the last 30 days a nomination may point at, as (resolution id, label)."""
+    query = (
+        select(Resolution)
+        .where(
+            Resolution.workspace_id == workspace.id,
+            Resolution.employee_id != nominator.id,
+            Resolution.created_at >= now - STORY_WINDOW,
+            Resolution.status.in_(("within", "approved")),
+        )
+        .order_by(Resolution.created_at.desc())
+        .limit(limit)
+    )
+    return [(found.id, f"{found.employee.name}: {found.summary}") for found in session.scalars(query)]

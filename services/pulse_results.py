@@ -1,0 +1,327 @@
+"""Pulse results per team, under the anonymity rule. Read-only.
+
+A team is a manager and everyone below them; the org is everyone. A group's figures are shown only
+when at least `anonymity_threshold` people answered, a question's only when that many answered it,
+and a group is hidden when taking away one visible group inside it would leave fewer than that many
+(otherwise subtracting the two would expose the small remainder).
+"""
+
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from models import Employee, PulseComment, PulseQuestion, PulseReceipt, PulseResponse, PulseRound, Workspace
+from services.errors import NotAllowed, NotFound
+from services.pulse_rounds import ROUND_STARTERS
+
+ORG = "org"
+TREND_ROUNDS = 6
+
+
+@dataclass(frozen=True)
+class Group:
+    key: str
+    label: str
+    managers: frozenset[int] | None  # answers counted by their answerer's manager; None: the whole org
+    below: frozenset[str] = frozenset()  # keys of the groups nested inside this one
+
+    def holds(self, manager_id: int | None) -> bool:
+        return self.managers is None or manager_id in self.managers
+
+
+@dataclass(frozen=True)
+class Answer:
+    question_id: int
+    respondent: str
+    manager_id: int | None
+    value: int
+
+
+@dataclass
+class Visibility:
+    respondents: int
+    shown: bool
+    counts: dict[int, int]
+    questions: dict[int, bool] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class QuestionResult:
+    key: str
+    text: str
+    scale_min: int
+    scale_max: int
+    respondents: int
+    average: float
+    distribution: tuple[tuple[int, int], ...]
+    enps: int | None
+    target: float | None
+    change: float | None
+
+    @property
+    def score(self) -> float:
+        return float(self.enps) if self.enps is not None else self.average
+
+    @property
+    def gap(self) -> float | None:
+        return None if self.target is None else self.score - self.target
+
+
+@dataclass(frozen=True)
+class TrendPoint:
+    round_number: int
+    key: str
+    score: float
+    nps: bool
+
+
+@dataclass(frozen=True)
+class CommentView:
+    id: int
+    text: str
+
+
+@dataclass(frozen=True)
+class SubTeam:
+    label: str
+    shown: bool
+    scores: tuple[tuple[str, float], ...]
+
+
+@dataclass(frozen=True)
+class TeamResults:
+    label: str
+    round_number: int
+    threshold: int
+    shown: bool
+    needed: int
+    invited: int
+    answered: int
+    questions: tuple[QuestionResult, ...]
+    hidden_questions: int
+    comments: tuple[CommentView, ...]
+    sub_teams: tuple[SubTeam, ...]
+    trend: tuple[TrendPoint, ...]
+
+
+@dataclass(frozen=True)
+class Rounds:
+    """The last closed rounds (newest first), their answers, and what of them may be shown."""
+
+    groups: dict[str, Group]
+    rounds: list[PulseRound]
+    answers: dict[int, list[Answer]]
+    seen: dict[int, dict[str, Visibility]]
+
+    def scores(self, group: Group, pulse_round: PulseRound) -> list[tuple[str, float]]:
+        """The group's shown score per question key in one round (nothing when the group is hidden)."""
+        if not self.seen[pulse_round.id][group.key].shown:
+            return []
+        return [(question.key, result.score) for question, result in self.results(group, pulse_round)]
+
+    def results(self, group: Group, pulse_round: PulseRound) -> list[tuple[PulseQuestion, "QuestionResult"]]:
+        view = self.seen[pulse_round.id][group.key]
+        mine = [a for a in self.answers[pulse_round.id] if group.holds(a.manager_id)]
+        return [
+            (q, _result(q, [a.value for a in mine if a.question_id == q.id], None))
+            for q in pulse_round.questions
+            if view.questions.get(q.id)
+        ]
+
+
+def team_results(session: Session, *, workspace: Workspace, viewer: Employee, team: str | None) -> TeamResults:
+    """The results a viewer asked for: their own team by default; HR/admin any team or the org."""
+    groups = groups_of(session, workspace)
+    group = groups[_allowed_key(session, workspace, viewer, team, groups)]
+    loaded = last_rounds(session, workspace, groups)
+    if loaded is None:
+        raise NotFound("No pulse round has closed yet, so there are no results to show.")
+    return _build(session, loaded, group)
+
+
+def _allowed_key(
+    session: Session, workspace: Workspace, viewer: Employee, team: str | None, groups: dict[str, Group]
+) -> str:
+    staff = viewer.role in ROUND_STARTERS
+    if team is None:
+        if staff:
+            return ORG
+        if viewer.slack_id not in groups:
+            raise NotAllowed(
+                "Nobody reports to you, so there are no team results for you. Your answers count in your manager's."
+            )
+        return viewer.slack_id
+    if team == ORG:
+        if not staff:
+            raise NotAllowed(
+                "Only HR and admins see the whole organisation's results. Try `/pulse results` for your team."
+            )
+        return ORG
+    if team not in groups:
+        raise NotFound("That person has nobody reporting to them, so they have no team results.")
+    if staff or team == viewer.slack_id or (viewer.slack_id in groups and team in groups[viewer.slack_id].below):
+        return team
+    raise NotAllowed("You can see results for your own team and the teams inside it, not for other teams.")
+
+
+def groups_of(session: Session, workspace: Workspace) -> dict[str, Group]:
+    """The org and one group per manager (everyone below them, directly or not), keyed by Slack id."""
+    people = list(session.scalars(select(Employee).where(Employee.workspace_id == workspace.id)))
+    children: dict[int, list[Employee]] = {}
+    for person in people:
+        if person.manager_id is not None:
+            children.setdefault(person.manager_id, []).append(person)
+    groups: dict[str, Group] = {}
+    for person in people:
+        if person.id in children:
+            below = list(_below(person.id, children))
+            managers = frozenset([person.id, *(p.id for p in below)])
+            nested = frozenset(p.slack_id for p in below if p.id in children)
+            team = f" ({person.team_name})" if person.team else ""
+            groups[person.slack_id] = Group(person.slack_id, f"{person.name}'s team{team}", managers, nested)
+    groups[ORG] = Group(ORG, "the whole organisation", None, frozenset(key for key in groups))
+    return groups
+
+
+def _below(manager_id: int, children: dict[int, list[Employee]]) -> Iterable[Employee]:
+    stack, seen = list(children.get(manager_id, [])), {manager_id}
+    while stack:
+        person = stack.pop()
+        if person.id not in seen:
+            seen.add(person.id)
+            yield person
+            stack += children.get(person.id, [])
+
+
+def last_rounds(session: Session, workspace: Workspace, groups: dict[str, Group]) -> Rounds | None:
+    rounds = list(
+        session.scalars(
+            select(PulseRound)
+            .where(PulseRound.workspace_id == workspace.id, PulseRound.status == "closed")
+            .order_by(PulseRound.number.desc())
+            .limit(TREND_ROUNDS)
+        )
+    )
+    if not rounds:
+        return None
+    answers = {r.id: answers_of(session, r) for r in rounds}
+    seen = {r.id: visibility(groups, answers[r.id], r.anonymity_threshold) for r in rounds}
+    return Rounds(groups, rounds, answers, seen)
+
+
+def answers_of(session: Session, pulse_round: PulseRound) -> list[Answer]:
+    rows = session.execute(
+        select(
+            PulseResponse.question_id, PulseResponse.respondent, PulseResponse.group_manager_id, PulseResponse.value
+        ).where(PulseResponse.round_id == pulse_round.id)
+    )
+    return [Answer(*row) for row in rows]
+
+
+def visibility(groups: dict[str, Group], answers: list[Answer], threshold: int) -> dict[str, Visibility]:
+    """Which groups and questions may be shown; inner groups are decided first, then the ones holding them."""
+    seen: dict[str, Visibility] = {}
+    for group in sorted(groups.values(), key=lambda g: len(g.below)):
+        mine = [answer for answer in answers if group.holds(answer.manager_id)]
+        counts = Counter(answer.question_id for answer in mine)
+        respondents = len({answer.respondent for answer in mine})
+        inner = [seen[key] for key in group.below if key in seen and seen[key].shown]
+        shown = respondents >= threshold and not any(0 < respondents - v.respondents < threshold for v in inner)
+        view = Visibility(respondents, shown, dict(counts))
+        for question_id, count in counts.items():
+            view.questions[question_id] = (
+                shown
+                and count >= threshold
+                and not any(
+                    v.questions.get(question_id) and 0 < count - v.counts[question_id] < threshold for v in inner
+                )
+            )
+        seen[group.key] = view
+    return seen
+
+
+def _build(session: Session, loaded: Rounds, group: Group) -> TeamResults:
+    latest = loaded.rounds[0]
+    view = loaded.seen[latest.id][group.key]
+    invited, answered = _receipts(session, latest, group)
+    questions = _questions(loaded, group) if view.shown else ()
+    return TeamResults(
+        label=group.label,
+        round_number=latest.number,
+        threshold=latest.anonymity_threshold,
+        shown=view.shown,
+        needed=max(latest.anonymity_threshold - view.respondents, 0),
+        invited=invited if view.shown else 0,
+        answered=answered if view.shown else 0,
+        questions=questions,
+        hidden_questions=len(latest.questions) - len(questions) if view.shown else 0,
+        comments=_comments(session, latest, group) if view.shown else (),
+        sub_teams=tuple(_sub_team(loaded, loaded.groups[key]) for key in sorted(group.below)),
+        trend=_trend(loaded, group),
+    )
+
+
+def _questions(loaded: Rounds, group: Group) -> tuple[QuestionResult, ...]:
+    """Each shown question, with its change since the last earlier round that asked it (and showed it)."""
+    before: dict[str, float] = {}
+    for earlier in loaded.rounds[1:]:
+        before = dict(loaded.scores(group, earlier)) | before
+    return tuple(
+        replace(result, change=result.score - before[question.key] if question.key in before else None)
+        for question, result in loaded.results(group, loaded.rounds[0])
+    )
+
+
+def _result(question: PulseQuestion, values: list[int], change: float | None) -> QuestionResult:
+    counts = Counter(values)
+    enps = None
+    if question.is_nps:
+        enps = round(100 * (sum(v >= 9 for v in values) - sum(v <= 6 for v in values)) / len(values))
+    return QuestionResult(
+        key=question.key,
+        text=question.text,
+        scale_min=question.scale_min,
+        scale_max=question.scale_max,
+        respondents=len(values),
+        average=sum(values) / len(values),
+        distribution=tuple((v, counts[v]) for v in range(question.scale_min, question.scale_max + 1)),
+        enps=enps,
+        target=question.target,
+        change=change,
+    )
+
+
+def _sub_team(loaded: Rounds, group: Group) -> SubTeam:
+    latest = loaded.rounds[0]
+    return SubTeam(group.label, loaded.seen[latest.id][group.key].shown, tuple(loaded.scores(group, latest)))
+
+
+def _trend(loaded: Rounds, group: Group) -> tuple[TrendPoint, ...]:
+    """The group's shown scores in the last rounds, oldest first (for the chart)."""
+    oldest_first = sorted(loaded.rounds, key=lambda r: r.number)
+    nps = {q.key for r in oldest_first for q in r.questions if q.is_nps}
+    return tuple(
+        TrendPoint(r.number, key, score, key in nps) for r in oldest_first for key, score in loaded.scores(group, r)
+    )
+
+
+def _receipts(session: Session, pulse_round: PulseRound, group: Group) -> tuple[int, int]:
+    rows = session.execute(
+        select(PulseReceipt.answered, Employee.manager_id)
+        .join(Employee, Employee.id == PulseReceipt.employee_id)
+        .where(PulseReceipt.round_id == pulse_round.id)
+    )
+    mine = [answered for answered, manager_id in rows if group.holds(manager_id)]
+    return len(mine), sum(mine)
+
+
+def _comments(session: Session, pulse_round: PulseRound, group: Group) -> tuple[CommentView, ...]:
+    rows = session.execute(
+        select(PulseComment.id, PulseComment.text, PulseComment.group_manager_id)
+        .where(PulseComment.round_id == pulse_round.id)
+        .order_by(PulseComment.text)  # not by id: the order of writing could hint at who wrote
+    )
+    return tuple(CommentView(id, text) for id, text, manager_id in rows if group.holds(manager_id))

@@ -1,0 +1,121 @@
+"""Deciding a tangible reward: who approves it, approve or decline, and the grant it becomes. Callers commit."""
+
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from models import Employee, Nomination, RewardGrant, Workspace
+from services import audit
+from services.errors import AlreadyDone, InvalidInput, NotAllowed, NotFound
+from services.rewards import HR_ROLES
+
+MAX_REASON = 2000
+
+
+def approver_for(session: Session, nominee: Employee, nominator: Employee) -> Employee:
+    """The nominee's manager; one level up when that is the nominator; HR when no manager is left."""
+    excluded = {nominee.id, nominator.id}
+    candidate, seen = nominee.manager, set()
+    while candidate is not None and (candidate.id in excluded or not candidate.active) and candidate.id not in seen:
+        seen.add(candidate.id)
+        candidate = candidate.manager
+    if candidate is not None and candidate.id not in excluded and candidate.active:
+        return candidate
+    for fallback in hr_people(session, nominee.workspace_id):
+        if fallback.id not in excluded:
+            return fallback
+    raise NotAllowed(
+        f"Nobody can approve a reward for {nominee.name}: they have no manager on file and there is no HR person "
+        "besides you. Ask HR to fix the org directory, or send a shout-out."
+    )
+
+
+def hr_people(session: Session, workspace_id: int) -> list[Employee]:
+    return list(
+        session.scalars(
+            select(Employee)
+            .where(Employee.workspace_id == workspace_id, Employee.role.in_(HR_ROLES), Employee.active)
+            .order_by(Employee.role.desc(), Employee.name)
+        )
+    )
+
+
+def grant_for(session: Session, nomination: Nomination, *, approver: Employee | None, now: datetime) -> RewardGrant:
+    grant = RewardGrant(
+        workspace_id=nomination.workspace_id,
+        nomination=nomination,
+        recipient=nomination.nominee,
+        nominator=nomination.nominator,
+        approver=approver,
+        item_key=nomination.item_key,
+        title=nomination.title,
+        kind=nomination.kind,
+        value=nomination.value,
+        unit=nomination.unit,
+        reason=nomination.reason,
+        resolution_id=nomination.resolution_id,
+        status="approved",
+        granted_at=now,
+    )
+    session.add(grant)
+    return grant
+
+
+def find_pending(session: Session, workspace: Workspace, nomination_id: int, approver: Employee) -> Nomination:
+    """The nomination `approver` may decide now; says why not otherwise."""
+    nomination = session.scalar(
+        select(Nomination).where(Nomination.id == nomination_id).with_for_update(of=Nomination.__table__)
+    )
+    if nomination is None or nomination.workspace_id != workspace.id:
+        raise NotFound("That nomination no longer exists.")
+    if nomination.approver_id != approver.id:
+        raise NotAllowed("Only the person this request was sent to can decide it.")
+    if nomination.status != "pending":
+        who = nomination.decided_by_id and session.get(Employee, nomination.decided_by_id)
+        by = f" by {who.name}" if isinstance(who, Employee) else ""
+        when = f" on {nomination.decided_at:%d %b at %H:%M} UTC" if nomination.decided_at else ""
+        raise AlreadyDone(f"This nomination was already {nomination.status}{by}{when}; nothing changed.")
+    return nomination
+
+
+def approve(
+    session: Session, *, workspace: Workspace, nomination_id: int, approver: Employee, now: datetime
+) -> RewardGrant:
+    """The approver says yes: the nomination becomes a grant. Nominator, approver and recipient are three people."""
+    nomination = find_pending(session, workspace, nomination_id, approver)
+    if approver.id in (nomination.nominator_id, nomination.nominee_id):
+        raise NotAllowed("You can't approve a reward you gave or received.")
+    nomination.status, nomination.decided_by_id, nomination.decided_at = "approved", approver.id, now
+    grant = grant_for(session, nomination, approver=approver, now=now)
+    audit.record(
+        session,
+        workspace=workspace,
+        actor=approver.slack_id,
+        action="reward.approve",
+        now=now,
+        subject=f"nomination {nomination.id}",
+    )
+    session.flush()
+    return grant
+
+
+def decline(
+    session: Session, *, workspace: Workspace, nomination_id: int, approver: Employee, reason: str, now: datetime
+) -> Nomination:
+    """The approver says no, with a reason the nominator will read; the allowance is given back."""
+    if not reason.strip():
+        raise InvalidInput("Say why you decline: the colleague who nominated will read it.")
+    nomination = find_pending(session, workspace, nomination_id, approver)
+    nomination.status, nomination.decided_by_id, nomination.decided_at = "declined", approver.id, now
+    nomination.decline_reason = reason.strip()[:MAX_REASON]
+    audit.record(
+        session,
+        workspace=workspace,
+        actor=approver.slack_id,
+        action="reward.decline",
+        now=now,
+        subject=f"nomination {nomination.id}",
+    )
+    session.flush()
+    return nomination

@@ -1,0 +1,112 @@
+"""The `[rewards]` section of the policy file: the reward catalog, the monthly allowance, leaderboards."""
+
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from services.policy_file import PolicyText
+
+KINDS = ("praise", "voucher", "time_off", "award", "gift")
+TANGIBLE_KINDS = frozenset({"voucher", "time_off", "gift"})
+SETTING_KEYS = {"nomination_allowance_per_month", "leaderboards"}
+ITEM_KEYS = {"title", "description", "kind", "value", "needs_approval", "max_per_month"}
+SHOUTOUT = "shoutout"
+DEFAULT_ALLOWANCE = 10
+HOURS = "hours"
+_ITEM_KEY = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
+
+
+@dataclass(frozen=True)
+class RewardItem:
+    key: str
+    title: str
+    description: str
+    kind: str
+    value: Decimal
+    unit: str
+    needs_approval: bool
+    max_per_month: int | None = None
+
+    @property
+    def tangible(self) -> bool:
+        return self.value > 0 or self.kind in TANGIBLE_KINDS
+
+    def describe_value(self) -> str:
+        if self.value == 0:
+            return "no money value"
+        return f"{self.value.normalize():f} {self.unit}"
+
+
+def default_shoutout(currency: str) -> RewardItem:
+    return RewardItem(
+        key=SHOUTOUT,
+        title="Shout-out",
+        description="Public thanks from a colleague",
+        kind="praise",
+        value=Decimal(0),
+        unit=currency,
+        needs_approval=False,
+    )
+
+
+@dataclass(frozen=True)
+class RewardPolicy:
+    catalog: dict[str, RewardItem] = field(default_factory=lambda: {SHOUTOUT: default_shoutout("USD")})
+    allowance_per_month: int = DEFAULT_ALLOWANCE
+    leaderboards: bool = True
+
+
+def parse_rewards(source: PolicyText, raw: Any, currency: str) -> RewardPolicy:
+    """Read `[rewards]`; problems are recorded on `source` with their line."""
+    table = source.table(("rewards",), raw)
+    settings = {key: value for key, value in table.items() if not isinstance(value, dict)}
+    source.unknown_keys(("rewards",), settings, SETTING_KEYS)
+    allowance = source.whole(
+        ("rewards", "nomination_allowance_per_month"),
+        table.get("nomination_allowance_per_month"),
+        minimum=1,
+        maximum=1000,
+    )
+    leaderboards = source.flag(("rewards", "leaderboards"), table.get("leaderboards"))
+    catalog = {SHOUTOUT: default_shoutout(currency)}
+    for key, item in table.items():
+        if isinstance(item, dict):
+            parsed = _item(source, key, item, currency)
+            if parsed is not None:
+                catalog[key] = parsed
+    return RewardPolicy(
+        catalog=catalog,
+        allowance_per_month=allowance or DEFAULT_ALLOWANCE,
+        leaderboards=True if leaderboards is None else leaderboards,
+    )
+
+
+def _item(source: PolicyText, key: str, table: dict[str, Any], currency: str) -> RewardItem | None:
+    path = ("rewards", key)
+    problems_before = len(source.problems)
+    if not _ITEM_KEY.match(key):
+        source.problem(path, "a reward key is lowercase letters, digits and _ (like gift_card_25)")
+    source.unknown_keys(path, table, ITEM_KEYS)
+    title = source.string((*path, "title"), table.get("title"))
+    if title is None and "title" not in table:
+        source.problem(path, "needs a title")
+    kind = source.string((*path, "kind"), table.get("kind", "praise"), choices=KINDS) or "praise"
+    value = source.money((*path, "value"), table.get("value", 0)) or Decimal(0)
+    limit = source.whole((*path, "max_per_month"), table.get("max_per_month"), minimum=1, maximum=1000)
+    tangible = value > 0 or kind in TANGIBLE_KINDS
+    approval = source.flag((*path, "needs_approval"), table.get("needs_approval"))
+    if approval is False and tangible:
+        source.problem((*path, "needs_approval"), "a reward with a value (voucher, time off, gift) needs approval")
+    if len(source.problems) > problems_before:
+        return None
+    return RewardItem(
+        key=key,
+        title=title or key,
+        description=source.string((*path, "description"), table.get("description")) or "",
+        kind=kind,
+        value=value,
+        unit=HOURS if kind == "time_off" else currency,
+        needs_approval=tangible if approval is None else approval,
+        max_per_month=limit,
+    )

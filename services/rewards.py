@@ -1,0 +1,195 @@
+"""Reward grants and what people see of them: catalog, allowance, history, fulfilment and revocation. Callers commit."""
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from models import Employee, Nomination, RewardGrant, Workspace
+from services import audit
+from services.errors import AlreadyDone, InvalidInput, NotAllowed, NotFound
+from services.policy import current_policy
+from services.reward_policy import RewardItem, RewardPolicy, default_shoutout
+
+HR_ROLES = ("hr", "admin")
+SPENDING = ("pending", "approved")
+
+
+def reward_policy(session: Session, workspace: Workspace) -> RewardPolicy:
+    """The catalog in force; without a policy file, only the default shout-out."""
+    active = current_policy(session, workspace)
+    if active is None:
+        return RewardPolicy(catalog={"shoutout": default_shoutout("USD")})
+    return active.policy.rewards
+
+
+def month_start(now: datetime) -> datetime:
+    return now.astimezone(UTC).replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+
+
+def next_month_start(now: datetime) -> datetime:
+    start = month_start(now)
+    return start.replace(year=start.year + 1, month=1) if start.month == 12 else start.replace(month=start.month + 1)
+
+
+def quarter_start(now: datetime) -> datetime:
+    start = month_start(now)
+    return start.replace(month=(start.month - 1) // 3 * 3 + 1)
+
+
+def nominations_given(session: Session, nominator: Employee, *, since: datetime) -> int:
+    """Nominations that count against the allowance: declined and revoked ones are given back."""
+    query = select(func.count(Nomination.id)).where(
+        Nomination.nominator_id == nominator.id, Nomination.created_at >= since, Nomination.status.in_(SPENDING)
+    )
+    return int(session.scalar(query) or 0)
+
+
+def allowance_left(session: Session, policy: RewardPolicy, nominator: Employee, *, now: datetime) -> int:
+    return max(policy.allowance_per_month - nominations_given(session, nominator, since=month_start(now)), 0)
+
+
+def catalog_lines(policy: RewardPolicy) -> list[str]:
+    return [f"{item.key}: {item.title} ({describe(item)})" for item in policy.catalog.values()]
+
+
+def describe(item: RewardItem) -> str:
+    approval = ", needs approval" if item.needs_approval else ""
+    return f"{item.kind.replace('_', ' ')}, {item.describe_value()}{approval}"
+
+
+@dataclass(frozen=True)
+class RewardHistory:
+    received: list[RewardGrant]
+    given: list[Nomination]
+    allowance: int
+    allowance_left: int
+    renews_on: date
+
+
+def history(
+    session: Session, *, workspace: Workspace, employee: Employee, now: datetime, limit: int = 10
+) -> RewardHistory:
+    """The caller's latest rewards received and nominations given, and what is left of the allowance."""
+    policy = reward_policy(session, workspace)
+    received = session.scalars(
+        select(RewardGrant)
+        .where(RewardGrant.workspace_id == workspace.id, RewardGrant.recipient_id == employee.id)
+        .order_by(RewardGrant.granted_at.desc(), RewardGrant.id.desc())
+        .limit(limit)
+    )
+    given = session.scalars(
+        select(Nomination)
+        .where(Nomination.workspace_id == workspace.id, Nomination.nominator_id == employee.id)
+        .order_by(Nomination.created_at.desc(), Nomination.id.desc())
+        .limit(limit)
+    )
+    return RewardHistory(
+        received=list(received),
+        given=list(given),
+        allowance=policy.allowance_per_month,
+        allowance_left=allowance_left(session, policy, employee, now=now),
+        renews_on=next_month_start(now).date(),
+    )
+
+
+def require_hr(employee: Employee, what: str) -> None:
+    if employee.role not in HR_ROLES or not employee.active:
+        raise NotAllowed(f"{what} is for HR and admins. Ask HR if you need it.")
+
+
+def find_grant(session: Session, workspace: Workspace, grant_id: int) -> RewardGrant:
+    grant = session.scalar(
+        select(RewardGrant).where(RewardGrant.id == grant_id).with_for_update(of=RewardGrant.__table__)
+    )
+    if grant is None or grant.workspace_id != workspace.id:
+        raise NotFound(f"There is no reward grant #{grant_id} here.")
+    return grant
+
+
+def fulfil_grant(
+    session: Session, *, workspace: Workspace, grant_id: int, hr: Employee | None, actor: str, now: datetime
+) -> RewardGrant:
+    """Mark a tangible reward paid or delivered. `hr` is None on the command line, whose operator holds the database."""
+    if hr is not None:
+        require_hr(hr, "Marking a reward fulfilled")
+    grant = find_grant(session, workspace, grant_id)
+    if grant.status != "approved":
+        raise AlreadyDone(f"Reward grant #{grant.id} is already {grant.status}; nothing changed.")
+    if grant.value == 0:
+        raise InvalidInput(f"Reward grant #{grant.id} is a {grant.title} with no value: there is nothing to fulfil.")
+    grant.status, grant.fulfilled_at, grant.fulfilled_by_id = "fulfilled", now, hr.id if hr else None
+    audit.record(
+        session, workspace=workspace, actor=actor, action="reward.fulfil", now=now, subject=f"grant {grant.id}"
+    )
+    session.flush()
+    return grant
+
+
+def revoke_grant(
+    session: Session,
+    *,
+    workspace: Workspace,
+    grant_id: int,
+    hr: Employee | None,
+    actor: str,
+    reason: str,
+    now: datetime,
+) -> RewardGrant:
+    """Take back a grant that was not fulfilled; the nomination goes back to the giver's allowance."""
+    if hr is not None:
+        require_hr(hr, "Revoking a reward")
+    if not reason.strip():
+        raise InvalidInput("Say why the reward is revoked: the giver and HR will see it.")
+    grant = find_grant(session, workspace, grant_id)
+    if grant.status != "approved":
+        raise AlreadyDone(f"Reward grant #{grant.id} is already {grant.status}; nothing changed.")
+    grant.status, grant.revoked_at, grant.revoke_reason = "revoked", now, reason.strip()
+    grant.revoked_by_id = hr.id if hr else None
+    grant.nomination.status = "revoked"
+    audit.record(
+        session,
+        workspace=workspace,
+        actor=actor,
+        action="reward.revoke",
+        now=now,
+        subject=f"grant {grant.id}",
+        details={"reason": reason.strip()},
+    )
+    session.flush()
+    return grant
+
+
+@dataclass(frozen=True)
+class RecognitionSummary:
+    received: int
+    given: int
+    allowance: int
+    allowance_left: int
+    latest: list[RewardGrant]
+
+
+def summary(session: Session, *, workspace: Workspace, employee: Employee, now: datetime) -> RecognitionSummary:
+    """This month at a glance for App Home, and the latest public shout-outs of the workspace."""
+    policy = reward_policy(session, workspace)
+    since = month_start(now)
+    received = session.scalar(
+        select(func.count(RewardGrant.id)).where(
+            RewardGrant.recipient_id == employee.id, RewardGrant.granted_at >= since, RewardGrant.status != "revoked"
+        )
+    )
+    latest = session.scalars(
+        select(RewardGrant)
+        .join(Nomination, RewardGrant.nomination_id == Nomination.id)
+        .where(RewardGrant.workspace_id == workspace.id, RewardGrant.status != "revoked", Nomination.public)
+        .order_by(RewardGrant.granted_at.desc(), RewardGrant.id.desc())
+        .limit(3)
+    )
+    return RecognitionSummary(
+        received=int(received or 0),
+        given=nominations_given(session, employee, since=since),
+        allowance=policy.allowance_per_month,
+        allowance_left=allowance_left(session, policy, employee, now=now),
+        latest=list(latest),
+    )

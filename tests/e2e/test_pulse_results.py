@@ -1,0 +1,186 @@
+"""Pulse results end to end: the anonymity threshold, who may see which team, targets, change, comments."""
+
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from models import PulseComment
+from tests.conftest import RunningBot
+from tests.e2e.test_pulse_rounds import answer, questions_dm, start, tick
+from tests.pulse_org import EAST, PULSE, WEST, load_pulse_org
+
+
+def close(bot: RunningBot) -> None:
+    bot.clock.advance(timedelta(hours=73))
+    tick(bot)
+
+
+def answer_all(bot: RunningBot, users: list[str], value: int, questions: int = 3) -> None:
+    for user in users:
+        for question in range(questions):
+            answer(bot, user, question, value)
+
+
+def test_results_are_shown_at_five_answers_and_hidden_at_four(bot: RunningBot) -> None:
+    start(bot)
+    answer_all(bot, EAST[:5], 4)
+    answer_all(bot, WEST[:4], 2)
+    close(bot)
+
+    east = bot.driver.command("U0MGR1", "/pulse", "results")
+    west = bot.driver.command("U0MGR2", "/pulse", "results")
+
+    assert "Maya Manager's team (Support East)" in east.text
+    assert "Average *4.0* of 5" in east.text
+    assert "Response rate: 5 of 8 (62%)" in east.text
+    assert "`1: 0  2: 0  3: 0  4: 5  5: 0`" in east.text
+    assert "Omar Manager's team (Support West)" in west.text
+    assert "1 more answer(s) needed" in west.text
+    assert "Average" not in west.text and "Response rate" not in west.text
+
+
+def test_results_wait_for_the_round_to_close(bot: RunningBot) -> None:
+    start(bot)
+    answer_all(bot, EAST[:5], 4)
+
+    reply = bot.driver.command("U0MGR1", "/pulse", "results")
+
+    assert "No pulse round has closed yet" in reply.text
+
+
+def test_a_manager_asking_for_another_team_is_refused(bot: RunningBot) -> None:
+    start(bot)
+    answer_all(bot, WEST[:5], 3)
+    close(bot)
+
+    other = bot.driver.command("U0MGR1", "/pulse", "results <@U0MGR2|omar>")
+    org = bot.driver.command("U0MGR1", "/pulse", "results org")
+    frontline = bot.driver.command("U0A01", "/pulse", "results")
+
+    assert "not for other teams" in other.text
+    assert "Only HR and admins see the whole organisation" in org.text
+    assert "Nobody reports to you" in frontline.text
+    assert "Average" not in other.text + org.text + frontline.text
+
+
+def test_hr_sees_any_team_but_not_a_parent_whose_difference_with_a_visible_team_is_under_the_threshold(
+    bot: RunningBot,
+) -> None:
+    start(bot)
+    answer_all(bot, EAST[:5], 4)
+    answer_all(bot, WEST[:4], 2)
+    close(bot)
+
+    east = bot.driver.command("U0HR", "/pulse", "results <@U0MGR1>")
+    org = bot.driver.command("U0HR", "/pulse", "results")
+    ada = bot.driver.command("U0ADMIN", "/pulse", "results <@U0ADMIN>")
+
+    assert "Average *4.0* of 5" in east.text
+    for hidden in (org, ada):
+        assert "would expose a group of fewer than 5 people" in hidden.text
+        assert "Average" not in hidden.text
+    assert "Maya Manager's team (Support East): understand 4.0" in org.text
+    assert "Omar Manager's team (Support West): not shown" in org.text
+
+
+def test_the_org_is_shown_when_no_visible_team_would_leave_a_small_remainder(bot: RunningBot) -> None:
+    start(bot)
+    answer_all(bot, EAST[:5], 4)
+    answer_all(bot, WEST[:5], 2)
+    close(bot)
+
+    org = bot.driver.command("U0ADMIN", "/pulse", "results org")
+
+    assert "the whole organisation" in org.text
+    assert "Average *3.0* of 5" in org.text
+    assert "Response rate: 10 of 20 (50%)" in org.text
+
+
+def test_results_show_targets_gaps_enps_and_the_change_since_the_last_round(bot: RunningBot) -> None:
+    load_pulse_org(
+        bot.sessions, bot.clock.now(), pulse=PULSE.replace("questions_per_round = 3", "questions_per_round = 6")
+    )
+    bot.driver.command("U0HR", "/pulse", "start")
+    answer_all(bot, EAST[:5], 3, questions=5)
+    for user, score in zip(EAST[:5], (10, 9, 8, 5, 2), strict=True):
+        answer(bot, user, 5, score)
+    close(bot)
+    bot.slack.reset()
+    bot.driver.command("U0HR", "/pulse", "start")
+    answer_all(bot, EAST[:5], 4, questions=5)
+    close(bot)
+
+    reply = bot.driver.command("U0MGR1", "/pulse", "results")
+
+    assert "Pulse results — round 2" in reply.text
+    assert "Average *4.0* of 5 · 5 answers · target 4.5, gap -0.5 · ▲ +1.0 since last time" in reply.text
+    assert "eNPS" not in reply.text, "nobody answered the eNPS question in round 2"
+    assert "1 question(s) had fewer than 5 answers" in reply.text
+
+
+def test_enps_is_promoters_minus_detractors(bot: RunningBot) -> None:
+    load_pulse_org(
+        bot.sessions, bot.clock.now(), pulse=PULSE.replace("questions_per_round = 3", "questions_per_round = 6")
+    )
+    bot.driver.command("U0HR", "/pulse", "start")
+    for user, score in zip(EAST[:5], (10, 9, 8, 5, 2), strict=True):
+        answer(bot, user, 5, score)
+    close(bot)
+
+    reply = bot.driver.command("U0MGR1", "/pulse", "results")
+
+    assert "eNPS *+0* (average 6.8 of 10) · 5 answers · target 30, gap -30.0" in reply.text
+
+
+def test_an_anonymous_comment_is_stored_without_the_person_and_shown_escaped_with_the_results(bot: RunningBot) -> None:
+    start(bot)
+    answer_all(bot, EAST[:5], 4)
+    bot.driver.click("U0A01", questions_dm(bot, "U0A01"), "pulse_comment")
+    [opened] = bot.slack.calls("views.open")
+
+    bot.driver.submit("U0A01", opened.args["view"], {"comment": "We need <!channel> more staff & tools"})
+
+    update = [c for c in bot.slack.messages_to("U0A01") if c.method == "chat.update"][-1]
+    assert "Edit your anonymous comment" in update.text
+    with bot.sessions() as session:
+        [comment] = session.scalars(select(PulseComment))
+        assert comment.text == "We need <!channel> more staff & tools"
+    close(bot)
+    reply = bot.driver.command("U0MGR1", "/pulse", "results")
+    assert "&gt; We need &lt;!channel&gt; more staff &amp; tools" not in reply.text
+    assert "> We need &lt;!channel&gt; more staff &amp; tools" in reply.text
+
+
+def test_an_empty_comment_gets_a_field_error_and_stores_nothing(bot: RunningBot) -> None:
+    start(bot)
+    bot.driver.click("U0A01", questions_dm(bot, "U0A01"), "pulse_comment")
+    [opened] = bot.slack.calls("views.open")
+
+    reply = bot.driver.submit("U0A01", opened.args["view"], {"comment": "   "})
+
+    assert reply.json["response_action"] == "errors"
+    assert "The comment is empty" in reply.json["errors"]["pulse_comment_text"]
+    with bot.sessions() as session:
+        assert session.scalars(select(PulseComment)).all() == []
+
+
+def test_results_come_with_a_trend_chart_in_the_managers_dm_but_hidden_results_do_not(bot: RunningBot) -> None:
+    start(bot)
+    answer_all(bot, EAST[:5], 4)
+    answer_all(bot, WEST[:4], 2)
+    close(bot)
+
+    bot.driver.command("U0MGR1", "/pulse", "results")
+    bot.driver.command("U0MGR2", "/pulse", "results")
+
+    [upload] = bot.slack.files()
+    assert upload.args["channel_id"] == "D0MGR1"
+    [png] = upload.files.values()
+    assert png.startswith(b"\x89PNG") and len(png) > 2000
+
+
+def test_results_for_something_that_is_not_a_person_explain_the_usage_escaped(bot: RunningBot) -> None:
+    reply = bot.driver.command("U0MGR1", "/pulse", "results <b>east</b>")
+
+    assert "`&lt;b&gt;east&lt;/b&gt;` is not a person" in reply.text
+    assert "/pulse results @manager" in reply.text

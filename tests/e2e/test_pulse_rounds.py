@@ -1,0 +1,220 @@
+"""Pulse rounds end to end: start, DM fan-out through the outbox, answers, reminder, close."""
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy import select
+
+from bot.cli import main
+from bot.fakeslack.server import Call
+from handlers.pulse_jobs import queue_invitations, run_pulse_rounds
+from models import Delivery, PulseReceipt, PulseResponse, PulseRound, Workspace
+from services import outbox, pulse_rounds
+from tests.conftest import RunningBot
+from tests.helpers import count, employee
+from tests.pulse_org import EAST, EVERYONE, load_pulse_org
+
+
+def tick(bot: RunningBot) -> None:
+    run_pulse_rounds(bot.runtime.deps, bot.runtime.app.client)
+
+
+def questions_dm(bot: RunningBot, user: str) -> Call:
+    """The first questions DM the person got."""
+    return next(c for c in bot.slack.messages_to(user) if c.method == "chat.postMessage")
+
+
+def answer_ids(message: Call) -> list[list[str]]:
+    """Each question's answer buttons' action ids, in order."""
+    return [
+        [e["action_id"] for e in block["elements"]]
+        for block in message.args["blocks"]
+        if block["type"] == "actions" and block["elements"][0]["action_id"].startswith("pulse_answer:")
+    ]
+
+
+def answer(bot: RunningBot, user: str, question: int, value: int) -> None:
+    message = questions_dm(bot, user)
+    ids = answer_ids(message)[question]
+    low = int(ids[0].rsplit(":", 1)[1])
+    bot.driver.click(user, message, ids[value - low])
+
+
+def start(bot: RunningBot) -> None:
+    load_pulse_org(bot.sessions, bot.clock.now())
+    reply = bot.driver.command("U0HR", "/pulse", "start")
+    assert "Pulse round 1 is open" in reply.text
+
+
+def test_hr_starts_a_round_and_all_twenty_people_get_three_questions_once(bot: RunningBot) -> None:
+    start(bot)
+
+    dms = bot.slack.calls("chat.postMessage")
+    assert sorted(c.channel for c in dms) == sorted(EVERYONE)
+    assert all(len(answer_ids(c)) == 3 and len(answer_ids(c)[0]) == 5 for c in dms)
+    assert "I know what superior customer service means here." in dms[0].text
+    tick(bot)
+    assert len(bot.slack.calls("chat.postMessage")) == 20
+    with bot.sessions() as session:
+        assert count(session, PulseReceipt) == 20
+        assert session.scalars(select(Delivery.status)).all() == ["sent"] * 20
+
+
+def test_a_frontline_employee_cannot_start_a_round(bot: RunningBot) -> None:
+    load_pulse_org(bot.sessions, bot.clock.now())
+
+    reply = bot.driver.command("U0A01", "/pulse", "start")
+
+    assert "Only HR or an admin can start a pulse round" in reply.text
+    with bot.sessions() as session:
+        assert count(session, PulseRound) == 0
+
+
+def test_a_second_start_while_a_round_is_open_is_refused(bot: RunningBot) -> None:
+    start(bot)
+
+    reply = bot.driver.command("U0ADMIN", "/pulse", "start")
+
+    assert "Pulse round 1 is already open" in reply.text
+    assert len(bot.slack.calls("chat.postMessage")) == 20
+
+
+def test_an_answer_replaces_the_buttons_and_a_second_click_changes_it_without_counting_twice(bot: RunningBot) -> None:
+    start(bot)
+
+    answer(bot, "U0A01", 0, 4)
+    answer(bot, "U0A01", 0, 2)  # the same button row, clicked again from the original message
+
+    updates = [c for c in bot.slack.messages_to("U0A01") if c.method == "chat.update"]
+    assert len(updates) == 2
+    assert "Thanks — answered *2*" in updates[-1].text
+    assert len(answer_ids(updates[-1])) == 2, "the answered question's buttons are gone"
+    with bot.sessions() as session:
+        assert session.scalars(select(PulseResponse.value)).all() == [2]
+        [receipt] = session.scalars(select(PulseReceipt).where(PulseReceipt.answered))
+        assert receipt.employee_id == employee(session, "U0A01").id
+
+
+def test_an_answer_is_stored_without_the_person(bot: RunningBot) -> None:
+    start(bot)
+
+    answer(bot, "U0A01", 1, 5)
+
+    with bot.sessions() as session:
+        [response] = session.scalars(select(PulseResponse))
+        columns = {column.name for column in PulseResponse.__table__.columns}
+        assert "employee_id" not in columns
+        assert "U0A01" not in response.respondent
+
+
+def test_slash_pulse_resends_the_callers_open_questions(bot: RunningBot) -> None:
+    start(bot)
+    answer(bot, "U0A02", 0, 3)
+
+    reply = bot.driver.command("U0A02", "/pulse")
+
+    assert "2 open pulse question(s)" in reply.text
+    resent = [c for c in bot.slack.messages_to("U0A02") if c.method == "chat.postMessage"][-1]
+    assert len(answer_ids(resent)) == 2
+    assert "answered *3*" in resent.text
+
+
+def test_one_reminder_goes_only_to_people_who_have_not_answered_then_the_round_closes(bot: RunningBot) -> None:
+    start(bot)
+    for user in EAST[:3]:
+        answer(bot, user, 0, 4)
+
+    bot.clock.advance(timedelta(hours=23))
+    tick(bot)
+    assert len(bot.slack.calls("chat.postMessage")) == 20, "no reminder before reminder_hours"
+    bot.clock.advance(timedelta(hours=1))
+    tick(bot)
+    tick(bot)
+
+    reminders = [c for c in bot.slack.calls("chat.postMessage") if "Reminder:" in c.text]
+    assert sorted(c.channel for c in reminders) == sorted(set(EVERYONE) - set(EAST[:3]))
+    bot.clock.advance(timedelta(hours=48))
+    tick(bot)
+    with bot.sessions() as session:
+        [closed] = session.scalars(select(PulseRound))
+        assert (closed.status, closed.salt) == ("closed", None)
+    late = bot.driver.click("U0A04", questions_dm(bot, "U0A04"), answer_ids(questions_dm(bot, "U0A04"))[0][0])
+    assert late.status == 200
+    [told] = bot.slack.calls("response_url")
+    assert "has closed" in told.args["text"]
+
+
+def test_fan_out_survives_429s_a_5xx_and_a_crash_without_duplicates_or_misses(bot: RunningBot) -> None:
+    load_pulse_org(bot.sessions, bot.clock.now())
+    deps = bot.runtime.deps
+    with deps.sessions.begin() as session:
+        workspace = session.scalars(select(Workspace)).one()
+        pulse_rounds.start_round(session, workspace=workspace, by=None, actor="cli:test", now=deps.now())
+    queue_invitations(deps, workspace.id)
+    with deps.sessions.begin() as session:  # a sender claims half, then its process dies
+        outbox.claim_due(session, now=deps.now(), limit=10)
+    bot.slack.fail("chat.postMessage", times=3, status=429, retry_after=1)
+    bot.slack.fail("chat.postMessage", times=3, status=503)
+
+    tick(bot)
+    sent_first = len(bot.slack.calls("chat.postMessage"))
+    assert sent_first == 8, "two of the ten unclaimed hit the faults and wait for their retry"
+    bot.clock.advance(timedelta(minutes=6))  # past the dead sender's lease and the retries' backoff
+    tick(bot)
+    tick(bot)
+
+    assert sorted(c.channel for c in bot.slack.calls("chat.postMessage")) == sorted(EVERYONE)
+    assert len(bot.slack.calls("chat.postMessage:failed")) == 6
+    with bot.sessions() as session:
+        assert session.scalars(select(Delivery.status)).all() == ["sent"] * 20
+
+
+def test_app_home_shows_the_questions_waiting_until_they_are_answered(bot: RunningBot) -> None:
+    start(bot)
+
+    bot.driver.open_home("U0A01")
+    for question in range(3):
+        answer(bot, "U0A01", question, 5)
+    bot.driver.open_home("U0A01")
+
+    before, after = bot.slack.calls("views.publish")
+    assert "Team pulse — round 1:* 3 question(s) waiting for you" in before.text
+    assert "Team pulse" not in after.text
+
+
+def test_the_change_button_brings_an_answered_questions_buttons_back(bot: RunningBot) -> None:
+    start(bot)
+    answer(bot, "U0A03", 0, 4)
+    answered = [c for c in bot.slack.messages_to("U0A03") if c.method == "chat.update"][-1]
+
+    bot.driver.click("U0A03", answered, answered.args["blocks"][3]["accessory"]["action_id"])
+
+    reopened = [c for c in bot.slack.messages_to("U0A03") if c.method == "chat.update"][-1]
+    assert len(answer_ids(reopened)) == 3
+    [current] = [
+        e
+        for b in reopened.args["blocks"]
+        if b["type"] == "actions"
+        for e in b["elements"]
+        if e.get("style") == "primary"
+    ]
+    assert current["value"].endswith(":4")
+
+
+def test_the_cli_opens_a_round_that_the_next_tick_sends(
+    bot: RunningBot, database_url: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    load_pulse_org(bot.sessions, bot.clock.now())
+    monkeypatch.setenv("DATABASE_URL", database_url)
+
+    assert main(["pulse", "start"]) == 0
+    assert main(["pulse", "start"]) == 2
+    bot.clock.set(datetime.now(UTC) + timedelta(seconds=1))  # the CLI reads the system clock
+    tick(bot)
+    assert main(["pulse", "status"]) == 0
+
+    out, err = capsys.readouterr()
+    assert "opened pulse round 1" in out
+    assert "round 1: 20 asked, 0 answered, 0 reminded" in out
+    assert "Pulse round 1 is already open" in err
+    assert len(bot.slack.calls("chat.postMessage")) == 20

@@ -1,0 +1,84 @@
+"""Scheduled pulse rounds: the cadence, each person's own time zone, and the scheduler's registration."""
+
+from datetime import UTC, datetime
+
+from sqlalchemy import select
+
+from bot.scheduler import SCHEDULE, build_scheduler
+from models import PulseRound
+from tests.conftest import RunningBot
+from tests.e2e.test_pulse_rounds import tick
+from tests.pulse_org import EAST, EVERYONE, WEST, load_pulse_org
+
+SUNDAY = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
+
+
+def dm_channels(bot: RunningBot) -> set[str]:
+    return {c.channel for c in bot.slack.calls("chat.postMessage")}
+
+
+def at(bot: RunningBot, day: int, hour: int) -> None:
+    bot.clock.set(datetime(2026, 3, day, hour, 0, tzinfo=UTC))
+    tick(bot)
+
+
+def test_tokyo_and_new_york_get_the_monday_round_at_ten_their_time(bot: RunningBot) -> None:
+    load_pulse_org(bot.sessions, SUNDAY, east_tz="America/New_York", west_tz="Asia/Tokyo")
+
+    at(bot, 1, 19)  # Sunday 19:00 UTC: Monday 10:00 has come nowhere yet
+    with bot.sessions() as session:
+        assert session.scalars(select(PulseRound)).all() == []
+    at(bot, 1, 20)  # Monday 10:00 in UTC+14: the round opens, nobody here is there
+    assert dm_channels(bot) == set()
+    at(bot, 2, 1)  # Monday 10:00 in Tokyo (UTC+9)
+    assert dm_channels(bot) == {"U0MGR2", *WEST}
+    at(bot, 2, 10)  # Monday 10:00 in London
+    assert dm_channels(bot) == {"U0MGR2", *WEST, "U0ADMIN", "U0HR"}
+    at(bot, 2, 14)  # 09:00 in New York (EST): not yet
+    assert not dm_channels(bot) & {"U0MGR1", *EAST}
+    at(bot, 2, 15)  # 10:00 in New York
+
+    assert sorted(c.channel for c in bot.slack.calls("chat.postMessage")) == sorted(EVERYONE)
+    with bot.sessions() as session:
+        [scheduled] = session.scalars(select(PulseRound))
+        assert (scheduled.number, scheduled.local_time, str(scheduled.opens_on)) == (1, "10:00", "2026-03-02")
+
+
+def test_new_york_gets_ten_oclock_local_across_the_daylight_saving_change(bot: RunningBot) -> None:
+    load_pulse_org(bot.sessions, SUNDAY, east_tz="America/New_York", west_tz="America/New_York")
+
+    at(bot, 9, 13)  # Monday 9 March: New York is on EDT (UTC-4) since Sunday
+    assert dm_channels(bot) == {"U0ADMIN", "U0HR"}
+    at(bot, 9, 14)
+
+    assert {"U0MGR1", *EAST} <= dm_channels(bot)
+
+
+def test_a_weekly_round_opens_once_a_week_and_not_while_one_is_open(bot: RunningBot) -> None:
+    load_pulse_org(bot.sessions, SUNDAY)
+
+    for day, hour in ((2, 12), (3, 12), (5, 12), (9, 12), (9, 13)):
+        at(bot, day, hour)
+
+    with bot.sessions() as session:
+        rounds = session.scalars(select(PulseRound).order_by(PulseRound.number)).all()
+        assert [(r.number, str(r.opens_on), r.status) for r in rounds] == [
+            (1, "2026-03-02", "closed"),
+            (2, "2026-03-09", "open"),
+        ]
+        assert [q.key for q in rounds[1].questions] == ["authority", "recognised", "enps"]
+
+
+def test_no_round_is_scheduled_without_a_policy_or_when_the_pulse_is_disabled(bot: RunningBot) -> None:
+    load_pulse_org(bot.sessions, SUNDAY, pulse="[pulse]\nenabled = false\n")
+
+    at(bot, 2, 12)
+
+    assert bot.slack.calls("chat.postMessage") == []
+
+
+def test_the_scheduler_registers_every_job_including_the_pulse_tick(bot: RunningBot) -> None:
+    scheduler = build_scheduler(bot.runtime.deps, bot.runtime.app.client, lambda: True)
+
+    assert sorted(job.id for job in scheduler.get_jobs()) == sorted(job.name for job in SCHEDULE)
+    assert "run_pulse_rounds" in {job.name for job in SCHEDULE}

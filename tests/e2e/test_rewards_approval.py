@@ -1,0 +1,168 @@
+"""Tangible rewards end to end: the approver's buttons, declines with a reason, HR's fulfilment and revocation."""
+
+from typing import Any
+
+import pytest
+
+from bot.fakeslack import Call
+from handlers.blocks import nominations as blocks
+from handlers.blocks import rewards as reward_blocks
+from tests.conftest import RunningBot
+from tests.rewards_helpers import grants, nominations, set_up
+
+LEE = "<@U0AGENT2|lee.senior>"
+WHY = reward_blocks.DECISION_REASON
+
+
+@pytest.fixture
+def ready(bot: RunningBot) -> RunningBot:
+    set_up(bot.sessions, bot.clock.now())
+    return bot
+
+
+def request_to(bot: RunningBot, approver: str) -> Call:
+    [request] = [call for call in bot.slack.messages_to(approver) if call.method == "chat.postMessage"]
+    return request
+
+
+def action_ids(message: dict[str, Any]) -> list[str]:
+    return [
+        element["action_id"]
+        for block in message.get("blocks") or []
+        for element in block.get("elements") or []
+        if "action_id" in element
+    ]
+
+
+def test_a_voucher_waits_for_the_managers_approval_then_is_granted_announced_and_sent_to_hr(ready: RunningBot) -> None:
+    reply = ready.driver.command("U0AGENT1", "/nominate", f"{LEE} voucher_25 talked a customer out of cancelling")
+
+    assert "waiting for approval by Maya Manager" in reply.text
+    assert ready.slack.calls("chat.postMessage", channel="C0KUDOS") == []
+    request = request_to(ready, "U0MGR1")
+    assert "Sam Agent nominated *Lee Senior* for *Coffee &amp; cake voucher* (25 USD)" in request.text
+    with ready.sessions() as session:
+        assert grants(session) == []
+
+    ready.driver.click("U0MGR1", request, blocks.APPROVE)
+
+    [update] = ready.slack.calls("chat.update")
+    assert "Approved by Maya Manager" in update.text
+    assert action_ids(ready.slack.message(update.channel, update.args["ts"])) == []
+    [post] = ready.slack.calls("chat.postMessage", channel="C0KUDOS")
+    assert "with *Coffee &amp; cake voucher*" in post.text
+    assert "recognised you with *Coffee &amp; cake voucher* (25 USD)" in ready.slack.messages_to("U0AGENT2")[0].text
+    assert "was approved" in ready.slack.messages_to("U0AGENT1")[0].text
+    assert action_ids(ready.slack.messages_to("U0HR")[0].args) == [reward_blocks.FULFIL, reward_blocks.REVOKE]
+    with ready.sessions() as session:
+        [grant] = grants(session)
+        assert (grant.status, grant.approver.slack_id, grant.nominator.slack_id) == ("approved", "U0MGR1", "U0AGENT1")
+        assert str(grant.value) == "25.00"
+
+
+def test_a_second_click_says_it_was_already_decided_and_changes_nothing(ready: RunningBot) -> None:
+    ready.driver.command("U0AGENT1", "/nominate", f"{LEE} voucher_25 saved a key account")
+    request = request_to(ready, "U0MGR1")
+    ready.driver.click("U0MGR1", request, blocks.APPROVE)
+
+    ready.driver.click("U0MGR1", request, blocks.APPROVE)
+
+    [told] = ready.slack.calls("response_url")
+    assert "already approved by Maya Manager" in told.args["text"]
+    assert len(ready.slack.calls("chat.update")) == 1
+    with ready.sessions() as session:
+        assert len(grants(session)) == 1
+
+
+def test_only_the_approver_may_decide(ready: RunningBot) -> None:
+    ready.driver.command("U0AGENT1", "/nominate", f"{LEE} voucher_25 saved a key account")
+    request = request_to(ready, "U0MGR1")
+
+    ready.driver.click("U0MGR2", request, blocks.APPROVE)
+
+    [told] = ready.slack.calls("response_url")
+    assert "Only the person this request was sent to can decide it" in told.args["text"]
+    with ready.sessions() as session:
+        assert [n.status for n in nominations(session)] == ["pending"]
+
+
+def test_when_the_nominator_is_the_nominees_manager_the_approval_goes_one_level_up(ready: RunningBot) -> None:
+    reply = ready.driver.command("U0MGR1", "/nominate", f"{LEE} half_day weekend cover")
+
+    assert "waiting for approval by Ada Admin" in reply.text
+    request = request_to(ready, "U0ADMIN")
+    ready.driver.click("U0ADMIN", request, blocks.APPROVE)
+    with ready.sessions() as session:
+        [grant] = grants(session)
+        people = {grant.nominator.slack_id, grant.approver.slack_id, grant.recipient.slack_id}
+        assert people == {"U0MGR1", "U0ADMIN", "U0AGENT2"}
+
+
+def test_a_decline_needs_a_reason_tells_the_nominator_and_gives_the_allowance_back(ready: RunningBot) -> None:
+    ready.driver.command("U0AGENT1", "/nominate", f"{LEE} voucher_25 helped me with a ticket")
+    request = request_to(ready, "U0MGR1")
+
+    ready.driver.click("U0MGR1", request, blocks.DECLINE)
+    [opened] = ready.slack.calls("views.open")
+    empty = ready.driver.submit("U0MGR1", opened.args["view"], {WHY: "  "})
+    declined = ready.driver.submit("U0MGR1", opened.args["view"], {WHY: "Shout-out <fits> better"})
+
+    assert "Say why you decline" in empty.json["errors"][WHY]
+    assert declined.body == ""
+    [update] = ready.slack.calls("chat.update")
+    assert "Declined by Maya Manager: Shout-out &lt;fits&gt; better" in update.text
+    [dm] = ready.slack.messages_to("U0AGENT1")
+    assert "was declined by Maya Manager" in dm.text
+    assert ready.slack.messages_to("U0AGENT2") == []
+    history = ready.driver.command("U0AGENT1", "/rewards")
+    assert "5 of 5 nominations left" in history.text
+    with ready.sessions() as session:
+        [nomination] = nominations(session)
+        assert (nomination.status, nomination.decline_reason) == ("declined", "Shout-out <fits> better")
+        assert grants(session) == []
+
+
+def test_hr_marks_a_grant_fulfilled_once_and_the_recipient_is_told(ready: RunningBot) -> None:
+    ready.driver.command("U0AGENT1", "/nominate", f"{LEE} voucher_25 saved a key account")
+    ready.driver.click("U0MGR1", request_to(ready, "U0MGR1"), blocks.APPROVE)
+    [to_hr] = [call for call in ready.slack.messages_to("U0HR") if call.method == "chat.postMessage"]
+
+    ready.driver.click("U0HR", to_hr, reward_blocks.FULFIL)
+    ready.driver.click("U0HR", to_hr, reward_blocks.FULFIL)
+
+    assert "Fulfilled by Hana Reyes" in ready.slack.calls("chat.update")[-1].text
+    assert "has been fulfilled by HR" in ready.slack.messages_to("U0AGENT2")[-1].text
+    assert "already fulfilled" in ready.slack.calls("response_url")[-1].args["text"]
+    with ready.sessions() as session:
+        [grant] = grants(session)
+        assert grant.status == "fulfilled"
+        assert grant.fulfilled_at == ready.clock.now()
+
+
+def test_hr_revokes_a_grant_with_a_reason_and_the_giver_gets_the_nomination_back(ready: RunningBot) -> None:
+    ready.driver.command("U0AGENT1", "/nominate", f"{LEE} voucher_25 saved a key account")
+    ready.driver.click("U0MGR1", request_to(ready, "U0MGR1"), blocks.APPROVE)
+    [to_hr] = [call for call in ready.slack.messages_to("U0HR") if call.method == "chat.postMessage"]
+
+    ready.driver.click("U0HR", to_hr, reward_blocks.REVOKE)
+    [opened] = ready.slack.calls("views.open")
+    ready.driver.submit("U0HR", opened.args["view"], {WHY: "Duplicate of last week's voucher"})
+
+    assert "Revoked by Hana Reyes" in ready.slack.calls("chat.update")[-1].text
+    assert "was revoked by HR" in ready.slack.messages_to("U0AGENT1")[-1].text
+    assert "5 of 5 nominations left" in ready.driver.command("U0AGENT1", "/rewards").text
+    with ready.sessions() as session:
+        [grant] = grants(session)
+        assert (grant.status, grant.revoke_reason) == ("revoked", "Duplicate of last week's voucher")
+
+
+def test_a_frontline_employee_cannot_fulfil_a_grant(ready: RunningBot) -> None:
+    ready.driver.command("U0AGENT1", "/nominate", f"{LEE} voucher_25 saved a key account")
+    ready.driver.click("U0MGR1", request_to(ready, "U0MGR1"), blocks.APPROVE)
+    [to_hr] = [call for call in ready.slack.messages_to("U0HR") if call.method == "chat.postMessage"]
+
+    ready.driver.click("U0AGENT3", to_hr, reward_blocks.FULFIL)
+
+    assert "is for HR and admins" in ready.slack.calls("response_url")[-1].args["text"]
+    with ready.sessions() as session:
+        assert grants(session)[0].status == "approved"

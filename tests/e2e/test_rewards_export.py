@@ -1,0 +1,205 @@
+"""/rewards and HR's export: history, refusals, the exact CSV uploaded to Slack and written by the CLI."""
+
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.cli import main
+from models import AuditEvent, Delivery
+from services import directory, nominations, reward_approvals, rewards
+from services.nominations import NominationRequest
+from tests.conftest import RunningBot
+from tests.helpers import employee, load_org
+from tests.rewards_helpers import load_policy_text
+
+ORG = """slack_id,name,team,role,manager_slack_id,email,tz,profile
+U0ADMIN,Ada Admin,Operations,admin,,ada@example.com,Europe/London,
+U0HR,Hana Reyes,People,hr,U0ADMIN,hana@example.com,Europe/London,
+U0MGR1,Maya Manager,Support East,manager,U0ADMIN,maya@example.com,America/New_York,
+U0AGENT1,"Sam ""Sunny"" Agent",Support East,frontline,U0MGR1,sam@example.com,America/New_York,agent
+U0AGENT2,Zoë Ñúñez,Support East,frontline,U0MGR1,zoe@example.com,America/New_York,agent
+U0MGR2,Omar Manager,Support West,manager,U0ADMIN,omar@example.com,America/Los_Angeles,
+U0AGENT3,"-Ines, Agent",Support West,frontline,U0MGR2,ines@example.com,America/Los_Angeles,agent
+"""
+
+HEADER = (
+    "grant_id,granted_at,recipient_id,recipient_name,recipient_email,team,manager,reward_key,title,kind,value,"
+    "currency,nominator,approver,reason,resolution_id,status,fulfilled_at\r\n"
+)
+MARCH_CSV = (
+    HEADER + "2,2026-03-02T09:00:00Z,U0AGENT2,Zoë Ñúñez,zoe@example.com,Support East,Maya Manager,shoutout,Shout-out,"
+    'praise,0.00,USD,"Sam ""Sunny"" Agent",,"\'=HYPERLINK(""x"")",,approved,\r\n'
+    + '3,2026-03-03T10:30:00Z,U0AGENT1,"Sam ""Sunny"" Agent",sam@example.com,Support East,Maya Manager,shoutout,'
+    'Shout-out,praise,0.00,USD,"\'-Ines, Agent",,"Kept calm, said ""no problem"",\nthen fixed it",,approved,\r\n'
+    + "4,2026-03-04T15:00:00Z,U0AGENT2,Zoë Ñúñez,zoe@example.com,Support East,Maya Manager,voucher_25,"
+    'Coffee & cake voucher,voucher,25.00,USD,"Sam ""Sunny"" Agent",Maya Manager,Saved the Müller account,,'
+    "fulfilled,2026-03-05T08:00:00Z\r\n"
+    + '6,2026-03-06T11:00:00Z,U0AGENT3,"\'-Ines, Agent",ines@example.com,Support West,Omar Manager,shoutout,'
+    "Shout-out,praise,0.00,USD,Zoë Ñúñez,,'@here thanks,,approved,\r\n"
+)
+
+
+def at(day: int, hour: int, minute: int = 0, month: int = 3) -> datetime:
+    return datetime(2026, month, day, hour, minute, tzinfo=UTC)
+
+
+def give(session: Session, giver: str, to: str, item: str, reason: str, now: datetime) -> int:
+    workspace = directory.ensure_workspace(session, slack_team_id="T0LATITUDE", now=now)
+    outcome = nominations.nominate(
+        session,
+        workspace=workspace,
+        nominator=employee(session, giver),
+        request=NominationRequest((to,), item, reason),
+        slack_people={},
+        bot_user_id=None,
+        now=now,
+    )
+    return outcome.nominations[0].id
+
+
+def make_history(sessions: sessionmaker[Session]) -> None:
+    """Grants 1 (February) to 6: the March export holds 2, 3, 4 (fulfilled) and 6; 5 is revoked."""
+    load_org(sessions, at(1, 8), ORG)
+    load_policy_text(sessions, at(1, 8))
+    with sessions.begin() as session:
+        workspace = directory.ensure_workspace(session, slack_team_id="T0LATITUDE", now=at(1, 8))
+        give(session, "U0AGENT3", "U0AGENT1", "shoutout", "February thanks", at(27, 10, month=2))
+        give(session, "U0AGENT1", "U0AGENT2", "shoutout", '=HYPERLINK("x")', at(2, 9))
+        give(session, "U0AGENT3", "U0AGENT1", "shoutout", 'Kept calm, said "no problem",\nthen fixed it', at(3, 10, 30))
+        voucher = give(session, "U0AGENT1", "U0AGENT2", "voucher_25", "Saved the Müller account", at(4, 12))
+        approver = employee(session, "U0MGR1")
+        grant = reward_approvals.approve(
+            session, workspace=workspace, nomination_id=voucher, approver=approver, now=at(4, 15)
+        )
+        rewards.fulfil_grant(session, workspace=workspace, grant_id=grant.id, hr=None, actor="test", now=at(5, 8))
+        give(session, "U0AGENT2", "U0AGENT1", "shoutout", "Oops, wrong person", at(6, 10))
+        rewards.revoke_grant(
+            session, workspace=workspace, grant_id=5, hr=None, actor="test", reason="typo", now=at(6, 10)
+        )
+        give(session, "U0AGENT2", "U0AGENT3", "shoutout", "@here thanks", at(6, 11))
+
+
+def test_rewards_shows_what_you_received_and_gave_and_your_allowance(bot: RunningBot) -> None:
+    make_history(bot.sessions)
+    bot.clock.set(at(10, 9))
+
+    reply = bot.driver.command("U0AGENT1", "/rewards")
+
+    assert "3 of 5 nominations left this month (renews 01 April)" in reply.text
+    assert "*Shout-out* from -Ines, Agent: _Kept calm" in reply.text
+    assert "*Coffee &amp; cake voucher* to Zoë Ñúñez" in reply.text
+
+
+def test_the_catalog_lists_every_reward(bot: RunningBot) -> None:
+    load_policy_text(bot.sessions, bot.clock.now())
+
+    reply = bot.driver.command("U0AGENT1", "/rewards", "catalog")
+
+    assert "voucher_25: Coffee &amp; cake voucher (voucher, 25 USD, needs approval)" in reply.text
+    assert "half_day: Half a day off (time off, 4 hours, needs approval)" in reply.text
+
+
+def test_the_export_is_for_hr_only(bot: RunningBot) -> None:
+    make_history(bot.sessions)
+
+    reply = bot.driver.command("U0AGENT1", "/rewards", "export 2026-03-01 2026-03-31")
+
+    assert "The reward export is for HR and admins" in reply.text
+    assert bot.slack.files() == []
+
+
+@pytest.mark.parametrize(
+    ("words", "expected"),
+    [
+        ("2026-03-31 2026-03-01", "ends (2026-03-01) before it starts (2026-03-31)"),
+        ("2026-13-01", "FROM `2026-13-01` is not a date: write it as YYYY-MM-DD"),
+        ("2026-03-01 31/03/2026", "TO `31/03/2026` is not a date"),
+        ("2026-03-01 2026-03-02 2026-03-03", "at most two dates"),
+        ("team:Nowhere", "no team called 'Nowhere'"),
+    ],
+)
+def test_a_bad_export_range_is_explained(bot: RunningBot, words: str, expected: str) -> None:
+    make_history(bot.sessions)
+
+    reply = bot.driver.command("U0HR", "/rewards", f"export {words}")
+
+    assert expected in reply.text
+    assert bot.slack.files() == []
+
+
+def test_hr_gets_the_exact_csv_in_a_dm_through_the_two_step_upload_and_it_is_audited(bot: RunningBot) -> None:
+    make_history(bot.sessions)
+
+    reply = bot.driver.command("U0HR", "/rewards", "export 2026-03-01 2026-03-31")
+
+    assert "Preparing the reward export for 2026-03-01 to 2026-03-31" in reply.text
+    [url] = bot.slack.calls("files.getUploadURLExternal")
+    assert url.args["filename"] == "rewards_2026-03-01_2026-03-31.csv"
+    assert len(bot.slack.calls("upload")) == 1
+    [complete] = bot.slack.files()
+    assert complete.args["channel_id"] == "D0HR"
+    [content] = complete.files.values()
+    assert content.decode("utf-8") == MARCH_CSV
+    with bot.sessions() as session:
+        [event] = session.scalars(select(AuditEvent).where(AuditEvent.action == "reward.export"))
+        assert (event.actor, event.subject) == ("U0HR", "2026-03-01 to 2026-03-31")
+        assert event.details["rows"] == 4
+
+
+def test_the_cli_writes_the_same_csv_and_filters_by_team_as_json_lines(
+    sessions: sessionmaker[Session], database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    make_history(sessions)
+    monkeypatch.setenv("DATABASE_URL", database_url)
+    csv_file, jsonl_file = tmp_path / "march.csv", tmp_path / "west.jsonl"
+
+    assert main(["export", "rewards", "--from", "2026-03-01", "--to", "2026-03-31", "--out", str(csv_file)]) == 0
+    west = ["--team", "support west", "--format", "jsonl", "--out", str(jsonl_file)]
+    assert main(["export", "rewards", "--from", "2026-03-01", "--to", "2026-03-31", *west]) == 0
+
+    assert csv_file.read_bytes().decode("utf-8") == MARCH_CSV
+    [row] = [json.loads(line) for line in jsonl_file.read_text(encoding="utf-8").splitlines()]
+    assert (row["grant_id"], row["recipient_name"], row["reason"]) == (6, "-Ines, Agent", "@here thanks")
+
+
+def test_the_cli_refuses_a_reversed_range_without_writing(
+    sessions: sessionmaker[Session], database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    make_history(sessions)
+    monkeypatch.setenv("DATABASE_URL", database_url)
+
+    code = main(["export", "rewards", "--from", "2026-03-31", "--to", "2026-03-01", "--out", str(tmp_path / "x.csv")])
+
+    assert code == 2
+    assert not (tmp_path / "x.csv").exists()
+
+
+def test_hr_fulfils_and_revokes_grants_from_the_cli_once(
+    sessions: sessionmaker[Session],
+    database_url: str,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    make_history(sessions)
+    monkeypatch.setenv("DATABASE_URL", database_url)
+
+    assert main(["rewards", "revoke", "6", "--reason", "sent by mistake"]) == 0
+    assert main(["rewards", "revoke", "6", "--reason", "again"]) == 2
+    assert main(["rewards", "fulfil", "2"]) == 2
+    assert main(["rewards", "fulfil", "99"]) == 2
+
+    out, err = capsys.readouterr()
+    assert "reward grant #6 (Shout-out for -Ines, Agent) is revoked" in out
+    assert "Reward grant #6 is already revoked; nothing changed." in err
+    assert "grant #2 is a Shout-out with no value: there is nothing to fulfil" in err
+    assert "There is no reward grant #99 here." in err
+    with sessions() as session:
+        [event] = session.scalars(select(AuditEvent).where(AuditEvent.subject == "grant 6"))
+        assert (event.action, event.details) == ("reward.revoke", {"reason": "sent by mistake"})
+        queued = {delivery.idempotency_key: delivery.payload for delivery in session.scalars(select(Delivery))}
+        assert sorted(queued) == ["reward-revoked:6:U0AGENT2", "reward-revoked:6:U0AGENT3"]
+        assert "sent by mistake" in queued["reward-revoked:6:U0AGENT3"]["blocks"][0]["text"]["text"]

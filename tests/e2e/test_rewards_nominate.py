@@ -1,0 +1,199 @@
+"""/nominate end to end: shout-outs, refusals, allowances and the nomination modal."""
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from handlers.blocks import nominations as blocks
+from models import Employee
+from tests.conftest import RunningBot
+from tests.helpers import employee
+from tests.rewards_helpers import add_story, grants, nominations, set_up
+
+LEE = "<@U0AGENT2|lee.senior>"
+INES = "<@U0AGENT3|ines.agent>"
+
+
+@pytest.fixture
+def ready(bot: RunningBot) -> RunningBot:
+    set_up(bot.sessions, bot.clock.now())
+    return bot
+
+
+def test_a_shout_out_is_posted_to_the_recognition_channel_and_dms_the_nominee(ready: RunningBot) -> None:
+    reply = ready.driver.command("U0AGENT1", "/nominate", f"{LEE} calmed an angry <customer> & @channel fixed it")
+
+    assert "You recognised Lee Senior" in reply.text
+    assert "4 nomination(s) left" in reply.text
+    [post] = ready.slack.calls("chat.postMessage", channel="C0KUDOS")
+    assert "<@U0AGENT1> recognised <@U0AGENT2>" in post.text
+    assert "calmed an angry &lt;customer&gt; &amp; @\u200bchannel fixed it" in post.text
+    [dm] = ready.slack.messages_to("U0AGENT2")
+    assert "Sam Agent recognised you with a shout-out" in dm.text
+    with ready.sessions() as session:
+        [grant] = grants(session)
+        assert (grant.item_key, grant.value, grant.status, grant.approver_id) == ("shoutout", 0, "approved", None)
+        assert grant.recipient.slack_id == "U0AGENT2"
+
+
+def test_several_people_named_in_one_nomination_share_one_post_and_each_get_a_grant(ready: RunningBot) -> None:
+    reply = ready.driver.command("U0AGENT1", "/nominate", f"{LEE} {INES} covered the weekend queue together")
+
+    assert "You recognised Lee Senior, Ines Agent" in reply.text
+    [post] = ready.slack.calls("chat.postMessage", channel="C0KUDOS")
+    assert "<@U0AGENT2>, <@U0AGENT3>" in post.text
+    assert len(ready.slack.messages_to("U0AGENT2")) == len(ready.slack.messages_to("U0AGENT3")) == 1
+    with ready.sessions() as session:
+        assert sorted(g.recipient.slack_id for g in grants(session)) == ["U0AGENT2", "U0AGENT3"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("<@U0AGENT1|sam> I am great", "can't nominate yourself"),
+        ("<@U0LATBOT|latitude> always on", "Bots can't receive recognition"),
+        (f"{LEE} vouchr_25 great work", "no reward called `vouchr_25`"),
+        (f"{LEE} voucher_25", "Say why you are recognising them"),
+        (f"{LEE}   ", "Say why you are recognising them"),
+        ("lee great work", "Start with the people you recognise"),
+    ],
+)
+def test_a_refused_nomination_says_why_and_writes_nothing(ready: RunningBot, text: str, expected: str) -> None:
+    reply = ready.driver.command("U0AGENT1", "/nominate", text)
+
+    assert expected in reply.text
+    assert ready.slack.calls("chat.postMessage") == []
+    with ready.sessions() as session:
+        assert nominations(session) == []
+
+
+def test_an_unknown_reward_lists_the_catalog(ready: RunningBot) -> None:
+    reply = ready.driver.command("U0AGENT1", "/nominate", f"{LEE} vouchr_25 great work")
+
+    for key in ("shoutout", "voucher_25", "half_day", "service_star"):
+        assert f"`{key}`" in reply.text
+
+
+def told(bot: RunningBot) -> str:
+    """The answer sent after the ack, when Slack had to be asked about someone first."""
+    [response] = bot.slack.calls("response_url")
+    return str(response.args["text"])
+
+
+def test_someone_not_in_the_workspace_cannot_be_nominated(ready: RunningBot) -> None:
+    ready.slack.fail("users.info", error="user_not_found")
+
+    reply = ready.driver.command("U0AGENT1", "/nominate", "<@U0GHOST|ghost> thanks")
+
+    assert reply.body == ""
+    assert "not an active member of this workspace" in told(ready)
+    with ready.sessions() as session:
+        assert nominations(session) == []
+        assert session.query(Employee).filter_by(slack_id="U0GHOST").count() == 0
+
+
+def test_a_colleague_slack_knows_but_the_directory_does_not_is_added_and_recognised(ready: RunningBot) -> None:
+    ready.slack.add_user("U0NEWBIE", "Nora Newbie", email="nora@example.com")
+
+    ready.driver.command("U0AGENT1", "/nominate", "<@U0NEWBIE|nora> great first week")
+
+    assert "You recognised Nora Newbie" in told(ready)
+    with ready.sessions() as session:
+        nora = employee(session, "U0NEWBIE")
+        assert (nora.name, nora.email, nora.in_directory) == ("Nora Newbie", "nora@example.com", False)
+
+
+def test_a_bot_slack_knows_about_cannot_be_nominated(ready: RunningBot) -> None:
+    ready.slack.add_user("U0HELPER", "Helper Bot", is_bot=True)
+
+    ready.driver.command("U0AGENT1", "/nominate", "<@U0HELPER|helper> beep")
+
+    assert "Bots can't receive recognition" in told(ready)
+    assert ready.slack.calls("chat.postMessage") == []
+
+
+def test_the_same_nomination_twice_within_a_minute_is_sent_once(ready: RunningBot) -> None:
+    first = ready.driver.command("U0AGENT1", "/nominate", f"{LEE} saved the day")
+    ready.clock.advance(timedelta(seconds=30))
+    second = ready.driver.command("U0AGENT1", "/nominate", f"{LEE} saved the day")
+
+    assert "You recognised" in first.text
+    assert "a moment ago, so I didn't send it twice" in second.text
+    assert len(ready.slack.messages_to("U0AGENT2")) == 1
+    with ready.sessions() as session:
+        assert len(nominations(session)) == 1
+
+
+def test_an_exhausted_allowance_says_when_it_renews_and_renews_next_month(ready: RunningBot) -> None:
+    for number in range(5):
+        ready.driver.command("U0AGENT1", "/nominate", f"{LEE} thanks number {number}")
+
+    refused = ready.driver.command("U0AGENT1", "/nominate", f"{INES} thanks again")
+    ready.clock.set(datetime(2026, 4, 1, 0, 0, 30, tzinfo=UTC))
+    renewed = ready.driver.command("U0AGENT1", "/nominate", f"{INES} thanks again")
+
+    assert "given all 5 nominations" in refused.text
+    assert "renews on Wednesday 01 April" in refused.text
+    assert "You recognised Ines Agent" in renewed.text
+    assert "4 nomination(s) left" in renewed.text
+
+
+def test_the_modal_nominates_with_a_reward_and_keeps_it_private_when_asked(ready: RunningBot) -> None:
+    ready.driver.command("U0AGENT1", "/nominate")
+    [opened] = ready.slack.calls("views.open")
+    view = opened.args["view"]
+
+    reply = ready.driver.submit(
+        "U0AGENT1",
+        view,
+        {blocks.PEOPLE: ["U0AGENT3"], blocks.REWARD: "half_day", blocks.REASON: "stayed late", blocks.PUBLIC: []},
+    )
+
+    assert reply.status == 200 and reply.body == ""
+    [request] = ready.slack.messages_to("U0MGR2")
+    assert "Half a day off" in request.text
+    [receipt] = ready.slack.messages_to("U0AGENT1")
+    assert "waiting for approval by Omar Manager" in receipt.text
+    with ready.sessions() as session:
+        [nomination] = nominations(session)
+        assert (nomination.public, nomination.status, nomination.unit) == (False, "pending", "hours")
+
+
+def test_the_modal_shows_a_refused_nominee_on_the_people_field(ready: RunningBot) -> None:
+    ready.driver.command("U0AGENT1", "/nominate")
+    [opened] = ready.slack.calls("views.open")
+
+    reply = ready.driver.submit(
+        "U0AGENT1", opened.args["view"], {blocks.PEOPLE: ["U0AGENT1"], blocks.REASON: "me", blocks.REWARD: "shoutout"}
+    )
+
+    assert reply.json["response_action"] == "errors"
+    assert "yourself" in reply.json["errors"][blocks.PEOPLE]
+    with ready.sessions() as session:
+        assert nominations(session) == []
+
+
+def test_the_modal_links_a_colleagues_customer_story_to_the_shout_out(ready: RunningBot) -> None:
+    with ready.sessions.begin() as session:
+        story = add_story(session, "U0AGENT3", "Rebooked a <stranded> family overnight", ready.clock.now())
+    ready.driver.command("U0AGENT1", "/nominate")
+    [opened] = ready.slack.calls("views.open")
+    assert "Ines Agent: Rebooked a <stranded> family overnight" in opened.text
+
+    reply = ready.driver.submit(
+        "U0AGENT1",
+        opened.args["view"],
+        {
+            blocks.PEOPLE: ["U0AGENT3"],
+            blocks.REWARD: "shoutout",
+            blocks.REASON: "went the extra mile",
+            blocks.STORY: str(story.id),
+            blocks.PUBLIC: ["yes"],
+        },
+    )
+
+    assert reply.body == "", reply.body
+    [post] = ready.slack.calls("chat.postMessage", channel="C0KUDOS")
+    assert "_Customer story:_ Rebooked a &lt;stranded&gt; family overnight" in post.text
+    with ready.sessions() as session:
+        assert grants(session)[0].resolution_id == story.id

@@ -1,0 +1,56 @@
+"""Set-up shared by the recognition tests: the example policy (with its reward catalog) and row look-ups."""
+
+from datetime import datetime
+from decimal import Decimal
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from models import Nomination, Resolution, RewardGrant, Workspace
+from services import directory
+from services.policy import current_policy, load_policy
+from tests.helpers import employee, load_org
+
+EXAMPLE_POLICY = Path(__file__).parents[1] / "policy.example.toml"
+
+
+def load_policy_text(sessions: sessionmaker[Session], now: datetime, text: str | None = None) -> None:
+    with sessions.begin() as session:
+        workspace = directory.ensure_workspace(session, slack_team_id="T0LATITUDE", now=now)
+        load_policy(session, workspace=workspace, text=text or EXAMPLE_POLICY.read_text(), loaded_by="test", now=now)
+
+
+def set_up(sessions: sessionmaker[Session], now: datetime) -> None:
+    """The fixture org and the example policy (allowance 5, a voucher, half a day off, an award)."""
+    load_org(sessions, now)
+    load_policy_text(sessions, now)
+
+
+def grants(session: Session) -> list[RewardGrant]:
+    return list(session.scalars(select(RewardGrant).order_by(RewardGrant.id)))
+
+
+def nominations(session: Session) -> list[Nomination]:
+    return list(session.scalars(select(Nomination).order_by(Nomination.id)))
+
+
+def add_story(session: Session, slack_id: str, summary: str, now: datetime) -> Resolution:
+    """A customer story (a resolution within the boundaries) of `slack_id`, written as the resolutions feature would."""
+    workspace = session.scalars(select(Workspace)).one()
+    active = current_policy(session, workspace)
+    assert active is not None, "load the policy first"
+    story = Resolution(
+        workspace_id=workspace.id,
+        employee_id=employee(session, slack_id).id,
+        policy_version_id=active.version.id,
+        category="refund",
+        amount=Decimal(20),
+        currency="USD",
+        summary=summary,
+        status="within",
+        created_at=now,
+    )
+    session.add(story)
+    session.flush()
+    return story

@@ -1,0 +1,199 @@
+"""The pulse rules against a real database session: anonymity, rotation, cadence, answers, the [pulse] section."""
+
+from datetime import date, timedelta
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.clock import MovableClock
+from models import Employee, PulseReceipt, PulseResponse, Workspace
+from services import pulse, pulse_rounds
+from services.errors import InvalidInput, NotFound
+from services.policy import parse_policy
+from services.policy_file import PolicyError
+from services.pulse_policy import DEFAULT_BANK, PulseSettings
+from services.pulse_results import ORG, Answer, Group, visibility
+from tests.helpers import employee
+from tests.pulse_org import EAST, POLICY, WEST, load_pulse_org
+
+
+def answers(manager: int, people: int, *, question: int = 1, offset: int = 0) -> list[Answer]:
+    return [Answer(question, f"r{offset + n}", manager, 4) for n in range(people)]
+
+
+GROUPS = {
+    "parent": Group("parent", "Parent", frozenset({1, 2}), frozenset({"child"})),
+    "child": Group("child", "Child", frozenset({2})),
+    ORG: Group(ORG, "Org", None, frozenset({"parent", "child"})),
+}
+
+
+def test_a_group_is_shown_from_the_threshold_on() -> None:
+    assert visibility(GROUPS, answers(2, 5), 5)["child"].shown
+    assert not visibility(GROUPS, answers(2, 4), 5)["child"].shown
+
+
+def test_a_parent_is_hidden_when_subtracting_a_visible_child_leaves_fewer_than_the_threshold() -> None:
+    seen = visibility(GROUPS, answers(2, 5) + answers(1, 4, offset=100), 5)
+
+    assert seen["child"].shown
+    assert not seen["parent"].shown, "parent minus child would expose 4 people"
+    assert not seen[ORG].shown
+
+
+def test_a_parent_identical_to_its_child_or_far_larger_is_shown() -> None:
+    identical = visibility(GROUPS, answers(2, 5), 5)
+    larger = visibility(GROUPS, answers(2, 5) + answers(1, 5, offset=100), 5)
+
+    assert identical["parent"].shown and identical[ORG].shown
+    assert larger["parent"].shown and larger[ORG].shown
+
+
+def test_a_hidden_child_does_not_hide_its_parent() -> None:
+    seen = visibility(GROUPS, answers(2, 3) + answers(1, 4, offset=100), 5)
+
+    assert not seen["child"].shown
+    assert seen["parent"].shown
+
+
+def test_a_question_answered_by_fewer_than_the_threshold_is_hidden_even_in_a_shown_group() -> None:
+    seen = visibility(GROUPS, answers(2, 6) + answers(2, 4, question=2), 5)
+
+    assert seen["child"].shown
+    assert seen["child"].questions == {1: True, 2: False}
+
+
+def test_a_question_is_hidden_in_the_parent_when_its_difference_with_the_child_is_small() -> None:
+    parent_only = answers(1, 6, question=1, offset=100) + answers(1, 2, question=2, offset=100)
+    seen = visibility(GROUPS, answers(2, 5) + answers(2, 5, question=2) + parent_only, 5)
+
+    assert seen["parent"].shown
+    assert seen["parent"].questions == {1: True, 2: False}
+
+
+def test_every_question_of_the_bank_recurs_as_rounds_rotate() -> None:
+    settings = PulseSettings(questions_per_round=4)
+
+    asked = [question.key for number in (1, 2, 3) for question in pulse_rounds.questions_for(number, settings)]
+
+    assert asked[:4] == ["understand", "valued", "capacity", "authority"]
+    assert asked[4:8] == ["recognised", "enps", "understand", "valued"]
+    assert {q.key for q in DEFAULT_BANK} <= set(asked)
+
+
+def test_the_cadence_picks_the_weekday_and_the_first_one_of_the_month() -> None:
+    weekly = PulseSettings(weekday="wednesday")
+    monthly = PulseSettings(cadence="monthly", weekday="monday")
+
+    assert pulse_rounds.scheduled_date(weekly, date(2026, 3, 6)) == date(2026, 3, 4)
+    assert pulse_rounds.scheduled_date(monthly, date(2026, 3, 20)) == date(2026, 3, 2)
+    assert pulse_rounds.scheduled_date(monthly, date(2026, 6, 1)) == date(2026, 6, 1)
+    assert pulse_rounds.scheduled_date(monthly, date(2026, 5, 3)) == date(2026, 4, 6)
+
+
+def test_the_pulse_section_is_optional_and_defaults_apply() -> None:
+    settings = parse_policy(POLICY).pulse
+
+    assert (settings.cadence, settings.anonymity_threshold, settings.questions_per_round) == ("weekly", 5, 3)
+    assert settings.bank == DEFAULT_BANK
+
+
+def test_the_threshold_can_never_be_below_three_and_errors_name_the_line() -> None:
+    with pytest.raises(PolicyError) as raised:
+        parse_policy(POLICY + '[pulse]\nanonymity_threshold = 2\nreminder_hours = 80\nweekday = "someday"\n')
+
+    problems = raised.value.problems
+    assert any("reminder_hours: must be less than open_hours (72)" in p for p in problems)
+    assert any("weekday: must be one of monday" in p for p in problems)
+    threshold_line = len(POLICY.splitlines()) + 2
+    assert f"line {threshold_line}: pulse.anonymity_threshold: can never be below 3 (got 2)" in problems
+
+
+def test_the_bank_can_be_extended_overridden_or_replaced() -> None:
+    extra = '[[pulse.questions]]\nkey = "staffing"\ntext = "We have enough people on shift."\ntarget = 4\n'
+    override = '[[pulse.questions]]\nkey = "valued"\ntext = "Service matters here."\n'
+
+    extended = parse_policy(POLICY + "[pulse]\n" + extra + override).pulse.bank
+    replaced = parse_policy(POLICY + "[pulse]\nreplace_default_questions = true\n" + extra).pulse.bank
+
+    assert [q.key for q in extended] == [q.key for q in DEFAULT_BANK] + ["staffing"]
+    assert extended[1].text == "Service matters here." and extended[1].target is None
+    assert [(q.key, q.target) for q in replaced] == [("staffing", 4.0)]
+
+
+@pytest.fixture
+def opened(sessions: sessionmaker[Session], session: Session, clock: MovableClock) -> Workspace:
+    load_pulse_org(sessions, clock.now())
+    workspace = session.scalars(select(Workspace)).one()
+    pulse_rounds.start_round(session, workspace=workspace, by=None, actor="test", now=clock.now())
+    pulse_rounds.due_invitations(session, workspace=workspace, now=clock.now())
+    session.commit()
+    return workspace
+
+
+def question_ids(session: Session, workspace: Workspace) -> list[int]:
+    current = pulse_rounds.open_round(session, workspace)
+    assert current is not None
+    return [q.id for q in current.questions]
+
+
+def test_an_answer_off_the_scale_is_refused_and_nothing_is_written(
+    session: Session, opened: Workspace, clock: MovableClock
+) -> None:
+    first = question_ids(session, opened)[0]
+
+    with pytest.raises(InvalidInput, match="from 1 to 5"):
+        pulse.record_answer(
+            session, workspace=opened, employee=employee(session, EAST[0]), question_id=first, value=6, now=clock.now()
+        )
+
+    assert session.scalars(select(PulseResponse)).all() == []
+    assert session.scalars(select(PulseReceipt).where(PulseReceipt.answered)).all() == []
+
+
+def test_someone_not_asked_in_the_round_cannot_answer(session: Session, opened: Workspace, clock: MovableClock) -> None:
+    late = Employee(
+        workspace_id=opened.id,
+        slack_id="U0LATE",
+        name="Late",
+        role="frontline",
+        created_at=clock.now(),
+        updated_at=clock.now(),
+    )
+    session.add(late)
+    session.flush()
+
+    with pytest.raises(NotFound, match="hasn't reached you yet"):
+        pulse.record_answer(
+            session,
+            workspace=opened,
+            employee=late,
+            question_id=question_ids(session, opened)[0],
+            value=3,
+            now=clock.now(),
+        )
+
+
+def test_closing_forgets_the_salt_so_answers_cannot_be_traced_back(
+    session: Session, opened: Workspace, clock: MovableClock
+) -> None:
+    person = employee(session, WEST[0])
+    pulse.record_answer(
+        session,
+        workspace=opened,
+        employee=person,
+        question_id=question_ids(session, opened)[0],
+        value=3,
+        now=clock.now(),
+    )
+    current = pulse_rounds.open_round(session, opened)
+    assert current is not None
+    respondent = pulse.respondent_of(current, person)
+
+    [closed] = pulse_rounds.close_due_rounds(session, workspace=opened, now=current.closes_at + timedelta(seconds=1))
+
+    assert closed.salt is None and closed.status == "closed"
+    [response] = session.scalars(select(PulseResponse))
+    assert response.respondent == respondent
+    assert response.group_manager_id == person.manager_id

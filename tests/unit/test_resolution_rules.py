@@ -1,0 +1,87 @@
+"""The rules of resolutions, on a real database: local days and months, who decides, amounts."""
+
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+
+import pytest
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.clock import MovableClock
+from services import decisions, resolutions
+from services.clock_windows import local_day, local_month
+from services.errors import InvalidInput
+from services.money import format_money, parse_amount
+from services.resolutions import ResolutionRequest
+from tests.helpers import employee, load_org_and_policy
+
+
+@pytest.mark.parametrize(
+    ("typed", "amount"),
+    [("45", "45.00"), ("45.50", "45.50"), ("$45", "45.00"), ("1,200", "1200.00"), ("€7.5", "7.50"), ("0", "0.00")],
+)
+def test_amounts_people_type(typed: str, amount: str) -> None:
+    assert parse_amount(typed) == Decimal(amount)
+
+
+@pytest.mark.parametrize("typed", ["-5", "1e9", "abc", "NaN", "inf", "4.567", "100000", "1,20"])
+def test_amounts_that_are_refused(typed: str) -> None:
+    with pytest.raises(InvalidInput):
+        parse_amount(typed)
+
+
+def test_money_is_shown_in_the_policy_currency() -> None:
+    assert format_money(Decimal("1200.00"), "USD") == "$1,200"
+    assert format_money(Decimal("7.50"), "EUR") == "€7.50"
+    assert format_money(Decimal("3"), "SEK") == "3 SEK"
+
+
+def test_a_local_day_and_month_follow_the_persons_time_zone_across_daylight_saving() -> None:
+    evening = datetime(2026, 3, 31, 23, 30, tzinfo=UTC)
+
+    day_start, day_end = local_day(evening, "America/New_York")
+    month_start, month_end = local_month(evening, "America/New_York")
+
+    assert (day_start, day_end) == (datetime(2026, 3, 31, 4, tzinfo=UTC), datetime(2026, 4, 1, 4, tzinfo=UTC))
+    assert (month_start, month_end) == (datetime(2026, 3, 1, 5, tzinfo=UTC), datetime(2026, 4, 1, 4, tzinfo=UTC))
+    assert local_day(evening, "Asia/Tokyo")[0] == datetime(2026, 3, 31, 15, tzinfo=UTC)
+
+
+def test_the_monthly_allowance_renews_at_local_midnight_not_utc(
+    sessions: sessionmaker[Session], session: Session, clock: MovableClock
+) -> None:
+    load_org_and_policy(sessions, clock.now())
+    sam = employee(session, "U0AGENT1")  # New York
+    clock.set(datetime(2026, 3, 31, 23, 0, tzinfo=UTC))  # 19:00 in New York, still March
+    resolutions.log_resolution(
+        session, employee=sam, now=clock.now(), request=ResolutionRequest("fee_waiver", Decimal(30), "late fee waived")
+    )
+    clock.advance(timedelta(hours=2))  # 21:00 in New York on March 31: April already in UTC
+
+    march = resolutions.spent_in(session, sam, "fee_waiver", clock.now())
+    clock.advance(timedelta(hours=4))  # 01:00 on April 1 in New York
+    april = resolutions.spent_in(session, sam, "fee_waiver", clock.now())
+
+    assert (march.today, march.this_month) == (Decimal(30), Decimal(30))
+    assert (april.today, april.this_month) == (Decimal(0), Decimal(0))
+
+
+def test_nobody_decides_their_own_request_and_declined_fixes_do_not_count(
+    sessions: sessionmaker[Session], session: Session, clock: MovableClock
+) -> None:
+    load_org_and_policy(sessions, clock.now())
+    maya = employee(session, "U0MGR1")
+    logged = resolutions.log_resolution(
+        session, employee=maya, now=clock.now(), request=ResolutionRequest("credit", Decimal(300), "big gesture")
+    )
+
+    assert [d.slack_id for d in logged.deciders] == ["U0ADMIN"]
+    assert not decisions.may_decide(logged.resolution, maya)
+    decisions.decide(
+        session,
+        resolution_id=logged.resolution.id,
+        decider=employee(session, "U0ADMIN"),
+        approve=False,
+        reason="too much",
+        now=clock.now(),
+    )
+    assert resolutions.spent_in(session, maya, "credit", clock.now()).today == 0

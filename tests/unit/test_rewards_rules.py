@@ -1,0 +1,137 @@
+"""The nomination rules against a real database session: approvers, limits, stories, three different people."""
+
+from collections.abc import Iterator
+from datetime import timedelta
+
+import pytest
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.clock import MovableClock
+from models import Employee, Workspace
+from services import nominations, reward_approvals
+from services.errors import InvalidInput, NotAllowed
+from services.nominations import NominationOutcome, NominationRequest
+from tests.helpers import employee, load_org
+from tests.rewards_helpers import add_story, load_policy_text
+
+NO_MANAGER_ORG = """slack_id,name,team,role,manager_slack_id,email,tz,profile
+U0ADMIN,Ada Admin,Operations,admin,,,,
+U0HR,Hana Reyes,People,hr,U0ADMIN,,,
+U0LONE,Lone Agent,Nowhere,frontline,,,,
+U0PEER,Pat Peer,Nowhere,frontline,,,,
+"""
+
+
+@pytest.fixture
+def org(sessions: sessionmaker[Session], clock: MovableClock) -> Iterator[Session]:
+    load_org(sessions, clock.now())
+    load_policy_text(sessions, clock.now())
+    with sessions() as session:
+        yield session
+
+
+def nominate(
+    session: Session,
+    clock: MovableClock,
+    giver: str,
+    to: tuple[str, ...],
+    item: str,
+    reason: str = "thanks",
+    resolution_id: int | None = None,
+) -> NominationOutcome:
+    workspace = session.query(Workspace).one()
+    return nominations.nominate(
+        session,
+        workspace=workspace,
+        nominator=employee(session, giver),
+        request=NominationRequest(to, item, reason, resolution_id=resolution_id),
+        slack_people={},
+        bot_user_id=None,
+        now=clock.now(),
+    )
+
+
+def test_the_approver_is_the_manager_or_one_level_up_when_the_manager_nominates(org: Session) -> None:
+    lee, sam, maya = employee(org, "U0AGENT2"), employee(org, "U0AGENT1"), employee(org, "U0MGR1")
+
+    assert reward_approvals.approver_for(org, lee, sam).slack_id == "U0MGR1"
+    assert reward_approvals.approver_for(org, lee, maya).slack_id == "U0ADMIN"
+
+
+def test_without_a_manager_hr_approves_and_never_the_nominator(
+    sessions: sessionmaker[Session], clock: MovableClock
+) -> None:
+    load_org(sessions, clock.now(), NO_MANAGER_ORG)
+    with sessions() as session:
+        lone, peer, hana = (employee(session, slack_id) for slack_id in ("U0LONE", "U0PEER", "U0HR"))
+
+        assert reward_approvals.approver_for(session, lone, peer).slack_id == "U0HR"
+        assert reward_approvals.approver_for(session, lone, hana).slack_id == "U0ADMIN"
+
+
+def test_nobody_left_to_approve_is_refused_with_what_to_do(
+    sessions: sessionmaker[Session], clock: MovableClock
+) -> None:
+    load_org(sessions, clock.now(), "slack_id,name,team,role,manager_slack_id\nU0A,Al,T,frontline,\nU0B,Bo,T,hr,\n")
+    with sessions() as session, pytest.raises(NotAllowed, match="Nobody can approve a reward for Al"):
+        reward_approvals.approver_for(session, employee(session, "U0A"), employee(session, "U0B"))
+
+
+def test_an_approver_who_became_the_nominator_cannot_approve(org: Session, clock: MovableClock) -> None:
+    outcome = nominate(org, clock, "U0AGENT1", ("U0AGENT2",), "voucher_25")
+    [nomination] = outcome.waiting
+    nomination.approver_id = employee(org, "U0AGENT1").id
+
+    with pytest.raises(NotAllowed, match="can't approve a reward you gave or received"):
+        reward_approvals.approve(
+            org,
+            workspace=org.query(Workspace).one(),
+            nomination_id=nomination.id,
+            approver=employee(org, "U0AGENT1"),
+            now=clock.now(),
+        )
+
+
+def test_max_per_month_counts_pending_and_granted_rewards_of_that_item(org: Session, clock: MovableClock) -> None:
+    nominate(org, clock, "U0AGENT1", ("U0AGENT2",), "voucher_25", "one")
+    nominate(org, clock, "U0AGENT3", ("U0AGENT2",), "voucher_25", "two")
+
+    with pytest.raises(NotAllowed, match="already received Coffee & cake voucher 2 time"):
+        nominate(org, clock, "U0MGR2", ("U0AGENT2",), "voucher_25", "three")
+    clock.advance(timedelta(days=31))
+    assert nominate(org, clock, "U0MGR2", ("U0AGENT2",), "voucher_25", "three").waiting
+
+
+def test_naming_more_people_than_the_allowance_left_is_refused_whole(org: Session, clock: MovableClock) -> None:
+    for number in range(4):
+        nominate(org, clock, "U0AGENT1", ("U0AGENT2",), "shoutout", f"thanks {number}")
+
+    with pytest.raises(NotAllowed, match="1 nomination\\(s\\) left this month but named 2 people"):
+        nominate(org, clock, "U0AGENT1", ("U0AGENT2", "U0AGENT3"), "shoutout", "both")
+
+
+def test_a_story_must_belong_to_a_nominee_and_only_colleagues_stories_are_offered(
+    org: Session, clock: MovableClock
+) -> None:
+    workspace = org.query(Workspace).one()
+    story = add_story(org, "U0AGENT3", "Refunded a late order", clock.now())
+
+    with pytest.raises(InvalidInput, match="not someone else's"):
+        nominate(org, clock, "U0AGENT1", ("U0AGENT2",), "shoutout", resolution_id=story.id)
+    outcome = nominate(org, clock, "U0AGENT1", ("U0AGENT3",), "shoutout", resolution_id=story.id)
+
+    assert outcome.grants[0].resolution_id == story.id
+    offered = nominations.recent_stories(org, workspace=workspace, nominator=employee(org, "U0AGENT1"), now=clock.now())
+    assert offered == [(story.id, "Ines Agent: Refunded a late order")]
+    assert (
+        nominations.recent_stories(org, workspace=workspace, nominator=employee(org, "U0AGENT3"), now=clock.now()) == []
+    )
+
+
+def test_an_inactive_colleague_cannot_be_nominated(org: Session, clock: MovableClock) -> None:
+    employee(org, "U0AGENT2").active = False
+    org.flush()
+
+    with pytest.raises(NotAllowed, match="not an active member"):
+        nominate(org, clock, "U0AGENT1", ("U0AGENT2",), "shoutout")
+    assert org.query(Employee).filter_by(slack_id="U0AGENT2").one().active is False
