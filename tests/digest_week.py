@@ -9,7 +9,7 @@ from decimal import Decimal
 from sqlalchemy.orm import Session, sessionmaker
 
 from models import Resolution
-from services import resolutions
+from services import decisions, resolutions
 from services.resolutions import ResolutionRequest
 from tests.helpers import employee, load_org_and_policy
 
@@ -75,7 +75,8 @@ def load_fixture_week(sessions: sessionmaker[Session]) -> None:
         log(session, "U0AGENT1", "credit", 10, "parcel late sorry", at(2, 3, month=3), outcome="happy")
         log(session, "U0AGENT1", "credit", 5, "this week already", at(2, 6, month=3))
         log(session, "U0AGENT3", "credit", 15, "parcel late", at(25, 18))
-        lost.status, lost.decided_by_id, lost.decided_at = "approved", employee(session, "U0MGR1").id, at(25, 16)
+        maya = employee(session, "U0MGR1")
+        decisions.decide(session, resolution_id=lost.id, decider=maya, approve=True, reason=None, now=at(25, 16))
 
 
 def pile_of_pending(sessions: sessionmaker[Session], count: int, when: datetime) -> None:
