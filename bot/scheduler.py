@@ -9,7 +9,7 @@ from apscheduler.triggers.base import BaseTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 from slack_sdk import WebClient
 
-from handlers import jobs, pulse_jobs, resolutions
+from handlers import digest, jobs, pulse_jobs, resolutions
 from handlers.deps import Deps
 
 log = logging.getLogger(__name__)
@@ -32,6 +32,7 @@ SCHEDULE: tuple[ScheduledJob, ...] = (
     ScheduledJob("forget_old_events", _forget_old_events, IntervalTrigger(hours=1)),
     ScheduledJob("follow_up_pending_requests", resolutions.follow_up_pending_requests, IntervalTrigger(minutes=10)),
     ScheduledJob("run_pulse_rounds", pulse_jobs.run_pulse_rounds, IntervalTrigger(minutes=1)),
+    ScheduledJob("send_weekly_digests", digest.send_weekly_digests, IntervalTrigger(minutes=5)),
 )
 
 

@@ -12,12 +12,13 @@ from sqlalchemy.orm import Session
 
 from models import Boundary, Employee, PolicyVersion, Workspace
 from services import audit
+from services.digest_policy import DigestSettings, parse_digest
 from services.errors import NotFound
 from services.policy_file import PolicyText
 from services.pulse_policy import PulseSettings, parse_pulse
 from services.reward_policy import RewardPolicy, parse_rewards
 
-TOP_LEVEL_KEYS = {"currency", "escalation_reminder_hours", "profiles", "pulse", "rewards"}
+TOP_LEVEL_KEYS = {"currency", "escalation_reminder_hours", "profiles", "pulse", "rewards", "digest"}
 LIMIT_KEYS = ("per_incident", "per_day", "per_month", "per_customer_30d")
 BOUNDARY_KEYS = {*LIMIT_KEYS, "requires_customer_ref", "description"}
 PROFILE_KEYS = {"inherit", "description"}
@@ -46,6 +47,7 @@ class Policy:
     profiles: dict[str, dict[str, BoundaryRule]]
     pulse: PulseSettings = field(default_factory=PulseSettings)
     rewards: RewardPolicy = field(default_factory=RewardPolicy)
+    digest: DigestSettings = field(default_factory=DigestSettings)
 
     def boundaries_for(self, profile: str) -> dict[str, BoundaryRule]:
         return self.profiles.get(profile, {})
@@ -71,9 +73,15 @@ def parse_policy(text: str) -> Policy:
     if not profiles and not source.problems:
         source.problem(("profiles",), "the policy needs at least one profile, like [profiles.frontline]")
     rewards = parse_rewards(source, data.get("rewards", {}), currency)
+    digest = parse_digest(source, data.get("digest"))
     source.raise_if_problems()
     return Policy(
-        currency=currency, escalation_reminder_hours=hours or 24, profiles=profiles, pulse=pulse, rewards=rewards
+        currency=currency,
+        escalation_reminder_hours=hours or 24,
+        profiles=profiles,
+        pulse=pulse,
+        rewards=rewards,
+        digest=digest,
     )
 
 

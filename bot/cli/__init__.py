@@ -5,12 +5,12 @@ import logging
 import sys
 from collections.abc import Sequence
 
-from bot.cli import db, demo, export, org, policy, pulse, run
+from bot.cli import db, demo, digest, export, org, policy, pulse, run
 from bot.runtime import StartupError
 from bot.settings import SettingsError
 from services.errors import DomainError
 
-GROUPS = (run, db, org, policy, export, pulse, demo)
+GROUPS = (run, db, org, policy, export, pulse, digest, demo)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -1,0 +1,244 @@
+"""Generate a large org and its history, fast, for the benchmarks (SQLite or PostgreSQL). Run by hand.
+
+    python -m benchmarks.generate --database-url sqlite:///bench-1y.db --years 1
+
+One workspace; 10,000 employees of whom 1,000 managers in a 5-level tree; resolutions spread evenly
+over the history (1,000,000 a year by default) and written in bulk: SQLAlchemy Core `insert()` with
+lists of dicts, or COPY on PostgreSQL. Each kind of history is one function in HISTORY, so the
+rewards (nominations, grants) and pulse answers are added there as functions of their own.
+"""
+
+import argparse
+import random
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import Connection, Engine, Table, func, insert, select, text
+
+from models import Employee, Resolution, Team, Workspace
+from models.engine import make_engine, make_session_factory
+from models.schema import upgrade
+from services.policy import load_policy
+
+MANAGER_LEVELS = (1, 9, 90, 300, 600)
+ZONES = ("America/New_York", "America/Chicago", "America/Los_Angeles", "Europe/London", "Europe/Paris", "Asia/Tokyo")
+CATEGORIES = ("refund", "credit", "replacement", "fee_waiver", "reschedule")
+COMPLAINTS = (
+    "parcel arrived late",
+    "item damaged in transit",
+    "wrong size delivered",
+    "charged twice for the order",
+    "courier never came",
+    "refund promised but not received",
+    "long wait on the phone",
+    "missing part in the box",
+)
+FIXES = ("refunded the difference", "sent a new one today", "waived the fee", "moved the delivery", "added a credit")
+BATCH = 20_000
+END = datetime(2026, 3, 2, tzinfo=UTC)
+
+
+@dataclass(frozen=True)
+class Org:
+    workspace_id: int
+    policy_version_id: int
+    frontline: list[int]
+    manager_of: dict[int, int]
+
+
+@dataclass(frozen=True)
+class Span:
+    start: datetime
+    end: datetime
+    per_year: int
+
+
+def generate(engine: Engine, *, employees: int, years: int, per_year: int, seed: int = 7) -> Org:
+    upgrade(engine)
+    rng = random.Random(seed)
+    org = generate_org(engine, employees, rng)
+    span = Span(start=END - timedelta(days=365 * years), end=END, per_year=per_year)
+    for step in HISTORY:
+        started = time.perf_counter()
+        with engine.begin() as connection:
+            written = step(connection, org, span, rng)
+        print(f"{step.__name__}: {written:,} rows in {time.perf_counter() - started:.1f} s")
+    if engine.dialect.name == "postgresql":
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            connection.execute(text("VACUUM ANALYZE"))
+    return org
+
+
+# -- the org ----------------------------------------------------------------------------------
+def generate_org(engine: Engine, employees: int, rng: random.Random) -> Org:
+    with engine.begin() as connection:
+        if connection.scalar(select(func.count()).select_from(Workspace)):
+            raise SystemExit("the database already has data: generate into an empty database")
+        workspace_id = connection.execute(
+            insert(Workspace).values(slack_team_id="TBENCH", name="Benchmark", created_at=END).returning(Workspace.id)
+        ).scalar_one()
+        rows, manager_of = _people(workspace_id, employees, rng)
+        connection.execute(
+            insert(Team),
+            [
+                {"id": n + 1, "workspace_id": workspace_id, "name": f"Team {n + 1:04d}"}
+                for n in range(MANAGER_LEVELS[-1])
+            ],
+        )
+        for start in range(0, len(rows), BATCH):
+            connection.execute(insert(Employee), rows[start : start + BATCH])
+        _reset_sequences(connection, ("teams", "employees"))
+    with make_session_factory(engine).begin() as session:
+        workspace = session.get_one(Workspace, workspace_id)
+        version = load_policy(session, workspace=workspace, text=_policy_text(), loaded_by="benchmark", now=END)
+        frontline = [row["id"] for row in rows if row["role"] == "frontline"]
+        return Org(workspace_id, version.id, frontline, manager_of)
+
+
+def _people(workspace_id: int, employees: int, rng: random.Random) -> tuple[list[dict[str, Any]], dict[int, int]]:
+    """Managers level by level (each reports to one of the level above), then frontline under the last level."""
+    rows: list[dict[str, Any]] = []
+    manager_of: dict[int, int] = {}
+    above: list[int] = []
+    for size in MANAGER_LEVELS:
+        level = [len(rows) + n + 1 for n in range(size)]
+        for n, person in enumerate(level):
+            boss = above[n % len(above)] if above else None
+            rows.append(_person(workspace_id, person, "manager", boss, None, rng))
+            if boss:
+                manager_of[person] = boss
+        above = level
+    for n in range(employees - len(rows)):
+        person, boss = len(rows) + 1, above[n % len(above)]
+        rows.append(_person(workspace_id, person, "frontline", boss, above.index(boss) + 1, rng))
+        manager_of[person] = boss
+    return rows, manager_of
+
+
+def _person(
+    workspace_id: int, person: int, role: str, boss: int | None, team: int | None, rng: random.Random
+) -> dict[str, Any]:
+    return {
+        "id": person,
+        "workspace_id": workspace_id,
+        "slack_id": f"UB{person:07d}",
+        "name": f"Person {person:05d}",
+        "email": f"p{person}@example.com",
+        "role": role,
+        "profile": None if role == "manager" else "agent",
+        "team_id": team,
+        "manager_id": boss,
+        "tz": rng.choice(ZONES),
+        "active": True,
+        "in_directory": True,
+        "created_at": END,
+        "updated_at": END,
+    }
+
+
+def _policy_text() -> str:
+    from pathlib import Path
+
+    return (Path(__file__).resolve().parent.parent / "policy.example.toml").read_text()
+
+
+def _reset_sequences(connection: Connection, tables: tuple[str, ...]) -> None:
+    if connection.dialect.name == "postgresql":
+        for table in tables:
+            connection.execute(
+                text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))")
+            )
+
+
+# -- history: one function per kind -------------------------------------------------------------
+def generate_resolutions(connection: Connection, org: Org, span: Span, rng: random.Random) -> int:
+    """`per_year` resolutions a year, in time order; pending ones only in the last two weeks."""
+    total = round(span.per_year * (span.end - span.start).days / 365)
+    step = (span.end - span.start) / total
+    rows = (_resolution(org, span.start + step * n, span.end, rng) for n in range(total))
+    return _bulk(connection, Resolution.__table__, rows)  # type: ignore[arg-type]
+
+
+def _resolution(org: Org, at: datetime, end: datetime, rng: random.Random) -> dict[str, Any]:
+    employee = rng.choice(org.frontline)
+    category = rng.choice(CATEGORIES)
+    roll = rng.random()
+    status = "within" if roll < 0.85 else "approved" if roll < 0.94 else "declined" if roll < 0.98 else "pending"
+    if status == "pending" and end - at > timedelta(days=14):
+        status = "approved"
+    decided = status in ("approved", "declined")
+    return {
+        "workspace_id": org.workspace_id,
+        "employee_id": employee,
+        "policy_version_id": org.policy_version_id,
+        "category": category,
+        "amount": Decimal(0) if category == "reschedule" else Decimal(rng.randint(500, 12000)) / 100,
+        "currency": "USD",
+        "customer_ref": f"order {rng.randint(1, 400_000)}",
+        "summary": f"{rng.choice(COMPLAINTS)}, {rng.choice(FIXES)}",
+        "customer_outcome": rng.choice(("happy", "happy", "neutral", "unhappy", None)),
+        "status": status,
+        "exceeded": None if status == "within" else "per-incident limit",
+        "created_at": at,
+        "decider_id": None if status == "within" else org.manager_of[employee],
+        "decided_by_id": org.manager_of[employee] if decided else None,
+        "decided_at": at + timedelta(hours=2) if decided else None,
+    }
+
+
+HistoryStep = Callable[[Connection, Org, Span, random.Random], int]
+HISTORY: list[HistoryStep] = [generate_resolutions]
+
+
+def _bulk(connection: Connection, table: Table, rows: Iterator[dict[str, Any]]) -> int:
+    """Write rows in batches: COPY on PostgreSQL, executemany of Core `insert()` elsewhere."""
+    if connection.dialect.name == "postgresql":
+        return _copy(connection, table, rows)
+    written, batch = 0, []
+    for row in rows:
+        batch.append(row)
+        if len(batch) == BATCH:
+            connection.execute(insert(table), batch)
+            written, batch = written + len(batch), []
+    if batch:
+        connection.execute(insert(table), batch)
+    return written + len(batch)
+
+
+def _copy(connection: Connection, table: Table, rows: Iterator[dict[str, Any]]) -> int:
+    first = next(rows, None)
+    if first is None:
+        return 0
+    columns = list(first)
+    cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    written = 0
+    with cursor.copy(f"COPY {table.name} ({', '.join(columns)}) FROM STDIN") as copy:
+        for row in _chain(first, rows):
+            copy.write_row([row[column] for column in columns])
+            written += 1
+    return written
+
+
+def _chain(first: dict[str, Any], rest: Iterator[dict[str, Any]]) -> Iterator[dict[str, Any]]:
+    yield first
+    yield from rest
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--database-url", required=True)
+    parser.add_argument("--employees", type=int, default=10_000)
+    parser.add_argument("--years", type=int, default=1)
+    parser.add_argument("--per-year", type=int, default=1_000_000)
+    args = parser.parse_args()
+    started = time.perf_counter()
+    generate(make_engine(args.database_url), employees=args.employees, years=args.years, per_year=args.per_year)
+    print(f"generated in {time.perf_counter() - started:.1f} s")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,47 @@
+"""`digest send [--force] [--dry-run]`: the weekly manager digests, by hand."""
+
+import argparse
+
+from sqlalchemy import select
+
+from bot.app import create_client
+from bot.cli.common import database, transaction
+from bot.clock import SystemClock
+from bot.settings import load_settings
+from handlers.blocks.digest import as_text, digest_blocks
+from handlers.deps import Deps
+from handlers.digest import send_digests
+from models import Workspace
+from models.engine import make_session_factory
+from services.digest import due_digests, weekly_digests
+
+
+def add_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    parser = commands.add_parser("digest", help="the weekly manager digests")
+    actions = parser.add_subparsers(dest="digest_command", metavar="ACTION", required=True)
+    send = actions.add_parser("send", help="send the digests that are due now (each manager once a week)")
+    send.add_argument("--force", action="store_true", help="send every manager's digest again, due or not")
+    send.add_argument("--dry-run", action="store_true", help="print the digests as text; send and record nothing")
+    send.set_defaults(handler=run_send)
+
+
+def run_send(args: argparse.Namespace) -> int:
+    if args.dry_run:
+        return print_digests(force=args.force)
+    settings = load_settings()
+    deps = Deps(sessions=make_session_factory(database()), now=SystemClock().now)
+    sent = send_digests(deps, create_client(settings), force=args.force)
+    print(f"queued {sent} digest(s); `python -m bot digest send --dry-run --force` shows every manager's")
+    return 0
+
+
+def print_digests(*, force: bool) -> int:
+    now = SystemClock().now()
+    texts = []
+    with transaction() as session:
+        for workspace in session.scalars(select(Workspace).order_by(Workspace.id)):
+            due = {item.manager.id for item in due_digests(session, workspace=workspace, now=now, force=force)}
+            for item in weekly_digests(session, workspace=workspace, now=now, managers=due) if due else []:
+                texts.append(f"=== to {item.manager.name} ({item.manager.slack_id})\n{as_text(digest_blocks(item))}")
+    print("\n\n".join(texts) or "no digest is due now; add --force to see every manager's")
+    return 0

@@ -1,0 +1,200 @@
+"""Block Kit for the weekly digest, within Slack's limits, and its plain-text rendering for `--dry-run`."""
+
+import html
+from collections.abc import Callable, Sequence
+from decimal import Decimal
+
+from handlers.blocks.resolutions import APPROVE, DECLINE, Block, context_block, plain, text_block
+from services.clock_windows import zone
+from services.digest import Digest, PulsePart, RecognitionPart, Waiting
+from services.digest_parts import ResolutionsPart, Theme
+from services.money import format_money
+from services.text import escape_mrkdwn, truncate
+
+MESSAGE_BLOCKS = 50
+SECTION_CHARS = 3000
+MAX_WAITING = 10
+MAX_LINES = 10
+
+
+def digest_blocks(digest: Digest) -> list[Block]:
+    """The whole digest: a fixed head, the sections, then as many waiting requests as the 50 blocks allow."""
+    head = [*heading(digest), *resolutions_section(digest), *customers_section(digest)]
+    tail = [*recognition_section(digest.recognition), *pulse_section(digest.pulse), footer(digest)]
+    room = MESSAGE_BLOCKS - len(head) - len(tail)
+    return [*head, *waiting_section(digest, room), *tail]
+
+
+def digest_text(digest: Digest) -> str:
+    """The fallback text of the message (notifications, screen readers)."""
+    part = digest.resolutions
+    return f"Your team's week: {part.count} customer fixes, {len(digest.waiting)} waiting on you"
+
+
+def heading(digest: Digest) -> list[Block]:
+    week = digest.week
+    when = f"{week.first_day:%a %d %b} – {week.last_day:%a %d %b}"
+    title = "This week so far" if week.so_far else "Your team's week"
+    return [
+        {"type": "header", "text": plain(truncate(f"{title}: {when}", 150))},
+        context_block(
+            f"{escape_mrkdwn(digest.manager.name)}'s team: {digest.team_size} people, direct and indirect · "
+            f"{week.label}, Monday to Sunday in {escape_mrkdwn(digest.manager.tz or 'UTC')}"
+        ),
+    ]
+
+
+def resolutions_section(digest: Digest) -> list[Block]:
+    part, money = digest.resolutions, _money(digest.currency)
+    if not part.count:
+        return [text_block(f"*Customer fixes:* none logged ({_versus(part.last_week)}).")]
+    lines = [
+        f"*Customer fixes:* {part.count} ({_versus(part.last_week)}), {money(part.value)} given",
+        f"{part.within_share}% handled on the spot within boundaries, {part.escalated} went to a manager",
+        *bullets(
+            [
+                f"{escape_mrkdwn(line.category)}: {line.count} · {money(line.value)} ({_versus(line.last_week)})"
+                for line in part.categories
+            ]
+        ),
+    ]
+    return [text_block("\n".join(lines)), *stories_section(part, money), *themes_section(part)]
+
+
+def stories_section(part: ResolutionsPart, money: Callable[[Decimal], str]) -> list[Block]:
+    if not part.stories:
+        return []
+    lines = ["*Happy customers, in your team's words:*"]
+    for story in part.stories:
+        amount = f" {money(story.amount)}" if story.amount else ""
+        lines.append(
+            f"> {escape_mrkdwn(truncate(story.summary, 600))}\n— {escape_mrkdwn(story.employee)}, "
+            f"{escape_mrkdwn(story.category)}{amount}"
+        )
+    return [text_block("\n".join(lines))]
+
+
+def themes_section(part: ResolutionsPart) -> list[Block]:
+    def themes(items: Sequence[Theme]) -> str:
+        return ", ".join(f"{escape_mrkdwn(t.name)} {t.count} (last week {t.last_week})" for t in items)
+
+    lines = ["*What customers complained about:* " + themes(part.category_themes)]
+    if part.word_themes:
+        lines.append("*Words that came back:* " + themes(part.word_themes))
+    return [text_block("\n".join(lines))]
+
+
+def customers_section(digest: Digest) -> list[Block]:
+    part = digest.resolutions
+    customers = (
+        f"*Customers:* {part.happy} of {part.count} fixes ({part.happy_share}%) left the customer happy"
+        + (f"; {part.count - part.outcome_known} without a recorded outcome" if part.count > part.outcome_known else "")
+        if part.count
+        else "*Customers:* no fixes to read yet"
+    )
+    team = (
+        "*Team pulse:* not available yet" if digest.pulse is None else f"*Team pulse:* see {digest.pulse.round_label}"
+    )
+    return [text_block(f"{customers}\n{team}")]
+
+
+def waiting_section(digest: Digest, room: int) -> list[Block]:
+    """Oldest first, two blocks each, ending with "and N more" when the list or the room runs out."""
+    waiting = digest.waiting
+    if not waiting:
+        return [text_block("*Waiting on you:* nothing. 🎉")]
+    shown = list(waiting[: max(0, min(MAX_WAITING, (room - 2) // 2))])
+    blocks = [text_block(f"*Waiting on you ({len(waiting)}), oldest first:*")]
+    for item in shown:
+        blocks += [text_block(_waiting_line(item, digest)), decision_buttons(item.resolution_id)]
+    if len(waiting) > len(shown):
+        blocks.append(context_block(f"and {len(waiting) - len(shown)} more: they are in your App Home."))
+    return blocks
+
+
+def _waiting_line(item: Waiting, digest: Digest) -> str:
+    amount = f" of {format_money(item.amount, item.currency or digest.currency)}" if item.amount else ""
+    since = item.created_at.astimezone(zone(digest.manager.tz))
+    return (
+        f"*{escape_mrkdwn(item.employee)}* — {escape_mrkdwn(item.category)}{amount}, "
+        f"waiting since {since:%a %d %b %H:%M}\n> {escape_mrkdwn(truncate(item.summary, 500))}"
+    )
+
+
+def decision_buttons(resolution_id: int) -> Block:
+    """The resolutions feature's own Approve / Decline buttons: its listeners handle the clicks."""
+    value = str(resolution_id)
+    return {
+        "type": "actions",
+        "block_id": f"digest_decide_{resolution_id}",
+        "elements": [
+            {"type": "button", "action_id": APPROVE, "text": plain("Approve"), "style": "primary", "value": value},
+            {"type": "button", "action_id": DECLINE, "text": plain("Decline"), "style": "danger", "value": value},
+        ],
+    }
+
+
+def recognition_section(part: RecognitionPart | None) -> list[Block]:
+    if part is None:
+        return []
+    lines = [f"*Recognition:* {part.received} received by the team, {part.given} given by it"]
+    if part.unrecognised:
+        lines.append("Nobody has recognised these people in 30 days — a word from you would count:")
+        lines += bullets([escape_mrkdwn(name) for name in part.unrecognised])
+    return [text_block("\n".join(lines))]
+
+
+def pulse_section(part: PulsePart | None) -> list[Block]:
+    if part is None:
+        return []
+    lines = [f"*Pulse, {escape_mrkdwn(part.round_label)}:*"]
+    lines += bullets(
+        [
+            f"{escape_mrkdwn(question)}: {score:.1f}" + (f" (target {target:.1f})" if target is not None else "")
+            for question, score, target in part.scores
+        ]
+    )
+    return [text_block("\n".join(lines))]
+
+
+def footer(digest: Digest) -> Block:
+    settings = digest.settings
+    return context_block(
+        f"Sent {settings.weekday_name}s at {settings.hour:02d}:00 your time. "
+        "Type `/digest` any day to see this week so far."
+    )
+
+
+def bullets(lines: Sequence[str], *, limit: int = MAX_LINES, budget: int = 2000) -> list[str]:
+    """At most `limit` lines within `budget` characters; the rest summed up as "and N more"."""
+    shown: list[str] = []
+    used = 0
+    for line in lines[:limit]:
+        if used + len(line) + 3 > budget:
+            break
+        shown.append(f"• {line}")
+        used += len(line) + 3
+    if len(lines) > len(shown):
+        shown.append(f"and {len(lines) - len(shown)} more")
+    return shown
+
+
+def _versus(last_week: int) -> str:
+    return f"last week {last_week}"
+
+
+def _money(currency: str) -> Callable[[Decimal], str]:
+    return lambda amount: format_money(amount, currency)
+
+
+def as_text(blocks: Sequence[Block]) -> str:
+    """What a reader sees, without buttons: for `python -m bot digest send --dry-run`."""
+    lines: list[str] = []
+    for block in blocks:
+        if block["type"] in ("header", "section"):
+            lines.append(block["text"]["text"])
+        elif block["type"] == "context":
+            lines += [element["text"] for element in block["elements"]]
+        elif block["type"] == "actions":
+            lines.append("[Approve] [Decline]")
+    return html.unescape("\n".join(lines))

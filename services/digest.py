@@ -1,0 +1,263 @@
+"""Weekly manager digests: every manager's team (direct and indirect reports) read in a few set-based queries.
+
+Read-only: nothing is written. The recognition and pulse parts are filled by `recognition_parts` and
+`pulse_parts` below, one function each, so that those features plug in without touching the rest.
+"""
+
+from collections import defaultdict
+from collections.abc import Callable, Collection, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from decimal import Decimal
+from uuid import uuid4
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from models import Delivery, Employee, Resolution, Workspace
+from services.digest_parts import ResolutionsPart, Row, summarise, summary_words
+from services.digest_policy import DigestSettings
+from services.digest_week import Week, last_full_week, send_moment, send_week, week_so_far
+from services.policy import current_policy
+
+RECOGNITION_WINDOW = timedelta(days=30)
+
+
+@dataclass(frozen=True)
+class Person:
+    id: int
+    slack_id: str
+    name: str
+    manager_id: int | None
+    tz: str | None
+    active: bool
+
+
+@dataclass(frozen=True)
+class Waiting:
+    """A request outside the boundaries waiting on this manager's decision."""
+
+    resolution_id: int
+    employee: str
+    category: str
+    amount: Decimal
+    currency: str
+    summary: str
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class RecognitionPart:
+    """Shout-outs and rewards around the team (rewards feature, issue 4)."""
+
+    given: int
+    received: int
+    unrecognised: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class PulsePart:
+    """The team's latest pulse round (pulse feature, issue 5); absent below the anonymity threshold."""
+
+    round_label: str
+    scores: tuple[tuple[str, float, float | None], ...]
+    trend: tuple[tuple[str, float], ...]
+
+
+@dataclass(frozen=True)
+class Digest:
+    workspace_id: int
+    manager: Person
+    team_size: int
+    week: Week
+    currency: str
+    settings: DigestSettings
+    resolutions: ResolutionsPart
+    waiting: tuple[Waiting, ...]
+    recognition: RecognitionPart | None = None
+    pulse: PulsePart | None = None
+
+
+@dataclass(frozen=True)
+class Org:
+    """The workspace's people and, for each, every manager above them."""
+
+    people: dict[int, Person]
+    above: dict[int, tuple[int, ...]]
+
+    def managers(self) -> list[Person]:
+        """Active people with at least one active direct report, by name."""
+        heads = {p.manager_id for p in self.people.values() if p.active and p.manager_id is not None}
+        return sorted((self.people[i] for i in heads if self.people[i].active), key=lambda p: (p.name, p.id))
+
+    def teams(self, managers: Collection[int]) -> dict[int, frozenset[int]]:
+        members: dict[int, set[int]] = {manager: set() for manager in managers}
+        for person, chain in self.above.items():
+            for manager in chain:
+                if manager in members:
+                    members[manager].add(person)
+        return {manager: frozenset(ids) for manager, ids in members.items()}
+
+
+def read_org(session: Session, workspace_id: int) -> Org:
+    columns = (Employee.id, Employee.slack_id, Employee.name, Employee.manager_id, Employee.tz, Employee.active)
+    rows = session.execute(select(*columns).where(Employee.workspace_id == workspace_id))
+    people = {row.id: Person(*row) for row in rows}
+    return Org(people=people, above={person: _chain(people, person) for person in people})
+
+
+def _chain(people: dict[int, Person], person: int) -> tuple[int, ...]:
+    chain: list[int] = []
+    current = people[person].manager_id
+    while current is not None and current in people and current not in chain and current != person:
+        chain.append(current)
+        current = people[current].manager_id
+    return tuple(chain)
+
+
+WeekOf = Callable[[datetime, str | None], Week]
+
+
+def digest_settings(session: Session, workspace: Workspace) -> tuple[DigestSettings, str]:
+    """The `[digest]` section and the currency of the policy in force (defaults before any policy)."""
+    active = current_policy(session, workspace)
+    return (active.policy.digest, active.policy.currency) if active else (DigestSettings(), "USD")
+
+
+def weekly_digests(
+    session: Session,
+    *,
+    workspace: Workspace,
+    now: datetime,
+    managers: Collection[int] | None = None,
+    so_far: bool = False,
+) -> list[Digest]:
+    """Every manager's digest (or the given managers'): the last full local week, or this week so far."""
+    org = read_org(session, workspace.id)
+    heads = [m for m in org.managers() if managers is None or m.id in managers]
+    if not heads:
+        return []
+    week_of: WeekOf = week_so_far if so_far else last_full_week
+    weeks = {m.id: week_of(now, m.tz) for m in heads}
+    teams = org.teams(weeks)
+    this_week, last_week = _rows_by_manager(session, workspace.id, org, weeks)
+    waiting = waiting_by_decider(session, workspace.id, org)
+    recognition = recognition_parts(session, workspace_id=workspace.id, teams=teams, now=now)
+    pulse = pulse_parts(session, workspace_id=workspace.id, teams=teams, now=now)
+    settings, currency = digest_settings(session, workspace)
+    names = {p.id: p.name for p in org.people.values()}
+    return [
+        Digest(
+            workspace_id=workspace.id,
+            manager=m,
+            team_size=sum(org.people[i].active for i in teams[m.id]),
+            week=weeks[m.id],
+            currency=currency,
+            settings=settings,
+            resolutions=summarise(this_week[m.id], last_week[m.id], names),
+            waiting=tuple(waiting.get(m.id, ())),
+            recognition=recognition.get(m.id),
+            pulse=pulse.get(m.id),
+        )
+        for m in heads
+    ]
+
+
+def _rows_by_manager(
+    session: Session, workspace_id: int, org: Org, weeks: dict[int, Week]
+) -> tuple[dict[int, list[Row]], dict[int, list[Row]]]:
+    """One range scan on (workspace_id, created_at) covering every manager's two windows, then grouped."""
+    this_week: dict[int, list[Row]] = defaultdict(list)
+    last_week: dict[int, list[Row]] = defaultdict(list)
+    low = min(week.previous_start for week in weeks.values())
+    high = max(week.end for week in weeks.values())
+    for row in _rows(session, workspace_id, low, high):
+        for manager in org.above.get(row.employee_id, ()):
+            week = weeks.get(manager)
+            if week is None:
+                continue
+            if week.start <= row.created_at < week.end:
+                this_week[manager].append(row)
+            elif week.previous_start <= row.created_at < week.previous_end:
+                last_week[manager].append(row)
+    return this_week, last_week
+
+
+def _rows(session: Session, workspace_id: int, low: datetime, high: datetime) -> list[Row]:
+    r = Resolution
+    query = select(r.id, r.employee_id, r.category, r.amount, r.status, r.customer_outcome, r.summary, r.created_at)
+    query = query.where(r.workspace_id == workspace_id, r.created_at >= low, r.created_at < high)
+    return [Row(*values, words=summary_words(values.summary)) for values in session.execute(query)]
+
+
+def waiting_by_decider(session: Session, workspace_id: int, org: Org) -> dict[int, list[Waiting]]:
+    """Pending requests, oldest first, under whoever may decide them: the decider and the direct manager."""
+    r = Resolution
+    query = select(r.id, r.employee_id, r.decider_id, r.category, r.amount, r.currency, r.summary, r.created_at)
+    query = query.where(r.workspace_id == workspace_id, r.status == "pending")
+    waiting: dict[int, list[Waiting]] = defaultdict(list)
+    # Sorted here, not in SQL: an ORDER BY created_at lures SQLite onto the history-wide date index.
+    for row in sorted(session.execute(query), key=lambda row: (row.created_at, row.id)):
+        person = org.people.get(row.employee_id)
+        item = Waiting(row.id, person.name if person else "someone", *row[3:])
+        for decider in {row.decider_id, person.manager_id if person else None} - {None, row.employee_id}:
+            assert decider is not None
+            waiting[decider].append(item)
+    return waiting
+
+
+def recognition_parts(
+    session: Session, *, workspace_id: int, teams: dict[int, frozenset[int]], now: datetime
+) -> dict[int, RecognitionPart]:
+    """Wire the rewards feature here: per manager, shout-outs and rewards given and received by the team,
+    and who on it has had nothing in RECOGNITION_WINDOW. Until it is merged, no manager has this part."""
+    return {}
+
+
+def pulse_parts(
+    session: Session, *, workspace_id: int, teams: dict[int, frozenset[int]], now: datetime
+) -> dict[int, PulsePart]:
+    """Wire the pulse feature here: per manager, the latest round's scores and trend, only for teams at
+    or above the anonymity threshold. Until it is merged, no manager has this part."""
+    return {}
+
+
+@dataclass(frozen=True)
+class Due:
+    manager: Person
+    key: str
+
+
+def digest_key(workspace: Workspace, manager: Person, now: datetime) -> str:
+    return f"digest:{workspace.slack_team_id}:{manager.slack_id}:{send_week(now, manager.tz)}"
+
+
+def due_digests(session: Session, *, workspace: Workspace, now: datetime, force: bool = False) -> list[Due]:
+    """Managers whose send moment has come this local week and who have no digest queued for it yet.
+
+    A missed moment stays due until the local week ends; `force` takes everyone, under a fresh key.
+    """
+    settings, _currency = digest_settings(session, workspace)
+    managers = read_org(session, workspace.id).managers()
+    if force:
+        run = f"{now:%Y%m%dT%H%M%S}-{uuid4().hex[:8]}"
+        return [Due(m, f"{digest_key(workspace, m, now)}:forced:{run}") for m in managers]
+    if not settings.enabled:
+        return []
+    due = [Due(m, digest_key(workspace, m, now)) for m in managers if now >= send_moment(now, m.tz, settings)]
+    return [d for d in due if d.key not in _queued(session, [d.key for d in due])]
+
+
+def _queued(session: Session, keys: Sequence[str]) -> set[str]:
+    found: set[str] = set()
+    for start in range(0, len(keys), 500):
+        chunk = keys[start : start + 500]
+        found.update(session.scalars(select(Delivery.idempotency_key).where(Delivery.idempotency_key.in_(chunk))))
+    return found
+
+
+def delivered_channel(session: Session, *, key: str) -> str | None:
+    """The channel a sent digest landed in (a DM id), or None while it waits in the outbox."""
+    result = session.scalar(select(Delivery.result).where(Delivery.idempotency_key == key, Delivery.status == "sent"))
+    channel = (result or {}).get("channel")
+    return str(channel) if channel else None

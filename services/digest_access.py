@@ -1,0 +1,60 @@
+"""Who may see which digest preview: managers their own team's, HR and admins any team's by name. Read-only."""
+
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from models import Employee, Team, Workspace
+from services import directory
+from services.digest import Digest, weekly_digests
+from services.errors import NotAllowed, NotFound
+from services.text import escape_mrkdwn
+
+PURPOSE = (
+    "`/digest` is for managers: it sums up your team's week — fixes for customers, requests waiting on "
+    "you, and what needs your attention — and arrives every week as a DM."
+)
+LOOKERS = ("hr", "admin")
+
+
+def preview_for(session: Session, *, caller: Employee, team_name: str | None, now: datetime) -> Digest:
+    """This week so far, for the caller's own team or (HR and admins) for the named team."""
+    workspace = session.get_one(Workspace, caller.workspace_id)
+    if team_name is not None and caller.role not in LOOKERS:
+        raise NotAllowed(
+            "Only HR and admins can see another team's digest. `/digest` on its own shows your own team's."
+        )
+    head = _team_head(session, workspace, team_name) if team_name is not None else caller
+    digests = weekly_digests(session, workspace=workspace, now=now, managers=[head.id], so_far=True)
+    if digests:
+        return digests[0]
+    if team_name is not None:
+        raise NotFound(f"Nobody leads a team in *{escape_mrkdwn(team_name)}* yet, so it has no digest.")
+    hint = " As HR or an admin, you can ask for a team: `/digest team:NAME`." if caller.role in LOOKERS else ""
+    raise NotAllowed(f"{PURPOSE} Nobody reports to you in the directory, so there is no digest for you.{hint}")
+
+
+def _team_head(session: Session, workspace: Workspace, name: str) -> Employee:
+    """The team's leader: a member with reports whose own manager is outside the team."""
+    team = directory.find_team(session, workspace, name) if name.strip() else None
+    if team is None:
+        raise NotFound(f"There is no team called *{escape_mrkdwn(name)}*. Teams: {_team_names(session, workspace)}.")
+    members = list(
+        session.scalars(select(Employee).where(Employee.team_id == team.id, Employee.active).order_by(Employee.name))
+    )
+    ids = {member.id for member in members}
+    leading = set(
+        session.scalars(select(Employee.manager_id).where(Employee.manager_id.in_(ids), Employee.active).distinct())
+    )
+    heads = [m for m in members if m.id in leading and m.manager_id not in ids] or [
+        m for m in members if m.id in leading
+    ]
+    if not heads:
+        raise NotFound(f"Nobody in *{escape_mrkdwn(team.name)}* has reports, so the team has no digest.")
+    return heads[0]
+
+
+def _team_names(session: Session, workspace: Workspace) -> str:
+    names = list(session.scalars(select(Team.name).where(Team.workspace_id == workspace.id).order_by(Team.name)))
+    return ", ".join(f"`{escape_mrkdwn(n)}`" for n in names[:20]) or "none yet"

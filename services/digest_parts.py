@@ -1,0 +1,154 @@
+"""The digest's resolutions part, summarised from a week's rows: figures, stories and complaint themes. Pure."""
+
+import re
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+
+GIVEN = ("within", "approved")
+TOP_THEMES = 3
+TOP_WORDS = 5
+STORIES = 2
+_WORD = re.compile(r"[a-z][a-z'-]{2,}")
+_STOP_TEXT = (
+    "about after again all also and any are back because been before being but can could customer customers did does "
+    "for from gave get got had has have her here him his how into its just more most not now "
+    "off once one only order other our out over own per same she should some still such than that the "
+    "their them then there these they this those through too under until very was were what when where "
+    "which while who why will with would you your asked said told wanted"
+)
+STOP_WORDS = frozenset(_STOP_TEXT.split(" "))
+
+
+@dataclass(frozen=True)
+class Row:
+    """One resolution as the digest needs it (read in bulk, no ORM objects)."""
+
+    id: int
+    employee_id: int
+    category: str
+    amount: Decimal
+    status: str
+    outcome: str | None
+    summary: str
+    created_at: datetime
+    words: frozenset[str] = frozenset()
+
+
+def summary_words(summary: str) -> frozenset[str]:
+    """The words of a summary that may make a theme, each once (read once per row, not once per manager)."""
+    return frozenset(word for word in _WORD.findall(summary.lower()) if word not in STOP_WORDS)
+
+
+@dataclass(frozen=True)
+class CategoryLine:
+    category: str
+    count: int
+    value: Decimal
+    last_week: int
+
+
+@dataclass(frozen=True)
+class Story:
+    employee: str
+    category: str
+    amount: Decimal
+    summary: str
+
+
+@dataclass(frozen=True)
+class Theme:
+    """A complaint theme: a category, or a word repeated across summaries; counts this week and last."""
+
+    name: str
+    count: int
+    last_week: int
+
+
+@dataclass(frozen=True)
+class ResolutionsPart:
+    count: int
+    last_week: int
+    within: int
+    escalated: int
+    happy: int
+    outcome_known: int
+    value: Decimal
+    categories: tuple[CategoryLine, ...]
+    stories: tuple[Story, ...]
+    category_themes: tuple[Theme, ...]
+    word_themes: tuple[Theme, ...]
+
+    @property
+    def within_share(self) -> int:
+        return percent(self.within, self.count)
+
+    @property
+    def happy_share(self) -> int:
+        return percent(self.happy, self.count)
+
+
+def percent(part: int, whole: int) -> int:
+    return round(100 * part / whole) if whole else 0
+
+
+def summarise(this_week: Sequence[Row], last_week: Sequence[Row], names: dict[int, str]) -> ResolutionsPart:
+    return ResolutionsPart(
+        count=len(this_week),
+        last_week=len(last_week),
+        within=sum(row.status == "within" for row in this_week),
+        escalated=sum(row.status != "within" for row in this_week),
+        happy=sum(row.outcome == "happy" for row in this_week),
+        outcome_known=sum(row.outcome is not None for row in this_week),
+        value=sum((row.amount for row in this_week if row.status in GIVEN), Decimal(0)),
+        categories=category_lines(this_week, last_week),
+        stories=best_stories(this_week, names),
+        category_themes=category_themes(this_week, last_week),
+        word_themes=word_themes(this_week, last_week),
+    )
+
+
+def category_lines(this_week: Sequence[Row], last_week: Sequence[Row]) -> tuple[CategoryLine, ...]:
+    counts, before = Counter(row.category for row in this_week), Counter(row.category for row in last_week)
+    values: dict[str, Decimal] = {}
+    for row in this_week:
+        if row.status in GIVEN:
+            values[row.category] = values.get(row.category, Decimal(0)) + row.amount
+    ordered = sorted(counts, key=lambda name: (-counts[name], name))
+    return tuple(CategoryLine(name, counts[name], values.get(name, Decimal(0)), before[name]) for name in ordered)
+
+
+def best_stories(rows: Sequence[Row], names: dict[int, str]) -> tuple[Story, ...]:
+    """Happy customers in the employee's own words, the fullest accounts first."""
+    happy = sorted(
+        (row for row in rows if row.outcome == "happy" and row.summary.strip()),
+        key=lambda row: (-len(row.summary), -row.created_at.timestamp(), row.id),
+    )
+    return tuple(
+        Story(names.get(row.employee_id, "someone"), row.category, row.amount, row.summary) for row in happy[:STORIES]
+    )
+
+
+def category_themes(this_week: Sequence[Row], last_week: Sequence[Row]) -> tuple[Theme, ...]:
+    """The categories customers complained about most (every fix answers a complaint)."""
+    counts, before = Counter(row.category for row in this_week), Counter(row.category for row in last_week)
+    return _top(counts, before, TOP_THEMES, minimum=1)
+
+
+def word_themes(this_week: Sequence[Row], last_week: Sequence[Row]) -> tuple[Theme, ...]:
+    """Words that come back in several summaries this week (each summary counts a word once)."""
+    return _top(_word_counts(this_week), _word_counts(last_week), TOP_WORDS, minimum=2)
+
+
+def _word_counts(rows: Iterable[Row]) -> Counter[str]:
+    counts: Counter[str] = Counter()
+    for row in rows:
+        counts.update(row.words)
+    return counts
+
+
+def _top(counts: Counter[str], before: Counter[str], limit: int, *, minimum: int) -> tuple[Theme, ...]:
+    ranked = sorted((name for name, n in counts.items() if n >= minimum), key=lambda name: (-counts[name], name))
+    return tuple(Theme(name, counts[name], before[name]) for name in ranked[:limit])

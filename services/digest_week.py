@@ -1,0 +1,78 @@
+"""Digest calendar: a manager's local week (Mon–Sun), the ISO week label and this week's send moment."""
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+
+from services.clock_windows import zone
+from services.digest_policy import DigestSettings
+
+WEEK = timedelta(days=7)
+
+
+@dataclass(frozen=True)
+class Week:
+    """A reporting window as UTC instants, with the same span one week earlier for comparison."""
+
+    start: datetime
+    end: datetime
+    previous_start: datetime
+    previous_end: datetime
+    first_day: date
+    last_day: date
+    label: str
+    so_far: bool = False
+
+
+def iso_label(day: date) -> str:
+    year, week, _ = day.isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+def local_monday(now: datetime, tz: str | None) -> date:
+    today = now.astimezone(zone(tz)).date()
+    return today - timedelta(days=today.weekday())
+
+
+def _instant(day: date, tz: str | None) -> datetime:
+    return datetime.combine(day, time(0), tzinfo=zone(tz)).astimezone(UTC)
+
+
+def last_full_week(now: datetime, tz: str | None) -> Week:
+    """Monday 00:00 to the next Monday 00:00 before the current local week, daylight saving included."""
+    monday = local_monday(now, tz) - timedelta(days=7)
+    return Week(
+        start=_instant(monday, tz),
+        end=_instant(monday + WEEK, tz),
+        previous_start=_instant(monday - WEEK, tz),
+        previous_end=_instant(monday, tz),
+        first_day=monday,
+        last_day=monday + timedelta(days=6),
+        label=iso_label(monday),
+    )
+
+
+def week_so_far(now: datetime, tz: str | None) -> Week:
+    """This local week up to now, against the same span of last week."""
+    monday = local_monday(now, tz)
+    start, previous_start = _instant(monday, tz), _instant(monday - WEEK, tz)
+    return Week(
+        start=start,
+        end=now,
+        previous_start=previous_start,
+        previous_end=previous_start + (now - start),
+        first_day=monday,
+        last_day=now.astimezone(zone(tz)).date(),
+        label=iso_label(monday),
+        so_far=True,
+    )
+
+
+def send_moment(now: datetime, tz: str | None, settings: DigestSettings) -> datetime:
+    """When this local week's digest is due: the policy's weekday and hour in the manager's zone."""
+    day = local_monday(now, tz) + timedelta(days=settings.weekday)
+    return datetime.combine(day, time(settings.hour), tzinfo=zone(tz)).astimezone(UTC)
+
+
+def send_week(now: datetime, tz: str | None) -> str:
+    """The ISO week a digest is sent in (it reports the week before): part of its outbox key."""
+    return iso_label(local_monday(now, tz))

@@ -1,0 +1,101 @@
+"""A fixture week with known numbers for the digest tests, logged through the real resolutions service.
+
+Clock: Monday 2026-03-02 09:00 UTC. Maya (New York) reports the week of Mon 23 Feb – Sun 1 Mar, local time.
+"""
+
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from models import Resolution
+from services import decisions, resolutions
+from services.resolutions import ResolutionRequest
+from tests.helpers import employee, load_org_and_policy
+
+MONDAY = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+
+
+def at(day: int, hour: int, month: int = 2) -> datetime:
+    return datetime(2026, month, day, hour, 0, tzinfo=UTC)
+
+
+def log(
+    session: Session,
+    who: str,
+    category: str,
+    amount: int,
+    summary: str,
+    when: datetime,
+    *,
+    outcome: str | None = None,
+    ref: str | None = None,
+) -> Resolution:
+    request = ResolutionRequest(category, Decimal(amount), summary, customer_ref=ref, customer_outcome=outcome)
+    return resolutions.log_resolution(session, employee=employee(session, who), request=request, now=when).resolution
+
+
+def load_fixture_week(sessions: sessionmaker[Session]) -> None:
+    """Maya's team logs 7 fixes in the reported week (2 the week before); Omar's team 1."""
+    load_org_and_policy(sessions, at(10, 9))
+    with sessions.begin() as session:
+        log(session, "U0AGENT1", "refund", 30, "parcel late", at(17, 15), outcome="happy", ref="order 90")
+        log(session, "U0AGENT2", "credit", 10, "rude courier", at(18, 15))
+        log(
+            session,
+            "U0AGENT1",
+            "refund",
+            45,
+            "order 101 parcel arrived late and damaged box",
+            at(24, 15),
+            outcome="happy",
+            ref="order 101",
+        )
+        lost = log(session, "U0AGENT1", "refund", 80, "order 102 parcel lost in transit", at(25, 15), ref="order 102")
+        log(
+            session,
+            "U0AGENT2",
+            "credit",
+            30,
+            "late delivery again & customer waited two weeks <3",
+            at(26, 15),
+            outcome="happy",
+        )
+        log(
+            session,
+            "U0AGENT2",
+            "reschedule",
+            0,
+            "moved the delivery to Friday after late parcel",
+            at(27, 15),
+            outcome="neutral",
+        )
+        log(session, "U0AGENT1", "credit", 20, "parcel late, apologised", at(28, 15), outcome="unhappy")
+        log(session, "U0AGENT1", "fee_waiver", 40, "waived late fee", at(1, 14, month=3))
+        log(session, "U0AGENT1", "credit", 10, "parcel late sorry", at(2, 3, month=3), outcome="happy")
+        log(session, "U0AGENT1", "credit", 5, "this week already", at(2, 6, month=3))
+        log(session, "U0AGENT3", "credit", 15, "parcel late", at(25, 18))
+        maya = employee(session, "U0MGR1")
+        decisions.decide(session, resolution_id=lost.id, decider=maya, approve=True, reason=None, now=at(25, 16))
+
+
+def pile_of_pending(sessions: sessionmaker[Session], count: int, when: datetime) -> None:
+    """`count` requests from Sam waiting on Maya, written in bulk."""
+    with sessions.begin() as session:
+        sam, maya = employee(session, "U0AGENT1"), employee(session, "U0MGR1")
+        template = log(session, "U0AGENT1", "fee_waiver", 40, "waived a fee <b>", when)
+        session.add_all(
+            Resolution(
+                workspace_id=sam.workspace_id,
+                employee_id=sam.id,
+                policy_version_id=template.policy_version_id,
+                category="fee_waiver",
+                amount=Decimal(31 + n % 50),
+                currency="USD",
+                summary=f"waiver number {n}",
+                status="pending",
+                created_at=when + timedelta(minutes=n),
+                decider_id=maya.id,
+            )
+            for n in range(count - 1)
+        )

@@ -1,0 +1,85 @@
+"""`/digest` previews this week so far, privately; HR and admins may ask for a team; others learn what it is for."""
+
+import pytest
+
+from bot.fakeslack import Call
+from bot.fakeslack.blockkit import message_problems
+from handlers.blocks.digest import as_text
+from tests.conftest import RunningBot
+from tests.digest_week import MONDAY, at, load_fixture_week, pile_of_pending
+
+
+@pytest.fixture
+def ready(bot: RunningBot) -> RunningBot:
+    load_fixture_week(bot.sessions)
+    bot.clock.set(MONDAY)
+    return bot
+
+
+def digest_command(bot: RunningBot, user: str, text: str = "") -> Call:
+    reply = bot.driver.command(user, "/digest", text)
+    assert reply.status == 200 and reply.body == ""
+    [response] = bot.slack.calls("response_url")
+    assert response.args["response_type"] == "ephemeral"
+    return response
+
+
+def test_a_manager_sees_this_week_so_far_privately(ready: RunningBot) -> None:
+    response = digest_command(ready, "U0MGR1")
+
+    text = as_text(response.args["blocks"])
+    assert "This week so far: Mon 02 Mar – Mon 02 Mar" in text
+    assert "*Customer fixes:* 1 (last week 0), $5 given" in text
+    assert "*Waiting on you (1), oldest first:*" in text
+    assert message_problems(response.args) == []
+    assert ready.slack.calls("chat.postMessage") == []
+
+
+def test_hr_may_ask_for_a_team_by_name(ready: RunningBot) -> None:
+    response = digest_command(ready, "U0HR", "team:Support East")
+
+    assert "Maya Manager's team: 2 people" in response.text
+
+
+def test_hr_without_a_team_is_told_how_to_ask_for_one(ready: RunningBot) -> None:
+    response = digest_command(ready, "U0HR")
+
+    assert "Nobody reports to you" in response.text
+    assert "`/digest team:NAME`" in response.text
+
+
+def test_a_frontline_employee_is_told_what_the_command_is_for(ready: RunningBot) -> None:
+    response = digest_command(ready, "U0AGENT1")
+
+    assert "`/digest` is for managers" in response.text
+    assert "Customer fixes" not in response.text
+
+
+def test_a_frontline_employee_may_not_look_at_a_team(ready: RunningBot) -> None:
+    response = digest_command(ready, "U0AGENT1", "team:Support East")
+
+    assert "Only HR and admins can see another team's digest" in response.text
+
+
+def test_an_unknown_team_lists_the_teams(ready: RunningBot) -> None:
+    response = digest_command(ready, "U0ADMIN", "team:<Nowhere>")
+
+    assert "There is no team called *&lt;Nowhere&gt;*" in response.text
+    assert "`Support East`, `Support West`" in response.text
+
+
+def test_help_and_unknown_words_show_the_usage(ready: RunningBot) -> None:
+    help_reply = ready.driver.command("U0MGR1", "/digest", "help")
+    wrong = ready.driver.command("U0MGR1", "/digest", "everything")
+
+    assert "*/digest* — your team's weekly digest so far" in help_reply.text
+    assert "I don't know `everything` here" in wrong.text
+
+
+def test_a_preview_with_300_pending_approvals_stays_within_block_kit_limits(ready: RunningBot) -> None:
+    pile_of_pending(ready.sessions, 300, at(26, 10))
+
+    response = digest_command(ready, "U0MGR1")
+
+    assert message_problems(response.args) == []
+    assert "and 291 more" in response.text

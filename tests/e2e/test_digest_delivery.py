@@ -1,0 +1,142 @@
+"""Weekly digests go out on schedule: once per manager and week, late after an outage, with a chart."""
+
+from datetime import timedelta
+
+import pytest
+
+from bot.fakeslack import Call
+from bot.fakeslack.blockkit import message_problems
+from bot.runtime import build_runtime
+from handlers.blocks.digest import as_text
+from handlers.digest import send_weekly_digests
+from models import Resolution
+from tests.conftest import RunningBot, bot_settings
+from tests.digest_week import MONDAY, at, load_fixture_week, pile_of_pending
+from tests.helpers import employee
+
+MANAGERS = ("U0ADMIN", "U0MGR1", "U0MGR2")
+
+
+@pytest.fixture
+def ready(bot: RunningBot) -> RunningBot:
+    load_fixture_week(bot.sessions)
+    bot.clock.set(MONDAY)
+    return bot
+
+
+def tick(bot: RunningBot) -> None:
+    send_weekly_digests(bot.runtime.deps, bot.runtime.app.client)
+
+
+def digests_to(bot: RunningBot, user: str) -> list[Call]:
+    return [c for c in bot.slack.calls("chat.postMessage", channel=user) if "Your team's week" in c.text]
+
+
+def test_the_digest_carries_the_weeks_exact_figures_and_a_chart(ready: RunningBot) -> None:
+    ready.clock.set(at(2, 14, month=3))  # 09:00 in New York
+
+    tick(ready)
+
+    [digest] = digests_to(ready, "U0MGR1")
+    text = as_text(digest.args["blocks"])
+    assert "Your team's week: Mon 23 Feb – Sun 01 Mar" in text
+    assert "Maya Manager's team: 2 people, direct and indirect · 2026-W09" in text
+    assert "*Customer fixes:* 7 (last week 2), $185 given" in text
+    assert "71% handled on the spot within boundaries, 2 went to a manager" in text
+    assert (
+        "• credit: 3 · $60 (last week 1)\n• refund: 2 · $125 (last week 1)\n• fee_waiver: 1 · $0 (last week 0)" in text
+    )
+    assert "> late delivery again & customer waited two weeks <3\n— Lee Senior, credit $30" in text
+    assert "&amp; customer waited two weeks &lt;3" in digest.text
+    assert "complained about:* credit 3 (last week 1), refund 2 (last week 1), fee_waiver 1 (last week 0)" in text
+    assert "*Words that came back:* late 6 (last week 1), parcel 5 (last week 1), delivery 2 (last week 0)" in text
+    assert "*Customers:* 3 of 7 fixes (43%) left the customer happy; 2 without a recorded outcome" in text
+    assert "*Waiting on you (1), oldest first:*\n*Sam Agent* — fee_waiver of $40" in text
+    [chart] = [f for f in ready.slack.files() if f.channel == digest.response["channel"]]
+    [upload] = [u for u in ready.slack.calls("upload") if u.args["file_id"] == chart.args["files"][0]["id"]]
+    assert next(iter(upload.files.values())).startswith(b"\x89PNG")
+
+
+def test_the_buttons_in_the_digest_decide_the_request(ready: RunningBot) -> None:
+    ready.clock.set(at(2, 14, month=3))
+    tick(ready)
+    [digest] = digests_to(ready, "U0MGR1")
+
+    ready.driver.click("U0MGR1", digest, "resolution_approve")
+
+    with ready.sessions() as session:
+        waiver = session.query(Resolution).filter_by(category="fee_waiver").one()
+        assert (waiver.status, waiver.decided_by_id) == ("approved", employee(session, "U0MGR1").id)
+
+
+def test_each_manager_gets_it_at_their_own_local_hour(ready: RunningBot) -> None:
+    tick(ready)  # 09:00 UTC: London's 09:00, New York's 04:00, Los Angeles' 01:00
+    assert [len(digests_to(ready, m)) for m in MANAGERS] == [1, 0, 0]
+
+    ready.clock.set(at(2, 14, month=3))
+    tick(ready)
+    assert [len(digests_to(ready, m)) for m in MANAGERS] == [1, 1, 0]
+
+    ready.clock.set(at(2, 17, month=3))
+    tick(ready)
+    assert [len(digests_to(ready, m)) for m in MANAGERS] == [1, 1, 1]
+
+
+def test_exactly_one_digest_per_manager_and_week_across_reruns_and_a_restart(ready: RunningBot) -> None:
+    ready.clock.set(at(2, 17, month=3))
+
+    tick(ready)
+    tick(ready)
+    restarted = build_runtime(bot_settings(ready.slack, str(ready.runtime.settings.database_url)), now=ready.clock.now)
+    try:
+        send_weekly_digests(restarted.deps, restarted.app.client)
+    finally:
+        restarted.close()
+
+    assert [len(digests_to(ready, m)) for m in MANAGERS] == [1, 1, 1]
+    assert len(ready.slack.files()) == 3
+    ready.clock.set(at(9, 17, month=3))
+    tick(ready)
+    assert [len(digests_to(ready, m)) for m in MANAGERS] == [2, 2, 2]
+
+
+def test_a_missed_send_goes_out_late_in_the_same_week_only(ready: RunningBot) -> None:
+    ready.clock.set(at(4, 12, month=3))  # the bot was down until Wednesday
+
+    tick(ready)
+
+    [late] = digests_to(ready, "U0MGR1")
+    assert "Mon 23 Feb – Sun 01 Mar" in late.text
+    ready.clock.set(at(16, 12, month=3))  # down all the next week, back on Monday before 09:00 in New York
+    tick(ready)
+    assert len(digests_to(ready, "U0MGR1")) == 1
+    ready.clock.advance(timedelta(hours=2))
+    tick(ready)
+    assert "Mon 09 Mar – Sun 15 Mar" in digests_to(ready, "U0MGR1")[-1].text
+
+
+def test_a_disabled_digest_sends_nothing(ready: RunningBot) -> None:
+    from tests.helpers import POLICY_EXAMPLE, load_policy
+
+    example = POLICY_EXAMPLE.read_text()
+    head, digest = example.split("\n[digest]\n")
+    load_policy(ready.sessions, MONDAY, head + "\n[digest]\n" + digest.replace("enabled = true", "enabled = false"))
+    ready.clock.set(at(2, 17, month=3))
+
+    tick(ready)
+
+    assert ready.slack.calls("chat.postMessage") == []
+
+
+def test_300_pending_approvals_stay_within_block_kit_limits(ready: RunningBot) -> None:
+    pile_of_pending(ready.sessions, 300, at(26, 10))
+    ready.clock.set(at(2, 14, month=3))
+
+    tick(ready)
+
+    [digest] = digests_to(ready, "U0MGR1")
+    assert message_problems(digest.args) == []
+    assert len(digest.args["blocks"]) <= 50
+    assert "*Waiting on you (301), oldest first:*" in digest.text
+    assert "and 291 more: they are in your App Home." in digest.text
+    assert "waived a fee &lt;b&gt;" in digest.text

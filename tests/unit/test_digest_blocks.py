@@ -1,0 +1,79 @@
+"""The digest's Block Kit stays within Slack's limits whatever the data; the recognition and pulse parts render."""
+
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
+
+from bot.fakeslack.blockkit import message_problems
+from handlers.blocks.digest import as_text, digest_blocks
+from handlers.digest_chart import digest_chart
+from services.digest import Digest, Person, PulsePart, RecognitionPart, Waiting
+from services.digest_parts import CategoryLine, ResolutionsPart, Story, Theme
+from services.digest_policy import DigestSettings
+from services.digest_week import Week
+
+START = datetime(2026, 2, 23, 5, tzinfo=UTC)
+LONG = "<@channel> " + "x" * 1990
+
+
+def a_digest(**parts: object) -> Digest:
+    week = Week(
+        START,
+        START + timedelta(days=7),
+        START - timedelta(days=7),
+        START,
+        date(2026, 2, 23),
+        date(2026, 3, 1),
+        "2026-W09",
+    )
+    resolutions = ResolutionsPart(
+        count=400,
+        last_week=380,
+        within=350,
+        escalated=50,
+        happy=200,
+        outcome_known=300,
+        value=Decimal("12345.5"),
+        categories=tuple(CategoryLine(f"category_{n:02d}_" + "y" * 50, 10, Decimal(10), 9) for n in range(40)),
+        stories=(Story("Sam <Agent>", "refund", Decimal(45), LONG), Story("Lee", "credit", Decimal(0), LONG)),
+        category_themes=(Theme("refund", 3, 1),),
+        word_themes=(Theme("late", 6, 1),),
+    )
+    waiting = tuple(
+        Waiting(n, "N" * 200, "refund", Decimal(80), "USD", LONG, START + timedelta(minutes=n)) for n in range(1, 40)
+    )
+    values: dict[str, object] = {
+        "workspace_id": 1,
+        "manager": Person(1, "U0MGR1", "Maya", None, "America/New_York", True),
+        "team_size": 12,
+        "week": week,
+        "currency": "USD",
+        "settings": DigestSettings(),
+        "resolutions": resolutions,
+        "waiting": waiting,
+    }
+    return Digest(**{**values, **parts})  # type: ignore[arg-type]
+
+
+def test_long_lists_and_long_texts_stay_within_block_kit_limits() -> None:
+    blocks = digest_blocks(a_digest())
+
+    assert message_problems({"text": "digest", "blocks": blocks}) == []
+    text = as_text(blocks)
+    assert "and 30 more" in text
+    assert "and 29 more: they are in your App Home." in text
+    assert "<@\u200bchannel>" in text and "<@channel>" not in text
+    assert "Sam <Agent>" in text and "Sam &lt;Agent&gt;" in str(blocks)
+
+
+def test_the_recognition_and_pulse_parts_render_when_a_feature_supplies_them() -> None:
+    recognition = RecognitionPart(given=4, received=7, unrecognised=tuple(f"Person {n}" for n in range(14)))
+    pulse = PulsePart("March round", (("We know what great service is", 4.2, 4.5),), (("Jan", 3.9), ("Mar", 4.2)))
+
+    digest = a_digest(recognition=recognition, pulse=pulse)
+    text = as_text(digest_blocks(digest))
+
+    assert "*Recognition:* 7 received by the team, 4 given by it" in text
+    assert "• Person 9\nand 4 more" in text
+    assert "• We know what great service is: 4.2 (target 4.5)" in text
+    assert message_problems({"text": "digest", "blocks": digest_blocks(digest)}) == []
+    assert digest_chart(digest).startswith(b"\x89PNG")
