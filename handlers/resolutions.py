@@ -14,6 +14,7 @@ from handlers.commands import Usage, is_help
 from handlers.delivery import Outgoing, deliver, queue, send_now
 from handlers.deps import Deps, deps_of
 from handlers.errors import reported
+from handlers.home import build_home
 from handlers.people import NEW_EMPLOYEE_NOTE, action_caller, command_caller, learn_from_slack
 from models import Resolution
 from services import decisions, escalations, outbox, resolutions
@@ -205,7 +206,8 @@ def approve_clicked(
         respond(text=f":warning: {error}", response_type="ephemeral", replace_original=False)
         return
     with reported(body, respond):
-        announce_decision(deps, client, announcement, _message_of(body))
+        announce_decision(deps, client, announcement, _request_message(body))
+        refresh_where_clicked(deps, client, body, announcement)
 
 
 def decline_clicked(
@@ -217,7 +219,7 @@ def decline_clicked(
         with deps.sessions.begin() as session:
             decider = action_caller(session, deps, body).employee
             resolution = decisions.decidable(session, resolution_id=int(action["value"]), decider=decider)
-            view = blocks.decline_modal(resolution, *_message_of(body))
+            view = blocks.decline_modal(resolution, *_request_message(body))
     except DomainError as error:
         respond(text=f":warning: {error}", response_type="ephemeral", replace_original=False)
         return
@@ -245,9 +247,37 @@ def submit_decline_reason(
         announce_decision(deps, client, announcement, (channel, ts))
 
 
-def _message_of(body: dict[str, Any]) -> tuple[str, str]:
+def _request_message(body: dict[str, Any]) -> tuple[str, str]:
+    """The clicked message when it is an approval request, which the outcome replaces whole.
+
+    Buttons elsewhere (a digest, the App Home) are one part of a bigger view: see refresh_where_clicked.
+    """
+    if not _clicked_block(body).startswith(blocks.DECIDE_BLOCK_PREFIX):
+        return "", ""
     container = body.get("container") or {}
     return str(container.get("channel_id") or ""), str(container.get("message_ts") or "")
+
+
+def _clicked_block(body: dict[str, Any]) -> str:
+    return str((body.get("actions") or [{}])[0].get("block_id") or "")
+
+
+def refresh_where_clicked(deps: Deps, client: WebClient, body: dict[str, Any], announcement: "Announcement") -> None:
+    """A decision made from the App Home republishes it; one made from a digest replaces just those buttons."""
+    container = body.get("container") or {}
+    if container.get("type") == "view":
+        with deps.sessions.begin() as session:
+            home = build_home(session, action_caller(session, deps, body).employee, deps.now())
+        client.views_publish(user_id=body["user"]["id"], view=home)
+    elif not _clicked_block(body).startswith(blocks.DECIDE_BLOCK_PREFIX) and container.get("message_ts"):
+        clicked = _clicked_block(body)
+        kept = [b if b.get("block_id") != clicked else announcement.decided[-1] for b in body["message"]["blocks"]]
+        client.chat_update(
+            channel=container["channel_id"],
+            ts=container["message_ts"],
+            text=body["message"].get("text") or "Updated",
+            blocks=kept,
+        )
 
 
 @dataclass(frozen=True)

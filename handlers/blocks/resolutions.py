@@ -16,6 +16,7 @@ RESOLVE_MODAL = "resolve_modal"
 APPROVE = "resolution_approve"
 DECLINE = "resolution_decline"
 DECLINE_MODAL = "resolution_decline_reason"
+DECIDE_BLOCK_PREFIX = "decide_"
 CATEGORY, AMOUNT, CUSTOMER_REF, SUMMARY, OUTCOME, REASON = (
     "category",
     "amount",
@@ -209,7 +210,7 @@ def decision_buttons(resolution: Resolution) -> Block:
     value = str(resolution.id)
     return {
         "type": "actions",
-        "block_id": f"decide_{resolution.id}",
+        "block_id": f"{DECIDE_BLOCK_PREFIX}{resolution.id}",
         "elements": [
             {"type": "button", "action_id": APPROVE, "text": plain("Approve"), "style": "primary", "value": value},
             {"type": "button", "action_id": DECLINE, "text": plain("Decline"), "style": "danger", "value": value},

@@ -67,6 +67,10 @@ def test_the_buttons_in_the_digest_decide_the_request(ready: RunningBot) -> None
     with ready.sessions() as session:
         waiver = session.query(Resolution).filter_by(category="fee_waiver").one()
         assert (waiver.status, waiver.decided_by_id) == ("approved", employee(session, "U0MGR1").id)
+    digest_now = ready.slack.message(digest.response["channel"], digest.response["ts"])
+    assert "Your team's week" in as_text(digest_now["blocks"]), "the rest of the digest stays"
+    assert "approved by Maya Manager" in as_text(digest_now["blocks"])
+    assert "resolution_approve" not in str(digest_now["blocks"])
 
 
 def test_each_manager_gets_it_at_their_own_local_hour(ready: RunningBot) -> None:

@@ -150,6 +150,8 @@ def test_the_managers_home_shows_what_waits_for_a_decision(ready: RunningBot) ->
     assert "resolution_approve" in str(home.args["view"]["blocks"])
     ready.driver.click_in_view("U0MGR1", home.args["view"], "resolution_approve")
     assert the_resolution(ready).status == "approved"
+    refreshed = ready.slack.calls("views.publish")[-1]
+    assert "Waiting for your decision" not in refreshed.text
 
 
 def test_the_employees_home_shows_recent_resolutions_and_allowance(ready: RunningBot) -> None:
