@@ -120,6 +120,36 @@ def recognition(demo: Stage) -> None:
     demo.check(bool(demo.slack.messages_to("U0DHR")), "HR gets the approved voucher to fulfil")
 
 
+def weekly_digest(demo: Stage) -> None:
+    demo.say("Next Monday: each manager gets the team's week in one message, at 09:00 their own time")
+    for moment in (datetime(2026, 3, 9, 9, 0, tzinfo=UTC), datetime(2026, 3, 9, 14, 0, tzinfo=UTC)):
+        demo.move_clock_to(moment)
+        demo.run_job("send_weekly_digests")
+    for manager, slug in (("U0DMGRN", "nora-north"), ("U0DMGRS", "sol-south")):
+        digests = [c for c in demo.slack.messages_to(manager) if "Your team's week" in c.text]
+        demo.check(len(digests) == 1, f"{demo.names[manager]} gets exactly one digest")
+        if digests:
+            text = demo.render.blocks(digests[0].args.get("blocks") or [])
+            (demo.out / f"digest-{slug}.txt").write_text(text + "\n", encoding="utf-8")
+            _save_chart(demo, digests[0], demo.out / f"digest-{slug}.png")
+    demo.run_job("send_weekly_digests")
+    demo.check(
+        sum("Your team's week" in c.text for c in demo.slack.calls("chat.postMessage")) == 3,
+        "a second run sends nobody a second digest",
+    )
+
+
+def _save_chart(demo: Stage, digest: Call, path: Path) -> None:
+    channel = str(digest.response.get("channel", ""))
+    for upload in demo.slack.files():
+        if upload.channel == channel:
+            file_id = upload.args["files"][0]["id"]
+            [stored] = [c for c in demo.slack.calls("upload") if c.args["file_id"] == file_id]
+            path.write_bytes(next(iter(stored.files.values())))
+            return
+    demo.check(False, f"a chart comes with the digest in {channel}")
+
+
 def hr_export(demo: Stage) -> None:
     demo.say("Sunday: HR exports the month's reward history for payroll")
     demo.move_clock_to(MONDAY + timedelta(days=6))
@@ -168,4 +198,4 @@ def _answer_rows(message: Call) -> list[list[str]]:
     ]
 
 
-ACTS = (set_up, resolutions, recognition, pulse_round, hr_export)
+ACTS = (set_up, resolutions, recognition, pulse_round, hr_export, weekly_digest)
