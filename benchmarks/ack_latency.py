@@ -193,6 +193,8 @@ def main() -> None:
                 SECRET,
                 "--api-url",
                 slack.api_url,
+                "--token",
+                BOT_TOKEN,
             ],
             cwd=ROOT,
             env=env,

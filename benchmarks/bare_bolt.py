@@ -34,8 +34,9 @@ def main() -> None:
     parser.add_argument("--signing-secret", required=True)
     parser.add_argument("--api-url", required=True)
     parser.add_argument("--threads", type=int, default=16)
+    parser.add_argument("--token", required=True)
     args = parser.parse_args()
-    app = build(args.signing_secret, args.api_url, "xoxb-bare")
+    app = build(args.signing_secret, args.api_url, args.token)
     print(f"bare Bolt app on http://127.0.0.1:{args.port}{EVENTS_PATH}", flush=True)
     serve(wsgi_app(app, lambda: True), host="127.0.0.1", port=args.port, threads=args.threads)
 

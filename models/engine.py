@@ -1,5 +1,7 @@
 """One engine and session factory for SQLite or PostgreSQL."""
 
+import logging
+import threading
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
@@ -7,6 +9,8 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 DEFAULT_DATABASE_URL = "sqlite:///latitude.db"
+WRITER_WAIT = 30.0
+log = logging.getLogger(__name__)
 
 
 def make_engine(url: str) -> Engine:
@@ -16,12 +20,15 @@ def make_engine(url: str) -> Engine:
 
 
 def _sqlite_engine(url: str) -> Engine:
-    """SQLite with foreign keys, WAL, a busy timeout and BEGIN IMMEDIATE.
+    """SQLite with foreign keys, WAL, a busy timeout and BEGIN IMMEDIATE, writers queued in the process.
 
-    Taking the write lock when a transaction begins lets concurrent writers queue on the busy
-    timeout instead of failing when a read transaction later tries to write.
+    Taking the write lock when a transaction begins lets concurrent writers wait instead of failing
+    when a read transaction later tries to write. They wait on a lock of this process rather than on
+    SQLite's busy handler, which polls with sleeps of up to 100 ms and so turns a burst into seconds
+    of tail latency; another process (the CLI) still waits on the busy timeout.
     """
     engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
+    writer = threading.Lock()
 
     @event.listens_for(engine, "connect")
     def configure(dbapi_connection: Any, _record: Any) -> None:
@@ -34,7 +41,16 @@ def _sqlite_engine(url: str) -> Engine:
 
     @event.listens_for(engine, "begin")
     def begin_immediate(connection: Any) -> None:
+        connection.info["writer"] = writer.acquire(timeout=WRITER_WAIT)
+        if not connection.info["writer"]:
+            log.warning("waited %.0f s for this process's SQLite writer lock; going on without it", WRITER_WAIT)
         connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+    @event.listens_for(engine, "commit")
+    @event.listens_for(engine, "rollback")
+    def end(connection: Any) -> None:
+        if connection.info.pop("writer", False):
+            writer.release()
 
     return engine
 
