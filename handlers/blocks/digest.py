@@ -4,7 +4,7 @@ import html
 from collections.abc import Callable, Sequence
 from decimal import Decimal
 
-from handlers.blocks.resolutions import APPROVE, DECLINE, Block, context_block, plain, text_block
+from handlers.blocks.resolutions import Block, context_block, decision_buttons, plain, text_block
 from services.clock_windows import zone
 from services.digest import Digest, PulsePart, RecognitionPart, Waiting
 from services.digest_parts import ResolutionsPart, Theme
@@ -15,6 +15,8 @@ MESSAGE_BLOCKS = 50
 SECTION_CHARS = 3000
 MAX_WAITING = 10
 MAX_LINES = 10
+
+DIGEST_DECIDE_PREFIX = "digest_decide_"
 
 
 def digest_blocks(digest: Digest) -> list[Block]:
@@ -106,7 +108,10 @@ def waiting_section(digest: Digest, room: int) -> list[Block]:
     shown = list(waiting[: max(0, min(MAX_WAITING, (room - 2) // 2))])
     blocks = [text_block(f"*Waiting on you ({len(waiting)}), oldest first:*")]
     for item in shown:
-        blocks += [text_block(_waiting_line(item, digest)), decision_buttons(item.resolution_id)]
+        blocks += [
+            text_block(_waiting_line(item, digest)),
+            decision_buttons(item.resolution_id, block_id_prefix=DIGEST_DECIDE_PREFIX),
+        ]
     if len(waiting) > len(shown):
         blocks.append(context_block(f"and {len(waiting) - len(shown)} more: they are in your App Home."))
     return blocks
@@ -119,19 +124,6 @@ def _waiting_line(item: Waiting, digest: Digest) -> str:
         f"*{escape_mrkdwn(item.employee)}* — {escape_mrkdwn(item.category)}{amount}, "
         f"waiting since {since:%a %d %b %H:%M}\n> {escape_mrkdwn(truncate(item.summary, 500))}"
     )
-
-
-def decision_buttons(resolution_id: int) -> Block:
-    """The resolutions feature's own Approve / Decline buttons: its listeners handle the clicks."""
-    value = str(resolution_id)
-    return {
-        "type": "actions",
-        "block_id": f"digest_decide_{resolution_id}",
-        "elements": [
-            {"type": "button", "action_id": APPROVE, "text": plain("Approve"), "style": "primary", "value": value},
-            {"type": "button", "action_id": DECLINE, "text": plain("Decline"), "style": "danger", "value": value},
-        ],
-    }
 
 
 def recognition_section(part: RecognitionPart | None) -> list[Block]:

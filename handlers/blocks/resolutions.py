@@ -201,16 +201,17 @@ def approval_request(resolution: Resolution, history: list[Resolution], *, headi
             f"{resolution.created_at:%Y-%m-%d %H:%M} UTC."
         ),
         *history_blocks(history, resolution.currency),
-        decision_buttons(resolution),
+        decision_buttons(resolution.id),
     ]
     return blocks
 
 
-def decision_buttons(resolution: Resolution) -> Block:
-    value = str(resolution.id)
+def decision_buttons(resolution_id: int, *, block_id_prefix: str = DECIDE_BLOCK_PREFIX) -> Block:
+    """Approve / Decline; the prefix tells the listener whether the whole message is the request."""
+    value = str(resolution_id)
     return {
         "type": "actions",
-        "block_id": f"{DECIDE_BLOCK_PREFIX}{resolution.id}",
+        "block_id": f"{block_id_prefix}{resolution_id}",
         "elements": [
             {"type": "button", "action_id": APPROVE, "text": plain("Approve"), "style": "primary", "value": value},
             {"type": "button", "action_id": DECLINE, "text": plain("Decline"), "style": "danger", "value": value},
@@ -289,5 +290,5 @@ def waiting_section(waiting: list[Resolution]) -> list[Block]:
         return []
     blocks: list[Block] = [text_block(f"*Waiting for your decision* ({len(waiting)})")]
     for resolution in waiting[:10]:
-        blocks += [text_block(facts(resolution)), decision_buttons(resolution)]
+        blocks += [text_block(facts(resolution)), decision_buttons(resolution.id)]
     return blocks
