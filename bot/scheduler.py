@@ -9,7 +9,7 @@ from apscheduler.triggers.base import BaseTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 from slack_sdk import WebClient
 
-from handlers import digest, jobs, pulse_jobs, resolutions
+from handlers import decisions, digest, jobs, pulse_jobs
 from handlers.deps import Deps
 
 log = logging.getLogger(__name__)
@@ -30,7 +30,7 @@ def _forget_old_events(deps: Deps, _client: WebClient) -> None:
 SCHEDULE: tuple[ScheduledJob, ...] = (
     ScheduledJob("drain_outbox", jobs.drain_outbox, IntervalTrigger(seconds=10)),
     ScheduledJob("forget_old_events", _forget_old_events, IntervalTrigger(hours=1)),
-    ScheduledJob("follow_up_pending_requests", resolutions.follow_up_pending_requests, IntervalTrigger(minutes=10)),
+    ScheduledJob("follow_up_pending_requests", decisions.follow_up_pending_requests, IntervalTrigger(minutes=10)),
     ScheduledJob("run_pulse_rounds", pulse_jobs.run_pulse_rounds, IntervalTrigger(minutes=1)),
     ScheduledJob("send_weekly_digests", digest.send_weekly_digests, IntervalTrigger(minutes=5)),
 )

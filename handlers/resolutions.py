@@ -7,17 +7,14 @@ from typing import Any
 
 from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
-from sqlalchemy.orm import Session
 
 from handlers.blocks import resolutions as blocks
 from handlers.commands import Usage, is_help
-from handlers.delivery import Outgoing, deliver, queue, send_now
+from handlers.delivery import Outgoing, queue, send_now
 from handlers.deps import Deps, deps_of
 from handlers.errors import reported
-from handlers.home import build_home
 from handlers.people import NEW_EMPLOYEE_NOTE, action_caller, command_caller, learn_from_slack
-from models import Resolution
-from services import decisions, escalations, outbox, resolutions
+from services import resolutions
 from services.errors import DomainError, InvalidInput
 from services.money import looks_like_amount, parse_amount
 from services.policy import BoundaryRule
@@ -190,163 +187,6 @@ def approval_requests(logged: Logged) -> list[Outgoing]:
     ]
 
 
-def approve_clicked(
-    ack: Ack, body: dict[str, Any], action: dict[str, Any], context: BoltContext, client: WebClient, respond: Respond
-) -> None:
-    ack()
-    deps = deps_of(context)
-    try:
-        with deps.sessions.begin() as session:
-            decider = action_caller(session, deps, body).employee
-            resolution = decisions.decide(
-                session, resolution_id=int(action["value"]), decider=decider, approve=True, reason=None, now=deps.now()
-            )
-            announcement = Announcement.of(session, resolution)
-    except DomainError as error:
-        respond(text=f":warning: {error}", response_type="ephemeral", replace_original=False)
-        return
-    with reported(body, respond):
-        announce_decision(deps, client, announcement, _request_message(body))
-        refresh_where_clicked(deps, client, body, announcement)
-
-
-def decline_clicked(
-    ack: Ack, body: dict[str, Any], action: dict[str, Any], context: BoltContext, client: WebClient, respond: Respond
-) -> None:
-    ack()
-    deps = deps_of(context)
-    try:
-        with deps.sessions.begin() as session:
-            decider = action_caller(session, deps, body).employee
-            resolution = decisions.decidable(session, resolution_id=int(action["value"]), decider=decider)
-            view = blocks.decline_modal(resolution, *_request_message(body))
-    except DomainError as error:
-        respond(text=f":warning: {error}", response_type="ephemeral", replace_original=False)
-        return
-    with reported(body, respond):
-        client.views_open(trigger_id=body["trigger_id"], view=view)
-
-
-def submit_decline_reason(
-    ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext, client: WebClient
-) -> None:
-    resolution_id, channel, ts, reason = blocks.parse_decline_modal(view)
-    deps = deps_of(context)
-    try:
-        with deps.sessions.begin() as session:
-            decider = action_caller(session, deps, body).employee
-            resolution = decisions.decide(
-                session, resolution_id=resolution_id, decider=decider, approve=False, reason=reason, now=deps.now()
-            )
-            announcement = Announcement.of(session, resolution)
-    except DomainError as error:
-        ack(response_action="errors", errors={blocks.REASON: str(error)[:300]})
-        return
-    ack()
-    with reported(body):
-        announce_decision(deps, client, announcement, (channel, ts))
-
-
-def _request_message(body: dict[str, Any]) -> tuple[str, str]:
-    """The clicked message when it is an approval request, which the outcome replaces whole.
-
-    Buttons elsewhere (a digest, the App Home) are one part of a bigger view: see refresh_where_clicked.
-    """
-    if not _clicked_block(body).startswith(blocks.DECIDE_BLOCK_PREFIX):
-        return "", ""
-    container = body.get("container") or {}
-    return str(container.get("channel_id") or ""), str(container.get("message_ts") or "")
-
-
-def _clicked_block(body: dict[str, Any]) -> str:
-    return str((body.get("actions") or [{}])[0].get("block_id") or "")
-
-
-def refresh_where_clicked(deps: Deps, client: WebClient, body: dict[str, Any], announcement: "Announcement") -> None:
-    """A decision made from the App Home republishes it; one made from a digest replaces just those buttons."""
-    container = body.get("container") or {}
-    if container.get("type") == "view":
-        with deps.sessions.begin() as session:
-            home = build_home(session, action_caller(session, deps, body).employee, deps.now())
-        client.views_publish(user_id=body["user"]["id"], view=home)
-    elif not _clicked_block(body).startswith(blocks.DECIDE_BLOCK_PREFIX) and container.get("message_ts"):
-        clicked = _clicked_block(body)
-        kept = [b if b.get("block_id") != clicked else announcement.decided[-1] for b in body["message"]["blocks"]]
-        client.chat_update(
-            channel=container["channel_id"],
-            ts=container["message_ts"],
-            text=body["message"].get("text") or "Updated",
-            blocks=kept,
-        )
-
-
-@dataclass(frozen=True)
-class Announcement:
-    """A decision, rendered while the session is open: the deciders' new message and the employee's DM."""
-
-    workspace_id: int
-    status: str
-    decided: list[blocks.Block]
-    outcome: Outgoing
-    requests: list[tuple[str, str]]
-
-    @classmethod
-    def of(cls, session: Session, resolution: Resolution) -> "Announcement":
-        outcome = Outgoing(
-            key=f"resolution:{resolution.id}:outcome",
-            method="chat.postMessage",
-            payload={
-                "channel": resolution.employee.slack_id,
-                "text": f"Your request was {resolution.status}",
-                "blocks": blocks.outcome_for_employee(resolution),
-            },
-        )
-        requests = outbox.sent_messages(session, key_prefix=f"resolution:{resolution.id}:")
-        return cls(resolution.workspace_id, resolution.status, blocks.decided(resolution), outcome, requests)
-
-
-def announce_decision(deps: Deps, client: WebClient, announcement: Announcement, message: tuple[str, str]) -> None:
-    """Replace the buttons with the outcome (in every request, reminder and escalation sent), tell the employee."""
-    for channel, ts in dict.fromkeys([message, *announcement.requests]):
-        if channel and ts:
-            client.chat_update(
-                channel=channel, ts=ts, text=f"Request {announcement.status}", blocks=announcement.decided
-            )
-    deliver(deps, client, announcement.workspace_id, [announcement.outcome])
-
-
-def follow_up_pending_requests(deps: Deps, client: WebClient) -> None:
-    """Scheduled: remind deciders of requests waiting too long, then hand them one level up."""
-    by_workspace: dict[int, list[Outgoing]] = {}
-    with deps.sessions.begin() as session:
-        for follow_up in escalations.due_follow_ups(session, now=deps.now()):
-            resolution = follow_up.resolution
-            heading = FOLLOW_UP_HEADINGS[follow_up.kind].format(name=escape_mrkdwn(resolution.employee.name))
-            by_workspace.setdefault(resolution.workspace_id, []).extend(
-                Outgoing(
-                    key=f"resolution:{resolution.id}:{follow_up.kind}:{person.slack_id}",
-                    method="chat.postMessage",
-                    payload={
-                        "channel": person.slack_id,
-                        "text": f"{resolution.employee.name} is waiting",
-                        "blocks": blocks.approval_request(resolution, [], heading=heading),
-                    },
-                )
-                for person in follow_up.recipients
-            )
-    for workspace_id, messages in by_workspace.items():
-        deliver(deps, client, workspace_id, messages)
-
-
-FOLLOW_UP_HEADINGS = {
-    "reminder": "⏰ *Reminder:* {name} is still waiting for your decision:",
-    "escalation": "⏫ {name}'s request has waited too long for their manager, so it comes to you:",
-}
-
-
 def register(app: App) -> None:
     app.command("/resolve")(resolve_command)
     app.view(blocks.RESOLVE_MODAL)(submit_resolve_modal)
-    app.action(blocks.APPROVE)(approve_clicked)
-    app.action(blocks.DECLINE)(decline_clicked)
-    app.view(blocks.DECLINE_MODAL)(submit_decline_reason)
