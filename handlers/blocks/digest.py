@@ -138,6 +138,10 @@ def recognition_section(part: RecognitionPart | None) -> list[Block]:
     if part is None:
         return []
     lines = [f"*Recognition:* {part.received} received by the team, {part.given} given by it"]
+    if part.rewards_received or part.rewards_given:
+        lines[0] += (
+            f" (rewards among them: {part.rewards_received} received, {part.rewards_given} given; the rest shout-outs)"
+        )
     if part.unrecognised:
         lines.append("Nobody has recognised these people in 30 days — a word from you would count:")
         lines += bullets([escape_mrkdwn(name) for name in part.unrecognised])
