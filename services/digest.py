@@ -17,6 +17,8 @@ from sqlalchemy.orm import Session
 from models import Delivery, Employee, Resolution, Workspace
 from services.digest_parts import ResolutionsPart, Row, summarise, summary_words
 from services.digest_policy import DigestSettings
+from services.digest_pulse import PulsePart as PulsePart
+from services.digest_pulse import pulse_parts
 from services.digest_recognition import RecognitionPart as RecognitionPart
 from services.digest_recognition import recognition_parts
 from services.digest_week import Week, last_full_week, send_moment, send_week, week_so_far
@@ -44,15 +46,6 @@ class Waiting:
     currency: str
     summary: str
     created_at: datetime
-
-
-@dataclass(frozen=True)
-class PulsePart:
-    """The team's latest pulse round (pulse feature, issue 5); absent below the anonymity threshold."""
-
-    round_label: str
-    scores: tuple[tuple[str, float, float | None], ...]
-    trend: tuple[tuple[str, float], ...]
 
 
 @dataclass(frozen=True)
@@ -195,14 +188,6 @@ def waiting_by_decider(session: Session, workspace_id: int, org: Org) -> dict[in
             assert decider is not None
             waiting[decider].append(item)
     return waiting
-
-
-def pulse_parts(
-    session: Session, *, workspace_id: int, teams: dict[int, frozenset[int]], now: datetime
-) -> dict[int, PulsePart]:
-    """Wire the pulse feature here: per manager, the latest round's scores and trend, only for teams at
-    or above the anonymity threshold. Until it is merged, no manager has this part."""
-    return {}
 
 
 @dataclass(frozen=True)

@@ -3,14 +3,15 @@
 Clock: Monday 2026-03-02 09:00 UTC. Maya (New York) reports the week of Mon 23 Feb – Sun 1 Mar, local time.
 """
 
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from models import Nomination, Resolution, RewardGrant, Workspace
-from services import decisions, nominations, resolutions, reward_approvals, rewards
+from models import Nomination, PulseQuestion, Resolution, RewardGrant, Workspace
+from services import decisions, nominations, pulse, pulse_rounds, resolutions, reward_approvals, rewards
 from services.nominations import NominationRequest
 from services.resolutions import ResolutionRequest
 from tests.helpers import employee, load_org_and_policy
@@ -148,3 +149,26 @@ def load_recognition(sessions: sessionmaker[Session]) -> None:
             now=at(27, 16),
         )
         give(session, "U0AGENT1", "U0AGENT3", "shoutout", at(2, 3, month=3))  # Sunday night in New York
+
+
+Answers = Callable[[str, PulseQuestion], int]
+
+
+def run_pulse_round(sessions: sessionmaker[Session], opens: datetime, people: Sequence[str], value: Answers) -> None:
+    """Open a round at `opens`, let `people` answer every question with `value(person, question)`, close it 73h on."""
+    with sessions.begin() as session:
+        workspace = session.scalars(select(Workspace)).one()
+        pulse_round = pulse_rounds.start_round(session, workspace=workspace, by=None, actor="test", now=opens)
+        pulse_rounds.due_invitations(session, workspace=workspace, now=opens)
+        for person in people:
+            for question in pulse_round.questions:
+                answer = value(person, question)
+                pulse.record_answer(
+                    session,
+                    workspace=workspace,
+                    employee=employee(session, person),
+                    question_id=question.id,
+                    value=answer,
+                    now=opens + timedelta(hours=1),
+                )
+        pulse_rounds.close_due_rounds(session, workspace=workspace, now=opens + timedelta(hours=73))
