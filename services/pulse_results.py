@@ -130,12 +130,10 @@ class Rounds:
 
     def results(self, group: Group, pulse_round: PulseRound) -> list[tuple[PulseQuestion, "QuestionResult"]]:
         view = self.seen[pulse_round.id][group.key]
-        mine = held_by(group, self.by_manager[pulse_round.id])
-        return [
-            (q, _result(q, [a.value for a in mine if a.question_id == q.id], None))
-            for q in pulse_round.questions
-            if view.questions.get(q.id)
-        ]
+        values: dict[int, list[int]] = {}
+        for answer in held_by(group, self.by_manager[pulse_round.id]):
+            values.setdefault(answer.question_id, []).append(answer.value)
+        return [(q, _result(q, values[q.id], None)) for q in pulse_round.questions if view.questions.get(q.id)]
 
 
 def team_results(session: Session, *, workspace: Workspace, viewer: Employee, team: str | None) -> TeamResults:
