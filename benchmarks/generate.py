@@ -4,21 +4,22 @@
 
 One workspace; 10,000 employees of whom 1,000 managers in a 5-level tree; resolutions spread evenly
 over the history (1,000,000 a year by default) and written in bulk: SQLAlchemy Core `insert()` with
-lists of dicts, or COPY on PostgreSQL. Each kind of history is one function in HISTORY, so the
-rewards (nominations, grants) and pulse answers are added there as functions of their own.
+lists of dicts, or COPY on PostgreSQL. Each kind of history is one function in HISTORY: resolutions here,
+nominations with their grants and pulse rounds with their answers in benchmarks/history.py.
 """
 
 import argparse
 import random
 import time
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Connection, Engine, Table, func, insert, select, text
+from sqlalchemy import Connection, Engine, func, insert, select, text
 
+from benchmarks.bulk import BATCH, Org, Span, bulk, reset_sequences
+from benchmarks.history import generate_pulse, generate_recognition
 from models import Employee, Resolution, Team, Workspace
 from models.engine import make_engine, make_session_factory
 from models.schema import upgrade
@@ -38,23 +39,7 @@ COMPLAINTS = (
     "missing part in the box",
 )
 FIXES = ("refunded the difference", "sent a new one today", "waived the fee", "moved the delivery", "added a credit")
-BATCH = 20_000
 END = datetime(2026, 3, 2, tzinfo=UTC)
-
-
-@dataclass(frozen=True)
-class Org:
-    workspace_id: int
-    policy_version_id: int
-    frontline: list[int]
-    manager_of: dict[int, int]
-
-
-@dataclass(frozen=True)
-class Span:
-    start: datetime
-    end: datetime
-    per_year: int
 
 
 def generate(engine: Engine, *, employees: int, years: int, per_year: int, seed: int = 7) -> Org:
@@ -91,7 +76,7 @@ def generate_org(engine: Engine, employees: int, rng: random.Random) -> Org:
         )
         for start in range(0, len(rows), BATCH):
             connection.execute(insert(Employee), rows[start : start + BATCH])
-        _reset_sequences(connection, ("teams", "employees"))
+        reset_sequences(connection, ("teams", "employees"))
     with make_session_factory(engine).begin() as session:
         workspace = session.get_one(Workspace, workspace_id)
         version = load_policy(session, workspace=workspace, text=_policy_text(), loaded_by="benchmark", now=END)
@@ -146,21 +131,13 @@ def _policy_text() -> str:
     return (Path(__file__).resolve().parent.parent / "policy.example.toml").read_text()
 
 
-def _reset_sequences(connection: Connection, tables: tuple[str, ...]) -> None:
-    if connection.dialect.name == "postgresql":
-        for table in tables:
-            connection.execute(
-                text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))")
-            )
-
-
 # -- history: one function per kind -------------------------------------------------------------
 def generate_resolutions(connection: Connection, org: Org, span: Span, rng: random.Random) -> int:
     """`per_year` resolutions a year, in time order; pending ones only in the last two weeks."""
     total = round(span.per_year * (span.end - span.start).days / 365)
     step = (span.end - span.start) / total
     rows = (_resolution(org, span.start + step * n, span.end, rng) for n in range(total))
-    return _bulk(connection, Resolution.__table__, rows)  # type: ignore[arg-type]
+    return bulk(connection, Resolution.__table__, rows)  # type: ignore[arg-type]
 
 
 def _resolution(org: Org, at: datetime, end: datetime, rng: random.Random) -> dict[str, Any]:
@@ -191,41 +168,7 @@ def _resolution(org: Org, at: datetime, end: datetime, rng: random.Random) -> di
 
 
 HistoryStep = Callable[[Connection, Org, Span, random.Random], int]
-HISTORY: list[HistoryStep] = [generate_resolutions]
-
-
-def _bulk(connection: Connection, table: Table, rows: Iterator[dict[str, Any]]) -> int:
-    """Write rows in batches: COPY on PostgreSQL, executemany of Core `insert()` elsewhere."""
-    if connection.dialect.name == "postgresql":
-        return _copy(connection, table, rows)
-    written, batch = 0, []
-    for row in rows:
-        batch.append(row)
-        if len(batch) == BATCH:
-            connection.execute(insert(table), batch)
-            written, batch = written + len(batch), []
-    if batch:
-        connection.execute(insert(table), batch)
-    return written + len(batch)
-
-
-def _copy(connection: Connection, table: Table, rows: Iterator[dict[str, Any]]) -> int:
-    first = next(rows, None)
-    if first is None:
-        return 0
-    columns = list(first)
-    cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
-    written = 0
-    with cursor.copy(f"COPY {table.name} ({', '.join(columns)}) FROM STDIN") as copy:
-        for row in _chain(first, rows):
-            copy.write_row([row[column] for column in columns])
-            written += 1
-    return written
-
-
-def _chain(first: dict[str, Any], rest: Iterator[dict[str, Any]]) -> Iterator[dict[str, Any]]:
-    yield first
-    yield from rest
+HISTORY: list[HistoryStep] = [generate_resolutions, generate_recognition, generate_pulse]
 
 
 def main() -> None:

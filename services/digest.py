@@ -1,13 +1,13 @@
 """Weekly manager digests: every manager's team (direct and indirect reports) read in a few set-based queries.
 
-Read-only: nothing is written. The recognition and pulse parts are filled by `recognition_parts` and
-`pulse_parts` below, one function each, so that those features plug in without touching the rest.
+Read-only: nothing is written. The recognition and pulse parts come from services/digest_recognition.py and
+services/digest_pulse.py, each computed once for every manager.
 """
 
 from collections import defaultdict
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from decimal import Decimal
 from uuid import uuid4
 
@@ -17,10 +17,12 @@ from sqlalchemy.orm import Session
 from models import Delivery, Employee, Resolution, Workspace
 from services.digest_parts import ResolutionsPart, Row, summarise, summary_words
 from services.digest_policy import DigestSettings
+from services.digest_pulse import PulsePart as PulsePart
+from services.digest_pulse import pulse_parts
+from services.digest_recognition import RecognitionPart as RecognitionPart
+from services.digest_recognition import recognition_parts
 from services.digest_week import Week, last_full_week, send_moment, send_week, week_so_far
 from services.policy import current_policy
-
-RECOGNITION_WINDOW = timedelta(days=30)
 
 
 @dataclass(frozen=True)
@@ -44,24 +46,6 @@ class Waiting:
     currency: str
     summary: str
     created_at: datetime
-
-
-@dataclass(frozen=True)
-class RecognitionPart:
-    """Shout-outs and rewards around the team (rewards feature, issue 4)."""
-
-    given: int
-    received: int
-    unrecognised: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class PulsePart:
-    """The team's latest pulse round (pulse feature, issue 5); absent below the anonymity threshold."""
-
-    round_label: str
-    scores: tuple[tuple[str, float, float | None], ...]
-    trend: tuple[tuple[str, float], ...]
 
 
 @dataclass(frozen=True)
@@ -142,7 +126,7 @@ def weekly_digests(
     teams = org.teams(weeks)
     this_week, last_week = _rows_by_manager(session, workspace.id, org, weeks)
     waiting = waiting_by_decider(session, workspace.id, org)
-    recognition = recognition_parts(session, workspace_id=workspace.id, teams=teams, now=now)
+    recognition = recognition_parts(session, workspace_id=workspace.id, teams=teams, weeks=weeks, now=now)
     pulse = pulse_parts(session, workspace_id=workspace.id, teams=teams, now=now)
     settings, currency = digest_settings(session, workspace)
     names = {p.id: p.name for p in org.people.values()}
@@ -204,22 +188,6 @@ def waiting_by_decider(session: Session, workspace_id: int, org: Org) -> dict[in
             assert decider is not None
             waiting[decider].append(item)
     return waiting
-
-
-def recognition_parts(
-    session: Session, *, workspace_id: int, teams: dict[int, frozenset[int]], now: datetime
-) -> dict[int, RecognitionPart]:
-    """Wire the rewards feature here: per manager, shout-outs and rewards given and received by the team,
-    and who on it has had nothing in RECOGNITION_WINDOW. Until it is merged, no manager has this part."""
-    return {}
-
-
-def pulse_parts(
-    session: Session, *, workspace_id: int, teams: dict[int, frozenset[int]], now: datetime
-) -> dict[int, PulsePart]:
-    """Wire the pulse feature here: per manager, the latest round's scores and trend, only for teams at
-    or above the anonymity threshold. Until it is merged, no manager has this part."""
-    return {}
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ and a group is hidden when taking away one visible group inside it would leave f
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -116,6 +117,11 @@ class Rounds:
     answers: dict[int, list[Answer]]
     seen: dict[int, dict[str, Visibility]]
 
+    @cached_property
+    def by_manager(self) -> dict[int, dict[int | None, list[Answer]]]:
+        """Each round's answers indexed by the answerer's manager, built once (a team's are a few look-ups)."""
+        return {round_id: index_by_manager(answers) for round_id, answers in self.answers.items()}
+
     def scores(self, group: Group, pulse_round: PulseRound) -> list[tuple[str, float]]:
         """The group's shown score per question key in one round (nothing when the group is hidden)."""
         if not self.seen[pulse_round.id][group.key].shown:
@@ -124,12 +130,10 @@ class Rounds:
 
     def results(self, group: Group, pulse_round: PulseRound) -> list[tuple[PulseQuestion, "QuestionResult"]]:
         view = self.seen[pulse_round.id][group.key]
-        mine = [a for a in self.answers[pulse_round.id] if group.holds(a.manager_id)]
-        return [
-            (q, _result(q, [a.value for a in mine if a.question_id == q.id], None))
-            for q in pulse_round.questions
-            if view.questions.get(q.id)
-        ]
+        values: dict[int, list[int]] = {}
+        for answer in held_by(group, self.by_manager[pulse_round.id]):
+            values.setdefault(answer.question_id, []).append(answer.value)
+        return [(q, _result(q, values[q.id], None)) for q in pulse_round.questions if view.questions.get(q.id)]
 
 
 def team_results(session: Session, *, workspace: Workspace, viewer: Employee, team: str | None) -> TeamResults:
@@ -221,11 +225,26 @@ def answers_of(session: Session, pulse_round: PulseRound) -> list[Answer]:
     return [Answer(*row) for row in rows]
 
 
+def index_by_manager(answers: Iterable[Answer]) -> dict[int | None, list[Answer]]:
+    index: dict[int | None, list[Answer]] = {}
+    for answer in answers:
+        index.setdefault(answer.manager_id, []).append(answer)
+    return index
+
+
+def held_by(group: Group, index: dict[int | None, list[Answer]]) -> list[Answer]:
+    """The answers a group counts (the same set as filtering with `group.holds`, in another order)."""
+    if group.managers is None:
+        return [answer for answers in index.values() for answer in answers]
+    return [answer for manager in group.managers for answer in index.get(manager, ())]
+
+
 def visibility(groups: dict[str, Group], answers: list[Answer], threshold: int) -> dict[str, Visibility]:
     """Which groups and questions may be shown; inner groups are decided first, then the ones holding them."""
     seen: dict[str, Visibility] = {}
+    index = index_by_manager(answers)
     for group in sorted(groups.values(), key=lambda g: len(g.below)):
-        mine = [answer for answer in answers if group.holds(answer.manager_id)]
+        mine = held_by(group, index)
         counts = Counter(answer.question_id for answer in mine)
         respondents = len({answer.respondent for answer in mine})
         inner = [seen[key] for key in group.below if key in seen and seen[key].shown]

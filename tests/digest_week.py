@@ -3,13 +3,16 @@
 Clock: Monday 2026-03-02 09:00 UTC. Maya (New York) reports the week of Mon 23 Feb – Sun 1 Mar, local time.
 """
 
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from models import Resolution
-from services import decisions, resolutions
+from models import Nomination, PulseQuestion, Resolution, RewardGrant, Workspace
+from services import decisions, nominations, pulse, pulse_rounds, resolutions, reward_approvals, rewards
+from services.nominations import NominationRequest
 from services.resolutions import ResolutionRequest
 from tests.helpers import employee, load_org_and_policy
 
@@ -99,3 +102,73 @@ def pile_of_pending(sessions: sessionmaker[Session], count: int, when: datetime)
             )
             for n in range(count - 1)
         )
+
+
+def give(session: Session, who: str, whom: str, item: str, when: datetime) -> Nomination:
+    """`who` recognises `whom` through the real nominations service (a shout-out is granted at once)."""
+    workspace = session.scalars(select(Workspace)).one()
+    request = NominationRequest((whom,), item, f"thanks from {who} <b>")
+    outcome = nominations.nominate(
+        session,
+        workspace=workspace,
+        nominator=employee(session, who),
+        request=request,
+        slack_people={},
+        bot_user_id=None,
+        now=when,
+    )
+    return outcome.nominations[0]
+
+
+def load_recognition(sessions: sessionmaker[Session]) -> None:
+    """Grants around the fixture week (times UTC; Maya's week is 23 Feb 05:00 – 2 Mar 05:00).
+
+    Maya's team receives 3 (one a voucher) and gives 2; Omar's receives 1 and gives 1; Ada's (everyone)
+    receives 3 and gives 3 (one a voucher). In the 30 days to MONDAY only Lee and Ines received anything
+    that still stands: Sam's last shout-out is older and his newer one was revoked.
+    """
+    with sessions.begin() as session:
+        workspace = session.scalars(select(Workspace)).one()
+        give(session, "U0AGENT3", "U0AGENT1", "shoutout", at(20, 15, month=1))
+        give(session, "U0AGENT2", "U0AGENT3", "shoutout", at(10, 15))
+        give(session, "U0AGENT1", "U0AGENT2", "shoutout", at(24, 15))
+        voucher = give(session, "U0HR", "U0AGENT2", "voucher_25", at(25, 15))
+        reward_approvals.approve(
+            session, workspace=workspace, nomination_id=voucher.id, approver=employee(session, "U0MGR1"), now=at(25, 16)
+        )
+        give(session, "U0AGENT3", "U0AGENT2", "shoutout", at(26, 15))
+        taken_back = give(session, "U0HR", "U0AGENT1", "shoutout", at(27, 15))
+        grant = session.scalars(select(RewardGrant).where(RewardGrant.nomination_id == taken_back.id)).one()
+        rewards.revoke_grant(
+            session,
+            workspace=workspace,
+            grant_id=grant.id,
+            hr=None,
+            actor="test",
+            reason="sent by mistake",
+            now=at(27, 16),
+        )
+        give(session, "U0AGENT1", "U0AGENT3", "shoutout", at(2, 3, month=3))  # Sunday night in New York
+
+
+Answers = Callable[[str, PulseQuestion], int]
+
+
+def run_pulse_round(sessions: sessionmaker[Session], opens: datetime, people: Sequence[str], value: Answers) -> None:
+    """Open a round at `opens`, let `people` answer every question with `value(person, question)`, close it 73h on."""
+    with sessions.begin() as session:
+        workspace = session.scalars(select(Workspace)).one()
+        pulse_round = pulse_rounds.start_round(session, workspace=workspace, by=None, actor="test", now=opens)
+        pulse_rounds.due_invitations(session, workspace=workspace, now=opens)
+        for person in people:
+            for question in pulse_round.questions:
+                answer = value(person, question)
+                pulse.record_answer(
+                    session,
+                    workspace=workspace,
+                    employee=employee(session, person),
+                    question_id=question.id,
+                    value=answer,
+                    now=opens + timedelta(hours=1),
+                )
+        pulse_rounds.close_due_rounds(session, workspace=workspace, now=opens + timedelta(hours=73))

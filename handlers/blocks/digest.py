@@ -94,10 +94,21 @@ def customers_section(digest: Digest) -> list[Block]:
         if part.count
         else "*Customers:* no fixes to read yet"
     )
-    team = (
-        "*Team pulse:* not available yet" if digest.pulse is None else f"*Team pulse:* see {digest.pulse.round_label}"
-    )
-    return [text_block(f"{customers}\n{team}")]
+    return [text_block(f"{customers}\n{team_pulse_line(digest.pulse)}")]
+
+
+def team_pulse_line(part: PulsePart | None) -> str:
+    """The team's pulse next to its customers: how many scores reach their target."""
+    if part is None:
+        return "*Team pulse:* no round has closed yet"
+    head = f"*Team pulse ({escape_mrkdwn(part.round_label)}):*"
+    if part.hidden is not None:
+        return f"{head} not shown, to keep answers anonymous"
+    targets = [(score, target) for _, score, target in part.scores if target is not None]
+    if not targets:
+        return f"{head} {len(part.scores)} question(s) scored, see below"
+    met = sum(score >= target for score, target in targets)
+    return f"{head} {met} of {len(targets)} scores at or above target"
 
 
 def waiting_section(digest: Digest, room: int) -> list[Block]:
@@ -130,6 +141,10 @@ def recognition_section(part: RecognitionPart | None) -> list[Block]:
     if part is None:
         return []
     lines = [f"*Recognition:* {part.received} received by the team, {part.given} given by it"]
+    if part.rewards_received or part.rewards_given:
+        lines[0] += (
+            f" (rewards among them: {part.rewards_received} received, {part.rewards_given} given; the rest shout-outs)"
+        )
     if part.unrecognised:
         lines.append("Nobody has recognised these people in 30 days — a word from you would count:")
         lines += bullets([escape_mrkdwn(name) for name in part.unrecognised])
@@ -139,14 +154,20 @@ def recognition_section(part: RecognitionPart | None) -> list[Block]:
 def pulse_section(part: PulsePart | None) -> list[Block]:
     if part is None:
         return []
-    lines = [f"*Pulse, {escape_mrkdwn(part.round_label)}:*"]
-    lines += bullets(
-        [
-            f"{escape_mrkdwn(question)}: {score:.1f}" + (f" (target {target:.1f})" if target is not None else "")
-            for question, score, target in part.scores
-        ]
-    )
+    head = f"*Pulse, {escape_mrkdwn(part.round_label)}:*"
+    if part.hidden is not None:
+        return [text_block(f"{head} not shown: {escape_mrkdwn(part.hidden)}.")]
+    lines = [head] if part.scores else [f"{head} no question had enough answers to show."]
+    lines += bullets([_score_line(question, score, target) for question, score, target in part.scores])
+    if len(part.trend) > 1:
+        trend = " → ".join(f"{escape_mrkdwn(label)} {score:.1f}" for label, score in part.trend)
+        lines.append(f"Trend (mean of the 1–5 questions): {trend}")
     return [text_block("\n".join(lines))]
+
+
+def _score_line(question: str, score: float, target: float | None) -> str:
+    gap = f" (target {target:.1f}, gap {score - target:+.1f})" if target is not None else ""
+    return f"{escape_mrkdwn(question)} — {score:.1f}{gap}"
 
 
 def footer(digest: Digest) -> Block:

@@ -11,7 +11,7 @@ from handlers.blocks.digest import as_text
 from handlers.digest import send_weekly_digests
 from models import Resolution
 from tests.conftest import RunningBot, bot_settings
-from tests.digest_week import MONDAY, at, load_fixture_week, pile_of_pending
+from tests.digest_week import MONDAY, at, load_fixture_week, load_recognition, pile_of_pending
 from tests.helpers import employee
 
 MANAGERS = ("U0ADMIN", "U0MGR1", "U0MGR2")
@@ -55,6 +55,22 @@ def test_the_digest_carries_the_weeks_exact_figures_and_a_chart(ready: RunningBo
     [chart] = [f for f in ready.slack.files() if f.channel == digest.response["channel"]]
     [upload] = [u for u in ready.slack.calls("upload") if u.args["file_id"] == chart.args["files"][0]["id"]]
     assert next(iter(upload.files.values())).startswith(b"\x89PNG")
+
+
+def test_the_digest_says_who_was_recognised_and_who_nobody_has_recognised_lately(ready: RunningBot) -> None:
+    load_recognition(ready.sessions)
+    ready.clock.set(at(2, 14, month=3))
+
+    tick(ready)
+
+    [digest] = digests_to(ready, "U0MGR1")
+    text = as_text(digest.args["blocks"])
+    assert (
+        "*Recognition:* 3 received by the team, 2 given by it "
+        "(rewards among them: 1 received, 0 given; the rest shout-outs)\n"
+        "Nobody has recognised these people in 30 days — a word from you would count:\n• Sam Agent"
+    ) in text
+    assert message_problems({"text": digest.text, "blocks": digest.args["blocks"]}) == []
 
 
 def test_the_buttons_in_the_digest_decide_the_request(ready: RunningBot) -> None:

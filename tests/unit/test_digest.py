@@ -58,7 +58,8 @@ def test_the_fixture_week_gives_exact_figures_for_the_manager(digests: dict[str,
         ("Sam Agent", "order 101 parcel arrived late and damaged box"),
     ]
     assert [(w.employee, w.category, w.amount) for w in maya.waiting] == [("Sam Agent", "fee_waiver", Decimal(40))]
-    assert maya.recognition is None and maya.pulse is None
+    assert maya.recognition is not None and maya.recognition.unrecognised == ("Lee Senior", "Sam Agent")
+    assert maya.pulse is None  # no pulse round has closed
 
 
 def test_each_manager_sees_their_own_subtree_in_their_own_week(digests: dict[str, Digest]) -> None:

@@ -1,0 +1,74 @@
+"""The digest's pulse part: each team's latest closed round, its gap to target and its trend. Read-only.
+
+The groups, answers and anonymity rule are the pulse results feature's own (`groups_of`, `last_rounds`,
+`visibility`): the last rounds' answers are read and judged once for the whole org, then each team's
+figures are taken from them. A team the rule hides gets no figures at all, only the reason.
+"""
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from models import Employee, PulseRound, Workspace
+from services.pulse_results import Group, Rounds, groups_of, last_rounds
+
+
+@dataclass(frozen=True)
+class PulsePart:
+    """The team's latest closed round: (question, score, target) per shown question and a trend, or why not."""
+
+    round_label: str
+    scores: tuple[tuple[str, float, float | None], ...]
+    trend: tuple[tuple[str, float], ...]
+    hidden: str | None = None
+
+
+def pulse_parts(
+    session: Session, *, workspace_id: int, teams: Mapping[int, frozenset[int]], now: datetime
+) -> dict[int, PulsePart]:
+    """Per manager, the pulse part of the latest round closed by `now`; none before any round has closed."""
+    workspace = session.get(Workspace, workspace_id)
+    if workspace is None or not teams:
+        return {}
+    groups = groups_of(session, workspace)
+    loaded = last_rounds(session, workspace, groups)
+    rounds = [r for r in loaded.rounds if r.closed_at is not None and r.closed_at <= now] if loaded else []
+    if loaded is None or not rounds:
+        return {}
+    query = select(Employee.id, Employee.slack_id).where(Employee.workspace_id == workspace_id)
+    keys = {row.id: row.slack_id for row in session.execute(query)}
+    return {
+        manager: team_pulse(loaded, rounds, groups[keys[manager]]) for manager in teams if keys.get(manager) in groups
+    }
+
+
+def team_pulse(loaded: Rounds, rounds: Sequence[PulseRound], group: Group) -> PulsePart:
+    """`rounds` newest first. Scores are the average per question (eNPS for a 0–10 question)."""
+    latest = rounds[0]
+    label = f"round {latest.number}"
+    view = loaded.seen[latest.id][group.key]
+    if not view.shown:
+        return PulsePart(label, (), (), hidden=hidden_reason(view.respondents, latest.anonymity_threshold))
+    scores = tuple((question.text, result.score, question.target) for question, result in loaded.results(group, latest))
+    return PulsePart(label, scores, trend(loaded, rounds, group))
+
+
+def hidden_reason(respondents: int, threshold: int) -> str:
+    if respondents < threshold:
+        return f"fewer than {threshold} people on your team answered, so their answers stay anonymous"
+    return f"showing it would single out a group of fewer than {threshold} people, so it stays anonymous"
+
+
+def trend(loaded: Rounds, rounds: Sequence[PulseRound], group: Group) -> tuple[tuple[str, float], ...]:
+    """Oldest first: per round the team was shown in, the mean of its shown 1–5 question averages."""
+    points: list[tuple[str, float]] = []
+    for pulse_round in reversed(rounds):
+        if not loaded.seen[pulse_round.id][group.key].shown:
+            continue
+        averages = [result.average for question, result in loaded.results(group, pulse_round) if not question.is_nps]
+        if averages:
+            points.append((f"R{pulse_round.number}", round(sum(averages) / len(averages), 2)))
+    return tuple(points)

@@ -1,0 +1,121 @@
+"""The digest's recognition part: grants given and received by each team in its week, and who had none in 30 days.
+
+Read-only. One range scan of the workspace's grants (on `granted_at`) and one read of the people serve every
+manager at once; a revoked grant counts for nothing. A nudge, not a leaderboard: no ranking of people.
+"""
+
+from collections import defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from models import Employee, RewardGrant
+from services.digest_week import Week
+
+RECOGNITION_WINDOW = timedelta(days=30)
+SHOUTOUT_KIND = "praise"
+
+
+@dataclass(frozen=True)
+class RecognitionPart:
+    """Grants (shout-outs and rewards) in the digest week, and the active members without one in 30 days."""
+
+    given: int
+    received: int
+    unrecognised: tuple[str, ...]
+    rewards_given: int = 0
+    rewards_received: int = 0
+
+
+@dataclass(frozen=True)
+class GrantRow:
+    recipient_id: int
+    nominator_id: int
+    shoutout: bool
+    granted_at: datetime
+
+
+@dataclass
+class Tally:
+    given: int = 0
+    received: int = 0
+    rewards_given: int = 0
+    rewards_received: int = 0
+
+
+def recognition_parts(
+    session: Session,
+    *,
+    workspace_id: int,
+    teams: Mapping[int, frozenset[int]],
+    weeks: Mapping[int, Week],
+    now: datetime,
+) -> dict[int, RecognitionPart]:
+    """Per manager: grants in their own week given/received by the team, and who got none in the 30 days to `now`."""
+    if not teams:
+        return {}
+    since = now - RECOGNITION_WINDOW
+    low = min(since, *(weeks[m].start for m in teams))
+    rows = grant_rows(session, workspace_id, low, max(now, *(weeks[m].end for m in teams)))
+    above = _managers_above(teams)
+    tallies = {manager: Tally() for manager in teams}
+    recognised: dict[int, set[int]] = defaultdict(set)
+    for row in rows:
+        _count(row, above, weeks, tallies)
+        if since <= row.granted_at < now:
+            for manager in above.get(row.recipient_id, ()):
+                recognised[manager].add(row.recipient_id)
+    people = _active_names(session, workspace_id)
+    return {
+        manager: RecognitionPart(
+            given=tally.given,
+            received=tally.received,
+            unrecognised=_unrecognised(teams[manager] - recognised[manager], people),
+            rewards_given=tally.rewards_given,
+            rewards_received=tally.rewards_received,
+        )
+        for manager, tally in tallies.items()
+    }
+
+
+def grant_rows(session: Session, workspace_id: int, low: datetime, high: datetime) -> list[GrantRow]:
+    """Grants not revoked in [low, high): a range on (workspace_id, granted_at)."""
+    g = RewardGrant
+    query = select(g.recipient_id, g.nominator_id, g.kind, g.granted_at).where(
+        g.workspace_id == workspace_id, g.granted_at >= low, g.granted_at < high, g.status != "revoked"
+    )
+    return [
+        GrantRow(row.recipient_id, row.nominator_id, row.kind == SHOUTOUT_KIND, row.granted_at)
+        for row in session.execute(query)
+    ]
+
+
+def _managers_above(teams: Mapping[int, frozenset[int]]) -> dict[int, list[int]]:
+    above: dict[int, list[int]] = defaultdict(list)
+    for manager, members in teams.items():
+        for member in members:
+            above[member].append(manager)
+    return above
+
+
+def _count(row: GrantRow, above: Mapping[int, list[int]], weeks: Mapping[int, Week], tallies: dict[int, Tally]) -> None:
+    for manager in above.get(row.recipient_id, ()):
+        if weeks[manager].start <= row.granted_at < weeks[manager].end:
+            tallies[manager].received += 1
+            tallies[manager].rewards_received += not row.shoutout
+    for manager in above.get(row.nominator_id, ()):
+        if weeks[manager].start <= row.granted_at < weeks[manager].end:
+            tallies[manager].given += 1
+            tallies[manager].rewards_given += not row.shoutout
+
+
+def _active_names(session: Session, workspace_id: int) -> dict[int, str]:
+    query = select(Employee.id, Employee.name).where(Employee.workspace_id == workspace_id, Employee.active.is_(True))
+    return {row.id: row.name for row in session.execute(query)}
+
+
+def _unrecognised(members: frozenset[int] | set[int], people: Mapping[int, str]) -> tuple[str, ...]:
+    return tuple(sorted(people[member] for member in members if member in people))
