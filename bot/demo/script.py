@@ -130,6 +130,7 @@ def weekly_digest(demo: Stage) -> None:
         demo.check(len(digests) == 1, f"{demo.names[manager]} gets exactly one digest")
         if digests:
             text = demo.render.blocks(digests[0].args.get("blocks") or [])
+            demo.check("Recognition:" in text and "Customer fixes:" in text, "the digest reads fixes and recognition")
             (demo.out / f"digest-{slug}.txt").write_text(text + "\n", encoding="utf-8")
             _save_chart(demo, digests[0], demo.out / f"digest-{slug}.png")
     demo.run_job("send_weekly_digests")
