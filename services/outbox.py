@@ -35,26 +35,8 @@ def enqueue(
     now: datetime,
     send_at: datetime | None = None,
 ) -> bool:
-    """Add a delivery unless one with this key exists; True when it was added."""
-    if session.scalar(select(Delivery.id).where(Delivery.idempotency_key == key)) is not None:
-        return False
-    try:
-        with session.begin_nested():
-            session.add(
-                Delivery(
-                    workspace_id=workspace.id,
-                    idempotency_key=key,
-                    method=method,
-                    payload=payload,
-                    status="pending",
-                    attempts=0,
-                    next_attempt_at=send_at or now,
-                    created_at=now,
-                )
-            )
-    except IntegrityError:
-        return False
-    return True
+    """Add a delivery for the scheduled drain unless one with this key exists; True when it was added."""
+    return _insert(session, workspace.id, key, method, payload, now, due=send_at or now) is not None
 
 
 def enqueue_held(
@@ -64,6 +46,21 @@ def enqueue_held(
 
     It is held for one lease: if the process dies before sending, the scheduled drain sends it later.
     """
+    delivery = _insert(session, workspace_id, key, method, payload, now, due=now + LEASE)
+    return None if delivery is None else Claimed(delivery.id, key, method, payload)
+
+
+def _insert(
+    session: Session,
+    workspace_id: int,
+    key: str,
+    method: str,
+    payload: dict[str, Any],
+    now: datetime,
+    *,
+    due: datetime,
+) -> Delivery | None:
+    """Insert in a savepoint: a concurrent insert of the same key wins quietly."""
     if session.scalar(select(Delivery.id).where(Delivery.idempotency_key == key)) is not None:
         return None
     delivery = Delivery(
@@ -73,7 +70,7 @@ def enqueue_held(
         payload=payload,
         status="pending",
         attempts=0,
-        next_attempt_at=now + LEASE,
+        next_attempt_at=due,
         created_at=now,
     )
     try:
@@ -81,7 +78,7 @@ def enqueue_held(
             session.add(delivery)
     except IntegrityError:
         return None
-    return Claimed(delivery.id, key, method, payload)
+    return delivery
 
 
 @dataclass(frozen=True)
