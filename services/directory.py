@@ -1,17 +1,13 @@
 """The org directory: who works here, their role, team and manager. Callers commit."""
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TypeVar
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from models import Employee, Team, Workspace
-
-T = TypeVar("T")
+from services.rows import get_or_create
 
 
 @dataclass(frozen=True)
@@ -20,28 +16,12 @@ class Identity:
     newly_added: bool
 
 
-def _get_or_create(session: Session, find: Callable[[], T | None], create: Callable[[], T]) -> tuple[T, bool]:
-    """Find a row, or insert it in a savepoint; a concurrent insert of the same row wins quietly."""
-    found = find()
-    if found is not None:
-        return found, False
-    try:
-        with session.begin_nested():
-            row = create()
-            session.add(row)
-        return row, True
-    except IntegrityError:
-        found = find()
-        assert found is not None, "a concurrent insert failed but left no row"
-        return found, False
-
-
 def find_workspace(session: Session, slack_team_id: str) -> Workspace | None:
     return session.scalar(select(Workspace).where(Workspace.slack_team_id == slack_team_id))
 
 
 def ensure_workspace(session: Session, *, slack_team_id: str, now: datetime, name: str = "") -> Workspace:
-    workspace, _ = _get_or_create(
+    workspace, _ = get_or_create(
         session,
         lambda: find_workspace(session, slack_team_id),
         lambda: Workspace(slack_team_id=slack_team_id, name=name, created_at=now),
@@ -55,7 +35,7 @@ def find_employee(session: Session, workspace: Workspace, slack_id: str) -> Empl
 
 def identify(session: Session, *, workspace: Workspace, slack_id: str, name: str, now: datetime) -> Identity:
     """The employee behind a Slack user; someone not in the directory is added as frontline."""
-    employee, created = _get_or_create(
+    employee, created = get_or_create(
         session,
         lambda: find_employee(session, workspace, slack_id),
         lambda: Employee(

@@ -5,10 +5,10 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from models import Delivery, Workspace
+from services.rows import get_or_create
 
 MAX_ATTEMPTS = 8
 BASE_BACKOFF = timedelta(seconds=30)
@@ -60,25 +60,22 @@ def _insert(
     *,
     due: datetime,
 ) -> Delivery | None:
-    """Insert in a savepoint: a concurrent insert of the same key wins quietly."""
-    if session.scalar(select(Delivery.id).where(Delivery.idempotency_key == key)) is not None:
-        return None
-    delivery = Delivery(
-        workspace_id=workspace_id,
-        idempotency_key=key,
-        method=method,
-        payload=payload,
-        status="pending",
-        attempts=0,
-        next_attempt_at=due,
-        created_at=now,
+    """The new delivery, or None when one with this key exists (a concurrent insert included)."""
+    delivery, created = get_or_create(
+        session,
+        lambda: session.scalar(select(Delivery).where(Delivery.idempotency_key == key)),
+        lambda: Delivery(
+            workspace_id=workspace_id,
+            idempotency_key=key,
+            method=method,
+            payload=payload,
+            status="pending",
+            attempts=0,
+            next_attempt_at=due,
+            created_at=now,
+        ),
     )
-    try:
-        with session.begin_nested():
-            session.add(delivery)
-    except IntegrityError:
-        return None
-    return delivery
+    return delivery if created else None
 
 
 @dataclass(frozen=True)
