@@ -8,7 +8,7 @@ from slack_sdk.errors import SlackApiError
 from sqlalchemy.orm import Session
 
 from handlers.deps import Deps
-from models import Employee, Workspace
+from models import Employee
 from services import directory
 from services.directory import Identity
 
@@ -23,10 +23,6 @@ NEW_EMPLOYEE_NOTE = (
 def identify_caller(session: Session, deps: Deps, *, team_id: str, user_id: str, user_name: str = "") -> Identity:
     workspace = directory.ensure_workspace(session, slack_team_id=team_id, now=deps.now())
     return directory.identify(session, workspace=workspace, slack_id=user_id, name=user_name, now=deps.now())
-
-
-def workspace_of(session: Session, deps: Deps, team_id: str) -> Workspace:
-    return directory.ensure_workspace(session, slack_team_id=team_id, now=deps.now())
 
 
 def learn_from_slack(client: WebClient, deps: Deps, employee: Employee) -> None:

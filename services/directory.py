@@ -86,10 +86,3 @@ def active_admins(session: Session, workspace: Workspace) -> list[Employee]:
 
 def find_team(session: Session, workspace: Workspace, name: str) -> Team | None:
     return session.scalar(select(Team).where(Team.workspace_id == workspace.id, Team.name.ilike(name.strip())))
-
-
-def list_employees(session: Session, workspace: Workspace, *, active_only: bool = True) -> list[Employee]:
-    query = select(Employee).where(Employee.workspace_id == workspace.id).order_by(Employee.name)
-    if active_only:
-        query = query.where(Employee.active)
-    return list(session.scalars(query))

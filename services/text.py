@@ -3,6 +3,7 @@
 import re
 
 _MENTION_WORDS = re.compile(r"@(channel|here|everyone)\b", re.IGNORECASE)
+# A spreadsheet runs a cell starting with one of these as a formula: exports prefix such cells with a quote.
 FORMULA_START = frozenset("=+-@\t\r")
 
 
@@ -14,8 +15,3 @@ def escape_mrkdwn(text: str) -> str:
 
 def truncate(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-def safe_csv_cell(value: str) -> str:
-    """Text that a spreadsheet will not run as a formula."""
-    return "'" + value if value[:1] in FORMULA_START else value
