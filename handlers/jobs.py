@@ -21,7 +21,11 @@ EVENT_MEMORY = timedelta(days=1)
 
 
 def drain_outbox(deps: Deps, client: WebClient, *, batch: int = 50) -> int:
-    """Send what is due, batch by batch, until nothing is; returns how many were sent."""
+    """Send what is due, batch by batch, until nothing is; returns how many were sent.
+
+    Unlike `delivery.send_now` (a listener's few messages), each outcome is recorded right after its
+    send: a crash in a batch of 50 then resends at most the one in flight.
+    """
     sent = 0
     while True:
         with deps.sessions.begin() as session:
