@@ -19,7 +19,7 @@ from benchmarks.generate import END
 from handlers.blocks.digest import digest_blocks
 from models import Resolution, Workspace
 from models.engine import make_engine, make_session_factory
-from services.digest import Digest, weekly_digests
+from services.digest.weekly import Digest, weekly_digests
 
 NOW = END + timedelta(hours=10)
 

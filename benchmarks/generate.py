@@ -23,7 +23,7 @@ from benchmarks.history import generate_pulse, generate_recognition
 from models import Employee, Resolution, Team, Workspace
 from models.engine import make_engine, make_session_factory
 from models.schema import upgrade
-from services.policy import load_policy
+from services.policy.versions import load_policy
 
 MANAGER_LEVELS = (1, 9, 90, 300, 600)
 ZONES = ("America/New_York", "America/Chicago", "America/Los_Angeles", "Europe/London", "Europe/Paris", "Asia/Tokyo")

@@ -13,8 +13,8 @@ from sqlalchemy import Connection, insert
 
 from benchmarks.bulk import Org, Span, bulk, reset_sequences
 from models import Nomination, PulseQuestion, PulseResponse, PulseRound, RewardGrant
-from services.pulse_policy import PulseSettings
-from services.pulse_rounds import questions_for
+from services.policy.pulse import PulseSettings
+from services.pulse.rounds import questions_for
 
 NOMINATIONS_PER_YEAR = 300_000
 PULSE_ANSWERS_PER_YEAR = 250_000

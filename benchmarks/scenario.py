@@ -15,7 +15,7 @@ from models.engine import make_engine, make_session_factory
 from models.schema import upgrade
 from services import directory
 from services.org_import import import_org, parse_org_csv
-from services.policy import load_policy
+from services.policy.versions import load_policy
 
 ROOT = Path(__file__).resolve().parent.parent
 TEAMS = 10
@@ -119,7 +119,7 @@ def open_pulse_round(engine: Engine, slack: FakeSlack) -> list[tuple[str, Call]]
     from handlers.deps import Deps
     from handlers.jobs import drain_outbox
     from handlers.pulse_jobs import queue_invitations
-    from services import pulse_rounds
+    from services.pulse import rounds as pulse_rounds
 
     sessions = make_session_factory(engine)
     deps = Deps(sessions=sessions, now=lambda: datetime.now(UTC))

@@ -11,8 +11,8 @@ from handlers.commands import Usage, is_help, unknown_argument
 from handlers.deps import deps_of
 from handlers.errors import reported
 from handlers.people import NEW_EMPLOYEE_NOTE, command_caller, learn_from_slack
-from services import resolutions
 from services.errors import DomainError
+from services.resolutions import fixes as resolutions
 
 USAGE = Usage(
     command="/boundaries",

@@ -14,8 +14,9 @@ from handlers.errors import reported
 from handlers.home import build_home
 from handlers.people import action_caller
 from models import Resolution
-from services import decisions, escalations, outbox
+from services import outbox
 from services.errors import DomainError
+from services.resolutions import decisions, escalations
 from services.text import escape_mrkdwn
 
 

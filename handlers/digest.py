@@ -20,8 +20,10 @@ from handlers.digest_chart import digest_chart
 from handlers.jobs import drain_outbox
 from handlers.people import command_caller
 from models import Workspace
-from services import digest, digest_access, outbox
-from services.digest import Digest
+from services import outbox
+from services.digest import access as digest_access
+from services.digest import weekly as digest
+from services.digest.weekly import Digest
 from services.errors import DomainError
 
 log = logging.getLogger(__name__)

@@ -11,8 +11,8 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
-from services.digest import Digest
-from services.digest_parts import CategoryLine
+from services.digest.resolutions import CategoryLine
+from services.digest.weekly import Digest
 
 MAX_BARS = 8
 

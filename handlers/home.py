@@ -15,8 +15,9 @@ from handlers.people import identify_caller, learn_from_slack
 from handlers.pulse import pulse_home_section
 from handlers.rewards import recognition_section
 from models import Employee
-from services import decisions, resolutions
 from services.errors import DomainError
+from services.resolutions import decisions
+from services.resolutions import fixes as resolutions
 
 HomeSection = Callable[[Session, Employee, datetime], list[blocks.Block]]
 

@@ -18,9 +18,12 @@ from handlers.deps import Deps, deps_of
 from handlers.errors import reported
 from handlers.people import action_caller, command_caller, learn_from_slack, with_newcomer_note
 from models import Nomination, Resolution, RewardGrant, Workspace
-from services import directory, nominations, reward_approvals, rewards
+from services import directory
 from services.errors import DomainError
-from services.nominations import NominationOutcome, NominationRequest, NomineeRefused, SlackPerson
+from services.rewards import approvals as reward_approvals
+from services.rewards import grants as rewards
+from services.rewards import nominations
+from services.rewards.nominations import NominationOutcome, NominationRequest, NomineeRefused, SlackPerson
 from services.text import escape_mrkdwn
 
 log = logging.getLogger(__name__)

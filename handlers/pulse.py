@@ -18,10 +18,12 @@ from handlers.people import action_caller, command_caller, with_newcomer_note
 from handlers.pulse_chart import trend_png
 from handlers.pulse_jobs import queue_invitations
 from models import Employee, Workspace
-from services import pulse, pulse_relay, pulse_rounds
 from services.directory import Identity
 from services.errors import DomainError
-from services.pulse_results import ORG, team_results
+from services.pulse import answers as pulse
+from services.pulse import relay as pulse_relay
+from services.pulse import rounds as pulse_rounds
+from services.pulse.results import ORG, team_results
 from services.text import escape_mrkdwn
 
 USAGE = Usage(

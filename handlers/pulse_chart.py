@@ -4,7 +4,7 @@ import io
 from collections import defaultdict
 from typing import TYPE_CHECKING
 
-from services.pulse_results import TrendPoint
+from services.pulse.results import TrendPoint
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes

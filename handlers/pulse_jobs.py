@@ -11,9 +11,10 @@ from handlers.blocks import pulse as blocks
 from handlers.deps import Deps
 from handlers.jobs import drain_outbox
 from models import Workspace
-from services import outbox, pulse_rounds
-from services.pulse import MyRound
-from services.pulse_rounds import Invitation
+from services import outbox
+from services.pulse import rounds as pulse_rounds
+from services.pulse.answers import MyRound
+from services.pulse.rounds import Invitation
 
 
 def run_pulse_rounds(deps: Deps, client: WebClient) -> None:

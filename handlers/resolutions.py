@@ -14,11 +14,11 @@ from handlers.delivery import Outgoing, queue, send_now
 from handlers.deps import Deps, deps_of
 from handlers.errors import reported
 from handlers.people import NEW_EMPLOYEE_NOTE, action_caller, command_caller, learn_from_slack
-from services import resolutions
 from services.errors import DomainError, InvalidInput
 from services.money import looks_like_amount, parse_amount
-from services.policy import BoundaryRule
-from services.resolutions import Logged, ResolutionRequest
+from services.policy.versions import BoundaryRule
+from services.resolutions import fixes as resolutions
+from services.resolutions.fixes import Logged, ResolutionRequest
 from services.text import escape_mrkdwn
 
 USAGE = Usage(

@@ -15,8 +15,10 @@ from handlers.deps import Deps, deps_of
 from handlers.errors import reported
 from handlers.people import action_caller, command_caller, learn_from_slack, with_newcomer_note
 from models import Employee, Workspace
-from services import reward_export, reward_fairness, rewards
 from services.errors import DomainError
+from services.rewards import export as reward_export
+from services.rewards import fairness as reward_fairness
+from services.rewards import grants as rewards
 from services.text import escape_mrkdwn
 
 USAGE = Usage(

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from models import ROLES, Employee, Team, Workspace
 from services import audit
 from services.errors import InvalidInput
-from services.policy import current_policy
+from services.policy.versions import current_policy
 
 REQUIRED_COLUMNS = ("slack_id", "name", "team", "role", "manager_slack_id")
 OPTIONAL_COLUMNS = ("email", "tz", "profile")

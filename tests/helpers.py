@@ -32,7 +32,7 @@ POLICY_EXAMPLE = FIXTURES.parent.parent / "policy.example.toml"
 
 
 def load_policy(sessions: sessionmaker[Session], now: datetime, text: str | None = None) -> None:
-    from services.policy import load_policy as load
+    from services.policy.versions import load_policy as load
 
     with sessions.begin() as session:
         workspace = directory.ensure_workspace(session, slack_team_id="T0LATITUDE", now=now)

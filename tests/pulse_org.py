@@ -5,7 +5,7 @@ from datetime import datetime
 from sqlalchemy.orm import Session, sessionmaker
 
 from services import directory
-from services.policy import load_policy
+from services.policy.versions import load_policy
 from tests.helpers import load_org
 
 HEADER = "slack_id,name,team,role,manager_slack_id,email,tz,profile"

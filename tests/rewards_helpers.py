@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from models import Nomination, Resolution, RewardGrant, Workspace
 from services import directory
-from services.policy import current_policy, load_policy
+from services.policy.versions import current_policy, load_policy
 from tests.helpers import employee, load_org
 
 EXAMPLE_POLICY = Path(__file__).parents[1] / "policy.example.toml"

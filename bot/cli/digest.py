@@ -13,7 +13,7 @@ from handlers.deps import Deps
 from handlers.digest import send_digests
 from models import Workspace
 from models.engine import make_session_factory
-from services.digest import due_digests, weekly_digests
+from services.digest.weekly import due_digests, weekly_digests
 
 
 def add_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]

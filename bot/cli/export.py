@@ -14,8 +14,9 @@ from bot.cli.common import actor, add_workspace_option, resolve_workspace, trans
 from bot.clock import SystemClock
 from handlers.blocks import rewards as blocks
 from models import Workspace
-from services import outbox, rewards
-from services.reward_export import FORMATS, export_grants, parse_period
+from services import outbox
+from services.rewards import grants as rewards
+from services.rewards.export import FORMATS, export_grants, parse_period
 
 
 def add_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]

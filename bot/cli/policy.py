@@ -5,8 +5,8 @@ from pathlib import Path
 
 from bot.cli.common import actor, add_workspace_option, resolve_workspace, transaction
 from bot.clock import SystemClock
-from services.policy import ActivePolicy, current_policy, load_policy
-from services.policy_file import PolicyError
+from services.policy.file import PolicyError
+from services.policy.versions import ActivePolicy, current_policy, load_policy
 
 
 def add_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]

@@ -4,7 +4,7 @@ import argparse
 
 from bot.cli.common import actor, add_workspace_option, resolve_workspace, transaction
 from bot.clock import SystemClock
-from services import pulse_rounds
+from services.pulse import rounds as pulse_rounds
 
 
 def add_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]

@@ -8,7 +8,7 @@ from bot.demo.stage import DEMO_FILES, Stage, stage
 from bot.fakeslack import Call
 from services import directory
 from services.org_import import import_org, parse_org_csv
-from services.policy import load_policy
+from services.policy.versions import load_policy
 
 MONDAY = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 POLICY_FILE = Path(__file__).resolve().parents[2] / "policy.example.toml"

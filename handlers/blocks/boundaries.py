@@ -3,8 +3,8 @@
 from handlers.blocks.resolutions import Block, allowance_words, text_block
 from models import Employee
 from services.money import format_money
-from services.policy import BoundaryRule
-from services.resolutions import AllowanceLine
+from services.policy.versions import BoundaryRule
+from services.resolutions.fixes import AllowanceLine
 from services.text import escape_mrkdwn
 
 

@@ -5,9 +5,9 @@ from collections.abc import Callable, Sequence
 from decimal import Decimal
 
 from handlers.blocks.resolutions import Block, context_block, decision_buttons, plain, text_block
-from services.clock_windows import zone
-from services.digest import Digest, PulsePart, RecognitionPart, Waiting
-from services.digest_parts import ResolutionsPart, Theme
+from services.calendar import zone
+from services.digest.resolutions import ResolutionsPart, Theme
+from services.digest.weekly import Digest, PulsePart, RecognitionPart, Waiting
 from services.money import format_money
 from services.text import escape_mrkdwn, truncate
 

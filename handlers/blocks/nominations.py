@@ -15,7 +15,7 @@ from handlers.blocks.rewards import (
     value_words,
 )
 from models import Nomination
-from services.reward_policy import RewardItem
+from services.policy.rewards import RewardItem
 from services.text import escape_mrkdwn, truncate
 
 NOMINATE_MODAL = "reward_nominate"

@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from models import PulseQuestion, PulseRound
-from services.pulse import MyRound
+from services.pulse.answers import MyRound
 from services.text import escape_mrkdwn, truncate
 
 Block = dict[str, Any]

@@ -3,8 +3,8 @@
 from typing import Any
 
 from handlers.blocks.pulse import Block, button, context, quote, section
-from services.pulse_relay import Relayed
-from services.pulse_results import CommentView, QuestionResult, SubTeam, TeamResults
+from services.pulse.relay import Relayed
+from services.pulse.results import CommentView, QuestionResult, SubTeam, TeamResults
 from services.text import escape_mrkdwn, truncate
 
 REPLY_ACTION = "pulse_reply"  # value: comment id; a manager replies to an anonymous comment

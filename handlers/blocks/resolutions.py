@@ -6,8 +6,8 @@ from typing import Any
 
 from models import Resolution
 from services.money import format_money
-from services.policy import BoundaryRule
-from services.resolutions import AllowanceLine, Logged
+from services.policy.versions import BoundaryRule
+from services.resolutions.fixes import AllowanceLine, Logged
 from services.text import escape_mrkdwn, truncate
 
 Block = dict[str, Any]

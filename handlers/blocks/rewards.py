@@ -4,8 +4,8 @@ import json
 from typing import Any
 
 from models import Nomination, RewardGrant
-from services.reward_fairness import Leaderboard, Tally
-from services.rewards import RecognitionSummary, RewardHistory
+from services.rewards.fairness import Leaderboard, Tally
+from services.rewards.grants import RecognitionSummary, RewardHistory
 from services.text import escape_mrkdwn, truncate
 
 Block = dict[str, Any]

@@ -10,7 +10,7 @@ from bot.fakeslack import FakeSlack
 from bot.fakeslack.server import BOT_TOKEN
 from models import Delivery
 from tests.conftest import SIGNING_SECRET, RunningBot
-from tests.digest_week import load_fixture_week
+from tests.fixture_week import load_fixture_week
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ from bot.fakeslack import Call
 from bot.fakeslack.blockkit import message_problems
 from handlers.blocks.digest import as_text
 from tests.conftest import RunningBot
-from tests.digest_week import MONDAY, at, load_fixture_week, pile_of_pending
+from tests.fixture_week import MONDAY, at, load_fixture_week, pile_of_pending
 
 
 @pytest.fixture

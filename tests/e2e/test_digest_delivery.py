@@ -11,7 +11,7 @@ from handlers.blocks.digest import as_text
 from handlers.digest import send_weekly_digests
 from models import Resolution
 from tests.conftest import RunningBot, bot_settings
-from tests.digest_week import MONDAY, at, load_fixture_week, load_recognition, pile_of_pending
+from tests.fixture_week import MONDAY, at, load_fixture_week, load_recognition, pile_of_pending
 from tests.helpers import employee
 
 MANAGERS = ("U0ADMIN", "U0MGR1", "U0MGR2")

@@ -5,8 +5,8 @@ from datetime import UTC, datetime
 
 from handlers.blocks.digest import as_text
 from tests.conftest import RunningBot
-from tests.digest_week import run_pulse_round
 from tests.e2e.test_digest_delivery import digests_to, tick
+from tests.fixture_week import run_pulse_round
 from tests.pulse_org import EAST, WEST, load_pulse_org
 
 ROUND_OPENS = datetime(2026, 3, 2, 9, tzinfo=UTC)

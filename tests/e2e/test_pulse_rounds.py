@@ -9,7 +9,8 @@ from bot.cli import main
 from bot.fakeslack.server import Call
 from handlers.pulse_jobs import queue_invitations, run_pulse_rounds
 from models import Delivery, PulseReceipt, PulseResponse, PulseRound, Workspace
-from services import outbox, pulse_rounds
+from services import outbox
+from services.pulse import rounds as pulse_rounds
 from tests.conftest import RunningBot
 from tests.helpers import count, employee
 from tests.pulse_org import EAST, EVERYONE, load_pulse_org

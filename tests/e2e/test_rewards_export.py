@@ -10,8 +10,11 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.cli import main
 from models import AuditEvent, Delivery
-from services import directory, nominations, reward_approvals, rewards
-from services.nominations import NominationRequest
+from services import directory
+from services.rewards import approvals as reward_approvals
+from services.rewards import grants as rewards
+from services.rewards import nominations
+from services.rewards.nominations import NominationRequest
 from tests.conftest import RunningBot
 from tests.helpers import employee, load_org
 from tests.rewards_helpers import load_policy_text

@@ -8,15 +8,15 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from models import Workspace
-from services import digest_access
-from services.digest import Digest, weekly_digests
-from services.digest_parts import CategoryLine, Theme
-from services.digest_policy import DigestSettings
-from services.digest_week import last_full_week, send_moment, week_so_far
+from services.digest import access as digest_access
+from services.digest.resolutions import CategoryLine, Theme
+from services.digest.week import last_full_week, send_moment, week_so_far
+from services.digest.weekly import Digest, weekly_digests
 from services.errors import NotAllowed, NotFound
-from services.policy import parse_policy
-from services.policy_file import PolicyError
-from tests.digest_week import MONDAY, load_fixture_week
+from services.policy.digest import DigestSettings
+from services.policy.file import PolicyError
+from services.policy.versions import parse_policy
+from tests.fixture_week import MONDAY, load_fixture_week
 from tests.helpers import POLICY_EXAMPLE, employee
 
 

@@ -6,10 +6,10 @@ from decimal import Decimal
 from bot.fakeslack.blockkit import message_problems
 from handlers.blocks.digest import as_text, digest_blocks
 from handlers.digest_chart import digest_chart
-from services.digest import Digest, Person, PulsePart, RecognitionPart, Waiting
-from services.digest_parts import CategoryLine, ResolutionsPart, Story, Theme
-from services.digest_policy import DigestSettings
-from services.digest_week import Week
+from services.digest.resolutions import CategoryLine, ResolutionsPart, Story, Theme
+from services.digest.week import Week
+from services.digest.weekly import Digest, Person, PulsePart, RecognitionPart, Waiting
+from services.policy.digest import DigestSettings
 
 START = datetime(2026, 2, 23, 5, tzinfo=UTC)
 LONG = "<@channel> " + "x" * 1990

@@ -7,10 +7,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from models import PulseQuestion, Workspace
-from services.digest import weekly_digests
-from services.digest_pulse import PulsePart
-from services.pulse_policy import DEFAULT_BANK
-from tests.digest_week import run_pulse_round
+from services.digest.pulse import PulsePart
+from services.digest.weekly import weekly_digests
+from services.policy.pulse import DEFAULT_BANK
+from tests.fixture_week import run_pulse_round
 from tests.pulse_org import EAST, WEST, load_pulse_org
 
 T0 = datetime(2026, 3, 2, 9, tzinfo=UTC)

@@ -4,9 +4,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from models import Workspace
-from services.digest import weekly_digests
-from services.digest_recognition import RecognitionPart
-from tests.digest_week import MONDAY, load_fixture_week, load_recognition
+from services.digest.recognition import RecognitionPart
+from services.digest.weekly import weekly_digests
+from tests.fixture_week import MONDAY, load_fixture_week, load_recognition
 
 
 def recognition_by_manager(sessions: sessionmaker[Session]) -> dict[str, RecognitionPart | None]:

@@ -9,8 +9,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.clock import MovableClock
 from models import Boundary, PolicyVersion, Workspace
-from services.policy import current_policy, load_policy, parse_policy
-from services.policy_file import PolicyError
+from services.policy.file import PolicyError
+from services.policy.versions import current_policy, load_policy, parse_policy
 from tests.helpers import POLICY_EXAMPLE, count, load_org
 
 

@@ -8,12 +8,13 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.clock import MovableClock
 from models import Employee, PulseReceipt, PulseResponse, Workspace
-from services import pulse, pulse_rounds
 from services.errors import InvalidInput, NotFound
-from services.policy import parse_policy
-from services.policy_file import PolicyError
-from services.pulse_policy import DEFAULT_BANK, PulseSettings
-from services.pulse_results import ORG, Answer, Group, visibility
+from services.policy.file import PolicyError
+from services.policy.pulse import DEFAULT_BANK, PulseSettings
+from services.policy.versions import parse_policy
+from services.pulse import answers as pulse
+from services.pulse import rounds as pulse_rounds
+from services.pulse.results import ORG, Answer, Group, visibility
 from tests.helpers import employee
 from tests.pulse_org import EAST, POLICY, WEST, load_pulse_org
 

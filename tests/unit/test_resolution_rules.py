@@ -7,11 +7,12 @@ import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.clock import MovableClock
-from services import decisions, resolutions
-from services.clock_windows import local_day, local_month
+from services.calendar import local_day, local_month
 from services.errors import InvalidInput
 from services.money import format_money, parse_amount
-from services.resolutions import ResolutionRequest
+from services.resolutions import decisions
+from services.resolutions import fixes as resolutions
+from services.resolutions.fixes import ResolutionRequest
 from tests.helpers import employee, load_org_and_policy
 
 

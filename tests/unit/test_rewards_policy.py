@@ -4,8 +4,8 @@ from decimal import Decimal
 
 import pytest
 
-from services.policy import parse_policy
-from services.policy_file import PolicyError
+from services.policy.file import PolicyError
+from services.policy.versions import parse_policy
 from tests.rewards_helpers import EXAMPLE_POLICY
 
 PROFILES = """currency = "EUR"

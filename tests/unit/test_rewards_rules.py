@@ -8,9 +8,10 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.clock import MovableClock
 from models import Employee, Workspace
-from services import nominations, reward_approvals
 from services.errors import InvalidInput, NotAllowed
-from services.nominations import NominationOutcome, NominationRequest
+from services.rewards import approvals as reward_approvals
+from services.rewards import nominations
+from services.rewards.nominations import NominationOutcome, NominationRequest
 from tests.helpers import employee, load_org
 from tests.rewards_helpers import add_story, load_policy_text
 

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from models import Employee, PulseComment, PulseQuestion, PulseReceipt, PulseResponse, PulseRound, Workspace
 from services.errors import NotAllowed, NotFound
-from services.pulse_rounds import ROUND_STARTERS
+from services.pulse.rounds import ROUND_STARTERS
 
 ORG = "org"
 TREND_ROUNDS = 6

@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 from models import Employee, Nomination, RewardGrant, Workspace
 from services import audit
 from services.errors import AlreadyDone, InvalidInput, NotAllowed, NotFound
-from services.rewards import HR_ROLES
+from services.rewards.grants import HR_ROLES
 
 MAX_REASON = 2000
 

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from models import Employee, Nomination, RewardGrant, Team, Workspace
 from services.errors import InvalidInput, NotAllowed
-from services.rewards import HR_ROLES, SPENDING, month_start, quarter_start, reward_policy
+from services.rewards.grants import HR_ROLES, SPENDING, month_start, quarter_start, reward_policy
 
 PERIODS = ("month", "quarter")
 TOP = 5

@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 
 from models import Employee, Resolution, Workspace
 from services import directory
-from services.policy import current_policy
+from services.policy.versions import current_policy
 
 
 @dataclass(frozen=True)

@@ -14,8 +14,8 @@ from sqlalchemy.orm import Session
 from models import Employee, PulseQuestion, PulseReceipt, PulseRound, Workspace
 from services import audit
 from services.errors import AlreadyDone, NotAllowed
-from services.policy import current_policy
-from services.pulse_policy import BankQuestion, PulseSettings
+from services.policy.pulse import BankQuestion, PulseSettings
+from services.policy.versions import current_policy
 
 ROUND_STARTERS = ("hr", "admin")
 EARLIEST_OFFSET = timedelta(hours=14)  # UTC+14 (Kiribati) reaches a local hour first...

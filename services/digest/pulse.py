@@ -13,7 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models import Employee, PulseRound, Workspace
-from services.pulse_results import Group, Rounds, groups_of, last_rounds
+from services.pulse.results import Group, Rounds, groups_of, last_rounds
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from services.policy_file import PolicyText
+from services.policy.file import PolicyText
 
 KINDS = ("praise", "voucher", "time_off", "award", "gift")
 TANGIBLE_KINDS = frozenset({"voucher", "time_off", "gift"})

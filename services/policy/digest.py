@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from typing import Any
 
-from services.policy_file import PolicyText
+from services.policy.file import PolicyText
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 DIGEST_KEYS = {"enabled", "weekday", "hour"}

@@ -12,11 +12,11 @@ from sqlalchemy.orm import Session
 
 from models import Boundary, Employee, PolicyVersion, Workspace
 from services import audit
-from services.digest_policy import DigestSettings, parse_digest
 from services.errors import NotFound
-from services.policy_file import PolicyText
-from services.pulse_policy import PulseSettings, parse_pulse
-from services.reward_policy import RewardPolicy, parse_rewards
+from services.policy.digest import DigestSettings, parse_digest
+from services.policy.file import PolicyText
+from services.policy.pulse import PulseSettings, parse_pulse
+from services.policy.rewards import RewardPolicy, parse_rewards
 
 TOP_LEVEL_KEYS = {"currency", "escalation_reminder_hours", "profiles", "pulse", "rewards", "digest"}
 LIMIT_KEYS = ("per_incident", "per_day", "per_month", "per_customer_30d")

@@ -9,8 +9,8 @@ from sqlalchemy.orm import Session
 from models import Employee, Nomination, RewardGrant, Workspace
 from services import audit
 from services.errors import AlreadyDone, InvalidInput, NotAllowed, NotFound
-from services.policy import current_policy
-from services.reward_policy import RewardItem, RewardPolicy, default_shoutout
+from services.policy.rewards import RewardItem, RewardPolicy, default_shoutout
+from services.policy.versions import current_policy
 
 HR_ROLES = ("hr", "admin")
 SPENDING = ("pending", "approved")

@@ -10,10 +10,10 @@ from sqlalchemy.orm import Session
 from models import Employee, Resolution, Workspace
 from models.resolution import CUSTOMER_OUTCOMES
 from services import directory
-from services.clock_windows import local_day, local_month
+from services.calendar import local_day, local_month
 from services.errors import InvalidInput, NotFound
 from services.money import format_money
-from services.policy import ActivePolicy, BoundaryRule, require_policy
+from services.policy.versions import ActivePolicy, BoundaryRule, require_policy
 from services.text import escape_mrkdwn
 
 MAX_SUMMARY = 2000

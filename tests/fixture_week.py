@@ -11,9 +11,15 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from models import Nomination, PulseQuestion, Resolution, RewardGrant, Workspace
-from services import decisions, nominations, pulse, pulse_rounds, resolutions, reward_approvals, rewards
-from services.nominations import NominationRequest
-from services.resolutions import ResolutionRequest
+from services.pulse import answers as pulse
+from services.pulse import rounds as pulse_rounds
+from services.resolutions import decisions
+from services.resolutions import fixes as resolutions
+from services.resolutions.fixes import ResolutionRequest
+from services.rewards import approvals as reward_approvals
+from services.rewards import grants as rewards
+from services.rewards import nominations
+from services.rewards.nominations import NominationRequest
 from tests.helpers import employee, load_org_and_policy
 
 MONDAY = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)

@@ -4,7 +4,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from services.policy_file import PolicyText
+from services.policy.file import PolicyText
 
 CADENCES = ("weekly", "biweekly", "monthly")
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")

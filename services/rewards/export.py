@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session, aliased
 from models import Employee, RewardGrant, Team, Workspace
 from services import audit, directory
 from services.errors import InvalidInput, NotFound
-from services.rewards import month_start, require_hr
+from services.rewards.grants import month_start, require_hr
 from services.text import FORMULA_START
 
 FORMATS = ("csv", "jsonl")

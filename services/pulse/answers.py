@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from models import Employee, PulseComment, PulseQuestion, PulseReceipt, PulseRelay, PulseResponse, PulseRound, Workspace
 from services.errors import AlreadyDone, InvalidInput, NotFound
-from services.pulse_rounds import open_round
+from services.pulse.rounds import open_round
 
 MAX_COMMENT = 2000
 

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models import Employee, RewardGrant
-from services.digest_week import Week
+from services.digest.week import Week
 
 RECOGNITION_WINDOW = timedelta(days=30)
 SHOUTOUT_KIND = "praise"

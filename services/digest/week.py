@@ -3,8 +3,8 @@
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
-from services.clock_windows import zone
-from services.digest_policy import DigestSettings
+from services.calendar import zone
+from services.policy.digest import DigestSettings
 
 WEEK = timedelta(days=7)
 

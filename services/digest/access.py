@@ -7,7 +7,7 @@ from sqlalchemy.orm import Session
 
 from models import Employee, Team, Workspace
 from services import directory
-from services.digest import Digest, weekly_digests
+from services.digest.weekly import Digest, weekly_digests
 from services.errors import NotAllowed, NotFound
 from services.text import escape_mrkdwn
 

@@ -15,14 +15,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models import Delivery, Employee, Resolution, Workspace
-from services.digest_parts import ResolutionsPart, Row, summarise, summary_words
-from services.digest_policy import DigestSettings
-from services.digest_pulse import PulsePart as PulsePart
-from services.digest_pulse import pulse_parts
-from services.digest_recognition import RecognitionPart as RecognitionPart
-from services.digest_recognition import recognition_parts
-from services.digest_week import Week, last_full_week, send_moment, send_week, week_so_far
-from services.policy import current_policy
+from services.digest.pulse import PulsePart as PulsePart
+from services.digest.pulse import pulse_parts
+from services.digest.recognition import RecognitionPart as RecognitionPart
+from services.digest.recognition import recognition_parts
+from services.digest.resolutions import ResolutionsPart, Row, summarise, summary_words
+from services.digest.week import Week, last_full_week, send_moment, send_week, week_so_far
+from services.policy.digest import DigestSettings
+from services.policy.versions import current_policy
 
 
 @dataclass(frozen=True)

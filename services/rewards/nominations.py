@@ -11,10 +11,11 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from models import Employee, Nomination, Resolution, RewardGrant, Workspace
-from services import audit, directory, rewards
+from services import audit, directory
 from services.errors import AlreadyDone, InvalidInput, NotAllowed, NotFound
-from services.reward_approvals import approver_for, grant_for
-from services.reward_policy import SHOUTOUT, RewardItem, RewardPolicy
+from services.policy.rewards import SHOUTOUT, RewardItem, RewardPolicy
+from services.rewards import grants as rewards
+from services.rewards.approvals import approver_for, grant_for
 from services.text import escape_mrkdwn
 
 DUPLICATE_WINDOW = timedelta(minutes=1)

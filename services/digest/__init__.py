@@ -1,0 +1,1 @@
+"""Weekly manager digests: the week, each part (resolutions, recognition, pulse) and who may preview which."""

@@ -1,0 +1,1 @@
+"""The policy file: reading the TOML, each section's settings, and the versions kept with the one in force."""

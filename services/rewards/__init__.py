@@ -1,0 +1,1 @@
+"""Recognition: nominations, tangible rewards and their approval, grants, HR's export and the fairness view."""
