@@ -117,8 +117,8 @@ def open_pulse_round(engine: Engine, slack: FakeSlack) -> list[tuple[str, Call]]
     from bot.app import create_client
     from bot.settings import Settings
     from handlers.deps import Deps
-    from handlers.jobs import drain_outbox
-    from handlers.pulse_jobs import queue_invitations
+    from handlers.jobs.drain_outbox import drain_outbox
+    from handlers.pulse_invitations import queue_invitations
     from services.pulse import rounds as pulse_rounds
 
     sessions = make_session_factory(engine)
@@ -128,8 +128,7 @@ def open_pulse_round(engine: Engine, slack: FakeSlack) -> list[tuple[str, Call]]
         hr = directory.find_employee(session, workspace, "U0BADMIN")
         assert hr is not None
         pulse_rounds.start_round(session, workspace=workspace, by=hr, actor="benchmark", now=deps.now())
-        workspace_id = workspace.id
-    queue_invitations(deps, workspace_id)
+        queue_invitations(session, workspace=workspace, now=deps.now())
     settings = Settings(slack_bot_token="xoxb-fake-token", slack_signing_secret="unused", slack_api_url=slack.api_url)
     drain_outbox(deps, create_client(settings))
     return [(call.channel, call) for call in slack.calls("chat.postMessage") if answer_rows(call)]

@@ -13,12 +13,32 @@ from slack_sdk.http_retry.builtin_handlers import (
 from slack_sdk.http_retry.handler import RetryHandler
 
 from bot.settings import Settings
-from handlers import boundaries, decisions, digest, home, nominations, pulse, resolutions, rewards
+from handlers import (
+    boundaries,
+    decisions,
+    digest,
+    home,
+    nominations,
+    pulse,
+    resolutions,
+    reward_decisions,
+    rewards,
+)
 from handlers.deps import Deps
 from handlers.errors import handle_error
 from handlers.middleware import drop_repeated_events, inject_deps
 
-FEATURES: tuple[ModuleType, ...] = (home, boundaries, resolutions, decisions, nominations, rewards, pulse, digest)
+FEATURES: tuple[ModuleType, ...] = (
+    home,
+    boundaries,
+    resolutions,
+    decisions,
+    nominations,
+    reward_decisions,
+    rewards,
+    pulse,
+    digest,
+)
 
 
 def retry_handlers() -> list[RetryHandler]:

@@ -3,14 +3,19 @@
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.base import BaseTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 from slack_sdk import WebClient
 
-from handlers import decisions, digest, jobs, pulse_jobs
 from handlers.deps import Deps
+from handlers.jobs.drain_outbox import drain_outbox
+from handlers.jobs.follow_up_pending_requests import follow_up_pending_requests
+from handlers.jobs.forget_old_events import forget_old_events
+from handlers.jobs.run_pulse_rounds import run_pulse_rounds
+from handlers.jobs.send_weekly_digests import send_weekly_digests
 
 log = logging.getLogger(__name__)
 Tick = Callable[[Deps, WebClient], object]
@@ -23,16 +28,12 @@ class ScheduledJob:
     trigger: BaseTrigger
 
 
-def _forget_old_events(deps: Deps, _client: WebClient) -> None:
-    jobs.forget_old_events(deps)
-
-
 SCHEDULE: tuple[ScheduledJob, ...] = (
-    ScheduledJob("drain_outbox", jobs.drain_outbox, IntervalTrigger(seconds=10)),
-    ScheduledJob("forget_old_events", _forget_old_events, IntervalTrigger(hours=1)),
-    ScheduledJob("follow_up_pending_requests", decisions.follow_up_pending_requests, IntervalTrigger(minutes=10)),
-    ScheduledJob("run_pulse_rounds", pulse_jobs.run_pulse_rounds, IntervalTrigger(minutes=1)),
-    ScheduledJob("send_weekly_digests", digest.send_weekly_digests, IntervalTrigger(minutes=5)),
+    ScheduledJob("drain_outbox", drain_outbox, IntervalTrigger(seconds=10)),
+    ScheduledJob("forget_old_events", forget_old_events, IntervalTrigger(hours=1)),
+    ScheduledJob("follow_up_pending_requests", follow_up_pending_requests, IntervalTrigger(minutes=10)),
+    ScheduledJob("run_pulse_rounds", run_pulse_rounds, IntervalTrigger(minutes=1)),
+    ScheduledJob("send_weekly_digests", send_weekly_digests, IntervalTrigger(minutes=5)),
 )
 
 
@@ -40,7 +41,13 @@ def build_scheduler(deps: Deps, client: WebClient, is_leader: Callable[[], bool]
     scheduler = BackgroundScheduler(timezone="UTC", job_defaults={"coalesce": True, "max_instances": 1})
     for job in SCHEDULE:
         scheduler.add_job(_guarded(job, deps, client, is_leader), job.trigger, id=job.name, name=job.name)
+    deps.sender_bell.connect(lambda: _run_soon(scheduler, "drain_outbox"))
     return scheduler
+
+
+def _run_soon(scheduler: BackgroundScheduler, job_id: str) -> None:
+    """Bring a job's next run forward to now (it still runs only where this process leads)."""
+    scheduler.modify_job(job_id, next_run_time=datetime.now(UTC))
 
 
 def _guarded(job: ScheduledJob, deps: Deps, client: WebClient, is_leader: Callable[[], bool]) -> Callable[[], None]:

@@ -6,7 +6,7 @@ from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 
 from handlers.blocks import boundaries as blocks
-from handlers.blocks.resolutions import text_block
+from handlers.blocks.kit import text_block
 from handlers.commands import Usage, is_help, unknown_argument
 from handlers.deps import deps_of
 from handlers.errors import reported

@@ -1,6 +1,7 @@
-"""Deciding requests outside the boundaries: Approve / Decline wherever they are shown, the reason modal, follow-ups."""
+"""Deciding requests outside the boundaries: Approve / Decline wherever they are shown, and the reason modal."""
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from slack_bolt import Ack, App, BoltContext, Respond
@@ -8,7 +9,8 @@ from slack_sdk import WebClient
 from sqlalchemy.orm import Session
 
 from handlers.blocks import resolutions as blocks
-from handlers.delivery import Outgoing, deliver
+from handlers.blocks.kit import Block
+from handlers.delivery import Outgoing, queue, send_now
 from handlers.deps import Deps, deps_of
 from handlers.errors import reported
 from handlers.home import build_home
@@ -16,8 +18,8 @@ from handlers.people import action_caller
 from models import Resolution
 from services import outbox
 from services.errors import DomainError
-from services.resolutions import decisions, escalations
-from services.text import escape_mrkdwn
+from services.outbox import Claimed
+from services.resolutions import decisions
 
 
 def approve_clicked(
@@ -31,7 +33,7 @@ def approve_clicked(
             resolution = decisions.decide(
                 session, resolution_id=int(action["value"]), decider=decider, approve=True, reason=None, now=deps.now()
             )
-            announcement = Announcement.of(session, resolution)
+            announcement = Announcement.of(session, resolution, now=deps.now())
     except DomainError as error:
         respond(text=f":warning: {error}", response_type="ephemeral", replace_original=False)
         return
@@ -68,7 +70,7 @@ def submit_decline_reason(
             resolution = decisions.decide(
                 session, resolution_id=resolution_id, decider=decider, approve=False, reason=reason, now=deps.now()
             )
-            announcement = Announcement.of(session, resolution)
+            announcement = Announcement.of(session, resolution, now=deps.now())
     except DomainError as error:
         ack(response_action="errors", errors={blocks.REASON: str(error)[:300]})
         return
@@ -112,16 +114,16 @@ def refresh_where_clicked(deps: Deps, client: WebClient, body: dict[str, Any], a
 
 @dataclass(frozen=True)
 class Announcement:
-    """A decision, rendered while the session is open: the deciders' new message and the employee's DM."""
+    """A decision, rendered while the session is open: the deciders' new message, the employee's DM (queued)."""
 
-    workspace_id: int
     status: str
-    decided: list[blocks.Block]
-    outcome: Outgoing
+    decided: list[Block]
+    outcome: list[Claimed]
     requests: list[tuple[str, str]]
 
     @classmethod
-    def of(cls, session: Session, resolution: Resolution) -> "Announcement":
+    def of(cls, session: Session, resolution: Resolution, *, now: datetime) -> "Announcement":
+        """Queue the employee's DM in the decision's own transaction, so the decision never goes untold."""
         outcome = Outgoing(
             key=f"resolution:{resolution.id}:outcome",
             method="chat.postMessage",
@@ -132,46 +134,18 @@ class Announcement:
             },
         )
         requests = outbox.sent_messages(session, key_prefix=f"resolution:{resolution.id}:")
-        return cls(resolution.workspace_id, resolution.status, blocks.decided(resolution), outcome, requests)
+        claimed = queue(session, workspace_id=resolution.workspace_id, messages=[outcome], now=now)
+        return cls(resolution.status, blocks.decided(resolution), claimed, requests)
 
 
 def announce_decision(deps: Deps, client: WebClient, announcement: Announcement, message: tuple[str, str]) -> None:
     """Replace the buttons with the outcome (in every request, reminder and escalation sent), tell the employee."""
+    send_now(deps, client, announcement.outcome)
     for channel, ts in dict.fromkeys([message, *announcement.requests]):
         if channel and ts:
             client.chat_update(
                 channel=channel, ts=ts, text=f"Request {announcement.status}", blocks=announcement.decided
             )
-    deliver(deps, client, announcement.workspace_id, [announcement.outcome])
-
-
-def follow_up_pending_requests(deps: Deps, client: WebClient) -> None:
-    """Scheduled: remind deciders of requests waiting too long, then hand them one level up."""
-    by_workspace: dict[int, list[Outgoing]] = {}
-    with deps.sessions.begin() as session:
-        for follow_up in escalations.due_follow_ups(session, now=deps.now()):
-            resolution = follow_up.resolution
-            heading = FOLLOW_UP_HEADINGS[follow_up.kind].format(name=escape_mrkdwn(resolution.employee.name))
-            by_workspace.setdefault(resolution.workspace_id, []).extend(
-                Outgoing(
-                    key=f"resolution:{resolution.id}:{follow_up.kind}:{person.slack_id}",
-                    method="chat.postMessage",
-                    payload={
-                        "channel": person.slack_id,
-                        "text": f"{resolution.employee.name} is waiting",
-                        "blocks": blocks.approval_request(resolution, [], heading=heading),
-                    },
-                )
-                for person in follow_up.recipients
-            )
-    for workspace_id, messages in by_workspace.items():
-        deliver(deps, client, workspace_id, messages)
-
-
-FOLLOW_UP_HEADINGS = {
-    "reminder": "⏰ *Reminder:* {name} is still waiting for your decision:",
-    "escalation": "⏫ {name}'s request has waited too long for their manager, so it comes to you:",
-}
 
 
 def register(app: App) -> None:

@@ -1,21 +1,33 @@
-"""Messages to other people go through the outbox: written under a key with the state change, then sent at once.
+"""The one way a message reaches someone other than the caller: queued with the change, sent after the commit.
 
-A listener queues its messages in its own transaction (so the message exists exactly when the state
-change does) and sends them after the commit and the ack; a rate limit, an outage or a crash leaves
-them to the scheduled drain, and the key makes sure nothing is sent twice.
+1. A listener (or a tick) writes each message it causes to the outbox under an idempotency key, in
+   the same transaction as the state change that causes it: the message exists exactly when the
+   change does, and a retried click or a rerun queues nothing twice.
+2. Right after the commit, a listener sends its own few messages with `send_now` (they are held for
+   one lease, so nobody else sends them meanwhile) and records how each went.
+3. Whatever is left (a fan-out queued for the background sender, a rate limit, an outage, a crash
+   between the commit and the send) is sent by the scheduled `drain_outbox` job; a listener never
+   drains the outbox itself.
 """
 
+import logging
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
 from sqlalchemy.orm import Session
 
 from handlers.deps import Deps
-from handlers.jobs import send
 from services import outbox
-from services.outbox import Claimed
+from services.outbox import Claimed, SendOutcome
+
+log = logging.getLogger(__name__)
+
+PERMANENT_ERRORS = frozenset(
+    {"channel_not_found", "user_not_found", "not_in_channel", "is_archived", "invalid_blocks", "account_inactive"}
+)
 
 
 @dataclass(frozen=True)
@@ -26,7 +38,7 @@ class Outgoing:
 
 
 def queue(session: Session, *, workspace_id: int, messages: list[Outgoing], now: datetime) -> list[Claimed]:
-    """Write the messages in the caller's transaction (a key already queued is skipped)."""
+    """Write the messages in the caller's transaction, held for `send_now` (a key already queued is skipped)."""
     held = [
         outbox.enqueue_held(
             session, workspace_id=workspace_id, key=message.key, method=message.method, payload=message.payload, now=now
@@ -46,10 +58,19 @@ def send_now(deps: Deps, client: WebClient, claimed: list[Claimed]) -> None:
             outbox.record_outcome(session, delivery_id=delivery_id, outcome=outcome, now=deps.now())
 
 
-def deliver(deps: Deps, client: WebClient, workspace_id: int, messages: list[Outgoing]) -> None:
-    """Queue in a transaction of its own, then send: for callers with no transaction at hand."""
-    if not messages:
-        return
-    with deps.sessions.begin() as session:
-        claimed = queue(session, workspace_id=workspace_id, messages=messages, now=deps.now())
-    send_now(deps, client, claimed)
+def send(client: WebClient, delivery: Claimed) -> SendOutcome:
+    """One Slack call for one delivery; a failure becomes an outcome (retry later, or give up), never an exception."""
+    try:
+        response = client.api_call(delivery.method, json=delivery.payload)
+    except SlackApiError as error:
+        code = str(error.response.get("error", "unknown_error"))
+        retry_after = error.response.headers.get("retry-after") or error.response.headers.get("Retry-After")
+        log.warning("delivery %s: Slack %s failed: %s", delivery.idempotency_key, delivery.method, code)
+        return SendOutcome(
+            ok=False,
+            error=code,
+            retry_after=float(retry_after) if retry_after else None,
+            permanent=code in PERMANENT_ERRORS,
+        )
+    data = response.data if isinstance(response.data, dict) else {}
+    return SendOutcome(ok=True, result={key: data[key] for key in ("channel", "ts") if key in data})

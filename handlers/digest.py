@@ -1,32 +1,17 @@
-"""/digest previews, and the weekly digest DMs: queued through the outbox once a week per manager, with a chart."""
+"""/digest: a private preview of this week's digest so far (the weekly DMs are handlers/jobs/send_weekly_digests.py)."""
 
 import html
-import logging
 import re
-from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
 from slack_bolt import Ack, App, BoltContext, Respond
-from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
-from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from handlers.blocks import digest as blocks
 from handlers.commands import Usage, is_help, unknown_argument
-from handlers.deps import Deps, deps_of
-from handlers.digest_chart import digest_chart
-from handlers.jobs import drain_outbox
+from handlers.deps import deps_of
 from handlers.people import command_caller
-from models import Workspace
-from services import outbox
 from services.digest import access as digest_access
-from services.digest import weekly as digest
-from services.digest.weekly import Digest
 from services.errors import DomainError
-
-log = logging.getLogger(__name__)
 
 USAGE = Usage(
     command="/digest",
@@ -60,70 +45,6 @@ def show_digest(ack: Ack, command: dict[str, Any], context: BoltContext, respond
         respond(text=f":warning: {error}", response_type="ephemeral")
         return
     respond(text=blocks.digest_text(preview), blocks=blocks.digest_blocks(preview), response_type="ephemeral")
-
-
-@dataclass(frozen=True)
-class Queued:
-    key: str
-    digest: Digest
-
-
-def send_weekly_digests(deps: Deps, client: WebClient) -> None:
-    """Scheduled: queue each manager's digest once their local weekday and hour have come, then send."""
-    send_digests(deps, client)
-
-
-def send_digests(deps: Deps, client: WebClient, *, force: bool = False) -> int:
-    """Queue what is due (everyone with `force`), send it, then upload each new digest's chart beside it.
-
-    The outbox key makes a rerun, a restart or a second scheduler queue nothing twice; only the run that
-    queued a digest uploads its chart.
-    """
-    now = deps.now()
-    with deps.sessions.begin() as session:
-        workspaces = list(session.scalars(select(Workspace).order_by(Workspace.id)))
-        queued = [item for workspace in workspaces for item in queue_digests(session, workspace, now, force=force)]
-    drain_outbox(deps, client)
-    for item in queued:
-        upload_chart(deps, client, item)
-    return len(queued)
-
-
-def queue_digests(session: Session, workspace: Workspace, now: datetime, *, force: bool = False) -> list[Queued]:
-    due = {item.manager.id: item.key for item in digest.due_digests(session, workspace=workspace, now=now, force=force)}
-    if not due:
-        return []
-    queued = []
-    for item in digest.weekly_digests(session, workspace=workspace, now=now, managers=due):
-        payload = {
-            "channel": item.manager.slack_id,
-            "text": blocks.digest_text(item),
-            "blocks": blocks.digest_blocks(item),
-        }
-        key = due[item.manager.id]
-        if outbox.enqueue(session, workspace=workspace, key=key, method="chat.postMessage", payload=payload, now=now):
-            queued.append(Queued(key, item))
-    return queued
-
-
-def upload_chart(deps: Deps, client: WebClient, item: Queued) -> None:
-    """The chart goes into the DM the digest landed in; a digest not sent yet (Slack busy) goes without."""
-    with deps.sessions() as session:
-        channel = digest.delivered_channel(session, key=item.key)
-    if channel is None:
-        log.info("digest %s not sent yet: no chart this time", item.key)
-        return
-    label = item.digest.week.label
-    try:
-        client.files_upload_v2(
-            channel=channel,
-            file=digest_chart(item.digest),
-            filename=f"digest-{label}.png",
-            title=f"Customer fixes by category, {label}",
-            request_file_info=False,
-        )
-    except SlackApiError as error:
-        log.warning("digest chart for %s not uploaded: %s", item.key, error.response.get("error"))
 
 
 def register(app: App) -> None:

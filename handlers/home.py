@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from handlers.blocks import home as blocks
 from handlers.blocks import resolutions as resolution_blocks
+from handlers.blocks.kit import Block
 from handlers.deps import deps_of
 from handlers.people import identify_caller, learn_from_slack
 from handlers.pulse import pulse_home_section
@@ -19,14 +20,14 @@ from services.errors import DomainError
 from services.resolutions import decisions
 from services.resolutions import fixes as resolutions
 
-HomeSection = Callable[[Session, Employee, datetime], list[blocks.Block]]
+HomeSection = Callable[[Session, Employee, datetime], list[Block]]
 
 
-def greeting_section(_session: Session, employee: Employee, _now: datetime) -> list[blocks.Block]:
+def greeting_section(_session: Session, employee: Employee, _now: datetime) -> list[Block]:
     return blocks.greeting(employee)
 
 
-def resolutions_section(session: Session, employee: Employee, now: datetime) -> list[blocks.Block]:
+def resolutions_section(session: Session, employee: Employee, now: datetime) -> list[Block]:
     try:
         active, lines = resolutions.allowance_for(session, employee, now)
     except DomainError:

@@ -1,4 +1,4 @@
-"""Who is calling: the directory entry behind a Slack user, added on first use."""
+"""Who is calling: the directory entry behind a Slack user, added on first use; what Slack says about people."""
 
 import logging
 from typing import Any
@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from handlers.deps import Deps
 from models import Employee
 from services import directory
-from services.directory import Identity
+from services.directory import Identity, SlackPerson
 
 log = logging.getLogger(__name__)
 
@@ -23,26 +23,6 @@ NEW_EMPLOYEE_NOTE = (
 def identify_caller(session: Session, deps: Deps, *, team_id: str, user_id: str, user_name: str = "") -> Identity:
     workspace = directory.ensure_workspace(session, slack_team_id=team_id, now=deps.now())
     return directory.identify(session, workspace=workspace, slack_id=user_id, name=user_name, now=deps.now())
-
-
-def learn_from_slack(client: WebClient, deps: Deps, employee: Employee) -> None:
-    """Fill a newcomer's name, email and time zone from `users.info` (after the ack)."""
-    try:
-        user: dict[str, Any] = client.users_info(user=employee.slack_id)["user"]
-    except SlackApiError as error:
-        log.warning("users.info for %s failed: %s", employee.slack_id, error.response.get("error"))
-        return
-    profile = user.get("profile") or {}
-    with deps.sessions.begin() as session:
-        fresh = session.get(Employee, employee.id)
-        if fresh is not None:
-            directory.update_slack_profile(
-                fresh,
-                name=profile.get("real_name") or user.get("real_name") or user.get("name"),
-                email=profile.get("email"),
-                tz=user.get("tz"),
-                now=deps.now(),
-            )
 
 
 def command_caller(session: Session, deps: Deps, command: dict[str, Any]) -> Identity:
@@ -61,3 +41,38 @@ def action_caller(session: Session, deps: Deps, body: dict[str, Any]) -> Identit
 
 def with_newcomer_note(text: str, identity: Identity) -> str:
     return f"{NEW_EMPLOYEE_NOTE}\n\n{text}" if identity.newly_added else text
+
+
+def ask_slack(client: WebClient, slack_id: str) -> SlackPerson:
+    """What `users.info` says about someone; a person Slack does not know (or an error) does not exist."""
+    try:
+        user: dict[str, Any] = client.users_info(user=slack_id)["user"]
+    except SlackApiError as error:
+        log.info("users.info for %s: %s", slack_id, error.response.get("error"))
+        return SlackPerson(slack_id, exists=False)
+    return person_of(slack_id, user)
+
+
+def person_of(slack_id: str, user: dict[str, Any]) -> SlackPerson:
+    """A `users.info` user object as the directory needs it: the profile's real name wins over the handle."""
+    profile = user.get("profile") or {}
+    return SlackPerson(
+        slack_id,
+        exists=not user.get("deleted"),
+        is_bot=bool(user.get("is_bot")) or slack_id == "USLACKBOT",
+        name=profile.get("real_name") or user.get("real_name") or user.get("name") or slack_id,
+        email=profile.get("email") or None,
+        tz=user.get("tz"),
+    )
+
+
+def learn_from_slack(client: WebClient, deps: Deps, employee: Employee) -> None:
+    """Fill a newcomer's name, email and time zone from `users.info` (after the ack)."""
+    person = ask_slack(client, employee.slack_id)
+    if not person.exists:
+        return
+    with deps.sessions.begin() as session:
+        fresh = session.get(Employee, employee.id)
+        if fresh is not None:
+            named = person.name if person.name != employee.slack_id else None
+            directory.update_slack_profile(fresh, name=named, email=person.email, tz=person.tz, now=deps.now())

@@ -13,12 +13,10 @@ from handlers.blocks import pulse_results as result_blocks
 from handlers.commands import Usage, is_help, unknown_argument
 from handlers.deps import deps_of
 from handlers.errors import reported
-from handlers.jobs import drain_outbox
 from handlers.people import action_caller, command_caller, with_newcomer_note
 from handlers.pulse_chart import trend_png
-from handlers.pulse_jobs import queue_invitations
+from handlers.pulse_invitations import queue_invitations
 from models import Employee, Workspace
-from services.directory import Identity
 from services.errors import DomainError
 from services.pulse import answers as pulse
 from services.pulse import relay as pulse_relay
@@ -49,7 +47,7 @@ def handle_pulse(ack: Ack, command: dict[str, Any], context: BoltContext, client
     elif not words:
         resend_questions(ack, command, context, client)
     elif words[0].lower() == "start" and len(words) == 1:
-        start_round(ack, command, context, client)
+        start_round(ack, command, context)
     elif words[0].lower() == "results" and len(words) <= 2:
         show_results(ack, command, context, client, words[1] if len(words) == 2 else None)
     else:
@@ -61,7 +59,7 @@ def resend_questions(ack: Ack, command: dict[str, Any], context: BoltContext, cl
     try:
         with deps.sessions.begin() as session:
             identity = command_caller(session, deps, command)
-            mine = pulse.my_round(session, workspace=_workspace(session, identity), employee=identity.employee)
+            mine = pulse.my_round(session, workspace=identity.workspace, employee=identity.employee)
     except DomainError as error:
         ack(text=str(error))
         return
@@ -77,23 +75,26 @@ def resend_questions(ack: Ack, command: dict[str, Any], context: BoltContext, cl
         client.chat_postMessage(channel=command["user_id"], **blocks.questions_message(mine))
 
 
-def start_round(ack: Ack, command: dict[str, Any], context: BoltContext, client: WebClient) -> None:
+def start_round(ack: Ack, command: dict[str, Any], context: BoltContext) -> None:
+    """Open a round and queue everyone's invitation with it; the background sender does the fan-out."""
     deps = deps_of(context)
     try:
         with deps.sessions.begin() as session:
             identity = command_caller(session, deps, command)
-            workspace = _workspace(session, identity)
             started = pulse_rounds.start_round(
-                session, workspace=workspace, by=identity.employee, actor=identity.employee.slack_id, now=deps.now()
+                session,
+                workspace=identity.workspace,
+                by=identity.employee,
+                actor=identity.employee.slack_id,
+                now=deps.now(),
             )
-            number, workspace_id = started.number, workspace.id
+            number = started.number
+            queue_invitations(session, workspace=identity.workspace, now=deps.now())
     except DomainError as error:
         ack(text=str(error))
         return
-    ack(text=f"Pulse round {number} is open: everyone gets the questions in a DM now.")
-    with reported(command):
-        queue_invitations(deps, workspace_id)
-        drain_outbox(deps, client)
+    ack(text=f"Pulse round {number} is open: everyone gets the questions in a DM within a minute.")
+    deps.sender_bell.ring()
 
 
 def show_results(
@@ -108,9 +109,7 @@ def show_results(
     try:
         with deps.sessions.begin() as session:
             identity = command_caller(session, deps, command)
-            results = team_results(
-                session, workspace=_workspace(session, identity), viewer=identity.employee, team=team
-            )
+            results = team_results(session, workspace=identity.workspace, viewer=identity.employee, team=team)
     except DomainError as error:
         ack(text=str(error))
         return
@@ -146,7 +145,7 @@ def answer_question(
             identity = action_caller(session, deps, body)
             outcome = pulse.record_answer(
                 session,
-                workspace=_workspace(session, identity),
+                workspace=identity.workspace,
                 employee=identity.employee,
                 question_id=question_id,
                 value=value,
@@ -167,7 +166,7 @@ def change_answer(
     try:
         with deps.sessions.begin() as session:
             identity = action_caller(session, deps, body)
-            mine = pulse.my_round(session, workspace=_workspace(session, identity), employee=identity.employee)
+            mine = pulse.my_round(session, workspace=identity.workspace, employee=identity.employee)
     except DomainError as error:
         respond(text=str(error), response_type="ephemeral", replace_original=False)
         return
@@ -193,7 +192,7 @@ def submit_comment(
             identity = action_caller(session, deps, body)
             mine = pulse.save_comment(
                 session,
-                workspace=_workspace(session, identity),
+                workspace=identity.workspace,
                 employee=identity.employee,
                 round_id=placement.round_id,
                 text=text,
@@ -234,7 +233,7 @@ def submit_reply(ack: Ack, body: dict[str, Any], view: dict[str, Any], context: 
             manager = identity.employee
             relayed = pulse_relay.reply_to_comment(
                 session,
-                workspace=_workspace(session, identity),
+                workspace=identity.workspace,
                 manager=manager,
                 comment_id=comment_id,
                 text=text,
@@ -257,7 +256,7 @@ def submit_answer_reply(
         with deps.sessions.begin() as session:
             identity = action_caller(session, deps, body)
             relayed = pulse_relay.answer_reply(
-                session, workspace=_workspace(session, identity), author=identity.employee, reply_id=reply_id, text=text
+                session, workspace=identity.workspace, author=identity.employee, reply_id=reply_id, text=text
             )
     except DomainError as error:
         ack(response_action="errors", errors={result_blocks.MESSAGE_BLOCK: str(error)})
@@ -277,10 +276,6 @@ def pulse_home_section(session: Session, employee: Employee, _now: datetime) -> 
 def _update(client: WebClient, body: dict[str, Any], message: dict[str, Any]) -> None:
     container = body.get("container") or {}
     client.chat_update(channel=container["channel_id"], ts=container["message_ts"], **message)
-
-
-def _workspace(session: Session, identity: Identity) -> Workspace:
-    return session.get_one(Workspace, identity.employee.workspace_id)
 
 
 def register(app: App) -> None:

@@ -9,6 +9,7 @@ from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 
 from handlers.blocks import resolutions as blocks
+from handlers.blocks.kit import Block, text_block
 from handlers.commands import Usage, is_help
 from handlers.delivery import Outgoing, queue, send_now
 from handlers.deps import Deps, deps_of
@@ -32,6 +33,14 @@ USAGE = Usage(
         ("/boundaries", "see your categories and limits"),
     ),
 )
+MODAL_FIELDS = {
+    "amount": blocks.AMOUNT,
+    "summary": blocks.SUMMARY,
+    "customer_ref": blocks.CUSTOMER_REF,
+    "category": blocks.CATEGORY,
+    "customer_outcome": blocks.OUTCOME,
+}
+"""Which modal input shows an error about each field (anything else shows under the summary)."""
 _REF = re.compile(r"\bref:(\S+)", re.IGNORECASE)
 _OUTCOME = re.compile(r"\boutcome:(\S+)", re.IGNORECASE)
 _NAMED_REF = re.compile(
@@ -108,8 +117,8 @@ def resolve_command(
             learn_from_slack(client, deps, identity.employee)
 
 
-def _with_note(content: list[blocks.Block], newly_added: bool) -> list[blocks.Block]:
-    return [blocks.text_block(NEW_EMPLOYEE_NOTE), *content] if newly_added else content
+def _with_note(content: list[Block], newly_added: bool) -> list[Block]:
+    return [text_block(NEW_EMPLOYEE_NOTE), *content] if newly_added else content
 
 
 def open_resolve_modal(ack: Ack, command: dict[str, Any], deps: Deps, client: WebClient, respond: Respond) -> None:
@@ -150,23 +159,12 @@ def submit_resolve_modal(
                 session, workspace_id=logged.resolution.workspace_id, messages=approval_requests(logged), now=deps.now()
             )
     except DomainError as error:
-        ack(response_action="errors", errors={_field_for(error, form.amount): str(error)[:300]})
+        ack(response_action="errors", errors={MODAL_FIELDS.get(error.field or "", blocks.SUMMARY): str(error)[:300]})
         return
     ack()
     with reported(body):
         client.chat_postMessage(channel=body["user"]["id"], text=blocks.confirmation_text(logged), blocks=reply)
         send_now(deps, client, requests)
-
-
-def _field_for(error: DomainError, amount_text: str) -> str:
-    message = str(error).lower()
-    if "amount" in message or (amount_text and amount_text in str(error)):
-        return blocks.AMOUNT
-    if "customer reference" in message:
-        return blocks.CUSTOMER_REF
-    if "categor" in message:
-        return blocks.CATEGORY
-    return blocks.SUMMARY
 
 
 def approval_requests(logged: Logged) -> list[Outgoing]:

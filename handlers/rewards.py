@@ -1,19 +1,18 @@
-"""/rewards: your history, the catalog, HR's CSV export; HR's Fulfil / Revoke buttons on a grant."""
+"""/rewards: your history, the catalog, the leaderboard and HR's CSV export."""
 
 import io
 from datetime import datetime
 from typing import Any
 
-from slack_bolt import Ack, App, BoltContext, Respond
+from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 from sqlalchemy.orm import Session
 
 from handlers.blocks import rewards as blocks
 from handlers.commands import Usage, is_help, unknown_argument
-from handlers.delivery import Outgoing, deliver
 from handlers.deps import Deps, deps_of
 from handlers.errors import reported
-from handlers.people import action_caller, command_caller, learn_from_slack, with_newcomer_note
+from handlers.people import command_caller, learn_from_slack, with_newcomer_note
 from models import Employee, Workspace
 from services.errors import DomainError
 from services.rewards import export as reward_export
@@ -55,7 +54,7 @@ def show_history(ack: Ack, command: dict[str, Any], context: BoltContext, client
     deps = deps_of(context)
     with deps.sessions.begin() as session:
         identity = command_caller(session, deps, command)
-        workspace = session.get_one(Workspace, identity.employee.workspace_id)
+        workspace = identity.workspace
         history = rewards.history(session, workspace=workspace, employee=identity.employee, now=deps.now())
         text = blocks.history_text(history)
     ack(text=with_newcomer_note(text, identity))
@@ -67,7 +66,7 @@ def show_history(ack: Ack, command: dict[str, Any], context: BoltContext, client
 def show_catalog(ack: Ack, command: dict[str, Any], context: BoltContext) -> None:
     deps = deps_of(context)
     with deps.sessions.begin() as session:
-        workspace = session.get_one(Workspace, command_caller(session, deps, command).employee.workspace_id)
+        workspace = command_caller(session, deps, command).workspace
         lines = rewards.catalog_lines(rewards.reward_policy(session, workspace))
     ack(text="*The reward catalog*\n" + "\n".join(f"• {escape_mrkdwn(line)}" for line in lines))
 
@@ -76,8 +75,8 @@ def show_top(ack: Ack, command: dict[str, Any], context: BoltContext, period: st
     deps = deps_of(context)
     try:
         with deps.sessions.begin() as session:
-            viewer = command_caller(session, deps, command).employee
-            workspace = session.get_one(Workspace, viewer.workspace_id)
+            caller = command_caller(session, deps, command)
+            viewer, workspace = caller.employee, caller.workspace
             board = reward_fairness.leaderboard(
                 session, workspace=workspace, viewer=viewer, period=period, now=deps.now()
             )
@@ -98,8 +97,8 @@ def export(ack: Ack, command: dict[str, Any], context: BoltContext, client: WebC
     deps = deps_of(context)
     try:
         with deps.sessions.begin() as session:
-            requester = command_caller(session, deps, command).employee
-            workspace = session.get_one(Workspace, requester.workspace_id)
+            caller = command_caller(session, deps, command)
+            requester, workspace = caller.employee, caller.workspace
             period = reward_export.parse_period_words(words, now=deps.now())
             reward_export.check_export(session, workspace=workspace, requester=requester, period=period)
     except DomainError as error:
@@ -113,8 +112,8 @@ def export(ack: Ack, command: dict[str, Any], context: BoltContext, client: WebC
 def upload_export(client: WebClient, deps: Deps, command: dict[str, Any], period: reward_export.ExportPeriod) -> None:
     out, user_id = io.StringIO(), command["user_id"]
     with deps.sessions.begin() as session:
-        requester = command_caller(session, deps, command).employee
-        workspace = session.get_one(Workspace, requester.workspace_id)
+        caller = command_caller(session, deps, command)
+        requester, workspace = caller.employee, caller.workspace
         count = reward_export.export_grants(
             session, workspace=workspace, requester=requester, actor=user_id, period=period, out=out, now=deps.now()
         )
@@ -129,67 +128,5 @@ def upload_export(client: WebClient, deps: Deps, command: dict[str, Any], period
     )
 
 
-# -- HR's buttons on a grant ---------------------------------------------------------------------
-def fulfil_reward(ack: Ack, body: dict[str, Any], context: BoltContext, client: WebClient, respond: Respond) -> None:
-    ack()
-    deps = deps_of(context)
-    try:
-        with deps.sessions.begin() as session:
-            hr = action_caller(session, deps, body).employee
-            workspace = session.get_one(Workspace, hr.workspace_id)
-            grant = rewards.fulfil_grant(
-                session,
-                workspace=workspace,
-                grant_id=int(body["actions"][0]["value"]),
-                hr=hr,
-                actor=hr.slack_id,
-                now=deps.now(),
-            )
-            update = blocks.hr_grant(grant, f":white_check_mark: Fulfilled by {escape_mrkdwn(hr.name)}")
-            dm = blocks.fulfilled_dm(grant)
-    except DomainError as error:
-        respond(text=f":warning: {error}", response_type="ephemeral", replace_original=False)
-        return
-    container = body["container"]
-    with reported(body, respond):
-        client.chat_update(channel=container["channel_id"], ts=container["message_ts"], **update)
-        deliver(deps, client, workspace.id, [Outgoing(f"reward-fulfilled:{grant.id}", "chat.postMessage", dm)])
-
-
-def ask_revoke_reason(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
-    ack()
-    container = body["container"]
-    modal = blocks.revoke_modal(int(body["actions"][0]["value"]), container["channel_id"], container["message_ts"])
-    with reported(body):
-        client.views_open(trigger_id=body["trigger_id"], view=modal)
-
-
-def submit_revoke(
-    ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext, client: WebClient
-) -> None:
-    deps = deps_of(context)
-    grant_id, channel, ts, reason = blocks.parse_reason_modal(view)
-    try:
-        with deps.sessions.begin() as session:
-            hr = action_caller(session, deps, body).employee
-            workspace = session.get_one(Workspace, hr.workspace_id)
-            grant = rewards.revoke_grant(
-                session, workspace=workspace, grant_id=grant_id, hr=hr, actor=hr.slack_id, reason=reason, now=deps.now()
-            )
-            update = blocks.hr_grant(grant, f":no_entry: Revoked by {escape_mrkdwn(hr.name)}: {escape_mrkdwn(reason)}")
-            dms = blocks.revoked_dms(grant)
-    except DomainError as error:
-        ack(response_action="errors", errors={blocks.DECISION_REASON: str(error)})
-        return
-    ack()
-    messages = [Outgoing(f"reward-revoked:{grant.id}:{key}", "chat.postMessage", payload) for key, payload in dms]
-    with reported(body):
-        client.chat_update(channel=channel, ts=ts, **update)
-        deliver(deps, client, workspace.id, messages)
-
-
 def register(app: App) -> None:
     app.command("/rewards")(rewards_command)
-    app.action(blocks.FULFIL)(fulfil_reward)
-    app.action(blocks.REVOKE)(ask_revoke_reason)
-    app.view(blocks.REVOKE_MODAL)(submit_revoke)

@@ -12,8 +12,23 @@ from services.rows import get_or_create
 
 @dataclass(frozen=True)
 class Identity:
+    """The caller: their directory entry and the workspace they act in."""
+
     employee: Employee
+    workspace: Workspace
     newly_added: bool
+
+
+@dataclass(frozen=True)
+class SlackPerson:
+    """What Slack says about someone the directory does not know yet."""
+
+    slack_id: str
+    exists: bool
+    is_bot: bool = False
+    name: str = ""
+    email: str | None = None
+    tz: str | None = None
 
 
 def find_workspace(session: Session, slack_team_id: str) -> Workspace | None:
@@ -49,7 +64,7 @@ def identify(session: Session, *, workspace: Workspace, slack_id: str, name: str
             updated_at=now,
         ),
     )
-    return Identity(employee=employee, newly_added=created)
+    return Identity(employee=employee, workspace=workspace, newly_added=created)
 
 
 def update_slack_profile(

@@ -2,7 +2,14 @@
 
 
 class DomainError(Exception):
-    """A rule said no; `str(error)` is a friendly sentence for the user."""
+    """A rule said no; `str(error)` is a friendly sentence for the user.
+
+    `field` names the input it is about (`amount`, `summary`...), so a form can show it beside that input.
+    """
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
 
 
 class NotAllowed(DomainError):

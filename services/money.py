@@ -22,21 +22,25 @@ def parse_amount(text: str) -> Decimal:
     if raw.startswith("-"):
         raise InvalidInput(
             f"The amount can't be negative (you typed `{escape_mrkdwn(text)}`). "
-            "Type what you gave the customer, like `45`."
+            "Type what you gave the customer, like `45`.",
+            field="amount",
         )
     if not _PLAIN.match(raw):
         raise InvalidInput(
-            f"`{escape_mrkdwn(text)}` isn't an amount I understand. Use digits, like `45`, `45.50` or `$45`."
+            f"`{escape_mrkdwn(text)}` isn't an amount I understand. Use digits, like `45`, `45.50` or `$45`.",
+            field="amount",
         )
     try:
         amount = Decimal(raw.replace(",", ""))
     except InvalidOperation:
         raise InvalidInput(
-            f"`{escape_mrkdwn(text)}` isn't an amount I understand. Use digits, like `45` or `45.50`."
+            f"`{escape_mrkdwn(text)}` isn't an amount I understand. Use digits, like `45` or `45.50`.",
+            field="amount",
         ) from None
     if amount >= MAX_AMOUNT:
         raise InvalidInput(
-            f"`{escape_mrkdwn(text)}` is far more than any on-the-spot fix. Check the amount (at most {MAX_AMOUNT:,})."
+            f"`{escape_mrkdwn(text)}` is far more than any on-the-spot fix. Check the amount (at most {MAX_AMOUNT:,}).",
+            field="amount",
         )
     return amount.quantize(Decimal("0.01"))
 

@@ -17,6 +17,7 @@ from bot.fakeslack.server import BOT_TOKEN
 from bot.runtime import Runtime, build_runtime
 from bot.server import EVENTS_PATH, bound_port, make_server, stop_server
 from bot.settings import Settings
+from handlers.jobs.drain_outbox import drain_outbox
 from models import Base, Workspace
 from models.engine import make_engine, make_session_factory
 from models.schema import upgrade
@@ -116,6 +117,8 @@ def bot(
     """The real bot over HTTP (production factory and WSGI server) against the fake Slack."""
     executor = TrackedExecutor(max_workers=16)
     runtime = build_runtime(bot_settings(slack, database_url), now=clock.now, executor=executor)
+    # The background sender, woken by a listener's fan-out, drains on a thread the driver waits for.
+    runtime.deps.sender_bell.connect(lambda: executor.submit(drain_outbox, runtime.deps, runtime.app.client))
     server = make_server(runtime.app, runtime.healthy, host="127.0.0.1", port=0, threads=8)
     thread = threading.Thread(target=server.run, name="bot-http", daemon=True)
     thread.start()

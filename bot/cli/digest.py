@@ -10,7 +10,7 @@ from bot.clock import SystemClock
 from bot.settings import load_settings
 from handlers.blocks.digest import as_text, digest_blocks
 from handlers.deps import Deps
-from handlers.digest import send_digests
+from handlers.jobs.send_weekly_digests import send_digests
 from models import Workspace
 from models.engine import make_session_factory
 from services.digest.weekly import due_digests, weekly_digests

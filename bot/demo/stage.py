@@ -16,6 +16,7 @@ from bot.fakeslack.server import BOT_TOKEN
 from bot.runtime import Runtime, build_runtime
 from bot.server import EVENTS_PATH, bound_port, make_server, stop_server
 from bot.settings import Settings
+from handlers.jobs.drain_outbox import drain_outbox
 from models.engine import make_engine
 from models.schema import upgrade
 
@@ -181,6 +182,8 @@ def stage(out: Path, start: datetime) -> Iterator[Stage]:
         executor = TrackedExecutor(max_workers=16)
         runtime = build_runtime(settings, now=clock.now, executor=executor)
         scheduler = runtime.start_scheduler()
+        # Time is simulated: the sender woken by a fan-out drains where the demo can wait for it.
+        runtime.deps.sender_bell.connect(lambda: executor.submit(drain_outbox, runtime.deps, runtime.app.client))
         server = make_server(runtime.app, runtime.healthy, host="127.0.0.1", port=0, threads=8)
         thread = threading.Thread(target=server.run, name="demo-http", daemon=True)
         thread.start()

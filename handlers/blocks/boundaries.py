@@ -1,6 +1,7 @@
 """Block Kit for /boundaries: each category's limits and what is left of the allowance."""
 
-from handlers.blocks.resolutions import Block, allowance_words, text_block
+from handlers.blocks.kit import Block, text_block
+from handlers.blocks.resolutions import allowance_words
 from models import Employee
 from services.money import format_money
 from services.policy.versions import BoundaryRule

@@ -4,7 +4,8 @@ import html
 from collections.abc import Callable, Sequence
 from decimal import Decimal
 
-from handlers.blocks.resolutions import Block, context_block, decision_buttons, plain, text_block
+from handlers.blocks.kit import Block, context_block, plain, text_block
+from handlers.blocks.resolutions import decision_buttons
 from services.calendar import zone
 from services.digest.resolutions import ResolutionsPart, Theme
 from services.digest.weekly import Digest, PulsePart, RecognitionPart, Waiting

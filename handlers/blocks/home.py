@@ -2,10 +2,10 @@
 
 from typing import Any
 
+from handlers.blocks.kit import Block, context_block
 from models import Employee
 from services.text import escape_mrkdwn
 
-Block = dict[str, Any]
 MAX_VIEW_BLOCKS = 100
 
 ROLE_WORDS = {
@@ -31,13 +31,9 @@ def greeting(employee: Employee) -> list[Block]:
     ]
     if not employee.in_directory:
         blocks.append(
-            context("You're not in the org directory yet, so you have no manager on file. Ask HR to add you.")
+            context_block("You're not in the org directory yet, so you have no manager on file. Ask HR to add you.")
         )
     return blocks
-
-
-def context(text: str) -> Block:
-    return {"type": "context", "elements": [{"type": "mrkdwn", "text": text}]}
 
 
 def home_view(sections: list[list[Block]]) -> dict[str, Any]:

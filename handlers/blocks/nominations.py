@@ -3,17 +3,8 @@
 from dataclasses import dataclass
 from typing import Any
 
-from handlers.blocks.rewards import (
-    Block,
-    button,
-    context,
-    input_block,
-    option,
-    plain,
-    reason_modal,
-    section,
-    value_words,
-)
+from handlers.blocks.kit import Block, button, context_block, input_block, option, plain, text_block
+from handlers.blocks.rewards import reason_modal, value_words
 from models import Nomination
 from services.policy.rewards import RewardItem
 from services.text import escape_mrkdwn, truncate
@@ -90,7 +81,7 @@ def shoutout(channel: str, nominations: list[Nomination], story: str | None) -> 
         f":tada: <@{first.nominator.slack_id}> recognised {names}{reward}\n"
         f">{escape_mrkdwn(first.reason)}{story_line(story)}"
     )
-    return {"channel": channel, "text": f"Shout-out for {_plain_names(nominations)}", "blocks": [section(text)]}
+    return {"channel": channel, "text": f"Shout-out for {_plain_names(nominations)}", "blocks": [text_block(text)]}
 
 
 def _plain_names(nominations: list[Nomination]) -> str:
@@ -110,7 +101,7 @@ def recipient_dm(nomination: Nomination) -> dict[str, Any]:
     return {
         "channel": nomination.nominee.slack_id,
         "text": "You were recognised by a colleague",
-        "blocks": [section(text)],
+        "blocks": [text_block(text)],
     }
 
 
@@ -121,7 +112,7 @@ def approval_request(nomination: Nomination) -> dict[str, Any]:
         f">{escape_mrkdwn(nomination.reason)}"
     )
     blocks = [
-        section(text),
+        text_block(text),
         {
             "type": "actions",
             "block_id": f"reward_decision_{nomination.id}",
@@ -147,7 +138,7 @@ def decided_request(nomination: Nomination, decider: str) -> dict[str, Any]:
     outcome = ":white_check_mark: Approved" if nomination.status == "approved" else ":no_entry: Declined"
     reason = f": {escape_mrkdwn(nomination.decline_reason)}" if nomination.decline_reason else ""
     request = approval_request(nomination)
-    blocks = [request["blocks"][0], context(f"{outcome} by {escape_mrkdwn(decider)}{reason}")]
+    blocks = [request["blocks"][0], context_block(f"{outcome} by {escape_mrkdwn(decider)}{reason}")]
     return {"text": f"{outcome.split()[-1]}: {_ask(nomination)}", "blocks": blocks}
 
 
@@ -156,7 +147,11 @@ def approved_dm(nomination: Nomination) -> dict[str, Any]:
         f":white_check_mark: {escape_mrkdwn(nomination.nominee.name)}'s *{escape_mrkdwn(nomination.title)}* "
         "was approved. Thank you for recognising great service."
     )
-    return {"channel": nomination.nominator.slack_id, "text": "Your nomination was approved", "blocks": [section(text)]}
+    return {
+        "channel": nomination.nominator.slack_id,
+        "text": "Your nomination was approved",
+        "blocks": [text_block(text)],
+    }
 
 
 def declined_dm(nomination: Nomination, decider: str) -> dict[str, Any]:
@@ -165,7 +160,11 @@ def declined_dm(nomination: Nomination, decider: str) -> dict[str, Any]:
         f"was declined by {escape_mrkdwn(decider)}:\n>{escape_mrkdwn(nomination.decline_reason or '')}\n"
         "It no longer counts against your monthly allowance. A shout-out is always possible."
     )
-    return {"channel": nomination.nominator.slack_id, "text": "Your nomination was declined", "blocks": [section(text)]}
+    return {
+        "channel": nomination.nominator.slack_id,
+        "text": "Your nomination was declined",
+        "blocks": [text_block(text)],
+    }
 
 
 def decline_modal(nomination_id: int, channel: str, ts: str) -> dict[str, Any]:

@@ -3,11 +3,10 @@
 from dataclasses import dataclass
 from typing import Any
 
+from handlers.blocks.kit import Block, context_block, text_block
 from models import PulseQuestion, PulseRound
 from services.pulse.answers import MyRound
 from services.text import escape_mrkdwn, truncate
-
-Block = dict[str, Any]
 
 ANSWER_PREFIX = "pulse_answer"  # action_id pulse_answer:<question id>:<value>
 CHANGE_PREFIX = "pulse_change"  # action_id pulse_change:<question id>
@@ -65,7 +64,7 @@ def questions_message(mine: MyRound, *, reminder: bool = False, editing: int | N
     blocks: list[Block] = [
         {"type": "header", "text": {"type": "plain_text", "text": title}},
         {"type": "section", "text": {"type": "mrkdwn", "text": intro}},
-        context(
+        context_block(
             f":lock: Anonymous: answers are stored without your name, and results are shown only for "
             f"groups of at least {pulse_round.anonymity_threshold} people."
         ),
@@ -135,7 +134,7 @@ def home_section(mine: MyRound) -> list[Block]:
     """App Home: the open questions waiting for this person."""
     left = len(mine.unanswered)
     return [
-        section(
+        text_block(
             f":bar_chart: *Team pulse — round {mine.round.number}:* {left} question(s) waiting for you, "
             f"open until {_when(mine.round)}. Type `/pulse` to get them in a DM."
         )
@@ -151,7 +150,7 @@ def comment_modal(placement: Placement) -> dict[str, Any]:
         "submit": {"type": "plain_text", "text": "Send"},
         "close": {"type": "plain_text", "text": "Cancel"},
         "blocks": [
-            context(
+            context_block(
                 "Your comment is stored without your name and shown to your manager only with your team's "
                 "results, when enough people answered. Avoid details that would identify you."
             ),
@@ -175,17 +174,5 @@ def parse_comment(view: dict[str, Any]) -> tuple[Placement, str]:
     return Placement.decode(view["private_metadata"]), str(value)
 
 
-def section(text: str) -> Block:
-    return {"type": "section", "text": {"type": "mrkdwn", "text": truncate(text, 3000)}}
-
-
-def context(text: str) -> Block:
-    return {"type": "context", "elements": [{"type": "mrkdwn", "text": text}]}
-
-
 def quote(text: str) -> str:
     return truncate("> " + escape_mrkdwn(text).replace("\n", "\n> "), 2900)
-
-
-def button(action_id: str, text: str, value: str) -> Block:
-    return {"type": "button", "action_id": action_id, "text": {"type": "plain_text", "text": text}, "value": value}

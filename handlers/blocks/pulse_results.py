@@ -2,7 +2,8 @@
 
 from typing import Any
 
-from handlers.blocks.pulse import Block, button, context, quote, section
+from handlers.blocks.kit import Block, button, context_block, text_block
+from handlers.blocks.pulse import quote
 from services.pulse.relay import Relayed
 from services.pulse.results import CommentView, QuestionResult, SubTeam, TeamResults
 from services.text import escape_mrkdwn, truncate
@@ -23,34 +24,36 @@ def results_message(results: TeamResults) -> dict[str, Any]:
         {"type": "section", "text": {"type": "mrkdwn", "text": f"*{escape_mrkdwn(results.label)}*"}},
     ]
     if not results.shown:
-        blocks.append(section(_hidden_reason(results)))
+        blocks.append(text_block(_hidden_reason(results)))
     else:
         rate = round(100 * results.answered / results.invited) if results.invited else 0
-        blocks.append(context(f"Response rate: {results.answered} of {results.invited} ({rate}%)"))
-        blocks += [section(_question_text(result)) for result in results.questions]
+        blocks.append(context_block(f"Response rate: {results.answered} of {results.invited} ({rate}%)"))
+        blocks += [text_block(_question_text(result)) for result in results.questions]
         if results.hidden_questions:
             blocks.append(
-                context(
+                context_block(
                     f"{results.hidden_questions} question(s) had fewer than {results.threshold} answers "
                     "and are not shown."
                 )
             )
         blocks += _comment_blocks(results.comments)
     if results.sub_teams:
-        blocks.append(section(truncate("*Teams inside*\n" + "\n".join(map(_sub_team_line, results.sub_teams)), 2900)))
+        blocks.append(
+            text_block(truncate("*Teams inside*\n" + "\n".join(map(_sub_team_line, results.sub_teams)), 2900))
+        )
     return {"text": f"{title}: {results.label}", "blocks": blocks[:50]}
 
 
 def _comment_blocks(comments: tuple[CommentView, ...]) -> list[Block]:
     if not comments:
         return []
-    blocks = [section("*Anonymous comments* — reply, and the bot relays it without telling you who wrote")]
+    blocks = [text_block("*Anonymous comments* — reply, and the bot relays it without telling you who wrote")]
     for comment in comments[:MAX_COMMENT_BLOCKS]:
-        block = section(quote(comment.text))
+        block = text_block(quote(comment.text))
         block["accessory"] = button(REPLY_ACTION, "Reply", str(comment.id))
         blocks.append(block)
     if len(comments) > MAX_COMMENT_BLOCKS:
-        blocks.append(context(f"…and {len(comments) - MAX_COMMENT_BLOCKS} more."))
+        blocks.append(context_block(f"…and {len(comments) - MAX_COMMENT_BLOCKS} more."))
     return blocks
 
 
@@ -64,7 +67,7 @@ def message_modal(callback_id: str, subject_id: int, title: str, intro: str) -> 
         "submit": {"type": "plain_text", "text": "Send"},
         "close": {"type": "plain_text", "text": "Cancel"},
         "blocks": [
-            context(intro),
+            context_block(intro),
             {
                 "type": "input",
                 "block_id": MESSAGE_BLOCK,
@@ -91,9 +94,9 @@ def reply_to_author(relayed: Relayed, manager_name: str) -> dict[str, Any]:
     return {
         "text": text,
         "blocks": [
-            section(text),
-            section(f"Your comment:\n{quote(relayed.comment)}"),
-            section(f"Their reply:\n{quote(relayed.text)}"),
+            text_block(text),
+            text_block(f"Your comment:\n{quote(relayed.comment)}"),
+            text_block(f"Their reply:\n{quote(relayed.text)}"),
             {
                 "type": "actions",
                 "elements": [button(ANSWER_REPLY_ACTION, "Answer anonymously", str(relayed.reply_id))],
@@ -108,9 +111,9 @@ def answer_to_manager(relayed: Relayed) -> dict[str, Any]:
     return {
         "text": text,
         "blocks": [
-            section(text),
-            section(f"The comment:\n{quote(relayed.comment)}"),
-            section(f"Their answer:\n{quote(relayed.text)}"),
+            text_block(text),
+            text_block(f"The comment:\n{quote(relayed.comment)}"),
+            text_block(f"Their answer:\n{quote(relayed.text)}"),
             {"type": "actions", "elements": [button(REPLY_ACTION, "Reply", str(relayed.comment_id))]},
         ],
     }

@@ -4,13 +4,12 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from handlers.blocks.kit import Block, context_block, input_block, plain, text_block
 from models import Resolution
 from services.money import format_money
 from services.policy.versions import BoundaryRule
 from services.resolutions.fixes import AllowanceLine, Logged
 from services.text import escape_mrkdwn, truncate
-
-Block = dict[str, Any]
 
 RESOLVE_MODAL = "resolve_modal"
 APPROVE = "resolution_approve"
@@ -34,18 +33,6 @@ STATUS_WORDS = {
 }
 
 
-def text_block(text: str) -> Block:
-    return {"type": "section", "text": {"type": "mrkdwn", "text": truncate(text, 3000)}}
-
-
-def context_block(text: str) -> Block:
-    return {"type": "context", "elements": [{"type": "mrkdwn", "text": truncate(text, 2000)}]}
-
-
-def plain(text: str) -> dict[str, str]:
-    return {"type": "plain_text", "text": text}
-
-
 # -- the /resolve modal ------------------------------------------------------------------------
 def resolve_modal(rules: dict[str, BoundaryRule], currency: str) -> dict[str, Any]:
     options = [
@@ -59,30 +46,30 @@ def resolve_modal(rules: dict[str, BoundaryRule], currency: str) -> dict[str, An
         "submit": plain("Log it"),
         "close": plain("Cancel"),
         "blocks": [
-            _input(
+            input_block(
                 CATEGORY,
                 "What did you do?",
                 {"type": "static_select", "options": options, "placeholder": plain("Choose a category")},
             ),
-            _input(
+            input_block(
                 AMOUNT,
                 f"Amount ({currency})",
                 {"type": "plain_text_input", "placeholder": plain("45.50")},
                 optional=True,
                 hint="Leave empty when no money is involved.",
             ),
-            _input(
+            input_block(
                 CUSTOMER_REF,
                 "Customer reference",
                 {"type": "plain_text_input", "max_length": 100, "placeholder": plain("Order, ticket or case number")},
                 optional=True,
             ),
-            _input(
+            input_block(
                 SUMMARY,
                 "What happened, and what you did",
                 {"type": "plain_text_input", "multiline": True, "max_length": 2000},
             ),
-            _input(
+            input_block(
                 OUTCOME,
                 "How did the customer leave?",
                 {
@@ -93,21 +80,6 @@ def resolve_modal(rules: dict[str, BoundaryRule], currency: str) -> dict[str, An
             ),
         ],
     }
-
-
-def _input(
-    block_id: str, label: str, element: dict[str, Any], *, optional: bool = False, hint: str | None = None
-) -> Block:
-    block: Block = {
-        "type": "input",
-        "block_id": block_id,
-        "label": plain(label),
-        "optional": optional,
-        "element": {**element, "action_id": block_id},
-    }
-    if hint:
-        block["hint"] = plain(hint)
-    return block
 
 
 @dataclass(frozen=True)
@@ -251,7 +223,7 @@ def decline_modal(resolution: Resolution, channel: str, ts: str) -> dict[str, An
         "private_metadata": metadata,
         "blocks": [
             text_block(facts(resolution)),
-            _input(
+            input_block(
                 REASON,
                 "Why do you decline?",
                 {"type": "plain_text_input", "multiline": True, "max_length": 1000},

@@ -3,12 +3,11 @@
 import json
 from typing import Any
 
+from handlers.blocks.kit import Block, button, context_block, input_block, plain, text_block
 from models import Nomination, RewardGrant
 from services.rewards.fairness import Leaderboard, Tally
 from services.rewards.grants import RecognitionSummary, RewardHistory
 from services.text import escape_mrkdwn, truncate
-
-Block = dict[str, Any]
 
 FULFIL = "reward_fulfil"
 REVOKE = "reward_revoke"
@@ -16,40 +15,6 @@ REVOKE_MODAL = "reward_revoke_reason"
 
 DECISION_REASON = "why"
 LONG_TEXT: Block = {"type": "plain_text_input", "multiline": True, "max_length": 1000}
-
-
-def section(text: str) -> Block:
-    return {"type": "section", "text": {"type": "mrkdwn", "text": truncate(text, 3000)}}
-
-
-def context(text: str) -> Block:
-    return {"type": "context", "elements": [{"type": "mrkdwn", "text": truncate(text, 2000)}]}
-
-
-def plain(text: str, limit: int = 75) -> dict[str, Any]:
-    return {"type": "plain_text", "text": truncate(text, limit)}
-
-
-def button(action_id: str, text: str, value: str, style: str | None = None) -> Block:
-    element: Block = {"type": "button", "action_id": action_id, "text": plain(text), "value": value}
-    if style:
-        element["style"] = style
-    return element
-
-
-def input_block(block_id: str, label: str, element: Block, *, optional: bool = False) -> Block:
-    """An input whose action_id is its block_id, so a view's state reads `values[id][id]`."""
-    return {
-        "type": "input",
-        "block_id": block_id,
-        "label": plain(label, 2000),
-        "element": {**element, "action_id": block_id},
-        "optional": optional,
-    }
-
-
-def option(value: str, text: str) -> dict[str, Any]:
-    return {"text": plain(text), "value": value}
 
 
 def value_words(value: Any, unit: str) -> str:
@@ -89,7 +54,7 @@ def hr_grant(grant: RewardGrant, outcome: str | None = None) -> dict[str, Any]:
         f"{escape_mrkdwn(grant.approver.name if grant.approver else 'nobody')}."
     )
     tail: Block = (
-        context(outcome)
+        context_block(outcome)
         if outcome
         else {
             "type": "actions",
@@ -100,13 +65,13 @@ def hr_grant(grant: RewardGrant, outcome: str | None = None) -> dict[str, Any]:
             ],
         }
     )
-    return {"text": f"Reward grant #{grant.id} to fulfil", "blocks": [section(text), tail]}
+    return {"text": f"Reward grant #{grant.id} to fulfil", "blocks": [text_block(text), tail]}
 
 
 def fulfilled_dm(grant: RewardGrant) -> dict[str, Any]:
     reward = f"*{escape_mrkdwn(grant.title)}*{value_words(grant.value, grant.unit)}"
     text = f":package: Your {reward} has been fulfilled by HR. Enjoy!"
-    return {"channel": grant.recipient.slack_id, "text": "Your reward was fulfilled", "blocks": [section(text)]}
+    return {"channel": grant.recipient.slack_id, "text": "Your reward was fulfilled", "blocks": [text_block(text)]}
 
 
 def revoked_dms(grant: RewardGrant) -> list[tuple[str, dict[str, Any]]]:
@@ -121,7 +86,7 @@ def revoked_dms(grant: RewardGrant) -> list[tuple[str, dict[str, Any]]]:
         "It no longer counts against your monthly allowance."
     )
     return [
-        (person.slack_id, {"channel": person.slack_id, "text": "A reward was revoked", "blocks": [section(text)]})
+        (person.slack_id, {"channel": person.slack_id, "text": "A reward was revoked", "blocks": [text_block(text)]})
         for person, text in ((grant.recipient, to_recipient), (grant.nominator, to_giver))
     ]
 
@@ -183,14 +148,14 @@ def recognition_home(summary: RecognitionSummary) -> list[Block]:
     )
     blocks: list[Block] = [
         {"type": "header", "text": plain("Recognition", 150)},
-        section(facts),
+        text_block(facts),
     ]
     for grant in summary.latest:
         blocks.append(
-            context(
+            context_block(
                 f":tada: {escape_mrkdwn(grant.nominator.name)} → *{escape_mrkdwn(grant.recipient.name)}*: "
                 f"{escape_mrkdwn(truncate(grant.reason, 200))}"
             )
         )
-    blocks.append(context("Recognise a colleague with `/nominate`; see your history with `/rewards`."))
+    blocks.append(context_block("Recognise a colleague with `/nominate`; see your history with `/rewards`."))
     return blocks

@@ -27,7 +27,8 @@ class UnknownCategory(InvalidInput):
         self.known = known
         super().__init__(
             f"`{escape_mrkdwn(category)}` isn't one of your categories. You can use: "
-            + ", ".join(f"`{name}`" for name in known)
+            + ", ".join(f"`{name}`" for name in known),
+            field="category",
         )
 
 
@@ -135,23 +136,31 @@ def log_resolution(
 
 def _validate(request: ResolutionRequest, rule: BoundaryRule, currency: str) -> None:
     if not request.summary.strip():
-        raise InvalidInput("Say what happened and what you did, e.g. `/resolve refund 45 order 1234 arrived late`.")
+        raise InvalidInput(
+            "Say what happened and what you did, e.g. `/resolve refund 45 order 1234 arrived late`.", field="summary"
+        )
     if len(request.summary) > MAX_SUMMARY:
-        raise InvalidInput(f"The summary is {len(request.summary):,} characters; keep it under {MAX_SUMMARY:,}.")
+        raise InvalidInput(
+            f"The summary is {len(request.summary):,} characters; keep it under {MAX_SUMMARY:,}.", field="summary"
+        )
     if request.customer_ref is not None and len(request.customer_ref) > MAX_CUSTOMER_REF:
-        raise InvalidInput(f"The customer reference is too long (at most {MAX_CUSTOMER_REF} characters).")
+        raise InvalidInput(
+            f"The customer reference is too long (at most {MAX_CUSTOMER_REF} characters).", field="customer_ref"
+        )
     if rule.requires_customer_ref and not request.customer_ref:
         raise InvalidInput(
             f"A `{rule.category}` needs a customer reference: mention the order, ticket or case "
-            f"(like `order 1234`) or add `ref:ABC123`."
+            f"(like `order 1234`) or add `ref:ABC123`.",
+            field="customer_ref",
         )
     if not rule.involves_money and request.amount != 0:
         raise InvalidInput(
             f"`{rule.category}` involves no money, so leave the amount out "
-            f"(you typed {format_money(request.amount, currency)})."
+            f"(you typed {format_money(request.amount, currency)}).",
+            field="amount",
         )
     if request.customer_outcome is not None and request.customer_outcome not in CUSTOMER_OUTCOMES:
-        raise InvalidInput("The customer outcome is one of happy, neutral or unhappy.")
+        raise InvalidInput("The customer outcome is one of happy, neutral or unhappy.", field="customer_outcome")
 
 
 def spent_in(session: Session, employee: Employee, category: str, now: datetime) -> Spent:

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from models import Employee, Nomination, Resolution, RewardGrant, Workspace
 from services import audit, directory
+from services.directory import SlackPerson
 from services.errors import AlreadyDone, InvalidInput, NotAllowed, NotFound
 from services.policy.rewards import SHOUTOUT, RewardItem, RewardPolicy
 from services.rewards import grants as rewards
@@ -26,18 +27,6 @@ STORY_WINDOW = timedelta(days=30)
 
 class NomineeRefused(NotAllowed):
     """This person cannot be nominated (yourself, a bot, someone not in the workspace)."""
-
-
-@dataclass(frozen=True)
-class SlackPerson:
-    """What Slack says about someone the directory does not know yet."""
-
-    slack_id: str
-    exists: bool
-    is_bot: bool = False
-    name: str = ""
-    email: str | None = None
-    tz: str | None = None
 
 
 @dataclass(frozen=True)

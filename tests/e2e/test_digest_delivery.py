@@ -8,7 +8,7 @@ from bot.fakeslack import Call
 from bot.fakeslack.blockkit import message_problems
 from bot.runtime import build_runtime
 from handlers.blocks.digest import as_text
-from handlers.digest import send_weekly_digests
+from handlers.jobs.send_weekly_digests import send_weekly_digests
 from models import Resolution
 from tests.conftest import RunningBot, bot_settings
 from tests.fixture_week import MONDAY, at, load_fixture_week, load_recognition, pile_of_pending

@@ -7,7 +7,8 @@ from sqlalchemy import select
 
 from bot.cli import main
 from bot.fakeslack.server import Call
-from handlers.pulse_jobs import queue_invitations, run_pulse_rounds
+from handlers.jobs.run_pulse_rounds import run_pulse_rounds
+from handlers.pulse_invitations import queue_invitations
 from models import Delivery, PulseReceipt, PulseResponse, PulseRound, Workspace
 from services import outbox
 from services.pulse import rounds as pulse_rounds
@@ -151,7 +152,7 @@ def test_fan_out_survives_429s_a_5xx_and_a_crash_without_duplicates_or_misses(bo
     with deps.sessions.begin() as session:
         workspace = session.scalars(select(Workspace)).one()
         pulse_rounds.start_round(session, workspace=workspace, by=None, actor="cli:test", now=deps.now())
-    queue_invitations(deps, workspace.id)
+        queue_invitations(session, workspace=workspace, now=deps.now())
     with deps.sessions.begin() as session:  # a sender claims half, then its process dies
         outbox.claim_due(session, now=deps.now(), limit=10)
     bot.slack.fail("chat.postMessage", times=3, status=429, retry_after=1)

@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.fakeslack import Call
-from handlers.decisions import follow_up_pending_requests
+from handlers.jobs.follow_up_pending_requests import follow_up_pending_requests
 from models import AuditEvent, Resolution
 from tests.conftest import RunningBot
 from tests.helpers import employee, load_org, load_org_and_policy, load_policy

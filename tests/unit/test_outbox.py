@@ -10,7 +10,7 @@ from bot.app import create_client
 from bot.clock import MovableClock
 from bot.fakeslack import FakeSlack
 from handlers.deps import Deps
-from handlers.jobs import drain_outbox
+from handlers.jobs.drain_outbox import drain_outbox
 from models import Delivery, Workspace
 from services import outbox
 from tests.conftest import bot_settings

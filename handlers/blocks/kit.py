@@ -1,0 +1,54 @@
+"""Block Kit basics used by every builder: the `Block` type, text, context, buttons, inputs and options.
+
+One truncation rule: every builder cuts text at Slack's limit for the element it fills (with "…"),
+so a long user text shortens a message instead of making Slack refuse it.
+"""
+
+from typing import Any
+
+from services.text import truncate
+
+Block = dict[str, Any]
+
+SECTION_TEXT = 3000
+CONTEXT_TEXT = 2000
+PLAIN_TEXT = 75
+"""Buttons and options; modal titles are shorter still (24) and are written short."""
+LABEL_TEXT = 2000
+
+
+def text_block(text: str) -> Block:
+    return {"type": "section", "text": {"type": "mrkdwn", "text": truncate(text, SECTION_TEXT)}}
+
+
+def context_block(text: str) -> Block:
+    return {"type": "context", "elements": [{"type": "mrkdwn", "text": truncate(text, CONTEXT_TEXT)}]}
+
+
+def plain(text: str, limit: int = PLAIN_TEXT) -> dict[str, Any]:
+    return {"type": "plain_text", "text": truncate(text, limit)}
+
+
+def button(action_id: str, text: str, value: str, style: str | None = None) -> Block:
+    element: Block = {"type": "button", "action_id": action_id, "text": plain(text), "value": value}
+    if style:
+        element["style"] = style
+    return element
+
+
+def input_block(block_id: str, label: str, element: Block, *, optional: bool = False, hint: str | None = None) -> Block:
+    """An input whose action_id is its block_id, so a view's state reads `values[id][id]`."""
+    block: Block = {
+        "type": "input",
+        "block_id": block_id,
+        "label": plain(label, LABEL_TEXT),
+        "element": {**element, "action_id": block_id},
+        "optional": optional,
+    }
+    if hint:
+        block["hint"] = plain(hint, LABEL_TEXT)
+    return block
+
+
+def option(value: str, text: str) -> dict[str, Any]:
+    return {"text": plain(text), "value": value}

@@ -1,0 +1,29 @@
+"""The pulse tick: close due rounds, open the scheduled one, invite each person at their local hour, remind once."""
+
+from slack_sdk import WebClient
+from sqlalchemy import select
+
+from handlers.deps import Deps
+from handlers.jobs.drain_outbox import drain_outbox
+from handlers.pulse_invitations import queue_invitations
+from models import Workspace
+from services.pulse import rounds as pulse_rounds
+
+
+def run_pulse_rounds(deps: Deps, client: WebClient) -> None:
+    """Every step for every workspace, each in its own transaction, then send."""
+    for workspace_id in _workspace_ids(deps):
+        with deps.sessions.begin() as session:
+            workspace = session.get_one(Workspace, workspace_id)
+            pulse_rounds.close_due_rounds(session, workspace=workspace, now=deps.now())
+        with deps.sessions.begin() as session:
+            workspace = session.get_one(Workspace, workspace_id)
+            pulse_rounds.open_scheduled_round(session, workspace=workspace, now=deps.now())
+        with deps.sessions.begin() as session:
+            queue_invitations(session, workspace=session.get_one(Workspace, workspace_id), now=deps.now())
+    drain_outbox(deps, client)
+
+
+def _workspace_ids(deps: Deps) -> list[int]:
+    with deps.sessions() as session:
+        return list(session.scalars(select(Workspace.id).order_by(Workspace.id)))

@@ -1,0 +1,85 @@
+"""The weekly digest DMs: each manager's digest queued once a week at their local hour, sent, then its chart."""
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from handlers.blocks import digest as blocks
+from handlers.deps import Deps
+from handlers.digest_chart import digest_chart
+from handlers.jobs.drain_outbox import drain_outbox
+from models import Workspace
+from services import outbox
+from services.digest import weekly as digest
+from services.digest.weekly import Digest
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Queued:
+    key: str
+    digest: Digest
+
+
+def send_weekly_digests(deps: Deps, client: WebClient) -> None:
+    """Scheduled: queue each manager's digest once their local weekday and hour have come, then send."""
+    send_digests(deps, client)
+
+
+def send_digests(deps: Deps, client: WebClient, *, force: bool = False) -> int:
+    """Queue what is due (everyone with `force`), send it, then upload each new digest's chart beside it.
+
+    The outbox key makes a rerun, a restart or a second scheduler queue nothing twice; only the run that
+    queued a digest uploads its chart.
+    """
+    now = deps.now()
+    with deps.sessions.begin() as session:
+        workspaces = list(session.scalars(select(Workspace).order_by(Workspace.id)))
+        queued = [item for workspace in workspaces for item in queue_digests(session, workspace, now, force=force)]
+    drain_outbox(deps, client)
+    for item in queued:
+        upload_chart(deps, client, item)
+    return len(queued)
+
+
+def queue_digests(session: Session, workspace: Workspace, now: datetime, *, force: bool = False) -> list[Queued]:
+    due = {item.manager.id: item.key for item in digest.due_digests(session, workspace=workspace, now=now, force=force)}
+    if not due:
+        return []
+    queued = []
+    for item in digest.weekly_digests(session, workspace=workspace, now=now, managers=due):
+        payload = {
+            "channel": item.manager.slack_id,
+            "text": blocks.digest_text(item),
+            "blocks": blocks.digest_blocks(item),
+        }
+        key = due[item.manager.id]
+        if outbox.enqueue(session, workspace=workspace, key=key, method="chat.postMessage", payload=payload, now=now):
+            queued.append(Queued(key, item))
+    return queued
+
+
+def upload_chart(deps: Deps, client: WebClient, item: Queued) -> None:
+    """The chart goes into the DM the digest landed in; a digest not sent yet (Slack busy) goes without."""
+    with deps.sessions() as session:
+        channel = digest.delivered_channel(session, key=item.key)
+    if channel is None:
+        log.info("digest %s not sent yet: no chart this time", item.key)
+        return
+    label = item.digest.week.label
+    try:
+        client.files_upload_v2(
+            channel=channel,
+            file=digest_chart(item.digest),
+            filename=f"digest-{label}.png",
+            title=f"Customer fixes by category, {label}",
+            request_file_info=False,
+        )
+    except SlackApiError as error:
+        log.warning("digest chart for %s not uploaded: %s", item.key, error.response.get("error"))

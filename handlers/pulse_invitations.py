@@ -1,0 +1,43 @@
+"""Pulse invitations and reminders as outbox rows, keyed per person per round: for the tick and `/pulse start`.
+
+They are written in the same transaction as the receipt that says the person was asked, so a crash
+mid-way resumes without a duplicate; the background sender does the fan-out.
+"""
+
+from datetime import datetime
+
+from sqlalchemy.orm import Session
+
+from handlers.blocks import pulse as blocks
+from models import Workspace
+from services import outbox
+from services.pulse import rounds as pulse_rounds
+from services.pulse.answers import MyRound
+from services.pulse.rounds import Invitation
+
+
+def queue_invitations(session: Session, *, workspace: Workspace, now: datetime) -> int:
+    """Write the due invitations and reminders (with their receipts) to the outbox; returns how many."""
+    due = pulse_rounds.due_invitations(session, workspace=workspace, now=now)
+    due += pulse_rounds.due_reminders(session, workspace=workspace, now=now)
+    for invitation in due:
+        outbox.enqueue(
+            session,
+            workspace=workspace,
+            key=_key(workspace, invitation),
+            method="chat.postMessage",
+            payload=_payload(invitation),
+            now=now,
+        )
+    return len(due)
+
+
+def _key(workspace: Workspace, invitation: Invitation) -> str:
+    kind = "pulse-reminder" if invitation.reminder else "pulse"
+    return f"{kind}:{workspace.slack_team_id}:{invitation.round.id}:{invitation.employee.slack_id}"
+
+
+def _payload(invitation: Invitation) -> dict[str, object]:
+    # Nobody invited or reminded has answered yet, so the message asks every question.
+    message = blocks.questions_message(MyRound(invitation.round, {}, False), reminder=invitation.reminder)
+    return {"channel": invitation.employee.slack_id, **message}

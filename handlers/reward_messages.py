@@ -1,0 +1,53 @@
+"""Who hears about a reward: the shout-out channel, the recipients, the approver and HR; rendered as outbox messages."""
+
+from sqlalchemy.orm import Session
+
+from handlers.blocks import nominations as blocks
+from handlers.blocks import rewards as reward_blocks
+from handlers.delivery import Outgoing
+from handlers.deps import Deps
+from models import Nomination, Resolution, RewardGrant
+from services.rewards import approvals as reward_approvals
+from services.rewards.nominations import NominationOutcome
+
+
+def story_of(session: Session, nomination: Nomination) -> str | None:
+    if nomination.resolution_id is None:
+        return None
+    return session.get_one(Resolution, nomination.resolution_id).summary
+
+
+def granted_messages(session: Session, deps: Deps, granted: list[Nomination]) -> list[Outgoing]:
+    """The shout-out in the channel (when public) and a DM to each recipient."""
+    messages = []
+    if granted and granted[0].public and deps.recognition_channel:
+        payload = blocks.shoutout(deps.recognition_channel, granted, story_of(session, granted[0]))
+        messages.append(Outgoing(f"reward-shoutout:{granted[0].id}", "chat.postMessage", payload))
+    return messages + [
+        Outgoing(f"reward-dm:{nomination.id}", "chat.postMessage", blocks.recipient_dm(nomination))
+        for nomination in granted
+    ]
+
+
+def nomination_messages(session: Session, deps: Deps, outcome: NominationOutcome) -> list[Outgoing]:
+    """What a nomination causes: shout-outs and DMs for what was granted, requests for what waits on an approver."""
+    granted = [grant.nomination for grant in outcome.grants]
+    return granted_messages(session, deps, granted) + [
+        Outgoing(f"reward-approval:{nomination.id}", "chat.postMessage", blocks.approval_request(nomination))
+        for nomination in outcome.waiting
+    ]
+
+
+def hr_messages(session: Session, grant: RewardGrant) -> list[Outgoing]:
+    """A tangible grant goes to HR to fulfil, with buttons."""
+    hr_people = [
+        person for person in reward_approvals.hr_people(session, grant.workspace_id) if person.id != grant.recipient_id
+    ]
+    return [
+        Outgoing(
+            f"reward-hr:{grant.id}:{person.slack_id}",
+            "chat.postMessage",
+            {"channel": person.slack_id, **reward_blocks.hr_grant(grant)},
+        )
+        for person in hr_people
+    ]
