@@ -1,8 +1,8 @@
 """The digest's pulse part: each team's latest closed round, its gap to target and its trend. Read-only.
 
-The groups, answers and anonymity rule are the pulse results feature's own (`groups_of`, `last_rounds`,
-`visibility`): the last rounds' answers are read and judged once for the whole org, then each team's
-figures are taken from them. A team the rule hides gets no figures at all, only the reason.
+The groups and answers are the pulse results feature's own (`groups_of`, `last_rounds`), judged by the
+anonymity rule (services/pulse/anonymity.py) once for the whole org; each team's figures are then taken
+from them. A team the rule hides gets no figures at all, only the reason.
 """
 
 from collections.abc import Mapping, Sequence
@@ -13,7 +13,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models import Employee, PulseRound, Workspace
-from services.pulse.results import Group, Rounds, groups_of, last_rounds
+from services.pulse.anonymity import Group
+from services.pulse.results import Rounds, groups_of, last_rounds
 
 
 @dataclass(frozen=True)
@@ -57,6 +58,7 @@ def team_pulse(loaded: Rounds, rounds: Sequence[PulseRound], group: Group) -> Pu
 
 
 def hidden_reason(respondents: int, threshold: int) -> str:
+    """Why the anonymity rule hid the team: too few answers, or too small a difference with a team inside it."""
     if respondents < threshold:
         return f"fewer than {threshold} people on your team answered, so their answers stay anonymous"
     return f"showing it would single out a group of fewer than {threshold} people, so it stays anonymous"
