@@ -173,16 +173,23 @@ def _below(manager_id: int, children: dict[int, list[Employee]]) -> Iterable[Emp
 
 
 def last_rounds(session: Session, workspace: Workspace, groups: dict[str, Group]) -> Rounds | None:
-    rounds = list(
-        session.scalars(
-            select(PulseRound)
-            .where(PulseRound.workspace_id == workspace.id, PulseRound.status == "closed")
-            .order_by(PulseRound.number.desc())
-            .limit(TREND_ROUNDS)
-        )
+    rounds = closed_rounds(session, workspace)
+    return judged(session, rounds, groups) if rounds else None
+
+
+def closed_rounds(session: Session, workspace: Workspace) -> list[PulseRound]:
+    """The last closed rounds, newest first."""
+    query = (
+        select(PulseRound)
+        .where(PulseRound.workspace_id == workspace.id, PulseRound.status == "closed")
+        .order_by(PulseRound.number.desc())
+        .limit(TREND_ROUNDS)
     )
-    if not rounds:
-        return None
+    return list(session.scalars(query))
+
+
+def judged(session: Session, rounds: list[PulseRound], groups: dict[str, Group]) -> Rounds:
+    """The rounds' answers, with what of them the anonymity rule lets each group show."""
     answers = {r.id: answers_of(session, r) for r in rounds}
     seen = {r.id: visibility(groups, answers[r.id], r.anonymity_threshold) for r in rounds}
     return Rounds(groups, rounds, answers, seen)
