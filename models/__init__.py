@@ -4,7 +4,7 @@ from models.audit import AuditEvent
 from models.base import Base, UTCDateTime
 from models.delivery import Delivery
 from models.employee import ROLES, Employee, Team
-from models.policy import Boundary, PolicyVersion
+from models.policy import PolicyVersion
 from models.processed_event import ProcessedEvent
 from models.pulse import PulseComment, PulseQuestion, PulseReceipt, PulseRelay, PulseReply, PulseResponse, PulseRound
 from models.resolution import Resolution
@@ -15,7 +15,6 @@ __all__ = [
     "ROLES",
     "AuditEvent",
     "Base",
-    "Boundary",
     "Delivery",
     "Employee",
     "Nomination",

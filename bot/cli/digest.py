@@ -13,7 +13,7 @@ from handlers.deps import Deps
 from handlers.jobs.send_weekly_digests import send_digests
 from models import Workspace
 from models.engine import make_session_factory
-from services.digest.weekly import due_digests, weekly_digests
+from services.digest.weekly import due_digests
 
 
 def add_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -40,8 +40,8 @@ def print_digests(*, force: bool) -> int:
     texts = []
     with transaction() as session:
         for workspace in session.scalars(select(Workspace).order_by(Workspace.id)):
-            due = {item.manager.id for item in due_digests(session, workspace=workspace, now=now, force=force)}
-            for item in weekly_digests(session, workspace=workspace, now=now, managers=due) if due else []:
-                texts.append(f"=== to {item.manager.name} ({item.manager.slack_id})\n{as_text(digest_blocks(item))}")
+            for item in due_digests(session, workspace=workspace, now=now, force=force):
+                manager = item.digest.manager
+                texts.append(f"=== to {manager.name} ({manager.slack_id})\n{as_text(digest_blocks(item.digest))}")
     print("\n\n".join(texts) or "no digest is due now; add --force to see every manager's")
     return 0

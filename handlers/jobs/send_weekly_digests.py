@@ -49,17 +49,14 @@ def send_digests(deps: Deps, client: WebClient, *, force: bool = False) -> int:
 
 
 def queue_digests(session: Session, workspace: Workspace, now: datetime, *, force: bool = False) -> list[Queued]:
-    due = {item.manager.id: item.key for item in digest.due_digests(session, workspace=workspace, now=now, force=force)}
-    if not due:
-        return []
     queued = []
-    for item in digest.weekly_digests(session, workspace=workspace, now=now, managers=due):
+    for due in digest.due_digests(session, workspace=workspace, now=now, force=force):
+        item, key = due.digest, due.key
         payload = {
             "channel": item.manager.slack_id,
             "text": blocks.digest_text(item),
             "blocks": blocks.digest_blocks(item),
         }
-        key = due[item.manager.id]
         if outbox.enqueue(session, workspace=workspace, key=key, method="chat.postMessage", payload=payload, now=now):
             queued.append(Queued(key, item))
     return queued

@@ -1,19 +1,19 @@
 """The digest's pulse part: each team's latest closed round, its gap to target and its trend. Read-only.
 
-The groups, answers and anonymity rule are the pulse results feature's own (`groups_of`, `last_rounds`,
-`visibility`): the last rounds' answers are read and judged once for the whole org, then each team's
-figures are taken from them. A team the rule hides gets no figures at all, only the reason.
+The rounds, groups and answers are the pulse results feature's own (`closed_rounds`, `groups_of`),
+judged by the anonymity rule (services/pulse/anonymity.py) once for the whole org; each team's figures
+are then taken from them. A team the rule hides gets no figures at all, only the reason.
 """
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from models import Employee, PulseRound, Workspace
-from services.pulse.results import Group, Rounds, groups_of, last_rounds
+from models import PulseRound, Workspace
+from services.pulse.anonymity import Group
+from services.pulse.results import Rounds, closed_rounds, groups_of, judged
 
 
 @dataclass(frozen=True)
@@ -27,21 +27,27 @@ class PulsePart:
 
 
 def pulse_parts(
-    session: Session, *, workspace_id: int, teams: Mapping[int, frozenset[int]], now: datetime
+    session: Session,
+    *,
+    workspace: Workspace,
+    teams: Mapping[int, frozenset[int]],
+    slack_ids: Mapping[int, str],
+    now: datetime,
 ) -> dict[int, PulsePart]:
-    """Per manager, the pulse part of the latest round closed by `now`; none before any round has closed."""
-    workspace = session.get(Workspace, workspace_id)
-    if workspace is None or not teams:
+    """Per manager, the pulse part of the latest round closed by `now`; none before any round has closed.
+
+    `slack_ids` are everyone's Slack ids by employee id (the pulse groups are keyed by the manager's).
+    """
+    last = closed_rounds(session, workspace) if teams else []
+    rounds = [r for r in last if r.closed_at is not None and r.closed_at <= now]
+    if not rounds:
         return {}
     groups = groups_of(session, workspace)
-    loaded = last_rounds(session, workspace, groups)
-    rounds = [r for r in loaded.rounds if r.closed_at is not None and r.closed_at <= now] if loaded else []
-    if loaded is None or not rounds:
-        return {}
-    query = select(Employee.id, Employee.slack_id).where(Employee.workspace_id == workspace_id)
-    keys = {row.id: row.slack_id for row in session.execute(query)}
+    loaded = judged(session, last, groups)
     return {
-        manager: team_pulse(loaded, rounds, groups[keys[manager]]) for manager in teams if keys.get(manager) in groups
+        manager: team_pulse(loaded, rounds, groups[slack_ids[manager]])
+        for manager in teams
+        if slack_ids.get(manager) in groups
     }
 
 
@@ -57,6 +63,7 @@ def team_pulse(loaded: Rounds, rounds: Sequence[PulseRound], group: Group) -> Pu
 
 
 def hidden_reason(respondents: int, threshold: int) -> str:
+    """Why the anonymity rule hid the team: too few answers, or too small a difference with a team inside it."""
     if respondents < threshold:
         return f"fewer than {threshold} people on your team answered, so their answers stay anonymous"
     return f"showing it would single out a group of fewer than {threshold} people, so it stays anonymous"

@@ -1,7 +1,8 @@
 """The digest's recognition part: grants given and received by each team in its week, and who had none in 30 days.
 
-Read-only. One range scan of the workspace's grants (on `granted_at`) and one read of the people serve every
-manager at once; a revoked grant counts for nothing. A nudge, not a leaderboard: no ranking of people.
+Read-only. One range scan of the workspace's grants (on `granted_at`) serves every manager at once, with the
+names from the org the digest has read; a revoked grant counts for nothing. A nudge, not a leaderboard: no
+ranking of people.
 """
 
 from collections import defaultdict
@@ -12,7 +13,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from models import Employee, RewardGrant
+from models import RewardGrant
 from services.digest.week import Week
 
 RECOGNITION_WINDOW = timedelta(days=30)
@@ -52,9 +53,13 @@ def recognition_parts(
     workspace_id: int,
     teams: Mapping[int, frozenset[int]],
     weeks: Mapping[int, Week],
+    active_names: Mapping[int, str],
     now: datetime,
 ) -> dict[int, RecognitionPart]:
-    """Per manager: grants in their own week given/received by the team, and who got none in the 30 days to `now`."""
+    """Per manager: grants in their own week given/received by the team, and who got none in the 30 days to `now`.
+
+    `active_names` are the active people's names by id: only they can be listed as unrecognised.
+    """
     if not teams:
         return {}
     since = now - RECOGNITION_WINDOW
@@ -68,12 +73,11 @@ def recognition_parts(
         if since <= row.granted_at < now:
             for manager in above.get(row.recipient_id, ()):
                 recognised[manager].add(row.recipient_id)
-    people = _active_names(session, workspace_id)
     return {
         manager: RecognitionPart(
             given=tally.given,
             received=tally.received,
-            unrecognised=_unrecognised(teams[manager] - recognised[manager], people),
+            unrecognised=_unrecognised(teams[manager] - recognised[manager], active_names),
             rewards_given=tally.rewards_given,
             rewards_received=tally.rewards_received,
         )
@@ -110,11 +114,6 @@ def _count(row: GrantRow, above: Mapping[int, list[int]], weeks: Mapping[int, We
         if weeks[manager].start <= row.granted_at < weeks[manager].end:
             tallies[manager].given += 1
             tallies[manager].rewards_given += not row.shoutout
-
-
-def _active_names(session: Session, workspace_id: int) -> dict[int, str]:
-    query = select(Employee.id, Employee.name).where(Employee.workspace_id == workspace_id, Employee.active.is_(True))
-    return {row.id: row.name for row in session.execute(query)}
 
 
 def _unrecognised(members: frozenset[int] | set[int], people: Mapping[int, str]) -> tuple[str, ...]:

@@ -1,7 +1,7 @@
 """Weekly manager digests: every manager's team (direct and indirect reports) read in a few set-based queries.
 
-Read-only: nothing is written. The recognition and pulse parts come from services/digest_recognition.py and
-services/digest_pulse.py, each computed once for every manager.
+Read-only: nothing is written. The org, the policy and each part (resolutions here; recognition and pulse in
+their own modules) are read once for every manager; so are the outbox keys of the digests already queued.
 """
 
 from collections import defaultdict
@@ -14,7 +14,9 @@ from uuid import uuid4
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from models import Delivery, Employee, Resolution, Workspace
+from models import Delivery, Resolution, Workspace
+from services.digest.org import Org, read_org
+from services.digest.org import Person as Person
 from services.digest.pulse import PulsePart as PulsePart
 from services.digest.pulse import pulse_parts
 from services.digest.recognition import RecognitionPart as RecognitionPart
@@ -23,16 +25,6 @@ from services.digest.resolutions import ResolutionsPart, Row, summarise, summary
 from services.digest.week import Week, last_full_week, send_moment, send_week, week_so_far
 from services.policy.digest import DigestSettings
 from services.policy.versions import current_policy
-
-
-@dataclass(frozen=True)
-class Person:
-    id: int
-    slack_id: str
-    name: str
-    manager_id: int | None
-    tz: str | None
-    active: bool
 
 
 @dataclass(frozen=True)
@@ -62,43 +54,6 @@ class Digest:
     pulse: PulsePart | None = None
 
 
-@dataclass(frozen=True)
-class Org:
-    """The workspace's people and, for each, every manager above them."""
-
-    people: dict[int, Person]
-    above: dict[int, tuple[int, ...]]
-
-    def managers(self) -> list[Person]:
-        """Active people with at least one active direct report, by name."""
-        heads = {p.manager_id for p in self.people.values() if p.active and p.manager_id is not None}
-        return sorted((self.people[i] for i in heads if self.people[i].active), key=lambda p: (p.name, p.id))
-
-    def teams(self, managers: Collection[int]) -> dict[int, frozenset[int]]:
-        members: dict[int, set[int]] = {manager: set() for manager in managers}
-        for person, chain in self.above.items():
-            for manager in chain:
-                if manager in members:
-                    members[manager].add(person)
-        return {manager: frozenset(ids) for manager, ids in members.items()}
-
-
-def read_org(session: Session, workspace_id: int) -> Org:
-    columns = (Employee.id, Employee.slack_id, Employee.name, Employee.manager_id, Employee.tz, Employee.active)
-    rows = session.execute(select(*columns).where(Employee.workspace_id == workspace_id))
-    people = {row.id: Person(*row) for row in rows}
-    return Org(people=people, above={person: _chain(people, person) for person in people})
-
-
-def _chain(people: dict[int, Person], person: int) -> tuple[int, ...]:
-    chain: list[int] = []
-    current = people[person].manager_id
-    while current is not None and current in people and current not in chain and current != person:
-        chain.append(current)
-        current = people[current].manager_id
-    return tuple(chain)
-
-
 WeekOf = Callable[[datetime, str | None], Week]
 
 
@@ -119,17 +74,32 @@ def weekly_digests(
     """Every manager's digest (or the given managers'): the last full local week, or this week so far."""
     org = read_org(session, workspace.id)
     heads = [m for m in org.managers() if managers is None or m.id in managers]
+    week_of: WeekOf = week_so_far if so_far else last_full_week
+    return _digests(session, workspace, org, heads, digest_settings(session, workspace), week_of, now)
+
+
+def _digests(
+    session: Session,
+    workspace: Workspace,
+    org: Org,
+    heads: list[Person],
+    policy: tuple[DigestSettings, str],
+    week_of: WeekOf,
+    now: datetime,
+) -> list[Digest]:
     if not heads:
         return []
-    week_of: WeekOf = week_so_far if so_far else last_full_week
+    settings, currency = policy
     weeks = {m.id: week_of(now, m.tz) for m in heads}
     teams = org.teams(weeks)
     this_week, last_week = _rows_by_manager(session, workspace.id, org, weeks)
     waiting = waiting_by_decider(session, workspace.id, org)
-    recognition = recognition_parts(session, workspace_id=workspace.id, teams=teams, weeks=weeks, now=now)
-    pulse = pulse_parts(session, workspace_id=workspace.id, teams=teams, now=now)
-    settings, currency = digest_settings(session, workspace)
     names = {p.id: p.name for p in org.people.values()}
+    recognition = recognition_parts(
+        session, workspace_id=workspace.id, teams=teams, weeks=weeks, active_names=org.active_names(), now=now
+    )
+    slack_ids = {p.id: p.slack_id for p in org.people.values()}
+    pulse = pulse_parts(session, workspace=workspace, teams=teams, slack_ids=slack_ids, now=now)
     return [
         Digest(
             workspace_id=workspace.id,
@@ -191,32 +161,54 @@ def waiting_by_decider(session: Session, workspace_id: int, org: Org) -> dict[in
 
 
 @dataclass(frozen=True)
-class Due:
-    manager: Person
+class DueDigest:
+    """A digest to queue now, under the outbox key that lets it be queued only once."""
+
     key: str
+    digest: Digest
 
 
 def digest_key(workspace: Workspace, manager: Person, now: datetime) -> str:
     return f"digest:{workspace.slack_team_id}:{manager.slack_id}:{send_week(now, manager.tz)}"
 
 
-def due_digests(session: Session, *, workspace: Workspace, now: datetime, force: bool = False) -> list[Due]:
-    """Managers whose send moment has come this local week and who have no digest queued for it yet.
+def due_digests(session: Session, *, workspace: Workspace, now: datetime, force: bool = False) -> list[DueDigest]:
+    """The last full week's digest of each manager whose send moment has come this local week, not queued yet.
 
-    A missed moment stays due until the local week ends; `force` takes everyone, under a fresh key.
+    A missed moment stays due until the local week ends; `force` takes everyone, under a fresh key. The org,
+    the policy and the keys already queued are read once for all managers.
     """
-    settings, _currency = digest_settings(session, workspace)
-    managers = read_org(session, workspace.id).managers()
+    org = read_org(session, workspace.id)
+    settings, currency = digest_settings(session, workspace)
+    managers = org.managers()
+    keys = _due_keys(session, workspace, managers, settings, now=now, force=force)
+    heads = [m for m in managers if m.id in keys]
+    digests = _digests(session, workspace, org, heads, (settings, currency), last_full_week, now)
+    return [DueDigest(keys[d.manager.id], d) for d in digests]
+
+
+def _due_keys(
+    session: Session,
+    workspace: Workspace,
+    managers: list[Person],
+    settings: DigestSettings,
+    *,
+    now: datetime,
+    force: bool,
+) -> dict[int, str]:
+    """The outbox key of each manager's digest due now, by manager id."""
     if force:
         run = f"{now:%Y%m%dT%H%M%S}-{uuid4().hex[:8]}"
-        return [Due(m, f"{digest_key(workspace, m, now)}:forced:{run}") for m in managers]
+        return {m.id: f"{digest_key(workspace, m, now)}:forced:{run}" for m in managers}
     if not settings.enabled:
-        return []
-    due = [Due(m, digest_key(workspace, m, now)) for m in managers if now >= send_moment(now, m.tz, settings)]
-    return [d for d in due if d.key not in _queued(session, [d.key for d in due])]
+        return {}
+    due = {m.id: digest_key(workspace, m, now) for m in managers if now >= send_moment(now, m.tz, settings)}
+    queued = _queued(session, list(due.values()))
+    return {manager: key for manager, key in due.items() if key not in queued}
 
 
 def _queued(session: Session, keys: Sequence[str]) -> set[str]:
+    """Which of these outbox keys exist already (in chunks, to keep each IN list short)."""
     found: set[str] = set()
     for start in range(0, len(keys), 500):
         chunk = keys[start : start + 500]

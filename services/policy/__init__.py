@@ -1,1 +1,2 @@
-"""The policy file: reading the TOML, each section's settings, and the versions kept with the one in force."""
+"""The policy file: reading the TOML, the boundary profiles and the other sections' settings ([pulse],
+[rewards], [digest]), and every version kept, with the one in force."""

@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from models import Boundary, Employee, PolicyVersion, Workspace
+from models import Employee, PolicyVersion, Workspace
 from services import audit
 from services.errors import NotFound
 from services.policy.digest import DigestSettings, parse_digest
@@ -178,7 +178,6 @@ def load_policy(session: Session, *, workspace: Workspace, text: str, loaded_by:
     )
     session.add(version)
     session.flush()
-    session.add_all(_boundary_rows(workspace, version, policy))
     audit.record(
         session,
         workspace=workspace,
@@ -190,23 +189,6 @@ def load_policy(session: Session, *, workspace: Workspace, text: str, loaded_by:
     )
     session.flush()
     return version
-
-
-def _boundary_rows(workspace: Workspace, version: PolicyVersion, policy: Policy) -> list[Boundary]:
-    return [
-        Boundary(
-            workspace_id=workspace.id,
-            policy_version_id=version.id,
-            profile=profile,
-            category=rule.category,
-            description=rule.description,
-            requires_customer_ref=rule.requires_customer_ref,
-            currency=policy.currency,
-            **{key: getattr(rule, key) for key in LIMIT_KEYS},
-        )
-        for profile, rules in policy.profiles.items()
-        for rule in rules.values()
-    ]
 
 
 def current_policy(session: Session, workspace: Workspace) -> ActivePolicy | None:

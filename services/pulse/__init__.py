@@ -1,1 +1,2 @@
-"""Pulse polls: rounds and invitations, anonymous answers, results under the anonymity rule, and the comment relay."""
+"""Pulse polls: rounds and invitations, anonymous answers, results per team, the comment relay, and the
+anonymity rule all of them obey (anonymity.py, on its own page)."""

@@ -11,7 +11,8 @@ from sqlalchemy.orm import Session
 
 from models import Employee, PulseComment, PulseRelay, PulseReply, PulseRound, Workspace
 from services.errors import InvalidInput, NotAllowed, NotFound
-from services.pulse.results import answers_of, groups_of, visibility
+from services.pulse.anonymity import visibility
+from services.pulse.results import answers_of, groups_of
 from services.pulse.rounds import ROUND_STARTERS
 
 MAX_REPLY = 2000

@@ -1,14 +1,12 @@
-"""Pulse results per team, under the anonymity rule. Read-only.
+"""Pulse results per team, under the anonymity rule (services/pulse/anonymity.py). Read-only.
 
-A team is a manager and everyone below them; the org is everyone. A group's figures are shown only
-when at least `anonymity_threshold` people answered, a question's only when that many answered it,
-and a group is hidden when taking away one visible group inside it would leave fewer than that many
-(otherwise subtracting the two would expose the small remainder).
+A team is a manager and everyone below them; the org is everyone. Which of their figures may be shown
+is the anonymity module's decision; this module reads the rounds, builds the groups and the figures.
 """
 
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from functools import cached_property
 
 from sqlalchemy import select
@@ -16,37 +14,11 @@ from sqlalchemy.orm import Session
 
 from models import Employee, PulseComment, PulseQuestion, PulseReceipt, PulseResponse, PulseRound, Workspace
 from services.errors import NotAllowed, NotFound
+from services.pulse.anonymity import Answer, Group, Visibility, held_by, index_by_manager, visibility
 from services.pulse.rounds import ROUND_STARTERS
 
 ORG = "org"
 TREND_ROUNDS = 6
-
-
-@dataclass(frozen=True)
-class Group:
-    key: str
-    label: str
-    managers: frozenset[int] | None  # answers counted by their answerer's manager; None: the whole org
-    below: frozenset[str] = frozenset()  # keys of the groups nested inside this one
-
-    def holds(self, manager_id: int | None) -> bool:
-        return self.managers is None or manager_id in self.managers
-
-
-@dataclass(frozen=True)
-class Answer:
-    question_id: int
-    respondent: str
-    manager_id: int | None
-    value: int
-
-
-@dataclass
-class Visibility:
-    respondents: int
-    shown: bool
-    counts: dict[int, int]
-    questions: dict[int, bool] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -201,16 +173,23 @@ def _below(manager_id: int, children: dict[int, list[Employee]]) -> Iterable[Emp
 
 
 def last_rounds(session: Session, workspace: Workspace, groups: dict[str, Group]) -> Rounds | None:
-    rounds = list(
-        session.scalars(
-            select(PulseRound)
-            .where(PulseRound.workspace_id == workspace.id, PulseRound.status == "closed")
-            .order_by(PulseRound.number.desc())
-            .limit(TREND_ROUNDS)
-        )
+    rounds = closed_rounds(session, workspace)
+    return judged(session, rounds, groups) if rounds else None
+
+
+def closed_rounds(session: Session, workspace: Workspace) -> list[PulseRound]:
+    """The last closed rounds, newest first."""
+    query = (
+        select(PulseRound)
+        .where(PulseRound.workspace_id == workspace.id, PulseRound.status == "closed")
+        .order_by(PulseRound.number.desc())
+        .limit(TREND_ROUNDS)
     )
-    if not rounds:
-        return None
+    return list(session.scalars(query))
+
+
+def judged(session: Session, rounds: list[PulseRound], groups: dict[str, Group]) -> Rounds:
+    """The rounds' answers, with what of them the anonymity rule lets each group show."""
     answers = {r.id: answers_of(session, r) for r in rounds}
     seen = {r.id: visibility(groups, answers[r.id], r.anonymity_threshold) for r in rounds}
     return Rounds(groups, rounds, answers, seen)
@@ -223,43 +202,6 @@ def answers_of(session: Session, pulse_round: PulseRound) -> list[Answer]:
         ).where(PulseResponse.round_id == pulse_round.id)
     )
     return [Answer(*row) for row in rows]
-
-
-def index_by_manager(answers: Iterable[Answer]) -> dict[int | None, list[Answer]]:
-    index: dict[int | None, list[Answer]] = {}
-    for answer in answers:
-        index.setdefault(answer.manager_id, []).append(answer)
-    return index
-
-
-def held_by(group: Group, index: dict[int | None, list[Answer]]) -> list[Answer]:
-    """The answers a group counts (the same set as filtering with `group.holds`, in another order)."""
-    if group.managers is None:
-        return [answer for answers in index.values() for answer in answers]
-    return [answer for manager in group.managers for answer in index.get(manager, ())]
-
-
-def visibility(groups: dict[str, Group], answers: list[Answer], threshold: int) -> dict[str, Visibility]:
-    """Which groups and questions may be shown; inner groups are decided first, then the ones holding them."""
-    seen: dict[str, Visibility] = {}
-    index = index_by_manager(answers)
-    for group in sorted(groups.values(), key=lambda g: len(g.below)):
-        mine = held_by(group, index)
-        counts = Counter(answer.question_id for answer in mine)
-        respondents = len({answer.respondent for answer in mine})
-        inner = [seen[key] for key in group.below if key in seen and seen[key].shown]
-        shown = respondents >= threshold and not any(0 < respondents - v.respondents < threshold for v in inner)
-        view = Visibility(respondents, shown, dict(counts))
-        for question_id, count in counts.items():
-            view.questions[question_id] = (
-                shown
-                and count >= threshold
-                and not any(
-                    v.questions.get(question_id) and 0 < count - v.counts[question_id] < threshold for v in inner
-                )
-            )
-        seen[group.key] = view
-    return seen
 
 
 def _build(session: Session, loaded: Rounds, group: Group) -> TeamResults:

@@ -15,8 +15,8 @@ from services import audit, directory
 from services.directory import SlackPerson
 from services.errors import AlreadyDone, InvalidInput, NotAllowed, NotFound
 from services.policy.rewards import SHOUTOUT, RewardItem, RewardPolicy
-from services.rewards import grants as rewards
 from services.rewards.approvals import approver_for, grant_for
+from services.rewards.grants import SPENDING, allowance_left, describe, month_start, next_month_start, reward_policy
 from services.text import escape_mrkdwn
 
 DUPLICATE_WINDOW = timedelta(minutes=1)
@@ -63,7 +63,7 @@ def split_reward(policy: RewardPolicy, text: str) -> tuple[str, str]:
 
 def unknown_reward(policy: RewardPolicy, key: str) -> str:
     items = "\n".join(
-        f"• `{item.key}` — {escape_mrkdwn(item.title)} ({rewards.describe(item)})" for item in policy.catalog.values()
+        f"• `{item.key}` — {escape_mrkdwn(item.title)} ({describe(item)})" for item in policy.catalog.values()
     )
     return f"There is no reward called `{escape_mrkdwn(key[:40])}`. The catalog:\n{items}"
 
@@ -79,7 +79,7 @@ def nominate(
     now: datetime,
 ) -> NominationOutcome:
     """Check every rule first, then write: shout-outs are granted at once, tangible rewards wait for approval."""
-    policy = rewards.reward_policy(session, workspace)
+    policy = reward_policy(session, workspace)
     item = policy.catalog.get(request.item_key)
     if item is None:
         raise NotFound(unknown_reward(policy, request.item_key))
@@ -108,7 +108,7 @@ def nominate(
         details={"item": item.key, "nominees": [nominee.slack_id for nominee in nominees]},
     )
     session.flush()
-    return NominationOutcome(item, made, grants, rewards.allowance_left(session, policy, nominator, now=now))
+    return NominationOutcome(item, made, grants, allowance_left(session, policy, nominator, now=now))
 
 
 def _distinct(slack_ids: tuple[str, ...]) -> list[str]:
@@ -161,10 +161,10 @@ def _lock(session: Session, people: list[Employee]) -> None:
 
 
 def _check_allowance(session: Session, policy: RewardPolicy, nominator: Employee, wanted: int, now: datetime) -> None:
-    left = rewards.allowance_left(session, policy, nominator, now=now)
+    left = allowance_left(session, policy, nominator, now=now)
     if left >= wanted:
         return
-    renews = rewards.next_month_start(now)
+    renews = next_month_start(now)
     if left == 0:
         raise NotAllowed(
             f"You have given all {policy.allowance_per_month} nominations of your monthly allowance. "
@@ -182,8 +182,8 @@ def _check_item_limit(session: Session, item: RewardItem, nominee: Employee, now
         select(func.count(Nomination.id)).where(
             Nomination.nominee_id == nominee.id,
             Nomination.item_key == item.key,
-            Nomination.created_at >= rewards.month_start(now),
-            Nomination.status.in_(rewards.SPENDING),
+            Nomination.created_at >= month_start(now),
+            Nomination.status.in_(SPENDING),
         )
     )
     if int(received or 0) >= item.max_per_month:

@@ -1,0 +1,60 @@
+"""The digest's view of the org: everyone in the workspace and the managers above each, read in one query."""
+
+from collections.abc import Collection
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from models import Employee
+
+
+@dataclass(frozen=True)
+class Person:
+    id: int
+    slack_id: str
+    name: str
+    manager_id: int | None
+    tz: str | None
+    active: bool
+
+
+@dataclass(frozen=True)
+class Org:
+    """The workspace's people and, for each, every manager above them."""
+
+    people: dict[int, Person]
+    above: dict[int, tuple[int, ...]]
+
+    def managers(self) -> list[Person]:
+        """Active people with at least one active direct report, by name."""
+        heads = {p.manager_id for p in self.people.values() if p.active and p.manager_id is not None}
+        return sorted((self.people[i] for i in heads if self.people[i].active), key=lambda p: (p.name, p.id))
+
+    def teams(self, managers: Collection[int]) -> dict[int, frozenset[int]]:
+        """Each given manager's team: everyone below them, directly or not."""
+        members: dict[int, set[int]] = {manager: set() for manager in managers}
+        for person, chain in self.above.items():
+            for manager in chain:
+                if manager in members:
+                    members[manager].add(person)
+        return {manager: frozenset(ids) for manager, ids in members.items()}
+
+    def active_names(self) -> dict[int, str]:
+        return {p.id: p.name for p in self.people.values() if p.active}
+
+
+def read_org(session: Session, workspace_id: int) -> Org:
+    columns = (Employee.id, Employee.slack_id, Employee.name, Employee.manager_id, Employee.tz, Employee.active)
+    rows = session.execute(select(*columns).where(Employee.workspace_id == workspace_id))
+    people = {row.id: Person(*row) for row in rows}
+    return Org(people=people, above={person: _chain(people, person) for person in people})
+
+
+def _chain(people: dict[int, Person], person: int) -> tuple[int, ...]:
+    chain: list[int] = []
+    current = people[person].manager_id
+    while current is not None and current in people and current not in chain and current != person:
+        chain.append(current)
+        current = people[current].manager_id
+    return tuple(chain)
