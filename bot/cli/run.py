@@ -14,7 +14,12 @@ def add_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[ty
     parser = commands.add_parser("run", help="run the bot (Socket Mode if SLACK_APP_TOKEN is set, else --http)")
     parser.add_argument("--http", action="store_true", help=f"serve Slack's requests over HTTP on {EVENTS_PATH}")
     parser.add_argument("--host", default="0.0.0.0", help="address to listen on with --http (default 0.0.0.0)")
-    parser.add_argument("--port", type=int, default=3000, help="port to listen on with --http (default 3000; 0 picks a free one, see the log)")
+    parser.add_argument(
+        "--port",
+        type=int,
+        default=3000,
+        help="port to listen on with --http (default 3000; 0 picks a free one, see the log)",
+    )
     parser.add_argument("--no-scheduler", action="store_true", help="do not run scheduled jobs in this process")
     parser.set_defaults(handler=run)
 
