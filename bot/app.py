@@ -5,13 +5,8 @@ from types import ModuleType
 
 from slack_bolt import App
 from slack_sdk import WebClient
-from slack_sdk.http_retry.builtin_handlers import (
-    ConnectionErrorRetryHandler,
-    RateLimitErrorRetryHandler,
-    ServerErrorRetryHandler,
-)
-from slack_sdk.http_retry.handler import RetryHandler
 
+from bot.retries import retry_handlers
 from bot.settings import Settings
 from handlers import (
     boundaries,
@@ -41,21 +36,12 @@ FEATURES: tuple[ModuleType, ...] = (
 )
 
 
-def retry_handlers() -> list[RetryHandler]:
-    """Retry rate limits (honouring Retry-After), dropped connections and Slack's 5xx."""
-    return [
-        RateLimitErrorRetryHandler(max_retry_count=2),
-        ConnectionErrorRetryHandler(max_retry_count=2),
-        ServerErrorRetryHandler(max_retry_count=2),
-    ]
-
-
 def create_client(settings: Settings) -> WebClient:
     return WebClient(
         token=settings.slack_bot_token,
         base_url=settings.slack_api_url,
         timeout=10,
-        retry_handlers=retry_handlers(),
+        retry_handlers=retry_handlers(settings.slack_retry_pace),
     )
 
 

@@ -29,6 +29,8 @@ class Settings:
     listener_threads: int = 32
     http_threads: int = 16
     log_level: str = "INFO"
+    slack_retry_pace: float = 1.0
+    """How much of each Slack retry wait to actually wait (`bot.retries`); not read from the environment."""
 
     @property
     def socket_mode(self) -> bool:

@@ -106,6 +106,7 @@ def bot_settings(slack: FakeSlack, database_url: str, **overrides: object) -> Se
         "slack_api_url": slack.api_url,
         "database_url": database_url,
         "recognition_channel": "C0KUDOS",
+        "slack_retry_pace": 0.0,  # retries without waiting; tests/unit/test_retries.py shows the real wait
     }
     return Settings(**{**values, **overrides})  # type: ignore[arg-type]
 

@@ -4,7 +4,7 @@ import argparse
 import logging
 
 from bot.runtime import build_runtime
-from bot.server import EVENTS_PATH, make_server
+from bot.server import EVENTS_PATH, bound_port, make_server
 from bot.settings import load_settings
 
 log = logging.getLogger("latitude")
@@ -14,7 +14,12 @@ def add_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[ty
     parser = commands.add_parser("run", help="run the bot (Socket Mode if SLACK_APP_TOKEN is set, else --http)")
     parser.add_argument("--http", action="store_true", help=f"serve Slack's requests over HTTP on {EVENTS_PATH}")
     parser.add_argument("--host", default="0.0.0.0", help="address to listen on with --http (default 0.0.0.0)")
-    parser.add_argument("--port", type=int, default=3000, help="port to listen on with --http (default 3000)")
+    parser.add_argument(
+        "--port",
+        type=int,
+        default=3000,
+        help="port to listen on with --http (default 3000; 0 picks a free one, see the log)",
+    )
     parser.add_argument("--no-scheduler", action="store_true", help="do not run scheduled jobs in this process")
     parser.set_defaults(handler=run)
 
@@ -30,7 +35,7 @@ def run(args: argparse.Namespace) -> int:
             server = make_server(
                 runtime.app, runtime.healthy, host=args.host, port=args.port, threads=settings.http_threads
             )
-            log.info("Latitude listening on http://%s:%s%s", args.host, args.port, EVENTS_PATH)
+            log.info("Latitude listening on http://%s:%s%s", args.host, bound_port(server), EVENTS_PATH)
             server.run()
         else:
             from slack_bolt.adapter.socket_mode import SocketModeHandler

@@ -1,6 +1,8 @@
 """A local stand-in for Slack: a fake Web API server and a driver that sends signed requests.
 
-Used by the tests and by `python -m bot demo`; it never talks to the real Slack.
+Used by the tests and by `python -m bot demo`; it never talks to the real Slack. `server.FakeSlack`
+is the facade; `state` holds what it knows and saw, `methods` the Web API methods it answers (one
+function each), `transport` the HTTP side, `driver` plays Slack towards the bot.
 """
 
 from bot.fakeslack.driver import Reply, SlackDriver

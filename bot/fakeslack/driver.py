@@ -12,7 +12,8 @@ from urllib.parse import urlencode
 
 from slack_sdk.signature import SignatureVerifier
 
-from bot.fakeslack.server import TEAM_ID, Call, FakeSlack, _dm_channel
+from bot.fakeslack.server import FakeSlack
+from bot.fakeslack.state import TEAM_ID, Call, dm_channel
 
 _ids = count(1)
 
@@ -135,7 +136,7 @@ class SlackDriver:
         event = {
             "type": "app_home_opened",
             "user": user,
-            "channel": _dm_channel(user),
+            "channel": dm_channel(user),
             "tab": "home",
             "event_ts": f"{time.time():.6f}",
         }

@@ -1,19 +1,27 @@
 """The command line as an operator uses it: `python -m bot ...` in a fresh folder."""
 
 import os
-import socket
+import queue
+import re
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
+from typing import IO
 
 import pytest
+from sqlalchemy import Engine
 
 from bot.fakeslack import FakeSlack, SlackDriver
 from bot.fakeslack.server import BOT_TOKEN
+from models.engine import make_engine, make_session_factory
+from models.schema import upgrade
 from tests.conftest import FIXTURES, SIGNING_SECRET
+from tests.helpers import load_org
 
 
 @pytest.fixture
@@ -33,6 +41,20 @@ def cli(folder: Path, *args: str, env: dict[str, str] | None = None) -> subproce
     )
 
 
+def upgraded(folder: Path) -> Engine:
+    """The folder's default database as `db upgrade` leaves it (tested above), made in-process to save a start-up."""
+    engine = make_engine(f"sqlite:///{folder / 'latitude.db'}")
+    upgrade(engine)
+    return engine
+
+
+def prepared_database(folder: Path) -> None:
+    """The folder's default database after `db upgrade` and `org import` (both tested above)."""
+    engine = upgraded(folder)
+    load_org(make_session_factory(engine), datetime.now(UTC))
+    engine.dispose()
+
+
 def test_upgrade_import_show_and_load_policy(folder: Path) -> None:
     assert cli(folder, "db", "upgrade").returncode == 0
 
@@ -49,7 +71,7 @@ def test_upgrade_import_show_and_load_policy(folder: Path) -> None:
 
 
 def test_a_bad_org_file_names_its_lines_and_writes_nothing(folder: Path) -> None:
-    cli(folder, "db", "upgrade")
+    upgraded(folder)
     bad = folder / "org.csv"
     bad.write_text("slack_id,name,team,role,manager_slack_id\nU0A,Ann,East,boss,\nU0B,Bob,East,frontline,U0Z\n")
 
@@ -79,17 +101,10 @@ def test_run_refuses_a_missing_setting_an_old_schema_and_an_unreachable_database
     assert all(r.returncode == 2 and len(r.stderr.strip().splitlines()) == 1 for r in (missing, behind, unreachable))
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 @pytest.fixture
 def running(folder: Path, slack: FakeSlack) -> Iterator[str]:
-    cli(folder, "db", "upgrade")
-    cli(folder, "org", "import", str(FIXTURES / "org.csv"), "--workspace", "T0LATITUDE")
-    port = free_port()
+    """`python -m bot run --http --port 0`: the process picks a free port and logs it; the test reads it there."""
+    prepared_database(folder)
     env = {
         **os.environ,
         "SLACK_BOT_TOKEN": BOT_TOKEN,
@@ -98,32 +113,39 @@ def running(folder: Path, slack: FakeSlack) -> Iterator[str]:
     }
     env.pop("DATABASE_URL", None)
     process = subprocess.Popen(
-        [sys.executable, "-m", "bot", "run", "--http", "--host", "127.0.0.1", "--port", str(port)],
+        [sys.executable, "-m", "bot", "run", "--http", "--host", "127.0.0.1", "--port", "0"],
         cwd=folder,
         env=env,
         stderr=subprocess.PIPE,
         text=True,
     )
-    url = f"http://127.0.0.1:{port}"
     try:
-        wait_until_healthy(url, process)
-        yield url
+        yield listening_url(process)
     finally:
         process.terminate()
         process.wait(timeout=10)
 
 
-def wait_until_healthy(url: str, process: subprocess.Popen[str]) -> None:
-    for _ in range(100):
-        if process.poll() is not None:
-            raise AssertionError(f"the bot exited: {process.stderr.read() if process.stderr else ''}")
+def listening_url(process: subprocess.Popen[str], timeout: float = 30.0) -> str:
+    """The base URL from the bot's "Latitude listening on http://...:PORT/slack/events" log line."""
+    lines: queue.Queue[str] = queue.Queue()
+    threading.Thread(target=_forward, args=(process.stderr, lines), daemon=True).start()
+    deadline = time.monotonic() + timeout
+    seen: list[str] = []
+    while time.monotonic() < deadline and process.poll() is None:
         try:
-            with urllib.request.urlopen(url + "/healthz", timeout=1) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.1)
-    raise AssertionError("the bot did not become healthy")
+            seen.append(lines.get(timeout=0.1))
+        except queue.Empty:
+            continue
+        if found := re.search(r"listening on (http://[\d.]+:\d+)/slack/events", seen[-1]):
+            return found.group(1)
+    raise AssertionError("the bot did not say where it listens: " + "".join(seen))
+
+
+def _forward(stream: IO[str] | None, lines: "queue.Queue[str]") -> None:
+    """Read the bot's log as it comes (also keeps its pipe from filling up)."""
+    for line in stream or ():
+        lines.put(line)
 
 
 def test_the_bot_serves_slack_over_http_against_the_configured_api_url(running: str, slack: FakeSlack) -> None:
@@ -136,3 +158,5 @@ def test_the_bot_serves_slack_over_http_against_the_configured_api_url(running: 
     [publish] = slack.wait_for("views.publish")
     assert "Maya Manager" in publish.text
     assert slack.calls("auth.test"), "start-up checks the token against SLACK_API_URL"
+    with urllib.request.urlopen(running + "/healthz", timeout=5) as health:
+        assert health.status == 200

@@ -8,7 +8,7 @@ import pytest
 
 from models import Employee, ProcessedEvent
 from tests.conftest import RunningBot
-from tests.helpers import count, employee, load_org
+from tests.helpers import count, employee, load_org, load_org_and_policy
 
 
 def test_app_home_greets_the_employee_with_role_team_and_manager(bot: RunningBot) -> None:
@@ -78,14 +78,29 @@ def test_a_retried_event_is_handled_once(bot: RunningBot) -> None:
         assert count(session, ProcessedEvent) == 1
 
 
-def test_a_failing_slack_call_is_retried_then_the_user_is_told(bot: RunningBot) -> None:
+def test_a_slack_call_that_fails_once_is_retried_and_goes_through(bot: RunningBot) -> None:
     load_org(bot.sessions, bot.clock.now())
     bot.slack.fail("views.publish", times=1, status=500)
 
     bot.driver.open_home("U0AGENT1")
 
     assert len(bot.slack.calls("views.publish:failed")) == 1
-    assert len(bot.slack.calls("views.publish")) == 1
+    [publish] = bot.slack.calls("views.publish")
+    assert publish.args["user_id"] == "U0AGENT1"
+    assert "Maya Manager" in publish.text
+
+
+def test_a_failing_slack_call_is_retried_then_the_user_is_told(bot: RunningBot) -> None:
+    load_org_and_policy(bot.sessions, bot.clock.now())
+    bot.slack.fail("views.open", times=3, status=503)
+
+    reply = bot.driver.command("U0AGENT1", "/resolve")
+
+    assert reply.status == 200
+    assert len(bot.slack.calls("views.open:failed")) == 3, "the first call and two retries"
+    assert bot.slack.calls("views.open") == []
+    [sorry] = bot.slack.calls("response_url")
+    assert "Sorry, something went wrong on our side (reference `" in sorry.text
 
 
 def test_health_check_reports_the_database(bot: RunningBot) -> None:
@@ -99,8 +114,6 @@ def test_health_check_reports_the_database(bot: RunningBot) -> None:
 def test_a_slack_call_that_keeps_failing_is_logged_and_the_user_gets_a_polite_reply(
     bot: RunningBot, caplog: pytest.LogCaptureFixture
 ) -> None:
-    from tests.helpers import load_org_and_policy
-
     load_org_and_policy(bot.sessions, bot.clock.now())
     bot.slack.fail("views.open", times=1, error="invalid_trigger_id")
 

@@ -8,9 +8,11 @@ from bot.scheduler import SCHEDULE, build_scheduler
 from models import PulseRound
 from tests.conftest import RunningBot
 from tests.e2e.test_pulse_rounds import tick
-from tests.pulse_org import EAST, EVERYONE, WEST, load_pulse_org
+from tests.helpers import load_org
+from tests.pulse_org import EAST, EVERYONE, WEST, load_pulse_org, org_csv
 
 SUNDAY = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
+MONDAY_HOURS = ((1, 20), (2, 1), (2, 10), (2, 15))  # (day of March, UTC hour)
 
 
 def dm_channels(bot: RunningBot) -> set[str]:
@@ -69,12 +71,37 @@ def test_a_weekly_round_opens_once_a_week_and_not_while_one_is_open(bot: Running
         assert [q.key for q in rounds[1].questions] == ["authority", "recognised", "enps"]
 
 
-def test_no_round_is_scheduled_without_a_policy_or_when_the_pulse_is_disabled(bot: RunningBot) -> None:
+def rounds(bot: RunningBot) -> list[PulseRound]:
+    with bot.sessions() as session:
+        return list(session.scalars(select(PulseRound)))
+
+
+def tick_through_monday(bot: RunningBot) -> None:
+    """The hours in which the enabled schedule opens the round and sends its DMs (see the first test)."""
+    for day, hour in MONDAY_HOURS:
+        at(bot, day, hour)
+
+
+def test_no_round_is_scheduled_without_a_policy(bot: RunningBot) -> None:
+    load_org(bot.sessions, SUNDAY, org_csv())
+
+    tick_through_monday(bot)
+
+    assert (rounds(bot), bot.slack.calls("chat.postMessage")) == ([], [])
+    load_pulse_org(bot.sessions, SUNDAY)
+    at(bot, 2, 16)
+    assert [str(r.opens_on) for r in rounds(bot)] == ["2026-03-02"], "with a policy the same Monday opens it"
+
+
+def test_no_round_is_scheduled_when_the_pulse_is_disabled(bot: RunningBot) -> None:
     load_pulse_org(bot.sessions, SUNDAY, pulse="[pulse]\nenabled = false\n")
 
-    at(bot, 2, 12)
+    tick_through_monday(bot)
 
-    assert bot.slack.calls("chat.postMessage") == []
+    assert (rounds(bot), bot.slack.calls("chat.postMessage")) == ([], [])
+    load_pulse_org(bot.sessions, SUNDAY)
+    at(bot, 2, 16)
+    assert [str(r.opens_on) for r in rounds(bot)] == ["2026-03-02"], "enabled again, the same Monday opens it"
 
 
 def test_the_scheduler_registers_every_job_including_the_pulse_tick(bot: RunningBot) -> None:

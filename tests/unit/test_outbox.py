@@ -55,15 +55,16 @@ def test_a_rate_limit_is_retried_after_retry_after(
 ) -> None:
     client = create_client(bot_settings(slack, "sqlite://"))
     queue(deps, workspace, "pulse:1")
-    slack.fail("chat.postMessage", times=3, status=429, retry_after=0)
+    slack.fail("chat.postMessage", times=3, status=429, retry_after=120)
 
     assert drain_outbox(deps, client) == 0
     waiting = deliveries(deps)["pulse:1"]
     assert (waiting.status, waiting.attempts, waiting.last_error) == ("pending", 1, "ratelimited")
-    assert waiting.next_attempt_at == clock.now() + timedelta(seconds=30)
+    assert waiting.next_attempt_at == clock.now() + timedelta(seconds=120), "Retry-After beats the 30 s backoff"
 
+    clock.advance(timedelta(seconds=119))
     assert drain_outbox(deps, client) == 0
-    clock.advance(timedelta(seconds=31))
+    clock.advance(timedelta(seconds=2))
     assert drain_outbox(deps, client) == 1
     assert len(slack.calls("chat.postMessage")) == 1
 

@@ -1,0 +1,223 @@
+"""The Web API methods the fake Slack answers, and the rules every call meets (token, faults, the record).
+
+Each method is one function from the state and the call's arguments to Slack's JSON answer,
+registered under its Slack name with `@method("chat.postMessage")`; `call_method` runs one call.
+"""
+
+import json
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from bot.fakeslack.blockkit import message_problems, view_problems
+from bot.fakeslack.state import BOT_USER_ID, Call, Fault, SlackState, dm_channel
+
+Args = dict[str, Any]
+Answer = dict[str, Any]
+Method = Callable[[SlackState, Args], Answer]
+
+METHODS: dict[str, Method] = {}
+
+
+def method(name: str) -> Callable[[Method], Method]:
+    """Register the function as the answer to the Web API method `name`."""
+
+    def register(answer: Method) -> Method:
+        METHODS[name] = answer
+        return answer
+
+    return register
+
+
+@dataclass(frozen=True)
+class ApiReply:
+    """What goes back over HTTP: Slack answers errors with 200 and `ok: false`, except rate limits and 5xx."""
+
+    status: int
+    body: Answer
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+def call_method(state: SlackState, name: str, args: Args, *, bearer: str | None) -> ApiReply:
+    """Answer one Web API call as Slack would: check the token, meet a queued fault, run the method, record it."""
+    if bearer != state.token and args.get("token") != state.token:
+        return ApiReply(200, {"ok": False, "error": "invalid_auth"})
+    fault = state.take_fault(name)
+    if fault is not None:
+        state.record(Call(name + ":failed", args, time.time()))
+        return _faulted(fault)
+    answer = METHODS.get(name, _unknown)(state, args)
+    if answer.get("ok"):
+        files = {f["id"]: state.upload(f["id"]) or b"" for f in answer.get("files", [])}
+        state.record(Call(name, args, time.time(), files, answer))
+    else:
+        state.record(Call(name + ":failed", args, time.time()))
+    return ApiReply(200, answer)
+
+
+def _faulted(fault: Fault) -> ApiReply:
+    if fault.status == 200:
+        return ApiReply(200, {"ok": False, "error": fault.error})
+    headers = {"Retry-After": str(fault.retry_after)} if fault.retry_after is not None else {}
+    error = "ratelimited" if fault.status == 429 else "internal_error"
+    return ApiReply(fault.status, {"ok": False, "error": error}, headers)
+
+
+def _unknown(_state: SlackState, _args: Args) -> Answer:
+    return {"ok": False, "error": "unknown_method"}
+
+
+def _refused(state: SlackState, name: str, problems: list[str]) -> Answer | None:
+    """Slack's answer to blocks or a view it would not accept; None when there is nothing wrong."""
+    if not problems:
+        return None
+    state.reject(name, problems)
+    return {"ok": False, "error": "invalid_blocks", "errors": problems}
+
+
+# -- auth -----------------------------------------------------------------------------------
+@method("auth.test")
+def auth_test(state: SlackState, _args: Args) -> Answer:
+    return {
+        "ok": True,
+        "url": "https://latitude-demo.slack.com/",
+        "team": "Latitude Demo",
+        "team_id": state.team_id,
+        "user": "latitude",
+        "user_id": BOT_USER_ID,
+        "bot_id": "B0LATBOT",
+    }
+
+
+# -- chat -----------------------------------------------------------------------------------
+@method("chat.postMessage")
+def chat_post_message(state: SlackState, args: Args) -> Answer:
+    if not args.get("channel"):
+        return {"ok": False, "error": "channel_not_found"}
+    refused = _refused(state, "chat.postMessage", message_problems(args))
+    if refused:
+        return refused
+    channel, ts = dm_channel(str(args["channel"])), state.new_ts()
+    message = {
+        "type": "message",
+        "ts": ts,
+        "text": args.get("text", ""),
+        "blocks": args.get("blocks", []),
+        "user": BOT_USER_ID,
+    }
+    state.store_message(channel, ts, message)
+    return {"ok": True, "channel": channel, "ts": ts, "message": message}
+
+
+@method("chat.postEphemeral")
+def chat_post_ephemeral(state: SlackState, args: Args) -> Answer:
+    refused = _refused(state, "chat.postEphemeral", message_problems(args))
+    return refused or {"ok": True, "message_ts": state.new_ts()}
+
+
+@method("chat.update")
+def chat_update(state: SlackState, args: Args) -> Answer:
+    channel, ts = dm_channel(str(args.get("channel"))), str(args.get("ts"))
+    if state.find_message(channel, ts) is None:
+        return {"ok": False, "error": "message_not_found"}
+    refused = _refused(state, "chat.update", message_problems(args))
+    if refused:
+        return refused
+    state.update_message(channel, ts, text=args.get("text", ""), blocks=args.get("blocks", []))
+    return {"ok": True, "channel": channel, "ts": ts, "text": args.get("text", "")}
+
+
+# -- conversations --------------------------------------------------------------------------
+@method("conversations.open")
+def conversations_open(_state: SlackState, args: Args) -> Answer:
+    users = str(args.get("users") or "").split(",")
+    if len(users) != 1 or not users[0]:
+        return {"ok": False, "error": "users_list_not_supplied"}
+    return {"ok": True, "channel": {"id": dm_channel(users[0])}}
+
+
+# -- views ----------------------------------------------------------------------------------
+@method("views.open")
+def views_open(state: SlackState, args: Args) -> Answer:
+    if not args.get("trigger_id"):
+        return {"ok": False, "error": "invalid_trigger_id"}
+    return _view(state, args, "views.open")
+
+
+@method("views.update")
+def views_update(state: SlackState, args: Args) -> Answer:
+    if not (args.get("view_id") or args.get("external_id")):
+        return {"ok": False, "error": "not_found"}
+    return _view(state, args, "views.update")
+
+
+@method("views.push")
+def views_push(state: SlackState, args: Args) -> Answer:
+    return _view(state, args, "views.push")
+
+
+@method("views.publish")
+def views_publish(state: SlackState, args: Args) -> Answer:
+    if not args.get("user_id"):
+        return {"ok": False, "error": "user_not_found"}
+    return _view(state, args, "views.publish")
+
+
+def _view(state: SlackState, args: Args, name: str) -> Answer:
+    view = args.get("view")
+    if isinstance(view, str):
+        view = json.loads(view)
+    refused = _refused(state, name, view_problems(view or {}))
+    if refused:
+        return refused
+    return {"ok": True, "view": {**(view or {}), "id": args.get("view_id") or f"V{state.next_id():08d}"}}
+
+
+# -- users ----------------------------------------------------------------------------------
+@method("users.info")
+def users_info(state: SlackState, args: Args) -> Answer:
+    user_id = str(args.get("user"))
+    user = state.users.get(user_id)
+    if user is None and user_id.startswith(("U", "W")):
+        user = _stranger(user_id)
+    return {"ok": True, "user": user} if user else {"ok": False, "error": "user_not_found"}
+
+
+def _stranger(user_id: str) -> dict[str, Any]:
+    """Any user id the test did not add: a member of the workspace with nothing but an id."""
+    return {
+        "id": user_id,
+        "name": user_id.lower(),
+        "real_name": user_id,
+        "tz": "UTC",
+        "is_bot": False,
+        "deleted": False,
+        "profile": {"real_name": user_id, "email": ""},
+    }
+
+
+@method("users.lookupByEmail")
+def users_lookup_by_email(state: SlackState, args: Args) -> Answer:
+    for user in state.users.values():
+        if user["profile"].get("email") == args.get("email"):
+            return {"ok": True, "user": user}
+    return {"ok": False, "error": "users_not_found"}
+
+
+# -- files ----------------------------------------------------------------------------------
+@method("files.getUploadURLExternal")
+def files_get_upload_url_external(state: SlackState, args: Args) -> Answer:
+    if not args.get("filename") or not str(args.get("length", "")).isdigit():
+        return {"ok": False, "error": "invalid_arguments"}
+    file_id = f"F{state.next_id():08d}"
+    return {"ok": True, "upload_url": f"{state.base_url}/upload/{file_id}", "file_id": file_id}
+
+
+@method("files.completeUploadExternal")
+def files_complete_upload_external(state: SlackState, args: Args) -> Answer:
+    files = args.get("files")
+    files = json.loads(files) if isinstance(files, str) else files or []
+    if not files or any(state.upload(f["id"]) is None for f in files):
+        return {"ok": False, "error": "file_not_found"}
+    return {"ok": True, "files": [{"id": f["id"], "title": f.get("title", "")} for f in files]}

@@ -1,0 +1,102 @@
+"""The fake Slack's HTTP side: `/api/<method>`, upload URLs and response URLs, on a threaded server on 127.0.0.1."""
+
+import json
+import time
+from email.parser import BytesParser
+from email.policy import HTTP
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qsl, urlsplit
+
+from bot.fakeslack.methods import ApiReply, call_method
+from bot.fakeslack.state import Call, SlackState
+
+API_PATH = "/api/"
+UPLOAD_PATH = "/upload/"
+RESPOND_PATH = "/respond/"
+JSON_FIELDS = ("blocks", "attachments", "view", "files")
+
+
+def make_http_server(state: SlackState) -> ThreadingHTTPServer:
+    """A server on a free port of 127.0.0.1; the caller runs `serve_forever` and sets `state.base_url`."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(state))
+    server.daemon_threads = True
+    return server
+
+
+def parse_body(content_type: str, raw: bytes) -> dict[str, Any]:
+    """The arguments of a form or JSON body; form fields holding JSON (blocks, view...) are decoded."""
+    if not raw:
+        return {}
+    if content_type.startswith("application/json"):
+        parsed = json.loads(raw)
+        return parsed if isinstance(parsed, dict) else {}
+    args: dict[str, Any] = dict(parse_qsl(raw.decode(), keep_blank_values=True))
+    for key in JSON_FIELDS:
+        if isinstance(args.get(key), str) and args[key][:1] in "[{":
+            args[key] = json.loads(args[key])
+    return args
+
+
+def multipart_files(content_type: str, raw: bytes) -> dict[str, bytes]:
+    """The files of a multipart upload by field name; a raw body is one file called `file`."""
+    if not content_type.startswith("multipart/"):
+        return {"file": raw}
+    message = BytesParser(policy=HTTP).parsebytes(b"Content-Type: " + content_type.encode() + b"\r\n\r\n" + raw)
+    files: dict[str, bytes] = {}
+    for part in message.iter_parts():
+        name = str(part.get_param("name", header="content-disposition") or "file")
+        payload = part.get_payload(decode=True)
+        files[name] = payload if isinstance(payload, bytes) else b""
+    return files
+
+
+def _bearer(authorization: str | None) -> str | None:
+    return authorization[len("Bearer ") :] if authorization and authorization.startswith("Bearer ") else None
+
+
+def _handler_for(state: SlackState) -> type[BaseHTTPRequestHandler]:
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def log_message(self, *_args: Any) -> None:
+            return
+
+        def do_GET(self) -> None:
+            self._route(b"")
+
+        def do_POST(self) -> None:
+            self._route(self.rfile.read(int(self.headers.get("Content-Length") or 0)))
+
+        def _route(self, raw: bytes) -> None:
+            path = urlsplit(self.path)
+            content_type = self.headers.get("Content-Type") or ""
+            if path.path.startswith(UPLOAD_PATH):
+                return self._upload(path.path[len(UPLOAD_PATH) :], multipart_files(content_type, raw), len(raw))
+            if path.path.startswith(RESPOND_PATH):
+                state.record(Call("response_url", parse_body(content_type, raw), time.time()))
+                return self._send(200, b"ok", "text/plain")
+            if not path.path.startswith(API_PATH):
+                return self._send(404, b"not found", "text/plain")
+            args = {**dict(parse_qsl(path.query)), **parse_body(content_type, raw)}
+            bearer = _bearer(self.headers.get("Authorization"))
+            self._reply(call_method(state, path.path[len(API_PATH) :], args, bearer=bearer))
+
+        def _upload(self, file_id: str, files: dict[str, bytes], size: int) -> None:
+            state.store_upload(file_id, next(iter(files.values()), b""))
+            state.record(Call("upload", {"file_id": file_id}, time.time(), files))
+            self._send(200, b"OK - " + str(size).encode(), "text/plain")
+
+        def _reply(self, reply: ApiReply) -> None:
+            self._send(reply.status, json.dumps(reply.body).encode(), "application/json", reply.headers)
+
+        def _send(self, status: int, body: bytes, content_type: str, headers: dict[str, str] | None = None) -> None:
+            self.send_response(status)
+            self.send_header("Content-Type", content_type)
+            self.send_header("Content-Length", str(len(body)))
+            for key, value in (headers or {}).items():
+                self.send_header(key, value)
+            self.end_headers()
+            self.wfile.write(body)
+
+    return Handler
