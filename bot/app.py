@@ -45,6 +45,11 @@ def create_client(settings: Settings) -> WebClient:
     )
 
 
+def create_sender_client(settings: Settings) -> WebClient:
+    """The background sender's client: it never sleeps on a retry, the outbox schedules retries itself."""
+    return WebClient(token=settings.slack_bot_token, base_url=settings.slack_api_url, timeout=10)
+
+
 def create_app(settings: Settings, deps: Deps, *, executor: Executor | None = None) -> App:
     app = App(
         client=create_client(settings),

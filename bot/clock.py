@@ -1,6 +1,7 @@
 """The one source of "now". Services never read the clock: handlers pass `now` in."""
 
 import threading
+import time
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
@@ -8,10 +9,15 @@ from typing import Protocol
 class Clock(Protocol):
     def now(self) -> datetime: ...
 
+    def sleep_until(self, moment: datetime) -> None: ...
+
 
 class SystemClock:
     def now(self) -> datetime:
         return datetime.now(UTC)
+
+    def sleep_until(self, moment: datetime) -> None:
+        time.sleep(max(0.0, (moment - self.now()).total_seconds()))
 
 
 class MovableClock:
@@ -30,6 +36,11 @@ class MovableClock:
     def set(self, moment: datetime) -> None:
         with self._lock:
             self._now = moment.astimezone(UTC)
+
+    def sleep_until(self, moment: datetime) -> None:
+        """Waiting (the sender's pacing) moves the clock to that moment instead of taking the test's time."""
+        with self._lock:
+            self._now = max(self._now, moment.astimezone(UTC))
 
     def advance(self, delta: timedelta) -> datetime:
         with self._lock:

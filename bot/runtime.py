@@ -4,21 +4,24 @@ import logging
 from collections.abc import Callable
 from concurrent.futures import Executor
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
 from slack_bolt import App
 from slack_bolt.error import BoltError
+from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackRequestError
 from sqlalchemy import Engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session, sessionmaker
 
-from bot.app import create_app
-from bot.clock import SystemClock
+from bot.app import create_app, create_sender_client
+from bot.clock import Clock, SystemClock
 from bot.leader import Leadership
 from bot.scheduler import build_scheduler
 from bot.settings import Settings
 from handlers.deps import Deps
+from handlers.pacing import Pacer
 from models.engine import make_engine, make_session_factory
 from models.schema import schema_state
 from services import directory
@@ -50,8 +53,13 @@ class Runtime:
         self.leadership.release()
         self.engine.dispose()
 
+    @property
+    def sender_client(self) -> WebClient:
+        """The background sender's client, which leaves retries to the outbox."""
+        return create_sender_client(self.settings)
+
     def start_scheduler(self) -> object:
-        scheduler = build_scheduler(self.deps, self.app.client, self.leadership.is_leader)
+        scheduler = build_scheduler(self.deps, self.sender_client, self.leadership.is_leader)
         scheduler.start()
         return scheduler
 
@@ -81,16 +89,27 @@ def require_current_schema(engine: Engine) -> None:
         )
 
 
-def build_runtime(
-    settings: Settings, now: Callable[[], datetime] | None = None, executor: Executor | None = None
-) -> Runtime:
+def make_deps(settings: Settings, sessions: sessionmaker[Session], clock: Clock) -> Deps:
+    """What listeners and jobs need; the sender's pacing runs on the same clock as everything else."""
+    return Deps(
+        sessions=sessions,
+        now=clock.now,
+        recognition_channel=settings.recognition_channel,
+        pacer=Pacer(
+            settings.slack_messages_per_second, clock=lambda: clock.now().timestamp(), sleep_until=_sleep_until(clock)
+        ),
+        sender_threads=settings.sender_threads,
+    )
+
+
+def _sleep_until(clock: Clock) -> Callable[[float], None]:
+    return lambda moment: clock.sleep_until(datetime.fromtimestamp(moment, UTC))
+
+
+def build_runtime(settings: Settings, clock: Clock | None = None, executor: Executor | None = None) -> Runtime:
     engine = open_database(settings.database_url)
     require_current_schema(engine)
-    deps = Deps(
-        sessions=make_session_factory(engine),
-        now=now or SystemClock().now,
-        recognition_channel=settings.recognition_channel,
-    )
+    deps = make_deps(settings, make_session_factory(engine), clock or SystemClock())
     try:
         app = create_app(settings, deps, executor=executor)
         identity = app.client.auth_test()

@@ -29,6 +29,9 @@ class Settings:
     listener_threads: int = 32
     http_threads: int = 16
     log_level: str = "INFO"
+    slack_messages_per_second: int = 5
+    """The background sender's pace for `chat.postMessage` in one workspace (other methods follow Slack's tiers)."""
+    sender_threads: int = 4
     slack_retry_pace: float = 1.0
     """How much of each Slack retry wait to actually wait (`bot.retries`); not read from the environment."""
 
@@ -57,6 +60,8 @@ def load_settings(environ: Mapping[str, str] | None = None, *, dotenv_path: Path
         listener_threads=_positive_int(env, "LISTENER_THREADS", 32),
         http_threads=_positive_int(env, "HTTP_THREADS", 16),
         log_level=_log_level(env),
+        slack_messages_per_second=_positive_int(env, "SLACK_MESSAGES_PER_SECOND", 5),
+        sender_threads=_positive_int(env, "SENDER_THREADS", 4),
     )
 
 

@@ -16,7 +16,7 @@ from datetime import datetime
 from typing import Any
 
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
+from slack_sdk.errors import SlackApiError, SlackClientError
 from sqlalchemy.orm import Session
 
 from handlers.deps import Deps
@@ -25,9 +25,9 @@ from services.outbox import Claimed, SendOutcome
 
 log = logging.getLogger(__name__)
 
-PERMANENT_ERRORS = frozenset(
-    {"channel_not_found", "user_not_found", "not_in_channel", "is_archived", "invalid_blocks", "account_inactive"}
-)
+TRANSIENT_ERRORS = frozenset({"ratelimited", "internal_error", "fatal_error", "service_unavailable", "request_timeout"})
+"""Slack errors worth another try; any other error Slack answers (missing_scope, invalid_auth, msg_too_long,
+channel_not_found...) will not change by retrying, so the message is dropped and logged."""
 
 
 @dataclass(frozen=True)
@@ -63,14 +63,25 @@ def send(client: WebClient, delivery: Claimed) -> SendOutcome:
     try:
         response = client.api_call(delivery.method, json=delivery.payload)
     except SlackApiError as error:
-        code = str(error.response.get("error", "unknown_error"))
-        retry_after = error.response.headers.get("retry-after") or error.response.headers.get("Retry-After")
-        log.warning("delivery %s: Slack %s failed: %s", delivery.idempotency_key, delivery.method, code)
-        return SendOutcome(
-            ok=False,
-            error=code,
-            retry_after=float(retry_after) if retry_after else None,
-            permanent=code in PERMANENT_ERRORS,
-        )
+        return _refused(delivery, error)
+    except (OSError, SlackClientError) as error:
+        log.warning("delivery %s: Slack %s unreachable: %s", delivery.idempotency_key, delivery.method, error)
+        return SendOutcome(ok=False, error="connection_error")
     data = response.data if isinstance(response.data, dict) else {}
     return SendOutcome(ok=True, result={key: data[key] for key in ("channel", "ts") if key in data})
+
+
+def _refused(delivery: Claimed, error: SlackApiError) -> SendOutcome:
+    response = error.response
+    code = str(response.get("error", "unknown_error"))
+    if response.status_code == 429:
+        retry_after = response.headers.get("retry-after") or response.headers.get("Retry-After") or 1
+        return SendOutcome(ok=False, error="ratelimited", retry_after=float(retry_after))
+    permanent = response.status_code < 500 and code not in TRANSIENT_ERRORS
+    level = logging.ERROR if permanent else logging.WARNING
+    log.log(level, "delivery %s: Slack %s %s: %s", delivery.idempotency_key, delivery.method, _verdict(permanent), code)
+    return SendOutcome(ok=False, error=code, permanent=permanent)
+
+
+def _verdict(permanent: bool) -> str:
+    return "refused it for good, dropped" if permanent else "failed, will retry"

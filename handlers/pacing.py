@@ -73,17 +73,19 @@ class Pacer:
         self,
         messages_per_second: float = 5.0,
         *,
-        clock: Callable[[], float] = time.monotonic,
-        sleep: Callable[[float], None] = time.sleep,
+        clock: Callable[[], float] = time.time,
+        sleep_until: Callable[[float], None] = lambda moment: time.sleep(max(0.0, moment - time.time())),
     ) -> None:
-        self._messages_per_second, self._clock, self._sleep = messages_per_second, clock, sleep
+        """`clock` says the time in seconds; `sleep_until` waits until that time (tests move a clock instead)."""
+        self._messages_per_second, self._clock, self._sleep_until = messages_per_second, clock, sleep_until
         self._buckets: dict[tuple[int, str], TokenBucket] = {}
         self._lock = threading.Lock()
 
     def wait_turn(self, workspace_id: int, method: str) -> None:
+        start = self._clock()
         wait = self._bucket(workspace_id, method).reserve()
         if wait > 0:
-            self._sleep(wait)
+            self._sleep_until(start + wait)
 
     def pause(self, workspace_id: int, method: str, seconds: float) -> None:
         self._bucket(workspace_id, method).pause(seconds)

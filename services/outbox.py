@@ -18,6 +18,8 @@ LEASE = timedelta(minutes=5)
 
 @dataclass(frozen=True)
 class SendOutcome:
+    """How one send went. A rate limit carries Slack's Retry-After; it is a wait, not a failed attempt."""
+
     ok: bool
     error: str | None = None
     retry_after: float | None = None
@@ -47,7 +49,7 @@ def enqueue_held(
     It is held for one lease: if the process dies before sending, the scheduled drain sends it later.
     """
     delivery = _insert(session, workspace_id, key, method, payload, now, due=now + LEASE)
-    return None if delivery is None else Claimed(delivery.id, key, method, payload)
+    return None if delivery is None else Claimed(delivery.id, workspace_id, key, method, payload)
 
 
 def _insert(
@@ -81,6 +83,7 @@ def _insert(
 @dataclass(frozen=True)
 class Claimed:
     id: int
+    workspace_id: int
     idempotency_key: str
     method: str
     payload: dict[str, Any]
@@ -102,13 +105,29 @@ def claim_due(session: Session, *, now: datetime, limit: int = 50, lease: timede
     claimed = []
     for delivery in session.scalars(query):
         delivery.next_attempt_at = now + lease
-        claimed.append(Claimed(delivery.id, delivery.idempotency_key, delivery.method, delivery.payload))
+        claimed.append(
+            Claimed(delivery.id, delivery.workspace_id, delivery.idempotency_key, delivery.method, delivery.payload)
+        )
     return claimed
 
 
 def record_outcome(session: Session, *, delivery_id: int, outcome: SendOutcome, now: datetime) -> None:
-    """Mark a delivery sent, or schedule its retry with backoff (at least Retry-After), or give up."""
-    delivery = session.get_one(Delivery, delivery_id)
+    record_outcomes(session, outcomes=[(delivery_id, outcome)], now=now)
+
+
+def record_outcomes(session: Session, *, outcomes: list[tuple[int, SendOutcome]], now: datetime) -> None:
+    """Record a batch of sends in one go: sent, retried later, or given up."""
+    rows = {d.id: d for d in session.scalars(select(Delivery).where(Delivery.id.in_([i for i, _ in outcomes])))}
+    for delivery_id, outcome in outcomes:
+        _apply(rows[delivery_id], outcome, now)
+
+
+def _apply(delivery: Delivery, outcome: SendOutcome, now: datetime) -> None:
+    """Mark a delivery sent; wait out a rate limit (Retry-After, no attempt counted); back off; or give up."""
+    if outcome.retry_after is not None and not outcome.ok:
+        delivery.last_error = outcome.error
+        delivery.next_attempt_at = now + timedelta(seconds=outcome.retry_after)
+        return
     delivery.attempts += 1
     if outcome.ok:
         delivery.status, delivery.sent_at, delivery.result, delivery.last_error = "sent", now, outcome.result, None
@@ -117,8 +136,7 @@ def record_outcome(session: Session, *, delivery_id: int, outcome: SendOutcome, 
     if outcome.permanent or delivery.attempts >= MAX_ATTEMPTS:
         delivery.status = "failed"
         return
-    backoff = min(BASE_BACKOFF * 2 ** (delivery.attempts - 1), MAX_BACKOFF)
-    delivery.next_attempt_at = now + max(backoff, timedelta(seconds=outcome.retry_after or 0))
+    delivery.next_attempt_at = now + min(BASE_BACKOFF * 2 ** (delivery.attempts - 1), MAX_BACKOFF)
 
 
 def sent_messages(session: Session, *, key_prefix: str) -> list[tuple[str, str]]:

@@ -117,7 +117,7 @@ def bot(
 ) -> Iterator[RunningBot]:
     """The real bot over HTTP (production factory and WSGI server) against the fake Slack."""
     executor = TrackedExecutor(max_workers=16)
-    runtime = build_runtime(bot_settings(slack, database_url), now=clock.now, executor=executor)
+    runtime = build_runtime(bot_settings(slack, database_url), clock=clock, executor=executor)
     # The background sender, woken by a listener's fan-out, drains on a thread the driver waits for.
     runtime.deps.sender_bell.connect(lambda: executor.submit(drain_outbox, runtime.deps, runtime.app.client))
     server = make_server(runtime.app, runtime.healthy, host="127.0.0.1", port=0, threads=8)

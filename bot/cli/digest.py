@@ -4,12 +4,12 @@ import argparse
 
 from sqlalchemy import select
 
-from bot.app import create_client
+from bot.app import create_sender_client
 from bot.cli.common import database, transaction
 from bot.clock import SystemClock
+from bot.runtime import make_deps
 from bot.settings import load_settings
 from handlers.blocks.digest import as_text, digest_blocks
-from handlers.deps import Deps
 from handlers.jobs.send_weekly_digests import send_digests
 from models import Workspace
 from models.engine import make_session_factory
@@ -29,8 +29,8 @@ def run_send(args: argparse.Namespace) -> int:
     if args.dry_run:
         return print_digests(force=args.force)
     settings = load_settings()
-    deps = Deps(sessions=make_session_factory(database()), now=SystemClock().now)
-    sent = send_digests(deps, create_client(settings), force=args.force)
+    deps = make_deps(settings, make_session_factory(database()), SystemClock())
+    sent = send_digests(deps, create_sender_client(settings), force=args.force)
     print(f"queued {sent} digest(s); `python -m bot digest send --dry-run --force` shows every manager's")
     return 0
 

@@ -180,7 +180,7 @@ def stage(out: Path, start: datetime) -> Iterator[Stage]:
             recognition_channel="C0KUDOS",
         )
         executor = TrackedExecutor(max_workers=16)
-        runtime = build_runtime(settings, now=clock.now, executor=executor)
+        runtime = build_runtime(settings, clock=clock, executor=executor)
         scheduler = runtime.start_scheduler()
         # Time is simulated: the sender woken by a fan-out drains where the demo can wait for it.
         runtime.deps.sender_bell.connect(lambda: executor.submit(drain_outbox, runtime.deps, runtime.app.client))

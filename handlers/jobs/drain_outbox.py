@@ -1,26 +1,59 @@
-"""The background sender: sends whatever the outbox holds that is due, batch by batch."""
+"""The background sender: sends what the outbox holds that is due, a batch at a time, paced like Slack.
+
+A few threads send each batch, each call waiting its turn in its workspace's and method's bucket
+(handlers/pacing.py); a 429 pauses only that bucket and the message waits exactly Retry-After.
+The batch's outcomes are recorded together in one transaction: a crash mid-batch can resend the
+messages of that one batch (at most `batch`, 25 by default) once their lease ends, never more.
+"""
+
+from concurrent.futures import ThreadPoolExecutor
 
 from slack_sdk import WebClient
 
 from handlers.delivery import send
 from handlers.deps import Deps
+from handlers.pacing import Pacer
 from services import outbox
+from services.outbox import Claimed, SendOutcome
+
+BATCH = 25
 
 
-def drain_outbox(deps: Deps, client: WebClient, *, batch: int = 50) -> int:
-    """Send what is due, batch by batch, until nothing is; returns how many were sent.
-
-    Unlike `delivery.send_now` (a listener's few messages), each outcome is recorded right after its
-    send: a crash in a batch of 50 then resends at most the one in flight.
-    """
+def drain_outbox(deps: Deps, client: WebClient, *, batch: int = BATCH) -> int:
+    """Send what is due until nothing is; returns how many were sent."""
     sent = 0
-    while True:
-        with deps.sessions.begin() as session:
-            claimed = outbox.claim_due(session, now=deps.now(), limit=batch)
-        for delivery in claimed:
-            outcome = send(client, delivery)
+    with ThreadPoolExecutor(deps.sender_threads, thread_name_prefix="sender") as pool:
+        while True:
             with deps.sessions.begin() as session:
-                outbox.record_outcome(session, delivery_id=delivery.id, outcome=outcome, now=deps.now())
-            sent += outcome.ok
-        if len(claimed) < batch:
-            return sent
+                claimed = outbox.claim_due(session, now=deps.now(), limit=batch)
+            sends = [
+                pair
+                for pairs in pool.map(lambda group: send_in_order(deps.pacer, client, group), by_channel(claimed))
+                for pair in pairs
+            ]
+            if sends:
+                with deps.sessions.begin() as session:
+                    outbox.record_outcomes(session, outcomes=sends, now=deps.now())
+            sent += sum(outcome.ok for _, outcome in sends)
+            if len(claimed) < batch:
+                return sent
+
+
+def by_channel(claimed: list[Claimed]) -> list[list[Claimed]]:
+    """One group per conversation, in queue order: messages to one person arrive in the order they were queued."""
+    groups: dict[str, list[Claimed]] = {}
+    for delivery in claimed:
+        groups.setdefault(str(delivery.payload.get("channel", "")), []).append(delivery)
+    return list(groups.values())
+
+
+def send_in_order(pacer: Pacer, client: WebClient, group: list[Claimed]) -> list[tuple[int, SendOutcome]]:
+    return [(delivery.id, paced_send(pacer, client, delivery)) for delivery in group]
+
+
+def paced_send(pacer: Pacer, client: WebClient, delivery: Claimed) -> SendOutcome:
+    pacer.wait_turn(delivery.workspace_id, delivery.method)
+    outcome = send(client, delivery)
+    if outcome.retry_after is not None:
+        pacer.pause(delivery.workspace_id, delivery.method, outcome.retry_after)
+    return outcome

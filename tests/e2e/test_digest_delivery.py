@@ -107,7 +107,7 @@ def test_exactly_one_digest_per_manager_and_week_across_reruns_and_a_restart(rea
 
     tick(ready)
     tick(ready)
-    restarted = build_runtime(bot_settings(ready.slack, str(ready.runtime.settings.database_url)), now=ready.clock.now)
+    restarted = build_runtime(bot_settings(ready.slack, str(ready.runtime.settings.database_url)), clock=ready.clock)
     try:
         send_weekly_digests(restarted.deps, restarted.app.client)
     finally:

@@ -6,9 +6,10 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.app import create_client
+from bot.app import create_sender_client
 from bot.clock import MovableClock
 from bot.fakeslack import FakeSlack
+from bot.runtime import make_deps
 from handlers.deps import Deps
 from handlers.jobs.drain_outbox import drain_outbox
 from models import Delivery, Workspace
@@ -17,8 +18,9 @@ from tests.conftest import bot_settings
 
 
 @pytest.fixture
-def deps(sessions: sessionmaker[Session], clock: MovableClock) -> Deps:
-    return Deps(sessions=sessions, now=clock.now)
+def deps(sessions: sessionmaker[Session], clock: MovableClock, slack: FakeSlack) -> Deps:
+    """The process's dependencies as production makes them, on the test's clock."""
+    return make_deps(bot_settings(slack, "sqlite://"), sessions, clock)
 
 
 def queue(deps: Deps, workspace: Workspace, *keys: str) -> None:
@@ -40,7 +42,7 @@ def deliveries(deps: Deps) -> dict[str, Delivery]:
 
 
 def test_a_key_is_queued_and_sent_once(deps: Deps, workspace: Workspace, slack: FakeSlack) -> None:
-    client = create_client(bot_settings(slack, "sqlite://"))
+    client = create_sender_client(bot_settings(slack, "sqlite://"))
     queue(deps, workspace, "digest:1", "digest:1", "digest:2")
 
     sent = drain_outbox(deps, client) + drain_outbox(deps, client)
@@ -53,14 +55,14 @@ def test_a_key_is_queued_and_sent_once(deps: Deps, workspace: Workspace, slack: 
 def test_a_rate_limit_is_retried_after_retry_after(
     deps: Deps, workspace: Workspace, slack: FakeSlack, clock: MovableClock
 ) -> None:
-    client = create_client(bot_settings(slack, "sqlite://"))
+    client = create_sender_client(bot_settings(slack, "sqlite://"))
     queue(deps, workspace, "pulse:1")
-    slack.fail("chat.postMessage", times=3, status=429, retry_after=120)
+    slack.fail("chat.postMessage", times=1, status=429, retry_after=120)
 
     assert drain_outbox(deps, client) == 0
     waiting = deliveries(deps)["pulse:1"]
-    assert (waiting.status, waiting.attempts, waiting.last_error) == ("pending", 1, "ratelimited")
-    assert waiting.next_attempt_at == clock.now() + timedelta(seconds=120), "Retry-After beats the 30 s backoff"
+    assert (waiting.status, waiting.attempts, waiting.last_error) == ("pending", 0, "ratelimited"), "a wait, not a try"
+    assert waiting.next_attempt_at == clock.now() + timedelta(seconds=120), "exactly Retry-After"
 
     clock.advance(timedelta(seconds=119))
     assert drain_outbox(deps, client) == 0
@@ -72,9 +74,9 @@ def test_a_rate_limit_is_retried_after_retry_after(
 def test_server_errors_back_off_and_a_permanent_error_gives_up(
     deps: Deps, workspace: Workspace, slack: FakeSlack, clock: MovableClock
 ) -> None:
-    client = create_client(bot_settings(slack, "sqlite://"))
+    client = create_sender_client(bot_settings(slack, "sqlite://"))
     queue(deps, workspace, "a")
-    slack.fail("chat.postMessage", times=3, status=500)
+    slack.fail("chat.postMessage", times=1, status=500)
     drain_outbox(deps, client)
     queue(deps, workspace, "b")
     slack.fail("chat.postMessage", times=1, error="channel_not_found")
@@ -87,10 +89,41 @@ def test_server_errors_back_off_and_a_permanent_error_gives_up(
     assert drain_outbox(deps, client) == 1
 
 
+@pytest.mark.parametrize(
+    "error", ["missing_scope", "invalid_auth", "not_authed", "msg_too_long", "no_text", "invalid_arguments"]
+)
+def test_an_error_retrying_cannot_fix_is_dropped_at_once_and_logged(
+    deps: Deps, workspace: Workspace, slack: FakeSlack, error: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    client = create_sender_client(bot_settings(slack, "sqlite://"))
+    queue(deps, workspace, "doomed")
+    slack.fail("chat.postMessage", times=1, error=error)
+
+    assert drain_outbox(deps, client) == 0
+
+    doomed = deliveries(deps)["doomed"]
+    assert (doomed.status, doomed.attempts, doomed.last_error) == ("failed", 1, error)
+    assert [r.levelname for r in caplog.records if "doomed" in r.getMessage()] == ["ERROR"]
+
+
+def test_a_dropped_connection_is_retried_later(
+    deps: Deps, workspace: Workspace, slack: FakeSlack, clock: MovableClock
+) -> None:
+    client = create_sender_client(bot_settings(slack, "sqlite://"))
+    queue(deps, workspace, "later")
+    slack.stop()
+
+    assert drain_outbox(deps, client) == 0
+
+    later = deliveries(deps)["later"]
+    assert (later.status, later.last_error) == ("pending", "connection_error")
+    assert later.next_attempt_at > clock.now()
+
+
 def test_a_sender_that_died_mid_way_leaves_its_claims_to_the_next_one(
     deps: Deps, workspace: Workspace, slack: FakeSlack, clock: MovableClock
 ) -> None:
-    client = create_client(bot_settings(slack, "sqlite://"))
+    client = create_sender_client(bot_settings(slack, "sqlite://"))
     queue(deps, workspace, "x", "y")
     with deps.sessions.begin() as session:
         outbox.claim_due(session, now=clock.now(), limit=1)

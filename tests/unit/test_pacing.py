@@ -12,9 +12,9 @@ class FakeTime:
         self.now = 0.0
         self.slept: list[float] = []
 
-    def sleep(self, seconds: float) -> None:
-        self.slept.append(seconds)
-        self.now += seconds
+    def sleep_until(self, moment: float) -> None:
+        self.slept.append(moment - self.now)
+        self.now = max(self.now, moment)
 
 
 @pytest.fixture
@@ -23,7 +23,7 @@ def time() -> FakeTime:
 
 
 def test_messages_go_at_the_configured_rate_after_a_burst(time: FakeTime) -> None:
-    pacer = Pacer(10, clock=lambda: time.now, sleep=time.sleep)
+    pacer = Pacer(10, clock=lambda: time.now, sleep_until=time.sleep_until)
     for _ in range(110):
         pacer.wait_turn(1, "chat.postMessage")
     assert time.now == pytest.approx(10.0)  # a burst of 10, then 100 more at 10 a second
@@ -36,7 +36,7 @@ def test_other_methods_follow_their_tier(time: FakeTime) -> None:
 
 
 def test_retry_after_pauses_only_that_workspace_and_method(time: FakeTime) -> None:
-    pacer = Pacer(10, clock=lambda: time.now, sleep=time.sleep)
+    pacer = Pacer(10, clock=lambda: time.now, sleep_until=time.sleep_until)
     pacer.pause(1, "chat.postMessage", 4.0)
     pacer.wait_turn(2, "chat.postMessage")
     pacer.wait_turn(1, "chat.update")
@@ -46,7 +46,7 @@ def test_retry_after_pauses_only_that_workspace_and_method(time: FakeTime) -> No
 
 
 def test_workspaces_have_buckets_of_their_own(time: FakeTime) -> None:
-    pacer = Pacer(2, clock=lambda: time.now, sleep=time.sleep)
+    pacer = Pacer(2, clock=lambda: time.now, sleep_until=time.sleep_until)
     for workspace in (1, 2, 3):
         pacer.wait_turn(workspace, "chat.postMessage")
         pacer.wait_turn(workspace, "chat.postMessage")

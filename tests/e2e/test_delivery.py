@@ -1,0 +1,60 @@
+"""A message exists exactly when the change that causes it does: a send that dies after the commit is not lost."""
+
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from handlers.decisions import Announcement
+from handlers.jobs.drain_outbox import drain_outbox
+from models import Delivery, Resolution
+from services import outbox
+from services.resolutions import decisions
+from tests.conftest import RunningBot
+from tests.helpers import employee, load_org_and_policy
+
+
+def test_an_approval_whose_sending_step_dies_after_the_commit_reaches_the_employee_through_the_drain(
+    bot: RunningBot,
+) -> None:
+    load_org_and_policy(bot.sessions, bot.clock.now())
+    bot.driver.command("U0AGENT1", "/resolve", "refund 80 order 42 parcel lost in transit")
+    deps = bot.runtime.deps
+
+    # What the Approve listener does in its transaction; then the process dies before sending anything.
+    with deps.sessions.begin() as session:
+        resolution = session.scalars(select(Resolution)).one()
+        decided = decisions.decide(
+            session,
+            resolution_id=resolution.id,
+            decider=employee(session, "U0MGR1"),
+            approve=True,
+            reason=None,
+            now=deps.now(),
+        )
+        Announcement.of(session, decided, now=deps.now())
+
+    assert bot.slack.calls("chat.postMessage", channel="U0AGENT1") == []
+    assert drain_outbox(deps, bot.runtime.sender_client) == 0, "held for the process that queued it"
+    bot.clock.advance(outbox.LEASE + timedelta(seconds=1))
+    assert drain_outbox(deps, bot.runtime.sender_client) == 1
+    assert drain_outbox(deps, bot.runtime.sender_client) == 0
+
+    [told] = bot.slack.calls("chat.postMessage", channel="U0AGENT1")
+    assert "Maya Manager approved your refund of $80" in told.text
+    with bot.sessions() as session:
+        assert session.scalars(select(Delivery.status).where(Delivery.idempotency_key.endswith(":outcome"))).all() == [
+            "sent"
+        ]
+
+
+def test_a_listener_fan_out_is_left_to_the_background_sender(bot: RunningBot) -> None:
+    load_org_and_policy(bot.sessions, bot.clock.now())
+    woken: list[bool] = []
+    bot.runtime.deps.sender_bell.connect(lambda: woken.append(True))
+
+    reply = bot.driver.command("U0HR", "/pulse", "start")
+
+    assert "is open" in reply.text
+    assert woken == [True]
+    assert bot.slack.calls("chat.postMessage") == [], "the request thread sent nothing itself"
+    assert drain_outbox(bot.runtime.deps, bot.runtime.sender_client) > 0
