@@ -55,15 +55,19 @@ class TokenBucket:
         """Take a token; returns how many seconds to wait before using it (0 when it can be used now)."""
         with self._lock:
             now = self._clock()
-            self._tokens = min(self._rate.burst, self._tokens + (now - self._updated) * self._rate.per_second)
-            self._updated = now
+            start = max(now, self._paused_until)
+            refill = max(0.0, start - self._updated) * self._rate.per_second
+            self._tokens = min(self._rate.burst, self._tokens + refill)
+            self._updated = max(self._updated, start)
             self._tokens -= 1
-            wait = 0.0 if self._tokens >= 0 else -self._tokens / self._rate.per_second
-            return max(wait, self._paused_until - now)
+            return (start - now) + max(0.0, -self._tokens) / self._rate.per_second
 
     def pause(self, seconds: float) -> None:
+        """Stop until Retry-After has passed, then go on at the steady rate (no burst to catch up)."""
         with self._lock:
             self._paused_until = max(self._paused_until, self._clock() + seconds)
+            self._tokens = min(self._tokens, 0.0)
+            self._updated = max(self._updated, self._paused_until)
 
 
 class Pacer:

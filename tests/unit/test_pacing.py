@@ -42,7 +42,7 @@ def test_retry_after_pauses_only_that_workspace_and_method(time: FakeTime) -> No
     pacer.wait_turn(1, "chat.update")
     assert time.slept == []
     pacer.wait_turn(1, "chat.postMessage")
-    assert time.slept == [pytest.approx(4.0)]
+    assert time.slept == [pytest.approx(4.1)], "Retry-After, then the steady pace: no burst to catch up"
 
 
 def test_workspaces_have_buckets_of_their_own(time: FakeTime) -> None:
