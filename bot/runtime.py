@@ -15,6 +15,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from bot.app import create_app
 from bot.clock import SystemClock
+from bot.gate import SlackGate
 from bot.leader import Leadership
 from bot.scheduler import build_scheduler
 from bot.settings import Settings
@@ -37,6 +38,7 @@ class Runtime:
     deps: Deps
     app: App
     leadership: Leadership
+    gate: SlackGate
 
     def healthy(self) -> bool:
         try:
@@ -100,4 +102,5 @@ def build_runtime(
         directory.ensure_workspace(
             session, slack_team_id=identity["team_id"], name=identity.get("team", ""), now=deps.now()
         )
-    return Runtime(settings=settings, engine=engine, deps=deps, app=app, leadership=Leadership(engine))
+    gate = SlackGate(settings.slack_signing_secret, deps.sessions, max_body=settings.max_request_bytes)
+    return Runtime(settings=settings, engine=engine, deps=deps, app=app, leadership=Leadership(engine), gate=gate)

@@ -11,6 +11,8 @@ from sqlalchemy.exc import ArgumentError
 from models.engine import DEFAULT_DATABASE_URL
 
 DEFAULT_SLACK_API_URL = "https://slack.com/api/"
+DEFAULT_MAX_REQUEST_BYTES = 1024 * 1024  # Slack's payloads are far smaller: a full modal state is tens of KiB
+LOG_FORMATS = ("text", "json")
 
 
 class SettingsError(Exception):
@@ -29,6 +31,8 @@ class Settings:
     listener_threads: int = 32
     http_threads: int = 16
     log_level: str = "INFO"
+    log_format: str = "text"
+    max_request_bytes: int = DEFAULT_MAX_REQUEST_BYTES
 
     @property
     def socket_mode(self) -> bool:
@@ -55,6 +59,8 @@ def load_settings(environ: Mapping[str, str] | None = None, *, dotenv_path: Path
         listener_threads=_positive_int(env, "LISTENER_THREADS", 32),
         http_threads=_positive_int(env, "HTTP_THREADS", 16),
         log_level=_log_level(env),
+        log_format=_log_format(env),
+        max_request_bytes=_positive_int(env, "MAX_REQUEST_BYTES", DEFAULT_MAX_REQUEST_BYTES),
     )
 
 
@@ -122,4 +128,11 @@ def _log_level(env: Mapping[str, str]) -> str:
     value = (env.get("LOG_LEVEL") or "INFO").upper()
     if value not in ("DEBUG", "INFO", "WARNING", "ERROR"):
         raise SettingsError(f"LOG_LEVEL must be DEBUG, INFO, WARNING or ERROR (got {value!r})")
+    return value
+
+
+def _log_format(env: Mapping[str, str]) -> str:
+    value = (env.get("LOG_FORMAT") or "text").lower()
+    if value not in LOG_FORMATS:
+        raise SettingsError(f"LOG_FORMAT must be text or json (got {value!r})")
     return value

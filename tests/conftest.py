@@ -116,7 +116,7 @@ def bot(
     """The real bot over HTTP (production factory and WSGI server) against the fake Slack."""
     executor = TrackedExecutor(max_workers=16)
     runtime = build_runtime(bot_settings(slack, database_url), now=clock.now, executor=executor)
-    server = make_server(runtime.app, runtime.healthy, host="127.0.0.1", port=0, threads=8)
+    server = make_server(runtime.app, runtime.healthy, gate=runtime.gate, host="127.0.0.1", port=0, threads=8)
     thread = threading.Thread(target=server.run, name="bot-http", daemon=True)
     thread.start()
     url = f"http://127.0.0.1:{bound_port(server)}"

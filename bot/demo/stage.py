@@ -181,7 +181,7 @@ def stage(out: Path, start: datetime) -> Iterator[Stage]:
         executor = TrackedExecutor(max_workers=16)
         runtime = build_runtime(settings, now=clock.now, executor=executor)
         scheduler = runtime.start_scheduler()
-        server = make_server(runtime.app, runtime.healthy, host="127.0.0.1", port=0, threads=8)
+        server = make_server(runtime.app, runtime.healthy, gate=runtime.gate, host="127.0.0.1", port=0, threads=8)
         thread = threading.Thread(target=server.run, name="demo-http", daemon=True)
         thread.start()
         driver = SlackDriver(
