@@ -10,6 +10,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from sqlalchemy.orm import Session
 
+from handlers import payload
 from handlers.blocks import nominations as blocks
 from handlers.blocks import rewards as reward_blocks
 from handlers.commands import Usage, is_help
@@ -177,8 +178,8 @@ def granted_messages(session: Session, deps: Deps, granted: list[Nomination]) ->
     """The shout-out in the channel (when public) and a DM to each recipient."""
     messages = []
     if granted and granted[0].public and deps.recognition_channel:
-        payload = blocks.shoutout(deps.recognition_channel, granted, story_of(session, granted[0]))
-        messages.append(Outgoing(f"reward-shoutout:{granted[0].id}", "chat.postMessage", payload))
+        shoutout = blocks.shoutout(deps.recognition_channel, granted, story_of(session, granted[0]))
+        messages.append(Outgoing(f"reward-shoutout:{granted[0].id}", "chat.postMessage", shoutout))
     return messages + [
         Outgoing(f"reward-dm:{nomination.id}", "chat.postMessage", blocks.recipient_dm(nomination))
         for nomination in granted
@@ -222,7 +223,7 @@ def submit_nomination(
     ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext, client: WebClient
 ) -> None:
     deps = deps_of(context)
-    form = blocks.parse_nominate_modal(view)
+    form = payload.parsed(blocks.parse_nominate_modal, view)
     unknown = strangers(deps, body["team"]["id"], form.nominees, skip={body["user"]["id"], context.bot_user_id})
     people = ask_slack(client, unknown)
     request = NominationRequest(form.nominees, form.item_key, form.reason, form.public, form.resolution_id)
@@ -255,9 +256,9 @@ def submit_nomination(
 
 # -- approvals -----------------------------------------------------------------------------------
 def approve_reward(ack: Ack, body: dict[str, Any], context: BoltContext, client: WebClient, respond: Respond) -> None:
+    nomination_id = payload.id_value(payload.first_action(body))
     ack()
     deps = deps_of(context)
-    nomination_id = int(body["actions"][0]["value"])
     try:
         with deps.sessions.begin() as session:
             approver = action_caller(session, deps, body).employee
@@ -281,9 +282,11 @@ def approve_reward(ack: Ack, body: dict[str, Any], context: BoltContext, client:
 
 
 def ask_decline_reason(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
+    with payload.reading("decline button"):
+        container = body["container"]
+        nomination_id = payload.id_value(payload.first_action(body))
+        modal = blocks.decline_modal(nomination_id, container["channel_id"], container["message_ts"])
     ack()
-    container = body["container"]
-    modal = blocks.decline_modal(int(body["actions"][0]["value"]), container["channel_id"], container["message_ts"])
     with reported(body):
         client.views_open(trigger_id=body["trigger_id"], view=modal)
 
@@ -292,7 +295,7 @@ def submit_decline(
     ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext, client: WebClient
 ) -> None:
     deps = deps_of(context)
-    nomination_id, channel, ts, reason = reward_blocks.parse_reason_modal(view)
+    nomination_id, channel, ts, reason = payload.parsed(reward_blocks.parse_reason_modal, view)
     try:
         with deps.sessions.begin() as session:
             approver = action_caller(session, deps, body).employee

@@ -8,6 +8,7 @@ from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 from sqlalchemy.orm import Session
 
+from handlers import payload
 from handlers.blocks import rewards as blocks
 from handlers.commands import Usage, is_help, unknown_argument
 from handlers.delivery import Outgoing, deliver
@@ -131,6 +132,7 @@ def upload_export(client: WebClient, deps: Deps, command: dict[str, Any], period
 
 # -- HR's buttons on a grant ---------------------------------------------------------------------
 def fulfil_reward(ack: Ack, body: dict[str, Any], context: BoltContext, client: WebClient, respond: Respond) -> None:
+    grant_id = payload.id_value(payload.first_action(body))
     ack()
     deps = deps_of(context)
     try:
@@ -140,7 +142,7 @@ def fulfil_reward(ack: Ack, body: dict[str, Any], context: BoltContext, client: 
             grant = rewards.fulfil_grant(
                 session,
                 workspace=workspace,
-                grant_id=int(body["actions"][0]["value"]),
+                grant_id=grant_id,
                 hr=hr,
                 actor=hr.slack_id,
                 now=deps.now(),
@@ -157,9 +159,11 @@ def fulfil_reward(ack: Ack, body: dict[str, Any], context: BoltContext, client: 
 
 
 def ask_revoke_reason(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
+    with payload.reading("revoke button"):
+        container = body["container"]
+        grant_id = payload.id_value(payload.first_action(body))
+        modal = blocks.revoke_modal(grant_id, container["channel_id"], container["message_ts"])
     ack()
-    container = body["container"]
-    modal = blocks.revoke_modal(int(body["actions"][0]["value"]), container["channel_id"], container["message_ts"])
     with reported(body):
         client.views_open(trigger_id=body["trigger_id"], view=modal)
 
@@ -168,7 +172,7 @@ def submit_revoke(
     ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext, client: WebClient
 ) -> None:
     deps = deps_of(context)
-    grant_id, channel, ts, reason = blocks.parse_reason_modal(view)
+    grant_id, channel, ts, reason = payload.parsed(blocks.parse_reason_modal, view)
     try:
         with deps.sessions.begin() as session:
             hr = action_caller(session, deps, body).employee
