@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from models import ROLES, Employee, Team, Workspace
 from services import audit
 from services.errors import InvalidInput
+from services.handover import Handover, hand_over_pending
 from services.policy.versions import current_policy
 
 REQUIRED_COLUMNS = ("slack_id", "name", "team", "role", "manager_slack_id")
@@ -49,6 +50,7 @@ class ImportReport:
     updated: list[str] = field(default_factory=list)
     deactivated: list[str] = field(default_factory=list)
     unchanged: int = 0
+    handovers: list[Handover] = field(default_factory=list)
 
 
 def parse_org_csv(text: str) -> list[OrgRow]:
@@ -164,6 +166,7 @@ def import_org(
 ) -> ImportReport:
     _check_profiles(session, workspace, rows)
     existing = {e.slack_id: e for e in session.scalars(select(Employee).where(Employee.workspace_id == workspace.id))}
+    _keep_an_admin(existing, rows, deactivate_missing)
     teams = {t.name: t for t in session.scalars(select(Team).where(Team.workspace_id == workspace.id))}
     employees = {
         row.slack_id: existing.get(row.slack_id) or _new_employee(session, workspace, row, now) for row in rows
@@ -185,10 +188,34 @@ def import_org(
             report.unchanged += 1
     if deactivate_missing:
         report.deactivated = _deactivate(existing, employees, now)
-    counts = {"added": len(report.added), "updated": len(report.updated), "deactivated": len(report.deactivated)}
+    session.flush()
+    report.handovers = hand_over_pending(session, workspace=workspace)
+    counts = {
+        "added": len(report.added),
+        "updated": len(report.updated),
+        "deactivated": len(report.deactivated),
+        "rerouted": len(report.handovers),
+    }
     audit.record(session, workspace=workspace, actor=actor, action="org.import", now=now, details=counts)
     session.flush()
     return report
+
+
+def _keep_an_admin(existing: dict[str, Employee], rows: list[OrgRow], deactivate_missing: bool) -> None:
+    """Refuse an import that takes away the last active admin, naming the line (or the absence) that does it."""
+    admins = [e for e in existing.values() if e.active and e.role == "admin"]
+    in_file = {row.slack_id: row for row in rows}
+    if not admins or any(row.role == "admin" for row in rows):
+        return
+    if not deactivate_missing and any(a.slack_id not in in_file for a in admins):
+        return
+    problems = [
+        f"line {in_file[a.slack_id].line}: makes {a.name} ({a.slack_id}) {in_file[a.slack_id].role}"
+        if a.slack_id in in_file
+        else f"{a.name} ({a.slack_id}) is not in the file and --deactivate-missing would deactivate them"
+        for a in admins
+    ]
+    raise OrgFileError([*problems, "this would leave no active admin: keep at least one row with role admin"])
 
 
 def _check_profiles(session: Session, workspace: Workspace, rows: list[OrgRow]) -> None:

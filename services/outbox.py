@@ -121,6 +121,13 @@ def record_outcome(session: Session, *, delivery_id: int, outcome: SendOutcome, 
     delivery.next_attempt_at = now + max(backoff, timedelta(seconds=outcome.retry_after or 0))
 
 
+def sent_message(session: Session, *, key: str) -> tuple[str, str] | None:
+    """(channel, ts) of the message sent under exactly this key, if it was sent."""
+    delivery = session.scalar(select(Delivery).where(Delivery.idempotency_key == key, Delivery.status == "sent"))
+    result = delivery.result if delivery is not None else None
+    return (str(result["channel"]), str(result["ts"])) if result and "ts" in result else None
+
+
 def sent_messages(session: Session, *, key_prefix: str) -> list[tuple[str, str]]:
     """(channel, ts) of the messages sent under keys starting with `key_prefix`, e.g. to update them later."""
     rows = session.scalars(
