@@ -1,6 +1,6 @@
 """Replay protection: each signed request is acted on once while its signature is valid. Callers commit."""
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -13,9 +13,6 @@ REMEMBER_SECONDS = 6 * 60
 
 def first_sighting(session: Session, *, timestamp: int, signature: str) -> bool:
     """True the first time this (timestamp, signature) is seen, in any process sharing the database."""
-    seen = select(SeenRequest).where(SeenRequest.timestamp == timestamp, SeenRequest.signature == signature)
-    if session.scalar(seen) is not None:
-        return False
     try:
         with session.begin_nested():
             session.add(SeenRequest(timestamp=timestamp, signature=signature))

@@ -36,14 +36,11 @@ def decidable(session: Session, *, resolution_id: int, decider: Employee) -> Res
         raise NotAllowed("You can't decide your own request.")
     if not decider.active:
         raise NotAllowed(directory.NO_LONGER_ACTIVE)
-    if not may_decide(resolution, decider) and resolution.decider is not None:
-        raise NotAllowed(
-            f"This request now waits on {escape_mrkdwn(resolution.decider.name)}, who decides it. Nothing changed."
-        )
     if not may_decide(resolution, decider):
+        waits_on = f" It waits on {escape_mrkdwn(resolution.decider.name)}." if resolution.decider else ""
         raise NotAllowed(
             f"Only {escape_mrkdwn(resolution.employee.name)}'s manager or an admin can decide this "
-            "request. Nothing changed."
+            f"request.{waits_on} Nothing changed."
         )
     return resolution
 

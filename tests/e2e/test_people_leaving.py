@@ -91,7 +91,7 @@ def test_a_manager_who_no_longer_manages_the_requester_is_told_where_it_went(wai
 
     assert decider_of_the_request(bot) == "U0MGR2"
     [refused] = bot.slack.calls("response_url")
-    assert "now waits on Omar Manager" in refused.text
+    assert "It waits on Omar Manager" in refused.text
 
 
 def test_a_reward_waiting_on_a_manager_who_left_moves_up(bot: RunningBot) -> None:
