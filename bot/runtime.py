@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.app import create_app, create_sender_client
 from bot.clock import Clock, SystemClock
+from bot.gate import SlackGate
 from bot.leader import Leadership
 from bot.scheduler import build_scheduler
 from bot.settings import Settings
@@ -40,6 +41,7 @@ class Runtime:
     deps: Deps
     app: App
     leadership: Leadership
+    gate: SlackGate
 
     def healthy(self) -> bool:
         try:
@@ -119,4 +121,5 @@ def build_runtime(settings: Settings, clock: Clock | None = None, executor: Exec
         directory.ensure_workspace(
             session, slack_team_id=identity["team_id"], name=identity.get("team", ""), now=deps.now()
         )
-    return Runtime(settings=settings, engine=engine, deps=deps, app=app, leadership=Leadership(engine))
+    gate = SlackGate(settings.slack_signing_secret, deps.sessions, max_body=settings.max_request_bytes)
+    return Runtime(settings=settings, engine=engine, deps=deps, app=app, leadership=Leadership(engine), gate=gate)

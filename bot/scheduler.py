@@ -51,8 +51,21 @@ def _run_soon(scheduler: BackgroundScheduler, job_id: str) -> None:
 
 
 def _guarded(job: ScheduledJob, deps: Deps, client: WebClient, is_leader: Callable[[], bool]) -> Callable[[], None]:
+    """Run the tick only while this process holds the lock (asked afresh each time); log only what matters.
+
+    One line when the tick says it did something (a count above zero, a non-empty result) or failed;
+    nothing for a quiet tick, and APScheduler's own per-run lines are switched off (bot/logs.py).
+    """
+
     def run() -> None:
-        if is_leader():
-            job.tick(deps, client)
+        if not is_leader():
+            return
+        try:
+            result = job.tick(deps, client)
+        except Exception:
+            log.exception("scheduled job %s failed", job.name)
+            return
+        if result:
+            log.info("scheduled job %s: %s", job.name, result)
 
     return run

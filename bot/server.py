@@ -1,6 +1,8 @@
-"""HTTP mode: Slack's requests on /slack/events and a health check, served by waitress."""
+"""HTTP mode: Slack's requests on /slack/events (through the gate) and a health check, served by waitress."""
 
+import io
 import json
+import logging
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -9,11 +11,16 @@ from slack_bolt.adapter.wsgi import SlackRequestHandler
 from waitress import wasyncore
 from waitress.server import BaseWSGIServer, create_server
 
+from bot.gate import Rejection, SlackGate
+
 EVENTS_PATH = "/slack/events"
 HEALTH_PATH = "/healthz"
+log = logging.getLogger("latitude.requests")
+STATUS_LINES = {200: "200 OK", 400: "400 Bad Request", 401: "401 Unauthorized", 413: "413 Payload Too Large"}
 
 
-def wsgi_app(app: App, healthy: Callable[[], bool]) -> Callable[..., Iterable[bytes]]:
+def wsgi_app(app: App, healthy: Callable[[], bool], gate: SlackGate | None = None) -> Callable[..., Iterable[bytes]]:
+    """Health check, then Slack's requests; `gate` None serves bare Bolt (only the benchmark does)."""
     slack = SlackRequestHandler(app, path=EVENTS_PATH)
 
     def application(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
@@ -22,14 +29,43 @@ def wsgi_app(app: App, healthy: Callable[[], bool]) -> Callable[..., Iterable[by
             body = json.dumps({"ok": ok}).encode()
             start_response("200 OK" if ok else "503 Service Unavailable", [("Content-Type", "application/json")])
             return [body]
+        if gate is not None and environ.get("REQUEST_METHOD") == "POST" and environ.get("PATH_INFO") == EVENTS_PATH:
+            verdict = gate.inspect(environ)
+            if isinstance(verdict, Rejection):
+                return reject(environ, start_response, verdict)
+            environ["wsgi.input"] = io.BytesIO(verdict.body)
         return slack(environ, start_response)
 
     return application
 
 
-def make_server(app: App, healthy: Callable[[], bool], *, host: str, port: int, threads: int) -> BaseWSGIServer:
-    """A production WSGI server on one address; port 0 picks a free port (see `.effective_port`)."""
-    server = create_server(wsgi_app(app, healthy), host=host, port=port, threads=threads, ident="latitude")
+def reject(environ: dict[str, Any], start_response: Callable[..., Any], rejection: Rejection) -> Iterable[bytes]:
+    """One short line per refused request: who sent what kind, and why; never the body."""
+    log.warning("refused %s from %s: %s", EVENTS_PATH, environ.get("REMOTE_ADDR", "?"), rejection.reason)
+    body = rejection.body.encode()
+    headers = [("Content-Type", "text/plain; charset=utf-8"), ("Content-Length", str(len(body)))]
+    if rejection.status == 413:
+        headers.append(("Connection", "close"))
+    start_response(STATUS_LINES[rejection.status], headers)
+    return [body]
+
+
+def make_server(
+    app: App, healthy: Callable[[], bool], *, gate: SlackGate, host: str, port: int, threads: int
+) -> BaseWSGIServer:
+    """A production WSGI server on one address; port 0 picks a free port (see `bound_port`).
+
+    Waitress buffers a whole body before calling the app, so the size cap is its
+    `max_request_body_size` too: a larger Content-Length gets 413 before the rest is read.
+    """
+    server = create_server(
+        wsgi_app(app, healthy, gate),
+        host=host,
+        port=port,
+        threads=threads,
+        ident="latitude",
+        max_request_body_size=gate.max_body + 1,
+    )
     assert isinstance(server, BaseWSGIServer), "one host and port give one server"
     return server
 

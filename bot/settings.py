@@ -11,6 +11,8 @@ from sqlalchemy.exc import ArgumentError
 from models.engine import DEFAULT_DATABASE_URL
 
 DEFAULT_SLACK_API_URL = "https://slack.com/api/"
+DEFAULT_MAX_REQUEST_BYTES = 1024 * 1024  # Slack's payloads are far smaller: a full modal state is tens of KiB
+LOG_FORMATS = ("text", "json")
 
 
 class SettingsError(Exception):
@@ -34,6 +36,8 @@ class Settings:
     sender_threads: int = 4
     slack_retry_pace: float = 1.0
     """How much of each Slack retry wait to actually wait (`bot.retries`); not read from the environment."""
+    log_format: str = "text"
+    max_request_bytes: int = DEFAULT_MAX_REQUEST_BYTES
 
     @property
     def socket_mode(self) -> bool:
@@ -62,6 +66,8 @@ def load_settings(environ: Mapping[str, str] | None = None, *, dotenv_path: Path
         log_level=_log_level(env),
         slack_messages_per_second=_positive_int(env, "SLACK_MESSAGES_PER_SECOND", 5),
         sender_threads=_positive_int(env, "SENDER_THREADS", 4),
+        log_format=_log_format(env),
+        max_request_bytes=_positive_int(env, "MAX_REQUEST_BYTES", DEFAULT_MAX_REQUEST_BYTES),
     )
 
 
@@ -129,4 +135,11 @@ def _log_level(env: Mapping[str, str]) -> str:
     value = (env.get("LOG_LEVEL") or "INFO").upper()
     if value not in ("DEBUG", "INFO", "WARNING", "ERROR"):
         raise SettingsError(f"LOG_LEVEL must be DEBUG, INFO, WARNING or ERROR (got {value!r})")
+    return value
+
+
+def _log_format(env: Mapping[str, str]) -> str:
+    value = (env.get("LOG_FORMAT") or "text").lower()
+    if value not in LOG_FORMATS:
+        raise SettingsError(f"LOG_FORMAT must be text or json (got {value!r})")
     return value

@@ -8,6 +8,7 @@ from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 from sqlalchemy.orm import Session
 
+from handlers import payload
 from handlers.blocks import resolutions as blocks
 from handlers.blocks.kit import Block
 from handlers.delivery import Outgoing, queue, send_now
@@ -25,13 +26,14 @@ from services.resolutions import decisions
 def approve_clicked(
     ack: Ack, body: dict[str, Any], action: dict[str, Any], context: BoltContext, client: WebClient, respond: Respond
 ) -> None:
+    resolution_id = payload.id_value(action)
     ack()
     deps = deps_of(context)
     try:
         with deps.sessions.begin() as session:
             decider = action_caller(session, deps, body).employee
             resolution = decisions.decide(
-                session, resolution_id=int(action["value"]), decider=decider, approve=True, reason=None, now=deps.now()
+                session, resolution_id=resolution_id, decider=decider, approve=True, reason=None, now=deps.now()
             )
             announcement = Announcement.of(session, resolution, now=deps.now())
     except DomainError as error:
@@ -45,12 +47,13 @@ def approve_clicked(
 def decline_clicked(
     ack: Ack, body: dict[str, Any], action: dict[str, Any], context: BoltContext, client: WebClient, respond: Respond
 ) -> None:
+    resolution_id = payload.id_value(action)
     ack()
     deps = deps_of(context)
     try:
         with deps.sessions.begin() as session:
             decider = action_caller(session, deps, body).employee
-            resolution = decisions.decidable(session, resolution_id=int(action["value"]), decider=decider)
+            resolution = decisions.decidable(session, resolution_id=resolution_id, decider=decider)
             view = blocks.decline_modal(resolution, *_request_message(body))
     except DomainError as error:
         respond(text=f":warning: {error}", response_type="ephemeral", replace_original=False)
@@ -62,7 +65,7 @@ def decline_clicked(
 def submit_decline_reason(
     ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext, client: WebClient
 ) -> None:
-    resolution_id, channel, ts, reason = blocks.parse_decline_modal(view)
+    resolution_id, channel, ts, reason = payload.parsed(blocks.parse_decline_modal, view)
     deps = deps_of(context)
     try:
         with deps.sessions.begin() as session:

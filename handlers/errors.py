@@ -6,8 +6,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from slack_bolt import Respond
+from slack_bolt import BoltResponse, Respond
 from slack_sdk.errors import SlackApiError
+
+from handlers.payload import MalformedPayload
 
 log = logging.getLogger("latitude.errors")
 
@@ -17,11 +19,20 @@ SORRY = (
 )
 
 
-def handle_error(error: Exception, body: dict[str, Any], respond: Respond | None) -> None:
+BAD_REQUEST = "Bad request: Slack never sends this."
+
+
+def handle_error(
+    error: Exception, body: dict[str, Any], respond: Respond | None, response: BoltResponse | None = None
+) -> BoltResponse | None:
+    """Log with a reference and tell the user; a malformed payload read before the ack is answered 400."""
     ref = secrets.token_hex(4)
+    if isinstance(error, MalformedPayload):
+        log.warning("[ref %s] refused a malformed %s request: %s", ref, _kind(body), error)
+        return BoltResponse(status=400, body=BAD_REQUEST) if response is not None else None
     if isinstance(error, SlackApiError):
-        response = error.response
-        log.error("[ref %s] Slack call %s failed: %s", ref, response.api_url, response.get("error"), exc_info=error)
+        failed = error.response
+        log.error("[ref %s] Slack call %s failed: %s", ref, failed.api_url, failed.get("error"), exc_info=error)
     else:
         log.error("[ref %s] unhandled error for a %s request", ref, _kind(body), exc_info=error)
     if respond is not None and _has_response_url(body):
@@ -29,6 +40,7 @@ def handle_error(error: Exception, body: dict[str, Any], respond: Respond | None
             respond(text=SORRY.format(ref=ref), response_type="ephemeral", replace_original=False)
         except Exception:
             log.warning("[ref %s] could not tell the user about the error", ref)
+    return None
 
 
 def _kind(body: dict[str, Any]) -> str:

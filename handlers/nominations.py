@@ -8,6 +8,7 @@ from typing import Any
 from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 
+from handlers import payload
 from handlers.blocks import nominations as blocks
 from handlers.commands import Usage, is_help
 from handlers.delivery import Outgoing, queue, send_now
@@ -156,7 +157,7 @@ def submit_nomination(
     ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext, client: WebClient
 ) -> None:
     deps = deps_of(context)
-    form = blocks.parse_nominate_modal(view)
+    form = payload.parsed(blocks.parse_nominate_modal, view)
     unknown = strangers(deps, body["team"]["id"], form.nominees, skip={body["user"]["id"], context.bot_user_id})
     people = {slack_id: ask_slack(client, slack_id) for slack_id in unknown}
     request = NominationRequest(form.nominees, form.item_key, form.reason, form.public, form.resolution_id)

@@ -8,6 +8,7 @@ from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 from sqlalchemy.orm import Session
 
+from handlers import payload
 from handlers.blocks import pulse as blocks
 from handlers.blocks import pulse_results as result_blocks
 from handlers.commands import Usage, is_help, unknown_argument
@@ -137,8 +138,8 @@ def _team_argument(target: str | None) -> str | None:
 def answer_question(
     ack: Ack, body: dict[str, Any], action: dict[str, Any], context: BoltContext, client: WebClient, respond: Respond
 ) -> None:
+    question_id, value = payload.parsed(blocks.parse_answer, str(action.get("value")))
     ack()
-    question_id, value = blocks.parse_answer(action["value"])
     deps = deps_of(context)
     try:
         with deps.sessions.begin() as session:
@@ -161,6 +162,7 @@ def answer_question(
 def change_answer(
     ack: Ack, body: dict[str, Any], action: dict[str, Any], context: BoltContext, client: WebClient, respond: Respond
 ) -> None:
+    editing = payload.id_value(action)
     ack()
     deps = deps_of(context)
     try:
@@ -171,13 +173,14 @@ def change_answer(
         respond(text=str(error), response_type="ephemeral", replace_original=False)
         return
     with reported(body, respond):
-        _update(client, body, blocks.questions_message(mine, editing=int(action["value"])))
+        _update(client, body, blocks.questions_message(mine, editing=editing))
 
 
 def open_comment(ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient) -> None:
+    with payload.reading("comment button"):
+        container = body.get("container") or {}
+        placement = blocks.Placement(payload.id_value(action), container["channel_id"], container["message_ts"])
     ack()
-    container = body.get("container") or {}
-    placement = blocks.Placement(int(action["value"]), container["channel_id"], container["message_ts"])
     with reported(body):
         client.views_open(trigger_id=body["trigger_id"], view=blocks.comment_modal(placement))
 
@@ -185,7 +188,7 @@ def open_comment(ack: Ack, body: dict[str, Any], action: dict[str, Any], client:
 def submit_comment(
     ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext, client: WebClient
 ) -> None:
-    placement, text = blocks.parse_comment(view)
+    placement, text = payload.parsed(blocks.parse_comment, view)
     deps = deps_of(context)
     try:
         with deps.sessions.begin() as session:
@@ -207,25 +210,25 @@ def submit_comment(
 
 
 def open_reply(ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient) -> None:
+    comment_id = payload.id_value(action)
     ack()
     intro = "The bot sends this to the comment's author without telling you who they are."
-    view = result_blocks.message_modal(result_blocks.REPLY_CALLBACK, int(action["value"]), "Reply to a comment", intro)
+    view = result_blocks.message_modal(result_blocks.REPLY_CALLBACK, comment_id, "Reply to a comment", intro)
     with reported(body):
         client.views_open(trigger_id=body["trigger_id"], view=view)
 
 
 def open_answer_reply(ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient) -> None:
+    reply_id = payload.id_value(action)
     ack()
     intro = "The bot sends this to the manager without your name: they still won't know it's you."
-    view = result_blocks.message_modal(
-        result_blocks.ANSWER_REPLY_CALLBACK, int(action["value"]), "Answer anonymously", intro
-    )
+    view = result_blocks.message_modal(result_blocks.ANSWER_REPLY_CALLBACK, reply_id, "Answer anonymously", intro)
     with reported(body):
         client.views_open(trigger_id=body["trigger_id"], view=view)
 
 
 def submit_reply(ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext, client: WebClient) -> None:
-    comment_id, text = result_blocks.parse_message(view)
+    comment_id, text = payload.parsed(result_blocks.parse_message, view)
     deps = deps_of(context)
     try:
         with deps.sessions.begin() as session:
@@ -250,7 +253,7 @@ def submit_reply(ack: Ack, body: dict[str, Any], view: dict[str, Any], context: 
 def submit_answer_reply(
     ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext, client: WebClient
 ) -> None:
-    reply_id, text = result_blocks.parse_message(view)
+    reply_id, text = payload.parsed(result_blocks.parse_message, view)
     deps = deps_of(context)
     try:
         with deps.sessions.begin() as session:

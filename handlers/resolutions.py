@@ -8,6 +8,7 @@ from typing import Any
 from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 
+from handlers import payload
 from handlers.blocks import resolutions as blocks
 from handlers.blocks.kit import Block, text_block
 from handlers.commands import Usage, is_help
@@ -140,7 +141,7 @@ def open_resolve_modal(ack: Ack, command: dict[str, Any], deps: Deps, client: We
 def submit_resolve_modal(
     ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext, client: WebClient
 ) -> None:
-    form = blocks.parse_resolve_modal(view["state"]["values"])
+    form = blocks.parse_resolve_modal(payload.state_values(view))
     deps = deps_of(context)
     try:
         amount = parse_amount(form.amount) if form.amount else Decimal(0)

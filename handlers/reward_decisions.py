@@ -8,6 +8,7 @@ from typing import Any
 from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 
+from handlers import payload
 from handlers.blocks import nominations as blocks
 from handlers.blocks import rewards as reward_blocks
 from handlers.delivery import Outgoing, queue, send_now
@@ -22,9 +23,9 @@ from services.text import escape_mrkdwn
 
 
 def approve_reward(ack: Ack, body: dict[str, Any], context: BoltContext, client: WebClient, respond: Respond) -> None:
+    nomination_id = payload.id_value(payload.first_action(body))
     ack()
     deps = deps_of(context)
-    nomination_id = int(body["actions"][0]["value"])
     try:
         with deps.sessions.begin() as session:
             caller = action_caller(session, deps, body)
@@ -49,9 +50,11 @@ def approve_reward(ack: Ack, body: dict[str, Any], context: BoltContext, client:
 
 
 def ask_decline_reason(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
+    with payload.reading("decline button"):
+        container = body["container"]
+        nomination_id = payload.id_value(payload.first_action(body))
+        modal = blocks.decline_modal(nomination_id, container["channel_id"], container["message_ts"])
     ack()
-    container = body["container"]
-    modal = blocks.decline_modal(int(body["actions"][0]["value"]), container["channel_id"], container["message_ts"])
     with reported(body):
         client.views_open(trigger_id=body["trigger_id"], view=modal)
 
@@ -60,7 +63,7 @@ def submit_decline(
     ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext, client: WebClient
 ) -> None:
     deps = deps_of(context)
-    nomination_id, channel, ts, reason = reward_blocks.parse_reason_modal(view)
+    nomination_id, channel, ts, reason = payload.parsed(reward_blocks.parse_reason_modal, view)
     try:
         with deps.sessions.begin() as session:
             caller = action_caller(session, deps, body)
@@ -88,6 +91,7 @@ def submit_decline(
 
 
 def fulfil_reward(ack: Ack, body: dict[str, Any], context: BoltContext, client: WebClient, respond: Respond) -> None:
+    grant_id = payload.id_value(payload.first_action(body))
     ack()
     deps = deps_of(context)
     try:
@@ -97,7 +101,7 @@ def fulfil_reward(ack: Ack, body: dict[str, Any], context: BoltContext, client: 
             grant = rewards.fulfil_grant(
                 session,
                 workspace=caller.workspace,
-                grant_id=int(body["actions"][0]["value"]),
+                grant_id=grant_id,
                 hr=hr,
                 actor=hr.slack_id,
                 now=deps.now(),
@@ -115,11 +119,11 @@ def fulfil_reward(ack: Ack, body: dict[str, Any], context: BoltContext, client: 
 
 
 def ask_revoke_reason(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
+    with payload.reading("revoke button"):
+        container = body["container"]
+        grant_id = payload.id_value(payload.first_action(body))
+        modal = reward_blocks.revoke_modal(grant_id, container["channel_id"], container["message_ts"])
     ack()
-    container = body["container"]
-    modal = reward_blocks.revoke_modal(
-        int(body["actions"][0]["value"]), container["channel_id"], container["message_ts"]
-    )
     with reported(body):
         client.views_open(trigger_id=body["trigger_id"], view=modal)
 
@@ -128,7 +132,7 @@ def submit_revoke(
     ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext, client: WebClient
 ) -> None:
     deps = deps_of(context)
-    grant_id, channel, ts, reason = reward_blocks.parse_reason_modal(view)
+    grant_id, channel, ts, reason = payload.parsed(reward_blocks.parse_reason_modal, view)
     try:
         with deps.sessions.begin() as session:
             caller = action_caller(session, deps, body)

@@ -21,8 +21,8 @@ def granted_messages(session: Session, deps: Deps, granted: list[Nomination]) ->
     """The shout-out in the channel (when public) and a DM to each recipient."""
     messages = []
     if granted and granted[0].public and deps.recognition_channel:
-        payload = blocks.shoutout(deps.recognition_channel, granted, story_of(session, granted[0]))
-        messages.append(Outgoing(f"reward-shoutout:{granted[0].id}", "chat.postMessage", payload))
+        shoutout = blocks.shoutout(deps.recognition_channel, granted, story_of(session, granted[0]))
+        messages.append(Outgoing(f"reward-shoutout:{granted[0].id}", "chat.postMessage", shoutout))
     return messages + [
         Outgoing(f"reward-dm:{nomination.id}", "chat.postMessage", blocks.recipient_dm(nomination))
         for nomination in granted

@@ -9,6 +9,7 @@ from models.processed_event import ProcessedEvent
 from models.pulse import PulseComment, PulseQuestion, PulseReceipt, PulseRelay, PulseReply, PulseResponse, PulseRound
 from models.resolution import Resolution
 from models.reward import Nomination, RewardGrant
+from models.seen_request import SeenRequest
 from models.workspace import Workspace
 
 __all__ = [
@@ -29,6 +30,7 @@ __all__ = [
     "PulseRound",
     "Resolution",
     "RewardGrant",
+    "SeenRequest",
     "Team",
     "UTCDateTime",
     "Workspace",

@@ -82,6 +82,17 @@ def update_slack_profile(
         employee.updated_at = now
 
 
+NO_LONGER_ACTIVE = (
+    "You are no longer active in Latitude's directory, so you can't do this any more. Nothing changed. "
+    "If that is a mistake, ask HR to add you back to the org file."
+)
+
+
+def acts_as(employee: Employee, roles: tuple[str, ...]) -> bool:
+    """Whether this person holds one of these roles now: someone who left holds none."""
+    return employee.active and employee.role in roles
+
+
 def all_reports(session: Session, manager: Employee) -> list[Employee]:
     """Everyone below a manager, direct and indirect, active or not."""
     level = select(Employee.id).where(Employee.manager_id == manager.id).cte("reports", recursive=True)

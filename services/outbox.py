@@ -139,6 +139,13 @@ def _apply(delivery: Delivery, outcome: SendOutcome, now: datetime) -> None:
     delivery.next_attempt_at = now + min(BASE_BACKOFF * 2 ** (delivery.attempts - 1), MAX_BACKOFF)
 
 
+def sent_message(session: Session, *, key: str) -> tuple[str, str] | None:
+    """(channel, ts) of the message sent under exactly this key, if it was sent."""
+    delivery = session.scalar(select(Delivery).where(Delivery.idempotency_key == key, Delivery.status == "sent"))
+    result = delivery.result if delivery is not None else None
+    return (str(result["channel"]), str(result["ts"])) if result and "ts" in result else None
+
+
 def sent_messages(session: Session, *, key_prefix: str) -> list[tuple[str, str]]:
     """(channel, ts) of the messages sent under keys starting with `key_prefix`, e.g. to update them later."""
     rows = session.scalars(

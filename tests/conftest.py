@@ -120,7 +120,7 @@ def bot(
     runtime = build_runtime(bot_settings(slack, database_url), clock=clock, executor=executor)
     # The background sender, woken by a listener's fan-out, drains on a thread the driver waits for.
     runtime.deps.sender_bell.connect(lambda: executor.submit(drain_outbox, runtime.deps, runtime.app.client))
-    server = make_server(runtime.app, runtime.healthy, host="127.0.0.1", port=0, threads=8)
+    server = make_server(runtime.app, runtime.healthy, gate=runtime.gate, host="127.0.0.1", port=0, threads=8)
     thread = threading.Thread(target=server.run, name="bot-http", daemon=True)
     thread.start()
     url = f"http://127.0.0.1:{bound_port(server)}"

@@ -1,11 +1,11 @@
 """The command line: `python -m bot <command>`. Each command group lives in its own module."""
 
 import argparse
-import logging
 import sys
 from collections.abc import Sequence
 
 from bot.cli import db, demo, digest, export, org, policy, pulse, run
+from bot.logs import configure_logging
 from bot.runtime import StartupError
 from bot.settings import SettingsError
 from services.errors import DomainError
@@ -26,7 +26,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    configure_logging("WARNING")
     try:
         return int(args.handler(args) or 0)
     except (SettingsError, StartupError, DomainError) as error:

@@ -5,6 +5,7 @@ from pathlib import Path
 
 from bot.cli.common import actor, add_workspace_option, resolve_workspace, transaction
 from bot.clock import SystemClock
+from handlers.handover import describe_handover, queue_handover_messages
 from services.org_import import ImportReport, OrgFileError, import_org, org_tree, parse_org_csv
 
 
@@ -33,6 +34,7 @@ def run_import(args: argparse.Namespace) -> int:
         report = import_org(
             session, workspace=workspace, rows=rows, deactivate_missing=args.deactivate_missing, actor=actor(), now=now
         )
+        queue_handover_messages(session, workspace=workspace, handovers=report.handovers, now=now)
     print(describe_report(report))
     return 0
 
@@ -41,10 +43,12 @@ def describe_report(report: ImportReport) -> str:
     lines = [
         f"{len(report.added)} added, {len(report.updated)} updated, "
         f"{len(report.deactivated)} deactivated, {report.unchanged} unchanged"
+        + (f", {len(report.handovers)} re-routed" if report.handovers else "")
     ]
     lines += [f"  + {entry}" for entry in report.added]
     lines += [f"  ~ {entry}" for entry in report.updated]
     lines += [f"  - {entry}" for entry in report.deactivated]
+    lines += [f"  > {describe_handover(handover)}" for handover in report.handovers]
     return "\n".join(lines)
 
 

@@ -3,6 +3,7 @@
 import argparse
 import logging
 
+from bot.logs import configure_logging
 from bot.runtime import build_runtime
 from bot.server import EVENTS_PATH, bound_port, make_server
 from bot.settings import load_settings
@@ -26,14 +27,18 @@ def add_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[ty
 
 def run(args: argparse.Namespace) -> int:
     settings = load_settings()
-    logging.getLogger().setLevel(settings.log_level)
-    logging.getLogger("alembic").setLevel(logging.WARNING)
+    configure_logging(settings.log_level, settings.log_format)
     runtime = build_runtime(settings)
     scheduler = None if args.no_scheduler else runtime.start_scheduler()
     try:
         if args.http or not settings.socket_mode:
             server = make_server(
-                runtime.app, runtime.healthy, host=args.host, port=args.port, threads=settings.http_threads
+                runtime.app,
+                runtime.healthy,
+                gate=runtime.gate,
+                host=args.host,
+                port=args.port,
+                threads=settings.http_threads,
             )
             log.info("Latitude listening on http://%s:%s%s", args.host, bound_port(server), EVENTS_PATH)
             server.run()

@@ -184,7 +184,7 @@ def stage(out: Path, start: datetime) -> Iterator[Stage]:
         scheduler = runtime.start_scheduler()
         # Time is simulated: the sender woken by a fan-out drains where the demo can wait for it.
         runtime.deps.sender_bell.connect(lambda: executor.submit(drain_outbox, runtime.deps, runtime.app.client))
-        server = make_server(runtime.app, runtime.healthy, host="127.0.0.1", port=0, threads=8)
+        server = make_server(runtime.app, runtime.healthy, gate=runtime.gate, host="127.0.0.1", port=0, threads=8)
         thread = threading.Thread(target=server.run, name="demo-http", daemon=True)
         thread.start()
         driver = SlackDriver(

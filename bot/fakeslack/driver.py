@@ -86,6 +86,9 @@ class SlackDriver:
         self._settle()
         return reply
 
+    def signature(self, body: str, timestamp: int) -> str:
+        return str(self._verifier.generate_signature(timestamp=str(timestamp), body=body))
+
     def post_form(self, fields: dict[str, str], **kwargs: Any) -> Reply:
         return self.post(urlencode(fields), "application/x-www-form-urlencoded", **kwargs)
 
@@ -173,6 +176,9 @@ class SlackDriver:
 
     def submit(self, user: str, view: dict[str, Any], values: dict[str, Any]) -> Reply:
         """Submit a modal the bot opened; `values` maps an input's action_id (or block_id) to what the user entered."""
+        return self.post_payload(self.submit_payload(user, view, values))
+
+    def submit_payload(self, user: str, view: dict[str, Any], values: dict[str, Any]) -> dict[str, Any]:
         state: dict[str, dict[str, Any]] = {}
         for block in view.get("blocks") or []:
             if block.get("type") != "input":
@@ -198,7 +204,7 @@ class SlackDriver:
             },
             "response_urls": [],
         }
-        return self.post_payload(payload)
+        return payload
 
     def _block_actions(
         self, user: str, block: dict[str, Any], element: dict[str, Any], value: str | None

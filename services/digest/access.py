@@ -21,6 +21,8 @@ LOOKERS = ("hr", "admin")
 def preview_for(session: Session, *, caller: Employee, team_name: str | None, now: datetime) -> Digest:
     """This week so far, for the caller's own team or (HR and admins) for the named team."""
     workspace = session.get_one(Workspace, caller.workspace_id)
+    if not caller.active:
+        raise NotAllowed(directory.NO_LONGER_ACTIVE)
     if team_name is not None and caller.role not in LOOKERS:
         raise NotAllowed(
             "Only HR and admins can see another team's digest. `/digest` on its own shows your own team's."

@@ -9,6 +9,8 @@ from typing import Any
 
 from services.errors import InvalidInput
 
+CENT = Decimal("0.01")
+MAX_MONEY = Decimal(1_000_000)  # no boundary or reward in a frontline policy comes near this
 _HEADER = re.compile(r"^\s*\[+\s*([^\]]+?)\s*\]+\s*(#.*)?$")
 _KEY = re.compile(r"^\s*([A-Za-z0-9_\-\"'.]+)\s*=")
 
@@ -86,17 +88,22 @@ class PolicyText:
             self.problem((*path, key), f"unknown key (allowed here: {', '.join(sorted(allowed))})")
 
     def money(self, path: tuple[str, ...], value: Any) -> Decimal | None:
+        """A TOML number (not text), finite, with at most two decimals, from 0 to MAX_MONEY."""
         if value is None:
             return None
-        try:
-            amount = Decimal(str(value)) if not isinstance(value, bool) else None
-        except InvalidOperation:
-            amount = None
-        if amount is None or not amount.is_finite():
-            self.problem(path, f"must be an amount of money, got {value!r}")
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            quoted = " (write it without quotes)" if isinstance(value, str) else ""
+            self.problem(path, f"must be an amount of money, a number like 50 or 19.99, got {value!r}{quoted}")
+            return None
+        amount = _decimal(value)
+        if amount is None or amount > MAX_MONEY:
+            self.problem(path, f"must be at most {MAX_MONEY:,}, got {value!r}")
             return None
         if amount < 0:
             self.problem(path, f"cannot be negative (got {value})")
+            return None
+        if amount.quantize(CENT) != amount:
+            self.problem(path, f"has more than two decimals (got {value!r}): money is counted in cents")
             return None
         return amount
 
@@ -132,3 +139,12 @@ class PolicyText:
             self.problem(path, f"must be true or false, got {value!r}")
             return None
         return value
+
+
+def _decimal(value: int | float) -> Decimal | None:
+    """The number as written (str of a float is its shortest repr), or None for inf and nan."""
+    try:
+        amount = Decimal(str(value))
+    except InvalidOperation:
+        return None
+    return amount if amount.is_finite() else None

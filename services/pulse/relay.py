@@ -10,6 +10,7 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from models import Employee, PulseComment, PulseRelay, PulseReply, PulseRound, Workspace
+from services import directory
 from services.errors import InvalidInput, NotAllowed, NotFound
 from services.pulse.anonymity import visibility
 from services.pulse.results import answers_of, groups_of
@@ -79,7 +80,7 @@ def _may_see(session: Session, *, workspace: Workspace, viewer: Employee, commen
     if pulse_round.workspace_id != workspace.id or pulse_round.status != "closed":
         return False
     groups = groups_of(session, workspace)
-    if viewer.role in ROUND_STARTERS:
+    if directory.acts_as(viewer, ROUND_STARTERS):
         keys = set(groups)
     elif viewer.slack_id in groups:
         keys = {viewer.slack_id, *groups[viewer.slack_id].below}

@@ -13,6 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models import Employee, PulseComment, PulseQuestion, PulseReceipt, PulseResponse, PulseRound, Workspace
+from services import directory
 from services.errors import NotAllowed, NotFound
 from services.pulse.anonymity import Answer, Group, Visibility, held_by, index_by_manager, visibility
 from services.pulse.rounds import ROUND_STARTERS
@@ -121,6 +122,8 @@ def team_results(session: Session, *, workspace: Workspace, viewer: Employee, te
 def _allowed_key(
     session: Session, workspace: Workspace, viewer: Employee, team: str | None, groups: dict[str, Group]
 ) -> str:
+    if not viewer.active:
+        raise NotAllowed(directory.NO_LONGER_ACTIVE)
     staff = viewer.role in ROUND_STARTERS
     if team is None:
         if staff:

@@ -12,7 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from models import Employee, PulseQuestion, PulseReceipt, PulseRound, Workspace
-from services import audit
+from services import audit, directory
 from services.errors import AlreadyDone, NotAllowed
 from services.policy.pulse import BankQuestion, PulseSettings
 from services.policy.versions import current_policy
@@ -67,7 +67,9 @@ def start_round(
     session: Session, *, workspace: Workspace, by: Employee | None, actor: str, now: datetime
 ) -> PulseRound:
     """Open a round for everyone now (HR/admin, or the CLI when `by` is None)."""
-    if by is not None and by.role not in ROUND_STARTERS:
+    if by is not None and not by.active:
+        raise NotAllowed(directory.NO_LONGER_ACTIVE)
+    if by is not None and not directory.acts_as(by, ROUND_STARTERS):
         raise NotAllowed("Only HR or an admin can start a pulse round. Ask them, or wait for the next scheduled one.")
     settings = pulse_settings(session, workspace)
     return _create_round(

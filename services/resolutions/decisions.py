@@ -6,7 +6,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models import Employee, Resolution, Workspace
-from services import audit
+from services import audit, directory
 from services.errors import AlreadyDone, InvalidInput, NotAllowed, NotFound
 from services.text import escape_mrkdwn
 
@@ -14,7 +14,7 @@ MAX_REASON = 1000
 
 
 def may_decide(resolution: Resolution, decider: Employee) -> bool:
-    if decider.id == resolution.employee_id or decider.workspace_id != resolution.workspace_id:
+    if decider.id == resolution.employee_id or decider.workspace_id != resolution.workspace_id or not decider.active:
         return False
     if decider.role == "admin":
         return True
@@ -34,10 +34,13 @@ def decidable(session: Session, *, resolution_id: int, decider: Employee) -> Res
         raise AlreadyDone(already_decided(resolution))
     if decider.id == resolution.employee_id:
         raise NotAllowed("You can't decide your own request.")
+    if not decider.active:
+        raise NotAllowed(directory.NO_LONGER_ACTIVE)
     if not may_decide(resolution, decider):
+        waits_on = f" It waits on {escape_mrkdwn(resolution.decider.name)}." if resolution.decider else ""
         raise NotAllowed(
             f"Only {escape_mrkdwn(resolution.employee.name)}'s manager or an admin can decide this "
-            "request. Nothing changed."
+            f"request.{waits_on} Nothing changed."
         )
     return resolution
 
@@ -73,6 +76,8 @@ def already_decided(resolution: Resolution) -> str:
 
 def waiting_for(session: Session, decider: Employee, limit: int = 20) -> list[Resolution]:
     """Pending requests this person may decide, oldest first."""
+    if not decider.active:
+        return []
     query = select(Resolution).where(Resolution.workspace_id == decider.workspace_id, Resolution.status == "pending")
     if decider.role != "admin":
         reports = select(Employee.id).where(Employee.manager_id == decider.id)

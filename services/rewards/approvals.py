@@ -6,7 +6,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models import Employee, Nomination, RewardGrant, Workspace
-from services import audit
+from services import audit, directory
 from services.errors import AlreadyDone, InvalidInput, NotAllowed, NotFound
 from services.rewards.grants import HR_ROLES
 
@@ -69,8 +69,11 @@ def find_pending(session: Session, workspace: Workspace, nomination_id: int, app
     )
     if nomination is None or nomination.workspace_id != workspace.id:
         raise NotFound("That nomination no longer exists.")
+    if not approver.active:
+        raise NotAllowed(directory.NO_LONGER_ACTIVE)
     if nomination.approver_id != approver.id:
-        raise NotAllowed("Only the person this request was sent to can decide it.")
+        moved = f" It now waits on {nomination.approver.name}." if nomination.approver else ""
+        raise NotAllowed(f"Only the person this request was sent to can decide it.{moved}")
     if nomination.status != "pending":
         who = nomination.decided_by_id and session.get(Employee, nomination.decided_by_id)
         by = f" by {who.name}" if isinstance(who, Employee) else ""

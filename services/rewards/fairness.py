@@ -9,6 +9,7 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from models import Employee, Nomination, RewardGrant, Team, Workspace
+from services import directory
 from services.errors import InvalidInput, NotAllowed
 from services.rewards.grants import HR_ROLES, SPENDING, month_start, quarter_start, reward_policy
 
@@ -63,7 +64,7 @@ def leaderboard(session: Session, *, workspace: Workspace, viewer: Employee, per
         givers=_top(session, givers.where(*in_period).group_by(Employee.id, Employee.name)),
         receivers=_top(session, receivers.where(*in_period).group_by(Employee.id, Employee.name)),
         teams=_top(session, teams.where(*in_period).group_by(Team.id, Team.name)),
-        mutual_pairs=mutual_pairs(session, workspace, since=start) if viewer.role in HR_ROLES else None,
+        mutual_pairs=mutual_pairs(session, workspace, since=start) if directory.acts_as(viewer, HR_ROLES) else None,
     )
 
 

@@ -38,6 +38,24 @@ def test_the_example_policy_loads_and_inherits() -> None:
         ('[profiles.a]\nrefund = { per_day = "lots" }\n', "line 2: profiles.a.refund.per_day: must be an amount"),
         ('currency = "XYZ"\n[profiles.a]\n', "line 1: currency: must be one of"),
         ("[profiles.a\n", "not valid TOML"),
+        (
+            "[profiles.a]\nr = { per_incident = 1e308 }\n",
+            "line 2: profiles.a.r.per_incident: must be at most",
+        ),
+        ("[profiles.a]\nr = { per_incident = inf }\n", "line 2: profiles.a.r.per_incident: must be at most"),
+        ("[profiles.a]\nr = { per_incident = nan }\n", "line 2: profiles.a.r.per_incident: must be at most"),
+        (
+            "[profiles.a]\nrefund = { per_incident = 50.555 }\n",
+            "line 2: profiles.a.refund.per_incident: has more than two",
+        ),
+        (
+            '[profiles.a]\nrefund = { per_incident = "50" }\n',
+            "line 2: profiles.a.refund.per_incident: must be an amount",
+        ),
+        (
+            "[profiles.a]\nrefund = { per_incident = 1_000_001 }\n",
+            "line 2: profiles.a.refund.per_incident: must be at most",
+        ),
     ],
 )
 def test_each_kind_of_mistake_names_its_line(text: str, problem: str) -> None:

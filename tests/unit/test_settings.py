@@ -14,6 +14,7 @@ def test_defaults_apply_when_only_the_required_settings_are_given() -> None:
     assert settings.database_url == "sqlite:///latitude.db"
     assert not settings.socket_mode
     assert settings.listener_threads == 32
+    assert (settings.log_format, settings.max_request_bytes) == ("text", 1024 * 1024)
 
 
 @pytest.mark.parametrize(
@@ -28,6 +29,8 @@ def test_defaults_apply_when_only_the_required_settings_are_given() -> None:
         ({"DATABASE_URL": "not a url"}, "DATABASE_URL is not a database URL"),
         ({"DATABASE_URL": "mysql://x/y"}, "DATABASE_URL names 'mysql'"),
         ({"LISTENER_THREADS": "lots"}, "LISTENER_THREADS must be a whole number"),
+        ({"LOG_FORMAT": "xml"}, "LOG_FORMAT must be text or json"),
+        ({"MAX_REQUEST_BYTES": "1e6"}, "MAX_REQUEST_BYTES must be a whole number"),
         ({"LOG_LEVEL": "chatty"}, "LOG_LEVEL must be DEBUG, INFO, WARNING or ERROR"),
     ],
 )

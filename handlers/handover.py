@@ -1,0 +1,61 @@
+"""Messages when a pending request or nomination changes hands: the new decider's DM with its buttons,
+and the old messages updated to say where it went. Queued in the caller's transaction; the outbox sends.
+"""
+
+from datetime import datetime
+
+from sqlalchemy.orm import Session
+
+from handlers.blocks import nominations as nomination_blocks
+from handlers.blocks import resolutions as resolution_blocks
+from handlers.blocks.kit import text_block
+from models import Nomination, Resolution, Workspace
+from services import outbox
+from services.handover import Handover
+from services.text import escape_mrkdwn
+
+
+def describe_handover(handover: Handover) -> str:
+    what = "request" if handover.kind == "resolution" else "reward nomination"
+    previous = handover.previous.name if handover.previous else "nobody"
+    return f"{what} #{handover.item_id} for {handover.requester.name}: {previous} -> {handover.current.name}"
+
+
+def queue_handover_messages(
+    session: Session, *, workspace: Workspace, handovers: list[Handover], now: datetime
+) -> None:
+    for handover in handovers:
+        if handover.kind == "resolution":
+            prefix, dm = _resolution_dm(session, handover)
+        else:
+            prefix, dm = _nomination_dm(session, handover)
+        for channel, ts in _shown(session, handover, prefix):
+            moved = f":arrow_right: This now waits on *{escape_mrkdwn(handover.current.name)}*, who decides it."
+            payload = {"channel": channel, "ts": ts, "text": moved, "blocks": [text_block(moved)]}
+            key = f"{prefix}moved:{handover.current.slack_id}:{ts}"
+            outbox.enqueue(session, workspace=workspace, key=key, method="chat.update", payload=payload, now=now)
+        key = f"{prefix}handover:{handover.current.slack_id}"
+        outbox.enqueue(session, workspace=workspace, key=key, method="chat.postMessage", payload=dm, now=now)
+
+
+def _resolution_dm(session: Session, handover: Handover) -> tuple[str, dict[str, object]]:
+    resolution = session.get_one(Resolution, handover.item_id)
+    heading = (
+        f"*{escape_mrkdwn(resolution.employee.name)}'s request now waits on you* "
+        "(the person who was to decide it left or no longer manages them):"
+    )
+    blocks = resolution_blocks.approval_request(resolution, [], heading=heading)
+    text = f"{resolution.employee.name} needs your decision"
+    return f"resolution:{resolution.id}:", {"channel": handover.current.slack_id, "text": text, "blocks": blocks}
+
+
+def _nomination_dm(session: Session, handover: Handover) -> tuple[str, dict[str, object]]:
+    nomination = session.get_one(Nomination, handover.item_id)
+    return f"reward-approval:{nomination.id}:", dict(nomination_blocks.approval_request(nomination))
+
+
+def _shown(session: Session, handover: Handover, prefix: str) -> list[tuple[str, str]]:
+    """Where the item's buttons are shown now: every message sent under its prefix (and the first nomination DM)."""
+    shown = outbox.sent_messages(session, key_prefix=prefix)
+    first = outbox.sent_message(session, key=prefix.rstrip(":")) if handover.kind == "nomination" else None
+    return list(dict.fromkeys([*shown, *([first] if first else [])]))

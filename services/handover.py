@@ -1,0 +1,99 @@
+"""People who leave or move: what waited on them goes to whoever decides it now. Callers commit.
+
+Run by the org import after the directory changed. A pending request or reward nomination moves
+when the person it waits on is inactive, or is no longer above the requester in the org (nor an
+admin, nor HR for rewards). It moves to the first active manager above the requester, or an
+active admin (HR for rewards) when nobody above is left.
+"""
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from models import Employee, Nomination, Resolution, Workspace
+from services import directory
+from services.errors import NotAllowed
+from services.rewards.approvals import approver_for
+from services.rewards.grants import HR_ROLES
+
+
+@dataclass(frozen=True)
+class Handover:
+    kind: str  # "resolution" or "nomination"
+    item_id: int
+    requester: Employee
+    previous: Employee | None
+    current: Employee
+
+
+def hand_over_pending(session: Session, *, workspace: Workspace) -> list[Handover]:
+    """Re-route every pending item whose decider left or no longer manages the requester."""
+    return _resolutions(session, workspace) + _nominations(session, workspace)
+
+
+def managers_above(employee: Employee) -> list[Employee]:
+    chain, seen, current = [], {employee.id}, employee.manager
+    while current is not None and current.id not in seen:
+        chain.append(current)
+        seen.add(current.id)
+        current = current.manager
+    return chain
+
+
+def _still_fits(decider: Employee | None, requester: Employee, extra_roles: tuple[str, ...]) -> bool:
+    if decider is None or not decider.active or decider.id == requester.id:
+        return False
+    return decider.role in ("admin", *extra_roles) or decider in managers_above(requester)
+
+
+def _resolutions(session: Session, workspace: Workspace) -> list[Handover]:
+    moved = []
+    pending = session.scalars(
+        select(Resolution)
+        .where(Resolution.workspace_id == workspace.id, Resolution.status == "pending")
+        .order_by(Resolution.id)
+        .with_for_update(of=Resolution)
+    )
+    for resolution in pending:
+        if _still_fits(resolution.decider, resolution.employee, ()):
+            continue
+        current = _first_active_above(resolution.employee) or _an_admin(session, workspace, resolution.employee)
+        if current is not None and current.id != resolution.decider_id:
+            moved.append(Handover("resolution", resolution.id, resolution.employee, resolution.decider, current))
+            resolution.decider = current
+    session.flush()
+    return moved
+
+
+def _nominations(session: Session, workspace: Workspace) -> list[Handover]:
+    moved = []
+    pending = session.scalars(
+        select(Nomination)
+        .where(Nomination.workspace_id == workspace.id, Nomination.status == "pending")
+        .order_by(Nomination.id)
+        .with_for_update(of=Nomination.__table__)
+    )
+    for nomination in pending:
+        if _still_fits(nomination.approver, nomination.nominee, HR_ROLES) and nomination.approver_id not in (
+            nomination.nominator_id,
+            nomination.nominee_id,
+        ):
+            continue
+        try:
+            current = approver_for(session, nomination.nominee, nomination.nominator)
+        except NotAllowed:
+            continue
+        if current.id != nomination.approver_id:
+            moved.append(Handover("nomination", nomination.id, nomination.nominee, nomination.approver, current))
+            nomination.approver = current
+    session.flush()
+    return moved
+
+
+def _first_active_above(employee: Employee) -> Employee | None:
+    return next((manager for manager in managers_above(employee) if manager.active), None)
+
+
+def _an_admin(session: Session, workspace: Workspace, requester: Employee) -> Employee | None:
+    return next((admin for admin in directory.active_admins(session, workspace) if admin.id != requester.id), None)

@@ -1,0 +1,139 @@
+"""Reading the org CSV: every row checked, each problem naming its line, before anything is written."""
+
+import csv
+import io
+import re
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from models import ROLES
+from services.errors import InvalidInput
+
+REQUIRED_COLUMNS = ("slack_id", "name", "team", "role", "manager_slack_id")
+OPTIONAL_COLUMNS = ("email", "tz", "profile")
+_SLACK_USER_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_PROFILE = re.compile(r"^[a-z][a-z0-9_]*$")
+
+
+@dataclass(frozen=True)
+class OrgRow:
+    line: int
+    slack_id: str
+    name: str
+    team: str
+    role: str
+    manager_slack_id: str | None
+    email: str | None
+    tz: str | None
+    profile: str | None
+
+
+class OrgFileError(InvalidInput):
+    """The file has problems; each names its line. Nothing was written."""
+
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = problems
+        super().__init__("\n".join(problems))
+
+
+def parse_org_csv(text: str) -> list[OrgRow]:
+    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
+    header = [name.strip() for name in reader.fieldnames or []]
+    missing = [name for name in REQUIRED_COLUMNS if name not in header]
+    if missing:
+        raise OrgFileError([f"line 1: missing column(s) {', '.join(missing)} (need {','.join(REQUIRED_COLUMNS)})"])
+    unknown = [name for name in header if name not in REQUIRED_COLUMNS + OPTIONAL_COLUMNS]
+    if unknown:
+        raise OrgFileError([f"line 1: unknown column(s) {', '.join(unknown)}"])
+    rows, problems = [], []
+    for raw in reader:
+        values = {key.strip(): (value or "").strip() for key, value in raw.items() if key is not None}
+        row_problems = _row_problems(values)
+        problems += [f"line {reader.line_num}: {problem}" for problem in row_problems]
+        if not row_problems:
+            rows.append(_to_row(reader.line_num, values))
+    problems += _cross_row_problems(rows)
+    if problems:
+        raise OrgFileError(problems)
+    if not rows:
+        raise OrgFileError(["the file has a header but no people"])
+    return rows
+
+
+def _row_problems(values: dict[str, str]) -> list[str]:
+    problems = []
+    if not _SLACK_USER_ID.match(values.get("slack_id", "")):
+        problems.append(f"slack_id {values.get('slack_id')!r} is not a Slack user id (like U012AB3CD)")
+    for column in ("name", "team"):
+        if not values.get(column):
+            problems.append(f"{column} is empty")
+    if values.get("role") not in ROLES:
+        problems.append(f"unknown role {values.get('role')!r} (use {', '.join(ROLES)})")
+    if values.get("email") and not _EMAIL.match(values["email"]):
+        problems.append(f"email {values['email']!r} is not an email address")
+    if values.get("tz") and not _is_time_zone(values["tz"]):
+        problems.append(f"tz {values['tz']!r} is not an IANA time zone (like Europe/Paris)")
+    if values.get("profile") and not _PROFILE.match(values["profile"]):
+        problems.append(f"profile {values['profile']!r} must be lowercase letters, digits and _")
+    return problems
+
+
+def _is_time_zone(name: str) -> bool:
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return False
+    return True
+
+
+def _to_row(line: int, values: dict[str, str]) -> OrgRow:
+    return OrgRow(
+        line=line,
+        slack_id=values["slack_id"],
+        name=values["name"],
+        team=values["team"],
+        role=values["role"],
+        manager_slack_id=values.get("manager_slack_id") or None,
+        email=values.get("email") or None,
+        tz=values.get("tz") or None,
+        profile=values.get("profile") or None,
+    )
+
+
+def _cross_row_problems(rows: list[OrgRow]) -> list[str]:
+    problems: list[str] = []
+    first_line: dict[str, int] = {}
+    for row in rows:
+        if row.slack_id in first_line:
+            problems.append(
+                f"line {row.line}: duplicate slack_id {row.slack_id} (first on line {first_line[row.slack_id]})"
+            )
+        else:
+            first_line[row.slack_id] = row.line
+    for row in rows:
+        if row.manager_slack_id == row.slack_id:
+            problems.append(f"line {row.line}: {row.slack_id} cannot be their own manager")
+        elif row.manager_slack_id and row.manager_slack_id not in first_line:
+            problems.append(f"line {row.line}: manager {row.manager_slack_id} is not in the file")
+    if not problems:
+        problems += _cycle_problems(rows)
+    return problems
+
+
+def _cycle_problems(rows: list[OrgRow]) -> list[str]:
+    manager_of = {row.slack_id: row.manager_slack_id for row in rows}
+    line_of = {row.slack_id: row.line for row in rows}
+    reported: set[str] = set()
+    problems = []
+    for start in manager_of:
+        seen: list[str] = []
+        current: str | None = start
+        while current and current not in seen:
+            seen.append(current)
+            current = manager_of[current]
+        if current and current == start and not reported & set(seen):
+            reported |= set(seen)
+            chain = " -> ".join([*seen, start])
+            problems.append(f"line {line_of[start]}: manager cycle {chain}")
+    return problems

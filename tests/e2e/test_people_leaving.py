@@ -1,0 +1,149 @@
+"""People who leave or move: their powers end, what waited on them moves, and the last admin stays."""
+
+from datetime import datetime
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.cli.org import describe_report
+from handlers.handover import queue_handover_messages
+from handlers.jobs.drain_outbox import drain_outbox
+from models import Employee, Nomination, Resolution
+from services import directory
+from services.digest.access import preview_for
+from services.errors import NotAllowed
+from services.org_import import ImportReport, OrgFileError, import_org, parse_org_csv
+from services.pulse.results import ORG, team_results
+from services.pulse.rounds import start_round
+from tests.conftest import FIXTURES, MONDAY_MORNING, RunningBot
+from tests.helpers import employee, load_org_and_policy
+from tests.rewards_helpers import set_up
+
+ORG_CSV = (FIXTURES / "org.csv").read_text()
+WITHOUT_MAYA = "\n".join(
+    line.replace(",U0MGR1,", ",U0ADMIN,") for line in ORG_CSV.splitlines() if not line.startswith("U0MGR1,")
+)
+SAM_MOVES_WEST = ORG_CSV.replace(
+    "U0AGENT1,Sam Agent,Support East,frontline,U0MGR1", "U0AGENT1,Sam Agent,Support West,frontline,U0MGR2"
+)
+WITHOUT_HANA = "\n".join(line for line in ORG_CSV.splitlines() if not line.startswith("U0HR,"))
+
+
+def reimport(sessions: sessionmaker[Session], now: datetime, csv_text: str) -> ImportReport:
+    """What `python -m bot org import FILE --deactivate-missing` does."""
+    with sessions.begin() as session:
+        workspace = directory.ensure_workspace(session, slack_team_id="T0LATITUDE", now=now)
+        report = import_org(
+            session, workspace=workspace, rows=parse_org_csv(csv_text), deactivate_missing=True, actor="hr", now=now
+        )
+        queue_handover_messages(session, workspace=workspace, handovers=report.handovers, now=now)
+    return report
+
+
+def decider_of_the_request(bot: RunningBot) -> str:
+    with bot.sessions() as session:
+        resolution = session.scalars(select(Resolution)).one()
+        assert resolution.status == "pending"
+        return resolution.decider.slack_id if resolution.decider else ""
+
+
+@pytest.fixture
+def waiting_on_maya(bot: RunningBot) -> RunningBot:
+    load_org_and_policy(bot.sessions, bot.clock.now())
+    bot.driver.command("U0AGENT1", "/resolve", "refund 80 order 42 parcel lost in transit")
+    return bot
+
+
+def test_a_manager_who_left_cannot_approve_and_the_request_moves_to_the_next_one_up(
+    waiting_on_maya: RunningBot,
+) -> None:
+    bot = waiting_on_maya
+    [old_request] = bot.slack.calls("chat.postMessage", channel="U0MGR1")
+
+    report = reimport(bot.sessions, bot.clock.now(), WITHOUT_MAYA)
+    drain_outbox(bot.runtime.deps, bot.runtime.app.client)
+    bot.driver.click("U0MGR1", old_request, "resolution_approve")
+
+    assert "re-routed" in describe_report(report).splitlines()[0]
+    assert "Sam Agent: Maya Manager -> Ada Admin" in describe_report(report)
+    [refused] = bot.slack.calls("response_url")
+    assert "no longer active" in refused.text
+    assert decider_of_the_request(bot) == "U0ADMIN"
+    [moved] = bot.slack.calls("chat.update", channel=old_request.response["channel"])
+    assert moved.args["ts"] == old_request.response["ts"]
+    assert "now waits on *Ada Admin*" in moved.text
+    [new_request] = bot.slack.calls("chat.postMessage", channel="U0ADMIN")
+    assert "now waits on you" in new_request.text
+
+    bot.driver.click("U0ADMIN", new_request, "resolution_approve")
+
+    with bot.sessions() as session:
+        assert session.scalars(select(Resolution.status)).one() == "approved"
+
+
+def test_a_manager_who_no_longer_manages_the_requester_is_told_where_it_went(waiting_on_maya: RunningBot) -> None:
+    bot = waiting_on_maya
+    [old_request] = bot.slack.calls("chat.postMessage", channel="U0MGR1")
+
+    reimport(bot.sessions, bot.clock.now(), SAM_MOVES_WEST)
+    bot.driver.click("U0MGR1", old_request, "resolution_approve")
+
+    assert decider_of_the_request(bot) == "U0MGR2"
+    [refused] = bot.slack.calls("response_url")
+    assert "It waits on Omar Manager" in refused.text
+
+
+def test_a_reward_waiting_on_a_manager_who_left_moves_up(bot: RunningBot) -> None:
+    set_up(bot.sessions, bot.clock.now())
+    bot.driver.command("U0AGENT1", "/nominate", "<@U0AGENT2|lee> voucher_25 calmed an angry customer")
+    with bot.sessions() as session:
+        assert session.scalars(select(Nomination)).one().approver.slack_id == "U0MGR1"
+
+    report = reimport(bot.sessions, bot.clock.now(), WITHOUT_MAYA)
+
+    assert [(h.kind, h.current.slack_id) for h in report.handovers] == [("nomination", "U0ADMIN")]
+    with bot.sessions() as session:
+        assert session.scalars(select(Nomination)).one().approver.slack_id == "U0ADMIN"
+
+
+def test_hr_who_left_can_no_longer_start_a_round_read_a_digest_or_see_org_results(
+    sessions: sessionmaker[Session], session: Session
+) -> None:
+    now = MONDAY_MORNING
+    load_org_and_policy(sessions, now)
+    reimport(sessions, now, WITHOUT_HANA)
+    hana = employee(session, "U0HR")
+    workspace = directory.ensure_workspace(session, slack_team_id="T0LATITUDE", now=now)
+
+    with pytest.raises(NotAllowed, match="no longer active"):
+        start_round(session, workspace=workspace, by=hana, actor="U0HR", now=now)
+    with pytest.raises(NotAllowed, match="no longer active"):
+        preview_for(session, caller=hana, team_name="Support East", now=now)
+    with pytest.raises(NotAllowed, match="no longer active"):
+        team_results(session, workspace=workspace, viewer=hana, team=ORG)
+
+
+def test_an_import_that_would_leave_no_active_admin_is_refused_with_the_line(
+    sessions: sessionmaker[Session], session: Session
+) -> None:
+    now = MONDAY_MORNING
+    load_org_and_policy(sessions, now)
+
+    with pytest.raises(OrgFileError) as demoted:
+        reimport(
+            sessions, now, ORG_CSV.replace("U0ADMIN,Ada Admin,Operations,admin", "U0ADMIN,Ada Admin,Operations,hr")
+        )
+    with pytest.raises(OrgFileError) as dropped:
+        reimport(
+            sessions,
+            now,
+            "\n".join(line for line in ORG_CSV.splitlines() if not line.startswith("U0ADMIN,")).replace(
+                ",U0ADMIN,", ",,"
+            ),
+        )
+
+    assert demoted.value.problems[0] == "line 2: makes Ada Admin (U0ADMIN) hr"
+    assert "not in the file and --deactivate-missing would deactivate them" in dropped.value.problems[0]
+    assert session.scalars(select(Employee.role).where(Employee.slack_id == "U0ADMIN")).one() == "admin"
+    assert employee(session, "U0ADMIN").active

@@ -1,0 +1,172 @@
+"""Hostile requests over HTTP: too large, unsigned, malformed, replayed. Each is refused briefly and changes nothing."""
+
+import json
+import logging
+import socket
+import time
+from urllib.parse import urlencode, urlparse
+
+import pytest
+
+from bot.gate import Passed, SlackGate
+from models import Employee, Resolution, SeenRequest
+from tests.conftest import SIGNING_SECRET, RunningBot
+from tests.helpers import count, load_org_and_policy
+
+FORM = "application/x-www-form-urlencoded"
+
+
+@pytest.fixture
+def ready(bot: RunningBot) -> RunningBot:
+    load_org_and_policy(bot.sessions, bot.clock.now())
+    return bot
+
+
+def log_text(caplog: pytest.LogCaptureFixture) -> str:
+    return "\n".join(record.getMessage() for record in caplog.records)
+
+
+def send_the_start(bot: RunningBot, body: bytes, headers: dict[str, str]) -> str:
+    """Send the headers and the first 64 KiB of `body`, then read the answer (a server may close before the rest)."""
+    address = urlparse(bot.events_url)
+    lines = [f"{name}: {value}" for name, value in {**headers, "Content-Length": str(len(body))}.items()]
+    head = "POST /slack/events HTTP/1.1\r\nHost: x\r\n" + "\r\n".join(lines) + "\r\n\r\n"
+    with socket.create_connection((address.hostname, address.port), timeout=5) as connection:
+        connection.sendall(head.encode() + body[:65536])
+        return connection.recv(4096).decode(errors="replace")
+
+
+def test_a_huge_body_gets_413_before_the_rest_is_read(bot: RunningBot) -> None:
+    answer = send_the_start(bot, b"a" * (200 * 1024 * 1024), {"Content-Type": FORM})
+
+    assert answer.startswith("HTTP/1.1 413")
+
+
+def test_a_signed_3_mib_resolve_is_refused_without_logging_it(
+    ready: RunningBot, caplog: pytest.LogCaptureFixture
+) -> None:
+    body = urlencode(ready.driver.command_fields("U0AGENT1", "/resolve", "refund 5 order 1 " + "x" * (3 << 20)))
+    stamp = int(time.time())
+    signed = {"X-Slack-Request-Timestamp": str(stamp), "X-Slack-Signature": ready.driver.signature(body, stamp)}
+
+    with caplog.at_level(logging.DEBUG):
+        answer = send_the_start(ready, body.encode(), {"Content-Type": FORM, **signed})
+
+    assert answer.startswith("HTTP/1.1 413")
+    assert len(log_text(caplog)) < 2000
+    with ready.sessions() as session:
+        assert count(session, Resolution) == 0
+
+
+def test_an_unsigned_flood_logs_one_short_line_per_request_and_never_the_body(
+    bot: RunningBot, caplog: pytest.LogCaptureFixture
+) -> None:
+    body = "token=x&text=" + "A" * 500_000 + "\n2026-03-02 09:00:00 ERROR latitude: FORGED"
+
+    with caplog.at_level(logging.DEBUG):
+        replies = [bot.driver.post(body, FORM, signature="") for _ in range(3)]
+
+    assert [reply.status for reply in replies] == [401, 401, 401]
+    refused = [r for r in caplog.records if "refused" in r.getMessage()]
+    assert len(refused) == 3
+    assert all(len(r.getMessage()) < 200 for r in refused)
+    assert "FORGED" not in log_text(caplog)
+    assert "AAAA" not in log_text(caplog)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        urlencode({"payload": "{not json"}),
+        urlencode({"payload": "[1, 2, 3]"}),
+        urlencode({"payload": json.dumps({"type": "block_actions", "actions": []})}),
+        urlencode(
+            {"payload": json.dumps({"type": "view_submission", "user": {"id": "U0AGENT1"}, "team": {"id": "T"}})}
+        ),
+        urlencode({"command": "/resolve", "text": "refund 5 x", "team_id": "T0LATITUDE"}),
+        urlencode({"command": "/resolve", "text": "refund 5 x", "user_id": "U0AGENT1"}),
+        json.dumps(["event_callback"]),
+        json.dumps({"type": "event_callback", "team_id": "T0LATITUDE", "event_id": "Ev1", "event": "x"}),
+    ],
+    ids=[
+        "payload-not-json",
+        "payload-array",
+        "actions-without-user",
+        "view-submission-without-view",
+        "command-without-user",
+        "command-without-team",
+        "event-array",
+        "event-not-object",
+    ],
+)
+def test_a_signed_body_slack_could_never_send_gets_400_and_changes_nothing(bot: RunningBot, body: str) -> None:
+    reply = bot.driver.post(body, "application/json" if body.startswith("[") else FORM)
+
+    assert reply.status == 400
+    assert "Slack never sends this" in reply.body
+    with bot.sessions() as session:
+        assert count(session, Employee) == 0
+    assert [call.method for call in bot.slack.calls() if call.method != "auth.test"] == []
+
+
+def test_the_same_signed_resolve_posted_twice_logs_one_resolution(
+    ready: RunningBot, caplog: pytest.LogCaptureFixture
+) -> None:
+    body = urlencode(ready.driver.command_fields("U0AGENT1", "/resolve", "refund 20 order 7 late"))
+    stamp = int(time.time())
+
+    first = ready.driver.post(body, FORM, timestamp=stamp)
+    with caplog.at_level(logging.INFO):
+        replay = ready.driver.post(body, FORM, timestamp=stamp)
+
+    assert "Logged your *refund* of $20" in first.text
+    assert (replay.status, replay.body) == (200, "")
+    assert "replay" in log_text(caplog)
+    with ready.sessions() as session:
+        assert count(session, Resolution) == 1
+
+
+def test_a_replay_to_another_worker_is_refused_too(bot: RunningBot) -> None:
+    """Two workers share the database: the second gate knows what the first let through."""
+    other_worker = SlackGate(SIGNING_SECRET, bot.sessions, max_body=1024 * 1024)
+    body = urlencode(bot.driver.command_fields("U0AGENT1", "/boundaries", "help"))
+    stamp = int(time.time())
+
+    first = bot.driver.post(body, FORM, timestamp=stamp)
+    signature = bot.driver.signature(body, stamp)
+    verdict = other_worker.inspect(signed_environ(body, stamp, signature))
+
+    assert first.status == 200
+    assert getattr(verdict, "status", None) == 200
+    assert "replay" in getattr(verdict, "reason", "")
+
+
+def test_remembered_requests_are_forgotten_once_their_signature_is_stale(bot: RunningBot) -> None:
+    now = [time.time()]
+    gate = SlackGate(SIGNING_SECRET, bot.sessions, max_body=1024 * 1024, clock=lambda: now[0])
+    body = urlencode(bot.driver.command_fields("U0AGENT1", "/boundaries", "help"))
+    stamp = int(now[0])
+    signature = bot.driver.signature(body, stamp)
+
+    assert isinstance(gate.inspect(signed_environ(body, stamp, signature)), Passed)
+    now[0] += 7 * 60
+    late = gate.inspect(signed_environ(body, stamp, signature))
+    fresh = gate.inspect(signed_environ(body, int(now[0]), bot.driver.signature(body, int(now[0]))))
+
+    assert (getattr(late, "status", None), isinstance(fresh, Passed)) == (401, True)
+    with bot.sessions() as session:
+        assert count(session, SeenRequest) == 1
+
+
+def signed_environ(body: str, stamp: int, signature: str) -> dict[str, object]:
+    import io
+
+    raw = body.encode()
+    return {
+        "REQUEST_METHOD": "POST",
+        "CONTENT_TYPE": FORM,
+        "CONTENT_LENGTH": str(len(raw)),
+        "HTTP_X_SLACK_REQUEST_TIMESTAMP": str(stamp),
+        "HTTP_X_SLACK_SIGNATURE": signature,
+        "wsgi.input": io.BytesIO(raw),
+    }
