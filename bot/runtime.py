@@ -19,7 +19,7 @@ from bot.app import create_app, create_sender_client
 from bot.clock import Clock, SystemClock
 from bot.gate import SlackGate
 from bot.leader import Leadership
-from bot.scheduler import build_scheduler
+from bot.scheduler import build_scheduler, connect_sender_bell
 from bot.settings import Settings
 from handlers.deps import Deps
 from handlers.pacing import Pacer
@@ -62,6 +62,7 @@ class Runtime:
 
     def start_scheduler(self) -> object:
         scheduler = build_scheduler(self.deps, self.sender_client, self.leadership.is_leader)
+        connect_sender_bell(scheduler, self.deps)
         scheduler.start()
         return scheduler
 

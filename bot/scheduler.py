@@ -41,13 +41,12 @@ def build_scheduler(deps: Deps, client: WebClient, is_leader: Callable[[], bool]
     scheduler = BackgroundScheduler(timezone="UTC", job_defaults={"coalesce": True, "max_instances": 1})
     for job in SCHEDULE:
         scheduler.add_job(_guarded(job, deps, client, is_leader), job.trigger, id=job.name, name=job.name)
-    deps.sender_bell.connect(lambda: _run_soon(scheduler, "drain_outbox"))
     return scheduler
 
 
-def _run_soon(scheduler: BackgroundScheduler, job_id: str) -> None:
-    """Bring a job's next run forward to now (it still runs only where this process leads)."""
-    scheduler.modify_job(job_id, next_run_time=datetime.now(UTC))
+def connect_sender_bell(scheduler: BackgroundScheduler, deps: Deps) -> None:
+    """A listener's fan-out brings the outbox drain forward to now (it still runs only where this process leads)."""
+    deps.sender_bell.connect(lambda: scheduler.modify_job("drain_outbox", next_run_time=datetime.now(UTC)))
 
 
 def _guarded(job: ScheduledJob, deps: Deps, client: WebClient, is_leader: Callable[[], bool]) -> Callable[[], None]:

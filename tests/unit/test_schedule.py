@@ -7,7 +7,7 @@ import pytest
 from slack_sdk import WebClient
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.scheduler import SCHEDULE, build_scheduler
+from bot.scheduler import SCHEDULE, build_scheduler, connect_sender_bell
 from handlers.deps import Deps
 
 EVERY = {
@@ -50,6 +50,7 @@ def test_a_started_scheduler_runs_every_tick_within_its_interval(sessions: sessi
 def test_waking_the_sender_brings_the_drain_forward(sessions: sessionmaker[Session]) -> None:
     deps = Deps(sessions=sessions, now=lambda: AROUND_DST)
     scheduler = build_scheduler(deps, WebClient(token="xoxb-x"), lambda: False)
+    connect_sender_bell(scheduler, deps)
     scheduler.start(paused=True)
     try:
         scheduled = scheduler.get_job("drain_outbox").next_run_time
