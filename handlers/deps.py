@@ -1,5 +1,6 @@
 """What listeners and jobs need from the process, put on Bolt's context by bot/."""
 
+import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -31,6 +32,9 @@ class Deps:
     now: Callable[[], datetime]
     recognition_channel: str | None = None
     sender_bell: SenderBell = field(default_factory=SenderBell)
+    # The pulse relay's key (services/pulse/relay.py); bot/ derives it from the signing secret. The
+    # default, fresh per process, suits the CLI and tests that never relay across processes.
+    relay_key: bytes = field(default_factory=lambda: secrets.token_bytes(32))
 
 
 def deps_of(context: Any) -> Deps:

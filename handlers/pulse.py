@@ -1,4 +1,4 @@
-"""/pulse: answer the team pulse, start a round (HR/admin), see results (managers); the DM's buttons."""
+"""/pulse: answer the team pulse, start or close a round (HR/admin), see results (managers); the DM's buttons."""
 
 import re
 from datetime import datetime
@@ -19,6 +19,7 @@ from handlers.pulse_invitations import queue_invitations
 from models import Employee, Workspace
 from services.errors import DomainError
 from services.pulse import answers as pulse
+from services.pulse import closing as pulse_closing
 from services.pulse import relay as pulse_relay
 from services.pulse import rounds as pulse_rounds
 from services.pulse.results import ORG, team_results
@@ -33,6 +34,7 @@ USAGE = Usage(
         ("/pulse results @manager", "the results of a team inside yours (HR and admins: any team)"),
         ("/pulse results org", "the whole organisation (HR and admins)"),
         ("/pulse start", "open a round for everyone now (HR and admins)"),
+        ("/pulse close", "close the open round now, so its results show at once (HR and admins)"),
         ("/pulse help", "show this help"),
     ),
 )
@@ -48,6 +50,8 @@ def handle_pulse(ack: Ack, command: dict[str, Any], context: BoltContext, client
         resend_questions(ack, command, context, client)
     elif words[0].lower() == "start" and len(words) == 1:
         start_round(ack, command, context)
+    elif words[0].lower() == "close" and len(words) == 1:
+        close_round(ack, command, context)
     elif words[0].lower() == "results" and len(words) <= 2:
         show_results(ack, command, context, client, words[1] if len(words) == 2 else None)
     else:
@@ -95,6 +99,26 @@ def start_round(ack: Ack, command: dict[str, Any], context: BoltContext) -> None
         return
     ack(text=f"Pulse round {number} is open: everyone gets the questions in a DM within a minute.")
     deps.sender_bell.ring()
+
+
+def close_round(ack: Ack, command: dict[str, Any], context: BoltContext) -> None:
+    """Close the open round early (HR/admin): it is sealed now and its results are shown under the same rule."""
+    deps = deps_of(context)
+    try:
+        with deps.sessions.begin() as session:
+            identity = command_caller(session, deps, command)
+            closed = pulse_closing.close_round(
+                session,
+                workspace=identity.workspace,
+                by=identity.employee,
+                actor=identity.employee.slack_id,
+                now=deps.now(),
+            )
+            number = closed.number
+    except DomainError as error:
+        ack(text=str(error))
+        return
+    ack(text=f"Pulse round {number} is closed. Its results are ready: `/pulse results` (add `@manager` for a team).")
 
 
 def show_results(
@@ -196,6 +220,7 @@ def submit_comment(
                 employee=identity.employee,
                 round_id=placement.round_id,
                 text=text,
+                relay_key=deps.relay_key,
                 now=deps.now(),
             )
     except DomainError as error:
@@ -237,6 +262,7 @@ def submit_reply(ack: Ack, body: dict[str, Any], view: dict[str, Any], context: 
                 manager=manager,
                 comment_id=comment_id,
                 text=text,
+                relay_key=deps.relay_key,
                 now=deps.now(),
             )
     except DomainError as error:
@@ -256,7 +282,13 @@ def submit_answer_reply(
         with deps.sessions.begin() as session:
             identity = action_caller(session, deps, body)
             relayed = pulse_relay.answer_reply(
-                session, workspace=identity.workspace, author=identity.employee, reply_id=reply_id, text=text
+                session,
+                workspace=identity.workspace,
+                author=identity.employee,
+                reply_id=reply_id,
+                text=text,
+                relay_key=deps.relay_key,
+                now=deps.now(),
             )
     except DomainError as error:
         ack(response_action="errors", errors={result_blocks.MESSAGE_BLOCK: str(error)})

@@ -6,6 +6,7 @@ import sys
 from collections.abc import Sequence
 
 from bot.cli import db, demo, digest, export, org, policy, pulse, run
+from bot.logs import configure_logging
 from bot.runtime import StartupError
 from bot.settings import SettingsError
 from services.errors import DomainError
@@ -26,7 +27,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    configure_logging(logging.WARNING)
     try:
         return int(args.handler(args) or 0)
     except (SettingsError, StartupError, DomainError) as error:

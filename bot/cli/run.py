@@ -3,6 +3,7 @@
 import argparse
 import logging
 
+from bot.logs import configure_logging
 from bot.runtime import build_runtime
 from bot.server import EVENTS_PATH, make_server
 from bot.settings import load_settings
@@ -21,8 +22,7 @@ def add_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[ty
 
 def run(args: argparse.Namespace) -> int:
     settings = load_settings()
-    logging.getLogger().setLevel(settings.log_level)
-    logging.getLogger("alembic").setLevel(logging.WARNING)
+    configure_logging(settings.log_level)
     runtime = build_runtime(settings)
     scheduler = None if args.no_scheduler else runtime.start_scheduler()
     try:
