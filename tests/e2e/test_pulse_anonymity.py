@@ -6,9 +6,11 @@ Bo's team minus both sub-teams would be Lee alone, so the rule hides the smalles
 
 from datetime import datetime
 
+import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.cli import main
 from handlers.blocks import pulse as blocks
 from models import AuditEvent, PulseRound, Workspace
 from services import directory
@@ -160,3 +162,20 @@ def test_a_click_after_an_early_close_is_told_the_round_closed(bot: RunningBot) 
 
     [told] = bot.slack.calls("response_url")
     assert "has closed" in told.args["text"]
+
+
+def test_the_cli_closes_the_open_round_and_a_second_close_says_it_is_closed(
+    bot: RunningBot, database_url: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    load_bo_org(bot.sessions, bot.clock.now())
+    monkeypatch.setenv("DATABASE_URL", database_url)
+
+    assert main(["pulse", "start"]) == 0
+    assert main(["pulse", "close"]) == 0
+    assert main(["pulse", "close"]) == 2
+
+    out, err = capsys.readouterr()
+    assert "closed pulse round 1; its results are ready" in out
+    assert "Pulse round 1 is already closed" in err
+    with bot.sessions() as session:
+        assert session.scalars(select(PulseRound.status)).all() == ["closed"]
