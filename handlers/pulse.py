@@ -8,6 +8,7 @@ from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 from sqlalchemy.orm import Session
 
+from handlers import pulse_replies
 from handlers.blocks import pulse as blocks
 from handlers.blocks import pulse_results as result_blocks
 from handlers.commands import Usage, is_help, unknown_argument
@@ -20,7 +21,6 @@ from models import Employee, Workspace
 from services.errors import DomainError
 from services.pulse import answers as pulse
 from services.pulse import closing as pulse_closing
-from services.pulse import relay as pulse_relay
 from services.pulse import rounds as pulse_rounds
 from services.pulse.results import ORG, team_results
 from services.text import escape_mrkdwn
@@ -231,73 +231,6 @@ def submit_comment(
         client.chat_update(channel=placement.channel, ts=placement.ts, **blocks.questions_message(mine))
 
 
-def open_reply(ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient) -> None:
-    ack()
-    intro = "The bot sends this to the comment's author without telling you who they are."
-    view = result_blocks.message_modal(result_blocks.REPLY_CALLBACK, int(action["value"]), "Reply to a comment", intro)
-    with reported(body):
-        client.views_open(trigger_id=body["trigger_id"], view=view)
-
-
-def open_answer_reply(ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient) -> None:
-    ack()
-    intro = "The bot sends this to the manager without your name: they still won't know it's you."
-    view = result_blocks.message_modal(
-        result_blocks.ANSWER_REPLY_CALLBACK, int(action["value"]), "Answer anonymously", intro
-    )
-    with reported(body):
-        client.views_open(trigger_id=body["trigger_id"], view=view)
-
-
-def submit_reply(ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext, client: WebClient) -> None:
-    comment_id, text = result_blocks.parse_message(view)
-    deps = deps_of(context)
-    try:
-        with deps.sessions.begin() as session:
-            identity = action_caller(session, deps, body)
-            manager = identity.employee
-            relayed = pulse_relay.reply_to_comment(
-                session,
-                workspace=identity.workspace,
-                manager=manager,
-                comment_id=comment_id,
-                text=text,
-                relay_key=deps.relay_key,
-                now=deps.now(),
-            )
-    except DomainError as error:
-        ack(response_action="errors", errors={result_blocks.MESSAGE_BLOCK: str(error)})
-        return
-    ack()
-    with reported(body):
-        client.chat_postMessage(channel=relayed.recipient, **result_blocks.reply_to_author(relayed, manager.name))
-
-
-def submit_answer_reply(
-    ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext, client: WebClient
-) -> None:
-    reply_id, text = result_blocks.parse_message(view)
-    deps = deps_of(context)
-    try:
-        with deps.sessions.begin() as session:
-            identity = action_caller(session, deps, body)
-            relayed = pulse_relay.answer_reply(
-                session,
-                workspace=identity.workspace,
-                author=identity.employee,
-                reply_id=reply_id,
-                text=text,
-                relay_key=deps.relay_key,
-                now=deps.now(),
-            )
-    except DomainError as error:
-        ack(response_action="errors", errors={result_blocks.MESSAGE_BLOCK: str(error)})
-        return
-    ack()
-    with reported(body):
-        client.chat_postMessage(channel=relayed.recipient, **result_blocks.answer_to_manager(relayed))
-
-
 def pulse_home_section(session: Session, employee: Employee, _now: datetime) -> list[dict[str, Any]]:
     """App Home: the round's questions still waiting for this person, if any."""
     workspace = session.get_one(Workspace, employee.workspace_id)
@@ -316,7 +249,4 @@ def register(app: App) -> None:
     app.action(re.compile(f"^{blocks.CHANGE_PREFIX}:"))(change_answer)
     app.action(blocks.COMMENT_ACTION)(open_comment)
     app.view(blocks.COMMENT_CALLBACK)(submit_comment)
-    app.action(result_blocks.REPLY_ACTION)(open_reply)
-    app.view(result_blocks.REPLY_CALLBACK)(submit_reply)
-    app.action(result_blocks.ANSWER_REPLY_ACTION)(open_answer_reply)
-    app.view(result_blocks.ANSWER_REPLY_CALLBACK)(submit_answer_reply)
+    pulse_replies.register(app)

@@ -13,9 +13,10 @@ from functools import cached_property
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from models import Employee, PulseComment, PulseQuestion, PulseRound, PulseTally, PulseTurnout, Workspace
+from models import Employee, PulseComment, PulseQuestion, PulseRound, Workspace
 from services.errors import NotAllowed, NotFound
-from services.pulse.anonymity import Cell, Group, Visibility, visibility
+from services.pulse.anonymity import Group, Visibility, visibility
+from services.pulse.counts import Tally, Turnout, cells_of, tallies_of, turnouts_of
 from services.pulse.rounds import ROUND_STARTERS
 
 ORG = "org"
@@ -63,23 +64,6 @@ class SubTeam:
     label: str
     shown: bool
     scores: tuple[tuple[str, float], ...]
-
-
-@dataclass(frozen=True)
-class Tally:
-    """How many answers in one cell gave `value` to a question."""
-
-    manager_id: int | None
-    question_id: int
-    value: int
-    answers: int
-
-
-@dataclass(frozen=True)
-class Turnout:
-    manager_id: int | None
-    invited: int
-    answered: int
 
 
 @dataclass(frozen=True)
@@ -229,33 +213,6 @@ def judged(session: Session, rounds: list[PulseRound], groups: dict[str, Group])
 def judge(session: Session, pulse_round: PulseRound, groups: dict[str, Group]) -> dict[str, Visibility]:
     """The anonymity rule's decisions for one closed round."""
     return judged(session, [pulse_round], groups).seen[pulse_round.id]
-
-
-def tallies_of(session: Session, pulse_round: PulseRound) -> list[Tally]:
-    rows = session.execute(
-        select(PulseTally.group_manager_id, PulseTally.question_id, PulseTally.value, PulseTally.answers).where(
-            PulseTally.round_id == pulse_round.id
-        )
-    )
-    return [Tally(*row) for row in rows]
-
-
-def turnouts_of(session: Session, pulse_round: PulseRound) -> list[Turnout]:
-    rows = session.execute(
-        select(PulseTurnout.group_manager_id, PulseTurnout.invited, PulseTurnout.answered).where(
-            PulseTurnout.round_id == pulse_round.id
-        )
-    )
-    return [Turnout(*row) for row in rows]
-
-
-def cells_of(tallies: list[Tally], turnouts: list[Turnout]) -> list[Cell]:
-    questions: dict[int | None, Counter[int]] = {}
-    for tally in tallies:
-        questions.setdefault(tally.manager_id, Counter())[tally.question_id] += tally.answers
-    managers = {t.manager_id for t in turnouts} | set(questions)
-    answered = {t.manager_id: t.answered for t in turnouts}
-    return [Cell(m, answered.get(m, 0), dict(questions.get(m, {}))) for m in managers]
 
 
 def _build(session: Session, loaded: Rounds, group: Group) -> TeamResults:
