@@ -4,6 +4,7 @@ Each is one step of `HISTORY` in benchmarks/generate.py, written in bulk like th
 """
 
 import random
+from collections import Counter
 from collections.abc import Iterator
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -12,7 +13,7 @@ from typing import Any
 from sqlalchemy import Connection, insert
 
 from benchmarks.bulk import Org, Span, bulk, reset_sequences
-from models import Nomination, PulseQuestion, PulseResponse, PulseRound, RewardGrant
+from models import Nomination, PulseQuestion, PulseRound, PulseTally, PulseTurnout, RewardGrant
 from services.policy.pulse import PulseSettings
 from services.pulse.rounds import questions_for
 
@@ -90,12 +91,27 @@ def generate_pulse(connection: Connection, org: Org, span: Span, rng: random.Ran
     written, number, opens = 0, 1, span.start
     while opens + timedelta(hours=72) <= span.end:
         questions = _pulse_round(connection, org, number, opens)
-        answers = (
+        answering = rng.sample(people, per_round)
+        tallies: Counter[tuple[int, int, int | None, int]] = Counter(
             _answer(org, question_id, nps, person, round_id, rng)
-            for person in rng.sample(people, per_round)
+            for person in answering
             for round_id, question_id, nps in questions
         )
-        written += bulk(connection, PulseResponse.__table__, answers)  # type: ignore[arg-type]
+        rows = [
+            {"round_id": r, "question_id": q, "group_manager_id": m, "value": v, "answers": n}
+            for (r, q, m, v), n in sorted(tallies.items(), key=lambda item: (item[0][1], item[0][2] or 0, item[0][3]))
+        ]
+        turnout = Counter(org.manager_of.get(person) for person in answering)
+        bulk(
+            connection,
+            PulseTurnout.__table__,  # type: ignore[arg-type]
+            (
+                {"round_id": questions[0][0], "group_manager_id": m, "invited": n, "answered": n}
+                for m, n in turnout.items()
+            ),
+        )
+        written += sum(tallies.values())
+        bulk(connection, PulseTally.__table__, iter(rows))  # type: ignore[arg-type]
         number, opens = number + 1, opens + timedelta(days=30)
     return written
 
@@ -141,11 +157,9 @@ def _pulse_round(connection: Connection, org: Org, number: int, opens: datetime)
     return questions
 
 
-def _answer(org: Org, question_id: int, nps: bool, person: int, round_id: int, rng: random.Random) -> dict[str, Any]:
-    return {
-        "round_id": round_id,
-        "question_id": question_id,
-        "respondent": f"{round_id}:{person}",
-        "group_manager_id": org.manager_of.get(person),
-        "value": rng.choice((6, 7, 8, 9, 9, 10, 3)) if nps else rng.choice((2, 3, 4, 4, 4, 5, 5)),
-    }
+def _answer(
+    org: Org, question_id: int, nps: bool, person: int, round_id: int, rng: random.Random
+) -> tuple[int, int, int | None, int]:
+    """(round, question, cell, value): a closed round keeps counts per cell, here each manager's direct reports."""
+    value = rng.choice((6, 7, 8, 9, 9, 10, 3)) if nps else rng.choice((2, 3, 4, 4, 4, 5, 5))
+    return round_id, question_id, org.manager_of.get(person), value

@@ -1,4 +1,12 @@
-"""Logging for the process: one record per line, whatever text users put in it; text or JSON."""
+"""Logging for the process: one record per line whatever text users put in it (text or JSON), and never
+a pulse answer or its author.
+
+slack_sdk logs every Web API request and response body at DEBUG (a `chat.update` thanking someone
+carries their answer), Bolt logs each incoming payload at DEBUG (a comment and who wrote it), and
+SQLAlchemy logs statements with their parameters at INFO. At any LOG_LEVEL those loggers stay at
+WARNING, and the handler drops anything below WARNING from them should something lower their level.
+APScheduler and Alembic speak only of problems too.
+"""
 
 import copy
 import json
@@ -6,10 +14,12 @@ import logging
 import re
 import sys
 from datetime import UTC, datetime
+from typing import TextIO
 
 TEXT_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
-QUIET_LIBRARIES = ("apscheduler", "alembic")
+BODY_LOGGERS = ("slack_sdk", "slack_bolt", "sqlalchemy", "urllib3")
+QUIET_LIBRARIES = (*BODY_LOGGERS, "apscheduler", "alembic")
 
 
 def escape_controls(text: str) -> str:
@@ -51,10 +61,36 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(entry, ensure_ascii=True)
 
 
-def configure_logging(level: str = "WARNING", log_format: str = "text") -> None:
-    """Route every record through one stderr handler; chatty libraries speak only of problems."""
-    handler = logging.StreamHandler(sys.stderr)
+class BodiesFilter(logging.Filter):
+    """Drops the chatty libraries' records below WARNING: those are the ones that carry bodies."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.levelno >= logging.WARNING or not record.name.startswith(BODY_LOGGERS)
+
+
+class _Handler(logging.StreamHandler):  # type: ignore[type-arg]
+    """Without a stream of its own it writes to whatever `sys.stderr` is at the time, like `print`."""
+
+    def __init__(self, stream: TextIO | None = None) -> None:
+        self._own = stream
+        super().__init__(stream)
+
+    @property  # type: ignore[override]
+    def stream(self) -> TextIO:
+        return self._own or sys.stderr
+
+    @stream.setter
+    def stream(self, value: TextIO) -> None:
+        pass
+
+
+def configure_logging(
+    level: int | str = "WARNING", log_format: str = "text", stream: TextIO | None = None
+) -> logging.Handler:
+    """Route every record through one handler; chatty libraries speak only of problems, never of bodies."""
+    handler = _Handler(stream)
     handler.setFormatter(JsonFormatter() if log_format == "json" else EscapingFormatter(TEXT_FORMAT))
+    handler.addFilter(BodiesFilter())
     root = logging.getLogger()
     for existing in list(root.handlers):
         root.removeHandler(existing)
@@ -62,3 +98,4 @@ def configure_logging(level: str = "WARNING", log_format: str = "text") -> None:
     root.setLevel(level)
     for name in QUIET_LIBRARIES:
         logging.getLogger(name).setLevel(logging.WARNING)
+    return handler

@@ -26,6 +26,7 @@ from handlers.pacing import Pacer
 from models.engine import make_engine, make_session_factory
 from models.schema import schema_state
 from services import directory
+from services.pulse.relay import relay_key_from
 
 log = logging.getLogger(__name__)
 
@@ -102,6 +103,7 @@ def make_deps(settings: Settings, sessions: sessionmaker[Session], clock: Clock)
             settings.slack_messages_per_second, clock=lambda: clock.now().timestamp(), sleep_until=_sleep_until(clock)
         ),
         sender_threads=settings.sender_threads,
+        relay_key=relay_key_from(settings.slack_signing_secret),
     )
 
 

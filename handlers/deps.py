@@ -1,5 +1,6 @@
 """What listeners and jobs need from the process, put on Bolt's context by bot/."""
 
+import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -35,6 +36,9 @@ class Deps:
     sender_bell: SenderBell = field(default_factory=SenderBell)
     pacer: Pacer = field(default_factory=Pacer)
     sender_threads: int = 4
+    # The pulse relay's key (services/pulse/relay.py); bot/ derives it from the signing secret. The
+    # default, fresh per process, suits the CLI and tests that never relay across processes.
+    relay_key: bytes = field(default_factory=lambda: secrets.token_bytes(32))
 
 
 def deps_of(context: Any) -> Deps:

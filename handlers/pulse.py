@@ -1,4 +1,4 @@
-"""/pulse: answer the team pulse, start a round (HR/admin), see results (managers); the DM's buttons."""
+"""/pulse: answer the team pulse, start or close a round (HR/admin), see results (managers); the DM's buttons."""
 
 import re
 from datetime import datetime
@@ -8,7 +8,7 @@ from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 from sqlalchemy.orm import Session
 
-from handlers import payload
+from handlers import payload, pulse_replies
 from handlers.blocks import pulse as blocks
 from handlers.blocks import pulse_results as result_blocks
 from handlers.commands import Usage, is_help, unknown_argument
@@ -20,7 +20,7 @@ from handlers.pulse_invitations import queue_invitations
 from models import Employee, Workspace
 from services.errors import DomainError
 from services.pulse import answers as pulse
-from services.pulse import relay as pulse_relay
+from services.pulse import closing as pulse_closing
 from services.pulse import rounds as pulse_rounds
 from services.pulse.results import ORG, team_results
 from services.text import escape_mrkdwn
@@ -34,6 +34,7 @@ USAGE = Usage(
         ("/pulse results @manager", "the results of a team inside yours (HR and admins: any team)"),
         ("/pulse results org", "the whole organisation (HR and admins)"),
         ("/pulse start", "open a round for everyone now (HR and admins)"),
+        ("/pulse close", "close the open round now, so its results show at once (HR and admins)"),
         ("/pulse help", "show this help"),
     ),
 )
@@ -49,6 +50,8 @@ def handle_pulse(ack: Ack, command: dict[str, Any], context: BoltContext, client
         resend_questions(ack, command, context, client)
     elif words[0].lower() == "start" and len(words) == 1:
         start_round(ack, command, context)
+    elif words[0].lower() == "close" and len(words) == 1:
+        close_round(ack, command, context)
     elif words[0].lower() == "results" and len(words) <= 2:
         show_results(ack, command, context, client, words[1] if len(words) == 2 else None)
     else:
@@ -96,6 +99,26 @@ def start_round(ack: Ack, command: dict[str, Any], context: BoltContext) -> None
         return
     ack(text=f"Pulse round {number} is open: everyone gets the questions in a DM within a minute.")
     deps.sender_bell.ring()
+
+
+def close_round(ack: Ack, command: dict[str, Any], context: BoltContext) -> None:
+    """Close the open round early (HR/admin): it is sealed now and its results are shown under the same rule."""
+    deps = deps_of(context)
+    try:
+        with deps.sessions.begin() as session:
+            identity = command_caller(session, deps, command)
+            closed = pulse_closing.close_round(
+                session,
+                workspace=identity.workspace,
+                by=identity.employee,
+                actor=identity.employee.slack_id,
+                now=deps.now(),
+            )
+            number = closed.number
+    except DomainError as error:
+        ack(text=str(error))
+        return
+    ack(text=f"Pulse round {number} is closed. Its results are ready: `/pulse results` (add `@manager` for a team).")
 
 
 def show_results(
@@ -199,6 +222,7 @@ def submit_comment(
                 employee=identity.employee,
                 round_id=placement.round_id,
                 text=text,
+                relay_key=deps.relay_key,
                 now=deps.now(),
             )
     except DomainError as error:
@@ -207,66 +231,6 @@ def submit_comment(
     ack()
     with reported(body):
         client.chat_update(channel=placement.channel, ts=placement.ts, **blocks.questions_message(mine))
-
-
-def open_reply(ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient) -> None:
-    comment_id = payload.id_value(action)
-    ack()
-    intro = "The bot sends this to the comment's author without telling you who they are."
-    view = result_blocks.message_modal(result_blocks.REPLY_CALLBACK, comment_id, "Reply to a comment", intro)
-    with reported(body):
-        client.views_open(trigger_id=body["trigger_id"], view=view)
-
-
-def open_answer_reply(ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient) -> None:
-    reply_id = payload.id_value(action)
-    ack()
-    intro = "The bot sends this to the manager without your name: they still won't know it's you."
-    view = result_blocks.message_modal(result_blocks.ANSWER_REPLY_CALLBACK, reply_id, "Answer anonymously", intro)
-    with reported(body):
-        client.views_open(trigger_id=body["trigger_id"], view=view)
-
-
-def submit_reply(ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext, client: WebClient) -> None:
-    comment_id, text = payload.parsed(result_blocks.parse_message, view)
-    deps = deps_of(context)
-    try:
-        with deps.sessions.begin() as session:
-            identity = action_caller(session, deps, body)
-            manager = identity.employee
-            relayed = pulse_relay.reply_to_comment(
-                session,
-                workspace=identity.workspace,
-                manager=manager,
-                comment_id=comment_id,
-                text=text,
-                now=deps.now(),
-            )
-    except DomainError as error:
-        ack(response_action="errors", errors={result_blocks.MESSAGE_BLOCK: str(error)})
-        return
-    ack()
-    with reported(body):
-        client.chat_postMessage(channel=relayed.recipient, **result_blocks.reply_to_author(relayed, manager.name))
-
-
-def submit_answer_reply(
-    ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext, client: WebClient
-) -> None:
-    reply_id, text = payload.parsed(result_blocks.parse_message, view)
-    deps = deps_of(context)
-    try:
-        with deps.sessions.begin() as session:
-            identity = action_caller(session, deps, body)
-            relayed = pulse_relay.answer_reply(
-                session, workspace=identity.workspace, author=identity.employee, reply_id=reply_id, text=text
-            )
-    except DomainError as error:
-        ack(response_action="errors", errors={result_blocks.MESSAGE_BLOCK: str(error)})
-        return
-    ack()
-    with reported(body):
-        client.chat_postMessage(channel=relayed.recipient, **result_blocks.answer_to_manager(relayed))
 
 
 def pulse_home_section(session: Session, employee: Employee, _now: datetime) -> list[dict[str, Any]]:
@@ -287,7 +251,4 @@ def register(app: App) -> None:
     app.action(re.compile(f"^{blocks.CHANGE_PREFIX}:"))(change_answer)
     app.action(blocks.COMMENT_ACTION)(open_comment)
     app.view(blocks.COMMENT_CALLBACK)(submit_comment)
-    app.action(result_blocks.REPLY_ACTION)(open_reply)
-    app.view(result_blocks.REPLY_CALLBACK)(submit_reply)
-    app.action(result_blocks.ANSWER_REPLY_ACTION)(open_answer_reply)
-    app.view(result_blocks.ANSWER_REPLY_CALLBACK)(submit_answer_reply)
+    pulse_replies.register(app)

@@ -6,7 +6,17 @@ from models.delivery import Delivery
 from models.employee import ROLES, Employee, Team
 from models.policy import PolicyVersion
 from models.processed_event import ProcessedEvent
-from models.pulse import PulseComment, PulseQuestion, PulseReceipt, PulseRelay, PulseReply, PulseResponse, PulseRound
+from models.pulse import (
+    PulseComment,
+    PulseQuestion,
+    PulseReceipt,
+    PulseRelay,
+    PulseReply,
+    PulseResponse,
+    PulseRound,
+    PulseTally,
+    PulseTurnout,
+)
 from models.resolution import Resolution
 from models.reward import Nomination, RewardGrant
 from models.seen_request import SeenRequest
@@ -28,6 +38,8 @@ __all__ = [
     "PulseReply",
     "PulseResponse",
     "PulseRound",
+    "PulseTally",
+    "PulseTurnout",
     "Resolution",
     "RewardGrant",
     "SeenRequest",

@@ -1,6 +1,7 @@
 """One engine and session factory for SQLite or PostgreSQL."""
 
 import logging
+import os
 import threading
 from typing import Any
 
@@ -27,6 +28,7 @@ def _sqlite_engine(url: str) -> Engine:
     SQLite's busy handler, which polls with sleeps of up to 100 ms and so turns a burst into seconds
     of tail latency; another process (the CLI) still waits on the busy timeout.
     """
+    _owner_only(make_url(url).database)
     engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
     writer = threading.Lock()
 
@@ -35,6 +37,7 @@ def _sqlite_engine(url: str) -> Engine:
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA secure_delete=ON")  # a deleted answer is overwritten, not left in a free page
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
@@ -53,6 +56,16 @@ def _sqlite_engine(url: str) -> Engine:
             writer.release()
 
     return engine
+
+
+def _owner_only(path: str | None) -> None:
+    """Create the database file readable by its owner only (SQLite gives its journal, WAL and shared-memory
+    files the database file's permissions), and take group and other access away from an existing one."""
+    if not path or path == ":memory:" or path.startswith("file:"):
+        return
+    descriptor = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    os.close(descriptor)
+    os.chmod(path, 0o600)
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:

@@ -1,8 +1,12 @@
 """Pulse polls: rounds, their questions, anonymous answers and comments, and who was asked / answered.
 
 Answers and comments never carry the person. While a round is open its `salt` turns a person into
-an opaque respondent hash (so a changed answer replaces the old one); closing the round erases the
-salt, after which nothing in the database links an answer back to anyone.
+an opaque respondent hash (so a changed answer replaces the old one). Closing the round seals it
+(services/pulse/closing.py): answers become counts per cell of the groups the anonymity rule shows,
+receipts become turnout counts, comments and relays are rewritten in a canonical order, and the salt
+is erased. After that nothing in any column, shared value, timestamp or row order ties an answer or a
+comment to a person; the relay's author tags, readable only with a key the database does not hold,
+are deleted `relay_days` after close.
 """
 
 from datetime import date, datetime
@@ -38,6 +42,8 @@ class PulseRound(Base):
     salt: Mapped[str | None] = mapped_column(String(64))
     started_by: Mapped[str] = mapped_column(String(64))
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # When replies to this round's comments stop and the relay's author tags are deleted.
+    relay_ends_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     questions: Mapped[list["PulseQuestion"]] = relationship(
         order_by="PulseQuestion.position", lazy="selectin", back_populates="round"
@@ -70,7 +76,10 @@ class PulseQuestion(Base):
 
 
 class PulseResponse(Base):
-    """One answer. No person: `respondent` is a hash only the open round's salt can reproduce."""
+    """One answer while the round is open. No person: `respondent` is a hash only the round's salt reproduces.
+
+    Closing the round turns these rows into `PulseTally` counts and deletes them.
+    """
 
     __tablename__ = "pulse_responses"
     __table_args__ = (UniqueConstraint("question_id", "respondent"),)
@@ -79,33 +88,70 @@ class PulseResponse(Base):
     round_id: Mapped[int] = mapped_column(ForeignKey("pulse_rounds.id"), index=True)
     question_id: Mapped[int] = mapped_column(ForeignKey("pulse_questions.id"))
     respondent: Mapped[str] = mapped_column(String(64))
-    # The answerer's manager when they answered: the team the answer counts for.
-    group_manager_id: Mapped[int | None] = mapped_column(ForeignKey("employees.id"), index=True)
     value: Mapped[int] = mapped_column(Integer)
 
 
+class PulseTurnout(Base):
+    """A closed round's invited and answered counts for one cell: a group the anonymity rule shows, less the
+    shown groups inside it. `group_manager_id` is that group's manager (NULL: the whole organisation)."""
+
+    __tablename__ = "pulse_turnouts"
+    __table_args__ = (UniqueConstraint("round_id", "group_manager_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("pulse_rounds.id"), index=True)
+    group_manager_id: Mapped[int | None] = mapped_column(ForeignKey("employees.id"))
+    invited: Mapped[int] = mapped_column(Integer)
+    answered: Mapped[int] = mapped_column(Integer)
+
+
+class PulseTally(Base):
+    """A closed round's answers as counts: how many in one cell gave `value` to a question. No rows, no order."""
+
+    __tablename__ = "pulse_tallies"
+    __table_args__ = (
+        UniqueConstraint("question_id", "group_manager_id", "value"),
+        CheckConstraint("answers > 0", name="answers"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("pulse_rounds.id"), index=True)
+    question_id: Mapped[int] = mapped_column(ForeignKey("pulse_questions.id"))
+    group_manager_id: Mapped[int | None] = mapped_column(ForeignKey("employees.id"))
+    value: Mapped[int] = mapped_column(Integer)
+    answers: Mapped[int] = mapped_column(Integer)
+
+
 class PulseRelay(Base):
-    """The one way back from a comment to its author, for relayed replies; never shown to anyone."""
+    """The one way back from a comment to its author, for relayed replies; never shown to anyone.
+
+    `author_tag` is an HMAC of the author under a key derived from the app's secret, never stored here:
+    the bot finds the author by recomputing it, a reader of the database cannot. Deleted `relay_days`
+    after the round closes.
+    """
 
     __tablename__ = "pulse_relays"
 
     handle: Mapped[str] = mapped_column(String(32), primary_key=True)
     workspace_id: Mapped[int] = mapped_column(ForeignKey("workspaces.id"), index=True)
-    employee_id: Mapped[int] = mapped_column(ForeignKey("employees.id"))
+    round_id: Mapped[int] = mapped_column(ForeignKey("pulse_rounds.id"), index=True)
+    author_tag: Mapped[str] = mapped_column(String(64))
 
 
 class PulseComment(Base):
-    """An optional comment, stored like an answer: no person, only the team it counts for and a relay handle."""
+    """An optional comment, stored like an answer: no person, a relay handle, and once the round has
+    closed the cell it counts in (`group_manager_id`, like `PulseTurnout`); NULL while open."""
 
     __tablename__ = "pulse_comments"
     __table_args__ = (UniqueConstraint("round_id", "respondent"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     round_id: Mapped[int] = mapped_column(ForeignKey("pulse_rounds.id"), index=True)
-    respondent: Mapped[str] = mapped_column(String(64))
+    # The author's hash under the open round's salt; NULL once the round has closed.
+    respondent: Mapped[str | None] = mapped_column(String(64))
     group_manager_id: Mapped[int | None] = mapped_column(ForeignKey("employees.id"), index=True)
     text: Mapped[str] = mapped_column(Text)
-    relay_handle: Mapped[str] = mapped_column(ForeignKey("pulse_relays.handle"))
+    relay_handle: Mapped[str | None] = mapped_column(ForeignKey("pulse_relays.handle"))
 
 
 class PulseReply(Base):
@@ -120,7 +166,10 @@ class PulseReply(Base):
 
 
 class PulseReceipt(Base):
-    """Who was asked in a round and whether they answered (for reminders and response rate), not what."""
+    """Who was asked in the open round and whether they answered (for reminders), not what.
+
+    Closing the round turns them into `PulseTurnout` counts and deletes them.
+    """
 
     __tablename__ = "pulse_receipts"
     __table_args__ = (UniqueConstraint("round_id", "employee_id"),)

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from models import Nomination, PulseQuestion, Resolution, RewardGrant, Workspace
 from services.pulse import answers as pulse
+from services.pulse import closing as pulse_closing
 from services.pulse import rounds as pulse_rounds
 from services.resolutions import decisions
 from services.resolutions import fixes as resolutions
@@ -177,4 +178,4 @@ def run_pulse_round(sessions: sessionmaker[Session], opens: datetime, people: Se
                     value=answer,
                     now=opens + timedelta(hours=1),
                 )
-        pulse_rounds.close_due_rounds(session, workspace=workspace, now=opens + timedelta(hours=73))
+        pulse_closing.close_due_rounds(session, workspace=workspace, now=opens + timedelta(hours=73))

@@ -1,14 +1,15 @@
-"""`pulse start` / `pulse status`: open a pulse round now; see the round in progress."""
+"""`pulse start` / `pulse status` / `pulse close`: open a pulse round now; see the round in progress; close it early."""
 
 import argparse
 
 from bot.cli.common import actor, add_workspace_option, resolve_workspace, transaction
 from bot.clock import SystemClock
+from services.pulse import closing as pulse_closing
 from services.pulse import rounds as pulse_rounds
 
 
 def add_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    parser = commands.add_parser("pulse", help="pulse polls: open a round now, see the round in progress")
+    parser = commands.add_parser("pulse", help="pulse polls: open a round now, see the round in progress, close it")
     actions = parser.add_subparsers(dest="pulse_command", metavar="ACTION", required=True)
     start = actions.add_parser("start", help="open a round for everyone now (the running bot sends the DMs)")
     add_workspace_option(start)
@@ -16,6 +17,9 @@ def add_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[ty
     status = actions.add_parser("status", help="the round in progress: who was asked, how many answered")
     add_workspace_option(status)
     status.set_defaults(handler=run_status)
+    close = actions.add_parser("close", help="close the open round now, so its results show at once")
+    add_workspace_option(close)
+    close.set_defaults(handler=run_close)
 
 
 def run_start(args: argparse.Namespace) -> int:
@@ -40,4 +44,14 @@ def run_status(args: argparse.Namespace) -> int:
         f"round {progress.number}: {progress.invited} asked, {progress.answered} answered, "
         f"{progress.reminded} reminded; closes {progress.closes_at:%Y-%m-%d %H:%M} UTC"
     )
+    return 0
+
+
+def run_close(args: argparse.Namespace) -> int:
+    now = SystemClock().now()
+    with transaction() as session:
+        workspace = resolve_workspace(session, args.workspace, create=False)
+        closed = pulse_closing.close_round(session, workspace=workspace, by=None, actor=actor(), now=now)
+        number = closed.number
+    print(f"closed pulse round {number}; its results are ready (`/pulse results` in Slack)")
     return 0

@@ -180,11 +180,14 @@ def pulse_round(demo: Stage) -> None:
     demo.move_clock_to(MONDAY + timedelta(days=5, hours=12))
     demo.run_job("run_pulse_rounds")
     hidden = demo.command("U0DMGRN", "/pulse", "results")
-    demo.check("more" in hidden.text, "a team of four is below the anonymity threshold of five: nothing is shown")
+    demo.check(
+        "so that answers stay anonymous" in hidden.text and "Average" not in hidden.text,
+        "a team of four is below the anonymity threshold of five: nothing is shown, and the reason is",
+    )
     shown = demo.command("U0DHR", "/pulse", "results org")
     demo.check(
-        "understand 3.8" in shown.text,
-        "HR sees the scores of the teams large enough to stay anonymous",
+        "12 answers" in shown.text and "Alex Admin's team (Operations): not shown" in shown.text,
+        "HR sees the organisation; Alex's team is hidden, since the organisation less it would be Alex alone",
     )
     (demo.out / "pulse-results.txt").write_text(
         demo.render.blocks(shown.json.get("blocks") or [], shown.json.get("text", "")) + "\n", encoding="utf-8"

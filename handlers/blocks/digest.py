@@ -95,21 +95,7 @@ def customers_section(digest: Digest) -> list[Block]:
         if part.count
         else "*Customers:* no fixes to read yet"
     )
-    return [text_block(f"{customers}\n{team_pulse_line(digest.pulse)}")]
-
-
-def team_pulse_line(part: PulsePart | None) -> str:
-    """The team's pulse next to its customers: how many scores reach their target."""
-    if part is None:
-        return "*Team pulse:* no round has closed yet"
-    head = f"*Team pulse ({escape_mrkdwn(part.round_label)}):*"
-    if part.hidden is not None:
-        return f"{head} not shown, to keep answers anonymous"
-    targets = [(score, target) for _, score, target in part.scores if target is not None]
-    if not targets:
-        return f"{head} {len(part.scores)} question(s) scored, see below"
-    met = sum(score >= target for score, target in targets)
-    return f"{head} {met} of {len(targets)} scores at or above target"
+    return [text_block(customers)]
 
 
 def waiting_section(digest: Digest, room: int) -> list[Block]:
@@ -153,11 +139,15 @@ def recognition_section(part: RecognitionPart | None) -> list[Block]:
 
 
 def pulse_section(part: PulsePart | None) -> list[Block]:
+    """The team's pulse, once: how many scores reach their target, each score, the trend; or why not shown."""
     if part is None:
-        return []
-    head = f"*Pulse, {escape_mrkdwn(part.round_label)}:*"
+        return [text_block("*Team pulse:* no round has closed yet")]
+    head = f"*Team pulse, {escape_mrkdwn(part.round_label)}:*"
     if part.hidden is not None:
-        return [text_block(f"{head} not shown: {escape_mrkdwn(part.hidden)}.")]
+        return [text_block(f"{head} {escape_mrkdwn(part.hidden)}.")]
+    targets = [(score, target) for _, score, target in part.scores if target is not None]
+    if targets:
+        head += f" {sum(score >= target for score, target in targets)} of {len(targets)} scores at or above target"
     lines = [head] if part.scores else [f"{head} no question had enough answers to show."]
     lines += bullets([_score_line(question, score, target) for question, score, target in part.scores])
     if len(part.trend) > 1:

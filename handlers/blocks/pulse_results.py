@@ -4,6 +4,7 @@ from typing import Any
 
 from handlers.blocks.kit import Block, button, context_block, text_block
 from handlers.blocks.pulse import quote
+from services.pulse.anonymity import HIDDEN_REASON
 from services.pulse.relay import Relayed
 from services.pulse.results import CommentView, QuestionResult, SubTeam, TeamResults
 from services.text import escape_mrkdwn, truncate
@@ -120,14 +121,10 @@ def answer_to_manager(relayed: Relayed) -> dict[str, Any]:
 
 
 def _hidden_reason(results: TeamResults) -> str:
-    if results.needed:
-        return (
-            f":lock: Not shown: results appear only when at least {results.threshold} people answered, "
-            f"to keep everyone anonymous. {results.needed} more answer(s) needed."
-        )
     return (
-        f":lock: Not shown: next to a team inside it, these figures would expose a group of fewer than "
-        f"{results.threshold} people."
+        f":lock: {HIDDEN_REASON.capitalize()}: results appear only for groups where at least {results.threshold} "
+        "people answered, and never where comparing them with other teams' results would narrow answers down "
+        f"to fewer than {results.threshold} people."
     )
 
 
@@ -149,6 +146,6 @@ def _question_text(result: QuestionResult) -> str:
 
 def _sub_team_line(team: SubTeam) -> str:
     if not team.shown:
-        return f"• {escape_mrkdwn(team.label)}: not shown (too few answers to stay anonymous)"
+        return f"• {escape_mrkdwn(team.label)}: {HIDDEN_REASON}"
     scores = ", ".join(f"{key} {score:.1f}" for key, score in team.scores) or "no question had enough answers"
     return f"• {escape_mrkdwn(team.label)}: {scores}"

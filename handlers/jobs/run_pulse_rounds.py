@@ -1,4 +1,5 @@
-"""The pulse tick: close due rounds, open the scheduled one, invite each person at their local hour, remind once."""
+"""The pulse tick: close (and seal) due rounds, end old reply relays, open the scheduled one, invite each person
+at their local hour, remind once."""
 
 from slack_sdk import WebClient
 from sqlalchemy import select
@@ -7,6 +8,8 @@ from handlers.deps import Deps
 from handlers.jobs.drain_outbox import drain_outbox
 from handlers.pulse_invitations import queue_invitations
 from models import Workspace
+from services.pulse import closing as pulse_closing
+from services.pulse import relay as pulse_relay
 from services.pulse import rounds as pulse_rounds
 
 
@@ -15,7 +18,8 @@ def run_pulse_rounds(deps: Deps, client: WebClient) -> None:
     for workspace_id in _workspace_ids(deps):
         with deps.sessions.begin() as session:
             workspace = session.get_one(Workspace, workspace_id)
-            pulse_rounds.close_due_rounds(session, workspace=workspace, now=deps.now())
+            pulse_closing.close_due_rounds(session, workspace=workspace, now=deps.now())
+            pulse_relay.end_relays(session, workspace=workspace, now=deps.now())
         with deps.sessions.begin() as session:
             workspace = session.get_one(Workspace, workspace_id)
             pulse_rounds.open_scheduled_round(session, workspace=workspace, now=deps.now())

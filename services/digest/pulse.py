@@ -12,7 +12,7 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from models import PulseRound, Workspace
-from services.pulse.anonymity import Group
+from services.pulse.anonymity import HIDDEN_REASON, Group
 from services.pulse.results import Rounds, closed_rounds, groups_of, judged
 
 
@@ -57,16 +57,17 @@ def team_pulse(loaded: Rounds, rounds: Sequence[PulseRound], group: Group) -> Pu
     label = f"round {latest.number}"
     view = loaded.seen[latest.id][group.key]
     if not view.shown:
-        return PulsePart(label, (), (), hidden=hidden_reason(view.respondents, latest.anonymity_threshold))
+        return PulsePart(label, (), (), hidden=hidden_reason(latest.anonymity_threshold))
     scores = tuple((question.text, result.score, question.target) for question, result in loaded.results(group, latest))
     return PulsePart(label, scores, trend(loaded, rounds, group))
 
 
-def hidden_reason(respondents: int, threshold: int) -> str:
-    """Why the anonymity rule hid the team: too few answers, or too small a difference with a team inside it."""
-    if respondents < threshold:
-        return f"fewer than {threshold} people on your team answered, so their answers stay anonymous"
-    return f"showing it would single out a group of fewer than {threshold} people, so it stays anonymous"
+def hidden_reason(threshold: int) -> str:
+    """Why the anonymity rule hid the team, in words that give away no count."""
+    return (
+        f"{HIDDEN_REASON}: too few of your team answered, or their figures next to other teams' "
+        f"would narrow answers down to fewer than {threshold} people"
+    )
 
 
 def trend(loaded: Rounds, rounds: Sequence[PulseRound], group: Group) -> tuple[tuple[str, float], ...]:

@@ -19,6 +19,7 @@ PULSE_KEYS = {
     "reminder_hours",
     "anonymity_threshold",
     "questions_per_round",
+    "relay_days",
     "replace_default_questions",
     "questions",
 }
@@ -59,6 +60,7 @@ class PulseSettings:
     reminder_hours: int = 24
     anonymity_threshold: int = 5
     questions_per_round: int = 3
+    relay_days: int = 14
     bank: tuple[BankQuestion, ...] = field(default=DEFAULT_BANK)
 
     @property
@@ -92,6 +94,7 @@ def parse_pulse(source: PolicyText, raw: Any) -> PulseSettings:
         open_hours=open_hours,
         reminder_hours=reminder_hours,
         anonymity_threshold=threshold,
+        relay_days=_whole(source, table, "relay_days", defaults.relay_days, 0, 90),
         questions_per_round=min(_whole(source, table, "questions_per_round", 3, 1, 10), len(bank) or 1),
         bank=bank,
     )

@@ -1,25 +1,27 @@
 """Pulse anonymity: which groups, and which questions within them, may show their figures. Pure functions.
 
-This module is the one place the privacy rule lives; results, the digest's pulse part and the comment
-relay all ask it, and none decides on its own. For one round with threshold `k` (the round's
-`anonymity_threshold`: 5 by default, never below 3):
+This module is the one place the privacy rule lives; results, the digest's pulse part, the comment
+relay and the sealing of a closed round all ask it. For one round with threshold `k` (the round's
+`anonymity_threshold`: 5 by default, never below 3) the rule is: every set of people a viewer can
+form by adding and subtracting the groups they can see holds no answers or at least `k`.
 
-1. A group's figures are shown only when at least `k` different people in it answered.
-2. In a shown group, a question's figures are shown only when at least `k` people in it answered it.
-3. A group is hidden when taking away one shown group nested inside it (directly or further down)
-   would leave between 1 and `k - 1` people: subtracting the two figures would expose them. The same
-   holds per question, with the question's counts.
+In a reporting tree that comes down to:
+1. A group is shown only when at least `k` people in it answered (anything, a comment included).
+2. For each shown group, its answers minus those of the shown groups right inside it are 0 or at
+   least `k`. When that fails, the smallest of those inner groups is hidden (deterministically: the
+   one whose own remainder is smallest, then the smallest, then by key) until it holds. A hidden inner
+   group's people then count only in the group around it.
+3. The same holds per question, with each question's answer counts, within the shown groups.
 
-Groups are decided innermost first, so a hidden inner group never hides the group around it (its
-figures cannot be subtracted). Response rates and comments follow their group's decision.
-
-The rule looks at one nested group at a time; sums and differences of several shown groups are not
-yet weighed against each other. Any strengthening of the rule belongs here.
+Since every shown group's remainder is 0 or at least `k`, and the remainders of all shown groups
+split the organisation into disjoint cells, any sum or difference of shown figures is a union of
+cells: 0 or at least `k` people. Response counts are counted as answers.
 """
 
-from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+
+HIDDEN_REASON = "not shown, so that answers stay anonymous"
 
 
 @dataclass(frozen=True)
@@ -30,19 +32,19 @@ class Group:
     label: str
     managers: frozenset[int] | None  # answers counted by their answerer's manager; None: the whole org
     below: frozenset[str] = frozenset()  # keys of the groups nested inside this one, at any depth
+    leader: int | None = None  # the manager's employee id; None for the whole org
 
     def holds(self, manager_id: int | None) -> bool:
         return self.managers is None or manager_id in self.managers
 
 
 @dataclass(frozen=True)
-class Answer:
-    """One stored answer: an opaque respondent (one per person and round) and the answerer's manager."""
+class Cell:
+    """Counts for the people under one manager id: never a person, only how many and how many per question."""
 
-    question_id: int
-    respondent: str
     manager_id: int | None
-    value: int
+    answered: int
+    questions: Mapping[int, int] = field(default_factory=dict)
 
 
 @dataclass
@@ -55,45 +57,53 @@ class Visibility:
     questions: dict[int, bool] = field(default_factory=dict)
 
 
-def index_by_manager(answers: Iterable[Answer]) -> dict[int | None, list[Answer]]:
-    index: dict[int | None, list[Answer]] = {}
-    for answer in answers:
-        index.setdefault(answer.manager_id, []).append(answer)
-    return index
+Measure = Callable[[Cell], int]
 
 
-def held_by(group: Group, index: dict[int | None, list[Answer]]) -> list[Answer]:
-    """The answers a group counts (the same set as filtering with `group.holds`, in another order)."""
-    if group.managers is None:
-        return [answer for answers in index.values() for answer in answers]
-    return [answer for manager in group.managers for answer in index.get(manager, ())]
-
-
-def visibility(groups: dict[str, Group], answers: list[Answer], threshold: int) -> dict[str, Visibility]:
-    """The rule applied to one round's answers: every group's decision, keyed like `groups`."""
-    seen: dict[str, Visibility] = {}
-    index = index_by_manager(answers)
-    for group in sorted(groups.values(), key=lambda g: len(g.below)):
-        mine = held_by(group, index)
-        inner = [seen[key] for key in group.below if key in seen and seen[key].shown]
-        seen[group.key] = _decide(mine, inner, threshold)
+def visibility(groups: Mapping[str, Group], cells: Iterable[Cell], threshold: int) -> dict[str, Visibility]:
+    """The rule applied to one round's cells: every group's decision, keyed like `groups`."""
+    cells = list(cells)
+    questions = sorted({question for cell in cells for question in cell.questions})
+    shown = _shown(groups, cells, threshold, lambda cell: cell.answered, set(groups))
+    per_question = {q: _shown(groups, cells, threshold, _answers_to(q), shown) for q in questions}
+    seen = {}
+    for key, group in groups.items():
+        held = [cell for cell in cells if group.holds(cell.manager_id)]
+        counts = {q: total for q in questions if (total := sum(cell.questions.get(q, 0) for cell in held))}
+        view = Visibility(sum(cell.answered for cell in held), key in shown, counts)
+        view.questions = {q: key in per_question[q] for q in counts}
+        seen[key] = view
     return seen
 
 
-def _decide(mine: list[Answer], inner: list[Visibility], threshold: int) -> Visibility:
-    counts = Counter(answer.question_id for answer in mine)
-    respondents = len({answer.respondent for answer in mine})
-    shown = respondents >= threshold and not any(_exposes(respondents, v.respondents, threshold) for v in inner)
-    view = Visibility(respondents, shown, dict(counts))
-    for question, count in counts.items():
-        view.questions[question] = (
-            shown
-            and count >= threshold
-            and not any(v.questions.get(question) and _exposes(count, v.counts[question], threshold) for v in inner)
-        )
-    return view
+def _answers_to(question: int) -> Measure:
+    return lambda cell: cell.questions.get(question, 0)
 
 
-def _exposes(outer: int, inner: int, threshold: int) -> bool:
-    """True when the difference between two shown figures would be a group of fewer than `threshold` people."""
-    return 0 < outer - inner < threshold
+def _shown(
+    groups: Mapping[str, Group], cells: list[Cell], threshold: int, measure: Measure, candidates: set[str]
+) -> set[str]:
+    """The groups (among `candidates`) whose figures for `measure` may be shown, innermost decided first."""
+    total = {key: sum(measure(c) for c in cells if group.holds(c.manager_id)) for key, group in groups.items()}
+    shown = {key for key in candidates if total[key] >= threshold}
+    for group in sorted(groups.values(), key=lambda g: (len(g.below), g.key)):
+        while group.key in shown:
+            inner = _inner(groups, group, shown)
+            remainder = total[group.key] - sum(total[key] for key in inner)
+            if not 0 < remainder < threshold:
+                break
+            own = {key: total[key] - sum(total[k] for k in _inner(groups, groups[key], shown)) for key in inner}
+            shown.discard(min(inner, key=lambda key: (own[key] == 0, own[key], total[key], key)))
+    return shown
+
+
+def _inner(groups: Mapping[str, Group], group: Group, shown: set[str]) -> list[str]:
+    """The shown groups right inside `group`: shown, and not inside another shown group inside it."""
+    nested = [key for key in group.below if key in shown]
+    return sorted(key for key in nested if not any(key in groups[other].below for other in nested))
+
+
+def innermost(groups: Mapping[str, Group], shown: Iterable[str], manager_id: int | None) -> Group | None:
+    """The smallest shown group that holds answers counted for `manager_id`: the cell they are kept in."""
+    holding = [groups[key] for key in shown if groups[key].holds(manager_id)]
+    return min(holding, key=lambda g: (len(g.below), g.key), default=None)

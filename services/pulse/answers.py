@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from models import Employee, PulseComment, PulseQuestion, PulseReceipt, PulseRelay, PulseResponse, PulseRound, Workspace
 from services.errors import AlreadyDone, InvalidInput, NotFound
+from services.pulse.relay import author_tag
 from services.pulse.rounds import open_round
 
 MAX_COMMENT = 2000
@@ -63,7 +64,12 @@ def _comment_of(session: Session, pulse_round: PulseRound, employee: Employee) -
 
 
 def _round_for_answer(session: Session, workspace: Workspace, employee: Employee, round_id: int | None) -> PulseRound:
-    pulse_round = open_round(session, workspace) if round_id is None else session.get(PulseRound, round_id)
+    # A shared lock: closing takes the round's row for update, so no answer slips in while it seals.
+    pulse_round = (
+        open_round(session, workspace)
+        if round_id is None
+        else session.get(PulseRound, round_id, with_for_update={"read": True})
+    )
     if pulse_round is None or pulse_round.workspace_id != workspace.id:
         raise NotFound("There is no pulse poll open right now. The next round will come to you in a DM.")
     if pulse_round.status != "open":
@@ -92,7 +98,7 @@ def record_answer(
     )
     changed = existing is not None and existing.value != value
     if existing is None:
-        _insert_answer(session, pulse_round, question, respondent, employee, value)
+        _insert_answer(session, pulse_round, question, respondent, value)
     else:
         existing.value = value
     _mark_answered(session, pulse_round, employee)
@@ -102,19 +108,13 @@ def record_answer(
 
 
 def _insert_answer(
-    session: Session,
-    pulse_round: PulseRound,
-    question: PulseQuestion,
-    respondent: str,
-    employee: Employee,
-    value: int,
+    session: Session, pulse_round: PulseRound, question: PulseQuestion, respondent: str, value: int
 ) -> None:
     """Insert in a savepoint: a simultaneous double click that inserted first turns this into a change."""
     row = PulseResponse(
         round_id=pulse_round.id,
         question_id=question.id,
         respondent=respondent,
-        group_manager_id=employee.manager_id,
         value=value,
     )
     try:
@@ -129,11 +129,19 @@ def _insert_answer(
 
 
 def save_comment(
-    session: Session, *, workspace: Workspace, employee: Employee, round_id: int, text: str, now: datetime
+    session: Session,
+    *,
+    workspace: Workspace,
+    employee: Employee,
+    round_id: int,
+    text: str,
+    relay_key: bytes,
+    now: datetime,
 ) -> MyRound:
     """Keep an anonymous comment (one per person per round; sending another replaces it).
 
-    Only its relay handle leads back to the author, for replies; it never links to their answers.
+    Only its relay leads back to the author, for replies, through a tag that needs `relay_key` (which
+    the database never holds); it never links to their answers.
     """
     cleaned = text.strip()
     if not cleaned:
@@ -143,14 +151,15 @@ def save_comment(
     pulse_round = _round_for_answer(session, workspace, employee, round_id)
     existing = _comment_of(session, pulse_round, employee)
     if existing is None:
-        relay = PulseRelay(handle=secrets.token_hex(16), workspace_id=workspace.id, employee_id=employee.id)
+        handle = secrets.token_hex(16)
+        tag = author_tag(relay_key, handle, employee.id)
+        relay = PulseRelay(handle=handle, workspace_id=workspace.id, round_id=pulse_round.id, author_tag=tag)
         session.add(relay)
         session.flush()
         session.add(
             PulseComment(
                 round_id=pulse_round.id,
                 respondent=respondent_of(pulse_round, employee, "comment"),
-                group_manager_id=employee.manager_id,
                 text=cleaned,
                 relay_handle=relay.handle,
             )

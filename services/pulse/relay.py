@@ -1,19 +1,24 @@
 """Replies to anonymous comments: a manager writes to "the author", the author answers, nobody learns who.
 
-Only the route is stored (which comment, which manager); the texts pass straight through to Slack.
-Callers commit.
+Only the route is stored (which comment, which manager); the texts pass straight through to Slack. The
+way back to the author is a tag, an HMAC of the relay handle and the author under a key the database
+never holds (derived from the app's signing secret): the bot finds the author by recomputing the tag
+for each person, a reader of the database cannot. Replies end `relay_days` after the round closes, when
+`end_relays` deletes the tags and the replies. Callers commit.
 """
 
+import hashlib
+import hmac
 from dataclasses import dataclass
 from datetime import datetime
 
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from models import Employee, PulseComment, PulseRelay, PulseReply, PulseRound, Workspace
 from services import directory
-from services.errors import InvalidInput, NotAllowed, NotFound
-from services.pulse.anonymity import visibility
-from services.pulse.results import answers_of, groups_of
+from services.errors import AlreadyDone, InvalidInput, NotAllowed, NotFound
+from services.pulse.results import groups_of, judge
 from services.pulse.rounds import ROUND_STARTERS
 
 MAX_REPLY = 2000
@@ -30,15 +35,31 @@ class Relayed:
     text: str
 
 
+def relay_key_from(secret: str) -> bytes:
+    """The relay's key, derived from a secret the process holds and the database does not."""
+    return hmac.new(secret.encode(), b"latitude pulse relay", hashlib.sha256).digest()
+
+
+def author_tag(key: bytes, handle: str, employee_id: int) -> str:
+    return hmac.new(key, f"{handle}:{employee_id}".encode(), hashlib.sha256).hexdigest()
+
+
 def reply_to_comment(
-    session: Session, *, workspace: Workspace, manager: Employee, comment_id: int, text: str, now: datetime
+    session: Session,
+    *,
+    workspace: Workspace,
+    manager: Employee,
+    comment_id: int,
+    text: str,
+    relay_key: bytes,
+    now: datetime,
 ) -> Relayed:
     """A manager replies to a comment they can see in results; the author gets it without the manager learning who."""
     cleaned = _cleaned(text)
     comment = session.get(PulseComment, comment_id)
     if comment is None or not _may_see(session, workspace=workspace, viewer=manager, comment=comment):
         raise NotAllowed("You can reply only to comments shown in your team's results.")
-    author = _author(session, comment)
+    author = _author(session, workspace, comment, relay_key, now)
     if author.id == manager.id:
         raise InvalidInput("That comment is your own.")
     reply = PulseReply(comment_id=comment.id, manager_id=manager.id, created_at=now)
@@ -47,12 +68,21 @@ def reply_to_comment(
     return Relayed(author.slack_id, reply.id, comment.id, comment.text, cleaned)
 
 
-def answer_reply(session: Session, *, workspace: Workspace, author: Employee, reply_id: int, text: str) -> Relayed:
+def answer_reply(
+    session: Session,
+    *,
+    workspace: Workspace,
+    author: Employee,
+    reply_id: int,
+    text: str,
+    relay_key: bytes,
+    now: datetime,
+) -> Relayed:
     """The comment's author answers a manager's reply; it goes back to that manager, still anonymous."""
     cleaned = _cleaned(text)
     reply = session.get(PulseReply, reply_id)
     comment = session.get(PulseComment, reply.comment_id) if reply is not None else None
-    if reply is None or comment is None or _author(session, comment).id != author.id:
+    if reply is None or comment is None or _author(session, workspace, comment, relay_key, now).id != author.id:
         raise NotFound("That conversation does not exist, or it is not yours.")
     manager = session.get_one(Employee, reply.manager_id)
     if manager.workspace_id != workspace.id:
@@ -60,9 +90,38 @@ def answer_reply(session: Session, *, workspace: Workspace, author: Employee, re
     return Relayed(manager.slack_id, reply.id, comment.id, comment.text, cleaned)
 
 
-def _author(session: Session, comment: PulseComment) -> Employee:
-    relay = session.get_one(PulseRelay, comment.relay_handle)
-    return session.get_one(Employee, relay.employee_id)
+def end_relays(session: Session, *, workspace: Workspace, now: datetime) -> int:
+    """Delete the relays (and the reply routes) of rounds whose reply window has ended; returns how many rounds."""
+    ended = list(
+        session.scalars(
+            select(PulseRound.id).where(
+                PulseRound.workspace_id == workspace.id,
+                PulseRound.relay_ends_at <= now,
+                PulseRound.id.in_(select(PulseRelay.round_id)),
+            )
+        )
+    )
+    if ended:
+        comments = select(PulseComment.id).where(PulseComment.round_id.in_(ended))
+        session.execute(delete(PulseReply).where(PulseReply.comment_id.in_(comments)))
+        session.execute(update(PulseComment).where(PulseComment.round_id.in_(ended)).values(relay_handle=None))
+        session.execute(delete(PulseRelay).where(PulseRelay.round_id.in_(ended)))
+    return len(ended)
+
+
+def _author(session: Session, workspace: Workspace, comment: PulseComment, key: bytes, now: datetime) -> Employee:
+    relay = session.get(PulseRelay, comment.relay_handle) if comment.relay_handle else None
+    pulse_round = session.get_one(PulseRound, comment.round_id)
+    if relay is None or (pulse_round.relay_ends_at is not None and pulse_round.relay_ends_at <= now):
+        raise AlreadyDone(
+            f"Replies to round {pulse_round.number}'s comments have ended: the way back to their authors "
+            "is erased a fixed time after the round closes, to keep them anonymous."
+        )
+    people = session.execute(select(Employee.id, Employee).where(Employee.workspace_id == workspace.id))
+    for employee_id, person in people:
+        if hmac.compare_digest(author_tag(key, relay.handle, employee_id), relay.author_tag):
+            return person
+    raise AlreadyDone("The author of that comment can no longer be reached.")
 
 
 def _cleaned(text: str) -> str:
@@ -86,5 +145,5 @@ def _may_see(session: Session, *, workspace: Workspace, viewer: Employee, commen
         keys = {viewer.slack_id, *groups[viewer.slack_id].below}
     else:
         return False
-    seen = visibility(groups, answers_of(session, pulse_round), pulse_round.anonymity_threshold)
+    seen = judge(session, pulse_round, groups)
     return any(seen[key].shown and groups[key].holds(comment.group_manager_id) for key in keys)

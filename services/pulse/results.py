@@ -1,7 +1,8 @@
 """Pulse results per team, under the anonymity rule (services/pulse/anonymity.py). Read-only.
 
-A team is a manager and everyone below them; the org is everyone. Which of their figures may be shown
-is the anonymity module's decision; this module reads the rounds, builds the groups and the figures.
+A team is a manager and everyone below them; the org is everyone. A closed round holds only counts per
+cell (services/pulse/closing.py); a team's figures are the sum of the cells it holds, and which of them
+may be shown is the anonymity module's decision, taken again on the cells with the org as it is now.
 """
 
 from collections import Counter
@@ -12,10 +13,11 @@ from functools import cached_property
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from models import Employee, PulseComment, PulseQuestion, PulseReceipt, PulseResponse, PulseRound, Workspace
+from models import Employee, PulseComment, PulseQuestion, PulseRound, Workspace
 from services import directory
 from services.errors import NotAllowed, NotFound
-from services.pulse.anonymity import Answer, Group, Visibility, held_by, index_by_manager, visibility
+from services.pulse.anonymity import Group, Visibility, visibility
+from services.pulse.counts import Tally, Turnout, cells_of, tallies_of, turnouts_of
 from services.pulse.rounds import ROUND_STARTERS
 
 ORG = "org"
@@ -71,7 +73,6 @@ class TeamResults:
     round_number: int
     threshold: int
     shown: bool
-    needed: int
     invited: int
     answered: int
     questions: tuple[QuestionResult, ...]
@@ -87,13 +88,23 @@ class Rounds:
 
     groups: dict[str, Group]
     rounds: list[PulseRound]
-    answers: dict[int, list[Answer]]
+    tallies: dict[int, list[Tally]]
+    turnouts: dict[int, list[Turnout]]
     seen: dict[int, dict[str, Visibility]]
 
     @cached_property
-    def by_manager(self) -> dict[int, dict[int | None, list[Answer]]]:
-        """Each round's answers indexed by the answerer's manager, built once (a team's are a few look-ups)."""
-        return {round_id: index_by_manager(answers) for round_id, answers in self.answers.items()}
+    def by_manager(self) -> dict[int, dict[int | None, list[Tally]]]:
+        """Each round's tallies indexed by their cell's manager, built once (a team's are a few look-ups)."""
+        index: dict[int, dict[int | None, list[Tally]]] = {}
+        for round_id, tallies in self.tallies.items():
+            for tally in tallies:
+                index.setdefault(round_id, {}).setdefault(tally.manager_id, []).append(tally)
+        return index
+
+    def turnout(self, group: Group, pulse_round: PulseRound) -> tuple[int, int]:
+        """(invited, answered) in the group's cells."""
+        mine = [t for t in self.turnouts[pulse_round.id] if group.holds(t.manager_id)]
+        return sum(t.invited for t in mine), sum(t.answered for t in mine)
 
     def scores(self, group: Group, pulse_round: PulseRound) -> list[tuple[str, float]]:
         """The group's shown score per question key in one round (nothing when the group is hidden)."""
@@ -103,9 +114,11 @@ class Rounds:
 
     def results(self, group: Group, pulse_round: PulseRound) -> list[tuple[PulseQuestion, "QuestionResult"]]:
         view = self.seen[pulse_round.id][group.key]
-        values: dict[int, list[int]] = {}
-        for answer in held_by(group, self.by_manager[pulse_round.id]):
-            values.setdefault(answer.question_id, []).append(answer.value)
+        values: dict[int, Counter[int]] = {}
+        for manager, tallies in self.by_manager.get(pulse_round.id, {}).items():
+            if group.holds(manager):
+                for tally in tallies:
+                    values.setdefault(tally.question_id, Counter())[tally.value] += tally.answers
         return [(q, _result(q, values[q.id], None)) for q in pulse_round.questions if view.questions.get(q.id)]
 
 
@@ -160,7 +173,8 @@ def groups_of(session: Session, workspace: Workspace) -> dict[str, Group]:
             managers = frozenset([person.id, *(p.id for p in below)])
             nested = frozenset(p.slack_id for p in below if p.id in children)
             team = f" ({person.team_name})" if person.team else ""
-            groups[person.slack_id] = Group(person.slack_id, f"{person.name}'s team{team}", managers, nested)
+            label = f"{person.name}'s team{team}"
+            groups[person.slack_id] = Group(person.slack_id, label, managers, nested, person.id)
     groups[ORG] = Group(ORG, "the whole organisation", None, frozenset(key for key in groups))
     return groups
 
@@ -192,32 +206,28 @@ def closed_rounds(session: Session, workspace: Workspace) -> list[PulseRound]:
 
 
 def judged(session: Session, rounds: list[PulseRound], groups: dict[str, Group]) -> Rounds:
-    """The rounds' answers, with what of them the anonymity rule lets each group show."""
-    answers = {r.id: answers_of(session, r) for r in rounds}
-    seen = {r.id: visibility(groups, answers[r.id], r.anonymity_threshold) for r in rounds}
-    return Rounds(groups, rounds, answers, seen)
+    """The rounds' counts, with what of them the anonymity rule lets each group show."""
+    tallies = {r.id: tallies_of(session, r) for r in rounds}
+    turnouts = {r.id: turnouts_of(session, r) for r in rounds}
+    seen = {r.id: visibility(groups, cells_of(tallies[r.id], turnouts[r.id]), r.anonymity_threshold) for r in rounds}
+    return Rounds(groups, rounds, tallies, turnouts, seen)
 
 
-def answers_of(session: Session, pulse_round: PulseRound) -> list[Answer]:
-    rows = session.execute(
-        select(
-            PulseResponse.question_id, PulseResponse.respondent, PulseResponse.group_manager_id, PulseResponse.value
-        ).where(PulseResponse.round_id == pulse_round.id)
-    )
-    return [Answer(*row) for row in rows]
+def judge(session: Session, pulse_round: PulseRound, groups: dict[str, Group]) -> dict[str, Visibility]:
+    """The anonymity rule's decisions for one closed round."""
+    return judged(session, [pulse_round], groups).seen[pulse_round.id]
 
 
 def _build(session: Session, loaded: Rounds, group: Group) -> TeamResults:
     latest = loaded.rounds[0]
     view = loaded.seen[latest.id][group.key]
-    invited, answered = _receipts(session, latest, group)
+    invited, answered = loaded.turnout(group, latest)
     questions = _questions(loaded, group) if view.shown else ()
     return TeamResults(
         label=group.label,
         round_number=latest.number,
         threshold=latest.anonymity_threshold,
         shown=view.shown,
-        needed=max(latest.anonymity_threshold - view.respondents, 0),
         invited=invited if view.shown else 0,
         answered=answered if view.shown else 0,
         questions=questions,
@@ -239,18 +249,20 @@ def _questions(loaded: Rounds, group: Group) -> tuple[QuestionResult, ...]:
     )
 
 
-def _result(question: PulseQuestion, values: list[int], change: float | None) -> QuestionResult:
-    counts = Counter(values)
+def _result(question: PulseQuestion, counts: Counter[int], change: float | None) -> QuestionResult:
+    total = counts.total()
     enps = None
     if question.is_nps:
-        enps = round(100 * (sum(v >= 9 for v in values) - sum(v <= 6 for v in values)) / len(values))
+        promoters = sum(n for v, n in counts.items() if v >= 9)
+        detractors = sum(n for v, n in counts.items() if v <= 6)
+        enps = round(100 * (promoters - detractors) / total)
     return QuestionResult(
         key=question.key,
         text=question.text,
         scale_min=question.scale_min,
         scale_max=question.scale_max,
-        respondents=len(values),
-        average=sum(values) / len(values),
+        respondents=total,
+        average=sum(v * n for v, n in counts.items()) / total,
         distribution=tuple((v, counts[v]) for v in range(question.scale_min, question.scale_max + 1)),
         enps=enps,
         target=question.target,
@@ -270,16 +282,6 @@ def _trend(loaded: Rounds, group: Group) -> tuple[TrendPoint, ...]:
     return tuple(
         TrendPoint(r.number, key, score, key in nps) for r in oldest_first for key, score in loaded.scores(group, r)
     )
-
-
-def _receipts(session: Session, pulse_round: PulseRound, group: Group) -> tuple[int, int]:
-    rows = session.execute(
-        select(PulseReceipt.answered, Employee.manager_id)
-        .join(Employee, Employee.id == PulseReceipt.employee_id)
-        .where(PulseReceipt.round_id == pulse_round.id)
-    )
-    mine = [answered for answered, manager_id in rows if group.holds(manager_id)]
-    return len(mine), sum(mine)
 
 
 def _comments(session: Session, pulse_round: PulseRound, group: Group) -> tuple[CommentView, ...]:

@@ -1,5 +1,5 @@
-"""Pulse rounds: open one (on the cadence, or now), invite each person at their local hour, remind once,
-close. Callers commit.
+"""Pulse rounds: open one (on the cadence, or now), invite each person at their local hour, remind once.
+Closing (and sealing) is services/pulse/closing.py. Callers commit.
 """
 
 import secrets
@@ -222,21 +222,6 @@ def due_reminders(session: Session, *, workspace: Workspace, now: datetime) -> l
         if opens_for(pulse_round, person) + timedelta(hours=pulse_round.reminder_hours) <= now:
             receipt.reminded_at = now
             due.append(Invitation(pulse_round, person, reminder=True))
-    session.flush()
-    return due
-
-
-def close_due_rounds(session: Session, *, workspace: Workspace, now: datetime) -> list[PulseRound]:
-    """Close rounds past their end; erasing the salt cuts the last tie between answers and people."""
-    due = list(
-        session.scalars(
-            select(PulseRound).where(
-                PulseRound.workspace_id == workspace.id, PulseRound.status == "open", PulseRound.closes_at <= now
-            )
-        )
-    )
-    for pulse_round in due:
-        pulse_round.status, pulse_round.salt, pulse_round.closed_at = "closed", None, now
     session.flush()
     return due
 

@@ -24,7 +24,7 @@ def answer_all(bot: RunningBot, users: list[str], value: int, questions: int = 3
 def test_results_are_shown_at_five_answers_and_hidden_at_four(bot: RunningBot) -> None:
     start(bot)
     answer_all(bot, EAST[:5], 4)
-    answer_all(bot, WEST[:4], 2)
+    answer_all(bot, [*WEST[:4], "U0HR"], 2)
     close(bot)
 
     east = bot.driver.command("U0MGR1", "/pulse", "results")
@@ -35,8 +35,8 @@ def test_results_are_shown_at_five_answers_and_hidden_at_four(bot: RunningBot) -
     assert "Response rate: 5 of 8 (62%)" in east.text
     assert "`1: 0  2: 0  3: 0  4: 5  5: 0`" in east.text
     assert "Omar Manager's team (Support West)" in west.text
-    assert "1 more answer(s) needed" in west.text
-    assert "Average" not in west.text and "Response rate" not in west.text
+    assert "Not shown, so that answers stay anonymous" in west.text
+    assert "Average" not in west.text and "Response rate" not in west.text and " 4 " not in west.text
 
 
 def test_results_wait_for_the_round_to_close(bot: RunningBot) -> None:
@@ -63,7 +63,7 @@ def test_a_manager_asking_for_another_team_is_refused(bot: RunningBot) -> None:
     assert "Average" not in other.text + org.text + frontline.text
 
 
-def test_hr_sees_any_team_but_not_a_parent_whose_difference_with_a_visible_team_is_under_the_threshold(
+def test_hr_sees_any_team_but_a_sub_team_is_hidden_when_the_team_around_it_would_single_out_the_rest(
     bot: RunningBot,
 ) -> None:
     start(bot)
@@ -75,12 +75,11 @@ def test_hr_sees_any_team_but_not_a_parent_whose_difference_with_a_visible_team_
     org = bot.driver.command("U0HR", "/pulse", "results")
     ada = bot.driver.command("U0ADMIN", "/pulse", "results <@U0ADMIN>")
 
-    assert "Average *4.0* of 5" in east.text
-    for hidden in (org, ada):
-        assert "would expose a group of fewer than 5 people" in hidden.text
-        assert "Average" not in hidden.text
-    assert "Maya Manager's team (Support East): understand 4.0" in org.text
-    assert "Omar Manager's team (Support West): not shown" in org.text
+    assert "Not shown, so that answers stay anonymous" in east.text and "Average" not in east.text
+    for shown in (org, ada):
+        assert "Response rate: 9 of" in shown.text
+    assert "Maya Manager's team (Support East): not shown, so that answers stay anonymous" in org.text
+    assert "Omar Manager's team (Support West): not shown, so that answers stay anonymous" in org.text
 
 
 def test_the_org_is_shown_when_no_visible_team_would_leave_a_small_remainder(bot: RunningBot) -> None:
@@ -167,7 +166,7 @@ def test_an_empty_comment_gets_a_field_error_and_stores_nothing(bot: RunningBot)
 def test_results_come_with_a_trend_chart_in_the_managers_dm_but_hidden_results_do_not(bot: RunningBot) -> None:
     start(bot)
     answer_all(bot, EAST[:5], 4)
-    answer_all(bot, WEST[:4], 2)
+    answer_all(bot, [*WEST[:4], "U0HR"], 2)
     close(bot)
 
     bot.driver.command("U0MGR1", "/pulse", "results")

@@ -76,6 +76,7 @@ def test_the_recognition_and_pulse_parts_render_when_a_feature_supplies_them() -
     assert "• Person 9\nand 4 more" in text
     assert "• We know what great service is — 4.2 (target 4.5, gap -0.3)" in text
     assert "Trend (mean of the 1–5 questions): Jan 3.9 → Mar 4.2" in text
-    assert "*Team pulse (March round):* 0 of 1 scores at or above target" in text
+    assert text.count("Team pulse") == 1, "the pulse part is shown once"
+    assert "*Team pulse, March round:* 0 of 1 scores at or above target\n• We know" in text
     assert message_problems({"text": "digest", "blocks": digest_blocks(digest)}) == []
     assert digest_chart(digest).startswith(b"\x89PNG")

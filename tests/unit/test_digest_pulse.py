@@ -7,7 +7,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from models import PulseQuestion, Workspace
-from services.digest.pulse import PulsePart
+from services.digest.pulse import PulsePart, hidden_reason
 from services.digest.weekly import weekly_digests
 from services.policy.pulse import DEFAULT_BANK
 from tests.fixture_week import run_pulse_round
@@ -35,9 +35,9 @@ def pulse_by_manager(sessions: sessionmaker[Session], now: datetime) -> dict[str
 
 @pytest.fixture
 def first_round(sessions: sessionmaker[Session]) -> sessionmaker[Session]:
-    """Round 1: five of East answer (shown), four of West (hidden); the org would then expose West by subtraction."""
+    """Round 1: five of East answer (shown), four of West (hidden), and HR: Ada's team less East is five people."""
     load_pulse_org(sessions, T0)
-    run_pulse_round(sessions, T0, [*EAST[:5], *WEST[:4]], east_then_west)
+    run_pulse_round(sessions, T0, [*EAST[:5], *WEST[:4], "U0HR"], east_then_west)
     return sessions
 
 
@@ -51,11 +51,12 @@ def test_a_team_over_the_threshold_gets_its_scores_and_gaps_and_the_others_only_
         ((TEXT["understand"], 3.0, 4.5), (TEXT["valued"], 3.0, 4.5), (TEXT["capacity"], 3.0, 4.0)),
         (("R1", 3.0),),
     )
-    assert parts["U0MGR2"] == PulsePart(
-        "round 1", (), (), hidden="fewer than 5 people on your team answered, so their answers stay anonymous"
-    )
+    assert parts["U0MGR2"] == PulsePart("round 1", (), (), hidden=hidden_reason(5))
+    assert "not shown, so that answers stay anonymous" in hidden_reason(5)
     assert parts["U0ADMIN"] == PulsePart(
-        "round 1", (), (), hidden="showing it would single out a group of fewer than 5 people, so it stays anonymous"
+        "round 1",
+        ((TEXT["understand"], 2.6, 4.5), (TEXT["valued"], 2.6, 4.5), (TEXT["capacity"], 2.6, 4.0)),
+        (("R1", 2.6),),
     )
 
 
@@ -83,7 +84,7 @@ def test_the_latest_round_has_the_scores_and_the_trend_only_the_rounds_the_team_
         (TEXT["recognised"], 37 / 11, 4.0),
         (TEXT["enps"], -18.0, 30.0),
     )
-    assert admin.trend == (("R2", 3.36),)
+    assert admin.trend == (("R1", 2.6), ("R2", 3.36))
 
 
 def test_a_round_closing_after_now_is_not_in_the_digest(first_round: sessionmaker[Session]) -> None:

@@ -1,111 +1,116 @@
-"""The pulse anonymity rule on its own: which groups and questions may be shown, and which must stay hidden."""
+"""The pulse anonymity rule on its own: every sum or difference of shown groups is 0 or at least the threshold."""
 
-from services.pulse.anonymity import Answer, Group, held_by, index_by_manager, visibility
+from itertools import product
+
+from services.pulse.anonymity import Cell, Group, innermost, visibility
 
 ORG = "org"
 GROUPS = {
-    "parent": Group("parent", "Parent", frozenset({1, 2}), frozenset({"child"})),
-    "child": Group("child", "Child", frozenset({2})),
+    "parent": Group("parent", "Parent", frozenset({1, 2}), frozenset({"child"}), 1),
+    "child": Group("child", "Child", frozenset({2}), leader=2),
     ORG: Group(ORG, "Org", None, frozenset({"parent", "child"})),
 }
 DEEP = {
-    "top": Group("top", "Top", frozenset({1, 2, 3}), frozenset({"middle", "bottom"})),
-    "middle": Group("middle", "Middle", frozenset({2, 3}), frozenset({"bottom"})),
-    "bottom": Group("bottom", "Bottom", frozenset({3})),
+    "top": Group("top", "Top", frozenset({1, 2, 3}), frozenset({"middle", "bottom"}), 1),
+    "middle": Group("middle", "Middle", frozenset({2, 3}), frozenset({"bottom"}), 2),
+    "bottom": Group("bottom", "Bottom", frozenset({3}), leader=3),
+}
+# Bo (10) manages Lee directly and the leads of Sub A (11) and Sub B (12); Sub C (13) in the three-team org.
+BO = {
+    "bo": Group("bo", "Bo", frozenset({10, 11, 12, 13}), frozenset({"a", "b", "c"}), 10),
+    "a": Group("a", "Sub A", frozenset({11}), leader=11),
+    "b": Group("b", "Sub B", frozenset({12}), leader=12),
+    "c": Group("c", "Sub C", frozenset({13}), leader=13),
+    ORG: Group(ORG, "Org", None, frozenset({"bo", "a", "b", "c"})),
 }
 
 
-def answers(manager: int | None, people: int, *, question: int = 1, offset: int = 0) -> list[Answer]:
-    return [Answer(question, f"r{offset + n}", manager, 4) for n in range(people)]
+def cell(manager: int | None, people: int, *, question: int = 1) -> Cell:
+    return Cell(manager, people, {question: people} if people else {})
+
+
+def shown(seen: dict[str, object]) -> set[str]:
+    return {key for key, view in seen.items() if getattr(view, "shown", False)}
 
 
 def test_a_group_is_shown_from_the_threshold_on() -> None:
-    assert visibility(GROUPS, answers(2, 5), 5)["child"].shown
-    assert not visibility(GROUPS, answers(2, 4), 5)["child"].shown
+    assert visibility(GROUPS, [cell(2, 5)], 5)["child"].shown
+    assert not visibility(GROUPS, [cell(2, 4)], 5)["child"].shown
 
 
-def test_people_are_counted_not_answers() -> None:
-    four_people_two_questions = answers(2, 4) + answers(2, 4, question=2)
+def test_bo_minus_both_sub_teams_would_be_lee_so_the_smallest_sub_team_is_hidden() -> None:
+    seen = visibility(BO, [cell(11, 5), cell(12, 5), cell(10, 1)], 5)
 
-    seen = visibility(GROUPS, four_people_two_questions, 5)
-
-    assert seen["child"].respondents == 4
-    assert not seen["child"].shown
+    assert shown(seen) == {"bo", "b", ORG}, "Sub A and Sub B tie on size: the first by key is hidden"
+    assert seen["bo"].respondents == 11
 
 
-def test_a_parent_is_hidden_when_subtracting_a_visible_child_leaves_fewer_than_the_threshold() -> None:
-    seen = visibility(GROUPS, answers(2, 5) + answers(1, 4, offset=100), 5)
+def test_with_three_sub_teams_the_smallest_is_hidden_and_the_others_stay() -> None:
+    seen = visibility(BO, [cell(11, 7), cell(12, 5), cell(13, 6), cell(10, 1)], 5)
 
-    assert seen["child"].shown
-    assert not seen["parent"].shown, "parent minus child would expose 4 people"
-    assert not seen[ORG].shown
+    assert shown(seen) == {"bo", "a", "c", ORG}
+
+
+def test_a_sub_team_whose_own_remainder_is_empty_is_passed_over_for_one_that_helps() -> None:
+    """Middle holds exactly Bottom: hiding Middle changes nothing, so the rule goes on to Bottom."""
+    seen = visibility(DEEP, [cell(3, 5), cell(1, 2)], 5)
+
+    assert seen["top"].shown and seen["top"].respondents == 7
+    assert not seen["middle"].shown and not seen["bottom"].shown
 
 
 def test_a_difference_of_exactly_the_threshold_is_shown() -> None:
-    seen = visibility(GROUPS, answers(2, 5) + answers(1, 5, offset=100), 5)
+    seen = visibility(GROUPS, [cell(2, 5), cell(1, 5)], 5)
 
     assert seen["child"].shown and seen["parent"].shown
 
 
-def test_a_parent_identical_to_its_child_or_far_larger_is_shown() -> None:
-    identical = visibility(GROUPS, answers(2, 5), 5)
-    larger = visibility(GROUPS, answers(2, 5) + answers(1, 9, offset=100), 5)
-
-    assert identical["parent"].shown and identical[ORG].shown
-    assert larger["parent"].shown and larger[ORG].shown
-
-
 def test_a_hidden_child_does_not_hide_its_parent() -> None:
-    seen = visibility(GROUPS, answers(2, 3) + answers(1, 4, offset=100), 5)
+    seen = visibility(GROUPS, [cell(2, 3), cell(1, 4)], 5)
 
     assert not seen["child"].shown
     assert seen["parent"].shown
 
 
-def test_a_group_nested_two_levels_down_is_subtracted_too() -> None:
-    """Top minus bottom would expose the three people between them, though middle is hidden."""
-    seen = visibility(DEEP, answers(3, 6) + answers(2, 1, offset=100) + answers(1, 2, offset=200), 5)
-
-    assert seen["bottom"].shown
-    assert not seen["middle"].shown
-    assert not seen["top"].shown
-
-
 def test_the_org_counts_people_without_a_manager() -> None:
-    seen = visibility(GROUPS, answers(None, 5), 5)
+    seen = visibility(GROUPS, [cell(None, 5)], 5)
 
     assert seen[ORG].respondents == 5 and seen[ORG].shown
     assert not seen["parent"].shown
 
 
 def test_a_question_answered_by_fewer_than_the_threshold_is_hidden_even_in_a_shown_group() -> None:
-    seen = visibility(GROUPS, answers(2, 6) + answers(2, 4, question=2), 5)
+    seen = visibility(GROUPS, [Cell(2, 6, {1: 6, 2: 4})], 5)
 
     assert seen["child"].shown
     assert seen["child"].questions == {1: True, 2: False}
 
 
-def test_a_question_is_hidden_in_the_parent_when_its_difference_with_the_child_is_small() -> None:
-    parent_only = answers(1, 6, question=1, offset=100) + answers(1, 2, question=2, offset=100)
-    seen = visibility(GROUPS, answers(2, 5) + answers(2, 5, question=2) + parent_only, 5)
+def test_a_question_is_hidden_in_the_child_when_the_parent_would_single_out_a_few_who_answered_it() -> None:
+    seen = visibility(GROUPS, [Cell(2, 5, {1: 5, 2: 5}), Cell(1, 6, {1: 6, 2: 2})], 5)
 
-    assert seen["parent"].shown
-    assert seen["parent"].questions == {1: True, 2: False}
-
-
-def test_no_question_is_shown_in_a_hidden_group() -> None:
-    seen = visibility(GROUPS, answers(2, 4), 3)
-    hidden = visibility(GROUPS, answers(2, 4), 5)
-
-    assert seen["child"].questions == {1: True}
-    assert hidden["child"].questions == {1: False}
+    assert seen["parent"].questions == {1: True, 2: True}
+    assert seen["child"].questions == {1: True, 2: False}
 
 
-def test_a_group_holds_the_same_answers_through_the_index_as_by_filtering() -> None:
-    everyone = answers(1, 3) + answers(2, 2, offset=10) + answers(7, 4, offset=20) + answers(None, 1, offset=30)
-    index = index_by_manager(everyone)
+def test_every_sum_and_difference_of_shown_figures_holds_none_or_at_least_the_threshold() -> None:
+    """Exhaustive over small orgs: subtracting any shown groups from any shown group never leaves 1..k-1."""
+    for a, b, c, lee, others in product(range(0, 8, 2), range(0, 8, 3), range(0, 7, 3), range(3), range(3)):
+        cells = [cell(11, a), cell(12, b), cell(13, c), cell(10, lee), cell(None, others)]
+        seen = visibility(BO, cells, 5)
+        visible = [BO[key] for key in shown(seen)]
+        for outer in visible:
+            inner = [g for g in visible if g.key in outer.below]
+            for chosen in product((False, True), repeat=len(inner)):
+                taken = [g for g, pick in zip(inner, chosen, strict=True) if pick]
+                held = {c.manager_id for c in cells if outer.holds(c.manager_id)}
+                left = held - {m for g in taken for m in held if g.holds(m)}
+                people = sum(c.answered for c in cells if c.manager_id in left)
+                assert people == 0 or people >= 5, (a, b, c, lee, others, outer.key, [g.key for g in taken])
 
-    for group in GROUPS.values():
-        expected = sorted((a.respondent for a in everyone if group.holds(a.manager_id)), key=str)
-        assert sorted((a.respondent for a in held_by(group, index)), key=str) == expected
-    assert len(held_by(GROUPS[ORG], index)) == len(everyone)
+
+def test_innermost_finds_the_smallest_shown_group_holding_a_manager() -> None:
+    assert innermost(BO, {"bo", "b", ORG}, 11) == BO["bo"]
+    assert innermost(BO, {"bo", "b", ORG}, 12) == BO["b"]
+    assert innermost(BO, {"bo", "b", ORG}, None) == BO[ORG]
+    assert innermost(BO, {"b"}, 11) is None

@@ -7,12 +7,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.clock import MovableClock
-from models import Employee, PulseReceipt, PulseResponse, Workspace
+from models import Employee, PulseReceipt, PulseResponse, PulseTally, PulseTurnout, Workspace
 from services.errors import InvalidInput, NotFound
 from services.policy.file import PolicyError
 from services.policy.pulse import DEFAULT_BANK, PulseSettings
 from services.policy.versions import parse_policy
 from services.pulse import answers as pulse
+from services.pulse import closing as pulse_closing
 from services.pulse import rounds as pulse_rounds
 from tests.helpers import employee
 from tests.pulse_org import EAST, POLICY, WEST, load_pulse_org
@@ -121,25 +122,24 @@ def test_someone_not_asked_in_the_round_cannot_answer(session: Session, opened: 
         )
 
 
-def test_closing_forgets_the_salt_so_answers_cannot_be_traced_back(
+def test_closing_forgets_the_salt_and_keeps_only_counts_of_shown_cells(
     session: Session, opened: Workspace, clock: MovableClock
 ) -> None:
-    person = employee(session, WEST[0])
-    pulse.record_answer(
-        session,
-        workspace=opened,
-        employee=person,
-        question_id=question_ids(session, opened)[0],
-        value=3,
-        now=clock.now(),
-    )
+    first = question_ids(session, opened)[0]
+    for user in [*WEST[:5], *EAST[:5]]:
+        pulse.record_answer(
+            session, workspace=opened, employee=employee(session, user), question_id=first, value=3, now=clock.now()
+        )
     current = pulse_rounds.open_round(session, opened)
     assert current is not None
-    respondent = pulse.respondent_of(current, person)
 
-    [closed] = pulse_rounds.close_due_rounds(session, workspace=opened, now=current.closes_at + timedelta(seconds=1))
+    [closed] = pulse_closing.close_due_rounds(session, workspace=opened, now=current.closes_at + timedelta(seconds=1))
 
     assert closed.salt is None and closed.status == "closed"
-    [response] = session.scalars(select(PulseResponse))
-    assert response.respondent == respondent
-    assert response.group_manager_id == person.manager_id
+    assert session.scalars(select(PulseResponse)).all() == []
+    assert session.scalars(select(PulseReceipt)).all() == []
+    east, west, ada = (employee(session, user).id for user in ("U0MGR1", "U0MGR2", "U0ADMIN"))
+    tallies = {(t.group_manager_id, t.value): t.answers for t in session.scalars(select(PulseTally))}
+    assert tallies == {(east, 3): 5, (west, 3): 5}
+    turnouts = {t.group_manager_id: (t.invited, t.answered) for t in session.scalars(select(PulseTurnout))}
+    assert turnouts == {east: (8, 5), west: (8, 5), ada: (3, 0), None: (1, 0)}

@@ -1,0 +1,89 @@
+"""Replies to anonymous pulse comments: a manager's reply goes to the author, their answer comes back; nobody
+learns who (services/pulse/relay.py)."""
+
+from typing import Any
+
+from slack_bolt import Ack, App, BoltContext
+from slack_sdk import WebClient
+
+from handlers import payload
+from handlers.blocks import pulse_results as result_blocks
+from handlers.deps import deps_of
+from handlers.errors import reported
+from handlers.people import action_caller
+from services.errors import DomainError
+from services.pulse import relay as pulse_relay
+
+
+def open_reply(ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient) -> None:
+    comment_id = payload.id_value(action)
+    ack()
+    intro = "The bot sends this to the comment's author without telling you who they are."
+    view = result_blocks.message_modal(result_blocks.REPLY_CALLBACK, comment_id, "Reply to a comment", intro)
+    with reported(body):
+        client.views_open(trigger_id=body["trigger_id"], view=view)
+
+
+def open_answer_reply(ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient) -> None:
+    reply_id = payload.id_value(action)
+    ack()
+    intro = "The bot sends this to the manager without your name: they still won't know it's you."
+    view = result_blocks.message_modal(result_blocks.ANSWER_REPLY_CALLBACK, reply_id, "Answer anonymously", intro)
+    with reported(body):
+        client.views_open(trigger_id=body["trigger_id"], view=view)
+
+
+def submit_reply(ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext, client: WebClient) -> None:
+    comment_id, text = payload.parsed(result_blocks.parse_message, view)
+    deps = deps_of(context)
+    try:
+        with deps.sessions.begin() as session:
+            identity = action_caller(session, deps, body)
+            manager = identity.employee
+            relayed = pulse_relay.reply_to_comment(
+                session,
+                workspace=identity.workspace,
+                manager=manager,
+                comment_id=comment_id,
+                text=text,
+                relay_key=deps.relay_key,
+                now=deps.now(),
+            )
+    except DomainError as error:
+        ack(response_action="errors", errors={result_blocks.MESSAGE_BLOCK: str(error)})
+        return
+    ack()
+    with reported(body):
+        client.chat_postMessage(channel=relayed.recipient, **result_blocks.reply_to_author(relayed, manager.name))
+
+
+def submit_answer_reply(
+    ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext, client: WebClient
+) -> None:
+    reply_id, text = payload.parsed(result_blocks.parse_message, view)
+    deps = deps_of(context)
+    try:
+        with deps.sessions.begin() as session:
+            identity = action_caller(session, deps, body)
+            relayed = pulse_relay.answer_reply(
+                session,
+                workspace=identity.workspace,
+                author=identity.employee,
+                reply_id=reply_id,
+                text=text,
+                relay_key=deps.relay_key,
+                now=deps.now(),
+            )
+    except DomainError as error:
+        ack(response_action="errors", errors={result_blocks.MESSAGE_BLOCK: str(error)})
+        return
+    ack()
+    with reported(body):
+        client.chat_postMessage(channel=relayed.recipient, **result_blocks.answer_to_manager(relayed))
+
+
+def register(app: App) -> None:
+    app.action(result_blocks.REPLY_ACTION)(open_reply)
+    app.view(result_blocks.REPLY_CALLBACK)(submit_reply)
+    app.action(result_blocks.ANSWER_REPLY_ACTION)(open_answer_reply)
+    app.view(result_blocks.ANSWER_REPLY_CALLBACK)(submit_answer_reply)

@@ -1,0 +1,164 @@
+"""An attacker with full read access to the database after close, system columns included, finds no link
+between a person and an answer or a comment; the relay ends `relay_days` after close; logs and files hold
+nothing either."""
+
+import io
+import logging
+import os
+import stat
+from collections.abc import Iterator
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, select, text
+
+from bot.logs import configure_logging
+from handlers.blocks import pulse_results as result_blocks
+from models import Base, Employee, PulseComment, PulseRelay, PulseReply
+from models.engine import make_engine
+from tests.conftest import RunningBot
+from tests.e2e.test_pulse_anonymity import LEE_COMMENT, SUB_A, SUB_B, bo_round
+from tests.e2e.test_pulse_relay import reply_from_results
+from tests.e2e.test_pulse_results import close
+from tests.e2e.test_pulse_rounds import tick
+
+PULSE_TABLES = ("pulse_tallies", "pulse_turnouts", "pulse_comments", "pulse_relays")
+
+
+def every_row(engine: Engine) -> Iterator[tuple[str, str, dict[str, object]]]:
+    """(table, transaction or position, row) for every row of every table, read as a database administrator."""
+    system = (
+        "xmin::text AS sys_tx, ctid::text AS sys_pos" if engine.dialect.name == "postgresql" else "rowid AS sys_pos"
+    )
+    with engine.connect() as connection:
+        for table in Base.metadata.sorted_tables:
+            for row in connection.execute(text(f"SELECT {system}, * FROM {table.name}")).mappings():
+                yield table.name, str(row.get("sys_tx", "")), dict(row)
+
+
+def test_after_close_a_database_reader_links_nobody_to_an_answer_or_a_comment(bot: RunningBot, engine: Engine) -> None:
+    bo_round(bot)
+    close(bot)
+
+    rows = list(every_row(engine))
+    with bot.sessions() as session:
+        people = {e.id: e for e in session.scalars(select(Employee))}
+    leaders = {e.id for e in people.values() if e.slack_id in ("U0ADA", "U0BO", "U0BEN")}
+    pulse = [(table, tx, row) for table, tx, row in rows if table in PULSE_TABLES]
+
+    assert not [row for table, _, row in rows if table in ("pulse_responses", "pulse_receipts")]
+    cells = {row["group_manager_id"] for table, _, row in pulse if "group_manager_id" in row}
+    assert cells <= leaders | {None}, "only groups the rule shows: Ada's, Bo's (less Sub B), Sub B, the org"
+    assert all(int(str(row["answers"])) >= 0 for table, _, row in pulse if table == "pulse_tallies")
+    per_cell: dict[object, int] = {}
+    for table, _, row in pulse:
+        if table == "pulse_tallies":
+            key = (row["group_manager_id"], row["question_id"])
+            per_cell[key] = per_cell.get(key, 0) + int(str(row["answers"]))
+    assert per_cell and all(n >= 5 for n in per_cell.values()), per_cell
+    for table, _, row in pulse:
+        values = {str(v) for k, v in row.items() if k not in ("group_manager_id", "round_id", "id", "workspace_id")}
+        for person in people.values():
+            assert person.slack_id not in " ".join(values), (table, row)
+    lee = next(e for e in people.values() if e.slack_id == "U0LEE")
+    [comment] = [row for table, _, row in pulse if table == "pulse_comments"]
+    assert comment["text"] == LEE_COMMENT and comment["respondent"] is None
+    assert comment["group_manager_id"] != lee.manager_id or _bo_cell_size(pulse, lee.manager_id) >= 5
+    if engine.dialect.name == "postgresql":
+        round_tx = {tx for table, tx, _ in rows if table == "pulse_rounds"}
+        assert {tx for _, tx, _ in pulse} == round_tx, "every sealed row was written by the closing transaction"
+        assert {table for table, tx, _ in rows if tx in round_tx} <= {"pulse_rounds", *PULSE_TABLES}
+    tallies = sorted((row for table, _, row in pulse if table == "pulse_tallies"), key=_position)
+    canonical = sorted(tallies, key=lambda r: (r["question_id"], r["group_manager_id"] or -1, r["value"]))
+    assert [r["id"] for r in tallies] == [r["id"] for r in canonical], "rows sit in a canonical order, not by click"
+
+
+def _position(row: dict[str, object]) -> tuple[int, ...]:
+    """Where the row physically sits: SQLite's rowid, or PostgreSQL's ctid `(page,item)`."""
+    return tuple(int(part) for part in str(row["sys_pos"]).strip("()").split(","))
+
+
+def _bo_cell_size(pulse: list[tuple[str, str, dict[str, object]]], manager_id: int | None) -> int:
+    return sum(
+        int(str(row["answered"]))
+        for table, _, row in pulse
+        if table == "pulse_turnouts" and row["group_manager_id"] == manager_id
+    )
+
+
+def test_the_relay_works_after_close_then_ends_and_leaves_nothing(bot: RunningBot) -> None:
+    bo_round(bot)
+    close(bot)
+    bot.slack.reset()
+
+    reply_from_results(bot, "U0BO", "Which Saturdays?")
+    [to_author] = bot.slack.calls("chat.postMessage")
+    assert to_author.channel == "U0LEE"
+    bot.clock.advance(timedelta(days=14))
+    tick(bot)
+    late = bot.driver.submit(
+        "U0BO",
+        result_blocks.message_modal(result_blocks.REPLY_CALLBACK, _comment_id(bot), "Reply", "i"),
+        {"message": "?"},
+    )
+
+    assert "Replies to round 1's comments have ended" in late.json["errors"][result_blocks.MESSAGE_BLOCK]
+    with bot.sessions() as session:
+        assert session.scalars(select(PulseRelay)).all() == []
+        assert session.scalars(select(PulseReply)).all() == []
+        assert session.scalars(select(PulseComment.relay_handle)).all() == [None]
+
+
+def _comment_id(bot: RunningBot) -> int:
+    with bot.sessions() as session:
+        return int(session.scalars(select(PulseComment.id)).one())
+
+
+def test_at_debug_no_log_line_holds_an_answer_or_a_comments_author(bot: RunningBot) -> None:
+    """The worst case: root at DEBUG and Bolt's and slack_sdk's loggers set to DEBUG too."""
+    ours, unfiltered = io.StringIO(), io.StringIO()
+    configure_logging(logging.DEBUG, stream=ours)
+    raw = logging.StreamHandler(unfiltered)
+    chatty = [logging.getLogger(name) for name in ("slack_bolt", "slack_bolt.App", "slack_sdk")]
+    levels = [logger.level for logger in chatty]
+    for logger in chatty:
+        logger.setLevel(logging.DEBUG)
+        logger.addHandler(raw)
+    try:
+        bo_round(bot)
+        close(bot)
+        bot.driver.command("U0BO", "/pulse", "results")
+    finally:
+        configure_logging(logging.WARNING)
+        for logger, level in zip(chatty, levels, strict=True):
+            logger.setLevel(level)
+            logger.removeHandler(raw)
+
+    log = ours.getvalue()
+    assert "answered *4*" in unfiltered.getvalue(), "without the filter the answers would be in the log"
+    assert "pulse round 1 closed and sealed" in log, "the log was written at DEBUG"
+    for secret in ("answered *", LEE_COMMENT, "U0LEE", *SUB_A, *SUB_B):
+        assert secret not in log, secret
+
+
+@pytest.mark.parametrize("existing", [False, True])
+def test_the_sqlite_file_and_its_journal_are_readable_by_the_owner_only(tmp_path: Path, existing: bool) -> None:
+    path = tmp_path / "latitude.db"
+    if existing:
+        path.write_bytes(b"")
+        path.chmod(0o644)
+    previous = os.umask(0o022)
+    try:
+        engine = make_engine(f"sqlite:///{path}")
+        with engine.begin() as connection:
+            connection.execute(text("CREATE TABLE t (x INTEGER)"))
+            connection.execute(text("INSERT INTO t VALUES (1)"))
+            files = sorted(tmp_path.iterdir())
+            modes = {p.name: stat.S_IMODE(p.stat().st_mode) for p in files}
+        engine.dispose()
+    finally:
+        os.umask(previous)
+
+    assert "latitude.db-wal" in modes, "the journal (WAL) exists while writing"
+    assert modes == dict.fromkeys(modes, 0o600), modes
