@@ -9,6 +9,7 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
+from bot.fakeslack.manifest import manifest_scopes
 from bot.fakeslack.state import BOT_TOKEN, BOT_USER_ID, TEAM_ID, Call, Fault, SlackState, dm_channel
 from bot.fakeslack.transport import RESPOND_PATH, make_http_server
 
@@ -20,8 +21,10 @@ MESSAGE_METHODS = ("chat.postMessage", "chat.postEphemeral", "chat.update")
 class FakeSlack:
     """Start with `with FakeSlack() as slack:`; point the bot's SLACK_API_URL at `slack.api_url`."""
 
-    def __init__(self, *, token: str = BOT_TOKEN, team_id: str = TEAM_ID) -> None:
-        self.state = SlackState(token=token, team_id=team_id)
+    def __init__(self, *, token: str = BOT_TOKEN, team_id: str = TEAM_ID, scopes: frozenset[str] | None = None) -> None:
+        """`scopes` are the bot token's scopes: by default those `manifest.yml` grants."""
+        granted = scopes if scopes is not None else manifest_scopes()
+        self.state = SlackState(token=token, team_id=team_id, scopes=granted)
         self._server = make_http_server(self.state)
         self.state.base_url = self.url
         self._thread = threading.Thread(target=self._server.serve_forever, args=(0.05,), name="fake-slack", daemon=True)
@@ -103,8 +106,12 @@ class FakeSlack:
             raise ValueError("say what to fail with: status=429/5xx or error='...'")
         self.state.add_fault(method, Fault(times, status, error, retry_after))
 
-    def response_url(self) -> str:
-        return f"{self.url}{RESPOND_PATH}{self.state.next_id()}"
+    def response_url(self, channel: str, message_ts: str | None = None) -> str:
+        """A response URL for a command in `channel` or a click on its message `message_ts`."""
+        return f"{self.url}{RESPOND_PATH}{self.state.issue_response_url(channel, message_ts)}"
+
+    def trigger_id(self) -> str:
+        return self.state.issue_trigger()
 
     def reset(self) -> None:
         """Forget the calls, faults and violations seen so far (users and messages stay)."""
@@ -136,8 +143,8 @@ class FakeSlack:
         return [c for c in self.calls() if c.method in MESSAGE_METHODS and c.channel in (user_id, dm_channel(user_id))]
 
     def message(self, channel: str, ts: str) -> dict[str, Any]:
-        """The message as it stands now (after any chat.update)."""
-        found = self.state.find_message(channel, ts)
+        """The message (or ephemeral message) as it stands now, after any chat.update or replace_original."""
+        found = self.state.find_message(channel, ts) or self.state.find_ephemeral(channel, ts)
         if found is None:
             raise KeyError(f"no message {ts} in {channel}")
         return found
