@@ -80,11 +80,13 @@ class SlackDriver:
         if signed:
             sent["X-Slack-Signature"] = signed
         request = urllib.request.Request(self.events_url, data=body.encode(), method="POST", headers=sent)
+        self.slack.state.expect_ack()
         try:
             with urllib.request.urlopen(request, timeout=30) as response:
                 reply = Reply(response.status, response.read().decode(), dict(response.headers))
         except urllib.error.HTTPError as error:
             reply = Reply(error.code, error.read().decode(), dict(error.headers))
+        self.slack.state.note_ack()
         self._settle()
         return reply
 

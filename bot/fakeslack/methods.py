@@ -49,6 +49,7 @@ def call_method(state: SlackState, name: str, args: Args, *, bearer: str | None)
     if refused is not None:
         state.record(Call(name + ":failed", args, time.time(), response=refused))
         return ApiReply(200, refused)
+    state.wait_for_ack(name)
     fault = state.take_fault(name)
     if fault is not None:
         state.record(Call(name + ":failed", args, time.time()))

@@ -106,6 +106,13 @@ class FakeSlack:
             raise ValueError("say what to fail with: status=429/5xx or error='...'")
         self.state.add_fault(method, Fault(times, status, error, retry_after))
 
+    def hold_until_ack(self, method: str) -> None:
+        """From now on, answer `method` only after the bot has acked the request in flight, as if Slack were slow.
+
+        A listener that calls `method` before its ack then stalls its own ack: that is recorded as a violation.
+        """
+        self.state.hold_until_ack(method)
+
     def response_url(self, channel: str, message_ts: str | None = None) -> str:
         """A response URL for a command in `channel` or a click on its message `message_ts`."""
         return f"{self.url}{RESPOND_PATH}{self.state.issue_response_url(channel, message_ts)}"

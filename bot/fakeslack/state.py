@@ -12,6 +12,8 @@ BOT_USER_ID = "U0LATBOT"
 BOT_TOKEN = "xoxb-fake-token"
 APP_TOKEN = "xapp-fake-token"
 
+# Slack waits 3 s for an ack: https://api.slack.com/interactivity/handling#acknowledgment_response
+ACK_LIMIT = 3.0
 # "A trigger_id expires in 3 seconds" and can open one view:
 # https://api.slack.com/interactivity/handling#modal_responses
 TRIGGER_LIFETIME = 3.0
@@ -87,6 +89,8 @@ class SlackState:
         self._triggers: dict[str, float] = {}
         self._response_urls: dict[str, ResponseUrl] = {}
         self._ephemeral: dict[tuple[str, str], dict[str, Any]] = {}
+        self._held: set[str] = set()
+        self._acked = threading.Event()
         self._ids = itertools.count(1)
         self._changed = threading.Condition()
 
@@ -132,6 +136,27 @@ class SlackState:
                 return "used_url"
             found.uses += 1
             return found
+
+    # -- acks ------------------------------------------------------------------------------
+    def hold_until_ack(self, method: str) -> None:
+        """Answer `method` only once the driver has the ack of the request in flight (see `wait_for_ack`)."""
+        self._acked.clear()
+        with self._changed:
+            self._held.add(method)
+
+    def expect_ack(self) -> None:
+        """A request is on its way to the bot."""
+        self._acked.clear()
+
+    def note_ack(self) -> None:
+        self._acked.set()
+
+    def wait_for_ack(self, method: str) -> None:
+        """Hold a call of a held method until the ack; a call the ack waits for is one made before it."""
+        with self._changed:
+            held = method in self._held
+        if held and not self._acked.wait(ACK_LIMIT):
+            self.reject(method, [f"called before the request was acknowledged (no ack within {ACK_LIMIT:.0f} s)"])
 
     # -- the record ------------------------------------------------------------------------
     def record(self, call: Call) -> None:

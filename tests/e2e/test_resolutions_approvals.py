@@ -162,7 +162,7 @@ def test_a_click_in_the_home_on_a_request_already_decided_says_so_in_the_home(re
 
     ready.driver.click_in_view("U0MGR1", home.args["view"], "resolution_decline")
 
-    first, refreshed = ready.slack.calls("views.publish", user_id="U0MGR1")
+    _home, refreshed = ready.slack.calls("views.publish", user_id="U0MGR1")
     assert "already approved by Ada Admin" in refreshed.text
     assert "Waiting for your decision" not in refreshed.text
     assert ready.slack.calls("views.open") == []

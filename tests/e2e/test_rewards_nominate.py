@@ -173,6 +173,38 @@ def test_the_modal_shows_a_refused_nominee_on_the_people_field(ready: RunningBot
         assert nominations(session) == []
 
 
+def test_the_modal_is_acked_before_slack_is_asked_about_a_newcomer_who_then_hears_of_it(ready: RunningBot) -> None:
+    ready.slack.add_user("U0NEWBIE", "Nora Newbie", email="nora@example.com")
+    ready.driver.command("U0AGENT1", "/nominate")
+    [opened] = ready.slack.calls("views.open")
+    ready.slack.hold_until_ack("users.info")
+
+    reply = ready.driver.submit(
+        "U0AGENT1", opened.args["view"], {blocks.PEOPLE: ["U0NEWBIE"], blocks.REASON: "great first week"}
+    )
+
+    assert reply.status == 200 and reply.body == ""
+    assert ready.slack.violations == []
+    [dm] = ready.slack.messages_to("U0NEWBIE")
+    assert "great first week" in dm.text
+    [receipt] = ready.slack.messages_to("U0AGENT1")
+    assert "You recognised Nora Newbie" in receipt.text
+
+
+def test_a_nominee_slack_refuses_after_the_modal_closed_is_explained_in_a_dm(ready: RunningBot) -> None:
+    ready.slack.add_user("U0HELPER", "Help Bot", is_bot=True)
+    ready.driver.command("U0AGENT1", "/nominate")
+    [opened] = ready.slack.calls("views.open")
+
+    reply = ready.driver.submit("U0AGENT1", opened.args["view"], {blocks.PEOPLE: ["U0HELPER"], blocks.REASON: "beep"})
+
+    assert reply.status == 200 and reply.body == ""
+    [dm] = ready.slack.messages_to("U0AGENT1")
+    assert "Your nomination was not sent: Bots can't receive recognition" in dm.text
+    with ready.sessions() as session:
+        assert nominations(session) == []
+
+
 def test_the_modal_links_a_colleagues_customer_story_to_the_shout_out(ready: RunningBot) -> None:
     with ready.sessions.begin() as session:
         story = add_story(session, "U0AGENT3", "Rebooked a <stranded> family overnight", ready.clock.now())
