@@ -5,6 +5,7 @@ https://api.slack.com/reference/block-kit/block-elements, https://api.slack.com/
 and https://api.slack.com/reference/surfaces/views.
 """
 
+import re
 from typing import Any
 
 MESSAGE_BLOCKS = 50
@@ -19,7 +20,7 @@ URL_LENGTH = 3000
 
 def message_problems(args: dict[str, Any]) -> list[str]:
     blocks = args.get("blocks") or []
-    problems = []
+    problems = [f"the text fallback {mention} would notify everyone" for mention in _broadcasts(args.get("text"))]
     if not blocks and not args.get("text"):
         problems.append("a message needs text or blocks")
     if len(str(args.get("text") or "")) > 40000:
@@ -165,6 +166,11 @@ def _options_problems(element: dict[str, Any]) -> list[str]:
     return problems
 
 
+def _broadcasts(text: Any) -> list[str]:
+    """The special mentions that notify a whole channel; Latitude never sends one (user text is escaped)."""
+    return re.findall(r"<!(?:channel|here|everyone)[^>]*>", text) if isinstance(text, str) else []
+
+
 def _text_problems(text: Any, limit: int, *, plain: bool = False) -> list[str]:
     if text is None:
         return []
@@ -177,6 +183,8 @@ def _text_problems(text: Any, limit: int, *, plain: bool = False) -> list[str]:
     if "verbatim" in text and text["type"] != "mrkdwn":
         return ["`verbatim` is only for mrkdwn"]
     value = text.get("text", "")
+    if text["type"] == "mrkdwn" and _broadcasts(value):
+        return [f"{_broadcasts(value)[0]} would notify everyone"]
     if not value:
         return ["empty text"]
     if len(value) > limit:

@@ -7,8 +7,8 @@ import pytest
 from handlers.blocks import nominations as blocks
 from models import Employee
 from tests.conftest import RunningBot
-from tests.helpers import employee
-from tests.rewards_helpers import add_story, grants, nominations, set_up
+from tests.helpers import employee, load_org
+from tests.rewards_helpers import EXAMPLE_POLICY, add_story, grants, load_policy_text, nominations, set_up
 
 LEE = "<@U0AGENT2|lee.senior>"
 INES = "<@U0AGENT3|ines.agent>"
@@ -229,3 +229,28 @@ def test_the_modal_links_a_colleagues_customer_story_to_the_shout_out(ready: Run
     assert "_Customer story:_ Rebooked a &lt;stranded&gt; family overnight" in post.text
     with ready.sessions() as session:
         assert grants(session)[0].resolution_id == story.id
+
+
+def test_a_name_holding_a_channel_mention_notifies_nobody_even_in_the_notification_text(ready: RunningBot) -> None:
+    ready.slack.add_user("U0PRANK", "<!channel> Pat")
+
+    ready.driver.command("U0AGENT1", "/nominate", "<@U0PRANK> thanks")
+    ready.driver.command("U0AGENT1", "/nominate", "<@U0PRANK> voucher_25 thanks again")
+
+    sent = [c for c in ready.slack.calls() if c.method in ("chat.postMessage", "response_url")]
+    assert len(sent) >= 4  # the shout-out, the DM, the approval request, the confirmations
+    assert all("<!channel>" not in str(c.args.get("text")) for c in sent)
+    [shoutout] = ready.slack.calls("chat.postMessage", channel="C0KUDOS")
+    assert shoutout.args["text"] == "Shout-out for &lt;!channel&gt; Pat"
+
+
+def test_the_biggest_catalog_the_policy_allows_opens_in_the_modal(bot: RunningBot) -> None:
+    items = "\n".join(f'[rewards.reward_{n}]\ntitle = "Reward number {n} with a long title"' for n in range(99))
+    load_org(bot.sessions, bot.clock.now())
+    load_policy_text(bot.sessions, bot.clock.now(), EXAMPLE_POLICY.read_text().split("# Each [rewards")[0] + items)
+
+    bot.driver.command("U0AGENT1", "/nominate")
+
+    [opened] = bot.slack.calls("views.open")
+    [picker] = [b for b in opened.args["view"]["blocks"] if b["block_id"] == blocks.REWARD]
+    assert len(picker["element"]["options"]) == 100
