@@ -63,6 +63,8 @@ class SlackDriver:
         self.team_id = team_id
         self._verifier = SignatureVerifier(signing_secret)
         self._settle = settle or (lambda: None)
+        self.socket_mode = False
+        """True: commands, clicks and events go as Socket Mode envelopes (see `FakeSlack.socket_mode`)."""
 
     # -- raw -------------------------------------------------------------------------------
     def post(
@@ -91,10 +93,25 @@ class SlackDriver:
         return reply
 
     def post_form(self, fields: dict[str, str], **kwargs: Any) -> Reply:
+        if self.socket_mode and "command" in fields:
+            return self._over_socket("slash_commands", fields)
         return self.post(urlencode(fields), "application/x-www-form-urlencoded", **kwargs)
 
     def post_payload(self, payload: dict[str, Any], **kwargs: Any) -> Reply:
+        if self.socket_mode:
+            return self._over_socket("interactive", payload, _retry_of(kwargs.get("headers")))
         return self.post_form({"payload": json.dumps(payload)}, **kwargs)
+
+    def _over_socket(self, kind: str, payload: dict[str, Any], retry_attempt: int = 0) -> Reply:
+        """The same request as a Socket Mode envelope; its ack's payload stands for the HTTP body."""
+        assert self.slack.socket is not None
+        self.slack.state.expect_ack()
+        ack = self.slack.socket.send(kind, payload, retry_attempt=retry_attempt)
+        self.slack.state.note_ack()
+        self._settle()
+        if ack is None:
+            return Reply(504, "no ack")
+        return Reply(200, json.dumps(ack["payload"]) if ack.get("payload") else "")
 
     # -- slash commands --------------------------------------------------------------------
     def command(
@@ -135,6 +152,8 @@ class SlackDriver:
             "event_time": int(time.time()),
             "authorizations": [{"team_id": self.team_id, "user_id": "U0LATBOT", "is_bot": True}],
         }
+        if self.socket_mode:
+            return self._over_socket("events_api", envelope, retry_num or 0)
         headers = {"X-Slack-Retry-Num": str(retry_num), "X-Slack-Retry-Reason": "http_timeout"} if retry_num else {}
         return self.post(json.dumps(envelope), "application/json", headers=headers)
 
@@ -262,3 +281,7 @@ class SlackDriver:
             if problems:
                 self.slack.state.reject(what, problems)
         return reply
+
+
+def _retry_of(headers: dict[str, str] | None) -> int:
+    return int((headers or {}).get("X-Slack-Retry-Num") or 0)

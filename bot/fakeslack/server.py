@@ -10,10 +10,11 @@ from collections.abc import Callable
 from typing import Any
 
 from bot.fakeslack.manifest import manifest_scopes
-from bot.fakeslack.state import BOT_TOKEN, BOT_USER_ID, TEAM_ID, Call, Fault, SlackState, dm_channel
+from bot.fakeslack.socket_mode import SocketModeServer
+from bot.fakeslack.state import APP_TOKEN, BOT_TOKEN, BOT_USER_ID, TEAM_ID, Call, Fault, SlackState, dm_channel
 from bot.fakeslack.transport import RESPOND_PATH, make_http_server
 
-__all__ = ["BOT_TOKEN", "BOT_USER_ID", "TEAM_ID", "Call", "FakeSlack"]
+__all__ = ["APP_TOKEN", "BOT_TOKEN", "BOT_USER_ID", "TEAM_ID", "Call", "FakeSlack"]
 
 MESSAGE_METHODS = ("chat.postMessage", "chat.postEphemeral", "chat.update")
 
@@ -28,6 +29,7 @@ class FakeSlack:
         self._server = make_http_server(self.state)
         self.state.base_url = self.url
         self._thread = threading.Thread(target=self._server.serve_forever, args=(0.05,), name="fake-slack", daemon=True)
+        self.socket: SocketModeServer | None = None
 
     # -- lifecycle -------------------------------------------------------------------------
     def start(self) -> "FakeSlack":
@@ -35,8 +37,16 @@ class FakeSlack:
         return self
 
     def stop(self) -> None:
+        if self.socket is not None:
+            self.socket.stop()
         self._server.shutdown()
         self._server.server_close()
+
+    def socket_mode(self) -> SocketModeServer:
+        """Speak Socket Mode too: `apps.connections.open` (with the app-level token) returns this server's URL."""
+        if self.socket is None:
+            self.socket = SocketModeServer(self.state).start()
+        return self.socket
 
     def __enter__(self) -> "FakeSlack":
         return self.start()
