@@ -21,7 +21,7 @@ from handlers import (
 )
 from handlers.deps import Deps
 from handlers.errors import handle_error
-from handlers.middleware import drop_repeated_events, inject_deps
+from handlers.middleware import drop_repeated_events, inject_deps, unescape_command_text
 
 FEATURES: tuple[ModuleType, ...] = (
     home,
@@ -58,6 +58,7 @@ def create_app(settings: Settings, deps: Deps, *, executor: Executor | None = No
         raise_error_for_unhandled_request=False,
     )
     app.use(inject_deps(deps))
+    app.use(unescape_command_text)
     app.use(drop_repeated_events(deps))
     app.error(handle_error)
     for feature in FEATURES:

@@ -9,6 +9,7 @@ from slack_sdk import WebClient
 from sqlalchemy.orm import Session
 
 from handlers import payload
+from handlers.blocks import digest as digest_blocks
 from handlers.blocks import resolutions as blocks
 from handlers.blocks.kit import Block
 from handlers.delivery import Outgoing, queue, send_now
@@ -18,6 +19,7 @@ from handlers.home import build_home
 from handlers.people import action_caller
 from models import Resolution
 from services import outbox
+from services.digest import access as digest_access
 from services.errors import DomainError
 from services.outbox import Claimed
 from services.resolutions import decisions
@@ -37,11 +39,12 @@ def approve_clicked(
             )
             announcement = Announcement.of(session, resolution, now=deps.now())
     except DomainError as error:
-        respond(text=f":warning: {error}", response_type="ephemeral", replace_original=False)
+        with reported(body, respond):
+            tell_clicker(deps, client, body, respond, f":warning: {error}")
         return
     with reported(body, respond):
         announce_decision(deps, client, announcement, _request_message(body))
-        refresh_where_clicked(deps, client, body, announcement)
+        refresh_where_clicked(deps, client, body, respond, announcement)
 
 
 def decline_clicked(
@@ -56,7 +59,8 @@ def decline_clicked(
             resolution = decisions.decidable(session, resolution_id=resolution_id, decider=decider)
             view = blocks.decline_modal(resolution, *_request_message(body))
     except DomainError as error:
-        respond(text=f":warning: {error}", response_type="ephemeral", replace_original=False)
+        with reported(body, respond):
+            tell_clicker(deps, client, body, respond, f":warning: {error}")
         return
     with reported(body, respond):
         client.views_open(trigger_id=body["trigger_id"], view=view)
@@ -97,13 +101,21 @@ def _clicked_block(body: dict[str, Any]) -> str:
     return str((body.get("actions") or [{}])[0].get("block_id") or "")
 
 
-def refresh_where_clicked(deps: Deps, client: WebClient, body: dict[str, Any], announcement: "Announcement") -> None:
-    """A decision made from the App Home republishes it; one made from a digest replaces just those buttons."""
+def refresh_where_clicked(
+    deps: Deps, client: WebClient, body: dict[str, Any], respond: Respond, announcement: "Announcement"
+) -> None:
+    """A decision made from the App Home republishes it; one made from a digest replaces just those buttons.
+
+    The `/digest` preview is ephemeral: its click carries no `message` and chat.update cannot touch it, so the
+    preview is rendered again and replaces the original through the response URL.
+    """
     container = body.get("container") or {}
-    if container.get("type") == "view":
+    if _in_a_view(body):
         with deps.sessions.begin() as session:
             home = build_home(session, action_caller(session, deps, body).employee, deps.now())
         client.views_publish(user_id=body["user"]["id"], view=home)
+    elif container.get("is_ephemeral"):
+        respond(replace_original=True, **_preview_now(deps, body, announcement))
     elif not _clicked_block(body).startswith(blocks.DECIDE_BLOCK_PREFIX) and container.get("message_ts"):
         clicked = _clicked_block(body)
         kept = [b if b.get("block_id") != clicked else announcement.decided[-1] for b in body["message"]["blocks"]]
@@ -113,6 +125,32 @@ def refresh_where_clicked(deps: Deps, client: WebClient, body: dict[str, Any], a
             text=body["message"].get("text") or "Updated",
             blocks=kept,
         )
+
+
+def _preview_now(deps: Deps, body: dict[str, Any], announcement: "Announcement") -> dict[str, Any]:
+    """The decider's digest preview as it reads after the decision (the outcome alone if there is none)."""
+    try:
+        with deps.sessions.begin() as session:
+            caller = action_caller(session, deps, body).employee
+            preview = digest_access.preview_for(session, caller=caller, team_name=None, now=deps.now())
+    except DomainError:
+        return {"text": f"Request {announcement.status}", "blocks": announcement.decided}
+    return {"text": digest_blocks.digest_text(preview), "blocks": digest_blocks.digest_blocks(preview)}
+
+
+def _in_a_view(body: dict[str, Any]) -> bool:
+    return (body.get("container") or {}).get("type") == "view"
+
+
+def tell_clicker(deps: Deps, client: WebClient, body: dict[str, Any], respond: Respond, text: str) -> None:
+    """Answer in the surface the click came from: a click in the App Home has no response URL, so the Home is
+    published again with the answer on top (https://api.slack.com/reference/interaction-payloads/block-actions)."""
+    if not _in_a_view(body):
+        respond(text=text, response_type="ephemeral", replace_original=False)
+        return
+    with deps.sessions.begin() as session:
+        home = build_home(session, action_caller(session, deps, body).employee, deps.now(), notice=text)
+    client.views_publish(user_id=body["user"]["id"], view=home)
 
 
 @dataclass(frozen=True)

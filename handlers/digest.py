@@ -1,6 +1,5 @@
 """/digest: a private preview of this week's digest so far (the weekly DMs are handlers/jobs/send_weekly_digests.py)."""
 
-import html
 import re
 from typing import Any
 
@@ -39,7 +38,7 @@ def show_digest(ack: Ack, command: dict[str, Any], context: BoltContext, respond
     try:
         with deps.sessions.begin() as session:
             caller = command_caller(session, deps, command).employee
-            team_name = html.unescape(team.group(1)).strip() if team else None
+            team_name = team.group(1).strip() if team else None
             preview = digest_access.preview_for(session, caller=caller, team_name=team_name, now=deps.now())
     except DomainError as error:
         respond(text=f":warning: {error}", response_type="ephemeral")

@@ -42,8 +42,8 @@ def resolutions_section(session: Session, employee: Employee, now: datetime) -> 
 SECTIONS: list[HomeSection] = [greeting_section, resolutions_section, recognition_section, pulse_home_section]
 
 
-def build_home(session: Session, employee: Employee, now: datetime) -> dict[str, Any]:
-    return blocks.home_view([section(session, employee, now) for section in SECTIONS])
+def build_home(session: Session, employee: Employee, now: datetime, notice: str | None = None) -> dict[str, Any]:
+    return blocks.home_view([section(session, employee, now) for section in SECTIONS], notice)
 
 
 def publish_home(event: dict[str, Any], body: dict[str, Any], context: Any, client: WebClient) -> None:

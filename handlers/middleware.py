@@ -1,5 +1,6 @@
-"""Global middleware: inject dependencies, and drop Slack's retried deliveries of an event."""
+"""Global middleware: inject dependencies, read slash-command text as typed, drop Slack's retried events."""
 
+import html
 import logging
 from collections.abc import Callable
 from typing import Any
@@ -20,6 +21,18 @@ def inject_deps(deps: Deps) -> Middleware:
         next()
 
     return middleware
+
+
+def unescape_command_text(body: dict[str, Any], next: Callable[[], None]) -> None:
+    """Turn a command's text back into what the person typed, once, where it enters.
+
+    With `should_escape: true` Slack sends `&`, `<`, `>` as `&amp;`, `&lt;`, `&gt;` (mentions and links stay
+    markup): https://api.slack.com/reference/surfaces/formatting#escaping. Listeners and the database see the
+    text as typed; builders escape it once when they write mrkdwn.
+    """
+    if body.get("command") and isinstance(body.get("text"), str):
+        body["text"] = html.unescape(body["text"])
+    next()
 
 
 def drop_repeated_events(deps: Deps) -> Middleware:

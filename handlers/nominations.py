@@ -17,7 +17,9 @@ from handlers.errors import reported
 from handlers.people import action_caller, ask_slack, command_caller, learn_from_slack, with_newcomer_note
 from handlers.reward_messages import nomination_messages
 from services import directory
+from services.directory import SlackPerson
 from services.errors import DomainError
+from services.outbox import Claimed
 from services.rewards import grants as rewards
 from services.rewards import nominations
 from services.rewards.nominations import NominationOutcome, NominationRequest, NomineeRefused
@@ -156,31 +158,19 @@ def open_nominate_modal(client: WebClient, deps: Deps, command: dict[str, Any]) 
 def submit_nomination(
     ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext, client: WebClient
 ) -> None:
+    """Colleagues the directory knows are checked inside the ack (errors show on the form); anyone Slack must be
+    asked about is looked up after the ack, and a refusal then comes as a DM: no Slack call delays the ack."""
     deps = deps_of(context)
     form = payload.parsed(blocks.parse_nominate_modal, view)
-    unknown = strangers(deps, body["team"]["id"], form.nominees, skip={body["user"]["id"], context.bot_user_id})
-    people = {slack_id: ask_slack(client, slack_id) for slack_id in unknown}
     request = NominationRequest(form.nominees, form.item_key, form.reason, form.public, form.resolution_id)
+    unknown = strangers(deps, body["team"]["id"], form.nominees, skip={body["user"]["id"], context.bot_user_id})
+    if unknown:
+        ack()
+        with reported(body):
+            nominate_after_asking_slack(deps, client, body, request, unknown, context.bot_user_id)
+        return
     try:
-        with deps.sessions.begin() as session:
-            identity = action_caller(session, deps, body)
-            workspace = identity.workspace
-            outcome = nominations.nominate(
-                session,
-                workspace=workspace,
-                nominator=identity.employee,
-                request=request,
-                slack_people=people,
-                bot_user_id=context.bot_user_id,
-                now=deps.now(),
-            )
-            receipt = Outgoing(
-                f"reward-receipt:{outcome.nominations[0].id}",
-                "chat.postMessage",
-                {"channel": identity.employee.slack_id, "text": confirmation(outcome)},
-            )
-            messages = [*nomination_messages(session, deps, outcome), receipt]
-            claimed = queue(session, workspace_id=identity.workspace.id, messages=messages, now=deps.now())
+        claimed = record_nomination(deps, body, request, {}, context.bot_user_id)
     except NomineeRefused as error:
         ack(response_action="errors", errors={blocks.PEOPLE: str(error)})
         return
@@ -190,6 +180,51 @@ def submit_nomination(
     ack()
     with reported(body):
         send_now(deps, client, claimed)
+
+
+def nominate_after_asking_slack(
+    deps: Deps,
+    client: WebClient,
+    body: dict[str, Any],
+    request: NominationRequest,
+    unknown: list[str],
+    bot_user_id: str | None,
+) -> None:
+    people = {slack_id: ask_slack(client, slack_id) for slack_id in unknown}
+    try:
+        claimed = record_nomination(deps, body, request, people, bot_user_id)
+    except DomainError as error:
+        client.chat_postMessage(channel=body["user"]["id"], text=f":warning: Your nomination was not sent: {error}")
+        return
+    send_now(deps, client, claimed)
+
+
+def record_nomination(
+    deps: Deps,
+    body: dict[str, Any],
+    request: NominationRequest,
+    people: dict[str, SlackPerson],
+    bot_user_id: str | None,
+) -> list[Claimed]:
+    """Nominate and queue what it causes, with a receipt DM to the nominator, in one transaction."""
+    with deps.sessions.begin() as session:
+        identity = action_caller(session, deps, body)
+        outcome = nominations.nominate(
+            session,
+            workspace=identity.workspace,
+            nominator=identity.employee,
+            request=request,
+            slack_people=people,
+            bot_user_id=bot_user_id,
+            now=deps.now(),
+        )
+        receipt = Outgoing(
+            f"reward-receipt:{outcome.nominations[0].id}",
+            "chat.postMessage",
+            {"channel": identity.employee.slack_id, "text": confirmation(outcome)},
+        )
+        messages = [*nomination_messages(session, deps, outcome), receipt]
+        return queue(session, workspace_id=identity.workspace.id, messages=messages, now=deps.now())
 
 
 def register(app: App) -> None:

@@ -178,7 +178,7 @@ def approval_requests(logged: Logged) -> list[Outgoing]:
             method="chat.postMessage",
             payload={
                 "channel": decider.slack_id,
-                "text": f"{resolution.employee.name} needs your decision",
+                "text": f"{escape_mrkdwn(resolution.employee.name)} needs your decision",
                 "blocks": blocks.approval_request(resolution, logged.history, heading=heading),
             },
         )

@@ -13,10 +13,11 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.clock import MovableClock
 from bot.fakeslack import FakeSlack, SlackDriver, TrackedExecutor
-from bot.fakeslack.server import BOT_TOKEN
+from bot.fakeslack.server import APP_TOKEN, BOT_TOKEN
 from bot.runtime import Runtime, build_runtime
 from bot.server import EVENTS_PATH, bound_port, make_server, stop_server
 from bot.settings import Settings
+from bot.socket_mode import socket_mode_handler
 from handlers.jobs.drain_outbox import drain_outbox
 from models import Base, Workspace
 from models.engine import make_engine, make_session_factory
@@ -130,6 +131,21 @@ def bot(
     thread.join(timeout=5)
     executor.shutdown(wait=True)
     runtime.close()
+
+
+@pytest.fixture(params=["http", "socket_mode"])
+def any_mode_bot(request: pytest.FixtureRequest, bot: RunningBot) -> Iterator[RunningBot]:
+    """The bot over HTTP, then the same bot in Socket Mode (Bolt's handler on the fake Slack's WebSocket)."""
+    if request.param == "http":
+        yield bot
+        return
+    socket = bot.slack.socket_mode()
+    handler = socket_mode_handler(bot.runtime.app, APP_TOKEN)
+    handler.connect()  # type: ignore[no-untyped-call]
+    socket.wait_connected()
+    bot.driver.socket_mode = True
+    yield bot
+    handler.close()  # type: ignore[no-untyped-call]
 
 
 FIXTURES = Path(__file__).parent / "fixtures"

@@ -43,10 +43,10 @@ def run(args: argparse.Namespace) -> int:
             log.info("Latitude listening on http://%s:%s%s", args.host, bound_port(server), EVENTS_PATH)
             server.run()
         else:
-            from slack_bolt.adapter.socket_mode import SocketModeHandler
+            from bot.socket_mode import socket_mode_handler
 
             log.info("Latitude connecting to Slack in Socket Mode")
-            SocketModeHandler(runtime.app, settings.slack_app_token).start()  # type: ignore[no-untyped-call]
+            socket_mode_handler(runtime.app, str(settings.slack_app_token)).start()  # type: ignore[no-untyped-call]
     finally:
         if scheduler is not None:
             scheduler.shutdown(wait=False)  # type: ignore[attr-defined]

@@ -1,16 +1,26 @@
-"""Block Kit limits, checked on every message and view the fake Slack receives."""
+"""Block Kit limits, checked on every message, view and ack the fake Slack receives.
 
+The limits are those of Slack's Block Kit reference: https://api.slack.com/reference/block-kit/blocks,
+https://api.slack.com/reference/block-kit/block-elements, https://api.slack.com/reference/block-kit/composition-objects
+and https://api.slack.com/reference/surfaces/views.
+"""
+
+import re
 from typing import Any
 
 MESSAGE_BLOCKS = 50
 VIEW_BLOCKS = 100
+ID_LENGTH = 255
 TEXT_LIMITS = {"section": 3000, "header": 150, "context_element": 2000, "field": 2000}
 ELEMENT_TEXT = {"button": 75, "option": 75, "placeholder": 150, "label": 2000, "hint": 2000, "title": 24}
+OPTION_COUNTS = {"radio_buttons": (1, 10), "checkboxes": (1, 10), "overflow": (2, 5)}
+BUTTON_STYLES = ("primary", "danger")
+URL_LENGTH = 3000
 
 
 def message_problems(args: dict[str, Any]) -> list[str]:
     blocks = args.get("blocks") or []
-    problems = []
+    problems = [f"the text fallback {mention} would notify everyone" for mention in _broadcasts(args.get("text"))]
     if not blocks and not args.get("text"):
         problems.append("a message needs text or blocks")
     if len(str(args.get("text") or "")) > 40000:
@@ -26,15 +36,35 @@ def view_problems(view: dict[str, Any]) -> list[str]:
     if len(blocks) > VIEW_BLOCKS:
         problems.append(f"{len(blocks)} blocks in a view (limit {VIEW_BLOCKS})")
     if view.get("type") == "modal":
-        for key in ("title", "submit", "close"):
-            text = (view.get(key) or {}).get("text", "")
-            if len(text) > ELEMENT_TEXT["title"]:
-                problems.append(f"modal {key} {text!r} over {ELEMENT_TEXT['title']} characters")
-        if not view.get("title"):
-            problems.append("a modal needs a title")
+        problems += _modal_problems(view, blocks)
     if len(view.get("private_metadata") or "") > 3000:
         problems.append("private_metadata over 3000 characters")
+    if len(view.get("callback_id") or "") > ID_LENGTH:
+        problems.append(f"callback_id over {ID_LENGTH} characters")
     return problems + blocks_problems(blocks)
+
+
+def ack_problems(view: dict[str, Any], ack: dict[str, Any]) -> list[str]:
+    """What Slack would refuse in the ack of a view submission: errors must name input blocks of the view."""
+    action = ack.get("response_action")
+    if action == "errors":
+        inputs = {block.get("block_id") for block in view.get("blocks") or [] if block.get("type") == "input"}
+        unknown = sorted(set(ack.get("errors") or {}) - inputs)
+        return [f"errors for block(s) {unknown} that are not inputs of the view"] if unknown else []
+    if action in ("update", "push"):
+        return view_problems(ack.get("view") or {})
+    return [] if action in (None, "clear") else [f"unknown response_action {action!r}"]
+
+
+def _modal_problems(view: dict[str, Any], blocks: list[dict[str, Any]]) -> list[str]:
+    problems = []
+    if not view.get("title"):
+        problems.append("a modal needs a title")
+    for key in ("title", "submit", "close"):
+        problems += [f"modal {key}: {problem}" for problem in _text_problems(view.get(key), 24, plain=True)]
+    if not view.get("submit") and any(block.get("type") == "input" for block in blocks):
+        problems.append("a modal with inputs needs a submit button")
+    return problems
 
 
 def blocks_problems(blocks: list[dict[str, Any]]) -> list[str]:
@@ -46,6 +76,8 @@ def blocks_problems(blocks: list[dict[str, Any]]) -> list[str]:
         if block_id:
             if block_id in block_ids:
                 problems.append(f"{where}: duplicate block_id {block_id!r}")
+            if len(block_id) > ID_LENGTH:
+                problems.append(f"{where}: block_id over {ID_LENGTH} characters")
             block_ids.add(block_id)
         problems += [f"{where}: {problem}" for problem in _block_problems(block)]
     return problems
@@ -69,12 +101,7 @@ def _block_problems(block: dict[str, Any]) -> list[str]:
     elif kind == "header":
         problems += _text_problems(block.get("text"), TEXT_LIMITS["header"], plain=True)
     elif kind == "context":
-        elements = block.get("elements") or []
-        if not elements or len(elements) > 10:
-            problems.append(f"{len(elements)} context elements (1 to 10)")
-        for element in elements:
-            if element.get("type") in ("mrkdwn", "plain_text"):
-                problems += _text_problems(element, TEXT_LIMITS["context_element"])
+        problems += _context_problems(block.get("elements") or [])
     elif kind == "actions":
         elements = block.get("elements") or []
         if not elements or len(elements) > 25:
@@ -83,32 +110,65 @@ def _block_problems(block: dict[str, Any]) -> list[str]:
             problems += _element_problems(element)
     elif kind == "input":
         problems += _text_problems(block.get("label"), ELEMENT_TEXT["label"], plain=True)
+        problems += _text_problems(block.get("hint"), ELEMENT_TEXT["hint"], plain=True)
         problems += _element_problems(block.get("element") or {})
     elif kind not in ("divider", "image", "rich_text", "file", "video"):
         problems.append(f"unknown block type {kind!r}")
     return problems
 
 
+def _context_problems(elements: list[dict[str, Any]]) -> list[str]:
+    problems = [] if 1 <= len(elements) <= 10 else [f"{len(elements)} context elements (1 to 10)"]
+    for element in elements:
+        if element.get("type") in ("mrkdwn", "plain_text"):
+            problems += _text_problems(element, TEXT_LIMITS["context_element"])
+        elif element.get("type") != "image":
+            problems.append(f"a context element must be text or an image, not {element.get('type')!r}")
+    return problems
+
+
 def _element_problems(element: dict[str, Any]) -> list[str]:
     problems: list[str] = []
-    if len(element.get("action_id") or "") > 255:
-        problems.append("action_id over 255 characters")
-    if element.get("type") == "button":
+    kind = element.get("type")
+    if len(element.get("action_id") or "") > ID_LENGTH:
+        problems.append(f"action_id over {ID_LENGTH} characters")
+    if kind == "button":
         problems += _text_problems(element.get("text"), ELEMENT_TEXT["button"], plain=True)
         if len(element.get("value") or "") > 2000:
             problems.append("button value over 2000 characters")
-    options = element.get("options") or []
-    if len(options) > 100:
-        problems.append(f"{len(options)} options (limit 100)")
-    for option in options:
-        problems += _text_problems(option.get("text"), ELEMENT_TEXT["option"])
-        if len(option.get("value") or "") > 150:
-            problems.append("option value over 150 characters")
+        if element.get("style") is not None and element["style"] not in BUTTON_STYLES:
+            problems.append(f"button style {element['style']!r} (primary or danger only)")
+    if len(element.get("url") or "") > URL_LENGTH:
+        problems.append(f"url over {URL_LENGTH} characters")
+    problems += _options_problems(element)
     if element.get("placeholder"):
         problems += _text_problems(element["placeholder"], ELEMENT_TEXT["placeholder"], plain=True)
     if int(element.get("max_length") or 0) > 3000:
         problems.append("max_length over 3000")
     return problems
+
+
+def _options_problems(element: dict[str, Any]) -> list[str]:
+    problems: list[str] = []
+    options = element.get("options") or []
+    low, high = OPTION_COUNTS.get(str(element.get("type")), (0, 100))
+    if (options and not low <= len(options) <= high) or len(options) > high:
+        problems.append(f"{len(options)} options in a {element.get('type')} ({low} to {high})")
+    for option in options:
+        problems += _text_problems(option.get("text"), ELEMENT_TEXT["option"])
+        problems += _text_problems(option.get("description"), ELEMENT_TEXT["option"], plain=True)
+        if len(option.get("value") or "") > 150:
+            problems.append("option value over 150 characters")
+    values = {option.get("value") for option in options}
+    chosen = [element["initial_option"]] if element.get("initial_option") else element.get("initial_options") or []
+    if options and any(option.get("value") not in values for option in chosen):
+        problems.append("an initial option that is not among the options")
+    return problems
+
+
+def _broadcasts(text: Any) -> list[str]:
+    """The special mentions that notify a whole channel; Latitude never sends one (user text is escaped)."""
+    return re.findall(r"<!(?:channel|here|everyone)[^>]*>", text) if isinstance(text, str) else []
 
 
 def _text_problems(text: Any, limit: int, *, plain: bool = False) -> list[str]:
@@ -118,7 +178,13 @@ def _text_problems(text: Any, limit: int, *, plain: bool = False) -> list[str]:
         return [f"text must be a text object, got {text!r:.60}"]
     if plain and text["type"] != "plain_text":
         return ["this text must be plain_text"]
+    if "emoji" in text and text["type"] != "plain_text":
+        return ["`emoji` is only for plain_text"]
+    if "verbatim" in text and text["type"] != "mrkdwn":
+        return ["`verbatim` is only for mrkdwn"]
     value = text.get("text", "")
+    if text["type"] == "mrkdwn" and _broadcasts(value):
+        return [f"{_broadcasts(value)[0]} would notify everyone"]
     if not value:
         return ["empty text"]
     if len(value) > limit:

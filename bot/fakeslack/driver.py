@@ -12,6 +12,8 @@ from urllib.parse import urlencode
 
 from slack_sdk.signature import SignatureVerifier
 
+from bot.fakeslack.blockkit import ack_problems, message_problems
+from bot.fakeslack.payloads import find_element, slack_escaped, state_value
 from bot.fakeslack.server import FakeSlack
 from bot.fakeslack.state import TEAM_ID, Call, dm_channel
 
@@ -61,6 +63,8 @@ class SlackDriver:
         self.team_id = team_id
         self._verifier = SignatureVerifier(signing_secret)
         self._settle = settle or (lambda: None)
+        self.socket_mode = False
+        """True: commands, clicks and events go as Socket Mode envelopes (see `FakeSlack.socket_mode`)."""
 
     # -- raw -------------------------------------------------------------------------------
     def post(
@@ -78,11 +82,13 @@ class SlackDriver:
         if signed:
             sent["X-Slack-Signature"] = signed
         request = urllib.request.Request(self.events_url, data=body.encode(), method="POST", headers=sent)
+        self.slack.state.expect_ack()
         try:
             with urllib.request.urlopen(request, timeout=30) as response:
                 reply = Reply(response.status, response.read().decode(), dict(response.headers))
         except urllib.error.HTTPError as error:
             reply = Reply(error.code, error.read().decode(), dict(error.headers))
+        self.slack.state.note_ack()
         self._settle()
         return reply
 
@@ -90,16 +96,33 @@ class SlackDriver:
         return str(self._verifier.generate_signature(timestamp=str(timestamp), body=body))
 
     def post_form(self, fields: dict[str, str], **kwargs: Any) -> Reply:
+        if self.socket_mode and "command" in fields:
+            return self._over_socket("slash_commands", fields)
         return self.post(urlencode(fields), "application/x-www-form-urlencoded", **kwargs)
 
     def post_payload(self, payload: dict[str, Any], **kwargs: Any) -> Reply:
+        if self.socket_mode:
+            return self._over_socket("interactive", payload, _retry_of(kwargs.get("headers")))
         return self.post_form({"payload": json.dumps(payload)}, **kwargs)
+
+    def _over_socket(self, kind: str, payload: dict[str, Any], retry_attempt: int = 0) -> Reply:
+        """The same request as a Socket Mode envelope; its ack's payload stands for the HTTP body."""
+        assert self.slack.socket is not None
+        self.slack.state.expect_ack()
+        ack = self.slack.socket.send(kind, payload, retry_attempt=retry_attempt)
+        self.slack.state.note_ack()
+        self._settle()
+        if ack is None:
+            return Reply(504, "no ack")
+        return Reply(200, json.dumps(ack["payload"]) if ack.get("payload") else "")
 
     # -- slash commands --------------------------------------------------------------------
     def command(
         self, user: str, command: str, text: str = "", *, channel: str = "C0GENERAL", user_name: str | None = None
     ) -> Reply:
-        return self.post_form(self.command_fields(user, command, text, channel=channel, user_name=user_name))
+        """Type `command text` in Slack: the text is sent escaped as Slack does; the ack is checked like a message."""
+        reply = self.post_form(self.command_fields(user, command, text, channel=channel, user_name=user_name))
+        return self._checked("ack of " + command, reply)
 
     def command_fields(
         self, user: str, command: str, text: str = "", *, channel: str = "C0GENERAL", user_name: str | None = None
@@ -113,11 +136,11 @@ class SlackDriver:
             "user_id": user,
             "user_name": user_name or self._user_name(user),
             "command": command,
-            "text": text,
+            "text": slack_escaped(text),
             "api_app_id": "A0LATITUDE",
             "is_enterprise_install": "false",
-            "response_url": self.slack.response_url(),
-            "trigger_id": self._trigger_id(),
+            "response_url": self.slack.response_url(channel),
+            "trigger_id": self.slack.trigger_id(),
         }
 
     # -- events ----------------------------------------------------------------------------
@@ -132,6 +155,8 @@ class SlackDriver:
             "event_time": int(time.time()),
             "authorizations": [{"team_id": self.team_id, "user_id": "U0LATBOT", "is_bot": True}],
         }
+        if self.socket_mode:
+            return self._over_socket("events_api", envelope, retry_num or 0)
         headers = {"X-Slack-Retry-Num": str(retry_num), "X-Slack-Retry-Reason": "http_timeout"} if retry_num else {}
         return self.post(json.dumps(envelope), "application/json", headers=headers)
 
@@ -151,32 +176,52 @@ class SlackDriver:
     ) -> Reply:
         """Click the button `action_id` in a message the fake Slack recorded, as that message showed it."""
         headers = {"X-Slack-Retry-Num": str(retry_num), "X-Slack-Retry-Reason": "http_timeout"} if retry_num else {}
-        return self.post_payload(self.click_payload(user, message, action_id, value=value), headers=headers)
+        reply = self.post_payload(self.click_payload(user, message, action_id, value=value), headers=headers)
+        return self._checked("ack of a click", reply)
 
     def click_payload(self, user: str, message: Call, action_id: str, *, value: str | None = None) -> dict[str, Any]:
+        """A block_actions payload shaped for the message's container.
+
+        A click in an ephemeral message (a response or chat.postEphemeral) says `is_ephemeral: true` and carries
+        no `message`: https://api.slack.com/reference/interaction-payloads/block-actions
+        """
         blocks = message.args.get("blocks") or []
-        block, element = _find_element(blocks, action_id)
+        block, element = find_element(blocks, action_id)
         channel = str(message.response.get("channel") or message.channel)
-        ts = str(message.response.get("ts") or message.args.get("ts") or "")
+        ts = str(message.response.get("ts") or message.response.get("message_ts") or message.args.get("ts") or "")
+        ephemeral = message.method == "chat.postEphemeral" or bool(message.response.get("ephemeral"))
         payload = self._block_actions(user, block, element, value)
         payload.update(
-            container={"type": "message", "message_ts": ts, "channel_id": channel, "is_ephemeral": False},
+            container={"type": "message", "message_ts": ts, "channel_id": channel, "is_ephemeral": ephemeral},
             channel={"id": channel, "name": "directmessage"},
-            message={"type": "message", "ts": ts, "text": message.args.get("text", ""), "blocks": blocks},
+            response_url=self.slack.response_url(channel, ts),
         )
+        if not ephemeral:
+            payload["message"] = {"type": "message", "ts": ts, "text": message.args.get("text", ""), "blocks": blocks}
         return payload
 
     def click_in_view(self, user: str, view: dict[str, Any], action_id: str, *, value: str | None = None) -> Reply:
-        """Click a button in a published view (the App Home) or an open modal."""
-        block, element = _find_element(view.get("blocks") or [], action_id)
+        """Click a button in a published view (the App Home) or an open modal.
+
+        Such a click has a `view` container and no `response_url`: the app answers in the view (views.publish,
+        views.update) or elsewhere (a DM).
+        """
+        block, element = find_element(view.get("blocks") or [], action_id)
         payload = self._block_actions(user, block, element, value)
         view_id = view.get("id") or f"V{next(_ids):08d}"
         payload.update(container={"type": "view", "view_id": view_id}, view={**view, "id": view_id})
-        return self.post_payload(payload)
+        return self._checked("ack of a click", self.post_payload(payload))
 
     def submit(self, user: str, view: dict[str, Any], values: dict[str, Any]) -> Reply:
-        """Submit a modal the bot opened; `values` maps an input's action_id (or block_id) to what the user entered."""
-        return self.post_payload(self.submit_payload(user, view, values))
+        """Submit a modal the bot opened; `values` maps an input's action_id (or block_id) to what the user entered.
+
+        The ack is checked as Slack checks it (errors only for the view's inputs, a valid pushed view...).
+        """
+        reply = self.post_payload(self.submit_payload(user, view, values))
+        problems = ack_problems(view, reply.json) if reply.status == 200 else []
+        if problems:
+            self.slack.state.reject("ack of a view submission", problems)
+        return reply
 
     def submit_payload(self, user: str, view: dict[str, Any], values: dict[str, Any]) -> dict[str, Any]:
         state: dict[str, dict[str, Any]] = {}
@@ -186,14 +231,14 @@ class SlackDriver:
             element = block["element"]
             action_id, block_id = element["action_id"], block["block_id"]
             entered = values.get(action_id, values.get(block_id))
-            state[block_id] = {action_id: _state_value(element, entered)}
+            state[block_id] = {action_id: state_value(element, entered)}
         payload = {
             "type": "view_submission",
             "team": {"id": self.team_id, "domain": "latitude-demo"},
             "user": self._user(user),
             "api_app_id": "A0LATITUDE",
             "token": "verification-token-unused",
-            "trigger_id": self._trigger_id(),
+            "trigger_id": self.slack.trigger_id(),
             "view": {
                 **view,
                 "id": view.get("id") or f"V{next(_ids):08d}",
@@ -226,8 +271,7 @@ class SlackDriver:
             "user": self._user(user),
             "api_app_id": "A0LATITUDE",
             "token": "verification-token-unused",
-            "trigger_id": self._trigger_id(),
-            "response_url": self.slack.response_url(),
+            "trigger_id": self.slack.trigger_id(),
             "actions": [action],
         }
 
@@ -238,35 +282,15 @@ class SlackDriver:
         known = self.slack.users.get(user)
         return str(known["name"]) if known else user.lower()
 
-    def _trigger_id(self) -> str:
-        return f"{next(_ids)}.{int(time.time())}.trigger"
+    def _checked(self, what: str, reply: Reply) -> Reply:
+        """An ack that carries a message must be one Slack can show."""
+        data = reply.json
+        if reply.status == 200 and (data.get("text") or data.get("blocks")):
+            problems = message_problems(data)
+            if problems:
+                self.slack.state.reject(what, problems)
+        return reply
 
 
-def _find_element(blocks: list[dict[str, Any]], action_id: str) -> tuple[dict[str, Any], dict[str, Any]]:
-    for block in blocks:
-        candidates = list(block.get("elements") or []) + ([block["accessory"]] if block.get("accessory") else [])
-        if block.get("element"):
-            candidates.append(block["element"])
-        for element in candidates:
-            if isinstance(element, dict) and element.get("action_id") == action_id:
-                return block, element
-    present = [e.get("action_id") for b in blocks for e in (b.get("elements") or []) if isinstance(e, dict)]
-    raise AssertionError(f"no element {action_id!r} in the message; it has {present}")
-
-
-def _state_value(element: dict[str, Any], entered: Any) -> dict[str, Any]:
-    kind = element.get("type")
-    if kind in ("static_select", "radio_buttons", "external_select"):
-        options = {o["value"]: o for o in element.get("options", [])}
-        selected = options.get(entered) if entered is not None else element.get("initial_option")
-        return {"type": kind, "selected_option": selected}
-    if kind == "users_select":
-        return {"type": kind, "selected_user": entered}
-    if kind == "multi_users_select":
-        return {"type": kind, "selected_users": list(entered or [])}
-    if kind == "checkboxes":
-        options = {o["value"]: o for o in element.get("options", [])}
-        return {"type": kind, "selected_options": [options[v] for v in entered or []]}
-    if kind == "number_input":
-        return {"type": kind, "value": None if entered is None else str(entered)}
-    return {"type": kind or "plain_text_input", "value": entered}
+def _retry_of(headers: dict[str, str] | None) -> int:
+    return int((headers or {}).get("X-Slack-Retry-Num") or 0)

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bot.fakeslack.blockkit import message_problems, view_problems
+from bot.fakeslack.manifest import missing_scope
 from bot.fakeslack.state import BOT_USER_ID, Call, Fault, SlackState, dm_channel
 
 Args = dict[str, Any]
@@ -18,6 +19,8 @@ Answer = dict[str, Any]
 Method = Callable[[SlackState, Args], Answer]
 
 METHODS: dict[str, Method] = {}
+# Methods called with the app-level token (xapp-); every other method needs the bot token.
+APP_TOKEN_METHODS = frozenset({"apps.connections.open"})
 
 
 def method(name: str) -> Callable[[Method], Method]:
@@ -40,9 +43,13 @@ class ApiReply:
 
 
 def call_method(state: SlackState, name: str, args: Args, *, bearer: str | None) -> ApiReply:
-    """Answer one Web API call as Slack would: check the token, meet a queued fault, run the method, record it."""
-    if bearer != state.token and args.get("token") != state.token:
-        return ApiReply(200, {"ok": False, "error": "invalid_auth"})
+    """Answer one Web API call as Slack would: check the token and its scopes, meet a queued fault, run the method,
+    record it."""
+    refused = _token_problem(state, name, bearer or args.get("token"))
+    if refused is not None:
+        state.record(Call(name + ":failed", args, time.time(), response=refused))
+        return ApiReply(200, refused)
+    state.wait_for_ack(name)
     fault = state.take_fault(name)
     if fault is not None:
         state.record(Call(name + ":failed", args, time.time()))
@@ -52,8 +59,18 @@ def call_method(state: SlackState, name: str, args: Args, *, bearer: str | None)
         files = {f["id"]: state.upload(f["id"]) or b"" for f in answer.get("files", [])}
         state.record(Call(name, args, time.time(), files, answer))
     else:
-        state.record(Call(name + ":failed", args, time.time()))
+        state.record(Call(name + ":failed", args, time.time(), response=answer))
     return ApiReply(200, answer)
+
+
+def _token_problem(state: SlackState, name: str, token: str | None) -> Answer | None:
+    """Slack's answer to a call made with the wrong token, or a token without the method's scope."""
+    wanted = state.app_token if name in APP_TOKEN_METHODS else state.token
+    if token == wanted:
+        return missing_scope(name, state.scopes) if wanted == state.token else None
+    if token in (state.token, state.app_token):
+        return {"ok": False, "error": "not_allowed_token_type"}
+    return {"ok": False, "error": "not_authed" if not token else "invalid_auth"}
 
 
 def _faulted(fault: Fault) -> ApiReply:
@@ -112,20 +129,51 @@ def chat_post_message(state: SlackState, args: Args) -> Answer:
 
 @method("chat.postEphemeral")
 def chat_post_ephemeral(state: SlackState, args: Args) -> Answer:
+    if not args.get("channel") or not args.get("user"):
+        return {"ok": False, "error": "channel_not_found" if not args.get("channel") else "user_not_found"}
     refused = _refused(state, "chat.postEphemeral", message_problems(args))
-    return refused or {"ok": True, "message_ts": state.new_ts()}
+    if refused:
+        return refused
+    ts = state.new_ts()
+    state.store_ephemeral(str(args["channel"]), ts, {"type": "message", "ts": ts, "text": args.get("text", "")})
+    return {"ok": True, "message_ts": ts}
 
 
 @method("chat.update")
 def chat_update(state: SlackState, args: Args) -> Answer:
-    channel, ts = dm_channel(str(args.get("channel"))), str(args.get("ts"))
-    if state.find_message(channel, ts) is None:
-        return {"ok": False, "error": "message_not_found"}
+    found = _existing_message(state, args)
+    if isinstance(found, dict):
+        return found
     refused = _refused(state, "chat.update", message_problems(args))
     if refused:
         return refused
+    channel, ts = found
     state.update_message(channel, ts, text=args.get("text", ""), blocks=args.get("blocks", []))
     return {"ok": True, "channel": channel, "ts": ts, "text": args.get("text", "")}
+
+
+@method("chat.delete")
+def chat_delete(state: SlackState, args: Args) -> Answer:
+    found = _existing_message(state, args)
+    if isinstance(found, dict):
+        return found
+    state.replace_message(*found, None)
+    return {"ok": True, "channel": found[0], "ts": found[1]}
+
+
+def _existing_message(state: SlackState, args: Args) -> tuple[str, str] | Answer:
+    """The (channel, ts) of a message the bot may change, or Slack's refusal.
+
+    chat.update and chat.delete take a channel id, never a user id (the DM's `D...` id comes back from
+    chat.postMessage), and cannot touch ephemeral messages, which only a response URL changes:
+    https://api.slack.com/methods/chat.update#errors
+    """
+    channel, ts = str(args.get("channel") or ""), str(args.get("ts") or "")
+    if not channel or channel[:1] in ("U", "W"):
+        return {"ok": False, "error": "channel_not_found"}
+    if state.find_message(channel, ts) is None:
+        return {"ok": False, "error": "message_not_found"}
+    return channel, ts
 
 
 # -- conversations --------------------------------------------------------------------------
@@ -140,8 +188,9 @@ def conversations_open(_state: SlackState, args: Args) -> Answer:
 # -- views ----------------------------------------------------------------------------------
 @method("views.open")
 def views_open(state: SlackState, args: Args) -> Answer:
-    if not args.get("trigger_id"):
-        return {"ok": False, "error": "invalid_trigger_id"}
+    problem = state.use_trigger(str(args.get("trigger_id") or ""))
+    if problem:
+        return {"ok": False, "error": problem}
     return _view(state, args, "views.open")
 
 
@@ -154,6 +203,9 @@ def views_update(state: SlackState, args: Args) -> Answer:
 
 @method("views.push")
 def views_push(state: SlackState, args: Args) -> Answer:
+    problem = state.use_trigger(str(args.get("trigger_id") or ""))
+    if problem:
+        return {"ok": False, "error": problem}
     return _view(state, args, "views.push")
 
 
@@ -177,24 +229,9 @@ def _view(state: SlackState, args: Args, name: str) -> Answer:
 # -- users ----------------------------------------------------------------------------------
 @method("users.info")
 def users_info(state: SlackState, args: Args) -> Answer:
-    user_id = str(args.get("user"))
-    user = state.users.get(user_id)
-    if user is None and user_id.startswith(("U", "W")):
-        user = _stranger(user_id)
+    """Only people the workspace has: anyone else is `user_not_found` (https://api.slack.com/methods/users.info)."""
+    user = state.users.get(str(args.get("user")))
     return {"ok": True, "user": user} if user else {"ok": False, "error": "user_not_found"}
-
-
-def _stranger(user_id: str) -> dict[str, Any]:
-    """Any user id the test did not add: a member of the workspace with nothing but an id."""
-    return {
-        "id": user_id,
-        "name": user_id.lower(),
-        "real_name": user_id,
-        "tz": "UTC",
-        "is_bot": False,
-        "deleted": False,
-        "profile": {"real_name": user_id, "email": ""},
-    }
 
 
 @method("users.lookupByEmail")
@@ -221,3 +258,12 @@ def files_complete_upload_external(state: SlackState, args: Args) -> Answer:
     if not files or any(state.upload(f["id"]) is None for f in files):
         return {"ok": False, "error": "file_not_found"}
     return {"ok": True, "files": [{"id": f["id"], "title": f.get("title", "")} for f in files]}
+
+
+# -- Socket Mode ----------------------------------------------------------------------------
+@method("apps.connections.open")
+def apps_connections_open(state: SlackState, _args: Args) -> Answer:
+    """A WebSocket URL for Socket Mode (https://api.slack.com/methods/apps.connections.open)."""
+    if not state.socket_url:
+        return {"ok": False, "error": "not_allowed"}
+    return {"ok": True, "url": f"{state.socket_url}/link/?ticket={state.next_id()}&app_id=A0LATITUDE"}

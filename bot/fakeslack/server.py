@@ -9,10 +9,12 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-from bot.fakeslack.state import BOT_TOKEN, BOT_USER_ID, TEAM_ID, Call, Fault, SlackState, dm_channel
+from bot.fakeslack.manifest import manifest_scopes
+from bot.fakeslack.socket_mode import SocketModeServer
+from bot.fakeslack.state import APP_TOKEN, BOT_TOKEN, BOT_USER_ID, TEAM_ID, Call, Fault, SlackState, dm_channel
 from bot.fakeslack.transport import RESPOND_PATH, make_http_server
 
-__all__ = ["BOT_TOKEN", "BOT_USER_ID", "TEAM_ID", "Call", "FakeSlack"]
+__all__ = ["APP_TOKEN", "BOT_TOKEN", "BOT_USER_ID", "TEAM_ID", "Call", "FakeSlack"]
 
 MESSAGE_METHODS = ("chat.postMessage", "chat.postEphemeral", "chat.update")
 
@@ -20,11 +22,14 @@ MESSAGE_METHODS = ("chat.postMessage", "chat.postEphemeral", "chat.update")
 class FakeSlack:
     """Start with `with FakeSlack() as slack:`; point the bot's SLACK_API_URL at `slack.api_url`."""
 
-    def __init__(self, *, token: str = BOT_TOKEN, team_id: str = TEAM_ID) -> None:
-        self.state = SlackState(token=token, team_id=team_id)
+    def __init__(self, *, token: str = BOT_TOKEN, team_id: str = TEAM_ID, scopes: frozenset[str] | None = None) -> None:
+        """`scopes` are the bot token's scopes: by default those `manifest.yml` grants."""
+        granted = scopes if scopes is not None else manifest_scopes()
+        self.state = SlackState(token=token, team_id=team_id, scopes=granted)
         self._server = make_http_server(self.state)
         self.state.base_url = self.url
         self._thread = threading.Thread(target=self._server.serve_forever, args=(0.05,), name="fake-slack", daemon=True)
+        self.socket: SocketModeServer | None = None
 
     # -- lifecycle -------------------------------------------------------------------------
     def start(self) -> "FakeSlack":
@@ -32,8 +37,16 @@ class FakeSlack:
         return self
 
     def stop(self) -> None:
+        if self.socket is not None:
+            self.socket.stop()
         self._server.shutdown()
         self._server.server_close()
+
+    def socket_mode(self) -> SocketModeServer:
+        """Speak Socket Mode too: `apps.connections.open` (with the app-level token) returns this server's URL."""
+        if self.socket is None:
+            self.socket = SocketModeServer(self.state).start()
+        return self.socket
 
     def __enter__(self) -> "FakeSlack":
         return self.start()
@@ -103,8 +116,19 @@ class FakeSlack:
             raise ValueError("say what to fail with: status=429/5xx or error='...'")
         self.state.add_fault(method, Fault(times, status, error, retry_after))
 
-    def response_url(self) -> str:
-        return f"{self.url}{RESPOND_PATH}{self.state.next_id()}"
+    def hold_until_ack(self, method: str) -> None:
+        """From now on, answer `method` only after the bot has acked the request in flight, as if Slack were slow.
+
+        A listener that calls `method` before its ack then stalls its own ack: that is recorded as a violation.
+        """
+        self.state.hold_until_ack(method)
+
+    def response_url(self, channel: str, message_ts: str | None = None) -> str:
+        """A response URL for a command in `channel` or a click on its message `message_ts`."""
+        return f"{self.url}{RESPOND_PATH}{self.state.issue_response_url(channel, message_ts)}"
+
+    def trigger_id(self) -> str:
+        return self.state.issue_trigger()
 
     def reset(self) -> None:
         """Forget the calls, faults and violations seen so far (users and messages stay)."""
@@ -136,8 +160,8 @@ class FakeSlack:
         return [c for c in self.calls() if c.method in MESSAGE_METHODS and c.channel in (user_id, dm_channel(user_id))]
 
     def message(self, channel: str, ts: str) -> dict[str, Any]:
-        """The message as it stands now (after any chat.update)."""
-        found = self.state.find_message(channel, ts)
+        """The message (or ephemeral message) as it stands now, after any chat.update or replace_original."""
+        found = self.state.find_message(channel, ts) or self.state.find_ephemeral(channel, ts)
         if found is None:
             raise KeyError(f"no message {ts} in {channel}")
         return found

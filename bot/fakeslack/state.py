@@ -10,6 +10,17 @@ from typing import Any
 TEAM_ID = "T0LATITUDE"
 BOT_USER_ID = "U0LATBOT"
 BOT_TOKEN = "xoxb-fake-token"
+APP_TOKEN = "xapp-fake-token"
+
+# Slack waits 3 s for an ack: https://api.slack.com/interactivity/handling#acknowledgment_response
+ACK_LIMIT = 3.0
+# "A trigger_id expires in 3 seconds" and can open one view:
+# https://api.slack.com/interactivity/handling#modal_responses
+TRIGGER_LIFETIME = 3.0
+# "You can use a response_url five times within 30 minutes":
+# https://api.slack.com/interactivity/handling#message_responses
+RESPONSE_URL_USES = 5
+RESPONSE_URL_LIFETIME = 30 * 60.0
 
 
 @dataclass(frozen=True)
@@ -35,6 +46,16 @@ class Call:
 
 
 @dataclass
+class ResponseUrl:
+    """A response URL Slack handed out: where it answers (a channel, a clicked message) and how often it was used."""
+
+    channel: str
+    message_ts: str | None
+    issued: float
+    uses: int = 0
+
+
+@dataclass
 class Fault:
     """The next `times` calls of a method answer an HTTP status (429, 5xx) or, with status 200, a Slack error."""
 
@@ -52,16 +73,24 @@ def dm_channel(user_id: str) -> str:
 class SlackState:
     """The fake workspace and its record of calls. Thread-safe: the HTTP server answers on many threads."""
 
-    def __init__(self, *, token: str = BOT_TOKEN, team_id: str = TEAM_ID) -> None:
+    def __init__(self, *, token: str = BOT_TOKEN, team_id: str = TEAM_ID, scopes: frozenset[str] | None = None) -> None:
         self.token = token
+        self.app_token = APP_TOKEN
+        self.scopes = scopes
         self.team_id = team_id
         self.base_url = ""
+        self.socket_url = ""
         self.users: dict[str, dict[str, Any]] = {}
         self.violations: list[str] = []
         self._calls: list[Call] = []
         self._faults: dict[str, list[Fault]] = {}
         self._messages: dict[tuple[str, str], dict[str, Any]] = {}
         self._uploads: dict[str, bytes] = {}
+        self._triggers: dict[str, float] = {}
+        self._response_urls: dict[str, ResponseUrl] = {}
+        self._ephemeral: dict[tuple[str, str], dict[str, Any]] = {}
+        self._held: set[str] = set()
+        self._acked = threading.Event()
         self._ids = itertools.count(1)
         self._changed = threading.Condition()
 
@@ -72,6 +101,62 @@ class SlackState:
     def new_ts(self) -> str:
         """A message timestamp like Slack's (`seconds.sequence`), unique within this fake."""
         return f"{int(time.time())}.{self.next_id():06d}"
+
+    def issue_trigger(self) -> str:
+        """A fresh trigger_id, as Slack puts in a command or a click: one views.open within 3 s."""
+        trigger_id = f"{self.next_id()}.{int(time.time())}.trigger"
+        with self._changed:
+            self._triggers[trigger_id] = time.monotonic()
+        return trigger_id
+
+    def use_trigger(self, trigger_id: str) -> str | None:
+        """Spend a trigger_id; Slack's error when it is unknown, used or older than 3 s."""
+        with self._changed:
+            issued = self._triggers.pop(trigger_id, None)
+        if issued is None:
+            return "invalid_trigger_id"
+        return "expired_trigger_id" if time.monotonic() - issued > TRIGGER_LIFETIME else None
+
+    def issue_response_url(self, channel: str, message_ts: str | None = None) -> str:
+        """The id of a fresh response URL for a command in `channel` or a click on the message `message_ts`."""
+        url_id = str(self.next_id())
+        with self._changed:
+            self._response_urls[url_id] = ResponseUrl(channel, message_ts, time.monotonic())
+        return url_id
+
+    def use_response_url(self, url_id: str) -> ResponseUrl | str:
+        """Spend one use of a response URL: the URL, or Slack's error when it is unknown, used up or expired."""
+        with self._changed:
+            found = self._response_urls.get(url_id)
+            if found is None:
+                return "no_such_url"
+            if time.monotonic() - found.issued > RESPONSE_URL_LIFETIME:
+                return "expired_url"
+            if found.uses >= RESPONSE_URL_USES:
+                return "used_url"
+            found.uses += 1
+            return found
+
+    # -- acks ------------------------------------------------------------------------------
+    def hold_until_ack(self, method: str) -> None:
+        """Answer `method` only once the driver has the ack of the request in flight (see `wait_for_ack`)."""
+        self._acked.clear()
+        with self._changed:
+            self._held.add(method)
+
+    def expect_ack(self) -> None:
+        """A request is on its way to the bot."""
+        self._acked.clear()
+
+    def note_ack(self) -> None:
+        self._acked.set()
+
+    def wait_for_ack(self, method: str) -> None:
+        """Hold a call of a held method until the ack; a call the ack waits for is one made before it."""
+        with self._changed:
+            held = method in self._held
+        if held and not self._acked.wait(ACK_LIMIT):
+            self.reject(method, [f"called before the request was acknowledged (no ack within {ACK_LIMIT:.0f} s)"])
 
     # -- the record ------------------------------------------------------------------------
     def record(self, call: Call) -> None:
@@ -132,6 +217,28 @@ class SlackState:
             if message is not None:
                 message.update(changes)
             return message is not None
+
+    def store_ephemeral(self, channel: str, ts: str, message: dict[str, Any]) -> None:
+        """An ephemeral message: only its reader sees it, only a response URL can change it."""
+        with self._changed:
+            self._ephemeral[(dm_channel(channel), ts)] = message
+
+    def find_ephemeral(self, channel: str, ts: str) -> dict[str, Any] | None:
+        with self._changed:
+            return self._ephemeral.get((dm_channel(channel), ts))
+
+    def replace_message(self, channel: str, ts: str, message: dict[str, Any] | None) -> bool:
+        """Replace (or, with None, delete) a message or an ephemeral one; False when there is none."""
+        key = (dm_channel(channel), ts)
+        with self._changed:
+            store = self._ephemeral if key in self._ephemeral else self._messages
+            if key not in store:
+                return False
+            if message is None:
+                del store[key]
+            else:
+                store[key] = {**store[key], **message}
+            return True
 
     def store_upload(self, file_id: str, content: bytes) -> None:
         with self._changed:

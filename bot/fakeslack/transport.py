@@ -9,6 +9,7 @@ from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
 from bot.fakeslack.methods import ApiReply, call_method
+from bot.fakeslack.responses import answer_response_url
 from bot.fakeslack.state import Call, SlackState
 
 API_PATH = "/api/"
@@ -74,8 +75,9 @@ def _handler_for(state: SlackState) -> type[BaseHTTPRequestHandler]:
             if path.path.startswith(UPLOAD_PATH):
                 return self._upload(path.path[len(UPLOAD_PATH) :], multipart_files(content_type, raw), len(raw))
             if path.path.startswith(RESPOND_PATH):
-                state.record(Call("response_url", parse_body(content_type, raw), time.time()))
-                return self._send(200, b"ok", "text/plain")
+                url_id = path.path[len(RESPOND_PATH) :]
+                status, answer = answer_response_url(state, url_id, parse_body(content_type, raw))
+                return self._send(status, answer.encode(), "text/plain")
             if not path.path.startswith(API_PATH):
                 return self._send(404, b"not found", "text/plain")
             args = {**dict(parse_qsl(path.query)), **parse_body(content_type, raw)}

@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from handlers.blocks.kit import Block, context_block
+from handlers.blocks.kit import Block, context_block, text_block
 from models import Employee
 from services.text import escape_mrkdwn
 
@@ -36,10 +36,11 @@ def greeting(employee: Employee) -> list[Block]:
     return blocks
 
 
-def home_view(sections: list[list[Block]]) -> dict[str, Any]:
-    blocks: list[Block] = []
+def home_view(sections: list[list[Block]], notice: str | None = None) -> dict[str, Any]:
+    """The tab; `notice` answers a click made in it (a click in the Home has no response URL to answer through)."""
+    blocks: list[Block] = [text_block(f":information_source: {notice}"), {"type": "divider"}] if notice else []
     for section in sections:
-        if blocks and section:
+        if blocks and section and blocks[-1]["type"] != "divider":
             blocks.append({"type": "divider"})
         blocks += section
     return {"type": "home", "blocks": blocks[:MAX_VIEW_BLOCKS]}

@@ -19,7 +19,8 @@ PEOPLE, REWARD, REASON, STORY, PUBLIC = "nominees", "reward", "reason", "story",
 
 # -- the /nominate modal -------------------------------------------------------------------------
 def nominate_modal(items: list[RewardItem], stories: list[tuple[int, str]]) -> dict[str, Any]:
-    options = [option(item.key, f"{item.title}{value_words(item.value, item.unit)}") for item in items]
+    # A static menu holds 100 options at most; the policy keeps the catalog within it.
+    options = [option(item.key, f"{item.title}{value_words(item.value, item.unit)}") for item in items[:100]]
     blocks: list[Block] = [
         input_block(PEOPLE, "Who do you want to recognise?", {"type": "multi_users_select", "max_selected_items": 10}),
         input_block(REWARD, "Reward", {"type": "static_select", "options": options, "initial_option": options[0]}),
@@ -85,7 +86,7 @@ def shoutout(channel: str, nominations: list[Nomination], story: str | None) -> 
 
 
 def _plain_names(nominations: list[Nomination]) -> str:
-    return ", ".join(nomination.nominee.name for nomination in nominations)
+    return escape_mrkdwn(", ".join(nomination.nominee.name for nomination in nominations))
 
 
 def recipient_dm(nomination: Nomination) -> dict[str, Any]:
@@ -130,7 +131,7 @@ def approval_request(nomination: Nomination) -> dict[str, Any]:
 
 
 def _ask(nomination: Nomination) -> str:
-    return f"Approve {nomination.title} for {nomination.nominee.name}?"
+    return escape_mrkdwn(f"Approve {nomination.title} for {nomination.nominee.name}?")
 
 
 def decided_request(nomination: Nomination, decider: str) -> dict[str, Any]:

@@ -42,7 +42,7 @@ def results_message(results: TeamResults) -> dict[str, Any]:
         blocks.append(
             text_block(truncate("*Teams inside*\n" + "\n".join(map(_sub_team_line, results.sub_teams)), 2900))
         )
-    return {"text": f"{title}: {results.label}", "blocks": blocks[:50]}
+    return {"text": f"{title}: {escape_mrkdwn(results.label)}", "blocks": blocks[:50]}
 
 
 def _comment_blocks(comments: tuple[CommentView, ...]) -> list[Block]:

@@ -31,7 +31,7 @@ def follow_up_pending_requests(deps: Deps, client: WebClient) -> None:
                     method="chat.postMessage",
                     payload={
                         "channel": person.slack_id,
-                        "text": f"{resolution.employee.name} is waiting",
+                        "text": f"{escape_mrkdwn(resolution.employee.name)} is waiting",
                         "blocks": blocks.approval_request(resolution, [], heading=heading),
                     },
                     now=now,

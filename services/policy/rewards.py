@@ -15,6 +15,8 @@ SHOUTOUT = "shoutout"
 DEFAULT_ALLOWANCE = 10
 HOURS = "hours"
 _ITEM_KEY = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
+# The /nominate reward picker is one Slack menu, which holds at most 100 options (the shout-out is one of them).
+MAX_CATALOG = 100
 
 
 @dataclass(frozen=True)
@@ -75,6 +77,11 @@ def parse_rewards(source: PolicyText, raw: Any, currency: str) -> RewardPolicy:
             parsed = _item(source, key, item, currency)
             if parsed is not None:
                 catalog[key] = parsed
+    if len(catalog) > MAX_CATALOG:
+        source.problem(
+            ("rewards",),
+            f"{len(catalog) - 1} rewards besides the shout-out: the /nominate menu holds {MAX_CATALOG - 1} at most",
+        )
     return RewardPolicy(
         catalog=catalog,
         allowance_per_month=allowance or DEFAULT_ALLOWANCE,
@@ -86,7 +93,7 @@ def _item(source: PolicyText, key: str, table: dict[str, Any], currency: str) ->
     path = ("rewards", key)
     problems_before = len(source.problems)
     if not _ITEM_KEY.match(key):
-        source.problem(path, "a reward key is lowercase letters, digits and _ (like gift_card_25)")
+        source.problem(path, "a reward key is 1 to 40 lowercase letters, digits and _ (like gift_card_25)")
     source.unknown_keys(path, table, ITEM_KEYS)
     title = source.string((*path, "title"), table.get("title"))
     if title is None and "title" not in table:

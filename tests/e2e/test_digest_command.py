@@ -83,3 +83,19 @@ def test_a_preview_with_300_pending_approvals_stays_within_block_kit_limits(read
 
     assert message_problems(response.args) == []
     assert "and 291 more" in response.text
+
+
+def test_approving_in_the_private_preview_replaces_the_preview_with_the_outcome(ready: RunningBot) -> None:
+    preview = digest_command(ready, "U0MGR1")
+    assert "*Waiting on you (1), oldest first:*" in as_text(preview.args["blocks"])
+
+    ready.driver.click("U0MGR1", preview, "resolution_approve")
+
+    replaced = ready.slack.calls("response_url")[-1]
+    assert replaced.args["replace_original"] is True
+    shown = ready.slack.message(preview.response["channel"], preview.response["ts"])
+    assert "*Waiting on you:* nothing." in as_text(shown["blocks"])
+    assert "Sorry" not in replaced.text
+    assert [c.method for c in ready.slack.calls() if c.method.endswith(":failed")] == []
+    [outcome] = ready.slack.calls("chat.postMessage", channel="U0AGENT1")
+    assert "approved" in outcome.text

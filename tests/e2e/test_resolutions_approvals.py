@@ -154,6 +154,21 @@ def test_the_managers_home_shows_what_waits_for_a_decision(ready: RunningBot) ->
     assert "Waiting for your decision" not in refreshed.text
 
 
+def test_a_click_in_the_home_on_a_request_already_decided_says_so_in_the_home(ready: RunningBot) -> None:
+    request = request_over_the_limit(ready)
+    ready.driver.open_home("U0MGR1")
+    [home] = ready.slack.calls("views.publish")
+    ready.driver.click("U0ADMIN", request, "resolution_approve")
+
+    ready.driver.click_in_view("U0MGR1", home.args["view"], "resolution_decline")
+
+    _home, refreshed = ready.slack.calls("views.publish", user_id="U0MGR1")
+    assert "already approved by Ada Admin" in refreshed.text
+    assert "Waiting for your decision" not in refreshed.text
+    assert ready.slack.calls("views.open") == []
+    assert [c.method for c in ready.slack.calls() if c.method.endswith(":failed")] == []
+
+
 def test_the_employees_home_shows_recent_resolutions_and_allowance(ready: RunningBot) -> None:
     ready.driver.command("U0AGENT1", "/resolve", "refund 45 order 1 late")
 

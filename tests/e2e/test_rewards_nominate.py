@@ -7,8 +7,8 @@ import pytest
 from handlers.blocks import nominations as blocks
 from models import Employee
 from tests.conftest import RunningBot
-from tests.helpers import employee
-from tests.rewards_helpers import add_story, grants, nominations, set_up
+from tests.helpers import employee, load_org
+from tests.rewards_helpers import EXAMPLE_POLICY, add_story, grants, load_policy_text, nominations, set_up
 
 LEE = "<@U0AGENT2|lee.senior>"
 INES = "<@U0AGENT3|ines.agent>"
@@ -173,6 +173,38 @@ def test_the_modal_shows_a_refused_nominee_on_the_people_field(ready: RunningBot
         assert nominations(session) == []
 
 
+def test_the_modal_is_acked_before_slack_is_asked_about_a_newcomer_who_then_hears_of_it(ready: RunningBot) -> None:
+    ready.slack.add_user("U0NEWBIE", "Nora Newbie", email="nora@example.com")
+    ready.driver.command("U0AGENT1", "/nominate")
+    [opened] = ready.slack.calls("views.open")
+    ready.slack.hold_until_ack("users.info")
+
+    reply = ready.driver.submit(
+        "U0AGENT1", opened.args["view"], {blocks.PEOPLE: ["U0NEWBIE"], blocks.REASON: "great first week"}
+    )
+
+    assert reply.status == 200 and reply.body == ""
+    assert ready.slack.violations == []
+    [dm] = ready.slack.messages_to("U0NEWBIE")
+    assert "great first week" in dm.text
+    [receipt] = ready.slack.messages_to("U0AGENT1")
+    assert "You recognised Nora Newbie" in receipt.text
+
+
+def test_a_nominee_slack_refuses_after_the_modal_closed_is_explained_in_a_dm(ready: RunningBot) -> None:
+    ready.slack.add_user("U0HELPER", "Help Bot", is_bot=True)
+    ready.driver.command("U0AGENT1", "/nominate")
+    [opened] = ready.slack.calls("views.open")
+
+    reply = ready.driver.submit("U0AGENT1", opened.args["view"], {blocks.PEOPLE: ["U0HELPER"], blocks.REASON: "beep"})
+
+    assert reply.status == 200 and reply.body == ""
+    [dm] = ready.slack.messages_to("U0AGENT1")
+    assert "Your nomination was not sent: Bots can't receive recognition" in dm.text
+    with ready.sessions() as session:
+        assert nominations(session) == []
+
+
 def test_the_modal_links_a_colleagues_customer_story_to_the_shout_out(ready: RunningBot) -> None:
     with ready.sessions.begin() as session:
         story = add_story(session, "U0AGENT3", "Rebooked a <stranded> family overnight", ready.clock.now())
@@ -197,3 +229,28 @@ def test_the_modal_links_a_colleagues_customer_story_to_the_shout_out(ready: Run
     assert "_Customer story:_ Rebooked a &lt;stranded&gt; family overnight" in post.text
     with ready.sessions() as session:
         assert grants(session)[0].resolution_id == story.id
+
+
+def test_a_name_holding_a_channel_mention_notifies_nobody_even_in_the_notification_text(ready: RunningBot) -> None:
+    ready.slack.add_user("U0PRANK", "<!channel> Pat")
+
+    ready.driver.command("U0AGENT1", "/nominate", "<@U0PRANK> thanks")
+    ready.driver.command("U0AGENT1", "/nominate", "<@U0PRANK> voucher_25 thanks again")
+
+    sent = [c for c in ready.slack.calls() if c.method in ("chat.postMessage", "response_url")]
+    assert len(sent) >= 4  # the shout-out, the DM, the approval request, the confirmations
+    assert all("<!channel>" not in str(c.args.get("text")) for c in sent)
+    [shoutout] = ready.slack.calls("chat.postMessage", channel="C0KUDOS")
+    assert shoutout.args["text"] == "Shout-out for &lt;!channel&gt; Pat"
+
+
+def test_the_biggest_catalog_the_policy_allows_opens_in_the_modal(bot: RunningBot) -> None:
+    items = "\n".join(f'[rewards.reward_{n}]\ntitle = "Reward number {n} with a long title"' for n in range(99))
+    load_org(bot.sessions, bot.clock.now())
+    load_policy_text(bot.sessions, bot.clock.now(), EXAMPLE_POLICY.read_text().split("# Each [rewards")[0] + items)
+
+    bot.driver.command("U0AGENT1", "/nominate")
+
+    [opened] = bot.slack.calls("views.open")
+    [picker] = [b for b in opened.args["view"]["blocks"] if b["block_id"] == blocks.REWARD]
+    assert len(picker["element"]["options"]) == 100

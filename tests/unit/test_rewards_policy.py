@@ -69,7 +69,7 @@ def test_every_problem_in_the_catalog_names_its_line_and_nothing_loads() -> None
     assert any(p.startswith("line 8: rewards.colour: unknown key") for p in problems)
     assert any(p.startswith("line 12: rewards.free_money.kind: must be one of praise, voucher") for p in problems)
     assert "line 13: rewards.free_money.value: cannot be negative (got -5)" in problems
-    assert any(p.startswith("line 16: rewards.Bad-Key: a reward key is lowercase") for p in problems)
+    assert any(p.startswith("line 16: rewards.Bad-Key: a reward key is 1 to 40 lowercase") for p in problems)
     assert "line 19: rewards.untitled: needs a title" in problems
     assert any(p.startswith("line 22: rewards.untitled.needs_approval: a reward with a value") for p in problems)
 
@@ -79,3 +79,19 @@ def test_the_example_policy_loads_with_its_catalog() -> None:
 
     assert list(rewards.catalog) == ["shoutout", "voucher_25", "half_day", "service_star"]
     assert rewards.catalog["service_star"].needs_approval
+
+
+def catalog(count: int, key: str = "reward") -> str:
+    items = "\n".join(f'[rewards.{key}_{n}]\ntitle = "Reward {n}"' for n in range(count))
+    return f"{PROFILES}\n{items}\n"
+
+
+def test_a_catalog_fits_the_nominate_menu_of_100_options_with_the_shout_out() -> None:
+    assert len(parse_policy(catalog(99)).rewards.catalog) == 100
+    assert any(
+        "100 rewards besides the shout-out: the /nominate menu holds 99 at most" in p for p in problems_of(catalog(100))
+    )
+
+
+def test_a_reward_key_fits_slacks_option_value() -> None:
+    assert any("1 to 40 lowercase letters" in problem for problem in problems_of(catalog(1, key="k" * 40)))

@@ -1,0 +1,42 @@
+"""Response URLs: a POST makes a new message or replaces or deletes the clicked one, within Slack's limits."""
+
+import time
+from typing import Any
+
+from bot.fakeslack.blockkit import message_problems
+from bot.fakeslack.state import BOT_USER_ID, Call, ResponseUrl, SlackState
+
+
+def answer_response_url(state: SlackState, url_id: str, body: dict[str, Any]) -> tuple[int, str]:
+    """A POST to a response URL: a new ephemeral (or in-channel) message, or a replaced or deleted original.
+
+    https://api.slack.com/interactivity/handling#message_responses
+    """
+    found = state.use_response_url(url_id)
+    if isinstance(found, str):
+        state.record(Call("response_url:failed", body, time.time(), response={"error": found}))
+        return 404, found
+    if not body.get("delete_original"):
+        problems = message_problems(body)
+        if problems:
+            state.reject("response_url", problems)
+            state.record(Call("response_url:failed", body, time.time(), response={"error": "invalid_blocks"}))
+            return 400, "invalid_blocks"
+    where = _respond(state, found, body)
+    state.record(Call("response_url", body, time.time(), response=where))
+    return 200, "ok"
+
+
+def _respond(state: SlackState, url: ResponseUrl, body: dict[str, Any]) -> dict[str, Any]:
+    if body.get("delete_original"):
+        state.replace_message(url.channel, url.message_ts or "", None)
+        return {"channel": url.channel, "ts": url.message_ts, "deleted": True}
+    message = {"type": "message", "text": body.get("text", ""), "blocks": body.get("blocks", [])}
+    if body.get("replace_original") and url.message_ts and state.replace_message(url.channel, url.message_ts, message):
+        return {"channel": url.channel, "ts": url.message_ts, "replaced": True}
+    ts = state.new_ts()
+    if body.get("response_type") == "in_channel":
+        state.store_message(url.channel, ts, {**message, "ts": ts, "user": BOT_USER_ID})
+        return {"channel": url.channel, "ts": ts}
+    state.store_ephemeral(url.channel, ts, {**message, "ts": ts})
+    return {"channel": url.channel, "ts": ts, "ephemeral": True}

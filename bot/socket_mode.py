@@ -1,0 +1,12 @@
+"""Socket Mode: the app opens a WebSocket to Slack with its app-level token (no public URL needed)."""
+
+from slack_bolt import App
+from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+
+def socket_mode_handler(app: App, app_token: str) -> SocketModeHandler:
+    """Bolt's handler on slack_sdk's built-in WebSocket client; `start()` blocks, `connect()` does not.
+
+    It reaches Slack through the app's client, so SLACK_API_URL applies to `apps.connections.open` too.
+    """
+    return SocketModeHandler(app, app_token)  # type: ignore[no-untyped-call]

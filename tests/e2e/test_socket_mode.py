@@ -1,0 +1,83 @@
+"""The scenarios that matter most, over HTTP and in Socket Mode alike; a Socket Mode reconnect loses nothing."""
+
+import pytest
+from sqlalchemy import select
+
+from handlers.blocks import nominations as nomination_blocks
+from models import Nomination, PulseResponse, Resolution
+from tests.conftest import RunningBot
+from tests.e2e.test_pulse_rounds import answer, start
+from tests.helpers import load_org_and_policy
+
+
+def test_a_fix_over_the_limit_is_approved_by_the_manager(any_mode_bot: RunningBot) -> None:
+    bot = any_mode_bot
+    load_org_and_policy(bot.sessions, bot.clock.now())
+
+    reply = bot.driver.command("U0AGENT1", "/resolve", "refund 80 order 42 parcel lost")
+    [request] = bot.slack.calls("chat.postMessage", channel="U0MGR1")
+    bot.driver.click("U0MGR1", request, "resolution_approve")
+
+    assert "sent it to Maya Manager" in reply.text
+    [outcome] = bot.slack.calls("chat.postMessage", channel="U0AGENT1")
+    assert "approved your refund of $80" in outcome.text
+    with bot.sessions() as session:
+        assert session.scalars(select(Resolution.status)).all() == ["approved"]
+
+
+def test_a_nomination_is_shouted_out(any_mode_bot: RunningBot) -> None:
+    bot = any_mode_bot
+    load_org_and_policy(bot.sessions, bot.clock.now())
+    bot.driver.command("U0AGENT1", "/nominate")
+    [opened] = bot.slack.calls("views.open")
+
+    reply = bot.driver.submit(
+        "U0AGENT1",
+        opened.args["view"],
+        {
+            nomination_blocks.PEOPLE: ["U0AGENT2"],
+            nomination_blocks.REASON: "calm & kind",
+            nomination_blocks.PUBLIC: ["yes"],
+        },
+    )
+
+    assert reply.status == 200 and reply.body == ""
+    [shoutout] = bot.slack.calls("chat.postMessage", channel="C0KUDOS")
+    assert "calm &amp; kind" in shoutout.text
+    with bot.sessions() as session:
+        assert len(session.scalars(select(Nomination)).all()) == 1
+
+
+def test_a_pulse_answer_is_recorded(any_mode_bot: RunningBot) -> None:
+    start(any_mode_bot)
+
+    answer(any_mode_bot, "U0A01", 0, 4)
+
+    with any_mode_bot.sessions() as session:
+        assert session.scalars(select(PulseResponse.value)).all() == [4]
+
+
+def test_opening_the_home_publishes_it_once_even_when_slack_retries_the_event(any_mode_bot: RunningBot) -> None:
+    bot = any_mode_bot
+    load_org_and_policy(bot.sessions, bot.clock.now())
+
+    bot.driver.open_home("U0AGENT1", event_id="Ev0HOME")
+    bot.driver.open_home("U0AGENT1", event_id="Ev0HOME", retry_num=1)
+
+    [home] = bot.slack.calls("views.publish")
+    assert "Hi Sam" in home.text
+
+
+def test_a_reconnect_after_slacks_disconnect_loses_nothing(any_mode_bot: RunningBot) -> None:
+    bot = any_mode_bot
+    load_org_and_policy(bot.sessions, bot.clock.now())
+    if not bot.driver.socket_mode:
+        pytest.skip("only Socket Mode has a connection to refresh")
+    socket = bot.slack.socket_mode()
+
+    socket.disconnect()
+    reply = bot.driver.command("U0AGENT1", "/resolve", "refund 20 order 7 late")
+
+    assert "Logged your *refund* of $20" in reply.text
+    assert socket.connections == 2
+    assert bot.slack.violations == []

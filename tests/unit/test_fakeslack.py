@@ -1,0 +1,208 @@
+"""The Slack stand-in refuses what Slack refuses: a test of ours must fail where Slack would."""
+
+import json
+import urllib.request
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from bot.fakeslack import FakeSlack
+from bot.fakeslack import state as fake_state
+from bot.fakeslack.blockkit import ack_problems, message_problems, view_problems
+from bot.fakeslack.payloads import slack_escaped
+from bot.fakeslack.server import BOT_TOKEN
+
+
+@pytest.fixture
+def slack() -> Iterator[FakeSlack]:
+    with FakeSlack() as fake:
+        fake.add_user("U0LEE", "Lee Senior")
+        yield fake
+
+
+@pytest.fixture
+def client(slack: FakeSlack) -> WebClient:
+    return WebClient(token=BOT_TOKEN, base_url=slack.api_url)
+
+
+def error_of(call: Any, **kwargs: Any) -> str:
+    with pytest.raises(SlackApiError) as raised:
+        call(**kwargs)
+    return str(raised.value.response["error"])
+
+
+def test_a_message_to_a_user_id_answers_with_the_dm_channel_which_chat_update_needs(client: WebClient) -> None:
+    posted = client.chat_postMessage(channel="U0LEE", text="hi")
+
+    assert posted["channel"] == "D0LEE"
+    assert error_of(client.chat_update, channel="U0LEE", ts=posted["ts"], text="x") == "channel_not_found"
+    assert client.chat_update(channel="D0LEE", ts=posted["ts"], text="changed")["ok"]
+    assert error_of(client.chat_delete, channel="U0LEE", ts=posted["ts"]) == "channel_not_found"
+    assert client.chat_delete(channel="D0LEE", ts=posted["ts"])["ok"]
+
+
+def test_an_ephemeral_message_cannot_be_updated_or_deleted(client: WebClient) -> None:
+    ts = client.chat_postEphemeral(channel="C0GENERAL", user="U0LEE", text="only you")["message_ts"]
+
+    assert error_of(client.chat_update, channel="C0GENERAL", ts=ts, text="x") == "message_not_found"
+    assert error_of(client.chat_delete, channel="C0GENERAL", ts=ts) == "message_not_found"
+
+
+def test_users_info_knows_only_the_workspaces_people(client: WebClient) -> None:
+    assert client.users_info(user="U0LEE")["user"]["real_name"] == "Lee Senior"
+    assert error_of(client.users_info, user="U0NOBODY") == "user_not_found"
+
+
+def test_a_trigger_id_opens_one_view_within_three_seconds(
+    slack: FakeSlack, client: WebClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    view = {"type": "modal", "title": {"type": "plain_text", "text": "Hi"}, "blocks": []}
+    trigger = slack.trigger_id()
+    assert client.views_open(trigger_id=trigger, view=view)["ok"]
+    assert error_of(client.views_open, trigger_id=trigger, view=view) == "invalid_trigger_id"
+
+    late = slack.trigger_id()
+    issued = fake_state.time.monotonic()
+    monkeypatch.setattr(fake_state.time, "monotonic", lambda: issued + 3.5)
+    assert error_of(client.views_open, trigger_id=late, view=view) == "expired_trigger_id"
+
+
+def post(url: str, body: dict[str, Any]) -> int:
+    request = urllib.request.Request(url, json.dumps(body).encode(), {"Content-Type": "application/json"})
+    try:
+        with urllib.request.urlopen(request) as response:
+            return int(response.status)
+    except urllib.error.HTTPError as error:
+        return error.code
+
+
+def test_a_response_url_works_five_times_within_thirty_minutes(
+    slack: FakeSlack, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    url = slack.response_url("C0GENERAL")
+    assert [post(url, {"text": f"answer {n}"}) for n in range(6)] == [200] * 5 + [404]
+
+    later = slack.response_url("C0GENERAL")
+    issued = fake_state.time.monotonic()
+    monkeypatch.setattr(fake_state.time, "monotonic", lambda: issued + 31 * 60)
+    assert post(later, {"text": "too late"}) == 404
+
+
+def test_a_response_url_body_meets_block_kit_too(slack: FakeSlack) -> None:
+    assert post(slack.response_url("C0GENERAL"), {"blocks": [{"type": "section"}]}) == 400
+    assert slack.violations == ["response_url: block 0 (section): a section needs text or fields"]
+    slack.reset()
+
+
+def test_a_method_whose_scope_the_manifest_does_not_grant_is_refused() -> None:
+    with FakeSlack(scopes=frozenset({"chat:write"})) as slack:
+        client = WebClient(token=BOT_TOKEN, base_url=slack.api_url)
+        with pytest.raises(SlackApiError) as raised:
+            client.users_lookupByEmail(email="lee@example.com")
+        assert (raised.value.response["error"], raised.value.response["needed"]) == (
+            "missing_scope",
+            "users:read.email",
+        )
+        assert client.chat_postMessage(channel="U0LEE", text="hi")["ok"]
+
+
+def test_the_manifest_grants_every_method_the_bot_calls(slack: FakeSlack) -> None:
+    assert slack.state.scopes is not None
+    assert {"chat:write", "im:write", "users:read", "users:read.email", "files:write"} <= slack.state.scopes
+
+
+def test_the_app_token_opens_socket_mode_and_nothing_else(slack: FakeSlack) -> None:
+    app = WebClient(token=slack.state.app_token, base_url=slack.api_url)
+    assert error_of(app.chat_postMessage, channel="U0LEE", text="hi") == "not_allowed_token_type"
+    bot = WebClient(token=BOT_TOKEN, base_url=slack.api_url)
+    assert error_of(bot.apps_connections_open, app_token=BOT_TOKEN) == "not_allowed_token_type"
+
+
+def test_command_text_is_escaped_as_slack_sends_it_keeping_slacks_own_markup() -> None:
+    assert slack_escaped("<@U0LEE> B&Q <lost> <!channel> <https://x.io|x>") == (
+        "<@U0LEE> B&amp;Q &lt;lost&gt; <!channel> <https://x.io|x>"
+    )
+
+
+def text(value: str, kind: str = "plain_text", **more: Any) -> dict[str, Any]:
+    return {"type": kind, "text": value, **more}
+
+
+def button(**more: Any) -> dict[str, Any]:
+    return {"type": "button", "action_id": "a", "text": text("Go"), "value": "1", **more}
+
+
+def options(count: int) -> list[dict[str, Any]]:
+    return [{"text": text(f"o{n}"), "value": str(n)} for n in range(count)]
+
+
+def actions(element: dict[str, Any]) -> dict[str, Any]:
+    return {"blocks": [{"type": "actions", "elements": [element]}]}
+
+
+@pytest.mark.parametrize(
+    ("message", "problem"),
+    [
+        ({"blocks": [{"type": "divider", "block_id": "b" * 256}]}, "block_id over 255"),
+        (actions(button(action_id="a" * 256)), "action_id over 255"),
+        (actions({"type": "radio_buttons", "action_id": "r", "options": options(11)}), "11 options in a radio_buttons"),
+        (actions({"type": "checkboxes", "action_id": "c", "options": options(11)}), "11 options in a checkboxes"),
+        (actions({"type": "overflow", "action_id": "o", "options": options(1)}), "1 options in a overflow (2 to 5)"),
+        (actions({"type": "overflow", "action_id": "o", "options": options(6)}), "6 options in a overflow"),
+        (
+            actions(
+                {"type": "static_select", "action_id": "s", "options": options(2), "initial_option": options(3)[2]}
+            ),
+            "initial option that is not among",
+        ),
+        (
+            actions(
+                {
+                    "type": "radio_buttons",
+                    "action_id": "s",
+                    "options": [{**options(1)[0], "description": text("d" * 76)}],
+                }
+            ),
+            "text of 76 characters (limit 75)",
+        ),
+        (actions(button(style="default")), "button style 'default'"),
+        (actions(button(url="https://x.io/" + "a" * 3000)), "url over 3000"),
+        ({"blocks": [{"type": "context", "elements": [button()]}]}, "context element must be text or an image"),
+        ({"blocks": [{"type": "section", "text": text("hi", "mrkdwn", emoji=True)}]}, "`emoji` is only for plain_text"),
+        ({"blocks": [{"type": "section", "text": text("hi", verbatim=True)}]}, "`verbatim` is only for mrkdwn"),
+    ],
+)
+def test_block_kit_refuses(message: dict[str, Any], problem: str) -> None:
+    assert any(problem in found for found in message_problems(message)), message_problems(message)
+
+
+def modal(**more: Any) -> dict[str, Any]:
+    field = {"type": "input", "block_id": "why", "label": text("Why"), "element": {"type": "plain_text_input"}}
+    return {"type": "modal", "title": text("Hi"), "submit": text("Send"), "blocks": [field], **more}
+
+
+@pytest.mark.parametrize(
+    ("view", "problem"),
+    [
+        (modal(title=text("Hi", "mrkdwn")), "modal title: this text must be plain_text"),
+        (modal(submit=None), "a modal with inputs needs a submit button"),
+        (modal(close=text("x" * 25)), "modal close: text of 25 characters"),
+        (modal(callback_id="c" * 256), "callback_id over 255"),
+        (
+            modal(blocks=[{**modal()["blocks"][0], "hint": text("h" * 2001)}]),
+            "text of 2001 characters (limit 2000)",
+        ),
+    ],
+)
+def test_a_modal_is_refused_when(view: dict[str, Any], problem: str) -> None:
+    assert any(problem in found for found in view_problems(view)), view_problems(view)
+
+
+def test_a_view_submissions_errors_must_name_an_input_of_the_view() -> None:
+    assert ack_problems(modal(), {"response_action": "errors", "errors": {"why": "say more"}}) == []
+    assert ack_problems(modal(), {"response_action": "errors", "errors": {"reason": "?"}}) == [
+        "errors for block(s) ['reason'] that are not inputs of the view"
+    ]
