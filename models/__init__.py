@@ -9,6 +9,7 @@ from models.processed_event import ProcessedEvent
 from models.pulse import PulseComment, PulseQuestion, PulseReceipt, PulseRelay, PulseReply, PulseResponse, PulseRound
 from models.resolution import Resolution
 from models.reward import Nomination, RewardGrant
+from models.suggestion import BoundaryProposal, Suggestion, SuggestionBacker
 from models.workspace import Workspace
 
 __all__ = [
@@ -16,6 +17,7 @@ __all__ = [
     "AuditEvent",
     "Base",
     "Boundary",
+    "BoundaryProposal",
     "Delivery",
     "Employee",
     "Nomination",
@@ -30,6 +32,8 @@ __all__ = [
     "PulseRound",
     "Resolution",
     "RewardGrant",
+    "Suggestion",
+    "SuggestionBacker",
     "Team",
     "UTCDateTime",
     "Workspace",
