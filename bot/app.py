@@ -15,6 +15,7 @@ from slack_sdk.http_retry.handler import RetryHandler
 from bot.settings import Settings
 from handlers import (
     boundaries,
+    boundary_proposals,
     decisions,
     digest,
     home,
@@ -23,6 +24,8 @@ from handlers import (
     resolutions,
     reward_decisions,
     rewards,
+    suggestion_decisions,
+    suggestions,
 )
 from handlers.deps import Deps
 from handlers.errors import handle_error
@@ -38,6 +41,9 @@ FEATURES: tuple[ModuleType, ...] = (
     rewards,
     pulse,
     digest,
+    suggestions,
+    suggestion_decisions,
+    boundary_proposals,
 )
 
 

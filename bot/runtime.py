@@ -22,6 +22,7 @@ from handlers.deps import Deps
 from models.engine import make_engine, make_session_factory
 from models.schema import schema_state
 from services import directory
+from services.suggestions.relay import Relay
 
 log = logging.getLogger(__name__)
 
@@ -90,6 +91,7 @@ def build_runtime(
         sessions=make_session_factory(engine),
         now=now or SystemClock().now,
         recognition_channel=settings.recognition_channel,
+        relay=Relay(settings.relay_secret or settings.slack_signing_secret),
     )
     try:
         app = create_app(settings, deps, executor=executor)

@@ -29,6 +29,7 @@ class Settings:
     listener_threads: int = 32
     http_threads: int = 16
     log_level: str = "INFO"
+    relay_secret: str | None = None
 
     @property
     def socket_mode(self) -> bool:
@@ -55,6 +56,7 @@ def load_settings(environ: Mapping[str, str] | None = None, *, dotenv_path: Path
         listener_threads=_positive_int(env, "LISTENER_THREADS", 32),
         http_threads=_positive_int(env, "HTTP_THREADS", 16),
         log_level=_log_level(env),
+        relay_secret=env.get("RELAY_SECRET") or None,
     )
 
 

@@ -7,6 +7,8 @@ from typing import Any
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from services.suggestions.relay import Relay
+
 
 class SenderBell:
     """Wakes the background sender once a listener has queued a fan-out (e.g. `/pulse start`).
@@ -31,6 +33,7 @@ class Deps:
     now: Callable[[], datetime]
     recognition_channel: str | None = None
     sender_bell: SenderBell = field(default_factory=SenderBell)
+    relay: Relay | None = None
 
 
 def deps_of(context: Any) -> Deps:

@@ -18,7 +18,7 @@ def drain_outbox(deps: Deps, client: WebClient, *, batch: int = 50) -> int:
         with deps.sessions.begin() as session:
             claimed = outbox.claim_due(session, now=deps.now(), limit=batch)
         for delivery in claimed:
-            outcome = send(client, delivery)
+            outcome = send(client, delivery, deps.relay)
             with deps.sessions.begin() as session:
                 outbox.record_outcome(session, delivery_id=delivery.id, outcome=outcome, now=deps.now())
             sent += outcome.ok
