@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 
 from handlers.blocks.boundary_proposals import proposal_message
 from handlers.deps import Deps
+from handlers.jobs.drain_outbox import drain_outbox
 from models import BoundaryProposal, Workspace
 from services import outbox
 from services.errors import DomainError
@@ -29,7 +30,7 @@ def propose_boundaries(deps: Deps, client: WebClient, *, month: str | None = Non
             queue_proposals(session, workspace, found, now)
             made += len(found)
     if made:
-        deps.sender_bell.ring()
+        drain_outbox(deps, client)
     return made
 
 

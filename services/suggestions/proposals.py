@@ -163,13 +163,10 @@ def propose(session: Session, *, workspace: Workspace, month: str, now: datetime
     active, found = findings(session, workspace=workspace, month=month)
     if active is None or not active.policy.suggestions.proposals.enabled:
         return []
-    existing = set(
-        session.execute(
-            select(BoundaryProposal.profile, BoundaryProposal.category).where(
-                BoundaryProposal.workspace_id == workspace.id, BoundaryProposal.month == month
-            )
-        ).tuples()
+    query = select(BoundaryProposal.profile, BoundaryProposal.category).where(
+        BoundaryProposal.workspace_id == workspace.id, BoundaryProposal.month == month
     )
+    existing = {(row.profile, row.category) for row in session.execute(query)}
     made = [
         _proposal(workspace, active, month, finding, now)
         for finding in found
