@@ -8,8 +8,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import Engine
 
-from bot.scheduler import SCHEDULE, build_scheduler
-from handlers.deps import Deps
+from bot.scheduler import SCHEDULE
 from models import Base
 
 ROOT = Path(__file__).resolve().parent.parent

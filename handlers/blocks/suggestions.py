@@ -6,6 +6,7 @@ from typing import Any
 
 from handlers.blocks.kit import Block, button, context_block, input_block, option, plain, text_block
 from models import Suggestion
+from services.suggestions.digest import SuggestionsPart
 from services.suggestions.lifecycle import STATUS_WORDS, SuggestionRequest
 from services.text import escape_mrkdwn, truncate
 
@@ -223,3 +224,21 @@ def _line(item: Suggestion, *, mine: bool) -> str:
         f"#{item.id} *{STATUS_WORDS[item.status]}*{who} · {item.created_at:%d %b} · {backed_words(item)}\n"
         f"{escape_mrkdwn(truncate(item.what, 200))}"
     )
+
+
+def suggestions_section(part: SuggestionsPart | None) -> list[Block]:
+    """The digest's part: suggestions waiting on the manager (oldest first) and "you said, we did" this week."""
+    if part is None:
+        return []
+    lines = []
+    if part.waiting_count:
+        lines.append(f"*Suggestions waiting on you:* {part.waiting_count} (oldest first)")
+        lines += [
+            f"• #{item.id} {STATUS_WORDS[item.status]}, since {item.at:%d %b} · {item.backers} backing: "
+            f"{escape_mrkdwn(truncate(item.what, 150))}"
+            for item in part.waiting
+        ]
+    if part.done:
+        lines.append("*You said, we did this week:*")
+        lines += [f"• {escape_mrkdwn(truncate(item.change or item.what, 150))}" for item in part.done[:5]]
+    return [text_block("\n".join(lines))]

@@ -23,6 +23,7 @@ from services.digest.resolutions import ResolutionsPart, Row, summarise, summary
 from services.digest.week import Week, last_full_week, send_moment, send_week, week_so_far
 from services.policy.digest import DigestSettings
 from services.policy.versions import current_policy
+from services.suggestions.digest import SuggestionsPart, suggestion_parts
 
 
 @dataclass(frozen=True)
@@ -60,6 +61,7 @@ class Digest:
     waiting: tuple[Waiting, ...]
     recognition: RecognitionPart | None = None
     pulse: PulsePart | None = None
+    suggestions: SuggestionsPart | None = None
 
 
 @dataclass(frozen=True)
@@ -128,6 +130,7 @@ def weekly_digests(
     waiting = waiting_by_decider(session, workspace.id, org)
     recognition = recognition_parts(session, workspace_id=workspace.id, teams=teams, weeks=weeks, now=now)
     pulse = pulse_parts(session, workspace_id=workspace.id, teams=teams, now=now)
+    suggestions = suggestion_parts(session, workspace_id=workspace.id, weeks=weeks)
     settings, currency = digest_settings(session, workspace)
     names = {p.id: p.name for p in org.people.values()}
     return [
@@ -142,6 +145,7 @@ def weekly_digests(
             waiting=tuple(waiting.get(m.id, ())),
             recognition=recognition.get(m.id),
             pulse=pulse.get(m.id),
+            suggestions=suggestions.get(m.id),
         )
         for m in heads
     ]

@@ -204,3 +204,16 @@ def test_without_a_team_channel_you_said_we_did_goes_to_each_teammate(ready: Run
     told = {c.channel for c in ready.slack.calls("chat.postMessage") if "You said, we did" in c.text}
     assert told == {"U0MGR2"}
     assert "Room 4 is now quiet" in ready.slack.calls("chat.postMessage", channel="U0AGENT3")[-1].text
+
+
+def test_the_digest_lists_what_waits_on_the_manager_and_what_was_done_this_week(ready: RunningBot) -> None:
+    done = suggest(ready, "label the returns shelves")
+    suggest(ready, "a second card reader", user="U0AGENT2")
+    ready.driver.click("U0MGR1", done, "suggestion_done")
+    ready.driver.submit("U0MGR1", ready.slack.calls("views.open")[-1].args["view"], {"note": "Shelves are labelled"})
+
+    ready.driver.command("U0MGR1", "/digest")
+    preview = next(c for c in reversed(ready.slack.calls()) if "Customer fixes" in c.text)
+
+    assert "Suggestions waiting on you:* 1" in preview.text and "a second card reader" in preview.text
+    assert "You said, we did this week:*" in preview.text and "Shelves are labelled" in preview.text

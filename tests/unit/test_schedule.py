@@ -1,5 +1,6 @@
 """The schedule: each tick fires when it should, one after another, across a daylight-saving change."""
 
+import itertools
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -26,7 +27,7 @@ def test_each_tick_fires_at_its_interval_across_a_daylight_saving_change(job) ->
     fired = [AROUND_DST]
     for _ in range(3):
         fired.append(job.trigger.get_next_fire_time(fired[-1], fired[-1]))
-    assert [later - earlier for earlier, later in zip(fired, fired[1:], strict=False)] == [EVERY[job.name]] * 3
+    assert [later - earlier for earlier, later in itertools.pairwise(fired)] == [EVERY[job.name]] * 3
 
 
 def test_a_started_scheduler_runs_every_tick_within_its_interval(sessions: sessionmaker[Session]) -> None:
