@@ -10,6 +10,7 @@ from bot.retries import retry_handlers
 from bot.settings import Settings
 from handlers import (
     boundaries,
+    boundary_proposals,
     decisions,
     digest,
     home,
@@ -18,6 +19,8 @@ from handlers import (
     resolutions,
     reward_decisions,
     rewards,
+    suggestion_decisions,
+    suggestions,
 )
 from handlers.deps import Deps
 from handlers.errors import handle_error
@@ -33,6 +36,9 @@ FEATURES: tuple[ModuleType, ...] = (
     rewards,
     pulse,
     digest,
+    suggestions,
+    suggestion_decisions,
+    boundary_proposals,
 )
 
 

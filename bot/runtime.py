@@ -27,6 +27,7 @@ from models.engine import make_engine, make_session_factory
 from models.schema import schema_state
 from services import directory
 from services.pulse.relay import relay_key_from
+from services.suggestions.relay import Relay
 
 log = logging.getLogger(__name__)
 
@@ -104,6 +105,7 @@ def make_deps(settings: Settings, sessions: sessionmaker[Session], clock: Clock)
         ),
         sender_threads=settings.sender_threads,
         relay_key=relay_key_from(settings.slack_signing_secret),
+        relay=Relay(settings.relay_secret or settings.slack_signing_secret),
     )
 
 

@@ -14,6 +14,7 @@ from handlers.deps import Deps
 from handlers.jobs.drain_outbox import drain_outbox
 from handlers.jobs.follow_up_pending_requests import follow_up_pending_requests
 from handlers.jobs.forget_old_events import forget_old_events
+from handlers.jobs.propose_boundaries import propose_boundaries
 from handlers.jobs.run_pulse_rounds import run_pulse_rounds
 from handlers.jobs.send_weekly_digests import send_weekly_digests
 
@@ -34,6 +35,7 @@ SCHEDULE: tuple[ScheduledJob, ...] = (
     ScheduledJob("follow_up_pending_requests", follow_up_pending_requests, IntervalTrigger(minutes=10)),
     ScheduledJob("run_pulse_rounds", run_pulse_rounds, IntervalTrigger(minutes=1)),
     ScheduledJob("send_weekly_digests", send_weekly_digests, IntervalTrigger(minutes=5)),
+    ScheduledJob("propose_boundaries", propose_boundaries, IntervalTrigger(hours=1)),
 )
 
 

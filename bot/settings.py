@@ -38,6 +38,7 @@ class Settings:
     """How much of each Slack retry wait to actually wait (`bot.retries`); not read from the environment."""
     log_format: str = "text"
     max_request_bytes: int = DEFAULT_MAX_REQUEST_BYTES
+    relay_secret: str | None = None
 
     @property
     def socket_mode(self) -> bool:
@@ -68,6 +69,7 @@ def load_settings(environ: Mapping[str, str] | None = None, *, dotenv_path: Path
         sender_threads=_positive_int(env, "SENDER_THREADS", 4),
         log_format=_log_format(env),
         max_request_bytes=_positive_int(env, "MAX_REQUEST_BYTES", DEFAULT_MAX_REQUEST_BYTES),
+        relay_secret=env.get("RELAY_SECRET") or None,
     )
 
 

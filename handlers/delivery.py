@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 from handlers.deps import Deps
 from services import outbox
 from services.outbox import Claimed, SendOutcome
+from services.suggestions.relay import Relay, is_sealed
 
 log = logging.getLogger(__name__)
 
@@ -52,23 +53,32 @@ def send_now(deps: Deps, client: WebClient, claimed: list[Claimed]) -> None:
     """Send queued messages after the commit, and record how each went in one transaction."""
     if not claimed:
         return
-    outcomes = [(delivery.id, send(client, delivery)) for delivery in claimed]
+    outcomes = [(delivery.id, send(client, delivery, deps.relay)) for delivery in claimed]
     with deps.sessions.begin() as session:
         for delivery_id, outcome in outcomes:
             outbox.record_outcome(session, delivery_id=delivery_id, outcome=outcome, now=deps.now())
 
 
-def send(client: WebClient, delivery: Claimed) -> SendOutcome:
-    """One Slack call for one delivery; a failure becomes an outcome (retry later, or give up), never an exception."""
+def send(client: WebClient, delivery: Claimed, relay: Relay | None = None) -> SendOutcome:
+    """One Slack call for one delivery; a failure becomes an outcome (retry later, or give up), never an exception.
+
+    A sealed channel (an anonymous author's DM) is opened only here, and its channel is not kept in the result.
+    """
+    payload, sealed = delivery.payload, is_sealed(delivery.payload.get("channel"))
+    if sealed:
+        channel = relay.open(str(payload["channel"])) if relay is not None else None
+        if channel is None:
+            return SendOutcome(ok=False, error="relay_cannot_open", permanent=True)
+        payload = {**payload, "channel": channel}
     try:
-        response = client.api_call(delivery.method, json=delivery.payload)
+        response = client.api_call(delivery.method, json=payload)
     except SlackApiError as error:
         return _refused(delivery, error)
     except (OSError, SlackClientError) as error:
         log.warning("delivery %s: Slack %s unreachable: %s", delivery.idempotency_key, delivery.method, error)
         return SendOutcome(ok=False, error="connection_error")
     data = response.data if isinstance(response.data, dict) else {}
-    return SendOutcome(ok=True, result={key: data[key] for key in ("channel", "ts") if key in data})
+    return SendOutcome(ok=True, result={} if sealed else {key: data[key] for key in ("channel", "ts") if key in data})
 
 
 def _refused(delivery: Claimed, error: SlackApiError) -> SendOutcome:

@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy.orm import Session, sessionmaker
 
 from handlers.pacing import Pacer
+from services.suggestions.relay import Relay
 
 
 class SenderBell:
@@ -39,6 +40,7 @@ class Deps:
     # The pulse relay's key (services/pulse/relay.py); bot/ derives it from the signing secret. The
     # default, fresh per process, suits the CLI and tests that never relay across processes.
     relay_key: bytes = field(default_factory=lambda: secrets.token_bytes(32))
+    relay: Relay | None = None
 
 
 def deps_of(context: Any) -> Deps:

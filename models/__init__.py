@@ -20,12 +20,14 @@ from models.pulse import (
 from models.resolution import Resolution
 from models.reward import Nomination, RewardGrant
 from models.seen_request import SeenRequest
+from models.suggestion import BoundaryProposal, Suggestion, SuggestionBacker
 from models.workspace import Workspace
 
 __all__ = [
     "ROLES",
     "AuditEvent",
     "Base",
+    "BoundaryProposal",
     "Delivery",
     "Employee",
     "Nomination",
@@ -43,6 +45,8 @@ __all__ = [
     "Resolution",
     "RewardGrant",
     "SeenRequest",
+    "Suggestion",
+    "SuggestionBacker",
     "Team",
     "UTCDateTime",
     "Workspace",

@@ -1,12 +1,19 @@
-"""`policy load FILE` / `policy show`: the organisation's rules."""
+"""`policy load FILE` / `policy show` / `policy suggest`: the organisation's rules, and what a month suggests."""
 
 import argparse
+import re
 from pathlib import Path
 
 from bot.cli.common import actor, add_workspace_option, resolve_workspace, transaction
 from bot.clock import SystemClock
+from handlers.blocks.boundary_proposals import evidence_lines
+from handlers.jobs.propose_boundaries import queue_proposals
+from services.errors import InvalidInput
+from services.money import format_money
 from services.policy.file import PolicyError
 from services.policy.versions import ActivePolicy, current_policy, load_policy
+from services.suggestions import proposals
+from services.suggestions.apply import change_note
 
 
 def add_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -19,6 +26,15 @@ def add_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[ty
     show = actions.add_parser("show", help="print the policy in force")
     add_workspace_option(show)
     show.set_defaults(handler=run_show)
+    suggest = actions.add_parser(
+        "suggest", help="a month of requests over the limit, per profile and category, and the limits it suggests"
+    )
+    suggest.add_argument("--month", metavar="YYYY-MM", help="the month to read (default: last month)")
+    suggest.add_argument(
+        "--send", action="store_true", help="also DM the proposals to HR and admins, with their Apply button"
+    )
+    add_workspace_option(suggest)
+    suggest.set_defaults(handler=run_suggest)
 
 
 def run_load(args: argparse.Namespace) -> int:
@@ -42,11 +58,50 @@ def run_show(args: argparse.Namespace) -> int:
     with transaction() as session:
         workspace = resolve_workspace(session, args.workspace, create=False)
         active = current_policy(session, workspace)
+        note = change_note(session, active.version) if active is not None else None
     if active is None:
         print("no policy loaded yet: `python -m bot policy load policy.example.toml`")
         return 1
     print(describe_policy(active))
+    if note:
+        print(f"\n{note}")
     return 0
+
+
+def run_suggest(args: argparse.Namespace) -> int:
+    now = SystemClock().now()
+    month = args.month or proposals.previous_month(now)
+    if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", month):
+        raise InvalidInput(f"--month must look like 2026-03 (got {month!r})")
+    with transaction() as session:
+        workspace = resolve_workspace(session, args.workspace, create=False)
+        active, found = proposals.findings(session, workspace=workspace, month=month)
+        if active is None:
+            print("no policy loaded yet: `python -m bot policy load policy.example.toml`")
+            return 1
+        print(describe_findings(month, found, active.policy.currency))
+        if args.send:
+            made = proposals.propose(session, workspace=workspace, month=month, now=now)
+            queue_proposals(session, workspace, made, now)
+            print(f"\nqueued {len(made)} new proposal(s) for HR and admins (the running bot sends them)")
+    return 0
+
+
+def describe_findings(month: str, found: list[proposals.Finding], currency: str) -> str:
+    if not found:
+        return f"{month}: no request went over a limit"
+    lines = [f"{month}: requests over the limit, per profile and category"]
+    for finding in found:
+        item = finding.evidence
+        lines.append(f"\n[{item.profile}] {item.category}")
+        lines += [f"  {line}" for line in evidence_lines(item.as_json(), currency)]
+        if finding.kind == "raise" and finding.proposed_limit is not None:
+            lines.append(f"  -> propose a per-incident limit of {format_money(finding.proposed_limit, currency)}")
+        elif finding.kind == "declines":
+            lines.append("  -> declines dominate: keep the limit, and look at the reasons")
+        else:
+            lines.append("  -> no change suggested")
+    return "\n".join(lines)
 
 
 def describe_policy(active: ActivePolicy) -> str:

@@ -8,7 +8,7 @@ from bot.demo.stage import DEMO_FILES, Stage, stage
 from bot.fakeslack import Call
 from services import directory
 from services.org_import import import_org, parse_org_csv
-from services.policy.versions import load_policy
+from services.policy.versions import current_policy, load_policy
 
 MONDAY = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 POLICY_FILE = Path(__file__).resolve().parents[2] / "policy.example.toml"
@@ -194,6 +194,49 @@ def pulse_round(demo: Stage) -> None:
     )
 
 
+def suggestion(demo: Stage) -> None:
+    demo.say("Tuesday afternoon: Amy suggests a fix for a problem that keeps coming back")
+    demo.move_clock_to(MONDAY + timedelta(days=1, hours=5))
+    demo.command(
+        "U0DAMY",
+        "/suggest",
+        "put a printed returns label in every parcel: customers call us for one every day",
+        expect="Sent your suggestion",
+    )
+    post = demo.slack.calls("chat.postMessage", channel="C0NORTH")[-1]
+    demo.click("U0DBEN", post, "suggestion_back", "Me too")
+    card = demo.last_message_to("U0DMGRN")
+    demo.click("U0DMGRN", card, "suggestion_planned", "Planned")
+    demo.check("plans to do" in demo.last_message_to("U0DAMY").text, "Amy learns her suggestion is planned")
+    demo.click("U0DMGRN", card, "suggestion_done", "Done")
+    form = demo.slack.calls("views.open")[-1].args["view"]
+    demo.submit("U0DMGRN", form, {"note": "Every parcel now ships with a returns label"}, "what changed")
+    we_did = [c for c in demo.slack.calls("chat.postMessage", channel="C0NORTH") if "You said, we did" in c.text]
+    demo.check(bool(we_did) and "Amy Ames and Ben Brook" in we_did[-1].text, "the team reads “you said, we did”")
+
+
+def boundary_proposal(demo: Stage) -> None:
+    demo.say("March goes on: Nora approves refund after refund just above the agents' $50 limit")
+    demo.move_clock_to(datetime(2026, 3, 16, 10, 0, tzinfo=UTC))
+    for number, amount in enumerate((55, 60, 60, 65, 65, 70, 70, 75, 80, 85)):
+        who = ("U0DAMY", "U0DCAT", "U0DDAN")[number % 3]
+        demo.driver.command(who, "/resolve", f"refund {amount} order {3100 + number} courier lost the parcel")
+        demo.driver.click("U0DMGRN", demo.last_message_to("U0DMGRN"), "resolution_approve")
+    demo.skip_messages("   (ten refunds of $55–$85 go to Nora, who approves each one)")
+    demo.say("1 April: the monthly look at the boundaries proposes a new limit to HR")
+    demo.move_clock_to(datetime(2026, 4, 1, 7, 0, tzinfo=UTC))
+    demo.run_job("propose_boundaries")
+    proposal = demo.last_message_to("U0DHR")
+    demo.check("Boundaries that learn" in proposal.text, "HR gets the proposal with its evidence")
+    demo.click("U0DHR", proposal, "boundary_proposal_apply", "Apply")
+    with demo.runtime.deps.sessions() as session:
+        workspace = directory.find_workspace(session, demo.slack.team_id)
+        active = current_policy(session, workspace) if workspace else None
+        limit = active.policy.boundaries_for("agent")["refund"].per_incident if active else None
+    demo.check(active is not None and active.version.number == 2, "Apply loads policy version 2")
+    demo.check(limit is not None and limit > 50, "the agents' refund limit is raised, and nothing else changed")
+
+
 def _answer_rows(message: Call) -> list[list[str]]:
     return [
         [e["action_id"] for e in block["elements"]]
@@ -202,4 +245,4 @@ def _answer_rows(message: Call) -> list[list[str]]:
     ]
 
 
-ACTS = (set_up, resolutions, recognition, pulse_round, hr_export, weekly_digest)
+ACTS = (set_up, resolutions, recognition, suggestion, pulse_round, hr_export, weekly_digest, boundary_proposal)

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from handlers.blocks.kit import Block, context_block, plain, text_block
 from handlers.blocks.resolutions import decision_buttons
+from handlers.blocks.suggestions import suggestions_section
 from services.calendar import zone
 from services.digest.resolutions import ResolutionsPart, Theme
 from services.digest.weekly import Digest, PulsePart, RecognitionPart, Waiting
@@ -23,7 +24,12 @@ DIGEST_DECIDE_PREFIX = "digest_decide_"
 def digest_blocks(digest: Digest) -> list[Block]:
     """The whole digest: a fixed head, the sections, then as many waiting requests as the 50 blocks allow."""
     head = [*heading(digest), *resolutions_section(digest), *customers_section(digest)]
-    tail = [*recognition_section(digest.recognition), *pulse_section(digest.pulse), footer(digest)]
+    tail = [
+        *recognition_section(digest.recognition),
+        *pulse_section(digest.pulse),
+        *suggestions_section(digest.suggestions),
+        footer(digest),
+    ]
     room = MESSAGE_BLOCKS - len(head) - len(tail)
     return [*head, *waiting_section(digest, room), *tail]
 

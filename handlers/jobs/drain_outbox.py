@@ -12,7 +12,6 @@ from slack_sdk import WebClient
 
 from handlers.delivery import send
 from handlers.deps import Deps
-from handlers.pacing import Pacer
 from services import outbox
 from services.outbox import Claimed, SendOutcome
 
@@ -28,7 +27,7 @@ def drain_outbox(deps: Deps, client: WebClient, *, batch: int = BATCH) -> int:
                 claimed = outbox.claim_due(session, now=deps.now(), limit=batch)
             sends = [
                 pair
-                for pairs in pool.map(lambda group: send_in_order(deps.pacer, client, group), by_channel(claimed))
+                for pairs in pool.map(lambda group: send_in_order(deps, client, group), by_channel(claimed))
                 for pair in pairs
             ]
             if sends:
@@ -47,13 +46,13 @@ def by_channel(claimed: list[Claimed]) -> list[list[Claimed]]:
     return list(groups.values())
 
 
-def send_in_order(pacer: Pacer, client: WebClient, group: list[Claimed]) -> list[tuple[int, SendOutcome]]:
-    return [(delivery.id, paced_send(pacer, client, delivery)) for delivery in group]
+def send_in_order(deps: Deps, client: WebClient, group: list[Claimed]) -> list[tuple[int, SendOutcome]]:
+    return [(delivery.id, paced_send(deps, client, delivery)) for delivery in group]
 
 
-def paced_send(pacer: Pacer, client: WebClient, delivery: Claimed) -> SendOutcome:
-    pacer.wait_turn(delivery.workspace_id, delivery.method)
-    outcome = send(client, delivery)
+def paced_send(deps: Deps, client: WebClient, delivery: Claimed) -> SendOutcome:
+    deps.pacer.wait_turn(delivery.workspace_id, delivery.method)
+    outcome = send(client, delivery, deps.relay)
     if outcome.retry_after is not None:
-        pacer.pause(delivery.workspace_id, delivery.method, outcome.retry_after)
+        deps.pacer.pause(delivery.workspace_id, delivery.method, outcome.retry_after)
     return outcome

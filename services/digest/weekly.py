@@ -25,6 +25,7 @@ from services.digest.resolutions import ResolutionsPart, Row, summarise, summary
 from services.digest.week import Week, last_full_week, send_moment, send_week, week_so_far
 from services.policy.digest import DigestSettings
 from services.policy.versions import current_policy
+from services.suggestions.digest import SuggestionsPart, suggestion_parts
 
 
 @dataclass(frozen=True)
@@ -52,6 +53,7 @@ class Digest:
     waiting: tuple[Waiting, ...]
     recognition: RecognitionPart | None = None
     pulse: PulsePart | None = None
+    suggestions: SuggestionsPart | None = None
 
 
 WeekOf = Callable[[datetime, str | None], Week]
@@ -100,6 +102,7 @@ def _digests(
     )
     slack_ids = {p.id: p.slack_id for p in org.people.values()}
     pulse = pulse_parts(session, workspace=workspace, teams=teams, slack_ids=slack_ids, now=now)
+    suggestions = suggestion_parts(session, workspace_id=workspace.id, weeks=weeks)
     return [
         Digest(
             workspace_id=workspace.id,
@@ -112,6 +115,7 @@ def _digests(
             waiting=tuple(waiting.get(m.id, ())),
             recognition=recognition.get(m.id),
             pulse=pulse.get(m.id),
+            suggestions=suggestions.get(m.id),
         )
         for m in heads
     ]

@@ -17,8 +17,9 @@ from services.policy.digest import DigestSettings, parse_digest
 from services.policy.file import PolicyText
 from services.policy.pulse import PulseSettings, parse_pulse
 from services.policy.rewards import RewardPolicy, parse_rewards
+from services.policy.suggestions import SuggestionSettings, parse_suggestions
 
-TOP_LEVEL_KEYS = {"currency", "escalation_reminder_hours", "profiles", "pulse", "rewards", "digest"}
+TOP_LEVEL_KEYS = {"currency", "escalation_reminder_hours", "profiles", "pulse", "rewards", "digest", "suggestions"}
 LIMIT_KEYS = ("per_incident", "per_day", "per_month", "per_customer_30d")
 BOUNDARY_KEYS = {*LIMIT_KEYS, "requires_customer_ref", "description"}
 PROFILE_KEYS = {"inherit", "description"}
@@ -48,6 +49,7 @@ class Policy:
     pulse: PulseSettings = field(default_factory=PulseSettings)
     rewards: RewardPolicy = field(default_factory=RewardPolicy)
     digest: DigestSettings = field(default_factory=DigestSettings)
+    suggestions: SuggestionSettings = field(default_factory=SuggestionSettings)
 
     def boundaries_for(self, profile: str) -> dict[str, BoundaryRule]:
         return self.profiles.get(profile, {})
@@ -74,6 +76,7 @@ def parse_policy(text: str) -> Policy:
         source.problem(("profiles",), "the policy needs at least one profile, like [profiles.frontline]")
     rewards = parse_rewards(source, data.get("rewards", {}), currency)
     digest = parse_digest(source, data.get("digest"))
+    suggestions = parse_suggestions(source, data.get("suggestions"))
     source.raise_if_problems()
     return Policy(
         currency=currency,
@@ -82,6 +85,7 @@ def parse_policy(text: str) -> Policy:
         pulse=pulse,
         rewards=rewards,
         digest=digest,
+        suggestions=suggestions,
     )
 
 

@@ -1,0 +1,65 @@
+"""Block Kit for boundary proposals: the evidence HR reads, the *Apply* button, and what it became."""
+
+from decimal import Decimal
+from typing import Any
+
+from handlers.blocks.kit import Block, button, context_block, text_block
+from models import BoundaryProposal
+from services.money import format_money
+from services.text import escape_mrkdwn
+
+APPLY = "boundary_proposal_apply"
+
+
+def evidence_lines(evidence: dict[str, Any], currency: str) -> list[str]:
+    def money(key: str) -> str:
+        value = evidence.get(key)
+        return format_money(Decimal(value), currency) if value is not None else "—"
+
+    lines = [
+        f"{evidence['over_limit']} request(s) went over the limit of {money('limit')} per incident: "
+        f"{evidence['approved']} approved, {evidence['declined']} declined",
+        f"Approved amounts: median {money('approved_median')}, 90th percentile {money('approved_p90')}",
+    ]
+    reasons = evidence.get("decline_reasons") or []
+    if reasons:
+        lines.append("Declined because: " + "; ".join(f"“{escape_mrkdwn(reason)}”" for reason in reasons))
+    return lines
+
+
+def proposal_message(proposal: BoundaryProposal, currency: str, profiles: tuple[str, ...]) -> list[Block]:
+    head = f"*{escape_mrkdwn(proposal.category)}* for *{escape_mrkdwn(proposal.profile)}*, {proposal.month}"
+    facts = "\n".join(f"• {line}" for line in evidence_lines(proposal.evidence, currency))
+    if proposal.kind == "declines":
+        return [
+            text_block(f":mag: Boundaries that learn — {head}\n{facts}"),
+            context_block("Declines dominate: the limit may be right, and the team may need guidance instead."),
+        ]
+    assert proposal.proposed_limit is not None and proposal.current_limit is not None
+    others = [name for name in profiles if name != proposal.profile]
+    also = f" It also applies to {', '.join(others)}, which inherit it." if others else ""
+    change = (
+        f"Proposal: raise the per-incident limit from {format_money(proposal.current_limit, currency)} to "
+        f"*{format_money(proposal.proposed_limit, currency)}*.{also}"
+    )
+    return [
+        text_block(f":seedling: Boundaries that learn — {head}\n{facts}\n{change}"),
+        context_block("*Apply* loads a new policy version with just this change. Nothing changes without it."),
+        {
+            "type": "actions",
+            "block_id": f"proposal_{proposal.id}",
+            "elements": [button(APPLY, "Apply", str(proposal.id), "primary")],
+        },
+    ]
+
+
+def applied(proposal: BoundaryProposal, currency: str, who: str, version: int) -> list[Block]:
+    assert proposal.proposed_limit is not None
+    return [
+        text_block(
+            f":white_check_mark: {escape_mrkdwn(who)} applied it: *{escape_mrkdwn(proposal.category)}* for "
+            f"*{escape_mrkdwn(proposal.profile)}* is now {format_money(proposal.proposed_limit, currency)} "
+            f"per incident (policy version {version})."
+        ),
+        context_block("\n".join(evidence_lines(proposal.evidence, currency))),
+    ]

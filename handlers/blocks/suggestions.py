@@ -1,0 +1,244 @@
+"""Block Kit for suggestions: the modal, the owner's card and buttons, the channel post, the reason modal, lists."""
+
+import json
+from collections.abc import Sequence
+from typing import Any
+
+from handlers.blocks.kit import Block, button, context_block, input_block, option, plain, text_block
+from models import Suggestion
+from services.suggestions.digest import SuggestionsPart
+from services.suggestions.lifecycle import STATUS_WORDS, SuggestionRequest
+from services.text import escape_mrkdwn, truncate
+
+SUGGEST_MODAL = "suggest_modal"
+NOTE_MODAL = "suggestion_note"
+BACK = "suggestion_back"
+STATUS_ACTIONS = {
+    "under_review": "suggestion_under_review",
+    "planned": "suggestion_planned",
+    "done": "suggestion_done",
+    "not_doing": "suggestion_not_doing",
+}
+WHAT, WHY, CATEGORY, RESOLUTION, ANONYMOUS, NOTE = "what", "why", "category", "resolution", "anonymous", "note"
+ANONYMOUS_LABEL = "an anonymous colleague"
+NOTE_QUESTIONS = {
+    "done": ("What changed?", "One line the team will read: what is different now."),
+    "not_doing": ("Why not?", "The author (and backers) will read it."),
+}
+
+
+def suggest_modal(categories: Sequence[str], fixes: Sequence[tuple[int, str]], *, what: str = "") -> dict[str, Any]:
+    blocks = [
+        input_block(
+            WHAT,
+            "Your idea, or the problem that keeps coming back",
+            {
+                "type": "plain_text_input",
+                "multiline": True,
+                "max_length": 1000,
+                **({"initial_value": what} if what else {}),
+            },
+        ),
+        input_block(
+            WHY, "Why it matters", {"type": "plain_text_input", "multiline": True, "max_length": 2000}, optional=True
+        ),
+    ]
+    if categories:
+        options = [option(name, name.replace("_", " ")) for name in categories[:100]]
+        blocks.append(input_block(CATEGORY, "Category", {"type": "static_select", "options": options}, optional=True))
+    if fixes:
+        options = [option(str(fix_id), truncate(label, 75)) for fix_id, label in fixes[:100]]
+        blocks.append(
+            input_block(
+                RESOLUTION,
+                "One of your fixes it comes from",
+                {"type": "static_select", "options": options},
+                optional=True,
+            )
+        )
+    blocks.append(
+        input_block(
+            ANONYMOUS,
+            "Name",
+            {"type": "checkboxes", "options": [option("yes", "Send it anonymously")]},
+            optional=True,
+            hint="Anonymous: nobody sees your name; you still hear what happens to it.",
+        )
+    )
+    return {
+        "type": "modal",
+        "callback_id": SUGGEST_MODAL,
+        "title": plain("Suggest"),
+        "submit": plain("Send"),
+        "close": plain("Cancel"),
+        "blocks": blocks,
+    }
+
+
+def parse_suggest_modal(values: dict[str, Any]) -> SuggestionRequest:
+    def state(block_id: str) -> dict[str, Any]:
+        found: dict[str, Any] = values.get(block_id, {}).get(block_id, {})
+        return found
+
+    def selected(block_id: str) -> str | None:
+        chosen = state(block_id).get("selected_option")
+        return str(chosen["value"]) if chosen else None
+
+    resolution = selected(RESOLUTION)
+    return SuggestionRequest(
+        what=str(state(WHAT).get("value") or ""),
+        why=str(state(WHY).get("value") or ""),
+        category=selected(CATEGORY),
+        resolution_id=int(resolution) if resolution and resolution.isdigit() else None,
+        anonymous=bool(state(ANONYMOUS).get("selected_options")),
+    )
+
+
+def author_label(suggestion: Suggestion) -> str:
+    return suggestion.author.name if suggestion.author is not None else ANONYMOUS_LABEL
+
+
+def facts(suggestion: Suggestion) -> str:
+    lines = [f"*Suggestion #{suggestion.id}* from {escape_mrkdwn(author_label(suggestion))}"]
+    if suggestion.category:
+        lines[0] += f" · {escape_mrkdwn(suggestion.category.replace('_', ' '))}"
+    lines.append(f"> {escape_mrkdwn(truncate(suggestion.what, 1000))}")
+    if suggestion.why:
+        lines.append(f"_Why:_ {escape_mrkdwn(truncate(suggestion.why, 1000))}")
+    return "\n".join(lines)
+
+
+def backed_words(suggestion: Suggestion) -> str:
+    count = len(suggestion.backers)
+    return "nobody has backed it yet" if not count else f"{count} colleague{'s' if count != 1 else ''} backed it"
+
+
+def status_line(suggestion: Suggestion) -> str:
+    line = f"Status: *{STATUS_WORDS[suggestion.status]}* · {backed_words(suggestion)}"
+    if suggestion.status == "not_doing" and suggestion.reason:
+        line += f"\nWhy not: {escape_mrkdwn(suggestion.reason)}"
+    if suggestion.status == "done" and suggestion.change:
+        line += f"\nWhat changed: {escape_mrkdwn(suggestion.change)}"
+    return line
+
+
+def owner_card(suggestion: Suggestion) -> list[Block]:
+    """What the owner sees: the suggestion, its status and backing, and the buttons while it is open."""
+    blocks = [text_block(facts(suggestion)), context_block(status_line(suggestion))]
+    if not suggestion.is_closed:
+        value = str(suggestion.id)
+        buttons = [
+            button(action_id, STATUS_WORDS[status], value, "primary" if status == "done" else None)
+            for status, action_id in STATUS_ACTIONS.items()
+            if status != suggestion.status
+        ]
+        blocks.append({"type": "actions", "block_id": f"suggestion_{suggestion.id}", "elements": buttons})
+    return blocks
+
+
+def channel_post(suggestion: Suggestion) -> list[Block]:
+    """The team channel's post: colleagues back it with one click while it is open."""
+    blocks = [
+        text_block(":bulb: " + facts(suggestion)),
+        context_block(f"With {escape_mrkdwn(suggestion.owner.name)} · {status_line(suggestion)}"),
+    ]
+    if not suggestion.is_closed:
+        blocks.append({"type": "actions", "elements": [button(BACK, "Me too", str(suggestion.id))]})
+    return blocks
+
+
+def status_for_author(suggestion: Suggestion, decider_name: str) -> list[Block]:
+    words = {
+        "under_review": "is looking at",
+        "planned": "plans to do",
+        "done": "has done",
+        "not_doing": "won't do",
+    }
+    head = f"{escape_mrkdwn(decider_name)} {words.get(suggestion.status, 'updated')} your suggestion #{suggestion.id}"
+    return [
+        text_block(f":bulb: {head}.\n> {escape_mrkdwn(truncate(suggestion.what, 500))}"),
+        context_block(status_line(suggestion)),
+    ]
+
+
+def note_modal(suggestion: Suggestion, status: str, channel: str, ts: str) -> dict[str, Any]:
+    label, hint = NOTE_QUESTIONS[status]
+    metadata = json.dumps({"suggestion": suggestion.id, "status": status, "channel": channel, "ts": ts})
+    return {
+        "type": "modal",
+        "callback_id": NOTE_MODAL,
+        "title": plain("Done" if status == "done" else "Not doing"),
+        "submit": plain("Send"),
+        "close": plain("Cancel"),
+        "private_metadata": metadata,
+        "blocks": [
+            text_block(facts(suggestion)),
+            input_block(NOTE, label, {"type": "plain_text_input", "max_length": 500}, hint=hint),
+        ],
+    }
+
+
+def parse_note_modal(view: dict[str, Any]) -> tuple[int, str, str, str, str]:
+    metadata = json.loads(view.get("private_metadata") or "{}")
+    note = view["state"]["values"].get(NOTE, {}).get(NOTE, {}).get("value") or ""
+    return int(metadata["suggestion"]), str(metadata["status"]), str(metadata["channel"]), str(metadata["ts"]), note
+
+
+def we_did(suggestion: Suggestion, decider_name: str) -> list[Block]:
+    """ "You said, we did": what changed, and thanks by name (the author's only when not anonymous)."""
+    thanked = [suggestion.author.name] if suggestion.author is not None else []
+    thanked += [row.employee.name for row in suggestion.backers if row.employee.name not in thanked]
+    thanks = f"Thank you, {escape_mrkdwn(_names(thanked))}!" if thanked else "Thank you to whoever suggested it!"
+    if suggestion.anonymous:
+        thanks += " (The idea came from a colleague who chose to stay anonymous.)"
+    return [
+        text_block(f":white_check_mark: *You said, we did.* {escape_mrkdwn(truncate(suggestion.change or '', 500))}"),
+        context_block(
+            f"It started as suggestion #{suggestion.id}: “{escape_mrkdwn(truncate(suggestion.what, 300))}” · "
+            f"done by {escape_mrkdwn(decider_name)}"
+        ),
+        text_block(thanks),
+    ]
+
+
+def _names(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def list_blocks(mine: Sequence[Suggestion], waiting: Sequence[Suggestion] | None) -> list[Block]:
+    blocks = [text_block("*Your suggestions*")]
+    blocks += [context_block(_line(item, mine=True)) for item in mine[:20]] or [
+        context_block("None yet. `/suggest your idea` sends one.")
+    ]
+    if waiting is not None:
+        blocks.append(text_block(f"*Waiting on you* ({len(waiting)}, oldest first)"))
+        blocks += [context_block(_line(item, mine=False)) for item in waiting[:20]] or [
+            context_block("Nothing waiting.")
+        ]
+    return blocks
+
+
+def _line(item: Suggestion, *, mine: bool) -> str:
+    who = "" if mine else f" — {escape_mrkdwn(author_label(item))}"
+    return (
+        f"#{item.id} *{STATUS_WORDS[item.status]}*{who} · {item.created_at:%d %b} · {backed_words(item)}\n"
+        f"{escape_mrkdwn(truncate(item.what, 200))}"
+    )
+
+
+def suggestions_section(part: SuggestionsPart | None) -> list[Block]:
+    """The digest's part: suggestions waiting on the manager (oldest first) and "you said, we did" this week."""
+    if part is None:
+        return []
+    lines = []
+    if part.waiting_count:
+        lines.append(f"*Suggestions waiting on you:* {part.waiting_count} (oldest first)")
+        lines += [
+            f"• #{item.id} {STATUS_WORDS[item.status]}, since {item.at:%d %b} · {item.backers} backing: "
+            f"{escape_mrkdwn(truncate(item.what, 150))}"
+            for item in part.waiting
+        ]
+    if part.done:
+        lines.append("*You said, we did this week:*")
+        lines += [f"• {escape_mrkdwn(truncate(item.change or item.what, 150))}" for item in part.done[:5]]
+    return [text_block("\n".join(lines))]

@@ -1,0 +1,169 @@
+"""The owner's buttons on a suggestion: Under review, Planned, Done and Not doing (with their note), and
+"you said, we did" when it is done."""
+
+from dataclasses import dataclass
+from typing import Any
+
+from slack_bolt import Ack, App, BoltContext, Respond
+from slack_sdk import WebClient
+from sqlalchemy.orm import Session
+
+from handlers import payload
+from handlers.blocks import suggestions as blocks
+from handlers.blocks.kit import Block
+from handlers.delivery import Outgoing, queue, send_now
+from handlers.deps import Deps, deps_of
+from handlers.errors import reported
+from handlers.people import action_caller
+from models import Employee, Suggestion, Workspace
+from services import outbox
+from services.errors import DomainError
+from services.outbox import Claimed
+from services.suggestions import lifecycle, thanks
+
+NOTE_NEEDED = ("done", "not_doing")
+
+
+def status_clicked(
+    ack: Ack, body: dict[str, Any], action: dict[str, Any], context: BoltContext, client: WebClient, respond: Respond
+) -> None:
+    suggestion_id = payload.id_value(action)
+    ack()
+    status = next(key for key, action_id in blocks.STATUS_ACTIONS.items() if action_id == action["action_id"])
+    deps = deps_of(context)
+    container = body.get("container") or {}
+    clicked = (str(container.get("channel_id") or ""), str(container.get("message_ts") or ""))
+    try:
+        with deps.sessions.begin() as session:
+            identity = action_caller(session, deps, body)
+            if status in NOTE_NEEDED:
+                suggestion = lifecycle.decidable(
+                    session,
+                    workspace=identity.workspace,
+                    suggestion_id=suggestion_id,
+                    decider=identity.employee,
+                    relay=deps.relay,
+                )
+                view = blocks.note_modal(suggestion, status, *clicked)
+            else:
+                announced = decide(session, deps, identity.workspace, identity.employee, suggestion_id, status)
+    except DomainError as error:
+        respond(text=f":warning: {error}", response_type="ephemeral", replace_original=False)
+        return
+    with reported(body, respond):
+        if status in NOTE_NEEDED:
+            client.views_open(trigger_id=body["trigger_id"], view=view)
+        else:
+            announced.publish(deps, client, clicked)
+
+
+def submit_note(ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext, client: WebClient) -> None:
+    suggestion_id, status, channel, ts, note = payload.parsed(blocks.parse_note_modal, view)
+    deps = deps_of(context)
+    try:
+        with deps.sessions.begin() as session:
+            identity = action_caller(session, deps, body)
+            announced = decide(session, deps, identity.workspace, identity.employee, suggestion_id, status, note)
+    except DomainError as error:
+        ack(response_action="errors", errors={blocks.NOTE: str(error)[:300]})
+        return
+    ack()
+    with reported(body):
+        announced.publish(deps, client, (channel, ts))
+
+
+@dataclass
+class Announced:
+    """A status change, rendered while the session is open: messages queued with it, cards to update after."""
+
+    claimed: list[Claimed]
+    cards: list[tuple[str, str]]
+    card: list[Block]
+    posts: list[tuple[str, str]]
+    post: list[Block]
+    fan_out: bool = False
+
+    def publish(self, deps: Deps, client: WebClient, clicked: tuple[str, str]) -> None:
+        send_now(deps, client, self.claimed)
+        for channel, ts in dict.fromkeys([clicked, *self.cards]):
+            if channel and ts:
+                client.chat_update(channel=channel, ts=ts, text="Suggestion updated", blocks=self.card)
+        for channel, ts in self.posts:
+            client.chat_update(channel=channel, ts=ts, text="Suggestion updated", blocks=self.post)
+        if self.fan_out:
+            deps.sender_bell.ring()
+
+
+def decide(
+    session: Session,
+    deps: Deps,
+    workspace: Workspace,
+    decider: Employee,
+    suggestion_id: int,
+    status: str,
+    note: str = "",
+) -> Announced:
+    now = deps.now()
+    suggestion = lifecycle.set_status(
+        session,
+        workspace=workspace,
+        suggestion_id=suggestion_id,
+        decider=decider,
+        status=status,
+        note=note,
+        relay=deps.relay,
+        now=now,
+    )
+    author = suggestion.author.slack_id if suggestion.author is not None else suggestion.author_seal
+    messages = [
+        Outgoing(
+            key=f"suggestion:{suggestion.id}:status:{status}",
+            method="chat.postMessage",
+            payload={
+                "channel": author,
+                "text": f"Your suggestion #{suggestion.id}: {lifecycle.STATUS_WORDS[status]}",
+                "blocks": blocks.status_for_author(suggestion, decider.name),
+            },
+        )
+    ]
+    fan_out: list[Outgoing] = []
+    if status == "done":
+        thanks.thank_author(session, suggestion=suggestion, decider=decider, now=now)
+        messages, fan_out = we_did_messages(session, workspace, suggestion, decider, messages)
+    claimed = queue(session, workspace_id=workspace.id, messages=messages, now=now)
+    for message in fan_out:
+        outbox.enqueue(
+            session, workspace=workspace, key=message.key, method=message.method, payload=message.payload, now=now
+        )
+    return Announced(
+        claimed=claimed,
+        cards=outbox.sent_messages(session, key_prefix=f"suggestion:{suggestion.id}:owner"),
+        card=blocks.owner_card(suggestion),
+        posts=outbox.sent_messages(session, key_prefix=f"suggestion:{suggestion.id}:channel"),
+        post=blocks.channel_post(suggestion),
+        fan_out=bool(fan_out),
+    )
+
+
+def we_did_messages(
+    session: Session, workspace: Workspace, suggestion: Suggestion, decider: Employee, messages: list[Outgoing]
+) -> tuple[list[Outgoing], list[Outgoing]]:
+    """ "You said, we did" in the team's channel (sent now), else one DM per teammate (for the background sender)."""
+    audience = thanks.audience(session, workspace, suggestion)
+    content = {"text": "You said, we did", "blocks": blocks.we_did(suggestion, decider.name)}
+    key = f"suggestion:{suggestion.id}:we_did"
+    if audience.channel is not None:
+        return [*messages, Outgoing(key, "chat.postMessage", {"channel": audience.channel, **content})], []
+    backers = [row.employee.slack_id for row in suggestion.backers]
+    people = [
+        person for person in dict.fromkeys([*audience.people, *backers]) if person != messages[0].payload["channel"]
+    ]
+    return messages, [
+        Outgoing(f"{key}:{person}", "chat.postMessage", {"channel": person, **content}) for person in people
+    ]
+
+
+def register(app: App) -> None:
+    app.view(blocks.NOTE_MODAL)(submit_note)
+    for action_id in blocks.STATUS_ACTIONS.values():
+        app.action(action_id)(status_clicked)

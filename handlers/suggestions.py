@@ -1,0 +1,200 @@
+"""/suggest, one line or a modal, and "me too" in the team channel (the owner's buttons: suggestion_decisions.py)."""
+
+from datetime import datetime
+from typing import Any
+
+from slack_bolt import Ack, App, BoltContext, Respond
+from slack_sdk import WebClient
+from sqlalchemy.orm import Session
+
+from handlers import payload
+from handlers.blocks import suggestions as blocks
+from handlers.blocks.kit import Block
+from handlers.commands import Usage, is_help
+from handlers.delivery import Outgoing, queue, send_now
+from handlers.deps import Deps, deps_of
+from handlers.errors import reported
+from handlers.people import action_caller, command_caller, with_newcomer_note
+from models import Employee, Suggestion, Workspace
+from services import outbox
+from services.errors import DomainError
+from services.outbox import Claimed
+from services.resolutions.fixes import recent_for
+from services.suggestions import lifecycle, thanks
+from services.suggestions.lifecycle import SuggestionRequest
+from services.text import escape_mrkdwn
+
+USAGE = Usage(
+    command="/suggest",
+    purpose="send an idea or a problem that keeps coming back to the person who can act on it.",
+    forms=(
+        ("/suggest", "open a form: what, why, category, one of your fixes, and whether to send it anonymously"),
+        ("/suggest your idea...", "send it at once, with your name, to your manager"),
+        ("/suggest list", "your suggestions and, if you answer some, those waiting on you (oldest first)"),
+        ("/suggest help", "show this help"),
+    ),
+)
+NOTE_NEEDED = ("done", "not_doing")
+
+
+def suggest_command(ack: Ack, command: dict[str, Any], context: BoltContext, client: WebClient) -> None:
+    text = command.get("text", "").strip()
+    deps = deps_of(context)
+    if is_help(text):
+        ack(text=USAGE.text())
+    elif not text:
+        ack()
+        with reported(command):
+            open_suggest_modal(client, deps, command)
+    elif text.lower() == "list":
+        with deps.sessions.begin() as session:
+            identity = command_caller(session, deps, command)
+            content = list_for(session, deps, identity.workspace, identity.employee)
+        ack(text="Your suggestions", blocks=content)
+    else:
+        submit_suggestion(ack, command, deps, client, SuggestionRequest(what=text))
+
+
+def list_for(session: Session, deps: Deps, workspace: Workspace, employee: Employee) -> list[Block]:
+    mine = lifecycle.mine(session, workspace=workspace, employee=employee, relay=deps.relay)
+    waiting = lifecycle.waiting_on(session, workspace=workspace, owner=employee)
+    answers = waiting or employee.role != "frontline"
+    return blocks.list_blocks(mine, waiting if answers else None)
+
+
+def open_suggest_modal(client: WebClient, deps: Deps, command: dict[str, Any]) -> None:
+    with deps.sessions.begin() as session:
+        identity = command_caller(session, deps, command)
+        settings, _threshold = lifecycle.settings_of(session, identity.workspace)
+        fixes = [(fix.id, f"{fix.category}: {fix.summary}") for fix in recent_for(session, identity.employee)]
+    client.views_open(trigger_id=command["trigger_id"], view=blocks.suggest_modal(settings.categories, fixes))
+
+
+def submit_suggestion(
+    ack: Ack, command: dict[str, Any], deps: Deps, client: WebClient, request: SuggestionRequest
+) -> None:
+    try:
+        with deps.sessions.begin() as session:
+            identity = command_caller(session, deps, command)
+            suggestion = lifecycle.submit(
+                session,
+                workspace=identity.workspace,
+                author=identity.employee,
+                request=request,
+                relay=deps.relay,
+                now=deps.now(),
+            )
+            claimed = queue_new_suggestion(session, suggestion, deps.now())
+            reply = with_newcomer_note(confirmation(suggestion), identity)
+    except DomainError as error:
+        ack(text=f":warning: {error}")
+        return
+    ack(text=reply)
+    with reported(command):
+        send_now(deps, client, claimed)
+
+
+def submit_suggest_modal(
+    ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext, client: WebClient
+) -> None:
+    request = payload.parsed(blocks.parse_suggest_modal, payload.state_values(view))
+    deps = deps_of(context)
+    try:
+        with deps.sessions.begin() as session:
+            identity = action_caller(session, deps, body)
+            suggestion = lifecycle.submit(
+                session,
+                workspace=identity.workspace,
+                author=identity.employee,
+                request=request,
+                relay=deps.relay,
+                now=deps.now(),
+            )
+            claimed = queue_new_suggestion(session, suggestion, deps.now())
+            reply = confirmation(suggestion)
+    except DomainError as error:
+        ack(response_action="errors", errors={error.field or blocks.WHAT: str(error)[:300]})
+        return
+    ack()
+    with reported(body):
+        send_now(deps, client, claimed)
+        client.chat_postMessage(channel=body["user"]["id"], text=reply)
+
+
+def confirmation(suggestion: Suggestion) -> str:
+    how = "anonymously " if suggestion.anonymous else ""
+    return (
+        f":bulb: Sent {how}your suggestion #{suggestion.id} to {escape_mrkdwn(suggestion.owner.name)}. "
+        "I'll tell you here when it moves on; `/suggest list` shows where it stands."
+    )
+
+
+def queue_new_suggestion(session: Session, suggestion: Suggestion, now: datetime) -> list[Claimed]:
+    """The owner's card with its buttons and, when the policy names the team's channel, the post colleagues back."""
+    messages = [
+        Outgoing(
+            key=f"suggestion:{suggestion.id}:owner",
+            method="chat.postMessage",
+            payload={
+                "channel": suggestion.owner.slack_id,
+                "text": f"New suggestion #{suggestion.id}",
+                "blocks": blocks.owner_card(suggestion),
+            },
+        )
+    ]
+    channel = thanks.team_channel(session, session.get_one(Workspace, suggestion.workspace_id), suggestion)
+    if channel is not None:
+        messages.append(
+            Outgoing(
+                key=f"suggestion:{suggestion.id}:channel",
+                method="chat.postMessage",
+                payload={"channel": channel, "text": "A new suggestion", "blocks": blocks.channel_post(suggestion)},
+            )
+        )
+    return queue(session, workspace_id=suggestion.workspace_id, messages=messages, now=now)
+
+
+# -- "me too" ----------------------------------------------------------------------------------------
+def back_clicked(
+    ack: Ack, body: dict[str, Any], action: dict[str, Any], context: BoltContext, client: WebClient, respond: Respond
+) -> None:
+    suggestion_id = payload.id_value(action)
+    ack()
+    deps = deps_of(context)
+    try:
+        with deps.sessions.begin() as session:
+            identity = action_caller(session, deps, body)
+            suggestion, new = lifecycle.back(
+                session,
+                workspace=identity.workspace,
+                suggestion_id=suggestion_id,
+                backer=identity.employee,
+                relay=deps.relay,
+                now=deps.now(),
+            )
+            cards = outbox.sent_messages(session, key_prefix=f"suggestion:{suggestion.id}:owner")
+            card, post = blocks.owner_card(suggestion), blocks.channel_post(suggestion)
+            count = len(suggestion.backers)
+    except DomainError as error:
+        respond(text=f":warning: {error}", response_type="ephemeral", replace_original=False)
+        return
+    said = "You back" if new else "You already back"
+    with reported(body, respond):
+        respond(
+            text=f"{said} suggestion #{suggestion.id} ({count} colleague{'s' if count != 1 else ''} so far).",
+            response_type="ephemeral",
+            replace_original=False,
+        )
+        if new:
+            container = body.get("container") or {}
+            client.chat_update(
+                channel=container["channel_id"], ts=container["message_ts"], text="A suggestion", blocks=post
+            )
+            for channel, ts in cards:
+                client.chat_update(channel=channel, ts=ts, text="Suggestion updated", blocks=card)
+
+
+def register(app: App) -> None:
+    app.command("/suggest")(suggest_command)
+    app.view(blocks.SUGGEST_MODAL)(submit_suggest_modal)
+    app.action(blocks.BACK)(back_clicked)

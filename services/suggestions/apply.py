@@ -1,0 +1,170 @@
+"""*Apply* on a boundary proposal: a new policy version with just that one limit changed. Callers commit.
+
+The policy file is edited as text, one line: the profile's own `per_incident` for the category, or,
+when the profile inherits the category, one new line in its table with the inherited rule and the new
+limit. The result is parsed and compared with the policy in force; anything but that limit changing
+(for that profile and those that inherit it) refuses the edit, and nothing is loaded.
+"""
+
+import json
+import re
+import tomllib
+from dataclasses import dataclass, replace
+from datetime import datetime
+from decimal import Decimal
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from models import BoundaryProposal, Employee, PolicyVersion, Workspace
+from services import audit
+from services.errors import AlreadyDone, InvalidInput, NotAllowed, NotFound
+from services.policy.file import PolicyText
+from services.policy.versions import BoundaryRule, Policy, load_policy, parse_policy, require_policy
+from services.rewards.grants import HR_ROLES
+
+_PER_INCIDENT = re.compile(r"(\bper_incident\s*=\s*)([0-9][0-9_]*(?:\.[0-9]+)?)")
+
+
+@dataclass(frozen=True)
+class Applied:
+    proposal: BoundaryProposal
+    version: PolicyVersion
+    profiles: tuple[str, ...]
+
+
+def amount_text(amount: Decimal) -> str:
+    return f"{amount.normalize():f}"
+
+
+def edited_text(text: str, policy: Policy, profile: str, category: str, limit: Decimal) -> str:
+    """The policy text with that profile's per-incident limit for the category set to `limit`."""
+    own = tomllib.loads(text).get("profiles", {}).get(profile, {})
+    lines = text.splitlines(keepends=True)
+    source = PolicyText(text=text, data={})
+    if category in own:
+        number = source.line_of("profiles", profile, category, "per_incident") - 1
+        line, count = _PER_INCIDENT.subn(lambda m: m.group(1) + amount_text(limit), lines[number], count=1)
+        if count != 1:
+            raise _cannot(profile, category)
+        lines[number] = line
+    else:
+        rule = policy.boundaries_for(profile).get(category)
+        if rule is None:
+            raise _cannot(profile, category)
+        header = source.line_of("profiles", profile)
+        lines.insert(header, f"{category} = {_inline(replace(rule, per_incident=limit))}\n")
+    return "".join(lines)
+
+
+def _inline(rule: BoundaryRule) -> str:
+    parts = [f"description = {json.dumps(rule.description)}"] if rule.description else []
+    for key in ("per_incident", "per_day", "per_month", "per_customer_30d"):
+        value = getattr(rule, key)
+        if value is not None:
+            parts.append(f"{key} = {amount_text(value)}")
+    if rule.requires_customer_ref:
+        parts.append("requires_customer_ref = true")
+    return "{ " + ", ".join(parts) + " }"
+
+
+def _cannot(profile: str, category: str) -> InvalidInput:
+    return InvalidInput(
+        f"I can't change the {category} limit of {profile} in the policy file by myself (its layout is unusual). "
+        "Nothing changed: edit the file by hand and load it with `python -m bot policy load`."
+    )
+
+
+def changed_profiles(before: Policy, after: Policy, category: str, limit: Decimal) -> tuple[str, ...]:
+    """The profiles whose rule changed, if the only change is the category's per-incident limit becoming `limit`."""
+    if set(before.profiles) != set(after.profiles):
+        return ()
+    changed = []
+    for name, rules in before.profiles.items():
+        new = after.profiles[name]
+        if set(rules) != set(new):
+            return ()
+        for key, rule in rules.items():
+            if rule == new[key]:
+                continue
+            if key != category or replace(rule, per_incident=limit) != new[key]:
+                return ()
+            changed.append(name)
+    return tuple(sorted(changed))
+
+
+def preview(
+    policy_text: str, policy: Policy, profile: str, category: str, limit: Decimal
+) -> tuple[str, tuple[str, ...]]:
+    """The edited text and every profile it changes (the target and those inheriting from it), or InvalidInput."""
+    text = edited_text(policy_text, policy, profile, category, limit)
+    profiles = changed_profiles(policy, parse_policy(text), category, limit)
+    if profile not in profiles:
+        raise _cannot(profile, category)
+    return text, profiles
+
+
+def apply_proposal(session: Session, *, workspace: Workspace, proposal_id: int, hr: Employee, now: datetime) -> Applied:
+    """HR or an admin applies a proposed limit: one new policy version, audited with who and when."""
+    if hr.role not in HR_ROLES or not hr.active:
+        raise NotAllowed("Only HR and admins can change the boundaries.")
+    proposal = session.scalar(
+        select(BoundaryProposal)
+        .where(BoundaryProposal.id == proposal_id)
+        .with_for_update(of=BoundaryProposal.__table__)
+    )
+    if proposal is None or proposal.workspace_id != workspace.id or proposal.kind != "raise":
+        raise NotFound(f"There is no boundary proposal #{proposal_id} to apply here.")
+    if proposal.status == "applied":
+        who = proposal.applied_by.name if proposal.applied_by else "someone"
+        raise AlreadyDone(f"{who} already applied this proposal (policy version applied); nothing changed twice.")
+    active = require_policy(session, workspace)
+    assert proposal.proposed_limit is not None
+    rule = active.policy.boundaries_for(proposal.profile).get(proposal.category)
+    now_limit = rule.per_incident if rule is not None else None
+    if now_limit != proposal.current_limit:
+        raise AlreadyDone(
+            f"The {proposal.category} limit of {proposal.profile} changed since this proposal "
+            f"(it is now {amount_text(now_limit) if now_limit is not None else 'unset'}); nothing applied."
+        )
+    text, profiles = preview(
+        active.version.text, active.policy, proposal.profile, proposal.category, proposal.proposed_limit
+    )
+    version = load_policy(session, workspace=workspace, text=text, loaded_by=hr.slack_id, now=now)
+    proposal.status, proposal.applied_version_id, proposal.applied_by_id, proposal.applied_at = (
+        "applied",
+        version.id,
+        hr.id,
+        now,
+    )
+    audit.record(
+        session,
+        workspace=workspace,
+        actor=hr.slack_id,
+        action="policy.proposal_applied",
+        now=now,
+        subject=f"proposal {proposal.id} -> version {version.number}",
+        details={
+            "profile": proposal.profile,
+            "category": proposal.category,
+            "from": amount_text(proposal.current_limit) if proposal.current_limit is not None else None,
+            "to": amount_text(proposal.proposed_limit),
+            "profiles": list(profiles),
+        },
+    )
+    session.flush()
+    return Applied(proposal, version, profiles)
+
+
+def change_note(session: Session, version: PolicyVersion) -> str | None:
+    """For `policy show`: the proposal a version came from, who applied it and when."""
+    proposal = session.scalar(select(BoundaryProposal).where(BoundaryProposal.applied_version_id == version.id))
+    if proposal is None or proposal.applied_at is None or proposal.proposed_limit is None:
+        return None
+    who = proposal.applied_by.name if proposal.applied_by else version.loaded_by
+    before = amount_text(proposal.current_limit) if proposal.current_limit is not None else "unset"
+    return (
+        f"applied boundary proposal #{proposal.id} ({proposal.month}): {proposal.profile} {proposal.category} "
+        f"per incident {before} -> {amount_text(proposal.proposed_limit)}, "
+        f"by {who} at {proposal.applied_at:%Y-%m-%d %H:%M} UTC"
+    )

@@ -1,0 +1,295 @@
+"""A suggestion's life: sent to its owner, backed by colleagues, moved through its statuses. Callers commit."""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from models import Employee, Resolution, Suggestion, SuggestionBacker, Workspace
+from services import audit
+from services.errors import AlreadyDone, InvalidInput, NotAllowed, NotFound
+from services.policy.suggestions import SuggestionSettings
+from services.policy.versions import current_policy
+from services.rewards.approvals import hr_people
+from services.rewards.grants import HR_ROLES
+from services.suggestions.relay import Relay
+
+MAX_WHAT = 1000
+MAX_WHY = 2000
+MAX_REASON = 500
+DUPLICATE_WINDOW = timedelta(minutes=1)
+STATUS_WORDS = {
+    "open": "New",
+    "under_review": "Under review",
+    "planned": "Planned",
+    "done": "Done",
+    "not_doing": "Not doing",
+}
+DECISIONS = ("under_review", "planned", "done", "not_doing")
+ANONYMOUS_ACTOR = "anonymous"
+
+
+@dataclass(frozen=True)
+class SuggestionRequest:
+    what: str
+    why: str = ""
+    category: str | None = None
+    resolution_id: int | None = None
+    anonymous: bool = False
+
+
+def settings_of(session: Session, workspace: Workspace) -> tuple[SuggestionSettings, int]:
+    """The `[suggestions]` section in force and the anonymity threshold (the pulse's: one rule for both)."""
+    active = current_policy(session, workspace)
+    if active is None:
+        return SuggestionSettings(), 5
+    return active.policy.suggestions, active.policy.pulse.anonymity_threshold
+
+
+def submit(
+    session: Session,
+    *,
+    workspace: Workspace,
+    author: Employee,
+    request: SuggestionRequest,
+    relay: Relay | None,
+    now: datetime,
+) -> Suggestion:
+    """Check the text, the category and the link; route to the owner; an anonymous one keeps no person."""
+    settings, threshold = settings_of(session, workspace)
+    what, why = _text(request.what, MAX_WHAT, "what", "Say what you suggest"), request.why.strip()
+    if len(why) > MAX_WHY:
+        raise InvalidInput(f"Keep the why under {MAX_WHY} characters (it has {len(why)}).", field="why")
+    category = _category(settings, request.category)
+    owner = owner_for(session, workspace, settings, author, category)
+    suggestion = Suggestion(
+        workspace_id=workspace.id,
+        anonymous=request.anonymous,
+        team_manager_id=author.manager_id,
+        owner_id=owner.id,
+        category=category,
+        what=what,
+        why=why or None,
+        status="open",
+        created_at=now,
+        updated_at=now,
+    )
+    if request.anonymous:
+        _make_anonymous(session, suggestion, author, request, relay, threshold)
+    else:
+        suggestion.author_id = author.id
+        suggestion.resolution_id = _resolution(session, workspace, author, request.resolution_id)
+    _refuse_duplicate(session, suggestion, now)
+    session.add(suggestion)
+    session.flush()
+    actor = ANONYMOUS_ACTOR if request.anonymous else author.slack_id
+    audit.record(
+        session, workspace=workspace, actor=actor, action="suggestion.submit", now=now, subject=f"#{suggestion.id}"
+    )
+    return suggestion
+
+
+def _text(raw: str, limit: int, field: str, what: str) -> str:
+    text = raw.strip()
+    if not text:
+        raise InvalidInput(f"{what}: the text is empty.", field=field)
+    if len(text) > limit:
+        raise InvalidInput(f"Keep it under {limit} characters (it has {len(text)}).", field=field)
+    return text
+
+
+def _category(settings: SuggestionSettings, category: str | None) -> str | None:
+    if not category:
+        return None
+    if category not in settings.categories:
+        known = ", ".join(settings.categories) or "none are set in the policy"
+        raise InvalidInput(f"There is no suggestion category `{category}` (categories: {known}).", field="category")
+    return category
+
+
+def owner_for(
+    session: Session, workspace: Workspace, settings: SuggestionSettings, author: Employee, category: str | None
+) -> Employee:
+    """The category's owner from the policy, else the author's manager, else HR; never the author."""
+    candidates: list[Employee | None] = []
+    if category and category in settings.owners:
+        owner_id = settings.owners[category]
+        candidates.append(
+            session.scalar(select(Employee).where(Employee.workspace_id == workspace.id, Employee.slack_id == owner_id))
+        )
+    candidates.append(author.manager)
+    candidates += hr_people(session, workspace.id)
+    for candidate in candidates:
+        if candidate is not None and candidate.active and candidate.id != author.id:
+            return candidate
+    raise NotAllowed(
+        "Nobody can receive your suggestion: you have no manager on file and there is no HR person besides you. "
+        "Ask HR to add you to the org file."
+    )
+
+
+def _make_anonymous(
+    session: Session,
+    suggestion: Suggestion,
+    author: Employee,
+    request: SuggestionRequest,
+    relay: Relay | None,
+    threshold: int,
+) -> None:
+    if relay is None:
+        raise InvalidInput("Anonymous suggestions are not set up here; send it with your name.", field="anonymous")
+    if request.resolution_id is not None:
+        raise InvalidInput(
+            "An anonymous suggestion can't point at one of your fixes: the fix would say who wrote it.",
+            field="resolution",
+        )
+    team = team_size(session, author.manager_id)
+    if author.manager_id is None or team < threshold:
+        raise InvalidInput(
+            f"Your team has fewer than {threshold} people, so an anonymous suggestion could be traced to you. "
+            "Send it with your name, or ask HR to raise it for you.",
+            field="anonymous",
+        )
+    suggestion.author_token = relay.token(suggestion.workspace_id, author.id)
+    suggestion.author_seal = relay.seal(suggestion.workspace_id, author.slack_id)
+
+
+def team_size(session: Session, manager_id: int | None) -> int:
+    """Active direct reports of a manager: the group an anonymous author hides in."""
+    if manager_id is None:
+        return 0
+    query = select(Employee.id).where(Employee.manager_id == manager_id, Employee.active)
+    return len(list(session.scalars(query)))
+
+
+def _resolution(session: Session, workspace: Workspace, author: Employee, resolution_id: int | None) -> int | None:
+    if resolution_id is None:
+        return None
+    found = session.get(Resolution, resolution_id)
+    if found is None or found.workspace_id != workspace.id or found.employee_id != author.id:
+        raise InvalidInput("Link one of your own logged fixes, or none.", field="resolution")
+    return found.id
+
+
+def _refuse_duplicate(session: Session, suggestion: Suggestion, now: datetime) -> None:
+    who = (
+        Suggestion.author_token == suggestion.author_token
+        if suggestion.anonymous
+        else Suggestion.author_id == suggestion.author_id
+    )
+    earlier = session.scalar(
+        select(Suggestion.id).where(
+            who, Suggestion.what == suggestion.what, Suggestion.created_at > now - DUPLICATE_WINDOW
+        )
+    )
+    if earlier is not None:
+        raise AlreadyDone(f"You sent exactly this a moment ago (suggestion #{earlier}), so I didn't send it twice.")
+
+
+def is_author(suggestion: Suggestion, employee: Employee, relay: Relay | None) -> bool:
+    if not suggestion.anonymous:
+        return suggestion.author_id == employee.id
+    return relay is not None and suggestion.author_token == relay.token(suggestion.workspace_id, employee.id)
+
+
+def find(session: Session, workspace: Workspace, suggestion_id: int, *, lock: bool = False) -> Suggestion:
+    query = select(Suggestion).where(Suggestion.id == suggestion_id)
+    if lock:
+        query = query.with_for_update(of=Suggestion.__table__)
+    suggestion = session.scalar(query)
+    if suggestion is None or suggestion.workspace_id != workspace.id:
+        raise NotFound(f"There is no suggestion #{suggestion_id} here.")
+    return suggestion
+
+
+def decidable(
+    session: Session, *, workspace: Workspace, suggestion_id: int, decider: Employee, relay: Relay | None
+) -> Suggestion:
+    """The suggestion, if this person may move it: its owner or an active HR/admin, never its author."""
+    suggestion = find(session, workspace, suggestion_id, lock=True)
+    if not decider.active or (suggestion.owner_id != decider.id and decider.role not in HR_ROLES):
+        raise NotAllowed(f"Suggestion #{suggestion.id} is {suggestion.owner.name}'s to answer, not yours.")
+    if is_author(suggestion, decider, relay):
+        raise NotAllowed("You can't answer your own suggestion; it is with someone else to decide.")
+    if suggestion.is_closed:
+        raise AlreadyDone(
+            f"Suggestion #{suggestion.id} is already marked {STATUS_WORDS[suggestion.status]}; nothing changed."
+        )
+    return suggestion
+
+
+def set_status(
+    session: Session,
+    *,
+    workspace: Workspace,
+    suggestion_id: int,
+    decider: Employee,
+    status: str,
+    note: str = "",
+    relay: Relay | None,
+    now: datetime,
+) -> Suggestion:
+    """Move a suggestion on. *Not doing* needs a reason, *Done* a line on what changed; both close it."""
+    if status not in DECISIONS:
+        raise InvalidInput(f"Unknown status {status!r}.")
+    suggestion = decidable(session, workspace=workspace, suggestion_id=suggestion_id, decider=decider, relay=relay)
+    if suggestion.status == status:
+        raise AlreadyDone(f"Suggestion #{suggestion.id} is already {STATUS_WORDS[status]}; nothing changed.")
+    if status == "not_doing":
+        suggestion.reason = _text(note, MAX_REASON, "reason", "Say why it won't be done")
+    if status == "done":
+        suggestion.change = _text(note, MAX_REASON, "change", "Say in one line what changed")
+    suggestion.status, suggestion.updated_at, suggestion.decided_by_id = status, now, decider.id
+    suggestion.closed_at = now if suggestion.is_closed else None
+    audit.record(
+        session,
+        workspace=workspace,
+        actor=decider.slack_id,
+        action=f"suggestion.{status}",
+        now=now,
+        subject=f"#{suggestion.id}",
+        details={"note": note.strip()} if note.strip() else None,
+    )
+    session.flush()
+    return suggestion
+
+
+def back(
+    session: Session, *, workspace: Workspace, suggestion_id: int, backer: Employee, relay: Relay | None, now: datetime
+) -> tuple[Suggestion, bool]:
+    """Say "me too": once per person, not on your own; returns the suggestion and whether this was new."""
+    suggestion = find(session, workspace, suggestion_id)
+    if is_author(suggestion, backer, relay):
+        raise InvalidInput("That's your own suggestion: ask a colleague to back it instead.")
+    if suggestion.is_closed:
+        raise AlreadyDone(f"Suggestion #{suggestion.id} is already {STATUS_WORDS[suggestion.status]}.")
+    if any(row.employee_id == backer.id for row in suggestion.backers):
+        return suggestion, False
+    try:
+        with session.begin_nested():
+            session.add(SuggestionBacker(suggestion_id=suggestion.id, employee_id=backer.id, created_at=now))
+    except IntegrityError:
+        return suggestion, False
+    session.refresh(suggestion, ["backers"])
+    return suggestion, True
+
+
+def mine(session: Session, *, workspace: Workspace, employee: Employee, relay: Relay | None) -> list[Suggestion]:
+    """The caller's suggestions, anonymous ones included (found by their token), newest first."""
+    who = Suggestion.author_id == employee.id
+    if relay is not None:
+        who = who | (Suggestion.author_token == relay.token(workspace.id, employee.id))
+    query = select(Suggestion).where(Suggestion.workspace_id == workspace.id, who)
+    return list(session.scalars(query.order_by(Suggestion.created_at.desc(), Suggestion.id.desc()).limit(20)))
+
+
+def waiting_on(session: Session, *, workspace: Workspace, owner: Employee) -> list[Suggestion]:
+    """Open suggestions this person owns, oldest first."""
+    query = select(Suggestion).where(
+        Suggestion.workspace_id == workspace.id,
+        Suggestion.owner_id == owner.id,
+        Suggestion.status.in_(("open", "under_review", "planned")),
+    )
+    return list(session.scalars(query.order_by(Suggestion.created_at, Suggestion.id).limit(50)))

@@ -1,0 +1,74 @@
+""" "You said, we did": who hears about a done suggestion, and the author's shout-out. Callers commit."""
+
+import hashlib
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from models import Employee, Nomination, Suggestion, Workspace
+from services.policy.rewards import SHOUTOUT
+from services.rewards.approvals import grant_for
+from services.rewards.grants import reward_policy
+from services.suggestions.lifecycle import settings_of
+
+
+@dataclass(frozen=True)
+class Audience:
+    """Where "you said, we did" goes: the team's channel, else a DM to each person of the team."""
+
+    channel: str | None
+    people: tuple[str, ...]
+
+
+def audience(session: Session, workspace: Workspace, suggestion: Suggestion) -> Audience:
+    settings, _threshold = settings_of(session, workspace)
+    manager = suggestion.team_manager
+    team = manager.team_name if manager is not None else ""
+    channel = settings.channels.get(team) if team else None
+    if channel is not None:
+        return Audience(channel, ())
+    if manager is None:
+        people = [suggestion.author.slack_id] if suggestion.author is not None else []
+        return Audience(None, tuple(people))
+    members = session.scalars(
+        select(Employee.slack_id).where(Employee.manager_id == manager.id, Employee.active).order_by(Employee.name)
+    )
+    return Audience(None, tuple(dict.fromkeys([manager.slack_id, *members])))
+
+
+def team_channel(session: Session, workspace: Workspace, suggestion: Suggestion) -> str | None:
+    """The channel the policy names for the author's team, where colleagues can back it."""
+    return audience(session, workspace, suggestion).channel
+
+
+def thank_author(session: Session, *, suggestion: Suggestion, decider: Employee, now: datetime) -> Nomination | None:
+    """A shout-out from the decider in the author's recognition history; none when anonymous (it would name them)."""
+    author = suggestion.author
+    if author is None or author.id == decider.id or suggestion.nomination_id is not None:
+        return None
+    item = reward_policy(session, session.get_one(Workspace, suggestion.workspace_id)).catalog[SHOUTOUT]
+    nomination = Nomination(
+        workspace_id=suggestion.workspace_id,
+        nominator=decider,
+        nominee=author,
+        item_key=item.key,
+        title=item.title,
+        kind=item.kind,
+        value=Decimal(0),
+        unit=item.unit,
+        needs_approval=False,
+        reason=f"You said, we did: {suggestion.what} — {suggestion.change}",
+        public=True,
+        fingerprint=hashlib.sha256(f"suggestion:{suggestion.id}".encode()).hexdigest(),
+        status="approved",
+        created_at=now,
+    )
+    session.add(nomination)
+    session.flush()
+    grant_for(session, nomination, approver=None, now=now)
+    suggestion.nomination_id = nomination.id
+    session.flush()
+    return nomination

@@ -1,0 +1,127 @@
+"""Boundaries that learn: a month of approvals becomes a proposal in HR's DMs; *Apply* makes a new policy version."""
+
+import difflib
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy import select
+
+from bot.cli import main
+from handlers.jobs.drain_outbox import drain_outbox
+from handlers.jobs.propose_boundaries import propose_boundaries
+from models import AuditEvent, BoundaryProposal, PolicyVersion, Resolution
+from services.policy.versions import parse_policy
+from services.resolutions import decisions
+from tests.conftest import RunningBot
+from tests.helpers import employee, load_org_and_policy
+
+APPROVED = (60, 65, 70, 70, 75, 75, 80, 80, 85, 90)
+FIRST_OF_APRIL = datetime(2026, 4, 1, 6, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def ready(bot: RunningBot) -> RunningBot:
+    load_org_and_policy(bot.sessions, bot.clock.now())
+    return bot
+
+
+def a_month_of_refunds(bot: RunningBot, approved: tuple[int, ...], declined: tuple[int, ...]) -> None:
+    """Sam (profile agent, refund limit $50) asks for each amount; Maya approves or declines it."""
+    amounts = [(amount, True) for amount in approved] + [(amount, False) for amount in declined]
+    for number, (amount, approve) in enumerate(amounts):
+        bot.driver.command("U0AGENT1", "/resolve", f"refund {amount} order {5000 + number} customer kept waiting")
+        request = bot.slack.calls("chat.postMessage", channel="U0MGR1")[-1]
+        if approve:
+            bot.driver.click("U0MGR1", request, "resolution_approve")
+            continue
+        with bot.sessions.begin() as session:
+            pending = session.scalars(select(Resolution).where(Resolution.status == "pending")).one()
+            reason = "Goodwill over $100 needs a supervisor call" if amount > 100 else "Send it to the carrier claim"
+            decisions.decide(
+                session,
+                resolution_id=pending.id,
+                decider=employee(session, "U0MGR1"),
+                approve=False,
+                reason=reason,
+                now=bot.clock.now(),
+            )
+
+
+def proposals_to(bot: RunningBot, user: str) -> list[str]:
+    return [c.text for c in bot.slack.calls("chat.postMessage", channel=user) if "Boundaries that learn" in c.text]
+
+
+def test_a_month_of_approvals_proposes_a_limit_and_apply_makes_a_version_with_just_that_change(
+    ready: RunningBot,
+) -> None:
+    a_month_of_refunds(ready, APPROVED, (120,))
+    ready.clock.set(FIRST_OF_APRIL)
+
+    made = propose_boundaries(ready.runtime.deps, ready.runtime.app.client)
+    again = propose_boundaries(ready.runtime.deps, ready.runtime.app.client)
+
+    assert (made, again) == (1, 0)
+    [to_hr] = proposals_to(ready, "U0HR")
+    assert "11 request(s) went over the limit of $50" in to_hr and "10 approved, 1 declined" in to_hr
+    assert "median $75" in to_hr and "90th percentile $85" in to_hr and "from $50 to *$85*" in to_hr
+    assert "frontline, hr, which inherit it" in to_hr and "Goodwill over $100" in to_hr
+    assert len(proposals_to(ready, "U0ADMIN")) == 1
+    with ready.sessions() as session:
+        assert session.scalars(select(PolicyVersion.number)).all() == [1]
+
+    message = next(c for c in ready.slack.calls("chat.postMessage", channel="U0HR") if "Boundaries" in c.text)
+    ready.driver.click("U0AGENT1", message, "boundary_proposal_apply")
+    ready.driver.click("U0HR", message, "boundary_proposal_apply")
+    ready.driver.click("U0ADMIN", message, "boundary_proposal_apply")
+
+    answers = [c.text for c in ready.slack.calls("response_url")]
+    assert "Only HR and admins" in answers[0] and "Hana Reyes already applied" in answers[1]
+    updated = {c.channel for c in ready.slack.calls("chat.update") if "Hana Reyes applied it" in c.text}
+    assert updated == {"D0HR", "D0ADMIN"}
+    with ready.sessions() as session:
+        first, second = session.scalars(select(PolicyVersion).order_by(PolicyVersion.number)).all()
+        changed = [
+            line for line in difflib.ndiff(first.text.splitlines(), second.text.splitlines()) if line[:1] in "+-"
+        ]
+        profiles = parse_policy(second.text).profiles
+        limits = {profile: int(rules["refund"].per_incident or 0) for profile, rules in profiles.items()}
+        audit = session.scalars(select(AuditEvent).where(AuditEvent.action == "policy.proposal_applied")).one()
+        proposal = session.scalars(select(BoundaryProposal)).one()
+    assert len(changed) == 2 and "per_incident = 85," in changed[1] and second.loaded_by == "U0HR"
+    assert limits == {
+        "agent": 85, "frontline": 85, "hr": 85, "senior_agent": 150, "manager": 150, "admin": 150,
+    }  # fmt: skip
+    assert (audit.actor, audit.details["from"], audit.details["to"]) == ("U0HR", "50", "85")
+    assert (proposal.status, proposal.applied_version_id) == ("applied", second.id)
+
+
+def test_when_declines_dominate_hr_reads_a_note_without_an_apply_button(ready: RunningBot) -> None:
+    a_month_of_refunds(ready, (60, 70, 75), tuple(90 + n for n in range(7)))
+    ready.clock.set(FIRST_OF_APRIL)
+
+    propose_boundaries(ready.runtime.deps, ready.runtime.app.client)
+
+    [note] = [c for c in ready.slack.calls("chat.postMessage", channel="U0HR") if "Boundaries" in c.text]
+    assert "Declines dominate" in note.text and "Send it to the carrier claim" in note.text
+    assert "boundary_proposal_apply" not in str(note.args["blocks"])
+
+
+def test_policy_suggest_prints_the_evidence_and_policy_show_names_the_applied_change(
+    ready: RunningBot, database_url: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    a_month_of_refunds(ready, APPROVED, ())
+    monkeypatch.setenv("DATABASE_URL", database_url)
+
+    assert main(["policy", "suggest", "--month", "2026-03", "--send"]) == 0
+    printed = capsys.readouterr().out
+    ready.clock.set(datetime.now(UTC) + timedelta(minutes=1))  # the command line queued on the real clock
+    drain_outbox(ready.runtime.deps, ready.runtime.app.client)
+    message = next(c for c in ready.slack.calls("chat.postMessage", channel="U0HR") if "Boundaries" in c.text)
+    ready.driver.click("U0HR", message, "boundary_proposal_apply")
+    assert main(["policy", "show"]) == 0
+    shown = capsys.readouterr().out
+
+    assert "[agent] refund" in printed and "propose a per-incident limit of $85" in printed
+    assert "queued 1 new proposal" in printed
+    assert "policy version 2" in shown and "agent refund per incident 50 -> 85, by Hana Reyes" in shown
+    assert main(["policy", "suggest", "--month", "March"]) == 2

@@ -1,0 +1,219 @@
+"""/suggest: the owner's buttons, the submitter told of each change, "me too", and "you said, we did"."""
+
+import io
+
+import pytest
+from sqlalchemy import select
+
+from bot.fakeslack import Call
+from models import AuditEvent, Resolution, RewardGrant, Suggestion, SuggestionBacker, Workspace
+from services.rewards.export import export_batches, parse_period, write_csv
+from tests.conftest import RunningBot
+from tests.helpers import count, employee
+from tests.suggestions_helpers import load_suggestion_org
+
+
+@pytest.fixture
+def ready(bot: RunningBot) -> RunningBot:
+    load_suggestion_org(bot.sessions, bot.clock.now())
+    return bot
+
+
+def suggest(bot: RunningBot, text: str = "the returns desk needs a second card reader", user: str = "U0AGENT1") -> Call:
+    reply = bot.driver.command(user, "/suggest", text)
+    assert "Sent your suggestion" in reply.text
+    return bot.slack.calls("chat.postMessage", channel="U0MGR1")[-1]
+
+
+def the_suggestion(bot: RunningBot) -> Suggestion:
+    with bot.sessions() as session:
+        found = session.scalars(select(Suggestion)).one()
+        session.expunge_all()
+        return found
+
+
+def test_a_one_line_suggestion_reaches_the_manager_with_buttons_and_the_team_channel(ready: RunningBot) -> None:
+    reply = ready.driver.command("U0AGENT1", "/suggest", "the returns desk needs a <second> card reader")
+
+    assert "Sent your suggestion #" in reply.text and "Maya Manager" in reply.text
+    [card] = ready.slack.calls("chat.postMessage", channel="U0MGR1")
+    assert "Sam Agent" in card.text and "&lt;second&gt; card reader" in card.text
+    assert {"suggestion_under_review", "suggestion_planned", "suggestion_done", "suggestion_not_doing"} <= set(
+        str(card.args["blocks"]).split("'")
+    )
+    [post] = ready.slack.calls("chat.postMessage", channel="C0EAST")
+    assert "suggestion_back" in str(post.args["blocks"])
+    suggestion = the_suggestion(ready)
+    assert (suggestion.status, suggestion.anonymous) == ("open", False)
+
+
+def test_each_status_change_is_told_to_the_submitter_and_the_card_follows(ready: RunningBot) -> None:
+    card = suggest(ready)
+
+    ready.driver.click("U0MGR1", card, "suggestion_under_review")
+    ready.driver.click("U0MGR1", card, "suggestion_planned")
+    ready.driver.click("U0MGR1", card, "suggestion_planned", retry_num=1)
+
+    told = ready.slack.calls("chat.postMessage", channel="U0AGENT1")
+    assert [("is looking at" in c.text, "plans to do" in c.text) for c in told] == [(True, False), (False, True)]
+    updates = ready.slack.calls("chat.update", channel="D0MGR1")
+    assert "Status: *Planned*" in updates[-1].text
+    assert "already Planned" in ready.slack.calls("response_url")[-1].text
+    assert the_suggestion(ready).status == "planned"
+
+
+def test_not_doing_asks_for_a_reason_and_the_submitter_reads_it(ready: RunningBot) -> None:
+    card = suggest(ready)
+
+    ready.driver.click("U0MGR1", card, "suggestion_not_doing")
+    [opened] = ready.slack.calls("views.open")
+    empty = ready.driver.submit("U0MGR1", opened.args["view"], {"note": "  "})
+    assert empty.json["response_action"] == "errors" and the_suggestion(ready).status == "open"
+    ready.driver.submit("U0MGR1", opened.args["view"], {"note": "The new tills next month have two readers"})
+
+    [told] = ready.slack.calls("chat.postMessage", channel="U0AGENT1")
+    assert "won't do" in told.text and "The new tills next month have two readers" in told.text
+    suggestion = the_suggestion(ready)
+    assert (suggestion.status, suggestion.reason) == ("not_doing", "The new tills next month have two readers")
+    assert "suggestion_done" not in str(ready.slack.calls("chat.update", channel="D0MGR1")[-1].args["blocks"])
+
+
+def test_colleagues_back_it_once_from_the_channel_and_the_manager_sees_the_count(ready: RunningBot) -> None:
+    suggest(ready)
+    post = ready.slack.calls("chat.postMessage", channel="C0EAST")[-1]
+
+    ready.driver.click("U0AGENT2", post, "suggestion_back")
+    ready.driver.click("U0AGENT2", post, "suggestion_back")
+    ready.driver.click("U0AGENT3", post, "suggestion_back")
+    own = ready.driver.click("U0AGENT1", post, "suggestion_back")
+
+    assert own.status == 200
+    answers = [c.text for c in ready.slack.calls("response_url")]
+    assert "You back suggestion" in answers[0] and "already back" in answers[1]
+    assert "your own suggestion" in answers[-1]
+    assert "2 colleagues backed it" in ready.slack.calls("chat.update", channel="D0MGR1")[-1].text
+    with ready.sessions() as session:
+        assert count(session, SuggestionBacker) == 2
+
+
+def test_done_says_you_said_we_did_thanks_by_name_and_counts_as_recognition(ready: RunningBot) -> None:
+    card = suggest(ready)
+    ready.driver.click("U0AGENT2", ready.slack.calls("chat.postMessage", channel="C0EAST")[-1], "suggestion_back")
+
+    ready.driver.click("U0MGR1", card, "suggestion_done")
+    [opened] = ready.slack.calls("views.open")
+    ready.driver.submit("U0MGR1", opened.args["view"], {"note": "A second reader is on the returns desk since today"})
+
+    [we_did] = [c for c in ready.slack.calls("chat.postMessage", channel="C0EAST") if "You said, we did" in c.text]
+    assert "A second reader is on the returns desk" in we_did.text and "Sam Agent and Lee Senior" in we_did.text
+    assert "has done" in ready.slack.calls("chat.postMessage", channel="U0AGENT1")[-1].text
+    with ready.sessions() as session:
+        grant = session.scalars(select(RewardGrant)).one()
+        assert (grant.recipient.slack_id, grant.nominator.slack_id, grant.item_key) == (
+            "U0AGENT1",
+            "U0MGR1",
+            "shoutout",
+        )
+        assert session.scalar(select(AuditEvent.id).where(AuditEvent.action == "suggestion.done")) is not None
+        workspace = session.scalars(select(Workspace)).one()
+        out = io.StringIO()
+        period = parse_period(None, None, None, now=ready.clock.now())
+        write_csv(export_batches(session, workspace, period, None, neutralise=True), out)
+    assert "You said, we did" in out.getvalue() and "Sam Agent" in out.getvalue()
+
+
+def test_only_the_owner_or_hr_moves_a_suggestion_and_nobody_their_own(ready: RunningBot) -> None:
+    card = suggest(ready)
+
+    ready.driver.click("U0MGR2", card, "suggestion_planned")
+    ready.driver.click("U0AGENT2", card, "suggestion_done")
+
+    answers = [c.text for c in ready.slack.calls("response_url")]
+    assert all("Maya Manager's to answer" in text for text in answers) and len(answers) == 2
+    assert the_suggestion(ready).status == "open"
+    ready.driver.click("U0HR", card, "suggestion_under_review")
+    assert the_suggestion(ready).status == "under_review"
+
+
+def test_the_modal_takes_a_category_with_its_owner_and_one_of_my_fixes(ready: RunningBot) -> None:
+    ready.driver.command("U0AGENT1", "/resolve", "refund 20 order 7 late parcel")
+    ready.driver.command("U0AGENT1", "/suggest")
+    [opened] = ready.slack.calls("views.open")
+    view = opened.args["view"]
+    with ready.sessions() as session:
+        fix_id = session.scalars(select(Resolution.id)).one()
+    reply = ready.driver.submit(
+        "U0AGENT1",
+        view,
+        {
+            "what": "Scanners keep dropping wifi",
+            "why": "Customers wait",
+            "category": "tools",
+            "resolution": str(fix_id),
+        },
+    )
+
+    assert reply.status == 200 and reply.body == ""
+    [card] = ready.slack.calls("chat.postMessage", channel="U0ADMIN")
+    assert "Scanners keep dropping wifi" in card.text
+    assert "Sent your suggestion" in ready.slack.calls("chat.postMessage", channel="U0AGENT1")[-1].text
+    suggestion = the_suggestion(ready)
+    assert (suggestion.category, suggestion.resolution_id, suggestion.owner_id) == ("tools", fix_id, admin_id(ready))
+
+
+def admin_id(bot: RunningBot) -> int:
+    with bot.sessions() as session:
+        return employee(session, "U0ADMIN").id
+
+
+def test_bad_input_gets_a_clear_message_and_writes_nothing(ready: RunningBot) -> None:
+    ready.driver.command("U0AGENT1", "/suggest")
+    view = ready.slack.calls("views.open")[-1].args["view"]
+
+    empty = ready.driver.submit("U0AGENT1", view, {"what": "   "})
+    too_long = ready.driver.command("U0AGENT1", "/suggest", "x" * 1001)
+    help_text = ready.driver.command("U0AGENT1", "/suggest", "help")
+
+    assert empty.json["errors"] == {"what": "Say what you suggest: the text is empty."}
+    assert "under 1000 characters" in too_long.text
+    assert "/suggest list" in help_text.text
+    with ready.sessions() as session:
+        assert count(session, Suggestion) == 0
+
+
+def test_suggest_list_shows_mine_and_what_waits_on_the_manager_oldest_first(ready: RunningBot) -> None:
+    suggest(ready, "first idea")
+    suggest(ready, "second idea", user="U0AGENT2")
+
+    mine = ready.driver.command("U0AGENT1", "/suggest", "list")
+    waiting = ready.driver.command("U0MGR1", "/suggest", "list")
+
+    assert "first idea" in mine.text and "second idea" not in mine.text
+    assert waiting.text.index("first idea") < waiting.text.index("second idea")
+    assert "Waiting on you* (2" in waiting.text
+
+
+def test_without_a_team_channel_you_said_we_did_goes_to_each_teammate(ready: RunningBot) -> None:
+    reply = ready.driver.command("U0AGENT3", "/suggest", "a quiet room for difficult calls")
+    assert "Omar Manager" in reply.text
+    card = ready.slack.calls("chat.postMessage", channel="U0MGR2")[-1]
+
+    ready.driver.click("U0MGR2", card, "suggestion_done")
+    ready.driver.submit("U0MGR2", ready.slack.calls("views.open")[-1].args["view"], {"note": "Room 4 is now quiet"})
+
+    told = {c.channel for c in ready.slack.calls("chat.postMessage") if "You said, we did" in c.text}
+    assert told == {"U0MGR2"}
+    assert "Room 4 is now quiet" in ready.slack.calls("chat.postMessage", channel="U0AGENT3")[-1].text
+
+
+def test_the_digest_lists_what_waits_on_the_manager_and_what_was_done_this_week(ready: RunningBot) -> None:
+    done = suggest(ready, "label the returns shelves")
+    suggest(ready, "a second card reader", user="U0AGENT2")
+    ready.driver.click("U0MGR1", done, "suggestion_done")
+    ready.driver.submit("U0MGR1", ready.slack.calls("views.open")[-1].args["view"], {"note": "Shelves are labelled"})
+
+    ready.driver.command("U0MGR1", "/digest")
+    preview = next(c for c in reversed(ready.slack.calls()) if "Customer fixes" in c.text)
+
+    assert "Suggestions waiting on you:* 1" in preview.text and "a second card reader" in preview.text
+    assert "You said, we did this week:*" in preview.text and "Shelves are labelled" in preview.text

@@ -1,0 +1,113 @@
+"""Anonymous suggestions: the author is told of every change, and nobody reading the database learns who it was."""
+
+import hashlib
+import json
+
+import pytest
+from sqlalchemy import Engine, select, text
+from sqlalchemy.orm import Session, sessionmaker
+
+from models import AuditEvent, Base, Delivery, Suggestion
+from tests.conftest import RunningBot
+from tests.helpers import count, employee
+from tests.suggestions_helpers import load_suggestion_org
+
+IDEA = "Stop making us read the refund script word for word"
+
+
+@pytest.fixture
+def ready(bot: RunningBot) -> RunningBot:
+    load_suggestion_org(bot.sessions, bot.clock.now())
+    return bot
+
+
+def suggest_anonymously(bot: RunningBot, user: str = "U0AGENT1", what: str = IDEA) -> dict[str, object]:
+    bot.driver.command(user, "/suggest")
+    view = bot.slack.calls("views.open")[-1].args["view"]
+    return bot.driver.submit(user, view, {"what": what, "anonymous": ["yes"]}).json
+
+
+def everything_stored(engine: Engine) -> str:
+    """What an attacker with a copy of the database reads: every row of every table, as text."""
+    dump = []
+    with engine.connect() as connection:
+        for table in Base.metadata.sorted_tables:
+            dump += [
+                json.dumps([str(v) for v in row]) for row in connection.execute(text(f"SELECT * FROM {table.name}"))
+            ]
+    return "\n".join(dump)
+
+
+def test_an_anonymous_suggestion_names_nobody_yet_the_author_hears_each_change(ready: RunningBot) -> None:
+    assert suggest_anonymously(ready) == {}
+    [card] = ready.slack.calls("chat.postMessage", channel="U0MGR1")
+    [post] = ready.slack.calls("chat.postMessage", channel="C0EAST")
+
+    ready.driver.click("U0MGR1", card, "suggestion_planned")
+
+    assert "an anonymous colleague" in card.text and "Sam" not in card.text and "Sam" not in post.text
+    [told] = [c for c in ready.slack.calls("chat.postMessage", channel="U0AGENT1") if "plans to do" in c.text]
+    assert IDEA in told.text
+    with ready.sessions() as session:
+        suggestion = session.scalars(select(Suggestion)).one()
+        assert suggestion.author_id is None and suggestion.anonymous
+        assert suggestion.team_manager_id == employee(session, "U0MGR1").id
+
+
+def test_an_attacker_with_the_database_finds_no_trace_of_the_author(ready: RunningBot) -> None:
+    suggest_anonymously(ready)
+    card = ready.slack.calls("chat.postMessage", channel="U0MGR1")[-1]
+    ready.driver.click("U0MGR1", card, "suggestion_under_review")
+    with ready.sessions() as session:
+        sam = employee(session, "U0AGENT1")
+        engine = session.get_bind()
+        deliveries = session.scalars(select(Delivery).where(Delivery.idempotency_key.startswith("suggestion:"))).all()
+        audit = session.scalars(select(AuditEvent).where(AuditEvent.subject == "#1")).all()
+    rows = [line for line in everything_stored(engine).splitlines() if "refund script" in line]  # type: ignore[arg-type]
+
+    assert len(deliveries) == 3 and rows and audit
+    about_it = [*rows, *(json.dumps([d.payload, d.result]) for d in deliveries), *(a.actor for a in audit)]
+    for trace in about_it:
+        assert "U0AGENT1" not in trace and "D0AGENT1" not in trace and "Sam Agent" not in trace
+    sealed = [d for d in deliveries if str(d.payload["channel"]).startswith("sealed:")]
+    assert len(sealed) == 1 and sealed[0].status == "sent" and sealed[0].result == {}
+    guesses = {hashlib.sha256(str(value).encode()).hexdigest() for value in (sam.id, sam.slack_id, f"1:{sam.id}")}
+    assert not guesses & set(everything_stored(engine).split('"'))  # type: ignore[arg-type]
+
+
+def test_anonymity_needs_a_team_at_least_as_large_as_the_pulse_threshold(ready: RunningBot) -> None:
+    reply = suggest_anonymously(ready, user="U0AGENT3")
+
+    assert "fewer than 5 people" in reply["errors"]["anonymous"]  # type: ignore[index]
+    with ready.sessions() as session:
+        assert count(session, Suggestion) == 0
+    assert ready.slack.calls("chat.postMessage") == []
+
+
+def test_the_anonymous_author_finds_it_in_their_list_but_cannot_back_it(ready: RunningBot) -> None:
+    suggest_anonymously(ready)
+    post = ready.slack.calls("chat.postMessage", channel="C0EAST")[-1]
+
+    mine = ready.driver.command("U0AGENT1", "/suggest", "list")
+    ready.driver.click("U0AGENT1", post, "suggestion_back")
+    theirs = ready.driver.command("U0AGENT2", "/suggest", "list")
+
+    assert IDEA in mine.text and IDEA not in theirs.text
+    assert "your own suggestion" in ready.slack.calls("response_url")[-1].text
+
+
+def test_done_thanks_the_team_without_naming_the_author_and_grants_no_named_shoutout(
+    ready: RunningBot, sessions: sessionmaker[Session]
+) -> None:
+    suggest_anonymously(ready)
+    card = ready.slack.calls("chat.postMessage", channel="U0MGR1")[-1]
+    ready.driver.click("U0MGR1", card, "suggestion_done")
+    ready.driver.submit(
+        "U0MGR1", ready.slack.calls("views.open")[-1].args["view"], {"note": "The script is a guide now"}
+    )
+
+    [we_did] = [c for c in ready.slack.calls("chat.postMessage", channel="C0EAST") if "You said, we did" in c.text]
+    assert "chose to stay anonymous" in we_did.text and "Sam" not in we_did.text
+    assert "The script is a guide now" in ready.slack.calls("chat.postMessage", channel="U0AGENT1")[-1].text
+    with sessions() as session:
+        assert session.scalars(select(Suggestion.nomination_id)).one() is None
