@@ -1,52 +1,121 @@
 """Tangible rewards after a nomination: the approver's Approve / Decline, then HR's Mark fulfilled / Revoke.
 
-Each decision queues the messages it causes in its own transaction and sends them after the commit.
+Every decision has the same shape: one transaction runs the service and queues the messages it
+causes; after the commit the clicked message is updated and the messages are sent. A refusal is
+shown where the person acted (an ephemeral note for a button, the field for a reason modal).
 """
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
+from sqlalchemy.orm import Session
 
 from handlers import payload
 from handlers.blocks import nominations as blocks
 from handlers.blocks import rewards as reward_blocks
 from handlers.delivery import Outgoing, queue, send_now
-from handlers.deps import deps_of
+from handlers.deps import Deps, deps_of
 from handlers.errors import reported
 from handlers.people import action_caller
 from handlers.reward_messages import granted_messages, hr_messages
+from services.directory import Identity
 from services.errors import DomainError
+from services.outbox import Claimed
 from services.rewards import approvals as reward_approvals
 from services.rewards import grants as rewards
 from services.text import escape_mrkdwn
 
 
+@dataclass(frozen=True)
+class Decided:
+    """What a decision shows in place of its buttons, and the messages it causes."""
+
+    update: dict[str, Any]
+    messages: list[Outgoing]
+
+
+Decide = Callable[[Session, Deps, Identity], Decided]
+
+
 def approve_reward(ack: Ack, body: dict[str, Any], context: BoltContext, client: WebClient, respond: Respond) -> None:
     nomination_id = payload.id_value(payload.first_action(body))
-    ack()
-    deps = deps_of(context)
-    try:
-        with deps.sessions.begin() as session:
-            caller = action_caller(session, deps, body)
-            approver = caller.employee
-            grant = reward_approvals.approve(
-                session, workspace=caller.workspace, nomination_id=nomination_id, approver=approver, now=deps.now()
-            )
-            update = blocks.decided_request(grant.nomination, approver.name)
-            messages = [
-                *granted_messages(session, deps, [grant.nomination]),
-                Outgoing(f"reward-approved:{nomination_id}", "chat.postMessage", blocks.approved_dm(grant.nomination)),
-                *hr_messages(session, grant),
-            ]
-            claimed = queue(session, workspace_id=caller.workspace.id, messages=messages, now=deps.now())
-    except DomainError as error:
-        respond(text=f":warning: {error}", response_type="ephemeral", replace_original=False)
-        return
-    container = body["container"]
-    with reported(body, respond):
-        client.chat_update(channel=container["channel_id"], ts=container["message_ts"], **update)
-        send_now(deps, client, claimed)
+
+    def decide(session: Session, deps: Deps, caller: Identity) -> Decided:
+        grant = reward_approvals.approve(
+            session, workspace=caller.workspace, nomination_id=nomination_id, approver=caller.employee, now=deps.now()
+        )
+        approved = Outgoing(
+            f"reward-approved:{nomination_id}", "chat.postMessage", blocks.approved_dm(grant.nomination)
+        )
+        messages = [*granted_messages(session, deps, [grant.nomination]), approved, *hr_messages(session, grant)]
+        return Decided(blocks.decided_request(grant.nomination, caller.employee.name), messages)
+
+    decide_from_button(ack, body, context, client, respond, decide)
+
+
+def fulfil_reward(ack: Ack, body: dict[str, Any], context: BoltContext, client: WebClient, respond: Respond) -> None:
+    grant_id = payload.id_value(payload.first_action(body))
+
+    def decide(session: Session, deps: Deps, caller: Identity) -> Decided:
+        hr = caller.employee
+        grant = rewards.fulfil_grant(
+            session, workspace=caller.workspace, grant_id=grant_id, hr=hr, actor=hr.slack_id, now=deps.now()
+        )
+        dm = Outgoing(f"reward-fulfilled:{grant.id}", "chat.postMessage", reward_blocks.fulfilled_dm(grant))
+        return Decided(reward_blocks.hr_grant(grant, f":white_check_mark: Fulfilled by {escape_mrkdwn(hr.name)}"), [dm])
+
+    decide_from_button(ack, body, context, client, respond, decide)
+
+
+def submit_decline(
+    ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext, client: WebClient
+) -> None:
+    nomination_id, channel, ts, reason = payload.parsed(reward_blocks.parse_reason_modal, view)
+
+    def decide(session: Session, deps: Deps, caller: Identity) -> Decided:
+        approver = caller.employee
+        nomination = reward_approvals.decline(
+            session,
+            workspace=caller.workspace,
+            nomination_id=nomination_id,
+            approver=approver,
+            reason=reason,
+            now=deps.now(),
+        )
+        dm = blocks.declined_dm(nomination, approver.name)
+        declined = Outgoing(f"reward-declined:{nomination_id}", "chat.postMessage", dm)
+        return Decided(blocks.decided_request(nomination, approver.name), [declined])
+
+    decide_from_modal(ack, body, context, client, (channel, ts), decide)
+
+
+def submit_revoke(
+    ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext, client: WebClient
+) -> None:
+    grant_id, channel, ts, reason = payload.parsed(reward_blocks.parse_reason_modal, view)
+
+    def decide(session: Session, deps: Deps, caller: Identity) -> Decided:
+        hr = caller.employee
+        grant = rewards.revoke_grant(
+            session,
+            workspace=caller.workspace,
+            grant_id=grant_id,
+            hr=hr,
+            actor=hr.slack_id,
+            reason=reason,
+            now=deps.now(),
+        )
+        revoked = f":no_entry: Revoked by {escape_mrkdwn(hr.name)}: {escape_mrkdwn(reason)}"
+        dms = [
+            Outgoing(f"reward-revoked:{grant.id}:{key}", "chat.postMessage", dm)
+            for key, dm in reward_blocks.revoked_dms(grant)
+        ]
+        return Decided(reward_blocks.hr_grant(grant, revoked), dms)
+
+    decide_from_modal(ack, body, context, client, (channel, ts), decide)
 
 
 def ask_decline_reason(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
@@ -59,65 +128,6 @@ def ask_decline_reason(ack: Ack, body: dict[str, Any], client: WebClient) -> Non
         client.views_open(trigger_id=body["trigger_id"], view=modal)
 
 
-def submit_decline(
-    ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext, client: WebClient
-) -> None:
-    deps = deps_of(context)
-    nomination_id, channel, ts, reason = payload.parsed(reward_blocks.parse_reason_modal, view)
-    try:
-        with deps.sessions.begin() as session:
-            caller = action_caller(session, deps, body)
-            approver = caller.employee
-            nomination = reward_approvals.decline(
-                session,
-                workspace=caller.workspace,
-                nomination_id=nomination_id,
-                approver=approver,
-                reason=reason,
-                now=deps.now(),
-            )
-            update = blocks.decided_request(nomination, approver.name)
-            dm = Outgoing(
-                f"reward-declined:{nomination_id}", "chat.postMessage", blocks.declined_dm(nomination, approver.name)
-            )
-            claimed = queue(session, workspace_id=caller.workspace.id, messages=[dm], now=deps.now())
-    except DomainError as error:
-        ack(response_action="errors", errors={reward_blocks.DECISION_REASON: str(error)})
-        return
-    ack()
-    with reported(body):
-        client.chat_update(channel=channel, ts=ts, **update)
-        send_now(deps, client, claimed)
-
-
-def fulfil_reward(ack: Ack, body: dict[str, Any], context: BoltContext, client: WebClient, respond: Respond) -> None:
-    grant_id = payload.id_value(payload.first_action(body))
-    ack()
-    deps = deps_of(context)
-    try:
-        with deps.sessions.begin() as session:
-            caller = action_caller(session, deps, body)
-            hr = caller.employee
-            grant = rewards.fulfil_grant(
-                session,
-                workspace=caller.workspace,
-                grant_id=grant_id,
-                hr=hr,
-                actor=hr.slack_id,
-                now=deps.now(),
-            )
-            update = reward_blocks.hr_grant(grant, f":white_check_mark: Fulfilled by {escape_mrkdwn(hr.name)}")
-            dm = Outgoing(f"reward-fulfilled:{grant.id}", "chat.postMessage", reward_blocks.fulfilled_dm(grant))
-            claimed = queue(session, workspace_id=caller.workspace.id, messages=[dm], now=deps.now())
-    except DomainError as error:
-        respond(text=f":warning: {error}", response_type="ephemeral", replace_original=False)
-        return
-    container = body["container"]
-    with reported(body, respond):
-        client.chat_update(channel=container["channel_id"], ts=container["message_ts"], **update)
-        send_now(deps, client, claimed)
-
-
 def ask_revoke_reason(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
     with payload.reading("revoke button"):
         container = body["container"]
@@ -128,38 +138,43 @@ def ask_revoke_reason(ack: Ack, body: dict[str, Any], client: WebClient) -> None
         client.views_open(trigger_id=body["trigger_id"], view=modal)
 
 
-def submit_revoke(
-    ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext, client: WebClient
+def decide_from_button(
+    ack: Ack, body: dict[str, Any], context: BoltContext, client: WebClient, respond: Respond, decide: Decide
+) -> None:
+    ack()
+    deps = deps_of(context)
+    try:
+        decided, claimed = _decided(deps, body, decide)
+    except DomainError as error:
+        respond(text=f":warning: {error}", response_type="ephemeral", replace_original=False)
+        return
+    container = body["container"]
+    with reported(body, respond):
+        client.chat_update(channel=container["channel_id"], ts=container["message_ts"], **decided.update)
+        send_now(deps, client, claimed)
+
+
+def decide_from_modal(
+    ack: Ack, body: dict[str, Any], context: BoltContext, client: WebClient, message: tuple[str, str], decide: Decide
 ) -> None:
     deps = deps_of(context)
-    grant_id, channel, ts, reason = payload.parsed(reward_blocks.parse_reason_modal, view)
     try:
-        with deps.sessions.begin() as session:
-            caller = action_caller(session, deps, body)
-            hr = caller.employee
-            grant = rewards.revoke_grant(
-                session,
-                workspace=caller.workspace,
-                grant_id=grant_id,
-                hr=hr,
-                actor=hr.slack_id,
-                reason=reason,
-                now=deps.now(),
-            )
-            revoked = f":no_entry: Revoked by {escape_mrkdwn(hr.name)}: {escape_mrkdwn(reason)}"
-            update = reward_blocks.hr_grant(grant, revoked)
-            messages = [
-                Outgoing(f"reward-revoked:{grant.id}:{key}", "chat.postMessage", payload)
-                for key, payload in reward_blocks.revoked_dms(grant)
-            ]
-            claimed = queue(session, workspace_id=caller.workspace.id, messages=messages, now=deps.now())
+        decided, claimed = _decided(deps, body, decide)
     except DomainError as error:
         ack(response_action="errors", errors={reward_blocks.DECISION_REASON: str(error)})
         return
     ack()
+    channel, ts = message
     with reported(body):
-        client.chat_update(channel=channel, ts=ts, **update)
+        client.chat_update(channel=channel, ts=ts, **decided.update)
         send_now(deps, client, claimed)
+
+
+def _decided(deps: Deps, body: dict[str, Any], decide: Decide) -> tuple[Decided, list[Claimed]]:
+    with deps.sessions.begin() as session:
+        caller = action_caller(session, deps, body)
+        decided = decide(session, deps, caller)
+        return decided, queue(session, workspace_id=caller.workspace.id, messages=decided.messages, now=deps.now())
 
 
 def register(app: App) -> None:
