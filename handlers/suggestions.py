@@ -20,7 +20,7 @@ from services import outbox
 from services.errors import DomainError
 from services.outbox import Claimed
 from services.resolutions.fixes import recent_for
-from services.suggestions import lifecycle, thanks
+from services.suggestions import lifecycle, listing, thanks
 from services.suggestions.lifecycle import SuggestionRequest
 from services.text import escape_mrkdwn
 
@@ -56,10 +56,11 @@ def suggest_command(ack: Ack, command: dict[str, Any], context: BoltContext, cli
 
 
 def list_for(session: Session, deps: Deps, workspace: Workspace, employee: Employee) -> list[Block]:
-    mine = lifecycle.mine(session, workspace=workspace, employee=employee, relay=deps.relay)
-    waiting = lifecycle.waiting_on(session, workspace=workspace, owner=employee)
+    mine = listing.mine(session, workspace=workspace, employee=employee, relay=deps.relay)
+    waiting = listing.waiting_on(session, workspace=workspace, owner=employee)
     answers = waiting or employee.role != "frontline"
-    return blocks.list_blocks(mine, waiting if answers else None)
+    team = listing.team_open(session, workspace=workspace, manager=employee) if employee.role != "frontline" else []
+    return blocks.list_blocks(mine, waiting if answers else None, team)
 
 
 def open_suggest_modal(client: WebClient, deps: Deps, command: dict[str, Any]) -> None:

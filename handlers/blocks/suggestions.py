@@ -205,7 +205,9 @@ def _names(names: list[str]) -> str:
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
-def list_blocks(mine: Sequence[Suggestion], waiting: Sequence[Suggestion] | None) -> list[Block]:
+def list_blocks(
+    mine: Sequence[Suggestion], waiting: Sequence[Suggestion] | None, team: Sequence[Suggestion] = ()
+) -> list[Block]:
     blocks = [text_block("*Your suggestions*")]
     blocks += [context_block(_line(item, mine=True)) for item in mine[:20]] or [
         context_block("None yet. `/suggest your idea` sends one.")
@@ -215,6 +217,9 @@ def list_blocks(mine: Sequence[Suggestion], waiting: Sequence[Suggestion] | None
         blocks += [context_block(_line(item, mine=False)) for item in waiting[:20]] or [
             context_block("Nothing waiting.")
         ]
+    if team:
+        blocks.append(text_block(f"*Your team's open suggestions with their owners* ({len(team)}, oldest first)"))
+        blocks += [context_block(_line(item, mine=False)) for item in team[:20]]
     return blocks
 
 

@@ -274,22 +274,3 @@ def back(
         return suggestion, False
     session.refresh(suggestion, ["backers"])
     return suggestion, True
-
-
-def mine(session: Session, *, workspace: Workspace, employee: Employee, relay: Relay | None) -> list[Suggestion]:
-    """The caller's suggestions, anonymous ones included (found by their token), newest first."""
-    who = Suggestion.author_id == employee.id
-    if relay is not None:
-        who = who | (Suggestion.author_token == relay.token(workspace.id, employee.id))
-    query = select(Suggestion).where(Suggestion.workspace_id == workspace.id, who)
-    return list(session.scalars(query.order_by(Suggestion.created_at.desc(), Suggestion.id.desc()).limit(20)))
-
-
-def waiting_on(session: Session, *, workspace: Workspace, owner: Employee) -> list[Suggestion]:
-    """Open suggestions this person owns, oldest first."""
-    query = select(Suggestion).where(
-        Suggestion.workspace_id == workspace.id,
-        Suggestion.owner_id == owner.id,
-        Suggestion.status.in_(("open", "under_review", "planned")),
-    )
-    return list(session.scalars(query.order_by(Suggestion.created_at, Suggestion.id).limit(50)))

@@ -193,6 +193,21 @@ def test_suggest_list_shows_mine_and_what_waits_on_the_manager_oldest_first(read
     assert "Waiting on you* (2" in waiting.text
 
 
+def test_a_managers_list_shows_the_teams_open_suggestions_that_a_category_owner_holds(ready: RunningBot) -> None:
+    suggest(ready, "first idea")
+    ready.driver.command("U0AGENT2", "/suggest", "")
+    form = ready.slack.calls("views.open")[-1].args["view"]
+    ready.driver.submit("U0AGENT2", form, {"what": "a faster label printer", "category": "tools"})
+
+    listed = ready.driver.command("U0MGR1", "/suggest", "list")
+    owner = ready.driver.command("U0ADMIN", "/suggest", "list")
+
+    waiting, team = listed.text.split("Your team's open suggestions")
+    assert "first idea" in waiting and "label printer" not in waiting
+    assert "label printer" in team and "first idea" not in team
+    assert "label printer" in owner.text.split("Waiting on you")[1]
+
+
 def test_without_a_team_channel_you_said_we_did_goes_to_each_teammate(ready: RunningBot) -> None:
     reply = ready.driver.command("U0AGENT3", "/suggest", "a quiet room for difficult calls")
     assert "Omar Manager" in reply.text
