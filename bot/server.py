@@ -86,4 +86,9 @@ def stop_server(server: BaseWSGIServer) -> None:
         server.task_dispatcher.shutdown()
         wasyncore.close_all(server._map)  # type: ignore[attr-defined]
 
-    server.trigger.pull_trigger(close_everything)  # type: ignore[attr-defined]
+    try:
+        server.trigger.pull_trigger(close_everything)  # type: ignore[attr-defined]
+    except OSError:
+        # The trigger is gone (its pipe already closed): nothing can wake the loop, so close from here.
+        log.warning("HTTP server's wake-up pipe was already closed; closing its sockets directly")
+        close_everything()
