@@ -16,7 +16,7 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 
-def _bot_columns() -> list[sa.Column]:
+def _bot_columns() -> list[sa.Column[object]]:
     return [
         sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
         sa.Column("client_id", sa.String(length=32), nullable=False),
@@ -26,7 +26,7 @@ def _bot_columns() -> list[sa.Column]:
     ]
 
 
-def _token_columns() -> list[sa.Column]:
+def _token_columns() -> list[sa.Column[object]]:
     return [
         sa.Column("team_id", sa.String(length=32), nullable=True),
         sa.Column("team_name", sa.String(length=200), nullable=True),
