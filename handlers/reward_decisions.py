@@ -28,7 +28,7 @@ def approve_reward(ack: Ack, body: dict[str, Any], context: BoltContext, client:
     deps = deps_of(context)
     try:
         with deps.sessions.begin() as session:
-            caller = action_caller(session, deps, body)
+            caller = action_caller(session, context, body)
             approver = caller.employee
             grant = reward_approvals.approve(
                 session, workspace=caller.workspace, nomination_id=nomination_id, approver=approver, now=deps.now()
@@ -66,7 +66,7 @@ def submit_decline(
     nomination_id, channel, ts, reason = payload.parsed(reward_blocks.parse_reason_modal, view)
     try:
         with deps.sessions.begin() as session:
-            caller = action_caller(session, deps, body)
+            caller = action_caller(session, context, body)
             approver = caller.employee
             nomination = reward_approvals.decline(
                 session,
@@ -96,7 +96,7 @@ def fulfil_reward(ack: Ack, body: dict[str, Any], context: BoltContext, client: 
     deps = deps_of(context)
     try:
         with deps.sessions.begin() as session:
-            caller = action_caller(session, deps, body)
+            caller = action_caller(session, context, body)
             hr = caller.employee
             grant = rewards.fulfil_grant(
                 session,
@@ -135,7 +135,7 @@ def submit_revoke(
     grant_id, channel, ts, reason = payload.parsed(reward_blocks.parse_reason_modal, view)
     try:
         with deps.sessions.begin() as session:
-            caller = action_caller(session, deps, body)
+            caller = action_caller(session, context, body)
             hr = caller.employee
             grant = rewards.revoke_grant(
                 session,

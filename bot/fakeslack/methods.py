@@ -10,21 +10,16 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from bot.fakeslack.access import CLIENT_METHODS, reach_problem, token_problem
 from bot.fakeslack.blockkit import message_problems, view_problems
-from bot.fakeslack.installs import Grant, expired
-from bot.fakeslack.manifest import missing_scope
-from bot.fakeslack.state import BOT_USER_ID, Call, Fault, SlackState, dm_channel, dm_users
+from bot.fakeslack.installs import Grant
+from bot.fakeslack.state import BOT_USER_ID, Call, Fault, SlackState, dm_channel
 
 Args = dict[str, Any]
 Answer = dict[str, Any]
 Method = Callable[[SlackState, Args], Answer]
 
 METHODS: dict[str, Method] = {}
-# Methods called with the app-level token (xapp-), with the app's client id and secret, or the bot token (the rest).
-APP_TOKEN_METHODS = frozenset({"apps.connections.open"})
-CLIENT_METHODS = frozenset({"oauth.v2.access"})
-# Where a call names a person (or the DM with one): a token reaches only its own workspace's (or org's) people.
-USER_ARGS = ("channel", "user", "user_id", "users")
 
 
 def method(name: str) -> Callable[[Method], Method]:
@@ -50,7 +45,7 @@ def call_method(state: SlackState, name: str, args: Args, *, bearer: str | None)
     """Answer one Web API call as Slack would: check the token and its scopes, meet a queued fault, run the method,
     record it."""
     token = str(bearer or args.get("token") or "")
-    refused = _token_problem(state, name, token) or _reach_problem(state, name, args, state.installs.grant(token))
+    refused = token_problem(state, name, token) or reach_problem(state, name, args, state.installs.grant(token))
     if refused is not None:
         state.record(Call(name + ":failed", args, time.time(), response=refused, token=token))
         return ApiReply(200, refused)
@@ -74,40 +69,6 @@ def _answer(state: SlackState, name: str, args: Args, token: str) -> Answer:
     if name in CLIENT_METHODS:
         return state.installs.exchange(args)
     return METHODS.get(name, _unknown)(state, args)
-
-
-def _token_problem(state: SlackState, name: str, token: str) -> Answer | None:
-    """Slack's answer to a call made with the wrong or an expired token, or a token without the method's scope."""
-    if name in CLIENT_METHODS:
-        return None
-    grant = state.installs.grant(token)
-    if name in APP_TOKEN_METHODS:
-        return None if token == state.app_token else _wrong_token(grant is not None, token)
-    if grant is None:
-        return _wrong_token(token == state.app_token, token)
-    if expired(grant):
-        return {"ok": False, "error": "token_expired"}
-    return missing_scope(name, state.scopes)
-
-
-def _wrong_token(other_kind: bool, token: str) -> Answer:
-    if other_kind:
-        return {"ok": False, "error": "not_allowed_token_type"}
-    return {"ok": False, "error": "not_authed" if not token else "invalid_auth"}
-
-
-def _reach_problem(state: SlackState, name: str, args: Args, grant: Grant | None) -> Answer | None:
-    """A token used for someone outside its workspace (or org): Slack does not find them, and the bot has a bug."""
-    if grant is None:
-        return None
-    for key in USER_ARGS:
-        for user_id in str(args.get(key) or "").split(",") if key == "users" else [str(args.get(key) or "")]:
-            strangers = [u for u in dm_users(user_id) if u in state.users and not grant.reaches(state.users[u])]
-            if strangers:
-                owner = grant.enterprise_id if grant.org_wide else grant.team_id
-                state.reject(name, [f"the token of {owner} used for {strangers[0]}, who is not there"])
-                return {"ok": False, "error": "channel_not_found" if key == "channel" else "user_not_found"}
-    return None
 
 
 def _faulted(fault: Fault) -> ApiReply:
