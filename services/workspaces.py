@@ -42,7 +42,8 @@ def record_install(
 
 
 def record_uninstall(session: Session, *, workspace: Workspace, now: datetime, reason: str = UNINSTALLED) -> int:
-    """Stop everything for this workspace at once: it is marked uninstalled and its queued messages are dropped.
+    """Stop everything for this workspace at once: it is marked uninstalled, its queued messages are dropped and
+    its installation (its tokens, which Slack has revoked) is forgotten.
 
     Its data stays until `purge` (after the retention period). Returns how many queued messages were dropped.
     """
@@ -54,6 +55,8 @@ def record_uninstall(session: Session, *, workspace: Workspace, now: datetime, r
         .where(Delivery.workspace_id == workspace.id, Delivery.status == "pending")
         .values(status="failed", last_error=reason)
     )
+    for table in (slack_installations, slack_bots):
+        session.execute(delete(table).where(_install_rows(table, workspace)))
     return int(dropped.rowcount)  # type: ignore[attr-defined]
 
 
