@@ -206,3 +206,47 @@ def test_purge_refuses_an_installed_workspace_then_deletes_only_the_departed_one
         assert session.scalars(select(Resolution)).all() == []
         assert {w.slack_team_id for w in session.scalars(select(Workspace))} == {"T0BETA"}
         assert session.scalar(select(func.count()).select_from(Employee)) == 3
+
+
+GROUP_ORG = """slack_id,name,team,role,manager_slack_id,email,tz,profile
+W0HR,Gia HR,People,hr,,,Europe/London,
+W0MGR,Gus Manager,Support,manager,W0HR,,Europe/London,
+W0SAM,Sam Agent,Support,frontline,W0MGR,,Europe/London,
+"""
+
+
+def test_an_org_wide_grid_install_is_one_directory_and_a_person_in_two_workspaces_is_one_employee(
+    oauth_bot: RunningBot,
+) -> None:
+    slack = oauth_bot.slack
+    slack.name_org("E0GROUP", "Latitude Group")
+    slack.add_user("W0HR", "Gia HR", team_id="T0NORTH", enterprise_id="E0GROUP")
+    slack.add_user("W0MGR", "Gus Manager", team_id="T0SOUTH", enterprise_id="E0GROUP")
+    slack.add_user("W0SAM", "Sam Agent", teams=("T0NORTH", "T0SOUTH"), enterprise_id="E0GROUP")
+    slack.installing(enterprise_id="E0GROUP", user_id="W0HR")
+    assert install(oauth_bot.events_url).status == 200
+    load_org_and_policy(oauth_bot.sessions, "E0GROUP", GROUP_ORG, oauth_bot.clock.now())
+    north, south = (
+        SlackDriver(
+            oauth_bot.events_url + EVENTS_PATH,
+            SIGNING_SECRET,
+            slack,
+            settle=oauth_bot.driver._settle,
+            team_id=team,
+            enterprise_id="E0GROUP",
+            org_wide=True,
+        )
+        for team in ("T0NORTH", "T0SOUTH")
+    )
+
+    north.command("W0SAM", "/resolve", "refund 80 order 42 parcel lost in transit")
+    [request] = slack.calls("chat.postMessage", channel="W0MGR")
+    south.click("W0MGR", request, "resolution_approve")  # an org-wide click: `team` is null
+    south.command("W0SAM", "/boundaries")
+
+    assert request.token == slack.tokens_of("E0GROUP")[0]
+    with oauth_bot.sessions() as session:
+        [group] = session.scalars(select(Workspace)).all()
+        assert (group.slack_team_id, group.enterprise_id, group.org_wide) == ("E0GROUP", "E0GROUP", True)
+        assert session.scalars(select(Employee.slack_id).where(Employee.slack_id == "W0SAM")).all() == ["W0SAM"]
+        assert session.scalars(select(Resolution.status)).all() == ["approved"]
