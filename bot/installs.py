@@ -6,12 +6,14 @@ every request; the stores are slack_sdk's own SQLAlchemy ones, on tables our mig
 ask `WorkspaceTokens` for the token of the workspace a message belongs to.
 """
 
+import logging
 import threading
 import time
 from collections.abc import Callable
 from datetime import datetime
 
 from slack_bolt import BoltResponse
+from slack_bolt.authorization.authorize import InstallationStoreAuthorize
 from slack_bolt.oauth.callback_options import CallbackOptions, SuccessArgs
 from slack_bolt.oauth.oauth_settings import OAuthSettings
 from slack_sdk import WebClient
@@ -72,17 +74,29 @@ def oauth_settings(settings: Settings, engine: Engine, on_installed: Callable[[S
         on_installed(args)
         return args.default.success(args)  # type: ignore[no-any-return]
 
-    return OAuthSettings(
+    store = InstallationStore(client_id=settings.slack_client_id, engine=engine)
+    oauth = OAuthSettings(
         client_id=settings.slack_client_id,
         client_secret=settings.slack_client_secret,
         scopes=list(BOT_SCOPES),
-        installation_store=InstallationStore(client_id=settings.slack_client_id, engine=engine),
+        installation_store=store,
         state_store=StateStore(expiration_seconds=STATE_SECONDS, engine=engine),
         install_page_rendering_enabled=False,
         authorization_url=authorize_url(settings.slack_api_url),
         token_rotation_expiration_minutes=ROTATE_MINUTES_BEFORE_EXPIRY,
         callback_options=CallbackOptions(success=success, failure=lambda args: args.default.failure(args)),
     )
+    # Bolt's own authorize renews rotating tokens through a client of its own on slack.com; this one goes
+    # through SLACK_API_URL like every other call.
+    oauth.authorize = InstallationStoreAuthorize(
+        logger=logging.getLogger("slack_bolt.authorize"),
+        client_id=settings.slack_client_id,
+        client_secret=settings.slack_client_secret,
+        token_rotation_expiration_minutes=ROTATE_MINUTES_BEFORE_EXPIRY,
+        installation_store=store,
+        client=WebClient(base_url=settings.slack_api_url, timeout=10),
+    )
+    return oauth
 
 
 def record_installed(sessions: sessionmaker[Session], now: Callable[[], datetime]) -> Callable[[SuccessArgs], None]:
