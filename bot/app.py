@@ -4,6 +4,7 @@ from concurrent.futures import Executor, ThreadPoolExecutor
 from types import ModuleType
 
 from slack_bolt import App
+from slack_bolt.oauth.oauth_settings import OAuthSettings
 from slack_sdk import WebClient
 
 from bot.retries import retry_handlers
@@ -14,6 +15,7 @@ from handlers import (
     decisions,
     digest,
     home,
+    installs,
     nominations,
     pulse,
     resolutions,
@@ -27,6 +29,7 @@ from handlers.errors import handle_error
 from handlers.middleware import drop_repeated_events, inject_deps, unescape_command_text
 
 FEATURES: tuple[ModuleType, ...] = (
+    installs,
     home,
     boundaries,
     resolutions,
@@ -43,8 +46,9 @@ FEATURES: tuple[ModuleType, ...] = (
 
 
 def create_client(settings: Settings) -> WebClient:
+    """With OAuth installs the app's client has no token: Bolt gives each request its workspace's."""
     return WebClient(
-        token=settings.slack_bot_token,
+        token=settings.slack_bot_token or None,
         base_url=settings.slack_api_url,
         timeout=10,
         retry_handlers=retry_handlers(settings.slack_retry_pace),
@@ -53,13 +57,17 @@ def create_client(settings: Settings) -> WebClient:
 
 def create_sender_client(settings: Settings) -> WebClient:
     """The background sender's client: it never sleeps on a retry, the outbox schedules retries itself."""
-    return WebClient(token=settings.slack_bot_token, base_url=settings.slack_api_url, timeout=10)
+    return WebClient(token=settings.slack_bot_token or None, base_url=settings.slack_api_url, timeout=10)
 
 
-def create_app(settings: Settings, deps: Deps, *, executor: Executor | None = None) -> App:
+def create_app(
+    settings: Settings, deps: Deps, *, executor: Executor | None = None, oauth: OAuthSettings | None = None
+) -> App:
+    """One workspace with the settings' bot token, or (`oauth`) installs in many workspaces."""
     app = App(
         client=create_client(settings),
         signing_secret=settings.slack_signing_secret,
+        oauth_settings=oauth,
         listener_executor=executor or ThreadPoolExecutor(settings.listener_threads, thread_name_prefix="listener"),
         raise_error_for_unhandled_request=False,
     )

@@ -18,10 +18,11 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.app import create_app, create_sender_client
 from bot.clock import Clock, SystemClock
 from bot.gate import SlackGate
+from bot.installs import oauth_settings, record_installed, workspace_tokens
 from bot.leader import Leadership
 from bot.scheduler import build_scheduler, connect_sender_bell
 from bot.settings import Settings
-from handlers.deps import Deps
+from handlers.deps import BotTokens, Deps
 from handlers.pacing import Pacer
 from models.engine import make_engine, make_session_factory
 from models.schema import schema_state
@@ -94,7 +95,9 @@ def require_current_schema(engine: Engine) -> None:
         )
 
 
-def make_deps(settings: Settings, sessions: sessionmaker[Session], clock: Clock) -> Deps:
+def make_deps(
+    settings: Settings, sessions: sessionmaker[Session], clock: Clock, tokens: BotTokens | None = None
+) -> Deps:
     """What listeners and jobs need; the sender's pacing runs on the same clock as everything else."""
     return Deps(
         sessions=sessions,
@@ -106,6 +109,7 @@ def make_deps(settings: Settings, sessions: sessionmaker[Session], clock: Clock)
         sender_threads=settings.sender_threads,
         relay_key=relay_key_from(settings.slack_signing_secret),
         relay=Relay(settings.relay_secret or settings.slack_signing_secret),
+        tokens=tokens,
     )
 
 
@@ -113,18 +117,32 @@ def _sleep_until(clock: Clock) -> Callable[[float], None]:
     return lambda moment: clock.sleep_until(datetime.fromtimestamp(moment, UTC))
 
 
+def learn_workspace(client: WebClient, deps: Deps, api_url: str) -> None:
+    """One workspace: the bot token says which (`auth.test`), and the database learns it before any request."""
+    try:
+        identity = client.auth_test()
+    except (BoltError, SlackApiError, SlackRequestError, OSError) as error:
+        raise StartupError(f"Slack did not accept SLACK_BOT_TOKEN at {api_url}: {error}") from None
+    with deps.sessions.begin() as session:
+        directory.ensure_workspace(
+            session,
+            slack_team_id=str(identity["team_id"]),
+            name=identity.get("team", ""),
+            now=deps.now(),
+            enterprise_id=identity.get("enterprise_id"),
+        )
+
+
 def build_runtime(settings: Settings, clock: Clock | None = None, executor: Executor | None = None) -> Runtime:
     engine = open_database(settings.database_url)
     require_current_schema(engine)
-    deps = make_deps(settings, make_session_factory(engine), clock or SystemClock())
-    try:
+    sessions = make_session_factory(engine)
+    deps = make_deps(settings, sessions, clock or SystemClock(), workspace_tokens(settings, engine, sessions))
+    if settings.oauth:
+        oauth = oauth_settings(settings, engine, record_installed(sessions, deps.now))
+        app = create_app(settings, deps, executor=executor, oauth=oauth)
+    else:
         app = create_app(settings, deps, executor=executor)
-        identity = app.client.auth_test()
-    except (BoltError, SlackApiError, SlackRequestError, OSError) as error:
-        raise StartupError(f"Slack did not accept SLACK_BOT_TOKEN at {settings.slack_api_url}: {error}") from None
-    with deps.sessions.begin() as session:
-        directory.ensure_workspace(
-            session, slack_team_id=identity["team_id"], name=identity.get("team", ""), now=deps.now()
-        )
+        learn_workspace(app.client, deps, settings.slack_api_url)
     gate = SlackGate(settings.slack_signing_secret, deps.sessions, max_body=settings.max_request_bytes)
     return Runtime(settings=settings, engine=engine, deps=deps, app=app, leadership=Leadership(engine), gate=gate)

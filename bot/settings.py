@@ -13,6 +13,7 @@ from models.engine import DEFAULT_DATABASE_URL
 DEFAULT_SLACK_API_URL = "https://slack.com/api/"
 DEFAULT_MAX_REQUEST_BYTES = 1024 * 1024  # Slack's payloads are far smaller: a full modal state is tens of KiB
 LOG_FORMATS = ("text", "json")
+DEFAULT_RETENTION_DAYS = 30
 
 
 class SettingsError(Exception):
@@ -39,10 +40,21 @@ class Settings:
     log_format: str = "text"
     max_request_bytes: int = DEFAULT_MAX_REQUEST_BYTES
     relay_secret: str | None = None
+    slack_client_id: str | None = None
+    slack_client_secret: str | None = None
+    token_rotation: bool = False
+    """The app has token rotation on: installs get expiring tokens with a refresh token, renewed before they expire."""
+    workspace_retention_days: int = DEFAULT_RETENTION_DAYS
+    """How long a workspace's data is kept after an uninstall, before `workspace purge` may delete it."""
 
     @property
     def socket_mode(self) -> bool:
         return self.slack_app_token is not None
+
+    @property
+    def oauth(self) -> bool:
+        """Many workspaces: each one installs the app through Slack's OAuth flow and has its own token."""
+        return self.slack_client_id is not None
 
 
 def load_settings(environ: Mapping[str, str] | None = None, *, dotenv_path: Path | None = None) -> Settings:
@@ -53,9 +65,9 @@ def load_settings(environ: Mapping[str, str] | None = None, *, dotenv_path: Path
         load_dotenv(dotenv_path or Path.cwd() / ".env", override=False)
         environ = os.environ
     env = {key: value.strip() for key, value in environ.items()}
-    _refuse_oauth(env)
+    oauth = _oauth_credentials(env)
     return Settings(
-        slack_bot_token=_token(env, "SLACK_BOT_TOKEN", "xoxb-", required=True) or "",
+        slack_bot_token=_token(env, "SLACK_BOT_TOKEN", "xoxb-", required=oauth is None) or "",
         slack_signing_secret=_required(env, "SLACK_SIGNING_SECRET"),
         slack_app_token=_token(env, "SLACK_APP_TOKEN", "xapp-", required=False),
         slack_api_url=_api_url(env),
@@ -70,6 +82,10 @@ def load_settings(environ: Mapping[str, str] | None = None, *, dotenv_path: Path
         log_format=_log_format(env),
         max_request_bytes=_positive_int(env, "MAX_REQUEST_BYTES", DEFAULT_MAX_REQUEST_BYTES),
         relay_secret=env.get("RELAY_SECRET") or None,
+        slack_client_id=oauth[0] if oauth else None,
+        slack_client_secret=oauth[1] if oauth else None,
+        token_rotation=_flag(env, "SLACK_TOKEN_ROTATION"),
+        workspace_retention_days=_positive_int(env, "WORKSPACE_RETENTION_DAYS", DEFAULT_RETENTION_DAYS),
     )
 
 
@@ -83,13 +99,39 @@ def database_url_from(environ: Mapping[str, str] | None = None) -> str:
     return _database_url({key: value.strip() for key, value in environ.items()})
 
 
-def _refuse_oauth(env: Mapping[str, str]) -> None:
-    for name in ("SLACK_CLIENT_ID", "SLACK_CLIENT_SECRET"):
-        if env.get(name):
-            raise SettingsError(
-                f"{name} is set, which would switch Slack Bolt to multi-workspace OAuth mode; "
-                "Latitude runs with one bot token: unset it"
-            )
+def _oauth_credentials(env: Mapping[str, str]) -> tuple[str, str] | None:
+    """(client id, secret) for many workspaces installing through OAuth; None for one workspace with its bot token.
+
+    Bolt switches to OAuth mode when it sees either variable, so a half-set pair or a bot token beside
+    them is refused rather than guessed at.
+    """
+    client_id, secret = env.get("SLACK_CLIENT_ID") or None, env.get("SLACK_CLIENT_SECRET") or None
+    if client_id is None and secret is None:
+        return None
+    if client_id is None or secret is None:
+        missing, given = (
+            ("SLACK_CLIENT_ID", "SLACK_CLIENT_SECRET")
+            if client_id is None
+            else ("SLACK_CLIENT_SECRET", "SLACK_CLIENT_ID")
+        )
+        raise SettingsError(f"{missing} is not set but {given} is: set both for OAuth installs, or neither")
+    if env.get("SLACK_BOT_TOKEN"):
+        raise SettingsError(
+            "SLACK_BOT_TOKEN is set beside SLACK_CLIENT_ID: with OAuth each workspace's token comes from its install; "
+            "unset SLACK_BOT_TOKEN (or unset SLACK_CLIENT_ID and SLACK_CLIENT_SECRET for one workspace)"
+        )
+    if env.get("SLACK_APP_TOKEN"):
+        raise SettingsError(
+            "SLACK_APP_TOKEN is set beside SLACK_CLIENT_ID: OAuth installs need HTTP mode (`run --http`); unset it"
+        )
+    return client_id, secret
+
+
+def _flag(env: Mapping[str, str], name: str) -> bool:
+    raw = (env.get(name) or "false").lower()
+    if raw not in ("true", "false", "1", "0", "yes", "no"):
+        raise SettingsError(f"{name} must be true or false (got {raw!r})")
+    return raw in ("true", "1", "yes")
 
 
 def _required(env: Mapping[str, str], name: str) -> str:

@@ -34,7 +34,7 @@ def show_boundaries(ack: Ack, command: dict[str, Any], context: BoltContext, cli
         return
     deps = deps_of(context)
     with deps.sessions.begin() as session:
-        identity = command_caller(session, deps, command)
+        identity = command_caller(session, context, command)
         try:
             active, lines = resolutions.allowance_for(session, identity.employee, deps.now())
             content = blocks.boundaries(lines, active.policy.currency, active.version.number, identity.employee)

@@ -24,7 +24,7 @@ def apply_clicked(
     deps = deps_of(context)
     try:
         with deps.sessions.begin() as session:
-            identity = action_caller(session, deps, body)
+            identity = action_caller(session, context, body)
             result = apply_proposal(
                 session,
                 workspace=identity.workspace,

@@ -33,18 +33,18 @@ def approve_clicked(
     deps = deps_of(context)
     try:
         with deps.sessions.begin() as session:
-            decider = action_caller(session, deps, body).employee
+            decider = action_caller(session, context, body).employee
             resolution = decisions.decide(
                 session, resolution_id=resolution_id, decider=decider, approve=True, reason=None, now=deps.now()
             )
             announcement = Announcement.of(session, resolution, now=deps.now())
     except DomainError as error:
         with reported(body, respond):
-            tell_clicker(deps, client, body, respond, f":warning: {error}")
+            tell_clicker(context, client, body, respond, f":warning: {error}")
         return
     with reported(body, respond):
         announce_decision(deps, client, announcement, _request_message(body))
-        refresh_where_clicked(deps, client, body, respond, announcement)
+        refresh_where_clicked(context, client, body, respond, announcement)
 
 
 def decline_clicked(
@@ -55,12 +55,12 @@ def decline_clicked(
     deps = deps_of(context)
     try:
         with deps.sessions.begin() as session:
-            decider = action_caller(session, deps, body).employee
+            decider = action_caller(session, context, body).employee
             resolution = decisions.decidable(session, resolution_id=resolution_id, decider=decider)
             view = blocks.decline_modal(resolution, *_request_message(body))
     except DomainError as error:
         with reported(body, respond):
-            tell_clicker(deps, client, body, respond, f":warning: {error}")
+            tell_clicker(context, client, body, respond, f":warning: {error}")
         return
     with reported(body, respond):
         client.views_open(trigger_id=body["trigger_id"], view=view)
@@ -73,7 +73,7 @@ def submit_decline_reason(
     deps = deps_of(context)
     try:
         with deps.sessions.begin() as session:
-            decider = action_caller(session, deps, body).employee
+            decider = action_caller(session, context, body).employee
             resolution = decisions.decide(
                 session, resolution_id=resolution_id, decider=decider, approve=False, reason=reason, now=deps.now()
             )
@@ -102,20 +102,21 @@ def _clicked_block(body: dict[str, Any]) -> str:
 
 
 def refresh_where_clicked(
-    deps: Deps, client: WebClient, body: dict[str, Any], respond: Respond, announcement: "Announcement"
+    context: BoltContext, client: WebClient, body: dict[str, Any], respond: Respond, announcement: "Announcement"
 ) -> None:
     """A decision made from the App Home republishes it; one made from a digest replaces just those buttons.
 
     The `/digest` preview is ephemeral: its click carries no `message` and chat.update cannot touch it, so the
     preview is rendered again and replaces the original through the response URL.
     """
+    deps = deps_of(context)
     container = body.get("container") or {}
     if _in_a_view(body):
         with deps.sessions.begin() as session:
-            home = build_home(session, action_caller(session, deps, body).employee, deps.now())
+            home = build_home(session, action_caller(session, context, body).employee, deps.now())
         client.views_publish(user_id=body["user"]["id"], view=home)
     elif container.get("is_ephemeral"):
-        respond(replace_original=True, **_preview_now(deps, body, announcement))
+        respond(replace_original=True, **_preview_now(context, body, announcement))
     elif not _clicked_block(body).startswith(blocks.DECIDE_BLOCK_PREFIX) and container.get("message_ts"):
         clicked = _clicked_block(body)
         kept = [b if b.get("block_id") != clicked else announcement.decided[-1] for b in body["message"]["blocks"]]
@@ -127,11 +128,12 @@ def refresh_where_clicked(
         )
 
 
-def _preview_now(deps: Deps, body: dict[str, Any], announcement: "Announcement") -> dict[str, Any]:
+def _preview_now(context: BoltContext, body: dict[str, Any], announcement: "Announcement") -> dict[str, Any]:
     """The decider's digest preview as it reads after the decision (the outcome alone if there is none)."""
+    deps = deps_of(context)
     try:
         with deps.sessions.begin() as session:
-            caller = action_caller(session, deps, body).employee
+            caller = action_caller(session, context, body).employee
             preview = digest_access.preview_for(session, caller=caller, team_name=None, now=deps.now())
     except DomainError:
         return {"text": f"Request {announcement.status}", "blocks": announcement.decided}
@@ -142,14 +144,15 @@ def _in_a_view(body: dict[str, Any]) -> bool:
     return (body.get("container") or {}).get("type") == "view"
 
 
-def tell_clicker(deps: Deps, client: WebClient, body: dict[str, Any], respond: Respond, text: str) -> None:
+def tell_clicker(context: BoltContext, client: WebClient, body: dict[str, Any], respond: Respond, text: str) -> None:
     """Answer in the surface the click came from: a click in the App Home has no response URL, so the Home is
     published again with the answer on top (https://api.slack.com/reference/interaction-payloads/block-actions)."""
+    deps = deps_of(context)
     if not _in_a_view(body):
         respond(text=text, response_type="ephemeral", replace_original=False)
         return
     with deps.sessions.begin() as session:
-        home = build_home(session, action_caller(session, deps, body).employee, deps.now(), notice=text)
+        home = build_home(session, action_caller(session, context, body).employee, deps.now(), notice=text)
     client.views_publish(user_id=body["user"]["id"], view=home)
 
 

@@ -31,6 +31,9 @@ TRANSIENT_ERRORS = frozenset({"ratelimited", "internal_error", "fatal_error", "s
 channel_not_found...) will not change by retrying, so the message is dropped and logged."""
 
 
+NOT_INSTALLED = "not_installed"
+
+
 @dataclass(frozen=True)
 class Outgoing:
     key: str
@@ -57,6 +60,29 @@ def send_now(deps: Deps, client: WebClient, claimed: list[Claimed]) -> None:
     with deps.sessions.begin() as session:
         for delivery_id, outcome in outcomes:
             outbox.record_outcome(session, delivery_id=delivery_id, outcome=outcome, now=deps.now())
+
+
+def client_for(deps: Deps, client: WebClient, workspace_id: int) -> WebClient | None:
+    """A client with the workspace's own token (the same client with one workspace); None once it is uninstalled."""
+    if deps.tokens is None:
+        return client
+    token = deps.tokens.token_for(workspace_id)
+    if token is None:
+        return None
+    if token == client.token:
+        return client
+    return WebClient(
+        token=token, base_url=client.base_url, timeout=client.timeout, retry_handlers=client.retry_handlers
+    )
+
+
+def send_for_workspace(deps: Deps, client: WebClient, delivery: Claimed) -> SendOutcome:
+    """Send with the token of the workspace the delivery belongs to; dropped if the app is no longer there."""
+    own = client_for(deps, client, delivery.workspace_id)
+    if own is None:
+        log.info("delivery %s: the app is not installed in its workspace any more, dropped", delivery.idempotency_key)
+        return SendOutcome(ok=False, error=NOT_INSTALLED, permanent=True)
+    return send(own, delivery, deps.relay)
 
 
 def send(client: WebClient, delivery: Claimed, relay: Relay | None = None) -> SendOutcome:

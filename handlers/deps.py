@@ -4,7 +4,7 @@ import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -29,6 +29,16 @@ class SenderBell:
         self._ring()
 
 
+class BotTokens(Protocol):
+    """Each workspace's bot token, for calls made outside a request (the background sender, the scheduler)."""
+
+    def token_for(self, workspace_id: int) -> str | None:
+        """The workspace's current token (renewed if it is about to expire); None when the app is not installed."""
+
+    def forget(self, workspace_id: int) -> None:
+        """Drop what this process remembers of the workspace's token (after an uninstall)."""
+
+
 @dataclass(frozen=True)
 class Deps:
     sessions: sessionmaker[Session]
@@ -41,6 +51,8 @@ class Deps:
     # default, fresh per process, suits the CLI and tests that never relay across processes.
     relay_key: bytes = field(default_factory=lambda: secrets.token_bytes(32))
     relay: Relay | None = None
+    # None: one workspace, whose token the client already has. With OAuth installs, each workspace's token.
+    tokens: BotTokens | None = None
 
 
 def deps_of(context: Any) -> Deps:

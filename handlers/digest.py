@@ -37,7 +37,7 @@ def show_digest(ack: Ack, command: dict[str, Any], context: BoltContext, respond
     deps = deps_of(context)
     try:
         with deps.sessions.begin() as session:
-            caller = command_caller(session, deps, command).employee
+            caller = command_caller(session, context, command).employee
             team_name = team.group(1).strip() if team else None
             preview = digest_access.preview_for(session, caller=caller, team_name=team_name, now=deps.now())
     except DomainError as error:

@@ -51,7 +51,7 @@ def publish_home(event: dict[str, Any], body: dict[str, Any], context: Any, clie
         return
     deps = deps_of(context)
     with deps.sessions.begin() as session:
-        identity = identify_caller(session, deps, team_id=body["team_id"], user_id=event["user"])
+        identity = identify_caller(session, context, user_id=event["user"])
         view = build_home(session, identity.employee, deps.now())
     if identity.newly_added:
         learn_from_slack(client, deps, identity.employee)

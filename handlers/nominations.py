@@ -12,9 +12,16 @@ from handlers import payload
 from handlers.blocks import nominations as blocks
 from handlers.commands import Usage, is_help
 from handlers.delivery import Outgoing, queue, send_now
-from handlers.deps import Deps, deps_of
+from handlers.deps import deps_of
 from handlers.errors import reported
-from handlers.people import action_caller, ask_slack, command_caller, learn_from_slack, with_newcomer_note
+from handlers.people import (
+    action_caller,
+    ask_slack,
+    command_caller,
+    learn_from_slack,
+    request_workspace,
+    with_newcomer_note,
+)
 from handlers.reward_messages import nomination_messages
 from services import directory
 from services.directory import SlackPerson
@@ -72,7 +79,7 @@ def nominate_command(
     if not text.strip():
         ack()
         with reported(command, respond):
-            open_nominate_modal(client, deps_of(context), command)
+            open_nominate_modal(client, context, command)
         return
     form = parse_one_liner(text)
     if isinstance(form, str):
@@ -86,7 +93,7 @@ def nominate_one_liner(
 ) -> None:
     """Known colleagues get the answer in the ack; anyone Slack must be asked about gets it right after."""
     deps = deps_of(context)
-    unknown = strangers(deps, command["team_id"], form.nominees, skip={command["user_id"], context.bot_user_id})
+    unknown = strangers(context, form.nominees, skip={command["user_id"], context.bot_user_id})
     if unknown:
         ack()
 
@@ -99,7 +106,7 @@ def nominate_one_liner(
     people = {slack_id: ask_slack(client, slack_id) for slack_id in unknown}
     try:
         with deps.sessions.begin() as session:
-            identity = command_caller(session, deps, command)
+            identity = command_caller(session, context, command)
             workspace = identity.workspace
             key, reason = nominations.split_reward(rewards.reward_policy(session, workspace), form.rest)
             outcome = nominations.nominate(
@@ -124,10 +131,10 @@ def nominate_one_liner(
             learn_from_slack(client, deps, identity.employee)
 
 
-def strangers(deps: Deps, team_id: str, slack_ids: tuple[str, ...], *, skip: set[str | None]) -> list[str]:
+def strangers(context: BoltContext, slack_ids: tuple[str, ...], *, skip: set[str | None]) -> list[str]:
     """Named people the directory does not know: Slack must say whether they are bots, strangers or newcomers."""
-    with deps.sessions.begin() as session:
-        workspace = directory.ensure_workspace(session, slack_team_id=team_id, now=deps.now())
+    with deps_of(context).sessions.begin() as session:
+        workspace = request_workspace(session, context)
         return [
             slack_id
             for slack_id in slack_ids
@@ -146,9 +153,10 @@ def confirmation(outcome: NominationOutcome) -> str:
 
 
 # -- the modal -----------------------------------------------------------------------------------
-def open_nominate_modal(client: WebClient, deps: Deps, command: dict[str, Any]) -> None:
+def open_nominate_modal(client: WebClient, context: BoltContext, command: dict[str, Any]) -> None:
+    deps = deps_of(context)
     with deps.sessions.begin() as session:
-        caller = command_caller(session, deps, command)
+        caller = command_caller(session, context, command)
         nominator, workspace = caller.employee, caller.workspace
         items = list(rewards.reward_policy(session, workspace).catalog.values())
         stories = nominations.recent_stories(session, workspace=workspace, nominator=nominator, now=deps.now())
@@ -163,14 +171,14 @@ def submit_nomination(
     deps = deps_of(context)
     form = payload.parsed(blocks.parse_nominate_modal, view)
     request = NominationRequest(form.nominees, form.item_key, form.reason, form.public, form.resolution_id)
-    unknown = strangers(deps, body["team"]["id"], form.nominees, skip={body["user"]["id"], context.bot_user_id})
+    unknown = strangers(context, form.nominees, skip={body["user"]["id"], context.bot_user_id})
     if unknown:
         ack()
         with reported(body):
-            nominate_after_asking_slack(deps, client, body, request, unknown, context.bot_user_id)
+            nominate_after_asking_slack(context, client, body, request, unknown, context.bot_user_id)
         return
     try:
-        claimed = record_nomination(deps, body, request, {}, context.bot_user_id)
+        claimed = record_nomination(context, body, request, {}, context.bot_user_id)
     except NomineeRefused as error:
         ack(response_action="errors", errors={blocks.PEOPLE: str(error)})
         return
@@ -183,16 +191,17 @@ def submit_nomination(
 
 
 def nominate_after_asking_slack(
-    deps: Deps,
+    context: BoltContext,
     client: WebClient,
     body: dict[str, Any],
     request: NominationRequest,
     unknown: list[str],
     bot_user_id: str | None,
 ) -> None:
+    deps = deps_of(context)
     people = {slack_id: ask_slack(client, slack_id) for slack_id in unknown}
     try:
-        claimed = record_nomination(deps, body, request, people, bot_user_id)
+        claimed = record_nomination(context, body, request, people, bot_user_id)
     except DomainError as error:
         client.chat_postMessage(channel=body["user"]["id"], text=f":warning: Your nomination was not sent: {error}")
         return
@@ -200,15 +209,16 @@ def nominate_after_asking_slack(
 
 
 def record_nomination(
-    deps: Deps,
+    context: BoltContext,
     body: dict[str, Any],
     request: NominationRequest,
     people: dict[str, SlackPerson],
     bot_user_id: str | None,
 ) -> list[Claimed]:
     """Nominate and queue what it causes, with a receipt DM to the nominator, in one transaction."""
+    deps = deps_of(context)
     with deps.sessions.begin() as session:
-        identity = action_caller(session, deps, body)
+        identity = action_caller(session, context, body)
         outcome = nominations.nominate(
             session,
             workspace=identity.workspace,

@@ -3,14 +3,16 @@
 import logging
 from typing import Any
 
+from slack_bolt import BoltContext
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from sqlalchemy.orm import Session
 
-from handlers.deps import Deps
-from models import Employee
+from handlers.deps import Deps, deps_of
+from models import Employee, Workspace
 from services import directory
 from services.directory import Identity, SlackPerson
+from services.workspaces import scope_key
 
 log = logging.getLogger(__name__)
 
@@ -20,23 +22,32 @@ NEW_EMPLOYEE_NOTE = (
 )
 
 
-def identify_caller(session: Session, deps: Deps, *, team_id: str, user_id: str, user_name: str = "") -> Identity:
-    workspace = directory.ensure_workspace(session, slack_team_id=team_id, now=deps.now())
-    return directory.identify(session, workspace=workspace, slack_id=user_id, name=user_name, now=deps.now())
+def request_workspace(session: Session, context: BoltContext) -> Workspace:
+    """The workspace a request belongs to, as Bolt's context says (never raw payload fields).
 
-
-def command_caller(session: Session, deps: Deps, command: dict[str, Any]) -> Identity:
-    return identify_caller(
-        session, deps, team_id=command["team_id"], user_id=command["user_id"], user_name=command.get("user_name", "")
+    In an org-wide Grid install it is the whole org, whichever of its workspaces the person acted in:
+    interactivity payloads may have a null `team`, and `user.team_id` may name another workspace.
+    """
+    org_wide = bool(context.is_enterprise_install)
+    key = scope_key(team_id=context.team_id, enterprise_id=context.enterprise_id, org_wide=org_wide)
+    return directory.ensure_workspace(
+        session, slack_team_id=key, now=deps_of(context).now(), enterprise_id=context.enterprise_id, org_wide=org_wide
     )
 
 
-def action_caller(session: Session, deps: Deps, body: dict[str, Any]) -> Identity:
+def identify_caller(session: Session, context: BoltContext, *, user_id: str, user_name: str = "") -> Identity:
+    workspace = request_workspace(session, context)
+    now = deps_of(context).now()
+    return directory.identify(session, workspace=workspace, slack_id=user_id, name=user_name, now=now)
+
+
+def command_caller(session: Session, context: BoltContext, command: dict[str, Any]) -> Identity:
+    return identify_caller(session, context, user_id=command["user_id"], user_name=command.get("user_name", ""))
+
+
+def action_caller(session: Session, context: BoltContext, body: dict[str, Any]) -> Identity:
     user = body["user"]
-    team_id = (body.get("team") or {}).get("id") or user.get("team_id")
-    return identify_caller(
-        session, deps, team_id=team_id, user_id=user["id"], user_name=user.get("name") or user.get("username", "")
-    )
+    return identify_caller(session, context, user_id=user["id"], user_name=user.get("name") or user.get("username", ""))
 
 
 def with_newcomer_note(text: str, identity: Identity) -> str:

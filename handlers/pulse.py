@@ -62,7 +62,7 @@ def resend_questions(ack: Ack, command: dict[str, Any], context: BoltContext, cl
     deps = deps_of(context)
     try:
         with deps.sessions.begin() as session:
-            identity = command_caller(session, deps, command)
+            identity = command_caller(session, context, command)
             mine = pulse.my_round(session, workspace=identity.workspace, employee=identity.employee)
     except DomainError as error:
         ack(text=str(error))
@@ -84,7 +84,7 @@ def start_round(ack: Ack, command: dict[str, Any], context: BoltContext) -> None
     deps = deps_of(context)
     try:
         with deps.sessions.begin() as session:
-            identity = command_caller(session, deps, command)
+            identity = command_caller(session, context, command)
             started = pulse_rounds.start_round(
                 session,
                 workspace=identity.workspace,
@@ -106,7 +106,7 @@ def close_round(ack: Ack, command: dict[str, Any], context: BoltContext) -> None
     deps = deps_of(context)
     try:
         with deps.sessions.begin() as session:
-            identity = command_caller(session, deps, command)
+            identity = command_caller(session, context, command)
             closed = pulse_closing.close_round(
                 session,
                 workspace=identity.workspace,
@@ -132,7 +132,7 @@ def show_results(
     deps = deps_of(context)
     try:
         with deps.sessions.begin() as session:
-            identity = command_caller(session, deps, command)
+            identity = command_caller(session, context, command)
             results = team_results(session, workspace=identity.workspace, viewer=identity.employee, team=team)
     except DomainError as error:
         ack(text=str(error))
@@ -166,7 +166,7 @@ def answer_question(
     deps = deps_of(context)
     try:
         with deps.sessions.begin() as session:
-            identity = action_caller(session, deps, body)
+            identity = action_caller(session, context, body)
             outcome = pulse.record_answer(
                 session,
                 workspace=identity.workspace,
@@ -190,7 +190,7 @@ def change_answer(
     deps = deps_of(context)
     try:
         with deps.sessions.begin() as session:
-            identity = action_caller(session, deps, body)
+            identity = action_caller(session, context, body)
             mine = pulse.my_round(session, workspace=identity.workspace, employee=identity.employee)
     except DomainError as error:
         respond(text=str(error), response_type="ephemeral", replace_original=False)
@@ -215,7 +215,7 @@ def submit_comment(
     deps = deps_of(context)
     try:
         with deps.sessions.begin() as session:
-            identity = action_caller(session, deps, body)
+            identity = action_caller(session, context, body)
             mine = pulse.save_comment(
                 session,
                 workspace=identity.workspace,

@@ -38,7 +38,7 @@ def submit_reply(ack: Ack, body: dict[str, Any], view: dict[str, Any], context: 
     deps = deps_of(context)
     try:
         with deps.sessions.begin() as session:
-            identity = action_caller(session, deps, body)
+            identity = action_caller(session, context, body)
             manager = identity.employee
             relayed = pulse_relay.reply_to_comment(
                 session,
@@ -64,7 +64,7 @@ def submit_answer_reply(
     deps = deps_of(context)
     try:
         with deps.sessions.begin() as session:
-            identity = action_caller(session, deps, body)
+            identity = action_caller(session, context, body)
             relayed = pulse_relay.answer_reply(
                 session,
                 workspace=identity.workspace,

@@ -13,7 +13,7 @@ from handlers.blocks import resolutions as blocks
 from handlers.blocks.kit import Block, text_block
 from handlers.commands import Usage, is_help
 from handlers.delivery import Outgoing, queue, send_now
-from handlers.deps import Deps, deps_of
+from handlers.deps import deps_of
 from handlers.errors import reported
 from handlers.people import NEW_EMPLOYEE_NOTE, action_caller, command_caller, learn_from_slack
 from services.errors import DomainError, InvalidInput
@@ -91,11 +91,11 @@ def resolve_command(
         return
     deps = deps_of(context)
     if not text:
-        open_resolve_modal(ack, command, deps, client, respond)
+        open_resolve_modal(ack, command, context, client, respond)
         return
     try:
         with deps.sessions.begin() as session:
-            identity = command_caller(session, deps, command)
+            identity = command_caller(session, context, command)
             policy = resolutions.categories_for(session, identity.employee)
             line = split_one_liner(text)
             rule = policy[1].get(line.category)
@@ -122,10 +122,13 @@ def _with_note(content: list[Block], newly_added: bool) -> list[Block]:
     return [text_block(NEW_EMPLOYEE_NOTE), *content] if newly_added else content
 
 
-def open_resolve_modal(ack: Ack, command: dict[str, Any], deps: Deps, client: WebClient, respond: Respond) -> None:
+def open_resolve_modal(
+    ack: Ack, command: dict[str, Any], context: BoltContext, client: WebClient, respond: Respond
+) -> None:
+    deps = deps_of(context)
     try:
         with deps.sessions.begin() as session:
-            identity = command_caller(session, deps, command)
+            identity = command_caller(session, context, command)
             active, rules = resolutions.categories_for(session, identity.employee)
     except DomainError as error:
         ack(text=f":warning: {error}")
@@ -153,7 +156,7 @@ def submit_resolve_modal(
             customer_outcome=form.outcome,
         )
         with deps.sessions.begin() as session:
-            identity = action_caller(session, deps, body)
+            identity = action_caller(session, context, body)
             logged = resolutions.log_resolution(session, employee=identity.employee, request=request, now=deps.now())
             reply = blocks.confirmation(logged)
             requests = queue(

@@ -144,7 +144,7 @@ def decide_from_button(
     ack()
     deps = deps_of(context)
     try:
-        decided, claimed = _decided(deps, body, decide)
+        decided, claimed = _decided(deps, context, body, decide)
     except DomainError as error:
         respond(text=f":warning: {error}", response_type="ephemeral", replace_original=False)
         return
@@ -159,7 +159,7 @@ def decide_from_modal(
 ) -> None:
     deps = deps_of(context)
     try:
-        decided, claimed = _decided(deps, body, decide)
+        decided, claimed = _decided(deps, context, body, decide)
     except DomainError as error:
         ack(response_action="errors", errors={reward_blocks.DECISION_REASON: str(error)})
         return
@@ -170,9 +170,9 @@ def decide_from_modal(
         send_now(deps, client, claimed)
 
 
-def _decided(deps: Deps, body: dict[str, Any], decide: Decide) -> tuple[Decided, list[Claimed]]:
+def _decided(deps: Deps, context: BoltContext, body: dict[str, Any], decide: Decide) -> tuple[Decided, list[Claimed]]:
     with deps.sessions.begin() as session:
-        caller = action_caller(session, deps, body)
+        caller = action_caller(session, context, body)
         decided = decide(session, deps, caller)
         return decided, queue(session, workspace_id=caller.workspace.id, messages=decided.messages, now=deps.now())
 

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from handlers.blocks import rewards as blocks
 from handlers.commands import Usage, is_help, unknown_argument
-from handlers.deps import Deps, deps_of
+from handlers.deps import deps_of
 from handlers.errors import reported
 from handlers.people import command_caller, learn_from_slack, with_newcomer_note
 from models import Employee, Workspace
@@ -53,7 +53,7 @@ def rewards_command(ack: Ack, command: dict[str, Any], context: BoltContext, cli
 def show_history(ack: Ack, command: dict[str, Any], context: BoltContext, client: WebClient) -> None:
     deps = deps_of(context)
     with deps.sessions.begin() as session:
-        identity = command_caller(session, deps, command)
+        identity = command_caller(session, context, command)
         workspace = identity.workspace
         history = rewards.history(session, workspace=workspace, employee=identity.employee, now=deps.now())
         text = blocks.history_text(history)
@@ -66,7 +66,7 @@ def show_history(ack: Ack, command: dict[str, Any], context: BoltContext, client
 def show_catalog(ack: Ack, command: dict[str, Any], context: BoltContext) -> None:
     deps = deps_of(context)
     with deps.sessions.begin() as session:
-        workspace = command_caller(session, deps, command).workspace
+        workspace = command_caller(session, context, command).workspace
         lines = rewards.catalog_lines(rewards.reward_policy(session, workspace))
     ack(text="*The reward catalog*\n" + "\n".join(f"• {escape_mrkdwn(line)}" for line in lines))
 
@@ -75,7 +75,7 @@ def show_top(ack: Ack, command: dict[str, Any], context: BoltContext, period: st
     deps = deps_of(context)
     try:
         with deps.sessions.begin() as session:
-            caller = command_caller(session, deps, command)
+            caller = command_caller(session, context, command)
             viewer, workspace = caller.employee, caller.workspace
             board = reward_fairness.leaderboard(
                 session, workspace=workspace, viewer=viewer, period=period, now=deps.now()
@@ -97,7 +97,7 @@ def export(ack: Ack, command: dict[str, Any], context: BoltContext, client: WebC
     deps = deps_of(context)
     try:
         with deps.sessions.begin() as session:
-            caller = command_caller(session, deps, command)
+            caller = command_caller(session, context, command)
             requester, workspace = caller.employee, caller.workspace
             period = reward_export.parse_period_words(words, now=deps.now())
             reward_export.check_export(session, workspace=workspace, requester=requester, period=period)
@@ -106,13 +106,16 @@ def export(ack: Ack, command: dict[str, Any], context: BoltContext, client: WebC
         return
     ack(text=f"Preparing the reward export for {escape_mrkdwn(period.describe())}: it will arrive in a DM.")
     with reported(command):
-        upload_export(client, deps, command, period)
+        upload_export(client, context, command, period)
 
 
-def upload_export(client: WebClient, deps: Deps, command: dict[str, Any], period: reward_export.ExportPeriod) -> None:
+def upload_export(
+    client: WebClient, context: BoltContext, command: dict[str, Any], period: reward_export.ExportPeriod
+) -> None:
+    deps = deps_of(context)
     out, user_id = io.StringIO(), command["user_id"]
     with deps.sessions.begin() as session:
-        caller = command_caller(session, deps, command)
+        caller = command_caller(session, context, command)
         requester, workspace = caller.employee, caller.workspace
         count = reward_export.export_grants(
             session, workspace=workspace, requester=requester, actor=user_id, period=period, out=out, now=deps.now()

@@ -35,7 +35,7 @@ def status_clicked(
     clicked = (str(container.get("channel_id") or ""), str(container.get("message_ts") or ""))
     try:
         with deps.sessions.begin() as session:
-            identity = action_caller(session, deps, body)
+            identity = action_caller(session, context, body)
             if status in NOTE_NEEDED:
                 suggestion = lifecycle.decidable(
                     session,
@@ -62,7 +62,7 @@ def submit_note(ack: Ack, body: dict[str, Any], view: dict[str, Any], context: B
     deps = deps_of(context)
     try:
         with deps.sessions.begin() as session:
-            identity = action_caller(session, deps, body)
+            identity = action_caller(session, context, body)
             announced = decide(session, deps, identity.workspace, identity.employee, suggestion_id, status, note)
     except DomainError as error:
         ack(response_action="errors", errors={blocks.NOTE: str(error)[:300]})

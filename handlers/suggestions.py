@@ -45,14 +45,14 @@ def suggest_command(ack: Ack, command: dict[str, Any], context: BoltContext, cli
     elif not text:
         ack()
         with reported(command):
-            open_suggest_modal(client, deps, command)
+            open_suggest_modal(client, context, command)
     elif text.lower() == "list":
         with deps.sessions.begin() as session:
-            identity = command_caller(session, deps, command)
+            identity = command_caller(session, context, command)
             content = list_for(session, deps, identity.workspace, identity.employee)
         ack(text="Your suggestions", blocks=content)
     else:
-        submit_suggestion(ack, command, deps, client, SuggestionRequest(what=text))
+        submit_suggestion(ack, command, context, client, SuggestionRequest(what=text))
 
 
 def list_for(session: Session, deps: Deps, workspace: Workspace, employee: Employee) -> list[Block]:
@@ -63,20 +63,22 @@ def list_for(session: Session, deps: Deps, workspace: Workspace, employee: Emplo
     return blocks.list_blocks(mine, waiting if answers else None, team)
 
 
-def open_suggest_modal(client: WebClient, deps: Deps, command: dict[str, Any]) -> None:
+def open_suggest_modal(client: WebClient, context: BoltContext, command: dict[str, Any]) -> None:
+    deps = deps_of(context)
     with deps.sessions.begin() as session:
-        identity = command_caller(session, deps, command)
+        identity = command_caller(session, context, command)
         settings, _threshold = lifecycle.settings_of(session, identity.workspace)
         fixes = [(fix.id, f"{fix.category}: {fix.summary}") for fix in recent_for(session, identity.employee)]
     client.views_open(trigger_id=command["trigger_id"], view=blocks.suggest_modal(settings.categories, fixes))
 
 
 def submit_suggestion(
-    ack: Ack, command: dict[str, Any], deps: Deps, client: WebClient, request: SuggestionRequest
+    ack: Ack, command: dict[str, Any], context: BoltContext, client: WebClient, request: SuggestionRequest
 ) -> None:
+    deps = deps_of(context)
     try:
         with deps.sessions.begin() as session:
-            identity = command_caller(session, deps, command)
+            identity = command_caller(session, context, command)
             suggestion = lifecycle.submit(
                 session,
                 workspace=identity.workspace,
@@ -102,7 +104,7 @@ def submit_suggest_modal(
     deps = deps_of(context)
     try:
         with deps.sessions.begin() as session:
-            identity = action_caller(session, deps, body)
+            identity = action_caller(session, context, body)
             suggestion = lifecycle.submit(
                 session,
                 workspace=identity.workspace,
@@ -164,7 +166,7 @@ def back_clicked(
     deps = deps_of(context)
     try:
         with deps.sessions.begin() as session:
-            identity = action_caller(session, deps, body)
+            identity = action_caller(session, context, body)
             suggestion, new = lifecycle.back(
                 session,
                 workspace=identity.workspace,

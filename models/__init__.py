@@ -20,6 +20,7 @@ from models.pulse import (
 from models.resolution import Resolution
 from models.reward import Nomination, RewardGrant
 from models.seen_request import SeenRequest
+from models.slack_installations import slack_bots, slack_installations, slack_oauth_states
 from models.suggestion import BoundaryProposal, Suggestion, SuggestionBacker
 from models.workspace import Workspace
 
@@ -50,4 +51,7 @@ __all__ = [
     "Team",
     "UTCDateTime",
     "Workspace",
+    "slack_bots",
+    "slack_installations",
+    "slack_oauth_states",
 ]

@@ -1,17 +1,28 @@
-"""A Slack workspace (team): the scope of every other row."""
+"""A Slack workspace (team), or a whole Enterprise Grid org installed org-wide: the scope of every other row."""
 
 from datetime import datetime
 
-from sqlalchemy import String
+from sqlalchemy import Boolean, String, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from models.base import Base, UTCDateTime
 
 
 class Workspace(Base):
+    """`slack_team_id` is the team id (T...) of a workspace install, or the enterprise id (E...) of an
+    org-wide install, whose people, directory and policy are shared by all the org's workspaces."""
+
     __tablename__ = "workspaces"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     slack_team_id: Mapped[str] = mapped_column(String(32), unique=True)
     name: Mapped[str] = mapped_column(String(200), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    enterprise_id: Mapped[str | None] = mapped_column(String(32))
+    org_wide: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    uninstalled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    """When the app was uninstalled (or its tokens revoked): nothing is sent from then on; see `purge`."""
+
+    @property
+    def installed(self) -> bool:
+        return self.uninstalled_at is None

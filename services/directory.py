@@ -35,11 +35,22 @@ def find_workspace(session: Session, slack_team_id: str) -> Workspace | None:
     return session.scalar(select(Workspace).where(Workspace.slack_team_id == slack_team_id))
 
 
-def ensure_workspace(session: Session, *, slack_team_id: str, now: datetime, name: str = "") -> Workspace:
+def ensure_workspace(
+    session: Session,
+    *,
+    slack_team_id: str,
+    now: datetime,
+    name: str = "",
+    enterprise_id: str | None = None,
+    org_wide: bool = False,
+) -> Workspace:
+    """The workspace kept under `slack_team_id` (a team, or for an org-wide install the enterprise), added if new."""
     workspace, _ = get_or_create(
         session,
         lambda: find_workspace(session, slack_team_id),
-        lambda: Workspace(slack_team_id=slack_team_id, name=name, created_at=now),
+        lambda: Workspace(
+            slack_team_id=slack_team_id, name=name, created_at=now, enterprise_id=enterprise_id, org_wide=org_wide
+        ),
     )
     return workspace
 

@@ -98,6 +98,7 @@ def claim_due(session: Session, *, now: datetime, limit: int = 50, lease: timede
     query = (
         select(Delivery)
         .where(Delivery.status == "pending", Delivery.next_attempt_at <= now)
+        .where(Delivery.workspace_id.not_in(select(Workspace.id).where(Workspace.uninstalled_at.is_not(None))))
         .order_by(Delivery.next_attempt_at, Delivery.id)
         .limit(limit)
         .with_for_update(skip_locked=True)

@@ -117,8 +117,12 @@ def bot(
     slack: FakeSlack, sessions: sessionmaker[Session], database_url: str, clock: MovableClock
 ) -> Iterator[RunningBot]:
     """The real bot over HTTP (production factory and WSGI server) against the fake Slack."""
+    yield from running_bot(bot_settings(slack, database_url), slack, clock)
+
+
+def running_bot(settings: Settings, slack: FakeSlack, clock: MovableClock) -> Iterator[RunningBot]:
     executor = TrackedExecutor(max_workers=16)
-    runtime = build_runtime(bot_settings(slack, database_url), clock=clock, executor=executor)
+    runtime = build_runtime(settings, clock=clock, executor=executor)
     # The background sender, woken by a listener's fan-out, drains on a thread the driver waits for.
     runtime.deps.sender_bell.connect(lambda: executor.submit(drain_outbox, runtime.deps, runtime.app.client))
     server = make_server(runtime.app, runtime.healthy, gate=runtime.gate, host="127.0.0.1", port=0, threads=8)

@@ -4,13 +4,13 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from bot.cli import db, demo, digest, export, org, policy, pulse, run
+from bot.cli import db, demo, digest, export, org, policy, pulse, run, workspace
 from bot.logs import configure_logging
 from bot.runtime import StartupError
 from bot.settings import SettingsError
 from services.errors import DomainError
 
-GROUPS = (run, db, org, policy, export, pulse, digest, demo)
+GROUPS = (run, db, org, policy, export, pulse, digest, workspace, demo)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -6,11 +6,13 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
 
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError, SlackClientError
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from bot.runtime import StartupError, open_database, require_current_schema
-from bot.settings import database_url_from
+from bot.settings import DEFAULT_SLACK_API_URL, database_url_from
 from models import Workspace
 from models.engine import make_session_factory
 from services import directory
@@ -53,11 +55,30 @@ def resolve_workspace(
     known = list(session.scalars(select(Workspace).order_by(Workspace.id)))
     if len(known) == 1:
         return known[0]
+    learned = token_workspace() if not known and create and now is not None else None
+    if learned is not None:
+        return directory.ensure_workspace(session, slack_team_id=learned[0], name=learned[1], now=now)  # type: ignore[arg-type]
     if not known:
         raise StartupError(
             "no workspace yet: pass --workspace T0123ABCD (your Slack team id), set SLACK_TEAM_ID, or run the bot once"
         )
     raise StartupError(f"several workspaces ({', '.join(w.slack_team_id for w in known)}): pass --workspace")
+
+
+def token_workspace() -> tuple[str, str] | None:
+    """(team id, name) of the workspace SLACK_BOT_TOKEN belongs to, asked of Slack (`auth.test`); None without a token.
+
+    A fresh database does not know the workspace yet; with one workspace the bot token already names it.
+    """
+    token = os.environ.get("SLACK_BOT_TOKEN", "").strip()
+    if not token:
+        return None
+    api_url = os.environ.get("SLACK_API_URL", "").strip() or DEFAULT_SLACK_API_URL
+    try:
+        identity = WebClient(token=token, base_url=api_url if api_url.endswith("/") else api_url + "/").auth_test()
+    except (SlackApiError, SlackClientError, OSError) as error:
+        raise StartupError(f"could not ask Slack which workspace SLACK_BOT_TOKEN belongs to: {error}") from None
+    return str(identity["team_id"]), str(identity.get("team") or "")
 
 
 def actor() -> str:

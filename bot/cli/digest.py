@@ -7,6 +7,7 @@ from sqlalchemy import select
 from bot.app import create_sender_client
 from bot.cli.common import database, transaction
 from bot.clock import SystemClock
+from bot.installs import workspace_tokens
 from bot.runtime import make_deps
 from bot.settings import load_settings
 from handlers.blocks.digest import as_text, digest_blocks
@@ -29,7 +30,9 @@ def run_send(args: argparse.Namespace) -> int:
     if args.dry_run:
         return print_digests(force=args.force)
     settings = load_settings()
-    deps = make_deps(settings, make_session_factory(database()), SystemClock())
+    engine = database()
+    sessions = make_session_factory(engine)
+    deps = make_deps(settings, sessions, SystemClock(), workspace_tokens(settings, engine, sessions))
     sent = send_digests(deps, create_sender_client(settings), force=args.force)
     print(f"queued {sent} digest(s); `python -m bot digest send --dry-run --force` shows every manager's")
     return 0

@@ -5,8 +5,9 @@ is the facade; `state` holds what it knows and saw, `methods` the Web API method
 function each), `transport` the HTTP side, `driver` plays Slack towards the bot.
 """
 
-from bot.fakeslack.driver import Reply, SlackDriver
+from bot.fakeslack.driver import SlackDriver
 from bot.fakeslack.idle import TrackedExecutor
+from bot.fakeslack.reply import Reply
 from bot.fakeslack.server import Call, FakeSlack
 
 __all__ = ["Call", "FakeSlack", "Reply", "SlackDriver", "TrackedExecutor"]

@@ -5,7 +5,6 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from itertools import count
 from typing import Any
 from urllib.parse import urlencode
@@ -13,33 +12,13 @@ from urllib.parse import urlencode
 from slack_sdk.signature import SignatureVerifier
 
 from bot.fakeslack.blockkit import ack_problems, message_problems
+from bot.fakeslack.grid import Grid
 from bot.fakeslack.payloads import find_element, slack_escaped, state_value
+from bot.fakeslack.reply import Reply
 from bot.fakeslack.server import FakeSlack
 from bot.fakeslack.state import TEAM_ID, Call, dm_channel
 
 _ids = count(1)
-
-
-@dataclass(frozen=True)
-class Reply:
-    """The bot's HTTP answer to one request (the ack)."""
-
-    status: int
-    body: str
-    headers: dict[str, str] = field(default_factory=dict)
-
-    @property
-    def json(self) -> dict[str, Any]:
-        parsed = json.loads(self.body) if self.body.strip().startswith("{") else {}
-        return parsed if isinstance(parsed, dict) else {}
-
-    @property
-    def text(self) -> str:
-        """What the user sees in the ack: its text and every text in its blocks."""
-        data = self.json
-        if not data:
-            return self.body
-        return Call("ack", data, 0).text
 
 
 class SlackDriver:
@@ -57,10 +36,14 @@ class SlackDriver:
         *,
         settle: Callable[[], None] | None = None,
         team_id: str = TEAM_ID,
+        enterprise_id: str | None = None,
+        org_wide: bool = False,
     ) -> None:
+        """`team_id`: where people act; `enterprise_id`: its Grid org; `org_wide`: the app is installed org-wide."""
         self.events_url = events_url
         self.slack = slack
         self.team_id = team_id
+        self.grid = Grid(enterprise_id, org_wide)
         self._verifier = SignatureVerifier(signing_secret)
         self._settle = settle or (lambda: None)
         self.socket_mode = False
@@ -138,7 +121,7 @@ class SlackDriver:
             "command": command,
             "text": slack_escaped(text),
             "api_app_id": "A0LATITUDE",
-            "is_enterprise_install": "false",
+            **self.grid.command_fields(),
             "response_url": self.slack.response_url(channel),
             "trigger_id": self.slack.trigger_id(),
         }
@@ -153,7 +136,8 @@ class SlackDriver:
             "type": "event_callback",
             "event_id": event_id or f"Ev{next(_ids):08d}",
             "event_time": int(time.time()),
-            "authorizations": [{"team_id": self.team_id, "user_id": "U0LATBOT", "is_bot": True}],
+            "authorizations": [self.grid.authorization(self.team_id)],
+            **self.grid.event_fields(),
         }
         if self.socket_mode:
             return self._over_socket("events_api", envelope, retry_num or 0)
@@ -234,7 +218,7 @@ class SlackDriver:
             state[block_id] = {action_id: state_value(element, entered)}
         payload = {
             "type": "view_submission",
-            "team": {"id": self.team_id, "domain": "latitude-demo"},
+            **self.grid.interaction_fields(self.team_id),
             "user": self._user(user),
             "api_app_id": "A0LATITUDE",
             "token": "verification-token-unused",
@@ -267,7 +251,7 @@ class SlackDriver:
             action["selected_option"] = options.get(value, {"value": value})
         return {
             "type": "block_actions",
-            "team": {"id": self.team_id, "domain": "latitude-demo"},
+            **self.grid.interaction_fields(self.team_id),
             "user": self._user(user),
             "api_app_id": "A0LATITUDE",
             "token": "verification-token-unused",
@@ -276,7 +260,9 @@ class SlackDriver:
         }
 
     def _user(self, user: str) -> dict[str, str]:
-        return {"id": user, "username": self._user_name(user), "name": self._user_name(user), "team_id": self.team_id}
+        """In an org-wide install `user.team_id` is the person's home workspace, not always where they clicked."""
+        home = str((self.slack.users.get(user) or {}).get("team_id") or self.team_id)
+        return {"id": user, "username": self._user_name(user), "name": self._user_name(user), "team_id": home}
 
     def _user_name(self, user: str) -> str:
         known = self.slack.users.get(user)

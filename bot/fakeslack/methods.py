@@ -10,8 +10,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from bot.fakeslack.access import CLIENT_METHODS, reach_problem, token_problem
 from bot.fakeslack.blockkit import message_problems, view_problems
-from bot.fakeslack.manifest import missing_scope
+from bot.fakeslack.installs import Grant
 from bot.fakeslack.state import BOT_USER_ID, Call, Fault, SlackState, dm_channel
 
 Args = dict[str, Any]
@@ -19,8 +20,6 @@ Answer = dict[str, Any]
 Method = Callable[[SlackState, Args], Answer]
 
 METHODS: dict[str, Method] = {}
-# Methods called with the app-level token (xapp-); every other method needs the bot token.
-APP_TOKEN_METHODS = frozenset({"apps.connections.open"})
 
 
 def method(name: str) -> Callable[[Method], Method]:
@@ -45,32 +44,31 @@ class ApiReply:
 def call_method(state: SlackState, name: str, args: Args, *, bearer: str | None) -> ApiReply:
     """Answer one Web API call as Slack would: check the token and its scopes, meet a queued fault, run the method,
     record it."""
-    refused = _token_problem(state, name, bearer or args.get("token"))
+    token = str(bearer or args.get("token") or "")
+    refused = token_problem(state, name, token) or reach_problem(state, name, args, state.installs.grant(token))
     if refused is not None:
-        state.record(Call(name + ":failed", args, time.time(), response=refused))
+        state.record(Call(name + ":failed", args, time.time(), response=refused, token=token))
         return ApiReply(200, refused)
     state.wait_for_ack(name)
     fault = state.take_fault(name)
     if fault is not None:
-        state.record(Call(name + ":failed", args, time.time()))
+        state.record(Call(name + ":failed", args, time.time(), token=token))
         return _faulted(fault)
-    answer = METHODS.get(name, _unknown)(state, args)
+    answer = _answer(state, name, args, token)
     if answer.get("ok"):
         files = {f["id"]: state.upload(f["id"]) or b"" for f in answer.get("files", [])}
-        state.record(Call(name, args, time.time(), files, answer))
+        state.record(Call(name, args, time.time(), files, answer, token))
     else:
-        state.record(Call(name + ":failed", args, time.time(), response=answer))
+        state.record(Call(name + ":failed", args, time.time(), response=answer, token=token))
     return ApiReply(200, answer)
 
 
-def _token_problem(state: SlackState, name: str, token: str | None) -> Answer | None:
-    """Slack's answer to a call made with the wrong token, or a token without the method's scope."""
-    wanted = state.app_token if name in APP_TOKEN_METHODS else state.token
-    if token == wanted:
-        return missing_scope(name, state.scopes) if wanted == state.token else None
-    if token in (state.token, state.app_token):
-        return {"ok": False, "error": "not_allowed_token_type"}
-    return {"ok": False, "error": "not_authed" if not token else "invalid_auth"}
+def _answer(state: SlackState, name: str, args: Args, token: str) -> Answer:
+    if name == "auth.test":
+        return auth_test(state, state.installs.grant(token))
+    if name in CLIENT_METHODS:
+        return state.installs.exchange(args)
+    return METHODS.get(name, _unknown)(state, args)
 
 
 def _faulted(fault: Fault) -> ApiReply:
@@ -94,17 +92,21 @@ def _refused(state: SlackState, name: str, problems: list[str]) -> Answer | None
 
 
 # -- auth -----------------------------------------------------------------------------------
-@method("auth.test")
-def auth_test(state: SlackState, _args: Args) -> Answer:
-    return {
+def auth_test(state: SlackState, grant: Grant | None) -> Answer:
+    """Who the token is: an org-wide token answers for the org (https://docs.slack.dev/reference/methods/auth.test)."""
+    assert grant is not None
+    team_id = grant.enterprise_id if grant.org_wide else grant.team_id
+    answer = {
         "ok": True,
         "url": "https://latitude-demo.slack.com/",
-        "team": "Latitude Demo",
-        "team_id": state.team_id,
+        "team": state.installs.names.get(str(team_id), str(team_id)),
+        "team_id": team_id,
         "user": "latitude",
         "user_id": BOT_USER_ID,
         "bot_id": "B0LATBOT",
+        "is_enterprise_install": grant.org_wide,
     }
+    return {**answer, "enterprise_id": grant.enterprise_id} if grant.enterprise_id else answer
 
 
 # -- chat -----------------------------------------------------------------------------------

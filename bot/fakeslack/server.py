@@ -9,12 +9,13 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
+from bot.fakeslack.installs import CLIENT_ID, CLIENT_SECRET, Grant, Installer
 from bot.fakeslack.manifest import manifest_scopes
 from bot.fakeslack.socket_mode import SocketModeServer
 from bot.fakeslack.state import APP_TOKEN, BOT_TOKEN, BOT_USER_ID, TEAM_ID, Call, Fault, SlackState, dm_channel
 from bot.fakeslack.transport import RESPOND_PATH, make_http_server
 
-__all__ = ["APP_TOKEN", "BOT_TOKEN", "BOT_USER_ID", "TEAM_ID", "Call", "FakeSlack"]
+__all__ = ["APP_TOKEN", "BOT_TOKEN", "BOT_USER_ID", "CLIENT_ID", "CLIENT_SECRET", "TEAM_ID", "Call", "FakeSlack"]
 
 MESSAGE_METHODS = ("chat.postMessage", "chat.postEphemeral", "chat.update")
 
@@ -90,10 +91,17 @@ class FakeSlack:
         email: str | None = None,
         is_bot: bool = False,
         deleted: bool = False,
+        team_id: str | None = None,
+        enterprise_id: str | None = None,
+        teams: tuple[str, ...] = (),
     ) -> None:
+        """A person of the workspace `team_id` (default: the first one); in a Grid org, of `teams` too."""
+        home = team_id or (teams[0] if teams else self.team_id)
         self.state.users[user_id] = {
             "id": user_id,
-            "team_id": self.team_id,
+            "team_id": home,
+            "teams": list(teams or (home,)),
+            "enterprise_id": enterprise_id,
             "name": name.lower().replace(" ", "."),
             "real_name": name,
             "tz": tz,
@@ -101,6 +109,41 @@ class FakeSlack:
             "deleted": deleted,
             "profile": {"real_name": name, "display_name": name.split()[0], "email": email or ""},
         }
+
+    # -- workspaces and installs ------------------------------------------------------------
+    def add_workspace(self, team_id: str, name: str, *, enterprise_id: str | None = None) -> str:
+        """Another workspace with the app installed the single-workspace way; returns its bot token."""
+        self.state.installs.names[team_id] = name
+        return self.state.installs.issue_token(Grant(team_id, enterprise_id))
+
+    def name_org(self, enterprise_id: str, name: str) -> None:
+        self.state.installs.names[enterprise_id] = name
+
+    def installing(
+        self, *, team_id: str | None = None, enterprise_id: str | None = None, user_id: str = "U0ADMIN"
+    ) -> None:
+        """The next authorize page is allowed by this workspace, or (no team) by this org's admin, org-wide."""
+        self.state.installs.next_installer = Installer(team_id, enterprise_id, user_id)
+
+    def set_redirect_url(self, url: str) -> None:
+        """The app's OAuth redirect URL, as set in its manifest (`oauth_config.redirect_urls`)."""
+        self.state.installs.redirect_url = url
+
+    def rotate_tokens(self, lifetime: float) -> None:
+        """Turn token rotation on: installs get tokens that expire after `lifetime` seconds, and a refresh token."""
+        self.state.installs.rotation, self.state.installs.token_lifetime = True, int(lifetime)
+
+    def tokens_of(self, scope_id: str) -> list[str]:
+        """Every bot token issued for a workspace or (org-wide) an org, oldest first."""
+        return [
+            token
+            for token, grant in self.state.installs.tokens.items()
+            if (grant.enterprise_id if grant.org_wide else grant.team_id) == scope_id
+        ]
+
+    def revoke(self, token: str) -> None:
+        """The token stops working, as after an uninstall."""
+        self.state.installs.revoke(token)
 
     def fail(
         self,

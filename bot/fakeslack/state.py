@@ -7,6 +7,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from bot.fakeslack.installs import Installs
+
 TEAM_ID = "T0LATITUDE"
 BOT_USER_ID = "U0LATBOT"
 BOT_TOKEN = "xoxb-fake-token"
@@ -32,6 +34,8 @@ class Call:
     at: float
     files: dict[str, bytes] = field(default_factory=dict)
     response: dict[str, Any] = field(default_factory=dict)
+    token: str = ""
+    """The token the call was made with (tests check each workspace's calls use its own)."""
 
     @property
     def channel(self) -> str:
@@ -70,11 +74,19 @@ def dm_channel(user_id: str) -> str:
     return "D" + user_id[1:] if user_id[:1] in ("U", "W") else user_id
 
 
+def dm_users(channel: str) -> tuple[str, ...]:
+    """Who a channel id can be the DM with: the user id itself, or either kind of user behind a `D...` id."""
+    if channel[:1] in ("U", "W"):
+        return (channel,)
+    return ("U" + channel[1:], "W" + channel[1:]) if channel[:1] == "D" else ()
+
+
 class SlackState:
     """The fake workspace and its record of calls. Thread-safe: the HTTP server answers on many threads."""
 
     def __init__(self, *, token: str = BOT_TOKEN, team_id: str = TEAM_ID, scopes: frozenset[str] | None = None) -> None:
         self.token = token
+        self.installs = Installs(token, team_id)
         self.app_token = APP_TOKEN
         self.scopes = scopes
         self.team_id = team_id

@@ -1,5 +1,6 @@
 """The fake Slack's HTTP side: `/api/<method>`, upload URLs and response URLs, on a threaded server on 127.0.0.1."""
 
+import base64
 import json
 import time
 from email.parser import BytesParser
@@ -13,6 +14,7 @@ from bot.fakeslack.responses import answer_response_url
 from bot.fakeslack.state import Call, SlackState
 
 API_PATH = "/api/"
+AUTHORIZE_PATH = "/oauth/v2/authorize"
 UPLOAD_PATH = "/upload/"
 RESPOND_PATH = "/respond/"
 JSON_FIELDS = ("blocks", "attachments", "view", "files")
@@ -56,6 +58,15 @@ def _bearer(authorization: str | None) -> str | None:
     return authorization[len("Bearer ") :] if authorization and authorization.startswith("Bearer ") else None
 
 
+def _basic(headers: Any) -> dict[str, str]:
+    """An app's client id and secret sent as HTTP Basic auth (as slack_sdk sends them to oauth.v2.access)."""
+    authorization = str(headers.get("Authorization") or "")
+    if not authorization.startswith("Basic "):
+        return {}
+    client_id, _, secret = base64.b64decode(authorization[len("Basic ") :]).decode().partition(":")
+    return {"client_id": client_id, "client_secret": secret}
+
+
 def _handler_for(state: SlackState) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
@@ -78,11 +89,19 @@ def _handler_for(state: SlackState) -> type[BaseHTTPRequestHandler]:
                 url_id = path.path[len(RESPOND_PATH) :]
                 status, answer = answer_response_url(state, url_id, parse_body(content_type, raw))
                 return self._send(status, answer.encode(), "text/plain")
+            if path.path == AUTHORIZE_PATH:
+                return self._authorize(path.query)
             if not path.path.startswith(API_PATH):
                 return self._send(404, b"not found", "text/plain")
-            args = {**dict(parse_qsl(path.query)), **parse_body(content_type, raw)}
+            args = {**dict(parse_qsl(path.query)), **parse_body(content_type, raw), **_basic(self.headers)}
             bearer = _bearer(self.headers.get("Authorization"))
             self._reply(call_method(state, path.path[len(API_PATH) :], args, bearer=bearer))
+
+        def _authorize(self, query: str) -> None:
+            status, where = state.installs.authorize(query)
+            if status != 302:
+                return self._send(status, where.encode(), "text/plain")
+            self._send(302, b"", "text/plain", {"Location": where})
 
         def _upload(self, file_id: str, files: dict[str, bytes], size: int) -> None:
             state.store_upload(file_id, next(iter(files.values()), b""))

@@ -10,7 +10,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 from slack_sdk import WebClient
 
-from handlers.delivery import send
+from handlers.delivery import send_for_workspace
 from handlers.deps import Deps
 from services import outbox
 from services.outbox import Claimed, SendOutcome
@@ -52,7 +52,7 @@ def send_in_order(deps: Deps, client: WebClient, group: list[Claimed]) -> list[t
 
 def paced_send(deps: Deps, client: WebClient, delivery: Claimed) -> SendOutcome:
     deps.pacer.wait_turn(delivery.workspace_id, delivery.method)
-    outcome = send(client, delivery, deps.relay)
+    outcome = send_for_workspace(deps, client, delivery)
     if outcome.retry_after is not None:
         deps.pacer.pause(delivery.workspace_id, delivery.method, outcome.retry_after)
     return outcome

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from handlers.blocks import digest as blocks
+from handlers.delivery import client_for
 from handlers.deps import Deps
 from handlers.digest_chart import digest_chart
 from handlers.jobs.drain_outbox import drain_outbox
@@ -69,9 +70,12 @@ def upload_chart(deps: Deps, client: WebClient, item: Queued) -> None:
     if channel is None:
         log.info("digest %s not sent yet: no chart this time", item.key)
         return
+    own = client_for(deps, client, item.digest.workspace_id)
+    if own is None:
+        return
     label = item.digest.week.label
     try:
-        client.files_upload_v2(
+        own.files_upload_v2(
             channel=channel,
             file=digest_chart(item.digest),
             filename=f"digest-{label}.png",

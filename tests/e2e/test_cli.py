@@ -160,3 +160,15 @@ def test_the_bot_serves_slack_over_http_against_the_configured_api_url(running: 
     assert slack.calls("auth.test"), "start-up checks the token against SLACK_API_URL"
     with urllib.request.urlopen(running + "/healthz", timeout=5) as health:
         assert health.status == 200
+
+
+def test_org_import_on_a_fresh_database_learns_the_workspace_from_the_bot_token(folder: Path, slack: FakeSlack) -> None:
+    env = {"SLACK_BOT_TOKEN": BOT_TOKEN, "SLACK_API_URL": slack.api_url}
+    assert cli(folder, "db", "upgrade").returncode == 0
+
+    imported = cli(folder, "org", "import", str(FIXTURES / "org.csv"), env=env)
+    listed = cli(folder, "workspace", "list", env={**env, "SLACK_SIGNING_SECRET": SIGNING_SECRET})
+
+    assert imported.returncode == 0, imported.stderr
+    assert [c.method for c in slack.calls()] == ["auth.test"]
+    assert listed.stdout.splitlines() == ["T0LATITUDE\tworkspace\tLatitude Demo\tinstalled"]

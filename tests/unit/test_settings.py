@@ -24,7 +24,11 @@ def test_defaults_apply_when_only_the_required_settings_are_given() -> None:
         ({"SLACK_BOT_TOKEN": "xoxp-user"}, "SLACK_BOT_TOKEN must start with 'xoxb-'"),
         ({"SLACK_SIGNING_SECRET": "  "}, "SLACK_SIGNING_SECRET is not set"),
         ({"SLACK_APP_TOKEN": "xoxb-wrong"}, "SLACK_APP_TOKEN must start with 'xapp-'"),
-        ({"SLACK_CLIENT_ID": "123.456"}, "SLACK_CLIENT_ID is set"),
+        ({"SLACK_CLIENT_ID": "123.456"}, "SLACK_CLIENT_SECRET is not set but SLACK_CLIENT_ID is"),
+        ({"SLACK_CLIENT_SECRET": "s"}, "SLACK_CLIENT_ID is not set but SLACK_CLIENT_SECRET is"),
+        ({"SLACK_CLIENT_ID": "1.2", "SLACK_CLIENT_SECRET": "s"}, "SLACK_BOT_TOKEN is set beside SLACK_CLIENT_ID"),
+        ({"SLACK_TOKEN_ROTATION": "maybe"}, "SLACK_TOKEN_ROTATION must be true or false"),
+        ({"WORKSPACE_RETENTION_DAYS": "-1"}, "WORKSPACE_RETENTION_DAYS must be a whole number"),
         ({"SLACK_API_URL": "slack.com/api"}, "SLACK_API_URL must be an http(s) URL"),
         ({"DATABASE_URL": "not a url"}, "DATABASE_URL is not a database URL"),
         ({"DATABASE_URL": "mysql://x/y"}, "DATABASE_URL names 'mysql'"),
@@ -47,3 +51,25 @@ def test_socket_mode_and_a_custom_api_url() -> None:
 
     assert settings.socket_mode
     assert settings.slack_api_url == "http://127.0.0.1:9/api/"
+
+
+def test_oauth_installs_need_the_client_pair_and_no_bot_token() -> None:
+    oauth = {"SLACK_CLIENT_ID": "1.2", "SLACK_CLIENT_SECRET": "s", "SLACK_SIGNING_SECRET": "secret"}
+
+    settings = load_settings({**oauth, "SLACK_TOKEN_ROTATION": "true", "WORKSPACE_RETENTION_DAYS": "7"})
+
+    assert settings.oauth and settings.token_rotation
+    assert (settings.slack_bot_token, settings.workspace_retention_days) == ("", 7)
+    assert not load_settings(GOOD).oauth
+
+
+def test_oauth_installs_refuse_socket_mode() -> None:
+    oauth = {
+        "SLACK_CLIENT_ID": "1.2",
+        "SLACK_CLIENT_SECRET": "s",
+        "SLACK_SIGNING_SECRET": "x",
+        "SLACK_APP_TOKEN": "xapp-1",
+    }
+
+    with pytest.raises(SettingsError, match="OAuth installs need HTTP mode"):
+        load_settings(oauth)

@@ -1,0 +1,68 @@
+"""`workspace list` and `workspace purge T...`: where the app is installed, and deleting a departed workspace's data."""
+
+import argparse
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from bot.cli.common import transaction
+from bot.clock import SystemClock
+from bot.runtime import StartupError
+from bot.settings import load_settings
+from models import Workspace
+from services import directory, workspaces
+
+
+def add_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    parser = commands.add_parser("workspace", help="the workspaces (and Grid orgs) the app is installed in")
+    actions = parser.add_subparsers(dest="workspace_command", metavar="ACTION", required=True)
+    actions.add_parser("list", help="each workspace, installed or since when uninstalled").set_defaults(
+        handler=run_list
+    )
+    purge = actions.add_parser(
+        "purge", help="delete all data of a workspace the app was uninstalled from, once its retention has passed"
+    )
+    purge.add_argument("team_id", metavar="TEAM_ID", help="the workspace's team id (T...), or an org's id (E...)")
+    purge.add_argument("--dry-run", action="store_true", help="say what would be deleted; delete nothing")
+    purge.add_argument("--now", action="store_true", help="purge before WORKSPACE_RETENTION_DAYS have passed")
+    purge.set_defaults(handler=run_purge)
+
+
+def run_list(_args: argparse.Namespace) -> int:
+    retention = timedelta(days=load_settings().workspace_retention_days)
+    with transaction() as session:
+        rows = list(session.scalars(select(Workspace).order_by(Workspace.id)))
+        for workspace in rows:
+            kind = "org-wide" if workspace.org_wide else "workspace"
+            if workspace.uninstalled_at is None:
+                state = "installed"
+            else:
+                purge_from = workspace.uninstalled_at + retention
+                state = f"uninstalled {workspace.uninstalled_at:%Y-%m-%d}, purge from {purge_from:%Y-%m-%d}"
+            print(f"{workspace.slack_team_id}\t{kind}\t{workspace.name or '-'}\t{state}")
+    if not rows:
+        print("no workspace yet: install the app, or run the bot once with SLACK_BOT_TOKEN")
+    return 0
+
+
+def run_purge(args: argparse.Namespace) -> int:
+    settings = load_settings()
+    with transaction() as session:
+        workspace = directory.find_workspace(session, args.team_id)
+        if workspace is None:
+            raise StartupError(f"no workspace {args.team_id} in the database: see `python -m bot workspace list`")
+        plan = workspaces.purge_plan(
+            session,
+            workspace=workspace,
+            now=SystemClock().now(),
+            retention_days=settings.workspace_retention_days,
+            force=args.now,
+        )
+        verb = "would delete" if args.dry_run else "deleting"
+        print(f"{verb} {plan.total} row(s) of {workspace.slack_team_id} ({workspace.name or 'no name'}):")
+        for table, count in sorted(plan.rows.items()):
+            print(f"  {table}: {count}")
+        if not args.dry_run:
+            workspaces.purge(session, plan)
+    print("nothing deleted (--dry-run)" if args.dry_run else f"{args.team_id} purged")
+    return 0

@@ -1,0 +1,53 @@
+"""Which token may make a call: the app-level token, the app's client credentials, or a live bot token that
+reaches the people the call names (a workspace's token reaches only its workspace; an org-wide one the org)."""
+
+from typing import Any
+
+from bot.fakeslack.installs import Grant, expired
+from bot.fakeslack.manifest import missing_scope
+from bot.fakeslack.state import SlackState, dm_users
+
+Args = dict[str, Any]
+Answer = dict[str, Any]
+
+APP_TOKEN_METHODS = frozenset({"apps.connections.open"})
+CLIENT_METHODS = frozenset({"oauth.v2.access"})
+USER_ARGS = ("channel", "user", "user_id", "users")
+"""Where a call names a person (or the DM with one)."""
+LOOKUPS = frozenset({"users.info", "users.lookupByEmail"})
+"""Asking about someone outside the workspace is fine (Slack says `user_not_found`); messaging them is a bug."""
+
+
+def token_problem(state: SlackState, name: str, token: str) -> Answer | None:
+    """Slack's answer to a call made with the wrong or an expired token, or a token without the method's scope."""
+    if name in CLIENT_METHODS:
+        return None
+    grant = state.installs.grant(token)
+    if name in APP_TOKEN_METHODS:
+        return None if token == state.app_token else _wrong_token(grant is not None, token)
+    if grant is None:
+        return _wrong_token(token == state.app_token, token)
+    if expired(grant):
+        return {"ok": False, "error": "token_expired"}
+    return missing_scope(name, state.scopes)
+
+
+def _wrong_token(other_kind: bool, token: str) -> Answer:
+    if other_kind:
+        return {"ok": False, "error": "not_allowed_token_type"}
+    return {"ok": False, "error": "not_authed" if not token else "invalid_auth"}
+
+
+def reach_problem(state: SlackState, name: str, args: Args, grant: Grant | None) -> Answer | None:
+    """A token used for someone outside its workspace (or org): Slack does not find them, and the bot has a bug."""
+    if grant is None:
+        return None
+    for key in USER_ARGS:
+        for user_id in str(args.get(key) or "").split(",") if key == "users" else [str(args.get(key) or "")]:
+            strangers = [u for u in dm_users(user_id) if u in state.users and not grant.reaches(state.users[u])]
+            if strangers and name not in LOOKUPS:
+                owner = grant.enterprise_id if grant.org_wide else grant.team_id
+                state.reject(name, [f"the token of {owner} used for {strangers[0]}, who is not there"])
+            if strangers:
+                return {"ok": False, "error": "channel_not_found" if key == "channel" else "user_not_found"}
+    return None

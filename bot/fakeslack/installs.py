@@ -1,0 +1,159 @@
+"""Installs in the stand-in: workspaces and Grid orgs, bot tokens bound to them, Slack's side of OAuth v2.
+
+Real Slack shows the installer an "Allow" page at `oauth/v2/authorize`, then sends the browser to the
+app's redirect URL with a one-time `code`, which the app exchanges with `oauth.v2.access` for a bot
+token (https://docs.slack.dev/authentication/installing-with-oauth). With token rotation on, the token
+expires and `oauth.v2.access` with `grant_type=refresh_token` gives a new one
+(https://docs.slack.dev/authentication/using-token-rotation). A token only reaches the people of the
+workspace (or, org-wide, the org) it was issued for.
+"""
+
+import itertools
+import threading
+import time
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import parse_qsl, urlencode
+
+CLIENT_ID = "1000.2000"
+CLIENT_SECRET = "fake-client-secret"
+APP_ID = "A0LATITUDE"
+TOKEN_LIFETIME = 12 * 3600
+
+
+@dataclass(frozen=True)
+class Grant:
+    """What a bot token stands for: one workspace, or (org-wide) every workspace of an Enterprise Grid org."""
+
+    team_id: str | None
+    enterprise_id: str | None = None
+    org_wide: bool = False
+    expires_at: float | None = None
+    refresh_token: str | None = None
+
+    def reaches(self, user: dict[str, Any]) -> bool:
+        """Whether this token may address the user: same org for an org-wide token, else a workspace they are in."""
+        if self.org_wide:
+            return user.get("enterprise_id") == self.enterprise_id
+        return self.team_id in (user.get("teams") or [user.get("team_id")])
+
+
+@dataclass(frozen=True)
+class Installer:
+    """Who clicks Allow on the next authorize page: a workspace, or an org admin installing org-wide."""
+
+    team_id: str | None
+    enterprise_id: str | None = None
+    user_id: str = "U0ADMIN"
+
+    @property
+    def org_wide(self) -> bool:
+        return self.team_id is None
+
+
+class Installs:
+    """Tokens, codes and refresh tokens the stand-in has issued. Thread-safe."""
+
+    def __init__(self, token: str, team_id: str) -> None:
+        self.tokens: dict[str, Grant] = {token: Grant(team_id)}
+        self.names: dict[str, str] = {team_id: "Latitude Demo"}
+        self.redirect_url = ""
+        self.next_installer: Installer | None = None
+        self.rotation = False
+        self.token_lifetime = TOKEN_LIFETIME
+        self.scopes = ""
+        self._codes: dict[str, Installer] = {}
+        self._refresh: dict[str, Grant] = {}
+        self._ids = itertools.count(1)
+        self._lock = threading.Lock()
+
+    def grant(self, token: str | None) -> Grant | None:
+        with self._lock:
+            return self.tokens.get(token or "")
+
+    def revoke(self, token: str) -> None:
+        with self._lock:
+            self.tokens.pop(token, None)
+
+    def issue_token(self, grant: Grant) -> str:
+        with self._lock:
+            scope = grant.enterprise_id if grant.org_wide else grant.team_id
+            token = f"xoxb-{scope}-{next(self._ids)}"
+            self.tokens[token] = grant
+            return token
+
+    # -- the browser side ------------------------------------------------------------------
+    def authorize(self, query: str) -> tuple[int, str]:
+        """The authorize page once the installer clicked Allow: (status, where the browser goes next)."""
+        args = dict(parse_qsl(query))
+        installer, self.next_installer = self.next_installer, None
+        if args.get("client_id") != CLIENT_ID or not args.get("scope") or installer is None:
+            return 400, "invalid authorize request (client_id, scope, and someone to install)"
+        redirect = args.get("redirect_uri") or self.redirect_url
+        if not redirect:
+            return 400, "no redirect URL configured for the app"
+        code = f"code-{next(self._ids)}"
+        with self._lock:
+            self._codes[code] = installer
+            self.scopes = args["scope"]
+        return 302, f"{redirect}?{urlencode({'code': code, 'state': args.get('state', '')})}"
+
+    # -- oauth.v2.access -------------------------------------------------------------------
+    def exchange(self, args: dict[str, Any]) -> dict[str, Any]:
+        if args.get("client_id") != CLIENT_ID or args.get("client_secret") != CLIENT_SECRET:
+            return {
+                "ok": False,
+                "error": "invalid_client_id" if args.get("client_id") != CLIENT_ID else "bad_client_secret",
+            }
+        if args.get("grant_type") == "refresh_token":
+            return self._refreshed(str(args.get("refresh_token") or ""))
+        with self._lock:
+            installer = self._codes.pop(str(args.get("code") or ""), None)
+        if installer is None:
+            return {"ok": False, "error": "invalid_code"}
+        grant = Grant(installer.team_id, installer.enterprise_id, installer.org_wide)
+        return {**self._access(grant), **self._install_shape(installer)}
+
+    def _access(self, grant: Grant) -> dict[str, Any]:
+        if self.rotation:
+            refresh = f"xoxe-1-{next(self._ids)}"
+            grant = Grant(
+                grant.team_id, grant.enterprise_id, grant.org_wide, time.time() + self.token_lifetime, refresh
+            )
+            with self._lock:
+                self._refresh[refresh] = grant
+        token = self.issue_token(grant)
+        answer: dict[str, Any] = {
+            "ok": True,
+            "access_token": token,
+            "token_type": "bot",
+            "scope": self.scopes,
+            "bot_user_id": "U0LATBOT",
+            "app_id": APP_ID,
+        }
+        if grant.refresh_token:
+            answer.update(refresh_token=grant.refresh_token, expires_in=self.token_lifetime)
+        return answer
+
+    def _refreshed(self, refresh_token: str) -> dict[str, Any]:
+        with self._lock:
+            grant = self._refresh.pop(refresh_token, None)
+        if grant is None:
+            return {"ok": False, "error": "invalid_refresh_token"}
+        return {**self._access(grant), "team": self._team(grant.team_id), "enterprise": self._team(grant.enterprise_id)}
+
+    def _install_shape(self, installer: Installer) -> dict[str, Any]:
+        """`team` is null in an org-wide install; `enterprise` is null outside Grid."""
+        return {
+            "team": self._team(installer.team_id),
+            "enterprise": self._team(installer.enterprise_id),
+            "is_enterprise_install": installer.org_wide,
+            "authed_user": {"id": installer.user_id},
+        }
+
+    def _team(self, team_id: str | None) -> dict[str, str] | None:
+        return {"id": team_id, "name": self.names.get(team_id, team_id)} if team_id else None
+
+
+def expired(grant: Grant) -> bool:
+    return grant.expires_at is not None and grant.expires_at <= time.time()

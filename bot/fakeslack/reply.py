@@ -1,0 +1,29 @@
+"""The bot's HTTP answer to a request the driver sent."""
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from bot.fakeslack.state import Call
+
+
+@dataclass(frozen=True)
+class Reply:
+    """The bot's HTTP answer to one request (the ack)."""
+
+    status: int
+    body: str
+    headers: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def json(self) -> dict[str, Any]:
+        parsed = json.loads(self.body) if self.body.strip().startswith("{") else {}
+        return parsed if isinstance(parsed, dict) else {}
+
+    @property
+    def text(self) -> str:
+        """What the user sees in the ack: its text and every text in its blocks."""
+        data = self.json
+        if not data:
+            return self.body
+        return Call("ack", data, 0).text

@@ -1,0 +1,39 @@
+"""The app's own life in a workspace: uninstalled, or its bot token revoked; either stops all sending at once."""
+
+import logging
+from typing import Any
+
+from slack_bolt import App, BoltContext
+
+from handlers.deps import deps_of
+from handlers.people import request_workspace
+from services import workspaces
+
+log = logging.getLogger(__name__)
+
+
+def register(app: App) -> None:
+    app.event("app_uninstalled")(app_uninstalled)
+    app.event("tokens_revoked")(tokens_revoked)
+
+
+def app_uninstalled(context: BoltContext) -> None:
+    stop_workspace(context, "app_uninstalled")
+
+
+def tokens_revoked(event: dict[str, Any], context: BoltContext) -> None:
+    """Only the bot's tokens matter: Latitude holds no user tokens."""
+    if (event.get("tokens") or {}).get("bot"):
+        stop_workspace(context, "tokens_revoked")
+
+
+def stop_workspace(context: BoltContext, reason: str) -> None:
+    """Mark the workspace uninstalled, drop its queued messages and its installation; its data stays for now."""
+    deps = deps_of(context)
+    with deps.sessions.begin() as session:
+        workspace = request_workspace(session, context)
+        dropped = workspaces.record_uninstall(session, workspace=workspace, now=deps.now(), reason=reason)
+        workspace_id, key = workspace.id, workspace.slack_team_id
+    if deps.tokens is not None:
+        deps.tokens.forget(workspace_id)
+    log.info("%s in %s: stopped sending, %d queued message(s) dropped; data kept until purged", reason, key, dropped)

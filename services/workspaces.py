@@ -1,0 +1,128 @@
+"""Where the app is installed: installs, uninstalls, and purging a workspace's data after its retention. Callers commit.
+
+A workspace here is the scope of every row: one Slack workspace, or a whole Grid org when the app is
+installed org-wide (its `slack_team_id` is then the enterprise id).
+"""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import ColumnElement, Table, and_, delete, func, select, update
+from sqlalchemy.orm import Session
+
+from models import Base, Delivery, Workspace, slack_bots, slack_installations
+from services import audit, directory
+from services.errors import DomainError
+
+UNINSTALLED = "app_uninstalled"
+
+
+def scope_key(*, team_id: str | None, enterprise_id: str | None, org_wide: bool) -> str:
+    """The id a workspace row is kept under: the enterprise for an org-wide install, else the team."""
+    key = enterprise_id if org_wide else team_id
+    if not key:
+        raise ValueError("an install names a team, or an enterprise when it is org-wide")
+    return key
+
+
+def record_install(
+    session: Session, *, team_id: str | None, enterprise_id: str | None, org_wide: bool, name: str, now: datetime
+) -> Workspace:
+    """The workspace (or org) the app was just installed in, installed again if it had been uninstalled."""
+    key = scope_key(team_id=team_id, enterprise_id=enterprise_id, org_wide=org_wide)
+    workspace = directory.ensure_workspace(
+        session, slack_team_id=key, now=now, name=name, enterprise_id=enterprise_id, org_wide=org_wide
+    )
+    if name:
+        workspace.name = name
+    if workspace.uninstalled_at is not None:
+        workspace.uninstalled_at = None
+        audit.record(session, workspace=workspace, actor="slack", action="app_reinstalled", now=now)
+    return workspace
+
+
+def record_uninstall(session: Session, *, workspace: Workspace, now: datetime, reason: str = UNINSTALLED) -> int:
+    """Stop everything for this workspace at once: it is marked uninstalled, its queued messages are dropped and
+    its installation (its tokens, which Slack has revoked) is forgotten.
+
+    Its data stays until `purge` (after the retention period). Returns how many queued messages were dropped.
+    """
+    if workspace.uninstalled_at is None:
+        workspace.uninstalled_at = now
+        audit.record(session, workspace=workspace, actor="slack", action=reason, now=now)
+    dropped = session.execute(
+        update(Delivery)
+        .where(Delivery.workspace_id == workspace.id, Delivery.status == "pending")
+        .values(status="failed", last_error=reason)
+    )
+    for table in (slack_installations, slack_bots):
+        session.execute(delete(table).where(_install_rows(table, workspace)))
+    return int(dropped.rowcount)  # type: ignore[attr-defined]
+
+
+@dataclass(frozen=True)
+class PurgePlan:
+    workspace: Workspace
+    rows: dict[str, int]
+    """Rows per table that purging removes (tables without any are left out)."""
+
+    @property
+    def total(self) -> int:
+        return sum(self.rows.values())
+
+
+def purge_plan(session: Session, *, workspace: Workspace, now: datetime, retention_days: int, force: bool) -> PurgePlan:
+    """What purging this workspace would delete; refused while the app is installed there or within retention."""
+    if workspace.uninstalled_at is None:
+        raise DomainError(
+            f"Latitude is still installed in {workspace.slack_team_id}: uninstall the app there first; "
+            "its data is kept while it is installed."
+        )
+    ends = workspace.uninstalled_at + timedelta(days=retention_days)
+    if now < ends and not force:
+        raise DomainError(
+            f"{workspace.slack_team_id} was uninstalled on {workspace.uninstalled_at:%Y-%m-%d}; its data is kept until "
+            f"{ends:%Y-%m-%d} (WORKSPACE_RETENTION_DAYS={retention_days}). Add --now to purge it before then."
+        )
+    counts = {table.name: _count(session, table, where) for table, where in _owned(workspace)}
+    return PurgePlan(workspace, {name: count for name, count in counts.items() if count})
+
+
+def purge(session: Session, plan: PurgePlan) -> None:
+    """Delete every row of the planned workspace, children before parents, the workspace row last."""
+    for table, where in _owned(plan.workspace):
+        session.execute(delete(table).where(where))
+    session.flush()
+
+
+def _count(session: Session, table: Table, where: ColumnElement[bool]) -> int:
+    return int(session.scalar(select(func.count()).select_from(table).where(where)) or 0)
+
+
+def _owned(workspace: Workspace) -> list[tuple[Table, ColumnElement[bool]]]:
+    """Each table with the condition for the workspace's rows, in an order that deletes children first.
+
+    A table with `workspace_id` is scoped directly; one without is reached through its first foreign key
+    to a scoped table (pulse answers through their round, backers through their suggestion).
+    """
+    scoped: dict[str, ColumnElement[bool]] = {"workspaces": Workspace.__table__.c.id == workspace.id}
+    for table in Base.metadata.sorted_tables:
+        if "workspace_id" in table.c:
+            scoped[table.name] = table.c.workspace_id == workspace.id
+            continue
+        for column in table.c:
+            parent = next(iter(column.foreign_keys), None)
+            if parent is not None and parent.column.table.name in scoped:
+                parent_table = parent.column.table
+                ids = select(parent.column).where(scoped[parent_table.name])
+                scoped[table.name] = column.in_(ids)
+                break
+    installs = [(t, _install_rows(t, workspace)) for t in (slack_installations, slack_bots)]
+    ordered = [(t, scoped[t.name]) for t in reversed(Base.metadata.sorted_tables) if t.name in scoped]
+    return installs + ordered
+
+
+def _install_rows(table: Table, workspace: Workspace) -> ColumnElement[bool]:
+    if workspace.org_wide:
+        return and_(table.c.enterprise_id == workspace.slack_team_id, table.c.is_enterprise_install.is_(True))
+    return and_(table.c.team_id == workspace.slack_team_id, table.c.is_enterprise_install.is_(False))

@@ -1,0 +1,279 @@
+"""Many workspaces: OAuth installs, two workspaces that cannot see or touch each other, uninstall and purge."""
+
+from collections.abc import Iterator
+from datetime import datetime, timedelta
+
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.clock import MovableClock
+from bot.fakeslack import FakeSlack, SlackDriver
+from bot.fakeslack.browser import install
+from bot.fakeslack.server import CLIENT_ID, CLIENT_SECRET
+from bot.server import EVENTS_PATH
+from handlers.jobs.drain_outbox import drain_outbox
+from models import Delivery, Employee, Resolution, Workspace, slack_installations
+from services import directory, outbox
+from services.errors import DomainError
+from services.org_import import import_org, parse_org_csv
+from services.policy.versions import load_policy
+from services.workspaces import purge_plan
+from tests.conftest import SIGNING_SECRET, RunningBot, bot_settings, running_bot
+from tests.helpers import POLICY_EXAMPLE
+
+ALPHA_ORG = """slack_id,name,team,role,manager_slack_id,email,tz,profile
+U0AHR,Ana HR,People,hr,,,Europe/London,
+U0AMGR,Al Manager,Support,manager,U0AHR,,Europe/London,
+U0AAGENT,Abe Agent,Support,frontline,U0AMGR,,Europe/London,
+"""
+BETA_ORG = ALPHA_ORG.replace("U0A", "U0B").replace("Ana", "Bea").replace("Al ", "Bo ").replace("Abe", "Bob")
+
+
+@pytest.fixture
+def oauth_bot(
+    slack: FakeSlack, sessions: sessionmaker[Session], database_url: str, clock: MovableClock
+) -> Iterator[RunningBot]:
+    settings = bot_settings(
+        slack, database_url, slack_bot_token="", slack_client_id=CLIENT_ID, slack_client_secret=CLIENT_SECRET
+    )
+    for running in running_bot(settings, slack, clock):
+        slack.set_redirect_url(running.events_url + "/slack/oauth_redirect")
+        yield running
+
+
+def install_in(bot: RunningBot, team_id: str, org: str) -> SlackDriver:
+    """Install the app in a workspace through Slack's OAuth pages, load its org and policy, and drive it."""
+    for line in org.splitlines()[1:]:
+        user_id, name = line.split(",")[:2]
+        bot.slack.add_user(user_id, name, team_id=team_id)
+    bot.slack.installing(team_id=team_id, user_id=org.splitlines()[1].split(",")[0])
+    page = install(bot.events_url)
+    assert page.status == 200, page.body
+    load_org_and_policy(bot.sessions, team_id, org, bot.clock.now())
+    return SlackDriver(
+        bot.events_url + EVENTS_PATH, SIGNING_SECRET, bot.slack, settle=bot.driver._settle, team_id=team_id
+    )
+
+
+def load_org_and_policy(sessions: sessionmaker[Session], key: str, org: str, now: datetime) -> None:
+    with sessions.begin() as session:
+        workspace = directory.ensure_workspace(session, slack_team_id=key, now=now)
+        import_org(session, workspace=workspace, rows=parse_org_csv(org), deactivate_missing=False, actor="t", now=now)
+        load(session, key, now)
+
+
+def load(session: Session, key: str, now: datetime) -> None:
+    workspace = directory.find_workspace(session, key)
+    assert workspace is not None
+    load_policy(session, workspace=workspace, text=POLICY_EXAMPLE.read_text(), loaded_by="test", now=now)
+
+
+def test_an_install_records_the_workspace_and_its_token(oauth_bot: RunningBot) -> None:
+    oauth_bot.slack.add_user("U0AHR", "Ana HR", team_id="T0ALPHA")
+    oauth_bot.slack.installing(team_id="T0ALPHA", user_id="U0AHR")
+
+    page = install(oauth_bot.events_url)
+
+    assert page.status == 200
+    [exchange] = oauth_bot.slack.calls("oauth.v2.access")
+    assert exchange.args["client_id"] == CLIENT_ID
+    with oauth_bot.sessions() as session:
+        workspace = directory.find_workspace(session, "T0ALPHA")
+        assert workspace is not None and workspace.installed and not workspace.org_wide
+        token = session.scalar(
+            select(slack_installations.c.bot_token).where(slack_installations.c.team_id == "T0ALPHA")
+        )
+    assert oauth_bot.slack.tokens_of("T0ALPHA") == [token]
+
+
+def test_an_install_with_a_forged_state_is_refused(oauth_bot: RunningBot) -> None:
+    oauth_bot.slack.installing(team_id="T0ALPHA")
+
+    from bot.fakeslack.browser import get
+
+    start, _cookies = get(f"{oauth_bot.events_url}/slack/install")
+    allowed, _ = get(start.location)
+    landed, _ = get(allowed.location)  # no state cookie: another browser
+
+    assert landed.status == 400
+    assert oauth_bot.slack.calls("oauth.v2.access") == []
+    with oauth_bot.sessions() as session:
+        assert directory.find_workspace(session, "T0ALPHA") is None
+
+
+def test_two_workspaces_see_and_touch_nothing_of_each_other(oauth_bot: RunningBot) -> None:
+    alpha = install_in(oauth_bot, "T0ALPHA", ALPHA_ORG)
+    beta = install_in(oauth_bot, "T0BETA", BETA_ORG)
+    alpha_token, beta_token = oauth_bot.slack.tokens_of("T0ALPHA")[0], oauth_bot.slack.tokens_of("T0BETA")[0]
+
+    alpha.command("U0AAGENT", "/resolve", "refund 80 order 42 parcel lost in transit")
+    [request] = oauth_bot.slack.calls("chat.postMessage", channel="U0AMGR")
+    beta.click("U0BMGR", request, "resolution_approve")
+    beta.command("U0BAGENT", "/nominate", "<@U0AAGENT> praise for a calm refund")
+    results = beta.command("U0BHR", "/pulse", "results <@U0AMGR>")
+    alpha.command("U0AHR", "/pulse", "start")
+    beta.command("U0BHR", "/pulse", "start")
+    drain_outbox(oauth_bot.runtime.deps, oauth_bot.runtime.sender_client)
+
+    assert request.token == alpha_token
+    with oauth_bot.sessions() as session:
+        assert session.scalars(select(Resolution.status)).all() == ["pending"], "beta's manager cannot decide it"
+        beta_workspace = directory.find_workspace(session, "T0BETA")
+        assert beta_workspace is not None
+        beta_people = set(session.scalars(select(Employee.slack_id).where(Employee.workspace_id == beta_workspace.id)))
+    assert not any(person.startswith("U0A") for person in beta_people), "alpha's people never enter beta"
+    assert "Al Manager" not in results.text
+    invitations = oauth_bot.slack.calls("chat.postMessage")
+    assert {c.token for c in invitations if c.channel.startswith(("U0A", "D0A"))} == {alpha_token}
+    assert {c.token for c in invitations if c.channel.startswith(("U0B", "D0B"))} == {beta_token}
+    assert oauth_bot.slack.messages_to("U0AAGENT") == [c for c in invitations if c.channel in ("U0AAGENT", "D0AAGENT")]
+
+
+def test_uninstall_stops_sending_at_once_and_purge_waits_for_the_retention(oauth_bot: RunningBot) -> None:
+    alpha = install_in(oauth_bot, "T0ALPHA", ALPHA_ORG)
+    install_in(oauth_bot, "T0BETA", BETA_ORG)
+    with oauth_bot.sessions.begin() as session:
+        workspace = directory.find_workspace(session, "T0ALPHA")
+        assert workspace is not None
+        outbox.enqueue(
+            session,
+            workspace=workspace,
+            key="later",
+            method="chat.postMessage",
+            payload={"channel": "U0AAGENT", "text": "hi"},
+            now=oauth_bot.clock.now(),
+        )
+
+    alpha.event({"type": "app_uninstalled"})
+    sent = drain_outbox(oauth_bot.runtime.deps, oauth_bot.runtime.sender_client)
+
+    assert sent == 0 and oauth_bot.slack.messages_to("U0AAGENT") == []
+    with oauth_bot.sessions() as session:
+        alpha_row = directory.find_workspace(session, "T0ALPHA")
+        assert alpha_row is not None and alpha_row.uninstalled_at == oauth_bot.clock.now()
+        assert session.scalars(select(Delivery.status).where(Delivery.idempotency_key == "later")).one() == "failed"
+        assert (
+            session.scalar(
+                select(func.count()).select_from(slack_installations).where(slack_installations.c.team_id == "T0ALPHA")
+            )
+            == 0
+        )
+    assert oauth_bot.runtime.deps.tokens is not None
+    assert oauth_bot.runtime.deps.tokens.token_for(alpha_row.id) is None
+
+
+def test_purge_refuses_an_installed_workspace_then_deletes_only_the_departed_one(
+    oauth_bot: RunningBot, database_url: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from bot.cli import main
+
+    alpha = install_in(oauth_bot, "T0ALPHA", ALPHA_ORG)
+    install_in(oauth_bot, "T0BETA", BETA_ORG)
+    alpha.command("U0AAGENT", "/resolve", "refund 80 order 42 parcel lost in transit")
+    alpha.event({"type": "app_uninstalled"})
+    for name, value in {
+        "DATABASE_URL": database_url,
+        "SLACK_CLIENT_ID": CLIENT_ID,
+        "SLACK_CLIENT_SECRET": CLIENT_SECRET,
+        "SLACK_SIGNING_SECRET": SIGNING_SECRET,
+    }.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.delenv("SLACK_BOT_TOKEN", raising=False)
+
+    installed = main(["workspace", "purge", "T0BETA", "--now"])
+    refused = capsys.readouterr().err
+    with oauth_bot.sessions() as session:
+        alpha_row = directory.find_workspace(session, "T0ALPHA")
+        assert alpha_row is not None
+        with pytest.raises(DomainError, match="kept until 2026-04-01"):
+            purge_plan(
+                session,
+                workspace=alpha_row,
+                now=oauth_bot.clock.now() + timedelta(days=29),
+                retention_days=30,
+                force=False,
+            )
+    dry = main(["workspace", "purge", "T0ALPHA", "--now", "--dry-run"])
+    said = capsys.readouterr().out
+    purged = main(["workspace", "purge", "T0ALPHA", "--now"])
+
+    assert installed == 2 and "still installed in T0BETA" in refused
+    assert dry == 0 and "employees: 3" in said and "resolutions: 1" in said
+    assert purged == 0
+    with oauth_bot.sessions() as session:
+        assert directory.find_workspace(session, "T0ALPHA") is None
+        assert session.scalars(select(Resolution)).all() == []
+        assert {w.slack_team_id for w in session.scalars(select(Workspace))} == {"T0BETA"}
+        assert session.scalar(select(func.count()).select_from(Employee)) == 3
+
+
+GROUP_ORG = """slack_id,name,team,role,manager_slack_id,email,tz,profile
+W0HR,Gia HR,People,hr,,,Europe/London,
+W0MGR,Gus Manager,Support,manager,W0HR,,Europe/London,
+W0SAM,Sam Agent,Support,frontline,W0MGR,,Europe/London,
+"""
+
+
+def test_an_org_wide_grid_install_is_one_directory_and_a_person_in_two_workspaces_is_one_employee(
+    oauth_bot: RunningBot,
+) -> None:
+    slack = oauth_bot.slack
+    slack.name_org("E0GROUP", "Latitude Group")
+    slack.add_user("W0HR", "Gia HR", team_id="T0NORTH", enterprise_id="E0GROUP")
+    slack.add_user("W0MGR", "Gus Manager", team_id="T0SOUTH", enterprise_id="E0GROUP")
+    slack.add_user("W0SAM", "Sam Agent", teams=("T0NORTH", "T0SOUTH"), enterprise_id="E0GROUP")
+    slack.installing(enterprise_id="E0GROUP", user_id="W0HR")
+    assert install(oauth_bot.events_url).status == 200
+    load_org_and_policy(oauth_bot.sessions, "E0GROUP", GROUP_ORG, oauth_bot.clock.now())
+    north, south = (
+        SlackDriver(
+            oauth_bot.events_url + EVENTS_PATH,
+            SIGNING_SECRET,
+            slack,
+            settle=oauth_bot.driver._settle,
+            team_id=team,
+            enterprise_id="E0GROUP",
+            org_wide=True,
+        )
+        for team in ("T0NORTH", "T0SOUTH")
+    )
+
+    north.command("W0SAM", "/resolve", "refund 80 order 42 parcel lost in transit")
+    [request] = slack.calls("chat.postMessage", channel="W0MGR")
+    south.click("W0MGR", request, "resolution_approve")  # an org-wide click: `team` is null
+    south.command("W0SAM", "/boundaries")
+
+    assert request.token == slack.tokens_of("E0GROUP")[0]
+    with oauth_bot.sessions() as session:
+        [group] = session.scalars(select(Workspace)).all()
+        assert (group.slack_team_id, group.enterprise_id, group.org_wide) == ("E0GROUP", "E0GROUP", True)
+        assert session.scalars(select(Employee.slack_id).where(Employee.slack_id == "W0SAM")).all() == ["W0SAM"]
+        assert session.scalars(select(Resolution.status)).all() == ["approved"]
+
+
+def test_with_token_rotation_listeners_and_the_sender_renew_the_token_before_it_expires(
+    slack: FakeSlack, sessions: sessionmaker[Session], database_url: str, clock: MovableClock
+) -> None:
+    settings = bot_settings(
+        slack,
+        database_url,
+        slack_bot_token="",
+        slack_client_id=CLIENT_ID,
+        slack_client_secret=CLIENT_SECRET,
+        token_rotation=True,
+    )
+    slack.rotate_tokens(lifetime=3600)  # inside the two hours before expiry in which tokens are renewed
+    for bot in running_bot(settings, slack, clock):
+        slack.set_redirect_url(bot.events_url + "/slack/oauth_redirect")
+        alpha = install_in(bot, "T0ALPHA", ALPHA_ORG)
+        first = slack.tokens_of("T0ALPHA")[0]
+
+        alpha.command("U0AAGENT", "/resolve", "refund 80 order 42 parcel lost in transit")
+        alpha.command("U0AHR", "/pulse", "start")
+        drain_outbox(bot.runtime.deps, bot.runtime.sender_client)
+
+        refreshes = [c for c in slack.calls("oauth.v2.access") if c.args.get("grant_type") == "refresh_token"]
+        sent = slack.calls("chat.postMessage")
+        assert len(refreshes) >= 2, "the listener's request and the sender each renewed the token"
+        assert sent and all(c.token != first and c.token in slack.tokens_of("T0ALPHA") for c in sent)
