@@ -26,6 +26,7 @@ from handlers.pacing import Pacer
 from models.engine import make_engine, make_session_factory
 from models.schema import schema_state
 from services import directory
+from services.config_cache import SESSION_KEY, ConfigCache
 from services.pulse.relay import relay_key_from
 from services.suggestions.relay import Relay
 
@@ -116,7 +117,9 @@ def _sleep_until(clock: Clock) -> Callable[[float], None]:
 def build_runtime(settings: Settings, clock: Clock | None = None, executor: Executor | None = None) -> Runtime:
     engine = open_database(settings.database_url)
     require_current_schema(engine)
-    deps = make_deps(settings, make_session_factory(engine), clock or SystemClock())
+    sessions = make_session_factory(engine)
+    sessions.configure(info={SESSION_KEY: ConfigCache()})
+    deps = make_deps(settings, sessions, clock or SystemClock())
     try:
         app = create_app(settings, deps, executor=executor)
         identity = app.client.auth_test()
