@@ -11,7 +11,7 @@ from decimal import Decimal
 from pathlib import Path
 from urllib.parse import urlencode
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, text
 
 from bot.fakeslack import Call, FakeSlack, SlackDriver
 from models.engine import make_engine, make_session_factory
@@ -76,6 +76,10 @@ class Scenario:
 
 def prepare(database_url: str, slack: FakeSlack, secret: str, pending: int = 1500) -> Scenario:
     engine = make_engine(database_url)
+    if engine.dialect.name == "postgresql":
+        with engine.begin() as connection:  # the database named is the benchmark's own: start from nothing
+            connection.execute(text("DROP SCHEMA public CASCADE"))
+            connection.execute(text("CREATE SCHEMA public"))
     upgrade(engine)
     now = datetime.now(UTC)
     with make_session_factory(engine).begin() as session:

@@ -5,11 +5,10 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select, update
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from models import Delivery, Workspace
+from services.rows import insert_unless_present
 
 MAX_ATTEMPTS = 8
 BASE_BACKOFF = timedelta(seconds=30)
@@ -65,10 +64,11 @@ def _insert(
 ) -> int | None:
     """The new delivery's id, or None when one with this key exists (a concurrent insert included).
 
-    One statement, INSERT ... ON CONFLICT DO NOTHING RETURNING id (SQLite and PostgreSQL both have it).
+    One statement: INSERT ... ON CONFLICT DO NOTHING RETURNING id.
     """
-    dialect = session.get_bind().dialect.name
-    statement = (postgresql_insert if dialect == "postgresql" else sqlite_insert)(Delivery).values(
+    statement = insert_unless_present(
+        session,
+        Delivery,
         workspace_id=workspace_id,
         idempotency_key=key,
         method=method,
@@ -78,9 +78,7 @@ def _insert(
         next_attempt_at=due,
         created_at=now,
     )
-    inserted = session.scalar(
-        statement.on_conflict_do_nothing(index_elements=[Delivery.idempotency_key]).returning(Delivery.id)
-    )
+    inserted = session.connection().scalar(statement.returning(Delivery.id))
     return None if inserted is None else int(inserted)
 
 
