@@ -17,6 +17,8 @@ from services.rewards.grants import month_start, require_hr
 from services.text import FORMULA_START
 
 FORMATS = ("csv", "jsonl")
+SQLITE_FORMULA_GLOB = "[" + "".join(sorted(FORMULA_START - {"-"})) + "-]*"
+"""A cell that starts like a formula, as a GLOB pattern (`-` last in the class, where it is literal)."""
 BATCH = 1000
 
 
@@ -118,6 +120,9 @@ def export_query(
         cell = func.coalesce(column, "") if blank == "" else func.nullif(column, "")
         if not neutralise:
             return cell
+        if dialect == "sqlite":  # one GLOB per cell is cheaper than substr and IN; NULL falls to the else
+            risky = column.op("GLOB")(literal(SQLITE_FORMULA_GLOB, String))
+            return case((risky, literal("'", String) + column), else_=cell)
         return case((func.substr(cell, 1, 1).in_(sorted(FORMULA_START)), literal("'", String) + cell), else_=cell)
 
     query = (
