@@ -62,6 +62,38 @@ def wsgi_app(*args: Any, **kwargs: Any) -> Callable[..., Iterable[bytes]]:
 
 bot.server.wsgi_app = wsgi_app  # type: ignore[assignment]
 
+_profiles: list[Any] = []
+if os.environ.get("BENCH_PROFILE"):
+    # Profile every thread (waitress's workers, Bolt's listener pool); written out when the server stops.
+    import atexit
+    import cProfile
+    import pstats
+    import signal
+    import threading
+
+    _run = threading.Thread.run
+
+    def _profiled_run(self: threading.Thread) -> None:
+        profile = cProfile.Profile()
+        _profiles.append(profile)
+        profile.enable()
+        try:
+            _run(self)
+        finally:
+            profile.disable()
+
+    threading.Thread.run = _profiled_run  # type: ignore[method-assign]
+
+    def _dump() -> None:
+        for profile in _profiles:
+            profile.disable()
+        stats = pstats.Stats(*_profiles) if _profiles else None
+        if stats is not None:
+            stats.dump_stats(os.environ["BENCH_PROFILE"])
+
+    atexit.register(_dump)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+
 if __name__ == "__main__":
     what, rest = sys.argv[1], sys.argv[2:]
     if what == "bare":
