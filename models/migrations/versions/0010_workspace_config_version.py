@@ -17,10 +17,10 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("workspaces") as batch_op:
-        batch_op.add_column(sa.Column("config_version", sa.Integer(), server_default="0", nullable=False))
+    op.add_column("workspaces", sa.Column("config_version", sa.Integer(), server_default="0", nullable=False))
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("workspaces") as batch_op:
-        batch_op.drop_column("config_version")
+    # No batch copy of the table: SQLite (3.35+) drops a column in place, where copying `workspaces` would
+    # break every foreign key pointing at it.
+    op.drop_column("workspaces", "config_version")
