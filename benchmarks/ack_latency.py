@@ -6,7 +6,8 @@
 Starts the fake Slack Web API here, then each server as a subprocess (benchmarks/instrumented.py, which
 counts SQL statements and CPU): Latitude (`python -m bot run --http`), a bare Bolt app whose listeners
 only ack (benchmarks/bare_bolt.py), and, with --baseline-tree, an older Latitude from that source tree on
-its own database. For each it reports:
+its own database (prepared with today's code, then migrated down to that tree's schema). PostgreSQL
+databases named here are wiped first. For each server it reports:
 - CPU and SQL statements per request kind: one client, each kind's requests one after another;
 - a closed loop: N clients sending as fast as they are answered (Latitude once per --workers count;
   more than one worker needs PostgreSQL);
