@@ -1,76 +1,43 @@
-"""Ack latency under load: Latitude vs a bare Bolt app on the same server, same signed request stream.
+"""Ack latency, CPU and SQL per request: Latitude vs a bare Bolt app, on the same server and the same requests.
 
-    .venv/bin/python benchmarks/ack_latency.py [--seconds 30] [--clients 50] [--database-url URL]
+    .venv/bin/python benchmarks/ack_latency.py [--seconds 20] [--clients 50] [--database-url URL]
+        [--baseline-tree DIR --baseline-database-url URL] [--workers 1,2,4] [--rate 100,200,300 --rate-workers 2]
 
-Starts the fake Slack Web API here, Latitude (`python -m bot run --http`, waitress) and a bare Bolt
-app whose listeners only ack (benchmarks/bare_bolt.py, waitress) as subprocesses, then drives each
-for the same time with the same mix of correctly signed requests from N concurrent clients.
+Starts the fake Slack Web API here, then each server as a subprocess (benchmarks/instrumented.py, which
+counts SQL statements and CPU): Latitude (`python -m bot run --http`), a bare Bolt app whose listeners
+only ack (benchmarks/bare_bolt.py), and, with --baseline-tree, an older Latitude from that source tree on
+its own database (prepared with today's code, then migrated down to that tree's schema). PostgreSQL
+databases named here are wiped first. For each server it reports:
+- CPU and SQL statements per request kind: one client, each kind's requests one after another;
+- a closed loop: N clients sending as fast as they are answered (Latitude once per --workers count;
+  more than one worker needs PostgreSQL);
+- with --rate, an open loop: Poisson arrivals at each rate, and the highest rate whose p99 stays under 100 ms.
 """
 
 import argparse
-import http.client
 import json
 import os
 import random
 import socket
-import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 import urllib.request
-from collections import Counter
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from urllib.parse import urlencode
-
-from slack_sdk.signature import SignatureVerifier
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.load import KindCost, Result, closed_loop, cost_per_kind, open_loop  # noqa: E402
 from benchmarks.scenario import Scenario, prepare  # noqa: E402
 from bot.fakeslack import FakeSlack  # noqa: E402
 from bot.fakeslack.server import BOT_TOKEN  # noqa: E402
 
 SECRET = "benchmark-signing-secret"
-
-
-@dataclass
-class Result:
-    name: str
-    latencies: list[float] = field(default_factory=list)
-    errors: int = 0
-    seconds: float = 0.0
-    by_kind: dict[str, list[float]] = field(default_factory=dict)
-    error_kinds: Counter[str] = field(default_factory=Counter)
-
-    def kinds(self) -> str:
-        lines = []
-        for kind, values in sorted(self.by_kind.items()):
-            ordered = sorted(values)
-            p99 = ordered[min(len(ordered) - 1, int(0.99 * len(ordered)))] * 1000
-            lines.append(
-                f"  {kind}: {len(values)} requests, p50 {statistics.median(ordered) * 1000:.0f} ms, "
-                f"p99 {p99:.0f} ms, max {ordered[-1] * 1000:.0f} ms"
-            )
-        if self.error_kinds:
-            lines.append(f"  errors: {dict(self.error_kinds)}")
-        return "\n".join(lines)
-
-    def row(self) -> str:
-        ordered = sorted(self.latencies) or [0.0]
-
-        def pct(p: float) -> float:
-            return ordered[min(len(ordered) - 1, int(p * len(ordered)))] * 1000
-
-        rate = len(self.latencies) / self.seconds if self.seconds else 0
-        return (
-            f"| {self.name} | {len(self.latencies)} | {rate:.0f}/s | {statistics.median(ordered) * 1000:.1f} ms "
-            f"| {pct(0.95):.1f} ms | {pct(0.99):.1f} ms | {max(ordered) * 1000:.0f} ms | {self.errors} |"
-        )
+P99_BUDGET_MS = 100.0
 
 
 def free_port() -> int:
@@ -80,7 +47,7 @@ def free_port() -> int:
 
 
 def wait_healthy(port: int, process: subprocess.Popen[bytes]) -> None:
-    for _ in range(300):
+    for _ in range(600):
         if process.poll() is not None:
             raise SystemExit(f"server on port {port} exited with {process.returncode}")
         try:
@@ -91,140 +58,156 @@ def wait_healthy(port: int, process: subprocess.Popen[bytes]) -> None:
     raise SystemExit(f"server on port {port} never became healthy")
 
 
-def drive(
-    name: str, port: int, next_request: Callable[[], tuple[str, str, str]], clients: int, seconds: float
-) -> Result:
-    """Each client opens its keep-alive connection and sends one warm-up request; then all are timed together."""
-    result = Result(name)
-    verifier = SignatureVerifier(SECRET)
-    lock = threading.Lock()
-    ready = threading.Barrier(clients + 1)
-    deadline = [0.0]
+@contextmanager
+def serving(command: list[str], env: dict[str, str], cwd: Path) -> Iterator[int]:
+    """Run one benchmark server on a free port until the block ends; yields the port."""
+    port = free_port()
+    script = str(ROOT / "benchmarks" / "instrumented.py")
+    process = subprocess.Popen([sys.executable, script, *command, "--port", str(port)], cwd=cwd, env=env)
+    try:
+        wait_healthy(port, process)
+        yield port
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
 
-    def post(connection: http.client.HTTPConnection) -> tuple[str, str | None]:
-        """Send one request; returns its kind and what went wrong (None when it was acked)."""
-        kind, body, content_type = next_request()
-        stamp = str(int(time.time()))
-        headers = {
-            "Content-Type": content_type,
-            "X-Slack-Request-Timestamp": stamp,
-            "X-Slack-Signature": verifier.generate_signature(timestamp=stamp, body=body),
-        }
-        try:
-            connection.request("POST", "/slack/events", body=body.encode(), headers=headers)
-            response = connection.getresponse()
-            response.read()
-        except (OSError, http.client.HTTPException) as error:
-            connection.close()
-            return kind, type(error).__name__
-        return kind, None if response.status == 200 else f"HTTP {response.status}"
 
-    def client() -> None:
-        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
-        post(connection)
-        ready.wait()
-        while time.monotonic() < deadline[0]:
-            started = time.perf_counter()
-            kind, error = post(connection)
-            elapsed = time.perf_counter() - started
-            with lock:
-                if error is None:
-                    result.latencies.append(elapsed)
-                    result.by_kind.setdefault(kind, []).append(elapsed)
-                else:
-                    result.errors += 1
-                    result.error_kinds[f"{kind}: {error}"] += 1
+def latitude(workers: int = 1) -> list[str]:
+    return ["bot", "run", "--http", "--host", "127.0.0.1", "--no-scheduler", "--workers", str(workers)]
 
-    threads = [threading.Thread(target=client) for _ in range(clients)]
-    for thread in threads:
-        thread.start()
-    deadline[0] = time.monotonic() + 3600
-    ready.wait()
-    started = time.monotonic()
-    deadline[0] = started + seconds
-    for thread in threads:
-        thread.join()
-    result.seconds = time.monotonic() - started
-    return result
+
+def bare(slack: FakeSlack) -> list[str]:
+    return ["bare", "--signing-secret", SECRET, "--api-url", slack.api_url, "--token", BOT_TOKEN]
+
+
+def server_env(slack: FakeSlack, database_url: str, tree: Path | None = None) -> dict[str, str]:
+    env = {
+        **os.environ,
+        "SLACK_BOT_TOKEN": BOT_TOKEN,
+        "SLACK_SIGNING_SECRET": SECRET,
+        "SLACK_API_URL": slack.api_url,
+        "DATABASE_URL": database_url,
+        "LOG_LEVEL": "WARNING",
+    }
+    if tree is not None:
+        env["LATITUDE_TREE"] = str(tree)
+    return env
+
+
+def prepare_baseline(url: str, slack: FakeSlack, tree: Path) -> Scenario:
+    """The same world for the older tree: prepared with today's code, then migrated down to that tree's schema."""
+    from alembic import command
+    from alembic.script import ScriptDirectory
+
+    from models.engine import make_engine
+    from models.schema import alembic_config
+
+    scenario = prepare(url, slack, SECRET)
+    old = alembic_config()
+    old.set_main_option("script_location", str(tree / "models" / "migrations"))
+    (head,) = ScriptDirectory.from_config(old).get_heads()
+    engine = make_engine(url)
+    config = alembic_config()
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.downgrade(config, head)
+    engine.dispose()
+    return scenario
+
+
+def costs(port: int, scenario: Scenario, count: int) -> dict[str, KindCost]:
+    return {kind: cost_per_kind(port, SECRET, scenario.request_of, kind, count) for kind in scenario.kinds}
+
+
+def print_costs(table: dict[str, dict[str, KindCost]]) -> None:
+    names = list(table)
+    print("\nCPU and SQL per request, one client, one kind at a time (ms CPU · statements):\n")
+    print("| kind | " + " | ".join(names) + " | " + " | ".join(f"{n} / bare" for n in names[1:]) + " |")
+    print("| --- " * (2 * len(names)) + "|")
+    bare_costs = table[names[0]]
+    for kind in bare_costs:
+        cells = [f"{table[n][kind].cpu_ms:.2f} ms · {table[n][kind].statements:.1f}" for n in names]
+        ratios = [f"{table[n][kind].cpu_ms / max(bare_costs[kind].cpu_ms, 1e-6):.1f}x" for n in names[1:]]
+        print(f"| {kind} | " + " | ".join(cells) + " | " + " | ".join(ratios) + " |")
+
+
+def sweep(name: str, port: int, scenario: Scenario, rates: list[float], seconds: float) -> float:
+    """Open loop at each rate; returns the highest rate whose p99 stayed under the budget (0 if none)."""
+    best = 0.0
+    for rate in rates:
+        result = open_loop(name, port, SECRET, scenario.next_request, rate, seconds)
+        print(result.row(), flush=True)
+        if result.percentile(0.99) < P99_BUDGET_MS and result.errors == 0:
+            best = max(best, rate)
+    return best
+
+
+def numbers(text: str) -> list[float]:
+    return [float(part) for part in text.split(",") if part.strip()]
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--seconds", type=float, default=30)
+    parser.add_argument("--seconds", type=float, default=20)
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--database-url", default=None, help="default: a fresh SQLite file in a temp folder")
+    parser.add_argument("--baseline-tree", type=Path, default=None, help="an older source tree to compare with")
+    parser.add_argument("--baseline-database-url", default=None, help="the older tree's own database")
+    parser.add_argument("--workers", default="1", help="Latitude's closed loop for each count, e.g. 1,2,4")
+    parser.add_argument("--rate", default="", help="open loop at these rates (req/s), e.g. 100,200,300")
+    parser.add_argument("--rate-workers", type=int, default=1, help="Latitude's workers in the open loop")
+    parser.add_argument("--cpu-requests", type=int, default=200, help="requests per kind for CPU (0: skip)")
     args = parser.parse_args()
     folder = Path(tempfile.mkdtemp(prefix="latitude-bench-"))
     database_url = args.database_url or f"sqlite:///{folder / 'bench.db'}"
+    baseline_url = args.baseline_database_url or f"sqlite:///{folder / 'baseline.db'}"
     with FakeSlack() as slack:
-        scenario: Scenario = prepare(database_url, slack, SECRET)
-        bot_port, bare_port = free_port(), free_port()
-        env = {
-            **os.environ,
-            "SLACK_BOT_TOKEN": BOT_TOKEN,
-            "SLACK_SIGNING_SECRET": SECRET,
-            "SLACK_API_URL": slack.api_url,
-            "DATABASE_URL": database_url,
-            "LOG_LEVEL": "WARNING",
-        }
-        bot = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "bot",
-                "run",
-                "--http",
-                "--host",
-                "127.0.0.1",
-                "--port",
-                str(bot_port),
-                "--no-scheduler",
-            ],
-            cwd=folder,
-            env=env,
-        )
-        bare = subprocess.Popen(
-            [
-                sys.executable,
-                str(ROOT / "benchmarks" / "bare_bolt.py"),
-                "--port",
-                str(bare_port),
-                "--signing-secret",
-                SECRET,
-                "--api-url",
-                slack.api_url,
-                "--token",
-                BOT_TOKEN,
-            ],
-            cwd=ROOT,
-            env=env,
-        )
-        try:
-            wait_healthy(bot_port, bot)
-            wait_healthy(bare_port, bare)
-            random.seed(7)
-            bare_result = drive("bare Bolt (ack only)", bare_port, scenario.next_request, args.clients, args.seconds)
-            bot_result = drive("Latitude", bot_port, scenario.next_request, args.clients, args.seconds)
-        finally:
-            for process in (bot, bare):
-                process.terminate()
-                process.wait(timeout=10)
-    print(
-        f"\n{args.clients} concurrent clients, {args.seconds:.0f} s each, mix {scenario.mix}, "
-        f"database {database_url.split(':')[0]}, {os.cpu_count()} cores\n"
-    )
-    print("| server | requests | throughput | p50 | p95 | p99 | max | errors |")
-    print("| --- | --- | --- | --- | --- | --- | --- | --- |")
-    print(bot_result.row())
-    print(bare_result.row())
-    ratio = (len(bot_result.latencies) / bot_result.seconds) / max(len(bare_result.latencies) / bare_result.seconds, 1)
-    print(f"\nLatitude by kind:\n{bot_result.kinds()}")
-    print(f"\nthroughput ratio Latitude / bare Bolt: {ratio:.2f}")
-    print(json.dumps({"ratio": round(ratio, 3), "errors": bot_result.errors}))
-
-
-def form(fields: dict[str, str]) -> str:
-    return urlencode(fields)
+        random.seed(7)
+        scenario = prepare(database_url, slack, SECRET)
+        baseline = prepare_baseline(baseline_url, slack, args.baseline_tree) if args.baseline_tree else None
+        env = server_env(slack, database_url)
+        servers: list[tuple[str, list[str], dict[str, str], Scenario]] = [
+            ("bare Bolt", bare(slack), env, scenario),
+            ("Latitude", latitude(), env, scenario),
+        ]
+        if baseline is not None:
+            old_env = server_env(slack, baseline_url, args.baseline_tree)
+            old_command = latitude()[:-2]
+            servers.insert(1, ("Latitude before", old_command, old_env, baseline))
+        table: dict[str, dict[str, KindCost]] = {}
+        closed: list[Result] = []
+        for name, command, server_env_, world in servers:
+            with serving(command, server_env_, ROOT) as port:
+                if args.cpu_requests:
+                    table[name] = costs(port, world, args.cpu_requests)
+                closed.append(closed_loop(name, port, SECRET, world.next_request, args.clients, args.seconds))
+        for workers in [int(n) for n in numbers(args.workers) if n > 1]:
+            with serving(latitude(workers), env, ROOT) as port:
+                name = f"Latitude, {workers} workers"
+                closed.append(closed_loop(name, port, SECRET, scenario.next_request, args.clients, args.seconds))
+        print(f"\nmix {scenario.mix}, database {database_url.split(':')[0]}, {os.cpu_count()} cores")
+        if table:
+            print_costs(table)
+        print(f"\nClosed loop, {args.clients} concurrent clients, {args.seconds:.0f} s each:\n")
+        print("| server | requests | throughput | p50 | p95 | p99 | max | errors |")
+        print("| --- | --- | --- | --- | --- | --- | --- | --- |")
+        for result in closed:
+            print(result.row())
+        for result in closed[1:]:
+            print(f"\n{result.name} by kind:\n{result.kinds()}")
+        summary: dict[str, float] = {r.name: round(r.rate, 1) for r in closed}
+        if args.rate:
+            rates = numbers(args.rate)
+            print(f"\nOpen loop, Poisson arrivals, {args.seconds:.0f} s per rate:\n")
+            print("| server | requests | throughput | p50 | p95 | p99 | max | errors |")
+            print("| --- | --- | --- | --- | --- | --- | --- | --- |")
+            with serving(bare(slack), env, ROOT) as port:
+                summary["bare max rate"] = sweep("bare Bolt", port, scenario, rates, args.seconds)
+            with serving(latitude(args.rate_workers), env, ROOT) as port:
+                name = f"Latitude, {args.rate_workers} workers"
+                summary["Latitude max rate"] = sweep(name, port, scenario, rates, args.seconds)
+            print(f"\nhighest rate with p99 < {P99_BUDGET_MS:.0f} ms: {summary}")
+    print(json.dumps(summary))
 
 
 if __name__ == "__main__":

@@ -25,6 +25,7 @@ def build(signing_secret: str, api_url: str, token: str) -> App:
         app.command(command)(ack_only)
     app.action(re.compile(".*"))(ack_only)
     app.view(re.compile(".*"))(ack_only)
+    app.event("app_home_opened")(ack_only)
     return app
 
 

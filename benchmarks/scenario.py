@@ -1,14 +1,17 @@
-"""The benchmark's world: a generated org, the example policy, and a stream of signed-request bodies."""
+"""The benchmark's world: a generated org, a policy whose allowances a run never exhausts, signed-request bodies."""
 
+import itertools
 import json
 import random
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from decimal import Decimal
 from pathlib import Path
 from urllib.parse import urlencode
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, text
 
 from bot.fakeslack import Call, FakeSlack, SlackDriver
 from models.engine import make_engine, make_session_factory
@@ -60,9 +63,23 @@ class Scenario:
         body, content_type = chosen()
         return chosen.__name__, body, content_type
 
+    @property
+    def kinds(self) -> list[str]:
+        return [maker.__name__ for _, maker in self.makers]
 
-def prepare(database_url: str, slack: FakeSlack, secret: str) -> Scenario:
+    def request_of(self, kind: str) -> tuple[str, str, str]:
+        """(kind, body, content type) of a request of this kind."""
+        maker = next(maker for _, maker in self.makers if maker.__name__ == kind)
+        body, content_type = maker()
+        return kind, body, content_type
+
+
+def prepare(database_url: str, slack: FakeSlack, secret: str, pending: int = 1500) -> Scenario:
     engine = make_engine(database_url)
+    if engine.dialect.name == "postgresql":
+        with engine.begin() as connection:  # the database named is the benchmark's own: start from nothing
+            connection.execute(text("DROP SCHEMA public CASCADE"))
+            connection.execute(text("CREATE SCHEMA public"))
     upgrade(engine)
     now = datetime.now(UTC)
     with make_session_factory(engine).begin() as session:
@@ -75,41 +92,103 @@ def prepare(database_url: str, slack: FakeSlack, secret: str) -> Scenario:
             actor="benchmark",
             now=now,
         )
-        load_policy(
-            session,
-            workspace=workspace,
-            text=(ROOT / "policy.example.toml").read_text(),
-            loaded_by="benchmark",
-            now=now,
-        )
+        load_policy(session, workspace=workspace, text=benchmark_policy(), loaded_by="benchmark", now=now)
     invitations = open_pulse_round(engine, slack)
+    approvals = itertools.cycle(queue_approval_requests(engine, slack, pending))
     engine.dispose()
     driver = SlackDriver("http://unused", secret, slack)
     people = frontline_ids()
+    events = itertools.count()
 
     def pulse_click() -> Request:
         user, invitation = random.choice(invitations)
         row = random.choice(answer_rows(invitation))
         return payload_body(driver.click_payload(user, invitation, random.choice(row))), FORM
 
-    def resolve_one_liner() -> Request:
+    def resolve_within() -> Request:
         user = random.choice(people)
-        amount = random.choice([5, 12, 20, 25, 40])
-        text = f"credit {amount} order {random.randint(1000, 99999)} delivery was late"
+        text = f"credit {random.choice([5, 12, 20, 25])} order {random.randint(1000, 99999)} delivery was late"
         return urlencode(driver.command_fields(user, "/resolve", text)), FORM
+
+    def resolve_over() -> Request:
+        user = random.choice(people)
+        text = f"credit {random.choice([40, 60])} order {random.randint(1000, 99999)} delivery was very late"
+        return urlencode(driver.command_fields(user, "/resolve", text)), FORM
+
+    def approve_click() -> Request:
+        manager, request = next(approvals)
+        return payload_body(driver.click_payload(manager, request, "resolution_approve")), FORM
+
+    def app_home() -> Request:
+        event = {"type": "app_home_opened", "user": random.choice(people), "tab": "home", "event_ts": f"{time.time()}"}
+        return json.dumps(home_envelope(slack.team_id, event, f"EvB{next(events):09d}")), "application/json"
 
     def nominate_one_liner() -> Request:
         giver, receiver = random.sample(people, 2)
         text = f"<@{receiver}|agent> kept a furious customer calm and fixed the order"
         return urlencode(driver.command_fields(giver, "/nominate", text)), FORM
 
-    return Scenario(makers=[(0.6, pulse_click), (0.25, resolve_one_liner), (0.15, nominate_one_liner)])
+    return Scenario(
+        makers=[
+            (0.45, pulse_click),
+            (0.15, resolve_within),
+            (0.05, resolve_over),
+            (0.1, nominate_one_liner),
+            (0.05, approve_click),
+            (0.2, app_home),
+        ]
+    )
 
 
 def benchmark_policy() -> str:
-    """The example policy, with allowances large enough that a minute of load never exhausts them."""
+    """The example policy, with allowances large enough that load never exhausts them (so the mix cannot drift)."""
     text = (ROOT / "policy.example.toml").read_text()
-    return text.replace("nomination_allowance_per_month = 5", "nomination_allowance_per_month = 100000")
+    text = text.replace("nomination_allowance_per_month = 5", "nomination_allowance_per_month = 1000")
+    text = text.replace("per_day = 100, per_month = 500", "per_day = 1000000, per_month = 1000000")
+    text = text.replace("per_day = 250, per_month = 1500", "per_day = 1000000, per_month = 1000000")
+    return text.replace("max_per_month = 2", "max_per_month = 1000")
+
+
+def home_envelope(team_id: str, event: dict[str, object], event_id: str) -> dict[str, object]:
+    return {
+        "token": "verification-token-unused",
+        "team_id": team_id,
+        "api_app_id": "A0LATITUDE",
+        "event": event,
+        "type": "event_callback",
+        "event_id": event_id,
+        "event_time": int(time.time()),
+        "authorizations": [{"team_id": team_id, "user_id": "U0LATBOT", "is_bot": True}],
+    }
+
+
+def queue_approval_requests(engine: Engine, slack: FakeSlack, count: int) -> list[tuple[str, Call]]:
+    """`count` fixes over the limit, their approval requests sent; returns (manager, request message)."""
+    from bot.app import create_client
+    from bot.settings import Settings
+    from handlers.delivery import queue, send_now
+    from handlers.deps import Deps
+    from handlers.pacing import Pacer
+    from handlers.resolutions import approval_requests
+    from services.resolutions.fixes import ResolutionRequest, log_resolution
+
+    sessions = make_session_factory(engine)
+    deps = Deps(sessions=sessions, now=lambda: datetime.now(UTC), pacer=Pacer(100000.0))
+    before = len(slack.calls("chat.postMessage"))
+    claimed = []
+    with sessions.begin() as session:
+        workspace = directory.ensure_workspace(session, slack_team_id=slack.team_id, now=deps.now())
+        people = [directory.find_employee(session, workspace, slack_id) for slack_id in frontline_ids()]
+        for number in range(count):
+            employee = people[number % len(people)]
+            assert employee is not None
+            request = ResolutionRequest(category="credit", amount=Decimal(60), summary="late", customer_ref=None)
+            logged = log_resolution(session, employee=employee, request=request, now=deps.now())
+            claimed += queue(session, workspace_id=workspace.id, messages=approval_requests(logged), now=deps.now())
+    settings = Settings(slack_bot_token="xoxb-fake-token", slack_signing_secret="unused", slack_api_url=slack.api_url)
+    send_now(deps, create_client(settings), claimed)
+    sent = slack.calls("chat.postMessage")[before:]
+    return [(call.channel, call) for call in sent if "resolution_approve" in json.dumps(call.args.get("blocks"))]
 
 
 def open_pulse_round(engine: Engine, slack: FakeSlack) -> list[tuple[str, Call]]:
@@ -118,11 +197,12 @@ def open_pulse_round(engine: Engine, slack: FakeSlack) -> list[tuple[str, Call]]
     from bot.settings import Settings
     from handlers.deps import Deps
     from handlers.jobs.drain_outbox import drain_outbox
+    from handlers.pacing import Pacer
     from handlers.pulse_invitations import queue_invitations
     from services.pulse import rounds as pulse_rounds
 
     sessions = make_session_factory(engine)
-    deps = Deps(sessions=sessions, now=lambda: datetime.now(UTC))
+    deps = Deps(sessions=sessions, now=lambda: datetime.now(UTC), pacer=Pacer(100000.0))
     with sessions.begin() as session:
         workspace = directory.ensure_workspace(session, slack_team_id=slack.team_id, now=deps.now())
         hr = directory.find_employee(session, workspace, "U0BADMIN")

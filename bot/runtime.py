@@ -27,6 +27,7 @@ from handlers.pacing import Pacer
 from models.engine import make_engine, make_session_factory
 from models.schema import schema_state
 from services import directory
+from services.config_cache import SESSION_KEY, ConfigCache
 from services.pulse.relay import relay_key_from
 from services.suggestions.relay import Relay
 
@@ -137,6 +138,7 @@ def build_runtime(settings: Settings, clock: Clock | None = None, executor: Exec
     engine = open_database(settings.database_url)
     require_current_schema(engine)
     sessions = make_session_factory(engine)
+    sessions.configure(info={SESSION_KEY: ConfigCache()})
     deps = make_deps(settings, sessions, clock or SystemClock(), workspace_tokens(settings, engine, sessions))
     if settings.oauth:
         oauth = oauth_settings(settings, engine, record_installed(sessions, deps.now))

@@ -33,9 +33,9 @@ def approve_clicked(
     deps = deps_of(context)
     try:
         with deps.sessions.begin() as session:
-            decider = action_caller(session, context, body).employee
+            caller = action_caller(session, context, body)  # held: the workspace stays in the session for the audit
             resolution = decisions.decide(
-                session, resolution_id=resolution_id, decider=decider, approve=True, reason=None, now=deps.now()
+                session, resolution_id=resolution_id, decider=caller.employee, approve=True, reason=None, now=deps.now()
             )
             announcement = Announcement.of(session, resolution, now=deps.now())
     except DomainError as error:

@@ -7,12 +7,13 @@ from typing import Any
 
 from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
+from sqlalchemy.orm import Session
 
 from handlers import payload
 from handlers.blocks import nominations as blocks
 from handlers.commands import Usage, is_help
 from handlers.delivery import Outgoing, queue, send_now
-from handlers.deps import deps_of
+from handlers.deps import Deps, deps_of
 from handlers.errors import reported
 from handlers.people import (
     action_caller,
@@ -23,6 +24,7 @@ from handlers.people import (
     with_newcomer_note,
 )
 from handlers.reward_messages import nomination_messages
+from models import Employee, Workspace
 from services import directory
 from services.directory import SlackPerson
 from services.errors import DomainError
@@ -91,11 +93,11 @@ def nominate_command(
 def nominate_one_liner(
     ack: Ack, command: dict[str, Any], context: BoltContext, client: WebClient, respond: Respond, form: OneLiner
 ) -> None:
-    """Known colleagues get the answer in the ack; anyone Slack must be asked about gets it right after."""
+    """Known colleagues get the answer in the ack, in one transaction; anyone Slack must be asked about
+    (outside any transaction) gets it right after, in a second one."""
     deps = deps_of(context)
-    unknown = strangers(context, form.nominees, skip={command["user_id"], context.bot_user_id})
-    if unknown:
-        ack()
+    skip = {command["user_id"], context.bot_user_id}
+    unknown: list[str] = []
 
     def reply(text: str) -> None:
         if unknown:
@@ -103,27 +105,23 @@ def nominate_one_liner(
         else:
             ack(text=text)
 
-    people = {slack_id: ask_slack(client, slack_id) for slack_id in unknown}
     try:
         with deps.sessions.begin() as session:
             identity = command_caller(session, context, command)
-            workspace = identity.workspace
-            key, reason = nominations.split_reward(rewards.reward_policy(session, workspace), form.rest)
-            outcome = nominations.nominate(
-                session,
-                workspace=workspace,
-                nominator=identity.employee,
-                request=NominationRequest(form.nominees, key, reason),
-                slack_people=people,
-                bot_user_id=context.bot_user_id,
-                now=deps.now(),
+            unknown = strangers(session, identity.workspace, form.nominees, skip=skip)
+            done = (
+                None if unknown else _nominate(session, deps, context, identity.workspace, identity.employee, form, {})
             )
-            messages = queue(
-                session, workspace_id=workspace.id, messages=nomination_messages(session, deps, outcome), now=deps.now()
-            )
+        if done is None:
+            ack()
+            people = {slack_id: ask_slack(client, slack_id) for slack_id in unknown}
+            with deps.sessions.begin() as session:
+                identity = command_caller(session, context, command)
+                done = _nominate(session, deps, context, identity.workspace, identity.employee, form, people)
     except DomainError as error:
         reply(f":warning: {error}")
         return
+    outcome, messages = done
     reply(with_newcomer_note(confirmation(outcome), identity))
     with reported(command, respond):
         send_now(deps, client, messages)
@@ -131,15 +129,40 @@ def nominate_one_liner(
             learn_from_slack(client, deps, identity.employee)
 
 
-def strangers(context: BoltContext, slack_ids: tuple[str, ...], *, skip: set[str | None]) -> list[str]:
+def _nominate(
+    session: Session,
+    deps: Deps,
+    context: BoltContext,
+    workspace: Workspace,
+    nominator: Employee,
+    form: OneLiner,
+    people: dict[str, SlackPerson],
+) -> tuple[NominationOutcome, list[Claimed]]:
+    key, reason = nominations.split_reward(rewards.reward_policy(session, workspace), form.rest)
+    outcome = nominations.nominate(
+        session,
+        workspace=workspace,
+        nominator=nominator,
+        request=NominationRequest(form.nominees, key, reason),
+        slack_people=people,
+        bot_user_id=context.bot_user_id,
+        now=deps.now(),
+    )
+    messages = queue(
+        session, workspace_id=workspace.id, messages=nomination_messages(session, deps, outcome), now=deps.now()
+    )
+    return outcome, messages
+
+
+def strangers(
+    session: Session, workspace: Workspace, slack_ids: tuple[str, ...], *, skip: set[str | None]
+) -> list[str]:
     """Named people the directory does not know: Slack must say whether they are bots, strangers or newcomers."""
-    with deps_of(context).sessions.begin() as session:
-        workspace = request_workspace(session, context)
-        return [
-            slack_id
-            for slack_id in slack_ids
-            if slack_id not in skip and directory.find_employee(session, workspace, slack_id) is None
-        ]
+    return [
+        slack_id
+        for slack_id in slack_ids
+        if slack_id not in skip and directory.find_employee(session, workspace, slack_id) is None
+    ]
 
 
 def confirmation(outcome: NominationOutcome) -> str:
@@ -171,7 +194,9 @@ def submit_nomination(
     deps = deps_of(context)
     form = payload.parsed(blocks.parse_nominate_modal, view)
     request = NominationRequest(form.nominees, form.item_key, form.reason, form.public, form.resolution_id)
-    unknown = strangers(context, form.nominees, skip={body["user"]["id"], context.bot_user_id})
+    with deps.sessions.begin() as session:
+        workspace = request_workspace(session, context)
+        unknown = strangers(session, workspace, form.nominees, skip={body["user"]["id"], context.bot_user_id})
     if unknown:
         ack()
         with reported(body):

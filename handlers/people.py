@@ -86,4 +86,5 @@ def learn_from_slack(client: WebClient, deps: Deps, employee: Employee) -> None:
         fresh = session.get(Employee, employee.id)
         if fresh is not None:
             named = person.name if person.name != employee.slack_id else None
-            directory.update_slack_profile(fresh, name=named, email=person.email, tz=person.tz, now=deps.now())
+            if directory.update_slack_profile(fresh, name=named, email=person.email, tz=person.tz, now=deps.now()):
+                directory.profile_updated(session, fresh)

@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, String, false
+from sqlalchemy import Boolean, Integer, String, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from models.base import Base, UTCDateTime
@@ -22,6 +22,10 @@ class Workspace(Base):
     org_wide: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     uninstalled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     """When the app was uninstalled (or its tokens revoked): nothing is sent from then on; see `purge`."""
+
+    config_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    """Bumped in the same transaction as an org import, a policy load or a profile update: every process
+    compares it with the copies it keeps of people and the policy (services/config_cache.py)."""
 
     @property
     def installed(self) -> bool:

@@ -7,6 +7,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models import Employee, Team, Workspace
+from services.config_cache import attached, bump, cache_of, detached_copy
 from services.rows import get_or_create
 
 
@@ -56,7 +57,17 @@ def ensure_workspace(
 
 
 def find_employee(session: Session, workspace: Workspace, slack_id: str) -> Employee | None:
-    return session.scalar(select(Employee).where(Employee.workspace_id == workspace.id, Employee.slack_id == slack_id))
+    """Someone by Slack id; from this process's copy while the workspace's config version holds."""
+    cache = cache_of(session)
+    copy = cache.get("employee", workspace, slack_id) if cache is not None else None
+    if copy is not None:
+        return attached(session, copy)  # type: ignore[no-any-return]
+    employee = session.scalar(
+        select(Employee).where(Employee.workspace_id == workspace.id, Employee.slack_id == slack_id)
+    )
+    if cache is not None and employee is not None:
+        cache.put("employee", workspace, slack_id, detached_copy(employee))
+    return employee
 
 
 def identify(session: Session, *, workspace: Workspace, slack_id: str, name: str, now: datetime) -> Identity:
@@ -80,8 +91,8 @@ def identify(session: Session, *, workspace: Workspace, slack_id: str, name: str
 
 def update_slack_profile(
     employee: Employee, *, name: str | None, email: str | None, tz: str | None, now: datetime
-) -> None:
-    """Fill what Slack knows and the directory does not; the directory's own values win."""
+) -> bool:
+    """Fill what Slack knows and the directory does not; the directory's own values win. True if it changed."""
     changed = False
     if name and not employee.in_directory and employee.name != name:
         employee.name, changed = name, True
@@ -91,6 +102,12 @@ def update_slack_profile(
         employee.tz, changed = tz, True
     if changed:
         employee.updated_at = now
+    return changed
+
+
+def profile_updated(session: Session, employee: Employee) -> None:
+    """Every process's copy of this person is stale now (services/config_cache.py)."""
+    bump(session, session.get_one(Workspace, employee.workspace_id))
 
 
 NO_LONGER_ACTIVE = (

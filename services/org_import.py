@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 
 from models import Employee, Team, Workspace
 from services import audit
+from services.config_cache import bump
 from services.handover import Handover, hand_over_pending
 from services.org_file import OrgFileError as OrgFileError
 from services.org_file import OrgRow
@@ -66,7 +67,7 @@ def import_org(
         "rerouted": len(report.handovers),
     }
     audit.record(session, workspace=workspace, actor=actor, action="org.import", now=now, details=counts)
-    session.flush()
+    bump(session, workspace)
     return report
 
 

@@ -4,11 +4,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from models import Delivery, Workspace
-from services.rows import get_or_create
+from services.rows import insert_unless_present
 
 MAX_ATTEMPTS = 8
 BASE_BACKOFF = timedelta(seconds=30)
@@ -48,8 +48,8 @@ def enqueue_held(
 
     It is held for one lease: if the process dies before sending, the scheduled drain sends it later.
     """
-    delivery = _insert(session, workspace_id, key, method, payload, now, due=now + LEASE)
-    return None if delivery is None else Claimed(delivery.id, workspace_id, key, method, payload)
+    delivery_id = _insert(session, workspace_id, key, method, payload, now, due=now + LEASE)
+    return None if delivery_id is None else Claimed(delivery_id, workspace_id, key, method, payload)
 
 
 def _insert(
@@ -61,23 +61,25 @@ def _insert(
     now: datetime,
     *,
     due: datetime,
-) -> Delivery | None:
-    """The new delivery, or None when one with this key exists (a concurrent insert included)."""
-    delivery, created = get_or_create(
+) -> int | None:
+    """The new delivery's id, or None when one with this key exists (a concurrent insert included).
+
+    One statement: INSERT ... ON CONFLICT DO NOTHING RETURNING id.
+    """
+    statement = insert_unless_present(
         session,
-        lambda: session.scalar(select(Delivery).where(Delivery.idempotency_key == key)),
-        lambda: Delivery(
-            workspace_id=workspace_id,
-            idempotency_key=key,
-            method=method,
-            payload=payload,
-            status="pending",
-            attempts=0,
-            next_attempt_at=due,
-            created_at=now,
-        ),
+        Delivery,
+        workspace_id=workspace_id,
+        idempotency_key=key,
+        method=method,
+        payload=payload,
+        status="pending",
+        attempts=0,
+        next_attempt_at=due,
+        created_at=now,
     )
-    return delivery if created else None
+    inserted = session.connection().scalar(statement.returning(Delivery.id))
+    return None if inserted is None else int(inserted)
 
 
 @dataclass(frozen=True)
@@ -117,10 +119,21 @@ def record_outcome(session: Session, *, delivery_id: int, outcome: SendOutcome, 
 
 
 def record_outcomes(session: Session, *, outcomes: list[tuple[int, SendOutcome]], now: datetime) -> None:
-    """Record a batch of sends in one go: sent, retried later, or given up."""
-    rows = {d.id: d for d in session.scalars(select(Delivery).where(Delivery.id.in_([i for i, _ in outcomes])))}
+    """Record a batch of sends in one go: sent (one UPDATE each), retried later, or given up."""
     for delivery_id, outcome in outcomes:
-        _apply(rows[delivery_id], outcome, now)
+        if outcome.ok:
+            session.execute(
+                update(Delivery)
+                .where(Delivery.id == delivery_id)
+                .values(
+                    status="sent", sent_at=now, result=outcome.result, last_error=None, attempts=Delivery.attempts + 1
+                )
+            )
+    failed = [(delivery_id, outcome) for delivery_id, outcome in outcomes if not outcome.ok]
+    if failed:
+        rows = {d.id: d for d in session.scalars(select(Delivery).where(Delivery.id.in_([i for i, _ in failed])))}
+        for delivery_id, outcome in failed:
+            _apply(rows[delivery_id], outcome, now)
 
 
 def _apply(delivery: Delivery, outcome: SendOutcome, now: datetime) -> None:

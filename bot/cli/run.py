@@ -4,9 +4,9 @@ import argparse
 import logging
 
 from bot.logs import configure_logging
-from bot.runtime import build_runtime
+from bot.runtime import StartupError, build_runtime
 from bot.server import EVENTS_PATH, bound_port, make_server
-from bot.settings import load_settings
+from bot.settings import Settings, load_settings
 
 log = logging.getLogger("latitude")
 
@@ -22,12 +22,20 @@ def add_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[ty
         help="port to listen on with --http (default 3000; 0 picks a free one, see the log)",
     )
     parser.add_argument("--no-scheduler", action="store_true", help="do not run scheduled jobs in this process")
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        help="with --http, serve from N processes (gunicorn; PostgreSQL only; default 1, served by waitress)",
+    )
     parser.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace) -> int:
     settings = load_settings()
     configure_logging(settings.log_level, settings.log_format)
+    if args.workers != 1:
+        return run_workers(args, settings)
     runtime = build_runtime(settings)
     scheduler = None if args.no_scheduler else runtime.start_scheduler()
     try:
@@ -51,4 +59,15 @@ def run(args: argparse.Namespace) -> int:
         if scheduler is not None:
             scheduler.shutdown(wait=False)  # type: ignore[attr-defined]
         runtime.leadership.release()
+    return 0
+
+
+def run_workers(args: argparse.Namespace, settings: Settings) -> int:
+    """Several processes over HTTP, each with its own runtime; the leader lock keeps one scheduler running."""
+    from bot.prefork import check_workers, serve_prefork
+
+    check_workers(settings, args.workers)
+    if settings.socket_mode and not args.http:
+        raise StartupError("--workers serves HTTP: add --http (Socket Mode runs in one process)")
+    serve_prefork(settings, host=args.host, port=args.port, workers=args.workers, scheduler=not args.no_scheduler)
     return 0

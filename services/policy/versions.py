@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from models import Employee, PolicyVersion, Workspace
 from services import audit
+from services.config_cache import attached, bump, cache_of, detached_copy
 from services.errors import NotFound
 from services.policy.digest import DigestSettings, parse_digest
 from services.policy.file import PolicyText
@@ -191,11 +192,16 @@ def load_policy(session: Session, *, workspace: Workspace, text: str, loaded_by:
         subject=f"version {number}",
         details={"sha256": digest},
     )
-    session.flush()
+    bump(session, workspace)
     return version
 
 
 def current_policy(session: Session, workspace: Workspace) -> ActivePolicy | None:
+    """The latest version; from this process's copy while the workspace's config version holds."""
+    cache = cache_of(session)
+    copy = cache.get("policy", workspace, "") if cache is not None else None
+    if copy is not None:
+        return ActivePolicy(version=attached(session, copy), policy=_parsed(copy.sha256, copy.text))
     version = session.scalar(
         select(PolicyVersion)
         .where(PolicyVersion.workspace_id == workspace.id)
@@ -204,6 +210,8 @@ def current_policy(session: Session, workspace: Workspace) -> ActivePolicy | Non
     )
     if version is None:
         return None
+    if cache is not None:
+        cache.put("policy", workspace, "", detached_copy(version))
     return ActivePolicy(version=version, policy=_parsed(version.sha256, version.text))
 
 

@@ -47,7 +47,11 @@ def respondent_of(pulse_round: PulseRound, employee: Employee, purpose: str = "a
 
 def my_round(session: Session, *, workspace: Workspace, employee: Employee, round_id: int | None = None) -> MyRound:
     """The caller's open round (or the one named): questions and their own answers so far."""
-    pulse_round = _round_for_answer(session, workspace, employee, round_id)
+    return _mine(session, _round_for_answer(session, workspace, employee, round_id), employee)
+
+
+def _mine(session: Session, pulse_round: PulseRound, employee: Employee) -> MyRound:
+    """The person's answers and comment in a round already checked to be open and theirs."""
     respondent = respondent_of(pulse_round, employee)
     query = select(PulseResponse.question_id, PulseResponse.value).where(
         PulseResponse.round_id == pulse_round.id, PulseResponse.respondent == respondent
@@ -103,8 +107,7 @@ def record_answer(
         existing.value = value
     _mark_answered(session, pulse_round, employee)
     session.flush()
-    mine = my_round(session, workspace=workspace, employee=employee, round_id=pulse_round.id)
-    return AnswerOutcome(mine, question, changed)
+    return AnswerOutcome(_mine(session, pulse_round, employee), question, changed)
 
 
 def _insert_answer(
@@ -168,15 +171,15 @@ def save_comment(
         existing.text = cleaned
     _mark_answered(session, pulse_round, employee)
     session.flush()
-    return my_round(session, workspace=workspace, employee=employee, round_id=pulse_round.id)
+    return _mine(session, pulse_round, employee)
 
 
 def _mark_answered(session: Session, pulse_round: PulseRound, employee: Employee) -> None:
-    receipt = session.scalar(
-        select(PulseReceipt).where(PulseReceipt.round_id == pulse_round.id, PulseReceipt.employee_id == employee.id)
+    session.execute(
+        update(PulseReceipt)
+        .where(PulseReceipt.round_id == pulse_round.id, PulseReceipt.employee_id == employee.id)
+        .values(answered=True)
     )
-    if receipt is not None:
-        receipt.answered = True
 
 
 def waiting_for(session: Session, *, workspace: Workspace, employee: Employee) -> MyRound | None:
@@ -189,5 +192,5 @@ def waiting_for(session: Session, *, workspace: Workspace, employee: Employee) -
     )
     if asked is None:
         return None
-    mine = my_round(session, workspace=workspace, employee=employee, round_id=pulse_round.id)
+    mine = _mine(session, pulse_round, employee)
     return mine if mine.unanswered else None

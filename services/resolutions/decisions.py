@@ -53,7 +53,7 @@ def decide(
     if not approve and not (reason or "").strip():
         raise InvalidInput("Say why you decline, so that the employee can learn from it.")
     resolution.status = "approved" if approve else "declined"
-    resolution.decided_by_id, resolution.decided_at = decider.id, now
+    resolution.decided_by, resolution.decided_at = decider, now
     resolution.decline_reason = None if approve else (reason or "").strip()[:MAX_REASON]
     audit.record(
         session,
@@ -64,7 +64,6 @@ def decide(
         now=now,
     )
     session.flush()
-    session.refresh(resolution, ["decided_by"])
     return resolution
 
 

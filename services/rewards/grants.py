@@ -186,10 +186,11 @@ def summary(session: Session, *, workspace: Workspace, employee: Employee, now: 
         .order_by(RewardGrant.granted_at.desc(), RewardGrant.id.desc())
         .limit(3)
     )
+    given = nominations_given(session, employee, since=since)
     return RecognitionSummary(
         received=int(received or 0),
-        given=nominations_given(session, employee, since=since),
+        given=given,
         allowance=policy.allowance_per_month,
-        allowance_left=allowance_left(session, policy, employee, now=now),
+        allowance_left=max(policy.allowance_per_month - given, 0),
         latest=list(latest),
     )

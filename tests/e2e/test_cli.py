@@ -3,6 +3,7 @@
 import os
 import queue
 import re
+import socket
 import subprocess
 import sys
 import threading
@@ -15,6 +16,7 @@ from typing import IO
 
 import pytest
 from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
 
 from bot.fakeslack import FakeSlack, SlackDriver
 from bot.fakeslack.server import BOT_TOKEN
@@ -172,3 +174,76 @@ def test_org_import_on_a_fresh_database_learns_the_workspace_from_the_bot_token(
     assert imported.returncode == 0, imported.stderr
     assert [c.method for c in slack.calls()] == ["auth.test"]
     assert listed.stdout.splitlines() == ["T0LATITUDE\tworkspace\tLatitude Demo\tinstalled"]
+
+
+def test_several_workers_are_refused_on_sqlite_in_one_line(folder: Path) -> None:
+    upgraded(folder).dispose()
+    tokens = {"SLACK_BOT_TOKEN": BOT_TOKEN, "SLACK_SIGNING_SECRET": SIGNING_SECRET}
+
+    refused = cli(folder, "run", "--http", "--workers", "2", env=tokens)
+
+    assert refused.returncode == 2
+    assert refused.stderr.strip().splitlines() == [
+        "error: --workers above 1 needs PostgreSQL (DATABASE_URL=postgresql+psycopg://...): "
+        "SQLite allows one writing process, so run one worker"
+    ]
+
+
+def test_two_worker_processes_serve_slack_on_postgresql(
+    folder: Path, slack: FakeSlack, database_url: str, sessions: sessionmaker[Session]
+) -> None:
+    if not database_url.startswith("postgresql"):
+        pytest.skip("several workers need PostgreSQL")
+    load_org(sessions, datetime.now(UTC))
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = {
+        **os.environ,
+        "SLACK_BOT_TOKEN": BOT_TOKEN,
+        "SLACK_SIGNING_SECRET": SIGNING_SECRET,
+        "SLACK_API_URL": slack.api_url,
+        "DATABASE_URL": database_url,
+    }
+    command = [sys.executable, "-m", "bot", "run", "--http", "--host", "127.0.0.1", "--port", str(port)]
+    process = subprocess.Popen([*command, "--workers", "2", "--no-scheduler"], cwd=folder, env=env)
+    try:
+        base = f"http://127.0.0.1:{port}"
+        wait_until_healthy(base, process)
+        driver = SlackDriver(base + "/slack/events", SIGNING_SECRET, slack)
+        replies = [driver.command("U0AGENT1", "/boundaries", "help") for _ in range(10)]
+        driver.open_home("U0AGENT1")
+        [publish] = slack.wait_for("views.publish")
+        workers = children_of(process.pid)
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+
+    assert all(reply.status == 200 and "/boundaries help" in reply.text for reply in replies)
+    assert "Maya Manager" in publish.text
+    assert len(workers) == 2
+
+
+def children_of(pid: int) -> list[int]:
+    """Process ids whose parent is `pid` (Linux /proc)."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            found.append(int(stat.parent.name))
+    return found
+
+
+def wait_until_healthy(base: str, process: subprocess.Popen[bytes], timeout: float = 30.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and process.poll() is None:
+        try:
+            with urllib.request.urlopen(base + "/healthz", timeout=1) as health:
+                if health.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.1)
+    raise AssertionError(f"the workers never answered on {base} (exit code {process.poll()})")

@@ -1,0 +1,77 @@
+"""Several processes over HTTP: gunicorn forks N workers, each building its own runtime after the fork.
+
+Each worker has its own engine (a connection pool must not cross a fork), its own Bolt app and, unless
+told not to, its own scheduler; only the process holding the PostgreSQL advisory lock runs the ticks
+(bot/leader.py), so the deployment has one scheduler whichever worker holds the lock.
+"""
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from gunicorn.app.base import BaseApplication
+
+from bot.runtime import Runtime, StartupError, build_runtime
+from bot.server import wsgi_app
+from bot.settings import Settings
+
+log = logging.getLogger("latitude")
+ONE_PROCESS_ONLY = (
+    "--workers above 1 needs PostgreSQL (DATABASE_URL=postgresql+psycopg://...): "
+    "SQLite allows one writing process, so run one worker"
+)
+
+
+def check_workers(settings: Settings, workers: int) -> None:
+    """Several processes share one database only on PostgreSQL; say so in one line before anything starts."""
+    if workers < 1:
+        raise StartupError("--workers must be at least 1")
+    if workers > 1 and not settings.database_url.startswith("postgresql"):
+        raise StartupError(ONE_PROCESS_ONLY)
+
+
+class PreforkServer(BaseApplication):  # type: ignore[misc]
+    """gunicorn's master process and its workers, configured from here rather than a config file."""
+
+    def __init__(self, settings: Settings, *, host: str, port: int, workers: int, scheduler: bool) -> None:
+        self.settings = settings
+        self.options: dict[str, Any] = {
+            "bind": f"{host}:{port}",
+            "workers": workers,
+            "worker_class": "gthread",
+            "threads": settings.http_threads,
+            "keepalive": 75,
+            "proc_name": "latitude",
+            "accesslog": None,
+            "loglevel": "warning",
+            "post_worker_init": self._start_worker,
+            "worker_exit": self._stop_worker,
+        }
+        self.scheduler_wanted = scheduler
+        self.runtime: Runtime | None = None
+        self.scheduler: Any = None
+        super().__init__()
+
+    def load_config(self) -> None:
+        for key, value in self.options.items():
+            self.cfg.set(key, value)
+
+    def load(self) -> Callable[..., Any]:
+        """Called in each worker after the fork: everything with a connection or a thread is made here."""
+        self.runtime = build_runtime(self.settings)
+        return wsgi_app(self.runtime.app, self.runtime.healthy, self.runtime.gate)
+
+    def _start_worker(self, _worker: Any) -> None:
+        if self.scheduler_wanted and self.runtime is not None:
+            self.scheduler = self.runtime.start_scheduler()
+
+    def _stop_worker(self, _server: Any, _worker: Any) -> None:
+        if self.scheduler is not None:
+            self.scheduler.shutdown(wait=False)
+        if self.runtime is not None:
+            self.runtime.close()
+
+
+def serve_prefork(settings: Settings, *, host: str, port: int, workers: int, scheduler: bool) -> None:
+    log.info("Latitude listening on http://%s:%s with %d worker processes", host, port, workers)
+    PreforkServer(settings, host=host, port=port, workers=workers, scheduler=scheduler).run()

@@ -1,0 +1,75 @@
+"""Per-process copies of what rarely changes: people by Slack id and the policy in force, per workspace.
+
+A copy is used only while the workspace's `config_version` (read with the workspace at the start of each
+request's transaction) equals the version it was taken under. An org import, a policy load and a profile
+update bump that version in their own transaction (`bump`), so every process, whichever made the change,
+reads fresh rows on its next request: someone an import deactivated loses their powers at once.
+
+A copy is taken after its version was read, so it is never older than that version. The cache lives on
+a session factory (`session.info`), put there by bot/; a session without one reads everything afresh.
+"""
+
+import threading
+from typing import Any, TypeVar
+
+from sqlalchemy import inspect
+from sqlalchemy.orm import Session, make_transient_to_detached
+from sqlalchemy.orm.attributes import set_committed_value
+
+from models import Workspace
+
+T = TypeVar("T")
+SESSION_KEY = "config_cache"
+
+
+class ConfigCache:
+    """Detached copies keyed by workspace; thread-safe, shared by one process's sessions."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._entries: dict[tuple[str, int, str], tuple[int, Any]] = {}
+
+    def get(self, kind: str, workspace: Workspace, key: str) -> Any | None:
+        with self._lock:
+            found = self._entries.get((kind, workspace.id, key))
+        return found[1] if found is not None and found[0] == workspace.config_version else None
+
+    def put(self, kind: str, workspace: Workspace, key: str, value: Any) -> None:
+        with self._lock:
+            self._entries[(kind, workspace.id, key)] = (workspace.config_version, value)
+
+
+def cache_of(session: Session) -> ConfigCache | None:
+    cache = session.info.get(SESSION_KEY)
+    return cache if isinstance(cache, ConfigCache) else None
+
+
+def bump(session: Session, workspace: Workspace) -> None:
+    """Tell every process that people or the policy changed; the update commits with the change itself."""
+    workspace.config_version = Workspace.config_version + 1  # type: ignore[assignment]
+    session.flush()
+
+
+def detached_copy(row: T, depth: int = 2) -> T:
+    """A copy of a loaded row (and the relationships it had loaded) that belongs to no session."""
+    state = inspect(row)
+    mapper = state.mapper
+    copy = mapper.class_manager.new_instance()
+    for column in mapper.column_attrs:
+        if column.key in state.dict:
+            set_committed_value(copy, column.key, state.dict[column.key])
+    make_transient_to_detached(copy)
+    for relationship in mapper.relationships:
+        if depth > 0 and relationship.key in state.dict and not relationship.uselist:
+            value = state.dict[relationship.key]
+            set_committed_value(copy, relationship.key, None if value is None else detached_copy(value, depth - 1))
+    return copy  # type: ignore[no-any-return]
+
+
+def attached(session: Session, copy: T) -> T:
+    """The session's own instance of a cached row: the one it already holds, else the copy merged without SQL."""
+    key = inspect(copy).key
+    held = session.identity_map.get(key) if key is not None else None
+    if held is not None:
+        return held  # type: ignore[no-any-return]
+    return session.merge(copy, load=False)
