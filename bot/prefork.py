@@ -12,7 +12,7 @@ from typing import Any
 from gunicorn.app.base import BaseApplication
 
 from bot.runtime import Runtime, StartupError, build_runtime
-from bot.server import wsgi_app
+from bot.server import EVENTS_PATH, wsgi_app
 from bot.settings import Settings
 
 log = logging.getLogger("latitude")
@@ -44,6 +44,7 @@ class PreforkServer(BaseApplication):  # type: ignore[misc]
             "proc_name": "latitude",
             "accesslog": None,
             "loglevel": "warning",
+            "when_ready": self._say_where,
             "post_worker_init": self._start_worker,
             "worker_exit": self._stop_worker,
         }
@@ -61,6 +62,13 @@ class PreforkServer(BaseApplication):  # type: ignore[misc]
         self.runtime = build_runtime(self.settings)
         return wsgi_app(self.runtime.app, self.runtime.healthy, self.runtime.gate)
 
+    def _say_where(self, arbiter: Any) -> None:
+        """Log the address actually bound (port 0 picks a free one), once the master listens."""
+        for listener in arbiter.LISTENERS:
+            host, port = listener.sock.getsockname()[:2]
+            where = f"http://{host}:{port}{EVENTS_PATH}"
+            log.info("Latitude listening on %s with %d worker processes", where, arbiter.num_workers)
+
     def _start_worker(self, _worker: Any) -> None:
         if self.scheduler_wanted and self.runtime is not None:
             self.scheduler = self.runtime.start_scheduler()
@@ -73,5 +81,4 @@ class PreforkServer(BaseApplication):  # type: ignore[misc]
 
 
 def serve_prefork(settings: Settings, *, host: str, port: int, workers: int, scheduler: bool) -> None:
-    log.info("Latitude listening on http://%s:%s with %d worker processes", host, port, workers)
     PreforkServer(settings, host=host, port=port, workers=workers, scheduler=scheduler).run()

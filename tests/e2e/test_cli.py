@@ -3,7 +3,6 @@
 import os
 import queue
 import re
-import socket
 import subprocess
 import sys
 import threading
@@ -195,9 +194,6 @@ def test_two_worker_processes_serve_slack_on_postgresql(
     if not database_url.startswith("postgresql"):
         pytest.skip("several workers need PostgreSQL")
     load_org(sessions, datetime.now(UTC))
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
     env = {
         **os.environ,
         "SLACK_BOT_TOKEN": BOT_TOKEN,
@@ -205,10 +201,12 @@ def test_two_worker_processes_serve_slack_on_postgresql(
         "SLACK_API_URL": slack.api_url,
         "DATABASE_URL": database_url,
     }
-    command = [sys.executable, "-m", "bot", "run", "--http", "--host", "127.0.0.1", "--port", str(port)]
-    process = subprocess.Popen([*command, "--workers", "2", "--no-scheduler"], cwd=folder, env=env)
+    command = [sys.executable, "-m", "bot", "run", "--http", "--host", "127.0.0.1", "--port", "0"]
+    process = subprocess.Popen(
+        [*command, "--workers", "2", "--no-scheduler"], cwd=folder, env=env, stderr=subprocess.PIPE, text=True
+    )
     try:
-        base = f"http://127.0.0.1:{port}"
+        base = listening_url(process)
         wait_until_healthy(base, process)
         driver = SlackDriver(base + "/slack/events", SIGNING_SECRET, slack)
         replies = [driver.command("U0AGENT1", "/boundaries", "help") for _ in range(10)]
@@ -237,7 +235,7 @@ def children_of(pid: int) -> list[int]:
     return found
 
 
-def wait_until_healthy(base: str, process: subprocess.Popen[bytes], timeout: float = 30.0) -> None:
+def wait_until_healthy(base: str, process: subprocess.Popen[str], timeout: float = 30.0) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline and process.poll() is None:
         try:
