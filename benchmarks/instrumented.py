@@ -6,6 +6,8 @@
 The counters: SQL statements sent to the database (a SQLAlchemy event on every engine) and the process's
 CPU time (`time.process_time`, every thread). `LATITUDE_TREE` names the source tree to import the product
 from (default: this one), so the same benchmark can serve an older version side by side.
+`BENCH_SHOW_SQL=1` prints each statement; `BENCH_PROFILE=FILE` profiles every thread and writes the
+merged pstats to FILE when the server stops.
 """
 
 import itertools
