@@ -89,6 +89,8 @@ def stop_server(server: BaseWSGIServer) -> None:
     try:
         server.trigger.pull_trigger(close_everything)  # type: ignore[attr-defined]
     except OSError:
-        # The trigger is gone (its pipe already closed): nothing can wake the loop, so close from here.
-        log.warning("HTTP server's wake-up pipe was already closed; closing its sockets directly")
-        close_everything()
+        # The wake-up pipe is already closed. Emptying the loop's map ends the loop at its next wake-up
+        # (within a second) without closing a socket it may be selecting on; the sockets close with it.
+        log.warning("the HTTP server's wake-up pipe was already closed; it stops at its next wake-up")
+        server._map.clear()  # type: ignore[attr-defined]
+        server.task_dispatcher.shutdown()
