@@ -3,6 +3,7 @@
 import io
 import json
 import logging
+import threading
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -90,7 +91,12 @@ def stop_server(server: BaseWSGIServer) -> None:
         server.trigger.pull_trigger(close_everything)  # type: ignore[attr-defined]
     except OSError:
         # The wake-up pipe is already closed. Emptying the loop's map ends the loop at its next wake-up
-        # (within a second) without closing a socket it may be selecting on; the sockets close with it.
+        # (within a second) without closing a socket it may be selecting on; its sockets are closed after that.
         log.warning("the HTTP server's wake-up pipe was already closed; it stops at its next wake-up")
+        # Not the trigger: its descriptor numbers may belong to someone else by now.
+        left = {fd: obj for fd, obj in server._map.items() if obj is not server.trigger}  # type: ignore[attr-defined]
         server._map.clear()  # type: ignore[attr-defined]
         server.task_dispatcher.shutdown()
+        closer = threading.Timer(2 * server.adj.asyncore_loop_timeout, wasyncore.close_all, args=(left,))
+        closer.daemon = True
+        closer.start()
