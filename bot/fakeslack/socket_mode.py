@@ -49,7 +49,12 @@ class SocketModeServer:
 
     def stop(self) -> None:
         self._state.socket_url = ""
-        self._server.shutdown()
+        try:
+            self._server.shutdown()
+        except OSError:
+            # Its listening socket's descriptor was already closed: the socket object is marked closed
+            # now, so a second (idempotent) shutdown wakes the accept loop and closes the connections.
+            self._server.shutdown()
         self._thread.join(timeout=5)
 
     # -- what Slack sends --------------------------------------------------------------------

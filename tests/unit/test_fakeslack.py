@@ -1,6 +1,7 @@
 """The Slack stand-in refuses what Slack refuses: a test of ours must fail where Slack would."""
 
 import json
+import os
 import urllib.request
 from collections.abc import Iterator
 from typing import Any
@@ -14,6 +15,8 @@ from bot.fakeslack import state as fake_state
 from bot.fakeslack.blockkit import ack_problems, message_problems, view_problems
 from bot.fakeslack.payloads import slack_escaped
 from bot.fakeslack.server import BOT_TOKEN
+from bot.fakeslack.socket_mode import SocketModeServer
+from bot.fakeslack.state import SlackState
 
 
 @pytest.fixture
@@ -206,3 +209,12 @@ def test_a_view_submissions_errors_must_name_an_input_of_the_view() -> None:
     assert ack_problems(modal(), {"response_action": "errors", "errors": {"reason": "?"}}) == [
         "errors for block(s) ['reason'] that are not inputs of the view"
     ]
+
+
+def test_the_socket_mode_server_stops_even_when_its_listening_socket_was_closed_under_it() -> None:
+    server = SocketModeServer(SlackState(token="xoxb-x", team_id="T1", scopes=frozenset())).start()
+    os.close(server._server.socket.fileno())
+
+    server.stop()
+
+    assert not server._thread.is_alive()
