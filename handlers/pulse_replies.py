@@ -1,5 +1,10 @@
 """Replies to anonymous pulse comments: a manager's reply goes to the author, their answer comes back; nobody
-learns who (services/pulse/relay.py)."""
+learns who (services/pulse/relay.py).
+
+These are the one kind of message to someone else sent straight to Slack, not through the outbox: a delivery row
+would keep the author's user id next to the reply, which is exactly the link the relay exists to hide.
+A reply lost to a crash stays lost; an author's id, once written down, cannot be taken back.
+"""
 
 from typing import Any
 

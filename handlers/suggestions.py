@@ -17,6 +17,7 @@ from handlers.errors import reported
 from handlers.people import action_caller, command_caller, with_newcomer_note
 from models import Employee, Suggestion, Workspace
 from services import outbox
+from services.directory import Identity
 from services.errors import DomainError
 from services.outbox import Claimed
 from services.resolutions.fixes import recent_for
@@ -79,15 +80,7 @@ def submit_suggestion(
     try:
         with deps.sessions.begin() as session:
             identity = command_caller(session, context, command)
-            suggestion = lifecycle.submit(
-                session,
-                workspace=identity.workspace,
-                author=identity.employee,
-                request=request,
-                relay=deps.relay,
-                now=deps.now(),
-            )
-            claimed = queue_new_suggestion(session, suggestion, deps.now())
+            suggestion, claimed = record_suggestion(session, deps, identity, request)
             reply = with_newcomer_note(confirmation(suggestion), identity)
     except DomainError as error:
         ack(text=f":warning: {error}")
@@ -104,16 +97,7 @@ def submit_suggest_modal(
     deps = deps_of(context)
     try:
         with deps.sessions.begin() as session:
-            identity = action_caller(session, context, body)
-            suggestion = lifecycle.submit(
-                session,
-                workspace=identity.workspace,
-                author=identity.employee,
-                request=request,
-                relay=deps.relay,
-                now=deps.now(),
-            )
-            claimed = queue_new_suggestion(session, suggestion, deps.now())
+            suggestion, claimed = record_suggestion(session, deps, action_caller(session, context, body), request)
             reply = confirmation(suggestion)
     except DomainError as error:
         ack(response_action="errors", errors={error.field or blocks.WHAT: str(error)[:300]})
@@ -130,6 +114,21 @@ def confirmation(suggestion: Suggestion) -> str:
         f":bulb: Sent {how}your suggestion #{suggestion.id} to {escape_mrkdwn(suggestion.owner.name)}. "
         "I'll tell you here when it moves on; `/suggest list` shows where it stands."
     )
+
+
+def record_suggestion(
+    session: Session, deps: Deps, identity: Identity, request: SuggestionRequest
+) -> tuple[Suggestion, list[Claimed]]:
+    """The suggestion, and its owner's card (and channel post) queued in the same transaction."""
+    suggestion = lifecycle.submit(
+        session,
+        workspace=identity.workspace,
+        author=identity.employee,
+        request=request,
+        relay=deps.relay,
+        now=deps.now(),
+    )
+    return suggestion, queue_new_suggestion(session, suggestion, deps.now())
 
 
 def queue_new_suggestion(session: Session, suggestion: Suggestion, now: datetime) -> list[Claimed]:
