@@ -47,7 +47,7 @@ class Deps:
     sender_bell: SenderBell = field(default_factory=SenderBell)
     pacer: Pacer = field(default_factory=Pacer)
     sender_threads: int = 4
-    # The pulse relay's key (services/pulse/relay.py); bot/ derives it from the signing secret. The
+    # The pulse relay's key (services/pulse/relay.py); bot/ derives it from RELAY_SECRET (or the signing secret). The
     # default, fresh per process, suits the CLI and tests that never relay across processes.
     relay_key: bytes = field(default_factory=lambda: secrets.token_bytes(32))
     relay: Relay | None = None

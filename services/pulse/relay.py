@@ -2,7 +2,7 @@
 
 Only the route is stored (which comment, which manager); the texts pass straight through to Slack. The
 way back to the author is a tag, an HMAC of the relay handle and the author under a key the database
-never holds (derived from the app's signing secret): the bot finds the author by recomputing the tag
+never holds (derived from RELAY_SECRET, by default the signing secret): the bot finds the author by recomputing the tag
 for each person, a reader of the database cannot. Replies end `relay_days` after the round closes, when
 `end_relays` deletes the tags and the replies. Callers commit.
 """

@@ -1,0 +1,30 @@
+"""One secret behind both no-names relays: RELAY_SECRET when set, else the signing secret."""
+
+from datetime import UTC, datetime
+
+from sqlalchemy.orm import sessionmaker
+
+from bot.clock import MovableClock
+from bot.runtime import make_deps
+from bot.settings import Settings
+from services.pulse.relay import relay_key_from
+from services.suggestions.relay import Relay
+
+
+def deps_with(**secrets: str):  # type: ignore[no-untyped-def]
+    settings = Settings(slack_bot_token="xoxb-x", **secrets)  # type: ignore[arg-type]
+    return make_deps(settings, sessionmaker(), MovableClock(datetime(2026, 3, 2, tzinfo=UTC)))
+
+
+def test_both_relays_use_relay_secret_when_it_is_set() -> None:
+    deps = deps_with(slack_signing_secret="signing", relay_secret="relay")
+
+    assert deps.relay_key == relay_key_from("relay")
+    assert deps.relay.token(1, 7) == Relay("relay").token(1, 7)
+
+
+def test_without_it_both_use_the_signing_secret() -> None:
+    deps = deps_with(slack_signing_secret="signing")
+
+    assert deps.relay_key == relay_key_from("signing")
+    assert deps.relay.token(1, 7) == Relay("signing").token(1, 7)
