@@ -14,7 +14,7 @@ from typing import Any
 from urllib.parse import parse_qsl
 
 from slack_sdk.signature import Clock, SignatureVerifier
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy import Engine
 
 from services import replays
 
@@ -39,14 +39,14 @@ class SlackGate:
     def __init__(
         self,
         signing_secret: str,
-        sessions: sessionmaker[Session],
+        engine: Engine,
         *,
         max_body: int,
         clock: Callable[[], float] = time.time,
     ) -> None:
         self.max_body = max_body
         self._verifier = SignatureVerifier(signing_secret, clock=_SdkClock(clock))
-        self._sessions = sessions
+        self._engine = engine
         self._clock = clock
         self._purged_at = 0.0
 
@@ -71,12 +71,12 @@ class SlackGate:
         return Passed(body)
 
     def _first_sighting(self, timestamp: int, signature: str) -> bool:
-        with self._sessions.begin() as session:
+        with self._engine.begin() as connection:
             now = self._clock()
             if now - self._purged_at >= PURGE_EVERY_SECONDS:
                 self._purged_at = now
-                replays.forget_expired(session, now_epoch=int(now))
-            return replays.first_sighting(session, timestamp=timestamp, signature=signature)
+                replays.forget_expired(connection, now_epoch=int(now))
+            return replays.first_sighting(connection, timestamp=timestamp, signature=signature)
 
 
 class _SdkClock(Clock):

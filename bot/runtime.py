@@ -151,5 +151,5 @@ def build_runtime(settings: Settings, clock: Clock | None = None, executor: Exec
     else:
         app = create_app(settings, deps, executor=executor)
         learn_workspace(app.client, deps, settings.slack_api_url)
-    gate = SlackGate(settings.slack_signing_secret, deps.sessions, max_body=settings.max_request_bytes)
+    gate = SlackGate(settings.slack_signing_secret, engine, max_body=settings.max_request_bytes)
     return Runtime(settings=settings, engine=engine, deps=deps, app=app, leadership=Leadership(engine), gate=gate)

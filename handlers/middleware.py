@@ -6,10 +6,10 @@ from collections.abc import Callable
 from typing import Any
 
 from slack_bolt import BoltContext, BoltResponse
-from sqlalchemy.exc import IntegrityError
 
 from handlers.deps import Deps
 from models import ProcessedEvent
+from services.rows import insert_unless_present
 
 Middleware = Callable[..., BoltResponse | None]
 log = logging.getLogger(__name__)
@@ -54,9 +54,6 @@ def drop_repeated_events(deps: Deps) -> Middleware:
 
 
 def _first_delivery(deps: Deps, event_id: str) -> bool:
-    try:
-        with deps.sessions.begin() as session:
-            session.add(ProcessedEvent(event_id=event_id, received_at=deps.now()))
-    except IntegrityError:
-        return False
-    return True
+    with deps.sessions.begin() as session:
+        statement = insert_unless_present(session, ProcessedEvent, event_id=event_id, received_at=deps.now())
+        return session.connection().scalar(statement.returning(ProcessedEvent.event_id)) is not None

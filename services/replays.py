@@ -1,23 +1,27 @@
 """Replay protection: each signed request is acted on once while its signature is valid. Callers commit."""
 
-from sqlalchemy import delete
-from sqlalchemy.orm import Session
+from sqlalchemy import Connection, delete
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from models import SeenRequest
-from services.rows import insert_unless_present
 
 # slack_sdk's SignatureVerifier refuses a timestamp more than five minutes away from now; a minute
 # more covers clock skew between the workers that share the table.
 REMEMBER_SECONDS = 6 * 60
 
 
-def first_sighting(session: Session, *, timestamp: int, signature: str) -> bool:
-    """True the first time this (timestamp, signature) is seen, in any process sharing the database."""
-    statement = insert_unless_present(session, SeenRequest, timestamp=timestamp, signature=signature)
-    return session.connection().scalar(statement.returning(SeenRequest.timestamp)) is not None
+def first_sighting(connection: Connection, *, timestamp: int, signature: str) -> bool:
+    """True the first time this (timestamp, signature) is seen, in any process sharing the database.
+
+    Every request pays for this, so it is one Core statement on a plain connection, no ORM session.
+    """
+    insert = postgresql_insert if connection.dialect.name == "postgresql" else sqlite_insert
+    statement = insert(SeenRequest).values(timestamp=timestamp, signature=signature).on_conflict_do_nothing()
+    return connection.scalar(statement.returning(SeenRequest.timestamp)) is not None
 
 
-def forget_expired(session: Session, *, now_epoch: int) -> int:
+def forget_expired(connection: Connection, *, now_epoch: int) -> int:
     """Drop what a replay could no longer use (its timestamp is stale); returns how many rows went."""
-    result = session.execute(delete(SeenRequest).where(SeenRequest.timestamp < now_epoch - REMEMBER_SECONDS))
-    return int(getattr(result, "rowcount", 0) or 0)
+    result = connection.execute(delete(SeenRequest).where(SeenRequest.timestamp < now_epoch - REMEMBER_SECONDS))
+    return int(result.rowcount or 0)

@@ -31,9 +31,9 @@ def insert_unless_present(session: Session, model: type[Any], **values: Any) -> 
     """INSERT ... ON CONFLICT DO NOTHING for this session's database (SQLite and PostgreSQL both have it):
     one statement where a find-then-insert in a savepoint takes four. Run it on `session.connection()` (the ORM
     bulk path reports no rowcount); and add RETURNING to tell whether it inserted."""
-    dialect = session.get_bind().dialect.name
-    return (
-        (postgresql_insert if dialect == "postgresql" else sqlite_insert)(model)
-        .values(**values)
-        .on_conflict_do_nothing()
-    )
+    return upsert_of(session, model).values(**values).on_conflict_do_nothing()
+
+
+def upsert_of(session: Session, model: type[Any]) -> Any:
+    """This session's database's INSERT, the one with ON CONFLICT clauses (SQLite and PostgreSQL spell it alike)."""
+    return (postgresql_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert)(model)

@@ -8,15 +8,16 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select, update
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from models import Employee, PulseComment, PulseQuestion, PulseReceipt, PulseRelay, PulseResponse, PulseRound, Workspace
 from services.errors import AlreadyDone, InvalidInput, NotFound
 from services.pulse.relay import author_tag
 from services.pulse.rounds import open_round
+from services.rows import upsert_of
 
 MAX_COMMENT = 2000
+NOT_REACHED_YET = "This pulse round hasn't reached you yet: your questions arrive at your local opening hour."
 
 
 @dataclass(frozen=True)
@@ -52,12 +53,15 @@ def my_round(session: Session, *, workspace: Workspace, employee: Employee, roun
 
 def _mine(session: Session, pulse_round: PulseRound, employee: Employee) -> MyRound:
     """The person's answers and comment in a round already checked to be open and theirs."""
-    respondent = respondent_of(pulse_round, employee)
+    answers = _answers_of(session, pulse_round, respondent_of(pulse_round, employee))
+    return MyRound(pulse_round, answers, _has_commented(session, pulse_round, employee))
+
+
+def _answers_of(session: Session, pulse_round: PulseRound, respondent: str) -> dict[int, int]:
     query = select(PulseResponse.question_id, PulseResponse.value).where(
         PulseResponse.round_id == pulse_round.id, PulseResponse.respondent == respondent
     )
-    answers = {question_id: value for question_id, value in session.execute(query)}
-    return MyRound(pulse_round, answers, _comment_of(session, pulse_round, employee) is not None)
+    return {question_id: value for question_id, value in session.execute(query)}
 
 
 def _comment_of(session: Session, pulse_round: PulseRound, employee: Employee) -> PulseComment | None:
@@ -65,6 +69,12 @@ def _comment_of(session: Session, pulse_round: PulseRound, employee: Employee) -
     return session.scalar(
         select(PulseComment).where(PulseComment.round_id == pulse_round.id, PulseComment.respondent == author)
     )
+
+
+def _has_commented(session: Session, pulse_round: PulseRound, employee: Employee) -> bool:
+    author = respondent_of(pulse_round, employee, "comment")
+    found = select(PulseComment.id).where(PulseComment.round_id == pulse_round.id, PulseComment.respondent == author)
+    return session.scalar(found) is not None
 
 
 def _round_for_answer(session: Session, workspace: Workspace, employee: Employee, round_id: int | None) -> PulseRound:
@@ -76,59 +86,75 @@ def _round_for_answer(session: Session, workspace: Workspace, employee: Employee
     )
     if pulse_round is None or pulse_round.workspace_id != workspace.id:
         raise NotFound("There is no pulse poll open right now. The next round will come to you in a DM.")
-    if pulse_round.status != "open":
-        raise AlreadyDone(f"Pulse round {pulse_round.number} has closed, so answers can't change any more. Thanks!")
+    _check_open(pulse_round)
     invited = session.scalar(
         select(PulseReceipt.id).where(PulseReceipt.round_id == pulse_round.id, PulseReceipt.employee_id == employee.id)
     )
     if invited is None:
-        raise NotFound("This pulse round hasn't reached you yet: your questions arrive at your local opening hour.")
+        raise NotFound(NOT_REACHED_YET)
     return pulse_round
+
+
+def _check_open(pulse_round: PulseRound) -> None:
+    if pulse_round.status != "open":
+        raise AlreadyDone(f"Pulse round {pulse_round.number} has closed, so answers can't change any more. Thanks!")
 
 
 def record_answer(
     session: Session, *, workspace: Workspace, employee: Employee, question_id: int, value: int, now: datetime
 ) -> AnswerOutcome:
-    """Store an answer without the person; answering the same question again changes it, not the count."""
-    question = session.get(PulseQuestion, question_id)
-    if question is None:
+    """Store an answer without the person; answering the same question again changes it, not the count.
+
+    Every click of a poll comes here, so it takes few statements: the round through its question (with its
+    questions), the receipt marked answered (no row: not asked), the person's answers so far, one write.
+    """
+    pulse_round = _round_of_question(session, question_id)
+    question = next((asked for asked in pulse_round.questions if asked.id == question_id), None)
+    if question is None or pulse_round.workspace_id != workspace.id:
         raise NotFound("That pulse question no longer exists.")
-    pulse_round = _round_for_answer(session, workspace, employee, question.round_id)
+    _check_open(pulse_round)
     if not question.scale_min <= value <= question.scale_max:
         raise InvalidInput(f"Answers to this question go from {question.scale_min} to {question.scale_max}.")
+    if not _mark_answered(session, pulse_round, employee):
+        raise NotFound(NOT_REACHED_YET)
     respondent = respondent_of(pulse_round, employee)
-    existing = session.scalar(
-        select(PulseResponse).where(PulseResponse.question_id == question.id, PulseResponse.respondent == respondent)
-    )
-    changed = existing is not None and existing.value != value
-    if existing is None:
-        _insert_answer(session, pulse_round, question, respondent, value)
-    else:
-        existing.value = value
-    _mark_answered(session, pulse_round, employee)
-    session.flush()
-    return AnswerOutcome(_mine(session, pulse_round, employee), question, changed)
-
-
-def _insert_answer(
-    session: Session, pulse_round: PulseRound, question: PulseQuestion, respondent: str, value: int
-) -> None:
-    """Insert in a savepoint: a simultaneous double click that inserted first turns this into a change."""
-    row = PulseResponse(
-        round_id=pulse_round.id,
-        question_id=question.id,
-        respondent=respondent,
-        value=value,
-    )
-    try:
-        with session.begin_nested():
-            session.add(row)
-    except IntegrityError:
+    answers = _answers_of(session, pulse_round, respondent)
+    before = answers.get(question.id)
+    if before is None:
+        _upsert_answer(session, pulse_round, question, respondent, value)
+    elif before != value:
         session.execute(
             update(PulseResponse)
             .where(PulseResponse.question_id == question.id, PulseResponse.respondent == respondent)
             .values(value=value)
         )
+    answers[question.id] = value
+    commented = _has_commented(session, pulse_round, employee)
+    return AnswerOutcome(MyRound(pulse_round, answers, commented), question, before is not None and before != value)
+
+
+def _round_of_question(session: Session, question_id: int) -> PulseRound:
+    """The round a question belongs to, under a shared lock: closing takes the round's row for update, so no
+    answer slips in while it seals."""
+    pulse_round = session.scalar(
+        select(PulseRound)
+        .join(PulseQuestion, PulseQuestion.round_id == PulseRound.id)
+        .where(PulseQuestion.id == question_id)
+        .with_for_update(read=True, of=PulseRound)
+    )
+    if pulse_round is None:
+        raise NotFound("That pulse question no longer exists.")
+    return pulse_round
+
+
+def _upsert_answer(
+    session: Session, pulse_round: PulseRound, question: PulseQuestion, respondent: str, value: int
+) -> None:
+    """Insert the answer; a simultaneous double click that inserted first turns this into a change."""
+    insert = upsert_of(session, PulseResponse).values(
+        round_id=pulse_round.id, question_id=question.id, respondent=respondent, value=value
+    )
+    session.execute(insert.on_conflict_do_update(index_elements=["question_id", "respondent"], set_={"value": value}))
 
 
 def save_comment(
@@ -174,23 +200,27 @@ def save_comment(
     return _mine(session, pulse_round, employee)
 
 
-def _mark_answered(session: Session, pulse_round: PulseRound, employee: Employee) -> None:
-    session.execute(
+def _mark_answered(session: Session, pulse_round: PulseRound, employee: Employee) -> bool:
+    """Note on the person's receipt that they answered; False when they have none (not asked in this round)."""
+    marked = session.execute(
         update(PulseReceipt)
         .where(PulseReceipt.round_id == pulse_round.id, PulseReceipt.employee_id == employee.id)
         .values(answered=True)
+        .returning(PulseReceipt.id)
     )
+    return marked.first() is not None
 
 
 def waiting_for(session: Session, *, workspace: Workspace, employee: Employee) -> MyRound | None:
     """The caller's open round when it still has questions for them; None otherwise."""
-    pulse_round = open_round(session, workspace)
-    if pulse_round is None or pulse_round.salt is None:
-        return None
-    asked = session.scalar(
-        select(PulseReceipt.id).where(PulseReceipt.round_id == pulse_round.id, PulseReceipt.employee_id == employee.id)
+    pulse_round = session.scalar(
+        select(PulseRound)
+        .join(PulseReceipt, PulseReceipt.round_id == PulseRound.id)
+        .where(PulseRound.workspace_id == workspace.id, PulseRound.status == "open")
+        .where(PulseReceipt.employee_id == employee.id)
+        .limit(1)
     )
-    if asked is None:
+    if pulse_round is None or pulse_round.salt is None:
         return None
     mine = _mine(session, pulse_round, employee)
     return mine if mine.unanswered else None

@@ -5,7 +5,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 
 from sqlalchemy import case, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, lazyload
 
 from models import Employee, Resolution, Workspace
 from models.resolution import CUSTOMER_OUTCOMES
@@ -259,9 +259,11 @@ def deciders_for(session: Session, employee: Employee) -> list[Employee]:
 
 
 def recent_for(session: Session, employee: Employee, limit: int = 10) -> list[Resolution]:
+    """The person's latest fixes (each one's `employee` is the person the session already holds: no join)."""
     return list(
         session.scalars(
             select(Resolution)
+            .options(lazyload(Resolution.employee))
             .where(Resolution.employee_id == employee.id)
             .order_by(Resolution.created_at.desc(), Resolution.id.desc())
             .limit(limit)

@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from models import Employee, Nomination, RewardGrant, Workspace
@@ -40,10 +40,13 @@ def quarter_start(now: datetime) -> datetime:
 
 def nominations_given(session: Session, nominator: Employee, *, since: datetime) -> int:
     """Nominations that count against the allowance: declined and revoked ones are given back."""
-    query = select(func.count(Nomination.id)).where(
+    return int(session.scalar(_given_count(nominator, since)) or 0)
+
+
+def _given_count(nominator: Employee, since: datetime) -> Select[int]:
+    return select(func.count(Nomination.id)).where(
         Nomination.nominator_id == nominator.id, Nomination.created_at >= since, Nomination.status.in_(SPENDING)
     )
-    return int(session.scalar(query) or 0)
 
 
 def allowance_left(session: Session, policy: RewardPolicy, nominator: Employee, *, now: datetime) -> int:
@@ -174,11 +177,12 @@ def summary(session: Session, *, workspace: Workspace, employee: Employee, now: 
     """This month at a glance for App Home, and the latest public shout-outs of the workspace."""
     policy = reward_policy(session, workspace)
     since = month_start(now)
-    received = session.scalar(
-        select(func.count(RewardGrant.id)).where(
-            RewardGrant.recipient_id == employee.id, RewardGrant.granted_at >= since, RewardGrant.status != "revoked"
-        )
+    received_count = select(func.count(RewardGrant.id)).where(
+        RewardGrant.recipient_id == employee.id, RewardGrant.granted_at >= since, RewardGrant.status != "revoked"
     )
+    received, given = session.execute(
+        select(received_count.scalar_subquery(), _given_count(employee, since).scalar_subquery())
+    ).one()
     latest = session.scalars(
         select(RewardGrant)
         .join(Nomination, RewardGrant.nomination_id == Nomination.id)
@@ -186,11 +190,10 @@ def summary(session: Session, *, workspace: Workspace, employee: Employee, now: 
         .order_by(RewardGrant.granted_at.desc(), RewardGrant.id.desc())
         .limit(3)
     )
-    given = nominations_given(session, employee, since=since)
     return RecognitionSummary(
         received=int(received or 0),
-        given=given,
+        given=int(given or 0),
         allowance=policy.allowance_per_month,
-        allowance_left=max(policy.allowance_per_month - given, 0),
+        allowance_left=max(policy.allowance_per_month - int(given or 0), 0),
         latest=list(latest),
     )

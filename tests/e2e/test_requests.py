@@ -128,7 +128,7 @@ def test_the_same_signed_resolve_posted_twice_logs_one_resolution(
 
 def test_a_replay_to_another_worker_is_refused_too(bot: RunningBot) -> None:
     """Two workers share the database: the second gate knows what the first let through."""
-    other_worker = SlackGate(SIGNING_SECRET, bot.sessions, max_body=1024 * 1024)
+    other_worker = SlackGate(SIGNING_SECRET, bot.runtime.engine, max_body=1024 * 1024)
     body = urlencode(bot.driver.command_fields("U0AGENT1", "/boundaries", "help"))
     stamp = int(time.time())
 
@@ -143,7 +143,7 @@ def test_a_replay_to_another_worker_is_refused_too(bot: RunningBot) -> None:
 
 def test_remembered_requests_are_forgotten_once_their_signature_is_stale(bot: RunningBot) -> None:
     now = [time.time()]
-    gate = SlackGate(SIGNING_SECRET, bot.sessions, max_body=1024 * 1024, clock=lambda: now[0])
+    gate = SlackGate(SIGNING_SECRET, bot.runtime.engine, max_body=1024 * 1024, clock=lambda: now[0])
     body = urlencode(bot.driver.command_fields("U0AGENT1", "/boundaries", "help"))
     stamp = int(now[0])
     signature = bot.driver.signature(body, stamp)
