@@ -3,21 +3,50 @@
 import logging
 import os
 import threading
+import time
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.orm import Session, sessionmaker
 
 DEFAULT_DATABASE_URL = "sqlite:///latitude.db"
 WRITER_WAIT = 30.0
+PING_IDLE_AFTER = 5.0
 log = logging.getLogger(__name__)
 
 
-def make_engine(url: str) -> Engine:
+def make_engine(url: str, *, ping_idle_after: float = PING_IDLE_AFTER) -> Engine:
     if make_url(url).get_backend_name() == "sqlite":
         return _sqlite_engine(url)
-    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+    engine = create_engine(url, pool_size=10, max_overflow=20)
+    _ping_when_idle(engine, ping_idle_after)
+    return engine
+
+
+def _ping_when_idle(engine: Engine, seconds: float) -> None:
+    """Test a pooled connection before use only when it sat idle for a while (SQLAlchemy's pessimistic
+    disconnect recipe, limited): a database restart or an idle timeout is noticed and the connection
+    replaced, while a busy process does not pay a round trip on every checkout as `pool_pre_ping` would.
+    A connection that dies while in steady use fails its statement once, and SQLAlchemy then renews the pool.
+    """
+
+    @event.listens_for(engine, "checkin")
+    def note_idle_since(_dbapi_connection: Any, record: Any) -> None:
+        record.info["idle_since"] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def ping_if_idle(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+        if time.monotonic() - record.info.get("idle_since", 0.0) < seconds:
+            return
+        try:
+            with dbapi_connection.cursor() as cursor:
+                cursor.execute("SELECT 1")
+            dbapi_connection.rollback()
+        except Exception as error:  # any failure means this connection is no good: the pool makes a new one
+            log.info("a pooled database connection failed its ping (%s); replacing it", type(error).__name__)
+            raise DisconnectionError() from error
 
 
 def _sqlite_engine(url: str) -> Engine:

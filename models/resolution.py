@@ -3,7 +3,7 @@
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, func, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import Base, UTCDateTime
@@ -22,7 +22,8 @@ class Resolution(Base):
         CheckConstraint("customer_outcome IN ('happy', 'neutral', 'unhappy')", name="outcome"),
         Index("ix_resolutions_employee_created", "employee_id", "created_at"),
         Index("ix_resolutions_workspace_created", "workspace_id", "created_at"),
-        Index("ix_resolutions_customer", "workspace_id", "customer_ref", "created_at"),
+        # Customers are matched case-blind (`lower(customer_ref)`): an index on the plain column could not serve it.
+        Index("ix_resolutions_customer", "workspace_id", func.lower(text("customer_ref")), "created_at"),
         Index("ix_resolutions_waiting", "workspace_id", "status", "decider_id"),
     )
 

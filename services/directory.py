@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from models import Employee, Team, Workspace
@@ -32,8 +32,15 @@ class SlackPerson:
     tz: str | None = None
 
 
+# Every request runs these two: built once, since building a statement costs more than running it.
+_WORKSPACE_BY_TEAM = select(Workspace).where(Workspace.slack_team_id == bindparam("team"))
+_EMPLOYEE_BY_SLACK_ID = select(Employee).where(
+    Employee.workspace_id == bindparam("workspace_id"), Employee.slack_id == bindparam("slack_id")
+)
+
+
 def find_workspace(session: Session, slack_team_id: str) -> Workspace | None:
-    return session.scalar(select(Workspace).where(Workspace.slack_team_id == slack_team_id))
+    return session.scalar(_WORKSPACE_BY_TEAM, {"team": slack_team_id})
 
 
 def ensure_workspace(
@@ -62,9 +69,7 @@ def find_employee(session: Session, workspace: Workspace, slack_id: str) -> Empl
     copy = cache.get("employee", workspace, slack_id) if cache is not None else None
     if copy is not None:
         return attached(session, copy)  # type: ignore[no-any-return]
-    employee = session.scalar(
-        select(Employee).where(Employee.workspace_id == workspace.id, Employee.slack_id == slack_id)
-    )
+    employee = session.scalar(_EMPLOYEE_BY_SLACK_ID, {"workspace_id": workspace.id, "slack_id": slack_id})
     if cache is not None and employee is not None:
         cache.put("employee", workspace, slack_id, detached_copy(employee))
     return employee

@@ -3,8 +3,9 @@
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
+from typing import Any
 
-from sqlalchemy import case, func, select
+from sqlalchemy import bindparam, case, func, select
 from sqlalchemy.orm import Session, lazyload
 
 from models import Employee, Resolution, Workspace
@@ -20,6 +21,41 @@ MAX_SUMMARY = 2000
 MAX_CUSTOMER_REF = 100
 CUSTOMER_WINDOW = timedelta(days=30)
 COUNTED = ("within", "pending", "approved")
+
+
+# The statements of `/resolve` and the App Home, built once: building a statement costs more than running it.
+_MONTH = (Resolution.created_at >= bindparam("month_start"), Resolution.created_at < bindparam("month_end"))
+_IN_DAY = (Resolution.created_at >= bindparam("day_start")) & (Resolution.created_at < bindparam("day_end"))
+_SPENT_TODAY = func.coalesce(func.sum(case((_IN_DAY, Resolution.amount), else_=0)), 0)
+_SPENT_MONTH = func.coalesce(func.sum(Resolution.amount), 0)
+_COUNTED_FOR = (Resolution.employee_id == bindparam("employee_id"), Resolution.status.in_(COUNTED), *_MONTH)
+_SPENT_IN = select(_SPENT_TODAY, _SPENT_MONTH).where(*_COUNTED_FOR, Resolution.category == bindparam("category"))
+_SPENT_BY_CATEGORY = (
+    select(Resolution.category, _SPENT_TODAY, _SPENT_MONTH).where(*_COUNTED_FOR).group_by(Resolution.category)
+)
+_SAME_CUSTOMER = (
+    Resolution.workspace_id == bindparam("workspace_id"),
+    func.lower(Resolution.customer_ref) == bindparam("customer"),
+)
+_CUSTOMER_TOTAL = select(func.coalesce(func.sum(Resolution.amount), 0)).where(
+    *_SAME_CUSTOMER,
+    Resolution.category == bindparam("category"),
+    Resolution.status.in_(COUNTED),
+    Resolution.created_at >= bindparam("since"),
+)
+_CUSTOMER_HISTORY = (
+    select(Resolution)
+    .where(*_SAME_CUSTOMER, Resolution.id != bindparam("resolution_id"))
+    .order_by(Resolution.created_at.desc(), Resolution.id.desc())
+    .limit(5)
+)
+_RECENT = (
+    select(Resolution)
+    .options(lazyload(Resolution.employee))
+    .where(Resolution.employee_id == bindparam("employee_id"))
+    .order_by(Resolution.created_at.desc(), Resolution.id.desc())
+    .limit(10)
+)
 
 
 class UnknownCategory(InvalidInput):
@@ -165,22 +201,20 @@ def _validate(request: ResolutionRequest, rule: BoundaryRule, currency: str) -> 
 
 def spent_in(session: Session, employee: Employee, category: str, now: datetime) -> Spent:
     """Today's and this month's totals in one query (the local day lies inside the local month)."""
+    today, month = session.execute(_SPENT_IN, {**_windows(employee, now), "category": category}).one()
+    return Spent(today=Decimal(today or 0), this_month=Decimal(month or 0))
+
+
+def _windows(employee: Employee, now: datetime) -> dict[str, Any]:
     day_start, day_end = local_day(now, employee.tz)
     month_start, month_end = local_month(now, employee.tz)
-    in_day = (Resolution.created_at >= day_start) & (Resolution.created_at < day_end)
-    today, month = session.execute(
-        select(
-            func.coalesce(func.sum(case((in_day, Resolution.amount), else_=0)), 0),
-            func.coalesce(func.sum(Resolution.amount), 0),
-        ).where(
-            Resolution.employee_id == employee.id,
-            Resolution.category == category,
-            Resolution.status.in_(COUNTED),
-            Resolution.created_at >= month_start,
-            Resolution.created_at < month_end,
-        )
-    ).one()
-    return Spent(today=Decimal(today or 0), this_month=Decimal(month or 0))
+    return {
+        "employee_id": employee.id,
+        "day_start": day_start,
+        "day_end": day_end,
+        "month_start": month_start,
+        "month_end": month_end,
+    }
 
 
 def _exceeded(
@@ -215,34 +249,17 @@ def _exceeded(
 
 
 def customer_total(session: Session, workspace_id: int, customer_ref: str, category: str, now: datetime) -> Decimal:
-    total = session.scalar(
-        select(func.coalesce(func.sum(Resolution.amount), 0)).where(
-            Resolution.workspace_id == workspace_id,
-            func.lower(Resolution.customer_ref) == customer_ref.lower(),
-            Resolution.category == category,
-            Resolution.status.in_(COUNTED),
-            Resolution.created_at >= now - CUSTOMER_WINDOW,
-        )
-    )
+    values = {"workspace_id": workspace_id, "customer": customer_ref.lower(), "category": category}
+    total = session.scalar(_CUSTOMER_TOTAL, {**values, "since": now - CUSTOMER_WINDOW})
     return Decimal(total or 0)
 
 
-def customer_history(session: Session, resolution: Resolution, limit: int = 5) -> list[Resolution]:
-    """Earlier fixes for the same customer, newest first: nobody should ask the customer twice."""
+def customer_history(session: Session, resolution: Resolution) -> list[Resolution]:
+    """The last five earlier fixes for the same customer, newest first: nobody should ask the customer twice."""
     if not resolution.customer_ref:
         return []
-    return list(
-        session.scalars(
-            select(Resolution)
-            .where(
-                Resolution.workspace_id == resolution.workspace_id,
-                func.lower(Resolution.customer_ref) == resolution.customer_ref.lower(),
-                Resolution.id != resolution.id,
-            )
-            .order_by(Resolution.created_at.desc(), Resolution.id.desc())
-            .limit(limit)
-        )
-    )
+    values = {"workspace_id": resolution.workspace_id, "customer": resolution.customer_ref.lower()}
+    return list(session.scalars(_CUSTOMER_HISTORY, {**values, "resolution_id": resolution.id}))
 
 
 def deciders_for(session: Session, employee: Employee) -> list[Employee]:
@@ -258,17 +275,9 @@ def deciders_for(session: Session, employee: Employee) -> list[Employee]:
     return admins
 
 
-def recent_for(session: Session, employee: Employee, limit: int = 10) -> list[Resolution]:
-    """The person's latest fixes (each one's `employee` is the person the session already holds: no join)."""
-    return list(
-        session.scalars(
-            select(Resolution)
-            .options(lazyload(Resolution.employee))
-            .where(Resolution.employee_id == employee.id)
-            .order_by(Resolution.created_at.desc(), Resolution.id.desc())
-            .limit(limit)
-        )
-    )
+def recent_for(session: Session, employee: Employee) -> list[Resolution]:
+    """The person's ten latest fixes (each one's `employee` is the session's own copy of the person: no join)."""
+    return list(session.scalars(_RECENT, {"employee_id": employee.id}))
 
 
 def allowance_for(session: Session, employee: Employee, now: datetime) -> tuple[ActivePolicy, list[AllowanceLine]]:
@@ -280,21 +289,5 @@ def allowance_for(session: Session, employee: Employee, now: datetime) -> tuple[
 
 def spent_by_category(session: Session, employee: Employee, now: datetime) -> dict[str, Spent]:
     """`spent_in` for every category at once: one grouped query."""
-    day_start, day_end = local_day(now, employee.tz)
-    month_start, month_end = local_month(now, employee.tz)
-    in_day = (Resolution.created_at >= day_start) & (Resolution.created_at < day_end)
-    rows = session.execute(
-        select(
-            Resolution.category,
-            func.coalesce(func.sum(case((in_day, Resolution.amount), else_=0)), 0),
-            func.coalesce(func.sum(Resolution.amount), 0),
-        )
-        .where(
-            Resolution.employee_id == employee.id,
-            Resolution.status.in_(COUNTED),
-            Resolution.created_at >= month_start,
-            Resolution.created_at < month_end,
-        )
-        .group_by(Resolution.category)
-    )
+    rows = session.execute(_SPENT_BY_CATEGORY, _windows(employee, now))
     return {category: Spent(Decimal(today or 0), Decimal(month or 0)) for category, today, month in rows}

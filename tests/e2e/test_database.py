@@ -1,0 +1,67 @@
+"""The database as the product uses it: indexes that serve the hot lookups, pooled connections that survive."""
+
+import pytest
+from sqlalchemy import Engine, text
+from sqlalchemy.exc import OperationalError
+
+from models.engine import make_engine
+
+
+def _backend_pid(engine: Engine) -> int:
+    with engine.connect() as connection:
+        return int(connection.scalar(text("SELECT pg_backend_pid()")) or 0)
+
+
+def _terminate(engine: Engine, pid: int) -> None:
+    with engine.connect() as connection:
+        connection.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
+
+
+def test_an_idle_connection_killed_by_the_server_is_replaced_before_use(engine: Engine, database_url: str) -> None:
+    if engine.dialect.name != "postgresql":
+        pytest.skip("SQLite has no server to drop a connection")
+    pooled = make_engine(database_url, ping_idle_after=0)
+    try:
+        dead = _backend_pid(pooled)
+        _terminate(engine, dead)
+
+        with pooled.connect() as connection:
+            assert connection.scalar(text("SELECT 41 + 1")) == 42
+        assert _backend_pid(pooled) != dead
+    finally:
+        pooled.dispose()
+
+
+def test_a_busy_connection_is_not_pinged_on_every_checkout(engine: Engine, database_url: str) -> None:
+    """Within the idle window the pool hands the connection straight back: no extra round trip."""
+    if engine.dialect.name != "postgresql":
+        pytest.skip("the ping is for PostgreSQL")
+    pooled = make_engine(database_url, ping_idle_after=3600)
+    try:
+        dead = _backend_pid(pooled)
+        _terminate(engine, dead)
+
+        with pytest.raises(OperationalError), pooled.connect() as connection:
+            connection.scalar(text("SELECT 1"))
+    finally:
+        pooled.dispose()
+
+
+def test_a_customer_s_earlier_fixes_are_found_through_the_case_blind_index(engine: Engine) -> None:
+    """`/resolve` looks a customer up by `lower(customer_ref)`: the index must serve that, not a scan."""
+    statement = (
+        "SELECT id FROM resolutions WHERE workspace_id = 1 AND lower(customer_ref) = 'ord-1' "
+        "ORDER BY created_at DESC LIMIT 5"
+    )
+    with engine.connect() as connection:
+        if engine.dialect.name == "sqlite":
+            plan = " ".join(str(row[-1]) for row in connection.execute(text(f"EXPLAIN QUERY PLAN {statement}")))
+            assert "USING INDEX ix_resolutions_customer (workspace_id=? AND <expr>=?)" in plan
+        else:
+            definition = connection.scalar(
+                text("SELECT indexdef FROM pg_indexes WHERE indexname = 'ix_resolutions_customer'")
+            )
+            assert "lower((customer_ref)" in str(definition)
+            connection.execute(text("SET LOCAL enable_seqscan = off"))
+            plan = " ".join(str(row[0]) for row in connection.execute(text(f"EXPLAIN {statement}")))
+            assert "ix_resolutions_customer" in plan
