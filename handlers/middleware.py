@@ -9,7 +9,7 @@ from slack_bolt import BoltContext, BoltResponse
 
 from handlers.deps import Deps
 from models import ProcessedEvent
-from services.rows import insert_unless_present
+from services.rows import insert_new
 
 Middleware = Callable[..., BoltResponse | None]
 log = logging.getLogger(__name__)
@@ -55,5 +55,5 @@ def drop_repeated_events(deps: Deps) -> Middleware:
 
 def _first_delivery(deps: Deps, event_id: str) -> bool:
     with deps.sessions.begin() as session:
-        statement = insert_unless_present(session, ProcessedEvent, event_id=event_id, received_at=deps.now())
-        return session.connection().scalar(statement.returning(ProcessedEvent.event_id)) is not None
+        row = {"event_id": event_id, "received_at": deps.now()}
+        return insert_new(session.connection(), ProcessedEvent, ProcessedEvent.event_id, row) is not None

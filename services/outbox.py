@@ -8,7 +8,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from models import Delivery, Workspace
-from services.rows import insert_unless_present
+from services.rows import insert_new
 
 MAX_ATTEMPTS = 8
 BASE_BACKOFF = timedelta(seconds=30)
@@ -66,19 +66,17 @@ def _insert(
 
     One statement: INSERT ... ON CONFLICT DO NOTHING RETURNING id.
     """
-    statement = insert_unless_present(
-        session,
-        Delivery,
-        workspace_id=workspace_id,
-        idempotency_key=key,
-        method=method,
-        payload=payload,
-        status="pending",
-        attempts=0,
-        next_attempt_at=due,
-        created_at=now,
-    )
-    inserted = session.connection().scalar(statement.returning(Delivery.id))
+    row = {
+        "workspace_id": workspace_id,
+        "idempotency_key": key,
+        "method": method,
+        "payload": payload,
+        "status": "pending",
+        "attempts": 0,
+        "next_attempt_at": due,
+        "created_at": now,
+    }
+    inserted = insert_new(session.connection(), Delivery, Delivery.id, row)
     return None if inserted is None else int(inserted)
 
 

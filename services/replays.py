@@ -1,10 +1,9 @@
 """Replay protection: each signed request is acted on once while its signature is valid. Callers commit."""
 
 from sqlalchemy import Connection, delete
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from models import SeenRequest
+from services.rows import insert_new
 
 # slack_sdk's SignatureVerifier refuses a timestamp more than five minutes away from now; a minute
 # more covers clock skew between the workers that share the table.
@@ -16,9 +15,8 @@ def first_sighting(connection: Connection, *, timestamp: int, signature: str) ->
 
     Every request pays for this, so it is one Core statement on a plain connection, no ORM session.
     """
-    insert = postgresql_insert if connection.dialect.name == "postgresql" else sqlite_insert
-    statement = insert(SeenRequest).values(timestamp=timestamp, signature=signature).on_conflict_do_nothing()
-    return connection.scalar(statement.returning(SeenRequest.timestamp)) is not None
+    row = {"timestamp": timestamp, "signature": signature}
+    return insert_new(connection, SeenRequest, SeenRequest.timestamp, row) is not None
 
 
 def forget_expired(connection: Connection, *, now_epoch: int) -> int:

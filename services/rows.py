@@ -1,12 +1,16 @@
 """Inserting a row that may exist already, safely under concurrency. Callers commit."""
 
 from collections.abc import Callable
+from functools import cache
 from typing import Any, TypeVar
 
+from sqlalchemy import Connection
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
+
+from models import Base
 
 T = TypeVar("T")
 
@@ -27,13 +31,27 @@ def get_or_create(session: Session, find: Callable[[], T | None], create: Callab
         return found, False
 
 
-def insert_unless_present(session: Session, model: type[Any], **values: Any) -> Any:
-    """INSERT ... ON CONFLICT DO NOTHING for this session's database (SQLite and PostgreSQL both have it):
-    one statement where a find-then-insert in a savepoint takes four. Run it on `session.connection()` (the ORM
-    bulk path reports no rowcount); and add RETURNING to tell whether it inserted."""
-    return upsert_of(session, model).values(**values).on_conflict_do_nothing()
+def insert_new(connection: Connection, model: type[Base], returning: Any, values: dict[str, Any]) -> Any | None:
+    """INSERT ... ON CONFLICT DO NOTHING RETURNING one column: its value when the row is new, None when a row
+    with the same key was there (a concurrent insert included). One statement where a find-then-insert in a
+    savepoint takes four; built once per database and table, since the hot paths (every request) use it."""
+    return connection.scalar(_insert_new(connection.dialect.name, model, returning), values)
 
 
-def upsert_of(session: Session, model: type[Any]) -> Any:
-    """This session's database's INSERT, the one with ON CONFLICT clauses (SQLite and PostgreSQL spell it alike)."""
-    return (postgresql_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert)(model)
+@cache
+def _insert_new(dialect: str, model: Any, returning: Any) -> Any:
+    return insert_of(dialect, model).on_conflict_do_nothing().returning(returning)
+
+
+@cache
+def upsert(dialect: str, model: Any, keys: tuple[str, ...], changing: tuple[str, ...]) -> Any:
+    """INSERT ... ON CONFLICT (keys) DO UPDATE SET the `changing` columns to the new row's values."""
+    insert = insert_of(dialect, model)
+    return insert.on_conflict_do_update(
+        index_elements=list(keys), set_={column: insert.excluded[column] for column in changing}
+    )
+
+
+def insert_of(dialect: str, model: type[Any]) -> Any:
+    """The database's INSERT with its ON CONFLICT clauses (SQLite and PostgreSQL spell them alike)."""
+    return (postgresql_insert if dialect == "postgresql" else sqlite_insert)(model)

@@ -7,16 +7,47 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 
 from models import Employee, PulseComment, PulseQuestion, PulseReceipt, PulseRelay, PulseResponse, PulseRound, Workspace
 from services.errors import AlreadyDone, InvalidInput, NotFound
 from services.pulse.relay import author_tag
 from services.pulse.rounds import open_round
-from services.rows import upsert_of
+from services.rows import upsert
 
 MAX_COMMENT = 2000
+# A poll click and the App Home run these: built once, since building a statement costs more than running it.
+_ROUND_OF_QUESTION = (
+    select(PulseRound)
+    .join(PulseQuestion, PulseQuestion.round_id == PulseRound.id)
+    .where(PulseQuestion.id == bindparam("question_id"))
+    .with_for_update(read=True, of=PulseRound)
+)
+_OPEN_ROUND_ASKING = (
+    select(PulseRound)
+    .join(PulseReceipt, PulseReceipt.round_id == PulseRound.id)
+    .where(PulseRound.workspace_id == bindparam("workspace_id"), PulseRound.status == "open")
+    .where(PulseReceipt.employee_id == bindparam("employee_id"))
+    .limit(1)
+)
+_MARK_ANSWERED = (
+    update(PulseReceipt)
+    .where(PulseReceipt.round_id == bindparam("in_round"), PulseReceipt.employee_id == bindparam("of_employee"))
+    .values(answered=True)
+    .returning(PulseReceipt.id)
+)
+_ANSWERS = select(PulseResponse.question_id, PulseResponse.value).where(
+    PulseResponse.round_id == bindparam("round_id"), PulseResponse.respondent == bindparam("respondent")
+)
+_CHANGE_ANSWER = (
+    update(PulseResponse)
+    .where(PulseResponse.question_id == bindparam("of_question"), PulseResponse.respondent == bindparam("by"))
+    .values(value=bindparam("new_value"))
+)
+_COMMENTED = select(PulseComment.id).where(
+    PulseComment.round_id == bindparam("round_id"), PulseComment.respondent == bindparam("respondent")
+)
 NOT_REACHED_YET = "This pulse round hasn't reached you yet: your questions arrive at your local opening hour."
 
 
@@ -58,10 +89,8 @@ def _mine(session: Session, pulse_round: PulseRound, employee: Employee) -> MyRo
 
 
 def _answers_of(session: Session, pulse_round: PulseRound, respondent: str) -> dict[int, int]:
-    query = select(PulseResponse.question_id, PulseResponse.value).where(
-        PulseResponse.round_id == pulse_round.id, PulseResponse.respondent == respondent
-    )
-    return {question_id: value for question_id, value in session.execute(query)}
+    rows = session.execute(_ANSWERS, {"round_id": pulse_round.id, "respondent": respondent})
+    return {question_id: value for question_id, value in rows}
 
 
 def _comment_of(session: Session, pulse_round: PulseRound, employee: Employee) -> PulseComment | None:
@@ -73,8 +102,7 @@ def _comment_of(session: Session, pulse_round: PulseRound, employee: Employee) -
 
 def _has_commented(session: Session, pulse_round: PulseRound, employee: Employee) -> bool:
     author = respondent_of(pulse_round, employee, "comment")
-    found = select(PulseComment.id).where(PulseComment.round_id == pulse_round.id, PulseComment.respondent == author)
-    return session.scalar(found) is not None
+    return session.scalar(_COMMENTED, {"round_id": pulse_round.id, "respondent": author}) is not None
 
 
 def _round_for_answer(session: Session, workspace: Workspace, employee: Employee, round_id: int | None) -> PulseRound:
@@ -123,11 +151,7 @@ def record_answer(
     if before is None:
         _upsert_answer(session, pulse_round, question, respondent, value)
     elif before != value:
-        session.execute(
-            update(PulseResponse)
-            .where(PulseResponse.question_id == question.id, PulseResponse.respondent == respondent)
-            .values(value=value)
-        )
+        session.execute(_CHANGE_ANSWER, {"of_question": question.id, "by": respondent, "new_value": value})
     answers[question.id] = value
     commented = _has_commented(session, pulse_round, employee)
     return AnswerOutcome(MyRound(pulse_round, answers, commented), question, before is not None and before != value)
@@ -136,12 +160,7 @@ def record_answer(
 def _round_of_question(session: Session, question_id: int) -> PulseRound:
     """The round a question belongs to, under a shared lock: closing takes the round's row for update, so no
     answer slips in while it seals."""
-    pulse_round = session.scalar(
-        select(PulseRound)
-        .join(PulseQuestion, PulseQuestion.round_id == PulseRound.id)
-        .where(PulseQuestion.id == question_id)
-        .with_for_update(read=True, of=PulseRound)
-    )
+    pulse_round = session.scalar(_ROUND_OF_QUESTION, {"question_id": question_id})
     if pulse_round is None:
         raise NotFound("That pulse question no longer exists.")
     return pulse_round
@@ -151,10 +170,9 @@ def _upsert_answer(
     session: Session, pulse_round: PulseRound, question: PulseQuestion, respondent: str, value: int
 ) -> None:
     """Insert the answer; a simultaneous double click that inserted first turns this into a change."""
-    insert = upsert_of(session, PulseResponse).values(
-        round_id=pulse_round.id, question_id=question.id, respondent=respondent, value=value
-    )
-    session.execute(insert.on_conflict_do_update(index_elements=["question_id", "respondent"], set_={"value": value}))
+    statement = upsert(session.get_bind().dialect.name, PulseResponse, ("question_id", "respondent"), ("value",))
+    answer = {"round_id": pulse_round.id, "question_id": question.id, "respondent": respondent, "value": value}
+    session.connection().execute(statement, answer)
 
 
 def save_comment(
@@ -202,24 +220,13 @@ def save_comment(
 
 def _mark_answered(session: Session, pulse_round: PulseRound, employee: Employee) -> bool:
     """Note on the person's receipt that they answered; False when they have none (not asked in this round)."""
-    marked = session.execute(
-        update(PulseReceipt)
-        .where(PulseReceipt.round_id == pulse_round.id, PulseReceipt.employee_id == employee.id)
-        .values(answered=True)
-        .returning(PulseReceipt.id)
-    )
+    marked = session.execute(_MARK_ANSWERED, {"in_round": pulse_round.id, "of_employee": employee.id})
     return marked.first() is not None
 
 
 def waiting_for(session: Session, *, workspace: Workspace, employee: Employee) -> MyRound | None:
     """The caller's open round when it still has questions for them; None otherwise."""
-    pulse_round = session.scalar(
-        select(PulseRound)
-        .join(PulseReceipt, PulseReceipt.round_id == PulseRound.id)
-        .where(PulseRound.workspace_id == workspace.id, PulseRound.status == "open")
-        .where(PulseReceipt.employee_id == employee.id)
-        .limit(1)
-    )
+    pulse_round = session.scalar(_OPEN_ROUND_ASKING, {"workspace_id": workspace.id, "employee_id": employee.id})
     if pulse_round is None or pulse_round.salt is None:
         return None
     mine = _mine(session, pulse_round, employee)
