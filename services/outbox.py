@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 
 from models import Delivery, Workspace
@@ -158,11 +158,21 @@ def sent_message(session: Session, *, key: str) -> tuple[str, str] | None:
     return (str(result["channel"]), str(result["ts"])) if result and "ts" in result else None
 
 
+PAST_EVERY_CHARACTER = "\U0010ffff"
+# Every key starting with a prefix sorts between the prefix and the prefix followed by the last code point,
+# so the key's unique index serves the range (a LIKE alone reads every delivery ever made); the LIKE keeps
+# the answer exact whatever the collation. Whether each was sent is checked here, not in SQL, where SQLite
+# would rather use the status index (most deliveries are sent).
+_SENT_UNDER_PREFIX = select(Delivery).where(
+    Delivery.idempotency_key >= bindparam("prefix"),
+    Delivery.idempotency_key < bindparam("past_prefix"),
+    Delivery.idempotency_key.like(bindparam("pattern"), escape="/"),
+)
+
+
 def sent_messages(session: Session, *, key_prefix: str) -> list[tuple[str, str]]:
     """(channel, ts) of the messages sent under keys starting with `key_prefix`, e.g. to update them later."""
-    rows = session.scalars(
-        select(Delivery).where(
-            Delivery.idempotency_key.startswith(key_prefix, autoescape=True), Delivery.status == "sent"
-        )
-    )
-    return [(str(d.result["channel"]), str(d.result["ts"])) for d in rows if d.result and "ts" in d.result]
+    pattern = key_prefix.replace("/", "//").replace("%", "/%").replace("_", "/_") + "%"
+    bounds = {"prefix": key_prefix, "past_prefix": key_prefix + PAST_EVERY_CHARACTER, "pattern": pattern}
+    sent = [d for d in session.scalars(_SENT_UNDER_PREFIX, bounds) if d.status == "sent"]
+    return [(str(d.result["channel"]), str(d.result["ts"])) for d in sent if d.result and "ts" in d.result]

@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from models import Employee, Resolution, Workspace
@@ -11,6 +11,24 @@ from services.errors import AlreadyDone, InvalidInput, NotAllowed, NotFound
 from services.text import escape_mrkdwn
 
 MAX_REASON = 1000
+
+# Every decision and App Home runs these: built once, since building a statement costs more than running it.
+_DECIDABLE = (
+    select(Resolution)
+    .where(Resolution.id == bindparam("resolution_id"), Resolution.workspace_id == bindparam("workspace_id"))
+    .with_for_update(of=Resolution)
+)
+_WAITING_FOR_ADMIN = (
+    select(Resolution)
+    .where(Resolution.workspace_id == bindparam("workspace_id"), Resolution.status == "pending")
+    .where(Resolution.employee_id != bindparam("decider_id"))
+    .order_by(Resolution.created_at, Resolution.id)
+    .limit(20)
+)
+_REPORTS = select(Employee.id).where(Employee.manager_id == bindparam("decider_id"))
+_WAITING_FOR_MANAGER = _WAITING_FOR_ADMIN.where(
+    (Resolution.decider_id == bindparam("decider_id")) | Resolution.employee_id.in_(_REPORTS)
+)
 
 
 def may_decide(resolution: Resolution, decider: Employee) -> bool:
@@ -23,11 +41,7 @@ def may_decide(resolution: Resolution, decider: Employee) -> bool:
 
 def decidable(session: Session, *, resolution_id: int, decider: Employee) -> Resolution:
     """The pending request this person may decide now, or the reason they can't."""
-    resolution = session.scalar(
-        select(Resolution)
-        .where(Resolution.id == resolution_id, Resolution.workspace_id == decider.workspace_id)
-        .with_for_update(of=Resolution)
-    )
+    resolution = session.scalar(_DECIDABLE, {"resolution_id": resolution_id, "workspace_id": decider.workspace_id})
     if resolution is None:
         raise NotFound("I can't find that request any more.")
     if resolution.status != "pending":
@@ -73,13 +87,9 @@ def already_decided(resolution: Resolution) -> str:
     return f"This request was already {resolution.status} by {escape_mrkdwn(who)}{when}. Nothing changed."
 
 
-def waiting_for(session: Session, decider: Employee, limit: int = 20) -> list[Resolution]:
-    """Pending requests this person may decide, oldest first."""
+def waiting_for(session: Session, decider: Employee) -> list[Resolution]:
+    """The 20 oldest pending requests this person may decide."""
     if not decider.active:
         return []
-    query = select(Resolution).where(Resolution.workspace_id == decider.workspace_id, Resolution.status == "pending")
-    if decider.role != "admin":
-        reports = select(Employee.id).where(Employee.manager_id == decider.id)
-        query = query.where((Resolution.decider_id == decider.id) | Resolution.employee_id.in_(reports))
-    query = query.where(Resolution.employee_id != decider.id)
-    return list(session.scalars(query.order_by(Resolution.created_at, Resolution.id).limit(limit)))
+    query = _WAITING_FOR_ADMIN if decider.role == "admin" else _WAITING_FOR_MANAGER
+    return list(session.scalars(query, {"workspace_id": decider.workspace_id, "decider_id": decider.id}))

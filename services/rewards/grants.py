@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
 from models import Employee, Nomination, RewardGrant, Workspace
@@ -14,6 +14,26 @@ from services.policy.versions import current_policy
 
 HR_ROLES = ("hr", "admin")
 SPENDING = ("pending", "approved")
+
+# Every nomination and App Home counts these: built once, since building a statement costs more than running it.
+_GIVEN = select(func.count(Nomination.id)).where(
+    Nomination.nominator_id == bindparam("employee_id"),
+    Nomination.created_at >= bindparam("since"),
+    Nomination.status.in_(SPENDING),
+)
+_RECEIVED = select(func.count(RewardGrant.id)).where(
+    RewardGrant.recipient_id == bindparam("employee_id"),
+    RewardGrant.granted_at >= bindparam("since"),
+    RewardGrant.status != "revoked",
+)
+_RECEIVED_AND_GIVEN = select(_RECEIVED.scalar_subquery(), _GIVEN.scalar_subquery())
+_LATEST_PUBLIC = (
+    select(RewardGrant)
+    .join(Nomination, RewardGrant.nomination_id == Nomination.id)
+    .where(RewardGrant.workspace_id == bindparam("workspace_id"), RewardGrant.status != "revoked", Nomination.public)
+    .order_by(RewardGrant.granted_at.desc(), RewardGrant.id.desc())
+    .limit(3)
+)
 
 
 def reward_policy(session: Session, workspace: Workspace) -> RewardPolicy:
@@ -40,13 +60,7 @@ def quarter_start(now: datetime) -> datetime:
 
 def nominations_given(session: Session, nominator: Employee, *, since: datetime) -> int:
     """Nominations that count against the allowance: declined and revoked ones are given back."""
-    return int(session.scalar(_given_count(nominator, since)) or 0)
-
-
-def _given_count(nominator: Employee, since: datetime) -> Select[int]:
-    return select(func.count(Nomination.id)).where(
-        Nomination.nominator_id == nominator.id, Nomination.created_at >= since, Nomination.status.in_(SPENDING)
-    )
+    return int(session.scalar(_GIVEN, {"employee_id": nominator.id, "since": since}) or 0)
 
 
 def allowance_left(session: Session, policy: RewardPolicy, nominator: Employee, *, now: datetime) -> int:
@@ -177,19 +191,8 @@ def summary(session: Session, *, workspace: Workspace, employee: Employee, now: 
     """This month at a glance for App Home, and the latest public shout-outs of the workspace."""
     policy = reward_policy(session, workspace)
     since = month_start(now)
-    received_count = select(func.count(RewardGrant.id)).where(
-        RewardGrant.recipient_id == employee.id, RewardGrant.granted_at >= since, RewardGrant.status != "revoked"
-    )
-    received, given = session.execute(
-        select(received_count.scalar_subquery(), _given_count(employee, since).scalar_subquery())
-    ).one()
-    latest = session.scalars(
-        select(RewardGrant)
-        .join(Nomination, RewardGrant.nomination_id == Nomination.id)
-        .where(RewardGrant.workspace_id == workspace.id, RewardGrant.status != "revoked", Nomination.public)
-        .order_by(RewardGrant.granted_at.desc(), RewardGrant.id.desc())
-        .limit(3)
-    )
+    received, given = session.execute(_RECEIVED_AND_GIVEN, {"employee_id": employee.id, "since": since}).one()
+    latest = session.scalars(_LATEST_PUBLIC, {"workspace_id": workspace.id})
     return RecognitionSummary(
         received=int(received or 0),
         given=int(given or 0),

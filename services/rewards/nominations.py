@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -36,6 +36,25 @@ class NominationRequest:
     reason: str
     public: bool = True
     resolution_id: int | None = None
+
+
+# Every nomination runs these: built once, since building a statement costs more than running it.
+_LOCK_PEOPLE = (
+    select(Employee.id).where(Employee.id.in_(bindparam("ids", expanding=True))).order_by(Employee.id).with_for_update()
+)
+_RECEIVED_OF_ITEM = select(func.count(Nomination.id)).where(
+    Nomination.nominee_id == bindparam("nominee_id"),
+    Nomination.item_key == bindparam("item_key"),
+    Nomination.created_at >= bindparam("since"),
+    Nomination.status.in_(SPENDING),
+)
+_SAME_NOMINATION = select(Nomination.id).where(
+    Nomination.nominator_id == bindparam("nominator_id"),
+    Nomination.nominee_id == bindparam("nominee_id"),
+    Nomination.item_key == bindparam("item_key"),
+    Nomination.reason == bindparam("reason"),
+    Nomination.created_at > bindparam("since"),
+)
 
 
 @dataclass(frozen=True)
@@ -156,8 +175,7 @@ def _nominee(
 
 def _lock(session: Session, people: list[Employee]) -> None:
     """Serialise nominations by the same giver or to the same nominee, so counted limits hold (PostgreSQL)."""
-    ids = sorted({person.id for person in people})
-    session.execute(select(Employee.id).where(Employee.id.in_(ids)).order_by(Employee.id).with_for_update())
+    session.execute(_LOCK_PEOPLE, {"ids": sorted({person.id for person in people})})
 
 
 def _check_allowance(session: Session, policy: RewardPolicy, nominator: Employee, wanted: int, now: datetime) -> None:
@@ -179,12 +197,7 @@ def _check_item_limit(session: Session, item: RewardItem, nominee: Employee, now
     if item.max_per_month is None:
         return
     received = session.scalar(
-        select(func.count(Nomination.id)).where(
-            Nomination.nominee_id == nominee.id,
-            Nomination.item_key == item.key,
-            Nomination.created_at >= month_start(now),
-            Nomination.status.in_(SPENDING),
-        )
+        _RECEIVED_OF_ITEM, {"nominee_id": nominee.id, "item_key": item.key, "since": month_start(now)}
     )
     if int(received or 0) >= item.max_per_month:
         raise NotAllowed(
@@ -196,15 +209,8 @@ def _check_item_limit(session: Session, item: RewardItem, nominee: Employee, now
 def _check_duplicate(
     session: Session, nominator: Employee, nominee: Employee, item: RewardItem, reason: str, now: datetime
 ) -> None:
-    earlier = session.scalar(
-        select(Nomination.id).where(
-            Nomination.nominator_id == nominator.id,
-            Nomination.nominee_id == nominee.id,
-            Nomination.item_key == item.key,
-            Nomination.reason == reason,
-            Nomination.created_at > now - DUPLICATE_WINDOW,
-        )
-    )
+    same = {"nominator_id": nominator.id, "nominee_id": nominee.id, "item_key": item.key, "reason": reason}
+    earlier = session.scalar(_SAME_NOMINATION, {**same, "since": now - DUPLICATE_WINDOW})
     if earlier is not None:
         raise AlreadyDone(_duplicate_message(nominee))
 

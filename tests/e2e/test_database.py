@@ -65,3 +65,19 @@ def test_a_customer_s_earlier_fixes_are_found_through_the_case_blind_index(engin
             connection.execute(text("SET LOCAL enable_seqscan = off"))
             plan = " ".join(str(row[0]) for row in connection.execute(text(f"EXPLAIN {statement}")))
             assert "ix_resolutions_customer" in plan
+
+
+def test_the_messages_sent_for_a_request_are_found_through_the_key_index(engine: Engine) -> None:
+    """Deciding a request reads the messages sent under its keys: the outbox grows forever, so no scan."""
+    statement = (
+        "SELECT id FROM deliveries WHERE idempotency_key >= 'resolution:7:' "
+        "AND idempotency_key < 'resolution:7:\U0010ffff' AND idempotency_key LIKE 'resolution:7:%' ESCAPE '/'"
+    )
+    with engine.connect() as connection:
+        if engine.dialect.name == "sqlite":
+            plan = " ".join(str(row[-1]) for row in connection.execute(text(f"EXPLAIN QUERY PLAN {statement}")))
+            assert "INDEX sqlite_autoindex_deliveries_1 (idempotency_key>? AND idempotency_key<?)" in plan
+        else:
+            connection.execute(text("SET LOCAL enable_seqscan = off"))
+            plan = " ".join(str(row[0]) for row in connection.execute(text(f"EXPLAIN {statement}")))
+            assert "Index" in plan and "idempotency_key" in plan
