@@ -28,20 +28,22 @@ from handlers.deps import Deps
 from handlers.errors import handle_error
 from handlers.middleware import drop_repeated_events, inject_deps, unescape_command_text
 
+# Bolt tries each listener in turn until one matches (every action id, callback id and command is
+# claimed once, so the order changes nothing else): the busiest come first.
 FEATURES: tuple[ModuleType, ...] = (
-    installs,
-    home,
-    boundaries,
-    resolutions,
-    decisions,
-    nominations,
-    reward_decisions,
-    rewards,
     pulse,
+    home,
+    resolutions,
+    nominations,
+    decisions,
+    reward_decisions,
+    boundaries,
+    rewards,
     digest,
     suggestions,
     suggestion_decisions,
     boundary_proposals,
+    installs,
 )
 
 
