@@ -5,7 +5,7 @@ from typing import Any
 
 from handlers.blocks.kit import Block, context_block, text_block
 from models import PulseQuestion, PulseRound
-from services.pulse.answers import MyRound
+from services.pulse.answers import MyRound, Waiting
 from services.text import escape_mrkdwn, truncate
 
 ANSWER_PREFIX = "pulse_answer"  # action_id pulse_answer:<question id>:<value>
@@ -130,13 +130,12 @@ def _comment_block(pulse_round: PulseRound, commented: bool) -> Block:
     }
 
 
-def home_section(mine: MyRound) -> list[Block]:
+def home_section(waiting: Waiting) -> list[Block]:
     """App Home: the open questions waiting for this person."""
-    left = len(mine.unanswered)
     return [
         text_block(
-            f":bar_chart: *Team pulse — round {mine.round.number}:* {left} question(s) waiting for you, "
-            f"open until {_when(mine.round)}. Type `/pulse` to get them in a DM."
+            f":bar_chart: *Team pulse — round {waiting.round.number}:* {waiting.unanswered} question(s) waiting "
+            f"for you, open until {_when(waiting.round)}. Type `/pulse` to get them in a DM."
         )
     ]
 

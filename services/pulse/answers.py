@@ -7,8 +7,8 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import bindparam, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import bindparam, func, select, update
+from sqlalchemy.orm import Session, lazyload
 
 from models import Employee, PulseComment, PulseQuestion, PulseReceipt, PulseRelay, PulseResponse, PulseRound, Workspace
 from services.errors import AlreadyDone, InvalidInput, NotFound
@@ -26,6 +26,7 @@ _ROUND_OF_QUESTION = (
 )
 _OPEN_ROUND_ASKING = (
     select(PulseRound)
+    .options(lazyload(PulseRound.questions))
     .join(PulseReceipt, PulseReceipt.round_id == PulseRound.id)
     .where(PulseRound.workspace_id == bindparam("workspace_id"), PulseRound.status == "open")
     .where(PulseReceipt.employee_id == bindparam("employee_id"))
@@ -44,6 +45,12 @@ _CHANGE_ANSWER = (
     update(PulseResponse)
     .where(PulseResponse.question_id == bindparam("of_question"), PulseResponse.respondent == bindparam("by"))
     .values(value=bindparam("new_value"))
+)
+_UNANSWERED = select(
+    select(func.count(PulseQuestion.id)).where(PulseQuestion.round_id == bindparam("round_id")).scalar_subquery()
+    - select(func.count(PulseResponse.id))
+    .where(PulseResponse.round_id == bindparam("round_id"), PulseResponse.respondent == bindparam("respondent"))
+    .scalar_subquery()
 )
 _COMMENTED = select(PulseComment.id).where(
     PulseComment.round_id == bindparam("round_id"), PulseComment.respondent == bindparam("respondent")
@@ -224,10 +231,19 @@ def _mark_answered(session: Session, pulse_round: PulseRound, employee: Employee
     return marked.first() is not None
 
 
-def waiting_for(session: Session, *, workspace: Workspace, employee: Employee) -> MyRound | None:
+@dataclass(frozen=True)
+class Waiting:
+    """An open round that still has questions for someone, and how many (for the App Home)."""
+
+    round: PulseRound
+    unanswered: int
+
+
+def waiting_for(session: Session, *, workspace: Workspace, employee: Employee) -> Waiting | None:
     """The caller's open round when it still has questions for them; None otherwise."""
     pulse_round = session.scalar(_OPEN_ROUND_ASKING, {"workspace_id": workspace.id, "employee_id": employee.id})
     if pulse_round is None or pulse_round.salt is None:
         return None
-    mine = _mine(session, pulse_round, employee)
-    return mine if mine.unanswered else None
+    mine = {"round_id": pulse_round.id, "respondent": respondent_of(pulse_round, employee)}
+    unanswered = int(session.scalar(_UNANSWERED, mine) or 0)
+    return Waiting(pulse_round, unanswered) if unanswered > 0 else None
