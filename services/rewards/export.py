@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from models import Employee, Team, Workspace
 from services import audit, directory
 from services.errors import InvalidInput, NotFound
+from services.rewards.copy_out import copy_records
 from services.rewards.export_sql import csv_lines_query, export_query
 from services.rewards.grants import month_start, require_hr
 
@@ -145,21 +146,21 @@ def copy_csv(session: Session, workspace: Workspace, period: ExportPeriod, team:
     connection = session.connection()
     query = export_query(workspace, period, team, "postgresql", neutralise=True, blank=null())
     compiled = query.compile(dialect=connection.dialect, compile_kwargs={"render_postcompile": True})
-    cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    driver = connection.connection.driver_connection
+    statement = f"COPY ({compiled.string}) TO STDOUT WITH (FORMAT csv)"
     out.write(HEADER)
     binary: BinaryIO | None = getattr(out, "buffer", None)
     if binary is not None:
         out.flush()
     count = 0
-    with cursor.copy(f"COPY ({compiled.string}) TO STDOUT WITH (FORMAT csv)", compiled.params) as copy:
-        records = iter(copy)
-        while batch := [record[:-1] for record in islice(records, BATCH)]:
-            chunk = b"\r\n".join(batch) + b"\r\n"
-            if binary is not None:
-                binary.write(chunk)
-            else:
-                out.write(chunk.decode("utf-8"))
-            count += len(batch)
+    records = copy_records(driver, statement, compiled.params)  # type: ignore[arg-type]
+    while batch := [record[:-1] for record in islice(records, BATCH)]:
+        chunk = b"\r\n".join(batch) + b"\r\n"
+        if binary is not None:
+            binary.write(chunk)
+        else:
+            out.write(chunk.decode("utf-8"))
+        count += len(batch)
     return count
 
 

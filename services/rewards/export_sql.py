@@ -14,8 +14,8 @@ SQLITE_FORMULA_GLOB = "[" + "".join(sorted(FORMULA_START - {"-"})) + "-]*"
 """A cell that starts like a formula, as a GLOB pattern (`-` last in the class, where it is literal)."""
 SQLITE_NEEDS_QUOTES_GLOB = '*[,"\r\n]*'
 """A cell Python's CSV writer would quote (QUOTE_MINIMAL with CRLF line ends): a comma, a quote, CR or LF."""
-POSTGRESQL_FORMULA_PATTERN = "^[" + "".join(sorted(FORMULA_START - {"-"})) + "-]"
-"""The same test as a regular expression, one match per cell (cheaper than substr and IN)."""
+POSTGRESQL_FORMULA_CODES = sorted(map(ord, FORMULA_START))
+"""The same test on PostgreSQL, as the code of a cell's first character (`ascii`): cheaper than substr or a regex."""
 
 
 class Period(Protocol):
@@ -50,7 +50,7 @@ def export_query(
             return cell
         if dialect == "sqlite":  # one GLOB per cell is cheaper than substr and IN; NULL falls to the else
             return case((column.op("GLOB")(literal(SQLITE_FORMULA_GLOB, String)), "'" + column), else_=cell)
-        return case((column.op("~")(literal(POSTGRESQL_FORMULA_PATTERN, String)), "'" + column), else_=cell)
+        return case((func.ascii(column).in_(POSTGRESQL_FORMULA_CODES), "'" + column), else_=cell)
 
     return _select(workspace, period, team, dialect, text, blank)
 
