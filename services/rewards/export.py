@@ -13,7 +13,6 @@ from sqlalchemy.orm import Session
 from models import Employee, Team, Workspace
 from services import audit, directory
 from services.errors import InvalidInput, NotFound
-from services.rewards.copy_out import copy_records
 from services.rewards.export_sql import csv_lines_query, export_query
 from services.rewards.grants import month_start, require_hr
 
@@ -143,6 +142,8 @@ def copy_csv(session: Session, workspace: Workspace, period: ExportPeriod, team:
     place of their last byte gives RFC 4180 (a line break inside a quoted cell stays as typed). The
     bytes go straight to the file underneath a text stream when it has one (a file, standard output).
     """
+    from services.rewards.copy_out import copy_records  # psycopg loads only where PostgreSQL is in use
+
     connection = session.connection()
     query = export_query(workspace, period, team, "postgresql", neutralise=True, blank=null())
     compiled = query.compile(dialect=connection.dialect, compile_kwargs={"render_postcompile": True})
