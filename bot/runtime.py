@@ -11,7 +11,6 @@ from slack_bolt.error import BoltError
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackRequestError
 from sqlalchemy import Engine, text
-from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -22,20 +21,17 @@ from bot.installs import oauth_settings, record_installed, workspace_tokens
 from bot.leader import Leadership
 from bot.scheduler import build_scheduler, connect_sender_bell
 from bot.settings import Settings
+from bot.startup import StartupError as StartupError  # also raised and caught as bot.runtime's
+from bot.startup import open_database, require_current_schema
 from handlers.deps import BotTokens, Deps
 from handlers.pacing import Pacer
-from models.engine import make_engine, make_session_factory
-from models.schema import schema_state
+from models.engine import make_session_factory
 from services import directory
 from services.config_cache import SESSION_KEY, ConfigCache
 from services.pulse.relay import relay_key_from
 from services.suggestions.relay import Relay
 
 log = logging.getLogger(__name__)
-
-
-class StartupError(Exception):
-    """The process cannot start; the message is one line saying why and what to do."""
 
 
 @dataclass
@@ -69,31 +65,6 @@ class Runtime:
         connect_sender_bell(scheduler, self.deps)
         scheduler.start()
         return scheduler
-
-
-def describe_url(url: str) -> str:
-    return make_url(url).render_as_string(hide_password=True)
-
-
-def open_database(url: str) -> Engine:
-    engine = make_engine(url)
-    try:
-        with engine.connect() as connection:
-            connection.execute(text("SELECT 1"))
-    except SQLAlchemyError as error:
-        reason = str(getattr(error, "orig", None) or error).strip().splitlines()[0]
-        raise StartupError(f"cannot reach the database at {describe_url(url)}: {reason}") from None
-    return engine
-
-
-def require_current_schema(engine: Engine) -> None:
-    state = schema_state(engine)
-    if not state.is_current:
-        current = ", ".join(sorted(state.current)) or "empty"
-        raise StartupError(
-            f"the database schema is behind the code (at {current}, code needs {', '.join(sorted(state.head))}): "
-            "run `python -m bot db upgrade` first"
-        )
 
 
 def make_deps(

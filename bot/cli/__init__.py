@@ -6,8 +6,8 @@ from collections.abc import Sequence
 
 from bot.cli import db, demo, digest, export, org, policy, pulse, run, workspace
 from bot.logs import configure_logging
-from bot.runtime import StartupError
 from bot.settings import SettingsError
+from bot.startup import StartupError
 from services.errors import DomainError
 
 GROUPS = (run, db, org, policy, export, pulse, digest, workspace, demo)

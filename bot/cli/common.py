@@ -6,13 +6,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
 
-from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError, SlackClientError
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
-from bot.runtime import StartupError, open_database, require_current_schema
 from bot.settings import DEFAULT_SLACK_API_URL, database_url_from
+from bot.startup import StartupError, open_database, require_current_schema
 from models import Workspace
 from models.engine import make_session_factory
 from services import directory
@@ -73,6 +71,9 @@ def token_workspace() -> tuple[str, str] | None:
     token = os.environ.get("SLACK_BOT_TOKEN", "").strip()
     if not token:
         return None
+    from slack_sdk import WebClient
+    from slack_sdk.errors import SlackApiError, SlackClientError
+
     api_url = os.environ.get("SLACK_API_URL", "").strip() or DEFAULT_SLACK_API_URL
     try:
         identity = WebClient(token=token, base_url=api_url if api_url.endswith("/") else api_url + "/").auth_test()

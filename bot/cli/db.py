@@ -3,8 +3,8 @@
 import argparse
 
 from bot.cli.common import database
-from bot.runtime import describe_url
 from bot.settings import database_url_from
+from bot.startup import describe_url
 from models.schema import schema_state, upgrade
 
 

@@ -4,17 +4,11 @@ import argparse
 
 from sqlalchemy import select
 
-from bot.app import create_sender_client
 from bot.cli.common import database, transaction
 from bot.clock import SystemClock
-from bot.installs import workspace_tokens
-from bot.runtime import make_deps
 from bot.settings import load_settings
-from handlers.blocks.digest import as_text, digest_blocks
-from handlers.jobs.send_weekly_digests import send_digests
 from models import Workspace
 from models.engine import make_session_factory
-from services.digest.weekly import due_digests
 
 
 def add_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -29,6 +23,11 @@ def add_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[ty
 def run_send(args: argparse.Namespace) -> int:
     if args.dry_run:
         return print_digests(force=args.force)
+    from bot.app import create_sender_client
+    from bot.installs import workspace_tokens
+    from bot.runtime import make_deps
+    from handlers.jobs.send_weekly_digests import send_digests
+
     settings = load_settings()
     engine = database()
     sessions = make_session_factory(engine)
@@ -39,6 +38,9 @@ def run_send(args: argparse.Namespace) -> int:
 
 
 def print_digests(*, force: bool) -> int:
+    from handlers.blocks.digest import as_text, digest_blocks
+    from services.digest.weekly import due_digests
+
     now = SystemClock().now()
     texts = []
     with transaction() as session:

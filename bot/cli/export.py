@@ -12,10 +12,8 @@ from sqlalchemy.orm import Session
 
 from bot.cli.common import actor, add_workspace_option, resolve_workspace, transaction
 from bot.clock import SystemClock
-from handlers.blocks import rewards as blocks
 from models import Workspace
 from services import outbox
-from services.rewards import grants as rewards
 from services.rewards.export import FORMATS, export_grants, parse_period
 
 
@@ -78,6 +76,9 @@ def run_export(args: argparse.Namespace) -> int:
 
 
 def run_fulfil(args: argparse.Namespace) -> int:
+    from handlers.blocks import rewards as blocks
+    from services.rewards import grants as rewards
+
     now = SystemClock().now()
     with transaction() as session:
         workspace = resolve_workspace(session, args.workspace, create=False)
@@ -90,6 +91,9 @@ def run_fulfil(args: argparse.Namespace) -> int:
 
 
 def run_revoke(args: argparse.Namespace) -> int:
+    from handlers.blocks import rewards as blocks
+    from services.rewards import grants as rewards
+
     now = SystemClock().now()
     with transaction() as session:
         workspace = resolve_workspace(session, args.workspace, create=False)

@@ -5,7 +5,6 @@ from pathlib import Path
 
 from bot.cli.common import actor, add_workspace_option, resolve_workspace, transaction
 from bot.clock import SystemClock
-from handlers.handover import describe_handover, queue_handover_messages
 from services.org_import import ImportReport, OrgFileError, import_org, org_tree, parse_org_csv
 
 
@@ -34,12 +33,16 @@ def run_import(args: argparse.Namespace) -> int:
         report = import_org(
             session, workspace=workspace, rows=rows, deactivate_missing=args.deactivate_missing, actor=actor(), now=now
         )
+        from handlers.handover import queue_handover_messages
+
         queue_handover_messages(session, workspace=workspace, handovers=report.handovers, now=now)
     print(describe_report(report))
     return 0
 
 
 def describe_report(report: ImportReport) -> str:
+    from handlers.handover import describe_handover
+
     lines = [
         f"{len(report.added)} added, {len(report.updated)} updated, "
         f"{len(report.deactivated)} deactivated, {report.unchanged} unchanged"

@@ -6,8 +6,6 @@ from pathlib import Path
 
 from bot.cli.common import actor, add_workspace_option, resolve_workspace, transaction
 from bot.clock import SystemClock
-from handlers.blocks.boundary_proposals import evidence_lines
-from handlers.jobs.propose_boundaries import queue_proposals
 from services.errors import InvalidInput
 from services.money import format_money
 from services.policy.file import PolicyError
@@ -81,6 +79,8 @@ def run_suggest(args: argparse.Namespace) -> int:
             return 1
         print(describe_findings(month, found, active.policy.currency))
         if args.send:
+            from handlers.jobs.propose_boundaries import queue_proposals
+
             made = proposals.propose(session, workspace=workspace, month=month, now=now)
             queue_proposals(session, workspace, made, now)
             print(f"\nqueued {len(made)} new proposal(s) for HR and admins (the running bot sends them)")
@@ -88,6 +88,8 @@ def run_suggest(args: argparse.Namespace) -> int:
 
 
 def describe_findings(month: str, found: list[proposals.Finding], currency: str) -> str:
+    from handlers.blocks.boundary_proposals import evidence_lines
+
     if not found:
         return f"{month}: no request went over a limit"
     lines = [f"{month}: requests over the limit, per profile and category"]

@@ -4,9 +4,11 @@ import argparse
 import logging
 
 from bot.logs import configure_logging
-from bot.runtime import StartupError, build_runtime
-from bot.server import EVENTS_PATH, bound_port, make_server
 from bot.settings import Settings, load_settings
+from bot.startup import StartupError
+
+EVENTS_PATH = "/slack/events"
+"""`bot.server.EVENTS_PATH`, spelled out so that `--help` does not load Bolt (a test checks they agree)."""
 
 log = logging.getLogger("latitude")
 
@@ -36,6 +38,9 @@ def run(args: argparse.Namespace) -> int:
     configure_logging(settings.log_level, settings.log_format)
     if args.workers != 1:
         return run_workers(args, settings)
+    from bot.runtime import build_runtime
+    from bot.server import bound_port, make_server
+
     runtime = build_runtime(settings)
     scheduler = None if args.no_scheduler else runtime.start_scheduler()
     try:

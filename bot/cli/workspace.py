@@ -7,8 +7,8 @@ from sqlalchemy import select
 
 from bot.cli.common import transaction
 from bot.clock import SystemClock
-from bot.runtime import StartupError
 from bot.settings import load_settings
+from bot.startup import StartupError
 from models import Workspace
 from services import directory, workspaces
 

@@ -1,24 +1,22 @@
 """HR's reward history export: stable columns, RFC 4180 CSV or JSON lines, streamed, audited. Callers commit."""
 
-import csv
 import json
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any, NamedTuple, TextIO
+from itertools import islice
+from typing import Any, BinaryIO, NamedTuple, TextIO
 
-from sqlalchemy import Select, String, case, cast, func, literal, null, select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy import null
+from sqlalchemy.orm import Session
 
-from models import Employee, RewardGrant, Team, Workspace
+from models import Employee, Team, Workspace
 from services import audit, directory
 from services.errors import InvalidInput, NotFound
+from services.rewards.export_sql import csv_lines_query, export_query
 from services.rewards.grants import month_start, require_hr
-from services.text import FORMULA_START
 
 FORMATS = ("csv", "jsonl")
-SQLITE_FORMULA_GLOB = "[" + "".join(sorted(FORMULA_START - {"-"})) + "-]*"
-"""A cell that starts like a formula, as a GLOB pattern (`-` last in the class, where it is literal)."""
 BATCH = 1000
 
 
@@ -46,6 +44,7 @@ class ExportRow(NamedTuple):
 
 
 EXPORT_COLUMNS = ExportRow._fields
+HEADER = ",".join(EXPORT_COLUMNS) + "\r\n"
 
 
 @dataclass(frozen=True)
@@ -98,83 +97,17 @@ def _day(text: str, name: str) -> date:
         raise InvalidInput(f"{name} `{text[:20]}` is not a date: write it as YYYY-MM-DD, like 2026-03-01.") from None
 
 
-def export_query(
-    workspace: Workspace,
-    period: ExportPeriod,
-    team: Team | None,
-    dialect: str,
-    *,
-    neutralise: bool,
-    blank: Any = "",
-) -> Select[*tuple[Any, ...]]:
-    """The export's rows with every cell already formatted by the database, in the documented column order.
-
-    Formatting in SQL (ISO timestamps, two-decimal values, formula-safe text) lets the CSV writer take
-    whole batches at C speed. `blank` is what an empty cell holds: "" for Python's writer, NULL for
-    COPY (which quotes an empty string to tell it from NULL, where Python's writer does not).
-    """
-    recipient, manager = aliased(Employee), aliased(Employee)
-    nominator, approver = aliased(Employee), aliased(Employee)
-
-    def text(column: Any) -> Any:
-        cell = func.coalesce(column, "") if blank == "" else func.nullif(column, "")
-        if not neutralise:
-            return cell
-        if dialect == "sqlite":  # one GLOB per cell is cheaper than substr and IN; NULL falls to the else
-            risky = column.op("GLOB")(literal(SQLITE_FORMULA_GLOB, String))
-            return case((risky, literal("'", String) + column), else_=cell)
-        return case((func.substr(cell, 1, 1).in_(sorted(FORMULA_START)), literal("'", String) + cell), else_=cell)
-
-    query = (
-        select(
-            RewardGrant.id,
-            _iso_sql(RewardGrant.granted_at, dialect),
-            *map(text, (recipient.slack_id, recipient.name, recipient.email, Team.name, manager.name)),
-            *map(text, (RewardGrant.item_key, RewardGrant.title, RewardGrant.kind)),
-            _money_sql(RewardGrant.value, dialect),
-            *map(text, (RewardGrant.unit, nominator.name, approver.name, RewardGrant.reason)),
-            func.coalesce(cast(RewardGrant.resolution_id, String), blank),
-            text(RewardGrant.status),
-            func.coalesce(_iso_sql(RewardGrant.fulfilled_at, dialect), blank),
-        )
-        .join(recipient, RewardGrant.recipient_id == recipient.id)
-        .outerjoin(Team, recipient.team_id == Team.id)
-        .outerjoin(manager, recipient.manager_id == manager.id)
-        .join(nominator, RewardGrant.nominator_id == nominator.id)
-        .outerjoin(approver, RewardGrant.approver_id == approver.id)
-        .where(
-            RewardGrant.workspace_id == workspace.id,
-            RewardGrant.granted_at >= period.start,
-            RewardGrant.granted_at < period.end,
-            RewardGrant.status.in_(("approved", "fulfilled")),
-        )
-        .order_by(RewardGrant.granted_at, RewardGrant.id)
-    )
-    return query.where(recipient.team_id == team.id) if team is not None else query
-
-
-def _iso_sql(column: Any, dialect: str) -> Any:
-    """UTC ISO 8601 with a Z (timestamps are stored as UTC on both databases)."""
-    if dialect == "sqlite":
-        return func.strftime("%Y-%m-%dT%H:%M:%SZ", column)
-    return func.to_char(func.timezone("UTC", column), 'YYYY-MM-DD"T"HH24:MI:SS"Z"')
-
-
-def _money_sql(column: Any, dialect: str) -> Any:
-    return func.printf("%.2f", column) if dialect == "sqlite" else cast(column, String)
-
-
 def export_batches(
-    session: Session, workspace: Workspace, period: ExportPeriod, team: Team | None, *, neutralise: bool
+    session: Session, workspace: Workspace, period: ExportPeriod, team: Team | None
 ) -> Iterator[Sequence[Sequence[Any]]]:
-    """Rows in batches from a server-side cursor: memory stays flat however many grants there are.
+    """Rows in batches from a server-side cursor, cells as they are (JSON lines): memory stays flat.
 
     On SQLite the batches come straight from the driver's cursor (which reads lazily, nothing is buffered
     ahead): every cell is already formatted by the database, so the rows need nothing from SQLAlchemy's
     result processing.
     """
     dialect = session.get_bind().dialect.name
-    query = export_query(workspace, period, team, dialect, neutralise=neutralise)
+    query = export_query(workspace, period, team, dialect, neutralise=False)
     if dialect != "sqlite":
         yield from session.connection().execute(query.execution_options(yield_per=BATCH)).partitions()
         return
@@ -186,32 +119,49 @@ def export_batches(
         result.close()
 
 
-def write_csv(batches: Iterator[Sequence[Sequence[Any]]], out: TextIO) -> int:
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(EXPORT_COLUMNS)
+def write_csv_lines(
+    session: Session, workspace: Workspace, period: ExportPeriod, team: Team | None, out: TextIO
+) -> int:
+    """SQLite makes each CSV line (see `csv_lines_query`); Python joins a batch of them into one write."""
+    out.write(HEADER)
+    result = session.connection().execute(csv_lines_query(workspace, period, team))
     count = 0
-    for batch in batches:
-        writer.writerows(batch)
-        count += len(batch)
+    try:
+        while batch := result.cursor.fetchmany(BATCH):
+            out.write("".join([line for (line,) in batch]))
+            count += len(batch)
+    finally:
+        result.close()
     return count
 
 
 def copy_csv(session: Session, workspace: Workspace, period: ExportPeriod, team: Team | None, out: TextIO) -> int:
     """PostgreSQL writes the CSV itself (`COPY ... TO STDOUT`): the rows never become Python objects.
 
-    COPY ends each record with LF and hands over one record at a time, so turning its last byte into
-    CRLF gives RFC 4180 (a line break inside a quoted cell stays as typed).
+    COPY hands over one record at a time, each ending with LF: a batch of records joined with CRLF in
+    place of their last byte gives RFC 4180 (a line break inside a quoted cell stays as typed). The
+    bytes go straight to the file underneath a text stream when it has one (a file, standard output).
     """
+    from services.rewards.copy_out import copy_records  # psycopg loads only where PostgreSQL is in use
+
     connection = session.connection()
     query = export_query(workspace, period, team, "postgresql", neutralise=True, blank=null())
     compiled = query.compile(dialect=connection.dialect, compile_kwargs={"render_postcompile": True})
-    cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
-    out.write(",".join(EXPORT_COLUMNS) + "\r\n")
+    driver = connection.connection.driver_connection
+    statement = f"COPY ({compiled.string}) TO STDOUT WITH (FORMAT csv)"
+    out.write(HEADER)
+    binary: BinaryIO | None = getattr(out, "buffer", None)
+    if binary is not None:
+        out.flush()
     count = 0
-    with cursor.copy(f"COPY ({compiled.string}) TO STDOUT WITH (FORMAT csv)", compiled.params) as copy:
-        for record in copy:
-            out.write(bytes(record)[:-1].decode("utf-8") + "\r\n")
-            count += 1
+    records = copy_records(driver, statement, compiled.params)  # type: ignore[arg-type]
+    while batch := [record[:-1] for record in islice(records, BATCH)]:
+        chunk = b"\r\n".join(batch) + b"\r\n"
+        if binary is not None:
+            binary.write(chunk)
+        else:
+            out.write(chunk.decode("utf-8"))
+        count += len(batch)
     return count
 
 
@@ -265,10 +215,11 @@ def export_grants(
 def _write(
     session: Session, workspace: Workspace, period: ExportPeriod, team: Team | None, out: TextIO, fmt: str
 ) -> int:
-    if fmt == "csv" and session.get_bind().dialect.name == "postgresql":
+    if fmt == "jsonl":
+        return write_jsonl(export_batches(session, workspace, period, team), out)
+    if session.get_bind().dialect.name == "postgresql":
         return copy_csv(session, workspace, period, team, out)
-    batches = export_batches(session, workspace, period, team, neutralise=fmt == "csv")
-    return write_csv(batches, out) if fmt == "csv" else write_jsonl(batches, out)
+    return write_csv_lines(session, workspace, period, team, out)
 
 
 def _team(session: Session, workspace: Workspace, name: str | None) -> Team | None:

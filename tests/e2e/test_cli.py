@@ -30,10 +30,13 @@ def folder(tmp_path: Path) -> Path:
     return tmp_path
 
 
-def cli(folder: Path, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+def cli(
+    folder: Path, *args: str, env: dict[str, str] | None = None, python_flags: bool = False
+) -> subprocess.CompletedProcess[str]:
+    """`python -m bot ARGS`; with `python_flags`, ARGS go to Python itself (and name the module to run)."""
     clean = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "DATABASE_URL"))}
     return subprocess.run(
-        [sys.executable, "-m", "bot", *args],
+        [sys.executable, *args] if python_flags else [sys.executable, "-m", "bot", *args],
         cwd=folder,
         capture_output=True,
         text=True,
@@ -86,6 +89,38 @@ def test_a_bad_org_file_names_its_lines_and_writes_nothing(folder: Path) -> None
     ]
     assert "Traceback" not in result.stderr
     assert "no workspace yet" in shown.stderr, "nothing at all was written"
+
+
+BOT_ONLY_PACKAGES = {"slack_bolt", "slack_sdk", "apscheduler", "matplotlib", "waitress", "handlers"}
+
+
+def imported_packages(stderr: str) -> set[str]:
+    """Top-level packages a `python -X importtime` run loaded, read from its report on standard error."""
+    lines = [line.split("|")[-1] for line in stderr.splitlines() if line.startswith("import time:")]
+    return {line.strip().split(".")[0] for line in lines}
+
+
+def test_help_and_the_export_start_without_loading_what_only_the_bot_needs(folder: Path) -> None:
+    prepared_database(folder)
+
+    helped = cli(folder, "-X", "importtime", "-m", "bot", "--help", python_flags=True)
+    exported = cli(folder, "-X", "importtime", "-m", "bot", "export", "rewards", "--out", "x.csv", python_flags=True)
+
+    assert helped.returncode == 0 and "export data for HR and payroll" in helped.stdout
+    assert exported.returncode == 0, exported.stderr
+    assert "0 reward grant(s)" in exported.stderr
+    assert imported_packages(helped.stderr) & BOT_ONLY_PACKAGES == set()
+    assert imported_packages(exported.stderr) & BOT_ONLY_PACKAGES == set()
+    assert "slack_bolt" in imported_packages(
+        cli(folder, "-X", "importtime", "-c", "import bot.runtime", python_flags=True).stderr
+    )
+
+
+def test_the_run_help_names_the_path_the_server_listens_on() -> None:
+    from bot.cli.run import EVENTS_PATH
+    from bot.server import EVENTS_PATH as SERVED
+
+    assert EVENTS_PATH == SERVED
 
 
 def test_run_refuses_a_missing_setting_an_old_schema_and_an_unreachable_database(folder: Path) -> None:

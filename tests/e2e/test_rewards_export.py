@@ -1,19 +1,23 @@
 """/rewards and HR's export: history, refusals, the exact CSV uploaded to Slack and written by the CLI."""
 
+import csv
+import io
 import json
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.cli import main
-from models import AuditEvent, Delivery
+from models import AuditEvent, Delivery, Employee, RewardGrant
 from services import directory
 from services.rewards import approvals as reward_approvals
 from services.rewards import grants as rewards
 from services.rewards import nominations
+from services.rewards.export import EXPORT_COLUMNS, export_grants, parse_period
+from services.rewards.export_sql import export_query
 from services.rewards.nominations import NominationRequest
 from tests.conftest import RunningBot
 from tests.helpers import employee, load_org
@@ -206,3 +210,43 @@ def test_hr_fulfils_and_revokes_grants_from_the_cli_once(
         queued = {delivery.idempotency_key: delivery.payload for delivery in session.scalars(select(Delivery))}
         assert sorted(queued) == ["reward-revoked:6:U0AGENT2", "reward-revoked:6:U0AGENT3"]
         assert "sent by mistake" in queued["reward-revoked:6:U0AGENT3"]["blocks"][0]["text"]["text"]
+
+
+TRICKY_CELLS = [
+    *("", " ", "a,b", 'say "hi"', "two\nlines", "cr\ronly", "crlf\r\nend", "=1+1", "+1", "-1", "@sum", "\tx"),
+    *("\rx", '=a,"b"', "Zoë ✓", "tab\tinside", "back\\slash", '"', ","),
+]
+"""Every kind of cell the CSV writer treats apart: quoted or not, formula-like or not, empty, non-ASCII."""
+
+
+def test_every_kind_of_cell_is_written_exactly_as_pythons_csv_writer_writes_it(
+    sessions: sessionmaker[Session], database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    make_history(sessions)
+    cells = iter(TRICKY_CELLS)
+    with sessions.begin() as session:
+        for grant_id in (2, 3, 4, 6):
+            values = {column: next(cells) for column in ("title", "item_key", "kind", "reason")}
+            session.execute(update(RewardGrant).where(RewardGrant.id == grant_id).values(**values))
+        for slack_id in ("U0AGENT1", "U0AGENT2", "U0AGENT3"):
+            session.execute(update(Employee).where(Employee.slack_id == slack_id).values(email=next(cells)))
+    period = parse_period("2026-03-01", "2026-03-31", None, now=at(10, 9))
+    with sessions() as session:
+        workspace = directory.find_workspace(session, "T0LATITUDE")
+        assert workspace is not None
+        dialect = session.get_bind().dialect.name
+        rows = session.execute(export_query(workspace, period, None, dialect, neutralise=True)).all()
+        in_memory = io.StringIO()
+        export_grants(
+            session, workspace=workspace, requester=None, actor="test", period=period, out=in_memory, now=at(10, 9)
+        )
+    expected = io.StringIO()
+    csv.writer(expected, lineterminator="\r\n").writerows([EXPORT_COLUMNS, *rows])
+    monkeypatch.setenv("DATABASE_URL", database_url)
+    assert (
+        main(["export", "rewards", "--from", "2026-03-01", "--to", "2026-03-31", "--out", str(tmp_path / "x.csv")]) == 0
+    )
+
+    assert len(rows) == 4 and {cell for row in rows for cell in row} >= {"'\rx", "'@sum", "crlf\r\nend", ","}
+    assert in_memory.getvalue() == expected.getvalue()
+    assert (tmp_path / "x.csv").read_bytes() == expected.getvalue().encode("utf-8")

@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from bot.fakeslack import Call
 from models import AuditEvent, Resolution, RewardGrant, Suggestion, SuggestionBacker, Workspace
-from services.rewards.export import export_batches, parse_period, write_csv
+from services.rewards.export import export_grants, parse_period
 from tests.conftest import RunningBot
 from tests.helpers import count, employee
 from tests.suggestions_helpers import load_suggestion_org
@@ -118,7 +118,8 @@ def test_done_says_you_said_we_did_thanks_by_name_and_counts_as_recognition(read
         workspace = session.scalars(select(Workspace)).one()
         out = io.StringIO()
         period = parse_period(None, None, None, now=ready.clock.now())
-        write_csv(export_batches(session, workspace, period, None, neutralise=True), out)
+        now = ready.clock.now()
+        export_grants(session, workspace=workspace, requester=None, actor="test", period=period, out=out, now=now)
     assert "You said, we did" in out.getvalue() and "Sam Agent" in out.getvalue()
 
 

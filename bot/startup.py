@@ -1,0 +1,41 @@
+"""What any process checks before it starts work: the database answers and its schema is current.
+
+Kept apart from `bot.runtime` (which loads Bolt, the scheduler and the digest charts) so that a command
+line tool such as the reward export starts without loading what only the running bot needs.
+"""
+
+from sqlalchemy import Engine, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import SQLAlchemyError
+
+from models.engine import make_engine
+from models.schema import schema_state
+
+
+class StartupError(Exception):
+    """The process cannot start; the message is one line saying why and what to do."""
+
+
+def describe_url(url: str) -> str:
+    return make_url(url).render_as_string(hide_password=True)
+
+
+def open_database(url: str) -> Engine:
+    engine = make_engine(url)
+    try:
+        with engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+    except SQLAlchemyError as error:
+        reason = str(getattr(error, "orig", None) or error).strip().splitlines()[0]
+        raise StartupError(f"cannot reach the database at {describe_url(url)}: {reason}") from None
+    return engine
+
+
+def require_current_schema(engine: Engine) -> None:
+    state = schema_state(engine)
+    if not state.is_current:
+        current = ", ".join(sorted(state.current)) or "empty"
+        raise StartupError(
+            f"the database schema is behind the code (at {current}, code needs {', '.join(sorted(state.head))}): "
+            "run `python -m bot db upgrade` first"
+        )
