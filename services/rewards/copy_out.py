@@ -7,7 +7,7 @@ already in libpq's buffer is taken with one call, and only an empty buffer waits
 """
 
 import select
-from collections.abc import Iterator
+from collections.abc import Generator
 from typing import Any
 
 import psycopg
@@ -15,7 +15,9 @@ from psycopg import pq
 from psycopg.errors import error_from_result
 
 
-def copy_records(connection: psycopg.Connection[Any], statement: str, params: dict[str, Any]) -> Iterator[memoryview]:
+def copy_records(
+    connection: psycopg.Connection[Any], statement: str, params: dict[str, Any]
+) -> Generator[memoryview, None, None]:
     """Each record of `statement` (a `COPY ... TO STDOUT`), its parameters bound by psycopg's own quoting."""
     pgconn, encoding = connection.pgconn, connection.info.encoding
     pgconn.send_query(psycopg.ClientCursor(connection).mogrify(statement, params).encode(encoding))

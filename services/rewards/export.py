@@ -2,6 +2,7 @@
 
 import json
 from collections.abc import Iterator, Sequence
+from contextlib import closing
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from itertools import islice
@@ -154,14 +155,15 @@ def copy_csv(session: Session, workspace: Workspace, period: ExportPeriod, team:
     if binary is not None:
         out.flush()
     count = 0
-    records = copy_records(driver, statement, compiled.params)  # type: ignore[arg-type]
-    while batch := [record[:-1] for record in islice(records, BATCH)]:
-        chunk = b"\r\n".join(batch) + b"\r\n"
-        if binary is not None:
-            binary.write(chunk)
-        else:
-            out.write(chunk.decode("utf-8"))
-        count += len(batch)
+    # Closed at once if writing fails (a full disk): the COPY is ended and the connection usable again.
+    with closing(copy_records(driver, statement, compiled.params)) as records:  # type: ignore[arg-type]
+        while batch := [record[:-1] for record in islice(records, BATCH)]:
+            chunk = b"\r\n".join(batch) + b"\r\n"
+            if binary is not None:
+                binary.write(chunk)
+            else:
+                out.write(chunk.decode("utf-8"))
+            count += len(batch)
     return count
 
 

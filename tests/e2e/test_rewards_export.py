@@ -7,16 +7,16 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.cli import main
-from models import AuditEvent, Delivery, Employee, RewardGrant
+from models import AuditEvent, Delivery, Employee, Nomination, RewardGrant
 from services import directory
 from services.rewards import approvals as reward_approvals
 from services.rewards import grants as rewards
 from services.rewards import nominations
-from services.rewards.export import EXPORT_COLUMNS, export_grants, parse_period
+from services.rewards.export import BATCH, EXPORT_COLUMNS, export_grants, parse_period
 from services.rewards.export_sql import export_query
 from services.rewards.nominations import NominationRequest
 from tests.conftest import RunningBot
@@ -250,3 +250,41 @@ def test_every_kind_of_cell_is_written_exactly_as_pythons_csv_writer_writes_it(
     assert len(rows) == 4 and {cell for row in rows for cell in row} >= {"'\rx", "'@sum", "crlf\r\nend", ","}
     assert in_memory.getvalue() == expected.getvalue()
     assert (tmp_path / "x.csv").read_bytes() == expected.getvalue().encode("utf-8")
+
+
+class FullDisk(io.StringIO):
+    """A destination that takes the header, then fails like a full disk."""
+
+    def write(self, text: str) -> int:
+        if self.tell() > 0:
+            raise OSError(28, "No space left on device")
+        return super().write(text)
+
+
+def test_an_export_that_fails_midway_leaves_the_connection_usable(sessions: sessionmaker[Session]) -> None:
+    """The database stops sending rows (PostgreSQL's COPY is ended) and the same session goes on working."""
+    make_history(sessions)
+    with sessions.begin() as session:
+        nomination = session.execute(select(Nomination.__table__).where(Nomination.id == 2)).mappings().one()
+        grant = session.execute(select(RewardGrant.__table__).where(RewardGrant.id == 2)).mappings().one()
+        copies = range(100, 100 + 3 * BATCH)
+        session.execute(
+            Nomination.__table__.insert(), [{**nomination, "id": n, "fingerprint": f"copy{n}"} for n in copies]
+        )
+        session.execute(RewardGrant.__table__.insert(), [{**grant, "id": n, "nomination_id": n} for n in copies])
+    period = parse_period("2026-03-01", "2026-03-31", None, now=at(10, 9))
+    with sessions() as session:
+        workspace = directory.find_workspace(session, "T0LATITUDE")
+        assert workspace is not None
+        with pytest.raises(OSError, match="No space"):
+            export_grants(
+                session, workspace=workspace, requester=None, actor="test", period=period, out=FullDisk(), now=at(10, 9)
+            )
+        session.rollback()
+        assert session.scalar(select(func.count(RewardGrant.id))) == 6 + 3 * BATCH
+
+        whole = io.StringIO()
+        count = export_grants(
+            session, workspace=workspace, requester=None, actor="test", period=period, out=whole, now=at(10, 9)
+        )
+    assert count == 4 + 3 * BATCH and whole.getvalue().count("\r\n") >= count + 1
