@@ -92,7 +92,8 @@ def downgrade() -> None:
     op.drop_table("slack_bots")
     op.drop_index("slack_installations_idx", table_name="slack_installations")
     op.drop_table("slack_installations")
-    with op.batch_alter_table("workspaces") as batch:
-        batch.drop_column("uninstalled_at")
-        batch.drop_column("org_wide")
-        batch.drop_column("enterprise_id")
+    # No batch copy of the table: SQLite (3.35+) drops a column in place, where copying `workspaces` would
+    # break every foreign key pointing at it (a filled database could not go back).
+    op.drop_column("workspaces", "uninstalled_at")
+    op.drop_column("workspaces", "org_wide")
+    op.drop_column("workspaces", "enterprise_id")
