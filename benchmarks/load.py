@@ -177,15 +177,21 @@ def server_stats(port: int) -> dict[str, float]:
         return stats
 
 
+SETTLED_CPU = 0.005
+"""CPU seconds an idle server may spend between two reads of its counters: answering the read itself
+costs 1-3 ms, so a tighter bound can wait forever."""
+
+
 def settled_stats(port: int) -> dict[str, float]:
     """The server's counters once the work after the last ack (sends, follow-up transactions) has finished."""
     previous = server_stats(port)
-    while True:
+    for _ in range(100):
         time.sleep(0.2)
         current = server_stats(port)
-        if current["statements"] == previous["statements"] and current["cpu"] - previous["cpu"] < 0.002:
+        if current["statements"] == previous["statements"] and current["cpu"] - previous["cpu"] < SETTLED_CPU:
             return current
         previous = current
+    raise SystemExit(f"the server on port {port} never settled: still busy after 20 s")
 
 
 def cost_per_kind(
