@@ -41,11 +41,6 @@ _MARK_ANSWERED = (
 _ANSWERS = select(PulseResponse.question_id, PulseResponse.value).where(
     PulseResponse.round_id == bindparam("round_id"), PulseResponse.respondent == bindparam("respondent")
 )
-_CHANGE_ANSWER = (
-    update(PulseResponse)
-    .where(PulseResponse.question_id == bindparam("of_question"), PulseResponse.respondent == bindparam("by"))
-    .values(value=bindparam("new_value"))
-)
 _UNANSWERED = select(
     select(func.count(PulseQuestion.id)).where(PulseQuestion.round_id == bindparam("round_id")).scalar_subquery()
     - select(func.count(PulseResponse.id))
@@ -155,10 +150,8 @@ def record_answer(
     respondent = respondent_of(pulse_round, employee)
     answers = _answers_of(session, pulse_round, respondent)
     before = answers.get(question.id)
-    if before is None:
+    if before != value:
         _upsert_answer(session, pulse_round, question, respondent, value)
-    elif before != value:
-        session.execute(_CHANGE_ANSWER, {"of_question": question.id, "by": respondent, "new_value": value})
     answers[question.id] = value
     commented = _has_commented(session, pulse_round, employee)
     return AnswerOutcome(MyRound(pulse_round, answers, commented), question, before is not None and before != value)
@@ -176,10 +169,11 @@ def _round_of_question(session: Session, question_id: int) -> PulseRound:
 def _upsert_answer(
     session: Session, pulse_round: PulseRound, question: PulseQuestion, respondent: str, value: int
 ) -> None:
-    """Insert the answer; a simultaneous double click that inserted first turns this into a change."""
-    statement = upsert(session.get_bind().dialect.name, PulseResponse, ("question_id", "respondent"), ("value",))
+    """Insert the answer, or change the one given before (a simultaneous double click included)."""
+    connection = session.connection()
+    statement = upsert(connection.dialect.name, PulseResponse, ("question_id", "respondent"), ("value",))
     answer = {"round_id": pulse_round.id, "question_id": question.id, "respondent": respondent, "value": value}
-    session.connection().execute(statement, answer)
+    connection.execute(statement, answer)
 
 
 def save_comment(
