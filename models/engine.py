@@ -38,7 +38,8 @@ def _ping_when_idle(engine: Engine, seconds: float) -> None:
 
     @event.listens_for(engine, "checkout")
     def ping_if_idle(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
-        if time.monotonic() - record.info.get("idle_since", 0.0) < seconds:
+        idle_since = record.info.get("idle_since")  # none yet: the connection was just made (the pool clears info)
+        if idle_since is None or time.monotonic() - idle_since < seconds:
             return
         try:
             with dbapi_connection.cursor() as cursor:
