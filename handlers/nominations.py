@@ -46,7 +46,7 @@ USAGE = Usage(
         ("/nominate help", "show this help"),
     ),
 )
-_MENTION = re.compile(r"^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$")
+_MENTION = re.compile(r"^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>\Z")
 
 
 @dataclass(frozen=True)

@@ -38,7 +38,7 @@ USAGE = Usage(
         ("/pulse help", "show this help"),
     ),
 )
-_MENTION = re.compile(r"^<@([UW][A-Z0-9]+)(\|[^>]*)?>$|^([UW][A-Z0-9]{2,})$")
+_MENTION = re.compile(r"^<@([UW][A-Z0-9]+)(\|[^>]*)?>\Z|^([UW][A-Z0-9]{2,})\Z")
 
 
 def handle_pulse(ack: Ack, command: dict[str, Any], context: BoltContext, client: WebClient) -> None:

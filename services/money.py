@@ -7,8 +7,8 @@ from services.errors import InvalidInput
 from services.text import escape_mrkdwn
 
 MAX_AMOUNT = Decimal("100000")
-_SYMBOLS = re.compile(r"^[$€£¥]|^(usd|eur|gbp|cad|aud)\s*|\s*(usd|eur|gbp|cad|aud)$", re.IGNORECASE)
-_PLAIN = re.compile(r"^\d{1,3}(,\d{3})+(\.\d{1,2})?$|^\d+(\.\d{1,2})?$|^\.\d{1,2}$")
+_SYMBOLS = re.compile(r"^[$€£¥]|^(usd|eur|gbp|cad|aud)\s*|\s*(usd|eur|gbp|cad|aud)\Z", re.IGNORECASE)
+_PLAIN = re.compile(r"^\d{1,3}(,\d{3})+(\.\d{1,2})?\Z|^\d+(\.\d{1,2})?\Z|^\.\d{1,2}\Z")
 SYMBOL = {"USD": "$", "EUR": "€", "GBP": "£", "CAD": "CA$", "AUD": "A$", "JPY": "¥"}
 
 

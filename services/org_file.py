@@ -11,9 +11,9 @@ from services.errors import InvalidInput
 
 REQUIRED_COLUMNS = ("slack_id", "name", "team", "role", "manager_slack_id")
 OPTIONAL_COLUMNS = ("email", "tz", "profile")
-_SLACK_USER_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-_PROFILE = re.compile(r"^[a-z][a-z0-9_]*$")
+_SLACK_USER_ID = re.compile(r"^[UW][A-Z0-9]{2,}\Z")
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+\Z")
+_PROFILE = re.compile(r"^[a-z][a-z0-9_]*\Z")
 
 
 @dataclass(frozen=True)

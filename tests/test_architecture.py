@@ -12,6 +12,7 @@ from sqlalchemy.exc import SAWarning
 
 from bot.scheduler import SCHEDULE
 from models import Base
+from models.schema import HEAD_REVISION, script_heads
 
 ROOT = Path(__file__).resolve().parent.parent
 LAYERS = ("bot", "handlers", "services", "models")
@@ -53,6 +54,10 @@ def test_the_migrations_create_exactly_the_models(engine: Engine) -> None:
         warnings.filterwarnings("ignore", "autogenerate skipping metadata-specified expression-based index")
         differences = compare_metadata(MigrationContext.configure(connection), Base.metadata)
     assert differences == []
+
+
+def test_the_head_every_process_checks_is_the_newest_migration() -> None:
+    assert script_heads() == {HEAD_REVISION}, "raise models.schema.HEAD_REVISION to the new migration's revision"
 
 
 def test_a_listener_never_drains_the_outbox() -> None:

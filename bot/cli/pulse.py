@@ -4,8 +4,6 @@ import argparse
 
 from bot.cli.common import actor, add_workspace_option, resolve_workspace, transaction
 from bot.clock import SystemClock
-from services.pulse import closing as pulse_closing
-from services.pulse import rounds as pulse_rounds
 
 
 def add_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -23,6 +21,8 @@ def add_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[ty
 
 
 def run_start(args: argparse.Namespace) -> int:
+    from services.pulse import rounds as pulse_rounds  # the pulse's statements load only for a pulse command
+
     now = SystemClock().now()
     with transaction() as session:
         workspace = resolve_workspace(session, args.workspace, create=False)
@@ -34,6 +34,8 @@ def run_start(args: argparse.Namespace) -> int:
 
 
 def run_status(args: argparse.Namespace) -> int:
+    from services.pulse import rounds as pulse_rounds
+
     with transaction() as session:
         workspace = resolve_workspace(session, args.workspace, create=False)
         progress = pulse_rounds.round_progress(session, workspace=workspace)
@@ -48,6 +50,8 @@ def run_status(args: argparse.Namespace) -> int:
 
 
 def run_close(args: argparse.Namespace) -> int:
+    from services.pulse import closing as pulse_closing
+
     now = SystemClock().now()
     with transaction() as session:
         workspace = resolve_workspace(session, args.workspace, create=False)

@@ -24,8 +24,8 @@ PULSE_KEYS = {
     "questions",
 }
 QUESTION_KEYS = {"key", "text", "scale", "target"}
-_LOCAL_TIME = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
-_KEY = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
+_LOCAL_TIME = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)\Z")
+_KEY = re.compile(r"^[a-z][a-z0-9_]{0,63}\Z")
 
 
 @dataclass(frozen=True)

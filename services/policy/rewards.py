@@ -14,7 +14,7 @@ ITEM_KEYS = {"title", "description", "kind", "value", "needs_approval", "max_per
 SHOUTOUT = "shoutout"
 DEFAULT_ALLOWANCE = 10
 HOURS = "hours"
-_ITEM_KEY = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
+_ITEM_KEY = re.compile(r"^[a-z][a-z0-9_]{0,39}\Z")
 # The /nominate reward picker is one Slack menu, which holds at most 100 options (the shout-out is one of them).
 MAX_CATALOG = 100
 

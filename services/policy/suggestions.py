@@ -8,9 +8,9 @@ from services.policy.file import PolicyText
 
 SUGGESTION_KEYS = {"categories", "owners", "channels", "boundary_proposals"}
 PROPOSAL_KEYS = {"enabled", "min_over_limit", "approved_share", "percentile", "round_to"}
-_CATEGORY = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
-_SLACK_USER = re.compile(r"^[UW][A-Z0-9]{2,}$")
-_SLACK_CHANNEL = re.compile(r"^[CG][A-Z0-9]{2,}$")
+_CATEGORY = re.compile(r"^[a-z][a-z0-9_]{0,39}\Z")
+_SLACK_USER = re.compile(r"^[UW][A-Z0-9]{2,}\Z")
+_SLACK_CHANNEL = re.compile(r"^[CG][A-Z0-9]{2,}\Z")
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,6 @@ from collections.abc import Iterator, Sequence
 from contextlib import closing
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from itertools import islice
 from typing import Any, BinaryIO, NamedTuple, TextIO
 
 from sqlalchemy import null
@@ -139,11 +138,9 @@ def write_csv_lines(
 def copy_csv(session: Session, workspace: Workspace, period: ExportPeriod, team: Team | None, out: TextIO) -> int:
     """PostgreSQL writes the CSV itself (`COPY ... TO STDOUT`): the rows never become Python objects.
 
-    COPY hands over one record at a time, each ending with LF: a batch of records joined with CRLF in
-    place of their last byte gives RFC 4180 (a line break inside a quoted cell stays as typed). The
-    bytes go straight to the file underneath a text stream when it has one (a file, standard output).
+    The bytes go straight to the file underneath a text stream when it has one (a file, standard output).
     """
-    from services.rewards.copy_out import copy_records  # psycopg loads only where PostgreSQL is in use
+    from services.rewards.copy_out import copy_csv_chunks  # psycopg loads only where PostgreSQL is in use
 
     connection = session.connection()
     query = export_query(workspace, period, team, "postgresql", neutralise=True, blank=null())
@@ -156,14 +153,13 @@ def copy_csv(session: Session, workspace: Workspace, period: ExportPeriod, team:
         out.flush()
     count = 0
     # Closed at once if writing fails (a full disk): the COPY is ended and the connection usable again.
-    with closing(copy_records(driver, statement, compiled.params)) as records:  # type: ignore[arg-type]
-        while batch := [record[:-1] for record in islice(records, BATCH)]:
-            chunk = b"\r\n".join(batch) + b"\r\n"
+    with closing(copy_csv_chunks(driver, statement, compiled.params, BATCH)) as chunks:  # type: ignore[arg-type]
+        for lines, chunk in chunks:
             if binary is not None:
                 binary.write(chunk)
             else:
                 out.write(chunk.decode("utf-8"))
-            count += len(batch)
+            count += lines
     return count
 
 

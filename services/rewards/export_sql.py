@@ -59,43 +59,50 @@ def csv_lines_query(workspace: Workspace, period: Period, team: Team | None) -> 
     """SQLite: each grant as one finished CSV line, byte for byte what Python's CSV writer makes of the row.
 
     Building the line in SQL (formula-safe prefix, quotes doubled, quoted only when needed, CRLF) hands
-    Python one string per row instead of eighteen, which it writes out in batches.
+    Python one string per row instead of eighteen, which it writes out in batches. The line is one
+    `printf` (a chain of `||` copies the growing line at every step: three times slower), and `%w`
+    doubles a quoted cell's quotes as it copies it (where NULL gives an empty cell).
     """
 
     def text(column: Any) -> Any:
         """The formula-safe quote goes inside the double quotes; it never changes whether a cell needs them."""
         risky = column.op("GLOB")(literal(SQLITE_FORMULA_GLOB, String))
         needs_quotes = column.op("GLOB")(literal(SQLITE_NEEDS_QUOTES_GLOB, String))
-        opening = case((risky, literal("\"'", String)), else_=literal('"', String))
-        return case(
-            (needs_quotes, opening + func.replace(column, '"', '""') + '"'),
-            (risky, "'" + column),
-            else_=func.coalesce(column, ""),
-        )
+        quoted = case((risky, literal('"\'%w"', String)), else_=literal('"%w"', String))
+        return case((needs_quotes, func.printf(quoted, column)), (risky, "'" + column), else_=column)
 
     query = _select(workspace, period, team, "sqlite", text, "")
-    cells = [func.coalesce(cell, "") for cell in query.selected_columns]
-    line: Any = cells[0]
-    for cell in cells[1:]:
-        line = line.op("||")(literal(",", String)).op("||")(cell)
-    return query.with_only_columns(line.op("||")(literal("\r\n", String)))
+    cells = list(query.selected_columns)
+    line = ",".join(["%s"] * len(cells)) + "\r\n"
+    return query.with_only_columns(func.printf(literal(line, String), *cells))
 
 
 def _select(
     workspace: Workspace, period: Period, team: Team | None, dialect: str, text: Callable[[Any], Any], blank: Any
 ) -> Select[*tuple[Any, ...]]:
+    """`text` formats the free text (names, email, team, title, reason); the codes go out as stored.
+
+    A code can neither start like a formula nor need quotes, by what is allowed into it: a Slack user id
+    (`U`/`W`, capitals and digits), a reward key (lowercase, digits, `_`), a kind, a currency or
+    `hours`, a status (a test in `tests/unit/test_rewards_rules.py` keeps it so). Leaving their checks out
+    saves a third of the database's work on the line.
+    """
     recipient, manager = aliased(Employee), aliased(Employee)
     nominator, approver = aliased(Employee), aliased(Employee)
     query = (
         select(
             RewardGrant.id,
             _iso_sql(RewardGrant.granted_at, dialect),
-            *map(text, (recipient.slack_id, recipient.name, recipient.email, Team.name, manager.name)),
-            *map(text, (RewardGrant.item_key, RewardGrant.title, RewardGrant.kind)),
+            recipient.slack_id,
+            *map(text, (recipient.name, recipient.email, Team.name, manager.name)),
+            RewardGrant.item_key,
+            text(RewardGrant.title),
+            RewardGrant.kind,
             _money_sql(RewardGrant.value, dialect),
-            *map(text, (RewardGrant.unit, nominator.name, approver.name, RewardGrant.reason)),
+            RewardGrant.unit,
+            *map(text, (nominator.name, approver.name, RewardGrant.reason)),
             func.coalesce(cast(RewardGrant.resolution_id, String), blank),
-            text(RewardGrant.status),
+            RewardGrant.status,
             func.coalesce(_iso_sql(RewardGrant.fulfilled_at, dialect), blank),
         )
         .join(recipient, RewardGrant.recipient_id == recipient.id)

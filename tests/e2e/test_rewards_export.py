@@ -11,7 +11,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.cli import main
-from models import AuditEvent, Delivery, Employee, Nomination, RewardGrant
+from models import AuditEvent, Delivery, Employee, Nomination, RewardGrant, Team
 from services import directory
 from services.rewards import approvals as reward_approvals
 from services.rewards import grants as rewards
@@ -19,6 +19,7 @@ from services.rewards import nominations
 from services.rewards.export import BATCH, EXPORT_COLUMNS, export_grants, parse_period
 from services.rewards.export_sql import export_query
 from services.rewards.nominations import NominationRequest
+from services.text import FORMULA_START
 from tests.conftest import RunningBot
 from tests.helpers import employee, load_org
 from tests.rewards_helpers import load_policy_text
@@ -217,20 +218,24 @@ TRICKY_CELLS = [
     *("\rx", '=a,"b"', "Zoë ✓", "tab\tinside", "back\\slash", '"', ","),
 ]
 """Every kind of cell the CSV writer treats apart: quoted or not, formula-like or not, empty, non-ASCII."""
+AGENTS = ("U0AGENT1", "U0AGENT2", "U0AGENT3")
 
 
 def test_every_kind_of_cell_is_written_exactly_as_pythons_csv_writer_writes_it(
     sessions: sessionmaker[Session], database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     make_history(sessions)
-    cells = iter(TRICKY_CELLS)
+    grants = [(RewardGrant.id == grant_id, column) for grant_id in (1, 2, 3, 4, 6) for column in ("title", "reason")]
+    people = [(Employee.slack_id == slack_id, "name") for slack_id in ("U0MGR1", "U0MGR2")]
+    people += [(Employee.slack_id == slack_id, column) for slack_id in AGENTS for column in ("name", "email")]
+    teams = [(Team.name == name, "name") for name in ("Support East", "Support West")]
+    slots = [(RewardGrant, *slot) for slot in grants] + [(Employee, *slot) for slot in people]
+    slots += [(Team, *slot) for slot in teams]
+    assert len(slots) >= len(TRICKY_CELLS)
     with sessions.begin() as session:
-        for grant_id in (2, 3, 4, 6):
-            values = {column: next(cells) for column in ("title", "item_key", "kind", "reason")}
-            session.execute(update(RewardGrant).where(RewardGrant.id == grant_id).values(**values))
-        for slack_id in ("U0AGENT1", "U0AGENT2", "U0AGENT3"):
-            session.execute(update(Employee).where(Employee.slack_id == slack_id).values(email=next(cells)))
-    period = parse_period("2026-03-01", "2026-03-31", None, now=at(10, 9))
+        for (model, where, column), cell in zip(slots, TRICKY_CELLS, strict=False):
+            session.execute(update(model).where(where).values({column: cell}))
+    period = parse_period("2026-02-01", "2026-03-31", None, now=at(10, 9))
     with sessions() as session:
         workspace = directory.find_workspace(session, "T0LATITUDE")
         assert workspace is not None
@@ -244,10 +249,11 @@ def test_every_kind_of_cell_is_written_exactly_as_pythons_csv_writer_writes_it(
     csv.writer(expected, lineterminator="\r\n").writerows([EXPORT_COLUMNS, *rows])
     monkeypatch.setenv("DATABASE_URL", database_url)
     assert (
-        main(["export", "rewards", "--from", "2026-03-01", "--to", "2026-03-31", "--out", str(tmp_path / "x.csv")]) == 0
+        main(["export", "rewards", "--from", "2026-02-01", "--to", "2026-03-31", "--out", str(tmp_path / "x.csv")]) == 0
     )
 
-    assert len(rows) == 4 and {cell for row in rows for cell in row} >= {"'\rx", "'@sum", "crlf\r\nend", ","}
+    written = {cell for row in rows for cell in row}
+    assert len(rows) == 5 and written >= {"'" + cell if cell[:1] in FORMULA_START else cell for cell in TRICKY_CELLS}
     assert in_memory.getvalue() == expected.getvalue()
     assert (tmp_path / "x.csv").read_bytes() == expected.getvalue().encode("utf-8")
 

@@ -9,9 +9,13 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.clock import MovableClock
 from models import Employee, Workspace
 from services.errors import InvalidInput, NotAllowed
+from services.org_file import _SLACK_USER_ID
+from services.policy.rewards import _ITEM_KEY, HOURS, KINDS, SHOUTOUT
+from services.policy.versions import CURRENCIES
 from services.rewards import approvals as reward_approvals
 from services.rewards import nominations
 from services.rewards.nominations import NominationOutcome, NominationRequest
+from services.text import FORMULA_START
 from tests.helpers import employee, load_org
 from tests.rewards_helpers import add_story, load_policy_text
 
@@ -136,3 +140,14 @@ def test_an_inactive_colleague_cannot_be_nominated(org: Session, clock: MovableC
     with pytest.raises(NotAllowed, match="not an active member"):
         nominate(org, clock, "U0AGENT1", ("U0AGENT2",), "shoutout")
     assert org.query(Employee).filter_by(slack_id="U0AGENT2").one().active is False
+
+
+def test_the_codes_the_export_writes_as_stored_can_neither_look_like_a_formula_nor_need_quotes() -> None:
+    """The export leaves these columns unchecked (services/rewards/export_sql.py): what may go in keeps them plain."""
+    special = FORMULA_START | set(',"\r\n')
+    codes = [*KINDS, *CURRENCIES, HOURS, SHOUTOUT, "approved", "fulfilled", "revoked"]
+
+    assert [code for code in codes if not code or code[0] in FORMULA_START or set(code) & special] == []
+    assert [c for c in special if _ITEM_KEY.match(c + "a") or _ITEM_KEY.match("a" + c)] == []
+    assert [c for c in special if _SLACK_USER_ID.match(c + "U0A") or _SLACK_USER_ID.match("U0A" + c)] == []
+    assert _ITEM_KEY.match("gift_card_25") and _SLACK_USER_ID.match("U012AB3CD")
