@@ -24,17 +24,12 @@ def queue_invitations(session: Session, *, workspace: Workspace, now: datetime) 
         outbox.enqueue(
             session,
             workspace=workspace,
-            key=_key(workspace, invitation),
+            key=invitation.outbox_key(workspace),
             method="chat.postMessage",
             payload=_payload(invitation),
             now=now,
         )
     return len(due)
-
-
-def _key(workspace: Workspace, invitation: Invitation) -> str:
-    kind = "pulse-reminder" if invitation.reminder else "pulse"
-    return f"{kind}:{workspace.slack_team_id}:{invitation.round.id}:{invitation.employee.slack_id}"
 
 
 def _payload(invitation: Invitation) -> dict[str, object]:

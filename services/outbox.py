@@ -179,7 +179,32 @@ _SENT_UNDER_PREFIX = select(Delivery).where(
 
 def sent_messages(session: Session, *, key_prefix: str) -> list[tuple[str, str]]:
     """(channel, ts) of the messages sent under keys starting with `key_prefix`, e.g. to update them later."""
-    pattern = key_prefix.replace("/", "//").replace("%", "/%").replace("_", "/_") + "%"
-    bounds = {"prefix": key_prefix, "past_prefix": key_prefix + PAST_EVERY_CHARACTER, "pattern": pattern}
-    sent = [d for d in session.scalars(_SENT_UNDER_PREFIX, bounds) if d.status == "sent"]
+    sent = [d for d in session.scalars(_SENT_UNDER_PREFIX, _prefix_bounds(key_prefix)) if d.status == "sent"]
     return [(str(d.result["channel"]), str(d.result["ts"])) for d in sent if d.result and "ts" in d.result]
+
+
+_GIVE_UP_UNDER_PREFIX = (
+    update(Delivery)
+    .where(
+        Delivery.idempotency_key >= bindparam("prefix"),
+        Delivery.idempotency_key < bindparam("past_prefix"),
+        Delivery.idempotency_key.like(bindparam("pattern"), escape="/"),
+        Delivery.status == "pending",
+    )
+    .values(status="failed", last_error=bindparam("reason"))
+    .execution_options(synchronize_session=False)
+)
+
+
+def give_up_pending(session: Session, *, key_prefix: str, reason: str) -> int:
+    """Never send the messages still waiting under keys starting with `key_prefix` (what they announce is over).
+
+    One in the sender's hands at this moment may still go out; it is then recorded as sent.
+    """
+    result = session.execute(_GIVE_UP_UNDER_PREFIX, {**_prefix_bounds(key_prefix), "reason": reason})
+    return int(result.rowcount)  # type: ignore[attr-defined]
+
+
+def _prefix_bounds(key_prefix: str) -> dict[str, str]:
+    pattern = key_prefix.replace("/", "//").replace("%", "/%").replace("_", "/_") + "%"
+    return {"prefix": key_prefix, "past_prefix": key_prefix + PAST_EVERY_CHARACTER, "pattern": pattern}

@@ -4,7 +4,8 @@ Sealing, in the closing transaction: the anonymity rule is applied to the round'
 receipt and comment is moved to the smallest group the rule shows that holds it (its cell), and kept
 only as counts per cell (`PulseTally`, `PulseTurnout`, inserted in one sorted statement each); comments
 and their relays are rewritten in a sorted order, without their respondent hash; answers and receipts
-are deleted; the salt is erased. No row left then carries the order, time or transaction in which
+are deleted; the salt is erased; invitations and reminders still waiting in the outbox are given up
+(nobody is asked to answer a round that has closed). No row left then carries the order, time or transaction in which
 anyone answered (SQLite rowid, PostgreSQL ctid and xmin), and no cell is finer than a shown group.
 """
 
@@ -27,14 +28,15 @@ from models import (
     PulseTurnout,
     Workspace,
 )
-from services import audit
+from services import audit, outbox
 from services.errors import AlreadyDone, NotAllowed, NotFound
 from services.pulse.anonymity import Cell, Group, Visibility, innermost, visibility
 from services.pulse.answers import respondent_of
 from services.pulse.results import groups_of
-from services.pulse.rounds import ROUND_STARTERS, pulse_settings
+from services.pulse.rounds import INVITATION_KINDS, ROUND_STARTERS, invitation_key_prefix, pulse_settings
 
 log = logging.getLogger(__name__)
+CLOSED_BEFORE_SENT = "the pulse round closed before this invitation was sent"
 
 
 def close_due_rounds(session: Session, *, workspace: Workspace, now: datetime) -> list[PulseRound]:
@@ -92,8 +94,14 @@ def seal(session: Session, *, workspace: Workspace, pulse_round: PulseRound, now
     relay_days = pulse_settings(session, workspace).relay_days
     pulse_round.status, pulse_round.salt, pulse_round.closed_at = "closed", None, now
     pulse_round.relay_ends_at = now + timedelta(days=relay_days)
+    unsent = sum(
+        outbox.give_up_pending(
+            session, key_prefix=invitation_key_prefix(workspace, pulse_round, kind), reason=CLOSED_BEFORE_SENT
+        )
+        for kind in INVITATION_KINDS
+    )
     session.flush()
-    log.info("pulse round %s closed and sealed", pulse_round.number)
+    log.info("pulse round %s closed and sealed; %s invitation(s) not yet sent were dropped", pulse_round.number, unsent)
     return pulse_round
 
 

@@ -29,6 +29,19 @@ class Invitation:
     employee: Employee
     reminder: bool = False
 
+    def outbox_key(self, workspace: Workspace) -> str:
+        """Sent once per person per round (and once more as the reminder)."""
+        kind = INVITATION_KINDS[1] if self.reminder else INVITATION_KINDS[0]
+        return f"{invitation_key_prefix(workspace, self.round, kind)}{self.employee.slack_id}"
+
+
+INVITATION_KINDS = ("pulse", "pulse-reminder")
+
+
+def invitation_key_prefix(workspace: Workspace, pulse_round: PulseRound, kind: str) -> str:
+    """The start of the outbox key every invitation (or reminder) of one round shares."""
+    return f"{kind}:{workspace.slack_team_id}:{pulse_round.id}:"
+
 
 def pulse_settings(session: Session, workspace: Workspace) -> PulseSettings:
     active = current_policy(session, workspace)

@@ -1,5 +1,6 @@
 """Pulse rounds end to end: start, DM fan-out through the outbox, answers, reminder, close."""
 
+from collections import Counter
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -12,6 +13,7 @@ from handlers.pulse_invitations import queue_invitations
 from models import Delivery, PulseReceipt, PulseResponse, PulseRound, Workspace
 from services import outbox
 from services.pulse import rounds as pulse_rounds
+from services.pulse.closing import CLOSED_BEFORE_SENT
 from tests.conftest import RunningBot
 from tests.helpers import count, employee
 from tests.pulse_org import EAST, EVERYONE, load_pulse_org
@@ -169,6 +171,29 @@ def test_fan_out_survives_429s_a_5xx_and_a_crash_without_duplicates_or_misses(bo
     assert len(bot.slack.calls("chat.postMessage:failed")) == 6
     with bot.sessions() as session:
         assert session.scalars(select(Delivery.status)).all() == ["sent"] * 20
+
+
+def test_invitations_still_waiting_when_the_round_closes_early_are_never_sent(bot: RunningBot) -> None:
+    load_pulse_org(bot.sessions, bot.clock.now())
+    deps = bot.runtime.deps
+    with deps.sessions.begin() as session:
+        workspace = session.scalars(select(Workspace)).one()
+        pulse_rounds.start_round(session, workspace=workspace, by=None, actor="cli:test", now=deps.now())
+        queue_invitations(session, workspace=workspace, now=deps.now())
+    bot.slack.fail("chat.postMessage", times=5, status=429, retry_after=60)
+    tick(bot)
+    invited_before = sorted(c.channel for c in bot.slack.calls("chat.postMessage") if answer_ids(c))
+
+    closed = bot.driver.command("U0HR", "/pulse", "close")
+    bot.clock.advance(timedelta(minutes=5))  # past Slack's Retry-After
+    tick(bot)
+
+    assert "Pulse round 1 is closed" in closed.text
+    assert len(invited_before) == 15
+    assert sorted(c.channel for c in bot.slack.calls("chat.postMessage") if answer_ids(c)) == invited_before
+    with bot.sessions() as session:
+        outcomes = Counter(tuple(row) for row in session.execute(select(Delivery.status, Delivery.last_error)))
+    assert outcomes == {("sent", None): 15, ("failed", CLOSED_BEFORE_SENT): 5}
 
 
 def test_app_home_shows_the_questions_waiting_until_they_are_answered(bot: RunningBot) -> None:
