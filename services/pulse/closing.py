@@ -4,9 +4,10 @@ Sealing, in the closing transaction: the anonymity rule is applied to the round'
 receipt and comment is moved to the smallest group the rule shows that holds it (its cell), and kept
 only as counts per cell (`PulseTally`, `PulseTurnout`, inserted in one sorted statement each); comments
 and their relays are rewritten in a sorted order, without their respondent hash; answers and receipts
-are deleted; the salt is erased; invitations and reminders still waiting in the outbox are given up
-(nobody is asked to answer a round that has closed). No row left then carries the order, time or transaction in which
+are deleted; the salt is erased. No row left then carries the order, time or transaction in which
 anyone answered (SQLite rowid, PostgreSQL ctid and xmin), and no cell is finer than a shown group.
+Invitations and reminders still waiting in the outbox are given up: nobody is asked to answer a round
+that has closed.
 """
 
 import logging
