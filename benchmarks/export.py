@@ -12,10 +12,12 @@ and the ratios.
 import argparse
 import os
 import resource
+import sqlite3
 import subprocess
 import sys
 import tempfile
 import time
+from contextlib import closing
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -52,11 +54,11 @@ def settle(engine: Engine) -> None:
     """As a database that has been in use: statistics gathered, the new rows in the main file (SQLite) or
     their hint bits set (PostgreSQL); else whichever reads first pays for it, and the order decides the ratio."""
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
-        if engine.dialect.name == "postgresql":
-            connection.execute(text("VACUUM ANALYZE"))
-        else:
-            connection.execute(text("ANALYZE"))
-            connection.execute(text("PRAGMA wal_checkpoint(TRUNCATE)"))
+        connection.exec_driver_sql("VACUUM ANALYZE" if engine.dialect.name == "postgresql" else "ANALYZE")
+    if engine.dialect.name == "sqlite":
+        engine.dispose()
+        with closing(sqlite3.connect(engine.url.database or "", isolation_level=None)) as connection:
+            connection.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
 
 
 def _person(number: int) -> dict[str, object]:
