@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlencode
 
 from sqlalchemy import Engine, text
@@ -120,7 +121,11 @@ def prepare(database_url: str, slack: FakeSlack, secret: str, pending: int = 150
         return payload_body(driver.click_payload(manager, request, "resolution_approve")), FORM
 
     def app_home() -> Request:
-        event = {"type": "app_home_opened", "user": random.choice(people), "tab": "home", "event_ts": f"{time.time()}"}
+        user = random.choice(people)
+        event: dict[str, Any] = {"type": "app_home_opened", "user": user, "tab": "home", "event_ts": f"{time.time()}"}
+        shown = slack.state.home_view(user)
+        if shown is not None:  # as Slack does once a Home was published for the person
+            event["view"] = shown
         return json.dumps(home_envelope(slack.team_id, event, f"EvB{next(events):09d}")), "application/json"
 
     def nominate_one_liner() -> Request:

@@ -1,4 +1,4 @@
-"""App Home: publish the caller's home view when they open the tab."""
+"""App Home: publish the caller's home view when they open the tab, unless the tab already shows it."""
 
 from collections.abc import Callable
 from datetime import datetime
@@ -55,7 +55,8 @@ def publish_home(event: dict[str, Any], body: dict[str, Any], context: Any, clie
         view = build_home(session, identity.employee, deps.now())
     if identity.newly_added:
         learn_from_slack(client, deps, identity.employee)
-    client.views_publish(user_id=event["user"], view=view)
+    if not blocks.already_shown(view, event.get("view")):
+        client.views_publish(user_id=event["user"], view=view)
 
 
 def register(app: App) -> None:

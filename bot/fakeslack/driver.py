@@ -145,13 +145,17 @@ class SlackDriver:
         return self.post(json.dumps(envelope), "application/json", headers=headers)
 
     def open_home(self, user: str, *, event_id: str | None = None, retry_num: int | None = None) -> Reply:
-        event = {
+        """Once a Home was published for the person, the event carries it as it stands (`view`)."""
+        event: dict[str, Any] = {
             "type": "app_home_opened",
             "user": user,
             "channel": dm_channel(user),
             "tab": "home",
             "event_ts": f"{time.time():.6f}",
         }
+        shown = self.slack.state.home_view(user)
+        if shown is not None:
+            event["view"] = shown
         return self.event(event, event_id=event_id, retry_num=retry_num)
 
     # -- interactivity ---------------------------------------------------------------------

@@ -213,9 +213,13 @@ def views_push(state: SlackState, args: Args) -> Answer:
 
 @method("views.publish")
 def views_publish(state: SlackState, args: Args) -> Answer:
+    """The published Home comes back in the person's next `app_home_opened` (https://api.slack.com/events/app_home_opened)."""
     if not args.get("user_id"):
         return {"ok": False, "error": "user_not_found"}
-    return _view(state, args, "views.publish")
+    answer = _view(state, args, "views.publish")
+    if answer.get("ok"):
+        state.keep_home_view(str(args["user_id"]), answer["view"])
+    return answer
 
 
 def _view(state: SlackState, args: Args, name: str) -> Answer:
@@ -225,7 +229,9 @@ def _view(state: SlackState, args: Args, name: str) -> Answer:
     refused = _refused(state, name, view_problems(view or {}))
     if refused:
         return refused
-    return {"ok": True, "view": {**(view or {}), "id": args.get("view_id") or f"V{state.next_id():08d}"}}
+    view_id = args.get("view_id") or f"V{state.next_id():08d}"
+    shown = {"private_metadata": "", "callback_id": "", **(view or {}), "id": view_id, "team_id": state.team_id}
+    return {"ok": True, "view": {**shown, "hash": f"{time.time():.6f}.{state.next_id()}"}}
 
 
 # -- users ----------------------------------------------------------------------------------

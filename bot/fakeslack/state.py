@@ -101,6 +101,7 @@ class SlackState:
         self._triggers: dict[str, float] = {}
         self._response_urls: dict[str, ResponseUrl] = {}
         self._ephemeral: dict[tuple[str, str], dict[str, Any]] = {}
+        self._home_views: dict[str, dict[str, Any]] = {}
         self._held: set[str] = set()
         self._acked = threading.Event()
         self._ids = itertools.count(1)
@@ -169,6 +170,16 @@ class SlackState:
             held = method in self._held
         if held and not self._acked.wait(ACK_LIMIT):
             self.reject(method, [f"called before the request was acknowledged (no ack within {ACK_LIMIT:.0f} s)"])
+
+    # -- App Home --------------------------------------------------------------------------
+    def keep_home_view(self, user_id: str, view: dict[str, Any]) -> None:
+        with self._changed:
+            self._home_views[user_id] = view
+
+    def home_view(self, user_id: str) -> dict[str, Any] | None:
+        """The Home tab last published for the person, as Slack shows it in their next `app_home_opened`."""
+        with self._changed:
+            return self._home_views.get(user_id)
 
     # -- the record ------------------------------------------------------------------------
     def record(self, call: Call) -> None:

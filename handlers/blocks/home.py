@@ -1,5 +1,7 @@
 """The App Home tab: a greeting, then one section per feature."""
 
+import hashlib
+import json
 from typing import Any
 
 from handlers.blocks.kit import Block, context_block, text_block
@@ -43,4 +45,16 @@ def home_view(sections: list[list[Block]], notice: str | None = None) -> dict[st
         if blocks and section and blocks[-1]["type"] != "divider":
             blocks.append({"type": "divider"})
         blocks += section
-    return {"type": "home", "blocks": blocks[:MAX_VIEW_BLOCKS]}
+    view: dict[str, Any] = {"type": "home", "blocks": blocks[:MAX_VIEW_BLOCKS]}
+    return {**view, "private_metadata": fingerprint(view)}
+
+
+def fingerprint(view: dict[str, Any]) -> str:
+    """What a view shows, in 32 hex digits, kept in its `private_metadata`: Slack hands the published Home
+    back in the next `app_home_opened`, and an unchanged one need not be published again."""
+    return hashlib.sha256(json.dumps(view, sort_keys=True, separators=(",", ":")).encode()).hexdigest()[:32]
+
+
+def already_shown(view: dict[str, Any], shown: dict[str, Any] | None) -> bool:
+    """Whether `shown` (the Home as Slack has it) is the very `view` built now."""
+    return shown is not None and shown.get("private_metadata") == view["private_metadata"]

@@ -24,6 +24,22 @@ def test_app_home_greets_the_employee_with_role_team_and_manager(bot: RunningBot
     assert "Maya Manager" in publish.text
 
 
+def test_an_app_home_opened_on_the_view_it_already_shows_is_not_published_again(bot: RunningBot) -> None:
+    load_org_and_policy(bot.sessions, bot.clock.now())
+
+    bot.driver.open_home("U0AGENT1")
+    bot.driver.open_home("U0AGENT1")
+    bot.driver.command("U0AGENT1", "/resolve", "refund 20 order 55 arrived broken")
+    bot.driver.open_home("U0AGENT1")
+    bot.driver.open_home("U0AGENT2")
+
+    first, after_the_fix, other_person = bot.slack.calls("views.publish")
+    assert [call.args["user_id"] for call in (first, other_person)] == ["U0AGENT1", "U0AGENT2"]
+    assert after_the_fix.args["user_id"] == "U0AGENT1"
+    assert "refund $20" not in first.text and "refund $20: ✅ within your boundaries" in after_the_fix.text
+    assert first.args["view"]["private_metadata"] != after_the_fix.args["view"]["private_metadata"]
+
+
 def test_boundaries_help_shows_usage(bot: RunningBot) -> None:
     reply = bot.driver.command("U0AGENT1", "/boundaries", "help")
 
