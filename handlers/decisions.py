@@ -1,11 +1,13 @@
 """Deciding requests outside the boundaries: Approve / Decline wherever they are shown, and the reason modal."""
 
+import logging
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
+from slack_sdk.webhook import WebhookClient
 from sqlalchemy.orm import Session
 
 from handlers import payload
@@ -23,6 +25,8 @@ from services.digest import access as digest_access
 from services.errors import DomainError
 from services.outbox import Claimed
 from services.resolutions import decisions
+
+log = logging.getLogger(__name__)
 
 
 def approve_clicked(
@@ -57,7 +61,9 @@ def decline_clicked(
         with deps.sessions.begin() as session:
             decider = action_caller(session, context, body).employee
             resolution = decisions.decidable(session, resolution_id=resolution_id, decider=decider)
-            view = blocks.decline_modal(resolution, *_request_message(body))
+            view = blocks.decline_modal(
+                resolution, *_request_message(body), in_home=_in_a_view(body), response_url=_preview_url(body)
+            )
     except DomainError as error:
         with reported(body, respond):
             tell_clicker(context, client, body, respond, f":warning: {error}")
@@ -69,13 +75,18 @@ def decline_clicked(
 def submit_decline_reason(
     ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext, client: WebClient
 ) -> None:
-    resolution_id, channel, ts, reason = payload.parsed(blocks.parse_decline_modal, view)
+    form = payload.parsed(blocks.parse_decline_modal, view)
     deps = deps_of(context)
     try:
         with deps.sessions.begin() as session:
             decider = action_caller(session, context, body).employee
             resolution = decisions.decide(
-                session, resolution_id=resolution_id, decider=decider, approve=False, reason=reason, now=deps.now()
+                session,
+                resolution_id=form.resolution_id,
+                decider=decider,
+                approve=False,
+                reason=form.reason,
+                now=deps.now(),
             )
             announcement = Announcement.of(session, resolution, now=deps.now())
     except DomainError as error:
@@ -83,7 +94,15 @@ def submit_decline_reason(
         return
     ack()
     with reported(body):
-        announce_decision(deps, client, announcement, (channel, ts))
+        announce_decision(deps, client, announcement, (form.channel, form.ts))
+        if form.in_home:
+            _republish_home(context, client, body)
+        elif form.response_url:
+            replaced = WebhookClient(form.response_url).send(
+                replace_original=True, **_preview_now(context, body, announcement)
+            )
+            if replaced.status_code != 200:
+                log.warning("the /digest preview could not be replaced: HTTP %s", replaced.status_code)
 
 
 def _request_message(body: dict[str, Any]) -> tuple[str, str]:
@@ -109,12 +128,9 @@ def refresh_where_clicked(
     The `/digest` preview is ephemeral: its click carries no `message` and chat.update cannot touch it, so the
     preview is rendered again and replaces the original through the response URL.
     """
-    deps = deps_of(context)
     container = body.get("container") or {}
     if _in_a_view(body):
-        with deps.sessions.begin() as session:
-            home = build_home(session, action_caller(session, context, body).employee, deps.now())
-        client.views_publish(user_id=body["user"]["id"], view=home)
+        _republish_home(context, client, body)
     elif container.get("is_ephemeral"):
         respond(replace_original=True, **_preview_now(context, body, announcement))
     elif not _clicked_block(body).startswith(blocks.DECIDE_BLOCK_PREFIX) and container.get("message_ts"):
@@ -126,6 +142,18 @@ def refresh_where_clicked(
             text=body["message"].get("text") or "Updated",
             blocks=kept,
         )
+
+
+def _republish_home(context: BoltContext, client: WebClient, body: dict[str, Any]) -> None:
+    deps = deps_of(context)
+    with deps.sessions.begin() as session:
+        home = build_home(session, action_caller(session, context, body).employee, deps.now())
+    client.views_publish(user_id=body["user"]["id"], view=home)
+
+
+def _preview_url(body: dict[str, Any]) -> str:
+    """The response URL of a click in the ephemeral `/digest` preview (valid 30 minutes), else ""."""
+    return str(body.get("response_url") or "") if (body.get("container") or {}).get("is_ephemeral") else ""
 
 
 def _preview_now(context: BoltContext, body: dict[str, Any], announcement: "Announcement") -> dict[str, Any]:

@@ -212,8 +212,25 @@ def outcome_for_employee(resolution: Resolution) -> list[Block]:
     return [text_block(text), context_block(f"Logged {resolution.created_at:%Y-%m-%d}{ref}.")]
 
 
-def decline_modal(resolution: Resolution, channel: str, ts: str) -> dict[str, Any]:
-    metadata = json.dumps({"resolution": resolution.id, "channel": channel, "ts": ts})
+@dataclass(frozen=True)
+class DeclineForm:
+    """A submitted decline modal: the reason, and where the Decline was clicked, to refresh it afterwards."""
+
+    resolution_id: int
+    channel: str
+    ts: str
+    reason: str
+    in_home: bool = False
+    response_url: str = ""
+    """The ephemeral `/digest` preview clicked in: it can only be replaced through its response URL."""
+
+
+def decline_modal(
+    resolution: Resolution, channel: str, ts: str, *, in_home: bool = False, response_url: str = ""
+) -> dict[str, Any]:
+    metadata = json.dumps(
+        {"resolution": resolution.id, "channel": channel, "ts": ts, "home": in_home, "respond": response_url}
+    )
     return {
         "type": "modal",
         "callback_id": DECLINE_MODAL,
@@ -233,10 +250,17 @@ def decline_modal(resolution: Resolution, channel: str, ts: str) -> dict[str, An
     }
 
 
-def parse_decline_modal(view: dict[str, Any]) -> tuple[int, str, str, str]:
+def parse_decline_modal(view: dict[str, Any]) -> DeclineForm:
     metadata = json.loads(view.get("private_metadata") or "{}")
     reason = view["state"]["values"].get(REASON, {}).get(REASON, {}).get("value") or ""
-    return int(metadata["resolution"]), str(metadata["channel"]), str(metadata["ts"]), reason.strip()
+    return DeclineForm(
+        resolution_id=int(metadata["resolution"]),
+        channel=str(metadata["channel"]),
+        ts=str(metadata["ts"]),
+        reason=reason.strip(),
+        in_home=bool(metadata.get("home")),
+        response_url=str(metadata.get("respond") or ""),
+    )
 
 
 # -- App Home ----------------------------------------------------------------------------------

@@ -99,3 +99,20 @@ def test_approving_in_the_private_preview_replaces_the_preview_with_the_outcome(
     assert [c.method for c in ready.slack.calls() if c.method.endswith(":failed")] == []
     [outcome] = ready.slack.calls("chat.postMessage", channel="U0AGENT1")
     assert "approved" in outcome.text
+
+
+def test_declining_in_the_private_preview_through_the_reason_modal_replaces_the_preview(ready: RunningBot) -> None:
+    preview = digest_command(ready, "U0MGR1")
+
+    ready.driver.click("U0MGR1", preview, "resolution_decline")
+    [opened] = ready.slack.calls("views.open")
+    submitted = ready.driver.submit("U0MGR1", opened.args["view"], {"reason": "Not for a late parcel"})
+
+    assert submitted.status == 200 and submitted.body == ""
+    replaced = ready.slack.calls("response_url")[-1]
+    assert replaced.args["replace_original"] is True
+    shown = ready.slack.message(preview.response["channel"], preview.response["ts"])
+    assert "*Waiting on you:* nothing." in as_text(shown["blocks"])
+    assert [c.method for c in ready.slack.calls() if c.method.endswith(":failed")] == []
+    [outcome] = ready.slack.calls("chat.postMessage", channel="U0AGENT1")
+    assert "Not for a late parcel" in outcome.text

@@ -154,6 +154,22 @@ def test_the_managers_home_shows_what_waits_for_a_decision(ready: RunningBot) ->
     assert "Waiting for your decision" not in refreshed.text
 
 
+def test_declining_from_the_home_through_the_reason_modal_refreshes_the_home(ready: RunningBot) -> None:
+    request_over_the_limit(ready)
+    ready.driver.open_home("U0MGR1")
+    [home] = ready.slack.calls("views.publish")
+
+    ready.driver.click_in_view("U0MGR1", home.args["view"], "resolution_decline")
+    [opened] = ready.slack.calls("views.open")
+    submitted = ready.driver.submit("U0MGR1", opened.args["view"], {"reason": "Send it to the carrier claim"})
+
+    assert submitted.status == 200 and submitted.body == ""
+    assert the_resolution(ready).status == "declined"
+    _home, refreshed = ready.slack.calls("views.publish", user_id="U0MGR1")
+    assert "Waiting for your decision" in home.text and "Waiting for your decision" not in refreshed.text
+    assert [c.method for c in ready.slack.calls() if c.method.endswith(":failed")] == []
+
+
 def test_a_click_in_the_home_on_a_request_already_decided_says_so_in_the_home(ready: RunningBot) -> None:
     request = request_over_the_limit(ready)
     ready.driver.open_home("U0MGR1")
