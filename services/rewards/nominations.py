@@ -108,7 +108,7 @@ def nominate(
         for slack_id in _distinct(request.nominee_slack_ids)
     ]
     _lock(session, [nominator, *nominees])
-    _check_allowance(session, policy, nominator, len(nominees), now)
+    left = _check_allowance(session, policy, nominator, len(nominees), now)
     for nominee in nominees:
         _check_item_limit(session, item, nominee, now)
         _check_duplicate(session, nominator, nominee, item, reason, now)
@@ -127,7 +127,8 @@ def nominate(
         details={"item": item.key, "nominees": [nominee.slack_id for nominee in nominees]},
     )
     session.flush()
-    return NominationOutcome(item, made, grants, allowance_left(session, policy, nominator, now=now))
+    # Each new nomination (pending or approved) counts against the allowance, and the lock kept others out.
+    return NominationOutcome(item, made, grants, left - len(made))
 
 
 def _distinct(slack_ids: tuple[str, ...]) -> list[str]:
@@ -178,10 +179,11 @@ def _lock(session: Session, people: list[Employee]) -> None:
     session.execute(_LOCK_PEOPLE, {"ids": sorted({person.id for person in people})})
 
 
-def _check_allowance(session: Session, policy: RewardPolicy, nominator: Employee, wanted: int, now: datetime) -> None:
+def _check_allowance(session: Session, policy: RewardPolicy, nominator: Employee, wanted: int, now: datetime) -> int:
+    """How many nominations are left this month, when at least `wanted`; else why not."""
     left = allowance_left(session, policy, nominator, now=now)
     if left >= wanted:
-        return
+        return left
     renews = next_month_start(now)
     if left == 0:
         raise NotAllowed(
