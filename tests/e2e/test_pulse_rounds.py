@@ -148,13 +148,19 @@ def test_one_reminder_goes_only_to_people_who_have_not_answered_then_the_round_c
     assert "has closed" in told.args["text"]
 
 
-def test_fan_out_survives_429s_a_5xx_and_a_crash_without_duplicates_or_misses(bot: RunningBot) -> None:
+def queue_a_round(bot: RunningBot) -> None:
+    """A round opened (as from the CLI) with everyone's invitation queued, none sent yet."""
     load_pulse_org(bot.sessions, bot.clock.now())
     deps = bot.runtime.deps
     with deps.sessions.begin() as session:
         workspace = session.scalars(select(Workspace)).one()
         pulse_rounds.start_round(session, workspace=workspace, by=None, actor="cli:test", now=deps.now())
         queue_invitations(session, workspace=workspace, now=deps.now())
+
+
+def test_fan_out_survives_429s_a_5xx_and_a_crash_without_duplicates_or_misses(bot: RunningBot) -> None:
+    queue_a_round(bot)
+    deps = bot.runtime.deps
     with deps.sessions.begin() as session:  # a sender claims half, then its process dies
         outbox.claim_due(session, now=deps.now(), limit=10)
     bot.slack.fail("chat.postMessage", times=3, status=429, retry_after=1)
@@ -174,12 +180,7 @@ def test_fan_out_survives_429s_a_5xx_and_a_crash_without_duplicates_or_misses(bo
 
 
 def test_invitations_still_waiting_when_the_round_closes_early_are_never_sent(bot: RunningBot) -> None:
-    load_pulse_org(bot.sessions, bot.clock.now())
-    deps = bot.runtime.deps
-    with deps.sessions.begin() as session:
-        workspace = session.scalars(select(Workspace)).one()
-        pulse_rounds.start_round(session, workspace=workspace, by=None, actor="cli:test", now=deps.now())
-        queue_invitations(session, workspace=workspace, now=deps.now())
+    queue_a_round(bot)
     bot.slack.fail("chat.postMessage", times=5, status=429, retry_after=60)
     tick(bot)
     invited_before = sorted(c.channel for c in bot.slack.calls("chat.postMessage") if answer_ids(c))
