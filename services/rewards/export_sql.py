@@ -60,7 +60,7 @@ def csv_lines_query(workspace: Workspace, period: Period, team: Team | None) -> 
 
     Building the line in SQL (formula-safe prefix, quotes doubled, quoted only when needed, CRLF) hands
     Python one string per row instead of eighteen, which it writes out in batches. The line is one
-    `printf` (a chain of `||` copies the growing line at every step: three times slower), and `%w`
+    `printf` (a chain of `||` copies the growing line again at every step), and `%w`
     doubles a quoted cell's quotes as it copies it (where NULL gives an empty cell).
     """
 
