@@ -11,6 +11,7 @@ from slack_sdk.webhook import WebhookClient
 from sqlalchemy.orm import Session
 
 from handlers import payload
+from handlers.blocks import decline
 from handlers.blocks import digest as digest_blocks
 from handlers.blocks import resolutions as blocks
 from handlers.blocks.kit import Block
@@ -22,6 +23,7 @@ from handlers.people import action_caller
 from models import Resolution
 from services import outbox
 from services.digest import access as digest_access
+from services.digest.weekly import digest_key_prefix
 from services.errors import DomainError
 from services.outbox import Claimed
 from services.resolutions import decisions
@@ -61,8 +63,12 @@ def decline_clicked(
         with deps.sessions.begin() as session:
             decider = action_caller(session, context, body).employee
             resolution = decisions.decidable(session, resolution_id=resolution_id, decider=decider)
-            view = blocks.decline_modal(
-                resolution, *_request_message(body), in_home=_in_a_view(body), response_url=_preview_url(body)
+            view = decline.decline_modal(
+                resolution,
+                *_request_message(body),
+                in_home=_in_a_view(body),
+                response_url=_preview_url(body),
+                digest=_digest_message(body),
             )
     except DomainError as error:
         with reported(body, respond):
@@ -75,7 +81,7 @@ def decline_clicked(
 def submit_decline_reason(
     ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext, client: WebClient
 ) -> None:
-    form = payload.parsed(blocks.parse_decline_modal, view)
+    form = payload.parsed(decline.parse_decline_modal, view)
     deps = deps_of(context)
     try:
         with deps.sessions.begin() as session:
@@ -103,6 +109,8 @@ def submit_decline_reason(
             )
             if replaced.status_code != 200:
                 log.warning("the /digest preview could not be replaced: HTTP %s", replaced.status_code)
+        elif form.digest[1]:
+            _refresh_digest(context, client, body, *form.digest)
 
 
 def _request_message(body: dict[str, Any]) -> tuple[str, str]:
@@ -149,6 +157,53 @@ def _republish_home(context: BoltContext, client: WebClient, body: dict[str, Any
     with deps.sessions.begin() as session:
         home = build_home(session, action_caller(session, context, body).employee, deps.now())
     client.views_publish(user_id=body["user"]["id"], view=home)
+
+
+def _digest_message(body: dict[str, Any]) -> tuple[str, str]:
+    """The weekly digest DM a Decline was clicked in (channel, ts), else ("", "")."""
+    container = body.get("container") or {}
+    if container.get("is_ephemeral") or not _clicked_block(body).startswith(digest_blocks.DIGEST_DECIDE_PREFIX):
+        return "", ""
+    return str(container.get("channel_id") or ""), str(container.get("message_ts") or "")
+
+
+def _refresh_digest(context: BoltContext, client: WebClient, body: dict[str, Any], channel: str, ts: str) -> None:
+    """Show the decisions in the weekly digest DM. A modal's submission brings no copy of the message, so it is
+    rebuilt from the digest as it was sent, each request in it shown as it stands now (earlier decisions too)."""
+    deps = deps_of(context)
+    with deps.sessions.begin() as session:
+        caller = action_caller(session, context, body)
+        prefix = digest_key_prefix(caller.workspace, caller.employee.slack_id)
+        sent = outbox.sent_payload(session, key_prefix=prefix, channel=channel, ts=ts)
+        if sent is None:
+            log.warning("the digest %s/%s clicked in is not among the digests sent: left as it is", channel, ts)
+            return
+        shown = _as_decided_now(session, caller.workspace.id, sent["blocks"])
+    client.chat_update(channel=channel, ts=ts, text=sent.get("text") or "Updated", blocks=shown)
+
+
+def _as_decided_now(session: Session, workspace_id: int, sent: list[Block]) -> list[Block]:
+    ids = [_request_id(block) for block in sent if _decides(block)]
+    requests = decisions.requests_by_id(session, workspace_id=workspace_id, ids=ids)
+    return [_decided_or_as_sent(block, requests) for block in sent]
+
+
+def _decided_or_as_sent(block: Block, requests: dict[int, Resolution]) -> Block:
+    request = requests.get(_request_id(block)) if _decides(block) else None
+    return blocks.decided(request)[-1] if request is not None and request.status != "pending" else block
+
+
+def _decides(block: Block) -> bool:
+    block_id = str(block.get("block_id") or "")
+    return block_id.startswith(digest_blocks.DIGEST_DECIDE_PREFIX) and _request_digits(block_id).isdigit()
+
+
+def _request_id(block: Block) -> int:
+    return int(_request_digits(str(block["block_id"])))
+
+
+def _request_digits(block_id: str) -> str:
+    return block_id[len(digest_blocks.DIGEST_DECIDE_PREFIX) :]
 
 
 def _preview_url(body: dict[str, Any]) -> str:

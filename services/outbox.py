@@ -183,6 +183,15 @@ def sent_messages(session: Session, *, key_prefix: str) -> list[tuple[str, str]]
     return [(str(d.result["channel"]), str(d.result["ts"])) for d in sent if d.result and "ts" in d.result]
 
 
+def sent_payload(session: Session, *, key_prefix: str, channel: str, ts: str) -> dict[str, Any] | None:
+    """What was sent as the message `channel`/`ts`, among the messages under keys starting with `key_prefix`."""
+    for delivery in session.scalars(_SENT_UNDER_PREFIX, _prefix_bounds(key_prefix)):
+        result = delivery.result or {}
+        if delivery.status == "sent" and result.get("channel") == channel and result.get("ts") == ts:
+            return delivery.payload
+    return None
+
+
 _GIVE_UP_UNDER_PREFIX = (
     update(Delivery)
     .where(

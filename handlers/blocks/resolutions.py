@@ -1,6 +1,5 @@
 """Block Kit for resolutions: the /resolve modal, confirmations, approval requests and their outcomes."""
 
-import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -210,57 +209,6 @@ def outcome_for_employee(resolution: Resolution) -> list[Block]:
         text = f"✋ {who} declined {what}.\n*Why:* {escape_mrkdwn(resolution.decline_reason or '')}"
     ref = f" (customer {escape_mrkdwn(resolution.customer_ref)})" if resolution.customer_ref else ""
     return [text_block(text), context_block(f"Logged {resolution.created_at:%Y-%m-%d}{ref}.")]
-
-
-@dataclass(frozen=True)
-class DeclineForm:
-    """A submitted decline modal: the reason, and where the Decline was clicked, to refresh it afterwards."""
-
-    resolution_id: int
-    channel: str
-    ts: str
-    reason: str
-    in_home: bool = False
-    response_url: str = ""
-    """The ephemeral `/digest` preview clicked in: it can only be replaced through its response URL."""
-
-
-def decline_modal(
-    resolution: Resolution, channel: str, ts: str, *, in_home: bool = False, response_url: str = ""
-) -> dict[str, Any]:
-    metadata = json.dumps(
-        {"resolution": resolution.id, "channel": channel, "ts": ts, "home": in_home, "respond": response_url}
-    )
-    return {
-        "type": "modal",
-        "callback_id": DECLINE_MODAL,
-        "title": plain("Decline request"),
-        "submit": plain("Decline"),
-        "close": plain("Cancel"),
-        "private_metadata": metadata,
-        "blocks": [
-            text_block(facts(resolution)),
-            input_block(
-                REASON,
-                "Why do you decline?",
-                {"type": "plain_text_input", "multiline": True, "max_length": 1000},
-                hint=f"{resolution.employee.name} will see this.",
-            ),
-        ],
-    }
-
-
-def parse_decline_modal(view: dict[str, Any]) -> DeclineForm:
-    metadata = json.loads(view.get("private_metadata") or "{}")
-    reason = view["state"]["values"].get(REASON, {}).get(REASON, {}).get("value") or ""
-    return DeclineForm(
-        resolution_id=int(metadata["resolution"]),
-        channel=str(metadata["channel"]),
-        ts=str(metadata["ts"]),
-        reason=reason.strip(),
-        in_home=bool(metadata.get("home")),
-        response_url=str(metadata.get("respond") or ""),
-    )
 
 
 # -- App Home ----------------------------------------------------------------------------------

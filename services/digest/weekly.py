@@ -173,7 +173,12 @@ class DueDigest:
 
 
 def digest_key(workspace: Workspace, manager: Person, now: datetime) -> str:
-    return f"digest:{workspace.slack_team_id}:{manager.slack_id}:{send_week(now, manager.tz)}"
+    return f"{digest_key_prefix(workspace, manager.slack_id)}{send_week(now, manager.tz)}"
+
+
+def digest_key_prefix(workspace: Workspace, manager_slack_id: str) -> str:
+    """The start of every outbox key of one manager's digests (each week's, and forced ones)."""
+    return f"digest:{workspace.slack_team_id}:{manager_slack_id}:"
 
 
 def due_digests(session: Session, *, workspace: Workspace, now: datetime, force: bool = False) -> list[DueDigest]:

@@ -93,3 +93,9 @@ def waiting_for(session: Session, decider: Employee) -> list[Resolution]:
         return []
     query = _WAITING_FOR_ADMIN if decider.role == "admin" else _WAITING_FOR_MANAGER
     return list(session.scalars(query, {"workspace_id": decider.workspace_id, "decider_id": decider.id}))
+
+
+def requests_by_id(session: Session, *, workspace_id: int, ids: list[int]) -> dict[int, Resolution]:
+    """The workspace's requests among `ids` (others are left out), to show each as it stands now."""
+    found = session.scalars(select(Resolution).where(Resolution.workspace_id == workspace_id, Resolution.id.in_(ids)))
+    return {resolution.id: resolution for resolution in found}

@@ -89,6 +89,23 @@ def test_the_buttons_in_the_digest_decide_the_request(ready: RunningBot) -> None
     assert "resolution_approve" not in str(digest_now["blocks"])
 
 
+def test_declining_in_the_digest_through_the_reason_modal_shows_the_outcome_in_the_digest(ready: RunningBot) -> None:
+    ready.clock.set(at(2, 14, month=3))
+    tick(ready)
+    [digest] = digests_to(ready, "U0MGR1")
+
+    ready.driver.click("U0MGR1", digest, "resolution_decline")
+    [opened] = ready.slack.calls("views.open")
+    submitted = ready.driver.submit("U0MGR1", opened.args["view"], {"reason": "Waivers wait for the audit"})
+
+    assert submitted.status == 200 and submitted.body == ""
+    digest_now = ready.slack.message(digest.response["channel"], digest.response["ts"])
+    assert "Your team's week" in as_text(digest_now["blocks"]), "the rest of the digest stays"
+    assert "declined by Maya Manager: Waivers wait for the audit" in as_text(digest_now["blocks"])
+    assert "resolution_decline" not in str(digest_now["blocks"])
+    assert [c.method for c in ready.slack.calls() if c.method.endswith(":failed")] == []
+
+
 def test_each_manager_gets_it_at_their_own_local_hour(ready: RunningBot) -> None:
     tick(ready)  # 09:00 UTC: London's 09:00, New York's 04:00, Los Angeles' 01:00
     assert [len(digests_to(ready, m)) for m in MANAGERS] == [1, 0, 0]
