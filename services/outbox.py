@@ -170,11 +170,18 @@ PAST_EVERY_CHARACTER = "\U0010ffff"
 # so the key's unique index serves the range (a LIKE alone reads every delivery ever made); the LIKE keeps
 # the answer exact whatever the collation. Whether each was sent is checked here, not in SQL, where SQLite
 # would rather use the status index (most deliveries are sent).
-_SENT_UNDER_PREFIX = select(Delivery).where(
+_UNDER_PREFIX = (
     Delivery.idempotency_key >= bindparam("prefix"),
     Delivery.idempotency_key < bindparam("past_prefix"),
     Delivery.idempotency_key.like(bindparam("pattern"), escape="/"),
 )
+_SENT_UNDER_PREFIX = select(Delivery).where(*_UNDER_PREFIX)
+
+
+def _prefix_bounds(key_prefix: str) -> dict[str, str]:
+    """The parameters of `_UNDER_PREFIX` for keys starting with `key_prefix`."""
+    pattern = key_prefix.replace("/", "//").replace("%", "/%").replace("_", "/_") + "%"
+    return {"prefix": key_prefix, "past_prefix": key_prefix + PAST_EVERY_CHARACTER, "pattern": pattern}
 
 
 def sent_messages(session: Session, *, key_prefix: str) -> list[tuple[str, str]]:
@@ -194,12 +201,7 @@ def sent_payload(session: Session, *, key_prefix: str, channel: str, ts: str) ->
 
 _GIVE_UP_UNDER_PREFIX = (
     update(Delivery)
-    .where(
-        Delivery.idempotency_key >= bindparam("prefix"),
-        Delivery.idempotency_key < bindparam("past_prefix"),
-        Delivery.idempotency_key.like(bindparam("pattern"), escape="/"),
-        Delivery.status == "pending",
-    )
+    .where(*_UNDER_PREFIX, Delivery.status == "pending")
     .values(status="failed", last_error=bindparam("reason"))
     .execution_options(synchronize_session=False)
 )
@@ -212,8 +214,3 @@ def give_up_pending(session: Session, *, key_prefix: str, reason: str) -> int:
     """
     result = session.execute(_GIVE_UP_UNDER_PREFIX, {**_prefix_bounds(key_prefix), "reason": reason})
     return int(result.rowcount)  # type: ignore[attr-defined]
-
-
-def _prefix_bounds(key_prefix: str) -> dict[str, str]:
-    pattern = key_prefix.replace("/", "//").replace("%", "/%").replace("_", "/_") + "%"
-    return {"prefix": key_prefix, "past_prefix": key_prefix + PAST_EVERY_CHARACTER, "pattern": pattern}
