@@ -24,7 +24,9 @@ class Resolution(Base):
         Index("ix_resolutions_workspace_created", "workspace_id", "created_at"),
         # Customers are matched case-blind (`lower(customer_ref)`): an index on the plain column could not serve it.
         Index("ix_resolutions_customer", "workspace_id", func.lower(text("customer_ref")), "created_at"),
-        Index("ix_resolutions_waiting", "workspace_id", "status", "decider_id"),
+        # Pending requests oldest first: a workspace's (App Home, digest, handover), every workspace's (reminders).
+        Index("ix_resolutions_waiting", "workspace_id", "status", "created_at"),
+        Index("ix_resolutions_due", "status", "created_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
