@@ -24,9 +24,10 @@ class Resolution(Base):
         Index("ix_resolutions_workspace_created", "workspace_id", "created_at"),
         # Customers are matched case-blind (`lower(customer_ref)`): an index on the plain column could not serve it.
         Index("ix_resolutions_customer", "workspace_id", func.lower(text("customer_ref")), "created_at"),
-        # Pending requests oldest first: a workspace's (App Home, digest, handover), every workspace's (reminders).
+        # Pending requests oldest first: a workspace's (App Home, digest, handover); every workspace's not yet
+        # escalated (reminders: escalated ones nobody decides stay pending, and must not be walked each run).
         Index("ix_resolutions_waiting", "workspace_id", "status", "created_at"),
-        Index("ix_resolutions_due", "status", "created_at"),
+        Index("ix_resolutions_due", "status", "escalated_at", "created_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -98,14 +98,15 @@ def test_the_requests_waiting_for_a_manager_are_read_oldest_first_from_the_pendi
 
 
 def test_the_reminder_job_reads_only_pending_requests(engine: Engine) -> None:
-    """It runs every few minutes over every workspace: pending requests in age order, never the whole history."""
+    """It runs every few minutes over every workspace: pending requests not yet escalated, in age order, never the
+    whole history nor the escalated requests nobody decided."""
     statement = (
         "SELECT id FROM resolutions WHERE status = 'pending' AND escalated_at IS NULL ORDER BY created_at LIMIT 200"
     )
     with engine.connect() as connection:
         plan = _plan(connection, statement)
     if engine.dialect.name == "sqlite":
-        assert "USING INDEX ix_resolutions_due (status=?)" in plan
+        assert "INDEX ix_resolutions_due (status=? AND escalated_at=?)" in plan
         assert "TEMP B-TREE" not in plan
     else:
         assert "ix_resolutions_due" in plan
