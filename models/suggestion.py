@@ -31,7 +31,7 @@ class Suggestion(Base):
             " OR (NOT anonymous AND author_id IS NOT NULL AND author_token IS NULL AND author_seal IS NULL)",
             name="author",
         ),
-        Index("ix_suggestions_owner_status", "owner_id", "status"),
+        Index("ix_suggestions_owner_status", "owner_id", "status", "closed_at"),
         Index("ix_suggestions_workspace_created", "workspace_id", "created_at"),
     )
 

@@ -102,7 +102,7 @@ def _digests(
     )
     slack_ids = {p.id: p.slack_id for p in org.people.values()}
     pulse = pulse_parts(session, workspace=workspace, teams=teams, slack_ids=slack_ids, now=now)
-    suggestions = suggestion_parts(session, workspace_id=workspace.id, weeks=weeks)
+    suggestions = suggestion_parts(session, weeks=weeks)
     return [
         Digest(
             workspace_id=workspace.id,

@@ -4,7 +4,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models import Suggestion
@@ -31,20 +31,22 @@ class SuggestionsPart:
     done: tuple[SuggestionLine, ...]
 
 
-def suggestion_parts(session: Session, *, workspace_id: int, weeks: dict[int, Week]) -> dict[int, SuggestionsPart]:
+def suggestion_parts(session: Session, *, weeks: dict[int, Week]) -> dict[int, SuggestionsPart]:
     """Per manager: suggestions they own that are still open, and those they closed as done in their week."""
     managers: Collection[int] = list(weeks)
     if not managers:
         return {}
     earliest = min(week.start for week in weeks.values())
-    query = select(Suggestion).where(
-        Suggestion.workspace_id == workspace_id,
-        Suggestion.owner_id.in_(managers),
-        or_(Suggestion.status.in_(OPEN), (Suggestion.status == "done") & (Suggestion.closed_at >= earliest)),
-    )
+    # Two reads on the owner index (owner, status, closed_at). One read with an OR, or one that also names the
+    # workspace (the managers are the workspace's already), lures the planner onto the workspace's whole history
+    # or onto every suggestion the managers ever closed as done.
+    mine = Suggestion.owner_id.in_(managers)
+    still_open = select(Suggestion).where(mine, Suggestion.status.in_(OPEN))
+    done_lately = select(Suggestion).where(mine, Suggestion.status == "done", Suggestion.closed_at >= earliest)
+    found = [*session.scalars(still_open), *session.scalars(done_lately)]
     waiting: dict[int, list[SuggestionLine]] = {}
     done: dict[int, list[SuggestionLine]] = {}
-    for row in sorted(session.scalars(query), key=lambda s: (s.created_at, s.id)):
+    for row in sorted(found, key=lambda s: (s.created_at, s.id)):
         line = SuggestionLine(row.id, row.what, row.status, len(row.backers), row.created_at, row.change)
         week = weeks[row.owner_id]
         if row.status in OPEN:

@@ -112,6 +112,20 @@ def test_the_reminder_job_reads_only_pending_requests(engine: Engine) -> None:
         assert "ix_resolutions_due" in plan
 
 
+def test_the_digest_reads_the_suggestions_done_this_week_from_a_range(engine: Engine) -> None:
+    """Not every suggestion the managers ever closed as done, nor the workspace's whole history of them."""
+    statement = (
+        "SELECT id FROM suggestions WHERE owner_id IN (1, 2, 3) AND status = 'done' AND closed_at >= '2026-11-23'"
+    )
+    with engine.connect() as connection:
+        plan = _plan(connection, statement)
+    if engine.dialect.name == "sqlite":
+        assert "INDEX ix_suggestions_owner_status (owner_id=? AND status=? AND closed_at>?)" in plan
+    else:
+        index_condition = plan.split("Index Cond:")[1]
+        assert "ix_suggestions_owner_status" in plan and "closed_at >=" in index_condition
+
+
 def _plan(connection: Connection, statement: str) -> str:
     """The database's plan for a statement, one line; PostgreSQL is told to avoid a scan where an index can
     serve (its tables are tiny here, where a scan would be cheapest)."""
