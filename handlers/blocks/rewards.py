@@ -150,11 +150,11 @@ def recognition_home(summary: RecognitionSummary) -> list[Block]:
         {"type": "header", "text": plain("Recognition", 150)},
         text_block(facts),
     ]
-    for grant in summary.latest:
+    for shoutout in summary.latest:
         blocks.append(
             context_block(
-                f":tada: {escape_mrkdwn(grant.nominator.name)} → *{escape_mrkdwn(grant.recipient.name)}*: "
-                f"{escape_mrkdwn(truncate(grant.reason, 200))}"
+                f":tada: {escape_mrkdwn(shoutout.nominator)} → *{escape_mrkdwn(shoutout.recipient)}*: "
+                f"{escape_mrkdwn(truncate(shoutout.reason, 200))}"
             )
         )
     blocks.append(context_block("Recognise a colleague with `/nominate`; see your history with `/rewards`."))

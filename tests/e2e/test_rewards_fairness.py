@@ -2,6 +2,7 @@
 
 import pytest
 
+from handlers.blocks.nominations import PEOPLE, PUBLIC, REASON, REWARD
 from tests.conftest import RunningBot
 from tests.rewards_helpers import EXAMPLE_POLICY, load_policy_text, set_up
 
@@ -66,3 +67,17 @@ def test_app_home_shows_this_months_recognition_and_the_latest_shout_outs(ready:
     [publish] = ready.slack.calls("views.publish")
     assert "*Received this month:* 1   *Given this month:* 1   *Nominations left:* 4 of 5" in publish.text
     assert "Sam Agent → *Lee Senior*: &lt;b&gt;bold&lt;/b&gt; fix (#0)" in publish.text
+
+
+def test_app_home_leaves_private_recognition_out_of_the_shout_outs(ready: RunningBot) -> None:
+    nominate(ready, "U0AGENT1", f"{LEE} kept the queue calm")
+    ready.driver.command("U0AGENT2", "/nominate")
+    [opened] = ready.slack.calls("views.open")
+    private = {PEOPLE: ["U0AGENT3"], REWARD: "shoutout", REASON: "quietly fixed my mistake", PUBLIC: []}
+    assert ready.driver.submit("U0AGENT2", opened.args["view"], private).status == 200
+
+    ready.driver.open_home("U0AGENT1")
+
+    [publish] = ready.slack.calls("views.publish")
+    assert "Sam Agent → *Lee Senior*: kept the queue calm (#0)" in publish.text
+    assert "quietly fixed my mistake" not in publish.text
