@@ -214,11 +214,11 @@ def _check_duplicate(
     same = {"nominator_id": nominator.id, "nominee_id": nominee.id, "item_key": item.key, "reason": reason}
     earlier = session.scalar(_SAME_NOMINATION, {**same, "since": now - DUPLICATE_WINDOW})
     if earlier is not None:
-        raise AlreadyDone(_duplicate_message(nominee))
+        raise AlreadyDone(_duplicate_message(nominee.name))
 
 
-def _duplicate_message(nominee: Employee) -> str:
-    return f"You nominated {nominee.name} for exactly this a moment ago, so I didn't send it twice."
+def _duplicate_message(nominee_name: str) -> str:
+    return f"You nominated {nominee_name} for exactly this a moment ago, so I didn't send it twice."
 
 
 def _resolution(
@@ -269,11 +269,14 @@ def _write(
         created_at=now,
         approver=approver_for(session, nominee, nominator) if item.needs_approval else None,
     )
+    session.add(nomination)
+    name = nominee.name  # a failed flush expires every loaded row
     try:
-        with session.begin_nested():
-            session.add(nomination)
+        session.flush()
     except IntegrityError:
-        raise AlreadyDone(_duplicate_message(nominee)) from None
+        # A double submit that raced past `_check_duplicate`: the whole nomination is refused, and the caller's
+        # transaction rolls back with the error (no savepoint needed, nothing of this request is kept).
+        raise AlreadyDone(_duplicate_message(name)) from None
     return nomination
 
 

@@ -4,11 +4,12 @@ from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
+from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.clock import MovableClock
-from models import Employee, Workspace
-from services.errors import InvalidInput, NotAllowed
+from models import Employee, Nomination, RewardGrant, Workspace
+from services.errors import AlreadyDone, InvalidInput, NotAllowed
 from services.org_file import _SLACK_USER_ID
 from services.policy.rewards import _ITEM_KEY, HOURS, KINDS, SHOUTOUT
 from services.policy.versions import CURRENCIES
@@ -140,6 +141,21 @@ def test_an_inactive_colleague_cannot_be_nominated(org: Session, clock: MovableC
     with pytest.raises(NotAllowed, match="not an active member"):
         nominate(org, clock, "U0AGENT1", ("U0AGENT2",), "shoutout")
     assert org.query(Employee).filter_by(slack_id="U0AGENT2").one().active is False
+
+
+def test_a_double_submit_that_raced_past_the_duplicate_check_is_refused_by_the_unique_fingerprint(
+    org: Session, clock: MovableClock
+) -> None:
+    [first] = nominate(org, clock, "U0AGENT1", ("U0AGENT2",), "shoutout", reason="calm with a tough caller").nominations
+    first.reason = "written by the other request"  # what the racing request's duplicate check could not see yet
+    org.commit()
+
+    with pytest.raises(AlreadyDone, match="exactly this a moment ago"):
+        nominate(org, clock, "U0AGENT1", ("U0AGENT2",), "shoutout", reason="calm with a tough caller")
+    org.rollback()
+
+    assert org.scalars(select(Nomination.id)).all() == [first.id]
+    assert len(org.scalars(select(RewardGrant.id)).all()) == 1
 
 
 def test_the_codes_the_export_writes_as_stored_can_neither_look_like_a_formula_nor_need_quotes() -> None:
