@@ -37,6 +37,9 @@ _WORKSPACE_BY_TEAM = select(Workspace).where(Workspace.slack_team_id == bindpara
 _EMPLOYEE_BY_SLACK_ID = select(Employee).where(
     Employee.workspace_id == bindparam("workspace_id"), Employee.slack_id == bindparam("slack_id")
 )
+_LOCK_PEOPLE = (
+    select(Employee.id).where(Employee.id.in_(bindparam("ids", expanding=True))).order_by(Employee.id).with_for_update()
+)
 
 
 def find_workspace(session: Session, slack_team_id: str) -> Workspace | None:
@@ -92,6 +95,17 @@ def identify(session: Session, *, workspace: Workspace, slack_id: str, name: str
         ),
     )
     return Identity(employee=employee, workspace=workspace, newly_added=created)
+
+
+def lock_people(session: Session, people: list[Employee]) -> None:
+    """Make writes that count against these people's limits take turns until the caller commits.
+
+    A limit is checked by counting what is already written; two requests at once would each count
+    without the other. PostgreSQL locks the rows (in id order, so two lockers cannot deadlock); on
+    SQLite every writing transaction already takes the database's write lock when it begins.
+    """
+    if session.get_bind().dialect.name != "sqlite":
+        session.execute(_LOCK_PEOPLE, {"ids": sorted({person.id for person in people})})
 
 
 def update_slack_profile(

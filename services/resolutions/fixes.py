@@ -139,6 +139,7 @@ def log_resolution(
     if rule is None:
         raise UnknownCategory(request.category, sorted(rules))
     _validate(request, rule, active.policy.currency)
+    directory.lock_people(session, [employee])  # two fixes at once must not both fit in what is left today
     spent = spent_in(session, employee, rule.category, now)
     exceeded = _exceeded(session, employee, rule, request, spent, active.policy.currency, now)
     deciders = deciders_for(session, employee) if exceeded else []

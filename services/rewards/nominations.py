@@ -39,9 +39,6 @@ class NominationRequest:
 
 
 # Every nomination runs these: built once, since building a statement costs more than running it.
-_LOCK_PEOPLE = (
-    select(Employee.id).where(Employee.id.in_(bindparam("ids", expanding=True))).order_by(Employee.id).with_for_update()
-)
 _RECEIVED_OF_ITEM = select(func.count(Nomination.id)).where(
     Nomination.nominee_id == bindparam("nominee_id"),
     Nomination.item_key == bindparam("item_key"),
@@ -107,7 +104,7 @@ def nominate(
         _nominee(session, workspace, nominator, slack_id, slack_people.get(slack_id), bot_user_id, now)
         for slack_id in _distinct(request.nominee_slack_ids)
     ]
-    _lock(session, [nominator, *nominees])
+    directory.lock_people(session, [nominator, *nominees])  # by the same giver or to the same nominee
     left = _check_allowance(session, policy, nominator, len(nominees), now)
     for nominee in nominees:
         _check_item_limit(session, item, nominee, now)
@@ -172,11 +169,6 @@ def _nominee(
     newcomer = directory.identify(session, workspace=workspace, slack_id=slack_id, name=person.name, now=now).employee
     directory.update_slack_profile(newcomer, name=person.name, email=person.email, tz=person.tz, now=now)
     return newcomer
-
-
-def _lock(session: Session, people: list[Employee]) -> None:
-    """Serialise nominations by the same giver or to the same nominee, so counted limits hold (PostgreSQL)."""
-    session.execute(_LOCK_PEOPLE, {"ids": sorted({person.id for person in people})})
 
 
 def _check_allowance(session: Session, policy: RewardPolicy, nominator: Employee, wanted: int, now: datetime) -> int:

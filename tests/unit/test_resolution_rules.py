@@ -4,6 +4,8 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 import pytest
+from sqlalchemy import Engine, text
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.clock import MovableClock
@@ -86,3 +88,32 @@ def test_nobody_decides_their_own_request_and_declined_fixes_do_not_count(
         now=clock.now(),
     )
     assert resolutions.spent_in(session, maya, "credit", clock.now()).today == 0
+
+
+def test_two_fixes_at_once_by_the_same_person_cannot_both_fit_in_what_is_left_today(
+    engine: Engine, sessions: sessionmaker[Session], clock: MovableClock
+) -> None:
+    """On PostgreSQL two requests really run at once (several workers); SQLite's writers already take turns."""
+    if engine.dialect.name != "postgresql":
+        pytest.skip("SQLite takes the write lock when a transaction begins: two writers never overlap")
+    load_org_and_policy(sessions, clock.now())
+    credit = ResolutionRequest("credit", Decimal(25), "goodwill credit")
+    with sessions.begin() as session:
+        for _ in range(3):  # 75 of the 100 a day an agent may credit
+            resolutions.log_resolution(session, employee=employee(session, "U0AGENT1"), request=credit, now=clock.now())
+
+    with sessions.begin() as first:
+        one = resolutions.log_resolution(first, employee=employee(first, "U0AGENT1"), request=credit, now=clock.now())
+        assert one.within
+        with sessions.begin() as second:
+            second.execute(text("SET LOCAL lock_timeout = '200ms'"))
+            with pytest.raises(OperationalError, match="lock timeout"):  # it waits for the first to commit
+                resolutions.log_resolution(
+                    second, employee=employee(second, "U0AGENT1"), request=credit, now=clock.now()
+                )
+
+    with sessions.begin() as session:
+        other = resolutions.log_resolution(
+            session, employee=employee(session, "U0AGENT1"), request=credit, now=clock.now()
+        )
+        assert not other.within and other.exceeded[0].startswith("daily limit $100")
