@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 
 from models import Employee, Team, Workspace
 from services.config_cache import attached, bump, cache_of, detached_copy
-from services.rows import get_or_create
+from services.rows import get_or_create, writers_overlap
 
 
 @dataclass(frozen=True)
@@ -101,10 +101,9 @@ def lock_people(session: Session, people: list[Employee]) -> None:
     """Make writes that count against these people's limits take turns until the caller commits.
 
     A limit is checked by counting what is already written; two requests at once would each count
-    without the other. PostgreSQL locks the rows (in id order, so two lockers cannot deadlock); on
-    SQLite every writing transaction already takes the database's write lock when it begins.
+    without the other. The rows are locked in id order, so two lockers cannot deadlock.
     """
-    if session.get_bind().dialect.name != "sqlite":
+    if writers_overlap(session):
         session.execute(_LOCK_PEOPLE, {"ids": sorted({person.id for person in people})})
 
 

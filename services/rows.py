@@ -1,4 +1,4 @@
-"""Inserting a row that may exist already, safely under concurrency. Callers commit."""
+"""Writing safely under concurrency: rows that may exist already, and whether writers overlap. Callers commit."""
 
 from collections.abc import Callable
 from functools import cache
@@ -13,6 +13,14 @@ from sqlalchemy.orm import Session
 from models import Base
 
 T = TypeVar("T")
+
+
+def writers_overlap(session: Session) -> bool:
+    """Whether two writing transactions can run at once, so counted limits need a lock.
+
+    PostgreSQL's can; SQLite's take the database's write lock when they begin (models/engine.py).
+    """
+    return session.get_bind().dialect.name != "sqlite"
 
 
 def get_or_create(session: Session, find: Callable[[], T | None], create: Callable[[], T]) -> tuple[T, bool]:

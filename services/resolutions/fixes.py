@@ -1,7 +1,7 @@
 """On-the-spot fixes: judge one against the caller's boundaries, route it, record decisions. Callers commit."""
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
@@ -15,12 +15,11 @@ from services.calendar import local_day, local_month
 from services.errors import InvalidInput, NotFound
 from services.money import format_money
 from services.policy.versions import ActivePolicy, BoundaryRule, require_policy
+from services.resolutions.customers import COUNTED, customer_history, customer_total, lock_customer
 from services.text import escape_mrkdwn
 
 MAX_SUMMARY = 2000
 MAX_CUSTOMER_REF = 100
-CUSTOMER_WINDOW = timedelta(days=30)
-COUNTED = ("within", "pending", "approved")
 
 
 # The statements of `/resolve` and the App Home, built once: building a statement costs more than running it.
@@ -32,22 +31,6 @@ _COUNTED_FOR = (Resolution.employee_id == bindparam("employee_id"), Resolution.s
 _SPENT_IN = select(_SPENT_TODAY, _SPENT_MONTH).where(*_COUNTED_FOR, Resolution.category == bindparam("category"))
 _SPENT_BY_CATEGORY = (
     select(Resolution.category, _SPENT_TODAY, _SPENT_MONTH).where(*_COUNTED_FOR).group_by(Resolution.category)
-)
-_SAME_CUSTOMER = (
-    Resolution.workspace_id == bindparam("workspace_id"),
-    func.lower(Resolution.customer_ref) == bindparam("customer"),
-)
-_CUSTOMER_TOTAL = select(func.coalesce(func.sum(Resolution.amount), 0)).where(
-    *_SAME_CUSTOMER,
-    Resolution.category == bindparam("category"),
-    Resolution.status.in_(COUNTED),
-    Resolution.created_at >= bindparam("since"),
-)
-_CUSTOMER_HISTORY = (
-    select(Resolution)
-    .where(*_SAME_CUSTOMER, Resolution.id != bindparam("resolution_id"))
-    .order_by(Resolution.created_at.desc(), Resolution.id.desc())
-    .limit(5)
 )
 _RECENT = (
     select(Resolution)
@@ -240,6 +223,7 @@ def _exceeded(
             f"monthly limit {money(rule.per_month)} (this month's total would be {money(spent.this_month + amount)})"
         )
     if rule.per_customer_30d is not None and request.customer_ref:
+        lock_customer(session, employee.workspace_id, request.customer_ref)
         received = customer_total(session, employee.workspace_id, request.customer_ref, rule.category, now)
         if received + amount > rule.per_customer_30d:
             exceeded.append(
@@ -247,20 +231,6 @@ def _exceeded(
                 f"(this customer would have {money(received + amount)})"
             )
     return exceeded
-
-
-def customer_total(session: Session, workspace_id: int, customer_ref: str, category: str, now: datetime) -> Decimal:
-    values = {"workspace_id": workspace_id, "customer": customer_ref.lower(), "category": category}
-    total = session.scalar(_CUSTOMER_TOTAL, {**values, "since": now - CUSTOMER_WINDOW})
-    return Decimal(total or 0)
-
-
-def customer_history(session: Session, resolution: Resolution) -> list[Resolution]:
-    """The last five earlier fixes for the same customer, newest first: nobody should ask the customer twice."""
-    if not resolution.customer_ref:
-        return []
-    values = {"workspace_id": resolution.workspace_id, "customer": resolution.customer_ref.lower()}
-    return list(session.scalars(_CUSTOMER_HISTORY, {**values, "resolution_id": resolution.id}))
 
 
 def deciders_for(session: Session, employee: Employee) -> list[Employee]:

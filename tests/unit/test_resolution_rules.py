@@ -117,3 +117,29 @@ def test_two_fixes_at_once_by_the_same_person_cannot_both_fit_in_what_is_left_to
             session, employee=employee(session, "U0AGENT1"), request=credit, now=clock.now()
         )
         assert not other.within and other.exceeded[0].startswith("daily limit $100")
+
+
+def test_two_colleagues_fixing_one_customer_at_once_cannot_both_fit_in_the_customer_limit(
+    engine: Engine, sessions: sessionmaker[Session], clock: MovableClock
+) -> None:
+    if engine.dialect.name != "postgresql":
+        pytest.skip("SQLite takes the write lock when a transaction begins: two writers never overlap")
+    load_org_and_policy(sessions, clock.now())
+    refund = ResolutionRequest("refund", Decimal(30), "late parcel", customer_ref="ORD-7")
+    with sessions.begin() as session:
+        for _ in range(2):  # 60 of the 100 one customer may receive in 30 days
+            resolutions.log_resolution(session, employee=employee(session, "U0AGENT1"), request=refund, now=clock.now())
+    refund = ResolutionRequest("refund", Decimal(40), "still late", customer_ref="ord-7")
+
+    with sessions.begin() as sam:
+        assert resolutions.log_resolution(
+            sam, employee=employee(sam, "U0AGENT1"), request=refund, now=clock.now()
+        ).within
+        with sessions.begin() as ines:
+            ines.execute(text("SET LOCAL lock_timeout = '200ms'"))
+            with pytest.raises(OperationalError, match="lock timeout"):  # she waits for Sam's fix to commit
+                resolutions.log_resolution(ines, employee=employee(ines, "U0AGENT3"), request=refund, now=clock.now())
+
+    with sessions.begin() as ines:
+        late = resolutions.log_resolution(ines, employee=employee(ines, "U0AGENT3"), request=refund, now=clock.now())
+        assert not late.within and late.exceeded[0].startswith("per-customer limit $100")

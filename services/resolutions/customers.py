@@ -1,0 +1,58 @@
+"""A customer's fixes, by anyone in the workspace: the per-customer limit and the history a decider sees."""
+
+from datetime import datetime, timedelta
+from decimal import Decimal
+
+from sqlalchemy import Integer, bindparam, func, select
+from sqlalchemy.orm import Session
+
+from models import Resolution
+from services.rows import writers_overlap
+
+CUSTOMER_WINDOW = timedelta(days=30)
+# The statuses that count against a limit, the customer's and every other.
+COUNTED = ("within", "pending", "approved")
+
+_SAME_CUSTOMER = (
+    Resolution.workspace_id == bindparam("workspace_id"),
+    func.lower(Resolution.customer_ref) == bindparam("customer"),
+)
+_CUSTOMER_TOTAL = select(func.coalesce(func.sum(Resolution.amount), 0)).where(
+    *_SAME_CUSTOMER,
+    Resolution.category == bindparam("category"),
+    Resolution.status.in_(COUNTED),
+    Resolution.created_at >= bindparam("since"),
+)
+_LOCK_CUSTOMER = select(
+    func.pg_advisory_xact_lock(bindparam("workspace_id", type_=Integer), func.hashtext(bindparam("customer")))
+)
+_CUSTOMER_HISTORY = (
+    select(Resolution)
+    .where(*_SAME_CUSTOMER, Resolution.id != bindparam("resolution_id"))
+    .order_by(Resolution.created_at.desc(), Resolution.id.desc())
+    .limit(5)
+)
+
+
+def lock_customer(session: Session, workspace_id: int, customer_ref: str) -> None:
+    """Fixes for one customer by two colleagues at once take turns until the first commits.
+
+    A transaction-level advisory lock on (workspace, the reference's hash): a rare hash collision only
+    makes two customers' fixes take turns. SQLite's writers take turns anyway.
+    """
+    if writers_overlap(session):
+        session.execute(_LOCK_CUSTOMER, {"workspace_id": workspace_id, "customer": customer_ref.lower()})
+
+
+def customer_total(session: Session, workspace_id: int, customer_ref: str, category: str, now: datetime) -> Decimal:
+    values = {"workspace_id": workspace_id, "customer": customer_ref.lower(), "category": category}
+    total = session.scalar(_CUSTOMER_TOTAL, {**values, "since": now - CUSTOMER_WINDOW})
+    return Decimal(total or 0)
+
+
+def customer_history(session: Session, resolution: Resolution) -> list[Resolution]:
+    """The last five earlier fixes for the same customer, newest first: nobody should ask the customer twice."""
+    if not resolution.customer_ref:
+        return []
+    values = {"workspace_id": resolution.workspace_id, "customer": resolution.customer_ref.lower()}
+    return list(session.scalars(_CUSTOMER_HISTORY, {**values, "resolution_id": resolution.id}))
