@@ -37,8 +37,13 @@ _WORKSPACE_BY_TEAM = select(Workspace).where(Workspace.slack_team_id == bindpara
 _EMPLOYEE_BY_SLACK_ID = select(Employee).where(
     Employee.workspace_id == bindparam("workspace_id"), Employee.slack_id == bindparam("slack_id")
 )
+# FOR NO KEY UPDATE: lockers take turns, while rows that merely point at these people (a nomination naming
+# them, say) are still written without waiting.
 _LOCK_PEOPLE = (
-    select(Employee.id).where(Employee.id.in_(bindparam("ids", expanding=True))).order_by(Employee.id).with_for_update()
+    select(Employee.id)
+    .where(Employee.id.in_(bindparam("ids", expanding=True)))
+    .order_by(Employee.id)
+    .with_for_update(key_share=True)
 )
 
 
