@@ -3,9 +3,12 @@
 import json
 import logging
 import time
+from datetime import timedelta
 
 import pytest
+from sqlalchemy import select
 
+from handlers.jobs.forget_old_events import forget_old_events
 from models import Employee, ProcessedEvent
 from tests.conftest import RunningBot
 from tests.helpers import count, employee, load_org, load_org_and_policy
@@ -92,6 +95,20 @@ def test_a_retried_event_is_handled_once(bot: RunningBot) -> None:
     assert len(bot.slack.calls("views.publish")) == 1
     with bot.sessions() as session:
         assert count(session, ProcessedEvent) == 1
+
+
+def test_event_ids_are_forgotten_after_a_day_a_batch_at_a_time(bot: RunningBot) -> None:
+    now = bot.clock.now()
+    with bot.sessions.begin() as session:
+        session.add_all(
+            ProcessedEvent(event_id=f"Ev0OLD{n}", received_at=now - timedelta(days=1, minutes=n + 1)) for n in range(7)
+        )
+        session.add_all(ProcessedEvent(event_id=f"Ev0NEW{n}", received_at=now - timedelta(hours=23)) for n in range(2))
+
+    forget_old_events(bot.runtime.deps, bot.runtime.app.client, batch=3)
+
+    with bot.sessions() as session:
+        assert sorted(session.scalars(select(ProcessedEvent.event_id))) == ["Ev0NEW0", "Ev0NEW1"]
 
 
 def test_a_slack_call_that_fails_once_is_retried_and_goes_through(bot: RunningBot) -> None:
