@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 
 from models import Employee, Team, Workspace
 from services.config_cache import attached, bump, cache_of, detached_copy
-from services.rows import get_or_create, writers_overlap
+from services.rows import get_or_create, take_turns
 
 
 @dataclass(frozen=True)
@@ -37,14 +37,8 @@ _WORKSPACE_BY_TEAM = select(Workspace).where(Workspace.slack_team_id == bindpara
 _EMPLOYEE_BY_SLACK_ID = select(Employee).where(
     Employee.workspace_id == bindparam("workspace_id"), Employee.slack_id == bindparam("slack_id")
 )
-# FOR NO KEY UPDATE: lockers take turns, while rows that merely point at these people (a nomination naming
-# them, say) are still written without waiting.
-_LOCK_PEOPLE = (
-    select(Employee.id)
-    .where(Employee.id.in_(bindparam("ids", expanding=True)))
-    .order_by(Employee.id)
-    .with_for_update(key_share=True)
-)
+# The lock space of people in `rows.take_turns` (customers use their workspace's id, which is positive).
+PEOPLE_LOCKS = -1
 
 
 def find_workspace(session: Session, slack_team_id: str) -> Workspace | None:
@@ -106,10 +100,9 @@ def lock_people(session: Session, people: list[Employee]) -> None:
     """Make writes that count against these people's limits take turns until the caller commits.
 
     A limit is checked by counting what is already written; two requests at once would each count
-    without the other. The rows are locked in id order, so two lockers cannot deadlock.
+    without the other.
     """
-    if writers_overlap(session):
-        session.execute(_LOCK_PEOPLE, {"ids": sorted({person.id for person in people})})
+    take_turns(session, PEOPLE_LOCKS, (person.id for person in people))
 
 
 def update_slack_profile(

@@ -1,10 +1,10 @@
 """Writing safely under concurrency: rows that may exist already, and whether writers overlap. Callers commit."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from functools import cache
 from typing import Any, TypeVar
 
-from sqlalchemy import Connection
+from sqlalchemy import Connection, Integer, bindparam, func, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
@@ -21,6 +21,21 @@ def writers_overlap(session: Session) -> bool:
     PostgreSQL's can; SQLite's take the database's write lock when they begin (models/engine.py).
     """
     return session.get_bind().dialect.name != "sqlite"
+
+
+_TAKE_TURNS = select(func.pg_advisory_xact_lock(bindparam("space", type_=Integer), bindparam("key", type_=Integer)))
+
+
+def take_turns(session: Session, space: int, keys: Iterable[int]) -> None:
+    """Until the caller commits, another transaction asking for the same (space, key) waits.
+
+    PostgreSQL's transaction advisory locks: unlike a row lock, they hold up nothing but each other (an
+    org import updating the same people goes on). Taken in key order, so two callers cannot deadlock.
+    SQLite's writers take turns anyway.
+    """
+    if writers_overlap(session):
+        for key in sorted(set(keys)):
+            session.execute(_TAKE_TURNS, {"space": space, "key": key})
 
 
 def get_or_create(session: Session, find: Callable[[], T | None], create: Callable[[], T]) -> tuple[T, bool]:

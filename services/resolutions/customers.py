@@ -1,13 +1,14 @@
 """A customer's fixes, by anyone in the workspace: the per-customer limit and the history a decider sees."""
 
+import zlib
 from datetime import datetime, timedelta
 from decimal import Decimal
 
-from sqlalchemy import Integer, bindparam, func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
 from models import Resolution
-from services.rows import writers_overlap
+from services.rows import take_turns
 
 CUSTOMER_WINDOW = timedelta(days=30)
 # The statuses that count against a limit, the customer's and every other.
@@ -23,9 +24,6 @@ _CUSTOMER_TOTAL = select(func.coalesce(func.sum(Resolution.amount), 0)).where(
     Resolution.status.in_(COUNTED),
     Resolution.created_at >= bindparam("since"),
 )
-_LOCK_CUSTOMER = select(
-    func.pg_advisory_xact_lock(bindparam("workspace_id", type_=Integer), func.hashtext(bindparam("customer")))
-)
 _CUSTOMER_HISTORY = (
     select(Resolution)
     .where(*_SAME_CUSTOMER, Resolution.id != bindparam("resolution_id"))
@@ -37,11 +35,11 @@ _CUSTOMER_HISTORY = (
 def lock_customer(session: Session, workspace_id: int, customer_ref: str) -> None:
     """Fixes for one customer by two colleagues at once take turns until the first commits.
 
-    A transaction-level advisory lock on (workspace, the reference's hash): a rare hash collision only
-    makes two customers' fixes take turns. SQLite's writers take turns anyway.
+    Keyed by the workspace and a 32-bit hash of the reference: a rare collision only makes two customers'
+    fixes take turns.
     """
-    if writers_overlap(session):
-        session.execute(_LOCK_CUSTOMER, {"workspace_id": workspace_id, "customer": customer_ref.lower()})
+    digest = zlib.crc32(customer_ref.lower().encode())
+    take_turns(session, workspace_id, [digest - 2**32 if digest >= 2**31 else digest])
 
 
 def customer_total(session: Session, workspace_id: int, customer_ref: str, category: str, now: datetime) -> Decimal:

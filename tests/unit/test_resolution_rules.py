@@ -143,3 +143,24 @@ def test_two_colleagues_fixing_one_customer_at_once_cannot_both_fit_in_the_custo
     with sessions.begin() as ines:
         late = resolutions.log_resolution(ines, employee=employee(ines, "U0AGENT3"), request=refund, now=clock.now())
         assert not late.within and late.exceeded[0].startswith("per-customer limit $100")
+
+
+def test_a_fix_does_not_wait_for_an_org_import_updating_the_same_person(
+    engine: Engine, sessions: sessionmaker[Session], clock: MovableClock
+) -> None:
+    """The fixes' lock holds up only other fixes: an import changing everyone's row (seconds, for a large org)
+    must not push a `/resolve` past Slack's three seconds."""
+    if engine.dialect.name != "postgresql":
+        pytest.skip("SQLite takes the write lock when a transaction begins: two writers never overlap")
+    load_org_and_policy(sessions, clock.now())
+    credit = ResolutionRequest("credit", Decimal(25), "goodwill credit")
+
+    with sessions.begin() as import_in_progress:
+        employee(import_in_progress, "U0AGENT1").tz = "Europe/Paris"
+        import_in_progress.flush()
+        with sessions.begin() as session:
+            session.execute(text("SET LOCAL lock_timeout = '200ms'"))
+            logged = resolutions.log_resolution(
+                session, employee=employee(session, "U0AGENT1"), request=credit, now=clock.now()
+            )
+            assert logged.within
