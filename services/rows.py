@@ -1,4 +1,4 @@
-"""Writing safely under concurrency: rows that may exist already, and whether writers overlap. Callers commit."""
+"""Writing safely under concurrency: rows that may exist already, and writers that must take turns. Callers commit."""
 
 from collections.abc import Callable, Iterable
 from functools import cache
