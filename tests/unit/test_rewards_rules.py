@@ -4,7 +4,8 @@ from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import Engine, select, text
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.clock import MovableClock
@@ -167,3 +168,20 @@ def test_the_codes_the_export_writes_as_stored_can_neither_look_like_a_formula_n
     assert [c for c in special if _ITEM_KEY.match(c + "a") or _ITEM_KEY.match("a" + c)] == []
     assert [c for c in special if _SLACK_USER_ID.match(c + "U0A") or _SLACK_USER_ID.match("U0A" + c)] == []
     assert _ITEM_KEY.match("gift_card_25") and _SLACK_USER_ID.match("U012AB3CD")
+
+
+def test_two_nominations_at_once_by_the_same_giver_take_turns(
+    engine: Engine, sessions: sessionmaker[Session], clock: MovableClock
+) -> None:
+    """The allowance is counted from what is written: the second waits for the first (PostgreSQL)."""
+    if engine.dialect.name != "postgresql":
+        pytest.skip("SQLite takes the write lock when a transaction begins: two writers never overlap")
+    load_org(sessions, clock.now())
+    load_policy_text(sessions, clock.now())
+
+    with sessions.begin() as first:
+        nominate(first, clock, "U0AGENT1", ("U0AGENT2",), "shoutout", reason="first")
+        with sessions.begin() as second:
+            second.execute(text("SET LOCAL lock_timeout = '200ms'"))
+            with pytest.raises(OperationalError, match="lock timeout"):
+                nominate(second, clock, "U0AGENT1", ("U0AGENT3",), "shoutout", reason="second")
