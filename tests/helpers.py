@@ -1,8 +1,12 @@
 """Small helpers shared by tests: load the fixture org, read rows back."""
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 
-from sqlalchemy import func, select
+import pytest
+from sqlalchemy import Engine, func, select, text
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from models import Base, Employee
@@ -42,3 +46,22 @@ def load_policy(sessions: sessionmaker[Session], now: datetime, text: str | None
 def load_org_and_policy(sessions: sessionmaker[Session], now: datetime) -> None:
     load_org(sessions, now)
     load_policy(sessions, now)
+
+
+def skip_unless_writers_overlap(engine: Engine) -> None:
+    """For tests of writers taking turns: on SQLite two writers never overlap, so there is nothing to test."""
+    if engine.dialect.name != "postgresql":
+        pytest.skip("SQLite takes the write lock when a transaction begins: two writers never overlap")
+
+
+def wait_at_most_200_ms(session: Session) -> None:
+    """A lock this transaction waits for longer than that fails it with "lock timeout" (PostgreSQL)."""
+    session.execute(text("SET LOCAL lock_timeout = '200ms'"))
+
+
+@contextmanager
+def waits_for_the_other(session: Session) -> Iterator[None]:
+    """What runs inside must wait for a lock another open transaction holds (it gives up after 200 ms)."""
+    wait_at_most_200_ms(session)
+    with pytest.raises(OperationalError, match="lock timeout"):
+        yield

@@ -4,8 +4,7 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import Engine, text
-from sqlalchemy.exc import OperationalError
+from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.clock import MovableClock
@@ -15,7 +14,13 @@ from services.money import format_money, parse_amount
 from services.resolutions import decisions
 from services.resolutions import fixes as resolutions
 from services.resolutions.fixes import ResolutionRequest
-from tests.helpers import employee, load_org_and_policy
+from tests.helpers import (
+    employee,
+    load_org_and_policy,
+    skip_unless_writers_overlap,
+    wait_at_most_200_ms,
+    waits_for_the_other,
+)
 
 
 @pytest.mark.parametrize(
@@ -94,8 +99,7 @@ def test_two_fixes_at_once_by_the_same_person_cannot_both_fit_in_what_is_left_to
     engine: Engine, sessions: sessionmaker[Session], clock: MovableClock
 ) -> None:
     """On PostgreSQL two requests really run at once (several workers); SQLite's writers already take turns."""
-    if engine.dialect.name != "postgresql":
-        pytest.skip("SQLite takes the write lock when a transaction begins: two writers never overlap")
+    skip_unless_writers_overlap(engine)
     load_org_and_policy(sessions, clock.now())
     credit = ResolutionRequest("credit", Decimal(25), "goodwill credit")
     with sessions.begin() as session:
@@ -105,12 +109,8 @@ def test_two_fixes_at_once_by_the_same_person_cannot_both_fit_in_what_is_left_to
     with sessions.begin() as first:
         one = resolutions.log_resolution(first, employee=employee(first, "U0AGENT1"), request=credit, now=clock.now())
         assert one.within
-        with sessions.begin() as second:
-            second.execute(text("SET LOCAL lock_timeout = '200ms'"))
-            with pytest.raises(OperationalError, match="lock timeout"):  # it waits for the first to commit
-                resolutions.log_resolution(
-                    second, employee=employee(second, "U0AGENT1"), request=credit, now=clock.now()
-                )
+        with sessions.begin() as second, waits_for_the_other(second):  # it waits for the first to commit
+            resolutions.log_resolution(second, employee=employee(second, "U0AGENT1"), request=credit, now=clock.now())
 
     with sessions.begin() as session:
         other = resolutions.log_resolution(
@@ -122,8 +122,7 @@ def test_two_fixes_at_once_by_the_same_person_cannot_both_fit_in_what_is_left_to
 def test_two_colleagues_fixing_one_customer_at_once_cannot_both_fit_in_the_customer_limit(
     engine: Engine, sessions: sessionmaker[Session], clock: MovableClock
 ) -> None:
-    if engine.dialect.name != "postgresql":
-        pytest.skip("SQLite takes the write lock when a transaction begins: two writers never overlap")
+    skip_unless_writers_overlap(engine)
     load_org_and_policy(sessions, clock.now())
     refund = ResolutionRequest("refund", Decimal(30), "late parcel", customer_ref="ORD-7")
     with sessions.begin() as session:
@@ -135,10 +134,8 @@ def test_two_colleagues_fixing_one_customer_at_once_cannot_both_fit_in_the_custo
         assert resolutions.log_resolution(
             sam, employee=employee(sam, "U0AGENT1"), request=refund, now=clock.now()
         ).within
-        with sessions.begin() as ines:
-            ines.execute(text("SET LOCAL lock_timeout = '200ms'"))
-            with pytest.raises(OperationalError, match="lock timeout"):  # she waits for Sam's fix to commit
-                resolutions.log_resolution(ines, employee=employee(ines, "U0AGENT3"), request=refund, now=clock.now())
+        with sessions.begin() as ines, waits_for_the_other(ines):  # she waits for Sam's fix to commit
+            resolutions.log_resolution(ines, employee=employee(ines, "U0AGENT3"), request=refund, now=clock.now())
 
     with sessions.begin() as ines:
         late = resolutions.log_resolution(ines, employee=employee(ines, "U0AGENT3"), request=refund, now=clock.now())
@@ -150,8 +147,7 @@ def test_a_fix_does_not_wait_for_an_org_import_updating_the_same_person(
 ) -> None:
     """The fixes' lock holds up only other fixes: an import changing everyone's row (seconds, for a large org)
     must not push a `/resolve` past Slack's three seconds."""
-    if engine.dialect.name != "postgresql":
-        pytest.skip("SQLite takes the write lock when a transaction begins: two writers never overlap")
+    skip_unless_writers_overlap(engine)
     load_org_and_policy(sessions, clock.now())
     credit = ResolutionRequest("credit", Decimal(25), "goodwill credit")
 
@@ -159,7 +155,7 @@ def test_a_fix_does_not_wait_for_an_org_import_updating_the_same_person(
         employee(import_in_progress, "U0AGENT1").tz = "Europe/Paris"
         import_in_progress.flush()
         with sessions.begin() as session:
-            session.execute(text("SET LOCAL lock_timeout = '200ms'"))
+            wait_at_most_200_ms(session)
             logged = resolutions.log_resolution(
                 session, employee=employee(session, "U0AGENT1"), request=credit, now=clock.now()
             )

@@ -4,8 +4,7 @@ from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import Engine, select, text
-from sqlalchemy.exc import OperationalError
+from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.clock import MovableClock
@@ -18,7 +17,7 @@ from services.rewards import approvals as reward_approvals
 from services.rewards import nominations
 from services.rewards.nominations import NominationOutcome, NominationRequest
 from services.text import FORMULA_START
-from tests.helpers import employee, load_org
+from tests.helpers import employee, load_org, skip_unless_writers_overlap, waits_for_the_other
 from tests.rewards_helpers import add_story, load_policy_text
 
 NO_MANAGER_ORG = """slack_id,name,team,role,manager_slack_id,email,tz,profile
@@ -174,14 +173,11 @@ def test_two_nominations_at_once_by_the_same_giver_take_turns(
     engine: Engine, sessions: sessionmaker[Session], clock: MovableClock
 ) -> None:
     """The allowance is counted from what is written: the second waits for the first (PostgreSQL)."""
-    if engine.dialect.name != "postgresql":
-        pytest.skip("SQLite takes the write lock when a transaction begins: two writers never overlap")
+    skip_unless_writers_overlap(engine)
     load_org(sessions, clock.now())
     load_policy_text(sessions, clock.now())
 
     with sessions.begin() as first:
         nominate(first, clock, "U0AGENT1", ("U0AGENT2",), "shoutout", reason="first")
-        with sessions.begin() as second:
-            second.execute(text("SET LOCAL lock_timeout = '200ms'"))
-            with pytest.raises(OperationalError, match="lock timeout"):
-                nominate(second, clock, "U0AGENT1", ("U0AGENT3",), "shoutout", reason="second")
+        with sessions.begin() as second, waits_for_the_other(second):
+            nominate(second, clock, "U0AGENT1", ("U0AGENT3",), "shoutout", reason="second")
