@@ -27,6 +27,7 @@ from handlers import (
 from handlers.deps import Deps
 from handlers.errors import handle_error
 from handlers.middleware import drop_repeated_events, inject_deps, unescape_command_text
+from handlers.timely import answer_in_time
 
 # Bolt tries each listener in turn until one matches (every action id, callback id and command is
 # claimed once, so the order changes nothing else): the busiest come first.
@@ -76,6 +77,7 @@ def create_app(
     app.use(inject_deps(deps))
     app.use(unescape_command_text)
     app.use(drop_repeated_events(deps))
+    app.use(answer_in_time(settings.answer_within))
     app.error(handle_error)
     for feature in FEATURES:
         feature.register(app)

@@ -37,6 +37,9 @@ class Settings:
     sender_threads: int = 4
     slack_retry_pace: float = 1.0
     """How much of each Slack retry wait to actually wait (`bot.retries`); not read from the environment."""
+    answer_within: float = 2.0
+    """Seconds a command may take before it is acked with a holding note and answered later
+    (`handlers.timely`; Slack gives 3); not read from the environment."""
     log_format: str = "text"
     max_request_bytes: int = DEFAULT_MAX_REQUEST_BYTES
     relay_secret: str | None = None

@@ -84,7 +84,7 @@ def workspace(session: Session, clock: MovableClock) -> Workspace:
 def slack() -> Iterator[FakeSlack]:
     with FakeSlack() as fake:
         yield fake
-        assert fake.violations == [], "the bot sent Slack something Block Kit rejects"
+        assert fake.violations == [], "the bot did something real Slack refuses (a Block Kit error, a late ack...)"
 
 
 @dataclass

@@ -1,6 +1,6 @@
 """Small helpers shared by tests: load the fixture org, read rows back."""
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
 
@@ -65,3 +65,12 @@ def waits_for_the_other(session: Session) -> Iterator[None]:
     wait_at_most_200_ms(session)
     with pytest.raises(OperationalError, match="lock timeout"):
         yield
+
+
+@contextmanager
+def holding_the_workspaces(engine: Engine) -> Iterator[Callable[[str], int]]:
+    """Every request's listener waits until the block ends, as behind a long migration (PostgreSQL only):
+    each reads its workspace first. Yields a row count read meanwhile."""
+    with engine.connect() as connection, connection.begin():
+        connection.execute(text("LOCK TABLE workspaces IN ACCESS EXCLUSIVE MODE"))
+        yield lambda table: int(connection.execute(text(f"SELECT count(*) FROM {table}")).scalar_one())

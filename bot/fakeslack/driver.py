@@ -58,6 +58,7 @@ class SlackDriver:
         timestamp: int | None = None,
         signature: str | None = None,
         headers: dict[str, str] | None = None,
+        settle: bool = True,
     ) -> Reply:
         stamp = str(timestamp if timestamp is not None else int(time.time()))
         signed = self._verifier.generate_signature(timestamp=stamp, body=body) if signature is None else signature
@@ -72,15 +73,20 @@ class SlackDriver:
         except urllib.error.HTTPError as error:
             reply = Reply(error.code, error.read().decode(), dict(error.headers))
         self.slack.state.note_ack()
-        self._settle()
+        if settle:
+            self._settle()
         return reply
+
+    def settle(self) -> None:
+        """Wait until the work listeners do after their acks has finished."""
+        self._settle()
 
     def signature(self, body: str, timestamp: int) -> str:
         return str(self._verifier.generate_signature(timestamp=str(timestamp), body=body))
 
     def post_form(self, fields: dict[str, str], **kwargs: Any) -> Reply:
         if self.socket_mode and "command" in fields:
-            return self._over_socket("slash_commands", fields)
+            return self._over_socket("slash_commands", fields, settle=kwargs.get("settle", True))
         return self.post(urlencode(fields), "application/x-www-form-urlencoded", **kwargs)
 
     def post_payload(self, payload: dict[str, Any], **kwargs: Any) -> Reply:
@@ -88,23 +94,23 @@ class SlackDriver:
             return self._over_socket("interactive", payload, _retry_of(kwargs.get("headers")))
         return self.post_form({"payload": json.dumps(payload)}, **kwargs)
 
-    def _over_socket(self, kind: str, payload: dict[str, Any], retry_attempt: int = 0) -> Reply:
+    def _over_socket(self, kind: str, payload: dict[str, Any], retry_attempt: int = 0, *, settle: bool = True) -> Reply:
         """The same request as a Socket Mode envelope; its ack's payload stands for the HTTP body."""
         assert self.slack.socket is not None
         self.slack.state.expect_ack()
         ack = self.slack.socket.send(kind, payload, retry_attempt=retry_attempt)
         self.slack.state.note_ack()
-        self._settle()
+        if settle:
+            self._settle()
         if ack is None:
             return Reply(504, "no ack")
         return Reply(200, json.dumps(ack["payload"]) if ack.get("payload") else "")
 
     # -- slash commands --------------------------------------------------------------------
-    def command(
-        self, user: str, command: str, text: str = "", *, channel: str = "C0GENERAL", user_name: str | None = None
-    ) -> Reply:
-        """Type `command text` in Slack: the text is sent escaped as Slack does; the ack is checked like a message."""
-        reply = self.post_form(self.command_fields(user, command, text, channel=channel, user_name=user_name))
+    def command(self, user: str, command: str, text: str = "", *, settle: bool = True, **where: Any) -> Reply:
+        """Type `command text` in Slack (escaped as Slack does; `where`: channel, user_name); the ack is checked like
+        a message. `settle=False` returns at the ack, before the work the listener does after it."""
+        reply = self.post_form(self.command_fields(user, command, text, **where), settle=settle)
         return self._checked("ack of " + command, reply)
 
     def command_fields(

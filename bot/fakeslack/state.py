@@ -100,6 +100,7 @@ class SlackState:
         self._uploads: dict[str, bytes] = {}
         self._triggers: dict[str, float] = {}
         self._response_urls: dict[str, ResponseUrl] = {}
+        self._sent_at = 0.0
         self._ephemeral: dict[tuple[str, str], dict[str, Any]] = {}
         self._home_views: dict[str, dict[str, Any]] = {}
         self._held: set[str] = set()
@@ -160,8 +161,13 @@ class SlackState:
     def expect_ack(self) -> None:
         """A request is on its way to the bot."""
         self._acked.clear()
+        self._sent_at = time.monotonic()
 
     def note_ack(self) -> None:
+        """The bot answered; later than Slack waits is no ack: Slack has shown the person `operation_timeout`."""
+        waited = time.monotonic() - self._sent_at
+        if waited > ACK_LIMIT:
+            self.reject("ack", [f"came after {waited:.1f} s; Slack waits {ACK_LIMIT:.0f} s"])
         self._acked.set()
 
     def wait_for_ack(self, method: str) -> None:
