@@ -61,11 +61,13 @@ class Deadlines:
     def at(self, moment: float, action: Callable[[], None]) -> None:
         """Run `action` once `time.monotonic()` reaches `moment`."""
         with self._changed:
-            heapq.heappush(self._due, (moment, next(self._order), action))
+            entry = (moment, next(self._order), action)
+            heapq.heappush(self._due, entry)
             if self._thread is None:
                 self._thread = threading.Thread(target=self._run, name="ack-deadlines", daemon=True)
                 self._thread.start()
-            self._changed.notify()
+            if self._due[0] is entry:  # else the thread already wakes earlier than this one is due
+                self._changed.notify()
 
     def _run(self) -> None:
         while True:
