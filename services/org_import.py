@@ -4,7 +4,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, lazyload
 
 from models import Employee, Team, Workspace
 from services import audit
@@ -35,7 +35,8 @@ def import_org(
     now: datetime,
 ) -> ImportReport:
     _check_profiles(session, workspace, rows)
-    existing = {e.slack_id: e for e in session.scalars(select(Employee).where(Employee.workspace_id == workspace.id))}
+    everyone = select(Employee).where(Employee.workspace_id == workspace.id).options(lazyload("*"))
+    existing = {e.slack_id: e for e in session.scalars(everyone)}
     _keep_an_admin(existing, rows, deactivate_missing)
     teams = {t.name: t for t in session.scalars(select(Team).where(Team.workspace_id == workspace.id))}
     employees = {
@@ -124,23 +125,25 @@ def _new_team(session: Session, workspace: Workspace, name: str, teams: dict[str
 
 
 def _apply_row(employee: Employee, row: OrgRow, team: Team, manager: Employee | None) -> list[str]:
-    """Make the employee match the row; returns what changed, in words."""
+    """Make the employee match the row, touching only what differs; returns what changed, in words.
+
+    An import mostly rewrites people as they are: an untouched row costs the flush nothing.
+    """
+    changes = []
     wanted = {"name": row.name, "role": row.role, "email": row.email, "tz": row.tz, "profile": row.profile}
-    changes = [
-        f"{key} {getattr(employee, key)!r} -> {value!r}"
-        for key, value in wanted.items()
-        if getattr(employee, key) != value
-    ]
+    for key, value in wanted.items():
+        if getattr(employee, key) != value:
+            changes.append(f"{key} {getattr(employee, key)!r} -> {value!r}")
+            setattr(employee, key, value)
     if employee.team_id != team.id or team.id is None:
         changes.append(f"team -> {team.name}")
+        employee.team = team
     if employee.manager_id != (manager.id if manager else None):
         changes.append(f"manager -> {manager.name if manager else 'none'}")
+        employee.manager = manager
     if not employee.active or not employee.in_directory:
         changes.append("now in the directory" if employee.active else "reactivated")
-    for key, value in wanted.items():
-        setattr(employee, key, value)
-    employee.team, employee.manager = team, manager
-    employee.active, employee.in_directory = True, True
+        employee.active, employee.in_directory = True, True
     return changes
 
 
