@@ -141,7 +141,7 @@ def export_in_process(engine: Engine, out: Path) -> float:
         workspace = session.scalars(select(Workspace)).one()
         session.connection()
         started = time.perf_counter()
-        export_grants(session, workspace=workspace, requester=None, actor="bench", period=period, out=handle, now=now)
+        export_grants(session, workspace=workspace, requester=None, period=period, out=handle)
         handle.flush()
         seconds = time.perf_counter() - started
         session.rollback()

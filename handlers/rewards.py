@@ -14,6 +14,7 @@ from handlers.deps import deps_of
 from handlers.errors import reported
 from handlers.people import command_caller, learn_from_slack, with_newcomer_note
 from models import Employee, Workspace
+from models.engine import reading
 from services.errors import DomainError
 from services.rewards import export as reward_export
 from services.rewards import fairness as reward_fairness
@@ -106,19 +107,27 @@ def export(ack: Ack, command: dict[str, Any], context: BoltContext, client: WebC
         return
     ack(text=f"Preparing the reward export for {escape_mrkdwn(period.describe())}: it will arrive in a DM.")
     with reported(command):
-        upload_export(client, context, command, period)
+        upload_export(client, context, command, period, requester.id)
 
 
 def upload_export(
-    client: WebClient, context: BoltContext, command: dict[str, Any], period: reward_export.ExportPeriod
+    client: WebClient,
+    context: BoltContext,
+    command: dict[str, Any],
+    period: reward_export.ExportPeriod,
+    requester_id: int,
 ) -> None:
+    """The export reads a snapshot, holding up no other request meanwhile; the audit line is written after it."""
     deps = deps_of(context)
     out, user_id = io.StringIO(), command["user_id"]
+    with reading(deps.sessions) as session:
+        requester = session.get_one(Employee, requester_id)
+        workspace = session.get_one(Workspace, requester.workspace_id)
+        count = reward_export.export_grants(session, workspace=workspace, requester=requester, period=period, out=out)
     with deps.sessions.begin() as session:
-        caller = command_caller(session, context, command)
-        requester, workspace = caller.employee, caller.workspace
-        count = reward_export.export_grants(
-            session, workspace=workspace, requester=requester, actor=user_id, period=period, out=out, now=deps.now()
+        workspace = session.get_one(Workspace, requester.workspace_id)
+        reward_export.record_export(
+            session, workspace=workspace, actor=user_id, period=period, rows=count, now=deps.now()
         )
     channel = client.conversations_open(users=user_id)["channel"]["id"]
     name = f"rewards_{period.first.isoformat()}_{period.last.isoformat()}.csv"

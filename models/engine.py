@@ -4,6 +4,8 @@ import logging
 import os
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
@@ -13,6 +15,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 DEFAULT_DATABASE_URL = "sqlite:///latitude.db"
 WRITER_WAIT = 30.0
+READ_ONLY = "latitude_read_only"
 PING_IDLE_AFTER = 5.0
 log = logging.getLogger(__name__)
 
@@ -74,6 +77,11 @@ def _sqlite_engine(url: str) -> Engine:
 
     @event.listens_for(engine, "begin")
     def begin_immediate(connection: Any) -> None:
+        if connection.get_execution_options().get(READ_ONLY):
+            connection.exec_driver_sql("BEGIN")  # a WAL reader: a snapshot, no lock anyone waits for
+            connection.exec_driver_sql("PRAGMA query_only = ON")
+            connection.info["read_only"] = True
+            return
         connection.info["writer"] = writer.acquire(timeout=WRITER_WAIT)
         if not connection.info["writer"]:
             log.warning("waited %.0f s for this process's SQLite writer lock; going on without it", WRITER_WAIT)
@@ -82,6 +90,8 @@ def _sqlite_engine(url: str) -> Engine:
     @event.listens_for(engine, "commit")
     @event.listens_for(engine, "rollback")
     def end(connection: Any) -> None:
+        if connection.info.pop("read_only", False):
+            connection.exec_driver_sql("PRAGMA query_only = OFF")
         if connection.info.pop("writer", False):
             writer.release()
 
@@ -100,3 +110,17 @@ def _owner_only(path: str | None) -> None:
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(engine, expire_on_commit=False)
+
+
+@contextmanager
+def reading(sessions: sessionmaker[Session]) -> Iterator[Session]:
+    """A transaction that only reads, for long reads (an export, the weekly digests); a write in it fails.
+
+    On SQLite every other transaction takes the write lock as it begins, so a long read there would hold
+    up every request meanwhile; this one reads a WAL snapshot and holds up nobody.
+    """
+    with sessions() as session:
+        connection = session.connection(execution_options={READ_ONLY: True})
+        if connection.dialect.name == "postgresql":
+            connection.exec_driver_sql("SET TRANSACTION READ ONLY")
+        yield session

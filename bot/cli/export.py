@@ -10,11 +10,12 @@ from typing import Any, TextIO
 
 from sqlalchemy.orm import Session
 
-from bot.cli.common import actor, add_workspace_option, resolve_workspace, transaction
+from bot.cli.common import actor, add_workspace_option, database, resolve_workspace, transaction
 from bot.clock import SystemClock
 from models import Workspace
+from models.engine import make_session_factory, reading
 from services import outbox
-from services.rewards.export import FORMATS, export_grants, parse_period
+from services.rewards.export import FORMATS, export_grants, parse_period, record_export
 
 
 def add_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -57,20 +58,15 @@ def output(target: str) -> Iterator[TextIO]:
 
 
 def run_export(args: argparse.Namespace) -> int:
+    """The export reads a snapshot, holding up no request meanwhile; the audit line is written after it."""
     now = SystemClock().now()
     period = parse_period(args.first, args.last, args.team, now=now)
-    with transaction() as session, output(args.out) as out:
+    sessions = make_session_factory(database())
+    with reading(sessions) as session, output(args.out) as out:
         workspace = resolve_workspace(session, args.workspace, create=False)
-        count = export_grants(
-            session,
-            workspace=workspace,
-            requester=None,
-            actor=actor(),
-            period=period,
-            out=out,
-            fmt=args.format,
-            now=now,
-        )
+        count = export_grants(session, workspace=workspace, requester=None, period=period, out=out, fmt=args.format)
+    with sessions.begin() as session:
+        record_export(session, workspace=workspace, actor=actor(), period=period, rows=count, now=now)
     print(f"{count} reward grant(s), {period.describe()}", file=sys.stderr)
     return 0
 

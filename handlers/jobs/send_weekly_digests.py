@@ -1,8 +1,8 @@
 """The weekly digest DMs: each manager's digest queued once a week at their local hour, sent, then its chart."""
 
 import logging
-from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
@@ -15,17 +15,12 @@ from handlers.deps import Deps
 from handlers.digest_chart import digest_chart
 from handlers.jobs.drain_outbox import drain_outbox
 from models import Workspace
+from models.engine import reading
 from services import outbox
 from services.digest import weekly as digest
-from services.digest.weekly import Digest
+from services.digest.weekly import Digest, DueDigest
 
 log = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class Queued:
-    key: str
-    digest: Digest
 
 
 def send_weekly_digests(deps: Deps, client: WebClient) -> None:
@@ -36,34 +31,36 @@ def send_weekly_digests(deps: Deps, client: WebClient) -> None:
 def send_digests(deps: Deps, client: WebClient, *, force: bool = False) -> int:
     """Queue what is due (everyone with `force`), send it, then upload each new digest's chart beside it.
 
-    The outbox key makes a rerun, a restart or a second scheduler queue nothing twice; only the run that
-    queued a digest uploads its chart.
+    The digests are worked out in a transaction that only reads (on SQLite, a thousand managers' digests
+    would otherwise hold every request up for seconds), then queued in a short one. The outbox key makes
+    a rerun, a restart or a second scheduler queue nothing twice; only the run that queued a digest
+    uploads its chart.
     """
     now = deps.now()
-    with deps.sessions.begin() as session:
+    with reading(deps.sessions) as session:
         workspaces = list(session.scalars(select(Workspace).order_by(Workspace.id)))
-        queued = [item for workspace in workspaces for item in queue_digests(session, workspace, now, force=force)]
+        due = [d for w in workspaces for d in digest.due_digests(session, workspace=w, now=now, force=force)]
+    messages = [(item, _message(item.digest)) for item in due]
+    with deps.sessions.begin() as session:
+        queued = [item for item, payload in messages if _queue(session, item, payload, now)]
     drain_outbox(deps, client)
     for item in queued:
         upload_chart(deps, client, item)
     return len(queued)
 
 
-def queue_digests(session: Session, workspace: Workspace, now: datetime, *, force: bool = False) -> list[Queued]:
-    queued = []
-    for due in digest.due_digests(session, workspace=workspace, now=now, force=force):
-        item, key = due.digest, due.key
-        payload = {
-            "channel": item.manager.slack_id,
-            "text": blocks.digest_text(item),
-            "blocks": blocks.digest_blocks(item),
-        }
-        if outbox.enqueue(session, workspace=workspace, key=key, method="chat.postMessage", payload=payload, now=now):
-            queued.append(Queued(key, item))
-    return queued
+def _message(item: Digest) -> dict[str, Any]:
+    return {"channel": item.manager.slack_id, "text": blocks.digest_text(item), "blocks": blocks.digest_blocks(item)}
 
 
-def upload_chart(deps: Deps, client: WebClient, item: Queued) -> None:
+def _queue(session: Session, due: DueDigest, payload: dict[str, Any], now: datetime) -> bool:
+    workspace = session.get_one(Workspace, due.digest.workspace_id)
+    return outbox.enqueue(
+        session, workspace=workspace, key=due.key, method="chat.postMessage", payload=payload, now=now
+    )
+
+
+def upload_chart(deps: Deps, client: WebClient, item: DueDigest) -> None:
     """The chart goes into the DM the digest landed in; a digest not sent yet (Slack busy) goes without."""
     with deps.sessions() as session:
         channel = digest.delivered_channel(session, key=item.key)

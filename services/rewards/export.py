@@ -184,19 +184,27 @@ def export_grants(
     *,
     workspace: Workspace,
     requester: Employee | None,
-    actor: str,
     period: ExportPeriod,
     out: TextIO,
     fmt: str = "csv",
-    now: datetime,
 ) -> int:
-    """Write the grants of the period to `out`; HR and admins only (`requester` None: the command line)."""
+    """Write the grants of the period to `out`; HR and admins only (`requester` None: the command line).
+
+    It only reads, so callers run it in `models.engine.reading` and then `record_export` in a short write.
+    """
     if requester is not None:
         require_hr(requester, "The reward export")
     if fmt not in FORMATS:
         raise InvalidInput(f"Unknown format {fmt!r}: use {' or '.join(FORMATS)}.")
     team = _team(session, workspace, period.team)
-    count = _write(session, workspace, period, team, out, fmt)
+    return _write(session, workspace, period, team, out, fmt)
+
+
+def record_export(
+    session: Session, *, workspace: Workspace, actor: str, period: ExportPeriod, rows: int, now: datetime
+) -> None:
+    """The audit log's line for an export made."""
+    details = {"from": period.first.isoformat(), "to": period.last.isoformat(), "team": period.team, "rows": rows}
     audit.record(
         session,
         workspace=workspace,
@@ -204,10 +212,8 @@ def export_grants(
         action="reward.export",
         now=now,
         subject=period.describe(),
-        details={"from": period.first.isoformat(), "to": period.last.isoformat(), "team": period.team, "rows": count},
+        details=details,
     )
-    session.flush()
-    return count
 
 
 def _write(

@@ -242,9 +242,7 @@ def test_every_kind_of_cell_is_written_exactly_as_pythons_csv_writer_writes_it(
         dialect = session.get_bind().dialect.name
         rows = session.execute(export_query(workspace, period, None, dialect, neutralise=True)).all()
         in_memory = io.StringIO()
-        export_grants(
-            session, workspace=workspace, requester=None, actor="test", period=period, out=in_memory, now=at(10, 9)
-        )
+        export_grants(session, workspace=workspace, requester=None, period=period, out=in_memory)
     expected = io.StringIO()
     csv.writer(expected, lineterminator="\r\n").writerows([EXPORT_COLUMNS, *rows])
     monkeypatch.setenv("DATABASE_URL", database_url)
@@ -283,14 +281,10 @@ def test_an_export_that_fails_midway_leaves_the_connection_usable(sessions: sess
         workspace = directory.find_workspace(session, "T0LATITUDE")
         assert workspace is not None
         with pytest.raises(OSError, match="No space"):
-            export_grants(
-                session, workspace=workspace, requester=None, actor="test", period=period, out=FullDisk(), now=at(10, 9)
-            )
+            export_grants(session, workspace=workspace, requester=None, period=period, out=FullDisk())
         session.rollback()
         assert session.scalar(select(func.count(RewardGrant.id))) == 6 + 3 * BATCH
 
         whole = io.StringIO()
-        count = export_grants(
-            session, workspace=workspace, requester=None, actor="test", period=period, out=whole, now=at(10, 9)
-        )
+        count = export_grants(session, workspace=workspace, requester=None, period=period, out=whole)
     assert count == 4 + 3 * BATCH and whole.getvalue().count("\r\n") >= count + 1

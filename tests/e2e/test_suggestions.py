@@ -118,8 +118,7 @@ def test_done_says_you_said_we_did_thanks_by_name_and_counts_as_recognition(read
         workspace = session.scalars(select(Workspace)).one()
         out = io.StringIO()
         period = parse_period(None, None, None, now=ready.clock.now())
-        now = ready.clock.now()
-        export_grants(session, workspace=workspace, requester=None, actor="test", period=period, out=out, now=now)
+        export_grants(session, workspace=workspace, requester=None, period=period, out=out)
     assert "You said, we did" in out.getvalue() and "Sam Agent" in out.getvalue()
 
 
