@@ -92,9 +92,10 @@ class ResolveForm:
 
 def parse_resolve_modal(values: dict[str, Any]) -> ResolveForm:
     def value(block_id: str) -> str:
+        """What was typed or chosen; "" for an optional input left empty (Slack sends `selected_option: null`)."""
         state = values.get(block_id, {}).get(block_id, {})
-        selected = state.get("selected_option")
-        return str((selected or {}).get("value") if "selected_option" in state else state.get("value") or "").strip()
+        chosen = (state.get("selected_option") or {}).get("value") if "selected_option" in state else state.get("value")
+        return str(chosen or "").strip()
 
     return ResolveForm(
         category=value(CATEGORY),

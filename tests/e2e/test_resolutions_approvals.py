@@ -224,6 +224,21 @@ def test_the_resolve_modal_logs_a_fix(ready: RunningBot) -> None:
     assert (resolution.customer_ref, resolution.customer_outcome, resolution.amount) == ("CASE-9", "happy", 20)
 
 
+def test_the_resolve_modal_logs_a_fix_without_the_optional_fields(ready: RunningBot) -> None:
+    ready.driver.command("U0AGENT1", "/resolve")
+    [opened] = ready.slack.calls("views.open")
+
+    reply = ready.driver.submit(
+        "U0AGENT1", opened.args["view"], {"category": "credit", "amount": "20", "summary": "Sorry for the wait"}
+    )
+
+    assert reply.json == {}
+    [confirmation] = ready.slack.calls("chat.postMessage", channel="U0AGENT1")
+    assert "Logged your *credit* of $20" in confirmation.text
+    resolution = the_resolution(ready)
+    assert (resolution.customer_ref, resolution.customer_outcome) == (None, None)
+
+
 def test_when_one_admin_decides_every_admins_buttons_are_replaced(bot: RunningBot) -> None:
     csv_text = (
         "slack_id,name,team,role,manager_slack_id\n"
