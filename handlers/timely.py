@@ -1,51 +1,64 @@
-"""Commands answered in time: an answer that is late for Slack's 3 seconds comes through the response URL.
+"""Answers in time: a command or form answered later than Slack's 3 seconds is answered another way.
 
-A command acks with its answer once its transaction has committed. When that takes too long (the
-database busy with an org import, a disk that stalls), Slack shows the person "operation_timeout"
-while the work still goes through, and they send it again: a refund logged twice. Instead, a command
-not answered within `Settings.answer_within` seconds is acked with a holding note, and its answer,
-whenever it comes, is posted through the command's response URL.
+A slash command or a modal submission acks with its answer once its transaction has committed. When
+that takes too long (the database busy with a migration, a fix waiting its turn), Slack shows the
+person an error while the work still goes through, and they send it again: a refund logged twice.
+Instead, what is not answered within `Settings.answer_within` seconds is acked with a holding answer,
+and the real answer, whenever it comes, follows: a command's through its response URL, a form's in
+the modal (`views.update`) and, for a form that was refused, in a DM as well.
 """
 
 import heapq
+import inspect
 import itertools
+import logging
 import threading
 import time
 from collections.abc import Callable
 from typing import Any
 
-from slack_bolt import BoltContext, BoltResponse, Respond
+from slack_bolt import BoltContext, BoltResponse
 from slack_bolt.context.ack import Ack
+from slack_sdk.errors import SlackApiError
+
+from handlers.blocks.kit import text_block
 
 HOLDING_NOTE = (
     ":hourglass_flowing_sand: Got it. This is taking longer than usual: the answer will appear here in a moment. "
     "No need to send it again."
 )
+HOLDING_FORM = (
+    ":hourglass_flowing_sand: Got it. This is taking longer than usual: the answer will appear here in a moment."
+)
+DONE_FORM = ":white_check_mark: Done. You can close this window."
+Answer = dict[str, Any]
+log = logging.getLogger(__name__)
+_ACK_PARAMETERS = inspect.signature(Ack.__call__)
 
 
 class TimelyAck(Ack):
-    """Bolt's `ack` for one command: the answer while it is in time, else a holding note and `respond` later."""
+    """Bolt's `ack` for one request: the answer while it is in time; past the deadline `holding`, then `late`."""
 
-    def __init__(self, respond: Respond) -> None:
+    def __init__(self, holding: Answer, late: Callable[[Answer], None]) -> None:
         super().__init__()  # type: ignore[no-untyped-call]
-        self._respond = respond
+        self._holding = holding
+        self._late = late
         self._lock = threading.Lock()
         self._held = False
 
-    def __call__(self, text: str | dict[Any, Any] = "", blocks: Any = None, *more: Any, **rest: Any) -> BoltResponse:
+    def __call__(self, *args: Any, **kwargs: Any) -> BoltResponse:
         with self._lock:
             if not self._held:
-                return super().__call__(text, blocks, *more, **rest)
-        if text or blocks:
-            visibility = rest.get("response_type") or "ephemeral"
-            self._respond(text=text, blocks=blocks, response_type=visibility, replace_original=False)
+                return super().__call__(*args, **kwargs)
+        given = _ACK_PARAMETERS.bind(self, *args, **kwargs).arguments
+        self._late({key: value for key, value in given.items() if key != "self"})
         assert self.response is not None
         return self.response
 
     def hold_if_unanswered(self) -> None:
         with self._lock:
             if self.response is None:
-                super().__call__(text=HOLDING_NOTE)
+                super().__call__(**self._holding)
                 self._held = True
 
 
@@ -82,14 +95,61 @@ DEADLINES = Deadlines()
 
 
 def answer_in_time(within: float) -> Callable[..., None]:
-    """Global middleware: give each slash command a `TimelyAck` with `within` seconds to answer."""
+    """Global middleware: give each slash command and modal submission `within` seconds to answer."""
 
     def middleware(body: dict[str, Any], context: BoltContext, next: Callable[[], None]) -> None:
-        respond = context.respond
-        if body.get("command") and respond is not None:
-            ack = TimelyAck(respond)
+        ack = _timely_ack(body, context)
+        if ack is not None:
             context["ack"] = ack
             DEADLINES.at(time.monotonic() + within, ack.hold_if_unanswered)
         next()
 
     return middleware
+
+
+def _timely_ack(body: dict[str, Any], context: BoltContext) -> TimelyAck | None:
+    respond = context.respond
+    if body.get("command") and respond is not None:
+        return TimelyAck({"text": HOLDING_NOTE}, lambda answer: _respond_late(respond, answer))
+    if body.get("type") == "view_submission" and isinstance(body.get("view"), dict):
+        form = body["view"]
+        holding = {"response_action": "update", "view": notice_view(form, HOLDING_FORM)}
+        return TimelyAck(holding, lambda answer: _answer_form_late(context, body, answer))
+    return None
+
+
+def _respond_late(respond: Callable[..., Any], answer: Answer) -> None:
+    if answer.get("text") or answer.get("blocks"):
+        visibility = answer.get("response_type") or "ephemeral"
+        respond(
+            text=answer.get("text", ""), blocks=answer.get("blocks"), response_type=visibility, replace_original=False
+        )
+
+
+def _answer_form_late(context: BoltContext, body: dict[str, Any], answer: Answer) -> None:
+    """The modal shows the outcome in place of the holding view; a refusal also goes to a DM, in case it was closed."""
+    form, person, client = body["view"], body["user"]["id"], context.client
+    errors = answer.get("errors") or {}
+    if answer.get("response_action") == "errors" and errors:
+        refusal = f":warning: Your *{form['title']['text']}* was not saved: " + " ".join(errors.values())
+        client.chat_postMessage(channel=person, text=refusal, blocks=[text_block(refusal)])
+        shown = notice_view(form, refusal + "\nOpen it again to try once more.")
+    elif answer.get("response_action") in ("update", "push") and answer.get("view"):
+        shown = answer["view"]
+    else:
+        shown = notice_view(form, DONE_FORM)
+    try:
+        client.views_update(view_id=form["id"], view=shown)
+    except SlackApiError as error:  # closed meanwhile: the outcome stays in the DM or the listener's own message
+        log.info("late answer to a form not shown: %s", error.response.get("error"))
+
+
+def notice_view(form: dict[str, Any], text: str) -> dict[str, Any]:
+    """A modal with the form's title saying `text`, with a Close button only."""
+    return {
+        "type": "modal",
+        "callback_id": form.get("callback_id", ""),
+        "title": form["title"],
+        "close": {"type": "plain_text", "text": "Close"},
+        "blocks": [text_block(text)],
+    }

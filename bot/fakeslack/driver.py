@@ -91,7 +91,9 @@ class SlackDriver:
 
     def post_payload(self, payload: dict[str, Any], **kwargs: Any) -> Reply:
         if self.socket_mode:
-            return self._over_socket("interactive", payload, _retry_of(kwargs.get("headers")))
+            return self._over_socket(
+                "interactive", payload, _retry_of(kwargs.get("headers")), settle=kwargs.get("settle", True)
+            )
         return self.post_form({"payload": json.dumps(payload)}, **kwargs)
 
     def _over_socket(self, kind: str, payload: dict[str, Any], retry_attempt: int = 0, *, settle: bool = True) -> Reply:
@@ -206,12 +208,12 @@ class SlackDriver:
         payload.update(container={"type": "view", "view_id": view_id}, view={**view, "id": view_id})
         return self._checked("ack of a click", self.post_payload(payload))
 
-    def submit(self, user: str, view: dict[str, Any], values: dict[str, Any]) -> Reply:
+    def submit(self, user: str, view: dict[str, Any], values: dict[str, Any], *, settle: bool = True) -> Reply:
         """Submit a modal the bot opened; `values` maps an input's action_id (or block_id) to what the user entered.
 
         The ack is checked as Slack checks it (errors only for the view's inputs, a valid pushed view...).
         """
-        reply = self.post_payload(self.submit_payload(user, view, values))
+        reply = self.post_payload(self.submit_payload(user, view, values), settle=settle)
         problems = ack_problems(view, reply.json) if reply.status == 200 else []
         if problems:
             self.slack.state.reject("ack of a view submission", problems)

@@ -1,4 +1,4 @@
-"""A command the database holds up is still answered within Slack's 3 seconds, and its answer follows.
+"""A command or form the database holds up is still answered within Slack's 3 seconds; its answer follows.
 
 Slack shows "operation_timeout" for a command not acked within 3 s, even though the work then goes
 through; the person sends it again. The driver refuses an ack later than that (see `SlackDriver.post`).
@@ -6,6 +6,7 @@ PostgreSQL only: on SQLite a held write lock holds up the replay check in front 
 *Speed*), and tests/unit/test_timely.py covers the ack itself on every database.
 """
 
+import json
 from collections.abc import Iterator
 
 import pytest
@@ -13,7 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.clock import MovableClock
 from bot.fakeslack import FakeSlack
-from handlers.timely import HOLDING_NOTE
+from handlers.timely import DONE_FORM, HOLDING_NOTE
 from models import Resolution
 from tests.conftest import RunningBot, bot_settings, running_bot
 from tests.helpers import count, holding_the_workspaces, load_org_and_policy
@@ -55,5 +56,46 @@ def test_a_mistake_found_late_is_answered_through_the_response_url_too(ready: Ru
 
     [answer] = ready.slack.calls("response_url")
     assert "`teleport` isn't one of your categories" in answer.text
+    with ready.sessions() as session:
+        assert count(session, Resolution) == 0
+
+
+def open_resolve_form(bot: RunningBot) -> dict[str, object]:
+    bot.driver.command("U0AGENT1", "/resolve")
+    [opened] = bot.slack.calls("views.open")
+    return dict(opened.args["view"])
+
+
+def test_a_form_held_up_by_the_database_shows_a_holding_view_then_done(ready: RunningBot) -> None:
+    form = open_resolve_form(ready)
+    with holding_the_workspaces(ready.runtime.engine) as rows_of:
+        values = {"category": "credit", "amount": "$20", "summary": "Sorry for the wait", "outcome": "happy"}
+        reply = ready.driver.submit("U0AGENT1", form, values, settle=False)
+
+        assert reply.json["response_action"] == "update"
+        assert "taking longer than usual" in json.dumps(reply.json["view"])
+        assert rows_of("resolutions") == 0
+    ready.driver.settle()
+
+    [shown] = ready.slack.calls("views.update")
+    assert DONE_FORM in shown.text
+    [confirmation] = ready.slack.calls("chat.postMessage", channel="U0AGENT1")
+    assert "Logged your *credit* of $20" in confirmation.text
+    with ready.sessions() as session:
+        assert count(session, Resolution) == 1
+
+
+def test_a_form_refused_late_says_why_in_the_modal_and_in_a_dm(ready: RunningBot) -> None:
+    form = open_resolve_form(ready)
+    with holding_the_workspaces(ready.runtime.engine):
+        values = {"category": "refund", "amount": "20", "summary": "Sorry for the wait", "outcome": "happy"}
+        reply = ready.driver.submit("U0AGENT1", form, values, settle=False)
+        assert reply.json["response_action"] == "update"
+    ready.driver.settle()
+
+    [shown] = ready.slack.calls("views.update")
+    [dm] = ready.slack.calls("chat.postMessage", channel="U0AGENT1")
+    for told in (shown.text, dm.text):
+        assert "was not saved" in told and "needs a customer reference" in told
     with ready.sessions() as session:
         assert count(session, Resolution) == 0

@@ -46,7 +46,7 @@ def test_a_write_in_a_reading_transaction_fails_and_leaves_the_connection_writab
         with pytest.raises(DBAPIError):
             add_workspace(reader, "T0SNEAKY", clock.now())
 
-    for attempt in range(20):  # the pool hands out its idle connections in turn: find the one the reader had
+    for _attempt in range(20):  # the pool hands out its idle connections in turn: find the one the reader had
         with sessions.begin() as session:
             if session.connection().connection.dbapi_connection is used:
                 add_workspace(session, "T0LATER", clock.now())
