@@ -4,6 +4,7 @@ import io
 import json
 import logging
 import threading
+import time
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -13,8 +14,10 @@ from waitress import wasyncore
 from waitress.server import BaseWSGIServer, create_server
 
 from bot.gate import Rejection, SlackGate
+from handlers.timely import ARRIVED_HEADER
 
 EVENTS_PATH = "/slack/events"
+ARRIVED = "HTTP_" + ARRIVED_HEADER.upper().replace("-", "_")  # what Bolt reads back as that header
 HEALTH_PATH = "/healthz"
 log = logging.getLogger("latitude.requests")
 STATUS_LINES = {200: "200 OK", 400: "400 Bad Request", 401: "401 Unauthorized", 413: "413 Payload Too Large"}
@@ -30,6 +33,7 @@ def wsgi_app(app: App, healthy: Callable[[], bool], gate: SlackGate | None = Non
             body = json.dumps({"ok": ok}).encode()
             start_response("200 OK" if ok else "503 Service Unavailable", [("Content-Type", "application/json")])
             return [body]
+        environ[ARRIVED] = f"{time.monotonic():.6f}"
         if gate is not None and environ.get("REQUEST_METHOD") == "POST" and environ.get("PATH_INFO") == EVENTS_PATH:
             verdict = gate.inspect(environ)
             if isinstance(verdict, Rejection):

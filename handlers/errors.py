@@ -6,10 +6,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from slack_bolt import BoltResponse, Respond
+from slack_bolt import BoltContext, BoltResponse, Respond
 from slack_sdk.errors import SlackApiError
 
 from handlers.payload import MalformedPayload
+from handlers.timely import TimelyAck
 
 log = logging.getLogger("latitude.errors")
 
@@ -23,7 +24,11 @@ BAD_REQUEST = "Bad request: Slack never sends this."
 
 
 def handle_error(
-    error: Exception, body: dict[str, Any], respond: Respond | None, response: BoltResponse | None = None
+    error: Exception,
+    body: dict[str, Any],
+    respond: Respond | None,
+    response: BoltResponse | None = None,
+    context: BoltContext | None = None,
 ) -> BoltResponse | None:
     """Log with a reference and tell the user; a malformed payload read before the ack is answered 400."""
     ref = secrets.token_hex(4)
@@ -35,11 +40,14 @@ def handle_error(
         log.error("[ref %s] Slack call %s failed: %s", ref, failed.api_url, failed.get("error"), exc_info=error)
     else:
         log.error("[ref %s] unhandled error for a %s request", ref, _kind(body), exc_info=error)
+    held = context.get("ack") if context is not None else None
     if respond is not None and _has_response_url(body):
         try:
             respond(text=SORRY.format(ref=ref), response_type="ephemeral", replace_original=False)
         except Exception:
             log.warning("[ref %s] could not tell the user about the error", ref)
+    elif isinstance(held, TimelyAck) and held.held:  # a form showing "the answer will appear here"
+        held.fail(SORRY.format(ref=ref))
     return None
 
 

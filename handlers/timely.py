@@ -17,7 +17,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from slack_bolt import BoltContext, BoltResponse
+from slack_bolt import BoltContext, BoltRequest, BoltResponse
 from slack_bolt.context.ack import Ack
 from slack_sdk.errors import SlackApiError
 
@@ -31,6 +31,11 @@ HOLDING_FORM = (
     ":hourglass_flowing_sand: Got it. This is taking longer than usual: the answer will appear here in a moment."
 )
 DONE_FORM = ":white_check_mark: Done. You can close this window."
+# Set by bot/server.py on every request it takes (any such header from outside is overwritten): the deadline
+# counts from then, so time spent before Bolt (the replay check, a wait for a connection) counts too.
+ARRIVED_HEADER = "x-latitude-arrived"
+# A late answer waits this long after the holding ack was handed over, so that it lands after it.
+AFTER_HOLDING = 0.5
 Answer = dict[str, Any]
 log = logging.getLogger(__name__)
 _ACK_PARAMETERS = inspect.signature(Ack.__call__)
@@ -44,14 +49,18 @@ class TimelyAck(Ack):
         self._holding = holding
         self._late = late
         self._lock = threading.Lock()
-        self._held = False
+        self._held_at: float | None = None
+
+    @property
+    def held(self) -> bool:
+        return self._held_at is not None
 
     def __call__(self, *args: Any, **kwargs: Any) -> BoltResponse:
         with self._lock:
-            if not self._held:
+            if self._held_at is None:
                 return super().__call__(*args, **kwargs)
         given = _ACK_PARAMETERS.bind(self, *args, **kwargs).arguments
-        self._late({key: value for key, value in given.items() if key != "self"})
+        self._answer_late({key: value for key, value in given.items() if key != "self"})
         assert self.response is not None
         return self.response
 
@@ -59,7 +68,20 @@ class TimelyAck(Ack):
         with self._lock:
             if self.response is None:
                 super().__call__(**self._holding)
-                self._held = True
+                self._held_at = time.monotonic()
+
+    def fail(self, message: str) -> None:
+        """The listener failed after the holding answer: say so where its answer would have gone."""
+        self._answer_late({"text": message, "response_action": "errors", "errors": {"failure": message}})
+
+    def _answer_late(self, answer: Answer) -> None:
+        """Never raises: the listener goes on with what follows its ack (its DMs, its outbox)."""
+        assert self._held_at is not None
+        time.sleep(max(0.0, self._held_at + AFTER_HOLDING - time.monotonic()))
+        try:
+            self._late(answer)
+        except Exception:
+            log.exception("a late answer could not be delivered")
 
 
 class Deadlines:
@@ -88,23 +110,35 @@ class Deadlines:
                 while not self._due or self._due[0][0] > time.monotonic():
                     self._changed.wait(self._due[0][0] - time.monotonic() if self._due else None)
                 _, _, action = heapq.heappop(self._due)
-            action()
+            try:
+                action()
+            except Exception:
+                log.exception("a deadline's action failed")
 
 
 DEADLINES = Deadlines()
 
 
 def answer_in_time(within: float) -> Callable[..., None]:
-    """Global middleware: give each slash command and modal submission `within` seconds to answer."""
+    """Global middleware: give each slash command and modal submission `within` seconds from its arrival."""
 
-    def middleware(body: dict[str, Any], context: BoltContext, next: Callable[[], None]) -> None:
+    def middleware(body: dict[str, Any], context: BoltContext, request: BoltRequest, next: Callable[[], None]) -> None:
         ack = _timely_ack(body, context)
         if ack is not None:
             context["ack"] = ack
-            DEADLINES.at(time.monotonic() + within, ack.hold_if_unanswered)
+            DEADLINES.at(_arrival(request) + within, ack.hold_if_unanswered)
         next()
 
     return middleware
+
+
+def _arrival(request: BoltRequest) -> float:
+    """When the server took the request (HTTP), else now (Socket Mode hands it over on arrival)."""
+    stamps = request.headers.get(ARRIVED_HEADER) or []
+    try:
+        return float(stamps[0])
+    except (IndexError, ValueError):
+        return time.monotonic()
 
 
 def _timely_ack(body: dict[str, Any], context: BoltContext) -> TimelyAck | None:
@@ -130,9 +164,9 @@ def _answer_form_late(context: BoltContext, body: dict[str, Any], answer: Answer
     """The modal shows the outcome in place of the holding view; a refusal also goes to a DM, in case it was closed."""
     form, person, client = body["view"], body["user"]["id"], context.client
     errors = answer.get("errors") or {}
+    refusal = ""
     if answer.get("response_action") == "errors" and errors:
         refusal = f":warning: Your *{form['title']['text']}* was not saved: " + " ".join(errors.values())
-        client.chat_postMessage(channel=person, text=refusal, blocks=[text_block(refusal)])
         shown = notice_view(form, refusal + "\nOpen it again to try once more.")
     elif answer.get("response_action") in ("update", "push") and answer.get("view"):
         shown = answer["view"]
@@ -142,6 +176,8 @@ def _answer_form_late(context: BoltContext, body: dict[str, Any], answer: Answer
         client.views_update(view_id=form["id"], view=shown)
     except SlackApiError as error:  # closed meanwhile: the outcome stays in the DM or the listener's own message
         log.info("late answer to a form not shown: %s", error.response.get("error"))
+    if refusal:
+        client.chat_postMessage(channel=person, text=refusal, blocks=[text_block(refusal)])
 
 
 def notice_view(form: dict[str, Any], text: str) -> dict[str, Any]:

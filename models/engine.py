@@ -95,6 +95,12 @@ def _sqlite_engine(url: str) -> Engine:
         if connection.info.pop("writer", False):
             writer.release()
 
+    @event.listens_for(engine, "checkin")
+    def leave_no_reader_behind(dbapi_connection: Any, record: Any) -> None:
+        """A reading transaction the pool rolled back itself (its connection dropped unclosed) ends here."""
+        if record.info.pop("read_only", False) and dbapi_connection is not None:
+            dbapi_connection.execute("PRAGMA query_only = OFF")
+
     return engine
 
 

@@ -10,6 +10,7 @@ import json
 from collections.abc import Iterator
 
 import pytest
+from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.clock import MovableClock
@@ -99,3 +100,29 @@ def test_a_form_refused_late_says_why_in_the_modal_and_in_a_dm(ready: RunningBot
         assert "was not saved" in told and "needs a customer reference" in told
     with ready.sessions() as session:
         assert count(session, Resolution) == 0
+
+
+def test_a_form_that_fails_after_its_holding_view_says_so_instead_of_waiting_forever(ready: RunningBot) -> None:
+    form = open_resolve_form(ready)
+    values = {"category": "credit", "amount": "$20", "summary": "Sorry for the wait", "outcome": "happy"}
+    with holding_the_workspaces(ready.runtime.engine):
+        reply = ready.driver.submit("U0AGENT1", form, values, settle=False)
+        assert reply.json["response_action"] == "update"
+        end_the_waiting_transactions(ready.runtime.engine)  # the database drops the listener's connection
+    ready.driver.settle()
+
+    [shown] = ready.slack.calls("views.update")
+    [dm] = ready.slack.calls("chat.postMessage", channel="U0AGENT1")
+    for told in (shown.text, dm.text):
+        assert "was not saved" in told and "Sorry, something went wrong on our side" in told
+    with ready.sessions() as session:
+        assert count(session, Resolution) == 0
+
+
+def end_the_waiting_transactions(engine: Engine) -> None:
+    with engine.connect() as connection:
+        waiting = text(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE wait_event_type = 'Lock' AND datname = current_database()"
+        )
+        assert connection.execute(waiting).all(), "nothing was waiting for the lock"

@@ -55,3 +55,15 @@ def test_deadlines_run_in_the_order_they_fall_due_whatever_the_order_they_were_s
 
     assert done.wait(5)
     assert ran == ["first", "second"]
+
+
+def test_a_late_answer_that_cannot_be_delivered_does_not_fail_the_listener() -> None:
+    def unreachable(_answer: dict[str, Any]) -> None:
+        raise ConnectionError("Slack is unreachable")
+
+    ack = TimelyAck({"text": HOLDING_NOTE}, unreachable)
+    ack.hold_if_unanswered()
+
+    ack(text="Logged.")
+
+    assert acked(ack) == HOLDING_NOTE
