@@ -211,10 +211,21 @@ def test_a_view_submissions_errors_must_name_an_input_of_the_view() -> None:
     ]
 
 
-def test_the_socket_mode_server_stops_even_when_its_listening_socket_was_closed_under_it() -> None:
+def test_the_socket_mode_server_stops_even_when_its_listening_socket_was_replaced_under_it() -> None:
     server = SocketModeServer(SlackState(token="xoxb-x", team_id="T1", scopes=frozenset())).start()
-    os.close(server._server.socket.fileno())
+    not_a_socket_any_more(server._server.socket.fileno())
 
     server.stop()
 
     assert not server._thread.is_alive()
+
+
+def not_a_socket_any_more(descriptor: int) -> None:
+    """Put something that is not a socket where the listening socket was, keeping its number taken.
+
+    Closing it outright would free the number for the next socket any thread opens, and the server would
+    close that socket later when it closes what it believes is its own.
+    """
+    placeholder = os.open(os.devnull, os.O_RDONLY)
+    os.dup2(placeholder, descriptor)
+    os.close(placeholder)
