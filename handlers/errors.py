@@ -21,6 +21,10 @@ SORRY = (
 
 
 BAD_REQUEST = "Bad request: Slack never sends this."
+TOO_SLOW_FOR_A_FORM = (
+    "Sorry, that took longer than Slack allows for opening a form, so it did not open. Nothing was saved; "
+    "please try again."
+)
 
 
 def handle_error(
@@ -35,7 +39,11 @@ def handle_error(
     if isinstance(error, MalformedPayload):
         log.warning("[ref %s] refused a malformed %s request: %s", ref, _kind(body), error)
         return BoltResponse(status=400, body=BAD_REQUEST) if response is not None else None
-    if isinstance(error, SlackApiError):
+    told = SORRY.format(ref=ref)
+    if isinstance(error, SlackApiError) and error.response.get("error") == "expired_trigger_id":
+        log.warning("[ref %s] a form opened after its trigger expired (a %s request held up)", ref, _kind(body))
+        told = TOO_SLOW_FOR_A_FORM
+    elif isinstance(error, SlackApiError):
         failed = error.response
         log.error("[ref %s] Slack call %s failed: %s", ref, failed.api_url, failed.get("error"), exc_info=error)
     else:
@@ -43,11 +51,11 @@ def handle_error(
     held = context.get("ack") if context is not None else None
     if respond is not None and _has_response_url(body):
         try:
-            respond(text=SORRY.format(ref=ref), response_type="ephemeral", replace_original=False)
+            respond(text=told, response_type="ephemeral", replace_original=False)
         except Exception:
             log.warning("[ref %s] could not tell the user about the error", ref)
     elif isinstance(held, TimelyAck) and held.held:  # a form showing "the answer will appear here"
-        held.fail(SORRY.format(ref=ref))
+        held.fail(told)
     return None
 
 

@@ -126,3 +126,15 @@ def end_the_waiting_transactions(engine: Engine) -> None:
             "WHERE wait_event_type = 'Lock' AND datname = current_database()"
         )
         assert connection.execute(waiting).all(), "nothing was waiting for the lock"
+
+
+def test_a_form_that_could_not_open_in_time_says_to_try_again(ready: RunningBot) -> None:
+    ready.slack.state.trigger_lifetime = 0.1  # Slack's 3 s, shortened rather than waited for
+    with holding_the_workspaces(ready.runtime.engine):
+        reply = ready.driver.command("U0AGENT1", "/resolve", settle=False)
+        assert reply.text == HOLDING_NOTE
+    ready.driver.settle()
+
+    assert ready.slack.calls("views.open") == []
+    [answer] = ready.slack.calls("response_url")
+    assert "took longer than Slack allows for opening a form" in answer.text
