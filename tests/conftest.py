@@ -3,6 +3,7 @@
 import os
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -143,12 +144,19 @@ def any_mode_bot(request: pytest.FixtureRequest, bot: RunningBot) -> Iterator[Ru
     if request.param == "http":
         yield bot
         return
+    with in_socket_mode(bot):
+        yield bot
+
+
+@contextmanager
+def in_socket_mode(bot: RunningBot) -> Iterator[None]:
+    """The driver sends to the bot over the fake Slack's WebSocket, to Bolt's Socket Mode handler."""
     socket = bot.slack.socket_mode()
     handler = socket_mode_handler(bot.runtime.app, APP_TOKEN)
     handler.connect()  # type: ignore[no-untyped-call]
     socket.wait_connected()
     bot.driver.socket_mode = True
-    yield bot
+    yield
     handler.close()  # type: ignore[no-untyped-call]
 
 

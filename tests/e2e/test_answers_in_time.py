@@ -17,19 +17,28 @@ from bot.clock import MovableClock
 from bot.fakeslack import FakeSlack
 from handlers.timely import DONE_FORM, HOLDING_NOTE
 from models import Resolution
-from tests.conftest import RunningBot, bot_settings, running_bot
+from tests.conftest import RunningBot, bot_settings, in_socket_mode, running_bot
 from tests.helpers import count, holding_the_workspaces, load_org_and_policy
 
 
-@pytest.fixture
+@pytest.fixture(params=["http", "socket_mode"])
 def ready(
-    slack: FakeSlack, sessions: sessionmaker[Session], database_url: str, clock: MovableClock
+    request: pytest.FixtureRequest,
+    slack: FakeSlack,
+    sessions: sessionmaker[Session],
+    database_url: str,
+    clock: MovableClock,
 ) -> Iterator[RunningBot]:
     """The bot with 0.2 s to answer a command before it holds (2 s in production)."""
     if "postgresql" not in database_url:
         pytest.skip("SQLite's write lock would hold up the replay check before Bolt, not only the listener")
     load_org_and_policy(sessions, clock.now())
-    yield from running_bot(bot_settings(slack, database_url, answer_within=0.2), slack, clock)
+    for bot in running_bot(bot_settings(slack, database_url, answer_within=0.2), slack, clock):
+        if request.param == "http":
+            yield bot
+            continue
+        with in_socket_mode(bot):
+            yield bot
 
 
 def test_a_fix_held_up_by_the_database_is_acked_in_time_and_answered_once_logged(ready: RunningBot) -> None:
