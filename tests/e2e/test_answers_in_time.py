@@ -103,12 +103,7 @@ def test_a_form_refused_late_says_why_in_the_modal_and_in_a_dm(ready: RunningBot
         assert reply.json["response_action"] == "update"
     ready.driver.settle()
 
-    [shown] = ready.slack.calls("views.update")
-    [dm] = ready.slack.calls("chat.postMessage", channel="U0AGENT1")
-    for told in (shown.text, dm.text):
-        assert "was not saved" in told and "needs a customer reference" in told
-    with ready.sessions() as session:
-        assert count(session, Resolution) == 0
+    told_in_the_modal_and_a_dm_that_nothing_was_saved(ready, "needs a customer reference")
 
 
 def test_a_form_that_fails_after_its_holding_view_says_so_instead_of_waiting_forever(ready: RunningBot) -> None:
@@ -120,11 +115,15 @@ def test_a_form_that_fails_after_its_holding_view_says_so_instead_of_waiting_for
         end_the_waiting_transactions(ready.runtime.engine)  # the database drops the listener's connection
     ready.driver.settle()
 
-    [shown] = ready.slack.calls("views.update")
-    [dm] = ready.slack.calls("chat.postMessage", channel="U0AGENT1")
+    told_in_the_modal_and_a_dm_that_nothing_was_saved(ready, "Sorry, something went wrong on our side")
+
+
+def told_in_the_modal_and_a_dm_that_nothing_was_saved(bot: RunningBot, why: str) -> None:
+    [shown] = bot.slack.calls("views.update")
+    [dm] = bot.slack.calls("chat.postMessage", channel="U0AGENT1")
     for told in (shown.text, dm.text):
-        assert "was not saved" in told and "Sorry, something went wrong on our side" in told
-    with ready.sessions() as session:
+        assert "was not saved" in told and why in told
+    with bot.sessions() as session:
         assert count(session, Resolution) == 0
 
 
