@@ -125,7 +125,6 @@ def upload_export(
         workspace = session.get_one(Workspace, requester.workspace_id)
         count = reward_export.export_grants(session, workspace=workspace, requester=requester, period=period, out=out)
     with deps.sessions.begin() as session:
-        workspace = session.get_one(Workspace, requester.workspace_id)
         reward_export.record_export(
             session, workspace=workspace, actor=user_id, period=period, rows=count, now=deps.now()
         )
