@@ -19,7 +19,7 @@ from bot.clock import Clock, SystemClock
 from bot.gate import SlackGate
 from bot.installs import oauth_settings, record_installed, workspace_tokens
 from bot.leader import Leadership
-from bot.scheduler import build_scheduler, connect_sender_bell
+from bot.scheduler import SCHEDULE, build_scheduler, connect_sender_bell
 from bot.settings import Settings
 from bot.startup import StartupError as StartupError  # also raised and caught as bot.runtime's
 from bot.startup import open_database, require_current_schema
@@ -110,8 +110,18 @@ def learn_workspace(client: WebClient, deps: Deps, api_url: str) -> None:
         )
 
 
+def most_connections(settings: Settings) -> int:
+    """One database connection for every thread that may want one at the same moment, so that none waits
+    for another's: listeners held up by a lock (a migration) must not keep the replay check in front of
+    Bolt from the connection it needs before a command can get its holding answer (handlers/timely.py).
+    The pool opens them only as that many threads ask at once, and keeps 10."""
+    leader_lock = 1
+    threads = settings.listener_threads + settings.http_threads + settings.sender_threads + len(SCHEDULE)
+    return threads + leader_lock
+
+
 def build_runtime(settings: Settings, clock: Clock | None = None, executor: Executor | None = None) -> Runtime:
-    engine = open_database(settings.database_url)
+    engine = open_database(settings.database_url, most_connections=most_connections(settings))
     require_current_schema(engine)
     sessions = make_session_factory(engine)
     sessions.configure(info={SESSION_KEY: ConfigCache()})

@@ -4,12 +4,16 @@ Kept apart from `bot.runtime` (which loads Bolt, the scheduler and the digest ch
 line tool such as the reward export starts without loading what only the running bot needs.
 """
 
+import logging
+
 from sqlalchemy import Engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
-from models.engine import make_engine
+from models.engine import DEFAULT_MOST_CONNECTIONS, make_engine
 from models.schema import schema_state
+
+log = logging.getLogger("latitude")
 
 
 class StartupError(Exception):
@@ -20,8 +24,8 @@ def describe_url(url: str) -> str:
     return make_url(url).render_as_string(hide_password=True)
 
 
-def open_database(url: str) -> Engine:
-    engine = make_engine(url)
+def open_database(url: str, *, most_connections: int = DEFAULT_MOST_CONNECTIONS) -> Engine:
+    engine = make_engine(url, most_connections=most_connections)
     try:
         with engine.connect() as connection:
             connection.execute(text("SELECT 1"))
@@ -38,4 +42,23 @@ def require_current_schema(engine: Engine) -> None:
         raise StartupError(
             f"the database schema is behind the code (at {current}, code needs {', '.join(sorted(state.head))}): "
             "run `python -m bot db upgrade` first"
+        )
+
+
+def warn_if_connections_short(engine: Engine, wanted: int, *, processes: int = 1) -> None:
+    """Say at start when PostgreSQL would refuse some of the connections these processes may open at once."""
+    if engine.dialect.name != "postgresql":
+        return
+    with engine.connect() as connection:
+        allowed = int(connection.execute(text("SHOW max_connections")).scalar_one())
+        reserved = int(connection.execute(text("SHOW superuser_reserved_connections")).scalar_one())
+    if processes * wanted > allowed - reserved:
+        log.warning(
+            "PostgreSQL takes %d connections (max_connections less those reserved) and %d process(es) may open "
+            "up to %d each when every thread is busy (LISTENER_THREADS, HTTP_THREADS, SENDER_THREADS and one for "
+            "each scheduled job): "
+            "raise max_connections or lower the thread counts, or a burst will meet refused connections",
+            allowed - reserved,
+            processes,
+            wanted,
         )

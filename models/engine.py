@@ -17,13 +17,20 @@ DEFAULT_DATABASE_URL = "sqlite:///latitude.db"
 WRITER_WAIT = 30.0
 READ_ONLY = "latitude_read_only"
 PING_IDLE_AFTER = 5.0
+KEPT_OPEN = 10
+DEFAULT_MOST_CONNECTIONS = 30
 log = logging.getLogger(__name__)
 
 
-def make_engine(url: str, *, ping_idle_after: float = PING_IDLE_AFTER) -> Engine:
+def make_engine(
+    url: str, *, ping_idle_after: float = PING_IDLE_AFTER, most_connections: int = DEFAULT_MOST_CONNECTIONS
+) -> Engine:
+    """On PostgreSQL a pool keeps up to 10 connections open and opens more, up to `most_connections`, when
+    that many threads want one at once; a thread wanting one beyond that waits for one to come back."""
     if make_url(url).get_backend_name() == "sqlite":
         return _sqlite_engine(url)
-    engine = create_engine(url, pool_size=10, max_overflow=20)
+    kept = min(KEPT_OPEN, most_connections)
+    engine = create_engine(url, pool_size=kept, max_overflow=most_connections - kept)
     _ping_when_idle(engine, ping_idle_after)
     return engine
 

@@ -109,6 +109,8 @@ def bot_settings(slack: FakeSlack, database_url: str, **overrides: object) -> Se
         "database_url": database_url,
         "recognition_channel": "C0KUDOS",
         "slack_retry_pace": 0.0,  # retries without waiting; tests/unit/test_retries.py shows the real wait
+        "listener_threads": 16,
+        "http_threads": 8,
     }
     return Settings(**{**values, **overrides})  # type: ignore[arg-type]
 
@@ -122,11 +124,13 @@ def bot(
 
 
 def running_bot(settings: Settings, slack: FakeSlack, clock: MovableClock) -> Iterator[RunningBot]:
-    executor = TrackedExecutor(max_workers=16)
+    executor = TrackedExecutor(max_workers=settings.listener_threads)
     runtime = build_runtime(settings, clock=clock, executor=executor)
     # The background sender, woken by a listener's fan-out, drains on a thread the driver waits for.
     runtime.deps.sender_bell.connect(lambda: executor.submit(drain_outbox, runtime.deps, runtime.app.client))
-    server = make_server(runtime.app, runtime.healthy, gate=runtime.gate, host="127.0.0.1", port=0, threads=8)
+    server = make_server(
+        runtime.app, runtime.healthy, gate=runtime.gate, host="127.0.0.1", port=0, threads=settings.http_threads
+    )
     thread = threading.Thread(target=server.run, name="bot-http", daemon=True)
     thread.start()
     url = f"http://127.0.0.1:{bound_port(server)}"

@@ -5,7 +5,7 @@ import logging
 
 from bot.logs import configure_logging
 from bot.settings import Settings, load_settings
-from bot.startup import StartupError
+from bot.startup import StartupError, open_database, warn_if_connections_short
 
 EVENTS_PATH = "/slack/events"
 """`bot.server.EVENTS_PATH`, spelled out so that `--help` does not load Bolt (a test checks they agree)."""
@@ -38,10 +38,11 @@ def run(args: argparse.Namespace) -> int:
     configure_logging(settings.log_level, settings.log_format)
     if args.workers != 1:
         return run_workers(args, settings)
-    from bot.runtime import build_runtime
+    from bot.runtime import build_runtime, most_connections
     from bot.server import bound_port, make_server
 
     runtime = build_runtime(settings)
+    warn_if_connections_short(runtime.engine, most_connections(settings))
     scheduler = None if args.no_scheduler else runtime.start_scheduler()
     try:
         if args.http or not settings.socket_mode:
@@ -70,9 +71,13 @@ def run(args: argparse.Namespace) -> int:
 def run_workers(args: argparse.Namespace, settings: Settings) -> int:
     """Several processes over HTTP, each with its own runtime; the leader lock keeps one scheduler running."""
     from bot.prefork import check_workers, serve_prefork
+    from bot.runtime import most_connections
 
     check_workers(settings, args.workers)
     if settings.socket_mode and not args.http:
         raise StartupError("--workers serves HTTP: add --http (Socket Mode runs in one process)")
+    engine = open_database(settings.database_url)
+    warn_if_connections_short(engine, most_connections(settings), processes=args.workers)
+    engine.dispose()
     serve_prefork(settings, host=args.host, port=args.port, workers=args.workers, scheduler=not args.no_scheduler)
     return 0

@@ -7,7 +7,9 @@ PostgreSQL only: on SQLite a held write lock holds up the replay check in front 
 """
 
 import json
+import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from sqlalchemy import Engine, text
@@ -17,6 +19,7 @@ from bot.clock import MovableClock
 from bot.fakeslack import FakeSlack
 from handlers.timely import DONE_FORM, HOLDING_NOTE
 from models import Resolution
+from models.engine import DEFAULT_MOST_CONNECTIONS
 from tests.conftest import RunningBot, bot_settings, in_socket_mode, running_bot
 from tests.helpers import count, holding_the_workspaces, load_org_and_policy
 
@@ -146,3 +149,41 @@ def test_a_form_that_could_not_open_in_time_says_to_try_again(ready: RunningBot)
     assert ready.slack.calls("views.open") == []
     [answer] = ready.slack.calls("response_url")
     assert "took longer than Slack allows for opening a form" in answer.text
+
+
+def test_more_commands_held_up_than_a_default_pool_holds_still_get_their_holding_answers(
+    slack: FakeSlack, sessions: sessionmaker[Session], database_url: str, clock: MovableClock
+) -> None:
+    """Each listener held up keeps its connection while it waits, and the replay check in front of Bolt
+    needs one for the next request: with fewer connections than threads, that request would wait for
+    the pool, not get its holding answer, and Slack would show the person an error."""
+    if "postgresql" not in database_url:
+        pytest.skip("SQLite's write lock would hold up the replay check before Bolt, not only the listener")
+    load_org_and_policy(sessions, clock.now())
+    held = DEFAULT_MOST_CONNECTIONS + 1
+    settings = bot_settings(slack, database_url, answer_within=0.2, listener_threads=held, http_threads=held + 1)
+    for bot in running_bot(settings, slack, clock):
+        with holding_the_workspaces(bot.runtime.engine), ThreadPoolExecutor(held) as senders:
+            sent = [senders.submit(bot.driver.command, "U0AGENT1", "/boundaries", settle=False) for _ in range(held)]
+            first = [reply.result() for reply in sent]
+            wait_until_waiting_for_the_lock(bot.runtime.engine, held)
+
+            one_more = bot.driver.command("U0AGENT1", "/boundaries", settle=False)
+
+            assert [reply.text for reply in [*first, one_more]] == [HOLDING_NOTE] * (held + 1)
+        bot.driver.settle()
+
+        answers = bot.slack.calls("response_url")
+        assert len(answers) == held + 1
+        assert all("Your boundaries" in answer.text for answer in answers)
+
+
+def wait_until_waiting_for_the_lock(engine: Engine, listeners: int) -> None:
+    waiting = text(
+        "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()"
+    )
+    with engine.connect() as connection:
+        deadline = time.monotonic() + 10
+        while connection.execute(waiting).scalar_one() < listeners:
+            assert time.monotonic() < deadline, "the listeners never reached the lock"
+            time.sleep(0.05)

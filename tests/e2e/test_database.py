@@ -1,11 +1,13 @@
 """The database as the product uses it: indexes that serve the hot lookups, pooled connections that survive."""
 
+import logging
 import re
 
 import pytest
 from sqlalchemy import Connection, Engine, text
 from sqlalchemy.exc import OperationalError
 
+from bot.startup import warn_if_connections_short
 from models.engine import make_engine
 
 
@@ -47,6 +49,24 @@ def test_a_busy_connection_is_not_pinged_on_every_checkout(engine: Engine, datab
             connection.scalar(text("SELECT 1"))
     finally:
         pooled.dispose()
+
+
+def test_the_operator_is_warned_when_postgresql_takes_fewer_connections_than_the_processes_may_open(
+    engine: Engine, caplog: pytest.LogCaptureFixture
+) -> None:
+    if engine.dialect.name != "postgresql":
+        pytest.skip("SQLite has no connection limit")
+    with engine.connect() as connection:
+        allowed = int(connection.scalar(text("SHOW max_connections")) or 0)
+    with caplog.at_level(logging.WARNING, logger="latitude"):
+        warn_if_connections_short(engine, 20, processes=1)
+        assert caplog.messages == []
+
+        warn_if_connections_short(engine, allowed // 2, processes=2)
+
+    [warning] = caplog.messages
+    assert f"2 process(es) may open up to {allowed // 2} each" in warning
+    assert "raise max_connections or lower the thread counts" in warning
 
 
 def test_a_customer_s_earlier_fixes_are_found_through_the_case_blind_index(engine: Engine) -> None:
