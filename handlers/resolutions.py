@@ -96,7 +96,7 @@ def resolve_command(
     try:
         with deps.sessions.begin() as session:
             identity = command_caller(session, context, command)
-            policy = resolutions.categories_for(session, identity.employee)
+            policy = resolutions.categories_to_log(session, identity.employee)
             line = split_one_liner(text)
             rule = policy[1].get(line.category)
             if rule is None:
@@ -129,7 +129,7 @@ def open_resolve_modal(
     try:
         with deps.sessions.begin() as session:
             identity = command_caller(session, context, command)
-            active, rules = resolutions.categories_for(session, identity.employee)
+            active, rules = resolutions.categories_to_log(session, identity.employee)
     except DomainError as error:
         ack(text=f":warning: {error}")
         return

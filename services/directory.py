@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 
 from models import Employee, Team, Workspace
 from services.config_cache import attached, bump, cache_of, detached_copy
+from services.errors import NotAllowed
 from services.rows import get_or_create, take_turns
 
 
@@ -130,6 +131,12 @@ NO_LONGER_ACTIVE = (
     "You are no longer active in Latitude's directory, so you can't do this any more. Nothing changed. "
     "If that is a mistake, ask HR to add you back to the org file."
 )
+
+
+def require_active(employee: Employee) -> None:
+    """Someone who left the org file keeps their history and can read it, but acts no more."""
+    if not employee.active:
+        raise NotAllowed(NO_LONGER_ACTIVE)
 
 
 def acts_as(employee: Employee, roles: tuple[str, ...]) -> bool:

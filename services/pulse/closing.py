@@ -29,7 +29,7 @@ from models import (
     PulseTurnout,
     Workspace,
 )
-from services import audit, outbox
+from services import audit, directory, outbox
 from services.errors import AlreadyDone, NotAllowed, NotFound
 from services.pulse.anonymity import Cell, Group, Visibility, innermost, visibility
 from services.pulse.answers import respondent_of
@@ -54,8 +54,10 @@ def close_round(
     session: Session, *, workspace: Workspace, by: Employee | None, actor: str, now: datetime
 ) -> PulseRound:
     """HR/admin (or the CLI when `by` is None) close the open round before its end, so results show at once."""
-    if by is not None and by.role not in ROUND_STARTERS:
-        raise NotAllowed("Closing a pulse round early is for HR and admins. Results come when the round ends.")
+    if by is not None:
+        directory.require_active(by)
+        if by.role not in ROUND_STARTERS:
+            raise NotAllowed("Closing a pulse round early is for HR and admins. Results come when the round ends.")
     pulse_round = session.scalar(
         select(PulseRound)
         .where(PulseRound.workspace_id == workspace.id, PulseRound.status == "open")

@@ -101,6 +101,12 @@ def categories_for(session: Session, employee: Employee) -> tuple[ActivePolicy, 
     return active, active.policy.boundaries_for(employee.boundary_profile)
 
 
+def categories_to_log(session: Session, employee: Employee) -> tuple[ActivePolicy, dict[str, BoundaryRule]]:
+    """`categories_for` a person about to log a fix: nobody once they have left."""
+    directory.require_active(employee)
+    return categories_for(session, employee)
+
+
 def _workspace(session: Session, employee: Employee) -> Workspace:
     return session.get_one(Workspace, employee.workspace_id)
 
@@ -117,6 +123,7 @@ def log_resolution(
 
     `policy` is what `categories_for` returned, when the caller already has it.
     """
+    directory.require_active(employee)
     active, rules = policy or categories_for(session, employee)
     rule = rules.get(request.category.lower())
     if rule is None:

@@ -7,7 +7,7 @@ from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session, aliased
 
 from models import Employee, Nomination, RewardGrant, Workspace
-from services import audit
+from services import audit, directory
 from services.errors import AlreadyDone, InvalidInput, NotAllowed, NotFound
 from services.policy.rewards import RewardItem, RewardPolicy, default_shoutout
 from services.policy.versions import current_policy
@@ -118,8 +118,15 @@ def history(
 
 
 def require_hr(employee: Employee, what: str) -> None:
-    if employee.role not in HR_ROLES or not employee.active:
+    directory.require_active(employee)
+    if employee.role not in HR_ROLES:
         raise NotAllowed(f"{what} is for HR and admins. Ask HR if you need it.")
+
+
+def require_not_received(hr: Employee | None, grant: RewardGrant, what: str) -> None:
+    """Nobody settles a reward of their own, whatever their role (the command line's operator aside)."""
+    if hr is not None and hr.id == grant.recipient_id:
+        raise NotAllowed(f"{what} a reward you received is for another HR person or admin. Nothing changed.")
 
 
 def find_grant(session: Session, workspace: Workspace, grant_id: int) -> RewardGrant:
@@ -138,6 +145,7 @@ def fulfil_grant(
     if hr is not None:
         require_hr(hr, "Marking a reward fulfilled")
     grant = find_grant(session, workspace, grant_id)
+    require_not_received(hr, grant, "Marking fulfilled")
     if grant.status != "approved":
         raise AlreadyDone(f"Reward grant #{grant.id} is already {grant.status}; nothing changed.")
     if grant.value == 0:
@@ -166,6 +174,9 @@ def revoke_grant(
     if not reason.strip():
         raise InvalidInput("Say why the reward is revoked: the giver and HR will see it.")
     grant = find_grant(session, workspace, grant_id)
+    require_not_received(hr, grant, "Revoking")
+    if hr is not None and hr.id == grant.nomination.nominator_id:
+        raise NotAllowed("Revoking a reward you gave is for another HR person or admin. Nothing changed.")
     if grant.status != "approved":
         raise AlreadyDone(f"Reward grant #{grant.id} is already {grant.status}; nothing changed.")
     grant.status, grant.revoked_at, grant.revoke_reason = "revoked", now, reason.strip()

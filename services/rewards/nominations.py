@@ -95,6 +95,7 @@ def nominate(
     now: datetime,
 ) -> NominationOutcome:
     """Check every rule first, then write: shout-outs are granted at once, tangible rewards wait for approval."""
+    directory.require_active(nominator)
     policy = reward_policy(session, workspace)
     item = policy.catalog.get(request.item_key)
     if item is None:

@@ -8,7 +8,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from models import Employee, Resolution, Suggestion, SuggestionBacker, Workspace
-from services import audit
+from services import audit, directory
 from services.errors import AlreadyDone, InvalidInput, NotAllowed, NotFound
 from services.policy.suggestions import SuggestionSettings
 from services.policy.versions import current_policy
@@ -58,6 +58,7 @@ def submit(
     now: datetime,
 ) -> Suggestion:
     """Check the text, the category and the link; route to the owner; an anonymous one keeps no person."""
+    directory.require_active(author)
     settings, threshold = settings_of(session, workspace)
     what, why = _text(request.what, MAX_WHAT, "what", "Say what you suggest"), request.why.strip()
     if len(why) > MAX_WHY:
@@ -260,6 +261,7 @@ def back(
     session: Session, *, workspace: Workspace, suggestion_id: int, backer: Employee, relay: Relay | None, now: datetime
 ) -> tuple[Suggestion, bool]:
     """Say "me too": once per person, not on your own; returns the suggestion and whether this was new."""
+    directory.require_active(backer)
     suggestion = find(session, workspace, suggestion_id)
     if is_author(suggestion, backer, relay):
         raise InvalidInput("That's your own suggestion: ask a colleague to back it instead.")

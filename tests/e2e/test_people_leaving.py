@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.cli.org import describe_report
 from handlers.handover import queue_handover_messages
 from handlers.jobs.drain_outbox import drain_outbox
-from models import Employee, Nomination, Resolution
+from models import Employee, Nomination, PulseRound, Resolution, Suggestion, SuggestionBacker
 from services import directory
 from services.digest.access import preview_for
 from services.errors import NotAllowed
@@ -17,8 +17,9 @@ from services.org_import import ImportReport, OrgFileError, import_org, parse_or
 from services.pulse.results import ORG, team_results
 from services.pulse.rounds import start_round
 from tests.conftest import FIXTURES, MONDAY_MORNING, RunningBot
-from tests.helpers import employee, load_org_and_policy
+from tests.helpers import count, employee, load_org_and_policy
 from tests.rewards_helpers import set_up
+from tests.suggestions_helpers import EXTRA_AGENTS, load_suggestion_org
 
 ORG_CSV = (FIXTURES / "org.csv").read_text()
 WITHOUT_MAYA = "\n".join(
@@ -28,6 +29,7 @@ SAM_MOVES_WEST = ORG_CSV.replace(
     "U0AGENT1,Sam Agent,Support East,frontline,U0MGR1", "U0AGENT1,Sam Agent,Support West,frontline,U0MGR2"
 )
 WITHOUT_HANA = "\n".join(line for line in ORG_CSV.splitlines() if not line.startswith("U0HR,"))
+WITHOUT_SAM = "\n".join(line for line in ORG_CSV.splitlines() if not line.startswith("U0AGENT1,"))
 
 
 def reimport(sessions: sessionmaker[Session], now: datetime, csv_text: str) -> ImportReport:
@@ -105,6 +107,40 @@ def test_a_reward_waiting_on_a_manager_who_left_moves_up(bot: RunningBot) -> Non
     assert [(h.kind, h.current.slack_id) for h in report.handovers] == [("nomination", "U0ADMIN")]
     with bot.sessions() as session:
         assert session.scalars(select(Nomination)).one().approver.slack_id == "U0ADMIN"
+
+
+def test_someone_who_left_can_no_longer_log_a_fix_nominate_suggest_or_back_a_suggestion(bot: RunningBot) -> None:
+    load_suggestion_org(bot.sessions, bot.clock.now())
+    assert "Sent your suggestion" in bot.driver.command("U0AGENT2", "/suggest", "a second card reader").text
+    [posted] = bot.slack.calls("chat.postMessage", channel="C0EAST")
+    reimport(bot.sessions, bot.clock.now(), WITHOUT_SAM + "\n" + EXTRA_AGENTS)
+    messages_before = len(bot.slack.calls("chat.postMessage"))
+
+    for command, text in [
+        ("/resolve", "refund 20 order 7 late"),
+        ("/resolve", ""),
+        ("/nominate", "<@U0AGENT2|lee.senior> thanks for the cover"),
+        ("/suggest", "a third card reader"),
+    ]:
+        assert "no longer active" in bot.driver.command("U0AGENT1", command, text).text, command
+    bot.driver.click("U0AGENT1", posted, "suggestion_back")
+
+    assert "no longer active" in bot.slack.calls("response_url")[-1].args["text"]
+    assert bot.slack.calls("views.open") == []
+    assert len(bot.slack.calls("chat.postMessage")) == messages_before
+    with bot.sessions() as session:
+        assert [count(session, table) for table in (Resolution, Nomination, SuggestionBacker)] == [0, 0, 0]
+        assert count(session, Suggestion) == 1
+
+
+def test_hr_who_left_can_no_longer_close_the_round_early(bot: RunningBot) -> None:
+    load_org_and_policy(bot.sessions, bot.clock.now())
+    assert "is open" in bot.driver.command("U0HR", "/pulse", "start").text
+    reimport(bot.sessions, bot.clock.now(), WITHOUT_HANA)
+
+    assert "no longer active" in bot.driver.command("U0HR", "/pulse", "close").text
+    with bot.sessions() as session:
+        assert session.scalars(select(PulseRound.status)).one() == "open"
 
 
 def test_hr_who_left_can_no_longer_start_a_round_read_a_digest_or_see_org_results(

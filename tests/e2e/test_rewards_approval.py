@@ -1,5 +1,6 @@
 """Tangible rewards end to end: the approver's buttons, declines with a reason, HR's fulfilment and revocation."""
 
+import json
 from typing import Any
 
 import pytest
@@ -166,3 +167,33 @@ def test_a_frontline_employee_cannot_fulfil_a_grant(ready: RunningBot) -> None:
     assert "is for HR and admins" in ready.slack.calls("response_url")[-1].args["text"]
     with ready.sessions() as session:
         assert grants(session)[0].status == "approved"
+
+
+def test_hr_cannot_fulfil_a_reward_they_received_even_with_the_button_of_another(ready: RunningBot) -> None:
+    ready.driver.command("U0AGENT1", "/nominate", "<@U0HR|hana> voucher_25 sorted the payroll mess")
+    [request] = [call for call in ready.slack.messages_to("U0ADMIN") if call.method == "chat.postMessage"]
+    ready.driver.click("U0ADMIN", request, blocks.APPROVE)
+    [to_admin] = [call for call in ready.slack.messages_to("U0ADMIN") if reward_blocks.FULFIL in action_ids(call.args)]
+
+    ready.driver.click("U0HR", to_admin, reward_blocks.FULFIL)
+
+    assert "a reward you received is for another HR person" in ready.slack.calls("response_url")[-1].args["text"]
+    with ready.sessions() as session:
+        [grant] = grants(session)
+        assert (grant.status, grant.fulfilled_by_id) == ("approved", None)
+
+
+def test_hr_cannot_revoke_a_reward_they_gave_to_get_their_nomination_back(ready: RunningBot) -> None:
+    ready.driver.command("U0HR", "/nominate", f"{LEE} voucher_25 saved a key account")
+    [request] = [call for call in ready.slack.calls("chat.postMessage") if blocks.APPROVE in action_ids(call.args)]
+    ready.driver.click(request.args["channel"], request, blocks.APPROVE)
+    [to_hana] = [call for call in ready.slack.messages_to("U0HR") if reward_blocks.REVOKE in action_ids(call.args)]
+
+    ready.driver.click("U0HR", to_hana, reward_blocks.REVOKE)
+    [opened] = ready.slack.calls("views.open")
+    reply = ready.driver.submit("U0HR", opened.args["view"], {WHY: "Changed my mind"})
+
+    assert "Revoking a reward you gave is for another HR person" in json.dumps(reply.json)
+    with ready.sessions() as session:
+        [grant] = grants(session)
+        assert grant.status == "approved"
