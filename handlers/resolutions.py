@@ -17,7 +17,7 @@ from handlers.deps import deps_of
 from handlers.errors import reported
 from handlers.people import NEW_EMPLOYEE_NOTE, action_caller, command_caller, learn_from_slack
 from services.errors import DomainError, InvalidInput
-from services.money import looks_like_amount, parse_amount
+from services.money import names_money, parse_amount
 from services.policy.versions import BoundaryRule
 from services.resolutions import fixes as resolutions
 from services.resolutions.fixes import Logged, ResolutionRequest
@@ -60,14 +60,15 @@ def split_one_liner(text: str) -> OneLiner:
     return OneLiner(category=words[0].lower(), words=words[1:])
 
 
-def to_request(line: OneLiner, rule: BoundaryRule) -> ResolutionRequest:
-    """Read the amount (when the category involves money), the reference, the outcome and the summary."""
+def to_request(line: OneLiner, rule: BoundaryRule, currency: str) -> ResolutionRequest:
+    """Read the amount (when the category involves money, or a word names one), the reference, the outcome and the
+    summary. Without money a leading number is the summary's: `reschedule 2 days later`."""
     words = list(line.words)
     amount = Decimal(0)
-    if rule.involves_money or (words and looks_like_amount(words[0])):
+    if rule.involves_money or (words and names_money(words[0])):
         if not words:
             raise InvalidInput(f"Give the amount after the category, like `/resolve {rule.category} 45 what happened`.")
-        amount = parse_amount(words.pop(0))
+        amount = parse_amount(words.pop(0), currency)
     rest = " ".join(words)
     outcome_match = _OUTCOME.search(rest)
     outcome = outcome_match.group(1).lower() if outcome_match else None
@@ -102,7 +103,11 @@ def resolve_command(
             if rule is None:
                 raise resolutions.UnknownCategory(line.category, sorted(policy[1]))
             logged = resolutions.log_resolution(
-                session, employee=identity.employee, request=to_request(line, rule), now=deps.now(), policy=policy
+                session,
+                employee=identity.employee,
+                request=to_request(line, rule, policy[0].policy.currency),
+                now=deps.now(),
+                policy=policy,
             )
             reply = blocks.confirmation(logged)
             requests = queue(
@@ -147,17 +152,19 @@ def submit_resolve_modal(
     form = blocks.parse_resolve_modal(payload.state_values(view))
     deps = deps_of(context)
     try:
-        amount = parse_amount(form.amount) if form.amount else Decimal(0)
-        request = ResolutionRequest(
-            category=form.category,
-            amount=amount,
-            summary=form.summary,
-            customer_ref=form.customer_ref,
-            customer_outcome=form.outcome,
-        )
         with deps.sessions.begin() as session:
             identity = action_caller(session, context, body)
-            logged = resolutions.log_resolution(session, employee=identity.employee, request=request, now=deps.now())
+            policy = resolutions.categories_to_log(session, identity.employee)
+            request = ResolutionRequest(
+                category=form.category,
+                amount=parse_amount(form.amount, policy[0].policy.currency) if form.amount else Decimal(0),
+                summary=form.summary,
+                customer_ref=form.customer_ref,
+                customer_outcome=form.outcome,
+            )
+            logged = resolutions.log_resolution(
+                session, employee=identity.employee, request=request, now=deps.now(), policy=policy
+            )
             reply = blocks.confirmation(logged)
             requests = queue(
                 session, workspace_id=logged.resolution.workspace_id, messages=approval_requests(logged), now=deps.now()

@@ -1,4 +1,4 @@
-"""Amounts of money typed by people: `45`, `45.50`, `$45`, `1,200`."""
+"""Amounts of money typed by people: `45`, `45.50`, `$45`, `45 €`, `USD 45`, `1,200`."""
 
 import re
 from decimal import Decimal, InvalidOperation
@@ -7,23 +7,46 @@ from services.errors import InvalidInput
 from services.text import escape_mrkdwn
 
 MAX_AMOUNT = Decimal("100000")
-_SYMBOLS = re.compile(r"^[$€£¥]|^(usd|eur|gbp|cad|aud)\s*|\s*(usd|eur|gbp|cad|aud)\Z", re.IGNORECASE)
+_CODES = "usd|eur|gbp|cad|aud|jpy"
+_LEADING_MARK = re.compile(rf"^(?P<mark>[$€£¥]|(?:{_CODES})(?![a-z]))\s*", re.IGNORECASE)
+_TRAILING_MARK = re.compile(rf"\s*(?P<mark>[$€£¥]|(?<![a-z])(?:{_CODES}))\Z", re.IGNORECASE)
 _PLAIN = re.compile(r"^\d{1,3}(,\d{3})+(\.\d{1,2})?\Z|^\d+(\.\d{1,2})?\Z|^\.\d{1,2}\Z")
+_DECIMAL_COMMA = re.compile(r"^\d+,\d{1,2}\Z")
 SYMBOL = {"USD": "$", "EUR": "€", "GBP": "£", "CAD": "CA$", "AUD": "A$", "JPY": "¥"}
+_CURRENCIES_OF_SIGN = {"$": ("USD", "CAD", "AUD"), "€": ("EUR",), "£": ("GBP",), "¥": ("JPY",)}
 
 
 def looks_like_amount(text: str) -> bool:
     return bool(re.match(r"^[-+$€£¥]?\s*[\d.,]", text.strip())) or text.strip().lower() in ("nan", "inf", "-inf")
 
 
-def parse_amount(text: str) -> Decimal:
-    """A non-negative amount with at most two decimals and below MAX_AMOUNT, or InvalidInput saying why."""
-    raw = _SYMBOLS.sub("", text.strip())
+def names_money(text: str) -> bool:
+    """`$5`, `5€`, `5usd`: a word that can only be an amount, unlike `2` in `2 days later`."""
+    number, mark = _split_mark(text)
+    return mark is not None and looks_like_amount(number)
+
+
+def parse_amount(text: str, currency: str | None = None) -> Decimal:
+    """A non-negative amount with at most two decimals, at most MAX_AMOUNT, or InvalidInput saying why.
+
+    With `currency` (the policy's), an amount marked as another currency (`€25` under USD) is refused.
+    """
+    raw, mark = _split_mark(text)
+    if currency and mark and currency not in _currencies_of(mark):
+        raise InvalidInput(
+            f"Your limits are in {currency}, and `{escape_mrkdwn(text)}` is not: "
+            f"give the amount in {currency}, like `{format_money(Decimal(45), currency)}`.",
+            field="amount",
+        )
     if raw.startswith("-"):
         raise InvalidInput(
             f"The amount can't be negative (you typed `{escape_mrkdwn(text)}`). "
             "Type what you gave the customer, like `45`.",
             field="amount",
+        )
+    if _DECIMAL_COMMA.match(raw):
+        raise InvalidInput(
+            f"Write cents after a point: `{raw.replace(',', '.')}`, not `{escape_mrkdwn(raw)}`.", field="amount"
         )
     if not _PLAIN.match(raw):
         raise InvalidInput(
@@ -37,12 +60,26 @@ def parse_amount(text: str) -> Decimal:
             f"`{escape_mrkdwn(text)}` isn't an amount I understand. Use digits, like `45` or `45.50`.",
             field="amount",
         ) from None
-    if amount >= MAX_AMOUNT:
+    if amount > MAX_AMOUNT:
         raise InvalidInput(
             f"`{escape_mrkdwn(text)}` is far more than any on-the-spot fix. Check the amount (at most {MAX_AMOUNT:,}).",
             field="amount",
         )
     return amount.quantize(Decimal("0.01"))
+
+
+def _split_mark(text: str) -> tuple[str, str | None]:
+    """`$45`, `45 €`, `USD 45`, `45usd` -> ("45", the currency sign or code); ("45", None) when unmarked."""
+    raw = text.strip()
+    for pattern in (_LEADING_MARK, _TRAILING_MARK):
+        found = pattern.search(raw)
+        if found:
+            return (raw[: found.start()] + raw[found.end() :]).strip(), found.group("mark")
+    return raw, None
+
+
+def _currencies_of(mark: str) -> tuple[str, ...]:
+    return _CURRENCIES_OF_SIGN.get(mark, (mark.upper(),))
 
 
 def format_money(amount: Decimal, currency: str) -> str:

@@ -180,6 +180,11 @@ def _validate(request: ResolutionRequest, rule: BoundaryRule, currency: str) -> 
             f"(like `order 1234`) or add `ref:ABC123`.",
             field="customer_ref",
         )
+    if rule.involves_money and request.amount <= 0:
+        raise InvalidInput(
+            f"A `{rule.category}` involves money: give the amount, like `45`.",
+            field="amount",
+        )
     if not rule.involves_money and request.amount != 0:
         raise InvalidInput(
             f"`{rule.category}` involves no money, so leave the amount out "

@@ -9,7 +9,7 @@ from bot.fakeslack import Call
 from handlers.jobs.follow_up_pending_requests import follow_up_pending_requests
 from models import AuditEvent, Resolution
 from tests.conftest import RunningBot
-from tests.helpers import employee, load_org, load_org_and_policy, load_policy
+from tests.helpers import count, employee, load_org, load_org_and_policy, load_policy
 
 
 @pytest.fixture
@@ -237,6 +237,25 @@ def test_the_resolve_modal_logs_a_fix_without_the_optional_fields(ready: Running
     assert "Logged your *credit* of $20" in confirmation.text
     resolution = the_resolution(ready)
     assert (resolution.customer_ref, resolution.customer_outcome) == (None, None)
+
+
+@pytest.mark.parametrize(
+    ("amount", "message"), [("", "A `credit` involves money: give the amount"), ("€20", "Your limits are in USD")]
+)
+def test_the_resolve_modal_refuses_a_money_fix_without_an_amount_in_the_policy_currency(
+    ready: RunningBot, amount: str, message: str
+) -> None:
+    ready.driver.command("U0AGENT1", "/resolve")
+    [opened] = ready.slack.calls("views.open")
+
+    reply = ready.driver.submit(
+        "U0AGENT1", opened.args["view"], {"category": "credit", "amount": amount, "summary": "Sorry for the wait"}
+    )
+
+    assert message in reply.json["errors"]["amount"]
+    assert ready.slack.calls("chat.postMessage") == []
+    with ready.sessions() as session:
+        assert count(session, Resolution) == 0
 
 
 def test_when_one_admin_decides_every_admins_buttons_are_replaced(bot: RunningBot) -> None:

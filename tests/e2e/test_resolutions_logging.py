@@ -91,6 +91,19 @@ def test_a_category_without_money_needs_no_amount(ready: RunningBot) -> None:
     assert (resolution.amount, resolution.customer_outcome) == (0, "happy")
 
 
+def test_without_money_a_leading_number_belongs_to_the_summary(ready: RunningBot) -> None:
+    moved = ready.driver.command("U0AGENT1", "/resolve", "reschedule 2 days later than planned")
+    slot = ready.driver.command("U0AGENT1", "/resolve", "reschedule 10am slot moved to Friday")
+    money = ready.driver.command("U0AGENT1", "/resolve", "reschedule $5 for the trouble")
+
+    assert "Logged your *reschedule*" in moved.text and "Logged your *reschedule*" in slot.text
+    assert "involves no money, so leave the amount out (you typed $5)" in money.text
+    assert [(r.amount, r.summary) for r in resolutions(ready)] == [
+        (0, "2 days later than planned"),
+        (0, "10am slot moved to Friday"),
+    ]
+
+
 def test_an_unknown_category_lists_the_callers_categories(ready: RunningBot) -> None:
     reply = ready.driver.command("U0AGENT1", "/resolve", "teleport 5 beamed the parcel")
 
@@ -107,6 +120,10 @@ def test_an_unknown_category_lists_the_callers_categories(ready: RunningBot) -> 
         ("abc", "isn't an amount I understand"),
         ("NaN", "isn't an amount I understand"),
         ("250000", "far more than any on-the-spot fix"),
+        ("0", "A `credit` involves money: give the amount"),
+        ("€25", "Your limits are in USD, and `€25` is not"),
+        ("25GBP", "Your limits are in USD"),
+        ("25,50", "Write cents after a point: `25.50`"),
     ],
 )
 def test_a_bad_amount_is_explained_and_nothing_is_written(ready: RunningBot, amount: str, message: str) -> None:

@@ -25,16 +25,34 @@ from tests.helpers import (
 
 @pytest.mark.parametrize(
     ("typed", "amount"),
-    [("45", "45.00"), ("45.50", "45.50"), ("$45", "45.00"), ("1,200", "1200.00"), ("€7.5", "7.50"), ("0", "0.00")],
+    [
+        ("45", "45.00"),
+        ("45.50", "45.50"),
+        ("$45", "45.00"),
+        ("$ 45", "45.00"),
+        ("45 $", "45.00"),
+        ("USD 45", "45.00"),
+        ("45usd", "45.00"),
+        ("1,200", "1200.00"),
+        ("0", "0.00"),
+        ("100000", "100000.00"),
+    ],
 )
 def test_amounts_people_type(typed: str, amount: str) -> None:
-    assert parse_amount(typed) == Decimal(amount)
+    assert parse_amount(typed, "USD") == Decimal(amount)
 
 
-@pytest.mark.parametrize("typed", ["-5", "1e9", "abc", "NaN", "inf", "4.567", "100000", "1,20"])
+@pytest.mark.parametrize(("typed", "currency"), [("€7.5", "EUR"), ("7.5 €", "EUR"), ("£3", "GBP"), ("$3", "CAD")])
+def test_a_sign_is_read_as_the_policy_currency_when_it_can_be(typed: str, currency: str) -> None:
+    assert parse_amount(typed, currency) > 0
+
+
+@pytest.mark.parametrize(
+    "typed", ["-5", "1e9", "abc", "NaN", "inf", "4.567", "100000.01", "1,20", "25,50", "€25", "45 EUR", "£3", "usd"]
+)
 def test_amounts_that_are_refused(typed: str) -> None:
     with pytest.raises(InvalidInput):
-        parse_amount(typed)
+        parse_amount(typed, "USD")
 
 
 def test_money_is_shown_in_the_policy_currency() -> None:
