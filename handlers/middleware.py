@@ -2,6 +2,7 @@
 
 import html
 import logging
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -13,6 +14,9 @@ from services.rows import insert_new
 
 Middleware = Callable[..., BoltResponse | None]
 log = logging.getLogger(__name__)
+_SLACK_MARKUP = re.compile(
+    r"<([@#])([A-Z0-9]+)(?:\|[^<>]*)?>|<((?:https?|mailto):[^<>|]*)(?:\|[^<>]*)?>|<!(here|channel|everyone)(?:\|[^<>]*)?>"
+)
 
 
 def inject_deps(deps: Deps) -> Middleware:
@@ -28,11 +32,26 @@ def unescape_command_text(body: dict[str, Any], next: Callable[[], None]) -> Non
 
     With `should_escape: true` Slack sends `&`, `<`, `>` as `&amp;`, `&lt;`, `&gt;` (mentions and links stay
     markup): https://api.slack.com/reference/surfaces/formatting#escaping. Listeners and the database see the
-    text as typed; builders escape it once when they write mrkdwn.
+    text as typed, with a person or channel picked from Slack's list as `<@U123>` / `<#C123>` (which
+    `escape_mrkdwn` lets through as a mention), a link as its address and `@here` as the words (which it
+    defuses); builders escape the rest once.
     """
     if body.get("command") and isinstance(body.get("text"), str):
-        body["text"] = html.unescape(body["text"])
+        body["text"] = as_typed(body["text"])
     next()
+
+
+def as_typed(escaped: str) -> str:
+    """`&lt;3 <@U1|lee> <https://x.example|x.example> <!here>` -> `<3 <@U1> https://x.example @here`."""
+
+    def plain(markup: re.Match[str]) -> str:
+        if markup.group(1):
+            return f"<{markup.group(1)}{markup.group(2)}>"
+        if markup.group(3):
+            return markup.group(3).removeprefix("mailto:")
+        return f"@{markup.group(4)}"
+
+    return html.unescape(_SLACK_MARKUP.sub(plain, escaped))
 
 
 def drop_repeated_events(deps: Deps) -> Middleware:

@@ -46,7 +46,7 @@ USAGE = Usage(
         ("/nominate help", "show this help"),
     ),
 )
-_MENTION = re.compile(r"^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>\Z")
+_LEADING_MENTION = re.compile(r"\s*<@([UW][A-Z0-9]+)(?:\|[^>]*)?>(?:\s*(?:,|&|\+|\band\b)(?=\s*<@))?", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -56,19 +56,20 @@ class OneLiner:
 
 
 def parse_one_liner(text: str) -> OneLiner | str:
-    """Leading mentions, then the rest; a problem sentence when nobody is named."""
-    words = text.split()
-    nominees = []
-    while words and (mention := _MENTION.match(words[0])):
+    """Leading mentions (`@lee @ines`, `@lee, @ines`, `@lee and @ines`), then the rest; a problem sentence when
+    nobody is named."""
+    nominees, position = [], 0
+    while mention := _LEADING_MENTION.match(text, position):
         nominees.append(mention.group(1))
-        words.pop(0)
+        position = mention.end()
+    words = text[position:].split()
     if not nominees:
         first = words[0] if words else ""
         return (
             "Start with the people you recognise, picked from Slack's list, like `/nominate @lee why...` "
             f"(got `{escape_mrkdwn(first[:30])}`)."
         )
-    return OneLiner(tuple(nominees), " ".join(words))
+    return OneLiner(tuple(nominees), " ".join(words).removeprefix(", ").removeprefix(": "))
 
 
 def nominate_command(

@@ -3,12 +3,22 @@
 import re
 
 _MENTION_WORDS = re.compile(r"@(channel|here|everyone)\b", re.IGNORECASE)
+_PERSON_OR_CHANNEL = re.compile(r"(<@[UW][A-Z0-9]+>|<#[CG][A-Z0-9]+>)")
 # A spreadsheet runs a cell starting with one of these as a formula: exports prefix such cells with a quote.
 FORMULA_START = frozenset("=+-@\t\r")
 
 
 def escape_mrkdwn(text: str) -> str:
-    """Escape `&`, `<`, `>` so user text cannot form links or mentions, and defuse @channel/@here."""
+    """Escape `&`, `<`, `>` so user text cannot form links or broadcasts, and defuse @channel/@here.
+
+    A person or channel named as Slack writes them (`<@U123>`, `<#C123>`: a command's text after
+    `handlers.middleware.as_typed`) stays a mention; anything else in angle brackets shows as typed.
+    """
+    parts = _PERSON_OR_CHANNEL.split(text)
+    return "".join(part if index % 2 else _escape(part) for index, part in enumerate(parts))
+
+
+def _escape(text: str) -> str:
     escaped = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     return _MENTION_WORDS.sub(lambda match: "@\u200b" + match.group(1), escaped)
 

@@ -4,6 +4,7 @@ way in; the bot unescapes it once and escapes it once when it writes mrkdwn)."""
 from sqlalchemy import select
 
 from models import Nomination, Resolution
+from services.text import escape_mrkdwn
 from tests.conftest import RunningBot
 from tests.helpers import load_org_and_policy
 
@@ -35,3 +36,34 @@ def test_a_shout_out_reason_reads_as_typed_in_the_channel_and_in_hrs_export(bot:
     [export] = bot.slack.files()
     [content] = export.files.values()
     assert "calmed an M&S customer <3" in content.decode("utf-8")
+
+
+def test_people_channels_and_links_picked_in_slack_read_as_such_and_several_people_can_be_named(
+    bot: RunningBot,
+) -> None:
+    load_org_and_policy(bot.sessions, bot.clock.now())
+
+    reply = bot.driver.command(
+        "U0AGENT1",
+        "/nominate",
+        "<@U0AGENT2|lee.senior> and <@U0AGENT3|ines>, covered for <@U0MGR2|omar> in <#C0SUPPORT|support> "
+        "<!here> see <https://wiki.example.com/x?a=1&b=2|wiki.example.com/x>",
+    )
+
+    assert "Lee Senior" in reply.text and "Ines Agent" in reply.text
+    with bot.sessions() as session:
+        reasons = set(session.scalars(select(Nomination.reason)))
+    assert reasons == {"covered for <@U0MGR2> in <#C0SUPPORT> @here see https://wiki.example.com/x?a=1&b=2"}
+    [shoutout] = bot.slack.calls("chat.postMessage", channel="C0KUDOS")
+    assert "covered for <@U0MGR2> in <#C0SUPPORT> @\u200bhere see https://wiki.example.com/x?a=1&amp;b=2" in (
+        shoutout.text
+    )
+
+
+def test_user_text_keeps_mentions_of_people_and_channels_and_nothing_else() -> None:
+    typed = "<@U0AGENT2> <#C0SUPPORT> <@U0AGENT2|fake label> <!channel> @here <https://evil.example|bank> a&b"
+
+    assert escape_mrkdwn(typed) == (
+        "<@U0AGENT2> <#C0SUPPORT> &lt;@U0AGENT2|fake label&gt; &lt;!channel&gt; @\u200bhere "
+        "&lt;https://evil.example|bank&gt; a&amp;b"
+    )
