@@ -67,12 +67,15 @@ class NominationOutcome:
 
 
 def split_reward(policy: RewardPolicy, text: str) -> tuple[str, str]:
-    """`voucher_25 why...` -> (voucher_25, why...); a first word that only looks like a key is an unknown reward."""
+    """`voucher_25 why...` -> (voucher_25, why...). A first word written like a key (with `_` or a digit) and
+    close to one is an unknown reward (`vouchr_25`); a plain word is the reason's (`Shout-out for...`,
+    `vouchers are well deserved`), and the whole text is a shout-out."""
     first, _, rest = text.strip().partition(" ")
     word = first.lower()
     if word in policy.catalog:
         return word, rest.strip()
-    if difflib.get_close_matches(word, list(policy.catalog), n=1, cutoff=0.75):
+    written_like_a_key = "_" in word or any(character.isdigit() for character in word)
+    if written_like_a_key and difflib.get_close_matches(word, list(policy.catalog), n=1, cutoff=0.75):
         raise NotFound(unknown_reward(policy, first))
     return SHOUTOUT, text.strip()
 

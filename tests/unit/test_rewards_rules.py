@@ -9,12 +9,13 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.clock import MovableClock
 from models import Employee, Nomination, RewardGrant, Workspace
-from services.errors import AlreadyDone, InvalidInput, NotAllowed
+from services.errors import AlreadyDone, InvalidInput, NotAllowed, NotFound
 from services.org_file import _SLACK_USER_ID
 from services.policy.rewards import _ITEM_KEY, HOURS, KINDS, SHOUTOUT
 from services.policy.versions import CURRENCIES
 from services.rewards import approvals as reward_approvals
 from services.rewards import nominations
+from services.rewards.grants import reward_policy
 from services.rewards.nominations import NominationOutcome, NominationRequest
 from services.text import FORMULA_START
 from tests.helpers import employee, load_org, skip_unless_writers_overlap, waits_for_the_other
@@ -181,3 +182,26 @@ def test_two_nominations_at_once_by_the_same_giver_take_turns(
         nominate(first, clock, "U0AGENT1", ("U0AGENT2",), "shoutout", reason="first")
         with sessions.begin() as second, waits_for_the_other(second):
             nominate(second, clock, "U0AGENT1", ("U0AGENT3",), "shoutout", reason="second")
+
+
+@pytest.mark.parametrize(
+    ("text", "key"),
+    [
+        ("Shout-out for calming an angry caller", SHOUTOUT),
+        ("vouchers are well deserved", SHOUTOUT),
+        ("voucher_25 saved the day", "voucher_25"),
+    ],
+)
+def test_a_plain_first_word_belongs_to_the_reason_even_when_it_is_close_to_a_reward(
+    org: Session, text: str, key: str
+) -> None:
+    policy = reward_policy(org, org.scalars(select(Workspace)).one())
+
+    assert nominations.split_reward(policy, text)[0] == key
+
+
+def test_a_first_word_written_like_a_key_and_close_to_one_is_an_unknown_reward(org: Session) -> None:
+    policy = reward_policy(org, org.scalars(select(Workspace)).one())
+
+    with pytest.raises(NotFound, match="no reward called `vouchr_25`"):
+        nominations.split_reward(policy, "vouchr_25 saved the day")
