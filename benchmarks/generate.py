@@ -148,14 +148,17 @@ def _resolution(org: Org, at: datetime, end: datetime, rng: random.Random) -> di
     if status == "pending" and end - at > timedelta(days=14):
         status = "approved"
     decided = status in ("approved", "declined")
+    amount = Decimal(0) if category == "reschedule" else Decimal(rng.randint(500, 12000)) / 100
+    customer = rng.randint(1, 400_000)  # drawn after the amount, as ever, so that a seed gives the same history
     return {
         "workspace_id": org.workspace_id,
         "employee_id": employee,
         "policy_version_id": org.policy_version_id,
         "category": category,
-        "amount": Decimal(0) if category == "reschedule" else Decimal(rng.randint(500, 12000)) / 100,
+        "amount": amount,
         "currency": "USD",
-        "customer_ref": f"order {rng.randint(1, 400_000)}",
+        "customer_ref": f"order {customer}",
+        "customer_key": str(customer),
         "summary": f"{rng.choice(COMPLAINTS)}, {rng.choice(FIXES)}",
         "customer_outcome": rng.choice(("happy", "happy", "neutral", "unhappy", None)),
         "status": status,

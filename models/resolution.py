@@ -3,7 +3,7 @@
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, func, text
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import Base, UTCDateTime
@@ -22,8 +22,8 @@ class Resolution(Base):
         CheckConstraint("customer_outcome IN ('happy', 'neutral', 'unhappy')", name="outcome"),
         Index("ix_resolutions_employee_created", "employee_id", "created_at"),
         Index("ix_resolutions_workspace_created", "workspace_id", "created_at"),
-        # Customers are matched case-blind (`lower(customer_ref)`): an index on the plain column could not serve it.
-        Index("ix_resolutions_customer", "workspace_id", func.lower(text("customer_ref")), "created_at"),
+        # A customer's fixes by anyone, by the reference as compared (services/resolutions/customers.customer_key).
+        Index("ix_resolutions_customer", "workspace_id", "customer_key", "created_at"),
         # Pending requests oldest first: a workspace's (App Home, digest, handover); every workspace's not yet
         # escalated (reminders: escalated ones nobody decides stay pending, and must not be walked each run).
         Index("ix_resolutions_waiting", "workspace_id", "status", "created_at"),
@@ -38,6 +38,8 @@ class Resolution(Base):
     amount: Mapped[Decimal] = mapped_column(Money)
     currency: Mapped[str] = mapped_column(String(3))
     customer_ref: Mapped[str | None] = mapped_column(String(100))
+    customer_key: Mapped[str | None] = mapped_column(String(100))
+    """The reference as compared: `Order #1234`, `order 1234` and `1234` are one customer."""
     summary: Mapped[str] = mapped_column(Text)
     customer_outcome: Mapped[str | None] = mapped_column(String(16))
     status: Mapped[str] = mapped_column(String(16))

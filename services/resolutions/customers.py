@@ -1,5 +1,6 @@
 """A customer's fixes, by anyone in the workspace: the per-customer limit and the history a decider sees."""
 
+import re
 import zlib
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -14,9 +15,13 @@ CUSTOMER_WINDOW = timedelta(days=30)
 # The statuses that count against a limit, the customer's and every other.
 COUNTED = ("within", "pending", "approved")
 
+_LABELS = re.compile(
+    r"^(?:(?:order|ticket|case|booking|account|invoice|customer|ref|reference|no|nr|number)\b[\s.:#-]*|#\s*)+"
+)
+_NOT_LETTER_OR_DIGIT = re.compile(r"[\W_]+")
 _SAME_CUSTOMER = (
     Resolution.workspace_id == bindparam("workspace_id"),
-    func.lower(Resolution.customer_ref) == bindparam("customer"),
+    Resolution.customer_key == bindparam("customer"),
 )
 _CUSTOMER_TOTAL = select(func.coalesce(func.sum(Resolution.amount), 0)).where(
     *_SAME_CUSTOMER,
@@ -32,25 +37,35 @@ _CUSTOMER_HISTORY = (
 )
 
 
+def customer_key(reference: str) -> str:
+    """The reference as compared: its letters and digits, lower-cased, without a leading label, so that
+    `Order #1234`, `order 1234`, `ref:1234` (stored as `1234`) and `1234` are one customer.
+
+    A reference that is all label (`#`, `order`) keeps its own letters.
+    """
+    lowered = reference.strip().lower()
+    return _NOT_LETTER_OR_DIGIT.sub("", _LABELS.sub("", lowered)) or _NOT_LETTER_OR_DIGIT.sub("", lowered) or lowered
+
+
 def lock_customer(session: Session, workspace_id: int, customer_ref: str) -> None:
     """Fixes for one customer by two colleagues at once take turns until the first commits.
 
-    Keyed by the workspace and a 32-bit hash of the reference: a rare collision only makes two customers'
+    Keyed by the workspace and a 32-bit hash of the customer key: a rare collision only makes two customers'
     fixes take turns.
     """
-    digest = zlib.crc32(customer_ref.lower().encode())
+    digest = zlib.crc32(customer_key(customer_ref).encode())
     take_turns(session, workspace_id, [digest - 2**32 if digest >= 2**31 else digest])
 
 
 def customer_total(session: Session, workspace_id: int, customer_ref: str, category: str, now: datetime) -> Decimal:
-    values = {"workspace_id": workspace_id, "customer": customer_ref.lower(), "category": category}
+    values = {"workspace_id": workspace_id, "customer": customer_key(customer_ref), "category": category}
     total = session.scalar(_CUSTOMER_TOTAL, {**values, "since": now - CUSTOMER_WINDOW})
     return Decimal(total or 0)
 
 
 def customer_history(session: Session, resolution: Resolution) -> list[Resolution]:
     """The last five earlier fixes for the same customer, newest first: nobody should ask the customer twice."""
-    if not resolution.customer_ref:
+    if not resolution.customer_key:
         return []
-    values = {"workspace_id": resolution.workspace_id, "customer": resolution.customer_ref.lower()}
+    values = {"workspace_id": resolution.workspace_id, "customer": resolution.customer_key}
     return list(session.scalars(_CUSTOMER_HISTORY, {**values, "resolution_id": resolution.id}))

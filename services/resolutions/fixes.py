@@ -15,7 +15,7 @@ from services.calendar import local_day, local_month
 from services.errors import InvalidInput, NotFound
 from services.money import format_money
 from services.policy.versions import ActivePolicy, BoundaryRule, require_policy
-from services.resolutions.customers import COUNTED, customer_history, customer_total, lock_customer
+from services.resolutions.customers import COUNTED, customer_history, customer_key, customer_total, lock_customer
 from services.text import escape_mrkdwn
 
 MAX_SUMMARY = 2000
@@ -141,6 +141,7 @@ def log_resolution(
         amount=request.amount,
         currency=active.policy.currency,
         customer_ref=request.customer_ref,
+        customer_key=customer_key(request.customer_ref) if request.customer_ref else None,
         summary=request.summary.strip(),
         customer_outcome=request.customer_outcome,
         status="pending" if exceeded else "within",

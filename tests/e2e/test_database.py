@@ -2,13 +2,19 @@
 
 import logging
 import re
+from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from sqlalchemy import Connection, Engine, text
 from sqlalchemy.exc import OperationalError
 
 from bot.startup import warn_if_connections_short
-from models.engine import make_engine
+from models.engine import make_engine, make_session_factory
+from models.schema import alembic_config, upgrade
+from services.resolutions.fixes import ResolutionRequest, log_resolution
+from tests.conftest import MONDAY_MORNING
+from tests.helpers import employee, load_org_and_policy
 
 
 def _backend_pid(engine: Engine) -> int:
@@ -69,22 +75,18 @@ def test_the_operator_is_warned_when_postgresql_takes_fewer_connections_than_the
     assert "raise max_connections or lower the thread counts" in warning
 
 
-def test_a_customer_s_earlier_fixes_are_found_through_the_case_blind_index(engine: Engine) -> None:
-    """`/resolve` looks a customer up by `lower(customer_ref)`: the index must serve that, not a scan."""
+def test_a_customer_s_earlier_fixes_are_found_through_the_customer_index(engine: Engine) -> None:
+    """`/resolve` looks a customer up by the reference as compared (`customer_key`): the index must serve it."""
     statement = (
-        "SELECT id FROM resolutions WHERE workspace_id = 1 AND lower(customer_ref) = 'ord-1' "
+        "SELECT id FROM resolutions WHERE workspace_id = 1 AND customer_key = '1234' "
         "ORDER BY created_at DESC LIMIT 5"
     )
     with engine.connect() as connection:
         plan = _plan(connection, statement)
-        if engine.dialect.name == "sqlite":
-            assert "USING INDEX ix_resolutions_customer (workspace_id=? AND <expr>=?)" in plan
-        else:
-            definition = connection.scalar(
-                text("SELECT indexdef FROM pg_indexes WHERE indexname = 'ix_resolutions_customer'")
-            )
-            assert "lower((customer_ref)" in str(definition)
-            assert "ix_resolutions_customer" in plan
+    if engine.dialect.name == "sqlite":
+        assert "INDEX ix_resolutions_customer (workspace_id=? AND customer_key=?)" in plan
+    else:
+        assert "ix_resolutions_customer" in plan
 
 
 def test_the_messages_sent_for_a_request_are_found_through_the_key_index(engine: Engine) -> None:
@@ -145,3 +147,34 @@ def _plan(connection: Connection, statement: str) -> str:
         return " ".join(str(row[-1]) for row in connection.execute(text(f"EXPLAIN QUERY PLAN {statement}")))
     connection.execute(text("SET LOCAL enable_seqscan = off"))
     return " ".join(str(row[0]) for row in connection.execute(text(f"EXPLAIN {statement}")))
+
+
+def test_upgrading_gives_the_fixes_already_logged_their_customer_key(tmp_path: Path) -> None:
+    """Migration 0014 fills `customer_key` for every fix written before it (on a database of its own: the test
+    goes down a revision and back)."""
+    engine = make_engine(f"sqlite:///{tmp_path / 'before.db'}")
+    upgrade(engine)
+    sessions = make_session_factory(engine)
+    load_org_and_policy(sessions, MONDAY_MORNING)
+    with sessions.begin() as session:
+        sam = employee(session, "U0AGENT1")
+        for reference in ("Order #1234", "case 9", None):
+            request = ResolutionRequest(category="credit", amount=Decimal(5), summary="sorry", customer_ref=reference)
+            log_resolution(session, employee=sam, request=request, now=MONDAY_MORNING)
+    migrate(engine, "downgrade", "0013")
+
+    migrate(engine, "upgrade", "head")
+
+    with engine.connect() as connection:
+        keys = connection.execute(text("SELECT customer_key FROM resolutions ORDER BY id")).scalars().all()
+    assert keys == ["1234", "9", None]
+    engine.dispose()
+
+
+def migrate(engine: Engine, direction: str, revision: str) -> None:
+    from alembic import command
+
+    config = alembic_config()
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        getattr(command, direction)(config, revision)

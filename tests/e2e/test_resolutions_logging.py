@@ -180,6 +180,24 @@ def test_the_per_customer_cap_catches_repeat_claims(ready: RunningBot) -> None:
     assert "per-customer limit $100 in 30 days (this customer would have $110)" in reply.text
 
 
+def test_the_per_customer_cap_sees_one_customer_however_the_reference_is_written(ready: RunningBot) -> None:
+    ready.driver.command("U0AGENT3", "/resolve", "refund 40 order 1234 arrived broken")
+    ready.driver.command("U0AGENT1", "/resolve", "refund 40 ref:1234 still broken")
+    ready.driver.command("U0AGENT1", "/resolve")
+    [opened] = ready.slack.calls("views.open")
+
+    ready.driver.submit(
+        "U0AGENT1",
+        opened.args["view"],
+        {"category": "refund", "amount": "30", "summary": "broken again", "customer_ref": "Order #1234"},
+    )
+
+    [request] = ready.slack.calls("chat.postMessage", channel="U0MGR1")
+    assert "per-customer limit $100 in 30 days (this customer would have $110)" in request.text
+    assert "Ines Agent — refund $40 (within)" in request.text
+    assert [r.status for r in resolutions(ready)] == ["within", "within", "pending"]
+
+
 def test_boundaries_show_limits_allowance_left_and_the_policy_version(ready: RunningBot) -> None:
     ready.driver.command("U0AGENT1", "/resolve", "refund 45 order 1 late")
 

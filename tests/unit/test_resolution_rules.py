@@ -11,6 +11,7 @@ from bot.clock import MovableClock
 from services.calendar import local_day, local_month
 from services.errors import InvalidInput
 from services.money import format_money, parse_amount
+from services.resolutions.customers import customer_key
 from services.resolutions import decisions
 from services.resolutions import fixes as resolutions
 from services.resolutions.fixes import ResolutionRequest
@@ -53,6 +54,29 @@ def test_a_sign_is_read_as_the_policy_currency_when_it_can_be(typed: str, curren
 def test_amounts_that_are_refused(typed: str) -> None:
     with pytest.raises(InvalidInput):
         parse_amount(typed, "USD")
+
+
+@pytest.mark.parametrize(
+    ("one", "other"),
+    [
+        ("order 1234", "1234"),
+        ("Order #1234", "ORDER-1234"),
+        ("#1234", "no. 1234"),
+        ("Ticket: AB-12", "ab12"),
+        ("case 9", "CASE-9"),
+    ],
+)
+def test_references_written_differently_are_one_customer(one: str, other: str) -> None:
+    assert customer_key(one) == customer_key(other)
+
+
+@pytest.mark.parametrize(("one", "other"), [("1234", "12345"), ("AB-12", "AB-21"), ("nora 1", "1")])
+def test_different_references_stay_different_customers(one: str, other: str) -> None:
+    assert customer_key(one) != customer_key(other)
+
+
+def test_a_reference_that_is_all_label_keeps_its_letters() -> None:
+    assert (customer_key("order"), customer_key("#"), customer_key("---")) == ("order", "#", "---")
 
 
 def test_money_is_shown_in_the_policy_currency() -> None:
