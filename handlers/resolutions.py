@@ -42,7 +42,7 @@ MODAL_FIELDS = {
     "customer_outcome": blocks.OUTCOME,
 }
 """Which modal input shows an error about each field (anything else shows under the summary)."""
-_REF = re.compile(r"\bref:(\S+)", re.IGNORECASE)
+_REF = re.compile(r"\bref:(?:\"([^\"]+)\"|“([^”]+)”|(\S+))", re.IGNORECASE)
 _OUTCOME = re.compile(r"\boutcome:(\S+)", re.IGNORECASE)
 _NAMED_REF = re.compile(
     r"\b(order|ticket|case|booking|account|invoice)\s*#?\s*((?=[A-Za-z0-9-]*\d)[A-Za-z0-9-]+)", re.IGNORECASE
@@ -75,7 +75,9 @@ def to_request(line: OneLiner, rule: BoundaryRule, currency: str) -> ResolutionR
     ref_match = _REF.search(rest)
     named = _NAMED_REF.search(rest)
     customer_ref = (
-        ref_match.group(1) if ref_match else (f"{named.group(1).lower()} {named.group(2)}" if named else None)
+        next(part for part in ref_match.groups() if part)
+        if ref_match
+        else (f"{named.group(1).lower()} {named.group(2)}" if named else None)
     )
     summary = " ".join(_OUTCOME.sub("", _REF.sub("", rest)).split())
     return ResolutionRequest(

@@ -198,6 +198,16 @@ def test_the_per_customer_cap_sees_one_customer_however_the_reference_is_written
     assert [r.status for r in resolutions(ready)] == ["within", "within", "pending"]
 
 
+def test_a_quoted_reference_keeps_its_spaces(ready: RunningBot) -> None:
+    ready.driver.command("U0AGENT1", "/resolve", 'credit 5 ref:"ABC 123" sorry for the wait')
+    ready.driver.command("U0AGENT1", "/resolve", "credit 5 ref:“XY 9” sorry again")
+
+    assert [(r.customer_ref, r.summary) for r in resolutions(ready)] == [
+        ("ABC 123", "sorry for the wait"),
+        ("XY 9", "sorry again"),
+    ]
+
+
 def test_boundaries_show_limits_allowance_left_and_the_policy_version(ready: RunningBot) -> None:
     ready.driver.command("U0AGENT1", "/resolve", "refund 45 order 1 late")
 
