@@ -42,7 +42,7 @@ def show_boundaries(ack: Ack, command: dict[str, Any], context: BoltContext, cli
             content = [text_block(f":warning: {error}")]
     note = [text_block(NEW_EMPLOYEE_NOTE)] if identity.newly_added else []
     ack(text="Your boundaries", blocks=note + content)
-    if identity.newly_added:
+    if identity.slack_profile_wanted:
         with reported(command):
             learn_from_slack(client, deps, identity.employee)
 

@@ -53,7 +53,7 @@ def publish_home(event: dict[str, Any], body: dict[str, Any], context: Any, clie
     with deps.sessions.begin() as session:
         identity = identify_caller(session, context, user_id=event["user"])
         view = build_home(session, identity.employee, deps.now())
-    if identity.newly_added:
+    if identity.slack_profile_wanted:
         learn_from_slack(client, deps, identity.employee)
     if not blocks.already_shown(view, event.get("view")):
         client.views_publish(user_id=event["user"], view=view)

@@ -126,7 +126,7 @@ def nominate_one_liner(
     reply(with_newcomer_note(confirmation(outcome), identity))
     with reported(command, respond):
         send_now(deps, client, messages)
-        if identity.newly_added:
+        if identity.slack_profile_wanted:
             learn_from_slack(client, deps, identity.employee)
 
 

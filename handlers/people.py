@@ -78,7 +78,8 @@ def person_of(slack_id: str, user: dict[str, Any]) -> SlackPerson:
 
 
 def learn_from_slack(client: WebClient, deps: Deps, employee: Employee) -> None:
-    """Fill a newcomer's name, email and time zone from `users.info` (after the ack)."""
+    """Fill what the directory lacks of a person (a newcomer's name, email, a time zone) from `users.info`
+    (after the ack); the directory's own values win."""
     person = ask_slack(client, employee.slack_id)
     if not person.exists:
         return

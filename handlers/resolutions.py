@@ -121,7 +121,7 @@ def resolve_command(
     ack(text=blocks.confirmation_text(logged), blocks=_with_note(reply, identity.newly_added))
     with reported(command, respond):
         send_now(deps, client, requests)
-        if identity.newly_added:
+        if identity.slack_profile_wanted:
             learn_from_slack(client, deps, identity.employee)
 
 

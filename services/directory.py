@@ -20,6 +20,12 @@ class Identity:
     workspace: Workspace
     newly_added: bool
 
+    @property
+    def slack_profile_wanted(self) -> bool:
+        """A newcomer, or someone the org file gave no time zone: Slack's `users.info` fills what is missing
+        (their day and month for the limits, when their digest and pulse reach them)."""
+        return self.newly_added or self.employee.tz is None
+
 
 @dataclass(frozen=True)
 class SlackPerson:

@@ -27,6 +27,11 @@ class OrgRow:
     email: str | None
     tz: str | None
     profile: str | None
+    columns: frozenset[str]  # the optional columns the file has: one it lacks leaves the stored value alone
+
+    def optional_values(self) -> dict[str, str | None]:
+        """What the row sets beyond the required columns; an empty cell is None, which clears the value."""
+        return {column: getattr(self, column) for column in OPTIONAL_COLUMNS if column in self.columns}
 
 
 class OrgFileError(InvalidInput):
@@ -39,26 +44,38 @@ class OrgFileError(InvalidInput):
 
 def parse_org_csv(text: str) -> list[OrgRow]:
     reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
-    header = [name.strip() for name in reader.fieldnames or []]
-    missing = [name for name in REQUIRED_COLUMNS if name not in header]
-    if missing:
-        raise OrgFileError([f"line 1: missing column(s) {', '.join(missing)} (need {','.join(REQUIRED_COLUMNS)})"])
-    unknown = [name for name in header if name not in REQUIRED_COLUMNS + OPTIONAL_COLUMNS]
-    if unknown:
-        raise OrgFileError([f"line 1: unknown column(s) {', '.join(unknown)}"])
+    columns = _read_header(reader)
     rows, problems = [], []
     for raw in reader:
-        values = {key.strip(): (value or "").strip() for key, value in raw.items() if key is not None}
+        values = {key: (value or "").strip() for key, value in raw.items() if key is not None}
         row_problems = _row_problems(values)
         problems += [f"line {reader.line_num}: {problem}" for problem in row_problems]
         if not row_problems:
-            rows.append(_to_row(reader.line_num, values))
+            rows.append(_to_row(reader.line_num, values, columns))
     problems += _cross_row_problems(rows)
     if problems:
         raise OrgFileError(problems)
     if not rows:
         raise OrgFileError(["the file has a header but no people"])
     return rows
+
+
+def _read_header(reader: "csv.DictReader[str]") -> frozenset[str]:
+    """Check the header, names matched whatever their letter case and spaces; returns the optional columns it has."""
+    written = [name.strip() for name in reader.fieldnames or []]
+    header = [name.lower() for name in written]
+    reader.fieldnames = header
+    missing = [name for name in REQUIRED_COLUMNS if name not in header]
+    if missing:
+        raise OrgFileError([f"line 1: missing column(s) {', '.join(missing)} (need {','.join(REQUIRED_COLUMNS)})"])
+    known = REQUIRED_COLUMNS + OPTIONAL_COLUMNS
+    unknown = [repr(as_written) for as_written, name in zip(written, header, strict=True) if name not in known]
+    if unknown:
+        raise OrgFileError([f"line 1: unknown column(s) {', '.join(unknown)} (the columns are {','.join(known)})"])
+    repeated = sorted({name for name in header if header.count(name) > 1})
+    if repeated:
+        raise OrgFileError([f"line 1: column(s) {', '.join(repeated)} given more than once: keep one of each"])
+    return frozenset(header) & frozenset(OPTIONAL_COLUMNS)
 
 
 def _row_problems(values: dict[str, str]) -> list[str]:
@@ -87,7 +104,7 @@ def _is_time_zone(name: str) -> bool:
     return True
 
 
-def _to_row(line: int, values: dict[str, str]) -> OrgRow:
+def _to_row(line: int, values: dict[str, str], columns: frozenset[str]) -> OrgRow:
     return OrgRow(
         line=line,
         slack_id=values["slack_id"],
@@ -98,6 +115,7 @@ def _to_row(line: int, values: dict[str, str]) -> OrgRow:
         email=values.get("email") or None,
         tz=values.get("tz") or None,
         profile=values.get("profile") or None,
+        columns=columns,
     )
 
 

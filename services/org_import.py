@@ -1,4 +1,7 @@
-"""Loading the org CSV: validate every row first, then write all or nothing. Callers commit."""
+"""Loading the org CSV: validate every row first, then write all or nothing. Callers commit.
+
+An optional column the file lacks leaves everyone's stored value alone; an empty cell in one it has clears it.
+"""
 
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -10,8 +13,8 @@ from models import Employee, Team, Workspace
 from services import audit
 from services.config_cache import bump
 from services.handover import Handover, hand_over_pending
+from services.org_file import OPTIONAL_COLUMNS, OrgRow
 from services.org_file import OrgFileError as OrgFileError
-from services.org_file import OrgRow
 from services.org_file import parse_org_csv as parse_org_csv
 from services.policy.versions import current_policy
 
@@ -23,6 +26,7 @@ class ImportReport:
     deactivated: list[str] = field(default_factory=list)
     unchanged: int = 0
     handovers: list[Handover] = field(default_factory=list)
+    kept_columns: list[str] = field(default_factory=list)  # optional columns not in the file: left as stored
 
 
 def import_org(
@@ -34,16 +38,16 @@ def import_org(
     actor: str,
     now: datetime,
 ) -> ImportReport:
-    _check_profiles(session, workspace, rows)
     everyone = select(Employee).where(Employee.workspace_id == workspace.id).options(lazyload("*"))
     existing = {e.slack_id: e for e in session.scalars(everyone)}
+    _check_profiles(session, workspace, rows, existing)
     _keep_an_admin(existing, rows, deactivate_missing)
     teams = {t.name: t for t in session.scalars(select(Team).where(Team.workspace_id == workspace.id))}
     employees = {
         row.slack_id: existing.get(row.slack_id) or _new_employee(session, workspace, row, now) for row in rows
     }
     session.flush()
-    report = ImportReport()
+    report = ImportReport(kept_columns=[c for c in OPTIONAL_COLUMNS if not any(c in row.columns for row in rows)])
     for row in rows:
         employee = employees[row.slack_id]
         team = teams.get(row.team) or _new_team(session, workspace, row.team, teams)
@@ -66,6 +70,7 @@ def import_org(
         "updated": len(report.updated),
         "deactivated": len(report.deactivated),
         "rerouted": len(report.handovers),
+        "kept_columns": report.kept_columns,
     }
     audit.record(session, workspace=workspace, actor=actor, action="org.import", now=now, details=counts)
     bump(session, workspace)
@@ -89,19 +94,26 @@ def _keep_an_admin(existing: dict[str, Employee], rows: list[OrgRow], deactivate
     raise OrgFileError([*problems, "this would leave no active admin: keep at least one row with role admin"])
 
 
-def _check_profiles(session: Session, workspace: Workspace, rows: list[OrgRow]) -> None:
-    """Everyone's boundary profile must exist in the policy in force (when one is loaded)."""
+def _check_profiles(session: Session, workspace: Workspace, rows: list[OrgRow], existing: dict[str, Employee]) -> None:
+    """Everyone's boundary profile after the import must exist in the policy in force (when one is loaded)."""
     active = current_policy(session, workspace)
     if active is None:
         return
+    profiles = {row.line: _profile_after(row, existing.get(row.slack_id)) for row in rows}
     problems = [
-        f"line {row.line}: profile {row.profile or row.role!r} is not in policy version {active.version.number} "
+        f"line {line}: profile {profile!r} is not in policy version {active.version.number} "
         f"(it has {', '.join(sorted(active.policy.profiles))})"
-        for row in rows
-        if (row.profile or row.role) not in active.policy.profiles
+        for line, profile in profiles.items()
+        if profile not in active.policy.profiles
     ]
     if problems:
         raise OrgFileError(problems)
+
+
+def _profile_after(row: OrgRow, employee: Employee | None) -> str:
+    """The boundary profile the row leaves its person with: without a profile column, the stored one stays."""
+    profile = row.profile if "profile" in row.columns or employee is None else employee.profile
+    return profile or row.role
 
 
 def _new_employee(session: Session, workspace: Workspace, row: OrgRow, now: datetime) -> Employee:
@@ -130,7 +142,7 @@ def _apply_row(employee: Employee, row: OrgRow, team: Team, manager: Employee | 
     An import mostly rewrites people as they are: an untouched row costs the flush nothing.
     """
     changes = []
-    wanted = {"name": row.name, "role": row.role, "email": row.email, "tz": row.tz, "profile": row.profile}
+    wanted = {"name": row.name, "role": row.role, **row.optional_values()}
     for key, value in wanted.items():
         if getattr(employee, key) != value:
             changes.append(f"{key} {getattr(employee, key)!r} -> {value!r}")

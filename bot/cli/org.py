@@ -48,6 +48,8 @@ def describe_report(report: ImportReport) -> str:
         f"{len(report.deactivated)} deactivated, {report.unchanged} unchanged"
         + (f", {len(report.handovers)} re-routed" if report.handovers else "")
     ]
+    if report.kept_columns:
+        lines.append(f"  = not in the file, so left as they were: {', '.join(report.kept_columns)}")
     lines += [f"  + {entry}" for entry in report.added]
     lines += [f"  ~ {entry}" for entry in report.updated]
     lines += [f"  - {entry}" for entry in report.deactivated]

@@ -1,13 +1,13 @@
 """/resolve and /boundaries end to end: within the boundaries, over them, and every kind of bad input."""
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import select
 
 from models import Resolution
-from tests.conftest import RunningBot
-from tests.helpers import count, load_org_and_policy
+from tests.conftest import FIXTURES, RunningBot
+from tests.helpers import count, employee, load_org, load_org_and_policy, load_policy
 
 
 @pytest.fixture
@@ -206,6 +206,22 @@ def test_a_quoted_reference_keeps_its_spaces(ready: RunningBot) -> None:
         ("ABC 123", "sorry for the wait"),
         ("XY 9", "sorry again"),
     ]
+
+
+def test_someone_the_org_file_gave_no_time_zone_counts_days_in_the_one_slack_knows(bot: RunningBot) -> None:
+    without_sams_tz = (FIXTURES / "org.csv").read_text().replace("sam@example.com,America/New_York", "sam@example.com,")
+    load_org(bot.sessions, bot.clock.now(), without_sams_tz)
+    load_policy(bot.sessions, bot.clock.now())
+    bot.slack.add_user("U0AGENT1", "Sam Agent", tz="America/New_York", email="sam@example.com")
+    bot.clock.set(datetime(2026, 3, 2, 23, 0, tzinfo=UTC))  # 18:00 in New York
+
+    bot.driver.command("U0AGENT1", "/resolve", "credit 20 sorry for the wait")
+    bot.clock.advance(timedelta(hours=2))  # 20:00 in New York, the next day in UTC
+    reply = bot.driver.command("U0AGENT1", "/boundaries")
+
+    assert "$80 left today" in reply.text
+    with bot.sessions() as session:
+        assert employee(session, "U0AGENT1").tz == "America/New_York"
 
 
 def test_boundaries_show_limits_allowance_left_and_the_policy_version(ready: RunningBot) -> None:

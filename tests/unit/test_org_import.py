@@ -3,16 +3,23 @@
 from datetime import timedelta
 
 import pytest
+from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.clock import MovableClock
-from models import Employee, Workspace
+from models import AuditEvent, Employee, Workspace
 from services.directory import all_reports
 from services.org_import import OrgFileError, import_org, org_tree, parse_org_csv
 from tests.conftest import FIXTURES
-from tests.helpers import count, employee, load_policy
+from tests.helpers import POLICY_EXAMPLE, count, employee, load_policy
 
 HEADER = "slack_id,name,team,role,manager_slack_id\n"
+FULL_HEADER = "slack_id,name,team,role,manager_slack_id,email,tz,profile\n"
+ANN_AND_BOB = "U0A,Ann,East,admin,\nU0B,Bob,East,frontline,U0A\n"
+ANN_AND_BOB_IN_FULL = (
+    "U0A,Ann,East,admin,,ann@example.com,Europe/Paris,\n"
+    "U0B,Bob,East,frontline,U0A,bob@example.com,Asia/Tokyo,senior_agent\n"
+)
 
 
 def run_import(session: Session, workspace: Workspace, clock: MovableClock, text: str, *, deactivate: bool = False):
@@ -124,3 +131,85 @@ def test_a_profile_missing_from_the_policy_in_force_is_refused(
     assert raised.value.problems[0].startswith("line 2: profile 'wizard' is not in policy version 1")
     session.rollback()
     assert count(session, Employee) == 0
+
+
+def optional_values(session: Session, slack_id: str) -> tuple[str | None, str | None, str | None]:
+    person = employee(session, slack_id)
+    return person.email, person.tz, person.profile
+
+
+def test_a_column_the_file_lacks_keeps_what_is_stored_and_a_newcomer_gets_the_default(
+    session: Session, workspace: Workspace, clock: MovableClock
+) -> None:
+    run_import(session, workspace, clock, FULL_HEADER + ANN_AND_BOB_IN_FULL)
+    clock.advance(timedelta(days=1))
+
+    report = run_import(session, workspace, clock, HEADER + ANN_AND_BOB + "U0C,Cy,East,frontline,U0A\n")
+
+    assert (report.added, report.updated, report.unchanged) == (["Cy (U0C)"], [], 2)
+    assert report.kept_columns == ["email", "tz", "profile"]
+    assert optional_values(session, "U0B") == ("bob@example.com", "Asia/Tokyo", "senior_agent")
+    assert employee(session, "U0B").updated_at < clock.now()
+    assert optional_values(session, "U0C") == (None, None, None)
+    assert employee(session, "U0C").boundary_profile == "frontline"
+    audit = session.scalars(select(AuditEvent).where(AuditEvent.action == "org.import").order_by(AuditEvent.id))
+    assert audit.all()[-1].details == {
+        "added": 1,
+        "updated": 0,
+        "deactivated": 0,
+        "rerouted": 0,
+        "kept_columns": ["email", "tz", "profile"],
+    }
+
+
+def test_an_empty_cell_in_a_column_the_file_has_still_clears_it(
+    session: Session, workspace: Workspace, clock: MovableClock
+) -> None:
+    run_import(session, workspace, clock, FULL_HEADER + ANN_AND_BOB_IN_FULL)
+
+    report = run_import(
+        session,
+        workspace,
+        clock,
+        HEADER.strip() + ",tz,profile\nU0A,Ann,East,admin,,Europe/Paris,\nU0B,Bob,East,frontline,U0A,,\n",
+    )
+
+    assert report.updated == ["Bob (U0B): tz 'Asia/Tokyo' -> None, profile 'senior_agent' -> None"]
+    assert report.kept_columns == ["email"]
+    assert optional_values(session, "U0B") == ("bob@example.com", None, None)
+    assert optional_values(session, "U0A") == ("ann@example.com", "Europe/Paris", None)
+
+
+def test_without_a_profile_column_the_stored_profile_is_the_one_the_policy_must_have(
+    sessions: sessionmaker[Session], session: Session, workspace: Workspace, clock: MovableClock
+) -> None:
+    load_policy(
+        sessions, clock.now(), POLICY_EXAMPLE.read_text().replace('[profiles.frontline]\ninherit = "agent"\n', "")
+    )
+    run_import(session, workspace, clock, FULL_HEADER + ANN_AND_BOB_IN_FULL)
+
+    kept = run_import(session, workspace, clock, HEADER + ANN_AND_BOB)
+    with pytest.raises(OrgFileError) as cleared:
+        run_import(
+            session, workspace, clock, HEADER.strip() + ",profile\nU0A,Ann,East,admin,,\nU0B,Bob,East,frontline,U0A,\n"
+        )
+
+    assert kept.updated == [] and employee(session, "U0B").boundary_profile == "senior_agent"
+    assert cleared.value.problems[0].startswith("line 3: profile 'frontline' is not in policy version 1")
+
+
+def test_header_names_match_whatever_their_letter_case_and_spaces() -> None:
+    [row] = parse_org_csv(
+        "Slack_ID , Name,TEAM,role,manager_slack_id, Email ,TZ\nU0A,Ann,East,admin,,ann@example.com,Asia/Tokyo\n"
+    )
+    with pytest.raises(OrgFileError) as twice:
+        parse_org_csv("slack_id,name,team,role,manager_slack_id,email,Email \nU0A,Ann,East,admin,,a@example.com,\n")
+
+    assert (row.slack_id, row.name, row.email, row.tz, row.columns) == (
+        "U0A",
+        "Ann",
+        "ann@example.com",
+        "Asia/Tokyo",
+        frozenset({"email", "tz"}),
+    )
+    assert twice.value.problems == ["line 1: column(s) email given more than once: keep one of each"]
