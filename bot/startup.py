@@ -5,6 +5,7 @@ line tool such as the reward export starts without loading what only the running
 """
 
 import logging
+from pathlib import Path
 
 from sqlalchemy import Engine, text
 from sqlalchemy.engine import make_url
@@ -25,7 +26,13 @@ def describe_url(url: str) -> str:
 
 
 def open_database(url: str, *, most_connections: int = DEFAULT_MOST_CONNECTIONS) -> Engine:
-    engine = make_engine(url, most_connections=most_connections)
+    try:
+        engine = make_engine(url, most_connections=most_connections)
+    except OSError as error:  # a SQLite file that cannot be created or opened where the URL says
+        path = Path(str(error.filename or "")).absolute()
+        missing = isinstance(error, FileNotFoundError) and not path.parent.is_dir()
+        reason = f"folder {path.parent} does not exist" if missing else f"{error.strerror} ({path})"
+        raise StartupError(f"cannot reach the database at {describe_url(url)}: {reason}") from None
     try:
         with engine.connect() as connection:
             connection.execute(text("SELECT 1"))

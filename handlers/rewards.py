@@ -4,8 +4,9 @@ import io
 from datetime import datetime
 from typing import Any
 
-from slack_bolt import Ack, App, BoltContext
+from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
+from slack_sdk.webhook import WebhookResponse
 from sqlalchemy.orm import Session
 
 from handlers.blocks import rewards as blocks
@@ -34,7 +35,9 @@ USAGE = Usage(
 )
 
 
-def rewards_command(ack: Ack, command: dict[str, Any], context: BoltContext, client: WebClient) -> None:
+def rewards_command(
+    ack: Ack, command: dict[str, Any], context: BoltContext, client: WebClient, respond: Respond
+) -> None:
     text = command.get("text", "").strip()
     words = text.split()
     if is_help(text):
@@ -46,7 +49,7 @@ def rewards_command(ack: Ack, command: dict[str, Any], context: BoltContext, cli
     elif words[0].lower() == "top" and len(words) <= 2:
         show_top(ack, command, context, words[1].lower() if len(words) == 2 else "month")
     elif words[0].lower() == "export":
-        export(ack, command, context, client, words[1:])
+        export(ack, command, context, client, respond, words[1:])
     else:
         ack(text=unknown_argument(USAGE, text))
 
@@ -59,7 +62,7 @@ def show_history(ack: Ack, command: dict[str, Any], context: BoltContext, client
         history = rewards.history(session, workspace=workspace, employee=identity.employee, now=deps.now())
         text = blocks.history_text(history)
     ack(text=with_newcomer_note(text, identity))
-    if identity.newly_added:
+    if identity.slack_profile_wanted:
         with reported(command):
             learn_from_slack(client, deps, identity.employee)
 
@@ -93,8 +96,10 @@ def recognition_section(session: Session, employee: Employee, now: datetime) -> 
     return blocks.recognition_home(rewards.summary(session, workspace=workspace, employee=employee, now=now))
 
 
-def export(ack: Ack, command: dict[str, Any], context: BoltContext, client: WebClient, words: list[str]) -> None:
-    """Check who asks and the range before the ack; build and upload the file after it."""
+def export(
+    ack: Ack, command: dict[str, Any], context: BoltContext, client: WebClient, respond: Respond, words: list[str]
+) -> None:
+    """Check who asks and the range before the ack; build and upload the file after it, or say it failed."""
     deps = deps_of(context)
     try:
         with deps.sessions.begin() as session:
@@ -106,8 +111,20 @@ def export(ack: Ack, command: dict[str, Any], context: BoltContext, client: WebC
         ack(text=f":warning: {error}")
         return
     ack(text=f"Preparing the reward export for {escape_mrkdwn(period.describe())}: it will arrive in a DM.")
-    with reported(command):
+    with reported(command, ExportFailureReply(respond, period)):
         upload_export(client, context, command, period, requester.id)
+
+
+class ExportFailureReply(Respond):
+    """`respond` for the export's work after the ack: the global handler's apology, with its reference, says
+    first that the promised file is not coming."""
+
+    def __init__(self, respond: Respond, period: reward_export.ExportPeriod) -> None:
+        super().__init__(response_url=respond.response_url, proxy=respond.proxy, ssl=respond.ssl)
+        self.opening = f"The reward export for {escape_mrkdwn(period.describe())} failed: no file is coming. "
+
+    def __call__(self, text: str | dict[str, Any] = "", *args: Any, **kwargs: Any) -> WebhookResponse:
+        return super().__call__(self.opening + text if isinstance(text, str) else text, *args, **kwargs)
 
 
 def upload_export(
@@ -117,17 +134,14 @@ def upload_export(
     period: reward_export.ExportPeriod,
     requester_id: int,
 ) -> None:
-    """The export reads a snapshot, holding up no other request meanwhile; the audit line is written after it."""
+    """The export reads a snapshot, holding up no other request meanwhile; the audit line, written once the
+    file is in HR's DM, lists only exports that arrived."""
     deps = deps_of(context)
     out, user_id = io.StringIO(), command["user_id"]
     with reading(deps.sessions) as session:
         requester = session.get_one(Employee, requester_id)
         workspace = session.get_one(Workspace, requester.workspace_id)
         count = reward_export.export_grants(session, workspace=workspace, requester=requester, period=period, out=out)
-    with deps.sessions.begin() as session:
-        reward_export.record_export(
-            session, workspace=workspace, actor=user_id, period=period, rows=count, now=deps.now()
-        )
     channel = client.conversations_open(users=user_id)["channel"]["id"]
     name = f"rewards_{period.first.isoformat()}_{period.last.isoformat()}.csv"
     client.files_upload_v2(
@@ -137,6 +151,10 @@ def upload_export(
         title=f"Reward grants {period.describe()}",
         initial_comment=f"{count} reward grant(s), {escape_mrkdwn(period.describe())}. See the README for the columns.",
     )
+    with deps.sessions.begin() as session:
+        reward_export.record_export(
+            session, workspace=workspace, actor=user_id, period=period, rows=count, now=deps.now()
+        )
 
 
 def register(app: App) -> None:

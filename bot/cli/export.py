@@ -1,7 +1,10 @@
 """`export rewards`: HR's reward history for payroll, streamed as CSV or JSON lines; `rewards fulfil|revoke`."""
 
 import argparse
+import os
+import stat
 import sys
+import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
@@ -12,10 +15,11 @@ from sqlalchemy.orm import Session
 
 from bot.cli.common import actor, add_workspace_option, database, resolve_workspace, transaction
 from bot.clock import SystemClock
+from bot.startup import StartupError
 from models import Workspace
 from models.engine import make_session_factory, reading
 from services import outbox
-from services.rewards.export import FORMATS, export_grants, parse_period, record_export
+from services.rewards.export import FORMATS, check_export, export_grants, parse_period, record_export
 
 
 def add_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -48,27 +52,62 @@ def _add_grant_actions(commands: argparse._SubParsersAction) -> None:  # type: i
     revoke.set_defaults(handler=run_revoke)
 
 
-@contextmanager
-def output(target: str) -> Iterator[TextIO]:
-    if target == "-":
-        yield sys.stdout
-        return
-    with Path(target).open("w", encoding="utf-8", newline="") as file:
-        yield file
-
-
 def run_export(args: argparse.Namespace) -> int:
-    """The export reads a snapshot, holding up no request meanwhile; the audit line is written after it."""
+    """Every check comes before the first byte; the audit line, in its own short write, before the file appears."""
     now = SystemClock().now()
     period = parse_period(args.first, args.last, args.team, now=now)
+    target = checked_target(args.out)
     sessions = make_session_factory(database())
-    with reading(sessions) as session, output(args.out) as out:
+    with reading(sessions) as session:
         workspace = resolve_workspace(session, args.workspace, create=False)
-        count = export_grants(session, workspace=workspace, requester=None, period=period, out=out, fmt=args.format)
-    with sessions.begin() as session:
-        record_export(session, workspace=workspace, actor=actor(), period=period, rows=count, now=now)
+        check_export(session, workspace=workspace, requester=None, period=period)
+    with output(target) as out:
+        with reading(sessions) as session:
+            count = export_grants(session, workspace=workspace, requester=None, period=period, out=out, fmt=args.format)
+        with sessions.begin() as session:
+            record_export(session, workspace=workspace, actor=actor(), period=period, rows=count, now=now)
     print(f"{count} reward grant(s), {period.describe()}", file=sys.stderr)
     return 0
+
+
+def checked_target(out: str) -> Path | None:
+    """The file `--out` names (None: standard output), refused at once if it cannot be written there."""
+    if out == "-":
+        return None
+    target = Path(out)
+    if target.is_dir():
+        raise StartupError(f"--out {out} is a folder: name a file in it, like {target / 'rewards.csv'}")
+    folder = target.parent.absolute()
+    if not folder.is_dir():
+        problem = "is not a folder" if folder.exists() else "does not exist"
+        raise StartupError(f"--out {out}: {folder} {problem}")
+    return target
+
+
+@contextmanager
+def output(target: Path | None) -> Iterator[TextIO]:
+    """Standard output, or a temporary file beside `target` that takes its place only when the block succeeds.
+
+    An export that fails leaves an existing file as it was and no partial file behind; one that succeeds
+    keeps the replaced file's permissions.
+    """
+    if target is None:
+        yield sys.stdout
+        return
+    try:
+        descriptor, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".part")
+    except OSError as error:
+        raise StartupError(f"cannot write in folder {target.parent.absolute()}: {error.strerror}") from None
+    try:
+        with open(descriptor, "w", encoding="utf-8", newline="") as file:
+            yield file
+        if target.exists():  # a new file stays readable by its owner only: it holds names and emails
+            os.chmod(name, stat.S_IMODE(target.stat().st_mode))
+        os.replace(name, target)
+    except OSError as error:  # the disk filled up, the file could not take the target's name...
+        raise StartupError(f"could not write {target}: {error.strerror} (an existing file is left as it was)") from None
+    finally:
+        Path(name).unlink(missing_ok=True)
 
 
 def run_fulfil(args: argparse.Namespace) -> int:

@@ -18,6 +18,8 @@ from services.rewards.grants import month_start, require_hr
 
 FORMATS = ("csv", "jsonl")
 BATCH = 1000
+EARLIEST, LATEST = date(2000, 1, 1), date(2099, 12, 31)
+"""The days an export may name: every grant falls within them, and the day after LATEST is still a date."""
 
 
 class ExportRow(NamedTuple):
@@ -69,14 +71,23 @@ class ExportPeriod:
 
 
 def parse_period(first: str | None, last: str | None, team: str | None, *, now: datetime) -> ExportPeriod:
-    """FROM and TO as ISO dates; by default this month so far."""
+    """FROM and TO as ISO dates within `EARLIEST`..`LATEST`; by default this month so far."""
     start = _day(first, "FROM") if first else month_start(now).date()
     end = _day(last, "TO") if last else now.astimezone(UTC).date()
     if end < start:
-        raise InvalidInput(
-            f"The range ends ({end.isoformat()}) before it starts ({start.isoformat()}): put the earlier date first."
-        )
+        raise InvalidInput(_reversed(start, end, first, last))
     return ExportPeriod(first=start, last=end, team=team.strip() if team and team.strip() else None)
+
+
+def _reversed(start: date, end: date, first: str | None, last: str | None) -> str:
+    """Say which date is missing when the default of one end falls on the wrong side of the other."""
+    if first is None:
+        return (
+            f"TO {end.isoformat()} is before {start.isoformat()}, where the range starts without FROM: give FROM too."
+        )
+    if last is None:
+        return f"FROM {start.isoformat()} is after {end.isoformat()}, where the range ends without TO: give TO too."
+    return f"The range ends ({end.isoformat()}) before it starts ({start.isoformat()}): put the earlier date first."
 
 
 def parse_period_words(words: list[str], *, now: datetime) -> ExportPeriod:
@@ -92,9 +103,15 @@ def parse_period_words(words: list[str], *, now: datetime) -> ExportPeriod:
 
 def _day(text: str, name: str) -> date:
     try:
-        return date.fromisoformat(text)
+        day = date.fromisoformat(text)
     except ValueError:
         raise InvalidInput(f"{name} `{text[:20]}` is not a date: write it as YYYY-MM-DD, like 2026-03-01.") from None
+    if not EARLIEST <= day <= LATEST:
+        raise InvalidInput(
+            f"{name} {day.isoformat()} is out of range: an export covers days from {EARLIEST.isoformat()} "
+            f"to {LATEST.isoformat()}."
+        )
+    return day
 
 
 def export_batches(
@@ -173,9 +190,10 @@ def write_jsonl(batches: Iterator[Sequence[Sequence[Any]]], out: TextIO) -> int:
     return count
 
 
-def check_export(session: Session, *, workspace: Workspace, requester: Employee, period: ExportPeriod) -> None:
-    """Say no before any work: HR and admins only, and a team that exists."""
-    require_hr(requester, "The reward export")
+def check_export(session: Session, *, workspace: Workspace, requester: Employee | None, period: ExportPeriod) -> None:
+    """Say no before any work: HR and admins only (`requester` None: the command line), and a team that exists."""
+    if requester is not None:
+        require_hr(requester, "The reward export")
     _team(session, workspace, period.team)
 
 

@@ -138,6 +138,17 @@ def test_run_refuses_a_missing_setting_an_old_schema_and_an_unreachable_database
     assert all(r.returncode == 2 and len(r.stderr.strip().splitlines()) == 1 for r in (missing, behind, unreachable))
 
 
+def test_a_database_in_a_missing_folder_is_one_line_for_any_command(folder: Path) -> None:
+    url = f"sqlite:///{folder / 'missing' / 'latitude.db'}"
+
+    results = [cli(folder, *command, env={"DATABASE_URL": url}) for command in (["org", "show"], ["export", "rewards"])]
+
+    expected = f"error: cannot reach the database at {url}: folder {folder / 'missing'} does not exist"
+    assert [r.stderr.strip() for r in results] == [expected, expected]
+    assert all(r.returncode == 2 and r.stdout == "" for r in results)
+    assert not (folder / "missing").exists()
+
+
 @pytest.fixture
 def running(folder: Path, slack: FakeSlack) -> Iterator[str]:
     """`python -m bot run --http --port 0`: the process picks a free port and logs it; the test reads it there."""

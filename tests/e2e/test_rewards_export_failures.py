@@ -1,0 +1,195 @@
+"""HR's export when something is wrong: a clear message, in Slack or on the command line, and nothing half-made."""
+
+import logging
+import os
+import re
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.cli import main
+from models import AuditEvent
+from services.rewards import export as reward_export
+from tests.conftest import RunningBot
+from tests.e2e.test_rewards_export import HEADER, MARCH_CSV, make_history
+
+OUT_OF_RANGE = "TO 9999-12-31 is out of range: an export covers days from 2000-01-01 to 2099-12-31."
+
+
+def exports_audited(sessions: sessionmaker[Session]) -> list[AuditEvent]:
+    with sessions() as session:
+        return list(session.scalars(select(AuditEvent).where(AuditEvent.action == "reward.export")))
+
+
+def broken_query(*_args: Any) -> int:
+    raise OperationalError("SELECT ... FROM reward_grants", {}, Exception("disk I/O error"))
+
+
+def full_disk(*args: Any) -> int:
+    """Writes the header, then fails as a full disk does."""
+    out = args[4]
+    out.write(HEADER)
+    raise OSError(28, "No space left on device")
+
+
+# -- in Slack -------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("words", "expected"),
+    [
+        ("2026-01-01 9999-12-31", OUT_OF_RANGE),
+        ("1999-12-31 2026-03-31", "FROM 1999-12-31 is out of range: an export covers days from 2000-01-01"),
+    ],
+)
+def test_a_range_beyond_the_accepted_days_is_refused_before_anything_is_promised(
+    bot: RunningBot, words: str, expected: str
+) -> None:
+    make_history(bot.sessions)
+
+    reply = bot.driver.command("U0HR", "/rewards", f"export {words}")
+
+    assert expected in reply.text
+    assert "Preparing" not in reply.text
+    assert bot.slack.files() == []
+    assert bot.slack.calls("response_url") == []
+    assert exports_audited(bot.sessions) == []
+
+
+def fail_slack_upload(bot: RunningBot, _monkeypatch: pytest.MonkeyPatch) -> None:
+    bot.slack.fail("files.completeUploadExternal", error="internal_error")
+
+
+def fail_slack_dm(bot: RunningBot, _monkeypatch: pytest.MonkeyPatch) -> None:
+    bot.slack.fail("conversations.open", error="user_disabled")
+
+
+def fail_the_query(_bot: RunningBot, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(reward_export, "_write", broken_query)
+
+
+@pytest.mark.parametrize("failing", [fail_slack_upload, fail_slack_dm, fail_the_query])
+def test_an_export_that_fails_after_the_ack_tells_hr_with_a_reference_and_is_not_audited(
+    bot: RunningBot,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+    failing: Callable[[RunningBot, pytest.MonkeyPatch], None],
+) -> None:
+    make_history(bot.sessions)
+    failing(bot, monkeypatch)
+
+    with caplog.at_level(logging.ERROR, logger="latitude.errors"):
+        reply = bot.driver.command("U0HR", "/rewards", "export 2026-03-01 2026-03-31")
+
+    assert "Preparing the reward export for 2026-03-01 to 2026-03-31" in reply.text
+    [told] = bot.slack.calls("response_url")
+    assert told.text.startswith("The reward export for 2026-03-01 to 2026-03-31 failed: no file is coming. Sorry,")
+    assert told.args["response_type"] == "ephemeral"
+    found = re.search(r"reference `([0-9a-f]+)`", told.text)
+    assert found is not None
+    assert any(f"[ref {found.group(1)}]" in message for message in caplog.messages), "the log has the same reference"
+    assert bot.slack.files() == []
+    assert exports_audited(bot.sessions) == [], "the audit log lists only exports HR received"
+
+
+# -- on the command line --------------------------------------------------------------------------
+
+
+@pytest.fixture
+def history(sessions: sessionmaker[Session], database_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    make_history(sessions)
+    monkeypatch.setenv("DATABASE_URL", database_url)
+
+
+MARCH = ["export", "rewards", "--from", "2026-03-01", "--to", "2026-03-31"]
+
+
+@pytest.mark.parametrize(
+    ("extra", "failing", "expected"),
+    [
+        (["--team", "Nope"], None, "error: There is no team called 'Nope' in the directory."),
+        ([], full_disk, "error: could not write {out}: No space left on device (an existing file is left as it was)"),
+        ([], broken_query, "disk I/O error"),
+    ],
+)
+@pytest.mark.usefixtures("history")
+def test_a_failing_cli_export_leaves_an_existing_file_untouched_and_no_partial_file(
+    sessions: sessionmaker[Session],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    extra: list[str],
+    failing: Callable[..., int] | None,
+    expected: str,
+) -> None:
+    previous = tmp_path / "prev.csv"
+    previous.write_bytes(b"last month's export\r\n")
+    if failing is not None:
+        monkeypatch.setattr(reward_export, "_write", failing)
+
+    if failing is broken_query:  # not a user mistake: the traceback is the operator's clue, the file is kept
+        with pytest.raises(OperationalError, match=expected):
+            main([*MARCH, *extra, "--out", str(previous)])
+    else:
+        assert main([*MARCH, *extra, "--out", str(previous)]) == 2
+        assert capsys.readouterr().err.splitlines() == [expected.format(out=previous)]
+
+    assert previous.read_bytes() == b"last month's export\r\n"
+    assert os.listdir(tmp_path) == ["prev.csv"], "no temporary file is left behind"
+    assert exports_audited(sessions) == []
+
+
+@pytest.mark.usefixtures("history")
+def test_a_cli_export_replaces_an_existing_file_whole_and_keeps_its_permissions(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    previous, fresh = tmp_path / "prev.csv", tmp_path / "new.csv"
+    previous.write_bytes(b"last month's export, and longer than this month's header line\r\n" * 10)
+    previous.chmod(0o640)
+
+    assert main([*MARCH, "--team", "Support West", "--out", str(previous)]) == 0
+    assert main([*MARCH, "--out", str(fresh)]) == 0
+
+    assert previous.read_bytes().decode("utf-8") == HEADER + MARCH_CSV[MARCH_CSV.index("\r\n6,") + 2 :]
+    assert fresh.read_bytes().decode("utf-8") == MARCH_CSV
+    assert previous.stat().st_mode & 0o777 == 0o640
+    assert fresh.stat().st_mode & 0o777 == 0o600, "a new file holding names and emails is its owner's only"
+    assert sorted(os.listdir(tmp_path)) == ["new.csv", "prev.csv"]
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["--to", "9999-12-31"], OUT_OF_RANGE),
+        (["--from", "2026-01-01", "--to", "9999-12-31", "--format", "jsonl"], OUT_OF_RANGE),
+        (["--to", "2000-01-01"], "TO 2000-01-01 is before "),
+        (["--from", "2099-12-31"], "FROM 2099-12-31 is after "),
+        (["--out", "{tmp}/missing/x.csv"], "--out {tmp}/missing/x.csv: {tmp}/missing does not exist"),
+        (["--out", "{tmp}"], "--out {tmp} is a folder: name a file in it, like {tmp}/rewards.csv"),
+        (["--out", "{tmp}/a.csv/x.csv"], "--out {tmp}/a.csv/x.csv: {tmp}/a.csv is not a folder"),
+    ],
+)
+@pytest.mark.usefixtures("history")
+def test_cli_export_mistakes_are_one_line_with_nothing_written(
+    sessions: sessionmaker[Session],
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    args: list[str],
+    expected: str,
+) -> None:
+    (tmp_path / "a.csv").write_text("kept")
+
+    code = main(["export", "rewards", *[arg.format(tmp=tmp_path) for arg in args]])
+
+    out, err = capsys.readouterr()
+    assert code == 2
+    [line] = err.splitlines()
+    assert line.startswith("error: ") and expected.format(tmp=tmp_path) in line
+    assert out == "", "not even the CSV header"
+    assert os.listdir(tmp_path) == ["a.csv"] and (tmp_path / "a.csv").read_text() == "kept"
+    assert exports_audited(sessions) == []
