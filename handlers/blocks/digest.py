@@ -4,7 +4,7 @@ import html
 from collections.abc import Callable, Sequence
 from decimal import Decimal
 
-from handlers.blocks.kit import Block, context_block, plain, text_block
+from handlers.blocks.kit import Block, context_block, plain, quote, text_block
 from handlers.blocks.resolutions import decision_buttons
 from handlers.blocks.suggestions import suggestions_section
 from services.calendar import zone
@@ -77,8 +77,7 @@ def stories_section(part: ResolutionsPart, money: Callable[[Decimal], str]) -> l
     for story in part.stories:
         amount = f" {money(story.amount)}" if story.amount else ""
         lines.append(
-            f"> {escape_mrkdwn(truncate(story.summary, 600))}\n— {escape_mrkdwn(story.employee)}, "
-            f"{escape_mrkdwn(story.category)}{amount}"
+            f"{quote(story.summary, 600)}\n— {escape_mrkdwn(story.employee)}, {escape_mrkdwn(story.category)}{amount}"
         )
     return [text_block("\n".join(lines))]
 
@@ -126,7 +125,7 @@ def _waiting_line(item: Waiting, digest: Digest) -> str:
     since = item.created_at.astimezone(zone(digest.manager.tz))
     return (
         f"*{escape_mrkdwn(item.employee)}* — {escape_mrkdwn(item.category)}{amount}, "
-        f"waiting since {since:%a %d %b %H:%M}\n> {escape_mrkdwn(truncate(item.summary, 500))}"
+        f"waiting since {since:%a %d %b %H:%M}\n{quote(item.summary, 500)}"
     )
 
 

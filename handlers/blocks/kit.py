@@ -1,4 +1,4 @@
-"""Block Kit basics used by every builder: the `Block` type, text, context, buttons, inputs and options.
+"""Block Kit basics used by every builder: the `Block` type, text, quotes, plurals, context, buttons, inputs, options.
 
 One truncation rule: every builder cuts text at Slack's limit for the element it fills (with "…"),
 so a long user text shortens a message instead of making Slack refuse it.
@@ -6,7 +6,7 @@ so a long user text shortens a message instead of making Slack refuse it.
 
 from typing import Any
 
-from services.text import truncate
+from services.text import escape_mrkdwn, truncate
 
 Block = dict[str, Any]
 
@@ -15,10 +15,37 @@ CONTEXT_TEXT = 2000
 PLAIN_TEXT = 75
 """Buttons and options; modal titles are shorter still (24) and are written short."""
 LABEL_TEXT = 2000
+QUOTE_TEXT = 2900
+"""A quote with a short heading before it still fits a section."""
 
 
 def text_block(text: str) -> Block:
     return {"type": "section", "text": {"type": "mrkdwn", "text": truncate(text, SECTION_TEXT)}}
+
+
+def quote(text: str, limit: int = QUOTE_TEXT) -> str:
+    """User text escaped and quoted line by line (in mrkdwn `>` quotes one line), at most `limit` long.
+
+    A long text is cut before escaping and quoting, so the cut never splits `&amp;` and the "…" stays
+    inside the quote.
+    """
+    quoted = _quoted(text)
+    if len(quoted) <= limit:
+        return quoted
+    kept, over = 0, len(text)  # _quoted(text[:kept]) + "…" fits; text[:over] does not
+    while over - kept > 1:
+        middle = (kept + over) // 2
+        kept, over = (middle, over) if len(_quoted(text[:middle])) < limit else (kept, middle)
+    return _quoted(text[:kept]) + "…"
+
+
+def _quoted(text: str) -> str:
+    return "> " + escape_mrkdwn(text).replace("\n", "\n> ")
+
+
+def plural(count: int, word: str, many: str | None = None) -> str:
+    """`1 question`, `3 questions`, `0 questions`; `many` for a plural that is not word + s."""
+    return f"{count} {word if count == 1 else many or word + 's'}"
 
 
 def context_block(text: str) -> Block:

@@ -6,7 +6,7 @@ from typing import Any
 from handlers.blocks.kit import Block, context_block, text_block
 from models import PulseQuestion, PulseRound
 from services.pulse.answers import MyRound, Waiting
-from services.text import escape_mrkdwn, truncate
+from services.text import escape_mrkdwn
 
 ANSWER_PREFIX = "pulse_answer"  # action_id pulse_answer:<question id>:<value>
 CHANGE_PREFIX = "pulse_change"  # action_id pulse_change:<question id>
@@ -171,7 +171,3 @@ def comment_modal(placement: Placement) -> dict[str, Any]:
 def parse_comment(view: dict[str, Any]) -> tuple[Placement, str]:
     value = view["state"]["values"][COMMENT_BLOCK][COMMENT_INPUT].get("value") or ""
     return Placement.decode(view["private_metadata"]), str(value)
-
-
-def quote(text: str) -> str:
-    return truncate("> " + escape_mrkdwn(text).replace("\n", "\n> "), 2900)

@@ -2,8 +2,7 @@
 
 from typing import Any
 
-from handlers.blocks.kit import Block, button, context_block, text_block
-from handlers.blocks.pulse import quote
+from handlers.blocks.kit import Block, button, context_block, quote, text_block
 from services.pulse.anonymity import HIDDEN_REASON
 from services.pulse.relay import Relayed
 from services.pulse.results import CommentView, QuestionResult, SubTeam, TeamResults

@@ -3,7 +3,7 @@
 import json
 from typing import Any
 
-from handlers.blocks.kit import Block, button, context_block, input_block, plain, text_block
+from handlers.blocks.kit import Block, button, context_block, input_block, plain, quote, text_block
 from models import Nomination, RewardGrant
 from services.rewards.fairness import Leaderboard, Tally
 from services.rewards.grants import RecognitionSummary, RewardHistory
@@ -14,6 +14,8 @@ REVOKE = "reward_revoke"
 REVOKE_MODAL = "reward_revoke_reason"
 
 DECISION_REASON = "why"
+REASON_QUOTE = 2000
+"""A quoted reason leaves room in its section for the names and the line after it."""
 LONG_TEXT: Block = {"type": "plain_text_input", "multiline": True, "max_length": 1000}
 
 
@@ -76,13 +78,13 @@ def fulfilled_dm(grant: RewardGrant) -> dict[str, Any]:
 
 def revoked_dms(grant: RewardGrant) -> list[tuple[str, dict[str, Any]]]:
     """(who, message): the recipient and the giver learn a grant was revoked, and why."""
-    why = escape_mrkdwn(grant.revoke_reason or "")
+    why = quote(grant.revoke_reason or "", REASON_QUOTE)
     to_recipient = (
-        f"Your *{escape_mrkdwn(grant.title)}* from {escape_mrkdwn(grant.nominator.name)} was revoked by HR:\n>{why}"
+        f"Your *{escape_mrkdwn(grant.title)}* from {escape_mrkdwn(grant.nominator.name)} was revoked by HR:\n{why}"
     )
     to_giver = (
         f"The *{escape_mrkdwn(grant.title)}* you gave {escape_mrkdwn(grant.recipient.name)} was revoked by HR:"
-        f"\n>{why}\n"
+        f"\n{why}\n"
         "It no longer counts against your monthly allowance."
     )
     return [

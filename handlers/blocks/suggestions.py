@@ -4,7 +4,7 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from handlers.blocks.kit import Block, button, context_block, input_block, option, plain, text_block
+from handlers.blocks.kit import Block, button, context_block, input_block, option, plain, quote, text_block
 from models import Suggestion
 from services.suggestions.digest import SuggestionsPart
 from services.suggestions.lifecycle import STATUS_WORDS, SuggestionRequest
@@ -102,7 +102,7 @@ def facts(suggestion: Suggestion) -> str:
     lines = [f"*Suggestion #{suggestion.id}* from {escape_mrkdwn(author_label(suggestion))}"]
     if suggestion.category:
         lines[0] += f" · {escape_mrkdwn(suggestion.category.replace('_', ' '))}"
-    lines.append(f"> {escape_mrkdwn(truncate(suggestion.what, 1000))}")
+    lines.append(quote(suggestion.what, 1000))
     if suggestion.why:
         lines.append(f"_Why:_ {escape_mrkdwn(truncate(suggestion.why, 1000))}")
     return "\n".join(lines)
@@ -156,7 +156,7 @@ def status_for_author(suggestion: Suggestion, decider_name: str) -> list[Block]:
     }
     head = f"{escape_mrkdwn(decider_name)} {words.get(suggestion.status, 'updated')} your suggestion #{suggestion.id}"
     return [
-        text_block(f":bulb: {head}.\n> {escape_mrkdwn(truncate(suggestion.what, 500))}"),
+        text_block(f":bulb: {head}.\n{quote(suggestion.what, 500)}"),
         context_block(status_line(suggestion)),
     ]
 

@@ -13,6 +13,9 @@ CENT = Decimal("0.01")
 MAX_MONEY = Decimal(1_000_000)  # no boundary or reward in a frontline policy comes near this
 _HEADER = re.compile(r"^\s*\[+\s*([^\]]+?)\s*\]+\s*(#.*)?$")
 _KEY = re.compile(r"^\s*([A-Za-z0-9_\-\"'.]+)\s*=")
+NAME = re.compile(r"^[a-z][a-z0-9_]{0,39}\Z")
+"""A name people type and Slack carries as a menu value: reward keys and boundary categories."""
+NAME_RULE = "1 to 40 lowercase letters, digits and _"
 
 
 class PolicyError(InvalidInput):

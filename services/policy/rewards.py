@@ -1,11 +1,10 @@
 """The `[rewards]` section of the policy file: the reward catalog, the monthly allowance, leaderboards."""
 
-import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from services.policy.file import PolicyText
+from services.policy.file import NAME, NAME_RULE, PolicyText
 
 KINDS = ("praise", "voucher", "time_off", "award", "gift")
 TANGIBLE_KINDS = frozenset({"voucher", "time_off", "gift"})
@@ -14,7 +13,7 @@ ITEM_KEYS = {"title", "description", "kind", "value", "needs_approval", "max_per
 SHOUTOUT = "shoutout"
 DEFAULT_ALLOWANCE = 10
 HOURS = "hours"
-_ITEM_KEY = re.compile(r"^[a-z][a-z0-9_]{0,39}\Z")
+_ITEM_KEY = NAME
 # The /nominate reward picker is one Slack menu, which holds at most 100 options (the shout-out is one of them).
 MAX_CATALOG = 100
 
@@ -93,7 +92,7 @@ def _item(source: PolicyText, key: str, table: dict[str, Any], currency: str) ->
     path = ("rewards", key)
     problems_before = len(source.problems)
     if not _ITEM_KEY.match(key):
-        source.problem(path, "a reward key is 1 to 40 lowercase letters, digits and _ (like gift_card_25)")
+        source.problem(path, f"a reward key is {NAME_RULE} (like gift_card_25)")
     source.unknown_keys(path, table, ITEM_KEYS)
     title = source.string((*path, "title"), table.get("title"))
     if title is None and "title" not in table:

@@ -15,7 +15,7 @@ from services import audit
 from services.config_cache import attached, bump, cache_of, detached_copy
 from services.errors import NotFound
 from services.policy.digest import DigestSettings, parse_digest
-from services.policy.file import PolicyText
+from services.policy.file import NAME, NAME_RULE, PolicyText
 from services.policy.pulse import PulseSettings, parse_pulse
 from services.policy.rewards import RewardPolicy, parse_rewards
 from services.policy.suggestions import SuggestionSettings, parse_suggestions
@@ -24,6 +24,8 @@ TOP_LEVEL_KEYS = {"currency", "escalation_reminder_hours", "profiles", "pulse", 
 LIMIT_KEYS = ("per_incident", "per_day", "per_month", "per_customer_30d")
 BOUNDARY_KEYS = {*LIMIT_KEYS, "requires_customer_ref", "description"}
 PROFILE_KEYS = {"inherit", "description"}
+MAX_CATEGORIES = 100
+"""The /resolve form offers a profile's categories in one Slack menu, which holds at most 100 options."""
 CURRENCIES = ("USD", "EUR", "GBP", "CAD", "AUD", "NZD", "CHF", "JPY", "SEK", "NOK", "DKK", "INR", "BRL", "MXN", "ZAR")
 
 
@@ -62,8 +64,12 @@ class ActivePolicy:
     policy: Policy
 
 
-def parse_policy(text: str) -> Policy:
-    """The whole file checked at once: every problem is reported, with its line."""
+def parse_policy(text: str, *, stored: bool = False) -> Policy:
+    """The whole file checked at once: every problem is reported, with its line.
+
+    `stored`: a version already in force, read again. It was checked when it was loaded; rules added since
+    (category names) are not applied to it, so an upgrade never stops a workspace whose policy predates them.
+    """
     source = PolicyText.parse(text)
     data = source.data
     source.unknown_keys((), data, TOP_LEVEL_KEYS)
@@ -71,7 +77,7 @@ def parse_policy(text: str) -> Policy:
     hours = source.whole(
         ("escalation_reminder_hours",), data.get("escalation_reminder_hours", 24), minimum=1, maximum=24 * 14
     )
-    profiles = _profiles(source, source.table(("profiles",), data.get("profiles", {})))
+    profiles = _profiles(source, source.table(("profiles",), data.get("profiles", {})), new=not stored)
     pulse = parse_pulse(source, data.get("pulse"))
     if not profiles and not source.problems:
         source.problem(("profiles",), "the policy needs at least one profile, like [profiles.frontline]")
@@ -90,7 +96,7 @@ def parse_policy(text: str) -> Policy:
     )
 
 
-def _profiles(source: PolicyText, raw: dict[str, Any]) -> dict[str, dict[str, BoundaryRule]]:
+def _profiles(source: PolicyText, raw: dict[str, Any], *, new: bool) -> dict[str, dict[str, BoundaryRule]]:
     own: dict[str, dict[str, BoundaryRule]] = {}
     parents: dict[str, str] = {}
     for name, table in raw.items():
@@ -107,10 +113,36 @@ def _profiles(source: PolicyText, raw: dict[str, Any]) -> dict[str, dict[str, Bo
             for category, rule in table.items()
             if category not in PROFILE_KEYS
         }
+        if new:
+            _check_category_names(source, name, own[name])
     _check_cycles(source, parents)
     if source.problems:
         return {}
-    return {name: _inherited(name, own, parents) for name in own}
+    profiles = {name: _inherited(name, own, parents) for name in own}
+    if new:
+        _check_menu_sizes(source, profiles)
+    return profiles
+
+
+def _check_category_names(source: PolicyText, profile: str, rules: dict[str, BoundaryRule]) -> None:
+    """A category is typed after /resolve and is the value of an option in its form (Slack: 150 at most)."""
+    for category in rules:
+        if not NAME.match(category):
+            source.problem(
+                ("profiles", profile, category),
+                f"the category {category!r} of profile {profile!r} must be named with {NAME_RULE}, "
+                "starting with a letter (like fee_waiver): people type it after /resolve",
+            )
+
+
+def _check_menu_sizes(source: PolicyText, profiles: dict[str, dict[str, BoundaryRule]]) -> None:
+    for profile, rules in profiles.items():
+        if len(rules) > MAX_CATEGORIES:
+            source.problem(
+                ("profiles", profile),
+                f"profile {profile!r} has {len(rules)} categories, counting the ones it inherits: the /resolve "
+                f"form lists {MAX_CATEGORIES} at most, so merge some or split the profile",
+            )
 
 
 def _boundary(source: PolicyText, path: tuple[str, ...], category: str, rule: Any) -> BoundaryRule:
@@ -217,7 +249,7 @@ def current_policy(session: Session, workspace: Workspace) -> ActivePolicy | Non
 
 @lru_cache(maxsize=16)
 def _parsed(_sha256: str, text: str) -> Policy:
-    return parse_policy(text)
+    return parse_policy(text, stored=True)
 
 
 def require_policy(session: Session, workspace: Workspace) -> ActivePolicy:

@@ -1,5 +1,7 @@
-"""The digest's Block Kit stays within Slack's limits whatever the data; the recognition and pulse parts render."""
+"""The digest's Block Kit stays within Slack's limits whatever the data; the recognition and pulse parts render;
+multi-line summaries are quoted whole."""
 
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
@@ -80,3 +82,29 @@ def test_the_recognition_and_pulse_parts_render_when_a_feature_supplies_them() -
     assert "*Team pulse, March round:* 0 of 1 scores at or above target\n• We know" in text
     assert message_problems({"text": "digest", "blocks": digest_blocks(digest)}) == []
     assert digest_chart(digest).startswith(b"\x89PNG")
+
+
+def test_multi_line_summaries_are_quoted_line_by_line_in_stories_and_waiting_requests() -> None:
+    summary = "Parcel lost twice\n<b>so</b> I refunded & apologised"
+    quoted = "> Parcel lost twice\n> &lt;b&gt;so&lt;/b&gt; I refunded &amp; apologised"
+    resolutions = replace(a_digest().resolutions, stories=(Story("Sam", "refund", Decimal(45), summary),))
+    waiting = (Waiting(1, "Lee", "refund", Decimal(80), "USD", summary, START),)
+
+    blocks = digest_blocks(a_digest(resolutions=resolutions, waiting=waiting))
+    texts = [block["text"]["text"] for block in blocks if block["type"] == "section"]
+
+    assert any(f"{quoted}\n— Sam, refund $45" in text for text in texts), texts
+    assert any(text.endswith(f"waiting since Mon 23 Feb 00:00\n{quoted}") for text in texts), texts
+
+
+def test_summaries_full_of_escaped_characters_are_cut_inside_their_quote() -> None:
+    heavy = "&" * 2000
+    resolutions = replace(a_digest().resolutions, stories=(Story("Sam", "refund", Decimal(45), heavy),))
+    waiting = (Waiting(1, "Lee", "refund", Decimal(80), "USD", heavy, START),)
+
+    blocks = digest_blocks(a_digest(resolutions=resolutions, waiting=waiting))
+    texts = [block["text"]["text"] for block in blocks if block["type"] == "section"]
+
+    assert any("&amp;…\n— Sam, refund $45" in text for text in texts), texts
+    assert any(text.endswith("&amp;…") and "waiting since" in text for text in texts), texts
+    assert message_problems({"text": "digest", "blocks": blocks}) == []

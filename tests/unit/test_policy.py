@@ -7,9 +7,11 @@ import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.clock import MovableClock
+from bot.fakeslack.blockkit import view_problems
+from handlers.blocks.resolutions import resolve_modal
 from models import PolicyVersion, Workspace
 from services.policy.file import PolicyError
-from services.policy.versions import current_policy, load_policy, parse_policy
+from services.policy.versions import MAX_CATEGORIES, current_policy, load_policy, parse_policy
 from tests.helpers import POLICY_EXAMPLE, count, load_org
 
 
@@ -105,3 +107,68 @@ def test_every_version_is_kept_and_the_same_text_loads_nothing_new(
     assert active is not None and active.version.id == second.id
     assert active.policy.boundaries_for("agent")["refund"].per_incident == Decimal(60)
     assert parse_policy(first.text).boundaries_for("agent")["refund"].per_incident == Decimal(50)
+
+
+def categories(count: int, prefix: str = "c") -> str:
+    return "".join(f'{prefix}{n:03d} = {{ description = "{"d" * 80}" }}\n' for n in range(count))
+
+
+@pytest.mark.parametrize(
+    "name",
+    ['"Fee waiver"', "Fee_waiver", "fee-waiver", "_fee", "9lives", "a" * 41, '"' + "x" * 151 + '"', '"café"'],
+)
+def test_a_category_name_slack_or_the_slash_command_cannot_carry_is_refused_naming_it(name: str) -> None:
+    with pytest.raises(PolicyError) as raised:
+        parse_policy(f"[profiles.agent]\nrefund = {{ per_incident = 5 }}\n{name} = {{ per_incident = 5 }}\n")
+
+    [problem] = raised.value.problems
+    assert f"the category '{name.strip(chr(34))}' of profile 'agent' must be named with 1 to 40 lowercase" in problem
+
+
+def test_a_category_name_of_40_lowercase_letters_digits_and_underscores_loads() -> None:
+    name = "a" + "b_9" * 13
+
+    assert name in parse_policy(f"[profiles.agent]\n{name} = {{}}\n").boundaries_for("agent")
+
+
+def test_a_profile_with_more_categories_than_a_slack_menu_holds_is_refused_counting_inherited_ones() -> None:
+    text = f'[profiles.agent]\n{categories(60)}[profiles.senior]\ninherit = "agent"\n{categories(41, "s")}'
+
+    with pytest.raises(PolicyError) as raised:
+        parse_policy(text)
+
+    assert raised.value.problems == [
+        "line 62: profiles.senior: profile 'senior' has 101 categories, counting the ones it inherits: "
+        "the /resolve form lists 100 at most, so merge some or split the profile"
+    ]
+
+
+def test_the_most_categories_and_the_longest_names_make_a_resolve_form_slack_accepts() -> None:
+    names = "".join(f'{"x" * 36}{n:03d}_ = {{ description = "{"d" * 80}" }}\n' for n in range(MAX_CATEGORIES))
+    policy = parse_policy(f"[profiles.agent]\n{names}")
+
+    assert len(policy.boundaries_for("agent")) == MAX_CATEGORIES
+    assert view_problems(resolve_modal(policy.boundaries_for("agent"), "USD")) == []
+
+
+def test_a_version_loaded_before_category_names_were_checked_still_reads(
+    session: Session, workspace: Workspace, clock: MovableClock
+) -> None:
+    text = '[profiles.frontline]\n"Fee waiver" = { per_incident = 5 }\n'
+    with pytest.raises(PolicyError):
+        parse_policy(text)
+    session.add(
+        PolicyVersion(
+            workspace_id=workspace.id,
+            number=1,
+            text=text,
+            sha256="old" * 21 + "o",
+            loaded_by="hr",
+            loaded_at=clock.now(),
+        )
+    )
+    session.flush()
+
+    active = current_policy(session, workspace)
+
+    assert active is not None and "Fee waiver" in active.policy.boundaries_for("frontline")

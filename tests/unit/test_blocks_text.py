@@ -1,0 +1,88 @@
+"""User text in Block Kit: multi-line text quoted line by line, cut without breaking the quote; counts in words."""
+
+import html
+
+import pytest
+
+from bot.fakeslack.blockkit import message_problems
+from handlers.blocks.kit import plural, quote
+from handlers.blocks.rewards import revoked_dms
+from handlers.blocks.suggestions import channel_post, owner_card, status_for_author
+from models import Employee, RewardGrant, Suggestion
+
+THREE_LINES = "The parcel was lost\n<b>twice</b> & late\n\nso I refunded it"
+QUOTED = "> The parcel was lost\n> &lt;b&gt;twice&lt;/b&gt; &amp; late\n> \n> so I refunded it"
+
+
+def test_every_line_of_a_quoted_text_is_quoted_and_escaped() -> None:
+    assert quote(THREE_LINES) == QUOTED
+    assert quote("@channel look") == "> @\u200bchannel look"
+
+
+@pytest.mark.parametrize("limit", [10, 11, 12, 13, 14, 50, 51, 52, 53, 54, 55, 101])
+def test_a_quote_cut_to_its_limit_stays_a_quote_and_never_splits_an_escaped_character(limit: int) -> None:
+    text = "&<>\n" * 40
+
+    quoted = quote(text, limit)
+
+    assert len(quoted) <= limit and quoted.endswith("…")
+    assert all(line.startswith("> ") for line in quoted.split("\n"))
+    shown = html.unescape("\n".join(line[2:] for line in quoted.split("\n")))[:-1]
+    assert text.startswith(shown), "the cut falls between whole characters of the user's text"
+    assert len(quote(text, limit + 5)) > limit - 5, "the cut keeps nearly all the room"
+
+
+def test_a_text_that_fits_is_not_cut() -> None:
+    assert quote("a\nb", 7) == "> a\n> b"
+    assert quote("a\nbc", 7) == "> a\n> …"
+
+
+def person(name: str, slack_id: str) -> Employee:
+    return Employee(name=name, slack_id=slack_id)
+
+
+def test_a_multi_line_revoke_reason_is_quoted_whole_in_both_dms() -> None:
+    grant = RewardGrant(
+        id=4,
+        title="Voucher",
+        revoke_reason=THREE_LINES,
+        recipient=person("Ana", "U1"),
+        nominator=person("Ben", "U2"),
+    )
+
+    dms = revoked_dms(grant)
+
+    for _who, message in dms:
+        assert QUOTED in message["blocks"][0]["text"]["text"]
+        assert message_problems(message) == []
+    assert "so I refunded it\nIt no longer counts" in dms[1][1]["blocks"][0]["text"]["text"]
+
+
+def a_suggestion(what: str) -> Suggestion:
+    return Suggestion(
+        id=9, what=what, why=None, category=None, status="planned", author=person("Ana", "U1"), owner=person("Mo", "U3")
+    )
+
+
+def test_a_multi_line_suggestion_is_quoted_whole_wherever_it_is_shown() -> None:
+    suggestion = a_suggestion(THREE_LINES)
+
+    texts = [
+        owner_card(suggestion)[0]["text"]["text"],
+        channel_post(suggestion)[0]["text"]["text"],
+        status_for_author(suggestion, "Mo")[0]["text"]["text"],
+    ]
+
+    assert all(QUOTED in text for text in texts), texts
+
+
+def test_a_long_suggestion_full_of_escaped_characters_still_fits_its_section() -> None:
+    blocks = owner_card(a_suggestion("<&>\n" * 1000))
+
+    assert message_problems({"text": "suggestion", "blocks": blocks}) == []
+    assert blocks[0]["text"]["text"].endswith("…") and len(blocks[0]["text"]["text"]) < 1100
+
+
+def test_counts_are_written_in_words_singular_or_plural() -> None:
+    assert [plural(n, "question") for n in (0, 1, 2)] == ["0 questions", "1 question", "2 questions"]
+    assert plural(2, "person", "people") == "2 people"
