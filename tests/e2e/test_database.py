@@ -78,8 +78,7 @@ def test_the_operator_is_warned_when_postgresql_takes_fewer_connections_than_the
 def test_a_customer_s_earlier_fixes_are_found_through_the_customer_index(engine: Engine) -> None:
     """`/resolve` looks a customer up by the reference as compared (`customer_key`): the index must serve it."""
     statement = (
-        "SELECT id FROM resolutions WHERE workspace_id = 1 AND customer_key = '1234' "
-        "ORDER BY created_at DESC LIMIT 5"
+        "SELECT id FROM resolutions WHERE workspace_id = 1 AND customer_key = '1234' ORDER BY created_at DESC LIMIT 5"
     )
     with engine.connect() as connection:
         plan = _plan(connection, statement)

@@ -11,9 +11,9 @@ from bot.clock import MovableClock
 from services.calendar import local_day, local_month
 from services.errors import InvalidInput
 from services.money import format_money, parse_amount
-from services.resolutions.customers import customer_key
 from services.resolutions import decisions
 from services.resolutions import fixes as resolutions
+from services.resolutions.customers import customer_key
 from services.resolutions.fixes import ResolutionRequest
 from tests.helpers import (
     employee,

@@ -62,7 +62,9 @@ def _fill_keys() -> None:
 
 def downgrade() -> None:
     op.drop_index("ix_resolutions_customer", table_name="resolutions")
-    with op.batch_alter_table("resolutions") as batch_op:  # before the expression index, which SQLite's copy cannot read
+    with op.batch_alter_table(
+        "resolutions"
+    ) as batch_op:  # before the expression index, which SQLite's copy cannot read
         batch_op.drop_column("customer_key")
     op.create_index(
         "ix_resolutions_customer", "resolutions", ["workspace_id", sa.text("lower(customer_ref)"), "created_at"]
