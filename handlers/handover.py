@@ -45,7 +45,7 @@ def _resolution_dm(session: Session, handover: Handover) -> tuple[str, dict[str,
         "(the person who was to decide it left or no longer manages them):"
     )
     blocks = resolution_blocks.approval_request(resolution, [], heading=heading)
-    text = f"{escape_mrkdwn(resolution.employee.name)} needs your decision"
+    text = resolution_blocks.decision_needed_text(resolution)
     return f"resolution:{resolution.id}:", {"channel": handover.current.slack_id, "text": text, "blocks": blocks}
 
 

@@ -32,6 +32,7 @@ USAGE = Usage(
         ("/resolve reschedule moved the delivery to Friday", "no amount when no money is involved"),
         ("ref:ABC123 · outcome:happy", "optional, anywhere in the line: the customer reference and how they left"),
         ("/boundaries", "see your categories and limits"),
+        ("/resolve help", "show this help"),
     ),
 )
 MODAL_FIELDS = {
@@ -190,7 +191,7 @@ def approval_requests(logged: Logged) -> list[Outgoing]:
             method="chat.postMessage",
             payload={
                 "channel": decider.slack_id,
-                "text": f"{escape_mrkdwn(resolution.employee.name)} needs your decision",
+                "text": blocks.decision_needed_text(resolution),
                 "blocks": blocks.approval_request(resolution, logged.history, heading=heading),
             },
         )

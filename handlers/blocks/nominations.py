@@ -3,11 +3,11 @@
 from dataclasses import dataclass
 from typing import Any
 
-from handlers.blocks.kit import Block, button, context_block, input_block, option, plain, text_block
+from handlers.blocks.kit import Block, button, context_block, input_block, option, plain, quote, text_block
 from handlers.blocks.rewards import reason_modal, value_words
 from models import Nomination
 from services.policy.rewards import RewardItem
-from services.text import escape_mrkdwn, truncate
+from services.text import escape_mrkdwn
 
 NOMINATE_MODAL = "reward_nominate"
 APPROVE = "reward_approve"
@@ -71,7 +71,8 @@ def parse_nominate_modal(view: dict[str, Any]) -> NominateForm:
 
 # -- shout-outs and DMs --------------------------------------------------------------------------
 def story_line(story: str | None) -> str:
-    return f"\n>_Customer story:_ {escape_mrkdwn(truncate(story, 300))}" if story else ""
+    """Quoted under the reason, its label on its first line."""
+    return f"\n> _Customer story:_ {quote(story, 400).removeprefix('> ')}" if story else ""
 
 
 def shoutout(channel: str, nominations: list[Nomination], story: str | None) -> dict[str, Any]:
@@ -80,7 +81,7 @@ def shoutout(channel: str, nominations: list[Nomination], story: str | None) -> 
     reward = "" if first.item_key == "shoutout" else f" with *{escape_mrkdwn(first.title)}*"
     text = (
         f":tada: <@{first.nominator.slack_id}> recognised {names}{reward}\n"
-        f">{escape_mrkdwn(first.reason)}{story_line(story)}"
+        f"{quote(first.reason, 2000)}{story_line(story)}"
     )
     return {"channel": channel, "text": f"Shout-out for {_plain_names(nominations)}", "blocks": [text_block(text)]}
 
@@ -97,7 +98,7 @@ def recipient_dm(nomination: Nomination) -> dict[str, Any]:
     )
     text = (
         f":star2: {escape_mrkdwn(nomination.nominator.name)} recognised you with {reward}:\n"
-        f">{escape_mrkdwn(nomination.reason)}"
+        f"{quote(nomination.reason, 2000)}"
     )
     return {
         "channel": nomination.nominee.slack_id,
@@ -110,7 +111,7 @@ def approval_request(nomination: Nomination) -> dict[str, Any]:
     text = (
         f":gift: {escape_mrkdwn(nomination.nominator.name)} nominated *{escape_mrkdwn(nomination.nominee.name)}* "
         f"for *{escape_mrkdwn(nomination.title)}*{value_words(nomination.value, nomination.unit)}.\n"
-        f">{escape_mrkdwn(nomination.reason)}"
+        f"{quote(nomination.reason, 2000)}"
     )
     blocks = [
         text_block(text),
@@ -158,7 +159,7 @@ def approved_dm(nomination: Nomination) -> dict[str, Any]:
 def declined_dm(nomination: Nomination, decider: str) -> dict[str, Any]:
     text = (
         f"Your nomination of {escape_mrkdwn(nomination.nominee.name)} for *{escape_mrkdwn(nomination.title)}* "
-        f"was declined by {escape_mrkdwn(decider)}:\n>{escape_mrkdwn(nomination.decline_reason or '')}\n"
+        f"was declined by {escape_mrkdwn(decider)}:\n{quote(nomination.decline_reason or '', 1000)}\n"
         "It no longer counts against your monthly allowance. A shout-out is always possible."
     )
     return {

@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from typing import Any
 
-from handlers.blocks.kit import Block, context_block, input_block, plain, text_block
+from handlers.blocks.kit import Block, context_block, input_block, plain, quote, text_block
 from models import Resolution
 from services.money import format_money
 from services.policy.versions import BoundaryRule
@@ -160,9 +160,14 @@ def facts(resolution: Resolution) -> str:
         + (f" of *{format_money(resolution.amount, resolution.currency)}*" if resolution.amount else ""),
         f"*Customer:* {escape_mrkdwn(resolution.customer_ref or 'not given')}"
         + (f"   *Outcome:* {OUTCOME_WORDS[resolution.customer_outcome]}" if resolution.customer_outcome else ""),
-        f"> {escape_mrkdwn(truncate(resolution.summary, 1500))}",
+        quote(resolution.summary, 1500),
     ]
     return "\n".join(lines)
+
+
+def decision_needed_text(resolution: Resolution) -> str:
+    """The notification text of a request sent to its decider (mrkdwn, so the name is escaped)."""
+    return f"{escape_mrkdwn(resolution.employee.name)} needs your decision"
 
 
 def approval_request(resolution: Resolution, history: list[Resolution], *, heading: str) -> list[Block]:
