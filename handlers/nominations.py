@@ -32,7 +32,7 @@ from services.outbox import Claimed
 from services.rewards import grants as rewards
 from services.rewards import nominations
 from services.rewards.nominations import NominationOutcome, NominationRequest, NomineeRefused
-from services.text import escape_mrkdwn
+from services.text import escape_mrkdwn, plural
 
 log = logging.getLogger(__name__)
 
@@ -168,7 +168,7 @@ def strangers(
 
 def confirmation(outcome: NominationOutcome) -> str:
     names = escape_mrkdwn(", ".join(nomination.nominee.name for nomination in outcome.nominations))
-    left = f" You have {outcome.allowance_left} nomination(s) left this month."
+    left = f" You have {plural(outcome.allowance_left, 'nomination')} left this month."
     if outcome.waiting:
         approvers = escape_mrkdwn(", ".join(sorted({n.approver.name for n in outcome.waiting if n.approver})))
         title = escape_mrkdwn(outcome.item.title)

@@ -23,7 +23,7 @@ from services.pulse import answers as pulse
 from services.pulse import closing as pulse_closing
 from services.pulse import rounds as pulse_rounds
 from services.pulse.results import ORG, team_results
-from services.text import escape_mrkdwn
+from services.text import escape_mrkdwn, plural
 
 USAGE = Usage(
     command="/pulse",
@@ -72,7 +72,7 @@ def resend_questions(ack: Ack, command: dict[str, Any], context: BoltContext, cl
         f"You've answered every question of round {mine.round.number}, thanks! I've sent them again in case "
         "you want to change an answer."
         if done
-        else f"I've sent your {len(mine.unanswered)} open pulse question(s) to our DM."
+        else f"I've sent your {plural(len(mine.unanswered), 'open pulse question')} to our DM."
     )
     ack(text=with_newcomer_note(reply, identity))
     with reported(command):

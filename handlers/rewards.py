@@ -20,7 +20,7 @@ from services.errors import DomainError
 from services.rewards import export as reward_export
 from services.rewards import fairness as reward_fairness
 from services.rewards import grants as rewards
-from services.text import escape_mrkdwn
+from services.text import escape_mrkdwn, plural
 
 USAGE = Usage(
     command="/rewards",
@@ -149,7 +149,9 @@ def upload_export(
         content=out.getvalue().encode("utf-8"),
         filename=name,
         title=f"Reward grants {period.describe()}",
-        initial_comment=f"{count} reward grant(s), {escape_mrkdwn(period.describe())}. See the README for the columns.",
+        initial_comment=(
+            f"{plural(count, 'reward grant')}, {escape_mrkdwn(period.describe())}. See the README for the columns."
+        ),
     )
     with deps.sessions.begin() as session:
         reward_export.record_export(

@@ -23,5 +23,10 @@ def _escape(text: str) -> str:
     return _MENTION_WORDS.sub(lambda match: "@\u200b" + match.group(1), escaped)
 
 
+def plural(count: int, word: str, many: str | None = None) -> str:
+    """`1 question`, `3 questions`, `0 questions`; `many` for a plural that is not word + s."""
+    return f"{count} {word if count == 1 else many or word + 's'}"
+
+
 def truncate(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -9,6 +9,7 @@ from bot.clock import SystemClock
 from bot.settings import load_settings
 from models import Workspace
 from models.engine import make_session_factory
+from services.text import plural
 
 
 def add_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -33,7 +34,7 @@ def run_send(args: argparse.Namespace) -> int:
     sessions = make_session_factory(engine)
     deps = make_deps(settings, sessions, SystemClock(), workspace_tokens(settings, engine, sessions))
     sent = send_digests(deps, create_sender_client(settings), force=args.force)
-    print(f"queued {sent} digest(s); `python -m bot digest send --dry-run --force` shows every manager's")
+    print(f"queued {plural(sent, 'digest')}; `python -m bot digest send --dry-run --force` shows every manager's")
     return 0
 
 

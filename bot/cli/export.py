@@ -20,6 +20,7 @@ from models import Workspace
 from models.engine import make_session_factory, reading
 from services import outbox
 from services.rewards.export import FORMATS, check_export, export_grants, parse_period, record_export
+from services.text import plural
 
 
 def add_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -66,7 +67,7 @@ def run_export(args: argparse.Namespace) -> int:
             count = export_grants(session, workspace=workspace, requester=None, period=period, out=out, fmt=args.format)
         with sessions.begin() as session:
             record_export(session, workspace=workspace, actor=actor(), period=period, rows=count, now=now)
-    print(f"{count} reward grant(s), {period.describe()}", file=sys.stderr)
+    print(f"{plural(count, 'reward grant')}, {period.describe()}", file=sys.stderr)
     return 0
 
 

@@ -12,6 +12,7 @@ from services.policy.file import PolicyError
 from services.policy.versions import ActivePolicy, current_policy, load_policy
 from services.suggestions import proposals
 from services.suggestions.apply import change_note
+from services.text import plural
 
 
 def add_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -83,7 +84,7 @@ def run_suggest(args: argparse.Namespace) -> int:
 
             made = proposals.propose(session, workspace=workspace, month=month, now=now)
             queue_proposals(session, workspace, made, now)
-            print(f"\nqueued {len(made)} new proposal(s) for HR and admins (the running bot sends them)")
+            print(f"\nqueued {plural(len(made), 'new proposal')} for HR and admins (the running bot sends them)")
     return 0
 
 

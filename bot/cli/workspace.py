@@ -11,6 +11,7 @@ from bot.settings import load_settings
 from bot.startup import StartupError
 from models import Workspace
 from services import directory, workspaces
+from services.text import plural
 
 
 def add_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -59,7 +60,7 @@ def run_purge(args: argparse.Namespace) -> int:
             force=args.now,
         )
         verb = "would delete" if args.dry_run else "deleting"
-        print(f"{verb} {plan.total} row(s) of {workspace.slack_team_id} ({workspace.name or 'no name'}):")
+        print(f"{verb} {plural(plan.total, 'row')} of {workspace.slack_team_id} ({workspace.name or 'no name'}):")
         for table, count in sorted(plan.rows.items()):
             print(f"  {table}: {count}")
         if not args.dry_run:

@@ -9,6 +9,7 @@ from bot.fakeslack import Call
 from services import directory
 from services.org_import import import_org, parse_org_csv
 from services.policy.versions import current_policy, load_policy
+from services.text import plural
 
 MONDAY = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 POLICY_FILE = Path(__file__).resolve().parents[2] / "policy.example.toml"
@@ -24,7 +25,7 @@ def run(out: Path) -> int:
     seconds = time.monotonic() - started
     print(f"\nTranscript: {transcript}\nFiles in {out}: {', '.join(sorted(p.name for p in out.iterdir()))}")
     if demo.failures:
-        print(f"\nDEMO FAILED: {len(demo.failures)} step(s) did not get the answer they should:")
+        print(f"\nDEMO FAILED: {plural(len(demo.failures), 'step')} did not get the answer they should:")
         print("\n".join(f"  - {failure}" for failure in demo.failures))
         return 1
     print(f"\nDemo finished in {seconds:.1f} s: every step got the answer it should.")

@@ -14,6 +14,11 @@ ID_LENGTH = 255
 TEXT_LIMITS = {"section": 3000, "header": 150, "context_element": 2000, "field": 2000}
 ELEMENT_TEXT = {"button": 75, "option": 75, "placeholder": 150, "label": 2000, "hint": 2000, "title": 24}
 OPTION_COUNTS = {"radio_buttons": (1, 10), "checkboxes": (1, 10), "overflow": (2, 5)}
+# Menus show option text as plain_text only; checkboxes and radio buttons may use mrkdwn
+# (https://docs.slack.dev/reference/block-kit/composition-objects/option-object).
+PLAIN_OPTIONS = ("static_select", "multi_static_select", "overflow")
+GROUPED_MENUS = ("static_select", "multi_static_select")
+NEEDS_OPTIONS = (*GROUPED_MENUS, "overflow", "radio_buttons", "checkboxes")
 BUTTON_STYLES = ("primary", "danger")
 URL_LENGTH = 3000
 
@@ -145,25 +150,49 @@ def _element_problems(element: dict[str, Any]) -> list[str]:
         problems += _text_problems(element["placeholder"], ELEMENT_TEXT["placeholder"], plain=True)
     if int(element.get("max_length") or 0) > 3000:
         problems.append("max_length over 3000")
+    if element.get("max_length") and len(str(element.get("initial_value") or "")) > int(element["max_length"]):
+        problems.append(f"initial_value longer than max_length {element['max_length']}")
     return problems
 
 
 def _options_problems(element: dict[str, Any]) -> list[str]:
-    problems: list[str] = []
-    options = element.get("options") or []
-    low, high = OPTION_COUNTS.get(str(element.get("type")), (0, 100))
-    if (options and not low <= len(options) <= high) or len(options) > high:
-        problems.append(f"{len(options)} options in a {element.get('type')} ({low} to {high})")
-    for option in options:
-        problems += _text_problems(option.get("text"), ELEMENT_TEXT["option"])
+    kind = str(element.get("type"))
+    options, groups = element.get("options") or [], element.get("option_groups") or []
+    problems = _option_list_problems(kind, options, groups)
+    for group in groups:
+        problems += _text_problems(group.get("label"), ELEMENT_TEXT["option"], plain=True)
+        problems += [] if 1 <= len(group.get("options") or []) <= 100 else ["an option group holds 1 to 100 options"]
+    offered = options + [option for group in groups for option in group.get("options") or []]
+    for option in offered:
+        text_problems = _text_problems(option.get("text"), ELEMENT_TEXT["option"], plain=kind in PLAIN_OPTIONS)
+        problems += [f"option {option.get('value')!r} in a {kind}: {problem}" for problem in text_problems]
         problems += _text_problems(option.get("description"), ELEMENT_TEXT["option"], plain=True)
         if len(option.get("value") or "") > 150:
             problems.append("option value over 150 characters")
-    values = {option.get("value") for option in options}
-    chosen = [element["initial_option"]] if element.get("initial_option") else element.get("initial_options") or []
-    if options and any(option.get("value") not in values for option in chosen):
-        problems.append("an initial option that is not among the options")
+    return problems + _initial_options_problems(element, offered)
+
+
+def _option_list_problems(kind: str, options: list[dict[str, Any]], groups: list[dict[str, Any]]) -> list[str]:
+    """Menus take options or option groups (one of the two, at most 100); checkboxes, radios and overflows options."""
+    low, high = OPTION_COUNTS.get(kind, (1, 100))
+    problems = []
+    if options and not low <= len(options) <= high:
+        problems.append(f"{len(options)} options in a {kind} ({low} to {high})")
+    if options and groups:
+        problems.append(f"a {kind} takes options or option_groups, not both")
+    if len(groups) > 100:
+        problems.append(f"{len(groups)} option groups in a {kind} (limit 100)")
+    if kind in NEEDS_OPTIONS and not options and not (groups and kind in GROUPED_MENUS):
+        problems.append(f"a {kind} needs options" + (" or option_groups" if kind in GROUPED_MENUS else ""))
     return problems
+
+
+def _initial_options_problems(element: dict[str, Any], offered: list[dict[str, Any]]) -> list[str]:
+    values = {option.get("value") for option in offered}
+    chosen = [element["initial_option"]] if element.get("initial_option") else element.get("initial_options") or []
+    if offered and any(option.get("value") not in values for option in chosen):
+        return ["an initial option that is not among the options"]
+    return []
 
 
 def _broadcasts(text: Any) -> list[str]:

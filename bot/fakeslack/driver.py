@@ -13,7 +13,7 @@ from slack_sdk.signature import SignatureVerifier
 
 from bot.fakeslack.blockkit import ack_problems, message_problems
 from bot.fakeslack.grid import Grid
-from bot.fakeslack.payloads import find_element, slack_escaped, state_value
+from bot.fakeslack.payloads import find_element, slack_escaped, view_state
 from bot.fakeslack.reply import Reply
 from bot.fakeslack.server import FakeSlack
 from bot.fakeslack.state import TEAM_ID, Call, dm_channel
@@ -204,48 +204,43 @@ class SlackDriver:
         """
         block, element = find_element(view.get("blocks") or [], action_id)
         payload = self._block_actions(user, block, element, value)
-        view_id = view.get("id") or f"V{next(_ids):08d}"
-        payload.update(container={"type": "view", "view_id": view_id}, view={**view, "id": view_id})
+        view_id, view_hash = self.slack.state.views.identify(view)
+        payload.update(container={"type": "view", "view_id": view_id}, view={**view, "id": view_id, "hash": view_hash})
         return self._checked("ack of a click", self.post_payload(payload))
 
     def submit(self, user: str, view: dict[str, Any], values: dict[str, Any], *, settle: bool = True) -> Reply:
         """Submit a modal the bot opened; `values` maps an input's action_id (or block_id) to what the user entered.
 
-        The ack is checked as Slack checks it (errors only for the view's inputs, a valid pushed view...).
+        An input left out of `values` is one the person left alone: it sends its initial value, as Slack does (a box
+        ticked by default stays ticked). To untick every box or empty a field, say so: `[]` for checkboxes and
+        multi-selects, `None` or `""` for a text input or a date (see `payloads.state_value`). The ack is checked as
+        Slack checks it (errors only for the view's inputs, a valid pushed view...) and decides whether the modal
+        stays open for a later views.update.
         """
-        reply = self.post_payload(self.submit_payload(user, view, values), settle=settle)
+        payload = self.submit_payload(user, view, values)
+        reply = self.post_payload(payload, settle=False)
         problems = ack_problems(view, reply.json) if reply.status == 200 else []
         if problems:
             self.slack.state.reject("ack of a view submission", problems)
+        if reply.status == 200:
+            self.slack.state.views.answered(payload["view"]["id"], reply.json)
+        if settle:
+            self._settle()
         return reply
 
     def submit_payload(self, user: str, view: dict[str, Any], values: dict[str, Any]) -> dict[str, Any]:
-        state: dict[str, dict[str, Any]] = {}
-        for block in view.get("blocks") or []:
-            if block.get("type") != "input":
-                continue
-            element = block["element"]
-            action_id, block_id = element["action_id"], block["block_id"]
-            entered = values.get(action_id, values.get(block_id))
-            state[block_id] = {action_id: state_value(element, entered)}
-        payload = {
+        view_id, view_hash = self.slack.state.views.identify(view)
+        shown = {**view, "id": view_id, "type": view.get("type", "modal"), "team_id": self.team_id, "hash": view_hash}
+        return {
             "type": "view_submission",
             **self.grid.interaction_fields(self.team_id),
             "user": self._user(user),
             "api_app_id": "A0LATITUDE",
             "token": "verification-token-unused",
             "trigger_id": self.slack.trigger_id(),
-            "view": {
-                **view,
-                "id": view.get("id") or f"V{next(_ids):08d}",
-                "type": view.get("type", "modal"),
-                "team_id": self.team_id,
-                "state": {"values": state},
-                "hash": "h",
-            },
+            "view": {**shown, "state": view_state(view, values)},
             "response_urls": [],
         }
-        return payload
 
     def _block_actions(
         self, user: str, block: dict[str, Any], element: dict[str, Any], value: str | None

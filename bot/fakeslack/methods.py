@@ -198,9 +198,13 @@ def views_open(state: SlackState, args: Args) -> Answer:
 
 @method("views.update")
 def views_update(state: SlackState, args: Args) -> Answer:
-    if not (args.get("view_id") or args.get("external_id")):
+    """Only a view Slack issued and still shows, at its current `hash` when one is given (see `views`)."""
+    shown = state.views.find(args.get("view_id"), args.get("external_id"))
+    if shown is None:
         return {"ok": False, "error": "not_found"}
-    return _view(state, args, "views.update")
+    if args.get("hash") and args["hash"] != shown.hash:
+        return {"ok": False, "error": "hash_conflict"}
+    return _view(state, args, "views.update", shown.view_id)
 
 
 @method("views.push")
@@ -222,16 +226,19 @@ def views_publish(state: SlackState, args: Args) -> Answer:
     return answer
 
 
-def _view(state: SlackState, args: Args, name: str) -> Answer:
+def _view(state: SlackState, args: Args, name: str, view_id: str | None = None) -> Answer:
+    """Show the view (a new one, or a new version of `view_id`): its id and a fresh hash come back."""
     view = args.get("view")
-    if isinstance(view, str):
-        view = json.loads(view)
-    refused = _refused(state, name, view_problems(view or {}))
+    view = json.loads(view) if isinstance(view, str) else view or {}
+    refused = _refused(state, name, view_problems(view))
     if refused:
         return refused
-    view_id = args.get("view_id") or f"V{state.next_id():08d}"
-    shown = {"private_metadata": "", "callback_id": "", **(view or {}), "id": view_id, "team_id": state.team_id}
-    return {"ok": True, "view": {**shown, "hash": f"{time.time():.6f}.{state.next_id()}"}}
+    external_id = view.get("external_id")
+    if external_id and view_id is None and state.views.find(external_id=external_id):
+        return {"ok": False, "error": "duplicate_external_id"}
+    shown = state.views.show(view, view_id)
+    answer = {"private_metadata": "", "callback_id": "", **view, "id": shown.view_id, "team_id": state.team_id}
+    return {"ok": True, "view": {**answer, "hash": shown.hash}}
 
 
 # -- users ----------------------------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""Pieces of what Slack sends: command text escaped as Slack escapes it, a clicked element, a modal input's state."""
+"""Pieces of what Slack sends: command text escaped as Slack escapes it, a clicked element, a submitted view's state."""
 
 import re
 from typing import Any
@@ -31,19 +31,86 @@ def find_element(blocks: list[dict[str, Any]], action_id: str) -> tuple[dict[str
     raise AssertionError(f"no element {action_id!r} in the message; it has {present}")
 
 
-def state_value(element: dict[str, Any], entered: Any) -> dict[str, Any]:
-    kind = element.get("type")
-    if kind in ("static_select", "radio_buttons", "external_select"):
-        options = {o["value"]: o for o in element.get("options", [])}
-        selected = options.get(entered) if entered is not None else element.get("initial_option")
-        return {"type": kind, "selected_option": selected}
-    if kind == "users_select":
-        return {"type": kind, "selected_user": entered}
-    if kind == "multi_users_select":
-        return {"type": kind, "selected_users": list(entered or [])}
-    if kind == "checkboxes":
-        options = {o["value"]: o for o in element.get("options", [])}
-        return {"type": kind, "selected_options": [options[v] for v in entered or []]}
-    if kind == "number_input":
-        return {"type": kind, "value": None if entered is None else str(entered)}
-    return {"type": kind or "plain_text_input", "value": entered}
+UNTOUCHED: Any = object()
+"""What `state_value` is given for an input the person left alone."""
+
+# Where each input keeps its initial value and where Slack reports it in a view's state; an input the person
+# left alone reports its initial value: https://docs.slack.dev/reference/interaction-payloads/view-interactions-payload
+# and https://docs.slack.dev/reference/block-kit/block-elements
+STATE_FIELDS = {
+    "plain_text_input": ("initial_value", "value"),
+    "email_text_input": ("initial_value", "value"),
+    "url_text_input": ("initial_value", "value"),
+    "number_input": ("initial_value", "value"),
+    "datepicker": ("initial_date", "selected_date"),
+    "timepicker": ("initial_time", "selected_time"),
+    "datetimepicker": ("initial_date_time", "selected_date_time"),
+    "users_select": ("initial_user", "selected_user"),
+    "multi_users_select": ("initial_users", "selected_users"),
+    "conversations_select": ("initial_conversation", "selected_conversation"),
+    "multi_conversations_select": ("initial_conversations", "selected_conversations"),
+    "channels_select": ("initial_channel", "selected_channel"),
+    "multi_channels_select": ("initial_channels", "selected_channels"),
+    "static_select": ("initial_option", "selected_option"),
+    "external_select": ("initial_option", "selected_option"),
+    "radio_buttons": ("initial_option", "selected_option"),
+    "multi_static_select": ("initial_options", "selected_options"),
+    "multi_external_select": ("initial_options", "selected_options"),
+    "checkboxes": ("initial_options", "selected_options"),
+}
+TEXT_INPUTS = ("plain_text_input", "email_text_input", "url_text_input", "number_input")
+
+
+def view_state(view: dict[str, Any], values: dict[str, Any]) -> dict[str, Any]:
+    """A submitted view's `state.values`; `values` maps an input's action_id or block_id to what was entered."""
+    inputs = [block for block in view.get("blocks") or [] if block.get("type") == "input"]
+    ids = {key for block in inputs for key in (block["block_id"], block["element"]["action_id"])}
+    if set(values) - ids:
+        raise AssertionError(f"no input {sorted(set(values) - ids)} in the view; it has {sorted(ids)}")
+    state: dict[str, dict[str, Any]] = {}
+    for block in inputs:
+        action_id, block_id = block["element"]["action_id"], block["block_id"]
+        entered = values.get(action_id, values.get(block_id, UNTOUCHED))
+        state[block_id] = {action_id: state_value(block["element"], entered)}
+    return {"values": state}
+
+
+def state_value(element: dict[str, Any], entered: Any = UNTOUCHED) -> dict[str, Any]:
+    """An input's entry in `view.state.values`: what the person entered, or, left alone, its initial value.
+
+    `entered` is what they typed or picked: text, a date, a user id, an option's value, or a list of those for a
+    multi-select or checkboxes; [] unticks every box and None (or "") empties a field, which Slack reports as null.
+    """
+    kind = str(element.get("type") or "plain_text_input")
+    initial, reported = STATE_FIELDS.get(kind, ("initial_value", "value"))
+    many = kind.startswith("multi_") or kind == "checkboxes"
+    if entered is UNTOUCHED:
+        value = element.get(initial)
+        return {"type": kind, reported: list(value or []) if many else value}
+    picked = _listed(entered) if many else [] if entered in (None, "") else [entered]
+    if reported.startswith("selected_option"):
+        picked = [_option(element, value) for value in picked]
+    elif kind in TEXT_INPUTS:
+        picked = [str(value) for value in picked]
+    return {"type": kind, reported: picked if many else next(iter(picked), None)}
+
+
+def _option(element: dict[str, Any], value: Any) -> dict[str, Any]:
+    """The option object picked; an external select's options come from the app's options listener, so any value."""
+    offered: list[dict[str, Any]] = list(element.get("options") or [])
+    offered += [option for group in element.get("option_groups") or [] for option in group.get("options") or []]
+    found = next((option for option in offered if option.get("value") == value), None)
+    if found is None and "external" in str(element.get("type")):
+        return {"text": {"type": "plain_text", "text": str(value)}, "value": str(value)}
+    if found is None:
+        values = [option.get("value") for option in offered]
+        raise AssertionError(f"no option {value!r} in {element.get('action_id')!r}; it offers {values}")
+    return found
+
+
+def _listed(entered: Any) -> list[Any]:
+    if entered is None:
+        return []
+    if not isinstance(entered, list | tuple):
+        raise AssertionError(f"a multi-select or checkboxes takes a list of what is picked, not {entered!r}")
+    return list(entered)

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bot.fakeslack.installs import Installs
+from bot.fakeslack.views import Views
 
 TEAM_ID = "T0LATITUDE"
 BOT_USER_ID = "U0LATBOT"
@@ -87,6 +88,8 @@ class SlackState:
     def __init__(self, *, token: str = BOT_TOKEN, team_id: str = TEAM_ID, scopes: frozenset[str] | None = None) -> None:
         self.token = token
         self.installs = Installs(token, team_id)
+        self.views = Views()
+        """Modals and Homes shown, for views.update; like messages, they outlive `reset`."""
         self.app_token = APP_TOKEN
         self.scopes = scopes
         self.team_id = team_id

@@ -6,7 +6,7 @@ from typing import Any
 from handlers.blocks.kit import Block, button, context_block, text_block
 from models import BoundaryProposal
 from services.money import format_money
-from services.text import escape_mrkdwn
+from services.text import escape_mrkdwn, plural
 
 APPLY = "boundary_proposal_apply"
 
@@ -17,7 +17,7 @@ def evidence_lines(evidence: dict[str, Any], currency: str) -> list[str]:
         return format_money(Decimal(value), currency) if value is not None else "—"
 
     lines = [
-        f"{evidence['over_limit']} request(s) went over the limit of {money('limit')} per incident: "
+        f"{plural(evidence['over_limit'], 'request')} went over the limit of {money('limit')} per incident: "
         f"{evidence['approved']} approved, {evidence['declined']} declined",
         f"Approved amounts: median {money('approved_median')}, 90th percentile {money('approved_p90')}",
     ]

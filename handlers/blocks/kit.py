@@ -7,6 +7,7 @@ so a long user text shortens a message instead of making Slack refuse it.
 from typing import Any
 
 from services.text import escape_mrkdwn, truncate
+from services.text import plural as plural
 
 Block = dict[str, Any]
 
@@ -41,11 +42,6 @@ def quote(text: str, limit: int = QUOTE_TEXT) -> str:
 
 def _quoted(text: str) -> str:
     return "> " + escape_mrkdwn(text).replace("\n", "\n> ")
-
-
-def plural(count: int, word: str, many: str | None = None) -> str:
-    """`1 question`, `3 questions`, `0 questions`; `many` for a plural that is not word + s."""
-    return f"{count} {word if count == 1 else many or word + 's'}"
 
 
 def context_block(text: str) -> Block:

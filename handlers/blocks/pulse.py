@@ -6,7 +6,7 @@ from typing import Any
 from handlers.blocks.kit import Block, context_block, text_block
 from models import PulseQuestion, PulseRound
 from services.pulse.answers import MyRound, Waiting
-from services.text import escape_mrkdwn
+from services.text import escape_mrkdwn, plural
 
 ANSWER_PREFIX = "pulse_answer"  # action_id pulse_answer:<question id>:<value>
 CHANGE_PREFIX = "pulse_change"  # action_id pulse_change:<question id>
@@ -134,8 +134,9 @@ def home_section(waiting: Waiting) -> list[Block]:
     """App Home: the open questions waiting for this person."""
     return [
         text_block(
-            f":bar_chart: *Team pulse — round {waiting.round.number}:* {waiting.unanswered} question(s) waiting "
-            f"for you, open until {_when(waiting.round)}. Type `/pulse` to get them in a DM."
+            f":bar_chart: *Team pulse — round {waiting.round.number}:* "
+            f"{plural(waiting.unanswered, 'question')} waiting for you, open until {_when(waiting.round)}. "
+            "Type `/pulse` to get them in a DM."
         )
     ]
 

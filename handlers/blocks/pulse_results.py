@@ -6,7 +6,7 @@ from handlers.blocks.kit import Block, button, context_block, quote, text_block
 from services.pulse.anonymity import HIDDEN_REASON
 from services.pulse.relay import Relayed
 from services.pulse.results import CommentView, QuestionResult, SubTeam, TeamResults
-from services.text import escape_mrkdwn, truncate
+from services.text import escape_mrkdwn, plural, truncate
 
 REPLY_ACTION = "pulse_reply"  # value: comment id; a manager replies to an anonymous comment
 REPLY_CALLBACK = "pulse_reply"
@@ -32,8 +32,8 @@ def results_message(results: TeamResults) -> dict[str, Any]:
         if results.hidden_questions:
             blocks.append(
                 context_block(
-                    f"{results.hidden_questions} question(s) had fewer than {results.threshold} answers "
-                    "and are not shown."
+                    f"{plural(results.hidden_questions, 'question')} had fewer than {results.threshold} answers "
+                    f"and {'is' if results.hidden_questions == 1 else 'are'} not shown."
                 )
             )
         blocks += _comment_blocks(results.comments)

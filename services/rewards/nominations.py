@@ -17,7 +17,7 @@ from services.errors import AlreadyDone, InvalidInput, NotAllowed, NotFound
 from services.policy.rewards import SHOUTOUT, RewardItem, RewardPolicy
 from services.rewards.approvals import approver_for, grant_for
 from services.rewards.grants import SPENDING, allowance_left, describe, month_start, next_month_start, reward_policy
-from services.text import escape_mrkdwn
+from services.text import escape_mrkdwn, plural
 
 DUPLICATE_WINDOW = timedelta(minutes=1)
 MAX_REASON = 2000
@@ -187,7 +187,7 @@ def _check_allowance(session: Session, policy: RewardPolicy, nominator: Employee
             f"It renews on {renews:%A %d %B}."
         )
     raise NotAllowed(
-        f"You have {left} nomination(s) left this month but named {wanted} people. It renews on {renews:%d %B}."
+        f"You have {plural(left, 'nomination')} left this month but named {wanted} people. It renews on {renews:%d %B}."
     )
 
 
@@ -199,8 +199,8 @@ def _check_item_limit(session: Session, item: RewardItem, nominee: Employee, now
     )
     if int(received or 0) >= item.max_per_month:
         raise NotAllowed(
-            f"{nominee.name} has already received {item.title} {item.max_per_month} time(s) this month, the most "
-            "the catalog allows. Try a shout-out, or another reward."
+            f"{nominee.name} has already received {item.title} {plural(item.max_per_month, 'time')} this month, "
+            "the most the catalog allows. Try a shout-out, or another reward."
         )
 
 

@@ -62,7 +62,7 @@ def test_a_month_of_approvals_proposes_a_limit_and_apply_makes_a_version_with_ju
 
     assert (made, again) == (1, 0)
     [to_hr] = proposals_to(ready, "U0HR")
-    assert "11 request(s) went over the limit of $50" in to_hr and "10 approved, 1 declined" in to_hr
+    assert "11 requests went over the limit of $50" in to_hr and "10 approved, 1 declined" in to_hr
     assert "median $75" in to_hr and "90th percentile $85" in to_hr and "from $50 to *$85*" in to_hr
     assert "frontline, hr, which inherit it" in to_hr and "Goodwill over $100" in to_hr
     assert len(proposals_to(ready, "U0ADMIN")) == 1

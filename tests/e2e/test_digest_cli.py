@@ -54,4 +54,4 @@ def test_force_sends_every_manager_a_digest_again(operator: RunningBot, capsys: 
 
     assert main(["digest", "send", "--force"]) == 0
     assert digests_sent(operator.slack) == 6
-    assert "queued 3 digest(s)" in capsys.readouterr().out
+    assert "queued 3 digests" in capsys.readouterr().out

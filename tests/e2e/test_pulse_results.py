@@ -114,7 +114,7 @@ def test_results_show_targets_gaps_enps_and_the_change_since_the_last_round(bot:
     assert "Pulse results — round 2" in reply.text
     assert "Average *4.0* of 5 · 5 answers · target 4.5, gap -0.5 · ▲ +1.0 since last time" in reply.text
     assert "eNPS" not in reply.text, "nobody answered the eNPS question in round 2"
-    assert "1 question(s) had fewer than 5 answers" in reply.text
+    assert "1 question had fewer than 5 answers and is not shown" in reply.text
 
 
 def test_enps_is_promoters_minus_detractors(bot: RunningBot) -> None:

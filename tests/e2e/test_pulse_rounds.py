@@ -117,7 +117,7 @@ def test_slash_pulse_resends_the_callers_open_questions(bot: RunningBot) -> None
 
     reply = bot.driver.command("U0A02", "/pulse")
 
-    assert "2 open pulse question(s)" in reply.text
+    assert "2 open pulse questions" in reply.text
     resent = [c for c in bot.slack.messages_to("U0A02") if c.method == "chat.postMessage"][-1]
     assert len(answer_ids(resent)) == 2
     assert "answered *3*" in resent.text
@@ -206,7 +206,7 @@ def test_app_home_shows_the_questions_waiting_until_they_are_answered(bot: Runni
     bot.driver.open_home("U0A01")
 
     before, after = bot.slack.calls("views.publish")
-    assert "Team pulse — round 1:* 3 question(s) waiting for you" in before.text
+    assert "Team pulse — round 1:* 3 questions waiting for you" in before.text
     assert "Team pulse" not in after.text
 
 

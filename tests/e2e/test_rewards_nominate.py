@@ -24,7 +24,7 @@ def test_a_shout_out_is_posted_to_the_recognition_channel_and_dms_the_nominee(re
     reply = ready.driver.command("U0AGENT1", "/nominate", f"{LEE} calmed an angry <customer> & @channel fixed it")
 
     assert "You recognised Lee Senior" in reply.text
-    assert "4 nomination(s) left" in reply.text
+    assert "4 nominations left" in reply.text
     [post] = ready.slack.calls("chat.postMessage", channel="C0KUDOS")
     assert "<@U0AGENT1> recognised <@U0AGENT2>" in post.text
     assert "calmed an angry &lt;customer&gt; &amp; @\u200bchannel fixed it" in post.text
@@ -135,7 +135,7 @@ def test_an_exhausted_allowance_says_when_it_renews_and_renews_next_month(ready:
     assert "given all 5 nominations" in refused.text
     assert "renews on Wednesday 01 April" in refused.text
     assert "You recognised Ines Agent" in renewed.text
-    assert "4 nomination(s) left" in renewed.text
+    assert "4 nominations left" in renewed.text
 
 
 def test_the_modal_nominates_with_a_reward_and_keeps_it_private_when_asked(ready: RunningBot) -> None:
@@ -157,6 +157,25 @@ def test_the_modal_nominates_with_a_reward_and_keeps_it_private_when_asked(ready
     with ready.sessions() as session:
         [nomination] = nominations(session)
         assert (nomination.public, nomination.status, nomination.unit) == (False, "pending", "hours")
+
+
+def test_a_nomination_whose_visibility_box_is_left_ticked_is_shouted_out_in_the_recognition_channel(
+    ready: RunningBot,
+) -> None:
+    ready.driver.command("U0AGENT1", "/nominate")
+    [opened] = ready.slack.calls("views.open")
+
+    reply = ready.driver.submit(
+        "U0AGENT1", opened.args["view"], {blocks.PEOPLE: ["U0AGENT3"], blocks.REASON: "covered my shift"}
+    )
+
+    assert reply.status == 200 and reply.body == ""
+    [post] = ready.slack.calls("chat.postMessage", channel="C0KUDOS")
+    assert "<@U0AGENT1> recognised <@U0AGENT3>" in post.text
+    assert "covered my shift" in post.text
+    with ready.sessions() as session:
+        [nomination] = nominations(session)
+        assert (nomination.public, nomination.item_key, nomination.status) == (True, "shoutout", "approved")
 
 
 def test_the_modal_shows_a_refused_nominee_on_the_people_field(ready: RunningBot) -> None:
@@ -189,6 +208,8 @@ def test_the_modal_is_acked_before_slack_is_asked_about_a_newcomer_who_then_hear
     assert "great first week" in dm.text
     [receipt] = ready.slack.messages_to("U0AGENT1")
     assert "You recognised Nora Newbie" in receipt.text
+    [post] = ready.slack.calls("chat.postMessage", channel="C0KUDOS")  # the box left ticked, as most people do
+    assert "<@U0NEWBIE>" in post.text
 
 
 def test_a_nominee_slack_refuses_after_the_modal_closed_is_explained_in_a_dm(ready: RunningBot) -> None:
@@ -201,6 +222,7 @@ def test_a_nominee_slack_refuses_after_the_modal_closed_is_explained_in_a_dm(rea
     assert reply.status == 200 and reply.body == ""
     [dm] = ready.slack.messages_to("U0AGENT1")
     assert "Your nomination was not sent: Bots can't receive recognition" in dm.text
+    assert ready.slack.calls("chat.postMessage", channel="C0KUDOS") == [], "nothing public, though the box was ticked"
     with ready.sessions() as session:
         assert nominations(session) == []
 

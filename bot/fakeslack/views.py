@@ -1,0 +1,80 @@
+"""The views the stand-in shows: each one Slack issued, by id and external_id, with its current hash, until it closes.
+
+Slack updates only a view it issued and that is still open (`not_found` otherwise, for a `view_id` or an
+`external_id`) and, when the caller passes a `hash`, only if it is the view's current one (`hash_conflict`):
+https://docs.slack.dev/reference/methods/views.update. A submission's ack decides what happens to the modal
+(https://docs.slack.dev/surfaces/modals#updating_response): `errors` keep it, `update` replaces it in place,
+`push` puts a view on top of it, anything else closes it. The stand-in does not know which view a `trigger_id`
+came from, so `views.push` opens a view of its own and `clear` closes only the submitted view.
+"""
+
+import threading
+import time
+from dataclasses import dataclass
+from itertools import count
+from typing import Any
+
+
+@dataclass(frozen=True)
+class ShownView:
+    """A view as Slack holds it: the definition the app sent, and what identifies this version of it."""
+
+    view_id: str
+    definition: dict[str, Any]
+    hash: str
+    external_id: str | None = None
+
+
+class Views:
+    """Every view issued and still shown. Thread-safe: the HTTP server answers on many threads."""
+
+    def __init__(self) -> None:
+        self._shown: dict[str, ShownView] = {}
+        self._ids = count(1)
+        self._lock = threading.Lock()
+
+    def show(self, definition: dict[str, Any], view_id: str | None = None) -> ShownView:
+        """Show a new view, or (`view_id`) a new version of a shown one: same id, a new hash."""
+        number = next(self._ids)
+        with self._lock:
+            before = self._shown.get(view_id or "")
+            external_id = definition.get("external_id") or (before.external_id if before else None)
+            shown = ShownView(view_id or f"V{number:08d}", definition, f"{time.time():.6f}.{number}", external_id)
+            self._shown[shown.view_id] = shown
+        return shown
+
+    def find(self, view_id: str | None = None, external_id: str | None = None) -> ShownView | None:
+        """The shown view with this id, or else this external_id; None when Slack would answer `not_found`."""
+        with self._lock:
+            if view_id:
+                return self._shown.get(view_id)
+            return next((v for v in self._shown.values() if external_id and v.external_id == external_id), None)
+
+    def showing(self, definition: dict[str, Any]) -> ShownView | None:
+        """The newest shown view made from exactly this definition (what a test holds from the recorded call)."""
+        with self._lock:
+            return next((v for v in reversed(self._shown.values()) if v.definition == definition), None)
+
+    def identify(self, view: dict[str, Any]) -> tuple[str, str]:
+        """The id and current hash of the view a test holds (as sent to a views method, or as answered).
+
+        A view never shown (built or changed by the test) gets an id never issued, which views.update refuses.
+        """
+        shown = self.find(view["id"]) if view.get("id") else self.showing(view)
+        if shown is not None:
+            return shown.view_id, shown.hash
+        return str(view.get("id") or f"V{next(self._ids):08d}"), str(view.get("hash") or "h")
+
+    def answered(self, view_id: str, ack: dict[str, Any]) -> None:
+        """What the ack of a submission of `view_id` does to it (see the module's docstring)."""
+        action = ack.get("response_action")
+        if action == "errors":
+            return
+        if action == "update" and isinstance(ack.get("view"), dict):
+            self.show(ack["view"], view_id)
+            return
+        if action == "push" and isinstance(ack.get("view"), dict):
+            self.show(ack["view"])
+            return
+        with self._lock:
+            self._shown.pop(view_id, None)
