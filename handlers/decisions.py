@@ -14,7 +14,7 @@ from handlers import payload
 from handlers.blocks import decline
 from handlers.blocks import digest as digest_blocks
 from handlers.blocks import resolutions as blocks
-from handlers.blocks.kit import Block
+from handlers.blocks.kit import Block, field_errors
 from handlers.delivery import Outgoing, queue, send_now
 from handlers.deps import Deps, deps_of
 from handlers.errors import reported
@@ -96,7 +96,7 @@ def submit_decline_reason(
             )
             announcement = Announcement.of(session, resolution, now=deps.now())
     except DomainError as error:
-        ack(response_action="errors", errors={blocks.REASON: str(error)[:300]})
+        ack(**field_errors(blocks.REASON, str(error)))
         return
     ack()
     with reported(body):

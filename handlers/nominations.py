@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from handlers import payload
 from handlers.blocks import nominations as blocks
+from handlers.blocks.kit import field_errors
 from handlers.commands import Usage, is_help
 from handlers.delivery import Outgoing, queue, send_now
 from handlers.deps import Deps, deps_of
@@ -206,10 +207,10 @@ def submit_nomination(
     try:
         claimed = record_nomination(context, body, request, {}, context.bot_user_id)
     except NomineeRefused as error:
-        ack(response_action="errors", errors={blocks.PEOPLE: str(error)})
+        ack(**field_errors(blocks.PEOPLE, str(error)))
         return
     except DomainError as error:
-        ack(response_action="errors", errors={blocks.REASON: str(error)})
+        ack(**field_errors(blocks.REASON, str(error)))
         return
     ack()
     with reported(body):

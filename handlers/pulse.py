@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from handlers import payload, pulse_replies
 from handlers.blocks import pulse as blocks
 from handlers.blocks import pulse_results as result_blocks
+from handlers.blocks.kit import field_errors
 from handlers.commands import Usage, is_help, unknown_argument
 from handlers.deps import deps_of
 from handlers.errors import reported
@@ -226,7 +227,7 @@ def submit_comment(
                 now=deps.now(),
             )
     except DomainError as error:
-        ack(response_action="errors", errors={blocks.COMMENT_BLOCK: str(error)})
+        ack(**field_errors(blocks.COMMENT_BLOCK, str(error)))
         return
     ack()
     with reported(body):

@@ -13,6 +13,7 @@ from slack_sdk import WebClient
 
 from handlers import payload
 from handlers.blocks import pulse_results as result_blocks
+from handlers.blocks.kit import field_errors
 from handlers.deps import deps_of
 from handlers.errors import reported
 from handlers.people import action_caller
@@ -55,7 +56,7 @@ def submit_reply(ack: Ack, body: dict[str, Any], view: dict[str, Any], context: 
                 now=deps.now(),
             )
     except DomainError as error:
-        ack(response_action="errors", errors={result_blocks.MESSAGE_BLOCK: str(error)})
+        ack(**field_errors(result_blocks.MESSAGE_BLOCK, str(error)))
         return
     ack()
     with reported(body):
@@ -80,7 +81,7 @@ def submit_answer_reply(
                 now=deps.now(),
             )
     except DomainError as error:
-        ack(response_action="errors", errors={result_blocks.MESSAGE_BLOCK: str(error)})
+        ack(**field_errors(result_blocks.MESSAGE_BLOCK, str(error)))
         return
     ack()
     with reported(body):

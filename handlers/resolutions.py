@@ -10,7 +10,7 @@ from slack_sdk import WebClient
 
 from handlers import payload
 from handlers.blocks import resolutions as blocks
-from handlers.blocks.kit import Block, text_block
+from handlers.blocks.kit import Block, field_errors, text_block
 from handlers.commands import Usage, is_help
 from handlers.delivery import Outgoing, queue, send_now
 from handlers.deps import deps_of
@@ -173,7 +173,7 @@ def submit_resolve_modal(
                 session, workspace_id=logged.resolution.workspace_id, messages=approval_requests(logged), now=deps.now()
             )
     except DomainError as error:
-        ack(response_action="errors", errors={MODAL_FIELDS.get(error.field or "", blocks.SUMMARY): str(error)[:300]})
+        ack(**field_errors(MODAL_FIELDS.get(error.field or "", blocks.SUMMARY), str(error)))
         return
     ack()
     with reported(body):

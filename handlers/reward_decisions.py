@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from handlers import payload
 from handlers.blocks import nominations as blocks
 from handlers.blocks import rewards as reward_blocks
+from handlers.blocks.kit import field_errors
 from handlers.delivery import Outgoing, queue, send_now
 from handlers.deps import Deps, deps_of
 from handlers.errors import reported
@@ -161,7 +162,7 @@ def decide_from_modal(
     try:
         decided, claimed = _decided(deps, context, body, decide)
     except DomainError as error:
-        ack(response_action="errors", errors={reward_blocks.DECISION_REASON: str(error)})
+        ack(**field_errors(reward_blocks.DECISION_REASON, str(error)))
         return
     ack()
     channel, ts = message

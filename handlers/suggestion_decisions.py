@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from handlers import payload
 from handlers.blocks import suggestions as blocks
-from handlers.blocks.kit import Block
+from handlers.blocks.kit import Block, field_errors
 from handlers.delivery import Outgoing, queue, send_now
 from handlers.deps import Deps, deps_of
 from handlers.errors import reported
@@ -65,7 +65,7 @@ def submit_note(ack: Ack, body: dict[str, Any], view: dict[str, Any], context: B
             identity = action_caller(session, context, body)
             announced = decide(session, deps, identity.workspace, identity.employee, suggestion_id, status, note)
     except DomainError as error:
-        ack(response_action="errors", errors={blocks.NOTE: str(error)[:300]})
+        ack(**field_errors(blocks.NOTE, str(error)))
         return
     ack()
     with reported(body):

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from handlers import payload
 from handlers.blocks import suggestions as blocks
-from handlers.blocks.kit import Block
+from handlers.blocks.kit import Block, field_errors
 from handlers.commands import Usage, is_help
 from handlers.delivery import Outgoing, queue, send_now
 from handlers.deps import Deps, deps_of
@@ -100,7 +100,7 @@ def submit_suggest_modal(
             suggestion, claimed = record_suggestion(session, deps, action_caller(session, context, body), request)
             reply = confirmation(suggestion)
     except DomainError as error:
-        ack(response_action="errors", errors={error.field or blocks.WHAT: str(error)[:300]})
+        ack(**field_errors(error.field or blocks.WHAT, str(error)))
         return
     ack()
     with reported(body):

@@ -4,6 +4,8 @@ One truncation rule: every builder cuts text at Slack's limit for the element it
 so a long user text shortens a message instead of making Slack refuse it.
 """
 
+import html
+import re
 from typing import Any
 
 from services.text import escape_mrkdwn, truncate
@@ -18,6 +20,9 @@ PLAIN_TEXT = 75
 LABEL_TEXT = 2000
 QUOTE_TEXT = 2900
 """A quote with a short heading before it still fits a section."""
+FIELD_ERROR_TEXT = 300
+_CODE = re.compile(r"`([^`\n]*)`")
+_BOLD = re.compile(r"\*([^*\n]+)\*")
 
 
 def text_block(text: str) -> Block:
@@ -75,3 +80,11 @@ def input_block(block_id: str, label: str, element: Block, *, optional: bool = F
 
 def option(value: str, text: str) -> dict[str, Any]:
     return {"text": plain(text), "value": value}
+
+
+def field_errors(block_id: str, message: str) -> dict[str, Any]:
+    """A form's answer that keeps it open with `message` under one input. Slack shows it as plain text, so
+    the mrkdwn our messages are written in becomes what it stands for: `code` in quotes, *bold* plain,
+    entities as the characters they escape."""
+    plain = html.unescape(_BOLD.sub(r"\1", _CODE.sub(r"“\1”", message)))
+    return {"response_action": "errors", "errors": {block_id: truncate(plain, FIELD_ERROR_TEXT)}}

@@ -240,7 +240,12 @@ def test_the_resolve_modal_logs_a_fix_without_the_optional_fields(ready: Running
 
 
 @pytest.mark.parametrize(
-    ("amount", "message"), [("", "A `credit` involves money: give the amount"), ("€20", "Your limits are in USD")]
+    ("amount", "message"),
+    [
+        ("", "A “credit” involves money: give the amount, like “45”."),
+        ("€20", "Your limits are in USD, and “€20” is not"),
+        ("<5>", "“<5>” isn't an amount I understand."),  # Slack shows a form's error as plain text
+    ],
 )
 def test_the_resolve_modal_refuses_a_money_fix_without_an_amount_in_the_policy_currency(
     ready: RunningBot, amount: str, message: str
