@@ -43,7 +43,12 @@ def show_digest(ack: Ack, command: dict[str, Any], context: BoltContext, respond
     except DomainError as error:
         respond(text=f":warning: {error}", response_type="ephemeral")
         return
-    respond(text=blocks.digest_text(preview), blocks=blocks.digest_blocks(preview), response_type="ephemeral")
+    mine = preview.manager.id == caller.id
+    respond(
+        text=blocks.digest_text(preview, to_its_manager=mine),
+        blocks=blocks.digest_blocks(preview, to_its_manager=mine),
+        response_type="ephemeral",
+    )
 
 
 def register(app: App) -> None:

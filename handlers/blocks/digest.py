@@ -21,22 +21,30 @@ MAX_LINES = 10
 DIGEST_DECIDE_PREFIX = "digest_decide_"
 
 
-def digest_blocks(digest: Digest) -> list[Block]:
-    """The whole digest: a fixed head, the sections, then as many waiting requests as the 50 blocks allow."""
+def digest_blocks(digest: Digest, *, to_its_manager: bool = True) -> list[Block]:
+    """The whole digest: a fixed head, the sections, then as many waiting requests as the 50 blocks allow.
+
+    `to_its_manager=False`: HR or an admin previewing another manager's team, who is told what waits on
+    that manager, without the manager's decision buttons.
+    """
     head = [*heading(digest), *resolutions_section(digest), *customers_section(digest)]
     tail = [
         *recognition_section(digest.recognition),
         *pulse_section(digest.pulse),
         *suggestions_section(digest.suggestions),
-        footer(digest),
+        footer(digest, to_its_manager),
     ]
     room = MESSAGE_BLOCKS - len(head) - len(tail)
-    return [*head, *waiting_section(digest, room), *tail]
+    waiting = waiting_section(digest, room) if to_its_manager else waiting_on_someone_else(digest, room)
+    return [*head, *waiting, *tail]
 
 
-def digest_text(digest: Digest) -> str:
+def digest_text(digest: Digest, *, to_its_manager: bool = True) -> str:
     """The fallback text of the message (notifications, screen readers)."""
     part = digest.resolutions
+    if not to_its_manager:
+        name = escape_mrkdwn(digest.manager.name)
+        return f"{name}'s team's week: {part.count} customer fixes, {len(digest.waiting)} waiting on {name}"
     return f"Your team's week: {part.count} customer fixes, {len(digest.waiting)} waiting on you"
 
 
@@ -120,6 +128,19 @@ def waiting_section(digest: Digest, room: int) -> list[Block]:
     return blocks
 
 
+def waiting_on_someone_else(digest: Digest, room: int) -> list[Block]:
+    """What waits on the team's manager, as HR or an admin previewing the team sees it: one block each."""
+    name = escape_mrkdwn(digest.manager.name)
+    if not digest.waiting:
+        return [text_block(f"*Waiting on {name}:* nothing.")]
+    shown = list(digest.waiting[: max(0, min(MAX_WAITING, room - 2))])
+    lines = [text_block(f"*Waiting on {name} ({len(digest.waiting)}), oldest first:*")]
+    lines += [text_block(_waiting_line(item, digest)) for item in shown]
+    if len(digest.waiting) > len(shown):
+        lines.append(context_block(f"and {len(digest.waiting) - len(shown)} more."))
+    return lines
+
+
 def _waiting_line(item: Waiting, digest: Digest) -> str:
     amount = f" of {format_money(item.amount, item.currency or digest.currency)}" if item.amount else ""
     since = item.created_at.astimezone(zone(digest.manager.tz))
@@ -166,8 +187,13 @@ def _score_line(question: str, score: float, target: float | None) -> str:
     return f"{escape_mrkdwn(question)} — {score:.1f}{gap}"
 
 
-def footer(digest: Digest) -> Block:
+def footer(digest: Digest, to_its_manager: bool = True) -> Block:
     settings = digest.settings
+    if not to_its_manager:
+        return context_block(
+            f"Sent to {escape_mrkdwn(digest.manager.name)} on {settings.weekday_name}s at {settings.hour:02d}:00 "
+            "their time. Type `/digest team:NAME` any day to see a team's week so far."
+        )
     return context_block(
         f"Sent {settings.weekday_name}s at {settings.hour:02d}:00 your time. "
         "Type `/digest` any day to see this week so far."

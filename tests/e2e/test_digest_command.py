@@ -35,10 +35,16 @@ def test_a_manager_sees_this_week_so_far_privately(ready: RunningBot) -> None:
     assert ready.slack.calls("chat.postMessage") == []
 
 
-def test_hr_may_ask_for_a_team_by_name(ready: RunningBot) -> None:
+def test_hr_may_ask_for_a_team_by_name_and_reads_it_as_the_managers_not_their_own(ready: RunningBot) -> None:
     response = digest_command(ready, "U0HR", "team:Support East")
 
+    text = as_text(response.args["blocks"])
     assert "Maya Manager's team: 2 people" in response.text
+    assert "*Waiting on Maya Manager (1), oldest first:*" in text
+    assert "Sent to Maya Manager on Mondays at 09:00 their time" in text
+    assert "you" not in response.args["text"].split()
+    assert "decide" not in str(response.args["blocks"]), "the manager's decision buttons are not HR's"
+    assert message_problems(response.args) == []
 
 
 def test_hr_without_a_team_is_told_how_to_ask_for_one(ready: RunningBot) -> None:
