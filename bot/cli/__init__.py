@@ -1,6 +1,7 @@
 """The command line: `python -m bot <command>`. Each command group lives in its own module."""
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 
@@ -28,9 +29,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     configure_logging("WARNING")
     try:
-        return int(args.handler(args) or 0)
+        status = int(args.handler(args) or 0)
+        sys.stdout.flush()  # here rather than at exit, where a closed pipe could no longer be told apart
+        return status
     except (SettingsError, StartupError, DomainError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        return reader_went_away()
+
+
+def reader_went_away() -> int:
+    """`python -m bot org show | head -1`: what we printed has no reader any more. Python's own recipe: stop
+    quietly, with the rest of standard output going nowhere so that the exit's flush cannot fail again."""
+    os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    return 1

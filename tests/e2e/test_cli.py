@@ -74,6 +74,23 @@ def test_upgrade_import_show_and_load_policy(folder: Path) -> None:
     assert "refund         per incident 50; per day 150; per month 1000" in policy.stdout
 
 
+def test_output_piped_into_a_reader_that_stops_early_ends_quietly(folder: Path) -> None:
+    """`python -m bot org show | head -1`: no traceback when the reader has gone."""
+    prepared_database(folder)
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "DATABASE_URL"))}
+    read, write = os.pipe()
+    os.close(read)  # the reader is gone before anything is written
+    try:
+        shown = subprocess.run(
+            [sys.executable, "-m", "bot", "org", "show"], cwd=folder, stdout=write, stderr=subprocess.PIPE, env=clean
+        )
+    finally:
+        os.close(write)
+
+    assert shown.stderr.decode() == ""
+    assert shown.returncode == 1
+
+
 def test_a_bad_org_file_names_its_lines_and_writes_nothing(folder: Path) -> None:
     upgraded(folder)
     bad = folder / "org.csv"
