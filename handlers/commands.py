@@ -21,11 +21,22 @@ class Usage:
         lines += [f"• `{syntax}` — {meaning}" for syntax, meaning in self.forms]
         return "\n".join(lines)
 
+    def words(self) -> frozenset[str]:
+        """The fixed words that may follow the command (`catalog` in `/rewards catalog`)."""
+        return frozenset(
+            parts[1] for syntax, _ in self.forms if len(parts := syntax.split()) > 1 and parts[1].isalpha()
+        )
+
 
 def is_help(text: str) -> bool:
     return text.strip().lower() in HELP_WORDS
 
 
 def unknown_argument(usage: Usage, text: str) -> str:
-    word = text.strip().split()[0] if text.strip() else ""
-    return usage.text(f"I don't know `{escape_mrkdwn(word)}` here. This is what `{usage.command}` understands:")
+    """Name what was not understood: the first word, or what follows a word the command knows."""
+    first, _, rest = text.strip().partition(" ")
+    if first.lower() in usage.words() and rest.strip():
+        problem = f"I don't know `{escape_mrkdwn(rest.strip()[:40])}` after `{escape_mrkdwn(first)}`."
+    else:
+        problem = f"I don't know `{escape_mrkdwn(first)}` here."
+    return usage.text(f"{problem} This is what `{usage.command}` understands:")

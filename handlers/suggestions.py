@@ -52,8 +52,16 @@ def suggest_command(ack: Ack, command: dict[str, Any], context: BoltContext, cli
             identity = command_caller(session, context, command)
             content = list_for(session, deps, identity.workspace, identity.employee)
         ack(text="Your suggestions", blocks=content)
+    elif looks_like_list(text):
+        ack(text=USAGE.text(f"`/suggest list` takes nothing after it (you typed `{escape_mrkdwn(text[:40])}`)."))
     else:
         submit_suggestion(ack, command, context, client, SuggestionRequest(what=text))
+
+
+def looks_like_list(text: str) -> bool:
+    """`list all`, `list mine`: meant as `list`, not as a two-word idea for the manager."""
+    words = text.split()
+    return words[0].lower() == "list" and len(words) <= 2
 
 
 def list_for(session: Session, deps: Deps, workspace: Workspace, employee: Employee) -> list[Block]:

@@ -58,6 +58,13 @@ def test_an_unknown_argument_gets_the_usage_and_what_was_wrong(bot: RunningBot) 
     assert "/boundaries help" in reply.text
 
 
+def test_a_word_too_many_after_a_known_one_is_named_as_the_problem(bot: RunningBot) -> None:
+    reply = bot.driver.command("U0AGENT1", "/rewards", "catalog please")
+
+    assert "I don't know `please` after `catalog`" in reply.text
+    assert "/rewards catalog" in reply.text
+
+
 def test_unsigned_wrongly_signed_and_stale_requests_get_401_and_change_nothing(bot: RunningBot) -> None:
     fields = bot.driver.command_fields("U0STRANGER", "/boundaries", "help")
     body = "&".join(f"{k}={v}" for k, v in fields.items())

@@ -47,6 +47,15 @@ def test_a_one_line_suggestion_reaches_the_manager_with_buttons_and_the_team_cha
     assert (suggestion.status, suggestion.anonymous) == ("open", False)
 
 
+def test_a_word_after_list_is_a_mistake_not_a_suggestion(ready: RunningBot) -> None:
+    reply = ready.driver.command("U0AGENT1", "/suggest", "list all")
+
+    assert "`/suggest list` takes nothing after it (you typed `list all`)" in reply.text
+    assert ready.slack.calls("chat.postMessage") == []
+    with ready.sessions() as session:
+        assert count(session, Suggestion) == 0
+
+
 def test_each_status_change_is_told_to_the_submitter_and_the_card_follows(ready: RunningBot) -> None:
     card = suggest(ready)
 
