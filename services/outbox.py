@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import bindparam, delete, select, update
 from sqlalchemy.orm import Session
 
 from models import Delivery, Workspace
@@ -138,7 +138,8 @@ def record_outcomes(session: Session, *, outcomes: list[tuple[int, SendOutcome]]
     if failed:
         rows = {d.id: d for d in session.scalars(select(Delivery).where(Delivery.id.in_([i for i, _ in failed])))}
         for delivery_id, outcome in failed:
-            _apply(rows[delivery_id], outcome, now)
+            if delivery_id in rows:  # else forgotten while it was being sent (a pulse round closed meanwhile)
+                _apply(rows[delivery_id], outcome, now)
 
 
 def _apply(delivery: Delivery, outcome: SendOutcome, now: datetime) -> None:
@@ -205,6 +206,15 @@ _GIVE_UP_UNDER_PREFIX = (
     .values(status="failed", last_error=bindparam("reason"))
     .execution_options(synchronize_session=False)
 )
+
+
+_FORGET_UNDER_PREFIX = delete(Delivery).where(*_UNDER_PREFIX).execution_options(synchronize_session=False)
+
+
+def forget(session: Session, *, key_prefix: str) -> None:
+    """Delete every message under keys starting with `key_prefix`, sent or not: when who was sent what
+    must not outlive its purpose (a pulse round's invitations and reminders say who had not answered)."""
+    session.execute(_FORGET_UNDER_PREFIX, _prefix_bounds(key_prefix))
 
 
 def give_up_pending(session: Session, *, key_prefix: str, reason: str) -> int:

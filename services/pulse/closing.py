@@ -97,12 +97,11 @@ def seal(session: Session, *, workspace: Workspace, pulse_round: PulseRound, now
     relay_days = pulse_settings(session, workspace).relay_days
     pulse_round.status, pulse_round.salt, pulse_round.closed_at = "closed", None, now
     pulse_round.relay_ends_at = now + timedelta(days=relay_days)
-    unsent = sum(
-        outbox.give_up_pending(
-            session, key_prefix=invitation_key_prefix(workspace, pulse_round, kind), reason=CLOSED_BEFORE_SENT
-        )
-        for kind in INVITATION_KINDS
-    )
+    unsent = 0
+    for kind in INVITATION_KINDS:  # who was invited and who reminded would say who answered early
+        prefix = invitation_key_prefix(workspace, pulse_round, kind)
+        unsent += outbox.give_up_pending(session, key_prefix=prefix, reason=CLOSED_BEFORE_SENT)
+        outbox.forget(session, key_prefix=prefix)
     session.flush()
     log.info("pulse round %s closed and sealed; %s invitation(s) not yet sent were dropped", pulse_round.number, unsent)
     return pulse_round
