@@ -30,7 +30,7 @@ def make_engine(
     if make_url(url).get_backend_name() == "sqlite":
         return _sqlite_engine(url)
     kept = min(KEPT_OPEN, most_connections)
-    engine = create_engine(url, pool_size=kept, max_overflow=most_connections - kept)
+    engine = create_engine(url, pool_size=kept, max_overflow=most_connections - kept, hide_parameters=True)
     _ping_when_idle(engine, ping_idle_after)
     return engine
 
@@ -69,7 +69,7 @@ def _sqlite_engine(url: str) -> Engine:
     of tail latency; another process (the CLI) still waits on the busy timeout.
     """
     _owner_only(make_url(url).database)
-    engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
+    engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False}, hide_parameters=True)
     writer = threading.Lock()
 
     @event.listens_for(engine, "connect")

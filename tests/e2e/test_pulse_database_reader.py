@@ -11,17 +11,17 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, select, text
+from sqlalchemy import Engine, event, select, text
 
 from bot.logs import configure_logging
 from handlers.blocks import pulse_results as result_blocks
 from models import Base, Employee, PulseComment, PulseRelay, PulseReply
 from models.engine import make_engine
 from tests.conftest import RunningBot
-from tests.e2e.test_pulse_anonymity import LEE_COMMENT, SUB_A, SUB_B, bo_round
+from tests.e2e.test_pulse_anonymity import LEE_COMMENT, SUB_A, SUB_B, bo_round, comment, start_bo_round
 from tests.e2e.test_pulse_relay import reply_from_results
 from tests.e2e.test_pulse_results import close
-from tests.e2e.test_pulse_rounds import tick
+from tests.e2e.test_pulse_rounds import answer, tick
 
 PULSE_TABLES = ("pulse_tallies", "pulse_turnouts", "pulse_comments", "pulse_relays")
 
@@ -140,6 +140,32 @@ def test_at_debug_no_log_line_holds_an_answer_or_a_comments_author(bot: RunningB
     assert "pulse round 1 closed and sealed" in log, "the log was written at DEBUG"
     for secret in ("answered *", LEE_COMMENT, "U0LEE", *SUB_A, *SUB_B):
         assert secret not in log, secret
+
+
+def test_a_database_error_while_saving_a_comment_or_an_answer_logs_neither(bot: RunningBot) -> None:
+    """The error is logged with a reference the person is asked to pass on: it must not carry what they wrote."""
+    start_bo_round(bot)
+    stream = io.StringIO()
+    configure_logging(logging.WARNING, stream=stream)
+    engine = bot.runtime.engine
+    dbapi_error = engine.dialect.dbapi.OperationalError  # type: ignore[union-attr]
+
+    def fail(_connection: object, _cursor: object, statement: str, *_: object) -> None:
+        if statement.startswith(("INSERT INTO pulse_comments", "INSERT INTO pulse_responses")):
+            raise dbapi_error("disk I/O error")
+
+    event.listen(engine, "before_cursor_execute", fail)
+    try:
+        comment(bot, "U0LEE", LEE_COMMENT)
+        answer(bot, "U0LEE", 0, 1)
+    finally:
+        event.remove(engine, "before_cursor_execute", fail)
+        configure_logging(logging.WARNING)
+
+    log = stream.getvalue()
+    assert "disk I/O error" in log, "the failures were logged"
+    assert LEE_COMMENT not in log
+    assert "parameters" not in log.lower() or "hidden" in log.lower()
 
 
 @pytest.mark.parametrize("existing", [False, True])
