@@ -8,7 +8,7 @@ from handlers.blocks.kit import Block, button, context_block, input_block, optio
 from models import Suggestion
 from services.suggestions.digest import SuggestionsPart
 from services.suggestions.lifecycle import STATUS_WORDS, SuggestionRequest
-from services.text import escape_mrkdwn, truncate
+from services.text import escape_mrkdwn, plural, truncate
 
 SUGGEST_MODAL = "suggest_modal"
 NOTE_MODAL = "suggestion_note"
@@ -185,12 +185,19 @@ def parse_note_modal(view: dict[str, Any]) -> tuple[int, str, str, str, str]:
 
 
 def we_did(suggestion: Suggestion, decider_name: str) -> list[Block]:
-    """ "You said, we did": what changed, and thanks by name (the author's only when not anonymous)."""
-    thanked = [suggestion.author.name] if suggestion.author is not None else []
-    thanked += [row.employee.name for row in suggestion.backers if row.employee.name not in thanked]
-    thanks = f"Thank you, {escape_mrkdwn(_names(thanked))}!" if thanked else "Thank you to whoever suggested it!"
+    """ "You said, we did": what changed, and thanks: by name, or for an anonymous idea by count, since the
+    teammates thanked by name would leave out the one who suggested it."""
     if suggestion.anonymous:
-        thanks += " (The idea came from a colleague who chose to stay anonymous.)"
+        backed = len(suggestion.backers)
+        thanks = (
+            f"Thank you to the {plural(backed, 'colleague')} who backed it, and to whoever suggested it!"
+            if backed
+            else "Thank you to whoever suggested it!"
+        ) + " (The idea came from a colleague who chose to stay anonymous.)"
+    else:
+        thanked = [suggestion.author.name] if suggestion.author is not None else []
+        thanked += [row.employee.name for row in suggestion.backers if row.employee.name not in thanked]
+        thanks = f"Thank you, {escape_mrkdwn(_names(thanked))}!"
     return [
         text_block(f":white_check_mark: *You said, we did.* {escape_mrkdwn(truncate(suggestion.change or '', 500))}"),
         context_block(

@@ -260,10 +260,13 @@ def set_status(
 def back(
     session: Session, *, workspace: Workspace, suggestion_id: int, backer: Employee, relay: Relay | None, now: datetime
 ) -> tuple[Suggestion, bool]:
-    """Say "me too": once per person, not on your own; returns the suggestion and whether this was new."""
+    """Say "me too": once per person; returns the suggestion and whether this was new.
+
+    Not on your own named suggestion. On an anonymous one the author may back it like anyone: refusing
+    them would make the one teammate who never backs a popular idea its likely author."""
     directory.require_active(backer)
     suggestion = find(session, workspace, suggestion_id)
-    if is_author(suggestion, backer, relay):
+    if not suggestion.anonymous and is_author(suggestion, backer, relay):
         raise InvalidInput("That's your own suggestion: ask a colleague to back it instead.")
     if suggestion.is_closed:
         raise AlreadyDone(f"Suggestion #{suggestion.id} is already {STATUS_WORDS[suggestion.status]}.")

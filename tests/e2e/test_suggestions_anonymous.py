@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import Engine, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
-from models import AuditEvent, Base, Delivery, Suggestion
+from models import AuditEvent, Base, Delivery, Suggestion, SuggestionBacker
 from tests.conftest import RunningBot
 from tests.helpers import count, employee
 from tests.suggestions_helpers import load_suggestion_org
@@ -84,16 +84,34 @@ def test_anonymity_needs_a_team_at_least_as_large_as_the_pulse_threshold(ready: 
     assert ready.slack.calls("chat.postMessage") == []
 
 
-def test_the_anonymous_author_finds_it_in_their_list_but_cannot_back_it(ready: RunningBot) -> None:
+def test_the_anonymous_author_finds_it_in_their_list_and_backs_it_like_anyone(ready: RunningBot) -> None:
+    """Refusing the author's "me too" would make the one teammate who never backs it its likely author."""
     suggest_anonymously(ready)
     post = ready.slack.calls("chat.postMessage", channel="C0EAST")[-1]
 
     mine = ready.driver.command("U0AGENT1", "/suggest", "list")
     ready.driver.click("U0AGENT1", post, "suggestion_back")
+    ready.driver.click("U0AGENT2", post, "suggestion_back")
     theirs = ready.driver.command("U0AGENT2", "/suggest", "list")
 
     assert IDEA in mine.text and IDEA not in theirs.text
-    assert "your own suggestion" in ready.slack.calls("response_url")[-1].text
+    assert "your own suggestion" not in " ".join(call.text for call in ready.slack.calls("response_url"))
+    with ready.sessions() as session:
+        assert count(session, SuggestionBacker) == 2
+
+
+def test_done_thanks_the_backers_of_an_anonymous_idea_by_count_not_by_name(ready: RunningBot) -> None:
+    suggest_anonymously(ready)
+    post = ready.slack.calls("chat.postMessage", channel="C0EAST")[-1]
+    for teammate in ("U0AGENT2", "U0AGENT4", "U0AGENT5"):
+        ready.driver.click(teammate, post, "suggestion_back")
+    card = ready.slack.calls("chat.postMessage", channel="U0MGR1")[-1]
+    ready.driver.click("U0MGR1", card, "suggestion_done")
+    ready.driver.submit("U0MGR1", ready.slack.calls("views.open")[-1].args["view"], {"note": "Done"})
+
+    [we_did] = [c for c in ready.slack.calls("chat.postMessage", channel="C0EAST") if "You said, we did" in c.text]
+    assert "Thank you to the 3 colleagues who backed it, and to whoever suggested it!" in we_did.text
+    assert not [name for name in ("Lee", "Dee", "Eli", "Sam") if name in we_did.text]
 
 
 def test_done_thanks_the_team_without_naming_the_author_and_grants_no_named_shoutout(
