@@ -78,6 +78,7 @@ def submit(
         updated_at=now,
     )
     if request.anonymous:
+        _refuse_owning_the_category(settings, author, category)
         _make_anonymous(session, suggestion, author, request, relay, threshold)
     else:
         suggestion.author_id = author.id
@@ -129,6 +130,16 @@ def owner_for(
         "Nobody can receive your suggestion: you have no manager on file and there is no HR person besides you. "
         "Ask HR to add you to the org file."
     )
+
+
+def _refuse_owning_the_category(settings: SuggestionSettings, author: Employee, category: str | None) -> None:
+    """The owner's own idea in their category goes elsewhere (their manager): that alone would name them."""
+    if category and settings.owners.get(category) == author.slack_id:
+        raise InvalidInput(
+            f"You receive the `{category}` suggestions yourself, so an anonymous one in it would be routed "
+            "elsewhere and stand out as yours. Send it with your name, or pick another category.",
+            field="anonymous",
+        )
 
 
 def _make_anonymous(

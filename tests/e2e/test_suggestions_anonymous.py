@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from models import AuditEvent, Base, Delivery, Suggestion, SuggestionBacker
 from tests.conftest import RunningBot
 from tests.helpers import count, employee
-from tests.suggestions_helpers import load_suggestion_org
+from tests.suggestions_helpers import SUGGESTIONS_POLICY, load_suggestion_org
 
 IDEA = "Stop making us read the refund script word for word"
 
@@ -98,6 +98,21 @@ def test_the_anonymous_author_finds_it_in_their_list_and_backs_it_like_anyone(re
     assert "your own suggestion" not in " ".join(call.text for call in ready.slack.calls("response_url"))
     with ready.sessions() as session:
         assert count(session, SuggestionBacker) == 2
+
+
+def test_a_category_owner_cannot_send_an_anonymous_idea_in_their_own_category(bot: RunningBot) -> None:
+    """It would go to their manager instead of them, the one such idea to do so: that alone would name them."""
+    policy = SUGGESTIONS_POLICY.replace('tools = "U0ADMIN"', 'tools = "U0ADMIN"\nprocess = "U0AGENT2"')
+    load_suggestion_org(bot.sessions, bot.clock.now(), policy)
+    bot.driver.command("U0AGENT2", "/suggest")
+    view = bot.slack.calls("views.open")[-1].args["view"]
+
+    reply = bot.driver.submit("U0AGENT2", view, {"what": IDEA, "category": "process", "anonymous": ["yes"]}).json
+
+    assert "You receive the “process” suggestions yourself" in reply["errors"]["anonymous"]
+    with bot.sessions() as session:
+        assert count(session, Suggestion) == 0
+    assert bot.slack.calls("chat.postMessage") == []
 
 
 def test_done_thanks_the_backers_of_an_anonymous_idea_by_count_not_by_name(ready: RunningBot) -> None:
