@@ -83,7 +83,7 @@ def submit(
     else:
         suggestion.author_id = author.id
         suggestion.resolution_id = _resolution(session, workspace, author, request.resolution_id)
-    _refuse_duplicate(session, suggestion, now)
+    _refuse_duplicate(session, suggestion, author, relay, now)
     session.add(suggestion)
     session.flush()
     actor = ANONYMOUS_ACTOR if request.anonymous else author.slack_id
@@ -185,17 +185,18 @@ def _resolution(session: Session, workspace: Workspace, author: Employee, resolu
     return found.id
 
 
-def _refuse_duplicate(session: Session, suggestion: Suggestion, now: datetime) -> None:
-    who = (
-        Suggestion.author_token == suggestion.author_token
-        if suggestion.anonymous
-        else Suggestion.author_id == suggestion.author_id
-    )
-    earlier = session.scalar(
-        select(Suggestion.id).where(
-            who, Suggestion.what == suggestion.what, Suggestion.created_at > now - DUPLICATE_WINDOW
+def _refuse_duplicate(
+    session: Session, suggestion: Suggestion, author: Employee, relay: Relay | None, now: datetime
+) -> None:
+    recent = session.scalars(
+        select(Suggestion).where(
+            Suggestion.workspace_id == suggestion.workspace_id,
+            Suggestion.anonymous == suggestion.anonymous,
+            Suggestion.what == suggestion.what,
+            Suggestion.created_at > now - DUPLICATE_WINDOW,
         )
     )
+    earlier = next((found.id for found in recent if is_author(found, author, relay)), None)
     if earlier is not None:
         raise AlreadyDone(f"You sent exactly this a moment ago (suggestion #{earlier}), so I didn't send it twice.")
 
@@ -203,7 +204,7 @@ def _refuse_duplicate(session: Session, suggestion: Suggestion, now: datetime) -
 def is_author(suggestion: Suggestion, employee: Employee, relay: Relay | None) -> bool:
     if not suggestion.anonymous:
         return suggestion.author_id == employee.id
-    return relay is not None and suggestion.author_token == relay.token(suggestion.workspace_id, employee.id)
+    return relay is not None and relay.matches(suggestion.author_token, suggestion.workspace_id, employee.id)
 
 
 def find(session: Session, workspace: Workspace, suggestion_id: int, *, lock: bool = False) -> Suggestion:

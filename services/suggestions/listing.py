@@ -9,10 +9,16 @@ from services.suggestions.relay import Relay
 
 
 def mine(session: Session, *, workspace: Workspace, employee: Employee, relay: Relay | None) -> list[Suggestion]:
-    """The caller's suggestions, anonymous ones included (found by their token), newest first."""
+    """The caller's suggestions, anonymous ones included (found by matching each one's token), newest first."""
     who = Suggestion.author_id == employee.id
     if relay is not None:
-        who = who | (Suggestion.author_token == relay.token(workspace.id, employee.id))
+        anonymous = session.execute(
+            select(Suggestion.id, Suggestion.author_token).where(
+                Suggestion.workspace_id == workspace.id, Suggestion.anonymous
+            )
+        )
+        theirs = [row.id for row in anonymous if relay.matches(row.author_token, workspace.id, employee.id)]
+        who = who | Suggestion.id.in_(theirs)
     query = select(Suggestion).where(Suggestion.workspace_id == workspace.id, who)
     return list(session.scalars(query.order_by(Suggestion.created_at.desc(), Suggestion.id.desc()).limit(20)))
 

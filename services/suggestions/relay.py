@@ -2,7 +2,10 @@
 
 Two values stand in for the author, both made with keys derived from a secret in the settings (never
 stored in the database), one per workspace:
-- a token, HMAC(key, employee id): the author's own later commands match it; it cannot be reversed.
+- a token, a random salt and HMAC(key, salt and employee id): the author's own later commands match it;
+  it cannot be reversed, and two suggestions by one person carry tokens that do not match each other
+  (a shared token would link all of one person's ideas, and a team move between two would name them).
+  Tokens written before salting (HMAC of the id alone) still match.
 - a seal, the author's Slack id encrypted (Fernet: AES with an authentication tag): the bot opens it
   only to send the author a status change. Each seal is random, so two seals of one person don't match.
 The DM itself is queued with the seal as its channel; the sender opens it at the last moment and keeps
@@ -12,10 +15,14 @@ no channel in the delivery's result, so the outbox holds no name either.
 import base64
 import hashlib
 import hmac
+import secrets
 
 from cryptography.fernet import Fernet, InvalidToken
 
 SEALED = "sealed:"
+SALTED = "~"
+"""Marks a salted token: a token made before salting is 64 hex digits."""
+SALT_CHARS, MAC_CHARS = 15, 48
 
 
 class Relay:
@@ -28,8 +35,24 @@ class Relay:
         return hmac.new(self._secret, f"latitude:{purpose}:{workspace_id}".encode(), hashlib.sha256).digest()
 
     def token(self, workspace_id: int, employee_id: int) -> str:
+        """A fresh token for one suggestion (64 characters, as the column holds)."""
+        salt = secrets.token_hex(8)[:SALT_CHARS]
+        return f"{SALTED}{salt}{self._mac(workspace_id, employee_id, salt)}"
+
+    def matches(self, token: str | None, workspace_id: int, employee_id: int) -> bool:
+        """Whether `token` was made for this person (a salted one, or one made before salting)."""
+        if not token:
+            return False
+        if token.startswith(SALTED):
+            salt, mac = token[1 : 1 + SALT_CHARS], token[1 + SALT_CHARS :]
+            return hmac.compare_digest(mac, self._mac(workspace_id, employee_id, salt))
+        return hmac.compare_digest(token, self._mac(workspace_id, employee_id, salt=None))
+
+    def _mac(self, workspace_id: int, employee_id: int, salt: str | None) -> str:
         key = self._key("suggestion-author", workspace_id)
-        return hmac.new(key, str(employee_id).encode(), hashlib.sha256).hexdigest()
+        if salt is None:
+            return hmac.new(key, str(employee_id).encode(), hashlib.sha256).hexdigest()
+        return hmac.new(key, f"{salt}:{employee_id}".encode(), hashlib.sha256).hexdigest()[:MAC_CHARS]
 
     def seal(self, workspace_id: int, slack_id: str) -> str:
         fernet = Fernet(base64.urlsafe_b64encode(self._key("suggestion-seal", workspace_id)))

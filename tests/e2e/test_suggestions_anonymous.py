@@ -115,6 +115,18 @@ def test_a_category_owner_cannot_send_an_anonymous_idea_in_their_own_category(bo
     assert bot.slack.calls("chat.postMessage") == []
 
 
+def test_two_anonymous_ideas_by_one_person_share_nothing_a_database_reader_could_link(ready: RunningBot) -> None:
+    """A shared token would link them: with a team move in between, the one person in both teams is the author."""
+    suggest_anonymously(ready, what="The hold music is too loud")
+    suggest_anonymously(ready, what="The returns form asks for the order twice")
+
+    with ready.sessions() as session:
+        tokens = set(session.scalars(select(Suggestion.author_token)))
+    mine = ready.driver.command("U0AGENT1", "/suggest", "list")
+    assert len(tokens) == 2
+    assert "The hold music is too loud" in mine.text and "asks for the order twice" in mine.text
+
+
 def test_done_thanks_the_backers_of_an_anonymous_idea_by_count_not_by_name(ready: RunningBot) -> None:
     suggest_anonymously(ready)
     post = ready.slack.calls("chat.postMessage", channel="C0EAST")[-1]

@@ -1,5 +1,7 @@
 """The rules behind suggestions and boundary proposals: percentiles, judging, editing the policy, the relay."""
 
+import hashlib
+import hmac
 from decimal import Decimal
 
 import pytest
@@ -80,7 +82,13 @@ def test_the_suggestions_section_names_its_bad_lines() -> None:
 
 def test_the_relay_token_matches_only_with_the_secret_and_seals_open_only_with_it() -> None:
     relay, other = Relay("secret-one"), Relay("secret-two")
-    assert relay.token(1, 42) == relay.token(1, 42) != other.token(1, 42) != relay.token(2, 42)
+    token = relay.token(1, 42)
+    assert len(token) == 64
+    assert relay.matches(token, 1, 42)
+    assert not relay.matches(token, 1, 43) and not relay.matches(token, 2, 42) and not other.matches(token, 1, 42)
+    assert relay.token(1, 42) != token, "each suggestion's token is its own: two do not link one person's ideas"
+    unsalted = hmac.new(relay._key("suggestion-author", 1), b"42", hashlib.sha256).hexdigest()
+    assert relay.matches(unsalted, 1, 42) and not relay.matches(unsalted, 1, 43), "tokens made before salting"
     sealed = relay.seal(1, "U0AGENT1")
     assert "U0AGENT1" not in sealed and sealed != relay.seal(1, "U0AGENT1")
     assert relay.open(sealed) == "U0AGENT1"
