@@ -7,13 +7,26 @@ from services.errors import InvalidInput
 from services.text import escape_mrkdwn
 
 MAX_AMOUNT = Decimal("100000")
-_CODES = "usd|eur|gbp|cad|aud|jpy"
-_LEADING_MARK = re.compile(rf"^(?P<mark>[$€£¥]|(?:{_CODES})(?![a-z]))\s*", re.IGNORECASE)
-_TRAILING_MARK = re.compile(rf"\s*(?P<mark>[$€£¥]|(?<![a-z])(?:{_CODES}))\Z", re.IGNORECASE)
+CURRENCIES = ("USD", "EUR", "GBP", "CAD", "AUD", "NZD", "CHF", "JPY", "SEK", "NOK", "DKK", "INR", "BRL", "MXN", "ZAR")
+"""What a policy's `currency` may be."""
+SYMBOL = {"USD": "$", "EUR": "€", "GBP": "£", "CAD": "CA$", "AUD": "A$", "JPY": "¥"}
+_DOLLARS = ("USD", "CAD", "AUD", "NZD", "MXN")
+_SIGNS = "CA\\$|A\\$|NZ\\$|MX\\$|[$€£¥]"
+_CODES = "|".join(CURRENCIES)
+_LEADING_MARK = re.compile(rf"^(?P<mark>{_SIGNS}|(?:{_CODES})(?![a-z]))\s*", re.IGNORECASE)
+_TRAILING_MARK = re.compile(rf"\s*(?P<mark>{_SIGNS}|(?<![a-z])(?:{_CODES}))\Z", re.IGNORECASE)
 _PLAIN = re.compile(r"^\d{1,3}(,\d{3})+(\.\d{1,2})?\Z|^\d+(\.\d{1,2})?\Z|^\.\d{1,2}\Z")
 _DECIMAL_COMMA = re.compile(r"^\d+,\d{1,2}\Z")
-SYMBOL = {"USD": "$", "EUR": "€", "GBP": "£", "CAD": "CA$", "AUD": "A$", "JPY": "¥"}
-_CURRENCIES_OF_SIGN = {"$": ("USD", "CAD", "AUD"), "€": ("EUR",), "£": ("GBP",), "¥": ("JPY",)}
+_CURRENCIES_OF_SIGN = {
+    "$": _DOLLARS,
+    "CA$": ("CAD",),
+    "A$": ("AUD",),
+    "NZ$": ("NZD",),
+    "MX$": ("MXN",),
+    "€": ("EUR",),
+    "£": ("GBP",),
+    "¥": ("JPY",),
+}
 
 
 def looks_like_amount(text: str) -> bool:
@@ -49,23 +62,22 @@ def parse_amount(text: str, currency: str | None = None) -> Decimal:
             f"Write cents after a point: `{raw.replace(',', '.')}`, not `{escape_mrkdwn(raw)}`.", field="amount"
         )
     if not _PLAIN.match(raw):
-        raise InvalidInput(
-            f"`{escape_mrkdwn(text)}` isn't an amount I understand. Use digits, like `45`, `45.50` or `$45`.",
-            field="amount",
-        )
+        raise InvalidInput(_not_understood(text, currency), field="amount")
     try:
         amount = Decimal(raw.replace(",", ""))
     except InvalidOperation:
-        raise InvalidInput(
-            f"`{escape_mrkdwn(text)}` isn't an amount I understand. Use digits, like `45` or `45.50`.",
-            field="amount",
-        ) from None
+        raise InvalidInput(_not_understood(text, currency), field="amount") from None
     if amount > MAX_AMOUNT:
         raise InvalidInput(
             f"`{escape_mrkdwn(text)}` is far more than any on-the-spot fix. Check the amount (at most {MAX_AMOUNT:,}).",
             field="amount",
         )
     return amount.quantize(Decimal("0.01"))
+
+
+def _not_understood(text: str, currency: str | None) -> str:
+    example = format_money(Decimal(45), currency or "USD")
+    return f"`{escape_mrkdwn(text)}` isn't an amount I understand. Use digits, like `45`, `45.50` or `{example}`."
 
 
 def _split_mark(text: str) -> tuple[str, str | None]:
@@ -79,7 +91,7 @@ def _split_mark(text: str) -> tuple[str, str | None]:
 
 
 def _currencies_of(mark: str) -> tuple[str, ...]:
-    return _CURRENCIES_OF_SIGN.get(mark, (mark.upper(),))
+    return _CURRENCIES_OF_SIGN.get(mark.upper(), (mark.upper(),))
 
 
 def format_money(amount: Decimal, currency: str) -> str:

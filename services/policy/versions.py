@@ -14,6 +14,7 @@ from models import Employee, PolicyVersion, Workspace
 from services import audit
 from services.config_cache import attached, bump, cache_of, detached_copy
 from services.errors import NotFound
+from services.money import CURRENCIES as CURRENCIES
 from services.policy.digest import DigestSettings, parse_digest
 from services.policy.file import NAME, NAME_RULE, PolicyText
 from services.policy.pulse import PulseSettings, parse_pulse
@@ -26,7 +27,6 @@ BOUNDARY_KEYS = {*LIMIT_KEYS, "requires_customer_ref", "description"}
 PROFILE_KEYS = {"inherit", "description"}
 MAX_CATEGORIES = 100
 """The /resolve form offers a profile's categories in one Slack menu, which holds at most 100 options."""
-CURRENCIES = ("USD", "EUR", "GBP", "CAD", "AUD", "NZD", "CHF", "JPY", "SEK", "NOK", "DKK", "INR", "BRL", "MXN", "ZAR")
 
 
 @dataclass(frozen=True)

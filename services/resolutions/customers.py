@@ -16,7 +16,7 @@ CUSTOMER_WINDOW = timedelta(days=30)
 COUNTED = ("within", "pending", "approved")
 
 _LABELS = re.compile(
-    r"^(?:(?:order|ticket|case|booking|account|invoice|customer|ref|reference|no|nr|number)\b[\s.:#-]*|#\s*)+"
+    r"^(?:(?:order|ticket|case|booking|account|invoice|customer|ref|reference|no|nr|number)(?![a-z])[\s.:#-]*|#\s*)+"
 )
 _NOT_LETTER_OR_DIGIT = re.compile(r"[\W_]+")
 _SAME_CUSTOMER = (

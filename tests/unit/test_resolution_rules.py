@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.clock import MovableClock
 from services.calendar import local_day, local_month
 from services.errors import InvalidInput
-from services.money import format_money, parse_amount
+from services.money import CURRENCIES, format_money, parse_amount
 from services.resolutions import decisions
 from services.resolutions import fixes as resolutions
 from services.resolutions.customers import customer_key
@@ -43,7 +43,20 @@ def test_amounts_people_type(typed: str, amount: str) -> None:
     assert parse_amount(typed, "USD") == Decimal(amount)
 
 
-@pytest.mark.parametrize(("typed", "currency"), [("€7.5", "EUR"), ("7.5 €", "EUR"), ("£3", "GBP"), ("$3", "CAD")])
+@pytest.mark.parametrize(
+    ("typed", "currency"),
+    [
+        ("€7.5", "EUR"),
+        ("7.5 €", "EUR"),
+        ("£3", "GBP"),
+        ("$3", "CAD"),
+        ("CA$45", "CAD"),
+        ("A$45", "AUD"),
+        ("$45", "NZD"),
+        ("45 SEK", "SEK"),
+        ("chf 45", "CHF"),
+    ],
+)
 def test_a_sign_is_read_as_the_policy_currency_when_it_can_be(typed: str, currency: str) -> None:
     assert parse_amount(typed, currency) > 0
 
@@ -64,19 +77,30 @@ def test_amounts_that_are_refused(typed: str) -> None:
         ("#1234", "no. 1234"),
         ("Ticket: AB-12", "ab12"),
         ("case 9", "CASE-9"),
+        ("order1234", "order 1234"),  # the form keeps what was typed; the one-liner reads `order 1234`
     ],
 )
 def test_references_written_differently_are_one_customer(one: str, other: str) -> None:
     assert customer_key(one) == customer_key(other)
 
 
-@pytest.mark.parametrize(("one", "other"), [("1234", "12345"), ("AB-12", "AB-21"), ("nora 1", "1")])
+@pytest.mark.parametrize(("one", "other"), [("1234", "12345"), ("AB-12", "AB-21"), ("nora 1", "1"), ("casey 12", "12")])
 def test_different_references_stay_different_customers(one: str, other: str) -> None:
     assert customer_key(one) != customer_key(other)
 
 
 def test_a_reference_that_is_all_label_keeps_its_letters() -> None:
     assert (customer_key("order"), customer_key("#"), customer_key("---")) == ("order", "#", "---")
+
+
+def test_every_policy_currency_is_accepted_as_it_is_shown() -> None:
+    for currency in CURRENCIES:
+        assert parse_amount(format_money(Decimal("1200.50"), currency), currency) == Decimal("1200.50"), currency
+
+
+def test_a_mistake_shows_an_example_in_the_policy_currency() -> None:
+    with pytest.raises(InvalidInput, match="like `45`, `45.50` or `45 SEK`"):
+        parse_amount("kr 45", "SEK")
 
 
 def test_money_is_shown_in_the_policy_currency() -> None:

@@ -24,7 +24,7 @@ depends_on: str | Sequence[str] | None = None
 BATCH = 5000
 # The rule as it stood when this migration was written (services/resolutions/customers.py owns the live one).
 _LABELS = re.compile(
-    r"^(?:(?:order|ticket|case|booking|account|invoice|customer|ref|reference|no|nr|number)\b[\s.:#-]*|#\s*)+"
+    r"^(?:(?:order|ticket|case|booking|account|invoice|customer|ref|reference|no|nr|number)(?![a-z])[\s.:#-]*|#\s*)+"
 )
 _NOT_LETTER_OR_DIGIT = re.compile(r"[\W_]+")
 
