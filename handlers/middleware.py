@@ -15,7 +15,10 @@ from services.rows import insert_new
 Middleware = Callable[..., BoltResponse | None]
 log = logging.getLogger(__name__)
 _SLACK_MARKUP = re.compile(
-    r"<([@#])([A-Z0-9]+)(?:\|[^<>]*)?>|<((?:https?|mailto):[^<>|]*)(?:\|[^<>]*)?>|<!(here|channel|everyone)(?:\|[^<>]*)?>"
+    r"<(?P<kind>[@#])(?P<id>[A-Z0-9]+)(?:\|[^<>]*)?>"
+    r"|<(?P<link>(?:https?|mailto):[^<>|]*)(?:\|[^<>]*)?>"
+    r"|<!(?P<broadcast>here|channel|everyone)(?:\|[^<>]*)?>"
+    r"|<!(?:subteam\^[A-Z0-9]+|date\^[^<>|]*)(?:\|(?P<label>[^<>]*))?>"
 )
 
 
@@ -42,14 +45,17 @@ def unescape_command_text(body: dict[str, Any], next: Callable[[], None]) -> Non
 
 
 def as_typed(escaped: str) -> str:
-    """`&lt;3 <@U1|lee> <https://x.example|x.example> <!here>` -> `<3 <@U1> https://x.example @here`."""
+    """`&lt;3 <@U1|lee> <https://x.example|x.example> <!here> <!subteam^S1|@support>` ->
+    `<3 <@U1> https://x.example @here @support` (a user group or a date as its label: never a ping)."""
 
     def plain(markup: re.Match[str]) -> str:
-        if markup.group(1):
-            return f"<{markup.group(1)}{markup.group(2)}>"
-        if markup.group(3):
-            return markup.group(3).removeprefix("mailto:")
-        return f"@{markup.group(4)}"
+        if markup["kind"]:
+            return f"<{markup['kind']}{markup['id']}>"
+        if markup["link"]:
+            return str(markup["link"]).removeprefix("mailto:")
+        if markup["broadcast"]:
+            return f"@{markup['broadcast']}"
+        return str(markup["label"] or "")
 
     return html.unescape(_SLACK_MARKUP.sub(plain, escaped))
 

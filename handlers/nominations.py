@@ -47,7 +47,9 @@ USAGE = Usage(
         ("/nominate help", "show this help"),
     ),
 )
-_LEADING_MENTION = re.compile(r"\s*<@([UW][A-Z0-9]+)(?:\|[^>]*)?>(?:\s*(?:,|&|\+|\band\b)(?=\s*<@))?", re.IGNORECASE)
+_LEADING_MENTION = re.compile(
+    r"\s*<@([UW][A-Z0-9]+)(?:\|[^>]*)?>(?:\s*(?:,\s*(?:and\b)?|&|\+|\band\b)(?=\s*<@))?", re.IGNORECASE
+)
 
 
 @dataclass(frozen=True)

@@ -43,7 +43,8 @@ MODAL_FIELDS = {
     "customer_outcome": blocks.OUTCOME,
 }
 """Which modal input shows an error about each field (anything else shows under the summary)."""
-_REF = re.compile(r"\bref:(?:\"([^\"]+)\"|“([^”]+)”|(\S+))", re.IGNORECASE)
+_REF = re.compile(r"\bref:(?:\"([^\"]+)\"|“([^”]+)”|'([^']+)'|‘([^’]+)’|(\S+))", re.IGNORECASE)
+_QUOTES = "\"“'‘"
 _OUTCOME = re.compile(r"\boutcome:(\S+)", re.IGNORECASE)
 _NAMED_REF = re.compile(
     r"\b(order|ticket|case|booking|account|invoice)\s*#?\s*((?=[A-Za-z0-9-]*\d)[A-Za-z0-9-]+)", re.IGNORECASE
@@ -80,6 +81,8 @@ def to_request(line: OneLiner, rule: BoundaryRule, currency: str) -> ResolutionR
         if ref_match
         else (f"{named.group(1).lower()} {named.group(2)}" if named else None)
     )
+    if ref_match and ref_match.group(5) and ref_match.group(5)[0] in _QUOTES:
+        raise InvalidInput('Close the quote around the reference, like `ref:"ABC 123"`.', field="customer_ref")
     summary = " ".join(_OUTCOME.sub("", _REF.sub("", rest)).split())
     return ResolutionRequest(
         category=rule.category, amount=amount, summary=summary, customer_ref=customer_ref, customer_outcome=outcome

@@ -21,8 +21,7 @@ LABEL_TEXT = 2000
 QUOTE_TEXT = 2900
 """A quote with a short heading before it still fits a section."""
 FIELD_ERROR_TEXT = 300
-_CODE = re.compile(r"`([^`\n]*)`")
-_BOLD = re.compile(r"\*([^*\n]+)\*")
+_CODE_OR_BOLD = re.compile(r"`([^`\n]*)`|\*([^*\n]+)\*")
 
 
 def text_block(text: str) -> Block:
@@ -82,9 +81,13 @@ def option(value: str, text: str) -> dict[str, Any]:
     return {"text": plain(text), "value": value}
 
 
+def _as_plain(mark: re.Match[str]) -> str:
+    return f"“{mark.group(1)}”" if mark.group(1) is not None else mark.group(2)
+
+
 def field_errors(block_id: str, message: str) -> dict[str, Any]:
     """A form's answer that keeps it open with `message` under one input. Slack shows it as plain text, so
     the mrkdwn our messages are written in becomes what it stands for: `code` in quotes, *bold* plain,
     entities as the characters they escape."""
-    plain = html.unescape(_BOLD.sub(r"\1", _CODE.sub(r"“\1”", message)))
+    plain = html.unescape(_CODE_OR_BOLD.sub(_as_plain, message))
     return {"response_action": "errors", "errors": {block_id: truncate(plain, FIELD_ERROR_TEXT)}}

@@ -201,10 +201,14 @@ def test_the_per_customer_cap_sees_one_customer_however_the_reference_is_written
 def test_a_quoted_reference_keeps_its_spaces(ready: RunningBot) -> None:
     ready.driver.command("U0AGENT1", "/resolve", 'credit 5 ref:"ABC 123" sorry for the wait')
     ready.driver.command("U0AGENT1", "/resolve", "credit 5 ref:“XY 9” sorry again")
+    ready.driver.command("U0AGENT1", "/resolve", "credit 5 ref:'QR 7' and again")
+    unclosed = ready.driver.command("U0AGENT1", "/resolve", 'credit 5 ref:"ZZ 1 oops')
 
+    assert 'Close the quote around the reference, like `ref:"ABC 123"`' in unclosed.text
     assert [(r.customer_ref, r.summary) for r in resolutions(ready)] == [
         ("ABC 123", "sorry for the wait"),
         ("XY 9", "sorry again"),
+        ("QR 7", "and again"),
     ]
 
 

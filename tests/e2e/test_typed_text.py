@@ -47,17 +47,33 @@ def test_people_channels_and_links_picked_in_slack_read_as_such_and_several_peop
         "U0AGENT1",
         "/nominate",
         "<@U0AGENT2|lee.senior> and <@U0AGENT3|ines>, covered for <@U0MGR2|omar> in <#C0SUPPORT|support> "
-        "<!here> see <https://wiki.example.com/x?a=1&b=2|wiki.example.com/x>",
+        "<!here> see <https://wiki.example.com/x?a=1&b=2|wiki.example.com/x> with <!subteam^S0SUP|@support> "
+        "on <!date^1772441400^{date_short}|Mar 2, 2026>",
     )
 
     assert "Lee Senior" in reply.text and "Ines Agent" in reply.text
     with bot.sessions() as session:
         reasons = set(session.scalars(select(Nomination.reason)))
-    assert reasons == {"covered for <@U0MGR2> in <#C0SUPPORT> @here see https://wiki.example.com/x?a=1&b=2"}
+    assert reasons == {
+        "covered for <@U0MGR2> in <#C0SUPPORT> @here see https://wiki.example.com/x?a=1&b=2 with @support "
+        "on Mar 2, 2026"
+    }
     [shoutout] = bot.slack.calls("chat.postMessage", channel="C0KUDOS")
     assert "covered for <@U0MGR2> in <#C0SUPPORT> @\u200bhere see https://wiki.example.com/x?a=1&amp;b=2" in (
         shoutout.text
     )
+
+
+def test_a_list_of_people_ending_with_and_names_every_one(bot: RunningBot) -> None:
+    load_org_and_policy(bot.sessions, bot.clock.now())
+
+    bot.driver.command("U0AGENT1", "/nominate", "<@U0AGENT2|lee>, <@U0AGENT3|ines>, and <@U0MGR2|omar> covered")
+
+    with bot.sessions() as session:
+        named = sorted(nomination.nominee.slack_id for nomination in session.scalars(select(Nomination)))
+        reasons = set(session.scalars(select(Nomination.reason)))
+    assert named == ["U0AGENT2", "U0AGENT3", "U0MGR2"]
+    assert reasons == {"covered"}
 
 
 def test_user_text_keeps_mentions_of_people_and_channels_and_nothing_else() -> None:

@@ -5,7 +5,7 @@ import html
 import pytest
 
 from bot.fakeslack.blockkit import message_problems
-from handlers.blocks.kit import plural, quote
+from handlers.blocks.kit import field_errors, plural, quote
 from handlers.blocks.rewards import revoked_dms
 from handlers.blocks.suggestions import channel_post, owner_card, status_for_author
 from models import Employee, RewardGrant, Suggestion
@@ -86,3 +86,9 @@ def test_a_long_suggestion_full_of_escaped_characters_still_fits_its_section() -
 def test_counts_are_written_in_words_singular_or_plural() -> None:
     assert [plural(n, "question") for n in (0, 1, 2)] == ["0 questions", "1 question", "2 questions"]
     assert plural(2, "person", "people") == "2 people"
+
+
+def test_a_form_error_reads_as_plain_text_and_keeps_what_the_person_typed() -> None:
+    typed = field_errors("amount", "`5*2*` isn't an amount *here*; &lt;b&gt; &amp; more")
+
+    assert typed == {"response_action": "errors", "errors": {"amount": "“5*2*” isn't an amount here; <b> & more"}}
