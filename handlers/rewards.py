@@ -134,14 +134,18 @@ def upload_export(
     period: reward_export.ExportPeriod,
     requester_id: int,
 ) -> None:
-    """The export reads a snapshot, holding up no other request meanwhile; the audit line, written once the
-    file is in HR's DM, lists only exports that arrived."""
+    """The export reads a snapshot, holding up no other request meanwhile; the audit line is written before the
+    file is handed over (as on the command line), so no export ever leaves unrecorded."""
     deps = deps_of(context)
     out, user_id = io.StringIO(), command["user_id"]
     with reading(deps.sessions) as session:
         requester = session.get_one(Employee, requester_id)
         workspace = session.get_one(Workspace, requester.workspace_id)
         count = reward_export.export_grants(session, workspace=workspace, requester=requester, period=period, out=out)
+    with deps.sessions.begin() as session:
+        reward_export.record_export(
+            session, workspace=workspace, actor=user_id, period=period, rows=count, now=deps.now()
+        )
     channel = client.conversations_open(users=user_id)["channel"]["id"]
     name = f"rewards_{period.first.isoformat()}_{period.last.isoformat()}.csv"
     client.files_upload_v2(
@@ -153,10 +157,6 @@ def upload_export(
             f"{plural(count, 'reward grant')}, {escape_mrkdwn(period.describe())}. See the README for the columns."
         ),
     )
-    with deps.sessions.begin() as session:
-        reward_export.record_export(
-            session, workspace=workspace, actor=user_id, period=period, rows=count, now=deps.now()
-        )
 
 
 def register(app: App) -> None:

@@ -73,13 +73,16 @@ def fail_the_query(_bot: RunningBot, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(reward_export, "_write", broken_query)
 
 
-@pytest.mark.parametrize("failing", [fail_slack_upload, fail_slack_dm, fail_the_query])
-def test_an_export_that_fails_after_the_ack_tells_hr_with_a_reference_and_is_not_audited(
+@pytest.mark.parametrize(("failing", "audited"), [(fail_slack_upload, 1), (fail_slack_dm, 1), (fail_the_query, 0)])
+def test_an_export_that_fails_after_the_ack_tells_hr_with_a_reference(
     bot: RunningBot,
     monkeypatch: pytest.MonkeyPatch,
     caplog: pytest.LogCaptureFixture,
     failing: Callable[[RunningBot, pytest.MonkeyPatch], None],
+    audited: int,
 ) -> None:
+    """The audit line comes before the file is handed over: an export that was built is recorded, one that
+    could not be built is not."""
     make_history(bot.sessions)
     failing(bot, monkeypatch)
 
@@ -94,7 +97,7 @@ def test_an_export_that_fails_after_the_ack_tells_hr_with_a_reference_and_is_not
     assert found is not None
     assert any(f"[ref {found.group(1)}]" in message for message in caplog.messages), "the log has the same reference"
     assert bot.slack.files() == []
-    assert exports_audited(bot.sessions) == [], "the audit log lists only exports HR received"
+    assert len(exports_audited(bot.sessions)) == audited
 
 
 # -- on the command line --------------------------------------------------------------------------
