@@ -182,6 +182,8 @@ def submit_resolve_modal(
     with reported(body):
         client.chat_postMessage(channel=body["user"]["id"], text=blocks.confirmation_text(logged), blocks=reply)
         send_now(deps, client, requests)
+        if identity.slack_profile_wanted:
+            learn_from_slack(client, deps, identity.employee)
 
 
 def approval_requests(logged: Logged) -> list[Outgoing]:
