@@ -1,0 +1,37 @@
+"""The command line when something around it goes wrong: a database it cannot open, a reader that stops early."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.e2e.test_cli import cli, prepared_database
+
+
+def test_a_database_in_a_missing_folder_is_one_line_for_any_command(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'missing' / 'latitude.db'}"
+
+    commands = (["org", "show"], ["export", "rewards"])
+    results = [cli(tmp_path, *command, env={"DATABASE_URL": url}) for command in commands]
+
+    expected = f"error: cannot reach the database at {url}: folder {tmp_path / 'missing'} does not exist"
+    assert [r.stderr.strip() for r in results] == [expected, expected]
+    assert all(r.returncode == 2 and r.stdout == "" for r in results)
+    assert not (tmp_path / "missing").exists()
+
+
+def test_output_piped_into_a_reader_that_stops_early_ends_quietly(tmp_path: Path) -> None:
+    """`python -m bot org show | head -1`: no traceback when the reader has gone."""
+    prepared_database(tmp_path)
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "DATABASE_URL"))}
+    read, write = os.pipe()
+    os.close(read)  # the reader is gone before anything is written
+    try:
+        shown = subprocess.run(
+            [sys.executable, "-m", "bot", "org", "show"], cwd=tmp_path, stdout=write, stderr=subprocess.PIPE, env=clean
+        )
+    finally:
+        os.close(write)
+
+    assert shown.stderr.decode() == ""
+    assert shown.returncode == 1

@@ -1,0 +1,189 @@
+"""Forms as Slack handles them: what a submission carries, and which views `views.update` still finds."""
+
+import json
+import re
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+import pytest
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from bot.fakeslack import FakeSlack, SlackDriver
+from bot.fakeslack.payloads import view_state
+from bot.fakeslack.server import BOT_TOKEN
+from tests.unit.test_fakeslack import error_of, modal, options, text
+
+
+@pytest.fixture
+def slack() -> Iterator[FakeSlack]:
+    with FakeSlack() as fake:
+        yield fake
+
+
+@pytest.fixture
+def client(slack: FakeSlack) -> WebClient:
+    return WebClient(token=BOT_TOKEN, base_url=slack.api_url)
+
+
+PICKED = options(3)[1]
+
+
+@pytest.mark.parametrize(
+    ("element", "reported"),
+    [
+        (
+            {"type": "checkboxes", "options": options(2), "initial_options": options(1)},
+            {"selected_options": options(1)},
+        ),
+        ({"type": "checkboxes", "options": options(2)}, {"selected_options": []}),
+        ({"type": "plain_text_input", "initial_value": "as typed"}, {"value": "as typed"}),
+        ({"type": "plain_text_input"}, {"value": None}),
+        ({"type": "number_input", "is_decimal_allowed": False, "initial_value": "3"}, {"value": "3"}),
+        ({"type": "users_select", "initial_user": "U0LEE"}, {"selected_user": "U0LEE"}),
+        ({"type": "multi_users_select", "initial_users": ["U0LEE"]}, {"selected_users": ["U0LEE"]}),
+        ({"type": "multi_users_select"}, {"selected_users": []}),
+        ({"type": "datepicker", "initial_date": "2026-03-02"}, {"selected_date": "2026-03-02"}),
+        ({"type": "timepicker", "initial_time": "09:30"}, {"selected_time": "09:30"}),
+        ({"type": "channels_select", "initial_channel": "C0KUDOS"}, {"selected_channel": "C0KUDOS"}),
+        ({"type": "static_select", "options": options(3), "initial_option": PICKED}, {"selected_option": PICKED}),
+        ({"type": "static_select", "options": options(3)}, {"selected_option": None}),
+        ({"type": "external_select", "initial_option": PICKED}, {"selected_option": PICKED}),
+        ({"type": "radio_buttons", "options": options(3), "initial_option": PICKED}, {"selected_option": PICKED}),
+        (
+            {"type": "multi_static_select", "options": options(3), "initial_options": [PICKED]},
+            {"selected_options": [PICKED]},
+        ),
+    ],
+    ids=lambda value: str(value.get("type") or next(iter(value))),
+)
+def test_an_input_left_alone_is_submitted_with_its_initial_value(
+    element: dict[str, Any], reported: dict[str, Any]
+) -> None:
+    state = view_state(modal({**element, "action_id": "field"}), {})
+
+    assert state["values"]["field"]["field"] == {"type": element["type"], **reported}
+
+
+def test_what_the_person_enters_wins_and_can_untick_every_box_or_empty_a_field() -> None:
+    ticked = {"type": "checkboxes", "action_id": "public", "options": options(2), "initial_options": options(1)}
+    typed = {"type": "plain_text_input", "action_id": "why", "initial_value": "because"}
+    dated = {"type": "datepicker", "action_id": "when", "initial_date": "2026-03-02"}
+    view = modal(ticked, typed, dated)
+
+    entered = view_state(view, {"public": ["1"], "why": "changed", "when": "2026-03-09"})["values"]
+    emptied = view_state(view, {"public": [], "why": "", "when": None})["values"]
+
+    assert entered["public"]["public"]["selected_options"] == [options(2)[1]]
+    assert (entered["why"]["why"]["value"], entered["when"]["when"]["selected_date"]) == ("changed", "2026-03-09")
+    assert emptied["public"]["public"]["selected_options"] == []
+    assert (emptied["why"]["why"]["value"], emptied["when"]["when"]["selected_date"]) == (None, None)
+
+
+@pytest.mark.parametrize(
+    ("values", "mistake"),
+    [({"publc": []}, "no input ['publc'] in the view"), ({"public": ["9"]}, "no option '9' in 'public'")],
+)
+def test_a_submission_cannot_fill_an_input_or_pick_an_option_the_view_does_not_have(
+    values: dict[str, Any], mistake: str
+) -> None:
+    view = modal({"type": "checkboxes", "action_id": "public", "options": options(2)})
+
+    with pytest.raises(AssertionError, match=re.escape(mistake)):
+        view_state(view, values)
+
+
+def opened_view(slack: FakeSlack, client: WebClient, **more: Any) -> dict[str, Any]:
+    return dict(client.views_open(trigger_id=slack.trigger_id(), view=modal(**more))["view"])
+
+
+def test_views_update_knows_only_the_views_slack_issued(slack: FakeSlack, client: WebClient) -> None:
+    opened = opened_view(slack, client, external_id="form-1")
+
+    assert error_of(client.views_update, view_id="V0NEVERISSUED", view=modal()) == "not_found"
+    assert error_of(client.views_update, external_id="form-2", view=modal()) == "not_found"
+    assert client.views_update(view_id=opened["id"], view=modal())["view"]["id"] == opened["id"]
+    assert client.views_update(external_id="form-1", view=modal())["view"]["id"] == opened["id"]
+    assert error_of(client.views_open, trigger_id=slack.trigger_id(), view=modal(external_id="form-1")) == (
+        "duplicate_external_id"
+    )
+
+
+def test_views_update_with_a_hash_that_is_no_longer_current_is_a_hash_conflict(
+    slack: FakeSlack, client: WebClient
+) -> None:
+    opened = opened_view(slack, client)
+    updated = client.views_update(view_id=opened["id"], hash=opened["hash"], view=modal())["view"]
+
+    assert updated["hash"] != opened["hash"]
+    assert error_of(client.views_update, view_id=opened["id"], hash=opened["hash"], view=modal()) == "hash_conflict"
+    assert client.views_update(view_id=opened["id"], hash=updated["hash"], view=modal())["ok"]
+
+
+@contextmanager
+def an_app_acking(ack: dict[str, Any]) -> Iterator[str]:
+    """Stands for the bot: acks every request with `ack` (empty: an empty body); yields where to send them."""
+
+    class Acking(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            self.rfile.read(int(self.headers["Content-Length"]))
+            body = json.dumps(ack).encode() if ack else b""
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *_args: Any) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Acking)
+    threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/slack/events"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.mark.parametrize(
+    ("ack", "then"),
+    [
+        ({}, "not_found"),
+        ({"response_action": "clear"}, "not_found"),
+        ({"response_action": "errors", "errors": {"why": "say more"}}, None),
+        ({"response_action": "update", "view": modal(title=text("Saved"))}, "hash_conflict"),
+    ],
+    ids=["closed", "cleared", "kept-by-errors", "updated-in-place"],
+)
+def test_the_ack_of_a_submission_decides_whether_views_update_still_finds_the_modal(
+    slack: FakeSlack, client: WebClient, ack: dict[str, Any], then: str | None
+) -> None:
+    sent = modal()
+    opened = client.views_open(trigger_id=slack.trigger_id(), view=sent)["view"]
+    with an_app_acking(ack) as url:
+        SlackDriver(url, "signing-secret", slack).submit("U0LEE", sent, {"why": "because"})
+
+    assert error_updating(client, opened) == then
+
+
+def error_updating(client: WebClient, opened: dict[str, Any]) -> str | None:
+    """Slack's error for a views.update of the view at the hash it was opened with; None when it is accepted."""
+    try:
+        client.views_update(view_id=opened["id"], hash=opened["hash"], view=modal())
+    except SlackApiError as error:
+        return str(error.response["error"])
+    return None
+
+
+def test_a_submission_carries_the_id_and_current_hash_slack_gave_the_modal(slack: FakeSlack, client: WebClient) -> None:
+    sent = modal()
+    opened = client.views_open(trigger_id=slack.trigger_id(), view=sent)["view"]
+    driver = SlackDriver("http://127.0.0.1:9/unused", "unused-secret", slack)
+
+    submitted = driver.submit_payload("U0LEE", sent, {"why": "because"})["view"]
+
+    assert (submitted["id"], submitted["hash"]) == (opened["id"], opened["hash"])
