@@ -17,6 +17,8 @@ from slack_bolt.authorization.authorize import InstallationStoreAuthorize
 from slack_bolt.oauth.callback_options import CallbackOptions, SuccessArgs
 from slack_bolt.oauth.oauth_settings import OAuthSettings
 from slack_sdk import WebClient
+from slack_sdk.errors import SlackTokenRotationError
+from slack_sdk.oauth.installation_store import Installation
 from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
 from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
 from slack_sdk.oauth.token_rotation import TokenRotator
@@ -135,31 +137,64 @@ class WorkspaceTokens:
         )
         self._cache: dict[int, tuple[str, float]] = {}
         self._lock = threading.Lock()
+        self._renewals: dict[int, threading.Lock] = {}
 
     def token_for(self, workspace_id: int) -> str | None:
+        """The token; raises SlackClientError when Slack refused to renew it (the caller tries again later).
+
+        One thread at a time looks a workspace's token up and renews it: a refresh token is good once, so
+        two threads renewing together would leave all but one with a refused refresh.
+        """
+        cached = self._cached(workspace_id)
+        if cached is not None:
+            return cached
+        with self._lock:
+            renewal = self._renewals.setdefault(workspace_id, threading.Lock())
+        with renewal:
+            return self._cached(workspace_id) or self._load(workspace_id)
+
+    def _cached(self, workspace_id: int) -> str | None:
         with self._lock:
             cached = self._cache.get(workspace_id)
-        if cached is not None and cached[1] > time.monotonic():
-            return cached[0]
+        return cached[0] if cached is not None and cached[1] > time.monotonic() else None
+
+    def _load(self, workspace_id: int) -> str | None:
         with self._sessions() as session:
             workspace = session.get(Workspace, workspace_id)
             if workspace is None or workspace.uninstalled_at is not None:
                 return None
             enterprise_id, org_wide, team_id = workspace.enterprise_id, workspace.org_wide, workspace.slack_team_id
-        installation = self._store.find_installation(
-            enterprise_id=enterprise_id, team_id=None if org_wide else team_id, is_enterprise_install=org_wide
-        )
+
+        def find() -> Installation | None:
+            return self._store.find_installation(
+                enterprise_id=enterprise_id, team_id=None if org_wide else team_id, is_enterprise_install=org_wide
+            )
+
+        installation = find()
         if installation is None or not installation.bot_token:
             return None
         if self._rotator is not None and installation.bot_refresh_token:
+            installation = self._renewed(installation, find)
+        self._remember(workspace_id, str(installation.bot_token), installation.bot_token_expires_at)
+        return str(installation.bot_token)
+
+    def _renewed(self, installation: Installation, find: Callable[[], Installation | None]) -> Installation:
+        """The installation with a token good for a while yet. When Slack refuses the refresh, another process
+        may have just renewed it with the same refresh token: its saved token serves if it is still good."""
+        assert self._rotator is not None
+        try:
             refreshed = self._rotator.perform_token_rotation(
                 installation=installation, minutes_before_expiration=ROTATE_MINUTES_BEFORE_EXPIRY
             )
-            if refreshed is not None:
-                self._store.save(refreshed)
-                installation = refreshed
-        self._remember(workspace_id, str(installation.bot_token), installation.bot_token_expires_at)
-        return str(installation.bot_token)
+        except SlackTokenRotationError:
+            saved = find()
+            if saved is None or not saved.bot_token or _expired(saved):
+                raise
+            return saved
+        if refreshed is not None:
+            self._store.save(refreshed)
+            return refreshed
+        return installation
 
     def forget(self, workspace_id: int) -> None:
         with self._lock:
@@ -171,6 +206,11 @@ class WorkspaceTokens:
             keep = min(keep, expires_at - time.time() - ROTATE_MINUTES_BEFORE_EXPIRY * 60)
         with self._lock:
             self._cache[workspace_id] = (token, time.monotonic() + keep)
+
+
+def _expired(installation: Installation) -> bool:
+    expires_at = installation.bot_token_expires_at
+    return expires_at is not None and expires_at <= time.time()
 
 
 def workspace_tokens(settings: Settings, engine: Engine, sessions: sessionmaker[Session]) -> WorkspaceTokens | None:

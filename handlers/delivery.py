@@ -32,6 +32,7 @@ channel_not_found...) will not change by retrying, so the message is dropped and
 
 
 NOT_INSTALLED = "not_installed"
+TOKEN_UNAVAILABLE = "token_unavailable"
 
 
 @dataclass(frozen=True)
@@ -77,8 +78,13 @@ def client_for(deps: Deps, client: WebClient, workspace_id: int) -> WebClient | 
 
 
 def send_for_workspace(deps: Deps, client: WebClient, delivery: Claimed) -> SendOutcome:
-    """Send with the token of the workspace the delivery belongs to; dropped if the app is no longer there."""
-    own = client_for(deps, client, delivery.workspace_id)
+    """Send with the token of the workspace the delivery belongs to; dropped if the app is no longer there,
+    tried again later if its token could not be renewed (only that workspace's messages wait)."""
+    try:
+        own = client_for(deps, client, delivery.workspace_id)
+    except (SlackClientError, OSError) as error:
+        log.warning("delivery %s: no token for its workspace now (%s)", delivery.idempotency_key, type(error).__name__)
+        return SendOutcome(ok=False, error=TOKEN_UNAVAILABLE)
     if own is None:
         log.info("delivery %s: the app is not installed in its workspace any more, dropped", delivery.idempotency_key)
         return SendOutcome(ok=False, error=NOT_INSTALLED, permanent=True)

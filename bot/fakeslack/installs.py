@@ -75,6 +75,11 @@ class Installs:
         with self._lock:
             self.tokens.pop(token, None)
 
+    def revoke_refresh_tokens(self, team_id: str) -> None:
+        """Slack no longer renews this workspace's token (`invalid_refresh_token`), as after a revocation."""
+        with self._lock:
+            self._refresh = {token: grant for token, grant in self._refresh.items() if grant.team_id != team_id}
+
     def issue_token(self, grant: Grant) -> str:
         with self._lock:
             scope = grant.enterprise_id if grant.org_wide else grant.team_id

@@ -1,0 +1,109 @@
+"""Renewing rotating tokens in the background sender: one workspace's refused renewal holds up only its own
+messages, and threads renewing together do not spend the single-use refresh token twice."""
+
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.clock import MovableClock
+from bot.fakeslack import FakeSlack
+from bot.fakeslack.server import CLIENT_ID, CLIENT_SECRET
+from handlers.delivery import TOKEN_UNAVAILABLE
+from handlers.jobs.drain_outbox import drain_outbox
+from models import Delivery, slack_installations
+from services import directory, outbox
+from tests.conftest import RunningBot, bot_settings, running_bot
+from tests.e2e.test_installs import ALPHA_ORG, BETA_ORG, install_in
+
+
+@pytest.fixture
+def rotating(
+    slack: FakeSlack, sessions: sessionmaker[Session], database_url: str, clock: MovableClock
+) -> Iterator[RunningBot]:
+    settings = bot_settings(
+        slack,
+        database_url,
+        slack_bot_token="",
+        slack_client_id=CLIENT_ID,
+        slack_client_secret=CLIENT_SECRET,
+        token_rotation=True,
+        sender_threads=4,
+    )
+    slack.rotate_tokens(lifetime=3600)  # inside the two hours before expiry in which tokens are renewed
+    for bot in running_bot(settings, slack, clock):
+        slack.set_redirect_url(bot.events_url + "/slack/oauth_redirect")
+        yield bot
+
+
+def queue(bot: RunningBot, team_id: str, channels: list[str]) -> None:
+    with bot.sessions.begin() as session:
+        workspace = directory.find_workspace(session, team_id)
+        assert workspace is not None
+        for channel in channels:
+            outbox.enqueue(
+                session,
+                workspace=workspace,
+                key=f"test:{team_id}:{channel}",
+                method="chat.postMessage",
+                payload={"channel": channel, "text": "hello"},
+                now=bot.clock.now(),
+            )
+
+
+def test_a_refused_renewal_holds_up_only_its_workspaces_messages_and_nothing_goes_twice(rotating: RunningBot) -> None:
+    install_in(rotating, "T0ALPHA", ALPHA_ORG)
+    install_in(rotating, "T0BETA", BETA_ORG)
+    rotating.slack.state.installs.revoke_refresh_tokens("T0ALPHA")
+    expire_the_stored_token(rotating, "T0ALPHA")
+    queue(rotating, "T0BETA", ["U0BAGENT"])
+    queue(rotating, "T0ALPHA", ["U0AAGENT"])
+
+    drain_outbox(rotating.runtime.deps, rotating.runtime.sender_client)
+    rotating.clock.advance(timedelta(minutes=6))  # past the lease of anything claimed
+    drain_outbox(rotating.runtime.deps, rotating.runtime.sender_client)
+
+    assert len(rotating.slack.messages_to("U0BAGENT")) == 1
+    assert rotating.slack.messages_to("U0AAGENT") == []
+    with rotating.sessions() as session:
+        alpha = session.scalars(select(Delivery).where(Delivery.idempotency_key == "test:T0ALPHA:U0AAGENT")).one()
+    assert (alpha.status, alpha.last_error) == ("pending", TOKEN_UNAVAILABLE), "tried again later"
+
+
+def test_a_refused_renewal_of_a_token_still_good_sends_with_it(rotating: RunningBot) -> None:
+    """Another process may have renewed it first with the same single-use refresh token."""
+    install_in(rotating, "T0ALPHA", ALPHA_ORG)
+    rotating.slack.state.installs.revoke_refresh_tokens("T0ALPHA")
+    queue(rotating, "T0ALPHA", ["U0AAGENT"])
+
+    drain_outbox(rotating.runtime.deps, rotating.runtime.sender_client)
+
+    assert len(rotating.slack.messages_to("U0AAGENT")) == 1
+
+
+def expire_the_stored_token(bot: RunningBot, team_id: str) -> None:
+    expired = datetime.now(UTC).replace(tzinfo=None) - timedelta(minutes=1)
+    with bot.runtime.engine.begin() as connection:
+        connection.execute(
+            update(slack_installations)
+            .where(slack_installations.c.team_id == team_id)
+            .values(bot_token_expires_at=expired)
+        )
+
+
+def test_sender_threads_renewing_together_spend_the_refresh_token_once(rotating: RunningBot) -> None:
+    install_in(rotating, "T0ALPHA", ALPHA_ORG)
+    queue(rotating, "T0ALPHA", [f"C{number:03d}" for number in range(20)])
+    rotating.slack.state.installs.token_lifetime = 3 * 3600  # a renewed token is good past the renewal window
+    renewed_before = len(renewals(rotating.slack))
+
+    sent = drain_outbox(rotating.runtime.deps, rotating.runtime.sender_client)
+
+    assert sent == 20
+    assert len(renewals(rotating.slack)) == renewed_before + 1
+
+
+def renewals(slack: FakeSlack) -> list[object]:
+    return [call for call in slack.calls("oauth.v2.access") if call.args.get("grant_type") == "refresh_token"]
