@@ -139,6 +139,15 @@ NO_LONGER_ACTIVE = (
 )
 
 
+INSTALLED = select(Workspace).where(Workspace.uninstalled_at.is_(None)).order_by(Workspace.id)
+"""The workspaces the app is installed in: scheduled work runs for these only (an uninstalled one's would all go
+out at once on a reinstall)."""
+
+
+def installed_workspaces(session: Session) -> list[Workspace]:
+    return list(session.scalars(INSTALLED))
+
+
 def require_active(employee: Employee) -> None:
     """Someone who left the org file keeps their history and can read it, but acts no more."""
     if not employee.active:

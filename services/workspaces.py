@@ -15,6 +15,7 @@ from services import audit, directory
 from services.errors import DomainError
 
 UNINSTALLED = "app_uninstalled"
+QUEUED_WHILE_UNINSTALLED = "queued while the app was uninstalled"
 
 
 def scope_key(*, team_id: str | None, enterprise_id: str | None, org_wide: bool) -> str:
@@ -38,6 +39,7 @@ def record_install(
     if workspace.uninstalled_at is not None:
         workspace.uninstalled_at = None
         audit.record(session, workspace=workspace, actor="slack", action="app_reinstalled", now=now)
+        _drop_pending(session, workspace, QUEUED_WHILE_UNINSTALLED)  # a reinstall starts from now, not a backlog
     return workspace
 
 
@@ -50,13 +52,18 @@ def record_uninstall(session: Session, *, workspace: Workspace, now: datetime, r
     if workspace.uninstalled_at is None:
         workspace.uninstalled_at = now
         audit.record(session, workspace=workspace, actor="slack", action=reason, now=now)
+    dropped = _drop_pending(session, workspace, reason)
+    for table in (slack_installations, slack_bots):
+        session.execute(delete(table).where(_install_rows(table, workspace)))
+    return dropped
+
+
+def _drop_pending(session: Session, workspace: Workspace, reason: str) -> int:
     dropped = session.execute(
         update(Delivery)
         .where(Delivery.workspace_id == workspace.id, Delivery.status == "pending")
         .values(status="failed", last_error=reason)
     )
-    for table in (slack_installations, slack_bots):
-        session.execute(delete(table).where(_install_rows(table, workspace)))
     return int(dropped.rowcount)  # type: ignore[attr-defined]
 
 

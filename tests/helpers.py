@@ -15,10 +15,12 @@ from services.org_import import import_org, parse_org_csv
 from tests.conftest import FIXTURES
 
 
-def load_org(sessions: sessionmaker[Session], now: datetime, csv_text: str | None = None) -> None:
+def load_org(
+    sessions: sessionmaker[Session], now: datetime, csv_text: str | None = None, *, team_id: str = "T0LATITUDE"
+) -> None:
     text = csv_text if csv_text is not None else (FIXTURES / "org.csv").read_text()
     with sessions.begin() as session:
-        workspace = directory.ensure_workspace(session, slack_team_id="T0LATITUDE", now=now)
+        workspace = directory.ensure_workspace(session, slack_team_id=team_id, now=now)
         import_org(
             session, workspace=workspace, rows=parse_org_csv(text), deactivate_missing=False, actor="test", now=now
         )
@@ -35,11 +37,13 @@ def count(session: Session, model: type[Base]) -> int:
 POLICY_EXAMPLE = FIXTURES.parent.parent / "policy.example.toml"
 
 
-def load_policy(sessions: sessionmaker[Session], now: datetime, text: str | None = None) -> None:
+def load_policy(
+    sessions: sessionmaker[Session], now: datetime, text: str | None = None, *, team_id: str = "T0LATITUDE"
+) -> None:
     from services.policy.versions import load_policy as load
 
     with sessions.begin() as session:
-        workspace = directory.ensure_workspace(session, slack_team_id="T0LATITUDE", now=now)
+        workspace = directory.ensure_workspace(session, slack_team_id=team_id, now=now)
         load(session, workspace=workspace, text=text or POLICY_EXAMPLE.read_text(), loaded_by="test", now=now)
 
 

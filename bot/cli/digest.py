@@ -2,13 +2,11 @@
 
 import argparse
 
-from sqlalchemy import select
-
 from bot.cli.common import database, transaction
 from bot.clock import SystemClock
 from bot.settings import load_settings
-from models import Workspace
 from models.engine import make_session_factory
+from services import directory
 from services.text import plural
 
 
@@ -45,7 +43,7 @@ def print_digests(*, force: bool) -> int:
     now = SystemClock().now()
     texts = []
     with transaction() as session:
-        for workspace in session.scalars(select(Workspace).order_by(Workspace.id)):
+        for workspace in directory.installed_workspaces(session):
             for item in due_digests(session, workspace=workspace, now=now, force=force):
                 manager = item.digest.manager
                 texts.append(f"=== to {manager.name} ({manager.slack_id})\n{as_text(digest_blocks(item.digest))}")

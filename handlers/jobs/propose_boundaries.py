@@ -3,14 +3,13 @@
 from datetime import datetime
 
 from slack_sdk import WebClient
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from handlers.blocks.boundary_proposals import proposal_message
 from handlers.deps import Deps
 from handlers.jobs.drain_outbox import drain_outbox
 from models import BoundaryProposal, Workspace
-from services import outbox
+from services import directory, outbox
 from services.errors import DomainError
 from services.policy.versions import ActivePolicy, current_policy
 from services.rewards.approvals import hr_people
@@ -22,7 +21,7 @@ def propose_boundaries(deps: Deps, client: WebClient, *, month: str | None = Non
     """Once per month and workspace (a rerun adds nothing): store the proposals and queue them; returns how many."""
     made = 0
     with deps.sessions.begin() as session:
-        for workspace in session.scalars(select(Workspace).order_by(Workspace.id)):
+        for workspace in directory.installed_workspaces(session):
             now = deps.now()
             found = proposals.propose(
                 session, workspace=workspace, month=month or proposals.previous_month(now), now=now

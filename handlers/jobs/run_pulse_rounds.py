@@ -2,12 +2,12 @@
 at their local hour, remind once."""
 
 from slack_sdk import WebClient
-from sqlalchemy import select
 
 from handlers.deps import Deps
 from handlers.jobs.drain_outbox import drain_outbox
 from handlers.pulse_invitations import queue_invitations
 from models import Workspace
+from services import directory
 from services.pulse import closing as pulse_closing
 from services.pulse import relay as pulse_relay
 from services.pulse import rounds as pulse_rounds
@@ -30,4 +30,4 @@ def run_pulse_rounds(deps: Deps, client: WebClient) -> None:
 
 def _workspace_ids(deps: Deps) -> list[int]:
     with deps.sessions() as session:
-        return list(session.scalars(select(Workspace.id).order_by(Workspace.id)))
+        return [workspace.id for workspace in directory.installed_workspaces(session)]

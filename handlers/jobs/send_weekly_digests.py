@@ -6,7 +6,6 @@ from typing import Any
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from handlers.blocks import digest as blocks
@@ -16,7 +15,7 @@ from handlers.digest_chart import digest_chart
 from handlers.jobs.drain_outbox import drain_outbox
 from models import Workspace
 from models.engine import reading
-from services import outbox
+from services import directory, outbox
 from services.digest import weekly as digest
 from services.digest.weekly import Digest, DueDigest
 
@@ -38,7 +37,7 @@ def send_digests(deps: Deps, client: WebClient, *, force: bool = False) -> int:
     """
     now = deps.now()
     with reading(deps.sessions) as session:
-        workspaces = list(session.scalars(select(Workspace).order_by(Workspace.id)))
+        workspaces = directory.installed_workspaces(session)
         due = [d for w in workspaces for d in digest.due_digests(session, workspace=w, now=now, force=force)]
     messages = [(item, _message(item.digest)) for item in due]
     with deps.sessions.begin() as session:

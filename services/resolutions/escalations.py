@@ -3,8 +3,9 @@
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
+from sqlalchemy.sql import Select
 
 from models import Employee, Resolution, Workspace
 from services import directory
@@ -19,28 +20,39 @@ class FollowUp:
 
 
 def due_follow_ups(session: Session, *, now: datetime, limit: int = 200) -> list[FollowUp]:
-    """Mark and return what is due: a reminder after N hours, an escalation after N more.
+    """Mark and return what is due, in every workspace the app is installed in: a reminder N hours after the
+    request, an escalation N more hours on and at least N hours after the reminder (which a scheduler that
+    was down may have sent late).
 
-    Marking happens in the caller's transaction, and the messages carry idempotency keys, so a
-    second scheduler or a rerun sends nothing twice.
+    Only what is due is read, each workspace with its own N, so requests waiting for their next step never
+    crowd out those that are due. Marking happens in the caller's transaction, and the messages carry
+    idempotency keys, so a second scheduler or a rerun sends nothing twice.
     """
     follow_ups: list[FollowUp] = []
-    pending = session.scalars(
-        select(Resolution)
-        .where(Resolution.status == "pending", Resolution.escalated_at.is_(None))
-        .order_by(Resolution.created_at)
-        .limit(limit)
-        .with_for_update(skip_locked=True, of=Resolution)
-    )
-    hours_by_workspace: dict[int, timedelta] = {}
-    for resolution in pending:
-        wait = hours_by_workspace.get(resolution.workspace_id) or _reminder_after(session, resolution.workspace_id)
-        hours_by_workspace[resolution.workspace_id] = wait
-        follow_up = _follow_up(session, resolution, wait, now)
-        if follow_up is not None:
-            follow_ups.append(follow_up)
+    for workspace in directory.installed_workspaces(session):
+        wait = _reminder_after(session, workspace.id)
+        for resolution in session.scalars(_due(workspace.id, wait, now).limit(limit)):
+            follow_up = _follow_up(session, resolution, wait, now)
+            if follow_up is not None:
+                follow_ups.append(follow_up)
     session.flush()
     return follow_ups
+
+
+def _due(workspace_id: int, wait: timedelta, now: datetime) -> Select[Resolution]:
+    to_remind = and_(Resolution.reminded_at.is_(None), Resolution.created_at <= now - wait)
+    to_escalate = and_(Resolution.reminded_at <= now - wait, Resolution.created_at <= now - 2 * wait)
+    return (
+        select(Resolution)
+        .where(
+            Resolution.status == "pending",
+            Resolution.escalated_at.is_(None),
+            Resolution.workspace_id == workspace_id,
+            or_(to_remind, to_escalate),
+        )
+        .order_by(Resolution.created_at)
+        .with_for_update(skip_locked=True, of=Resolution)
+    )
 
 
 def _reminder_after(session: Session, workspace_id: int) -> timedelta:
@@ -53,7 +65,8 @@ def _follow_up(session: Session, resolution: Resolution, wait: timedelta, now: d
     if resolution.reminded_at is None and now >= resolution.created_at + wait:
         resolution.reminded_at = now
         return FollowUp("reminder", resolution, [decider] if decider else [])
-    if resolution.reminded_at is not None and now >= resolution.created_at + 2 * wait:
+    escalate_at = max(resolution.created_at + 2 * wait, (resolution.reminded_at or now) + wait)
+    if resolution.reminded_at is not None and now >= escalate_at:
         resolution.escalated_at = now
         above = _one_level_up(session, resolution, decider)
         if above:

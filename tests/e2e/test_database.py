@@ -113,10 +113,12 @@ WAITING_READS = [
         id="App Home: the requests waiting for a manager, oldest first",
     ),
     pytest.param(
-        "SELECT id FROM resolutions WHERE status = 'pending' AND escalated_at IS NULL ORDER BY created_at LIMIT 200",
-        r"INDEX ix_resolutions_due \(status=\? AND escalated_at=\?\)",
-        r"ix_resolutions_due",
-        id="reminder job: pending requests not yet escalated, oldest first, in every workspace",
+        "SELECT id FROM resolutions WHERE status = 'pending' AND escalated_at IS NULL AND workspace_id = 1 "
+        "AND ((reminded_at IS NULL AND created_at <= '2026-03-01') "
+        "OR (reminded_at <= '2026-03-01' AND created_at <= '2026-02-28')) ORDER BY created_at LIMIT 200",
+        r"INDEX ix_resolutions_(due \(status=\? AND escalated_at=\?|waiting \(workspace_id=\? AND status=\?)",
+        r"ix_resolutions_(due|waiting)",
+        id="reminder job: a workspace's pending requests due a reminder or an escalation, oldest first",
     ),
     pytest.param(
         "SELECT id FROM suggestions WHERE owner_id IN (1, 2, 3) AND status = 'done' AND closed_at >= '2026-11-23'",

@@ -1,5 +1,5 @@
-"""Renewing rotating tokens in the background sender: one workspace's refused renewal holds up only its own
-messages, and threads renewing together do not spend the single-use refresh token twice."""
+"""A workspace's token and install over time: one workspace's refused renewal holds up only its own messages,
+threads renewing together spend the single-use refresh token once, and nothing piles up while uninstalled."""
 
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -10,10 +10,14 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.clock import MovableClock
 from bot.fakeslack import FakeSlack
+from bot.fakeslack.browser import install
 from bot.fakeslack.server import CLIENT_ID, CLIENT_SECRET
 from handlers.delivery import TOKEN_UNAVAILABLE
 from handlers.jobs.drain_outbox import drain_outbox
-from models import Delivery, slack_installations
+from handlers.jobs.follow_up_pending_requests import follow_up_pending_requests
+from handlers.jobs.run_pulse_rounds import run_pulse_rounds
+from handlers.jobs.send_weekly_digests import send_weekly_digests
+from models import Delivery, PulseRound, slack_installations
 from services import directory, outbox
 from tests.conftest import RunningBot, bot_settings, running_bot
 from tests.e2e.test_installs import ALPHA_ORG, BETA_ORG, install_in
@@ -107,3 +111,25 @@ def test_sender_threads_renewing_together_spend_the_refresh_token_once(rotating:
 
 def renewals(slack: FakeSlack) -> list[object]:
     return [call for call in slack.calls("oauth.v2.access") if call.args.get("grant_type") == "refresh_token"]
+
+
+def test_nothing_is_scheduled_while_uninstalled_and_a_reinstall_starts_without_a_backlog(rotating: RunningBot) -> None:
+    alpha = install_in(rotating, "T0ALPHA", ALPHA_ORG)
+    alpha.command("U0AAGENT", "/resolve", "refund 80 order 42 parcel lost in transit")
+    alpha.event({"type": "app_uninstalled"})
+    rotating.slack.reset()
+    deps, client = rotating.runtime.deps, rotating.runtime.sender_client
+    for _ in range(3):  # three weeks of digests, pulse rounds and reminders that are not for a workspace gone
+        rotating.clock.advance(timedelta(days=7, hours=2))
+        for job in (send_weekly_digests, run_pulse_rounds, follow_up_pending_requests):
+            job(deps, client)
+    with rotating.sessions() as session:
+        queued = session.scalars(select(Delivery.idempotency_key).where(Delivery.status == "pending")).all()
+        rounds = session.scalars(select(PulseRound.id)).all()
+
+    rotating.slack.installing(team_id="T0ALPHA", user_id="U0AHR")
+    assert install(rotating.events_url).status == 200
+    drain_outbox(deps, client)
+
+    assert (queued, rounds) == ([], [])
+    assert rotating.slack.calls("chat.postMessage") == []

@@ -1,0 +1,102 @@
+"""Requests nobody decided, followed up on time whatever else waits and however late the scheduler ran."""
+
+from datetime import timedelta
+from decimal import Decimal
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.clock import MovableClock
+from handlers.jobs.follow_up_pending_requests import follow_up_pending_requests
+from models import Employee, Resolution, Workspace
+from services import directory
+from services.policy.versions import current_policy
+from services.resolutions.escalations import due_follow_ups
+from tests.conftest import RunningBot
+from tests.helpers import POLICY_EXAMPLE, load_org, load_org_and_policy, load_policy
+
+SMALL_ORG = """slack_id,name,team,role,manager_slack_id,email,tz,profile
+U9ADMIN,Ada Admin,Ops,admin,,,UTC,
+U9MGR,Bea Boss,Ops,manager,U9ADMIN,,UTC,
+U9AGENT,Bo Agent,Ops,frontline,U9MGR,,UTC,agent
+"""
+
+
+def test_after_a_late_reminder_the_manager_still_gets_the_full_wait_before_it_goes_up(bot: RunningBot) -> None:
+    load_org_and_policy(bot.sessions, bot.clock.now())
+    bot.driver.command("U0AGENT1", "/resolve", "refund 80 order 42 parcel lost in transit")
+    deps, client = bot.runtime.deps, bot.runtime.app.client
+
+    bot.clock.advance(timedelta(hours=60))  # the scheduler was down for two and a half days (the wait is 24 h)
+    follow_up_pending_requests(deps, client)
+    bot.clock.advance(timedelta(minutes=10))
+    follow_up_pending_requests(deps, client)
+    early = bot.slack.calls("chat.postMessage", channel="U0ADMIN")
+    bot.clock.advance(timedelta(hours=24))
+    follow_up_pending_requests(deps, client)
+
+    assert [c for c in bot.slack.calls("chat.postMessage", channel="U0MGR1") if "Reminder" in c.text]
+    assert early == [], "escalated ten minutes after a reminder the manager had only just received"
+    [escalation] = bot.slack.calls("chat.postMessage", channel="U0ADMIN")
+    assert "waited too long for their manager" in escalation.text
+
+
+def test_many_requests_waiting_elsewhere_never_hold_up_a_reminder_that_is_due(
+    sessions: sessionmaker[Session], clock: MovableClock
+) -> None:
+    slow = workspace_with_wait(sessions, clock, "T0SLOW", 336)
+    quick = workspace_with_wait(sessions, clock, "T0FAST", 24)
+    add_pending(sessions, clock, slow, count=250, summary="slow")
+    add_pending(sessions, clock, quick, count=1, summary="due")
+
+    clock.advance(timedelta(hours=30))
+    with sessions.begin() as session:
+        due = due_follow_ups(session, now=clock.now())
+
+    assert [(f.kind, f.resolution.summary) for f in due] == [("reminder", "due")]
+
+
+def test_an_uninstalled_workspace_is_followed_up_no_more(sessions: sessionmaker[Session], clock: MovableClock) -> None:
+    gone = workspace_with_wait(sessions, clock, "T0GONE", 24)
+    add_pending(sessions, clock, gone, count=1, summary="waiting")
+    with sessions.begin() as session:
+        session.get_one(Workspace, gone).uninstalled_at = clock.now()
+
+    clock.advance(timedelta(hours=30))
+    with sessions.begin() as session:
+        assert due_follow_ups(session, now=clock.now()) == []
+
+
+def workspace_with_wait(sessions: sessionmaker[Session], clock: MovableClock, team_id: str, hours: int) -> int:
+    load_org(sessions, clock.now(), SMALL_ORG, team_id=team_id)
+    text = POLICY_EXAMPLE.read_text().replace("escalation_reminder_hours = 24", f"escalation_reminder_hours = {hours}")
+    load_policy(sessions, clock.now(), text, team_id=team_id)
+    with sessions() as session:
+        workspace = directory.find_workspace(session, team_id)
+        assert workspace is not None
+        return workspace.id
+
+
+def add_pending(
+    sessions: sessionmaker[Session], clock: MovableClock, workspace_id: int, *, count: int, summary: str
+) -> None:
+    with sessions.begin() as session:
+        workspace = session.get_one(Workspace, workspace_id)
+        people = {e.slack_id: e for e in session.scalars(select(Employee).where(Employee.workspace_id == workspace_id))}
+        active = current_policy(session, workspace)
+        assert active is not None
+        session.add_all(
+            Resolution(
+                workspace_id=workspace_id,
+                employee_id=people["U9AGENT"].id,
+                decider_id=people["U9MGR"].id,
+                policy_version_id=active.version.id,
+                category="refund",
+                amount=Decimal(80),
+                currency="USD",
+                summary=summary,
+                status="pending",
+                created_at=clock.now(),
+            )
+            for _ in range(count)
+        )
