@@ -13,13 +13,13 @@ def zone(name: str | None) -> ZoneInfo:
 
 def local_day(now: datetime, tz: str | None) -> tuple[datetime, datetime]:
     local = now.astimezone(zone(tz))
-    start = local.replace(hour=0, minute=0, second=0, microsecond=0)
+    start = local.replace(hour=0, minute=0, second=0, microsecond=0, fold=0)  # a repeated midnight: the first
     end = start + timedelta(days=1)
     return start.astimezone(UTC), end.astimezone(UTC)
 
 
 def local_month(now: datetime, tz: str | None) -> tuple[datetime, datetime]:
     local = now.astimezone(zone(tz))
-    start = local.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+    start = local.replace(day=1, hour=0, minute=0, second=0, microsecond=0, fold=0)
     end = (start + timedelta(days=32)).replace(day=1)
     return start.astimezone(UTC), end.astimezone(UTC)

@@ -120,6 +120,15 @@ def test_a_local_day_and_month_follow_the_persons_time_zone_across_daylight_savi
     assert local_day(evening, "Asia/Tokyo")[0] == datetime(2026, 3, 31, 15, tzinfo=UTC)
 
 
+def test_a_midnight_hour_that_comes_twice_starts_the_day_and_month_at_its_first_pass() -> None:
+    """Havana turns its clocks back from 01:00 to 00:00 on 1 November 2026: 00:30 happens twice."""
+    second_pass = datetime(2026, 11, 1, 5, 30, tzinfo=UTC)  # 00:30 local, the second time
+
+    first_midnight = datetime(2026, 11, 1, 4, tzinfo=UTC)
+    assert local_day(second_pass, "America/Havana")[0] == first_midnight
+    assert local_month(second_pass, "America/Havana")[0] == first_midnight
+
+
 def test_the_monthly_allowance_renews_at_local_midnight_not_utc(
     sessions: sessionmaker[Session], session: Session, clock: MovableClock
 ) -> None:
