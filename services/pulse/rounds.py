@@ -215,7 +215,8 @@ def due_invitations(session: Session, *, workspace: Workspace, now: datetime) ->
 
 
 def due_reminders(session: Session, *, workspace: Workspace, now: datetime) -> list[Invitation]:
-    """The one reminder, to those asked who have not answered, `reminder_hours` after their own opening."""
+    """The one reminder, to those asked who have not answered, `reminder_hours` after they were asked: their own
+    opening, or later when they were invited late."""
     pulse_round = open_round(session, workspace)
     if pulse_round is None:
         return []
@@ -232,7 +233,8 @@ def due_reminders(session: Session, *, workspace: Workspace, now: datetime) -> l
     )
     due = []
     for receipt, person in session.execute(query):
-        if opens_for(pulse_round, person) + timedelta(hours=pulse_round.reminder_hours) <= now:
+        asked = max(opens_for(pulse_round, person), receipt.invited_at)  # late (joined since, or the bot was down)
+        if asked + timedelta(hours=pulse_round.reminder_hours) <= now:
             receipt.reminded_at = now
             due.append(Invitation(pulse_round, person, reminder=True))
     session.flush()

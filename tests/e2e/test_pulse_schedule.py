@@ -109,3 +109,20 @@ def test_the_scheduler_registers_every_job_including_the_pulse_tick(bot: Running
 
     assert sorted(job.id for job in scheduler.get_jobs()) == sorted(job.name for job in SCHEDULE)
     assert "run_pulse_rounds" in {job.name for job in SCHEDULE}
+
+
+def test_someone_invited_late_is_reminded_a_full_reminder_period_after_their_invitation(bot: RunningBot) -> None:
+    """A newcomer added on Tuesday, or everyone after the bot was down on Monday, is invited then: the reminder
+    must not arrive in the same minute as the questions."""
+    load_pulse_org(bot.sessions, SUNDAY, east_tz="Europe/London", west_tz="Europe/London")
+    at(bot, 1, 20)  # Sunday 20:00 UTC: Monday 10:00 in the first time zone, the round opens
+    at(bot, 3, 12)  # the bot was down until Tuesday noon: London is invited now, a day late
+    nia = "U0NEW,Nia New,Support East,frontline,U0MGR1,,Europe/London,\n"
+    load_org(bot.sessions, bot.clock.now(), org_csv("Europe/London", "Europe/London") + nia)
+    at(bot, 3, 13)
+
+    first_day = [c.channel for c in bot.slack.calls("chat.postMessage") if c.channel in ("U0NEW", EAST[0])]
+    assert sorted(first_day) == sorted(["U0NEW", EAST[0]]), "one DM each: the questions, no reminder yet"
+    at(bot, 4, 14)  # a day later (the reminder period is 24 h)
+    reminded = [c.channel for c in bot.slack.calls("chat.postMessage") if "Reminder" in c.text]
+    assert {"U0NEW", EAST[0]} <= set(reminded)
