@@ -47,9 +47,9 @@ def resolve_workspace(
         found = directory.find_workspace(session, team_id)
         if found is not None:
             return found
-        if create and now is not None:
+        if create and now is not None and not os.environ.get("SLACK_CLIENT_ID"):
             return directory.ensure_workspace(session, slack_team_id=team_id, now=now)
-        raise StartupError(f"no workspace {team_id} in the database: run the bot once, or check the id")
+        raise StartupError(unknown_workspace(session, team_id))
     known = list(session.scalars(select(Workspace).order_by(Workspace.id)))
     if len(known) == 1:
         return known[0]
@@ -61,6 +61,18 @@ def resolve_workspace(
             "no workspace yet: pass --workspace T0123ABCD (your Slack team id), set SLACK_TEAM_ID, or run the bot once"
         )
     raise StartupError(f"several workspaces ({', '.join(w.slack_team_id for w in known)}): pass --workspace")
+
+
+def unknown_workspace(session: Session, team_id: str) -> str:
+    """Why a workspace id is not one the command can act on, and which are: with OAuth installs a workspace
+    exists once the app is installed there (a mistyped id must not start a directory nobody can reach)."""
+    known = list(session.scalars(select(Workspace).order_by(Workspace.id)))
+    names = ", ".join(w.slack_team_id for w in known) or "none yet"
+    if not os.environ.get("SLACK_CLIENT_ID"):
+        return f"no workspace {team_id} in the database: run the bot once, or check the id (known: {names})"
+    org_wide = [w.slack_team_id for w in known if w.org_wide]
+    hint = f"; a workspace inside an org-wide install is its org's: {', '.join(org_wide)}" if org_wide else ""
+    return f"the app is not installed in {team_id}: install it there first, or check the id (known: {names}{hint})"
 
 
 def token_workspace() -> tuple[str, str] | None:

@@ -3,11 +3,13 @@ threads renewing together spend the single-use refresh token once, and nothing p
 
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.cli import main
 from bot.clock import MovableClock
 from bot.fakeslack import FakeSlack
 from bot.fakeslack.browser import install
@@ -133,3 +135,27 @@ def test_nothing_is_scheduled_while_uninstalled_and_a_reinstall_starts_without_a
 
     assert (queued, rounds) == ([], [])
     assert rotating.slack.calls("chat.postMessage") == []
+
+
+def test_the_command_line_refuses_a_workspace_no_install_knows_instead_of_starting_one(
+    rotating: RunningBot,
+    database_url: str,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+) -> None:
+    """A mistyped id (or a member workspace of an org-wide install) would be a directory nobody can reach."""
+    install_in(rotating, "T0ALPHA", ALPHA_ORG)
+    settings = {"DATABASE_URL": database_url, "SLACK_CLIENT_ID": CLIENT_ID, "SLACK_CLIENT_SECRET": CLIENT_SECRET}
+    for name, value in settings.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.delenv("SLACK_TEAM_ID", raising=False)
+    org = tmp_path / "org.csv"
+    org.write_text(ALPHA_ORG)
+
+    status = main(["org", "import", str(org), "--workspace", "T0ALFA"])
+
+    assert status == 2
+    assert "the app is not installed in T0ALFA: install it there first" in capsys.readouterr().err
+    with rotating.sessions() as session:
+        assert directory.find_workspace(session, "T0ALFA") is None
