@@ -250,30 +250,3 @@ def test_an_org_wide_grid_install_is_one_directory_and_a_person_in_two_workspace
         assert (group.slack_team_id, group.enterprise_id, group.org_wide) == ("E0GROUP", "E0GROUP", True)
         assert session.scalars(select(Employee.slack_id).where(Employee.slack_id == "W0SAM")).all() == ["W0SAM"]
         assert session.scalars(select(Resolution.status)).all() == ["approved"]
-
-
-def test_with_token_rotation_listeners_and_the_sender_renew_the_token_before_it_expires(
-    slack: FakeSlack, sessions: sessionmaker[Session], database_url: str, clock: MovableClock
-) -> None:
-    settings = bot_settings(
-        slack,
-        database_url,
-        slack_bot_token="",
-        slack_client_id=CLIENT_ID,
-        slack_client_secret=CLIENT_SECRET,
-        token_rotation=True,
-    )
-    slack.rotate_tokens(lifetime=3600)  # inside the two hours before expiry in which tokens are renewed
-    for bot in running_bot(settings, slack, clock):
-        slack.set_redirect_url(bot.events_url + "/slack/oauth_redirect")
-        alpha = install_in(bot, "T0ALPHA", ALPHA_ORG)
-        first = slack.tokens_of("T0ALPHA")[0]
-
-        alpha.command("U0AAGENT", "/resolve", "refund 80 order 42 parcel lost in transit")
-        alpha.command("U0AHR", "/pulse", "start")
-        drain_outbox(bot.runtime.deps, bot.runtime.sender_client)
-
-        refreshes = [c for c in slack.calls("oauth.v2.access") if c.args.get("grant_type") == "refresh_token"]
-        sent = slack.calls("chat.postMessage")
-        assert len(refreshes) >= 2, "the listener's request and the sender each renewed the token"
-        assert sent and all(c.token != first and c.token in slack.tokens_of("T0ALPHA") for c in sent)

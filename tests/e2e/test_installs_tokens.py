@@ -159,3 +159,17 @@ def test_the_command_line_refuses_a_workspace_no_install_knows_instead_of_starti
     assert "the app is not installed in T0ALFA: install it there first" in capsys.readouterr().err
     with rotating.sessions() as session:
         assert directory.find_workspace(session, "T0ALFA") is None
+
+
+def test_with_token_rotation_listeners_and_the_sender_renew_the_token_before_it_expires(rotating: RunningBot) -> None:
+    alpha = install_in(rotating, "T0ALPHA", ALPHA_ORG)
+    first = rotating.slack.tokens_of("T0ALPHA")[0]
+
+    alpha.command("U0AAGENT", "/resolve", "refund 80 order 42 parcel lost in transit")
+    alpha.command("U0AHR", "/pulse", "start")
+    drain_outbox(rotating.runtime.deps, rotating.runtime.sender_client)
+
+    refreshes = [c for c in rotating.slack.calls("oauth.v2.access") if c.args.get("grant_type") == "refresh_token"]
+    sent = rotating.slack.calls("chat.postMessage")
+    assert len(refreshes) >= 2, "the listener's request and the sender each renewed the token"
+    assert sent and all(c.token != first and c.token in rotating.slack.tokens_of("T0ALPHA") for c in sent)
