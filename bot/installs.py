@@ -41,6 +41,7 @@ BOT_SCOPES = (
 """What the app asks for at install: the bot scopes of manifest.yml (a test keeps them equal)."""
 ROTATE_MINUTES_BEFORE_EXPIRY = 120
 CACHE_SECONDS = 60.0
+TOKEN_MARGIN_SECONDS = 60
 STATE_SECONDS = 600
 
 
@@ -173,14 +174,18 @@ class WorkspaceTokens:
         installation = find()
         if installation is None or not installation.bot_token:
             return None
+        refused = False
         if self._rotator is not None and installation.bot_refresh_token:
-            installation = self._renewed(installation, find)
-        self._remember(workspace_id, str(installation.bot_token), installation.bot_token_expires_at)
+            installation, refused = self._renewed(installation, find)
+        self._remember(workspace_id, str(installation.bot_token), installation.bot_token_expires_at, refused=refused)
         return str(installation.bot_token)
 
-    def _renewed(self, installation: Installation, find: Callable[[], Installation | None]) -> Installation:
-        """The installation with a token good for a while yet. When Slack refuses the refresh, another process
-        may have just renewed it with the same refresh token: its saved token serves if it is still good."""
+    def _renewed(
+        self, installation: Installation, find: Callable[[], Installation | None]
+    ) -> tuple[Installation, bool]:
+        """The installation with a token good for a while yet, and whether Slack refused to renew it. When it
+        refuses, another process may have just renewed it with the same refresh token: its saved token serves
+        if it is still good."""
         assert self._rotator is not None
         try:
             refreshed = self._rotator.perform_token_rotation(
@@ -190,27 +195,31 @@ class WorkspaceTokens:
             saved = find()
             if saved is None or not saved.bot_token or _expired(saved):
                 raise
-            return saved
+            return saved, True
         if refreshed is not None:
             self._store.save(refreshed)
-            return refreshed
-        return installation
+            return refreshed, False
+        return installation, False
 
     def forget(self, workspace_id: int) -> None:
         with self._lock:
             self._cache.pop(workspace_id, None)
 
-    def _remember(self, workspace_id: int, token: str, expires_at: int | None) -> None:
+    def _remember(self, workspace_id: int, token: str, expires_at: int | None, *, refused: bool = False) -> None:
+        """Keep a token until it is due for renewal; one Slack would not renew, until it is nearly out (asking
+        again on every message would only be refused again)."""
         keep = CACHE_SECONDS
         if expires_at is not None and self._rotator is not None:
-            keep = min(keep, expires_at - time.time() - ROTATE_MINUTES_BEFORE_EXPIRY * 60)
+            before = TOKEN_MARGIN_SECONDS if refused else ROTATE_MINUTES_BEFORE_EXPIRY * 60
+            keep = min(keep, expires_at - time.time() - before)
         with self._lock:
             self._cache[workspace_id] = (token, time.monotonic() + keep)
 
 
 def _expired(installation: Installation) -> bool:
+    """Expired, or too close to it to finish a call with it."""
     expires_at = installation.bot_token_expires_at
-    return expires_at is not None and expires_at <= time.time()
+    return expires_at is not None and expires_at <= time.time() + TOKEN_MARGIN_SECONDS
 
 
 def workspace_tokens(settings: Settings, engine: Engine, sessions: sessionmaker[Session]) -> WorkspaceTokens | None:

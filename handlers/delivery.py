@@ -33,6 +33,9 @@ channel_not_found...) will not change by retrying, so the message is dropped and
 
 NOT_INSTALLED = "not_installed"
 TOKEN_UNAVAILABLE = "token_unavailable"
+TOKEN_RETRY_SECONDS = 300
+"""A workspace whose token Slack would not renew: its messages wait (no attempt counted) until it is renewed or
+the app is uninstalled, which drops them."""
 
 
 @dataclass(frozen=True)
@@ -84,7 +87,7 @@ def send_for_workspace(deps: Deps, client: WebClient, delivery: Claimed) -> Send
         own = client_for(deps, client, delivery.workspace_id)
     except (SlackClientError, OSError) as error:
         log.warning("delivery %s: no token for its workspace now (%s)", delivery.idempotency_key, type(error).__name__)
-        return SendOutcome(ok=False, error=TOKEN_UNAVAILABLE)
+        return SendOutcome(ok=False, error=TOKEN_UNAVAILABLE, retry_after=TOKEN_RETRY_SECONDS)
     if own is None:
         log.info("delivery %s: the app is not installed in its workspace any more, dropped", delivery.idempotency_key)
         return SendOutcome(ok=False, error=NOT_INSTALLED, permanent=True)

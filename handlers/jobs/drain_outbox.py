@@ -6,7 +6,6 @@ The batch's outcomes are recorded together in one transaction: a crash mid-batch
 messages of that one batch (at most `batch`, 25 by default) once their lease ends, never more.
 """
 
-import logging
 from concurrent.futures import ThreadPoolExecutor
 
 from slack_sdk import WebClient
@@ -17,7 +16,6 @@ from services import outbox
 from services.outbox import Claimed, SendOutcome
 
 BATCH = 25
-log = logging.getLogger(__name__)
 
 
 def drain_outbox(deps: Deps, client: WebClient, *, batch: int = BATCH) -> int:
@@ -54,11 +52,7 @@ def send_in_order(deps: Deps, client: WebClient, group: list[Claimed]) -> list[t
 
 def paced_send(deps: Deps, client: WebClient, delivery: Claimed) -> SendOutcome:
     deps.pacer.wait_turn(delivery.workspace_id, delivery.method)
-    try:
-        outcome = send_for_workspace(deps, client, delivery)
-    except Exception:  # one send's surprise must not lose the record of the batch's others, which would go twice
-        log.exception("delivery %s could not be sent", delivery.idempotency_key)
-        outcome = SendOutcome(ok=False, error="internal_error")
+    outcome = send_for_workspace(deps, client, delivery)
     if outcome.retry_after is not None:
         deps.pacer.pause(delivery.workspace_id, delivery.method, outcome.retry_after)
     return outcome

@@ -2,6 +2,7 @@
 at their local hour, remind once."""
 
 from slack_sdk import WebClient
+from sqlalchemy import select
 
 from handlers.deps import Deps
 from handlers.jobs.drain_outbox import drain_outbox
@@ -14,12 +15,17 @@ from services.pulse import rounds as pulse_rounds
 
 
 def run_pulse_rounds(deps: Deps, client: WebClient) -> None:
-    """Every step for every workspace, each in its own transaction, then send."""
-    for workspace_id in _workspace_ids(deps):
+    """Every step for every workspace, each in its own transaction, then send. A workspace the app was uninstalled
+    from still has its rounds sealed and its relays ended on time (what they hold must not wait for a purge), but
+    no round opens there and nobody is invited."""
+    installed = set(_installed_ids(deps))
+    for workspace_id in _every_workspace_id(deps):
         with deps.sessions.begin() as session:
             workspace = session.get_one(Workspace, workspace_id)
             pulse_closing.close_due_rounds(session, workspace=workspace, now=deps.now())
             pulse_relay.end_relays(session, workspace=workspace, now=deps.now())
+        if workspace_id not in installed:
+            continue
         with deps.sessions.begin() as session:
             workspace = session.get_one(Workspace, workspace_id)
             pulse_rounds.open_scheduled_round(session, workspace=workspace, now=deps.now())
@@ -28,6 +34,11 @@ def run_pulse_rounds(deps: Deps, client: WebClient) -> None:
     drain_outbox(deps, client)
 
 
-def _workspace_ids(deps: Deps) -> list[int]:
+def _every_workspace_id(deps: Deps) -> list[int]:
+    with deps.sessions() as session:
+        return list(session.scalars(select(Workspace.id).order_by(Workspace.id)))
+
+
+def _installed_ids(deps: Deps) -> list[int]:
     with deps.sessions() as session:
         return [workspace.id for workspace in directory.installed_workspaces(session)]

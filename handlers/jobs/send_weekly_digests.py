@@ -5,7 +5,7 @@ from datetime import datetime
 from typing import Any
 
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
+from slack_sdk.errors import SlackApiError, SlackClientError
 from sqlalchemy.orm import Session
 
 from handlers.blocks import digest as blocks
@@ -66,11 +66,11 @@ def upload_chart(deps: Deps, client: WebClient, item: DueDigest) -> None:
     if channel is None:
         log.info("digest %s not sent yet: no chart this time", item.key)
         return
-    own = client_for(deps, client, item.digest.workspace_id)
-    if own is None:
-        return
     label = item.digest.week.label
     try:
+        own = client_for(deps, client, item.digest.workspace_id)
+        if own is None:
+            return
         own.files_upload_v2(
             channel=channel,
             file=digest_chart(item.digest),
@@ -80,3 +80,5 @@ def upload_chart(deps: Deps, client: WebClient, item: DueDigest) -> None:
         )
     except SlackApiError as error:
         log.warning("digest chart for %s not uploaded: %s", item.key, error.response.get("error"))
+    except (SlackClientError, OSError) as error:  # no token for the workspace now (a refused renewal)
+        log.warning("digest chart for %s not uploaded: %s", item.key, type(error).__name__)

@@ -19,7 +19,7 @@ from handlers.jobs.drain_outbox import drain_outbox
 from handlers.jobs.follow_up_pending_requests import follow_up_pending_requests
 from handlers.jobs.run_pulse_rounds import run_pulse_rounds
 from handlers.jobs.send_weekly_digests import send_weekly_digests
-from models import Delivery, PulseRound, slack_installations
+from models import Delivery, PulseReceipt, PulseRound, slack_installations
 from services import directory, outbox
 from tests.conftest import RunningBot, bot_settings, running_bot
 from tests.e2e.test_installs import ALPHA_ORG, BETA_ORG, install_in
@@ -82,11 +82,13 @@ def test_a_refused_renewal_of_a_token_still_good_sends_with_it(rotating: Running
     """Another process may have renewed it first with the same single-use refresh token."""
     install_in(rotating, "T0ALPHA", ALPHA_ORG)
     rotating.slack.state.installs.revoke_refresh_tokens("T0ALPHA")
-    queue(rotating, "T0ALPHA", ["U0AAGENT"])
+    queue(rotating, "T0ALPHA", ["U0AAGENT", "C001", "C002"])
+    renewed_before = len(renewals(rotating.slack))
 
     drain_outbox(rotating.runtime.deps, rotating.runtime.sender_client)
 
     assert len(rotating.slack.messages_to("U0AAGENT")) == 1
+    assert len(renewals(rotating.slack)) == renewed_before + 1, "asked once, not again for every message"
 
 
 def expire_the_stored_token(bot: RunningBot, team_id: str) -> None:
@@ -112,7 +114,9 @@ def test_sender_threads_renewing_together_spend_the_refresh_token_once(rotating:
 
 
 def renewals(slack: FakeSlack) -> list[object]:
-    return [call for call in slack.calls("oauth.v2.access") if call.args.get("grant_type") == "refresh_token"]
+    """Every renewal asked for, granted or refused."""
+    calls = [*slack.calls("oauth.v2.access"), *slack.calls("oauth.v2.access:failed")]
+    return [call for call in calls if call.args.get("grant_type") == "refresh_token"]
 
 
 def test_nothing_is_scheduled_while_uninstalled_and_a_reinstall_starts_without_a_backlog(rotating: RunningBot) -> None:
@@ -173,3 +177,18 @@ def test_with_token_rotation_listeners_and_the_sender_renew_the_token_before_it_
     sent = rotating.slack.calls("chat.postMessage")
     assert len(refreshes) >= 2, "the listener's request and the sender each renewed the token"
     assert sent and all(c.token != first and c.token in rotating.slack.tokens_of("T0ALPHA") for c in sent)
+
+
+def test_an_open_round_in_a_workspace_the_app_left_is_still_sealed_on_time(rotating: RunningBot) -> None:
+    """Who was asked and what they answered must not wait for a reinstall or a purge to be sealed."""
+    alpha = install_in(rotating, "T0ALPHA", ALPHA_ORG)
+    assert "is open" in alpha.command("U0AHR", "/pulse", "start").text
+    alpha.event({"type": "app_uninstalled"})
+
+    rotating.clock.advance(timedelta(days=30))
+    run_pulse_rounds(rotating.runtime.deps, rotating.runtime.sender_client)
+
+    with rotating.sessions() as session:
+        pulse_round = session.scalars(select(PulseRound)).one()
+        receipts = session.scalars(select(PulseReceipt)).all()
+    assert (pulse_round.status, pulse_round.salt, receipts) == ("closed", None, [])
