@@ -17,7 +17,7 @@ from handlers.deps import deps_of
 from handlers.errors import reported
 from handlers.people import NEW_EMPLOYEE_NOTE, action_caller, command_caller, learn_from_slack
 from services.errors import DomainError, InvalidInput
-from services.money import names_money, parse_amount
+from services.money import is_currency_mark, names_money, parse_amount
 from services.policy.versions import BoundaryRule
 from services.resolutions import fixes as resolutions
 from services.resolutions.fixes import Logged, ResolutionRequest
@@ -67,10 +67,13 @@ def to_request(line: OneLiner, rule: BoundaryRule, currency: str) -> ResolutionR
     summary. Without money a leading number is the summary's: `reschedule 2 days later`."""
     words = list(line.words)
     amount = Decimal(0)
-    if rule.involves_money or (words and names_money(words[0])):
+    if rule.involves_money or (words and (names_money(words[0]) or is_currency_mark(words[0]))):
         if not words:
             raise InvalidInput(f"Give the amount after the category, like `/resolve {rule.category} 45 what happened`.")
-        amount = parse_amount(words.pop(0), currency)
+        typed = words.pop(0)
+        if words and (is_currency_mark(typed) or is_currency_mark(words[0])):  # `$ 45`, `45 CAD`
+            typed = f"{typed} {words.pop(0)}"
+        amount = parse_amount(typed, currency)
     rest = " ".join(words)
     outcome_match = _OUTCOME.search(rest)
     outcome = outcome_match.group(1).lower() if outcome_match else None

@@ -33,6 +33,11 @@ def looks_like_amount(text: str) -> bool:
     return bool(re.match(r"^[-+$€£¥]?\s*[\d.,]", text.strip())) or text.strip().lower() in ("nan", "inf", "-inf")
 
 
+def is_currency_mark(word: str) -> bool:
+    """`$`, `CA$`, `€`, `USD`, `sek`: a word that only says which currency the amount beside it is in."""
+    return bool(_LEADING_MARK.fullmatch(word.strip())) if word.strip() else False
+
+
 def names_money(text: str) -> bool:
     """`$5`, `5€`, `5usd`: a word that can only be an amount, unlike `2` in `2 days later`."""
     number, mark = _split_mark(text)

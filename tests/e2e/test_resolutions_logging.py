@@ -104,6 +104,15 @@ def test_without_money_a_leading_number_belongs_to_the_summary(ready: RunningBot
     ]
 
 
+def test_a_currency_written_beside_the_amount_is_read_with_it(ready: RunningBot) -> None:
+    ready.driver.command("U0AGENT1", "/resolve", "credit 20 USD sorry for the wait")
+    ready.driver.command("U0AGENT1", "/resolve", "credit $ 15 sorry again")
+    other = ready.driver.command("U0AGENT1", "/resolve", "credit 20 CAD sorry once more")
+
+    assert "Your limits are in USD, and `20 CAD` is not" in other.text
+    assert [(r.amount, r.summary) for r in resolutions(ready)] == [(20, "sorry for the wait"), (15, "sorry again")]
+
+
 def test_an_unknown_category_lists_the_callers_categories(ready: RunningBot) -> None:
     reply = ready.driver.command("U0AGENT1", "/resolve", "teleport 5 beamed the parcel")
 
