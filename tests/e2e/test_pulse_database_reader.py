@@ -163,6 +163,7 @@ def test_a_database_error_while_saving_a_comment_or_an_answer_logs_neither(bot: 
         configure_logging(logging.WARNING)
 
     log = stream.getvalue()
+    assert "Sorry, something went wrong" in bot.slack.calls("response_url")[-1].text, "the click is answered"
     assert "disk I/O error" in log, "the failures were logged"
     assert LEE_COMMENT not in log
     assert "parameters" not in log.lower() or "hidden" in log.lower()
