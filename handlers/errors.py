@@ -69,11 +69,9 @@ def _has_response_url(body: dict[str, Any]) -> bool:
 
 @contextmanager
 def reported(body: dict[str, Any], respond: Respond | None = None) -> Iterator[None]:
-    """Send an error raised after the ack to the global handler.
-
-    Bolt's thread runner overwrites an earlier ack with nothing when a listener raises soon after
-    acking (Slack then sees a 404), so work after `ack()` runs inside this block.
-    """
+    """Send an error raised after the ack to the global handler, with this `respond` (the export's, say),
+    and let the listener go on. An error that escapes a listener reaches the handler too, through Bolt;
+    its answer stays given either way (`handlers.timely.KeptAck`)."""
     try:
         yield
     except Exception as error:

@@ -165,21 +165,21 @@ def answer_question(
     question_id, value = payload.parsed(blocks.parse_answer, str(action.get("value")))
     ack()
     deps = deps_of(context)
-    with reported(body, respond):  # acked already: a failure from here on is reported, never raised to Bolt
-        try:
-            with deps.sessions.begin() as session:
-                identity = action_caller(session, context, body)
-                outcome = pulse.record_answer(
-                    session,
-                    workspace=identity.workspace,
-                    employee=identity.employee,
-                    question_id=question_id,
-                    value=value,
-                    now=deps.now(),
-                )
-        except DomainError as error:
-            respond(text=str(error), response_type="ephemeral", replace_original=False)
-            return
+    try:
+        with deps.sessions.begin() as session:
+            identity = action_caller(session, context, body)
+            outcome = pulse.record_answer(
+                session,
+                workspace=identity.workspace,
+                employee=identity.employee,
+                question_id=question_id,
+                value=value,
+                now=deps.now(),
+            )
+    except DomainError as error:
+        respond(text=str(error), response_type="ephemeral", replace_original=False)
+        return
+    with reported(body, respond):
         _update(client, body, blocks.questions_message(outcome.mine))
 
 
@@ -189,14 +189,14 @@ def change_answer(
     editing = payload.id_value(action)
     ack()
     deps = deps_of(context)
-    with reported(body, respond):  # acked already: a failure from here on is reported, never raised to Bolt
-        try:
-            with deps.sessions.begin() as session:
-                identity = action_caller(session, context, body)
-                mine = pulse.my_round(session, workspace=identity.workspace, employee=identity.employee)
-        except DomainError as error:
-            respond(text=str(error), response_type="ephemeral", replace_original=False)
-            return
+    try:
+        with deps.sessions.begin() as session:
+            identity = action_caller(session, context, body)
+            mine = pulse.my_round(session, workspace=identity.workspace, employee=identity.employee)
+    except DomainError as error:
+        respond(text=str(error), response_type="ephemeral", replace_original=False)
+        return
+    with reported(body, respond):
         _update(client, body, blocks.questions_message(mine, editing=editing))
 
 

@@ -41,11 +41,34 @@ log = logging.getLogger(__name__)
 _ACK_PARAMETERS = inspect.signature(Ack.__call__)
 
 
-class TimelyAck(Ack):
+class KeptAck(Ack):
+    """Bolt's `ack`, whose answer stays given once given.
+
+    Bolt's thread runner wipes an answer already given when the listener raises after it, and then waits out
+    Slack's 3 seconds for one: Slack shows the person an error although the click was answered. The error
+    still reaches the global handler (handlers/errors.py), which tells the person with a reference.
+    """
+
+    _answer: BoltResponse | None = None
+
+    def __init__(self) -> None:
+        super().__init__()  # type: ignore[no-untyped-call]
+
+    @property  # type: ignore[override]
+    def response(self) -> BoltResponse | None:
+        return self._answer
+
+    @response.setter
+    def response(self, answer: BoltResponse | None) -> None:
+        if answer is not None or self._answer is None:
+            self._answer = answer
+
+
+class TimelyAck(KeptAck):
     """Bolt's `ack` for one request: the answer while it is in time; past the deadline `holding`, then `late`."""
 
     def __init__(self, holding: Answer, late: Callable[[Answer], None]) -> None:
-        super().__init__()  # type: ignore[no-untyped-call]
+        super().__init__()
         self._holding = holding
         self._late = late
         self._lock = threading.Lock()
@@ -120,13 +143,14 @@ DEADLINES = Deadlines()
 
 
 def answer_in_time(within: float) -> Callable[..., None]:
-    """Global middleware: give each slash command and modal submission `within` seconds from its arrival."""
+    """Global middleware: give each slash command and modal submission `within` seconds from its arrival, and
+    every request an `ack` whose answer, once given, stays given (`KeptAck`)."""
 
     def middleware(body: dict[str, Any], context: BoltContext, request: BoltRequest, next: Callable[[], None]) -> None:
         ack = _timely_ack(body, context)
         if ack is not None:
-            context["ack"] = ack
             DEADLINES.at(_arrival(request) + within, ack.hold_if_unanswered)
+        context["ack"] = ack or KeptAck()
         next()
 
     return middleware

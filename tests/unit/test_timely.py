@@ -5,7 +5,7 @@ import threading
 import time
 from typing import Any
 
-from handlers.timely import HOLDING_NOTE, Deadlines, TimelyAck
+from handlers.timely import HOLDING_NOTE, Deadlines, KeptAck, TimelyAck
 
 
 def recording() -> tuple[TimelyAck, list[dict[str, Any]]]:
@@ -67,3 +67,14 @@ def test_a_late_answer_that_cannot_be_delivered_does_not_fail_the_listener() -> 
     ack(text="Logged.")
 
     assert acked(ack) == HOLDING_NOTE
+
+
+def test_an_answer_once_given_stays_given_when_bolt_wipes_it_after_the_listener_raises() -> None:
+    ack = KeptAck()
+    ack.response = None
+    assert ack.response is None
+
+    given = ack(text="done")
+    ack.response = None  # what Bolt's thread runner does when the listener raises after acking
+
+    assert ack.response is given and given.status == 200
