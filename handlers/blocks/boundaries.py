@@ -1,6 +1,6 @@
 """Block Kit for /boundaries: each category's limits and what is left of the allowance."""
 
-from handlers.blocks.kit import Block, text_block
+from handlers.blocks.kit import Block, inline, text_block
 from handlers.blocks.resolutions import allowance_words
 from models import Employee
 from services.money import format_money
@@ -35,7 +35,7 @@ def boundaries(lines: list[AllowanceLine], currency: str, version: int, employee
     rows = [
         text_block(
             f"*{escape_mrkdwn(line.rule.category)}* — {escape_mrkdwn(limits_words(line.rule, currency))}"
-            + (f"\n_{escape_mrkdwn(line.rule.description)}_" if line.rule.description else "")
+            + (f"\n{inline(line.rule.description, 500)}" if line.rule.description else "")
             + (f"\nLeft: {allowance_words(line, currency)}" if line.rule.involves_money else "")
         )
         for line in lines

@@ -21,6 +21,7 @@ LABEL_TEXT = 2000
 QUOTE_TEXT = 2900
 """A quote with a short heading before it still fits a section."""
 FIELD_ERROR_TEXT = 300
+_ONE_SPACE = re.compile(r"\s+")
 _CODE_OR_BOLD = re.compile(r"`([^`\n]*)`|\*([^*\n]+)\*")
 
 
@@ -42,6 +43,11 @@ def quote(text: str, limit: int = QUOTE_TEXT) -> str:
         middle = (kept + over) // 2
         kept, over = (middle, over) if len(_quoted(text[:middle])) < limit else (kept, middle)
     return _quoted(text[:kept]) + "…"
+
+
+def inline(text: str, limit: int) -> str:
+    """User text set in italics inside a line: Slack ends italics at a line break, so breaks become spaces."""
+    return f"_{escape_mrkdwn(truncate(_ONE_SPACE.sub(' ', text).strip(), limit))}_"
 
 
 def _quoted(text: str) -> str:

@@ -3,7 +3,7 @@
 import json
 from typing import Any
 
-from handlers.blocks.kit import Block, button, context_block, input_block, plain, quote, text_block
+from handlers.blocks.kit import Block, button, context_block, inline, input_block, plain, quote, text_block
 from models import Nomination, RewardGrant
 from services.rewards.fairness import Leaderboard, Tally
 from services.rewards.grants import RecognitionSummary, RewardHistory
@@ -110,7 +110,7 @@ def _received_line(grant: RewardGrant) -> str:
     status = "" if grant.status == "approved" else f" — {grant.status}"
     return (
         f"• {grant.granted_at:%d %b}: *{escape_mrkdwn(grant.title)}*{value_words(grant.value, grant.unit)} "
-        f"from {escape_mrkdwn(grant.nominator.name)}{status}: _{escape_mrkdwn(truncate(grant.reason, 120))}_"
+        f"from {escape_mrkdwn(grant.nominator.name)}{status}: {inline(grant.reason, 120)}"
     )
 
 

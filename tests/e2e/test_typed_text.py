@@ -3,6 +3,7 @@ way in; the bot unescapes it once and escapes it once when it writes mrkdwn)."""
 
 from sqlalchemy import select
 
+from handlers.blocks import nominations as nominate_form
 from models import Nomination, Resolution
 from services.text import escape_mrkdwn
 from tests.conftest import RunningBot
@@ -83,3 +84,18 @@ def test_user_text_keeps_mentions_of_people_and_channels_and_nothing_else() -> N
         "<@U0AGENT2> <#C0SUPPORT> &lt;@U0AGENT2|fake label&gt; &lt;!channel&gt; @\u200bhere "
         "&lt;https://evil.example|bank&gt; a&amp;b"
     )
+
+
+def test_a_reason_written_on_several_lines_reads_as_one_italic_line_in_rewards(bot: RunningBot) -> None:
+    load_org_and_policy(bot.sessions, bot.clock.now())
+    bot.driver.command("U0AGENT1", "/nominate")
+    [opened] = bot.slack.calls("views.open")
+    reason = "stayed late\n\nand calmed a very upset customer"
+    bot.driver.submit(
+        "U0AGENT1", opened.args["view"], {nominate_form.PEOPLE: ["U0AGENT2"], nominate_form.REASON: reason}
+    )
+
+    reply = bot.driver.command("U0AGENT2", "/rewards", "")
+
+    [line] = [line for line in reply.text.splitlines() if "stayed late" in line]
+    assert line.endswith(": _stayed late and calmed a very upset customer_")
