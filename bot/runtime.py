@@ -17,12 +17,13 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.app import create_app, create_sender_client
 from bot.clock import Clock, SystemClock
 from bot.gate import SlackGate
-from bot.installs import oauth_settings, record_installed, workspace_tokens
+from bot.installs import oauth_settings, record_installed
 from bot.leader import Leadership
 from bot.scheduler import SCHEDULE, build_scheduler, connect_sender_bell
 from bot.settings import Settings
 from bot.startup import StartupError as StartupError  # also raised and caught as bot.runtime's
 from bot.startup import open_database, require_current_schema
+from bot.tokens import workspace_tokens
 from handlers.deps import BotTokens, Deps
 from handlers.pacing import Pacer
 from models.engine import make_session_factory
@@ -125,9 +126,10 @@ def build_runtime(settings: Settings, clock: Clock | None = None, executor: Exec
     require_current_schema(engine)
     sessions = make_session_factory(engine)
     sessions.configure(info={SESSION_KEY: ConfigCache()})
-    deps = make_deps(settings, sessions, clock or SystemClock(), workspace_tokens(settings, engine, sessions))
-    if settings.oauth:
-        oauth = oauth_settings(settings, engine, record_installed(sessions, deps.now))
+    tokens = workspace_tokens(settings, engine, sessions)
+    deps = make_deps(settings, sessions, clock or SystemClock(), tokens)
+    if tokens is not None:
+        oauth = oauth_settings(settings, engine, tokens, record_installed(sessions, deps.now))
         app = create_app(settings, deps, executor=executor, oauth=oauth)
     else:
         app = create_app(settings, deps, executor=executor)

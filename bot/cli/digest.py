@@ -23,8 +23,8 @@ def run_send(args: argparse.Namespace) -> int:
     if args.dry_run:
         return print_digests(force=args.force)
     from bot.app import create_sender_client
-    from bot.installs import workspace_tokens
     from bot.runtime import make_deps
+    from bot.tokens import workspace_tokens
     from handlers.jobs.send_weekly_digests import send_digests
 
     settings = load_settings()

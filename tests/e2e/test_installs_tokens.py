@@ -2,6 +2,7 @@
 threads renewing together spend the single-use refresh token once, and nothing piles up while uninstalled."""
 
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -110,6 +111,32 @@ def test_sender_threads_renewing_together_spend_the_refresh_token_once(rotating:
     sent = drain_outbox(rotating.runtime.deps, rotating.runtime.sender_client)
 
     assert sent == 20
+    assert len(renewals(rotating.slack)) == renewed_before + 1
+
+
+def test_a_command_whose_token_another_process_renewed_first_is_answered_with_the_saved_token(
+    rotating: RunningBot,
+) -> None:
+    alpha = install_in(rotating, "T0ALPHA", ALPHA_ORG)
+    rotating.slack.state.installs.revoke_refresh_tokens("T0ALPHA")  # spent by another process's renewal
+
+    reply = alpha.command("U0AAGENT", "/boundaries", "")
+
+    assert reply.status == 200 and "Your boundaries" in reply.text
+
+
+def test_commands_and_the_sender_renewing_together_spend_the_refresh_token_once(rotating: RunningBot) -> None:
+    alpha = install_in(rotating, "T0ALPHA", ALPHA_ORG)
+    queue(rotating, "T0ALPHA", [f"C{number:03d}" for number in range(10)])
+    rotating.slack.state.installs.token_lifetime = 3 * 3600
+    renewed_before = len(renewals(rotating.slack))
+
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        sending = pool.submit(drain_outbox, rotating.runtime.deps, rotating.runtime.sender_client)
+        replies = list(pool.map(lambda _: alpha.command("U0AAGENT", "/boundaries", ""), range(5)))
+
+    assert sending.result() == 10
+    assert all("Your boundaries" in reply.text for reply in replies)
     assert len(renewals(rotating.slack)) == renewed_before + 1
 
 

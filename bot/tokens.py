@@ -1,0 +1,175 @@
+"""Each installed workspace's bot token, and its renewal when token rotation is on.
+
+A refresh token is good once. Two places renew: Bolt's authorize, in front of every request, and
+`WorkspaceTokens`, for the background sender and the scheduler. Both renew through one `Renewals`, which
+lets one thread at a time renew an installation's token and falls back to a still-good token another
+process saved when Slack refuses (that process spent the same refresh token first).
+"""
+
+import threading
+import time
+from typing import Any
+
+from slack_bolt.authorization.authorize import InstallationStoreAuthorize
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackTokenRotationError
+from slack_sdk.oauth.installation_store import Installation
+from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
+from slack_sdk.oauth.token_rotation import TokenRotator
+from sqlalchemy import Engine, MetaData, Table
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.settings import Settings
+from models import Workspace, slack_bots, slack_installations
+
+ROTATE_MINUTES_BEFORE_EXPIRY = 120
+CACHE_SECONDS = 60.0
+TOKEN_MARGIN_SECONDS = 60
+
+InstallationKey = tuple[str | None, str | None]
+"""An installation as the store finds it: (enterprise id, team id or None for an org-wide install)."""
+
+
+class InstallationStore(SQLAlchemyInstallationStore):
+    """slack_sdk's store, on the tables our migrations made instead of its own `create_tables`."""
+
+    @classmethod
+    def build_installations_table(cls, metadata: MetaData, table_name: str) -> Table:
+        return slack_installations
+
+    @classmethod
+    def build_bots_table(cls, metadata: MetaData, table_name: str) -> Table:
+        return slack_bots
+
+
+class Renewals:
+    """Renews an installation's bot token when it is due, one thread at a time in this process."""
+
+    def __init__(self, settings: Settings, store: InstallationStore) -> None:
+        assert settings.slack_client_id and settings.slack_client_secret
+        self._store = store
+        self._rotator = TokenRotator(
+            client_id=settings.slack_client_id,
+            client_secret=settings.slack_client_secret,
+            client=WebClient(base_url=settings.slack_api_url, timeout=10),
+        )
+        self._lock = threading.Lock()
+        self._locks: dict[InstallationKey, threading.Lock] = {}
+
+    def renewed(self, installation: Installation) -> tuple[Installation, bool]:
+        """The installation as last saved, renewed first if its token is due, and whether Slack refused to
+        renew it. Raises SlackTokenRotationError when Slack refused and no saved token is still good."""
+        key = (installation.enterprise_id, None if installation.is_enterprise_install else installation.team_id)
+        with self._lock:
+            lock = self._locks.setdefault(key, threading.Lock())
+        with lock:
+            latest = self._find(key) or installation
+            try:
+                refreshed = self._rotator.perform_token_rotation(
+                    installation=latest, minutes_before_expiration=ROTATE_MINUTES_BEFORE_EXPIRY
+                )
+            except SlackTokenRotationError:
+                saved = self._find(key)
+                if saved is None or not saved.bot_token or _expired(saved):
+                    raise
+                return saved, True
+            if refreshed is None:
+                return latest, False
+            self._store.save(refreshed)
+            return refreshed, False
+
+    def _find(self, key: InstallationKey) -> Installation | None:
+        enterprise_id, team_id = key
+        return self._store.find_installation(
+            enterprise_id=enterprise_id, team_id=team_id, is_enterprise_install=team_id is None
+        )
+
+
+class RenewingAuthorize(InstallationStoreAuthorize):
+    """Bolt's authorize, renewing through the process's `Renewals` (its own renews alone, so a listener and
+    the sender renewing together would spend the refresh token twice and the listener's request fail)."""
+
+    def __init__(self, *, renewals: Renewals | None, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._renewals = renewals
+
+    def _rotate_and_save_tokens_if_necessary(self, installation: Installation | None) -> Installation | None:
+        if self._renewals is None or installation is None or not installation.bot_refresh_token:
+            return super()._rotate_and_save_tokens_if_necessary(installation)
+        latest, _refused = self._renewals.renewed(installation)
+        return latest
+
+
+class WorkspaceTokens:
+    """Each installed workspace's bot token from the installation store, renewed before it expires when
+    token rotation is on, and kept in this process for a minute."""
+
+    def __init__(self, store: InstallationStore, sessions: sessionmaker[Session], renewals: Renewals | None) -> None:
+        self.store = store
+        self._sessions = sessions
+        self.renewals = renewals
+        self._cache: dict[int, tuple[str, float]] = {}
+        self._lock = threading.Lock()
+        self._lookups: dict[int, threading.Lock] = {}
+
+    def token_for(self, workspace_id: int) -> str | None:
+        """The token; raises SlackClientError when Slack refused to renew it (the caller tries again later).
+        One thread at a time looks a workspace's token up: the others then find it kept."""
+        cached = self._cached(workspace_id)
+        if cached is not None:
+            return cached
+        with self._lock:
+            lookup = self._lookups.setdefault(workspace_id, threading.Lock())
+        with lookup:
+            return self._cached(workspace_id) or self._load(workspace_id)
+
+    def _cached(self, workspace_id: int) -> str | None:
+        with self._lock:
+            cached = self._cache.get(workspace_id)
+        return cached[0] if cached is not None and cached[1] > time.monotonic() else None
+
+    def _load(self, workspace_id: int) -> str | None:
+        with self._sessions() as session:
+            workspace = session.get(Workspace, workspace_id)
+            if workspace is None or workspace.uninstalled_at is not None:
+                return None
+            enterprise_id, org_wide, team_id = workspace.enterprise_id, workspace.org_wide, workspace.slack_team_id
+        installation = self.store.find_installation(
+            enterprise_id=enterprise_id, team_id=None if org_wide else team_id, is_enterprise_install=org_wide
+        )
+        if installation is None or not installation.bot_token:
+            return None
+        refused = False
+        if self.renewals is not None and installation.bot_refresh_token:
+            installation, refused = self.renewals.renewed(installation)
+        self._remember(workspace_id, str(installation.bot_token), installation.bot_token_expires_at, refused=refused)
+        return str(installation.bot_token)
+
+    def forget(self, workspace_id: int) -> None:
+        with self._lock:
+            self._cache.pop(workspace_id, None)
+
+    def _remember(self, workspace_id: int, token: str, expires_at: int | None, *, refused: bool = False) -> None:
+        """Keep a token until it is due for renewal; one Slack would not renew, until it is nearly out (asking
+        again on every message would only be refused again)."""
+        keep = CACHE_SECONDS
+        if expires_at is not None and self.renewals is not None:
+            before = TOKEN_MARGIN_SECONDS if refused else ROTATE_MINUTES_BEFORE_EXPIRY * 60
+            keep = min(keep, expires_at - time.time() - before)
+        with self._lock:
+            self._cache[workspace_id] = (token, time.monotonic() + keep)
+
+
+def _expired(installation: Installation) -> bool:
+    """Expired, or too close to it to finish a call with it."""
+    expires_at = installation.bot_token_expires_at
+    return expires_at is not None and expires_at <= time.time() + TOKEN_MARGIN_SECONDS
+
+
+def workspace_tokens(settings: Settings, engine: Engine, sessions: sessionmaker[Session]) -> WorkspaceTokens | None:
+    """Per-workspace tokens with OAuth installs; None with one workspace and its SLACK_BOT_TOKEN."""
+    if not settings.oauth:
+        return None
+    assert settings.slack_client_id
+    store = InstallationStore(client_id=settings.slack_client_id, engine=engine)
+    return WorkspaceTokens(store, sessions, Renewals(settings, store) if settings.token_rotation else None)
