@@ -250,7 +250,9 @@ class Announcement:
 
     @classmethod
     def of(cls, session: Session, resolution: Resolution, *, now: datetime) -> "Announcement":
-        """Queue the employee's DM in the decision's own transaction, so the decision never goes untold."""
+        """Queue the employee's DM in the decision's own transaction, so the decision never goes untold; the
+        request's reminders, escalations and hand-overs not sent yet never will be (their buttons are moot)."""
+        requests = outbox.settle(session, key=f"resolution:{resolution.id}", reason=f"request {resolution.status}")
         outcome = Outgoing(
             key=f"resolution:{resolution.id}:outcome",
             method="chat.postMessage",
@@ -260,7 +262,6 @@ class Announcement:
                 "blocks": blocks.outcome_for_employee(resolution),
             },
         )
-        requests = outbox.sent_messages(session, key_prefix=f"resolution:{resolution.id}:")
         claimed = queue(session, workspace_id=resolution.workspace_id, messages=[outcome], now=now)
         return cls(resolution.status, blocks.decided(resolution), claimed, requests)
 

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 from handlers.blocks import nominations as nomination_blocks
 from handlers.blocks import resolutions as resolution_blocks
 from handlers.blocks.kit import text_block
+from handlers.reward_messages import request_key
 from models import Nomination, Resolution, Workspace
 from services import outbox
 from services.handover import Handover
@@ -29,12 +30,14 @@ def queue_handover_messages(
             prefix, dm = _resolution_dm(session, handover)
         else:
             prefix, dm = _nomination_dm(session, handover)
+        # Numbered: a request handed back and forth is announced each time, not only the first.
+        number = outbox.count_under(session, key_prefix=f"{prefix}handover:") + 1
         for channel, ts in _shown(session, handover, prefix):
             moved = f":arrow_right: This now waits on *{escape_mrkdwn(handover.current.name)}*, who decides it."
             payload = {"channel": channel, "ts": ts, "text": moved, "blocks": [text_block(moved)]}
-            key = f"{prefix}moved:{handover.current.slack_id}:{ts}"
+            key = f"{prefix}moved:{number}:{ts}"
             outbox.enqueue(session, workspace=workspace, key=key, method="chat.update", payload=payload, now=now)
-        key = f"{prefix}handover:{handover.current.slack_id}"
+        key = f"{prefix}handover:{number}:{handover.current.slack_id}"
         outbox.enqueue(session, workspace=workspace, key=key, method="chat.postMessage", payload=dm, now=now)
 
 
@@ -51,7 +54,7 @@ def _resolution_dm(session: Session, handover: Handover) -> tuple[str, dict[str,
 
 def _nomination_dm(session: Session, handover: Handover) -> tuple[str, dict[str, object]]:
     nomination = session.get_one(Nomination, handover.item_id)
-    return f"reward-approval:{nomination.id}:", dict(nomination_blocks.approval_request(nomination))
+    return f"{request_key(nomination.id)}:", dict(nomination_blocks.approval_request(nomination))
 
 
 def _shown(session: Session, handover: Handover, prefix: str) -> list[tuple[str, str]]:

@@ -6,7 +6,7 @@ shown where the person acted (an ephemeral note for a button, the field for a re
 """
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from slack_bolt import Ack, App, BoltContext, Respond
@@ -21,7 +21,7 @@ from handlers.delivery import Outgoing, queue, send_now
 from handlers.deps import Deps, deps_of
 from handlers.errors import reported
 from handlers.people import action_caller
-from handlers.reward_messages import granted_messages, hr_messages
+from handlers.reward_messages import granted_messages, hr_copies, hr_messages, request_copies
 from services.directory import Identity
 from services.errors import DomainError
 from services.outbox import Claimed
@@ -36,6 +36,8 @@ class Decided:
 
     update: dict[str, Any]
     messages: list[Outgoing]
+    copies: list[tuple[str, str]] = field(default_factory=list)
+    """The other messages that showed the same buttons (another approver's, another HR person's): updated alike."""
 
 
 Decide = Callable[[Session, Deps, Identity], Decided]
@@ -52,7 +54,8 @@ def approve_reward(ack: Ack, body: dict[str, Any], context: BoltContext, client:
             f"reward-approved:{nomination_id}", "chat.postMessage", blocks.approved_dm(grant.nomination)
         )
         messages = [*granted_messages(session, deps, [grant.nomination]), approved, *hr_messages(session, grant)]
-        return Decided(blocks.decided_request(grant.nomination, caller.employee.name), messages)
+        copies = request_copies(session, nomination_id)
+        return Decided(blocks.decided_request(grant.nomination, caller.employee.name), messages, copies)
 
     decide_from_button(ack, body, context, client, respond, decide)
 
@@ -66,7 +69,8 @@ def fulfil_reward(ack: Ack, body: dict[str, Any], context: BoltContext, client: 
             session, workspace=caller.workspace, grant_id=grant_id, hr=hr, actor=hr.slack_id, now=deps.now()
         )
         dm = Outgoing(f"reward-fulfilled:{grant.id}", "chat.postMessage", reward_blocks.fulfilled_dm(grant))
-        return Decided(reward_blocks.hr_grant(grant, f":white_check_mark: Fulfilled by {escape_mrkdwn(hr.name)}"), [dm])
+        fulfilled = reward_blocks.hr_grant(grant, f":white_check_mark: Fulfilled by {escape_mrkdwn(hr.name)}")
+        return Decided(fulfilled, [dm], hr_copies(session, grant.id))
 
     decide_from_button(ack, body, context, client, respond, decide)
 
@@ -88,7 +92,8 @@ def submit_decline(
         )
         dm = blocks.declined_dm(nomination, approver.name)
         declined = Outgoing(f"reward-declined:{nomination_id}", "chat.postMessage", dm)
-        return Decided(blocks.decided_request(nomination, approver.name), [declined])
+        copies = request_copies(session, nomination_id)
+        return Decided(blocks.decided_request(nomination, approver.name), [declined], copies)
 
     decide_from_modal(ack, body, context, client, (channel, ts), decide)
 
@@ -114,7 +119,7 @@ def submit_revoke(
             Outgoing(f"reward-revoked:{grant.id}:{key}", "chat.postMessage", dm)
             for key, dm in reward_blocks.revoked_dms(grant)
         ]
-        return Decided(reward_blocks.hr_grant(grant, revoked), dms)
+        return Decided(reward_blocks.hr_grant(grant, revoked), dms, hr_copies(session, grant.id))
 
     decide_from_modal(ack, body, context, client, (channel, ts), decide)
 
@@ -151,7 +156,7 @@ def decide_from_button(
         return
     container = body["container"]
     with reported(body, respond):
-        client.chat_update(channel=container["channel_id"], ts=container["message_ts"], **decided.update)
+        update_everywhere(client, decided, (container["channel_id"], container["message_ts"]))
         send_now(deps, client, claimed)
 
 
@@ -165,10 +170,14 @@ def decide_from_modal(
         ack(**field_errors(reward_blocks.DECISION_REASON, str(error)))
         return
     ack()
-    channel, ts = message
     with reported(body):
-        client.chat_update(channel=channel, ts=ts, **decided.update)
+        update_everywhere(client, decided, message)
         send_now(deps, client, claimed)
+
+
+def update_everywhere(client: WebClient, decided: Decided, clicked: tuple[str, str]) -> None:
+    for channel, ts in dict.fromkeys([clicked, *decided.copies]):
+        client.chat_update(channel=channel, ts=ts, **decided.update)
 
 
 def _decided(deps: Deps, context: BoltContext, body: dict[str, Any], decide: Decide) -> tuple[Decided, list[Claimed]]:

@@ -7,6 +7,7 @@ from handlers.blocks import rewards as reward_blocks
 from handlers.delivery import Outgoing
 from handlers.deps import Deps
 from models import Nomination, Resolution, RewardGrant
+from services import outbox
 from services.rewards import approvals as reward_approvals
 from services.rewards.nominations import NominationOutcome
 
@@ -33,7 +34,7 @@ def nomination_messages(session: Session, deps: Deps, outcome: NominationOutcome
     """What a nomination causes: shout-outs and DMs for what was granted, requests for what waits on an approver."""
     granted = [grant.nomination for grant in outcome.grants]
     return granted_messages(session, deps, granted) + [
-        Outgoing(f"reward-approval:{nomination.id}", "chat.postMessage", blocks.approval_request(nomination))
+        Outgoing(request_key(nomination.id), "chat.postMessage", blocks.approval_request(nomination))
         for nomination in outcome.waiting
     ]
 
@@ -45,9 +46,28 @@ def hr_messages(session: Session, grant: RewardGrant) -> list[Outgoing]:
     ]
     return [
         Outgoing(
-            f"reward-hr:{grant.id}:{person.slack_id}",
+            f"{hr_key(grant.id)}:{person.slack_id}",
             "chat.postMessage",
             {"channel": person.slack_id, **reward_blocks.hr_grant(grant)},
         )
         for person in hr_people
     ]
+
+
+def request_key(nomination_id: int) -> str:
+    """The approval request's key; one handed over to another approver is keyed under it (handlers/handover.py)."""
+    return f"reward-approval:{nomination_id}"
+
+
+def hr_key(grant_id: int) -> str:
+    return f"reward-hr:{grant_id}"
+
+
+def request_copies(session: Session, nomination_id: int) -> list[tuple[str, str]]:
+    """Every approval request of a nomination just decided that was sent; one still waiting is never sent."""
+    return outbox.settle(session, key=request_key(nomination_id), reason="nomination decided")
+
+
+def hr_copies(session: Session, grant_id: int) -> list[tuple[str, str]]:
+    """Every HR person's copy of a grant just fulfilled or revoked that was sent; one still waiting is never sent."""
+    return outbox.settle(session, key=hr_key(grant_id), reason="grant settled")

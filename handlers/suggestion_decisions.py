@@ -115,9 +115,10 @@ def decide(
         now=now,
     )
     author = suggestion.author.slack_id if suggestion.author is not None else suggestion.author_seal
+    told = outbox.count_under(session, key_prefix=f"suggestion:{suggestion.id}:status:")
     messages = [
         Outgoing(
-            key=f"suggestion:{suggestion.id}:status:{status}",
+            key=f"suggestion:{suggestion.id}:status:{told + 1}:{status}",
             method="chat.postMessage",
             payload={
                 "channel": author,

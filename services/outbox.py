@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import bindparam, delete, select, update
+from sqlalchemy import bindparam, delete, func, select, update
 from sqlalchemy.orm import Session
 
 from models import Delivery, Workspace
@@ -200,12 +200,15 @@ def sent_payload(session: Session, *, key_prefix: str, channel: str, ts: str) ->
     return None
 
 
-_GIVE_UP_UNDER_PREFIX = (
+_GIVE_UP = (
     update(Delivery)
-    .where(*_UNDER_PREFIX, Delivery.status == "pending")
+    .where(Delivery.status == "pending")
     .values(status="failed", last_error=bindparam("reason"))
     .execution_options(synchronize_session=False)
 )
+_GIVE_UP_UNDER_PREFIX = _GIVE_UP.where(*_UNDER_PREFIX)
+_GIVE_UP_KEY = _GIVE_UP.where(Delivery.idempotency_key == bindparam("key"))
+_COUNT_UNDER_PREFIX = select(func.count()).select_from(Delivery).where(*_UNDER_PREFIX)
 
 
 _FORGET_UNDER_PREFIX = delete(Delivery).where(*_UNDER_PREFIX).execution_options(synchronize_session=False)
@@ -224,3 +227,23 @@ def give_up_pending(session: Session, *, key_prefix: str, reason: str) -> int:
     """
     result = session.execute(_GIVE_UP_UNDER_PREFIX, {**_prefix_bounds(key_prefix), "reason": reason})
     return int(result.rowcount)  # type: ignore[attr-defined]
+
+
+def give_up_pending_key(session: Session, *, key: str, reason: str) -> None:
+    """`give_up_pending` for the one message under exactly `key`."""
+    session.execute(_GIVE_UP_KEY, {"key": key, "reason": reason})
+
+
+def count_under(session: Session, *, key_prefix: str) -> int:
+    """How many messages were ever queued under keys starting with `key_prefix`: numbering each new one keeps
+    a repeated change (a request handed back, a status set again) from reusing the key of the first."""
+    return int(session.scalar(_COUNT_UNDER_PREFIX, _prefix_bounds(key_prefix)) or 0)
+
+
+def settle(session: Session, *, key: str, reason: str) -> list[tuple[str, str]]:
+    """What was asked under `key` (and keys starting with `key:`) is settled: the messages not sent yet never
+    will be, and the (channel, ts) of those sent are returned, to be updated alike."""
+    give_up_pending_key(session, key=key, reason=reason)
+    give_up_pending(session, key_prefix=f"{key}:", reason=reason)
+    first = sent_message(session, key=key)
+    return list(dict.fromkeys([*([first] if first else []), *sent_messages(session, key_prefix=f"{key}:")]))

@@ -7,6 +7,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.clock import MovableClock
+from handlers.jobs.drain_outbox import drain_outbox
 from handlers.jobs.follow_up_pending_requests import follow_up_pending_requests
 from models import Employee, Resolution, Workspace
 from services import directory
@@ -100,3 +101,22 @@ def add_pending(
             )
             for _ in range(count)
         )
+
+
+def test_a_follow_up_still_queued_when_the_request_is_decided_never_goes_out(bot: RunningBot) -> None:
+    load_org_and_policy(bot.sessions, bot.clock.now())
+    bot.driver.command("U0AGENT1", "/resolve", "refund 80 order 42 parcel lost in transit")
+    deps, client = bot.runtime.deps, bot.runtime.app.client
+    [request] = bot.slack.calls("chat.postMessage", channel="U0MGR1")
+    bot.clock.advance(timedelta(hours=24, minutes=1))
+    follow_up_pending_requests(deps, client)
+    bot.clock.advance(timedelta(hours=24, minutes=1))
+    bot.slack.fail("chat.postMessage", status=429, retry_after=30, times=3)  # Slack busy: the escalation waits
+
+    follow_up_pending_requests(deps, client)
+    bot.driver.click("U0MGR1", request, "resolution_approve")
+    bot.clock.advance(timedelta(minutes=5))
+    drain_outbox(deps, client)
+
+    assert bot.slack.calls("chat.postMessage", channel="U0ADMIN") == []
+    assert "approved" in bot.slack.calls("chat.postMessage", channel="U0AGENT1")[-1].text

@@ -197,3 +197,18 @@ def test_hr_cannot_revoke_a_reward_they_gave_to_get_their_nomination_back(ready:
     with ready.sessions() as session:
         [grant] = grants(session)
         assert grant.status == "approved"
+
+
+def test_when_one_hr_person_fulfils_a_grant_every_other_hr_copy_loses_its_buttons(ready: RunningBot) -> None:
+    ready.driver.command("U0AGENT1", "/nominate", f"{LEE} voucher_25 saved a key account")
+    ready.driver.click("U0MGR1", request_to(ready, "U0MGR1"), blocks.APPROVE)
+    copies = {
+        c.args["channel"]: c for c in ready.slack.calls("chat.postMessage") if reward_blocks.FULFIL in str(c.args)
+    }
+
+    ready.driver.click("U0HR", copies["U0HR"], reward_blocks.FULFIL)
+
+    assert set(copies) == {"U0HR", "U0ADMIN"}
+    for copy in copies.values():
+        message = ready.slack.message(copy.response["channel"], copy.response["ts"])
+        assert action_ids(message) == [] and "Fulfilled by" in str(message["blocks"])

@@ -71,6 +71,16 @@ def test_each_status_change_is_told_to_the_submitter_and_the_card_follows(ready:
     assert the_suggestion(ready).status == "planned"
 
 
+def test_a_suggestion_sent_back_to_a_status_it_had_is_told_again(ready: RunningBot) -> None:
+    card = suggest(ready)
+
+    for status in ("suggestion_under_review", "suggestion_planned", "suggestion_under_review"):
+        ready.driver.click("U0MGR1", card, status)
+
+    told = ready.slack.calls("chat.postMessage", channel="U0AGENT1")
+    assert ["is looking at" in c.text for c in told] == [True, False, True]
+
+
 def test_not_doing_asks_for_a_reason_and_the_submitter_reads_it(ready: RunningBot) -> None:
     card = suggest(ready)
 
