@@ -19,6 +19,9 @@ READ_ONLY = "latitude_read_only"
 PING_IDLE_AFTER = 5.0
 KEPT_OPEN = 10
 DEFAULT_MOST_CONNECTIONS = 30
+BUSY_TIMEOUT = 30
+JOURNAL_TRIES = 3
+JOURNAL_WAIT_MS = 1000
 log = logging.getLogger(__name__)
 
 
@@ -69,7 +72,9 @@ def _sqlite_engine(url: str) -> Engine:
     of tail latency; another process (the CLI) still waits on the busy timeout.
     """
     _owner_only(make_url(url).database)
-    engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False}, hide_parameters=True)
+    engine = create_engine(
+        url, connect_args={"timeout": BUSY_TIMEOUT, "check_same_thread": False}, hide_parameters=True
+    )
     writer = threading.Lock()
 
     @event.listens_for(engine, "connect")
@@ -79,6 +84,7 @@ def _sqlite_engine(url: str) -> Engine:
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA secure_delete=ON")  # a deleted answer is overwritten, not left in a free page
         cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA journal_size_limit=0")  # each time the WAL starts over, its old pages go
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
 
@@ -137,3 +143,33 @@ def reading(sessions: sessionmaker[Session]) -> Iterator[Session]:
         if connection.dialect.name == "postgresql":
             connection.exec_driver_sql("SET TRANSACTION READ ONLY")
         yield session
+
+
+def empty_journal_after_commit(session: Session) -> None:
+    """Once this session commits, copy SQLite's write-ahead log into the database and truncate it.
+
+    Until the log starts over (after 1,000 pages or more), it keeps the image of every page written, commit
+    by commit: rows deleted or rewritten since (a pulse round's answers and receipts) can be read back from
+    it in the order they were written. PostgreSQL's WAL is the operator's to keep (README).
+    """
+    engine = session.get_bind()
+    if isinstance(engine, Engine) and engine.dialect.name == "sqlite":
+        event.listen(session, "after_commit", lambda _session: empty_journal(engine), once=True)
+
+
+def empty_journal(engine: Engine) -> None:
+    """`PRAGMA wal_checkpoint(TRUNCATE)`, which waits for writers and for readers of older snapshots: a second
+    at a time (not the 30 s busy timeout: the caller may be a person waiting for an answer), a few times."""
+    connection = engine.raw_connection()
+    try:
+        connection.execute(f"PRAGMA busy_timeout = {JOURNAL_WAIT_MS}")
+        for _ in range(JOURNAL_TRIES):
+            busy, _pages, _copied = connection.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+            if not busy:
+                return
+        log.warning(
+            "SQLite's write-ahead log could not be emptied: readers kept it busy; it empties when it next starts over"
+        )
+    finally:
+        connection.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT * 1000)}")
+        connection.close()

@@ -29,6 +29,7 @@ from models import (
     PulseTurnout,
     Workspace,
 )
+from models.engine import empty_journal_after_commit
 from services import audit, directory, outbox
 from services.errors import AlreadyDone, NotAllowed, NotFound
 from services.pulse.anonymity import Cell, Group, Visibility, innermost, visibility
@@ -103,6 +104,7 @@ def seal(session: Session, *, workspace: Workspace, pulse_round: PulseRound, now
         unsent += outbox.give_up_pending(session, key_prefix=prefix, reason=CLOSED_BEFORE_SENT)
         outbox.forget(session, key_prefix=prefix)
     session.flush()
+    empty_journal_after_commit(session)
     log.info("pulse round %s closed and sealed; %s invitation(s) not yet sent were dropped", pulse_round.number, unsent)
     return pulse_round
 

@@ -5,13 +5,16 @@ nothing either."""
 import io
 import logging
 import os
+import sqlite3
 import stat
+import struct
 from collections.abc import Iterator
+from contextlib import closing, suppress
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, event, select, text
+from sqlalchemy import Engine, event, make_url, select, text
 
 from bot.logs import configure_logging
 from handlers.blocks import pulse_results as result_blocks
@@ -23,6 +26,7 @@ from tests.e2e.test_pulse_relay import reply_from_results
 from tests.e2e.test_pulse_results import close
 from tests.e2e.test_pulse_rounds import answer, tick
 
+WAL_HEADER, FRAME_HEADER = 32, 24  # https://www.sqlite.org/fileformat.html#the_write_ahead_log
 PULSE_TABLES = ("pulse_tallies", "pulse_turnouts", "pulse_comments", "pulse_relays")
 
 
@@ -85,6 +89,44 @@ def _bo_cell_size(pulse: list[tuple[str, str, dict[str, object]]], manager_id: i
         for table, _, row in pulse
         if table == "pulse_turnouts" and row["group_manager_id"] == manager_id
     )
+
+
+def test_after_close_sqlites_journal_holds_no_page_with_an_answer_or_a_receipt(
+    bot: RunningBot, engine: Engine, database_url: str, tmp_path: Path
+) -> None:
+    if engine.dialect.name != "sqlite":
+        pytest.skip("PostgreSQL's WAL is the operator's to keep (README)")
+    bo_round(bot)
+    close(bot)
+
+    database = Path(make_url(database_url).database or "")
+    found = {table: 0 for table in ("pulse_receipts", "pulse_responses")}
+    for image in commits_in_journal(database, tmp_path):
+        with closing(sqlite3.connect(f"file:{image}?mode=ro&immutable=1", uri=True)) as copy:
+            for table in found:
+                with suppress(sqlite3.DatabaseError):  # a page image half-way through a change
+                    found[table] += copy.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+
+    assert found == {"pulse_receipts": 0, "pulse_responses": 0}
+
+
+def commits_in_journal(database: Path, folder: Path) -> Iterator[Path]:
+    """The database as it stood after each commit the write-ahead log still holds: its pages over the file's."""
+    journal = Path(f"{database}-wal").read_bytes() if Path(f"{database}-wal").exists() else b""
+    if len(journal) < WAL_HEADER:
+        return
+    page_size = struct.unpack(">I", journal[8:12])[0]
+    image, position = bytearray(database.read_bytes()), WAL_HEADER
+    while position + FRAME_HEADER + page_size <= len(journal):
+        page_number, pages_after_commit = struct.unpack(">II", journal[position : position + 8])
+        end = page_number * page_size
+        image.extend(b"\0" * max(0, end - len(image)))
+        image[end - page_size : end] = journal[position + FRAME_HEADER : position + FRAME_HEADER + page_size]
+        position += FRAME_HEADER + page_size
+        if pages_after_commit:
+            snapshot = folder / f"commit-{position}.db"
+            snapshot.write_bytes(bytes(image[: pages_after_commit * page_size]))
+            yield snapshot
 
 
 def test_the_relay_works_after_close_then_ends_and_leaves_nothing(bot: RunningBot) -> None:
