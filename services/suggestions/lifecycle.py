@@ -79,7 +79,7 @@ def submit(
     )
     if request.anonymous:
         _refuse_owning_the_category(settings, author, category)
-        _make_anonymous(session, suggestion, author, request, relay, threshold)
+        _make_anonymous(session, suggestion, author, owner, request, relay, threshold)
     else:
         suggestion.author_id = author.id
         suggestion.resolution_id = _resolution(session, workspace, author, request.resolution_id)
@@ -146,6 +146,7 @@ def _make_anonymous(
     session: Session,
     suggestion: Suggestion,
     author: Employee,
+    owner: Employee,
     request: SuggestionRequest,
     relay: Relay | None,
     threshold: int,
@@ -162,6 +163,13 @@ def _make_anonymous(
         raise InvalidInput(
             f"Your team has fewer than {threshold} people, so an anonymous suggestion could be traced to you. "
             "Send it with your name, or ask HR to raise it for you.",
+            field="anonymous",
+        )
+    if owner.manager_id == author.manager_id and team - 1 < threshold:
+        raise InvalidInput(
+            f"{owner.name}, who receives these suggestions, is in your team and knows it isn't theirs, so it "
+            f"could be traced to one of fewer than {threshold} people. Send it with your name, or pick another "
+            "category.",
             field="anonymous",
         )
     suggestion.author_token = relay.token(suggestion.workspace_id, author.id)

@@ -115,6 +115,31 @@ def test_a_category_owner_cannot_send_an_anonymous_idea_in_their_own_category(bo
     assert bot.slack.calls("chat.postMessage") == []
 
 
+def test_an_owner_in_the_authors_team_leaves_one_fewer_to_hide_among_so_a_team_at_the_threshold_is_refused(
+    bot: RunningBot,
+) -> None:
+    """Support East has six people; with a threshold of six, the owner knows it is one of the other five."""
+    policy = SUGGESTIONS_POLICY.replace('tools = "U0ADMIN"', 'tools = "U0ADMIN"\nprocess = "U0AGENT2"')
+    load_suggestion_org(
+        bot.sessions, bot.clock.now(), policy.replace("anonymity_threshold = 5", "anonymity_threshold = 6")
+    )
+
+    def submitted(category: str) -> dict[str, object]:
+        bot.driver.command("U0AGENT1", "/suggest")
+        view = bot.slack.calls("views.open")[-1].args["view"]
+        return bot.driver.submit("U0AGENT1", view, {"what": IDEA, "category": category, "anonymous": ["yes"]}).json
+
+    refused = submitted("process")
+    with bot.sessions() as session:
+        assert count(session, Suggestion) == 0
+    accepted = submitted("tools")
+
+    assert "Lee Senior, who receives these suggestions, is in your team" in refused["errors"]["anonymous"]  # type: ignore[index]
+    assert accepted == {}
+    with bot.sessions() as session:
+        assert [s.category for s in session.scalars(select(Suggestion))] == ["tools"]
+
+
 def test_two_anonymous_ideas_by_one_person_share_nothing_a_database_reader_could_link(ready: RunningBot) -> None:
     """A shared token would link them: with a team move in between, the one person in both teams is the author."""
     suggest_anonymously(ready, what="The hold music is too loud")
