@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 from handlers.deps import Deps
 from services import outbox
 from services.outbox import Claimed, SendOutcome
+from services.pulse.rounds import INVITATION_KINDS
 from services.suggestions.relay import Relay, is_sealed
 
 log = logging.getLogger(__name__)
@@ -86,10 +87,10 @@ def send_for_workspace(deps: Deps, client: WebClient, delivery: Claimed) -> Send
     try:
         own = client_for(deps, client, delivery.workspace_id)
     except (SlackClientError, OSError) as error:
-        log.warning("delivery %s: no token for its workspace now (%s)", delivery.idempotency_key, type(error).__name__)
+        log.warning("delivery %s: no token for its workspace now (%s)", logged_key(delivery), type(error).__name__)
         return SendOutcome(ok=False, error=TOKEN_UNAVAILABLE, retry_after=TOKEN_RETRY_SECONDS)
     if own is None:
-        log.info("delivery %s: the app is not installed in its workspace any more, dropped", delivery.idempotency_key)
+        log.info("delivery %s: the app is not installed in its workspace any more, dropped", logged_key(delivery))
         return SendOutcome(ok=False, error=NOT_INSTALLED, permanent=True)
     return send(own, delivery, deps.relay)
 
@@ -110,7 +111,7 @@ def send(client: WebClient, delivery: Claimed, relay: Relay | None = None) -> Se
     except SlackApiError as error:
         return _refused(delivery, error)
     except (OSError, SlackClientError) as error:
-        log.warning("delivery %s: Slack %s unreachable: %s", delivery.idempotency_key, delivery.method, error)
+        log.warning("delivery %s: Slack %s unreachable: %s", logged_key(delivery), delivery.method, error)
         return SendOutcome(ok=False, error="connection_error")
     data = response.data if isinstance(response.data, dict) else {}
     return SendOutcome(ok=True, result={} if sealed else {key: data[key] for key in ("channel", "ts") if key in data})
@@ -124,8 +125,17 @@ def _refused(delivery: Claimed, error: SlackApiError) -> SendOutcome:
         return SendOutcome(ok=False, error="ratelimited", retry_after=float(retry_after))
     permanent = response.status_code < 500 and code not in TRANSIENT_ERRORS
     level = logging.ERROR if permanent else logging.WARNING
-    log.log(level, "delivery %s: Slack %s %s: %s", delivery.idempotency_key, delivery.method, _verdict(permanent), code)
+    log.log(level, "delivery %s: Slack %s %s: %s", logged_key(delivery), delivery.method, _verdict(permanent), code)
     return SendOutcome(ok=False, error=code, permanent=permanent)
+
+
+def logged_key(delivery: Claimed) -> str:
+    """The delivery's key, less the person for a pulse invitation or reminder: who was still reminded is who
+    had not answered, which the round's seal deletes from the outbox and the log must not keep either."""
+    kind, _, rest = delivery.idempotency_key.partition(":")
+    if kind in INVITATION_KINDS:
+        return f"{kind}:{rest.rpartition(':')[0]}:#{delivery.id}"
+    return delivery.idempotency_key
 
 
 def _verdict(permanent: bool) -> str:

@@ -159,6 +159,11 @@ def acts_as(employee: Employee, roles: tuple[str, ...]) -> bool:
     return employee.active and employee.role in roles
 
 
+def direct_reports(session: Session, manager_id: int) -> list[Employee]:
+    """A manager's active direct reports (the team an anonymous author hides in)."""
+    return list(session.scalars(select(Employee).where(Employee.manager_id == manager_id, Employee.active)))
+
+
 def all_reports(session: Session, manager: Employee) -> list[Employee]:
     """Everyone below a manager, direct and indirect, active or not."""
     level = select(Employee.id).where(Employee.manager_id == manager.id).cte("reports", recursive=True)

@@ -158,7 +158,7 @@ def _make_anonymous(
             "An anonymous suggestion can't point at one of your fixes: the fix would say who wrote it.",
             field="resolution",
         )
-    team = team_size(session, author.manager_id)
+    team = len(directory.direct_reports(session, author.manager_id)) if author.manager_id is not None else 0
     if author.manager_id is None or team < threshold:
         raise InvalidInput(
             f"Your team has fewer than {threshold} people, so an anonymous suggestion could be traced to you. "
@@ -174,14 +174,6 @@ def _make_anonymous(
         )
     suggestion.author_token = relay.token(suggestion.workspace_id, author.id)
     suggestion.author_seal = relay.seal(suggestion.workspace_id, author.slack_id)
-
-
-def team_size(session: Session, manager_id: int | None) -> int:
-    """Active direct reports of a manager: the group an anonymous author hides in."""
-    if manager_id is None:
-        return 0
-    query = select(Employee.id).where(Employee.manager_id == manager_id, Employee.active)
-    return len(list(session.scalars(query)))
 
 
 def _resolution(session: Session, workspace: Workspace, author: Employee, resolution_id: int | None) -> int | None:

@@ -1,13 +1,17 @@
 """A message exists exactly when the change that causes it does: a send that dies after the commit is not lost."""
 
+import io
+import logging
 from datetime import timedelta
 
 from sqlalchemy import select
 
+from bot.logs import configure_logging
 from handlers.decisions import Announcement
 from handlers.jobs.drain_outbox import drain_outbox
-from models import Delivery, Resolution
+from models import Delivery, Resolution, Workspace
 from services import outbox
+from services.pulse.rounds import INVITATION_KINDS
 from services.resolutions import decisions
 from tests.conftest import RunningBot
 from tests.helpers import employee, load_org_and_policy
@@ -58,3 +62,27 @@ def test_a_listener_fan_out_is_left_to_the_background_sender(bot: RunningBot) ->
     assert woken == [True]
     assert bot.slack.calls("chat.postMessage") == [], "the request thread sent nothing itself"
     assert drain_outbox(bot.runtime.deps, bot.runtime.sender_client) > 0
+
+
+def test_a_pulse_reminder_slack_refuses_is_logged_without_its_person(bot: RunningBot) -> None:
+    """Who was still reminded is who had not answered: the round's seal deletes it, the log never had it."""
+    load_org_and_policy(bot.sessions, bot.clock.now())
+    with bot.sessions.begin() as session:
+        workspace = session.get_one(Workspace, employee(session, "U0AGENT1").workspace_id)
+        for kind in INVITATION_KINDS:
+            payload = {"channel": "U0AGENT1", "text": "How was your week?"}
+            key = f"{kind}:{workspace.slack_team_id}:7:U0AGENT1"
+            outbox.enqueue(
+                session, workspace=workspace, key=key, method="chat.postMessage", payload=payload, now=bot.clock.now()
+            )
+    bot.slack.fail("chat.postMessage", error="channel_not_found", times=2)
+    log = io.StringIO()
+    configure_logging(logging.DEBUG, stream=log)
+    try:
+        drain_outbox(bot.runtime.deps, bot.runtime.sender_client)
+    finally:
+        configure_logging(logging.WARNING)
+
+    refused = [line for line in log.getvalue().splitlines() if "refused it for good" in line]
+    assert len(refused) == 2 and all("pulse" in line for line in refused)
+    assert "U0AGENT1" not in log.getvalue()
