@@ -47,7 +47,8 @@ def resolve_workspace(
         found = directory.find_workspace(session, team_id)
         if found is not None:
             return found
-        if create and now is not None and not os.environ.get("SLACK_CLIENT_ID"):
+        first = session.scalar(select(Workspace.id).limit(1)) is None
+        if create and now is not None and first and not os.environ.get("SLACK_CLIENT_ID"):
             return directory.ensure_workspace(session, slack_team_id=team_id, now=now)
         raise StartupError(unknown_workspace(session, team_id))
     known = list(session.scalars(select(Workspace).order_by(Workspace.id)))
@@ -64,12 +65,16 @@ def resolve_workspace(
 
 
 def unknown_workspace(session: Session, team_id: str) -> str:
-    """Why a workspace id is not one the command can act on, and which are: with OAuth installs a workspace
-    exists once the app is installed there (a mistyped id must not start a directory nobody can reach)."""
+    """Why a workspace id is not one the command can act on, and which are: a mistyped id must not start a
+    directory nobody can reach (with OAuth installs a workspace exists once the app is installed there; with
+    one bot token, once it is known, it is the only one)."""
     known = list(session.scalars(select(Workspace).order_by(Workspace.id)))
     names = ", ".join(w.slack_team_id for w in known) or "none yet"
     if not os.environ.get("SLACK_CLIENT_ID"):
-        return f"no workspace {team_id} in the database: run the bot once, or check the id (known: {names})"
+        return (
+            f"no workspace {team_id} in the database (known: {names}): with SLACK_BOT_TOKEN the bot serves the one "
+            "workspace its token belongs to; check the id"
+        )
     org_wide = [w.slack_team_id for w in known if w.org_wide]
     hint = f"; a workspace inside an org-wide install is its org's: {', '.join(org_wide)}" if org_wide else ""
     return f"the app is not installed in {team_id}: install it there first, or check the id (known: {names}{hint})"

@@ -5,6 +5,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from tests.conftest import FIXTURES
 from tests.e2e.test_cli import cli, prepared_database
 
 
@@ -35,3 +36,14 @@ def test_output_piped_into_a_reader_that_stops_early_ends_quietly(tmp_path: Path
 
     assert shown.stderr.decode() == ""
     assert shown.returncode == 1
+
+
+def test_with_one_bot_token_a_mistyped_workspace_is_refused_and_nothing_is_created(tmp_path: Path) -> None:
+    prepared_database(tmp_path)
+
+    mistyped = cli(tmp_path, "org", "import", str(FIXTURES / "org.csv"), "--workspace", "T0OTHER")
+    shown = cli(tmp_path, "org", "show")
+
+    assert mistyped.returncode == 2
+    assert "no workspace T0OTHER in the database (known: T0LATITUDE)" in mistyped.stderr
+    assert shown.returncode == 0 and "Sam Agent" in shown.stdout, "the one workspace is still found without --workspace"
