@@ -25,9 +25,15 @@ def approver_for(session: Session, nominee: Employee, nominator: Employee) -> Em
     for fallback in hr_people(session, nominee.workspace_id):
         if fallback.id not in excluded:
             return fallback
+    above = (
+        "they have no manager on file"
+        if nominee.manager is None
+        else "every manager above them is you or no longer active"
+    )
+    hr = "besides the two of you" if directory.acts_as(nominee, HR_ROLES) else "besides you"
     raise NotAllowed(
-        f"Nobody can approve a reward for {nominee.name}: they have no manager on file and there is no HR person "
-        "besides you. Ask HR to fix the org directory, or send a shout-out."
+        f"Nobody can approve a reward for {nominee.name}: {above}, and there is no HR person or admin {hr}. "
+        "Ask HR to fix the org directory, or send a shout-out."
     )
 
 

@@ -84,6 +84,17 @@ def test_nobody_left_to_approve_is_refused_with_what_to_do(
         reward_approvals.approver_for(session, employee(session, "U0A"), employee(session, "U0B"))
 
 
+def test_nobody_left_to_approve_says_why_when_the_manager_is_the_nominator_and_the_only_hr_the_nominee(
+    sessions: sessionmaker[Session], clock: MovableClock
+) -> None:
+    load_org(sessions, clock.now(), "slack_id,name,team,role,manager_slack_id\nU0A,Ada,T,admin,\nU0H,Hana,T,hr,U0A\n")
+    with sessions() as session, pytest.raises(NotAllowed) as refused:
+        reward_approvals.approver_for(session, employee(session, "U0H"), employee(session, "U0A"))
+
+    assert "every manager above them is you or no longer active" in str(refused.value)
+    assert "no HR person or admin besides the two of you" in str(refused.value)
+
+
 def test_an_approver_who_became_the_nominator_cannot_approve(org: Session, clock: MovableClock) -> None:
     outcome = nominate(org, clock, "U0AGENT1", ("U0AGENT2",), "voucher_25")
     [nomination] = outcome.waiting
