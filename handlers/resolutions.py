@@ -43,11 +43,13 @@ MODAL_FIELDS = {
     "customer_outcome": blocks.OUTCOME,
 }
 """Which modal input shows an error about each field (anything else shows under the summary)."""
-_REF = re.compile(r"\bref:(?:\"([^\"]+)\"|“([^”]+)”|'([^']+)'|‘([^’]+)’|(\S+))", re.IGNORECASE)
+_REF = re.compile(r"\bref:\s*(?:\"([^\"]+)\"|“([^”]+)”|'([^']+)'|‘([^’]+)’|(\S+))", re.IGNORECASE)
 _QUOTES = "\"“'‘"
 _OUTCOME = re.compile(r"\boutcome:(\S+)", re.IGNORECASE)
-_NAMED_REF = re.compile(
-    r"\b(order|ticket|case|booking|account|invoice)\s*#?\s*((?=[A-Za-z0-9-]*\d)[A-Za-z0-9-]+)", re.IGNORECASE
+_NAMED_REF = re.compile(  # `order 42`, `Order #42`, `order: 42`, `order no. 42`, `ORDER-42`, `#42`
+    r"(?:\b(order|ticket|case|booking|account|invoice)(?:\s*(?:no|nr|num|number)(?![a-z]))?[\s#:.-]*|(?<![\w<&])#)"
+    r"((?=[A-Za-z0-9-]*\d)[A-Za-z0-9][A-Za-z0-9-]*)",
+    re.IGNORECASE,
 )
 
 
@@ -80,9 +82,7 @@ def to_request(line: OneLiner, rule: BoundaryRule, currency: str) -> ResolutionR
     ref_match = _REF.search(rest)
     named = _NAMED_REF.search(rest)
     customer_ref = (
-        next(part for part in ref_match.groups() if part)
-        if ref_match
-        else (f"{named.group(1).lower()} {named.group(2)}" if named else None)
+        next(part for part in ref_match.groups() if part) if ref_match else (named_reference(named) if named else None)
     )
     if ref_match and ref_match.group(5) and ref_match.group(5)[0] in _QUOTES:
         raise InvalidInput('Close the quote around the reference, like `ref:"ABC 123"`.', field="customer_ref")
@@ -90,6 +90,11 @@ def to_request(line: OneLiner, rule: BoundaryRule, currency: str) -> ResolutionR
     return ResolutionRequest(
         category=rule.category, amount=amount, summary=summary, customer_ref=customer_ref, customer_outcome=outcome
     )
+
+
+def named_reference(match: re.Match[str]) -> str:
+    label, reference = match.group(1), match.group(2)
+    return f"{label.lower()} {reference}" if label else f"#{reference}"
 
 
 def resolve_command(

@@ -207,6 +207,23 @@ def test_the_per_customer_cap_sees_one_customer_however_the_reference_is_written
     assert [r.status for r in resolutions(ready)] == ["within", "within", "pending"]
 
 
+def test_a_customer_reference_is_read_however_it_is_commonly_written(ready: RunningBot) -> None:
+    lines = ["ref: 42", "order no. 77", "order number 88", "#99", "order: 55", "ORDER-1234", "ticket nr 5"]
+
+    replies = [ready.driver.command("U0AGENT1", "/resolve", f"replacement 10 {line} arrived broken") for line in lines]
+
+    assert not [reply.text for reply in replies if "needs a customer reference" in reply.text]
+    assert [r.customer_ref for r in resolutions(ready)] == [
+        "42",
+        "order 77",
+        "order 88",
+        "#99",
+        "order 55",
+        "order 1234",
+        "ticket 5",
+    ]
+
+
 def test_a_quoted_reference_keeps_its_spaces(ready: RunningBot) -> None:
     ready.driver.command("U0AGENT1", "/resolve", 'credit 5 ref:"ABC 123" sorry for the wait')
     ready.driver.command("U0AGENT1", "/resolve", "credit 5 ref:“XY 9” sorry again")
