@@ -83,9 +83,7 @@ def nominate_command(
         ack(text=USAGE.text())
         return
     if not text.strip():
-        ack()
-        with reported(command, respond):
-            open_nominate_modal(client, context, command)
+        open_nominate_modal(ack, client, context, command, respond)
         return
     form = parse_one_liner(text)
     if isinstance(form, str):
@@ -180,14 +178,24 @@ def confirmation(outcome: NominationOutcome) -> str:
 
 
 # -- the modal -----------------------------------------------------------------------------------
-def open_nominate_modal(client: WebClient, context: BoltContext, command: dict[str, Any]) -> None:
+def open_nominate_modal(
+    ack: Ack, client: WebClient, context: BoltContext, command: dict[str, Any], respond: Respond
+) -> None:
     deps = deps_of(context)
-    with deps.sessions.begin() as session:
-        caller = command_caller(session, context, command)
-        nominator, workspace = caller.employee, caller.workspace
-        items = list(rewards.reward_policy(session, workspace).catalog.values())
-        stories = nominations.recent_stories(session, workspace=workspace, nominator=nominator, now=deps.now())
-    client.views_open(trigger_id=command["trigger_id"], view=blocks.nominate_modal(items, stories))
+    try:
+        with deps.sessions.begin() as session:
+            caller = command_caller(session, context, command)
+            nominator, workspace = caller.employee, caller.workspace
+            directory.require_active(nominator)
+            items = list(rewards.reward_policy(session, workspace).catalog.values())
+            stories = nominations.recent_stories(session, workspace=workspace, nominator=nominator, now=deps.now())
+    except DomainError as error:
+        ack(text=f":warning: {error}")
+        return
+    ack()
+    with reported(command, respond):
+        view = blocks.nominate_modal(items, stories, channel=bool(deps.recognition_channel))
+        client.views_open(trigger_id=command["trigger_id"], view=view)
 
 
 def submit_nomination(

@@ -16,7 +16,7 @@ from handlers.deps import Deps, deps_of
 from handlers.errors import reported
 from handlers.people import action_caller, command_caller, with_newcomer_note
 from models import Employee, Suggestion, Workspace
-from services import outbox
+from services import directory, outbox
 from services.directory import Identity
 from services.errors import DomainError
 from services.outbox import Claimed
@@ -44,9 +44,7 @@ def suggest_command(ack: Ack, command: dict[str, Any], context: BoltContext, cli
     if is_help(text):
         ack(text=USAGE.text())
     elif not text:
-        ack()
-        with reported(command):
-            open_suggest_modal(client, context, command)
+        open_suggest_modal(ack, client, context, command)
     elif text.lower() == "list":
         with deps.sessions.begin() as session:
             identity = command_caller(session, context, command)
@@ -72,13 +70,20 @@ def list_for(session: Session, deps: Deps, workspace: Workspace, employee: Emplo
     return blocks.list_blocks(mine, waiting if answers else None, team)
 
 
-def open_suggest_modal(client: WebClient, context: BoltContext, command: dict[str, Any]) -> None:
+def open_suggest_modal(ack: Ack, client: WebClient, context: BoltContext, command: dict[str, Any]) -> None:
     deps = deps_of(context)
-    with deps.sessions.begin() as session:
-        identity = command_caller(session, context, command)
-        settings, _threshold = lifecycle.settings_of(session, identity.workspace)
-        fixes = [(fix.id, f"{fix.category}: {fix.summary}") for fix in recent_for(session, identity.employee)]
-    client.views_open(trigger_id=command["trigger_id"], view=blocks.suggest_modal(settings.categories, fixes))
+    try:
+        with deps.sessions.begin() as session:
+            identity = command_caller(session, context, command)
+            directory.require_active(identity.employee)
+            settings, _threshold = lifecycle.settings_of(session, identity.workspace)
+            fixes = [(fix.id, f"{fix.category}: {fix.summary}") for fix in recent_for(session, identity.employee)]
+    except DomainError as error:
+        ack(text=f":warning: {error}")
+        return
+    ack()
+    with reported(command):
+        client.views_open(trigger_id=command["trigger_id"], view=blocks.suggest_modal(settings.categories, fixes))
 
 
 def submit_suggestion(

@@ -18,7 +18,9 @@ PEOPLE, REWARD, REASON, STORY, PUBLIC = "nominees", "reward", "reason", "story",
 
 
 # -- the /nominate modal -------------------------------------------------------------------------
-def nominate_modal(items: list[RewardItem], stories: list[tuple[int, str]]) -> dict[str, Any]:
+def nominate_modal(items: list[RewardItem], stories: list[tuple[int, str]], *, channel: bool) -> dict[str, Any]:
+    """`channel`: whether a public nomination is also posted in a recognition channel (else only colleagues'
+    App Home shows it)."""
     # A static menu holds 100 options at most; the policy keeps the catalog within it.
     options = [option(item.key, f"{item.title}{value_words(item.value, item.unit)}") for item in items[:100]]
     blocks: list[Block] = [
@@ -30,7 +32,7 @@ def nominate_modal(items: list[RewardItem], stories: list[tuple[int, str]]) -> d
         story_options = [option(str(story_id), summary) for story_id, summary in stories[:100]]
         story = {"type": "static_select", "options": story_options}
         blocks.append(input_block(STORY, "Customer story (optional)", story, optional=True))
-    public = option("yes", "Post a shout-out in the recognition channel")
+    public = option("yes", "Post a shout-out in the recognition channel" if channel else "Show it on colleagues' home")
     visibility = {"type": "checkboxes", "options": [public], "initial_options": [public]}
     blocks.append(input_block(PUBLIC, "Visibility", visibility, optional=True))
     return {

@@ -120,7 +120,9 @@ def test_someone_who_left_can_no_longer_log_a_fix_nominate_suggest_or_back_a_sug
         ("/resolve", "refund 20 order 7 late"),
         ("/resolve", ""),
         ("/nominate", "<@U0AGENT2|lee.senior> thanks for the cover"),
+        ("/nominate", ""),
         ("/suggest", "a third card reader"),
+        ("/suggest", ""),
     ]:
         assert "no longer active" in bot.driver.command("U0AGENT1", command, text).text, command
     bot.driver.click("U0AGENT1", posted, "suggestion_back")
