@@ -44,12 +44,10 @@ def open_database(url: str, *, most_connections: int = DEFAULT_MOST_CONNECTIONS)
 
 def require_current_schema(engine: Engine) -> None:
     state = schema_state(engine)
+    if state.is_ahead:
+        raise StartupError(state.describe())
     if not state.is_current:
-        current = ", ".join(sorted(state.current)) or "empty"
-        raise StartupError(
-            f"the database schema is behind the code (at {current}, code needs {', '.join(sorted(state.head))}): "
-            "run `python -m bot db upgrade` first"
-        )
+        raise StartupError(f"{state.describe()}: run `python -m bot db upgrade` first")
 
 
 def warn_if_connections_short(engine: Engine, wanted: int, *, processes: int = 1) -> None:

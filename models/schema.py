@@ -29,6 +29,20 @@ class SchemaState:
     def is_current(self) -> bool:
         return self.current == self.head
 
+    @property
+    def is_ahead(self) -> bool:
+        """Newer than the code (a rollback after an upgrade): revisions are numbered, so they sort as written."""
+        return any(revision > max(self.head) for revision in self.current)
+
+    def describe(self) -> str:
+        current, head = ", ".join(sorted(self.current)) or "empty", ", ".join(sorted(self.head))
+        if self.is_ahead:
+            return (
+                f"the database schema is newer than this code (at {current}, this code knows up to {head}): run "
+                "the release that upgraded it, or restore a backup taken before the upgrade"
+            )
+        return f"the database schema is behind the code (at {current}, code needs {head})"
+
 
 def alembic_config() -> "Config":
     from alembic.config import Config
@@ -46,12 +60,37 @@ def script_heads() -> frozenset[str]:
 
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
+    migrate(engine, "upgrade", revision)
+
+
+def migrate(engine: Engine, direction: str, revision: str) -> None:
+    """Alembic's `upgrade` or `downgrade`, in one transaction.
+
+    On SQLite foreign keys are off meanwhile, and checked before the commit: a migration that changes a
+    table there rebuilds it (a copy, the old one dropped, the copy renamed), and dropping a table other rows
+    point at fails while they are on. They can only be switched outside a transaction.
+    """
     from alembic import command
 
     config = alembic_config()
-    with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.upgrade(config, revision)
+    with engine.connect() as connection:
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            connection.connection.driver_connection.execute("PRAGMA foreign_keys=OFF")  # type: ignore[union-attr]
+        try:
+            with connection.begin():
+                config.attributes["connection"] = connection
+                getattr(command, direction)(config, revision)
+                broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall() if sqlite else []
+                if broken:
+                    raise MigrationError(f"the migration would leave rows pointing at nothing: {broken[:5]}")
+        finally:
+            if sqlite:
+                connection.connection.driver_connection.execute("PRAGMA foreign_keys=ON")  # type: ignore[union-attr]
+
+
+class MigrationError(Exception):
+    pass
 
 
 def schema_state(engine: Engine) -> SchemaState:

@@ -2,10 +2,12 @@
 
 import argparse
 
+from sqlalchemy.exc import SQLAlchemyError
+
 from bot.cli.common import database
 from bot.settings import database_url_from
-from bot.startup import describe_url
-from models.schema import schema_state, upgrade
+from bot.startup import StartupError, describe_url
+from models.schema import MigrationError, schema_state, upgrade
 
 
 def add_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -17,7 +19,16 @@ def add_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[ty
 
 def run_upgrade(_args: argparse.Namespace) -> int:
     engine = database(check_schema=False)
-    upgrade(engine)
+    state = schema_state(engine)
+    if state.is_ahead:
+        raise StartupError(state.describe())
+    try:
+        upgrade(engine)
+    except (MigrationError, SQLAlchemyError) as error:
+        reason = str(getattr(error, "orig", None) or error).strip().splitlines()[0]
+        raise StartupError(
+            f"the upgrade failed and changed nothing (at {', '.join(sorted(state.current)) or 'empty'}): {reason}"
+        ) from None
     print(f"database {describe_url(database_url_from())} is at {', '.join(sorted(schema_state(engine).head))}")
     return 0
 
@@ -27,6 +38,5 @@ def run_status(_args: argparse.Namespace) -> int:
     if state.is_current:
         print(f"schema is current ({', '.join(sorted(state.head))})")
         return 0
-    current = ", ".join(sorted(state.current)) or "empty"
-    print(f"schema is behind: at {current}, code needs {', '.join(sorted(state.head))}")
+    print(state.describe())
     return 1

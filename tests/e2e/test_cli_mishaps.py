@@ -5,8 +5,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+from sqlalchemy import text
+
 from tests.conftest import FIXTURES
-from tests.e2e.test_cli import cli, prepared_database
+from tests.e2e.test_cli import cli, prepared_database, upgraded
 
 
 def test_a_database_in_a_missing_folder_is_one_line_for_any_command(tmp_path: Path) -> None:
@@ -47,3 +49,18 @@ def test_with_one_bot_token_a_mistyped_workspace_is_refused_and_nothing_is_creat
     assert mistyped.returncode == 2
     assert "no workspace T0OTHER in the database (known: T0LATITUDE)" in mistyped.stderr
     assert shown.returncode == 0 and "Sam Agent" in shown.stdout, "the one workspace is still found without --workspace"
+
+
+def test_a_database_newer_than_the_code_says_so_and_upgrade_leaves_it_alone(tmp_path: Path) -> None:
+    """A rollback to the previous release after `db upgrade`."""
+    engine = upgraded(tmp_path)
+    with engine.begin() as connection:
+        connection.execute(text("UPDATE alembic_version SET version_num = '9999'"))
+    engine.dispose()
+
+    results = [cli(tmp_path, *command) for command in (["db", "status"], ["db", "upgrade"], ["org", "show"])]
+
+    expected = "the database schema is newer than this code (at 9999, this code knows up to"
+    assert all(expected in r.stdout + r.stderr for r in results), [r.stdout + r.stderr for r in results]
+    assert [r.returncode for r in results] == [1, 2, 2]
+    assert all(len((r.stdout + r.stderr).strip().splitlines()) == 1 for r in results)

@@ -11,7 +11,7 @@ from sqlalchemy.exc import OperationalError
 
 from bot.startup import warn_if_connections_short
 from models.engine import make_engine, make_session_factory
-from models.schema import alembic_config, upgrade
+from models.schema import migrate, upgrade
 from services.resolutions.fixes import ResolutionRequest, log_resolution
 from tests.conftest import MONDAY_MORNING
 from tests.helpers import employee, load_org_and_policy
@@ -172,10 +172,23 @@ def test_upgrading_gives_the_fixes_already_logged_their_customer_key(tmp_path: P
     engine.dispose()
 
 
-def migrate(engine: Engine, direction: str, revision: str) -> None:
-    from alembic import command
-
-    config = alembic_config()
+def test_a_sqlite_database_holding_data_upgrades_through_migrations_that_rebuild_tables(tmp_path: Path) -> None:
+    """0010 rebuilds `workspaces`, which other rows point at: SQLite refuses that while foreign keys are on."""
+    engine = make_engine(f"sqlite:///{tmp_path / 'old.db'}")
+    upgrade(engine, "0009")
     with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        getattr(command, direction)(config, revision)
+        connection.execute(
+            text("INSERT INTO workspaces (slack_team_id, name, created_at) VALUES ('T0ONE', 'One', :at)"),
+            {"at": MONDAY_MORNING},
+        )
+        connection.execute(text("INSERT INTO teams (workspace_id, name) VALUES (1, 'Support')"))
+
+    upgrade(engine)
+
+    with engine.connect() as connection:
+        assert connection.execute(text("SELECT slack_team_id FROM workspaces")).scalars().all() == ["T0ONE"]
+        assert connection.execute(text("SELECT name FROM teams WHERE workspace_id = 1")).scalars().all() == ["Support"]
+        assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1, (
+            "back on for whoever gets the connection next"
+        )
+    engine.dispose()
