@@ -97,3 +97,13 @@ def field_errors(block_id: str, message: str) -> dict[str, Any]:
     entities as the characters they escape."""
     plain = html.unescape(_CODE_OR_BOLD.sub(_as_plain, message))
     return {"response_action": "errors", "errors": {block_id: truncate(plain, FIELD_ERROR_TEXT)}}
+
+
+MESSAGE_BLOCKS = 50
+VIEW_BLOCKS = 100
+"""A message holds at most 50 blocks, a modal or the App Home 100."""
+
+
+def and_more(hidden: int, where: str = "") -> str:
+    """The line that ends a list cut short: "…and N more", and where to find them when somewhere does."""
+    return f"…and {hidden} more{': ' + where if where else '.'}"
