@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from typing import Any
 
-from handlers.blocks.kit import Block, context_block, input_block, plain, quote, text_block
+from handlers.blocks.kit import Block, context_block, input_block, packed_sections, plain, quote, text_block
 from models import Resolution
 from services.money import format_money
 from services.policy.versions import BoundaryRule
@@ -229,10 +229,17 @@ def recent_section(recent: list[Resolution]) -> list[Block]:
     return [text_block("*My recent resolutions*\n" + "\n".join(lines))]
 
 
+ALLOWANCE_ROOM = 5
+"""Blocks of the Home (100 for every feature) for the allowance: 100 categories' lines take about four."""
+
+
 def allowance_section(lines: list[AllowanceLine], currency: str) -> list[Block]:
     money = [line for line in lines if line.rule.involves_money]
     rows = [f"• *{escape_mrkdwn(line.rule.category)}*: {allowance_words(line, currency)}" for line in money]
-    return [text_block("*My allowance today / this month*\n" + ("\n".join(rows) or "No money limits apply to you."))]
+    heading = "*My allowance today / this month*"
+    if not rows:
+        return [text_block(f"{heading}\nNo money limits apply to you.")]
+    return packed_sections([heading, *rows], ALLOWANCE_ROOM, where="`/boundaries`")
 
 
 def waiting_section(waiting: list[Resolution]) -> list[Block]:

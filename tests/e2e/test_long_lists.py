@@ -9,7 +9,7 @@ from services import directory
 from services.suggestions import lifecycle
 from services.suggestions.lifecycle import SuggestionRequest
 from tests.conftest import RunningBot
-from tests.helpers import employee
+from tests.helpers import POLICY_EXAMPLE, employee, load_org, load_policy
 from tests.suggestions_helpers import load_suggestion_org
 
 
@@ -46,3 +46,37 @@ def test_a_managers_long_suggestion_list_fits_one_message_and_says_how_many_it_l
     assert f"and {25 - len(re.findall('idea U0MGR1', mine))} more" in mine
     assert f"and {56 - len(re.findall('idea U0AGENT. team', waiting))} more" in waiting
     assert f"and {24 - len(re.findall('idea U0AGENT. tools', team))} more" in team
+
+
+def a_hundred_categories() -> str:
+    """The example policy's agent profile with 95 more categories, named to sort before refund and credit."""
+    extra = "".join(
+        f'cat_{n:02} = {{ description = "Goodwill gesture number {n} for a customer", per_incident = {n + 5}, '
+        f"per_day = {n + 50}, per_month = {n + 500} }}\n"
+        for n in range(95)
+    )
+    reschedule = 'reschedule = { description = "Move a delivery or appointment" }\n'
+    return POLICY_EXAMPLE.read_text().replace(reschedule, reschedule + extra, 1)
+
+
+@pytest.fixture
+def many_categories(bot: RunningBot) -> RunningBot:
+    load_org(bot.sessions, bot.clock.now())
+    load_policy(bot.sessions, bot.clock.now(), a_hundred_categories())
+    return bot
+
+
+def test_boundaries_shows_every_one_of_a_hundred_categories(many_categories: RunningBot) -> None:
+    reply = many_categories.driver.command("U0AGENT1", "/boundaries")
+
+    shown = set(re.findall(r"\*([a-z_0-9]+)\* — ", reply.text))
+    assert shown == {f"cat_{n:02}" for n in range(95)} | {"refund", "credit", "replacement", "fee_waiver", "reschedule"}
+    assert many_categories.slack.violations == []
+
+
+def test_the_home_shows_the_allowance_of_every_one_of_a_hundred_categories(many_categories: RunningBot) -> None:
+    many_categories.driver.open_home("U0AGENT1")
+
+    [home] = many_categories.slack.calls("views.publish")
+    assert "*refund*: $150 left today" in home.text and "*cat_94*: $144 left today" in home.text
+    assert many_categories.slack.violations == []
