@@ -3,10 +3,11 @@
 from dataclasses import dataclass
 from typing import Any
 
-from handlers.blocks.kit import Block, context_block, input_block, packed_sections, plain, quote, text_block
+from handlers.blocks.kit import Block, and_more, context_block, input_block, packed_sections, plain, quote, text_block
 from models import Resolution
 from services.money import format_money
 from services.policy.versions import BoundaryRule
+from services.resolutions.decisions import Waiting
 from services.resolutions.fixes import AllowanceLine, Logged
 from services.text import escape_mrkdwn, truncate
 
@@ -242,10 +243,18 @@ def allowance_section(lines: list[AllowanceLine], currency: str) -> list[Block]:
     return packed_sections([heading, *rows], ALLOWANCE_ROOM, where="`/boundaries`")
 
 
-def waiting_section(waiting: list[Resolution]) -> list[Block]:
-    if not waiting:
+HOME_WAITING = 10
+"""Requests the App Home shows with their buttons, oldest first; deciding them brings up the next."""
+
+
+def waiting_section(waiting: Waiting) -> list[Block]:
+    if not waiting.total:
         return []
-    blocks: list[Block] = [text_block(f"*Waiting for your decision* ({len(waiting)})")]
-    for resolution in waiting[:10]:
+    blocks: list[Block] = [text_block(f"*Waiting for your decision* ({waiting.total})")]
+    shown = waiting.oldest[:HOME_WAITING]
+    for resolution in shown:
         blocks += [text_block(facts(resolution)), decision_buttons(resolution.id)]
+    if waiting.total > len(shown):
+        next_ones = "the oldest come first; decide these and the next ones appear here."
+        blocks.append(context_block(and_more(waiting.total - len(shown), next_ones)))
     return blocks

@@ -9,6 +9,7 @@ from services import directory
 from services.suggestions import lifecycle
 from services.suggestions.lifecycle import SuggestionRequest
 from tests.conftest import RunningBot
+from tests.fixture_week import MONDAY, at, load_fixture_week, pile_of_pending
 from tests.helpers import POLICY_EXAMPLE, employee, load_org, load_policy
 from tests.suggestions_helpers import load_suggestion_org
 
@@ -80,3 +81,20 @@ def test_the_home_shows_the_allowance_of_every_one_of_a_hundred_categories(many_
     [home] = many_categories.slack.calls("views.publish")
     assert "*refund*: $150 left today" in home.text and "*cat_94*: $144 left today" in home.text
     assert many_categories.slack.violations == []
+
+
+def test_the_home_counts_every_request_waiting_and_shows_the_oldest_the_digest_shows(bot: RunningBot) -> None:
+    load_fixture_week(bot.sessions)
+    bot.clock.set(MONDAY)
+    pile_of_pending(bot.sessions, 300, at(26, 10))
+
+    bot.driver.command("U0MGR1", "/digest")
+    bot.driver.open_home("U0MGR1")
+
+    [digest] = bot.slack.calls("response_url")
+    [home] = bot.slack.calls("views.publish")
+    assert "*Waiting on you (301), oldest first:*" in digest.text
+    assert "*Waiting for your decision* (301)" in home.text
+    buttons = [block for block in home.args["view"]["blocks"] if block.get("block_id", "").startswith("decide_")]
+    assert f"and {301 - len(buttons)} more" in home.text and f"App Home shows the oldest {len(buttons)};" in digest.text
+    assert set(re.findall(r"waiver number \d+", digest.text)) <= set(re.findall(r"waiver number \d+", home.text))
