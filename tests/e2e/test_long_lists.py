@@ -9,8 +9,10 @@ from services import directory
 from services.suggestions import lifecycle
 from services.suggestions.lifecycle import SuggestionRequest
 from tests.conftest import RunningBot
+from tests.e2e.test_pulse_rounds import tick
 from tests.fixture_week import MONDAY, at, load_fixture_week, pile_of_pending
 from tests.helpers import POLICY_EXAMPLE, employee, load_org, load_policy
+from tests.pulse_org import POLICY, PULSE, org_csv
 from tests.suggestions_helpers import load_suggestion_org
 
 
@@ -98,3 +100,22 @@ def test_the_home_counts_every_request_waiting_and_shows_the_oldest_the_digest_s
     buttons = [block for block in home.args["view"]["blocks"] if block.get("block_id", "").startswith("decide_")]
     assert f"and {301 - len(buttons)} more" in home.text and f"App Home shows the oldest {len(buttons)};" in digest.text
     assert set(re.findall(r"waiver number \d+", digest.text)) <= set(re.findall(r"waiver number \d+", home.text))
+
+
+def test_pulse_results_name_every_one_of_sixty_teams_inside(bot: RunningBot) -> None:
+    teams = "".join(
+        f"U0M{n:02},Manager {n:02},Team {n:02},manager,U0ADMIN,,Europe/London,\n"
+        f"U0R{n:02},Agent {n:02},Team {n:02},frontline,U0M{n:02},,Europe/London,\n"
+        for n in range(60)
+    )
+    load_org(bot.sessions, bot.clock.now(), org_csv() + teams)
+    load_policy(bot.sessions, bot.clock.now(), POLICY + PULSE)
+    bot.driver.command("U0HR", "/pulse", "start")
+    bot.clock.advance(timedelta(hours=73))
+    tick(bot)
+
+    reply = bot.driver.command("U0ADMIN", "/pulse", "results <@U0ADMIN>")
+
+    named = set(re.findall(r"Manager (\d\d)'s team", reply.text))
+    assert named == {f"{n:02}" for n in range(60)}
+    assert bot.slack.violations == []
