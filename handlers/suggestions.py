@@ -65,8 +65,8 @@ def looks_like_list(text: str) -> bool:
 def list_for(session: Session, deps: Deps, workspace: Workspace, employee: Employee) -> list[Block]:
     mine = listing.mine(session, workspace=workspace, employee=employee, relay=deps.relay)
     waiting = listing.waiting_on(session, workspace=workspace, owner=employee)
-    answers = waiting or employee.role != "frontline"
-    team = listing.team_open(session, workspace=workspace, manager=employee) if employee.role != "frontline" else []
+    answers = waiting.total > 0 or employee.role != "frontline"
+    team = listing.team_open(session, workspace=workspace, manager=employee) if employee.role != "frontline" else None
     return blocks.list_blocks(mine, waiting if answers else None, team)
 
 

@@ -1,12 +1,15 @@
 """Block Kit for /boundaries: each category's limits and what is left of the allowance."""
 
-from handlers.blocks.kit import Block, inline, text_block
+from handlers.blocks.kit import MESSAGE_BLOCKS, Block, inline, packed_sections, text_block
 from handlers.blocks.resolutions import allowance_words
 from models import Employee
 from services.money import format_money
 from services.policy.versions import BoundaryRule
 from services.resolutions.fixes import AllowanceLine
 from services.text import escape_mrkdwn
+
+ROOM = MESSAGE_BLOCKS - 2
+"""Blocks left for the categories: the header, and the note /boundaries puts first for someone just added."""
 
 
 def limits_words(rule: BoundaryRule, currency: str) -> str:
@@ -28,16 +31,18 @@ def limits_words(rule: BoundaryRule, currency: str) -> str:
 
 
 def boundaries(lines: list[AllowanceLine], currency: str, version: int, employee: Employee) -> list[Block]:
+    """Every category, several to a section: a profile may hold 100, more than a message has blocks."""
     header = (
         f"*Your boundaries* (profile `{escape_mrkdwn(employee.boundary_profile)}`, policy version {version}). "
         "Inside them, fix it and log it with `/resolve`; nobody needs to approve."
     )
-    rows = [
-        text_block(
-            f"*{escape_mrkdwn(line.rule.category)}* — {escape_mrkdwn(limits_words(line.rule, currency))}"
-            + (f"\n{inline(line.rule.description, 500)}" if line.rule.description else "")
-            + (f"\nLeft: {allowance_words(line, currency)}" if line.rule.involves_money else "")
-        )
-        for line in lines
-    ]
-    return [text_block(header), *rows[:45]]
+    rows = [category_words(line, currency) for line in lines]
+    return [text_block(header), *packed_sections(rows, ROOM, gap="\n\n", where="the `/resolve` form lists them all.")]
+
+
+def category_words(line: AllowanceLine, currency: str) -> str:
+    return (
+        f"*{escape_mrkdwn(line.rule.category)}* — {escape_mrkdwn(limits_words(line.rule, currency))}"
+        + (f"\n{inline(line.rule.description, 500)}" if line.rule.description else "")
+        + (f"\nLeft: {allowance_words(line, currency)}" if line.rule.involves_money else "")
+    )

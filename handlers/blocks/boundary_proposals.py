@@ -6,9 +6,11 @@ from typing import Any
 from handlers.blocks.kit import Block, button, context_block, text_block
 from models import BoundaryProposal
 from services.money import format_money
-from services.text import escape_mrkdwn, plural
+from services.text import escape_mrkdwn, plural, truncate
 
 APPLY = "boundary_proposal_apply"
+REASON_TEXT = 200
+"""Five reasons this long still leave the evidence readable in one section."""
 
 
 def evidence_lines(evidence: dict[str, Any], currency: str) -> list[str]:
@@ -23,7 +25,8 @@ def evidence_lines(evidence: dict[str, Any], currency: str) -> list[str]:
     ]
     reasons = evidence.get("decline_reasons") or []
     if reasons:
-        lines.append("Declined because: " + "; ".join(f"“{escape_mrkdwn(reason)}”" for reason in reasons))
+        shortened = (escape_mrkdwn(truncate(" ".join(reason.split()), REASON_TEXT)) for reason in reasons)
+        lines.append("Declined because: " + "; ".join(f"“{reason}”" for reason in shortened))
     return lines
 
 
@@ -43,7 +46,8 @@ def proposal_message(proposal: BoundaryProposal, currency: str, profiles: tuple[
         f"*{format_money(proposal.proposed_limit, currency)}*.{also}"
     )
     return [
-        text_block(f":seedling: Boundaries that learn — {head}\n{facts}\n{change}"),
+        text_block(f":seedling: Boundaries that learn — {head}\n{change}"),
+        text_block(facts),
         context_block("*Apply* loads a new policy version with just this change. Nothing changes without it."),
         {
             "type": "actions",

@@ -4,8 +4,8 @@ import html
 from collections.abc import Callable, Sequence
 from decimal import Decimal
 
-from handlers.blocks.kit import Block, context_block, plain, quote, text_block
-from handlers.blocks.resolutions import decision_buttons
+from handlers.blocks.kit import Block, and_more, context_block, plain, quote, text_block
+from handlers.blocks.resolutions import HOME_WAITING, decision_buttons
 from handlers.blocks.suggestions import suggestions_section
 from services.calendar import zone
 from services.digest.resolutions import ResolutionsPart, Theme
@@ -124,7 +124,8 @@ def waiting_section(digest: Digest, room: int) -> list[Block]:
             decision_buttons(item.resolution_id, block_id_prefix=DIGEST_DECIDE_PREFIX),
         ]
     if len(waiting) > len(shown):
-        blocks.append(context_block(f"and {len(waiting) - len(shown)} more: they are in your App Home."))
+        home = f"your App Home shows the oldest {HOME_WAITING}; decide those and the next ones appear there."
+        blocks.append(context_block(and_more(len(waiting) - len(shown), home)))
     return blocks
 
 

@@ -6,6 +6,7 @@ so a long user text shortens a message instead of making Slack refuse it.
 
 import html
 import re
+from collections.abc import Sequence
 from typing import Any
 
 from services.text import escape_mrkdwn, truncate
@@ -97,3 +98,40 @@ def field_errors(block_id: str, message: str) -> dict[str, Any]:
     entities as the characters they escape."""
     plain = html.unescape(_CODE_OR_BOLD.sub(_as_plain, message))
     return {"response_action": "errors", "errors": {block_id: truncate(plain, FIELD_ERROR_TEXT)}}
+
+
+MESSAGE_BLOCKS = 50
+VIEW_BLOCKS = 100
+"""A message holds at most 50 blocks, a modal or the App Home 100."""
+
+
+def and_more(hidden: int, where: str = "") -> str:
+    """The line that ends a list cut short: "…and N more", and where to find them when somewhere does."""
+    return f"…and {hidden} more{': ' + where if where else '.'}"
+
+
+def packed_sections(lines: Sequence[str], room: int, *, gap: str = "\n", where: str = "") -> list[Block]:
+    """Lines gathered into as few sections as Slack's 3,000 characters allow, at most `room` blocks in all.
+
+    When they need more, the last block says how many lines were left out (and `where` they are), so a long
+    list is cut where the reader sees it rather than where Slack or the next builder would.
+    """
+    packs = _packs([truncate(line, SECTION_TEXT) for line in lines], gap)
+    if len(packs) <= room:
+        return [text_block(gap.join(pack)) for pack in packs]
+    kept = packs[: room - 1]
+    hidden = len(lines) - sum(len(pack) for pack in kept)
+    return [*(text_block(gap.join(pack)) for pack in kept), context_block(and_more(hidden, where))]
+
+
+def _packs(lines: list[str], gap: str) -> list[list[str]]:
+    packs: list[list[str]] = []
+    size = 0
+    for line in lines:
+        if packs and size + len(gap) + len(line) <= SECTION_TEXT:
+            packs[-1].append(line)
+            size += len(gap) + len(line)
+        else:
+            packs.append([line])
+            size = len(line)
+    return packs

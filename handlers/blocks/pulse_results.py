@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from handlers.blocks.kit import Block, button, context_block, quote, text_block
+from handlers.blocks.kit import MESSAGE_BLOCKS, Block, button, context_block, packed_sections, quote, text_block
 from services.pulse.anonymity import HIDDEN_REASON
 from services.pulse.relay import Relayed
 from services.pulse.results import CommentView, QuestionResult, SubTeam, TeamResults
@@ -38,10 +38,15 @@ def results_message(results: TeamResults) -> dict[str, Any]:
             )
         blocks += _comment_blocks(results.comments)
     if results.sub_teams:
-        blocks.append(
-            text_block(truncate("*Teams inside*\n" + "\n".join(map(_sub_team_line, results.sub_teams)), 2900))
-        )
-    return {"text": f"{title}: {escape_mrkdwn(results.label)}", "blocks": blocks[:50]}
+        blocks += _sub_team_blocks(results.sub_teams, MESSAGE_BLOCKS - len(blocks))
+    return {"text": f"{title}: {escape_mrkdwn(results.label)}", "blocks": blocks[:MESSAGE_BLOCKS]}
+
+
+def _sub_team_blocks(sub_teams: tuple[SubTeam, ...], room: int) -> list[Block]:
+    """Every team inside, several to a section, in the blocks the results leave (at least 14: ten questions and
+    twenty comments leave that many)."""
+    lines = ["*Teams inside*", *map(_sub_team_line, sub_teams)]
+    return packed_sections(lines, room, where="`/pulse results @manager` shows any of them.")
 
 
 def _comment_blocks(comments: tuple[CommentView, ...]) -> list[Block]:

@@ -3,10 +3,11 @@
 from dataclasses import dataclass
 from typing import Any
 
-from handlers.blocks.kit import Block, context_block, input_block, plain, quote, text_block
+from handlers.blocks.kit import Block, and_more, context_block, input_block, packed_sections, plain, quote, text_block
 from models import Resolution
 from services.money import format_money
 from services.policy.versions import BoundaryRule
+from services.resolutions.decisions import Waiting
 from services.resolutions.fixes import AllowanceLine, Logged
 from services.text import escape_mrkdwn, truncate
 
@@ -229,16 +230,31 @@ def recent_section(recent: list[Resolution]) -> list[Block]:
     return [text_block("*My recent resolutions*\n" + "\n".join(lines))]
 
 
+ALLOWANCE_ROOM = 5
+"""Blocks of the Home (100 for every feature) for the allowance: 100 categories' lines take about four."""
+
+
 def allowance_section(lines: list[AllowanceLine], currency: str) -> list[Block]:
     money = [line for line in lines if line.rule.involves_money]
     rows = [f"• *{escape_mrkdwn(line.rule.category)}*: {allowance_words(line, currency)}" for line in money]
-    return [text_block("*My allowance today / this month*\n" + ("\n".join(rows) or "No money limits apply to you."))]
+    heading = "*My allowance today / this month*"
+    if not rows:
+        return [text_block(f"{heading}\nNo money limits apply to you.")]
+    return packed_sections([heading, *rows], ALLOWANCE_ROOM, where="`/boundaries`")
 
 
-def waiting_section(waiting: list[Resolution]) -> list[Block]:
-    if not waiting:
+HOME_WAITING = 10
+"""Requests the App Home shows with their buttons, oldest first; deciding them brings up the next."""
+
+
+def waiting_section(waiting: Waiting) -> list[Block]:
+    if not waiting.total:
         return []
-    blocks: list[Block] = [text_block(f"*Waiting for your decision* ({len(waiting)})")]
-    for resolution in waiting[:10]:
+    blocks: list[Block] = [text_block(f"*Waiting for your decision* ({waiting.total})")]
+    shown = waiting.oldest[:HOME_WAITING]
+    for resolution in shown:
         blocks += [text_block(facts(resolution)), decision_buttons(resolution.id)]
+    if waiting.total > len(shown):
+        next_ones = "the oldest come first; decide these and the next ones appear here."
+        blocks.append(context_block(and_more(waiting.total - len(shown), next_ones)))
     return blocks

@@ -4,10 +4,23 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from handlers.blocks.kit import Block, button, context_block, input_block, option, plain, quote, text_block
+from handlers.blocks.kit import (
+    MESSAGE_BLOCKS,
+    Block,
+    and_more,
+    button,
+    context_block,
+    input_block,
+    option,
+    plain,
+    quote,
+    text_block,
+)
 from models import Suggestion
+from services.suggestions import listing
 from services.suggestions.digest import SuggestionsPart
 from services.suggestions.lifecycle import STATUS_WORDS, SuggestionRequest
+from services.suggestions.listing import Listed
 from services.text import escape_mrkdwn, plural, truncate
 
 SUGGEST_MODAL = "suggest_modal"
@@ -212,21 +225,33 @@ def _names(names: list[str]) -> str:
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
-def list_blocks(
-    mine: Sequence[Suggestion], waiting: Sequence[Suggestion] | None, team: Sequence[Suggestion] = ()
-) -> list[Block]:
+def list_blocks(mine: Listed, waiting: Listed | None, team: Listed | None = None) -> list[Block]:
+    """Each part gets an equal share of a message's 50 blocks and ends with "and N more" when it holds more."""
+    team = team if team is not None and team.total else None
+    room = _items_per_part(1 + (waiting is not None) + (team is not None))
     blocks = [text_block("*Your suggestions*")]
-    blocks += [context_block(_line(item, mine=True)) for item in mine[:20]] or [
-        context_block("None yet. `/suggest your idea` sends one.")
-    ]
+    blocks += _part(mine, room, mine=True, empty="None yet. `/suggest your idea` sends one.")
     if waiting is not None:
-        blocks.append(text_block(f"*Waiting on you* ({len(waiting)}, oldest first)"))
-        blocks += [context_block(_line(item, mine=False)) for item in waiting[:20]] or [
-            context_block("Nothing waiting.")
-        ]
-    if team:
-        blocks.append(text_block(f"*Your team's open suggestions with their owners* ({len(team)}, oldest first)"))
-        blocks += [context_block(_line(item, mine=False)) for item in team[:20]]
+        blocks.append(text_block(f"*Waiting on you* ({waiting.total}, oldest first)"))
+        blocks += _part(waiting, room, mine=False, empty="Nothing waiting.")
+    if team is not None:
+        blocks.append(text_block(f"*Your team's open suggestions with their owners* ({team.total}, oldest first)"))
+        blocks += _part(team, room, mine=False, empty="")
+    return blocks
+
+
+def _items_per_part(parts: int) -> int:
+    """A part costs its heading, its items and its "and N more" line."""
+    return min(listing.SHOWN, MESSAGE_BLOCKS // parts - 2)
+
+
+def _part(listed: Listed, room: int, *, mine: bool, empty: str) -> list[Block]:
+    if not listed.items:
+        return [context_block(empty)]
+    shown = listed.items[:room]
+    blocks = [context_block(_line(item, mine=mine)) for item in shown]
+    if listed.total > len(shown):
+        blocks.append(context_block(and_more(listed.total - len(shown))))
     return blocks
 
 

@@ -1,8 +1,9 @@
 """Deciding requests outside the boundaries: who may, and what a decision records. Callers commit."""
 
+from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import and_, bindparam, func, select
 from sqlalchemy.orm import Session
 
 from models import Employee, Resolution, Workspace
@@ -18,16 +19,23 @@ _DECIDABLE = (
     .where(Resolution.id == bindparam("resolution_id"), Resolution.workspace_id == bindparam("workspace_id"))
     .with_for_update(of=Resolution)
 )
-_WAITING_FOR_ADMIN = (
-    select(Resolution)
-    .where(Resolution.workspace_id == bindparam("workspace_id"), Resolution.status == "pending")
-    .where(Resolution.employee_id != bindparam("decider_id"))
-    .order_by(Resolution.created_at, Resolution.id)
-    .limit(20)
+WAITING_SHOWN = 20
+_PENDING_FOR_ADMIN = and_(
+    Resolution.workspace_id == bindparam("workspace_id"),
+    Resolution.status == "pending",
+    Resolution.employee_id != bindparam("decider_id"),
 )
 _REPORTS = select(Employee.id).where(Employee.manager_id == bindparam("decider_id"))
-_WAITING_FOR_MANAGER = _WAITING_FOR_ADMIN.where(
-    (Resolution.decider_id == bindparam("decider_id")) | Resolution.employee_id.in_(_REPORTS)
+_PENDING_FOR_MANAGER = and_(
+    _PENDING_FOR_ADMIN, (Resolution.decider_id == bindparam("decider_id")) | Resolution.employee_id.in_(_REPORTS)
+)
+_WAITING_FOR_ADMIN, _WAITING_FOR_MANAGER = (
+    select(Resolution).where(pending).order_by(Resolution.created_at, Resolution.id).limit(WAITING_SHOWN)
+    for pending in (_PENDING_FOR_ADMIN, _PENDING_FOR_MANAGER)
+)
+_COUNT_FOR_ADMIN, _COUNT_FOR_MANAGER = (
+    select(func.count()).select_from(Resolution).where(pending)
+    for pending in (_PENDING_FOR_ADMIN, _PENDING_FOR_MANAGER)
 )
 
 
@@ -87,12 +95,24 @@ def already_decided(resolution: Resolution) -> str:
     return f"This request was already {resolution.status} by {escape_mrkdwn(who)}{when}. Nothing changed."
 
 
-def waiting_for(session: Session, decider: Employee) -> list[Resolution]:
-    """The 20 oldest pending requests this person may decide."""
+@dataclass(frozen=True)
+class Waiting:
+    """The oldest pending requests a person may decide, and how many wait on them in all."""
+
+    oldest: list[Resolution]
+    total: int
+
+
+def waiting_for(session: Session, decider: Employee) -> Waiting:
+    """The 20 oldest pending requests this person may decide, and the count of all (queried only past 20)."""
     if not decider.active:
-        return []
-    query = _WAITING_FOR_ADMIN if decider.role == "admin" else _WAITING_FOR_MANAGER
-    return list(session.scalars(query, {"workspace_id": decider.workspace_id, "decider_id": decider.id}))
+        return Waiting([], 0)
+    admin = decider.role == "admin"
+    params = {"workspace_id": decider.workspace_id, "decider_id": decider.id}
+    oldest = list(session.scalars(_WAITING_FOR_ADMIN if admin else _WAITING_FOR_MANAGER, params))
+    if len(oldest) < WAITING_SHOWN:
+        return Waiting(oldest, len(oldest))
+    return Waiting(oldest, int(session.scalar(_COUNT_FOR_ADMIN if admin else _COUNT_FOR_MANAGER, params) or 0))
 
 
 def requests_by_id(session: Session, *, workspace_id: int, ids: list[int]) -> dict[int, Resolution]:

@@ -1,6 +1,7 @@
 """Boundaries that learn: a month of approvals becomes a proposal in HR's DMs; *Apply* makes a new policy version."""
 
 import difflib
+import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -125,3 +126,28 @@ def test_policy_suggest_prints_the_evidence_and_policy_show_names_the_applied_ch
     assert "queued 1 new proposal" in printed
     assert "policy version 2" in shown and "agent refund per incident 50 -> 85, by Hana Reyes" in shown
     assert main(["policy", "suggest", "--month", "March"]) == 2
+
+
+def test_long_decline_reasons_leave_the_proposal_line_above_the_apply_button(ready: RunningBot) -> None:
+    reasons = [f"Reason {n}: " + "the carrier owes this one, not us. " * 17 for n in range(5)]
+    for number, amount in enumerate([*range(60, 80), *range(90, 95)]):
+        ready.driver.command("U0AGENT1", "/resolve", f"refund {amount} order {6000 + number} customer kept waiting")
+        with ready.sessions.begin() as session:
+            pending = session.scalars(select(Resolution).where(Resolution.status == "pending")).one()
+            decline = amount >= 90
+            decisions.decide(
+                session,
+                resolution_id=pending.id,
+                decider=employee(session, "U0MGR1"),
+                approve=not decline,
+                reason=reasons[amount - 90] if decline else None,
+                now=ready.clock.now(),
+            )
+    ready.clock.set(FIRST_OF_APRIL)
+
+    propose_boundaries(ready.runtime.deps, ready.runtime.app.client)
+
+    [to_hr] = [c for c in ready.slack.calls("chat.postMessage", channel="U0HR") if "Boundaries" in c.text]
+    assert "Proposal: raise the per-incident limit from $50 to" in to_hr.text
+    assert "boundary_proposal_apply" in str(to_hr.args["blocks"])
+    assert len(re.findall(r"“Reason \d: [^”]+”", to_hr.text)) == 5  # each reason quoted whole or shortened, none cut

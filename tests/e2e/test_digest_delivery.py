@@ -175,5 +175,5 @@ def test_300_pending_approvals_stay_within_block_kit_limits(ready: RunningBot) -
     assert message_problems(digest.args) == []
     assert len(digest.args["blocks"]) <= 50
     assert "*Waiting on you (301), oldest first:*" in digest.text
-    assert "and 291 more: they are in your App Home." in digest.text
+    assert "and 291 more: your App Home shows the oldest 10" in digest.text
     assert "waived a fee &lt;b&gt;" in digest.text

@@ -5,7 +5,7 @@ import html
 import pytest
 
 from bot.fakeslack.blockkit import message_problems
-from handlers.blocks.kit import field_errors, plural, quote
+from handlers.blocks.kit import field_errors, packed_sections, plural, quote
 from handlers.blocks.rewards import revoked_dms
 from handlers.blocks.suggestions import channel_post, owner_card, status_for_author
 from models import Employee, RewardGrant, Suggestion
@@ -92,3 +92,12 @@ def test_a_form_error_reads_as_plain_text_and_keeps_what_the_person_typed() -> N
     typed = field_errors("amount", "`5*2*` isn't an amount *here*; &lt;b&gt; &amp; more")
 
     assert typed == {"response_action": "errors", "errors": {"amount": "“5*2*” isn't an amount here; <b> & more"}}
+
+
+def test_lines_too_many_for_their_room_end_with_how_many_were_left_out_and_where() -> None:
+    short = packed_sections([f"line {n}" for n in range(100)], 3)
+    long = packed_sections([f"{n}: " + "&amp;" * 500 for n in range(10)], 4, where="`/boundaries`")
+
+    assert len(short) == 1 and short[0]["text"]["text"].count("\n") == 99
+    assert len(long) == 4 and long[-1]["elements"][0]["text"] == "…and 7 more: `/boundaries`"
+    assert message_problems({"text": "t", "blocks": long}) == []

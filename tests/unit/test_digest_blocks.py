@@ -62,7 +62,7 @@ def test_long_lists_and_long_texts_stay_within_block_kit_limits() -> None:
     assert message_problems({"text": "digest", "blocks": blocks}) == []
     text = as_text(blocks)
     assert "and 30 more" in text
-    assert "and 29 more: they are in your App Home." in text
+    assert "and 29 more: your App Home shows the oldest 10" in text
     assert "<@\u200bchannel>" in text and "<@channel>" not in text
     assert "Sam <Agent>" in text and "Sam &lt;Agent&gt;" in str(blocks)
 

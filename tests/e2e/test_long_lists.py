@@ -1,0 +1,121 @@
+"""Long lists stay within Slack's limits (a refused reply shows nothing) and say how many they leave out."""
+
+import re
+from datetime import timedelta
+
+import pytest
+
+from services import directory
+from services.suggestions import lifecycle
+from services.suggestions.lifecycle import SuggestionRequest
+from tests.conftest import RunningBot
+from tests.e2e.test_pulse_rounds import tick
+from tests.fixture_week import MONDAY, at, load_fixture_week, pile_of_pending
+from tests.helpers import POLICY_EXAMPLE, employee, load_org, load_policy
+from tests.pulse_org import POLICY, PULSE, org_csv
+from tests.suggestions_helpers import load_suggestion_org
+
+
+def submit_ideas(bot: RunningBot, author: str, count: int, *, category: str | None = None, start: int = 0) -> None:
+    now = bot.clock.now()
+    with bot.sessions.begin() as session:
+        workspace = directory.ensure_workspace(session, slack_team_id="T0LATITUDE", now=now)
+        for n in range(count):
+            request = SuggestionRequest(what=f"idea {author} {category or 'team'} {start + n}", category=category)
+            at = now + timedelta(seconds=start + n)
+            lifecycle.submit(
+                session, workspace=workspace, author=employee(session, author), request=request, relay=None, now=at
+            )
+
+
+@pytest.fixture
+def busy_manager(bot: RunningBot) -> RunningBot:
+    load_suggestion_org(bot.sessions, bot.clock.now())
+    submit_ideas(bot, "U0MGR1", 25)
+    for n, agent in enumerate(("U0AGENT1", "U0AGENT2", "U0AGENT4", "U0AGENT5")):
+        submit_ideas(bot, agent, 14, start=100 + 20 * n)
+        submit_ideas(bot, agent, 6, category="tools", start=200 + 20 * n)
+    return bot
+
+
+def test_a_managers_long_suggestion_list_fits_one_message_and_says_how_many_it_leaves_out(
+    busy_manager: RunningBot,
+) -> None:
+    reply = busy_manager.driver.command("U0MGR1", "/suggest", "list")
+
+    assert len(reply.json["blocks"]) <= 50 and busy_manager.slack.violations == []
+    mine, waiting, team = re.split(r"\*Waiting on you\*|\*Your team's open suggestions", reply.text)
+    assert waiting.startswith(" (56, oldest first)") and team.startswith(" with their owners* (24, oldest first)")
+    assert f"and {25 - len(re.findall('idea U0MGR1', mine))} more" in mine
+    assert f"and {56 - len(re.findall('idea U0AGENT. team', waiting))} more" in waiting
+    assert f"and {24 - len(re.findall('idea U0AGENT. tools', team))} more" in team
+
+
+def a_hundred_categories() -> str:
+    """The example policy's agent profile with 95 more categories, named to sort before refund and credit."""
+    extra = "".join(
+        f'cat_{n:02} = {{ description = "Goodwill gesture number {n} for a customer", per_incident = {n + 5}, '
+        f"per_day = {n + 50}, per_month = {n + 500} }}\n"
+        for n in range(95)
+    )
+    reschedule = 'reschedule = { description = "Move a delivery or appointment" }\n'
+    return POLICY_EXAMPLE.read_text().replace(reschedule, reschedule + extra, 1)
+
+
+@pytest.fixture
+def many_categories(bot: RunningBot) -> RunningBot:
+    load_org(bot.sessions, bot.clock.now())
+    load_policy(bot.sessions, bot.clock.now(), a_hundred_categories())
+    return bot
+
+
+def test_boundaries_shows_every_one_of_a_hundred_categories(many_categories: RunningBot) -> None:
+    reply = many_categories.driver.command("U0AGENT1", "/boundaries")
+
+    shown = set(re.findall(r"\*([a-z_0-9]+)\* — ", reply.text))
+    assert shown == {f"cat_{n:02}" for n in range(95)} | {"refund", "credit", "replacement", "fee_waiver", "reschedule"}
+    assert many_categories.slack.violations == []
+
+
+def test_the_home_shows_the_allowance_of_every_one_of_a_hundred_categories(many_categories: RunningBot) -> None:
+    many_categories.driver.open_home("U0AGENT1")
+
+    [home] = many_categories.slack.calls("views.publish")
+    assert "*refund*: $150 left today" in home.text and "*cat_94*: $144 left today" in home.text
+    assert many_categories.slack.violations == []
+
+
+def test_the_home_counts_every_request_waiting_and_shows_the_oldest_the_digest_shows(bot: RunningBot) -> None:
+    load_fixture_week(bot.sessions)
+    bot.clock.set(MONDAY)
+    pile_of_pending(bot.sessions, 300, at(26, 10))
+
+    bot.driver.command("U0MGR1", "/digest")
+    bot.driver.open_home("U0MGR1")
+
+    [digest] = bot.slack.calls("response_url")
+    [home] = bot.slack.calls("views.publish")
+    assert "*Waiting on you (301), oldest first:*" in digest.text
+    assert "*Waiting for your decision* (301)" in home.text
+    buttons = [block for block in home.args["view"]["blocks"] if block.get("block_id", "").startswith("decide_")]
+    assert f"and {301 - len(buttons)} more" in home.text and f"App Home shows the oldest {len(buttons)};" in digest.text
+    assert set(re.findall(r"waiver number \d+", digest.text)) <= set(re.findall(r"waiver number \d+", home.text))
+
+
+def test_pulse_results_name_every_one_of_sixty_teams_inside(bot: RunningBot) -> None:
+    teams = "".join(
+        f"U0M{n:02},Manager {n:02},Team {n:02},manager,U0ADMIN,,Europe/London,\n"
+        f"U0R{n:02},Agent {n:02},Team {n:02},frontline,U0M{n:02},,Europe/London,\n"
+        for n in range(60)
+    )
+    load_org(bot.sessions, bot.clock.now(), org_csv() + teams)
+    load_policy(bot.sessions, bot.clock.now(), POLICY + PULSE)
+    bot.driver.command("U0HR", "/pulse", "start")
+    bot.clock.advance(timedelta(hours=73))
+    tick(bot)
+
+    reply = bot.driver.command("U0ADMIN", "/pulse", "results <@U0ADMIN>")
+
+    named = set(re.findall(r"Manager (\d\d)'s team", reply.text))
+    assert named == {f"{n:02}" for n in range(60)}
+    assert bot.slack.violations == []
