@@ -4,7 +4,7 @@ import html
 from collections.abc import Callable, Sequence
 from decimal import Decimal
 
-from handlers.blocks.kit import Block, and_more, context_block, plain, quote, text_block
+from handlers.blocks.kit import Block, and_more, context_block, plain, plural, quote, text_block
 from handlers.blocks.resolutions import HOME_WAITING, decision_buttons
 from handlers.blocks.suggestions import suggestions_section
 from services.calendar import zone
@@ -55,7 +55,8 @@ def heading(digest: Digest) -> list[Block]:
     return [
         {"type": "header", "text": plain(truncate(f"{title}: {when}", 150))},
         context_block(
-            f"{escape_mrkdwn(digest.manager.name)}'s team: {digest.team_size} people, direct and indirect · "
+            f"{escape_mrkdwn(digest.manager.name)}'s team: {plural(digest.team_size, 'person', 'people')}, "
+            "direct and indirect · "
             f"{week.label}, Monday to Sunday in {escape_mrkdwn(digest.manager.tz or 'UTC')}"
         ),
     ]

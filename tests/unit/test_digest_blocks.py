@@ -108,3 +108,9 @@ def test_summaries_full_of_escaped_characters_are_cut_inside_their_quote() -> No
     assert any("&amp;…\n— Sam, refund $45" in text for text in texts), texts
     assert any(text.endswith("&amp;…") and "waiting since" in text for text in texts), texts
     assert message_problems({"text": "digest", "blocks": blocks}) == []
+
+
+def test_a_team_of_one_reads_one_person() -> None:
+    blocks = digest_blocks(replace(a_digest(), team_size=1))
+
+    assert "Maya's team: 1 person, direct and indirect" in as_text(blocks)
