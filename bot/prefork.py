@@ -74,10 +74,9 @@ class PreforkServer(BaseApplication):  # type: ignore[misc]
             self.scheduler = self.runtime.start_scheduler()
 
     def _stop_worker(self, _server: Any, _worker: Any) -> None:
-        if self.scheduler is not None:
-            self.scheduler.shutdown(wait=False)
+        """After gunicorn answered the requests in hand: what the listeners and the scheduler started ends too."""
         if self.runtime is not None:
-            self.runtime.close()
+            self.runtime.finish(self.scheduler)
 
 
 def serve_prefork(settings: Settings, *, host: str, port: int, workers: int, scheduler: bool) -> None:

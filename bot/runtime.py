@@ -2,10 +2,11 @@
 
 import logging
 from collections.abc import Callable
-from concurrent.futures import Executor
+from concurrent.futures import Executor, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from apscheduler.schedulers.background import BackgroundScheduler
 from slack_bolt import App
 from slack_bolt.error import BoltError
 from slack_sdk import WebClient
@@ -43,6 +44,7 @@ class Runtime:
     app: App
     leadership: Leadership
     gate: SlackGate
+    listeners: Executor
 
     def healthy(self) -> bool:
         try:
@@ -56,12 +58,22 @@ class Runtime:
         self.leadership.release()
         self.engine.dispose()
 
+    def finish(self, scheduler: BackgroundScheduler | None) -> None:
+        """Stop as asked (SIGTERM, a deploy): listeners finish the work they do after their ack, and the
+        scheduler its running jobs, the sender only the batch in hand, so that whatever Slack accepted is
+        recorded as sent and never goes out again; then let go of the leader lock and the database."""
+        self.deps.stopping.set()
+        self.listeners.shutdown(wait=True)
+        if scheduler is not None:
+            scheduler.shutdown(wait=True)
+        self.close()
+
     @property
     def sender_client(self) -> WebClient:
         """The background sender's client, which leaves retries to the outbox."""
         return create_sender_client(self.settings)
 
-    def start_scheduler(self) -> object:
+    def start_scheduler(self) -> BackgroundScheduler:
         scheduler = build_scheduler(self.deps, self.sender_client, self.leadership.is_leader)
         connect_sender_bell(scheduler, self.deps)
         scheduler.start()
@@ -128,11 +140,13 @@ def build_runtime(settings: Settings, clock: Clock | None = None, executor: Exec
     sessions.configure(info={SESSION_KEY: ConfigCache()})
     tokens = workspace_tokens(settings, engine, sessions)
     deps = make_deps(settings, sessions, clock or SystemClock(), tokens)
+    listeners = executor or ThreadPoolExecutor(settings.listener_threads, thread_name_prefix="listener")
     if tokens is not None:
         oauth = oauth_settings(settings, engine, tokens, record_installed(sessions, deps.now))
-        app = create_app(settings, deps, executor=executor, oauth=oauth)
+        app = create_app(settings, deps, executor=listeners, oauth=oauth)
     else:
-        app = create_app(settings, deps, executor=executor)
+        app = create_app(settings, deps, executor=listeners)
         learn_workspace(app.client, deps, settings.slack_api_url)
     gate = SlackGate(settings.slack_signing_secret, engine, max_body=settings.max_request_bytes)
-    return Runtime(settings=settings, engine=engine, deps=deps, app=app, leadership=Leadership(engine), gate=gate)
+    leadership = Leadership(engine)
+    return Runtime(settings, engine, deps, app, leadership, gate, listeners)

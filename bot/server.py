@@ -19,6 +19,7 @@ from handlers.timely import ARRIVED_HEADER
 EVENTS_PATH = "/slack/events"
 ARRIVED = "HTTP_" + ARRIVED_HEADER.upper().replace("-", "_")  # what Bolt reads back as that header
 HEALTH_PATH = "/healthz"
+IDLE_POLL = 0.05
 log = logging.getLogger("latitude.requests")
 STATUS_LINES = {200: "200 OK", 400: "400 Bad Request", 401: "401 Unauthorized", 413: "413 Payload Too Large"}
 
@@ -104,3 +105,14 @@ def stop_server(server: BaseWSGIServer) -> None:
         closer = threading.Timer(2 * server.adj.asyncore_loop_timeout, wasyncore.close_all, args=(left,))
         closer.daemon = True
         closer.start()
+
+
+def stop_when_idle(server: BaseWSGIServer, *, grace: float) -> None:
+    """Stop taking connections at once; stop the server once the requests in hand are answered (at most
+    `grace` seconds from now). Runs in a thread of its own: it waits."""
+    server.trigger.pull_trigger(server.close)  # type: ignore[attr-defined]  # the listening socket, in the loop
+    tasks = server.task_dispatcher
+    deadline = time.monotonic() + grace
+    while (tasks.active_count or tasks.queue) and time.monotonic() < deadline:  # type: ignore[attr-defined]
+        time.sleep(IDLE_POLL)
+    stop_server(server)

@@ -1,6 +1,7 @@
 """What listeners and jobs need from the process, put on Bolt's context by bot/."""
 
 import secrets
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -53,6 +54,8 @@ class Deps:
     relay: Relay | None = None
     # None: one workspace, whose token the client already has. With OAuth installs, each workspace's token.
     tokens: BotTokens | None = None
+    # Set when the process is asked to stop: the sender finishes the batch in hand and claims no other.
+    stopping: threading.Event = field(default_factory=threading.Event)
 
 
 def deps_of(context: Any) -> Deps:

@@ -2,14 +2,22 @@
 
 import argparse
 import logging
+import signal
+import threading
+from typing import TYPE_CHECKING
 
 from bot.logs import configure_logging
 from bot.settings import Settings, load_settings
 from bot.startup import StartupError, open_database, warn_if_connections_short
 
+if TYPE_CHECKING:
+    from bot.runtime import Runtime
+
 EVENTS_PATH = "/slack/events"
 """`bot.server.EVENTS_PATH`, spelled out so that `--help` does not load Bolt (a test checks they agree)."""
 
+STOP_GRACE = 20.0
+"""Seconds the requests in hand get to be answered after SIGTERM (the ack itself takes at most 3)."""
 log = logging.getLogger("latitude")
 
 
@@ -39,33 +47,64 @@ def run(args: argparse.Namespace) -> int:
     if args.workers != 1:
         return run_workers(args, settings)
     from bot.runtime import build_runtime, most_connections
-    from bot.server import bound_port, make_server
 
     runtime = build_runtime(settings)
     warn_if_connections_short(runtime.engine, most_connections(settings))
     scheduler = None if args.no_scheduler else runtime.start_scheduler()
     try:
         if args.http or not settings.socket_mode:
-            server = make_server(
-                runtime.app,
-                runtime.healthy,
-                gate=runtime.gate,
-                host=args.host,
-                port=args.port,
-                threads=settings.http_threads,
-            )
-            log.info("Latitude listening on http://%s:%s%s", args.host, bound_port(server), EVENTS_PATH)
-            server.run()
+            serve_http(runtime, args)
         else:
-            from bot.socket_mode import socket_mode_handler
-
-            log.info("Latitude connecting to Slack in Socket Mode")
-            socket_mode_handler(runtime.app, str(settings.slack_app_token)).start()  # type: ignore[no-untyped-call]
+            serve_socket_mode(runtime, str(settings.slack_app_token))
     finally:
-        if scheduler is not None:
-            scheduler.shutdown(wait=False)  # type: ignore[attr-defined]
-        runtime.leadership.release()
+        log.info("Latitude stopping: finishing what was started")
+        runtime.finish(scheduler)
     return 0
+
+
+def serve_http(runtime: "Runtime", args: argparse.Namespace) -> None:
+    """Until SIGTERM (a deploy, `docker stop`, systemd): then no new connection is taken, and the server stops
+    once the requests in hand are answered."""
+    from bot.server import bound_port, make_server, stop_when_idle
+
+    server = make_server(
+        runtime.app,
+        runtime.healthy,
+        gate=runtime.gate,
+        host=args.host,
+        port=args.port,
+        threads=runtime.settings.http_threads,
+    )
+
+    def stop(_signal: int, _frame: object) -> None:
+        threading.Thread(target=stop_when_idle, args=(server,), kwargs={"grace": STOP_GRACE}, daemon=True).start()
+
+    signal.signal(signal.SIGTERM, stop)
+    log.info("Latitude listening on http://%s:%s%s", args.host, bound_port(server), EVENTS_PATH)
+    server.run()
+
+
+def serve_socket_mode(runtime: "Runtime", app_token: str) -> None:
+    """Until SIGTERM: then the connection to Slack is closed, so no new request comes."""
+    from bot.socket_mode import socket_mode_handler
+
+    handler = socket_mode_handler(runtime.app, app_token)
+
+    def stop(_signal: int, _frame: object) -> None:
+        raise Stopping
+
+    signal.signal(signal.SIGTERM, stop)
+    log.info("Latitude connecting to Slack in Socket Mode")
+    try:
+        handler.start()  # type: ignore[no-untyped-call]
+    except Stopping:
+        pass
+    finally:
+        handler.close()  # type: ignore[no-untyped-call]
+
+
+class Stopping(Exception):
+    """SIGTERM, raised where the main thread waits for Socket Mode's connection to end."""
 
 
 def run_workers(args: argparse.Namespace, settings: Settings) -> int:

@@ -58,6 +58,7 @@ def call_method(state: SlackState, name: str, args: Args, *, bearer: str | None)
     if answer.get("ok"):
         files = {f["id"]: state.upload(f["id"]) or b"" for f in answer.get("files", [])}
         state.record(Call(name, args, time.time(), files, answer, token))
+        time.sleep(state.latency.get(name, 0.0))
     else:
         state.record(Call(name + ":failed", args, time.time(), response=answer, token=token))
     return ApiReply(200, answer)

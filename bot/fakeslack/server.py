@@ -166,6 +166,11 @@ class FakeSlack:
         """
         self.state.hold_until_ack(method)
 
+    def slow_down(self, method: str, seconds: float) -> None:
+        """From now on, answer `method` `seconds` after doing what it asks (a message is posted at once), as
+        when Slack is slow to answer: a caller that stops waiting does not know it was done."""
+        self.state.latency[method] = seconds
+
     def response_url(self, channel: str, message_ts: str | None = None) -> str:
         """A response URL for a command in `channel` or a click on its message `message_ts`."""
         return f"{self.url}{RESPOND_PATH}{self.state.issue_response_url(channel, message_ts)}"

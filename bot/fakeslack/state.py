@@ -109,6 +109,8 @@ class SlackState:
         self._ephemeral: dict[tuple[str, str], dict[str, Any]] = {}
         self._home_views: dict[str, dict[str, Any]] = {}
         self._held: set[str] = set()
+        self.latency: dict[str, float] = {}
+        """Seconds a method takes to answer once done (`FakeSlack.slow_down`)."""
         self._acked = threading.Event()
         self._ids = itertools.count(1)
         self._changed = threading.Condition()

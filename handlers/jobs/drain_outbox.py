@@ -19,10 +19,10 @@ BATCH = 25
 
 
 def drain_outbox(deps: Deps, client: WebClient, *, batch: int = BATCH) -> int:
-    """Send what is due until nothing is; returns how many were sent."""
+    """Send what is due until nothing is, or the process is stopping; returns how many were sent."""
     sent = 0
     with ThreadPoolExecutor(deps.sender_threads, thread_name_prefix="sender") as pool:
-        while True:
+        while not deps.stopping.is_set():
             with deps.sessions.begin() as session:
                 claimed = outbox.claim_due(session, now=deps.now(), limit=batch)
             sends = [
@@ -35,7 +35,8 @@ def drain_outbox(deps: Deps, client: WebClient, *, batch: int = BATCH) -> int:
                     outbox.record_outcomes(session, outcomes=sends, now=deps.now())
             sent += sum(outcome.ok for _, outcome in sends)
             if len(claimed) < batch:
-                return sent
+                break
+    return sent
 
 
 def by_channel(claimed: list[Claimed]) -> list[list[Claimed]]:

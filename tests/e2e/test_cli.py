@@ -142,17 +142,10 @@ def test_run_refuses_a_missing_setting_an_old_schema_and_an_unreachable_database
 def running(folder: Path, slack: FakeSlack) -> Iterator[str]:
     """`python -m bot run --http --port 0`: the process picks a free port and logs it; the test reads it there."""
     prepared_database(folder)
-    env = {
-        **os.environ,
-        "SLACK_BOT_TOKEN": BOT_TOKEN,
-        "SLACK_SIGNING_SECRET": SIGNING_SECRET,
-        "SLACK_API_URL": slack.api_url,
-    }
-    env.pop("DATABASE_URL", None)
     process = subprocess.Popen(
         [sys.executable, "-m", "bot", "run", "--http", "--host", "127.0.0.1", "--port", "0"],
         cwd=folder,
-        env=env,
+        env=bot_environment(slack),
         stderr=subprocess.PIPE,
         text=True,
     )
@@ -161,6 +154,18 @@ def running(folder: Path, slack: FakeSlack) -> Iterator[str]:
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+def bot_environment(slack: FakeSlack) -> dict[str, str]:
+    """What `python -m bot run` needs to serve the fake Slack, on the folder's default database."""
+    env = {
+        **os.environ,
+        "SLACK_BOT_TOKEN": BOT_TOKEN,
+        "SLACK_SIGNING_SECRET": SIGNING_SECRET,
+        "SLACK_API_URL": slack.api_url,
+    }
+    env.pop("DATABASE_URL", None)
+    return env
 
 
 def listening_url(process: subprocess.Popen[str], timeout: float = 30.0) -> str:
