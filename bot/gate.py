@@ -7,6 +7,7 @@ here first; a rejected one is answered at once and logged as one short line, nev
 
 import json
 import logging
+import secrets
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -15,6 +16,7 @@ from urllib.parse import parse_qsl
 
 from slack_sdk.signature import Clock, SignatureVerifier
 from sqlalchemy import Engine
+from sqlalchemy.exc import SQLAlchemyError
 
 from services import replays
 
@@ -66,7 +68,11 @@ class SlackGate:
         problem = shape_problem(body, environ.get("CONTENT_TYPE", ""))
         if problem:
             return Rejection(400, f"signed but malformed: {problem}", "Bad request: Slack never sends this.")
-        if not self._first_sighting(int(timestamp), signature):
+        try:
+            first = self._first_sighting(int(timestamp), signature)
+        except SQLAlchemyError as error:
+            return database_down(body, error)
+        if not first:
             return Rejection(200, "replay of a request already handled")
         return Passed(body)
 
@@ -77,6 +83,24 @@ class SlackGate:
                 self._purged_at = now
                 replays.forget_expired(connection, now_epoch=int(now))
             return replays.first_sighting(connection, timestamp=timestamp, signature=signature)
+
+
+DATABASE_DOWN = (
+    "Sorry, Latitude can't reach its database right now (reference `{ref}`), so nothing was done. "
+    "Please try again in a minute; if it keeps happening, give this reference to your admin."
+)
+
+
+def database_down(body: bytes, error: SQLAlchemyError) -> Rejection:
+    """The replay check could not reach the database: a command is told so (Slack shows a 200's text to the
+    person who typed it); anything else gets 503, which Slack retries for events."""
+    ref = secrets.token_hex(4)
+    reason = str(getattr(error, "orig", None) or error).strip().splitlines()[0]
+    is_command = "command" in dict(parse_qsl(body.decode("utf-8", "replace")))
+    log.error("[ref %s] the database is out of reach: %s", ref, reason)
+    if is_command:
+        return Rejection(200, f"database out of reach [ref {ref}]", DATABASE_DOWN.format(ref=ref))
+    return Rejection(503, f"database out of reach [ref {ref}]", "The database is out of reach; try again.")
 
 
 class _SdkClock(Clock):

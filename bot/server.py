@@ -21,7 +21,13 @@ ARRIVED = "HTTP_" + ARRIVED_HEADER.upper().replace("-", "_")  # what Bolt reads 
 HEALTH_PATH = "/healthz"
 IDLE_POLL = 0.05
 log = logging.getLogger("latitude.requests")
-STATUS_LINES = {200: "200 OK", 400: "400 Bad Request", 401: "401 Unauthorized", 413: "413 Payload Too Large"}
+STATUS_LINES = {
+    200: "200 OK",
+    400: "400 Bad Request",
+    401: "401 Unauthorized",
+    413: "413 Payload Too Large",
+    503: "503 Service Unavailable",
+}
 
 
 def wsgi_app(app: App, healthy: Callable[[], bool], gate: SlackGate | None = None) -> Callable[..., Iterable[bytes]]:

@@ -2,11 +2,13 @@
 
 import json
 import logging
+import re
 import socket
 import time
 from urllib.parse import urlencode, urlparse
 
 import pytest
+from sqlalchemy import event
 
 from bot.gate import Passed, SlackGate
 from models import Employee, Resolution, SeenRequest
@@ -170,3 +172,37 @@ def signed_environ(body: str, stamp: int, signature: str) -> dict[str, object]:
         "HTTP_X_SLACK_SIGNATURE": signature,
         "wsgi.input": io.BytesIO(raw),
     }
+
+
+def test_with_the_database_out_of_reach_a_command_is_told_with_a_reference_and_an_event_gets_503(
+    ready: RunningBot, caplog: pytest.LogCaptureFixture
+) -> None:
+    engine = ready.runtime.engine
+    dbapi_error = engine.dialect.dbapi.OperationalError  # type: ignore[union-attr]
+
+    def unreachable(_connection: object, _cursor: object, statement: str, *_: object) -> None:
+        if "seen_requests" in statement:
+            raise dbapi_error("server closed the connection unexpectedly")
+
+    event.listen(engine, "before_cursor_execute", unreachable)
+    try:
+        with caplog.at_level(logging.INFO):
+            command = ready.driver.command("U0AGENT1", "/resolve", "refund 20 order 7 late")
+            event_body = json.dumps(
+                {
+                    "type": "event_callback",
+                    "team_id": "T0LATITUDE",
+                    "event_id": "Ev1",
+                    "event": {"type": "app_home_opened", "user": "U0AGENT1"},
+                }
+            )
+            pushed = ready.driver.post(event_body, "application/json")
+    finally:
+        event.remove(engine, "before_cursor_execute", unreachable)
+
+    [ref] = re.findall(r"reference `([0-9a-f]{8})`", command.text)
+    assert command.status == 200 and "can't reach its database right now" in command.text
+    assert pushed.status == 503, "Slack retries an event it got no 200 for"
+    assert f"[ref {ref}] the database is out of reach" in log_text(caplog)
+    with ready.sessions() as session:
+        assert count(session, Resolution) == 0
