@@ -166,6 +166,10 @@ def _database_url(env: Mapping[str, str]) -> str:
         raise SettingsError("DATABASE_URL is not a database URL (like postgresql+psycopg://user:pw@host/db)") from None
     if url.get_backend_name() not in ("sqlite", "postgresql"):
         raise SettingsError(f"DATABASE_URL names {url.get_backend_name()!r}; use sqlite or postgresql+psycopg")
+    if url.get_backend_name() == "postgresql" and url.get_driver_name() != "psycopg":
+        raise SettingsError(
+            f"DATABASE_URL names the driver {url.get_driver_name()!r}; Latitude uses psycopg 3: postgresql+psycopg://..."
+        )
     return value
 
 

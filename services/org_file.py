@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from models import ROLES
 from services.errors import InvalidInput
+from services.text import plural
 
 REQUIRED_COLUMNS = ("slack_id", "name", "team", "role", "manager_slack_id")
 OPTIONAL_COLUMNS = ("email", "tz", "profile")
@@ -48,7 +49,7 @@ def parse_org_csv(text: str) -> list[OrgRow]:
     rows, problems = [], []
     for raw in reader:
         values = {key: (value or "").strip() for key, value in raw.items() if key is not None}
-        row_problems = _row_problems(values)
+        row_problems = _row_problems(values) + _extra_cells(raw)
         problems += [f"line {reader.line_num}: {problem}" for problem in row_problems]
         if not row_problems:
             rows.append(_to_row(reader.line_num, values, columns))
@@ -58,6 +59,12 @@ def parse_org_csv(text: str) -> list[OrgRow]:
     if not rows:
         raise OrgFileError(["the file has a header but no people"])
     return rows
+
+
+def _extra_cells(raw: dict[str | None, object]) -> list[str]:
+    """A row longer than the header (a shifted row, a stray comma) is refused: its last cells would be lost."""
+    extra = [cell for cell in raw.get(None) or [] if str(cell).strip()]  # type: ignore[attr-defined]
+    return [f"{plural(len(extra), 'cell')} more than the header has columns"] if extra else []
 
 
 def _read_header(reader: "csv.DictReader[str]") -> frozenset[str]:

@@ -36,6 +36,7 @@ class PolicyText:
 
     @classmethod
     def parse(cls, text: str) -> "PolicyText":
+        text = text.lstrip("\ufeff")  # saved with a byte-order mark, as some Windows editors do
         try:
             data = tomllib.loads(text)
         except tomllib.TOMLDecodeError as error:

@@ -101,6 +101,7 @@ def test_people_missing_from_the_file_are_deactivated_only_when_asked(
         ("U0A,Ann,East,manager,U0A\n", "line 3: U0A cannot be their own manager"),
         ("bob,Ann,East,manager,\n", "line 3: slack_id 'bob' is not a Slack user id (like U012AB3CD)"),
         ("U0A,,East,manager,\n", "line 3: name is empty"),
+        ("U0A,Ann,East,manager,,ann@example.com,extra\n", "line 3: 2 cells more than the header has columns"),
     ],
 )
 def test_a_bad_row_is_named_by_its_line(rows: str, problem: str) -> None:

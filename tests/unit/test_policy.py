@@ -67,6 +67,12 @@ def test_each_kind_of_mistake_names_its_line(text: str, problem: str) -> None:
     assert any(p.startswith(problem) for p in raised.value.problems), raised.value.problems
 
 
+def test_a_policy_saved_with_a_byte_order_mark_loads() -> None:
+    policy = parse_policy("\ufeff" + POLICY_EXAMPLE.read_text())
+
+    assert policy.boundaries_for("agent")["refund"].per_incident == Decimal(50)
+
+
 def test_a_profile_used_in_the_directory_but_missing_from_the_policy_loads_nothing(
     sessions: sessionmaker[Session], session: Session, workspace: Workspace, clock: MovableClock
 ) -> None:

@@ -32,6 +32,7 @@ def test_defaults_apply_when_only_the_required_settings_are_given() -> None:
         ({"SLACK_API_URL": "slack.com/api"}, "SLACK_API_URL must be an http(s) URL"),
         ({"DATABASE_URL": "not a url"}, "DATABASE_URL is not a database URL"),
         ({"DATABASE_URL": "mysql://x/y"}, "DATABASE_URL names 'mysql'"),
+        ({"DATABASE_URL": "postgresql+psycopg2://x/y"}, "DATABASE_URL names the driver 'psycopg2'"),
         ({"LISTENER_THREADS": "lots"}, "LISTENER_THREADS must be a whole number"),
         ({"LOG_FORMAT": "xml"}, "LOG_FORMAT must be text or json"),
         ({"MAX_REQUEST_BYTES": "1e6"}, "MAX_REQUEST_BYTES must be a whole number"),
