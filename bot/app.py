@@ -73,6 +73,7 @@ def create_app(
         oauth_settings=oauth,
         listener_executor=executor or ThreadPoolExecutor(settings.listener_threads, thread_name_prefix="listener"),
         raise_error_for_unhandled_request=False,
+        token_verification_enabled=False,  # bot/runtime.learn_workspace checks the token, in one line when refused
     )
     app.use(inject_deps(deps))
     app.use(unescape_command_text)

@@ -18,6 +18,8 @@ from typing import TextIO
 
 TEXT_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+CLIENT_OVER_TOKEN = "As you gave `client` as well, `token` will be unused."
+"""Bolt's `warning_client_prioritized_and_token_skipped()`, spelled out: importing Bolt slows the CLI's start."""
 BODY_LOGGERS = ("slack_sdk", "slack_bolt", "sqlalchemy", "urllib3")
 QUIET_LIBRARIES = (*BODY_LOGGERS, "apscheduler", "alembic")
 
@@ -65,6 +67,8 @@ class BodiesFilter(logging.Filter):
     """Drops the chatty libraries' records below WARNING: those are the ones that carry bodies."""
 
     def filter(self, record: logging.LogRecord) -> bool:
+        if record.msg == CLIENT_OVER_TOKEN:
+            return False  # Bolt read SLACK_BOT_TOKEN itself beside our client, which holds that very token
         return record.levelno >= logging.WARNING or not record.name.startswith(BODY_LOGGERS)
 
 

@@ -111,8 +111,12 @@ def learn_workspace(client: WebClient, deps: Deps, api_url: str) -> None:
     """One workspace: the bot token says which (`auth.test`), and the database learns it before any request."""
     try:
         identity = client.auth_test()
-    except (BoltError, SlackApiError, SlackRequestError, OSError) as error:
-        raise StartupError(f"Slack did not accept SLACK_BOT_TOKEN at {api_url}: {error}") from None
+    except SlackApiError as error:
+        refused = error.response.get("error")
+        raise StartupError(f"Slack did not accept SLACK_BOT_TOKEN at {api_url}: {refused}") from None
+    except (BoltError, SlackRequestError, OSError) as error:
+        reason = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+        raise StartupError(f"Slack could not be reached at {api_url} to check SLACK_BOT_TOKEN: {reason}") from None
     with deps.sessions.begin() as session:
         directory.ensure_workspace(
             session,

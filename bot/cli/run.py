@@ -16,6 +16,7 @@ if TYPE_CHECKING:
 EVENTS_PATH = "/slack/events"
 """`bot.server.EVENTS_PATH`, spelled out so that `--help` does not load Bolt (a test checks they agree)."""
 
+MAX_PORT = 65535
 STOP_GRACE = 20.0
 """Seconds the requests in hand get to be answered after SIGTERM (the ack itself takes at most 3)."""
 log = logging.getLogger("latitude")
@@ -27,7 +28,7 @@ def add_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[ty
     parser.add_argument("--host", default="0.0.0.0", help="address to listen on with --http (default 0.0.0.0)")
     parser.add_argument(
         "--port",
-        type=int,
+        type=port_number,
         default=3000,
         help="port to listen on with --http (default 3000; 0 picks a free one, see the log)",
     )
@@ -67,14 +68,18 @@ def serve_http(runtime: "Runtime", args: argparse.Namespace) -> None:
     once the requests in hand are answered."""
     from bot.server import bound_port, make_server, stop_when_idle
 
-    server = make_server(
-        runtime.app,
-        runtime.healthy,
-        gate=runtime.gate,
-        host=args.host,
-        port=args.port,
-        threads=runtime.settings.http_threads,
-    )
+    try:
+        server = make_server(
+            runtime.app,
+            runtime.healthy,
+            gate=runtime.gate,
+            host=args.host,
+            port=args.port,
+            threads=runtime.settings.http_threads,
+        )
+    except (OSError, ValueError) as error:
+        reason = getattr(error, "strerror", None) or str(error)
+        raise StartupError(f"cannot listen on {args.host}:{args.port}: {reason}") from None
 
     def stop(_signal: int, _frame: object) -> None:
         threading.Thread(target=stop_when_idle, args=(server,), kwargs={"grace": STOP_GRACE}, daemon=True).start()
@@ -86,6 +91,8 @@ def serve_http(runtime: "Runtime", args: argparse.Namespace) -> None:
 
 def serve_socket_mode(runtime: "Runtime", app_token: str) -> None:
     """Until SIGTERM: then the connection to Slack is closed, so no new request comes."""
+    from slack_sdk.errors import SlackApiError
+
     from bot.socket_mode import socket_mode_handler
 
     handler = socket_mode_handler(runtime.app, app_token)
@@ -99,8 +106,23 @@ def serve_socket_mode(runtime: "Runtime", app_token: str) -> None:
         handler.start()  # type: ignore[no-untyped-call]
     except Stopping:
         pass
+    except SlackApiError as error:
+        refused = error.response.get("error")
+        raise StartupError(
+            f"Slack refused SLACK_APP_TOKEN for Socket Mode (it needs connections:write): {refused}"
+        ) from None
     finally:
         handler.close()  # type: ignore[no-untyped-call]
+
+
+def port_number(text: str) -> int:
+    try:
+        port = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a port number") from None
+    if not 0 <= port <= MAX_PORT:
+        raise argparse.ArgumentTypeError(f"{port} is not a port number (0 to {MAX_PORT})")
+    return port
 
 
 class Stopping(Exception):

@@ -1,14 +1,16 @@
 """The command line when something around it goes wrong: a database it cannot open, a reader that stops early."""
 
 import os
+import socket
 import subprocess
 import sys
 from pathlib import Path
 
 from sqlalchemy import text
 
+from bot.fakeslack import FakeSlack
 from tests.conftest import FIXTURES
-from tests.e2e.test_cli import cli, prepared_database, upgraded
+from tests.e2e.test_cli import bot_environment, cli, prepared_database, upgraded
 
 
 def test_a_database_in_a_missing_folder_is_one_line_for_any_command(tmp_path: Path) -> None:
@@ -64,3 +66,24 @@ def test_a_database_newer_than_the_code_says_so_and_upgrade_leaves_it_alone(tmp_
     assert all(expected in r.stdout + r.stderr for r in results), [r.stdout + r.stderr for r in results]
     assert [r.returncode for r in results] == [1, 2, 2]
     assert all(len((r.stdout + r.stderr).strip().splitlines()) == 1 for r in results)
+
+
+def test_run_refuses_a_token_slack_does_not_accept_and_a_port_it_cannot_have_in_one_line(
+    tmp_path: Path, slack: FakeSlack
+) -> None:
+    prepared_database(tmp_path)
+    taken = socket.socket()
+    taken.bind(("127.0.0.1", 0))
+    taken.listen()
+    port = str(taken.getsockname()[1])
+    try:
+        wrong_token = cli(tmp_path, "run", "--http", env={**bot_environment(slack), "SLACK_BOT_TOKEN": "xoxb-wrong"})
+        busy = cli(tmp_path, "run", "--http", "--host", "127.0.0.1", "--port", port, env=bot_environment(slack))
+        out_of_range = cli(tmp_path, "run", "--http", "--port", "70000", env=bot_environment(slack))
+    finally:
+        taken.close()
+
+    assert wrong_token.stderr.strip() == f"error: Slack did not accept SLACK_BOT_TOKEN at {slack.api_url}: invalid_auth"
+    assert f"error: cannot listen on 127.0.0.1:{port}: Address already in use" in busy.stderr
+    assert "70000 is not a port number (0 to 65535)" in out_of_range.stderr
+    assert all(r.returncode == 2 and "Traceback" not in r.stderr for r in (wrong_token, busy, out_of_range))

@@ -11,7 +11,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy.orm import sessionmaker
 
 from bot import scheduler
-from bot.logs import EscapingFormatter, JsonFormatter, configure_logging
+from bot.logs import CLIENT_OVER_TOKEN, EscapingFormatter, JsonFormatter, configure_logging
 from bot.scheduler import ScheduledJob, build_scheduler
 from handlers.deps import Deps
 
@@ -118,3 +118,9 @@ def test_a_follower_runs_no_job(monkeypatch: pytest.MonkeyPatch) -> None:
         job.func()
 
     assert ran == []
+
+
+def test_the_warning_bolt_gives_for_the_token_it_read_itself_is_the_one_dropped() -> None:
+    from slack_bolt.logger.messages import warning_client_prioritized_and_token_skipped
+
+    assert CLIENT_OVER_TOKEN == warning_client_prioritized_and_token_skipped()
