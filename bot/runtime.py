@@ -11,6 +11,7 @@ from slack_bolt import App
 from slack_bolt.error import BoltError
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackRequestError
+from slack_sdk.web import SlackResponse
 from sqlalchemy import Engine, text
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
@@ -109,14 +110,7 @@ def _sleep_until(clock: Clock) -> Callable[[float], None]:
 
 def learn_workspace(client: WebClient, deps: Deps, api_url: str) -> None:
     """One workspace: the bot token says which (`auth.test`), and the database learns it before any request."""
-    try:
-        identity = client.auth_test()
-    except SlackApiError as error:
-        refused = error.response.get("error")
-        raise StartupError(f"Slack did not accept SLACK_BOT_TOKEN at {api_url}: {refused}") from None
-    except (BoltError, SlackRequestError, OSError) as error:
-        reason = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
-        raise StartupError(f"Slack could not be reached at {api_url} to check SLACK_BOT_TOKEN: {reason}") from None
+    identity = bot_identity(client, api_url)
     with deps.sessions.begin() as session:
         directory.ensure_workspace(
             session,
@@ -125,6 +119,18 @@ def learn_workspace(client: WebClient, deps: Deps, api_url: str) -> None:
             now=deps.now(),
             enterprise_id=identity.get("enterprise_id"),
         )
+
+
+def bot_identity(client: WebClient, api_url: str) -> SlackResponse:
+    """`auth.test` with the bot token; a refusal or an unreachable Slack is one line."""
+    try:
+        return client.auth_test()
+    except SlackApiError as error:
+        refused = error.response.get("error")
+        raise StartupError(f"Slack did not accept SLACK_BOT_TOKEN at {api_url}: {refused}") from None
+    except (BoltError, SlackRequestError, OSError) as error:
+        reason = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+        raise StartupError(f"Slack could not be reached at {api_url} to check SLACK_BOT_TOKEN: {reason}") from None
 
 
 def most_connections(settings: Settings) -> int:

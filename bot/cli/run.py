@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from bot.logs import configure_logging
 from bot.settings import Settings, load_settings
-from bot.startup import StartupError, open_database, warn_if_connections_short
+from bot.startup import StartupError, open_database, require_current_schema, warn_if_connections_short
 
 if TYPE_CHECKING:
     from bot.runtime import Runtime
@@ -131,13 +131,17 @@ class Stopping(Exception):
 
 def run_workers(args: argparse.Namespace, settings: Settings) -> int:
     """Several processes over HTTP, each with its own runtime; the leader lock keeps one scheduler running."""
+    from bot.app import create_client
     from bot.prefork import check_workers, serve_prefork
-    from bot.runtime import most_connections
+    from bot.runtime import bot_identity, most_connections
 
     check_workers(settings, args.workers)
     if settings.socket_mode and not args.http:
         raise StartupError("--workers serves HTTP: add --http (Socket Mode runs in one process)")
     engine = open_database(settings.database_url)
+    require_current_schema(engine)  # here, once, rather than as a traceback from every worker
+    if settings.slack_bot_token:
+        bot_identity(create_client(settings), settings.slack_api_url)
     warn_if_connections_short(engine, most_connections(settings), processes=args.workers)
     engine.dispose()
     serve_prefork(settings, host=args.host, port=args.port, workers=args.workers, scheduler=not args.no_scheduler)

@@ -1,4 +1,5 @@
-"""The command line when something around it goes wrong: a database it cannot open, a reader that stops early."""
+"""The command line when something around it goes wrong: a database it cannot open or does not know, a reader
+that stops early, a setting Slack refuses, a port it cannot have."""
 
 import os
 import socket
@@ -6,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from sqlalchemy import text
 
 from bot.fakeslack import FakeSlack
@@ -87,3 +89,16 @@ def test_run_refuses_a_token_slack_does_not_accept_and_a_port_it_cannot_have_in_
     assert f"error: cannot listen on 127.0.0.1:{port}: Address already in use" in busy.stderr
     assert "70000 is not a port number (0 to 65535)" in out_of_range.stderr
     assert all(r.returncode == 2 and "Traceback" not in r.stderr for r in (wrong_token, busy, out_of_range))
+
+
+def test_several_workers_refuse_a_wrong_token_once_before_forking(
+    tmp_path: Path, slack: FakeSlack, database_url: str
+) -> None:
+    if not database_url.startswith("postgresql"):
+        pytest.skip("several workers need PostgreSQL")
+    environment = {**bot_environment(slack), "SLACK_BOT_TOKEN": "xoxb-wrong", "DATABASE_URL": database_url}
+
+    refused = cli(tmp_path, "run", "--http", "--port", "0", "--workers", "2", env=environment)
+
+    assert refused.stderr.strip() == f"error: Slack did not accept SLACK_BOT_TOKEN at {slack.api_url}: invalid_auth"
+    assert refused.returncode == 2

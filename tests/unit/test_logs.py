@@ -123,4 +123,4 @@ def test_a_follower_runs_no_job(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_the_warning_bolt_gives_for_the_token_it_read_itself_is_the_one_dropped() -> None:
     from slack_bolt.logger.messages import warning_client_prioritized_and_token_skipped
 
-    assert CLIENT_OVER_TOKEN == warning_client_prioritized_and_token_skipped()
+    assert warning_client_prioritized_and_token_skipped() == CLIENT_OVER_TOKEN
