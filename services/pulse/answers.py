@@ -11,10 +11,11 @@ from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.orm import Session, lazyload
 
 from models import Employee, PulseComment, PulseQuestion, PulseReceipt, PulseRelay, PulseResponse, PulseRound, Workspace
+from services.directory import PEOPLE_LOCKS
 from services.errors import AlreadyDone, InvalidInput, NotFound
 from services.pulse.relay import author_tag
 from services.pulse.rounds import open_round
-from services.rows import upsert
+from services.rows import take_turns, upsert
 
 MAX_COMMENT = 2000
 # A poll click and the App Home run these: built once, since building a statement costs more than running it.
@@ -197,6 +198,7 @@ def save_comment(
     if len(cleaned) > MAX_COMMENT:
         raise InvalidInput(f"Please keep the comment under {MAX_COMMENT} characters (it has {len(cleaned)}).")
     pulse_round = _round_for_answer(session, workspace, employee, round_id)
+    take_turns(session, PEOPLE_LOCKS, [employee.id])  # a second send meanwhile replaces, rather than collides
     existing = _comment_of(session, pulse_round, employee)
     if existing is None:
         handle = secrets.token_hex(16)

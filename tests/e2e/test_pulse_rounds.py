@@ -1,19 +1,23 @@
 """Pulse rounds end to end: start, DM fan-out through the outbox, answers, reminder, close."""
 
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from bot.cli import main
 from bot.fakeslack.server import Call
 from handlers.jobs.run_pulse_rounds import run_pulse_rounds
 from handlers.pulse_invitations import queue_invitations
-from models import Delivery, PulseReceipt, PulseResponse, PulseRound, Workspace
+from models import Delivery, PulseComment, PulseReceipt, PulseResponse, PulseRound, Workspace
 from services import outbox
+from services.pulse import answers
 from services.pulse import rounds as pulse_rounds
 from tests.conftest import RunningBot
-from tests.helpers import count, employee
+from tests.e2e.test_answers_in_time import wait_until_waiting_for_the_lock
+from tests.helpers import count, employee, skip_unless_writers_overlap
 from tests.pulse_org import EAST, EVERYONE, load_pulse_org
 
 
@@ -266,3 +270,35 @@ def test_the_cli_opens_a_round_that_the_next_tick_sends(
     assert "round 1: 20 asked, 0 answered, 0 reminded" in out
     assert "Pulse round 1 is already open" in err
     assert len(bot.slack.calls("chat.postMessage")) == 20
+
+
+def test_a_comment_sent_again_while_the_first_is_being_saved_replaces_it_instead_of_failing(bot: RunningBot) -> None:
+    skip_unless_writers_overlap(bot.runtime.engine)
+    start(bot)
+
+    def save(session: Session, text: str) -> None:
+        workspace = session.scalars(select(Workspace)).one()
+        [pulse_round] = session.scalars(select(PulseRound))
+        answers.save_comment(
+            session,
+            workspace=workspace,
+            employee=employee(session, EAST[0]),
+            round_id=pulse_round.id,
+            text=text,
+            relay_key=bot.runtime.deps.relay_key,
+            now=bot.clock.now(),
+        )
+
+    def save_again() -> None:
+        with bot.sessions.begin() as session:
+            save(session, "the later words")
+
+    with bot.sessions() as first, ThreadPoolExecutor(1) as other:
+        save(first, "the first words")
+        again = other.submit(save_again)
+        wait_until_waiting_for_the_lock(bot.runtime.engine, 1)
+        first.commit()
+        again.result(timeout=10)
+
+    with bot.sessions() as session:
+        assert session.scalars(select(PulseComment.text)).all() == ["the later words"]
