@@ -17,6 +17,7 @@ from datetime import UTC, datetime
 from typing import TextIO
 
 TEXT_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+_DETAIL = re.compile(r"^(\s*DETAIL:).*$", re.MULTILINE)
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 CLIENT_OVER_TOKEN = "As you gave `client` as well, `token` will be unused."
 """Bolt's `warning_client_prioritized_and_token_skipped()`, spelled out: importing Bolt slows the CLI's start."""
@@ -45,7 +46,13 @@ class EscapingFormatter(logging.Formatter):
 
 
 def _indented(block: str) -> str:
-    return "\n".join("    " + escape_controls(line) for line in block.splitlines())
+    return "\n".join("    " + escape_controls(line) for line in without_row_values(block).splitlines())
+
+
+def without_row_values(traceback: str) -> str:
+    """PostgreSQL's errors quote the row's values in a DETAIL line (`Key (round_id, respondent)=(1, 5cc5…)`):
+    a pulse respondent's key beside the reference its author is told would link them to their answers."""
+    return _DETAIL.sub(r"\1 (the row's values are not logged)", traceback)
 
 
 class JsonFormatter(logging.Formatter):
@@ -59,7 +66,7 @@ class JsonFormatter(logging.Formatter):
             "message": record.getMessage(),
         }
         if record.exc_info:
-            entry["traceback"] = self.formatException(record.exc_info)
+            entry["traceback"] = without_row_values(self.formatException(record.exc_info))
         return json.dumps(entry, ensure_ascii=True)
 
 

@@ -2,6 +2,7 @@
 
 import json
 import logging
+import sys
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
@@ -124,3 +125,17 @@ def test_the_warning_bolt_gives_for_the_token_it_read_itself_is_the_one_dropped(
     from slack_bolt.logger.messages import warning_client_prioritized_and_token_skipped
 
     assert warning_client_prioritized_and_token_skipped() == CLIENT_OVER_TOKEN
+
+
+@pytest.mark.parametrize("formatter", [EscapingFormatter(), JsonFormatter()])
+def test_a_database_errors_row_values_are_not_logged(formatter: logging.Formatter) -> None:
+    detail = "DETAIL:  Key (round_id, respondent)=(1, 5cc5410706cce6ccb15dc51af8ff54489bdba37c) already exists."
+    try:
+        raise ValueError(f'duplicate key value violates unique constraint "uq_pulse_comments_round_id"\n{detail}')
+    except ValueError:
+        record = logging.LogRecord("latitude", logging.ERROR, __file__, 1, "[ref 1a2b] failed", None, sys.exc_info())
+
+    logged = formatter.format(record)
+
+    assert "uq_pulse_comments_round_id" in logged
+    assert "5cc5410706" not in logged and "DETAIL:" in logged
