@@ -7,7 +7,7 @@ from decimal import Decimal
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
 from models import Employee, PolicyVersion, Workspace
@@ -20,6 +20,7 @@ from services.policy.file import NAME, NAME_RULE, PolicyText
 from services.policy.pulse import PulseSettings, parse_pulse
 from services.policy.rewards import RewardPolicy, parse_rewards
 from services.policy.suggestions import SuggestionSettings, parse_suggestions
+from services.rows import take_turns
 
 TOP_LEVEL_KEYS = {"currency", "escalation_reminder_hours", "profiles", "pulse", "rewards", "digest", "suggestions"}
 LIMIT_KEYS = ("per_incident", "per_day", "per_month", "per_customer_30d")
@@ -204,7 +205,7 @@ def load_policy(session: Session, *, workspace: Workspace, text: str, loaded_by:
     policy = parse_policy(text)
     check_directory_profiles(session, workspace, policy, text)
     digest = hashlib.sha256(text.encode()).hexdigest()
-    active = current_policy(session, workspace)
+    active = policy_to_change(session, workspace)
     if active is not None and active.version.sha256 == digest:
         return active.version
     number = (
@@ -228,23 +229,37 @@ def load_policy(session: Session, *, workspace: Workspace, text: str, loaded_by:
     return version
 
 
+def policy_to_change(session: Session, workspace: Workspace) -> ActivePolicy | None:
+    """The version in force, read fresh once no other writer of the workspace's policy is at work (they take
+    turns until commit): two changes made together would each start from the same version, and the later
+    would silently undo the earlier."""
+    take_turns(session, POLICY_LOCKS, [workspace.id])
+    version = session.scalar(_LATEST_VERSION, {"workspace_id": workspace.id})
+    return ActivePolicy(version=version, policy=_parsed(version.sha256, version.text)) if version else None
+
+
 def current_policy(session: Session, workspace: Workspace) -> ActivePolicy | None:
     """The latest version; from this process's copy while the workspace's config version holds."""
     cache = cache_of(session)
     copy = cache.get("policy", workspace, "") if cache is not None else None
     if copy is not None:
         return ActivePolicy(version=attached(session, copy), policy=_parsed(copy.sha256, copy.text))
-    version = session.scalar(
-        select(PolicyVersion)
-        .where(PolicyVersion.workspace_id == workspace.id)
-        .order_by(PolicyVersion.number.desc())
-        .limit(1)
-    )
+    version = session.scalar(_LATEST_VERSION, {"workspace_id": workspace.id})
     if version is None:
         return None
     if cache is not None:
         cache.put("policy", workspace, "", detached_copy(version))
     return ActivePolicy(version=version, policy=_parsed(version.sha256, version.text))
+
+
+_LATEST_VERSION = (
+    select(PolicyVersion)
+    .where(PolicyVersion.workspace_id == bindparam("workspace_id"))
+    .order_by(PolicyVersion.number.desc())
+    .limit(1)
+)
+POLICY_LOCKS = -2
+"""The lock space of policy changes in `rows.take_turns` (services/directory.py's people use -1)."""
 
 
 @lru_cache(maxsize=16)

@@ -20,7 +20,7 @@ from models import BoundaryProposal, Employee, PolicyVersion, Workspace
 from services import audit
 from services.errors import AlreadyDone, InvalidInput, NotAllowed, NotFound
 from services.policy.file import PolicyText
-from services.policy.versions import BoundaryRule, Policy, load_policy, parse_policy, require_policy
+from services.policy.versions import BoundaryRule, Policy, load_policy, parse_policy, policy_to_change
 from services.rewards.grants import HR_ROLES
 
 _PER_INCIDENT = re.compile(r"(\bper_incident\s*=\s*)([0-9][0-9_]*(?:\.[0-9]+)?)")
@@ -118,7 +118,9 @@ def apply_proposal(session: Session, *, workspace: Workspace, proposal_id: int, 
     if proposal.status == "applied":
         who = proposal.applied_by.name if proposal.applied_by else "someone"
         raise AlreadyDone(f"{who} already applied this proposal (policy version applied); nothing changed twice.")
-    active = require_policy(session, workspace)
+    active = policy_to_change(session, workspace)
+    if active is None:
+        raise NotFound("No policy is loaded any more, so there is nothing to apply this proposal to.")
     assert proposal.proposed_limit is not None
     rule = active.policy.boundaries_for(proposal.profile).get(proposal.category)
     now_limit = rule.per_incident if rule is not None else None

@@ -2,19 +2,24 @@
 
 import difflib
 import re
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 
 import pytest
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from bot.cli import main
 from handlers.jobs.drain_outbox import drain_outbox
 from handlers.jobs.propose_boundaries import propose_boundaries
-from models import AuditEvent, BoundaryProposal, PolicyVersion, Resolution
+from models import AuditEvent, BoundaryProposal, PolicyVersion, Resolution, Workspace
 from services.policy.versions import parse_policy
 from services.resolutions import decisions
+from services.suggestions.apply import apply_proposal
 from tests.conftest import RunningBot
-from tests.helpers import employee, load_org_and_policy
+from tests.e2e.test_answers_in_time import wait_until_waiting_for_the_lock
+from tests.helpers import employee, load_org_and_policy, skip_unless_writers_overlap
 
 APPROVED = (60, 65, 70, 70, 75, 75, 80, 80, 85, 90)
 FIRST_OF_APRIL = datetime(2026, 4, 1, 6, 0, tzinfo=UTC)
@@ -151,3 +156,42 @@ def test_long_decline_reasons_leave_the_proposal_line_above_the_apply_button(rea
     assert "Proposal: raise the per-incident limit from $50 to" in to_hr.text
     assert "boundary_proposal_apply" in str(to_hr.args["blocks"])
     assert len(re.findall(r"“Reason \d: [^”]+”", to_hr.text)) == 5  # each reason quoted whole or shortened, none cut
+
+
+def test_two_proposals_applied_at_once_both_end_up_in_the_policy(ready: RunningBot) -> None:
+    """Each would start from the version in force; without taking turns the later would undo the earlier."""
+    skip_unless_writers_overlap(ready.runtime.engine)
+    with ready.sessions.begin() as session:
+        workspace = session.scalars(select(Workspace)).one()
+        basis = session.scalars(select(PolicyVersion)).one()
+        session.add_all(
+            BoundaryProposal(
+                workspace_id=workspace.id, month="2026-03", profile="agent", category=category, kind="raise",
+                basis_version_id=basis.id, current_limit=Decimal(now), proposed_limit=Decimal(later), evidence={},
+                status="proposed", created_at=ready.clock.now(),
+            )
+            for category, now, later in (("refund", 50, 85), ("credit", 25, 40))
+        )  # fmt: skip
+
+    def apply(session: Session, category: str) -> None:
+        workspace = session.scalars(select(Workspace)).one()
+        proposal = session.scalars(select(BoundaryProposal).where(BoundaryProposal.category == category)).one()
+        hr = employee(session, "U0HR")
+        apply_proposal(session, workspace=workspace, proposal_id=proposal.id, hr=hr, now=ready.clock.now())
+
+    def apply_credit() -> None:
+        with ready.sessions.begin() as session:
+            apply(session, "credit")
+
+    with ready.sessions() as first, ThreadPoolExecutor(1) as other:
+        apply(first, "refund")
+        second = other.submit(apply_credit)
+        wait_until_waiting_for_the_lock(ready.runtime.engine, 1)
+        first.commit()
+        second.result(timeout=10)
+
+    with ready.sessions() as session:
+        latest = session.scalars(select(PolicyVersion).order_by(PolicyVersion.number.desc())).first()
+        assert latest is not None and latest.number == 3
+        agent = parse_policy(latest.text).boundaries_for("agent")
+    assert (agent["refund"].per_incident, agent["credit"].per_incident) == (Decimal(85), Decimal(40))
