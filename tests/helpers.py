@@ -1,6 +1,8 @@
 """Small helpers shared by tests: load the fixture org, read rows back."""
 
+import time
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from datetime import datetime
 
@@ -78,3 +80,33 @@ def holding_the_workspaces(engine: Engine) -> Iterator[Callable[[str], int]]:
     with engine.connect() as connection, connection.begin():
         connection.execute(text("LOCK TABLE workspaces IN ACCESS EXCLUSIVE MODE"))
         yield lambda table: int(connection.execute(text(f"SELECT count(*) FROM {table}")).scalar_one())
+
+
+def one_after_the_other(
+    sessions: sessionmaker[Session], engine: Engine, first: Callable[[Session], None], then: Callable[[Session], None]
+) -> None:
+    """`first` in a transaction left open while `then` starts in another thread's; once `then` waits for a lock,
+    `first` commits and `then` finishes: two writers arriving together, the later one caught mid-way."""
+    with sessions() as session, ThreadPoolExecutor(1) as other:
+        first(session)
+        second = other.submit(in_a_transaction, sessions, then)
+        wait_until_waiting_for_the_lock(engine, 1)
+        session.commit()
+        second.result(timeout=10)
+
+
+def in_a_transaction(sessions: sessionmaker[Session], work: Callable[[Session], None]) -> None:
+    with sessions.begin() as session:
+        work(session)
+
+
+def wait_until_waiting_for_the_lock(engine: Engine, transactions: int) -> None:
+    """Until PostgreSQL has that many transactions waiting for a lock (10 s at most)."""
+    waiting = text(
+        "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()"
+    )
+    with engine.connect() as connection:
+        deadline = time.monotonic() + 10
+        while connection.execute(waiting).scalar_one() < transactions:
+            assert time.monotonic() < deadline, "nothing reached the lock"
+            time.sleep(0.05)

@@ -7,7 +7,6 @@ PostgreSQL only: on SQLite a held write lock holds up the replay check in front 
 """
 
 import json
-import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 
@@ -21,7 +20,7 @@ from handlers.timely import DONE_FORM, HOLDING_NOTE
 from models import Resolution
 from models.engine import DEFAULT_MOST_CONNECTIONS
 from tests.conftest import RunningBot, bot_settings, in_socket_mode, running_bot
-from tests.helpers import count, holding_the_workspaces, load_org_and_policy
+from tests.helpers import count, holding_the_workspaces, load_org_and_policy, wait_until_waiting_for_the_lock
 
 
 @pytest.fixture(params=["http", "socket_mode"])
@@ -176,14 +175,3 @@ def test_more_commands_held_up_than_a_default_pool_holds_still_get_their_holding
         answers = bot.slack.calls("response_url")
         assert len(answers) == held + 1
         assert all("Your boundaries" in answer.text for answer in answers)
-
-
-def wait_until_waiting_for_the_lock(engine: Engine, listeners: int) -> None:
-    waiting = text(
-        "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()"
-    )
-    with engine.connect() as connection:
-        deadline = time.monotonic() + 10
-        while connection.execute(waiting).scalar_one() < listeners:
-            assert time.monotonic() < deadline, "the listeners never reached the lock"
-            time.sleep(0.05)

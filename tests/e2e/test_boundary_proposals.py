@@ -2,7 +2,6 @@
 
 import difflib
 import re
-from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
@@ -18,8 +17,7 @@ from services.policy.versions import parse_policy
 from services.resolutions import decisions
 from services.suggestions.apply import apply_proposal
 from tests.conftest import RunningBot
-from tests.e2e.test_answers_in_time import wait_until_waiting_for_the_lock
-from tests.helpers import employee, load_org_and_policy, skip_unless_writers_overlap
+from tests.helpers import employee, load_org_and_policy, one_after_the_other, skip_unless_writers_overlap
 
 APPROVED = (60, 65, 70, 70, 75, 75, 80, 80, 85, 90)
 FIRST_OF_APRIL = datetime(2026, 4, 1, 6, 0, tzinfo=UTC)
@@ -179,16 +177,12 @@ def test_two_proposals_applied_at_once_both_end_up_in_the_policy(ready: RunningB
         hr = employee(session, "U0HR")
         apply_proposal(session, workspace=workspace, proposal_id=proposal.id, hr=hr, now=ready.clock.now())
 
-    def apply_credit() -> None:
-        with ready.sessions.begin() as session:
-            apply(session, "credit")
-
-    with ready.sessions() as first, ThreadPoolExecutor(1) as other:
-        apply(first, "refund")
-        second = other.submit(apply_credit)
-        wait_until_waiting_for_the_lock(ready.runtime.engine, 1)
-        first.commit()
-        second.result(timeout=10)
+    one_after_the_other(
+        ready.sessions,
+        ready.runtime.engine,
+        lambda session: apply(session, "refund"),
+        lambda session: apply(session, "credit"),
+    )
 
     with ready.sessions() as session:
         latest = session.scalars(select(PolicyVersion).order_by(PolicyVersion.number.desc())).first()

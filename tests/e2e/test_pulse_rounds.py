@@ -1,6 +1,5 @@
 """Pulse rounds end to end: start, DM fan-out through the outbox, answers, reminder, close."""
 
-from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -16,8 +15,7 @@ from services import outbox
 from services.pulse import answers
 from services.pulse import rounds as pulse_rounds
 from tests.conftest import RunningBot
-from tests.e2e.test_answers_in_time import wait_until_waiting_for_the_lock
-from tests.helpers import count, employee, skip_unless_writers_overlap
+from tests.helpers import count, employee, one_after_the_other, skip_unless_writers_overlap
 from tests.pulse_org import EAST, EVERYONE, load_pulse_org
 
 
@@ -289,16 +287,12 @@ def test_a_comment_sent_again_while_the_first_is_being_saved_replaces_it_instead
             now=bot.clock.now(),
         )
 
-    def save_again() -> None:
-        with bot.sessions.begin() as session:
-            save(session, "the later words")
-
-    with bot.sessions() as first, ThreadPoolExecutor(1) as other:
-        save(first, "the first words")
-        again = other.submit(save_again)
-        wait_until_waiting_for_the_lock(bot.runtime.engine, 1)
-        first.commit()
-        again.result(timeout=10)
+    one_after_the_other(
+        bot.sessions,
+        bot.runtime.engine,
+        lambda session: save(session, "the first words"),
+        lambda session: save(session, "the later words"),
+    )
 
     with bot.sessions() as session:
         assert session.scalars(select(PulseComment.text)).all() == ["the later words"]
