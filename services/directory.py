@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
 from models import Employee, Team, Workspace
@@ -182,4 +182,10 @@ def active_admins(session: Session, workspace: Workspace) -> list[Employee]:
 
 
 def find_team(session: Session, workspace: Workspace, name: str) -> Team | None:
-    return session.scalar(select(Team).where(Team.workspace_id == workspace.id, Team.name.ilike(name.strip())))
+    """The team of that name, whatever its letter case (`%` and `_` are letters here, not wildcards)."""
+    wanted = func.lower(Team.name) == name.strip().lower()
+    return session.scalar(select(Team).where(Team.workspace_id == workspace.id, wanted).limit(1))
+
+
+def team_names(session: Session, workspace: Workspace) -> list[str]:
+    return list(session.scalars(select(Team.name).where(Team.workspace_id == workspace.id).order_by(Team.name)))

@@ -5,7 +5,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from models import Employee, Team, Workspace
+from models import Employee, Workspace
 from services import directory
 from services.digest.weekly import Digest, weekly_digests
 from services.errors import NotAllowed, NotFound
@@ -58,5 +58,5 @@ def _team_head(session: Session, workspace: Workspace, name: str) -> Employee:
 
 
 def _team_names(session: Session, workspace: Workspace) -> str:
-    names = list(session.scalars(select(Team.name).where(Team.workspace_id == workspace.id).order_by(Team.name)))
+    names = directory.team_names(session, workspace)
     return ", ".join(f"`{escape_mrkdwn(n)}`" for n in names[:20]) or "none yet"

@@ -249,5 +249,6 @@ def _team(session: Session, workspace: Workspace, name: str | None) -> Team | No
         return None
     team = directory.find_team(session, workspace, name)
     if team is None:
-        raise NotFound(f"There is no team called {name!r} in the directory.")
+        known = ", ".join(directory.team_names(session, workspace)[:20]) or "none yet"
+        raise NotFound(f"There is no team called {name!r} in the directory (teams: {known}).")
     return team

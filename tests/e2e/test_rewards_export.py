@@ -127,7 +127,12 @@ def test_the_export_is_for_hr_only(bot: RunningBot) -> None:
         ("2026-13-01", "FROM `2026-13-01` is not a date: write it as YYYY-MM-DD"),
         ("2026-03-01 31/03/2026", "TO `31/03/2026` is not a date"),
         ("2026-03-01 2026-03-02 2026-03-03", "at most two dates"),
-        ("team:Nowhere", "no team called 'Nowhere'"),
+        (
+            "team:Nowhere",
+            "no team called 'Nowhere' in the directory (teams: Operations, People, Support East, Support West)",
+        ),
+        ("team:%", "no team called '%'"),
+        ("team:Support_East", "no team called 'Support_East'"),
     ],
 )
 def test_a_bad_export_range_is_explained(bot: RunningBot, words: str, expected: str) -> None:

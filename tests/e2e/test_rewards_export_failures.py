@@ -115,7 +115,12 @@ MARCH = ["export", "rewards", "--from", "2026-03-01", "--to", "2026-03-31"]
 @pytest.mark.parametrize(
     ("extra", "failing", "expected"),
     [
-        (["--team", "Nope"], None, "error: There is no team called 'Nope' in the directory."),
+        (
+            ["--team", "Nope"],
+            None,
+            "error: There is no team called 'Nope' in the directory (teams: Operations, People, Support East, "
+            "Support West).",
+        ),
         ([], full_disk, "error: could not write {out}: No space left on device (an existing file is left as it was)"),
         ([], broken_query, "disk I/O error"),
     ],
