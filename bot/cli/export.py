@@ -16,11 +16,11 @@ from sqlalchemy.orm import Session
 from bot.cli.common import actor, add_workspace_option, database, resolve_workspace, transaction
 from bot.clock import SystemClock
 from bot.startup import StartupError
-from models import Workspace
+from models import RewardGrant, Workspace
 from models.engine import make_session_factory, reading
 from services import outbox
 from services.rewards.export import FORMATS, check_export, export_grants, parse_period, record_export
-from services.text import plural
+from services.text import escape_mrkdwn, plural
 
 
 def add_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -122,6 +122,7 @@ def run_fulfil(args: argparse.Namespace) -> int:
             session, workspace=workspace, grant_id=args.grant_id, hr=None, actor=actor(), now=now
         )
         tell(session, workspace, f"reward-fulfilled:{grant.id}", blocks.fulfilled_dm(grant), now)
+        update_hr_copies(session, workspace, grant, ":white_check_mark: Fulfilled from the command line", now)
         print(f"reward grant #{grant.id} ({grant.title} for {grant.recipient.name}) is fulfilled")
     return 0
 
@@ -138,6 +139,8 @@ def run_revoke(args: argparse.Namespace) -> int:
         )
         for slack_id, payload in blocks.revoked_dms(grant):
             tell(session, workspace, f"reward-revoked:{grant.id}:{slack_id}", payload, now)
+        revoked = f":no_entry: Revoked from the command line: {escape_mrkdwn(args.reason)}"
+        update_hr_copies(session, workspace, grant, revoked, now)
         print(f"reward grant #{grant.id} ({grant.title} for {grant.recipient.name}) is revoked")
     return 0
 
@@ -145,3 +148,16 @@ def run_revoke(args: argparse.Namespace) -> int:
 def tell(session: Session, workspace: Workspace, key: str, payload: dict[str, Any], now: datetime) -> None:
     """Queue a DM in the outbox (same key as the Slack buttons use); the running bot sends it within seconds."""
     outbox.enqueue(session, workspace=workspace, key=key, method="chat.postMessage", payload=payload, now=now)
+
+
+def update_hr_copies(session: Session, workspace: Workspace, grant: RewardGrant, outcome: str, now: datetime) -> None:
+    """Every HR person's copy of the grant loses its buttons, as when it is settled from Slack; one not sent yet
+    never will be."""
+    from handlers.blocks import rewards as blocks
+    from handlers.reward_messages import hr_copies
+
+    settled = blocks.hr_grant(grant, outcome)
+    for channel, ts in hr_copies(session, grant.id):
+        key = f"reward-hr-settled:{grant.id}:{channel}:{ts}"
+        payload = {"channel": channel, "ts": ts, **settled}
+        outbox.enqueue(session, workspace=workspace, key=key, method="chat.update", payload=payload, now=now)

@@ -1,13 +1,16 @@
 """Tangible rewards end to end: the approver's buttons, declines with a reason, HR's fulfilment and revocation."""
 
 import json
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 
+from bot.cli import main
 from bot.fakeslack import Call
 from handlers.blocks import nominations as blocks
 from handlers.blocks import rewards as reward_blocks
+from handlers.jobs.drain_outbox import drain_outbox
 from tests.conftest import RunningBot
 from tests.rewards_helpers import grants, nominations, set_up
 
@@ -212,3 +215,23 @@ def test_when_one_hr_person_fulfils_a_grant_every_other_hr_copy_loses_its_button
     for copy in copies.values():
         message = ready.slack.message(copy.response["channel"], copy.response["ts"])
         assert action_ids(message) == [] and "Fulfilled by" in str(message["blocks"])
+
+
+def test_a_grant_fulfilled_from_the_command_line_takes_the_buttons_off_every_hr_copy(
+    ready: RunningBot, database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ready.driver.command("U0AGENT1", "/nominate", f"{LEE} voucher_25 saved a key account")
+    ready.driver.click("U0MGR1", request_to(ready, "U0MGR1"), blocks.APPROVE)
+    copies = [call for call in ready.slack.calls("chat.postMessage") if reward_blocks.FULFIL in str(call.args)]
+    with ready.sessions() as session:
+        [grant] = grants(session)
+    monkeypatch.setenv("DATABASE_URL", database_url)
+
+    assert main(["rewards", "fulfil", str(grant.id)]) == 0
+    ready.clock.set(datetime.now(UTC))  # the command line queues on the wall clock
+    drain_outbox(ready.runtime.deps, ready.runtime.sender_client)
+
+    assert len(copies) == 2
+    for copy in copies:
+        message = ready.slack.message(copy.response["channel"], copy.response["ts"])
+        assert action_ids(message) == [] and "Fulfilled from the command line" in str(message["blocks"])
