@@ -10,3 +10,12 @@ def socket_mode_handler(app: App, app_token: str) -> SocketModeHandler:
     It reaches Slack through the app's client, so SLACK_API_URL applies to `apps.connections.open` too.
     """
     return SocketModeHandler(app, app_token)  # type: ignore[no-untyped-call]
+
+
+def finish(handler: SocketModeHandler) -> None:
+    """Stop as asked: requests from now on are left unacknowledged (Slack sends them again, to the next
+    process), the ones in hand are answered over the connection still open, and only then it is closed."""
+    client = handler.client
+    client.socket_mode_request_listeners.clear()
+    client.message_workers.shutdown(wait=True)
+    handler.close()  # type: ignore[no-untyped-call]

@@ -105,8 +105,17 @@ def wait_until_waiting_for_the_lock(engine: Engine, transactions: int) -> None:
     waiting = text(
         "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()"
     )
-    with engine.connect() as connection:
-        deadline = time.monotonic() + 10
-        while connection.execute(waiting).scalar_one() < transactions:
-            assert time.monotonic() < deadline, "nothing reached the lock"
-            time.sleep(0.05)
+
+    def enough() -> bool:
+        with engine.connect() as connection:  # one transaction a look: it sees the statistics as they were at first
+            return int(connection.execute(waiting).scalar_one()) >= transactions
+
+    wait_until(enough)
+
+
+def wait_until(done: Callable[[], bool], seconds: float = 10) -> None:
+    """Until another thread has got somewhere (not a clock: what the test waits for is work being done)."""
+    deadline = time.monotonic() + seconds
+    while not done():
+        assert time.monotonic() < deadline, "it never happened"
+        time.sleep(0.05)

@@ -93,7 +93,7 @@ def serve_socket_mode(runtime: "Runtime", app_token: str) -> None:
     """Until SIGTERM: then the connection to Slack is closed, so no new request comes."""
     from slack_sdk.errors import SlackApiError
 
-    from bot.socket_mode import socket_mode_handler
+    from bot.socket_mode import finish, socket_mode_handler
 
     handler = socket_mode_handler(runtime.app, app_token)
 
@@ -112,7 +112,7 @@ def serve_socket_mode(runtime: "Runtime", app_token: str) -> None:
             f"Slack refused SLACK_APP_TOKEN for Socket Mode (it needs connections:write): {refused}"
         ) from None
     finally:
-        handler.close()  # type: ignore[no-untyped-call]
+        finish(handler)
 
 
 def port_number(text: str) -> int:

@@ -1,13 +1,23 @@
 """The scenarios that matter most, over HTTP and in Socket Mode alike; a Socket Mode reconnect loses nothing."""
 
+from concurrent.futures import ThreadPoolExecutor
+
 import pytest
 from sqlalchemy import select
 
+from bot.fakeslack.server import APP_TOKEN
+from bot.socket_mode import finish, socket_mode_handler
 from handlers.blocks import nominations as nomination_blocks
 from models import Nomination, PulseResponse, Resolution
 from tests.conftest import RunningBot
 from tests.e2e.test_pulse_rounds import answer, start
-from tests.helpers import load_org_and_policy
+from tests.helpers import (
+    holding_the_workspaces,
+    load_org_and_policy,
+    skip_unless_writers_overlap,
+    wait_until,
+    wait_until_waiting_for_the_lock,
+)
 
 
 def test_a_fix_over_the_limit_is_approved_by_the_manager(any_mode_bot: RunningBot) -> None:
@@ -81,3 +91,25 @@ def test_a_reconnect_after_slacks_disconnect_loses_nothing(any_mode_bot: Running
     assert "Logged your *refund* of $20" in reply.text
     assert socket.connections == 2
     assert bot.slack.violations == []
+
+
+def test_stopping_answers_the_request_in_hand_before_closing_the_connection(bot: RunningBot) -> None:
+    """SIGTERM during a command held up by the database: its ack must still reach Slack, or the person is told it
+    failed although it was done, and sends it again."""
+    skip_unless_writers_overlap(bot.runtime.engine)
+    load_org_and_policy(bot.sessions, bot.clock.now())
+    socket = bot.slack.socket_mode()
+    handler = socket_mode_handler(bot.runtime.app, APP_TOKEN)
+    handler.connect()  # type: ignore[no-untyped-call]
+    socket.wait_connected()
+    bot.driver.socket_mode = True
+
+    with ThreadPoolExecutor(2) as pool:
+        with holding_the_workspaces(bot.runtime.engine):
+            reply = pool.submit(bot.driver.command, "U0AGENT1", "/boundaries", settle=False)
+            wait_until_waiting_for_the_lock(bot.runtime.engine, 1)
+            stopping = pool.submit(finish, handler)
+            wait_until(lambda: handler.client.closed or not handler.client.socket_mode_request_listeners)
+        stopping.result(timeout=10)
+
+    assert reply.result(timeout=10).status == 200, "acknowledged before the connection closed"
