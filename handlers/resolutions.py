@@ -43,14 +43,18 @@ MODAL_FIELDS = {
     "customer_outcome": blocks.OUTCOME,
 }
 """Which modal input shows an error about each field (anything else shows under the summary)."""
-_REF = re.compile(r"\bref:\s*(?:\"([^\"]+)\"|“([^”]+)”|'([^']+)'|‘([^’]+)’|(\S+))", re.IGNORECASE)
+_REF = re.compile(  # attached (`ref:A1`, `ref:"A 1"`), or after a space when it has a digit (`ref: 42`, not `ref: see`)
+    r"\bref:(?:\s*\"([^\"]+)\"|\s*“([^”]+)”|\s*'([^']+)'|\s*‘([^’]+)’|(\S+)|\s+((?=\S*\d)\S+))", re.IGNORECASE
+)
 _QUOTES = "\"“'‘"
 _OUTCOME = re.compile(r"\boutcome:(\S+)", re.IGNORECASE)
-_NAMED_REF = re.compile(  # `order 42`, `Order #42`, `order: 42`, `order no. 42`, `ORDER-42`, `#42`
-    r"(?:\b(order|ticket|case|booking|account|invoice)(?:\s*(?:no|nr|num|number)(?![a-z]))?[\s#:.-]*|(?<![\w<&])#)"
+_NAMED_REF = re.compile(  # `order 42`, `Order #42`, `order: 42`, `order no. 42`, `ORDER-42` (not `the order. 2 days`)
+    r"\b(order|ticket|case|booking|account|invoice)(?::|\s*(?:no\.?|nr\.?|num\.?|number)(?![a-z]))?[\s#-]*"
     r"((?=[A-Za-z0-9-]*\d)[A-Za-z0-9][A-Za-z0-9-]*)",
     re.IGNORECASE,
 )
+_HASH_REF = re.compile(r"(?<![\w<&])#((?=[A-Za-z0-9-]*\d)[A-Za-z0-9][A-Za-z0-9-]{2,})")
+"""`#4471` when nothing is labelled; at least three characters, so `#1 priority` is no customer."""
 
 
 @dataclass(frozen=True)
@@ -80,10 +84,7 @@ def to_request(line: OneLiner, rule: BoundaryRule, currency: str) -> ResolutionR
     outcome_match = _OUTCOME.search(rest)
     outcome = outcome_match.group(1).lower() if outcome_match else None
     ref_match = _REF.search(rest)
-    named = _NAMED_REF.search(rest)
-    customer_ref = (
-        next(part for part in ref_match.groups() if part) if ref_match else (named_reference(named) if named else None)
-    )
+    customer_ref = next(part for part in ref_match.groups() if part) if ref_match else named_reference(rest)
     if ref_match and ref_match.group(5) and ref_match.group(5)[0] in _QUOTES:
         raise InvalidInput('Close the quote around the reference, like `ref:"ABC 123"`.', field="customer_ref")
     summary = " ".join(_OUTCOME.sub("", _REF.sub("", rest)).split())
@@ -92,9 +93,12 @@ def to_request(line: OneLiner, rule: BoundaryRule, currency: str) -> ResolutionR
     )
 
 
-def named_reference(match: re.Match[str]) -> str:
-    label, reference = match.group(1), match.group(2)
-    return f"{label.lower()} {reference}" if label else f"#{reference}"
+def named_reference(text: str) -> str | None:
+    """The first labelled reference (`order 42`), else a bare `#4471`."""
+    if named := _NAMED_REF.search(text):
+        return f"{named.group(1).lower()} {named.group(2)}"
+    bare = _HASH_REF.search(text)
+    return f"#{bare.group(1)}" if bare else None
 
 
 def resolve_command(

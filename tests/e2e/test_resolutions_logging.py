@@ -208,20 +208,28 @@ def test_the_per_customer_cap_sees_one_customer_however_the_reference_is_written
 
 
 def test_a_customer_reference_is_read_however_it_is_commonly_written(ready: RunningBot) -> None:
-    lines = ["ref: 42", "order no. 77", "order number 88", "#99", "order: 55", "ORDER-1234", "ticket nr 5"]
+    lines = ["ref: 42", "order no. 77", "order number 88", "#4471", "order: 55", "ORDER-1234", "ticket nr 5"]
 
     replies = [ready.driver.command("U0AGENT1", "/resolve", f"replacement 10 {line} arrived broken") for line in lines]
 
     assert not [reply.text for reply in replies if "needs a customer reference" in reply.text]
     assert [r.customer_ref for r in resolutions(ready)] == [
-        "42",
-        "order 77",
-        "order 88",
-        "#99",
-        "order 55",
-        "order 1234",
-        "ticket 5",
+        "42", "order 77", "order 88", "#4471", "order 55", "order 1234", "ticket 5"
+    ]  # fmt: skip
+
+
+def test_ordinary_words_and_numbers_in_a_summary_are_no_customer_reference(ready: RunningBot) -> None:
+    summaries = [
+        "our #1 priority customer, box crushed",
+        "2nd complaint (#2 this week) about order 1234",
+        "cancelled the order. 2 days late",
+        "ref: see notes, order 88",
     ]
+
+    for summary in summaries:
+        ready.driver.command("U0AGENT1", "/resolve", f"credit 5 {summary}")
+
+    assert [r.customer_ref for r in resolutions(ready)] == [None, "order 1234", None, "order 88"]
 
 
 def test_a_quoted_reference_keeps_its_spaces(ready: RunningBot) -> None:
