@@ -15,7 +15,7 @@ from handlers.blocks import decline
 from handlers.blocks import digest as digest_blocks
 from handlers.blocks import resolutions as blocks
 from handlers.blocks.kit import Block, field_errors
-from handlers.delivery import Outgoing, queue, send_now
+from handlers.delivery import Outgoing, queue, send_now, update_each
 from handlers.deps import Deps, deps_of
 from handlers.errors import reported
 from handlers.home import build_home
@@ -269,11 +269,8 @@ class Announcement:
 def announce_decision(deps: Deps, client: WebClient, announcement: Announcement, message: tuple[str, str]) -> None:
     """Replace the buttons with the outcome (in every request, reminder and escalation sent), tell the employee."""
     send_now(deps, client, announcement.outcome)
-    for channel, ts in dict.fromkeys([message, *announcement.requests]):
-        if channel and ts:
-            client.chat_update(
-                channel=channel, ts=ts, text=f"Request {announcement.status}", blocks=announcement.decided
-            )
+    shown = [(channel, ts) for channel, ts in [message, *announcement.requests] if channel and ts]
+    update_each(client, shown, text=f"Request {announcement.status}", blocks=announcement.decided)
 
 
 def register(app: App) -> None:

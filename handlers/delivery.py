@@ -129,6 +129,9 @@ def _refused(delivery: Claimed, error: SlackApiError) -> SendOutcome:
     return SendOutcome(ok=False, error=code, permanent=permanent)
 
 
+GONE = ("message_not_found", "channel_not_found", "cant_update_message", "is_archived")
+
+
 def logged_key(delivery: Claimed) -> str:
     """The delivery's key, less the person for a pulse invitation or reminder: who was still reminded is who
     had not answered, which the round's seal deletes from the outbox and the log must not keep either."""
@@ -140,3 +143,15 @@ def logged_key(delivery: Claimed) -> str:
 
 def _verdict(permanent: bool) -> str:
     return "refused it for good, dropped" if permanent else "failed, will retry"
+
+
+def update_each(client: WebClient, messages: list[tuple[str, str]], **content: Any) -> None:
+    """Show the same content in every copy of a message (every decider's request, every HR person's grant); a copy
+    Slack no longer has (deleted, past the workspace's retention) is skipped rather than stopping the others."""
+    for channel, ts in dict.fromkeys(messages):
+        try:
+            client.chat_update(channel=channel, ts=ts, **content)
+        except SlackApiError as error:
+            if error.response.get("error") not in GONE:
+                raise
+            log.info("a copy in %s was not updated: Slack has it no more (%s)", channel, error.response.get("error"))

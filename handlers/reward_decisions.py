@@ -17,7 +17,7 @@ from handlers import payload
 from handlers.blocks import nominations as blocks
 from handlers.blocks import rewards as reward_blocks
 from handlers.blocks.kit import field_errors
-from handlers.delivery import Outgoing, queue, send_now
+from handlers.delivery import Outgoing, queue, send_now, update_each
 from handlers.deps import Deps, deps_of
 from handlers.errors import reported
 from handlers.people import action_caller
@@ -156,8 +156,8 @@ def decide_from_button(
         return
     container = body["container"]
     with reported(body, respond):
-        update_everywhere(client, decided, (container["channel_id"], container["message_ts"]))
         send_now(deps, client, claimed)
+        update_each(client, [(container["channel_id"], container["message_ts"]), *decided.copies], **decided.update)
 
 
 def decide_from_modal(
@@ -171,13 +171,8 @@ def decide_from_modal(
         return
     ack()
     with reported(body):
-        update_everywhere(client, decided, message)
         send_now(deps, client, claimed)
-
-
-def update_everywhere(client: WebClient, decided: Decided, clicked: tuple[str, str]) -> None:
-    for channel, ts in dict.fromkeys([clicked, *decided.copies]):
-        client.chat_update(channel=channel, ts=ts, **decided.update)
+        update_each(client, [message, *decided.copies], **decided.update)
 
 
 def _decided(deps: Deps, context: BoltContext, body: dict[str, Any], decide: Decide) -> tuple[Decided, list[Claimed]]:

@@ -235,3 +235,19 @@ def test_a_grant_fulfilled_from_the_command_line_takes_the_buttons_off_every_hr_
     for copy in copies:
         message = ready.slack.message(copy.response["channel"], copy.response["ts"])
         assert action_ids(message) == [] and "Fulfilled from the command line" in str(message["blocks"])
+
+
+def test_a_copy_slack_no_longer_has_does_not_stop_the_others_or_the_recipients_dm(ready: RunningBot) -> None:
+    ready.driver.command("U0AGENT1", "/nominate", f"{LEE} voucher_25 saved a key account")
+    ready.driver.click("U0MGR1", request_to(ready, "U0MGR1"), blocks.APPROVE)
+    sent = ready.slack.calls("chat.postMessage")
+    copies = {call.args["channel"]: call for call in sent if reward_blocks.FULFIL in str(call.args)}
+    gone = copies["U0ADMIN"].response
+    ready.slack.state.replace_message(gone["channel"], gone["ts"], None)  # deleted, or past the retention
+
+    ready.driver.click("U0HR", copies["U0HR"], reward_blocks.FULFIL)
+
+    assert "fulfilled" in ready.slack.calls("chat.postMessage", channel="U0AGENT2")[-1].text.lower()
+    assert "Sorry, something went wrong" not in " ".join(call.text for call in ready.slack.calls("response_url"))
+    kept = ready.slack.message(copies["U0HR"].response["channel"], copies["U0HR"].response["ts"])
+    assert action_ids(kept) == []
