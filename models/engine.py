@@ -4,6 +4,7 @@ import logging
 import os
 import threading
 import time
+import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -20,8 +21,6 @@ PING_IDLE_AFTER = 5.0
 KEPT_OPEN = 10
 DEFAULT_MOST_CONNECTIONS = 30
 BUSY_TIMEOUT = 30
-JOURNAL_TRIES = 3
-JOURNAL_WAIT_MS = 1000
 log = logging.getLogger(__name__)
 
 
@@ -154,22 +153,31 @@ def empty_journal_after_commit(session: Session) -> None:
     """
     engine = session.get_bind()
     if isinstance(engine, Engine) and engine.dialect.name == "sqlite":
-        event.listen(session, "after_commit", lambda _session: empty_journal(engine), once=True)
+        _JOURNALS_OWED.add(engine)
+        event.listen(session, "after_commit", lambda _session: empty_owed_journal(engine), once=True)
 
 
-def empty_journal(engine: Engine) -> None:
-    """`PRAGMA wal_checkpoint(TRUNCATE)`, which waits for writers and for readers of older snapshots: a second
-    at a time (not the 30 s busy timeout: the caller may be a person waiting for an answer), a few times."""
+def empty_owed_journal(engine: Engine) -> bool:
+    """Empty the log if it is owed, without waiting: while a long read (an export) uses the log it cannot be
+    emptied, and waiting would hold up every writer meanwhile. The next call (the pulse tick, every minute)
+    tries again. True when nothing is owed any more."""
+    if engine not in _JOURNALS_OWED:
+        return True
     connection = engine.raw_connection()
     try:
-        connection.execute(f"PRAGMA busy_timeout = {JOURNAL_WAIT_MS}")
-        for _ in range(JOURNAL_TRIES):
-            busy, _pages, _copied = connection.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
-            if not busy:
-                return
-        log.warning(
-            "SQLite's write-ahead log could not be emptied: readers kept it busy; it empties when it next starts over"
-        )
-    finally:
+        connection.execute("PRAGMA busy_timeout = 0")
+        try:
+            busy = connection.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0]
+        except engine.dialect.dbapi.OperationalError:  # type: ignore[union-attr]  # another writer holds the lock
+            busy = 1
         connection.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT * 1000)}")
+    finally:
         connection.close()
+    if busy:
+        log.info("SQLite's write-ahead log is in use; it is emptied at the next try")
+        return False
+    _JOURNALS_OWED.discard(engine)
+    return True
+
+
+_JOURNALS_OWED: "weakref.WeakSet[Engine]" = weakref.WeakSet()

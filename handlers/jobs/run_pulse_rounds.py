@@ -19,6 +19,8 @@ def run_pulse_rounds(deps: Deps, client: WebClient) -> None:
     from still has its rounds sealed and its relays ended on time (what they hold must not wait for a purge), but
     no round opens there and nobody is invited."""
     installed = set(_installed_ids(deps))
+    with deps.sessions() as session:
+        pulse_closing.empty_sealed_journal(session)
     for workspace_id in _every_workspace_id(deps):
         with deps.sessions.begin() as session:
             workspace = session.get_one(Workspace, workspace_id)
