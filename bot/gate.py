@@ -86,7 +86,7 @@ class SlackGate:
 
 
 DATABASE_DOWN = (
-    "Sorry, Latitude can't reach its database right now (reference `{ref}`), so nothing was done. "
+    "Sorry, Latitude can't use its database right now (reference `{ref}`), so nothing was done. "
     "Please try again in a minute; if it keeps happening, give this reference to your admin."
 )
 
@@ -97,7 +97,7 @@ def database_down(body: bytes, error: SQLAlchemyError) -> Rejection:
     ref = secrets.token_hex(4)
     reason = str(getattr(error, "orig", None) or error).strip().splitlines()[0]
     is_command = "command" in dict(parse_qsl(body.decode("utf-8", "replace")))
-    log.error("[ref %s] the database is out of reach: %s", ref, reason)
+    log.error("[ref %s] the database is out of reach or busy: %s", ref, reason)
     if is_command:
         return Rejection(200, f"database out of reach [ref {ref}]", DATABASE_DOWN.format(ref=ref))
     return Rejection(503, f"database out of reach [ref {ref}]", "The database is out of reach; try again.")

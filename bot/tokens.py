@@ -96,6 +96,8 @@ class RenewingAuthorize(InstallationStoreAuthorize):
     def _rotate_and_save_tokens_if_necessary(self, installation: Installation | None) -> Installation | None:
         if self._renewals is None or installation is None or not installation.bot_refresh_token:
             return super()._rotate_and_save_tokens_if_necessary(installation)
+        if not _due(installation):
+            return None  # most requests: nothing to renew, so no lock and no second read
         latest, _refused = self._renewals.renewed(installation)
         return latest
 
@@ -158,6 +160,12 @@ class WorkspaceTokens:
             keep = min(keep, expires_at - time.time() - before)
         with self._lock:
             self._cache[workspace_id] = (token, time.monotonic() + keep)
+
+
+def _due(installation: Installation) -> bool:
+    """Inside the window before expiry in which a token is renewed."""
+    expires_at = installation.bot_token_expires_at
+    return expires_at is not None and expires_at <= time.time() + ROTATE_MINUTES_BEFORE_EXPIRY * 60
 
 
 def _expired(installation: Installation) -> bool:

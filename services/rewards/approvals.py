@@ -22,15 +22,17 @@ def approver_for(session: Session, nominee: Employee, nominator: Employee) -> Em
         candidate = candidate.manager
     if candidate is not None and candidate.id not in excluded and candidate.active:
         return candidate
-    for fallback in hr_people(session, nominee.workspace_id):
+    hr_team = hr_people(session, nominee.workspace_id)
+    for fallback in hr_team:
         if fallback.id not in excluded:
             return fallback
     above = (
         "they have no manager on file"
         if nominee.manager is None
-        else "every manager above them is you or no longer active"
+        else "no manager above them can (they are you, them, or no longer active)"
     )
     hr = "besides the two of you" if directory.acts_as(nominee, HR_ROLES) else "besides you"
+    hr = hr if hr_team else "in the directory"
     raise NotAllowed(
         f"Nobody can approve a reward for {nominee.name}: {above}, and there is no HR person or admin {hr}. "
         "Ask HR to fix the org directory, or send a shout-out."

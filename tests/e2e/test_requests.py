@@ -201,8 +201,8 @@ def test_with_the_database_out_of_reach_a_command_is_told_with_a_reference_and_a
         event.remove(engine, "before_cursor_execute", unreachable)
 
     [ref] = re.findall(r"reference `([0-9a-f]{8})`", command.text)
-    assert command.status == 200 and "can't reach its database right now" in command.text
+    assert command.status == 200 and "can't use its database right now" in command.text
     assert pushed.status == 503, "Slack retries an event it got no 200 for"
-    assert f"[ref {ref}] the database is out of reach" in log_text(caplog)
+    assert f"[ref {ref}] the database is out of reach or busy" in log_text(caplog)
     with ready.sessions() as session:
         assert count(session, Resolution) == 0

@@ -91,7 +91,7 @@ def test_nobody_left_to_approve_says_why_when_the_manager_is_the_nominator_and_t
     with sessions() as session, pytest.raises(NotAllowed) as refused:
         reward_approvals.approver_for(session, employee(session, "U0H"), employee(session, "U0A"))
 
-    assert "every manager above them is you or no longer active" in str(refused.value)
+    assert "no manager above them can (they are you, them, or no longer active)" in str(refused.value)
     assert "no HR person or admin besides the two of you" in str(refused.value)
 
 
