@@ -3,29 +3,35 @@ and the old messages updated to say where it went. Queued in the caller's transa
 """
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy.orm import Session
 
 from handlers.blocks import nominations as nomination_blocks
 from handlers.blocks import resolutions as resolution_blocks
+from handlers.blocks import suggestions as suggestion_blocks
 from handlers.blocks.kit import text_block
 from handlers.reward_messages import request_key
-from models import Nomination, Resolution, Workspace
+from models import Nomination, Resolution, Suggestion, Workspace
 from services import outbox
 from services.handover import Handover
 from services.text import escape_mrkdwn
 
 
 def describe_handover(handover: Handover) -> str:
-    what = "request" if handover.kind == "resolution" else "reward nomination"
+    what = {"resolution": "request", "nomination": "reward nomination", "suggestion": "suggestion"}[handover.kind]
     previous = handover.previous.name if handover.previous else "nobody"
-    return f"{what} #{handover.item_id} for {handover.requester.name}: {previous} -> {handover.current.name}"
+    whose = handover.requester.name if handover.requester else "an anonymous author"
+    return f"{what} #{handover.item_id} by {whose}: {previous} -> {handover.current.name}"
 
 
 def queue_handover_messages(
     session: Session, *, workspace: Workspace, handovers: list[Handover], now: datetime
 ) -> None:
     for handover in handovers:
+        if handover.kind == "suggestion":
+            _queue_suggestion_handover(session, workspace, handover, now)
+            continue
         if handover.kind == "resolution":
             prefix, dm = _resolution_dm(session, handover)
         else:
@@ -62,3 +68,35 @@ def _shown(session: Session, handover: Handover, prefix: str) -> list[tuple[str,
     shown = outbox.sent_messages(session, key_prefix=prefix)
     first = outbox.sent_message(session, key=prefix.rstrip(":")) if handover.kind == "nomination" else None
     return list(dict.fromkeys([*shown, *([first] if first else [])]))
+
+
+def _queue_suggestion_handover(session: Session, workspace: Workspace, handover: Handover, now: datetime) -> None:
+    """The new owner's card with its buttons, the old cards saying where it went, and the author told."""
+    suggestion = session.get_one(Suggestion, handover.item_id)
+    cards = f"suggestion:{suggestion.id}:owner"
+    number = outbox.count_under(session, key_prefix=f"{cards}:handover:") + 1
+    goes_to = escape_mrkdwn(handover.current.name)
+    moved = f":arrow_right: This suggestion now goes to *{goes_to}*, who answers it."
+    messages: list[tuple[str, str, dict[str, Any]]] = [
+        (
+            f"suggestion:{suggestion.id}:moved:{number}:{ts}",
+            "chat.update",
+            {"channel": channel, "ts": ts, "text": moved, "blocks": [text_block(moved)]},
+        )
+        for channel, ts in outbox.sent_messages(session, key_prefix=cards)
+    ]
+    card = suggestion_blocks.owner_card(suggestion)
+    text = f"Suggestion #{suggestion.id} now comes to you"
+    messages.append(
+        (
+            f"{cards}:handover:{number}:{handover.current.slack_id}",
+            "chat.postMessage",
+            {"channel": handover.current.slack_id, "text": text, "blocks": card},
+        )
+    )
+    author = suggestion.author.slack_id if suggestion.author is not None else suggestion.author_seal
+    told = f"Your suggestion #{suggestion.id} now goes to {goes_to}: the person it was with has left."
+    payload = {"channel": author, "text": told, "blocks": [text_block(told)]}
+    messages.append((f"suggestion:{suggestion.id}:told-moved:{number}", "chat.postMessage", payload))
+    for key, method, payload in messages:
+        outbox.enqueue(session, workspace=workspace, key=key, method=method, payload=payload, now=now)

@@ -18,6 +18,7 @@ from models.employee import Employee
 from models.policy import Money
 
 SUGGESTION_STATUSES = ("open", "under_review", "planned", "done", "not_doing")
+CLOSED_STATUSES = ("done", "not_doing")
 PROPOSAL_KINDS = ("raise", "declines")
 PROPOSAL_STATUSES = ("proposed", "applied", "noted")
 
@@ -66,7 +67,7 @@ class Suggestion(Base):
 
     @property
     def is_closed(self) -> bool:
-        return self.status in ("done", "not_doing")
+        return self.status in CLOSED_STATUSES
 
 
 class SuggestionBacker(Base):

@@ -3,7 +3,8 @@
 Run by the org import after the directory changed. A pending request or reward nomination moves
 when the person it waits on is inactive, or is no longer above the requester in the org (nor an
 admin, nor HR for rewards). It moves to the first active manager above the requester, or an
-active admin (HR for rewards) when nobody above is left.
+active admin (HR for rewards) when nobody above is left. An open suggestion whose owner left goes
+where a new one would (services/suggestions/lifecycle.owner_for).
 """
 
 from dataclasses import dataclass
@@ -11,25 +12,49 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from models import Employee, Nomination, Resolution, Workspace
+from models import Employee, Nomination, Resolution, Suggestion, Workspace
+from models.suggestion import CLOSED_STATUSES
 from services import directory
 from services.errors import NotAllowed
 from services.rewards.approvals import approver_for
 from services.rewards.grants import HR_ROLES
+from services.suggestions.lifecycle import owner_for, settings_of
 
 
 @dataclass(frozen=True)
 class Handover:
-    kind: str  # "resolution" or "nomination"
+    kind: str  # "resolution", "nomination" or "suggestion"
     item_id: int
-    requester: Employee
+    requester: Employee | None  # None: an anonymous suggestion's author
     previous: Employee | None
     current: Employee
 
 
 def hand_over_pending(session: Session, *, workspace: Workspace) -> list[Handover]:
     """Re-route every pending item whose decider left or no longer manages the requester."""
-    return _resolutions(session, workspace) + _nominations(session, workspace)
+    return _resolutions(session, workspace) + _nominations(session, workspace) + _suggestions(session, workspace)
+
+
+def _suggestions(session: Session, workspace: Workspace) -> list[Handover]:
+    moved = []
+    settings, _threshold = settings_of(session, workspace)
+    open_ones = session.scalars(
+        select(Suggestion)
+        .where(Suggestion.workspace_id == workspace.id, Suggestion.status.not_in(CLOSED_STATUSES))
+        .order_by(Suggestion.id)
+        .with_for_update(of=Suggestion.__table__)
+    )
+    for suggestion in open_ones:
+        if suggestion.owner.active:
+            continue
+        try:
+            current = owner_for(session, workspace, settings, suggestion.author, suggestion.category)
+        except NotAllowed:
+            continue
+        moved.append(Handover("suggestion", suggestion.id, suggestion.author, suggestion.owner, current))
+        suggestion.owner = current
+    session.flush()
+    return moved
 
 
 def managers_above(employee: Employee) -> list[Employee]:

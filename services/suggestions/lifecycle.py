@@ -112,19 +112,20 @@ def _category(settings: SuggestionSettings, category: str | None) -> str | None:
 
 
 def owner_for(
-    session: Session, workspace: Workspace, settings: SuggestionSettings, author: Employee, category: str | None
+    session: Session, workspace: Workspace, settings: SuggestionSettings, author: Employee | None, category: str | None
 ) -> Employee:
-    """The category's owner from the policy, else the author's manager, else HR; never the author."""
+    """The category's owner from the policy, else the author's manager, else HR; never the author. Without an
+    author (an anonymous suggestion whose owner left: nobody knows who wrote it), the owner or HR."""
     candidates: list[Employee | None] = []
     if category and category in settings.owners:
         owner_id = settings.owners[category]
         candidates.append(
             session.scalar(select(Employee).where(Employee.workspace_id == workspace.id, Employee.slack_id == owner_id))
         )
-    candidates.append(author.manager)
+    candidates.append(author.manager if author is not None else None)
     candidates += hr_people(session, workspace.id)
     for candidate in candidates:
-        if candidate is not None and candidate.active and candidate.id != author.id:
+        if candidate is not None and candidate.active and (author is None or candidate.id != author.id):
             return candidate
     raise NotAllowed(
         "Nobody can receive your suggestion: you have no manager on file and there is no HR person besides you. "

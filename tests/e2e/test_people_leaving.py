@@ -185,3 +185,23 @@ def test_an_import_that_would_leave_no_active_admin_is_refused_with_the_line(
     assert "not in the file and --deactivate-missing would deactivate them" in dropped.value.problems[0]
     assert session.scalars(select(Employee.role).where(Employee.slack_id == "U0ADMIN")).one() == "admin"
     assert employee(session, "U0ADMIN").active
+
+
+def test_a_suggestion_with_a_manager_who_left_goes_to_the_next_owner_and_its_author_is_told(bot: RunningBot) -> None:
+    load_suggestion_org(bot.sessions, bot.clock.now())
+    bot.driver.command("U0AGENT1", "/suggest", "a second card reader at the returns desk")
+    [old_card] = bot.slack.calls("chat.postMessage", channel="U0MGR1")
+
+    report = reimport(
+        bot.sessions, bot.clock.now(), WITHOUT_MAYA + "\n" + EXTRA_AGENTS.replace(",U0MGR1,", ",U0ADMIN,")
+    )
+    drain_outbox(bot.runtime.deps, bot.runtime.app.client)
+
+    assert [line for line in describe_report(report).splitlines() if "suggestion #1" in line] == [
+        "  > suggestion #1 by Sam Agent: Maya Manager -> Ada Admin"
+    ]
+    assert "now goes to *Ada Admin*" in bot.slack.message(old_card.response["channel"], old_card.response["ts"])["text"]
+    [new_card] = bot.slack.calls("chat.postMessage", channel="U0ADMIN")
+    bot.driver.click("U0ADMIN", new_card, "suggestion_planned")
+    told = [call.text for call in bot.slack.calls("chat.postMessage", channel="U0AGENT1")]
+    assert any("now goes to Ada Admin" in text for text in told) and "plans to do" in told[-1]
