@@ -2,13 +2,14 @@
 
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
 from models import Employee, Nomination, RewardGrant, Workspace
 from services import audit, directory
 from services.errors import AlreadyDone, InvalidInput, NotAllowed, NotFound
-from services.rewards.grants import HR_ROLES
+from services.rewards.grants import HR_ROLES, month_start, reward_policy
+from services.text import plural
 
 MAX_REASON = 2000
 
@@ -97,6 +98,7 @@ def approve(
     nomination = find_pending(session, workspace, nomination_id, approver)
     if approver.id in (nomination.nominator_id, nomination.nominee_id):
         raise NotAllowed("You can't approve a reward you gave or received.")
+    _check_granted_this_month(session, workspace, nomination, now)
     nomination.status, nomination.decided_by_id, nomination.decided_at = "approved", approver.id, now
     grant = grant_for(session, nomination, approver=approver, now=now)
     audit.record(
@@ -109,6 +111,28 @@ def approve(
     )
     session.flush()
     return grant
+
+
+_GRANTED_OF_ITEM = select(func.count(RewardGrant.id)).where(
+    RewardGrant.recipient_id == bindparam("recipient_id"),
+    RewardGrant.item_key == bindparam("item_key"),
+    RewardGrant.status != "revoked",
+    RewardGrant.granted_at >= bindparam("since"),
+)
+
+
+def _check_granted_this_month(session: Session, workspace: Workspace, nomination: Nomination, now: datetime) -> None:
+    """A nomination made last month and approved this month counts in this month: the catalog's monthly most
+    holds for what is granted."""
+    item = reward_policy(session, workspace).catalog.get(nomination.item_key)
+    if item is None or item.max_per_month is None:
+        return
+    values = {"recipient_id": nomination.nominee_id, "item_key": item.key, "since": month_start(now)}
+    if int(session.scalar(_GRANTED_OF_ITEM, values) or 0) >= item.max_per_month:
+        raise NotAllowed(
+            f"{nomination.nominee.name} has already received {item.title} {plural(item.max_per_month, 'time')} "
+            "this month, the most the catalog allows: decline this one, or approve it next month."
+        )
 
 
 def decline(

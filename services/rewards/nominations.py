@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import bindparam, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -42,8 +42,9 @@ class NominationRequest:
 _RECEIVED_OF_ITEM = select(func.count(Nomination.id)).where(
     Nomination.nominee_id == bindparam("nominee_id"),
     Nomination.item_key == bindparam("item_key"),
-    Nomination.created_at >= bindparam("since"),
     Nomination.status.in_(SPENDING),
+    # one still waiting from last month would be granted this month, when approved
+    or_(Nomination.created_at >= bindparam("since"), Nomination.status == "pending"),
 )
 _SAME_NOMINATION = select(Nomination.id).where(
     Nomination.nominator_id == bindparam("nominator_id"),
@@ -199,8 +200,9 @@ def _check_item_limit(session: Session, item: RewardItem, nominee: Employee, now
     )
     if int(received or 0) >= item.max_per_month:
         raise NotAllowed(
-            f"{nominee.name} has already received {item.title} {plural(item.max_per_month, 'time')} this month, "
-            "the most the catalog allows. Try a shout-out, or another reward."
+            f"{nominee.name} has already received or been put forward for {item.title} "
+            f"{plural(item.max_per_month, 'time')} this month, the most the catalog allows. "
+            "Try a shout-out, or another reward."
         )
 
 

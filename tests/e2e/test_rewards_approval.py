@@ -12,7 +12,7 @@ from handlers.blocks import nominations as blocks
 from handlers.blocks import rewards as reward_blocks
 from handlers.jobs.drain_outbox import drain_outbox
 from tests.conftest import RunningBot
-from tests.rewards_helpers import grants, nominations, set_up
+from tests.rewards_helpers import EXAMPLE_POLICY, grants, load_policy_text, nominations, set_up
 
 LEE = "<@U0AGENT2|lee.senior>"
 WHY = reward_blocks.DECISION_REASON
@@ -251,3 +251,38 @@ def test_a_copy_slack_no_longer_has_does_not_stop_the_others_or_the_recipients_d
     assert "Sorry, something went wrong" not in " ".join(call.text for call in ready.slack.calls("response_url"))
     kept = ready.slack.message(copies["U0HR"].response["channel"], copies["U0HR"].response["ts"])
     assert action_ids(kept) == []
+
+
+def test_the_monthly_most_of_a_reward_holds_across_the_turn_of_the_month(ready: RunningBot) -> None:
+    """Two vouchers (the most a month) put forward on 31 March and approved on 1 April count in April."""
+    ready.clock.set(datetime(2026, 3, 31, 20, 0, tzinfo=UTC))
+    for giver, why in (("U0AGENT1", "calmed a customer"), ("U0AGENT3", "covered a shift")):
+        ready.driver.command(giver, "/nominate", f"{LEE} voucher_25 {why}")
+    ready.clock.set(datetime(2026, 4, 1, 15, 0, tzinfo=UTC))
+
+    third = ready.driver.command("U0AGENT1", "/nominate", f"{LEE} voucher_25 saved an order")
+    for request in [call for call in ready.slack.calls("chat.postMessage") if blocks.APPROVE in str(call.args)]:
+        ready.driver.click(request.channel, request, blocks.APPROVE)
+
+    assert "already received or been put forward for Coffee & cake voucher 2 times this month" in third.text
+    with ready.sessions() as session:
+        assert [grant.item_key for grant in grants(session)] == ["voucher_25", "voucher_25"]
+
+
+def test_approving_past_the_monthly_most_is_refused_when_the_catalog_was_lowered_meanwhile(
+    ready: RunningBot,
+) -> None:
+    for giver, why in (("U0AGENT1", "calmed a customer"), ("U0AGENT3", "covered a shift")):
+        ready.driver.command(giver, "/nominate", f"{LEE} voucher_25 {why}")
+    lowered = EXAMPLE_POLICY.read_text().replace("max_per_month = 2", "max_per_month = 1", 1)
+    load_policy_text(ready.sessions, ready.clock.now(), lowered)
+
+    requests = [call for call in ready.slack.calls("chat.postMessage") if blocks.APPROVE in str(call.args)]
+    for request in requests:
+        ready.driver.click(request.channel, request, blocks.APPROVE)
+
+    refused = ready.slack.calls("response_url")[-1].text
+    assert "has already received Coffee & cake voucher 1 time this month" in refused
+    assert "decline this one, or approve it next month" in refused
+    with ready.sessions() as session:
+        assert len(grants(session)) == 1
