@@ -92,7 +92,7 @@ def rounded(amount: Decimal, step: int) -> Decimal:
 def evidence_for_month(
     session: Session, *, workspace: Workspace, active: ActivePolicy, month: str, settings: ProposalSettings
 ) -> list[Evidence]:
-    """Every profile and category with at least one request over the limit in the month, by profile and category."""
+    """Every profile and category with at least one request over its per-incident limit in the month."""
     start, end = month_window(month)
     query = (
         select(Resolution.category, Resolution.amount, Resolution.status, Resolution.decline_reason, Employee)
@@ -107,9 +107,10 @@ def evidence_for_month(
     groups: dict[tuple[str, str], list[tuple[Decimal, str, str | None]]] = defaultdict(list)
     for category, amount, status, reason, employee in session.execute(query):
         groups[(employee.boundary_profile, category)].append((amount, status, reason))
-    return [
+    found = [
         _evidence(active, profile, category, rows, settings) for (profile, category), rows in sorted(groups.items())
     ]
+    return [evidence for evidence in found if evidence.over_limit]
 
 
 def _evidence(
@@ -120,12 +121,15 @@ def _evidence(
     settings: ProposalSettings,
 ) -> Evidence:
     rule = active.policy.boundaries_for(profile).get(category)
+    limit = rule.per_incident if rule is not None else None
+    # Only what went over the per-incident limit says anything about it (not a small one over a daily cap).
+    rows = [row for row in rows if limit is None or row[0] > limit]
     approved = [amount for amount, status, _reason in rows if status == "approved"]
     reasons = [reason for _amount, status, reason in rows if status == "declined" and reason]
     return Evidence(
         profile=profile,
         category=category,
-        limit=rule.per_incident if rule is not None else None,
+        limit=limit,
         over_limit=len(rows),
         approved=len(approved),
         declined=sum(status == "declined" for _amount, status, _reason in rows),

@@ -189,3 +189,19 @@ def test_two_proposals_applied_at_once_both_end_up_in_the_policy(ready: RunningB
         assert latest is not None and latest.number == 3
         agent = parse_policy(latest.text).boundaries_for("agent")
     assert (agent["refund"].per_incident, agent["credit"].per_incident) == (Decimal(85), Decimal(40))
+
+
+def test_requests_that_only_crossed_a_daily_cap_say_nothing_about_the_per_incident_limit(ready: RunningBot) -> None:
+    """Credits of $20 (under the $25 per incident) approved past the $100 a day, and two of $60."""
+    for number in range(5):
+        ready.driver.command("U0AGENT1", "/resolve", f"credit 20 order {100 + number} waited")
+    for number, amount in enumerate([20] * 9 + [60, 60]):
+        ready.driver.command("U0AGENT1", "/resolve", f"credit {amount} order {200 + number} waited")
+        request = ready.slack.calls("chat.postMessage", channel="U0MGR1")[-1]
+        ready.driver.click("U0MGR1", request, "resolution_approve")
+    ready.clock.set(FIRST_OF_APRIL)
+
+    made = propose_boundaries(ready.runtime.deps, ready.runtime.app.client)
+
+    assert made == 0, "two requests over $25 are too few to propose a new limit"
+    assert proposals_to(ready, "U0HR") == []
