@@ -20,7 +20,7 @@ from models import BoundaryProposal, Employee, PolicyVersion, Workspace
 from services import audit
 from services.errors import AlreadyDone, InvalidInput, NotAllowed, NotFound
 from services.policy.file import PolicyText
-from services.policy.versions import BoundaryRule, Policy, load_policy, parse_policy, policy_to_change
+from services.policy.versions import ActivePolicy, BoundaryRule, Policy, load_policy, parse_policy, policy_to_change
 from services.rewards.grants import HR_ROLES
 
 _PER_INCIDENT = re.compile(r"(\bper_incident\s*=\s*)([0-9][0-9_]*(?:\.[0-9]+)?)")
@@ -132,6 +132,7 @@ def apply_proposal(session: Session, *, workspace: Workspace, proposal_id: int, 
     text, profiles = preview(
         active.version.text, active.policy, proposal.profile, proposal.category, proposal.proposed_limit
     )
+    _refuse_reaching_further(session, proposal, active, profiles)
     version = load_policy(session, workspace=workspace, text=text, loaded_by=hr.slack_id, now=now)
     proposal.status, proposal.applied_version_id, proposal.applied_by_id, proposal.applied_at = (
         "applied",
@@ -156,6 +157,32 @@ def apply_proposal(session: Session, *, workspace: Workspace, proposal_id: int, 
     )
     session.flush()
     return Applied(proposal, version, profiles)
+
+
+def _refuse_reaching_further(
+    session: Session, proposal: BoundaryProposal, active: ActivePolicy, profiles: tuple[str, ...]
+) -> None:
+    """HR read which profiles the change reaches when it was proposed; a policy loaded since may make it reach
+    more (a new profile inheriting the one it changes), which they never saw."""
+    basis = session.get(PolicyVersion, proposal.basis_version_id)
+    if basis is None or basis.id == active.version.id or proposal.proposed_limit is None:
+        return
+    try:
+        _text, shown = preview(
+            basis.text,
+            parse_policy(basis.text, stored=True),
+            proposal.profile,
+            proposal.category,
+            proposal.proposed_limit,
+        )
+    except InvalidInput:
+        return
+    further = sorted(set(profiles) - set(shown))
+    if further:
+        raise AlreadyDone(
+            f"The policy changed since this proposal: applying it now would also change {', '.join(further)}, "
+            "which it did not say. Nothing applied; change the policy file instead (`python -m bot policy load`)."
+        )
 
 
 def change_note(session: Session, version: PolicyVersion) -> str | None:

@@ -17,7 +17,14 @@ from services.policy.versions import parse_policy
 from services.resolutions import decisions
 from services.suggestions.apply import apply_proposal
 from tests.conftest import RunningBot
-from tests.helpers import employee, load_org_and_policy, one_after_the_other, skip_unless_writers_overlap
+from tests.helpers import (
+    POLICY_EXAMPLE,
+    employee,
+    load_org_and_policy,
+    load_policy,
+    one_after_the_other,
+    skip_unless_writers_overlap,
+)
 
 APPROVED = (60, 65, 70, 70, 75, 75, 80, 80, 85, 90)
 FIRST_OF_APRIL = datetime(2026, 4, 1, 6, 0, tzinfo=UTC)
@@ -205,3 +212,23 @@ def test_requests_that_only_crossed_a_daily_cap_say_nothing_about_the_per_incide
 
     assert made == 0, "two requests over $25 are too few to propose a new limit"
     assert proposals_to(ready, "U0HR") == []
+
+
+def test_apply_is_refused_when_a_policy_loaded_since_makes_it_reach_a_profile_it_did_not_name(
+    ready: RunningBot,
+) -> None:
+    a_month_of_refunds(ready, APPROVED, (120,))
+    ready.clock.set(FIRST_OF_APRIL)
+    propose_boundaries(ready.runtime.deps, ready.runtime.app.client)
+    with_trainee = (
+        POLICY_EXAMPLE.read_text() + '\n[profiles.trainee]\ninherit = "agent"\ncredit = { per_incident = 5 }\n'
+    )
+    load_policy(ready.sessions, ready.clock.now(), with_trainee)
+    message = next(c for c in ready.slack.calls("chat.postMessage", channel="U0HR") if "Boundaries" in c.text)
+
+    ready.driver.click("U0HR", message, "boundary_proposal_apply")
+
+    refused = ready.slack.calls("response_url")[-1].text
+    assert "would also change trainee, which it did not say. Nothing applied" in refused
+    with ready.sessions() as session:
+        assert session.scalars(select(PolicyVersion.number)).all() == [1, 2]
