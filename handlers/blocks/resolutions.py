@@ -250,7 +250,13 @@ HOME_WAITING = 10
 def waiting_section(waiting: Waiting) -> list[Block]:
     if not waiting.total:
         return []
-    blocks: list[Block] = [text_block(f"*Waiting for your decision* ({waiting.total})")]
+    heading = f"*Waiting for your decision* ({waiting.total})"
+    if waiting.workspace_wide:
+        heading = (
+            f"*Waiting for a decision in the workspace* ({waiting.total}): as an admin you may decide any; "
+            "your digest lists those sent to you."
+        )
+    blocks: list[Block] = [text_block(heading)]
     shown = waiting.oldest[:HOME_WAITING]
     for resolution in shown:
         blocks += [text_block(facts(resolution)), decision_buttons(resolution.id)]

@@ -101,6 +101,8 @@ class Waiting:
 
     oldest: list[Resolution]
     total: int
+    workspace_wide: bool = False
+    """An admin's: every request waiting in the workspace (they may decide any), not only those sent to them."""
 
 
 def waiting_for(session: Session, decider: Employee) -> Waiting:
@@ -111,8 +113,8 @@ def waiting_for(session: Session, decider: Employee) -> Waiting:
     params = {"workspace_id": decider.workspace_id, "decider_id": decider.id}
     oldest = list(session.scalars(_WAITING_FOR_ADMIN if admin else _WAITING_FOR_MANAGER, params))
     if len(oldest) < WAITING_SHOWN:
-        return Waiting(oldest, len(oldest))
-    return Waiting(oldest, int(session.scalar(_COUNT_FOR_ADMIN if admin else _COUNT_FOR_MANAGER, params) or 0))
+        return Waiting(oldest, len(oldest), admin)
+    return Waiting(oldest, int(session.scalar(_COUNT_FOR_ADMIN if admin else _COUNT_FOR_MANAGER, params) or 0), admin)
 
 
 def requests_by_id(session: Session, *, workspace_id: int, ids: list[int]) -> dict[int, Resolution]:
