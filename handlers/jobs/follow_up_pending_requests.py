@@ -1,13 +1,21 @@
-"""Requests waiting too long: remind their decider once, then hand them one level up."""
+"""Requests waiting too long: remind their decider once, then hand them one level up. Reward nominations waiting
+as long: remind their approver once (the nominator's allowance and the nominee's monthly most wait with them)."""
+
+from datetime import datetime
 
 from slack_sdk import WebClient
+from sqlalchemy.orm import Session
 
+from handlers.blocks import nominations as nomination_blocks
 from handlers.blocks import resolutions as blocks
+from handlers.blocks.kit import plural, text_block
 from handlers.deps import Deps
 from handlers.jobs.drain_outbox import drain_outbox
+from handlers.reward_messages import request_key
 from models import Workspace
-from services import outbox
+from services import directory, outbox
 from services.resolutions import escalations
+from services.rewards import approvals
 from services.text import escape_mrkdwn
 
 FOLLOW_UP_HEADINGS = {
@@ -36,4 +44,21 @@ def follow_up_pending_requests(deps: Deps, client: WebClient) -> None:
                     },
                     now=now,
                 )
+        remind_approvers(session, now)
     drain_outbox(deps, client)
+
+
+def remind_approvers(session: Session, now: datetime) -> None:
+    """Once per nomination (its outbox key), after the same wait as a request; the reminder carries the buttons
+    and is settled with the other copies when the nomination is decided."""
+    for workspace in directory.installed_workspaces(session):
+        wait = escalations.reminder_after(session, workspace.id)
+        for nomination in approvals.waiting_since(session, workspace=workspace, before=now - wait):
+            request = nomination_blocks.approval_request(nomination)
+            if not request["channel"]:
+                continue
+            days = max((now - nomination.created_at).days, 1)
+            heading = f"⏰ *Reminder:* this has waited for your approval for {plural(days, 'day')}."
+            payload = {**request, "blocks": [text_block(heading), *request["blocks"]]}
+            key = f"{request_key(nomination.id)}:reminder"
+            outbox.enqueue(session, workspace=workspace, key=key, method="chat.postMessage", payload=payload, now=now)

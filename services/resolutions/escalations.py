@@ -30,7 +30,7 @@ def due_follow_ups(session: Session, *, now: datetime, limit: int = 200) -> list
     """
     follow_ups: list[FollowUp] = []
     for workspace in directory.installed_workspaces(session):
-        wait = _reminder_after(session, workspace.id)
+        wait = reminder_after(session, workspace.id)
         for resolution in session.scalars(_due(workspace.id, wait, now).limit(limit)):
             follow_up = _follow_up(session, resolution, wait, now)
             if follow_up is not None:
@@ -55,7 +55,7 @@ def _due(workspace_id: int, wait: timedelta, now: datetime) -> Select[Resolution
     )
 
 
-def _reminder_after(session: Session, workspace_id: int) -> timedelta:
+def reminder_after(session: Session, workspace_id: int) -> timedelta:
     active = current_policy(session, session.get_one(Workspace, workspace_id))
     return timedelta(hours=active.policy.escalation_reminder_hours if active else 24)
 

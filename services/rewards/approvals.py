@@ -113,6 +113,21 @@ def approve(
     return grant
 
 
+def waiting_since(session: Session, *, workspace: Workspace, before: datetime, limit: int = 200) -> list[Nomination]:
+    """Nominations still waiting for their approver that were made before `before`, oldest first."""
+    query = (
+        select(Nomination)
+        .where(
+            Nomination.workspace_id == workspace.id,
+            Nomination.status == "pending",
+            Nomination.created_at <= before,
+        )
+        .order_by(Nomination.created_at)
+        .limit(limit)
+    )
+    return list(session.scalars(query))
+
+
 _GRANTED_OF_ITEM = select(func.count(RewardGrant.id)).where(
     RewardGrant.recipient_id == bindparam("recipient_id"),
     RewardGrant.item_key == bindparam("item_key"),

@@ -1,7 +1,7 @@
 """Tangible rewards end to end: the approver's buttons, declines with a reason, HR's fulfilment and revocation."""
 
 import json
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -11,6 +11,7 @@ from bot.fakeslack import Call
 from handlers.blocks import nominations as blocks
 from handlers.blocks import rewards as reward_blocks
 from handlers.jobs.drain_outbox import drain_outbox
+from handlers.jobs.follow_up_pending_requests import follow_up_pending_requests
 from tests.conftest import RunningBot
 from tests.rewards_helpers import EXAMPLE_POLICY, grants, load_policy_text, nominations, set_up
 
@@ -286,3 +287,24 @@ def test_approving_past_the_monthly_most_is_refused_when_the_catalog_was_lowered
     assert "decline this one, or approve it next month" in refused
     with ready.sessions() as session:
         assert len(grants(session)) == 1
+
+
+def test_a_nomination_nobody_decided_is_reminded_once_and_the_reminder_settles_with_the_request(
+    ready: RunningBot,
+) -> None:
+    ready.driver.command("U0AGENT1", "/nominate", f"{LEE} voucher_25 saved a key account")
+    first = request_to(ready, "U0MGR1")
+    deps, client = ready.runtime.deps, ready.runtime.sender_client
+
+    ready.clock.advance(timedelta(hours=23))
+    follow_up_pending_requests(deps, client)
+    too_soon = len(ready.slack.calls("chat.postMessage", channel="U0MGR1"))
+    ready.clock.advance(timedelta(hours=2))
+    follow_up_pending_requests(deps, client)
+    follow_up_pending_requests(deps, client)
+
+    reminders = [c for c in ready.slack.calls("chat.postMessage", channel="U0MGR1") if "Reminder" in c.text]
+    assert too_soon == 1 and len(reminders) == 1
+    ready.driver.click("U0MGR1", reminders[0], blocks.APPROVE)
+    for copy in (first, reminders[0]):
+        assert action_ids(ready.slack.message(copy.response["channel"], copy.response["ts"])) == []

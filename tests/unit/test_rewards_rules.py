@@ -20,6 +20,7 @@ from services.rewards.nominations import NominationOutcome, NominationRequest
 from services.text import FORMULA_START
 from tests.helpers import employee, load_org, skip_unless_writers_overlap, waits_for_the_other
 from tests.rewards_helpers import add_story, load_policy_text
+from tests.rewards_helpers import nominations as stored_nominations
 
 NO_MANAGER_ORG = """slack_id,name,team,role,manager_slack_id,email,tz,profile
 U0ADMIN,Ada Admin,Operations,admin,,,,
@@ -114,9 +115,16 @@ def test_max_per_month_counts_pending_and_granted_rewards_of_that_item(org: Sess
     nominate(org, clock, "U0AGENT1", ("U0AGENT2",), "voucher_25", "one")
     nominate(org, clock, "U0AGENT3", ("U0AGENT2",), "voucher_25", "two")
 
-    with pytest.raises(NotAllowed, match="already received Coffee & cake voucher 2 time"):
+    with pytest.raises(NotAllowed, match="already received or been put forward for Coffee & cake voucher 2 time"):
         nominate(org, clock, "U0MGR2", ("U0AGENT2",), "voucher_25", "three")
     clock.advance(timedelta(days=31))
+    with pytest.raises(NotAllowed, match="been put forward"):  # both still wait: approved now, they count now
+        nominate(org, clock, "U0MGR2", ("U0AGENT2",), "voucher_25", "three")
+    [first, _second] = stored_nominations(org)
+    workspace, maya = org.query(Workspace).one(), employee(org, "U0MGR1")
+    reward_approvals.decline(
+        org, workspace=workspace, nomination_id=first.id, approver=maya, reason="no", now=clock.now()
+    )
     assert nominate(org, clock, "U0MGR2", ("U0AGENT2",), "voucher_25", "three").waiting
 
 
