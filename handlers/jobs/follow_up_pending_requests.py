@@ -20,7 +20,7 @@ from services.text import escape_mrkdwn
 
 FOLLOW_UP_HEADINGS = {
     "reminder": "⏰ *Reminder:* {name} is still waiting for your decision:",
-    "escalation": "⏫ {name}'s request has waited too long for their manager, so it comes to you:",
+    "escalation": "⏫ {name}'s request has waited too long for {waited_on}, so it comes to you:",
 }
 
 
@@ -30,7 +30,10 @@ def follow_up_pending_requests(deps: Deps, client: WebClient) -> None:
         now = deps.now()
         for follow_up in escalations.due_follow_ups(session, now=now):
             resolution = follow_up.resolution
-            heading = FOLLOW_UP_HEADINGS[follow_up.kind].format(name=escape_mrkdwn(resolution.employee.name))
+            waited_on = escape_mrkdwn(follow_up.waited_on.name) if follow_up.waited_on else "a decision"
+            heading = FOLLOW_UP_HEADINGS[follow_up.kind].format(
+                name=escape_mrkdwn(resolution.employee.name), waited_on=waited_on
+            )
             for person in follow_up.recipients:
                 outbox.enqueue(
                     session,

@@ -17,6 +17,8 @@ class FollowUp:
     kind: str  # "reminder" or "escalation"
     resolution: Resolution
     recipients: list[Employee]
+    waited_on: Employee | None = None
+    """Who the request waited on before it went up (an escalation)."""
 
 
 def due_follow_ups(session: Session, *, now: datetime, limit: int = 200) -> list[FollowUp]:
@@ -71,7 +73,7 @@ def _follow_up(session: Session, resolution: Resolution, wait: timedelta, now: d
         above = _one_level_up(session, resolution, decider)
         if above:
             resolution.decider_id = above[0].id
-        return FollowUp("escalation", resolution, above)
+        return FollowUp("escalation", resolution, above, waited_on=decider)
     return None
 
 

@@ -39,7 +39,7 @@ def test_after_a_late_reminder_the_manager_still_gets_the_full_wait_before_it_go
     assert [c for c in bot.slack.calls("chat.postMessage", channel="U0MGR1") if "Reminder" in c.text]
     assert early == [], "escalated ten minutes after a reminder the manager had only just received"
     [escalation] = bot.slack.calls("chat.postMessage", channel="U0ADMIN")
-    assert "waited too long for their manager" in escalation.text
+    assert "waited too long for Maya Manager, so it comes to you" in escalation.text
 
 
 def test_many_requests_waiting_elsewhere_never_hold_up_a_reminder_that_is_due(

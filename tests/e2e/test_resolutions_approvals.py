@@ -135,7 +135,7 @@ def test_a_waiting_request_reminds_once_then_goes_one_level_up(ready: RunningBot
     follow_up_pending_requests(deps, client)
     follow_up_pending_requests(deps, client)
     [escalation] = ready.slack.calls("chat.postMessage", channel="U0ADMIN")
-    assert "waited too long for their manager" in escalation.text
+    assert "waited too long for Maya Manager, so it comes to you" in escalation.text
     ready.driver.click("U0ADMIN", escalation, "resolution_approve")
     assert the_resolution(ready).status == "approved"
 
