@@ -82,6 +82,7 @@ def serve_http(runtime: "Runtime", args: argparse.Namespace) -> None:
         raise StartupError(f"cannot listen on {args.host}:{args.port}: {reason}") from None
 
     def stop(_signal: int, _frame: object) -> None:
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)  # a second SIGTERM ends the process at once
         threading.Thread(target=stop_when_idle, args=(server,), kwargs={"grace": STOP_GRACE}, daemon=True).start()
 
     signal.signal(signal.SIGTERM, stop)
@@ -90,7 +91,8 @@ def serve_http(runtime: "Runtime", args: argparse.Namespace) -> None:
 
 
 def serve_socket_mode(runtime: "Runtime", app_token: str) -> None:
-    """Until SIGTERM: then the connection to Slack is closed, so no new request comes."""
+    """Until SIGTERM: then the requests in hand are answered and the connection to Slack is closed
+    (bot/socket_mode.finish)."""
     from slack_sdk.errors import SlackApiError
 
     from bot.socket_mode import finish, socket_mode_handler
@@ -98,6 +100,7 @@ def serve_socket_mode(runtime: "Runtime", app_token: str) -> None:
     handler = socket_mode_handler(runtime.app, app_token)
 
     def stop(_signal: int, _frame: object) -> None:
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)  # a second SIGTERM ends the process at once
         raise Stopping
 
     signal.signal(signal.SIGTERM, stop)
