@@ -22,7 +22,8 @@ def describe_handover(handover: Handover) -> str:
     what = {"resolution": "request", "nomination": "reward nomination", "suggestion": "suggestion"}[handover.kind]
     previous = handover.previous.name if handover.previous else "nobody"
     whose = handover.requester.name if handover.requester else "an anonymous author"
-    return f"{what} #{handover.item_id} by {whose}: {previous} -> {handover.current.name}"
+    link = "by" if handover.kind == "suggestion" else "for"  # a nomination's requester is its nominee
+    return f"{what} #{handover.item_id} {link} {whose}: {previous} -> {handover.current.name}"
 
 
 def queue_handover_messages(
@@ -84,6 +85,15 @@ def _queue_suggestion_handover(session: Session, workspace: Workspace, handover:
             {"channel": channel, "ts": ts, "text": moved, "blocks": [text_block(moved)]},
         )
         for channel, ts in outbox.sent_messages(session, key_prefix=cards)
+    ]
+    post = suggestion_blocks.channel_post(suggestion)
+    messages += [
+        (
+            f"suggestion:{suggestion.id}:post-moved:{number}:{ts}",
+            "chat.update",
+            {"channel": channel, "ts": ts, "text": "Suggestion updated", "blocks": post},
+        )
+        for channel, ts in outbox.sent_messages(session, key_prefix=f"suggestion:{suggestion.id}:channel")
     ]
     card = suggestion_blocks.owner_card(suggestion)
     text = f"Suggestion #{suggestion.id} now comes to you"

@@ -85,7 +85,8 @@ def to_request(line: OneLiner, rule: BoundaryRule, currency: str) -> ResolutionR
     outcome = outcome_match.group(1).lower() if outcome_match else None
     ref_match = _REF.search(rest)
     customer_ref = next(part for part in ref_match.groups() if part) if ref_match else named_reference(rest)
-    if ref_match and ref_match.group(5) and ref_match.group(5)[0] in _QUOTES:
+    unquoted = (ref_match.group(5) or ref_match.group(6)) if ref_match else None
+    if unquoted and unquoted[0] in _QUOTES:
         raise InvalidInput('Close the quote around the reference, like `ref:"ABC 123"`.', field="customer_ref")
     summary = " ".join(_OUTCOME.sub("", _REF.sub("", rest)).split())
     return ResolutionRequest(

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from handlers import payload
 from handlers.blocks import suggestions as blocks
 from handlers.blocks.kit import Block, field_errors
-from handlers.delivery import Outgoing, queue, send_now
+from handlers.delivery import Outgoing, queue, send_now, update_each
 from handlers.deps import Deps, deps_of
 from handlers.errors import reported
 from handlers.people import action_caller
@@ -85,11 +85,9 @@ class Announced:
 
     def publish(self, deps: Deps, client: WebClient, clicked: tuple[str, str]) -> None:
         send_now(deps, client, self.claimed)
-        for channel, ts in dict.fromkeys([clicked, *self.cards]):
-            if channel and ts:
-                client.chat_update(channel=channel, ts=ts, text="Suggestion updated", blocks=self.card)
-        for channel, ts in self.posts:
-            client.chat_update(channel=channel, ts=ts, text="Suggestion updated", blocks=self.post)
+        cards = [(channel, ts) for channel, ts in [clicked, *self.cards] if channel and ts]
+        update_each(client, cards, text="Suggestion updated", blocks=self.card)
+        update_each(client, self.posts, text="Suggestion updated", blocks=self.post)
         if self.fan_out:
             deps.sender_bell.ring()
 
@@ -138,12 +136,23 @@ def decide(
         )
     return Announced(
         claimed=claimed,
-        cards=outbox.sent_messages(session, key_prefix=f"suggestion:{suggestion.id}:owner"),
+        cards=current_owners_cards(session, suggestion.id),
         card=blocks.owner_card(suggestion),
         posts=outbox.sent_messages(session, key_prefix=f"suggestion:{suggestion.id}:channel"),
         post=blocks.channel_post(suggestion),
         fan_out=bool(fan_out),
     )
+
+
+def current_owners_cards(session: Session, suggestion_id: int) -> list[tuple[str, str]]:
+    """The card of the suggestion's owner now: the latest hand-over's, else the first. An earlier owner's card
+    keeps saying where the suggestion went (handlers/handover.py)."""
+    cards = f"suggestion:{suggestion_id}:owner"
+    handed = outbox.count_under(session, key_prefix=f"{cards}:handover:")
+    if handed:
+        return outbox.sent_messages(session, key_prefix=f"{cards}:handover:{handed}:")
+    first = outbox.sent_message(session, key=cards)
+    return [first] if first else []
 
 
 def we_did_messages(

@@ -157,11 +157,12 @@ def empty_journal_after_commit(session: Session) -> None:
         event.listen(session, "after_commit", lambda _session: empty_owed_journal(engine), once=True)
 
 
-def empty_owed_journal(engine: Engine) -> bool:
-    """Empty the log if it is owed, without waiting: while a long read (an export) uses the log it cannot be
-    emptied, and waiting would hold up every writer meanwhile. The next call (the pulse tick, every minute)
-    tries again. True when nothing is owed any more."""
-    if engine not in _JOURNALS_OWED:
+def empty_owed_journal(engine: Engine, *, anyway: bool = False) -> bool:
+    """Empty the log if it is owed (`anyway`: even if this process owes nothing, as a seal by another process,
+    the command line, may have left it full), without waiting: while a long read (an export) uses the log it
+    cannot be emptied, and waiting would hold up every writer meanwhile. The next call (the pulse tick, every
+    minute) tries again. True when nothing is owed any more."""
+    if engine.dialect.name != "sqlite" or (engine not in _JOURNALS_OWED and not anyway):
         return True
     connection = engine.raw_connection()
     try:

@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from models import Employee, Team, Workspace
@@ -182,9 +182,11 @@ def active_admins(session: Session, workspace: Workspace) -> list[Employee]:
 
 
 def find_team(session: Session, workspace: Workspace, name: str) -> Team | None:
-    """The team of that name, whatever its letter case (`%` and `_` are letters here, not wildcards)."""
-    wanted = func.lower(Team.name) == name.strip().lower()
-    return session.scalar(select(Team).where(Team.workspace_id == workspace.id, wanted).limit(1))
+    """The team of that name, whatever its letter case, `É` included (SQLite's lower() knows only ASCII), and
+    `%` and `_` as letters, not wildcards. A workspace has a few dozen teams at most."""
+    wanted = name.strip().casefold()
+    teams = session.scalars(select(Team).where(Team.workspace_id == workspace.id).order_by(Team.id))
+    return next((team for team in teams if team.name.casefold() == wanted), None)
 
 
 def team_names(session: Session, workspace: Workspace) -> list[str]:

@@ -7,6 +7,7 @@ active admin (HR for rewards) when nobody above is left. An open suggestion whos
 where a new one would (services/suggestions/lifecycle.owner_for).
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -19,6 +20,7 @@ from services.errors import NotAllowed
 from services.rewards.approvals import approver_for
 from services.rewards.grants import HR_ROLES
 from services.suggestions.lifecycle import owner_for, settings_of
+from services.suggestions.relay import Relay
 
 
 @dataclass(frozen=True)
@@ -30,12 +32,14 @@ class Handover:
     current: Employee
 
 
-def hand_over_pending(session: Session, *, workspace: Workspace) -> list[Handover]:
-    """Re-route every pending item whose decider left or no longer manages the requester."""
-    return _resolutions(session, workspace) + _nominations(session, workspace) + _suggestions(session, workspace)
+def hand_over_pending(session: Session, *, workspace: Workspace, relay: Relay | None = None) -> list[Handover]:
+    """Re-route every pending item whose decider left or no longer manages the requester. Without `relay` an
+    anonymous suggestion stays where it is: nothing would keep it from going to its own author."""
+    moved = _resolutions(session, workspace) + _nominations(session, workspace)
+    return moved + _suggestions(session, workspace, relay)
 
 
-def _suggestions(session: Session, workspace: Workspace) -> list[Handover]:
+def _suggestions(session: Session, workspace: Workspace, relay: Relay | None) -> list[Handover]:
     moved = []
     settings, _threshold = settings_of(session, workspace)
     open_ones = session.scalars(
@@ -45,10 +49,17 @@ def _suggestions(session: Session, workspace: Workspace) -> list[Handover]:
         .with_for_update(of=Suggestion.__table__)
     )
     for suggestion in open_ones:
-        if suggestion.owner.active:
+        if suggestion.owner.active or (suggestion.author is None and relay is None):
             continue
         try:
-            current = owner_for(session, workspace, settings, suggestion.author, suggestion.category)
+            current = owner_for(
+                session,
+                workspace,
+                settings,
+                suggestion.author,
+                suggestion.category,
+                may_own=_not_its_author(suggestion, relay),
+            )
         except NotAllowed:
             continue
         moved.append(Handover("suggestion", suggestion.id, suggestion.author, suggestion.owner, current))
@@ -122,3 +133,11 @@ def _first_active_above(employee: Employee) -> Employee | None:
 
 def _an_admin(session: Session, workspace: Workspace, requester: Employee) -> Employee | None:
     return next((admin for admin in directory.active_admins(session, workspace) if admin.id != requester.id), None)
+
+
+def _not_its_author(suggestion: Suggestion, relay: Relay | None) -> Callable[[Employee], bool] | None:
+    """For an anonymous suggestion, whether someone is not its author (its token tells, through the relay)."""
+    if suggestion.author is not None or relay is None:
+        return None
+    token, workspace_id = suggestion.author_token, suggestion.workspace_id
+    return lambda person: not relay.matches(token, workspace_id, person.id)

@@ -1,11 +1,13 @@
 """`org import FILE.csv` / `org show`: the org directory."""
 
 import argparse
+import os
 from pathlib import Path
 
 from bot.cli.common import actor, add_workspace_option, resolve_workspace, transaction
 from bot.clock import SystemClock
 from services.org_import import ImportReport, OrgFileError, import_org, org_tree, parse_org_csv
+from services.suggestions.relay import Relay
 
 
 def add_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -31,7 +33,13 @@ def run_import(args: argparse.Namespace) -> int:
     with transaction() as session:
         workspace = resolve_workspace(session, args.workspace, create=True, now=now)
         report = import_org(
-            session, workspace=workspace, rows=rows, deactivate_missing=args.deactivate_missing, actor=actor(), now=now
+            session,
+            workspace=workspace,
+            rows=rows,
+            deactivate_missing=args.deactivate_missing,
+            actor=actor(),
+            now=now,
+            relay=suggestion_relay(),
         )
         from handlers.handover import queue_handover_messages
 
@@ -68,3 +76,10 @@ def run_show(args: argparse.Namespace) -> int:
         team = f", {employee.team_name}" if employee.team else ""
         print(f"{'    ' * depth}{employee.name} ({employee.slack_id}) — {employee.role}{team}{status}")
     return 0
+
+
+def suggestion_relay() -> Relay | None:
+    """The running bot's relay (the same secret), so that an anonymous suggestion handed over never goes to
+    its own author; None without the secret here."""
+    secret = os.environ.get("RELAY_SECRET") or os.environ.get("SLACK_SIGNING_SECRET")
+    return Relay(secret) if secret else None

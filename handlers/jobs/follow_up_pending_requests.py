@@ -11,13 +11,14 @@ from handlers.blocks import resolutions as blocks
 from handlers.blocks.kit import plural, text_block
 from handlers.deps import Deps
 from handlers.jobs.drain_outbox import drain_outbox
-from handlers.reward_messages import request_key
+from handlers.reward_messages import REQUEST_KEY, request_key
 from models import Workspace
 from services import directory, outbox
 from services.resolutions import escalations
 from services.rewards import approvals
 from services.text import escape_mrkdwn
 
+REMINDER_SUFFIX = ":reminder"
 FOLLOW_UP_HEADINGS = {
     "reminder": "⏰ *Reminder:* {name} is still waiting for your decision:",
     "escalation": "⏫ {name}'s request has waited too long for {waited_on}, so it comes to you:",
@@ -56,12 +57,14 @@ def remind_approvers(session: Session, now: datetime) -> None:
     and is settled with the other copies when the nomination is decided."""
     for workspace in directory.installed_workspaces(session):
         wait = escalations.reminder_after(session, workspace.id)
-        for nomination in approvals.waiting_since(session, workspace=workspace, before=now - wait):
+        reminded = (REQUEST_KEY, REMINDER_SUFFIX)
+        waiting = approvals.waiting_since(session, workspace=workspace, before=now - wait, unless_queued=reminded)
+        for nomination in waiting:
             request = nomination_blocks.approval_request(nomination)
             if not request["channel"]:
                 continue
             days = max((now - nomination.created_at).days, 1)
             heading = f"⏰ *Reminder:* this has waited for your approval for {plural(days, 'day')}."
             payload = {**request, "blocks": [text_block(heading), *request["blocks"]]}
-            key = f"{request_key(nomination.id)}:reminder"
+            key = f"{request_key(nomination.id)}{REMINDER_SUFFIX}"
             outbox.enqueue(session, workspace=workspace, key=key, method="chat.postMessage", payload=payload, now=now)

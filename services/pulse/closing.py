@@ -79,10 +79,11 @@ def close_round(
 
 
 def empty_sealed_journal(session: Session) -> None:
-    """A seal's write-ahead log a long read kept from being emptied at its commit is emptied now (SQLite)."""
+    """Empty SQLite's write-ahead log now: a seal's that a long read kept from being emptied at its commit, or
+    one by another process (`python -m bot pulse close`), which could not try again."""
     engine = session.get_bind()
     if isinstance(engine, Engine):
-        empty_owed_journal(engine)
+        empty_owed_journal(engine, anyway=True)
 
 
 def seal(session: Session, *, workspace: Workspace, pulse_round: PulseRound, now: datetime) -> PulseRound:

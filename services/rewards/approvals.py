@@ -2,10 +2,10 @@
 
 from datetime import datetime
 
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import String, bindparam, cast, exists, func, literal, select
 from sqlalchemy.orm import Session
 
-from models import Employee, Nomination, RewardGrant, Workspace
+from models import Delivery, Employee, Nomination, RewardGrant, Workspace
 from services import audit, directory
 from services.errors import AlreadyDone, InvalidInput, NotAllowed, NotFound
 from services.rewards.grants import HR_ROLES, month_start, reward_policy
@@ -113,17 +113,26 @@ def approve(
     return grant
 
 
-def waiting_since(session: Session, *, workspace: Workspace, before: datetime, limit: int = 200) -> list[Nomination]:
-    """Nominations still waiting for their approver that were made before `before`, oldest first."""
+def waiting_since(
+    session: Session, *, workspace: Workspace, before: datetime, unless_queued: tuple[str, str], limit: int = 200
+) -> list[Nomination]:
+    """Nominations still waiting for their approver that were made before `before`, oldest first, leaving out
+    those with a message queued under `prefix + id + suffix` (`unless_queued`: reminded already), and locked
+    until the caller commits (a decision meanwhile waits, so no reminder follows it)."""
+    prefix, suffix = unless_queued
+    key = literal(prefix) + cast(Nomination.id, String) + literal(suffix)
+    queued = exists().where(Delivery.idempotency_key == key)
     query = (
         select(Nomination)
         .where(
             Nomination.workspace_id == workspace.id,
             Nomination.status == "pending",
             Nomination.created_at <= before,
+            ~queued,
         )
         .order_by(Nomination.created_at)
         .limit(limit)
+        .with_for_update(skip_locked=True, of=Nomination.__table__)
     )
     return list(session.scalars(query))
 

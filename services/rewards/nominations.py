@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import bindparam, func, or_, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -16,7 +16,7 @@ from services.directory import SlackPerson
 from services.errors import AlreadyDone, InvalidInput, NotAllowed, NotFound
 from services.policy.rewards import SHOUTOUT, RewardItem, RewardPolicy
 from services.rewards.approvals import approver_for, grant_for
-from services.rewards.grants import SPENDING, allowance_left, describe, month_start, next_month_start, reward_policy
+from services.rewards.grants import allowance_left, describe, month_start, next_month_start, reward_policy
 from services.text import escape_mrkdwn, plural
 
 DUPLICATE_WINDOW = timedelta(minutes=1)
@@ -39,12 +39,16 @@ class NominationRequest:
 
 
 # Every nomination runs these: built once, since building a statement costs more than running it.
-_RECEIVED_OF_ITEM = select(func.count(Nomination.id)).where(
+_WAITING_OF_ITEM = select(func.count(Nomination.id)).where(
     Nomination.nominee_id == bindparam("nominee_id"),
     Nomination.item_key == bindparam("item_key"),
-    Nomination.status.in_(SPENDING),
-    # one still waiting from last month would be granted this month, when approved
-    or_(Nomination.created_at >= bindparam("since"), Nomination.status == "pending"),
+    Nomination.status == "pending",  # whenever made: approved now, it is granted this month
+)
+_GRANTED_OF_ITEM = select(func.count(RewardGrant.id)).where(
+    RewardGrant.recipient_id == bindparam("nominee_id"),
+    RewardGrant.item_key == bindparam("item_key"),
+    RewardGrant.status != "revoked",
+    RewardGrant.granted_at >= bindparam("since"),
 )
 _SAME_NOMINATION = select(Nomination.id).where(
     Nomination.nominator_id == bindparam("nominator_id"),
@@ -195,10 +199,9 @@ def _check_allowance(session: Session, policy: RewardPolicy, nominator: Employee
 def _check_item_limit(session: Session, item: RewardItem, nominee: Employee, now: datetime) -> None:
     if item.max_per_month is None:
         return
-    received = session.scalar(
-        _RECEIVED_OF_ITEM, {"nominee_id": nominee.id, "item_key": item.key, "since": month_start(now)}
-    )
-    if int(received or 0) >= item.max_per_month:
+    values = {"nominee_id": nominee.id, "item_key": item.key, "since": month_start(now)}
+    received = int(session.scalar(_WAITING_OF_ITEM, values) or 0) + int(session.scalar(_GRANTED_OF_ITEM, values) or 0)
+    if received >= item.max_per_month:
         raise NotAllowed(
             f"{nominee.name} has already received or been put forward for {item.title} "
             f"{plural(item.max_per_month, 'time')} this month, the most the catalog allows. "

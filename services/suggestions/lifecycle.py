@@ -1,5 +1,6 @@
 """A suggestion's life: sent to its owner, backed by colleagues, moved through its statuses. Callers commit."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -14,6 +15,7 @@ from services.policy.suggestions import SuggestionSettings
 from services.policy.versions import current_policy
 from services.rewards.approvals import hr_people
 from services.rewards.grants import HR_ROLES
+from services.suggestions.anonymity import make_anonymous, refuse_owning_the_category
 from services.suggestions.relay import Relay
 
 MAX_WHAT = 1000
@@ -78,8 +80,8 @@ def submit(
         updated_at=now,
     )
     if request.anonymous:
-        _refuse_owning_the_category(settings, author, category)
-        _make_anonymous(session, suggestion, author, owner, request, relay, threshold)
+        refuse_owning_the_category(settings, author, category)
+        make_anonymous(session, suggestion, author, owner, request.resolution_id, relay, threshold)
     else:
         suggestion.author_id = author.id
         suggestion.resolution_id = _resolution(session, workspace, author, request.resolution_id)
@@ -112,10 +114,17 @@ def _category(settings: SuggestionSettings, category: str | None) -> str | None:
 
 
 def owner_for(
-    session: Session, workspace: Workspace, settings: SuggestionSettings, author: Employee | None, category: str | None
+    session: Session,
+    workspace: Workspace,
+    settings: SuggestionSettings,
+    author: Employee | None,
+    category: str | None,
+    *,
+    may_own: Callable[[Employee], bool] | None = None,
 ) -> Employee:
     """The category's owner from the policy, else the author's manager, else HR; never the author. Without an
-    author (an anonymous suggestion whose owner left: nobody knows who wrote it), the owner or HR."""
+    author (an anonymous suggestion whose owner left), the owner or HR for whom `may_own` holds (its relay
+    tells the author apart)."""
     candidates: list[Employee | None] = []
     if category and category in settings.owners:
         owner_id = settings.owners[category]
@@ -125,56 +134,14 @@ def owner_for(
     candidates.append(author.manager if author is not None else None)
     candidates += hr_people(session, workspace.id)
     for candidate in candidates:
-        if candidate is not None and candidate.active and (author is None or candidate.id != author.id):
+        if candidate is None or not candidate.active or (author is not None and candidate.id == author.id):
+            continue
+        if may_own is None or may_own(candidate):
             return candidate
     raise NotAllowed(
         "Nobody can receive your suggestion: you have no manager on file and there is no HR person besides you. "
         "Ask HR to add you to the org file."
     )
-
-
-def _refuse_owning_the_category(settings: SuggestionSettings, author: Employee, category: str | None) -> None:
-    """The owner's own idea in their category goes elsewhere (their manager): that alone would name them."""
-    if category and settings.owners.get(category) == author.slack_id:
-        raise InvalidInput(
-            f"You receive the `{category}` suggestions yourself, so an anonymous one in it would be routed "
-            "elsewhere and stand out as yours. Send it with your name, or pick another category.",
-            field="anonymous",
-        )
-
-
-def _make_anonymous(
-    session: Session,
-    suggestion: Suggestion,
-    author: Employee,
-    owner: Employee,
-    request: SuggestionRequest,
-    relay: Relay | None,
-    threshold: int,
-) -> None:
-    if relay is None:
-        raise InvalidInput("Anonymous suggestions are not set up here; send it with your name.", field="anonymous")
-    if request.resolution_id is not None:
-        raise InvalidInput(
-            "An anonymous suggestion can't point at one of your fixes: the fix would say who wrote it.",
-            field="resolution",
-        )
-    team = len(directory.direct_reports(session, author.manager_id)) if author.manager_id is not None else 0
-    if author.manager_id is None or team < threshold:
-        raise InvalidInput(
-            f"Your team has fewer than {threshold} people, so an anonymous suggestion could be traced to you. "
-            "Send it with your name, or ask HR to raise it for you.",
-            field="anonymous",
-        )
-    if owner.manager_id == author.manager_id and team - 1 < threshold:
-        raise InvalidInput(
-            f"{owner.name}, who receives these suggestions, is in your team and knows it isn't theirs, so it "
-            f"could be traced to one of fewer than {threshold} people. Send it with your name, or pick another "
-            "category.",
-            field="anonymous",
-        )
-    suggestion.author_token = relay.token(suggestion.workspace_id, author.id)
-    suggestion.author_seal = relay.seal(suggestion.workspace_id, author.slack_id)
 
 
 def _resolution(session: Session, workspace: Workspace, author: Employee, resolution_id: int | None) -> int | None:

@@ -17,9 +17,9 @@ from services.org_import import ImportReport, OrgFileError, import_org, parse_or
 from services.pulse.results import ORG, team_results
 from services.pulse.rounds import start_round
 from tests.conftest import FIXTURES, MONDAY_MORNING, RunningBot
-from tests.helpers import count, employee, load_org_and_policy
+from tests.helpers import count, employee, load_org, load_org_and_policy, load_policy
 from tests.rewards_helpers import set_up
-from tests.suggestions_helpers import EXTRA_AGENTS, load_suggestion_org
+from tests.suggestions_helpers import EXTRA_AGENTS, SUGGESTIONS_POLICY, load_suggestion_org
 
 ORG_CSV = (FIXTURES / "org.csv").read_text()
 WITHOUT_MAYA = "\n".join(
@@ -205,3 +205,36 @@ def test_a_suggestion_with_a_manager_who_left_goes_to_the_next_owner_and_its_aut
     bot.driver.click("U0ADMIN", new_card, "suggestion_planned")
     told = [call.text for call in bot.slack.calls("chat.postMessage", channel="U0AGENT1")]
     assert any("now goes to Ada Admin" in text for text in told) and "plans to do" in told[-1]
+
+
+def test_an_anonymous_suggestion_whose_owner_left_never_goes_to_its_own_author(bot: RunningBot) -> None:
+    """Hana (HR) sends an anonymous idea to Maya, her manager; when Maya leaves, HR comes first in line."""
+    hana_under_maya = "U0HR,Hana Reyes,People,hr,U0MGR1"
+    org = (FIXTURES / "org.csv").read_text().replace("U0HR,Hana Reyes,People,hr,U0ADMIN", hana_under_maya)
+    load_org(bot.sessions, bot.clock.now(), org + EXTRA_AGENTS)
+    load_policy(bot.sessions, bot.clock.now(), SUGGESTIONS_POLICY)
+    bot.driver.command("U0HR", "/suggest")
+    view = bot.slack.calls("views.open")[-1].args["view"]
+    bot.driver.submit("U0HR", view, {"what": "Fewer surveys, please", "anonymous": ["yes"]})
+    without_maya = "\n".join(
+        line.replace(",U0MGR1", ",U0ADMIN")
+        for line in (org + EXTRA_AGENTS).splitlines()
+        if not line.startswith("U0MGR1,")
+    )
+
+    with bot.sessions.begin() as session:
+        workspace = directory.ensure_workspace(session, slack_team_id="T0LATITUDE", now=bot.clock.now())
+        rows = parse_org_csv(without_maya)
+        relay = bot.runtime.deps.relay
+        import_org(
+            session,
+            workspace=workspace,
+            rows=rows,
+            deactivate_missing=True,
+            actor="hr",
+            now=bot.clock.now(),
+            relay=relay,
+        )
+
+    with bot.sessions() as session:
+        assert session.scalars(select(Suggestion)).one().owner.slack_id == "U0ADMIN"

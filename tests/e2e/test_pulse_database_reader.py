@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine, event, make_url, select, text
 
+from bot.cli import main
 from bot.logs import configure_logging
 from handlers.blocks import pulse_results as result_blocks
 from models import Base, Employee, PulseComment, PulseRelay, PulseReply
@@ -91,22 +92,31 @@ def _bo_cell_size(pulse: list[tuple[str, str, dict[str, object]]], manager_id: i
     )
 
 
-@pytest.mark.parametrize("long_read", [False, True], ids=["alone", "beside a long read"])
+@pytest.mark.parametrize("closing_by", ["bot alone", "bot beside a long read", "command line beside a long read"])
 def test_after_close_sqlites_journal_holds_no_page_with_an_answer_or_a_receipt(
-    bot: RunningBot, engine: Engine, database_url: str, tmp_path: Path, long_read: bool
+    bot: RunningBot,
+    engine: Engine,
+    database_url: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    closing_by: str,
 ) -> None:
-    """Beside a long read (an export) the journal cannot be emptied at the close; the next pulse tick does it."""
+    """Beside a long read (an export) the journal cannot be emptied at the close; the next pulse tick does it,
+    whichever process closed the round."""
     if engine.dialect.name != "sqlite":
         pytest.skip("PostgreSQL's WAL is the operator's to keep (README)")
+    monkeypatch.setenv("DATABASE_URL", database_url)
     bo_round(bot)
     with reading(bot.sessions) as reader:
         reader.execute(text("SELECT count(*) FROM employees"))  # a snapshot that uses the journal
-        if long_read:
+        if closing_by == "bot beside a long read":
             close(bot)
-    if long_read:
-        tick(bot)
-    else:
+        elif closing_by == "command line beside a long read":
+            assert main(["pulse", "close"]) == 0
+    if closing_by == "bot alone":
         close(bot)
+    else:
+        tick(bot)
 
     assert pages_with_answers(database_url, tmp_path) == {"pulse_receipts": 0, "pulse_responses": 0}
 

@@ -237,8 +237,10 @@ def test_a_quoted_reference_keeps_its_spaces(ready: RunningBot) -> None:
     ready.driver.command("U0AGENT1", "/resolve", "credit 5 ref:“XY 9” sorry again")
     ready.driver.command("U0AGENT1", "/resolve", "credit 5 ref:'QR 7' and again")
     unclosed = ready.driver.command("U0AGENT1", "/resolve", 'credit 5 ref:"ZZ 1 oops')
+    spaced = ready.driver.command("U0AGENT1", "/resolve", 'credit 5 ref: "A1 B2 parcel lost')
 
     assert 'Close the quote around the reference, like `ref:"ABC 123"`' in unclosed.text
+    assert "Close the quote around the reference" in spaced.text
     assert [(r.customer_ref, r.summary) for r in resolutions(ready)] == [
         ("ABC 123", "sorry for the wait"),
         ("XY 9", "sorry again"),

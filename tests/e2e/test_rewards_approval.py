@@ -308,3 +308,16 @@ def test_a_nomination_nobody_decided_is_reminded_once_and_the_reminder_settles_w
     ready.driver.click("U0MGR1", reminders[0], blocks.APPROVE)
     for copy in (first, reminders[0]):
         assert action_ids(ready.slack.message(copy.response["channel"], copy.response["ts"])) == []
+
+
+def test_vouchers_put_forward_in_march_and_granted_in_april_count_in_april(ready: RunningBot) -> None:
+    ready.clock.set(datetime(2026, 3, 31, 20, 0, tzinfo=UTC))
+    for giver, why in (("U0AGENT1", "calmed a customer"), ("U0AGENT3", "covered a shift")):
+        ready.driver.command(giver, "/nominate", f"{LEE} voucher_25 {why}")
+    ready.clock.set(datetime(2026, 4, 1, 9, 0, tzinfo=UTC))
+    for request in [call for call in ready.slack.calls("chat.postMessage") if blocks.APPROVE in str(call.args)]:
+        ready.driver.click(request.channel, request, blocks.APPROVE)
+
+    third = ready.driver.command("U0AGENT1", "/nominate", f"{LEE} voucher_25 saved an order")
+
+    assert "already received or been put forward for Coffee & cake voucher 2 times this month" in third.text

@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.clock import MovableClock
 from models import AuditEvent, Employee, Workspace
+from services import directory
 from services.directory import all_reports
 from services.org_import import OrgFileError, import_org, org_tree, parse_org_csv
 from tests.conftest import FIXTURES
@@ -214,3 +215,15 @@ def test_header_names_match_whatever_their_letter_case_and_spaces() -> None:
         frozenset({"email", "tz"}),
     )
     assert twice.value.problems == ["line 1: column(s) email given more than once: keep one of each"]
+
+
+def test_a_team_is_found_by_its_name_whatever_the_case_accents_included_and_never_by_pattern(
+    session: Session, workspace: Workspace, clock: MovableClock
+) -> None:
+    run_import(session, workspace, clock, HEADER + "U0A,Ann,Équipe Paris,manager,\nU0B,Bob,Support_East,manager,\n")
+
+    found = [directory.find_team(session, workspace, name) for name in ("équipe paris", "ÉQUIPE PARIS", "Support_East")]
+    patterns = [directory.find_team(session, workspace, name) for name in ("%", "Support%", "Support East")]
+
+    assert [team.name if team else None for team in found] == ["Équipe Paris", "Équipe Paris", "Support_East"]
+    assert patterns == [None, None, None]

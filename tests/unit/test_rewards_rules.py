@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.clock import MovableClock
 from models import Employee, Nomination, RewardGrant, Workspace
+from services import outbox
 from services.errors import AlreadyDone, InvalidInput, NotAllowed, NotFound
 from services.org_file import _SLACK_USER_ID
 from services.policy.rewards import _ITEM_KEY, HOURS, KINDS, SHOUTOUT
@@ -224,3 +225,23 @@ def test_a_first_word_written_like_a_key_and_close_to_one_is_an_unknown_reward(o
 
     with pytest.raises(NotFound, match="no reward called `vouchr_25`"):
         nominations.split_reward(policy, "vouchr_25 saved the day")
+
+
+def test_nominations_already_reminded_leave_room_for_the_next_ones(org: Session, clock: MovableClock) -> None:
+    """With hundreds waiting, the job's batch must not be the same already-reminded ones every time."""
+    nominate(org, clock, "U0AGENT1", ("U0AGENT2",), "voucher_25", "one")
+    nominate(org, clock, "U0AGENT3", ("U0AGENT2",), "voucher_25", "two")
+    clock.advance(timedelta(days=2))
+    workspace = org.query(Workspace).one()
+    reminded = ("reward-approval:", ":reminder")
+
+    [oldest] = reward_approvals.waiting_since(
+        org, workspace=workspace, before=clock.now(), unless_queued=reminded, limit=1
+    )
+    key = f"reward-approval:{oldest.id}:reminder"
+    outbox.enqueue(org, workspace=workspace, key=key, method="chat.postMessage", payload={}, now=clock.now())
+    [following] = reward_approvals.waiting_since(
+        org, workspace=workspace, before=clock.now(), unless_queued=reminded, limit=1
+    )
+
+    assert (oldest.reason, following.reason) == ("one", "two")
