@@ -39,7 +39,7 @@ def queue_handover_messages(
             prefix, dm = _nomination_dm(session, handover)
         # Numbered: a request handed back and forth is announced each time, not only the first.
         number = outbox.count_under(session, key_prefix=f"{prefix}handover:") + 1
-        for channel, ts in _shown(session, handover, prefix):
+        for channel, ts in outbox.sent_copies(session, key=prefix.removesuffix(":")):
             moved = f":arrow_right: This now waits on *{escape_mrkdwn(handover.current.name)}*, who decides it."
             payload = {"channel": channel, "ts": ts, "text": moved, "blocks": [text_block(moved)]}
             key = f"{prefix}moved:{number}:{ts}"
@@ -62,13 +62,6 @@ def _resolution_dm(session: Session, handover: Handover) -> tuple[str, dict[str,
 def _nomination_dm(session: Session, handover: Handover) -> tuple[str, dict[str, object]]:
     nomination = session.get_one(Nomination, handover.item_id)
     return f"{request_key(nomination.id)}:", dict(nomination_blocks.approval_request(nomination))
-
-
-def _shown(session: Session, handover: Handover, prefix: str) -> list[tuple[str, str]]:
-    """Where the item's buttons are shown now: every message sent under its prefix (and the first nomination DM)."""
-    shown = outbox.sent_messages(session, key_prefix=prefix)
-    first = outbox.sent_message(session, key=prefix.rstrip(":")) if handover.kind == "nomination" else None
-    return list(dict.fromkeys([*shown, *([first] if first else [])]))
 
 
 def _queue_suggestion_handover(session: Session, workspace: Workspace, handover: Handover, now: datetime) -> None:

@@ -4,7 +4,6 @@ import logging
 import os
 import threading
 import time
-import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -152,17 +151,15 @@ def empty_journal_after_commit(session: Session) -> None:
     it in the order they were written. PostgreSQL's WAL is the operator's to keep (README).
     """
     engine = session.get_bind()
-    if isinstance(engine, Engine) and engine.dialect.name == "sqlite":
-        _JOURNALS_OWED.add(engine)
-        event.listen(session, "after_commit", lambda _session: empty_owed_journal(engine), once=True)
+    if isinstance(engine, Engine):
+        event.listen(session, "after_commit", lambda _session: empty_journal(engine), once=True)
 
 
-def empty_owed_journal(engine: Engine, *, anyway: bool = False) -> bool:
-    """Empty the log if it is owed (`anyway`: even if this process owes nothing, as a seal by another process,
-    the command line, may have left it full), without waiting: while a long read (an export) uses the log it
-    cannot be emptied, and waiting would hold up every writer meanwhile. The next call (the pulse tick, every
-    minute) tries again. True when nothing is owed any more."""
-    if engine.dialect.name != "sqlite" or (engine not in _JOURNALS_OWED and not anyway):
+def empty_journal(engine: Engine) -> bool:
+    """Empty SQLite's log without waiting: while a long read (an export) uses it, it cannot be emptied, and
+    waiting would hold up every writer meanwhile. The pulse tick calls this every minute, so what one try (or
+    another process, the command line) left is emptied at the next. True when emptied (or not SQLite)."""
+    if engine.dialect.name != "sqlite":
         return True
     connection = engine.raw_connection()
     try:
@@ -176,9 +173,4 @@ def empty_owed_journal(engine: Engine, *, anyway: bool = False) -> bool:
         connection.close()
     if busy:
         log.info("SQLite's write-ahead log is in use; it is emptied at the next try")
-        return False
-    _JOURNALS_OWED.discard(engine)
-    return True
-
-
-_JOURNALS_OWED: "weakref.WeakSet[Engine]" = weakref.WeakSet()
+    return not busy

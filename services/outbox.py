@@ -245,5 +245,11 @@ def settle(session: Session, *, key: str, reason: str) -> list[tuple[str, str]]:
     will be, and the (channel, ts) of those sent are returned, to be updated alike."""
     give_up_pending_key(session, key=key, reason=reason)
     give_up_pending(session, key_prefix=f"{key}:", reason=reason)
+    return sent_copies(session, key=key)
+
+
+def sent_copies(session: Session, *, key: str) -> list[tuple[str, str]]:
+    """(channel, ts) of the messages sent under `key` and keys starting with `key:` (a request and its reminders,
+    escalations and hand-overs), the first first."""
     first = sent_message(session, key=key)
     return list(dict.fromkeys([*([first] if first else []), *sent_messages(session, key_prefix=f"{key}:")]))

@@ -29,7 +29,7 @@ from models import (
     PulseTurnout,
     Workspace,
 )
-from models.engine import empty_journal_after_commit, empty_owed_journal
+from models.engine import empty_journal, empty_journal_after_commit
 from services import audit, directory, outbox
 from services.errors import AlreadyDone, NotAllowed, NotFound
 from services.pulse.anonymity import Cell, Group, Visibility, innermost, visibility
@@ -83,7 +83,7 @@ def empty_sealed_journal(session: Session) -> None:
     one by another process (`python -m bot pulse close`), which could not try again."""
     engine = session.get_bind()
     if isinstance(engine, Engine):
-        empty_owed_journal(engine, anyway=True)
+        empty_journal(engine)
 
 
 def seal(session: Session, *, workspace: Workspace, pulse_round: PulseRound, now: datetime) -> PulseRound:
