@@ -145,14 +145,19 @@ _GRANTED_OF_ITEM = select(func.count(RewardGrant.id)).where(
 )
 
 
+def granted_this_month(session: Session, recipient_id: int, item_key: str, now: datetime) -> int:
+    """How many of an item a person was granted this month (and still has)."""
+    values = {"recipient_id": recipient_id, "item_key": item_key, "since": month_start(now)}
+    return int(session.scalar(_GRANTED_OF_ITEM, values) or 0)
+
+
 def _check_granted_this_month(session: Session, workspace: Workspace, nomination: Nomination, now: datetime) -> None:
     """A nomination made last month and approved this month counts in this month: the catalog's monthly most
     holds for what is granted."""
     item = reward_policy(session, workspace).catalog.get(nomination.item_key)
     if item is None or item.max_per_month is None:
         return
-    values = {"recipient_id": nomination.nominee_id, "item_key": item.key, "since": month_start(now)}
-    if int(session.scalar(_GRANTED_OF_ITEM, values) or 0) >= item.max_per_month:
+    if granted_this_month(session, nomination.nominee_id, item.key, now) >= item.max_per_month:
         raise NotAllowed(
             f"{nomination.nominee.name} has already received {item.title} {plural(item.max_per_month, 'time')} "
             "this month, the most the catalog allows: decline this one, or approve it next month."

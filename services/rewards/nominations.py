@@ -15,8 +15,8 @@ from services import audit, directory
 from services.directory import SlackPerson
 from services.errors import AlreadyDone, InvalidInput, NotAllowed, NotFound
 from services.policy.rewards import SHOUTOUT, RewardItem, RewardPolicy
-from services.rewards.approvals import approver_for, grant_for
-from services.rewards.grants import allowance_left, describe, month_start, next_month_start, reward_policy
+from services.rewards.approvals import approver_for, grant_for, granted_this_month
+from services.rewards.grants import allowance_left, describe, next_month_start, reward_policy
 from services.text import escape_mrkdwn, plural
 
 DUPLICATE_WINDOW = timedelta(minutes=1)
@@ -43,12 +43,6 @@ _WAITING_OF_ITEM = select(func.count(Nomination.id)).where(
     Nomination.nominee_id == bindparam("nominee_id"),
     Nomination.item_key == bindparam("item_key"),
     Nomination.status == "pending",  # whenever made: approved now, it is granted this month
-)
-_GRANTED_OF_ITEM = select(func.count(RewardGrant.id)).where(
-    RewardGrant.recipient_id == bindparam("nominee_id"),
-    RewardGrant.item_key == bindparam("item_key"),
-    RewardGrant.status != "revoked",
-    RewardGrant.granted_at >= bindparam("since"),
 )
 _SAME_NOMINATION = select(Nomination.id).where(
     Nomination.nominator_id == bindparam("nominator_id"),
@@ -199,8 +193,8 @@ def _check_allowance(session: Session, policy: RewardPolicy, nominator: Employee
 def _check_item_limit(session: Session, item: RewardItem, nominee: Employee, now: datetime) -> None:
     if item.max_per_month is None:
         return
-    values = {"nominee_id": nominee.id, "item_key": item.key, "since": month_start(now)}
-    received = int(session.scalar(_WAITING_OF_ITEM, values) or 0) + int(session.scalar(_GRANTED_OF_ITEM, values) or 0)
+    waiting = int(session.scalar(_WAITING_OF_ITEM, {"nominee_id": nominee.id, "item_key": item.key}) or 0)
+    received = waiting + granted_this_month(session, nominee.id, item.key, now)
     if received >= item.max_per_month:
         raise NotAllowed(
             f"{nominee.name} has already received or been put forward for {item.title} "
