@@ -65,6 +65,7 @@ def remind_approvers(session: Session, now: datetime) -> None:
                 continue
             days = max((now - nomination.created_at).days, 1)
             heading = f"⏰ *Reminder:* this has waited for your approval for {plural(days, 'day')}."
-            payload = {**request, "blocks": [text_block(heading), *request["blocks"]]}
+            notification = f"Reminder: {request['text']}"
+            payload = {**request, "text": notification, "blocks": [text_block(heading), *request["blocks"]]}
             key = f"{request_key(nomination.id)}{REMINDER_SUFFIX}"
             outbox.enqueue(session, workspace=workspace, key=key, method="chat.postMessage", payload=payload, now=now)

@@ -305,6 +305,7 @@ def test_a_nomination_nobody_decided_is_reminded_once_and_the_reminder_settles_w
 
     reminders = [c for c in ready.slack.calls("chat.postMessage", channel="U0MGR1") if "Reminder" in c.text]
     assert too_soon == 1 and len(reminders) == 1
+    assert reminders[0].args["text"] == "Reminder: Approve Coffee &amp; cake voucher for Lee Senior?"
     ready.driver.click("U0MGR1", reminders[0], blocks.APPROVE)
     for copy in (first, reminders[0]):
         assert action_ids(ready.slack.message(copy.response["channel"], copy.response["ts"])) == []
