@@ -1,5 +1,8 @@
 """Socket Mode: the app opens a WebSocket to Slack with its app-level token (no public URL needed)."""
 
+import logging
+import threading
+
 from slack_bolt import App
 from slack_bolt.adapter.socket_mode import SocketModeHandler
 
@@ -12,10 +15,18 @@ def socket_mode_handler(app: App, app_token: str) -> SocketModeHandler:
     return SocketModeHandler(app, app_token)  # type: ignore[no-untyped-call]
 
 
-def finish(handler: SocketModeHandler) -> None:
+log = logging.getLogger(__name__)
+
+
+def finish(handler: SocketModeHandler, *, grace: float) -> None:
     """Stop as asked: requests from now on are left unacknowledged (Slack sends them again, to the next
-    process), the ones in hand are answered over the connection still open, and only then it is closed."""
+    process), the ones in hand are answered over the connection still open (for `grace` seconds at most),
+    and only then it is closed."""
     client = handler.client
     client.socket_mode_request_listeners.clear()
-    client.message_workers.shutdown(wait=True)
+    answering = threading.Thread(target=client.message_workers.shutdown, kwargs={"wait": True}, daemon=True)
+    answering.start()
+    answering.join(grace)
+    if answering.is_alive():
+        log.warning("stopping with requests still unanswered after %g s: Slack will send them again", grace)
     handler.close()  # type: ignore[no-untyped-call]

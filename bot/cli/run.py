@@ -91,8 +91,8 @@ def serve_http(runtime: "Runtime", args: argparse.Namespace) -> None:
 
 
 def serve_socket_mode(runtime: "Runtime", app_token: str) -> None:
-    """Until SIGTERM: then the requests in hand are answered and the connection to Slack is closed
-    (bot/socket_mode.finish)."""
+    """Until SIGTERM: then the requests in hand are answered (for STOP_GRACE seconds at most) and the connection
+    to Slack is closed (bot/socket_mode.finish)."""
     from slack_sdk.errors import SlackApiError
 
     from bot.socket_mode import finish, socket_mode_handler
@@ -115,7 +115,7 @@ def serve_socket_mode(runtime: "Runtime", app_token: str) -> None:
             f"Slack refused SLACK_APP_TOKEN for Socket Mode (it needs connections:write): {refused}"
         ) from None
     finally:
-        finish(handler)
+        finish(handler, grace=STOP_GRACE)
 
 
 def port_number(text: str) -> int:

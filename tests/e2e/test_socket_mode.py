@@ -108,8 +108,36 @@ def test_stopping_answers_the_request_in_hand_before_closing_the_connection(bot:
         with holding_the_workspaces(bot.runtime.engine):
             reply = pool.submit(bot.driver.command, "U0AGENT1", "/boundaries", settle=False)
             wait_until_waiting_for_the_lock(bot.runtime.engine, 1)
-            stopping = pool.submit(finish, handler)
+            stopping = pool.submit(finish, handler, grace=10)
             wait_until(lambda: handler.client.closed or not handler.client.socket_mode_request_listeners)
         stopping.result(timeout=10)
 
     assert reply.result(timeout=10).status == 200, "acknowledged before the connection closed"
+
+
+def test_stopping_closes_the_connection_after_its_grace_even_if_a_request_is_still_held(
+    bot: RunningBot, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A request stuck (here behind a lock) must not keep a deploy waiting for ever: past the grace the connection
+    closes, the request unanswered, for Slack to send again."""
+    skip_unless_writers_overlap(bot.runtime.engine)
+    load_org_and_policy(bot.sessions, bot.clock.now())
+    socket = bot.slack.socket_mode()
+    handler = socket_mode_handler(bot.runtime.app, APP_TOKEN)
+    handler.connect()  # type: ignore[no-untyped-call]
+    socket.wait_connected()
+    bot.driver.socket_mode = True
+
+    with ThreadPoolExecutor(2) as pool:
+        with holding_the_workspaces(bot.runtime.engine):
+            reply = pool.submit(bot.driver.command, "U0AGENT1", "/boundaries", settle=False)
+            wait_until_waiting_for_the_lock(bot.runtime.engine, 1)
+            stopping = pool.submit(finish, handler, grace=0.3)
+            stopping.result(timeout=10)
+            closed_while_held = handler.client.closed
+        unanswered = reply.result(timeout=10)
+
+    assert closed_while_held and unanswered.status == 504
+    assert "requests still unanswered after 0.3 s" in caplog.text
+    assert any("not acknowledged" in problem for problem in bot.slack.violations)
+    bot.slack.violations.clear()  # what Slack does with an unanswered request: it sends it again
