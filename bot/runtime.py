@@ -93,15 +93,10 @@ def make_deps(
             settings.slack_messages_per_second, clock=lambda: clock.now().timestamp(), sleep_until=_sleep_until(clock)
         ),
         sender_threads=settings.sender_threads,
-        relay_key=relay_key_from(_relay_secret(settings)),
-        relay=Relay(_relay_secret(settings)),
+        relay_key=relay_key_from(settings.relays_secret),
+        relay=Relay(settings.relays_secret),
         tokens=tokens,
     )
-
-
-def _relay_secret(settings: Settings) -> str:
-    """One secret behind both no-names relays (pulse comment replies, anonymous suggestions)."""
-    return settings.relay_secret or settings.slack_signing_secret
 
 
 def _sleep_until(clock: Clock) -> Callable[[float], None]:

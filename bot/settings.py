@@ -51,6 +51,11 @@ class Settings:
     """How long a workspace's data is kept after an uninstall, before `workspace purge` may delete it."""
 
     @property
+    def relays_secret(self) -> str:
+        """One secret behind both no-names relays (pulse comment replies, anonymous suggestions)."""
+        return self.relay_secret or self.slack_signing_secret
+
+    @property
     def socket_mode(self) -> bool:
         return self.slack_app_token is not None
 
@@ -94,12 +99,24 @@ def load_settings(environ: Mapping[str, str] | None = None, *, dotenv_path: Path
 
 def database_url_from(environ: Mapping[str, str] | None = None) -> str:
     """Only the database URL: for CLI commands that do not talk to Slack."""
+    return _database_url(_stripped(environ))
+
+
+def relay_secret_from(environ: Mapping[str, str] | None = None) -> str | None:
+    """Only the no-names relays' secret, as the bot reads it (`Settings.relays_secret`): for CLI commands
+    that must tell an anonymous author apart without the bot's full settings."""
+    env = _stripped(environ)
+    return env.get("RELAY_SECRET") or env.get("SLACK_SIGNING_SECRET") or None
+
+
+def _stripped(environ: Mapping[str, str] | None) -> dict[str, str]:
+    """The variables without surrounding blanks (default: the process environment after loading `.env`)."""
     if environ is None:
         from dotenv import load_dotenv
 
         load_dotenv(Path.cwd() / ".env", override=False)
         environ = os.environ
-    return _database_url({key: value.strip() for key, value in environ.items()})
+    return {key: value.strip() for key, value in environ.items()}
 
 
 def _oauth_credentials(env: Mapping[str, str]) -> tuple[str, str] | None:

@@ -1,11 +1,11 @@
 """`org import FILE.csv` / `org show`: the org directory."""
 
 import argparse
-import os
 from pathlib import Path
 
 from bot.cli.common import actor, add_workspace_option, resolve_workspace, transaction
 from bot.clock import SystemClock
+from bot.settings import relay_secret_from
 from services.org_import import ImportReport, OrgFileError, import_org, org_tree, parse_org_csv
 from services.suggestions.relay import Relay
 
@@ -81,5 +81,5 @@ def run_show(args: argparse.Namespace) -> int:
 def suggestion_relay() -> Relay | None:
     """The running bot's relay (the same secret), so that an anonymous suggestion handed over never goes to
     its own author; None without the secret here."""
-    secret = os.environ.get("RELAY_SECRET") or os.environ.get("SLACK_SIGNING_SECRET")
+    secret = relay_secret_from()
     return Relay(secret) if secret else None
