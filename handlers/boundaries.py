@@ -10,7 +10,7 @@ from handlers.blocks.kit import text_block
 from handlers.commands import Usage, is_help, unknown_argument
 from handlers.deps import deps_of
 from handlers.errors import reported
-from handlers.people import NEW_EMPLOYEE_NOTE, command_caller, learn_from_slack
+from handlers.people import NEW_EMPLOYEE_NOTE, command_caller, learn_if_wanted
 from services.errors import DomainError
 from services.resolutions import fixes as resolutions
 
@@ -42,9 +42,8 @@ def show_boundaries(ack: Ack, command: dict[str, Any], context: BoltContext, cli
             content = [text_block(f":warning: {error}")]
     note = [text_block(NEW_EMPLOYEE_NOTE)] if identity.newly_added else []
     ack(text="Your boundaries", blocks=note + content)
-    if identity.slack_profile_wanted:
-        with reported(command):
-            learn_from_slack(client, deps, identity.employee)
+    with reported(command):
+        learn_if_wanted(client, deps, identity)
 
 
 def register(app: App) -> None:

@@ -4,11 +4,12 @@ import re
 from typing import Any
 
 from slack_bolt import Ack, App, BoltContext, Respond
+from slack_sdk import WebClient
 
 from handlers.blocks import digest as blocks
 from handlers.commands import Usage, is_help, unknown_argument
 from handlers.deps import deps_of
-from handlers.people import command_caller
+from handlers.people import command_caller, learn_if_wanted
 from services.digest import access as digest_access
 from services.errors import DomainError
 
@@ -24,7 +25,7 @@ USAGE = Usage(
 _TEAM = re.compile(r"^team:\s*(.*)$", re.IGNORECASE | re.DOTALL)
 
 
-def show_digest(ack: Ack, command: dict[str, Any], context: BoltContext, respond: Respond) -> None:
+def show_digest(ack: Ack, command: dict[str, Any], context: BoltContext, respond: Respond, client: WebClient) -> None:
     text = command.get("text", "").strip()
     if is_help(text):
         ack(text=USAGE.text())
@@ -37,7 +38,8 @@ def show_digest(ack: Ack, command: dict[str, Any], context: BoltContext, respond
     deps = deps_of(context)
     try:
         with deps.sessions.begin() as session:
-            caller = command_caller(session, context, command).employee
+            identity = command_caller(session, context, command)
+            caller = identity.employee
             team_name = team.group(1).strip() if team else None
             preview = digest_access.preview_for(session, caller=caller, team_name=team_name, now=deps.now())
     except DomainError as error:
@@ -49,6 +51,7 @@ def show_digest(ack: Ack, command: dict[str, Any], context: BoltContext, respond
         blocks=blocks.digest_blocks(preview, to_its_manager=mine),
         response_type="ephemeral",
     )
+    learn_if_wanted(client, deps, identity)
 
 
 def register(app: App) -> None:

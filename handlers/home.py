@@ -12,7 +12,7 @@ from handlers.blocks import home as blocks
 from handlers.blocks import resolutions as resolution_blocks
 from handlers.blocks.kit import Block
 from handlers.deps import deps_of
-from handlers.people import identify_caller, learn_from_slack
+from handlers.people import identify_caller, learn_if_wanted
 from handlers.pulse import pulse_home_section
 from handlers.rewards import recognition_section
 from models import Employee
@@ -53,8 +53,7 @@ def publish_home(event: dict[str, Any], body: dict[str, Any], context: Any, clie
     with deps.sessions.begin() as session:
         identity = identify_caller(session, context, user_id=event["user"])
         view = build_home(session, identity.employee, deps.now())
-    if identity.slack_profile_wanted:
-        learn_from_slack(client, deps, identity.employee)
+    learn_if_wanted(client, deps, identity)
     if not blocks.already_shown(view, event.get("view")):
         client.views_publish(user_id=event["user"], view=view)
 

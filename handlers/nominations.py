@@ -20,7 +20,7 @@ from handlers.people import (
     action_caller,
     ask_slack,
     command_caller,
-    learn_from_slack,
+    learn_if_wanted,
     request_workspace,
     with_newcomer_note,
 )
@@ -127,8 +127,7 @@ def nominate_one_liner(
     reply(with_newcomer_note(confirmation(outcome), identity))
     with reported(command, respond):
         send_now(deps, client, messages)
-        if identity.slack_profile_wanted:
-            learn_from_slack(client, deps, identity.employee)
+        learn_if_wanted(client, deps, identity)
 
 
 def _nominate(
@@ -196,6 +195,7 @@ def open_nominate_modal(
     with reported(command, respond):
         view = blocks.nominate_modal(items, stories, channel=bool(deps.recognition_channel))
         client.views_open(trigger_id=command["trigger_id"], view=view)
+        learn_if_wanted(client, deps, caller)
 
 
 def submit_nomination(

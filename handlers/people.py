@@ -77,6 +77,15 @@ def person_of(slack_id: str, user: dict[str, Any]) -> SlackPerson:
     )
 
 
+def learn_if_wanted(client: WebClient, deps: Deps, identity: Identity) -> None:
+    """After the ack: what Slack knows of a newcomer, or of someone without a time zone (`slack_profile_wanted`).
+
+    Not after a pulse answer or a suggestion: the profile's update would time-stamp who acted then.
+    """
+    if identity.slack_profile_wanted:
+        learn_from_slack(client, deps, identity.employee)
+
+
 def learn_from_slack(client: WebClient, deps: Deps, employee: Employee) -> None:
     """Fill what the directory lacks of a person (a newcomer's name, email, a time zone) from `users.info`
     (after the ack); the directory's own values win."""

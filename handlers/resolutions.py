@@ -15,7 +15,7 @@ from handlers.commands import Usage, is_help
 from handlers.delivery import Outgoing, queue, send_now
 from handlers.deps import deps_of
 from handlers.errors import reported
-from handlers.people import NEW_EMPLOYEE_NOTE, action_caller, command_caller, learn_from_slack
+from handlers.people import NEW_EMPLOYEE_NOTE, action_caller, command_caller, learn_if_wanted
 from services.errors import DomainError, InvalidInput
 from services.money import is_currency_mark, names_money, parse_amount
 from services.policy.versions import BoundaryRule
@@ -138,8 +138,7 @@ def resolve_command(
     ack(text=blocks.confirmation_text(logged), blocks=_with_note(reply, identity.newly_added))
     with reported(command, respond):
         send_now(deps, client, requests)
-        if identity.slack_profile_wanted:
-            learn_from_slack(client, deps, identity.employee)
+        learn_if_wanted(client, deps, identity)
 
 
 def _with_note(content: list[Block], newly_added: bool) -> list[Block]:
@@ -195,8 +194,7 @@ def submit_resolve_modal(
     with reported(body):
         client.chat_postMessage(channel=body["user"]["id"], text=blocks.confirmation_text(logged), blocks=reply)
         send_now(deps, client, requests)
-        if identity.slack_profile_wanted:
-            learn_from_slack(client, deps, identity.employee)
+        learn_if_wanted(client, deps, identity)
 
 
 def approval_requests(logged: Logged) -> list[Outgoing]:

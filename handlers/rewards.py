@@ -13,7 +13,7 @@ from handlers.blocks import rewards as blocks
 from handlers.commands import Usage, is_help, unknown_argument
 from handlers.deps import deps_of
 from handlers.errors import reported
-from handlers.people import command_caller, learn_from_slack, with_newcomer_note
+from handlers.people import command_caller, learn_if_wanted, with_newcomer_note
 from models import Employee, Workspace
 from models.engine import reading
 from services.errors import DomainError
@@ -62,9 +62,8 @@ def show_history(ack: Ack, command: dict[str, Any], context: BoltContext, client
         history = rewards.history(session, workspace=workspace, employee=identity.employee, now=deps.now())
         text = blocks.history_text(history)
     ack(text=with_newcomer_note(text, identity))
-    if identity.slack_profile_wanted:
-        with reported(command):
-            learn_from_slack(client, deps, identity.employee)
+    with reported(command):
+        learn_if_wanted(client, deps, identity)
 
 
 def show_catalog(ack: Ack, command: dict[str, Any], context: BoltContext) -> None:

@@ -1,0 +1,44 @@
+"""What Slack knows of a person fills what the directory lacks, whichever command they use first."""
+
+from tests.conftest import FIXTURES, RunningBot
+from tests.e2e.test_pulse_rounds import answer
+from tests.helpers import employee, load_org, load_policy
+from tests.pulse_org import load_pulse_org
+
+
+def test_a_manager_the_org_file_gave_no_time_zone_gets_the_one_slack_knows_from_digest(bot: RunningBot) -> None:
+    org = (FIXTURES / "org.csv").read_text().replace("maya@example.com,America/New_York", "maya@example.com,")
+    load_org(bot.sessions, bot.clock.now(), org)
+    load_policy(bot.sessions, bot.clock.now())
+    bot.slack.add_user("U0MGR1", "Maya Manager", tz="America/Chicago", email="maya@example.com")
+
+    bot.driver.command("U0MGR1", "/digest")
+
+    with bot.sessions() as session:
+        assert employee(session, "U0MGR1").tz == "America/Chicago"
+
+
+def test_a_newcomer_opening_the_nomination_form_is_named_as_slack_names_them(bot: RunningBot) -> None:
+    load_org(bot.sessions, bot.clock.now())
+    load_policy(bot.sessions, bot.clock.now())
+    bot.slack.add_user("U0NEW", "Nia Newcomer", tz="Europe/Paris", email="nia@example.com")
+
+    bot.driver.command("U0NEW", "/nominate")
+
+    assert bot.slack.calls("views.open")
+    with bot.sessions() as session:
+        newcomer = employee(session, "U0NEW")
+        assert (newcomer.name, newcomer.tz) == ("Nia Newcomer", "Europe/Paris")
+
+
+def test_answering_the_pulse_asks_slack_nothing_about_the_person(bot: RunningBot) -> None:
+    """Filling a profile at that moment would stamp who answered when, beside the answers' own time."""
+    load_pulse_org(bot.sessions, bot.clock.now(), east_tz="")
+    bot.driver.command("U0HR", "/pulse", "start")
+
+    answer(bot, "U0A01", 0, 4)
+    bot.driver.command("U0A01", "/pulse")
+
+    assert bot.slack.calls("users.info") == []
+    with bot.sessions() as session:
+        assert employee(session, "U0A01").tz is None
