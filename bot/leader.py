@@ -1,4 +1,5 @@
-"""Which process runs the scheduler: on PostgreSQL, the one holding an advisory lock.
+"""Which process runs the scheduler: on PostgreSQL, the one holding an advisory lock; on SQLite, the one
+holding a lock on a file beside the database, which the system lets go of when the process ends.
 
 The lock lives on a dedicated connection. It is checked before every job run, never remembered:
 if that connection dies (a restart of PostgreSQL, `pg_terminate_backend`, a network cut) the lock
@@ -6,8 +7,10 @@ is gone and another process may already hold it, so this one stops running jobs 
 to win the lock again on a fresh connection.
 """
 
+import fcntl
 import logging
 import threading
+from typing import TextIO
 
 from sqlalchemy import Connection, Engine, text
 from sqlalchemy.exc import DBAPIError
@@ -21,30 +24,32 @@ HOLDS_LOCK = text(
 
 
 class Leadership:
-    """Holds a session-level advisory lock on a dedicated connection; SQLite means one process."""
+    """Holds a session-level advisory lock on a dedicated connection, or on SQLite a file lock."""
 
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
         self._connection: Connection | None = None
+        self._file = FileLock(engine.url.database) if engine.dialect.name == "sqlite" else None
         self._leading = False
         self._lock = threading.Lock()
 
     def is_leader(self) -> bool:
         """True only if this process holds the lock right now (asked of PostgreSQL each time)."""
-        if self._engine.dialect.name != "postgresql":
-            return True
         with self._lock:
-            try:
-                leading = self._still_holds() if self._leading else self._try_to_win()
-            except DBAPIError as error:
-                self._drop_connection()
-                leading = False
-                if self._leading:
-                    log.warning("lost the scheduler lock (%s); another process may take over", _first_line(error))
+            leading = self._file.held() if self._file is not None else self._holds_advisory_lock()
             if leading != self._leading:
                 log.info("this process %s the scheduler", "runs" if leading else "no longer runs")
             self._leading = leading
             return leading
+
+    def _holds_advisory_lock(self) -> bool:
+        try:
+            return self._still_holds() if self._leading else self._try_to_win()
+        except DBAPIError as error:
+            self._drop_connection()
+            if self._leading:
+                log.warning("lost the scheduler lock (%s); another process may take over", _first_line(error))
+            return False
 
     def _still_holds(self) -> bool:
         connection = self._open()
@@ -75,6 +80,8 @@ class Leadership:
     def release(self) -> None:
         """Give the lock up now: a session lock outlives `close()`, which only returns the connection to the pool."""
         with self._lock:
+            if self._file is not None:
+                self._file.release()
             if self._connection is not None and self._leading:
                 try:
                     self._connection.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": LOCK_KEY})
@@ -85,6 +92,35 @@ class Leadership:
                 self._connection.close()
                 self._connection = None
             self._leading = False
+
+
+class FileLock:
+    """An exclusive lock on `<database file>-leader`, held until released or the process ends (however it ends).
+
+    Two `run` processes on one SQLite file would each run the scheduled jobs; the second one serves requests
+    and leaves the jobs to the first. An in-memory database belongs to one process.
+    """
+
+    def __init__(self, database: str | None) -> None:
+        self._path = f"{database}-leader" if database and database != ":memory:" else None
+        self._file: TextIO | None = None
+
+    def held(self) -> bool:
+        if self._path is None or self._file is not None:
+            return True
+        handle = open(self._path, "a")  # noqa: SIM115  # kept open: closing it lets go of the lock
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            handle.close()
+            return False
+        self._file = handle
+        return True
+
+    def release(self) -> None:
+        if self._file is not None:
+            self._file.close()
+            self._file = None
 
 
 def _first_line(error: Exception) -> str:

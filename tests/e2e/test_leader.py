@@ -101,3 +101,47 @@ def test_after_the_leaders_lock_connection_is_killed_exactly_one_process_runs_th
     runners = [who for _, who in after]
     switches = sum(1 for before, now in itertools.pairwise(runners) if before != now)
     assert switches <= 1, f"both processes ran jobs after the lock was lost: {''.join(runners)}"
+
+
+def test_two_processes_on_one_sqlite_file_run_the_scheduler_once(tmp_path: Path) -> None:
+    """The second one serves requests and leaves the jobs to the first, until the first lets go (or ends)."""
+    url = f"sqlite:///{tmp_path / 'latitude.db'}"
+    first, second = Leadership(make_engine(url)), Leadership(make_engine(url))
+    try:
+        assert (first.is_leader(), second.is_leader()) == (True, False)
+        assert first.is_leader() is True
+
+        first.release()
+
+        assert second.is_leader() is True
+        assert first.is_leader() is False
+    finally:
+        first.release()
+        second.release()
+
+
+def test_a_process_killed_while_leading_lets_the_next_one_lead(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'latitude.db'}"
+    holder = subprocess.Popen([sys.executable, "-c", HOLD_THE_LOCK, url], cwd=ROOT, stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "True"
+        waiting = Leadership(make_engine(url))
+        assert waiting.is_leader() is False
+
+        holder.kill()
+        holder.wait(timeout=10)
+
+        assert waiting.is_leader() is True
+        waiting.release()
+    finally:
+        holder.kill()
+
+
+HOLD_THE_LOCK = """
+import sys, time
+from bot.leader import Leadership
+from models.engine import make_engine
+leadership = Leadership(make_engine(sys.argv[1]))
+print(leadership.is_leader(), flush=True)
+time.sleep(60)
+"""
