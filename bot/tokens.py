@@ -24,6 +24,7 @@ from models import Workspace, slack_bots, slack_installations
 
 ROTATE_MINUTES_BEFORE_EXPIRY = 120
 CACHE_SECONDS = 60.0
+REFUSAL_KEPT_SECONDS = 60.0
 TOKEN_MARGIN_SECONDS = 60
 
 InstallationKey = tuple[str | None, str | None]
@@ -55,6 +56,7 @@ class Renewals:
         )
         self._lock = threading.Lock()
         self._locks: dict[InstallationKey, threading.Lock] = {}
+        self._refusals: dict[InstallationKey, tuple[str, SlackTokenRotationError, float]] = {}
 
     def renewed(self, installation: Installation) -> tuple[Installation, bool]:
         """The installation as last saved, renewed first if its token is due, and whether Slack refused to
@@ -65,9 +67,7 @@ class Renewals:
         with lock:
             latest = self._find(key) or installation
             try:
-                refreshed = self._rotator.perform_token_rotation(
-                    installation=latest, minutes_before_expiration=ROTATE_MINUTES_BEFORE_EXPIRY
-                )
+                refreshed = self._rotate(key, latest)
             except SlackTokenRotationError:
                 saved = self._find(key)
                 if saved is None or not saved.bot_token or _expired(saved):
@@ -77,6 +77,22 @@ class Renewals:
                 return latest, False
             self._store.save(refreshed)
             return refreshed, False
+
+    def _rotate(self, key: InstallationKey, installation: Installation) -> Installation | None:
+        """Slack's renewal; a refresh token Slack refused within the last minute is not offered again (the
+        threads and messages waiting behind the first refusal would each be refused in turn). Called under
+        the installation's lock."""
+        spent = str(installation.bot_refresh_token)
+        refused = self._refusals.get(key)
+        if refused is not None and refused[0] == spent and refused[2] > time.monotonic():
+            raise refused[1]
+        try:
+            return self._rotator.perform_token_rotation(
+                installation=installation, minutes_before_expiration=ROTATE_MINUTES_BEFORE_EXPIRY
+            )
+        except SlackTokenRotationError as error:
+            self._refusals[key] = (spent, error, time.monotonic() + REFUSAL_KEPT_SECONDS)
+            raise
 
     def _find(self, key: InstallationKey) -> Installation | None:
         enterprise_id, team_id = key

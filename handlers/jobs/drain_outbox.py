@@ -10,7 +10,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 from slack_sdk import WebClient
 
-from handlers.delivery import send_for_workspace
+from handlers.delivery import TOKEN_RETRY_SECONDS, TOKEN_UNAVAILABLE, send_for_workspace
 from handlers.deps import Deps
 from services import outbox
 from services.outbox import Claimed, SendOutcome
@@ -21,13 +21,14 @@ BATCH = 25
 def drain_outbox(deps: Deps, client: WebClient, *, batch: int = BATCH) -> int:
     """Send what is due until nothing is, or the process is stopping; returns how many were sent."""
     sent = 0
+    tokenless: set[int] = set()
     with ThreadPoolExecutor(deps.sender_threads, thread_name_prefix="sender") as pool:
         while not deps.stopping.is_set():
             with deps.sessions.begin() as session:
                 claimed = outbox.claim_due(session, now=deps.now(), limit=batch)
             sends = [
                 pair
-                for pairs in pool.map(lambda group: send_in_order(deps, client, group), by_channel(claimed))
+                for pairs in pool.map(lambda group: send_in_order(deps, client, group, tokenless), by_channel(claimed))
                 for pair in pairs
             ]
             if sends:
@@ -47,13 +48,21 @@ def by_channel(claimed: list[Claimed]) -> list[list[Claimed]]:
     return list(groups.values())
 
 
-def send_in_order(deps: Deps, client: WebClient, group: list[Claimed]) -> list[tuple[int, SendOutcome]]:
-    return [(delivery.id, paced_send(deps, client, delivery)) for delivery in group]
+def send_in_order(
+    deps: Deps, client: WebClient, group: list[Claimed], tokenless: set[int]
+) -> list[tuple[int, SendOutcome]]:
+    return [(delivery.id, paced_send(deps, client, delivery, tokenless)) for delivery in group]
 
 
-def paced_send(deps: Deps, client: WebClient, delivery: Claimed) -> SendOutcome:
+def paced_send(deps: Deps, client: WebClient, delivery: Claimed, tokenless: set[int]) -> SendOutcome:
+    """Send in the bucket's turn; a 429 pauses the bucket. A workspace found without a token (Slack would not
+    renew it) is not asked for one again in this drain: its messages wait, and nobody else waits for them."""
+    if delivery.workspace_id in tokenless:
+        return SendOutcome(ok=False, error=TOKEN_UNAVAILABLE, retry_after=TOKEN_RETRY_SECONDS)
     deps.pacer.wait_turn(delivery.workspace_id, delivery.method)
     outcome = send_for_workspace(deps, client, delivery)
-    if outcome.retry_after is not None:
+    if outcome.error == TOKEN_UNAVAILABLE:
+        tokenless.add(delivery.workspace_id)
+    elif outcome.retry_after is not None:
         deps.pacer.pause(delivery.workspace_id, delivery.method, outcome.retry_after)
     return outcome

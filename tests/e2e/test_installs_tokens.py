@@ -14,7 +14,7 @@ from bot.cli import main
 from bot.clock import MovableClock
 from bot.fakeslack import FakeSlack
 from bot.fakeslack.browser import install
-from bot.fakeslack.server import CLIENT_ID, CLIENT_SECRET
+from bot.fakeslack.server import CLIENT_ID, CLIENT_SECRET, Call
 from handlers.delivery import TOKEN_UNAVAILABLE
 from handlers.jobs.drain_outbox import drain_outbox
 from handlers.jobs.follow_up_pending_requests import follow_up_pending_requests
@@ -77,6 +77,26 @@ def test_a_refused_renewal_holds_up_only_its_workspaces_messages_and_nothing_goe
     with rotating.sessions() as session:
         alpha = session.scalars(select(Delivery).where(Delivery.idempotency_key == "test:T0ALPHA:U0AAGENT")).one()
     assert (alpha.status, alpha.last_error) == ("pending", TOKEN_UNAVAILABLE), "tried again later"
+
+
+def test_a_workspace_without_a_token_keeps_nobody_waiting_and_is_asked_once_per_drain(rotating: RunningBot) -> None:
+    """Its messages wait five minutes; the sender does not sit out those minutes with other workspaces' messages."""
+    install_in(rotating, "T0ALPHA", ALPHA_ORG)
+    install_in(rotating, "T0BETA", BETA_ORG)
+    rotating.slack.state.installs.revoke_refresh_tokens("T0ALPHA")
+    expire_the_stored_token(rotating, "T0ALPHA")
+    queue(rotating, "T0ALPHA", ["U0AAGENT", "U0AMGR", "C001", "C002"])
+    queue(rotating, "T0BETA", ["U0BAGENT"])
+    started = rotating.clock.now()
+
+    drain_outbox(rotating.runtime.deps, rotating.runtime.sender_client)
+
+    assert rotating.clock.now() - started < timedelta(seconds=5), "the sender sat waiting on alpha's token"
+    assert len(rotating.slack.messages_to("U0BAGENT")) == 1
+    assert len(refused_renewals(rotating.slack)) == 1, "alpha's refresh token offered once, not once a message"
+    with rotating.sessions() as session:
+        waiting = session.scalars(select(Delivery.last_error).where(Delivery.idempotency_key.like("test:T0ALPHA:%")))
+        assert list(waiting) == [TOKEN_UNAVAILABLE] * 4
 
 
 def test_a_refused_renewal_of_a_token_still_good_sends_with_it(rotating: RunningBot) -> None:
@@ -144,6 +164,10 @@ def renewals(slack: FakeSlack) -> list[object]:
     """Every renewal asked for, granted or refused."""
     calls = [*slack.calls("oauth.v2.access"), *slack.calls("oauth.v2.access:failed")]
     return [call for call in calls if call.args.get("grant_type") == "refresh_token"]
+
+
+def refused_renewals(slack: FakeSlack) -> list[Call]:
+    return [call for call in renewals(slack) if isinstance(call, Call) and not call.response.get("ok")]
 
 
 def test_nothing_is_scheduled_while_uninstalled_and_a_reinstall_starts_without_a_backlog(rotating: RunningBot) -> None:
