@@ -1,4 +1,5 @@
-"""Pulse invitations and reminders as outbox rows, keyed per person per round: for the tick and `/pulse start`.
+"""Pulse invitations and reminders as outbox rows, keyed per person per round: for the tick and `/pulse start`;
+and HR's notice of a round that opened late.
 
 They are written in the same transaction as the receipt that says the person was asked, so a crash
 mid-way resumes without a duplicate; the background sender does the fan-out.
@@ -9,7 +10,7 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from handlers.blocks import pulse as blocks
-from models import Workspace
+from models import PulseRound, Workspace
 from services import outbox
 from services.pulse import rounds as pulse_rounds
 from services.pulse.answers import MyRound
@@ -30,6 +31,20 @@ def queue_invitations(session: Session, *, workspace: Workspace, now: datetime) 
             now=now,
         )
     return len(due)
+
+
+def queue_late_notices(session: Session, *, workspace: Workspace, pulse_round: PulseRound, now: datetime) -> None:
+    """Tell HR and admins that a scheduled round opened late, and why: once each per round."""
+    message = blocks.late_round_notice(pulse_round)
+    for person in pulse_rounds.round_starters(session, workspace):
+        outbox.enqueue(
+            session,
+            workspace=workspace,
+            key=f"pulse-late:{workspace.slack_team_id}:{pulse_round.id}:{person.slack_id}",
+            method="chat.postMessage",
+            payload={"channel": person.slack_id, **message},
+            now=now,
+        )
 
 
 def _payload(invitation: Invitation) -> dict[str, object]:

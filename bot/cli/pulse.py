@@ -46,6 +46,8 @@ def run_status(args: argparse.Namespace) -> int:
         f"round {progress.number}: {progress.invited} asked, {progress.answered} answered, "
         f"{progress.reminded} reminded; closes {progress.closes_at:%Y-%m-%d %H:%M} UTC"
     )
+    if progress.late_from is not None:
+        print(f"it opened late: it was due on {progress.late_from:%Y-%m-%d}, when the bot was not running")
     return 0
 
 

@@ -6,6 +6,7 @@ from typing import Any
 from handlers.blocks.kit import Block, context_block, text_block
 from models import PulseQuestion, PulseRound
 from services.pulse.answers import MyRound, Waiting
+from services.pulse.schedule import LATE_REASON
 from services.text import escape_mrkdwn, plural
 
 ANSWER_PREFIX = "pulse_answer"  # action_id pulse_answer:<question id>:<value>
@@ -128,6 +129,17 @@ def _comment_block(pulse_round: PulseRound, commented: bool) -> Block:
             }
         ],
     }
+
+
+def late_round_notice(pulse_round: PulseRound) -> dict[str, Any]:
+    """To HR and admins: a scheduled round opened late, and why."""
+    day = pulse_round.opens_on
+    text = (
+        f":warning: *Pulse round {pulse_round.number} opened late.* It was due on {day:%A} {day.day} {day:%B} at "
+        f"{pulse_round.local_time} (each person's own time), but {LATE_REASON}. Everyone is asked now and has the "
+        f"full {pulse_round.open_hours} hours: it closes {_when(pulse_round)}."
+    )
+    return {"text": text, "blocks": [text_block(text)]}
 
 
 def home_section(waiting: Waiting) -> list[Block]:

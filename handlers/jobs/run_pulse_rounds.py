@@ -6,12 +6,13 @@ from sqlalchemy import select
 
 from handlers.deps import Deps
 from handlers.jobs.drain_outbox import drain_outbox
-from handlers.pulse_invitations import queue_invitations
+from handlers.pulse_invitations import queue_invitations, queue_late_notices
 from models import Workspace
 from services import directory
 from services.pulse import closing as pulse_closing
 from services.pulse import relay as pulse_relay
 from services.pulse import rounds as pulse_rounds
+from services.pulse import schedule as pulse_schedule
 
 
 def run_pulse_rounds(deps: Deps, client: WebClient) -> None:
@@ -30,7 +31,9 @@ def run_pulse_rounds(deps: Deps, client: WebClient) -> None:
             continue
         with deps.sessions.begin() as session:
             workspace = session.get_one(Workspace, workspace_id)
-            pulse_rounds.open_scheduled_round(session, workspace=workspace, now=deps.now())
+            opened = pulse_schedule.open_scheduled_round(session, workspace=workspace, now=deps.now())
+            if opened is not None and pulse_rounds.opened_late(opened):
+                queue_late_notices(session, workspace=workspace, pulse_round=opened, now=deps.now())
         with deps.sessions.begin() as session:
             queue_invitations(session, workspace=session.get_one(Workspace, workspace_id), now=deps.now())
     drain_outbox(deps, client)

@@ -252,6 +252,17 @@ def current_policy(session: Session, workspace: Workspace) -> ActivePolicy | Non
     return ActivePolicy(version=version, policy=_parsed(version.sha256, version.text))
 
 
+def policy_in_force_at(session: Session, workspace: Workspace, moment: datetime) -> Policy | None:
+    """The version that was the latest at `moment`, if one had been loaded by then."""
+    version = session.scalar(
+        select(PolicyVersion)
+        .where(PolicyVersion.workspace_id == workspace.id, PolicyVersion.loaded_at <= moment)
+        .order_by(PolicyVersion.number.desc())
+        .limit(1)
+    )
+    return None if version is None else _parsed(version.sha256, version.text)
+
+
 _LATEST_VERSION = (
     select(PolicyVersion)
     .where(PolicyVersion.workspace_id == bindparam("workspace_id"))

@@ -1,5 +1,5 @@
-"""Pulse rounds: open one (on the cadence, or now), invite each person at their local hour, remind once.
-Closing (and sealing) is services/pulse/closing.py. Callers commit.
+"""Pulse rounds: open one (now, or for the cadence: services/pulse/schedule.py), invite each person at their local
+hour, remind once. Closing (and sealing) is services/pulse/closing.py. Callers commit.
 """
 
 import secrets
@@ -85,57 +85,31 @@ def start_round(
     if by is not None and not directory.acts_as(by, ROUND_STARTERS):
         raise NotAllowed("Only HR or an admin can start a pulse round. Ask them, or wait for the next scheduled one.")
     settings = pulse_settings(session, workspace)
-    return _create_round(
-        session, workspace=workspace, settings=settings, opens_on=now.date(), local_time=None, actor=actor, now=now
+    return create_round(
+        session, workspace=workspace, settings=settings, opens_on=day_of(by, now), local_time=None, actor=actor, now=now
     )
 
 
-def open_scheduled_round(session: Session, *, workspace: Workspace, now: datetime) -> PulseRound | None:
-    """Open the round the cadence says is due, once its local hour has come somewhere on Earth."""
-    active = current_policy(session, workspace)
-    if active is None or not active.policy.pulse.enabled:
-        return None
-    settings = active.policy.pulse
-    day = scheduled_date(settings, (now + EARLIEST_OFFSET).date())
-    earliest = datetime.combine(day, time.fromisoformat(settings.local_time), UTC) - EARLIEST_OFFSET
-    if not earliest <= now < earliest + LATEST_SPREAD or open_round(session, workspace) is not None:
-        return None
-    last = session.scalar(select(func.max(PulseRound.opens_on)).where(PulseRound.workspace_id == workspace.id))
-    if last is not None and (day - last).days < _min_gap_days(settings):
-        return None
-    return _create_round(
-        session,
-        workspace=workspace,
-        settings=settings,
-        opens_on=day,
-        local_time=settings.local_time,
-        actor="schedule",
-        now=now,
-    )
+def day_of(starter: Employee | None, now: datetime) -> date:
+    """The day a round opened by hand counts as (for the cadence's gap to the next scheduled round): the starter's
+    own date, as scheduled rounds' days are people's own dates; UTC's from the command line, which has no person."""
+    return now.astimezone(zone_of(starter) if starter is not None else UTC).date()
 
 
-def scheduled_date(settings: PulseSettings, today: date) -> date:
-    """The latest day on or before `today` on which the cadence opens a round."""
-    back = (today.weekday() - settings.weekday_number) % 7
-    day = today - timedelta(days=back)
-    if settings.cadence != "monthly":
-        return day
-    first = _first_weekday(today.replace(day=1), settings.weekday_number)
-    if first <= today:
-        return first
-    previous = (today.replace(day=1) - timedelta(days=1)).replace(day=1)
-    return _first_weekday(previous, settings.weekday_number)
+def due_window(day: date, local_time: str) -> tuple[datetime, datetime]:
+    """From when `local_time` on `day` comes first somewhere on Earth until it has come everywhere."""
+    starts = datetime.combine(day, time.fromisoformat(local_time), UTC) - EARLIEST_OFFSET
+    return starts, starts + LATEST_SPREAD
 
 
-def _first_weekday(first_of_month: date, weekday: int) -> date:
-    return first_of_month + timedelta(days=(weekday - first_of_month.weekday()) % 7)
+def opened_late(pulse_round: PulseRound) -> bool:
+    """A scheduled round opened after its local hour had come everywhere: nothing opened it while it was due."""
+    if pulse_round.local_time is None:
+        return False
+    return pulse_round.started_at >= due_window(pulse_round.opens_on, pulse_round.local_time)[1]
 
 
-def _min_gap_days(settings: PulseSettings) -> int:
-    return {"weekly": 1, "biweekly": 8, "monthly": 8}[settings.cadence]
-
-
-def _create_round(
+def create_round(
     session: Session,
     *,
     workspace: Workspace,
@@ -144,7 +118,10 @@ def _create_round(
     local_time: str | None,
     actor: str,
     now: datetime,
+    late: dict[str, str] | None = None,
 ) -> PulseRound:
+    """The round, its questions and its audit line (saying why, when it opened `late`); closing when the last
+    person's opening is `open_hours` behind. AlreadyDone if a round is open or was opened at this very moment."""
     current = open_round(session, workspace)
     if current is not None:
         raise AlreadyDone(
@@ -186,9 +163,17 @@ def _create_round(
             session.add(pulse_round)
     except IntegrityError:  # the same round number, opened by a simultaneous click or tick
         raise AlreadyDone("A pulse round was opened at this very moment; it is on its way.") from None
-    audit.record(session, workspace=workspace, actor=actor, action="pulse.start", now=now, subject=f"round {number}")
+    subject = f"round {number}" if late is None else f"round {number} (opened late)"
+    audit.record(
+        session, workspace=workspace, actor=actor, action="pulse.start", now=now, subject=subject, details=late
+    )
     session.flush()
     return pulse_round
+
+
+def round_starters(session: Session, workspace: Workspace) -> list[Employee]:
+    """Who may open or close a round by hand (HR and admins), to be told when a scheduled one opened late."""
+    return [person for person in _invitable(session, workspace) if directory.acts_as(person, ROUND_STARTERS)]
 
 
 def _invitable(session: Session, workspace: Workspace) -> list[Employee]:
@@ -248,6 +233,7 @@ class RoundProgress:
     invited: int
     answered: int
     reminded: int
+    late_from: date | None = None  # the day a scheduled round was due, when it opened late
 
 
 def round_progress(session: Session, *, workspace: Workspace) -> RoundProgress | None:
@@ -262,4 +248,5 @@ def round_progress(session: Session, *, workspace: Workspace) -> RoundProgress |
         invited=len(receipts),
         answered=sum(r.answered for r in receipts),
         reminded=sum(r.reminded_at is not None for r in receipts),
+        late_from=pulse_round.opens_on if opened_late(pulse_round) else None,
     )

@@ -15,6 +15,7 @@ from services.policy.versions import parse_policy
 from services.pulse import answers as pulse
 from services.pulse import closing as pulse_closing
 from services.pulse import rounds as pulse_rounds
+from services.pulse import schedule as pulse_schedule
 from tests.helpers import employee
 from tests.pulse_org import EAST, POLICY, WEST, load_pulse_org
 
@@ -33,10 +34,21 @@ def test_the_cadence_picks_the_weekday_and_the_first_one_of_the_month() -> None:
     weekly = PulseSettings(weekday="wednesday")
     monthly = PulseSettings(cadence="monthly", weekday="monday")
 
-    assert pulse_rounds.scheduled_date(weekly, date(2026, 3, 6)) == date(2026, 3, 4)
-    assert pulse_rounds.scheduled_date(monthly, date(2026, 3, 20)) == date(2026, 3, 2)
-    assert pulse_rounds.scheduled_date(monthly, date(2026, 6, 1)) == date(2026, 6, 1)
-    assert pulse_rounds.scheduled_date(monthly, date(2026, 5, 3)) == date(2026, 4, 6)
+    assert pulse_schedule.scheduled_date(weekly, date(2026, 3, 6)) == date(2026, 3, 4)
+    assert pulse_schedule.scheduled_date(monthly, date(2026, 3, 20)) == date(2026, 3, 2)
+    assert pulse_schedule.scheduled_date(monthly, date(2026, 6, 1)) == date(2026, 6, 1)
+    assert pulse_schedule.scheduled_date(monthly, date(2026, 5, 3)) == date(2026, 4, 6)
+
+
+def test_the_round_after_one_is_a_week_two_weeks_or_the_next_months_first_weekday_later() -> None:
+    monday = date(2026, 12, 7)
+
+    following = [
+        pulse_schedule.next_scheduled_date(PulseSettings(cadence=cadence), monday)
+        for cadence in ("weekly", "biweekly", "monthly")
+    ]
+
+    assert following == [date(2026, 12, 14), date(2026, 12, 21), date(2027, 1, 4)]
 
 
 def test_the_pulse_section_is_optional_and_defaults_apply() -> None:
