@@ -29,7 +29,7 @@ from bot.tokens import workspace_tokens
 from handlers.deps import BotTokens, Deps
 from handlers.pacing import Pacer
 from models.engine import make_session_factory
-from services import directory
+from services import workspaces
 from services.config_cache import SESSION_KEY, ConfigCache
 from services.pulse.relay import relay_key_from
 from services.suggestions.relay import Relay
@@ -104,15 +104,20 @@ def _sleep_until(clock: Clock) -> Callable[[float], None]:
 
 
 def learn_workspace(client: WebClient, deps: Deps, api_url: str) -> None:
-    """One workspace: the bot token says which (`auth.test`), and the database learns it before any request."""
+    """One workspace: the bot token says which (`auth.test`), and the database learns it before any request.
+
+    A token Slack accepts means the app is installed: a workspace marked uninstalled (by an `app_uninstalled`
+    event before the admin installed it again) is installed again, or nothing would be scheduled for it.
+    """
     identity = bot_identity(client, api_url)
     with deps.sessions.begin() as session:
-        directory.ensure_workspace(
+        workspaces.record_install(
             session,
-            slack_team_id=str(identity["team_id"]),
+            team_id=str(identity["team_id"]),
+            enterprise_id=identity.get("enterprise_id"),
+            org_wide=False,
             name=identity.get("team", ""),
             now=deps.now(),
-            enterprise_id=identity.get("enterprise_id"),
         )
 
 

@@ -11,8 +11,10 @@ from bot.clock import MovableClock
 from bot.fakeslack import FakeSlack, SlackDriver
 from bot.fakeslack.browser import install
 from bot.fakeslack.server import CLIENT_ID, CLIENT_SECRET
+from bot.runtime import build_runtime
 from bot.server import EVENTS_PATH
 from handlers.jobs.drain_outbox import drain_outbox
+from handlers.jobs.follow_up_pending_requests import follow_up_pending_requests
 from models import Delivery, Employee, Resolution, Workspace, slack_installations
 from services import directory, outbox
 from services.errors import DomainError
@@ -21,6 +23,7 @@ from services.policy.versions import load_policy
 from services.workspaces import purge_plan
 from tests.conftest import SIGNING_SECRET, RunningBot, bot_settings, running_bot
 from tests.helpers import POLICY_EXAMPLE
+from tests.helpers import load_org_and_policy as load_the_test_org
 
 ALPHA_ORG = """slack_id,name,team,role,manager_slack_id,email,tz,profile
 U0AHR,Ana HR,People,hr,,,Europe/London,
@@ -250,3 +253,23 @@ def test_an_org_wide_grid_install_is_one_directory_and_a_person_in_two_workspace
         assert (group.slack_team_id, group.enterprise_id, group.org_wide) == ("E0GROUP", "E0GROUP", True)
         assert session.scalars(select(Employee.slack_id).where(Employee.slack_id == "W0SAM")).all() == ["W0SAM"]
         assert session.scalars(select(Resolution.status)).all() == ["approved"]
+
+
+def test_with_one_bot_token_a_restart_after_reinstalling_brings_scheduled_work_back(
+    bot: RunningBot, database_url: str
+) -> None:
+    """`app_uninstalled` marked the workspace; the admin installs again and restarts the bot with the new token."""
+    load_the_test_org(bot.sessions, bot.clock.now())
+    bot.driver.event({"type": "app_uninstalled"})
+    restarted = build_runtime(bot_settings(bot.slack, database_url), clock=bot.clock)
+    try:
+        bot.driver.command("U0AGENT1", "/resolve", "refund 80 order 42 parcel lost in transit")
+        bot.clock.advance(timedelta(hours=25))
+        follow_up_pending_requests(restarted.deps, restarted.app.client)
+
+        with restarted.deps.sessions() as session:
+            installed = [w.slack_team_id for w in directory.installed_workspaces(session)]
+        assert installed == ["T0LATITUDE"]
+        assert len(bot.slack.calls("chat.postMessage", channel="U0MGR1")) == 2, "the request, then its reminder"
+    finally:
+        restarted.close()
