@@ -6,6 +6,7 @@ lets one thread at a time renew an installation's token and falls back to a stil
 process saved when Slack refuses (that process spent the same refresh token first).
 """
 
+import logging
 import threading
 import time
 from typing import Any
@@ -22,6 +23,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.settings import Settings
 from models import Workspace, slack_bots, slack_installations
 
+log = logging.getLogger(__name__)
 ROTATE_MINUTES_BEFORE_EXPIRY = 120
 CACHE_SECONDS = 60.0
 REFUSAL_KEPT_SECONDS = 60.0
@@ -156,6 +158,7 @@ class WorkspaceTokens:
             enterprise_id=enterprise_id, team_id=None if org_wide else team_id, is_enterprise_install=org_wide
         )
         if installation is None or not installation.bot_token:
+            log.warning("workspace %s (%s) has no stored install: its messages are dropped", workspace_id, team_id)
             return None
         refused = False
         if self.renewals is not None and installation.bot_refresh_token:

@@ -36,6 +36,7 @@ def record_install(
     )
     if name:
         workspace.name = name
+    workspace.enterprise_id = enterprise_id  # a workspace that joined an Enterprise Grid org since it was added
     if workspace.uninstalled_at is not None:
         workspace.uninstalled_at = None
         audit.record(session, workspace=workspace, actor="slack", action="app_reinstalled", now=now)

@@ -273,3 +273,30 @@ def test_with_one_bot_token_a_restart_after_reinstalling_brings_scheduled_work_b
         assert len(bot.slack.calls("chat.postMessage", channel="U0MGR1")) == 2, "the request, then its reminder"
     finally:
         restarted.close()
+
+
+def test_a_workspace_that_joined_a_grid_org_and_reinstalled_still_gets_its_scheduled_messages(
+    oauth_bot: RunningBot,
+) -> None:
+    alpha = install_in(oauth_bot, "T0ALPHA", ALPHA_ORG)
+    alpha.event({"type": "app_uninstalled"})
+    oauth_bot.slack.add_user("U0AAGENT", "Abe Agent", team_id="T0ALPHA", enterprise_id="E0GROUP")
+    oauth_bot.slack.installing(team_id="T0ALPHA", enterprise_id="E0GROUP", user_id="U0AHR")
+    assert install(oauth_bot.events_url).status == 200
+    with oauth_bot.sessions.begin() as session:
+        workspace = directory.find_workspace(session, "T0ALPHA")
+        assert workspace is not None and workspace.installed
+        outbox.enqueue(
+            session,
+            workspace=workspace,
+            key="digest-like",
+            method="chat.postMessage",
+            payload={"channel": "U0AAGENT", "text": "your week"},
+            now=oauth_bot.clock.now(),
+        )
+
+    drain_outbox(oauth_bot.runtime.deps, oauth_bot.runtime.sender_client)
+
+    with oauth_bot.sessions() as session:
+        delivery = session.scalars(select(Delivery).where(Delivery.idempotency_key == "digest-like")).one()
+    assert (delivery.status, delivery.last_error) == ("sent", None)
