@@ -88,7 +88,7 @@ def make_deps(
     return Deps(
         sessions=sessions,
         now=clock.now,
-        recognition_channel=settings.recognition_channel,
+        recognition_channel=None if settings.oauth else settings.recognition_channel,
         pacer=Pacer(
             settings.slack_messages_per_second, clock=lambda: clock.now().timestamp(), sleep_until=_sleep_until(clock)
         ),
@@ -152,6 +152,11 @@ def build_runtime(settings: Settings, clock: Clock | None = None, executor: Exec
     deps = make_deps(settings, sessions, clock or SystemClock(), tokens)
     listeners = executor or ThreadPoolExecutor(settings.listener_threads, thread_name_prefix="listener")
     if tokens is not None:
+        if settings.recognition_channel:
+            log.warning(
+                "RECOGNITION_CHANNEL is ignored with installs in several workspaces (a channel belongs to one): "
+                "set each workspace's channel in its policy file, under [rewards] channel"
+            )
         oauth = oauth_settings(settings, engine, tokens, record_installed(sessions, deps.now))
         app = create_app(settings, deps, executor=listeners, oauth=oauth)
     else:

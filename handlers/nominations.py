@@ -24,7 +24,7 @@ from handlers.people import (
     request_workspace,
     with_newcomer_note,
 )
-from handlers.reward_messages import nomination_messages
+from handlers.reward_messages import nomination_messages, shoutout_channel
 from models import Employee, Workspace
 from services import directory
 from services.directory import SlackPerson
@@ -188,12 +188,13 @@ def open_nominate_modal(
             directory.require_active(nominator)
             items = list(rewards.reward_policy(session, workspace).catalog.values())
             stories = nominations.recent_stories(session, workspace=workspace, nominator=nominator, now=deps.now())
+            public = shoutout_channel(session, deps, workspace) is not None
     except DomainError as error:
         ack(text=f":warning: {error}")
         return
     ack()
     with reported(command, respond):
-        view = blocks.nominate_modal(items, stories, channel=bool(deps.recognition_channel))
+        view = blocks.nominate_modal(items, stories, channel=public)
         client.views_open(trigger_id=command["trigger_id"], view=view)
         learn_if_wanted(client, deps, caller)
 

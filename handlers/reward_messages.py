@@ -6,9 +6,10 @@ from handlers.blocks import nominations as blocks
 from handlers.blocks import rewards as reward_blocks
 from handlers.delivery import Outgoing
 from handlers.deps import Deps
-from models import Nomination, Resolution, RewardGrant
+from models import Nomination, Resolution, RewardGrant, Workspace
 from services import outbox
 from services.rewards import approvals as reward_approvals
+from services.rewards import grants as rewards
 from services.rewards.nominations import NominationOutcome
 
 
@@ -18,11 +19,18 @@ def story_of(session: Session, nomination: Nomination) -> str | None:
     return session.get_one(Resolution, nomination.resolution_id).summary
 
 
+def shoutout_channel(session: Session, deps: Deps, workspace: Workspace) -> str | None:
+    """The workspace's policy says where its shout-outs go (`[rewards] channel`); else RECOGNITION_CHANNEL, which
+    bot/ passes on only with one workspace (a channel id belongs to one workspace)."""
+    return rewards.reward_policy(session, workspace).channel or deps.recognition_channel
+
+
 def granted_messages(session: Session, deps: Deps, granted: list[Nomination]) -> list[Outgoing]:
     """The shout-out in the channel (when public) and a DM to each recipient."""
     messages = []
-    if granted and granted[0].public and deps.recognition_channel:
-        shoutout = blocks.shoutout(deps.recognition_channel, granted, story_of(session, granted[0]))
+    channel = shoutout_channel(session, deps, session.get_one(Workspace, granted[0].workspace_id)) if granted else None
+    if granted and granted[0].public and channel:
+        shoutout = blocks.shoutout(channel, granted, story_of(session, granted[0]))
         messages.append(Outgoing(f"reward-shoutout:{granted[0].id}", "chat.postMessage", shoutout))
     return messages + [
         Outgoing(f"reward-dm:{nomination.id}", "chat.postMessage", blocks.recipient_dm(nomination))

@@ -16,6 +16,8 @@ _KEY = re.compile(r"^\s*([A-Za-z0-9_\-\"'.]+)\s*=")
 NAME = re.compile(r"^[a-z][a-z0-9_]{0,39}\Z")
 """A name people type and Slack carries as a menu value: reward keys and boundary categories."""
 NAME_RULE = "1 to 40 lowercase letters, digits and _"
+SLACK_CHANNEL = re.compile(r"^[CG][A-Z0-9]{2,}\Z")
+SLACK_CHANNEL_RULE = "a Slack channel id like C0123ABCD"
 
 
 class PolicyError(InvalidInput):

@@ -4,11 +4,11 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from services.policy.file import NAME, NAME_RULE, PolicyText
+from services.policy.file import NAME, NAME_RULE, SLACK_CHANNEL, SLACK_CHANNEL_RULE, PolicyText
 
 KINDS = ("praise", "voucher", "time_off", "award", "gift")
 TANGIBLE_KINDS = frozenset({"voucher", "time_off", "gift"})
-SETTING_KEYS = {"nomination_allowance_per_month", "leaderboards"}
+SETTING_KEYS = {"nomination_allowance_per_month", "leaderboards", "channel"}
 ITEM_KEYS = {"title", "description", "kind", "value", "needs_approval", "max_per_month"}
 SHOUTOUT = "shoutout"
 DEFAULT_ALLOWANCE = 10
@@ -56,6 +56,8 @@ class RewardPolicy:
     catalog: dict[str, RewardItem] = field(default_factory=lambda: {SHOUTOUT: default_shoutout("USD")})
     allowance_per_month: int = DEFAULT_ALLOWANCE
     leaderboards: bool = True
+    channel: str | None = None
+    """Where this workspace's public shout-outs are posted (`channel = "C0123ABCD"`)."""
 
 
 def parse_rewards(source: PolicyText, raw: Any, currency: str) -> RewardPolicy:
@@ -70,6 +72,9 @@ def parse_rewards(source: PolicyText, raw: Any, currency: str) -> RewardPolicy:
         maximum=1000,
     )
     leaderboards = source.flag(("rewards", "leaderboards"), table.get("leaderboards"))
+    channel = table.get("channel")
+    if channel is not None and not (isinstance(channel, str) and SLACK_CHANNEL.match(channel)):
+        source.problem(("rewards", "channel"), f"must be {SLACK_CHANNEL_RULE}, got {channel!r}")
     catalog = {SHOUTOUT: default_shoutout(currency)}
     for key, item in table.items():
         if isinstance(item, dict):
@@ -85,6 +90,7 @@ def parse_rewards(source: PolicyText, raw: Any, currency: str) -> RewardPolicy:
         catalog=catalog,
         allowance_per_month=allowance or DEFAULT_ALLOWANCE,
         leaderboards=True if leaderboards is None else leaderboards,
+        channel=channel,
     )
 
 

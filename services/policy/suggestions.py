@@ -4,13 +4,12 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from services.policy.file import PolicyText
+from services.policy.file import SLACK_CHANNEL, SLACK_CHANNEL_RULE, PolicyText
 
 SUGGESTION_KEYS = {"categories", "owners", "channels", "boundary_proposals"}
 PROPOSAL_KEYS = {"enabled", "min_over_limit", "approved_share", "percentile", "round_to"}
 _CATEGORY = re.compile(r"^[a-z][a-z0-9_]{0,39}\Z")
 _SLACK_USER = re.compile(r"^[UW][A-Z0-9]{2,}\Z")
-_SLACK_CHANNEL = re.compile(r"^[CG][A-Z0-9]{2,}\Z")
 
 
 @dataclass(frozen=True)
@@ -44,9 +43,7 @@ def parse_suggestions(source: PolicyText, raw: Any) -> SuggestionSettings:
     owners = _ids(source, (*path, "owners"), table.get("owners", {}), _SLACK_USER, "a Slack user id like U0123ABCD")
     for category in sorted(set(owners) - set(categories)):
         source.problem((*path, "owners", category), "is not one of the categories listed in `categories`")
-    channels = _ids(
-        source, (*path, "channels"), table.get("channels", {}), _SLACK_CHANNEL, "a Slack channel id like C0123ABCD"
-    )
+    channels = _ids(source, (*path, "channels"), table.get("channels", {}), SLACK_CHANNEL, SLACK_CHANNEL_RULE)
     return SuggestionSettings(
         categories=categories,
         owners=owners,

@@ -300,3 +300,36 @@ def test_a_workspace_that_joined_a_grid_org_and_reinstalled_still_gets_its_sched
     with oauth_bot.sessions() as session:
         delivery = session.scalars(select(Delivery).where(Delivery.idempotency_key == "digest-like")).one()
     assert (delivery.status, delivery.last_error) == ("sent", None)
+
+
+def load_policy_with_channel(bot: RunningBot, team_id: str, channel: str) -> None:
+    with bot.sessions.begin() as session:
+        workspace = directory.find_workspace(session, team_id)
+        assert workspace is not None
+        text = POLICY_EXAMPLE.read_text().replace("[rewards]\n", f'[rewards]\nchannel = "{channel}"\n')
+        load_policy(session, workspace=workspace, text=text, loaded_by="test", now=bot.clock.now())
+
+
+def test_each_workspace_posts_its_shout_outs_to_the_channel_its_policy_names(oauth_bot: RunningBot) -> None:
+    """A channel id belongs to one workspace: RECOGNITION_CHANNEL (C0KUDOS here) is not used with installs."""
+    alpha, beta = install_in(oauth_bot, "T0ALPHA", ALPHA_ORG), install_in(oauth_bot, "T0BETA", BETA_ORG)
+    load_policy_with_channel(oauth_bot, "T0ALPHA", "C0ALPHA")
+    load_policy_with_channel(oauth_bot, "T0BETA", "C0BETA")
+
+    alpha.command("U0AAGENT", "/nominate", "<@U0AMGR> praise for covering my shift")
+    beta.command("U0BAGENT", "/nominate", "<@U0BMGR> praise for a calm refund")
+    drain_outbox(oauth_bot.runtime.deps, oauth_bot.runtime.sender_client)
+
+    [alpha_token], [beta_token] = oauth_bot.slack.tokens_of("T0ALPHA"), oauth_bot.slack.tokens_of("T0BETA")
+    posts = {(c.channel, c.token) for c in oauth_bot.slack.calls("chat.postMessage") if c.channel.startswith("C")}
+    assert posts == {("C0ALPHA", alpha_token), ("C0BETA", beta_token)}
+
+
+def test_with_installs_and_no_channel_in_the_policy_shout_outs_are_only_dmed(oauth_bot: RunningBot) -> None:
+    alpha = install_in(oauth_bot, "T0ALPHA", ALPHA_ORG)
+
+    alpha.command("U0AAGENT", "/nominate", "<@U0AMGR> praise for covering my shift")
+    drain_outbox(oauth_bot.runtime.deps, oauth_bot.runtime.sender_client)
+
+    assert [c for c in oauth_bot.slack.calls("chat.postMessage") if c.channel.startswith("C")] == []
+    assert oauth_bot.slack.messages_to("U0AMGR")

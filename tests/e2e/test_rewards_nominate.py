@@ -36,6 +36,17 @@ def test_a_shout_out_is_posted_to_the_recognition_channel_and_dms_the_nominee(re
         assert grant.recipient.slack_id == "U0AGENT2"
 
 
+def test_the_policys_channel_takes_the_place_of_recognition_channel(ready: RunningBot) -> None:
+    text = EXAMPLE_POLICY.read_text().replace("[rewards]\n", '[rewards]\nchannel = "C0TEAMWINS"\n')
+    load_policy_text(ready.sessions, ready.clock.now(), text)
+
+    ready.driver.command("U0AGENT1", "/nominate", f"{LEE} calmed an angry customer")
+
+    assert [post.channel for post in ready.slack.calls("chat.postMessage") if post.channel.startswith("C")] == [
+        "C0TEAMWINS"
+    ]
+
+
 def test_several_people_named_in_one_nomination_share_one_post_and_each_get_a_grant(ready: RunningBot) -> None:
     reply = ready.driver.command("U0AGENT1", "/nominate", f"{LEE} {INES} covered the weekend queue together")
 

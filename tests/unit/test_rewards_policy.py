@@ -95,3 +95,11 @@ def test_a_catalog_fits_the_nominate_menu_of_100_options_with_the_shout_out() ->
 
 def test_a_reward_key_fits_slacks_option_value() -> None:
     assert any("1 to 40 lowercase letters" in problem for problem in problems_of(catalog(1, key="k" * 40)))
+
+
+def test_the_shout_out_channel_is_a_channel_id() -> None:
+    assert parse_policy(PROFILES + '\n[rewards]\nchannel = "C0KUDOS"\n').rewards.channel == "C0KUDOS"
+    assert parse_policy(PROFILES).rewards.channel is None
+    for wrong in ('"#kudos"', '"kudos"', "7", '"U0123ABCD"'):
+        [problem] = problems_of(PROFILES + f"\n[rewards]\nchannel = {wrong}\n")
+        assert "rewards.channel" in problem and "must be a Slack channel id like C0123ABCD" in problem
