@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from models import Base, Delivery, Workspace, slack_bots, slack_installations
 from services import audit, directory
 from services.errors import DomainError
+from services.pulse import rounds as pulse_rounds
 
 UNINSTALLED = "app_uninstalled"
 QUEUED_WHILE_UNINSTALLED = "queued while the app was uninstalled"
@@ -60,6 +61,7 @@ def record_uninstall(session: Session, *, workspace: Workspace, now: datetime, r
 
 
 def _drop_pending(session: Session, workspace: Workspace, reason: str) -> int:
+    pulse_rounds.unask_undelivered(session, workspace)
     dropped = session.execute(
         update(Delivery)
         .where(Delivery.workspace_id == workspace.id, Delivery.status == "pending")

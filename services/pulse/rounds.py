@@ -7,11 +7,11 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, delete, exists, func, literal, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from models import Employee, PulseQuestion, PulseReceipt, PulseRound, Workspace
+from models import Delivery, Employee, PulseQuestion, PulseReceipt, PulseRound, Workspace
 from services import audit, directory
 from services.errors import AlreadyDone, NotAllowed
 from services.policy.pulse import BankQuestion, PulseSettings
@@ -250,3 +250,33 @@ def round_progress(session: Session, *, workspace: Workspace) -> RoundProgress |
         reminded=sum(r.reminded_at is not None for r in receipts),
         late_from=pulse_round.opens_on if opened_late(pulse_round) else None,
     )
+
+
+def unask_undelivered(session: Session, workspace: Workspace) -> None:
+    """The open round's invitations and reminders still queued, about to be dropped unsent (an uninstall): they are
+    forgotten, and their people count as not asked, or not reminded, so that the round asks them (under the same
+    outbox keys) once the app is back."""
+    pulse_round = open_round(session, workspace)
+    if pulse_round is None:
+        return
+    invited, reminded = (_undelivered(workspace, pulse_round, kind) for kind in INVITATION_KINDS)
+    unanswered = (PulseReceipt.round_id == pulse_round.id, PulseReceipt.answered.is_(False))
+    session.execute(delete(PulseReceipt).where(*unanswered, PulseReceipt.employee_id.in_(invited)))
+    not_reminded = update(PulseReceipt).values(reminded_at=None)
+    session.execute(not_reminded.where(*unanswered, PulseReceipt.employee_id.in_(reminded)))
+    for kind in INVITATION_KINDS:
+        prefix = invitation_key_prefix(workspace, pulse_round, kind)
+        session.execute(
+            delete(Delivery).where(
+                Delivery.workspace_id == workspace.id,
+                Delivery.status == "pending",
+                Delivery.idempotency_key.startswith(prefix, autoescape=True),
+            )
+        )
+
+
+def _undelivered(workspace: Workspace, pulse_round: PulseRound, kind: str) -> Select[int]:
+    """The people whose message of this kind for the round is still queued (its key ends with their Slack id)."""
+    key = literal(invitation_key_prefix(workspace, pulse_round, kind)) + Employee.slack_id
+    queued = (Delivery.idempotency_key == key, Delivery.status == "pending")
+    return select(Employee.id).where(Employee.workspace_id == workspace.id, exists().where(*queued))

@@ -20,10 +20,12 @@ from handlers.jobs.drain_outbox import drain_outbox
 from handlers.jobs.follow_up_pending_requests import follow_up_pending_requests
 from handlers.jobs.run_pulse_rounds import run_pulse_rounds
 from handlers.jobs.send_weekly_digests import send_weekly_digests
+from handlers.pulse_invitations import queue_invitations
 from models import Delivery, PulseReceipt, PulseRound, slack_installations
 from services import directory, outbox
+from services.pulse import rounds as pulse_rounds
 from tests.conftest import RunningBot, bot_settings, running_bot
-from tests.e2e.test_installs import ALPHA_ORG, BETA_ORG, install_in
+from tests.e2e.test_installs import ALPHA_ORG, BETA_ORG, install_in, oauth_bot  # noqa: F401
 
 
 @pytest.fixture
@@ -243,3 +245,25 @@ def test_an_open_round_in_a_workspace_the_app_left_is_still_sealed_on_time(rotat
         pulse_round = session.scalars(select(PulseRound)).one()
         receipts = session.scalars(select(PulseReceipt)).all()
     assert (pulse_round.status, pulse_round.salt, receipts) == ("closed", None, [])
+
+
+def test_people_whose_pulse_invitation_an_uninstall_dropped_are_invited_after_the_reinstall(
+    oauth_bot: RunningBot,  # noqa: F811
+) -> None:
+    alpha = install_in(oauth_bot, "T0ALPHA", ALPHA_ORG)
+    with oauth_bot.sessions.begin() as session:  # /pulse start's fan-out, queued for the background sender
+        workspace = directory.find_workspace(session, "T0ALPHA")
+        assert workspace is not None
+        pulse_rounds.start_round(session, workspace=workspace, by=None, actor="cli", now=oauth_bot.clock.now())
+        assert queue_invitations(session, workspace=workspace, now=oauth_bot.clock.now()) == 3
+    alpha.event({"type": "tokens_revoked", "tokens": {"bot": ["U0LATBOT"]}})
+    oauth_bot.slack.installing(team_id="T0ALPHA", user_id="U0AHR")
+    assert install(oauth_bot.events_url).status == 200
+
+    oauth_bot.clock.advance(timedelta(minutes=10))
+    run_pulse_rounds(oauth_bot.runtime.deps, oauth_bot.runtime.sender_client)
+    drain_outbox(oauth_bot.runtime.deps, oauth_bot.runtime.sender_client)
+
+    assert len(oauth_bot.slack.messages_to("U0AAGENT")) == 1, "asked once the app was back"
+    with oauth_bot.sessions() as session:
+        assert len(session.scalars(select(PulseReceipt)).all()) == 3
