@@ -34,6 +34,7 @@ class Suggestion(Base):
         ),
         Index("ix_suggestions_owner_status", "owner_id", "status", "closed_at"),
         Index("ix_suggestions_workspace_created", "workspace_id", "created_at"),
+        Index("ix_suggestions_nomination", "nomination_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -3,10 +3,10 @@
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import bindparam, exists, func, select
 from sqlalchemy.orm import Session, aliased
 
-from models import Employee, Nomination, RewardGrant, Workspace
+from models import Employee, Nomination, RewardGrant, Suggestion, Workspace
 from services import audit, directory
 from services.errors import AlreadyDone, InvalidInput, NotAllowed, NotFound
 from services.policy.rewards import RewardItem, RewardPolicy, default_shoutout
@@ -20,6 +20,7 @@ _GIVEN = select(func.count(Nomination.id)).where(
     Nomination.nominator_id == bindparam("employee_id"),
     Nomination.created_at >= bindparam("since"),
     Nomination.status.in_(SPENDING),
+    ~exists().where(Suggestion.nomination_id == Nomination.id),  # a done suggestion's thanks: not chosen, not spent
 )
 _RECEIVED = select(func.count(RewardGrant.id)).where(
     RewardGrant.recipient_id == bindparam("employee_id"),

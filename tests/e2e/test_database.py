@@ -126,6 +126,14 @@ WAITING_READS = [
         r"ix_suggestions_owner_status .*Index Cond: (?:(?!Filter).)*closed_at >=",
         id="weekly digest: the suggestions managers closed as done this week",
     ),
+    pytest.param(
+        "SELECT count(n.id) FROM nominations n WHERE n.nominator_id = 2 AND n.created_at >= '2026-03-01' "
+        "AND n.status IN ('pending', 'approved') AND NOT EXISTS (SELECT 1 FROM suggestions s WHERE "
+        "s.nomination_id = n.id)",
+        r"INDEX ix_suggestions_nomination \(nomination_id=\?\)",
+        r"ix_suggestions_nomination",
+        id="every nomination: the allowance leaves out a done suggestion's thanks",
+    ),
 ]
 
 

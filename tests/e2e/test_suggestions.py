@@ -251,3 +251,18 @@ def test_the_digest_lists_what_waits_on_the_manager_and_what_was_done_this_week(
 
     assert "Suggestions waiting on you:* 1" in preview.text and "a second card reader" in preview.text
     assert "You said, we did this week:*" in preview.text and "Shelves are labelled" in preview.text
+
+
+def test_the_thanks_for_done_suggestions_do_not_spend_the_deciders_nomination_allowance(ready: RunningBot) -> None:
+    """The example policy allows 5 nominations a month; Maya marks five of Sam's ideas done, then thanks Lee."""
+    for n in range(5):
+        suggest(ready, f"idea number {n}")
+    for card in ready.slack.calls("chat.postMessage", channel="U0MGR1"):
+        ready.driver.click("U0MGR1", card, "suggestion_done")
+        ready.driver.submit("U0MGR1", ready.slack.calls("views.open")[-1].args["view"], {"note": "Done it"})
+
+    reply = ready.driver.command("U0MGR1", "/nominate", "<@U0AGENT2|lee> shoutout covered the phones all afternoon")
+
+    assert "You recognised Lee Senior" in reply.text and "4 nominations left" in reply.text
+    with ready.sessions() as session:
+        assert count(session, RewardGrant) == 6
