@@ -11,12 +11,13 @@ from handlers import payload
 from handlers.blocks import suggestions as blocks
 from handlers.blocks.kit import Block, field_errors
 from handlers.commands import Usage, is_help
-from handlers.delivery import Outgoing, queue, send_now
+from handlers.delivery import Outgoing, queue, send_now, update_each
 from handlers.deps import Deps, deps_of
 from handlers.errors import reported
 from handlers.people import action_caller, command_caller, with_newcomer_note
+from handlers.suggestion_decisions import current_owners_cards
 from models import Employee, Suggestion, Workspace
-from services import directory, outbox
+from services import directory
 from services.directory import Identity
 from services.errors import DomainError
 from services.outbox import Claimed
@@ -187,7 +188,7 @@ def back_clicked(
                 relay=deps.relay,
                 now=deps.now(),
             )
-            cards = outbox.sent_messages(session, key_prefix=f"suggestion:{suggestion.id}:owner")
+            cards = current_owners_cards(session, suggestion.id)
             card, post = blocks.owner_card(suggestion), blocks.channel_post(suggestion)
             count = len(suggestion.backers)
     except DomainError as error:
@@ -205,8 +206,7 @@ def back_clicked(
             client.chat_update(
                 channel=container["channel_id"], ts=container["message_ts"], text="A suggestion", blocks=post
             )
-            for channel, ts in cards:
-                client.chat_update(channel=channel, ts=ts, text="Suggestion updated", blocks=card)
+            update_each(client, cards, text="Suggestion updated", blocks=card)
 
 
 def register(app: App) -> None:

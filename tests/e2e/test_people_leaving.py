@@ -207,6 +207,22 @@ def test_a_suggestion_with_a_manager_who_left_goes_to_the_next_owner_and_its_aut
     assert any("now goes to Ada Admin" in text for text in told) and "plans to do" in told[-1]
 
 
+def test_backing_a_handed_over_suggestion_leaves_the_old_owners_card_saying_where_it_went(bot: RunningBot) -> None:
+    load_suggestion_org(bot.sessions, bot.clock.now())
+    bot.driver.command("U0AGENT1", "/suggest", "a second card reader at the returns desk")
+    [old_card] = bot.slack.calls("chat.postMessage", channel="U0MGR1")
+    [post] = bot.slack.calls("chat.postMessage", channel="C0EAST")
+    reimport(bot.sessions, bot.clock.now(), WITHOUT_MAYA + "\n" + EXTRA_AGENTS.replace(",U0MGR1,", ",U0ADMIN,"))
+    drain_outbox(bot.runtime.deps, bot.runtime.app.client)
+
+    bot.driver.click("U0AGENT2", post, "suggestion_back")
+
+    old = bot.slack.message(old_card.response["channel"], old_card.response["ts"])
+    assert "now goes to *Ada Admin*" in old["text"] and "suggestion_planned" not in str(old["blocks"])
+    [new_card] = bot.slack.calls("chat.postMessage", channel="U0ADMIN")
+    assert "1 colleague" in str(bot.slack.message(new_card.response["channel"], new_card.response["ts"])["blocks"])
+
+
 def test_an_anonymous_suggestion_whose_owner_left_never_goes_to_its_own_author(bot: RunningBot) -> None:
     """Hana (HR) sends an anonymous idea to Maya, her manager; when Maya leaves, HR comes first in line."""
     hana_under_maya = "U0HR,Hana Reyes,People,hr,U0MGR1"
