@@ -31,7 +31,7 @@ def digest_blocks(digest: Digest, *, to_its_manager: bool = True) -> list[Block]
     tail = [
         *recognition_section(digest.recognition),
         *pulse_section(digest.pulse),
-        *suggestions_section(digest.suggestions),
+        *suggestions_section(digest.suggestions, waiting_on=None if to_its_manager else digest.manager.name),
         footer(digest, to_its_manager),
     ]
     room = MESSAGE_BLOCKS - len(head) - len(tail)

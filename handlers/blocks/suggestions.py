@@ -263,13 +263,17 @@ def _line(item: Suggestion, *, mine: bool) -> str:
     )
 
 
-def suggestions_section(part: SuggestionsPart | None) -> list[Block]:
-    """The digest's part: suggestions waiting on the manager (oldest first) and "you said, we did" this week."""
+def suggestions_section(part: SuggestionsPart | None, *, waiting_on: str | None = None) -> list[Block]:
+    """The digest's part: suggestions waiting on the manager (oldest first) and "you said, we did" this week.
+
+    `waiting_on`: the manager's name, for HR or an admin previewing their team (None: the manager reads it).
+    """
     if part is None:
         return []
     lines = []
     if part.waiting_count:
-        lines.append(f"*Suggestions waiting on you:* {part.waiting_count} (oldest first)")
+        whom = "you" if waiting_on is None else escape_mrkdwn(waiting_on)
+        lines.append(f"*Suggestions waiting on {whom}:* {part.waiting_count} (oldest first)")
         lines += [
             f"• #{item.id} {STATUS_WORDS[item.status]}, since {item.at:%d %b} · {item.backers} backing: "
             f"{escape_mrkdwn(truncate(item.what, 150))}"

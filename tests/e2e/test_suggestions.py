@@ -266,3 +266,14 @@ def test_the_thanks_for_done_suggestions_do_not_spend_the_deciders_nomination_al
     assert "You recognised Lee Senior" in reply.text and "4 nominations left" in reply.text
     with ready.sessions() as session:
         assert count(session, RewardGrant) == 6
+
+
+def test_hrs_preview_of_a_managers_digest_says_the_suggestions_wait_on_that_manager(ready: RunningBot) -> None:
+    suggest(ready)
+
+    ready.driver.command("U0HR", "/digest", "team:Support East")
+    mine = ready.driver.command("U0MGR1", "/digest")
+
+    [preview, own] = [c.text for c in ready.slack.calls("response_url") if "Suggestions waiting" in c.text]
+    assert "*Suggestions waiting on Maya Manager:* 1" in preview and "waiting on you" not in preview
+    assert "*Suggestions waiting on you:* 1" in own and mine.status == 200
