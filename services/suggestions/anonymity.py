@@ -1,5 +1,5 @@
 """What keeps an anonymous suggestion anonymous: a team large enough to hide in, no linked fix, no idea in a
-category its author receives. Callers commit."""
+category its author receives, no author who could be next in line for it. Callers commit."""
 
 from sqlalchemy.orm import Session
 
@@ -9,6 +9,9 @@ from services.errors import InvalidInput
 from services.policy.suggestions import SuggestionSettings
 from services.suggestions.relay import Relay
 
+HANDOVER_ROLES = ("hr", "admin")
+"""Who an anonymous suggestion goes to when its owner leaves and its category has no owner (services/handover.py)."""
+
 
 def refuse_owning_the_category(settings: SuggestionSettings, author: Employee, category: str | None) -> None:
     """The owner's own idea in their category goes elsewhere (their manager): that alone would name them."""
@@ -16,6 +19,17 @@ def refuse_owning_the_category(settings: SuggestionSettings, author: Employee, c
         raise InvalidInput(
             f"You receive the `{category}` suggestions yourself, so an anonymous one in it would be routed "
             "elsewhere and stand out as yours. Send it with your name, or pick another category.",
+            field="anonymous",
+        )
+
+
+def refuse_being_next_in_line(author: Employee) -> None:
+    """An anonymous suggestion whose owner leaves goes to HR (then an admin), never to its author: one passing
+    an HR person or an admin by, while the others go to them, would name them."""
+    if directory.acts_as(author, HANDOVER_ROLES):
+        raise InvalidInput(
+            "As HR or an admin, you may be handed anonymous suggestions when their owner leaves, and one passing "
+            "you by would stand out as yours. Send it with your name.",
             field="anonymous",
         )
 

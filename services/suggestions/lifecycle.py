@@ -15,7 +15,7 @@ from services.policy.suggestions import SuggestionSettings
 from services.policy.versions import current_policy
 from services.rewards.approvals import hr_people
 from services.rewards.grants import HR_ROLES
-from services.suggestions.anonymity import make_anonymous, refuse_owning_the_category
+from services.suggestions.anonymity import make_anonymous, refuse_being_next_in_line, refuse_owning_the_category
 from services.suggestions.relay import Relay
 
 MAX_WHAT = 1000
@@ -81,6 +81,7 @@ def submit(
     )
     if request.anonymous:
         refuse_owning_the_category(settings, author, category)
+        refuse_being_next_in_line(author)
         make_anonymous(session, suggestion, author, owner, request.resolution_id, relay, threshold)
     else:
         suggestion.author_id = author.id

@@ -224,16 +224,17 @@ def test_backing_a_handed_over_suggestion_leaves_the_old_owners_card_saying_wher
 
 
 def test_an_anonymous_suggestion_whose_owner_left_never_goes_to_its_own_author(bot: RunningBot) -> None:
-    """Hana (HR) sends an anonymous idea to Maya, her manager; when Maya leaves, HR comes first in line."""
-    hana_under_maya = "U0HR,Hana Reyes,People,hr,U0MGR1"
+    """Hana sends an anonymous idea to Maya, her manager, and is made HR afterwards; when Maya leaves, HR comes
+    first in line. (HR and admins cannot send one: see test_suggestions_anonymous.)"""
+    hana_under_maya = "U0HR,Hana Reyes,People,frontline,U0MGR1"
     org = (FIXTURES / "org.csv").read_text().replace("U0HR,Hana Reyes,People,hr,U0ADMIN", hana_under_maya)
     load_org(bot.sessions, bot.clock.now(), org + EXTRA_AGENTS)
     load_policy(bot.sessions, bot.clock.now(), SUGGESTIONS_POLICY)
     bot.driver.command("U0HR", "/suggest")
     view = bot.slack.calls("views.open")[-1].args["view"]
-    bot.driver.submit("U0HR", view, {"what": "Fewer surveys, please", "anonymous": ["yes"]})
+    assert bot.driver.submit("U0HR", view, {"what": "Fewer surveys, please", "anonymous": ["yes"]}).json == {}
     without_maya = "\n".join(
-        line.replace(",U0MGR1", ",U0ADMIN")
+        line.replace(hana_under_maya, "U0HR,Hana Reyes,People,hr,U0MGR1").replace(",U0MGR1", ",U0ADMIN")
         for line in (org + EXTRA_AGENTS).splitlines()
         if not line.startswith("U0MGR1,")
     )
@@ -253,4 +254,5 @@ def test_an_anonymous_suggestion_whose_owner_left_never_goes_to_its_own_author(b
         )
 
     with bot.sessions() as session:
+        assert employee(session, "U0HR").role == "hr"
         assert session.scalars(select(Suggestion)).one().owner.slack_id == "U0ADMIN"

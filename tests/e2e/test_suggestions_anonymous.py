@@ -115,6 +115,18 @@ def test_a_category_owner_cannot_send_an_anonymous_idea_in_their_own_category(bo
     assert bot.slack.calls("chat.postMessage") == []
 
 
+@pytest.mark.parametrize("user", ["U0HR", "U0ADMIN"])
+def test_hr_and_admins_cannot_send_an_anonymous_idea(ready: RunningBot, user: str) -> None:
+    """When an owner leaves, an anonymous idea goes to HR (then an admin) but never to its author: one passing
+    them by while the others go to them would name them."""
+    reply = suggest_anonymously(ready, user)
+
+    assert "As HR or an admin, you may be handed anonymous suggestions" in reply["errors"]["anonymous"]  # type: ignore[index]
+    with ready.sessions() as session:
+        assert count(session, Suggestion) == 0
+    assert ready.slack.calls("chat.postMessage") == []
+
+
 def test_an_owner_in_the_authors_team_leaves_one_fewer_to_hide_among_so_a_team_at_the_threshold_is_refused(
     bot: RunningBot,
 ) -> None:
