@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from handlers.blocks import nominations as nomination_blocks
 from handlers.blocks import resolutions as resolution_blocks
 from handlers.blocks import suggestions as suggestion_blocks
-from handlers.blocks.kit import text_block
+from handlers.blocks.kit import name_of, text_block
 from handlers.reward_messages import request_key
 from models import Nomination, Resolution, Suggestion, Workspace
 from services import outbox
@@ -51,7 +51,7 @@ def queue_handover_messages(
 def _resolution_dm(session: Session, handover: Handover) -> tuple[str, dict[str, object]]:
     resolution = session.get_one(Resolution, handover.item_id)
     heading = (
-        f"*{escape_mrkdwn(resolution.employee.name)}'s request now waits on you* "
+        f"*{name_of(resolution.employee)}'s request now waits on you* "
         "(the person who was to decide it left or no longer manages them):"
     )
     blocks = resolution_blocks.approval_request(resolution, [], heading=heading)

@@ -10,7 +10,7 @@ from slack_sdk import WebClient
 
 from handlers import payload
 from handlers.blocks import resolutions as blocks
-from handlers.blocks.kit import Block, field_errors, text_block
+from handlers.blocks.kit import Block, field_errors, name_of, text_block
 from handlers.commands import Usage, is_help
 from handlers.delivery import Outgoing, queue, send_now
 from handlers.deps import deps_of
@@ -21,7 +21,6 @@ from services.money import is_currency_mark, names_money, parse_amount
 from services.policy.versions import BoundaryRule
 from services.resolutions import fixes as resolutions
 from services.resolutions.fixes import Logged, ResolutionRequest
-from services.text import escape_mrkdwn
 
 USAGE = Usage(
     command="/resolve",
@@ -200,7 +199,7 @@ def submit_resolve_modal(
 def approval_requests(logged: Logged) -> list[Outgoing]:
     """The messages that ask the deciders about a request outside the boundaries (none when within)."""
     resolution = logged.resolution
-    heading = f"*{escape_mrkdwn(resolution.employee.name)} needs your decision* on a fix outside their boundaries:"
+    heading = f"*{name_of(resolution.employee)} needs your decision* on a fix outside their boundaries:"
     return [
         Outgoing(
             key=f"resolution:{resolution.id}:request:{decider.slack_id}",

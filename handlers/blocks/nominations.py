@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from typing import Any
 
-from handlers.blocks.kit import Block, button, context_block, input_block, option, plain, quote, text_block
+from handlers.blocks.kit import Block, button, context_block, input_block, name_of, option, plain, quote, text_block
 from handlers.blocks.rewards import reason_modal, value_words
 from models import Nomination
 from services.policy.rewards import RewardItem
@@ -98,10 +98,7 @@ def recipient_dm(nomination: Nomination) -> dict[str, Any]:
         if nomination.item_key == "shoutout"
         else f"*{escape_mrkdwn(nomination.title)}*{value_words(nomination.value, nomination.unit)}"
     )
-    text = (
-        f":star2: {escape_mrkdwn(nomination.nominator.name)} recognised you with {reward}:\n"
-        f"{quote(nomination.reason, 2000)}"
-    )
+    text = f":star2: {name_of(nomination.nominator)} recognised you with {reward}:\n{quote(nomination.reason, 2000)}"
     return {
         "channel": nomination.nominee.slack_id,
         "text": "You were recognised by a colleague",
@@ -111,7 +108,7 @@ def recipient_dm(nomination: Nomination) -> dict[str, Any]:
 
 def approval_request(nomination: Nomination) -> dict[str, Any]:
     text = (
-        f":gift: {escape_mrkdwn(nomination.nominator.name)} nominated *{escape_mrkdwn(nomination.nominee.name)}* "
+        f":gift: {name_of(nomination.nominator)} nominated *{name_of(nomination.nominee)}* "
         f"for *{escape_mrkdwn(nomination.title)}*{value_words(nomination.value, nomination.unit)}.\n"
         f"{quote(nomination.reason, 2000)}"
     )

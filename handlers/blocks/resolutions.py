@@ -3,7 +3,17 @@
 from dataclasses import dataclass
 from typing import Any
 
-from handlers.blocks.kit import Block, and_more, context_block, input_block, packed_sections, plain, quote, text_block
+from handlers.blocks.kit import (
+    Block,
+    and_more,
+    context_block,
+    input_block,
+    name_of,
+    packed_sections,
+    plain,
+    quote,
+    text_block,
+)
 from models import Resolution
 from services.money import format_money
 from services.policy.versions import BoundaryRule
@@ -142,7 +152,7 @@ def history_blocks(history: list[Resolution], currency: str) -> list[Block]:
     if not history:
         return []
     lines = [
-        f"• {r.created_at:%Y-%m-%d}: {escape_mrkdwn(r.employee.name)} — {escape_mrkdwn(r.category)}"
+        f"• {r.created_at:%Y-%m-%d}: {name_of(r.employee)} — {escape_mrkdwn(r.category)}"
         f"{' ' + format_money(r.amount, currency) if r.amount else ''} ({r.status}): "
         f"{escape_mrkdwn(truncate(r.summary, 120))}"
         for r in history
@@ -157,7 +167,7 @@ def confirmation_text(logged: Logged) -> str:
 # -- the decider's request ---------------------------------------------------------------------
 def facts(resolution: Resolution) -> str:
     lines = [
-        f"*{escape_mrkdwn(resolution.employee.name)}* — *{escape_mrkdwn(resolution.category)}*"
+        f"*{name_of(resolution.employee)}* — *{escape_mrkdwn(resolution.category)}*"
         + (f" of *{format_money(resolution.amount, resolution.currency)}*" if resolution.amount else ""),
         f"*Customer:* {escape_mrkdwn(resolution.customer_ref or 'not given')}"
         + (f"   *Outcome:* {OUTCOME_WORDS[resolution.customer_outcome]}" if resolution.customer_outcome else ""),
@@ -168,7 +178,7 @@ def facts(resolution: Resolution) -> str:
 
 def decision_needed_text(resolution: Resolution) -> str:
     """The notification text of a request sent to its decider (mrkdwn, so the name is escaped)."""
-    return f"{escape_mrkdwn(resolution.employee.name)} needs your decision"
+    return f"{name_of(resolution.employee)} needs your decision"
 
 
 def approval_request(resolution: Resolution, history: list[Resolution], *, heading: str) -> list[Block]:

@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 
 from handlers.blocks import nominations as nomination_blocks
 from handlers.blocks import resolutions as blocks
-from handlers.blocks.kit import plural, text_block
+from handlers.blocks.kit import name_of, plural, text_block
 from handlers.deps import Deps
 from handlers.jobs.drain_outbox import drain_outbox
 from handlers.reward_messages import REQUEST_KEY, request_key
@@ -32,9 +32,7 @@ def follow_up_pending_requests(deps: Deps, client: WebClient) -> None:
         for follow_up in escalations.due_follow_ups(session, now=now):
             resolution = follow_up.resolution
             waited_on = escape_mrkdwn(follow_up.waited_on.name) if follow_up.waited_on else "a decision"
-            heading = FOLLOW_UP_HEADINGS[follow_up.kind].format(
-                name=escape_mrkdwn(resolution.employee.name), waited_on=waited_on
-            )
+            heading = FOLLOW_UP_HEADINGS[follow_up.kind].format(name=name_of(resolution.employee), waited_on=waited_on)
             for person in follow_up.recipients:
                 outbox.enqueue(
                     session,
@@ -43,7 +41,7 @@ def follow_up_pending_requests(deps: Deps, client: WebClient) -> None:
                     method="chat.postMessage",
                     payload={
                         "channel": person.slack_id,
-                        "text": f"{escape_mrkdwn(resolution.employee.name)} is waiting",
+                        "text": f"{name_of(resolution.employee)} is waiting",
                         "blocks": blocks.approval_request(resolution, [], heading=heading),
                     },
                     now=now,

@@ -42,3 +42,16 @@ def test_answering_the_pulse_asks_slack_nothing_about_the_person(bot: RunningBot
     assert bot.slack.calls("users.info") == []
     with bot.sessions() as session:
         assert employee(session, "U0A01").tz is None
+
+
+def test_a_newcomers_first_request_shows_them_by_their_slack_name_not_their_handle(bot: RunningBot) -> None:
+    """Slack is asked about a newcomer after the ack; the request, sent then too, mentions them instead."""
+    load_org(bot.sessions, bot.clock.now())
+    load_policy(bot.sessions, bot.clock.now())
+    bot.slack.add_user("U0NEW", "Nia Newcomer", tz="Europe/Paris", email="nia@example.com")
+
+    bot.driver.command("U0NEW", "/resolve", "refund 80 order 42 parcel lost", user_name="nia.n")
+
+    [request] = [c for c in bot.slack.calls("chat.postMessage") if "needs your decision" in c.args["text"]]
+    assert request.args["text"] == "<@U0NEW> needs your decision"
+    assert "*<@U0NEW>* — *refund*" in request.text and "nia.n" not in request.text
