@@ -1,9 +1,16 @@
 """Making user text safe for Slack mrkdwn and for spreadsheets."""
 
 import re
+from collections.abc import Mapping
 
 _MENTION_WORDS = re.compile(r"@(channel|here|everyone)\b", re.IGNORECASE)
 _PERSON_OR_CHANNEL = re.compile(r"(<@[UW][A-Z0-9]+>|<#[CG][A-Z0-9]+>)")
+_SLACK_MENTION = re.compile(
+    r"<@(?P<person>[UW][A-Z0-9]+)(?:\|(?P<person_label>[^<>]*))?>"
+    r"|<#(?P<channel>[CG][A-Z0-9]+)(?:\|(?P<channel_label>[^<>]*))?>"
+)
+MENTION_MARKS = ("<@", "<#")
+"""How every mention `as_slack_shows` renders begins: text without either has nothing to render."""
 # A spreadsheet runs a cell starting with one of these as a formula: exports prefix such cells with a quote.
 FORMULA_START = frozenset("=+-@\t\r")
 
@@ -21,6 +28,31 @@ def escape_mrkdwn(text: str) -> str:
 def _escape(text: str) -> str:
     escaped = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     return _MENTION_WORDS.sub(lambda match: "@\u200b" + match.group(1), escaped)
+
+
+def mentioned_people(text: str) -> list[str]:
+    """The Slack user ids of the people `text` mentions (`<@U123>` or `<@U123|lee>`), in order."""
+    return [match["person"] for match in _SLACK_MENTION.finditer(text) if match["person"]]
+
+
+def as_slack_shows(text: str, names: Mapping[str, str]) -> str:
+    """Mentions as Slack shows them, for plain text outside Slack (a spreadsheet).
+
+    A person is `@` and their name in `names` (by Slack user id), else the label Slack wrote after `|`, else
+    the id; a channel is `#` and its label, else its id. Anything else stays as typed.
+    """
+
+    def shown(match: re.Match[str]) -> str:
+        if match["person"]:
+            return "@" + (names.get(match["person"]) or match["person_label"] or match["person"])
+        return "#" + (match["channel_label"] or match["channel"])
+
+    return _SLACK_MENTION.sub(shown, text)
+
+
+def formula_safe(cell: str) -> str:
+    """A cell a spreadsheet would run as a formula gets a leading quote, as the exports write it."""
+    return "'" + cell if cell[:1] in FORMULA_START else cell
 
 
 def plural(count: int, word: str, many: str | None = None) -> str:

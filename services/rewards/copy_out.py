@@ -7,23 +7,26 @@ already in libpq's buffer is taken with one call, and only an empty buffer waits
 """
 
 import select
-from collections.abc import Generator
+from collections.abc import Callable, Generator
 from typing import Any
 
 import psycopg
 from psycopg import pq
 from psycopg.errors import error_from_result
 
+Mend = Callable[[bytes, list[memoryview]], bytes]
+"""A chunk of CSV lines and the records it is made of -> the chunk to write."""
+
 
 def copy_csv_chunks(
-    connection: psycopg.Connection[Any], statement: str, params: dict[str, Any], lines: int
+    connection: psycopg.Connection[Any], statement: str, params: dict[str, Any], lines: int, mend: Mend
 ) -> Generator[tuple[int, bytes], None, None]:
     """The records of `statement` (a `COPY ... TO STDOUT WITH (FORMAT csv)`) as (count, chunk of `lines` CSV lines).
 
     COPY ends each record with LF: a chunk's records are joined with CRLF in place of that last byte
     (RFC 4180; a line break inside a quoted cell stays as typed). Records are gathered in one tight loop
     rather than handed out one by one: at a million records, a Python step per record is what sets the
-    pace. The parameters are bound by psycopg's own quoting.
+    pace; `mend` sees each chunk whole. The parameters are bound by psycopg's own quoting.
     """
     pgconn, encoding = connection.pgconn, connection.info.encoding
     pgconn.send_query(psycopg.ClientCursor(connection).mogrify(statement, params).encode(encoding))
@@ -39,7 +42,7 @@ def copy_csv_chunks(
             if size > 0:
                 chunk.append(record[:-1])
                 if len(chunk) == lines:
-                    yield _csv_lines(chunk)
+                    yield _csv_lines(chunk, mend)
                     chunk = []
             elif size == 0:
                 _wait(pgconn)
@@ -47,7 +50,7 @@ def copy_csv_chunks(
                 finished = True
                 break
         if chunk:
-            yield _csv_lines(chunk)
+            yield _csv_lines(chunk, mend)
     finally:
         if not finished:  # the reader stopped early: end the COPY so the connection stays usable
             pgconn.get_cancel().cancel()
@@ -60,8 +63,8 @@ def copy_csv_chunks(
         raise _failure(pgconn, ended, encoding)
 
 
-def _csv_lines(records: list[memoryview]) -> tuple[int, bytes]:
-    return len(records), b"\r\n".join(records) + b"\r\n"
+def _csv_lines(records: list[memoryview], mend: Mend) -> tuple[int, bytes]:
+    return len(records), mend(b"\r\n".join(records) + b"\r\n", records)
 
 
 def _wait(pgconn: pq.abc.PGconn) -> None:

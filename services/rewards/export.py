@@ -1,10 +1,11 @@
 """HR's reward history export: stable columns, RFC 4180 CSV or JSON lines, streamed, audited. Callers commit."""
 
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import closing
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from functools import partial
 from typing import Any, BinaryIO, NamedTuple, TextIO
 
 from sqlalchemy import null
@@ -13,6 +14,7 @@ from sqlalchemy.orm import Session
 from models import Employee, Team, Workspace
 from services import audit, directory
 from services.errors import InvalidInput, NotFound
+from services.rewards.export_mentions import directory_names, mend_copied, prepare, shown
 from services.rewards.export_sql import csv_lines_query, export_query
 from services.rewards.grants import month_start, require_hr
 
@@ -47,6 +49,7 @@ class ExportRow(NamedTuple):
 
 EXPORT_COLUMNS = ExportRow._fields
 HEADER = ",".join(EXPORT_COLUMNS) + "\r\n"
+REASON = EXPORT_COLUMNS.index("reason")
 
 
 @dataclass(frozen=True)
@@ -141,6 +144,7 @@ def write_csv_lines(
 ) -> int:
     """SQLite makes each CSV line (see `csv_lines_query`); Python joins a batch of them into one write."""
     out.write(HEADER)
+    prepare(session, directory_names(session, workspace))
     result = session.connection().execute(csv_lines_query(workspace, period, team))
     count = 0
     try:
@@ -155,7 +159,8 @@ def write_csv_lines(
 def copy_csv(session: Session, workspace: Workspace, period: ExportPeriod, team: Team | None, out: TextIO) -> int:
     """PostgreSQL writes the CSV itself (`COPY ... TO STDOUT`): the rows never become Python objects.
 
-    The bytes go straight to the file underneath a text stream when it has one (a file, standard output).
+    The bytes go straight to the file underneath a text stream when it has one (a file, standard output);
+    the few lines whose reason mentions someone are mended on the way (`export_mentions`).
     """
     from services.rewards.copy_out import copy_csv_chunks  # psycopg loads only where PostgreSQL is in use
 
@@ -170,7 +175,8 @@ def copy_csv(session: Session, workspace: Workspace, period: ExportPeriod, team:
         out.flush()
     count = 0
     # Closed at once if writing fails (a full disk): the COPY is ended and the connection usable again.
-    with closing(copy_csv_chunks(driver, statement, compiled.params, BATCH)) as chunks:  # type: ignore[arg-type]
+    mend = partial(mend_copied, column=REASON, names=directory_names(session, workspace))
+    with closing(copy_csv_chunks(driver, statement, compiled.params, BATCH, mend)) as chunks:  # type: ignore[arg-type]
         for lines, chunk in chunks:
             if binary is not None:
                 binary.write(chunk)
@@ -180,14 +186,19 @@ def copy_csv(session: Session, workspace: Workspace, period: ExportPeriod, team:
     return count
 
 
-def write_jsonl(batches: Iterator[Sequence[Sequence[Any]]], out: TextIO) -> int:
+def write_jsonl(batches: Iterator[Sequence[Sequence[Any]]], out: TextIO, names: Mapping[str, str]) -> int:
+    """Cells as the database formatted them, but for a reason mentioning someone: rendered, as in the CSV."""
     count = 0
     for batch in batches:
-        out.writelines(
-            json.dumps(dict(zip(EXPORT_COLUMNS, row, strict=True)), ensure_ascii=False) + "\n" for row in batch
-        )
+        out.writelines(_json_line(row, names) for row in batch)
         count += len(batch)
     return count
+
+
+def _json_line(row: Sequence[Any], names: Mapping[str, str]) -> str:
+    record = dict(zip(EXPORT_COLUMNS, row, strict=True))
+    record["reason"] = shown(record["reason"], names)
+    return json.dumps(record, ensure_ascii=False) + "\n"
 
 
 def check_export(session: Session, *, workspace: Workspace, requester: Employee | None, period: ExportPeriod) -> None:
@@ -238,7 +249,7 @@ def _write(
     session: Session, workspace: Workspace, period: ExportPeriod, team: Team | None, out: TextIO, fmt: str
 ) -> int:
     if fmt == "jsonl":
-        return write_jsonl(export_batches(session, workspace, period, team), out)
+        return write_jsonl(export_batches(session, workspace, period, team), out, directory_names(session, workspace))
     if session.get_bind().dialect.name == "postgresql":
         return copy_csv(session, workspace, period, team, out)
     return write_csv_lines(session, workspace, period, team, out)

@@ -8,6 +8,7 @@ from sqlalchemy import Select, String, case, cast, func, literal, select
 from sqlalchemy.orm import aliased
 
 from models import Employee, RewardGrant, Team, Workspace
+from services.rewards.export_mentions import sqlite_reason_cell
 from services.text import FORMULA_START
 
 SQLITE_FORMULA_GLOB = "[" + "".join(sorted(FORMULA_START - {"-"})) + "-]*"
@@ -61,7 +62,8 @@ def csv_lines_query(workspace: Workspace, period: Period, team: Team | None) -> 
     Building the line in SQL (formula-safe prefix, quotes doubled, quoted only when needed, CRLF) hands
     Python one string per row instead of eighteen, which it writes out in batches. The line is one
     `printf` (a chain of `||` copies the growing line again at every step), and `%w`
-    doubles a quoted cell's quotes as it copies it (where NULL gives an empty cell).
+    doubles a quoted cell's quotes as it copies it (where NULL gives an empty cell). A reason that
+    mentions someone is the one cell Python makes (`export_mentions.prepare` first).
     """
 
     def text(column: Any) -> Any:
@@ -71,16 +73,26 @@ def csv_lines_query(workspace: Workspace, period: Period, team: Team | None) -> 
         quoted = case((risky, literal('"\'%w"', String)), else_=literal('"%w"', String))
         return case((needs_quotes, func.printf(quoted, column)), (risky, "'" + column), else_=column)
 
-    query = _select(workspace, period, team, "sqlite", text, "")
+    def reason(column: Any) -> Any:
+        return sqlite_reason_cell(column, text(column))
+
+    query = _select(workspace, period, team, "sqlite", text, "", reason)
     cells = list(query.selected_columns)
     line = ",".join(["%s"] * len(cells)) + "\r\n"
     return query.with_only_columns(func.printf(literal(line, String), *cells))
 
 
 def _select(
-    workspace: Workspace, period: Period, team: Team | None, dialect: str, text: Callable[[Any], Any], blank: Any
+    workspace: Workspace,
+    period: Period,
+    team: Team | None,
+    dialect: str,
+    text: Callable[[Any], Any],
+    blank: Any,
+    reason: Callable[[Any], Any] | None = None,
 ) -> Select[*tuple[Any, ...]]:
-    """`text` formats the free text (names, email, team, title, reason); the codes go out as stored.
+    """`text` formats the free text (names, email, team, title, reason unless `reason` is given); the codes go
+    out as stored.
 
     A code can neither start like a formula nor need quotes, by what is allowed into it: a Slack user id
     (`U`/`W`, capitals and digits), a reward key (lowercase, digits, `_`), a kind, a currency or
@@ -100,7 +112,8 @@ def _select(
             RewardGrant.kind,
             _money_sql(RewardGrant.value, dialect),
             RewardGrant.unit,
-            *map(text, (nominator.name, approver.name, RewardGrant.reason)),
+            *map(text, (nominator.name, approver.name)),
+            (reason or text)(RewardGrant.reason),
             func.coalesce(cast(RewardGrant.resolution_id, String), blank),
             RewardGrant.status,
             func.coalesce(_iso_sql(RewardGrant.fulfilled_at, dialect), blank),
