@@ -31,6 +31,21 @@ SQLITE_MENTION_GLOB = "*<[@#]*"
 """A reason holding one of `MENTION_MARKS`, as a GLOB pattern (one GLOB costs a third of two `instr`)."""
 
 
+class CsvLine:
+    """Python's CSV writer, one line at a time, CRLF included (it quotes a cell holding one of the line end's
+    characters). One per thread: it reuses its buffer."""
+
+    def __init__(self) -> None:
+        self.buffer = io.StringIO()
+        self.writer = csv.writer(self.buffer, lineterminator="\r\n")
+
+    def __call__(self, cells: list[str]) -> str:
+        self.buffer.seek(0)
+        self.buffer.truncate()
+        self.writer.writerow(cells)
+        return self.buffer.getvalue()
+
+
 def directory_names(session: Session, workspace: Workspace) -> dict[str, str]:
     """Everyone in the workspace's directory by Slack user id, those who left included."""
     people = select(Employee.slack_id, Employee.name).where(Employee.workspace_id == workspace.id)
@@ -44,9 +59,9 @@ def sqlite_reason_cell(reason: ColumnElement[str], plain: ColumnElement[str]) ->
 
 
 def prepare(session: Session, names: Mapping[str, str]) -> None:
-    """SQLite: register `latitude_reason_cell`, with these names, on this session's connection."""
+    """SQLite: register `latitude_reason_cell`, with this export's names, on this session's connection."""
     driver = session.connection().connection.driver_connection
-    cell = partial(reason_cell, names=names)
+    cell = partial(reason_cell, names=names, line=CsvLine())
     driver.create_function("latitude_reason_cell", 1, cell, deterministic=True)  # type: ignore[union-attr]
 
 
@@ -54,9 +69,9 @@ def shown(reason: str, names: Mapping[str, str]) -> str:
     return as_slack_shows(reason, names) if any(mark in reason for mark in MENTION_MARKS) else reason
 
 
-def reason_cell(reason: str, names: Mapping[str, str]) -> str:
+def reason_cell(reason: str, names: Mapping[str, str], line: CsvLine) -> str:
     """One finished CSV cell: rendered, formula-safe, quoted exactly where Python's CSV writer would."""
-    return _csv_line([formula_safe(shown(reason, names))])
+    return line([formula_safe(shown(reason, names))]).removesuffix("\r\n")
 
 
 def mend_copied(chunk: bytes, records: list[memoryview], *, column: int, names: Mapping[str, str]) -> bytes:
@@ -64,22 +79,15 @@ def mend_copied(chunk: bytes, records: list[memoryview], *, column: int, names: 
     mention. `<` is looked for first: one byte is found by `memchr`, about a hundred times faster than `<@`."""
     if b"<" not in chunk or not any(mark.encode() in chunk for mark in MENTION_MARKS):
         return chunk
-    return b"".join(_mended(bytes(record), column, names) + b"\r\n" for record in records)
+    line = CsvLine()
+    return b"".join(_mended(bytes(record), column, names, line) for record in records)
 
 
-def _mended(record: bytes, column: int, names: Mapping[str, str]) -> bytes:
+def _mended(record: bytes, column: int, names: Mapping[str, str], line: CsvLine) -> bytes:
     """The cell was made formula-safe by the database: a quote put before it stays first after rendering."""
-    if b"<" not in record:
-        return record
-    [row] = csv.reader(io.StringIO(record.decode("utf-8"), newline=""))
-    if not any(mark in row[column] for mark in MENTION_MARKS):
-        return record
-    row[column] = formula_safe(as_slack_shows(row[column], names))
-    return _csv_line(row).encode("utf-8")
-
-
-def _csv_line(cells: list[str]) -> str:
-    """Without its line end, which must still be CRLF: the writer quotes a cell holding one of its characters."""
-    buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\r\n").writerow(cells)
-    return buffer.getvalue().removesuffix("\r\n")
+    if b"<" in record:
+        row = next(csv.reader((record.decode("utf-8"),)))
+        if any(mark in row[column] for mark in MENTION_MARKS):
+            row[column] = formula_safe(as_slack_shows(row[column], names))
+            return line(row).encode("utf-8")
+    return record + b"\r\n"

@@ -83,6 +83,7 @@ def test_mentions_are_named_from_the_workspaces_own_directory_and_every_cell_sta
         "typed <@ nobody> and <@U0AGENT2|>": "typed <@ nobody> and @Zoë Ñúñez",
         "less <@u0agent2> and <#x>": "less <@u0agent2> and <#x>",
         "<@U0NOBODY|>": "'@U0NOBODY",
+        '<@U0AGENT2> line\r\nbreaks\rand, "quotes"': '\'@Zoë Ñúñez line\r\nbreaks\rand, "quotes"',
     }
     givers = ("U0AGENT2", "U0AGENT3", "U0MGR1", "U0MGR2")  # within each one's monthly allowance
     with sessions.begin() as session:
