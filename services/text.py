@@ -30,11 +30,6 @@ def _escape(text: str) -> str:
     return _MENTION_WORDS.sub(lambda match: "@\u200b" + match.group(1), escaped)
 
 
-def mentioned_people(text: str) -> list[str]:
-    """The Slack user ids of the people `text` mentions (`<@U123>` or `<@U123|lee>`), in order."""
-    return [match["person"] for match in _SLACK_MENTION.finditer(text) if match["person"]]
-
-
 def as_slack_shows(text: str, names: Mapping[str, str]) -> str:
     """Mentions as Slack shows them, for plain text outside Slack (a spreadsheet).
 

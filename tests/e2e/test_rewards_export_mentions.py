@@ -34,7 +34,7 @@ def rows_of(content: str) -> list[list[str]]:
     return rows
 
 
-def cli_export(database_url: str, out: Path, *more: str) -> str:
+def cli_export(out: Path, *more: str) -> str:
     command = ["export", "rewards", "--from", "2026-02-01", "--to", "2026-03-31", "--out", str(out), *more]
     assert main([*command, "--workspace", "T0LATITUDE"]) == 0
     return out.read_bytes().decode("utf-8")
@@ -55,7 +55,7 @@ def test_a_person_picked_in_a_nomination_reads_by_name_in_hrs_export_from_slack_
 
     bot.driver.command("U0HR", "/rewards", "export 2026-03-01 2026-03-31")
     monkeypatch.setenv("DATABASE_URL", database_url)
-    from_cli = cli_export(database_url, tmp_path / "rewards.csv")
+    from_cli = cli_export(tmp_path / "rewards.csv")
 
     [upload] = bot.slack.files()
     [content] = upload.files.values()
@@ -91,8 +91,8 @@ def test_mentions_are_named_from_the_workspaces_own_directory_and_every_cell_sta
             give(session, givers[day % len(givers)], "U0AGENT1", "shoutout", reason, at(day, 9))
 
     monkeypatch.setenv("DATABASE_URL", database_url)
-    content = cli_export(database_url, tmp_path / "march.csv")
-    lines = cli_export(database_url, tmp_path / "march.jsonl", "--format", "jsonl").splitlines()
+    content = cli_export(tmp_path / "march.csv")
+    lines = cli_export(tmp_path / "march.jsonl", "--format", "jsonl").splitlines()
 
     assert [row[REASON] for row in rows_of(content)[1:]] == list(reasons.values())
     shown = [json.loads(line)["reason"] for line in lines]
