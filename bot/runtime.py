@@ -25,6 +25,7 @@ from bot.scheduler import SCHEDULE, build_scheduler, connect_sender_bell
 from bot.settings import Settings
 from bot.startup import StartupError as StartupError  # also raised and caught as bot.runtime's
 from bot.startup import open_database, require_current_schema
+from bot.stopping import STOP_GRACE, done_within
 from bot.tokens import workspace_tokens
 from handlers.deps import BotTokens, Deps
 from handlers.pacing import Pacer
@@ -59,15 +60,17 @@ class Runtime:
         self.leadership.release()
         self.engine.dispose()
 
-    def finish(self, scheduler: BackgroundScheduler | None) -> None:
-        """Stop as asked (SIGTERM, a deploy): listeners finish the work they do after their ack, and the
-        scheduler its running jobs, the sender only the batch in hand, so that whatever Slack accepted is
-        recorded as sent and never goes out again; then let go of the leader lock and the database."""
+    def finish(self, scheduler: BackgroundScheduler | None, *, grace: float = STOP_GRACE) -> bool:
+        """Stop as asked (SIGTERM, a deploy): the scheduler finishes its running jobs, the sender only the batch
+        in hand, so that whatever Slack accepted is recorded as sent and never goes out again, and listeners
+        the work they do after their ack (for `grace` seconds at most); then let go of the leader lock and the
+        database. Whether the listeners finished."""
         self.deps.stopping.set()
-        self.listeners.shutdown(wait=True)
         if scheduler is not None:
             scheduler.shutdown(wait=True)
+        finished = done_within(grace, lambda: self.listeners.shutdown(wait=True))
         self.close()
+        return finished
 
     @property
     def sender_client(self) -> WebClient:

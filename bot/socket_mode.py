@@ -1,10 +1,11 @@
 """Socket Mode: the app opens a WebSocket to Slack with its app-level token (no public URL needed)."""
 
 import logging
-import threading
 
 from slack_bolt import App
 from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+from bot.stopping import done_within
 
 
 def socket_mode_handler(app: App, app_token: str) -> SocketModeHandler:
@@ -18,15 +19,14 @@ def socket_mode_handler(app: App, app_token: str) -> SocketModeHandler:
 log = logging.getLogger(__name__)
 
 
-def finish(handler: SocketModeHandler, *, grace: float) -> None:
+def finish(handler: SocketModeHandler, *, grace: float) -> bool:
     """Stop as asked: requests from now on are left unacknowledged (Slack sends them again, to the next
     process), the ones in hand are answered over the connection still open (for `grace` seconds at most),
-    and only then it is closed."""
+    and only then it is closed. Whether every request in hand was answered."""
     client = handler.client
     client.socket_mode_request_listeners.clear()
-    answering = threading.Thread(target=client.message_workers.shutdown, kwargs={"wait": True}, daemon=True)
-    answering.start()
-    answering.join(grace)
-    if answering.is_alive():
+    answered = done_within(grace, lambda: client.message_workers.shutdown(wait=True))
+    if not answered:
         log.warning("stopping with requests still unanswered after %g s: Slack will send them again", grace)
     handler.close()  # type: ignore[no-untyped-call]
+    return answered

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from bot.logs import configure_logging
 from bot.settings import Settings, load_settings
 from bot.startup import StartupError, open_database, require_current_schema, warn_if_connections_short
+from bot.stopping import STOP_GRACE, leave_now
 
 if TYPE_CHECKING:
     from bot.runtime import Runtime
@@ -17,7 +18,6 @@ EVENTS_PATH = "/slack/events"
 """`bot.server.EVENTS_PATH`, spelled out so that `--help` does not load Bolt (a test checks they agree)."""
 
 MAX_PORT = 65535
-STOP_GRACE = 20.0
 """Seconds the requests in hand get to be answered after SIGTERM (the ack itself takes at most 3)."""
 log = logging.getLogger("latitude")
 
@@ -52,14 +52,17 @@ def run(args: argparse.Namespace) -> int:
     runtime = build_runtime(settings)
     warn_if_connections_short(runtime.engine, most_connections(settings))
     scheduler = None if args.no_scheduler else runtime.start_scheduler()
+    answered = True
     try:
         if args.http or not settings.socket_mode:
             serve_http(runtime, args)
         else:
-            serve_socket_mode(runtime, str(settings.slack_app_token))
+            answered = serve_socket_mode(runtime, str(settings.slack_app_token))
     finally:
         log.info("Latitude stopping: finishing what was started")
-        runtime.finish(scheduler)
+        finished = runtime.finish(scheduler)
+    if not (answered and finished):
+        leave_now()
     return 0
 
 
@@ -90,9 +93,9 @@ def serve_http(runtime: "Runtime", args: argparse.Namespace) -> None:
     server.run()
 
 
-def serve_socket_mode(runtime: "Runtime", app_token: str) -> None:
+def serve_socket_mode(runtime: "Runtime", app_token: str) -> bool:
     """Until SIGTERM: then the requests in hand are answered (for STOP_GRACE seconds at most) and the connection
-    to Slack is closed (bot/socket_mode.finish)."""
+    to Slack is closed (bot/socket_mode.finish). Whether every request in hand was answered."""
     from slack_sdk.errors import SlackApiError
 
     from bot.socket_mode import finish, socket_mode_handler
@@ -115,7 +118,8 @@ def serve_socket_mode(runtime: "Runtime", app_token: str) -> None:
             f"Slack refused SLACK_APP_TOKEN for Socket Mode (it needs connections:write): {refused}"
         ) from None
     finally:
-        finish(handler, grace=STOP_GRACE)
+        answered = finish(handler, grace=STOP_GRACE)
+    return answered
 
 
 def port_number(text: str) -> int:

@@ -1,6 +1,10 @@
 """The scenarios that matter most, over HTTP and in Socket Mode alike; a Socket Mode reconnect loses nothing."""
 
+import subprocess
+import sys
+import time
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -141,3 +145,33 @@ def test_stopping_closes_the_connection_after_its_grace_even_if_a_request_is_sti
     assert "requests still unanswered after 0.3 s" in caplog.text
     assert any("not acknowledged" in problem for problem in bot.slack.violations)
     bot.slack.violations.clear()  # what Slack does with an unanswered request: it sends it again
+
+
+ROOT = Path(__file__).resolve().parents[2]
+STUCK_REQUEST_THEN_STOP = """
+import sys, time
+from concurrent.futures import ThreadPoolExecutor
+from types import SimpleNamespace
+from bot.socket_mode import finish
+from bot.stopping import leave_now
+
+client = SimpleNamespace(socket_mode_request_listeners=[object()], message_workers=ThreadPoolExecutor(1))
+client.message_workers.submit(time.sleep, 60)  # a request in hand, stuck behind a lock
+time.sleep(0.2)
+answered = finish(SimpleNamespace(client=client, close=lambda: None), grace=0.5)
+print(answered, flush=True)
+if not answered:
+    leave_now()  # what `run` does once everything else has stopped
+"""
+
+
+def test_past_the_grace_the_process_ends_without_waiting_for_a_stuck_request() -> None:
+    """Python waits at exit for every pool thread still busy: a deploy would wait for the stuck request."""
+    started = time.monotonic()
+    done = subprocess.run(
+        [sys.executable, "-c", STUCK_REQUEST_THEN_STOP], cwd=ROOT, capture_output=True, text=True, timeout=60
+    )
+
+    assert (done.returncode, done.stdout.strip()) == (0, "False")
+    assert time.monotonic() - started < 10
+    assert "exiting with work still in hand after the grace period" in done.stderr
