@@ -16,6 +16,7 @@ from services.errors import DomainError
 from services.pulse import rounds as pulse_rounds
 
 UNINSTALLED = "app_uninstalled"
+REINSTALLED = "app_reinstalled"
 QUEUED_WHILE_UNINSTALLED = "queued while the app was uninstalled"
 
 
@@ -40,7 +41,7 @@ def record_install(
     workspace.enterprise_id = enterprise_id  # a workspace that joined an Enterprise Grid org since it was added
     if workspace.uninstalled_at is not None:
         workspace.uninstalled_at = None
-        audit.record(session, workspace=workspace, actor="slack", action="app_reinstalled", now=now)
+        audit.record(session, workspace=workspace, actor="slack", action=REINSTALLED, now=now)
         _drop_pending(session, workspace, QUEUED_WHILE_UNINSTALLED)  # a reinstall starts from now, not a backlog
     return workspace
 

@@ -14,11 +14,12 @@ from datetime import UTC, date, datetime, time, timedelta
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from models import PulseRound, Workspace
+from models import AuditEvent, PulseRound, Workspace
 from services.errors import AlreadyDone
 from services.policy.pulse import PulseSettings
 from services.policy.versions import current_policy, policy_in_force_at
 from services.pulse.rounds import EARLIEST_OFFSET, create_round, due_window, open_round
+from services.workspaces import REINSTALLED
 
 LATE_REASON = "Latitude was not running while it was due, so nobody was asked then"
 log = logging.getLogger(__name__)
@@ -117,8 +118,9 @@ def _fits_before_next(settings: PulseSettings, due: Due, now: datetime) -> bool:
 
 
 def _missed(session: Session, workspace: Workspace, due: Due) -> bool:
-    """Nothing ran while the round was due: no round was open when its hour came or since, and the schedule then
-    would have opened it (a policy was loaded, with the pulse on)."""
+    """Nothing ran while the round was due: no round was open when its hour came or since, the schedule then
+    would have opened it (a policy was loaded, with the pulse on), and the app was installed (a reinstall since
+    starts from then, not a backlog)."""
     overlapping = session.scalar(
         select(PulseRound.id)
         .where(
@@ -127,7 +129,12 @@ def _missed(session: Session, workspace: Workspace, due: Due) -> bool:
         )
         .limit(1)
     )
-    if overlapping is not None:
+    reinstalled = session.scalar(
+        select(AuditEvent.id)
+        .where(AuditEvent.workspace_id == workspace.id, AuditEvent.action == REINSTALLED, AuditEvent.at > due.starts)
+        .limit(1)
+    )
+    if overlapping is not None or reinstalled is not None:
         return False
     then = policy_in_force_at(session, workspace, due.starts)
     return then is not None and then.pulse.enabled

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from bot.cli import main
 from models import AuditEvent, PulseRound, Workspace
+from services import workspaces
 from services.pulse import rounds as pulse_rounds
 from services.pulse import schedule as pulse_schedule
 from tests.conftest import RunningBot
@@ -164,3 +165,21 @@ def test_a_round_opened_by_hand_on_sunday_evening_in_california_counts_as_sunday
         at(bot, datetime(2026, 4, day, hour, 0, tzinfo=UTC))
 
     assert rounds(bot) == [(1, "2026-03-29", "U0HR"), (2, "2026-04-06", "schedule")]
+
+
+def test_a_round_due_while_the_app_was_uninstalled_does_not_open_late_after_the_reinstall(bot: RunningBot) -> None:
+    """The bot ran all along; a reinstall starts from then, not a backlog (and 'not running' would be untrue)."""
+    load_pulse_org(bot.sessions, POLICY_LOADED, pulse=MONTHLY)
+    at(bot, datetime(2026, 2, 28, 12, 0, tzinfo=UTC))
+    bot.driver.event({"type": "app_uninstalled"})
+    for day, hour in ((1, 20), (2, 10), (2, 22)):  # ticking through the whole window the round was due in
+        at(bot, datetime(2026, 3, day, hour, 0, tzinfo=UTC))
+    with bot.sessions.begin() as session:  # the admin installs the app again on Tuesday
+        workspaces.record_install(
+            session, team_id="T0LATITUDE", enterprise_id=None, org_wide=False, name="", now=bot.clock.now()
+        )
+
+    at(bot, datetime(2026, 3, 3, 9, 0, tzinfo=UTC))
+
+    assert rounds(bot) == []
+    assert not [c for c in bot.slack.calls("chat.postMessage") if "opened late" in c.text]
