@@ -7,6 +7,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
+from slack_bolt.adapter.socket_mode import SocketModeHandler
 from sqlalchemy import select
 
 from bot.fakeslack.server import APP_TOKEN
@@ -97,9 +98,8 @@ def test_a_reconnect_after_slacks_disconnect_loses_nothing(any_mode_bot: Running
     assert bot.slack.violations == []
 
 
-def test_stopping_answers_the_request_in_hand_before_closing_the_connection(bot: RunningBot) -> None:
-    """SIGTERM during a command held up by the database: its ack must still reach Slack, or the person is told it
-    failed although it was done, and sends it again."""
+def connected_over_socket_mode(bot: RunningBot) -> SocketModeHandler:
+    """PostgreSQL only (a request is held up behind a lock): the org loaded and the app connected."""
     skip_unless_writers_overlap(bot.runtime.engine)
     load_org_and_policy(bot.sessions, bot.clock.now())
     socket = bot.slack.socket_mode()
@@ -107,6 +107,13 @@ def test_stopping_answers_the_request_in_hand_before_closing_the_connection(bot:
     handler.connect()  # type: ignore[no-untyped-call]
     socket.wait_connected()
     bot.driver.socket_mode = True
+    return handler
+
+
+def test_stopping_answers_the_request_in_hand_before_closing_the_connection(bot: RunningBot) -> None:
+    """SIGTERM during a command held up by the database: its ack must still reach Slack, or the person is told it
+    failed although it was done, and sends it again."""
+    handler = connected_over_socket_mode(bot)
 
     with ThreadPoolExecutor(2) as pool:
         with holding_the_workspaces(bot.runtime.engine):
@@ -124,13 +131,7 @@ def test_stopping_closes_the_connection_after_its_grace_even_if_a_request_is_sti
 ) -> None:
     """A request stuck (here behind a lock) must not keep a deploy waiting for ever: past the grace the connection
     closes, the request unanswered, for Slack to send again."""
-    skip_unless_writers_overlap(bot.runtime.engine)
-    load_org_and_policy(bot.sessions, bot.clock.now())
-    socket = bot.slack.socket_mode()
-    handler = socket_mode_handler(bot.runtime.app, APP_TOKEN)
-    handler.connect()  # type: ignore[no-untyped-call]
-    socket.wait_connected()
-    bot.driver.socket_mode = True
+    handler = connected_over_socket_mode(bot)
 
     with ThreadPoolExecutor(2) as pool:
         with holding_the_workspaces(bot.runtime.engine):
