@@ -7,10 +7,8 @@ from models import Employee, Suggestion
 from services import directory
 from services.errors import InvalidInput
 from services.policy.suggestions import SuggestionSettings
+from services.rewards.grants import HR_ROLES
 from services.suggestions.relay import Relay
-
-HANDOVER_ROLES = ("hr", "admin")
-"""Who an anonymous suggestion goes to when its owner leaves and its category has no owner (services/handover.py)."""
 
 
 def refuse_owning_the_category(settings: SuggestionSettings, author: Employee, category: str | None) -> None:
@@ -26,7 +24,7 @@ def refuse_owning_the_category(settings: SuggestionSettings, author: Employee, c
 def refuse_being_next_in_line(author: Employee) -> None:
     """An anonymous suggestion whose owner leaves goes to HR (then an admin), never to its author: one passing
     an HR person or an admin by, while the others go to them, would name them."""
-    if directory.acts_as(author, HANDOVER_ROLES):
+    if directory.acts_as(author, HR_ROLES):  # where services/handover.py hands an anonymous one
         raise InvalidInput(
             "As HR or an admin, you may be handed anonymous suggestions when their owner leaves, and one passing "
             "you by would stand out as yours. Send it with your name.",
