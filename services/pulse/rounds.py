@@ -173,15 +173,15 @@ def create_round(
 
 def round_starters(session: Session, workspace: Workspace) -> list[Employee]:
     """Who may open or close a round by hand (HR and admins), to be told when a scheduled one opened late."""
-    return [person for person in _invitable(session, workspace) if directory.acts_as(person, ROUND_STARTERS)]
+    return _invitable(session, workspace, ROUND_STARTERS)
 
 
-def _invitable(session: Session, workspace: Workspace) -> list[Employee]:
-    return list(
-        session.scalars(
-            select(Employee).where(Employee.workspace_id == workspace.id, Employee.active).order_by(Employee.id)
-        )
-    )
+def _invitable(session: Session, workspace: Workspace, roles: tuple[str, ...] | None = None) -> list[Employee]:
+    """Everyone active in the workspace (only those holding one of `roles`, if given)."""
+    people = select(Employee).where(Employee.workspace_id == workspace.id, Employee.active)
+    if roles is not None:
+        people = people.where(Employee.role.in_(roles))
+    return list(session.scalars(people.order_by(Employee.id)))
 
 
 def due_invitations(session: Session, *, workspace: Workspace, now: datetime) -> list[Invitation]:
