@@ -28,8 +28,9 @@ def shoutout_channel(session: Session, deps: Deps, workspace: Workspace) -> str 
 def granted_messages(session: Session, deps: Deps, granted: list[Nomination]) -> list[Outgoing]:
     """The shout-out in the channel (when public) and a DM to each recipient."""
     messages = []
-    channel = shoutout_channel(session, deps, session.get_one(Workspace, granted[0].workspace_id)) if granted else None
-    if granted and granted[0].public and channel:
+    public = bool(granted) and granted[0].public
+    channel = shoutout_channel(session, deps, session.get_one(Workspace, granted[0].workspace_id)) if public else None
+    if channel:
         shoutout = blocks.shoutout(channel, granted, story_of(session, granted[0]))
         messages.append(Outgoing(f"reward-shoutout:{granted[0].id}", "chat.postMessage", shoutout))
     return messages + [
