@@ -59,6 +59,21 @@ def install_in(bot: RunningBot, team_id: str, org: str) -> SlackDriver:
     )
 
 
+def queue(bot: RunningBot, team_id: str, channels: list[str]) -> None:
+    with bot.sessions.begin() as session:
+        workspace = directory.find_workspace(session, team_id)
+        assert workspace is not None
+        for channel in channels:
+            outbox.enqueue(
+                session,
+                workspace=workspace,
+                key=f"test:{team_id}:{channel}",
+                method="chat.postMessage",
+                payload={"channel": channel, "text": "hello"},
+                now=bot.clock.now(),
+            )
+
+
 def load_org_and_policy(sessions: sessionmaker[Session], key: str, org: str, now: datetime) -> None:
     with sessions.begin() as session:
         workspace = directory.ensure_workspace(session, slack_team_id=key, now=now)
@@ -136,17 +151,7 @@ def test_two_workspaces_see_and_touch_nothing_of_each_other(oauth_bot: RunningBo
 def test_uninstall_stops_sending_at_once_and_purge_waits_for_the_retention(oauth_bot: RunningBot) -> None:
     alpha = install_in(oauth_bot, "T0ALPHA", ALPHA_ORG)
     install_in(oauth_bot, "T0BETA", BETA_ORG)
-    with oauth_bot.sessions.begin() as session:
-        workspace = directory.find_workspace(session, "T0ALPHA")
-        assert workspace is not None
-        outbox.enqueue(
-            session,
-            workspace=workspace,
-            key="later",
-            method="chat.postMessage",
-            payload={"channel": "U0AAGENT", "text": "hi"},
-            now=oauth_bot.clock.now(),
-        )
+    queue(oauth_bot, "T0ALPHA", ["U0AAGENT"])
 
     alpha.event({"type": "app_uninstalled"})
     sent = drain_outbox(oauth_bot.runtime.deps, oauth_bot.runtime.sender_client)
@@ -155,7 +160,10 @@ def test_uninstall_stops_sending_at_once_and_purge_waits_for_the_retention(oauth
     with oauth_bot.sessions() as session:
         alpha_row = directory.find_workspace(session, "T0ALPHA")
         assert alpha_row is not None and alpha_row.uninstalled_at == oauth_bot.clock.now()
-        assert session.scalars(select(Delivery.status).where(Delivery.idempotency_key == "later")).one() == "failed"
+        assert (
+            session.scalars(select(Delivery.status).where(Delivery.idempotency_key == "test:T0ALPHA:U0AAGENT")).one()
+            == "failed"
+        )
         assert (
             session.scalar(
                 select(func.count()).select_from(slack_installations).where(slack_installations.c.team_id == "T0ALPHA")
@@ -283,22 +291,15 @@ def test_a_workspace_that_joined_a_grid_org_and_reinstalled_still_gets_its_sched
     oauth_bot.slack.add_user("U0AAGENT", "Abe Agent", team_id="T0ALPHA", enterprise_id="E0GROUP")
     oauth_bot.slack.installing(team_id="T0ALPHA", enterprise_id="E0GROUP", user_id="U0AHR")
     assert install(oauth_bot.events_url).status == 200
-    with oauth_bot.sessions.begin() as session:
+    with oauth_bot.sessions() as session:
         workspace = directory.find_workspace(session, "T0ALPHA")
         assert workspace is not None and workspace.installed
-        outbox.enqueue(
-            session,
-            workspace=workspace,
-            key="digest-like",
-            method="chat.postMessage",
-            payload={"channel": "U0AAGENT", "text": "your week"},
-            now=oauth_bot.clock.now(),
-        )
+    queue(oauth_bot, "T0ALPHA", ["U0AAGENT"])
 
     drain_outbox(oauth_bot.runtime.deps, oauth_bot.runtime.sender_client)
 
     with oauth_bot.sessions() as session:
-        delivery = session.scalars(select(Delivery).where(Delivery.idempotency_key == "digest-like")).one()
+        delivery = session.scalars(select(Delivery).where(Delivery.idempotency_key == "test:T0ALPHA:U0AAGENT")).one()
     assert (delivery.status, delivery.last_error) == ("sent", None)
 
 

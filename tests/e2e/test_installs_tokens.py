@@ -22,10 +22,10 @@ from handlers.jobs.run_pulse_rounds import run_pulse_rounds
 from handlers.jobs.send_weekly_digests import send_weekly_digests
 from handlers.pulse_invitations import queue_invitations
 from models import Delivery, PulseReceipt, PulseRound, slack_installations
-from services import directory, outbox
+from services import directory
 from services.pulse import rounds as pulse_rounds
 from tests.conftest import RunningBot, bot_settings, running_bot
-from tests.e2e.test_installs import ALPHA_ORG, BETA_ORG, install_in, oauth_bot  # noqa: F401
+from tests.e2e.test_installs import ALPHA_ORG, BETA_ORG, install_in, oauth_bot, queue  # noqa: F401
 
 
 @pytest.fixture
@@ -45,21 +45,6 @@ def rotating(
     for bot in running_bot(settings, slack, clock):
         slack.set_redirect_url(bot.events_url + "/slack/oauth_redirect")
         yield bot
-
-
-def queue(bot: RunningBot, team_id: str, channels: list[str]) -> None:
-    with bot.sessions.begin() as session:
-        workspace = directory.find_workspace(session, team_id)
-        assert workspace is not None
-        for channel in channels:
-            outbox.enqueue(
-                session,
-                workspace=workspace,
-                key=f"test:{team_id}:{channel}",
-                method="chat.postMessage",
-                payload={"channel": channel, "text": "hello"},
-                now=bot.clock.now(),
-            )
 
 
 def test_a_refused_renewal_holds_up_only_its_workspaces_messages_and_nothing_goes_twice(rotating: RunningBot) -> None:
