@@ -93,7 +93,7 @@ class BoundaryProposal(Base):
     __table_args__ = (
         UniqueConstraint("workspace_id", "month", "profile", "category"),
         CheckConstraint("kind IN ('raise', 'declines')", name="kind"),
-        CheckConstraint("status IN ('proposed', 'applied', 'noted')", name="status"),
+        CheckConstraint("status IN ('proposed', 'applied', 'noted', 'dismissed')", name="status"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -111,5 +111,8 @@ class BoundaryProposal(Base):
     applied_version_id: Mapped[int | None] = mapped_column(ForeignKey("policy_versions.id"))
     applied_by_id: Mapped[int | None] = mapped_column(ForeignKey("employees.id"))
     applied_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    dismissed_by_id: Mapped[int | None] = mapped_column(ForeignKey("employees.id"))
+    dismissed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     applied_by: Mapped[Employee | None] = relationship(foreign_keys=[applied_by_id])
+    dismissed_by: Mapped[Employee | None] = relationship(foreign_keys=[dismissed_by_id])

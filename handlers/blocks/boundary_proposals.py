@@ -1,4 +1,4 @@
-"""Block Kit for boundary proposals: the evidence HR reads, the *Apply* button, and what it became."""
+"""Block Kit for boundary proposals: the evidence HR reads, the *Apply* and *Dismiss* buttons, and what it became."""
 
 from decimal import Decimal
 from typing import Any
@@ -9,6 +9,7 @@ from services.money import format_money
 from services.text import escape_mrkdwn, plural, truncate
 
 APPLY = "boundary_proposal_apply"
+DISMISS = "boundary_proposal_dismiss"
 REASON_TEXT = 200
 """Five reasons this long still leave the evidence readable in one section."""
 
@@ -48,11 +49,17 @@ def proposal_message(proposal: BoundaryProposal, currency: str, profiles: tuple[
     return [
         text_block(f":seedling: Boundaries that learn — {head}\n{change}"),
         text_block(facts),
-        context_block("*Apply* loads a new policy version with just this change. Nothing changes without it."),
+        context_block(
+            "*Apply* loads a new policy version with just this change. Nothing changes without it; "
+            "*Dismiss* keeps the limit as it is."
+        ),
         {
             "type": "actions",
             "block_id": f"proposal_{proposal.id}",
-            "elements": [button(APPLY, "Apply", str(proposal.id), "primary")],
+            "elements": [
+                button(APPLY, "Apply", str(proposal.id), "primary"),
+                button(DISMISS, "Dismiss", str(proposal.id)),
+            ],
         },
     ]
 
@@ -64,6 +71,19 @@ def applied(proposal: BoundaryProposal, currency: str, who: str, version: int) -
             f":white_check_mark: {escape_mrkdwn(who)} applied it: *{escape_mrkdwn(proposal.category)}* for "
             f"*{escape_mrkdwn(proposal.profile)}* is now {format_money(proposal.proposed_limit, currency)} "
             f"per incident (policy version {version})."
+        ),
+        context_block("\n".join(evidence_lines(proposal.evidence, currency))),
+    ]
+
+
+def dismissed(proposal: BoundaryProposal, currency: str, who: str) -> list[Block]:
+    assert proposal.current_limit is not None and proposal.proposed_limit is not None
+    change = f"{format_money(proposal.current_limit, currency)} to {format_money(proposal.proposed_limit, currency)}"
+    return [
+        text_block(
+            f":heavy_minus_sign: {escape_mrkdwn(who)} dismissed it: the *{escape_mrkdwn(proposal.category)}* limit "
+            f"of *{escape_mrkdwn(proposal.profile)}* stays as the policy says (proposed for {proposal.month}: "
+            f"{change} per incident)."
         ),
         context_block("\n".join(evidence_lines(proposal.evidence, currency))),
     ]

@@ -106,18 +106,7 @@ def preview(
 
 def apply_proposal(session: Session, *, workspace: Workspace, proposal_id: int, hr: Employee, now: datetime) -> Applied:
     """HR or an admin applies a proposed limit: one new policy version, audited with who and when."""
-    if hr.role not in HR_ROLES or not hr.active:
-        raise NotAllowed("Only HR and admins can change the boundaries.")
-    proposal = session.scalar(
-        select(BoundaryProposal)
-        .where(BoundaryProposal.id == proposal_id)
-        .with_for_update(of=BoundaryProposal.__table__)
-    )
-    if proposal is None or proposal.workspace_id != workspace.id or proposal.kind != "raise":
-        raise NotFound(f"There is no boundary proposal #{proposal_id} to apply here.")
-    if proposal.status == "applied":
-        who = proposal.applied_by.name if proposal.applied_by else "someone"
-        raise AlreadyDone(f"{who} already applied this proposal (policy version applied); nothing changed twice.")
+    proposal = open_proposal(session, workspace=workspace, proposal_id=proposal_id, hr=hr, verb="apply")
     active = policy_to_change(session, workspace)
     if active is None:
         raise NotFound("No policy is loaded any more, so there is nothing to apply this proposal to.")
@@ -157,6 +146,47 @@ def apply_proposal(session: Session, *, workspace: Workspace, proposal_id: int, 
     )
     session.flush()
     return Applied(proposal, version, profiles)
+
+
+def dismiss_proposal(
+    session: Session, *, workspace: Workspace, proposal_id: int, hr: Employee, now: datetime
+) -> BoundaryProposal:
+    """HR or an admin dismisses a proposal: the policy stays as it is, and the proposal says who decided so."""
+    proposal = open_proposal(session, workspace=workspace, proposal_id=proposal_id, hr=hr, verb="dismiss")
+    proposal.status, proposal.dismissed_by_id, proposal.dismissed_at = "dismissed", hr.id, now
+    audit.record(
+        session,
+        workspace=workspace,
+        actor=hr.slack_id,
+        action="policy.proposal_dismissed",
+        now=now,
+        subject=f"proposal {proposal.id}",
+        details={"profile": proposal.profile, "category": proposal.category, "month": proposal.month},
+    )
+    session.flush()
+    return proposal
+
+
+def open_proposal(
+    session: Session, *, workspace: Workspace, proposal_id: int, hr: Employee, verb: str
+) -> BoundaryProposal:
+    """The proposal, locked until the caller commits, if HR may still apply or dismiss it; else a clear refusal."""
+    if hr.role not in HR_ROLES or not hr.active:
+        raise NotAllowed("Only HR and admins can change the boundaries.")
+    proposal = session.scalar(
+        select(BoundaryProposal)
+        .where(BoundaryProposal.id == proposal_id)
+        .with_for_update(of=BoundaryProposal.__table__)
+    )
+    if proposal is None or proposal.workspace_id != workspace.id or proposal.kind != "raise":
+        raise NotFound(f"There is no boundary proposal #{proposal_id} to {verb} here.")
+    if proposal.status == "applied":
+        who = proposal.applied_by.name if proposal.applied_by else "someone"
+        raise AlreadyDone(f"{who} already applied this proposal (policy version applied); nothing changed twice.")
+    if proposal.status == "dismissed":
+        who = proposal.dismissed_by.name if proposal.dismissed_by else "someone"
+        raise AlreadyDone(f"{who} already dismissed this proposal; the limit stays as it is and nothing changed.")
+    return proposal
 
 
 def _refuse_reaching_further(
