@@ -5,10 +5,17 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 
 def zone(name: str | None) -> ZoneInfo:
+    """The named zone, or UTC when the name is empty or not a zone."""
+    return ZoneInfo(name) if name and is_time_zone(name) else ZoneInfo("UTC")
+
+
+def is_time_zone(name: str) -> bool:
+    """Whether `name` is an IANA zone; a region such as `Europe` is a folder of tzdata, not one."""
     try:
-        return ZoneInfo(name or "UTC")
-    except (ZoneInfoNotFoundError, ValueError):
-        return ZoneInfo("UTC")
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        return False
+    return True
 
 
 def local_day(now: datetime, tz: str | None) -> tuple[datetime, datetime]:

@@ -4,9 +4,9 @@ import csv
 import io
 import re
 from dataclasses import dataclass
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from models import ROLES
+from services.calendar import is_time_zone
 from services.errors import InvalidInput
 from services.text import plural
 
@@ -96,19 +96,11 @@ def _row_problems(values: dict[str, str]) -> list[str]:
         problems.append(f"unknown role {values.get('role')!r} (use {', '.join(ROLES)})")
     if values.get("email") and not _EMAIL.match(values["email"]):
         problems.append(f"email {values['email']!r} is not an email address")
-    if values.get("tz") and not _is_time_zone(values["tz"]):
+    if values.get("tz") and not is_time_zone(values["tz"]):
         problems.append(f"tz {values['tz']!r} is not an IANA time zone (like Europe/Paris)")
     if values.get("profile") and not _PROFILE.match(values["profile"]):
         problems.append(f"profile {values['profile']!r} must be lowercase letters, digits and _")
     return problems
-
-
-def _is_time_zone(name: str) -> bool:
-    try:
-        ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        return False
-    return True
 
 
 def _to_row(line: int, values: dict[str, str], columns: frozenset[str]) -> OrgRow:

@@ -5,7 +5,7 @@ hour, remind once. Closing (and sealing) is services/pulse/closing.py. Callers c
 import secrets
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import Select, delete, exists, func, literal, select, update
 from sqlalchemy.exc import IntegrityError
@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from models import Delivery, Employee, PulseQuestion, PulseReceipt, PulseRound, Workspace
 from services import audit, directory
+from services.calendar import zone
 from services.errors import AlreadyDone, NotAllowed
 from services.policy.pulse import BankQuestion, PulseSettings
 from services.policy.versions import current_policy
@@ -49,10 +50,7 @@ def pulse_settings(session: Session, workspace: Workspace) -> PulseSettings:
 
 
 def zone_of(employee: Employee) -> ZoneInfo:
-    try:
-        return ZoneInfo(employee.tz) if employee.tz else UTC
-    except (ZoneInfoNotFoundError, ValueError):
-        return UTC
+    return zone(employee.tz)
 
 
 def opens_for(pulse_round: PulseRound, employee: Employee) -> datetime:

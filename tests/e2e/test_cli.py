@@ -77,7 +77,10 @@ def test_upgrade_import_show_and_load_policy(folder: Path) -> None:
 def test_a_bad_org_file_names_its_lines_and_writes_nothing(folder: Path) -> None:
     upgraded(folder)
     bad = folder / "org.csv"
-    bad.write_text("slack_id,name,team,role,manager_slack_id\nU0A,Ann,East,boss,\nU0B,Bob,East,frontline,U0Z\n")
+    bad.write_text(
+        "slack_id,name,team,role,manager_slack_id,tz\n"
+        "U0A,Ann,East,boss,,\nU0B,Bob,East,frontline,U0Z,\nU0C,Cy,East,frontline,U0A,Europe\n"
+    )
 
     result = cli(folder, "org", "import", str(bad), "--workspace", "T0LATITUDE")
     shown = cli(folder, "org", "show")
@@ -85,6 +88,7 @@ def test_a_bad_org_file_names_its_lines_and_writes_nothing(folder: Path) -> None
     assert result.returncode == 2
     assert result.stderr.splitlines() == [
         "error: line 2: unknown role 'boss' (use frontline, manager, hr, admin)",
+        "line 4: tz 'Europe' is not an IANA time zone (like Europe/Paris)",
         "line 3: manager U0Z is not in the file",
     ]
     assert "Traceback" not in result.stderr

@@ -112,13 +112,14 @@ def test_a_bad_row_is_named_by_its_line(rows: str, problem: str) -> None:
     assert raised.value.problems == [problem]
 
 
-def test_an_unknown_time_zone_and_a_missing_column_are_reported() -> None:
+@pytest.mark.parametrize("tz", ["Mars/Olympus", "Europe", "../etc"])
+def test_an_unknown_time_zone_and_a_missing_column_are_reported(tz: str) -> None:
     with pytest.raises(OrgFileError) as bad_tz:
-        parse_org_csv("slack_id,name,team,role,manager_slack_id,tz\nU0A,Ann,East,admin,,Mars/Olympus\n")
+        parse_org_csv(f"slack_id,name,team,role,manager_slack_id,tz\nU0A,Ann,East,admin,,{tz}\n")
     with pytest.raises(OrgFileError) as no_column:
         parse_org_csv("slack_id,name,role\nU0A,Ann,admin\n")
 
-    assert bad_tz.value.problems == ["line 2: tz 'Mars/Olympus' is not an IANA time zone (like Europe/Paris)"]
+    assert bad_tz.value.problems == [f"line 2: tz {tz!r} is not an IANA time zone (like Europe/Paris)"]
     assert "missing column(s) team, manager_slack_id" in no_column.value.problems[0]
 
 
