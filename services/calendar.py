@@ -1,6 +1,6 @@
 """Calendar windows (a local day, a local month) in a person's own time zone, as UTC instants."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 
@@ -16,6 +16,15 @@ def is_time_zone(name: str) -> bool:
     except (ZoneInfoNotFoundError, ValueError, OSError):
         return False
     return True
+
+
+def moment_words(moment: datetime, tz: str | None) -> str:
+    """A moment as a person reads it on their own clock: `Tuesday 31 March at 17:00`, just the date at their
+    midnight, and the time in UTC when their zone is unknown."""
+    if not tz or not is_time_zone(tz):
+        return f"{moment.astimezone(UTC):%A %d %B} at {moment.astimezone(UTC):%H:%M} UTC"
+    local = moment.astimezone(ZoneInfo(tz))
+    return f"{local:%A %d %B}" if local.time() == time() else f"{local:%A %d %B} at {local:%H:%M}"
 
 
 def local_day(now: datetime, tz: str | None) -> tuple[datetime, datetime]:

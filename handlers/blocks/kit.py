@@ -7,6 +7,7 @@ so a long user text shortens a message instead of making Slack refuse it.
 import html
 import re
 from collections.abc import Sequence
+from datetime import UTC, datetime
 from typing import Any
 
 from models import Employee
@@ -31,6 +32,12 @@ def name_of(person: Employee) -> str:
     """A person as mrkdwn: their directory name, or for someone the org file does not list (a newcomer, named by
     their Slack handle until Slack is asked after the ack) a mention, which Slack shows with their current name."""
     return escape_mrkdwn(person.name) if person.in_directory else f"<@{person.slack_id}>"
+
+
+def local_time(moment: datetime, tokens: str = "{date_short}", fallback: str = "%d %b %Y") -> str:
+    """A moment as Slack shows it in each reader's own time zone (`tokens` are Slack's date tokens); clients that
+    cannot render it show `fallback` formatted in UTC, marked as such."""
+    return f"<!date^{int(moment.timestamp())}^{tokens}|{moment.astimezone(UTC):{fallback}} UTC>"
 
 
 def text_block(text: str) -> Block:

@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from typing import Any
 
-from handlers.blocks.kit import Block, context_block, text_block
+from handlers.blocks.kit import Block, context_block, local_time, text_block
 from models import PulseQuestion, PulseRound
 from services.pulse.answers import MyRound, Waiting
 from services.pulse.schedule import LATE_REASON
@@ -49,9 +49,7 @@ def parse_answer(value: str) -> tuple[int, int]:
 
 
 def _when(pulse_round: PulseRound) -> str:
-    stamp = int(pulse_round.closes_at.timestamp())
-    fallback = f"{pulse_round.closes_at:%a %d %b %H:%M} UTC"
-    return f"<!date^{stamp}^{{date_short_pretty}} at {{time}}|{fallback}>"
+    return local_time(pulse_round.closes_at, "{date_short_pretty} at {time}", "%a %d %b %H:%M")
 
 
 def questions_message(mine: MyRound, *, reminder: bool = False, editing: int | None = None) -> dict[str, Any]:

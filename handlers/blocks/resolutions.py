@@ -1,6 +1,7 @@
 """Block Kit for resolutions: the /resolve modal, confirmations, approval requests and their outcomes."""
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from handlers.blocks.kit import (
@@ -8,6 +9,7 @@ from handlers.blocks.kit import (
     and_more,
     context_block,
     input_block,
+    local_time,
     name_of,
     packed_sections,
     plain,
@@ -148,11 +150,15 @@ def confirmation(logged: Logged) -> list[Block]:
     return blocks + history_blocks(logged.history, currency)
 
 
+def _day(moment: datetime) -> str:
+    return local_time(moment, "{date_num}", "%Y-%m-%d")
+
+
 def history_blocks(history: list[Resolution], currency: str) -> list[Block]:
     if not history:
         return []
     lines = [
-        f"• {r.created_at:%Y-%m-%d}: {name_of(r.employee)} — {escape_mrkdwn(r.category)}"
+        f"• {_day(r.created_at)}: {name_of(r.employee)} — {escape_mrkdwn(r.category)}"
         f"{' ' + format_money(r.amount, currency) if r.amount else ''} ({r.status}): "
         f"{escape_mrkdwn(truncate(r.summary, 120))}"
         for r in history
@@ -186,7 +192,7 @@ def approval_request(resolution: Resolution, history: list[Resolution], *, headi
         text_block(f"{heading}\n{facts(resolution)}"),
         context_block(
             f"Over the {escape_mrkdwn(resolution.exceeded or 'boundary')}. Logged "
-            f"{resolution.created_at:%Y-%m-%d %H:%M} UTC."
+            f"{local_time(resolution.created_at, '{date_num} at {time}', '%Y-%m-%d %H:%M')}."
         ),
         *history_blocks(history, resolution.currency),
         decision_buttons(resolution.id),
@@ -225,7 +231,10 @@ def outcome_for_employee(resolution: Resolution) -> list[Block]:
     else:
         text = f"✋ {who} declined {what}.\n*Why:* {escape_mrkdwn(resolution.decline_reason or '')}"
     ref = f" (customer {escape_mrkdwn(resolution.customer_ref)})" if resolution.customer_ref else ""
-    return [text_block(text), context_block(f"Logged {resolution.created_at:%Y-%m-%d}{ref}.")]
+    return [
+        text_block(text),
+        context_block(f"Logged {_day(resolution.created_at)}{ref}."),
+    ]
 
 
 # -- App Home ----------------------------------------------------------------------------------
@@ -233,7 +242,7 @@ def recent_section(recent: list[Resolution]) -> list[Block]:
     if not recent:
         return [text_block("*My recent resolutions*\nNothing yet. Log a fix with `/resolve`.")]
     lines = [
-        f"• {r.created_at:%b %d} — {escape_mrkdwn(r.category)}"
+        f"• {local_time(r.created_at)} — {escape_mrkdwn(r.category)}"
         f"{' ' + format_money(r.amount, r.currency) if r.amount else ''}: {STATUS_WORDS[r.status]}"
         for r in recent
     ]

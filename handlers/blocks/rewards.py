@@ -3,7 +3,17 @@
 import json
 from typing import Any
 
-from handlers.blocks.kit import Block, button, context_block, inline, input_block, plain, quote, text_block
+from handlers.blocks.kit import (
+    Block,
+    button,
+    context_block,
+    inline,
+    input_block,
+    local_time,
+    plain,
+    quote,
+    text_block,
+)
 from models import Nomination, RewardGrant
 from services.rewards.fairness import Leaderboard, Tally
 from services.rewards.grants import RecognitionSummary, RewardHistory
@@ -97,7 +107,7 @@ def revoked_dms(grant: RewardGrant) -> list[tuple[str, dict[str, Any]]]:
 def history_text(history: RewardHistory) -> str:
     lines = [
         f"*Your recognition* — {history.allowance_left} of {history.allowance} nominations left this month "
-        f"(renews {history.renews_on:%d %B}).",
+        f"(renews {local_time(history.renews_at, '{date_short} at {time}', '%d %B %H:%M')}).",
         "\n*Received*",
     ]
     lines += [_received_line(grant) for grant in history.received] or ["_Nothing yet._"]
@@ -109,7 +119,7 @@ def history_text(history: RewardHistory) -> str:
 def _received_line(grant: RewardGrant) -> str:
     status = "" if grant.status == "approved" else f" — {grant.status}"
     return (
-        f"• {grant.granted_at:%d %b}: *{escape_mrkdwn(grant.title)}*{value_words(grant.value, grant.unit)} "
+        f"• {local_time(grant.granted_at)}: *{escape_mrkdwn(grant.title)}*{value_words(grant.value, grant.unit)} "
         f"from {escape_mrkdwn(grant.nominator.name)}{status}: {inline(grant.reason, 120)}"
     )
 
@@ -117,7 +127,7 @@ def _received_line(grant: RewardGrant) -> str:
 def _given_line(nomination: Nomination) -> str:
     status = {"pending": " — waiting for approval", "declined": " — declined", "revoked": " — revoked"}
     return (
-        f"• {nomination.created_at:%d %b}: *{escape_mrkdwn(nomination.title)}* to "
+        f"• {local_time(nomination.created_at)}: *{escape_mrkdwn(nomination.title)}* to "
         f"{escape_mrkdwn(nomination.nominee.name)}{status.get(nomination.status, '')}"
     )
 

@@ -1,7 +1,7 @@
 """Reward grants and what people see of them: catalog, allowance, history, fulfilment and revocation. Callers commit."""
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 
 from sqlalchemy import bindparam, exists, func, select
 from sqlalchemy.orm import Session, aliased
@@ -89,7 +89,7 @@ class RewardHistory:
     given: list[Nomination]
     allowance: int
     allowance_left: int
-    renews_on: date
+    renews_at: datetime
 
 
 def history(
@@ -114,7 +114,7 @@ def history(
         given=list(given),
         allowance=policy.allowance_per_month,
         allowance_left=allowance_left(session, policy, employee, now=now),
-        renews_on=next_month_start(now).date(),
+        renews_at=next_month_start(now),
     )
 
 

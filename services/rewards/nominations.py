@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from models import Employee, Nomination, Resolution, RewardGrant, Workspace
 from services import audit, directory
+from services.calendar import moment_words
 from services.directory import SlackPerson
 from services.errors import AlreadyDone, InvalidInput, NotAllowed, NotFound
 from services.policy.rewards import SHOUTOUT, RewardItem, RewardPolicy
@@ -179,14 +180,14 @@ def _check_allowance(session: Session, policy: RewardPolicy, nominator: Employee
     left = allowance_left(session, policy, nominator, now=now)
     if left >= wanted:
         return left
-    renews = next_month_start(now)
+    renews = moment_words(next_month_start(now), nominator.tz)
     if left == 0:
         raise NotAllowed(
             f"You have given all {policy.allowance_per_month} nominations of your monthly allowance. "
-            f"It renews on {renews:%A %d %B}."
+            f"It renews on {renews}."
         )
     raise NotAllowed(
-        f"You have {plural(left, 'nomination')} left this month but named {wanted} people. It renews on {renews:%d %B}."
+        f"You have {plural(left, 'nomination')} left this month but named {wanted} people. It renews on {renews}."
     )
 
 

@@ -97,7 +97,11 @@ def test_rewards_shows_what_you_received_and_gave_and_your_allowance(bot: Runnin
 
     reply = bot.driver.command("U0AGENT1", "/rewards")
 
-    assert "3 of 5 nominations left this month (renews 01 April)" in reply.text
+    april = int(datetime(2026, 4, 1, tzinfo=UTC).timestamp())
+    assert (
+        f"3 of 5 nominations left this month (renews <!date^{april}^{{date_short}} at {{time}}|01 April 00:00 UTC>)"
+        in (reply.text)
+    ), "the new month starts at midnight UTC, which Slack shows on each reader's own clock"
     assert "*Shout-out* from -Ines, Agent: _Kept calm" in reply.text
     assert "*Coffee &amp; cake voucher* to Zoë Ñúñez" in reply.text
 

@@ -1,0 +1,107 @@
+"""Dates shown to people are on their own clock: Slack renders a date token in each reader's time zone, and a
+service's words use the person's zone, so a fix logged late in the evening is not dated the next (UTC) day."""
+
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+
+import pytest
+
+from handlers.blocks.resolutions import approval_request, history_blocks, outcome_for_employee, recent_section
+from handlers.blocks.rewards import history_text
+from models import Employee, Nomination, Resolution, RewardGrant
+from services.calendar import moment_words
+from services.rewards.grants import RewardHistory
+from services.text import duration_words
+
+EVENING_IN_NEW_YORK = datetime(2026, 3, 5, 23, 30, tzinfo=UTC)  # 18:30 on 5 March there, 08:30 on 6 March in Tokyo
+TOKEN = f"<!date^{int(EVENING_IN_NEW_YORK.timestamp())}^"
+
+
+def a_resolution() -> Resolution:
+    sam = Employee(name="Sam", slack_id="U1", in_directory=True)
+    return Resolution(
+        id=3,
+        employee=sam,
+        category="refund",
+        amount=Decimal("45"),
+        currency="EUR",
+        summary="late parcel",
+        customer_ref="1234",
+        status="approved",
+        created_at=EVENING_IN_NEW_YORK,
+        decided_by=Employee(name="Maya", slack_id="U2", in_directory=True),
+    )
+
+
+def texts(blocks: list[dict]) -> str:
+    return "\n".join(str(block) for block in blocks)
+
+
+@pytest.mark.parametrize(
+    "where",
+    [
+        lambda r: recent_section([r]),
+        lambda r: history_blocks([r], "EUR"),
+        lambda r: outcome_for_employee(r),
+        lambda r: approval_request(r, [], heading="Needs your decision"),
+    ],
+    ids=["app home", "earlier for this customer", "outcome DM", "decider's request"],
+)
+def test_a_resolution_is_dated_on_the_readers_own_clock(where) -> None:
+    shown = texts(where(a_resolution()))
+
+    assert TOKEN in shown
+    assert "Mar 05" not in shown.split("|")[0], "no UTC date outside the token's fallback"
+
+
+def test_rewards_history_dates_each_line_and_the_renewal_on_the_readers_clock() -> None:
+    lee = Employee(name="Lee", slack_id="U2")
+    received = RewardGrant(
+        title="Voucher",
+        value=Decimal(0),
+        unit="",
+        status="approved",
+        granted_at=EVENING_IN_NEW_YORK,
+        nominator=lee,
+        reason="thanks",
+    )
+    given = Nomination(title="Shout-out", status="approved", created_at=EVENING_IN_NEW_YORK, nominee=lee)
+    april = datetime(2026, 4, 1, tzinfo=UTC)
+    history = RewardHistory(received=[received], given=[given], allowance=5, allowance_left=4, renews_at=april)
+
+    shown = history_text(history)
+
+    assert shown.count(TOKEN) == 2
+    assert f"renews <!date^{int(april.timestamp())}^{{date_short}} at {{time}}|01 April 00:00 UTC>" in shown
+
+
+@pytest.mark.parametrize(
+    ("tz", "words"),
+    [
+        ("America/New_York", "Tuesday 31 March at 20:00"),
+        ("Asia/Tokyo", "Wednesday 01 April at 09:00"),
+        ("Europe/London", "Wednesday 01 April at 01:00"),
+        ("Etc/UTC", "Wednesday 01 April"),
+        (None, "Wednesday 01 April at 00:00 UTC"),
+        ("Europe", "Wednesday 01 April at 00:00 UTC"),
+    ],
+)
+def test_a_moment_in_words_is_on_the_persons_clock_and_says_utc_when_their_zone_is_unknown(
+    tz: str | None, words: str
+) -> None:
+    assert moment_words(datetime(2026, 4, 1, tzinfo=UTC), tz) == words
+
+
+@pytest.mark.parametrize(
+    ("wait", "words"),
+    [
+        (timedelta(days=2, hours=23), "2 days"),
+        (timedelta(days=1), "1 day"),
+        (timedelta(hours=23, minutes=59), "23 hours"),
+        (timedelta(hours=1), "1 hour"),
+        (timedelta(minutes=59), "59 minutes"),
+        (timedelta(seconds=10), "1 minute"),
+    ],
+)
+def test_a_wait_is_said_in_its_largest_whole_unit(wait: timedelta, words: str) -> None:
+    assert duration_words(wait) == words
