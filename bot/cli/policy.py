@@ -70,8 +70,8 @@ def run_show(args: argparse.Namespace) -> int:
 def run_suggest(args: argparse.Namespace) -> int:
     now = SystemClock().now()
     month = args.month or proposals.previous_month(now)
-    if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", month):
-        raise InvalidInput(f"--month must look like 2026-03 (got {month!r})")
+    if not re.fullmatch(r"20\d\d-(0[1-9]|1[0-2])", month):
+        raise InvalidInput(f"--month must be a month like 2026-03, from 2000-01 to 2099-12 (got {month!r})")
     with transaction() as session:
         workspace = resolve_workspace(session, args.workspace, create=False)
         active, found = proposals.findings(session, workspace=workspace, month=month)

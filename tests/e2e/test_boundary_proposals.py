@@ -19,6 +19,7 @@ from services.suggestions.apply import apply_proposal
 from tests.conftest import RunningBot
 from tests.helpers import (
     POLICY_EXAMPLE,
+    count,
     employee,
     load_org_and_policy,
     load_policy,
@@ -135,7 +136,25 @@ def test_policy_suggest_prints_the_evidence_and_policy_show_names_the_applied_ch
     assert "[agent] refund" in printed and "propose a per-incident limit of $85" in printed
     assert "queued 1 new proposal" in printed
     assert "policy version 2" in shown and "agent refund per incident 50 -> 85, by Hana Reyes" in shown
-    assert main(["policy", "suggest", "--month", "March"]) == 2
+
+
+@pytest.mark.parametrize("month", ["March", "0000-01", "9999-12", "2026-13"])
+def test_policy_suggest_refuses_a_month_it_cannot_read_in_one_line(
+    ready: RunningBot,
+    database_url: str,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    month: str,
+) -> None:
+    monkeypatch.setenv("DATABASE_URL", database_url)
+
+    assert main(["policy", "suggest", "--month", month, "--send"]) == 2
+
+    said = capsys.readouterr()
+    assert said.err.strip() == f"error: --month must be a month like 2026-03, from 2000-01 to 2099-12 (got {month!r})"
+    assert said.out == ""
+    with ready.sessions.begin() as session:
+        assert count(session, BoundaryProposal) == 0
 
 
 def test_long_decline_reasons_leave_the_proposal_line_above_the_apply_button(ready: RunningBot) -> None:
