@@ -2,6 +2,7 @@
 
 import re
 from collections.abc import Mapping
+from datetime import timedelta
 
 _MENTION_WORDS = re.compile(r"@(channel|here|everyone)\b", re.IGNORECASE)
 _PERSON_OR_CHANNEL = re.compile(r"(<@[UW][A-Z0-9]+>|<#[CG][A-Z0-9]+>)")
@@ -53,6 +54,15 @@ def formula_safe(cell: str) -> str:
 def plural(count: int, word: str, many: str | None = None) -> str:
     """`1 question`, `3 questions`, `0 questions`; `many` for a plural that is not word + s."""
     return f"{count} {word if count == 1 else many or word + 's'}"
+
+
+def duration_words(wait: timedelta) -> str:
+    """A wait in its largest whole unit: `3 days`, `4 hours`, `25 minutes` (at least one minute)."""
+    if wait >= timedelta(days=1):
+        return plural(wait.days, "day")
+    if wait >= timedelta(hours=1):
+        return plural(wait.seconds // 3600, "hour")
+    return plural(max(wait.seconds // 60, 1), "minute")
 
 
 def truncate(text: str, limit: int) -> str:

@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 
 from handlers.blocks import nominations as nomination_blocks
 from handlers.blocks import resolutions as blocks
-from handlers.blocks.kit import name_of, plural, text_block
+from handlers.blocks.kit import name_of, text_block
 from handlers.deps import Deps
 from handlers.jobs.drain_outbox import drain_outbox
 from handlers.reward_messages import REQUEST_KEY, request_key
@@ -16,7 +16,7 @@ from models import Workspace
 from services import directory, outbox
 from services.resolutions import escalations
 from services.rewards import approvals
-from services.text import escape_mrkdwn
+from services.text import duration_words, escape_mrkdwn
 
 REMINDER_SUFFIX = ":reminder"
 FOLLOW_UP_HEADINGS = {
@@ -61,8 +61,8 @@ def remind_approvers(session: Session, now: datetime) -> None:
             request = nomination_blocks.approval_request(nomination)
             if not request["channel"]:
                 continue
-            days = max((now - nomination.created_at).days, 1)
-            heading = f"⏰ *Reminder:* this has waited for your approval for {plural(days, 'day')}."
+            waited = duration_words(now - nomination.created_at)
+            heading = f"⏰ *Reminder:* this has waited for your approval for {waited}."
             notification = f"Reminder: {request['text']}"
             payload = {**request, "text": notification, "blocks": [text_block(heading), *request["blocks"]]}
             key = f"{request_key(nomination.id)}{REMINDER_SUFFIX}"

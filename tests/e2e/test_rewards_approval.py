@@ -311,6 +311,18 @@ def test_a_nomination_nobody_decided_is_reminded_once_and_the_reminder_settles_w
         assert action_ids(ready.slack.message(copy.response["channel"], copy.response["ts"])) == []
 
 
+def test_a_reminder_after_a_short_wait_says_how_many_hours_it_waited(ready: RunningBot) -> None:
+    four_hours = EXAMPLE_POLICY.read_text().replace("escalation_reminder_hours = 24", "escalation_reminder_hours = 4")
+    load_policy_text(ready.sessions, ready.clock.now(), four_hours)
+    ready.driver.command("U0AGENT1", "/nominate", f"{LEE} voucher_25 saved a key account")
+
+    ready.clock.advance(timedelta(hours=4, minutes=10))
+    follow_up_pending_requests(ready.runtime.deps, ready.runtime.sender_client)
+
+    [reminder] = [c for c in ready.slack.calls("chat.postMessage", channel="U0MGR1") if "Reminder" in c.text]
+    assert "this has waited for your approval for 4 hours." in str(reminder.args["blocks"])
+
+
 def test_vouchers_put_forward_in_march_and_granted_in_april_count_in_april(ready: RunningBot) -> None:
     ready.clock.set(datetime(2026, 3, 31, 20, 0, tzinfo=UTC))
     for giver, why in (("U0AGENT1", "calmed a customer"), ("U0AGENT3", "covered a shift")):
