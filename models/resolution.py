@@ -44,6 +44,8 @@ class Resolution(Base):
     customer_outcome: Mapped[str | None] = mapped_column(String(16))
     status: Mapped[str] = mapped_column(String(16))
     exceeded: Mapped[str | None] = mapped_column(Text)
+    profile: Mapped[str | None] = mapped_column(String(64))
+    """The boundary profile the request was checked against (empty only in rows written outside the bot)."""
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     decider_id: Mapped[int | None] = mapped_column(ForeignKey("employees.id"))
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("employees.id"))

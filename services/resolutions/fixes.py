@@ -146,6 +146,7 @@ def log_resolution(
         customer_outcome=request.customer_outcome,
         status="pending" if exceeded else "within",
         exceeded="; ".join(exceeded) or None,
+        profile=employee.boundary_profile,
         created_at=now,
         decider_id=deciders[0].id if deciders else None,
     )

@@ -13,7 +13,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from statistics import median
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from models import BoundaryProposal, Employee, Resolution, Workspace
@@ -92,10 +92,12 @@ def rounded(amount: Decimal, step: int) -> Decimal:
 def evidence_for_month(
     session: Session, *, workspace: Workspace, active: ActivePolicy, month: str, settings: ProposalSettings
 ) -> list[Evidence]:
-    """Every profile and category with at least one request over its per-incident limit in the month."""
+    """Every profile and category with at least one request over its per-incident limit in the month, each request
+    under the profile it was checked against."""
     start, end = month_window(month)
+    checked_against = func.coalesce(Resolution.profile, Employee.profile, Employee.role)
     query = (
-        select(Resolution.category, Resolution.amount, Resolution.status, Resolution.decline_reason, Employee)
+        select(checked_against, Resolution.category, Resolution.amount, Resolution.status, Resolution.decline_reason)
         .join(Employee, Resolution.employee_id == Employee.id)
         .where(
             Resolution.workspace_id == workspace.id,
@@ -105,8 +107,8 @@ def evidence_for_month(
         )
     )
     groups: dict[tuple[str, str], list[tuple[Decimal, str, str | None]]] = defaultdict(list)
-    for category, amount, status, reason, employee in session.execute(query):
-        groups[(employee.boundary_profile, category)].append((amount, status, reason))
+    for profile, category, amount, status, reason in session.execute(query):
+        groups[(profile, category)].append((amount, status, reason))
     found = [
         _evidence(active, profile, category, rows, settings) for (profile, category), rows in sorted(groups.items())
     ]

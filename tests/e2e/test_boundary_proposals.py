@@ -107,6 +107,21 @@ def test_a_month_of_approvals_proposes_a_limit_and_apply_makes_a_version_with_ju
     assert (proposal.status, proposal.applied_version_id) == ("applied", second.id)
 
 
+def test_requests_count_for_the_profile_they_were_checked_against_after_a_promotion(ready: RunningBot) -> None:
+    a_month_of_refunds(ready, APPROVED, (120,))
+    with ready.sessions.begin() as session:
+        employee(session, "U0AGENT1").profile = "senior_agent"  # promoted on the last day of March
+    ready.clock.set(FIRST_OF_APRIL)
+
+    made = propose_boundaries(ready.runtime.deps, ready.runtime.app.client)
+
+    [to_hr] = proposals_to(ready, "U0HR")
+    assert made == 1 and "11 requests went over the limit of $50" in to_hr
+    with ready.sessions() as session:
+        proposal = session.scalars(select(BoundaryProposal)).one()
+    assert (proposal.profile, proposal.category) == ("agent", "refund")
+
+
 def test_when_declines_dominate_hr_reads_a_note_without_an_apply_button(ready: RunningBot) -> None:
     a_month_of_refunds(ready, (60, 70, 75), tuple(90 + n for n in range(7)))
     ready.clock.set(FIRST_OF_APRIL)

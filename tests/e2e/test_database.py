@@ -180,6 +180,27 @@ def test_upgrading_gives_the_fixes_already_logged_their_customer_key(tmp_path: P
     engine.dispose()
 
 
+def test_upgrading_gives_the_fixes_already_logged_their_authors_profile(tmp_path: Path) -> None:
+    """Migration 0017 records the boundary profile of every fix written before it: the author's profile, else
+    their role."""
+    engine = make_engine(f"sqlite:///{tmp_path / 'before.db'}")
+    upgrade(engine)
+    sessions = make_session_factory(engine)
+    load_org_and_policy(sessions, MONDAY_MORNING)
+    with sessions.begin() as session:
+        for slack_id in ("U0AGENT2", "U0MGR1"):
+            request = ResolutionRequest(category="credit", amount=Decimal(5), summary="sorry")
+            log_resolution(session, employee=employee(session, slack_id), request=request, now=MONDAY_MORNING)
+    migrate(engine, "downgrade", "0016")
+
+    migrate(engine, "upgrade", "head")
+
+    with engine.connect() as connection:
+        profiles = connection.execute(text("SELECT profile FROM resolutions ORDER BY id")).scalars().all()
+    assert profiles == ["senior_agent", "manager"]
+    engine.dispose()
+
+
 def test_a_sqlite_database_holding_data_upgrades_through_migrations_that_rebuild_tables(tmp_path: Path) -> None:
     """0010 rebuilds `workspaces`, which other rows point at: SQLite refuses that while foreign keys are on."""
     engine = make_engine(f"sqlite:///{tmp_path / 'old.db'}")
