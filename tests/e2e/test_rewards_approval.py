@@ -1,7 +1,7 @@
 """Tangible rewards end to end: the approver's buttons, declines with a reason, HR's fulfilment and revocation."""
 
 import json
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -11,7 +11,6 @@ from bot.fakeslack import Call
 from handlers.blocks import nominations as blocks
 from handlers.blocks import rewards as reward_blocks
 from handlers.jobs.drain_outbox import drain_outbox
-from handlers.jobs.follow_up_pending_requests import follow_up_pending_requests
 from tests.conftest import RunningBot
 from tests.rewards_helpers import EXAMPLE_POLICY, grants, load_policy_text, nominations, set_up
 
@@ -287,40 +286,6 @@ def test_approving_past_the_monthly_most_is_refused_when_the_catalog_was_lowered
     assert "decline this one, or approve it next month" in refused
     with ready.sessions() as session:
         assert len(grants(session)) == 1
-
-
-def test_a_nomination_nobody_decided_is_reminded_once_and_the_reminder_settles_with_the_request(
-    ready: RunningBot,
-) -> None:
-    ready.driver.command("U0AGENT1", "/nominate", f"{LEE} voucher_25 saved a key account")
-    first = request_to(ready, "U0MGR1")
-    deps, client = ready.runtime.deps, ready.runtime.sender_client
-
-    ready.clock.advance(timedelta(hours=23))
-    follow_up_pending_requests(deps, client)
-    too_soon = len(ready.slack.calls("chat.postMessage", channel="U0MGR1"))
-    ready.clock.advance(timedelta(hours=2))
-    follow_up_pending_requests(deps, client)
-    follow_up_pending_requests(deps, client)
-
-    reminders = [c for c in ready.slack.calls("chat.postMessage", channel="U0MGR1") if "Reminder" in c.text]
-    assert too_soon == 1 and len(reminders) == 1
-    assert reminders[0].args["text"] == "Reminder: Approve Coffee &amp; cake voucher for Lee Senior?"
-    ready.driver.click("U0MGR1", reminders[0], blocks.APPROVE)
-    for copy in (first, reminders[0]):
-        assert action_ids(ready.slack.message(copy.response["channel"], copy.response["ts"])) == []
-
-
-def test_a_reminder_after_a_short_wait_says_how_many_hours_it_waited(ready: RunningBot) -> None:
-    four_hours = EXAMPLE_POLICY.read_text().replace("escalation_reminder_hours = 24", "escalation_reminder_hours = 4")
-    load_policy_text(ready.sessions, ready.clock.now(), four_hours)
-    ready.driver.command("U0AGENT1", "/nominate", f"{LEE} voucher_25 saved a key account")
-
-    ready.clock.advance(timedelta(hours=4, minutes=10))
-    follow_up_pending_requests(ready.runtime.deps, ready.runtime.sender_client)
-
-    [reminder] = [c for c in ready.slack.calls("chat.postMessage", channel="U0MGR1") if "Reminder" in c.text]
-    assert "this has waited for your approval for 4 hours." in str(reminder.args["blocks"])
 
 
 def test_vouchers_put_forward_in_march_and_granted_in_april_count_in_april(ready: RunningBot) -> None:
