@@ -89,7 +89,7 @@ def shoutout(channel: str, nominations: list[Nomination], story: str | None) -> 
 
 
 def _plain_names(nominations: list[Nomination]) -> str:
-    return escape_mrkdwn(", ".join(nomination.nominee.name for nomination in nominations))
+    return ", ".join(name_of(nomination.nominee) for nomination in nominations)
 
 
 def recipient_dm(nomination: Nomination) -> dict[str, Any]:
@@ -131,7 +131,7 @@ def approval_request(nomination: Nomination) -> dict[str, Any]:
 
 
 def _ask(nomination: Nomination) -> str:
-    return escape_mrkdwn(f"Approve {nomination.title} for {nomination.nominee.name}?")
+    return f"Approve {escape_mrkdwn(nomination.title)} for {name_of(nomination.nominee)}?"
 
 
 def decided_request(nomination: Nomination, decider: str) -> dict[str, Any]:
