@@ -1,5 +1,7 @@
 """`/digest` previews this week so far, privately; HR and admins may ask for a team; others learn what it is for."""
 
+from datetime import timedelta
+
 import pytest
 
 from bot.fakeslack import Call
@@ -45,6 +47,18 @@ def test_hr_may_ask_for_a_team_by_name_and_reads_it_as_the_managers_not_their_ow
     assert "you" not in response.args["text"].split()
     assert "decide" not in str(response.args["blocks"]), "the manager's decision buttons are not HR's"
     assert message_problems(response.args) == []
+
+
+def test_hrs_preview_names_the_managers_team_for_its_stories_and_its_recognition_nudge(ready: RunningBot) -> None:
+    ready.clock.set(at(2, 15, month=3))
+    ready.driver.command("U0AGENT1", "/resolve", "credit 5 order 77 outcome:happy apologised for the wait")
+    ready.clock.advance(timedelta(minutes=5))
+
+    text = as_text(digest_command(ready, "U0HR", "team:Support East").args["blocks"])
+
+    assert "*Happy customers, in Maya Manager's team's words:*" in text
+    assert "Nobody has recognised these people in Maya Manager's team in 30 days — a word from Maya Manager" in text
+    assert "your team" not in text.lower() and "from you" not in text
 
 
 def test_hr_without_a_team_is_told_how_to_ask_for_one(ready: RunningBot) -> None:
