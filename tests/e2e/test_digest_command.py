@@ -3,12 +3,16 @@
 from datetime import timedelta
 
 import pytest
+from sqlalchemy import select
 
 from bot.fakeslack import Call
 from bot.fakeslack.blockkit import message_problems
 from handlers.blocks.digest import as_text
+from models import Employee
+from services import directory
 from tests.conftest import RunningBot
 from tests.fixture_week import MONDAY, at, load_fixture_week, pile_of_pending
+from tests.helpers import count, employee
 
 
 @pytest.fixture
@@ -73,6 +77,26 @@ def test_a_frontline_employee_is_told_what_the_command_is_for(ready: RunningBot)
 
     assert "`/digest` is for managers" in response.text
     assert "Customer fixes" not in response.text
+
+
+def test_a_refused_digest_learns_nothing_and_writes_nothing(ready: RunningBot) -> None:
+    ready.slack.add_user("U0NEWBIE", "Nora Newbie", tz="Europe/Paris")
+    with ready.sessions.begin() as session:
+        sam = employee(session, "U0AGENT1")
+        sam.tz = None
+        directory.profile_updated(session, sam)
+        people = count(session, Employee)
+
+    for caller in ("U0NEWBIE", "U0AGENT1"):
+        ready.driver.command(caller, "/digest")
+
+    refusals = [call.text for call in ready.slack.calls("response_url")]
+    assert len(refusals) == 2 and all("`/digest` is for managers" in text for text in refusals)
+    assert ready.slack.calls("users.info") == []
+    with ready.sessions() as session:
+        assert count(session, Employee) == people
+        assert session.scalar(select(Employee).where(Employee.slack_id == "U0NEWBIE")) is None
+        assert employee(session, "U0AGENT1").tz is None
 
 
 def test_a_frontline_employee_may_not_look_at_a_team(ready: RunningBot) -> None:
