@@ -17,7 +17,6 @@ from tests.rewards_helpers import (
     EXAMPLE_POLICY,
     grants,
     load_policy_text,
-    newcomer_known_by_handle,
     nominations,
     set_up,
 )
@@ -316,19 +315,6 @@ def test_a_nomination_nobody_decided_is_reminded_once_and_the_reminder_settles_w
     ready.driver.click("U0MGR1", reminders[0], blocks.APPROVE)
     for copy in (first, reminders[0]):
         assert action_ids(ready.slack.message(copy.response["channel"], copy.response["ts"])) == []
-
-
-def test_the_request_and_its_reminder_name_a_newcomer_as_slack_shows_them_not_by_handle(ready: RunningBot) -> None:
-    nora = newcomer_known_by_handle(ready)
-    ready.driver.command("U0AGENT1", "/nominate", f"<@{nora}|nora.newbie> voucher_25 a great first week")
-    request = request_to(ready, "U0HR")
-
-    ready.clock.advance(timedelta(hours=25))
-    follow_up_pending_requests(ready.runtime.deps, ready.runtime.sender_client)
-
-    assert request.args["text"] == "Approve Coffee &amp; cake voucher for <@U0NEWBIE>?"
-    [reminder] = [c for c in ready.slack.calls("chat.postMessage", channel="U0HR") if "Reminder" in c.text]
-    assert reminder.args["text"] == "Reminder: Approve Coffee &amp; cake voucher for <@U0NEWBIE>?"
 
 
 def test_vouchers_put_forward_in_march_and_granted_in_april_count_in_april(ready: RunningBot) -> None:
