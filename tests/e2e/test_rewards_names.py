@@ -7,8 +7,10 @@ import pytest
 from handlers.blocks import nominations as blocks
 from handlers.blocks import rewards as reward_blocks
 from handlers.jobs.follow_up_pending_requests import follow_up_pending_requests
+from services import directory
 from tests.conftest import RunningBot
 from tests.e2e.test_rewards_approval import LEE, WHY, action_ids, request_to
+from tests.helpers import employee
 from tests.rewards_helpers import newcomer_known_by_handle, set_up
 
 
@@ -72,3 +74,16 @@ def test_hrs_grant_and_the_recipients_revoke_dm_name_a_newcomer_nominator_as_sla
         in ready.slack.messages_to("U0AGENT2")[-1].text
     )
     assert all("nora.newbie" not in call.text for call in ready.slack.calls("chat.postMessage"))
+
+
+def test_nobody_left_to_approve_names_a_newcomer_as_slack_shows_them(ready: RunningBot) -> None:
+    nora = newcomer_known_by_handle(ready)
+    with ready.sessions.begin() as session:
+        for hr in ("U0HR", "U0ADMIN"):
+            employee(session, hr).active = False
+        directory.profile_updated(session, employee(session, "U0HR"))
+
+    refused = ready.driver.command("U0AGENT1", "/nominate", f"<@{nora}|nora.newbie> voucher_25 a great first week")
+
+    assert "Nobody can approve a reward for <@U0NEWBIE>: they have no manager on file" in refused.text
+    assert "nora.newbie" not in refused.text
