@@ -15,7 +15,7 @@ from services.rows import insert_new
 Middleware = Callable[..., BoltResponse | None]
 log = logging.getLogger(__name__)
 _SLACK_MARKUP = re.compile(
-    r"<(?P<kind>[@#])(?P<id>[A-Z0-9]+)(?:\|[^<>]*)?>"
+    r"<(?P<kind>[@#])(?P<id>[A-Z0-9]+)(?:\|(?P<name>[^<>]*))?>"
     r"|<(?P<link>(?:https?|mailto):[^<>|]*)(?:\|[^<>]*)?>"
     r"|<!(?P<broadcast>here|channel|everyone)(?:\|[^<>]*)?>"
     r"|<!(?:subteam\^[A-Z0-9]+|date\^[^<>|]*)(?:\|(?P<label>[^<>]*))?>"
@@ -35,9 +35,9 @@ def unescape_command_text(body: dict[str, Any], next: Callable[[], None]) -> Non
 
     With `should_escape: true` Slack sends `&`, `<`, `>` as `&amp;`, `&lt;`, `&gt;` (mentions and links stay
     markup): https://api.slack.com/reference/surfaces/formatting#escaping. Listeners and the database see the
-    text as typed, with a person or channel picked from Slack's list as `<@U123>` / `<#C123>` (which
-    `escape_mrkdwn` lets through as a mention), a link as its address and `@here` as the words (which it
-    defuses); builders escape the rest once.
+    text as typed, with a person picked from Slack's list as `<@U123>` and a channel as `<#C123|support>` (its
+    name kept: exports outside Slack show it, `#support`), which `escape_mrkdwn` lets through as mentions, a
+    link as its address and `@here` as the words (which it defuses); builders escape the rest once.
     """
     if body.get("command") and isinstance(body.get("text"), str):
         body["text"] = as_typed(body["text"])
@@ -45,10 +45,14 @@ def unescape_command_text(body: dict[str, Any], next: Callable[[], None]) -> Non
 
 
 def as_typed(escaped: str) -> str:
-    """`&lt;3 <@U1|lee> <https://x.example|x.example> <!here> <!subteam^S1|@support>` ->
-    `<3 <@U1> https://x.example @here @support` (a user group or a date as its label: never a ping)."""
+    """`&lt;3 <@U1|lee> <#C1|support> <https://x.example|x.example> <!here> <!subteam^S1|@support>` ->
+    `<3 <@U1> <#C1|support> https://x.example @here @support` (a user group or a date as its label: never a
+    ping). A person's label is the handle Slack wrote, which the directory's name replaces; a channel's is
+    its name."""
 
     def plain(markup: re.Match[str]) -> str:
+        if markup["kind"] == "#" and markup["name"]:
+            return f"<#{markup['id']}|{markup['name']}>"
         if markup["kind"]:
             return f"<{markup['kind']}{markup['id']}>"
         if markup["link"]:

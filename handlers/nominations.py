@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from handlers import payload
 from handlers.blocks import nominations as blocks
-from handlers.blocks.kit import field_errors
+from handlers.blocks.kit import field_errors, name_of
 from handlers.commands import Usage, is_help
 from handlers.delivery import Outgoing, queue, send_now
 from handlers.deps import Deps, deps_of
@@ -167,10 +167,10 @@ def strangers(
 
 
 def confirmation(outcome: NominationOutcome) -> str:
-    names = escape_mrkdwn(", ".join(nomination.nominee.name for nomination in outcome.nominations))
+    names = ", ".join(name_of(nomination.nominee) for nomination in outcome.nominations)
     left = f" You have {plural(outcome.allowance_left, 'nomination')} left this month."
     if outcome.waiting:
-        approvers = escape_mrkdwn(", ".join(sorted({n.approver.name for n in outcome.waiting if n.approver})))
+        approvers = ", ".join(sorted({name_of(n.approver) for n in outcome.waiting if n.approver}))
         title = escape_mrkdwn(outcome.item.title)
         return f":hourglass: {title} for {names} is waiting for approval by {approvers}.{left}"
     return f":tada: You recognised {names}. They've been told.{left}"

@@ -21,6 +21,7 @@ from services.money import is_currency_mark, names_money, parse_amount
 from services.policy.versions import BoundaryRule
 from services.resolutions import fixes as resolutions
 from services.resolutions.fixes import Logged, ResolutionRequest
+from services.text import without_mentions
 
 USAGE = Usage(
     command="/resolve",
@@ -82,8 +83,9 @@ def to_request(line: OneLiner, rule: BoundaryRule, currency: str) -> ResolutionR
     rest = " ".join(words)
     outcome_match = _OUTCOME.search(rest)
     outcome = outcome_match.group(1).lower() if outcome_match else None
-    ref_match = _REF.search(rest)
-    customer_ref = next(part for part in ref_match.groups() if part) if ref_match else named_reference(rest)
+    words_typed = without_mentions(rest)
+    ref_match = _REF.search(words_typed)
+    customer_ref = next(part for part in ref_match.groups() if part) if ref_match else named_reference(words_typed)
     unquoted = (ref_match.group(5) or ref_match.group(6)) if ref_match else None
     if unquoted and unquoted[0] in _QUOTES:
         raise InvalidInput('Close the quote around the reference, like `ref:"ABC 123"`.', field="customer_ref")

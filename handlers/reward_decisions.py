@@ -90,7 +90,7 @@ def submit_decline(
             reason=reason,
             now=deps.now(),
         )
-        dm = blocks.declined_dm(nomination, approver.name)
+        dm = blocks.declined_dm(nomination, approver)
         declined = Outgoing(f"reward-declined:{nomination_id}", "chat.postMessage", dm)
         copies = request_copies(session, nomination_id)
         return Decided(blocks.decided_request(nomination, approver.name), [declined], copies)

@@ -10,6 +10,7 @@ from models import Employee, Team, Workspace
 from services.config_cache import attached, bump, cache_of, detached_copy
 from services.errors import NotAllowed
 from services.rows import get_or_create, take_turns
+from services.text import escape_mrkdwn
 
 
 @dataclass(frozen=True)
@@ -25,6 +26,12 @@ class Identity:
         """A newcomer, or someone the org file gave no time zone: Slack's `users.info` fills what is missing
         (their day and month for the limits, when their digest and pulse reach them)."""
         return self.newly_added or self.employee.tz is None
+
+
+def name_of(person: Employee) -> str:
+    """A person as mrkdwn: their directory name, or for someone the org file does not list (a newcomer, named by
+    their Slack handle until Slack is asked after the ack) a mention, which Slack shows with their current name."""
+    return escape_mrkdwn(person.name) if person.in_directory else f"<@{person.slack_id}>"
 
 
 @dataclass(frozen=True)

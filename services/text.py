@@ -5,7 +5,7 @@ from collections.abc import Mapping
 from datetime import timedelta
 
 _MENTION_WORDS = re.compile(r"@(channel|here|everyone)\b", re.IGNORECASE)
-_PERSON_OR_CHANNEL = re.compile(r"(<@[UW][A-Z0-9]+>|<#[CG][A-Z0-9]+>)")
+_PERSON_OR_CHANNEL = re.compile(r"(<@[UW][A-Z0-9]+>|<#[CG][A-Z0-9]+(?:\|[^<>]*)?>)")
 _SLACK_MENTION = re.compile(
     r"<@(?P<person>[UW][A-Z0-9]+)(?:\|(?P<person_label>[^<>]*))?>"
     r"|<#(?P<channel>[CG][A-Z0-9]+)(?:\|(?P<channel_label>[^<>]*))?>"
@@ -19,11 +19,23 @@ FORMULA_START = frozenset("=+-@\t\r")
 def escape_mrkdwn(text: str) -> str:
     """Escape `&`, `<`, `>` so user text cannot form links or broadcasts, and defuse @channel/@here.
 
-    A person or channel named as Slack writes them (`<@U123>`, `<#C123>`: a command's text after
+    A person or channel named as Slack writes them (`<@U123>`, `<#C123|support>`: a command's text after
     `handlers.middleware.as_typed`) stays a mention; anything else in angle brackets shows as typed.
     """
     parts = _PERSON_OR_CHANNEL.split(text)
-    return "".join(part if index % 2 else _escape(part) for index, part in enumerate(parts))
+    return "".join(_mention(part) if index % 2 else _escape(part) for index, part in enumerate(parts))
+
+
+def _mention(markup: str) -> str:
+    """A channel's name after `|` is escaped like any user text (Slack shows it where it cannot name the channel)."""
+    head, bar, name = markup.removesuffix(">").partition("|")
+    return f"{head}{bar}{_escape(name)}>" if bar else markup
+
+
+def without_mentions(text: str) -> str:
+    """The text with each person or channel Slack named (`<@U123>`, `<#C123|support>`) left out, for readers
+    of the words typed: a channel called `order-42` is no order."""
+    return _SLACK_MENTION.sub(" ", text)
 
 
 def _escape(text: str) -> str:

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from models import Nomination, Resolution, RewardGrant, Workspace
 from services import directory
 from services.policy.versions import current_policy, load_policy
+from tests.conftest import RunningBot
 from tests.helpers import employee, load_org
 
 EXAMPLE_POLICY = Path(__file__).parents[1] / "policy.example.toml"
@@ -54,3 +55,15 @@ def add_story(session: Session, slack_id: str, summary: str, now: datetime) -> R
     session.add(story)
     session.flush()
     return story
+
+
+def newcomer_known_by_handle(bot: RunningBot) -> str:
+    """Nora, whom the org file does not list and whose first `/rewards` Slack could not tell us about: the directory
+    knows her by her Slack handle, `nora.newbie`, while Slack shows her as Nora Newbie. Returns her Slack id."""
+    bot.slack.add_user("U0NEWBIE", "Nora Newbie", email="nora@example.com")
+    bot.slack.fail("users.info", error="fatal_error")
+    bot.driver.command("U0NEWBIE", "/rewards")
+    with bot.sessions() as session:
+        nora = employee(session, "U0NEWBIE")
+        assert (nora.name, nora.in_directory) == ("nora.newbie", False)
+    return "U0NEWBIE"

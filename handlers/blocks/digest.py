@@ -27,11 +27,13 @@ def digest_blocks(digest: Digest, *, to_its_manager: bool = True) -> list[Block]
     `to_its_manager=False`: HR or an admin previewing another manager's team, who is told what waits on
     that manager, without the manager's decision buttons.
     """
-    head = [*heading(digest), *resolutions_section(digest), *customers_section(digest)]
+    someone_else = None if to_its_manager else digest.manager.name
+    team = f"{escape_mrkdwn(someone_else)}'s team" if someone_else else "your team"
+    head = [*heading(digest), *resolutions_section(digest, team), *customers_section(digest)]
     tail = [
-        *recognition_section(digest.recognition),
+        *recognition_section(digest.recognition, someone_else),
         *pulse_section(digest.pulse),
-        *suggestions_section(digest.suggestions, waiting_on=None if to_its_manager else digest.manager.name),
+        *suggestions_section(digest.suggestions, waiting_on=someone_else),
         footer(digest, to_its_manager),
     ]
     room = MESSAGE_BLOCKS - len(head) - len(tail)
@@ -62,7 +64,8 @@ def heading(digest: Digest) -> list[Block]:
     ]
 
 
-def resolutions_section(digest: Digest) -> list[Block]:
+def resolutions_section(digest: Digest, team: str) -> list[Block]:
+    """`team`: whose team the reader reads about, as mrkdwn ("your team", or "Maya's team" in HR's preview)."""
     part, money = digest.resolutions, _money(digest.currency)
     if not part.count:
         return [text_block(f"*Customer fixes:* none logged ({_versus(part.last_week)}).")]
@@ -76,13 +79,13 @@ def resolutions_section(digest: Digest) -> list[Block]:
             ]
         ),
     ]
-    return [text_block("\n".join(lines)), *stories_section(part, money), *themes_section(part)]
+    return [text_block("\n".join(lines)), *stories_section(part, money, team), *themes_section(part)]
 
 
-def stories_section(part: ResolutionsPart, money: Callable[[Decimal], str]) -> list[Block]:
+def stories_section(part: ResolutionsPart, money: Callable[[Decimal], str], team: str) -> list[Block]:
     if not part.stories:
         return []
-    lines = ["*Happy customers, in your team's words:*"]
+    lines = [f"*Happy customers, in {team}'s words:*"]
     for story in part.stories:
         amount = f" {money(story.amount)}" if story.amount else ""
         lines.append(
@@ -152,7 +155,8 @@ def _waiting_line(item: Waiting, digest: Digest) -> str:
     )
 
 
-def recognition_section(part: RecognitionPart | None) -> list[Block]:
+def recognition_section(part: RecognitionPart | None, manager: str | None) -> list[Block]:
+    """`manager`: the team's manager when someone else (HR, an admin) reads it; the nudge then names them."""
     if part is None:
         return []
     lines = [f"*Recognition:* {part.received} received by the team, {part.given} given by it"]
@@ -161,9 +165,16 @@ def recognition_section(part: RecognitionPart | None) -> list[Block]:
             f" (rewards among them: {part.rewards_received} received, {part.rewards_given} given; the rest shout-outs)"
         )
     if part.unrecognised:
-        lines.append("Nobody has recognised these people in 30 days — a word from you would count:")
+        lines.append(_nudge(manager))
         lines += bullets([escape_mrkdwn(name) for name in part.unrecognised])
     return [text_block("\n".join(lines))]
+
+
+def _nudge(manager: str | None) -> str:
+    if manager is None:
+        return "Nobody has recognised these people in 30 days — a word from you would count:"
+    name = escape_mrkdwn(manager)
+    return f"Nobody has recognised these people in {name}'s team in 30 days — a word from {name} would count:"
 
 
 def pulse_section(part: PulsePart | None) -> list[Block]:

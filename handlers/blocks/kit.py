@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from models import Employee
+from services.directory import name_of as name_of
 from services.text import escape_mrkdwn, truncate
 from services.text import plural as plural
 
@@ -26,12 +26,6 @@ QUOTE_TEXT = 2900
 FIELD_ERROR_TEXT = 300
 _ONE_SPACE = re.compile(r"\s+")
 _CODE_OR_BOLD = re.compile(r"`([^`\n]*)`|\*([^*\n]+)\*")
-
-
-def name_of(person: Employee) -> str:
-    """A person as mrkdwn: their directory name, or for someone the org file does not list (a newcomer, named by
-    their Slack handle until Slack is asked after the ack) a mention, which Slack shows with their current name."""
-    return escape_mrkdwn(person.name) if person.in_directory else f"<@{person.slack_id}>"
 
 
 def local_time(moment: datetime, tokens: str = "{date_short}", fallback: str = "%d %b %Y") -> str:

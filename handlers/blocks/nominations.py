@@ -5,7 +5,7 @@ from typing import Any
 
 from handlers.blocks.kit import Block, button, context_block, input_block, name_of, option, plain, quote, text_block
 from handlers.blocks.rewards import reason_modal, value_words
-from models import Nomination
+from models import Employee, Nomination
 from services.policy.rewards import RewardItem
 from services.text import escape_mrkdwn
 
@@ -89,7 +89,7 @@ def shoutout(channel: str, nominations: list[Nomination], story: str | None) -> 
 
 
 def _plain_names(nominations: list[Nomination]) -> str:
-    return escape_mrkdwn(", ".join(nomination.nominee.name for nomination in nominations))
+    return ", ".join(name_of(nomination.nominee) for nomination in nominations)
 
 
 def recipient_dm(nomination: Nomination) -> dict[str, Any]:
@@ -131,7 +131,7 @@ def approval_request(nomination: Nomination) -> dict[str, Any]:
 
 
 def _ask(nomination: Nomination) -> str:
-    return escape_mrkdwn(f"Approve {nomination.title} for {nomination.nominee.name}?")
+    return f"Approve {escape_mrkdwn(nomination.title)} for {name_of(nomination.nominee)}?"
 
 
 def decided_request(nomination: Nomination, decider: str) -> dict[str, Any]:
@@ -145,7 +145,7 @@ def decided_request(nomination: Nomination, decider: str) -> dict[str, Any]:
 
 def approved_dm(nomination: Nomination) -> dict[str, Any]:
     text = (
-        f":white_check_mark: {escape_mrkdwn(nomination.nominee.name)}'s *{escape_mrkdwn(nomination.title)}* "
+        f":white_check_mark: {name_of(nomination.nominee)}'s *{escape_mrkdwn(nomination.title)}* "
         "was approved. Thank you for recognising great service."
     )
     return {
@@ -155,10 +155,10 @@ def approved_dm(nomination: Nomination) -> dict[str, Any]:
     }
 
 
-def declined_dm(nomination: Nomination, decider: str) -> dict[str, Any]:
+def declined_dm(nomination: Nomination, decider: Employee) -> dict[str, Any]:
     text = (
-        f"Your nomination of {escape_mrkdwn(nomination.nominee.name)} for *{escape_mrkdwn(nomination.title)}* "
-        f"was declined by {escape_mrkdwn(decider)}:\n{quote(nomination.decline_reason or '', 1000)}\n"
+        f"Your nomination of {name_of(nomination.nominee)} for *{escape_mrkdwn(nomination.title)}* "
+        f"was declined by {name_of(decider)}:\n{quote(nomination.decline_reason or '', 1000)}\n"
         "It no longer counts against your monthly allowance. A shout-out is always possible."
     )
     return {

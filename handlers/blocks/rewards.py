@@ -10,6 +10,7 @@ from handlers.blocks.kit import (
     inline,
     input_block,
     local_time,
+    name_of,
     plain,
     quote,
     text_block,
@@ -62,8 +63,8 @@ def parse_reason_modal(view: dict[str, Any]) -> tuple[int, str, str, str]:
 def hr_grant(grant: RewardGrant, outcome: str | None = None) -> dict[str, Any]:
     text = (
         f":receipt: Reward grant #{grant.id}: *{escape_mrkdwn(grant.title)}*{value_words(grant.value, grant.unit)} "
-        f"for {escape_mrkdwn(grant.recipient.name)}, from {escape_mrkdwn(grant.nominator.name)}, approved by "
-        f"{escape_mrkdwn(grant.approver.name if grant.approver else 'nobody')}."
+        f"for {name_of(grant.recipient)}, from {name_of(grant.nominator)}, approved by "
+        f"{name_of(grant.approver) if grant.approver else 'nobody'}."
     )
     tail: Block = (
         context_block(outcome)
@@ -89,11 +90,9 @@ def fulfilled_dm(grant: RewardGrant) -> dict[str, Any]:
 def revoked_dms(grant: RewardGrant) -> list[tuple[str, dict[str, Any]]]:
     """(who, message): the recipient and the giver learn a grant was revoked, and why."""
     why = quote(grant.revoke_reason or "", REASON_QUOTE)
-    to_recipient = (
-        f"Your *{escape_mrkdwn(grant.title)}* from {escape_mrkdwn(grant.nominator.name)} was revoked by HR:\n{why}"
-    )
+    to_recipient = f"Your *{escape_mrkdwn(grant.title)}* from {name_of(grant.nominator)} was revoked by HR:\n{why}"
     to_giver = (
-        f"The *{escape_mrkdwn(grant.title)}* you gave {escape_mrkdwn(grant.recipient.name)} was revoked by HR:"
+        f"The *{escape_mrkdwn(grant.title)}* you gave {name_of(grant.recipient)} was revoked by HR:"
         f"\n{why}\n"
         "It no longer counts against your monthly allowance."
     )

@@ -35,8 +35,8 @@ def approver_for(session: Session, nominee: Employee, nominator: Employee) -> Em
     hr = "besides the two of you" if directory.acts_as(nominee, HR_ROLES) else "besides you"
     hr = hr if hr_team else "in the directory"
     raise NotAllowed(
-        f"Nobody can approve a reward for {nominee.name}: {above}, and there is no HR person or admin {hr}. "
-        "Ask HR to fix the org directory, or send a shout-out."
+        f"Nobody can approve a reward for {directory.name_of(nominee)}: {above}, and there is no HR person or "
+        f"admin {hr}. Ask HR to fix the org directory, or send a shout-out."
     )
 
 

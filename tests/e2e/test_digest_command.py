@@ -1,12 +1,18 @@
 """`/digest` previews this week so far, privately; HR and admins may ask for a team; others learn what it is for."""
 
+from datetime import timedelta
+
 import pytest
+from sqlalchemy import select
 
 from bot.fakeslack import Call
 from bot.fakeslack.blockkit import message_problems
 from handlers.blocks.digest import as_text
+from models import Employee
+from services import directory
 from tests.conftest import RunningBot
 from tests.fixture_week import MONDAY, at, load_fixture_week, pile_of_pending
+from tests.helpers import count, employee
 
 
 @pytest.fixture
@@ -47,6 +53,18 @@ def test_hr_may_ask_for_a_team_by_name_and_reads_it_as_the_managers_not_their_ow
     assert message_problems(response.args) == []
 
 
+def test_hrs_preview_names_the_managers_team_for_its_stories_and_its_recognition_nudge(ready: RunningBot) -> None:
+    ready.clock.set(at(2, 15, month=3))
+    ready.driver.command("U0AGENT1", "/resolve", "credit 5 order 77 outcome:happy apologised for the wait")
+    ready.clock.advance(timedelta(minutes=5))
+
+    text = as_text(digest_command(ready, "U0HR", "team:Support East").args["blocks"])
+
+    assert "*Happy customers, in Maya Manager's team's words:*" in text
+    assert "Nobody has recognised these people in Maya Manager's team in 30 days — a word from Maya Manager" in text
+    assert "your team" not in text.lower() and "from you" not in text
+
+
 def test_hr_without_a_team_is_told_how_to_ask_for_one(ready: RunningBot) -> None:
     response = digest_command(ready, "U0HR")
 
@@ -59,6 +77,26 @@ def test_a_frontline_employee_is_told_what_the_command_is_for(ready: RunningBot)
 
     assert "`/digest` is for managers" in response.text
     assert "Customer fixes" not in response.text
+
+
+def test_a_refused_digest_learns_nothing_and_writes_nothing(ready: RunningBot) -> None:
+    ready.slack.add_user("U0NEWBIE", "Nora Newbie", tz="Europe/Paris")
+    with ready.sessions.begin() as session:
+        sam = employee(session, "U0AGENT1")
+        sam.tz = None
+        directory.profile_updated(session, sam)
+        people = count(session, Employee)
+
+    for caller in ("U0NEWBIE", "U0AGENT1"):
+        ready.driver.command(caller, "/digest")
+
+    refusals = [call.text for call in ready.slack.calls("response_url")]
+    assert len(refusals) == 2 and all("`/digest` is for managers" in text for text in refusals)
+    assert ready.slack.calls("users.info") == []
+    with ready.sessions() as session:
+        assert count(session, Employee) == people
+        assert session.scalar(select(Employee).where(Employee.slack_id == "U0NEWBIE")) is None
+        assert employee(session, "U0AGENT1").tz is None
 
 
 def test_a_frontline_employee_may_not_look_at_a_team(ready: RunningBot) -> None:

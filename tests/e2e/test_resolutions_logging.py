@@ -232,6 +232,16 @@ def test_ordinary_words_and_numbers_in_a_summary_are_no_customer_reference(ready
     assert [r.customer_ref for r in resolutions(ready)] == [None, "order 1234", None, "order 88"]
 
 
+def test_a_channel_named_in_a_summary_is_no_customer_reference_and_keeps_its_name(ready: RunningBot) -> None:
+    ready.driver.command("U0AGENT1", "/resolve", "credit 5 asked in <#C0SUPPORT|support> about order 77")
+    ready.driver.command("U0AGENT1", "/resolve", "credit 5 raised in <#C0ORDERS|order-2024> first")
+
+    assert [(r.customer_ref, r.summary) for r in resolutions(ready)] == [
+        ("order 77", "asked in <#C0SUPPORT|support> about order 77"),
+        (None, "raised in <#C0ORDERS|order-2024> first"),
+    ]
+
+
 def test_a_quoted_reference_keeps_its_spaces(ready: RunningBot) -> None:
     ready.driver.command("U0AGENT1", "/resolve", 'credit 5 ref:"ABC 123" sorry for the wait')
     ready.driver.command("U0AGENT1", "/resolve", "credit 5 ref:“XY 9” sorry again")

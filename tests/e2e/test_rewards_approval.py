@@ -12,7 +12,13 @@ from handlers.blocks import nominations as blocks
 from handlers.blocks import rewards as reward_blocks
 from handlers.jobs.drain_outbox import drain_outbox
 from tests.conftest import RunningBot
-from tests.rewards_helpers import EXAMPLE_POLICY, grants, load_policy_text, nominations, set_up
+from tests.rewards_helpers import (
+    EXAMPLE_POLICY,
+    grants,
+    load_policy_text,
+    nominations,
+    set_up,
+)
 
 LEE = "<@U0AGENT2|lee.senior>"
 WHY = reward_blocks.DECISION_REASON

@@ -62,7 +62,7 @@ def test_a_person_picked_in_a_nomination_reads_by_name_in_hrs_export_from_slack_
     assert content.decode("utf-8") == from_cli
     [_, grant] = rows_of(from_cli)
     assert grant[REASON] == (
-        "'@Ines Agent says it too: covered for @Omar Manager in #C0SUPPORT, and @U0NOBODY & @W0GONE helped"
+        "'@Ines Agent says it too: covered for @Omar Manager in #support, and @U0NOBODY & @W0GONE helped"
     )
     with bot.sessions() as session:
         assert session.scalars(select(Nomination.reason)).one().startswith("<@U0AGENT3> says it too")

@@ -8,7 +8,15 @@ from handlers.blocks import nominations as blocks
 from models import Employee
 from tests.conftest import RunningBot
 from tests.helpers import employee, load_org
-from tests.rewards_helpers import EXAMPLE_POLICY, add_story, grants, load_policy_text, nominations, set_up
+from tests.rewards_helpers import (
+    EXAMPLE_POLICY,
+    add_story,
+    grants,
+    load_policy_text,
+    newcomer_known_by_handle,
+    nominations,
+    set_up,
+)
 
 LEE = "<@U0AGENT2|lee.senior>"
 INES = "<@U0AGENT3|ines.agent>"
@@ -108,10 +116,24 @@ def test_a_colleague_slack_knows_but_the_directory_does_not_is_added_and_recogni
 
     ready.driver.command("U0AGENT1", "/nominate", "<@U0NEWBIE|nora> great first week")
 
-    assert "You recognised Nora Newbie" in told(ready)
+    assert "You recognised <@U0NEWBIE>" in told(ready)
     with ready.sessions() as session:
         nora = employee(session, "U0NEWBIE")
         assert (nora.name, nora.email, nora.in_directory) == ("Nora Newbie", "nora@example.com", False)
+
+
+def test_a_newcomer_the_directory_knows_by_handle_is_named_as_slack_shows_them(ready: RunningBot) -> None:
+    nora = newcomer_known_by_handle(ready)
+
+    shout_out = ready.driver.command("U0AGENT1", "/nominate", f"<@{nora}|nora.newbie> great first week")
+    voucher = ready.driver.command("U0AGENT1", "/nominate", f"<@{nora}|nora.newbie> voucher_25 and a great second")
+
+    assert "You recognised <@U0NEWBIE>." in shout_out.text
+    assert "Coffee &amp; cake voucher for <@U0NEWBIE> is waiting for approval by Hana Reyes" in voucher.text
+    [post] = ready.slack.calls("chat.postMessage", channel="C0KUDOS")
+    assert post.args["text"] == "Shout-out for <@U0NEWBIE>"
+    sent = [call for call in ready.slack.calls() if call.method in ("chat.postMessage", "response_url")]
+    assert all("nora.newbie" not in str(call.args.get("text")) for call in sent)
 
 
 def test_a_bot_slack_knows_about_cannot_be_nominated(ready: RunningBot) -> None:
@@ -218,7 +240,7 @@ def test_the_modal_is_acked_before_slack_is_asked_about_a_newcomer_who_then_hear
     [dm] = ready.slack.messages_to("U0NEWBIE")
     assert "great first week" in dm.text
     [receipt] = ready.slack.messages_to("U0AGENT1")
-    assert "You recognised Nora Newbie" in receipt.text
+    assert "You recognised <@U0NEWBIE>" in receipt.text
     [post] = ready.slack.calls("chat.postMessage", channel="C0KUDOS")  # the box left ticked, as most people do
     assert "<@U0NEWBIE>" in post.text
 
@@ -274,7 +296,7 @@ def test_a_name_holding_a_channel_mention_notifies_nobody_even_in_the_notificati
     assert len(sent) >= 4  # the shout-out, the DM, the approval request, the confirmations
     assert all("<!channel>" not in str(c.args.get("text")) for c in sent)
     [shoutout] = ready.slack.calls("chat.postMessage", channel="C0KUDOS")
-    assert shoutout.args["text"] == "Shout-out for &lt;!channel&gt; Pat"
+    assert shoutout.args["text"] == "Shout-out for <@U0PRANK>"
 
 
 def test_the_biggest_catalog_the_policy_allows_opens_in_the_modal(bot: RunningBot) -> None:

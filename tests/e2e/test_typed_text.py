@@ -56,11 +56,11 @@ def test_people_channels_and_links_picked_in_slack_read_as_such_and_several_peop
     with bot.sessions() as session:
         reasons = set(session.scalars(select(Nomination.reason)))
     assert reasons == {
-        "covered for <@U0MGR2> in <#C0SUPPORT> @here see https://wiki.example.com/x?a=1&b=2 with @support "
+        "covered for <@U0MGR2> in <#C0SUPPORT|support> @here see https://wiki.example.com/x?a=1&b=2 with @support "
         "on Mar 2, 2026"
     }
     [shoutout] = bot.slack.calls("chat.postMessage", channel="C0KUDOS")
-    assert "covered for <@U0MGR2> in <#C0SUPPORT> @\u200bhere see https://wiki.example.com/x?a=1&amp;b=2" in (
+    assert "covered for <@U0MGR2> in <#C0SUPPORT|support> @\u200bhere see https://wiki.example.com/x?a=1&amp;b=2" in (
         shoutout.text
     )
 
@@ -78,10 +78,14 @@ def test_a_list_of_people_ending_with_and_names_every_one(bot: RunningBot) -> No
 
 
 def test_user_text_keeps_mentions_of_people_and_channels_and_nothing_else() -> None:
-    typed = "<@U0AGENT2> <#C0SUPPORT> <@U0AGENT2|fake label> <!channel> @here <https://evil.example|bank> a&b"
+    typed = (
+        "<@U0AGENT2> <#C0SUPPORT> <#C0SUPPORT|a&b @here> <@U0AGENT2|fake label> <!channel> @here "
+        "<https://evil.example|bank> a&b"
+    )
 
     assert escape_mrkdwn(typed) == (
-        "<@U0AGENT2> <#C0SUPPORT> &lt;@U0AGENT2|fake label&gt; &lt;!channel&gt; @\u200bhere "
+        "<@U0AGENT2> <#C0SUPPORT> <#C0SUPPORT|a&amp;b @\u200bhere> &lt;@U0AGENT2|fake label&gt; &lt;!channel&gt; "
+        "@\u200bhere "
         "&lt;https://evil.example|bank&gt; a&amp;b"
     )
 
