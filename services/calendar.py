@@ -1,7 +1,8 @@
 """Calendar windows (a local day, a local month) in a person's own time zone, as UTC instants."""
 
 from datetime import UTC, datetime, time, timedelta
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from functools import cache
+from zoneinfo import ZoneInfo, available_timezones
 
 
 def zone(name: str | None) -> ZoneInfo:
@@ -10,21 +11,30 @@ def zone(name: str | None) -> ZoneInfo:
 
 
 def is_time_zone(name: str) -> bool:
-    """Whether `name` is an IANA zone; a region such as `Europe` is a folder of tzdata, not one."""
-    try:
-        ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError, OSError):
-        return False
-    return True
+    """Whether `name` is an IANA zone. Not a region (`Europe` is a folder of tzdata), nor a file that tzdata
+    keeps beside the zones: `localtime` (the server's own clock), `Factory`, `posixrules`, `right/...`."""
+    return name in _zone_names()
+
+
+@cache
+def _zone_names() -> frozenset[str]:
+    return frozenset(available_timezones() - _NOT_ZONES)
+
+
+_NOT_ZONES = {"localtime", "Factory"}
+_UTC_NAMES = {"UTC", "Etc/UTC", "Etc/UCT", "UCT", "Etc/Zulu", "Zulu", "Universal", "Etc/Universal"}
 
 
 def moment_words(moment: datetime, tz: str | None) -> str:
-    """A moment as a person reads it on their own clock: `Tuesday 31 March at 17:00`, just the date at their
-    midnight, and the time in UTC when their zone is unknown."""
-    if not tz or not is_time_zone(tz):
-        return f"{moment.astimezone(UTC):%A %d %B} at {moment.astimezone(UTC):%H:%M} UTC"
-    local = moment.astimezone(ZoneInfo(tz))
-    return f"{local:%A %d %B}" if local.time() == time() else f"{local:%A %d %B} at {local:%H:%M}"
+    """A moment as a person reads it on their own clock, which it names: `Tuesday 31 March at 20:00 New York
+    time`, just the date at their own midnight, and the time in UTC when their zone is unknown."""
+    if not tz or not is_time_zone(tz) or tz in _UTC_NAMES:
+        local, clock = moment.astimezone(UTC), "UTC"
+    else:
+        local, clock = moment.astimezone(ZoneInfo(tz)), tz.rsplit("/", 1)[-1].replace("_", " ") + " time"
+    if local.time() == time() and clock != "UTC":
+        return f"{local:%A %d %B}"
+    return f"{local:%A %d %B} at {local:%H:%M} {clock}"
 
 
 def local_day(now: datetime, tz: str | None) -> tuple[datetime, datetime]:

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from models import Delivery, Employee, PulseQuestion, PulseReceipt, PulseRound, Workspace
 from services import audit, directory
-from services.calendar import zone
+from services.calendar import moment_words, zone
 from services.errors import AlreadyDone, NotAllowed
 from services.policy.pulse import BankQuestion, PulseSettings
 from services.policy.versions import current_policy
@@ -82,10 +82,19 @@ def start_round(
         raise NotAllowed(directory.NO_LONGER_ACTIVE)
     if by is not None and not directory.acts_as(by, ROUND_STARTERS):
         raise NotAllowed("Only HR or an admin can start a pulse round. Ask them, or wait for the next scheduled one.")
+    _refuse_if_open(session, workspace, by.tz if by is not None else None)
     settings = pulse_settings(session, workspace)
     return create_round(
         session, workspace=workspace, settings=settings, opens_on=day_of(by, now), local_time=None, actor=actor, now=now
     )
+
+
+def _refuse_if_open(session: Session, workspace: Workspace, tz: str | None) -> None:
+    """One round at a time; the refusal says when the open one closes on the reader's clock."""
+    current = open_round(session, workspace)
+    if current is not None:
+        closes = moment_words(current.closes_at, tz)
+        raise AlreadyDone(f"Pulse round {current.number} is already open (it closes {closes}).")
 
 
 def day_of(starter: Employee | None, now: datetime) -> date:
@@ -120,11 +129,7 @@ def create_round(
 ) -> PulseRound:
     """The round, its questions and its audit line (saying why, when it opened `late`); closing when the last
     person's opening is `open_hours` behind. AlreadyDone if a round is open or was opened at this very moment."""
-    current = open_round(session, workspace)
-    if current is not None:
-        raise AlreadyDone(
-            f"Pulse round {current.number} is already open (it closes {current.closes_at:%a %d %b %H:%M} UTC)."
-        )
+    _refuse_if_open(session, workspace, None)
     number = (
         session.scalar(select(func.max(PulseRound.number)).where(PulseRound.workspace_id == workspace.id)) or 0
     ) + 1

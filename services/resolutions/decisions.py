@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 
 from models import Employee, Resolution, Workspace
 from services import audit, directory
+from services.calendar import moment_words
 from services.errors import AlreadyDone, InvalidInput, NotAllowed, NotFound
 from services.text import escape_mrkdwn
 
@@ -53,7 +54,7 @@ def decidable(session: Session, *, resolution_id: int, decider: Employee) -> Res
     if resolution is None:
         raise NotFound("I can't find that request any more.")
     if resolution.status != "pending":
-        raise AlreadyDone(already_decided(resolution))
+        raise AlreadyDone(already_decided(resolution, decider))
     if decider.id == resolution.employee_id:
         raise NotAllowed("You can't decide your own request.")
     if not decider.active:
@@ -89,9 +90,9 @@ def decide(
     return resolution
 
 
-def already_decided(resolution: Resolution) -> str:
+def already_decided(resolution: Resolution, reader: Employee) -> str:
     who = resolution.decided_by.name if resolution.decided_by else "someone"
-    when = f" on {resolution.decided_at:%Y-%m-%d %H:%M} UTC" if resolution.decided_at else ""
+    when = f" on {moment_words(resolution.decided_at, reader.tz)}" if resolution.decided_at else ""
     return f"This request was already {resolution.status} by {escape_mrkdwn(who)}{when}. Nothing changed."
 
 

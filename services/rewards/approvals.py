@@ -7,6 +7,7 @@ from sqlalchemy.orm import Session
 
 from models import Delivery, Employee, Nomination, RewardGrant, Workspace
 from services import audit, directory
+from services.calendar import moment_words
 from services.errors import AlreadyDone, InvalidInput, NotAllowed, NotFound
 from services.rewards.grants import HR_ROLES, month_start, reward_policy
 from services.text import plural
@@ -86,7 +87,7 @@ def find_pending(session: Session, workspace: Workspace, nomination_id: int, app
     if nomination.status != "pending":
         who = nomination.decided_by_id and session.get(Employee, nomination.decided_by_id)
         by = f" by {who.name}" if isinstance(who, Employee) else ""
-        when = f" on {nomination.decided_at:%d %b at %H:%M} UTC" if nomination.decided_at else ""
+        when = f" on {moment_words(nomination.decided_at, approver.tz)}" if nomination.decided_at else ""
         raise AlreadyDone(f"This nomination was already {nomination.status}{by}{when}; nothing changed.")
     return nomination
 

@@ -1,5 +1,6 @@
 """Pulse rounds end to end: start, DM fan-out through the outbox, answers, reminder, close."""
 
+import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -80,6 +81,7 @@ def test_a_second_start_while_a_round_is_open_is_refused(bot: RunningBot) -> Non
     reply = bot.driver.command("U0ADMIN", "/pulse", "start")
 
     assert "Pulse round 1 is already open" in reply.text
+    assert re.search(r"it closes \w+ \d\d \w+ at \d\d:\d\d London time\)", reply.text), "on Ada's clock"
     assert len(bot.slack.calls("chat.postMessage")) == 20
 
 

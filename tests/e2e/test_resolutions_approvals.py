@@ -80,6 +80,7 @@ def test_a_second_click_or_a_retried_click_changes_nothing_and_says_why(ready: R
     responses = ready.slack.calls("response_url")
     assert len(responses) == 2
     assert all("already approved by Maya Manager" in r.text for r in responses)
+    assert all(" New York time. Nothing changed." in r.text for r in responses), "when, on Maya's clock"
     assert ready.slack.calls("views.open") == []
     assert the_resolution(ready).decided_at == decided_at
     assert len(ready.slack.calls("chat.postMessage", channel="U0AGENT1")) == 1

@@ -78,7 +78,8 @@ def test_a_second_click_says_it_was_already_decided_and_changes_nothing(ready: R
     ready.driver.click("U0MGR1", request, blocks.APPROVE)
 
     [told] = ready.slack.calls("response_url")
-    assert "already approved by Maya Manager" in told.args["text"]
+    assert "already approved by Maya Manager on " in told.args["text"]
+    assert " New York time; nothing changed." in told.args["text"], "when, on Maya's clock"
     assert len(ready.slack.calls("chat.update")) == 1
     with ready.sessions() as session:
         assert len(grants(session)) == 1

@@ -166,7 +166,9 @@ def test_an_exhausted_allowance_says_when_it_renews_and_renews_next_month(ready:
     renewed = ready.driver.command("U0AGENT1", "/nominate", f"{INES} thanks again")
 
     assert "given all 5 nominations" in refused.text
-    assert "renews on Tuesday 31 March at 20:00." in refused.text, "midnight UTC, on the nominator's New York clock"
+    assert "renews on Tuesday 31 March at 20:00 New York time." in refused.text, (
+        "midnight UTC, on the nominator's New York clock"
+    )
     assert "You recognised Ines Agent" in renewed.text
     assert "4 nominations left" in renewed.text
 

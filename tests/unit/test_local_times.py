@@ -78,12 +78,14 @@ def test_rewards_history_dates_each_line_and_the_renewal_on_the_readers_clock() 
 @pytest.mark.parametrize(
     ("tz", "words"),
     [
-        ("America/New_York", "Tuesday 31 March at 20:00"),
-        ("Asia/Tokyo", "Wednesday 01 April at 09:00"),
-        ("Europe/London", "Wednesday 01 April at 01:00"),
-        ("Etc/UTC", "Wednesday 01 April"),
+        ("America/New_York", "Tuesday 31 March at 20:00 New York time"),
+        ("Asia/Tokyo", "Wednesday 01 April at 09:00 Tokyo time"),
+        ("America/Argentina/Buenos_Aires", "Tuesday 31 March at 21:00 Buenos Aires time"),
+        ("Africa/Abidjan", "Wednesday 01 April"),
+        ("Etc/UTC", "Wednesday 01 April at 00:00 UTC"),
         (None, "Wednesday 01 April at 00:00 UTC"),
         ("Europe", "Wednesday 01 April at 00:00 UTC"),
+        ("localtime", "Wednesday 01 April at 00:00 UTC"),
     ],
 )
 def test_a_moment_in_words_is_on_the_persons_clock_and_says_utc_when_their_zone_is_unknown(

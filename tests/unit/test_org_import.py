@@ -112,7 +112,7 @@ def test_a_bad_row_is_named_by_its_line(rows: str, problem: str) -> None:
     assert raised.value.problems == [problem]
 
 
-@pytest.mark.parametrize("tz", ["Mars/Olympus", "Europe", "../etc"])
+@pytest.mark.parametrize("tz", ["Mars/Olympus", "Europe", "../etc", "localtime", "Factory", "right/Europe/Paris"])
 def test_an_unknown_time_zone_and_a_missing_column_are_reported(tz: str) -> None:
     with pytest.raises(OrgFileError) as bad_tz:
         parse_org_csv(f"slack_id,name,team,role,manager_slack_id,tz\nU0A,Ann,East,admin,,{tz}\n")
