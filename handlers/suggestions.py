@@ -68,7 +68,7 @@ def list_for(session: Session, deps: Deps, workspace: Workspace, employee: Emplo
     waiting = listing.waiting_on(session, workspace=workspace, owner=employee)
     answers = waiting.total > 0 or employee.role != "frontline"
     team = listing.team_open(session, workspace=workspace, manager=employee) if employee.role != "frontline" else None
-    return blocks.list_blocks(mine, waiting if answers else None, team)
+    return blocks.list_blocks(mine, waiting if answers else None, team, tz=employee.tz)
 
 
 def open_suggest_modal(ack: Ack, client: WebClient, context: BoltContext, command: dict[str, Any]) -> None:

@@ -4,10 +4,9 @@ import html
 from collections.abc import Callable, Sequence
 from decimal import Decimal
 
-from handlers.blocks.kit import Block, and_more, context_block, plain, plural, quote, text_block
+from handlers.blocks.kit import Block, and_more, context_block, local_time, plain, plural, quote, text_block
 from handlers.blocks.resolutions import HOME_WAITING, decision_buttons
 from handlers.blocks.suggestions import suggestions_section
-from services.calendar import zone
 from services.digest.resolutions import ResolutionsPart, Theme
 from services.digest.weekly import Digest, PulsePart, RecognitionPart, Waiting
 from services.money import format_money
@@ -33,7 +32,7 @@ def digest_blocks(digest: Digest, *, to_its_manager: bool = True) -> list[Block]
     tail = [
         *recognition_section(digest.recognition, someone_else),
         *pulse_section(digest.pulse),
-        *suggestions_section(digest.suggestions, waiting_on=someone_else),
+        *suggestions_section(digest.suggestions, tz=digest.manager.tz, waiting_on=someone_else),
         footer(digest, to_its_manager),
     ]
     room = MESSAGE_BLOCKS - len(head) - len(tail)
@@ -148,10 +147,10 @@ def waiting_on_someone_else(digest: Digest, room: int) -> list[Block]:
 
 def _waiting_line(item: Waiting, digest: Digest) -> str:
     amount = f" of {format_money(item.amount, item.currency or digest.currency)}" if item.amount else ""
-    since = item.created_at.astimezone(zone(digest.manager.tz))
+    since = local_time(item.created_at, "{date_short_pretty} at {time}", "%a %d %b %H:%M")
     return (
         f"*{escape_mrkdwn(item.employee)}* — {escape_mrkdwn(item.category)}{amount}, "
-        f"waiting since {since:%a %d %b %H:%M}\n{quote(item.summary, 500)}"
+        f"waiting since {since}\n{quote(item.summary, 500)}"
     )
 
 

@@ -132,7 +132,7 @@ def _given_line(nomination: Nomination) -> str:
 
 
 def leaderboard_text(board: Leaderboard) -> str:
-    since = f"since {board.start:%d %B}"
+    since = f"since {local_time(board.start, '{date_short} at {time}', '%d %B %H:%M')}"
     lines = [f"*Recognition this {board.period}* ({since})"]
     for title, tallies in (("Gave most", board.givers), ("Received most", board.receivers), ("Teams", board.teams)):
         lines.append(f"\n*{title}*")

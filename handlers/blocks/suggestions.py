@@ -2,6 +2,7 @@
 
 import json
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
 from handlers.blocks.kit import (
@@ -17,6 +18,7 @@ from handlers.blocks.kit import (
     text_block,
 )
 from models import Suggestion
+from services.calendar import zone
 from services.suggestions import listing
 from services.suggestions.digest import SuggestionsPart
 from services.suggestions.lifecycle import STATUS_WORDS, SuggestionRequest
@@ -225,19 +227,27 @@ def _names(names: list[str]) -> str:
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
-def list_blocks(mine: Listed, waiting: Listed | None, team: Listed | None = None) -> list[Block]:
-    """Each part gets an equal share of a message's 50 blocks and ends with "and N more" when it holds more."""
+def list_blocks(mine: Listed, waiting: Listed | None, team: Listed | None = None, *, tz: str | None) -> list[Block]:
+    """Each part gets an equal share of a message's 50 blocks and ends with "and N more" when it holds more.
+
+    Items are dated by the day on the reader's clock (`tz`), never by a Slack date token: a token carries the
+    exact second, which an anonymous suggestion must not.
+    """
     team = team if team is not None and team.total else None
     room = _items_per_part(1 + (waiting is not None) + (team is not None))
     blocks = [text_block("*Your suggestions*")]
-    blocks += _part(mine, room, mine=True, empty="None yet. `/suggest your idea` sends one.")
+    blocks += _part(mine, room, tz, mine=True, empty="None yet. `/suggest your idea` sends one.")
     if waiting is not None:
         blocks.append(text_block(f"*Waiting on you* ({waiting.total}, oldest first)"))
-        blocks += _part(waiting, room, mine=False, empty="Nothing waiting.")
+        blocks += _part(waiting, room, tz, mine=False, empty="Nothing waiting.")
     if team is not None:
         blocks.append(text_block(f"*Your team's open suggestions with their owners* ({team.total}, oldest first)"))
-        blocks += _part(team, room, mine=False, empty="")
+        blocks += _part(team, room, tz, mine=False, empty="")
     return blocks
+
+
+def day_of(moment: datetime, tz: str | None) -> str:
+    return f"{moment.astimezone(zone(tz)):%d %b}"
 
 
 def _items_per_part(parts: int) -> int:
@@ -245,26 +255,28 @@ def _items_per_part(parts: int) -> int:
     return min(listing.SHOWN, MESSAGE_BLOCKS // parts - 2)
 
 
-def _part(listed: Listed, room: int, *, mine: bool, empty: str) -> list[Block]:
+def _part(listed: Listed, room: int, tz: str | None, *, mine: bool, empty: str) -> list[Block]:
     if not listed.items:
         return [context_block(empty)]
     shown = listed.items[:room]
-    blocks = [context_block(_line(item, mine=mine)) for item in shown]
+    blocks = [context_block(_line(item, tz, mine=mine)) for item in shown]
     if listed.total > len(shown):
         blocks.append(context_block(and_more(listed.total - len(shown))))
     return blocks
 
 
-def _line(item: Suggestion, *, mine: bool) -> str:
+def _line(item: Suggestion, tz: str | None, *, mine: bool) -> str:
     who = "" if mine else f" — {escape_mrkdwn(author_label(item))}"
     return (
-        f"#{item.id} *{STATUS_WORDS[item.status]}*{who} · {item.created_at:%d %b} · {backed_words(item)}\n"
+        f"#{item.id} *{STATUS_WORDS[item.status]}*{who} · {day_of(item.created_at, tz)} · {backed_words(item)}\n"
         f"{escape_mrkdwn(truncate(item.what, 200))}"
     )
 
 
-def suggestions_section(part: SuggestionsPart | None, *, waiting_on: str | None = None) -> list[Block]:
+def suggestions_section(part: SuggestionsPart | None, *, tz: str | None, waiting_on: str | None = None) -> list[Block]:
     """The digest's part: suggestions waiting on the manager (oldest first) and "you said, we did" this week.
+
+    `tz`: the manager's time zone, for the days items have waited since.
 
     `waiting_on`: the manager's name, for HR or an admin previewing their team (None: the manager reads it).
     """
@@ -275,7 +287,7 @@ def suggestions_section(part: SuggestionsPart | None, *, waiting_on: str | None 
         whom = "you" if waiting_on is None else escape_mrkdwn(waiting_on)
         lines.append(f"*Suggestions waiting on {whom}:* {part.waiting_count} (oldest first)")
         lines += [
-            f"• #{item.id} {STATUS_WORDS[item.status]}, since {item.at:%d %b} · {item.backers} backing: "
+            f"• #{item.id} {STATUS_WORDS[item.status]}, since {day_of(item.at, tz)} · {item.backers} backing: "
             f"{escape_mrkdwn(truncate(item.what, 150))}"
             for item in part.waiting
         ]

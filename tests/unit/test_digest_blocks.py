@@ -94,7 +94,10 @@ def test_multi_line_summaries_are_quoted_line_by_line_in_stories_and_waiting_req
     texts = [block["text"]["text"] for block in blocks if block["type"] == "section"]
 
     assert any(f"{quoted}\n— Sam, refund $45" in text for text in texts), texts
-    assert any(text.endswith(f"waiting since Mon 23 Feb 00:00\n{quoted}") for text in texts), texts
+    since = (
+        f"<!date^{int(START.timestamp())}^{{date_short_pretty}} at {{time}}|{START.astimezone(UTC):%a %d %b %H:%M} UTC>"
+    )
+    assert any(text.endswith(f"waiting since {since}\n{quoted}") for text in texts), "on the reader's own clock"
 
 
 def test_summaries_full_of_escaped_characters_are_cut_inside_their_quote() -> None:

@@ -7,10 +7,14 @@ from decimal import Decimal
 import pytest
 
 from handlers.blocks.resolutions import approval_request, history_blocks, outcome_for_employee, recent_section
-from handlers.blocks.rewards import history_text
-from models import Employee, Nomination, Resolution, RewardGrant
+from handlers.blocks.rewards import history_text, leaderboard_text
+from handlers.blocks.suggestions import list_blocks, suggestions_section
+from models import Employee, Nomination, Resolution, RewardGrant, Suggestion
 from services.calendar import moment_words
+from services.rewards.fairness import Leaderboard
 from services.rewards.grants import RewardHistory
+from services.suggestions.digest import SuggestionLine, SuggestionsPart
+from services.suggestions.listing import Listed
 from services.text import duration_words
 
 EVENING_IN_NEW_YORK = datetime(2026, 3, 5, 23, 30, tzinfo=UTC)  # 18:30 on 5 March there, 08:30 on 6 March in Tokyo
@@ -73,6 +77,27 @@ def test_rewards_history_dates_each_line_and_the_renewal_on_the_readers_clock() 
 
     assert shown.count(TOKEN) == 2
     assert f"renews <!date^{int(april.timestamp())}^{{date_short}} at {{time}}|01 April 00:00 UTC>" in shown
+
+
+def test_the_leaderboard_starts_on_the_readers_clock() -> None:
+    march = datetime(2026, 3, 1, tzinfo=UTC)
+    board = Leaderboard(period="month", start=march, givers=[], receivers=[], teams=[], mutual_pairs=None)
+
+    assert f"(since <!date^{int(march.timestamp())}^" in leaderboard_text(board)
+
+
+def test_suggestions_are_dated_by_the_day_on_the_readers_clock_without_the_exact_second() -> None:
+    """An anonymous idea sent at 21:00 in New York (02:00 UTC the next day) is listed on the day it was sent."""
+    sent = datetime(2026, 3, 6, 2, 0, tzinfo=UTC)
+    idea = Suggestion(id=7, what="More chairs", status="open", created_at=sent, author=None, backers=[])
+    line = SuggestionLine(id=7, what="More chairs", status="open", backers=0, at=sent)
+    part = SuggestionsPart(waiting=(line,), waiting_count=1, done=())
+
+    listed = texts(list_blocks(Listed([], 0), Listed([idea], 1), tz="America/New_York"))
+    in_digest = texts(suggestions_section(part, tz="America/New_York"))
+
+    assert "· 05 Mar ·" in listed and "since 05 Mar ·" in in_digest
+    assert "<!date" not in listed + in_digest, "a date token would carry the second it was sent"
 
 
 @pytest.mark.parametrize(
