@@ -26,6 +26,7 @@ QUOTE_TEXT = 2900
 FIELD_ERROR_TEXT = 300
 _ONE_SPACE = re.compile(r"\s+")
 _CODE_OR_BOLD = re.compile(r"`([^`\n]*)`|\*([^*\n]+)\*")
+_MENTION = re.compile(r"<@[UW][A-Z0-9]+(?:\|([^>]*))?>")
 
 
 def local_time(moment: datetime, tokens: str = "{date_short}", fallback: str = "%d %b %Y") -> str:
@@ -100,11 +101,17 @@ def _as_plain(mark: re.Match[str]) -> str:
     return f"“{mark.group(1)}”" if mark.group(1) is not None else mark.group(2)
 
 
+def _as_person(mention: re.Match[str]) -> str:
+    return mention.group(1) or "this person"
+
+
 def field_errors(block_id: str, message: str) -> dict[str, Any]:
     """A form's answer that keeps it open with `message` under one input. Slack shows it as plain text, so
     the mrkdwn our messages are written in becomes what it stands for: `code` in quotes, *bold* plain,
-    entities as the characters they escape."""
-    plain = html.unescape(_CODE_OR_BOLD.sub(_as_plain, message))
+    entities as the characters they escape, and a mention (which plain text would show as `<@U…>`) its label
+    or "this person", the one picked in the form."""
+    unmentioned = _MENTION.sub(_as_person, message)
+    plain = html.unescape(_CODE_OR_BOLD.sub(_as_plain, unmentioned[:1].upper() + unmentioned[1:]))
     return {"response_action": "errors", "errors": {block_id: truncate(plain, FIELD_ERROR_TEXT)}}
 
 

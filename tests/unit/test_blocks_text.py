@@ -94,6 +94,14 @@ def test_a_form_error_reads_as_plain_text_and_keeps_what_the_person_typed() -> N
     assert typed == {"response_action": "errors", "errors": {"amount": "“5*2*” isn't an amount here; <b> & more"}}
 
 
+def test_a_form_error_names_a_mentioned_person_in_words_not_as_a_raw_mention() -> None:
+    refused = field_errors("people", "<@U0NEWBIE> is not an active member of this workspace")
+    labelled = field_errors("people", "Nobody can approve a reward for <@U0NEWBIE|nora>: no manager")
+
+    assert refused["errors"]["people"] == "This person is not an active member of this workspace"
+    assert labelled["errors"]["people"] == "Nobody can approve a reward for nora: no manager"
+
+
 def test_lines_too_many_for_their_room_end_with_how_many_were_left_out_and_where() -> None:
     short = packed_sections([f"line {n}" for n in range(100)], 3)
     long = packed_sections([f"{n}: " + "&amp;" * 500 for n in range(10)], 4, where="`/boundaries`")
