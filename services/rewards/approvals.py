@@ -10,7 +10,7 @@ from services import audit, directory
 from services.calendar import moment_words
 from services.errors import AlreadyDone, InvalidInput, NotAllowed, NotFound
 from services.rewards.grants import HR_ROLES, month_start, reward_policy
-from services.text import plural
+from services.text import escape_mrkdwn, plural
 
 MAX_REASON = 2000
 
@@ -82,11 +82,11 @@ def find_pending(session: Session, workspace: Workspace, nomination_id: int, app
     if not approver.active:
         raise NotAllowed(directory.NO_LONGER_ACTIVE)
     if nomination.approver_id != approver.id:
-        moved = f" It now waits on {nomination.approver.name}." if nomination.approver else ""
+        moved = f" It now waits on {directory.name_of(nomination.approver)}." if nomination.approver else ""
         raise NotAllowed(f"Only the person this request was sent to can decide it.{moved}")
     if nomination.status != "pending":
         who = nomination.decided_by_id and session.get(Employee, nomination.decided_by_id)
-        by = f" by {who.name}" if isinstance(who, Employee) else ""
+        by = f" by {directory.name_of(who)}" if isinstance(who, Employee) else ""
         when = f" on {moment_words(nomination.decided_at, approver.tz)}" if nomination.decided_at else ""
         raise AlreadyDone(f"This nomination was already {nomination.status}{by}{when}; nothing changed.")
     return nomination
@@ -159,8 +159,9 @@ def _check_granted_this_month(session: Session, workspace: Workspace, nomination
     if item is None or item.max_per_month is None:
         return
     if granted_this_month(session, nomination.nominee_id, item.key, now) >= item.max_per_month:
+        nominee, title = directory.name_of(nomination.nominee), escape_mrkdwn(item.title)
         raise NotAllowed(
-            f"{nomination.nominee.name} has already received {item.title} {plural(item.max_per_month, 'time')} "
+            f"{nominee} has already received {title} {plural(item.max_per_month, 'time')} "
             "this month, the most the catalog allows: decline this one, or approve it next month."
         )
 

@@ -198,7 +198,7 @@ def _check_item_limit(session: Session, item: RewardItem, nominee: Employee, now
     received = waiting + granted_this_month(session, nominee.id, item.key, now)
     if received >= item.max_per_month:
         raise NotAllowed(
-            f"{nominee.name} has already received or been put forward for {item.title} "
+            f"{directory.name_of(nominee)} has already received or been put forward for {escape_mrkdwn(item.title)} "
             f"{plural(item.max_per_month, 'time')} this month, the most the catalog allows. "
             "Try a shout-out, or another reward."
         )

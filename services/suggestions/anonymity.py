@@ -57,8 +57,8 @@ def make_anonymous(
         )
     if owner.manager_id == author.manager_id and team - 1 < threshold:
         raise InvalidInput(
-            f"{owner.name}, who receives these suggestions, is in your team and knows it isn't theirs, so it "
-            f"could be traced to one of fewer than {threshold} people. Send it with your name, or pick another "
+            f"{directory.name_of(owner)}, who receives these suggestions, is in your team and knows it isn't theirs, "
+            f"so it could be traced to one of fewer than {threshold} people. Send it with your name, or pick another "
             "category.",
             field="anonymous",
         )

@@ -17,7 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models import BoundaryProposal, Employee, PolicyVersion, Workspace
-from services import audit
+from services import audit, directory
 from services.errors import AlreadyDone, InvalidInput, NotAllowed, NotFound
 from services.policy.file import PolicyText
 from services.policy.versions import ActivePolicy, BoundaryRule, Policy, load_policy, parse_policy, policy_to_change
@@ -181,10 +181,10 @@ def open_proposal(
     if proposal is None or proposal.workspace_id != workspace.id or proposal.kind != "raise":
         raise NotFound(f"There is no boundary proposal #{proposal_id} to {verb} here.")
     if proposal.status == "applied":
-        who = proposal.applied_by.name if proposal.applied_by else "someone"
+        who = directory.name_of(proposal.applied_by) if proposal.applied_by else "someone"
         raise AlreadyDone(f"{who} already applied this proposal (policy version applied); nothing changed twice.")
     if proposal.status == "dismissed":
-        who = proposal.dismissed_by.name if proposal.dismissed_by else "someone"
+        who = directory.name_of(proposal.dismissed_by) if proposal.dismissed_by else "someone"
         raise AlreadyDone(f"{who} already dismissed this proposal; the limit stays as it is and nothing changed.")
     return proposal
 

@@ -192,7 +192,9 @@ def decidable(
     """The suggestion, if this person may move it: its owner or an active HR/admin, never its author."""
     suggestion = find(session, workspace, suggestion_id, lock=True)
     if not decider.active or (suggestion.owner_id != decider.id and decider.role not in HR_ROLES):
-        raise NotAllowed(f"Suggestion #{suggestion.id} is {suggestion.owner.name}'s to answer, not yours.")
+        raise NotAllowed(
+            f"Suggestion #{suggestion.id} is {directory.name_of(suggestion.owner)}'s to answer, not yours."
+        )
     if is_author(suggestion, decider, relay):
         raise NotAllowed("You can't answer your own suggestion; it is with someone else to decide.")
     if suggestion.is_closed:

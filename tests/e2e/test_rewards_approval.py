@@ -271,7 +271,7 @@ def test_the_monthly_most_of_a_reward_holds_across_the_turn_of_the_month(ready: 
     for request in [call for call in ready.slack.calls("chat.postMessage") if blocks.APPROVE in str(call.args)]:
         ready.driver.click(request.channel, request, blocks.APPROVE)
 
-    assert "already received or been put forward for Coffee & cake voucher 2 times this month" in third.text
+    assert "already received or been put forward for Coffee &amp; cake voucher 2 times this month" in third.text
     with ready.sessions() as session:
         assert [grant.item_key for grant in grants(session)] == ["voucher_25", "voucher_25"]
 
@@ -289,7 +289,7 @@ def test_approving_past_the_monthly_most_is_refused_when_the_catalog_was_lowered
         ready.driver.click(request.channel, request, blocks.APPROVE)
 
     refused = ready.slack.calls("response_url")[-1].text
-    assert "has already received Coffee & cake voucher 1 time this month" in refused
+    assert "has already received Coffee &amp; cake voucher 1 time this month" in refused
     assert "decline this one, or approve it next month" in refused
     with ready.sessions() as session:
         assert len(grants(session)) == 1
@@ -305,4 +305,4 @@ def test_vouchers_put_forward_in_march_and_granted_in_april_count_in_april(ready
 
     third = ready.driver.command("U0AGENT1", "/nominate", f"{LEE} voucher_25 saved an order")
 
-    assert "already received or been put forward for Coffee & cake voucher 2 times this month" in third.text
+    assert "already received or been put forward for Coffee &amp; cake voucher 2 times this month" in third.text

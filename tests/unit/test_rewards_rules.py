@@ -116,7 +116,7 @@ def test_max_per_month_counts_pending_and_granted_rewards_of_that_item(org: Sess
     nominate(org, clock, "U0AGENT1", ("U0AGENT2",), "voucher_25", "one")
     nominate(org, clock, "U0AGENT3", ("U0AGENT2",), "voucher_25", "two")
 
-    with pytest.raises(NotAllowed, match="already received or been put forward for Coffee & cake voucher 2 time"):
+    with pytest.raises(NotAllowed, match="already received or been put forward for Coffee &amp; cake voucher 2 time"):
         nominate(org, clock, "U0MGR2", ("U0AGENT2",), "voucher_25", "three")
     clock.advance(timedelta(days=31))
     with pytest.raises(NotAllowed, match="been put forward"):  # both still wait: approved now, they count now
