@@ -144,6 +144,7 @@ def chat_post_ephemeral(state: SlackState, args: Args) -> Answer:
 
 @method("chat.update")
 def chat_update(state: SlackState, args: Args) -> Answer:
+    """Without `blocks` the message keeps its blocks; `[]` removes them (https://api.slack.com/methods/chat.update)."""
     found = _existing_message(state, args)
     if isinstance(found, dict):
         return found
@@ -151,7 +152,7 @@ def chat_update(state: SlackState, args: Args) -> Answer:
     if refused:
         return refused
     channel, ts = found
-    state.update_message(channel, ts, text=args.get("text", ""), blocks=args.get("blocks", []))
+    state.update_message(channel, ts, text=args.get("text", ""), blocks=args.get("blocks"))
     return {"ok": True, "channel": channel, "ts": ts, "text": args.get("text", "")}
 
 

@@ -246,13 +246,16 @@ class SlackState:
         with self._changed:
             return self._messages.get((dm_channel(channel), ts))
 
-    def update_message(self, channel: str, ts: str, **changes: Any) -> bool:
-        """Change a posted message in place; False when there is no such message."""
+    def update_message(self, channel: str, ts: str, *, text: str, blocks: list[Any] | None) -> bool:
+        """Change a posted message's text in place, and its blocks when given; False when there is no such message."""
         with self._changed:
             message = self._messages.get((dm_channel(channel), ts))
-            if message is not None:
-                message.update(changes)
-            return message is not None
+            if message is None:
+                return False
+            message["text"] = text
+            if blocks is not None:
+                message["blocks"] = blocks
+            return True
 
     def store_ephemeral(self, channel: str, ts: str, message: dict[str, Any]) -> None:
         """An ephemeral message: only its reader sees it, only a response URL can change it."""

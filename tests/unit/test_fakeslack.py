@@ -47,6 +47,22 @@ def test_a_message_to_a_user_id_answers_with_the_dm_channel_which_chat_update_ne
     assert client.chat_delete(channel="D0LEE", ts=posted["ts"])["ok"]
 
 
+def test_chat_update_with_only_text_keeps_the_blocks_and_an_empty_list_removes_them(
+    slack: FakeSlack, client: WebClient
+) -> None:
+    """Without `blocks`, Slack keeps the message's blocks; `[]` removes them
+    (https://api.slack.com/methods/chat.update#arg_blocks)."""
+    blocks = [{"type": "section", "text": {"type": "mrkdwn", "text": "*Approve?*"}}]
+    posted = client.chat_postMessage(channel="U0LEE", text="approve?", blocks=blocks)
+
+    client.chat_update(channel="D0LEE", ts=posted["ts"], text="approved")
+    assert slack.message("D0LEE", posted["ts"])["blocks"] == blocks
+    assert slack.message("D0LEE", posted["ts"])["text"] == "approved"
+
+    client.chat_update(channel="D0LEE", ts=posted["ts"], text="gone", blocks=[])
+    assert slack.message("D0LEE", posted["ts"])["blocks"] == []
+
+
 def test_an_ephemeral_message_cannot_be_updated_or_deleted(client: WebClient) -> None:
     ts = client.chat_postEphemeral(channel="C0GENERAL", user="U0LEE", text="only you")["message_ts"]
 
