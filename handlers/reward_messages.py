@@ -6,6 +6,7 @@ from handlers.blocks import nominations as blocks
 from handlers.blocks import rewards as reward_blocks
 from handlers.delivery import Outgoing
 from handlers.deps import Deps
+from handlers.shoutout_refusals import SHOUTOUT_KEY
 from models import Nomination, Resolution, RewardGrant, Workspace
 from services import outbox
 from services.rewards import approvals as reward_approvals
@@ -32,7 +33,7 @@ def granted_messages(session: Session, deps: Deps, granted: list[Nomination]) ->
     channel = shoutout_channel(session, deps, session.get_one(Workspace, granted[0].workspace_id)) if public else None
     if channel:
         shoutout = blocks.shoutout(channel, granted, story_of(session, granted[0]))
-        messages.append(Outgoing(f"reward-shoutout:{granted[0].id}", "chat.postMessage", shoutout))
+        messages.append(Outgoing(f"{SHOUTOUT_KEY}{granted[0].id}", "chat.postMessage", shoutout))
     return messages + [
         Outgoing(f"reward-dm:{nomination.id}", "chat.postMessage", blocks.recipient_dm(nomination))
         for nomination in granted

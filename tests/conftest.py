@@ -81,9 +81,16 @@ def workspace(session: Session, clock: MovableClock) -> Workspace:
     return found
 
 
+RECOGNITION_CHANNEL = "C0KUDOS"
+CHANNELS = {RECOGNITION_CHANNEL: "kudos", "C0NORTH": "support-north", "C0EAST": "support-east"}
+"""The workspace's public channels: the shout-out channel, and the team channels the policies name."""
+
+
 @pytest.fixture
 def slack() -> Iterator[FakeSlack]:
     with FakeSlack() as fake:
+        for channel_id, name in CHANNELS.items():
+            fake.add_channel(channel_id, name)
         yield fake
         assert fake.violations == [], "the bot did something real Slack refuses (a Block Kit error, a late ack...)"
 
@@ -107,7 +114,7 @@ def bot_settings(slack: FakeSlack, database_url: str, **overrides: object) -> Se
         "slack_signing_secret": SIGNING_SECRET,
         "slack_api_url": slack.api_url,
         "database_url": database_url,
-        "recognition_channel": "C0KUDOS",
+        "recognition_channel": RECOGNITION_CHANNEL,
         "slack_retry_pace": 0.0,  # retries without waiting; tests/unit/test_retries.py shows the real wait
         "listener_threads": 16,
         "http_threads": 8,

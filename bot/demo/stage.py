@@ -172,6 +172,8 @@ def stage(out: Path, start: datetime) -> Iterator[Stage]:
     with FakeSlack() as slack:
         for user_id, name in names.items():
             slack.add_user(user_id, name)
+        slack.add_channel("C0KUDOS", "kudos")  # RECOGNITION_CHANNEL below
+        slack.add_channel("C0NORTH", "support-north")  # Support North's channel in policy.example.toml
         settings = Settings(
             slack_bot_token=BOT_TOKEN,
             slack_signing_secret=SIGNING_SECRET,

@@ -1,5 +1,6 @@
 """Which token may make a call: the app-level token, the app's client credentials, or a live bot token that
-reaches the people the call names (a workspace's token reaches only its workspace; an org-wide one the org)."""
+reaches the people the call names (a workspace's token reaches only its workspace; an org-wide one the org) and
+posts only where the bot may (`channels`)."""
 
 from typing import Any
 
@@ -51,3 +52,11 @@ def reach_problem(state: SlackState, name: str, args: Args, grant: Grant | None)
             if strangers:
                 return {"ok": False, "error": "channel_not_found" if key == "channel" else "user_not_found"}
     return None
+
+
+def channel_problem(state: SlackState, name: str, args: Args, grant: Grant | None) -> Answer | None:
+    """Slack's answer to a post in a channel that does not exist, is archived, or the bot may not post in."""
+    if name != "chat.postMessage":
+        return None
+    error = state.channels.post_problem(str(args.get("channel") or ""), grant, state.scopes)
+    return {"ok": False, "error": error} if error else None

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot.fakeslack.access import CLIENT_METHODS, reach_problem, token_problem
+from bot.fakeslack.access import CLIENT_METHODS, channel_problem, reach_problem, token_problem
 from bot.fakeslack.blockkit import message_problems, view_problems
 from bot.fakeslack.installs import Grant
 from bot.fakeslack.state import BOT_USER_ID, Call, Fault, SlackState, dm_channel
@@ -45,7 +45,12 @@ def call_method(state: SlackState, name: str, args: Args, *, bearer: str | None)
     """Answer one Web API call as Slack would: check the token and its scopes, meet a queued fault, run the method,
     record it."""
     token = str(bearer or args.get("token") or "")
-    refused = token_problem(state, name, token) or reach_problem(state, name, args, state.installs.grant(token))
+    grant = state.installs.grant(token)
+    refused = (
+        token_problem(state, name, token)
+        or reach_problem(state, name, args, grant)
+        or channel_problem(state, name, args, grant)
+    )
     if refused is not None:
         state.record(Call(name + ":failed", args, time.time(), response=refused, token=token))
         return ApiReply(200, refused)
@@ -144,6 +149,7 @@ def chat_post_ephemeral(state: SlackState, args: Args) -> Answer:
 
 @method("chat.update")
 def chat_update(state: SlackState, args: Args) -> Answer:
+    """Without `blocks` the message keeps its blocks; `[]` removes them (https://api.slack.com/methods/chat.update)."""
     found = _existing_message(state, args)
     if isinstance(found, dict):
         return found
@@ -151,7 +157,7 @@ def chat_update(state: SlackState, args: Args) -> Answer:
     if refused:
         return refused
     channel, ts = found
-    state.update_message(channel, ts, text=args.get("text", ""), blocks=args.get("blocks", []))
+    state.update_message(channel, ts, text=args.get("text", ""), blocks=args.get("blocks"))
     return {"ok": True, "channel": channel, "ts": ts, "text": args.get("text", "")}
 
 

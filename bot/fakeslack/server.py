@@ -9,6 +9,7 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
+from bot.fakeslack.channels import Channel
 from bot.fakeslack.installs import CLIENT_ID, CLIENT_SECRET, Grant, Installer
 from bot.fakeslack.manifest import manifest_scopes
 from bot.fakeslack.socket_mode import SocketModeServer
@@ -109,6 +110,22 @@ class FakeSlack:
             "deleted": deleted,
             "profile": {"real_name": name, "display_name": name.split()[0], "email": email or ""},
         }
+
+    def add_channel(
+        self,
+        channel_id: str,
+        name: str,
+        *,
+        private: bool = False,
+        archived: bool = False,
+        bot_is_member: bool = True,
+        team_id: str | None = None,
+        enterprise_id: str | None = None,
+    ) -> None:
+        """A channel of the workspace `team_id` (default: the first one); the bot posts only where Slack lets it
+        (see `channels`). #general (`C0GENERAL`) is there from the start."""
+        channel = Channel(channel_id, name, team_id or self.team_id, enterprise_id, private, archived, bot_is_member)
+        self.state.channels.add(channel)
 
     # -- workspaces and installs ------------------------------------------------------------
     def add_workspace(self, team_id: str, name: str, *, enterprise_id: str | None = None) -> str:

@@ -1,4 +1,4 @@
-"""What the fake Slack knows and what it saw: users, posted messages, uploads, queued faults, every call."""
+"""What the fake Slack knows and what it saw: users, channels, posted messages, uploads, queued faults, every call."""
 
 import itertools
 import threading
@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from bot.fakeslack.channels import Channels
 from bot.fakeslack.installs import Installs
 from bot.fakeslack.views import Views
 
@@ -89,6 +90,7 @@ class SlackState:
         self.token = token
         self.installs = Installs(token, team_id)
         self.views = Views()
+        self.channels = Channels(team_id)
         """Modals and Homes shown, for views.update; like messages, they outlive `reset`."""
         self.app_token = APP_TOKEN
         self.scopes = scopes
@@ -246,12 +248,12 @@ class SlackState:
         with self._changed:
             return self._messages.get((dm_channel(channel), ts))
 
-    def update_message(self, channel: str, ts: str, **changes: Any) -> bool:
-        """Change a posted message in place; False when there is no such message."""
+    def update_message(self, channel: str, ts: str, *, text: str, blocks: list[Any] | None) -> bool:
+        """Change a posted message's text in place, and its blocks when given; False when there is no such message."""
         with self._changed:
             message = self._messages.get((dm_channel(channel), ts))
             if message is not None:
-                message.update(changes)
+                message.update({"text": text} if blocks is None else {"text": text, "blocks": blocks})
             return message is not None
 
     def store_ephemeral(self, channel: str, ts: str, message: dict[str, Any]) -> None:

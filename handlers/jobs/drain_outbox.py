@@ -9,7 +9,9 @@ messages of that one batch (at most `batch`, 25 by default) once their lease end
 from concurrent.futures import ThreadPoolExecutor
 
 from slack_sdk import WebClient
+from sqlalchemy.orm import Session
 
+from handlers import shoutout_refusals
 from handlers.delivery import TOKEN_RETRY_SECONDS, TOKEN_UNAVAILABLE, send_for_workspace
 from handlers.deps import Deps
 from services import outbox
@@ -31,13 +33,22 @@ def drain_outbox(deps: Deps, client: WebClient, *, batch: int = BATCH) -> int:
                 for pairs in pool.map(lambda group: send_in_order(deps, client, group, tokenless), by_channel(claimed))
                 for pair in pairs
             ]
+            noticed = 0  # notices queued for this batch's refusals are sent before the drain ends
             if sends:
                 with deps.sessions.begin() as session:
                     outbox.record_outcomes(session, outcomes=sends, now=deps.now())
+                    noticed = notices_for(session, deps, claimed, sends)
             sent += sum(outcome.ok for _, outcome in sends)
-            if len(claimed) < batch:
+            if len(claimed) < batch and not noticed:
                 break
     return sent
+
+
+def notices_for(session: Session, deps: Deps, claimed: list[Claimed], sends: list[tuple[int, SendOutcome]]) -> int:
+    """Queue, due now, what HR must hear of shout-outs Slack refused (handlers/shoutout_refusals.py); how many."""
+    by_id = {delivery.id: delivery for delivery in claimed}
+    refused = [(by_id[delivery_id], outcome) for delivery_id, outcome in sends if not outcome.ok]
+    return shoutout_refusals.queue_due(session, refused, now=deps.now())
 
 
 def by_channel(claimed: list[Claimed]) -> list[list[Claimed]]:

@@ -60,6 +60,10 @@ def install_in(bot: RunningBot, team_id: str, org: str) -> SlackDriver:
 
 
 def queue(bot: RunningBot, team_id: str, channels: list[str]) -> None:
+    """A message to each person or channel (a `C...` id is made a channel of that workspace in Slack)."""
+    for channel in channels:
+        if channel.startswith("C"):
+            bot.slack.add_channel(channel, channel.lower(), team_id=team_id)
     with bot.sessions.begin() as session:
         workspace = directory.find_workspace(session, team_id)
         assert workspace is not None
@@ -304,6 +308,8 @@ def test_a_workspace_that_joined_a_grid_org_and_reinstalled_still_gets_its_sched
 
 
 def load_policy_with_channel(bot: RunningBot, team_id: str, channel: str) -> None:
+    """The workspace's policy names a channel of that workspace for its shout-outs."""
+    bot.slack.add_channel(channel, "shout-outs", team_id=team_id)
     with bot.sessions.begin() as session:
         workspace = directory.find_workspace(session, team_id)
         assert workspace is not None

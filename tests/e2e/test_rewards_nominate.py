@@ -45,6 +45,7 @@ def test_a_shout_out_is_posted_to_the_recognition_channel_and_dms_the_nominee(re
 
 
 def test_the_policys_channel_takes_the_place_of_recognition_channel(ready: RunningBot) -> None:
+    ready.slack.add_channel("C0TEAMWINS", "team-wins")
     text = EXAMPLE_POLICY.read_text().replace("[rewards]\n", '[rewards]\nchannel = "C0TEAMWINS"\n')
     load_policy_text(ready.sessions, ready.clock.now(), text)
 

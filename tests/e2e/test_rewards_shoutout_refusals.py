@@ -1,0 +1,84 @@
+"""A recognition channel Slack will not post in: HR and admins hear it once, with what to do; nobody is told
+a shout-out was posted when it was not, and the people recognised still get their DMs."""
+
+from datetime import timedelta
+
+import pytest
+
+from bot.fakeslack import Call
+from handlers.blocks import nominations as blocks
+from handlers.jobs.drain_outbox import drain_outbox
+from tests.conftest import RECOGNITION_CHANNEL, RunningBot
+from tests.rewards_helpers import set_up
+
+LEE = "<@U0AGENT2|lee.senior>"
+HR_AND_ADMINS = ("U0HR", "U0ADMIN")
+
+
+@pytest.fixture
+def ready(bot: RunningBot) -> RunningBot:
+    set_up(bot.sessions, bot.clock.now())
+    return bot
+
+
+def notices_to(bot: RunningBot, person: str) -> list[Call]:
+    return [call for call in bot.slack.messages_to(person) if "refused to post a shout-out" in call.text]
+
+
+def refused_shoutouts(bot: RunningBot) -> list[Call]:
+    return bot.slack.calls("chat.postMessage:failed", channel=RECOGNITION_CHANNEL)
+
+
+def test_a_private_recognition_channel_without_the_app_is_reported_to_hr_and_admins_once(ready: RunningBot) -> None:
+    ready.slack.add_channel(RECOGNITION_CHANNEL, "kudos", private=True, bot_is_member=False)
+
+    first = ready.driver.command("U0AGENT1", "/nominate", f"{LEE} calmed an angry customer")
+    second = ready.driver.command("U0MGR1", "/nominate", f"{LEE} took the escalations all week")
+
+    assert len(refused_shoutouts(ready)) == 2
+    for person in HR_AND_ADMINS:
+        [notice] = notices_to(ready, person)
+        assert f"<#{RECOGNITION_CHANNEL}>" in notice.text and "`channel_not_found`" in notice.text
+        assert "/invite @Latitude" in notice.text and "make the channel public" in notice.text
+        assert "`[rewards] channel`" in notice.text
+    for reply in (first, second):
+        assert "You recognised Lee Senior" in reply.text and "posted" not in reply.text
+    assert len(ready.slack.messages_to("U0AGENT2")) == 2, "the person recognised hears of it all the same"
+
+
+def test_an_approved_reward_whose_post_slack_refuses_tells_hr_and_not_the_nominator_that_it_was_posted(
+    ready: RunningBot,
+) -> None:
+    ready.driver.command("U0AGENT1", "/nominate", f"{LEE} voucher_25 talked a customer out of cancelling")
+    [request] = [call for call in ready.slack.messages_to("U0MGR1") if call.method == "chat.postMessage"]
+    ready.slack.fail("chat.postMessage", error="not_in_channel")  # the shout-out is the approval's first post
+
+    ready.driver.click("U0MGR1", request, blocks.APPROVE)
+
+    [refused] = refused_shoutouts(ready)
+    assert "Shout-out for Lee Senior" in refused.text
+    for person in HR_AND_ADMINS:
+        [notice] = notices_to(ready, person)
+        assert "`not_in_channel`" in notice.text and "Latitude is not a member of the channel" in notice.text
+    told = [call.text for person in ("U0AGENT1", "U0AGENT2") for call in ready.slack.messages_to(person)]
+    assert told and not any("posted" in text or RECOGNITION_CHANNEL in text for text in told)
+
+    ready.slack.fail("chat.postMessage", error="not_in_channel")
+    ready.driver.command("U0AGENT3", "/nominate", f"{LEE} covered my shift")
+
+    assert len(refused_shoutouts(ready)) == 2
+    assert [len(notices_to(ready, person)) for person in HR_AND_ADMINS] == [1, 1], "a repeated refusal, no new DM"
+
+
+def test_a_refusal_met_by_the_background_sender_is_reported_in_the_same_drain(ready: RunningBot) -> None:
+    ready.slack.fail("chat.postMessage", status=429, retry_after=30, times=3)  # the shout-out waits for the sender
+    ready.driver.command("U0AGENT1", "/nominate", f"{LEE} calmed an angry customer")
+    ready.slack.add_channel(RECOGNITION_CHANNEL, "kudos", archived=True)
+    ready.clock.advance(timedelta(minutes=1))
+
+    drain_outbox(ready.runtime.deps, ready.runtime.sender_client)
+
+    assert [call.response.get("error") for call in refused_shoutouts(ready)].count("is_archived") == 1
+    for person in HR_AND_ADMINS:
+        [notice] = notices_to(ready, person)
+        assert "`is_archived`" in notice.text
