@@ -19,7 +19,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 from sqlalchemy.orm import Session
 
-from handlers import shoutout_refusals
+from handlers import channel_refusals
 from handlers.deps import Deps
 from services import outbox
 from services.outbox import Claimed, SendOutcome
@@ -60,14 +60,14 @@ def queue(session: Session, *, workspace_id: int, messages: list[Outgoing], now:
 
 def send_now(deps: Deps, client: WebClient, claimed: list[Claimed]) -> None:
     """Send queued messages after the commit, and record how each went in one transaction; then the notices of a
-    shout-out Slack refused (handlers/shoutout_refusals.py), which are never shout-outs themselves."""
+    channel post Slack refused (handlers/channel_refusals.py), which are DMs, never channel posts themselves."""
     if not claimed:
         return
     outcomes = [(delivery, send(client, delivery, deps.relay)) for delivery in claimed]
     with deps.sessions.begin() as session:
         for delivery, outcome in outcomes:
             outbox.record_outcome(session, delivery_id=delivery.id, outcome=outcome, now=deps.now())
-        notices = shoutout_refusals.queue_held(session, outcomes, now=deps.now())
+        notices = channel_refusals.queue_held(session, outcomes, now=deps.now())
     send_now(deps, client, notices)
 
 

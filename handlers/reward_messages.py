@@ -4,9 +4,9 @@ from sqlalchemy.orm import Session
 
 from handlers.blocks import nominations as blocks
 from handlers.blocks import rewards as reward_blocks
+from handlers.channel_refusals import SHOUTOUT_KEY
 from handlers.delivery import Outgoing
 from handlers.deps import Deps
-from handlers.shoutout_refusals import SHOUTOUT_KEY
 from models import Nomination, Resolution, RewardGrant, Workspace
 from services import outbox
 from services.rewards import approvals as reward_approvals

@@ -102,30 +102,6 @@ def revoked_dms(grant: RewardGrant) -> list[tuple[str, dict[str, Any]]]:
     ]
 
 
-REFUSAL_CAUSES = {
-    "channel_not_found": "the channel does not exist, or it is private and Latitude is not in it",
-    "not_in_channel": "Latitude is not a member of the channel",
-    "is_archived": "the channel is archived",
-}
-
-
-def refused_channel_notice(person_id: str, channel: str, error: str) -> dict[str, Any]:
-    """HR's DM when Slack refuses shout-outs in the recognition channel: why, and the ways to fix it."""
-    cause = REFUSAL_CAUSES.get(error, "Slack does not let Latitude post there")
-    text = (
-        f":warning: Slack refused to post a shout-out in <#{channel}> (`{escape_mrkdwn(error)}`: {cause}), "
-        "and will refuse the next ones the same way. Until it is fixed, shout-outs are only DMed to the people "
-        "recognised.\nTo fix it, make the channel public (and not archived) or invite Latitude with "
-        "`/invite @Latitude` in the channel, or name another channel under `[rewards] channel` in the policy file."
-    )
-    summary = "Shout-outs cannot be posted in the recognition channel"
-    return {"channel": person_id, "text": summary, "blocks": [text_block(text), context_block(_once(channel))]}
-
-
-def _once(channel: str) -> str:
-    return f"You are told once for <#{channel}> and this error, not for every shout-out."
-
-
 # -- /rewards ------------------------------------------------------------------------------------
 def history_text(history: RewardHistory) -> str:
     lines = [

@@ -11,7 +11,7 @@ from concurrent.futures import ThreadPoolExecutor
 from slack_sdk import WebClient
 from sqlalchemy.orm import Session
 
-from handlers import shoutout_refusals
+from handlers import channel_refusals
 from handlers.delivery import TOKEN_RETRY_SECONDS, TOKEN_UNAVAILABLE, send_for_workspace
 from handlers.deps import Deps
 from services import outbox
@@ -45,10 +45,10 @@ def drain_outbox(deps: Deps, client: WebClient, *, batch: int = BATCH) -> int:
 
 
 def notices_for(session: Session, deps: Deps, claimed: list[Claimed], sends: list[tuple[int, SendOutcome]]) -> int:
-    """Queue, due now, what HR must hear of shout-outs Slack refused (handlers/shoutout_refusals.py); how many."""
+    """Queue, due now, what HR must hear of channel posts Slack refused (handlers/channel_refusals.py); how many."""
     by_id = {delivery.id: delivery for delivery in claimed}
     refused = [(by_id[delivery_id], outcome) for delivery_id, outcome in sends if not outcome.ok]
-    return shoutout_refusals.queue_due(session, refused, now=deps.now())
+    return channel_refusals.queue_due(session, refused, now=deps.now())
 
 
 def by_channel(claimed: list[Claimed]) -> list[list[Claimed]]:

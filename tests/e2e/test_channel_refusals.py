@@ -1,5 +1,6 @@
-"""A recognition channel Slack will not post in: HR and admins hear it once, with what to do; nobody is told
-a shout-out was posted when it was not, and the people recognised still get their DMs."""
+"""A channel Slack will not post in (the recognition channel, a team's suggestions channel): HR and admins hear
+it once a week while it lasts, with what to do; nobody is told a shout-out was posted when it was not, and the
+people recognised still get their DMs."""
 
 from datetime import timedelta
 
@@ -10,6 +11,7 @@ from handlers.blocks import nominations as blocks
 from handlers.jobs.drain_outbox import drain_outbox
 from tests.conftest import RECOGNITION_CHANNEL, RunningBot
 from tests.rewards_helpers import set_up
+from tests.suggestions_helpers import load_suggestion_org
 
 LEE = "<@U0AGENT2|lee.senior>"
 HR_AND_ADMINS = ("U0HR", "U0ADMIN")
@@ -82,3 +84,31 @@ def test_a_refusal_met_by_the_background_sender_is_reported_in_the_same_drain(re
     for person in HR_AND_ADMINS:
         [notice] = notices_to(ready, person)
         assert "`is_archived`" in notice.text
+
+
+def test_a_refusal_that_lasts_is_told_again_the_next_week_not_before(ready: RunningBot) -> None:
+    ready.slack.add_channel(RECOGNITION_CHANNEL, "kudos", archived=True)
+    ready.driver.command("U0AGENT1", "/nominate", f"{LEE} calmed an angry customer")
+    ready.clock.advance(timedelta(days=3))
+    ready.driver.command("U0AGENT3", "/nominate", f"{LEE} covered my shift")
+    same_week = [len(notices_to(ready, person)) for person in HR_AND_ADMINS]
+
+    ready.clock.advance(timedelta(days=7))
+    ready.driver.command("U0MGR1", "/nominate", f"{LEE} took the escalations all week")
+
+    assert same_week == [1, 1]
+    assert [len(notices_to(ready, person)) for person in HR_AND_ADMINS] == [2, 2]
+
+
+def test_a_teams_suggestions_channel_slack_refuses_is_reported_with_its_own_setting(bot: RunningBot) -> None:
+    load_suggestion_org(bot.sessions, bot.clock.now())
+    bot.slack.add_channel("C0EAST", "east-ideas", private=True, bot_is_member=False)
+
+    reply = bot.driver.command("U0AGENT1", "/suggest", "the returns desk needs a second card reader")
+
+    assert "Sent your suggestion" in reply.text
+    assert len(bot.slack.calls("chat.postMessage", channel="U0MGR1")) >= 1, "the owner still gets it"
+    notices = [c for c in bot.slack.messages_to("U0HR") if "refused to post a suggestion" in c.text]
+    [notice] = notices
+    assert "<#C0EAST>" in notice.text and "`channel_not_found`" in notice.text
+    assert "`[suggestions.channels]`" in notice.text and "to back them" in notice.text

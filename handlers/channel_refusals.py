@@ -1,0 +1,93 @@
+"""A post Slack refuses in a channel: the HR people and admins of the workspace hear what to fix, once a week.
+
+Latitude posts in channels the policy names: shout-outs in the recognition channel, and new suggestions
+and "you said, we did" in a team's channel. Slack refuses every post in a channel that does not exist or
+is private without the app in it (`channel_not_found`), one the app must first be invited to
+(`not_in_channel`), or an archived one (`is_archived`), and refuses each later one the same way. The
+notice's key names the channel, the error, the person and the week, so each HR person is told once a
+week while it lasts, not once per post. The DMs that go with each post are sent anyway.
+"""
+
+from datetime import datetime
+from typing import Any, NamedTuple
+
+from sqlalchemy.orm import Session
+
+from handlers.blocks.channel_refusals import ChannelUse, refused_channel_notice
+from models import Workspace
+from services import outbox
+from services.outbox import Claimed, SendOutcome
+from services.rewards import approvals
+
+SHOUTOUT_KEY = "reward-shoutout:"
+SUGGESTION_KEY = "suggestion:"
+CHANNEL_REFUSALS = frozenset({"channel_not_found", "not_in_channel", "is_archived"})
+NOTICE_KEY = "channel-refused:"
+POST = "chat.postMessage"
+
+
+class Refusal(NamedTuple):
+    workspace_id: int
+    use: ChannelUse
+    channel: str
+    error: str
+
+
+def use_of(delivery: Claimed) -> ChannelUse | None:
+    """What a post in a channel was for, by its outbox key; None for a DM."""
+    if not str(delivery.payload.get("channel", "")).startswith(("C", "G")):
+        return None
+    if delivery.idempotency_key.startswith(SHOUTOUT_KEY):
+        return "shout-outs"
+    return "suggestions" if delivery.idempotency_key.startswith(SUGGESTION_KEY) else None
+
+
+def refusals(sends: list[tuple[Claimed, SendOutcome]]) -> list[Refusal]:
+    """The channel posts Slack refused because of their channel, once each per workspace, channel and error."""
+    found = [
+        Refusal(delivery.workspace_id, use, str(delivery.payload["channel"]), outcome.error or "")
+        for delivery, outcome in sends
+        if outcome.error in CHANNEL_REFUSALS and (use := use_of(delivery)) is not None
+    ]
+    return list(dict.fromkeys(found))
+
+
+class Notice(NamedTuple):
+    workspace: Workspace
+    key: str
+    payload: dict[str, Any]
+
+
+def notices(session: Session, sends: list[tuple[Claimed, SendOutcome]], now: datetime) -> list[Notice]:
+    """A DM to each HR person and admin of the workspace for each refusal among `sends`, keyed by channel, error,
+    person and ISO week: a notice queued this week is not queued again."""
+    week = f"{now:%G-W%V}"
+    found = []
+    for refusal in refusals(sends):
+        workspace = session.get_one(Workspace, refusal.workspace_id)
+        for person in approvals.hr_people(session, workspace.id):
+            key = f"{NOTICE_KEY}{refusal.channel}:{refusal.error}:{person.slack_id}:{week}"
+            notice = refused_channel_notice(person.slack_id, refusal.use, refusal.channel, refusal.error)
+            found.append(Notice(workspace, key, notice))
+    return found
+
+
+def queue_held(session: Session, sends: list[tuple[Claimed, SendOutcome]], *, now: datetime) -> list[Claimed]:
+    """The new notices, for a listener to send right after its commit (`send_now`)."""
+    held = [
+        outbox.enqueue_held(
+            session, workspace_id=notice.workspace.id, key=notice.key, method=POST, payload=notice.payload, now=now
+        )
+        for notice in notices(session, sends, now)
+    ]
+    return [claimed for claimed in held if claimed is not None]
+
+
+def queue_due(session: Session, sends: list[tuple[Claimed, SendOutcome]], *, now: datetime) -> int:
+    """The new notices, due now for the background sender; how many there are."""
+    return sum(
+        outbox.enqueue(
+            session, workspace=notice.workspace, key=notice.key, method=POST, payload=notice.payload, now=now
+        )
+        for notice in notices(session, sends, now)
+    )
