@@ -26,6 +26,8 @@ def token_problem(state: SlackState, name: str, token: str) -> Answer | None:
     grant = state.installs.grant(token)
     if name in APP_TOKEN_METHODS:
         return None if token == state.app_token else _wrong_token(grant is not None, token)
+    if grant is None and token in state.installs.revoked:
+        return {"ok": False, "error": "token_revoked"}
     if grant is None:
         return _wrong_token(token == state.app_token, token)
     if expired(grant):

@@ -136,6 +136,10 @@ class SlackDriver:
 
     # -- events ----------------------------------------------------------------------------
     def event(self, event: dict[str, Any], *, event_id: str | None = None, retry_num: int | None = None) -> Reply:
+        """An Events API delivery. `app_uninstalled` and `tokens_revoked` come after Slack has revoked the
+        workspace's bot tokens, so they first stop working here too."""
+        if event.get("type") in ("app_uninstalled", "tokens_revoked"):
+            self.slack.state.installs.revoke_team(self.team_id)
         envelope = {
             "token": "verification-token-unused",
             "team_id": self.team_id,

@@ -62,6 +62,7 @@ class Installs:
         self.rotation = False
         self.token_lifetime = TOKEN_LIFETIME
         self.scopes = ""
+        self.revoked: set[str] = set()
         self._codes: dict[str, Installer] = {}
         self._refresh: dict[str, Grant] = {}
         self._ids = itertools.count(1)
@@ -73,7 +74,17 @@ class Installs:
 
     def revoke(self, token: str) -> None:
         with self._lock:
-            self.tokens.pop(token, None)
+            if self.tokens.pop(token, None) is not None:
+                self.revoked.add(token)
+
+    def revoke_team(self, team_id: str) -> None:
+        """Every bot token of the workspace stops working, as when the app is uninstalled from it (an org-wide
+        token still serves the org's other workspaces)."""
+        with self._lock:
+            gone = [token for token, grant in self.tokens.items() if grant.team_id == team_id and not grant.org_wide]
+            for token in gone:
+                del self.tokens[token]
+            self.revoked.update(gone)
 
     def revoke_refresh_tokens(self, team_id: str) -> None:
         """Slack no longer renews this workspace's token (`invalid_refresh_token`), as after a revocation."""

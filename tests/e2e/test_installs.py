@@ -270,12 +270,14 @@ def test_an_org_wide_grid_install_is_one_directory_and_a_person_in_two_workspace
 def test_with_one_bot_token_a_restart_after_reinstalling_brings_scheduled_work_back(
     bot: RunningBot, database_url: str
 ) -> None:
-    """`app_uninstalled` marked the workspace; the admin installs again and restarts the bot with the new token."""
+    """`app_uninstalled` marked the workspace (and Slack revoked its token); the admin installs again and
+    restarts the bot with the new token."""
     load_the_test_org(bot.sessions, bot.clock.now())
+    bot.driver.command("U0AGENT1", "/resolve", "refund 80 order 42 parcel lost in transit")
     bot.driver.event({"type": "app_uninstalled"})
-    restarted = build_runtime(bot_settings(bot.slack, database_url), clock=bot.clock)
+    new_token = bot.slack.add_workspace("T0LATITUDE", "Latitude")
+    restarted = build_runtime(bot_settings(bot.slack, database_url, slack_bot_token=new_token), clock=bot.clock)
     try:
-        bot.driver.command("U0AGENT1", "/resolve", "refund 80 order 42 parcel lost in transit")
         bot.clock.advance(timedelta(hours=25))
         follow_up_pending_requests(restarted.deps, restarted.app.client)
 

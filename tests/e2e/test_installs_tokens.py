@@ -7,6 +7,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -252,3 +254,17 @@ def test_people_whose_pulse_invitation_an_uninstall_dropped_are_invited_after_th
     assert len(oauth_bot.slack.messages_to("U0AAGENT")) == 1, "asked once the app was back"
     with oauth_bot.sessions() as session:
         assert len(session.scalars(select(PulseReceipt)).all()) == 3
+
+
+def test_an_uninstall_revokes_the_workspaces_token_as_slack_does(oauth_bot: RunningBot) -> None:  # noqa: F811
+    """The stand-in, like Slack, stops the token before `app_uninstalled` arrives: a bot that went on using it
+    would have its calls refused (and the test fail on the refusal)."""
+    alpha = install_in(oauth_bot, "T0ALPHA", ALPHA_ORG)
+    with oauth_bot.sessions() as session:
+        [token] = session.execute(select(slack_installations.c.bot_token)).scalars().all()
+
+    alpha.event({"type": "app_uninstalled"})
+
+    with pytest.raises(SlackApiError) as refused:
+        WebClient(token=token, base_url=oauth_bot.slack.api_url).auth_test()
+    assert refused.value.response["error"] == "token_revoked"
