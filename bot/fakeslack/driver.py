@@ -200,17 +200,43 @@ class SlackDriver:
             payload["message"] = {"type": "message", "ts": ts, "text": message.args.get("text", ""), "blocks": blocks}
         return payload
 
-    def click_in_view(self, user: str, view: dict[str, Any], action_id: str, *, value: str | None = None) -> Reply:
+    def click_in_view(
+        self,
+        user: str,
+        view: dict[str, Any],
+        action_id: str,
+        *,
+        value: str | None = None,
+        entered: dict[str, Any] | None = None,
+    ) -> Reply:
         """Click a button in a published view (the App Home) or an open modal.
 
         Such a click has a `view` container and no `response_url`: the app answers in the view (views.publish,
         views.update) or elsewhere (a DM).
         """
+        payload = self.view_click_payload(user, view, action_id, value=value, entered=entered)
+        return self._checked("ack of a click", self.post_payload(payload))
+
+    def view_click_payload(
+        self,
+        user: str,
+        view: dict[str, Any],
+        action_id: str,
+        *,
+        value: str | None = None,
+        entered: dict[str, Any] | None = None,
+    ) -> dict[str, Any]:
+        """The view carries its inputs' state as Slack sends it: what the person has `entered` so far (as for
+        `submit`), the others at their initial values."""
         block, element = find_element(view.get("blocks") or [], action_id)
         payload = self._block_actions(user, block, element, value)
         view_id, view_hash = self.slack.state.views.identify(view)
-        payload.update(container={"type": "view", "view_id": view_id}, view={**view, "id": view_id, "hash": view_hash})
-        return self._checked("ack of a click", self.post_payload(payload))
+        state = view_state(view, entered or {})
+        payload.update(
+            container={"type": "view", "view_id": view_id},
+            view={**view, "id": view_id, "hash": view_hash, "state": state},
+        )
+        return payload
 
     def submit(self, user: str, view: dict[str, Any], values: dict[str, Any], *, settle: bool = True) -> Reply:
         """Submit a modal the bot opened; `values` maps an input's action_id (or block_id) to what the user entered.

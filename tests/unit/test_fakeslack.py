@@ -63,37 +63,6 @@ def test_chat_update_with_only_text_keeps_the_blocks_and_an_empty_list_removes_t
     assert slack.message("D0LEE", posted["ts"])["blocks"] == []
 
 
-def test_a_post_goes_only_to_a_channel_slack_has_and_lets_the_bot_post_in(slack: FakeSlack, client: WebClient) -> None:
-    slack.add_channel("C0PRIVATE", "managers", private=True, bot_is_member=False)
-    slack.add_channel("C0INVITED", "leads", private=True)
-    slack.add_channel("C0OLD", "last-year", archived=True)
-    slack.add_channel("C0OPEN", "wins", bot_is_member=False)
-    slack.add_channel("C0ELSEWHERE", "theirs", team_id="T0OTHER")
-
-    assert error_of(client.chat_postMessage, channel="C0NOWHERE", text="hi") == "channel_not_found"
-    assert error_of(client.chat_postMessage, channel="C0PRIVATE", text="hi") == "channel_not_found"
-    assert error_of(client.chat_postMessage, channel="C0OLD", text="hi") == "is_archived"
-    assert error_of(client.chat_postMessage, channel="C0ELSEWHERE", text="hi") == "channel_not_found"
-    assert client.chat_postMessage(channel="C0INVITED", text="hi")["ok"]
-    assert client.chat_postMessage(channel="C0OPEN", text="hi")["ok"], "chat:write.public posts where not invited"
-    assert client.chat_postMessage(channel="C0GENERAL", text="hi")["ok"]
-    assert [c.channel for c in slack.calls("chat.postMessage:failed")] == [
-        "C0NOWHERE",
-        "C0PRIVATE",
-        "C0OLD",
-        "C0ELSEWHERE",
-    ]
-
-
-def test_without_chat_write_public_the_bot_posts_only_in_public_channels_it_was_invited_to() -> None:
-    with FakeSlack(scopes=frozenset({"chat:write"})) as slack:
-        slack.add_channel("C0OPEN", "wins", bot_is_member=False)
-        client = WebClient(token=BOT_TOKEN, base_url=slack.api_url)
-
-        assert error_of(client.chat_postMessage, channel="C0OPEN", text="hi") == "not_in_channel"
-        assert client.chat_postMessage(channel="C0GENERAL", text="hi")["ok"]
-
-
 def test_an_ephemeral_message_cannot_be_updated_or_deleted(client: WebClient) -> None:
     ts = client.chat_postEphemeral(channel="C0GENERAL", user="U0LEE", text="only you")["message_ts"]
 

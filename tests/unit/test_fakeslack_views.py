@@ -187,3 +187,26 @@ def test_a_submission_carries_the_id_and_current_hash_slack_gave_the_modal(slack
     submitted = driver.submit_payload("U0LEE", sent, {"why": "because"})["view"]
 
     assert (submitted["id"], submitted["hash"]) == (opened["id"], opened["hash"])
+
+
+def test_a_click_in_a_modal_carries_the_views_state_as_slack_sends_it(slack: FakeSlack) -> None:
+    """What the person typed so far, and the inputs they left alone at their initial values."""
+    note = {"type": "plain_text_input", "action_id": "note", "initial_value": "kept"}
+    reason = {"type": "plain_text_input", "action_id": "reason"}
+    go = {"type": "button", "action_id": "go", "text": {"type": "plain_text", "text": "Go"}}
+    view = {
+        "type": "modal",
+        "title": {"type": "plain_text", "text": "Hi"},
+        "blocks": [
+            {"type": "input", "block_id": "n", "label": {"type": "plain_text", "text": "Note"}, "element": note},
+            {"type": "input", "block_id": "r", "label": {"type": "plain_text", "text": "Why"}, "element": reason},
+            {"type": "actions", "elements": [go]},
+        ],
+    }
+    driver = SlackDriver("http://127.0.0.1:9/unused", "secret", slack)
+
+    payload = driver.view_click_payload("U0LEE", view, "go", entered={"reason": "late parcel"})
+
+    assert payload["container"]["type"] == "view" and "response_url" not in payload
+    values = payload["view"]["state"]["values"]
+    assert values["n"]["note"]["value"] == "kept" and values["r"]["reason"]["value"] == "late parcel"
