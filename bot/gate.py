@@ -61,6 +61,8 @@ class SlackGate:
         body = environ["wsgi.input"].read(length) if length else b""
         timestamp = environ.get("HTTP_X_SLACK_REQUEST_TIMESTAMP", "")
         signature = environ.get("HTTP_X_SLACK_SIGNATURE", "")
+        if not _is_epoch(timestamp):
+            return Rejection(401, f"missing or malformed timestamp ({len(body)} bytes)", '{"error":"invalid request"}')
         if not self._verifier.is_valid(body=body, timestamp=timestamp, signature=signature):
             return Rejection(
                 401, f"missing, wrong or stale signature ({len(body)} bytes)", '{"error":"invalid request"}'
@@ -83,6 +85,12 @@ class SlackGate:
                 self._purged_at = now
                 replays.forget_expired(connection, now_epoch=int(now))
             return replays.first_sighting(connection, timestamp=timestamp, signature=signature)
+
+
+def _is_epoch(timestamp: str) -> bool:
+    """Slack's timestamp is whole seconds; anything else would make the verifier's `int()` raise (a 500 and a
+    traceback for an unsigned request), so it is refused before."""
+    return timestamp.isascii() and timestamp.isdigit() and len(timestamp) <= 12
 
 
 DATABASE_DOWN = (

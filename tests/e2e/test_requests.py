@@ -76,6 +76,19 @@ def test_an_unsigned_flood_logs_one_short_line_per_request_and_never_the_body(
     assert "AAAA" not in log_text(caplog)
 
 
+@pytest.mark.parametrize("timestamp", ["", "soon", "1e9", "-5", "9" * 5000])
+def test_a_request_without_a_usable_timestamp_is_refused_in_one_line(
+    bot: RunningBot, caplog: pytest.LogCaptureFixture, timestamp: str
+) -> None:
+    with caplog.at_level(logging.DEBUG):
+        reply = bot.driver.post("token=x", FORM, signature="v0=0", headers={"X-Slack-Request-Timestamp": timestamp})
+
+    assert reply.status == 401
+    [refused] = [r for r in caplog.records if "refused" in r.getMessage()]
+    assert "malformed timestamp" in refused.getMessage()
+    assert "Traceback" not in log_text(caplog)
+
+
 @pytest.mark.parametrize(
     "body",
     [
