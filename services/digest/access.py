@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 from models import Employee, Team, Workspace
 from services import directory
 from services.digest.weekly import Digest, weekly_digests
-from services.errors import NotAllowed, NotFound
+from services.errors import InvalidInput, NotAllowed, NotFound
 from services.text import escape_mrkdwn
 
 PURPOSE = (
@@ -44,7 +44,9 @@ def _head_for(session: Session, workspace: Workspace, caller: Employee, name: st
 
 
 def _named_team(session: Session, workspace: Workspace, name: str) -> Team:
-    team = directory.find_team(session, workspace, name) if name.strip() else None
+    if not name.strip():
+        raise InvalidInput(f"Name the team after `team:`. Teams: {_team_names(session, workspace)}.")
+    team = directory.find_team(session, workspace, name)
     if team is None:
         raise NotFound(f"There is no team called *{escape_mrkdwn(name)}*. Teams: {_team_names(session, workspace)}.")
     return team

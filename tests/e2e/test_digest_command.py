@@ -131,6 +131,16 @@ def test_an_unknown_team_lists_the_teams(ready: RunningBot) -> None:
     assert "`Support East`, `Support West`" in response.text
 
 
+@pytest.mark.parametrize("caller", ["U0ADMIN", "U0MGR1"])
+def test_an_empty_team_name_asks_for_one_and_lists_the_teams(ready: RunningBot, caller: str) -> None:
+    response = digest_command(ready, caller, "team:  ")
+
+    assert (
+        "Name the team after `team:`. Teams: `Operations`, `People`, `Support East`, `Support West`." in response.text
+    )
+    assert "**" not in response.text
+
+
 def test_help_and_unknown_words_show_the_usage(ready: RunningBot) -> None:
     help_reply = ready.driver.command("U0MGR1", "/digest", "help")
     wrong = ready.driver.command("U0MGR1", "/digest", "everything")
