@@ -17,7 +17,7 @@ from handlers.deps import deps_of
 from handlers.errors import reported
 from handlers.people import NEW_EMPLOYEE_NOTE, action_caller, command_caller, learn_if_wanted
 from services.errors import DomainError, InvalidInput
-from services.money import is_currency_mark, names_money, parse_amount
+from services.money import continues_amount, is_currency_mark, names_money, parse_amount
 from services.policy.versions import BoundaryRule
 from services.resolutions import fixes as resolutions
 from services.resolutions.fixes import Logged, ResolutionRequest
@@ -78,6 +78,8 @@ def to_request(line: OneLiner, rule: BoundaryRule, currency: str) -> ResolutionR
             raise InvalidInput(f"Give the amount after the category, like `/resolve {rule.category} 45 what happened`.")
         typed = words.pop(0)
         if words and (is_currency_mark(typed) or is_currency_mark(words[0])):  # `$ 45`, `45 CAD`
+            typed = f"{typed} {words.pop(0)}"
+        while words and continues_amount(typed, words[0]):  # `1 200`: refused whole, never logged as 1
             typed = f"{typed} {words.pop(0)}"
         amount = parse_amount(typed, currency)
     rest = " ".join(words)
