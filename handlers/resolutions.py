@@ -16,12 +16,13 @@ from handlers.delivery import Outgoing, queue, send_now
 from handlers.deps import deps_of
 from handlers.errors import reported
 from handlers.people import NEW_EMPLOYEE_NOTE, action_caller, command_caller, learn_if_wanted
+from models.resolution import CUSTOMER_OUTCOMES
 from services.errors import DomainError, InvalidInput
-from services.money import is_currency_mark, names_money, parse_amount
+from services.money import continues_amount, is_currency_mark, names_money, parse_amount
 from services.policy.versions import BoundaryRule
 from services.resolutions import fixes as resolutions
 from services.resolutions.fixes import Logged, ResolutionRequest
-from services.text import without_mentions
+from services.text import escape_mrkdwn, without_mentions
 
 USAGE = Usage(
     command="/resolve",
@@ -47,7 +48,7 @@ _REF = re.compile(  # attached (`ref:A1`, `ref:"A 1"`), or after a space when it
     r"\bref:(?:\s*\"([^\"]+)\"|\s*“([^”]+)”|\s*'([^']+)'|\s*‘([^’]+)’|(\S+)|\s+((?=\S*\d)\S+))", re.IGNORECASE
 )
 _QUOTES = "\"“'‘"
-_OUTCOME = re.compile(r"\boutcome:(\S+)", re.IGNORECASE)
+_OUTCOME = re.compile(r"\boutcome:(\S*)", re.IGNORECASE)
 _NAMED_REF = re.compile(  # `order 42`, `Order #42`, `order: 42`, `order no. 42`, `ORDER-42` (not `the order. 2 days`)
     r"\b(order|ticket|case|booking|account|invoice)(?::|\s*(?:no\.?|nr\.?|num\.?|number)(?![a-z]))?[\s#-]*"
     r"((?=[A-Za-z0-9-]*\d)[A-Za-z0-9][A-Za-z0-9-]*)",
@@ -79,10 +80,11 @@ def to_request(line: OneLiner, rule: BoundaryRule, currency: str) -> ResolutionR
         typed = words.pop(0)
         if words and (is_currency_mark(typed) or is_currency_mark(words[0])):  # `$ 45`, `45 CAD`
             typed = f"{typed} {words.pop(0)}"
+        while words and continues_amount(typed, words[0]):  # `1 200`: refused whole, never logged as 1
+            typed = f"{typed} {words.pop(0)}"
         amount = parse_amount(typed, currency)
     rest = " ".join(words)
-    outcome_match = _OUTCOME.search(rest)
-    outcome = outcome_match.group(1).lower() if outcome_match else None
+    outcome = typed_outcome(rest)
     words_typed = without_mentions(rest)
     ref_match = _REF.search(words_typed)
     customer_ref = next(part for part in ref_match.groups() if part) if ref_match else named_reference(words_typed)
@@ -93,6 +95,21 @@ def to_request(line: OneLiner, rule: BoundaryRule, currency: str) -> ResolutionR
     return ResolutionRequest(
         category=rule.category, amount=amount, summary=summary, customer_ref=customer_ref, customer_outcome=outcome
     )
+
+
+def typed_outcome(text: str) -> str | None:
+    """`outcome:happy` (a full stop after it is the sentence's); an empty or unknown one is refused by name."""
+    found = _OUTCOME.search(text)
+    if found is None:
+        return None
+    outcome = found.group(1).lower().rstrip(".,;!?")
+    if outcome not in CUSTOMER_OUTCOMES:
+        *some, last = [f"`outcome:{name}`" for name in CUSTOMER_OUTCOMES]
+        typed = (
+            f"`{escape_mrkdwn(found.group(1)[:20])}` is not a customer outcome" if outcome else "`outcome:` is empty"
+        )
+        raise InvalidInput(f"{typed}: write {', '.join(some)} or {last}, or leave it out.", field="customer_outcome")
+    return outcome
 
 
 def named_reference(text: str) -> str | None:

@@ -1,5 +1,6 @@
 """/suggest, one line or a modal, and "me too" in the team channel (the owner's buttons: suggestion_decisions.py)."""
 
+import string
 from datetime import datetime
 from typing import Any
 
@@ -53,6 +54,8 @@ def suggest_command(ack: Ack, command: dict[str, Any], context: BoltContext, cli
         ack(text="Your suggestions", blocks=content)
     elif looks_like_list(text):
         ack(text=USAGE.text(f"`/suggest list` takes nothing after it (you typed `{escape_mrkdwn(text[:40])}`)."))
+    elif looks_like_mistyped_list(text):
+        ack(text=USAGE.text(f"`{escape_mrkdwn(text[:40])}` looks like `/suggest list` mistyped, so I sent nothing."))
     else:
         submit_suggestion(ack, command, context, client, SuggestionRequest(what=text))
 
@@ -61,6 +64,22 @@ def looks_like_list(text: str) -> bool:
     """`list all`, `list mine`: meant as `list`, not as a two-word idea for the manager."""
     words = text.split()
     return words[0].lower() == "list" and len(words) <= 2
+
+
+def looks_like_mistyped_list(text: str) -> bool:
+    """`list.`, `lsit`, `lists`: one word a typo away from `list` is no idea to sign and post in the team channel."""
+    word = text.strip(string.punctuation).lower()
+    return len(text.split()) == 1 and one_edit_apart(word, "list")
+
+
+def one_edit_apart(typed: str, meant: str) -> bool:
+    """The same, or one letter added, dropped, changed, or swapped with its neighbour."""
+    if len(typed) == len(meant):
+        apart = [i for i, (a, b) in enumerate(zip(typed, meant, strict=True)) if a != b]
+        swapped = len(apart) == 2 and apart[1] == apart[0] + 1 and typed[apart[0]] == meant[apart[1]]
+        return len(apart) <= 1 or (swapped and typed[apart[1]] == meant[apart[0]])
+    shorter, longer = sorted((typed, meant), key=len)
+    return len(longer) == len(shorter) + 1 and any(longer[:i] + longer[i + 1 :] == shorter for i in range(len(longer)))
 
 
 def list_for(session: Session, deps: Deps, workspace: Workspace, employee: Employee) -> list[Block]:

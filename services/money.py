@@ -17,6 +17,9 @@ _LEADING_MARK = re.compile(rf"^(?P<mark>{_SIGNS}|(?:{_CODES})(?![a-z]))\s*", re.
 _TRAILING_MARK = re.compile(rf"\s*(?P<mark>{_SIGNS}|(?<![a-z])(?:{_CODES}))\Z", re.IGNORECASE)
 _PLAIN = re.compile(r"^\d{1,3}(,\d{3})+(\.\d{1,2})?\Z|^\d+(\.\d{1,2})?\Z|^\.\d{1,2}\Z")
 _DECIMAL_COMMA = re.compile(r"^\d+,\d{1,2}\Z")
+_SPACED_THOUSANDS = re.compile(r"^\d{1,3}( \d{3})+(\.\d{1,2})?\Z")
+_THOUSANDS_GROUP = re.compile(r"\d{3}(\.\d{1,2})?")
+_THOUSANDS_SO_FAR = re.compile(r"\d{1,3}( \d{3})*")
 _CURRENCIES_OF_SIGN = {
     "$": _DOLLARS,
     "CA$": ("CAD",),
@@ -44,6 +47,13 @@ def names_money(text: str) -> bool:
     return mark is not None and looks_like_amount(number)
 
 
+def continues_amount(typed: str, word: str) -> bool:
+    """`200` after `1`: the next group of a number written with a space between thousands (`1 200`), not a word
+    of what happened; read apart, `1 200` would log 1."""
+    raw, _mark = _split_mark(typed)
+    return typed[-1:].isdigit() and bool(_THOUSANDS_GROUP.fullmatch(word) and _THOUSANDS_SO_FAR.fullmatch(raw))
+
+
 def parse_amount(text: str, currency: str | None = None) -> Decimal:
     """A non-negative amount with at most two decimals, at most MAX_AMOUNT, or InvalidInput saying why.
 
@@ -65,6 +75,12 @@ def parse_amount(text: str, currency: str | None = None) -> Decimal:
     if _DECIMAL_COMMA.match(raw):
         raise InvalidInput(
             f"Write cents after a point: `{raw.replace(',', '.')}`, not `{escape_mrkdwn(raw)}`.", field="amount"
+        )
+    if _SPACED_THOUSANDS.match(raw):
+        raise InvalidInput(
+            f"Write the amount without a space: `{raw.replace(' ', '')}` or `{raw.replace(' ', ',')}`, "
+            f"not `{escape_mrkdwn(raw)}`.",
+            field="amount",
         )
     if not _PLAIN.match(raw):
         raise InvalidInput(_not_understood(text, currency), field="amount")

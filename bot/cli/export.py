@@ -56,6 +56,8 @@ def _add_grant_actions(commands: argparse._SubParsersAction) -> None:  # type: i
 def run_export(args: argparse.Namespace) -> int:
     """Every check comes before the first byte; the audit line, in its own short write, before the file appears."""
     now = SystemClock().now()
+    if args.team is not None and not args.team.strip():
+        raise StartupError("--team is empty: name a team, or leave --team out to export every team")
     period = parse_period(args.first, args.last, args.team, now=now)
     target = checked_target(args.out)
     sessions = make_session_factory(database())

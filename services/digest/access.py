@@ -5,10 +5,10 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from models import Employee, Workspace
+from models import Employee, Team, Workspace
 from services import directory
 from services.digest.weekly import Digest, weekly_digests
-from services.errors import NotAllowed, NotFound
+from services.errors import InvalidInput, NotAllowed, NotFound
 from services.text import escape_mrkdwn
 
 PURPOSE = (
@@ -23,25 +23,37 @@ def preview_for(session: Session, *, caller: Employee, team_name: str | None, no
     workspace = session.get_one(Workspace, caller.workspace_id)
     if not caller.active:
         raise NotAllowed(directory.NO_LONGER_ACTIVE)
-    if team_name is not None and caller.role not in LOOKERS:
-        raise NotAllowed(
-            "Only HR and admins can see another team's digest. `/digest` on its own shows your own team's."
-        )
-    head = _team_head(session, workspace, team_name) if team_name is not None else caller
+    head = _head_for(session, workspace, caller, team_name) if team_name is not None else caller
     digests = weekly_digests(session, workspace=workspace, now=now, managers=[head.id], so_far=True)
     if digests:
         return digests[0]
-    if team_name is not None:
-        raise NotFound(f"Nobody leads a team in *{escape_mrkdwn(team_name)}* yet, so it has no digest.")
+    if head is not caller:
+        raise NotFound(f"Nobody leads a team in *{escape_mrkdwn(team_name or '')}* yet, so it has no digest.")
     hint = " As HR or an admin, you can ask for a team: `/digest team:NAME`." if caller.role in LOOKERS else ""
     raise NotAllowed(f"{PURPOSE} Nobody reports to you in the directory, so there is no digest for you.{hint}")
 
 
-def _team_head(session: Session, workspace: Workspace, name: str) -> Employee:
-    """The team's leader: a member with reports whose own manager is outside the team."""
-    team = directory.find_team(session, workspace, name) if name.strip() else None
+def _head_for(session: Session, workspace: Workspace, caller: Employee, name: str) -> Employee:
+    """Whose digest a team's name asks for: its leader's (HR and admins), or the caller's own when it is their team."""
+    team = _named_team(session, workspace, name)
+    if caller.role in LOOKERS:
+        return _team_head(session, team)
+    if team.id == caller.team_id:
+        return caller
+    raise NotAllowed("Only HR and admins can see another team's digest. `/digest` on its own shows your own team's.")
+
+
+def _named_team(session: Session, workspace: Workspace, name: str) -> Team:
+    if not name.strip():
+        raise InvalidInput(f"Name the team after `team:`. Teams: {_team_names(session, workspace)}.")
+    team = directory.find_team(session, workspace, name)
     if team is None:
         raise NotFound(f"There is no team called *{escape_mrkdwn(name)}*. Teams: {_team_names(session, workspace)}.")
+    return team
+
+
+def _team_head(session: Session, team: Team) -> Employee:
+    """The team's leader: a member with reports whose own manager is outside the team."""
     members = list(
         session.scalars(select(Employee).where(Employee.team_id == team.id, Employee.active).order_by(Employee.name))
     )

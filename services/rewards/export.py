@@ -74,12 +74,13 @@ class ExportPeriod:
 
 
 def parse_period(first: str | None, last: str | None, team: str | None, *, now: datetime) -> ExportPeriod:
-    """FROM and TO as ISO dates within `EARLIEST`..`LATEST`; by default this month so far."""
+    """FROM and TO as ISO dates within `EARLIEST`..`LATEST`; by default this month so far. A team named empty stays
+    "" (refused by `check_export`), never read as every team."""
     start = _day(first, "FROM") if first else month_start(now).date()
     end = _day(last, "TO") if last else now.astimezone(UTC).date()
     if end < start:
         raise InvalidInput(_reversed(start, end, first, last))
-    return ExportPeriod(first=start, last=end, team=team.strip() if team and team.strip() else None)
+    return ExportPeriod(first=start, last=end, team=team.strip() if team is not None else None)
 
 
 def _reversed(start: date, end: date, first: str | None, last: str | None) -> str:
@@ -96,12 +97,12 @@ def _reversed(start: date, end: date, first: str | None, last: str | None) -> st
 def parse_period_words(words: list[str], *, now: datetime) -> ExportPeriod:
     """`[FROM] [TO] [team:NAME]` as typed after `/rewards export` (a team name may contain spaces)."""
     text = " ".join(words)
-    head, _, team = text.partition("team:")
+    head, named, team = text.partition("team:")
     dates = head.split()
     if len(dates) > 2:
         raise InvalidInput("Give at most two dates, FROM and TO, like `2026-03-01 2026-03-31`.")
     first, last = ([*dates, None, None])[:2]
-    return parse_period(first, last, team or None, now=now)
+    return parse_period(first, last, team if named else None, now=now)
 
 
 def _day(text: str, name: str) -> date:
@@ -258,8 +259,15 @@ def _write(
 def _team(session: Session, workspace: Workspace, name: str | None) -> Team | None:
     if name is None:
         return None
+    if not name:
+        raise InvalidInput(f"Name the team after `team:` (teams: {_known_teams(session, workspace)}).")
     team = directory.find_team(session, workspace, name)
     if team is None:
-        known = ", ".join(directory.team_names(session, workspace)[:20]) or "none yet"
-        raise NotFound(f"There is no team called {name!r} in the directory (teams: {known}).")
+        raise NotFound(
+            f"There is no team called {name!r} in the directory (teams: {_known_teams(session, workspace)})."
+        )
     return team
+
+
+def _known_teams(session: Session, workspace: Workspace) -> str:
+    return ", ".join(directory.team_names(session, workspace)[:20]) or "none yet"

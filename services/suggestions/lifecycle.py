@@ -1,5 +1,6 @@
 """A suggestion's life: sent to its owner, backed by colleagues, moved through its statuses. Callers commit."""
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -17,8 +18,11 @@ from services.rewards.approvals import hr_people
 from services.rewards.grants import HR_ROLES
 from services.suggestions.anonymity import make_anonymous, refuse_being_next_in_line, refuse_owning_the_category
 from services.suggestions.relay import Relay
+from services.text import escape_mrkdwn, without_mentions
 
 MAX_WHAT = 1000
+MIN_WHAT = 3
+"""Letters or digits an idea needs besides the people it names: `x` or a bare `@Sam` leaves nothing to act on."""
 MAX_WHY = 2000
 MAX_REASON = 500
 DUPLICATE_WINDOW = timedelta(minutes=1)
@@ -62,7 +66,7 @@ def submit(
     """Check the text, the category and the link; route to the owner; an anonymous one keeps no person."""
     directory.require_active(author)
     settings, threshold = settings_of(session, workspace)
-    what, why = _text(request.what, MAX_WHAT, "what", "Say what you suggest"), request.why.strip()
+    what, why = _what(request.what), request.why.strip()
     if len(why) > MAX_WHY:
         raise InvalidInput(f"Keep the why under {MAX_WHY} characters (it has {len(why)}).", field="why")
     category = _category(settings, request.category)
@@ -103,6 +107,22 @@ def _text(raw: str, limit: int, field: str, what: str) -> str:
     if len(text) > limit:
         raise InvalidInput(f"Keep it under {limit} characters (it has {len(text)}).", field=field)
     return text
+
+
+def _what(raw: str) -> str:
+    what = _text(raw, MAX_WHAT, "what", "Say what you suggest")
+    words = without_mentions(what)
+    letters = len(re.findall(r"\w", words))
+    if letters == 0 and words != what:
+        raise InvalidInput(
+            "Say what you suggest, not only who it concerns: the idea itself, in a few words.", field="what"
+        )
+    if letters < MIN_WHAT:
+        raise InvalidInput(
+            f"Say what you suggest in a few words: `{escape_mrkdwn(what[:40])}` is too short for anyone to act on.",
+            field="what",
+        )
+    return what
 
 
 def _category(settings: SuggestionSettings, category: str | None) -> str | None:

@@ -99,10 +99,29 @@ def test_a_refused_digest_learns_nothing_and_writes_nothing(ready: RunningBot) -
         assert employee(session, "U0AGENT1").tz is None
 
 
-def test_a_frontline_employee_may_not_look_at_a_team(ready: RunningBot) -> None:
-    response = digest_command(ready, "U0AGENT1", "team:Support East")
+def test_a_manager_naming_their_own_team_sees_their_own_digest(ready: RunningBot) -> None:
+    response = digest_command(ready, "U0MGR1", "team:support east")
+
+    text = as_text(response.args["blocks"])
+    assert "another team" not in response.text
+    assert "*Customer fixes:* 1 (last week 0), $5 given" in text
+    assert "*Waiting on you (1), oldest first:*" in text
+    assert "resolution_approve" in str(response.args["blocks"]), "their own digest, with their decision buttons"
+
+
+@pytest.mark.parametrize(("caller", "team"), [("U0MGR1", "Support West"), ("U0AGENT3", "Support East")])
+def test_only_hr_and_admins_look_at_another_team(ready: RunningBot, caller: str, team: str) -> None:
+    response = digest_command(ready, caller, f"team:{team}")
 
     assert "Only HR and admins can see another team's digest" in response.text
+    assert "Customer fixes" not in response.text
+
+
+def test_a_frontline_employee_naming_their_own_team_is_told_what_the_command_is_for(ready: RunningBot) -> None:
+    response = digest_command(ready, "U0AGENT1", "team:Support East")
+
+    assert "`/digest` is for managers" in response.text
+    assert "another team" not in response.text
 
 
 def test_an_unknown_team_lists_the_teams(ready: RunningBot) -> None:
@@ -110,6 +129,16 @@ def test_an_unknown_team_lists_the_teams(ready: RunningBot) -> None:
 
     assert "There is no team called *&lt;Nowhere&gt;*" in response.text
     assert "`Support East`, `Support West`" in response.text
+
+
+@pytest.mark.parametrize("caller", ["U0ADMIN", "U0MGR1"])
+def test_an_empty_team_name_asks_for_one_and_lists_the_teams(ready: RunningBot, caller: str) -> None:
+    response = digest_command(ready, caller, "team:  ")
+
+    assert (
+        "Name the team after `team:`. Teams: `Operations`, `People`, `Support East`, `Support West`." in response.text
+    )
+    assert "**" not in response.text
 
 
 def test_help_and_unknown_words_show_the_usage(ready: RunningBot) -> None:

@@ -135,6 +135,8 @@ def test_the_export_is_for_hr_only(bot: RunningBot) -> None:
             "team:Nowhere",
             "no team called 'Nowhere' in the directory (teams: Operations, People, Support East, Support West)",
         ),
+        ("team:", "Name the team after `team:` (teams: Operations, People, Support East, Support West)."),
+        ("2026-03-01 team:  ", "Name the team after `team:`"),
         ("team:%", "no team called '%'"),
         ("team:Support_East", "no team called 'Support_East'"),
     ],

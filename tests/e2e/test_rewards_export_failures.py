@@ -180,6 +180,7 @@ def test_a_cli_export_replaces_an_existing_file_whole_and_keeps_its_permissions(
         (["--out", "{tmp}/missing/x.csv"], "--out {tmp}/missing/x.csv: {tmp}/missing does not exist"),
         (["--out", "{tmp}"], "--out {tmp} is a folder: name a file in it, like {tmp}/rewards.csv"),
         (["--out", "{tmp}/a.csv/x.csv"], "--out {tmp}/a.csv/x.csv: {tmp}/a.csv is not a folder"),
+        (["--team", " "], "--team is empty: name a team, or leave --team out to export every team"),
     ],
 )
 @pytest.mark.usefixtures("history")

@@ -87,6 +87,8 @@ def test_only_managers_and_hr_with_a_team_get_a_preview(sessions: sessionmaker[S
         with pytest.raises(NotAllowed, match="is for managers"):
             digest_access.preview_for(session, caller=sam, team_name=None, now=MONDAY)
         with pytest.raises(NotAllowed, match="Only HR and admins"):
+            digest_access.preview_for(session, caller=sam, team_name="Support West", now=MONDAY)
+        with pytest.raises(NotAllowed, match="is for managers"):
             digest_access.preview_for(session, caller=sam, team_name="Support East", now=MONDAY)
         with pytest.raises(NotFound, match="no team called"):
             digest_access.preview_for(session, caller=hana, team_name="Nowhere", now=MONDAY)

@@ -62,7 +62,8 @@ def test_a_sign_is_read_as_the_policy_currency_when_it_can_be(typed: str, curren
 
 
 @pytest.mark.parametrize(
-    "typed", ["-5", "1e9", "abc", "NaN", "inf", "4.567", "100000.01", "1,20", "25,50", "€25", "45 EUR", "£3", "usd"]
+    "typed",
+    ["-5", "1e9", "abc", "NaN", "inf", "4.567", "100000.01", "1,20", "25,50", "1 200", "€25", "45 EUR", "£3", "usd"],
 )
 def test_amounts_that_are_refused(typed: str) -> None:
     with pytest.raises(InvalidInput):
