@@ -34,11 +34,14 @@ def preview_for(session: Session, *, caller: Employee, team_name: str | None, no
 
 
 def _head_for(session: Session, workspace: Workspace, caller: Employee, name: str) -> Employee:
-    """Whose digest a team's name asks for: its leader's (HR and admins), or the caller's own when it is their team."""
-    team = _named_team(session, workspace, name)
+    """Whose digest a team's name asks for: its leader's (HR and admins), or the caller's own when it is their team.
+    Anyone else learns nothing of the other teams, not even which exist."""
     if caller.role in LOOKERS:
-        return _team_head(session, team)
-    if team.id == caller.team_id:
+        return _team_head(session, _named_team(session, workspace, name))
+    if not name.strip():
+        raise InvalidInput("Name the team after `team:`, or send `/digest` on its own for your own team's.")
+    team = directory.find_team(session, workspace, name)
+    if team is not None and team.id == caller.team_id:
         return caller
     raise NotAllowed("Only HR and admins can see another team's digest. `/digest` on its own shows your own team's.")
 

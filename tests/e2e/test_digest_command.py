@@ -131,14 +131,27 @@ def test_an_unknown_team_lists_the_teams(ready: RunningBot) -> None:
     assert "`Support East`, `Support West`" in response.text
 
 
-@pytest.mark.parametrize("caller", ["U0ADMIN", "U0MGR1"])
-def test_an_empty_team_name_asks_for_one_and_lists_the_teams(ready: RunningBot, caller: str) -> None:
+@pytest.mark.parametrize(
+    ("caller", "answer"),
+    [
+        ("U0ADMIN", "Name the team after `team:`. Teams: `Operations`, `People`, `Support East`, `Support West`."),
+        ("U0MGR1", "Name the team after `team:`, or send `/digest` on its own for your own team's."),
+    ],
+)
+def test_an_empty_team_name_asks_for_one_and_lists_the_teams_to_hr_and_admins_only(
+    ready: RunningBot, caller: str, answer: str
+) -> None:
     response = digest_command(ready, caller, "team:  ")
 
-    assert (
-        "Name the team after `team:`. Teams: `Operations`, `People`, `Support East`, `Support West`." in response.text
-    )
+    assert answer in response.text
     assert "**" not in response.text
+
+
+def test_a_manager_naming_a_team_that_does_not_exist_learns_nothing_of_the_teams(ready: RunningBot) -> None:
+    response = digest_command(ready, "U0MGR1", "team:Nowhere")
+
+    assert "Only HR and admins can see another team's digest" in response.text
+    assert "Support West" not in response.text
 
 
 def test_help_and_unknown_words_show_the_usage(ready: RunningBot) -> None:
