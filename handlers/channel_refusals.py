@@ -21,6 +21,8 @@ from services.rewards import approvals
 
 SHOUTOUT_KEY = "reward-shoutout:"
 SUGGESTION_KEY = "suggestion:"
+SUGGESTION_POSTS = (":channel", ":we_did")
+"""A suggestion's post in its team's channel, and "you said, we did" there (one per teammate has a longer key)."""
 CHANNEL_REFUSALS = frozenset({"channel_not_found", "not_in_channel", "is_archived"})
 NOTICE_KEY = "channel-refused:"
 POST = "chat.postMessage"
@@ -34,12 +36,12 @@ class Refusal(NamedTuple):
 
 
 def use_of(delivery: Claimed) -> ChannelUse | None:
-    """What a post in a channel was for, by its outbox key; None for a DM."""
-    if not str(delivery.payload.get("channel", "")).startswith(("C", "G")):
-        return None
-    if delivery.idempotency_key.startswith(SHOUTOUT_KEY):
+    """What a post in a channel was for, by its outbox key (a channel may be named by id or by name); None for
+    anything else, DMs included."""
+    key = delivery.idempotency_key
+    if key.startswith(SHOUTOUT_KEY):
         return "shout-outs"
-    return "suggestions" if delivery.idempotency_key.startswith(SUGGESTION_KEY) else None
+    return "suggestions" if key.startswith(SUGGESTION_KEY) and key.endswith(SUGGESTION_POSTS) else None
 
 
 def refusals(sends: list[tuple[Claimed, SendOutcome]]) -> list[Refusal]:

@@ -210,6 +210,7 @@ def submit_nomination(
     with deps.sessions.begin() as session:
         workspace = request_workspace(session, context)
         unknown = strangers(session, workspace, form.nominees, skip={body["user"]["id"], context.bot_user_id})
+        names = directory.names_of(session, workspace, form.nominees)
     if unknown:
         ack()
         with reported(body):
@@ -218,10 +219,10 @@ def submit_nomination(
     try:
         claimed = record_nomination(context, body, request, {}, context.bot_user_id)
     except NomineeRefused as error:
-        ack(**field_errors(blocks.PEOPLE, str(error)))
+        ack(**field_errors(blocks.PEOPLE, str(error), names))
         return
     except DomainError as error:
-        ack(**field_errors(blocks.REASON, str(error)))
+        ack(**field_errors(blocks.REASON, str(error), names))
         return
     ack()
     with reported(body):

@@ -1,5 +1,6 @@
 """The org directory: who works here, their role, team and manager. Callers commit."""
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -89,6 +90,12 @@ def find_employee(session: Session, workspace: Workspace, slack_id: str) -> Empl
     if cache is not None and employee is not None:
         cache.put("employee", workspace, slack_id, detached_copy(employee))
     return employee
+
+
+def names_of(session: Session, workspace: Workspace, slack_ids: Sequence[str]) -> dict[str, str]:
+    """The directory's names of these people, by Slack id (those it knows)."""
+    found = (find_employee(session, workspace, slack_id) for slack_id in slack_ids)
+    return {person.slack_id: person.name for person in found if person is not None}
 
 
 def identify(session: Session, *, workspace: Workspace, slack_id: str, name: str, now: datetime) -> Identity:

@@ -13,12 +13,13 @@ from slack_sdk.signature import SignatureVerifier
 
 from bot.fakeslack.blockkit import ack_problems, message_problems
 from bot.fakeslack.grid import Grid
-from bot.fakeslack.payloads import find_element, slack_escaped, view_state
+from bot.fakeslack.payloads import clicked_action, find_element, slack_escaped, view_state
 from bot.fakeslack.reply import Reply
 from bot.fakeslack.server import FakeSlack
 from bot.fakeslack.state import TEAM_ID, Call, dm_channel
 
 _ids = count(1)
+Json = dict[str, Any]
 
 
 class SlackDriver:
@@ -136,9 +137,9 @@ class SlackDriver:
 
     # -- events ----------------------------------------------------------------------------
     def event(self, event: dict[str, Any], *, event_id: str | None = None, retry_num: int | None = None) -> Reply:
-        """An Events API delivery. `app_uninstalled` and `tokens_revoked` come after Slack has revoked the
-        workspace's bot tokens, so they first stop working here too."""
-        if event.get("type") in ("app_uninstalled", "tokens_revoked"):
+        """An Events API delivery. `app_uninstalled`, and `tokens_revoked` listing bot tokens, come after Slack has
+        revoked the workspace's bot tokens, so they first stop working here too."""
+        if event.get("type") == "app_uninstalled" or (event.get("tokens") or {}).get("bot"):
             self.slack.state.installs.revoke_team(self.team_id)
         envelope = {
             "token": "verification-token-unused",
@@ -200,42 +201,24 @@ class SlackDriver:
             payload["message"] = {"type": "message", "ts": ts, "text": message.args.get("text", ""), "blocks": blocks}
         return payload
 
-    def click_in_view(
-        self,
-        user: str,
-        view: dict[str, Any],
-        action_id: str,
-        *,
-        value: str | None = None,
-        entered: dict[str, Any] | None = None,
-    ) -> Reply:
+    def click_in_view(self, user: str, view: dict[str, Any], action_id: str, *, value: str | None = None) -> Reply:
         """Click a button in a published view (the App Home) or an open modal.
 
         Such a click has a `view` container and no `response_url`: the app answers in the view (views.publish,
         views.update) or elsewhere (a DM).
         """
-        payload = self.view_click_payload(user, view, action_id, value=value, entered=entered)
-        return self._checked("ack of a click", self.post_payload(payload))
+        return self._checked("ack of a click", self.post_payload(self.view_click_payload(user, view, action_id, value)))
 
     def view_click_payload(
-        self,
-        user: str,
-        view: dict[str, Any],
-        action_id: str,
-        *,
-        value: str | None = None,
-        entered: dict[str, Any] | None = None,
-    ) -> dict[str, Any]:
-        """The view carries its inputs' state as Slack sends it: what the person has `entered` so far (as for
-        `submit`), the others at their initial values."""
+        self, user: str, view: Json, action_id: str, value: str | None = None, **entered: Any
+    ) -> Json:
+        """The view carries its inputs' state as Slack sends it: what the person has `entered` so far (by action_id
+        or block_id, as for `submit`), the others at their initial values."""
         block, element = find_element(view.get("blocks") or [], action_id)
         payload = self._block_actions(user, block, element, value)
         view_id, view_hash = self.slack.state.views.identify(view)
-        state = view_state(view, entered or {})
-        payload.update(
-            container={"type": "view", "view_id": view_id},
-            view={**view, "id": view_id, "hash": view_hash, "state": state},
-        )
+        shown = {**view, "id": view_id, "hash": view_hash, "state": view_state(view, entered)}
+        payload.update(container={"type": "view", "view_id": view_id}, view=shown)
         return payload
 
     def submit(self, user: str, view: dict[str, Any], values: dict[str, Any], *, settle: bool = True) -> Reply:
@@ -275,17 +258,6 @@ class SlackDriver:
     def _block_actions(
         self, user: str, block: dict[str, Any], element: dict[str, Any], value: str | None
     ) -> dict[str, Any]:
-        action = {
-            "action_id": element["action_id"],
-            "block_id": block.get("block_id", "b"),
-            "type": element.get("type", "button"),
-            "action_ts": f"{time.time():.6f}",
-        }
-        if element.get("type", "button") == "button":
-            action.update(value=value if value is not None else element.get("value", ""), text=element.get("text"))
-        elif element.get("type") in ("static_select", "radio_buttons"):
-            options = {o["value"]: o for o in element.get("options", [])}
-            action["selected_option"] = options.get(value, {"value": value})
         return {
             "type": "block_actions",
             **self.grid.interaction_fields(self.team_id),
@@ -293,7 +265,7 @@ class SlackDriver:
             "api_app_id": "A0LATITUDE",
             "token": "verification-token-unused",
             "trigger_id": self.slack.trigger_id(),
-            "actions": [action],
+            "actions": [clicked_action(block, element, value)],
         }
 
     def _user(self, user: str) -> dict[str, str]:

@@ -1,6 +1,7 @@
 """Pieces of what Slack sends: command text escaped as Slack escapes it, a clicked element, a submitted view's state."""
 
 import re
+import time
 from typing import Any
 
 # What Slack leaves as markup in a command's text with `should_escape: true`: mentions, channels,
@@ -114,3 +115,19 @@ def _listed(entered: Any) -> list[Any]:
     if not isinstance(entered, list | tuple):
         raise AssertionError(f"a multi-select or checkboxes takes a list of what is picked, not {entered!r}")
     return list(entered)
+
+
+def clicked_action(block: dict[str, Any], element: dict[str, Any], value: str | None) -> dict[str, Any]:
+    """The `actions` entry of a click on `element`: a button's value, or the option picked in a menu."""
+    action = {
+        "action_id": element["action_id"],
+        "block_id": block.get("block_id", "b"),
+        "type": element.get("type", "button"),
+        "action_ts": f"{time.time():.6f}",
+    }
+    if element.get("type", "button") == "button":
+        action.update(value=value if value is not None else element.get("value", ""), text=element.get("text"))
+    elif element.get("type") in ("static_select", "radio_buttons"):
+        options = {o["value"]: o for o in element.get("options", [])}
+        action["selected_option"] = options.get(value, {"value": value})
+    return action

@@ -1,5 +1,6 @@
 """Block Kit for HR's DM when Slack refuses Latitude's posts in a channel the policy names."""
 
+import re
 from typing import Any, Literal
 
 from handlers.blocks.kit import context_block, text_block
@@ -29,15 +30,21 @@ SUMMARY: dict[ChannelUse, str] = {
 }
 
 
+def channel_ref(channel: str) -> str:
+    """A channel as mrkdwn: a link for an id, `#name` for a channel named in the settings."""
+    return f"<#{channel}>" if re.fullmatch(r"[CG][A-Z0-9]{2,}", channel) else f"#{escape_mrkdwn(channel.lstrip('#'))}"
+
+
 def refused_channel_notice(person_id: str, use: ChannelUse, channel: str, error: str) -> dict[str, Any]:
     """Why Slack refused, what happens meanwhile, and the ways to fix it."""
     cause = REFUSAL_CAUSES.get(error, "Slack does not let Latitude post there")
     what = "a shout-out" if use == "shout-outs" else "a suggestion"
+    where = channel_ref(channel)
     text = (
-        f":warning: Slack refused to post {what} in <#{channel}> (`{escape_mrkdwn(error)}`: {cause}), and will "
+        f":warning: Slack refused to post {what} in {where} (`{escape_mrkdwn(error)}`: {cause}), and will "
         f"refuse the next ones the same way. Until it is fixed, {MEANWHILE[use]}.\nTo fix it, make the channel "
         "public (and not archived) or invite Latitude with `/invite @Latitude` in the channel, or name another "
         f"channel {SETTING[use]} in the policy file."
     )
-    once = f"You are told once a week for <#{channel}> and this error while it lasts, not for every post."
+    once = f"You are told once a week for {where} and this error while it lasts, not for every post."
     return {"channel": person_id, "text": SUMMARY[use], "blocks": [text_block(text), context_block(once)]}

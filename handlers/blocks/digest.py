@@ -1,6 +1,7 @@
 """Block Kit for the weekly digest, within Slack's limits, and its plain-text rendering for `--dry-run`."""
 
 import html
+import re
 from collections.abc import Callable, Sequence
 from decimal import Decimal
 
@@ -234,8 +235,11 @@ def _money(currency: str) -> Callable[[Decimal], str]:
     return lambda amount: format_money(amount, currency)
 
 
+_DATE_TOKEN = re.compile(r"<!date\^[^|>]*\|([^>]*)>")
+
+
 def as_text(blocks: Sequence[Block]) -> str:
-    """What a reader sees, without buttons: for `python -m bot digest send --dry-run`."""
+    """What a reader sees, without buttons, dates by their fallback: for `python -m bot digest send --dry-run`."""
     lines: list[str] = []
     for block in blocks:
         if block["type"] in ("header", "section"):
@@ -244,4 +248,4 @@ def as_text(blocks: Sequence[Block]) -> str:
             lines += [element["text"] for element in block["elements"]]
         elif block["type"] == "actions":
             lines.append("[Approve] [Decline]")
-    return html.unescape("\n".join(lines))
+    return html.unescape(_DATE_TOKEN.sub(r"\1", "\n".join(lines)))

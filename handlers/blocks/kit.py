@@ -6,7 +6,7 @@ so a long user text shortens a message instead of making Slack refuse it.
 
 import html
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -26,7 +26,7 @@ QUOTE_TEXT = 2900
 FIELD_ERROR_TEXT = 300
 _ONE_SPACE = re.compile(r"\s+")
 _CODE_OR_BOLD = re.compile(r"`([^`\n]*)`|\*([^*\n]+)\*")
-_MENTION = re.compile(r"<@[UW][A-Z0-9]+(?:\|([^>]*))?>")
+_MENTION = re.compile(r"<@([UW][A-Z0-9]+)(?:\|([^>]*))?>")
 
 
 def local_time(moment: datetime, tokens: str = "{date_short}", fallback: str = "%d %b %Y") -> str:
@@ -101,17 +101,16 @@ def _as_plain(mark: re.Match[str]) -> str:
     return f"“{mark.group(1)}”" if mark.group(1) is not None else mark.group(2)
 
 
-def _as_person(mention: re.Match[str]) -> str:
-    return mention.group(1) or "this person"
-
-
-def field_errors(block_id: str, message: str) -> dict[str, Any]:
+def field_errors(block_id: str, message: str, names: Mapping[str, str] | None = None) -> dict[str, Any]:
     """A form's answer that keeps it open with `message` under one input. Slack shows it as plain text, so
     the mrkdwn our messages are written in becomes what it stands for: `code` in quotes, *bold* plain,
-    entities as the characters they escape, and a mention (which plain text would show as `<@U…>`) its label
-    or "this person", the one picked in the form."""
-    unmentioned = _MENTION.sub(_as_person, message)
-    plain = html.unescape(_CODE_OR_BOLD.sub(_as_plain, unmentioned[:1].upper() + unmentioned[1:]))
+    entities as the characters they escape, and a mention (which plain text would show as `<@U…>`) the
+    person's name: its label, else theirs in `names` (the people picked in the form), else "this person"."""
+    known = names or {}
+    unmentioned = _MENTION.sub(lambda mention: mention.group(2) or known.get(mention.group(1), "this person"), message)
+    if unmentioned.startswith("this person"):
+        unmentioned = "T" + unmentioned[1:]
+    plain = html.unescape(_CODE_OR_BOLD.sub(_as_plain, unmentioned))
     return {"response_action": "errors", "errors": {block_id: truncate(plain, FIELD_ERROR_TEXT)}}
 
 

@@ -119,7 +119,7 @@ def _received_line(grant: RewardGrant) -> str:
     status = "" if grant.status == "approved" else f" — {grant.status}"
     return (
         f"• {local_time(grant.granted_at)}: *{escape_mrkdwn(grant.title)}*{value_words(grant.value, grant.unit)} "
-        f"from {escape_mrkdwn(grant.nominator.name)}{status}: {inline(grant.reason, 120)}"
+        f"from {name_of(grant.nominator)}{status}: {inline(grant.reason, 120)}"
     )
 
 
@@ -127,7 +127,7 @@ def _given_line(nomination: Nomination) -> str:
     status = {"pending": " — waiting for approval", "declined": " — declined", "revoked": " — revoked"}
     return (
         f"• {local_time(nomination.created_at)}: *{escape_mrkdwn(nomination.title)}* to "
-        f"{escape_mrkdwn(nomination.nominee.name)}{status.get(nomination.status, '')}"
+        f"{name_of(nomination.nominee)}{status.get(nomination.status, '')}"
     )
 
 

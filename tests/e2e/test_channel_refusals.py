@@ -2,14 +2,16 @@
 it once a week while it lasts, with what to do; nobody is told a shout-out was posted when it was not, and the
 people recognised still get their DMs."""
 
+from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
 
-from bot.fakeslack import Call
+from bot.clock import MovableClock
+from bot.fakeslack import Call, FakeSlack
 from handlers.blocks import nominations as blocks
 from handlers.jobs.drain_outbox import drain_outbox
-from tests.conftest import RECOGNITION_CHANNEL, RunningBot
+from tests.conftest import RECOGNITION_CHANNEL, RunningBot, bot_settings, running_bot
 from tests.rewards_helpers import set_up
 from tests.suggestions_helpers import load_suggestion_org
 
@@ -112,3 +114,22 @@ def test_a_teams_suggestions_channel_slack_refuses_is_reported_with_its_own_sett
     [notice] = notices
     assert "<#C0EAST>" in notice.text and "`channel_not_found`" in notice.text
     assert "`[suggestions.channels]`" in notice.text and "to back them" in notice.text
+
+
+@pytest.fixture
+def named_channel_bot(slack: FakeSlack, database_url: str, clock: MovableClock) -> Iterator[RunningBot]:
+    """RECOGNITION_CHANNEL given by name, as `.env.example` allows."""
+    yield from running_bot(bot_settings(slack, database_url, recognition_channel="kudos"), slack, clock)
+
+
+def test_a_recognition_channel_given_by_name_that_slack_refuses_is_reported_by_its_name(
+    named_channel_bot: RunningBot,
+) -> None:
+    bot = named_channel_bot
+    set_up(bot.sessions, bot.clock.now())
+    bot.slack.fail("chat.postMessage", error="is_archived")
+
+    bot.driver.command("U0AGENT1", "/nominate", f"{LEE} calmed an angry customer")
+
+    [notice] = notices_to(bot, "U0HR")
+    assert "in #kudos (`is_archived`" in notice.text and "<#kudos>" not in notice.text

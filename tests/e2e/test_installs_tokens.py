@@ -16,7 +16,7 @@ from bot.cli import main
 from bot.clock import MovableClock
 from bot.fakeslack import FakeSlack
 from bot.fakeslack.browser import install
-from bot.fakeslack.server import CLIENT_ID, CLIENT_SECRET, Call
+from bot.fakeslack.server import BOT_TOKEN, CLIENT_ID, CLIENT_SECRET, Call
 from handlers.delivery import TOKEN_UNAVAILABLE
 from handlers.jobs.drain_outbox import drain_outbox
 from handlers.jobs.follow_up_pending_requests import follow_up_pending_requests
@@ -268,3 +268,10 @@ def test_an_uninstall_revokes_the_workspaces_token_as_slack_does(oauth_bot: Runn
     with pytest.raises(SlackApiError) as refused:
         WebClient(token=token, base_url=oauth_bot.slack.api_url).auth_test()
     assert refused.value.response["error"] == "token_revoked"
+
+
+def test_tokens_revoked_for_user_tokens_only_leaves_the_bot_token_working(bot: RunningBot) -> None:
+    """Slack's `tokens_revoked` lists what it revoked: with user tokens only, the bot's token still works."""
+    bot.driver.event({"type": "tokens_revoked", "tokens": {"oauth": ["U0AGENT1"], "bot": []}})
+
+    assert WebClient(token=BOT_TOKEN, base_url=bot.slack.api_url).auth_test()["ok"]

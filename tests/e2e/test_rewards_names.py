@@ -87,3 +87,30 @@ def test_nobody_left_to_approve_names_a_newcomer_as_slack_shows_them(ready: Runn
 
     assert "Nobody can approve a reward for <@U0NEWBIE>: they have no manager on file" in refused.text
     assert "nora.newbie" not in refused.text
+
+
+def test_a_form_error_about_one_of_several_people_picked_names_them_in_words(ready: RunningBot) -> None:
+    """Slack shows a form's errors as plain text, where a mention would read `<@U…>`."""
+    nora = newcomer_known_by_handle(ready)
+    for why in ("a great first week", "a great second week"):  # the catalog allows two a month
+        ready.driver.command("U0AGENT1", "/nominate", f"<@{nora}|nora.newbie> voucher_25 {why}")
+    ready.driver.command("U0AGENT3", "/nominate", "")
+    [opened] = ready.slack.calls("views.open")
+
+    reply = ready.driver.submit(
+        "U0AGENT3",
+        opened.args["view"],
+        {blocks.PEOPLE: ["U0AGENT2", nora], blocks.REWARD: "voucher_25", blocks.REASON: "both were great"},
+    )
+
+    [error] = reply.json["errors"].values()
+    assert error.startswith("nora.newbie has already received or been put forward for Coffee & cake voucher 2 times")
+
+
+def test_rewards_history_names_a_newcomer_as_slack_shows_them(ready: RunningBot) -> None:
+    nora = newcomer_known_by_handle(ready)
+    ready.driver.command("U0AGENT1", "/nominate", f"<@{nora}|nora.newbie> great first week")
+
+    history = ready.driver.command("U0AGENT1", "/rewards")
+
+    assert f"to <@{nora}>" in history.text and "nora.newbie" not in history.text

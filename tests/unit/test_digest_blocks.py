@@ -117,3 +117,12 @@ def test_a_team_of_one_reads_one_person() -> None:
     blocks = digest_blocks(replace(a_digest(), team_size=1))
 
     assert "Maya's team: 1 person, direct and indirect" in as_text(blocks)
+
+
+def test_the_dry_run_text_shows_a_date_where_slack_would_render_one() -> None:
+    """`python -m bot digest send --dry-run` prints `as_text`: a date token reads as its fallback."""
+    waiting = (Waiting(1, "Lee", "refund", Decimal(80), "USD", "parcel lost", START),)
+
+    printed = as_text(digest_blocks(a_digest(waiting=waiting)))
+
+    assert "waiting since Mon 23 Feb 05:00 UTC\n" in printed and "<!date" not in printed

@@ -205,7 +205,7 @@ def test_a_click_in_a_modal_carries_the_views_state_as_slack_sends_it(slack: Fak
     }
     driver = SlackDriver("http://127.0.0.1:9/unused", "secret", slack)
 
-    payload = driver.view_click_payload("U0LEE", view, "go", entered={"reason": "late parcel"})
+    payload = driver.view_click_payload("U0LEE", view, "go", reason="late parcel")
 
     assert payload["container"]["type"] == "view" and "response_url" not in payload
     values = payload["view"]["state"]["values"]
