@@ -31,10 +31,18 @@ def moment_words(moment: datetime, tz: str | None) -> str:
     if not tz or not is_time_zone(tz) or tz in _UTC_NAMES:
         local, clock = moment.astimezone(UTC), "UTC"
     else:
-        local, clock = moment.astimezone(ZoneInfo(tz)), tz.rsplit("/", 1)[-1].replace("_", " ") + " time"
+        local, clock = moment.astimezone(ZoneInfo(tz)), _clock_name(tz, moment)
     if local.time() == time() and clock != "UTC":
         return f"{local:%A %d %B}"
     return f"{local:%A %d %B} at {local:%H:%M} {clock}"
+
+
+def _clock_name(tz: str, moment: datetime) -> str:
+    """`New York time` for a city's zone; the offset for a fixed one (`Etc/GMT+5` is UTC-05:00: POSIX signs)."""
+    if not tz.startswith("Etc/"):
+        return tz.rsplit("/", 1)[-1].replace("_", " ") + " time"
+    offset = moment.astimezone(ZoneInfo(tz)).strftime("%z")
+    return f"UTC{offset[:3]}:{offset[3:]}"
 
 
 def local_day(now: datetime, tz: str | None) -> tuple[datetime, datetime]:

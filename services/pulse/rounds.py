@@ -82,10 +82,15 @@ def start_round(
         raise NotAllowed(directory.NO_LONGER_ACTIVE)
     if by is not None and not directory.acts_as(by, ROUND_STARTERS):
         raise NotAllowed("Only HR or an admin can start a pulse round. Ask them, or wait for the next scheduled one.")
-    _refuse_if_open(session, workspace, by.tz if by is not None else None)
-    settings = pulse_settings(session, workspace)
     return create_round(
-        session, workspace=workspace, settings=settings, opens_on=day_of(by, now), local_time=None, actor=actor, now=now
+        session,
+        workspace=workspace,
+        settings=pulse_settings(session, workspace),
+        opens_on=day_of(by, now),
+        local_time=None,
+        actor=actor,
+        now=now,
+        reader_tz=by.tz if by is not None else None,
     )
 
 
@@ -126,10 +131,12 @@ def create_round(
     actor: str,
     now: datetime,
     late: dict[str, str] | None = None,
+    reader_tz: str | None = None,
 ) -> PulseRound:
     """The round, its questions and its audit line (saying why, when it opened `late`); closing when the last
-    person's opening is `open_hours` behind. AlreadyDone if a round is open or was opened at this very moment."""
-    _refuse_if_open(session, workspace, None)
+    person's opening is `open_hours` behind. AlreadyDone if a round is open (saying when it closes on the clock of
+    `reader_tz`, UTC by default) or was opened at this very moment."""
+    _refuse_if_open(session, workspace, reader_tz)
     number = (
         session.scalar(select(func.max(PulseRound.number)).where(PulseRound.workspace_id == workspace.id)) or 0
     ) + 1

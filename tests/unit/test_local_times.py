@@ -108,6 +108,7 @@ def test_suggestions_are_dated_by_the_day_on_the_readers_clock_without_the_exact
         ("America/Argentina/Buenos_Aires", "Tuesday 31 March at 21:00 Buenos Aires time"),
         ("Africa/Abidjan", "Wednesday 01 April"),
         ("Etc/UTC", "Wednesday 01 April at 00:00 UTC"),
+        ("Etc/GMT+5", "Tuesday 31 March at 19:00 UTC-05:00"),
         (None, "Wednesday 01 April at 00:00 UTC"),
         ("Europe", "Wednesday 01 April at 00:00 UTC"),
         ("localtime", "Wednesday 01 April at 00:00 UTC"),
