@@ -43,16 +43,16 @@ def _escape(text: str) -> str:
     return _MENTION_WORDS.sub(lambda match: "@\u200b" + match.group(1), escaped)
 
 
-def as_slack_shows(text: str, names: Mapping[str, str]) -> str:
-    """Mentions as Slack shows them, for plain text outside Slack (a spreadsheet).
+def as_slack_shows(text: str, names: Mapping[str, str], *, at: str = "@", stranger: str | None = None) -> str:
+    """Mentions as Slack shows them, for plain text where markup is not rendered (a spreadsheet, a form's error).
 
-    A person is `@` and their name in `names` (by Slack user id), else the label Slack wrote after `|`, else
-    the id; a channel is `#` and its label, else its id. Anything else stays as typed.
+    A person is `at` and their name in `names` (by Slack user id), else the label Slack wrote after `|`, else
+    `stranger` or their id; a channel is `#` and its label, else its id. Anything else stays as typed.
     """
 
     def shown(match: re.Match[str]) -> str:
         if match["person"]:
-            return "@" + (names.get(match["person"]) or match["person_label"] or match["person"])
+            return at + (names.get(match["person"]) or match["person_label"] or stranger or match["person"])
         return "#" + (match["channel_label"] or match["channel"])
 
     return _SLACK_MENTION.sub(shown, text)

@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from services.directory import name_of as name_of
-from services.text import escape_mrkdwn, truncate
+from services.text import as_slack_shows, escape_mrkdwn, truncate
 from services.text import plural as plural
 
 Block = dict[str, Any]
@@ -26,7 +26,6 @@ QUOTE_TEXT = 2900
 FIELD_ERROR_TEXT = 300
 _ONE_SPACE = re.compile(r"\s+")
 _CODE_OR_BOLD = re.compile(r"`([^`\n]*)`|\*([^*\n]+)\*")
-_MENTION = re.compile(r"<@([UW][A-Z0-9]+)(?:\|([^>]*))?>")
 
 
 def local_time(moment: datetime, tokens: str = "{date_short}", fallback: str = "%d %b %Y") -> str:
@@ -106,8 +105,7 @@ def field_errors(block_id: str, message: str, names: Mapping[str, str] | None = 
     the mrkdwn our messages are written in becomes what it stands for: `code` in quotes, *bold* plain,
     entities as the characters they escape, and a mention (which plain text would show as `<@U…>`) the
     person's name: its label, else theirs in `names` (the people picked in the form), else "this person"."""
-    known = names or {}
-    unmentioned = _MENTION.sub(lambda mention: mention.group(2) or known.get(mention.group(1), "this person"), message)
+    unmentioned = as_slack_shows(message, names or {}, at="", stranger="this person")
     if unmentioned.startswith("this person"):
         unmentioned = "T" + unmentioned[1:]
     plain = html.unescape(_CODE_OR_BOLD.sub(_as_plain, unmentioned))
