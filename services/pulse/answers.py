@@ -126,9 +126,17 @@ def _round_for_answer(session: Session, workspace: Workspace, employee: Employee
     return pulse_round
 
 
+def round_taking_comments(session: Session, *, workspace: Workspace, employee: Employee, round_id: int) -> PulseRound:
+    """The round, when it still takes this person's comment (open, and asking them): checked before the comment
+    form opens, so nobody writes one only to learn on sending that the round has closed. Sending checks again."""
+    return _round_for_answer(session, workspace, employee, round_id)
+
+
 def _check_open(pulse_round: PulseRound) -> None:
     if pulse_round.status != "open":
-        raise AlreadyDone(f"Pulse round {pulse_round.number} has closed, so answers can't change any more. Thanks!")
+        raise AlreadyDone(
+            f"Pulse round {pulse_round.number} has closed, so its answers and comments can't change any more. Thanks!"
+        )
 
 
 def record_answer(
