@@ -134,7 +134,9 @@ def show_results(
     try:
         with deps.sessions.begin() as session:
             identity = command_caller(session, context, command)
-            results = team_results(session, workspace=identity.workspace, viewer=identity.employee, team=team)
+            results = team_results(
+                session, workspace=identity.workspace, viewer=identity.employee, team=team, now=deps.now()
+            )
     except DomainError as error:
         ack(text=str(error))
         return

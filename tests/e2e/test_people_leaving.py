@@ -159,7 +159,7 @@ def test_hr_who_left_can_no_longer_start_a_round_read_a_digest_or_see_org_result
     with pytest.raises(NotAllowed, match="no longer active"):
         preview_for(session, caller=hana, team_name="Support East", now=now)
     with pytest.raises(NotAllowed, match="no longer active"):
-        team_results(session, workspace=workspace, viewer=hana, team=ORG)
+        team_results(session, workspace=workspace, viewer=hana, team=ORG, now=now)
 
 
 def test_an_import_that_would_leave_no_active_admin_is_refused_with_the_line(
