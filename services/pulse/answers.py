@@ -11,6 +11,7 @@ from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.orm import Session, lazyload
 
 from models import Employee, PulseComment, PulseQuestion, PulseReceipt, PulseRelay, PulseResponse, PulseRound, Workspace
+from services import directory
 from services.directory import PEOPLE_LOCKS
 from services.errors import AlreadyDone, InvalidInput, NotFound
 from services.pulse.relay import author_tag
@@ -81,7 +82,9 @@ def respondent_of(pulse_round: PulseRound, employee: Employee, purpose: str = "a
 
 
 def my_round(session: Session, *, workspace: Workspace, employee: Employee, round_id: int | None = None) -> MyRound:
-    """The caller's open round (or the one named): questions and their own answers so far."""
+    """The caller's open round (or the one named): questions and their own answers so far. Rounds ask only
+    active people, so someone who left is told so, not promised the next round."""
+    directory.require_active(employee)
     return _mine(session, _round_for_answer(session, workspace, employee, round_id), employee)
 
 

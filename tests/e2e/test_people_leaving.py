@@ -135,6 +135,16 @@ def test_someone_who_left_can_no_longer_log_a_fix_nominate_suggest_or_back_a_sug
         assert count(session, Suggestion) == 1
 
 
+def test_someone_who_left_is_told_so_by_pulse_not_promised_the_next_round(bot: RunningBot) -> None:
+    load_org_and_policy(bot.sessions, bot.clock.now())
+    reimport(bot.sessions, bot.clock.now(), WITHOUT_SAM)
+
+    reply = bot.driver.command("U0AGENT1", "/pulse")
+
+    assert "no longer active" in reply.text
+    assert "next round" not in reply.text
+
+
 def test_hr_who_left_can_no_longer_close_the_round_early(bot: RunningBot) -> None:
     load_org_and_policy(bot.sessions, bot.clock.now())
     assert "is open" in bot.driver.command("U0HR", "/pulse", "start").text
