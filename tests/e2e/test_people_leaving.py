@@ -145,6 +145,21 @@ def test_someone_who_left_is_told_so_by_pulse_not_promised_the_next_round(bot: R
     assert "next round" not in reply.text
 
 
+def test_someone_who_left_reads_their_rewards_history_without_an_allowance_they_cannot_use(bot: RunningBot) -> None:
+    set_up(bot.sessions, bot.clock.now())
+    bot.driver.command("U0AGENT1", "/nominate", "<@U0AGENT2|lee> shoutout calmed an angry customer")
+    reimport(bot.sessions, bot.clock.now(), WITHOUT_SAM)
+
+    history = bot.driver.command("U0AGENT1", "/rewards")
+    bot.driver.open_home("U0AGENT1")
+
+    assert "no longer active" in history.text and "Lee Senior" in history.text
+    assert "nominations left" not in history.text
+    [home] = bot.slack.calls("views.publish")
+    assert "no longer active" in home.text
+    assert "Nominations left" not in home.text and "with `/nominate`" not in home.text
+
+
 def test_hr_who_left_can_no_longer_close_the_round_early(bot: RunningBot) -> None:
     load_org_and_policy(bot.sessions, bot.clock.now())
     assert "is open" in bot.driver.command("U0HR", "/pulse", "start").text
