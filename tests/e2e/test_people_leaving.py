@@ -160,6 +160,21 @@ def test_someone_who_left_reads_their_rewards_history_without_an_allowance_they_
     assert "Nominations left" not in home.text and "with `/nominate`" not in home.text
 
 
+def test_someone_who_left_is_told_so_by_boundaries_not_invited_to_log_a_fix(bot: RunningBot) -> None:
+    load_org_and_policy(bot.sessions, bot.clock.now())
+    bot.driver.command("U0AGENT1", "/resolve", "refund 20 order 7 late")
+    reimport(bot.sessions, bot.clock.now(), WITHOUT_SAM)
+
+    boundaries = bot.driver.command("U0AGENT1", "/boundaries")
+    bot.driver.open_home("U0AGENT1")
+
+    assert "no longer active" in boundaries.text
+    assert "/resolve" not in boundaries.text and "Left:" not in boundaries.text
+    [home] = bot.slack.calls("views.publish")
+    assert "refund $20" in home.text, "their history stays readable"
+    assert "My allowance" not in home.text
+
+
 def test_hr_who_left_can_no_longer_close_the_round_early(bot: RunningBot) -> None:
     load_org_and_policy(bot.sessions, bot.clock.now())
     assert "is open" in bot.driver.command("U0HR", "/pulse", "start").text
