@@ -36,7 +36,7 @@ def show_boundaries(ack: Ack, command: dict[str, Any], context: BoltContext, cli
     with deps.sessions.begin() as session:
         identity = command_caller(session, context, command)
         try:
-            active, lines = resolutions.allowance_for(session, identity.employee, deps.now())
+            active, lines = resolutions.allowance_to_log(session, identity.employee, deps.now())
             content = blocks.boundaries(lines, active.policy.currency, active.version.number, identity.employee)
         except DomainError as error:
             content = [text_block(f":warning: {error}")]

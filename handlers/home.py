@@ -32,9 +32,10 @@ def resolutions_section(session: Session, employee: Employee, now: datetime) -> 
         active, lines = resolutions.allowance_for(session, employee, now)
     except DomainError:
         return []
+    allowance = resolution_blocks.allowance_section(lines, active.policy.currency) if employee.active else []
     return [
         *resolution_blocks.recent_section(resolutions.recent_for(session, employee)),
-        *resolution_blocks.allowance_section(lines, active.policy.currency),
+        *allowance,
         *resolution_blocks.waiting_section(decisions.waiting_for(session, employee)),
     ]
 

@@ -134,7 +134,9 @@ def show_results(
     try:
         with deps.sessions.begin() as session:
             identity = command_caller(session, context, command)
-            results = team_results(session, workspace=identity.workspace, viewer=identity.employee, team=team)
+            results = team_results(
+                session, workspace=identity.workspace, viewer=identity.employee, team=team, now=deps.now()
+            )
     except DomainError as error:
         ack(text=str(error))
         return
@@ -200,12 +202,24 @@ def change_answer(
         _update(client, body, blocks.questions_message(mine, editing=editing))
 
 
-def open_comment(ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient) -> None:
+def open_comment(
+    ack: Ack, body: dict[str, Any], action: dict[str, Any], context: BoltContext, client: WebClient, respond: Respond
+) -> None:
     with payload.reading("comment button"):
         container = body.get("container") or {}
         placement = blocks.Placement(payload.id_value(action), container["channel_id"], container["message_ts"])
     ack()
-    with reported(body):
+    deps = deps_of(context)
+    try:
+        with deps.sessions.begin() as session:
+            identity = action_caller(session, context, body)
+            pulse.round_taking_comments(
+                session, workspace=identity.workspace, employee=identity.employee, round_id=placement.round_id
+            )
+    except DomainError as error:
+        respond(text=str(error), response_type="ephemeral", replace_original=False)
+        return
+    with reported(body, respond):
         client.views_open(trigger_id=body["trigger_id"], view=blocks.comment_modal(placement))
 
 

@@ -8,7 +8,7 @@ A reply lost to a crash stays lost; an author's id, once written down, cannot be
 
 from typing import Any
 
-from slack_bolt import Ack, App, BoltContext
+from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 
 from handlers import payload
@@ -21,21 +21,50 @@ from services.errors import DomainError
 from services.pulse import relay as pulse_relay
 
 
-def open_reply(ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient) -> None:
+def open_reply(
+    ack: Ack, body: dict[str, Any], action: dict[str, Any], context: BoltContext, client: WebClient, respond: Respond
+) -> None:
     comment_id = payload.id_value(action)
     ack()
+    deps = deps_of(context)
+    try:
+        with deps.sessions.begin() as session:
+            identity = action_caller(session, context, body)
+            pulse_relay.check_reply_allowed(
+                session, workspace=identity.workspace, manager=identity.employee, comment_id=comment_id, now=deps.now()
+            )
+    except DomainError as error:
+        respond(text=str(error), response_type="ephemeral", replace_original=False)
+        return
     intro = "The bot sends this to the comment's author without telling you who they are."
     view = result_blocks.message_modal(result_blocks.REPLY_CALLBACK, comment_id, "Reply to a comment", intro)
-    with reported(body):
+    with reported(body, respond):
         client.views_open(trigger_id=body["trigger_id"], view=view)
 
 
-def open_answer_reply(ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient) -> None:
+def open_answer_reply(
+    ack: Ack, body: dict[str, Any], action: dict[str, Any], context: BoltContext, client: WebClient, respond: Respond
+) -> None:
     reply_id = payload.id_value(action)
     ack()
+    deps = deps_of(context)
+    try:
+        with deps.sessions.begin() as session:
+            identity = action_caller(session, context, body)
+            pulse_relay.check_answer_allowed(
+                session,
+                workspace=identity.workspace,
+                author=identity.employee,
+                reply_id=reply_id,
+                relay_key=deps.relay_key,
+                now=deps.now(),
+            )
+    except DomainError as error:
+        respond(text=str(error), response_type="ephemeral", replace_original=False)
+        return
     intro = "The bot sends this to the manager without your name: they still won't know it's you."
     view = result_blocks.message_modal(result_blocks.ANSWER_REPLY_CALLBACK, reply_id, "Answer anonymously", intro)
-    with reported(body):
+    with reported(body, respond):
         client.views_open(trigger_id=body["trigger_id"], view=view)
 
 

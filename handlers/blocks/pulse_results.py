@@ -36,7 +36,7 @@ def results_message(results: TeamResults) -> dict[str, Any]:
                     f"and {'is' if results.hidden_questions == 1 else 'are'} not shown."
                 )
             )
-        blocks += _comment_blocks(results.comments)
+        blocks += _comment_blocks(results.comments, results.replies_open)
     if results.sub_teams:
         blocks += _sub_team_blocks(results.sub_teams, MESSAGE_BLOCKS - len(blocks))
     return {"text": f"{title}: {escape_mrkdwn(results.label)}", "blocks": blocks[:MESSAGE_BLOCKS]}
@@ -49,13 +49,19 @@ def _sub_team_blocks(sub_teams: tuple[SubTeam, ...], room: int) -> list[Block]:
     return packed_sections(lines, room, where="`/pulse results @manager` shows any of them.")
 
 
-def _comment_blocks(comments: tuple[CommentView, ...]) -> list[Block]:
+def _comment_blocks(comments: tuple[CommentView, ...], replies_open: bool) -> list[Block]:
+    """The comments, each with a Reply button while the round's replies are open (they end `relay_days` after
+    close)."""
     if not comments:
         return []
-    blocks = [text_block("*Anonymous comments* — reply, and the bot relays it without telling you who wrote")]
+    heading = "*Anonymous comments*"
+    if replies_open:
+        heading += " — reply, and the bot relays it without telling you who wrote"
+    blocks = [text_block(heading)]
     for comment in comments[:MAX_COMMENT_BLOCKS]:
         block = text_block(quote(comment.text))
-        block["accessory"] = button(REPLY_ACTION, "Reply", str(comment.id))
+        if replies_open:
+            block["accessory"] = button(REPLY_ACTION, "Reply", str(comment.id))
         blocks.append(block)
     if len(comments) > MAX_COMMENT_BLOCKS:
         blocks.append(context_block(f"…and {len(comments) - MAX_COMMENT_BLOCKS} more."))

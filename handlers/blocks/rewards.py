@@ -27,6 +27,10 @@ REVOKE_MODAL = "reward_revoke_reason"
 DECISION_REASON = "why"
 REASON_QUOTE = 2000
 """A quoted reason leaves room in its section for the names and the line after it."""
+NOT_NOMINATING = (
+    "You are no longer active in Latitude's directory, so you can't nominate any more. "
+    "If that is a mistake, ask HR to add you back to the org file."
+)
 LONG_TEXT: Block = {"type": "plain_text_input", "multiline": True, "max_length": 1000}
 
 
@@ -104,15 +108,19 @@ def revoked_dms(grant: RewardGrant) -> list[tuple[str, dict[str, Any]]]:
 
 # -- /rewards ------------------------------------------------------------------------------------
 def history_text(history: RewardHistory) -> str:
-    lines = [
-        f"*Your recognition* — {history.allowance_left} of {history.allowance} nominations left this month "
-        f"(renews {local_time(history.renews_at, '{date_short} at {time}', '%d %B %H:%M')}).",
-        "\n*Received*",
-    ]
+    lines = [f"*Your recognition* — {_allowance_words(history)}", "\n*Received*"]
     lines += [_received_line(grant) for grant in history.received] or ["_Nothing yet._"]
     lines.append("\n*Given*")
-    lines += [_given_line(nomination) for nomination in history.given] or ["_Nothing yet: `/nominate @someone why`._"]
+    nothing_given = "_Nothing yet: `/nominate @someone why`._" if history.may_nominate else "_Nothing._"
+    lines += [_given_line(nomination) for nomination in history.given] or [nothing_given]
     return "\n".join(lines)
+
+
+def _allowance_words(history: RewardHistory) -> str:
+    if not history.may_nominate:
+        return NOT_NOMINATING
+    renews = local_time(history.renews_at, "{date_short} at {time}", "%d %B %H:%M")
+    return f"{history.allowance_left} of {history.allowance} nominations left this month (renews {renews})."
 
 
 def _received_line(grant: RewardGrant) -> str:
@@ -153,10 +161,9 @@ def _tally(number: int, tally: Tally) -> str:
 
 # -- App Home ------------------------------------------------------------------------------------
 def recognition_home(summary: RecognitionSummary) -> list[Block]:
-    facts = (
-        f"*Received this month:* {summary.received}   *Given this month:* {summary.given}   "
-        f"*Nominations left:* {summary.allowance_left} of {summary.allowance}"
-    )
+    facts = f"*Received this month:* {summary.received}   *Given this month:* {summary.given}"
+    if summary.may_nominate:
+        facts += f"   *Nominations left:* {summary.allowance_left} of {summary.allowance}"
     blocks: list[Block] = [
         {"type": "header", "text": plain("Recognition", 150)},
         text_block(facts),
@@ -168,5 +175,8 @@ def recognition_home(summary: RecognitionSummary) -> list[Block]:
                 f"{escape_mrkdwn(truncate(shoutout.reason, 200))}"
             )
         )
-    blocks.append(context_block("Recognise a colleague with `/nominate`; see your history with `/rewards`."))
+    if summary.may_nominate:
+        blocks.append(context_block("Recognise a colleague with `/nominate`; see your history with `/rewards`."))
+    else:
+        blocks.append(context_block(f"{NOT_NOMINATING} Your history stays in `/rewards`."))
     return blocks

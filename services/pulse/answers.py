@@ -11,6 +11,7 @@ from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.orm import Session, lazyload
 
 from models import Employee, PulseComment, PulseQuestion, PulseReceipt, PulseRelay, PulseResponse, PulseRound, Workspace
+from services import directory
 from services.directory import PEOPLE_LOCKS
 from services.errors import AlreadyDone, InvalidInput, NotFound
 from services.pulse.relay import author_tag
@@ -81,7 +82,9 @@ def respondent_of(pulse_round: PulseRound, employee: Employee, purpose: str = "a
 
 
 def my_round(session: Session, *, workspace: Workspace, employee: Employee, round_id: int | None = None) -> MyRound:
-    """The caller's open round (or the one named): questions and their own answers so far."""
+    """The caller's open round (or the one named): questions and their own answers so far. Rounds ask only
+    active people, so someone who left is told so, not promised the next round."""
+    directory.require_active(employee)
     return _mine(session, _round_for_answer(session, workspace, employee, round_id), employee)
 
 
@@ -126,9 +129,17 @@ def _round_for_answer(session: Session, workspace: Workspace, employee: Employee
     return pulse_round
 
 
+def round_taking_comments(session: Session, *, workspace: Workspace, employee: Employee, round_id: int) -> PulseRound:
+    """The round, when it still takes this person's comment (open, and asking them): checked before the comment
+    form opens, so nobody writes one only to learn on sending that the round has closed. Sending checks again."""
+    return _round_for_answer(session, workspace, employee, round_id)
+
+
 def _check_open(pulse_round: PulseRound) -> None:
     if pulse_round.status != "open":
-        raise AlreadyDone(f"Pulse round {pulse_round.number} has closed, so answers can't change any more. Thanks!")
+        raise AlreadyDone(
+            f"Pulse round {pulse_round.number} has closed, so its answers and comments can't change any more. Thanks!"
+        )
 
 
 def record_answer(

@@ -19,7 +19,7 @@ from models import Employee, PulseComment, PulseRelay, PulseReply, PulseRound, W
 from services import directory
 from services.errors import AlreadyDone, InvalidInput, NotAllowed, NotFound
 from services.pulse.results import groups_of, judge
-from services.pulse.rounds import ROUND_STARTERS
+from services.pulse.rounds import ROUND_STARTERS, replies_open
 
 MAX_REPLY = 2000
 
@@ -56,9 +56,7 @@ def reply_to_comment(
 ) -> Relayed:
     """A manager replies to a comment they can see in results; the author gets it without the manager learning who."""
     cleaned = _cleaned(text)
-    comment = session.get(PulseComment, comment_id)
-    if comment is None or not _may_see(session, workspace=workspace, viewer=manager, comment=comment):
-        raise NotAllowed("You can reply only to comments shown in your team's results.")
+    comment = _comment_to_reply_to(session, workspace=workspace, manager=manager, comment_id=comment_id, now=now)
     author = _author(session, workspace, comment, relay_key, now)
     if author.id == manager.id:
         raise InvalidInput("That comment is your own.")
@@ -66,6 +64,23 @@ def reply_to_comment(
     session.add(reply)
     session.flush()
     return Relayed(author.slack_id, reply.id, comment.id, comment.text, cleaned)
+
+
+def check_reply_allowed(
+    session: Session, *, workspace: Workspace, manager: Employee, comment_id: int, now: datetime
+) -> None:
+    """Before the reply form opens: the comment is one this manager may see, and its replies have not ended."""
+    _comment_to_reply_to(session, workspace=workspace, manager=manager, comment_id=comment_id, now=now)
+
+
+def _comment_to_reply_to(
+    session: Session, *, workspace: Workspace, manager: Employee, comment_id: int, now: datetime
+) -> PulseComment:
+    comment = session.get(PulseComment, comment_id)
+    if comment is None or not _may_see(session, workspace=workspace, viewer=manager, comment=comment):
+        raise NotAllowed("You can reply only to comments shown in your team's results.")
+    _relay_of(session, comment, now)
+    return comment
 
 
 def answer_reply(
@@ -80,6 +95,21 @@ def answer_reply(
 ) -> Relayed:
     """The comment's author answers a manager's reply; it goes back to that manager, still anonymous."""
     cleaned = _cleaned(text)
+    reply, comment, manager = _conversation(session, workspace, author, reply_id, relay_key, now)
+    return Relayed(manager.slack_id, reply.id, comment.id, comment.text, cleaned)
+
+
+def check_answer_allowed(
+    session: Session, *, workspace: Workspace, author: Employee, reply_id: int, relay_key: bytes, now: datetime
+) -> None:
+    """Before the answer form opens: the reply was to this person's comment, and its replies have not ended."""
+    _conversation(session, workspace, author, reply_id, relay_key, now)
+
+
+def _conversation(
+    session: Session, workspace: Workspace, author: Employee, reply_id: int, relay_key: bytes, now: datetime
+) -> tuple[PulseReply, PulseComment, Employee]:
+    """A manager's reply to this author's comment, the comment and the manager."""
     reply = session.get(PulseReply, reply_id)
     comment = session.get(PulseComment, reply.comment_id) if reply is not None else None
     if reply is None or comment is None or _author(session, workspace, comment, relay_key, now).id != author.id:
@@ -87,7 +117,7 @@ def answer_reply(
     manager = session.get_one(Employee, reply.manager_id)
     if manager.workspace_id != workspace.id:
         raise NotFound("That conversation does not exist, or it is not yours.")
-    return Relayed(manager.slack_id, reply.id, comment.id, comment.text, cleaned)
+    return reply, comment, manager
 
 
 def end_relays(session: Session, *, workspace: Workspace, now: datetime) -> int:
@@ -110,18 +140,24 @@ def end_relays(session: Session, *, workspace: Workspace, now: datetime) -> int:
 
 
 def _author(session: Session, workspace: Workspace, comment: PulseComment, key: bytes, now: datetime) -> Employee:
-    relay = session.get(PulseRelay, comment.relay_handle) if comment.relay_handle else None
-    pulse_round = session.get_one(PulseRound, comment.round_id)
-    if relay is None or (pulse_round.relay_ends_at is not None and pulse_round.relay_ends_at <= now):
-        raise AlreadyDone(
-            f"Replies to round {pulse_round.number}'s comments have ended: the way back to their authors "
-            "is erased a fixed time after the round closes, to keep them anonymous."
-        )
+    relay = _relay_of(session, comment, now)
     people = session.execute(select(Employee.id, Employee).where(Employee.workspace_id == workspace.id))
     for employee_id, person in people:
         if hmac.compare_digest(author_tag(key, relay.handle, employee_id), relay.author_tag):
             return person
     raise AlreadyDone("The author of that comment can no longer be reached.")
+
+
+def _relay_of(session: Session, comment: PulseComment, now: datetime) -> PulseRelay:
+    """The comment's way back to its author, while its round's replies have not ended."""
+    relay = session.get(PulseRelay, comment.relay_handle) if comment.relay_handle else None
+    pulse_round = session.get_one(PulseRound, comment.round_id)
+    if relay is None or not replies_open(pulse_round, now):
+        raise AlreadyDone(
+            f"Replies to round {pulse_round.number}'s comments have ended: the way back to their authors "
+            "is erased a fixed time after the round closes, to keep them anonymous."
+        )
+    return relay
 
 
 def _cleaned(text: str) -> str:

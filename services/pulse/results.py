@@ -8,6 +8,7 @@ may be shown is the anonymity module's decision, taken again on the cells with t
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
+from datetime import datetime
 from functools import cached_property
 
 from sqlalchemy import select
@@ -18,7 +19,7 @@ from services import directory
 from services.errors import NotAllowed, NotFound
 from services.pulse.anonymity import Group, Visibility, visibility
 from services.pulse.counts import Tally, Turnout, cells_of, tallies_of, turnouts_of
-from services.pulse.rounds import ROUND_STARTERS
+from services.pulse.rounds import ROUND_STARTERS, replies_open
 
 ORG = "org"
 TREND_ROUNDS = 6
@@ -80,6 +81,7 @@ class TeamResults:
     comments: tuple[CommentView, ...]
     sub_teams: tuple[SubTeam, ...]
     trend: tuple[TrendPoint, ...]
+    replies_open: bool
 
 
 @dataclass(frozen=True)
@@ -122,14 +124,16 @@ class Rounds:
         return [(q, _result(q, values[q.id], None)) for q in pulse_round.questions if view.questions.get(q.id)]
 
 
-def team_results(session: Session, *, workspace: Workspace, viewer: Employee, team: str | None) -> TeamResults:
+def team_results(
+    session: Session, *, workspace: Workspace, viewer: Employee, team: str | None, now: datetime
+) -> TeamResults:
     """The results a viewer asked for: their own team by default; HR/admin any team or the org."""
     groups = groups_of(session, workspace)
     group = groups[_allowed_key(session, workspace, viewer, team, groups)]
     loaded = last_rounds(session, workspace, groups)
     if loaded is None:
         raise NotFound("No pulse round has closed yet, so there are no results to show.")
-    return _build(session, loaded, group)
+    return _build(session, loaded, group, now)
 
 
 def _allowed_key(
@@ -218,7 +222,7 @@ def judge(session: Session, pulse_round: PulseRound, groups: dict[str, Group]) -
     return judged(session, [pulse_round], groups).seen[pulse_round.id]
 
 
-def _build(session: Session, loaded: Rounds, group: Group) -> TeamResults:
+def _build(session: Session, loaded: Rounds, group: Group, now: datetime) -> TeamResults:
     latest = loaded.rounds[0]
     view = loaded.seen[latest.id][group.key]
     invited, answered = loaded.turnout(group, latest)
@@ -235,6 +239,7 @@ def _build(session: Session, loaded: Rounds, group: Group) -> TeamResults:
         comments=_comments(session, latest, group) if view.shown else (),
         sub_teams=tuple(_sub_team(loaded, loaded.groups[key]) for key in sorted(group.below)),
         trend=_trend(loaded, group),
+        replies_open=replies_open(latest, now),
     )
 
 

@@ -181,6 +181,12 @@ def create_round(
     return pulse_round
 
 
+def replies_open(pulse_round: PulseRound, now: datetime) -> bool:
+    """Whether a closed round's comments still take replies (services/pulse/relay.py): until its relay ends,
+    `relay_days` after close (0: never). A round closed before relays had an end kept none."""
+    return pulse_round.relay_ends_at is not None and now < pulse_round.relay_ends_at
+
+
 def round_starters(session: Session, workspace: Workspace) -> list[Employee]:
     """Who may open or close a round by hand (HR and admins), to be told when a scheduled one opened late."""
     return _invitable(session, workspace, ROUND_STARTERS)

@@ -272,6 +272,12 @@ def allowance_for(session: Session, employee: Employee, now: datetime) -> tuple[
     return active, [AllowanceLine(rule, spent.get(rule.category, nothing)) for rule in rules.values()]
 
 
+def allowance_to_log(session: Session, employee: Employee, now: datetime) -> tuple[ActivePolicy, list[AllowanceLine]]:
+    """`allowance_for` a person who may still log fixes: nobody once they have left."""
+    directory.require_active(employee)
+    return allowance_for(session, employee, now)
+
+
 def spent_by_category(session: Session, employee: Employee, now: datetime) -> dict[str, Spent]:
     """`spent_in` for every category at once: one grouped query."""
     rows = session.execute(_SPENT_BY_CATEGORY, _windows(employee, now))

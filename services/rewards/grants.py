@@ -90,6 +90,8 @@ class RewardHistory:
     allowance: int
     allowance_left: int
     renews_at: datetime
+    may_nominate: bool
+    """False once the person has left: their history stays readable, their allowance means nothing."""
 
 
 def history(
@@ -115,6 +117,7 @@ def history(
         allowance=policy.allowance_per_month,
         allowance_left=allowance_left(session, policy, employee, now=now),
         renews_at=next_month_start(now),
+        may_nominate=employee.active,
     )
 
 
@@ -212,6 +215,7 @@ class RecognitionSummary:
     allowance: int
     allowance_left: int
     latest: list[Shoutout]
+    may_nominate: bool
 
 
 def summary(session: Session, *, workspace: Workspace, employee: Employee, now: datetime) -> RecognitionSummary:
@@ -226,4 +230,5 @@ def summary(session: Session, *, workspace: Workspace, employee: Employee, now: 
         allowance=policy.allowance_per_month,
         allowance_left=max(policy.allowance_per_month - int(given or 0), 0),
         latest=[Shoutout(nominator, recipient, reason) for nominator, recipient, reason in latest],
+        may_nominate=employee.active,
     )

@@ -135,6 +135,46 @@ def test_someone_who_left_can_no_longer_log_a_fix_nominate_suggest_or_back_a_sug
         assert count(session, Suggestion) == 1
 
 
+def test_someone_who_left_is_told_so_by_pulse_not_promised_the_next_round(bot: RunningBot) -> None:
+    load_org_and_policy(bot.sessions, bot.clock.now())
+    reimport(bot.sessions, bot.clock.now(), WITHOUT_SAM)
+
+    reply = bot.driver.command("U0AGENT1", "/pulse")
+
+    assert "no longer active" in reply.text
+    assert "next round" not in reply.text
+
+
+def test_someone_who_left_reads_their_rewards_history_without_an_allowance_they_cannot_use(bot: RunningBot) -> None:
+    set_up(bot.sessions, bot.clock.now())
+    bot.driver.command("U0AGENT1", "/nominate", "<@U0AGENT2|lee> shoutout calmed an angry customer")
+    reimport(bot.sessions, bot.clock.now(), WITHOUT_SAM)
+
+    history = bot.driver.command("U0AGENT1", "/rewards")
+    bot.driver.open_home("U0AGENT1")
+
+    assert "no longer active" in history.text and "Lee Senior" in history.text
+    assert "nominations left" not in history.text
+    [home] = bot.slack.calls("views.publish")
+    assert "no longer active" in home.text
+    assert "Nominations left" not in home.text and "with `/nominate`" not in home.text
+
+
+def test_someone_who_left_is_told_so_by_boundaries_not_invited_to_log_a_fix(bot: RunningBot) -> None:
+    load_org_and_policy(bot.sessions, bot.clock.now())
+    bot.driver.command("U0AGENT1", "/resolve", "refund 20 order 7 late")
+    reimport(bot.sessions, bot.clock.now(), WITHOUT_SAM)
+
+    boundaries = bot.driver.command("U0AGENT1", "/boundaries")
+    bot.driver.open_home("U0AGENT1")
+
+    assert "no longer active" in boundaries.text
+    assert "/resolve" not in boundaries.text and "Left:" not in boundaries.text
+    [home] = bot.slack.calls("views.publish")
+    assert "refund $20" in home.text, "their history stays readable"
+    assert "My allowance" not in home.text
+
+
 def test_hr_who_left_can_no_longer_close_the_round_early(bot: RunningBot) -> None:
     load_org_and_policy(bot.sessions, bot.clock.now())
     assert "is open" in bot.driver.command("U0HR", "/pulse", "start").text
@@ -159,7 +199,7 @@ def test_hr_who_left_can_no_longer_start_a_round_read_a_digest_or_see_org_result
     with pytest.raises(NotAllowed, match="no longer active"):
         preview_for(session, caller=hana, team_name="Support East", now=now)
     with pytest.raises(NotAllowed, match="no longer active"):
-        team_results(session, workspace=workspace, viewer=hana, team=ORG)
+        team_results(session, workspace=workspace, viewer=hana, team=ORG, now=now)
 
 
 def test_an_import_that_would_leave_no_active_admin_is_refused_with_the_line(

@@ -1,5 +1,7 @@
 """Replying to an anonymous comment: the author gets the reply, answers, and the manager never learns who."""
 
+from datetime import timedelta
+
 from sqlalchemy import select
 
 from bot.fakeslack.server import Call
@@ -8,13 +10,16 @@ from handlers.blocks import pulse_results as result_blocks
 from models import PulseComment, PulseReply
 from tests.conftest import RunningBot
 from tests.e2e.test_pulse_results import answer_all, close
-from tests.e2e.test_pulse_rounds import questions_dm, start
+from tests.e2e.test_pulse_rounds import questions_dm, tick
+from tests.pulse_org import PULSE, load_pulse_org
 
 COMMENT = "Too few people on Saturdays"
+RELAYED = "reply, and the bot relays it"
 
 
-def commented_round(bot: RunningBot) -> None:
-    start(bot)
+def commented_round(bot: RunningBot, pulse: str = PULSE) -> None:
+    load_pulse_org(bot.sessions, bot.clock.now(), pulse=pulse)
+    assert "Pulse round 1 is open" in bot.driver.command("U0HR", "/pulse", "start").text
     answer_all(bot, ["U0A01", "U0A02", "U0A03", "U0A04", "U0A05"], 4)
     bot.driver.click("U0A01", questions_dm(bot, "U0A01"), blocks.COMMENT_ACTION)
     [opened] = bot.slack.calls("views.open")
@@ -76,3 +81,52 @@ def test_only_the_author_can_answer_a_reply(bot: RunningBot) -> None:
 
     assert "not yours" in reply.json["errors"][result_blocks.MESSAGE_BLOCK]
     assert [c.channel for c in bot.slack.calls("chat.postMessage")] == ["U0A01"]
+
+
+def test_results_offer_reply_until_the_relay_ends_then_show_the_comments_without_it(bot: RunningBot) -> None:
+    commented_round(bot)
+    bot.clock.advance(timedelta(days=14) - timedelta(minutes=1))
+    during = bot.driver.command("U0MGR1", "/pulse", "results")
+    bot.clock.advance(timedelta(minutes=1))
+
+    after = bot.driver.command("U0MGR1", "/pulse", "results")
+
+    assert RELAYED in during.text and result_blocks.REPLY_ACTION in during.body
+    assert COMMENT in after.text
+    assert RELAYED not in after.text and result_blocks.REPLY_ACTION not in after.body
+
+
+def test_with_relay_days_zero_results_never_offer_a_reply(bot: RunningBot) -> None:
+    commented_round(bot, PULSE + "relay_days = 0\n")
+
+    results = bot.driver.command("U0MGR1", "/pulse", "results")
+
+    assert COMMENT in results.text
+    assert RELAYED not in results.text and result_blocks.REPLY_ACTION not in results.body
+
+
+def test_a_reply_button_clicked_after_the_relay_ended_says_so_and_opens_no_form(bot: RunningBot) -> None:
+    commented_round(bot)
+    results = bot.driver.command("U0MGR1", "/pulse", "results")
+    bot.clock.advance(timedelta(days=15))
+    tick(bot)
+
+    bot.driver.click("U0MGR1", Call("ack", results.json, 0), result_blocks.REPLY_ACTION)
+
+    assert bot.slack.calls("views.open") == []
+    [told] = bot.slack.calls("response_url")
+    assert "Replies to round 1's comments have ended" in told.args["text"]
+    assert told.args["response_type"] == "ephemeral"
+
+
+def test_the_authors_answer_button_after_the_relay_ended_opens_no_form(bot: RunningBot) -> None:
+    commented_round(bot)
+    reply_from_results(bot, "U0MGR1", "Which shifts?")
+    [to_author] = bot.slack.calls("chat.postMessage")
+    bot.clock.advance(timedelta(days=14))
+
+    bot.driver.click("U0A01", to_author, result_blocks.ANSWER_REPLY_ACTION)
+
+    assert len(bot.slack.calls("views.open")) == 1, "only the manager's reply form opened"
+    [told] = bot.slack.calls("response_url")
+    assert "Replies to round 1's comments have ended" in told.args["text"]

@@ -163,6 +163,19 @@ def test_an_empty_comment_gets_a_field_error_and_stores_nothing(bot: RunningBot)
         assert session.scalars(select(PulseComment)).all() == []
 
 
+def test_the_comment_button_of_a_closed_round_says_it_closed_and_opens_no_form(bot: RunningBot) -> None:
+    start(bot)
+    invitation = questions_dm(bot, "U0A01")
+    close(bot)
+
+    bot.driver.click("U0A01", invitation, "pulse_comment")
+
+    assert bot.slack.calls("views.open") == []
+    [told] = bot.slack.calls("response_url")
+    assert "Pulse round 1 has closed" in told.args["text"]
+    assert told.args["response_type"] == "ephemeral"
+
+
 def test_results_come_with_a_trend_chart_in_the_managers_dm_but_hidden_results_do_not(bot: RunningBot) -> None:
     start(bot)
     answer_all(bot, EAST[:5], 4)

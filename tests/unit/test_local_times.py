@@ -71,7 +71,9 @@ def test_rewards_history_dates_each_line_and_the_renewal_on_the_readers_clock() 
     )
     given = Nomination(title="Shout-out", status="approved", created_at=EVENING_IN_NEW_YORK, nominee=lee)
     april = datetime(2026, 4, 1, tzinfo=UTC)
-    history = RewardHistory(received=[received], given=[given], allowance=5, allowance_left=4, renews_at=april)
+    history = RewardHistory(
+        received=[received], given=[given], allowance=5, allowance_left=4, renews_at=april, may_nominate=True
+    )
 
     shown = history_text(history)
 
