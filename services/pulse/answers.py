@@ -84,7 +84,6 @@ def respondent_of(pulse_round: PulseRound, employee: Employee, purpose: str = "a
 def my_round(session: Session, *, workspace: Workspace, employee: Employee, round_id: int | None = None) -> MyRound:
     """The caller's open round (or the one named): questions and their own answers so far. Rounds ask only
     active people, so someone who left is told so, not promised the next round."""
-    directory.require_active(employee)
     return _mine(session, _round_for_answer(session, workspace, employee, round_id), employee)
 
 
@@ -112,6 +111,7 @@ def _has_commented(session: Session, pulse_round: PulseRound, employee: Employee
 
 
 def _round_for_answer(session: Session, workspace: Workspace, employee: Employee, round_id: int | None) -> PulseRound:
+    directory.require_active(employee)  # who left answers no more: what they gave before stays counted
     # A shared lock: closing takes the round's row for update, so no answer slips in while it seals.
     pulse_round = (
         open_round(session, workspace)
@@ -149,7 +149,9 @@ def record_answer(
 
     Every click of a poll comes here, so it takes few statements: the round through its question (with its
     questions), the receipt marked answered (no row: not asked), the person's answers so far, one write.
+    Someone who left answers no more, with the buttons still in their DM as with `/pulse`.
     """
+    directory.require_active(employee)
     pulse_round = _round_of_question(session, question_id)
     question = next((asked for asked in pulse_round.questions if asked.id == question_id), None)
     if question is None or pulse_round.workspace_id != workspace.id:
