@@ -69,6 +69,23 @@ def split_one_liner(text: str) -> OneLiner:
     return OneLiner(category=words[0].lower(), words=words[1:])
 
 
+def _amount(typed: str, words: list[str], category: str, currency: str) -> Decimal:
+    """The amount typed first, taking from `words` the groups of one written `1 200` (refused whole, never logged
+    as 1); the refusal then also says how to write a number after the amount that is not part of it."""
+    first = typed
+    while words and continues_amount(typed, words[0]):
+        typed = f"{typed} {words.pop(0)}"
+    if typed == first:
+        return parse_amount(typed, currency)
+    try:
+        return parse_amount(typed, currency)
+    except InvalidInput as error:
+        after = escape_mrkdwn(typed.removeprefix(first).split()[0])
+        example = f"/resolve {category} {escape_mrkdwn(first)} for {after} …"
+        hint = f" If `{after}` is not part of the amount, put a word before it: `{example}`."
+        raise InvalidInput(f"{error}{hint}", field=error.field) from None
+
+
 def to_request(line: OneLiner, rule: BoundaryRule, currency: str) -> ResolutionRequest:
     """Read the amount (when the category involves money, or a word names one), the reference, the outcome and the
     summary. Without money a leading number is the summary's: `reschedule 2 days later`."""
@@ -80,9 +97,7 @@ def to_request(line: OneLiner, rule: BoundaryRule, currency: str) -> ResolutionR
         typed = words.pop(0)
         if words and (is_currency_mark(typed) or is_currency_mark(words[0])):  # `$ 45`, `45 CAD`
             typed = f"{typed} {words.pop(0)}"
-        while words and continues_amount(typed, words[0]):  # `1 200`: refused whole, never logged as 1
-            typed = f"{typed} {words.pop(0)}"
-        amount = parse_amount(typed, currency)
+        amount = _amount(typed, words, rule.category, currency)
     rest = " ".join(words)
     outcome = typed_outcome(rest)
     words_typed = without_mentions(rest)

@@ -17,8 +17,8 @@ _LEADING_MARK = re.compile(rf"^(?P<mark>{_SIGNS}|(?:{_CODES})(?![a-z]))\s*", re.
 _TRAILING_MARK = re.compile(rf"\s*(?P<mark>{_SIGNS}|(?<![a-z])(?:{_CODES}))\Z", re.IGNORECASE)
 _PLAIN = re.compile(r"^\d{1,3}(,\d{3})+(\.\d{1,2})?\Z|^\d+(\.\d{1,2})?\Z|^\.\d{1,2}\Z")
 _DECIMAL_COMMA = re.compile(r"^\d+,\d{1,2}\Z")
-_SPACED_THOUSANDS = re.compile(r"^\d{1,3}( \d{3})+(\.\d{1,2})?\Z")
-_THOUSANDS_GROUP = re.compile(r"\d{3}(\.\d{1,2})?")
+_SPACED_THOUSANDS = re.compile(r"^\d{1,3}( \d{3})+([.,]\d{1,2})?\Z")
+_THOUSANDS_GROUP = re.compile(r"\d{3}([.,]\d{1,2})?")
 _THOUSANDS_SO_FAR = re.compile(r"\d{1,3}( \d{3})*")
 _CURRENCIES_OF_SIGN = {
     "$": _DOLLARS,
@@ -48,10 +48,11 @@ def names_money(text: str) -> bool:
 
 
 def continues_amount(typed: str, word: str) -> bool:
-    """`200` after `1`: the next group of a number written with a space between thousands (`1 200`), not a word
-    of what happened; read apart, `1 200` would log 1."""
+    """`200` after `1`: the next group of a number written with a space between thousands (`1 200`, `1 200,50`,
+    `1 200€`), not a word of what happened; read apart, `1 200` would log 1."""
     raw, _mark = _split_mark(typed)
-    return typed[-1:].isdigit() and bool(_THOUSANDS_GROUP.fullmatch(word) and _THOUSANDS_SO_FAR.fullmatch(raw))
+    group, _mark = _split_mark(word)
+    return typed[-1:].isdigit() and bool(_THOUSANDS_GROUP.fullmatch(group) and _THOUSANDS_SO_FAR.fullmatch(raw))
 
 
 def parse_amount(text: str, currency: str | None = None) -> Decimal:
@@ -77,8 +78,9 @@ def parse_amount(text: str, currency: str | None = None) -> Decimal:
             f"Write cents after a point: `{raw.replace(',', '.')}`, not `{escape_mrkdwn(raw)}`.", field="amount"
         )
     if _SPACED_THOUSANDS.match(raw):
+        plain = raw.replace(" ", "").replace(",", ".")
         raise InvalidInput(
-            f"Write the amount without a space: `{raw.replace(' ', '')}` or `{raw.replace(' ', ',')}`, "
+            f"Write the amount without a space: `{plain}` or `{raw.replace(',', '.').replace(' ', ',')}`, "
             f"not `{escape_mrkdwn(raw)}`.",
             field="amount",
         )
