@@ -249,7 +249,9 @@ class Waiting:
 
 
 def waiting_for(session: Session, *, workspace: Workspace, employee: Employee) -> Waiting | None:
-    """The caller's open round when it still has questions for them; None otherwise."""
+    """The caller's open round when it still has questions for them (never for someone who left); None otherwise."""
+    if not employee.active:
+        return None
     pulse_round = session.scalar(_OPEN_ROUND_ASKING, {"workspace_id": workspace.id, "employee_id": employee.id})
     if pulse_round is None or pulse_round.salt is None:
         return None

@@ -76,6 +76,7 @@ def check_reply_allowed(
 def _comment_to_reply_to(
     session: Session, *, workspace: Workspace, manager: Employee, comment_id: int, now: datetime
 ) -> PulseComment:
+    directory.require_active(manager)  # a manager who left replies no more, from results or a relayed DM
     comment = session.get(PulseComment, comment_id)
     if comment is None or not _may_see(session, workspace=workspace, viewer=manager, comment=comment):
         raise NotAllowed("You can reply only to comments shown in your team's results.")
@@ -110,6 +111,7 @@ def _conversation(
     session: Session, workspace: Workspace, author: Employee, reply_id: int, relay_key: bytes, now: datetime
 ) -> tuple[PulseReply, PulseComment, Employee]:
     """A manager's reply to this author's comment, the comment and the manager."""
+    directory.require_active(author)
     reply = session.get(PulseReply, reply_id)
     comment = session.get(PulseComment, reply.comment_id) if reply is not None else None
     if reply is None or comment is None or _author(session, workspace, comment, relay_key, now).id != author.id:

@@ -23,11 +23,12 @@ from handlers.jobs.follow_up_pending_requests import follow_up_pending_requests
 from handlers.jobs.run_pulse_rounds import run_pulse_rounds
 from handlers.jobs.send_weekly_digests import send_weekly_digests
 from handlers.pulse_invitations import queue_invitations
-from models import Delivery, PulseReceipt, PulseRound, slack_installations
+from models import Delivery, PulseReceipt, PulseRound, Workspace, slack_installations
 from services import directory
 from services.pulse import rounds as pulse_rounds
 from tests.conftest import RunningBot, bot_settings, running_bot
 from tests.e2e.test_installs import ALPHA_ORG, BETA_ORG, install_in, oauth_bot, queue  # noqa: F401
+from tests.helpers import load_org_and_policy
 
 
 @pytest.fixture
@@ -270,8 +271,13 @@ def test_an_uninstall_revokes_the_workspaces_token_as_slack_does(oauth_bot: Runn
     assert refused.value.response["error"] == "token_revoked"
 
 
-def test_tokens_revoked_for_user_tokens_only_leaves_the_bot_token_working(bot: RunningBot) -> None:
-    """Slack's `tokens_revoked` lists what it revoked: with user tokens only, the bot's token still works."""
+def test_tokens_revoked_for_user_tokens_only_leaves_the_bot_token_and_the_workspace_working(bot: RunningBot) -> None:
+    """Slack's `tokens_revoked` lists what it revoked: with user tokens only, the bot's token still works (the
+    stand-in) and Latitude goes on serving the workspace."""
+    load_org_and_policy(bot.sessions, bot.clock.now())
+
     bot.driver.event({"type": "tokens_revoked", "tokens": {"oauth": ["U0AGENT1"], "bot": []}})
 
     assert WebClient(token=BOT_TOKEN, base_url=bot.slack.api_url).auth_test()["ok"]
+    with bot.sessions() as session:
+        assert session.scalars(select(Workspace.uninstalled_at)).all() == [None]

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.cli.org import describe_report
 from handlers.handover import queue_handover_messages
 from handlers.jobs.drain_outbox import drain_outbox
-from models import Employee, Nomination, PulseResponse, PulseRound, Resolution, Suggestion, SuggestionBacker
+from models import Employee, Nomination, Resolution, Suggestion, SuggestionBacker
 from services import directory
 from services.digest.access import preview_for
 from services.errors import NotAllowed
@@ -17,9 +17,7 @@ from services.org_import import ImportReport, OrgFileError, import_org, parse_or
 from services.pulse.results import ORG, team_results
 from services.pulse.rounds import start_round
 from tests.conftest import FIXTURES, MONDAY_MORNING, RunningBot
-from tests.e2e.test_pulse_rounds import answer
 from tests.helpers import count, employee, load_org, load_org_and_policy, load_policy
-from tests.pulse_org import load_pulse_org, org_csv
 from tests.rewards_helpers import set_up
 from tests.suggestions_helpers import EXTRA_AGENTS, SUGGESTIONS_POLICY, load_suggestion_org
 
@@ -137,30 +135,6 @@ def test_someone_who_left_can_no_longer_log_a_fix_nominate_suggest_or_back_a_sug
         assert count(session, Suggestion) == 1
 
 
-def test_someone_who_left_is_told_so_by_pulse_not_promised_the_next_round(bot: RunningBot) -> None:
-    load_org_and_policy(bot.sessions, bot.clock.now())
-    reimport(bot.sessions, bot.clock.now(), WITHOUT_SAM)
-
-    reply = bot.driver.command("U0AGENT1", "/pulse")
-
-    assert "no longer active" in reply.text
-    assert "next round" not in reply.text
-
-
-def test_someone_who_left_during_a_round_can_no_longer_answer_with_the_buttons_in_their_dm(bot: RunningBot) -> None:
-    load_pulse_org(bot.sessions, bot.clock.now())
-    bot.driver.command("U0HR", "/pulse", "start")
-    answer(bot, "U0A01", 0, 4)
-    without_a01 = "\n".join(line for line in org_csv().splitlines() if not line.startswith("U0A01,"))
-    reimport(bot.sessions, bot.clock.now(), without_a01)
-
-    answer(bot, "U0A01", 1, 5)
-
-    assert "no longer active" in bot.slack.calls("response_url")[-1].args["text"]
-    with bot.sessions() as session:
-        assert count(session, PulseResponse) == 1, "what they gave before stays; nothing new"
-
-
 def test_someone_who_left_reads_their_rewards_history_without_an_allowance_they_cannot_use(bot: RunningBot) -> None:
     set_up(bot.sessions, bot.clock.now())
     bot.driver.command("U0AGENT1", "/nominate", "<@U0AGENT2|lee> shoutout calmed an angry customer")
@@ -189,16 +163,6 @@ def test_someone_who_left_is_told_so_by_boundaries_not_invited_to_log_a_fix(bot:
     [home] = bot.slack.calls("views.publish")
     assert "refund $20" in home.text, "their history stays readable"
     assert "My allowance" not in home.text
-
-
-def test_hr_who_left_can_no_longer_close_the_round_early(bot: RunningBot) -> None:
-    load_org_and_policy(bot.sessions, bot.clock.now())
-    assert "is open" in bot.driver.command("U0HR", "/pulse", "start").text
-    reimport(bot.sessions, bot.clock.now(), WITHOUT_HANA)
-
-    assert "no longer active" in bot.driver.command("U0HR", "/pulse", "close").text
-    with bot.sessions() as session:
-        assert session.scalars(select(PulseRound.status)).one() == "open"
 
 
 def test_hr_who_left_can_no_longer_start_a_round_read_a_digest_or_see_org_results(
