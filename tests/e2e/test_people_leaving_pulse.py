@@ -78,3 +78,15 @@ def test_a_manager_who_left_can_no_longer_reply_to_an_anonymous_comment_from_the
     assert "no longer active" in bot.slack.calls("response_url")[-1].args["text"]
     with bot.sessions() as session:
         assert count(session, PulseReply) == 1, "only the reply she sent before she left"
+
+
+def test_an_author_who_left_can_no_longer_answer_a_managers_reply(bot: RunningBot) -> None:
+    commented_round(bot)
+    reply_from_results(bot, "U0MGR1", "Which shifts?")
+    [to_author] = bot.slack.calls("chat.postMessage")
+    reimport(bot.sessions, bot.clock.now(), without("U0A01"))
+
+    bot.driver.click("U0A01", to_author, result_blocks.ANSWER_REPLY_ACTION)
+
+    assert "no longer active" in bot.slack.calls("response_url")[-1].args["text"]
+    assert len(bot.slack.calls("views.open")) == 1, "only the manager's reply form, before"
