@@ -67,17 +67,18 @@ def looks_like_list(text: str) -> bool:
 
 
 def looks_like_mistyped_list(text: str) -> bool:
-    """`list.`, `lsit`, `lists`: one word a typo away from `list` is no idea to sign and post in the team channel."""
+    """`list.`, `lsit`, `lists`: one word a typo away from `list` is no idea to sign and post in the team channel.
+    A letter changed is not counted: `lost`, `last`, `lift` are words someone may mean."""
     word = text.strip(string.punctuation).lower()
-    return len(text.split()) == 1 and one_edit_apart(word, "list")
+    return len(text.split()) == 1 and one_slip_apart(word, "list")
 
 
-def one_edit_apart(typed: str, meant: str) -> bool:
-    """The same, or one letter added, dropped, changed, or swapped with its neighbour."""
+def one_slip_apart(typed: str, meant: str) -> bool:
+    """The same, or one letter added, dropped, or swapped with its neighbour."""
     if len(typed) == len(meant):
         apart = [i for i, (a, b) in enumerate(zip(typed, meant, strict=True)) if a != b]
         swapped = len(apart) == 2 and apart[1] == apart[0] + 1 and typed[apart[0]] == meant[apart[1]]
-        return len(apart) <= 1 or (swapped and typed[apart[1]] == meant[apart[0]])
+        return not apart or (swapped and typed[apart[1]] == meant[apart[0]])
     shorter, longer = sorted((typed, meant), key=len)
     return len(longer) == len(shorter) + 1 and any(longer[:i] + longer[i + 1 :] == shorter for i in range(len(longer)))
 

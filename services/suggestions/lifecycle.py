@@ -4,6 +4,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from unicodedata import east_asian_width
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -22,7 +23,10 @@ from services.text import escape_mrkdwn, without_mentions
 
 MAX_WHAT = 1000
 MIN_WHAT = 3
-"""Letters or digits an idea needs besides the people it names: `x` or a bare `@Sam` leaves nothing to act on."""
+"""Letters or digits an idea needs besides the people it names: `x` or a bare `@Sam` leaves nothing to act on. A
+wide character (Chinese, Japanese, Korean) counts two: `加薪` is a whole idea."""
+_TYPED_NAME = re.compile(r"(?<!\S)@\S+")
+"""`@Sam` typed in the form, where it stays text rather than a mention."""
 MAX_WHY = 2000
 MAX_REASON = 500
 DUPLICATE_WINDOW = timedelta(minutes=1)
@@ -111,8 +115,8 @@ def _text(raw: str, limit: int, field: str, what: str) -> str:
 
 def _what(raw: str) -> str:
     what = _text(raw, MAX_WHAT, "what", "Say what you suggest")
-    words = without_mentions(what)
-    letters = len(re.findall(r"\w", words))
+    words = _TYPED_NAME.sub(" ", without_mentions(what))
+    letters = sum(2 if east_asian_width(char) in "WF" else 1 for char in re.findall(r"\w", words))
     if letters == 0 and words != what:
         raise InvalidInput(
             "Say what you suggest, not only who it concerns: the idea itself, in a few words.", field="what"

@@ -48,6 +48,25 @@ def test_a_letter_or_a_mention_alone_is_asked_for_the_idea_and_sends_nothing(
     nothing_sent_or_written(ready)
 
 
+@pytest.mark.parametrize("idea", ["lost", "last", "lift", "加薪", "排班"])
+def test_a_real_word_near_list_or_a_short_idea_in_wide_characters_is_sent(ready: RunningBot, idea: str) -> None:
+    reply = ready.driver.command("U0AGENT1", "/suggest", idea)
+
+    assert "Sent your suggestion" in reply.text
+    with ready.sessions() as session:
+        assert count(session, Suggestion) == 1
+
+
+def test_the_form_asks_for_the_idea_when_it_only_names_someone(ready: RunningBot) -> None:
+    ready.driver.command("U0AGENT1", "/suggest")
+    view = ready.slack.calls("views.open")[-1].args["view"]
+
+    refused = ready.driver.submit("U0AGENT1", view, {"what": "@Sam"})
+
+    assert "not only who it concerns" in refused.json["errors"]["what"]
+    nothing_sent_or_written(ready)
+
+
 def test_the_form_asks_for_more_than_a_letter_too(ready: RunningBot) -> None:
     ready.driver.command("U0AGENT1", "/suggest")
     view = ready.slack.calls("views.open")[-1].args["view"]
