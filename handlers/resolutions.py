@@ -121,7 +121,9 @@ def typed_outcome(text: str) -> str | None:
     if outcome not in CUSTOMER_OUTCOMES:
         *some, last = [f"`outcome:{name}`" for name in CUSTOMER_OUTCOMES]
         typed = (
-            f"`{escape_mrkdwn(found.group(1)[:20])}` is not a customer outcome" if outcome else "`outcome:` is empty"
+            f"`{escape_mrkdwn(found.group(1)[:20])}` is not a customer outcome"
+            if outcome
+            else "`outcome:` needs the word right after the colon"
         )
         raise InvalidInput(f"{typed}: write {', '.join(some)} or {last}, or leave it out.", field="customer_outcome")
     return outcome

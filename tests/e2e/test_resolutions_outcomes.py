@@ -26,8 +26,8 @@ def logged(bot: RunningBot) -> list[tuple[str, str | None]]:
     [
         ("credit 10 outcome:furious", f"`furious` is not a customer outcome: {ALLOWED}"),
         ("credit 10 sorry for the wait outcome:Furious!", "`Furious!` is not a customer outcome"),
-        ("credit 10 sorry for the wait outcome:", f"`outcome:` is empty: {ALLOWED}"),
-        ("credit 10 outcome: happy sorry for the wait", "`outcome:` is empty"),
+        ("credit 10 sorry for the wait outcome:", f"`outcome:` needs the word right after the colon: {ALLOWED}"),
+        ("credit 10 outcome: happy sorry for the wait", "`outcome:` needs the word right after the colon"),
         ("credit 10 outcome:<b>", "`&lt;b&gt;` is not a customer outcome"),
     ],
 )
