@@ -143,10 +143,9 @@ def end_relays(session: Session, *, workspace: Workspace, now: datetime) -> int:
 
 def _author(session: Session, workspace: Workspace, comment: PulseComment, key: bytes, now: datetime) -> Employee:
     relay = _relay_of(session, comment, now)
-    people = session.execute(select(Employee.id, Employee).where(Employee.workspace_id == workspace.id))
-    for employee_id, person in people:
+    for employee_id in session.scalars(select(Employee.id).where(Employee.workspace_id == workspace.id)):
         if hmac.compare_digest(author_tag(key, relay.handle, employee_id), relay.author_tag):
-            return person
+            return session.get_one(Employee, employee_id)  # only ids are read for the others, in a large workspace
     raise AlreadyDone("The author of that comment can no longer be reached.")
 
 
