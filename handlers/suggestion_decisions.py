@@ -160,7 +160,7 @@ def we_did_messages(
 ) -> tuple[list[Outgoing], list[Outgoing]]:
     """ "You said, we did" in the team's channel (sent now), else one DM per teammate (for the background sender)."""
     audience = thanks.audience(session, workspace, suggestion)
-    content = {"text": "You said, we did", "blocks": blocks.we_did(suggestion, decider.name)}
+    content = {"text": "You said, we did", "blocks": blocks.we_did(suggestion, decider)}
     key = f"suggestion:{suggestion.id}:we_did"
     if audience.channel is not None:
         return [*messages, Outgoing(key, "chat.postMessage", {"channel": audience.channel, **content})], []

@@ -12,12 +12,13 @@ from handlers.blocks.kit import (
     button,
     context_block,
     input_block,
+    name_of,
     option,
     plain,
     quote,
     text_block,
 )
-from models import Suggestion
+from models import Employee, Suggestion
 from services.calendar import zone
 from services.suggestions import listing
 from services.suggestions.digest import SuggestionsPart
@@ -110,11 +111,13 @@ def parse_suggest_modal(values: dict[str, Any]) -> SuggestionRequest:
 
 
 def author_label(suggestion: Suggestion) -> str:
-    return suggestion.author.name if suggestion.author is not None else ANONYMOUS_LABEL
+    """The author as mrkdwn, as Slack shows them (a newcomer by mention, never by the handle they were added
+    under), or the anonymous label."""
+    return name_of(suggestion.author) if suggestion.author is not None else escape_mrkdwn(ANONYMOUS_LABEL)
 
 
 def facts(suggestion: Suggestion) -> str:
-    lines = [f"*Suggestion #{suggestion.id}* from {escape_mrkdwn(author_label(suggestion))}"]
+    lines = [f"*Suggestion #{suggestion.id}* from {author_label(suggestion)}"]
     if suggestion.category:
         lines[0] += f" · {escape_mrkdwn(suggestion.category.replace('_', ' '))}"
     lines.append(quote(suggestion.what, 1000))
@@ -199,7 +202,7 @@ def parse_note_modal(view: dict[str, Any]) -> tuple[int, str, str, str, str]:
     return int(metadata["suggestion"]), str(metadata["status"]), str(metadata["channel"]), str(metadata["ts"]), note
 
 
-def we_did(suggestion: Suggestion, decider_name: str) -> list[Block]:
+def we_did(suggestion: Suggestion, decider: Employee) -> list[Block]:
     """ "You said, we did": what changed, and thanks: by name, or for an anonymous idea by count, since the
     teammates thanked by name would leave out the one who suggested it."""
     if suggestion.anonymous:
@@ -210,14 +213,14 @@ def we_did(suggestion: Suggestion, decider_name: str) -> list[Block]:
             else "Thank you to whoever suggested it!"
         ) + " (The idea came from a colleague who chose to stay anonymous.)"
     else:
-        thanked = [suggestion.author.name] if suggestion.author is not None else []
-        thanked += [row.employee.name for row in suggestion.backers if row.employee.name not in thanked]
-        thanks = f"Thank you, {escape_mrkdwn(_names(thanked))}!"
+        people = [suggestion.author] if suggestion.author is not None else []
+        people += [row.employee for row in suggestion.backers if row.employee not in people]
+        thanks = f"Thank you, {_names([name_of(person) for person in people])}!"
     return [
         text_block(f":white_check_mark: *You said, we did.* {escape_mrkdwn(truncate(suggestion.change or '', 500))}"),
         context_block(
             f"It started as suggestion #{suggestion.id}: “{escape_mrkdwn(truncate(suggestion.what, 300))}” · "
-            f"done by {escape_mrkdwn(decider_name)}"
+            f"done by {name_of(decider)}"
         ),
         text_block(thanks),
     ]
@@ -266,7 +269,7 @@ def _part(listed: Listed, room: int, tz: str | None, *, mine: bool, empty: str) 
 
 
 def _line(item: Suggestion, tz: str | None, *, mine: bool) -> str:
-    who = "" if mine else f" — {escape_mrkdwn(author_label(item))}"
+    who = "" if mine else f" — {author_label(item)}"
     return (
         f"#{item.id} *{STATUS_WORDS[item.status]}*{who} · {day_of(item.created_at, tz)} · {backed_words(item)}\n"
         f"{escape_mrkdwn(truncate(item.what, 200))}"

@@ -10,6 +10,7 @@ from models import AuditEvent, Resolution, RewardGrant, Suggestion, SuggestionBa
 from services.rewards.export import export_grants, parse_period
 from tests.conftest import RunningBot
 from tests.helpers import count, employee
+from tests.rewards_helpers import newcomer_known_by_handle
 from tests.suggestions_helpers import load_suggestion_org
 
 
@@ -277,3 +278,15 @@ def test_hrs_preview_of_a_managers_digest_says_the_suggestions_wait_on_that_mana
     [preview, own] = [c.text for c in ready.slack.calls("response_url") if "Suggestions waiting" in c.text]
     assert "*Suggestions waiting on Maya Manager:* 1" in preview and "waiting on you" not in preview
     assert "*Suggestions waiting on you:* 1" in own and mine.status == 200
+
+
+def test_a_newcomers_suggestion_names_them_as_slack_shows_them_not_by_the_handle_they_were_added_under(
+    ready: RunningBot,
+) -> None:
+    nora = newcomer_known_by_handle(ready)
+
+    reply = ready.driver.command(nora, "/suggest", "a second card reader at the returns desk")
+
+    assert "Sent your suggestion" in reply.text
+    [card] = [c for c in ready.slack.calls("chat.postMessage") if "Suggestion #" in str(c.args.get("blocks"))]
+    assert f"from <@{nora}>" in str(card.args["blocks"]) and "nora.newbie" not in str(card.args["blocks"])
