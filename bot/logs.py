@@ -13,6 +13,8 @@ import json
 import logging
 import re
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import TextIO
 
@@ -23,6 +25,19 @@ CLIENT_OVER_TOKEN = "As you gave `client` as well, `token` will be unused."
 """Bolt's `warning_client_prioritized_and_token_skipped()`, spelled out: importing Bolt slows the CLI's start."""
 BODY_LOGGERS = ("slack_sdk", "slack_bolt", "sqlalchemy", "urllib3")
 QUIET_LIBRARIES = (*BODY_LOGGERS, "apscheduler", "alembic")
+
+
+@contextmanager
+def web_client_errors_silenced() -> Iterator[None]:
+    """For a start-up check that says in one line what Slack answered: slack_sdk's own ERROR lines about the same
+    failure ("Failed to send a request…") would come before it, and repeat it."""
+    logger = logging.getLogger("slack_sdk.web.base_client")
+    level = logger.level
+    logger.setLevel(logging.CRITICAL)
+    try:
+        yield
+    finally:
+        logger.setLevel(level)
 
 
 def escape_controls(text: str) -> str:

@@ -21,6 +21,7 @@ from bot.clock import Clock, SystemClock
 from bot.gate import SlackGate
 from bot.installs import oauth_settings, record_installed
 from bot.leader import Leadership
+from bot.logs import web_client_errors_silenced
 from bot.scheduler import SCHEDULE, build_scheduler, connect_sender_bell
 from bot.settings import Settings
 from bot.startup import StartupError as StartupError  # also raised and caught as bot.runtime's
@@ -127,7 +128,8 @@ def learn_workspace(client: WebClient, deps: Deps, api_url: str) -> None:
 def bot_identity(client: WebClient, api_url: str) -> SlackResponse:
     """`auth.test` with the bot token; a refusal or an unreachable Slack is one line."""
     try:
-        return client.auth_test()
+        with web_client_errors_silenced():
+            return client.auth_test()
     except SlackApiError as error:
         refused = error.response.get("error")
         raise StartupError(f"Slack did not accept SLACK_BOT_TOKEN at {api_url}: {refused}") from None

@@ -68,10 +68,7 @@ class Settings:
 def load_settings(environ: Mapping[str, str] | None = None, *, dotenv_path: Path | None = None) -> Settings:
     """Read settings from `environ` (default: the process environment after loading `.env`)."""
     if environ is None:
-        from dotenv import load_dotenv
-
-        load_dotenv(dotenv_path or Path.cwd() / ".env", override=False)
-        environ = os.environ
+        environ = _process_environment(dotenv_path or Path.cwd() / ".env")
     env = {key: value.strip() for key, value in environ.items()}
     oauth = _oauth_credentials(env)
     return Settings(
@@ -112,11 +109,25 @@ def relay_secret_from(environ: Mapping[str, str] | None = None) -> str | None:
 def _stripped(environ: Mapping[str, str] | None) -> dict[str, str]:
     """The variables without surrounding blanks (default: the process environment after loading `.env`)."""
     if environ is None:
-        from dotenv import load_dotenv
-
-        load_dotenv(Path.cwd() / ".env", override=False)
-        environ = os.environ
+        environ = _process_environment(Path.cwd() / ".env")
     return {key: value.strip() for key, value in environ.items()}
+
+
+BOLT_OAUTH_VARIABLES = ("SLACK_CLIENT_ID", "SLACK_CLIENT_SECRET")
+"""Bolt reads these from the process environment itself, and turns to OAuth installs when they are set at all."""
+
+
+def _process_environment(dotenv_path: Path) -> Mapping[str, str]:
+    """The process environment after loading `.env` (real variables win), without the blank OAuth variables a
+    copied `.env.example` leaves: Bolt would take `SLACK_CLIENT_ID=` as set, and refuse every request for want of
+    an installation, while Latitude reads blank as unset."""
+    from dotenv import load_dotenv
+
+    load_dotenv(dotenv_path, override=False)
+    for name in BOLT_OAUTH_VARIABLES:
+        if not os.environ.get(name, "set").strip():
+            del os.environ[name]
+    return os.environ
 
 
 def _oauth_credentials(env: Mapping[str, str]) -> tuple[str, str] | None:

@@ -30,6 +30,17 @@ SIGNING_SECRET = "test-signing-secret"
 MONDAY_MORNING = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
 
+@pytest.fixture(autouse=True)
+def environment_as_it_was() -> Iterator[None]:
+    """A command run in-process loads `.env` (a developer's own, in the folder the tests run from) into the process
+    environment; the next test must not inherit it, since Bolt reads some of it itself."""
+    before = dict(os.environ)
+    yield
+    if os.environ != before:
+        os.environ.clear()
+        os.environ.update(before)
+
+
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
     return os.environ.get(TEST_DATABASE_ENV) or f"sqlite:///{tmp_path_factory.mktemp('db') / 'latitude.db'}"

@@ -9,6 +9,7 @@ from datetime import datetime
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
+from bot.logs import web_client_errors_silenced
 from bot.settings import DEFAULT_SLACK_API_URL, database_url_from
 from bot.startup import StartupError, open_database, require_current_schema
 from models import Workspace
@@ -93,7 +94,9 @@ def token_workspace() -> tuple[str, str] | None:
 
     api_url = os.environ.get("SLACK_API_URL", "").strip() or DEFAULT_SLACK_API_URL
     try:
-        identity = WebClient(token=token, base_url=api_url if api_url.endswith("/") else api_url + "/").auth_test()
+        with web_client_errors_silenced():
+            client = WebClient(token=token, base_url=api_url if api_url.endswith("/") else api_url + "/")
+            identity = client.auth_test()
     except (SlackApiError, SlackClientError, OSError) as error:
         raise StartupError(f"could not ask Slack which workspace SLACK_BOT_TOKEN belongs to: {error}") from None
     return str(identity["team_id"]), str(identity.get("team") or "")

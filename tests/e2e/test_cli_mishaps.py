@@ -13,6 +13,7 @@ from sqlalchemy import text
 from bot.fakeslack import FakeSlack
 from tests.conftest import FIXTURES
 from tests.e2e.test_cli import bot_environment, cli, prepared_database, upgraded
+from tests.helpers import POLICY_EXAMPLE
 
 
 def test_a_database_in_a_missing_folder_is_one_line_for_any_command(tmp_path: Path) -> None:
@@ -89,6 +90,30 @@ def test_run_refuses_a_token_slack_does_not_accept_and_a_port_it_cannot_have_in_
     assert f"error: cannot listen on 127.0.0.1:{port}: Address already in use" in busy.stderr
     assert "70000 is not a port number (0 to 65535)" in out_of_range.stderr
     assert all(r.returncode == 2 and "Traceback" not in r.stderr for r in (wrong_token, busy, out_of_range))
+
+
+def test_a_slack_that_cannot_be_reached_is_one_line_for_run_and_for_a_command_that_asks_it(tmp_path: Path) -> None:
+    """slack_sdk logs its own error before raising; the operator reads one line."""
+    prepared_database(tmp_path)
+    closed = socket.socket()
+    closed.bind(("127.0.0.1", 0))
+    nowhere = f"http://127.0.0.1:{closed.getsockname()[1]}/api/"  # bound, never listening: refused at once
+    try:
+        env = {"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_SIGNING_SECRET": "s", "SLACK_API_URL": nowhere}
+        run = cli(tmp_path, "run", "--http", env=env)
+        fresh = tmp_path / "fresh"
+        fresh.mkdir()
+        loaded = cli(
+            fresh, "policy", "load", str(POLICY_EXAMPLE), env={**env, "DATABASE_URL": f"sqlite:///{fresh}/x.db"}
+        )
+    finally:
+        closed.close()
+
+    assert run.returncode == 2 and loaded.returncode == 2
+    assert [line for line in run.stderr.splitlines() if "ERROR" in line or "error:" in line] == [
+        next(line for line in run.stderr.splitlines() if line.startswith("error: Slack could not be reached"))
+    ]
+    assert len([line for line in loaded.stderr.splitlines() if line.strip()]) == 1, loaded.stderr
 
 
 def test_several_workers_refuse_a_wrong_token_once_before_forking(

@@ -1,8 +1,12 @@
 """Settings: a missing or malformed variable stops start-up with one line that names it."""
 
-import pytest
+import os
+from pathlib import Path
 
-from bot.settings import DEFAULT_SLACK_API_URL, SettingsError, load_settings
+import pytest
+from slack_bolt import App
+
+from bot.settings import BOLT_OAUTH_VARIABLES, DEFAULT_SLACK_API_URL, SettingsError, load_settings
 
 GOOD = {"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_SIGNING_SECRET": "secret"}
 
@@ -74,3 +78,32 @@ def test_oauth_installs_refuse_socket_mode() -> None:
 
     with pytest.raises(SettingsError, match="OAuth installs need HTTP mode"):
         load_settings(oauth)
+
+
+def test_blank_oauth_variables_from_a_copied_env_file_leave_bolt_with_the_bot_token(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Bolt takes `SLACK_CLIENT_ID=` as set and turns to OAuth installs, refusing every request; blank is unset."""
+    for name in (*BOLT_OAUTH_VARIABLES, "SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_APP_TOKEN"):
+        monkeypatch.delenv(name, raising=False)
+    dotenv = tmp_path / ".env"
+    dotenv.write_text("SLACK_BOT_TOKEN=xoxb-1\nSLACK_SIGNING_SECRET=s\nSLACK_CLIENT_ID=\nSLACK_CLIENT_SECRET= \n")
+
+    settings = load_settings(dotenv_path=dotenv)
+    app = App(token=settings.slack_bot_token, signing_secret="s", token_verification_enabled=False)
+
+    assert settings.slack_bot_token == "xoxb-1"
+    assert app.oauth_flow is None
+    assert not any(name in os.environ for name in BOLT_OAUTH_VARIABLES)
+
+
+def test_the_example_env_file_copied_as_it_is_loads(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in (*BOLT_OAUTH_VARIABLES, "SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_APP_TOKEN"):
+        monkeypatch.delenv(name, raising=False)
+    dotenv = tmp_path / ".env"
+    dotenv.write_text((Path(__file__).parents[2] / ".env.example").read_text())
+
+    settings = load_settings(dotenv_path=dotenv)
+
+    assert settings.slack_bot_token == "xoxb-your-bot-token" and not settings.oauth
+    assert not any(name in os.environ for name in BOLT_OAUTH_VARIABLES)
