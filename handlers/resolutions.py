@@ -18,7 +18,13 @@ from handlers.errors import reported
 from handlers.people import NEW_EMPLOYEE_NOTE, action_caller, command_caller, learn_if_wanted
 from models.resolution import CUSTOMER_OUTCOMES
 from services.errors import DomainError, InvalidInput
-from services.money import continues_amount, is_currency_mark, names_money, parse_amount
+from services.money import (
+    continues_amount,
+    is_currency_mark,
+    names_money,
+    parse_amount,
+    without_trailing_punctuation,
+)
 from services.policy.versions import BoundaryRule
 from services.resolutions import fixes as resolutions
 from services.resolutions.fixes import Logged, ResolutionRequest
@@ -74,7 +80,7 @@ def _amount(typed: str, words: list[str], category: str, currency: str) -> Decim
     as 1); the refusal then also says how to write a number after the amount that is not part of it."""
     first = typed
     while words and continues_amount(typed, words[0]):
-        typed = f"{typed} {words.pop(0)}"
+        typed = f"{typed} {without_trailing_punctuation(words.pop(0))}"
     if typed == first:
         return parse_amount(typed, currency)
     try:

@@ -51,8 +51,13 @@ def continues_amount(typed: str, word: str) -> bool:
     """`200` after `1`: the next group of a number written with a space between thousands (`1 200`, `1 200,50`,
     `1 200€`), not a word of what happened; read apart, `1 200` would log 1."""
     raw, _mark = _split_mark(typed)
-    group, _mark = _split_mark(word)
+    group, _mark = _split_mark(without_trailing_punctuation(word))
     return typed[-1:].isdigit() and bool(_THOUSANDS_GROUP.fullmatch(group) and _THOUSANDS_SO_FAR.fullmatch(raw))
+
+
+def without_trailing_punctuation(word: str) -> str:
+    """`200,` in `1 200, sorry`: the comma is the sentence's, not the amount's."""
+    return word.rstrip(".,;:!?)")
 
 
 def parse_amount(text: str, currency: str | None = None) -> Decimal:

@@ -139,6 +139,8 @@ def test_an_unknown_category_lists_the_callers_categories(ready: RunningBot) -> 
         ("1 200€", "Your limits are in USD, and `1 200€` is not"),
         ("1 200$", "Write the amount without a space: `1200` or `1,200`"),
         ("20 500", "If `500` is not part of the amount, put a word before it: `/resolve credit 20 for 500 …`."),
+        ("1 200,", "Write the amount without a space: `1200` or `1,200`, not `1 200`."),
+        ("1 200.", "Write the amount without a space: `1200` or `1,200`, not `1 200`."),
     ],
 )
 def test_a_bad_amount_is_explained_and_nothing_is_written(ready: RunningBot, amount: str, message: str) -> None:
