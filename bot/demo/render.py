@@ -6,7 +6,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-_DATE = re.compile(r"<!date\^[^|>]*\|([^>]*)>")
+from handlers.blocks.kit import dates_as_fallback
+
 _MENTION = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>")
 
 
@@ -23,7 +24,7 @@ class Renderer:
 
     def text(self, text: str) -> str:
         """Slack's markup as a person sees it: dates by their fallback, mentions by name, entities decoded."""
-        text = _DATE.sub(r"\1", text)
+        text = dates_as_fallback(text)
         text = _MENTION.sub(lambda match: "@" + self.names.get(match.group(1), match.group(1)), text)
         return html.unescape(text.replace("\u200b", ""))
 

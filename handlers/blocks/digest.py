@@ -1,11 +1,20 @@
 """Block Kit for the weekly digest, within Slack's limits, and its plain-text rendering for `--dry-run`."""
 
 import html
-import re
 from collections.abc import Callable, Sequence
 from decimal import Decimal
 
-from handlers.blocks.kit import Block, and_more, context_block, local_time, plain, plural, quote, text_block
+from handlers.blocks.kit import (
+    Block,
+    and_more,
+    context_block,
+    dates_as_fallback,
+    local_time,
+    plain,
+    plural,
+    quote,
+    text_block,
+)
 from handlers.blocks.resolutions import HOME_WAITING, decision_buttons
 from handlers.blocks.suggestions import suggestions_section
 from services.digest.resolutions import ResolutionsPart, Theme
@@ -235,9 +244,6 @@ def _money(currency: str) -> Callable[[Decimal], str]:
     return lambda amount: format_money(amount, currency)
 
 
-_DATE_TOKEN = re.compile(r"<!date\^[^|>]*\|([^>]*)>")
-
-
 def as_text(blocks: Sequence[Block]) -> str:
     """What a reader sees, without buttons, dates by their fallback: for `python -m bot digest send --dry-run`."""
     lines: list[str] = []
@@ -248,4 +254,4 @@ def as_text(blocks: Sequence[Block]) -> str:
             lines += [element["text"] for element in block["elements"]]
         elif block["type"] == "actions":
             lines.append("[Approve] [Decline]")
-    return html.unescape(_DATE_TOKEN.sub(r"\1", "\n".join(lines)))
+    return html.unescape(dates_as_fallback("\n".join(lines)))

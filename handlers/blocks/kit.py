@@ -26,12 +26,18 @@ QUOTE_TEXT = 2900
 FIELD_ERROR_TEXT = 300
 _ONE_SPACE = re.compile(r"\s+")
 _CODE_OR_BOLD = re.compile(r"`([^`\n]*)`|\*([^*\n]+)\*")
+_DATE_TOKEN = re.compile(r"<!date\^[^|>]*\|([^>]*)>")
 
 
 def local_time(moment: datetime, tokens: str = "{date_short}", fallback: str = "%d %b %Y") -> str:
     """A moment as Slack shows it in each reader's own time zone (`tokens` are Slack's date tokens); clients that
     cannot render it show `fallback` formatted in UTC, marked as such."""
     return f"<!date^{int(moment.timestamp())}^{tokens}|{moment.astimezone(UTC):{fallback}} UTC>"
+
+
+def dates_as_fallback(text: str) -> str:
+    """Each `local_time` (any Slack date token) as its fallback, for text read outside Slack."""
+    return _DATE_TOKEN.sub(r"\1", text)
 
 
 def text_block(text: str) -> Block:
