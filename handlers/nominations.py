@@ -2,6 +2,7 @@
 
 import logging
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -110,7 +111,8 @@ def nominate_one_liner(
     try:
         with deps.sessions.begin() as session:
             identity = command_caller(session, context, command)
-            unknown = strangers(session, identity.workspace, form.nominees, skip=skip)
+            known = directory.names_of(session, identity.workspace, form.nominees)
+            unknown = strangers(form.nominees, known, skip=skip)
             done = (
                 None if unknown else _nominate(session, deps, context, identity.workspace, identity.employee, form, {})
             )
@@ -155,15 +157,10 @@ def _nominate(
     return outcome, messages
 
 
-def strangers(
-    session: Session, workspace: Workspace, slack_ids: tuple[str, ...], *, skip: set[str | None]
-) -> list[str]:
-    """Named people the directory does not know: Slack must say whether they are bots, strangers or newcomers."""
-    return [
-        slack_id
-        for slack_id in slack_ids
-        if slack_id not in skip and directory.find_employee(session, workspace, slack_id) is None
-    ]
+def strangers(slack_ids: tuple[str, ...], known: Mapping[str, str], *, skip: set[str | None]) -> list[str]:
+    """Named people the directory does not know (`known`: those it does): Slack must say whether they are bots,
+    strangers or newcomers."""
+    return [slack_id for slack_id in slack_ids if slack_id not in skip and slack_id not in known]
 
 
 def confirmation(outcome: NominationOutcome) -> str:
@@ -209,8 +206,8 @@ def submit_nomination(
     request = NominationRequest(form.nominees, form.item_key, form.reason, form.public, form.resolution_id)
     with deps.sessions.begin() as session:
         workspace = request_workspace(session, context)
-        unknown = strangers(session, workspace, form.nominees, skip={body["user"]["id"], context.bot_user_id})
         names = directory.names_of(session, workspace, form.nominees)
+    unknown = strangers(form.nominees, names, skip={body["user"]["id"], context.bot_user_id})
     if unknown:
         ack()
         with reported(body):
