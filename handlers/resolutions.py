@@ -81,11 +81,11 @@ def _amount(typed: str, words: list[str], category: str, currency: str) -> Decim
     first = typed
     while words and continues_amount(typed, words[0]):
         typed = f"{typed} {without_trailing_punctuation(words.pop(0))}"
-    if typed == first:
-        return parse_amount(typed, currency)
     try:
         return parse_amount(typed, currency)
     except InvalidInput as error:
+        if typed == first:
+            raise
         after = escape_mrkdwn(typed.removeprefix(first).split()[0])
         example = f"/resolve {category} {escape_mrkdwn(first)} for {after} …"
         hint = f" If `{after}` is not part of the amount, put a word before it: `{example}`."
