@@ -67,9 +67,7 @@ class Settings:
 
 def load_settings(environ: Mapping[str, str] | None = None, *, dotenv_path: Path | None = None) -> Settings:
     """Read settings from `environ` (default: the process environment after loading `.env`)."""
-    if environ is None:
-        environ = _process_environment(dotenv_path or Path.cwd() / ".env")
-    env = {key: value.strip() for key, value in environ.items()}
+    env = _stripped(environ, dotenv_path)
     oauth = _oauth_credentials(env)
     return Settings(
         slack_bot_token=_token(env, "SLACK_BOT_TOKEN", "xoxb-", required=oauth is None) or "",
@@ -106,10 +104,10 @@ def relay_secret_from(environ: Mapping[str, str] | None = None) -> str | None:
     return env.get("RELAY_SECRET") or env.get("SLACK_SIGNING_SECRET") or None
 
 
-def _stripped(environ: Mapping[str, str] | None) -> dict[str, str]:
+def _stripped(environ: Mapping[str, str] | None, dotenv_path: Path | None = None) -> dict[str, str]:
     """The variables without surrounding blanks (default: the process environment after loading `.env`)."""
     if environ is None:
-        environ = _process_environment(Path.cwd() / ".env")
+        environ = _process_environment(dotenv_path or Path.cwd() / ".env")
     return {key: value.strip() for key, value in environ.items()}
 
 
