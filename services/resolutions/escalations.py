@@ -9,6 +9,7 @@ from sqlalchemy.sql import Select
 
 from models import Employee, Resolution, Workspace
 from services import directory
+from services.handover import managers_above
 from services.policy.versions import current_policy
 
 
@@ -78,7 +79,10 @@ def _follow_up(session: Session, resolution: Resolution, wait: timedelta, now: d
 
 
 def _one_level_up(session: Session, resolution: Resolution, decider: Employee | None) -> list[Employee]:
-    manager = decider.manager if decider is not None else None
+    """The decider's manager while the request climbs the requester's own chain; else (an admin deciding for
+    someone without a manager) the other admins: an admin's manager is nobody above the requester."""
+    chain = managers_above(resolution.employee)
+    manager = decider.manager if decider is not None and decider in chain else None
     if manager is not None and manager.active and manager.id != resolution.employee_id:
         return [manager]
     workspace = session.get_one(Workspace, resolution.workspace_id)

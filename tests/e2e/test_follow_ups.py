@@ -3,6 +3,7 @@
 from datetime import timedelta
 from decimal import Decimal
 
+import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -120,3 +121,41 @@ def test_a_follow_up_still_queued_when_the_request_is_decided_never_goes_out(bot
 
     assert bot.slack.calls("chat.postMessage", channel="U0ADMIN") == []
     assert "approved" in bot.slack.calls("chat.postMessage", channel="U0AGENT1")[-1].text
+
+
+ADMIN_UNDER_ANOTHER_TEAM = """slack_id,name,team,role,manager_slack_id,email,tz,profile
+U0CEO,Cleo Chief,Leadership,manager,,,UTC,
+U0OPS,Otto Ops,Operations,manager,U0CEO,,UTC,
+U0ADMIN,Ada Admin,Operations,admin,U0OPS,,UTC,
+U0ADMIN2,Zoe Admin,Leadership,admin,,,UTC,
+"""
+
+
+@pytest.mark.parametrize("requester", ["U0CEO", "U0NEWBIE"])
+def test_a_request_an_admin_let_wait_goes_to_the_other_admins_not_up_the_admins_own_chain(
+    bot: RunningBot, requester: str
+) -> None:
+    """Cleo has no manager and a newcomer none yet, so their requests go to the admins, waiting on Ada (first
+    by name). Ada's manager Otto is above neither of them (Cleo is his own boss): once Ada let it wait, it goes
+    to Zoe, never to Otto, who may not decide it."""
+    for user, name in [("U0CEO", "Cleo Chief"), ("U0OPS", "Otto Ops"), ("U0NEWBIE", "Nia Newbie")]:
+        bot.slack.add_user(user, name)
+    load_org(bot.sessions, bot.clock.now(), ADMIN_UNDER_ANOTHER_TEAM)
+    load_policy(bot.sessions, bot.clock.now())
+    bot.driver.command(requester, "/resolve", "refund 900 order 42 parcel lost in transit")
+    [request] = bot.slack.calls("chat.postMessage", channel="U0ADMIN")
+    deps, client = bot.runtime.deps, bot.runtime.app.client
+    for _ in range(2):
+        bot.clock.advance(timedelta(hours=25))
+        follow_up_pending_requests(deps, client)
+    drain_outbox(deps, client)
+    bot.driver.click("U0OPS", request, "resolution_approve")
+
+    assert bot.slack.calls("chat.postMessage", channel="U0OPS") == []
+    [escalation] = [c for c in bot.slack.calls("chat.postMessage") if "waited too long" in c.text]
+    assert escalation.args["channel"] == "U0ADMIN2" and "waited too long for Ada Admin" in escalation.text
+    [refusal] = bot.slack.calls("response_url")
+    assert "manager or an admin can decide this request. It waits on Zoe Admin." in refusal.text
+    with bot.sessions() as session:
+        resolution = session.scalars(select(Resolution)).one()
+        assert (resolution.status, resolution.decider.slack_id) == ("pending", "U0ADMIN2")
