@@ -4,8 +4,11 @@ import csv
 import io
 import re
 from dataclasses import dataclass
+from typing import Any
 
-from models import ROLES
+from sqlalchemy import ColumnElement, String
+
+from models import ROLES, Employee, Team
 from services.calendar import is_time_zone
 from services.errors import InvalidInput
 from services.text import plural
@@ -15,6 +18,21 @@ OPTIONAL_COLUMNS = ("email", "tz", "profile")
 _SLACK_USER_ID = re.compile(r"^[UW][A-Z0-9]{2,}\Z")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+\Z")
 _PROFILE = re.compile(r"^[a-z][a-z0-9_]*\Z")
+
+
+# What the directory's columns hold: a longer cell is the row's problem, not the database's error.
+def _longest(column: ColumnElement[Any]) -> int:
+    kind = column.type
+    assert isinstance(kind, String) and kind.length, f"{column} has no length"
+    return kind.length
+
+
+_LONGEST = {
+    "name": _longest(Employee.__table__.c.name),
+    "team": _longest(Team.__table__.c.name),
+    "email": _longest(Employee.__table__.c.email),
+    "profile": _longest(Employee.__table__.c.profile),
+}
 
 
 @dataclass(frozen=True)
@@ -100,6 +118,9 @@ def _row_problems(values: dict[str, str]) -> list[str]:
         problems.append(f"tz {values['tz']!r} is not an IANA time zone (like Europe/Paris)")
     if values.get("profile") and not _PROFILE.match(values["profile"]):
         problems.append(f"profile {values['profile']!r} must be lowercase letters, digits and _")
+    for column, longest in _LONGEST.items():
+        if len(values.get(column) or "") > longest:
+            problems.append(f"{column} is {len(values[column]):,} characters long (at most {longest})")
     return problems
 
 

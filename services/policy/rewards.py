@@ -16,6 +16,8 @@ HOURS = "hours"
 _ITEM_KEY = NAME
 # The /nominate reward picker is one Slack menu, which holds at most 100 options (the shout-out is one of them).
 MAX_CATALOG = 100
+MAX_TITLE = 200
+"""What a nomination and a grant keep of a reward's title."""
 
 
 @dataclass(frozen=True)
@@ -103,6 +105,8 @@ def _item(source: PolicyText, key: str, table: dict[str, Any], currency: str) ->
     title = source.string((*path, "title"), table.get("title"))
     if title is None and "title" not in table:
         source.problem(path, "needs a title")
+    if title is not None and len(title) > MAX_TITLE:
+        source.problem((*path, "title"), f"must be at most {MAX_TITLE} characters long (this one has {len(title):,})")
     kind = source.string((*path, "kind"), table.get("kind", "praise"), choices=KINDS) or "praise"
     value = source.money((*path, "value"), table.get("value", 0)) or Decimal(0)
     limit = source.whole((*path, "max_per_month"), table.get("max_per_month"), minimum=1, maximum=1000)

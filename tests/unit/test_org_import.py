@@ -103,7 +103,10 @@ def test_people_missing_from_the_file_are_deactivated_only_when_asked(
         ("bob,Ann,East,manager,\n", "line 3: slack_id 'bob' is not a Slack user id (like U012AB3CD)"),
         ("U0A,,East,manager,\n", "line 3: name is empty"),
         ("U0A,Ann,East,manager,,ann@example.com,extra\n", "line 3: 2 cells more than the header has columns"),
+        (f"U0A,{'A' * 201},East,manager,\n", "line 3: name is 201 characters long (at most 200)"),
+        (f"U0A,Ann,{'E' * 250},manager,\n", "line 3: team is 250 characters long (at most 200)"),
     ],
+    ids=lambda value: value[:40],
 )
 def test_a_bad_row_is_named_by_its_line(rows: str, problem: str) -> None:
     with pytest.raises(OrgFileError) as raised:

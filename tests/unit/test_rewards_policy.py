@@ -103,3 +103,9 @@ def test_the_shout_out_channel_is_a_channel_id() -> None:
     for wrong in ('"#kudos"', '"kudos"', "7", '"U0123ABCD"'):
         [problem] = problems_of(PROFILES + f"\n[rewards]\nchannel = {wrong}\n")
         assert "rewards.channel" in problem and "must be a Slack channel id like C0123ABCD" in problem
+
+
+def test_a_reward_title_fits_what_a_nomination_keeps_of_it() -> None:
+    text = PROFILES + f'\n[rewards.lunch]\ntitle = "{"L" * 201}"\nkind = "voucher"\nvalue = 12.5\n'
+
+    assert problems_of(text) == ["line 7: rewards.lunch.title: must be at most 200 characters long (this one has 201)"]
