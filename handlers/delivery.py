@@ -133,7 +133,10 @@ def _refused(delivery: Claimed, error: SlackApiError) -> SendOutcome:
     return SendOutcome(ok=False, error=code, permanent=permanent)
 
 
-GONE = ("message_not_found", "channel_not_found", "cant_update_message", "is_archived")
+GONE = ("message_not_found", "cant_update_message")
+CHANNEL_CLOSED = ("channel_not_found", "is_inactive")
+"""chat.update in a channel the app can no longer see (it was removed from a private one, or the channel deleted),
+or an archived one (https://api.slack.com/methods/chat.update#errors): the message stays as it was."""
 
 
 def logged_key(delivery: Claimed) -> str:
@@ -150,12 +153,20 @@ def _verdict(permanent: bool) -> str:
 
 
 def update_each(client: WebClient, messages: list[tuple[str, str]], **content: Any) -> None:
-    """Show the same content in every copy of a message (every decider's request, every HR person's grant); a copy
-    Slack no longer has (deleted, past the workspace's retention) is skipped rather than stopping the others."""
+    """Show the same content in every copy of a message (every decider's request, every HR person's grant, a
+    suggestion's channel post); a copy Slack no longer has (deleted, past the workspace's retention) or will not
+    change (its channel archived, or closed to the app) is skipped rather than stopping the others, and the person
+    who acted is not told of an error: what they did is done."""
     for channel, ts in dict.fromkeys(messages):
         try:
             client.chat_update(channel=channel, ts=ts, **content)
         except SlackApiError as error:
-            if error.response.get("error") not in GONE:
+            code = error.response.get("error")
+            if code in CHANNEL_CLOSED:
+                log.warning(
+                    "a message in %s was not updated: Slack keeps the channel closed to changes (%s)", channel, code
+                )
+            elif code in GONE:
+                log.info("a copy in %s was not updated: Slack has it no more (%s)", channel, code)
+            else:
                 raise
-            log.info("a copy in %s was not updated: Slack has it no more (%s)", channel, error.response.get("error"))

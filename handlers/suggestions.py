@@ -223,9 +223,8 @@ def back_clicked(
         )
         if new:
             container = body.get("container") or {}
-            client.chat_update(
-                channel=container["channel_id"], ts=container["message_ts"], text="A suggestion", blocks=post
-            )
+            clicked = (str(container["channel_id"]), str(container["message_ts"]))
+            update_each(client, [clicked], text="A suggestion", blocks=post)
             update_each(client, cards, text="Suggestion updated", blocks=card)
 
 

@@ -1,6 +1,6 @@
 """Which token may make a call: the app-level token, the app's client credentials, or a live bot token that
 reaches the people the call names (a workspace's token reaches only its workspace; an org-wide one the org) and
-posts only where the bot may (`channels`)."""
+posts, and changes messages, only where the bot may (`channels`)."""
 
 from typing import Any
 
@@ -57,8 +57,15 @@ def reach_problem(state: SlackState, name: str, args: Args, grant: Grant | None)
 
 
 def channel_problem(state: SlackState, name: str, args: Args, grant: Grant | None) -> Answer | None:
-    """Slack's answer to a post in a channel that does not exist, is archived, or the bot may not post in."""
-    if name != "chat.postMessage":
+    """Slack's answer to a post, an ephemeral message or an update in a channel that does not exist, is archived,
+    or the bot may not post in (see `channels`); None for any other call, and for DMs."""
+    channel, channels = str(args.get("channel") or ""), state.channels
+    if name == "chat.postMessage":
+        error = channels.post_problem(channel, grant, state.scopes)
+    elif name == "chat.postEphemeral":
+        error = channels.ephemeral_problem(channel, str(args.get("user") or ""), grant, state.scopes)
+    elif name == "chat.update":
+        error = channels.update_problem(channel, grant)
+    else:
         return None
-    error = state.channels.post_problem(str(args.get("channel") or ""), grant, state.scopes)
     return {"ok": False, "error": error} if error else None

@@ -1,4 +1,4 @@
-"""The channels of the fake workspaces: which exist, which are private or archived, which the bot is in.
+"""The channels of the fake workspaces: which exist, which are private or archived, who is in them.
 
 Slack refuses a `chat.postMessage` to a channel it does not post to (https://api.slack.com/methods/chat.postMessage#errors):
 - `channel_not_found`: no such channel, one of another workspace, or a private channel the bot is not in
@@ -6,11 +6,15 @@ Slack refuses a `chat.postMessage` to a channel it does not post to (https://api
 - `is_archived`: the channel was archived;
 - `not_in_channel`: a public channel the bot has not joined, without the `chat:write.public` scope
   (https://api.slack.com/scopes/chat:write.public).
+`chat.postEphemeral` is refused the same way, and with `user_not_in_channel` when the person it is for is not a
+member of the channel (https://api.slack.com/methods/chat.postEphemeral#errors). `chat.update` of a message in a
+channel answers `channel_not_found` where the bot cannot see the channel, and `is_inactive` in an archived one
+("cannot be edited within a frozen, archived or deleted channel": https://api.slack.com/methods/chat.update#errors).
 A DM (`D...`, or the user id in its place) is not a channel here.
 """
 
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from bot.fakeslack.installs import Grant
 
@@ -28,6 +32,8 @@ class Channel:
     private: bool = False
     archived: bool = False
     bot_is_member: bool = True
+    members: frozenset[str] | None = None
+    """The people in the channel; None: everyone of the workspace, as in #general."""
 
 
 class Channels:
@@ -41,6 +47,16 @@ class Channels:
         with self._lock:
             self._known[channel.channel_id] = channel
 
+    def change(self, channel_id: str, *, archived: bool | None = None, bot_is_member: bool | None = None) -> None:
+        """Archive a channel, or invite or remove the bot, after the fact (messages already posted there stay)."""
+        with self._lock:
+            channel = self._known[channel_id]
+            self._known[channel_id] = replace(
+                channel,
+                archived=channel.archived if archived is None else archived,
+                bot_is_member=channel.bot_is_member if bot_is_member is None else bot_is_member,
+            )
+
     def find(self, channel_id: str) -> Channel | None:
         with self._lock:
             return self._known.get(channel_id)
@@ -49,16 +65,42 @@ class Channels:
         """Slack's error for posting to `channel_id` with this token, or None when the post is allowed."""
         if not channel_id.startswith(CHANNEL_PREFIXES):
             return None
-        channel = self.find(channel_id)
-        if channel is None or (grant is not None and not _reaches(grant, channel)):
-            return "channel_not_found"
-        if channel.private and not channel.bot_is_member:
+        channel = self._visible(channel_id, grant)
+        if channel is None:
             return "channel_not_found"
         if channel.archived:
             return "is_archived"
         if not channel.bot_is_member and scopes is not None and "chat:write.public" not in scopes:
             return "not_in_channel"
         return None
+
+    def ephemeral_problem(
+        self, channel_id: str, user_id: str, grant: Grant | None, scopes: frozenset[str] | None
+    ) -> str | None:
+        """Slack's error for an ephemeral message to `user_id` in `channel_id`, or None when it is allowed."""
+        refused = self.post_problem(channel_id, grant, scopes)
+        if refused or not channel_id.startswith(CHANNEL_PREFIXES):
+            return refused
+        channel = self.find(channel_id)
+        members = channel.members if channel is not None else None
+        return "user_not_in_channel" if members is not None and user_id not in members else None
+
+    def update_problem(self, channel_id: str, grant: Grant | None) -> str | None:
+        """Slack's error for changing a message in `channel_id`, or None when the channel allows it."""
+        if not channel_id.startswith(CHANNEL_PREFIXES):
+            return None
+        channel = self._visible(channel_id, grant)
+        if channel is None:
+            return "channel_not_found"
+        return "is_inactive" if channel.archived else None
+
+    def _visible(self, channel_id: str, grant: Grant | None) -> Channel | None:
+        """The channel, if the token sees it: it exists, is of the token's workspace (or org), and is public or
+        has the bot in it."""
+        channel = self.find(channel_id)
+        if channel is None or (grant is not None and not _reaches(grant, channel)):
+            return None
+        return None if channel.private and not channel.bot_is_member else channel
 
 
 def _reaches(grant: Grant, channel: Channel) -> bool:

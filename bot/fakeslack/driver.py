@@ -20,6 +20,10 @@ from bot.fakeslack.state import TEAM_ID, Call, dm_channel
 
 _ids = count(1)
 Json = dict[str, Any]
+JSON = "application/json"
+RETRY_HEADERS = frozenset({"x-slack-retry-num", "x-slack-retry-reason"})
+"""Slack retries only Events API deliveries (https://api.slack.com/apis/events-api#retries); a command or an
+interaction it sends once, and shows the person an error if no ack comes within 3 s."""
 
 
 class SlackDriver:
@@ -61,6 +65,8 @@ class SlackDriver:
         headers: dict[str, str] | None = None,
         settle: bool = True,
     ) -> Reply:
+        if content_type != JSON and RETRY_HEADERS & {name.lower() for name in headers or {}}:
+            raise ValueError("Slack never retries a command or an interaction: send the person's second act instead")
         stamp = str(timestamp if timestamp is not None else int(time.time()))
         signed = self._verifier.generate_signature(timestamp=stamp, body=body) if signature is None else signature
         sent = {"Content-Type": content_type, "X-Slack-Request-Timestamp": stamp, **(headers or {})}
@@ -92,9 +98,7 @@ class SlackDriver:
 
     def post_payload(self, payload: dict[str, Any], **kwargs: Any) -> Reply:
         if self.socket_mode:
-            return self._over_socket(
-                "interactive", payload, _retry_of(kwargs.get("headers")), settle=kwargs.get("settle", True)
-            )
+            return self._over_socket("interactive", payload, settle=kwargs.get("settle", True))
         return self.post_form({"payload": json.dumps(payload)}, **kwargs)
 
     def _over_socket(self, kind: str, payload: dict[str, Any], retry_attempt: int = 0, *, settle: bool = True) -> Reply:
@@ -155,7 +159,7 @@ class SlackDriver:
         if self.socket_mode:
             return self._over_socket("events_api", envelope, retry_num or 0)
         headers = {"X-Slack-Retry-Num": str(retry_num), "X-Slack-Retry-Reason": "http_timeout"} if retry_num else {}
-        return self.post(json.dumps(envelope), "application/json", headers=headers)
+        return self.post(json.dumps(envelope), JSON, headers=headers)
 
     def open_home(self, user: str, *, event_id: str | None = None, retry_num: int | None = None) -> Reply:
         """Once a Home was published for the person, the event carries it as it stands (`view`)."""
@@ -172,12 +176,10 @@ class SlackDriver:
         return self.event(event, event_id=event_id, retry_num=retry_num)
 
     # -- interactivity ---------------------------------------------------------------------
-    def click(
-        self, user: str, message: Call, action_id: str, *, value: str | None = None, retry_num: int | None = None
-    ) -> Reply:
-        """Click the button `action_id` in a message the fake Slack recorded, as that message showed it."""
-        headers = {"X-Slack-Retry-Num": str(retry_num), "X-Slack-Retry-Reason": "http_timeout"} if retry_num else {}
-        reply = self.post_payload(self.click_payload(user, message, action_id, value=value), headers=headers)
+    def click(self, user: str, message: Call, action_id: str, *, value: str | None = None) -> Reply:
+        """Click the button `action_id` in a message the fake Slack recorded, as that message showed it. Each click
+        is its own payload (a new trigger_id and response URL), a double click included: Slack never retries one."""
+        reply = self.post_payload(self.click_payload(user, message, action_id, value=value))
         return self._checked("ack of a click", reply)
 
     def click_payload(self, user: str, message: Call, action_id: str, *, value: str | None = None) -> dict[str, Any]:
@@ -285,7 +287,3 @@ class SlackDriver:
             if problems:
                 self.slack.state.reject(what, problems)
         return reply
-
-
-def _retry_of(headers: dict[str, str] | None) -> int:
-    return int((headers or {}).get("X-Slack-Retry-Num") or 0)

@@ -150,7 +150,7 @@ def chat_post_ephemeral(state: SlackState, args: Args) -> Answer:
 @method("chat.update")
 def chat_update(state: SlackState, args: Args) -> Answer:
     """Without `blocks` the message keeps its blocks; `[]` removes them (https://api.slack.com/methods/chat.update)."""
-    found = _existing_message(state, args)
+    found = _existing_message(state, args, not_ours="cant_update_message")
     if isinstance(found, dict):
         return found
     refused = _refused(state, "chat.update", message_problems(args))
@@ -163,25 +163,28 @@ def chat_update(state: SlackState, args: Args) -> Answer:
 
 @method("chat.delete")
 def chat_delete(state: SlackState, args: Args) -> Answer:
-    found = _existing_message(state, args)
+    found = _existing_message(state, args, not_ours="cant_delete_message")
     if isinstance(found, dict):
         return found
     state.replace_message(*found, None)
     return {"ok": True, "channel": found[0], "ts": found[1]}
 
 
-def _existing_message(state: SlackState, args: Args) -> tuple[str, str] | Answer:
+def _existing_message(state: SlackState, args: Args, *, not_ours: str) -> tuple[str, str] | Answer:
     """The (channel, ts) of a message the bot may change, or Slack's refusal.
 
     chat.update and chat.delete take a channel id, never a user id (the DM's `D...` id comes back from
-    chat.postMessage), and cannot touch ephemeral messages, which only a response URL changes:
-    https://api.slack.com/methods/chat.update#errors
+    chat.postMessage), cannot touch ephemeral messages, which only a response URL changes, and change only the
+    bot's own messages (`not_ours` otherwise): https://api.slack.com/methods/chat.update#errors
     """
     channel, ts = str(args.get("channel") or ""), str(args.get("ts") or "")
     if not channel or channel[:1] in ("U", "W"):
         return {"ok": False, "error": "channel_not_found"}
-    if state.find_message(channel, ts) is None:
+    message = state.find_message(channel, ts)
+    if message is None:
         return {"ok": False, "error": "message_not_found"}
+    if message.get("user") != BOT_USER_ID:
+        return {"ok": False, "error": not_ours}
     return channel, ts
 
 

@@ -121,11 +121,30 @@ class FakeSlack:
         bot_is_member: bool = True,
         team_id: str | None = None,
         enterprise_id: str | None = None,
+        members: tuple[str, ...] | None = None,
     ) -> None:
         """A channel of the workspace `team_id` (default: the first one); the bot posts only where Slack lets it
-        (see `channels`). #general (`C0GENERAL`) is there from the start."""
-        channel = Channel(channel_id, name, team_id or self.team_id, enterprise_id, private, archived, bot_is_member)
-        self.state.channels.add(channel)
+        (see `channels`). `members`: the people in it (by default, everyone). #general (`C0GENERAL`) is there from
+        the start."""
+        team = team_id or self.team_id
+        people = frozenset(members) if members is not None else None
+        self.state.channels.add(
+            Channel(channel_id, name, team, enterprise_id, private, archived, bot_is_member, people)
+        )
+
+    def archive_channel(self, channel_id: str) -> None:
+        """Someone archives the channel: what the bot posted there stays, and can no longer change."""
+        self.state.channels.change(channel_id, archived=True)
+
+    def remove_bot_from(self, channel_id: str) -> None:
+        """Someone removes the app from the channel (`/remove @Latitude`); a private one then hides from the bot."""
+        self.state.channels.change(channel_id, bot_is_member=False)
+
+    def post_as(self, user_id: str, channel: str, text: str) -> str:
+        """A person's own message in `channel` (the bot may not change it); its ts."""
+        ts = self.state.new_ts()
+        self.state.store_message(channel, ts, {"type": "message", "ts": ts, "text": text, "user": user_id})
+        return ts
 
     # -- workspaces and installs ------------------------------------------------------------
     def add_workspace(self, team_id: str, name: str, *, enterprise_id: str | None = None) -> str:

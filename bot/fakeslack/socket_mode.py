@@ -19,7 +19,8 @@ from bot.fakeslack.state import ACK_LIMIT, SlackState
 
 CONNECT_LIMIT = 10.0
 PING_INTERVAL = 0.05
-ACCEPTS_RESPONSE = {"slash_commands": True, "interactive": True, "events_api": False}
+EVENTS = "events_api"
+ACCEPTS_RESPONSE = {"slash_commands": True, "interactive": True, EVENTS: False}
 
 
 class SocketModeServer:
@@ -59,16 +60,21 @@ class SocketModeServer:
 
     # -- what Slack sends --------------------------------------------------------------------
     def send(self, kind: str, payload: dict[str, Any], *, retry_attempt: int = 0) -> dict[str, Any] | None:
-        """Deliver one envelope and wait for its ack; None (and a violation) when none came within 3 s."""
+        """Deliver one envelope and wait for its ack; None (and a violation) when none came within 3 s.
+
+        Only an `events_api` envelope says which attempt it is: Slack retries events, never commands or interactions.
+        """
         envelope_id = str(uuid.uuid4())
         envelope = {
             "envelope_id": envelope_id,
             "type": kind,
             "payload": payload,
             "accepts_response_payload": ACCEPTS_RESPONSE[kind],
-            "retry_attempt": retry_attempt,
-            "retry_reason": "timeout" if retry_attempt else "",
         }
+        if kind == EVENTS:
+            envelope.update(retry_attempt=retry_attempt, retry_reason="timeout" if retry_attempt else "")
+        elif retry_attempt:
+            raise ValueError(f"Slack never retries {kind}: only Events API deliveries")
         self._deliver(json.dumps(envelope))
         with self._changed:
             acked = self._changed.wait_for(lambda: envelope_id in self._acks, ACK_LIMIT)

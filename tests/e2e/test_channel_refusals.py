@@ -12,8 +12,9 @@ from bot.fakeslack import Call, FakeSlack
 from handlers.blocks import nominations as blocks
 from handlers.jobs.drain_outbox import drain_outbox
 from tests.conftest import RECOGNITION_CHANNEL, RunningBot, bot_settings, running_bot
+from tests.e2e.test_people_leaving import WITHOUT_MAYA, reimport
 from tests.rewards_helpers import set_up
-from tests.suggestions_helpers import load_suggestion_org
+from tests.suggestions_helpers import EXTRA_AGENTS, load_suggestion_org
 
 LEE = "<@U0AGENT2|lee.senior>"
 HR_AND_ADMINS = ("U0HR", "U0ADMIN")
@@ -133,3 +134,68 @@ def test_a_recognition_channel_given_by_name_that_slack_refuses_is_reported_by_i
 
     [notice] = notices_to(bot, "U0HR")
     assert "in #kudos (`is_archived`" in notice.text and "<#kudos>" not in notice.text
+
+
+def suggestion_posted_in_east(bot: RunningBot) -> tuple[Call, Call]:
+    """A suggestion sent to its owner (the card) and posted in its team's channel (the post)."""
+    load_suggestion_org(bot.sessions, bot.clock.now())
+    bot.driver.command("U0AGENT1", "/suggest", "the returns desk needs a second card reader")
+    [card] = bot.slack.calls("chat.postMessage", channel="U0MGR1")
+    [post] = bot.slack.calls("chat.postMessage", channel="C0EAST")
+    return card, post
+
+
+def refused_updates(bot: RunningBot) -> list[str]:
+    return [str(call.response.get("error")) for call in bot.slack.calls("chat.update:failed", channel="C0EAST")]
+
+
+def nobody_told_something_went_wrong(bot: RunningBot, caplog: pytest.LogCaptureFixture) -> None:
+    assert not any("went wrong" in call.text for call in bot.slack.calls("response_url"))
+    assert not [record for record in caplog.records if record.exc_info], "no traceback for what Slack refused"
+
+
+def test_a_status_change_after_the_teams_channel_was_archived_is_saved_and_told_without_an_error(
+    bot: RunningBot, caplog: pytest.LogCaptureFixture
+) -> None:
+    card, _post = suggestion_posted_in_east(bot)
+    bot.slack.archive_channel("C0EAST")
+
+    bot.driver.click("U0MGR1", card, "suggestion_planned")
+
+    assert refused_updates(bot) == ["is_inactive"], "Slack keeps an archived channel's messages as they were"
+    assert "plans to do" in bot.slack.calls("chat.postMessage", channel="U0AGENT1")[-1].text
+    assert "Status: *Planned*" in bot.slack.calls("chat.update", channel="D0MGR1")[-1].text
+    nobody_told_something_went_wrong(bot, caplog)
+
+
+def test_me_too_in_a_private_channel_the_app_was_removed_from_counts_and_updates_the_owners_card(
+    bot: RunningBot, caplog: pytest.LogCaptureFixture
+) -> None:
+    bot.slack.add_channel("C0EAST", "east-ideas", private=True)
+    card, post = suggestion_posted_in_east(bot)
+    bot.slack.remove_bot_from("C0EAST")
+
+    bot.driver.click("U0AGENT2", post, "suggestion_back")
+
+    assert refused_updates(bot) == ["channel_not_found"]
+    [backed] = bot.slack.calls("response_url")
+    assert "You back suggestion #" in backed.text and "1 colleague so far" in backed.text
+    assert "1 colleague backed it" in bot.slack.calls("chat.update", channel="D0MGR1", ts=card.response["ts"])[-1].text
+    nobody_told_something_went_wrong(bot, caplog)
+
+
+def test_a_handover_after_the_teams_channel_was_archived_still_reaches_the_new_owner_and_the_author(
+    bot: RunningBot, caplog: pytest.LogCaptureFixture
+) -> None:
+    card, _post = suggestion_posted_in_east(bot)
+    bot.slack.archive_channel("C0EAST")
+    reimport(bot.sessions, bot.clock.now(), WITHOUT_MAYA + "\n" + EXTRA_AGENTS.replace(",U0MGR1,", ",U0ADMIN,"))
+
+    drain_outbox(bot.runtime.deps, bot.runtime.sender_client)
+
+    assert refused_updates(bot) == ["is_inactive"]
+    assert "now goes to *Ada Admin*" in bot.slack.message(card.response["channel"], card.response["ts"])["text"]
+    assert len(bot.slack.calls("chat.postMessage", channel="U0ADMIN")) == 1, "the new owner's card"
+    assert any("now goes to Ada Admin" in call.text for call in bot.slack.messages_to("U0AGENT1"))
+    assert any("refused it for good" in record.getMessage() for record in caplog.records)
+    nobody_told_something_went_wrong(bot, caplog)

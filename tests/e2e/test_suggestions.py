@@ -62,7 +62,7 @@ def test_each_status_change_is_told_to_the_submitter_and_the_card_follows(ready:
 
     ready.driver.click("U0MGR1", card, "suggestion_under_review")
     ready.driver.click("U0MGR1", card, "suggestion_planned")
-    ready.driver.click("U0MGR1", card, "suggestion_planned", retry_num=1)
+    ready.driver.click("U0MGR1", card, "suggestion_planned")  # a double click: two payloads, not a retry
 
     told = ready.slack.calls("chat.postMessage", channel="U0AGENT1")
     assert [("is looking at" in c.text, "plans to do" in c.text) for c in told] == [(True, False), (False, True)]

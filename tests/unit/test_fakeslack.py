@@ -10,7 +10,7 @@ import pytest
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.fakeslack import FakeSlack
+from bot.fakeslack import FakeSlack, SlackDriver
 from bot.fakeslack import state as fake_state
 from bot.fakeslack.blockkit import ack_problems, message_problems, view_problems
 from bot.fakeslack.payloads import slack_escaped
@@ -295,3 +295,17 @@ def not_a_socket_any_more(descriptor: int) -> None:
     placeholder = os.open(os.devnull, os.O_RDONLY)
     os.dup2(placeholder, descriptor)
     os.close(placeholder)
+
+
+def test_slack_retries_events_but_never_a_click_or_a_command(slack: FakeSlack) -> None:
+    """Only Events API deliveries come again with `X-Slack-Retry-Num` (or a Socket Mode `retry_attempt`); a click
+    or a command Slack sends once, and a double click is two payloads."""
+    driver = SlackDriver("http://127.0.0.1:9/unused", "secret", slack)
+    retried = {"X-Slack-Retry-Num": "1", "X-Slack-Retry-Reason": "http_timeout"}
+
+    with pytest.raises(ValueError, match="never retries"):
+        driver.post_payload({"type": "block_actions"}, headers=retried)
+    with pytest.raises(ValueError, match="never retries"):
+        driver.post_form({"command": "/resolve"}, headers={"x-slack-retry-num": "2"})
+    with pytest.raises(ValueError, match="never retries"):
+        slack.socket_mode().send("interactive", {"type": "block_actions"}, retry_attempt=1)

@@ -50,3 +50,59 @@ def test_without_chat_write_public_the_bot_posts_only_in_public_channels_it_was_
 
         assert error_of(client.chat_postMessage, channel="C0OPEN", text="hi") == "not_in_channel"
         assert client.chat_postMessage(channel="C0GENERAL", text="hi")["ok"]
+
+
+def test_an_ephemeral_message_goes_only_where_a_post_would_and_to_someone_in_the_channel(
+    slack: FakeSlack, client: WebClient
+) -> None:
+    """https://api.slack.com/methods/chat.postEphemeral#errors"""
+    slack.add_channel("C0PRIVATE", "managers", private=True, bot_is_member=False)
+    slack.add_channel("C0OLD", "last-year", archived=True)
+    slack.add_channel("C0FEW", "leads", members=("U0LEE",))
+
+    assert error_of(client.chat_postEphemeral, channel="C0NOWHERE", user="U0LEE", text="hi") == "channel_not_found"
+    assert error_of(client.chat_postEphemeral, channel="C0PRIVATE", user="U0LEE", text="hi") == "channel_not_found"
+    assert error_of(client.chat_postEphemeral, channel="C0OLD", user="U0LEE", text="hi") == "is_archived"
+    assert error_of(client.chat_postEphemeral, channel="C0FEW", user="U0SAM", text="hi") == "user_not_in_channel"
+    assert client.chat_postEphemeral(channel="C0FEW", user="U0LEE", text="hi")["ok"]
+    assert client.chat_postEphemeral(channel="C0GENERAL", user="U0SAM", text="hi")["ok"], "everyone is in #general"
+    assert client.chat_postEphemeral(channel="U0LEE", user="U0LEE", text="hi")["ok"], "a DM by the user id"
+
+
+def test_without_chat_write_public_no_ephemeral_message_in_a_public_channel_the_bot_is_not_in() -> None:
+    with FakeSlack(scopes=frozenset({"chat:write"})) as slack:
+        slack.add_channel("C0OPEN", "wins", bot_is_member=False)
+        client = WebClient(token=BOT_TOKEN, base_url=slack.api_url)
+
+        assert error_of(client.chat_postEphemeral, channel="C0OPEN", user="U0LEE", text="hi") == "not_in_channel"
+
+
+def test_a_message_in_a_channel_archived_or_closed_to_the_bot_since_it_was_posted_no_longer_changes(
+    slack: FakeSlack, client: WebClient
+) -> None:
+    """https://api.slack.com/methods/chat.update#errors: `is_inactive` in an archived channel."""
+    slack.add_channel("C0OLD", "last-year")
+    slack.add_channel("C0INVITED", "leads", private=True)
+    slack.add_channel("C0OPEN", "wins")
+    archived = client.chat_postMessage(channel="C0OLD", text="hi")["ts"]
+    hidden = client.chat_postMessage(channel="C0INVITED", text="hi")["ts"]
+    left = client.chat_postMessage(channel="C0OPEN", text="hi")["ts"]
+    slack.archive_channel("C0OLD")
+    slack.remove_bot_from("C0INVITED")
+    slack.remove_bot_from("C0OPEN")
+
+    assert error_of(client.chat_update, channel="C0OLD", ts=archived, text="x") == "is_inactive"
+    assert error_of(client.chat_update, channel="C0INVITED", ts=hidden, text="x") == "channel_not_found"
+    assert error_of(client.chat_update, channel="C0NOWHERE", ts=left, text="x") == "channel_not_found"
+    assert client.chat_update(channel="C0OPEN", ts=left, text="changed")["ok"], "a public channel stays visible"
+    assert slack.message("C0OLD", archived)["text"] == "hi"
+
+
+def test_the_bot_changes_only_its_own_messages_that_slack_still_has(slack: FakeSlack, client: WebClient) -> None:
+    theirs = slack.post_as("U0LEE", "C0GENERAL", "my own words")
+    ours = client.chat_postMessage(channel="C0GENERAL", text="hi")["ts"]
+
+    assert error_of(client.chat_update, channel="C0GENERAL", ts=theirs, text="x") == "cant_update_message"
+    assert error_of(client.chat_delete, channel="C0GENERAL", ts=theirs) == "cant_delete_message"
+    assert error_of(client.chat_update, channel="C0GENERAL", ts="1.000001", text="x") == "message_not_found"
+    assert client.chat_update(channel="C0GENERAL", ts=ours, text="changed")["ok"]
