@@ -27,6 +27,7 @@ from handlers import (
 from handlers.deps import Deps
 from handlers.errors import handle_error
 from handlers.middleware import drop_repeated_events, inject_deps, unescape_command_text
+from handlers.one_workspace import serve_only_the_tokens_workspace
 from handlers.timely import answer_in_time
 
 # Bolt tries each listener in turn until one matches (every action id, callback id and command is
@@ -76,6 +77,8 @@ def create_app(
         token_verification_enabled=False,  # bot/runtime.learn_workspace checks the token, in one line when refused
     )
     app.use(inject_deps(deps))
+    if oauth is None:
+        app.use(serve_only_the_tokens_workspace)
     app.use(unescape_command_text)
     app.use(drop_repeated_events(deps))
     app.use(answer_in_time(settings.answer_within))
