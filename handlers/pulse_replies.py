@@ -35,6 +35,7 @@ def open_reply(
                 workspace=identity.workspace,
                 manager=identity.employee,
                 comment_id=comment_id,
+                relay_key=deps.relay_key,
                 now=deps.now(),
             )
     except DomainError as error:

@@ -24,6 +24,7 @@ from services.pulse.rounds import ROUND_STARTERS, replies_open
 from services.text import plural
 
 MAX_REPLY = 2000
+OWN_COMMENT = "That comment is your own: a reply goes to the comment's author, so there is nobody else to send it to."
 NOT_YOURS = "That conversation does not exist, or it is not yours."
 
 
@@ -73,10 +74,8 @@ def reply_to_comment(
 ) -> Relayed:
     """A manager replies to a comment they can see in results; the author gets it without the manager learning who."""
     cleaned = _cleaned(text)
-    comment, relay = _comment_to_reply_to(session, workspace, manager, comment_id, now)
+    comment, relay = _comment_to_reply_to(session, workspace, manager, comment_id, relay_key, now)
     author = _author(session, workspace, relay, relay_key)
-    if author.id == manager.id:
-        raise InvalidInput("That comment is your own.")
     reply = PulseReply(comment_id=comment.id, manager_id=manager.id, created_at=now)
     session.add(reply)
     session.flush()
@@ -84,17 +83,18 @@ def reply_to_comment(
 
 
 def check_reply_allowed(
-    session: Session, *, workspace: Workspace, manager: Employee, comment_id: int, now: datetime
+    session: Session, *, workspace: Workspace, manager: Employee, comment_id: int, relay_key: bytes, now: datetime
 ) -> None:
-    """Before the reply form opens: the comment is one this manager may see, and its replies have not ended."""
-    _comment_to_reply_to(session, workspace, manager, comment_id, now)
+    """Before the reply form opens: the comment is one this manager may see, not their own, and its replies have
+    not ended."""
+    _comment_to_reply_to(session, workspace, manager, comment_id, relay_key, now)
 
 
 def _comment_to_reply_to(
-    session: Session, workspace: Workspace, manager: Employee, comment_id: int, now: datetime
+    session: Session, workspace: Workspace, manager: Employee, comment_id: int, relay_key: bytes, now: datetime
 ) -> tuple[PulseComment, PulseRelay]:
     """The comment and its way back. Whether the manager may see it is judged first, so only someone shown the
-    comment learns that its replies ended."""
+    comment learns that its replies ended, and only its author that it is theirs."""
     directory.require_active(manager)  # a manager who left replies no more, from results or a relayed DM
     comment = session.get(PulseComment, comment_id)
     if comment is None or not _may_see(session, workspace=workspace, viewer=manager, comment=comment):
@@ -103,6 +103,8 @@ def _comment_to_reply_to(
     pulse_round = _round_of(session, comment)
     if relay is None or not replies_open(pulse_round, now):
         raise _replies_ended(pulse_round, manager)
+    if _wrote(relay, manager, relay_key):
+        raise InvalidInput(OWN_COMMENT)
     return comment, relay
 
 

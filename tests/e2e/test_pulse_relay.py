@@ -10,7 +10,7 @@ from handlers.blocks import pulse_results as result_blocks
 from models import PulseComment, PulseRelay, PulseReply
 from tests.conftest import RunningBot
 from tests.e2e.test_pulse_results import answer_all, close
-from tests.e2e.test_pulse_rounds import questions_dm, tick
+from tests.e2e.test_pulse_rounds import questions_dm, start, tick
 from tests.pulse_org import PULSE, load_pulse_org
 
 COMMENT = "Too few people on Saturdays"
@@ -221,3 +221,54 @@ def test_an_older_answer_button_without_the_round_tells_someone_else_nothing_abo
     for stage, (forwarded, made_up) in zip(STAGES, told, strict=True):
         assert forwarded == made_up, stage
     assert told[-1][0] == "That conversation does not exist, or it is not yours, or replies to it have ended."
+
+
+def commented_by_admin(bot: RunningBot) -> int:
+    """A closed round in which Ada, the admin at the top (Maya's and Omar's manager), left the only comment."""
+    start(bot)
+    answer_all(bot, ["U0A01", "U0A02", "U0A03", "U0A04", "U0ADMIN"], 4)
+    bot.driver.click("U0ADMIN", questions_dm(bot, "U0ADMIN"), blocks.COMMENT_ACTION)
+    [opened] = bot.slack.calls("views.open")
+    bot.driver.submit("U0ADMIN", opened.args["view"], {"comment": COMMENT})
+    close(bot)
+    bot.slack.reset()
+    with bot.sessions() as session:
+        return int(session.scalars(select(PulseComment.id)).one())
+
+
+def test_a_manager_opening_a_reply_to_their_own_comment_is_told_at_once_and_no_form_opens(bot: RunningBot) -> None:
+    commented_by_admin(bot)
+    results = bot.driver.command("U0ADMIN", "/pulse", "results")
+    assert COMMENT in results.text
+
+    bot.driver.click("U0ADMIN", Call("ack", results.json, 0), result_blocks.REPLY_ACTION)
+
+    assert bot.slack.calls("views.open") == []
+    [told] = bot.slack.calls("response_url")
+    assert told.args["text"].startswith("That comment is your own")
+    assert told.args["response_type"] == "ephemeral"
+    assert bot.slack.calls("chat.postMessage") == []
+    with bot.sessions() as session:
+        assert session.scalars(select(PulseReply)).all() == []
+
+
+def test_a_reply_to_ones_own_comment_is_still_refused_at_send(bot: RunningBot) -> None:
+    comment_id = commented_by_admin(bot)
+    modal = result_blocks.message_modal(result_blocks.REPLY_CALLBACK, comment_id, "Reply to a comment", "intro")
+
+    sent = bot.driver.submit("U0ADMIN", modal, {"message": "Hello me"})
+
+    assert sent.json["errors"][result_blocks.MESSAGE_BLOCK].startswith("That comment is your own")
+    assert bot.slack.calls("chat.postMessage") == []
+    with bot.sessions() as session:
+        assert session.scalars(select(PulseReply)).all() == []
+
+
+def test_someone_else_who_sees_that_comment_gets_the_form_and_is_not_told_whose_it_is(bot: RunningBot) -> None:
+    commented_by_admin(bot)
+    results = bot.driver.command("U0HR", "/pulse", "results")
+
+    bot.driver.click("U0HR", Call("ack", results.json, 0), result_blocks.REPLY_ACTION)
+
+    assert len(bot.slack.calls("views.open")) == 1
+    assert bot.slack.calls("response_url") == []
