@@ -31,7 +31,12 @@ def open_reply(
         with deps.sessions.begin() as session:
             identity = action_caller(session, context, body)
             pulse_relay.check_reply_allowed(
-                session, workspace=identity.workspace, manager=identity.employee, comment_id=comment_id, now=deps.now()
+                session,
+                workspace=identity.workspace,
+                manager=identity.employee,
+                comment_id=comment_id,
+                relay_key=deps.relay_key,
+                now=deps.now(),
             )
     except DomainError as error:
         respond(text=str(error), response_type="ephemeral", replace_original=False)
@@ -45,7 +50,7 @@ def open_reply(
 def open_answer_reply(
     ack: Ack, body: dict[str, Any], action: dict[str, Any], context: BoltContext, client: WebClient, respond: Respond
 ) -> None:
-    reply_id = payload.id_value(action)
+    to = payload.parsed(result_blocks.parse_answer_button, action)
     ack()
     deps = deps_of(context)
     try:
@@ -55,7 +60,7 @@ def open_answer_reply(
                 session,
                 workspace=identity.workspace,
                 author=identity.employee,
-                reply_id=reply_id,
+                to=to,
                 relay_key=deps.relay_key,
                 now=deps.now(),
             )
@@ -63,7 +68,8 @@ def open_answer_reply(
         respond(text=str(error), response_type="ephemeral", replace_original=False)
         return
     intro = "The bot sends this to the manager without your name: they still won't know it's you."
-    view = result_blocks.message_modal(result_blocks.ANSWER_REPLY_CALLBACK, reply_id, "Answer anonymously", intro)
+    subject = result_blocks.answer_value(to)
+    view = result_blocks.message_modal(result_blocks.ANSWER_REPLY_CALLBACK, subject, "Answer anonymously", intro)
     with reported(body, respond):
         client.views_open(trigger_id=body["trigger_id"], view=view)
 
@@ -95,7 +101,7 @@ def submit_reply(ack: Ack, body: dict[str, Any], view: dict[str, Any], context: 
 def submit_answer_reply(
     ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext, client: WebClient
 ) -> None:
-    reply_id, text = payload.parsed(result_blocks.parse_message, view)
+    to, text = payload.parsed(result_blocks.parse_answer, view)
     deps = deps_of(context)
     try:
         with deps.sessions.begin() as session:
@@ -104,7 +110,7 @@ def submit_answer_reply(
                 session,
                 workspace=identity.workspace,
                 author=identity.employee,
-                reply_id=reply_id,
+                to=to,
                 text=text,
                 relay_key=deps.relay_key,
                 now=deps.now(),

@@ -4,13 +4,13 @@ from typing import Any
 
 from handlers.blocks.kit import MESSAGE_BLOCKS, Block, button, context_block, packed_sections, quote, text_block
 from services.pulse.anonymity import HIDDEN_REASON
-from services.pulse.relay import Relayed
+from services.pulse.relay import AnswerTo, Relayed
 from services.pulse.results import CommentView, QuestionResult, SubTeam, TeamResults
 from services.text import escape_mrkdwn, plural, truncate
 
 REPLY_ACTION = "pulse_reply"  # value: comment id; a manager replies to an anonymous comment
 REPLY_CALLBACK = "pulse_reply"
-ANSWER_REPLY_ACTION = "pulse_answer_reply"  # value: reply id; the author answers the manager
+ANSWER_REPLY_ACTION = "pulse_answer_reply"  # value: answer_value(); the author answers the manager
 ANSWER_REPLY_CALLBACK = "pulse_answer_reply"
 MESSAGE_BLOCK = "pulse_message"
 MESSAGE_INPUT = "message"
@@ -68,12 +68,12 @@ def _comment_blocks(comments: tuple[CommentView, ...], replies_open: bool) -> li
     return blocks
 
 
-def message_modal(callback_id: str, subject_id: int, title: str, intro: str) -> dict[str, Any]:
-    """A one-field modal for a relayed message; `subject_id` is the comment (reply) or the reply (answer)."""
+def message_modal(callback_id: str, subject: int | str, title: str, intro: str) -> dict[str, Any]:
+    """A one-field modal for a relayed message; `subject` is the comment id (reply) or answer_value() (answer)."""
     return {
         "type": "modal",
         "callback_id": callback_id,
-        "private_metadata": str(subject_id),
+        "private_metadata": str(subject),
         "title": {"type": "plain_text", "text": title},
         "submit": {"type": "plain_text", "text": "Send"},
         "close": {"type": "plain_text", "text": "Cancel"},
@@ -99,6 +99,29 @@ def parse_message(view: dict[str, Any]) -> tuple[int, str]:
     return int(view["private_metadata"]), str(value)
 
 
+def parse_answer(view: dict[str, Any]) -> tuple[AnswerTo, str]:
+    value = view["state"]["values"][MESSAGE_BLOCK][MESSAGE_INPUT].get("value") or ""
+    return parse_answer_value(view["private_metadata"]), str(value)
+
+
+def answer_value(to: AnswerTo) -> str:
+    """`reply id:round number`: the round stays readable from the button after the reply's route is deleted."""
+    return str(to.reply_id) if to.round_number is None else f"{to.reply_id}:{to.round_number}"
+
+
+def parse_answer_button(action: dict[str, Any]) -> AnswerTo:
+    return parse_answer_value(action["value"])
+
+
+def parse_answer_value(value: str) -> AnswerTo:
+    """An answer_value(), or a bare reply id from a button sent before it carried the round."""
+    reply_id, colon, round_number = value.partition(":")
+    for digits in (reply_id, round_number) if colon else (reply_id,):
+        if not digits.isdigit() or len(digits) > 18:
+            raise ValueError(f"not an answer value: {value!r}"[:60])
+    return AnswerTo(int(reply_id), int(round_number) if colon else None)
+
+
 def reply_to_author(relayed: Relayed, manager_name: str) -> dict[str, Any]:
     """The DM to a comment's author: their manager's reply. The manager does not know who receives it."""
     text = f"{escape_mrkdwn(manager_name)} replied to your anonymous pulse comment. They don't know it's you."
@@ -110,7 +133,7 @@ def reply_to_author(relayed: Relayed, manager_name: str) -> dict[str, Any]:
             text_block(f"Their reply:\n{quote(relayed.text)}"),
             {
                 "type": "actions",
-                "elements": [button(ANSWER_REPLY_ACTION, "Answer anonymously", str(relayed.reply_id))],
+                "elements": [button(ANSWER_REPLY_ACTION, "Answer anonymously", answer_value(_answer_to(relayed)))],
             },
         ],
     }
@@ -128,6 +151,10 @@ def answer_to_manager(relayed: Relayed) -> dict[str, Any]:
             {"type": "actions", "elements": [button(REPLY_ACTION, "Reply", str(relayed.comment_id))]},
         ],
     }
+
+
+def _answer_to(relayed: Relayed) -> AnswerTo:
+    return AnswerTo(relayed.reply_id, relayed.round_number)
 
 
 def _hidden_reason(results: TeamResults) -> str:

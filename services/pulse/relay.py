@@ -17,11 +17,15 @@ from sqlalchemy.orm import Session
 
 from models import Employee, PulseComment, PulseRelay, PulseReply, PulseRound, Workspace
 from services import directory
-from services.errors import AlreadyDone, InvalidInput, NotAllowed, NotFound
+from services.calendar import moment_words
+from services.errors import AlreadyDone, DomainError, InvalidInput, NotAllowed, NotFound
 from services.pulse.results import groups_of, judge
 from services.pulse.rounds import ROUND_STARTERS, replies_open
+from services.text import plural
 
 MAX_REPLY = 2000
+OWN_COMMENT = "That comment is your own: a reply goes to the comment's author, so there is nobody else to send it to."
+NOT_YOURS = "That conversation does not exist, or it is not yours."
 
 
 @dataclass(frozen=True)
@@ -33,6 +37,20 @@ class Relayed:
     comment_id: int
     comment: str
     text: str
+    round_number: int
+
+
+@dataclass(frozen=True)
+class AnswerTo:
+    """What the author's Answer button and form carry: the reply, and the number of its comment's round.
+
+    Once the reply's route is deleted, nothing in the database says whose conversation it was; the round
+    number, which the button already holds, is all the bot uses then to say when those replies ended.
+    None: a button sent before it carried the number.
+    """
+
+    reply_id: int
+    round_number: int | None
 
 
 def relay_key_from(secret: str) -> bytes:
@@ -56,32 +74,38 @@ def reply_to_comment(
 ) -> Relayed:
     """A manager replies to a comment they can see in results; the author gets it without the manager learning who."""
     cleaned = _cleaned(text)
-    comment = _comment_to_reply_to(session, workspace=workspace, manager=manager, comment_id=comment_id, now=now)
-    author = _author(session, workspace, comment, relay_key, now)
-    if author.id == manager.id:
-        raise InvalidInput("That comment is your own.")
+    comment, relay = _comment_to_reply_to(session, workspace, manager, comment_id, relay_key, now)
+    author = _author(session, workspace, relay, relay_key)
     reply = PulseReply(comment_id=comment.id, manager_id=manager.id, created_at=now)
     session.add(reply)
     session.flush()
-    return Relayed(author.slack_id, reply.id, comment.id, comment.text, cleaned)
+    return Relayed(author.slack_id, reply.id, comment.id, comment.text, cleaned, _round_of(session, comment).number)
 
 
 def check_reply_allowed(
-    session: Session, *, workspace: Workspace, manager: Employee, comment_id: int, now: datetime
+    session: Session, *, workspace: Workspace, manager: Employee, comment_id: int, relay_key: bytes, now: datetime
 ) -> None:
-    """Before the reply form opens: the comment is one this manager may see, and its replies have not ended."""
-    _comment_to_reply_to(session, workspace=workspace, manager=manager, comment_id=comment_id, now=now)
+    """Before the reply form opens: the comment is one this manager may see, not their own, and its replies have
+    not ended."""
+    _comment_to_reply_to(session, workspace, manager, comment_id, relay_key, now)
 
 
 def _comment_to_reply_to(
-    session: Session, *, workspace: Workspace, manager: Employee, comment_id: int, now: datetime
-) -> PulseComment:
+    session: Session, workspace: Workspace, manager: Employee, comment_id: int, relay_key: bytes, now: datetime
+) -> tuple[PulseComment, PulseRelay]:
+    """The comment and its way back. Whether the manager may see it is judged first, so only someone shown the
+    comment learns that its replies ended, and only its author that it is theirs."""
     directory.require_active(manager)  # a manager who left replies no more, from results or a relayed DM
     comment = session.get(PulseComment, comment_id)
     if comment is None or not _may_see(session, workspace=workspace, viewer=manager, comment=comment):
         raise NotAllowed("You can reply only to comments shown in your team's results.")
-    _relay_of(session, comment, now)
-    return comment
+    relay = session.get(PulseRelay, comment.relay_handle) if comment.relay_handle else None
+    pulse_round = _round_of(session, comment)
+    if relay is None or not replies_open(pulse_round, now):
+        raise _replies_ended(pulse_round, manager)
+    if _wrote(relay, manager, relay_key):
+        raise InvalidInput(OWN_COMMENT)
+    return comment, relay
 
 
 def answer_reply(
@@ -89,37 +113,83 @@ def answer_reply(
     *,
     workspace: Workspace,
     author: Employee,
-    reply_id: int,
+    to: AnswerTo,
     text: str,
     relay_key: bytes,
     now: datetime,
 ) -> Relayed:
     """The comment's author answers a manager's reply; it goes back to that manager, still anonymous."""
     cleaned = _cleaned(text)
-    reply, comment, manager = _conversation(session, workspace, author, reply_id, relay_key, now)
-    return Relayed(manager.slack_id, reply.id, comment.id, comment.text, cleaned)
+    reply, comment, manager = _conversation(session, workspace, author, to, relay_key, now)
+    return Relayed(manager.slack_id, reply.id, comment.id, comment.text, cleaned, _round_of(session, comment).number)
 
 
 def check_answer_allowed(
-    session: Session, *, workspace: Workspace, author: Employee, reply_id: int, relay_key: bytes, now: datetime
+    session: Session, *, workspace: Workspace, author: Employee, to: AnswerTo, relay_key: bytes, now: datetime
 ) -> None:
     """Before the answer form opens: the reply was to this person's comment, and its replies have not ended."""
-    _conversation(session, workspace, author, reply_id, relay_key, now)
+    _conversation(session, workspace, author, to, relay_key, now)
 
 
 def _conversation(
-    session: Session, workspace: Workspace, author: Employee, reply_id: int, relay_key: bytes, now: datetime
+    session: Session, workspace: Workspace, author: Employee, to: AnswerTo, relay_key: bytes, now: datetime
 ) -> tuple[PulseReply, PulseComment, Employee]:
-    """A manager's reply to this author's comment, the comment and the manager."""
+    """A manager's reply to this author's comment, the comment and the manager.
+
+    Only the author, proven by the tag, hears about the conversation itself. Anyone else, and the author once
+    the route is deleted, gets an answer made only of what the button carries and the round's dates, which are
+    the same for everyone in the workspace: whether that reply ever existed, or whose it was, changes nothing.
+    """
     directory.require_active(author)
+    found = _authors_conversation(session, workspace, author, to.reply_id, relay_key)
+    if found is None:
+        raise _unanswerable(session, workspace, author, to.round_number, now)
+    reply, comment, manager = found
+    pulse_round = _round_of(session, comment)
+    if not replies_open(pulse_round, now):
+        raise _replies_ended(pulse_round, author)
+    return reply, comment, manager
+
+
+def _authors_conversation(
+    session: Session, workspace: Workspace, author: Employee, reply_id: int, relay_key: bytes
+) -> tuple[PulseReply, PulseComment, Employee] | None:
     reply = session.get(PulseReply, reply_id)
     comment = session.get(PulseComment, reply.comment_id) if reply is not None else None
-    if reply is None or comment is None or _author(session, workspace, comment, relay_key, now).id != author.id:
-        raise NotFound("That conversation does not exist, or it is not yours.")
-    manager = session.get_one(Employee, reply.manager_id)
-    if manager.workspace_id != workspace.id:
-        raise NotFound("That conversation does not exist, or it is not yours.")
-    return reply, comment, manager
+    relay = session.get(PulseRelay, comment.relay_handle) if comment is not None and comment.relay_handle else None
+    if reply is None or comment is None or relay is None:
+        return None
+    if relay.workspace_id != workspace.id or not _wrote(relay, author, relay_key):
+        return None
+    return reply, comment, session.get_one(Employee, reply.manager_id)
+
+
+def _unanswerable(
+    session: Session, workspace: Workspace, reader: Employee, round_number: int | None, now: datetime
+) -> DomainError:
+    """Why there is nothing this person can answer, from the round the button names: it must not depend on rows."""
+    if round_number is None:
+        return NotFound(f"{NOT_YOURS[:-1]}, or replies to it have ended.")
+    named = select(PulseRound).where(PulseRound.workspace_id == workspace.id, PulseRound.number == round_number)
+    pulse_round = session.scalars(named).one_or_none()
+    if pulse_round is not None and pulse_round.status == "closed" and not replies_open(pulse_round, now):
+        return _replies_ended(pulse_round, reader)
+    return NotFound(NOT_YOURS)
+
+
+def _replies_ended(pulse_round: PulseRound, reader: Employee) -> AlreadyDone:
+    """Since when a round's comments take no replies, on the reader's own clock, and why."""
+    when = ""
+    if pulse_round.relay_ends_at is not None:
+        when = f" (since {moment_words(pulse_round.relay_ends_at, reader.tz)}"
+        if pulse_round.closed_at is not None:
+            days = (pulse_round.relay_ends_at - pulse_round.closed_at).days
+            when += f", {plural(days, 'day')} after the round closed" if days else ", when the round closed"
+        when += ")"
+    return AlreadyDone(
+        f"Replies to round {pulse_round.number}'s comments have ended{when}: the way back to their authors "
+        "is erased a fixed time after the round closes, to keep them anonymous."
+    )
 
 
 def end_relays(session: Session, *, workspace: Workspace, now: datetime) -> int:
@@ -141,24 +211,20 @@ def end_relays(session: Session, *, workspace: Workspace, now: datetime) -> int:
     return len(ended)
 
 
-def _author(session: Session, workspace: Workspace, comment: PulseComment, key: bytes, now: datetime) -> Employee:
-    relay = _relay_of(session, comment, now)
+def _wrote(relay: PulseRelay, person: Employee, key: bytes) -> bool:
+    """Whether this person wrote the comment: their own tag, computed once, matches."""
+    return hmac.compare_digest(author_tag(key, relay.handle, person.id), relay.author_tag)
+
+
+def _author(session: Session, workspace: Workspace, relay: PulseRelay, key: bytes) -> Employee:
     for employee_id in session.scalars(select(Employee.id).where(Employee.workspace_id == workspace.id)):
         if hmac.compare_digest(author_tag(key, relay.handle, employee_id), relay.author_tag):
             return session.get_one(Employee, employee_id)  # only ids are read for the others, in a large workspace
     raise AlreadyDone("The author of that comment can no longer be reached.")
 
 
-def _relay_of(session: Session, comment: PulseComment, now: datetime) -> PulseRelay:
-    """The comment's way back to its author, while its round's replies have not ended."""
-    relay = session.get(PulseRelay, comment.relay_handle) if comment.relay_handle else None
-    pulse_round = session.get_one(PulseRound, comment.round_id)
-    if relay is None or not replies_open(pulse_round, now):
-        raise AlreadyDone(
-            f"Replies to round {pulse_round.number}'s comments have ended: the way back to their authors "
-            "is erased a fixed time after the round closes, to keep them anonymous."
-        )
-    return relay
+def _round_of(session: Session, comment: PulseComment) -> PulseRound:
+    return session.get_one(PulseRound, comment.round_id)
 
 
 def _cleaned(text: str) -> str:

@@ -7,10 +7,10 @@ from sqlalchemy import select
 from bot.fakeslack.server import Call
 from handlers.blocks import pulse as blocks
 from handlers.blocks import pulse_results as result_blocks
-from models import PulseComment, PulseReply
+from models import PulseComment, PulseRelay, PulseReply
 from tests.conftest import RunningBot
 from tests.e2e.test_pulse_results import answer_all, close
-from tests.e2e.test_pulse_rounds import questions_dm, tick
+from tests.e2e.test_pulse_rounds import questions_dm, start, tick
 from tests.pulse_org import PULSE, load_pulse_org
 
 COMMENT = "Too few people on Saturdays"
@@ -130,3 +130,145 @@ def test_the_authors_answer_button_after_the_relay_ended_opens_no_form(bot: Runn
     assert len(bot.slack.calls("views.open")) == 1, "only the manager's reply form opened"
     [told] = bot.slack.calls("response_url")
     assert "Replies to round 1's comments have ended" in told.args["text"]
+
+
+def answer_form_reply(bot: RunningBot, user: str, to_author: Call, value: str | None = None) -> str:
+    """What `user` is told on clicking the Answer button of `to_author` (its value replaced by `value`, if given)."""
+    bot.slack.reset()
+    bot.driver.click(user, to_author, result_blocks.ANSWER_REPLY_ACTION, value=value)
+    assert bot.slack.calls("views.open") == [], "no answer form opened"
+    assert bot.slack.calls("chat.postMessage") == []
+    [told] = bot.slack.calls("response_url")
+    assert told.args["response_type"] == "ephemeral"
+    return str(told.args["text"])
+
+
+def test_once_the_route_is_deleted_the_authors_answer_button_says_since_when_replies_ended(bot: RunningBot) -> None:
+    commented_round(bot)
+    reply_from_results(bot, "U0MGR1", "Which shifts?")
+    [to_author] = bot.slack.calls("chat.postMessage")
+    bot.clock.advance(timedelta(days=15))
+    tick(bot)
+    with bot.sessions() as session:
+        assert session.scalars(select(PulseReply)).all() == [], "the route is gone"
+
+    told = answer_form_reply(bot, "U0A01", to_author)
+
+    assert told.startswith(
+        "Replies to round 1's comments have ended (since Thursday 19 March at 06:00 New York time, "
+        "14 days after the round closed)"
+    )
+    assert "to keep them anonymous" in told and "not yours" not in told
+
+
+def test_an_answer_form_sent_after_the_route_is_deleted_says_replies_ended_and_sends_nothing(bot: RunningBot) -> None:
+    commented_round(bot)
+    reply_from_results(bot, "U0MGR1", "Which shifts?")
+    [to_author] = bot.slack.calls("chat.postMessage")
+    bot.driver.click("U0A01", to_author, result_blocks.ANSWER_REPLY_ACTION)
+    answer_form = bot.slack.calls("views.open")[-1]
+    bot.clock.advance(timedelta(days=15))
+    tick(bot)
+
+    sent = bot.driver.submit("U0A01", answer_form.args["view"], {"message": "Saturday mornings"})
+
+    assert "Replies to round 1's comments have ended" in sent.json["errors"][result_blocks.MESSAGE_BLOCK]
+    assert [c.channel for c in bot.slack.calls("chat.postMessage")] == ["U0A01"], "only the manager's reply"
+    with bot.sessions() as session:
+        assert session.scalars(select(PulseReply)).all() == []
+        assert session.scalars(select(PulseRelay)).all() == []
+
+
+STAGES = {"replies open": timedelta(0), "ended, route not yet deleted": timedelta(days=14), "route deleted": None}
+
+
+def forwarded_and_made_up(bot: RunningBot, bare: bool) -> list[tuple[str, str]]:
+    """What U0B01 (in Tokyo, not the author) is told at each stage of the relay window (the hourly tick deletes
+    the routes) on clicking the author's forwarded Answer button, and one naming a reply that never existed;
+    when `bare`, both carry only the reply id, as buttons sent before they carried the round."""
+    commented_round(bot)
+    reply_from_results(bot, "U0MGR1", "Which shifts?")
+    [to_author] = bot.slack.calls("chat.postMessage")
+    with bot.sessions() as session:
+        real = session.scalars(select(PulseReply.id)).one()
+    told = []
+    for later in STAGES.values():
+        if later is None:
+            tick(bot)
+        else:
+            bot.clock.advance(later)
+        forwarded = answer_form_reply(bot, "U0B01", to_author, value=str(real) if bare else None)
+        made_up = answer_form_reply(bot, "U0B01", to_author, value=str(real + 1000) + ("" if bare else ":1"))
+        told.append((forwarded, made_up))
+    with bot.sessions() as session:
+        assert session.scalars(select(PulseReply)).all() == []
+    return told
+
+
+def test_someone_clicking_a_forwarded_answer_button_is_told_what_a_made_up_one_would_tell(bot: RunningBot) -> None:
+    told = forwarded_and_made_up(bot, bare=False)
+
+    for stage, (forwarded, made_up) in zip(STAGES, told, strict=True):
+        assert forwarded == made_up, stage
+        assert "East" not in forwarded and "U0A01" not in forwarded and "Saturday" not in forwarded
+    assert told[0][0] == "That conversation does not exist, or it is not yours."
+    assert told[-1][0].startswith("Replies to round 1's comments have ended (since Thursday 19 March at 19:00 Tokyo")
+
+
+def test_an_older_answer_button_without_the_round_tells_someone_else_nothing_about_the_reply(bot: RunningBot) -> None:
+    told = forwarded_and_made_up(bot, bare=True)
+
+    for stage, (forwarded, made_up) in zip(STAGES, told, strict=True):
+        assert forwarded == made_up, stage
+    assert told[-1][0] == "That conversation does not exist, or it is not yours, or replies to it have ended."
+
+
+def commented_by_admin(bot: RunningBot) -> int:
+    """A closed round in which Ada, the admin at the top (Maya's and Omar's manager), left the only comment."""
+    start(bot)
+    answer_all(bot, ["U0A01", "U0A02", "U0A03", "U0A04", "U0ADMIN"], 4)
+    bot.driver.click("U0ADMIN", questions_dm(bot, "U0ADMIN"), blocks.COMMENT_ACTION)
+    [opened] = bot.slack.calls("views.open")
+    bot.driver.submit("U0ADMIN", opened.args["view"], {"comment": COMMENT})
+    close(bot)
+    bot.slack.reset()
+    with bot.sessions() as session:
+        return int(session.scalars(select(PulseComment.id)).one())
+
+
+def test_a_manager_opening_a_reply_to_their_own_comment_is_told_at_once_and_no_form_opens(bot: RunningBot) -> None:
+    commented_by_admin(bot)
+    results = bot.driver.command("U0ADMIN", "/pulse", "results")
+    assert COMMENT in results.text
+
+    bot.driver.click("U0ADMIN", Call("ack", results.json, 0), result_blocks.REPLY_ACTION)
+
+    assert bot.slack.calls("views.open") == []
+    [told] = bot.slack.calls("response_url")
+    assert told.args["text"].startswith("That comment is your own")
+    assert told.args["response_type"] == "ephemeral"
+    assert bot.slack.calls("chat.postMessage") == []
+    with bot.sessions() as session:
+        assert session.scalars(select(PulseReply)).all() == []
+
+
+def test_a_reply_to_ones_own_comment_is_still_refused_at_send(bot: RunningBot) -> None:
+    comment_id = commented_by_admin(bot)
+    modal = result_blocks.message_modal(result_blocks.REPLY_CALLBACK, comment_id, "Reply to a comment", "intro")
+
+    sent = bot.driver.submit("U0ADMIN", modal, {"message": "Hello me"})
+
+    assert sent.json["errors"][result_blocks.MESSAGE_BLOCK].startswith("That comment is your own")
+    assert bot.slack.calls("chat.postMessage") == []
+    with bot.sessions() as session:
+        assert session.scalars(select(PulseReply)).all() == []
+
+
+def test_someone_else_who_sees_that_comment_gets_the_form_and_is_not_told_whose_it_is(bot: RunningBot) -> None:
+    commented_by_admin(bot)
+    results = bot.driver.command("U0HR", "/pulse", "results")
+
+    bot.driver.click("U0HR", Call("ack", results.json, 0), result_blocks.REPLY_ACTION)
+
+    assert len(bot.slack.calls("views.open")) == 1
+    assert bot.slack.calls("response_url") == []
