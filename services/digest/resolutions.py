@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
+from services.text import without_mentions
+
 GIVEN = ("within", "approved")
 TOP_THEMES = 3
 TOP_WORDS = 5
@@ -39,7 +41,8 @@ class Row:
 
 def summary_words(summary: str) -> frozenset[str]:
     """The words of a summary that may make a theme, each once (read once per row, not once per manager)."""
-    return frozenset(word for word in _WORD.findall(summary.lower()) if word not in STOP_WORDS)
+    words = _WORD.findall(without_mentions(summary).lower())  # a person named is no complaint, nor their handle
+    return frozenset(word for word in words if word not in STOP_WORDS)
 
 
 @dataclass(frozen=True)
