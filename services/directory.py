@@ -3,6 +3,7 @@
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Protocol
 
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
@@ -29,7 +30,18 @@ class Identity:
         return self.newly_added or self.employee.tz is None
 
 
-def name_of(person: Employee) -> str:
+class Named(Protocol):
+    """Anyone a message names: a directory entry, or the digest's read of one."""
+
+    @property
+    def slack_id(self) -> str: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def in_directory(self) -> bool: ...
+
+
+def name_of(person: Named) -> str:
     """A person as mrkdwn: their directory name, or for someone the org file does not list (a newcomer, named by
     their Slack handle until Slack is asked after the ack) a mention, which Slack shows with their current name."""
     return escape_mrkdwn(person.name) if person.in_directory else f"<@{person.slack_id}>"
@@ -107,6 +119,13 @@ def labelled_for_strangers(session: Session, workspace: Workspace, text: str, la
         return text
     known = names_of(session, workspace, list(labels))
     return with_labels(text, {slack_id: label for slack_id, label in labels.items() if slack_id not in known})
+
+
+def slack_names(session: Session, workspace: Workspace) -> dict[str, str]:
+    """Everyone in the workspace's directory by Slack user id, those who left included: how text read outside
+    Slack names the people it mentions (`services.text.as_slack_shows`)."""
+    people = select(Employee.slack_id, Employee.name).where(Employee.workspace_id == workspace.id)
+    return {slack_id: name for slack_id, name in session.execute(people)}
 
 
 def identify(session: Session, *, workspace: Workspace, slack_id: str, name: str, now: datetime) -> Identity:

@@ -1,7 +1,7 @@
 """Making user text safe for Slack mrkdwn and for spreadsheets."""
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import timedelta
 
 _MENTION_WORDS = re.compile(r"@(channel|here|everyone)\b", re.IGNORECASE)
@@ -78,6 +78,12 @@ def as_slack_shows(text: str, names: Mapping[str, str], *, at: str = "@", strang
         return "#" + (match["channel_label"] or match["channel"])
 
     return _SLACK_MENTION.sub(shown, text)
+
+
+def labels_in(texts: Iterable[str]) -> dict[str, str]:
+    """The name written with each person mentioned in these texts (`<@U123|sam>` -> `{"U123": "sam"}`)."""
+    found = (match for text in texts for match in _SLACK_MENTION.finditer(text))
+    return {match["person"]: match["person_label"] for match in found if match["person"] and match["person_label"]}
 
 
 def formula_safe(cell: str) -> str:
