@@ -11,6 +11,7 @@ from slack_bolt import BoltContext, BoltResponse
 from handlers.deps import Deps
 from models import ProcessedEvent
 from services.rows import insert_new
+from services.text import mention_label
 
 Middleware = Callable[..., BoltResponse | None]
 log = logging.getLogger(__name__)
@@ -20,6 +21,9 @@ _SLACK_MARKUP = re.compile(
     r"|<!(?P<broadcast>here|channel|everyone)(?:\|[^<>]*)?>"
     r"|<!(?:subteam\^[A-Z0-9]+|date\^[^<>|]*)(?:\|(?P<label>[^<>]*))?>"
 )
+_PERSON_WITH_LABEL = re.compile(r"<@(?P<id>[UW][A-Z0-9]+)\|(?P<label>[^<>]*)>")
+PERSON_LABELS = "person_labels"
+"""The context key of the names Slack sent with the people a command's text mentions (`labels_sent`)."""
 
 
 def inject_deps(deps: Deps) -> Middleware:
@@ -30,25 +34,36 @@ def inject_deps(deps: Deps) -> Middleware:
     return middleware
 
 
-def unescape_command_text(body: dict[str, Any], next: Callable[[], None]) -> None:
+def unescape_command_text(body: dict[str, Any], context: BoltContext, next: Callable[[], None]) -> None:
     """Turn a command's text back into what the person typed, once, where it enters.
 
     With `should_escape: true` Slack sends `&`, `<`, `>` as `&amp;`, `&lt;`, `&gt;` (mentions and links stay
     markup): https://api.slack.com/reference/surfaces/formatting#escaping. Listeners and the database see the
     text as typed, with a person picked from Slack's list as `<@U123>` and a channel as `<#C123|support>` (its
     name kept: exports outside Slack show it, `#support`), which `escape_mrkdwn` lets through as mentions, a
-    link as its address and `@here` as the words (which it defuses); builders escape the rest once.
+    link as its address and `@here` as the words (which it defuses); builders escape the rest once. The name
+    Slack wrote after each person goes on the context (`PERSON_LABELS`), for someone the directory does not know.
     """
     if body.get("command") and isinstance(body.get("text"), str):
+        context[PERSON_LABELS] = labels_sent(body["text"])
         body["text"] = as_typed(body["text"])
     next()
+
+
+def labels_sent(escaped: str) -> dict[str, str]:
+    """`<@U1|sam> and <@U2>` -> `{"U1": "sam"}`: the name Slack wrote with each person (their handle or display
+    name when they were picked), by Slack user id."""
+    labels = {
+        found["id"]: mention_label(html.unescape(found["label"])) for found in _PERSON_WITH_LABEL.finditer(escaped)
+    }
+    return {slack_id: label for slack_id, label in labels.items() if label}
 
 
 def as_typed(escaped: str) -> str:
     """`&lt;3 <@U1|lee> <#C1|support> <https://x.example|x.example> <!here> <!subteam^S1|@support>` ->
     `<3 <@U1> <#C1|support> https://x.example @here @support` (a user group or a date as its label: never a
-    ping). A person's label is the handle Slack wrote, which the directory's name replaces; a channel's is
-    its name."""
+    ping). A person's label is the name Slack shows for them, which the directory's replaces (`labels_sent`
+    keeps it for someone the directory does not know); a channel's is its name."""
 
     def plain(markup: re.Match[str]) -> str:
         if markup["kind"] == "#" and markup["name"]:

@@ -19,10 +19,12 @@ from handlers.deps import Deps, deps_of
 from handlers.errors import reported
 from handlers.people import (
     action_caller,
-    ask_slack,
     command_caller,
+    labelled,
     learn_if_wanted,
+    person_labels,
     request_workspace,
+    slack_people,
     with_newcomer_note,
 )
 from handlers.reward_messages import nomination_messages, shoutout_channel
@@ -118,7 +120,7 @@ def nominate_one_liner(
             )
         if done is None:
             ack()
-            people = {slack_id: ask_slack(client, slack_id) for slack_id in unknown}
+            people = slack_people(client, unknown, person_labels(context))
             with deps.sessions.begin() as session:
                 identity = command_caller(session, context, command)
                 done = _nominate(session, deps, context, identity.workspace, identity.employee, form, people)
@@ -141,7 +143,8 @@ def _nominate(
     form: OneLiner,
     people: dict[str, SlackPerson],
 ) -> tuple[NominationOutcome, list[Claimed]]:
-    key, reason = nominations.split_reward(rewards.reward_policy(session, workspace), form.rest)
+    typed = labelled(session, context, workspace, form.rest)
+    key, reason = nominations.split_reward(rewards.reward_policy(session, workspace), typed)
     outcome = nominations.nominate(
         session,
         workspace=workspace,
@@ -235,7 +238,7 @@ def nominate_after_asking_slack(
     bot_user_id: str | None,
 ) -> None:
     deps = deps_of(context)
-    people = {slack_id: ask_slack(client, slack_id) for slack_id in unknown}
+    people = slack_people(client, unknown, {})
     try:
         claimed = record_nomination(context, body, request, people, bot_user_id)
     except DomainError as error:

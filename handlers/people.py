@@ -1,6 +1,8 @@
 """Who is calling: the directory entry behind a Slack user, added on first use; what Slack says about people."""
 
 import logging
+from collections.abc import Mapping
+from dataclasses import replace
 from typing import Any
 
 from slack_bolt import BoltContext
@@ -9,6 +11,7 @@ from slack_sdk.errors import SlackApiError
 from sqlalchemy.orm import Session
 
 from handlers.deps import Deps, deps_of
+from handlers.middleware import PERSON_LABELS
 from models import Employee, Workspace
 from services import directory
 from services.directory import Identity, SlackPerson
@@ -62,6 +65,27 @@ def ask_slack(client: WebClient, slack_id: str) -> SlackPerson:
         log.info("users.info for %s: %s", slack_id, error.response.get("error"))
         return SlackPerson(slack_id, exists=False)
     return person_of(slack_id, user)
+
+
+def slack_people(client: WebClient, slack_ids: list[str], labels: Mapping[str, str]) -> dict[str, SlackPerson]:
+    """What `users.info` says about each of these people; when it gives no name, the one Slack sent with the
+    mention in the command (`labels`). Slack's profile wins over the label."""
+    people = {slack_id: ask_slack(client, slack_id) for slack_id in slack_ids}
+    return {slack_id: _named(person, labels.get(slack_id)) for slack_id, person in people.items()}
+
+
+def _named(person: SlackPerson, label: str | None) -> SlackPerson:
+    return replace(person, name=label) if label and person.name in ("", person.slack_id) else person
+
+
+def person_labels(context: BoltContext) -> dict[str, str]:
+    """The names Slack sent with the people a command's text mentions, by Slack id (`handlers.middleware`)."""
+    return dict(context.get(PERSON_LABELS) or {})
+
+
+def labelled(session: Session, context: BoltContext, workspace: Workspace, text: str) -> str:
+    """A command's text to store: people the directory does not know keep the name Slack sent with them."""
+    return directory.labelled_for_strangers(session, workspace, text, person_labels(context))
 
 
 def person_of(slack_id: str, user: dict[str, Any]) -> SlackPerson:

@@ -15,7 +15,7 @@ from handlers.commands import Usage, is_help
 from handlers.delivery import Outgoing, queue, send_now
 from handlers.deps import deps_of
 from handlers.errors import reported
-from handlers.people import NEW_EMPLOYEE_NOTE, action_caller, command_caller, learn_if_wanted
+from handlers.people import NEW_EMPLOYEE_NOTE, action_caller, command_caller, labelled, learn_if_wanted
 from models.resolution import CUSTOMER_OUTCOMES
 from services.errors import DomainError, InvalidInput
 from services.money import (
@@ -158,7 +158,7 @@ def resolve_command(
         with deps.sessions.begin() as session:
             identity = command_caller(session, context, command)
             policy = resolutions.categories_to_log(session, identity.employee)
-            line = split_one_liner(text)
+            line = split_one_liner(labelled(session, context, identity.workspace, text))
             rule = policy[1].get(line.category)
             if rule is None:
                 raise resolutions.UnknownCategory(line.category, sorted(policy[1]))

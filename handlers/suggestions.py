@@ -1,6 +1,7 @@
 """/suggest, one line or a modal, and "me too" in the team channel (the owner's buttons: suggestion_decisions.py)."""
 
 import string
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
@@ -15,7 +16,7 @@ from handlers.commands import Usage, is_help
 from handlers.delivery import Outgoing, queue, send_now, update_each
 from handlers.deps import Deps, deps_of
 from handlers.errors import reported
-from handlers.people import action_caller, command_caller, with_newcomer_note
+from handlers.people import action_caller, command_caller, labelled, with_newcomer_note
 from handlers.suggestion_decisions import current_owners_cards
 from models import Employee, Suggestion, Workspace
 from services import directory
@@ -114,7 +115,8 @@ def submit_suggestion(
     try:
         with deps.sessions.begin() as session:
             identity = command_caller(session, context, command)
-            suggestion, claimed = record_suggestion(session, deps, identity, request)
+            what = labelled(session, context, identity.workspace, request.what)
+            suggestion, claimed = record_suggestion(session, deps, identity, replace(request, what=what))
             reply = with_newcomer_note(confirmation(suggestion), identity)
     except DomainError as error:
         ack(text=f":warning: {error}")

@@ -1,8 +1,9 @@
 """The org directory: who works here, their role, team and manager. Callers commit."""
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Protocol
 
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
@@ -11,7 +12,7 @@ from models import Employee, Team, Workspace
 from services.config_cache import attached, bump, cache_of, detached_copy
 from services.errors import NotAllowed
 from services.rows import get_or_create, take_turns
-from services.text import escape_mrkdwn
+from services.text import escape_mrkdwn, with_labels
 
 
 @dataclass(frozen=True)
@@ -29,7 +30,18 @@ class Identity:
         return self.newly_added or self.employee.tz is None
 
 
-def name_of(person: Employee) -> str:
+class Named(Protocol):
+    """Anyone a message names: a directory entry, or the digest's read of one."""
+
+    @property
+    def slack_id(self) -> str: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def in_directory(self) -> bool: ...
+
+
+def name_of(person: Named) -> str:
     """A person as mrkdwn: their directory name, or for someone the org file does not list (a newcomer, named by
     their Slack handle until Slack is asked after the ack) a mention, which Slack shows with their current name."""
     return escape_mrkdwn(person.name) if person.in_directory else f"<@{person.slack_id}>"
@@ -96,6 +108,24 @@ def names_of(session: Session, workspace: Workspace, slack_ids: Sequence[str]) -
     """The directory's names of these people, by Slack id (those it knows)."""
     found = (find_employee(session, workspace, slack_id) for slack_id in slack_ids)
     return {person.slack_id: person.name for person in found if person is not None}
+
+
+def labelled_for_strangers(session: Session, workspace: Workspace, text: str, labels: Mapping[str, str]) -> str:
+    """Text to store, where each person the directory does not know yet keeps the name Slack sent with the mention
+    (`labels`, by Slack id: `<@U123|sam>`), so that text read outside Slack (HR's export, the digest's dry run) can
+    name them. Whoever the directory knows keeps a bare mention: the directory's name wins, from the org file or
+    learnt from `users.info`, and a later one wins over a label stored before it (`services.text.as_slack_shows`)."""
+    if not labels:
+        return text
+    known = names_of(session, workspace, list(labels))
+    return with_labels(text, {slack_id: label for slack_id, label in labels.items() if slack_id not in known})
+
+
+def slack_names(session: Session, workspace: Workspace) -> dict[str, str]:
+    """Everyone in the workspace's directory by Slack user id, those who left included: how text read outside
+    Slack names the people it mentions (`services.text.as_slack_shows`)."""
+    people = select(Employee.slack_id, Employee.name).where(Employee.workspace_id == workspace.id)
+    return {slack_id: name for slack_id, name in session.execute(people)}
 
 
 def identify(session: Session, *, workspace: Workspace, slack_id: str, name: str, now: datetime) -> Identity:

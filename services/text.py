@@ -1,11 +1,13 @@
 """Making user text safe for Slack mrkdwn and for spreadsheets."""
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import timedelta
 
 _MENTION_WORDS = re.compile(r"@(channel|here|everyone)\b", re.IGNORECASE)
-_PERSON_OR_CHANNEL = re.compile(r"(<@[UW][A-Z0-9]+>|<#[CG][A-Z0-9]+(?:\|[^<>]*)?>)")
+_PERSON_OR_CHANNEL = re.compile(r"(<@[UW][A-Z0-9]+(?:\|[^<>]*)?>|<#[CG][A-Z0-9]+(?:\|[^<>]*)?>)")
+_UNLABELLED_PERSON = re.compile(r"<@([UW][A-Z0-9]+)>")
+_NOT_IN_A_LABEL = re.compile(r"[<>|]")
 _SLACK_MENTION = re.compile(
     r"<@(?P<person>[UW][A-Z0-9]+)(?:\|(?P<person_label>[^<>]*))?>"
     r"|<#(?P<channel>[CG][A-Z0-9]+)(?:\|(?P<channel_label>[^<>]*))?>"
@@ -20,7 +22,9 @@ def escape_mrkdwn(text: str) -> str:
     """Escape `&`, `<`, `>` so user text cannot form links or broadcasts, and defuse @channel/@here.
 
     A person or channel named as Slack writes them (`<@U123>`, `<#C123|support>`: a command's text after
-    `handlers.middleware.as_typed`) stays a mention; anything else in angle brackets shows as typed.
+    `handlers.middleware.as_typed`) stays a mention; anything else in angle brackets shows as typed. A person's
+    label (`<@U123|sam>`, kept for someone the directory did not know: `with_labels`) is left out: Slack shows
+    the person's current name.
     """
     parts = _PERSON_OR_CHANNEL.split(text)
     return "".join(_mention(part) if index % 2 else _escape(part) for index, part in enumerate(parts))
@@ -29,7 +33,25 @@ def escape_mrkdwn(text: str) -> str:
 def _mention(markup: str) -> str:
     """A channel's name after `|` is escaped like any user text (Slack shows it where it cannot name the channel)."""
     head, bar, name = markup.removesuffix(">").partition("|")
+    if head.startswith("<@"):
+        return f"{head}>"
     return f"{head}{bar}{_escape(name)}>" if bar else markup
+
+
+def with_labels(text: str, labels: Mapping[str, str]) -> str:
+    """Each bare mention of a person in `labels` (Slack user id -> the name Slack sent with it) written with that
+    name, `<@U123|sam>`, so text read outside Slack can still name them (`as_slack_shows`)."""
+
+    def labelled(mention: re.Match[str]) -> str:
+        label = mention_label(labels.get(mention[1], ""))
+        return f"<@{mention[1]}|{label}>" if label else mention[0]
+
+    return _UNLABELLED_PERSON.sub(labelled, text) if labels else text
+
+
+def mention_label(name: str) -> str:
+    """A name as a mention's label can hold it: without `<`, `>` or `|`, which would end the mention."""
+    return " ".join(_NOT_IN_A_LABEL.sub("", name).split())
 
 
 def without_mentions(text: str) -> str:
@@ -56,6 +78,12 @@ def as_slack_shows(text: str, names: Mapping[str, str], *, at: str = "@", strang
         return "#" + (match["channel_label"] or match["channel"])
 
     return _SLACK_MENTION.sub(shown, text)
+
+
+def labels_in(texts: Iterable[str]) -> dict[str, str]:
+    """The name written with each person mentioned in these texts (`<@U123|sam>` -> `{"U123": "sam"}`)."""
+    found = (match for text in texts for match in _SLACK_MENTION.finditer(text))
+    return {match["person"]: match["person_label"] for match in found if match["person"] and match["person_label"]}
 
 
 def formula_safe(cell: str) -> str:

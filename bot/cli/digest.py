@@ -37,15 +37,16 @@ def run_send(args: argparse.Namespace) -> int:
 
 
 def print_digests(*, force: bool) -> int:
-    from handlers.blocks.digest import as_text, digest_blocks
+    from handlers.blocks.digest import dry_run_text
     from services.digest.weekly import due_digests
 
     now = SystemClock().now()
     texts = []
     with transaction() as session:
         for workspace in directory.installed_workspaces(session):
+            names = directory.slack_names(session, workspace)
             for item in due_digests(session, workspace=workspace, now=now, force=force):
-                manager = item.digest.manager
-                texts.append(f"=== to {manager.name} ({manager.slack_id})\n{as_text(digest_blocks(item.digest))}")
+                manager, shown = item.digest.manager, dry_run_text(item.digest, names)
+                texts.append(f"=== to {manager.name} ({manager.slack_id})\n{shown}")
     print("\n\n".join(texts) or "no digest is due now; add --force to see every manager's")
     return 0

@@ -1,7 +1,7 @@
 """Block Kit for the weekly digest, within Slack's limits, and its plain-text rendering for `--dry-run`."""
 
 import html
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
 
 from handlers.blocks.kit import (
@@ -10,6 +10,7 @@ from handlers.blocks.kit import (
     context_block,
     dates_as_fallback,
     local_time,
+    name_of,
     plain,
     plural,
     quote,
@@ -18,9 +19,9 @@ from handlers.blocks.kit import (
 from handlers.blocks.resolutions import HOME_WAITING, decision_buttons
 from handlers.blocks.suggestions import suggestions_section
 from services.digest.resolutions import ResolutionsPart, Theme
-from services.digest.weekly import Digest, PulsePart, RecognitionPart, Waiting
+from services.digest.weekly import Digest, Person, PulsePart, RecognitionPart, Waiting
 from services.money import format_money
-from services.text import escape_mrkdwn, truncate
+from services.text import as_slack_shows, escape_mrkdwn, labels_in, truncate
 
 MESSAGE_BLOCKS = 50
 SECTION_CHARS = 3000
@@ -36,8 +37,8 @@ def digest_blocks(digest: Digest, *, to_its_manager: bool = True) -> list[Block]
     `to_its_manager=False`: HR or an admin previewing another manager's team, who is told what waits on
     that manager, without the manager's decision buttons.
     """
-    someone_else = None if to_its_manager else digest.manager.name
-    team = f"{escape_mrkdwn(someone_else)}'s team" if someone_else else "your team"
+    someone_else = None if to_its_manager else name_of(digest.manager)
+    team = f"{someone_else}'s team" if someone_else else "your team"
     head = [*heading(digest), *resolutions_section(digest, team), *customers_section(digest)]
     tail = [
         *recognition_section(digest.recognition, someone_else),
@@ -54,7 +55,7 @@ def digest_text(digest: Digest, *, to_its_manager: bool = True) -> str:
     """The fallback text of the message (notifications, screen readers)."""
     part = digest.resolutions
     if not to_its_manager:
-        name = escape_mrkdwn(digest.manager.name)
+        name = name_of(digest.manager)
         return f"{name}'s team's week: {part.count} customer fixes, {len(digest.waiting)} waiting on {name}"
     return f"Your team's week: {part.count} customer fixes, {len(digest.waiting)} waiting on you"
 
@@ -66,7 +67,7 @@ def heading(digest: Digest) -> list[Block]:
     return [
         {"type": "header", "text": plain(truncate(f"{title}: {when}", 150))},
         context_block(
-            f"{escape_mrkdwn(digest.manager.name)}'s team: {plural(digest.team_size, 'person', 'people')}, "
+            f"{name_of(digest.manager)}'s team: {plural(digest.team_size, 'person', 'people')}, "
             "direct and indirect · "
             f"{week.label}, Monday to Sunday in {escape_mrkdwn(digest.manager.tz or 'UTC')}"
         ),
@@ -97,9 +98,7 @@ def stories_section(part: ResolutionsPart, money: Callable[[Decimal], str], team
     lines = [f"*Happy customers, in {team}'s words:*"]
     for story in part.stories:
         amount = f" {money(story.amount)}" if story.amount else ""
-        lines.append(
-            f"{quote(story.summary, 600)}\n— {escape_mrkdwn(story.employee)}, {escape_mrkdwn(story.category)}{amount}"
-        )
+        lines.append(f"{quote(story.summary, 600)}\n— {who(story.employee)}, {escape_mrkdwn(story.category)}{amount}")
     return [text_block("\n".join(lines))]
 
 
@@ -144,7 +143,7 @@ def waiting_section(digest: Digest, room: int) -> list[Block]:
 
 def waiting_on_someone_else(digest: Digest, room: int) -> list[Block]:
     """What waits on the team's manager, as HR or an admin previewing the team sees it: one block each."""
-    name = escape_mrkdwn(digest.manager.name)
+    name = name_of(digest.manager)
     if not digest.waiting:
         return [text_block(f"*Waiting on {name}:* nothing.")]
     shown = list(digest.waiting[: max(0, min(MAX_WAITING, room - 2))])
@@ -159,13 +158,20 @@ def _waiting_line(item: Waiting, digest: Digest) -> str:
     amount = f" of {format_money(item.amount, item.currency or digest.currency)}" if item.amount else ""
     since = local_time(item.created_at, "{date_short_pretty} at {time}", "%a %d %b %H:%M")
     return (
-        f"*{escape_mrkdwn(item.employee)}* — {escape_mrkdwn(item.category)}{amount}, "
+        f"*{who(item.employee)}* — {escape_mrkdwn(item.category)}{amount}, "
         f"waiting since {since}\n{quote(item.summary, 500)}"
     )
 
 
+def who(person: Person | None) -> str:
+    """Someone in the digest as mrkdwn, as Slack shows them (`name_of`): a newcomer by mention, not by the handle
+    they were added under."""
+    return name_of(person) if person is not None else "someone"
+
+
 def recognition_section(part: RecognitionPart | None, manager: str | None) -> list[Block]:
-    """`manager`: the team's manager when someone else (HR, an admin) reads it; the nudge then names them."""
+    """`manager`: the team's manager as mrkdwn when someone else (HR, an admin) reads it; the nudge then names
+    them."""
     if part is None:
         return []
     lines = [f"*Recognition:* {part.received} received by the team, {part.given} given by it"]
@@ -175,15 +181,14 @@ def recognition_section(part: RecognitionPart | None, manager: str | None) -> li
         )
     if part.unrecognised:
         lines.append(_nudge(manager))
-        lines += bullets([escape_mrkdwn(name) for name in part.unrecognised])
+        lines += bullets([name_of(person) for person in part.unrecognised])
     return [text_block("\n".join(lines))]
 
 
 def _nudge(manager: str | None) -> str:
     if manager is None:
         return "Nobody has recognised these people in 30 days — a word from you would count:"
-    name = escape_mrkdwn(manager)
-    return f"Nobody has recognised these people in {name}'s team in 30 days — a word from {name} would count:"
+    return f"Nobody has recognised these people in {manager}'s team in 30 days — a word from {manager} would count:"
 
 
 def pulse_section(part: PulsePart | None) -> list[Block]:
@@ -213,7 +218,7 @@ def footer(digest: Digest, to_its_manager: bool = True) -> Block:
     settings = digest.settings
     if not to_its_manager:
         return context_block(
-            f"Sent to {escape_mrkdwn(digest.manager.name)} on {settings.weekday_name}s at {settings.hour:02d}:00 "
+            f"Sent to {name_of(digest.manager)} on {settings.weekday_name}s at {settings.hour:02d}:00 "
             "their time. Type `/digest team:NAME` any day to see a team's week so far."
         )
     return context_block(
@@ -244,8 +249,17 @@ def _money(currency: str) -> Callable[[Decimal], str]:
     return lambda amount: format_money(amount, currency)
 
 
-def as_text(blocks: Sequence[Block]) -> str:
-    """What a reader sees, without buttons, dates by their fallback: for `python -m bot digest send --dry-run`."""
+def dry_run_text(digest: Digest, names: Mapping[str, str]) -> str:
+    """The digest as `python -m bot digest send --dry-run` prints it: people by the directory's `names` (by Slack
+    id), else by the name Slack sent when a summary mentioned them (the blocks show a bare mention)."""
+    summaries = [story.summary for story in digest.resolutions.stories] + [item.summary for item in digest.waiting]
+    return as_text(digest_blocks(digest), {**labels_in(summaries), **names})
+
+
+def as_text(blocks: Sequence[Block], names: Mapping[str, str] | None = None) -> str:
+    """What a reader sees, without buttons, dates by their fallback and people by name (`names`: the directory's,
+    by Slack id; else the name Slack sent with a mention, else their id): for `python -m bot digest send
+    --dry-run`."""
     lines: list[str] = []
     for block in blocks:
         if block["type"] in ("header", "section"):
@@ -254,4 +268,4 @@ def as_text(blocks: Sequence[Block]) -> str:
             lines += [element["text"] for element in block["elements"]]
         elif block["type"] == "actions":
             lines.append("[Approve] [Decline]")
-    return html.unescape(dates_as_fallback("\n".join(lines)))
+    return html.unescape(as_slack_shows(dates_as_fallback("\n".join(lines)), names or {}))

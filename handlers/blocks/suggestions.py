@@ -281,13 +281,13 @@ def suggestions_section(part: SuggestionsPart | None, *, tz: str | None, waiting
 
     `tz`: the manager's time zone, for the days items have waited since.
 
-    `waiting_on`: the manager's name, for HR or an admin previewing their team (None: the manager reads it).
+    `waiting_on`: the manager as mrkdwn, for HR or an admin previewing their team (None: the manager reads it).
     """
     if part is None:
         return []
     lines = []
     if part.waiting_count:
-        whom = "you" if waiting_on is None else escape_mrkdwn(waiting_on)
+        whom = "you" if waiting_on is None else waiting_on
         lines.append(f"*Suggestions waiting on {whom}:* {part.waiting_count} (oldest first)")
         lines += [
             f"• #{item.id} {STATUS_WORDS[item.status]}, since {day_of(item.at, tz)} · {item.backers} backing: "

@@ -11,12 +11,16 @@ from models import Employee
 
 @dataclass(frozen=True)
 class Person:
+    """Someone as the digest names them: `in_directory` False for a newcomer the org file does not list (named
+    as Slack shows them, `services.directory.name_of`, not by the handle they were added under)."""
+
     id: int
     slack_id: str
     name: str
     manager_id: int | None
     tz: str | None
     active: bool
+    in_directory: bool = True
 
 
 @dataclass(frozen=True)
@@ -40,12 +44,20 @@ class Org:
                     members[manager].add(person)
         return {manager: frozenset(ids) for manager, ids in members.items()}
 
-    def active_names(self) -> dict[int, str]:
-        return {p.id: p.name for p in self.people.values() if p.active}
+    def active_people(self) -> dict[int, Person]:
+        return {p.id: p for p in self.people.values() if p.active}
 
 
 def read_org(session: Session, workspace_id: int) -> Org:
-    columns = (Employee.id, Employee.slack_id, Employee.name, Employee.manager_id, Employee.tz, Employee.active)
+    columns = (
+        Employee.id,
+        Employee.slack_id,
+        Employee.name,
+        Employee.manager_id,
+        Employee.tz,
+        Employee.active,
+        Employee.in_directory,
+    )
     rows = session.execute(select(*columns).where(Employee.workspace_id == workspace_id))
     people = {row.id: Person(*row) for row in rows}
     return Org(people=people, above={person: _chain(people, person) for person in people})

@@ -14,6 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models import RewardGrant
+from services.digest.org import Person
 from services.digest.week import Week
 
 RECOGNITION_WINDOW = timedelta(days=30)
@@ -26,7 +27,7 @@ class RecognitionPart:
 
     given: int
     received: int
-    unrecognised: tuple[str, ...]
+    unrecognised: tuple[Person, ...]
     rewards_given: int = 0
     rewards_received: int = 0
 
@@ -53,12 +54,12 @@ def recognition_parts(
     workspace_id: int,
     teams: Mapping[int, frozenset[int]],
     weeks: Mapping[int, Week],
-    active_names: Mapping[int, str],
+    active_people: Mapping[int, Person],
     now: datetime,
 ) -> dict[int, RecognitionPart]:
     """Per manager: grants in their own week given/received by the team, and who got none in the 30 days to `now`.
 
-    `active_names` are the active people's names by id: only they can be listed as unrecognised.
+    `active_people` are the active people by id: only they can be listed as unrecognised.
     """
     if not teams:
         return {}
@@ -77,7 +78,7 @@ def recognition_parts(
         manager: RecognitionPart(
             given=tally.given,
             received=tally.received,
-            unrecognised=_unrecognised(teams[manager] - recognised[manager], active_names),
+            unrecognised=_unrecognised(teams[manager] - recognised[manager], active_people),
             rewards_given=tally.rewards_given,
             rewards_received=tally.rewards_received,
         )
@@ -116,5 +117,5 @@ def _count(row: GrantRow, above: Mapping[int, list[int]], weeks: Mapping[int, We
             tallies[manager].rewards_given += not row.shoutout
 
 
-def _unrecognised(members: frozenset[int] | set[int], people: Mapping[int, str]) -> tuple[str, ...]:
-    return tuple(sorted(people[member] for member in members if member in people))
+def _unrecognised(members: frozenset[int] | set[int], people: Mapping[int, Person]) -> tuple[Person, ...]:
+    return tuple(sorted((people[member] for member in members if member in people), key=lambda p: (p.name, p.id)))

@@ -2,10 +2,13 @@
 
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
+
+from services.digest.org import Person
+from services.text import without_mentions
 
 GIVEN = ("within", "approved")
 TOP_THEMES = 3
@@ -39,7 +42,8 @@ class Row:
 
 def summary_words(summary: str) -> frozenset[str]:
     """The words of a summary that may make a theme, each once (read once per row, not once per manager)."""
-    return frozenset(word for word in _WORD.findall(summary.lower()) if word not in STOP_WORDS)
+    words = _WORD.findall(without_mentions(summary).lower())  # a person named is no complaint, nor their handle
+    return frozenset(word for word in words if word not in STOP_WORDS)
 
 
 @dataclass(frozen=True)
@@ -52,7 +56,7 @@ class CategoryLine:
 
 @dataclass(frozen=True)
 class Story:
-    employee: str
+    employee: Person | None
     category: str
     amount: Decimal
     summary: str
@@ -94,7 +98,7 @@ def percent(part: int, whole: int) -> int:
     return round(100 * part / whole) if whole else 0
 
 
-def summarise(this_week: Sequence[Row], last_week: Sequence[Row], names: dict[int, str]) -> ResolutionsPart:
+def summarise(this_week: Sequence[Row], last_week: Sequence[Row], people: Mapping[int, Person]) -> ResolutionsPart:
     return ResolutionsPart(
         count=len(this_week),
         last_week=len(last_week),
@@ -104,7 +108,7 @@ def summarise(this_week: Sequence[Row], last_week: Sequence[Row], names: dict[in
         outcome_known=sum(row.outcome is not None for row in this_week),
         value=sum((row.amount for row in this_week if row.status in GIVEN), Decimal(0)),
         categories=category_lines(this_week, last_week),
-        stories=best_stories(this_week, names),
+        stories=best_stories(this_week, people),
         category_themes=category_themes(this_week, last_week),
         word_themes=word_themes(this_week, last_week),
     )
@@ -120,15 +124,13 @@ def category_lines(this_week: Sequence[Row], last_week: Sequence[Row]) -> tuple[
     return tuple(CategoryLine(name, counts[name], values.get(name, Decimal(0)), before[name]) for name in ordered)
 
 
-def best_stories(rows: Sequence[Row], names: dict[int, str]) -> tuple[Story, ...]:
+def best_stories(rows: Sequence[Row], people: Mapping[int, Person]) -> tuple[Story, ...]:
     """Happy customers in the employee's own words, the fullest accounts first."""
     happy = sorted(
         (row for row in rows if row.outcome == "happy" and row.summary.strip()),
         key=lambda row: (-len(row.summary), -row.created_at.timestamp(), row.id),
     )
-    return tuple(
-        Story(names.get(row.employee_id, "someone"), row.category, row.amount, row.summary) for row in happy[:STORIES]
-    )
+    return tuple(Story(people.get(row.employee_id), row.category, row.amount, row.summary) for row in happy[:STORIES])
 
 
 def category_themes(this_week: Sequence[Row], last_week: Sequence[Row]) -> tuple[Theme, ...]:

@@ -33,7 +33,7 @@ class Waiting:
     """A request outside the boundaries waiting on this manager's decision."""
 
     resolution_id: int
-    employee: str
+    employee: Person | None
     category: str
     amount: Decimal
     currency: str
@@ -96,9 +96,8 @@ def _digests(
     teams = org.teams(weeks)
     this_week, last_week = _rows_by_manager(session, workspace.id, org, weeks)
     waiting = waiting_by_decider(session, workspace.id, org)
-    names = {p.id: p.name for p in org.people.values()}
     recognition = recognition_parts(
-        session, workspace_id=workspace.id, teams=teams, weeks=weeks, active_names=org.active_names(), now=now
+        session, workspace_id=workspace.id, teams=teams, weeks=weeks, active_people=org.active_people(), now=now
     )
     slack_ids = {p.id: p.slack_id for p in org.people.values()}
     pulse = pulse_parts(session, workspace=workspace, teams=teams, slack_ids=slack_ids, now=now)
@@ -111,7 +110,7 @@ def _digests(
             week=weeks[m.id],
             currency=currency,
             settings=settings,
-            resolutions=summarise(this_week[m.id], last_week[m.id], names),
+            resolutions=summarise(this_week[m.id], last_week[m.id], org.people),
             waiting=tuple(waiting.get(m.id, ())),
             recognition=recognition.get(m.id),
             pulse=pulse.get(m.id),
@@ -157,7 +156,7 @@ def waiting_by_decider(session: Session, workspace_id: int, org: Org) -> dict[in
     # Sorted here, not in SQL: an ORDER BY created_at lures SQLite onto the history-wide date index.
     for row in sorted(session.execute(query), key=lambda row: (row.created_at, row.id)):
         person = org.people.get(row.employee_id)
-        item = Waiting(row.id, person.name if person else "someone", *row[3:])
+        item = Waiting(row.id, person, *row[3:])
         for decider in {row.decider_id, person.manager_id if person else None} - {None, row.employee_id}:
             assert decider is not None
             waiting[decider].append(item)

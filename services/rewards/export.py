@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from models import Employee, Team, Workspace
 from services import audit, directory
 from services.errors import InvalidInput, NotFound
-from services.rewards.export_mentions import directory_names, mend_copied, prepare, shown
+from services.rewards.export_mentions import mend_copied, prepare, shown
 from services.rewards.export_sql import csv_lines_query, export_query
 from services.rewards.grants import month_start, require_hr
 
@@ -145,7 +145,7 @@ def write_csv_lines(
 ) -> int:
     """SQLite makes each CSV line (see `csv_lines_query`); Python joins a batch of them into one write."""
     out.write(HEADER)
-    prepare(session, directory_names(session, workspace))
+    prepare(session, directory.slack_names(session, workspace))
     result = session.connection().execute(csv_lines_query(workspace, period, team))
     count = 0
     try:
@@ -176,7 +176,7 @@ def copy_csv(session: Session, workspace: Workspace, period: ExportPeriod, team:
         out.flush()
     count = 0
     # Closed at once if writing fails (a full disk): the COPY is ended and the connection usable again.
-    mend = partial(mend_copied, column=REASON, names=directory_names(session, workspace))
+    mend = partial(mend_copied, column=REASON, names=directory.slack_names(session, workspace))
     with closing(copy_csv_chunks(driver, statement, compiled.params, BATCH, mend)) as chunks:  # type: ignore[arg-type]
         for lines, chunk in chunks:
             if binary is not None:
@@ -250,7 +250,9 @@ def _write(
     session: Session, workspace: Workspace, period: ExportPeriod, team: Team | None, out: TextIO, fmt: str
 ) -> int:
     if fmt == "jsonl":
-        return write_jsonl(export_batches(session, workspace, period, team), out, directory_names(session, workspace))
+        return write_jsonl(
+            export_batches(session, workspace, period, team), out, directory.slack_names(session, workspace)
+        )
     if session.get_bind().dialect.name == "postgresql":
         return copy_csv(session, workspace, period, team, out)
     return write_csv_lines(session, workspace, period, team, out)

@@ -12,7 +12,7 @@ then the formula guard, so a reason that now starts with `@` gets the quote like
   mention is read and written again by Python's CSV writer.
 - JSON lines render the reason of such a row as they write it (`shown`).
 
-The names come from one query before the export (`directory_names`): PostgreSQL can answer none while its
+The names come from one query before the export (`services.directory.slack_names`): PostgreSQL can answer none while its
 `COPY` streams. It costs with the size of the directory, not of the export.
 """
 
@@ -21,10 +21,9 @@ import io
 from collections.abc import Mapping
 from functools import partial
 
-from sqlalchemy import ColumnElement, String, case, func, literal, select
+from sqlalchemy import ColumnElement, String, case, func, literal
 from sqlalchemy.orm import Session
 
-from models import Employee, Workspace
 from services.text import MENTION_MARKS, as_slack_shows, formula_safe
 
 SQLITE_MENTION_GLOB = "*<[@#]*"
@@ -44,12 +43,6 @@ class CsvLine:
         self.buffer.truncate()
         self.writer.writerow(cells)
         return self.buffer.getvalue()
-
-
-def directory_names(session: Session, workspace: Workspace) -> dict[str, str]:
-    """Everyone in the workspace's directory by Slack user id, those who left included."""
-    people = select(Employee.slack_id, Employee.name).where(Employee.workspace_id == workspace.id)
-    return {slack_id: name for slack_id, name in session.execute(people)}
 
 
 def sqlite_reason_cell(reason: ColumnElement[str], plain: ColumnElement[str]) -> ColumnElement[str]:

@@ -62,10 +62,12 @@ def test_a_person_picked_in_a_nomination_reads_by_name_in_hrs_export_from_slack_
     assert content.decode("utf-8") == from_cli
     [_, grant] = rows_of(from_cli)
     assert grant[REASON] == (
-        "'@Ines Agent says it too: covered for @Omar Manager in #support, and @U0NOBODY & @W0GONE helped"
+        "'@Ines Agent says it too: covered for @Omar Manager in #support, and @someone & @W0GONE helped"
     )
     with bot.sessions() as session:
-        assert session.scalars(select(Nomination.reason)).one().startswith("<@U0AGENT3> says it too")
+        reason = session.scalars(select(Nomination.reason)).one()
+    assert reason.startswith("<@U0AGENT3> says it too: covered for <@U0MGR2> in")  # the directory's names win
+    assert reason.endswith("and <@U0NOBODY|someone> & <@W0GONE> helped")
 
 
 def test_mentions_are_named_from_the_workspaces_own_directory_and_every_cell_stays_as_pythons_writer_writes_it(

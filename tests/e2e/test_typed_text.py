@@ -84,7 +84,7 @@ def test_user_text_keeps_mentions_of_people_and_channels_and_nothing_else() -> N
     )
 
     assert escape_mrkdwn(typed) == (
-        "<@U0AGENT2> <#C0SUPPORT> <#C0SUPPORT|a&amp;b @\u200bhere> &lt;@U0AGENT2|fake label&gt; &lt;!channel&gt; "
+        "<@U0AGENT2> <#C0SUPPORT> <#C0SUPPORT|a&amp;b @\u200bhere> <@U0AGENT2> &lt;!channel&gt; "
         "@\u200bhere "
         "&lt;https://evil.example|bank&gt; a&amp;b"
     )

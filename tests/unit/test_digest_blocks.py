@@ -17,6 +17,10 @@ START = datetime(2026, 2, 23, 5, tzinfo=UTC)
 LONG = "<@channel> " + "x" * 1990
 
 
+def someone(name: str, slack_id: str = "U0SOMEONE", *, in_directory: bool = True) -> Person:
+    return Person(2, slack_id, name, 1, None, True, in_directory)
+
+
 def a_digest(**parts: object) -> Digest:
     week = Week(
         START,
@@ -36,12 +40,16 @@ def a_digest(**parts: object) -> Digest:
         outcome_known=300,
         value=Decimal("12345.5"),
         categories=tuple(CategoryLine(f"category_{n:02d}_" + "y" * 50, 10, Decimal(10), 9) for n in range(40)),
-        stories=(Story("Sam <Agent>", "refund", Decimal(45), LONG), Story("Lee", "credit", Decimal(0), LONG)),
+        stories=(
+            Story(someone("Sam <Agent>"), "refund", Decimal(45), LONG),
+            Story(someone("Lee"), "credit", Decimal(0), LONG),
+        ),
         category_themes=(Theme("refund", 3, 1),),
         word_themes=(Theme("late", 6, 1),),
     )
     waiting = tuple(
-        Waiting(n, "N" * 200, "refund", Decimal(80), "USD", LONG, START + timedelta(minutes=n)) for n in range(1, 40)
+        Waiting(n, someone("N" * 200), "refund", Decimal(80), "USD", LONG, START + timedelta(minutes=n))
+        for n in range(1, 40)
     )
     values: dict[str, object] = {
         "workspace_id": 1,
@@ -68,7 +76,7 @@ def test_long_lists_and_long_texts_stay_within_block_kit_limits() -> None:
 
 
 def test_the_recognition_and_pulse_parts_render_when_a_feature_supplies_them() -> None:
-    recognition = RecognitionPart(given=4, received=7, unrecognised=tuple(f"Person {n}" for n in range(14)))
+    recognition = RecognitionPart(given=4, received=7, unrecognised=tuple(someone(f"Person {n}") for n in range(14)))
     pulse = PulsePart("March round", (("We know what great service is", 4.2, 4.5),), (("Jan", 3.9), ("Mar", 4.2)))
 
     digest = a_digest(recognition=recognition, pulse=pulse)
@@ -87,8 +95,8 @@ def test_the_recognition_and_pulse_parts_render_when_a_feature_supplies_them() -
 def test_multi_line_summaries_are_quoted_line_by_line_in_stories_and_waiting_requests() -> None:
     summary = "Parcel lost twice\n<b>so</b> I refunded & apologised"
     quoted = "> Parcel lost twice\n> &lt;b&gt;so&lt;/b&gt; I refunded &amp; apologised"
-    resolutions = replace(a_digest().resolutions, stories=(Story("Sam", "refund", Decimal(45), summary),))
-    waiting = (Waiting(1, "Lee", "refund", Decimal(80), "USD", summary, START),)
+    resolutions = replace(a_digest().resolutions, stories=(Story(someone("Sam"), "refund", Decimal(45), summary),))
+    waiting = (Waiting(1, someone("Lee"), "refund", Decimal(80), "USD", summary, START),)
 
     blocks = digest_blocks(a_digest(resolutions=resolutions, waiting=waiting))
     texts = [block["text"]["text"] for block in blocks if block["type"] == "section"]
@@ -102,8 +110,8 @@ def test_multi_line_summaries_are_quoted_line_by_line_in_stories_and_waiting_req
 
 def test_summaries_full_of_escaped_characters_are_cut_inside_their_quote() -> None:
     heavy = "&" * 2000
-    resolutions = replace(a_digest().resolutions, stories=(Story("Sam", "refund", Decimal(45), heavy),))
-    waiting = (Waiting(1, "Lee", "refund", Decimal(80), "USD", heavy, START),)
+    resolutions = replace(a_digest().resolutions, stories=(Story(someone("Sam"), "refund", Decimal(45), heavy),))
+    waiting = (Waiting(1, someone("Lee"), "refund", Decimal(80), "USD", heavy, START),)
 
     blocks = digest_blocks(a_digest(resolutions=resolutions, waiting=waiting))
     texts = [block["text"]["text"] for block in blocks if block["type"] == "section"]
@@ -121,7 +129,7 @@ def test_a_team_of_one_reads_one_person() -> None:
 
 def test_the_dry_run_text_shows_a_date_where_slack_would_render_one() -> None:
     """`python -m bot digest send --dry-run` prints `as_text`: a date token reads as its fallback."""
-    waiting = (Waiting(1, "Lee", "refund", Decimal(80), "USD", "parcel lost", START),)
+    waiting = (Waiting(1, someone("Lee"), "refund", Decimal(80), "USD", "parcel lost", START),)
 
     printed = as_text(digest_blocks(a_digest(waiting=waiting)))
 
