@@ -10,6 +10,7 @@ from slack_sdk import WebClient
 from sqlalchemy.orm import Session
 
 from handlers import payload
+from handlers.blocks import suggestion_lists
 from handlers.blocks import suggestions as blocks
 from handlers.blocks.kit import Block, field_errors
 from handlers.commands import Usage, is_help
@@ -89,7 +90,7 @@ def list_for(session: Session, deps: Deps, workspace: Workspace, employee: Emplo
     waiting = listing.waiting_on(session, workspace=workspace, owner=employee)
     answers = waiting.total > 0 or employee.role != "frontline"
     team = listing.team_open(session, workspace=workspace, manager=employee) if employee.role != "frontline" else None
-    return blocks.list_blocks(mine, waiting if answers else None, team, tz=employee.tz)
+    return suggestion_lists.list_blocks(mine, waiting if answers else None, team, tz=employee.tz)
 
 
 def open_suggest_modal(ack: Ack, client: WebClient, context: BoltContext, command: dict[str, Any]) -> None:

@@ -1,4 +1,4 @@
-"""Block Kit for suggestions: the modal, the owner's card and buttons, the channel post, the reason modal, lists."""
+"""Block Kit for suggestions: the modal, the owner's card, the channel post, the reason modal, the digest's part."""
 
 import json
 from collections.abc import Sequence
@@ -6,9 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from handlers.blocks.kit import (
-    MESSAGE_BLOCKS,
     Block,
-    and_more,
     button,
     context_block,
     input_block,
@@ -20,10 +18,8 @@ from handlers.blocks.kit import (
 )
 from models import Employee, Suggestion
 from services.calendar import zone
-from services.suggestions import listing
 from services.suggestions.digest import SuggestionsPart
 from services.suggestions.lifecycle import STATUS_WORDS, SuggestionRequest
-from services.suggestions.listing import Listed
 from services.text import escape_mrkdwn, plural, truncate
 
 SUGGEST_MODAL = "suggest_modal"
@@ -37,6 +33,9 @@ STATUS_ACTIONS = {
 }
 WHAT, WHY, CATEGORY, RESOLUTION, ANONYMOUS, NOTE = "what", "why", "category", "resolution", "anonymous", "note"
 ANONYMOUS_LABEL = "an anonymous colleague"
+THANKED_BY_NAME = 20
+"""A popular idea's "you said, we did" names its author and the first backers, then counts the others: a
+section holds 3,000 characters, and a name cut in half (or a mention cut open) would show raw."""
 NOTE_QUESTIONS = {
     "done": ("What changed?", "One line the team will read: what is different now."),
     "not_doing": ("Why not?", "The author (and backers) will read it."),
@@ -215,7 +214,9 @@ def we_did(suggestion: Suggestion, decider: Employee) -> list[Block]:
     else:
         people = [suggestion.author] if suggestion.author is not None else []
         people += [row.employee for row in suggestion.backers if row.employee not in people]
-        thanks = f"Thank you, {_names([name_of(person) for person in people])}!"
+        named = [name_of(person) for person in people[:THANKED_BY_NAME]]
+        others = len(people) - len(named)
+        thanks = f"Thank you, {_names([*named, plural(others, 'other colleague')] if others else named)}!"
     return [
         text_block(f":white_check_mark: *You said, we did.* {escape_mrkdwn(truncate(suggestion.change or '', 500))}"),
         context_block(
@@ -230,50 +231,8 @@ def _names(names: list[str]) -> str:
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
-def list_blocks(mine: Listed, waiting: Listed | None, team: Listed | None = None, *, tz: str | None) -> list[Block]:
-    """Each part gets an equal share of a message's 50 blocks and ends with "and N more" when it holds more.
-
-    Items are dated by the day on the reader's clock (`tz`), never by a Slack date token: a token carries the
-    exact second, which an anonymous suggestion must not.
-    """
-    team = team if team is not None and team.total else None
-    room = _items_per_part(1 + (waiting is not None) + (team is not None))
-    blocks = [text_block("*Your suggestions*")]
-    blocks += _part(mine, room, tz, mine=True, empty="None yet. `/suggest your idea` sends one.")
-    if waiting is not None:
-        blocks.append(text_block(f"*Waiting on you* ({waiting.total}, oldest first)"))
-        blocks += _part(waiting, room, tz, mine=False, empty="Nothing waiting.")
-    if team is not None:
-        blocks.append(text_block(f"*Your team's open suggestions with their owners* ({team.total}, oldest first)"))
-        blocks += _part(team, room, tz, mine=False, empty="")
-    return blocks
-
-
 def day_of(moment: datetime, tz: str | None) -> str:
     return f"{moment.astimezone(zone(tz)):%d %b}"
-
-
-def _items_per_part(parts: int) -> int:
-    """A part costs its heading, its items and its "and N more" line."""
-    return min(listing.SHOWN, MESSAGE_BLOCKS // parts - 2)
-
-
-def _part(listed: Listed, room: int, tz: str | None, *, mine: bool, empty: str) -> list[Block]:
-    if not listed.items:
-        return [context_block(empty)]
-    shown = listed.items[:room]
-    blocks = [context_block(_line(item, tz, mine=mine)) for item in shown]
-    if listed.total > len(shown):
-        blocks.append(context_block(and_more(listed.total - len(shown))))
-    return blocks
-
-
-def _line(item: Suggestion, tz: str | None, *, mine: bool) -> str:
-    who = "" if mine else f" — {author_label(item)}"
-    return (
-        f"#{item.id} *{STATUS_WORDS[item.status]}*{who} · {day_of(item.created_at, tz)} · {backed_words(item)}\n"
-        f"{escape_mrkdwn(truncate(item.what, 200))}"
-    )
 
 
 def suggestions_section(part: SuggestionsPart | None, *, tz: str | None, waiting_on: str | None = None) -> list[Block]:

@@ -7,8 +7,9 @@ import pytest
 from bot.fakeslack.blockkit import message_problems
 from handlers.blocks.kit import field_errors, packed_sections, plural, quote
 from handlers.blocks.rewards import revoked_dms
-from handlers.blocks.suggestions import channel_post, owner_card, status_for_author
+from handlers.blocks.suggestions import channel_post, owner_card, status_for_author, we_did
 from models import Employee, RewardGrant, Suggestion
+from models.suggestion import SuggestionBacker
 
 THREE_LINES = "The parcel was lost\n<b>twice</b> & late\n\nso I refunded it"
 QUOTED = "> The parcel was lost\n> &lt;b&gt;twice&lt;/b&gt; &amp; late\n> \n> so I refunded it"
@@ -109,3 +110,24 @@ def test_lines_too_many_for_their_room_end_with_how_many_were_left_out_and_where
     assert len(short) == 1 and short[0]["text"]["text"].count("\n") == 99
     assert len(long) == 4 and long[-1]["elements"][0]["text"] == "…and 7 more: `/boundaries`"
     assert message_problems({"text": "t", "blocks": long}) == []
+
+
+def test_you_said_we_did_names_the_first_twenty_and_counts_the_other_backers() -> None:
+    """160 colleagues backed the idea: every name would run past a section's 3,000 characters, cut mid-name."""
+
+    def someone(number: int, name: str, *, in_directory: bool = True) -> Employee:
+        return Employee(id=number, slack_id=f"U{number:08d}", name=name, in_directory=in_directory)
+
+    idea = Suggestion(id=42, anonymous=False, what="Courier claim form in the help centre", status="done")
+    idea.change = "The form is linked from every order page."
+    idea.author = someone(1, "Sam Agent")
+    idea.backers = [
+        SuggestionBacker(employee=someone(100 + n, f"Colleague {n:03d}", in_directory=n % 2 == 0)) for n in range(160)
+    ]
+
+    blocks = we_did(idea, someone(2, "Maya Manager"))
+    thanks = blocks[2]["text"]["text"]
+
+    assert thanks.startswith("Thank you, Sam Agent, Colleague 000, <@U00000101>, Colleague 002,")
+    assert thanks.endswith(", Colleague 018 and 141 other colleagues!")
+    assert message_problems({"text": "You said, we did", "blocks": blocks}) == []

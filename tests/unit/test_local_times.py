@@ -8,7 +8,8 @@ import pytest
 
 from handlers.blocks.resolutions import approval_request, history_blocks, outcome_for_employee, recent_section
 from handlers.blocks.rewards import history_text, leaderboard_text
-from handlers.blocks.suggestions import list_blocks, suggestions_section
+from handlers.blocks.suggestion_lists import list_blocks
+from handlers.blocks.suggestions import suggestions_section
 from models import Employee, Nomination, Resolution, RewardGrant, Suggestion
 from services.calendar import moment_words
 from services.rewards.fairness import Leaderboard
