@@ -11,7 +11,7 @@ from slack_sdk.webhook import WebhookClient
 from sqlalchemy.orm import Session
 
 from handlers import payload
-from handlers.blocks import decline
+from handlers.blocks import decline, digest_waiting
 from handlers.blocks import digest as digest_blocks
 from handlers.blocks import resolutions as blocks
 from handlers.blocks.kit import Block, field_errors
@@ -162,7 +162,7 @@ def _republish_home(context: BoltContext, client: WebClient, body: dict[str, Any
 def _digest_message(body: dict[str, Any]) -> tuple[str, str]:
     """The weekly digest DM a Decline was clicked in (channel, ts), else ("", "")."""
     container = body.get("container") or {}
-    if container.get("is_ephemeral") or not _clicked_block(body).startswith(digest_blocks.DIGEST_DECIDE_PREFIX):
+    if container.get("is_ephemeral") or not _clicked_block(body).startswith(digest_waiting.DIGEST_DECIDE_PREFIX):
         return "", ""
     return str(container.get("channel_id") or ""), str(container.get("message_ts") or "")
 
@@ -190,12 +190,12 @@ def _as_decided_now(session: Session, workspace_id: int, sent: list[Block]) -> l
 
 def _decided_or_as_sent(block: Block, requests: dict[int, Resolution]) -> Block:
     request = requests.get(_request_id(block)) if _decides(block) else None
-    return blocks.decided(request)[-1] if request is not None and request.status != "pending" else block
+    return digest_waiting.decided_line(request) if request is not None and request.status != "pending" else block
 
 
 def _decides(block: Block) -> bool:
     block_id = str(block.get("block_id") or "")
-    return block_id.startswith(digest_blocks.DIGEST_DECIDE_PREFIX) and _request_digits(block_id).isdigit()
+    return block_id.startswith(digest_waiting.DIGEST_DECIDE_PREFIX) and _request_digits(block_id).isdigit()
 
 
 def _request_id(block: Block) -> int:
@@ -203,7 +203,7 @@ def _request_id(block: Block) -> int:
 
 
 def _request_digits(block_id: str) -> str:
-    return block_id[len(digest_blocks.DIGEST_DECIDE_PREFIX) :]
+    return block_id[len(digest_waiting.DIGEST_DECIDE_PREFIX) :]
 
 
 def _preview_url(body: dict[str, Any]) -> str:

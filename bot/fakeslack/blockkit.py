@@ -21,6 +21,13 @@ GROUPED_MENUS = ("static_select", "multi_static_select")
 NEEDS_OPTIONS = (*GROUPED_MENUS, "overflow", "radio_buttons", "checkboxes")
 BUTTON_STYLES = ("primary", "danger")
 URL_LENGTH = 3000
+BLOCKS_TEXT = 11_000
+"""Characters of text a chat.postMessage or chat.update may hold in all its blocks. Slack refuses more with
+`msg_blocks_too_long`; the Block Kit reference does not give the limit. A Slack maintainer put it at "12,000 text
+characters with a buffer for block containers" (https://github.com/slackapi/bolt-js/issues/2509, where markdown
+blocks alone were refused past 13,297), and a message counted at 11,341 was refused
+(https://github.com/slackapi/bolt-js/issues/2867): the stand-in refuses above 11,000, below every refusal reported."""
+BLOCKS_TOO_LONG = "msg_blocks_too_long"
 
 
 def message_problems(args: dict[str, Any]) -> list[str]:
@@ -33,6 +40,28 @@ def message_problems(args: dict[str, Any]) -> list[str]:
     if len(blocks) > MESSAGE_BLOCKS:
         problems.append(f"{len(blocks)} blocks in a message (limit {MESSAGE_BLOCKS})")
     return problems + blocks_problems(blocks)
+
+
+def posted_problems(args: dict[str, Any]) -> tuple[str, list[str]]:
+    """Slack's error and the problems for a chat.postMessage or chat.update: `invalid_blocks` for any block
+    Block Kit refuses, else `msg_blocks_too_long` when the blocks hold too much text in all ([] when fine)."""
+    problems = message_problems(args)
+    if problems:
+        return "invalid_blocks", problems
+    length = blocks_text_length(args.get("blocks") or [])
+    if length > BLOCKS_TEXT:
+        return BLOCKS_TOO_LONG, [f"{length} characters of text in the blocks (limit about {BLOCKS_TEXT})"]
+    return "", []
+
+
+def blocks_text_length(blocks: Any) -> int:
+    """The text in blocks as those reports count it: every `text` string, in text objects and rich text alike."""
+    if isinstance(blocks, list):
+        return sum(blocks_text_length(item) for item in blocks)
+    if not isinstance(blocks, dict):
+        return 0
+    own = len(blocks["text"]) if isinstance(blocks.get("text"), str) else 0
+    return own + sum(blocks_text_length(value) for value in blocks.values() if isinstance(value, (dict, list)))
 
 
 def view_problems(view: dict[str, Any]) -> list[str]:

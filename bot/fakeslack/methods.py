@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bot.fakeslack.access import CLIENT_METHODS, channel_problem, reach_problem, token_problem
-from bot.fakeslack.blockkit import message_problems, view_problems
+from bot.fakeslack.blockkit import message_problems, posted_problems, view_problems
 from bot.fakeslack.installs import Grant
 from bot.fakeslack.state import BOT_USER_ID, Call, Fault, SlackState, dm_channel
 
@@ -89,12 +89,17 @@ def _unknown(_state: SlackState, _args: Args) -> Answer:
     return {"ok": False, "error": "unknown_method"}
 
 
-def _refused(state: SlackState, name: str, problems: list[str]) -> Answer | None:
+def _refused(state: SlackState, name: str, problems: list[str], error: str = "invalid_blocks") -> Answer | None:
     """Slack's answer to blocks or a view it would not accept; None when there is nothing wrong."""
     if not problems:
         return None
     state.reject(name, problems)
-    return {"ok": False, "error": "invalid_blocks", "errors": problems}
+    return {"ok": False, "error": error, "errors": problems}
+
+
+def _posted_refused(state: SlackState, name: str, args: Args) -> Answer | None:
+    error, problems = posted_problems(args)
+    return _refused(state, name, problems, error)
 
 
 # -- auth -----------------------------------------------------------------------------------
@@ -120,7 +125,7 @@ def auth_test(state: SlackState, grant: Grant | None) -> Answer:
 def chat_post_message(state: SlackState, args: Args) -> Answer:
     if not args.get("channel"):
         return {"ok": False, "error": "channel_not_found"}
-    refused = _refused(state, "chat.postMessage", message_problems(args))
+    refused = _posted_refused(state, "chat.postMessage", args)
     if refused:
         return refused
     channel, ts = dm_channel(str(args["channel"])), state.new_ts()
@@ -153,7 +158,7 @@ def chat_update(state: SlackState, args: Args) -> Answer:
     found = _existing_message(state, args, not_ours="cant_update_message")
     if isinstance(found, dict):
         return found
-    refused = _refused(state, "chat.update", message_problems(args))
+    refused = _posted_refused(state, "chat.update", args)
     if refused:
         return refused
     channel, ts = found

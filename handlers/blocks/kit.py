@@ -6,7 +6,7 @@ so a long user text shortens a message instead of making Slack refuse it.
 
 import html
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -50,14 +50,38 @@ def quote(text: str, limit: int = QUOTE_TEXT) -> str:
     A long text is cut before escaping and quoting, so the cut never splits `&amp;` and the "…" stays
     inside the quote.
     """
-    quoted = _quoted(text)
-    if len(quoted) <= limit:
-        return quoted
-    kept, over = 0, len(text)  # _quoted(text[:kept]) + "…" fits; text[:over] does not
+    return _fitted(_quoted, text, limit)
+
+
+def escaped(text: str, limit: int) -> str:
+    """User text escaped for mrkdwn, at most `limit` long once escaped (cut before escaping, never inside `&amp;`)."""
+    return _fitted(escape_mrkdwn, text, limit)
+
+
+def _fitted(render: Callable[[str], str], text: str, limit: int) -> str:
+    shown = render(text)
+    if len(shown) <= limit:
+        return shown
+    kept, over = 0, len(text)  # render(text[:kept]) + "…" fits; text[:over] does not
     while over - kept > 1:
         middle = (kept + over) // 2
-        kept, over = (middle, over) if len(_quoted(text[:middle])) < limit else (kept, middle)
-    return _quoted(text[:kept]) + "…"
+        kept, over = (middle, over) if len(render(text[:middle])) < limit else (kept, middle)
+    return render(text[:kept]) + "…"
+
+
+def text_length(blocks: Sequence[Block]) -> int:
+    """The characters of text in blocks, counted as Slack counts them against the text a whole message may hold
+    (about 12,000; more is refused with `msg_blocks_too_long`): every `text` string, in every text object."""
+    return sum(_text_in(block) for block in blocks)
+
+
+def _text_in(node: object) -> int:
+    if isinstance(node, list):
+        return sum(_text_in(item) for item in node)
+    if not isinstance(node, dict):
+        return 0
+    own = len(node["text"]) if isinstance(node.get("text"), str) else 0
+    return own + sum(_text_in(value) for value in node.values() if isinstance(value, (dict, list)))
 
 
 def inline(text: str, limit: int) -> str:

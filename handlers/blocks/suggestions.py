@@ -18,7 +18,6 @@ from handlers.blocks.kit import (
 )
 from models import Employee, Suggestion
 from services.calendar import zone
-from services.suggestions.digest import SuggestionsPart
 from services.suggestions.lifecycle import STATUS_WORDS, SuggestionRequest
 from services.text import escape_mrkdwn, plural, truncate
 
@@ -233,27 +232,3 @@ def _names(names: list[str]) -> str:
 
 def day_of(moment: datetime, tz: str | None) -> str:
     return f"{moment.astimezone(zone(tz)):%d %b}"
-
-
-def suggestions_section(part: SuggestionsPart | None, *, tz: str | None, waiting_on: str | None = None) -> list[Block]:
-    """The digest's part: suggestions waiting on the manager (oldest first) and "you said, we did" this week.
-
-    `tz`: the manager's time zone, for the days items have waited since.
-
-    `waiting_on`: the manager as mrkdwn, for HR or an admin previewing their team (None: the manager reads it).
-    """
-    if part is None:
-        return []
-    lines = []
-    if part.waiting_count:
-        whom = "you" if waiting_on is None else waiting_on
-        lines.append(f"*Suggestions waiting on {whom}:* {part.waiting_count} (oldest first)")
-        lines += [
-            f"• #{item.id} {STATUS_WORDS[item.status]}, since {day_of(item.at, tz)} · {item.backers} backing: "
-            f"{escape_mrkdwn(truncate(item.what, 150))}"
-            for item in part.waiting
-        ]
-    if part.done:
-        lines.append("*You said, we did this week:*")
-        lines += [f"• {escape_mrkdwn(truncate(item.change or item.what, 150))}" for item in part.done[:5]]
-    return [text_block("\n".join(lines))]

@@ -1,17 +1,23 @@
-"""The digest's Block Kit stays within Slack's limits whatever the data; the recognition and pulse parts render;
-multi-line summaries are quoted whole."""
+"""The digest's Block Kit stays within Slack's limits whatever the data (its text too, before and after the manager's
+decisions); the recognition and pulse parts render; multi-line summaries are quoted whole."""
 
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
-from bot.fakeslack.blockkit import message_problems
-from handlers.blocks.digest import as_text, digest_blocks
+import pytest
+
+from bot.fakeslack.blockkit import message_problems, posted_problems
+from handlers.blocks.digest import TEXT_BUDGET, as_text, digest_blocks
+from handlers.blocks.digest_waiting import decided_line
+from handlers.blocks.kit import Block, text_length
 from handlers.digest_chart import digest_chart
+from models import Employee, Resolution
 from services.digest.resolutions import CategoryLine, ResolutionsPart, Story, Theme
 from services.digest.week import Week
 from services.digest.weekly import Digest, Person, PulsePart, RecognitionPart, Waiting
 from services.policy.digest import DigestSettings
+from services.suggestions.digest import SuggestionLine, SuggestionsPart
 
 START = datetime(2026, 2, 23, 5, tzinfo=UTC)
 LONG = "<@channel> " + "x" * 1990
@@ -69,7 +75,7 @@ def test_long_lists_and_long_texts_stay_within_block_kit_limits() -> None:
 
     assert message_problems({"text": "digest", "blocks": blocks}) == []
     text = as_text(blocks)
-    assert "and 30 more" in text
+    assert f"and {40 - text.count(': 10 · $10 (last week 9)')} more" in text
     assert "and 29 more: your App Home shows the oldest 10" in text
     assert "<@\u200bchannel>" in text and "<@channel>" not in text
     assert "Sam <Agent>" in text and "Sam &lt;Agent&gt;" in str(blocks)
@@ -134,3 +140,60 @@ def test_the_dry_run_text_shows_a_date_where_slack_would_render_one() -> None:
     printed = as_text(digest_blocks(a_digest(waiting=waiting)))
 
     assert "waiting since Mon 23 Feb 05:00 UTC\n" in printed and "<!date" not in printed
+
+
+def longest(text: str, length: int) -> str:
+    """`text` repeated to a field's full length, with characters that escaping lengthens."""
+    return (text * length)[:length]
+
+
+def a_busy_week_at_field_maxima() -> Digest:
+    """Every name, category, summary, question and suggestion as long as the database or the form lets it be."""
+    name, category = longest("Ana <María> & Co ", 200), longest("goodwill_&_gesture_", 64)
+    summary = longest("Parcel <lost> & refunded, then\nre-sent; ", 2000)
+    resolutions = replace(
+        a_digest().resolutions,
+        categories=tuple(CategoryLine(f"{n:02}{category}"[:64], 10, Decimal("99999.99"), 9) for n in range(40)),
+        stories=(Story(someone(name), category, Decimal("99999.99"), summary),) * 2,
+        category_themes=(Theme(category, 300, 200),) * 3,
+        word_themes=(Theme(longest("parcel-", 300), 300, 200),) * 5,
+    )
+    waiting = tuple(
+        Waiting(n, someone(name), category, Decimal("99999.99"), "USD", summary, START + timedelta(minutes=n))
+        for n in range(1, 301)
+    )
+    question = longest("Do you have the <tools> & the authority ", 300)
+    pulse = PulsePart("round 52", ((question, 3.3, 4.5),) * 20, tuple((f"R{n}", 3.9) for n in range(1, 53)))
+    lines = [SuggestionLine(n, longest("Let us <refund> & re-send ", 1000), "open", 40, START) for n in range(5)]
+    done = [replace(line, status="done", change=longest("We <did> & it works ", 500)) for line in lines * 2]
+    return a_digest(
+        manager=Person(1, "U0MGR1", name, None, "America/Argentina/ComodRivadavia", True),
+        resolutions=resolutions,
+        waiting=waiting,
+        recognition=RecognitionPart(given=900, received=900, unrecognised=(someone(name),) * 60, rewards_given=9),
+        pulse=pulse,
+        suggestions=SuggestionsPart(waiting=tuple(lines), waiting_count=40, done=tuple(done)),
+    )
+
+
+def decided_by_everyone(blocks: list[Block]) -> list[Block]:
+    """The digest as the manager's decisions leave it: every request declined, with the longest reason."""
+    decider = Employee(name=longest("Ana <María> & Co ", 200))
+    reason = longest("Out of <policy> & too late ", 1000)
+    declined = Resolution(status="declined", decided_by=decider, decline_reason=reason)
+    return [decided_line(declined) if block["type"] == "actions" else block for block in blocks]
+
+
+@pytest.mark.parametrize("to_its_manager", [True, False], ids=["to the manager", "in HR's preview"])
+def test_a_busy_week_at_field_maxima_fits_what_slack_accepts_in_one_message(to_its_manager: bool) -> None:
+    blocks = digest_blocks(a_busy_week_at_field_maxima(), to_its_manager=to_its_manager)
+    refreshed = decided_by_everyone(blocks)
+
+    assert posted_problems({"text": "digest", "blocks": blocks}) == ("", [])
+    assert posted_problems({"text": "digest", "blocks": refreshed}) == ("", [])
+    assert max(text_length(blocks), text_length(refreshed)) <= TEXT_BUDGET
+    text = as_text(blocks)
+    assert text.count("waiting since") >= 5, "what waits on the manager comes first"
+    assert "Waiting on" in text and "(300), oldest first" in text and "more" in text.split("(300)")[1]
+    assert "*Recognition:* 900 received" in text and "*Team pulse, round 52:* 0 of 20 scores" in text
+    assert "*Suggestions waiting on" in text and "*Customers:*" in text

@@ -116,6 +116,26 @@ def test_a_response_url_body_meets_block_kit_too(slack: FakeSlack) -> None:
     slack.reset()
 
 
+def test_a_message_whose_blocks_hold_too_much_text_in_all_is_refused_as_slack_does(
+    slack: FakeSlack, client: WebClient
+) -> None:
+    """Each section is within its 3,000 characters, 50 blocks are allowed, yet Slack refuses about 12,000
+    characters of block text in all (https://github.com/slackapi/bolt-js/issues/2509)."""
+    section = {"type": "section", "text": {"type": "mrkdwn", "text": "x" * 2900}}
+    context = {"type": "context", "elements": [{"type": "mrkdwn", "text": "y" * 1000}]}
+    fits, too_long = [section] * 3 + [context] * 2, [section] * 3 + [context] * 3
+    assert message_problems({"blocks": too_long}) == []
+
+    posted = client.chat_postMessage(channel="U0LEE", text="fits", blocks=fits)
+    assert error_of(client.chat_postMessage, channel="U0LEE", text="long", blocks=too_long) == "msg_blocks_too_long"
+    assert error_of(client.chat_update, channel="D0LEE", ts=posted["ts"], text="long", blocks=too_long) == (
+        "msg_blocks_too_long"
+    )
+    assert slack.message("D0LEE", posted["ts"])["blocks"] == fits
+    assert [problem.split(":")[0] for problem in slack.violations] == ["chat.postMessage", "chat.update"]
+    slack.reset()
+
+
 def test_a_method_whose_scope_the_manifest_does_not_grant_is_refused() -> None:
     with FakeSlack(scopes=frozenset({"chat:write"})) as slack:
         client = WebClient(token=BOT_TOKEN, base_url=slack.api_url)

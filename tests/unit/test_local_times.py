@@ -6,10 +6,10 @@ from decimal import Decimal
 
 import pytest
 
+from handlers.blocks.digest_team import suggestions_section
 from handlers.blocks.resolutions import approval_request, history_blocks, outcome_for_employee, recent_section
 from handlers.blocks.rewards import history_text, leaderboard_text
 from handlers.blocks.suggestion_lists import list_blocks
-from handlers.blocks.suggestions import suggestions_section
 from models import Employee, Nomination, Resolution, RewardGrant, Suggestion
 from services.calendar import moment_words
 from services.rewards.fairness import Leaderboard
@@ -97,7 +97,7 @@ def test_suggestions_are_dated_by_the_day_on_the_readers_clock_without_the_exact
     part = SuggestionsPart(waiting=(line,), waiting_count=1, done=())
 
     listed = texts(list_blocks(Listed([], 0), Listed([idea], 1), tz="America/New_York"))
-    in_digest = texts(suggestions_section(part, tz="America/New_York"))
+    in_digest = texts(suggestions_section(part, 1000, tz="America/New_York"))
 
     assert "· 05 Mar ·" in listed and "since 05 Mar ·" in in_digest
     assert "<!date" not in listed + in_digest, "a date token would carry the second it was sent"
