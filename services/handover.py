@@ -9,8 +9,10 @@ where a new one would (services/suggestions/lifecycle.owner_for).
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from models import Employee, Nomination, Resolution, Suggestion, Workspace
@@ -32,19 +34,40 @@ class Handover:
     current: Employee
 
 
-def hand_over_pending(session: Session, *, workspace: Workspace, relay: Relay | None = None) -> list[Handover]:
-    """Re-route every pending item whose decider left or no longer manages the requester. Without `relay` an
-    anonymous suggestion stays where it is: nothing would keep it from going to its own author."""
-    moved = _resolutions(session, workspace) + _nominations(session, workspace)
-    return moved + _suggestions(session, workspace, relay)
+MISSED_WITHIN = timedelta(hours=1)
+"""How long before a directory change a request may have begun and still be written while the change was made:
+far longer than any request's transaction."""
 
 
-def _suggestions(session: Session, workspace: Workspace, relay: Relay | None) -> list[Handover]:
+def hand_over_pending(
+    session: Session, *, workspace: Workspace, relay: Relay | None = None, created_since: datetime | None = None
+) -> list[Handover]:
+    """Re-route every pending item whose decider left or no longer manages the requester (only those created since
+    `created_since`, when given). Without `relay` an anonymous suggestion stays where it is: nothing would keep it
+    from going to its own author."""
+    moved = _resolutions(session, workspace, created_since) + _nominations(session, workspace, created_since)
+    return moved + _suggestions(session, workspace, relay, created_since)
+
+
+def hand_over_missed(session: Session, *, workspace: Workspace, relay: Relay | None = None) -> list[Handover]:
+    """What an org import could not hand over: an item being routed while it ran, committed after the import's
+    hand-over had read the pending ones (an uncommitted row is invisible to it). Only an item begun shortly before
+    the directory's last change can be one of those, so only those are looked at."""
+    changed = session.scalar(select(func.max(Employee.updated_at)).where(Employee.workspace_id == workspace.id))
+    if changed is None:
+        return []
+    return hand_over_pending(session, workspace=workspace, relay=relay, created_since=changed - MISSED_WITHIN)
+
+
+def _suggestions(
+    session: Session, workspace: Workspace, relay: Relay | None, created_since: datetime | None
+) -> list[Handover]:
     moved = []
     settings, _threshold = settings_of(session, workspace)
     open_ones = session.scalars(
         select(Suggestion)
         .where(Suggestion.workspace_id == workspace.id, Suggestion.status.not_in(CLOSED_STATUSES))
+        .where(*_since(Suggestion.created_at, created_since))
         .order_by(Suggestion.id)
         .with_for_update(of=Suggestion.__table__)
     )
@@ -83,11 +106,16 @@ def _still_fits(decider: Employee | None, requester: Employee, extra_roles: tupl
     return decider.role in ("admin", *extra_roles) or decider in managers_above(requester)
 
 
-def _resolutions(session: Session, workspace: Workspace) -> list[Handover]:
+def _since(created_at: Any, created_since: datetime | None) -> tuple[Any, ...]:
+    return () if created_since is None else (created_at >= created_since,)
+
+
+def _resolutions(session: Session, workspace: Workspace, created_since: datetime | None) -> list[Handover]:
     moved = []
     pending = session.scalars(
         select(Resolution)
         .where(Resolution.workspace_id == workspace.id, Resolution.status == "pending")
+        .where(*_since(Resolution.created_at, created_since))
         .order_by(Resolution.id)
         .with_for_update(of=Resolution)
     )
@@ -102,11 +130,12 @@ def _resolutions(session: Session, workspace: Workspace) -> list[Handover]:
     return moved
 
 
-def _nominations(session: Session, workspace: Workspace) -> list[Handover]:
+def _nominations(session: Session, workspace: Workspace, created_since: datetime | None) -> list[Handover]:
     moved = []
     pending = session.scalars(
         select(Nomination)
         .where(Nomination.workspace_id == workspace.id, Nomination.status == "pending")
+        .where(*_since(Nomination.created_at, created_since))
         .order_by(Nomination.id)
         .with_for_update(of=Nomination.__table__)
     )

@@ -16,7 +16,7 @@ from services.handover import Handover, hand_over_pending
 from services.org_file import OPTIONAL_COLUMNS, OrgRow
 from services.org_file import OrgFileError as OrgFileError
 from services.org_file import parse_org_csv as parse_org_csv
-from services.policy.versions import current_policy
+from services.policy.versions import ActivePolicy, policy_to_change
 from services.suggestions.relay import Relay
 
 
@@ -40,9 +40,10 @@ def import_org(
     now: datetime,
     relay: Relay | None = None,
 ) -> ImportReport:
+    active = policy_to_change(session, workspace)  # first: policy loads (and other imports) wait until this commits
     everyone = select(Employee).where(Employee.workspace_id == workspace.id).options(lazyload("*"))
     existing = {e.slack_id: e for e in session.scalars(everyone)}
-    _check_profiles(session, workspace, rows, existing)
+    _check_profiles(active, rows, existing)
     _keep_an_admin(existing, rows, deactivate_missing)
     teams = {t.name: t for t in session.scalars(select(Team).where(Team.workspace_id == workspace.id))}
     employees = {
@@ -96,9 +97,10 @@ def _keep_an_admin(existing: dict[str, Employee], rows: list[OrgRow], deactivate
     raise OrgFileError([*problems, "this would leave no active admin: keep at least one row with role admin"])
 
 
-def _check_profiles(session: Session, workspace: Workspace, rows: list[OrgRow], existing: dict[str, Employee]) -> None:
-    """Everyone's boundary profile after the import must exist in the policy in force (when one is loaded)."""
-    active = current_policy(session, workspace)
+def _check_profiles(active: ActivePolicy | None, rows: list[OrgRow], existing: dict[str, Employee]) -> None:
+    """Everyone's boundary profile after the import must exist in the policy in force (when one is loaded), read
+    fresh while policy loads wait for this import to commit (`policy_to_change`): each checked against the
+    other's old state, both could pass and leave someone with a profile in no policy."""
     if active is None:
         return
     profiles = {row.line: _profile_after(row, existing.get(row.slack_id)) for row in rows}

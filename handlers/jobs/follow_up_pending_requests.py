@@ -1,5 +1,6 @@
 """Requests waiting too long: remind their decider once, then hand them one level up. Reward nominations waiting
-as long: remind their approver once (the nominator's allowance and the nominee's monthly most wait with them)."""
+as long: remind their approver once (the nominator's allowance and the nominee's monthly most wait with them).
+First, whatever waits on someone who left or no longer fits moves on, as after an org import."""
 
 from datetime import datetime
 
@@ -10,10 +11,12 @@ from handlers.blocks import nominations as nomination_blocks
 from handlers.blocks import resolutions as blocks
 from handlers.blocks.kit import name_of, text_block
 from handlers.deps import Deps
+from handlers.handover import queue_handover_messages
 from handlers.jobs.drain_outbox import drain_outbox
 from handlers.reward_messages import REQUEST_KEY, request_key
 from models import Workspace
 from services import directory, outbox
+from services.handover import hand_over_missed
 from services.resolutions import escalations
 from services.rewards import approvals
 from services.text import duration_words, escape_mrkdwn
@@ -29,6 +32,7 @@ def follow_up_pending_requests(deps: Deps, client: WebClient) -> None:
     """Queue each follow-up with the mark that says it was made, then send."""
     with deps.sessions.begin() as session:
         now = deps.now()
+        hand_over_what_waits_on_leavers(session, deps, now)
         for follow_up in escalations.due_follow_ups(session, now=now):
             resolution = follow_up.resolution
             waited_on = escape_mrkdwn(follow_up.waited_on.name) if follow_up.waited_on else "a decision"
@@ -48,6 +52,16 @@ def follow_up_pending_requests(deps: Deps, client: WebClient) -> None:
                 )
         remind_approvers(session, now)
     drain_outbox(deps, client)
+
+
+def hand_over_what_waits_on_leavers(session: Session, deps: Deps, now: datetime) -> None:
+    """The org import hands over what waits on the people it removes, but not a request, nomination or suggestion
+    being written at that moment: its row is not committed yet, so the import cannot see it, and it commits
+    waiting on someone who left. Rather than make those requests wait for an import (seconds for a large org), each
+    tick moves what the import missed, with the same rules and messages."""
+    for workspace in directory.installed_workspaces(session):
+        handovers = hand_over_missed(session, workspace=workspace, relay=deps.relay)
+        queue_handover_messages(session, workspace=workspace, handovers=handovers, now=now)
 
 
 def remind_approvers(session: Session, now: datetime) -> None:

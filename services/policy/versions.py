@@ -203,9 +203,9 @@ def profiles_in_use(session: Session, workspace: Workspace) -> dict[str, list[st
 def load_policy(session: Session, *, workspace: Workspace, text: str, loaded_by: str, now: datetime) -> PolicyVersion:
     """Validate and store a new version; the same text as the version in force loads nothing new."""
     policy = parse_policy(text)
+    active = policy_to_change(session, workspace)  # before reading who uses which profile: an import takes turns
     check_directory_profiles(session, workspace, policy, text)
     digest = hashlib.sha256(text.encode()).hexdigest()
-    active = policy_to_change(session, workspace)
     if active is not None and active.version.sha256 == digest:
         return active.version
     number = (
@@ -232,7 +232,8 @@ def load_policy(session: Session, *, workspace: Workspace, text: str, loaded_by:
 def policy_to_change(session: Session, workspace: Workspace) -> ActivePolicy | None:
     """The version in force, read fresh once no other writer of the workspace's policy is at work (they take
     turns until commit): two changes made together would each start from the same version, and the later
-    would silently undo the earlier."""
+    would silently undo the earlier. An org import takes the same turn, so that a policy dropping a profile and
+    an import giving someone that profile cannot each pass its check against the other's old state."""
     take_turns(session, POLICY_LOCKS, [workspace.id])
     version = session.scalar(_LATEST_VERSION, {"workspace_id": workspace.id})
     return ActivePolicy(version=version, policy=_parsed(version.sha256, version.text)) if version else None
