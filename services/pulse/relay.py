@@ -19,7 +19,7 @@ from models import Employee, PulseComment, PulseRelay, PulseReply, PulseRound, W
 from services import directory
 from services.calendar import moment_words
 from services.errors import AlreadyDone, DomainError, InvalidInput, NotAllowed, NotFound
-from services.pulse.results import groups_of, judge
+from services.pulse.results import judged
 from services.pulse.rounds import ROUND_STARTERS, replies_open
 from services.text import plural
 
@@ -237,16 +237,14 @@ def _cleaned(text: str) -> str:
 
 
 def _may_see(session: Session, *, workspace: Workspace, viewer: Employee, comment: PulseComment) -> bool:
-    """True when the comment is in results this viewer may see: a team of theirs, shown in that closed round."""
+    """True when the comment is in results this viewer may see: a team they led (or one inside it) when that round
+    closed, shown in it; HR and admins, any shown group."""
     pulse_round = session.get_one(PulseRound, comment.round_id)
     if pulse_round.workspace_id != workspace.id or pulse_round.status != "closed":
         return False
-    groups = groups_of(session, workspace)
-    if directory.acts_as(viewer, ROUND_STARTERS):
-        keys = set(groups)
-    elif viewer.slack_id in groups:
-        keys = {viewer.slack_id, *groups[viewer.slack_id].below}
-    else:
-        return False
-    seen = judge(session, pulse_round, groups)
-    return any(seen[key].shown and groups[key].holds(comment.group_manager_id) for key in keys)
+    reach = None if directory.acts_as(viewer, ROUND_STARTERS) else viewer.slack_id
+    loaded = judged(session, [pulse_round], viewer=reach)
+    return any(
+        loaded.view(key, pulse_round).shown and loaded.group(key, pulse_round).holds(comment.group_manager_id)
+        for key in loaded.trees[pulse_round.id]
+    )
