@@ -99,7 +99,7 @@ def _comment_to_reply_to(
     comment = session.get(PulseComment, comment_id)
     if comment is None or not _may_see(session, workspace=workspace, viewer=manager, comment=comment):
         raise NotAllowed("You can reply only to comments shown in your team's results.")
-    relay = session.get(PulseRelay, comment.relay_handle) if comment.relay_handle else None
+    relay = _relay_of(session, comment)
     pulse_round = _round_of(session, comment)
     if relay is None or not replies_open(pulse_round, now):
         raise _replies_ended(pulse_round, manager)
@@ -204,6 +204,8 @@ def end_relays(session: Session, *, workspace: Workspace, now: datetime) -> int:
         )
     )
     if ended:
+        # A reply in flight holds its relay (`_relay_of`): wait for it, so the delete below sees its route.
+        session.execute(select(PulseRelay.handle).where(PulseRelay.round_id.in_(ended)).with_for_update())
         comments = select(PulseComment.id).where(PulseComment.round_id.in_(ended))
         session.execute(delete(PulseReply).where(PulseReply.comment_id.in_(comments)))
         session.execute(update(PulseComment).where(PulseComment.round_id.in_(ended)).values(relay_handle=None))
@@ -221,6 +223,14 @@ def _author(session: Session, workspace: Workspace, relay: PulseRelay, key: byte
         if hmac.compare_digest(author_tag(key, relay.handle, employee_id), relay.author_tag):
             return session.get_one(Employee, employee_id)  # only ids are read for the others, in a large workspace
     raise AlreadyDone("The author of that comment can no longer be reached.")
+
+
+def _relay_of(session: Session, comment: PulseComment) -> PulseRelay | None:
+    """The comment's relay, locked until the reply commits: `end_relays` then waits to delete it (and so sees the
+    reply's route), or has deleted it already and the reply is told replies have ended."""
+    if comment.relay_handle is None:
+        return None
+    return session.get(PulseRelay, comment.relay_handle, with_for_update=True, populate_existing=True)
 
 
 def _round_of(session: Session, comment: PulseComment) -> PulseRound:
