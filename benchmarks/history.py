@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import Connection, insert
 
 from benchmarks.bulk import Org, Span, bulk, reset_sequences
-from models import Nomination, PulseQuestion, PulseRound, PulseTally, PulseTurnout, RewardGrant
+from models import Nomination, PulseCellGroup, PulseQuestion, PulseRound, PulseTally, PulseTurnout, RewardGrant
 from services.policy.pulse import PulseSettings
 from services.pulse.rounds import questions_for
 
@@ -112,8 +112,20 @@ def generate_pulse(connection: Connection, org: Org, span: Span, rng: random.Ran
         )
         written += sum(tallies.values())
         bulk(connection, PulseTally.__table__, iter(rows))  # type: ignore[arg-type]
+        bulk(connection, PulseCellGroup.__table__, _tree_at_close(org, questions[0][0]))  # type: ignore[arg-type]
         number, opens = number + 1, opens + timedelta(days=30)
     return written
+
+
+def _tree_at_close(org: Org, round_id: int) -> Iterator[dict[str, int]]:
+    """Every manager with each manager above them, themselves included: the tree results read a round through."""
+    for leader in sorted(set(org.manager_of.values())):
+        outer: int | None = leader
+        seen: set[int] = set()
+        while outer is not None and outer not in seen:
+            seen.add(outer)
+            yield {"round_id": round_id, "cell_leader_id": leader, "group_manager_id": outer}
+            outer = org.manager_of.get(outer)
 
 
 def _pulse_round(connection: Connection, org: Org, number: int, opens: datetime) -> list[tuple[int, int, bool]]:

@@ -23,7 +23,8 @@ from services.errors import DomainError
 from services.pulse import answers as pulse
 from services.pulse import closing as pulse_closing
 from services.pulse import rounds as pulse_rounds
-from services.pulse.results import ORG, team_results
+from services.pulse.results import team_results
+from services.pulse.trees import ORG
 from services.text import escape_mrkdwn, plural
 
 USAGE = Usage(

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from handlers.blocks import pulse as blocks
 from models import PulseRound, Workspace
 from services import outbox
+from services.pulse import invitations as pulse_invitations
 from services.pulse import rounds as pulse_rounds
 from services.pulse.answers import MyRound
 from services.pulse.rounds import Invitation
@@ -19,8 +20,8 @@ from services.pulse.rounds import Invitation
 
 def queue_invitations(session: Session, *, workspace: Workspace, now: datetime) -> int:
     """Write the due invitations and reminders (with their receipts) to the outbox; returns how many."""
-    due = pulse_rounds.due_invitations(session, workspace=workspace, now=now)
-    due += pulse_rounds.due_reminders(session, workspace=workspace, now=now)
+    due = pulse_invitations.due_invitations(session, workspace=workspace, now=now)
+    due += pulse_invitations.due_reminders(session, workspace=workspace, now=now)
     for invitation in due:
         outbox.enqueue(
             session,

@@ -7,6 +7,7 @@ from models.employee import ROLES, Employee, Team
 from models.policy import PolicyVersion
 from models.processed_event import ProcessedEvent
 from models.pulse import (
+    PulseCellGroup,
     PulseComment,
     PulseQuestion,
     PulseReceipt,
@@ -34,6 +35,7 @@ __all__ = [
     "Nomination",
     "PolicyVersion",
     "ProcessedEvent",
+    "PulseCellGroup",
     "PulseComment",
     "PulseQuestion",
     "PulseReceipt",

@@ -11,7 +11,19 @@ are deleted `relay_days` after close.
 
 from datetime import date, datetime
 
-from sqlalchemy import Boolean, CheckConstraint, Date, Float, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Date,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import Base, UTCDateTime
@@ -25,6 +37,14 @@ class PulseRound(Base):
         UniqueConstraint("workspace_id", "number"),
         CheckConstraint("status IN ('open', 'closed')", name="status"),
         CheckConstraint("reminder_hours < open_hours", name="reminder"),
+        # One open round per workspace, even when two starts (a click and the schedule) commit at once.
+        Index(
+            "uq_pulse_rounds_one_open",
+            "workspace_id",
+            unique=True,
+            sqlite_where=text("status = 'open'"),
+            postgresql_where=text("status = 'open'"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -103,6 +123,19 @@ class PulseTurnout(Base):
     group_manager_id: Mapped[int | None] = mapped_column(ForeignKey("employees.id"))
     invited: Mapped[int] = mapped_column(Integer)
     answered: Mapped[int] = mapped_column(Integer)
+
+
+class PulseCellGroup(Base):
+    """A closed round's reporting tree as it was when it closed: each group then (`cell_leader_id`, its manager:
+    the key its cell's counts are filed under when the rule showed it) and each group enclosing it, itself
+    included (`group_manager_id`). Results are read through it, never through today's org, so a lead who moves
+    since takes nothing of their old team's answers to their new manager."""
+
+    __tablename__ = "pulse_cell_groups"
+
+    round_id: Mapped[int] = mapped_column(ForeignKey("pulse_rounds.id"), primary_key=True)
+    cell_leader_id: Mapped[int] = mapped_column(ForeignKey("employees.id"), primary_key=True)
+    group_manager_id: Mapped[int] = mapped_column(ForeignKey("employees.id"), primary_key=True)
 
 
 class PulseTally(Base):

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from models import Nomination, PulseQuestion, Resolution, RewardGrant, Workspace
 from services.pulse import answers as pulse
 from services.pulse import closing as pulse_closing
+from services.pulse import invitations as pulse_invitations
 from services.pulse import rounds as pulse_rounds
 from services.resolutions import decisions
 from services.resolutions import fixes as resolutions
@@ -166,7 +167,7 @@ def run_pulse_round(sessions: sessionmaker[Session], opens: datetime, people: Se
     with sessions.begin() as session:
         workspace = session.scalars(select(Workspace)).one()
         pulse_round = pulse_rounds.start_round(session, workspace=workspace, by=None, actor="test", now=opens)
-        pulse_rounds.due_invitations(session, workspace=workspace, now=opens)
+        pulse_invitations.due_invitations(session, workspace=workspace, now=opens)
         for person in people:
             for question in pulse_round.questions:
                 answer = value(person, question)

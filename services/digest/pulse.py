@@ -1,8 +1,9 @@
 """The digest's pulse part: each team's latest closed round, its gap to target and its trend. Read-only.
 
-The rounds, groups and answers are the pulse results feature's own (`closed_rounds`, `groups_of`),
-judged by the anonymity rule (services/pulse/anonymity.py) once for the whole org; each team's figures
-are then taken from them. A team the rule hides gets no figures at all, only the reason.
+The rounds and answers are the pulse results feature's own (`closed_rounds`, `judged`), each round judged
+by the anonymity rule (services/pulse/anonymity.py) once for the whole org, on its tree at close; each
+manager's figures are then taken from the group they led when that round closed (none if they led none).
+A team the rule hides gets no figures at all, only the reason.
 """
 
 from collections.abc import Mapping, Sequence
@@ -12,8 +13,10 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from models import PulseRound, Workspace
-from services.pulse.anonymity import HIDDEN_REASON, Group
-from services.pulse.results import Rounds, closed_rounds, groups_of, judged
+from services.pulse.anonymity import HIDDEN_REASON
+from services.pulse.results import Rounds, closed_rounds, judged
+
+NO_TEAM_THEN = "not shown: you had no team of your own when it closed"
 
 
 @dataclass(frozen=True)
@@ -42,24 +45,21 @@ def pulse_parts(
     rounds = [r for r in last if r.closed_at is not None and r.closed_at <= now]
     if not rounds:
         return {}
-    groups = groups_of(session, workspace)
-    loaded = judged(session, last, groups)
-    return {
-        manager: team_pulse(loaded, rounds, groups[slack_ids[manager]])
-        for manager in teams
-        if slack_ids.get(manager) in groups
-    }
+    loaded = judged(session, last)
+    return {manager: team_pulse(loaded, rounds, slack_ids[manager]) for manager in teams if manager in slack_ids}
 
 
-def team_pulse(loaded: Rounds, rounds: Sequence[PulseRound], group: Group) -> PulsePart:
-    """`rounds` newest first. Scores are the average per question (eNPS for a 0–10 question)."""
+def team_pulse(loaded: Rounds, rounds: Sequence[PulseRound], key: str) -> PulsePart:
+    """`rounds` newest first; `key` the manager's Slack id. Scores are the average per question (eNPS for a 0–10
+    question)."""
     latest = rounds[0]
     label = f"round {latest.number}"
-    view = loaded.seen[latest.id][group.key]
-    if not view.shown:
+    if not loaded.reaches(key, latest):  # a team formed since: its people's answers count where they were then
+        return PulsePart(label, (), (), hidden=NO_TEAM_THEN)
+    if not loaded.view(key, latest).shown:
         return PulsePart(label, (), (), hidden=hidden_reason(latest.anonymity_threshold))
-    scores = tuple((question.text, result.score, question.target) for question, result in loaded.results(group, latest))
-    return PulsePart(label, scores, trend(loaded, rounds, group))
+    scores = tuple((question.text, result.score, question.target) for question, result in loaded.results(key, latest))
+    return PulsePart(label, scores, trend(loaded, rounds, key))
 
 
 def hidden_reason(threshold: int) -> str:
@@ -70,13 +70,13 @@ def hidden_reason(threshold: int) -> str:
     )
 
 
-def trend(loaded: Rounds, rounds: Sequence[PulseRound], group: Group) -> tuple[tuple[str, float], ...]:
+def trend(loaded: Rounds, rounds: Sequence[PulseRound], key: str) -> tuple[tuple[str, float], ...]:
     """Oldest first: per round the team was shown in, the mean of its shown 1–5 question averages."""
     points: list[tuple[str, float]] = []
     for pulse_round in reversed(rounds):
-        if not loaded.seen[pulse_round.id][group.key].shown:
+        if not loaded.view(key, pulse_round).shown:
             continue
-        averages = [result.average for question, result in loaded.results(group, pulse_round) if not question.is_nps]
+        averages = [result.average for question, result in loaded.results(key, pulse_round) if not question.is_nps]
         if averages:
             points.append((f"R{pulse_round.number}", round(sum(averages) / len(averages), 2)))
     return tuple(points)

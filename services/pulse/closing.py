@@ -2,7 +2,8 @@
 
 Sealing, in the closing transaction: the anonymity rule is applied to the round's answers; each answer,
 receipt and comment is moved to the smallest group the rule shows that holds it (its cell), and kept
-only as counts per cell (`PulseTally`, `PulseTurnout`, inserted in one sorted statement each); comments
+only as counts per cell (`PulseTally`, `PulseTurnout`, inserted in one sorted statement each), with the
+reporting tree as it is at the close (`PulseCellGroup`), which every later read judges the round on; comments
 and their relays are rewritten in a sorted order, without their respondent hash; answers and receipts
 are deleted; the salt is erased. No row left then carries the order, time or transaction in which
 anyone answered (SQLite rowid, PostgreSQL ctid and xmin), and no cell is finer than a shown group.
@@ -34,8 +35,8 @@ from services import audit, directory, outbox
 from services.errors import AlreadyDone, NotAllowed, NotFound
 from services.pulse.anonymity import Cell, Group, Visibility, innermost, visibility
 from services.pulse.answers import respondent_of
-from services.pulse.results import groups_of
 from services.pulse.rounds import INVITATION_KINDS, ROUND_STARTERS, invitation_key_prefix, pulse_settings
+from services.pulse.trees import groups_of, record_tree
 
 log = logging.getLogger(__name__)
 CLOSED_BEFORE_SENT = "the pulse round closed before this invitation was sent"
@@ -101,6 +102,7 @@ def seal(session: Session, *, workspace: Workspace, pulse_round: PulseRound, now
     _write_turnouts(session, pulse_round, groups, shown, people, answered)
     _write_tallies(session, pulse_round, groups, seen, answers)
     _rewrite_comments(session, pulse_round, groups, shown, author_manager)
+    record_tree(session, pulse_round, groups)
     session.execute(delete(PulseResponse).where(PulseResponse.round_id == pulse_round.id))
     session.execute(delete(PulseReceipt).where(PulseReceipt.round_id == pulse_round.id))
     relay_days = pulse_settings(session, workspace).relay_days

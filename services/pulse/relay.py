@@ -19,7 +19,7 @@ from models import Employee, PulseComment, PulseRelay, PulseReply, PulseRound, W
 from services import directory
 from services.calendar import moment_words
 from services.errors import AlreadyDone, DomainError, InvalidInput, NotAllowed, NotFound
-from services.pulse.results import groups_of, judge
+from services.pulse.results import judged
 from services.pulse.rounds import ROUND_STARTERS, replies_open
 from services.text import plural
 
@@ -99,7 +99,7 @@ def _comment_to_reply_to(
     comment = session.get(PulseComment, comment_id)
     if comment is None or not _may_see(session, workspace=workspace, viewer=manager, comment=comment):
         raise NotAllowed("You can reply only to comments shown in your team's results.")
-    relay = session.get(PulseRelay, comment.relay_handle) if comment.relay_handle else None
+    relay = _relay_of(session, comment)
     pulse_round = _round_of(session, comment)
     if relay is None or not replies_open(pulse_round, now):
         raise _replies_ended(pulse_round, manager)
@@ -204,6 +204,8 @@ def end_relays(session: Session, *, workspace: Workspace, now: datetime) -> int:
         )
     )
     if ended:
+        # A reply in flight holds its relay (`_relay_of`): wait for it, so the delete below sees its route.
+        session.execute(select(PulseRelay.handle).where(PulseRelay.round_id.in_(ended)).with_for_update())
         comments = select(PulseComment.id).where(PulseComment.round_id.in_(ended))
         session.execute(delete(PulseReply).where(PulseReply.comment_id.in_(comments)))
         session.execute(update(PulseComment).where(PulseComment.round_id.in_(ended)).values(relay_handle=None))
@@ -223,6 +225,14 @@ def _author(session: Session, workspace: Workspace, relay: PulseRelay, key: byte
     raise AlreadyDone("The author of that comment can no longer be reached.")
 
 
+def _relay_of(session: Session, comment: PulseComment) -> PulseRelay | None:
+    """The comment's relay, locked until the reply commits: `end_relays` then waits to delete it (and so sees the
+    reply's route), or has deleted it already and the reply is told replies have ended."""
+    if comment.relay_handle is None:
+        return None
+    return session.get(PulseRelay, comment.relay_handle, with_for_update=True, populate_existing=True)
+
+
 def _round_of(session: Session, comment: PulseComment) -> PulseRound:
     return session.get_one(PulseRound, comment.round_id)
 
@@ -237,16 +247,14 @@ def _cleaned(text: str) -> str:
 
 
 def _may_see(session: Session, *, workspace: Workspace, viewer: Employee, comment: PulseComment) -> bool:
-    """True when the comment is in results this viewer may see: a team of theirs, shown in that closed round."""
+    """True when the comment is in results this viewer may see: a team they led (or one inside it) when that round
+    closed, shown in it; HR and admins, any shown group."""
     pulse_round = session.get_one(PulseRound, comment.round_id)
     if pulse_round.workspace_id != workspace.id or pulse_round.status != "closed":
         return False
-    groups = groups_of(session, workspace)
-    if directory.acts_as(viewer, ROUND_STARTERS):
-        keys = set(groups)
-    elif viewer.slack_id in groups:
-        keys = {viewer.slack_id, *groups[viewer.slack_id].below}
-    else:
-        return False
-    seen = judge(session, pulse_round, groups)
-    return any(seen[key].shown and groups[key].holds(comment.group_manager_id) for key in keys)
+    reach = None if directory.acts_as(viewer, ROUND_STARTERS) else viewer.slack_id
+    loaded = judged(session, [pulse_round], viewer=reach)
+    return any(
+        loaded.view(key, pulse_round).shown and loaded.group(key, pulse_round).holds(comment.group_manager_id)
+        for key in loaded.trees[pulse_round.id]
+    )

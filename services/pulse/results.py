@@ -1,12 +1,13 @@
 """Pulse results per team, under the anonymity rule (services/pulse/anonymity.py). Read-only.
 
 A team is a manager and everyone below them; the org is everyone. A closed round holds only counts per
-cell (services/pulse/closing.py); a team's figures are the sum of the cells it holds, and which of them
-may be shown is the anonymity module's decision, taken again on the cells with the org as it is now.
+cell (services/pulse/closing.py); a team's figures are the sum of the cells it held when the round closed
+(services/pulse/trees.py), and which of them may be shown is the anonymity module's decision, taken again
+on the cells with that round's tree. Whom a viewer may ask for is checked on today's org; what they see of
+each round, on that round's tree: only the groups they led, or that were inside theirs, when it closed.
 """
 
 from collections import Counter
-from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import datetime
 from functools import cached_property
@@ -20,8 +21,8 @@ from services.errors import NotAllowed, NotFound
 from services.pulse.anonymity import Group, Visibility, visibility
 from services.pulse.counts import Tally, Turnout, cells_of, tallies_of, turnouts_of
 from services.pulse.rounds import ROUND_STARTERS, replies_open
+from services.pulse.trees import ORG, groups_of, trees_at_close
 
-ORG = "org"
 TREND_ROUNDS = 6
 
 
@@ -84,15 +85,25 @@ class TeamResults:
     replies_open: bool
 
 
+NOTHING = Visibility(0, False, {})
+
+
 @dataclass(frozen=True)
 class Rounds:
-    """The last closed rounds (newest first), their answers, and what of them may be shown."""
+    """The last closed rounds (newest first), their answers, and what of them may be shown.
 
-    groups: dict[str, Group]
+    Each round is read through its own tree as it was at close (services/pulse/trees.py). `viewer` limits what
+    is reached: a manager (their Slack id) reaches, in each round, the group they led when it closed and the
+    groups inside it then; None reaches every group (HR and admins, or a reader asking each manager's own).
+    A group not reached in a round, or that did not exist then, holds nothing there.
+    """
+
     rounds: list[PulseRound]
+    trees: dict[int, dict[str, Group]]
     tallies: dict[int, list[Tally]]
     turnouts: dict[int, list[Turnout]]
     seen: dict[int, dict[str, Visibility]]
+    viewer: str | None = None
 
     @cached_property
     def by_manager(self) -> dict[int, dict[int | None, list[Tally]]]:
@@ -103,19 +114,35 @@ class Rounds:
                 index.setdefault(round_id, {}).setdefault(tally.manager_id, []).append(tally)
         return index
 
-    def turnout(self, group: Group, pulse_round: PulseRound) -> tuple[int, int]:
+    def reaches(self, key: str, pulse_round: PulseRound) -> bool:
+        """Whether `key` led a group when the round closed, and the viewer led it or a group around it then."""
+        tree = self.trees[pulse_round.id]
+        if key not in tree:
+            return False
+        return self.viewer is None or (self.viewer in tree and (key == self.viewer or key in tree[self.viewer].below))
+
+    def group(self, key: str, pulse_round: PulseRound) -> Group:
+        """The group `key` led when the round closed, if the viewer reaches it; otherwise one holding nothing."""
+        return self.trees[pulse_round.id][key] if self.reaches(key, pulse_round) else Group(key, "", frozenset())
+
+    def view(self, key: str, pulse_round: PulseRound) -> Visibility:
+        """What the rule decided for the group in that round (nothing shown for a group the viewer does not reach)."""
+        return self.seen[pulse_round.id][key] if self.reaches(key, pulse_round) else NOTHING
+
+    def turnout(self, key: str, pulse_round: PulseRound) -> tuple[int, int]:
         """(invited, answered) in the group's cells."""
+        group = self.group(key, pulse_round)
         mine = [t for t in self.turnouts[pulse_round.id] if group.holds(t.manager_id)]
         return sum(t.invited for t in mine), sum(t.answered for t in mine)
 
-    def scores(self, group: Group, pulse_round: PulseRound) -> list[tuple[str, float]]:
+    def scores(self, key: str, pulse_round: PulseRound) -> list[tuple[str, float]]:
         """The group's shown score per question key in one round (nothing when the group is hidden)."""
-        if not self.seen[pulse_round.id][group.key].shown:
+        if not self.view(key, pulse_round).shown:
             return []
-        return [(question.key, result.score) for question, result in self.results(group, pulse_round)]
+        return [(question.key, result.score) for question, result in self.results(key, pulse_round)]
 
-    def results(self, group: Group, pulse_round: PulseRound) -> list[tuple[PulseQuestion, "QuestionResult"]]:
-        view = self.seen[pulse_round.id][group.key]
+    def results(self, key: str, pulse_round: PulseRound) -> list[tuple[PulseQuestion, "QuestionResult"]]:
+        view, group = self.view(key, pulse_round), self.group(key, pulse_round)
         values: dict[int, Counter[int]] = {}
         for manager, tallies in self.by_manager.get(pulse_round.id, {}).items():
             if group.holds(manager):
@@ -130,10 +157,11 @@ def team_results(
     """The results a viewer asked for: their own team by default; HR/admin any team or the org."""
     groups = groups_of(session, workspace)
     group = groups[_allowed_key(session, workspace, viewer, team, groups)]
-    loaded = last_rounds(session, workspace, groups)
-    if loaded is None:
+    rounds = closed_rounds(session, workspace)
+    if not rounds:
         raise NotFound("No pulse round has closed yet, so there are no results to show.")
-    return _build(session, loaded, group, now)
+    reach = None if viewer.role in ROUND_STARTERS else viewer.slack_id
+    return _build(session, judged(session, rounds, viewer=reach), group, now)
 
 
 def _allowed_key(
@@ -163,41 +191,6 @@ def _allowed_key(
     raise NotAllowed("You can see results for your own team and the teams inside it, not for other teams.")
 
 
-def groups_of(session: Session, workspace: Workspace) -> dict[str, Group]:
-    """The org and one group per manager (everyone below them, directly or not), keyed by Slack id."""
-    people = list(session.scalars(select(Employee).where(Employee.workspace_id == workspace.id)))
-    children: dict[int, list[Employee]] = {}
-    for person in people:
-        if person.manager_id is not None:
-            children.setdefault(person.manager_id, []).append(person)
-    groups: dict[str, Group] = {}
-    for person in people:
-        if person.id in children:
-            below = list(_below(person.id, children))
-            managers = frozenset([person.id, *(p.id for p in below)])
-            nested = frozenset(p.slack_id for p in below if p.id in children)
-            team = f" ({person.team_name})" if person.team else ""
-            label = f"{person.name}'s team{team}"
-            groups[person.slack_id] = Group(person.slack_id, label, managers, nested, person.id)
-    groups[ORG] = Group(ORG, "the whole organisation", None, frozenset(key for key in groups))
-    return groups
-
-
-def _below(manager_id: int, children: dict[int, list[Employee]]) -> Iterable[Employee]:
-    stack, seen = list(children.get(manager_id, [])), {manager_id}
-    while stack:
-        person = stack.pop()
-        if person.id not in seen:
-            seen.add(person.id)
-            yield person
-            stack += children.get(person.id, [])
-
-
-def last_rounds(session: Session, workspace: Workspace, groups: dict[str, Group]) -> Rounds | None:
-    rounds = closed_rounds(session, workspace)
-    return judged(session, rounds, groups) if rounds else None
-
-
 def closed_rounds(session: Session, workspace: Workspace) -> list[PulseRound]:
     """The last closed rounds, newest first."""
     query = (
@@ -209,24 +202,23 @@ def closed_rounds(session: Session, workspace: Workspace) -> list[PulseRound]:
     return list(session.scalars(query))
 
 
-def judged(session: Session, rounds: list[PulseRound], groups: dict[str, Group]) -> Rounds:
-    """The rounds' counts, with what of them the anonymity rule lets each group show."""
+def judged(session: Session, rounds: list[PulseRound], *, viewer: str | None = None) -> Rounds:
+    """The rounds' counts, with what of them the anonymity rule lets each group show, each round judged on its
+    tree at close; `viewer` as in `Rounds`."""
+    trees = trees_at_close(session, rounds)
     tallies = {r.id: tallies_of(session, r) for r in rounds}
     turnouts = {r.id: turnouts_of(session, r) for r in rounds}
-    seen = {r.id: visibility(groups, cells_of(tallies[r.id], turnouts[r.id]), r.anonymity_threshold) for r in rounds}
-    return Rounds(groups, rounds, tallies, turnouts, seen)
-
-
-def judge(session: Session, pulse_round: PulseRound, groups: dict[str, Group]) -> dict[str, Visibility]:
-    """The anonymity rule's decisions for one closed round."""
-    return judged(session, [pulse_round], groups).seen[pulse_round.id]
+    seen = {
+        r.id: visibility(trees[r.id], cells_of(tallies[r.id], turnouts[r.id]), r.anonymity_threshold) for r in rounds
+    }
+    return Rounds(rounds, trees, tallies, turnouts, seen, viewer)
 
 
 def _build(session: Session, loaded: Rounds, group: Group, now: datetime) -> TeamResults:
-    latest = loaded.rounds[0]
-    view = loaded.seen[latest.id][group.key]
-    invited, answered = loaded.turnout(group, latest)
-    questions = _questions(loaded, group) if view.shown else ()
+    latest, key = loaded.rounds[0], group.key
+    view = loaded.view(key, latest)
+    invited, answered = loaded.turnout(key, latest)
+    questions = _questions(loaded, key) if view.shown else ()
     return TeamResults(
         label=group.label,
         round_number=latest.number,
@@ -236,21 +228,21 @@ def _build(session: Session, loaded: Rounds, group: Group, now: datetime) -> Tea
         answered=answered if view.shown else 0,
         questions=questions,
         hidden_questions=len(latest.questions) - len(questions) if view.shown else 0,
-        comments=_comments(session, latest, group) if view.shown else (),
-        sub_teams=tuple(_sub_team(loaded, loaded.groups[key]) for key in sorted(group.below)),
-        trend=_trend(loaded, group),
+        comments=_comments(session, latest, loaded.group(key, latest)) if view.shown else (),
+        sub_teams=tuple(_sub_team(loaded, inner) for inner in sorted(loaded.group(key, latest).below)),
+        trend=_trend(loaded, key),
         replies_open=replies_open(latest, now),
     )
 
 
-def _questions(loaded: Rounds, group: Group) -> tuple[QuestionResult, ...]:
+def _questions(loaded: Rounds, key: str) -> tuple[QuestionResult, ...]:
     """Each shown question, with its change since the last earlier round that asked it (and showed it)."""
     before: dict[str, float] = {}
     for earlier in loaded.rounds[1:]:
-        before = dict(loaded.scores(group, earlier)) | before
+        before = dict(loaded.scores(key, earlier)) | before
     return tuple(
         replace(result, change=result.score - before[question.key] if question.key in before else None)
-        for question, result in loaded.results(group, loaded.rounds[0])
+        for question, result in loaded.results(key, loaded.rounds[0])
     )
 
 
@@ -275,18 +267,18 @@ def _result(question: PulseQuestion, counts: Counter[int], change: float | None)
     )
 
 
-def _sub_team(loaded: Rounds, group: Group) -> SubTeam:
+def _sub_team(loaded: Rounds, key: str) -> SubTeam:
+    """A team inside the viewed one as it was when the latest round closed."""
     latest = loaded.rounds[0]
-    return SubTeam(group.label, loaded.seen[latest.id][group.key].shown, tuple(loaded.scores(group, latest)))
+    group = loaded.group(key, latest)
+    return SubTeam(group.label, loaded.view(key, latest).shown, tuple(loaded.scores(key, latest)))
 
 
-def _trend(loaded: Rounds, group: Group) -> tuple[TrendPoint, ...]:
+def _trend(loaded: Rounds, key: str) -> tuple[TrendPoint, ...]:
     """The group's shown scores in the last rounds, oldest first (for the chart)."""
     oldest_first = sorted(loaded.rounds, key=lambda r: r.number)
     nps = {q.key for r in oldest_first for q in r.questions if q.is_nps}
-    return tuple(
-        TrendPoint(r.number, key, score, key in nps) for r in oldest_first for key, score in loaded.scores(group, r)
-    )
+    return tuple(TrendPoint(r.number, q, score, q in nps) for r in oldest_first for q, score in loaded.scores(key, r))
 
 
 def _comments(session: Session, pulse_round: PulseRound, group: Group) -> tuple[CommentView, ...]:

@@ -1,5 +1,5 @@
 """Pulse rounds: open one (now, or for the cadence: services/pulse/schedule.py), invite each person at their local
-hour, remind once. Closing (and sealing) is services/pulse/closing.py. Callers commit.
+hour (services/pulse/invitations.py), remind once. Closing (and sealing) is services/pulse/closing.py. Callers commit.
 """
 
 import secrets
@@ -19,6 +19,7 @@ from services.policy.pulse import BankQuestion, PulseSettings
 from services.policy.versions import current_policy
 
 ROUND_STARTERS = ("hr", "admin")
+ALREADY_OPEN_NOW = "A pulse round is already open: another one was opened at this very moment, and it is on its way."
 EARLIEST_OFFSET = timedelta(hours=14)  # UTC+14 (Kiribati) reaches a local hour first...
 LATEST_SPREAD = timedelta(hours=26)  # ...and UTC-12 reaches it 26 hours later
 UTC = ZoneInfo("UTC")
@@ -165,14 +166,14 @@ def create_round(
         )
         for position, question in enumerate(questions_for(number, settings))
     ]
-    people = _invitable(session, workspace)
+    people = invitable(session, workspace)
     last_open = max([opens_for(pulse_round, person) for person in people], default=now)
     pulse_round.closes_at = last_open + timedelta(hours=settings.open_hours)
     try:
         with session.begin_nested():
             session.add(pulse_round)
-    except IntegrityError:  # the same round number, opened by a simultaneous click or tick
-        raise AlreadyDone("A pulse round was opened at this very moment; it is on its way.") from None
+    except IntegrityError:  # another round opened by a simultaneous click or tick: the same number, or a second open
+        raise AlreadyDone(ALREADY_OPEN_NOW) from None
     subject = f"round {number}" if late is None else f"round {number} (opened late)"
     audit.record(
         session, workspace=workspace, actor=actor, action="pulse.start", now=now, subject=subject, details=late
@@ -189,57 +190,15 @@ def replies_open(pulse_round: PulseRound, now: datetime) -> bool:
 
 def round_starters(session: Session, workspace: Workspace) -> list[Employee]:
     """Who may open or close a round by hand (HR and admins), to be told when a scheduled one opened late."""
-    return _invitable(session, workspace, ROUND_STARTERS)
+    return invitable(session, workspace, ROUND_STARTERS)
 
 
-def _invitable(session: Session, workspace: Workspace, roles: tuple[str, ...] | None = None) -> list[Employee]:
+def invitable(session: Session, workspace: Workspace, roles: tuple[str, ...] | None = None) -> list[Employee]:
     """Everyone active in the workspace (only those holding one of `roles`, if given)."""
     people = select(Employee).where(Employee.workspace_id == workspace.id, Employee.active)
     if roles is not None:
         people = people.where(Employee.role.in_(roles))
     return list(session.scalars(people.order_by(Employee.id)))
-
-
-def due_invitations(session: Session, *, workspace: Workspace, now: datetime) -> list[Invitation]:
-    """Everyone whose local hour has come and who was not asked yet: their receipt is written now."""
-    pulse_round = open_round(session, workspace)
-    if pulse_round is None:
-        return []
-    asked = set(session.scalars(select(PulseReceipt.employee_id).where(PulseReceipt.round_id == pulse_round.id)))
-    due = []
-    for person in _invitable(session, workspace):
-        if person.id not in asked and opens_for(pulse_round, person) <= now < pulse_round.closes_at:
-            session.add(PulseReceipt(round_id=pulse_round.id, employee_id=person.id, invited_at=now, answered=False))
-            due.append(Invitation(pulse_round, person))
-    session.flush()
-    return due
-
-
-def due_reminders(session: Session, *, workspace: Workspace, now: datetime) -> list[Invitation]:
-    """The one reminder, to those asked who have not answered, `reminder_hours` after they were asked: their own
-    opening, or later when they were invited late."""
-    pulse_round = open_round(session, workspace)
-    if pulse_round is None:
-        return []
-    query = (
-        select(PulseReceipt, Employee)
-        .join(Employee, Employee.id == PulseReceipt.employee_id)
-        .where(
-            PulseReceipt.round_id == pulse_round.id,
-            PulseReceipt.answered.is_(False),
-            PulseReceipt.reminded_at.is_(None),
-            Employee.active,
-        )
-        .order_by(Employee.id)
-    )
-    due = []
-    for receipt, person in session.execute(query):
-        asked = max(opens_for(pulse_round, person), receipt.invited_at)  # late (joined since, or the bot was down)
-        if asked + timedelta(hours=pulse_round.reminder_hours) <= now:
-            receipt.reminded_at = now
-            due.append(Invitation(pulse_round, person, reminder=True))
-    session.flush()
-    return due
 
 
 @dataclass(frozen=True)

@@ -6,15 +6,19 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Connection, Engine, text
+from sqlalchemy import Connection, Engine, select, text
 from sqlalchemy.exc import OperationalError
 
 from bot.startup import warn_if_connections_short
+from models import Workspace
 from models.engine import make_engine, make_session_factory
 from models.schema import migrate, upgrade
+from services.pulse.closing import close_round
+from services.pulse.rounds import start_round
 from services.resolutions.fixes import ResolutionRequest, log_resolution
 from tests.conftest import MONDAY_MORNING
-from tests.helpers import employee, load_org_and_policy
+from tests.helpers import employee, load_org, load_org_and_policy
+from tests.pulse_org import load_pulse_org, org_csv
 
 
 def _backend_pid(engine: Engine) -> int:
@@ -220,4 +224,34 @@ def test_a_sqlite_database_holding_data_upgrades_through_migrations_that_rebuild
         assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1, (
             "back on for whoever gets the connection next"
         )
+    engine.dispose()
+
+
+def test_upgrading_gives_the_rounds_already_closed_the_reporting_tree_at_the_upgrade(tmp_path: Path) -> None:
+    """Migration 0018 records, for each round closed before it, the tree its results are read through: the one at
+    the upgrade, since the one at close is not known (here Maya moved under Omar between the two)."""
+    engine = make_engine(f"sqlite:///{tmp_path / 'before.db'}")
+    upgrade(engine)
+    sessions = make_session_factory(engine)
+    load_pulse_org(sessions, MONDAY_MORNING)
+    with sessions.begin() as session:
+        workspace = session.scalars(select(Workspace)).one()
+        start_round(session, workspace=workspace, by=None, actor="cli", now=MONDAY_MORNING)
+        close_round(session, workspace=workspace, by=None, actor="cli", now=MONDAY_MORNING)
+    tree = "SELECT round_id, cell_leader_id, group_manager_id FROM pulse_cell_groups ORDER BY 1, 2, 3"
+    with engine.connect() as connection:
+        sealed = connection.execute(text(tree)).all()
+        people = connection.execute(text("SELECT slack_id, id FROM employees"))
+        ids = {str(slack_id): int(id) for slack_id, id in people}
+    ada, maya, omar = ids["U0ADMIN"], ids["U0MGR1"], ids["U0MGR2"]
+    pairs = [(ada, ada), (maya, ada), (maya, maya), (omar, ada), (omar, omar)]
+    assert sealed == [(1, *pair) for pair in sorted(pairs)]
+    maya_under_omar = org_csv().replace("Support East,manager,U0ADMIN,", "Support East,manager,U0MGR2,")
+    load_org(sessions, MONDAY_MORNING, maya_under_omar)
+    migrate(engine, "downgrade", "0017")
+
+    migrate(engine, "upgrade", "head")
+
+    with engine.connect() as connection:
+        assert connection.execute(text(tree)).all() == sorted([*sealed, (1, maya, omar)])
     engine.dispose()

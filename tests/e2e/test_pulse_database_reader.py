@@ -73,7 +73,8 @@ def test_after_close_a_database_reader_links_nobody_to_an_answer_or_a_comment(bo
     if engine.dialect.name == "postgresql":
         round_tx = {tx for table, tx, _ in rows if table == "pulse_rounds"}
         assert {tx for _, tx, _ in pulse} == round_tx, "every sealed row was written by the closing transaction"
-        assert {table for table, tx, _ in rows if tx in round_tx} <= {"pulse_rounds", *PULSE_TABLES}
+        written = {table for table, tx, _ in rows if tx in round_tx}
+        assert written <= {"pulse_rounds", "pulse_cell_groups", *PULSE_TABLES}  # and the reporting tree at close
     tallies = sorted((row for table, _, row in pulse if table == "pulse_tallies"), key=_position)
     canonical = sorted(tallies, key=lambda r: (r["question_id"], r["group_manager_id"] or -1, r["value"]))
     assert [r["id"] for r in tallies] == [r["id"] for r in canonical], "rows sit in a canonical order, not by click"

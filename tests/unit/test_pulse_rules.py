@@ -14,6 +14,7 @@ from services.policy.pulse import DEFAULT_BANK, PulseSettings
 from services.policy.versions import parse_policy
 from services.pulse import answers as pulse
 from services.pulse import closing as pulse_closing
+from services.pulse import invitations as pulse_invitations
 from services.pulse import rounds as pulse_rounds
 from services.pulse import schedule as pulse_schedule
 from tests.helpers import employee
@@ -86,7 +87,7 @@ def opened(sessions: sessionmaker[Session], session: Session, clock: MovableCloc
     load_pulse_org(sessions, clock.now())
     workspace = session.scalars(select(Workspace)).one()
     pulse_rounds.start_round(session, workspace=workspace, by=None, actor="test", now=clock.now())
-    pulse_rounds.due_invitations(session, workspace=workspace, now=clock.now())
+    pulse_invitations.due_invitations(session, workspace=workspace, now=clock.now())
     session.commit()
     return workspace
 

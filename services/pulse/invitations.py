@@ -1,0 +1,62 @@
+"""Who is due an invitation or the one reminder of the open round, with the receipt that says so. Callers commit."""
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from models import Employee, PulseReceipt, PulseRound, Workspace
+from services.pulse.rounds import Invitation, invitable, opens_for
+
+
+def _open_round_not_closing(session: Session, workspace: Workspace) -> PulseRound | None:
+    """The open round, under the shared lock answers take: a close in progress holds it, so this waits for the close
+    to commit and PostgreSQL then finds the round no longer open; no receipt or invitation goes to a sealed round."""
+    return session.scalar(
+        select(PulseRound)
+        .where(PulseRound.workspace_id == workspace.id, PulseRound.status == "open")
+        .limit(1)
+        .with_for_update(read=True)
+    )
+
+
+def due_invitations(session: Session, *, workspace: Workspace, now: datetime) -> list[Invitation]:
+    """Everyone whose local hour has come and who was not asked yet: their receipt is written now."""
+    pulse_round = _open_round_not_closing(session, workspace)
+    if pulse_round is None:
+        return []
+    asked = set(session.scalars(select(PulseReceipt.employee_id).where(PulseReceipt.round_id == pulse_round.id)))
+    due = []
+    for person in invitable(session, workspace):
+        if person.id not in asked and opens_for(pulse_round, person) <= now < pulse_round.closes_at:
+            session.add(PulseReceipt(round_id=pulse_round.id, employee_id=person.id, invited_at=now, answered=False))
+            due.append(Invitation(pulse_round, person))
+    session.flush()
+    return due
+
+
+def due_reminders(session: Session, *, workspace: Workspace, now: datetime) -> list[Invitation]:
+    """The one reminder, to those asked who have not answered, `reminder_hours` after they were asked: their own
+    opening, or later when they were invited late."""
+    pulse_round = _open_round_not_closing(session, workspace)
+    if pulse_round is None:
+        return []
+    query = (
+        select(PulseReceipt, Employee)
+        .join(Employee, Employee.id == PulseReceipt.employee_id)
+        .where(
+            PulseReceipt.round_id == pulse_round.id,
+            PulseReceipt.answered.is_(False),
+            PulseReceipt.reminded_at.is_(None),
+            Employee.active,
+        )
+        .order_by(Employee.id)
+    )
+    due = []
+    for receipt, person in session.execute(query):
+        asked = max(opens_for(pulse_round, person), receipt.invited_at)  # late (joined since, or the bot was down)
+        if asked + timedelta(hours=pulse_round.reminder_hours) <= now:
+            receipt.reminded_at = now
+            due.append(Invitation(pulse_round, person, reminder=True))
+    session.flush()
+    return due

@@ -1,0 +1,156 @@
+"""Pulse writers arriving together (PostgreSQL: on SQLite two writers never overlap). Each test forces the
+interleaving real concurrent requests produce: one transaction held open while the other waits for its lock."""
+
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import Engine, event, select
+from sqlalchemy.engine.interfaces import DBAPICursor, ExecutionContext
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.clock import MovableClock
+from handlers.pulse_invitations import queue_invitations
+from models import Delivery, PulseComment, PulseReceipt, PulseRelay, PulseReply, PulseRound, Workspace
+from services.errors import AlreadyDone
+from services.pulse import relay as pulse_relay
+from services.pulse.closing import close_round
+from services.pulse.rounds import start_round
+from tests.conftest import RunningBot
+from tests.e2e.test_pulse_relay import commented_round
+from tests.helpers import employee, one_after_the_other, skip_unless_writers_overlap
+from tests.pulse_org import load_pulse_org
+
+
+def workspace_of(session: Session) -> Workspace:
+    return session.scalars(select(Workspace)).one()
+
+
+def test_the_invitation_tick_during_an_early_close_writes_no_receipt_and_invites_nobody_to_the_closed_round(
+    engine: Engine, sessions: sessionmaker[Session], clock: MovableClock
+) -> None:
+    skip_unless_writers_overlap(engine)
+    load_pulse_org(sessions, clock.now())
+    with sessions.begin() as session:
+        start_round(session, workspace=workspace_of(session), by=None, actor="cli", now=clock.now())
+    clock.advance(timedelta(minutes=1))  # the next tick sends everyone's invitation
+
+    def hr_closes(session: Session) -> None:
+        close_round(
+            session, workspace=workspace_of(session), by=employee(session, "U0HR"), actor="U0HR", now=clock.now()
+        )
+
+    def tick(session: Session) -> None:
+        queue_invitations(session, workspace=workspace_of(session), now=clock.now())
+
+    one_after_the_other(sessions, engine, hr_closes, tick)
+
+    with sessions() as session:
+        assert session.scalars(select(PulseRound.status)).one() == "closed"
+        assert session.scalars(select(PulseReceipt)).all() == [], "who was asked outlives the seal"
+        assert session.scalars(select(Delivery).where(Delivery.status == "pending")).all() == []
+
+
+def test_a_reply_sent_as_the_relay_window_ends_leaves_no_reply_route_behind(bot: RunningBot) -> None:
+    skip_unless_writers_overlap(bot.runtime.engine)
+    commented_round(bot)
+    with bot.sessions() as session:
+        ends = session.scalars(select(PulseRound)).one().relay_ends_at
+        comment_id = session.scalars(select(PulseComment.id)).one()
+    assert ends is not None
+
+    def maya_replies(session: Session) -> None:
+        pulse_relay.reply_to_comment(
+            session,
+            workspace=workspace_of(session),
+            manager=employee(session, "U0MGR1"),
+            comment_id=comment_id,
+            text="Which shifts?",
+            relay_key=bot.runtime.deps.relay_key,
+            now=ends - timedelta(seconds=1),
+        )
+
+    def tick(session: Session) -> None:
+        assert pulse_relay.end_relays(session, workspace=workspace_of(session), now=ends) == 1
+
+    one_after_the_other(bot.sessions, bot.runtime.engine, maya_replies, tick)
+
+    with bot.sessions() as session:
+        assert session.scalars(select(PulseRelay)).all() == []
+        assert session.scalars(select(PulseReply)).all() == [], "a reply route outlives the relay window for good"
+
+
+def test_a_reply_after_the_relay_window_ended_meanwhile_is_told_replies_have_ended(bot: RunningBot) -> None:
+    skip_unless_writers_overlap(bot.runtime.engine)
+    commented_round(bot)
+    with bot.sessions() as session:
+        ends = session.scalars(select(PulseRound)).one().relay_ends_at
+        comment_id = session.scalars(select(PulseComment.id)).one()
+    assert ends is not None
+
+    def tick(session: Session) -> None:
+        pulse_relay.end_relays(session, workspace=workspace_of(session), now=ends)
+
+    def maya_replies(session: Session) -> None:
+        with pytest.raises(AlreadyDone, match="Replies to round 1's comments have ended"):
+            pulse_relay.reply_to_comment(
+                session,
+                workspace=workspace_of(session),
+                manager=employee(session, "U0MGR1"),
+                comment_id=comment_id,
+                text="Which shifts?",
+                relay_key=bot.runtime.deps.relay_key,
+                now=ends - timedelta(seconds=1),
+            )
+
+    one_after_the_other(bot.sessions, bot.runtime.engine, tick, maya_replies)
+
+    with bot.sessions() as session:
+        assert session.scalars(select(PulseReply)).all() == []
+
+
+def test_two_round_starts_at_once_leave_one_round_open_and_tell_the_second_it_is_already_open(
+    engine: Engine, sessions: sessionmaker[Session], clock: MovableClock
+) -> None:
+    """The admin's start has checked that no round is open when HR's whole start commits; then it goes on."""
+    skip_unless_writers_overlap(engine)
+    load_pulse_org(sessions, clock.now())
+    checked, first_committed = threading.Event(), threading.Event()
+    admins_thread: list[int] = []
+
+    def pause_after_the_open_check(
+        conn: object,
+        cursor: DBAPICursor,
+        statement: str,
+        parameters: object,
+        context: ExecutionContext | None,
+        executemany: bool,
+    ) -> None:
+        admins = admins_thread == [threading.get_ident()] and not checked.is_set()
+        if admins and "FROM pulse_rounds" in statement and "status" in statement:
+            checked.set()
+            first_committed.wait(10)
+
+    def admin_starts() -> None:
+        admins_thread.append(threading.get_ident())
+        with sessions.begin() as session:
+            by = employee(session, "U0ADMIN")
+            start_round(session, workspace=workspace_of(session), by=by, actor="U0ADMIN", now=clock.now())
+
+    event.listen(engine, "after_cursor_execute", pause_after_the_open_check)
+    try:
+        with ThreadPoolExecutor(1) as other:
+            second = other.submit(admin_starts)
+            assert checked.wait(10)
+            with sessions.begin() as session:
+                by = employee(session, "U0HR")
+                start_round(session, workspace=workspace_of(session), by=by, actor="U0HR", now=clock.now())
+            first_committed.set()
+            with pytest.raises(AlreadyDone, match="A pulse round is already open"):
+                second.result(timeout=10)
+    finally:
+        event.remove(engine, "after_cursor_execute", pause_after_the_open_check)
+
+    with sessions() as session:
+        assert session.scalars(select(PulseRound.number).where(PulseRound.status == "open")).all() == [1]

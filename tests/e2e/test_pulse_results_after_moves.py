@@ -1,0 +1,98 @@
+"""A closed round is read through its reporting tree at close: a lead moved since takes no answers along.
+
+Bo manages Sub A (Ann's five), Sub B (Ben's five) and Lee. After round 1 closes, Ben moves under Lee (now a team
+lead), alone (his agents stay in Bo's team, directly under Bo) or with his team. Lee never led any of them.
+"""
+
+from sqlalchemy import select
+
+from handlers.blocks import pulse_results as result_blocks
+from handlers.blocks.digest import as_text
+from models import PulseComment
+from tests.conftest import RunningBot
+from tests.e2e.test_digest_command import digest_command
+from tests.e2e.test_pulse_anonymity import SUB_B, bo_round, comment, org_csv
+from tests.e2e.test_pulse_relay import COMMENT, commented_round, reply_from_results
+from tests.e2e.test_pulse_results import close
+from tests.helpers import load_org
+from tests.pulse_org import org_csv as pulse_org_csv
+
+SUB_B_COMMENT = "Our queue tool keeps crashing"
+BEN_UNDER_LEE = (
+    org_csv()
+    .replace("U0BEN,Ben Lead,Sub B,manager,U0BO,", "U0BEN,Ben Lead,Sub B,manager,U0LEE,")
+    .replace(",Sub B,frontline,U0BEN,", ",Sub B,frontline,U0BO,")
+)
+
+SUB_B_UNDER_LEE = org_csv().replace("U0BEN,Ben Lead,Sub B,manager,U0BO,", "U0BEN,Ben Lead,Sub B,manager,U0LEE,")
+
+
+def round_then_ben_moves(bot: RunningBot, moved: str = BEN_UNDER_LEE) -> None:
+    bo_round(bot)  # Sub B (all answering 5) is shown and sealed as its own cell, filed under Ben
+    comment(bot, SUB_B[0], SUB_B_COMMENT)
+    close(bot)
+    load_org(bot.sessions, bot.clock.now(), moved)
+    bot.slack.reset()
+
+
+def test_a_lead_moved_under_a_new_manager_does_not_show_them_the_old_teams_answers(bot: RunningBot) -> None:
+    round_then_ben_moves(bot)
+
+    lee = bot.driver.command("U0LEE", "/pulse", "results").text
+
+    assert "5.0" not in lee and "5 of" not in lee and SUB_B_COMMENT not in lee, lee
+    assert bot.slack.files() == [], "no trend chart of Sub B's scores goes to Lee"
+
+
+def test_a_team_moved_whole_under_a_new_manager_is_not_theirs_in_rounds_closed_before(bot: RunningBot) -> None:
+    round_then_ben_moves(bot, SUB_B_UNDER_LEE)
+
+    lee = bot.driver.command("U0LEE", "/pulse", "results").text
+    lee_on_ben = bot.driver.command("U0LEE", "/pulse", "results <@U0BEN>").text
+    ben = bot.driver.command("U0BEN", "/pulse", "results").text
+
+    assert "Ben Lead's team" in lee_on_ben, lee_on_ben
+    for shown in (lee, lee_on_ben):
+        assert "5.0" not in shown and "5 of" not in shown and SUB_B_COMMENT not in shown, shown
+    assert "5.0" in ben and SUB_B_COMMENT in ben, "Ben led Sub B when the round closed"
+    assert [upload.args["channel_id"] for upload in bot.slack.files()] == ["D0BEN"]
+
+
+def test_the_manager_of_the_team_at_close_still_sees_it(bot: RunningBot) -> None:
+    round_then_ben_moves(bot)
+
+    bo = bot.driver.command("U0BO", "/pulse", "results").text
+
+    assert "5.0" in bo and SUB_B_COMMENT in bo, bo
+
+
+def test_a_new_manager_s_digest_carries_no_pulse_of_a_team_they_did_not_lead(bot: RunningBot) -> None:
+    round_then_ben_moves(bot)
+
+    lee = as_text(digest_command(bot, "U0LEE").args["blocks"])
+    bot.slack.reset()
+    bo = as_text(digest_command(bot, "U0BO").args["blocks"])
+
+    assert "*Team pulse, round 1:* not shown: you had no team of your own when it closed" in lee
+    assert "5.0" not in lee, lee
+    assert "*Team pulse, round 1:*" in bo
+
+
+def test_a_manager_moved_above_another_team_cannot_reply_to_its_comments(bot: RunningBot) -> None:
+    commented_round(bot)  # East Agent 01's comment, in Maya's team; Maya and Omar were peers under Ada
+    maya_under_omar = pulse_org_csv().replace(
+        "U0MGR1,Maya Manager,Support East,manager,U0ADMIN,", "U0MGR1,Maya Manager,Support East,manager,U0MGR2,"
+    )
+    load_org(bot.sessions, bot.clock.now(), maya_under_omar)
+
+    omar = bot.driver.command("U0MGR2", "/pulse", "results").text
+    with bot.sessions() as session:
+        [comment_row] = session.scalars(select(PulseComment))
+    modal = result_blocks.message_modal(result_blocks.REPLY_CALLBACK, comment_row.id, "Reply to a comment", "intro")
+    refused = bot.driver.submit("U0MGR2", modal, {"message": "Hello?"})
+
+    assert COMMENT not in omar and "4.0" not in omar, omar
+    assert "only to comments shown in your team's results" in refused.json["errors"][result_blocks.MESSAGE_BLOCK]
+    assert bot.slack.calls("chat.postMessage") == []
+    reply_from_results(bot, "U0MGR1", "Which shifts?")  # Maya led the team when the round closed
+    assert [call.channel for call in bot.slack.calls("chat.postMessage")] == ["U0A01"]
