@@ -17,7 +17,7 @@ from services.policy.suggestions import SuggestionSettings
 from services.policy.versions import current_policy
 from services.rewards.approvals import hr_people
 from services.rewards.grants import HR_ROLES
-from services.suggestions.anonymity import make_anonymous, refuse_being_next_in_line, refuse_owning_the_category
+from services.suggestions.anonymity import make_anonymous
 from services.suggestions.relay import Relay
 from services.text import escape_mrkdwn, without_mentions
 
@@ -88,9 +88,16 @@ def submit(
         updated_at=now,
     )
     if request.anonymous:
-        refuse_owning_the_category(settings, author, category)
-        refuse_being_next_in_line(author)
-        make_anonymous(session, suggestion, author, owner, request.resolution_id, relay, threshold)
+        make_anonymous(
+            session,
+            suggestion,
+            author=author,
+            owner=owner,
+            settings=settings,
+            resolution_id=request.resolution_id,
+            relay=relay,
+            threshold=threshold,
+        )
     else:
         suggestion.author_id = author.id
         suggestion.resolution_id = _resolution(session, workspace, author, request.resolution_id)
