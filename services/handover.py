@@ -4,10 +4,10 @@ Run by the org import after the directory changed. A pending request or reward n
 when the person it waits on is inactive, or is no longer above the requester in the org (nor an
 admin, nor HR for rewards). It moves to the first active manager above the requester, or an
 active admin (HR for rewards) when nobody above is left. An open suggestion whose owner left goes
-where a new one would (services/suggestions/lifecycle.owner_for).
+where a new one would (services/suggestions/lifecycle.owner_for); an anonymous one goes there without
+anyone asking who wrote it, even when that is its author now (see _suggestions).
 """
 
-from collections.abc import Callable
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -20,7 +20,6 @@ from services.errors import NotAllowed
 from services.rewards.approvals import approver_for
 from services.rewards.grants import HR_ROLES
 from services.suggestions.lifecycle import owner_for, settings_of
-from services.suggestions.relay import Relay
 
 
 @dataclass(frozen=True)
@@ -32,14 +31,17 @@ class Handover:
     current: Employee
 
 
-def hand_over_pending(session: Session, *, workspace: Workspace, relay: Relay | None = None) -> list[Handover]:
-    """Re-route every pending item whose decider left or no longer manages the requester. Without `relay` an
-    anonymous suggestion stays where it is: nothing would keep it from going to its own author."""
+def hand_over_pending(session: Session, *, workspace: Workspace) -> list[Handover]:
+    """Re-route every pending item whose decider left or no longer manages the requester."""
     moved = _resolutions(session, workspace) + _nominations(session, workspace)
-    return moved + _suggestions(session, workspace, relay)
+    return moved + _suggestions(session, workspace)
 
 
-def _suggestions(session: Session, workspace: Workspace, relay: Relay | None) -> list[Handover]:
+def _suggestions(session: Session, workspace: Workspace) -> list[Handover]:
+    """An anonymous suggestion goes to the first in line (its category's owner, else HR, else an admin) even if
+    that is its author, who has since become HR or the owner: passing them by, while the others go to them,
+    would name them to whoever receives it instead and to whoever reads the import. They still cannot answer
+    it (nobody answers their own); HR and admins can."""
     moved = []
     settings, _threshold = settings_of(session, workspace)
     open_ones = session.scalars(
@@ -49,17 +51,10 @@ def _suggestions(session: Session, workspace: Workspace, relay: Relay | None) ->
         .with_for_update(of=Suggestion.__table__)
     )
     for suggestion in open_ones:
-        if suggestion.owner.active or (suggestion.author is None and relay is None):
+        if suggestion.owner.active:
             continue
         try:
-            current = owner_for(
-                session,
-                workspace,
-                settings,
-                suggestion.author,
-                suggestion.category,
-                may_own=_not_its_author(suggestion, relay),
-            )
+            current = owner_for(session, workspace, settings, suggestion.author, suggestion.category)
         except NotAllowed:
             continue
         moved.append(Handover("suggestion", suggestion.id, suggestion.author, suggestion.owner, current))
@@ -133,11 +128,3 @@ def _first_active_above(employee: Employee) -> Employee | None:
 
 def _an_admin(session: Session, workspace: Workspace, requester: Employee) -> Employee | None:
     return next((admin for admin in directory.active_admins(session, workspace) if admin.id != requester.id), None)
-
-
-def _not_its_author(suggestion: Suggestion, relay: Relay | None) -> Callable[[Employee], bool] | None:
-    """For an anonymous suggestion, whether someone is not its author (its token tells, through the relay)."""
-    if suggestion.author is not None or relay is None:
-        return None
-    token, workspace_id = suggestion.author_token, suggestion.workspace_id
-    return lambda person: not relay.matches(token, workspace_id, person.id)

@@ -26,12 +26,12 @@ def refuse_owning_the_category(settings: SuggestionSettings, author: Employee, c
 
 
 def refuse_hr_and_admins(author: Employee) -> None:
-    """HR and admins are the fallback owners of suggestions: an anonymous idea that was one of theirs would go
-    elsewhere, and stand out."""
+    """HR and admins are handed anonymous suggestions whose owner left, whoever wrote them (services/handover.py):
+    one of theirs would come back to them, and nobody answers their own."""
     if directory.acts_as(author, HR_ROLES):
         raise InvalidInput(
-            "As HR or an admin, you may be handed anonymous suggestions when their owner leaves, and one passing "
-            "you by would stand out as yours. Send it with your name.",
+            "As HR or an admin, you may be handed anonymous suggestions when their owner leaves, and you could "
+            "not answer your own. Send it with your name.",
             field="anonymous",
         )
 

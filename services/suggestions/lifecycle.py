@@ -1,7 +1,6 @@
 """A suggestion's life: sent to its owner, backed by colleagues, moved through its statuses. Callers commit."""
 
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from unicodedata import east_asian_width
@@ -151,12 +150,9 @@ def owner_for(
     settings: SuggestionSettings,
     author: Employee | None,
     category: str | None,
-    *,
-    may_own: Callable[[Employee], bool] | None = None,
 ) -> Employee:
-    """The category's owner from the policy, else the author's manager, else HR; never the author. Without an
-    author (an anonymous suggestion whose owner left), the owner or HR for whom `may_own` holds (its relay
-    tells the author apart)."""
+    """The category's owner from the policy, else the author's manager, else HR; never a named author. Without
+    an author (an anonymous suggestion whose owner left), the category's owner or HR, whoever wrote it."""
     candidates: list[Employee | None] = []
     if category and category in settings.owners:
         owner_id = settings.owners[category]
@@ -166,9 +162,7 @@ def owner_for(
     candidates.append(author.manager if author is not None else None)
     candidates += hr_people(session, workspace.id)
     for candidate in candidates:
-        if candidate is None or not candidate.active or (author is not None and candidate.id == author.id):
-            continue
-        if may_own is None or may_own(candidate):
+        if candidate is not None and candidate.active and (author is None or candidate.id != author.id):
             return candidate
     raise NotAllowed(
         "Nobody can receive your suggestion: you have no manager on file and there is no HR person besides you. "
