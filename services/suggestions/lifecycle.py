@@ -214,12 +214,16 @@ def find(session: Session, workspace: Workspace, suggestion_id: int, *, lock: bo
 def decidable(
     session: Session, *, workspace: Workspace, suggestion_id: int, decider: Employee, relay: Relay | None
 ) -> Suggestion:
-    """The suggestion, if this person may move it: its owner or an active HR/admin, never its author."""
-    suggestion = find(session, workspace, suggestion_id, lock=True)
-    if not decider.active or (suggestion.owner_id != decider.id and decider.role not in HR_ROLES):
-        raise NotAllowed(
-            f"Suggestion #{suggestion.id} is {directory.name_of(suggestion.owner)}'s to answer, not yours."
-        )
+    """The suggestion, if this person may move it: its owner or an active HR/admin, never its author.
+
+    Anyone else, with a forwarded card or a made-up id, is told the same words whether it exists, is closed or
+    never was, and not who holds it: an anonymous idea's owner names the author's team."""
+    try:
+        suggestion = find(session, workspace, suggestion_id, lock=True)
+    except NotFound:
+        suggestion = None
+    if suggestion is None or not may_decide(suggestion, decider):
+        raise NotAllowed(f"Suggestion #{suggestion_id} is not yours to answer, or there is no such suggestion here.")
     if is_author(suggestion, decider, relay):
         raise NotAllowed("You can't answer your own suggestion; it is with someone else to decide.")
     if suggestion.is_closed:
@@ -227,6 +231,10 @@ def decidable(
             f"Suggestion #{suggestion.id} is already marked {STATUS_WORDS[suggestion.status]}; nothing changed."
         )
     return suggestion
+
+
+def may_decide(suggestion: Suggestion, decider: Employee) -> bool:
+    return decider.active and (suggestion.owner_id == decider.id or decider.role in HR_ROLES)
 
 
 def set_status(
