@@ -97,13 +97,6 @@ def database_url_from(environ: Mapping[str, str] | None = None) -> str:
     return _database_url(_stripped(environ))
 
 
-def relay_secret_from(environ: Mapping[str, str] | None = None) -> str | None:
-    """Only the no-names relays' secret, as the bot reads it (`Settings.relays_secret`): for CLI commands
-    that must tell an anonymous author apart without the bot's full settings."""
-    env = _stripped(environ)
-    return env.get("RELAY_SECRET") or env.get("SLACK_SIGNING_SECRET") or None
-
-
 def _stripped(environ: Mapping[str, str] | None, dotenv_path: Path | None = None) -> dict[str, str]:
     """The variables without surrounding blanks (default: the process environment after loading `.env`)."""
     if environ is None:

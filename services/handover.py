@@ -4,10 +4,10 @@ Run by the org import after the directory changed. A pending request or reward n
 when the person it waits on is inactive, or is no longer above the requester in the org (nor an
 admin, nor HR for rewards). It moves to the first active manager above the requester, or an
 active admin (HR for rewards) when nobody above is left. An open suggestion whose owner left goes
-where a new one would (services/suggestions/lifecycle.owner_for).
+where a new one would (services/suggestions/lifecycle.owner_for); an anonymous one goes there without
+anyone asking who wrote it, even when that is its author now (see _suggestions).
 """
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -22,7 +22,6 @@ from services.errors import NotAllowed
 from services.rewards.approvals import approver_for
 from services.rewards.grants import HR_ROLES
 from services.suggestions.lifecycle import owner_for, settings_of
-from services.suggestions.relay import Relay
 
 
 @dataclass(frozen=True)
@@ -40,28 +39,29 @@ far longer than any request's transaction."""
 
 
 def hand_over_pending(
-    session: Session, *, workspace: Workspace, relay: Relay | None = None, created_since: datetime | None = None
+    session: Session, *, workspace: Workspace, created_since: datetime | None = None
 ) -> list[Handover]:
     """Re-route every pending item whose decider left or no longer manages the requester (only those created since
-    `created_since`, when given). Without `relay` an anonymous suggestion stays where it is: nothing would keep it
-    from going to its own author."""
+    `created_since`, when given)."""
     moved = _resolutions(session, workspace, created_since) + _nominations(session, workspace, created_since)
-    return moved + _suggestions(session, workspace, relay, created_since)
+    return moved + _suggestions(session, workspace, created_since)
 
 
-def hand_over_missed(session: Session, *, workspace: Workspace, relay: Relay | None = None) -> list[Handover]:
+def hand_over_missed(session: Session, *, workspace: Workspace) -> list[Handover]:
     """What an org import could not hand over: an item being routed while it ran, committed after the import's
     hand-over had read the pending ones (an uncommitted row is invisible to it). Only an item begun shortly before
     the directory's last change can be one of those, so only those are looked at."""
     changed = session.scalar(select(func.max(Employee.updated_at)).where(Employee.workspace_id == workspace.id))
     if changed is None:
         return []
-    return hand_over_pending(session, workspace=workspace, relay=relay, created_since=changed - MISSED_WITHIN)
+    return hand_over_pending(session, workspace=workspace, created_since=changed - MISSED_WITHIN)
 
 
-def _suggestions(
-    session: Session, workspace: Workspace, relay: Relay | None, created_since: datetime | None
-) -> list[Handover]:
+def _suggestions(session: Session, workspace: Workspace, created_since: datetime | None) -> list[Handover]:
+    """An anonymous suggestion goes to the first in line (its category's owner, else HR, else an admin) even if
+    that is its author, who has since become HR or the owner: passing them by, while the others go to them,
+    would name them to whoever receives it instead and to whoever reads the import. They still cannot answer
+    it (nobody answers their own); HR and admins can."""
     moved = []
     settings, _threshold = settings_of(session, workspace)
     open_ones = session.scalars(
@@ -72,17 +72,10 @@ def _suggestions(
         .with_for_update(of=Suggestion.__table__)
     )
     for suggestion in open_ones:
-        if suggestion.owner.active or (suggestion.author is None and relay is None):
+        if suggestion.owner.active:
             continue
         try:
-            current = owner_for(
-                session,
-                workspace,
-                settings,
-                suggestion.author,
-                suggestion.category,
-                may_own=_not_its_author(suggestion, relay),
-            )
+            current = owner_for(session, workspace, settings, suggestion.author, suggestion.category)
         except NotAllowed:
             continue
         moved.append(Handover("suggestion", suggestion.id, suggestion.author, suggestion.owner, current))
@@ -162,11 +155,3 @@ def _first_active_above(employee: Employee) -> Employee | None:
 
 def _an_admin(session: Session, workspace: Workspace, requester: Employee) -> Employee | None:
     return next((admin for admin in directory.active_admins(session, workspace) if admin.id != requester.id), None)
-
-
-def _not_its_author(suggestion: Suggestion, relay: Relay | None) -> Callable[[Employee], bool] | None:
-    """For an anonymous suggestion, whether someone is not its author (its token tells, through the relay)."""
-    if suggestion.author is not None or relay is None:
-        return None
-    token, workspace_id = suggestion.author_token, suggestion.workspace_id
-    return lambda person: not relay.matches(token, workspace_id, person.id)

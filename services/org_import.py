@@ -17,7 +17,6 @@ from services.org_file import OPTIONAL_COLUMNS, OrgRow
 from services.org_file import OrgFileError as OrgFileError
 from services.org_file import parse_org_csv as parse_org_csv
 from services.policy.versions import ActivePolicy, policy_to_change
-from services.suggestions.relay import Relay
 
 
 @dataclass
@@ -38,7 +37,6 @@ def import_org(
     deactivate_missing: bool,
     actor: str,
     now: datetime,
-    relay: Relay | None = None,
 ) -> ImportReport:
     active = policy_to_change(session, workspace)  # first: policy loads (and other imports) wait until this commits
     everyone = select(Employee).where(Employee.workspace_id == workspace.id).options(lazyload("*"))
@@ -67,7 +65,7 @@ def import_org(
     if deactivate_missing:
         report.deactivated = _deactivate(existing, employees, now)
     session.flush()
-    report.handovers = hand_over_pending(session, workspace=workspace, relay=relay)
+    report.handovers = hand_over_pending(session, workspace=workspace)
     counts = {
         "added": len(report.added),
         "updated": len(report.updated),

@@ -5,9 +5,7 @@ from pathlib import Path
 
 from bot.cli.common import actor, add_workspace_option, resolve_workspace, transaction
 from bot.clock import SystemClock
-from bot.settings import relay_secret_from
 from services.org_import import ImportReport, OrgFileError, import_org, org_tree, parse_org_csv
-from services.suggestions.relay import Relay
 
 
 def add_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -39,7 +37,6 @@ def run_import(args: argparse.Namespace) -> int:
             deactivate_missing=args.deactivate_missing,
             actor=actor(),
             now=now,
-            relay=suggestion_relay(),
         )
         from handlers.handover import queue_handover_messages
 
@@ -76,10 +73,3 @@ def run_show(args: argparse.Namespace) -> int:
         team = f", {employee.team_name}" if employee.team else ""
         print(f"{'    ' * depth}{employee.name} ({employee.slack_id}) — {employee.role}{team}{status}")
     return 0
-
-
-def suggestion_relay() -> Relay | None:
-    """The running bot's relay (the same secret), so that an anonymous suggestion handed over never goes to
-    its own author; None without the secret here."""
-    secret = relay_secret_from()
-    return Relay(secret) if secret else None

@@ -60,7 +60,7 @@ def hand_over_what_waits_on_leavers(session: Session, deps: Deps, now: datetime)
     waiting on someone who left. Rather than make those requests wait for an import (seconds for a large org), each
     tick moves what the import missed, with the same rules and messages."""
     for workspace in directory.installed_workspaces(session):
-        handovers = hand_over_missed(session, workspace=workspace, relay=deps.relay)
+        handovers = hand_over_missed(session, workspace=workspace)
         queue_handover_messages(session, workspace=workspace, handovers=handovers, now=now)
 
 

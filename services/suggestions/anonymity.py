@@ -1,5 +1,5 @@
-"""What keeps an anonymous suggestion anonymous: a team large enough to hide in, no linked fix, no idea in a
-category its author receives, no author who could be next in line for it. Callers commit."""
+"""What keeps an anonymous suggestion anonymous: enough people who could have sent it to hide among, no linked
+fix, no idea in a category its author receives, no HR or admin author. Callers commit."""
 
 from sqlalchemy.orm import Session
 
@@ -11,9 +11,13 @@ from services.rewards.grants import HR_ROLES
 from services.suggestions.relay import Relay
 
 
+def owns_the_category(settings: SuggestionSettings, person: Employee, category: str | None) -> bool:
+    return bool(category) and settings.owners.get(category or "") == person.slack_id
+
+
 def refuse_owning_the_category(settings: SuggestionSettings, author: Employee, category: str | None) -> None:
     """The owner's own idea in their category goes elsewhere (their manager): that alone would name them."""
-    if category and settings.owners.get(category) == author.slack_id:
+    if owns_the_category(settings, author, category):
         raise InvalidInput(
             f"You receive the `{category}` suggestions yourself, so an anonymous one in it would be routed "
             "elsewhere and stand out as yours. Send it with your name, or pick another category.",
@@ -21,13 +25,46 @@ def refuse_owning_the_category(settings: SuggestionSettings, author: Employee, c
         )
 
 
-def refuse_being_next_in_line(author: Employee) -> None:
-    """An anonymous suggestion whose owner leaves goes to HR (then an admin), never to its author: one passing
-    an HR person or an admin by, while the others go to them, would name them."""
-    if directory.acts_as(author, HR_ROLES):  # where services/handover.py hands an anonymous one
+def refuse_hr_and_admins(author: Employee) -> None:
+    """HR and admins are handed anonymous suggestions whose owner left, whoever wrote them (services/handover.py):
+    one of theirs would come back to them, and nobody answers their own."""
+    if directory.acts_as(author, HR_ROLES):
         raise InvalidInput(
-            "As HR or an admin, you may be handed anonymous suggestions when their owner leaves, and one passing "
-            "you by would stand out as yours. Send it with your name.",
+            "As HR or an admin, you may be handed anonymous suggestions when their owner leaves, and you could "
+            "not answer your own. Send it with your name.",
+            field="anonymous",
+        )
+
+
+def could_send_it(person: Employee, owner: Employee, settings: SuggestionSettings, category: str | None) -> bool:
+    """Whether this person could be the author of an anonymous idea going to `owner` in `category`: each rule
+    that refuses someone an anonymous idea, so that whoever knows the rules cannot rule them out."""
+    return (
+        person.active
+        and person.id != owner.id  # the owner knows it is not theirs
+        and not directory.acts_as(person, HR_ROLES)
+        and not owns_the_category(settings, person, category)
+    )
+
+
+def refuse_a_small_crowd(
+    session: Session,
+    author: Employee,
+    owner: Employee,
+    settings: SuggestionSettings,
+    category: str | None,
+    threshold: int,
+) -> None:
+    """The author hides among their manager's direct reports who could have sent it. One message for every
+    reason it is too few, so that it does not say who in the team was left out."""
+    team = directory.direct_reports(session, author.manager_id) if author.manager_id is not None else []
+    crowd = [person for person in team if could_send_it(person, owner, settings, category)]
+    if author.manager_id is None or len(crowd) < threshold:
+        other_category = ", pick another category" if category else ""
+        raise InvalidInput(
+            f"Your team has fewer than {threshold} people who could have sent it (HR, admins and whoever receives it "
+            "cannot send anonymous suggestions), so it could be traced to you. Send it with your name"
+            f"{other_category}, or ask HR to raise it for you.",
             field="anonymous",
         )
 
@@ -35,12 +72,17 @@ def refuse_being_next_in_line(author: Employee) -> None:
 def make_anonymous(
     session: Session,
     suggestion: Suggestion,
+    *,
     author: Employee,
     owner: Employee,
+    settings: SuggestionSettings,
     resolution_id: int | None,
     relay: Relay | None,
     threshold: int,
 ) -> None:
+    """Refuse what would name the author, then keep only their token and seal."""
+    refuse_owning_the_category(settings, author, suggestion.category)
+    refuse_hr_and_admins(author)
     if relay is None:
         raise InvalidInput("Anonymous suggestions are not set up here; send it with your name.", field="anonymous")
     if resolution_id is not None:
@@ -48,19 +90,6 @@ def make_anonymous(
             "An anonymous suggestion can't point at one of your fixes: the fix would say who wrote it.",
             field="resolution",
         )
-    team = len(directory.direct_reports(session, author.manager_id)) if author.manager_id is not None else 0
-    if author.manager_id is None or team < threshold:
-        raise InvalidInput(
-            f"Your team has fewer than {threshold} people, so an anonymous suggestion could be traced to you. "
-            "Send it with your name, or ask HR to raise it for you.",
-            field="anonymous",
-        )
-    if owner.manager_id == author.manager_id and team - 1 < threshold:
-        raise InvalidInput(
-            f"{directory.name_of(owner)}, who receives these suggestions, is in your team and knows it isn't theirs, "
-            f"so it could be traced to one of fewer than {threshold} people. Send it with your name, or pick another "
-            "category.",
-            field="anonymous",
-        )
+    refuse_a_small_crowd(session, author, owner, settings, suggestion.category, threshold)
     suggestion.author_token = relay.token(suggestion.workspace_id, author.id)
     suggestion.author_seal = relay.seal(suggestion.workspace_id, author.slack_id)

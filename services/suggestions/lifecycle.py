@@ -1,7 +1,6 @@
 """A suggestion's life: sent to its owner, backed by colleagues, moved through its statuses. Callers commit."""
 
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from unicodedata import east_asian_width
@@ -17,7 +16,7 @@ from services.policy.suggestions import SuggestionSettings
 from services.policy.versions import current_policy
 from services.rewards.approvals import hr_people
 from services.rewards.grants import HR_ROLES
-from services.suggestions.anonymity import make_anonymous, refuse_being_next_in_line, refuse_owning_the_category
+from services.suggestions.anonymity import make_anonymous
 from services.suggestions.relay import Relay
 from services.text import escape_mrkdwn, without_mentions
 
@@ -88,9 +87,16 @@ def submit(
         updated_at=now,
     )
     if request.anonymous:
-        refuse_owning_the_category(settings, author, category)
-        refuse_being_next_in_line(author)
-        make_anonymous(session, suggestion, author, owner, request.resolution_id, relay, threshold)
+        make_anonymous(
+            session,
+            suggestion,
+            author=author,
+            owner=owner,
+            settings=settings,
+            resolution_id=request.resolution_id,
+            relay=relay,
+            threshold=threshold,
+        )
     else:
         suggestion.author_id = author.id
         suggestion.resolution_id = _resolution(session, workspace, author, request.resolution_id)
@@ -144,12 +150,9 @@ def owner_for(
     settings: SuggestionSettings,
     author: Employee | None,
     category: str | None,
-    *,
-    may_own: Callable[[Employee], bool] | None = None,
 ) -> Employee:
-    """The category's owner from the policy, else the author's manager, else HR; never the author. Without an
-    author (an anonymous suggestion whose owner left), the owner or HR for whom `may_own` holds (its relay
-    tells the author apart)."""
+    """The category's owner from the policy, else the author's manager, else HR; never a named author. Without
+    an author (an anonymous suggestion whose owner left), the category's owner or HR, whoever wrote it."""
     candidates: list[Employee | None] = []
     if category and category in settings.owners:
         owner_id = settings.owners[category]
@@ -159,9 +162,7 @@ def owner_for(
     candidates.append(author.manager if author is not None else None)
     candidates += hr_people(session, workspace.id)
     for candidate in candidates:
-        if candidate is None or not candidate.active or (author is not None and candidate.id == author.id):
-            continue
-        if may_own is None or may_own(candidate):
+        if candidate is not None and candidate.active and (author is None or candidate.id != author.id):
             return candidate
     raise NotAllowed(
         "Nobody can receive your suggestion: you have no manager on file and there is no HR person besides you. "
@@ -213,12 +214,16 @@ def find(session: Session, workspace: Workspace, suggestion_id: int, *, lock: bo
 def decidable(
     session: Session, *, workspace: Workspace, suggestion_id: int, decider: Employee, relay: Relay | None
 ) -> Suggestion:
-    """The suggestion, if this person may move it: its owner or an active HR/admin, never its author."""
-    suggestion = find(session, workspace, suggestion_id, lock=True)
-    if not decider.active or (suggestion.owner_id != decider.id and decider.role not in HR_ROLES):
-        raise NotAllowed(
-            f"Suggestion #{suggestion.id} is {directory.name_of(suggestion.owner)}'s to answer, not yours."
-        )
+    """The suggestion, if this person may move it: its owner or an active HR/admin, never its author.
+
+    Anyone else, with a forwarded card or a made-up id, is told the same words whether it exists, is closed or
+    never was, and not who holds it: an anonymous idea's owner names the author's team."""
+    try:
+        suggestion = find(session, workspace, suggestion_id, lock=True)
+    except NotFound:
+        suggestion = None
+    if suggestion is None or not may_decide(suggestion, decider):
+        raise NotAllowed(f"Suggestion #{suggestion_id} is not yours to answer, or there is no such suggestion here.")
     if is_author(suggestion, decider, relay):
         raise NotAllowed("You can't answer your own suggestion; it is with someone else to decide.")
     if suggestion.is_closed:
@@ -226,6 +231,10 @@ def decidable(
             f"Suggestion #{suggestion.id} is already marked {STATUS_WORDS[suggestion.status]}; nothing changed."
         )
     return suggestion
+
+
+def may_decide(suggestion: Suggestion, decider: Employee) -> bool:
+    return decider.active and (suggestion.owner_id == decider.id or decider.role in HR_ROLES)
 
 
 def set_status(

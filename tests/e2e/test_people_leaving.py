@@ -243,36 +243,39 @@ def test_backing_a_handed_over_suggestion_leaves_the_old_owners_card_saying_wher
     assert "1 colleague" in str(bot.slack.message(new_card.response["channel"], new_card.response["ts"])["blocks"])
 
 
-def test_an_anonymous_suggestion_whose_owner_left_never_goes_to_its_own_author(bot: RunningBot) -> None:
-    """Hana sends an anonymous idea to Maya, her manager, and is made HR afterwards; when Maya leaves, HR comes
-    first in line. (HR and admins cannot send one: see test_suggestions_anonymous.)"""
+def test_an_anonymous_author_made_hr_is_not_passed_by_when_the_owner_leaves(bot: RunningBot) -> None:
+    """Hana and Sam each send Maya an anonymous idea; Hana is then made HR, first in line for anonymous ideas
+    whose owner left. Ada, who reads the import and would receive one passed by, sees both go the same way,
+    so neither names its author. Hana still cannot answer her own; Ada can."""
     hana_under_maya = "U0HR,Hana Reyes,People,frontline,U0MGR1"
-    org = (FIXTURES / "org.csv").read_text().replace("U0HR,Hana Reyes,People,hr,U0ADMIN", hana_under_maya)
-    load_org(bot.sessions, bot.clock.now(), org + EXTRA_AGENTS)
+    org = ORG_CSV.replace("U0HR,Hana Reyes,People,hr,U0ADMIN", hana_under_maya) + "\n" + EXTRA_AGENTS
+    load_org(bot.sessions, bot.clock.now(), org)
     load_policy(bot.sessions, bot.clock.now(), SUGGESTIONS_POLICY)
-    bot.driver.command("U0HR", "/suggest")
-    view = bot.slack.calls("views.open")[-1].args["view"]
-    assert bot.driver.submit("U0HR", view, {"what": "Fewer surveys, please", "anonymous": ["yes"]}).json == {}
+    for author, idea in (("U0HR", "Fewer surveys, please"), ("U0AGENT1", "A second card reader")):
+        bot.driver.command(author, "/suggest")
+        view = bot.slack.calls("views.open")[-1].args["view"]
+        assert bot.driver.submit(author, view, {"what": idea, "anonymous": ["yes"]}).json == {}
     without_maya = "\n".join(
-        line.replace(hana_under_maya, "U0HR,Hana Reyes,People,hr,U0MGR1").replace(",U0MGR1", ",U0ADMIN")
-        for line in (org + EXTRA_AGENTS).splitlines()
+        line.replace(hana_under_maya, "U0HR,Hana Reyes,People,hr,U0MGR1").replace(",U0MGR1,", ",U0ADMIN,")
+        for line in org.splitlines()
         if not line.startswith("U0MGR1,")
     )
 
-    with bot.sessions.begin() as session:
-        workspace = directory.ensure_workspace(session, slack_team_id="T0LATITUDE", now=bot.clock.now())
-        rows = parse_org_csv(without_maya)
-        relay = bot.runtime.deps.relay
-        import_org(
-            session,
-            workspace=workspace,
-            rows=rows,
-            deactivate_missing=True,
-            actor="hr",
-            now=bot.clock.now(),
-            relay=relay,
-        )
+    report = reimport(bot.sessions, bot.clock.now(), without_maya)
+    drain_outbox(bot.runtime.deps, bot.runtime.app.client)
 
+    lines = [line for line in describe_report(report).splitlines() if line.startswith("  > ")]
+    assert [line.replace("#1", "#N").replace("#2", "#N") for line in lines] == [
+        "  > suggestion #N by an anonymous author: Maya Manager -> Hana Reyes"
+    ] * 2
+    assert bot.slack.calls("chat.postMessage", channel="U0ADMIN") == []
+    hanas, sams = [c for c in bot.slack.calls("chat.postMessage", channel="U0HR") if "now comes to you" in c.text]
+    bot.driver.click("U0HR", hanas, "suggestion_planned")
+    assert "can't answer your own suggestion" in bot.slack.calls("response_url")[-1].text
+    bot.driver.click("U0HR", sams, "suggestion_planned")
+    bot.driver.click("U0ADMIN", hanas, "suggestion_planned")
     with bot.sessions() as session:
-        assert employee(session, "U0HR").role == "hr"
-        assert session.scalars(select(Suggestion)).one().owner.slack_id == "U0ADMIN"
+        assert {s.what: s.status for s in session.scalars(select(Suggestion))} == {
+            "Fewer surveys, please": "planned",
+            "A second card reader": "planned",
+        }

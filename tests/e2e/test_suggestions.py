@@ -149,10 +149,32 @@ def test_only_the_owner_or_hr_moves_a_suggestion_and_nobody_their_own(ready: Run
     ready.driver.click("U0AGENT2", card, "suggestion_done")
 
     answers = [c.text for c in ready.slack.calls("response_url")]
-    assert all("Maya Manager's to answer" in text for text in answers) and len(answers) == 2
+    assert all("Suggestion #1 is not yours to answer" in text for text in answers) and len(answers) == 2
     assert the_suggestion(ready).status == "open"
     ready.driver.click("U0HR", card, "suggestion_under_review")
     assert the_suggestion(ready).status == "under_review"
+
+
+def test_a_stranger_with_a_forwarded_card_learns_what_a_made_up_id_tells_whether_it_is_open_closed_or_never_was(
+    ready: RunningBot,
+) -> None:
+    """Omar, who may not answer it, clicks a card forwarded to him before and after it closes, and a card
+    naming a suggestion that never existed: one answer, which names nobody (an anonymous idea's owner would
+    name its author's team)."""
+    ready.driver.command("U0AGENT1", "/suggest")
+    view = ready.slack.calls("views.open")[-1].args["view"]
+    assert ready.driver.submit("U0AGENT1", view, {"what": "Fewer surveys, please", "anonymous": ["yes"]}).json == {}
+    card = ready.slack.calls("chat.postMessage", channel="U0MGR1")[-1]
+
+    ready.driver.click("U0MGR2", card, "suggestion_planned")
+    ready.driver.click("U0MGR2", card, "suggestion_planned", value="999")
+    ready.driver.click("U0MGR1", card, "suggestion_done")
+    ready.driver.submit("U0MGR1", ready.slack.calls("views.open")[-1].args["view"], {"note": "One a quarter now"})
+    ready.driver.click("U0MGR2", card, "suggestion_under_review")
+
+    answers = [c.text.replace("#999", "#1") for c in ready.slack.calls("response_url")]
+    assert len(answers) == 3 and len(set(answers)) == 1
+    assert "Maya" not in answers[0] and "Done" not in answers[0]
 
 
 def test_the_modal_takes_a_category_with_its_owner_and_one_of_my_fixes(ready: RunningBot) -> None:

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from models import AuditEvent, Base, Delivery, Suggestion, SuggestionBacker
 from tests.conftest import RunningBot
-from tests.helpers import count, employee
+from tests.helpers import POLICY_EXAMPLE, count, employee, load_org, load_policy
 from tests.suggestions_helpers import SUGGESTIONS_POLICY, load_suggestion_org
 
 IDEA = "Stop making us read the refund script word for word"
@@ -146,10 +146,42 @@ def test_an_owner_in_the_authors_team_leaves_one_fewer_to_hide_among_so_a_team_a
         assert count(session, Suggestion) == 0
     accepted = submitted("tools")
 
-    assert "Lee Senior, who receives these suggestions, is in your team" in refused["errors"]["anonymous"]  # type: ignore[index]
+    assert "fewer than 6 people who could have sent it" in refused["errors"]["anonymous"]  # type: ignore[index]
+    assert "Lee" not in refused["errors"]["anonymous"]  # type: ignore[index]
     assert accepted == {}
     with bot.sessions() as session:
         assert [s.category for s in session.scalars(select(Suggestion))] == ["tools"]
+
+
+HEADER = "slack_id,name,team,role,manager_slack_id,email,tz,profile"
+ADA_LEADS_HR_AND_FOUR_MANAGERS = "\n".join(
+    [
+        HEADER,
+        "U0ADMIN,Ada Admin,Operations,admin,,,Europe/London,",
+        "U0HR,Hana Reyes,People,hr,U0ADMIN,,Europe/London,",
+        "U0MGR1,Maya Manager,Support East,manager,U0ADMIN,,Europe/London,",
+        "U0MGR2,Omar Manager,Support West,manager,U0ADMIN,,Europe/London,",
+        "U0MGR3,Kai Manager,Support North,manager,U0ADMIN,,Europe/London,",
+        "U0MGR4,Ivy Manager,Support South,manager,U0ADMIN,,Europe/London,",
+        "U0AGENT1,Sam Agent,Support East,frontline,U0MGR1,,Europe/London,",
+    ]
+)
+
+
+def test_hr_in_the_authors_team_cannot_be_the_author_so_a_team_at_the_threshold_is_refused(bot: RunningBot) -> None:
+    """Ada leads five: Hana from HR and four managers. Ada knows Hana may not send anonymous ideas, so one from
+    her team comes from one of four. The refusal reads as for any team too small: it names nobody left out."""
+    load_org(bot.sessions, bot.clock.now(), ADA_LEADS_HR_AND_FOUR_MANAGERS)
+    load_policy(bot.sessions, bot.clock.now(), POLICY_EXAMPLE.read_text())
+
+    among_four = suggest_anonymously(bot, user="U0MGR1")
+    alone = suggest_anonymously(bot, user="U0AGENT1")
+
+    assert "fewer than 5 people" in among_four["errors"]["anonymous"]  # type: ignore[index]
+    assert among_four == alone
+    with bot.sessions() as session:
+        assert count(session, Suggestion) == 0
+    assert bot.slack.calls("chat.postMessage") == []
 
 
 def test_two_anonymous_ideas_by_one_person_share_nothing_a_database_reader_could_link(ready: RunningBot) -> None:
