@@ -25,7 +25,7 @@ from bot.logs import web_client_errors_silenced
 from bot.scheduler import SCHEDULE, build_scheduler, connect_sender_bell
 from bot.settings import Settings
 from bot.startup import StartupError as StartupError  # also raised and caught as bot.runtime's
-from bot.startup import open_database, require_current_schema
+from bot.startup import open_database, require_current_schema, slack_unreachable, token_refused
 from bot.stopping import STOP_GRACE, done_within
 from bot.tokens import workspace_tokens
 from handlers.deps import BotTokens, Deps
@@ -131,11 +131,9 @@ def bot_identity(client: WebClient, api_url: str) -> SlackResponse:
         with web_client_errors_silenced():
             return client.auth_test()
     except SlackApiError as error:
-        refused = error.response.get("error")
-        raise StartupError(f"Slack did not accept SLACK_BOT_TOKEN at {api_url}: {refused}") from None
+        raise token_refused(api_url, error.response.get("error")) from None
     except (BoltError, SlackRequestError, OSError) as error:
-        reason = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
-        raise StartupError(f"Slack could not be reached at {api_url} to check SLACK_BOT_TOKEN: {reason}") from None
+        raise slack_unreachable(api_url, error) from None
 
 
 def most_connections(settings: Settings) -> int:

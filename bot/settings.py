@@ -97,6 +97,11 @@ def database_url_from(environ: Mapping[str, str] | None = None) -> str:
     return _database_url(_stripped(environ))
 
 
+def retention_days_from(environ: Mapping[str, str] | None = None) -> int:
+    """Only WORKSPACE_RETENTION_DAYS: for the workspace commands, which do not talk to Slack."""
+    return _positive_int(_stripped(environ), "WORKSPACE_RETENTION_DAYS", DEFAULT_RETENTION_DAYS)
+
+
 def _stripped(environ: Mapping[str, str] | None, dotenv_path: Path | None = None) -> dict[str, str]:
     """The variables without surrounding blanks (default: the process environment after loading `.env`)."""
     if environ is None:
@@ -114,7 +119,10 @@ def _process_environment(dotenv_path: Path) -> Mapping[str, str]:
     an installation, while Latitude reads blank as unset."""
     from dotenv import load_dotenv
 
-    load_dotenv(dotenv_path, override=False)
+    try:
+        load_dotenv(dotenv_path, override=False, encoding="utf-8")
+    except UnicodeDecodeError:  # the file is decoded whole before any variable is set: none was
+        raise SettingsError(f"{dotenv_path.name} is not UTF-8: save it as UTF-8") from None
     for name in BOLT_OAUTH_VARIABLES:
         if not os.environ.get(name, "set").strip():
             del os.environ[name]
@@ -181,8 +189,12 @@ def _database_url(env: Mapping[str, str]) -> str:
     value = env.get("DATABASE_URL") or DEFAULT_DATABASE_URL
     try:
         url = make_url(value)
-    except ArgumentError:
+    except (ArgumentError, ValueError):  # ValueError: a port that is not a number, an IPv6 host left open
         raise SettingsError("DATABASE_URL is not a database URL (like postgresql+psycopg://user:pw@host/db)") from None
+    if url.get_backend_name() != "sqlite" and value.partition("://")[2].partition("?")[0].count("@") > 1:
+        raise SettingsError(
+            "DATABASE_URL has an '@' in its user name or password: write '@' as %40 there (p%40ss for p@ss)"
+        )
     if url.get_backend_name() not in ("sqlite", "postgresql"):
         raise SettingsError(f"DATABASE_URL names {url.get_backend_name()!r}; use sqlite or postgresql+psycopg")
     if url.get_backend_name() == "postgresql" and url.get_driver_name() != "psycopg":

@@ -6,9 +6,10 @@ line tool such as the reward export starts without loading what only the running
 
 import logging
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from sqlalchemy import Engine, text
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import SQLAlchemyError
 
 from models.engine import DEFAULT_MOST_CONNECTIONS, make_engine
@@ -22,10 +23,36 @@ class StartupError(Exception):
 
 
 def describe_url(url: str) -> str:
-    return make_url(url).render_as_string(hide_password=True)
+    """The database as an operator may read it in a log: backend, host, port and name (a SQLite file's absolute
+    path), without the user name, password or query (`?password=...` is libpq's other way to give one)."""
+    parsed = make_url(url)
+    sqlite_file = sqlite_path(url)
+    database = str(sqlite_file) if sqlite_file is not None else parsed.database
+    return URL.create(parsed.drivername, host=parsed.host, port=parsed.port, database=database).render_as_string()
 
 
-def open_database(url: str, *, most_connections: int = DEFAULT_MOST_CONNECTIONS) -> Engine:
+def describe_api_url(url: str) -> str:
+    """SLACK_API_URL with a proxy's password, if it holds one, hidden."""
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    return parts._replace(netloc=parts.netloc.replace(f":{parts.password}@", ":***@", 1)).geturl()
+
+
+def sqlite_path(url: str) -> Path | None:
+    """The absolute path of the SQLite file the URL names; None for another database or one kept in memory."""
+    parsed = make_url(url)
+    name = parsed.database
+    if parsed.get_backend_name() != "sqlite" or not name or name == ":memory:" or name.startswith("file:"):
+        return None
+    return Path(name).absolute()
+
+
+def open_database(url: str, *, most_connections: int = DEFAULT_MOST_CONNECTIONS, create: bool = False) -> Engine:
+    """Connect, and check the database answers. Only `create` (`db upgrade`) may make a new SQLite file: any other
+    command given a mistyped path, or run from the wrong folder, would otherwise serve a second, empty database."""
+    if not create:
+        require_sqlite_file(url)
     try:
         engine = make_engine(url, most_connections=most_connections)
     except OSError as error:  # a SQLite file that cannot be created or opened where the URL says
@@ -40,6 +67,27 @@ def open_database(url: str, *, most_connections: int = DEFAULT_MOST_CONNECTIONS)
         reason = str(getattr(error, "orig", None) or error).strip().splitlines()[0]
         raise StartupError(f"cannot reach the database at {describe_url(url)}: {reason}") from None
     return engine
+
+
+def require_sqlite_file(url: str) -> None:
+    """A missing file in an existing folder is refused here; in a missing folder, opening it says so."""
+    path = sqlite_path(url)
+    if path is not None and path.parent.is_dir() and not path.exists():
+        raise StartupError(f"no database at {path}: check DATABASE_URL, or run `python -m bot db upgrade` to create it")
+
+
+def token_refused(api_url: str, refused: object) -> StartupError:
+    """Slack answered `auth.test` with a refusal (`invalid_auth`, `account_inactive`...)."""
+    return StartupError(f"Slack did not accept SLACK_BOT_TOKEN at {describe_api_url(api_url)}: {refused}")
+
+
+def slack_unreachable(api_url: str, error: Exception) -> StartupError:
+    """No answer from Slack to `auth.test`; the reason without the proxy's password the URL may hold."""
+    reason = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+    password = urlsplit(api_url).password
+    if password:
+        reason = reason.replace(password, "***")
+    return StartupError(f"Slack could not be reached at {describe_api_url(api_url)} to check SLACK_BOT_TOKEN: {reason}")
 
 
 def require_current_schema(engine: Engine) -> None:

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from bot.logs import web_client_errors_silenced
 from bot.settings import DEFAULT_SLACK_API_URL, database_url_from
-from bot.startup import StartupError, open_database, require_current_schema
+from bot.startup import StartupError, open_database, require_current_schema, slack_unreachable, token_refused
 from models import Workspace
 from models.engine import make_session_factory
 from services import directory
@@ -19,8 +19,9 @@ from services import directory
 CLI_ACTOR = "cli"
 
 
-def database(*, check_schema: bool = True) -> Engine:
-    engine = open_database(database_url_from())
+def database(*, check_schema: bool = True, create: bool = False) -> Engine:
+    """The database the environment names; only `create` (`db upgrade`) may make a new SQLite file."""
+    engine = open_database(database_url_from(), create=create)
     if check_schema:
         require_current_schema(engine)
     return engine
@@ -50,7 +51,8 @@ def resolve_workspace(
             return found
         first = session.scalar(select(Workspace.id).limit(1)) is None
         if create and now is not None and first and not os.environ.get("SLACK_CLIENT_ID"):
-            return directory.ensure_workspace(session, slack_team_id=team_id, now=now)
+            name = token_workspace_named(team_id) or ""
+            return directory.ensure_workspace(session, slack_team_id=team_id, name=name, now=now)
         raise StartupError(unknown_workspace(session, team_id))
     known = list(session.scalars(select(Workspace).order_by(Workspace.id)))
     if len(known) == 1:
@@ -81,6 +83,20 @@ def unknown_workspace(session: Session, team_id: str) -> str:
     return f"the app is not installed in {team_id}: install it there first, or check the id (known: {names}{hint})"
 
 
+def token_workspace_named(team_id: str) -> str | None:
+    """The name of the workspace SLACK_BOT_TOKEN belongs to, once Slack says it is `team_id` (None without a
+    token): a mistyped id on a fresh database would start a directory the bot never serves."""
+    learned = token_workspace()
+    if learned is None:
+        return None
+    if learned[0] != team_id:
+        raise StartupError(
+            f"SLACK_BOT_TOKEN belongs to workspace {learned[0]} ({learned[1] or 'no name'}), not {team_id}: "
+            f"pass --workspace {learned[0]}, or leave it out"
+        )
+    return learned[1]
+
+
 def token_workspace() -> tuple[str, str] | None:
     """(team id, name) of the workspace SLACK_BOT_TOKEN belongs to, asked of Slack (`auth.test`); None without a token.
 
@@ -93,12 +109,14 @@ def token_workspace() -> tuple[str, str] | None:
     from slack_sdk.errors import SlackApiError, SlackClientError
 
     api_url = os.environ.get("SLACK_API_URL", "").strip() or DEFAULT_SLACK_API_URL
+    api_url = api_url if api_url.endswith("/") else api_url + "/"
     try:
         with web_client_errors_silenced():
-            client = WebClient(token=token, base_url=api_url if api_url.endswith("/") else api_url + "/")
-            identity = client.auth_test()
-    except (SlackApiError, SlackClientError, OSError) as error:
-        raise StartupError(f"could not ask Slack which workspace SLACK_BOT_TOKEN belongs to: {error}") from None
+            identity = WebClient(token=token, base_url=api_url).auth_test()
+    except SlackApiError as error:
+        raise token_refused(api_url, error.response.get("error")) from None
+    except (SlackClientError, OSError) as error:
+        raise slack_unreachable(api_url, error) from None
     return str(identity["team_id"]), str(identity.get("team") or "")
 
 

@@ -18,7 +18,7 @@ def add_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[ty
 
 
 def run_upgrade(_args: argparse.Namespace) -> int:
-    engine = database(check_schema=False)
+    engine = database(check_schema=False, create=True)
     state = schema_state(engine)
     if state.is_ahead:
         raise StartupError(state.describe())

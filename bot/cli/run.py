@@ -139,7 +139,7 @@ class Stopping(Exception):
 def run_workers(args: argparse.Namespace, settings: Settings) -> int:
     """Several processes over HTTP, each with its own runtime; the leader lock keeps one scheduler running."""
     from bot.app import create_client
-    from bot.prefork import check_workers, serve_prefork
+    from bot.prefork import check_workers, require_free_address, serve_prefork
     from bot.runtime import bot_identity, most_connections
 
     check_workers(settings, args.workers)
@@ -151,5 +151,6 @@ def run_workers(args: argparse.Namespace, settings: Settings) -> int:
         bot_identity(create_client(settings), settings.slack_api_url)
     warn_if_connections_short(engine, most_connections(settings), processes=args.workers)
     engine.dispose()
+    require_free_address(args.host, args.port)
     serve_prefork(settings, host=args.host, port=args.port, workers=args.workers, scheduler=not args.no_scheduler)
     return 0

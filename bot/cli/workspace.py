@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from bot.cli.common import transaction
 from bot.clock import SystemClock
-from bot.settings import load_settings
+from bot.settings import retention_days_from
 from bot.startup import StartupError
 from models import Workspace
 from services import directory, workspaces
@@ -30,7 +30,7 @@ def add_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[ty
 
 
 def run_list(_args: argparse.Namespace) -> int:
-    retention = timedelta(days=load_settings().workspace_retention_days)
+    retention = timedelta(days=retention_days_from())
     with transaction() as session:
         rows = list(session.scalars(select(Workspace).order_by(Workspace.id)))
         for workspace in rows:
@@ -47,7 +47,7 @@ def run_list(_args: argparse.Namespace) -> int:
 
 
 def run_purge(args: argparse.Namespace) -> int:
-    settings = load_settings()
+    retention_days = retention_days_from()
     with transaction() as session:
         workspace = directory.find_workspace(session, args.team_id)
         if workspace is None:
@@ -56,7 +56,7 @@ def run_purge(args: argparse.Namespace) -> int:
             session,
             workspace=workspace,
             now=SystemClock().now(),
-            retention_days=settings.workspace_retention_days,
+            retention_days=retention_days,
             force=args.now,
         )
         verb = "would delete" if args.dry_run else "deleting"

@@ -132,13 +132,16 @@ def test_run_refuses_a_missing_setting_an_old_schema_and_an_unreachable_database
     tokens = {"SLACK_BOT_TOKEN": BOT_TOKEN, "SLACK_SIGNING_SECRET": SIGNING_SECRET}
 
     missing = cli(folder, "run")
+    make_engine(f"sqlite:///{folder / 'latitude.db'}").dispose()  # a database file without the schema
     behind = cli(folder, "run", "--http", env=tokens)
     unreachable = cli(folder, "run", env={**tokens, "DATABASE_URL": "postgresql+psycopg://nobody@127.0.0.1:9/none"})
 
     assert missing.stderr.strip() == "error: SLACK_BOT_TOKEN is not set: copy .env.example to .env and fill it in"
     assert behind.stderr.strip().startswith("error: the database schema is behind the code")
     assert "run `python -m bot db upgrade` first" in behind.stderr
-    assert unreachable.stderr.strip().startswith("error: cannot reach the database at postgresql+psycopg://nobody@")
+    assert unreachable.stderr.strip().startswith(
+        "error: cannot reach the database at postgresql+psycopg://127.0.0.1:9/none: "
+    )
     assert all(r.returncode == 2 and len(r.stderr.strip().splitlines()) == 1 for r in (missing, behind, unreachable))
 
 
