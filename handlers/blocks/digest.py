@@ -55,7 +55,7 @@ def digest_blocks(digest: Digest, *, to_its_manager: bool = True) -> list[Block]
         "stories": lambda share: stories_section(digest.resolutions, _money(digest.currency), team, share),
         "themes": lambda share: themes_section(digest.resolutions, share),
         "recognition": lambda share: recognition_section(digest.recognition, someone_else, share),
-        "pulse": lambda share: pulse_section(digest.pulse, share),
+        "pulse": lambda share: pulse_section(digest.pulse, share, someone_else),
         "suggestions": lambda share: suggestions_section(digest.suggestions, share, tz=tz, waiting_on=someone_else),
     }
     top, customers, foot = heading(digest), customers_section(digest), footer(digest, to_its_manager)

@@ -9,7 +9,9 @@ from collections.abc import Sequence
 from handlers.blocks.digest_waiting import who
 from handlers.blocks.kit import Block, escaped, text_block
 from handlers.blocks.suggestions import day_of
+from services.digest.pulse import NO_TEAM_THEN
 from services.digest.weekly import PulsePart, RecognitionPart
+from services.pulse.anonymity import HIDDEN_REASON
 from services.suggestions.digest import SuggestionsPart
 from services.suggestions.lifecycle import STATUS_WORDS
 from services.text import escape_mrkdwn, truncate
@@ -63,13 +65,16 @@ def _nudge(manager: str | None) -> str:
     return f"Nobody has recognised these people in {manager}'s team in 30 days — a word from {manager} would count:"
 
 
-def pulse_section(part: PulsePart | None, share: int) -> list[Block]:
-    """The team's pulse, once: how many scores reach their target, each score, the trend; or why not shown."""
+def pulse_section(part: PulsePart | None, share: int, manager: str | None = None) -> list[Block]:
+    """The team's pulse, once: how many scores reach their target, each score, the trend; or why not shown.
+
+    `manager`: the team's manager as mrkdwn when someone else (HR, an admin) reads it; the reason then names them.
+    """
     if part is None:
         return [text_block("*Team pulse:* no round has closed yet")]
     head = f"*Team pulse, {escape_mrkdwn(part.round_label)}:*"
     if part.hidden is not None:
-        return [text_block(f"{head} {escape_mrkdwn(part.hidden)}.")]
+        return [text_block(f"{head} {_why_hidden(part, manager)}.")]
     targets = [(score, target) for _, score, target in part.scores if target is not None]
     if targets:
         head += f" {sum(score >= target for score, target in targets)} of {len(targets)} scores at or above target"
@@ -79,6 +84,18 @@ def pulse_section(part: PulsePart | None, share: int) -> list[Block]:
         trend = " → ".join(f"{escape_mrkdwn(label)} {score:.1f}" for label, score in part.trend[-TREND_POINTS:])
         lines.append(f"Trend (mean of the 1–5 questions): {trend}")
     return [text_block("\n".join(lines))]
+
+
+def _why_hidden(part: PulsePart, manager: str | None) -> str:
+    """In words that give away no count."""
+    if part.hidden == NO_TEAM_THEN:
+        who_then = "you" if manager is None else manager
+        return f"not shown: {who_then} had no team of {'your' if manager is None else 'their'} own when it closed"
+    team = "your team" if manager is None else f"{manager}'s team"
+    return (
+        f"{HIDDEN_REASON}: too few of {team} answered, or their figures next to other teams' "
+        f"would narrow answers down to fewer than {part.threshold} people"
+    )
 
 
 def _score_line(question: str, score: float, target: float | None) -> str:

@@ -13,10 +13,12 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from models import PulseRound, Workspace
-from services.pulse.anonymity import HIDDEN_REASON
 from services.pulse.results import Rounds, closed_rounds, judged
 
-NO_TEAM_THEN = "not shown: you had no team of your own when it closed"
+NO_TEAM_THEN = "no team then"
+"""Why not shown: the manager led no team when the round closed (their people's answers count where they were)."""
+TOO_FEW = "too few"
+"""Why not shown: the anonymity rule hid the team."""
 
 
 @dataclass(frozen=True)
@@ -27,6 +29,8 @@ class PulsePart:
     scores: tuple[tuple[str, float, float | None], ...]
     trend: tuple[tuple[str, float], ...]
     hidden: str | None = None
+    """NO_TEAM_THEN or TOO_FEW, worded for whoever reads it (the manager, or HR previewing the team)."""
+    threshold: int = 0
 
 
 def pulse_parts(
@@ -57,17 +61,9 @@ def team_pulse(loaded: Rounds, rounds: Sequence[PulseRound], key: str) -> PulseP
     if not loaded.reaches(key, latest):  # a team formed since: its people's answers count where they were then
         return PulsePart(label, (), (), hidden=NO_TEAM_THEN)
     if not loaded.view(key, latest).shown:
-        return PulsePart(label, (), (), hidden=hidden_reason(latest.anonymity_threshold))
+        return PulsePart(label, (), (), hidden=TOO_FEW, threshold=latest.anonymity_threshold)
     scores = tuple((question.text, result.score, question.target) for question, result in loaded.results(key, latest))
     return PulsePart(label, scores, trend(loaded, rounds, key))
-
-
-def hidden_reason(threshold: int) -> str:
-    """Why the anonymity rule hid the team, in words that give away no count."""
-    return (
-        f"{HIDDEN_REASON}: too few of your team answered, or their figures next to other teams' "
-        f"would narrow answers down to fewer than {threshold} people"
-    )
 
 
 def trend(loaded: Rounds, rounds: Sequence[PulseRound], key: str) -> tuple[tuple[str, float], ...]:

@@ -13,6 +13,7 @@ from handlers.blocks.digest_waiting import decided_line
 from handlers.blocks.kit import Block, text_length
 from handlers.digest_chart import digest_chart
 from models import Employee, Resolution
+from services.digest.pulse import NO_TEAM_THEN, TOO_FEW
 from services.digest.resolutions import CategoryLine, ResolutionsPart, Story, Theme
 from services.digest.week import Week
 from services.digest.weekly import Digest, Person, PulsePart, RecognitionPart, Waiting
@@ -197,3 +198,28 @@ def test_a_busy_week_at_field_maxima_fits_what_slack_accepts_in_one_message(to_i
     assert "Waiting on" in text and "(300), oldest first" in text and "more" in text.split("(300)")[1]
     assert "*Recognition:* 900 received" in text and "*Team pulse, round 52:* 0 of 20 scores" in text
     assert "*Suggestions waiting on" in text and "*Customers:*" in text
+
+
+@pytest.mark.parametrize(
+    ("hidden", "to_the_manager", "in_hrs_preview"),
+    [
+        (
+            NO_TEAM_THEN,
+            "not shown: you had no team of your own when it closed",
+            "not shown: Maya had no team of their own when it closed",
+        ),
+        (TOO_FEW, "too few of your team answered", "too few of Maya's team answered"),
+    ],
+)
+def test_why_a_teams_pulse_is_not_shown_names_the_manager_in_hrs_preview(
+    hidden: str, to_the_manager: str, in_hrs_preview: str
+) -> None:
+    digest = a_digest(pulse=PulsePart("round 1", (), (), hidden=hidden, threshold=5))
+
+    [own] = [line for line in as_text(digest_blocks(digest)).splitlines() if line.startswith("*Team pulse")]
+    [preview] = [
+        line for line in as_text(digest_blocks(digest, to_its_manager=False)).splitlines() if "Team pulse" in line
+    ]
+
+    assert to_the_manager in own
+    assert in_hrs_preview in preview and " you" not in preview and "your" not in preview

@@ -7,7 +7,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from models import PulseQuestion, Workspace
-from services.digest.pulse import PulsePart, hidden_reason
+from services.digest.pulse import TOO_FEW, PulsePart
 from services.digest.weekly import weekly_digests
 from services.policy.pulse import DEFAULT_BANK
 from tests.fixture_week import run_pulse_round
@@ -51,8 +51,7 @@ def test_a_team_over_the_threshold_gets_its_scores_and_gaps_and_the_others_only_
         ((TEXT["understand"], 3.0, 4.5), (TEXT["valued"], 3.0, 4.5), (TEXT["capacity"], 3.0, 4.0)),
         (("R1", 3.0),),
     )
-    assert parts["U0MGR2"] == PulsePart("round 1", (), (), hidden=hidden_reason(5))
-    assert "not shown, so that answers stay anonymous" in hidden_reason(5)
+    assert parts["U0MGR2"] == PulsePart("round 1", (), (), hidden=TOO_FEW, threshold=5)
     assert parts["U0ADMIN"] == PulsePart(
         "round 1",
         ((TEXT["understand"], 2.6, 4.5), (TEXT["valued"], 2.6, 4.5), (TEXT["capacity"], 2.6, 4.0)),
