@@ -127,16 +127,30 @@ def file_to_replace(target: Path) -> Path | None:
         mode = stat.S_IFREG
     except OSError as error:
         raise StartupError(f"cannot write --out {target}: {error.strerror}") from None
-    if not stat.S_ISREG(mode):
+    if not stat.S_ISREG(mode) or names_an_open_file(target):
         return None
     return Path(os.path.realpath(target)) if target.is_symlink() else target
 
 
+def names_an_open_file(target: Path) -> bool:
+    """Whether `target` reaches /proc's links to open files (/dev/stdout, /dev/fd/N, /proc/self/fd/N): one
+    that is a regular file (`--out /dev/stdout >> exports.log`) is written in place, not replaced."""
+    path = target
+    for _hop in range(40):  # the kernel's own limit on links followed
+        if os.path.realpath(path.parent).startswith("/proc/"):
+            return True
+        if not path.is_symlink():
+            return False
+        path = path.parent / os.readlink(path)
+    return False
+
+
 @contextmanager
 def written_in_place(target: Path) -> Iterator[TextIO]:
-    """A FIFO or a device, opened and written as it is (there is nothing to take its place)."""
+    """A FIFO, a device or an open file, written as it is: nothing takes its place, and nothing already in it is
+    cut (`--out /dev/stdout >> exports.log` adds to the log, as the shell was asked to)."""
     try:
-        file = open(target, "w", encoding="utf-8", newline="")  # noqa: SIM115 (closed below, its errors told apart)
+        file = open(target, "a", encoding="utf-8", newline="")  # noqa: SIM115 (closed below, its errors told apart)
     except OSError as error:
         raise StartupError(f"cannot write --out {target}: {error.strerror}") from None
     try:

@@ -4,6 +4,8 @@ a grant id with a digit too many, an abbreviated option, a demo folder that is a
 import argparse
 import os
 import stat
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -74,6 +76,29 @@ def test_an_export_to_a_link_to_standard_output_writes_there_and_leaves_the_link
     assert link.is_symlink(), "the link was replaced by a regular file"
     assert result.stdout == MARCH_CSV.replace("\r\n", "\n")  # text mode reads CRLF as LF
     assert files_in(tmp_path) == ["stdout"]
+
+
+def test_an_export_to_standard_output_appended_to_a_log_adds_to_it(tmp_path: Path, history: dict[str, str]) -> None:
+    """`--out /dev/stdout >> exports.log`: standard output is then a regular file, which must not be replaced
+    (the log's earlier lines would go)."""
+    link = tmp_path / "stdout"
+    link.symlink_to("/proc/self/fd/1")
+    log = tmp_path / "exports.log"
+    log.write_bytes(b"last month's export\r\n")
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "DATABASE_URL"))}
+    with log.open("ab") as appended:
+        result = subprocess.run(
+            [sys.executable, "-m", "bot", *MARCH, "--out", str(link)],
+            cwd=tmp_path,
+            stdout=appended,
+            stderr=subprocess.PIPE,
+            env={**clean, **history},
+            timeout=60,
+        )
+
+    assert result.returncode == 0, result.stderr
+    assert log.read_bytes().decode("utf-8") == "last month's export\r\n" + MARCH_CSV
+    assert link.is_symlink() and files_in(tmp_path) == ["exports.log", "stdout"]
 
 
 @pytest.fixture
