@@ -10,10 +10,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
 
 from bot.cli import build_parser
 from models import Employee, PolicyVersion, Workspace
+from models.engine import make_engine, make_session_factory
 from tests.e2e.test_cli import cli, upgraded
 from tests.e2e.test_rewards_export import MARCH_CSV, make_history
 from tests.e2e.test_rewards_export_failures import exports_audited
@@ -23,10 +24,14 @@ MARCH = ["export", "rewards", "--from", "2026-03-01", "--to", "2026-03-31"]
 
 
 @pytest.fixture
-def history(sessions: sessionmaker[Session], database_url: str) -> dict[str, str]:
-    """March's reward grants, and the environment that points the command line at them."""
-    make_history(sessions)
-    return {"DATABASE_URL": database_url}
+def history(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    """March's reward grants in a database of their own (not the one this process holds open), and the
+    environment that points the command line at it."""
+    folder = tmp_path_factory.mktemp("history")
+    engine = upgraded(folder)
+    make_history(make_session_factory(engine))
+    engine.dispose()
+    return {"DATABASE_URL": f"sqlite:///{folder / 'latitude.db'}"}
 
 
 def files_in(folder: Path) -> list[str]:
@@ -37,7 +42,7 @@ def files_in(folder: Path) -> list[str]:
 
 
 def test_an_export_stopped_by_sigterm_leaves_no_partial_file_and_no_audit_line(
-    tmp_path: Path, history: dict[str, str], sessions: sessionmaker[Session]
+    tmp_path: Path, history: dict[str, str]
 ) -> None:
     """`timeout 60 python -m bot export rewards --out rewards.csv`, or systemd stopping a job: the signal comes
     once every row is written, before the file takes its name."""
@@ -59,7 +64,9 @@ def test_an_export_stopped_by_sigterm_leaves_no_partial_file_and_no_audit_line(
     assert result.returncode == 143, result.stderr
     assert "Traceback" not in result.stderr, result.stderr
     assert files_in(tmp_path) == [], "a partial export, names and emails included, stayed behind"
-    assert exports_audited(sessions) == []
+    engine = make_engine(history["DATABASE_URL"])
+    assert exports_audited(make_session_factory(engine)) == []
+    engine.dispose()
 
 
 def test_an_export_to_a_link_to_standard_output_writes_there_and_leaves_the_link(
