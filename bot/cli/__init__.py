@@ -2,8 +2,13 @@
 
 import argparse
 import os
+import signal
 import sys
-from collections.abc import Sequence
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from types import FrameType
+from typing import Any
 
 from bot.cli import db, demo, digest, export, org, policy, pulse, run, workspace
 from bot.logs import configure_logging
@@ -12,10 +17,25 @@ from bot.startup import StartupError
 from services.errors import DomainError
 
 GROUPS = (run, db, org, policy, export, pulse, digest, workspace, demo)
+TERMINATED = 128 + signal.SIGTERM
+"""The exit status of a command ended by SIGTERM, as a shell reports it (143)."""
+
+
+class CommandParser(argparse.ArgumentParser):
+    """A parser that never takes an abbreviation for an option (`--form` is not `--format`). Sub-commands
+    are made with the class of the parser they belong to, so every level gets the same rule."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs["allow_abbrev"] = False
+        super().__init__(*args, **kwargs)
+
+
+class Terminated(BaseException):
+    """SIGTERM (`timeout`, systemd, an orchestrator's deadline), raised like Ctrl-C so that clean-ups run."""
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = CommandParser(
         prog="python -m bot",
         description="Latitude: empowerment, recognition and pulse polls for frontline service teams, in Slack.",
     )
@@ -29,7 +49,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     configure_logging("WARNING")
     try:
-        status = int(args.handler(args) or 0)
+        with sigterm_raised(args.command != "run"):  # `run` stops gracefully on its own
+            status = int(args.handler(args) or 0)
         sys.stdout.flush()  # here rather than at exit, where a closed pipe could no longer be told apart
         return status
     except (SettingsError, StartupError, DomainError) as error:
@@ -37,8 +58,28 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     except KeyboardInterrupt:
         return 130
+    except Terminated:
+        return TERMINATED
     except BrokenPipeError:
         return reader_went_away()
+
+
+@contextmanager
+def sigterm_raised(wanted: bool) -> Iterator[None]:
+    """While the command runs, SIGTERM raises `Terminated` instead of ending the process where it stands: an
+    export then removes its unfinished file and a transaction rolls back. Only the main thread can set it."""
+    if not wanted or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGTERM, raise_terminated)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def raise_terminated(_signal: int, _frame: FrameType | None) -> None:
+    raise Terminated()
 
 
 def reader_went_away() -> int:

@@ -22,6 +22,9 @@ from services import outbox
 from services.rewards.export import FORMATS, check_export, export_grants, parse_period, record_export
 from services.text import escape_mrkdwn, plural
 
+MAX_GRANT_ID = 2**31 - 1
+"""The largest id an INTEGER column holds on PostgreSQL."""
+
 
 def add_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     parser = commands.add_parser("export", help="export data for HR and payroll")
@@ -43,14 +46,26 @@ def _add_grant_actions(commands: argparse._SubParsersAction) -> None:  # type: i
     parser = commands.add_parser("rewards", help="HR's actions on reward grants")
     actions = parser.add_subparsers(dest="rewards_command", metavar="ACTION", required=True)
     fulfil = actions.add_parser("fulfil", help="mark a grant paid or delivered")
-    fulfil.add_argument("grant_id", type=int)
+    fulfil.add_argument("grant_id", type=grant_id)
     add_workspace_option(fulfil)
     fulfil.set_defaults(handler=run_fulfil)
     revoke = actions.add_parser("revoke", help="revoke a grant (the giver gets the nomination back)")
-    revoke.add_argument("grant_id", type=int)
+    revoke.add_argument("grant_id", type=grant_id)
     revoke.add_argument("--reason", required=True, help="why, for the audit log and the people concerned")
     add_workspace_option(revoke)
     revoke.set_defaults(handler=run_revoke)
+
+
+def grant_id(text: str) -> int:
+    """A grant id as the database can hold it: a digit too many is no grant, said in one line rather than
+    an overflow from the driver."""
+    try:
+        number = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a grant id (a whole number)") from None
+    if not 1 <= number <= MAX_GRANT_ID:
+        raise argparse.ArgumentTypeError(f"there is no reward grant #{text} (ids go from 1 to {MAX_GRANT_ID})")
+    return number
 
 
 def run_export(args: argparse.Namespace) -> int:
@@ -89,14 +104,69 @@ def checked_target(out: str) -> Path | None:
 
 @contextmanager
 def output(target: Path | None) -> Iterator[TextIO]:
-    """Standard output, or a temporary file beside `target` that takes its place only when the block succeeds.
-
-    An export that fails leaves an existing file as it was and no partial file behind; one that succeeds
-    keeps the replaced file's permissions.
-    """
+    """Standard output, a FIFO or a device written in place, or a file replaced only when the block succeeds."""
     if target is None:
         yield sys.stdout
         return
+    replaced = file_to_replace(target)
+    if replaced is None:
+        with written_in_place(target) as file:
+            yield file
+        return
+    with replaced_when_complete(replaced) as file:
+        yield file
+
+
+def file_to_replace(target: Path) -> Path | None:
+    """The regular file `--out` names (existing or not), following a link to one: the link stays and the file
+    it points to is replaced. None for anything else (a FIFO, a device such as /dev/stdout or a link to one):
+    putting a regular file in its place would turn /dev/null into a file of names and emails."""
+    try:
+        mode = os.stat(target).st_mode
+    except FileNotFoundError:  # nothing there yet, or a link to nothing yet: a new file
+        mode = stat.S_IFREG
+    except OSError as error:
+        raise StartupError(f"cannot write --out {target}: {error.strerror}") from None
+    if not stat.S_ISREG(mode) or names_an_open_file(target):
+        return None
+    return Path(os.path.realpath(target)) if target.is_symlink() else target
+
+
+def names_an_open_file(target: Path) -> bool:
+    """Whether `target` reaches /proc's links to open files (/dev/stdout, /dev/fd/N, /proc/self/fd/N): one
+    that is a regular file (`--out /dev/stdout >> exports.log`) is written in place, not replaced."""
+    path = target
+    for _hop in range(40):  # the kernel's own limit on links followed
+        if os.path.realpath(path.parent).startswith("/proc/"):
+            return True
+        if not path.is_symlink():
+            return False
+        path = path.parent / os.readlink(path)
+    return False
+
+
+@contextmanager
+def written_in_place(target: Path) -> Iterator[TextIO]:
+    """A FIFO, a device or an open file, written as it is: nothing takes its place, and nothing already in it is
+    cut (`--out /dev/stdout >> exports.log` adds to the log, as the shell was asked to)."""
+    try:
+        file = open(target, "a", encoding="utf-8", newline="")  # noqa: SIM115 (closed below, its errors told apart)
+    except OSError as error:
+        raise StartupError(f"cannot write --out {target}: {error.strerror}") from None
+    try:
+        with file:
+            yield file
+    except OSError as error:
+        raise StartupError(f"could not write {target}: {error.strerror}") from None
+
+
+@contextmanager
+def replaced_when_complete(target: Path) -> Iterator[TextIO]:
+    """A temporary file beside `target` that takes its place only when the block succeeds.
+
+    An export that fails or is stopped leaves an existing file as it was and no partial file behind; one that
+    succeeds keeps the replaced file's permissions.
+    """
     try:
         descriptor, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".part")
     except OSError as error:

@@ -4,8 +4,13 @@ import argparse
 from pathlib import Path
 
 from bot.cli.common import actor, add_workspace_option, resolve_workspace, transaction
+from bot.cli.files import UnreadableFile, read_utf8
 from bot.clock import SystemClock
 from services.org_import import ImportReport, OrgFileError, import_org, org_tree, parse_org_csv
+
+SAVE_AS_UTF8 = (
+    'in Excel use Save As, then "CSV UTF-8 (Comma delimited)"; in another program, save it with the UTF-8 encoding'
+)
 
 
 def add_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -23,9 +28,9 @@ def add_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[ty
 
 def run_import(args: argparse.Namespace) -> int:
     try:
-        text = args.file.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        raise OrgFileError([f"cannot read {args.file}: {error}"]) from None
+        text = read_utf8(args.file, how_to_save=SAVE_AS_UTF8)
+    except UnreadableFile as error:
+        raise OrgFileError([str(error)]) from None
     rows = parse_org_csv(text)
     now = SystemClock().now()
     with transaction() as session:

@@ -5,6 +5,7 @@ import re
 from pathlib import Path
 
 from bot.cli.common import actor, add_workspace_option, resolve_workspace, transaction
+from bot.cli.files import UnreadableFile, read_utf8
 from bot.clock import SystemClock
 from services.errors import InvalidInput
 from services.money import format_money
@@ -13,6 +14,8 @@ from services.policy.versions import ActivePolicy, current_policy, load_policy
 from services.suggestions import proposals
 from services.suggestions.apply import change_note
 from services.text import plural
+
+SAVE_AS_UTF8 = "save it with the UTF-8 encoding in your editor"
 
 
 def add_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -38,9 +41,9 @@ def add_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[ty
 
 def run_load(args: argparse.Namespace) -> int:
     try:
-        text = args.file.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        raise PolicyError([f"cannot read {args.file}: {error}"]) from None
+        text = read_utf8(args.file, how_to_save=SAVE_AS_UTF8)
+    except UnreadableFile as error:
+        raise PolicyError([str(error)]) from None
     now = SystemClock().now()
     with transaction() as session:
         workspace = resolve_workspace(session, args.workspace, create=True, now=now)
