@@ -120,8 +120,10 @@ def _owner_only(path: str | None) -> None:
     files the database file's permissions), and take group and other access away from an existing one."""
     if not path or path == ":memory:" or path.startswith("file:"):
         return
-    descriptor = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
-    os.close(descriptor)
+    try:  # a file this process holds open is never opened again: closing any handle on it drops its SQLite locks
+        os.close(os.open(path, os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o600))
+    except FileExistsError:
+        pass
     os.chmod(path, 0o600)
 
 

@@ -8,6 +8,8 @@ import os
 import sqlite3
 import stat
 import struct
+import subprocess
+import sys
 from collections.abc import Iterator
 from contextlib import closing, suppress
 from datetime import timedelta
@@ -255,3 +257,30 @@ def test_the_sqlite_file_and_its_journal_are_readable_by_the_owner_only(tmp_path
 
     assert "latitude.db-wal" in modes, "the journal (WAL) exists while writing"
     assert modes == dict.fromkeys(modes, 0o600), modes
+
+
+def test_a_second_engine_on_the_same_file_leaves_the_first_ones_connections_their_lock(tmp_path: Path) -> None:
+    """POSIX drops every lock a process holds on a file when any of its handles on that file closes. Opening the
+    database file again to set its permissions would drop the lock an open connection holds on it; the next
+    process to close its own connection would then think itself the last, and delete the journal (WAL) from
+    under the first process, whose next statement fails with "disk I/O error"."""
+    path = tmp_path / "latitude.db"
+    first = make_engine(f"sqlite:///{path}")
+    with first.connect() as connection:
+        connection.execute(text("CREATE TABLE t (x INTEGER)"))
+        connection.execute(text("INSERT INTO t VALUES (1)"))
+        connection.commit()
+        make_engine(f"sqlite:///{path}").dispose()
+        subprocess.run([sys.executable, "-c", READ_AND_CLOSE, str(path)], check=True, timeout=30)
+
+        assert (tmp_path / "latitude.db-wal").exists(), "another process deleted the journal of an open database"
+        assert connection.execute(text("SELECT count(*) FROM t")).scalar_one() == 1
+    first.dispose()
+
+
+READ_AND_CLOSE = """
+import sqlite3, sys
+connection = sqlite3.connect(sys.argv[1])
+connection.execute("SELECT count(*) FROM t").fetchone()
+connection.close()
+"""
