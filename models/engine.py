@@ -5,7 +5,7 @@ import os
 import threading
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
@@ -120,10 +120,8 @@ def _owner_only(path: str | None) -> None:
     files the database file's permissions), and take group and other access away from an existing one."""
     if not path or path == ":memory:" or path.startswith("file:"):
         return
-    try:  # a file this process holds open is never opened again: closing any handle on it drops its SQLite locks
+    with suppress(FileExistsError):  # never open a file this process may hold: closing a handle drops its locks
         os.close(os.open(path, os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o600))
-    except FileExistsError:
-        pass
     os.chmod(path, 0o600)
 
 

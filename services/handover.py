@@ -33,18 +33,19 @@ class Handover:
     current: Employee
 
 
+Window = tuple[datetime, datetime]
 MISSED_WITHIN = timedelta(hours=1)
-"""How long before a directory change a request may have begun and still be written while the change was made:
-far longer than any request's transaction."""
+"""How long around a directory change a request may have begun and still be written while the change was made:
+far longer than any request's transaction. Only those are looked at again, however long ago the change was."""
 
 
 def hand_over_pending(
-    session: Session, *, workspace: Workspace, created_since: datetime | None = None
+    session: Session, *, workspace: Workspace, created_within: Window | None = None
 ) -> list[Handover]:
-    """Re-route every pending item whose decider left or no longer manages the requester (only those created since
-    `created_since`, when given)."""
-    moved = _resolutions(session, workspace, created_since) + _nominations(session, workspace, created_since)
-    return moved + _suggestions(session, workspace, created_since)
+    """Re-route every pending item whose decider left or no longer manages the requester (only those created
+    `created_within` a window, when given)."""
+    moved = _resolutions(session, workspace, created_within) + _nominations(session, workspace, created_within)
+    return moved + _suggestions(session, workspace, created_within)
 
 
 def hand_over_missed(session: Session, *, workspace: Workspace) -> list[Handover]:
@@ -54,10 +55,11 @@ def hand_over_missed(session: Session, *, workspace: Workspace) -> list[Handover
     changed = session.scalar(select(func.max(Employee.updated_at)).where(Employee.workspace_id == workspace.id))
     if changed is None:
         return []
-    return hand_over_pending(session, workspace=workspace, created_since=changed - MISSED_WITHIN)
+    window = (changed - MISSED_WITHIN, changed + MISSED_WITHIN)
+    return hand_over_pending(session, workspace=workspace, created_within=window)
 
 
-def _suggestions(session: Session, workspace: Workspace, created_since: datetime | None) -> list[Handover]:
+def _suggestions(session: Session, workspace: Workspace, created_within: Window | None) -> list[Handover]:
     """An anonymous suggestion goes to the first in line (its category's owner, else HR, else an admin) even if
     that is its author, who has since become HR or the owner: passing them by, while the others go to them,
     would name them to whoever receives it instead and to whoever reads the import. They still cannot answer
@@ -67,7 +69,7 @@ def _suggestions(session: Session, workspace: Workspace, created_since: datetime
     open_ones = session.scalars(
         select(Suggestion)
         .where(Suggestion.workspace_id == workspace.id, Suggestion.status.not_in(CLOSED_STATUSES))
-        .where(*_since(Suggestion.created_at, created_since))
+        .where(*_within(Suggestion.created_at, created_within))
         .order_by(Suggestion.id)
         .with_for_update(of=Suggestion.__table__)
     )
@@ -99,16 +101,16 @@ def _still_fits(decider: Employee | None, requester: Employee, extra_roles: tupl
     return decider.role in ("admin", *extra_roles) or decider in managers_above(requester)
 
 
-def _since(created_at: Any, created_since: datetime | None) -> tuple[Any, ...]:
-    return () if created_since is None else (created_at >= created_since,)
+def _within(created_at: Any, window: Window | None) -> tuple[Any, ...]:
+    return () if window is None else (created_at >= window[0], created_at <= window[1])
 
 
-def _resolutions(session: Session, workspace: Workspace, created_since: datetime | None) -> list[Handover]:
+def _resolutions(session: Session, workspace: Workspace, created_within: Window | None) -> list[Handover]:
     moved = []
     pending = session.scalars(
         select(Resolution)
         .where(Resolution.workspace_id == workspace.id, Resolution.status == "pending")
-        .where(*_since(Resolution.created_at, created_since))
+        .where(*_within(Resolution.created_at, created_within))
         .order_by(Resolution.id)
         .with_for_update(of=Resolution)
     )
@@ -123,12 +125,12 @@ def _resolutions(session: Session, workspace: Workspace, created_since: datetime
     return moved
 
 
-def _nominations(session: Session, workspace: Workspace, created_since: datetime | None) -> list[Handover]:
+def _nominations(session: Session, workspace: Workspace, created_within: Window | None) -> list[Handover]:
     moved = []
     pending = session.scalars(
         select(Nomination)
         .where(Nomination.workspace_id == workspace.id, Nomination.status == "pending")
-        .where(*_since(Nomination.created_at, created_since))
+        .where(*_within(Nomination.created_at, created_within))
         .order_by(Nomination.id)
         .with_for_update(of=Nomination.__table__)
     )
