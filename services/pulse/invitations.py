@@ -5,24 +5,13 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from models import Employee, PulseReceipt, PulseRound, Workspace
-from services.pulse.rounds import Invitation, invitable, opens_for
-
-
-def _open_round_not_closing(session: Session, workspace: Workspace) -> PulseRound | None:
-    """The open round, under the shared lock answers take: a close in progress holds it, so this waits for the close
-    to commit and PostgreSQL then finds the round no longer open; no receipt or invitation goes to a sealed round."""
-    return session.scalar(
-        select(PulseRound)
-        .where(PulseRound.workspace_id == workspace.id, PulseRound.status == "open")
-        .limit(1)
-        .with_for_update(read=True)
-    )
+from models import Employee, PulseReceipt, Workspace
+from services.pulse.rounds import Invitation, invitable, open_round, opens_for
 
 
 def due_invitations(session: Session, *, workspace: Workspace, now: datetime) -> list[Invitation]:
     """Everyone whose local hour has come and who was not asked yet: their receipt is written now."""
-    pulse_round = _open_round_not_closing(session, workspace)
+    pulse_round = open_round(session, workspace, shared_lock=True)  # no receipt goes to a round being sealed
     if pulse_round is None:
         return []
     asked = set(session.scalars(select(PulseReceipt.employee_id).where(PulseReceipt.round_id == pulse_round.id)))
@@ -38,7 +27,7 @@ def due_invitations(session: Session, *, workspace: Workspace, now: datetime) ->
 def due_reminders(session: Session, *, workspace: Workspace, now: datetime) -> list[Invitation]:
     """The one reminder, to those asked who have not answered, `reminder_hours` after they were asked: their own
     opening, or later when they were invited late."""
-    pulse_round = _open_round_not_closing(session, workspace)
+    pulse_round = open_round(session, workspace, shared_lock=True)  # no receipt goes to a round being sealed
     if pulse_round is None:
         return []
     query = (

@@ -69,10 +69,11 @@ def questions_for(number: int, settings: PulseSettings) -> list[BankQuestion]:
     return [bank[(start + offset) % len(bank)] for offset in range(per_round)]
 
 
-def open_round(session: Session, workspace: Workspace) -> PulseRound | None:
-    return session.scalar(
-        select(PulseRound).where(PulseRound.workspace_id == workspace.id, PulseRound.status == "open").limit(1)
-    )
+def open_round(session: Session, workspace: Workspace, *, shared_lock: bool = False) -> PulseRound | None:
+    """`shared_lock`: under the lock answers take; a close in progress holds the round, so this waits for the close
+    to commit and PostgreSQL then finds the round no longer open."""
+    found = select(PulseRound).where(PulseRound.workspace_id == workspace.id, PulseRound.status == "open").limit(1)
+    return session.scalar(found.with_for_update(read=True) if shared_lock else found)
 
 
 def start_round(
