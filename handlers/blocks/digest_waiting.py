@@ -5,8 +5,18 @@ Each request shown to its manager keeps room for the line a decision puts in pla
 the digest as sent.
 """
 
-from handlers.blocks.kit import Block, and_more, context_block, escaped, local_time, quote, text_block, text_length
-from handlers.blocks.resolutions import HOME_WAITING, STATUS_WORDS, decision_buttons
+from handlers.blocks.kit import (
+    Block,
+    and_more,
+    context_block,
+    escaped,
+    local_time,
+    name_of,
+    quote,
+    text_block,
+    text_length,
+)
+from handlers.blocks.resolutions import HOME_WAITING, decision_buttons, outcome_line
 from models import Resolution
 from services.digest.weekly import Digest, Waiting
 from services.directory import Named
@@ -27,7 +37,7 @@ def who(person: Named | None) -> str:
     added under."""
     if person is None:
         return "someone"
-    return escaped(person.name, NAME_TEXT) if person.in_directory else f"<@{person.slack_id}>"
+    return escaped(person.name, NAME_TEXT) if person.in_directory else name_of(person)
 
 
 def waiting_section(digest: Digest, room: int, budget: int) -> list[Block]:
@@ -80,6 +90,4 @@ def _waiting_line(item: Waiting, digest: Digest) -> str:
 
 def decided_line(request: Resolution) -> Block:
     """What replaces a request's buttons in the digest once it is decided: the outcome, the reason cut short."""
-    who = escaped(request.decided_by.name if request.decided_by else "someone", 40)
-    reason = f": {escaped(request.decline_reason, 100)}" if request.decline_reason else ""
-    return context_block(f"{STATUS_WORDS[request.status]} by {who}{reason}")
+    return context_block(outcome_line(request, name_within=40, reason_within=100))

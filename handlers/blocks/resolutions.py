@@ -8,6 +8,7 @@ from handlers.blocks.kit import (
     Block,
     and_more,
     context_block,
+    escaped,
     input_block,
     local_time,
     name_of,
@@ -214,11 +215,14 @@ def decision_buttons(resolution_id: int, *, block_id_prefix: str = DECIDE_BLOCK_
 
 
 def decided(resolution: Resolution) -> list[Block]:
-    who = escape_mrkdwn(resolution.decided_by.name if resolution.decided_by else "someone")
-    outcome = f"{STATUS_WORDS[resolution.status]} by {who}"
-    if resolution.decline_reason:
-        outcome += f": {escape_mrkdwn(resolution.decline_reason)}"
-    return [text_block(facts(resolution)), context_block(outcome)]
+    return [text_block(facts(resolution)), context_block(outcome_line(resolution))]
+
+
+def outcome_line(resolution: Resolution, *, name_within: int = 400, reason_within: int = 2500) -> str:
+    """ "Declined by Maya Manager: the reason", the name and the reason each cut to fit once escaped."""
+    who = escaped(resolution.decided_by.name if resolution.decided_by else "someone", name_within)
+    reason = f": {escaped(resolution.decline_reason, reason_within)}" if resolution.decline_reason else ""
+    return f"{STATUS_WORDS[resolution.status]} by {who}{reason}"
 
 
 def outcome_for_employee(resolution: Resolution) -> list[Block]:
