@@ -11,7 +11,7 @@ from slack_bolt import BoltContext, BoltResponse
 from handlers.deps import Deps
 from models import ProcessedEvent
 from services.rows import insert_new
-from services.text import mention_label
+from services.text import labels_in, mention_label
 
 Middleware = Callable[..., BoltResponse | None]
 log = logging.getLogger(__name__)
@@ -21,7 +21,6 @@ _SLACK_MARKUP = re.compile(
     r"|<!(?P<broadcast>here|channel|everyone)(?:\|[^<>]*)?>"
     r"|<!(?:subteam\^[A-Z0-9]+|date\^[^<>|]*)(?:\|(?P<label>[^<>]*))?>"
 )
-_PERSON_WITH_LABEL = re.compile(r"<@(?P<id>[UW][A-Z0-9]+)\|(?P<label>[^<>]*)>")
 PERSON_LABELS = "person_labels"
 """The context key of the names Slack sent with the people a command's text mentions (`labels_sent`)."""
 
@@ -53,9 +52,7 @@ def unescape_command_text(body: dict[str, Any], context: BoltContext, next: Call
 def labels_sent(escaped: str) -> dict[str, str]:
     """`<@U1|sam> and <@U2>` -> `{"U1": "sam"}`: the name Slack wrote with each person (their handle or display
     name when they were picked), by Slack user id."""
-    labels = {
-        found["id"]: mention_label(html.unescape(found["label"])) for found in _PERSON_WITH_LABEL.finditer(escaped)
-    }
+    labels = {slack_id: mention_label(html.unescape(label)) for slack_id, label in labels_in([escaped]).items()}
     return {slack_id: label for slack_id, label in labels.items() if label}
 
 
