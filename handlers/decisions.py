@@ -45,10 +45,10 @@ def approve_clicked(
             )
             announcement = Announcement.of(session, resolution, now=deps.now())
     except DomainError as error:
-        with reported(body, respond):
+        with reported(body, respond, client):
             tell_clicker(context, client, body, respond, f":warning: {error}")
         return
-    with reported(body, respond):
+    with reported(body, respond, client):
         announce_decision(deps, client, announcement, _request_message(body))
         refresh_where_clicked(context, client, body, respond, announcement)
 
@@ -71,10 +71,10 @@ def decline_clicked(
                 digest=_digest_message(body),
             )
     except DomainError as error:
-        with reported(body, respond):
+        with reported(body, respond, client):
             tell_clicker(context, client, body, respond, f":warning: {error}")
         return
-    with reported(body, respond):
+    with reported(body, respond, client):
         client.views_open(trigger_id=body["trigger_id"], view=view)
 
 

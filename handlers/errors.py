@@ -7,6 +7,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from slack_bolt import BoltContext, BoltResponse, Respond
+from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from handlers.payload import MalformedPayload
@@ -33,6 +34,7 @@ def handle_error(
     respond: Respond | None,
     response: BoltResponse | None = None,
     context: BoltContext | None = None,
+    client: WebClient | None = None,
 ) -> BoltResponse | None:
     """Log with a reference and tell the user; a malformed payload read before the ack is answered 400."""
     ref = secrets.token_hex(4)
@@ -56,7 +58,22 @@ def handle_error(
             log.warning("[ref %s] could not tell the user about the error", ref)
     elif isinstance(held, TimelyAck) and held.held:  # a form showing "the answer will appear here"
         held.fail(told)
+    elif _clicked_in_a_view(body) and client is not None:  # the Home or a form: no response URL, so a DM
+        _tell_in_a_dm(client, body["user"]["id"], told, ref)
     return None
+
+
+def _clicked_in_a_view(body: dict[str, Any]) -> bool:
+    """A click in the App Home or a form: Slack gives it no response URL to answer through."""
+    container = body.get("container") or {}
+    return body.get("type") == "block_actions" and container.get("type") == "view" and bool(body.get("user"))
+
+
+def _tell_in_a_dm(client: WebClient, user_id: str, told: str, ref: str) -> None:
+    try:
+        client.chat_postMessage(channel=user_id, text=told)
+    except Exception:
+        log.warning("[ref %s] could not tell the user about the error", ref)
 
 
 def _kind(body: dict[str, Any]) -> str:
@@ -68,11 +85,12 @@ def _has_response_url(body: dict[str, Any]) -> bool:
 
 
 @contextmanager
-def reported(body: dict[str, Any], respond: Respond | None = None) -> Iterator[None]:
+def reported(body: dict[str, Any], respond: Respond | None = None, client: WebClient | None = None) -> Iterator[None]:
     """Send an error raised after the ack to the global handler, with this `respond` (the export's, say),
-    and let the listener go on. An error that escapes a listener reaches the handler too, through Bolt;
-    its answer stays given either way (`handlers.timely.KeptAck`)."""
+    and let the listener go on; `client` tells someone who clicked in the App Home, which has no response URL.
+    An error that escapes a listener reaches the handler too, through Bolt; its answer stays given either way
+    (`handlers.timely.KeptAck`)."""
     try:
         yield
     except Exception as error:
-        handle_error(error, body, respond)
+        handle_error(error, body, respond, client=client)

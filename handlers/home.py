@@ -53,8 +53,11 @@ def publish_home(event: dict[str, Any], body: dict[str, Any], context: Any, clie
     deps = deps_of(context)
     with deps.sessions.begin() as session:
         identity = identify_caller(session, context, user_id=event["user"])
-        view = build_home(session, identity.employee, deps.now())
-    learn_if_wanted(client, deps, identity)
+        view = None if identity.slack_profile_wanted else build_home(session, identity.employee, deps.now())
+    if view is None:  # a newcomer, or someone without a time zone: greeted by name, their day on their clock
+        learn_if_wanted(client, deps, identity)
+        with deps.sessions.begin() as session:
+            view = build_home(session, identify_caller(session, context, user_id=event["user"]).employee, deps.now())
     if not blocks.already_shown(view, event.get("view")):
         client.views_publish(user_id=event["user"], view=view)
 

@@ -61,7 +61,7 @@ def thank_author(session: Session, *, suggestion: Suggestion, decider: Employee,
         unit=item.unit,
         needs_approval=False,
         reason=f"You said, we did: {suggestion.what} — {suggestion.change}",
-        public=True,
+        public=False,  # thanked in the team's channel (or DMs), not the recognition channel every Home shows
         fingerprint=hashlib.sha256(f"suggestion:{suggestion.id}".encode()).hexdigest(),
         status="approved",
         created_at=now,

@@ -1,0 +1,51 @@
+"""The App Home as each person sees it: only their own team's news, their name from the first open, and an answer
+in the Home when a click there fails."""
+
+from tests.conftest import RunningBot
+from tests.e2e.test_resolutions_approvals import request_over_the_limit
+from tests.helpers import load_org_and_policy
+from tests.suggestions_helpers import load_suggestion_org
+
+
+def test_a_newcomers_first_home_greets_them_by_name(bot: RunningBot) -> None:
+    load_org_and_policy(bot.sessions, bot.clock.now())
+    bot.slack.add_user("U0NEW", "Nora Newcomer", tz="Asia/Tokyo")
+
+    bot.driver.open_home("U0NEW")
+
+    [first] = bot.slack.calls("views.publish", user_id="U0NEW")
+    assert "Hi Nora" in first.text, first.text.splitlines()[0]
+
+
+def test_a_decline_from_the_home_whose_form_could_not_open_says_so_in_a_dm(bot: RunningBot) -> None:
+    """A click in the Home has no response URL: what went wrong after its ack comes as a DM from the app."""
+    load_org_and_policy(bot.sessions, bot.clock.now())
+    request_over_the_limit(bot)
+    bot.driver.open_home("U0MGR1")
+    [home] = bot.slack.calls("views.publish", user_id="U0MGR1")
+    bot.slack.fail("views.open", error="expired_trigger_id")
+
+    bot.driver.click_in_view("U0MGR1", home.args["view"], "resolution_decline")
+
+    [told] = [c for c in bot.slack.calls("chat.postMessage", channel="U0MGR1") if "try again" in c.text]
+    assert "took longer than Slack allows for opening a form" in told.text
+
+
+def test_a_teams_you_said_we_did_stays_out_of_other_teams_homes(bot: RunningBot) -> None:
+    """ "You said, we did" goes to the team's channel or its people; the author's thanks must not carry the team's
+    suggestion to every Home in the workspace, as a shout-out posted for everyone would."""
+    load_suggestion_org(bot.sessions, bot.clock.now())
+    bot.driver.command("U0AGENT1", "/suggest", "the returns desk needs a second card reader")
+    card = bot.slack.calls("chat.postMessage", channel="U0MGR1")[-1]
+    bot.driver.click("U0MGR1", card, "suggestion_done")
+    bot.driver.submit("U0MGR1", bot.slack.calls("views.open")[-1].args["view"], {"note": "Bought one for the desk"})
+
+    bot.driver.open_home("U0MGR2")  # Omar, Support West
+    bot.driver.open_home("U0AGENT3")  # Ines, Support West
+    bot.driver.open_home("U0AGENT1")  # Sam, the author
+
+    for user in ("U0MGR2", "U0AGENT3"):
+        [home] = bot.slack.calls("views.publish", user_id=user)
+        assert "card reader" not in home.text and "Bought one" not in home.text, home.text
+    [own] = bot.slack.calls("views.publish", user_id="U0AGENT1")
+    assert "Recognition" in own.text or "shout-out" in own.text.lower()
