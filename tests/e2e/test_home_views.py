@@ -1,6 +1,9 @@
 """The App Home as each person sees it: only their own team's news, their name from the first open, and an answer
 in the Home when a click there fails."""
 
+from sqlalchemy import text
+
+from models.schema import migrate
 from tests.conftest import RunningBot
 from tests.e2e.test_resolutions_approvals import request_over_the_limit
 from tests.helpers import load_org_and_policy
@@ -49,3 +52,26 @@ def test_a_teams_you_said_we_did_stays_out_of_other_teams_homes(bot: RunningBot)
         assert "card reader" not in home.text and "Bought one" not in home.text, home.text
     [own] = bot.slack.calls("views.publish", user_id="U0AGENT1")
     assert "Recognition" in own.text or "shout-out" in own.text.lower()
+
+
+def test_upgrading_takes_the_suggestion_thanks_already_given_out_of_every_home(bot: RunningBot) -> None:
+    """Migration 0019: the thanks given before it were public; they become private, other shout-outs stay as given."""
+    load_suggestion_org(bot.sessions, bot.clock.now())
+    bot.driver.command("U0AGENT1", "/suggest", "the returns desk needs a second card reader")
+    card = bot.slack.calls("chat.postMessage", channel="U0MGR1")[-1]
+    bot.driver.click("U0MGR1", card, "suggestion_done")
+    bot.driver.submit("U0MGR1", bot.slack.calls("views.open")[-1].args["view"], {"note": "Bought one for the desk"})
+    bot.driver.command("U0MGR2", "/nominate", "<@U0AGENT3> shoutout for calming an angry caller")
+    engine = bot.runtime.engine
+    with engine.begin() as connection:
+        connection.execute(text("UPDATE nominations SET public = true"))  # as the thanks were given before
+    migrate(engine, "downgrade", "0018")
+
+    migrate(engine, "upgrade", "head")
+
+    with engine.connect() as connection:
+        rows = connection.execute(text("SELECT reason, public FROM nominations ORDER BY id")).all()
+    assert [(reason.split(":")[0], bool(public)) for reason, public in rows] == [
+        ("You said, we did", False),
+        ("for calming an angry caller", True),
+    ]
