@@ -29,8 +29,12 @@ from services.suggestions.relay import Relay, is_sealed
 log = logging.getLogger(__name__)
 
 TRANSIENT_ERRORS = frozenset({"ratelimited", "internal_error", "fatal_error", "service_unavailable", "request_timeout"})
-"""Slack errors worth another try; any other error Slack answers (missing_scope, invalid_auth, msg_too_long,
-channel_not_found...) will not change by retrying, so the message is dropped and logged."""
+"""Slack errors worth another try; any other error Slack answers (missing_scope, msg_too_long, channel_not_found...)
+will not change by retrying, so the message is dropped and logged."""
+TOKEN_REFUSED = frozenset({"token_revoked", "invalid_auth", "account_inactive"})
+"""The token, not the message: Slack revokes it before it tells of an uninstall, and another process may still
+hold one replaced by a reinstall. The message waits as for a token not renewed (no attempt counted): it goes with
+the next token, or is dropped with the rest once the uninstall is handled."""
 
 
 NOT_INSTALLED = "not_installed"
@@ -96,7 +100,19 @@ def send_for_workspace(deps: Deps, client: WebClient, delivery: Claimed) -> Send
     if own is None:
         log.info("delivery %s: the app is not installed in its workspace any more, dropped", logged_key(delivery))
         return SendOutcome(ok=False, error=NOT_INSTALLED, permanent=True)
-    return send(own, delivery, deps.relay)
+    outcome = send(own, delivery, deps.relay)
+    if outcome.error == TOKEN_UNAVAILABLE and deps.tokens is not None:  # perhaps a reinstall another process saw
+        deps.tokens.forget(delivery.workspace_id)
+        return send_for_workspace(deps, client, delivery) if _token_changed(deps, delivery, own) else outcome
+    return outcome
+
+
+def _token_changed(deps: Deps, delivery: Claimed, used: WebClient) -> bool:
+    assert deps.tokens is not None
+    try:
+        return deps.tokens.token_for(delivery.workspace_id) not in (None, used.token)
+    except (SlackClientError, OSError):
+        return False
 
 
 def send(client: WebClient, delivery: Claimed, relay: Relay | None = None) -> SendOutcome:
@@ -127,6 +143,9 @@ def _refused(delivery: Claimed, error: SlackApiError) -> SendOutcome:
     if response.status_code == 429:
         retry_after = response.headers.get("retry-after") or response.headers.get("Retry-After") or 1
         return SendOutcome(ok=False, error="ratelimited", retry_after=float(retry_after))
+    if code in TOKEN_REFUSED:
+        log.warning("delivery %s: Slack refused the token (%s): it waits for a new one", logged_key(delivery), code)
+        return SendOutcome(ok=False, error=TOKEN_UNAVAILABLE, retry_after=TOKEN_RETRY_SECONDS)
     permanent = response.status_code < 500 and code not in TRANSIENT_ERRORS
     level = logging.ERROR if permanent else logging.WARNING
     log.log(level, "delivery %s: Slack %s %s: %s", logged_key(delivery), delivery.method, _verdict(permanent), code)

@@ -89,9 +89,7 @@ def test_server_errors_back_off_and_a_permanent_error_gives_up(
     assert drain_outbox(deps, client) == 1
 
 
-@pytest.mark.parametrize(
-    "error", ["missing_scope", "invalid_auth", "not_authed", "msg_too_long", "no_text", "invalid_arguments"]
-)
+@pytest.mark.parametrize("error", ["missing_scope", "not_authed", "msg_too_long", "no_text", "invalid_arguments"])
 def test_an_error_retrying_cannot_fix_is_dropped_at_once_and_logged(
     deps: Deps, workspace: Workspace, slack: FakeSlack, error: str, caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -104,6 +102,20 @@ def test_an_error_retrying_cannot_fix_is_dropped_at_once_and_logged(
     doomed = deliveries(deps)["doomed"]
     assert (doomed.status, doomed.attempts, doomed.last_error) == ("failed", 1, error)
     assert [r.levelname for r in caplog.records if "doomed" in r.getMessage()] == ["ERROR"]
+
+
+@pytest.mark.parametrize("error", ["invalid_auth", "token_revoked", "account_inactive"])
+def test_a_refused_token_keeps_the_message_waiting_for_the_next_one_without_counting_an_attempt(
+    deps: Deps, workspace: Workspace, slack: FakeSlack, error: str
+) -> None:
+    client = create_sender_client(bot_settings(slack, "sqlite://"))
+    queue(deps, workspace, "waiting")
+    slack.fail("chat.postMessage", times=1, error=error)
+
+    assert drain_outbox(deps, client) == 0
+
+    waiting = deliveries(deps)["waiting"]
+    assert (waiting.status, waiting.attempts, waiting.last_error) == ("pending", 0, "token_unavailable")
 
 
 def test_a_dropped_connection_is_retried_later(

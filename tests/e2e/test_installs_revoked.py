@@ -1,0 +1,77 @@
+"""A token Slack refused is the token's fault, not the message's: Slack revokes a token before it tells of the
+uninstall, and another process may still hold the token a reinstall replaced. The message waits, and goes."""
+
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from bot.fakeslack.browser import install
+from bot.runtime import build_runtime
+from handlers.jobs.drain_outbox import drain_outbox
+from handlers.jobs.run_pulse_rounds import run_pulse_rounds
+from handlers.pulse_invitations import queue_invitations
+from models import Delivery
+from services import directory, outbox
+from services.pulse import rounds as pulse_rounds
+from tests.conftest import RunningBot
+from tests.e2e.test_installs import ALPHA_ORG, install_in, oauth_bot  # noqa: F401
+
+
+def queue_one(bot: RunningBot, key: str) -> None:
+    with bot.sessions.begin() as session:
+        workspace = directory.find_workspace(session, "T0ALPHA")
+        assert workspace is not None
+        payload = {"channel": "U0AAGENT", "text": key}
+        outbox.enqueue(
+            session, workspace=workspace, key=key, method="chat.postMessage", payload=payload, now=bot.clock.now()
+        )
+
+
+def test_invitations_refused_for_a_revoked_token_are_sent_again_after_the_reinstall(
+    oauth_bot: RunningBot,  # noqa: F811
+) -> None:
+    """People whose invitation an uninstall dropped count as not yet asked, and an open round asks them once the
+    app is back: those the sender tried between the token's revocation and the uninstall event too."""
+    alpha = install_in(oauth_bot, "T0ALPHA", ALPHA_ORG)
+    with oauth_bot.sessions.begin() as session:  # /pulse start's fan-out, queued for the background sender
+        workspace = directory.find_workspace(session, "T0ALPHA")
+        assert workspace is not None
+        pulse_rounds.start_round(session, workspace=workspace, by=None, actor="cli", now=oauth_bot.clock.now())
+        assert queue_invitations(session, workspace=workspace, now=oauth_bot.clock.now()) == 3
+    oauth_bot.slack.state.installs.revoke_team("T0ALPHA")
+    drain_outbox(oauth_bot.runtime.deps, oauth_bot.runtime.sender_client)  # the sender was mid fan-out
+    oauth_bot.slack.violations.clear()  # the refused calls, made with the revoked token
+    alpha.event({"type": "app_uninstalled"})
+    oauth_bot.slack.installing(team_id="T0ALPHA", user_id="U0AHR")
+    assert install(oauth_bot.events_url).status == 200
+
+    oauth_bot.clock.advance(timedelta(minutes=10))
+    run_pulse_rounds(oauth_bot.runtime.deps, oauth_bot.runtime.sender_client)
+    drain_outbox(oauth_bot.runtime.deps, oauth_bot.runtime.sender_client)
+
+    assert len(oauth_bot.slack.messages_to("U0AAGENT")) == 1
+
+
+def test_the_process_that_missed_a_quick_reinstall_sends_with_the_new_token(
+    oauth_bot: RunningBot,  # noqa: F811
+) -> None:
+    """The uninstall and install reached one worker; the sender runs in another, which still keeps the old token."""
+    alpha = install_in(oauth_bot, "T0ALPHA", ALPHA_ORG)
+    other_worker = build_runtime(oauth_bot.runtime.settings, clock=oauth_bot.clock)
+    try:
+        queue_one(oauth_bot, "before")
+        drain_outbox(other_worker.deps, other_worker.app.client)  # it learns alpha's token
+        alpha.event({"type": "app_uninstalled"})
+        oauth_bot.slack.installing(team_id="T0ALPHA", user_id="U0AHR")
+        assert install(oauth_bot.events_url).status == 200
+        queue_one(oauth_bot, "after")
+
+        drain_outbox(other_worker.deps, other_worker.app.client)
+
+        with oauth_bot.sessions() as session:
+            after = session.scalars(select(Delivery).where(Delivery.idempotency_key == "after")).one()
+        oauth_bot.slack.violations.clear()  # the refused call, made with the old token
+        assert (after.status, after.last_error) == ("sent", None)
+        assert [m.text for m in oauth_bot.slack.messages_to("U0AAGENT")][-1] == "after"
+    finally:
+        other_worker.close()
