@@ -8,12 +8,14 @@ from slack_bolt.adapter.socket_mode import SocketModeHandler
 from bot.stopping import done_within
 
 
-def socket_mode_handler(app: App, app_token: str) -> SocketModeHandler:
+def socket_mode_handler(app: App, app_token: str, *, concurrency: int) -> SocketModeHandler:
     """Bolt's handler on slack_sdk's built-in WebSocket client; `start()` blocks, `connect()` does not.
 
-    It reaches Slack through the app's client, so SLACK_API_URL applies to `apps.connections.open` too.
+    It reaches Slack through the app's client, so SLACK_API_URL applies to `apps.connections.open` too. Each of
+    its `concurrency` workers holds one request until Bolt acks it: as many as the listener threads, or a burst
+    held up by the database would wait for a free worker before its holding answer's clock even starts.
     """
-    return SocketModeHandler(app, app_token)  # type: ignore[no-untyped-call]
+    return SocketModeHandler(app, app_token, concurrency=concurrency)  # type: ignore[no-untyped-call]
 
 
 log = logging.getLogger(__name__)

@@ -177,7 +177,7 @@ def any_mode_bot(request: pytest.FixtureRequest, bot: RunningBot) -> Iterator[Ru
 def in_socket_mode(bot: RunningBot) -> Iterator[None]:
     """The driver sends to the bot over the fake Slack's WebSocket, to Bolt's Socket Mode handler."""
     socket = bot.slack.socket_mode()
-    handler = socket_mode_handler(bot.runtime.app, APP_TOKEN)
+    handler = socket_mode_handler(bot.runtime.app, APP_TOKEN, concurrency=bot.runtime.settings.listener_threads)
     handler.connect()  # type: ignore[no-untyped-call]
     socket.wait_connected()
     bot.driver.socket_mode = True

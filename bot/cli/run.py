@@ -100,7 +100,7 @@ def serve_socket_mode(runtime: "Runtime", app_token: str) -> bool:
 
     from bot.socket_mode import finish, socket_mode_handler
 
-    handler = socket_mode_handler(runtime.app, app_token)
+    handler = socket_mode_handler(runtime.app, app_token, concurrency=runtime.settings.listener_threads)
 
     def stop(_signal: int, _frame: object) -> None:
         signal.signal(signal.SIGTERM, signal.SIG_DFL)  # a second SIGTERM ends the process at once

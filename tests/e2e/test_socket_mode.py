@@ -103,7 +103,7 @@ def connected_over_socket_mode(bot: RunningBot) -> SocketModeHandler:
     skip_unless_writers_overlap(bot.runtime.engine)
     load_org_and_policy(bot.sessions, bot.clock.now())
     socket = bot.slack.socket_mode()
-    handler = socket_mode_handler(bot.runtime.app, APP_TOKEN)
+    handler = socket_mode_handler(bot.runtime.app, APP_TOKEN, concurrency=bot.runtime.settings.listener_threads)
     handler.connect()  # type: ignore[no-untyped-call]
     socket.wait_connected()
     bot.driver.socket_mode = True
