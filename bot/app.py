@@ -68,17 +68,18 @@ def create_app(
     settings: Settings, deps: Deps, *, executor: Executor | None = None, oauth: OAuthSettings | None = None
 ) -> App:
     """One workspace with the settings' bot token, or (`oauth`) installs in many workspaces."""
+    listeners = executor or ThreadPoolExecutor(settings.listener_threads, thread_name_prefix="listener")
     app = App(
         client=create_client(settings),
         signing_secret=settings.slack_signing_secret,
         oauth_settings=oauth,
-        listener_executor=executor or ThreadPoolExecutor(settings.listener_threads, thread_name_prefix="listener"),
+        listener_executor=listeners,
         raise_error_for_unhandled_request=False,
         token_verification_enabled=False,  # bot/runtime.learn_workspace checks the token, in one line when refused
     )
     app.use(inject_deps(deps))
     if oauth is None:
-        app.use(serve_only_the_tokens_workspace)
+        app.use(serve_only_the_tokens_workspace(listeners))
     app.use(unescape_command_text)
     app.use(drop_repeated_events(deps))
     app.use(answer_in_time(settings.answer_within))

@@ -10,9 +10,10 @@ installs each workspace has its own install, and this middleware is not used.
 import json
 import logging
 from collections.abc import Callable
+from concurrent.futures import Executor
 from typing import Any
 
-from slack_bolt import BoltContext, BoltResponse
+from slack_bolt import BoltContext, BoltResponse, Respond
 
 log = logging.getLogger(__name__)
 
@@ -22,21 +23,32 @@ SERVES_ANOTHER_WORKSPACE = (
 )
 
 
-def serve_only_the_tokens_workspace(
-    body: dict[str, Any], context: BoltContext, next: Callable[[], None]
-) -> BoltResponse | None:
-    """Global middleware: a request from a workspace other than the bot token's is refused, and says so."""
-    served = context.authorize_result.team_id if context.authorize_result is not None else None
-    if served is None or context.team_id in (None, served):
-        next()
-        return None
-    log.warning("refused a %s from workspace %s: this install serves %s", _kind(body), context.team_id, served)
-    if body.get("command"):
-        answer = {"response_type": "ephemeral", "text": SERVES_ANOTHER_WORKSPACE}
-        return BoltResponse(status=200, body=json.dumps(answer), headers={"content-type": "application/json"})
-    if body.get("type") == "block_actions" and context.respond is not None:
-        context.respond(text=SERVES_ANOTHER_WORKSPACE, response_type="ephemeral", replace_original=False)
-    return BoltResponse(status=200, body="")
+def serve_only_the_tokens_workspace(executor: Executor) -> Callable[..., BoltResponse | None]:
+    """Global middleware: a request from a workspace other than the bot token's is refused, and says so. A click
+    is told through its response URL on `executor` (the listeners'), so that no Slack call holds up its ack."""
+
+    def middleware(body: dict[str, Any], context: BoltContext, next: Callable[[], None]) -> BoltResponse | None:
+        served = context.authorize_result.team_id if context.authorize_result is not None else None
+        if served is None or context.team_id in (None, served):
+            next()
+            return None
+        log.warning("refused a %s from workspace %s: this install serves %s", _kind(body), context.team_id, served)
+        if body.get("command"):
+            answer = {"response_type": "ephemeral", "text": SERVES_ANOTHER_WORKSPACE}
+            return BoltResponse(status=200, body=json.dumps(answer), headers={"content-type": "application/json"})
+        respond = context.respond
+        if body.get("type") == "block_actions" and respond is not None:
+            executor.submit(_tell, respond)
+        return BoltResponse(status=200, body="")
+
+    return middleware
+
+
+def _tell(respond: Respond) -> None:
+    try:
+        respond(text=SERVES_ANOTHER_WORKSPACE, response_type="ephemeral", replace_original=False)
+    except Exception:
+        log.warning("could not tell someone from another workspace why their click was refused")
 
 
 def _kind(body: dict[str, Any]) -> str:
