@@ -31,8 +31,9 @@ HOLDING_FORM = (
     ":hourglass_flowing_sand: Got it. This is taking longer than usual: the answer will appear here in a moment."
 )
 DONE_FORM = ":white_check_mark: Done. You can close this window."
-# Set by bot/server.py on every request it takes (any such header from outside is overwritten): the deadline
-# counts from then, so time spent before Bolt (the replay check, a wait for a connection) counts too.
+# Set by bot/server.py on every request (any such header from outside is overwritten) to when its last byte
+# arrived: the deadline counts from then, so time spent before Bolt (waiting for a free server thread, the
+# replay check, a wait for a database connection) counts too.
 ARRIVED_HEADER = "x-latitude-arrived"
 # A late answer waits this long after the holding ack was handed over, so that it lands after it.
 AFTER_HOLDING = 0.5
