@@ -19,6 +19,7 @@ USAGE = Usage(
     purpose="what you may fix for a customer on the spot, and what is left of today's and this month's allowance.",
     forms=(
         ("/boundaries", "show your limits, category by category"),
+        ("/boundaries CATEGORY", "show one category in full, its description too (`/boundaries refund`)"),
         ("/boundaries help", "show this help"),
     ),
 )
@@ -29,7 +30,7 @@ def show_boundaries(ack: Ack, command: dict[str, Any], context: BoltContext, cli
     if is_help(text):
         ack(text=USAGE.text())
         return
-    if text.strip():
+    if len(text.split()) > 1:
         ack(text=unknown_argument(USAGE, text))
         return
     deps = deps_of(context)
@@ -37,6 +38,8 @@ def show_boundaries(ack: Ack, command: dict[str, Any], context: BoltContext, cli
         identity = command_caller(session, context, command)
         try:
             active, lines = resolutions.allowance_to_log(session, identity.employee, deps.now())
+            if text.strip():
+                lines = [resolutions.allowance_in(lines, text.strip())]
             content = blocks.boundaries(lines, active.policy.currency, active.version.number, identity.employee)
         except DomainError as error:
             content = [text_block(f":warning: {error}")]

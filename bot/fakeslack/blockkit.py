@@ -22,11 +22,13 @@ NEEDS_OPTIONS = (*GROUPED_MENUS, "overflow", "radio_buttons", "checkboxes")
 BUTTON_STYLES = ("primary", "danger")
 URL_LENGTH = 3000
 BLOCKS_TEXT = 11_000
-"""Characters of text a chat.postMessage or chat.update may hold in all its blocks. Slack refuses more with
-`msg_blocks_too_long`; the Block Kit reference does not give the limit. A Slack maintainer put it at "12,000 text
-characters with a buffer for block containers" (https://github.com/slackapi/bolt-js/issues/2509, where markdown
-blocks alone were refused past 13,297), and a message counted at 11,341 was refused
-(https://github.com/slackapi/bolt-js/issues/2867): the stand-in refuses above 11,000, below every refusal reported."""
+"""Characters of text a message (posted, updated, ephemeral, sent to a response URL or in an ack) may hold in all
+its blocks. Slack refuses more with `msg_blocks_too_long`; the Block Kit reference does not give the limit. A Slack
+maintainer put it at "12,000 text characters with a buffer for block containers"
+(https://github.com/slackapi/bolt-js/issues/2509, where markdown blocks alone were refused past 13,297), and a
+message counted at 11,341 was refused (https://github.com/slackapi/bolt-js/issues/2867): the stand-in refuses above
+11,000, below every refusal reported. Slack checks every message the same way; the stand-in assumes an ack and a
+response URL's message are no exception."""
 BLOCKS_TOO_LONG = "msg_blocks_too_long"
 
 
@@ -43,8 +45,9 @@ def message_problems(args: dict[str, Any]) -> list[str]:
 
 
 def posted_problems(args: dict[str, Any]) -> tuple[str, list[str]]:
-    """Slack's error and the problems for a chat.postMessage or chat.update: `invalid_blocks` for any block
-    Block Kit refuses, else `msg_blocks_too_long` when the blocks hold too much text in all ([] when fine)."""
+    """Slack's error and the problems for a message (posted, updated, ephemeral, an ack or a response URL's):
+    `invalid_blocks` for any block Block Kit refuses, else `msg_blocks_too_long` when the blocks hold too much text
+    in all ([] when fine)."""
     problems = message_problems(args)
     if problems:
         return "invalid_blocks", problems

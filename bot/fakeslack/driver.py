@@ -11,7 +11,7 @@ from urllib.parse import urlencode
 
 from slack_sdk.signature import SignatureVerifier
 
-from bot.fakeslack.blockkit import ack_problems, message_problems
+from bot.fakeslack.blockkit import ack_problems, posted_problems
 from bot.fakeslack.grid import Grid
 from bot.fakeslack.payloads import clicked_action, find_element, slack_escaped, view_state
 from bot.fakeslack.reply import Reply
@@ -283,7 +283,7 @@ class SlackDriver:
         """An ack that carries a message must be one Slack can show."""
         data = reply.json
         if reply.status == 200 and (data.get("text") or data.get("blocks")):
-            problems = message_problems(data)
+            _, problems = posted_problems(data)
             if problems:
                 self.slack.state.reject(what, problems)
         return reply

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bot.fakeslack.access import CLIENT_METHODS, channel_problem, reach_problem, token_problem
-from bot.fakeslack.blockkit import message_problems, posted_problems, view_problems
+from bot.fakeslack.blockkit import posted_problems, view_problems
 from bot.fakeslack.installs import Grant
 from bot.fakeslack.state import BOT_USER_ID, Call, Fault, SlackState, dm_channel
 
@@ -144,7 +144,7 @@ def chat_post_message(state: SlackState, args: Args) -> Answer:
 def chat_post_ephemeral(state: SlackState, args: Args) -> Answer:
     if not args.get("channel") or not args.get("user"):
         return {"ok": False, "error": "channel_not_found" if not args.get("channel") else "user_not_found"}
-    refused = _refused(state, "chat.postEphemeral", message_problems(args))
+    refused = _posted_refused(state, "chat.postEphemeral", args)
     if refused:
         return refused
     ts = state.new_ts()

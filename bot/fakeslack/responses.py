@@ -3,7 +3,7 @@
 import time
 from typing import Any
 
-from bot.fakeslack.blockkit import message_problems
+from bot.fakeslack.blockkit import posted_problems
 from bot.fakeslack.state import BOT_USER_ID, Call, ResponseUrl, SlackState
 
 
@@ -17,11 +17,11 @@ def answer_response_url(state: SlackState, url_id: str, body: dict[str, Any]) ->
         state.record(Call("response_url:failed", body, time.time(), response={"error": found}))
         return 404, found
     if not body.get("delete_original"):
-        problems = message_problems(body)
+        error, problems = posted_problems(body)
         if problems:
             state.reject("response_url", problems)
-            state.record(Call("response_url:failed", body, time.time(), response={"error": "invalid_blocks"}))
-            return 400, "invalid_blocks"
+            state.record(Call("response_url:failed", body, time.time(), response={"error": error}))
+            return 400, error
     where = _respond(state, found, body)
     state.record(Call("response_url", body, time.time(), response=where))
     return 200, "ok"

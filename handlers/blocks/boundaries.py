@@ -1,6 +1,6 @@
 """Block Kit for /boundaries: each category's limits and what is left of the allowance."""
 
-from handlers.blocks.kit import MESSAGE_BLOCKS, Block, inline, packed_sections, text_block
+from handlers.blocks.kit import MESSAGE_BLOCKS, MESSAGE_TEXT, Block, context_block, inline, packed_sections, text_block
 from handlers.blocks.resolutions import allowance_words
 from models import Employee
 from services.money import format_money
@@ -8,8 +8,13 @@ from services.policy.versions import BoundaryRule
 from services.resolutions.fixes import AllowanceLine
 from services.text import escape_mrkdwn
 
-ROOM = MESSAGE_BLOCKS - 2
-"""Blocks left for the categories: the header, and the note /boundaries puts first for someone just added."""
+ROOM = MESSAGE_BLOCKS - 3
+"""Blocks left for the categories: the header, the note /boundaries puts first for someone just added, and the
+line saying descriptions were left out."""
+CATEGORY_BUDGET = MESSAGE_TEXT - 1_500
+"""Characters for the categories: the rest is for the header and the notes around them."""
+SHORTENED = "Descriptions left out to fit one message: `/boundaries <category>` shows a category in full."
+LEFT_OUT = "`/boundaries <category>` shows any of them."
 
 
 def limits_words(rule: BoundaryRule, currency: str) -> str:
@@ -31,18 +36,30 @@ def limits_words(rule: BoundaryRule, currency: str) -> str:
 
 
 def boundaries(lines: list[AllowanceLine], currency: str, version: int, employee: Employee) -> list[Block]:
-    """Every category, several to a section: a profile may hold 100, more than a message has blocks."""
+    """Every category, several to a section: a profile may hold 100, more than a message has blocks or text.
+
+    When their descriptions would not fit one message, they are left out; past that, the list is cut and
+    says how many categories `/boundaries <category>` still shows.
+    """
     header = (
         f"*Your boundaries* (profile `{escape_mrkdwn(employee.boundary_profile)}`, policy version {version}). "
         "Inside them, fix it and log it with `/resolve`; nobody needs to approve."
     )
     rows = [category_words(line, currency) for line in lines]
-    return [text_block(header), *packed_sections(rows, ROOM, gap="\n\n", where="the `/resolve` form lists them all.")]
+    shortened = _length(rows) > CATEGORY_BUDGET
+    if shortened:
+        rows = [category_words(line, currency, described=False) for line in lines]
+    packed = packed_sections(rows, ROOM, gap="\n\n", where=LEFT_OUT, budget=CATEGORY_BUDGET)
+    return [text_block(header), *packed, *([context_block(SHORTENED)] if shortened else [])]
 
 
-def category_words(line: AllowanceLine, currency: str) -> str:
+def category_words(line: AllowanceLine, currency: str, *, described: bool = True) -> str:
     return (
         f"*{escape_mrkdwn(line.rule.category)}* — {escape_mrkdwn(limits_words(line.rule, currency))}"
-        + (f"\n{inline(line.rule.description, 500)}" if line.rule.description else "")
+        + (f"\n{inline(line.rule.description, 500)}" if described and line.rule.description else "")
         + (f"\nLeft: {allowance_words(line, currency)}" if line.rule.involves_money else "")
     )
+
+
+def _length(rows: list[str]) -> int:
+    return sum(len(row) + 2 for row in rows)

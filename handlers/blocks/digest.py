@@ -8,6 +8,7 @@ from handlers.blocks.digest_team import bullets, pulse_section, recognition_sect
 from handlers.blocks.digest_waiting import waiting_on_someone_else, waiting_section, who
 from handlers.blocks.kit import (
     MESSAGE_BLOCKS,
+    MESSAGE_TEXT,
     Block,
     context_block,
     dates_as_fallback,
@@ -23,10 +24,8 @@ from services.digest.weekly import Digest
 from services.money import format_money
 from services.text import as_slack_shows, escape_mrkdwn, labels_in, truncate
 
-TEXT_BUDGET = 10_000
-"""Characters of text in the whole digest. Slack refuses a message whose blocks hold about 12,000 in all
-(`msg_blocks_too_long`, a limit its Block Kit reference leaves out: bot/fakeslack/blockkit.py cites the reports),
-and the digest is sent once a week: it must fit whatever the week held."""
+TEXT_BUDGET = MESSAGE_TEXT
+"""Characters of text in the whole digest: it is sent once a week, and must fit whatever the week held."""
 WAITING_TEXT = 5_500
 """What waits on the manager's decision is served first: once every part has its head line, this much is kept
 for it, and it takes whatever the other parts' lists leave besides."""

@@ -24,6 +24,10 @@ LABEL_TEXT = 2000
 QUOTE_TEXT = 2900
 """A quote with a short heading before it still fits a section."""
 FIELD_ERROR_TEXT = 300
+MESSAGE_TEXT = 10_000
+"""Characters of text a message's blocks may hold in all. Slack refuses a message whose blocks hold about 12,000
+(`msg_blocks_too_long`, a limit its Block Kit reference leaves out: bot/fakeslack/blockkit.py cites the reports);
+a builder whose text grows with what people wrote or how many there are keeps within this."""
 _ONE_SPACE = re.compile(r"\s+")
 _CODE_OR_BOLD = re.compile(r"`([^`\n]*)`|\*([^*\n]+)\*")
 _DATE_TOKEN = re.compile(r"<!date\^[^|>]*\|([^>]*)>")
@@ -152,18 +156,36 @@ def and_more(hidden: int, where: str = "") -> str:
     return f"…and {hidden} more{': ' + where if where else '.'}"
 
 
-def packed_sections(lines: Sequence[str], room: int, *, gap: str = "\n", where: str = "") -> list[Block]:
-    """Lines gathered into as few sections as Slack's 3,000 characters allow, at most `room` blocks in all.
+def packed_sections(
+    lines: Sequence[str], room: int, *, gap: str = "\n", where: str = "", budget: int = MESSAGE_TEXT
+) -> list[Block]:
+    """Lines gathered into as few sections as Slack's 3,000 characters allow, at most `room` blocks and about
+    `budget` characters in all.
 
     When they need more, the last block says how many lines were left out (and `where` they are), so a long
     list is cut where the reader sees it rather than where Slack or the next builder would.
     """
-    packs = _packs([truncate(line, SECTION_TEXT) for line in lines], gap)
-    if len(packs) <= room:
+    fitting = _within_budget([truncate(line, SECTION_TEXT) for line in lines], gap, budget - CUT_LINE)
+    packs = _packs(fitting, gap)
+    if len(packs) <= room and len(fitting) == len(lines):
         return [text_block(gap.join(pack)) for pack in packs]
     kept = packs[: room - 1]
     hidden = len(lines) - sum(len(pack) for pack in kept)
     return [*(text_block(gap.join(pack)) for pack in kept), context_block(and_more(hidden, where))]
+
+
+CUT_LINE = 200
+"""Room kept for the line saying what was left out."""
+
+
+def _within_budget(lines: list[str], gap: str, budget: int) -> list[str]:
+    """The first lines whose text (with the gaps between them) fits `budget`."""
+    used = 0
+    for count, line in enumerate(lines):
+        used += len(line) + (len(gap) if count else 0)
+        if used > budget:
+            return lines[:count]
+    return lines
 
 
 def _packs(lines: list[str], gap: str) -> list[list[str]]:

@@ -1,6 +1,6 @@
 """Block Kit for `/suggest list`: the person's suggestions, those waiting on them, their team's open ones."""
 
-from handlers.blocks.kit import MESSAGE_BLOCKS, Block, and_more, context_block, text_block
+from handlers.blocks.kit import MESSAGE_BLOCKS, MESSAGE_TEXT, Block, and_more, context_block, text_block, text_length
 from handlers.blocks.suggestions import author_label, backed_words, day_of
 from models import Suggestion
 from services.suggestions import listing
@@ -10,21 +10,23 @@ from services.text import escape_mrkdwn, truncate
 
 
 def list_blocks(mine: Listed, waiting: Listed | None, team: Listed | None = None, *, tz: str | None) -> list[Block]:
-    """Each part gets an equal share of a message's 50 blocks and ends with "and N more" when it holds more.
+    """Each part gets an equal share of a message's 50 blocks and of its text, and ends with "and N more" when it
+    holds more.
 
     Items are dated by the day on the reader's clock (`tz`), never by a Slack date token: a token carries the
     exact second, which an anonymous suggestion must not.
     """
     team = team if team is not None and team.total else None
-    room = _items_per_part(1 + (waiting is not None) + (team is not None))
+    parts = 1 + (waiting is not None) + (team is not None)
+    room, share = _items_per_part(parts), MESSAGE_TEXT // parts - HEADING
     blocks = [text_block("*Your suggestions*")]
-    blocks += _part(mine, room, tz, mine=True, empty="None yet. `/suggest your idea` sends one.")
+    blocks += _part(mine, room, share, tz, mine=True, empty="None yet. `/suggest your idea` sends one.")
     if waiting is not None:
         blocks.append(text_block(f"*Waiting on you* ({waiting.total}, oldest first)"))
-        blocks += _part(waiting, room, tz, mine=False, empty="Nothing waiting.")
+        blocks += _part(waiting, room, share, tz, mine=False, empty="Nothing waiting.")
     if team is not None:
         blocks.append(text_block(f"*Your team's open suggestions with their owners* ({team.total}, oldest first)"))
-        blocks += _part(team, room, tz, mine=False, empty="")
+        blocks += _part(team, room, share, tz, mine=False, empty="")
     return blocks
 
 
@@ -33,13 +35,24 @@ def _items_per_part(parts: int) -> int:
     return min(listing.SHOWN, MESSAGE_BLOCKS // parts - 2)
 
 
-def _part(listed: Listed, room: int, tz: str | None, *, mine: bool, empty: str) -> list[Block]:
+HEADING = 100
+"""Room for a part's heading and its "and N more" line."""
+
+
+def _part(listed: Listed, room: int, share: int, tz: str | None, *, mine: bool, empty: str) -> list[Block]:
+    """At most `room` items in about `share` characters of text."""
     if not listed.items:
         return [context_block(empty)]
-    shown = listed.items[:room]
-    blocks = [context_block(_line(item, tz, mine=mine)) for item in shown]
-    if listed.total > len(shown):
-        blocks.append(context_block(and_more(listed.total - len(shown))))
+    blocks: list[Block] = []
+    used = 0
+    for item in listed.items[:room]:
+        block = context_block(_line(item, tz, mine=mine))
+        used += text_length([block])
+        if blocks and used > share:
+            break
+        blocks.append(block)
+    if listed.total > len(blocks):
+        blocks.append(context_block(and_more(listed.total - len(blocks))))
     return blocks
 
 

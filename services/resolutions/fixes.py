@@ -278,6 +278,14 @@ def allowance_to_log(session: Session, employee: Employee, now: datetime) -> tup
     return allowance_for(session, employee, now)
 
 
+def allowance_in(lines: list[AllowanceLine], category: str) -> AllowanceLine:
+    """The line of `category` as typed (any case), else `UnknownCategory` naming the person's categories."""
+    for line in lines:
+        if line.rule.category == category.lower():
+            return line
+    raise UnknownCategory(category, sorted(line.rule.category for line in lines))
+
+
 def spent_by_category(session: Session, employee: Employee, now: datetime) -> dict[str, Spent]:
     """`spent_in` for every category at once: one grouped query."""
     rows = session.execute(_SPENT_BY_CATEGORY, _windows(employee, now))

@@ -16,12 +16,15 @@ from tests.pulse_org import POLICY, PULSE, org_csv
 from tests.suggestions_helpers import load_suggestion_org
 
 
-def submit_ideas(bot: RunningBot, author: str, count: int, *, category: str | None = None, start: int = 0) -> None:
+def submit_ideas(
+    bot: RunningBot, author: str, count: int, *, category: str | None = None, start: int = 0, padding: str = ""
+) -> None:
     now = bot.clock.now()
     with bot.sessions.begin() as session:
         workspace = directory.ensure_workspace(session, slack_team_id="T0LATITUDE", now=now)
         for n in range(count):
-            request = SuggestionRequest(what=f"idea {author} {category or 'team'} {start + n}", category=category)
+            what = f"idea {author} {category or 'team'} {start + n} {padding}"
+            request = SuggestionRequest(what=what, category=category)
             at = now + timedelta(seconds=start + n)
             lifecycle.submit(
                 session, workspace=workspace, author=employee(session, author), request=request, relay=None, now=at
@@ -51,6 +54,23 @@ def test_a_managers_long_suggestion_list_fits_one_message_and_says_how_many_it_l
     assert f"and {24 - len(re.findall('idea U0AGENT. tools', team))} more" in team
 
 
+def test_a_suggestion_list_of_long_ideas_keeps_within_the_text_a_message_may_hold(bot: RunningBot) -> None:
+    """Ideas written with `&` all along: each shows 200 characters, five times as long once escaped."""
+    load_suggestion_org(bot.sessions, bot.clock.now())
+    submit_ideas(bot, "U0MGR1", 20, padding="&" * 400)
+    for n, agent in enumerate(("U0AGENT1", "U0AGENT2")):
+        submit_ideas(bot, agent, 10, start=100 + 20 * n, padding="&" * 400)
+        submit_ideas(bot, agent, 10, category="tools", start=200 + 20 * n, padding="&" * 400)
+
+    reply = bot.driver.command("U0MGR1", "/suggest", "list")
+
+    assert bot.slack.violations == []
+    mine, waiting, team = re.split(r"\*Waiting on you\*|\*Your team's open suggestions", reply.text)
+    assert f"and {20 - len(re.findall('idea U0MGR1', mine))} more" in mine
+    assert f"and {20 - len(re.findall('idea U0AGENT. team', waiting))} more" in waiting
+    assert f"and {20 - len(re.findall('idea U0AGENT. tools', team))} more" in team
+
+
 def a_hundred_categories() -> str:
     """The example policy's agent profile with 95 more categories, named to sort before refund and credit."""
     extra = "".join(
@@ -69,12 +89,28 @@ def many_categories(bot: RunningBot) -> RunningBot:
     return bot
 
 
-def test_boundaries_shows_every_one_of_a_hundred_categories(many_categories: RunningBot) -> None:
+def test_boundaries_of_a_hundred_categories_fit_one_message_and_show_any_one_in_full(
+    many_categories: RunningBot,
+) -> None:
     reply = many_categories.driver.command("U0AGENT1", "/boundaries")
+    one = many_categories.driver.command("U0AGENT1", "/boundaries", "CAT_94")
 
-    shown = set(re.findall(r"\*([a-z_0-9]+)\* — ", reply.text))
-    assert shown == {f"cat_{n:02}" for n in range(95)} | {"refund", "credit", "replacement", "fee_waiver", "reschedule"}
+    shown = re.findall(r"\*([a-z_0-9]+)\* — ", reply.text)
+    [left_out] = re.findall(r"…and (\d+) more: `/boundaries <category>` shows any of them", reply.text)
+    assert len(set(shown)) == len(shown) and len(shown) + int(left_out) == 100
+    assert "Goodwill gesture" not in reply.text and "Descriptions left out to fit one message" in reply.text
+    assert "*cat_94* — up to $99, per day $144, per month $594" in one.text
+    assert "Goodwill gesture number 94 for a customer" in one.text
     assert many_categories.slack.violations == []
+
+
+def test_boundaries_of_a_category_one_does_not_have_lists_those_one_has(bot: RunningBot) -> None:
+    load_org(bot.sessions, bot.clock.now())
+    load_policy(bot.sessions, bot.clock.now(), POLICY_EXAMPLE.read_text())
+
+    reply = bot.driver.command("U0AGENT1", "/boundaries", "teleport")
+
+    assert "`teleport` isn't one of your categories. You can use: `credit`, `fee_waiver`" in reply.text
 
 
 def test_the_home_shows_the_allowance_of_every_one_of_a_hundred_categories(many_categories: RunningBot) -> None:

@@ -131,8 +131,17 @@ def test_a_message_whose_blocks_hold_too_much_text_in_all_is_refused_as_slack_do
     assert error_of(client.chat_update, channel="D0LEE", ts=posted["ts"], text="long", blocks=too_long) == (
         "msg_blocks_too_long"
     )
+    assert error_of(client.chat_postEphemeral, channel="C0GENERAL", user="U0LEE", text="long", blocks=too_long) == (
+        "msg_blocks_too_long"
+    )
+    assert post(slack.response_url("C0GENERAL"), {"text": "long", "blocks": too_long}) == 400
     assert slack.message("D0LEE", posted["ts"])["blocks"] == fits
-    assert [problem.split(":")[0] for problem in slack.violations] == ["chat.postMessage", "chat.update"]
+    assert [problem.split(":")[0] for problem in slack.violations] == [
+        "chat.postMessage",
+        "chat.update",
+        "chat.postEphemeral",
+        "response_url",
+    ]
     slack.reset()
 
 
