@@ -118,14 +118,16 @@ def _fits_before_next(settings: PulseSettings, due: Due, now: datetime) -> bool:
 
 
 def _missed(session: Session, workspace: Workspace, due: Due) -> bool:
-    """Nothing ran while the round was due: no round was open when its hour came or since, the schedule then
-    would have opened it (a policy was loaded, with the pulse on), and the app was installed (a reinstall since
-    starts from then, not a backlog)."""
+    """Nothing ran while the round was due: no round was open when its hour came or since (one past its end was
+    not, though the tick that sealed it came later: the bot was down then too), the schedule then would have opened
+    it (a policy was loaded, with the pulse on), and the app was installed (a reinstall since starts from then, not
+    a backlog)."""
     overlapping = session.scalar(
         select(PulseRound.id)
         .where(
             PulseRound.workspace_id == workspace.id,
             or_(PulseRound.closed_at.is_(None), PulseRound.closed_at > due.starts),
+            PulseRound.closes_at > due.starts,
         )
         .limit(1)
     )
