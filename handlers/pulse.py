@@ -65,7 +65,7 @@ def resend_questions(ack: Ack, command: dict[str, Any], context: BoltContext, cl
     try:
         with deps.sessions.begin() as session:
             identity = command_caller(session, context, command)
-            mine = pulse.my_round(session, workspace=identity.workspace, employee=identity.employee)
+            mine = pulse.my_round(session, workspace=identity.workspace, employee=identity.employee, now=deps.now())
     except DomainError as error:
         ack(text=str(error))
         return
@@ -195,7 +195,7 @@ def change_answer(
     try:
         with deps.sessions.begin() as session:
             identity = action_caller(session, context, body)
-            mine = pulse.my_round(session, workspace=identity.workspace, employee=identity.employee)
+            mine = pulse.my_round(session, workspace=identity.workspace, employee=identity.employee, now=deps.now())
     except DomainError as error:
         respond(text=str(error), response_type="ephemeral", replace_original=False)
         return
@@ -215,7 +215,11 @@ def open_comment(
         with deps.sessions.begin() as session:
             identity = action_caller(session, context, body)
             pulse.round_taking_comments(
-                session, workspace=identity.workspace, employee=identity.employee, round_id=placement.round_id
+                session,
+                workspace=identity.workspace,
+                employee=identity.employee,
+                round_id=placement.round_id,
+                now=deps.now(),
             )
     except DomainError as error:
         respond(text=str(error), response_type="ephemeral", replace_original=False)
@@ -249,10 +253,10 @@ def submit_comment(
         client.chat_update(channel=placement.channel, ts=placement.ts, **blocks.questions_message(mine))
 
 
-def pulse_home_section(session: Session, employee: Employee, _now: datetime) -> list[dict[str, Any]]:
+def pulse_home_section(session: Session, employee: Employee, now: datetime) -> list[dict[str, Any]]:
     """App Home: the round's questions still waiting for this person, if any."""
     workspace = session.get_one(Workspace, employee.workspace_id)
-    mine = pulse.waiting_for(session, workspace=workspace, employee=employee)
+    mine = pulse.waiting_for(session, workspace=workspace, employee=employee, now=now)
     return blocks.home_section(mine) if mine else []
 
 

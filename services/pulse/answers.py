@@ -81,10 +81,12 @@ def respondent_of(pulse_round: PulseRound, employee: Employee, purpose: str = "a
     return hashlib.sha256(f"{pulse_round.salt}:{pulse_round.id}:{employee.id}:{purpose}".encode()).hexdigest()
 
 
-def my_round(session: Session, *, workspace: Workspace, employee: Employee, round_id: int | None = None) -> MyRound:
+def my_round(
+    session: Session, *, workspace: Workspace, employee: Employee, now: datetime, round_id: int | None = None
+) -> MyRound:
     """The caller's open round (or the one named): questions and their own answers so far. Rounds ask only
     active people, so someone who left is told so, not promised the next round."""
-    return _mine(session, _round_for_answer(session, workspace, employee, round_id), employee)
+    return _mine(session, _round_for_answer(session, workspace, employee, round_id, now), employee)
 
 
 def _mine(session: Session, pulse_round: PulseRound, employee: Employee) -> MyRound:
@@ -110,7 +112,9 @@ def _has_commented(session: Session, pulse_round: PulseRound, employee: Employee
     return session.scalar(_COMMENTED, {"round_id": pulse_round.id, "respondent": author}) is not None
 
 
-def _round_for_answer(session: Session, workspace: Workspace, employee: Employee, round_id: int | None) -> PulseRound:
+def _round_for_answer(
+    session: Session, workspace: Workspace, employee: Employee, round_id: int | None, now: datetime
+) -> PulseRound:
     directory.require_active(employee)  # who left answers no more: what they gave before stays counted
     # A shared lock: closing takes the round's row for update, so no answer slips in while it seals.
     pulse_round = (
@@ -120,7 +124,7 @@ def _round_for_answer(session: Session, workspace: Workspace, employee: Employee
     )
     if pulse_round is None or pulse_round.workspace_id != workspace.id:
         raise NotFound("There is no pulse poll open right now. The next round will come to you in a DM.")
-    _check_open(pulse_round)
+    _check_open(pulse_round, now)
     invited = session.scalar(
         select(PulseReceipt.id).where(PulseReceipt.round_id == pulse_round.id, PulseReceipt.employee_id == employee.id)
     )
@@ -129,14 +133,18 @@ def _round_for_answer(session: Session, workspace: Workspace, employee: Employee
     return pulse_round
 
 
-def round_taking_comments(session: Session, *, workspace: Workspace, employee: Employee, round_id: int) -> PulseRound:
+def round_taking_comments(
+    session: Session, *, workspace: Workspace, employee: Employee, round_id: int, now: datetime
+) -> PulseRound:
     """The round, when it still takes this person's comment (open, and asking them): checked before the comment
     form opens, so nobody writes one only to learn on sending that the round has closed. Sending checks again."""
-    return _round_for_answer(session, workspace, employee, round_id)
+    return _round_for_answer(session, workspace, employee, round_id, now)
 
 
-def _check_open(pulse_round: PulseRound) -> None:
-    if pulse_round.status != "open":
+def _check_open(pulse_round: PulseRound, now: datetime) -> None:
+    """Open and not past its end: the tick that seals a round at its end comes up to a minute later (more after a
+    restart), and the round takes nothing meanwhile."""
+    if pulse_round.status != "open" or now >= pulse_round.closes_at:
         raise AlreadyDone(
             f"Pulse round {pulse_round.number} has closed, so its answers and comments can't change any more. Thanks!"
         )
@@ -156,7 +164,7 @@ def record_answer(
     question = next((asked for asked in pulse_round.questions if asked.id == question_id), None)
     if question is None or pulse_round.workspace_id != workspace.id:
         raise NotFound("That pulse question no longer exists.")
-    _check_open(pulse_round)
+    _check_open(pulse_round, now)
     if not question.scale_min <= value <= question.scale_max:
         raise InvalidInput(f"Answers to this question go from {question.scale_min} to {question.scale_max}.")
     if not _mark_answered(session, pulse_round, employee):
@@ -210,7 +218,7 @@ def save_comment(
         raise InvalidInput("The comment is empty. Write something, or close the window to skip it.")
     if len(cleaned) > MAX_COMMENT:
         raise InvalidInput(f"Please keep the comment under {MAX_COMMENT} characters (it has {len(cleaned)}).")
-    pulse_round = _round_for_answer(session, workspace, employee, round_id)
+    pulse_round = _round_for_answer(session, workspace, employee, round_id, now)
     take_turns(session, PEOPLE_LOCKS, [employee.id])  # a second send meanwhile replaces, rather than collides
     existing = _comment_of(session, pulse_round, employee)
     if existing is None:
@@ -248,12 +256,12 @@ class Waiting:
     unanswered: int
 
 
-def waiting_for(session: Session, *, workspace: Workspace, employee: Employee) -> Waiting | None:
+def waiting_for(session: Session, *, workspace: Workspace, employee: Employee, now: datetime) -> Waiting | None:
     """The caller's open round when it still has questions for them (never for someone who left); None otherwise."""
     if not employee.active:
         return None
     pulse_round = session.scalar(_OPEN_ROUND_ASKING, {"workspace_id": workspace.id, "employee_id": employee.id})
-    if pulse_round is None or pulse_round.salt is None:
+    if pulse_round is None or pulse_round.salt is None or now >= pulse_round.closes_at:
         return None
     mine = {"round_id": pulse_round.id, "respondent": respondent_of(pulse_round, employee)}
     unanswered = int(session.scalar(_UNANSWERED, mine) or 0)

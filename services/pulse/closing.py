@@ -88,7 +88,8 @@ def empty_sealed_journal(session: Session) -> None:
 
 
 def seal(session: Session, *, workspace: Workspace, pulse_round: PulseRound, now: datetime) -> PulseRound:
-    """Close one round and keep only what the anonymity rule can show, as counts (see the module's docstring)."""
+    """Close one round and keep only what the anonymity rule can show, as counts (see the module's docstring).
+    A round sealed past its end (the bot was down then) closed at its end, and its replies are counted from then."""
     receipts = _receipts(session, pulse_round)
     people = [person for person, _ in receipts]
     manager_of = {respondent_of(pulse_round, person): person.manager_id for person in people}
@@ -106,8 +107,9 @@ def seal(session: Session, *, workspace: Workspace, pulse_round: PulseRound, now
     session.execute(delete(PulseResponse).where(PulseResponse.round_id == pulse_round.id))
     session.execute(delete(PulseReceipt).where(PulseReceipt.round_id == pulse_round.id))
     relay_days = pulse_settings(session, workspace).relay_days
-    pulse_round.status, pulse_round.salt, pulse_round.closed_at = "closed", None, now
-    pulse_round.relay_ends_at = now + timedelta(days=relay_days)
+    closed_at = min(now, pulse_round.closes_at)
+    pulse_round.status, pulse_round.salt, pulse_round.closed_at = "closed", None, closed_at
+    pulse_round.relay_ends_at = closed_at + timedelta(days=relay_days)
     unsent = 0
     for kind in INVITATION_KINDS:  # who was invited and who reminded would say who answered early
         prefix = invitation_key_prefix(workspace, pulse_round, kind)

@@ -2,7 +2,8 @@
 when nothing opened it then (the bot was not running). Callers commit.
 
 A round opens late only if it still fits its period: open for its full `open_hours` from now and closed before
-the next scheduled round's hour first comes, so a late round never pushes the next one back. Never for a period
+the next scheduled round's hour first comes, and filed under the day it was due (biweekly rounds keep to every
+other week from the latest scheduled one), so a late round never pushes the next one back. Never for a period
 that had a round (scheduled or by hand) open when its hour came or since, nor when the policy in force then did
 not schedule one.
 """
@@ -40,7 +41,7 @@ def open_scheduled_round(session: Session, *, workspace: Workspace, now: datetim
     if active is None or not active.policy.pulse.enabled:
         return None
     settings = active.policy.pulse
-    due = due_round(settings, now)
+    due = due_round(settings, now, phase=_biweekly_phase(session, workspace, settings))
     late = now >= due.ends
     if late and not _fits_before_next(settings, due, now):
         return None
@@ -65,17 +66,22 @@ def open_scheduled_round(session: Session, *, workspace: Workspace, now: datetim
     return opened
 
 
-def due_round(settings: PulseSettings, now: datetime) -> Due:
-    """The latest scheduled round whose local hour has come somewhere on Earth by `now`."""
+def due_round(settings: PulseSettings, now: datetime, phase: date | None = None) -> Due:
+    """The latest scheduled round whose local hour has come somewhere on Earth by `now` (`phase`: see
+    `scheduled_date`)."""
     hour = time.fromisoformat(settings.local_time)
     first_there = now.astimezone(UTC) + EARLIEST_OFFSET - timedelta(hours=hour.hour, minutes=hour.minute)
-    return _due(scheduled_date(settings, first_there.date()), settings)
+    return _due(scheduled_date(settings, first_there.date(), phase), settings)
 
 
-def scheduled_date(settings: PulseSettings, today: date) -> date:
-    """The latest day on or before `today` on which the cadence opens a round."""
+def scheduled_date(settings: PulseSettings, today: date, phase: date | None = None) -> date:
+    """The latest day on or before `today` on which the cadence opens a round. Biweekly rounds fall every other
+    week from `phase` (the latest scheduled round's day; none yet: any week), so a round that opened late is filed
+    under its own day and the next one keeps its date."""
     back = (today.weekday() - settings.weekday_number) % 7
     day = today - timedelta(days=back)
+    if settings.cadence == "biweekly" and phase is not None and _weeks_apart(phase, day) % 2:
+        return day - timedelta(days=7)
     if settings.cadence != "monthly":
         return day
     first = _first_weekday(today.replace(day=1), settings.weekday_number)
@@ -98,6 +104,22 @@ def _due(day: date, settings: PulseSettings) -> Due:
     return Due(day, starts, ends)
 
 
+def _weeks_apart(earlier: date, later: date) -> int:
+    """Weeks from the Monday of `earlier`'s week to that of `later`'s (so also across a change of `weekday`)."""
+    return ((later - timedelta(days=later.weekday())) - (earlier - timedelta(days=earlier.weekday()))).days // 7
+
+
+def _biweekly_phase(session: Session, workspace: Workspace, settings: PulseSettings) -> date | None:
+    """The day of the latest round the schedule opened (rounds opened by hand have no local hour), for biweekly."""
+    if settings.cadence != "biweekly":
+        return None
+    return session.scalar(
+        select(func.max(PulseRound.opens_on)).where(
+            PulseRound.workspace_id == workspace.id, PulseRound.local_time.is_not(None)
+        )
+    )
+
+
 def _first_weekday(first_of_month: date, weekday: int) -> date:
     return first_of_month + timedelta(days=(weekday - first_of_month.weekday()) % 7)
 
@@ -118,14 +140,16 @@ def _fits_before_next(settings: PulseSettings, due: Due, now: datetime) -> bool:
 
 
 def _missed(session: Session, workspace: Workspace, due: Due) -> bool:
-    """Nothing ran while the round was due: no round was open when its hour came or since, the schedule then
-    would have opened it (a policy was loaded, with the pulse on), and the app was installed (a reinstall since
-    starts from then, not a backlog)."""
+    """Nothing ran while the round was due: no round was open when its hour came or since (one past its end was
+    not, though the tick that sealed it came later: the bot was down then too), the schedule then would have opened
+    it (a policy was loaded, with the pulse on), and the app was installed (a reinstall since starts from then, not
+    a backlog)."""
     overlapping = session.scalar(
         select(PulseRound.id)
         .where(
             PulseRound.workspace_id == workspace.id,
             or_(PulseRound.closed_at.is_(None), PulseRound.closed_at > due.starts),
+            PulseRound.closes_at > due.starts,
         )
         .limit(1)
     )

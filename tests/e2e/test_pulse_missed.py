@@ -20,6 +20,8 @@ from tests.pulse_org import EVERYONE, PULSE, load_pulse_org, org_csv
 POLICY_LOADED = datetime(2026, 2, 20, 12, 0, tzinfo=UTC)
 LAST_TICK = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)  # Sunday noon UTC; then the bot is down
 MONTHLY = PULSE.replace('cadence = "weekly"', 'cadence = "monthly"')
+OPEN_FIVE_DAYS = PULSE.replace("open_hours = 72", "open_hours = 120")
+BIWEEKLY = PULSE.replace('cadence = "weekly"', 'cadence = "biweekly"')
 
 
 def down_from_sunday_until(bot: RunningBot, back: datetime, *, pulse: str = PULSE) -> None:
@@ -104,6 +106,39 @@ def test_a_missed_weekly_round_opens_late_only_while_it_can_close_before_the_nex
 
     assert rounds(bot) == expected
     assert len(late_notices(bot)) == (2 if len(expected) == 2 else 0)
+
+
+def test_a_round_missed_by_an_outage_that_also_covered_the_last_rounds_end_still_opens_late(bot: RunningBot) -> None:
+    """Round 1 (open 120 hours) was due to close on Saturday 28 February; the bot is down from Friday to Tuesday,
+    so the first tick back seals it then. It was over before Monday 2 March's hour came: that round opens late."""
+    load_pulse_org(bot.sessions, POLICY_LOADED, pulse=OPEN_FIVE_DAYS)
+    at(bot, datetime(2026, 2, 22, 20, 0, tzinfo=UTC))  # round 1 opens on time
+    at(bot, datetime(2026, 2, 27, 18, 0, tzinfo=UTC))  # the last tick before the outage
+    with bot.sessions() as session:
+        assert session.scalars(select(PulseRound.closes_at)).one() == datetime(2026, 2, 28, 15, 0, tzinfo=UTC)
+
+    at(bot, datetime(2026, 3, 3, 4, 0, tzinfo=UTC))  # back on Tuesday
+
+    assert rounds(bot) == [(1, "2026-02-23", "schedule"), (2, "2026-03-02", "schedule")]
+    assert late_notices(bot) == ["U0ADMIN", "U0HR"]
+
+
+def test_a_biweekly_round_missed_by_a_long_outage_opens_late_for_its_own_day_and_the_next_keeps_its_date(
+    bot: RunningBot,
+) -> None:
+    """Rounds are due on Mondays 23 February, 9 and 23 March. Back on Tuesday 17 March after nine days down, the
+    round of 9 March still fits before 23 March's hour: it opens late for 9 March, and 23 March's opens on time."""
+    load_pulse_org(bot.sessions, POLICY_LOADED, pulse=BIWEEKLY)
+    at(bot, datetime(2026, 2, 22, 20, 0, tzinfo=UTC))  # round 1 opens on time
+    at(bot, datetime(2026, 3, 8, 12, 0, tzinfo=UTC))  # the last tick before the outage
+
+    at(bot, datetime(2026, 3, 17, 4, 0, tzinfo=UTC))  # back on Tuesday
+    for day in range(17, 31):
+        at(bot, datetime(2026, 3, day, 22, 0, tzinfo=UTC))
+
+    assert rounds(bot) == [(1, "2026-02-23", "schedule"), (2, "2026-03-09", "schedule"), (3, "2026-03-23", "schedule")]
+    [notice] = [c for c in bot.slack.calls("chat.postMessage") if c.channel == "U0HR" and "opened late" in c.text]
+    assert "due on Monday 9 March at 10:00" in notice.text
 
 
 def test_no_late_round_for_a_period_whose_round_was_opened_by_hand_while_the_bot_was_down(bot: RunningBot) -> None:

@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import select
 
 from bot.fakeslack.server import Call
@@ -17,14 +18,17 @@ COMMENT = "Too few people on Saturdays"
 RELAYED = "reply, and the bot relays it"
 
 
-def commented_round(bot: RunningBot, pulse: str = PULSE) -> None:
+def commented_round(bot: RunningBot, pulse: str = PULSE, sealed_late_by: timedelta = timedelta(0)) -> None:
+    """A round with one comment, sealed by the tick at its end (72 hours), or `sealed_late_by` after it when the bot
+    was down then."""
     load_pulse_org(bot.sessions, bot.clock.now(), pulse=pulse)
     assert "Pulse round 1 is open" in bot.driver.command("U0HR", "/pulse", "start").text
     answer_all(bot, ["U0A01", "U0A02", "U0A03", "U0A04", "U0A05"], 4)
     bot.driver.click("U0A01", questions_dm(bot, "U0A01"), blocks.COMMENT_ACTION)
     [opened] = bot.slack.calls("views.open")
     bot.driver.submit("U0A01", opened.args["view"], {"comment": COMMENT})
-    close(bot)
+    bot.clock.advance(timedelta(hours=72) + sealed_late_by)
+    tick(bot)
     bot.slack.reset()
 
 
@@ -83,9 +87,13 @@ def test_only_the_author_can_answer_a_reply(bot: RunningBot) -> None:
     assert [c.channel for c in bot.slack.calls("chat.postMessage")] == ["U0A01"]
 
 
-def test_results_offer_reply_until_the_relay_ends_then_show_the_comments_without_it(bot: RunningBot) -> None:
-    commented_round(bot)
-    bot.clock.advance(timedelta(days=14) - timedelta(minutes=1))
+@pytest.mark.parametrize("sealed_late_by", [timedelta(0), timedelta(days=3)], ids=["on time", "after an outage"])
+def test_results_offer_reply_until_the_relay_ends_then_show_the_comments_without_it(
+    bot: RunningBot, sealed_late_by: timedelta
+) -> None:
+    """`relay_days` after the round's end, even when the bot was down then and sealed it days later."""
+    commented_round(bot, sealed_late_by=sealed_late_by)
+    bot.clock.advance(timedelta(days=14) - sealed_late_by - timedelta(minutes=1))
     during = bot.driver.command("U0MGR1", "/pulse", "results")
     bot.clock.advance(timedelta(minutes=1))
 
@@ -155,7 +163,7 @@ def test_once_the_route_is_deleted_the_authors_answer_button_says_since_when_rep
     told = answer_form_reply(bot, "U0A01", to_author)
 
     assert told.startswith(
-        "Replies to round 1's comments have ended (since Thursday 19 March at 06:00 New York time, "
+        "Replies to round 1's comments have ended (since Thursday 19 March at 05:00 New York time, "
         "14 days after the round closed)"
     )
     assert "to keep them anonymous" in told and "not yours" not in told
@@ -212,7 +220,7 @@ def test_someone_clicking_a_forwarded_answer_button_is_told_what_a_made_up_one_w
         assert forwarded == made_up, stage
         assert "East" not in forwarded and "U0A01" not in forwarded and "Saturday" not in forwarded
     assert told[0][0] == "That conversation does not exist, or it is not yours."
-    assert told[-1][0].startswith("Replies to round 1's comments have ended (since Thursday 19 March at 19:00 Tokyo")
+    assert told[-1][0].startswith("Replies to round 1's comments have ended (since Thursday 19 March at 18:00 Tokyo")
 
 
 def test_an_older_answer_button_without_the_round_tells_someone_else_nothing_about_the_reply(bot: RunningBot) -> None:

@@ -41,6 +41,18 @@ def test_the_cadence_picks_the_weekday_and_the_first_one_of_the_month() -> None:
     assert pulse_schedule.scheduled_date(monthly, date(2026, 5, 3)) == date(2026, 4, 6)
 
 
+def test_biweekly_rounds_fall_every_other_week_from_the_latest_scheduled_one() -> None:
+    biweekly = PulseSettings(cadence="biweekly", weekday="monday")
+    last = date(2026, 2, 23)
+
+    due = [pulse_schedule.scheduled_date(biweekly, date(2026, 3, day), last) for day in (3, 10, 17, 23)]
+
+    assert due == [date(2026, 2, 23), date(2026, 3, 9), date(2026, 3, 9), date(2026, 3, 23)]
+    assert pulse_schedule.scheduled_date(biweekly, date(2026, 3, 17), None) == date(2026, 3, 16), "none yet: any week"
+    moved = pulse_schedule.scheduled_date(biweekly, date(2026, 3, 17), date(2026, 2, 27))  # weekday was Friday
+    assert moved == date(2026, 3, 9), "the weeks keep their turn when the weekday changes"
+
+
 def test_the_round_after_one_is_a_week_two_weeks_or_the_next_months_first_weekday_later() -> None:
     monday = date(2026, 12, 7)
 
