@@ -1,5 +1,6 @@
 """Suggestions as people move without leaving: whoever no longer fits why they hold an idea hands it on and
-answers it no more."""
+answers it no more; `/suggest list` shows a team's ideas to whoever leads it today, and nothing to someone who
+left."""
 
 from sqlalchemy import select
 
@@ -8,7 +9,7 @@ from bot.fakeslack import Call
 from handlers.jobs.drain_outbox import drain_outbox
 from models import Suggestion
 from tests.conftest import RunningBot
-from tests.e2e.test_people_leaving import ORG_CSV, WITHOUT_MAYA, reimport
+from tests.e2e.test_people_leaving import ORG_CSV, SAM_MOVES_WEST, WITHOUT_MAYA, reimport
 from tests.helpers import load_org, load_policy
 from tests.suggestions_helpers import EXTRA_AGENTS, SUGGESTIONS_POLICY, load_suggestion_org
 
@@ -81,3 +82,30 @@ def test_a_category_owner_the_policy_no_longer_names_cannot_answer_its_ideas(bot
 
     assert "not yours to answer" in told
     assert owner_and_status(bot) == ("U0AGENT2", "open"), "the next org import hands it on"
+
+
+def test_a_manager_who_left_lists_none_of_the_old_teams_suggestions(bot: RunningBot) -> None:
+    load_suggestion_org(bot.sessions, bot.clock.now())
+    bot.driver.command("U0AGENT1", "/suggest", "a second card reader at the returns desk")
+    send(bot, "U0AGENT2", "A faster label printer", category="tools")
+    reimport(bot.sessions, bot.clock.now(), EAST_UNDER_ADA)
+
+    listed = bot.driver.command("U0MGR1", "/suggest", "list").text
+
+    assert "card reader" not in listed and "label printer" not in listed, listed
+    assert "Waiting on you" not in listed and "Your team's" not in listed
+
+
+def test_a_named_idea_follows_its_author_to_their_new_team_an_anonymous_one_stays_with_the_old(
+    bot: RunningBot,
+) -> None:
+    load_suggestion_org(bot.sessions, bot.clock.now())
+    send(bot, "U0AGENT1", "A faster label printer", category="tools")
+    send(bot, "U0AGENT1", "Stop reading the refund script word for word", category="tools", anonymous=["yes"])
+    reimport(bot.sessions, bot.clock.now(), SAM_MOVES_WEST + EXTRA_AGENTS)
+
+    maya = bot.driver.command("U0MGR1", "/suggest", "list").text
+    omar = bot.driver.command("U0MGR2", "/suggest", "list").text
+
+    assert "label printer" in omar and "label printer" not in maya
+    assert "refund script" in maya and "refund script" not in omar
