@@ -86,11 +86,8 @@ def one_slip_apart(typed: str, meant: str) -> bool:
 
 
 def list_for(session: Session, deps: Deps, workspace: Workspace, employee: Employee) -> list[Block]:
-    mine = listing.mine(session, workspace=workspace, employee=employee, relay=deps.relay)
-    waiting = listing.waiting_on(session, workspace=workspace, owner=employee)
-    answers = waiting.total > 0 or employee.role != "frontline"
-    team = listing.team_open(session, workspace=workspace, manager=employee) if employee.role != "frontline" else None
-    return suggestion_lists.list_blocks(mine, waiting if answers else None, team, tz=employee.tz)
+    lists = listing.lists_for(session, workspace=workspace, employee=employee, relay=deps.relay)
+    return suggestion_lists.list_blocks(lists.mine, lists.waiting, lists.team, tz=employee.tz)
 
 
 def open_suggest_modal(ack: Ack, client: WebClient, context: BoltContext, command: dict[str, Any]) -> None:

@@ -203,6 +203,16 @@ def acts_as(employee: Employee, roles: tuple[str, ...]) -> bool:
     return employee.active and employee.role in roles
 
 
+def managers_above(employee: Employee) -> list[Employee]:
+    """Their manager, that one's manager, and so on up (a cycle in stored data ends the walk)."""
+    chain, seen, current = [], {employee.id}, employee.manager
+    while current is not None and current.id not in seen:
+        chain.append(current)
+        seen.add(current.id)
+        current = current.manager
+    return chain
+
+
 def direct_reports(session: Session, manager_id: int) -> list[Employee]:
     """A manager's active direct reports (the team an anonymous author hides in)."""
     return list(session.scalars(select(Employee).where(Employee.manager_id == manager_id, Employee.active)))

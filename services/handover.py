@@ -3,9 +3,10 @@
 Run by the org import after the directory changed. A pending request or reward nomination moves
 when the person it waits on is inactive, or is no longer above the requester in the org (nor an
 admin, nor HR for rewards). It moves to the first active manager above the requester, or an
-active admin (HR for rewards) when nobody above is left. An open suggestion whose owner left goes
-where a new one would (services/suggestions/lifecycle.owner_for); an anonymous one goes there without
-anyone asking who wrote it, even when that is its author now (see _suggestions).
+active admin (HR for rewards) when nobody above is left. An open suggestion whose owner left, or no
+longer fits the reason they hold it (services/suggestions/owners.still_fits), goes where a new one would
+(owner_for); an anonymous one goes there without anyone asking who wrote it, even when that is its author
+now (see _suggestions).
 """
 
 from dataclasses import dataclass
@@ -18,10 +19,12 @@ from sqlalchemy.orm import Session
 from models import Employee, Nomination, Resolution, Suggestion, Workspace
 from models.suggestion import CLOSED_STATUSES
 from services import directory
+from services.directory import managers_above
 from services.errors import NotAllowed
 from services.rewards.approvals import approver_for
 from services.rewards.grants import HR_ROLES
-from services.suggestions.lifecycle import owner_for, settings_of
+from services.suggestions.lifecycle import settings_of
+from services.suggestions.owners import owner_for, still_fits
 
 
 @dataclass(frozen=True)
@@ -74,25 +77,18 @@ def _suggestions(session: Session, workspace: Workspace, created_within: Window 
         .with_for_update(of=Suggestion.__table__)
     )
     for suggestion in open_ones:
-        if suggestion.owner.active:
+        if still_fits(session, settings, suggestion, suggestion.owner):
             continue
         try:
             current = owner_for(session, workspace, settings, suggestion.author, suggestion.category)
         except NotAllowed:
             continue
+        if current.id == suggestion.owner_id:
+            continue
         moved.append(Handover("suggestion", suggestion.id, suggestion.author, suggestion.owner, current))
         suggestion.owner = current
     session.flush()
     return moved
-
-
-def managers_above(employee: Employee) -> list[Employee]:
-    chain, seen, current = [], {employee.id}, employee.manager
-    while current is not None and current.id not in seen:
-        chain.append(current)
-        seen.add(current.id)
-        current = current.manager
-    return chain
 
 
 def _still_fits(decider: Employee | None, requester: Employee, extra_roles: tuple[str, ...]) -> bool:

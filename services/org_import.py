@@ -1,15 +1,17 @@
 """Loading the org CSV: validate every row first, then write all or nothing. Callers commit.
 
 An optional column the file lacks leaves everyone's stored value alone; an empty cell in one it has clears it.
+Someone the directory learnt from Slack (never in the file) is deactivated by `deactivate_missing` only once the
+file has had a chance to list them: if they were already known at the previous import.
 """
 
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, lazyload
 
-from models import Employee, Team, Workspace
+from models import AuditEvent, Employee, Team, Workspace
 from services import audit
 from services.config_cache import bump
 from services.handover import Handover, hand_over_pending
@@ -24,6 +26,7 @@ class ImportReport:
     added: list[str] = field(default_factory=list)
     updated: list[str] = field(default_factory=list)
     deactivated: list[str] = field(default_factory=list)
+    newcomers_kept: list[str] = field(default_factory=list)  # learnt from Slack since the last import: left active
     unchanged: int = 0
     handovers: list[Handover] = field(default_factory=list)
     kept_columns: list[str] = field(default_factory=list)  # optional columns not in the file: left as stored
@@ -63,7 +66,8 @@ def import_org(
         else:
             report.unchanged += 1
     if deactivate_missing:
-        report.deactivated = _deactivate(existing, employees, now)
+        since = _last_import(session, workspace)
+        report.deactivated, report.newcomers_kept = _deactivate(existing, employees, since, now)
     session.flush()
     report.handovers = hand_over_pending(session, workspace=workspace)
     counts = {
@@ -161,13 +165,30 @@ def _apply_row(employee: Employee, row: OrgRow, team: Team, manager: Employee | 
     return changes
 
 
-def _deactivate(existing: dict[str, Employee], kept: dict[str, Employee], now: datetime) -> list[str]:
-    gone = []
+def _last_import(session: Session, workspace: Workspace) -> datetime | None:
+    """When the org file was last imported (None: never)."""
+    imports = select(func.max(AuditEvent.at)).where(
+        AuditEvent.workspace_id == workspace.id, AuditEvent.action == "org.import"
+    )
+    return session.scalar(imports)
+
+
+def _deactivate(
+    existing: dict[str, Employee], kept: dict[str, Employee], last_import: datetime | None, now: datetime
+) -> tuple[list[str], list[str]]:
+    """Deactivate whoever the file leaves out, but a newcomer it has not yet had a chance to list: someone who
+    first used the bot after the previous import (or before any). Returns (deactivated, newcomers left active)."""
+    gone, spared = [], []
     for slack_id, employee in existing.items():
-        if slack_id not in kept and employee.active:
-            employee.active, employee.updated_at = False, now
-            gone.append(f"{employee.name} ({slack_id})")
-    return gone
+        if slack_id in kept or not employee.active:
+            continue
+        label = f"{employee.name} ({slack_id})"
+        if not employee.in_directory and (last_import is None or employee.created_at >= last_import):
+            spared.append(label)
+            continue
+        employee.active, employee.updated_at = False, now
+        gone.append(label)
+    return gone, spared
 
 
 def org_tree(session: Session, workspace: Workspace) -> list[tuple[int, Employee]]:

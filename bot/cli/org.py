@@ -63,6 +63,10 @@ def describe_report(report: ImportReport) -> str:
     lines += [f"  + {entry}" for entry in report.added]
     lines += [f"  ~ {entry}" for entry in report.updated]
     lines += [f"  - {entry}" for entry in report.deactivated]
+    lines += [
+        f"  ? {entry}: not in the file, new since the last import, so left active until the next one"
+        for entry in report.newcomers_kept
+    ]
     lines += [f"  > {describe_handover(handover)}" for handover in report.handovers]
     return "\n".join(lines)
 

@@ -26,6 +26,10 @@ from services.text import plural
 MAX_REPLY = 2000
 OWN_COMMENT = "That comment is your own: a reply goes to the comment's author, so there is nobody else to send it to."
 NOT_YOURS = "That conversation does not exist, or it is not yours."
+MANAGER_LEFT = (
+    "The manager who replied to your comment has left the organisation, so your answer cannot reach them. "
+    "Nothing was sent."
+)
 
 
 @dataclass(frozen=True)
@@ -136,7 +140,8 @@ def _conversation(
 ) -> tuple[PulseReply, PulseComment, Employee]:
     """A manager's reply to this author's comment, the comment and the manager.
 
-    Only the author, proven by the tag, hears about the conversation itself. Anyone else, and the author once
+    Only the author, proven by the tag, hears about the conversation itself (that its manager has left, say:
+    an answer goes to nobody who left). Anyone else, and the author once
     the route is deleted, gets an answer made only of what the button carries and the round's dates, which are
     the same for everyone in the workspace: whether that reply ever existed, or whose it was, changes nothing.
     """
@@ -148,6 +153,8 @@ def _conversation(
     pulse_round = _round_of(session, comment)
     if not replies_open(pulse_round, now):
         raise _replies_ended(pulse_round, author)
+    if not manager.active:
+        raise NotAllowed(MANAGER_LEFT)  # told only once the tag proves the author: anyone else gets NOT_YOURS
     return reply, comment, manager
 
 

@@ -3,8 +3,9 @@
 A team is a manager and everyone below them; the org is everyone. A closed round holds only counts per
 cell (services/pulse/closing.py); a team's figures are the sum of the cells it held when the round closed
 (services/pulse/trees.py), and which of them may be shown is the anonymity module's decision, taken again
-on the cells with that round's tree. Whom a viewer may ask for is checked on today's org; what they see of
-each round, on that round's tree: only the groups they led, or that were inside theirs, when it closed.
+on the cells with that round's tree. Whom a viewer may ask for is checked on today's org, its active people
+only; what they see of each round, on that round's tree: only the groups they led, or that were inside theirs,
+when it closed.
 """
 
 from collections import Counter
@@ -155,7 +156,7 @@ def team_results(
     session: Session, *, workspace: Workspace, viewer: Employee, team: str | None, now: datetime
 ) -> TeamResults:
     """The results a viewer asked for: their own team by default; HR/admin any team or the org."""
-    groups = groups_of(session, workspace)
+    groups = groups_of(session, workspace, leavers=False)
     group = groups[_allowed_key(session, workspace, viewer, team, groups)]
     rounds = closed_rounds(session, workspace)
     if not rounds:

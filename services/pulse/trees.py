@@ -18,9 +18,13 @@ ORG = "org"
 ORG_LABEL = "the whole organisation"
 
 
-def groups_of(session: Session, workspace: Workspace) -> dict[str, Group]:
-    """Today's org and one group per manager (everyone below them, directly or not), keyed by Slack id."""
-    people = list(session.scalars(select(Employee).where(Employee.workspace_id == workspace.id)))
+def groups_of(session: Session, workspace: Workspace, *, leavers: bool = True) -> dict[str, Group]:
+    """Today's org and one group per manager (everyone below them, directly or not), keyed by Slack id.
+
+    Without `leavers`, people who left count nowhere: who may ask for a team's results today must not hang on
+    whether someone who left is still filed under them. The seal keeps them (their answers stay counted)."""
+    everyone = select(Employee).where(Employee.workspace_id == workspace.id)
+    people = list(session.scalars(everyone if leavers else everyone.where(Employee.active)))
     children: dict[int, list[Employee]] = {}
     for person in people:
         if person.manager_id is not None:

@@ -9,7 +9,7 @@ from sqlalchemy.sql import Select
 
 from models import Employee, Resolution, Workspace
 from services import directory
-from services.handover import managers_above
+from services.directory import managers_above
 from services.policy.versions import current_policy
 
 

@@ -14,9 +14,9 @@ from services import audit, directory
 from services.errors import AlreadyDone, InvalidInput, NotAllowed, NotFound
 from services.policy.suggestions import SuggestionSettings
 from services.policy.versions import current_policy
-from services.rewards.approvals import hr_people
 from services.rewards.grants import HR_ROLES
 from services.suggestions.anonymity import make_anonymous
+from services.suggestions.owners import owner_for, still_fits
 from services.suggestions.relay import Relay
 from services.text import escape_mrkdwn, without_mentions
 
@@ -144,32 +144,6 @@ def _category(settings: SuggestionSettings, category: str | None) -> str | None:
     return category
 
 
-def owner_for(
-    session: Session,
-    workspace: Workspace,
-    settings: SuggestionSettings,
-    author: Employee | None,
-    category: str | None,
-) -> Employee:
-    """The category's owner from the policy, else the author's manager, else HR; never a named author. Without
-    an author (an anonymous suggestion whose owner left), the category's owner or HR, whoever wrote it."""
-    candidates: list[Employee | None] = []
-    if category and category in settings.owners:
-        owner_id = settings.owners[category]
-        candidates.append(
-            session.scalar(select(Employee).where(Employee.workspace_id == workspace.id, Employee.slack_id == owner_id))
-        )
-    candidates.append(author.manager if author is not None else None)
-    candidates += hr_people(session, workspace.id)
-    for candidate in candidates:
-        if candidate is not None and candidate.active and (author is None or candidate.id != author.id):
-            return candidate
-    raise NotAllowed(
-        "Nobody can receive your suggestion: you have no manager on file and there is no HR person besides you. "
-        "Ask HR to add you to the org file."
-    )
-
-
 def _resolution(session: Session, workspace: Workspace, author: Employee, resolution_id: int | None) -> int | None:
     if resolution_id is None:
         return None
@@ -222,7 +196,7 @@ def decidable(
         suggestion = find(session, workspace, suggestion_id, lock=True)
     except NotFound:
         suggestion = None
-    if suggestion is None or not may_decide(suggestion, decider):
+    if suggestion is None or not may_decide(session, suggestion, decider):
         raise NotAllowed(f"Suggestion #{suggestion_id} is not yours to answer, or there is no such suggestion here.")
     if is_author(suggestion, decider, relay):
         raise NotAllowed("You can't answer your own suggestion; it is with someone else to decide.")
@@ -233,8 +207,12 @@ def decidable(
     return suggestion
 
 
-def may_decide(suggestion: Suggestion, decider: Employee) -> bool:
-    return decider.active and (suggestion.owner_id == decider.id or decider.role in HR_ROLES)
+def may_decide(session: Session, suggestion: Suggestion, decider: Employee) -> bool:
+    """Active HR and admins; its owner while they still fit the reason they hold it (services/suggestions/owners)."""
+    if directory.acts_as(decider, HR_ROLES):
+        return True
+    settings, _threshold = settings_of(session, session.get_one(Workspace, suggestion.workspace_id))
+    return suggestion.owner_id == decider.id and still_fits(session, settings, suggestion, decider)
 
 
 def set_status(

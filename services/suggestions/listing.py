@@ -1,4 +1,8 @@
-"""What `/suggest list` shows: your own suggestions, what waits on you, and your team's open ones. Read-only."""
+"""What `/suggest list` shows: your own suggestions, what waits on you, and your team's open ones. Read-only.
+
+What waits on someone and their team's ideas are shown only while they are active: someone who left answers
+nothing and leads nobody, whatever their role and reports still say.
+"""
 
 from dataclasses import dataclass
 
@@ -19,6 +23,26 @@ class Listed:
 
     items: list[Suggestion]
     total: int
+
+
+@dataclass(frozen=True)
+class Lists:
+    """One person's `/suggest list`: `waiting` None when they answer none, `team` None when they lead no team."""
+
+    mine: Listed
+    waiting: Listed | None
+    team: Listed | None
+
+
+def lists_for(session: Session, *, workspace: Workspace, employee: Employee, relay: Relay | None) -> Lists:
+    """Their own always; what waits on them when they own some or answer for a role; their team's, for a role."""
+    own = mine(session, workspace=workspace, employee=employee, relay=relay)
+    if not employee.active:
+        return Lists(own, None, None)
+    waiting = waiting_on(session, workspace=workspace, owner=employee)
+    leads = employee.role != "frontline"
+    team = team_open(session, workspace=workspace, manager=employee) if leads else None
+    return Lists(own, waiting if waiting.total > 0 or leads else None, team)
 
 
 def mine(session: Session, *, workspace: Workspace, employee: Employee, relay: Relay | None) -> Listed:
@@ -43,9 +67,15 @@ def waiting_on(session: Session, *, workspace: Workspace, owner: Employee) -> Li
 
 
 def team_open(session: Session, *, workspace: Workspace, manager: Employee) -> Listed:
-    """Open suggestions from anyone in the manager's team that someone else owns (a category's owner), oldest first."""
-    teams = [manager.id, *(person.id for person in directory.all_reports(session, manager))]
-    return _open(session, workspace, Suggestion.team_manager_id.in_(teams) & (Suggestion.owner_id != manager.id))
+    """Open suggestions from anyone in the manager's team that someone else owns (a category's owner), oldest first.
+
+    A named one is the team's if its author is below the manager today. An anonymous one stays with the team it
+    was sent from (its author's manager then, the manager or one below them today): following its author to
+    a new team would show the new manager an idea that arrived with the one who moved."""
+    reports = [person.id for person in directory.all_reports(session, manager)]
+    named = ~Suggestion.anonymous & Suggestion.author_id.in_(reports)
+    anonymous = Suggestion.anonymous & Suggestion.team_manager_id.in_([manager.id, *reports])
+    return _open(session, workspace, (named | anonymous) & (Suggestion.owner_id != manager.id))
 
 
 def _open(session: Session, workspace: Workspace, whose: ColumnElement[bool]) -> Listed:

@@ -1,6 +1,6 @@
 """People who leave or move: their powers end, what waited on them moves, and the last admin stays."""
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import pytest
 from sqlalchemy import select
@@ -279,3 +279,18 @@ def test_an_anonymous_author_made_hr_is_not_passed_by_when_the_owner_leaves(bot:
             "Fewer surveys, please": "planned",
             "A second card reader": "planned",
         }
+
+
+def test_a_newcomer_the_file_does_not_list_yet_keeps_working_until_the_next_import(bot: RunningBot) -> None:
+    load_org_and_policy(bot.sessions, bot.clock.now())
+    bot.clock.advance(timedelta(hours=1))
+    assert "no longer active" not in bot.driver.command("U0NEWBIE", "/resolve", "refund 20 order 7 late").text
+    bot.clock.advance(timedelta(days=7))
+
+    weekly = reimport(bot.sessions, bot.clock.now(), ORG_CSV)
+    later = bot.driver.command("U0NEWBIE", "/resolve", "refund 20 order 8 late")
+    bot.clock.advance(timedelta(days=7))
+    reimport(bot.sessions, bot.clock.now(), ORG_CSV)
+
+    assert weekly.deactivated == [] and "no longer active" not in later.text, later.text
+    assert "no longer active" in bot.driver.command("U0NEWBIE", "/resolve", "refund 20 order 9 late").text

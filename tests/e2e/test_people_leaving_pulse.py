@@ -1,13 +1,15 @@
-"""People who left and the pulse: no longer asked, answering or closing, nor replying to anonymous comments; what
-they answered before stays counted."""
+"""People who left and the pulse: no longer asked, answering or closing, nor replying to anonymous comments (nor
+answered there); what they answered before stays counted."""
 
 from sqlalchemy import select
 
+from bot.fakeslack.server import Call
 from handlers.blocks import pulse_results as result_blocks
 from models import PulseReply, PulseResponse, PulseRound
+from services.pulse.relay import NOT_YOURS
 from tests.conftest import RunningBot
 from tests.e2e.test_people_leaving import WITHOUT_HANA, WITHOUT_SAM, reimport
-from tests.e2e.test_pulse_relay import commented_round, reply_from_results
+from tests.e2e.test_pulse_relay import answer_form_reply, commented_round, reply_from_results
 from tests.e2e.test_pulse_rounds import answer
 from tests.helpers import count, load_org_and_policy
 from tests.pulse_org import load_pulse_org, org_csv
@@ -90,3 +92,48 @@ def test_an_author_who_left_can_no_longer_answer_a_managers_reply(bot: RunningBo
 
     assert "no longer active" in bot.slack.calls("response_url")[-1].args["text"]
     assert len(bot.slack.calls("views.open")) == 1, "only the manager's reply form, before"
+
+
+def maya_replied_then_left(bot: RunningBot) -> Call:
+    """Maya replies to U0A01's anonymous comment, then leaves (East moves under Ada); the author's DM with the
+    Answer button."""
+    commented_round(bot)
+    reply_from_results(bot, "U0MGR1", "Which shifts?")
+    [to_author] = bot.slack.calls("chat.postMessage")
+    moved = "\n".join(line.replace(",U0MGR1,", ",U0ADMIN,") for line in without("U0MGR1").splitlines())
+    reimport(bot.sessions, bot.clock.now(), moved)
+    return to_author
+
+
+def test_an_author_is_told_the_manager_who_replied_has_left_and_no_answer_form_opens(bot: RunningBot) -> None:
+    to_author = maya_replied_then_left(bot)
+
+    told = answer_form_reply(bot, "U0A01", to_author)
+
+    assert told.startswith("The manager who replied to your comment has left the organisation"), told
+
+
+def test_an_answer_form_sent_after_the_manager_left_reaches_nobody(bot: RunningBot) -> None:
+    commented_round(bot)
+    reply_from_results(bot, "U0MGR1", "Which shifts?")
+    [to_author] = bot.slack.calls("chat.postMessage")
+    bot.driver.click("U0A01", to_author, result_blocks.ANSWER_REPLY_ACTION)
+    answer_form = bot.slack.calls("views.open")[-1]
+    moved = "\n".join(line.replace(",U0MGR1,", ",U0ADMIN,") for line in without("U0MGR1").splitlines())
+    reimport(bot.sessions, bot.clock.now(), moved)
+
+    sent = bot.driver.submit("U0A01", answer_form.args["view"], {"message": "Saturday mornings"})
+
+    assert "has left the organisation" in sent.json["errors"][result_blocks.MESSAGE_BLOCK]
+    assert [c.channel for c in bot.slack.calls("chat.postMessage")] == ["U0A01"], "only Maya's reply, before"
+
+
+def test_someone_else_clicking_the_answer_button_of_a_manager_who_left_learns_nothing_of_it(bot: RunningBot) -> None:
+    to_author = maya_replied_then_left(bot)
+    with bot.sessions() as session:
+        real = session.scalars(select(PulseReply.id)).one()
+
+    forwarded = answer_form_reply(bot, "U0A02", to_author)
+    made_up = answer_form_reply(bot, "U0A02", to_author, value=f"{real + 1000}:1")
+
+    assert forwarded == made_up == NOT_YOURS

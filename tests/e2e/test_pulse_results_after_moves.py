@@ -4,6 +4,7 @@ Bo manages Sub A (Ann's five), Sub B (Ben's five) and Lee. After round 1 closes,
 lead), alone (his agents stay in Bo's team, directly under Bo) or with his team. Lee never led any of them.
 """
 
+import pytest
 from sqlalchemy import select
 
 from handlers.blocks import pulse_results as result_blocks
@@ -11,6 +12,8 @@ from handlers.blocks.digest import as_text
 from models import PulseComment
 from tests.conftest import RunningBot
 from tests.e2e.test_digest_command import digest_command
+from tests.e2e.test_people_leaving import reimport
+from tests.e2e.test_people_leaving_pulse import without
 from tests.e2e.test_pulse_anonymity import SUB_B, bo_round, comment, org_csv
 from tests.e2e.test_pulse_relay import COMMENT, commented_round, reply_from_results
 from tests.e2e.test_pulse_results import close
@@ -96,3 +99,29 @@ def test_a_manager_moved_above_another_team_cannot_reply_to_its_comments(bot: Ru
     assert bot.slack.calls("chat.postMessage") == []
     reply_from_results(bot, "U0MGR1", "Which shifts?")  # Maya led the team when the round closed
     assert [call.channel for call in bot.slack.calls("chat.postMessage")] == ["U0A01"]
+
+
+def maya_made_frontline_under_omar(*leavers: str) -> str:
+    """Maya's East agents (but those who left) move under Omar, and Maya becomes one of his agents."""
+    return "\n".join(
+        line.replace(",Support East,frontline,U0MGR1,", ",Support East,frontline,U0MGR2,").replace(
+            "U0MGR1,Maya Manager,Support East,manager,U0ADMIN,", "U0MGR1,Maya Manager,Support East,frontline,U0MGR2,"
+        )
+        for line in without(*leavers).splitlines()
+    )
+
+
+LEAVERS = {"nobody left": (), "an East agent leaves then": ("U0A08",), "an East agent left before": ("U0A08",)}
+
+
+@pytest.mark.parametrize("case", LEAVERS)
+def test_a_manager_made_frontline_no_longer_reads_the_old_teams_results(bot: RunningBot, case: str) -> None:
+    """Someone who left stays filed under their last manager: that must not keep Maya a manager today."""
+    commented_round(bot)
+    if case == "an East agent left before":
+        reimport(bot.sessions, bot.clock.now(), without(*LEAVERS[case]))
+
+    reimport(bot.sessions, bot.clock.now(), maya_made_frontline_under_omar(*LEAVERS[case]))
+    maya = bot.driver.command("U0MGR1", "/pulse", "results").text
+
+    assert "Nobody reports to you" in maya and COMMENT not in maya, maya

@@ -6,6 +6,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.cli.org import describe_report
 from bot.clock import MovableClock
 from models import AuditEvent, Employee, Workspace
 from services import directory
@@ -231,3 +232,23 @@ def test_a_team_is_found_by_its_name_whatever_the_case_accents_included_and_neve
 
     assert [team.name if team else None for team in found] == ["Équipe Paris", "Équipe Paris", "Support_East"]
     assert patterns == [None, None, None]
+
+
+def test_deactivate_missing_spares_a_newcomer_the_file_has_not_had_a_chance_to_list(
+    session: Session, workspace: Workspace, clock: MovableClock
+) -> None:
+    directory.identify(session, workspace=workspace, slack_id="U0EARLY", name="early", now=clock.now())
+    clock.advance(timedelta(days=1))
+    run_import(session, workspace, clock, HEADER + "U0A,Ann,East,admin,\n", deactivate=True)
+    clock.advance(timedelta(hours=1))
+    directory.identify(session, workspace=workspace, slack_id="U0NEW", name="new", now=clock.now())
+    clock.advance(timedelta(days=7))
+
+    first = run_import(session, workspace, clock, HEADER + "U0A,Ann,East,admin,\n", deactivate=True)
+    clock.advance(timedelta(days=7))
+    second = run_import(session, workspace, clock, HEADER + "U0A,Ann,East,admin,\n", deactivate=True)
+
+    assert first.deactivated == ["early (U0EARLY)"], "known at the import before: the file had its chance"
+    assert "  ? new (U0NEW): not in the file, new since the last import" in describe_report(first)
+    assert second.deactivated == ["new (U0NEW)"] and second.newcomers_kept == []
+    assert not employee(session, "U0NEW").active

@@ -1,0 +1,111 @@
+"""Suggestions as people move without leaving: whoever no longer fits why they hold an idea hands it on and
+answers it no more; `/suggest list` shows a team's ideas to whoever leads it today, and nothing to someone who
+left."""
+
+from sqlalchemy import select
+
+from bot.cli.org import describe_report
+from bot.fakeslack import Call
+from handlers.jobs.drain_outbox import drain_outbox
+from models import Suggestion
+from tests.conftest import RunningBot
+from tests.e2e.test_people_leaving import ORG_CSV, SAM_MOVES_WEST, WITHOUT_MAYA, reimport
+from tests.helpers import load_org, load_policy
+from tests.suggestions_helpers import EXTRA_AGENTS, SUGGESTIONS_POLICY, load_suggestion_org
+
+EAST_UNDER_ADA = WITHOUT_MAYA + "\n" + EXTRA_AGENTS.replace(",U0MGR1,", ",U0ADMIN,")
+HANA_MADE_FRONTLINE = EAST_UNDER_ADA.replace("U0HR,Hana Reyes,People,hr,", "U0HR,Hana Reyes,People,frontline,")
+MAYA_MADE_FRONTLINE_UNDER_OMAR = (
+    (ORG_CSV + EXTRA_AGENTS)
+    .replace(",U0MGR1,", ",U0MGR2,")
+    .replace("U0MGR1,Maya Manager,Support East,manager,U0ADMIN,", "U0MGR1,Maya Manager,Support East,frontline,U0MGR2,")
+)
+
+
+def send(bot: RunningBot, author: str, what: str, **fields: object) -> None:
+    bot.driver.command(author, "/suggest")
+    view = bot.slack.calls("views.open")[-1].args["view"]
+    assert bot.driver.submit(author, view, {"what": what, **fields}).json == {}
+
+
+def owner_and_status(bot: RunningBot) -> tuple[str, str]:
+    with bot.sessions() as session:
+        suggestion = session.scalars(select(Suggestion)).one()
+        return suggestion.owner.slack_id, suggestion.status
+
+
+def refusal(bot: RunningBot, user: str, card: Call) -> str:
+    bot.driver.click(user, card, "suggestion_planned")
+    return str(bot.slack.calls("response_url")[-1].args["text"])
+
+
+def test_hr_made_frontline_hands_on_the_anonymous_ideas_they_held_as_hr(bot: RunningBot) -> None:
+    load_suggestion_org(bot.sessions, bot.clock.now())
+    send(bot, "U0AGENT1", "A second card reader", anonymous=["yes"])
+    reimport(bot.sessions, bot.clock.now(), EAST_UNDER_ADA)  # Maya leaves: HR is first in line
+    drain_outbox(bot.runtime.deps, bot.runtime.app.client)
+    [hanas] = [c for c in bot.slack.calls("chat.postMessage", channel="U0HR") if "now comes to you" in c.text]
+
+    report = reimport(bot.sessions, bot.clock.now(), HANA_MADE_FRONTLINE)
+    drain_outbox(bot.runtime.deps, bot.runtime.app.client)
+
+    assert "  > suggestion #1 by an anonymous author: Hana Reyes -> Ada Admin" in describe_report(report)
+    assert "now goes to *Ada Admin*" in bot.slack.message(hanas.response["channel"], hanas.response["ts"])["text"]
+    assert "not yours to answer" in refusal(bot, "U0HR", hanas)
+    assert owner_and_status(bot) == ("U0ADMIN", "open")
+
+
+def test_a_manager_made_frontline_hands_on_a_named_idea_to_the_authors_new_manager(bot: RunningBot) -> None:
+    load_suggestion_org(bot.sessions, bot.clock.now())
+    bot.driver.command("U0AGENT1", "/suggest", "a second card reader at the returns desk")
+    [mayas] = bot.slack.calls("chat.postMessage", channel="U0MGR1")
+
+    report = reimport(bot.sessions, bot.clock.now(), MAYA_MADE_FRONTLINE_UNDER_OMAR)
+    drain_outbox(bot.runtime.deps, bot.runtime.app.client)
+
+    assert "  > suggestion #1 by Sam Agent: Maya Manager -> Omar Manager" in describe_report(report)
+    told = [call.text for call in bot.slack.calls("chat.postMessage", channel="U0AGENT1")]
+    assert any("now goes to Omar Manager" in text and "no longer answers it" in text for text in told), told
+    assert "not yours to answer" in refusal(bot, "U0MGR1", mayas)
+    assert owner_and_status(bot) == ("U0MGR2", "open")
+
+
+def test_a_category_owner_the_policy_no_longer_names_cannot_answer_its_ideas(bot: RunningBot) -> None:
+    lee_owns_tools = SUGGESTIONS_POLICY.replace('tools = "U0ADMIN"', 'tools = "U0AGENT2"')
+    load_org(bot.sessions, bot.clock.now(), ORG_CSV + EXTRA_AGENTS)
+    load_policy(bot.sessions, bot.clock.now(), lee_owns_tools)
+    send(bot, "U0AGENT1", "A faster label printer", category="tools")
+    [lees] = bot.slack.calls("chat.postMessage", channel="U0AGENT2")
+    load_policy(bot.sessions, bot.clock.now(), SUGGESTIONS_POLICY)
+
+    told = refusal(bot, "U0AGENT2", lees)
+
+    assert "not yours to answer" in told
+    assert owner_and_status(bot) == ("U0AGENT2", "open"), "the next org import hands it on"
+
+
+def test_a_manager_who_left_lists_none_of_the_old_teams_suggestions(bot: RunningBot) -> None:
+    load_suggestion_org(bot.sessions, bot.clock.now())
+    bot.driver.command("U0AGENT1", "/suggest", "a second card reader at the returns desk")
+    send(bot, "U0AGENT2", "A faster label printer", category="tools")
+    reimport(bot.sessions, bot.clock.now(), EAST_UNDER_ADA)
+
+    listed = bot.driver.command("U0MGR1", "/suggest", "list").text
+
+    assert "card reader" not in listed and "label printer" not in listed, listed
+    assert "Waiting on you" not in listed and "Your team's" not in listed
+
+
+def test_a_named_idea_follows_its_author_to_their_new_team_an_anonymous_one_stays_with_the_old(
+    bot: RunningBot,
+) -> None:
+    load_suggestion_org(bot.sessions, bot.clock.now())
+    send(bot, "U0AGENT1", "A faster label printer", category="tools")
+    send(bot, "U0AGENT1", "Stop reading the refund script word for word", category="tools", anonymous=["yes"])
+    reimport(bot.sessions, bot.clock.now(), SAM_MOVES_WEST + EXTRA_AGENTS)
+
+    maya = bot.driver.command("U0MGR1", "/suggest", "list").text
+    omar = bot.driver.command("U0MGR2", "/suggest", "list").text
+
+    assert "label printer" in omar and "label printer" not in maya
+    assert "refund script" in maya and "refund script" not in omar
