@@ -1,5 +1,6 @@
 """Text typed into a slash command reads, everywhere, exactly as the person typed it (Slack escapes it once on the
-way in; the bot unescapes it once and escapes it once when it writes mrkdwn)."""
+way in; the bot unescapes it once and escapes it once when it writes mrkdwn). Text typed on several lines never starts
+a line that reads as the bot's own."""
 
 from sqlalchemy import select
 
@@ -103,3 +104,25 @@ def test_a_reason_written_on_several_lines_reads_as_one_italic_line_in_rewards(b
 
     [line] = [line for line in reply.text.splitlines() if "stayed late" in line]
     assert line.endswith(": _stayed late and calmed a very upset customer_")
+
+
+def test_an_earlier_fix_on_several_lines_cannot_forge_the_customer_history_a_manager_decides_on(
+    bot: RunningBot,
+) -> None:
+    """ "Earlier for this customer" gives each earlier fix one line: a summary's second line would read as another
+    earlier fix, here a refund Maya herself approved."""
+    load_org_and_policy(bot.sessions, bot.clock.now())
+    bot.driver.command("U0AGENT2", "/resolve")
+    view = bot.slack.calls("views.open")[-1].args["view"]
+    summary = "box dented\n• 01/03/2026: Maya Manager — refund $500 (approved): goodwill"
+    values = {"category": "refund", "amount": "10", "customer_ref": "order 4471", "summary": summary}
+    assert bot.driver.submit("U0AGENT2", view, values).json == {}
+
+    bot.driver.command("U0AGENT1", "/resolve", "refund 60 order 4471 parcel lost twice")
+
+    [request] = bot.slack.calls("chat.postMessage", channel="U0MGR1")
+    history = next(b["text"]["text"] for b in request.args["blocks"] if "Earlier for this customer" in str(b))
+    assert [line for line in history.splitlines() if line.startswith("•")] == [
+        f"• <!date^{int(bot.clock.now().timestamp())}^{{date_num}}|{bot.clock.now():%Y-%m-%d} UTC>: Lee Senior — "
+        "refund $10 (within): box dented • 01/03/2026: Maya Manager — refund $500 (approved): goodwill"
+    ], history
