@@ -1,4 +1,5 @@
-"""Global middleware: inject dependencies, read slash-command text as typed, drop Slack's retried events."""
+"""Global middleware: inject dependencies, drop unseen characters from what people type, read slash-command text as
+typed, drop Slack's retried events."""
 
 import html
 import logging
@@ -11,7 +12,7 @@ from slack_bolt import BoltContext, BoltResponse
 from handlers.deps import Deps
 from models import ProcessedEvent
 from services.rows import insert_new
-from services.text import labels_in, mention_label
+from services.text import labels_in, mention_label, without_control_characters
 
 Middleware = Callable[..., BoltResponse | None]
 log = logging.getLogger(__name__)
@@ -31,6 +32,32 @@ def inject_deps(deps: Deps) -> Middleware:
         next()
 
     return middleware
+
+
+def drop_control_characters(body: dict[str, Any], next: Callable[[], None]) -> None:
+    """Take NUL and the other control characters out of a command's text and a modal's inputs, where they enter.
+
+    Nobody sees them (a paste can carry them), so refusing them would ask for a fix nobody can make, and
+    PostgreSQL refuses NUL in text: dropping them is kinder. Line breaks and tabs stay.
+    """
+    if body.get("command") and isinstance(body.get("text"), str):
+        body["text"] = without_control_characters(body["text"])
+    view = body.get("view")
+    if isinstance(view, dict) and isinstance(view.get("state"), dict) and "values" in view["state"]:
+        view["state"]["values"] = _cleaned(view["state"]["values"])
+    next()
+
+
+def _cleaned(node: Any) -> Any:
+    """Every string in a view's state values without control characters: text inputs hold `value`, rich text
+    inputs nest theirs; the ids and option values are ours and hold none."""
+    if isinstance(node, str):
+        return without_control_characters(node)
+    if isinstance(node, dict):
+        return {key: _cleaned(value) for key, value in node.items()}
+    if isinstance(node, list):
+        return [_cleaned(item) for item in node]
+    return node
 
 
 def unescape_command_text(body: dict[str, Any], context: BoltContext, next: Callable[[], None]) -> None:

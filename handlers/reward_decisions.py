@@ -114,7 +114,7 @@ def submit_revoke(
             reason=reason,
             now=deps.now(),
         )
-        revoked = f":no_entry: Revoked by {escape_mrkdwn(hr.name)}: {escape_mrkdwn(reason)}"
+        revoked = reward_blocks.revoked_outcome(hr.name, reason)
         dms = [
             Outgoing(f"reward-revoked:{grant.id}:{key}", "chat.postMessage", dm)
             for key, dm in reward_blocks.revoked_dms(grant)

@@ -16,6 +16,8 @@ MENTION_MARKS = ("<@", "<#")
 """How every mention `as_slack_shows` renders begins: text without either has nothing to render."""
 # A spreadsheet runs a cell starting with one of these as a formula: exports prefix such cells with a quote.
 FORMULA_START = frozenset("=+-@\t\r")
+_CARRIAGE_RETURN = re.compile(r"\r\n?")
+_UNSEEN = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
 
 def escape_mrkdwn(text: str) -> str:
@@ -103,6 +105,12 @@ def duration_words(wait: timedelta) -> str:
     if wait >= timedelta(hours=1):
         return plural(wait.seconds // 3600, "hour")
     return plural(max(wait.seconds // 60, 1), "minute")
+
+
+def without_control_characters(text: str) -> str:
+    """The text without NUL and the other control characters (a carriage return becomes a line break; line
+    breaks and tabs stay). Nobody sees them, so nobody could fix them, and PostgreSQL refuses NUL in text."""
+    return _UNSEEN.sub("", _CARRIAGE_RETURN.sub("\n", text))
 
 
 def truncate(text: str, limit: int) -> str:

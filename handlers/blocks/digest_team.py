@@ -7,14 +7,14 @@ Lists end with "and N more" when the share runs out.
 from collections.abc import Sequence
 
 from handlers.blocks.digest_waiting import who
-from handlers.blocks.kit import Block, escaped, text_block
+from handlers.blocks.kit import Block, escaped, one_line, text_block
 from handlers.blocks.suggestions import day_of
 from services.digest.pulse import NO_TEAM_THEN
 from services.digest.weekly import PulsePart, RecognitionPart
 from services.pulse.anonymity import HIDDEN_REASON
 from services.suggestions.digest import SuggestionsPart
 from services.suggestions.lifecycle import STATUS_WORDS
-from services.text import escape_mrkdwn, truncate
+from services.text import escape_mrkdwn
 
 MAX_LINES = 10
 QUESTION_TEXT = 150
@@ -118,7 +118,7 @@ def suggestions_section(
     lines = []
     waiting = [
         f"#{item.id} {STATUS_WORDS[item.status]}, since {day_of(item.at, tz)} · {item.backers} backing: "
-        f"{escape_mrkdwn(truncate(item.what, SUGGESTION_TEXT))}"
+        f"{one_line(item.what, SUGGESTION_TEXT)}"
         for item in part.waiting
     ]
     if part.waiting_count:
@@ -127,7 +127,7 @@ def suggestions_section(
         lines += bullets(waiting, share, total=part.waiting_count)
         share -= used(lines)
     if part.done:
-        done = [escape_mrkdwn(truncate(item.change or item.what, SUGGESTION_TEXT)) for item in part.done]
+        done = [one_line(item.change or item.what, SUGGESTION_TEXT) for item in part.done]
         lines.append("*You said, we did this week:*")
         lines += bullets(done, max(0, share), limit=5)
     return [text_block("\n".join(lines))]

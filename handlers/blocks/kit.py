@@ -29,6 +29,8 @@ MESSAGE_TEXT = 10_000
 (`msg_blocks_too_long`, a limit its Block Kit reference leaves out: bot/fakeslack/blockkit.py cites the reports);
 a builder whose text grows with what people wrote or how many there are keeps within this."""
 _ONE_SPACE = re.compile(r"\s+")
+_LINE_BREAK = re.compile(r"\r\n|[\n\r\v\f\x1c-\x1e\x85\u2028\u2029]")
+"""Every character that ends a line, as `str.splitlines` counts them."""
 _CODE_OR_BOLD = re.compile(r"`([^`\n]*)`|\*([^*\n]+)\*")
 _DATE_TOKEN = re.compile(r"<!date\^[^|>]*\|([^>]*)>")
 
@@ -88,13 +90,23 @@ def _text_in(node: object) -> int:
     return own + sum(_text_in(value) for value in node.values() if isinstance(value, (dict, list)))
 
 
+def one_line(text: str, limit: int) -> str:
+    """User text escaped for mrkdwn inside one of our lines, at most `limit` long once escaped.
+
+    Its line breaks (and runs of spaces) become one space: a text typed on several lines would otherwise start
+    lines of its own, which read exactly like the bot's (":bulb: *Suggestion #77* from …"). Text meant to be
+    read over several lines is a `quote` instead.
+    """
+    return escaped(_ONE_SPACE.sub(" ", text).strip(), limit)
+
+
 def inline(text: str, limit: int) -> str:
     """User text set in italics inside a line: Slack ends italics at a line break, so breaks become spaces."""
-    return f"_{escape_mrkdwn(truncate(_ONE_SPACE.sub(' ', text).strip(), limit))}_"
+    return f"_{one_line(text, limit)}_"
 
 
 def _quoted(text: str) -> str:
-    return "> " + escape_mrkdwn(text).replace("\n", "\n> ")
+    return "> " + _LINE_BREAK.sub("\n> ", escape_mrkdwn(text))
 
 
 def context_block(text: str) -> Block:

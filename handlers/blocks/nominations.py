@@ -3,7 +3,18 @@
 from dataclasses import dataclass
 from typing import Any
 
-from handlers.blocks.kit import Block, button, context_block, input_block, name_of, option, plain, quote, text_block
+from handlers.blocks.kit import (
+    Block,
+    button,
+    context_block,
+    input_block,
+    name_of,
+    one_line,
+    option,
+    plain,
+    quote,
+    text_block,
+)
 from handlers.blocks.rewards import reason_modal, value_words
 from models import Employee, Nomination
 from services.policy.rewards import RewardItem
@@ -137,7 +148,7 @@ def _ask(nomination: Nomination) -> str:
 def decided_request(nomination: Nomination, decider: str) -> dict[str, Any]:
     """The approver's DM after the decision: the same request, no buttons, the outcome."""
     outcome = ":white_check_mark: Approved" if nomination.status == "approved" else ":no_entry: Declined"
-    reason = f": {escape_mrkdwn(nomination.decline_reason)}" if nomination.decline_reason else ""
+    reason = f": {one_line(nomination.decline_reason, 1000)}" if nomination.decline_reason else ""
     request = approval_request(nomination)
     blocks = [request["blocks"][0], context_block(f"{outcome} by {escape_mrkdwn(decider)}{reason}")]
     return {"text": f"{outcome.split()[-1]}: {_ask(nomination)}", "blocks": blocks}

@@ -12,6 +12,7 @@ from handlers.blocks.kit import (
     input_block,
     local_time,
     name_of,
+    one_line,
     packed_sections,
     plain,
     quote,
@@ -161,7 +162,7 @@ def history_blocks(history: list[Resolution], currency: str) -> list[Block]:
     lines = [
         f"• {_day(r.created_at)}: {name_of(r.employee)} — {escape_mrkdwn(r.category)}"
         f"{' ' + format_money(r.amount, currency) if r.amount else ''} ({r.status}): "
-        f"{escape_mrkdwn(truncate(r.summary, 120))}"
+        f"{one_line(r.summary, 120)}"
         for r in history
     ]
     return [text_block("*Earlier for this customer:*\n" + "\n".join(lines))]
@@ -176,7 +177,7 @@ def facts(resolution: Resolution) -> str:
     lines = [
         f"*{name_of(resolution.employee)}* — *{escape_mrkdwn(resolution.category)}*"
         + (f" of *{format_money(resolution.amount, resolution.currency)}*" if resolution.amount else ""),
-        f"*Customer:* {escape_mrkdwn(resolution.customer_ref or 'not given')}"
+        f"*Customer:* {one_line(resolution.customer_ref or 'not given', 200)}"
         + (f"   *Outcome:* {OUTCOME_WORDS[resolution.customer_outcome]}" if resolution.customer_outcome else ""),
         quote(resolution.summary, 1500),
     ]
@@ -221,7 +222,7 @@ def decided(resolution: Resolution) -> list[Block]:
 def outcome_line(resolution: Resolution, *, name_within: int = 400, reason_within: int = 2500) -> str:
     """ "Declined by Maya Manager: the reason", the name and the reason each cut to fit once escaped."""
     who = escaped(resolution.decided_by.name if resolution.decided_by else "someone", name_within)
-    reason = f": {escaped(resolution.decline_reason, reason_within)}" if resolution.decline_reason else ""
+    reason = f": {one_line(resolution.decline_reason, reason_within)}" if resolution.decline_reason else ""
     return f"{STATUS_WORDS[resolution.status]} by {who}{reason}"
 
 
@@ -233,8 +234,8 @@ def outcome_for_employee(resolution: Resolution) -> list[Block]:
     if resolution.status == "approved":
         text = f"👍 {who} approved {what}. Thank you for looking after the customer."
     else:
-        text = f"✋ {who} declined {what}.\n*Why:* {escape_mrkdwn(resolution.decline_reason or '')}"
-    ref = f" (customer {escape_mrkdwn(resolution.customer_ref)})" if resolution.customer_ref else ""
+        text = f"✋ {who} declined {what}.\n*Why:*\n{quote(resolution.decline_reason or '', 2000)}"
+    ref = f" (customer {one_line(resolution.customer_ref, 200)})" if resolution.customer_ref else ""
     return [
         text_block(text),
         context_block(f"Logged {_day(resolution.created_at)}{ref}."),

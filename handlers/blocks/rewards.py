@@ -11,6 +11,7 @@ from handlers.blocks.kit import (
     input_block,
     local_time,
     name_of,
+    one_line,
     plain,
     quote,
     text_block,
@@ -18,7 +19,7 @@ from handlers.blocks.kit import (
 from models import Nomination, RewardGrant
 from services.rewards.fairness import Leaderboard, Tally
 from services.rewards.grants import RecognitionSummary, RewardHistory
-from services.text import escape_mrkdwn, truncate
+from services.text import escape_mrkdwn
 
 FULFIL = "reward_fulfil"
 REVOKE = "reward_revoke"
@@ -83,6 +84,11 @@ def hr_grant(grant: RewardGrant, outcome: str | None = None) -> dict[str, Any]:
         }
     )
     return {"text": f"Reward grant #{grant.id} to fulfil", "blocks": [text_block(text), tail]}
+
+
+def revoked_outcome(hr_name: str, reason: str) -> str:
+    """The line that ends HR's message once a grant is revoked: the reason on that one line."""
+    return f":no_entry: Revoked by {escape_mrkdwn(hr_name)}: {one_line(reason, 1000)}"
 
 
 def fulfilled_dm(grant: RewardGrant) -> dict[str, Any]:
@@ -172,7 +178,7 @@ def recognition_home(summary: RecognitionSummary) -> list[Block]:
         blocks.append(
             context_block(
                 f":tada: {escape_mrkdwn(shoutout.nominator)} → *{escape_mrkdwn(shoutout.recipient)}*: "
-                f"{escape_mrkdwn(truncate(shoutout.reason, 200))}"
+                f"{one_line(shoutout.reason, 200)}"
             )
         )
     if summary.may_nominate:

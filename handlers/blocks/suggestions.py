@@ -11,6 +11,7 @@ from handlers.blocks.kit import (
     context_block,
     input_block,
     name_of,
+    one_line,
     option,
     plain,
     quote,
@@ -120,7 +121,7 @@ def facts(suggestion: Suggestion) -> str:
         lines[0] += f" · {escape_mrkdwn(suggestion.category.replace('_', ' '))}"
     lines.append(quote(suggestion.what, 1000))
     if suggestion.why:
-        lines.append(f"_Why:_ {escape_mrkdwn(truncate(suggestion.why, 1000))}")
+        lines.append(f"_Why:_\n{quote(suggestion.why, 1000)}")
     return "\n".join(lines)
 
 
@@ -132,9 +133,9 @@ def backed_words(suggestion: Suggestion) -> str:
 def status_line(suggestion: Suggestion) -> str:
     line = f"Status: *{STATUS_WORDS[suggestion.status]}* · {backed_words(suggestion)}"
     if suggestion.status == "not_doing" and suggestion.reason:
-        line += f"\nWhy not: {escape_mrkdwn(suggestion.reason)}"
+        line += f"\nWhy not: {one_line(suggestion.reason, 1000)}"
     if suggestion.status == "done" and suggestion.change:
-        line += f"\nWhat changed: {escape_mrkdwn(suggestion.change)}"
+        line += f"\nWhat changed: {one_line(suggestion.change, 1000)}"
     return line
 
 
@@ -217,9 +218,9 @@ def we_did(suggestion: Suggestion, decider: Employee) -> list[Block]:
         others = len(people) - len(named)
         thanks = f"Thank you, {_names([*named, plural(others, 'other colleague')] if others else named)}!"
     return [
-        text_block(f":white_check_mark: *You said, we did.* {escape_mrkdwn(truncate(suggestion.change or '', 500))}"),
+        text_block(f":white_check_mark: *You said, we did.* {one_line(suggestion.change or '', 500)}"),
         context_block(
-            f"It started as suggestion #{suggestion.id}: “{escape_mrkdwn(truncate(suggestion.what, 300))}” · "
+            f"It started as suggestion #{suggestion.id}: “{one_line(suggestion.what, 300)}” · "
             f"done by {name_of(decider)}"
         ),
         text_block(thanks),

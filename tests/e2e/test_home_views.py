@@ -3,6 +3,7 @@ in the Home when a click there fails."""
 
 from sqlalchemy import text
 
+from handlers.blocks import nominations as nominate_form
 from models.schema import migrate
 from tests.conftest import RunningBot
 from tests.e2e.test_resolutions_approvals import request_over_the_limit
@@ -18,6 +19,31 @@ def test_a_newcomers_first_home_greets_them_by_name(bot: RunningBot) -> None:
 
     [first] = bot.slack.calls("views.publish", user_id="U0NEW")
     assert "Hi Nora" in first.text, first.text.splitlines()[0]
+
+
+def test_a_shout_out_reason_on_several_lines_cannot_forge_another_shout_out_in_everyones_home(
+    bot: RunningBot,
+) -> None:
+    """The latest shout-outs show each reason on its own line: a second line of a reason would read as a shout-out
+    of its own (here one from Ada Admin) in every colleague's Home."""
+    load_org_and_policy(bot.sessions, bot.clock.now())
+    bot.driver.command("U0AGENT1", "/nominate")
+    view = bot.slack.calls("views.open")[-1].args["view"]
+    reason = "covered my shift\n:tada: Ada Admin → *Sam Agent*: promoted to team lead from Monday"
+    bot.driver.submit("U0AGENT1", view, {nominate_form.PEOPLE: ["U0AGENT2"], nominate_form.REASON: reason})
+
+    bot.driver.open_home("U0AGENT3")
+
+    [home] = bot.slack.calls("views.publish", user_id="U0AGENT3")
+    feed = [
+        element["text"]
+        for block in home.args["view"]["blocks"]
+        if block["type"] == "context"
+        for element in block["elements"]
+    ]
+    [shout_out] = [text for text in feed if "covered my shift" in text]
+    assert shout_out.endswith(": covered my shift :tada: Ada Admin → *Sam Agent*: promoted to team lead from Monday")
+    assert "\n" not in shout_out
 
 
 def test_a_decline_from_the_home_whose_form_could_not_open_says_so_in_a_dm(bot: RunningBot) -> None:

@@ -225,3 +225,31 @@ def test_done_thanks_the_team_without_naming_the_author_and_grants_no_named_shou
     assert "The script is a guide now" in ready.slack.calls("chat.postMessage", channel="U0AGENT1")[-1].text
     with sessions() as session:
         assert session.scalars(select(Suggestion.nomination_id)).one() is None
+
+
+def test_an_anonymous_why_cannot_forge_a_named_suggestion_in_the_team_channel(ready: RunningBot) -> None:
+    """The "why" is written on several lines: each stays in its quote, none reads as the bot's own heading."""
+    ready.driver.command("U0AGENT1", "/suggest")
+    view = ready.slack.calls("views.open")[-1].args["view"]
+    forged_why = "it matters\n\n:bulb: *Suggestion #77* from Maya Manager\n> Cancel every weekend shift bonus"
+
+    reply = ready.driver.submit("U0AGENT1", view, {"what": IDEA, "why": forged_why, "anonymous": ["yes"]})
+
+    assert reply.json == {}
+    [post] = ready.slack.calls("chat.postMessage", channel="C0EAST")
+    shown = post.args["blocks"][0]["text"]["text"]
+    ours = [line for line in shown.splitlines() if not line.startswith(">")]
+    assert ours == [":bulb: *Suggestion #1* from an anonymous colleague", "_Why:_"], shown
+
+
+def test_an_idea_on_several_lines_cannot_forge_lines_of_the_managers_digest(ready: RunningBot) -> None:
+    """The digest lists each waiting idea on one line: a second line of the idea would read as the digest's own."""
+    forged = "Fewer surveys\n\n*Escalations waiting on you:* none :white_check_mark:\n*Pulse:* 4.9 / 5, best team"
+    assert suggest_anonymously(ready, what=forged) == {}
+
+    ready.driver.command("U0MGR1", "/digest")
+
+    [preview] = [call for call in ready.slack.calls("response_url") if "Suggestions waiting on you" in call.text]
+    lines = preview.text.splitlines()
+    assert not [line for line in lines if line.startswith(("*Escalations waiting on you:*", "*Pulse:*"))], lines
+    assert any(line.endswith(f"backing: {' '.join(forged.split())}") for line in lines), lines

@@ -1,13 +1,15 @@
 """Text typed into a slash command reads, everywhere, exactly as the person typed it (Slack escapes it once on the
-way in; the bot unescapes it once and escapes it once when it writes mrkdwn)."""
+way in; the bot unescapes it once and escapes it once when it writes mrkdwn). Text typed on several lines never starts
+a line that reads as the bot's own, and the control characters nobody sees are dropped where they come in."""
 
 from sqlalchemy import select
 
 from handlers.blocks import nominations as nominate_form
-from models import Nomination, Resolution
+from models import Nomination, Resolution, Suggestion
 from services.text import escape_mrkdwn
 from tests.conftest import RunningBot
 from tests.helpers import load_org_and_policy
+from tests.suggestions_helpers import load_suggestion_org
 
 
 def test_a_summary_with_ampersand_and_brackets_is_stored_as_typed_and_shown_once_escaped(bot: RunningBot) -> None:
@@ -103,3 +105,51 @@ def test_a_reason_written_on_several_lines_reads_as_one_italic_line_in_rewards(b
 
     [line] = [line for line in reply.text.splitlines() if "stayed late" in line]
     assert line.endswith(": _stayed late and calmed a very upset customer_")
+
+
+def test_an_earlier_fix_on_several_lines_cannot_forge_the_customer_history_a_manager_decides_on(
+    bot: RunningBot,
+) -> None:
+    """ "Earlier for this customer" gives each earlier fix one line: a summary's second line would read as another
+    earlier fix, here a refund Maya herself approved."""
+    load_org_and_policy(bot.sessions, bot.clock.now())
+    bot.driver.command("U0AGENT2", "/resolve")
+    view = bot.slack.calls("views.open")[-1].args["view"]
+    summary = "box dented\n• 01/03/2026: Maya Manager — refund $500 (approved): goodwill"
+    values = {"category": "refund", "amount": "10", "customer_ref": "order 4471", "summary": summary}
+    assert bot.driver.submit("U0AGENT2", view, values).json == {}
+
+    bot.driver.command("U0AGENT1", "/resolve", "refund 60 order 4471 parcel lost twice")
+
+    [request] = bot.slack.calls("chat.postMessage", channel="U0MGR1")
+    history = next(b["text"]["text"] for b in request.args["blocks"] if "Earlier for this customer" in str(b))
+    assert [line for line in history.splitlines() if line.startswith("•")] == [
+        f"• <!date^{int(bot.clock.now().timestamp())}^{{date_num}}|{bot.clock.now():%Y-%m-%d} UTC>: Lee Senior — "
+        "refund $10 (within): box dented • 01/03/2026: Maya Manager — refund $500 (approved): goodwill"
+    ], history
+
+
+def test_a_nul_character_in_a_command_is_dropped_not_answered_with_an_error_reference(bot: RunningBot) -> None:
+    """Nobody sees a NUL (a paste can carry one) and PostgreSQL refuses it in text: it is dropped where it comes in,
+    with the other control characters; line breaks and tabs stay."""
+    load_org_and_policy(bot.sessions, bot.clock.now())
+
+    reply = bot.driver.command("U0AGENT1", "/resolve", "reschedule moved it\x07 to Friday \x00")
+
+    told = [reply.text] + [call.text for call in bot.slack.calls("response_url")]
+    assert reply.status == 200 and not any("went wrong" in text for text in told), told
+    with bot.sessions() as session:
+        assert session.scalars(select(Resolution.summary)).one() == "moved it to Friday"
+
+
+def test_control_characters_typed_in_a_form_are_dropped_and_its_line_breaks_kept(bot: RunningBot) -> None:
+    load_suggestion_org(bot.sessions, bot.clock.now())
+    bot.driver.command("U0AGENT1", "/suggest")
+    view = bot.slack.calls("views.open")[-1].args["view"]
+
+    reply = bot.driver.submit("U0AGENT1", view, {"what": "Fewer\x00 surveys\r\nplease", "why": "in\ttime\x1b"})
+
+    assert reply.json == {}
+    with bot.sessions() as session:
+        suggestion = session.scalars(select(Suggestion)).one()
+        assert (suggestion.what, suggestion.why) == ("Fewer surveys\nplease", "in\ttime")

@@ -1,15 +1,23 @@
 """User text in Block Kit: multi-line text quoted line by line, cut without breaking the quote; counts in words."""
 
 import html
+from collections.abc import Callable
+from datetime import UTC, datetime
+from decimal import Decimal
+from typing import Any
 
 import pytest
 
 from bot.fakeslack.blockkit import message_problems
-from handlers.blocks.kit import field_errors, packed_sections, plural, quote
+from handlers.blocks import nominations, resolutions, rewards, suggestions
+from handlers.blocks.digest_team import suggestions_section
+from handlers.blocks.kit import field_errors, one_line, packed_sections, plural, quote
 from handlers.blocks.rewards import revoked_dms
 from handlers.blocks.suggestions import channel_post, owner_card, status_for_author, we_did
-from models import Employee, RewardGrant, Suggestion
+from models import Employee, Nomination, Resolution, RewardGrant, Suggestion
 from models.suggestion import SuggestionBacker
+from services.rewards.grants import RecognitionSummary, Shoutout
+from services.suggestions.digest import SuggestionLine, SuggestionsPart
 
 THREE_LINES = "The parcel was lost\n<b>twice</b> & late\n\nso I refunded it"
 QUOTED = "> The parcel was lost\n> &lt;b&gt;twice&lt;/b&gt; &amp; late\n> \n> so I refunded it"
@@ -38,8 +46,137 @@ def test_a_text_that_fits_is_not_cut() -> None:
     assert quote("a\nbc", 7) == "> a\n> …"
 
 
+def test_a_text_on_several_lines_set_in_one_line_reads_on_that_line() -> None:
+    assert one_line("stayed late\n\n:tada:  <b>", 100) == "stayed late :tada: &lt;b&gt;"
+    assert one_line("&&&&", 11) == "&amp;&amp;…"
+
+
+def test_every_kind_of_line_break_starts_a_quoted_line() -> None:
+    assert quote("a\r\nb\rc\u2028d\x85e") == "> a\n> b\n> c\n> d\n> e"
+
+
 def person(name: str, slack_id: str) -> Employee:
     return Employee(name=name, slack_id=slack_id)
+
+
+FORGED = "a\n:tada: X"
+"""A text whose second line, left unquoted, would read as a line of the bot's own."""
+MARCH = datetime(2026, 3, 2, 9, tzinfo=UTC)
+
+
+def a_forged_suggestion(status: str) -> Suggestion:
+    return Suggestion(
+        id=7,
+        what=FORGED,
+        why=FORGED,
+        reason=FORGED,
+        change=FORGED,
+        category=None,
+        status=status,
+        anonymous=True,
+        author=None,
+        owner=person("Mo", "U3"),
+    )
+
+
+def a_forged_resolution() -> Resolution:
+    return Resolution(
+        id=5,
+        employee=person("Ana", "U1"),
+        category="refund",
+        amount=Decimal(60),
+        currency="USD",
+        customer_ref=FORGED,
+        summary=FORGED,
+        status="declined",
+        exceeded="per-incident limit",
+        created_at=MARCH,
+        decided_by=person("Mo", "U3"),
+        decline_reason=FORGED,
+    )
+
+
+def a_forged_nomination() -> Nomination:
+    return Nomination(
+        id=3,
+        nominator=person("Ana", "U1"),
+        nominee=person("Ben", "U2"),
+        approver=person("Mo", "U3"),
+        item_key="voucher",
+        title="Voucher",
+        value=Decimal(20),
+        unit="USD",
+        reason=FORGED,
+        status="declined",
+        decline_reason=FORGED,
+    )
+
+
+FORGED_LINE = ":tada: X"
+BUILDERS: dict[str, Callable[[], Any]] = {
+    "suggestion card": lambda: owner_card(a_forged_suggestion("not_doing")),
+    "suggestion post": lambda: channel_post(a_forged_suggestion("done")),
+    "suggestion note": lambda: suggestions.note_modal(a_forged_suggestion("planned"), "done", "C1", "1.2"),
+    "suggestion to its author": lambda: status_for_author(a_forged_suggestion("done"), "Mo"),
+    "you said, we did": lambda: we_did(a_forged_suggestion("done"), person("Mo", "U3")),
+    "digest suggestions": lambda: suggestions_section(
+        SuggestionsPart(
+            waiting=(SuggestionLine(7, FORGED, "open", 2, MARCH),),
+            waiting_count=1,
+            done=(SuggestionLine(8, "idea", "done", 0, MARCH, change=FORGED),),
+        ),
+        3000,
+        tz=None,
+    ),
+    "home shout-outs": lambda: rewards.recognition_home(
+        RecognitionSummary(1, 1, 3, 2, [Shoutout("Ana", "Ben", FORGED)], may_nominate=True)
+    ),
+    "revoked, for HR": lambda: rewards.hr_grant(
+        RewardGrant(
+            id=4,
+            title="Voucher",
+            value=Decimal(20),
+            unit="USD",
+            recipient=person("Ben", "U2"),
+            nominator=person("Ana", "U1"),
+        ),
+        rewards.revoked_outcome("Hana HR", FORGED),
+    ),
+    "revoked, for both": lambda: revoked_dms(
+        RewardGrant(
+            id=4, title="Voucher", revoke_reason=FORGED, recipient=person("Ben", "U2"), nominator=person("Ana", "U1")
+        )
+    ),
+    "customer history": lambda: resolutions.history_blocks([a_forged_resolution()], "USD"),
+    "approval request": lambda: resolutions.approval_request(
+        a_forged_resolution(), [a_forged_resolution()], heading="*Needs you*"
+    ),
+    "decided request": lambda: resolutions.decided(a_forged_resolution()),
+    "outcome for the employee": lambda: resolutions.outcome_for_employee(a_forged_resolution()),
+    "shout-out": lambda: nominations.shoutout("C1", [a_forged_nomination()], FORGED),
+    "recognised": lambda: nominations.recipient_dm(a_forged_nomination()),
+    "reward approval": lambda: nominations.approval_request(a_forged_nomination()),
+    "reward decided": lambda: nominations.decided_request(a_forged_nomination(), "Mo"),
+    "reward declined": lambda: nominations.declined_dm(a_forged_nomination(), person("Mo", "U3")),
+}
+
+
+def texts_in(node: object) -> list[str]:
+    if isinstance(node, (list, tuple)):
+        return [text for item in node for text in texts_in(item)]
+    if not isinstance(node, dict):
+        return []
+    own = [node["text"]] if isinstance(node.get("text"), str) else []
+    return own + [text for value in node.values() if isinstance(value, (dict, list, tuple)) for text in texts_in(value)]
+
+
+@pytest.mark.parametrize("builder", BUILDERS.values(), ids=BUILDERS.keys())
+def test_text_typed_on_several_lines_never_starts_a_line_of_the_bots_own(builder: Callable[[], Any]) -> None:
+    """Each line of it stays inside its quote, or the text is set on one line: never a line that reads as ours."""
+    texts = texts_in(builder())
+
+    assert any("X" in text for text in texts), "the builder shows the text"
+    assert not [line for text in texts for line in text.splitlines() if line.startswith(FORGED_LINE)], texts
 
 
 def test_a_multi_line_revoke_reason_is_quoted_whole_in_both_dms() -> None:
