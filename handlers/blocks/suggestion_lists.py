@@ -1,12 +1,20 @@
 """Block Kit for `/suggest list`: the person's suggestions, those waiting on them, their team's open ones."""
 
-from handlers.blocks.kit import MESSAGE_BLOCKS, MESSAGE_TEXT, Block, and_more, context_block, text_block, text_length
+from handlers.blocks.kit import (
+    MESSAGE_BLOCKS,
+    MESSAGE_TEXT,
+    Block,
+    and_more,
+    context_block,
+    one_line,
+    text_block,
+    text_length,
+)
 from handlers.blocks.suggestions import author_label, backed_words, day_of
 from models import Suggestion
 from services.suggestions import listing
 from services.suggestions.lifecycle import STATUS_WORDS
 from services.suggestions.listing import Listed
-from services.text import escape_mrkdwn, truncate
 
 
 def list_blocks(mine: Listed, waiting: Listed | None, team: Listed | None = None, *, tz: str | None) -> list[Block]:
@@ -60,5 +68,5 @@ def _line(item: Suggestion, tz: str | None, *, mine: bool) -> str:
     who = "" if mine else f" — {author_label(item)}"
     return (
         f"#{item.id} *{STATUS_WORDS[item.status]}*{who} · {day_of(item.created_at, tz)} · {backed_words(item)}\n"
-        f"{escape_mrkdwn(truncate(item.what, 200))}"
+        f"{one_line(item.what, 200)}"
     )

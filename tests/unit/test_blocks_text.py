@@ -13,11 +13,13 @@ from handlers.blocks import nominations, resolutions, rewards, suggestions
 from handlers.blocks.digest_team import suggestions_section
 from handlers.blocks.kit import field_errors, one_line, packed_sections, plural, quote
 from handlers.blocks.rewards import revoked_dms
+from handlers.blocks.suggestion_lists import list_blocks
 from handlers.blocks.suggestions import channel_post, owner_card, status_for_author, we_did
 from models import Employee, Nomination, Resolution, RewardGrant, Suggestion
 from models.suggestion import SuggestionBacker
 from services.rewards.grants import RecognitionSummary, Shoutout
 from services.suggestions.digest import SuggestionLine, SuggestionsPart
+from services.suggestions.listing import Listed
 
 THREE_LINES = "The parcel was lost\n<b>twice</b> & late\n\nso I refunded it"
 QUOTED = "> The parcel was lost\n> &lt;b&gt;twice&lt;/b&gt; &amp; late\n> \n> so I refunded it"
@@ -76,6 +78,7 @@ def a_forged_suggestion(status: str) -> Suggestion:
         anonymous=True,
         author=None,
         owner=person("Mo", "U3"),
+        created_at=MARCH,
     )
 
 
@@ -158,6 +161,7 @@ BUILDERS: dict[str, Callable[[], Any]] = {
     "reward approval": lambda: nominations.approval_request(a_forged_nomination()),
     "reward decided": lambda: nominations.decided_request(a_forged_nomination(), "Mo"),
     "reward declined": lambda: nominations.declined_dm(a_forged_nomination(), person("Mo", "U3")),
+    "suggestion list": lambda: list_blocks(Listed([], 0), Listed([a_forged_suggestion("open")], 1), tz=None),
 }
 
 
