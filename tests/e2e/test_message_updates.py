@@ -63,7 +63,7 @@ def test_an_approval_slack_could_not_show_is_not_answered_try_again_and_is_shown
 
 def test_a_rate_limited_update_is_made_after_slacks_retry_after(bot: RunningBot, two_admins: tuple[Call, Call]) -> None:
     clicked, _ = two_admins
-    bot.slack.fail("chat.update", status=429, retry_after=30, times=3)
+    bot.slack.fail("chat.update", status=429, retry_after=30)
 
     bot.driver.click("U0ADM1", clicked, "resolution_approve")
     drain(bot)
