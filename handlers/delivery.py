@@ -20,7 +20,7 @@ from slack_sdk.errors import SlackApiError, SlackClientError
 from slack_sdk.web import SlackResponse
 from sqlalchemy.orm import Session
 
-from handlers import channel_refusals
+from handlers import channel_refusals, digest_chart
 from handlers.deps import Deps
 from models import Workspace
 from services import outbox
@@ -129,6 +129,9 @@ def send(client: WebClient, delivery: Claimed, relay: Relay | None = None) -> Se
             return SendOutcome(ok=False, error="relay_cannot_open", permanent=True)
         payload = {**payload, "channel": channel}
     try:
+        if delivery.method == digest_chart.UPLOAD:
+            digest_chart.upload_chart(client, payload)
+            return SendOutcome(ok=True, result={})
         response = client.api_call(delivery.method, json=payload)
     except SlackApiError as error:
         return _refused(delivery, error)
