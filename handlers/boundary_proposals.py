@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from handlers import payload
 from handlers.blocks import boundary_proposals as blocks
 from handlers.blocks.kit import Block
+from handlers.delivery import update_each
 from handlers.deps import deps_of
 from handlers.errors import reported
 from handlers.people import action_caller
@@ -63,15 +64,14 @@ def clicked_with(decide: Callable[[Session, Identity, int, datetime], Decided]) 
                 identity = action_caller(session, context, body)
                 content, text = decide(session, identity, proposal_id, deps.now())
                 copies = outbox.sent_messages(session, key_prefix=f"proposal:{proposal_id}:")
+                workspace_id = identity.workspace.id
         except DomainError as error:
             respond(text=f":warning: {error}", response_type="ephemeral", replace_original=False)
             return
         container = body.get("container") or {}
         clicked = (str(container.get("channel_id") or ""), str(container.get("message_ts") or ""))
         with reported(body, respond):
-            for channel, ts in dict.fromkeys([clicked, *copies]):
-                if channel and ts:
-                    client.chat_update(channel=channel, ts=ts, text=text, blocks=content)
+            update_each(deps, client, workspace_id, [clicked, *copies], text=text, blocks=content)
 
     listener.__name__ = f"{decide.__name__}_clicked"
     return listener

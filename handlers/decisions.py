@@ -144,12 +144,9 @@ def refresh_where_clicked(
     elif not _clicked_block(body).startswith(blocks.DECIDE_BLOCK_PREFIX) and container.get("message_ts"):
         clicked = _clicked_block(body)
         kept = [b if b.get("block_id") != clicked else announcement.decided[-1] for b in body["message"]["blocks"]]
-        client.chat_update(
-            channel=container["channel_id"],
-            ts=container["message_ts"],
-            text=body["message"].get("text") or "Updated",
-            blocks=kept,
-        )
+        digest = (str(container["channel_id"]), str(container["message_ts"]))
+        text = body["message"].get("text") or "Updated"
+        update_each(deps_of(context), client, announcement.workspace_id, [digest], text=text, blocks=kept)
 
 
 def _republish_home(context: BoltContext, client: WebClient, body: dict[str, Any]) -> None:
@@ -178,8 +175,8 @@ def _refresh_digest(context: BoltContext, client: WebClient, body: dict[str, Any
         if sent is None:
             log.warning("the digest %s/%s clicked in is not among the digests sent: left as it is", channel, ts)
             return
-        shown = _as_decided_now(session, caller.workspace.id, sent["blocks"])
-    client.chat_update(channel=channel, ts=ts, text=sent.get("text") or "Updated", blocks=shown)
+        shown, workspace_id = _as_decided_now(session, caller.workspace.id, sent["blocks"]), caller.workspace.id
+    update_each(deps, client, workspace_id, [(channel, ts)], text=sent.get("text") or "Updated", blocks=shown)
 
 
 def _as_decided_now(session: Session, workspace_id: int, sent: list[Block]) -> list[Block]:
@@ -247,6 +244,7 @@ class Announcement:
     decided: list[Block]
     outcome: list[Claimed]
     requests: list[tuple[str, str]]
+    workspace_id: int
 
     @classmethod
     def of(cls, session: Session, resolution: Resolution, *, now: datetime) -> "Announcement":
@@ -263,14 +261,21 @@ class Announcement:
             },
         )
         claimed = queue(session, workspace_id=resolution.workspace_id, messages=[outcome], now=now)
-        return cls(resolution.status, blocks.decided(resolution), claimed, requests)
+        return cls(resolution.status, blocks.decided(resolution), claimed, requests, resolution.workspace_id)
 
 
 def announce_decision(deps: Deps, client: WebClient, announcement: Announcement, message: tuple[str, str]) -> None:
     """Replace the buttons with the outcome (in every request, reminder and escalation sent), tell the employee."""
     send_now(deps, client, announcement.outcome)
-    shown = [(channel, ts) for channel, ts in [message, *announcement.requests] if channel and ts]
-    update_each(client, shown, text=f"Request {announcement.status}", blocks=announcement.decided)
+    shown = [message, *announcement.requests]
+    update_each(
+        deps,
+        client,
+        announcement.workspace_id,
+        shown,
+        text=f"Request {announcement.status}",
+        blocks=announcement.decided,
+    )
 
 
 def register(app: App) -> None:

@@ -12,15 +12,17 @@
 
 import logging
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
+from slack_sdk.web import SlackResponse
 from sqlalchemy.orm import Session
 
-from handlers import channel_refusals
+from handlers import channel_refusals, digest_chart
 from handlers.deps import Deps
+from models import Workspace
 from services import outbox
 from services.outbox import Claimed, SendOutcome
 from services.pulse.rounds import INVITATION_KINDS
@@ -127,6 +129,9 @@ def send(client: WebClient, delivery: Claimed, relay: Relay | None = None) -> Se
             return SendOutcome(ok=False, error="relay_cannot_open", permanent=True)
         payload = {**payload, "channel": channel}
     try:
+        if delivery.method == digest_chart.UPLOAD:
+            digest_chart.upload_chart(client, payload)
+            return SendOutcome(ok=True, result={})
         response = client.api_call(delivery.method, json=payload)
     except SlackApiError as error:
         return _refused(delivery, error)
@@ -141,8 +146,7 @@ def _refused(delivery: Claimed, error: SlackApiError) -> SendOutcome:
     response = error.response
     code = str(response.get("error", "unknown_error"))
     if response.status_code == 429:
-        retry_after = response.headers.get("retry-after") or response.headers.get("Retry-After") or 1
-        return SendOutcome(ok=False, error="ratelimited", retry_after=float(retry_after))
+        return SendOutcome(ok=False, error="ratelimited", retry_after=_retry_after(response))
     if code in TOKEN_REFUSED:
         log.warning("delivery %s: Slack refused the token (%s): it waits for a new one", logged_key(delivery), code)
         return SendOutcome(ok=False, error=TOKEN_UNAVAILABLE, retry_after=TOKEN_RETRY_SECONDS)
@@ -150,6 +154,11 @@ def _refused(delivery: Claimed, error: SlackApiError) -> SendOutcome:
     level = logging.ERROR if permanent else logging.WARNING
     log.log(level, "delivery %s: Slack %s %s: %s", logged_key(delivery), delivery.method, _verdict(permanent), code)
     return SendOutcome(ok=False, error=code, permanent=permanent)
+
+
+def _retry_after(response: SlackResponse) -> float:
+    """The seconds Slack's Retry-After asks for (1 when it does not say)."""
+    return float(response.headers.get("retry-after") or response.headers.get("Retry-After") or 1)
 
 
 GONE = ("message_not_found", "cant_update_message")
@@ -171,21 +180,76 @@ def _verdict(permanent: bool) -> str:
     return "refused it for good, dropped" if permanent else "failed, will retry"
 
 
-def update_each(client: WebClient, messages: list[tuple[str, str]], **content: Any) -> None:
+def update_each(
+    deps: Deps, client: WebClient, workspace_id: int, messages: list[tuple[str, str]], **content: Any
+) -> None:
     """Show the same content in every copy of a message (every decider's request, every HR person's grant, a
-    suggestion's channel post); a copy Slack no longer has (deleted, past the workspace's retention) or will not
-    change (its channel archived, or closed to the app) is skipped rather than stopping the others, and the person
-    who acted is not told of an error: what they did is done."""
-    for channel, ts in dict.fromkeys(messages):
-        try:
-            client.chat_update(channel=channel, ts=ts, **content)
-        except SlackApiError as error:
-            code = error.response.get("error")
-            if code in CHANNEL_CLOSED:
-                log.warning(
-                    "a message in %s was not updated: Slack keeps the channel closed to changes (%s)", channel, code
-                )
-            elif code in GONE:
-                log.info("a copy in %s was not updated: Slack has it no more (%s)", channel, code)
-            else:
-                raise
+    suggestion's channel post), each copy on its own. One Slack no longer has (deleted, past the workspace's
+    retention) or will not change (its channel archived, or closed to the app) is skipped; one Slack could not change
+    just now (a rate limit, an outage, no answer in time) is queued in the outbox, which updates it once Slack is back
+    (an update is harmless to repeat). The person who acted is not told of an error: what they did is done."""
+    copies = list(dict.fromkeys((channel, ts) for channel, ts in messages if channel and ts))
+    later = {
+        (channel, ts): wait for channel, ts in copies if (wait := _update_one(client, channel, ts, content)) is not None
+    }
+    if copies:
+        with deps.sessions.begin() as session:
+            _queue_updates(session, workspace_id, copies, later, content, now=deps.now())
+
+
+def _update_one(client: WebClient, channel: str, ts: str, content: dict[str, Any]) -> float | None:
+    """None once the copy shows the content, or never will; else how long to wait before the outbox tries again."""
+    try:
+        client.chat_update(channel=channel, ts=ts, **content)
+    except SlackApiError as error:
+        return _update_refused(channel, error)
+    except (OSError, SlackClientError) as error:
+        log.warning("a message in %s was not updated now (%s): it will be later", channel, type(error).__name__)
+        return 0.0
+    return None
+
+
+def _update_refused(channel: str, error: SlackApiError) -> float | None:
+    response = error.response
+    code = response.get("error")
+    if response.status_code == 429:
+        log.warning("a message in %s was not updated now (rate limited): it will be later", channel)
+        return _retry_after(response)
+    if response.status_code >= 500 or code in TRANSIENT_ERRORS:
+        log.warning("a message in %s was not updated now (%s): it will be later", channel, code)
+        return 0.0
+    if code in CHANNEL_CLOSED:
+        log.warning("a message in %s was not updated: Slack keeps the channel closed to changes (%s)", channel, code)
+    elif code in GONE:
+        log.info("a copy in %s was not updated: Slack has it no more (%s)", channel, code)
+    else:
+        log.error("a message in %s was not updated: Slack refused it for good (%s)", channel, code)
+    return None
+
+
+def _queue_updates(
+    session: Session,
+    workspace_id: int,
+    copies: list[tuple[str, str]],
+    later: dict[tuple[str, str], float],
+    content: dict[str, Any],
+    *,
+    now: datetime,
+) -> None:
+    """Queue the updates Slack could not make now; an update of the same copy still queued from before is dropped
+    either way, so that it never replaces this newer content once Slack is back."""
+    for channel, ts in copies:
+        prefix = f"update:{channel}:{ts}:"
+        outbox.give_up_pending(session, key_prefix=prefix, reason="updated since")
+        if (channel, ts) in later:
+            key = f"{prefix}{outbox.count_under(session, key_prefix=prefix) + 1}"
+            payload = {"channel": channel, "ts": ts, **content}
+            outbox.enqueue(
+                session,
+                workspace=session.get_one(Workspace, workspace_id),
+                key=key,
+                method="chat.update",
+                payload=payload,
+                now=now,
+                send_at=now + timedelta(seconds=later[(channel, ts)]),
+            )

@@ -1,34 +1,80 @@
 """The digest's PNG chart: the week's resolutions by category (and the pulse trend when there is one).
 
-Drawn on a bare matplotlib `Figure` with the Agg canvas: no pyplot, no global state, safe in threads.
+Drawn on a bare matplotlib `Figure` with the Agg canvas: no pyplot, no global state, safe in threads. The chart
+goes through the outbox like a message (`UPLOAD`): what it shows is queued, and it is drawn when it is sent.
 """
 
 import io
 from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
 
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
+from slack_sdk import WebClient
 
-from services.digest.resolutions import CategoryLine
 from services.digest.weekly import Digest
 
 MAX_BARS = 8
+UPLOAD = "files.uploadV2"
+"""The outbox method of a chart: slack_sdk's `files_upload_v2` (three Slack calls), not one Web API method."""
+
+
+@dataclass(frozen=True)
+class Bar:
+    category: str
+    count: int
+    last_week: int
 
 
 def digest_chart(digest: Digest) -> bytes:
-    trend = digest.pulse.trend if digest.pulse is not None else ()
-    return chart_png(digest.resolutions.categories, title=f"Customer fixes, {digest.week.label}", pulse_trend=trend)
+    return _drawn(_chart_of(digest))
 
 
-def chart_png(
-    categories: Sequence[CategoryLine], *, title: str, pulse_trend: Sequence[tuple[str, float]] = ()
-) -> bytes:
+def chart_upload(digest: Digest, channel: str) -> dict[str, Any]:
+    """The outbox payload of a digest's chart, into `channel` (the DM the digest landed in)."""
+    label = digest.week.label
+    return {
+        "channel": channel,
+        "filename": f"digest-{label}.png",
+        "title": f"Customer fixes by category, {label}",
+        "chart": _chart_of(digest),
+    }
+
+
+def upload_chart(client: WebClient, payload: dict[str, Any]) -> None:
+    """Draw the chart and share it; Slack's errors (a rate limit...) are raised for the outbox to judge."""
+    client.files_upload_v2(
+        channel=payload["channel"],
+        file=_drawn(payload["chart"]),
+        filename=payload["filename"],
+        title=payload["title"],
+        request_file_info=False,
+    )
+
+
+def _chart_of(digest: Digest) -> dict[str, Any]:
+    """What the chart shows, as JSON."""
+    return {
+        "title": f"Customer fixes, {digest.week.label}",
+        "bars": [[line.category, line.count, line.last_week] for line in digest.resolutions.categories[:MAX_BARS]],
+        "pulse_trend": [list(point) for point in (digest.pulse.trend if digest.pulse is not None else ())],
+    }
+
+
+def _drawn(chart: dict[str, Any]) -> bytes:
+    bars = [Bar(str(category), int(count), int(last_week)) for category, count, last_week in chart["bars"]]
+    trend = [(str(label), float(score)) for label, score in chart["pulse_trend"]]
+    return chart_png(bars, title=str(chart["title"]), pulse_trend=trend)
+
+
+def chart_png(bars: Sequence[Bar], *, title: str, pulse_trend: Sequence[tuple[str, float]] = ()) -> bytes:
     figure = Figure(figsize=(6.4, 3.2 if not pulse_trend else 5.6), dpi=100)
     FigureCanvasAgg(figure)
     rows = 2 if pulse_trend else 1
-    _categories(figure.add_subplot(rows, 1, 1), categories[:MAX_BARS], title)
+    _categories(figure.add_subplot(rows, 1, 1), bars[:MAX_BARS], title)
     if pulse_trend:
         _trend(figure.add_subplot(rows, 1, 2), pulse_trend)
     figure.tight_layout()
@@ -37,7 +83,7 @@ def chart_png(
     return buffer.getvalue()
 
 
-def _categories(axes: Axes, lines: Sequence[CategoryLine], title: str) -> None:
+def _categories(axes: Axes, lines: Sequence[Bar], title: str) -> None:
     names = [line.category for line in reversed(lines)]
     axes.barh(
         range(len(names)),

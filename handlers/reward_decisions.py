@@ -150,14 +150,15 @@ def decide_from_button(
     ack()
     deps = deps_of(context)
     try:
-        decided, claimed = _decided(deps, context, body, decide)
+        decided, claimed, workspace_id = _decided(deps, context, body, decide)
     except DomainError as error:
         respond(text=f":warning: {error}", response_type="ephemeral", replace_original=False)
         return
     container = body["container"]
     with reported(body, respond, done=DECIDED):
         send_now(deps, client, claimed)
-        update_each(client, [(container["channel_id"], container["message_ts"]), *decided.copies], **decided.update)
+        clicked = (container["channel_id"], container["message_ts"])
+        update_each(deps, client, workspace_id, [clicked, *decided.copies], **decided.update)
 
 
 def decide_from_modal(
@@ -165,21 +166,29 @@ def decide_from_modal(
 ) -> None:
     deps = deps_of(context)
     try:
-        decided, claimed = _decided(deps, context, body, decide)
+        decided, claimed, workspace_id = _decided(deps, context, body, decide)
     except DomainError as error:
         ack(**field_errors(reward_blocks.DECISION_REASON, str(error)))
         return
     ack()
     with reported(body, done=DECIDED):
         send_now(deps, client, claimed)
-        update_each(client, [message, *decided.copies], **decided.update)
+        update_each(deps, client, workspace_id, [message, *decided.copies], **decided.update)
 
 
-def _decided(deps: Deps, context: BoltContext, body: dict[str, Any], decide: Decide) -> tuple[Decided, list[Claimed]]:
+def _decided(
+    deps: Deps, context: BoltContext, body: dict[str, Any], decide: Decide
+) -> tuple[Decided, list[Claimed], int]:
+    """The decision, the messages it queued and its workspace's id."""
     with deps.sessions.begin() as session:
         caller = action_caller(session, context, body)
         decided = decide(session, deps, caller)
-        return decided, queue(session, workspace_id=caller.workspace.id, messages=decided.messages, now=deps.now())
+        workspace_id = caller.workspace.id
+        return (
+            decided,
+            queue(session, workspace_id=workspace_id, messages=decided.messages, now=deps.now()),
+            workspace_id,
+        )
 
 
 def register(app: App) -> None:

@@ -1,8 +1,10 @@
 """/rewards: your history, the catalog, the leaderboard and HR's CSV export."""
 
 import io
+import logging
 from datetime import datetime
 from typing import Any
+from urllib.error import URLError
 
 from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
@@ -33,6 +35,8 @@ USAGE = Usage(
         ("/rewards help", "show this help"),
     ),
 )
+
+log = logging.getLogger(__name__)
 
 
 def rewards_command(
@@ -111,7 +115,24 @@ def export(
         return
     ack(text=f"Preparing the reward export for {escape_mrkdwn(period.describe())}: it will arrive in a DM.")
     with reported(command, ExportFailureReply(respond, period)):
-        upload_export(client, context, command, period, requester.id)
+        try:
+            upload_export(client, context, command, period, requester.id)
+        except (TimeoutError, URLError) as error:
+            if not _timed_out(error):
+                raise
+            log.warning("the reward export's upload got no answer in time: the file may have arrived")
+            respond(text=MAY_HAVE_ARRIVED.format(period=escape_mrkdwn(period.describe())), response_type="ephemeral")
+
+
+MAY_HAVE_ARRIVED = (
+    "Slack did not confirm the reward export for {period} in time: the file may still have arrived. "
+    "Check our DM before you export again."
+)
+
+
+def _timed_out(error: OSError) -> bool:
+    """Slack took the upload, perhaps, but answered after the client stopped waiting."""
+    return isinstance(error, TimeoutError) or isinstance(getattr(error, "reason", None), TimeoutError)
 
 
 class ExportFailureReply(Respond):

@@ -81,13 +81,15 @@ class Announced:
     card: list[Block]
     posts: list[tuple[str, str]]
     post: list[Block]
+    workspace_id: int
     fan_out: bool = False
 
     def publish(self, deps: Deps, client: WebClient, clicked: tuple[str, str]) -> None:
         send_now(deps, client, self.claimed)
-        cards = [(channel, ts) for channel, ts in [clicked, *self.cards] if channel and ts]
-        update_each(client, cards, text="Suggestion updated", blocks=self.card)
-        update_each(client, self.posts, text="Suggestion updated", blocks=self.post)
+        update_each(
+            deps, client, self.workspace_id, [clicked, *self.cards], text="Suggestion updated", blocks=self.card
+        )
+        update_each(deps, client, self.workspace_id, self.posts, text="Suggestion updated", blocks=self.post)
         if self.fan_out:
             deps.sender_bell.ring()
 
@@ -140,6 +142,7 @@ def decide(
         card=blocks.owner_card(suggestion),
         posts=outbox.sent_messages(session, key_prefix=f"suggestion:{suggestion.id}:channel"),
         post=blocks.channel_post(suggestion),
+        workspace_id=suggestion.workspace_id,
         fan_out=bool(fan_out),
     )
 

@@ -214,7 +214,7 @@ def back_clicked(
             )
             cards = current_owners_cards(session, suggestion.id)
             card, post = blocks.owner_card(suggestion), blocks.channel_post(suggestion)
-            count = len(suggestion.backers)
+            count, workspace_id = len(suggestion.backers), suggestion.workspace_id
     except DomainError as error:
         respond(text=f":warning: {error}", response_type="ephemeral", replace_original=False)
         return
@@ -225,11 +225,11 @@ def back_clicked(
             response_type="ephemeral",
             replace_original=False,
         )
-        if new:
-            container = body.get("container") or {}
-            clicked = (str(container["channel_id"]), str(container["message_ts"]))
-            update_each(client, [clicked], text="A suggestion", blocks=post)
-            update_each(client, cards, text="Suggestion updated", blocks=card)
+        container = body.get("container") or {}
+        clicked = (str(container["channel_id"]), str(container["message_ts"]))
+        # Shown again to someone who already backs it: what a click before could not show (Slack was busy), it shows.
+        update_each(deps, client, workspace_id, [clicked], text="A suggestion", blocks=post)
+        update_each(deps, client, workspace_id, cards, text="Suggestion updated", blocks=card)
 
 
 def register(app: App) -> None:

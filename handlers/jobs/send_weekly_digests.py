@@ -1,17 +1,15 @@
-"""The weekly digest DMs: each manager's digest queued once a week at their local hour, sent, then its chart."""
+"""The weekly digest DMs: each manager's digest queued once a week at their local hour, sent, then its chart queued."""
 
 import logging
 from datetime import datetime
 from typing import Any
 
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError, SlackClientError
 from sqlalchemy.orm import Session
 
 from handlers.blocks import digest as blocks
-from handlers.delivery import client_for
 from handlers.deps import Deps
-from handlers.digest_chart import digest_chart
+from handlers.digest_chart import UPLOAD, chart_upload
 from handlers.jobs.drain_outbox import drain_outbox
 from models import Workspace
 from models.engine import reading
@@ -33,7 +31,7 @@ def send_digests(deps: Deps, client: WebClient, *, force: bool = False) -> int:
     The digests are worked out in a transaction that only reads (on SQLite, a thousand managers' digests
     would otherwise hold every request up for seconds), then queued in a short one. The outbox key makes
     a rerun, a restart or a second scheduler queue nothing twice; only the run that queued a digest
-    uploads its chart.
+    queues its chart, and the outbox uploads it.
     """
     now = deps.now()
     with reading(deps.sessions) as session:
@@ -43,8 +41,8 @@ def send_digests(deps: Deps, client: WebClient, *, force: bool = False) -> int:
     with deps.sessions.begin() as session:
         queued = [item for item, payload in messages if _queue(session, item, payload, now)]
     drain_outbox(deps, client)
-    for item in queued:
-        upload_chart(deps, client, item)
+    if queue_charts(deps, queued):
+        drain_outbox(deps, client)
     return len(queued)
 
 
@@ -59,26 +57,20 @@ def _queue(session: Session, due: DueDigest, payload: dict[str, Any], now: datet
     )
 
 
-def upload_chart(deps: Deps, client: WebClient, item: DueDigest) -> None:
-    """The chart goes into the DM the digest landed in; a digest not sent yet (Slack busy) goes without."""
-    with deps.sessions() as session:
-        channel = digest.delivered_channel(session, key=item.key)
-    if channel is None:
-        log.info("digest %s not sent yet: no chart this time", item.key)
-        return
-    label = item.digest.week.label
-    try:
-        own = client_for(deps, client, item.digest.workspace_id)
-        if own is None:
-            return
-        own.files_upload_v2(
-            channel=channel,
-            file=digest_chart(item.digest),
-            filename=f"digest-{label}.png",
-            title=f"Customer fixes by category, {label}",
-            request_file_info=False,
-        )
-    except SlackApiError as error:
-        log.warning("digest chart for %s not uploaded: %s", item.key, error.response.get("error"))
-    except (SlackClientError, OSError) as error:  # no token for the workspace now (a refused renewal)
-        log.warning("digest chart for %s not uploaded: %s", item.key, type(error).__name__)
+def queue_charts(deps: Deps, items: list[DueDigest]) -> int:
+    """Queue each digest's chart for the DM its digest landed in, under the key `digest-chart:<digest key>`: the
+    outbox sends it once, after Slack's Retry-After if it is rate-limited. A digest not sent yet goes without."""
+    queued = 0
+    with deps.sessions.begin() as session:
+        for item in items:
+            channel = digest.delivered_channel(session, key=item.key)
+            if channel is None:
+                log.info("digest %s not sent yet: no chart this time", item.key)
+                continue
+            workspace = session.get_one(Workspace, item.digest.workspace_id)
+            payload = chart_upload(item.digest, channel)
+            key = f"digest-chart:{item.key}"
+            queued += outbox.enqueue(
+                session, workspace=workspace, key=key, method=UPLOAD, payload=payload, now=deps.now()
+            )
+    return queued

@@ -2,10 +2,15 @@
 
 import io
 import logging
+from collections.abc import Iterator
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
 
+from bot.clock import MovableClock
+from bot.fakeslack import FakeSlack
 from bot.logs import configure_logging
 from handlers.decisions import Announcement
 from handlers.jobs.drain_outbox import drain_outbox
@@ -13,7 +18,8 @@ from models import Delivery, Resolution, Workspace
 from services import outbox
 from services.pulse.rounds import INVITATION_KINDS
 from services.resolutions import decisions
-from tests.conftest import RunningBot
+from tests.conftest import RunningBot, bot_settings, running_bot
+from tests.e2e.test_resolutions_approvals import request_over_the_limit
 from tests.helpers import employee, load_org_and_policy
 
 
@@ -86,3 +92,32 @@ def test_a_pulse_reminder_slack_refuses_is_logged_without_its_person(bot: Runnin
     refused = [line for line in log.getvalue().splitlines() if "refused it for good" in line]
     assert len(refused) == 2 and all("pulse" in line for line in refused)
     assert "U0AGENT1" not in log.getvalue()
+
+
+@pytest.fixture
+def paced_bot(
+    slack: FakeSlack, sessions: sessionmaker[Session], database_url: str, clock: MovableClock
+) -> Iterator[RunningBot]:
+    """Production's pace of Slack retries, and a listener pool of two to make the point quickly."""
+    yield from running_bot(bot_settings(slack, database_url, slack_retry_pace=1.0, listener_threads=2), slack, clock)
+
+
+def test_rate_limited_messages_after_the_ack_wait_in_the_outbox_not_in_the_listeners(paced_bot: RunningBot) -> None:
+    bot = paced_bot
+    load_org_and_policy(bot.sessions, bot.clock.now())
+    request = request_over_the_limit(bot)
+    bot.slack.reset()
+    bot.slack.fail("chat.postMessage", status=429, retry_after=3, times=3)  # Slack: slow down, for 3 s
+
+    bot.driver.command("U0AGENT1", "/resolve", "refund 80 order 43 parcel lost in transit", settle=False)
+    bot.driver.command("U0AGENT3", "/resolve", "refund 80 order 44 parcel lost in transit", settle=False)
+    bot.driver.click("U0MGR1", request, "resolution_approve")
+
+    late = [violation for violation in bot.slack.violations if violation.startswith("ack")]
+    bot.slack.state.violations.clear()
+    assert late == [], f"the click was not acked in time while listeners slept through a rate limit: {late}"
+    assert len(bot.slack.calls("chat.postMessage:failed")) == 3, "each rate limit answered once, not retried"
+    assert bot.slack.calls("chat.postMessage") == []
+    bot.clock.advance(timedelta(seconds=4))
+    drain_outbox(bot.runtime.deps, bot.runtime.sender_client)
+    assert bot.slack.calls("chat.postMessage", channel="U0AGENT1"), "the approval reaches the employee after all"

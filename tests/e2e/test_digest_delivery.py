@@ -137,6 +137,25 @@ def test_exactly_one_digest_per_manager_and_week_across_reruns_and_a_restart(rea
     assert [len(digests_to(ready, m)) for m in MANAGERS] == [2, 2, 2]
 
 
+def test_a_chart_slack_rate_limited_is_uploaded_after_retry_after_exactly_once(ready: RunningBot) -> None:
+    ready.clock.set(at(2, 14, month=3))  # 09:00 in New York: Maya's digest is due
+    ready.slack.fail("files.getUploadURLExternal", status=429, retry_after=60)  # the first chart's upload
+
+    send_weekly_digests(ready.runtime.deps, ready.runtime.sender_client)  # the scheduler's client
+    digests = {c.response["channel"] for m in MANAGERS for c in digests_to(ready, m)}
+    charted = [f.channel for f in ready.slack.files()]
+    assert len(charted) == len(digests) - 1
+    ready.clock.advance(timedelta(seconds=30))
+    send_weekly_digests(ready.runtime.deps, ready.runtime.sender_client)
+    assert len(ready.slack.files()) == len(digests) - 1, "uploaded before Slack's Retry-After"
+    for _ in range(3):
+        ready.clock.advance(timedelta(minutes=5))
+        send_weekly_digests(ready.runtime.deps, ready.runtime.sender_client)
+
+    charted = [f.channel for f in ready.slack.files()]
+    assert sorted(charted) == sorted(digests), "one chart in each digest's DM, none lost, none twice"
+
+
 def test_a_missed_send_goes_out_late_in_the_same_week_only(ready: RunningBot) -> None:
     ready.clock.set(at(4, 12, month=3))  # the bot was down until Wednesday
 

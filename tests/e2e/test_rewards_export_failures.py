@@ -112,6 +112,21 @@ def history(sessions: sessionmaker[Session], database_url: str, monkeypatch: pyt
 MARCH = ["export", "rewards", "--from", "2026-03-01", "--to", "2026-03-31"]
 
 
+def test_an_export_slack_shared_but_confirmed_too_late_says_it_may_have_arrived(bot: RunningBot) -> None:
+    make_history(bot.sessions)
+    bot.runtime.app.client.timeout = 1  # production's is 10 s; a slower Slack is the same, only later
+    bot.slack.slow_down("files.completeUploadExternal", 1.5)  # shared at once, answered after the client gave up
+
+    bot.driver.command("U0HR", "/rewards", "export 2026-03-01 2026-03-31")
+
+    [shared] = bot.slack.files()
+    assert shared.args["channel_id"].startswith("D")
+    [told] = bot.slack.calls("response_url")
+    assert "no file is coming" not in told.text
+    assert "may still have arrived" in told.text and "Check our DM before you export again" in told.text
+    assert len(exports_audited(bot.sessions)) == 1
+
+
 @pytest.mark.parametrize(
     ("extra", "failing", "expected"),
     [

@@ -1,4 +1,6 @@
-"""The Slack client retries rate limits and Slack's 5xx; a rate limit waits as long as Slack's Retry-After asks."""
+"""The listeners' Slack client retries Slack's 5xx; a rate limit is raised at once, never slept through."""
+
+import time
 
 import pytest
 from slack_sdk.errors import SlackApiError
@@ -8,15 +10,18 @@ from bot.fakeslack import FakeSlack
 from tests.conftest import bot_settings
 
 
-def test_a_rate_limited_call_waits_for_retry_after_then_goes_through(slack: FakeSlack) -> None:
-    client = create_client(bot_settings(slack, "sqlite://", slack_retry_pace=1.0))
-    slack.fail("chat.postMessage", status=429, retry_after=1)
+def test_a_rate_limited_call_is_raised_at_once_with_retry_after_not_slept_through(slack: FakeSlack) -> None:
+    client = create_client(bot_settings(slack, "sqlite://", slack_retry_pace=1.0))  # production's pace
+    slack.fail("chat.postMessage", status=429, retry_after=3)
+    started = time.monotonic()
 
-    client.chat_postMessage(channel="U0A", text="hello")
+    with pytest.raises(SlackApiError) as raised:
+        client.chat_postMessage(channel="U0A", text="hello")
 
-    [refused] = slack.calls("chat.postMessage:failed")
-    [sent] = slack.calls("chat.postMessage")
-    assert sent.at - refused.at >= 1.0
+    assert time.monotonic() - started < 1.0, "a listener thread slept through Slack's Retry-After"
+    assert raised.value.response.status_code == 429
+    assert raised.value.response.headers["Retry-After"] == "3"
+    assert len(slack.calls("chat.postMessage:failed")) == 1
 
 
 def test_a_server_error_is_retried_twice_then_raised(slack: FakeSlack) -> None:

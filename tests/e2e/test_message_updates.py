@@ -1,0 +1,128 @@
+"""A decision or a backing is saved, then Slack cannot update its messages just now (busy, rate limited):
+nobody is asked to try again, every other copy is still updated, and the outbox updates the rest once Slack is back."""
+
+from datetime import timedelta
+
+import pytest
+
+from bot.fakeslack import Call
+from handlers.jobs.drain_outbox import drain_outbox
+from models import SuggestionBacker
+from tests.conftest import RunningBot
+from tests.helpers import count, load_org, load_policy
+from tests.suggestions_helpers import load_suggestion_org
+
+SLACK_DOWN = {"status": 503, "times": 3}  # the first try and the listener client's two retries
+
+
+def drain(bot: RunningBot) -> None:
+    drain_outbox(bot.runtime.deps, bot.runtime.sender_client)
+
+
+def shown(bot: RunningBot, message: Call) -> str:
+    """The message as it stands in Slack now: its text and every text in its blocks."""
+    current = bot.slack.message(message.response["channel"], message.response["ts"])
+    return str(current.get("text")) + str(current.get("blocks"))
+
+
+def answers(bot: RunningBot) -> list[str]:
+    return [call.text for call in bot.slack.calls("response_url")]
+
+
+@pytest.fixture
+def two_admins(bot: RunningBot) -> tuple[Call, Call]:
+    """A request with no manager above its author, so every admin gets a copy with the buttons."""
+    csv_text = (
+        "slack_id,name,team,role,manager_slack_id\n"
+        "U0ADM1,Ada One,Ops,admin,\nU0ADM2,Bo Two,Ops,admin,\nU0LONE,Lone Agent,Ops,frontline,\n"
+    )
+    load_org(bot.sessions, bot.clock.now(), csv_text)
+    load_policy(bot.sessions, bot.clock.now())
+    bot.driver.command("U0LONE", "/resolve", "credit 40 big goodwill gesture")
+    return bot.slack.calls("chat.postMessage", channel="U0ADM1")[0], bot.slack.calls(
+        "chat.postMessage", channel="U0ADM2"
+    )[0]
+
+
+def test_an_approval_slack_could_not_show_is_not_answered_try_again_and_is_shown_once_slack_is_back(
+    bot: RunningBot, two_admins: tuple[Call, Call]
+) -> None:
+    clicked, other = two_admins
+    bot.slack.fail("chat.update", **SLACK_DOWN)  # the clicked copy, Slack's first update of this decision
+
+    bot.driver.click("U0ADM1", clicked, "resolution_approve")
+
+    assert not any("try again" in text for text in answers(bot)), answers(bot)
+    assert "approved" in bot.slack.calls("chat.postMessage", channel="U0LONE")[-1].text, "the employee is told"
+    assert "approved by Ada One" in shown(bot, other), "the other admin's copy keeps live buttons"
+    assert "resolution_approve" in shown(bot, clicked)
+    drain(bot)
+    assert "approved by Ada One" in shown(bot, clicked)
+    assert "resolution_approve" not in shown(bot, clicked)
+
+
+def test_a_rate_limited_update_is_made_after_slacks_retry_after(bot: RunningBot, two_admins: tuple[Call, Call]) -> None:
+    clicked, _ = two_admins
+    bot.slack.fail("chat.update", status=429, retry_after=30)
+
+    bot.driver.click("U0ADM1", clicked, "resolution_approve")
+    drain(bot)
+
+    assert "resolution_approve" in shown(bot, clicked), "updated before Slack's Retry-After"
+    bot.clock.advance(timedelta(seconds=31))
+    drain(bot)
+    assert "approved by Ada One" in shown(bot, clicked)
+
+
+@pytest.fixture
+def channel_post(bot: RunningBot) -> tuple[Call, Call]:
+    """A suggestion's post in the team channel (with "me too") and its owner's card."""
+    load_suggestion_org(bot.sessions, bot.clock.now())
+    bot.driver.command("U0AGENT1", "/suggest", "the returns desk needs a second card reader")
+    return bot.slack.calls("chat.postMessage", channel="C0EAST")[-1], bot.slack.calls(
+        "chat.postMessage", channel="U0MGR1"
+    )[-1]
+
+
+def test_a_backing_slack_could_not_show_is_not_answered_try_again_and_is_shown_once_slack_is_back(
+    bot: RunningBot, channel_post: tuple[Call, Call]
+) -> None:
+    post, card = channel_post
+    bot.slack.fail("chat.update", **SLACK_DOWN)
+
+    bot.driver.click("U0AGENT2", post, "suggestion_back")
+
+    [told] = answers(bot)
+    assert "You back suggestion" in told
+    assert "1 colleague" in shown(bot, card), "the owner's card is updated although the channel post was not"
+    assert "1 colleague" not in shown(bot, post)
+    drain(bot)
+    assert "1 colleague" in shown(bot, post)
+
+
+def test_backing_again_shows_the_count_a_busy_slack_did_not(bot: RunningBot, channel_post: tuple[Call, Call]) -> None:
+    post, card = channel_post
+    bot.slack.fail("chat.update", status=503, times=6)  # both the channel post and the card
+    bot.driver.click("U0AGENT2", post, "suggestion_back")
+    assert "1 colleague" not in shown(bot, card)
+
+    bot.driver.click("U0AGENT2", post, "suggestion_back")
+
+    assert "already back" in answers(bot)[-1]
+    assert "1 colleague" in shown(bot, card)
+    with bot.sessions() as session:
+        assert count(session, SuggestionBacker) == 1
+
+
+def test_an_update_queued_while_slack_was_busy_never_replaces_a_newer_one(
+    bot: RunningBot, channel_post: tuple[Call, Call]
+) -> None:
+    post, card = channel_post
+    bot.slack.fail("chat.update", status=503, times=6)  # both the channel post and the card
+    bot.driver.click("U0AGENT2", post, "suggestion_back")  # "1 colleague", queued for later
+    bot.driver.click("U0AGENT3", post, "suggestion_back")  # "2 colleagues", shown at once
+
+    drain(bot)
+
+    assert "2 colleagues" in shown(bot, card)
+    assert "2 colleagues" in shown(bot, post)
