@@ -42,7 +42,7 @@ class BoundaryRule:
 
     @property
     def involves_money(self) -> bool:
-        return any(getattr(self, key) is not None for key in ("per_incident", "per_day", "per_month"))
+        return any(getattr(self, key) is not None for key in LIMIT_KEYS)
 
 
 @dataclass(frozen=True)

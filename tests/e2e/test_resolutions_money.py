@@ -1,0 +1,57 @@
+"""/resolve and /boundaries counting money as the policy says: per-customer limits, references, currencies."""
+
+from decimal import Decimal
+
+from sqlalchemy import select
+
+from models import Resolution
+from tests.conftest import RunningBot
+from tests.helpers import load_org, load_policy
+
+PROFILES = """
+[profiles.agent]
+{rules}
+[profiles.senior_agent]
+inherit = "agent"
+[profiles.frontline]
+inherit = "agent"
+[profiles.manager]
+inherit = "agent"
+[profiles.hr]
+inherit = "agent"
+[profiles.admin]
+inherit = "agent"
+"""
+
+
+def with_policy(bot: RunningBot, rules: str, currency: str = "USD") -> RunningBot:
+    load_org(bot.sessions, bot.clock.now())
+    load_policy(bot.sessions, bot.clock.now(), f'currency = "{currency}"\n' + PROFILES.format(rules=rules))
+    return bot
+
+
+def resolutions(bot: RunningBot) -> list[Resolution]:
+    with bot.sessions() as session:
+        return list(session.scalars(select(Resolution).order_by(Resolution.id)))
+
+
+def test_a_category_limited_only_per_customer_counts_its_money(bot: RunningBot) -> None:
+    with_policy(bot, "goodwill = { per_customer_30d = 100, requires_customer_ref = true }")
+
+    over = bot.driver.command("U0AGENT1", "/resolve", "goodwill 500 order 12 very late")
+    bot.driver.command("U0AGENT1", "/resolve")
+    [opened] = bot.slack.calls("views.open")
+    bot.driver.submit(
+        "U0AGENT1",
+        opened.args["view"],
+        {"category": "goodwill", "amount": "40", "summary": "late", "customer_ref": "order 13"},
+    )
+    boundaries = bot.driver.command("U0AGENT1", "/boundaries")
+
+    assert "per-customer limit $100 in 30 days (this customer would have $500)" in over.text
+    assert [(r.amount, r.summary, r.status) for r in resolutions(bot)] == [
+        (Decimal(500), "order 12 very late", "pending"),
+        (Decimal(40), "late", "within"),
+    ]
+    assert "*goodwill* — per customer in 30 days $100" in boundaries.text
+    assert "no money involved" not in boundaries.text
