@@ -44,6 +44,11 @@ class BoundaryRule:
     def involves_money(self) -> bool:
         return any(getattr(self, key) is not None for key in LIMIT_KEYS)
 
+    @property
+    def needs_customer_ref(self) -> bool:
+        """A per-customer limit binds only the fixes that name their customer: it needs the reference too."""
+        return self.requires_customer_ref or self.per_customer_30d is not None
+
 
 @dataclass(frozen=True)
 class Policy:

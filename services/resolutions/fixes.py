@@ -176,7 +176,7 @@ def _validate(request: ResolutionRequest, rule: BoundaryRule, currency: str) -> 
         raise InvalidInput(
             f"The customer reference is too long (at most {MAX_CUSTOMER_REF} characters).", field="customer_ref"
         )
-    if rule.requires_customer_ref and not request.customer_ref:
+    if rule.needs_customer_ref and not request.customer_ref:
         raise InvalidInput(
             f"A `{rule.category}` needs a customer reference: mention the order, ticket or case "
             f"(like `order 1234`) or add `ref:ABC123`.",

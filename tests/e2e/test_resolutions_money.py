@@ -55,3 +55,17 @@ def test_a_category_limited_only_per_customer_counts_its_money(bot: RunningBot) 
     ]
     assert "*goodwill* — per customer in 30 days $100" in boundaries.text
     assert "no money involved" not in boundaries.text
+
+
+def test_a_per_customer_limit_needs_the_customer_reference(bot: RunningBot) -> None:
+    """Left out, the reference would let the same customer be given the limit again and again."""
+    with_policy(bot, "credit = { per_incident = 50, per_customer_30d = 60 }")
+
+    named = bot.driver.command("U0AGENT1", "/resolve", "credit 50 order 5 late")
+    unnamed = bot.driver.command("U0AGENT1", "/resolve", "credit 50 late again, same customer")
+    boundaries = bot.driver.command("U0AGENT1", "/boundaries")
+
+    assert "Logged your *credit* of $50" in named.text
+    assert "A `credit` needs a customer reference" in unnamed.text
+    assert [r.customer_ref for r in resolutions(bot)] == ["order 5"]
+    assert "*credit* — up to $50, per customer in 30 days $60, customer reference needed" in boundaries.text
