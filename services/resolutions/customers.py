@@ -1,6 +1,7 @@
 """A customer's fixes, by anyone in the workspace: the per-customer limit and the history a decider sees."""
 
 import re
+import unicodedata
 import zlib
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -39,11 +40,12 @@ _CUSTOMER_HISTORY = (
 
 def customer_key(reference: str) -> str:
     """The reference as compared: its letters and digits, lower-cased, without a leading label, so that
-    `Order #1234`, `order 1234`, `ref:1234` (stored as `1234`) and `1234` are one customer.
+    `Order #1234`, `order 1234`, `ref:1234` (stored as `1234`) and `1234` are one customer. Read in its NFKC
+    form first: `order １２３４` in full-width digits, as Japanese input methods type it, is `order 1234`.
 
     A reference that is all label (`#`, `order`) keeps its own letters.
     """
-    lowered = reference.strip().lower()
+    lowered = unicodedata.normalize("NFKC", reference).strip().lower()
     return _NOT_LETTER_OR_DIGIT.sub("", _LABELS.sub("", lowered)) or _NOT_LETTER_OR_DIGIT.sub("", lowered) or lowered
 
 

@@ -69,3 +69,14 @@ def test_a_per_customer_limit_needs_the_customer_reference(bot: RunningBot) -> N
     assert "A `credit` needs a customer reference" in unnamed.text
     assert [r.customer_ref for r in resolutions(bot)] == ["order 5"]
     assert "*credit* — up to $50, per customer in 30 days $60, customer reference needed" in boundaries.text
+
+
+def test_a_reference_typed_in_full_width_digits_is_the_same_customer(bot: RunningBot) -> None:
+    with_policy(bot, "refund = { per_incident = 50, per_customer_30d = 100 }")
+    bot.driver.command("U0AGENT3", "/resolve", "refund 40 order 1234 arrived broken")
+    bot.driver.command("U0AGENT1", "/resolve", "refund 40 ref:１２３４ still broken")
+
+    third = bot.driver.command("U0AGENT1", "/resolve", "refund 30 order １２３４ broken again")
+
+    assert "per-customer limit $100 in 30 days (this customer would have $110)" in third.text
+    assert [r.customer_ref for r in resolutions(bot)] == ["order 1234", "１２３４", "order 1234"]

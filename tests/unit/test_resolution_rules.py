@@ -79,6 +79,8 @@ def test_amounts_that_are_refused(typed: str) -> None:
         ("Ticket: AB-12", "ab12"),
         ("case 9", "CASE-9"),
         ("order1234", "order 1234"),  # the form keeps what was typed; the one-liner reads `order 1234`
+        ("order １２３４", "order 1234"),  # full-width digits, as Japanese input methods type them
+        ("ＡＢ－１２", "ab-12"),
     ],
 )
 def test_references_written_differently_are_one_customer(one: str, other: str) -> None:
