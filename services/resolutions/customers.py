@@ -49,6 +49,13 @@ def customer_key(reference: str) -> str:
     return _NOT_LETTER_OR_DIGIT.sub("", _LABELS.sub("", lowered)) or _NOT_LETTER_OR_DIGIT.sub("", lowered) or lowered
 
 
+def usable_reference(reference: str | None) -> str | None:
+    """The reference without the spaces around it; None when it has no letter or digit (`ref:" "`, `--`),
+    which names no customer."""
+    stripped = (reference or "").strip()
+    return stripped if any(character.isalnum() for character in stripped) else None
+
+
 def lock_customer(session: Session, workspace_id: int, customer_ref: str) -> None:
     """Fixes for one customer by two colleagues at once take turns until the first commits.
 

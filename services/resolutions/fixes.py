@@ -1,6 +1,6 @@
 """On-the-spot fixes: judge one against the caller's boundaries, route it, record decisions. Callers commit."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from decimal import Decimal
 
@@ -13,7 +13,13 @@ from services import directory
 from services.errors import InvalidInput, NotFound
 from services.money import format_money
 from services.policy.versions import ActivePolicy, BoundaryRule, require_policy
-from services.resolutions.customers import customer_history, customer_key, customer_total, lock_customer
+from services.resolutions.customers import (
+    customer_history,
+    customer_key,
+    customer_total,
+    lock_customer,
+    usable_reference,
+)
 from services.resolutions.spending import Spent, spent_by_category, spent_in
 from services.text import escape_mrkdwn
 
@@ -108,6 +114,7 @@ def log_resolution(
     if rule is None:
         raise UnknownCategory(request.category, sorted(rules))
     _validate(request, rule, active.policy.currency)
+    request = replace(request, customer_ref=usable_reference(request.customer_ref))
     directory.lock_people(session, [employee])  # two fixes at once must not both fit in what is left today
     spent = spent_in(session, employee, rule.category, now)
     exceeded = _exceeded(session, employee, rule, request, spent, active.policy.currency, now)
@@ -154,6 +161,12 @@ def _validate(request: ResolutionRequest, rule: BoundaryRule, currency: str) -> 
     if request.customer_ref is not None and len(request.customer_ref) > MAX_CUSTOMER_REF:
         raise InvalidInput(
             f"The customer reference is too long (at most {MAX_CUSTOMER_REF} characters).", field="customer_ref"
+        )
+    if rule.needs_customer_ref and request.customer_ref and not usable_reference(request.customer_ref):
+        raise InvalidInput(
+            f"The customer reference you gave has no letters or digits, and a `{rule.category}` needs one: "
+            "mention the order, ticket or case (like `order 1234`) or add `ref:ABC123`.",
+            field="customer_ref",
         )
     if rule.needs_customer_ref and not request.customer_ref:
         raise InvalidInput(

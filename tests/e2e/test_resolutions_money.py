@@ -80,3 +80,19 @@ def test_a_reference_typed_in_full_width_digits_is_the_same_customer(bot: Runnin
 
     assert "per-customer limit $100 in 30 days (this customer would have $110)" in third.text
     assert [r.customer_ref for r in resolutions(bot)] == ["order 1234", "１２３４", "order 1234"]
+
+
+def test_a_reference_without_letters_or_digits_names_no_customer(bot: RunningBot) -> None:
+    with_policy(bot, "refund = { per_incident = 50, requires_customer_ref = true }\ncredit = { per_incident = 50 }")
+
+    blank = bot.driver.command("U0AGENT1", "/resolve", 'refund 45 ref:" " arrived late')
+    dashes = bot.driver.command("U0AGENT1", "/resolve", "refund 45 ref:-- arrived late")
+    bot.driver.command("U0AGENT1", "/resolve", 'credit 5 ref:" -- " sorry for the wait')
+    bot.driver.command("U0AGENT1", "/resolve", 'credit 5 ref:"  AB 12 " sorry again')
+
+    for refused in (blank, dashes):
+        assert "The customer reference you gave has no letters or digits, and a `refund` needs one" in refused.text
+    assert [(r.category, r.customer_ref, r.customer_key) for r in resolutions(bot)] == [
+        ("credit", None, None),
+        ("credit", "AB 12", "ab12"),
+    ]
