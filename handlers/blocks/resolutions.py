@@ -19,7 +19,7 @@ from handlers.blocks.kit import (
     text_block,
 )
 from models import Resolution
-from services.money import format_money
+from services.money import decimals_of, format_money
 from services.policy.versions import BoundaryRule
 from services.resolutions.decisions import Waiting
 from services.resolutions.fixes import AllowanceLine, Logged
@@ -68,7 +68,7 @@ def resolve_modal(rules: dict[str, BoundaryRule], currency: str) -> dict[str, An
             input_block(
                 AMOUNT,
                 f"Amount ({currency})",
-                {"type": "plain_text_input", "placeholder": plain("45.50")},
+                {"type": "plain_text_input", "placeholder": plain("45" if decimals_of(currency) == 0 else "45.50")},
                 optional=True,
                 hint="Leave empty when no money is involved.",
             ),

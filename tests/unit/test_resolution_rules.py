@@ -1,5 +1,6 @@
 """The rules of resolutions, on a real database: local days and months, who decides, amounts."""
 
+import re
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
@@ -10,7 +11,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.clock import MovableClock
 from services.calendar import local_day, local_month
 from services.errors import InvalidInput
-from services.money import CURRENCIES, format_money, parse_amount
+from services.money import CURRENCIES, decimals_of, format_money, parse_amount
 from services.resolutions import decisions, spending
 from services.resolutions import fixes as resolutions
 from services.resolutions.customers import customer_key
@@ -71,6 +72,23 @@ def test_amounts_that_are_refused(typed: str) -> None:
 
 
 @pytest.mark.parametrize(
+    ("typed", "currency", "message"),
+    [
+        ("¥45.50", "JPY", "`¥45.50` has too many decimals: JPY amounts are whole, like `¥45`."),
+        ("45.5", "JPY", "`45.5` has too many decimals: JPY amounts are whole, like `¥45`."),
+        ("4.567", "USD", "`4.567` has too many decimals: USD amounts have at most 2 decimals, like `$45.50`."),
+    ],
+)
+def test_an_amount_with_more_decimals_than_its_currency_has_is_refused(typed: str, currency: str, message: str) -> None:
+    with pytest.raises(InvalidInput, match=re.escape(message)):
+        parse_amount(typed, currency)
+
+
+def test_yen_are_whole() -> None:
+    assert [parse_amount(typed, "JPY") for typed in ("¥45", "1,200", "45.00")] == [45, 1200, 45]
+
+
+@pytest.mark.parametrize(
     ("one", "other"),
     [
         ("order 1234", "1234"),
@@ -98,7 +116,8 @@ def test_a_reference_that_is_all_label_keeps_its_letters() -> None:
 
 def test_every_policy_currency_is_accepted_as_it_is_shown() -> None:
     for currency in CURRENCIES:
-        assert parse_amount(format_money(Decimal("1200.50"), currency), currency) == Decimal("1200.50"), currency
+        amount = Decimal("1200.50") if decimals_of(currency) else Decimal(1200)  # no yen cents
+        assert parse_amount(format_money(amount, currency), currency) == amount, currency
 
 
 def test_a_mistake_shows_an_example_in_the_policy_currency() -> None:
