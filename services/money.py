@@ -1,6 +1,7 @@
 """Amounts of money typed by people: `45`, `45.50`, `$45`, `45 €`, `USD 45`, `1,200`."""
 
 import re
+from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
 
 from services.errors import InvalidInput
@@ -156,3 +157,22 @@ def format_money(amount: Decimal, currency: str) -> str:
     symbol = SYMBOL.get(currency)
     number = f"{amount:,.2f}".removesuffix(".00")
     return f"{symbol}{number}" if symbol else f"{number} {currency}"
+
+
+Amounts = tuple[tuple[str, Decimal], ...]
+"""Money added up apart by currency, `(("JPY", 14000), ("USD", 140))`: after a policy changes its currency, what was
+given in the earlier one never adds to the new one."""
+
+
+def by_currency(amounts: Iterable[tuple[str, Decimal]]) -> Amounts:
+    """The non-zero totals of `(currency, amount)` pairs, by currency code."""
+    totals: dict[str, Decimal] = {}
+    for currency, amount in amounts:
+        totals[currency] = totals.get(currency, Decimal(0)) + amount
+    return tuple(sorted((currency, total) for currency, total in totals.items() if total))
+
+
+def format_amounts(amounts: Amounts, currency: str) -> str:
+    """`¥14,000 + $140`, `currency` (the policy's) first; no money at all is 0 in it."""
+    ordered = sorted(amounts, key=lambda pair: (pair[0] != currency, pair[0]))
+    return " + ".join(format_money(amount, code) for code, amount in ordered) or format_money(Decimal(0), currency)

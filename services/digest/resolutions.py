@@ -8,6 +8,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from services.digest.org import Person
+from services.money import Amounts, by_currency
 from services.text import without_mentions
 
 GIVEN = ("within", "approved")
@@ -37,6 +38,7 @@ class Row:
     outcome: str | None
     summary: str
     created_at: datetime
+    currency: str
     words: frozenset[str] = frozenset()
 
 
@@ -50,7 +52,7 @@ def summary_words(summary: str) -> frozenset[str]:
 class CategoryLine:
     category: str
     count: int
-    value: Decimal
+    value: Amounts
     last_week: int
 
 
@@ -59,6 +61,7 @@ class Story:
     employee: Person | None
     category: str
     amount: Decimal
+    currency: str
     summary: str
 
 
@@ -79,7 +82,7 @@ class ResolutionsPart:
     escalated: int
     happy: int
     outcome_known: int
-    value: Decimal
+    value: Amounts
     categories: tuple[CategoryLine, ...]
     stories: tuple[Story, ...]
     category_themes: tuple[Theme, ...]
@@ -106,7 +109,7 @@ def summarise(this_week: Sequence[Row], last_week: Sequence[Row], people: Mappin
         escalated=sum(row.status != "within" for row in this_week),
         happy=sum(row.outcome == "happy" for row in this_week),
         outcome_known=sum(row.outcome is not None for row in this_week),
-        value=sum((row.amount for row in this_week if row.status in GIVEN), Decimal(0)),
+        value=value_given(this_week),
         categories=category_lines(this_week, last_week),
         stories=best_stories(this_week, people),
         category_themes=category_themes(this_week, last_week),
@@ -116,12 +119,14 @@ def summarise(this_week: Sequence[Row], last_week: Sequence[Row], people: Mappin
 
 def category_lines(this_week: Sequence[Row], last_week: Sequence[Row]) -> tuple[CategoryLine, ...]:
     counts, before = Counter(row.category for row in this_week), Counter(row.category for row in last_week)
-    values: dict[str, Decimal] = {}
-    for row in this_week:
-        if row.status in GIVEN:
-            values[row.category] = values.get(row.category, Decimal(0)) + row.amount
     ordered = sorted(counts, key=lambda name: (-counts[name], name))
-    return tuple(CategoryLine(name, counts[name], values.get(name, Decimal(0)), before[name]) for name in ordered)
+    return tuple(CategoryLine(name, counts[name], value_given(this_week, name), before[name]) for name in ordered)
+
+
+def value_given(rows: Iterable[Row], category: str | None = None) -> Amounts:
+    """What the rows within the boundaries or approved gave (of one category), each currency apart."""
+    given = (row for row in rows if row.status in GIVEN and category in (None, row.category))
+    return by_currency((row.currency, row.amount) for row in given)
 
 
 def best_stories(rows: Sequence[Row], people: Mapping[int, Person]) -> tuple[Story, ...]:
@@ -130,7 +135,10 @@ def best_stories(rows: Sequence[Row], people: Mapping[int, Person]) -> tuple[Sto
         (row for row in rows if row.outcome == "happy" and row.summary.strip()),
         key=lambda row: (-len(row.summary), -row.created_at.timestamp(), row.id),
     )
-    return tuple(Story(people.get(row.employee_id), row.category, row.amount, row.summary) for row in happy[:STORIES])
+    return tuple(
+        Story(people.get(row.employee_id), row.category, row.amount, row.currency, row.summary)
+        for row in happy[:STORIES]
+    )
 
 
 def category_themes(this_week: Sequence[Row], last_week: Sequence[Row]) -> tuple[Theme, ...]:

@@ -142,7 +142,9 @@ def _rows_by_manager(
 
 def _rows(session: Session, workspace_id: int, low: datetime, high: datetime) -> list[Row]:
     r = Resolution
-    query = select(r.id, r.employee_id, r.category, r.amount, r.status, r.customer_outcome, r.summary, r.created_at)
+    query = select(
+        r.id, r.employee_id, r.category, r.amount, r.status, r.customer_outcome, r.summary, r.created_at, r.currency
+    )
     query = query.where(r.workspace_id == workspace_id, r.created_at >= low, r.created_at < high)
     return [Row(*values, words=summary_words(values.summary)) for values in session.execute(query)]
 

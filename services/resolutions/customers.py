@@ -27,6 +27,7 @@ _SAME_CUSTOMER = (
 _CUSTOMER_TOTAL = select(func.coalesce(func.sum(Resolution.amount), 0)).where(
     *_SAME_CUSTOMER,
     Resolution.category == bindparam("category"),
+    Resolution.currency == bindparam("currency"),
     Resolution.status.in_(COUNTED),
     Resolution.created_at >= bindparam("since"),
 )
@@ -66,8 +67,12 @@ def lock_customer(session: Session, workspace_id: int, customer_ref: str) -> Non
     take_turns(session, workspace_id, [digest - 2**32 if digest >= 2**31 else digest])
 
 
-def customer_total(session: Session, workspace_id: int, customer_ref: str, category: str, now: datetime) -> Decimal:
-    values = {"workspace_id": workspace_id, "customer": customer_key(customer_ref), "category": category}
+def customer_total(
+    session: Session, workspace_id: int, customer_ref: str, category: str, now: datetime, currency: str
+) -> Decimal:
+    """What the customer received in the category in 30 days, in `currency` (the policy's)."""
+    customer = customer_key(customer_ref)
+    values = {"workspace_id": workspace_id, "customer": customer, "category": category, "currency": currency}
     total = session.scalar(_CUSTOMER_TOTAL, {**values, "since": now - CUSTOMER_WINDOW})
     return Decimal(total or 0)
 

@@ -116,7 +116,7 @@ def log_resolution(
     _validate(request, rule, active.policy.currency)
     request = replace(request, customer_ref=usable_reference(request.customer_ref))
     directory.lock_people(session, [employee])  # two fixes at once must not both fit in what is left today
-    spent = spent_in(session, employee, rule.category, now)
+    spent = spent_in(session, employee, rule.category, now, active.policy.currency)
     exceeded = _exceeded(session, employee, rule, request, spent, active.policy.currency, now)
     deciders = deciders_for(session, employee) if exceeded else []
     resolution = Resolution(
@@ -212,7 +212,7 @@ def _exceeded(
         )
     if rule.per_customer_30d is not None and request.customer_ref:
         lock_customer(session, employee.workspace_id, request.customer_ref)
-        received = customer_total(session, employee.workspace_id, request.customer_ref, rule.category, now)
+        received = customer_total(session, employee.workspace_id, request.customer_ref, rule.category, now, currency)
         if received + amount > rule.per_customer_30d:
             exceeded.append(
                 f"per-customer limit {money(rule.per_customer_30d)} in 30 days "
@@ -241,7 +241,7 @@ def recent_for(session: Session, employee: Employee) -> list[Resolution]:
 
 def allowance_for(session: Session, employee: Employee, now: datetime) -> tuple[ActivePolicy, list[AllowanceLine]]:
     active, rules = categories_for(session, employee)
-    spent = spent_by_category(session, employee, now)
+    spent = spent_by_category(session, employee, now, active.policy.currency)
     nothing = Spent(Decimal(0), Decimal(0))
     return active, [AllowanceLine(rule, spent.get(rule.category, nothing)) for rule in rules.values()]
 

@@ -1,5 +1,6 @@
 """/resolve and /boundaries counting money as the policy says: per-customer limits, references, currencies."""
 
+from datetime import timedelta
 from decimal import Decimal
 
 from sqlalchemy import select
@@ -26,8 +27,12 @@ inherit = "agent"
 
 def with_policy(bot: RunningBot, rules: str, currency: str = "USD") -> RunningBot:
     load_org(bot.sessions, bot.clock.now())
-    load_policy(bot.sessions, bot.clock.now(), f'currency = "{currency}"\n' + PROFILES.format(rules=rules))
+    load_policy(bot.sessions, bot.clock.now(), policy(rules, currency))
     return bot
+
+
+def policy(rules: str, currency: str = "USD") -> str:
+    return f'currency = "{currency}"\n' + PROFILES.format(rules=rules)
 
 
 def resolutions(bot: RunningBot) -> list[Resolution]:
@@ -96,3 +101,19 @@ def test_a_reference_without_letters_or_digits_names_no_customer(bot: RunningBot
         ("credit", None, None),
         ("credit", "AB 12", "ab12"),
     ]
+
+
+def test_a_new_currency_starts_the_limits_afresh_and_each_amount_keeps_its_own(bot: RunningBot) -> None:
+    """$140 given before the policy moved to yen is no ¥140 of the day's ¥15,000."""
+    with_policy(bot, "credit = { per_incident = 150, per_day = 150, per_customer_30d = 150 }")
+    bot.driver.command("U0AGENT1", "/resolve", "credit 140 order 8 late")
+    bot.clock.advance(timedelta(minutes=5))
+    yen = "credit = { per_incident = 15000, per_day = 15000, per_customer_30d = 14000 }"
+    load_policy(bot.sessions, bot.clock.now(), policy(yen, "JPY"))
+
+    reply = bot.driver.command("U0AGENT1", "/resolve", "credit 14000 order 8 late again")
+
+    assert "Logged your *credit* of ¥14,000" in reply.text
+    assert "credit: ¥1,000 left today" in reply.text
+    assert "Sam Agent — credit $140 (within)" in reply.text
+    assert [(r.amount, r.currency) for r in resolutions(bot)] == [(Decimal(140), "USD"), (Decimal(14000), "JPY")]

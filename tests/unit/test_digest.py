@@ -16,8 +16,8 @@ from services.errors import NotAllowed, NotFound
 from services.policy.digest import DigestSettings
 from services.policy.file import PolicyError
 from services.policy.versions import parse_policy
-from tests.fixture_week import MONDAY, load_fixture_week
-from tests.helpers import POLICY_EXAMPLE, employee
+from tests.fixture_week import MONDAY, at, load_fixture_week, log
+from tests.helpers import POLICY_EXAMPLE, employee, load_policy
 
 
 @pytest.fixture
@@ -39,17 +39,17 @@ def test_the_fixture_week_gives_exact_figures_for_the_manager(digests: dict[str,
     )
     assert (maya.team_size, part.count, part.last_week, part.within, part.escalated) == (2, 7, 2, 5, 2)
     assert (part.value, part.within_share, part.happy, part.happy_share, part.outcome_known) == (
-        Decimal(185),
+        (("USD", Decimal(185)),),
         71,
         3,
         43,
         5,
     )
     assert part.categories == (
-        CategoryLine("credit", 3, Decimal(60), 1),
-        CategoryLine("refund", 2, Decimal(125), 1),
-        CategoryLine("fee_waiver", 1, Decimal(0), 0),
-        CategoryLine("reschedule", 1, Decimal(0), 0),
+        CategoryLine("credit", 3, (("USD", Decimal(60)),), 1),
+        CategoryLine("refund", 2, (("USD", Decimal(125)),), 1),
+        CategoryLine("fee_waiver", 1, (), 0),
+        CategoryLine("reschedule", 1, (), 0),
     )
     assert part.category_themes == (Theme("credit", 3, 1), Theme("refund", 2, 1), Theme("fee_waiver", 1, 0))
     assert part.word_themes == (Theme("late", 6, 1), Theme("parcel", 5, 1), Theme("delivery", 2, 0))
@@ -63,6 +63,21 @@ def test_the_fixture_week_gives_exact_figures_for_the_manager(digests: dict[str,
     assert maya.recognition is not None
     assert [p.name for p in maya.recognition.unrecognised] == ["Lee Senior", "Sam Agent"]
     assert maya.pulse is None  # no pulse round has closed
+
+
+def test_fixes_given_before_a_change_of_currency_keep_their_own(sessions: sessionmaker[Session]) -> None:
+    load_fixture_week(sessions)
+    load_policy(sessions, at(28, 16), POLICY_EXAMPLE.read_text().replace('currency = "USD"', 'currency = "JPY"'))
+    with sessions.begin() as session:
+        log(session, "U0AGENT2", "credit", 20, "parcel late, credited in yen", at(28, 17))
+
+    with sessions() as session:
+        workspace = session.scalars(select(Workspace)).one()
+        [maya] = [d for d in weekly_digests(session, workspace=workspace, now=MONDAY) if d.manager.slack_id == "U0MGR1"]
+
+    given = maya.resolutions
+    assert given.value == (("JPY", Decimal(20)), ("USD", Decimal(185)))  # not 205 of either
+    assert given.categories[0] == CategoryLine("credit", 4, (("JPY", Decimal(20)), ("USD", Decimal(60))), 1)
 
 
 def test_each_manager_sees_their_own_subtree_in_their_own_week(digests: dict[str, Digest]) -> None:

@@ -162,9 +162,9 @@ def test_the_monthly_allowance_renews_at_local_midnight_not_utc(
     )
     clock.advance(timedelta(hours=2))  # 21:00 in New York on March 31: April already in UTC
 
-    march = spending.spent_in(session, sam, "fee_waiver", clock.now())
+    march = spending.spent_in(session, sam, "fee_waiver", clock.now(), "USD")
     clock.advance(timedelta(hours=4))  # 01:00 on April 1 in New York
-    april = spending.spent_in(session, sam, "fee_waiver", clock.now())
+    april = spending.spent_in(session, sam, "fee_waiver", clock.now(), "USD")
 
     assert (march.today, march.this_month) == (Decimal(30), Decimal(30))
     assert (april.today, april.this_month) == (Decimal(0), Decimal(0))
@@ -189,7 +189,7 @@ def test_nobody_decides_their_own_request_and_declined_fixes_do_not_count(
         reason="too much",
         now=clock.now(),
     )
-    assert spending.spent_in(session, maya, "credit", clock.now()).today == 0
+    assert spending.spent_in(session, maya, "credit", clock.now(), "USD").today == 0
 
 
 def test_two_fixes_at_once_by_the_same_person_cannot_both_fit_in_what_is_left_today(
