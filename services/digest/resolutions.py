@@ -39,7 +39,16 @@ class Row:
     summary: str
     created_at: datetime
     currency: str
+    decided_at: datetime | None
     words: frozenset[str] = frozenset()
+
+    @property
+    def given_at(self) -> datetime | None:
+        """When the amount was given: a fix within the boundaries when logged, a request when approved (its
+        week's digest may have gone out meanwhile); None for one not given."""
+        if self.status == "approved":
+            return self.decided_at or self.created_at
+        return self.created_at if self.status == "within" else None
 
 
 def summary_words(summary: str) -> frozenset[str]:
@@ -101,7 +110,11 @@ def percent(part: int, whole: int) -> int:
     return round(100 * part / whole) if whole else 0
 
 
-def summarise(this_week: Sequence[Row], last_week: Sequence[Row], people: Mapping[int, Person]) -> ResolutionsPart:
+def summarise(
+    this_week: Sequence[Row], last_week: Sequence[Row], given: Sequence[Row], people: Mapping[int, Person]
+) -> ResolutionsPart:
+    """`this_week`'s fixes are those logged in the week; `given`, those whose amount was given in it (`given_at`):
+    each amount is counted in one week's digest, whenever its request was decided."""
     return ResolutionsPart(
         count=len(this_week),
         last_week=len(last_week),
@@ -109,18 +122,22 @@ def summarise(this_week: Sequence[Row], last_week: Sequence[Row], people: Mappin
         escalated=sum(row.status != "within" for row in this_week),
         happy=sum(row.outcome == "happy" for row in this_week),
         outcome_known=sum(row.outcome is not None for row in this_week),
-        value=value_given(this_week),
-        categories=category_lines(this_week, last_week),
+        value=value_given(given),
+        categories=category_lines(this_week, last_week, given),
         stories=best_stories(this_week, people),
         category_themes=category_themes(this_week, last_week),
         word_themes=word_themes(this_week, last_week),
     )
 
 
-def category_lines(this_week: Sequence[Row], last_week: Sequence[Row]) -> tuple[CategoryLine, ...]:
+def category_lines(
+    this_week: Sequence[Row], last_week: Sequence[Row], given: Sequence[Row]
+) -> tuple[CategoryLine, ...]:
+    """Each category logged in the week, or with an amount given in it (a request logged earlier, approved now)."""
     counts, before = Counter(row.category for row in this_week), Counter(row.category for row in last_week)
-    ordered = sorted(counts, key=lambda name: (-counts[name], name))
-    return tuple(CategoryLine(name, counts[name], value_given(this_week, name), before[name]) for name in ordered)
+    names = set(counts) | {row.category for row in given if row.amount}
+    ordered = sorted(names, key=lambda name: (-counts[name], name))
+    return tuple(CategoryLine(name, counts[name], value_given(given, name), before[name]) for name in ordered)
 
 
 def value_given(rows: Iterable[Row], category: str | None = None) -> Amounts:
