@@ -70,7 +70,7 @@ def load_settings(environ: Mapping[str, str] | None = None, *, dotenv_path: Path
     env = _stripped(environ, dotenv_path)
     oauth = _oauth_credentials(env)
     return Settings(
-        slack_bot_token=_token(env, "SLACK_BOT_TOKEN", "xoxb-", required=oauth is None) or "",
+        slack_bot_token=_bot_token(env, required=oauth is None),
         slack_signing_secret=_required(env, "SLACK_SIGNING_SECRET"),
         slack_app_token=_token(env, "SLACK_APP_TOKEN", "xapp-", required=False),
         slack_api_url=_api_url(env),
@@ -87,7 +87,7 @@ def load_settings(environ: Mapping[str, str] | None = None, *, dotenv_path: Path
         relay_secret=env.get("RELAY_SECRET") or None,
         slack_client_id=oauth[0] if oauth else None,
         slack_client_secret=oauth[1] if oauth else None,
-        token_rotation=_flag(env, "SLACK_TOKEN_ROTATION"),
+        token_rotation=_token_rotation(env, oauth=oauth is not None),
         workspace_retention_days=_positive_int(env, "WORKSPACE_RETENTION_DAYS", DEFAULT_RETENTION_DAYS),
     )
 
@@ -155,6 +155,32 @@ def _oauth_credentials(env: Mapping[str, str]) -> tuple[str, str] | None:
             "SLACK_APP_TOKEN is set beside SLACK_CLIENT_ID: OAuth installs need HTTP mode (`run --http`); unset it"
         )
     return client_id, secret
+
+
+ROTATING_TOKEN_PREFIX = "xoxe."
+"""How a rotating token starts (`xoxe.xoxb-...`): it expires within hours and only an OAuth install renews it."""
+
+
+def _bot_token(env: Mapping[str, str], *, required: bool) -> str:
+    if (env.get("SLACK_BOT_TOKEN") or "").startswith(ROTATING_TOKEN_PREFIX):
+        raise SettingsError(
+            "SLACK_BOT_TOKEN is a rotating token (xoxe.), which expires within 12 hours and only an OAuth install "
+            "renews: rotating tokens need OAuth installs (leave SLACK_BOT_TOKEN empty, set SLACK_CLIENT_ID, "
+            "SLACK_CLIENT_SECRET and SLACK_TOKEN_ROTATION=true)"
+        )
+    return _token(env, "SLACK_BOT_TOKEN", "xoxb-", required=required) or ""
+
+
+def _token_rotation(env: Mapping[str, str], *, oauth: bool) -> bool:
+    """Renewal works on OAuth installs' refresh tokens: beside one SLACK_BOT_TOKEN it would be silently ignored."""
+    rotation = _flag(env, "SLACK_TOKEN_ROTATION")
+    if rotation and not oauth:
+        raise SettingsError(
+            "SLACK_TOKEN_ROTATION=true renews OAuth installs' tokens only, and SLACK_BOT_TOKEN is one token nothing "
+            "renews: unset SLACK_TOKEN_ROTATION, or leave SLACK_BOT_TOKEN empty for OAuth installs "
+            "(SLACK_CLIENT_ID and SLACK_CLIENT_SECRET)"
+        )
+    return rotation
 
 
 def _flag(env: Mapping[str, str], name: str) -> bool:

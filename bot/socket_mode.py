@@ -5,17 +5,23 @@ import logging
 from slack_bolt import App
 from slack_bolt.adapter.socket_mode import SocketModeHandler
 
+from bot.settings import Settings
 from bot.stopping import done_within
 
 
-def socket_mode_handler(app: App, app_token: str, *, concurrency: int) -> SocketModeHandler:
-    """Bolt's handler on slack_sdk's built-in WebSocket client; `start()` blocks, `connect()` does not.
+def socket_mode_handler(app: App, settings: Settings) -> SocketModeHandler:
+    """Bolt's handler on slack_sdk's built-in WebSocket client, with SLACK_APP_TOKEN; `start()` blocks,
+    `connect()` does not.
 
     It reaches Slack through the app's client, so SLACK_API_URL applies to `apps.connections.open` too. Each of
-    its `concurrency` workers holds one request until Bolt acks it: as many as the listener threads, or a burst
-    held up by the database would wait for a free worker before its holding answer's clock even starts.
+    its workers holds one request until Bolt acks it: as many as LISTENER_THREADS, or a burst held up by the
+    database would wait for a free worker before its holding answer's clock even starts (slack_sdk's default is 10).
     """
-    return SocketModeHandler(app, app_token, concurrency=concurrency)  # type: ignore[no-untyped-call]
+    if settings.slack_app_token is None:
+        raise ValueError("Socket Mode needs SLACK_APP_TOKEN")
+    return SocketModeHandler(  # type: ignore[no-untyped-call]
+        app, settings.slack_app_token, concurrency=settings.listener_threads
+    )
 
 
 log = logging.getLogger(__name__)

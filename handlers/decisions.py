@@ -17,7 +17,7 @@ from handlers.blocks import resolutions as blocks
 from handlers.blocks.kit import Block, field_errors
 from handlers.delivery import Outgoing, queue, send_now, update_each
 from handlers.deps import Deps, deps_of
-from handlers.errors import reported
+from handlers.errors import DECIDED, reported
 from handlers.home import build_home
 from handlers.people import action_caller
 from models import Resolution
@@ -48,7 +48,7 @@ def approve_clicked(
         with reported(body, respond, client):
             tell_clicker(context, client, body, respond, f":warning: {error}")
         return
-    with reported(body, respond, client):
+    with reported(body, respond, client, done=DECIDED):
         announce_decision(deps, client, announcement, _request_message(body))
         refresh_where_clicked(context, client, body, respond, announcement)
 
@@ -99,7 +99,7 @@ def submit_decline_reason(
         ack(**field_errors(blocks.REASON, str(error)))
         return
     ack()
-    with reported(body):
+    with reported(body, done=DECIDED):
         announce_decision(deps, client, announcement, (form.channel, form.ts))
         if form.in_home:
             _republish_home(context, client, body)

@@ -20,6 +20,12 @@ SORRY = (
     "Please try again in a minute; if it keeps happening, give this reference to your admin."
 )
 
+DONE_THEN_SORRY = (
+    "{done}, but then something went wrong on our side (reference `{ref}`). There is no need to do it again; "
+    "if this keeps happening, give this reference to your admin."
+)
+"""For an error after the work was committed: "try again" would do it twice."""
+DECIDED = "Your decision was recorded"
 
 BAD_REQUEST = "Bad request: Slack never sends this."
 TOO_SLOW_FOR_A_FORM = (
@@ -37,11 +43,23 @@ def handle_error(
     client: WebClient | None = None,
 ) -> BoltResponse | None:
     """Log with a reference and tell the user; a malformed payload read before the ack is answered 400."""
+    return _handled(error, body, respond, response, context, client)
+
+
+def _handled(
+    error: Exception,
+    body: dict[str, Any],
+    respond: Respond | None,
+    response: BoltResponse | None = None,
+    context: BoltContext | None = None,
+    client: WebClient | None = None,
+    done: str | None = None,
+) -> BoltResponse | None:
     ref = secrets.token_hex(4)
     if isinstance(error, MalformedPayload):
         log.warning("[ref %s] refused a malformed %s request: %s", ref, _kind(body), error)
         return BoltResponse(status=400, body=BAD_REQUEST) if response is not None else None
-    told = SORRY.format(ref=ref)
+    told = SORRY.format(ref=ref) if done is None else DONE_THEN_SORRY.format(done=done, ref=ref)
     if isinstance(error, SlackApiError) and error.response.get("error") == "expired_trigger_id":
         log.warning("[ref %s] a form opened after its trigger expired (a %s request held up)", ref, _kind(body))
         told = TOO_SLOW_FOR_A_FORM
@@ -85,12 +103,15 @@ def _has_response_url(body: dict[str, Any]) -> bool:
 
 
 @contextmanager
-def reported(body: dict[str, Any], respond: Respond | None = None, client: WebClient | None = None) -> Iterator[None]:
+def reported(
+    body: dict[str, Any], respond: Respond | None = None, client: WebClient | None = None, *, done: str | None = None
+) -> Iterator[None]:
     """Send an error raised after the ack to the global handler, with this `respond` (the export's, say),
     and let the listener go on; `client` tells someone who clicked in the App Home, which has no response URL.
-    An error that escapes a listener reaches the handler too, through Bolt; its answer stays given either way
+    `done` says what was committed before (`Your fix was logged`): the person is then told that, never to try
+    again. An error that escapes a listener reaches the handler too, through Bolt; its answer stays given either way
     (`handlers.timely.KeptAck`)."""
     try:
         yield
     except Exception as error:
-        handle_error(error, body, respond, client=client)
+        _handled(error, body, respond, client=client, done=done)

@@ -129,7 +129,7 @@ def nominate_one_liner(
         return
     outcome, messages = done
     reply(with_newcomer_note(confirmation(outcome), identity))
-    with reported(command, respond):
+    with reported(command, respond, done="Your nomination was recorded"):
         send_now(deps, client, messages)
         learn_if_wanted(client, deps, identity)
 
@@ -238,8 +238,8 @@ def nominate_after_asking_slack(
     bot_user_id: str | None,
 ) -> None:
     deps = deps_of(context)
-    people = slack_people(client, unknown, {})
     try:
+        people = slack_people(client, unknown, {})
         claimed = record_nomination(context, body, request, people, bot_user_id)
     except DomainError as error:
         client.chat_postMessage(channel=body["user"]["id"], text=f":warning: Your nomination was not sent: {error}")

@@ -7,7 +7,7 @@ from typing import Any
 
 from slack_bolt import BoltContext
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
+from slack_sdk.errors import SlackApiError, SlackClientError
 from sqlalchemy.orm import Session
 
 from handlers.deps import Deps, deps_of
@@ -15,10 +15,13 @@ from handlers.middleware import PERSON_LABELS
 from models import Employee, Workspace
 from services import directory
 from services.directory import Identity, SlackPerson
+from services.errors import DomainError
 from services.workspaces import scope_key
 
 log = logging.getLogger(__name__)
 
+NOT_A_MEMBER = frozenset({"user_not_found", "user_not_visible"})
+"""What `users.info` answers about someone who is not (or not visibly) in the workspace."""
 NEW_EMPLOYEE_NOTE = (
     ":wave: You weren't in Latitude's directory yet, so I've added you as a frontline employee "
     "without a manager. Ask HR to add you to the org file so your requests reach your manager."
@@ -57,13 +60,28 @@ def with_newcomer_note(text: str, identity: Identity) -> str:
     return f"{NEW_EMPLOYEE_NOTE}\n\n{text}" if identity.newly_added else text
 
 
+class SlackDidNotAnswer(DomainError):
+    """Slack could not say who someone is just now (busy, rate limited, unreachable): nothing was done about them."""
+
+    def __init__(self, slack_id: str) -> None:
+        super().__init__(f"Slack didn't answer about <@{slack_id}> just now. Please try again in a minute.")
+
+
 def ask_slack(client: WebClient, slack_id: str) -> SlackPerson:
-    """What `users.info` says about someone; a person Slack does not know (or an error) does not exist."""
+    """What `users.info` says about someone: a person Slack does not know (or shows as deleted) does not exist.
+    Any other failure says nothing about them: `SlackDidNotAnswer`."""
     try:
         user: dict[str, Any] = client.users_info(user=slack_id)["user"]
     except SlackApiError as error:
-        log.info("users.info for %s: %s", slack_id, error.response.get("error"))
-        return SlackPerson(slack_id, exists=False)
+        code = error.response.get("error")
+        if code in NOT_A_MEMBER:
+            log.info("users.info for %s: %s", slack_id, code)
+            return SlackPerson(slack_id, exists=False)
+        log.warning("users.info for %s failed: %s", slack_id, code)
+        raise SlackDidNotAnswer(slack_id) from error
+    except (OSError, SlackClientError) as error:
+        log.warning("users.info for %s: Slack unreachable: %s", slack_id, error)
+        raise SlackDidNotAnswer(slack_id) from error
     return person_of(slack_id, user)
 
 
@@ -112,8 +130,12 @@ def learn_if_wanted(client: WebClient, deps: Deps, identity: Identity) -> None:
 
 def learn_from_slack(client: WebClient, deps: Deps, employee: Employee) -> None:
     """Fill what the directory lacks of a person (a newcomer's name, email, a time zone) from `users.info`
-    (after the ack); the directory's own values win."""
-    person = ask_slack(client, employee.slack_id)
+    (after the ack); the directory's own values win. Best effort: when Slack does not answer, what is missing
+    stays so (a missing time zone is asked for again on the person's next request)."""
+    try:
+        person = ask_slack(client, employee.slack_id)
+    except SlackDidNotAnswer:
+        return
     if not person.exists:
         return
     with deps.sessions.begin() as session:

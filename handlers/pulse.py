@@ -43,13 +43,13 @@ USAGE = Usage(
 _MENTION = re.compile(r"^<@([UW][A-Z0-9]+)(\|[^>]*)?>\Z|^([UW][A-Z0-9]{2,})\Z")
 
 
-def handle_pulse(ack: Ack, command: dict[str, Any], context: BoltContext, client: WebClient) -> None:
+def handle_pulse(ack: Ack, command: dict[str, Any], context: BoltContext, client: WebClient, respond: Respond) -> None:
     text = command.get("text", "").strip()
     words = text.split()
     if is_help(text):
         ack(text=USAGE.text())
     elif not words:
-        resend_questions(ack, command, context, client)
+        resend_questions(ack, command, context, client, respond)
     elif words[0].lower() == "start" and len(words) == 1:
         start_round(ack, command, context)
     elif words[0].lower() == "close" and len(words) == 1:
@@ -60,7 +60,9 @@ def handle_pulse(ack: Ack, command: dict[str, Any], context: BoltContext, client
         ack(text=unknown_argument(USAGE, text))
 
 
-def resend_questions(ack: Ack, command: dict[str, Any], context: BoltContext, client: WebClient) -> None:
+def resend_questions(
+    ack: Ack, command: dict[str, Any], context: BoltContext, client: WebClient, respond: Respond
+) -> None:
     deps = deps_of(context)
     try:
         with deps.sessions.begin() as session:
@@ -77,7 +79,7 @@ def resend_questions(ack: Ack, command: dict[str, Any], context: BoltContext, cl
         else f"I've sent your {plural(len(mine.unanswered), 'open pulse question')} to our DM."
     )
     ack(text=with_newcomer_note(reply, identity))
-    with reported(command):
+    with reported(command, respond):
         client.chat_postMessage(channel=command["user_id"], **blocks.questions_message(mine))
 
 

@@ -3,13 +3,16 @@ learns who (services/pulse/relay.py).
 
 These are the one kind of message to someone else sent straight to Slack, not through the outbox: a delivery row
 would keep the author's user id next to the reply, which is exactly the link the relay exists to hide.
-A reply lost to a crash stays lost; an author's id, once written down, cannot be taken back.
+A reply lost to a crash stays lost; an author's id, once written down, cannot be taken back. A message Slack refuses
+is told to its sender in a DM, with its text to send again (a refused reply is withdrawn: there is nothing to answer).
 """
 
-from typing import Any
+import logging
+from typing import Any, Literal
 
 from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError, SlackClientError
 
 from handlers import payload
 from handlers.blocks import pulse_results as result_blocks
@@ -19,6 +22,10 @@ from handlers.errors import reported
 from handlers.people import action_caller
 from services.errors import DomainError
 from services.pulse import relay as pulse_relay
+
+log = logging.getLogger(__name__)
+
+RelayOutcome = Literal["sent", "refused", "unconfirmed"]
 
 
 def open_reply(
@@ -94,8 +101,14 @@ def submit_reply(ack: Ack, body: dict[str, Any], view: dict[str, Any], context: 
         ack(**field_errors(result_blocks.MESSAGE_BLOCK, str(error)))
         return
     ack()
-    with reported(body):
-        client.chat_postMessage(channel=relayed.recipient, **result_blocks.reply_to_author(relayed, manager.name))
+    outcome = relay(client, relayed.recipient, result_blocks.reply_to_author(relayed, manager.name))
+    if outcome == "sent":
+        return
+    if outcome == "refused":
+        with deps.sessions.begin() as session:
+            pulse_relay.withdraw_reply(session, reply_id=relayed.reply_id)
+    told = result_blocks.not_relayed("reply", "the comment's author", relayed.text, refused=outcome == "refused")
+    tell_sender(client, manager.slack_id, told)
 
 
 def submit_answer_reply(
@@ -119,8 +132,31 @@ def submit_answer_reply(
         ack(**field_errors(result_blocks.MESSAGE_BLOCK, str(error)))
         return
     ack()
-    with reported(body):
-        client.chat_postMessage(channel=relayed.recipient, **result_blocks.answer_to_manager(relayed))
+    outcome = relay(client, relayed.recipient, result_blocks.answer_to_manager(relayed))
+    if outcome != "sent":
+        told = result_blocks.not_relayed("answer", "the manager", relayed.text, refused=outcome == "refused")
+        tell_sender(client, identity.employee.slack_id, told)
+
+
+def relay(client: WebClient, recipient: str, message: dict[str, Any]) -> RelayOutcome:
+    """Send a relayed message straight to Slack; "unconfirmed" when Slack did not answer (it may have arrived).
+    The log names nobody: who receives a reply is who wrote the comment."""
+    try:
+        client.chat_postMessage(channel=recipient, **message)
+    except SlackApiError as error:
+        log.warning("Slack refused a relayed pulse message: %s", error.response.get("error"))
+        return "refused"
+    except (OSError, SlackClientError) as error:
+        log.warning("Slack did not confirm a relayed pulse message: %s", type(error).__name__)
+        return "unconfirmed"
+    return "sent"
+
+
+def tell_sender(client: WebClient, sender: str, told: dict[str, Any]) -> None:
+    try:
+        client.chat_postMessage(channel=sender, **told)
+    except (OSError, SlackClientError) as error:
+        log.warning("could not tell the sender of a relayed pulse message that it failed: %s", type(error).__name__)
 
 
 def register(app: App) -> None:

@@ -51,6 +51,7 @@ MODAL_FIELDS = {
     "customer_outcome": blocks.OUTCOME,
 }
 """Which modal input shows an error about each field (anything else shows under the summary)."""
+LOGGED = "Your fix was logged"
 _REF = re.compile(  # attached (`ref:A1`, `ref:"A 1"`), or after a space when it has a digit (`ref: 42`, not `ref: see`)
     r"\bref:(?:\s*\"([^\"]+)\"|\s*“([^”]+)”|\s*'([^']+)'|\s*‘([^’]+)’|(\S+)|\s+((?=\S*\d)\S+))", re.IGNORECASE
 )
@@ -180,7 +181,7 @@ def resolve_command(
         ack(text=USAGE.text(str(error)) if isinstance(error, resolutions.UnknownCategory) else f":warning: {error}")
         return
     ack(text=blocks.confirmation_text(logged), blocks=_with_note(reply, identity.newly_added))
-    with reported(command, respond):
+    with reported(command, respond, done=LOGGED):
         send_now(deps, client, requests)
         learn_if_wanted(client, deps, identity)
 
@@ -227,18 +228,30 @@ def submit_resolve_modal(
             logged = resolutions.log_resolution(
                 session, employee=identity.employee, request=request, now=deps.now(), policy=policy
             )
-            reply = blocks.confirmation(logged)
-            requests = queue(
-                session, workspace_id=logged.resolution.workspace_id, messages=approval_requests(logged), now=deps.now()
-            )
+            messages = [*approval_requests(logged), confirmation_dm(logged)]
+            claimed = queue(session, workspace_id=logged.resolution.workspace_id, messages=messages, now=deps.now())
     except DomainError as error:
         ack(**field_errors(MODAL_FIELDS.get(error.field or "", blocks.SUMMARY), str(error)))
         return
     ack()
-    with reported(body):
-        client.chat_postMessage(channel=body["user"]["id"], text=blocks.confirmation_text(logged), blocks=reply)
-        send_now(deps, client, requests)
+    with reported(body, done=LOGGED):
+        send_now(deps, client, claimed)
         learn_if_wanted(client, deps, identity)
+
+
+def confirmation_dm(logged: Logged) -> Outgoing:
+    """The form's answer, a DM to the employee: queued with the fix, after the deciders' requests, so a DM Slack
+    refuses holds up nobody's request and is sent again by the background sender."""
+    resolution = logged.resolution
+    return Outgoing(
+        key=f"resolution-logged:{resolution.id}",
+        method="chat.postMessage",
+        payload={
+            "channel": resolution.employee.slack_id,
+            "text": blocks.confirmation_text(logged),
+            "blocks": blocks.confirmation(logged),
+        },
+    )
 
 
 def approval_requests(logged: Logged) -> list[Outgoing]:

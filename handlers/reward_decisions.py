@@ -19,7 +19,7 @@ from handlers.blocks import rewards as reward_blocks
 from handlers.blocks.kit import field_errors
 from handlers.delivery import Outgoing, queue, send_now, update_each
 from handlers.deps import Deps, deps_of
-from handlers.errors import reported
+from handlers.errors import DECIDED, reported
 from handlers.people import action_caller
 from handlers.reward_messages import granted_messages, hr_copies, hr_messages, request_copies
 from services.directory import Identity
@@ -124,23 +124,23 @@ def submit_revoke(
     decide_from_modal(ack, body, context, client, (channel, ts), decide)
 
 
-def ask_decline_reason(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
+def ask_decline_reason(ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond) -> None:
     with payload.reading("decline button"):
         container = body["container"]
         nomination_id = payload.id_value(payload.first_action(body))
         modal = blocks.decline_modal(nomination_id, container["channel_id"], container["message_ts"])
     ack()
-    with reported(body):
+    with reported(body, respond):
         client.views_open(trigger_id=body["trigger_id"], view=modal)
 
 
-def ask_revoke_reason(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
+def ask_revoke_reason(ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond) -> None:
     with payload.reading("revoke button"):
         container = body["container"]
         grant_id = payload.id_value(payload.first_action(body))
         modal = reward_blocks.revoke_modal(grant_id, container["channel_id"], container["message_ts"])
     ack()
-    with reported(body):
+    with reported(body, respond):
         client.views_open(trigger_id=body["trigger_id"], view=modal)
 
 
@@ -155,7 +155,7 @@ def decide_from_button(
         respond(text=f":warning: {error}", response_type="ephemeral", replace_original=False)
         return
     container = body["container"]
-    with reported(body, respond):
+    with reported(body, respond, done=DECIDED):
         send_now(deps, client, claimed)
         update_each(client, [(container["channel_id"], container["message_ts"]), *decided.copies], **decided.update)
 
@@ -170,7 +170,7 @@ def decide_from_modal(
         ack(**field_errors(reward_blocks.DECISION_REASON, str(error)))
         return
     ack()
-    with reported(body):
+    with reported(body, done=DECIDED):
         send_now(deps, client, claimed)
         update_each(client, [message, *decided.copies], **decided.update)
 

@@ -42,13 +42,15 @@ USAGE = Usage(
 NOTE_NEEDED = ("done", "not_doing")
 
 
-def suggest_command(ack: Ack, command: dict[str, Any], context: BoltContext, client: WebClient) -> None:
+def suggest_command(
+    ack: Ack, command: dict[str, Any], context: BoltContext, client: WebClient, respond: Respond
+) -> None:
     text = command.get("text", "").strip()
     deps = deps_of(context)
     if is_help(text):
         ack(text=USAGE.text())
     elif not text:
-        open_suggest_modal(ack, client, context, command)
+        open_suggest_modal(ack, client, context, command, respond)
     elif text.lower() == "list":
         with deps.sessions.begin() as session:
             identity = command_caller(session, context, command)
@@ -90,7 +92,9 @@ def list_for(session: Session, deps: Deps, workspace: Workspace, employee: Emplo
     return suggestion_lists.list_blocks(lists.mine, lists.waiting, lists.team, tz=employee.tz)
 
 
-def open_suggest_modal(ack: Ack, client: WebClient, context: BoltContext, command: dict[str, Any]) -> None:
+def open_suggest_modal(
+    ack: Ack, client: WebClient, context: BoltContext, command: dict[str, Any], respond: Respond
+) -> None:
     deps = deps_of(context)
     try:
         with deps.sessions.begin() as session:
@@ -102,7 +106,7 @@ def open_suggest_modal(ack: Ack, client: WebClient, context: BoltContext, comman
         ack(text=f":warning: {error}")
         return
     ack()
-    with reported(command):
+    with reported(command, respond):
         client.views_open(trigger_id=command["trigger_id"], view=blocks.suggest_modal(settings.categories, fixes))
 
 

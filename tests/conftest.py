@@ -4,7 +4,7 @@ import os
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -177,12 +177,17 @@ def any_mode_bot(request: pytest.FixtureRequest, bot: RunningBot) -> Iterator[Ru
 def in_socket_mode(bot: RunningBot) -> Iterator[None]:
     """The driver sends to the bot over the fake Slack's WebSocket, to Bolt's Socket Mode handler."""
     socket = bot.slack.socket_mode()
-    handler = socket_mode_handler(bot.runtime.app, APP_TOKEN, concurrency=bot.runtime.settings.listener_threads)
+    handler = socket_mode_handler(bot.runtime.app, socket_mode_settings(bot))
     handler.connect()  # type: ignore[no-untyped-call]
     socket.wait_connected()
     bot.driver.socket_mode = True
     yield
     handler.close()  # type: ignore[no-untyped-call]
+
+
+def socket_mode_settings(bot: RunningBot) -> Settings:
+    """The bot's settings with the fake Slack's app-level token, as `run` has them in Socket Mode."""
+    return replace(bot.runtime.settings, slack_app_token=APP_TOKEN)
 
 
 FIXTURES = Path(__file__).parent / "fixtures"

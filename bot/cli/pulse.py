@@ -12,7 +12,9 @@ def add_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[ty
     start = actions.add_parser("start", help="open a round for everyone now (the running bot sends the DMs)")
     add_workspace_option(start)
     start.set_defaults(handler=run_start)
-    status = actions.add_parser("status", help="the round in progress: who was asked, how many answered")
+    status = actions.add_parser(
+        "status", help="the round in progress: how many were asked, answered and reminded, and when it closes"
+    )
     add_workspace_option(status)
     status.set_defaults(handler=run_status)
     close = actions.add_parser("close", help="close the open round now, so its results show at once")

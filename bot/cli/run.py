@@ -57,7 +57,7 @@ def run(args: argparse.Namespace) -> int:
         if args.http or not settings.socket_mode:
             serve_http(runtime, args)
         else:
-            answered = serve_socket_mode(runtime, str(settings.slack_app_token))
+            answered = serve_socket_mode(runtime)
     finally:
         log.info("Latitude stopping: finishing what was started")
         finished = runtime.finish(scheduler)
@@ -93,14 +93,14 @@ def serve_http(runtime: "Runtime", args: argparse.Namespace) -> None:
     server.run()
 
 
-def serve_socket_mode(runtime: "Runtime", app_token: str) -> bool:
+def serve_socket_mode(runtime: "Runtime") -> bool:
     """Until SIGTERM: then the requests in hand are answered (for STOP_GRACE seconds at most) and the connection
     to Slack is closed (bot/socket_mode.finish). Whether every request in hand was answered."""
     from slack_sdk.errors import SlackApiError
 
     from bot.socket_mode import finish, socket_mode_handler
 
-    handler = socket_mode_handler(runtime.app, app_token, concurrency=runtime.settings.listener_threads)
+    handler = socket_mode_handler(runtime.app, runtime.settings)
 
     def stop(_signal: int, _frame: object) -> None:
         signal.signal(signal.SIGTERM, signal.SIG_DFL)  # a second SIGTERM ends the process at once

@@ -12,7 +12,8 @@ from services.policy.versions import current_policy, load_policy
 from services.text import plural
 
 MONDAY = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
-POLICY_FILE = Path(__file__).resolve().parents[2] / "policy.example.toml"
+POLICY_FILE = DEMO_FILES / "policy.example.toml"
+"""A copy of the repository's policy.example.toml, installed with the package (a test keeps them equal)."""
 
 
 def run(out: Path) -> int:

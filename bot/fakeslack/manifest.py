@@ -8,7 +8,8 @@ from pathlib import Path
 
 import yaml
 
-MANIFEST = Path(__file__).resolve().parents[2] / "manifest.yml"
+MANIFEST = Path(__file__).resolve().parent / "manifest.yml"
+"""A copy of the repository's manifest.yml, installed with the package (a test keeps them equal)."""
 
 # One scope that is enough for each method; methods missing here need no scope (auth.test, views.*).
 METHOD_SCOPES = {

@@ -12,8 +12,9 @@ from typing import Any
 
 from bot.fakeslack.access import CLIENT_METHODS, channel_problem, reach_problem, token_problem
 from bot.fakeslack.blockkit import posted_problems, view_problems
+from bot.fakeslack.faults import HANG_UP, Fault
 from bot.fakeslack.installs import Grant
-from bot.fakeslack.state import BOT_USER_ID, Call, Fault, SlackState, dm_channel
+from bot.fakeslack.state import BOT_USER_ID, Call, SlackState, dm_channel
 
 Args = dict[str, Any]
 Answer = dict[str, Any]
@@ -55,7 +56,7 @@ def call_method(state: SlackState, name: str, args: Args, *, bearer: str | None)
         state.record(Call(name + ":failed", args, time.time(), response=refused, token=token))
         return ApiReply(200, refused)
     state.wait_for_ack(name)
-    fault = state.take_fault(name)
+    fault = state.faults.take(name, args)
     if fault is not None:
         state.record(Call(name + ":failed", args, time.time(), token=token))
         return _faulted(fault)
@@ -78,8 +79,8 @@ def _answer(state: SlackState, name: str, args: Args, token: str) -> Answer:
 
 
 def _faulted(fault: Fault) -> ApiReply:
-    if fault.status == 200:
-        return ApiReply(200, {"ok": False, "error": fault.error})
+    if fault.status in (200, HANG_UP):
+        return ApiReply(fault.status, {"ok": False, "error": fault.error} if fault.error else {})
     headers = {"Retry-After": str(fault.retry_after)} if fault.retry_after is not None else {}
     error = "ratelimited" if fault.status == 429 else "internal_error"
     return ApiReply(fault.status, {"ok": False, "error": error}, headers)

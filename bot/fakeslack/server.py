@@ -10,10 +10,11 @@ from collections.abc import Callable
 from typing import Any
 
 from bot.fakeslack.channels import Channel
+from bot.fakeslack.faults import HANG_UP, Fault
 from bot.fakeslack.installs import CLIENT_ID, CLIENT_SECRET, Grant, Installer
 from bot.fakeslack.manifest import manifest_scopes
 from bot.fakeslack.socket_mode import SocketModeServer
-from bot.fakeslack.state import APP_TOKEN, BOT_TOKEN, BOT_USER_ID, TEAM_ID, Call, Fault, SlackState, dm_channel
+from bot.fakeslack.state import APP_TOKEN, BOT_TOKEN, BOT_USER_ID, TEAM_ID, Call, SlackState, dm_channel
 from bot.fakeslack.transport import RESPOND_PATH, make_http_server
 
 __all__ = ["APP_TOKEN", "BOT_TOKEN", "BOT_USER_ID", "CLIENT_ID", "CLIENT_SECRET", "TEAM_ID", "Call", "FakeSlack"]
@@ -189,11 +190,15 @@ class FakeSlack:
         status: int = 200,
         error: str | None = None,
         retry_after: int | None = None,
+        hang_up: bool = False,
+        channel: str | None = None,
     ) -> None:
-        """Make the next `times` calls of `method` answer an HTTP status (429, 500...) or a Slack error."""
-        if status == 200 and error is None:
-            raise ValueError("say what to fail with: status=429/5xx or error='...'")
-        self.state.add_fault(method, Fault(times, status, error, retry_after))
+        """Make the next `times` calls of `method` (to `channel`, when named) answer an HTTP status (429, 500...) or
+        a Slack error, or close the connection unanswered (`hang_up`, as a dropped connection or a timeout)."""
+        if status == 200 and error is None and not hang_up:
+            raise ValueError("say what to fail with: status=429/5xx, error='...' or hang_up=True")
+        fault = Fault(times, HANG_UP if hang_up else status, error, retry_after, channel)
+        self.state.faults.add(method, fault)
 
     def hold_until_ack(self, method: str) -> None:
         """From now on, answer `method` only after the bot has acked the request in flight, as if Slack were slow.

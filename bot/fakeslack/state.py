@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bot.fakeslack.channels import Channels
+from bot.fakeslack.faults import Faults
 from bot.fakeslack.installs import Installs
 from bot.fakeslack.views import Views
 
@@ -61,16 +62,6 @@ class ResponseUrl:
     uses: int = 0
 
 
-@dataclass
-class Fault:
-    """The next `times` calls of a method answer an HTTP status (429, 5xx) or, with status 200, a Slack error."""
-
-    times: int
-    status: int = 200
-    error: str | None = None
-    retry_after: int | None = None
-
-
 def dm_channel(user_id: str) -> str:
     """The id of the bot's DM with a user; Slack accepts the user id in its place."""
     return "D" + user_id[1:] if user_id[:1] in ("U", "W") else user_id
@@ -100,7 +91,7 @@ class SlackState:
         self.users: dict[str, dict[str, Any]] = {}
         self.violations: list[str] = []
         self._calls: list[Call] = []
-        self._faults: dict[str, list[Fault]] = {}
+        self.faults = Faults()
         self._messages: dict[tuple[str, str], dict[str, Any]] = {}
         self._uploads: dict[str, bytes] = {}
         self._triggers: dict[str, float] = {}
@@ -219,25 +210,8 @@ class SlackState:
     def reset(self) -> None:
         with self._changed:
             self._calls.clear()
-            self._faults.clear()
+            self.faults.clear()
             self.violations.clear()
-
-    # -- faults ----------------------------------------------------------------------------
-    def add_fault(self, method: str, fault: Fault) -> None:
-        with self._changed:
-            self._faults.setdefault(method, []).append(fault)
-
-    def take_fault(self, method: str) -> Fault | None:
-        """The fault the next call of `method` must meet, if any (each fault is used `times` times)."""
-        with self._changed:
-            queue = self._faults.get(method) or []
-            if not queue:
-                return None
-            fault = queue[0]
-            fault.times -= 1
-            if fault.times <= 0:
-                queue.pop(0)
-            return fault
 
     # -- messages and files ----------------------------------------------------------------
     def store_message(self, channel: str, ts: str, message: dict[str, Any]) -> None:

@@ -9,6 +9,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
+from bot.fakeslack.faults import HANG_UP
 from bot.fakeslack.methods import ApiReply, call_method
 from bot.fakeslack.responses import answer_response_url
 from bot.fakeslack.state import Call, SlackState
@@ -109,6 +110,9 @@ def _handler_for(state: SlackState) -> type[BaseHTTPRequestHandler]:
             self._send(200, b"OK - " + str(size).encode(), "text/plain")
 
         def _reply(self, reply: ApiReply) -> None:
+            if reply.status == HANG_UP:
+                self.close_connection = True
+                return
             self._send(reply.status, json.dumps(reply.body).encode(), "application/json", reply.headers)
 
         def _send(self, status: int, body: bytes, content_type: str, headers: dict[str, str] | None = None) -> None:

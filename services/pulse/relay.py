@@ -86,6 +86,11 @@ def reply_to_comment(
     return Relayed(author.slack_id, reply.id, comment.id, comment.text, cleaned, _round_of(session, comment).number)
 
 
+def withdraw_reply(session: Session, *, reply_id: int) -> None:
+    """Take back a reply Slack would not deliver: its author never got it, so nobody can answer it."""
+    session.execute(delete(PulseReply).where(PulseReply.id == reply_id))
+
+
 def check_reply_allowed(
     session: Session, *, workspace: Workspace, manager: Employee, comment_id: int, relay_key: bytes, now: datetime
 ) -> None:

@@ -225,13 +225,21 @@ def deciders_for(session: Session, employee: Employee) -> list[Employee]:
     """Who decides a request outside the boundaries: the manager, else the admins (never the requester)."""
     if employee.manager is not None and employee.manager.active:
         return [employee.manager]
-    admins = [a for a in directory.active_admins(session, _workspace(session, employee)) if a.id != employee.id]
-    if not admins:
-        raise NotFound(
-            "You have no manager in the directory and there is no admin to decide, so I couldn't log "
-            "this. Ask HR to add your manager to the org file."
-        )
-    return admins
+    admins = directory.active_admins(session, _workspace(session, employee))
+    others = [a for a in admins if a.id != employee.id]
+    if not others:
+        raise NotFound(ONLY_ADMIN if len(others) < len(admins) else NO_DECIDER)
+    return others
+
+
+NO_DECIDER = (
+    "You have no manager in the directory and there is no admin to decide, so I couldn't log "
+    "this. Ask HR to add your manager to the org file."
+)
+ONLY_ADMIN = (
+    "You have no manager and you are the only admin, and nobody decides their own request, so I couldn't log "
+    "this. Another admin has to decide it: add a second admin to the org file (or ask HR to), then log it again."
+)
 
 
 def recent_for(session: Session, employee: Employee) -> list[Resolution]:

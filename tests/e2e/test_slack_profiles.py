@@ -1,9 +1,23 @@
-"""What Slack knows of a person fills what the directory lacks, whichever command they use first."""
+"""What Slack knows of a person fills what the directory lacks, whichever command they use first; when Slack
+cannot say (busy, rate limited, unreachable), nobody is taken for a stranger."""
 
+from typing import Any
+
+import pytest
+
+from handlers.blocks import nominations as blocks
+from models import Employee
 from tests.conftest import FIXTURES, RunningBot
 from tests.e2e.test_pulse_rounds import answer
-from tests.helpers import employee, load_org, load_policy
+from tests.helpers import count, employee, load_org, load_policy
 from tests.pulse_org import load_pulse_org
+from tests.rewards_helpers import nominations, set_up
+
+SLACK_BUSY = [
+    pytest.param({"status": 503, "times": 3}, id="unavailable"),
+    pytest.param({"status": 429, "retry_after": 1, "times": 3}, id="rate-limited"),
+    pytest.param({"hang_up": True, "times": 3}, id="connection-dropped"),
+]
 
 
 def test_a_manager_the_org_file_gave_no_time_zone_gets_the_one_slack_knows_from_digest(bot: RunningBot) -> None:
@@ -55,3 +69,39 @@ def test_a_newcomers_first_request_shows_them_by_their_slack_name_not_their_hand
     [request] = [c for c in bot.slack.calls("chat.postMessage") if "needs your decision" in c.args["text"]]
     assert request.args["text"] == "<@U0NEW> needs your decision"
     assert "*<@U0NEW>* — *refund*" in request.text and "nia.n" not in request.text
+
+
+@pytest.mark.parametrize("failure", SLACK_BUSY)
+def test_a_colleague_slack_could_not_describe_just_then_is_not_called_a_stranger(
+    bot: RunningBot, failure: dict[str, Any]
+) -> None:
+    set_up(bot.sessions, bot.clock.now())
+    bot.slack.add_user("U0NEWBIE", "Nora Newbie", email="nora@example.com")
+    bot.slack.fail("users.info", **failure)  # the call and both retries
+
+    bot.driver.command("U0AGENT1", "/nominate", "<@U0NEWBIE|nora> great first week")
+
+    [told] = bot.slack.calls("response_url")
+    assert "not an active member" not in told.args["text"]
+    assert "Slack didn't answer about <@U0NEWBIE> just now. Please try again in a minute." in told.args["text"]
+    with bot.sessions() as session:
+        assert nominations(session) == []
+        assert session.query(Employee).filter_by(slack_id="U0NEWBIE").count() == 0
+
+
+def test_the_nomination_form_sends_nothing_while_slack_cannot_say_who_a_colleague_is(bot: RunningBot) -> None:
+    set_up(bot.sessions, bot.clock.now())
+    bot.slack.add_user("U0NEWBIE", "Nora Newbie", email="nora@example.com")
+    bot.driver.command("U0AGENT1", "/nominate")
+    [opened] = bot.slack.calls("views.open")
+    bot.slack.fail("users.info", status=503, times=3)
+    with bot.sessions() as session:
+        people = count(session, Employee)
+
+    bot.driver.submit("U0AGENT1", opened.args["view"], {blocks.PEOPLE: ["U0NEWBIE"], blocks.REASON: "first week"})
+
+    [dm] = bot.slack.messages_to("U0AGENT1")
+    assert "Your nomination was not sent: Slack didn't answer about <@U0NEWBIE> just now." in dm.text
+    assert bot.slack.messages_to("U0NEWBIE") == []
+    with bot.sessions() as session:
+        assert nominations(session) == [] and count(session, Employee) == people

@@ -10,11 +10,10 @@ import pytest
 from slack_bolt.adapter.socket_mode import SocketModeHandler
 from sqlalchemy import select
 
-from bot.fakeslack.server import APP_TOKEN
 from bot.socket_mode import finish, socket_mode_handler
 from handlers.blocks import nominations as nomination_blocks
 from models import Nomination, PulseResponse, Resolution
-from tests.conftest import RunningBot
+from tests.conftest import RunningBot, socket_mode_settings
 from tests.e2e.test_pulse_rounds import answer, start
 from tests.helpers import (
     holding_the_workspaces,
@@ -103,7 +102,7 @@ def connected_over_socket_mode(bot: RunningBot) -> SocketModeHandler:
     skip_unless_writers_overlap(bot.runtime.engine)
     load_org_and_policy(bot.sessions, bot.clock.now())
     socket = bot.slack.socket_mode()
-    handler = socket_mode_handler(bot.runtime.app, APP_TOKEN, concurrency=bot.runtime.settings.listener_threads)
+    handler = socket_mode_handler(bot.runtime.app, socket_mode_settings(bot))
     handler.connect()  # type: ignore[no-untyped-call]
     socket.wait_connected()
     bot.driver.socket_mode = True

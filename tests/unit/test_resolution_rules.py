@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.clock import MovableClock
 from services.calendar import local_day, local_month
-from services.errors import InvalidInput
+from services.errors import InvalidInput, NotAllowed
 from services.money import CURRENCIES, decimals_of, format_money, parse_amount
 from services.resolutions import decisions, spending
 from services.resolutions import fixes as resolutions
@@ -18,7 +18,9 @@ from services.resolutions.customers import customer_key
 from services.resolutions.fixes import ResolutionRequest
 from tests.helpers import (
     employee,
+    load_org,
     load_org_and_policy,
+    load_policy,
     skip_unless_writers_overlap,
     wait_at_most_200_ms,
     waits_for_the_other,
@@ -190,6 +192,24 @@ def test_nobody_decides_their_own_request_and_declined_fixes_do_not_count(
         now=clock.now(),
     )
     assert spending.spent_in(session, maya, "credit", clock.now(), "USD").today == 0
+
+
+def test_an_admin_may_decide_anyones_request_but_their_own(
+    sessions: sessionmaker[Session], session: Session, clock: MovableClock
+) -> None:
+    org = "slack_id,name,team,role,manager_slack_id\nU0ADMIN,Ada,Ops,admin,\nU0ADMIN2,Bea,Ops,admin,U0ADMIN\n"
+    load_org(sessions, clock.now(), org)
+    load_policy(sessions, clock.now())
+    bea = employee(session, "U0ADMIN2")
+    logged = resolutions.log_resolution(
+        session, employee=bea, now=clock.now(), request=ResolutionRequest("credit", Decimal(300), "big gesture")
+    )
+
+    with pytest.raises(NotAllowed, match="You can't decide your own request"):
+        decisions.decide(
+            session, resolution_id=logged.resolution.id, decider=bea, approve=True, reason=None, now=clock.now()
+        )
+    assert logged.resolution.status == "pending"
 
 
 def test_two_fixes_at_once_by_the_same_person_cannot_both_fit_in_what_is_left_today(

@@ -29,3 +29,13 @@ def test_a_server_error_is_retried_twice_then_raised(slack: FakeSlack) -> None:
     assert raised.value.response.status_code == 503
     assert len(slack.calls("chat.postMessage:failed")) == 3
     assert slack.calls("chat.postMessage") == []
+
+
+def test_a_dropped_connection_is_retried_twice_then_raised(slack: FakeSlack) -> None:
+    client = create_client(bot_settings(slack, "sqlite://"))
+    slack.fail("users.info", times=3, hang_up=True)
+
+    with pytest.raises(ConnectionError):
+        client.users_info(user="U0A")
+
+    assert len(slack.calls("users.info:failed")) == 3

@@ -32,6 +32,15 @@ def test_defaults_apply_when_only_the_required_settings_are_given() -> None:
         ({"SLACK_CLIENT_SECRET": "s"}, "SLACK_CLIENT_ID is not set but SLACK_CLIENT_SECRET is"),
         ({"SLACK_CLIENT_ID": "1.2", "SLACK_CLIENT_SECRET": "s"}, "SLACK_BOT_TOKEN is set beside SLACK_CLIENT_ID"),
         ({"SLACK_TOKEN_ROTATION": "maybe"}, "SLACK_TOKEN_ROTATION must be true or false"),
+        (
+            {"SLACK_TOKEN_ROTATION": "true"},
+            "SLACK_TOKEN_ROTATION=true renews OAuth installs' tokens only, and SLACK_BOT_TOKEN is one token nothing",
+        ),
+        ({"SLACK_BOT_TOKEN": "xoxe.xoxb-1-abc"}, "SLACK_BOT_TOKEN is a rotating token (xoxe.)"),
+        (
+            {"SLACK_BOT_TOKEN": "xoxe.xoxb-1-abc", "SLACK_TOKEN_ROTATION": "true"},
+            "SLACK_BOT_TOKEN is a rotating token (xoxe.)",
+        ),
         ({"WORKSPACE_RETENTION_DAYS": "-1"}, "WORKSPACE_RETENTION_DAYS must be a whole number"),
         ({"SLACK_API_URL": "slack.com/api"}, "SLACK_API_URL must be an http(s) URL"),
         ({"DATABASE_URL": "not a url"}, "DATABASE_URL is not a database URL"),

@@ -1,0 +1,70 @@
+"""Pulse messages sent straight to Slack that Slack refuses are told to whoever sent them, never silently lost: the
+questions `/pulse` resends, a manager's reply to an anonymous comment and the author's answer."""
+
+from sqlalchemy import select
+
+from handlers.blocks import pulse_results as result_blocks
+from models import PulseReply
+from tests.conftest import RunningBot
+from tests.e2e.test_pulse_relay import commented_round, reply_from_results
+from tests.e2e.test_pulse_rounds import start
+
+REPLY = "Thanks — which shifts?"
+
+
+def replies(bot: RunningBot) -> list[PulseReply]:
+    with bot.sessions() as session:
+        return list(session.scalars(select(PulseReply)))
+
+
+def test_questions_resent_that_slack_refuses_are_not_promised_in_silence(bot: RunningBot) -> None:
+    start(bot)
+    bot.slack.reset()
+    bot.slack.fail("chat.postMessage", status=503, times=3, channel="U0A02")
+
+    reply = bot.driver.command("U0A02", "/pulse")
+
+    assert "I've sent your 3 open pulse questions to our DM" in reply.text
+    assert bot.slack.calls("chat.postMessage", channel="U0A02") == []
+    [told] = bot.slack.calls("response_url")
+    assert "something went wrong" in told.args["text"]
+
+
+def test_a_reply_slack_refuses_is_withdrawn_and_comes_back_to_the_manager(bot: RunningBot) -> None:
+    commented_round(bot)
+    bot.slack.fail("chat.postMessage", status=503, times=3, channel="U0A01")
+
+    reply_from_results(bot, "U0MGR1", REPLY)
+
+    assert bot.slack.calls("chat.postMessage", channel="U0A01") == []
+    assert replies(bot) == [], "the author never got it: there is no conversation to answer"
+    [told] = bot.slack.messages_to("U0MGR1")
+    assert "was not sent to the comment's author. Please send it again in a minute." in told.text
+    assert REPLY in told.text
+
+
+def test_a_reply_slack_never_confirmed_is_kept_and_the_manager_told_it_may_not_have_arrived(bot: RunningBot) -> None:
+    commented_round(bot)
+    bot.slack.fail("chat.postMessage", hang_up=True, times=3, channel="U0A01")
+
+    reply_from_results(bot, "U0MGR1", REPLY)
+
+    assert len(replies(bot)) == 1, "Slack may have delivered it: the author's Answer button must still work"
+    [told] = bot.slack.messages_to("U0MGR1")
+    assert "Slack did not confirm your reply: it may not have reached the comment's author." in told.text
+
+
+def test_an_answer_slack_refuses_comes_back_to_its_author(bot: RunningBot) -> None:
+    commented_round(bot)
+    reply_from_results(bot, "U0MGR1", REPLY)
+    [to_author] = bot.slack.calls("chat.postMessage", channel="U0A01")
+    bot.driver.click("U0A01", to_author, result_blocks.ANSWER_REPLY_ACTION)
+    answer_form = bot.slack.calls("views.open")[-1]
+    bot.slack.fail("chat.postMessage", status=503, times=3, channel="U0MGR1")
+
+    bot.driver.submit("U0A01", answer_form.args["view"], {"message": "Saturday mornings"})
+
+    assert bot.slack.calls("chat.postMessage", channel="U0MGR1") == []
+    told = bot.slack.messages_to("U0A01")[-1]
+    assert "Slack did not take your answer just now, so it was not sent to the manager." in told.text
+    assert "Saturday mornings" in told.text

@@ -1,0 +1,62 @@
+"""A fix logged while Slack refuses a message: the deciders' request is never held up by the employee's own DM,
+and nobody is asked to log it again."""
+
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from handlers.jobs.drain_outbox import drain_outbox
+from models import Resolution
+from tests.conftest import RunningBot
+from tests.helpers import load_org_and_policy
+
+FIX = {"category": "refund", "amount": "80", "summary": "parcel lost", "customer_ref": "order 42"}
+
+
+def test_a_confirmation_slack_refuses_holds_up_no_request_and_is_sent_once_slack_is_back(bot: RunningBot) -> None:
+    load_org_and_policy(bot.sessions, bot.clock.now())
+    bot.driver.command("U0AGENT1", "/resolve")
+    [opened] = bot.slack.calls("views.open")
+    bot.slack.fail("chat.postMessage", status=503, times=3, channel="U0AGENT1")  # Sam's own DM, retries and all
+
+    reply = bot.driver.submit("U0AGENT1", opened.args["view"], FIX)
+
+    assert reply.status == 200 and reply.body == ""
+    with bot.sessions() as session:
+        assert session.scalars(select(Resolution.status)).one() == "pending"
+    [request] = bot.slack.calls("chat.postMessage", channel="U0MGR1")
+    assert "needs your decision" in request.text
+    assert bot.slack.calls("chat.postMessage", channel="U0AGENT1") == []
+    bot.clock.advance(timedelta(minutes=5))
+    drain_outbox(bot.runtime.deps, bot.runtime.sender_client)
+    [confirmation] = bot.slack.calls("chat.postMessage", channel="U0AGENT1")
+    assert "sent it to Maya Manager to decide" in confirmation.text
+
+
+def test_a_fix_logged_while_slack_cannot_say_who_the_newcomer_is_is_not_followed_by_try_again(
+    bot: RunningBot,
+) -> None:
+    load_org_and_policy(bot.sessions, bot.clock.now())
+    bot.slack.add_user("U0NEWBIE", "Nora Newbie", email="nora@example.com")
+    bot.slack.fail("users.info", hang_up=True, times=3)  # the connection drops, retries and all
+
+    reply = bot.driver.command("U0NEWBIE", "/resolve", "refund 10 order 55 arrived late")
+
+    assert "refund" in reply.text.lower()
+    with bot.sessions() as session:
+        assert len(session.scalars(select(Resolution)).all()) == 1
+    assert bot.slack.calls("response_url") == [], "the fix was logged and said so: nothing else to tell"
+
+
+def test_an_approval_recorded_before_slack_failed_does_not_ask_the_manager_to_try_again(bot: RunningBot) -> None:
+    load_org_and_policy(bot.sessions, bot.clock.now())
+    bot.driver.command("U0AGENT1", "/resolve", "refund 80 order 42 parcel lost in transit")
+    [request] = bot.slack.calls("chat.postMessage", channel="U0MGR1")
+    bot.slack.fail("chat.update", status=503, times=3)
+
+    bot.driver.click("U0MGR1", request, "resolution_approve")
+
+    with bot.sessions() as session:
+        assert session.scalars(select(Resolution.status)).one() == "approved"
+    told = [call.args["text"] for call in bot.slack.calls("response_url")]
+    assert not any("try again" in text for text in told), f"approved, yet asked to approve again: {told}"
