@@ -1,6 +1,7 @@
 """/resolve, the decider's Approve / Decline buttons and the decline-reason modal."""
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -137,7 +138,9 @@ def typed_outcome(text: str) -> str | None:
 
 
 def named_reference(text: str) -> str | None:
-    """The first labelled reference (`order 42`), else a bare `#4471`."""
+    """The first labelled reference (`order 42`), else a bare `#4471`; digits and signs typed full-width
+    (`order １２３４`, `＃４４７１`) are read as their plain forms."""
+    text = unicodedata.normalize("NFKC", text)
     if named := _NAMED_REF.search(text):
         return f"{named.group(1).lower()} {named.group(2)}"
     bare = _HASH_REF.search(text)

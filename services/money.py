@@ -1,6 +1,7 @@
 """Amounts of money typed by people: `45`, `45.50`, `$45`, `45 €`, `USD 45`, `1,200`."""
 
 import re
+from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
 
 from services.errors import InvalidInput
@@ -15,11 +16,18 @@ _SIGNS = "CA\\$|A\\$|NZ\\$|MX\\$|[$€£¥]"
 _CODES = "|".join(CURRENCIES)
 _LEADING_MARK = re.compile(rf"^(?P<mark>{_SIGNS}|(?:{_CODES})(?![a-z]))\s*", re.IGNORECASE)
 _TRAILING_MARK = re.compile(rf"\s*(?P<mark>{_SIGNS}|(?<![a-z])(?:{_CODES}))\Z", re.IGNORECASE)
-_PLAIN = re.compile(r"^\d{1,3}(,\d{3})+(\.\d{1,2})?\Z|^\d+(\.\d{1,2})?\Z|^\.\d{1,2}\Z")
+_PLAIN = re.compile(r"^\d{1,3}(,\d{3})+(\.\d+)?\Z|^\d+(\.\d+)?\Z|^\.\d+\Z")
 _DECIMAL_COMMA = re.compile(r"^\d+,\d{1,2}\Z")
 _SPACED_THOUSANDS = re.compile(r"^\d{1,3}( \d{3})+([.,]\d{1,2})?\Z")
 _THOUSANDS_GROUP = re.compile(r"\d{3}([.,]\d{1,2})?")
 _THOUSANDS_SO_FAR = re.compile(r"\d{1,3}( \d{3})*")
+MINOR_UNITS = {
+    **dict.fromkeys(("BIF", "CLP", "DJF", "GNF", "ISK", "JPY", "KMF", "KRW", "PYG", "RWF", "UGX", "VND"), 0),
+    **dict.fromkeys(("VUV", "XAF", "XOF", "XPF"), 0),
+    **dict.fromkeys(("BHD", "IQD", "JOD", "KWD", "LYD", "OMR", "TND"), 3),
+}
+"""Decimals a currency has (ISO 4217) where it is not 2: no yen cents. A currency with 3 added to CURRENCIES
+also needs a Money column (models/policy.py) holding 3 decimals."""
 _CURRENCIES_OF_SIGN = {
     "$": _DOLLARS,
     "CA$": ("CAD",),
@@ -60,8 +68,24 @@ def without_trailing_punctuation(word: str) -> str:
     return word.rstrip(".,;:!?)")
 
 
+def decimals_of(currency: str | None) -> int:
+    return MINOR_UNITS.get(currency or "", 2)
+
+
+def has_minor_units_of(amount: Decimal, currency: str | None) -> bool:
+    """No more decimals than the currency has: `45.50` in USD, `45` in JPY (`45.00` is 45)."""
+    return amount == amount.quantize(Decimal(1).scaleb(-decimals_of(currency)))
+
+
+def minor_units_rule(currency: str | None) -> str:
+    """`JPY amounts are whole`, `USD amounts have at most 2 decimals`: what `has_minor_units_of` asks."""
+    places, which = decimals_of(currency), f"{currency} amounts" if currency else "amounts"
+    return f"{which} are whole" if places == 0 else f"{which} have at most {places} decimals"
+
+
 def parse_amount(text: str, currency: str | None = None) -> Decimal:
-    """A non-negative amount with at most two decimals, at most MAX_AMOUNT, or InvalidInput saying why.
+    """A non-negative amount with at most the currency's decimals (two without one), at most MAX_AMOUNT, or
+    InvalidInput saying why.
 
     With `currency` (the policy's), an amount marked as another currency (`€25` under USD) is refused.
     """
@@ -100,12 +124,19 @@ def parse_amount(text: str, currency: str | None = None) -> Decimal:
             f"`{escape_mrkdwn(text)}` is far more than any on-the-spot fix. Check the amount (at most {MAX_AMOUNT:,}).",
             field="amount",
         )
-    return amount.quantize(Decimal("0.01"))
+    if not has_minor_units_of(amount, currency):
+        example = format_money(Decimal(45) if decimals_of(currency) == 0 else Decimal("45.50"), currency or "USD")
+        raise InvalidInput(
+            f"`{escape_mrkdwn(text)}` has too many decimals: {minor_units_rule(currency)}, like `{example}`.",
+            field="amount",
+        )
+    return amount.quantize(Decimal(1).scaleb(-max(decimals_of(currency), 2)))
 
 
 def _not_understood(text: str, currency: str | None) -> str:
     example = format_money(Decimal(45), currency or "USD")
-    return f"`{escape_mrkdwn(text)}` isn't an amount I understand. Use digits, like `45`, `45.50` or `{example}`."
+    like = "`45`" if decimals_of(currency) == 0 else "`45`, `45.50`"
+    return f"`{escape_mrkdwn(text)}` isn't an amount I understand. Use digits, like {like} or `{example}`."
 
 
 def _split_mark(text: str) -> tuple[str, str | None]:
@@ -126,3 +157,22 @@ def format_money(amount: Decimal, currency: str) -> str:
     symbol = SYMBOL.get(currency)
     number = f"{amount:,.2f}".removesuffix(".00")
     return f"{symbol}{number}" if symbol else f"{number} {currency}"
+
+
+Amounts = tuple[tuple[str, Decimal], ...]
+"""Money added up apart by currency, `(("JPY", 14000), ("USD", 140))`: after a policy changes its currency, what was
+given in the earlier one never adds to the new one."""
+
+
+def by_currency(amounts: Iterable[tuple[str, Decimal]]) -> Amounts:
+    """The non-zero totals of `(currency, amount)` pairs, by currency code."""
+    totals: dict[str, Decimal] = {}
+    for currency, amount in amounts:
+        totals[currency] = totals.get(currency, Decimal(0)) + amount
+    return tuple(sorted((currency, total) for currency, total in totals.items() if total))
+
+
+def format_amounts(amounts: Amounts, currency: str) -> str:
+    """`¥14,000 + $140`, `currency` (the policy's) first; no money at all is 0 in it."""
+    ordered = sorted(amounts, key=lambda pair: (pair[0] != currency, pair[0]))
+    return " + ".join(format_money(amount, code) for code, amount in ordered) or format_money(Decimal(0), currency)

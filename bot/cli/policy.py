@@ -124,7 +124,7 @@ def describe_policy(active: ActivePolicy) -> str:
                 for key in ("per_incident", "per_day", "per_month", "per_customer_30d")
                 if getattr(rule, key) is not None
             ]
-            if rule.requires_customer_ref:
+            if rule.needs_customer_ref:
                 limits.append("customer reference required")
             lines.append(f"  {rule.category:<14} {'; '.join(limits) or 'no money involved'}")
     return "\n".join(lines)

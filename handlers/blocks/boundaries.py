@@ -30,7 +30,7 @@ def limits_words(rule: BoundaryRule, currency: str) -> str:
         )
         if value is not None
     ]
-    if rule.requires_customer_ref:
+    if rule.needs_customer_ref:
         parts.append("customer reference needed")
     return ", ".join(parts)
 

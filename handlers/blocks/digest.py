@@ -2,7 +2,7 @@
 
 import html
 from collections.abc import Callable, Mapping, Sequence
-from decimal import Decimal
+from functools import partial
 
 from handlers.blocks.digest_team import bullets, pulse_section, recognition_section, suggestions_section
 from handlers.blocks.digest_waiting import waiting_on_someone_else, waiting_section, who
@@ -21,7 +21,7 @@ from handlers.blocks.kit import (
 )
 from services.digest.resolutions import ResolutionsPart, Theme
 from services.digest.weekly import Digest
-from services.money import format_money
+from services.money import format_amounts, format_money
 from services.text import as_slack_shows, escape_mrkdwn, labels_in, truncate
 
 TEXT_BUDGET = MESSAGE_TEXT
@@ -51,7 +51,7 @@ def digest_blocks(digest: Digest, *, to_its_manager: bool = True) -> list[Block]
     tz = digest.manager.tz
     parts: dict[str, Part] = {
         "categories": lambda share: resolutions_section(digest, share),
-        "stories": lambda share: stories_section(digest.resolutions, _money(digest.currency), team, share),
+        "stories": lambda share: stories_section(digest.resolutions, team, share),
         "themes": lambda share: themes_section(digest.resolutions, share),
         "recognition": lambda share: recognition_section(digest.recognition, someone_else, share),
         "pulse": lambda share: pulse_section(digest.pulse, share, someone_else),
@@ -109,7 +109,8 @@ def heading(digest: Digest) -> list[Block]:
 
 def resolutions_section(digest: Digest, share: int) -> list[Block]:
     """The week's fixes in figures, and their categories as far as `share` goes."""
-    part, money = digest.resolutions, _money(digest.currency)
+    part = digest.resolutions
+    money = partial(format_amounts, currency=digest.currency)  # each amount in its own currency
     if not part.count:
         return [text_block(f"*Customer fixes:* none logged ({_versus(part.last_week)}).")]
     categories = [
@@ -124,14 +125,14 @@ def resolutions_section(digest: Digest, share: int) -> list[Block]:
     return [text_block("\n".join(lines))]
 
 
-def stories_section(part: ResolutionsPart, money: Callable[[Decimal], str], team: str, share: int) -> list[Block]:
+def stories_section(part: ResolutionsPart, team: str, share: int) -> list[Block]:
     """As many of the week's stories as `share` holds (none when it holds not one).
 
     `team`: whose team the reader reads about, as mrkdwn ("your team", or "Maya's team" in HR's preview).
     """
     lines = [f"*Happy customers, in {team}'s words:*"]
     for story in part.stories if part.count else ():
-        amount = f" {money(story.amount)}" if story.amount else ""
+        amount = f" {format_money(story.amount, story.currency)}" if story.amount else ""
         author = f"{who(story.employee)}, {escape_mrkdwn(story.category)}{amount}"
         if _fits([*lines, f"{quote(story.summary, STORY_TEXT)}\n— {author}"], share):
             lines.append(f"{quote(story.summary, STORY_TEXT)}\n— {author}")
@@ -182,10 +183,6 @@ def footer(digest: Digest, to_its_manager: bool = True) -> Block:
 
 def _versus(last_week: int) -> str:
     return f"last week {last_week}"
-
-
-def _money(currency: str) -> Callable[[Decimal], str]:
-    return lambda amount: format_money(amount, currency)
 
 
 def dry_run_text(digest: Digest, names: Mapping[str, str]) -> str:

@@ -19,7 +19,7 @@ from handlers.blocks.kit import (
     text_block,
 )
 from models import Resolution
-from services.money import format_money
+from services.money import decimals_of, format_money
 from services.policy.versions import BoundaryRule
 from services.resolutions.decisions import Waiting
 from services.resolutions.fixes import AllowanceLine, Logged
@@ -68,7 +68,7 @@ def resolve_modal(rules: dict[str, BoundaryRule], currency: str) -> dict[str, An
             input_block(
                 AMOUNT,
                 f"Amount ({currency})",
-                {"type": "plain_text_input", "placeholder": plain("45.50")},
+                {"type": "plain_text_input", "placeholder": plain("45" if decimals_of(currency) == 0 else "45.50")},
                 optional=True,
                 hint="Leave empty when no money is involved.",
             ),
@@ -149,19 +149,20 @@ def confirmation(logged: Logged) -> list[Block]:
                 f"I'll tell you the outcome here.\n*Over:* {escape_mrkdwn(logged.resolution.exceeded or '')}"
             )
         ]
-    return blocks + history_blocks(logged.history, currency)
+    return blocks + history_blocks(logged.history)
 
 
 def _day(moment: datetime) -> str:
     return local_time(moment, "{date_num}", "%Y-%m-%d")
 
 
-def history_blocks(history: list[Resolution], currency: str) -> list[Block]:
+def history_blocks(history: list[Resolution]) -> list[Block]:
+    """Each earlier fix in the currency it was given in (the policy's may have changed since)."""
     if not history:
         return []
     lines = [
         f"• {_day(r.created_at)}: {name_of(r.employee)} — {escape_mrkdwn(r.category)}"
-        f"{' ' + format_money(r.amount, currency) if r.amount else ''} ({r.status}): "
+        f"{' ' + format_money(r.amount, r.currency) if r.amount else ''} ({r.status}): "
         f"{one_line(r.summary, 120)}"
         for r in history
     ]
@@ -196,7 +197,7 @@ def approval_request(resolution: Resolution, history: list[Resolution], *, headi
             f"Over the {escape_mrkdwn(resolution.exceeded or 'boundary')}. Logged "
             f"{local_time(resolution.created_at, '{date_num} at {time}', '%Y-%m-%d %H:%M')}."
         ),
-        *history_blocks(history, resolution.currency),
+        *history_blocks(history),
         decision_buttons(resolution.id),
     ]
     return blocks

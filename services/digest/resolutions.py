@@ -8,6 +8,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from services.digest.org import Person
+from services.money import Amounts, by_currency
 from services.text import without_mentions
 
 GIVEN = ("within", "approved")
@@ -37,7 +38,17 @@ class Row:
     outcome: str | None
     summary: str
     created_at: datetime
+    currency: str
+    decided_at: datetime | None
     words: frozenset[str] = frozenset()
+
+    @property
+    def given_at(self) -> datetime | None:
+        """When the amount was given: a fix within the boundaries when logged, a request when approved (its
+        week's digest may have gone out meanwhile); None for one not given."""
+        if self.status == "approved":
+            return self.decided_at or self.created_at
+        return self.created_at if self.status == "within" else None
 
 
 def summary_words(summary: str) -> frozenset[str]:
@@ -50,7 +61,7 @@ def summary_words(summary: str) -> frozenset[str]:
 class CategoryLine:
     category: str
     count: int
-    value: Decimal
+    value: Amounts
     last_week: int
 
 
@@ -59,6 +70,7 @@ class Story:
     employee: Person | None
     category: str
     amount: Decimal
+    currency: str
     summary: str
 
 
@@ -79,7 +91,7 @@ class ResolutionsPart:
     escalated: int
     happy: int
     outcome_known: int
-    value: Decimal
+    value: Amounts
     categories: tuple[CategoryLine, ...]
     stories: tuple[Story, ...]
     category_themes: tuple[Theme, ...]
@@ -98,7 +110,11 @@ def percent(part: int, whole: int) -> int:
     return round(100 * part / whole) if whole else 0
 
 
-def summarise(this_week: Sequence[Row], last_week: Sequence[Row], people: Mapping[int, Person]) -> ResolutionsPart:
+def summarise(
+    this_week: Sequence[Row], last_week: Sequence[Row], given: Sequence[Row], people: Mapping[int, Person]
+) -> ResolutionsPart:
+    """`this_week`'s fixes are those logged in the week; `given`, those whose amount was given in it (`given_at`):
+    each amount is counted in one week's digest, whenever its request was decided."""
     return ResolutionsPart(
         count=len(this_week),
         last_week=len(last_week),
@@ -106,22 +122,28 @@ def summarise(this_week: Sequence[Row], last_week: Sequence[Row], people: Mappin
         escalated=sum(row.status != "within" for row in this_week),
         happy=sum(row.outcome == "happy" for row in this_week),
         outcome_known=sum(row.outcome is not None for row in this_week),
-        value=sum((row.amount for row in this_week if row.status in GIVEN), Decimal(0)),
-        categories=category_lines(this_week, last_week),
+        value=value_given(given),
+        categories=category_lines(this_week, last_week, given),
         stories=best_stories(this_week, people),
         category_themes=category_themes(this_week, last_week),
         word_themes=word_themes(this_week, last_week),
     )
 
 
-def category_lines(this_week: Sequence[Row], last_week: Sequence[Row]) -> tuple[CategoryLine, ...]:
+def category_lines(
+    this_week: Sequence[Row], last_week: Sequence[Row], given: Sequence[Row]
+) -> tuple[CategoryLine, ...]:
+    """Each category logged in the week, or with an amount given in it (a request logged earlier, approved now)."""
     counts, before = Counter(row.category for row in this_week), Counter(row.category for row in last_week)
-    values: dict[str, Decimal] = {}
-    for row in this_week:
-        if row.status in GIVEN:
-            values[row.category] = values.get(row.category, Decimal(0)) + row.amount
-    ordered = sorted(counts, key=lambda name: (-counts[name], name))
-    return tuple(CategoryLine(name, counts[name], values.get(name, Decimal(0)), before[name]) for name in ordered)
+    names = set(counts) | {row.category for row in given if row.amount}
+    ordered = sorted(names, key=lambda name: (-counts[name], name))
+    return tuple(CategoryLine(name, counts[name], value_given(given, name), before[name]) for name in ordered)
+
+
+def value_given(rows: Iterable[Row], category: str | None = None) -> Amounts:
+    """What the rows within the boundaries or approved gave (of one category), each currency apart."""
+    given = (row for row in rows if row.status in GIVEN and category in (None, row.category))
+    return by_currency((row.currency, row.amount) for row in given)
 
 
 def best_stories(rows: Sequence[Row], people: Mapping[int, Person]) -> tuple[Story, ...]:
@@ -130,7 +152,10 @@ def best_stories(rows: Sequence[Row], people: Mapping[int, Person]) -> tuple[Sto
         (row for row in rows if row.outcome == "happy" and row.summary.strip()),
         key=lambda row: (-len(row.summary), -row.created_at.timestamp(), row.id),
     )
-    return tuple(Story(people.get(row.employee_id), row.category, row.amount, row.summary) for row in happy[:STORIES])
+    return tuple(
+        Story(people.get(row.employee_id), row.category, row.amount, row.currency, row.summary)
+        for row in happy[:STORIES]
+    )
 
 
 def category_themes(this_week: Sequence[Row], last_week: Sequence[Row]) -> tuple[Theme, ...]:

@@ -94,7 +94,7 @@ def _digests(
     settings, currency = policy
     weeks = {m.id: week_of(now, m.tz) for m in heads}
     teams = org.teams(weeks)
-    this_week, last_week = _rows_by_manager(session, workspace.id, org, weeks)
+    this_week, last_week, given = _rows_by_manager(session, workspace.id, org, weeks)
     waiting = waiting_by_decider(session, workspace.id, org)
     recognition = recognition_parts(
         session, workspace_id=workspace.id, teams=teams, weeks=weeks, active_people=org.active_people(), now=now
@@ -110,7 +110,7 @@ def _digests(
             week=weeks[m.id],
             currency=currency,
             settings=settings,
-            resolutions=summarise(this_week[m.id], last_week[m.id], org.people),
+            resolutions=summarise(this_week[m.id], last_week[m.id], given[m.id], org.people),
             waiting=tuple(waiting.get(m.id, ())),
             recognition=recognition.get(m.id),
             pulse=pulse.get(m.id),
@@ -122,10 +122,12 @@ def _digests(
 
 def _rows_by_manager(
     session: Session, workspace_id: int, org: Org, weeks: dict[int, Week]
-) -> tuple[dict[int, list[Row]], dict[int, list[Row]]]:
-    """One range scan on (workspace_id, created_at) covering every manager's two windows, then grouped."""
+) -> tuple[dict[int, list[Row]], dict[int, list[Row]], dict[int, list[Row]]]:
+    """One range scan on (workspace_id, created_at) covering every manager's two windows, and one of the requests
+    approved in them, then grouped: logged this week, logged last week, given this week."""
     this_week: dict[int, list[Row]] = defaultdict(list)
     last_week: dict[int, list[Row]] = defaultdict(list)
+    given: dict[int, list[Row]] = defaultdict(list)
     low = min(week.previous_start for week in weeks.values())
     high = max(week.end for week in weeks.values())
     for row in _rows(session, workspace_id, low, high):
@@ -137,14 +139,38 @@ def _rows_by_manager(
                 this_week[manager].append(row)
             elif week.previous_start <= row.created_at < week.previous_end:
                 last_week[manager].append(row)
-    return this_week, last_week
+            if row.given_at is not None and week.start <= row.given_at < week.end:
+                given[manager].append(row)
+    return this_week, last_week, given
 
 
 def _rows(session: Session, workspace_id: int, low: datetime, high: datetime) -> list[Row]:
+    """The fixes logged from `low` to `high`, and the requests logged before and approved then."""
     r = Resolution
-    query = select(r.id, r.employee_id, r.category, r.amount, r.status, r.customer_outcome, r.summary, r.created_at)
-    query = query.where(r.workspace_id == workspace_id, r.created_at >= low, r.created_at < high)
-    return [Row(*values, words=summary_words(values.summary)) for values in session.execute(query)]
+    logged = select(*_ROW).where(r.workspace_id == workspace_id, r.created_at >= low, r.created_at < high)
+    approved = select(*_ROW).where(
+        r.workspace_id == workspace_id,
+        r.status == "approved",
+        r.decided_at >= low,
+        r.decided_at < high,
+        r.created_at < low,
+    )
+    rows = [values._asdict() for query in (logged, approved) for values in session.execute(query)]
+    return [Row(**values, words=summary_words(values["summary"])) for values in rows]
+
+
+_ROW = (
+    Resolution.id,
+    Resolution.employee_id,
+    Resolution.category,
+    Resolution.amount,
+    Resolution.status,
+    Resolution.customer_outcome.label("outcome"),
+    Resolution.summary,
+    Resolution.created_at,
+    Resolution.currency,
+    Resolution.decided_at,
+)
 
 
 def waiting_by_decider(session: Session, workspace_id: int, org: Org) -> dict[int, list[Waiting]]:

@@ -8,8 +8,8 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from services.errors import InvalidInput
+from services.money import decimals_of, has_minor_units_of, minor_units_rule
 
-CENT = Decimal("0.01")
 MAX_MONEY = Decimal(1_000_000)  # no boundary or reward in a frontline policy comes near this
 _HEADER = re.compile(r"^\s*\[+\s*([^\]]+?)\s*\]+\s*(#.*)?$")
 _KEY = re.compile(r"^\s*([A-Za-z0-9_\-\"'.]+)\s*=")
@@ -93,8 +93,9 @@ class PolicyText:
         for key in sorted(set(table) - allowed):
             self.problem((*path, key), f"unknown key (allowed here: {', '.join(sorted(allowed))})")
 
-    def money(self, path: tuple[str, ...], value: Any) -> Decimal | None:
-        """A TOML number (not text), finite, with at most two decimals, from 0 to MAX_MONEY."""
+    def money(self, path: tuple[str, ...], value: Any, currency: str | None = None) -> Decimal | None:
+        """A TOML number (not text), finite, from 0 to MAX_MONEY, with at most the decimals of `currency` (two
+        without one: hours of time off)."""
         if value is None:
             return None
         if isinstance(value, bool) or not isinstance(value, int | float):
@@ -108,8 +109,11 @@ class PolicyText:
         if amount < 0:
             self.problem(path, f"cannot be negative (got {value})")
             return None
-        if amount.quantize(CENT) != amount:
-            self.problem(path, f"has more than two decimals (got {value!r}): money is counted in cents")
+        if not has_minor_units_of(amount, currency):
+            cents = decimals_of(currency) == 2
+            too_many = "has more than two decimals" if cents else f"has more decimals than {currency} has"
+            why = "money is counted in cents" if cents else minor_units_rule(currency)
+            self.problem(path, f"{too_many} (got {value!r}): {why}")
             return None
         return amount
 

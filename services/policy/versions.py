@@ -42,7 +42,12 @@ class BoundaryRule:
 
     @property
     def involves_money(self) -> bool:
-        return any(getattr(self, key) is not None for key in ("per_incident", "per_day", "per_month"))
+        return any(getattr(self, key) is not None for key in LIMIT_KEYS)
+
+    @property
+    def needs_customer_ref(self) -> bool:
+        """A per-customer limit binds only the fixes that name their customer: it needs the reference too."""
+        return self.requires_customer_ref or self.per_customer_30d is not None
 
 
 @dataclass(frozen=True)
@@ -78,7 +83,8 @@ def parse_policy(text: str, *, stored: bool = False) -> Policy:
     hours = source.whole(
         ("escalation_reminder_hours",), data.get("escalation_reminder_hours", 24), minimum=1, maximum=24 * 14
     )
-    profiles = _profiles(source, source.table(("profiles",), data.get("profiles", {})), new=not stored)
+    raw_profiles = source.table(("profiles",), data.get("profiles", {}))
+    profiles = _profiles(source, raw_profiles, new=not stored, currency=currency)
     pulse = parse_pulse(source, data.get("pulse"))
     if not profiles and not source.problems:
         source.problem(("profiles",), "the policy needs at least one profile, like [profiles.frontline]")
@@ -97,7 +103,10 @@ def parse_policy(text: str, *, stored: bool = False) -> Policy:
     )
 
 
-def _profiles(source: PolicyText, raw: dict[str, Any], *, new: bool) -> dict[str, dict[str, BoundaryRule]]:
+def _profiles(
+    source: PolicyText, raw: dict[str, Any], *, new: bool, currency: str
+) -> dict[str, dict[str, BoundaryRule]]:
+    """A new version's limits have no more decimals than its currency (a stored one may predate that rule)."""
     own: dict[str, dict[str, BoundaryRule]] = {}
     parents: dict[str, str] = {}
     for name, table in raw.items():
@@ -110,7 +119,7 @@ def _profiles(source: PolicyText, raw: dict[str, Any], *, new: bool) -> dict[str
             else:
                 parents[name] = parent
         own[name] = {
-            category: _boundary(source, (*path, category), category, rule)
+            category: _boundary(source, (*path, category), category, rule, currency if new else None)
             for category, rule in table.items()
             if category not in PROFILE_KEYS
         }
@@ -146,10 +155,12 @@ def _check_menu_sizes(source: PolicyText, profiles: dict[str, dict[str, Boundary
             )
 
 
-def _boundary(source: PolicyText, path: tuple[str, ...], category: str, rule: Any) -> BoundaryRule:
+def _boundary(
+    source: PolicyText, path: tuple[str, ...], category: str, rule: Any, currency: str | None
+) -> BoundaryRule:
     table = source.table(path, rule)
     source.unknown_keys(path, table, BOUNDARY_KEYS)
-    limits = {key: source.money((*path, key), table.get(key)) for key in LIMIT_KEYS}
+    limits = {key: source.money((*path, key), table.get(key), currency) for key in LIMIT_KEYS}
     return BoundaryRule(
         category=category,
         description=source.string((*path, "description"), table.get("description")) or "",

@@ -1,6 +1,7 @@
 """A customer's fixes, by anyone in the workspace: the per-customer limit and the history a decider sees."""
 
 import re
+import unicodedata
 import zlib
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -26,6 +27,7 @@ _SAME_CUSTOMER = (
 _CUSTOMER_TOTAL = select(func.coalesce(func.sum(Resolution.amount), 0)).where(
     *_SAME_CUSTOMER,
     Resolution.category == bindparam("category"),
+    Resolution.currency == bindparam("currency"),
     Resolution.status.in_(COUNTED),
     Resolution.created_at >= bindparam("since"),
 )
@@ -39,12 +41,20 @@ _CUSTOMER_HISTORY = (
 
 def customer_key(reference: str) -> str:
     """The reference as compared: its letters and digits, lower-cased, without a leading label, so that
-    `Order #1234`, `order 1234`, `ref:1234` (stored as `1234`) and `1234` are one customer.
+    `Order #1234`, `order 1234`, `ref:1234` (stored as `1234`) and `1234` are one customer. Read in its NFKC
+    form first: `order １２３４` in full-width digits, as Japanese input methods type it, is `order 1234`.
 
     A reference that is all label (`#`, `order`) keeps its own letters.
     """
-    lowered = reference.strip().lower()
+    lowered = unicodedata.normalize("NFKC", reference).strip().lower()
     return _NOT_LETTER_OR_DIGIT.sub("", _LABELS.sub("", lowered)) or _NOT_LETTER_OR_DIGIT.sub("", lowered) or lowered
+
+
+def usable_reference(reference: str | None) -> str | None:
+    """The reference without the spaces around it; None when it has no letter or digit (`ref:" "`, `--`),
+    which names no customer."""
+    stripped = (reference or "").strip()
+    return stripped if any(character.isalnum() for character in stripped) else None
 
 
 def lock_customer(session: Session, workspace_id: int, customer_ref: str) -> None:
@@ -57,8 +67,12 @@ def lock_customer(session: Session, workspace_id: int, customer_ref: str) -> Non
     take_turns(session, workspace_id, [digest - 2**32 if digest >= 2**31 else digest])
 
 
-def customer_total(session: Session, workspace_id: int, customer_ref: str, category: str, now: datetime) -> Decimal:
-    values = {"workspace_id": workspace_id, "customer": customer_key(customer_ref), "category": category}
+def customer_total(
+    session: Session, workspace_id: int, customer_ref: str, category: str, now: datetime, currency: str
+) -> Decimal:
+    """What the customer received in the category in 30 days, in `currency` (the policy's)."""
+    customer = customer_key(customer_ref)
+    values = {"workspace_id": workspace_id, "customer": customer, "category": category, "currency": currency}
     total = session.scalar(_CUSTOMER_TOTAL, {**values, "since": now - CUSTOMER_WINDOW})
     return Decimal(total or 0)
 

@@ -1,37 +1,30 @@
 """On-the-spot fixes: judge one against the caller's boundaries, route it, record decisions. Callers commit."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from decimal import Decimal
-from typing import Any
 
-from sqlalchemy import bindparam, case, func, select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session, lazyload
 
 from models import Employee, Resolution, Workspace
 from models.resolution import CUSTOMER_OUTCOMES
 from services import directory
-from services.calendar import local_day, local_month
 from services.errors import InvalidInput, NotFound
 from services.money import format_money
 from services.policy.versions import ActivePolicy, BoundaryRule, require_policy
-from services.resolutions.customers import COUNTED, customer_history, customer_key, customer_total, lock_customer
+from services.resolutions.customers import (
+    customer_history,
+    customer_key,
+    customer_total,
+    lock_customer,
+    usable_reference,
+)
+from services.resolutions.spending import Spent, spent_by_category, spent_in
 from services.text import escape_mrkdwn
 
 MAX_SUMMARY = 2000
 MAX_CUSTOMER_REF = 100
-
-
-# The statements of `/resolve` and the App Home, built once: building a statement costs more than running it.
-_MONTH = (Resolution.created_at >= bindparam("month_start"), Resolution.created_at < bindparam("month_end"))
-_IN_DAY = (Resolution.created_at >= bindparam("day_start")) & (Resolution.created_at < bindparam("day_end"))
-_SPENT_TODAY = func.coalesce(func.sum(case((_IN_DAY, Resolution.amount), else_=0)), 0)
-_SPENT_MONTH = func.coalesce(func.sum(Resolution.amount), 0)
-_COUNTED_FOR = (Resolution.employee_id == bindparam("employee_id"), Resolution.status.in_(COUNTED), *_MONTH)
-_SPENT_IN = select(_SPENT_TODAY, _SPENT_MONTH).where(*_COUNTED_FOR, Resolution.category == bindparam("category"))
-_SPENT_BY_CATEGORY = (
-    select(Resolution.category, _SPENT_TODAY, _SPENT_MONTH).where(*_COUNTED_FOR).group_by(Resolution.category)
-)
 _RECENT = (
     select(Resolution)
     .options(lazyload(Resolution.employee))
@@ -49,14 +42,6 @@ class UnknownCategory(InvalidInput):
             + ", ".join(f"`{name}`" for name in known),
             field="category",
         )
-
-
-@dataclass(frozen=True)
-class Spent:
-    """What an employee has used of a category's allowance in the current local day and month."""
-
-    today: Decimal
-    this_month: Decimal
 
 
 @dataclass(frozen=True)
@@ -129,8 +114,9 @@ def log_resolution(
     if rule is None:
         raise UnknownCategory(request.category, sorted(rules))
     _validate(request, rule, active.policy.currency)
+    request = replace(request, customer_ref=usable_reference(request.customer_ref))
     directory.lock_people(session, [employee])  # two fixes at once must not both fit in what is left today
-    spent = spent_in(session, employee, rule.category, now)
+    spent = spent_in(session, employee, rule.category, now, active.policy.currency)
     exceeded = _exceeded(session, employee, rule, request, spent, active.policy.currency, now)
     deciders = deciders_for(session, employee) if exceeded else []
     resolution = Resolution(
@@ -176,7 +162,13 @@ def _validate(request: ResolutionRequest, rule: BoundaryRule, currency: str) -> 
         raise InvalidInput(
             f"The customer reference is too long (at most {MAX_CUSTOMER_REF} characters).", field="customer_ref"
         )
-    if rule.requires_customer_ref and not request.customer_ref:
+    if rule.needs_customer_ref and request.customer_ref and not usable_reference(request.customer_ref):
+        raise InvalidInput(
+            f"The customer reference you gave has no letters or digits, and a `{rule.category}` needs one: "
+            "mention the order, ticket or case (like `order 1234`) or add `ref:ABC123`.",
+            field="customer_ref",
+        )
+    if rule.needs_customer_ref and not request.customer_ref:
         raise InvalidInput(
             f"A `{rule.category}` needs a customer reference: mention the order, ticket or case "
             f"(like `order 1234`) or add `ref:ABC123`.",
@@ -195,24 +187,6 @@ def _validate(request: ResolutionRequest, rule: BoundaryRule, currency: str) -> 
         )
     if request.customer_outcome is not None and request.customer_outcome not in CUSTOMER_OUTCOMES:
         raise InvalidInput("The customer outcome is one of happy, neutral or unhappy.", field="customer_outcome")
-
-
-def spent_in(session: Session, employee: Employee, category: str, now: datetime) -> Spent:
-    """Today's and this month's totals in one query (the local day lies inside the local month)."""
-    today, month = session.execute(_SPENT_IN, {**_windows(employee, now), "category": category}).one()
-    return Spent(today=Decimal(today or 0), this_month=Decimal(month or 0))
-
-
-def _windows(employee: Employee, now: datetime) -> dict[str, Any]:
-    day_start, day_end = local_day(now, employee.tz)
-    month_start, month_end = local_month(now, employee.tz)
-    return {
-        "employee_id": employee.id,
-        "day_start": day_start,
-        "day_end": day_end,
-        "month_start": month_start,
-        "month_end": month_end,
-    }
 
 
 def _exceeded(
@@ -238,7 +212,7 @@ def _exceeded(
         )
     if rule.per_customer_30d is not None and request.customer_ref:
         lock_customer(session, employee.workspace_id, request.customer_ref)
-        received = customer_total(session, employee.workspace_id, request.customer_ref, rule.category, now)
+        received = customer_total(session, employee.workspace_id, request.customer_ref, rule.category, now, currency)
         if received + amount > rule.per_customer_30d:
             exceeded.append(
                 f"per-customer limit {money(rule.per_customer_30d)} in 30 days "
@@ -275,7 +249,7 @@ def recent_for(session: Session, employee: Employee) -> list[Resolution]:
 
 def allowance_for(session: Session, employee: Employee, now: datetime) -> tuple[ActivePolicy, list[AllowanceLine]]:
     active, rules = categories_for(session, employee)
-    spent = spent_by_category(session, employee, now)
+    spent = spent_by_category(session, employee, now, active.policy.currency)
     nothing = Spent(Decimal(0), Decimal(0))
     return active, [AllowanceLine(rule, spent.get(rule.category, nothing)) for rule in rules.values()]
 
@@ -292,9 +266,3 @@ def allowance_in(lines: list[AllowanceLine], category: str) -> AllowanceLine:
         if line.rule.category == category.lower():
             return line
     raise UnknownCategory(category, sorted(line.rule.category for line in lines))
-
-
-def spent_by_category(session: Session, employee: Employee, now: datetime) -> dict[str, Spent]:
-    """`spent_in` for every category at once: one grouped query."""
-    rows = session.execute(_SPENT_BY_CATEGORY, _windows(employee, now))
-    return {category: Spent(Decimal(today or 0), Decimal(month or 0)) for category, today, month in rows}

@@ -125,6 +125,13 @@ WAITING_READS = [
         id="reminder job: a workspace's pending requests due a reminder or an escalation, oldest first",
     ),
     pytest.param(
+        "SELECT id FROM resolutions WHERE workspace_id = 1 AND status = 'approved' AND decided_at >= '2026-03-02' "
+        "AND decided_at < '2026-03-16' AND created_at < '2026-03-02'",
+        r"INDEX ix_resolutions_approved \(workspace_id=\? AND status=\? AND decided_at>\? AND decided_at<\?\)",
+        r"ix_resolutions_approved .*Index Cond: (?:(?!Filter).)*decided_at >=",
+        id="weekly digest: the requests approved in the two weeks, however long ago they were logged",
+    ),
+    pytest.param(
         "SELECT id FROM suggestions WHERE owner_id IN (1, 2, 3) AND status = 'done' AND closed_at >= '2026-11-23'",
         r"INDEX ix_suggestions_owner_status \(owner_id=\? AND status=\? AND closed_at>\?\)",
         r"ix_suggestions_owner_status .*Index Cond: (?:(?!Filter).)*closed_at >=",

@@ -150,7 +150,7 @@ BUILDERS: dict[str, Callable[[], Any]] = {
             id=4, title="Voucher", revoke_reason=FORGED, recipient=person("Ben", "U2"), nominator=person("Ana", "U1")
         )
     ),
-    "customer history": lambda: resolutions.history_blocks([a_forged_resolution()], "USD"),
+    "customer history": lambda: resolutions.history_blocks([a_forged_resolution()]),
     "approval request": lambda: resolutions.approval_request(
         a_forged_resolution(), [a_forged_resolution()], heading="*Needs you*"
     ),

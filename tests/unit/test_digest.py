@@ -16,8 +16,9 @@ from services.errors import NotAllowed, NotFound
 from services.policy.digest import DigestSettings
 from services.policy.file import PolicyError
 from services.policy.versions import parse_policy
-from tests.fixture_week import MONDAY, load_fixture_week
-from tests.helpers import POLICY_EXAMPLE, employee
+from services.resolutions import decisions
+from tests.fixture_week import MONDAY, at, load_fixture_week, log
+from tests.helpers import POLICY_EXAMPLE, employee, load_org_and_policy, load_policy
 
 
 @pytest.fixture
@@ -39,17 +40,17 @@ def test_the_fixture_week_gives_exact_figures_for_the_manager(digests: dict[str,
     )
     assert (maya.team_size, part.count, part.last_week, part.within, part.escalated) == (2, 7, 2, 5, 2)
     assert (part.value, part.within_share, part.happy, part.happy_share, part.outcome_known) == (
-        Decimal(185),
+        (("USD", Decimal(185)),),
         71,
         3,
         43,
         5,
     )
     assert part.categories == (
-        CategoryLine("credit", 3, Decimal(60), 1),
-        CategoryLine("refund", 2, Decimal(125), 1),
-        CategoryLine("fee_waiver", 1, Decimal(0), 0),
-        CategoryLine("reschedule", 1, Decimal(0), 0),
+        CategoryLine("credit", 3, (("USD", Decimal(60)),), 1),
+        CategoryLine("refund", 2, (("USD", Decimal(125)),), 1),
+        CategoryLine("fee_waiver", 1, (), 0),
+        CategoryLine("reschedule", 1, (), 0),
     )
     assert part.category_themes == (Theme("credit", 3, 1), Theme("refund", 2, 1), Theme("fee_waiver", 1, 0))
     assert part.word_themes == (Theme("late", 6, 1), Theme("parcel", 5, 1), Theme("delivery", 2, 0))
@@ -63,6 +64,56 @@ def test_the_fixture_week_gives_exact_figures_for_the_manager(digests: dict[str,
     assert maya.recognition is not None
     assert [p.name for p in maya.recognition.unrecognised] == ["Lee Senior", "Sam Agent"]
     assert maya.pulse is None  # no pulse round has closed
+
+
+def test_fixes_given_before_a_change_of_currency_keep_their_own(sessions: sessionmaker[Session]) -> None:
+    load_fixture_week(sessions)
+    load_policy(sessions, at(28, 16), POLICY_EXAMPLE.read_text().replace('currency = "USD"', 'currency = "JPY"'))
+    with sessions.begin() as session:
+        log(session, "U0AGENT2", "credit", 20, "parcel late, credited in yen", at(28, 17))
+
+    with sessions() as session:
+        workspace = session.scalars(select(Workspace)).one()
+        [maya] = [d for d in weekly_digests(session, workspace=workspace, now=MONDAY) if d.manager.slack_id == "U0MGR1"]
+
+    given = maya.resolutions
+    assert given.value == (("JPY", Decimal(20)), ("USD", Decimal(185)))  # not 205 of either
+    assert given.categories[0] == CategoryLine("credit", 4, (("JPY", Decimal(20)), ("USD", Decimal(60))), 1)
+
+
+def test_a_request_approved_after_its_weeks_digest_is_given_in_the_week_it_was_approved(
+    sessions: sessionmaker[Session], session: Session
+) -> None:
+    """Every amount given is in exactly one digest: a request's in the week it was approved, not the week it was
+    logged, whose digest may have gone out before anyone decided."""
+    load_org_and_policy(sessions, at(1, 9, month=3))
+    sunday_afternoon = datetime(2026, 3, 8, 20, 0, tzinfo=UTC)  # 16:00 in New York
+    log(session, "U0AGENT1", "credit", 20, "sorry", sunday_afternoon)
+    request = log(session, "U0AGENT1", "refund", 200, "broken", sunday_afternoon, ref="order 7")
+    session.commit()
+
+    first = maya_s_digest(session, datetime(2026, 3, 9, 14, 0, tzinfo=UTC)).resolutions  # Monday 09:00 in New York
+    maya = employee(session, "U0MGR1")
+    decisions.decide(
+        session,
+        resolution_id=request.id,
+        decider=maya,
+        approve=True,
+        reason=None,
+        now=datetime(2026, 3, 9, 15, 0, tzinfo=UTC),
+    )
+    session.commit()
+    second = maya_s_digest(session, datetime(2026, 3, 16, 14, 0, tzinfo=UTC)).resolutions
+
+    assert (first.count, first.value) == (2, (("USD", Decimal(20)),))  # the $200 still waits on Maya
+    assert (second.count, second.value) == (0, (("USD", Decimal(200)),))
+    assert second.categories == (CategoryLine("refund", 0, (("USD", Decimal(200)),), 1),)
+
+
+def maya_s_digest(session: Session, now: datetime) -> Digest:
+    workspace = session.scalars(select(Workspace)).one()
+    [digest] = [d for d in weekly_digests(session, workspace=workspace, now=now) if d.manager.slack_id == "U0MGR1"]
+    return digest
 
 
 def test_each_manager_sees_their_own_subtree_in_their_own_week(digests: dict[str, Digest]) -> None:

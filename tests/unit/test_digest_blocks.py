@@ -45,11 +45,13 @@ def a_digest(**parts: object) -> Digest:
         escalated=50,
         happy=200,
         outcome_known=300,
-        value=Decimal("12345.5"),
-        categories=tuple(CategoryLine(f"category_{n:02d}_" + "y" * 50, 10, Decimal(10), 9) for n in range(40)),
+        value=(("USD", Decimal("12345.5")),),
+        categories=tuple(
+            CategoryLine(f"category_{n:02d}_" + "y" * 50, 10, (("USD", Decimal(10)),), 9) for n in range(40)
+        ),
         stories=(
-            Story(someone("Sam <Agent>"), "refund", Decimal(45), LONG),
-            Story(someone("Lee"), "credit", Decimal(0), LONG),
+            Story(someone("Sam <Agent>"), "refund", Decimal(45), "USD", LONG),
+            Story(someone("Lee"), "credit", Decimal(0), "USD", LONG),
         ),
         category_themes=(Theme("refund", 3, 1),),
         word_themes=(Theme("late", 6, 1),),
@@ -82,6 +84,20 @@ def test_long_lists_and_long_texts_stay_within_block_kit_limits() -> None:
     assert "Sam <Agent>" in text and "Sam &lt;Agent&gt;" in str(blocks)
 
 
+def test_money_given_in_an_earlier_currency_is_shown_in_its_own() -> None:
+    """The policy moved from dollars to yen: $185 given before it and ¥20,000 after are not ¥20,185."""
+    money = (("JPY", Decimal(20000)), ("USD", Decimal(185)))
+    line = CategoryLine("credit", 4, money, 1)
+    story = Story(someone("Sam"), "refund", Decimal(45), "USD", "parcel lost, refunded before the change")
+    resolutions = replace(a_digest().resolutions, value=money, categories=(line,), stories=(story,))
+
+    text = as_text(digest_blocks(a_digest(currency="JPY", resolutions=resolutions)))
+
+    assert "*Customer fixes:* 400 (last week 380), ¥20,000 + $185 given" in text
+    assert "credit: 4 · ¥20,000 + $185 (last week 1)" in text
+    assert "— Sam, refund $45" in text
+
+
 def test_the_recognition_and_pulse_parts_render_when_a_feature_supplies_them() -> None:
     recognition = RecognitionPart(given=4, received=7, unrecognised=tuple(someone(f"Person {n}") for n in range(14)))
     pulse = PulsePart("March round", (("We know what great service is", 4.2, 4.5),), (("Jan", 3.9), ("Mar", 4.2)))
@@ -102,7 +118,9 @@ def test_the_recognition_and_pulse_parts_render_when_a_feature_supplies_them() -
 def test_multi_line_summaries_are_quoted_line_by_line_in_stories_and_waiting_requests() -> None:
     summary = "Parcel lost twice\n<b>so</b> I refunded & apologised"
     quoted = "> Parcel lost twice\n> &lt;b&gt;so&lt;/b&gt; I refunded &amp; apologised"
-    resolutions = replace(a_digest().resolutions, stories=(Story(someone("Sam"), "refund", Decimal(45), summary),))
+    resolutions = replace(
+        a_digest().resolutions, stories=(Story(someone("Sam"), "refund", Decimal(45), "USD", summary),)
+    )
     waiting = (Waiting(1, someone("Lee"), "refund", Decimal(80), "USD", summary, START),)
 
     blocks = digest_blocks(a_digest(resolutions=resolutions, waiting=waiting))
@@ -117,7 +135,7 @@ def test_multi_line_summaries_are_quoted_line_by_line_in_stories_and_waiting_req
 
 def test_summaries_full_of_escaped_characters_are_cut_inside_their_quote() -> None:
     heavy = "&" * 2000
-    resolutions = replace(a_digest().resolutions, stories=(Story(someone("Sam"), "refund", Decimal(45), heavy),))
+    resolutions = replace(a_digest().resolutions, stories=(Story(someone("Sam"), "refund", Decimal(45), "USD", heavy),))
     waiting = (Waiting(1, someone("Lee"), "refund", Decimal(80), "USD", heavy, START),)
 
     blocks = digest_blocks(a_digest(resolutions=resolutions, waiting=waiting))
@@ -154,8 +172,11 @@ def a_busy_week_at_field_maxima() -> Digest:
     summary = longest("Parcel <lost> & refunded, then\nre-sent; ", 2000)
     resolutions = replace(
         a_digest().resolutions,
-        categories=tuple(CategoryLine(f"{n:02}{category}"[:64], 10, Decimal("99999.99"), 9) for n in range(40)),
-        stories=(Story(someone(name), category, Decimal("99999.99"), summary),) * 2,
+        categories=tuple(
+            CategoryLine(f"{n:02}{category}"[:64], 10, (("EUR", Decimal("99999.99")), ("USD", Decimal("99999.99"))), 9)
+            for n in range(40)
+        ),
+        stories=(Story(someone(name), category, Decimal("99999.99"), "USD", summary),) * 2,
         category_themes=(Theme(category, 300, 200),) * 3,
         word_themes=(Theme(longest("parcel-", 300), 300, 200),) * 5,
     )

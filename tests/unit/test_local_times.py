@@ -46,7 +46,7 @@ def texts(blocks: list[dict]) -> str:
     "where",
     [
         lambda r: recent_section([r]),
-        lambda r: history_blocks([r], "EUR"),
+        lambda r: history_blocks([r]),
         lambda r: outcome_for_employee(r),
         lambda r: approval_request(r, [], heading="Needs your decision"),
     ],

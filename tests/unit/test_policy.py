@@ -51,6 +51,10 @@ def test_the_example_policy_loads_and_inherits() -> None:
             "line 2: profiles.a.refund.per_incident: has more than two",
         ),
         (
+            'currency = "JPY"\n[profiles.a]\nrefund = { per_incident = 49.99 }\n',
+            "line 3: profiles.a.refund.per_incident: has more decimals than JPY has (got 49.99): JPY amounts are whole",
+        ),
+        (
             '[profiles.a]\nrefund = { per_incident = "50" }\n',
             "line 2: profiles.a.refund.per_incident: must be an amount",
         ),
@@ -155,6 +159,29 @@ def test_the_most_categories_and_the_longest_names_make_a_resolve_form_slack_acc
 
     assert len(policy.boundaries_for("agent")) == MAX_CATEGORIES
     assert view_problems(resolve_modal(policy.boundaries_for("agent"), "USD")) == []
+
+
+def test_a_yen_version_loaded_while_yen_had_cents_still_reads(
+    session: Session, workspace: Workspace, clock: MovableClock
+) -> None:
+    text = 'currency = "JPY"\n[profiles.frontline]\nrefund = { per_incident = 49.99 }\n'
+    with pytest.raises(PolicyError):
+        parse_policy(text)
+    session.add(
+        PolicyVersion(
+            workspace_id=workspace.id,
+            number=1,
+            text=text,
+            sha256="yen" * 21 + "y",
+            loaded_by="hr",
+            loaded_at=clock.now(),
+        )
+    )
+    session.flush()
+
+    active = current_policy(session, workspace)
+
+    assert active is not None and active.policy.boundaries_for("frontline")["refund"].per_incident == Decimal("49.99")
 
 
 def test_a_version_loaded_before_category_names_were_checked_still_reads(

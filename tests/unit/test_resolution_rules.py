@@ -1,5 +1,6 @@
 """The rules of resolutions, on a real database: local days and months, who decides, amounts."""
 
+import re
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
@@ -10,8 +11,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.clock import MovableClock
 from services.calendar import local_day, local_month
 from services.errors import InvalidInput, NotAllowed
-from services.money import CURRENCIES, format_money, parse_amount
-from services.resolutions import decisions
+from services.money import CURRENCIES, decimals_of, format_money, parse_amount
+from services.resolutions import decisions, spending
 from services.resolutions import fixes as resolutions
 from services.resolutions.customers import customer_key
 from services.resolutions.fixes import ResolutionRequest
@@ -73,6 +74,23 @@ def test_amounts_that_are_refused(typed: str) -> None:
 
 
 @pytest.mark.parametrize(
+    ("typed", "currency", "message"),
+    [
+        ("¥45.50", "JPY", "`¥45.50` has too many decimals: JPY amounts are whole, like `¥45`."),
+        ("45.5", "JPY", "`45.5` has too many decimals: JPY amounts are whole, like `¥45`."),
+        ("4.567", "USD", "`4.567` has too many decimals: USD amounts have at most 2 decimals, like `$45.50`."),
+    ],
+)
+def test_an_amount_with_more_decimals_than_its_currency_has_is_refused(typed: str, currency: str, message: str) -> None:
+    with pytest.raises(InvalidInput, match=re.escape(message)):
+        parse_amount(typed, currency)
+
+
+def test_yen_are_whole() -> None:
+    assert [parse_amount(typed, "JPY") for typed in ("¥45", "1,200", "45.00")] == [45, 1200, 45]
+
+
+@pytest.mark.parametrize(
     ("one", "other"),
     [
         ("order 1234", "1234"),
@@ -81,6 +99,8 @@ def test_amounts_that_are_refused(typed: str) -> None:
         ("Ticket: AB-12", "ab12"),
         ("case 9", "CASE-9"),
         ("order1234", "order 1234"),  # the form keeps what was typed; the one-liner reads `order 1234`
+        ("order １２３４", "order 1234"),  # full-width digits, as Japanese input methods type them
+        ("ＡＢ－１２", "ab-12"),
     ],
 )
 def test_references_written_differently_are_one_customer(one: str, other: str) -> None:
@@ -98,7 +118,8 @@ def test_a_reference_that_is_all_label_keeps_its_letters() -> None:
 
 def test_every_policy_currency_is_accepted_as_it_is_shown() -> None:
     for currency in CURRENCIES:
-        assert parse_amount(format_money(Decimal("1200.50"), currency), currency) == Decimal("1200.50"), currency
+        amount = Decimal("1200.50") if decimals_of(currency) else Decimal(1200)  # no yen cents
+        assert parse_amount(format_money(amount, currency), currency) == amount, currency
 
 
 def test_a_mistake_shows_an_example_in_the_policy_currency() -> None:
@@ -143,9 +164,9 @@ def test_the_monthly_allowance_renews_at_local_midnight_not_utc(
     )
     clock.advance(timedelta(hours=2))  # 21:00 in New York on March 31: April already in UTC
 
-    march = resolutions.spent_in(session, sam, "fee_waiver", clock.now())
+    march = spending.spent_in(session, sam, "fee_waiver", clock.now(), "USD")
     clock.advance(timedelta(hours=4))  # 01:00 on April 1 in New York
-    april = resolutions.spent_in(session, sam, "fee_waiver", clock.now())
+    april = spending.spent_in(session, sam, "fee_waiver", clock.now(), "USD")
 
     assert (march.today, march.this_month) == (Decimal(30), Decimal(30))
     assert (april.today, april.this_month) == (Decimal(0), Decimal(0))
@@ -170,7 +191,7 @@ def test_nobody_decides_their_own_request_and_declined_fixes_do_not_count(
         reason="too much",
         now=clock.now(),
     )
-    assert resolutions.spent_in(session, maya, "credit", clock.now()).today == 0
+    assert spending.spent_in(session, maya, "credit", clock.now(), "USD").today == 0
 
 
 def test_an_admin_may_decide_anyones_request_but_their_own(

@@ -1,0 +1,66 @@
+"""What an employee has used of each category's allowance in their local day and month. Read only.
+
+Only fixes in the policy's currency count: after a change of currency, what was given in the earlier one is no
+amount of the new one.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import bindparam, case, func, select
+from sqlalchemy.orm import Session
+
+from models import Employee, Resolution
+from services.calendar import local_day, local_month
+from services.resolutions.customers import COUNTED
+
+# The statements of `/resolve` and the App Home, built once: building a statement costs more than running it.
+_MONTH = (Resolution.created_at >= bindparam("month_start"), Resolution.created_at < bindparam("month_end"))
+_IN_DAY = (Resolution.created_at >= bindparam("day_start")) & (Resolution.created_at < bindparam("day_end"))
+_SPENT_TODAY = func.coalesce(func.sum(case((_IN_DAY, Resolution.amount), else_=0)), 0)
+_SPENT_MONTH = func.coalesce(func.sum(Resolution.amount), 0)
+_COUNTED_FOR = (
+    Resolution.employee_id == bindparam("employee_id"),
+    Resolution.status.in_(COUNTED),
+    Resolution.currency == bindparam("currency"),
+    *_MONTH,
+)
+_SPENT_IN = select(_SPENT_TODAY, _SPENT_MONTH).where(*_COUNTED_FOR, Resolution.category == bindparam("category"))
+_SPENT_BY_CATEGORY = (
+    select(Resolution.category, _SPENT_TODAY, _SPENT_MONTH).where(*_COUNTED_FOR).group_by(Resolution.category)
+)
+
+
+@dataclass(frozen=True)
+class Spent:
+    """What an employee has used of a category's allowance in the current local day and month."""
+
+    today: Decimal
+    this_month: Decimal
+
+
+def spent_in(session: Session, employee: Employee, category: str, now: datetime, currency: str) -> Spent:
+    """Today's and this month's totals in one query (the local day lies inside the local month)."""
+    values = {**_windows(employee, now), "category": category, "currency": currency}
+    today, month = session.execute(_SPENT_IN, values).one()
+    return Spent(today=Decimal(today or 0), this_month=Decimal(month or 0))
+
+
+def _windows(employee: Employee, now: datetime) -> dict[str, Any]:
+    day_start, day_end = local_day(now, employee.tz)
+    month_start, month_end = local_month(now, employee.tz)
+    return {
+        "employee_id": employee.id,
+        "day_start": day_start,
+        "day_end": day_end,
+        "month_start": month_start,
+        "month_end": month_end,
+    }
+
+
+def spent_by_category(session: Session, employee: Employee, now: datetime, currency: str) -> dict[str, Spent]:
+    """`spent_in` for every category at once: one grouped query."""
+    rows = session.execute(_SPENT_BY_CATEGORY, {**_windows(employee, now), "currency": currency})
+    return {category: Spent(Decimal(today or 0), Decimal(month or 0)) for category, today, month in rows}

@@ -1,0 +1,119 @@
+"""/resolve and /boundaries counting money as the policy says: per-customer limits, references, currencies."""
+
+from datetime import timedelta
+from decimal import Decimal
+
+from sqlalchemy import select
+
+from models import Resolution
+from tests.conftest import RunningBot
+from tests.helpers import load_org, load_policy
+
+PROFILES = """
+[profiles.agent]
+{rules}
+[profiles.senior_agent]
+inherit = "agent"
+[profiles.frontline]
+inherit = "agent"
+[profiles.manager]
+inherit = "agent"
+[profiles.hr]
+inherit = "agent"
+[profiles.admin]
+inherit = "agent"
+"""
+
+
+def with_policy(bot: RunningBot, rules: str, currency: str = "USD") -> RunningBot:
+    load_org(bot.sessions, bot.clock.now())
+    load_policy(bot.sessions, bot.clock.now(), policy(rules, currency))
+    return bot
+
+
+def policy(rules: str, currency: str = "USD") -> str:
+    return f'currency = "{currency}"\n' + PROFILES.format(rules=rules)
+
+
+def resolutions(bot: RunningBot) -> list[Resolution]:
+    with bot.sessions() as session:
+        return list(session.scalars(select(Resolution).order_by(Resolution.id)))
+
+
+def test_a_category_limited_only_per_customer_counts_its_money(bot: RunningBot) -> None:
+    with_policy(bot, "goodwill = { per_customer_30d = 100, requires_customer_ref = true }")
+
+    over = bot.driver.command("U0AGENT1", "/resolve", "goodwill 500 order 12 very late")
+    bot.driver.command("U0AGENT1", "/resolve")
+    [opened] = bot.slack.calls("views.open")
+    bot.driver.submit(
+        "U0AGENT1",
+        opened.args["view"],
+        {"category": "goodwill", "amount": "40", "summary": "late", "customer_ref": "order 13"},
+    )
+    boundaries = bot.driver.command("U0AGENT1", "/boundaries")
+
+    assert "per-customer limit $100 in 30 days (this customer would have $500)" in over.text
+    assert [(r.amount, r.summary, r.status) for r in resolutions(bot)] == [
+        (Decimal(500), "order 12 very late", "pending"),
+        (Decimal(40), "late", "within"),
+    ]
+    assert "*goodwill* — per customer in 30 days $100" in boundaries.text
+    assert "no money involved" not in boundaries.text
+
+
+def test_a_per_customer_limit_needs_the_customer_reference(bot: RunningBot) -> None:
+    """Left out, the reference would let the same customer be given the limit again and again."""
+    with_policy(bot, "credit = { per_incident = 50, per_customer_30d = 60 }")
+
+    named = bot.driver.command("U0AGENT1", "/resolve", "credit 50 order 5 late")
+    unnamed = bot.driver.command("U0AGENT1", "/resolve", "credit 50 late again, same customer")
+    boundaries = bot.driver.command("U0AGENT1", "/boundaries")
+
+    assert "Logged your *credit* of $50" in named.text
+    assert "A `credit` needs a customer reference" in unnamed.text
+    assert [r.customer_ref for r in resolutions(bot)] == ["order 5"]
+    assert "*credit* — up to $50, per customer in 30 days $60, customer reference needed" in boundaries.text
+
+
+def test_a_reference_typed_in_full_width_digits_is_the_same_customer(bot: RunningBot) -> None:
+    with_policy(bot, "refund = { per_incident = 50, per_customer_30d = 100 }")
+    bot.driver.command("U0AGENT3", "/resolve", "refund 40 order 1234 arrived broken")
+    bot.driver.command("U0AGENT1", "/resolve", "refund 40 ref:１２３４ still broken")
+
+    third = bot.driver.command("U0AGENT1", "/resolve", "refund 30 order １２３４ broken again")
+
+    assert "per-customer limit $100 in 30 days (this customer would have $110)" in third.text
+    assert [r.customer_ref for r in resolutions(bot)] == ["order 1234", "１２３４", "order 1234"]
+
+
+def test_a_reference_without_letters_or_digits_names_no_customer(bot: RunningBot) -> None:
+    with_policy(bot, "refund = { per_incident = 50, requires_customer_ref = true }\ncredit = { per_incident = 50 }")
+
+    blank = bot.driver.command("U0AGENT1", "/resolve", 'refund 45 ref:" " arrived late')
+    dashes = bot.driver.command("U0AGENT1", "/resolve", "refund 45 ref:-- arrived late")
+    bot.driver.command("U0AGENT1", "/resolve", 'credit 5 ref:" -- " sorry for the wait')
+    bot.driver.command("U0AGENT1", "/resolve", 'credit 5 ref:"  AB 12 " sorry again')
+
+    for refused in (blank, dashes):
+        assert "The customer reference you gave has no letters or digits, and a `refund` needs one" in refused.text
+    assert [(r.category, r.customer_ref, r.customer_key) for r in resolutions(bot)] == [
+        ("credit", None, None),
+        ("credit", "AB 12", "ab12"),
+    ]
+
+
+def test_a_new_currency_starts_the_limits_afresh_and_each_amount_keeps_its_own(bot: RunningBot) -> None:
+    """$140 given before the policy moved to yen is no ¥140 of the day's ¥15,000."""
+    with_policy(bot, "credit = { per_incident = 150, per_day = 150, per_customer_30d = 150 }")
+    bot.driver.command("U0AGENT1", "/resolve", "credit 140 order 8 late")
+    bot.clock.advance(timedelta(minutes=5))
+    yen = "credit = { per_incident = 15000, per_day = 15000, per_customer_30d = 14000 }"
+    load_policy(bot.sessions, bot.clock.now(), policy(yen, "JPY"))
+
+    reply = bot.driver.command("U0AGENT1", "/resolve", "credit 14000 order 8 late again")
+
+    assert "Logged your *credit* of ¥14,000" in reply.text
+    assert "credit: ¥1,000 left today" in reply.text
+    assert "Sam Agent — credit $140 (within)" in reply.text
+    assert [(r.amount, r.currency) for r in resolutions(bot)] == [(Decimal(140), "USD"), (Decimal(14000), "JPY")]
