@@ -191,6 +191,31 @@ def test_upgrading_gives_the_fixes_already_logged_their_customer_key(tmp_path: P
     engine.dispose()
 
 
+def test_upgrading_keys_the_fixes_already_logged_in_full_width_digits_as_their_customer(tmp_path: Path) -> None:
+    """Migration 0021 reads the references of the fixes written before it in their NFKC form, as new ones are."""
+    engine = make_engine(f"sqlite:///{tmp_path / 'before.db'}")
+    upgrade(engine)
+    sessions = make_session_factory(engine)
+    load_org_and_policy(sessions, MONDAY_MORNING)
+    with sessions.begin() as session:
+        sam = employee(session, "U0AGENT1")
+        for reference in ("order １２３４", "Order #1234"):
+            request = ResolutionRequest(category="credit", amount=Decimal(5), summary="sorry", customer_ref=reference)
+            log_resolution(session, employee=sam, request=request, now=MONDAY_MORNING)
+    migrate(engine, "downgrade", "0020")
+    with engine.begin() as connection:  # the key the rule before 0021 gave it
+        connection.execute(
+            text("UPDATE resolutions SET customer_key = '１２３４' WHERE customer_ref = 'order １２３４'")
+        )
+
+    migrate(engine, "upgrade", "head")
+
+    with engine.connect() as connection:
+        keys = connection.execute(text("SELECT customer_key FROM resolutions ORDER BY id")).scalars().all()
+    assert keys == ["1234", "1234"]
+    engine.dispose()
+
+
 def test_upgrading_gives_the_fixes_already_logged_their_authors_profile(tmp_path: Path) -> None:
     """Migration 0017 records the boundary profile of every fix written before it: the author's profile, else
     their role."""
