@@ -51,6 +51,12 @@ def hand_over_pending(
     return moved + _suggestions(session, workspace, created_within)
 
 
+def hand_over_suggestions(session: Session, *, workspace: Workspace) -> list[Handover]:
+    """Re-route every open suggestion whose holder no longer fits the reason they hold it: after a policy load
+    names another owner for a category, its ideas go to them (the old owner can no longer answer them)."""
+    return _suggestions(session, workspace, None)
+
+
 def hand_over_missed(session: Session, *, workspace: Workspace) -> list[Handover]:
     """What an org import could not hand over: an item being routed while it ran, committed after the import's
     hand-over had read the pending ones (an uncommitted row is invisible to it). Only an item begun shortly before

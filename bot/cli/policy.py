@@ -8,6 +8,7 @@ from bot.cli.common import actor, add_workspace_option, resolve_workspace, trans
 from bot.cli.files import UnreadableFile, read_utf8
 from bot.clock import SystemClock
 from services.errors import InvalidInput
+from services.handover import hand_over_suggestions
 from services.money import format_money
 from services.policy.file import PolicyError
 from services.policy.versions import ActivePolicy, current_policy, load_policy
@@ -49,10 +50,16 @@ def run_load(args: argparse.Namespace) -> int:
         workspace = resolve_workspace(session, args.workspace, create=True, now=now)
         before = current_policy(session, workspace)
         version = load_policy(session, workspace=workspace, text=text, loaded_by=actor(), now=now)
+        handovers = hand_over_suggestions(session, workspace=workspace)
+        from handlers.handover import describe_handover, queue_handover_messages
+
+        queue_handover_messages(session, workspace=workspace, handovers=handovers, now=now)
     if before is not None and before.version.id == version.id:
         print(f"unchanged: {args.file} is the same as version {version.number}, which stays in force")
     else:
         print(f"loaded {args.file} as policy version {version.number} (sha256 {version.sha256[:12]})")
+    for handover in handovers:
+        print(f"re-routed {describe_handover(handover)}")
     return 0
 
 

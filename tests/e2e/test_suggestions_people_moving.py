@@ -2,6 +2,9 @@
 answers it no more; `/suggest list` shows a team's ideas to whoever leads it today, and nothing to someone who
 left."""
 
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
 from sqlalchemy import select
 
 from bot.cli.org import describe_report
@@ -9,6 +12,7 @@ from bot.fakeslack import Call
 from handlers.jobs.drain_outbox import drain_outbox
 from models import Suggestion
 from tests.conftest import RunningBot
+from tests.e2e.test_cli import cli
 from tests.e2e.test_people_leaving import ORG_CSV, SAM_MOVES_WEST, WITHOUT_MAYA, reimport
 from tests.helpers import load_org, load_policy
 from tests.suggestions_helpers import EXTRA_AGENTS, SUGGESTIONS_POLICY, load_suggestion_org
@@ -81,7 +85,27 @@ def test_a_category_owner_the_policy_no_longer_names_cannot_answer_its_ideas(bot
     told = refusal(bot, "U0AGENT2", lees)
 
     assert "not yours to answer" in told
-    assert owner_and_status(bot) == ("U0AGENT2", "open"), "the next org import hands it on"
+    assert owner_and_status(bot) == ("U0AGENT2", "open"), "`policy load` hands it on (below)"
+
+
+def test_a_policy_load_naming_another_owner_hands_the_categorys_ideas_to_them(
+    bot: RunningBot, database_url: str, tmp_path: Path
+) -> None:
+    lee_owns_tools = SUGGESTIONS_POLICY.replace('tools = "U0ADMIN"', 'tools = "U0AGENT2"')
+    load_org(bot.sessions, bot.clock.now(), ORG_CSV + EXTRA_AGENTS)
+    load_policy(bot.sessions, bot.clock.now(), lee_owns_tools)
+    send(bot, "U0AGENT1", "A faster label printer", category="tools")
+    (tmp_path / "policy.toml").write_text(SUGGESTIONS_POLICY)
+
+    loaded = cli(tmp_path, "policy", "load", "policy.toml", env={"DATABASE_URL": database_url})
+    bot.clock.set(datetime.now(UTC) + timedelta(minutes=1))  # the command line queued them on the wall clock
+    drain_outbox(bot.runtime.deps, bot.runtime.app.client)
+
+    assert loaded.returncode == 0, loaded.stderr
+    assert "re-routed suggestion #1 by Sam Agent: Lee Senior -> Ada Admin" in loaded.stdout
+    assert owner_and_status(bot) == ("U0ADMIN", "open")
+    [card] = bot.slack.calls("chat.postMessage", channel="U0ADMIN")
+    assert "A faster label printer" in card.text
 
 
 def test_a_manager_who_left_lists_none_of_the_old_teams_suggestions(bot: RunningBot) -> None:
