@@ -62,8 +62,9 @@ class RewardPolicy:
     """Where this workspace's public shout-outs are posted (`channel = "C0123ABCD"`)."""
 
 
-def parse_rewards(source: PolicyText, raw: Any, currency: str) -> RewardPolicy:
-    """Read `[rewards]`; problems are recorded on `source` with their line."""
+def parse_rewards(source: PolicyText, raw: Any, currency: str, *, new: bool = True) -> RewardPolicy:
+    """Read `[rewards]`; problems are recorded on `source` with their line. A `new` version's values have no more
+    decimals than its currency (a stored one may predate that rule)."""
     table = source.table(("rewards",), raw)
     settings = {key: value for key, value in table.items() if not isinstance(value, dict)}
     source.unknown_keys(("rewards",), settings, SETTING_KEYS)
@@ -80,7 +81,7 @@ def parse_rewards(source: PolicyText, raw: Any, currency: str) -> RewardPolicy:
     catalog = {SHOUTOUT: default_shoutout(currency)}
     for key, item in table.items():
         if isinstance(item, dict):
-            parsed = _item(source, key, item, currency)
+            parsed = _item(source, key, item, currency, new=new)
             if parsed is not None:
                 catalog[key] = parsed
     if len(catalog) > MAX_CATALOG:
@@ -96,7 +97,7 @@ def parse_rewards(source: PolicyText, raw: Any, currency: str) -> RewardPolicy:
     )
 
 
-def _item(source: PolicyText, key: str, table: dict[str, Any], currency: str) -> RewardItem | None:
+def _item(source: PolicyText, key: str, table: dict[str, Any], currency: str, *, new: bool) -> RewardItem | None:
     path = ("rewards", key)
     problems_before = len(source.problems)
     if not _ITEM_KEY.match(key):
@@ -108,7 +109,7 @@ def _item(source: PolicyText, key: str, table: dict[str, Any], currency: str) ->
     if title is not None and len(title) > MAX_TITLE:
         source.problem((*path, "title"), f"must be at most {MAX_TITLE} characters long (this one has {len(title):,})")
     kind = source.string((*path, "kind"), table.get("kind", "praise"), choices=KINDS) or "praise"
-    value = source.money((*path, "value"), table.get("value", 0)) or Decimal(0)
+    value = source.money((*path, "value"), table.get("value", 0), currency if new else None) or Decimal(0)
     limit = source.whole((*path, "max_per_month"), table.get("max_per_month"), minimum=1, maximum=1000)
     tangible = value > 0 or kind in TANGIBLE_KINDS
     approval = source.flag((*path, "needs_approval"), table.get("needs_approval"))

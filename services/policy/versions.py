@@ -88,7 +88,7 @@ def parse_policy(text: str, *, stored: bool = False) -> Policy:
     pulse = parse_pulse(source, data.get("pulse"))
     if not profiles and not source.problems:
         source.problem(("profiles",), "the policy needs at least one profile, like [profiles.frontline]")
-    rewards = parse_rewards(source, data.get("rewards", {}), currency)
+    rewards = parse_rewards(source, data.get("rewards", {}), currency, new=not stored)
     digest = parse_digest(source, data.get("digest"))
     suggestions = parse_suggestions(source, data.get("suggestions"))
     source.raise_if_problems()

@@ -10,6 +10,7 @@ from bot.clock import MovableClock
 from bot.fakeslack.blockkit import view_problems
 from handlers.blocks.resolutions import resolve_modal
 from models import PolicyVersion, Workspace
+from services.money import minor_units_rule
 from services.policy.file import PolicyError
 from services.policy.versions import MAX_CATEGORIES, current_policy, load_policy, parse_policy
 from tests.helpers import POLICY_EXAMPLE, count, load_org
@@ -159,6 +160,19 @@ def test_the_most_categories_and_the_longest_names_make_a_resolve_form_slack_acc
 
     assert len(policy.boundaries_for("agent")) == MAX_CATEGORIES
     assert view_problems(resolve_modal(policy.boundaries_for("agent"), "USD")) == []
+
+
+def test_a_yen_reward_with_cents_is_refused_and_a_stored_one_still_reads() -> None:
+    voucher = '[rewards.voucher]\ntitle = "Voucher"\nkind = "voucher"\nvalue = 12.5\nneeds_approval = true\n'
+    text = f'currency = "JPY"\n[profiles.frontline]\nrefund = {{ per_incident = 5000 }}\n{voucher}'
+
+    with pytest.raises(PolicyError) as raised:
+        parse_policy(text)
+
+    assert [problem.split(": ", 1)[1] for problem in raised.value.problems] == [
+        "rewards.voucher.value: has more decimals than JPY has (got 12.5): " + minor_units_rule("JPY")
+    ]
+    assert parse_policy(text, stored=True).rewards.catalog["voucher"].value == Decimal("12.5")
 
 
 def test_a_yen_version_loaded_while_yen_had_cents_still_reads(
