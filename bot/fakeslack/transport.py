@@ -116,12 +116,17 @@ def _handler_for(state: SlackState) -> type[BaseHTTPRequestHandler]:
             self._send(reply.status, json.dumps(reply.body).encode(), "application/json", reply.headers)
 
         def _send(self, status: int, body: bytes, content_type: str, headers: dict[str, str] | None = None) -> None:
-            self.send_response(status)
-            self.send_header("Content-Type", content_type)
-            self.send_header("Content-Length", str(len(body)))
-            for key, value in (headers or {}).items():
-                self.send_header(key, value)
-            self.end_headers()
-            self.wfile.write(body)
+            """The answer, unless the client stopped waiting for it (a slowed method past its timeout): Slack did
+            what was asked either way, and nobody is left to tell."""
+            try:
+                self.send_response(status)
+                self.send_header("Content-Type", content_type)
+                self.send_header("Content-Length", str(len(body)))
+                for key, value in (headers or {}).items():
+                    self.send_header(key, value)
+                self.end_headers()
+                self.wfile.write(body)
+            except (BrokenPipeError, ConnectionResetError):
+                self.close_connection = True
 
     return Handler
