@@ -199,6 +199,11 @@ def decidable(
     if suggestion is None or not may_decide(session, suggestion, decider):
         raise NotAllowed(f"Suggestion #{suggestion_id} is not yours to answer, or there is no such suggestion here.")
     if is_author(suggestion, decider, relay):
+        if suggestion.owner_id == decider.id:  # an anonymous one handed to its author, now HR or its owner
+            raise NotAllowed(
+                f"You can't answer your own suggestion, though #{suggestion.id} now comes to you: any other HR person "
+                "or admin can answer it. Whether to tell them it is yours is up to you."
+            )
         raise NotAllowed("You can't answer your own suggestion; it is with someone else to decide.")
     if suggestion.is_closed:
         raise AlreadyDone(
