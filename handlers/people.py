@@ -22,6 +22,8 @@ log = logging.getLogger(__name__)
 
 NOT_A_MEMBER = frozenset({"user_not_found", "user_not_visible"})
 """What `users.info` answers about someone who is not (or not visibly) in the workspace."""
+INSTALL_LACKS = frozenset({"missing_scope", "not_allowed_token_type", "no_permission", "ekm_access_denied"})
+"""What `users.info` answers when the app's install may not ask it: no wait fixes that, a reinstall does."""
 NEW_EMPLOYEE_NOTE = (
     ":wave: You weren't in Latitude's directory yet, so I've added you as a frontline employee "
     "without a manager. Ask HR to add you to the org file so your requests reach your manager."
@@ -67,9 +69,19 @@ class SlackDidNotAnswer(DomainError):
         super().__init__(f"Slack didn't answer about <@{slack_id}> just now. Please try again in a minute.")
 
 
+class SlackWillNotSay(DomainError):
+    """The app's install may not ask Slack about people: waiting will not help, so nobody is told to try again."""
+
+    def __init__(self, slack_id: str, code: str) -> None:
+        super().__init__(
+            f"Slack won't tell Latitude who <@{slack_id}> is (`{code}`): the app's install lacks a permission it "
+            "needs. Ask your Slack admin to reinstall Latitude; nothing was done meanwhile."
+        )
+
+
 def ask_slack(client: WebClient, slack_id: str) -> SlackPerson:
     """What `users.info` says about someone: a person Slack does not know (or shows as deleted) does not exist.
-    Any other failure says nothing about them: `SlackDidNotAnswer`."""
+    An install that may not ask is `SlackWillNotSay`; any other failure says nothing about them: `SlackDidNotAnswer`."""
     try:
         user: dict[str, Any] = client.users_info(user=slack_id)["user"]
     except SlackApiError as error:
@@ -78,6 +90,8 @@ def ask_slack(client: WebClient, slack_id: str) -> SlackPerson:
             log.info("users.info for %s: %s", slack_id, code)
             return SlackPerson(slack_id, exists=False)
         log.warning("users.info for %s failed: %s", slack_id, code)
+        if code in INSTALL_LACKS:
+            raise SlackWillNotSay(slack_id, str(code)) from error
         raise SlackDidNotAnswer(slack_id) from error
     except (OSError, SlackClientError) as error:
         log.warning("users.info for %s: Slack unreachable: %s", slack_id, error)
@@ -134,7 +148,7 @@ def learn_from_slack(client: WebClient, deps: Deps, employee: Employee) -> None:
     stays so (a missing time zone is asked for again on the person's next request)."""
     try:
         person = ask_slack(client, employee.slack_id)
-    except SlackDidNotAnswer:
+    except (SlackDidNotAnswer, SlackWillNotSay):
         return
     if not person.exists:
         return

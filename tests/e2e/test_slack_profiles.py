@@ -105,3 +105,31 @@ def test_the_nomination_form_sends_nothing_while_slack_cannot_say_who_a_colleagu
     assert bot.slack.messages_to("U0NEWBIE") == []
     with bot.sessions() as session:
         assert nominations(session) == [] and count(session, Employee) == people
+
+
+def test_an_install_that_may_not_ask_slack_about_people_says_so_rather_than_try_again(bot: RunningBot) -> None:
+    set_up(bot.sessions, bot.clock.now())
+    bot.slack.add_user("U0NEWBIE", "Nora Newbie", email="nora@example.com")
+    bot.slack.fail("users.info", error="missing_scope")
+
+    bot.driver.command("U0AGENT1", "/nominate", "<@U0NEWBIE|nora> great first week")
+
+    [told] = bot.slack.calls("response_url")
+    assert "Slack won't tell Latitude who <@U0NEWBIE> is (`missing_scope`)" in told.args["text"]
+    assert "reinstall Latitude" in told.args["text"] and "try again" not in told.args["text"]
+    with bot.sessions() as session:
+        assert nominations(session) == []
+
+
+def test_a_newcomers_fix_is_logged_and_not_apologised_for_when_the_install_may_not_ask_about_them(
+    bot: RunningBot,
+) -> None:
+    load_org(bot.sessions, bot.clock.now())
+    load_policy(bot.sessions, bot.clock.now())
+    bot.slack.add_user("U0NEW", "Nia Newcomer", tz="Europe/Paris", email="nia@example.com")
+    bot.slack.fail("users.info", error="missing_scope")
+
+    reply = bot.driver.command("U0NEW", "/resolve", "refund 20 order 42 parcel late")
+
+    assert "Logged your *refund* of $20" in reply.text
+    assert bot.slack.calls("response_url") == []
