@@ -177,7 +177,7 @@ def packed_sections(
     When they need more, the last block says how many lines were left out (and `where` they are), so a long
     list is cut where the reader sees it rather than where Slack or the next builder would.
     """
-    fitting = _within_budget([truncate(line, SECTION_TEXT) for line in lines], gap, budget - CUT_LINE)
+    fitting = within_budget([truncate(line, SECTION_TEXT) for line in lines], budget - CUT_LINE, gap)
     packs = _packs(fitting, gap)
     if len(packs) <= room and len(fitting) == len(lines):
         return [text_block(gap.join(pack)) for pack in packs]
@@ -190,7 +190,7 @@ CUT_LINE = 200
 """Room kept for the line saying what was left out."""
 
 
-def _within_budget(lines: list[str], gap: str, budget: int) -> list[str]:
+def within_budget(lines: list[str], budget: int, gap: str = "") -> list[str]:
     """The first lines whose text (with the gaps between them) fits `budget`."""
     used = 0
     for count, line in enumerate(lines):

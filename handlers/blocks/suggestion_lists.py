@@ -1,6 +1,7 @@
 """Block Kit for `/suggest list`: the person's suggestions, those waiting on them, their team's open ones."""
 
 from handlers.blocks.kit import (
+    CONTEXT_TEXT,
     MESSAGE_BLOCKS,
     MESSAGE_TEXT,
     Block,
@@ -8,13 +9,14 @@ from handlers.blocks.kit import (
     context_block,
     one_line,
     text_block,
-    text_length,
+    within_budget,
 )
 from handlers.blocks.suggestions import author_label, backed_words, day_of
 from models import Suggestion
 from services.suggestions import listing
 from services.suggestions.lifecycle import STATUS_WORDS
 from services.suggestions.listing import Listed
+from services.text import truncate
 
 
 def list_blocks(mine: Listed, waiting: Listed | None, team: Listed | None = None, *, tz: str | None) -> list[Block]:
@@ -51,14 +53,8 @@ def _part(listed: Listed, room: int, share: int, tz: str | None, *, mine: bool, 
     """At most `room` items in about `share` characters of text."""
     if not listed.items:
         return [context_block(empty)]
-    blocks: list[Block] = []
-    used = 0
-    for item in listed.items[:room]:
-        block = context_block(_line(item, tz, mine=mine))
-        used += text_length([block])
-        if blocks and used > share:
-            break
-        blocks.append(block)
+    lines = [truncate(_line(item, tz, mine=mine), CONTEXT_TEXT) for item in listed.items[:room]]
+    blocks = [context_block(line) for line in within_budget(lines, share) or lines[:1]]
     if listed.total > len(blocks):
         blocks.append(context_block(and_more(listed.total - len(blocks))))
     return blocks
