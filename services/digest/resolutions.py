@@ -135,15 +135,19 @@ def category_lines(
 ) -> tuple[CategoryLine, ...]:
     """Each category logged in the week, or with an amount given in it (a request logged earlier, approved now)."""
     counts, before = Counter(row.category for row in this_week), Counter(row.category for row in last_week)
+    given_in: dict[str, list[Row]] = {}
+    for row in given:
+        given_in.setdefault(row.category, []).append(row)
     names = set(counts) | {row.category for row in given if row.amount}
     ordered = sorted(names, key=lambda name: (-counts[name], name))
-    return tuple(CategoryLine(name, counts[name], value_given(given, name), before[name]) for name in ordered)
+    return tuple(
+        CategoryLine(name, counts[name], value_given(given_in.get(name, [])), before[name]) for name in ordered
+    )
 
 
-def value_given(rows: Iterable[Row], category: str | None = None) -> Amounts:
-    """What the rows within the boundaries or approved gave (of one category), each currency apart."""
-    given = (row for row in rows if row.status in GIVEN and category in (None, row.category))
-    return by_currency((row.currency, row.amount) for row in given)
+def value_given(rows: Iterable[Row]) -> Amounts:
+    """What the rows within the boundaries or approved gave, each currency apart."""
+    return by_currency((row.currency, row.amount) for row in rows if row.status in GIVEN)
 
 
 def best_stories(rows: Sequence[Row], people: Mapping[int, Person]) -> tuple[Story, ...]:
