@@ -2,8 +2,8 @@
 
 A suggestion is held for one reason: its holder owns its category, manages its author (for an anonymous one,
 led the team it was sent from and still leads one: nobody asks who wrote it), or is HR or an admin. Someone who
-no longer fits that reason neither answers it nor keeps it: the next org import hands it over
-(services/handover.py) as it does when its holder leaves.
+no longer fits that reason neither answers it nor keeps it: the next org import, or a policy load naming
+another owner for its category, hands it over (services/handover.py) as when its holder leaves.
 """
 
 from sqlalchemy import select
