@@ -7,13 +7,16 @@ told not to, its own scheduler; only the process holding the PostgreSQL advisory
 
 import logging
 import socket
-from collections.abc import Callable
+import threading
+import time
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from gunicorn.app.base import BaseApplication
+from gunicorn.workers.gthread import ThreadWorker
 
 from bot.runtime import Runtime, StartupError, build_runtime
-from bot.server import EVENTS_PATH, wsgi_app
+from bot.server import ARRIVED_AT, EVENTS_PATH, wsgi_app
 from bot.settings import Settings
 
 log = logging.getLogger("latitude")
@@ -45,6 +48,37 @@ def require_free_address(host: str, port: int) -> None:
         raise StartupError(f"cannot listen on {host}:{port}: {error.strerror or error}") from None
 
 
+_in_this_thread = threading.local()
+
+
+class ArrivalStampingWorker(ThreadWorker):  # type: ignore[misc]
+    """gunicorn's threaded worker, with each request stamped when the worker's loop hands it to the thread pool
+    (once its bytes are there to read), not when a thread takes it. A burst larger than the worker's threads
+    waits in the pool's queue: its ack deadline (handlers/timely.py) counts that wait too, as under waitress
+    (bot/server.py), so the holding answer still reaches Slack within its 3 seconds."""
+
+    def enqueue_req(self, conn: Any) -> None:
+        conn.latitude_arrived = time.monotonic()
+        super().enqueue_req(conn)
+
+    def handle(self, conn: Any) -> Any:
+        _in_this_thread.arrived = getattr(conn, "latitude_arrived", None)
+        try:
+            return super().handle(conn)
+        finally:
+            _in_this_thread.arrived = None
+
+
+def with_arrival(application: Callable[..., Iterable[bytes]]) -> Callable[..., Iterable[bytes]]:
+    """The WSGI app, told when the request the worker thread is handling arrived."""
+
+    def stamped(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        environ[ARRIVED_AT] = getattr(_in_this_thread, "arrived", None)
+        return application(environ, start_response)
+
+    return stamped
+
+
 class PreforkServer(BaseApplication):  # type: ignore[misc]
     """gunicorn's master process and its workers, configured from here rather than a config file."""
 
@@ -53,7 +87,7 @@ class PreforkServer(BaseApplication):  # type: ignore[misc]
         self.options: dict[str, Any] = {
             "bind": f"{host}:{port}",
             "workers": workers,
-            "worker_class": "gthread",
+            "worker_class": ArrivalStampingWorker,
             "threads": settings.http_threads,
             "keepalive": 75,
             "proc_name": "latitude",
@@ -75,7 +109,7 @@ class PreforkServer(BaseApplication):  # type: ignore[misc]
     def load(self) -> Callable[..., Any]:
         """Called in each worker after the fork: everything with a connection or a thread is made here."""
         self.runtime = build_runtime(self.settings)
-        return wsgi_app(self.runtime.app, self.runtime.healthy, self.runtime.gate)
+        return with_arrival(wsgi_app(self.runtime.app, self.runtime.healthy, self.runtime.gate))
 
     def _say_where(self, arbiter: Any) -> None:
         """Log the address actually bound (port 0 picks a free one), once the master listens."""
