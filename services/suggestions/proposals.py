@@ -93,7 +93,8 @@ def evidence_for_month(
     session: Session, *, workspace: Workspace, active: ActivePolicy, month: str, settings: ProposalSettings
 ) -> list[Evidence]:
     """Every profile and category with at least one request over its per-incident limit in the month, each request
-    under the profile it was checked against."""
+    under the profile it was checked against. Only requests in the policy's currency count: after a change of
+    currency, an amount in the earlier one says nothing about a limit in the new one."""
     start, end = month_window(month)
     checked_against = func.coalesce(Resolution.profile, Employee.profile, Employee.role)
     query = (
@@ -102,6 +103,7 @@ def evidence_for_month(
         .where(
             Resolution.workspace_id == workspace.id,
             Resolution.status.in_(OVER_LIMIT),
+            Resolution.currency == active.policy.currency,
             Resolution.created_at >= start,
             Resolution.created_at < end,
         )

@@ -232,6 +232,20 @@ def test_two_proposals_applied_at_once_both_end_up_in_the_policy(ready: RunningB
     assert (agent["refund"].per_incident, agent["credit"].per_incident) == (Decimal(85), Decimal(40))
 
 
+def test_requests_in_an_earlier_currency_say_nothing_about_the_limit_in_the_new_one(ready: RunningBot) -> None:
+    """A month of dollar refunds approved over the $50 limit, then a policy in euros: 85 dollars is no ground
+    for a limit of 85 euros (HR would read "from €50 to €85" and Apply it)."""
+    a_month_of_refunds(ready, APPROVED, ())
+    in_euros = POLICY_EXAMPLE.read_text().replace('currency = "USD"', 'currency = "EUR"', 1)
+    load_policy(ready.sessions, ready.clock.now(), in_euros)
+    ready.clock.set(FIRST_OF_APRIL)
+
+    made = propose_boundaries(ready.runtime.deps, ready.runtime.app.client)
+
+    assert made == 0
+    assert proposals_to(ready, "U0HR") == []
+
+
 def test_requests_that_only_crossed_a_daily_cap_say_nothing_about_the_per_incident_limit(ready: RunningBot) -> None:
     """Credits of $20 (under the $25 per incident) approved past the $100 a day, and two of $60."""
     for number in range(5):
