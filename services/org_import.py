@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, lazyload
 
 from models import AuditEvent, Employee, Team, Workspace
@@ -42,15 +43,11 @@ def import_org(
     now: datetime,
 ) -> ImportReport:
     active = policy_to_change(session, workspace)  # first: policy loads (and other imports) wait until this commits
-    everyone = select(Employee).where(Employee.workspace_id == workspace.id).options(lazyload("*"))
-    existing = {e.slack_id: e for e in session.scalars(everyone)}
+    existing = _everyone(session, workspace)
     _check_profiles(active, rows, existing)
     _keep_an_admin(existing, rows, deactivate_missing)
     teams = {t.name: t for t in session.scalars(select(Team).where(Team.workspace_id == workspace.id))}
-    employees = {
-        row.slack_id: existing.get(row.slack_id) or _new_employee(session, workspace, row, now) for row in rows
-    }
-    session.flush()
+    employees = _people_of_the_file(session, workspace, rows, existing, now)
     report = ImportReport(kept_columns=[c for c in OPTIONAL_COLUMNS if not any(c in row.columns for row in rows)])
     for row in rows:
         employee = employees[row.slack_id]
@@ -80,6 +77,30 @@ def import_org(
     audit.record(session, workspace=workspace, actor=actor, action="org.import", now=now, details=counts)
     bump(session, workspace)
     return report
+
+
+def _everyone(session: Session, workspace: Workspace) -> dict[str, Employee]:
+    everyone = select(Employee).where(Employee.workspace_id == workspace.id).options(lazyload("*"))
+    return {e.slack_id: e for e in session.scalars(everyone)}
+
+
+def _people_of_the_file(
+    session: Session, workspace: Workspace, rows: list[OrgRow], existing: dict[str, Employee], now: datetime
+) -> dict[str, Employee]:
+    """Each row's person: the stored one, else a new one. A newcomer's first request may add them from Slack
+    after `existing` was read (requests never wait for an import): their row is then read and taken as stored."""
+    while True:
+        missing = [row for row in rows if row.slack_id not in existing]
+        try:
+            with session.begin_nested():
+                added = {row.slack_id: _new_employee(session, workspace, row, now) for row in missing}
+        except IntegrityError:
+            arrived = {slack_id: e for slack_id, e in _everyone(session, workspace).items() if slack_id not in existing}
+            if not arrived:
+                raise
+            existing.update(arrived)
+            continue
+        return {row.slack_id: existing.get(row.slack_id) or added[row.slack_id] for row in rows}
 
 
 def _keep_an_admin(existing: dict[str, Employee], rows: list[OrgRow], deactivate_missing: bool) -> None:

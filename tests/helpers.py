@@ -86,11 +86,12 @@ def one_after_the_other(
     sessions: sessionmaker[Session], engine: Engine, first: Callable[[Session], None], then: Callable[[Session], None]
 ) -> None:
     """`first` in a transaction left open while `then` starts in another thread's; once `then` waits for a lock,
-    `first` commits and `then` finishes: two writers arriving together, the later one caught mid-way."""
+    `first` commits and `then` finishes: two writers arriving together, the later one caught mid-way. A `then`
+    that takes no lock `first` holds runs to its end before `first` commits, and its own checks say what it missed."""
     with sessions() as session, ThreadPoolExecutor(1) as other:
         first(session)
         second = other.submit(in_a_transaction, sessions, then)
-        wait_until_waiting_for_the_lock(engine, 1)
+        wait_until(lambda: second.done() or transactions_waiting(engine) >= 1)
         session.commit()
         second.result(timeout=10)
 
@@ -102,15 +103,16 @@ def in_a_transaction(sessions: sessionmaker[Session], work: Callable[[Session], 
 
 def wait_until_waiting_for_the_lock(engine: Engine, transactions: int) -> None:
     """Until PostgreSQL has that many transactions waiting for a lock (10 s at most)."""
+    wait_until(lambda: transactions_waiting(engine) >= transactions)
+
+
+def transactions_waiting(engine: Engine) -> int:
+    """How many transactions PostgreSQL has waiting for a lock now."""
     waiting = text(
         "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()"
     )
-
-    def enough() -> bool:
-        with engine.connect() as connection:  # one transaction a look: it sees the statistics as they were at first
-            return int(connection.execute(waiting).scalar_one()) >= transactions
-
-    wait_until(enough)
+    with engine.connect() as connection:  # one transaction a look: it sees the statistics as they were at first
+        return int(connection.execute(waiting).scalar_one())
 
 
 def wait_until(done: Callable[[], bool], seconds: float = 10) -> None:

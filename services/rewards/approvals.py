@@ -154,10 +154,11 @@ def granted_this_month(session: Session, recipient_id: int, item_key: str, now: 
 
 def _check_granted_this_month(session: Session, workspace: Workspace, nomination: Nomination, now: datetime) -> None:
     """A nomination made last month and approved this month counts in this month: the catalog's monthly most
-    holds for what is granted."""
+    holds for what is granted, also when two approvers of the same nominee decide at once."""
     item = reward_policy(session, workspace).catalog.get(nomination.item_key)
     if item is None or item.max_per_month is None:
         return
+    directory.lock_people(session, [nomination.nominee])  # two approvals at once: the second counts the first
     if granted_this_month(session, nomination.nominee_id, item.key, now) >= item.max_per_month:
         nominee, title = directory.name_of(nomination.nominee), escape_mrkdwn(item.title)
         raise NotAllowed(

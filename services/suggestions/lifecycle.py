@@ -100,6 +100,7 @@ def submit(
     else:
         suggestion.author_id = author.id
         suggestion.resolution_id = _resolution(session, workspace, author, request.resolution_id)
+    directory.lock_people(session, [author])  # the same idea sent twice at once: the second finds the first
     _refuse_duplicate(session, suggestion, author, relay, now)
     session.add(suggestion)
     session.flush()

@@ -1,0 +1,63 @@
+"""Reward decisions arriving together (PostgreSQL: on SQLite two writers never overlap). Each test forces the
+interleaving two real requests at once produce: one transaction held open while the other runs beside it."""
+
+from collections.abc import Callable
+
+import pytest
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.clock import MovableClock
+from models import RewardGrant, Workspace
+from services.errors import NotAllowed
+from services.rewards import approvals
+from services.rewards.nominations import NominationRequest, nominate
+from tests.helpers import employee, load_org, one_after_the_other, skip_unless_writers_overlap
+from tests.rewards_helpers import EXAMPLE_POLICY, load_policy_text
+
+
+def put_forward(sessions: sessionmaker[Session], clock: MovableClock, giver: str, to: str, item: str) -> int:
+    with sessions.begin() as session:
+        outcome = nominate(
+            session,
+            workspace=session.scalars(select(Workspace)).one(),
+            nominator=employee(session, giver),
+            request=NominationRequest((to,), item, f"Thanks from {giver}"),
+            slack_people={},
+            bot_user_id=None,
+            now=clock.now(),
+        )
+        return outcome.nominations[0].id
+
+
+def approval(clock: MovableClock, approver: str, nomination_id: int) -> Callable[[Session], None]:
+    def approve(session: Session) -> None:
+        workspace = session.scalars(select(Workspace)).one()
+        by = employee(session, approver)
+        approvals.approve(session, workspace=workspace, nomination_id=nomination_id, approver=by, now=clock.now())
+
+    return approve
+
+
+def test_two_approvers_at_once_cannot_both_grant_past_the_monthly_most(
+    engine: Engine, sessions: sessionmaker[Session], clock: MovableClock
+) -> None:
+    """Two vouchers wait for Sam, one from Lee (Maya approves) and one from Maya (Ada approves); HR then lowers the
+    voucher's monthly most to one. Maya and Ada approving at the same moment must not both count no voucher yet:
+    the second is judged with the first granted, and refused as it would be a minute later."""
+    skip_unless_writers_overlap(engine)
+    load_org(sessions, clock.now())
+    load_policy_text(sessions, clock.now())
+    from_lee = put_forward(sessions, clock, "U0AGENT2", "U0AGENT1", "voucher_25")
+    from_maya = put_forward(sessions, clock, "U0MGR1", "U0AGENT1", "voucher_25")
+    one_a_month = EXAMPLE_POLICY.read_text().replace("max_per_month = 2", "max_per_month = 1")
+    load_policy_text(sessions, clock.now(), one_a_month)
+
+    def ada_approves_too(session: Session) -> None:
+        with pytest.raises(NotAllowed, match="Sam Agent has already received Coffee &amp; cake voucher 1 time"):
+            approval(clock, "U0ADMIN", from_maya)(session)
+
+    one_after_the_other(sessions, engine, approval(clock, "U0MGR1", from_lee), ada_approves_too)
+
+    with sessions() as session:
+        assert session.scalars(select(RewardGrant.nomination_id)).all() == [from_lee]
