@@ -75,3 +75,19 @@ def test_people_of_the_tokens_own_workspace_are_served_as_before(ready: RunningB
 
     assert SERVES_ANOTHER_WORKSPACE not in reply.text
     assert "refund" in reply.text
+
+
+def test_someone_of_another_workspace_met_in_a_shared_channel_is_not_taken_into_the_directory(
+    ready: RunningBot,
+) -> None:
+    """Slack answers `users.info` about an external member of a Slack Connect channel, as of their own workspace."""
+    ready.slack.add_user(
+        "U0EXT", "Eve Elsewhere", team_id="T0OTHER", email="eve@other.example", connected_to=("T0LATITUDE",)
+    )
+
+    ready.driver.command("U0AGENT1", "/nominate", "<@U0EXT|eve> praise for helping our customer")
+
+    [answer] = ready.slack.calls("response_url")
+    assert "not an active member of this workspace" in answer.text
+    assert ready.slack.messages_to("U0EXT") == []
+    only_the_tokens_workspace_is_known(ready)
