@@ -111,11 +111,12 @@ def learn_workspace(client: WebClient, deps: Deps, api_url: str) -> None:
     """One workspace: the bot token says which (`auth.test`), and the database learns it before any request.
 
     A token Slack accepts means the app is installed: a workspace marked uninstalled (by an `app_uninstalled`
-    event before the admin installed it again) is installed again, or nothing would be scheduled for it.
+    event before the admin installed it again) is installed again, or nothing would be scheduled for it. Any other
+    workspace the database serves is served no more: the token cannot reach it (`workspaces.serve_only`).
     """
     identity = bot_identity(client, api_url)
     with deps.sessions.begin() as session:
-        workspaces.record_install(
+        served = workspaces.record_install(
             session,
             team_id=str(identity["team_id"]),
             enterprise_id=identity.get("enterprise_id"),
@@ -123,6 +124,14 @@ def learn_workspace(client: WebClient, deps: Deps, api_url: str) -> None:
             name=identity.get("team", ""),
             now=deps.now(),
         )
+        for other in workspaces.serve_only(session, workspace=served, now=deps.now()):
+            log.warning(
+                "SLACK_BOT_TOKEN belongs to workspace %s, so %s is served no more: its queued messages were dropped "
+                "and its data is kept until `python -m bot workspace purge %s`",
+                served.slack_team_id,
+                other.slack_team_id,
+                other.slack_team_id,
+            )
 
 
 def bot_identity(client: WebClient, api_url: str) -> SlackResponse:

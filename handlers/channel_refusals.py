@@ -4,8 +4,9 @@ Latitude posts in channels the policy names: shout-outs in the recognition chann
 and "you said, we did" in a team's channel. Slack refuses every post in a channel that does not exist or
 is private without the app in it (`channel_not_found`), one the app must first be invited to
 (`not_in_channel`), or an archived one (`is_archived`), and refuses each later one the same way. The
-notice's key names the channel, the error, the person and the week, so each HR person is told once a
-week while it lasts, not once per post. The DMs that go with each post are sent anyway.
+notice's key names the workspace, the channel, the error, the person and the week, so each HR person is told
+once a week while it lasts, not once per post; someone in two workspaces of a Grid org is told by each (Grid
+user ids, and an org-wide channel's id, are the same in both). The DMs that go with each post are sent anyway.
 """
 
 from datetime import datetime
@@ -61,14 +62,14 @@ class Notice(NamedTuple):
 
 
 def notices(session: Session, sends: list[tuple[Claimed, SendOutcome]], now: datetime) -> list[Notice]:
-    """A DM to each HR person and admin of the workspace for each refusal among `sends`, keyed by channel, error,
-    person and ISO week: a notice queued this week is not queued again."""
+    """A DM to each HR person and admin of the workspace for each refusal among `sends`, keyed by workspace, channel,
+    error, person and ISO week: a notice queued this week is not queued again."""
     week = f"{now:%G-W%V}"
     found = []
     for refusal in refusals(sends):
         workspace = session.get_one(Workspace, refusal.workspace_id)
         for person in approvals.hr_people(session, workspace.id):
-            key = f"{NOTICE_KEY}{refusal.channel}:{refusal.error}:{person.slack_id}:{week}"
+            key = f"{NOTICE_KEY}{workspace.slack_team_id}:{refusal.channel}:{refusal.error}:{person.slack_id}:{week}"
             notice = refused_channel_notice(person.slack_id, refusal.use, refusal.channel, refusal.error)
             found.append(Notice(workspace, key, notice))
     return found

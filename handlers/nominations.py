@@ -120,7 +120,7 @@ def nominate_one_liner(
             )
         if done is None:
             ack()
-            people = slack_people(client, unknown, person_labels(context))
+            people = slack_people(client, context, unknown, person_labels(context))
             with deps.sessions.begin() as session:
                 identity = command_caller(session, context, command)
                 done = _nominate(session, deps, context, identity.workspace, identity.employee, form, people)
@@ -239,7 +239,7 @@ def nominate_after_asking_slack(
 ) -> None:
     deps = deps_of(context)
     try:
-        people = slack_people(client, unknown, {})
+        people = slack_people(client, context, unknown, {})
         claimed = record_nomination(context, body, request, people, bot_user_id)
     except DomainError as error:
         client.chat_postMessage(channel=body["user"]["id"], text=f":warning: Your nomination was not sent: {error}")

@@ -79,9 +79,10 @@ class SlackWillNotSay(DomainError):
         )
 
 
-def ask_slack(client: WebClient, slack_id: str) -> SlackPerson:
-    """What `users.info` says about someone: a person Slack does not know (or shows as deleted) does not exist.
-    An install that may not ask is `SlackWillNotSay`; any other failure says nothing about them: `SlackDidNotAnswer`."""
+def ask_slack(client: WebClient, slack_id: str, context: BoltContext | None = None) -> SlackPerson:
+    """What `users.info` says about someone: a person Slack does not know (or shows as deleted), or, given the request's
+    `context`, someone of another workspace, does not exist here. An install that may not ask is `SlackWillNotSay`; any
+    other failure says nothing about them: `SlackDidNotAnswer`."""
     try:
         user: dict[str, Any] = client.users_info(user=slack_id)["user"]
     except SlackApiError as error:
@@ -96,13 +97,31 @@ def ask_slack(client: WebClient, slack_id: str) -> SlackPerson:
     except (OSError, SlackClientError) as error:
         log.warning("users.info for %s: Slack unreachable: %s", slack_id, error)
         raise SlackDidNotAnswer(slack_id) from error
+    if context is not None and not of_the_workspace(user, context):
+        log.info("users.info for %s: a person of another workspace", slack_id)
+        return SlackPerson(slack_id, exists=False)
     return person_of(slack_id, user)
 
 
-def slack_people(client: WebClient, slack_ids: list[str], labels: Mapping[str, str]) -> dict[str, SlackPerson]:
-    """What `users.info` says about each of these people; when it gives no name, the one Slack sent with the
-    mention in the command (`labels`). Slack's profile wins over the label."""
-    people = {slack_id: ask_slack(client, slack_id) for slack_id in slack_ids}
+def of_the_workspace(user: dict[str, Any], context: BoltContext) -> bool:
+    """Whether a `users.info` user is of the request's workspace (org-wide: of its org). Slack also answers about the
+    external members of a Slack Connect channel, each with their own team; a Grid user lists every workspace of
+    theirs (`enterprise_user.teams`). A user object naming no team at all is taken as one of ours."""
+    grid = user.get("enterprise_user") or {}
+    if user.get("is_stranger"):
+        return False
+    if context.is_enterprise_install:
+        return grid.get("enterprise_id") == context.enterprise_id
+    teams = {team for team in (user.get("team_id"), *(grid.get("teams") or ())) if team}
+    return not teams or context.team_id in teams
+
+
+def slack_people(
+    client: WebClient, context: BoltContext, slack_ids: list[str], labels: Mapping[str, str]
+) -> dict[str, SlackPerson]:
+    """What `users.info` says about each of these people, as people of the request's workspace; when it gives no name,
+    the one Slack sent with the mention in the command (`labels`). Slack's profile wins over the label."""
+    people = {slack_id: ask_slack(client, slack_id, context) for slack_id in slack_ids}
     return {slack_id: _named(person, labels.get(slack_id)) for slack_id, person in people.items()}
 
 

@@ -7,9 +7,14 @@ reads fresh rows on its next request: someone an import deactivated loses their 
 
 A copy is taken after its version was read, so it is never older than that version. The cache lives on
 a session factory (`session.info`), put there by bot/; a session without one reads everything afresh.
+
+A copy also names the workspace row it came from (its team and when it was added), not only its id: on SQLite
+a workspace added after another was purged can be given the purged one's id, and starts counting versions
+from 0 again, so the id and the version alone could hand it the purged workspace's policy and people.
 """
 
 import threading
+from datetime import datetime
 from typing import Any, TypeVar
 
 from sqlalchemy import inspect
@@ -20,6 +25,7 @@ from models import Workspace
 
 T = TypeVar("T")
 SESSION_KEY = "config_cache"
+Stamp = tuple[int, str, datetime]
 
 
 class ConfigCache:
@@ -27,16 +33,21 @@ class ConfigCache:
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._entries: dict[tuple[str, int, str], tuple[int, Any]] = {}
+        self._entries: dict[tuple[str, int, str], tuple[Stamp, Any]] = {}
 
     def get(self, kind: str, workspace: Workspace, key: str) -> Any | None:
         with self._lock:
             found = self._entries.get((kind, workspace.id, key))
-        return found[1] if found is not None and found[0] == workspace.config_version else None
+        return found[1] if found is not None and found[0] == _stamp(workspace) else None
 
     def put(self, kind: str, workspace: Workspace, key: str, value: Any) -> None:
         with self._lock:
-            self._entries[(kind, workspace.id, key)] = (workspace.config_version, value)
+            self._entries[(kind, workspace.id, key)] = (_stamp(workspace), value)
+
+
+def _stamp(workspace: Workspace) -> Stamp:
+    """The workspace row and the version of its people and policy a copy was taken under."""
+    return workspace.config_version, workspace.slack_team_id, workspace.created_at
 
 
 def cache_of(session: Session) -> ConfigCache | None:

@@ -1,5 +1,6 @@
 """The outbox: messages are written once under an idempotency key, then sent and retried. Callers commit."""
 
+from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -93,23 +94,36 @@ def claim_due(session: Session, *, now: datetime, limit: int = 50, lease: timede
     """Take due deliveries for a while (the lease): a sender that dies mid-way frees them when it ends.
 
     Rows are locked only while claiming (other workers skip them on PostgreSQL), so the slow
-    Slack calls happen outside any transaction.
+    Slack calls happen outside any transaction. Every workspace with messages due takes its turn in
+    each claim (the oldest of each, then the next of each...), each workspace's in the order queued:
+    one workspace's fan-out, paced for that workspace, never holds up another workspace's messages.
     """
-    query = (
-        select(Delivery)
+    turn = func.row_number().over(partition_by=Delivery.workspace_id, order_by=(Delivery.next_attempt_at, Delivery.id))
+    due = (
+        select(Delivery.id, Delivery.next_attempt_at, turn.label("turn"))
         .where(Delivery.status == "pending", Delivery.next_attempt_at <= now)
         .where(Delivery.workspace_id.not_in(select(Workspace.id).where(Workspace.uninstalled_at.is_not(None))))
-        .order_by(Delivery.next_attempt_at, Delivery.id)
-        .limit(limit)
-        .with_for_update(skip_locked=True)
+        .subquery()
     )
+    first = select(due.c.id).order_by(due.c.turn, due.c.next_attempt_at, due.c.id).limit(limit)
+    query = select(Delivery).where(Delivery.id.in_(first)).with_for_update(skip_locked=True)
     claimed = []
-    for delivery in session.scalars(query):
+    for delivery in _in_turns(list(session.scalars(query))):
         delivery.next_attempt_at = now + lease
         claimed.append(
             Claimed(delivery.id, delivery.workspace_id, delivery.idempotency_key, delivery.method, delivery.payload)
         )
     return claimed
+
+
+def _in_turns(deliveries: list[Delivery]) -> list[Delivery]:
+    """The oldest of each workspace, then the next of each, and so on: the order `claim_due` chose them in."""
+    taken: Counter[int] = Counter()
+    ranked = []
+    for delivery in sorted(deliveries, key=lambda queued: (queued.next_attempt_at, queued.id)):
+        ranked.append((taken[delivery.workspace_id], delivery))
+        taken[delivery.workspace_id] += 1
+    return [delivery for _, delivery in sorted(ranked, key=lambda pair: pair[0])]
 
 
 def record_outcome(session: Session, *, delivery_id: int, outcome: SendOutcome, now: datetime) -> None:

@@ -17,6 +17,7 @@ from services.pulse import rounds as pulse_rounds
 
 UNINSTALLED = "app_uninstalled"
 REINSTALLED = "app_reinstalled"
+ANOTHER_TOKEN = "bot_token_of_another_workspace"
 QUEUED_WHILE_UNINSTALLED = "queued while the app was uninstalled"
 
 
@@ -59,6 +60,18 @@ def record_uninstall(session: Session, *, workspace: Workspace, now: datetime, r
     for table in (slack_installations, slack_bots):
         session.execute(delete(table).where(_install_rows(table, workspace)))
     return dropped
+
+
+def serve_only(session: Session, *, workspace: Workspace, now: datetime) -> list[Workspace]:
+    """With one bot token only its workspace is served: any other still marked installed (the token was replaced by
+    another workspace's, on the same database) is uninstalled as by `app_uninstalled`, its data kept until purged.
+    Otherwise the scheduled jobs would send what it holds through this workspace's bot. Returns those workspaces."""
+    others = session.scalars(
+        select(Workspace).where(Workspace.id != workspace.id, Workspace.uninstalled_at.is_(None))
+    ).all()
+    for other in others:
+        record_uninstall(session, workspace=other, now=now, reason=ANOTHER_TOKEN)
+    return list(others)
 
 
 def _drop_pending(session: Session, workspace: Workspace, reason: str) -> int:

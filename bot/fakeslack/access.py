@@ -16,7 +16,8 @@ CLIENT_METHODS = frozenset({"oauth.v2.access"})
 USER_ARGS = ("channel", "user", "user_id", "users")
 """Where a call names a person (or the DM with one)."""
 LOOKUPS = frozenset({"users.info", "users.lookupByEmail"})
-"""Asking about someone outside the workspace is fine (Slack says `user_not_found`); messaging them is a bug."""
+"""Asking about someone outside the workspace is fine (Slack says `user_not_found`, or for someone met in a Slack
+Connect channel, answers as of their own workspace); messaging them is a bug."""
 
 
 def token_problem(state: SlackState, name: str, token: str) -> Answer | None:
@@ -48,7 +49,9 @@ def reach_problem(state: SlackState, name: str, args: Args, grant: Grant | None)
     for key in USER_ARGS:
         for user_id in str(args.get(key) or "").split(",") if key == "users" else [str(args.get(key) or "")]:
             strangers = [u for u in dm_users(user_id) if u in state.users and not grant.reaches(state.users[u])]
-            if strangers and name not in LOOKUPS:
+            if name in LOOKUPS:
+                strangers = [u for u in strangers if grant.team_id not in state.connected.get(u, ())]
+            elif strangers:
                 owner = grant.enterprise_id if grant.org_wide else grant.team_id
                 state.reject(name, [f"the token of {owner} used for {strangers[0]}, who is not there"])
             if strangers:

@@ -260,7 +260,7 @@ def _view(state: SlackState, args: Args, name: str, view_id: str | None = None) 
 # -- users ----------------------------------------------------------------------------------
 @method("users.info")
 def users_info(state: SlackState, args: Args) -> Answer:
-    """Only people the workspace has: anyone else is `user_not_found` (https://api.slack.com/methods/users.info)."""
+    """People the token reaches (`access`: Slack Connect strangers too); anyone else is `user_not_found`."""
     user = state.users.get(str(args.get("user")))
     return {"ok": True, "user": user} if user else {"ok": False, "error": "user_not_found"}
 

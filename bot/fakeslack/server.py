@@ -96,8 +96,10 @@ class FakeSlack:
         team_id: str | None = None,
         enterprise_id: str | None = None,
         teams: tuple[str, ...] = (),
+        connected_to: tuple[str, ...] = (),
     ) -> None:
-        """A person of the workspace `team_id` (default: the first one); in a Grid org, of `teams` too."""
+        """A person of the workspace `team_id` (default: the first one); in a Grid org, of `teams` too. `connected_to`:
+        workspaces they share a Slack Connect channel with, whose `users.info` finds them (as of their own team)."""
         home = team_id or (teams[0] if teams else self.team_id)
         self.state.users[user_id] = {
             "id": user_id,
@@ -111,6 +113,10 @@ class FakeSlack:
             "deleted": deleted,
             "profile": {"real_name": name, "display_name": name.split()[0], "email": email or ""},
         }
+        if enterprise_id:
+            grid = {"id": user_id, "enterprise_id": enterprise_id, "teams": list(teams or (home,))}
+            self.state.users[user_id]["enterprise_user"] = grid
+        self.state.connected[user_id] = frozenset(connected_to)
 
     def add_channel(
         self,

@@ -89,6 +89,8 @@ class SlackState:
         self.base_url = ""
         self.socket_url = ""
         self.users: dict[str, dict[str, Any]] = {}
+        self.connected: dict[str, frozenset[str]] = {}
+        """People of other workspaces met in a Slack Connect channel: the workspaces that can look them up."""
         self.violations: list[str] = []
         self._calls: list[Call] = []
         self.faults = Faults()

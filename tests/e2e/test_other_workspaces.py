@@ -1,15 +1,20 @@
 """With one bot token, someone from another workspace (a shared channel) is told Latitude is not theirs."""
 
 import logging
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
 
 from bot.fakeslack import SlackDriver
+from bot.runtime import build_runtime
 from bot.server import EVENTS_PATH
+from handlers.jobs.follow_up_pending_requests import follow_up_pending_requests
+from handlers.jobs.send_weekly_digests import send_digests
 from handlers.one_workspace import SERVES_ANOTHER_WORKSPACE
 from models import Employee, Resolution, Workspace
-from tests.conftest import SIGNING_SECRET, RunningBot
+from services import directory
+from tests.conftest import SIGNING_SECRET, RunningBot, bot_settings
 from tests.helpers import count, load_org_and_policy
 
 
@@ -75,3 +80,41 @@ def test_people_of_the_tokens_own_workspace_are_served_as_before(ready: RunningB
 
     assert SERVES_ANOTHER_WORKSPACE not in reply.text
     assert "refund" in reply.text
+
+
+def test_someone_of_another_workspace_met_in_a_shared_channel_is_not_taken_into_the_directory(
+    ready: RunningBot,
+) -> None:
+    """Slack answers `users.info` about an external member of a Slack Connect channel, as of their own workspace."""
+    ready.slack.add_user(
+        "U0EXT", "Eve Elsewhere", team_id="T0OTHER", email="eve@other.example", connected_to=("T0LATITUDE",)
+    )
+
+    ready.driver.command("U0AGENT1", "/nominate", "<@U0EXT|eve> praise for helping our customer")
+
+    [answer] = ready.slack.calls("response_url")
+    assert "not an active member of this workspace" in answer.text
+    assert ready.slack.messages_to("U0EXT") == []
+    only_the_tokens_workspace_is_known(ready)
+
+
+def test_a_bot_token_of_another_workspace_ends_all_sending_for_the_first_one(
+    ready: RunningBot, database_url: str
+) -> None:
+    """The operator puts another workspace's token in `.env`, on the same database: what the first workspace holds
+    must not go out through the other workspace's bot, not even to someone in both (a Grid user)."""
+    ready.slack.add_user("U0MGR1", "Maya Manager", teams=("T0LATITUDE", "T0NEW"), enterprise_id="E0GROUP")
+    ready.driver.command("U0AGENT1", "/resolve", "refund 900 order 42 parcel lost in transit")  # waits on Maya
+    new_token = ready.slack.add_workspace("T0NEW", "Elsewhere", enterprise_id="E0GROUP")
+    restarted = build_runtime(bot_settings(ready.slack, database_url, slack_bot_token=new_token), clock=ready.clock)
+    try:
+        ready.clock.advance(timedelta(hours=25))
+        follow_up_pending_requests(restarted.deps, restarted.app.client)
+        send_digests(restarted.deps, restarted.app.client, force=True)
+
+        assert [call for call in ready.slack.calls("chat.postMessage") if call.token == new_token] == []
+        with restarted.deps.sessions() as session:
+            served = [workspace.slack_team_id for workspace in directory.installed_workspaces(session)]
+        assert served == ["T0NEW"]
+    finally:
+        restarted.close()

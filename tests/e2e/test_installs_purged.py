@@ -1,0 +1,58 @@
+"""A workspace purged while the bot runs leaves nothing behind in the bot's process for the next one to find."""
+
+from datetime import timedelta
+
+from bot.fakeslack import SlackDriver
+from bot.fakeslack.browser import install
+from bot.server import EVENTS_PATH
+from models.engine import make_session_factory
+from services import directory
+from services.org_import import import_org, parse_org_csv
+from services.policy.versions import load_policy
+from services.workspaces import purge, purge_plan
+from tests.conftest import SIGNING_SECRET, RunningBot
+from tests.e2e.test_config_cache import GENEROUS_CREDIT
+from tests.e2e.test_installs import ALPHA_ORG, BETA_ORG, install_in, oauth_bot  # noqa: F401
+
+GAMMA_ORG = ALPHA_ORG.replace("U0A", "U0G")
+
+
+def purge_from_the_command_line(bot: RunningBot, team_id: str) -> None:
+    """`python -m bot workspace purge T.. --now`: another process, with copies of its own."""
+    with make_session_factory(bot.runtime.engine).begin() as session:
+        workspace = directory.find_workspace(session, team_id)
+        assert workspace is not None
+        purge(session, purge_plan(session, workspace=workspace, now=bot.clock.now(), retention_days=30, force=True))
+
+
+def install_with_policy(bot: RunningBot, team_id: str, org: str, policy: str) -> SlackDriver:
+    """Install the app in a workspace, import its org file and load its own policy, as its HR would."""
+    for line in org.splitlines()[1:]:
+        user_id, name = line.split(",")[:2]
+        bot.slack.add_user(user_id, name, team_id=team_id)
+    bot.slack.installing(team_id=team_id, user_id=org.splitlines()[1].split(",")[0])
+    assert install(bot.events_url).status == 200
+    now = bot.clock.now()
+    with bot.sessions.begin() as session:
+        workspace = directory.find_workspace(session, team_id)
+        assert workspace is not None
+        import_org(session, workspace=workspace, rows=parse_org_csv(org), deactivate_missing=False, actor="t", now=now)
+        load_policy(session, workspace=workspace, text=policy, loaded_by="test", now=now)
+    return SlackDriver(
+        bot.events_url + EVENTS_PATH, SIGNING_SECRET, bot.slack, settle=bot.driver._settle, team_id=team_id
+    )
+
+
+def test_a_workspace_installed_after_another_was_purged_is_judged_by_its_own_policy(
+    oauth_bot: RunningBot,  # noqa: F811
+) -> None:
+    beta = install_in(oauth_bot, "T0BETA", BETA_ORG)
+    beta.command("U0BAGENT", "/resolve", "credit 5 order 1 late")  # the bot now keeps beta's policy at hand
+    beta.event({"type": "app_uninstalled"})
+    purge_from_the_command_line(oauth_bot, "T0BETA")
+    oauth_bot.clock.advance(timedelta(days=1))
+
+    gamma = install_with_policy(oauth_bot, "T0GAMMA", GAMMA_ORG, GENEROUS_CREDIT)
+    within = gamma.command("U0GAGENT", "/resolve", "credit 30 order 2 late")
+
+    assert "over your boundary" not in within.text and "$30" in within.text, within.text
