@@ -8,6 +8,7 @@ from tests.conftest import RunningBot
 from tests.e2e.test_pulse_rounds import answer, questions_dm, start, tick
 from tests.helpers import load_org, load_policy
 from tests.pulse_org import EAST, POLICY, PULSE, org_csv
+from tests.rewards_helpers import set_up
 
 
 def comment(bot: RunningBot, user: str, text: str) -> None:
@@ -70,3 +71,18 @@ def test_the_organisations_pulse_results_with_ten_long_questions_and_sixty_long_
     named = re.findall(r"^• (.+?)'s team", reply.text, re.MULTILINE)
     [left_out] = re.findall(r"…and (\d+) more: `/pulse results @manager` shows any of them", reply.text)
     assert len(named) > 10 and len(set(named)) + int(left_out) == 63, "the sixty teams, Ada's, Maya's and Omar's"
+
+
+def test_rewards_history_of_a_long_recognised_person_shows_the_latest_and_counts_the_earlier(bot: RunningBot) -> None:
+    set_up(bot.sessions, bot.clock.now())
+    for month in range(3):
+        for n in range(5):
+            bot.driver.command("U0AGENT1", "/nominate", f"<@U0AGENT2|lee> calm with customer {month}-{n}")
+        bot.clock.advance(timedelta(days=31))
+
+    received = bot.driver.command("U0AGENT2", "/rewards")
+    given = bot.driver.command("U0AGENT1", "/rewards")
+
+    assert "customer 2-4" in received.text and "customer 0-4" not in received.text
+    assert received.text.count("• ") == 10 and "_…and 5 earlier._" in received.text
+    assert given.text.count("• ") == 10 and "_…and 5 earlier._" in given.text
