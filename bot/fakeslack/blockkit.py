@@ -87,6 +87,12 @@ def view_problems(view: dict[str, Any]) -> list[str]:
     return problems + blocks_problems(blocks)
 
 
+def view_refusal(view: dict[str, Any]) -> tuple[list[str], str]:
+    """The problems Slack would refuse a view for, and its error: `invalid_blocks`, else `view_too_large`."""
+    problems = view_problems(view)
+    return (problems, "invalid_blocks") if problems else (view_size_problems(view), VIEW_TOO_LARGE)
+
+
 def view_size_problems(view: dict[str, Any]) -> list[str]:
     """`view_too_large`'s reason, if the view weighs more than Slack takes ([] when it does not)."""
     size = len(json.dumps(view, ensure_ascii=False, separators=(",", ":")).encode())
