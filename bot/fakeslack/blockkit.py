@@ -5,6 +5,7 @@ https://api.slack.com/reference/block-kit/block-elements, https://api.slack.com/
 and https://api.slack.com/reference/surfaces/views.
 """
 
+import json
 import re
 from typing import Any
 
@@ -30,6 +31,11 @@ message counted at 11,341 was refused (https://github.com/slackapi/bolt-js/issue
 11,000, below every refusal reported. Slack checks every message the same way; the stand-in assumes an ack and a
 response URL's message are no exception."""
 BLOCKS_TOO_LONG = "msg_blocks_too_long"
+VIEW_BYTES = 250_000
+"""The most a view may weigh: `views.open`, `views.update`, `views.push` and `views.publish` refuse a larger one with
+`view_too_large` ("the provided view is greater than 250kb", https://docs.slack.dev/reference/methods/views.publish).
+The stand-in weighs the view's JSON in UTF-8 and takes the lower reading of 250 kB."""
+VIEW_TOO_LARGE = "view_too_large"
 
 
 def message_problems(args: dict[str, Any]) -> list[str]:
@@ -81,6 +87,18 @@ def view_problems(view: dict[str, Any]) -> list[str]:
     return problems + blocks_problems(blocks)
 
 
+def view_refusal(view: dict[str, Any]) -> tuple[list[str], str]:
+    """The problems Slack would refuse a view for, and its error: `invalid_blocks`, else `view_too_large`."""
+    problems = view_problems(view)
+    return (problems, "invalid_blocks") if problems else (view_size_problems(view), VIEW_TOO_LARGE)
+
+
+def view_size_problems(view: dict[str, Any]) -> list[str]:
+    """`view_too_large`'s reason, if the view weighs more than Slack takes ([] when it does not)."""
+    size = len(json.dumps(view, ensure_ascii=False, separators=(",", ":")).encode())
+    return [f"a view of {size:,} bytes (limit {VIEW_BYTES:,})"] if size > VIEW_BYTES else []
+
+
 def ack_problems(view: dict[str, Any], ack: dict[str, Any]) -> list[str]:
     """What Slack would refuse in the ack of a view submission: errors must name input blocks of the view."""
     action = ack.get("response_action")
@@ -89,7 +107,7 @@ def ack_problems(view: dict[str, Any], ack: dict[str, Any]) -> list[str]:
         unknown = sorted(set(ack.get("errors") or {}) - inputs)
         return [f"errors for block(s) {unknown} that are not inputs of the view"] if unknown else []
     if action in ("update", "push"):
-        return view_problems(ack.get("view") or {})
+        return view_problems(ack.get("view") or {}) + view_size_problems(ack.get("view") or {})
     return [] if action in (None, "clear") else [f"unknown response_action {action!r}"]
 
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bot.fakeslack.access import CLIENT_METHODS, channel_problem, reach_problem, token_problem
-from bot.fakeslack.blockkit import posted_problems, view_problems
+from bot.fakeslack.blockkit import posted_problems, view_refusal
 from bot.fakeslack.faults import HANG_UP, Fault
 from bot.fakeslack.installs import Grant
 from bot.fakeslack.state import BOT_USER_ID, Call, SlackState, dm_channel
@@ -246,7 +246,7 @@ def _view(state: SlackState, args: Args, name: str, view_id: str | None = None) 
     """Show the view (a new one, or a new version of `view_id`): its id and a fresh hash come back."""
     view = args.get("view")
     view = json.loads(view) if isinstance(view, str) else view or {}
-    refused = _refused(state, name, view_problems(view))
+    refused = _refused(state, name, *view_refusal(view))
     if refused:
         return refused
     external_id = view.get("external_id")

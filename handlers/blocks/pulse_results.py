@@ -2,7 +2,20 @@
 
 from typing import Any
 
-from handlers.blocks.kit import MESSAGE_BLOCKS, Block, button, context_block, packed_sections, quote, text_block
+from handlers.blocks.kit import (
+    CUT_LINE,
+    MESSAGE_BLOCKS,
+    MESSAGE_TEXT,
+    QUOTE_TEXT,
+    Block,
+    button,
+    context_block,
+    packed_sections,
+    quote,
+    text_block,
+    text_length,
+    within_budget,
+)
 from services.pulse.anonymity import HIDDEN_REASON
 from services.pulse.relay import AnswerTo, Relayed
 from services.pulse.results import CommentView, QuestionResult, SubTeam, TeamResults
@@ -15,6 +28,9 @@ ANSWER_REPLY_CALLBACK = "pulse_answer_reply"
 MESSAGE_BLOCK = "pulse_message"
 MESSAGE_INPUT = "message"
 MAX_COMMENT_BLOCKS = 20
+COMMENT_TEXT = 300
+"""The least of a comment shown when many share the message: more are cut to fit than left out."""
+REPLY = "Reply"
 
 
 def results_message(results: TeamResults) -> dict[str, Any]:
@@ -36,35 +52,43 @@ def results_message(results: TeamResults) -> dict[str, Any]:
                     f"and {'is' if results.hidden_questions == 1 else 'are'} not shown."
                 )
             )
-        blocks += _comment_blocks(results.comments, results.replies_open)
+        room = MESSAGE_TEXT - text_length(blocks)
+        comments = _comment_blocks(results.comments, results.replies_open, room // 2 if results.sub_teams else room)
+        blocks += comments
     if results.sub_teams:
-        blocks += _sub_team_blocks(results.sub_teams, MESSAGE_BLOCKS - len(blocks))
+        room = MESSAGE_TEXT - text_length(blocks)
+        blocks += _sub_team_blocks(results.sub_teams, MESSAGE_BLOCKS - len(blocks), room)
     return {"text": f"{title}: {escape_mrkdwn(results.label)}", "blocks": blocks[:MESSAGE_BLOCKS]}
 
 
-def _sub_team_blocks(sub_teams: tuple[SubTeam, ...], room: int) -> list[Block]:
+def _sub_team_blocks(sub_teams: tuple[SubTeam, ...], room: int, budget: int) -> list[Block]:
     """Every team inside, several to a section, in the blocks the results leave (at least 14: ten questions and
-    twenty comments leave that many)."""
+    twenty comments leave that many) and within the text they leave."""
     lines = ["*Teams inside*", *map(_sub_team_line, sub_teams)]
-    return packed_sections(lines, room, where="`/pulse results @manager` shows any of them.")
+    return packed_sections(lines, room, where="`/pulse results @manager` shows any of them.", budget=budget)
 
 
-def _comment_blocks(comments: tuple[CommentView, ...], replies_open: bool) -> list[Block]:
-    """The comments, each with a Reply button while the round's replies are open (they end `relay_days` after
-    close)."""
+def _comment_blocks(comments: tuple[CommentView, ...], replies_open: bool, budget: int) -> list[Block]:
+    """The comments within `budget` characters, each with a Reply button while the round's replies are open (they
+    end `relay_days` after close). Many long comments are each cut short (to COMMENT_TEXT at the least) so that
+    more of them are read; those that still do not fit are counted."""
     if not comments:
         return []
     heading = "*Anonymous comments*"
     if replies_open:
         heading += " — reply, and the bot relays it without telling you who wrote"
+    shown = comments[:MAX_COMMENT_BLOCKS]
+    room = budget - len(heading) - CUT_LINE - len(shown) * len(REPLY)
+    each = min(QUOTE_TEXT, max(COMMENT_TEXT, room // len(shown)))
+    quotes = within_budget([quote(comment.text, each) for comment in shown], room)
     blocks = [text_block(heading)]
-    for comment in comments[:MAX_COMMENT_BLOCKS]:
-        block = text_block(quote(comment.text))
+    for comment, quoted in zip(shown, quotes, strict=False):
+        block = text_block(quoted)
         if replies_open:
-            block["accessory"] = button(REPLY_ACTION, "Reply", str(comment.id))
+            block["accessory"] = button(REPLY_ACTION, REPLY, str(comment.id))
         blocks.append(block)
-    if len(comments) > MAX_COMMENT_BLOCKS:
-        blocks.append(context_block(f"…and {len(comments) - MAX_COMMENT_BLOCKS} more."))
+    if len(comments) > len(quotes):
+        blocks.append(context_block(f"…and {len(comments) - len(quotes)} more."))
     return blocks
 
 

@@ -116,10 +116,17 @@ def revoked_dms(grant: RewardGrant) -> list[tuple[str, dict[str, Any]]]:
 def history_text(history: RewardHistory) -> str:
     lines = [f"*Your recognition* — {_allowance_words(history)}", "\n*Received*"]
     lines += [_received_line(grant) for grant in history.received] or ["_Nothing yet._"]
+    lines += _earlier(history.received_total - len(history.received))
     lines.append("\n*Given*")
     nothing_given = "_Nothing yet: `/nominate @someone why`._" if history.may_nominate else "_Nothing._"
     lines += [_given_line(nomination) for nomination in history.given] or [nothing_given]
+    lines += _earlier(history.given_total - len(history.given))
     return "\n".join(lines)
+
+
+def _earlier(hidden: int) -> list[str]:
+    """The line under a list that shows only the latest: how many came before them."""
+    return [f"_…and {hidden} earlier._"] if hidden > 0 else []
 
 
 def _allowance_words(history: RewardHistory) -> str:

@@ -10,6 +10,8 @@ SUGGESTION_KEYS = {"categories", "owners", "channels", "boundary_proposals"}
 PROPOSAL_KEYS = {"enabled", "min_over_limit", "approved_share", "percentile", "round_to"}
 _CATEGORY = re.compile(r"^[a-z][a-z0-9_]{0,39}\Z")
 _SLACK_USER = re.compile(r"^[UW][A-Z0-9]{2,}\Z")
+MAX_CATEGORIES = 100
+"""The /suggest form offers the categories in one Slack menu, which holds at most 100 options."""
 
 
 @dataclass(frozen=True)
@@ -32,14 +34,15 @@ class SuggestionSettings:
     proposals: ProposalSettings = field(default_factory=ProposalSettings)
 
 
-def parse_suggestions(source: PolicyText, raw: Any) -> SuggestionSettings:
-    """Read `[suggestions]` (absent: no categories, the author's manager decides, no channel, default proposals)."""
+def parse_suggestions(source: PolicyText, raw: Any, *, new: bool = True) -> SuggestionSettings:
+    """Read `[suggestions]` (absent: no categories, the author's manager decides, no channel, default proposals).
+    A stored version (`new` false) may hold more categories than the form lists: it predates that rule."""
     if raw is None:
         return SuggestionSettings()
     path = ("suggestions",)
     table = source.table(path, raw)
     source.unknown_keys(path, table, SUGGESTION_KEYS)
-    categories = _categories(source, table.get("categories", []))
+    categories = _categories(source, table.get("categories", []), new=new)
     owners = _ids(source, (*path, "owners"), table.get("owners", {}), _SLACK_USER, "a Slack user id like U0123ABCD")
     for category in sorted(set(owners) - set(categories)):
         source.problem((*path, "owners", category), "is not one of the categories listed in `categories`")
@@ -52,7 +55,7 @@ def parse_suggestions(source: PolicyText, raw: Any) -> SuggestionSettings:
     )
 
 
-def _categories(source: PolicyText, raw: Any) -> tuple[str, ...]:
+def _categories(source: PolicyText, raw: Any, *, new: bool) -> tuple[str, ...]:
     path = ("suggestions", "categories")
     if not isinstance(raw, list):
         source.problem(path, f'must be a list of names, like ["tools", "process"], got {raw!r}')
@@ -61,7 +64,12 @@ def _categories(source: PolicyText, raw: Any) -> tuple[str, ...]:
     if bad:
         source.problem(path, f"names are lower case letters, digits and _ (got {bad[0]!r})")
         return ()
-    return tuple(dict.fromkeys(raw))
+    categories = tuple(dict.fromkeys(raw))
+    if new and len(categories) > MAX_CATEGORIES:
+        source.problem(
+            path, f"{len(categories)} categories: the /suggest form lists {MAX_CATEGORIES} at most, so merge some"
+        )
+    return categories
 
 
 def _ids(source: PolicyText, path: tuple[str, ...], raw: Any, pattern: re.Pattern[str], what: str) -> dict[str, str]:

@@ -90,7 +90,7 @@ def parse_policy(text: str, *, stored: bool = False) -> Policy:
         source.problem(("profiles",), "the policy needs at least one profile, like [profiles.frontline]")
     rewards = parse_rewards(source, data.get("rewards", {}), currency, new=not stored)
     digest = parse_digest(source, data.get("digest"))
-    suggestions = parse_suggestions(source, data.get("suggestions"))
+    suggestions = parse_suggestions(source, data.get("suggestions"), new=not stored)
     source.raise_if_problems()
     return Policy(
         currency=currency,

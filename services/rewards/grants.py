@@ -92,24 +92,27 @@ class RewardHistory:
     renews_at: datetime
     may_nominate: bool
     """False once the person has left: their history stays readable, their allowance means nothing."""
+    received_total: int = 0
+    given_total: int = 0
+    """How many there are in all: the lists hold only the latest."""
 
 
 def history(
     session: Session, *, workspace: Workspace, employee: Employee, now: datetime, limit: int = 10
 ) -> RewardHistory:
-    """The caller's latest rewards received and nominations given, and what is left of the allowance."""
+    """The caller's latest rewards received and nominations given, how many there are in all, and what is left of
+    the allowance."""
     policy = reward_policy(session, workspace)
+    mine_received = (RewardGrant.workspace_id == workspace.id, RewardGrant.recipient_id == employee.id)
+    mine_given = (Nomination.workspace_id == workspace.id, Nomination.nominator_id == employee.id)
     received = session.scalars(
         select(RewardGrant)
-        .where(RewardGrant.workspace_id == workspace.id, RewardGrant.recipient_id == employee.id)
+        .where(*mine_received)
         .order_by(RewardGrant.granted_at.desc(), RewardGrant.id.desc())
         .limit(limit)
     )
     given = session.scalars(
-        select(Nomination)
-        .where(Nomination.workspace_id == workspace.id, Nomination.nominator_id == employee.id)
-        .order_by(Nomination.created_at.desc(), Nomination.id.desc())
-        .limit(limit)
+        select(Nomination).where(*mine_given).order_by(Nomination.created_at.desc(), Nomination.id.desc()).limit(limit)
     )
     return RewardHistory(
         received=list(received),
@@ -118,6 +121,8 @@ def history(
         allowance_left=allowance_left(session, policy, employee, now=now),
         renews_at=next_month_start(now),
         may_nominate=employee.active,
+        received_total=session.scalar(select(func.count()).select_from(RewardGrant).where(*mine_received)) or 0,
+        given_total=session.scalar(select(func.count()).select_from(Nomination).where(*mine_given)) or 0,
     )
 
 

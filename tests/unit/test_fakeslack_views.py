@@ -13,6 +13,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.fakeslack import FakeSlack, SlackDriver
+from bot.fakeslack.blockkit import ack_problems
 from bot.fakeslack.payloads import view_state
 from bot.fakeslack.server import BOT_TOKEN
 from tests.unit.test_fakeslack import error_of, modal, options, text
@@ -210,3 +211,20 @@ def test_a_click_in_a_modal_carries_the_views_state_as_slack_sends_it(slack: Fak
     assert payload["container"]["type"] == "view" and "response_url" not in payload
     values = payload["view"]["state"]["values"]
     assert values["n"]["note"]["value"] == "kept" and values["r"]["reason"]["value"] == "late parcel"
+
+
+def test_a_view_over_250_kb_is_refused_as_too_large_by_every_views_method(slack: FakeSlack, client: WebClient) -> None:
+    """Slack's views methods answer `view_too_large` for a view "greater than 250kb"; each block here is within
+    Block Kit's limits, only the whole weighs too much (3-byte characters count three times)."""
+    heavy = [{"type": "section", "text": text("界" * 2900)} for _ in range(30)]
+    light = [{"type": "section", "text": text("界" * 2900)} for _ in range(28)]
+    opened = opened_view(slack, client)
+
+    assert client.views_publish(user_id="U0LEE", view={"type": "home", "blocks": light})["ok"]
+    assert error_of(client.views_publish, user_id="U0LEE", view={"type": "home", "blocks": heavy}) == "view_too_large"
+    assert error_of(client.views_open, trigger_id=slack.trigger_id(), view=modal(blocks=heavy)) == "view_too_large"
+    assert error_of(client.views_update, view_id=opened["id"], view=modal(blocks=heavy)) == "view_too_large"
+    assert error_of(client.views_push, trigger_id=slack.trigger_id(), view=modal(blocks=heavy)) == "view_too_large"
+    assert slack.violations and all("bytes (limit 250,000)" in violation for violation in slack.violations)
+    assert ack_problems(modal(), {"response_action": "update", "view": modal(blocks=heavy)}) != []
+    assert ack_problems(modal(), {"response_action": "push", "view": modal(blocks=light)}) == []

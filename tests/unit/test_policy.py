@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.clock import MovableClock
 from bot.fakeslack.blockkit import view_problems
 from handlers.blocks.resolutions import resolve_modal
+from handlers.blocks.suggestions import suggest_modal
 from models import PolicyVersion, Workspace
 from services.money import minor_units_rule
 from services.policy.file import PolicyError
@@ -160,6 +161,28 @@ def test_the_most_categories_and_the_longest_names_make_a_resolve_form_slack_acc
 
     assert len(policy.boundaries_for("agent")) == MAX_CATEGORIES
     assert view_problems(resolve_modal(policy.boundaries_for("agent"), "USD")) == []
+
+
+def test_more_suggestion_categories_than_the_suggest_forms_menu_holds_are_refused() -> None:
+    """Past the hundredth, a category could never be chosen in /suggest and its owner would never get an idea."""
+    names = ", ".join(f'"topic_{n:03d}"' for n in range(101))
+    text = f"[profiles.agent]\nreschedule = {{}}\n[suggestions]\ncategories = [{names}]\n"
+
+    with pytest.raises(PolicyError) as raised:
+        parse_policy(text)
+
+    assert raised.value.problems == [
+        "line 4: suggestions.categories: 101 categories: the /suggest form lists 100 at most, so merge some"
+    ]
+    assert len(parse_policy(text, stored=True).suggestions.categories) == 101, "a version loaded before still reads"
+
+
+def test_the_most_suggestion_categories_make_a_suggest_form_slack_accepts() -> None:
+    names = ", ".join(f'"{"t" * 36}{n:03d}"' for n in range(100))
+    policy = parse_policy(f"[profiles.agent]\nreschedule = {{}}\n[suggestions]\ncategories = [{names}]\n")
+
+    assert len(policy.suggestions.categories) == 100
+    assert view_problems(suggest_modal(policy.suggestions.categories, [])) == []
 
 
 def test_a_yen_reward_with_cents_is_refused_and_a_stored_one_still_reads() -> None:

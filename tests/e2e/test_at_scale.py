@@ -1,0 +1,88 @@
+"""A busy workspace's surfaces keep within Slack's limits: long lists and long texts are cut where the reader
+sees it, never refused by Slack."""
+
+import re
+from datetime import timedelta
+
+from tests.conftest import RunningBot
+from tests.e2e.test_pulse_rounds import answer, questions_dm, start, tick
+from tests.helpers import load_org, load_policy
+from tests.pulse_org import EAST, POLICY, PULSE, org_csv
+from tests.rewards_helpers import set_up
+
+
+def comment(bot: RunningBot, user: str, text: str) -> None:
+    bot.driver.click(user, questions_dm(bot, user), "pulse_comment")
+    opened = bot.slack.calls("views.open")[-1]
+    bot.driver.submit(user, opened.args["view"], {"comment": text})
+
+
+def test_pulse_results_of_a_team_that_wrote_long_comments_fit_one_message(bot: RunningBot) -> None:
+    start(bot)
+    for user in EAST:
+        for question in range(3):
+            answer(bot, user, question, 4)
+        comment(bot, user, f"Comment of {user}: " + "we need more people on the late shift. " * 45)
+    bot.clock.advance(timedelta(hours=73))
+    tick(bot)
+
+    reply = bot.driver.command("U0MGR1", "/pulse", "results")
+
+    assert bot.slack.violations == []
+    assert "Average *4.0* of 5" in reply.text
+    assert all(f"> Comment of {user}: we need more people" in reply.text for user in EAST)
+    assert reply.text.count("…\nReply") == len(EAST), "each comment cut short so that all eight are read"
+
+
+def ten_long_questions() -> str:
+    asked = "".join(
+        f'[[pulse.questions]]\nkey = "q{n}"\ntext = "{n}. '
+        + "Our shift handovers leave me what I need to help. " * 5
+        + '"\nscale = "agreement"\n'
+        for n in range(10)
+    )
+    return PULSE.replace("questions_per_round = 3", "questions_per_round = 10") + (
+        "replace_default_questions = true\n" + asked
+    )
+
+
+def test_the_organisations_pulse_results_with_ten_long_questions_and_sixty_long_named_teams_fit_one_message(
+    bot: RunningBot,
+) -> None:
+    long = "Customer Care Night Shift and Weekend Escalations Desk " * 3
+    teams = "".join(
+        f"U0M{n:02},Manager {n:02} {long},{long}{n:02},manager,U0ADMIN,,Europe/London,\n"
+        f"U0R{n:02},Agent {n:02},{long}{n:02},frontline,U0M{n:02},,Europe/London,\n"
+        for n in range(60)
+    )
+    load_org(bot.sessions, bot.clock.now(), org_csv() + teams)
+    load_policy(bot.sessions, bot.clock.now(), POLICY + ten_long_questions())
+    bot.driver.command("U0HR", "/pulse", "start")
+    for n in range(6):
+        for question in range(10):
+            answer(bot, f"U0R{n:02}", question, 4)
+    bot.clock.advance(timedelta(hours=73))
+    tick(bot)
+
+    reply = bot.driver.command("U0ADMIN", "/pulse", "results org")
+
+    assert bot.slack.violations == []
+    assert reply.text.count("Average *4.0* of 5") == 10
+    named = re.findall(r"^• (.+?)'s team", reply.text, re.MULTILINE)
+    [left_out] = re.findall(r"…and (\d+) more: `/pulse results @manager` shows any of them", reply.text)
+    assert len(named) > 10 and len(set(named)) + int(left_out) == 63, "the sixty teams, Ada's, Maya's and Omar's"
+
+
+def test_rewards_history_of_a_long_recognised_person_shows_the_latest_and_counts_the_earlier(bot: RunningBot) -> None:
+    set_up(bot.sessions, bot.clock.now())
+    for month in range(3):
+        for n in range(5):
+            bot.driver.command("U0AGENT1", "/nominate", f"<@U0AGENT2|lee> calm with customer {month}-{n}")
+        bot.clock.advance(timedelta(days=31))
+
+    received = bot.driver.command("U0AGENT2", "/rewards")
+    given = bot.driver.command("U0AGENT1", "/rewards")
+
+    assert "customer 2-4" in received.text and "customer 0-4" not in received.text
+    assert received.text.count("• ") == 10 and "_…and 5 earlier._" in received.text
+    assert given.text.count("• ") == 10 and "_…and 5 earlier._" in given.text
