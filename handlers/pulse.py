@@ -8,7 +8,7 @@ from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 from sqlalchemy.orm import Session
 
-from handlers import payload, pulse_replies
+from handlers import payload, pulse_comments, pulse_replies
 from handlers.blocks import pulse as blocks
 from handlers.blocks import pulse_results as result_blocks
 from handlers.blocks.kit import field_errors
@@ -143,7 +143,7 @@ def show_results(
     except DomainError as error:
         ack(text=str(error))
         return
-    ack(**result_blocks.results_message(results))
+    ack(**result_blocks.results_message(results, team))
     chart = trend_png(results.trend, f"Pulse trend — {results.label}") if results.shown else None
     if chart is not None:
         with reported(command):
@@ -274,3 +274,4 @@ def register(app: App) -> None:
     app.action(blocks.COMMENT_ACTION)(open_comment)
     app.view(blocks.COMMENT_CALLBACK)(submit_comment)
     pulse_replies.register(app)
+    pulse_comments.register(app)

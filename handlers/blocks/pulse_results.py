@@ -1,5 +1,6 @@
 """Pulse results messages: the results, the reply relay's modal and DMs; their parsers and ids."""
 
+import re
 from typing import Any
 
 from handlers.blocks.kit import (
@@ -18,10 +19,12 @@ from handlers.blocks.kit import (
 )
 from services.pulse.anonymity import HIDDEN_REASON
 from services.pulse.relay import AnswerTo, Relayed
-from services.pulse.results import CommentView, QuestionResult, SubTeam, TeamResults
+from services.pulse.results import QuestionResult, SubTeam, TeamResults
+from services.pulse.trees import ORG
 from services.text import escape_mrkdwn, plural, truncate
 
 REPLY_ACTION = "pulse_reply"  # value: comment id; a manager replies to an anonymous comment
+MORE_COMMENTS_ACTION = "pulse_more_comments"  # value: more_value(); the comments a results message had no room for
 REPLY_CALLBACK = "pulse_reply"
 ANSWER_REPLY_ACTION = "pulse_answer_reply"  # value: answer_value(); the author answers the manager
 ANSWER_REPLY_CALLBACK = "pulse_answer_reply"
@@ -33,7 +36,9 @@ COMMENT_TEXT = 300
 REPLY = "Reply"
 
 
-def results_message(results: TeamResults) -> dict[str, Any]:
+def results_message(results: TeamResults, team: str | None = None) -> dict[str, Any]:
+    """`team` as `/pulse results` was asked for it (a manager's Slack id, `org`, or None for one's own), carried by
+    the button that shows the comments left out."""
     title = truncate(f"Pulse results — round {results.round_number}", 150)
     blocks: list[Block] = [
         {"type": "header", "text": {"type": "plain_text", "text": title}},
@@ -53,8 +58,7 @@ def results_message(results: TeamResults) -> dict[str, Any]:
                 )
             )
         room = MESSAGE_TEXT - text_length(blocks)
-        comments = _comment_blocks(results.comments, results.replies_open, room // 2 if results.sub_teams else room)
-        blocks += comments
+        blocks += _comment_blocks(results, 0, room // 2 if results.sub_teams else room, team)
     if results.sub_teams:
         room = MESSAGE_TEXT - text_length(blocks)
         blocks += _sub_team_blocks(results.sub_teams, MESSAGE_BLOCKS - len(blocks), room)
@@ -68,14 +72,26 @@ def _sub_team_blocks(sub_teams: tuple[SubTeam, ...], room: int, budget: int) -> 
     return packed_sections(lines, room, where="`/pulse results @manager` shows any of them.", budget=budget)
 
 
-def _comment_blocks(comments: tuple[CommentView, ...], replies_open: bool, budget: int) -> list[Block]:
-    """The comments within `budget` characters, each with a Reply button while the round's replies are open (they
-    end `relay_days` after close). Many long comments are each cut short (to COMMENT_TEXT at the least) so that
-    more of them are read; those that still do not fit are counted."""
+def comments_page(results: TeamResults, shown_before: int, team: str | None) -> dict[str, Any]:
+    """The comments after the first `shown_before`, as many as one message holds, with a button for the rest."""
+    title = truncate(f"Pulse comments — round {results.round_number}", 150)
+    blocks: list[Block] = [
+        {"type": "header", "text": {"type": "plain_text", "text": title}},
+        {"type": "section", "text": {"type": "mrkdwn", "text": f"*{escape_mrkdwn(results.label)}*"}},
+    ]
+    blocks += _comment_blocks(results, shown_before, MESSAGE_TEXT - text_length(blocks), team)
+    return {"text": f"{title}: {escape_mrkdwn(results.label)}", "blocks": blocks}
+
+
+def _comment_blocks(results: TeamResults, start: int, budget: int, team: str | None) -> list[Block]:
+    """The comments from `start` on within `budget` characters, each with a Reply button while the round's replies
+    are open (they end `relay_days` after close). Many long comments are each cut short (to COMMENT_TEXT at the
+    least) so that more of them are read; those that still do not fit are counted, with a button that shows them."""
+    comments = results.comments[start:]
     if not comments:
         return []
-    heading = "*Anonymous comments*"
-    if replies_open:
+    heading = "*Anonymous comments*" if start == 0 else f"*Anonymous comments {start + 1}–*"
+    if results.replies_open:
         heading += " — reply, and the bot relays it without telling you who wrote"
     shown = comments[:MAX_COMMENT_BLOCKS]
     room = budget - len(heading) - CUT_LINE - len(shown) * len(REPLY)
@@ -84,12 +100,29 @@ def _comment_blocks(comments: tuple[CommentView, ...], replies_open: bool, budge
     blocks = [text_block(heading)]
     for comment, quoted in zip(shown, quotes, strict=False):
         block = text_block(quoted)
-        if replies_open:
+        if results.replies_open:
             block["accessory"] = button(REPLY_ACTION, REPLY, str(comment.id))
         blocks.append(block)
     if len(comments) > len(quotes):
-        blocks.append(context_block(f"…and {len(comments) - len(quotes)} more."))
+        more = text_block(f"…and {len(comments) - len(quotes)} more.")
+        value = more_value(results.round_number, start + len(quotes), team)
+        more["accessory"] = button(MORE_COMMENTS_ACTION, "Show more", value)
+        blocks.append(more)
     return blocks
+
+
+def more_value(round_number: int, start: int, team: str | None) -> str:
+    return f"{round_number}:{start}:{team or ''}"
+
+
+def parse_more_value(value: str) -> tuple[int, int, str | None]:
+    """A more_value(): the round, how many comments came before, and the team asked for."""
+    round_number, start, team = value.split(":")
+    if not all(digits.isdigit() and len(digits) <= 18 for digits in (round_number, start)):
+        raise ValueError(f"not a comments page: {value!r}"[:60])
+    if team and not (team == ORG or re.fullmatch(r"[UW][A-Z0-9]{2,20}", team)):
+        raise ValueError(f"not a team: {team!r}"[:60])
+    return int(round_number), int(start), team or None
 
 
 def message_modal(callback_id: str, subject: int | str, title: str, intro: str) -> dict[str, Any]:

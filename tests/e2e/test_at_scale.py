@@ -4,6 +4,8 @@ sees it, never refused by Slack."""
 import re
 from datetime import timedelta
 
+from bot.fakeslack.state import Call
+from handlers.blocks.pulse_results import MORE_COMMENTS_ACTION
 from tests.conftest import RunningBot
 from tests.e2e.test_pulse_rounds import answer, questions_dm, start, tick
 from tests.helpers import load_org, load_policy
@@ -86,3 +88,51 @@ def test_rewards_history_of_a_long_recognised_person_shows_the_latest_and_counts
     assert "customer 2-4" in received.text and "customer 0-4" not in received.text
     assert received.text.count("• ") == 10 and "_…and 5 earlier._" in received.text
     assert given.text.count("• ") == 10 and "_…and 5 earlier._" in given.text
+
+
+def a_round_with_a_comment_from_each_of(bot: RunningBot, people: list[str]) -> None:
+    start(bot)
+    for user in people:
+        for question in range(3):
+            answer(bot, user, question, 4)
+        comment(bot, user, f"Comment of {user}: " + "the late shift needs more people. " * 20)
+    bot.clock.advance(timedelta(hours=73))
+    tick(bot)
+
+
+def with_twenty_more_in_east(bot: RunningBot) -> list[str]:
+    more = [f"U0E{n:02}" for n in range(20)]
+    rows = "".join(f"{user},Agent {user},Support East,frontline,U0MGR1,,Europe/London,\n" for user in more)
+    load_org(bot.sessions, bot.clock.now(), org_csv() + rows)
+    return [*EAST, *more]
+
+
+def test_comments_a_results_message_has_no_room_for_are_shown_by_its_button(bot: RunningBot) -> None:
+    """Twenty-eight people commented: the results show what fits, and "Show more" the rest, each comment once."""
+    people = with_twenty_more_in_east(bot)
+    a_round_with_a_comment_from_each_of(bot, people)
+
+    pages = [bot.driver.command("U0MGR1", "/pulse", "results").json]
+    while "Show more" in Call("page", pages[-1], 0).text:
+        bot.driver.click("U0MGR1", Call("ack", pages[-1], 0, response={"ephemeral": True}), MORE_COMMENTS_ACTION)
+        pages.append(bot.slack.calls("response_url")[-1].args)
+        assert len(pages) < 10, "the pages never end"
+
+    assert bot.slack.violations == []
+    shown = [re.findall(r"Comment of (U0\w+)", Call("page", page, 0).text) for page in pages]
+    assert len(pages) > 1 and all(shown)
+    assert sorted(user for page in shown for user in page) == sorted(people)
+    assert "Pulse comments — round 1" in Call("page", pages[1], 0).text
+
+
+def test_show_more_after_a_new_round_closed_says_so_instead_of_mixing_rounds(bot: RunningBot) -> None:
+    a_round_with_a_comment_from_each_of(bot, with_twenty_more_in_east(bot))
+    first = bot.driver.command("U0MGR1", "/pulse", "results").json
+    bot.driver.command("U0HR", "/pulse", "start")
+    bot.driver.command("U0HR", "/pulse", "close")
+
+    bot.driver.click("U0MGR1", Call("ack", first, 0, response={"ephemeral": True}), MORE_COMMENTS_ACTION)
+
+    answer_text = bot.slack.calls("response_url")[-1].text
+    assert "Round 1 is no longer the latest results" in answer_text
+    assert "Comment of" not in answer_text

@@ -1,0 +1,43 @@
+"""The results' "Show more" button: the anonymous comments one results message had no room for."""
+
+from typing import Any
+
+from slack_bolt import Ack, App, BoltContext, Respond
+
+from handlers import payload
+from handlers.blocks import pulse_results as blocks
+from handlers.deps import deps_of
+from handlers.people import action_caller
+from services.errors import DomainError
+from services.pulse.results import team_results
+
+
+def register(app: App) -> None:
+    app.action(blocks.MORE_COMMENTS_ACTION)(show_more_comments)
+
+
+def show_more_comments(
+    ack: Ack, body: dict[str, Any], action: dict[str, Any], context: BoltContext, respond: Respond
+) -> None:
+    """Read again under today's rule (access and anonymity are judged at each click, as for `/pulse results`)."""
+    round_number, start, team = payload.parsed(blocks.parse_more_value, str(action.get("value")))
+    ack()
+    deps = deps_of(context)
+    try:
+        with deps.sessions.begin() as session:
+            identity = action_caller(session, context, body)
+            results = team_results(
+                session, workspace=identity.workspace, viewer=identity.employee, team=team, now=deps.now()
+            )
+    except DomainError as error:
+        respond(text=str(error), response_type="ephemeral", replace_original=False)
+        return
+    if results.round_number != round_number or not results.shown:
+        latest = f"`/pulse results` shows round {results.round_number}."
+        respond(
+            text=f"Round {round_number} is no longer the latest results: {latest}",
+            response_type="ephemeral",
+            replace_original=False,
+        )
+        return
+    respond(**blocks.comments_page(results, start, team), response_type="ephemeral", replace_original=False)
