@@ -72,7 +72,7 @@ def send_now(deps: Deps, client: WebClient, claimed: list[Claimed]) -> None:
     outcomes = [(delivery, send(client, delivery, deps.relay)) for delivery in claimed]
     with deps.sessions.begin() as session:
         for delivery, outcome in outcomes:
-            outbox.record_outcome(session, delivery_id=delivery.id, outcome=outcome, now=deps.now())
+            outbox.record_outcome(session, delivery=delivery, outcome=outcome, now=deps.now())
         notices = channel_refusals.queue_held(session, outcomes, now=deps.now())
     send_now(deps, client, notices)
 

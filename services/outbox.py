@@ -48,8 +48,9 @@ def enqueue_held(
 
     It is held for one lease: if the process dies before sending, the scheduled drain sends it later.
     """
-    delivery_id = _insert(session, workspace_id, key, method, payload, now, due=now + LEASE)
-    return None if delivery_id is None else Claimed(delivery_id, workspace_id, key, method, payload)
+    held_until = now + LEASE
+    delivery_id = _insert(session, workspace_id, key, method, payload, now, due=held_until)
+    return None if delivery_id is None else Claimed(delivery_id, workspace_id, key, method, payload, held_until)
 
 
 def _insert(
@@ -82,11 +83,14 @@ def _insert(
 
 @dataclass(frozen=True)
 class Claimed:
+    """A delivery in one sender's hands until `lease_until`: its `next_attempt_at` while nobody else claimed it."""
+
     id: int
     workspace_id: int
     idempotency_key: str
     method: str
     payload: dict[str, Any]
+    lease_until: datetime
 
 
 def claim_due(session: Session, *, now: datetime, limit: int = 50, lease: timedelta = LEASE) -> list[Claimed]:
@@ -107,51 +111,63 @@ def claim_due(session: Session, *, now: datetime, limit: int = 50, lease: timede
     for delivery in session.scalars(query):
         delivery.next_attempt_at = now + lease
         claimed.append(
-            Claimed(delivery.id, delivery.workspace_id, delivery.idempotency_key, delivery.method, delivery.payload)
+            Claimed(
+                delivery.id,
+                delivery.workspace_id,
+                delivery.idempotency_key,
+                delivery.method,
+                delivery.payload,
+                delivery.next_attempt_at,
+            )
         )
     return claimed
 
 
-def record_outcome(session: Session, *, delivery_id: int, outcome: SendOutcome, now: datetime) -> None:
-    record_outcomes(session, outcomes=[(delivery_id, outcome)], now=now)
+def record_outcome(session: Session, *, delivery: Claimed, outcome: SendOutcome, now: datetime) -> None:
+    record_outcomes(session, outcomes=[(delivery, outcome)], now=now)
 
 
 # Every message sent is recorded so: built once, since building a statement costs more than running it.
+# A message already recorded sent (by a sender that took it over when this one's lease ended) keeps that
+# record, which later updates of the message go by; one given up meanwhile went out all the same.
 _MARK_SENT = (
     update(Delivery)
-    .where(Delivery.id == bindparam("delivery"))
+    .where(Delivery.id == bindparam("delivery"), Delivery.status != "sent")
     .values(status="sent", sent_at=bindparam("at"), result=bindparam("answer"), last_error=None)
     .values(attempts=Delivery.attempts + 1)
 )
 
 
-def record_outcomes(session: Session, *, outcomes: list[tuple[int, SendOutcome]], now: datetime) -> None:
-    """Record a batch of sends in one go: sent (one UPDATE each), retried later, or given up."""
+def record_outcomes(session: Session, *, outcomes: list[tuple[Claimed, SendOutcome]], now: datetime) -> None:
+    """Record a batch of sends in one go: sent (one UPDATE each), retried later, or given up.
+
+    A failure counts only while the delivery is still pending and in this sender's lease: once the lease
+    ended, another sender may have taken it (and sent it), and a late failure must not undo that.
+    """
     sent = [
-        {"delivery": delivery_id, "at": now, "answer": outcome.result}
-        for delivery_id, outcome in outcomes
-        if outcome.ok
+        {"delivery": delivery.id, "at": now, "answer": outcome.result} for delivery, outcome in outcomes if outcome.ok
     ]
     if sent:
         session.connection().execute(_MARK_SENT, sent)
-    failed = [(delivery_id, outcome) for delivery_id, outcome in outcomes if not outcome.ok]
+    failed = {delivery.id: (delivery, outcome) for delivery, outcome in outcomes if not outcome.ok}
     if failed:
-        rows = {d.id: d for d in session.scalars(select(Delivery).where(Delivery.id.in_([i for i, _ in failed])))}
-        for delivery_id, outcome in failed:
-            if delivery_id in rows:  # else forgotten while it was being sent (a pulse round closed meanwhile)
-                _apply(rows[delivery_id], outcome, now)
+        # Rows forgotten while being sent (a pulse round closed meanwhile) are simply not found.
+        for row in session.scalars(_STILL_PENDING.where(Delivery.id.in_(failed)).with_for_update()):
+            delivery, outcome = failed[row.id]
+            if row.next_attempt_at == delivery.lease_until:
+                _apply(row, outcome, now)
+
+
+_STILL_PENDING = select(Delivery).where(Delivery.status == "pending")
 
 
 def _apply(delivery: Delivery, outcome: SendOutcome, now: datetime) -> None:
-    """Mark a delivery sent; wait out a rate limit (Retry-After, no attempt counted); back off; or give up."""
-    if outcome.retry_after is not None and not outcome.ok:
+    """Record a failed send: wait out a rate limit (Retry-After, no attempt counted); back off; or give up."""
+    if outcome.retry_after is not None:
         delivery.last_error = outcome.error
         delivery.next_attempt_at = now + timedelta(seconds=outcome.retry_after)
         return
     delivery.attempts += 1
-    if outcome.ok:
-        delivery.status, delivery.sent_at, delivery.result, delivery.last_error = "sent", now, outcome.result, None
-        return
     delivery.last_error = outcome.error
     if outcome.permanent or delivery.attempts >= MAX_ATTEMPTS:
         delivery.status = "failed"
