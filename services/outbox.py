@@ -1,5 +1,6 @@
 """The outbox: messages are written once under an idempotency key, then sent and retried. Callers commit."""
 
+import zlib
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -8,7 +9,7 @@ from sqlalchemy import bindparam, delete, func, select, update
 from sqlalchemy.orm import Session
 
 from models import Delivery, Workspace
-from services.rows import insert_new
+from services.rows import insert_new, take_turns
 
 MAX_ATTEMPTS = 8
 BASE_BACKOFF = timedelta(seconds=30)
@@ -248,6 +249,20 @@ def give_up_pending(session: Session, *, key_prefix: str, reason: str) -> int:
 def give_up_pending_key(session: Session, *, key: str, reason: str) -> None:
     """`give_up_pending` for the one message under exactly `key`."""
     session.execute(_GIVE_UP_KEY, {"key": key, "reason": reason})
+
+
+MESSAGE_LOCKS = -3
+"""The lock space of messages queued in series in `rows.take_turns` (people use -1, policy changes -2)."""
+
+
+def take_turns_under(session: Session, *, workspace_id: int, key_prefixes: list[str]) -> None:
+    """Until the caller commits, another transaction queuing under any of these prefixes waits: what it then gives
+    up and counts (`count_under`) includes this one's, so two changes at once never number a message alike.
+
+    Keyed by a 32-bit hash of workspace and prefix: a rare collision only makes two series take turns.
+    """
+    digests = [zlib.crc32(f"{workspace_id}:{prefix}".encode()) for prefix in key_prefixes]
+    take_turns(session, MESSAGE_LOCKS, [digest - 2**32 if digest >= 2**31 else digest for digest in digests])
 
 
 def count_under(session: Session, *, key_prefix: str) -> int:
