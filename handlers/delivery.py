@@ -72,7 +72,7 @@ def send_now(deps: Deps, client: WebClient, claimed: list[Claimed]) -> None:
     outcomes = [(delivery, send(client, delivery, deps.relay)) for delivery in claimed]
     with deps.sessions.begin() as session:
         for delivery, outcome in outcomes:
-            outbox.record_outcome(session, delivery_id=delivery.id, outcome=outcome, now=deps.now())
+            outbox.record_outcome(session, delivery=delivery, outcome=outcome, now=deps.now())
         notices = channel_refusals.queue_held(session, outcomes, now=deps.now())
     send_now(deps, client, notices)
 
@@ -194,7 +194,7 @@ def update_each(
     }
     if copies:
         with deps.sessions.begin() as session:
-            _queue_updates(session, workspace_id, copies, later, content, now=deps.now())
+            queue_updates(session, workspace_id, copies, later, content, now=deps.now())
 
 
 def _update_one(client: WebClient, channel: str, ts: str, content: dict[str, Any]) -> float | None:
@@ -227,7 +227,7 @@ def _update_refused(channel: str, error: SlackApiError) -> float | None:
     return None
 
 
-def _queue_updates(
+def queue_updates(
     session: Session,
     workspace_id: int,
     copies: list[tuple[str, str]],
@@ -237,7 +237,10 @@ def _queue_updates(
     now: datetime,
 ) -> None:
     """Queue the updates Slack could not make now; an update of the same copy still queued from before is dropped
-    either way, so that it never replaces this newer content once Slack is back."""
+    either way, so that it never replaces this newer content once Slack is back. Two changes of a copy at once
+    take turns here: the later one numbers its update after the first's and drops it."""
+    prefixes = [f"update:{channel}:{ts}:" for channel, ts in copies]
+    outbox.take_turns_under(session, workspace_id=workspace_id, key_prefixes=prefixes)
     for channel, ts in copies:
         prefix = f"update:{channel}:{ts}:"
         outbox.give_up_pending(session, key_prefix=prefix, reason="updated since")

@@ -1,5 +1,6 @@
 """The outbox: messages are written once under an idempotency key, then sent and retried. Callers commit."""
 
+import zlib
 from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -9,7 +10,7 @@ from sqlalchemy import bindparam, delete, func, select, update
 from sqlalchemy.orm import Session
 
 from models import Delivery, Workspace
-from services.rows import insert_new
+from services.rows import insert_new, take_turns
 
 MAX_ATTEMPTS = 8
 BASE_BACKOFF = timedelta(seconds=30)
@@ -49,8 +50,9 @@ def enqueue_held(
 
     It is held for one lease: if the process dies before sending, the scheduled drain sends it later.
     """
-    delivery_id = _insert(session, workspace_id, key, method, payload, now, due=now + LEASE)
-    return None if delivery_id is None else Claimed(delivery_id, workspace_id, key, method, payload)
+    held_until = now + LEASE
+    delivery_id = _insert(session, workspace_id, key, method, payload, now, due=held_until)
+    return None if delivery_id is None else Claimed(delivery_id, workspace_id, key, method, payload, held_until)
 
 
 def _insert(
@@ -83,11 +85,14 @@ def _insert(
 
 @dataclass(frozen=True)
 class Claimed:
+    """A delivery in one sender's hands until `lease_until`: its `next_attempt_at` while nobody else claimed it."""
+
     id: int
     workspace_id: int
     idempotency_key: str
     method: str
     payload: dict[str, Any]
+    lease_until: datetime
 
 
 def claim_due(session: Session, *, now: datetime, limit: int = 50, lease: timedelta = LEASE) -> list[Claimed]:
@@ -111,7 +116,14 @@ def claim_due(session: Session, *, now: datetime, limit: int = 50, lease: timede
     for delivery in _in_turns(list(session.scalars(query))):
         delivery.next_attempt_at = now + lease
         claimed.append(
-            Claimed(delivery.id, delivery.workspace_id, delivery.idempotency_key, delivery.method, delivery.payload)
+            Claimed(
+                delivery.id,
+                delivery.workspace_id,
+                delivery.idempotency_key,
+                delivery.method,
+                delivery.payload,
+                delivery.next_attempt_at,
+            )
         )
     return claimed
 
@@ -126,46 +138,51 @@ def _in_turns(deliveries: list[Delivery]) -> list[Delivery]:
     return [delivery for _, delivery in sorted(ranked, key=lambda pair: pair[0])]
 
 
-def record_outcome(session: Session, *, delivery_id: int, outcome: SendOutcome, now: datetime) -> None:
-    record_outcomes(session, outcomes=[(delivery_id, outcome)], now=now)
+def record_outcome(session: Session, *, delivery: Claimed, outcome: SendOutcome, now: datetime) -> None:
+    record_outcomes(session, outcomes=[(delivery, outcome)], now=now)
 
 
 # Every message sent is recorded so: built once, since building a statement costs more than running it.
+# A message already recorded sent (by a sender that took it over when this one's lease ended) keeps that
+# record, which later updates of the message go by; one given up meanwhile went out all the same.
 _MARK_SENT = (
     update(Delivery)
-    .where(Delivery.id == bindparam("delivery"))
+    .where(Delivery.id == bindparam("delivery"), Delivery.status != "sent")
     .values(status="sent", sent_at=bindparam("at"), result=bindparam("answer"), last_error=None)
     .values(attempts=Delivery.attempts + 1)
 )
 
 
-def record_outcomes(session: Session, *, outcomes: list[tuple[int, SendOutcome]], now: datetime) -> None:
-    """Record a batch of sends in one go: sent (one UPDATE each), retried later, or given up."""
+def record_outcomes(session: Session, *, outcomes: list[tuple[Claimed, SendOutcome]], now: datetime) -> None:
+    """Record a batch of sends in one go: sent (one UPDATE each), retried later, or given up.
+
+    A failure counts only while the delivery is still pending and in this sender's lease: once the lease
+    ended, another sender may have taken it (and sent it), and a late failure must not undo that.
+    """
     sent = [
-        {"delivery": delivery_id, "at": now, "answer": outcome.result}
-        for delivery_id, outcome in outcomes
-        if outcome.ok
+        {"delivery": delivery.id, "at": now, "answer": outcome.result} for delivery, outcome in outcomes if outcome.ok
     ]
     if sent:
         session.connection().execute(_MARK_SENT, sent)
-    failed = [(delivery_id, outcome) for delivery_id, outcome in outcomes if not outcome.ok]
+    failed = {delivery.id: (delivery, outcome) for delivery, outcome in outcomes if not outcome.ok}
     if failed:
-        rows = {d.id: d for d in session.scalars(select(Delivery).where(Delivery.id.in_([i for i, _ in failed])))}
-        for delivery_id, outcome in failed:
-            if delivery_id in rows:  # else forgotten while it was being sent (a pulse round closed meanwhile)
-                _apply(rows[delivery_id], outcome, now)
+        # Rows forgotten while being sent (a pulse round closed meanwhile) are simply not found.
+        for row in session.scalars(_STILL_PENDING.where(Delivery.id.in_(failed)).with_for_update()):
+            delivery, outcome = failed[row.id]
+            if row.next_attempt_at == delivery.lease_until:
+                _apply(row, outcome, now)
+
+
+_STILL_PENDING = select(Delivery).where(Delivery.status == "pending")
 
 
 def _apply(delivery: Delivery, outcome: SendOutcome, now: datetime) -> None:
-    """Mark a delivery sent; wait out a rate limit (Retry-After, no attempt counted); back off; or give up."""
-    if outcome.retry_after is not None and not outcome.ok:
+    """Record a failed send: wait out a rate limit (Retry-After, no attempt counted); back off; or give up."""
+    if outcome.retry_after is not None:
         delivery.last_error = outcome.error
         delivery.next_attempt_at = now + timedelta(seconds=outcome.retry_after)
         return
     delivery.attempts += 1
-    if outcome.ok:
-        delivery.status, delivery.sent_at, delivery.result, delivery.last_error = "sent", now, outcome.result, None
-        return
     delivery.last_error = outcome.error
     if outcome.permanent or delivery.attempts >= MAX_ATTEMPTS:
         delivery.status = "failed"
@@ -246,6 +263,20 @@ def give_up_pending(session: Session, *, key_prefix: str, reason: str) -> int:
 def give_up_pending_key(session: Session, *, key: str, reason: str) -> None:
     """`give_up_pending` for the one message under exactly `key`."""
     session.execute(_GIVE_UP_KEY, {"key": key, "reason": reason})
+
+
+MESSAGE_LOCKS = -3
+"""The lock space of messages queued in series in `rows.take_turns` (people use -1, policy changes -2)."""
+
+
+def take_turns_under(session: Session, *, workspace_id: int, key_prefixes: list[str]) -> None:
+    """Until the caller commits, another transaction queuing under any of these prefixes waits: what it then gives
+    up and counts (`count_under`) includes this one's, so two changes at once never number a message alike.
+
+    Keyed by a 32-bit hash of workspace and prefix: a rare collision only makes two series take turns.
+    """
+    digests = [zlib.crc32(f"{workspace_id}:{prefix}".encode()) for prefix in key_prefixes]
+    take_turns(session, MESSAGE_LOCKS, [digest - 2**32 if digest >= 2**31 else digest for digest in digests])
 
 
 def count_under(session: Session, *, key_prefix: str) -> int:

@@ -37,17 +37,16 @@ def drain_outbox(deps: Deps, client: WebClient, *, batch: int = BATCH) -> int:
             if sends:
                 with deps.sessions.begin() as session:
                     outbox.record_outcomes(session, outcomes=sends, now=deps.now())
-                    noticed = notices_for(session, deps, claimed, sends)
+                    noticed = notices_for(session, deps, sends)
             sent += sum(outcome.ok for _, outcome in sends)
             if len(claimed) < batch and not noticed:
                 break
     return sent
 
 
-def notices_for(session: Session, deps: Deps, claimed: list[Claimed], sends: list[tuple[int, SendOutcome]]) -> int:
+def notices_for(session: Session, deps: Deps, sends: list[tuple[Claimed, SendOutcome]]) -> int:
     """Queue, due now, what HR must hear of channel posts Slack refused (handlers/channel_refusals.py); how many."""
-    by_id = {delivery.id: delivery for delivery in claimed}
-    refused = [(by_id[delivery_id], outcome) for delivery_id, outcome in sends if not outcome.ok]
+    refused = [(delivery, outcome) for delivery, outcome in sends if not outcome.ok]
     return channel_refusals.queue_due(session, refused, now=deps.now())
 
 
@@ -61,8 +60,8 @@ def by_channel(claimed: list[Claimed]) -> list[list[Claimed]]:
 
 def send_in_order(
     deps: Deps, client: WebClient, group: list[Claimed], tokenless: set[int]
-) -> list[tuple[int, SendOutcome]]:
-    return [(delivery.id, paced_send(deps, client, delivery, tokenless)) for delivery in group]
+) -> list[tuple[Claimed, SendOutcome]]:
+    return [(delivery, paced_send(deps, client, delivery, tokenless)) for delivery in group]
 
 
 def paced_send(deps: Deps, client: WebClient, delivery: Claimed, tokenless: set[int]) -> SendOutcome:

@@ -5,23 +5,47 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from models import Employee, PulseReceipt, Workspace
+from models import Employee, PulseReceipt, PulseRound, Workspace
 from services.pulse.rounds import Invitation, invitable, open_round, opens_for
+from services.rows import insert_of
 
 
 def due_invitations(session: Session, *, workspace: Workspace, now: datetime) -> list[Invitation]:
-    """Everyone whose local hour has come and who was not asked yet: their receipt is written now."""
+    """Everyone whose local hour has come and who was not asked yet: their receipt is written now.
+
+    A tick overlapping this one (its leader lost the lock mid-tick) may write the same receipts: whoever writes a
+    receipt first invites that person, and the other goes on without them.
+    """
     pulse_round = open_round(session, workspace, shared_lock=True)  # no receipt goes to a round being sealed
     if pulse_round is None:
         return []
     asked = set(session.scalars(select(PulseReceipt.employee_id).where(PulseReceipt.round_id == pulse_round.id)))
-    due = []
-    for person in invitable(session, workspace):
-        if person.id not in asked and opens_for(pulse_round, person) <= now < pulse_round.closes_at:
-            session.add(PulseReceipt(round_id=pulse_round.id, employee_id=person.id, invited_at=now, answered=False))
-            due.append(Invitation(pulse_round, person))
-    session.flush()
-    return due
+    due = [
+        person
+        for person in invitable(session, workspace)
+        if person.id not in asked and opens_for(pulse_round, person) <= now < pulse_round.closes_at
+    ]
+    written = _write_receipts(session, pulse_round, [person.id for person in due], now)
+    return [Invitation(pulse_round, person) for person in due if person.id in written]
+
+
+RECEIPTS_A_STATEMENT = 1000
+"""Four parameters a receipt: well under what SQLite and PostgreSQL take in one statement."""
+
+
+def _write_receipts(session: Session, pulse_round: PulseRound, people: list[int], now: datetime) -> set[int]:
+    """The people whose receipt this wrote (not those another transaction wrote first)."""
+    insert = insert_of(session.get_bind().dialect.name, PulseReceipt)
+    written: set[int] = set()
+    for start in range(0, len(people), RECEIPTS_A_STATEMENT):
+        rows = [
+            {"round_id": pulse_round.id, "employee_id": person, "invited_at": now, "answered": False}
+            for person in people[start : start + RECEIPTS_A_STATEMENT]
+        ]
+        written.update(
+            session.scalars(insert.values(rows).on_conflict_do_nothing().returning(PulseReceipt.employee_id))
+        )
+    return written
 
 
 def due_reminders(session: Session, *, workspace: Workspace, now: datetime) -> list[Invitation]:

@@ -1,15 +1,19 @@
 """A decision or a backing is saved, then Slack cannot update its messages just now (busy, rate limited):
 nobody is asked to try again, every other copy is still updated, and the outbox updates the rest once Slack is back."""
 
+from collections.abc import Callable
 from datetime import timedelta
 
 import pytest
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session
 
 from bot.fakeslack import Call
+from handlers.delivery import queue_updates
 from handlers.jobs.drain_outbox import drain_outbox
-from models import SuggestionBacker
-from tests.conftest import RunningBot
-from tests.helpers import count, load_org, load_policy
+from models import SuggestionBacker, Workspace
+from tests.conftest import RECOGNITION_CHANNEL, RunningBot
+from tests.helpers import count, load_org, load_policy, one_after_the_other, skip_unless_writers_overlap
 from tests.suggestions_helpers import load_suggestion_org
 
 SLACK_DOWN = {"status": 503, "times": 3}  # the first try and the listener client's two retries
@@ -126,3 +130,45 @@ def test_an_update_queued_while_slack_was_busy_never_replaces_a_newer_one(
 
     assert "2 colleagues" in shown(bot, card)
     assert "2 colleagues" in shown(bot, post)
+
+
+def test_two_updates_of_one_message_queued_at_once_leave_the_newer_one_to_be_made(
+    bot: RunningBot, workspace: Workspace, engine: Engine
+) -> None:
+    """Slack is busy while two people move a suggestion on, one right after the other, in two processes."""
+    skip_unless_writers_overlap(engine)
+    posted = bot.runtime.sender_client.chat_postMessage(channel=RECOGNITION_CHANNEL, text="Open")
+    message = (str(posted["channel"]), str(posted["ts"]))
+
+    def queue(status: str) -> Callable[[Session], None]:
+        content = {"text": status}
+        return lambda session: queue_updates(
+            session, workspace.id, [message], {message: 0.0}, content, now=bot.clock.now()
+        )
+
+    one_after_the_other(bot.sessions, engine, queue("Under review"), queue("Planned"))
+    drain(bot)
+
+    assert bot.slack.message(*message)["text"] == "Planned"
+
+
+def test_an_update_still_being_queued_when_a_newer_one_is_shown_at_once_is_dropped(
+    bot: RunningBot, workspace: Workspace, engine: Engine
+) -> None:
+    """Slack was busy for the first change and is back for the second, made while the first is being queued."""
+    skip_unless_writers_overlap(engine)
+    client = bot.runtime.sender_client
+    posted = client.chat_postMessage(channel=RECOGNITION_CHANNEL, text="Open")
+    message = (str(posted["channel"]), str(posted["ts"]))
+
+    def queued_for_later(session: Session) -> None:
+        queue_updates(session, workspace.id, [message], {message: 0.0}, {"text": "Under review"}, now=bot.clock.now())
+
+    def shown_at_once(session: Session) -> None:
+        client.chat_update(channel=message[0], ts=message[1], text="Planned")
+        queue_updates(session, workspace.id, [message], {}, {"text": "Planned"}, now=bot.clock.now())
+
+    one_after_the_other(bot.sessions, engine, queued_for_later, shown_at_once)
+    drain(bot)
+
+    assert bot.slack.message(*message)["text"] == "Planned"

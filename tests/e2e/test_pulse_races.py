@@ -11,15 +11,23 @@ from sqlalchemy.engine.interfaces import DBAPICursor, ExecutionContext
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.clock import MovableClock
+from handlers.jobs.run_pulse_rounds import run_pulse_rounds
 from handlers.pulse_invitations import queue_invitations
 from models import Delivery, PulseComment, PulseReceipt, PulseRelay, PulseReply, PulseRound, Workspace
 from services.errors import AlreadyDone
 from services.pulse import relay as pulse_relay
 from services.pulse.closing import close_round
-from services.pulse.rounds import start_round
+from services.pulse.rounds import invitable, start_round
 from tests.conftest import RunningBot
 from tests.e2e.test_pulse_relay import commented_round
-from tests.helpers import employee, one_after_the_other, skip_unless_writers_overlap
+from tests.helpers import (
+    employee,
+    load_org,
+    load_policy,
+    one_after_the_other,
+    skip_unless_writers_overlap,
+    wait_until_waiting_for_the_lock,
+)
 from tests.pulse_org import load_pulse_org
 
 
@@ -154,3 +162,45 @@ def test_two_round_starts_at_once_leave_one_round_open_and_tell_the_second_it_is
 
     with sessions() as session:
         assert session.scalars(select(PulseRound.number).where(PulseRound.status == "open")).all() == [1]
+
+
+def test_a_tick_overlapping_another_invites_each_person_once_and_goes_on_to_the_next_workspace(
+    bot: RunningBot, engine: Engine
+) -> None:
+    """A tick still inviting when the next one starts (its leader lost the lock meanwhile) holds a person's receipt:
+    the next tick finds it written, and invites the next workspace all the same."""
+    skip_unless_writers_overlap(engine)
+    now = bot.clock.now()
+    load_pulse_org(bot.sessions, now)
+    load_org(bot.sessions, now, team_id="T0OTHER")
+    load_policy(bot.sessions, now, team_id="T0OTHER")
+    with bot.sessions.begin() as session:
+        for workspace in session.scalars(select(Workspace)):
+            start_round(session, workspace=workspace, by=None, actor="cli", now=now)
+
+    with bot.sessions() as first, ThreadPoolExecutor(1) as other:
+        queue_invitations(first, workspace=in_team(first, "T0LATITUDE"), now=now)
+        second = other.submit(run_pulse_rounds, bot.runtime.deps, bot.runtime.sender_client)
+        wait_until_waiting_for_the_lock(engine, 1)
+        first.commit()
+        second.result(timeout=10)
+
+    with bot.sessions() as session:
+        for team in ("T0LATITUDE", "T0OTHER"):
+            workspace = in_team(session, team)
+            everyone = sorted(f"pulse:{team}:" in key for key in invitations(session, workspace))
+            assert len(everyone) == len(invitable(session, workspace)) > 0 and all(everyone), team
+
+
+def invitations(session: Session, workspace: Workspace) -> list[str]:
+    return list(
+        session.scalars(
+            select(Delivery.idempotency_key).where(
+                Delivery.workspace_id == workspace.id, Delivery.idempotency_key.like("pulse:%")
+            )
+        )
+    )
+
+
+def in_team(session: Session, team_id: str) -> Workspace:
+    return session.scalars(select(Workspace).where(Workspace.slack_team_id == team_id)).one()

@@ -144,3 +144,65 @@ def test_a_sender_that_died_mid_way_leaves_its_claims_to_the_next_one(
     clock.advance(outbox.LEASE + timedelta(seconds=1))
     assert drain_outbox(deps, client) == 1
     assert sorted(c.args["text"] for c in slack.calls("chat.postMessage")) == ["x", "y"]
+
+
+def test_a_late_failure_of_a_sender_whose_lease_ended_leaves_the_message_sent_by_the_next(
+    deps: Deps, workspace: Workspace, slack: FakeSlack, clock: MovableClock
+) -> None:
+    client = create_sender_client(bot_settings(slack, "sqlite://"))
+    queue(deps, workspace, "slow")
+    with deps.sessions.begin() as session:
+        [slow] = outbox.claim_due(session, now=clock.now())
+    clock.advance(outbox.LEASE + timedelta(seconds=1))
+    assert drain_outbox(deps, client) == 1, "the next sender takes it once the first one's lease ends"
+
+    with deps.sessions.begin() as session:  # the first sender's Slack call finally fails for good
+        late = outbox.SendOutcome(ok=False, error="channel_not_found", permanent=True)
+        outbox.record_outcomes(session, outcomes=[(slow, late)], now=clock.now())
+
+    sent = deliveries(deps)["slow"]
+    assert (sent.status, sent.attempts, sent.last_error) == ("sent", 1, None)
+    assert sent.result is not None
+    with deps.sessions() as session:
+        assert outbox.sent_copies(session, key="slow") == [(sent.result["channel"], sent.result["ts"])], "to update"
+
+
+def test_a_late_rate_limit_does_not_shorten_the_lease_of_the_sender_holding_it_now(
+    deps: Deps, workspace: Workspace, clock: MovableClock
+) -> None:
+    queue(deps, workspace, "busy")
+    with deps.sessions.begin() as session:
+        [first] = outbox.claim_due(session, now=clock.now())
+    clock.advance(outbox.LEASE + timedelta(seconds=1))
+    with deps.sessions.begin() as session:
+        assert [c.idempotency_key for c in outbox.claim_due(session, now=clock.now())] == ["busy"]
+
+    with deps.sessions.begin() as session:  # the first sender hears of a rate limit only now
+        limited = outbox.SendOutcome(ok=False, error="ratelimited", retry_after=1)
+        outbox.record_outcomes(session, outcomes=[(first, limited)], now=clock.now())
+    clock.advance(timedelta(seconds=2))
+
+    with deps.sessions.begin() as session:
+        assert outbox.claim_due(session, now=clock.now()) == [], "the second sender still holds it"
+    assert deliveries(deps)["busy"].last_error is None
+
+
+def test_a_message_sent_by_two_senders_keeps_the_copy_recorded_first(
+    deps: Deps, workspace: Workspace, clock: MovableClock
+) -> None:
+    queue(deps, workspace, "twice")
+    with deps.sessions.begin() as session:
+        [first] = outbox.claim_due(session, now=clock.now())
+    clock.advance(outbox.LEASE + timedelta(seconds=1))
+    with deps.sessions.begin() as session:
+        [second] = outbox.claim_due(session, now=clock.now())
+        by_second = outbox.SendOutcome(ok=True, result={"channel": "D0A", "ts": "2.0"})
+        outbox.record_outcomes(session, outcomes=[(second, by_second)], now=clock.now())
+
+    with deps.sessions.begin() as session:  # the first sender hears only now that Slack took it too
+        by_first = outbox.SendOutcome(ok=True, result={"channel": "D0A", "ts": "1.0"})
+        outbox.record_outcomes(session, outcomes=[(first, by_first)], now=clock.now())
+
+    with deps.sessions() as session:
+        assert outbox.sent_copies(session, key="twice") == [("D0A", "2.0")]
+    assert deliveries(deps)["twice"].attempts == 1
