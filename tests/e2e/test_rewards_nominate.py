@@ -76,6 +76,10 @@ def test_several_people_named_in_one_nomination_share_one_post_and_each_get_a_gr
         (f"{LEE} voucher_25", "Say why you are recognising them"),
         (f"{LEE}   ", "Say why you are recognising them"),
         ("lee great work", "Start with the people you recognise"),
+        (f"{LEE} <!subteam^S0EAST|@support-east> covered the queue", "`@support-east` is not a person picked"),
+        ("<!subteam^S0EAST|@support-east> covered the queue", "`@support-east` is not a person picked"),
+        (f"{LEE} <!here> great week", "is not a person picked from Slack's list"),
+        (f"{LEE} @ines covered the queue", "`@ines` is not a person picked from Slack's list"),
     ],
 )
 def test_a_refused_nomination_says_why_and_writes_nothing(ready: RunningBot, text: str, expected: str) -> None:
