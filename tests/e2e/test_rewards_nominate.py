@@ -98,6 +98,23 @@ def test_an_unknown_reward_lists_the_catalog(ready: RunningBot) -> None:
         assert f"`{key}`" in reply.text
 
 
+def test_a_reward_typed_with_a_hyphen_is_that_reward_not_a_shout_out(ready: RunningBot) -> None:
+    reply = ready.driver.command("U0AGENT1", "/nominate", f"{LEE} half-day covered the whole weekend")
+
+    assert "Half a day off for Lee Senior is waiting for approval by Maya Manager" in reply.text
+    with ready.sessions() as session:
+        [nomination] = nominations(session)
+        assert (nomination.item_key, nomination.reason) == ("half_day", "covered the whole weekend")
+
+
+def test_a_reason_starting_with_a_hyphenated_word_is_still_a_shout_out(ready: RunningBot) -> None:
+    ready.driver.command("U0AGENT1", "/nominate", f"{LEE} well-deserved thanks for the weekend")
+
+    with ready.sessions() as session:
+        [nomination] = nominations(session)
+        assert (nomination.item_key, nomination.reason) == ("shoutout", "well-deserved thanks for the weekend")
+
+
 def told(bot: RunningBot) -> str:
     """The answer sent after the ack, when Slack had to be asked about someone first."""
     [response] = bot.slack.calls("response_url")
