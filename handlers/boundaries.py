@@ -13,6 +13,7 @@ from handlers.errors import reported
 from handlers.people import NEW_EMPLOYEE_NOTE, command_caller, learn_if_wanted
 from services.errors import DomainError
 from services.resolutions import fixes as resolutions
+from services.text import escape_mrkdwn
 
 USAGE = Usage(
     command="/boundaries",
@@ -30,23 +31,37 @@ def show_boundaries(ack: Ack, command: dict[str, Any], context: BoltContext, cli
     if is_help(text):
         ack(text=USAGE.text())
         return
-    if len(text.split()) > 1:
-        ack(text=unknown_argument(USAGE, text))
-        return
     deps = deps_of(context)
     with deps.sessions.begin() as session:
         identity = command_caller(session, context, command)
         try:
             active, lines = resolutions.allowance_to_log(session, identity.employee, deps.now())
-            if text.strip():
-                lines = [resolutions.allowance_in(lines, text.strip())]
-            content = blocks.boundaries(lines, active.policy.currency, active.version.number, identity.employee)
-        except DomainError as error:
-            content = [text_block(f":warning: {error}")]
+            if problem := more_than_a_category(text, {line.rule.category for line in lines}):
+                content = [text_block(problem)]
+            else:
+                if text.strip():
+                    lines = [resolutions.allowance_in(lines, "_".join(text.split()))]
+                content = blocks.boundaries(lines, active.policy.currency, active.version.number, identity.employee)
+        except DomainError as error:  # no policy or profile: several words are still named as the mistake
+            content = [text_block(more_than_a_category(text, set()) or f":warning: {error}")]
     note = [text_block(NEW_EMPLOYEE_NOTE)] if identity.newly_added else []
     ack(text="Your boundaries", blocks=note + content)
     with reported(command):
         learn_if_wanted(client, deps, identity)
+
+
+def more_than_a_category(text: str, categories: set[str]) -> str | None:
+    """What is wrong with several words: the ones after a category (`refund 45`), else the first; None when they
+    name a category written with spaces (`fee waiver`)."""
+    words = text.lower().split()
+    if len(words) < 2 or "_".join(words) in categories:
+        return None
+    if words[0] not in categories:
+        return unknown_argument(USAGE, text)
+    extra = escape_mrkdwn(" ".join(text.split()[1:])[:40])
+    return USAGE.text(
+        f"I don't know `{extra}` after `{words[0]}`: `/boundaries` shows one category, like `/boundaries {words[0]}`."
+    )
 
 
 def register(app: App) -> None:

@@ -54,6 +54,11 @@ _LEADING_MENTION = re.compile(
     r"\s*<@([UW][A-Z0-9]+)(?:\|[^>]*)?>(?:\s*(?:,\s*(?:and\b)?|&|\+|\band\b)(?=\s*<@))?", re.IGNORECASE
 )
 
+_NOT_A_PERSON = re.compile(r"@\w")
+"""`@support-team`, `@here`, `@ines` typed by hand: what a user group or a broadcast reads as once it arrives
+(`handlers.middleware.as_typed`), or a name Slack did not turn into a person; among the people named, never a
+reason's first word."""
+
 
 @dataclass(frozen=True)
 class OneLiner:
@@ -69,8 +74,13 @@ def parse_one_liner(text: str) -> OneLiner | str:
         nominees.append(mention.group(1))
         position = mention.end()
     words = text[position:].split()
+    first = words[0] if words else ""
+    if _NOT_A_PERSON.match(first):
+        return (
+            f"`{escape_mrkdwn(first[:30])}` is not a person picked from Slack's list (a user group, `@here` or a name "
+            "typed by hand): name each colleague, picking them from the list, like `/nominate @lee @ines why...`."
+        )
     if not nominees:
-        first = words[0] if words else ""
         return (
             "Start with the people you recognise, picked from Slack's list, like `/nominate @lee why...` "
             f"(got `{escape_mrkdwn(first[:30])}`)."

@@ -19,6 +19,9 @@ _TRAILING_MARK = re.compile(rf"\s*(?P<mark>{_SIGNS}|(?<![a-z])(?:{_CODES}))\Z", 
 _PLAIN = re.compile(r"^\d{1,3}(,\d{3})+(\.\d+)?\Z|^\d+(\.\d+)?\Z|^\.\d+\Z")
 _DECIMAL_COMMA = re.compile(r"^\d+,\d{1,2}\Z")
 _SPACED_THOUSANDS = re.compile(r"^\d{1,3}( \d{3})+([.,]\d{1,2})?\Z")
+_POINT_THOUSANDS = re.compile(r"^[1-9]\d{0,2}(\.\d{3})+(,\d{1,2})?\Z")
+"""`1.200`, `1.200,50`: a point between thousands, as much of Europe writes them; read as cents, `1.200` would be
+logged as 1.20, within any limit, when 1,200 was meant."""
 _THOUSANDS_GROUP = re.compile(r"\d{3}([.,]\d{1,2})?")
 _THOUSANDS_SO_FAR = re.compile(r"\d{1,3}( \d{3})*")
 MINOR_UNITS = {
@@ -113,6 +116,8 @@ def parse_amount(text: str, currency: str | None = None) -> Decimal:
             f"not `{escape_mrkdwn(raw)}`.",
             field="amount",
         )
+    if thousands := _point_thousands(raw):
+        raise InvalidInput(thousands, field="amount")
     if not _PLAIN.match(raw):
         raise InvalidInput(_not_understood(text, currency), field="amount")
     try:
@@ -131,6 +136,20 @@ def parse_amount(text: str, currency: str | None = None) -> Decimal:
             field="amount",
         )
     return amount.quantize(Decimal(1).scaleb(-max(decimals_of(currency), 2)))
+
+
+def _point_thousands(raw: str) -> str | None:
+    """What to write instead of `1.200` or `1.200,50`; None for `4.567`, which has too many decimals either way."""
+    if not _POINT_THOUSANDS.match(raw):
+        return None
+    whole, _, cents = raw.partition(",")
+    number = whole.replace(".", "") + (f".{cents}" if cents else "")
+    if cents or raw.count(".") > 1:
+        return f"Write the amount without a point between thousands: `{number}` or `{Decimal(number):,}`, not `{raw}`."
+    if raw[-1] != "0":
+        return None
+    as_cents = raw[: raw.index(".") + 3]
+    return f"`{raw}` could be {as_cents} or {int(number):,}: write `{as_cents}` or `{number}`."
 
 
 def _not_understood(text: str, currency: str | None) -> str:

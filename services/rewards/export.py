@@ -1,6 +1,7 @@
 """HR's reward history export: stable columns, RFC 4180 CSV or JSON lines, streamed, audited. Callers commit."""
 
 import json
+import re
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import closing
 from dataclasses import dataclass
@@ -94,11 +95,19 @@ def _reversed(start: date, end: date, first: str | None, last: str | None) -> st
     return f"The range ends ({end.isoformat()}) before it starts ({start.isoformat()}): put the earlier date first."
 
 
+_LOOKS_LIKE_A_DATE = re.compile(r"\d{4}-\d{1,2}-\d{1,2}")
+
+
 def parse_period_words(words: list[str], *, now: datetime) -> ExportPeriod:
-    """`[FROM] [TO] [team:NAME]` as typed after `/rewards export` (a team name may contain spaces)."""
+    """`[FROM] [TO] [team:NAME]` as typed after `/rewards export` (a team name may contain spaces); dates typed
+    after the team (`team:Support East 2026-03-01`) are the range's, not the name's."""
     text = " ".join(words)
     head, named, team = text.partition("team:")
-    dates = head.split()
+    team_words = team.split()
+    trailing: list[str] = []
+    while team_words and _LOOKS_LIKE_A_DATE.fullmatch(team_words[-1]):
+        trailing.insert(0, team_words.pop())
+    dates, team = head.split() + trailing, " ".join(team_words)
     if len(dates) > 2:
         raise InvalidInput("Give at most two dates, FROM and TO, like `2026-03-01 2026-03-31`.")
     first, last = ([*dates, None, None])[:2]

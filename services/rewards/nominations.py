@@ -69,11 +69,12 @@ class NominationOutcome:
 def split_reward(policy: RewardPolicy, text: str) -> tuple[str, str]:
     """`voucher_25 why...` -> (voucher_25, why...). A first word written like a key (with `_` or a digit) and
     close to one is an unknown reward (`vouchr_25`); a plain word is the reason's (`Shout-out for...`,
-    `vouchers are well deserved`), and the whole text is a shout-out."""
+    `vouchers are well deserved`), and the whole text is a shout-out. A hyphen reads as the key's `_`
+    (`half-day`), as people type it."""
     first, _, rest = text.strip().partition(" ")
     word = first.lower()
-    if word in policy.catalog:
-        return word, rest.strip()
+    if word.replace("-", "_") in policy.catalog:
+        return word.replace("-", "_"), rest.strip()
     written_like_a_key = "_" in word or any(character.isdigit() for character in word)
     if written_like_a_key and difflib.get_close_matches(word, list(policy.catalog), n=1, cutoff=0.75):
         raise NotFound(unknown_reward(policy, first))

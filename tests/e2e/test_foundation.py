@@ -58,6 +58,25 @@ def test_an_unknown_argument_gets_the_usage_and_what_was_wrong(bot: RunningBot) 
     assert "/boundaries help" in reply.text
 
 
+def test_a_word_after_a_category_is_named_as_the_problem_not_the_category(bot: RunningBot) -> None:
+    load_org_and_policy(bot.sessions, bot.clock.now())
+
+    reply = bot.driver.command("U0AGENT1", "/boundaries", "refund 45")
+
+    assert "I don't know `45` after `refund`: `/boundaries` shows one category, like `/boundaries refund`." in (
+        reply.text
+    )
+    assert "I don't know `refund`" not in reply.text
+
+
+def test_a_category_written_with_a_space_is_shown(bot: RunningBot) -> None:
+    load_org_and_policy(bot.sessions, bot.clock.now())
+
+    reply = bot.driver.command("U0AGENT1", "/boundaries", "Fee waiver")
+
+    assert "*fee_waiver* — up to $30, per month $300" in reply.text
+
+
 def test_a_word_too_many_after_a_known_one_is_named_as_the_problem(bot: RunningBot) -> None:
     reply = bot.driver.command("U0AGENT1", "/rewards", "catalog please")
 

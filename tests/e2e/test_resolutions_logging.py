@@ -141,6 +141,10 @@ def test_an_unknown_category_lists_the_callers_categories(ready: RunningBot) -> 
         ("20 500", "If `500` is not part of the amount, put a word before it: `/resolve credit 20 for 500 …`."),
         ("1 200,", "Write the amount without a space: `1200` or `1,200`, not `1 200`."),
         ("1 200.", "Write the amount without a space: `1200` or `1,200`, not `1 200`."),
+        ("1.200", "`1.200` could be 1.20 or 1,200: write `1.20` or `1200`."),
+        ("$12.000", "`12.000` could be 12.00 or 12,000: write `12.00` or `12000`."),
+        ("1.200,50", "Write the amount without a point between thousands: `1200.50` or `1,200.50`, not `1.200,50`."),
+        ("1.200.000", "Write the amount without a point between thousands: `1200000` or `1,200,000`"),
     ],
 )
 def test_a_bad_amount_is_explained_and_nothing_is_written(ready: RunningBot, amount: str, message: str) -> None:
@@ -149,6 +153,18 @@ def test_a_bad_amount_is_explained_and_nothing_is_written(ready: RunningBot, amo
     assert message in reply.text
     with ready.sessions() as session:
         assert count(session, Resolution) == 0
+
+
+def test_a_point_between_thousands_in_the_form_is_refused_on_the_amount_not_logged_as_cents(ready: RunningBot) -> None:
+    ready.driver.command("U0AGENT1", "/resolve")
+    [opened] = ready.slack.calls("views.open")
+
+    reply = ready.driver.submit(
+        "U0AGENT1", opened.args["view"], {"category": "credit", "amount": "1.200", "summary": "sorry"}
+    )
+
+    assert reply.json["errors"] == {"amount": "“1.200” could be 1.20 or 1,200: write “1.20” or “1200”."}
+    assert resolutions(ready) == []
 
 
 def test_a_missing_summary_or_customer_reference_is_explained(ready: RunningBot) -> None:

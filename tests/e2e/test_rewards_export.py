@@ -150,6 +150,16 @@ def test_a_bad_export_range_is_explained(bot: RunningBot, words: str, expected: 
     assert bot.slack.files() == []
 
 
+def test_dates_typed_after_the_team_are_the_range_not_part_of_the_teams_name(bot: RunningBot) -> None:
+    make_history(bot.sessions)
+
+    reply = bot.driver.command("U0HR", "/rewards", "export team:Support East 2026-03-01 2026-03-31")
+
+    assert "Preparing the reward export for 2026-03-01 to 2026-03-31, team Support East" in reply.text
+    [complete] = bot.slack.files()
+    assert complete.args["channel_id"] == "D0HR"
+
+
 def test_hr_gets_the_exact_csv_in_a_dm_through_the_two_step_upload_and_it_is_audited(bot: RunningBot) -> None:
     make_history(bot.sessions)
 

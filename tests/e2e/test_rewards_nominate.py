@@ -76,6 +76,10 @@ def test_several_people_named_in_one_nomination_share_one_post_and_each_get_a_gr
         (f"{LEE} voucher_25", "Say why you are recognising them"),
         (f"{LEE}   ", "Say why you are recognising them"),
         ("lee great work", "Start with the people you recognise"),
+        (f"{LEE} <!subteam^S0EAST|@support-east> covered the queue", "`@support-east` is not a person picked"),
+        ("<!subteam^S0EAST|@support-east> covered the queue", "`@support-east` is not a person picked"),
+        (f"{LEE} <!here> great week", "is not a person picked from Slack's list"),
+        (f"{LEE} @ines covered the queue", "`@ines` is not a person picked from Slack's list"),
     ],
 )
 def test_a_refused_nomination_says_why_and_writes_nothing(ready: RunningBot, text: str, expected: str) -> None:
@@ -92,6 +96,23 @@ def test_an_unknown_reward_lists_the_catalog(ready: RunningBot) -> None:
 
     for key in ("shoutout", "voucher_25", "half_day", "service_star"):
         assert f"`{key}`" in reply.text
+
+
+def test_a_reward_typed_with_a_hyphen_is_that_reward_not_a_shout_out(ready: RunningBot) -> None:
+    reply = ready.driver.command("U0AGENT1", "/nominate", f"{LEE} half-day covered the whole weekend")
+
+    assert "Half a day off for Lee Senior is waiting for approval by Maya Manager" in reply.text
+    with ready.sessions() as session:
+        [nomination] = nominations(session)
+        assert (nomination.item_key, nomination.reason) == ("half_day", "covered the whole weekend")
+
+
+def test_a_reason_starting_with_a_hyphenated_word_is_still_a_shout_out(ready: RunningBot) -> None:
+    ready.driver.command("U0AGENT1", "/nominate", f"{LEE} well-deserved thanks for the weekend")
+
+    with ready.sessions() as session:
+        [nomination] = nominations(session)
+        assert (nomination.item_key, nomination.reason) == ("shoutout", "well-deserved thanks for the weekend")
 
 
 def told(bot: RunningBot) -> str:
