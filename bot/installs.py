@@ -8,11 +8,13 @@ every request; the stores are slack_sdk's own SQLAlchemy ones, on tables our mig
 import logging
 from collections.abc import Callable
 from datetime import datetime
+from urllib.parse import quote
 
 from slack_bolt import BoltResponse
 from slack_bolt.oauth.callback_options import CallbackOptions, SuccessArgs
 from slack_bolt.oauth.oauth_settings import OAuthSettings
 from slack_sdk import WebClient
+from slack_sdk.oauth import AuthorizeUrlGenerator
 from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
 from sqlalchemy import Engine, MetaData, Table
 from sqlalchemy.orm import Session, sessionmaker
@@ -39,6 +41,14 @@ class StateStore(SQLAlchemyOAuthStateStore):
     @classmethod
     def build_oauth_states_table(cls, metadata: MetaData, table_name: str) -> Table:
         return slack_oauth_states
+
+
+class AuthorizeUrls(AuthorizeUrlGenerator):
+    """slack_sdk pastes `/slack/install?team=...` into Slack's authorize URL as it came: a link to the install page
+    could then ask Slack for more scopes (user tokens) or break the redirect's headers. Here it is one value."""
+
+    def generate(self, state: str, team: str | None = None) -> str:
+        return super().generate(state=state, team=None if team is None else quote(team, safe=""))
 
 
 def authorize_url(api_url: str) -> str:
@@ -68,6 +78,14 @@ def oauth_settings(
         authorization_url=authorize_url(settings.slack_api_url),
         token_rotation_expiration_minutes=ROTATE_MINUTES_BEFORE_EXPIRY,
         callback_options=CallbackOptions(success=success, failure=lambda args: args.default.failure(args)),
+    )
+    built = oauth.authorize_url_generator
+    oauth.authorize_url_generator = AuthorizeUrls(
+        client_id=built.client_id,
+        redirect_uri=built.redirect_uri,
+        scopes=built.scopes,
+        user_scopes=built.user_scopes,
+        authorization_url=built.authorization_url,
     )
     # Bolt's own authorize renews rotating tokens alone, through a client of its own on slack.com; this one
     # renews with the sender's `Renewals`, through SLACK_API_URL like every other call.
