@@ -7,14 +7,18 @@ every request; the stores are slack_sdk's own SQLAlchemy ones, on tables our mig
 
 import logging
 from collections.abc import Callable
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
+from typing import Any
+from urllib.parse import quote
+from uuid import uuid4
 
 from slack_bolt import BoltResponse
 from slack_bolt.oauth.callback_options import CallbackOptions, SuccessArgs
 from slack_bolt.oauth.oauth_settings import OAuthSettings
 from slack_sdk import WebClient
+from slack_sdk.oauth import AuthorizeUrlGenerator
 from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
-from sqlalchemy import Engine, MetaData, Table
+from sqlalchemy import Engine, MetaData, Table, delete, insert
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.settings import Settings
@@ -36,9 +40,46 @@ STATE_SECONDS = 600
 
 
 class StateStore(SQLAlchemyOAuthStateStore):
+    """slack_sdk's OAuth state store on our table and clock. Anyone may open /slack/install, and each visit stores
+    a state that slack_sdk deletes only when it comes back: a new state first deletes the expired ones. A state is
+    taken in one DELETE, so two redirects bringing it back cannot both pass."""
+
+    def __init__(self, engine: Engine, now: Callable[[], datetime]) -> None:
+        super().__init__(expiration_seconds=STATE_SECONDS, engine=engine)
+        self._now = now
+
     @classmethod
     def build_oauth_states_table(cls, metadata: MetaData, table_name: str) -> Table:
         return slack_oauth_states
+
+    def issue(self, *args: Any, **kwargs: Any) -> str:
+        state, now = str(uuid4()), self._now()
+        expires = _as_stored(now + timedelta(seconds=STATE_SECONDS))
+        with self.engine.begin() as connection:
+            connection.execute(delete(slack_oauth_states).where(slack_oauth_states.c.expire_at <= _as_stored(now)))
+            connection.execute(insert(slack_oauth_states).values(state=state, expire_at=expires))
+        return state
+
+    def consume(self, state: str) -> bool:
+        columns = slack_oauth_states.c
+        with self.engine.begin() as connection:
+            taken = connection.execute(
+                delete(slack_oauth_states).where(columns.state == state, columns.expire_at > _as_stored(self._now()))
+            )
+        return taken.rowcount == 1
+
+
+def _as_stored(moment: datetime) -> datetime:
+    """The states table, slack_sdk's, keeps naive UTC."""
+    return moment.astimezone(UTC).replace(tzinfo=None)
+
+
+class AuthorizeUrls(AuthorizeUrlGenerator):
+    """slack_sdk pastes `/slack/install?team=...` into Slack's authorize URL as it came: a link to the install page
+    could then ask Slack for more scopes (user tokens) or break the redirect's headers. Here it is one value."""
+
+    def generate(self, state: str, team: str | None = None) -> str:
+        return super().generate(state=state, team=None if team is None else quote(team, safe=""))
 
 
 def authorize_url(api_url: str) -> str:
@@ -48,7 +89,11 @@ def authorize_url(api_url: str) -> str:
 
 
 def oauth_settings(
-    settings: Settings, engine: Engine, tokens: WorkspaceTokens, on_installed: Callable[[SuccessArgs], None]
+    settings: Settings,
+    engine: Engine,
+    tokens: WorkspaceTokens,
+    on_installed: Callable[[SuccessArgs], None],
+    now: Callable[[], datetime],
 ) -> OAuthSettings:
     """Bolt's OAuth flow for these settings; `on_installed` records the workspace before Slack's success page."""
     assert settings.slack_client_id and settings.slack_client_secret
@@ -63,11 +108,19 @@ def oauth_settings(
         client_secret=settings.slack_client_secret,
         scopes=list(BOT_SCOPES),
         installation_store=store,
-        state_store=StateStore(expiration_seconds=STATE_SECONDS, engine=engine),
+        state_store=StateStore(engine, now),
         install_page_rendering_enabled=False,
         authorization_url=authorize_url(settings.slack_api_url),
         token_rotation_expiration_minutes=ROTATE_MINUTES_BEFORE_EXPIRY,
         callback_options=CallbackOptions(success=success, failure=lambda args: args.default.failure(args)),
+    )
+    built = oauth.authorize_url_generator
+    oauth.authorize_url_generator = AuthorizeUrls(
+        client_id=built.client_id,
+        redirect_uri=built.redirect_uri,
+        scopes=built.scopes,
+        user_scopes=built.user_scopes,
+        authorization_url=built.authorization_url,
     )
     # Bolt's own authorize renews rotating tokens alone, through a client of its own on slack.com; this one
     # renews with the sender's `Renewals`, through SLACK_API_URL like every other call.

@@ -169,7 +169,7 @@ def build_runtime(settings: Settings, clock: Clock | None = None, executor: Exec
                 "RECOGNITION_CHANNEL is ignored with installs in several workspaces (a channel belongs to one): "
                 "set each workspace's channel in its policy file, under [rewards] channel"
             )
-        oauth = oauth_settings(settings, engine, tokens, record_installed(sessions, deps.now))
+        oauth = oauth_settings(settings, engine, tokens, record_installed(sessions, deps.now), deps.now)
         app = create_app(settings, deps, executor=listeners, oauth=oauth)
     else:
         app = create_app(settings, deps, executor=listeners)

@@ -6,15 +6,21 @@ lets one thread at a time renew an installation's token and falls back to a stil
 process saved when Slack refuses (that process spent the same refresh token first).
 """
 
+import base64
+import copy
+import hashlib
+import hmac
 import logging
 import threading
 import time
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
+from cryptography.fernet import Fernet, InvalidToken
 from slack_bolt.authorization.authorize import InstallationStoreAuthorize
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackTokenRotationError
-from slack_sdk.oauth.installation_store import Installation
+from slack_sdk.oauth.installation_store import Bot, Installation
 from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
 from slack_sdk.oauth.token_rotation import TokenRotator
 from sqlalchemy import Engine, MetaData, Table
@@ -33,8 +39,65 @@ InstallationKey = tuple[str | None, str | None]
 """An installation as the store finds it: (enterprise id, team id or None for an org-wide install)."""
 
 
+SEALED = "sealed:"
+SECRET_FIELDS = ("bot_token", "bot_refresh_token", "user_token", "user_refresh_token")
+Stored = TypeVar("Stored", Installation, Bot)
+
+
+class TokenSeal:
+    """Tokens encrypted (Fernet) under a key derived from SLACK_CLIENT_SECRET, which the database never holds: a
+    copy of the database or of its backups gives no workspace's token. A token stored in clear (before tokens
+    were sealed) is read as it is and sealed at its next renewal or install."""
+
+    def __init__(self, client_secret: str) -> None:
+        key = hmac.new(client_secret.encode(), b"latitude:bot-tokens", hashlib.sha256).digest()
+        self._fernet = Fernet(base64.urlsafe_b64encode(key))
+
+    def sealed(self, value: str | None) -> str | None:
+        if not value or value.startswith(SEALED):
+            return value
+        return SEALED + self._fernet.encrypt(value.encode()).decode()
+
+    def opened(self, value: str | None) -> str | None:
+        """The token; None when it was sealed under another client secret (the app must be installed again)."""
+        if not value or not value.startswith(SEALED):
+            return value
+        try:
+            return self._fernet.decrypt(value.removeprefix(SEALED).encode()).decode()
+        except InvalidToken:
+            log.warning("a stored bot token was sealed under another SLACK_CLIENT_SECRET: install the app again")
+            return None
+
+    def each(self, stored: Stored, change: Callable[[str | None], str | None]) -> Stored:
+        """A copy of the installation or bot with each token field changed by `change`."""
+        changed = copy.copy(stored)
+        for field in SECRET_FIELDS:
+            if hasattr(changed, field):
+                setattr(changed, field, change(getattr(changed, field)))
+        return changed
+
+
 class InstallationStore(SQLAlchemyInstallationStore):
-    """slack_sdk's store, on the tables our migrations made instead of its own `create_tables`."""
+    """slack_sdk's store, on the tables our migrations made instead of its own `create_tables`, with the tokens
+    sealed (`TokenSeal`) on the way in and opened on the way out."""
+
+    def __init__(self, *, client_id: str, engine: Engine, seal: TokenSeal) -> None:
+        super().__init__(client_id=client_id, engine=engine)
+        self._seal = seal
+
+    def save(self, installation: Installation) -> None:
+        super().save(self._seal.each(installation, self._seal.sealed))
+
+    def save_bot(self, bot: Bot) -> None:
+        super().save_bot(self._seal.each(bot, self._seal.sealed))
+
+    def find_bot(self, **kwargs: Any) -> Bot | None:
+        found = super().find_bot(**kwargs)
+        return None if found is None else self._seal.each(found, self._seal.opened)
+
+    def find_installation(self, **kwargs: Any) -> Installation | None:
+        found = super().find_installation(**kwargs)
+        return None if found is None else self._seal.each(found, self._seal.opened)
 
     @classmethod
     def build_installations_table(cls, metadata: MetaData, table_name: str) -> Table:
@@ -197,6 +260,8 @@ def workspace_tokens(settings: Settings, engine: Engine, sessions: sessionmaker[
     """Per-workspace tokens with OAuth installs; None with one workspace and its SLACK_BOT_TOKEN."""
     if not settings.oauth:
         return None
-    assert settings.slack_client_id
-    store = InstallationStore(client_id=settings.slack_client_id, engine=engine)
+    assert settings.slack_client_id and settings.slack_client_secret
+    store = InstallationStore(
+        client_id=settings.slack_client_id, engine=engine, seal=TokenSeal(settings.slack_client_secret)
+    )
     return WorkspaceTokens(store, sessions, Renewals(settings, store) if settings.token_rotation else None)

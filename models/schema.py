@@ -15,7 +15,7 @@ if TYPE_CHECKING:
     from alembic.config import Config
 
 MIGRATIONS = Path(__file__).with_name("migrations")
-HEAD_REVISION = "0021"
+HEAD_REVISION = "0022"
 """The newest migration in `migrations/versions`; raise it with every new migration."""
 VERSION_TABLE = "alembic_version"
 

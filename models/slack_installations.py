@@ -20,16 +20,20 @@ def _bot_columns() -> list[Column[object]]:
     ]
 
 
+TOKEN_LENGTH = 1000
+"""Room for a token sealed (bot/tokens.py): a rotating token of 150 characters takes about 300."""
+
+
 def _team_bot_columns() -> list[Column[object]]:
     """The workspace and its bot token: the same columns, in the same order, in both tables."""
     return [
         Column("team_id", String(32)),
         Column("team_name", String(200)),
-        Column("bot_token", String(200)),
+        Column("bot_token", String(TOKEN_LENGTH)),
         Column("bot_id", String(32)),
         Column("bot_user_id", String(32)),
         Column("bot_scopes", String(1000)),
-        Column("bot_refresh_token", String(200)),
+        Column("bot_refresh_token", String(TOKEN_LENGTH)),
         Column("bot_token_expires_at", DateTime),
     ]
 
@@ -41,9 +45,9 @@ slack_installations = Table(
     Column("enterprise_url", String(200)),
     *_team_bot_columns(),
     Column("user_id", String(32), nullable=False),
-    Column("user_token", String(200)),
+    Column("user_token", String(TOKEN_LENGTH)),
     Column("user_scopes", String(1000)),
-    Column("user_refresh_token", String(200)),
+    Column("user_refresh_token", String(TOKEN_LENGTH)),
     Column("user_token_expires_at", DateTime),
     Column("incoming_webhook_url", String(200)),
     Column("incoming_webhook_channel", String(200)),

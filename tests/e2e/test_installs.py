@@ -103,9 +103,8 @@ def test_an_install_records_the_workspace_and_its_token(oauth_bot: RunningBot) -
     with oauth_bot.sessions() as session:
         workspace = directory.find_workspace(session, "T0ALPHA")
         assert workspace is not None and workspace.installed and not workspace.org_wide
-        token = session.scalar(
-            select(slack_installations.c.bot_token).where(slack_installations.c.team_id == "T0ALPHA")
-        )
+    assert oauth_bot.runtime.deps.tokens is not None
+    token = oauth_bot.runtime.deps.tokens.token_for(workspace.id)
     assert oauth_bot.slack.tokens_of("T0ALPHA") == [token]
 
 

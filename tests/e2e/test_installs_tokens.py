@@ -261,8 +261,7 @@ def test_an_uninstall_revokes_the_workspaces_token_as_slack_does(oauth_bot: Runn
     """The stand-in, like Slack, stops the token before `app_uninstalled` arrives: a bot that went on using it
     would have its calls refused (and the test fail on the refusal)."""
     alpha = install_in(oauth_bot, "T0ALPHA", ALPHA_ORG)
-    with oauth_bot.sessions() as session:
-        [token] = session.execute(select(slack_installations.c.bot_token)).scalars().all()
+    [token] = oauth_bot.slack.tokens_of("T0ALPHA")
 
     alpha.event({"type": "app_uninstalled"})
 
