@@ -23,7 +23,7 @@ from slack_sdk.errors import SlackTokenRotationError
 from slack_sdk.oauth.installation_store import Bot, Installation
 from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
 from slack_sdk.oauth.token_rotation import TokenRotator
-from sqlalchemy import Engine, MetaData, Table
+from sqlalchemy import Engine, MetaData, Table, and_, or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.settings import Settings
@@ -47,7 +47,7 @@ Stored = TypeVar("Stored", Installation, Bot)
 class TokenSeal:
     """Tokens encrypted (Fernet) under a key derived from SLACK_CLIENT_SECRET, which the database never holds: a
     copy of the database or of its backups gives no workspace's token. A token stored in clear (before tokens
-    were sealed) is read as it is and sealed at its next renewal or install."""
+    were sealed) is read as it is, and sealed when the bot next starts (`InstallationStore.seal_stored_in_clear`)."""
 
     def __init__(self, client_secret: str) -> None:
         key = hmac.new(client_secret.encode(), b"latitude:bot-tokens", hashlib.sha256).digest()
@@ -90,6 +90,20 @@ class InstallationStore(SQLAlchemyInstallationStore):
 
     def save_bot(self, bot: Bot) -> None:
         super().save_bot(self._seal.each(bot, self._seal.sealed))
+
+    def seal_stored_in_clear(self) -> int:
+        """Seal the tokens stored before tokens were sealed, which are read as they are: at start, so that from then on
+        no copy of the database holds one in clear, whether or not the token is ever renewed. How many rows changed."""
+        changed = 0
+        with self.engine.begin() as connection:
+            for table in (slack_installations, slack_bots):
+                fields = [table.c[name] for name in SECRET_FIELDS if name in table.c]
+                in_clear = or_(*(and_(field.is_not(None), field != "", ~field.startswith(SEALED)) for field in fields))
+                for row in connection.execute(select(table.c.id, *fields).where(in_clear)).all():
+                    values = {field.name: self._seal.sealed(row._mapping[field.name]) for field in fields}
+                    connection.execute(update(table).where(table.c.id == row.id).values(**values))
+                    changed += 1
+        return changed
 
     def find_bot(self, **kwargs: Any) -> Bot | None:
         found = super().find_bot(**kwargs)
@@ -264,4 +278,6 @@ def workspace_tokens(settings: Settings, engine: Engine, sessions: sessionmaker[
     store = InstallationStore(
         client_id=settings.slack_client_id, engine=engine, seal=TokenSeal(settings.slack_client_secret)
     )
+    if sealed := store.seal_stored_in_clear():
+        log.info("sealed the tokens of %d installation row(s) stored in clear", sealed)
     return WorkspaceTokens(store, sessions, Renewals(settings, store) if settings.token_rotation else None)

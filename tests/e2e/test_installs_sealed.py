@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.clock import MovableClock
 from bot.fakeslack import FakeSlack
 from bot.fakeslack.server import CLIENT_ID, CLIENT_SECRET
+from bot.tokens import workspace_tokens
 from models import slack_bots, slack_installations
 from services import directory
 from tests.conftest import RunningBot, bot_settings, running_bot
@@ -76,6 +77,21 @@ def test_a_token_stored_in_clear_before_serves_until_it_is_sealed(oauth_bot: Run
         for table in (slack_installations, slack_bots):
             session.execute(clear(table, issued))
 
+    assert alpha_token(oauth_bot) == issued
+
+
+def test_a_token_stored_in_clear_before_is_sealed_when_the_bot_next_starts(oauth_bot: RunningBot) -> None:  # noqa: F811
+    """A token that never rotates is never saved again: left in clear, every backup would hold it."""
+    install_in(oauth_bot, "T0ALPHA", ALPHA_ORG)
+    [issued] = oauth_bot.slack.tokens_of("T0ALPHA")
+    with oauth_bot.sessions.begin() as session:
+        for table in (slack_installations, slack_bots):
+            session.execute(clear(table, issued))
+
+    tokens = workspace_tokens(oauth_bot.runtime.settings, oauth_bot.runtime.engine, oauth_bot.sessions)
+
+    assert tokens is not None
+    assert issued not in stored_text(oauth_bot)
     assert alpha_token(oauth_bot) == issued
 
 

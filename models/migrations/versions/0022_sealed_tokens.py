@@ -2,11 +2,11 @@
 
 Revision ID: 0022
 Revises: 0021
-Create Date: 2026-12-07 12:00:00.000000
+Create Date: 2026-12-04 22:00:00.000000
 
 Installs' tokens are now stored sealed (bot/tokens.py), which makes them about twice as long: a rotating token
-sealed does not fit in 200 characters. The tokens already stored stay in clear, and are read as they are, until
-their next renewal or install seals them. Going down narrows the columns again, which fails on PostgreSQL while a
+sealed does not fit in 200 characters. The tokens already stored are sealed when the bot next starts (it holds
+the key; a migration does not). Going down narrows the columns again, which fails on PostgreSQL while a
 sealed token longer than 200 characters is stored.
 """
 
