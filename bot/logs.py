@@ -85,12 +85,19 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(entry, ensure_ascii=True)
 
 
+REFUSED_INSTALL_CODE = "Failed to fetch oauth.v2.access result with code:"
+_INSTALL_CODE = re.compile(r"(with code: )\S+")
+
+
 class BodiesFilter(logging.Filter):
-    """Drops the chatty libraries' records below WARNING: those are the ones that carry bodies."""
+    """Drops the chatty libraries' records below WARNING: those are the ones that carry bodies. Bolt's warning of
+    an install whose code Slack refused quotes that one-time code: it is kept out."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         if record.msg == CLIENT_OVER_TOKEN:
             return False  # Bolt read SLACK_BOT_TOKEN itself beside our client, which holds that very token
+        if isinstance(record.msg, str) and record.msg.startswith(REFUSED_INSTALL_CODE):
+            record.msg, record.args = _INSTALL_CODE.sub(r"\1***", record.getMessage()), None
         return record.levelno >= logging.WARNING or not record.name.startswith(BODY_LOGGERS)
 
 

@@ -1,5 +1,7 @@
 """The install pages anyone on the internet can open: /slack/install and /slack/oauth_redirect."""
 
+import io
+import logging
 from datetime import timedelta
 from urllib.parse import parse_qs, quote, urlsplit
 
@@ -7,6 +9,7 @@ from sqlalchemy import func, select
 
 from bot.fakeslack.browser import get
 from bot.installs import BOT_SCOPES
+from bot.logs import configure_logging
 from models import slack_oauth_states
 from services import directory
 from tests.conftest import RunningBot
@@ -78,3 +81,21 @@ def test_a_state_serves_one_install_only(oauth_bot: RunningBot) -> None:  # noqa
 
     assert first.status == 200 and again.status == 401
     assert len(oauth_bot.slack.calls("oauth.v2.access")) == 1
+
+
+def test_an_install_code_slack_refuses_is_kept_out_of_the_log(oauth_bot: RunningBot) -> None:  # noqa: F811
+    oauth_bot.slack.installing(team_id="T0ALPHA")
+    start, cookies = get(f"{oauth_bot.events_url}/slack/install")
+    allowed, _ = get(start.location, cookies)
+    query = parse_qs(urlsplit(allowed.location).query)
+    forged = f"{oauth_bot.events_url}/slack/oauth_redirect?code=one-time-code-4711&state={quote(query['state'][0])}"
+    log = io.StringIO()
+    configure_logging(logging.INFO, stream=log)
+    try:
+        landed, _ = get(forged, cookies)
+    finally:
+        configure_logging(logging.WARNING)
+
+    assert landed.status != 200
+    assert "oauth.v2.access result with code: ***" in log.getvalue()
+    assert "one-time-code-4711" not in log.getvalue()
