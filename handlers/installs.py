@@ -6,7 +6,7 @@ from typing import Any
 from slack_bolt import App, BoltContext
 
 from handlers.deps import deps_of
-from handlers.people import request_workspace
+from handlers.people import known_workspace
 from services import workspaces
 
 log = logging.getLogger(__name__)
@@ -31,7 +31,10 @@ def stop_workspace(context: BoltContext, reason: str) -> None:
     """Mark the workspace uninstalled, drop its queued messages and its installation; its data stays for now."""
     deps = deps_of(context)
     with deps.sessions.begin() as session:
-        workspace = request_workspace(session, context)
+        workspace = known_workspace(session, context)
+        if workspace is None:
+            log.info("%s in a workspace never installed here: nothing to stop", reason)
+            return
         dropped = workspaces.record_uninstall(session, workspace=workspace, now=deps.now(), reason=reason)
         workspace_id, key = workspace.id, workspace.slack_team_id
     if deps.tokens is not None:

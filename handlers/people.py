@@ -37,10 +37,23 @@ def request_workspace(session: Session, context: BoltContext) -> Workspace:
     interactivity payloads may have a null `team`, and `user.team_id` may name another workspace.
     """
     org_wide = bool(context.is_enterprise_install)
-    key = scope_key(team_id=context.team_id, enterprise_id=context.enterprise_id, org_wide=org_wide)
     return directory.ensure_workspace(
-        session, slack_team_id=key, now=deps_of(context).now(), enterprise_id=context.enterprise_id, org_wide=org_wide
+        session,
+        slack_team_id=_scope_key(context),
+        now=deps_of(context).now(),
+        enterprise_id=context.enterprise_id,
+        org_wide=org_wide,
     )
+
+
+def known_workspace(session: Session, context: BoltContext) -> Workspace | None:
+    """The workspace a request belongs to, as `request_workspace` finds it, without adding one the database lacks."""
+    return directory.find_workspace(session, _scope_key(context))
+
+
+def _scope_key(context: BoltContext) -> str:
+    org_wide = bool(context.is_enterprise_install)
+    return scope_key(team_id=context.team_id, enterprise_id=context.enterprise_id, org_wide=org_wide)
 
 
 def identify_caller(session: Session, context: BoltContext, *, user_id: str, user_name: str = "") -> Identity:

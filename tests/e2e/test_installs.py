@@ -341,3 +341,24 @@ def test_with_installs_and_no_channel_in_the_policy_shout_outs_are_only_dmed(oau
 
     assert [c for c in oauth_bot.slack.calls("chat.postMessage") if c.channel.startswith("C")] == []
     assert oauth_bot.slack.messages_to("U0AMGR")
+
+
+def test_an_uninstall_from_a_workspace_never_installed_leaves_no_trace(oauth_bot: RunningBot) -> None:
+    """Slack may tell of an uninstall the database never saw the install of (a database restored from before it):
+    nothing is served there, and `workspace list` shows no empty workspace for it."""
+    install_in(oauth_bot, "T0ALPHA", ALPHA_ORG)
+    stranger = SlackDriver(
+        oauth_bot.events_url + EVENTS_PATH,
+        SIGNING_SECRET,
+        oauth_bot.slack,
+        settle=oauth_bot.driver._settle,
+        team_id="T0NEVER",
+    )
+
+    reply = stranger.event({"type": "app_uninstalled"})
+
+    assert reply.status == 200
+    with oauth_bot.sessions() as session:
+        assert directory.find_workspace(session, "T0NEVER") is None
+        alpha = directory.find_workspace(session, "T0ALPHA")
+        assert alpha is not None and alpha.uninstalled_at is None
