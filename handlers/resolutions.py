@@ -2,7 +2,6 @@
 
 import re
 import unicodedata
-from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -29,6 +28,7 @@ from services.money import (
 from services.policy.versions import BoundaryRule
 from services.resolutions import fixes as resolutions
 from services.resolutions.fixes import Logged, ResolutionRequest
+from services.resolutions.typed import OneLiner, read_one_liner
 from services.text import escape_mrkdwn, without_mentions
 
 USAGE = Usage(
@@ -64,17 +64,6 @@ _NAMED_REF = re.compile(  # `order 42`, `Order #42`, `order: 42`, `order no. 42`
 )
 _HASH_REF = re.compile(r"(?<![\w<&])#((?=[A-Za-z0-9-]*\d)[A-Za-z0-9][A-Za-z0-9-]{2,})")
 """`#4471` when nothing is labelled; at least three characters, so `#1 priority` is no customer."""
-
-
-@dataclass(frozen=True)
-class OneLiner:
-    category: str
-    words: list[str]
-
-
-def split_one_liner(text: str) -> OneLiner:
-    words = text.split()
-    return OneLiner(category=words[0].lower(), words=words[1:])
 
 
 def _amount(typed: str, words: list[str], category: str, currency: str) -> Decimal:
@@ -162,14 +151,11 @@ def resolve_command(
         with deps.sessions.begin() as session:
             identity = command_caller(session, context, command)
             policy = resolutions.categories_to_log(session, identity.employee)
-            line = split_one_liner(labelled(session, context, identity.workspace, text))
-            rule = policy[1].get(line.category)
-            if rule is None:
-                raise resolutions.UnknownCategory(line.category, sorted(policy[1]))
+            line = read_one_liner(labelled(session, context, identity.workspace, text), policy[1])
             logged = resolutions.log_resolution(
                 session,
                 employee=identity.employee,
-                request=to_request(line, rule, policy[0].policy.currency),
+                request=to_request(line, policy[1][line.category], policy[0].policy.currency),
                 now=deps.now(),
                 policy=policy,
             )
