@@ -28,7 +28,7 @@ from services.money import (
 from services.policy.versions import BoundaryRule
 from services.resolutions import fixes as resolutions
 from services.resolutions.fixes import Logged, ResolutionRequest
-from services.resolutions.typed import OneLiner, read_one_liner
+from services.resolutions.typed import CategoryNotFirst, OneLiner, read_one_liner
 from services.text import escape_mrkdwn, without_mentions
 
 USAGE = Usage(
@@ -52,6 +52,8 @@ MODAL_FIELDS = {
 }
 """Which modal input shows an error about each field (anything else shows under the summary)."""
 LOGGED = "Your fix was logged"
+SHOWN_WITH_USAGE = (resolutions.UnknownCategory, CategoryNotFirst)
+"""Refusals of how the line is laid out, answered with the ways to type it."""
 _REF = re.compile(  # attached (`ref:A1`, `ref:"A 1"`), or after a space when it has a digit (`ref: 42`, not `ref: see`)
     r"\bref:(?:\s*\"([^\"]+)\"|\s*“([^”]+)”|\s*'([^']+)'|\s*‘([^’]+)’|(\S+)|\s+((?=\S*\d)\S+))", re.IGNORECASE
 )
@@ -164,7 +166,7 @@ def resolve_command(
                 session, workspace_id=logged.resolution.workspace_id, messages=approval_requests(logged), now=deps.now()
             )
     except DomainError as error:
-        ack(text=USAGE.text(str(error)) if isinstance(error, resolutions.UnknownCategory) else f":warning: {error}")
+        ack(text=USAGE.text(str(error)) if isinstance(error, SHOWN_WITH_USAGE) else f":warning: {error}")
         return
     ack(text=blocks.confirmation_text(logged), blocks=_with_note(reply, identity.newly_added))
     with reported(command, respond, done=LOGGED):

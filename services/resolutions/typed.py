@@ -3,7 +3,23 @@
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
+from services.errors import InvalidInput
+from services.money import looks_like_amount, names_money
 from services.resolutions.fixes import UnknownCategory
+from services.text import escape_mrkdwn
+
+SHOWN = 40
+"""Characters of what happened shown back in a corrected command."""
+
+
+class CategoryNotFirst(InvalidInput):
+    """An amount typed before the category (`45 refund …`): the command as it should have been typed."""
+
+    def __init__(self, category: str, amount: str, rest: list[str]) -> None:
+        after = " ".join(rest)
+        after = after if len(after) <= SHOWN else after[:SHOWN].rstrip() + "…"
+        corrected = escape_mrkdwn(" ".join(["/resolve", category, amount, after]).strip())
+        super().__init__(f"Put the category first: `{corrected}`", field="category")
 
 
 @dataclass(frozen=True)
@@ -27,10 +43,18 @@ def typed_category(words: Sequence[str], categories: Collection[str]) -> tuple[s
 
 
 def read_one_liner(text: str, categories: Collection[str]) -> OneLiner:
-    """The category and the words after it; a first word that names none is `UnknownCategory`."""
+    """The category and the words after it; an amount before a category is `CategoryNotFirst`, any other first word
+    that names none `UnknownCategory`."""
     words = text.split()
     found = typed_category(words, categories)
     if found is None:
+        after = typed_category(words[1:], categories) if _is_amount(words[0]) else None
+        if after is not None:
+            raise CategoryNotFirst(after[0], words[0], words[1 + after[1] :])
         raise UnknownCategory(words[0].lower(), sorted(categories))
     category, taken = found
     return OneLiner(category=category, words=words[taken:])
+
+
+def _is_amount(word: str) -> bool:
+    return looks_like_amount(word) or names_money(word)
