@@ -108,6 +108,7 @@ def export(
         with deps.sessions.begin() as session:
             caller = command_caller(session, context, command)
             requester, workspace = caller.employee, caller.workspace
+            reward_export.require_exporter(requester)
             period = reward_export.parse_period_words(words, now=deps.now())
             reward_export.check_export(session, workspace=workspace, requester=requester, period=period)
     except DomainError as error:

@@ -213,9 +213,14 @@ def _json_line(row: Sequence[Any], names: Mapping[str, str]) -> str:
 
 def check_export(session: Session, *, workspace: Workspace, requester: Employee | None, period: ExportPeriod) -> None:
     """Say no before any work: HR and admins only (`requester` None: the command line), and a team that exists."""
+    require_exporter(requester)
+    _team(session, workspace, period.team)
+
+
+def require_exporter(requester: Employee | None) -> None:
+    """HR and admins only (`requester` None: the command line); checked before the range, which only they need."""
     if requester is not None:
         require_hr(requester, "The reward export")
-    _team(session, workspace, period.team)
 
 
 def export_grants(
@@ -231,8 +236,7 @@ def export_grants(
 
     It only reads, so callers run it in `models.engine.reading` and then `record_export` in a short write.
     """
-    if requester is not None:
-        require_hr(requester, "The reward export")
+    require_exporter(requester)
     if fmt not in FORMATS:
         raise InvalidInput(f"Unknown format {fmt!r}: use {' or '.join(FORMATS)}.")
     team = _team(session, workspace, period.team)

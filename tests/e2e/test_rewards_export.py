@@ -124,6 +124,15 @@ def test_the_export_is_for_hr_only(bot: RunningBot) -> None:
     assert bot.slack.files() == []
 
 
+def test_the_export_tells_someone_not_in_hr_that_it_is_for_hr_before_anything_about_dates(bot: RunningBot) -> None:
+    make_history(bot.sessions)
+
+    reply = bot.driver.command("U0AGENT1", "/rewards", "export 01/02/2026")
+
+    assert "The reward export is for HR and admins" in reply.text
+    assert "not a date" not in reply.text
+
+
 @pytest.mark.parametrize(
     ("words", "expected"),
     [
