@@ -21,6 +21,8 @@ from services.rewards.grants import month_start, require_hr
 
 FORMATS = ("csv", "jsonl")
 BATCH = 1000
+SHOWN = 40
+"""Characters of a typed team name shown back in a refusal."""
 EARLIEST, LATEST = date(2000, 1, 1), date(2099, 12, 31)
 """The days an export may name: every grant falls within them, and the day after LATEST is still a date."""
 
@@ -278,8 +280,9 @@ def _team(session: Session, workspace: Workspace, name: str | None) -> Team | No
         raise InvalidInput(f"Name the team after `team:` (teams: {_known_teams(session, workspace)}).")
     team = directory.find_team(session, workspace, name)
     if team is None:
+        shown = name if len(name) <= SHOWN else f"{name[:SHOWN]}…"
         raise NotFound(
-            f"There is no team called {name!r} in the directory (teams: {_known_teams(session, workspace)})."
+            f"There is no team called {shown!r} in the directory (teams: {_known_teams(session, workspace)})."
         )
     return team
 

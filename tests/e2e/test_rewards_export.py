@@ -133,6 +133,15 @@ def test_the_export_tells_someone_not_in_hr_that_it_is_for_hr_before_anything_ab
     assert "not a date" not in reply.text
 
 
+def test_an_unknown_team_is_named_cut_short(bot: RunningBot) -> None:
+    make_history(bot.sessions)
+
+    reply = bot.driver.command("U0HR", "/rewards", f"export team:{'N' * 300}")
+
+    assert f"no team called '{'N' * 40}…' in the directory" in reply.text
+    assert "N" * 41 not in reply.text
+
+
 @pytest.mark.parametrize(
     ("words", "expected"),
     [
