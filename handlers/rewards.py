@@ -51,7 +51,7 @@ def rewards_command(
     elif words[0].lower() == "catalog" and len(words) == 1:
         show_catalog(ack, command, context)
     elif words[0].lower() == "top" and len(words) <= 2:
-        show_top(ack, command, context, words[1].lower() if len(words) == 2 else "month")
+        show_top(ack, command, context, words[1] if len(words) == 2 else "month")
     elif words[0].lower() == "export":
         export(ack, command, context, client, respond, words[1:])
     else:
