@@ -48,7 +48,7 @@ def rewards_command(
         ack(text=USAGE.text())
     elif not words:
         show_history(ack, command, context, client)
-    elif words[0].lower() == "catalog" and len(words) == 1:
+    elif words[0].lower() in ("catalog", "catalogue") and len(words) == 1:
         show_catalog(ack, command, context)
     elif words[0].lower() == "top" and len(words) <= 2:
         show_top(ack, command, context, words[1] if len(words) == 2 else "month")
