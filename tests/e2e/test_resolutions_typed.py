@@ -1,5 +1,5 @@
-"""/resolve typed a little off: an amount before the category, answered with the command to type instead and nothing
-logged, and a category written with a space or a hyphen, read as that category."""
+"""/resolve typed a little off: an amount before the category or a missing summary, answered with the command to type
+instead and nothing logged, and a category written with a space or a hyphen, read as that category."""
 
 import pytest
 from sqlalchemy import func, select
@@ -63,3 +63,17 @@ def test_boundaries_reads_a_category_written_with_a_hyphen(ready: RunningBot) ->
     reply = ready.driver.command("U0AGENT1", "/boundaries", "fee-waiver")
 
     assert "*fee_waiver* — up to $30" in reply.text
+
+
+@pytest.mark.parametrize(
+    ("typed", "example"),
+    [("reschedule", "/resolve reschedule order 1234 arrived late"), ("credit 20", "/resolve credit 45 order 1234")],
+)
+def test_a_missing_summary_is_shown_an_example_of_the_category_typed(
+    ready: RunningBot, typed: str, example: str
+) -> None:
+    reply = ready.driver.command("U0AGENT1", "/resolve", typed)
+
+    assert "Say what happened and what you did" in reply.text
+    assert example in reply.text and "refund" not in reply.text
+    assert logged(ready) == 0
