@@ -13,6 +13,7 @@ from handlers.errors import reported
 from handlers.people import NEW_EMPLOYEE_NOTE, command_caller, learn_if_wanted
 from services.errors import DomainError
 from services.resolutions import fixes as resolutions
+from services.resolutions.typed import category_key
 from services.text import escape_mrkdwn
 
 USAGE = Usage(
@@ -40,7 +41,7 @@ def show_boundaries(ack: Ack, command: dict[str, Any], context: BoltContext, cli
                 content = [text_block(problem)]
             else:
                 if text.strip():
-                    lines = [resolutions.allowance_in(lines, "_".join(text.split()))]
+                    lines = [resolutions.allowance_in(lines, typed_category_of(text, lines))]
                 content = blocks.boundaries(lines, active.policy.currency, active.version.number, identity.employee)
         except DomainError as error:  # no policy or profile: several words are still named as the mistake
             content = [text_block(more_than_a_category(text, set()) or f":warning: {error}")]
@@ -50,13 +51,19 @@ def show_boundaries(ack: Ack, command: dict[str, Any], context: BoltContext, cli
         learn_if_wanted(client, deps, identity)
 
 
+def typed_category_of(text: str, lines: list[resolutions.AllowanceLine]) -> str:
+    """The category `text` names (`fee waiver`, `fee-waiver`), else the text as typed, for the refusal to name."""
+    key = category_key(text.split())
+    return key if any(line.rule.category == key for line in lines) else text.strip()
+
+
 def more_than_a_category(text: str, categories: set[str]) -> str | None:
     """What is wrong with several words: the ones after a category (`refund 45`), else the first; None when they
     name a category written with spaces (`fee waiver`)."""
     words = text.lower().split()
-    if len(words) < 2 or "_".join(words) in categories:
+    if len(words) < 2 or category_key(words) in categories:
         return None
-    if words[0] not in categories:
+    if category_key(words[:1]) not in categories:
         return unknown_argument(USAGE, text)
     extra = escape_mrkdwn(" ".join(text.split()[1:])[:40])
     return USAGE.text(

@@ -2,7 +2,6 @@
 
 import re
 import unicodedata
-from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -29,6 +28,7 @@ from services.money import (
 from services.policy.versions import BoundaryRule
 from services.resolutions import fixes as resolutions
 from services.resolutions.fixes import Logged, ResolutionRequest
+from services.resolutions.typed import CategoryNotFirst, OneLiner, read_one_liner
 from services.text import escape_mrkdwn, without_mentions
 
 USAGE = Usage(
@@ -52,6 +52,8 @@ MODAL_FIELDS = {
 }
 """Which modal input shows an error about each field (anything else shows under the summary)."""
 LOGGED = "Your fix was logged"
+SHOWN_WITH_USAGE = (resolutions.UnknownCategory, CategoryNotFirst)
+"""Refusals of how the line is laid out, answered with the ways to type it."""
 _REF = re.compile(  # attached (`ref:A1`, `ref:"A 1"`), or after a space when it has a digit (`ref: 42`, not `ref: see`)
     r"\bref:(?:\s*\"([^\"]+)\"|\s*“([^”]+)”|\s*'([^']+)'|\s*‘([^’]+)’|(\S+)|\s+((?=\S*\d)\S+))", re.IGNORECASE
 )
@@ -64,17 +66,6 @@ _NAMED_REF = re.compile(  # `order 42`, `Order #42`, `order: 42`, `order no. 42`
 )
 _HASH_REF = re.compile(r"(?<![\w<&])#((?=[A-Za-z0-9-]*\d)[A-Za-z0-9][A-Za-z0-9-]{2,})")
 """`#4471` when nothing is labelled; at least three characters, so `#1 priority` is no customer."""
-
-
-@dataclass(frozen=True)
-class OneLiner:
-    category: str
-    words: list[str]
-
-
-def split_one_liner(text: str) -> OneLiner:
-    words = text.split()
-    return OneLiner(category=words[0].lower(), words=words[1:])
 
 
 def _amount(typed: str, words: list[str], category: str, currency: str) -> Decimal:
@@ -162,14 +153,11 @@ def resolve_command(
         with deps.sessions.begin() as session:
             identity = command_caller(session, context, command)
             policy = resolutions.categories_to_log(session, identity.employee)
-            line = split_one_liner(labelled(session, context, identity.workspace, text))
-            rule = policy[1].get(line.category)
-            if rule is None:
-                raise resolutions.UnknownCategory(line.category, sorted(policy[1]))
+            line = read_one_liner(labelled(session, context, identity.workspace, text), policy[1])
             logged = resolutions.log_resolution(
                 session,
                 employee=identity.employee,
-                request=to_request(line, rule, policy[0].policy.currency),
+                request=to_request(line, policy[1][line.category], policy[0].policy.currency),
                 now=deps.now(),
                 policy=policy,
             )
@@ -178,7 +166,7 @@ def resolve_command(
                 session, workspace_id=logged.resolution.workspace_id, messages=approval_requests(logged), now=deps.now()
             )
     except DomainError as error:
-        ack(text=USAGE.text(str(error)) if isinstance(error, resolutions.UnknownCategory) else f":warning: {error}")
+        ack(text=USAGE.text(str(error)) if isinstance(error, SHOWN_WITH_USAGE) else f":warning: {error}")
         return
     ack(text=blocks.confirmation_text(logged), blocks=_with_note(reply, identity.newly_added))
     with reported(command, respond, done=LOGGED):

@@ -48,10 +48,10 @@ def rewards_command(
         ack(text=USAGE.text())
     elif not words:
         show_history(ack, command, context, client)
-    elif words[0].lower() == "catalog" and len(words) == 1:
+    elif words[0].lower() in ("catalog", "catalogue") and len(words) == 1:
         show_catalog(ack, command, context)
     elif words[0].lower() == "top" and len(words) <= 2:
-        show_top(ack, command, context, words[1].lower() if len(words) == 2 else "month")
+        show_top(ack, command, context, words[1] if len(words) == 2 else "month")
     elif words[0].lower() == "export":
         export(ack, command, context, client, respond, words[1:])
     else:
@@ -108,6 +108,7 @@ def export(
         with deps.sessions.begin() as session:
             caller = command_caller(session, context, command)
             requester, workspace = caller.employee, caller.workspace
+            reward_export.require_exporter(requester)
             period = reward_export.parse_period_words(words, now=deps.now())
             reward_export.check_export(session, workspace=workspace, requester=requester, period=period)
     except DomainError as error:

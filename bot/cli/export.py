@@ -45,7 +45,7 @@ def add_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[ty
 def _add_grant_actions(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     parser = commands.add_parser("rewards", help="HR's actions on reward grants")
     actions = parser.add_subparsers(dest="rewards_command", metavar="ACTION", required=True)
-    fulfil = actions.add_parser("fulfil", help="mark a grant paid or delivered")
+    fulfil = actions.add_parser("fulfil", aliases=["fulfill"], help="mark a grant paid or delivered")
     fulfil.add_argument("grant_id", type=grant_id)
     add_workspace_option(fulfil)
     fulfil.set_defaults(handler=run_fulfil)

@@ -186,10 +186,16 @@ def _allowed_key(
             )
         return ORG
     if team not in groups:
-        raise NotFound("That person has nobody reporting to them, so they have no team results.")
+        raise NotFound(_no_team_of(session, workspace, team))
     if staff or team == viewer.slack_id or (viewer.slack_id in groups and team in groups[viewer.slack_id].below):
         return team
     raise NotAllowed("You can see results for your own team and the teams inside it, not for other teams.")
+
+
+def _no_team_of(session: Session, workspace: Workspace, slack_id: str) -> str:
+    if (person := directory.find_employee(session, workspace, slack_id)) is None or not person.in_directory:
+        return "That person is not in Latitude's directory (the org file does not list them): mention a manager."
+    return "That person has nobody reporting to them, so they have no team results."
 
 
 def closed_rounds(session: Session, workspace: Workspace) -> list[PulseRound]:

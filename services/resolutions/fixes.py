@@ -151,9 +151,8 @@ def log_resolution(
 
 def _validate(request: ResolutionRequest, rule: BoundaryRule, currency: str) -> None:
     if not request.summary.strip():
-        raise InvalidInput(
-            "Say what happened and what you did, e.g. `/resolve refund 45 order 1234 arrived late`.", field="summary"
-        )
+        example = f"/resolve {rule.category}{' 45' if rule.involves_money else ''} order 1234 arrived late"
+        raise InvalidInput(f"Say what happened and what you did, e.g. `{example}`.", field="summary")
     if len(request.summary) > MAX_SUMMARY:
         raise InvalidInput(
             f"The summary is {len(request.summary):,} characters; keep it under {MAX_SUMMARY:,}.", field="summary"

@@ -21,6 +21,8 @@ from services.rewards.grants import month_start, require_hr
 
 FORMATS = ("csv", "jsonl")
 BATCH = 1000
+SHOWN = 40
+"""Characters of a typed team name shown back in a refusal."""
 EARLIEST, LATEST = date(2000, 1, 1), date(2099, 12, 31)
 """The days an export may name: every grant falls within them, and the day after LATEST is still a date."""
 
@@ -213,9 +215,14 @@ def _json_line(row: Sequence[Any], names: Mapping[str, str]) -> str:
 
 def check_export(session: Session, *, workspace: Workspace, requester: Employee | None, period: ExportPeriod) -> None:
     """Say no before any work: HR and admins only (`requester` None: the command line), and a team that exists."""
+    require_exporter(requester)
+    _team(session, workspace, period.team)
+
+
+def require_exporter(requester: Employee | None) -> None:
+    """HR and admins only (`requester` None: the command line); checked before the range, which only they need."""
     if requester is not None:
         require_hr(requester, "The reward export")
-    _team(session, workspace, period.team)
 
 
 def export_grants(
@@ -231,8 +238,7 @@ def export_grants(
 
     It only reads, so callers run it in `models.engine.reading` and then `record_export` in a short write.
     """
-    if requester is not None:
-        require_hr(requester, "The reward export")
+    require_exporter(requester)
     if fmt not in FORMATS:
         raise InvalidInput(f"Unknown format {fmt!r}: use {' or '.join(FORMATS)}.")
     team = _team(session, workspace, period.team)
@@ -274,8 +280,9 @@ def _team(session: Session, workspace: Workspace, name: str | None) -> Team | No
         raise InvalidInput(f"Name the team after `team:` (teams: {_known_teams(session, workspace)}).")
     team = directory.find_team(session, workspace, name)
     if team is None:
+        shown = name if len(name) <= SHOWN else f"{name[:SHOWN]}…"
         raise NotFound(
-            f"There is no team called {name!r} in the directory (teams: {_known_teams(session, workspace)})."
+            f"There is no team called {shown!r} in the directory (teams: {_known_teams(session, workspace)})."
         )
     return team
 

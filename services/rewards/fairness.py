@@ -12,6 +12,7 @@ from models import Employee, Nomination, RewardGrant, Team, Workspace
 from services import directory
 from services.errors import InvalidInput, NotAllowed
 from services.rewards.grants import HR_ROLES, SPENDING, month_start, quarter_start, reward_policy
+from services.text import escape_mrkdwn
 
 PERIODS = ("month", "quarter")
 TOP = 5
@@ -44,8 +45,9 @@ class Leaderboard:
 
 def leaderboard(session: Session, *, workspace: Workspace, viewer: Employee, period: str, now: datetime) -> Leaderboard:
     """Top givers, receivers and teams since the start of the month or quarter; HR also sees mutual pairs."""
-    if period not in PERIODS:
-        raise InvalidInput(f"`{period[:20]}` is not a period: use month or quarter.")
+    if period.lower() not in PERIODS:
+        raise InvalidInput(f"`{escape_mrkdwn(period[:40])}` is not a period: use month or quarter.")
+    period = period.lower()
     if not reward_policy(session, workspace).leaderboards:
         raise NotAllowed("Leaderboards are switched off in this workspace's policy.")
     start = month_start(now) if period == "month" else quarter_start(now)

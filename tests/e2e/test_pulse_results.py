@@ -196,3 +196,16 @@ def test_results_for_something_that_is_not_a_person_explain_the_usage_escaped(bo
 
     assert "`&lt;b&gt;east&lt;/b&gt;` is not a person" in reply.text
     assert "/pulse results @manager" in reply.text
+
+
+def test_results_for_someone_not_in_the_directory_say_so_and_nothing_of_results(bot: RunningBot) -> None:
+    start(bot)
+    answer_all(bot, EAST[:5], 4)
+    close(bot)
+
+    ghost = bot.driver.command("U0HR", "/pulse", "results <@U0GHOST|ghost>")
+    frontline = bot.driver.command("U0HR", "/pulse", "results <@U0A01|a01>")
+
+    assert "That person is not in Latitude's directory" in ghost.text
+    assert "nobody reporting" not in ghost.text and "Average" not in ghost.text
+    assert "That person has nobody reporting to them" in frontline.text

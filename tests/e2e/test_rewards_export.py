@@ -124,6 +124,32 @@ def test_the_export_is_for_hr_only(bot: RunningBot) -> None:
     assert bot.slack.files() == []
 
 
+def test_the_export_tells_someone_not_in_hr_that_it_is_for_hr_before_anything_about_dates(bot: RunningBot) -> None:
+    make_history(bot.sessions)
+
+    reply = bot.driver.command("U0AGENT1", "/rewards", "export 01/02/2026")
+
+    assert "The reward export is for HR and admins" in reply.text
+    assert "not a date" not in reply.text
+
+
+def test_an_unknown_team_is_named_cut_short(bot: RunningBot) -> None:
+    make_history(bot.sessions)
+
+    reply = bot.driver.command("U0HR", "/rewards", f"export team:{'N' * 300}")
+
+    assert f"no team called '{'N' * 40}…' in the directory" in reply.text
+    assert "N" * 41 not in reply.text
+
+
+def test_the_catalogue_spelt_the_british_way_is_the_catalog(bot: RunningBot) -> None:
+    load_policy_text(bot.sessions, bot.clock.now())
+
+    reply = bot.driver.command("U0AGENT1", "/rewards", "catalogue")
+
+    assert "voucher_25: Coffee &amp; cake voucher" in reply.text
+
+
 @pytest.mark.parametrize(
     ("words", "expected"),
     [
@@ -220,12 +246,17 @@ def test_hr_fulfils_and_revokes_grants_from_the_cli_once(
     assert main(["rewards", "revoke", "6", "--reason", "again"]) == 2
     assert main(["rewards", "fulfil", "2"]) == 2
     assert main(["rewards", "fulfil", "99"]) == 2
+    assert main(["rewards", "fulfill", "98"]) == 2
 
     out, err = capsys.readouterr()
     assert "reward grant #6 (Shout-out for -Ines, Agent) is revoked" in out
     assert "Reward grant #6 is already revoked; nothing changed." in err
     assert "grant #2 is a Shout-out with no value: there is nothing to fulfil" in err
     assert "There is no reward grant #99 here." in err
+    assert "There is no reward grant #98 here." in err, "`fulfill`, spelt the US way, is `fulfil`"
+    with pytest.raises(SystemExit):
+        main(["rewards", "--help"])
+    assert capsys.readouterr().out.count("mark a grant paid or delivered") == 1, "one action, however it is spelt"
     with sessions() as session:
         [event] = session.scalars(select(AuditEvent).where(AuditEvent.subject == "grant 6"))
         assert (event.action, event.details) == ("reward.revoke", {"reason": "sent by mistake"})

@@ -81,3 +81,13 @@ def test_app_home_leaves_private_recognition_out_of_the_shout_outs(ready: Runnin
     [publish] = ready.slack.calls("views.publish")
     assert "Sam Agent → *Lee Senior*: kept the queue calm (#0)" in publish.text
     assert "quietly fixed my mistake" not in publish.text
+
+
+def test_top_with_something_else_names_it_as_typed_and_cut_short(ready: RunningBot) -> None:
+    mention = ready.driver.command("U0AGENT1", "/rewards", "top <@U0MGR1|maya>")
+    long = ready.driver.command("U0AGENT1", "/rewards", f"top {'Y' * 300}")
+    capital = ready.driver.command("U0AGENT1", "/rewards", "top Quarter")
+
+    assert "`<@U0MGR1>` is not a period: use month or quarter" in mention.text, "a mention as Slack wrote it"
+    assert f"`{'Y' * 40}` is not a period" in long.text and "Y" * 41 not in long.text
+    assert "is not a period" not in capital.text

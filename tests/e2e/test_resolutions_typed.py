@@ -1,0 +1,79 @@
+"""/resolve typed a little off: an amount before the category or a missing summary, answered with the command to type
+instead and nothing logged, and a category written with a space or a hyphen, read as that category."""
+
+import pytest
+from sqlalchemy import func, select
+
+from models import Resolution
+from tests.conftest import RunningBot
+from tests.helpers import load_org_and_policy
+
+
+@pytest.fixture
+def ready(bot: RunningBot) -> RunningBot:
+    load_org_and_policy(bot.sessions, bot.clock.now())
+    return bot
+
+
+def logged(bot: RunningBot) -> int:
+    with bot.sessions() as session:
+        return session.scalar(select(func.count()).select_from(Resolution)) or 0
+
+
+@pytest.mark.parametrize(
+    ("typed", "corrected"),
+    [
+        ("45 refund order 1234 arrived late", "/resolve refund 45 order 1234 arrived late"),
+        ("$45 Refund order 1234", "/resolve refund $45 order 1234"),
+        ("20 fee waiver order 77", "/resolve fee_waiver 20 order 77"),
+        (
+            "45 refund order 1234 arrived late and the customer was very upset about it",
+            "/resolve refund 45 order 1234 arrived late and the customer…",
+        ),
+    ],
+)
+def test_an_amount_typed_before_the_category_is_answered_with_the_category_first(
+    ready: RunningBot, typed: str, corrected: str
+) -> None:
+    reply = ready.driver.command("U0AGENT1", "/resolve", typed)
+
+    assert f"Put the category first: `{corrected}`" in reply.text
+    assert "isn't one of your categories" not in reply.text
+    assert logged(ready) == 0
+
+
+def test_an_amount_before_a_word_that_is_no_category_is_still_an_unknown_category(ready: RunningBot) -> None:
+    reply = ready.driver.command("U0AGENT1", "/resolve", "45 teleport beamed it")
+
+    assert "`45` isn't one of your categories" in reply.text
+    assert logged(ready) == 0
+
+
+@pytest.mark.parametrize("typed", ["fee waiver 20 order 77 late fee", "Fee-Waiver 20 order 77 late fee"])
+def test_a_category_written_with_a_space_or_a_hyphen_is_that_category(ready: RunningBot, typed: str) -> None:
+    reply = ready.driver.command("U0AGENT1", "/resolve", typed)
+
+    assert "Logged your *fee_waiver* of $20" in reply.text
+    with ready.sessions() as session:
+        [fix] = session.scalars(select(Resolution))
+        assert (fix.category, fix.amount, fix.summary) == ("fee_waiver", 20, "order 77 late fee")
+
+
+def test_boundaries_reads_a_category_written_with_a_hyphen(ready: RunningBot) -> None:
+    reply = ready.driver.command("U0AGENT1", "/boundaries", "fee-waiver")
+
+    assert "*fee_waiver* — up to $30" in reply.text
+
+
+@pytest.mark.parametrize(
+    ("typed", "example"),
+    [("reschedule", "/resolve reschedule order 1234 arrived late"), ("credit 20", "/resolve credit 45 order 1234")],
+)
+def test_a_missing_summary_is_shown_an_example_of_the_category_typed(
+    ready: RunningBot, typed: str, example: str
+) -> None:
+    reply = ready.driver.command("U0AGENT1", "/resolve", typed)
+
+    assert "Say what happened and what you did" in reply.text
+    assert example in reply.text and "refund" not in reply.text
+    assert logged(ready) == 0
