@@ -1,14 +1,18 @@
 """An upgrade of a database that has served for months: the rows it holds come through, and what stops an upgrade
 is one line saying what to do."""
 
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+import pytest
 from sqlalchemy import Engine, text
 
 from models.engine import make_engine
 from models.schema import schema_state, upgrade
 from tests.conftest import MONDAY_MORNING
 from tests.e2e.test_cli import cli
+from tests.helpers import wait_until_waiting_for_the_lock
 
 
 def at_revision(folder: Path, revision: str) -> Engine:
@@ -61,3 +65,38 @@ def test_two_open_pulse_rounds_stop_the_upgrade_with_one_line_naming_the_workspa
     )
     assert schema_state(engine).current == {"0017"}
     engine.dispose()
+
+
+@pytest.fixture
+def schema_at_0021(engine: Engine, database_url: str) -> Iterator[Engine]:
+    """A PostgreSQL schema of its own at 0021, beside the tests' database at head."""
+    if engine.dialect.name != "postgresql":
+        pytest.skip("SQLite serves one machine: no two replicas upgrade it at once")
+    with engine.begin() as connection:
+        connection.execute(text("DROP SCHEMA IF EXISTS before_upgrade CASCADE"))
+        connection.execute(text("CREATE SCHEMA before_upgrade"))
+    separator = "&" if "?" in database_url else "?"
+    older = make_engine(f"{database_url}{separator}options=-csearch_path%3Dbefore_upgrade")
+    upgrade(older, "0021")
+    yield older
+    older.dispose()
+    with engine.begin() as connection:
+        connection.execute(text("DROP SCHEMA before_upgrade CASCADE"))
+
+
+def test_two_processes_upgrading_at_once_both_leave_the_schema_at_head(
+    engine: Engine, schema_at_0021: Engine, tmp_path: Path
+) -> None:
+    """Every replica of a deployment may run `db upgrade` as it starts: the second waits for the first and finds
+    nothing left to do, rather than failing on the version the first moved on."""
+    older = {"DATABASE_URL": schema_at_0021.url.render_as_string(hide_password=False)}
+    with schema_at_0021.connect() as holder, ThreadPoolExecutor(2) as pool:
+        with holder.begin():  # a long read of the installs: both upgrades queue behind it
+            holder.execute(text("LOCK TABLE slack_installations IN ACCESS SHARE MODE"))
+            upgrades = [pool.submit(cli, tmp_path, "db", "upgrade", env=older) for _ in range(2)]
+            wait_until_waiting_for_the_lock(engine, 2)
+        results = [each.result(timeout=60) for each in upgrades]
+
+    assert [r.returncode for r in results] == [0, 0], [r.stderr for r in results]
+    assert all(r.stdout.strip().endswith("is at 0022") for r in results)
+    assert schema_state(schema_at_0021).is_current
