@@ -18,6 +18,8 @@ MIGRATIONS = Path(__file__).with_name("migrations")
 HEAD_REVISION = "0022"
 """The newest migration in `migrations/versions`; raise it with every new migration."""
 VERSION_TABLE = "alembic_version"
+MIGRATION_LOCK = 0x1A717E
+"""PostgreSQL advisory lock key one upgrade holds while it runs (the scheduler's leader holds 0x1A717D)."""
 
 
 @dataclass(frozen=True)
@@ -79,6 +81,8 @@ def migrate(engine: Engine, direction: str, revision: str) -> None:
             connection.connection.driver_connection.execute("PRAGMA foreign_keys=OFF")  # type: ignore[union-attr]
         try:
             with connection.begin():
+                if connection.dialect.name == "postgresql":
+                    connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
                 config.attributes["connection"] = connection
                 getattr(command, direction)(config, revision)
                 broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall() if sqlite else []

@@ -21,6 +21,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
+from models.schema import MigrationError
+
 revision: str = "0018"
 down_revision: str | None = "0017"
 branch_labels: str | Sequence[str] | None = None
@@ -74,12 +76,16 @@ def upgrade() -> None:
 
 
 def _refuse_two_open_rounds() -> None:
+    """Named by Slack team id, as `pulse close --workspace` takes it; `db upgrade` prints the one line."""
     twice = op.get_bind().execute(
-        sa.text("SELECT workspace_id FROM pulse_rounds WHERE status = 'open' GROUP BY workspace_id HAVING count(*) > 1")
+        sa.text(
+            "SELECT workspaces.slack_team_id FROM pulse_rounds JOIN workspaces ON workspaces.id = pulse_rounds.workspace_id "
+            "WHERE pulse_rounds.status = 'open' GROUP BY workspaces.slack_team_id HAVING count(*) > 1 ORDER BY 1"
+        )
     )
     workspaces = [str(row[0]) for row in twice]
     if workspaces:
-        raise RuntimeError(
+        raise MigrationError(
             f"More than one pulse round is open in workspace(s) {', '.join(workspaces)}: close them with "
             "`python -m bot pulse close` on the release before this one, then upgrade again."
         )

@@ -1,0 +1,102 @@
+"""An upgrade of a database that has served for months: the rows it holds come through, and what stops an upgrade
+is one line saying what to do."""
+
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, text
+
+from models.engine import make_engine
+from models.schema import schema_state, upgrade
+from tests.conftest import MONDAY_MORNING
+from tests.e2e.test_cli import cli
+from tests.helpers import wait_until_waiting_for_the_lock
+
+
+def at_revision(folder: Path, revision: str) -> Engine:
+    """The folder's default database as an older release's `db upgrade` left it."""
+    engine = make_engine(f"sqlite:///{folder / 'latitude.db'}")
+    upgrade(engine, revision)
+    return engine
+
+
+def add_workspace(engine: Engine, team_id: str) -> int:
+    with engine.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO workspaces (slack_team_id, name, created_at, config_version) "
+                "VALUES (:team, 'Ours', :at, 1)"
+            ),
+            {"team": team_id, "at": MONDAY_MORNING},
+        )
+        return int(connection.scalar(text("SELECT id FROM workspaces WHERE slack_team_id = :team"), {"team": team_id}))
+
+
+def open_round(engine: Engine, workspace_id: int, number: int) -> None:
+    with engine.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO pulse_rounds (workspace_id, number, opens_on, started_at, closes_at, open_hours, "
+                "reminder_hours, anonymity_threshold, status, started_by) VALUES (:workspace, :number, :on, :at, :at, "
+                "48, 24, 3, 'open', 'cli')"
+            ),
+            {"workspace": workspace_id, "number": number, "on": MONDAY_MORNING.date(), "at": MONDAY_MORNING},
+        )
+
+
+def test_two_open_pulse_rounds_stop_the_upgrade_with_one_line_naming_the_workspace(tmp_path: Path) -> None:
+    """0018 allows one open round per workspace; two opened at once by an older release must be closed first."""
+    engine = at_revision(tmp_path, "0017")
+    add_workspace(engine, "T0FIRST")
+    twice = add_workspace(engine, "T0TWICE")
+    open_round(engine, twice, 1)
+    open_round(engine, twice, 2)
+
+    result = cli(tmp_path, "db", "upgrade")
+
+    lines = result.stderr.strip().splitlines()
+    assert result.returncode == 2 and len(lines) == 1, result.stderr
+    assert lines[0].startswith("error: the upgrade failed and changed nothing (at 0017): ")
+    assert (
+        "More than one pulse round is open in workspace(s) T0TWICE: close them with `python -m bot pulse close"
+        in (lines[0])
+    )
+    assert schema_state(engine).current == {"0017"}
+    engine.dispose()
+
+
+@pytest.fixture
+def schema_at_0021(engine: Engine, database_url: str) -> Iterator[Engine]:
+    """A PostgreSQL schema of its own at 0021, beside the tests' database at head."""
+    if engine.dialect.name != "postgresql":
+        pytest.skip("SQLite serves one machine: no two replicas upgrade it at once")
+    with engine.begin() as connection:
+        connection.execute(text("DROP SCHEMA IF EXISTS before_upgrade CASCADE"))
+        connection.execute(text("CREATE SCHEMA before_upgrade"))
+    separator = "&" if "?" in database_url else "?"
+    older = make_engine(f"{database_url}{separator}options=-csearch_path%3Dbefore_upgrade")
+    upgrade(older, "0021")
+    yield older
+    older.dispose()
+    with engine.begin() as connection:
+        connection.execute(text("DROP SCHEMA before_upgrade CASCADE"))
+
+
+def test_two_processes_upgrading_at_once_both_leave_the_schema_at_head(
+    engine: Engine, schema_at_0021: Engine, tmp_path: Path
+) -> None:
+    """Every replica of a deployment may run `db upgrade` as it starts: the second waits for the first and finds
+    nothing left to do, rather than failing on the version the first moved on."""
+    older = {"DATABASE_URL": schema_at_0021.url.render_as_string(hide_password=False)}
+    with schema_at_0021.connect() as holder, ThreadPoolExecutor(2) as pool:
+        with holder.begin():  # a long read of the installs: both upgrades queue behind it
+            holder.execute(text("LOCK TABLE slack_installations IN ACCESS SHARE MODE"))
+            upgrades = [pool.submit(cli, tmp_path, "db", "upgrade", env=older) for _ in range(2)]
+            wait_until_waiting_for_the_lock(engine, 2)
+        results = [each.result(timeout=60) for each in upgrades]
+
+    assert [r.returncode for r in results] == [0, 0], [r.stderr for r in results]
+    assert all(r.stdout.strip().endswith("is at 0022") for r in results)
+    assert schema_state(schema_at_0021).is_current
