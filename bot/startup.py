@@ -92,7 +92,7 @@ def slack_unreachable(api_url: str, error: Exception) -> StartupError:
 
 def require_current_schema(engine: Engine) -> None:
     state = schema_state(engine)
-    if state.is_ahead:
+    if state.is_refused:
         raise StartupError(state.describe())
     if not state.is_current:
         raise StartupError(f"{state.describe()}: run `python -m bot db upgrade` first")

@@ -5,6 +5,7 @@ start, and loading Alembic and its migration scripts to learn the head cost more
 small export (a test keeps the constant equal to the scripts' head). Alembic loads only to upgrade.
 """
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -18,6 +19,8 @@ MIGRATIONS = Path(__file__).with_name("migrations")
 HEAD_REVISION = "0022"
 """The newest migration in `migrations/versions`; raise it with every new migration."""
 VERSION_TABLE = "alembic_version"
+_NUMBERED = re.compile(r"\d{4}")
+"""Our revisions' ids: four digits, in the order they were written."""
 MIGRATION_LOCK = 0x1A717E
 """PostgreSQL advisory lock key one upgrade holds while it runs (the scheduler's leader holds 0x1A717D)."""
 
@@ -26,6 +29,8 @@ MIGRATION_LOCK = 0x1A717E
 class SchemaState:
     current: frozenset[str]
     head: frozenset[str]
+    other_tables: bool = False
+    """Tables, and no version table: a database `db upgrade` did not make."""
 
     @property
     def is_current(self) -> bool:
@@ -36,8 +41,29 @@ class SchemaState:
         """Newer than the code (a rollback after an upgrade): revisions are numbered, so they sort as written."""
         return any(revision > max(self.head) for revision in self.current)
 
+    @property
+    def is_foreign(self) -> bool:
+        """Not a schema any release made: tables without a version, or a version that is not one of our numbers
+        (a fork's, or written by hand). An upgrade would fail on it half-way through Alembic."""
+        return (not self.current and self.other_tables) or any(not _NUMBERED.fullmatch(r) for r in self.current)
+
+    @property
+    def is_refused(self) -> bool:
+        """Neither `run` nor `db upgrade` goes on: only the operator can say what this database is."""
+        return self.is_ahead or self.is_foreign
+
     def describe(self) -> str:
         current, head = ", ".join(sorted(self.current)) or "empty", ", ".join(sorted(self.head))
+        if self.is_foreign and not self.current:
+            return (
+                "the database holds tables but no Latitude schema version: `python -m bot db upgrade` did not make "
+                "it (another application's?); point DATABASE_URL at Latitude's own database, or an empty one"
+            )
+        if self.is_foreign:
+            return (
+                f"the database schema is at {current}, which no Latitude release made (this code knows up to "
+                f"{head}): restore a backup taken before it was changed"
+            )
         if self.is_ahead:
             return (
                 f"the database schema is newer than this code (at {current}, this code knows up to {head}): run "
@@ -99,8 +125,9 @@ class MigrationError(Exception):
 
 def schema_state(engine: Engine) -> SchemaState:
     with engine.connect() as connection:
-        if not inspect(connection).has_table(VERSION_TABLE):
+        tables = inspect(connection).get_table_names()
+        if VERSION_TABLE not in tables:
             current: frozenset[str] = frozenset()
         else:
             current = frozenset(connection.scalars(text(f"SELECT version_num FROM {VERSION_TABLE}")))
-    return SchemaState(current=current, head=frozenset({HEAD_REVISION}))
+    return SchemaState(current=current, head=frozenset({HEAD_REVISION}), other_tables=bool(tables))

@@ -20,7 +20,7 @@ def add_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[ty
 def run_upgrade(_args: argparse.Namespace) -> int:
     engine = database(check_schema=False, create=True)
     state = schema_state(engine)
-    if state.is_ahead:
+    if state.is_refused:
         raise StartupError(state.describe())
     try:
         upgrade(engine)

@@ -100,3 +100,34 @@ def test_two_processes_upgrading_at_once_both_leave_the_schema_at_head(
     assert [r.returncode for r in results] == [0, 0], [r.stderr for r in results]
     assert all(r.stdout.strip().endswith("is at 0022") for r in results)
     assert schema_state(schema_at_0021).is_current
+
+
+def test_a_database_another_application_made_is_refused_in_one_line_and_left_as_it_was(tmp_path: Path) -> None:
+    """An upgrade would fail half-way on the first table both use; `run` would say to upgrade, which fails."""
+    engine = make_engine(f"sqlite:///{tmp_path / 'latitude.db'}")
+    with engine.begin() as connection:
+        connection.execute(text("CREATE TABLE processed_events (id INTEGER PRIMARY KEY)"))
+
+    upgraded = cli(tmp_path, "db", "upgrade")
+    started = cli(tmp_path, "run", env={"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_SIGNING_SECRET": "s"})
+
+    for result in (upgraded, started):
+        assert result.returncode == 2 and len(result.stderr.strip().splitlines()) == 1, result.stderr
+        assert "no Latitude schema version" in result.stderr and "Traceback" not in result.stderr
+    with engine.connect() as connection:
+        assert [row[0] for row in connection.execute(text("SELECT name FROM sqlite_master WHERE type = 'table'"))] == [
+            "processed_events"
+        ]
+
+
+def test_a_revision_no_release_made_is_refused_in_one_line(tmp_path: Path) -> None:
+    """A fork's or a hand-written version sorts below ours: it is not "behind", and Alembic cannot find it."""
+    engine = at_revision(tmp_path, "0015")
+    with engine.begin() as connection:
+        connection.execute(text("UPDATE alembic_version SET version_num = '0015a'"))
+
+    result = cli(tmp_path, "db", "upgrade")
+
+    assert result.returncode == 2 and len(result.stderr.strip().splitlines()) == 1, result.stderr
+    assert "at 0015a, which no Latitude release made" in result.stderr
+    assert schema_state(engine).current == {"0015a"}
