@@ -20,13 +20,7 @@ def comment(bot: RunningBot, user: str, text: str) -> None:
 
 
 def test_pulse_results_of_a_team_that_wrote_long_comments_fit_one_message(bot: RunningBot) -> None:
-    start(bot)
-    for user in EAST:
-        for question in range(3):
-            answer(bot, user, question, 4)
-        comment(bot, user, f"Comment of {user}: " + "we need more people on the late shift. " * 45)
-    bot.clock.advance(timedelta(hours=73))
-    tick(bot)
+    a_round_with_a_comment_from_each_of(bot, EAST, "we need more people on the late shift. " * 45)
 
     reply = bot.driver.command("U0MGR1", "/pulse", "results")
 
@@ -90,12 +84,15 @@ def test_rewards_history_of_a_long_recognised_person_shows_the_latest_and_counts
     assert given.text.count("• ") == 10 and "_…and 5 earlier._" in given.text
 
 
-def a_round_with_a_comment_from_each_of(bot: RunningBot, people: list[str]) -> None:
+def a_round_with_a_comment_from_each_of(
+    bot: RunningBot, people: list[str], words: str = "the late shift needs more people. " * 20
+) -> None:
+    """A closed round: everyone answered 4 to each question and commented `Comment of <id>: <words>`."""
     start(bot)
     for user in people:
         for question in range(3):
             answer(bot, user, question, 4)
-        comment(bot, user, f"Comment of {user}: " + "the late shift needs more people. " * 20)
+        comment(bot, user, f"Comment of {user}: {words}")
     bot.clock.advance(timedelta(hours=73))
     tick(bot)
 
