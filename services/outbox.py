@@ -1,7 +1,6 @@
 """The outbox: messages are written once under an idempotency key, then sent and retried. Callers commit."""
 
 import zlib
-from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -104,16 +103,25 @@ def claim_due(session: Session, *, now: datetime, limit: int = 50, lease: timede
     one workspace's fan-out, paced for that workspace, never holds up another workspace's messages.
     """
     turn = func.row_number().over(partition_by=Delivery.workspace_id, order_by=(Delivery.next_attempt_at, Delivery.id))
-    due = (
-        select(Delivery.id, Delivery.next_attempt_at, turn.label("turn"))
-        .where(Delivery.status == "pending", Delivery.next_attempt_at <= now)
+    due = (Delivery.status == "pending", Delivery.next_attempt_at <= now)
+    ranked = (
+        select(Delivery.id, turn.label("turn"))
+        .where(*due)
         .where(Delivery.workspace_id.not_in(select(Workspace.id).where(Workspace.uninstalled_at.is_not(None))))
         .subquery()
     )
-    first = select(due.c.id).order_by(due.c.turn, due.c.next_attempt_at, due.c.id).limit(limit)
-    query = select(Delivery).where(Delivery.id.in_(first)).with_for_update(skip_locked=True)
+    # The rows are locked in turn order, skipping those another sender holds, until `limit` are taken; `due` is
+    # checked again on each row as locked (one another sender claimed or sent meanwhile is no longer due).
+    query = (
+        select(Delivery)
+        .join(ranked, ranked.c.id == Delivery.id)
+        .where(*due)
+        .order_by(ranked.c.turn, Delivery.next_attempt_at, Delivery.id)
+        .limit(limit)
+        .with_for_update(of=Delivery, skip_locked=True)
+    )
     claimed = []
-    for delivery in _in_turns(list(session.scalars(query))):
+    for delivery in session.scalars(query):
         delivery.next_attempt_at = now + lease
         claimed.append(
             Claimed(
@@ -126,16 +134,6 @@ def claim_due(session: Session, *, now: datetime, limit: int = 50, lease: timede
             )
         )
     return claimed
-
-
-def _in_turns(deliveries: list[Delivery]) -> list[Delivery]:
-    """The oldest of each workspace, then the next of each, and so on: the order `claim_due` chose them in."""
-    taken: Counter[int] = Counter()
-    ranked = []
-    for delivery in sorted(deliveries, key=lambda queued: (queued.next_attempt_at, queued.id)):
-        ranked.append((taken[delivery.workspace_id], delivery))
-        taken[delivery.workspace_id] += 1
-    return [delivery for _, delivery in sorted(ranked, key=lambda pair: pair[0])]
 
 
 def record_outcome(session: Session, *, delivery: Claimed, outcome: SendOutcome, now: datetime) -> None:

@@ -206,3 +206,21 @@ def test_a_message_sent_by_two_senders_keeps_the_copy_recorded_first(
     with deps.sessions() as session:
         assert outbox.sent_copies(session, key="twice") == [("D0A", "2.0")]
     assert deliveries(deps)["twice"].attempts == 1
+
+
+def test_two_senders_claiming_at_once_take_different_messages_and_both_take_some(
+    deps: Deps, workspace: Workspace, clock: MovableClock, database_url: str
+) -> None:
+    """Several processes drain the outbox together: the second skips what the first holds and takes the next ones,
+    rather than nothing (its drain would stop there) or the same ones (sent twice)."""
+    if not database_url.startswith("postgresql"):
+        pytest.skip("SQLite has one writer at a time: two claims never overlap")
+    queue(deps, workspace, *(f"fan-out:{n}" for n in range(120)))
+
+    with deps.sessions.begin() as first:
+        held = outbox.claim_due(first, now=clock.now())
+        with deps.sessions.begin() as second:
+            taken = outbox.claim_due(second, now=clock.now())
+
+    assert len(held) == len(taken) == 50
+    assert not {c.idempotency_key for c in held} & {c.idempotency_key for c in taken}
