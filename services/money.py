@@ -116,7 +116,7 @@ def parse_amount(text: str, currency: str | None = None) -> Decimal:
             f"not `{escape_mrkdwn(raw)}`.",
             field="amount",
         )
-    if thousands := _point_thousands(raw):
+    if thousands := _point_thousands(raw, currency):
         raise InvalidInput(thousands, field="amount")
     if not _PLAIN.match(raw):
         raise InvalidInput(_not_understood(text, currency), field="amount")
@@ -138,13 +138,15 @@ def parse_amount(text: str, currency: str | None = None) -> Decimal:
     return amount.quantize(Decimal(1).scaleb(-max(decimals_of(currency), 2)))
 
 
-def _point_thousands(raw: str) -> str | None:
-    """What to write instead of `1.200` or `1.200,50`; None for `4.567`, which has too many decimals either way."""
+def _point_thousands(raw: str, currency: str | None) -> str | None:
+    """What to write instead of `1.200` or `1.200,50`; None for `4.567`, which has too many decimals either way.
+    In a currency without decimals (yen) only the whole amount is offered: `1.200` can only be 1,200 there."""
     if not _POINT_THOUSANDS.match(raw):
         return None
     whole, _, cents = raw.partition(",")
-    number = whole.replace(".", "") + (f".{cents}" if cents else "")
-    if cents or raw.count(".") > 1:
+    whole_only = decimals_of(currency) == 0
+    number = whole.replace(".", "") + (f".{cents}" if cents and not whole_only else "")
+    if whole_only or cents or raw.count(".") > 1:
         return f"Write the amount without a point between thousands: `{number}` or `{Decimal(number):,}`, not `{raw}`."
     if raw[-1] != "0":
         return None

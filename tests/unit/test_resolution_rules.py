@@ -90,6 +90,16 @@ def test_yen_are_whole() -> None:
     assert [parse_amount(typed, "JPY") for typed in ("¥45", "1,200", "45.00")] == [45, 1200, 45]
 
 
+@pytest.mark.parametrize("typed", ["1.200", "1.200,50"])
+def test_a_point_between_thousands_of_yen_is_told_the_whole_amount_only(typed: str) -> None:
+    """Yen have no decimals: `1.200` can only be 1,200, and the advice is never an amount yen refuse."""
+    with pytest.raises(InvalidInput) as refused:
+        parse_amount(typed, "JPY")
+
+    advice = str(refused.value)
+    assert "`1200`" in advice and "`1.20`" not in advice and "`1200.50`" not in advice
+
+
 @pytest.mark.parametrize(
     ("one", "other"),
     [
