@@ -9,7 +9,8 @@ from handlers.blocks import pulse_results as blocks
 from handlers.deps import deps_of
 from handlers.people import action_caller
 from services.errors import DomainError
-from services.pulse.results import team_results
+from services.pulse.results import TeamResults, team_results
+from services.text import escape_mrkdwn
 
 
 def register(app: App) -> None:
@@ -33,11 +34,14 @@ def show_more_comments(
         respond(text=str(error), response_type="ephemeral", replace_original=False)
         return
     if results.round_number != round_number or not results.shown:
-        latest = f"`/pulse results` shows round {results.round_number}."
-        respond(
-            text=f"Round {round_number} is no longer the latest results: {latest}",
-            response_type="ephemeral",
-            replace_original=False,
-        )
+        respond(text=_not_shown_now(results, round_number), response_type="ephemeral", replace_original=False)
         return
     respond(**blocks.comments_page(results, start, team), response_type="ephemeral", replace_original=False)
+
+
+def _not_shown_now(results: TeamResults, round_number: int) -> str:
+    if results.round_number != round_number:
+        latest = f"`/pulse results` shows round {results.round_number}."
+        return f"Round {round_number} is no longer the latest results: {latest}"
+    label = escape_mrkdwn(results.label)
+    return f"Round {round_number}'s results for {label} are not shown: `/pulse results` says why."

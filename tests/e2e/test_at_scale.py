@@ -5,7 +5,7 @@ import re
 from datetime import timedelta
 
 from bot.fakeslack.state import Call
-from handlers.blocks.pulse_results import MORE_COMMENTS_ACTION
+from handlers.blocks.pulse_results import MORE_COMMENTS_ACTION, more_value
 from tests.conftest import RunningBot
 from tests.e2e.test_pulse_rounds import answer, questions_dm, start, tick
 from tests.helpers import load_org, load_policy
@@ -133,3 +133,17 @@ def test_show_more_after_a_new_round_closed_says_so_instead_of_mixing_rounds(bot
     answer_text = bot.slack.calls("response_url")[-1].text
     assert "Round 1 is no longer the latest results" in answer_text
     assert "Comment of" not in answer_text
+
+
+def test_show_more_for_a_team_whose_results_are_not_shown_says_so_and_nothing_of_them(bot: RunningBot) -> None:
+    """A button value naming another team (made up, or from an older message) is read again under today's rule."""
+    a_round_with_a_comment_from_each_of(bot, with_twenty_more_in_east(bot))
+    first = bot.driver.command("U0ADMIN", "/pulse", "results <@U0MGR1|maya>").json
+
+    forged = more_value(1, 20, "U0MGR2")
+    message = Call("ack", first, 0, response={"ephemeral": True})
+    bot.driver.click("U0ADMIN", message, MORE_COMMENTS_ACTION, value=forged)
+
+    answer_text = bot.slack.calls("response_url")[-1].text
+    assert "Round 1's results for" in answer_text and "are not shown" in answer_text
+    assert "no longer the latest" not in answer_text and "Comment of" not in answer_text
