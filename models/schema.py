@@ -29,8 +29,9 @@ MIGRATION_LOCK = 0x1A717E
 class SchemaState:
     current: frozenset[str]
     head: frozenset[str]
-    other_tables: bool = False
-    """Tables, and no version table: a database `db upgrade` did not make."""
+    unversioned: bool = False
+    """Tables named as ours, and no version table: a database `db upgrade` did not make (an upgrade would fail on
+    the first of them). Anyone else's tables (an extension's, such as PostGIS's `spatial_ref_sys`) do not count."""
 
     @property
     def is_current(self) -> bool:
@@ -45,7 +46,7 @@ class SchemaState:
     def is_foreign(self) -> bool:
         """Not a schema any release made: tables without a version, or a version that is not one of our numbers
         (a fork's, or written by hand). An upgrade would fail on it half-way through Alembic."""
-        return (not self.current and self.other_tables) or any(not _NUMBERED.fullmatch(r) for r in self.current)
+        return (not self.current and self.unversioned) or any(not _NUMBERED.fullmatch(r) for r in self.current)
 
     @property
     def is_refused(self) -> bool:
@@ -124,10 +125,13 @@ class MigrationError(Exception):
 
 
 def schema_state(engine: Engine) -> SchemaState:
+    from models.base import Base
+
     with engine.connect() as connection:
-        tables = inspect(connection).get_table_names()
+        tables = set(inspect(connection).get_table_names())
         if VERSION_TABLE not in tables:
             current: frozenset[str] = frozenset()
         else:
             current = frozenset(connection.scalars(text(f"SELECT version_num FROM {VERSION_TABLE}")))
-    return SchemaState(current=current, head=frozenset({HEAD_REVISION}), other_tables=bool(tables))
+    ours = tables & set(Base.metadata.tables)
+    return SchemaState(current=current, head=frozenset({HEAD_REVISION}), unversioned=bool(ours))

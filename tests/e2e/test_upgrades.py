@@ -131,3 +131,15 @@ def test_a_revision_no_release_made_is_refused_in_one_line(tmp_path: Path) -> No
     assert result.returncode == 2 and len(result.stderr.strip().splitlines()) == 1, result.stderr
     assert "at 0015a, which no Latitude release made" in result.stderr
     assert schema_state(engine).current == {"0015a"}
+
+
+def test_a_database_holding_only_tables_of_others_is_upgraded(tmp_path: Path) -> None:
+    """An extension's own table (PostGIS puts `spatial_ref_sys` in every new database) is not a schema of ours."""
+    engine = make_engine(f"sqlite:///{tmp_path / 'latitude.db'}")
+    with engine.begin() as connection:
+        connection.execute(text("CREATE TABLE spatial_ref_sys (srid INTEGER PRIMARY KEY)"))
+
+    result = cli(tmp_path, "db", "upgrade")
+
+    assert result.returncode == 0, result.stderr
+    assert schema_state(engine).is_current
