@@ -241,8 +241,7 @@ def queue_updates(
     take turns here: the later one numbers its update after the first's and drops it."""
     prefixes = [f"update:{channel}:{ts}:" for channel, ts in copies]
     outbox.take_turns_under(session, workspace_id=workspace_id, key_prefixes=prefixes)
-    for channel, ts in copies:
-        prefix = f"update:{channel}:{ts}:"
+    for (channel, ts), prefix in zip(copies, prefixes, strict=True):
         outbox.give_up_pending(session, key_prefix=prefix, reason="updated since")
         if (channel, ts) in later:
             key = f"{prefix}{outbox.count_under(session, key_prefix=prefix) + 1}"
