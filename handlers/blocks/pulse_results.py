@@ -40,10 +40,7 @@ def results_message(results: TeamResults, team: str | None = None) -> dict[str, 
     """`team` as `/pulse results` was asked for it (a manager's Slack id, `org`, or None for one's own), carried by
     the button that shows the comments left out."""
     title = truncate(f"Pulse results — round {results.round_number}", 150)
-    blocks: list[Block] = [
-        {"type": "header", "text": {"type": "plain_text", "text": title}},
-        {"type": "section", "text": {"type": "mrkdwn", "text": f"*{escape_mrkdwn(results.label)}*"}},
-    ]
+    blocks = _headed(title, results)
     if not results.shown:
         blocks.append(text_block(_hidden_reason(results)))
     else:
@@ -65,6 +62,14 @@ def results_message(results: TeamResults, team: str | None = None) -> dict[str, 
     return {"text": f"{title}: {escape_mrkdwn(results.label)}", "blocks": blocks[:MESSAGE_BLOCKS]}
 
 
+def _headed(title: str, results: TeamResults) -> list[Block]:
+    """A results message's first blocks: its title, then whose results they are."""
+    return [
+        {"type": "header", "text": {"type": "plain_text", "text": title}},
+        {"type": "section", "text": {"type": "mrkdwn", "text": f"*{escape_mrkdwn(results.label)}*"}},
+    ]
+
+
 def _sub_team_blocks(sub_teams: tuple[SubTeam, ...], room: int, budget: int) -> list[Block]:
     """Every team inside, several to a section, in the blocks the results leave (at least 14: ten questions and
     twenty comments leave that many) and within the text they leave."""
@@ -75,10 +80,7 @@ def _sub_team_blocks(sub_teams: tuple[SubTeam, ...], room: int, budget: int) -> 
 def comments_page(results: TeamResults, shown_before: int, team: str | None) -> dict[str, Any]:
     """The comments after the first `shown_before`, as many as one message holds, with a button for the rest."""
     title = truncate(f"Pulse comments — round {results.round_number}", 150)
-    blocks: list[Block] = [
-        {"type": "header", "text": {"type": "plain_text", "text": title}},
-        {"type": "section", "text": {"type": "mrkdwn", "text": f"*{escape_mrkdwn(results.label)}*"}},
-    ]
+    blocks = _headed(title, results)
     blocks += _comment_blocks(results, shown_before, MESSAGE_TEXT - text_length(blocks), team)
     return {"text": f"{title}: {escape_mrkdwn(results.label)}", "blocks": blocks}
 
