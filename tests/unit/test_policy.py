@@ -1,5 +1,6 @@
 """The policy file: every kind of mistake named by its line, nothing loaded on error, every version kept."""
 
+import hashlib
 from datetime import timedelta
 from decimal import Decimal
 
@@ -198,23 +199,28 @@ def test_a_yen_reward_with_cents_is_refused_and_a_stored_one_still_reads() -> No
     assert parse_policy(text, stored=True).rewards.catalog["voucher"].value == Decimal("12.5")
 
 
+def stored_as_loaded_before(session: Session, workspace: Workspace, text: str, clock: MovableClock) -> None:
+    """A version an older release accepted, stored as it stored it (today's checks refuse it)."""
+    session.add(
+        PolicyVersion(
+            workspace_id=workspace.id,
+            number=1,
+            text=text,
+            sha256=hashlib.sha256(text.encode()).hexdigest(),
+            loaded_by="hr",
+            loaded_at=clock.now(),
+        )
+    )
+    session.flush()
+
+
 def test_a_yen_version_loaded_while_yen_had_cents_still_reads(
     session: Session, workspace: Workspace, clock: MovableClock
 ) -> None:
     text = 'currency = "JPY"\n[profiles.frontline]\nrefund = { per_incident = 49.99 }\n'
     with pytest.raises(PolicyError):
         parse_policy(text)
-    session.add(
-        PolicyVersion(
-            workspace_id=workspace.id,
-            number=1,
-            text=text,
-            sha256="yen" * 21 + "y",
-            loaded_by="hr",
-            loaded_at=clock.now(),
-        )
-    )
-    session.flush()
+    stored_as_loaded_before(session, workspace, text, clock)
 
     active = current_policy(session, workspace)
 
@@ -227,17 +233,7 @@ def test_a_version_loaded_before_category_names_were_checked_still_reads(
     text = '[profiles.frontline]\n"Fee waiver" = { per_incident = 5 }\n'
     with pytest.raises(PolicyError):
         parse_policy(text)
-    session.add(
-        PolicyVersion(
-            workspace_id=workspace.id,
-            number=1,
-            text=text,
-            sha256="old" * 21 + "o",
-            loaded_by="hr",
-            loaded_at=clock.now(),
-        )
-    )
-    session.flush()
+    stored_as_loaded_before(session, workspace, text, clock)
 
     active = current_policy(session, workspace)
 
