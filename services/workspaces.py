@@ -62,6 +62,13 @@ def record_uninstall(session: Session, *, workspace: Workspace, now: datetime, r
     return dropped
 
 
+def record_team_access(
+    session: Session, *, workspace: Workspace, action: str, team_ids: list[str], now: datetime
+) -> None:
+    """Slack added workspaces to the org's org-wide install, or removed them (`action`): the audit trail says so."""
+    audit.record(session, workspace=workspace, actor="slack", action=action, now=now, details={"team_ids": team_ids})
+
+
 def serve_only(session: Session, *, workspace: Workspace, now: datetime) -> list[Workspace]:
     """With one bot token only its workspace is served: any other still marked installed (the token was replaced by
     another workspace's, on the same database) is uninstalled as by `app_uninstalled`, its data kept until purged.

@@ -161,6 +161,11 @@ class SlackDriver:
         headers = {"X-Slack-Retry-Num": str(retry_num), "X-Slack-Retry-Reason": "http_timeout"} if retry_num else {}
         return self.post(json.dumps(envelope), JSON, headers=headers)
 
+    def org_event(self, event: dict[str, Any]) -> Reply:
+        """An event about the Grid org itself, sent to an org-wide install (see `Grid.org_envelope`)."""
+        envelope = self.grid.org_envelope(event, f"Ev{next(_ids):08d}", self.team_id)
+        return self.post(json.dumps(envelope), JSON)
+
     def open_home(self, user: str, *, event_id: str | None = None, retry_num: int | None = None) -> Reply:
         """Once a Home was published for the person, the event carries it as it stands (`view`)."""
         event: dict[str, Any] = {

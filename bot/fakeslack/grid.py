@@ -5,6 +5,7 @@ payloads a null `team` (the user's `team_id` then names their home workspace, wh
 they clicked in): https://docs.slack.dev/enterprise-grid/developing-for-enterprise-grid
 """
 
+import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -38,3 +39,19 @@ class Grid:
         if self.enterprise_id:
             fields["enterprise"] = {"id": self.enterprise_id, "name": "Latitude Group"}
         return fields
+
+    def org_envelope(self, event: dict[str, Any], event_id: str, team_id: str) -> dict[str, Any]:
+        """The delivery of an event about the org itself (`team_access_granted`, `team_access_revoked`): it names the
+        org and no team (`team_id` null): https://api.slack.com/events/team_access_revoked"""
+        assert self.enterprise_id and self.org_wide, "only an org-wide install hears of its org"
+        return {
+            "token": "verification-token-unused",
+            "team_id": None,
+            "enterprise_id": self.enterprise_id,
+            "api_app_id": "A0LATITUDE",
+            "event": {**event, "event_ts": f"{time.time():.6f}"},
+            "type": "event_callback",
+            "event_id": event_id,
+            "event_time": int(time.time()),
+            "authorizations": [self.authorization(team_id)],
+        }

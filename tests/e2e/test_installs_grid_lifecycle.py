@@ -1,9 +1,14 @@
-"""An install's life inside an Enterprise Grid org: a workspace that migrates into an org."""
+"""An install's life inside an Enterprise Grid org: a workspace that migrates into an org, and the org-level events
+Slack sends an org-wide install (`team_access_revoked`, `team_access_granted`), which name the org and no team."""
+
+from sqlalchemy import select
 
 from bot.fakeslack import SlackDriver
+from bot.fakeslack.browser import install
 from bot.server import EVENTS_PATH
+from models import AuditEvent
 from tests.conftest import SIGNING_SECRET, RunningBot
-from tests.e2e.test_installs import ALPHA_ORG, install_in, oauth_bot  # noqa: F401
+from tests.e2e.test_installs import ALPHA_ORG, GROUP_ORG, install_in, load_org_and_policy, oauth_bot  # noqa: F401
 
 
 def driver_for(bot: RunningBot, team_id: str, enterprise_id: str, *, org_wide: bool = False) -> SlackDriver:
@@ -32,3 +37,34 @@ def test_a_workspace_that_migrated_into_a_grid_org_is_served_without_installing_
 
     [request] = oauth_bot.slack.calls("chat.postMessage", channel="U0AMGR")
     assert request.token == oauth_bot.slack.tokens_of("T0ALPHA")[0]
+
+
+def install_org_wide(bot: RunningBot) -> SlackDriver:
+    """The app installed org-wide in E0GROUP, whose people work in T0NORTH and T0SOUTH."""
+    bot.slack.name_org("E0GROUP", "Latitude Group")
+    bot.slack.add_user("W0HR", "Gia HR", team_id="T0NORTH", enterprise_id="E0GROUP")
+    bot.slack.add_user("W0MGR", "Gus Manager", teams=("T0NORTH", "T0SOUTH"), enterprise_id="E0GROUP")
+    bot.slack.add_user("W0SAM", "Sam Agent", team_id="T0SOUTH", enterprise_id="E0GROUP")
+    bot.slack.installing(enterprise_id="E0GROUP", user_id="W0HR")
+    assert install(bot.events_url).status == 200
+    load_org_and_policy(bot.sessions, "E0GROUP", GROUP_ORG, bot.clock.now())
+    return driver_for(bot, "T0NORTH", "E0GROUP", org_wide=True)
+
+
+def test_slack_removing_a_workspace_from_an_org_wide_install_is_heard_and_written_down(
+    oauth_bot: RunningBot,  # noqa: F811
+) -> None:
+    """The event names the org and no team: it is acked, not refused as malformed (Slack would retry it), and the
+    audit trail says which workspaces left and came back."""
+    org = install_org_wide(oauth_bot)
+
+    removed = org.org_event({"type": "team_access_revoked", "team_ids": ["T0SOUTH"]})
+    added = org.org_event({"type": "team_access_granted", "team_ids": ["T0SOUTH", "T0WEST"]})
+
+    assert (removed.status, added.status) == (200, 200), (removed.body, added.body)
+    with oauth_bot.sessions() as session:
+        trail = session.execute(select(AuditEvent.action, AuditEvent.details).order_by(AuditEvent.id)).all()
+    assert [tuple(row) for row in trail[-2:]] == [
+        ("team_access_revoked", {"team_ids": ["T0SOUTH"]}),
+        ("team_access_granted", {"team_ids": ["T0SOUTH", "T0WEST"]}),
+    ]
