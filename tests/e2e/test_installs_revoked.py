@@ -8,11 +8,14 @@ from sqlalchemy import select
 from bot.fakeslack.browser import install
 from bot.runtime import build_runtime
 from handlers.jobs.drain_outbox import drain_outbox
+from handlers.jobs.follow_up_pending_requests import follow_up_pending_requests
 from handlers.jobs.run_pulse_rounds import run_pulse_rounds
+from handlers.jobs.send_weekly_digests import send_weekly_digests
 from handlers.pulse_invitations import queue_invitations
 from models import Delivery
 from services import directory, outbox
 from services.pulse import rounds as pulse_rounds
+from services.workspaces import purge_plan
 from tests.conftest import RunningBot
 from tests.e2e.test_installs import ALPHA_ORG, install_in, oauth_bot  # noqa: F401
 
@@ -75,3 +78,28 @@ def test_the_process_that_missed_a_quick_reinstall_sends_with_the_new_token(
         assert [m.text for m in oauth_bot.slack.messages_to("U0AAGENT")][-1] == "after"
     finally:
         other_worker.close()
+
+
+def test_an_uninstall_slack_never_told_of_stops_the_workspace_once_its_token_is_refused_for_good(
+    oauth_bot: RunningBot,  # noqa: F811
+) -> None:
+    """Slack retries an event for a few minutes only: the app was uninstalled while the bot was down, and
+    `app_uninstalled` never arrived. The token, read afresh and still revoked, tells the same."""
+    install_in(oauth_bot, "T0ALPHA", ALPHA_ORG)
+    queue_one(oauth_bot, "before")
+    oauth_bot.slack.state.installs.revoke_team("T0ALPHA")
+    deps, client = oauth_bot.runtime.deps, oauth_bot.runtime.sender_client
+
+    drain_outbox(deps, client)
+    oauth_bot.slack.violations.clear()  # the one refused call: nothing told the bot before it
+    oauth_bot.clock.advance(timedelta(days=7, hours=2))
+    for job in (send_weekly_digests, follow_up_pending_requests, drain_outbox):
+        job(deps, client)
+
+    with oauth_bot.sessions() as session:
+        workspace = directory.find_workspace(session, "T0ALPHA")
+        assert workspace is not None and workspace.uninstalled_at is not None
+        pending = session.scalars(select(Delivery.idempotency_key).where(Delivery.status == "pending")).all()
+        plan = purge_plan(session, workspace=workspace, now=oauth_bot.clock.now(), retention_days=30, force=True)
+    assert pending == [] and plan.total > 0
+    assert oauth_bot.slack.calls("chat.postMessage") == []
