@@ -2,6 +2,7 @@
 workspaces joining or leaving an org-wide install."""
 
 import logging
+from datetime import UTC, datetime
 from typing import Any
 
 from slack_bolt import App, BoltContext
@@ -20,23 +21,36 @@ def register(app: App) -> None:
     app.event("team_access_revoked")(team_access_changed)
 
 
-def app_uninstalled(context: BoltContext) -> None:
-    stop_workspace(context, "app_uninstalled")
+def app_uninstalled(body: dict[str, Any], context: BoltContext) -> None:
+    stop_workspace(context, "app_uninstalled", sent_at=_sent_at(body))
 
 
-def tokens_revoked(event: dict[str, Any], context: BoltContext) -> None:
+def tokens_revoked(body: dict[str, Any], event: dict[str, Any], context: BoltContext) -> None:
     """Only the bot's tokens matter: Latitude holds no user tokens."""
     if (event.get("tokens") or {}).get("bot"):
-        stop_workspace(context, "tokens_revoked")
+        stop_workspace(context, "tokens_revoked", sent_at=_sent_at(body))
 
 
-def stop_workspace(context: BoltContext, reason: str) -> None:
-    """Mark the workspace uninstalled, drop its queued messages and its installation; its data stays for now."""
+def _sent_at(body: dict[str, Any]) -> datetime | None:
+    """When Slack first sent the event (`event_time`); a retry comes minutes later with the same."""
+    event_time = body.get("event_time")
+    return datetime.fromtimestamp(event_time, UTC) if isinstance(event_time, int) else None
+
+
+def stop_workspace(context: BoltContext, reason: str, *, sent_at: datetime | None) -> None:
+    """Mark the workspace uninstalled, drop its queued messages and its installation; its data stays for now.
+
+    Slack sends `app_uninstalled` and `tokens_revoked` in no set order and retries one not acked for minutes: one
+    sent before the workspace's current install was made tells of the install before it, and is ignored.
+    """
     deps = deps_of(context)
     with deps.sessions.begin() as session:
         workspace = known_workspace(session, context)
         if workspace is None:
             log.info("%s in a workspace never installed here: nothing to stop", reason)
+            return
+        if sent_at is not None and workspaces.installed_since(session, workspace=workspace, moment=sent_at):
+            log.info("%s in %s, sent before its current install: ignored", reason, workspace.slack_team_id)
             return
         dropped = workspaces.record_uninstall(session, workspace=workspace, now=deps.now(), reason=reason)
         workspace_id, key = workspace.id, workspace.slack_team_id

@@ -140,10 +140,14 @@ class SlackDriver:
         }
 
     # -- events ----------------------------------------------------------------------------
-    def event(self, event: dict[str, Any], *, event_id: str | None = None, retry_num: int | None = None) -> Reply:
+    def event(
+        self, event: dict[str, Any], *, event_id: str | None = None, retry_num: int | None = None, sent_at: int = 0
+    ) -> Reply:
         """An Events API delivery. `app_uninstalled`, and `tokens_revoked` listing bot tokens, come after Slack has
-        revoked the workspace's bot tokens, so they first stop working here too."""
-        if event.get("type") == "app_uninstalled" or (event.get("tokens") or {}).get("bot"):
+        revoked the workspace's bot tokens, so they first stop working here too. `sent_at`: the `event_time` of one
+        Slack sent earlier and delivers only now (a retry), whose revocation happened back then."""
+        revoking = event.get("type") == "app_uninstalled" or (event.get("tokens") or {}).get("bot")
+        if revoking and not sent_at:
             self.slack.state.installs.revoke_team(self.team_id)
         envelope = {
             "token": "verification-token-unused",
@@ -152,7 +156,7 @@ class SlackDriver:
             "event": event,
             "type": "event_callback",
             "event_id": event_id or f"Ev{next(_ids):08d}",
-            "event_time": int(time.time()),
+            "event_time": sent_at or int(time.time()),
             "authorizations": [self.grid.authorization(self.team_id)],
             **self.grid.event_fields(),
         }

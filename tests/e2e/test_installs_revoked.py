@@ -1,6 +1,7 @@
 """A token Slack refused is the token's fault, not the message's: Slack revokes a token before it tells of the
 uninstall, and another process may still hold the token a reinstall replaced. The message waits, and goes."""
 
+import time
 from datetime import timedelta
 
 from sqlalchemy import select
@@ -103,3 +104,25 @@ def test_an_uninstall_slack_never_told_of_stops_the_workspace_once_its_token_is_
         plan = purge_plan(session, workspace=workspace, now=oauth_bot.clock.now(), retention_days=30, force=True)
     assert pending == [] and plan.total > 0
     assert oauth_bot.slack.calls("chat.postMessage") == []
+
+
+def test_a_late_retry_of_the_last_uninstalls_revocation_leaves_the_reinstall_alone(
+    oauth_bot: RunningBot,  # noqa: F811
+) -> None:
+    """Slack sends `app_uninstalled` and `tokens_revoked` in no set order, and retries one the bot did not ack for
+    minutes: the admin who reinstalled at once must not have the new install undone by the old revocation."""
+    alpha = install_in(oauth_bot, "T0ALPHA", ALPHA_ORG)
+    uninstalled_at = int(time.time()) - 60
+    alpha.event({"type": "app_uninstalled"})
+    oauth_bot.slack.installing(team_id="T0ALPHA", user_id="U0AHR")
+    assert install(oauth_bot.events_url).status == 200
+
+    revoked = {"type": "tokens_revoked", "tokens": {"bot": ["U0LATBOT"]}}
+    assert alpha.event(revoked, retry_num=1, sent_at=uninstalled_at).status == 200
+    alpha.command("U0AAGENT", "/resolve", "refund 80 order 42 parcel lost in transit")
+
+    with oauth_bot.sessions() as session:
+        workspace = directory.find_workspace(session, "T0ALPHA")
+        assert workspace is not None and workspace.uninstalled_at is None
+    [request] = oauth_bot.slack.calls("chat.postMessage", channel="U0AMGR")
+    assert request.token == oauth_bot.slack.tokens_of("T0ALPHA")[-1]
