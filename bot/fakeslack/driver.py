@@ -148,7 +148,7 @@ class SlackDriver:
         Slack sent earlier and delivers only now (a retry), whose revocation happened back then."""
         revoking = event.get("type") == "app_uninstalled" or (event.get("tokens") or {}).get("bot")
         if revoking and not sent_at:
-            self.slack.state.installs.revoke_team(self.team_id)
+            self.slack.state.installs.revoke_team(self.team_id, org=self.grid.org_install)
         envelope = {
             "token": "verification-token-unused",
             "team_id": self.team_id,

@@ -15,6 +15,11 @@ class Grid:
     enterprise_id: str | None = None
     org_wide: bool = False
 
+    @property
+    def org_install(self) -> str | None:
+        """The org of an org-wide install; None for a workspace's own install."""
+        return self.enterprise_id if self.org_wide else None
+
     def command_fields(self) -> dict[str, str]:
         fields = {"is_enterprise_install": "true" if self.org_wide else "false"}
         if self.enterprise_id:

@@ -1,12 +1,17 @@
 """An install's life inside an Enterprise Grid org: a workspace that migrates into an org, and the org-level events
 Slack sends an org-wide install (`team_access_revoked`, `team_access_granted`), which name the org and no team."""
 
+import pytest
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
 from sqlalchemy import select
 
 from bot.fakeslack import SlackDriver
 from bot.fakeslack.browser import install
 from bot.server import EVENTS_PATH
+from handlers.jobs.drain_outbox import drain_outbox
 from models import AuditEvent
+from services import directory, outbox
 from tests.conftest import SIGNING_SECRET, RunningBot
 from tests.e2e.test_installs import ALPHA_ORG, GROUP_ORG, install_in, load_org_and_policy, oauth_bot  # noqa: F401
 
@@ -68,3 +73,37 @@ def test_slack_removing_a_workspace_from_an_org_wide_install_is_heard_and_writte
         ("team_access_revoked", {"team_ids": ["T0SOUTH"]}),
         ("team_access_granted", {"team_ids": ["T0SOUTH", "T0WEST"]}),
     ]
+
+
+def test_an_org_wide_uninstall_stops_the_whole_org_and_an_org_wide_reinstall_serves_it_again(
+    oauth_bot: RunningBot,  # noqa: F811
+) -> None:
+    """`app_uninstalled` to an org-wide install means the app left the whole org (a workspace leaving it is
+    `team_access_revoked`): Slack revokes the org's token, and what was queued for the org is dropped."""
+    org = install_org_wide(oauth_bot)
+    [first] = oauth_bot.slack.tokens_of("E0GROUP")
+    with oauth_bot.sessions.begin() as session:
+        group = directory.find_workspace(session, "E0GROUP")
+        assert group is not None
+        payload = {"channel": "W0MGR", "text": "queued before the uninstall"}
+        outbox.enqueue(
+            session,
+            workspace=group,
+            key="before",
+            method="chat.postMessage",
+            payload=payload,
+            now=oauth_bot.clock.now(),
+        )
+
+    org.event({"type": "app_uninstalled"})
+    with pytest.raises(SlackApiError) as refused:
+        WebClient(token=first, base_url=oauth_bot.slack.api_url).auth_test()
+    oauth_bot.slack.installing(enterprise_id="E0GROUP", user_id="W0HR")
+    assert install(oauth_bot.events_url).status == 200
+    driver_for(oauth_bot, "T0SOUTH", "E0GROUP", org_wide=True).command("W0SAM", "/resolve", "refund 80 order 42 lost")
+    drain_outbox(oauth_bot.runtime.deps, oauth_bot.runtime.sender_client)
+
+    assert refused.value.response["error"] == "token_revoked"
+    [request] = oauth_bot.slack.calls("chat.postMessage", channel="W0MGR")
+    assert request.token == oauth_bot.slack.tokens_of("E0GROUP")[-1] != first
+    assert "queued before" not in request.text
