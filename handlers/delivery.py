@@ -112,10 +112,16 @@ def send_for_workspace(deps: Deps, client: WebClient, delivery: Claimed) -> Send
         deps.tokens.forget(delivery.workspace_id)
         if _token_changed(deps, delivery, own):
             return send_for_workspace(deps, client, delivery)
-    if _install_gone(own):
-        _stop_workspace(deps, delivery.workspace_id)
-        return SendOutcome(ok=False, error=NOT_INSTALLED, permanent=True)
-    return outcome
+    if _installed(deps, delivery.workspace_id) and not _install_gone(own):
+        return outcome
+    _stop_workspace(deps, delivery.workspace_id)  # unless the uninstall was heard while this was being sent
+    return SendOutcome(ok=False, error=NOT_INSTALLED, permanent=True)
+
+
+def _installed(deps: Deps, workspace_id: int) -> bool:
+    with deps.sessions() as session:
+        workspace = session.get(Workspace, workspace_id)
+        return workspace is not None and workspace.installed
 
 
 def _install_gone(client: WebClient) -> bool:
@@ -136,7 +142,7 @@ def _install_gone(client: WebClient) -> bool:
 def _stop_workspace(deps: Deps, workspace_id: int) -> None:
     with deps.sessions.begin() as session:
         workspace = session.get(Workspace, workspace_id)
-        if workspace is None:
+        if workspace is None or not workspace.installed:
             return
         dropped = workspaces.record_uninstall(session, workspace=workspace, now=deps.now(), reason=UNANNOUNCED)
         key = workspace.slack_team_id

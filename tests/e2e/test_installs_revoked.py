@@ -4,10 +4,12 @@ uninstall, and another process may still hold the token a reinstall replaced. Th
 import time
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import select
 
 from bot.fakeslack.browser import install
 from bot.runtime import build_runtime
+from handlers.delivery import NOT_INSTALLED, send_for_workspace
 from handlers.jobs.drain_outbox import drain_outbox
 from handlers.jobs.follow_up_pending_requests import follow_up_pending_requests
 from handlers.jobs.run_pulse_rounds import run_pulse_rounds
@@ -126,3 +128,29 @@ def test_a_late_retry_of_the_last_uninstalls_revocation_leaves_the_reinstall_alo
         assert workspace is not None and workspace.uninstalled_at is None
     [request] = oauth_bot.slack.calls("chat.postMessage", channel="U0AMGR")
     assert request.token == oauth_bot.slack.tokens_of("T0ALPHA")[-1]
+
+
+def test_a_message_in_flight_when_the_uninstall_came_is_dropped_without_a_second_look_at_the_token(
+    oauth_bot: RunningBot,  # noqa: F811
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Another worker heard the uninstall while this one was sending with the old token: Slack's refusal needs no
+    `auth.test`, and the log does not say the uninstall went untold."""
+    alpha = install_in(oauth_bot, "T0ALPHA", ALPHA_ORG)
+    other_worker = build_runtime(oauth_bot.runtime.settings, clock=oauth_bot.clock)
+    try:
+        queue_one(oauth_bot, "before")
+        drain_outbox(other_worker.deps, other_worker.app.client)  # it learns alpha's token
+        queue_one(oauth_bot, "in flight")
+        with other_worker.deps.sessions.begin() as session:
+            [claimed] = outbox.claim_due(session, now=oauth_bot.clock.now())
+        alpha.event({"type": "app_uninstalled"})
+
+        outcome = send_for_workspace(other_worker.deps, other_worker.app.client, claimed)
+
+        oauth_bot.slack.violations.clear()  # the refused call, made with the old token
+        assert (outcome.error, outcome.permanent) == (NOT_INSTALLED, True)
+        assert oauth_bot.slack.calls("auth.test:failed") == []
+        assert "no word of it" not in caplog.text
+    finally:
+        other_worker.close()
