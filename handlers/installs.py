@@ -7,18 +7,22 @@ from typing import Any
 
 from slack_bolt import App, BoltContext
 
+from handlers.blocks.installs import workspaces_removed_notice
 from handlers.deps import deps_of
 from handlers.people import known_workspace
-from services import workspaces
+from services import outbox, workspaces
+from services.rewards import approvals
 
 log = logging.getLogger(__name__)
+REVOKED = "team_access_revoked"
+POST = "chat.postMessage"
 
 
 def register(app: App) -> None:
     app.event("app_uninstalled")(app_uninstalled)
     app.event("tokens_revoked")(tokens_revoked)
     app.event("team_access_granted")(team_access_changed)
-    app.event("team_access_revoked")(team_access_changed)
+    app.event(REVOKED)(team_access_changed)
 
 
 def app_uninstalled(body: dict[str, Any], context: BoltContext) -> None:
@@ -59,11 +63,13 @@ def stop_workspace(context: BoltContext, reason: str, *, sent_at: datetime | Non
     log.info("%s in %s: stopped sending, %d queued message(s) dropped; data kept until purged", reason, key, dropped)
 
 
-def team_access_changed(event: dict[str, Any], context: BoltContext) -> None:
-    """Workspaces of a Grid org were added to or removed from the org-wide install: noted in the org's audit trail.
+def team_access_changed(body: dict[str, Any], event: dict[str, Any], context: BoltContext) -> None:
+    """Workspaces of a Grid org were added to or removed from the org-wide install: noted in the org's audit trail,
+    and HR and admins are told of a removal.
 
-    Slack sends these with the org and no team. The org stays one workspace here, installed while its install lasts:
-    the directory does not say which of the org's workspaces each person works in.
+    Slack sends these with the org and no team, and Bolt hands them over without the org's token: the background
+    sender, which finds it, sends the notices. The org stays one workspace here, installed while its install
+    lasts: the directory does not say which of the org's workspaces each person works in.
     """
     team_ids = [str(team) for team in event.get("team_ids") or []]
     deps = deps_of(context)
@@ -75,5 +81,11 @@ def team_access_changed(event: dict[str, Any], context: BoltContext) -> None:
         workspaces.record_team_access(
             session, workspace=workspace, action=event["type"], team_ids=team_ids, now=deps.now()
         )
+        if event["type"] == REVOKED:
+            for person in approvals.hr_people(session, workspace.id):
+                key = f"{REVOKED}:{body.get('event_id')}:{person.slack_id}"  # Slack's retry queues none again
+                notice = workspaces_removed_notice(person.slack_id, team_ids)
+                outbox.enqueue(session, workspace=workspace, key=key, method=POST, payload=notice, now=deps.now())
         key = workspace.slack_team_id
     log.info("%s in %s: %s", event["type"], key, ", ".join(team_ids) or "no workspace named")
+    deps.sender_bell.ring()

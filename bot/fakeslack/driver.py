@@ -165,10 +165,11 @@ class SlackDriver:
         headers = {"X-Slack-Retry-Num": str(retry_num), "X-Slack-Retry-Reason": "http_timeout"} if retry_num else {}
         return self.post(json.dumps(envelope), JSON, headers=headers)
 
-    def org_event(self, event: dict[str, Any]) -> Reply:
+    def org_event(self, event: dict[str, Any], *, event_id: str | None = None, retry_num: int = 0) -> Reply:
         """An event about the Grid org itself, sent to an org-wide install (see `Grid.org_envelope`)."""
-        envelope = self.grid.org_envelope(event, f"Ev{next(_ids):08d}", self.team_id)
-        return self.post(json.dumps(envelope), JSON)
+        envelope = self.grid.org_envelope(event, event_id or f"Ev{next(_ids):08d}", self.team_id)
+        headers = {"X-Slack-Retry-Num": str(retry_num), "X-Slack-Retry-Reason": "http_timeout"} if retry_num else {}
+        return self.post(json.dumps(envelope), JSON, headers=headers)
 
     def open_home(self, user: str, *, event_id: str | None = None, retry_num: int | None = None) -> Reply:
         """Once a Home was published for the person, the event carries it as it stands (`view`)."""

@@ -75,6 +75,21 @@ def test_slack_removing_a_workspace_from_an_org_wide_install_is_heard_and_writte
     ]
 
 
+def test_hr_hear_once_which_workspaces_slack_removed_from_the_org_wide_install(
+    oauth_bot: RunningBot,  # noqa: F811
+) -> None:
+    """The directory cannot say who works only in a removed workspace: HR, who keep the org file, are told."""
+    org = install_org_wide(oauth_bot)
+
+    org.org_event({"type": "team_access_revoked", "team_ids": ["T0SOUTH"]}, event_id="EvREMOVED")
+    org.org_event({"type": "team_access_revoked", "team_ids": ["T0SOUTH"]}, event_id="EvREMOVED", retry_num=1)
+    org.org_event({"type": "team_access_granted", "team_ids": ["T0SOUTH"]})
+
+    [notice] = oauth_bot.slack.messages_to("W0HR")
+    assert "T0SOUTH" in notice.text and "org import" in notice.text
+    assert oauth_bot.slack.messages_to("W0MGR") == [] and oauth_bot.slack.messages_to("W0SAM") == []
+
+
 def test_an_org_wide_uninstall_stops_the_whole_org_and_an_org_wide_reinstall_serves_it_again(
     oauth_bot: RunningBot,  # noqa: F811
 ) -> None:
