@@ -160,6 +160,8 @@ def _event_problem(data: dict[str, Any]) -> str | None:
     event = data.get("event")
     if not isinstance(event, dict) or not isinstance(event.get("type"), str):
         return "event_callback without an event"
+    if data.get("team_id") is None and _missing(data, ("enterprise_id",)) is None:
+        return _missing(data, ("event_id",))  # an event about a Grid org itself names the org and no team
     return _missing(data, ("team_id", "event_id"))
 
 

@@ -107,10 +107,14 @@ class InstallationStore(SQLAlchemyInstallationStore):
 
     def find_bot(self, **kwargs: Any) -> Bot | None:
         found = super().find_bot(**kwargs)
+        if found is None and (before := _before_joining_an_org(kwargs)) is not None:
+            found = super().find_bot(**before)
         return None if found is None else self._seal.each(found, self._seal.opened)
 
     def find_installation(self, **kwargs: Any) -> Installation | None:
         found = super().find_installation(**kwargs)
+        if found is None and (before := _before_joining_an_org(kwargs)) is not None:
+            found = super().find_installation(**before)
         return None if found is None else self._seal.each(found, self._seal.opened)
 
     @classmethod
@@ -120,6 +124,18 @@ class InstallationStore(SQLAlchemyInstallationStore):
     @classmethod
     def build_bots_table(cls, metadata: MetaData, table_name: str) -> Table:
         return slack_bots
+
+
+def _before_joining_an_org(wanted: dict[str, Any]) -> dict[str, Any] | None:
+    """A workspace's own install looked up under its Grid org: the same look-up as the workspace was before it joined.
+
+    Slack keeps a workspace's install and token when the workspace migrates into an Enterprise Grid org, and from
+    then on names the org (`enterprise_id`) with each of its requests; the install stored before the migration names
+    none. A team id is unique across Slack, so that install is this workspace's. None when there is no such look-up.
+    """
+    if wanted.get("is_enterprise_install") or not wanted.get("team_id") or not wanted.get("enterprise_id"):
+        return None
+    return {**wanted, "enterprise_id": None}
 
 
 class Renewals:

@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 from handlers import channel_refusals, digest_chart
 from handlers.deps import Deps
 from models import Workspace
-from services import outbox
+from services import outbox, workspaces
 from services.outbox import Claimed, SendOutcome
 from services.pulse.rounds import INVITATION_KINDS
 from services.suggestions.relay import Relay, is_sealed
@@ -39,6 +39,9 @@ hold one replaced by a reinstall. The message waits as for a token not renewed (
 the next token, or is dropped with the rest once the uninstall is handled."""
 
 
+INSTALL_GONE = frozenset({"token_revoked", "account_inactive"})
+"""What `auth.test` answers with the token of a workspace that uninstalled the app (or was deleted)."""
+UNANNOUNCED = "token_revoked_unannounced"
 NOT_INSTALLED = "not_installed"
 TOKEN_UNAVAILABLE = "token_unavailable"
 TOKEN_RETRY_SECONDS = 300
@@ -103,10 +106,49 @@ def send_for_workspace(deps: Deps, client: WebClient, delivery: Claimed) -> Send
         log.info("delivery %s: the app is not installed in its workspace any more, dropped", logged_key(delivery))
         return SendOutcome(ok=False, error=NOT_INSTALLED, permanent=True)
     outcome = send(own, delivery, deps.relay)
-    if outcome.error == TOKEN_UNAVAILABLE and deps.tokens is not None:  # perhaps a reinstall another process saw
+    if outcome.error != TOKEN_UNAVAILABLE:
+        return outcome
+    if deps.tokens is not None:  # perhaps a reinstall another process saw
         deps.tokens.forget(delivery.workspace_id)
-        return send_for_workspace(deps, client, delivery) if _token_changed(deps, delivery, own) else outcome
-    return outcome
+        if _token_changed(deps, delivery, own):
+            return send_for_workspace(deps, client, delivery)
+    if _installed(deps, delivery.workspace_id) and not _install_gone(own):
+        return outcome
+    _stop_workspace(deps, delivery.workspace_id)  # unless the uninstall was heard while this was being sent
+    return SendOutcome(ok=False, error=NOT_INSTALLED, permanent=True)
+
+
+def _installed(deps: Deps, workspace_id: int) -> bool:
+    with deps.sessions() as session:
+        workspace = session.get(Workspace, workspace_id)
+        return workspace is not None and workspace.installed
+
+
+def _install_gone(client: WebClient) -> bool:
+    """Slack says the workspace's current token is revoked for good (`auth.test`): the app was uninstalled there.
+
+    Slack retries an event for a few minutes only, so an uninstall while the bot was down is never told; without
+    this, that workspace's messages would wait for a new token forever and its data never become purgeable.
+    """
+    try:
+        client.auth_test()
+    except SlackApiError as error:
+        return error.response.get("error") in INSTALL_GONE
+    except (SlackClientError, OSError):
+        return False
+    return False
+
+
+def _stop_workspace(deps: Deps, workspace_id: int) -> None:
+    with deps.sessions.begin() as session:
+        workspace = session.get(Workspace, workspace_id)
+        if workspace is None or not workspace.installed:
+            return
+        dropped = workspaces.record_uninstall(session, workspace=workspace, now=deps.now(), reason=UNANNOUNCED)
+        key = workspace.slack_team_id
+    if deps.tokens is not None:
+        deps.tokens.forget(workspace_id)
+    log.warning("Slack revoked the token of %s with no word of it: stopped as uninstalled, %d dropped", key, dropped)
 
 
 def _token_changed(deps: Deps, delivery: Claimed, used: WebClient) -> bool:

@@ -1,42 +1,91 @@
-"""The app's own life in a workspace: uninstalled, or its bot token revoked; either stops all sending at once."""
+"""The app's own life in a workspace: uninstalled, or its bot token revoked, either of which stops all sending at once;
+workspaces joining or leaving an org-wide install."""
 
 import logging
+from datetime import UTC, datetime
 from typing import Any
 
 from slack_bolt import App, BoltContext
 
+from handlers.blocks.installs import workspaces_removed_notice
 from handlers.deps import deps_of
 from handlers.people import known_workspace
-from services import workspaces
+from services import outbox, workspaces
+from services.rewards import approvals
 
 log = logging.getLogger(__name__)
+REVOKED = "team_access_revoked"
+POST = "chat.postMessage"
 
 
 def register(app: App) -> None:
     app.event("app_uninstalled")(app_uninstalled)
     app.event("tokens_revoked")(tokens_revoked)
+    app.event("team_access_granted")(team_access_changed)
+    app.event(REVOKED)(team_access_changed)
 
 
-def app_uninstalled(context: BoltContext) -> None:
-    stop_workspace(context, "app_uninstalled")
+def app_uninstalled(body: dict[str, Any], context: BoltContext) -> None:
+    stop_workspace(context, "app_uninstalled", sent_at=_sent_at(body))
 
 
-def tokens_revoked(event: dict[str, Any], context: BoltContext) -> None:
+def tokens_revoked(body: dict[str, Any], event: dict[str, Any], context: BoltContext) -> None:
     """Only the bot's tokens matter: Latitude holds no user tokens."""
     if (event.get("tokens") or {}).get("bot"):
-        stop_workspace(context, "tokens_revoked")
+        stop_workspace(context, "tokens_revoked", sent_at=_sent_at(body))
 
 
-def stop_workspace(context: BoltContext, reason: str) -> None:
-    """Mark the workspace uninstalled, drop its queued messages and its installation; its data stays for now."""
+def _sent_at(body: dict[str, Any]) -> datetime | None:
+    """When Slack first sent the event (`event_time`); a retry comes minutes later with the same."""
+    event_time = body.get("event_time")
+    return datetime.fromtimestamp(event_time, UTC) if isinstance(event_time, int) else None
+
+
+def stop_workspace(context: BoltContext, reason: str, *, sent_at: datetime | None) -> None:
+    """Mark the workspace uninstalled, drop its queued messages and its installation; its data stays for now.
+
+    Slack sends `app_uninstalled` and `tokens_revoked` in no set order and retries one not acked for minutes: one
+    sent before the workspace's current install was made tells of the install before it, and is ignored.
+    """
     deps = deps_of(context)
     with deps.sessions.begin() as session:
         workspace = known_workspace(session, context)
         if workspace is None:
             log.info("%s in a workspace never installed here: nothing to stop", reason)
             return
+        if sent_at is not None and workspaces.installed_since(session, workspace=workspace, moment=sent_at):
+            log.info("%s in %s, sent before its current install: ignored", reason, workspace.slack_team_id)
+            return
         dropped = workspaces.record_uninstall(session, workspace=workspace, now=deps.now(), reason=reason)
         workspace_id, key = workspace.id, workspace.slack_team_id
     if deps.tokens is not None:
         deps.tokens.forget(workspace_id)
     log.info("%s in %s: stopped sending, %d queued message(s) dropped; data kept until purged", reason, key, dropped)
+
+
+def team_access_changed(body: dict[str, Any], event: dict[str, Any], context: BoltContext) -> None:
+    """Workspaces of a Grid org were added to or removed from the org-wide install: noted in the org's audit trail,
+    and HR and admins are told of a removal.
+
+    Slack sends these with the org and no team, and Bolt hands them over without the org's token: the background
+    sender, which finds it, sends the notices. The org stays one workspace here, installed while its install
+    lasts: the directory does not say which of the org's workspaces each person works in.
+    """
+    team_ids = [str(team) for team in event.get("team_ids") or []]
+    deps = deps_of(context)
+    with deps.sessions.begin() as session:
+        workspace = known_workspace(session, context)
+        if workspace is None:
+            log.info("%s for an org never installed here: nothing to note", event["type"])
+            return
+        workspaces.record_team_access(
+            session, workspace=workspace, action=event["type"], team_ids=team_ids, now=deps.now()
+        )
+        if event["type"] == REVOKED:
+            for person in approvals.hr_people(session, workspace.id):
+                key = f"{REVOKED}:{body.get('event_id')}:{person.slack_id}"  # Slack's retry queues none again
+                notice = workspaces_removed_notice(person.slack_id, team_ids)
+                outbox.enqueue(session, workspace=workspace, key=key, method=POST, payload=notice, now=deps.now())
+        key = workspace.slack_team_id
+    log.info("%s in %s: %s", event["type"], key, ", ".join(team_ids) or "no workspace named")
+    deps.sender_bell.ring()

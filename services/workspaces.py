@@ -5,7 +5,7 @@ installed org-wide (its `slack_team_id` is then the enterprise id).
 """
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import ColumnElement, Table, and_, delete, func, select, update
 from sqlalchemy.orm import Session
@@ -60,6 +60,20 @@ def record_uninstall(session: Session, *, workspace: Workspace, now: datetime, r
     for table in (slack_installations, slack_bots):
         session.execute(delete(table).where(_install_rows(table, workspace)))
     return dropped
+
+
+def record_team_access(
+    session: Session, *, workspace: Workspace, action: str, team_ids: list[str], now: datetime
+) -> None:
+    """Slack added workspaces to the org's org-wide install, or removed them (`action`): the audit trail says so."""
+    audit.record(session, workspace=workspace, actor="slack", action=action, now=now, details={"team_ids": team_ids})
+
+
+def installed_since(session: Session, *, workspace: Workspace, moment: datetime) -> bool:
+    """Whether the workspace's stored install was made after the second of `moment` (slack_sdk's tables keep naive
+    UTC). False with one bot token, which stores no install."""
+    made = session.scalar(select(func.max(slack_bots.c.installed_at)).where(_install_rows(slack_bots, workspace)))
+    return made is not None and made >= (moment + timedelta(seconds=1)).astimezone(UTC).replace(tzinfo=None)
 
 
 def serve_only(session: Session, *, workspace: Workspace, now: datetime) -> list[Workspace]:

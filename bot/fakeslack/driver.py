@@ -140,11 +140,15 @@ class SlackDriver:
         }
 
     # -- events ----------------------------------------------------------------------------
-    def event(self, event: dict[str, Any], *, event_id: str | None = None, retry_num: int | None = None) -> Reply:
+    def event(
+        self, event: dict[str, Any], *, event_id: str | None = None, retry_num: int | None = None, sent_at: int = 0
+    ) -> Reply:
         """An Events API delivery. `app_uninstalled`, and `tokens_revoked` listing bot tokens, come after Slack has
-        revoked the workspace's bot tokens, so they first stop working here too."""
-        if event.get("type") == "app_uninstalled" or (event.get("tokens") or {}).get("bot"):
-            self.slack.state.installs.revoke_team(self.team_id)
+        revoked the workspace's bot tokens, so they first stop working here too. `sent_at`: the `event_time` of one
+        Slack sent earlier and delivers only now (a retry), whose revocation happened back then."""
+        revoking = event.get("type") == "app_uninstalled" or (event.get("tokens") or {}).get("bot")
+        if revoking and not sent_at:
+            self.slack.state.installs.revoke_team(self.team_id, org=self.grid.org_install)
         envelope = {
             "token": "verification-token-unused",
             "team_id": self.team_id,
@@ -152,12 +156,18 @@ class SlackDriver:
             "event": event,
             "type": "event_callback",
             "event_id": event_id or f"Ev{next(_ids):08d}",
-            "event_time": int(time.time()),
+            "event_time": sent_at or int(time.time()),
             "authorizations": [self.grid.authorization(self.team_id)],
             **self.grid.event_fields(),
         }
         if self.socket_mode:
             return self._over_socket("events_api", envelope, retry_num or 0)
+        headers = {"X-Slack-Retry-Num": str(retry_num), "X-Slack-Retry-Reason": "http_timeout"} if retry_num else {}
+        return self.post(json.dumps(envelope), JSON, headers=headers)
+
+    def org_event(self, event: dict[str, Any], *, event_id: str | None = None, retry_num: int = 0) -> Reply:
+        """An event about the Grid org itself, sent to an org-wide install (see `Grid.org_envelope`)."""
+        envelope = self.grid.org_envelope(event, event_id or f"Ev{next(_ids):08d}", self.team_id)
         headers = {"X-Slack-Retry-Num": str(retry_num), "X-Slack-Retry-Reason": "http_timeout"} if retry_num else {}
         return self.post(json.dumps(envelope), JSON, headers=headers)
 

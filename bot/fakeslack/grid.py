@@ -5,6 +5,7 @@ payloads a null `team` (the user's `team_id` then names their home workspace, wh
 they clicked in): https://docs.slack.dev/enterprise-grid/developing-for-enterprise-grid
 """
 
+import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -13,6 +14,11 @@ from typing import Any
 class Grid:
     enterprise_id: str | None = None
     org_wide: bool = False
+
+    @property
+    def org_install(self) -> str | None:
+        """The org of an org-wide install; None for a workspace's own install."""
+        return self.enterprise_id if self.org_wide else None
 
     def command_fields(self) -> dict[str, str]:
         fields = {"is_enterprise_install": "true" if self.org_wide else "false"}
@@ -38,3 +44,19 @@ class Grid:
         if self.enterprise_id:
             fields["enterprise"] = {"id": self.enterprise_id, "name": "Latitude Group"}
         return fields
+
+    def org_envelope(self, event: dict[str, Any], event_id: str, team_id: str) -> dict[str, Any]:
+        """The delivery of an event about the org itself (`team_access_granted`, `team_access_revoked`): it names the
+        org and no team (`team_id` null): https://api.slack.com/events/team_access_revoked"""
+        assert self.enterprise_id and self.org_wide, "only an org-wide install hears of its org"
+        return {
+            "token": "verification-token-unused",
+            "team_id": None,
+            "enterprise_id": self.enterprise_id,
+            "api_app_id": "A0LATITUDE",
+            "event": {**event, "event_ts": f"{time.time():.6f}"},
+            "type": "event_callback",
+            "event_id": event_id,
+            "event_time": int(time.time()),
+            "authorizations": [self.authorization(team_id)],
+        }

@@ -31,6 +31,10 @@ class Grant:
     expires_at: float | None = None
     refresh_token: str | None = None
 
+    def installed_in(self, team_id: str, org: str | None) -> bool:
+        """Whether this is the org-wide install of `org` (when given), or else a token of the workspace `team_id`."""
+        return self.org_wide and self.enterprise_id == org if org else self.team_id == team_id and not self.org_wide
+
     def reaches(self, user: dict[str, Any]) -> bool:
         """Whether this token may address the user: same org for an org-wide token, else a workspace they are in."""
         if self.org_wide:
@@ -77,11 +81,12 @@ class Installs:
             if self.tokens.pop(token, None) is not None:
                 self.revoked.add(token)
 
-    def revoke_team(self, team_id: str) -> None:
+    def revoke_team(self, team_id: str, *, org: str | None = None) -> None:
         """Every bot token of the workspace stops working, as when the app is uninstalled from it (an org-wide
-        token still serves the org's other workspaces)."""
+        token still serves the org's other workspaces); with `org`, those of the org's org-wide install instead (an
+        org-wide install is uninstalled from the whole org: https://api.slack.com/events/app_uninstalled)."""
         with self._lock:
-            gone = [token for token, grant in self.tokens.items() if grant.team_id == team_id and not grant.org_wide]
+            gone = [token for token, grant in self.tokens.items() if grant.installed_in(team_id, org)]
             for token in gone:
                 del self.tokens[token]
             self.revoked.update(gone)

@@ -1,18 +1,24 @@
 """A token Slack refused is the token's fault, not the message's: Slack revokes a token before it tells of the
 uninstall, and another process may still hold the token a reinstall replaced. The message waits, and goes."""
 
+import time
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import select
 
 from bot.fakeslack.browser import install
 from bot.runtime import build_runtime
+from handlers.delivery import NOT_INSTALLED, send_for_workspace
 from handlers.jobs.drain_outbox import drain_outbox
+from handlers.jobs.follow_up_pending_requests import follow_up_pending_requests
 from handlers.jobs.run_pulse_rounds import run_pulse_rounds
+from handlers.jobs.send_weekly_digests import send_weekly_digests
 from handlers.pulse_invitations import queue_invitations
 from models import Delivery
 from services import directory, outbox
 from services.pulse import rounds as pulse_rounds
+from services.workspaces import purge_plan
 from tests.conftest import RunningBot
 from tests.e2e.test_installs import ALPHA_ORG, install_in, oauth_bot  # noqa: F401
 
@@ -73,5 +79,78 @@ def test_the_process_that_missed_a_quick_reinstall_sends_with_the_new_token(
         oauth_bot.slack.violations.clear()  # the refused call, made with the old token
         assert (after.status, after.last_error) == ("sent", None)
         assert [m.text for m in oauth_bot.slack.messages_to("U0AAGENT")][-1] == "after"
+    finally:
+        other_worker.close()
+
+
+def test_an_uninstall_slack_never_told_of_stops_the_workspace_once_its_token_is_refused_for_good(
+    oauth_bot: RunningBot,  # noqa: F811
+) -> None:
+    """Slack retries an event for a few minutes only: the app was uninstalled while the bot was down, and
+    `app_uninstalled` never arrived. The token, read afresh and still revoked, tells the same."""
+    install_in(oauth_bot, "T0ALPHA", ALPHA_ORG)
+    queue_one(oauth_bot, "before")
+    oauth_bot.slack.state.installs.revoke_team("T0ALPHA")
+    deps, client = oauth_bot.runtime.deps, oauth_bot.runtime.sender_client
+
+    drain_outbox(deps, client)
+    oauth_bot.slack.violations.clear()  # the one refused call: nothing told the bot before it
+    oauth_bot.clock.advance(timedelta(days=7, hours=2))
+    for job in (send_weekly_digests, follow_up_pending_requests, drain_outbox):
+        job(deps, client)
+
+    with oauth_bot.sessions() as session:
+        workspace = directory.find_workspace(session, "T0ALPHA")
+        assert workspace is not None and workspace.uninstalled_at is not None
+        pending = session.scalars(select(Delivery.idempotency_key).where(Delivery.status == "pending")).all()
+        plan = purge_plan(session, workspace=workspace, now=oauth_bot.clock.now(), retention_days=30, force=True)
+    assert pending == [] and plan.total > 0
+    assert oauth_bot.slack.calls("chat.postMessage") == []
+
+
+def test_a_late_retry_of_the_last_uninstalls_revocation_leaves_the_reinstall_alone(
+    oauth_bot: RunningBot,  # noqa: F811
+) -> None:
+    """Slack sends `app_uninstalled` and `tokens_revoked` in no set order, and retries one the bot did not ack for
+    minutes: the admin who reinstalled at once must not have the new install undone by the old revocation."""
+    alpha = install_in(oauth_bot, "T0ALPHA", ALPHA_ORG)
+    uninstalled_at = int(time.time()) - 60
+    alpha.event({"type": "app_uninstalled"})
+    oauth_bot.slack.installing(team_id="T0ALPHA", user_id="U0AHR")
+    assert install(oauth_bot.events_url).status == 200
+
+    revoked = {"type": "tokens_revoked", "tokens": {"bot": ["U0LATBOT"]}}
+    assert alpha.event(revoked, retry_num=1, sent_at=uninstalled_at).status == 200
+    alpha.command("U0AAGENT", "/resolve", "refund 80 order 42 parcel lost in transit")
+
+    with oauth_bot.sessions() as session:
+        workspace = directory.find_workspace(session, "T0ALPHA")
+        assert workspace is not None and workspace.uninstalled_at is None
+    [request] = oauth_bot.slack.calls("chat.postMessage", channel="U0AMGR")
+    assert request.token == oauth_bot.slack.tokens_of("T0ALPHA")[-1]
+
+
+def test_a_message_in_flight_when_the_uninstall_came_is_dropped_without_a_second_look_at_the_token(
+    oauth_bot: RunningBot,  # noqa: F811
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Another worker heard the uninstall while this one was sending with the old token: Slack's refusal needs no
+    `auth.test`, and the log does not say the uninstall went untold."""
+    alpha = install_in(oauth_bot, "T0ALPHA", ALPHA_ORG)
+    other_worker = build_runtime(oauth_bot.runtime.settings, clock=oauth_bot.clock)
+    try:
+        queue_one(oauth_bot, "before")
+        drain_outbox(other_worker.deps, other_worker.app.client)  # it learns alpha's token
+        queue_one(oauth_bot, "in flight")
+        with other_worker.deps.sessions.begin() as session:
+            [claimed] = outbox.claim_due(session, now=oauth_bot.clock.now())
+        alpha.event({"type": "app_uninstalled"})
+
+        outcome = send_for_workspace(other_worker.deps, other_worker.app.client, claimed)
+
+        oauth_bot.slack.violations.clear()  # the refused call, made with the old token
+        assert (outcome.error, outcome.permanent) == (NOT_INSTALLED, True)
+        assert oauth_bot.slack.calls("auth.test:failed") == []
+        assert "no word of it" not in caplog.text
     finally:
         other_worker.close()

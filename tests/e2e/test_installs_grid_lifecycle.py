@@ -1,0 +1,124 @@
+"""An install's life inside an Enterprise Grid org: a workspace that migrates into an org, and the org-level events
+Slack sends an org-wide install (`team_access_revoked`, `team_access_granted`), which name the org and no team."""
+
+import pytest
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+from sqlalchemy import select
+
+from bot.fakeslack import SlackDriver
+from bot.fakeslack.browser import install
+from bot.server import EVENTS_PATH
+from handlers.jobs.drain_outbox import drain_outbox
+from models import AuditEvent
+from services import directory, outbox
+from tests.conftest import SIGNING_SECRET, RunningBot
+from tests.e2e.test_installs import ALPHA_ORG, GROUP_ORG, install_in, load_org_and_policy, oauth_bot  # noqa: F401
+
+
+def driver_for(bot: RunningBot, team_id: str, enterprise_id: str, *, org_wide: bool = False) -> SlackDriver:
+    return SlackDriver(
+        bot.events_url + EVENTS_PATH,
+        SIGNING_SECRET,
+        bot.slack,
+        settle=bot.driver._settle,
+        team_id=team_id,
+        enterprise_id=enterprise_id,
+        org_wide=org_wide,
+    )
+
+
+def test_a_workspace_that_migrated_into_a_grid_org_is_served_without_installing_again(
+    oauth_bot: RunningBot,  # noqa: F811
+) -> None:
+    """Slack keeps the workspace's install and token through a migration; its requests name the org from then on."""
+    install_in(oauth_bot, "T0ALPHA", ALPHA_ORG)
+    for line in ALPHA_ORG.splitlines()[1:]:
+        user_id, name = line.split(",")[:2]
+        oauth_bot.slack.add_user(user_id, name, team_id="T0ALPHA", enterprise_id="E0GROUP")
+    migrated = driver_for(oauth_bot, "T0ALPHA", "E0GROUP")
+
+    migrated.command("U0AAGENT", "/resolve", "refund 80 order 42 parcel lost in transit")
+
+    [request] = oauth_bot.slack.calls("chat.postMessage", channel="U0AMGR")
+    assert request.token == oauth_bot.slack.tokens_of("T0ALPHA")[0]
+
+
+def install_org_wide(bot: RunningBot) -> SlackDriver:
+    """The app installed org-wide in E0GROUP, whose people work in T0NORTH and T0SOUTH."""
+    bot.slack.name_org("E0GROUP", "Latitude Group")
+    bot.slack.add_user("W0HR", "Gia HR", team_id="T0NORTH", enterprise_id="E0GROUP")
+    bot.slack.add_user("W0MGR", "Gus Manager", teams=("T0NORTH", "T0SOUTH"), enterprise_id="E0GROUP")
+    bot.slack.add_user("W0SAM", "Sam Agent", team_id="T0SOUTH", enterprise_id="E0GROUP")
+    bot.slack.installing(enterprise_id="E0GROUP", user_id="W0HR")
+    assert install(bot.events_url).status == 200
+    load_org_and_policy(bot.sessions, "E0GROUP", GROUP_ORG, bot.clock.now())
+    return driver_for(bot, "T0NORTH", "E0GROUP", org_wide=True)
+
+
+def test_slack_removing_a_workspace_from_an_org_wide_install_is_heard_and_written_down(
+    oauth_bot: RunningBot,  # noqa: F811
+) -> None:
+    """The event names the org and no team: it is acked, not refused as malformed (Slack would retry it), and the
+    audit trail says which workspaces left and came back."""
+    org = install_org_wide(oauth_bot)
+
+    removed = org.org_event({"type": "team_access_revoked", "team_ids": ["T0SOUTH"]})
+    added = org.org_event({"type": "team_access_granted", "team_ids": ["T0SOUTH", "T0WEST"]})
+
+    assert (removed.status, added.status) == (200, 200), (removed.body, added.body)
+    with oauth_bot.sessions() as session:
+        trail = session.execute(select(AuditEvent.action, AuditEvent.details).order_by(AuditEvent.id)).all()
+    assert [tuple(row) for row in trail[-2:]] == [
+        ("team_access_revoked", {"team_ids": ["T0SOUTH"]}),
+        ("team_access_granted", {"team_ids": ["T0SOUTH", "T0WEST"]}),
+    ]
+
+
+def test_hr_hear_once_which_workspaces_slack_removed_from_the_org_wide_install(
+    oauth_bot: RunningBot,  # noqa: F811
+) -> None:
+    """The directory cannot say who works only in a removed workspace: HR, who keep the org file, are told."""
+    org = install_org_wide(oauth_bot)
+
+    org.org_event({"type": "team_access_revoked", "team_ids": ["T0SOUTH"]}, event_id="EvREMOVED")
+    org.org_event({"type": "team_access_revoked", "team_ids": ["T0SOUTH"]}, event_id="EvREMOVED", retry_num=1)
+    org.org_event({"type": "team_access_granted", "team_ids": ["T0SOUTH"]})
+
+    [notice] = oauth_bot.slack.messages_to("W0HR")
+    assert "T0SOUTH" in notice.text and "org import" in notice.text
+    assert oauth_bot.slack.messages_to("W0MGR") == [] and oauth_bot.slack.messages_to("W0SAM") == []
+
+
+def test_an_org_wide_uninstall_stops_the_whole_org_and_an_org_wide_reinstall_serves_it_again(
+    oauth_bot: RunningBot,  # noqa: F811
+) -> None:
+    """`app_uninstalled` to an org-wide install means the app left the whole org (a workspace leaving it is
+    `team_access_revoked`): Slack revokes the org's token, and what was queued for the org is dropped."""
+    org = install_org_wide(oauth_bot)
+    [first] = oauth_bot.slack.tokens_of("E0GROUP")
+    with oauth_bot.sessions.begin() as session:
+        group = directory.find_workspace(session, "E0GROUP")
+        assert group is not None
+        payload = {"channel": "W0MGR", "text": "queued before the uninstall"}
+        outbox.enqueue(
+            session,
+            workspace=group,
+            key="before",
+            method="chat.postMessage",
+            payload=payload,
+            now=oauth_bot.clock.now(),
+        )
+
+    org.event({"type": "app_uninstalled"})
+    with pytest.raises(SlackApiError) as refused:
+        WebClient(token=first, base_url=oauth_bot.slack.api_url).auth_test()
+    oauth_bot.slack.installing(enterprise_id="E0GROUP", user_id="W0HR")
+    assert install(oauth_bot.events_url).status == 200
+    driver_for(oauth_bot, "T0SOUTH", "E0GROUP", org_wide=True).command("W0SAM", "/resolve", "refund 80 order 42 lost")
+    drain_outbox(oauth_bot.runtime.deps, oauth_bot.runtime.sender_client)
+
+    assert refused.value.response["error"] == "token_revoked"
+    [request] = oauth_bot.slack.calls("chat.postMessage", channel="W0MGR")
+    assert request.token == oauth_bot.slack.tokens_of("E0GROUP")[-1] != first
+    assert "queued before" not in request.text
