@@ -197,7 +197,9 @@ def change_answer(
     try:
         with deps.sessions.begin() as session:
             identity = action_caller(session, context, body)
-            mine = pulse.my_round(session, workspace=identity.workspace, employee=identity.employee, now=deps.now())
+            mine = pulse.my_round_asking(
+                session, workspace=identity.workspace, employee=identity.employee, question_id=editing, now=deps.now()
+            )
     except DomainError as error:
         respond(text=str(error), response_type="ephemeral", replace_original=False)
         return

@@ -124,24 +124,53 @@ def submit_revoke(
     decide_from_modal(ack, body, context, client, (channel, ts), decide)
 
 
-def ask_decline_reason(ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond) -> None:
+def ask_decline_reason(
+    ack: Ack, body: dict[str, Any], context: BoltContext, client: WebClient, respond: Respond
+) -> None:
     with payload.reading("decline button"):
         container = body["container"]
         nomination_id = payload.id_value(payload.first_action(body))
         modal = blocks.decline_modal(nomination_id, container["channel_id"], container["message_ts"])
     ack()
-    with reported(body, respond):
-        client.views_open(trigger_id=body["trigger_id"], view=modal)
+
+    def check(session: Session, caller: Identity) -> None:
+        reward_approvals.find_pending(session, caller.workspace, nomination_id, caller.employee)
+
+    if may_open(context, body, respond, check):
+        with reported(body, respond):
+            client.views_open(trigger_id=body["trigger_id"], view=modal)
 
 
-def ask_revoke_reason(ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond) -> None:
+def ask_revoke_reason(
+    ack: Ack, body: dict[str, Any], context: BoltContext, client: WebClient, respond: Respond
+) -> None:
     with payload.reading("revoke button"):
         container = body["container"]
         grant_id = payload.id_value(payload.first_action(body))
         modal = reward_blocks.revoke_modal(grant_id, container["channel_id"], container["message_ts"])
     ack()
-    with reported(body, respond):
-        client.views_open(trigger_id=body["trigger_id"], view=modal)
+
+    def check(session: Session, caller: Identity) -> None:
+        rewards.revocable(session, workspace=caller.workspace, grant_id=grant_id, hr=caller.employee)
+
+    if may_open(context, body, respond, check):
+        with reported(body, respond):
+            client.views_open(trigger_id=body["trigger_id"], view=modal)
+
+
+def may_open(
+    context: BoltContext, body: dict[str, Any], respond: Respond, check: Callable[[Session, Identity], None]
+) -> bool:
+    """Whether a reason form may open: a button Slack still shows on a reward already decided (or not the
+    clicker's) is answered at once, not after a reason was written for nothing. Submitting checks again."""
+    deps = deps_of(context)
+    try:
+        with deps.sessions.begin() as session:
+            check(session, action_caller(session, context, body))
+    except DomainError as error:
+        respond(text=f":warning: {error}", response_type="ephemeral", replace_original=False)
+        return False
+    return True
 
 
 def decide_from_button(

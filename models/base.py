@@ -3,7 +3,7 @@
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import DateTime, Dialect, MetaData
+from sqlalchemy import DateTime, Dialect, MetaData, Table
 from sqlalchemy.orm import DeclarativeBase
 from sqlalchemy.types import TypeDecorator
 
@@ -45,3 +45,11 @@ class UTCDateTime(TypeDecorator[datetime]):
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        """A table keyed by a database-given `id` never gives an id twice, on SQLite too (AUTOINCREMENT): Slack keeps
+        showing buttons that name rows by id long after those rows are deleted (migration 0023)."""
+        super().__init_subclass__(**kwargs)
+        table = cls.__dict__.get("__table__")
+        if isinstance(table, Table) and [column.name for column in table.primary_key] == ["id"]:
+            table.dialect_kwargs["sqlite_autoincrement"] = True

@@ -66,6 +66,7 @@ def wipe(engine: Engine) -> None:
         else:
             for table in tables:
                 connection.execute(text(f"DELETE FROM {table}"))
+            connection.execute(text("DELETE FROM sqlite_sequence"))  # ids start again, as RESTART IDENTITY does
 
 
 @pytest.fixture

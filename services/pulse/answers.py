@@ -89,6 +89,17 @@ def my_round(
     return _mine(session, _round_for_answer(session, workspace, employee, round_id, now), employee)
 
 
+def my_round_asking(
+    session: Session, *, workspace: Workspace, employee: Employee, question_id: int, now: datetime
+) -> MyRound:
+    """`my_round` of the round that asked this question: *Change* in an older round's message says that round has
+    closed, rather than turning the message into the round open now."""
+    round_id = session.scalar(select(PulseQuestion.round_id).where(PulseQuestion.id == question_id))
+    if round_id is None:
+        raise NotFound("That pulse question no longer exists.")
+    return my_round(session, workspace=workspace, employee=employee, now=now, round_id=round_id)
+
+
 def _mine(session: Session, pulse_round: PulseRound, employee: Employee) -> MyRound:
     """The person's answers and comment in a round already checked to be open and theirs."""
     answers = _answers_of(session, pulse_round, respondent_of(pulse_round, employee))

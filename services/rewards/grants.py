@@ -167,6 +167,19 @@ def fulfil_grant(
     return grant
 
 
+def revocable(session: Session, *, workspace: Workspace, grant_id: int, hr: Employee | None) -> RewardGrant:
+    """The grant this person may revoke now, or why not: checked before the reason form opens, and on revoking."""
+    if hr is not None:
+        require_hr(hr, "Revoking a reward")
+    grant = find_grant(session, workspace, grant_id)
+    require_not_received(hr, grant, "Revoking")
+    if hr is not None and hr.id == grant.nomination.nominator_id:
+        raise NotAllowed("Revoking a reward you gave is for another HR person or admin. Nothing changed.")
+    if grant.status != "approved":
+        raise AlreadyDone(f"Reward grant #{grant.id} is already {grant.status}; nothing changed.")
+    return grant
+
+
 def revoke_grant(
     session: Session,
     *,
@@ -182,12 +195,7 @@ def revoke_grant(
         require_hr(hr, "Revoking a reward")
     if not reason.strip():
         raise InvalidInput("Say why the reward is revoked: the giver and HR will see it.")
-    grant = find_grant(session, workspace, grant_id)
-    require_not_received(hr, grant, "Revoking")
-    if hr is not None and hr.id == grant.nomination.nominator_id:
-        raise NotAllowed("Revoking a reward you gave is for another HR person or admin. Nothing changed.")
-    if grant.status != "approved":
-        raise AlreadyDone(f"Reward grant #{grant.id} is already {grant.status}; nothing changed.")
+    grant = revocable(session, workspace=workspace, grant_id=grant_id, hr=hr)
     grant.status, grant.revoked_at, grant.revoke_reason = "revoked", now, reason.strip()
     grant.revoked_by_id = hr.id if hr else None
     grant.nomination.status = "revoked"

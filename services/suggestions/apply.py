@@ -182,7 +182,9 @@ def open_proposal(
         raise NotFound(f"There is no boundary proposal #{proposal_id} to {verb} here.")
     if proposal.status == "applied":
         who = directory.name_of(proposal.applied_by) if proposal.applied_by else "someone"
-        raise AlreadyDone(f"{who} already applied this proposal (policy version applied); nothing changed twice.")
+        version = session.get(PolicyVersion, proposal.applied_version_id) if proposal.applied_version_id else None
+        as_version = f" as policy version {version.number}" if version is not None else ""
+        raise AlreadyDone(f"{who} already applied this proposal{as_version}; nothing changed.")
     if proposal.status == "dismissed":
         who = directory.name_of(proposal.dismissed_by) if proposal.dismissed_by else "someone"
         raise AlreadyDone(f"{who} already dismissed this proposal; the limit stays as it is and nothing changed.")

@@ -55,7 +55,7 @@ def test_an_applied_proposal_can_no_longer_be_dismissed(ready: RunningBot) -> No
     ready.driver.click("U0ADMIN", message, "boundary_proposal_dismiss")
 
     [refused] = [c.text for c in ready.slack.calls("response_url")]
-    assert "Hana Reyes already applied this proposal" in refused
+    assert "Hana Reyes already applied this proposal as policy version 2; nothing changed." in refused
     with ready.sessions() as session:
         assert session.scalars(select(BoundaryProposal.status)).one() == "applied"
         assert not session.scalars(select(AuditEvent).where(AuditEvent.action == "policy.proposal_dismissed")).all()

@@ -9,7 +9,7 @@ from bot.fakeslack.server import Call
 from handlers.blocks import pulse as blocks
 from models import PulseComment, PulseResponse, PulseRound
 from tests.conftest import RunningBot
-from tests.e2e.test_pulse_rounds import answer_ids, questions_dm, start
+from tests.e2e.test_pulse_rounds import answer, answer_ids, questions_dm, start
 from tests.helpers import count
 
 CLOSED = "Pulse round 1 has closed, so its answers and comments can't change any more"
@@ -67,3 +67,18 @@ def test_slash_pulse_and_the_app_home_offer_no_questions_after_the_rounds_end(bo
     assert CLOSED in resent.text
     [home] = bot.slack.calls("views.publish")
     assert "Team pulse" not in home.text
+
+
+def test_change_on_a_closed_rounds_message_says_it_closed_and_leaves_the_message_as_it_was(bot: RunningBot) -> None:
+    start(bot)
+    answer(bot, "U0A03", 0, 4)
+    answered = [c for c in bot.slack.messages_to("U0A03") if c.method == "chat.update"][-1]
+    bot.driver.command("U0HR", "/pulse", "close")
+    assert "Pulse round 2 is open" in bot.driver.command("U0HR", "/pulse", "start").text
+    updates = len(bot.slack.calls("chat.update"))
+
+    bot.driver.click("U0A03", answered, answered.args["blocks"][3]["accessory"]["action_id"])
+
+    [told] = bot.slack.calls("response_url")
+    assert CLOSED in told.args["text"]
+    assert len(bot.slack.calls("chat.update")) == updates, "round 1's message does not turn into round 2's"
