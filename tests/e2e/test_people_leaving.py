@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.cli.org import describe_report
 from handlers.handover import queue_handover_messages
 from handlers.jobs.drain_outbox import drain_outbox
-from models import Employee, Nomination, Resolution, Suggestion, SuggestionBacker
+from models import Employee, Nomination, Resolution, RewardGrant, Suggestion, SuggestionBacker
 from services import directory
 from services.digest.access import preview_for
 from services.errors import NotAllowed
@@ -295,3 +295,21 @@ def test_a_newcomer_the_file_does_not_list_yet_keeps_working_until_the_next_impo
 
     assert weekly.deactivated == [] and "no longer active" not in later.text, later.text
     assert "no longer active" in bot.driver.command("U0NEWBIE", "/resolve", "refund 20 order 9 late").text
+
+
+WITHOUT_LEE = "\n".join(line for line in ORG_CSV.splitlines() if not line.startswith("U0AGENT2,"))
+
+
+def test_a_reward_for_someone_who_left_while_it_waited_cannot_be_approved(bot: RunningBot) -> None:
+    set_up(bot.sessions, bot.clock.now())
+    bot.driver.command("U0AGENT1", "/nominate", "<@U0AGENT2|lee> voucher_25 calmed an angry customer")
+    [request] = bot.slack.calls("chat.postMessage", channel="U0MGR1")
+    reimport(bot.sessions, bot.clock.now(), WITHOUT_LEE)
+
+    bot.driver.click("U0MGR1", request, "reward_approve")
+
+    told = bot.slack.calls("response_url")[-1].text
+    assert "Lee Senior is no longer active" in told and "decline" in told, told
+    with bot.sessions() as session:
+        assert session.scalars(select(Nomination)).one().status == "pending"
+        assert count(session, RewardGrant) == 0
