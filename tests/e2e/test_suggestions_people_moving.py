@@ -191,3 +191,20 @@ def test_a_manager_with_a_new_lead_between_them_and_the_team_keeps_its_anonymous
     assert report.handovers == []
     assert owner_and_status(bot) == ("U0MGR1", "open")
     assert "refund script" in bot.driver.command("U0MGR3", "/suggest", "list").text.split("Your team's")[1]
+
+
+def test_you_said_we_did_goes_to_the_channel_the_idea_was_posted_in_when_its_team_now_reports_elsewhere(
+    bot: RunningBot,
+) -> None:
+    load_suggestion_org(bot.sessions, bot.clock.now())
+    bot.driver.command("U0AGENT2", "/suggest", "a second card reader at the returns desk")
+    reimport(bot.sessions, bot.clock.now(), EAST_UNDER_ADA)  # Maya leaves: Support East reports to Ada (Operations)
+    drain_outbox(bot.runtime.deps, bot.runtime.app.client)
+    [adas] = [c for c in bot.slack.calls("chat.postMessage", channel="U0ADMIN") if "now comes to you" in c.text]
+
+    bot.driver.click("U0ADMIN", adas, "suggestion_done")
+    bot.driver.submit("U0ADMIN", bot.slack.calls("views.open")[-1].args["view"], {"note": "A second reader is in"})
+    drain_outbox(bot.runtime.deps, bot.runtime.app.client)
+
+    told = {call.channel for call in bot.slack.calls("chat.postMessage") if "You said, we did" in call.text}
+    assert told == {"C0EAST"}
