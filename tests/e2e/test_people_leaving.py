@@ -103,10 +103,13 @@ def test_a_reward_waiting_on_a_manager_who_left_moves_up(bot: RunningBot) -> Non
         assert session.scalars(select(Nomination)).one().approver.slack_id == "U0MGR1"
 
     report = reimport(bot.sessions, bot.clock.now(), WITHOUT_MAYA)
+    drain_outbox(bot.runtime.deps, bot.runtime.app.client)
 
     assert [(h.kind, h.current.slack_id) for h in report.handovers] == [("nomination", "U0ADMIN")]
     with bot.sessions() as session:
         assert session.scalars(select(Nomination)).one().approver.slack_id == "U0ADMIN"
+    told = bot.slack.calls("chat.postMessage", channel="U0AGENT1")[-1].text
+    assert "Your nomination of Lee Senior" in told and "now waits for approval by Ada Admin" in told, told
 
 
 def test_someone_who_left_can_no_longer_log_a_fix_nominate_suggest_or_back_a_suggestion(bot: RunningBot) -> None:
