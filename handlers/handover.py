@@ -1,5 +1,6 @@
 """Messages when a pending request or nomination changes hands: the new decider's DM with its buttons,
-and the old messages updated to say where it went. Queued in the caller's transaction; the outbox sends.
+the old messages updated to say where it went, and a nomination's nominator told. Queued in the caller's
+transaction; the outbox sends.
 """
 
 from datetime import datetime
@@ -46,6 +47,8 @@ def queue_handover_messages(
             outbox.enqueue(session, workspace=workspace, key=key, method="chat.update", payload=payload, now=now)
         key = f"{prefix}handover:{number}:{handover.current.slack_id}"
         outbox.enqueue(session, workspace=workspace, key=key, method="chat.postMessage", payload=dm, now=now)
+        if handover.kind == "nomination":
+            _tell_the_nominator(session, workspace, handover, f"{prefix}told-moved:{number}", now)
 
 
 def _resolution_dm(session: Session, handover: Handover) -> tuple[str, dict[str, object]]:
@@ -62,6 +65,19 @@ def _resolution_dm(session: Session, handover: Handover) -> tuple[str, dict[str,
 def _nomination_dm(session: Session, handover: Handover) -> tuple[str, dict[str, object]]:
     nomination = session.get_one(Nomination, handover.item_id)
     return f"{request_key(nomination.id)}:", dict(nomination_blocks.approval_request(nomination))
+
+
+def _tell_the_nominator(session: Session, workspace: Workspace, handover: Handover, key: str, now: datetime) -> None:
+    """The nominator was told whose approval the reward waits for: they hear that it waits on someone else now."""
+    nomination = session.get_one(Nomination, handover.item_id)
+    if not nomination.nominator.active:
+        return
+    told = (
+        f"Your nomination of {name_of(nomination.nominee)} ({escape_mrkdwn(nomination.title)}) now waits for "
+        f"approval by {name_of(handover.current)}: the person it was with has left or no longer manages them."
+    )
+    payload = {"channel": nomination.nominator.slack_id, "text": told, "blocks": [text_block(told)]}
+    outbox.enqueue(session, workspace=workspace, key=key, method="chat.postMessage", payload=payload, now=now)
 
 
 def _queue_suggestion_handover(session: Session, workspace: Workspace, handover: Handover, now: datetime) -> None:

@@ -161,12 +161,16 @@ def current_owners_cards(session: Session, suggestion_id: int) -> list[tuple[str
 def we_did_messages(
     session: Session, workspace: Workspace, suggestion: Suggestion, decider: Employee, messages: list[Outgoing]
 ) -> tuple[list[Outgoing], list[Outgoing]]:
-    """ "You said, we did" in the team's channel (sent now), else one DM per teammate (for the background sender)."""
+    """ "You said, we did" in the channel the suggestion was posted in (sent now), where colleagues backed it, even
+    if its team reports elsewhere since; else in the team's channel; else one DM per teammate (for the background
+    sender)."""
     audience = thanks.audience(session, workspace, suggestion)
+    posted = outbox.sent_messages(session, key_prefix=f"suggestion:{suggestion.id}:channel")
+    channel = posted[0][0] if posted else audience.channel
     content = {"text": "You said, we did", "blocks": blocks.we_did(suggestion, decider)}
     key = f"suggestion:{suggestion.id}:we_did"
-    if audience.channel is not None:
-        return [*messages, Outgoing(key, "chat.postMessage", {"channel": audience.channel, **content})], []
+    if channel is not None:
+        return [*messages, Outgoing(key, "chat.postMessage", {"channel": channel, **content})], []
     backers = [row.employee.slack_id for row in suggestion.backers]
     people = [
         person for person in dict.fromkeys([*audience.people, *backers]) if person != messages[0].payload["channel"]

@@ -20,6 +20,7 @@ from services.org_file import OPTIONAL_COLUMNS, OrgRow
 from services.org_file import OrgFileError as OrgFileError
 from services.org_file import parse_org_csv as parse_org_csv
 from services.policy.versions import ActivePolicy, policy_to_change
+from services.suggestions.teams import follow_moved_teams, managers_of
 
 
 @dataclass
@@ -46,6 +47,7 @@ def import_org(
     existing = _everyone(session, workspace)
     _check_profiles(active, rows, existing)
     _keep_an_admin(existing, rows, deactivate_missing)
+    managers_before = managers_of(existing.values())
     teams = {t.name: t for t in session.scalars(select(Team).where(Team.workspace_id == workspace.id))}
     employees = _people_of_the_file(session, workspace, rows, existing, now)
     report = ImportReport(kept_columns=[c for c in OPTIONAL_COLUMNS if not any(c in row.columns for row in rows)])
@@ -66,6 +68,8 @@ def import_org(
         since = _last_import(session, workspace)
         report.deactivated, report.newcomers_kept = _deactivate(existing, employees, since, now)
     session.flush()
+    after = managers_of(existing.values())
+    follow_moved_teams(session, workspace=workspace, before=managers_before, after=after)
     report.handovers = hand_over_pending(session, workspace=workspace)
     counts = {
         "added": len(report.added),

@@ -99,6 +99,7 @@ def approve(
     nomination = find_pending(session, workspace, nomination_id, approver)
     if approver.id in (nomination.nominator_id, nomination.nominee_id):
         raise NotAllowed("You can't approve a reward you gave or received.")
+    _refuse_a_leaver(nomination)
     _check_granted_this_month(session, workspace, nomination, now)
     nomination.status, nomination.decided_by_id, nomination.decided_at = "approved", approver.id, now
     grant = grant_for(session, nomination, approver=approver, now=now)
@@ -112,6 +113,17 @@ def approve(
     )
     session.flush()
     return grant
+
+
+def _refuse_a_leaver(nomination: Nomination) -> None:
+    """Nobody who left can be nominated; one who left while the nomination waited is not granted it either (HR's
+    export would send a reward to someone no longer here)."""
+    if not nomination.nominee.active:
+        raise NotAllowed(
+            f"{directory.name_of(nomination.nominee)} is no longer active in Latitude's directory, so this reward "
+            "can't be granted. Nothing changed: decline it, and the nomination goes back to "
+            f"{directory.name_of(nomination.nominator)}'s allowance."
+        )
 
 
 def waiting_since(

@@ -1,7 +1,8 @@
 """Who a suggestion goes to, and whether whoever holds it still should. Read-only.
 
 A suggestion is held for one reason: its holder owns its category, manages its author (for an anonymous one,
-led the team it was sent from and still leads one: nobody asks who wrote it), or is HR or an admin. Someone who
+leads the team it was sent from, or is above its manager: nobody asks who wrote it; an import that moves the team
+under another manager moves it with its ideas, services/suggestions/teams.py), or is HR or an admin. Someone who
 no longer fits that reason neither answers it nor keeps it: the next org import, or a policy load naming
 another owner for its category, hands it over (services/handover.py) as when its holder leaves.
 """
@@ -52,4 +53,8 @@ def still_fits(session: Session, settings: SuggestionSettings, suggestion: Sugge
         return True
     if suggestion.author is not None:
         return holder in directory.managers_above(suggestion.author)
-    return suggestion.team_manager_id == holder.id and bool(directory.direct_reports(session, holder.id))
+    team_manager = suggestion.team_manager
+    if team_manager is None:
+        return False
+    leads = team_manager.id == holder.id and bool(directory.direct_reports(session, holder.id))
+    return leads or holder in directory.managers_above(team_manager)

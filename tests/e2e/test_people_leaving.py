@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.cli.org import describe_report
 from handlers.handover import queue_handover_messages
 from handlers.jobs.drain_outbox import drain_outbox
-from models import Employee, Nomination, Resolution, Suggestion, SuggestionBacker
+from models import Employee, Nomination, Resolution, RewardGrant, Suggestion, SuggestionBacker
 from services import directory
 from services.digest.access import preview_for
 from services.errors import NotAllowed
@@ -103,10 +103,13 @@ def test_a_reward_waiting_on_a_manager_who_left_moves_up(bot: RunningBot) -> Non
         assert session.scalars(select(Nomination)).one().approver.slack_id == "U0MGR1"
 
     report = reimport(bot.sessions, bot.clock.now(), WITHOUT_MAYA)
+    drain_outbox(bot.runtime.deps, bot.runtime.app.client)
 
     assert [(h.kind, h.current.slack_id) for h in report.handovers] == [("nomination", "U0ADMIN")]
     with bot.sessions() as session:
         assert session.scalars(select(Nomination)).one().approver.slack_id == "U0ADMIN"
+    told = bot.slack.calls("chat.postMessage", channel="U0AGENT1")[-1].text
+    assert "Your nomination of Lee Senior" in told and "now waits for approval by Ada Admin" in told, told
 
 
 def test_someone_who_left_can_no_longer_log_a_fix_nominate_suggest_or_back_a_suggestion(bot: RunningBot) -> None:
@@ -295,3 +298,21 @@ def test_a_newcomer_the_file_does_not_list_yet_keeps_working_until_the_next_impo
 
     assert weekly.deactivated == [] and "no longer active" not in later.text, later.text
     assert "no longer active" in bot.driver.command("U0NEWBIE", "/resolve", "refund 20 order 9 late").text
+
+
+WITHOUT_LEE = "\n".join(line for line in ORG_CSV.splitlines() if not line.startswith("U0AGENT2,"))
+
+
+def test_a_reward_for_someone_who_left_while_it_waited_cannot_be_approved(bot: RunningBot) -> None:
+    set_up(bot.sessions, bot.clock.now())
+    bot.driver.command("U0AGENT1", "/nominate", "<@U0AGENT2|lee> voucher_25 calmed an angry customer")
+    [request] = bot.slack.calls("chat.postMessage", channel="U0MGR1")
+    reimport(bot.sessions, bot.clock.now(), WITHOUT_LEE)
+
+    bot.driver.click("U0MGR1", request, "reward_approve")
+
+    told = bot.slack.calls("response_url")[-1].text
+    assert "Lee Senior is no longer active" in told and "decline" in told, told
+    with bot.sessions() as session:
+        assert session.scalars(select(Nomination)).one().status == "pending"
+        assert count(session, RewardGrant) == 0

@@ -133,3 +133,78 @@ def test_a_named_idea_follows_its_author_to_their_new_team_an_anonymous_one_stay
 
     assert "label printer" in omar and "label printer" not in maya
     assert "refund script" in maya and "refund script" not in omar
+
+
+WEST_AGENTS = "".join(
+    f"U0WEST{n},Agent {name},Support West,frontline,U0MGR2,west{n}@example.com,America/Los_Angeles,agent\n"
+    for n, name in ((1, "Wes"), (2, "Wyn"), (3, "Wil"))
+)
+BOTH_TEAMS = ORG_CSV + EXTRA_AGENTS + WEST_AGENTS
+MAYA_AND_OMAR_SWAP_TEAMS = (
+    BOTH_TEAMS.replace(",U0MGR1,", ",U0SWAP,")
+    .replace(",U0MGR2,", ",U0MGR1,")
+    .replace(",U0SWAP,", ",U0MGR2,")
+    .replace("U0MGR1,Maya Manager,Support East,", "U0MGR1,Maya Manager,Support West,")
+    .replace("U0MGR2,Omar Manager,Support West,", "U0MGR2,Omar Manager,Support East,")
+)
+NINA_LEADS_EAST_UNDER_MAYA = (ORG_CSV + EXTRA_AGENTS).replace(",U0MGR1,", ",U0MGR3,") + (
+    "U0MGR3,Nina Lead,Support East,manager,U0MGR1,nina@example.com,America/New_York,\n"
+)
+
+
+def test_a_manager_moved_to_lead_another_team_hands_on_the_old_teams_anonymous_idea(bot: RunningBot) -> None:
+    load_suggestion_org(bot.sessions, bot.clock.now())
+    load_org(bot.sessions, bot.clock.now(), BOTH_TEAMS)
+    send(bot, "U0AGENT1", "Stop reading the refund script word for word", anonymous=["yes"])
+    [mayas] = bot.slack.calls("chat.postMessage", channel="U0MGR1")
+
+    report = reimport(bot.sessions, bot.clock.now(), MAYA_AND_OMAR_SWAP_TEAMS)
+
+    assert "  > suggestion #1 by an anonymous author: Maya Manager -> Hana Reyes" in describe_report(report)
+    assert "not yours to answer" in refusal(bot, "U0MGR1", mayas)
+    assert "refund script" not in bot.driver.command("U0MGR1", "/suggest", "list").text
+    assert "refund script" in bot.driver.command("U0MGR2", "/suggest", "list").text.split("Your team's")[1]
+
+
+def test_you_said_we_did_goes_to_the_team_the_idea_came_from_after_its_manager_moved_away(bot: RunningBot) -> None:
+    load_suggestion_org(bot.sessions, bot.clock.now())
+    load_org(bot.sessions, bot.clock.now(), BOTH_TEAMS)
+    bot.driver.command("U0AGENT2", "/suggest", "a second card reader at the returns desk")
+    reimport(bot.sessions, bot.clock.now(), MAYA_AND_OMAR_SWAP_TEAMS)
+    drain_outbox(bot.runtime.deps, bot.runtime.app.client)
+    [omars] = [c for c in bot.slack.calls("chat.postMessage", channel="U0MGR2") if "now comes to you" in c.text]
+
+    bot.driver.click("U0MGR2", omars, "suggestion_done")
+    bot.driver.submit("U0MGR2", bot.slack.calls("views.open")[-1].args["view"], {"note": "A second reader is in"})
+    drain_outbox(bot.runtime.deps, bot.runtime.app.client)
+
+    told = {call.channel for call in bot.slack.calls("chat.postMessage") if "You said, we did" in call.text}
+    assert told == {"C0EAST"}
+
+
+def test_a_manager_with_a_new_lead_between_them_and_the_team_keeps_its_anonymous_idea(bot: RunningBot) -> None:
+    load_suggestion_org(bot.sessions, bot.clock.now())
+    send(bot, "U0AGENT1", "Stop reading the refund script word for word", anonymous=["yes"])
+
+    report = reimport(bot.sessions, bot.clock.now(), NINA_LEADS_EAST_UNDER_MAYA)
+
+    assert report.handovers == []
+    assert owner_and_status(bot) == ("U0MGR1", "open")
+    assert "refund script" in bot.driver.command("U0MGR3", "/suggest", "list").text.split("Your team's")[1]
+
+
+def test_you_said_we_did_goes_to_the_channel_the_idea_was_posted_in_when_its_team_now_reports_elsewhere(
+    bot: RunningBot,
+) -> None:
+    load_suggestion_org(bot.sessions, bot.clock.now())
+    bot.driver.command("U0AGENT2", "/suggest", "a second card reader at the returns desk")
+    reimport(bot.sessions, bot.clock.now(), EAST_UNDER_ADA)  # Maya leaves: Support East reports to Ada (Operations)
+    drain_outbox(bot.runtime.deps, bot.runtime.app.client)
+    [adas] = [c for c in bot.slack.calls("chat.postMessage", channel="U0ADMIN") if "now comes to you" in c.text]
+
+    bot.driver.click("U0ADMIN", adas, "suggestion_done")
+    bot.driver.submit("U0ADMIN", bot.slack.calls("views.open")[-1].args["view"], {"note": "A second reader is in"})
+    drain_outbox(bot.runtime.deps, bot.runtime.app.client)
+
+    told = {call.channel for call in bot.slack.calls("chat.postMessage") if "You said, we did" in call.text}
+    assert told == {"C0EAST"}
