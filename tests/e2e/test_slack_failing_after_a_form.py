@@ -1,4 +1,5 @@
-"""Slack failing just after a form was saved: the person still learns what happened, once, and nothing twice."""
+"""Slack failing just after a form or a click was saved: the person still learns what happened, once, and is never
+asked to do again what already counted."""
 
 from datetime import timedelta
 
@@ -6,9 +7,10 @@ import pytest
 from sqlalchemy import select
 
 from handlers.jobs.drain_outbox import drain_outbox
-from models import Delivery, Suggestion
+from models import Delivery, PulseResponse, Suggestion
 from tests.conftest import RunningBot
 from tests.helpers import count
+from tests.pulse_org import load_pulse_org
 from tests.suggestions_helpers import load_suggestion_org
 
 
@@ -37,3 +39,24 @@ def test_a_suggestion_form_whose_confirmation_slack_rate_limits_is_confirmed_onc
     with ready.sessions() as session:
         assert count(session, Suggestion) == 1
         assert "pending" not in session.scalars(select(Delivery.status)).all()
+
+
+def test_a_pulse_answer_whose_message_slack_rate_limits_is_told_as_saved_not_to_try_again(bot: RunningBot) -> None:
+    load_pulse_org(bot.sessions, bot.clock.now())
+    bot.driver.command("U0HR", "/pulse", "start")
+    drain_outbox(bot.runtime.deps, bot.runtime.sender_client)
+    questions = next(c for c in bot.slack.messages_to("U0A01") if c.method == "chat.postMessage")
+    first_answer = next(
+        block["elements"][0]["action_id"]
+        for block in questions.args["blocks"]
+        if block["type"] == "actions" and block["elements"][0]["action_id"].startswith("pulse_answer:")
+    )
+    bot.slack.fail("chat.update", status=429, retry_after=30)
+
+    bot.driver.click("U0A01", questions, first_answer)
+
+    [told] = bot.slack.calls("response_url")
+    assert "Your answer was saved" in told.text and "no need to do it again" in told.text
+    assert "try again" not in told.text
+    with bot.sessions() as session:
+        assert count(session, PulseResponse) == 1
