@@ -253,7 +253,7 @@ def submit_comment(
         ack(**field_errors(blocks.COMMENT_BLOCK, str(error)))
         return
     ack()
-    with reported(body):
+    with reported(body, client=client, done="Your comment was saved"):
         client.chat_update(channel=placement.channel, ts=placement.ts, **blocks.questions_message(mine))
 
 

@@ -143,7 +143,7 @@ def submit_suggest_modal(
         ack(**field_errors(error.field or blocks.WHAT, str(error)))
         return
     ack()
-    with reported(body):
+    with reported(body, client=client, done="Your suggestion was sent"):
         send_now(deps, client, claimed)
 
 

@@ -6,10 +6,11 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
+from bot.fakeslack import Call
 from handlers.jobs.drain_outbox import drain_outbox
-from models import Delivery, PulseResponse, Suggestion
+from models import Delivery, PulseComment, PulseResponse, Resolution, Suggestion
 from tests.conftest import RunningBot
-from tests.helpers import count
+from tests.helpers import count, load_org_and_policy
 from tests.pulse_org import load_pulse_org
 from tests.suggestions_helpers import load_suggestion_org
 
@@ -41,11 +42,15 @@ def test_a_suggestion_form_whose_confirmation_slack_rate_limits_is_confirmed_onc
         assert "pending" not in session.scalars(select(Delivery.status)).all()
 
 
-def test_a_pulse_answer_whose_message_slack_rate_limits_is_told_as_saved_not_to_try_again(bot: RunningBot) -> None:
+def questions_after_a_round_starts(bot: RunningBot) -> Call:
     load_pulse_org(bot.sessions, bot.clock.now())
     bot.driver.command("U0HR", "/pulse", "start")
     drain_outbox(bot.runtime.deps, bot.runtime.sender_client)
-    questions = next(c for c in bot.slack.messages_to("U0A01") if c.method == "chat.postMessage")
+    return next(c for c in bot.slack.messages_to("U0A01") if c.method == "chat.postMessage")
+
+
+def test_a_pulse_answer_whose_message_slack_rate_limits_is_told_as_saved_not_to_try_again(bot: RunningBot) -> None:
+    questions = questions_after_a_round_starts(bot)
     first_answer = next(
         block["elements"][0]["action_id"]
         for block in questions.args["blocks"]
@@ -60,3 +65,35 @@ def test_a_pulse_answer_whose_message_slack_rate_limits_is_told_as_saved_not_to_
     assert "try again" not in told.text
     with bot.sessions() as session:
         assert count(session, PulseResponse) == 1
+
+
+def test_a_decline_from_the_home_whose_home_slack_rate_limits_is_told_as_recorded_in_a_dm(bot: RunningBot) -> None:
+    load_org_and_policy(bot.sessions, bot.clock.now())
+    bot.driver.command("U0AGENT1", "/resolve", "refund 500 order 1234 arrived broken")
+    bot.driver.open_home("U0MGR1")
+    [home] = bot.slack.calls("views.publish")
+    bot.driver.click_in_view("U0MGR1", home.args["view"], "resolution_decline")
+    [opened] = bot.slack.calls("views.open")
+    bot.slack.reset()
+    bot.slack.fail("views.publish", status=429, retry_after=30)
+
+    bot.driver.submit("U0MGR1", opened.args["view"], {"reason": "Send it to the carrier claim"})
+
+    [told] = bot.slack.calls("chat.postMessage", channel="U0MGR1")
+    assert "Your decision was recorded" in told.text and "no need to do it again" in told.text
+    with bot.sessions() as session:
+        assert session.scalars(select(Resolution.status)).all() == ["declined"]
+
+
+def test_a_pulse_comment_whose_message_slack_rate_limits_is_told_as_saved_in_a_dm(bot: RunningBot) -> None:
+    bot.driver.click("U0A01", questions_after_a_round_starts(bot), "pulse_comment")
+    [opened] = bot.slack.calls("views.open")
+    bot.slack.reset()
+    bot.slack.fail("chat.update", status=429, retry_after=30)
+
+    bot.driver.submit("U0A01", opened.args["view"], {"comment": "More people on Saturdays, please"})
+
+    [told] = bot.slack.calls("chat.postMessage", channel="U0A01")
+    assert "Your comment was saved" in told.text and "no need to do it again" in told.text
+    with bot.sessions() as session:
+        assert count(session, PulseComment) == 1
