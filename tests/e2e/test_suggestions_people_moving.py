@@ -133,3 +133,22 @@ def test_a_named_idea_follows_its_author_to_their_new_team_an_anonymous_one_stay
 
     assert "label printer" in omar and "label printer" not in maya
     assert "refund script" in maya and "refund script" not in omar
+
+
+def test_a_handover_update_slack_rate_limited_never_brings_back_an_older_channel_post(bot: RunningBot) -> None:
+    """The team channel's post says where the idea went; Slack rate-limits that update, the new owner plans the
+    idea meanwhile, and the waiting update, once Slack is back, must not show the idea as open again."""
+    load_suggestion_org(bot.sessions, bot.clock.now())
+    bot.driver.command("U0AGENT1", "/suggest", "a second card reader at the returns desk")
+    [post] = bot.slack.calls("chat.postMessage", channel="C0EAST")
+    reimport(bot.sessions, bot.clock.now(), MAYA_MADE_FRONTLINE_UNDER_OMAR)
+    bot.slack.fail("chat.update", status=429, retry_after=30, channel=post.response["channel"])
+    drain_outbox(bot.runtime.deps, bot.runtime.sender_client)
+    [omars] = [c for c in bot.slack.calls("chat.postMessage", channel="U0MGR2") if "now comes to you" in c.text]
+
+    bot.driver.click("U0MGR2", omars, "suggestion_planned")
+    bot.clock.advance(timedelta(seconds=31))
+    drain_outbox(bot.runtime.deps, bot.runtime.sender_client)
+
+    shown = str(bot.slack.message(post.response["channel"], post.response["ts"])["blocks"])
+    assert "Planned" in shown and "Omar Manager" in shown
