@@ -99,7 +99,7 @@ def submit_decline_reason(
         ack(**field_errors(blocks.REASON, str(error)))
         return
     ack()
-    with reported(body, done=DECIDED):
+    with reported(body, client=client, done=DECIDED):
         announce_decision(deps, client, announcement, (form.channel, form.ts))
         if form.in_home:
             _republish_home(context, client, body)

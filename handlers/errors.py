@@ -76,15 +76,17 @@ def _handled(
             log.warning("[ref %s] could not tell the user about the error", ref)
     elif isinstance(held, TimelyAck) and held.held:  # a form showing "the answer will appear here"
         held.fail(told)
-    elif _clicked_in_a_view(body) and client is not None:  # the Home or a form: no response URL, so a DM
+    elif _answered_in_a_view(body) and client is not None:  # the Home or a form: no response URL, so a DM
         _tell_in_a_dm(client, body["user"]["id"], told, ref)
     return None
 
 
-def _clicked_in_a_view(body: dict[str, Any]) -> bool:
-    """A click in the App Home or a form: Slack gives it no response URL to answer through."""
+def _answered_in_a_view(body: dict[str, Any]) -> bool:
+    """A click in the App Home or a form, or a form submitted: Slack gives it no response URL to answer through, and
+    a submitted form has closed once acked."""
     container = body.get("container") or {}
-    return body.get("type") == "block_actions" and container.get("type") == "view" and bool(body.get("user"))
+    in_a_view = body.get("type") == "view_submission" or container.get("type") == "view"
+    return body.get("type") in ("block_actions", "view_submission") and in_a_view and bool(body.get("user"))
 
 
 def _tell_in_a_dm(client: WebClient, user_id: str, told: str, ref: str) -> None:
@@ -108,6 +110,7 @@ def reported(
 ) -> Iterator[None]:
     """Send an error raised after the ack to the global handler, with this `respond` (the export's, say),
     and let the listener go on; `client` tells someone who clicked in the App Home, which has no response URL.
+    A submitted form has closed by then: `client` tells its author in a DM.
     `done` says what was committed before (`Your fix was logged`): the person is then told that, never to try
     again. An error that escapes a listener reaches the handler too, through Bolt; its answer stays given either way
     (`handlers.timely.KeptAck`)."""

@@ -12,6 +12,7 @@ from handlers.blocks import nominations as nomination_blocks
 from handlers.blocks import resolutions as resolution_blocks
 from handlers.blocks import suggestions as suggestion_blocks
 from handlers.blocks.kit import name_of, text_block
+from handlers.delivery import queue_updates
 from handlers.reward_messages import request_key
 from models import Nomination, Resolution, Suggestion, Workspace
 from services import outbox
@@ -95,15 +96,11 @@ def _queue_suggestion_handover(session: Session, workspace: Workspace, handover:
         )
         for channel, ts in outbox.sent_messages(session, key_prefix=cards)
     ]
-    post = suggestion_blocks.channel_post(suggestion)
-    messages += [
-        (
-            f"suggestion:{suggestion.id}:post-moved:{number}:{ts}",
-            "chat.update",
-            {"channel": channel, "ts": ts, "text": "Suggestion updated", "blocks": post},
-        )
-        for channel, ts in outbox.sent_messages(session, key_prefix=f"suggestion:{suggestion.id}:channel")
-    ]
+    # The channel's post is updated in the series of its other updates: a newer one (a status change, a "me too")
+    # then drops this one, should Slack still hold it back, rather than be overwritten by it.
+    posts = outbox.sent_messages(session, key_prefix=f"suggestion:{suggestion.id}:channel")
+    post = {"text": "Suggestion updated", "blocks": suggestion_blocks.channel_post(suggestion)}
+    queue_updates(session, workspace.id, posts, dict.fromkeys(posts, 0.0), post, now=now)
     card = suggestion_blocks.owner_card(suggestion)
     text = f"Suggestion #{suggestion.id} now comes to you"
     messages.append(

@@ -40,6 +40,8 @@ USAGE = Usage(
         ("/pulse help", "show this help"),
     ),
 )
+ANSWER_SAVED = "Your answer was saved"
+"""Said when updating the questions message fails after the answer counted: never "try again"."""
 _MENTION = re.compile(r"^<@([UW][A-Z0-9]+)(\|[^>]*)?>\Z|^([UW][A-Z0-9]{2,})\Z")
 
 
@@ -184,7 +186,7 @@ def answer_question(
     except DomainError as error:
         respond(text=str(error), response_type="ephemeral", replace_original=False)
         return
-    with reported(body, respond):
+    with reported(body, respond, done=ANSWER_SAVED):
         _update(client, body, blocks.questions_message(outcome.mine))
 
 
@@ -253,7 +255,7 @@ def submit_comment(
         ack(**field_errors(blocks.COMMENT_BLOCK, str(error)))
         return
     ack()
-    with reported(body):
+    with reported(body, client=client, done="Your comment was saved"):
         client.chat_update(channel=placement.channel, ts=placement.ts, **blocks.questions_message(mine))
 
 

@@ -68,7 +68,7 @@ def submit_note(ack: Ack, body: dict[str, Any], view: dict[str, Any], context: B
         ack(**field_errors(blocks.NOTE, str(error)))
         return
     ack()
-    with reported(body):
+    with reported(body, client=client, done="Your update was saved"):
         announced.publish(deps, client, (channel, ts))
 
 

@@ -136,14 +136,26 @@ def submit_suggest_modal(
     try:
         with deps.sessions.begin() as session:
             suggestion, claimed = record_suggestion(session, deps, action_caller(session, context, body), request)
-            reply = confirmation(suggestion)
+            claimed += queue(
+                session, workspace_id=suggestion.workspace_id, messages=[told_sent(suggestion)], now=deps.now()
+            )
     except DomainError as error:
         ack(**field_errors(error.field or blocks.WHAT, str(error)))
         return
     ack()
-    with reported(body):
+    with reported(body, client=client, done="Your suggestion was sent"):
         send_now(deps, client, claimed)
-        client.chat_postMessage(channel=body["user"]["id"], text=reply)
+
+
+def told_sent(suggestion: Suggestion) -> Outgoing:
+    """The form's answer, a DM to its author (sealed when anonymous), queued with the suggestion after the owner's
+    card: one Slack refuses just then is sent by the background sender, never lost and never sent twice."""
+    author = suggestion.author.slack_id if suggestion.author is not None else suggestion.author_seal
+    return Outgoing(
+        key=f"suggestion:{suggestion.id}:sent",
+        method="chat.postMessage",
+        payload={"channel": author, "text": confirmation(suggestion)},
+    )
 
 
 def confirmation(suggestion: Suggestion) -> str:

@@ -19,7 +19,8 @@ from typing import Any
 
 from slack_bolt import BoltContext, BoltRequest, BoltResponse
 from slack_bolt.context.ack import Ack
-from slack_sdk.errors import SlackApiError
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError, SlackClientError
 
 from handlers.blocks.kit import text_block
 
@@ -197,12 +198,20 @@ def _answer_form_late(context: BoltContext, body: dict[str, Any], answer: Answer
         shown = answer["view"]
     else:
         shown = notice_view(form, DONE_FORM)
-    try:
-        client.views_update(view_id=form["id"], view=shown)
-    except SlackApiError as error:  # closed meanwhile: the outcome stays in the DM or the listener's own message
-        log.info("late answer to a form not shown: %s", error.response.get("error"))
+    _show_in_the_modal(client, form["id"], shown)
     if refusal:
         client.chat_postMessage(channel=person, text=refusal, blocks=[text_block(refusal)])
+
+
+def _show_in_the_modal(client: WebClient, view_id: str, shown: dict[str, Any]) -> None:
+    """Best effort: a modal closed meanwhile, or Slack failing just now, leaves the outcome to the DM (a refusal)
+    or the listener's own messages; a refusal's DM goes out either way."""
+    try:
+        client.views_update(view_id=view_id, view=shown)
+    except SlackApiError as error:
+        log.warning("late answer to a form not shown: Slack answered %s", error.response.get("error"))
+    except (OSError, SlackClientError) as error:
+        log.warning("late answer to a form not shown: Slack did not answer (%s)", type(error).__name__)
 
 
 def notice_view(form: dict[str, Any], text: str) -> dict[str, Any]:

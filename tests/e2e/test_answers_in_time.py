@@ -175,3 +175,18 @@ def test_more_commands_held_up_than_a_default_pool_holds_still_get_their_holding
         answers = bot.slack.calls("response_url")
         assert len(answers) == held + 1
         assert all("Your boundaries" in answer.text for answer in answers)
+
+
+def test_a_form_refused_late_still_says_why_in_a_dm_when_slack_drops_the_modal_update(ready: RunningBot) -> None:
+    form = open_resolve_form(ready)
+    ready.slack.fail("views.update", hang_up=True, times=3)  # the call and both retries: the connection drops
+    with holding_the_workspaces(ready.runtime.engine):
+        values = {"category": "refund", "amount": "20", "summary": "Sorry for the wait", "outcome": "happy"}
+        reply = ready.driver.submit("U0AGENT1", form, values, settle=False)
+        assert reply.json["response_action"] == "update"
+    ready.driver.settle()
+
+    [dm] = ready.slack.calls("chat.postMessage", channel="U0AGENT1")
+    assert "was not saved" in dm.text and "needs a customer reference" in dm.text
+    with ready.sessions() as session:
+        assert count(session, Resolution) == 0

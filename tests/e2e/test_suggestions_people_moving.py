@@ -208,3 +208,22 @@ def test_you_said_we_did_goes_to_the_channel_the_idea_was_posted_in_when_its_tea
 
     told = {call.channel for call in bot.slack.calls("chat.postMessage") if "You said, we did" in call.text}
     assert told == {"C0EAST"}
+
+
+def test_a_handover_update_slack_rate_limited_never_brings_back_an_older_channel_post(bot: RunningBot) -> None:
+    """The team channel's post says where the idea went; Slack rate-limits that update, the new owner plans the
+    idea meanwhile, and the waiting update, once Slack is back, must not show the idea as open again."""
+    load_suggestion_org(bot.sessions, bot.clock.now())
+    bot.driver.command("U0AGENT1", "/suggest", "a second card reader at the returns desk")
+    [post] = bot.slack.calls("chat.postMessage", channel="C0EAST")
+    reimport(bot.sessions, bot.clock.now(), MAYA_MADE_FRONTLINE_UNDER_OMAR)
+    bot.slack.fail("chat.update", status=429, retry_after=30, channel=post.response["channel"])
+    drain_outbox(bot.runtime.deps, bot.runtime.sender_client)
+    [omars] = [c for c in bot.slack.calls("chat.postMessage", channel="U0MGR2") if "now comes to you" in c.text]
+
+    bot.driver.click("U0MGR2", omars, "suggestion_planned")
+    bot.clock.advance(timedelta(seconds=31))
+    drain_outbox(bot.runtime.deps, bot.runtime.sender_client)
+
+    shown = str(bot.slack.message(post.response["channel"], post.response["ts"])["blocks"])
+    assert "Planned" in shown and "Omar Manager" in shown
