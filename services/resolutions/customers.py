@@ -13,6 +13,9 @@ from models import Resolution
 from services.rows import take_turns
 
 CUSTOMER_WINDOW = timedelta(days=30)
+INCIDENT_WINDOW = timedelta(hours=24)
+"""Fixes for one customer in one category this close together are one customer problem: the per-incident limit holds
+for their total, so a refund split into four small ones (by one person, or by two) is still one refund."""
 # The statuses that count against a limit, the customer's and every other.
 COUNTED = ("within", "pending", "approved")
 
@@ -68,12 +71,19 @@ def lock_customer(session: Session, workspace_id: int, customer_ref: str) -> Non
 
 
 def customer_total(
-    session: Session, workspace_id: int, customer_ref: str, category: str, now: datetime, currency: str
+    session: Session,
+    workspace_id: int,
+    customer_ref: str,
+    category: str,
+    now: datetime,
+    currency: str,
+    window: timedelta = CUSTOMER_WINDOW,
 ) -> Decimal:
-    """What the customer received in the category in 30 days, in `currency` (the policy's)."""
+    """What the customer received in the category in the `window` (30 days) before `now`, in `currency` (the
+    policy's)."""
     customer = customer_key(customer_ref)
     values = {"workspace_id": workspace_id, "customer": customer, "category": category, "currency": currency}
-    total = session.scalar(_CUSTOMER_TOTAL, {**values, "since": now - CUSTOMER_WINDOW})
+    total = session.scalar(_CUSTOMER_TOTAL, {**values, "since": now - window})
     return Decimal(total or 0)
 
 
