@@ -98,6 +98,19 @@ def test_a_reference_written_with_leading_zeros_or_other_digits_is_the_same_cust
     assert {r.customer_key for r in resolutions(bot)} == {"1234"}
 
 
+def test_an_amount_followed_by_another_currencys_name_is_refused_not_counted_as_dollars(bot: RunningBot) -> None:
+    with_policy(bot, "credit = { per_incident = 50 }")
+
+    euros = bot.driver.command("U0AGENT1", "/resolve", "credit 45 euros sorry for the wait")
+    pounds = bot.driver.command("U0AGENT1", "/resolve", "credit 45 Pounds sorry for the wait")
+    dollars = bot.driver.command("U0AGENT1", "/resolve", "credit 45 dollars sorry for the wait")
+
+    assert "Your limits are in USD, and `45 euros` is not" in euros.text
+    assert "Your limits are in USD, and `45 Pounds` is not" in pounds.text
+    assert "Logged your *credit* of $45" in dollars.text
+    assert [(r.amount, r.summary) for r in resolutions(bot)] == [(Decimal(45), "sorry for the wait")]
+
+
 def test_a_reference_without_letters_or_digits_names_no_customer(bot: RunningBot) -> None:
     with_policy(bot, "refund = { per_incident = 50, requires_customer_ref = true }\ncredit = { per_incident = 50 }")
 

@@ -40,6 +40,8 @@ from tests.helpers import (
         ("1,200", "1200.00"),
         ("0", "0.00"),
         ("100000", "100000.00"),
+        ("45 dollars", "45.00"),
+        ("45 bucks", "45.00"),
     ],
 )
 def test_amounts_people_type(typed: str, amount: str) -> None:
@@ -66,7 +68,25 @@ def test_a_sign_is_read_as_the_policy_currency_when_it_can_be(typed: str, curren
 
 @pytest.mark.parametrize(
     "typed",
-    ["-5", "1e9", "abc", "NaN", "inf", "4.567", "100000.01", "1,20", "25,50", "1 200", "€25", "45 EUR", "£3", "usd"],
+    [
+        "-5",
+        "1e9",
+        "abc",
+        "NaN",
+        "inf",
+        "4.567",
+        "100000.01",
+        "1,20",
+        "25,50",
+        "1 200",
+        "€25",
+        "45 EUR",
+        "£3",
+        "usd",
+        "45 euros",
+        "45 yen",
+        "5quid",
+    ],
 )
 def test_amounts_that_are_refused(typed: str) -> None:
     with pytest.raises(InvalidInput):
