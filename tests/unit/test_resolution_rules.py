@@ -231,6 +231,32 @@ def test_nobody_decides_their_own_request_and_declined_fixes_do_not_count(
     assert spending.spent_in(session, maya, "credit", clock.now(), "USD").today == 0
 
 
+def test_a_request_counts_in_the_month_it_was_logged_from_then_on_and_stays_counted_once_approved(
+    sessions: sessionmaker[Session], session: Session, clock: MovableClock
+) -> None:
+    load_org_and_policy(sessions, clock.now())
+    sam = employee(session, "U0AGENT1")
+    clock.set(datetime(2026, 4, 1, 3, 50, tzinfo=UTC))  # 23:50 on March 31 in New York
+    logged = resolutions.log_resolution(
+        session, employee=sam, now=clock.now(), request=ResolutionRequest("credit", Decimal(60), "big gesture")
+    )
+    waiting = spending.spent_in(session, sam, "credit", clock.now(), "USD")
+    clock.advance(timedelta(days=1))
+    decisions.decide(
+        session,
+        resolution_id=logged.resolution.id,
+        decider=employee(session, "U0MGR1"),
+        approve=True,
+        reason=None,
+        now=clock.now(),
+    )
+
+    assert (waiting.today, waiting.this_month) == (Decimal(60), Decimal(60))
+    assert spending.spent_in(session, sam, "credit", clock.now(), "USD") == spending.Spent(Decimal(0), Decimal(0))
+    march = spending.spent_in(session, sam, "credit", datetime(2026, 3, 31, 12, tzinfo=UTC), "USD")
+    assert march == spending.Spent(Decimal(60), Decimal(60))
+
+
 def test_an_admin_may_decide_anyones_request_but_their_own(
     sessions: sessionmaker[Session], session: Session, clock: MovableClock
 ) -> None:
