@@ -102,7 +102,7 @@ def test_an_amount_followed_by_another_currencys_name_is_refused_not_counted_as_
     with_policy(bot, "credit = { per_incident = 50 }")
 
     euros = bot.driver.command("U0AGENT1", "/resolve", "credit 45 euros sorry for the wait")
-    pounds = bot.driver.command("U0AGENT1", "/resolve", "credit 45 Pounds sorry for the wait")
+    pounds = bot.driver.command("U0AGENT1", "/resolve", "credit 45 Pounds, sorry for the wait")
     dollars = bot.driver.command("U0AGENT1", "/resolve", "credit 45 dollars sorry for the wait")
 
     assert "Your limits are in USD, and `45 euros` is not" in euros.text
