@@ -21,6 +21,7 @@ from services.errors import DomainError, InvalidInput
 from services.money import (
     continues_amount,
     is_currency_mark,
+    is_currency_word,
     names_money,
     parse_amount,
     without_trailing_punctuation,
@@ -93,9 +94,11 @@ def to_request(line: OneLiner, rule: BoundaryRule, currency: str) -> ResolutionR
     if rule.involves_money or (words and (names_money(words[0]) or is_currency_mark(words[0]))):
         if not words:
             raise InvalidInput(f"Give the amount after the category, like `/resolve {rule.category} 45 what happened`.")
-        typed = words.pop(0)
-        if words and (is_currency_mark(typed) or is_currency_mark(words[0])):  # `$ 45`, `45 CAD`
+        typed = words.pop(0)  # with its mark when apart: `$ 45`, `45 CAD`, `45 euros`
+        if words and (is_currency_mark(typed) or is_currency_mark(words[0])):
             typed = f"{typed} {words.pop(0)}"
+        elif words and is_currency_word(without_trailing_punctuation(words[0])):  # `45 euros, sorry`
+            typed = f"{typed} {without_trailing_punctuation(words.pop(0))}"
         amount = _amount(typed, words, rule.category, currency)
     rest = " ".join(words)
     outcome = typed_outcome(rest)

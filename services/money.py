@@ -42,6 +42,20 @@ _CURRENCIES_OF_SIGN = {
     "¥": ("JPY",),
 }
 
+_CURRENCIES_OF_WORD = {
+    "dollar": _DOLLARS,
+    "buck": _DOLLARS,
+    "euro": ("EUR",),
+    "pound": ("GBP",),
+    "quid": ("GBP",),
+    "yen": ("JPY",),
+    "franc": ("CHF",),
+    "rupee": ("INR",),
+    "peso": ("MXN",),
+}
+"""`45 euros`: a currency named in a word after the amount, which must not be counted as 45 of the policy's."""
+_TRAILING_WORD = re.compile(rf"\s*(?<![a-z])(?P<mark>(?:{'|'.join(_CURRENCIES_OF_WORD)})s?)\Z", re.IGNORECASE)
+
 
 def looks_like_amount(text: str) -> bool:
     return bool(re.match(r"^[-+$€£¥]?\s*[\d.,]", text.strip())) or text.strip().lower() in ("nan", "inf", "-inf")
@@ -50,6 +64,11 @@ def looks_like_amount(text: str) -> bool:
 def is_currency_mark(word: str) -> bool:
     """`$`, `CA$`, `€`, `USD`, `sek`: a word that only says which currency the amount beside it is in."""
     return bool(_LEADING_MARK.fullmatch(word.strip())) if word.strip() else False
+
+
+def is_currency_word(word: str) -> bool:
+    """`euros`, `dollars`, `yen`: a word after an amount that says which currency it is in."""
+    return bool(_TRAILING_WORD.fullmatch(word.strip())) if word.strip() else False
 
 
 def names_money(text: str) -> bool:
@@ -163,7 +182,7 @@ def _not_understood(text: str, currency: str | None) -> str:
 def _split_mark(text: str) -> tuple[str, str | None]:
     """`$45`, `45 €`, `USD 45`, `45usd` -> ("45", the currency sign or code); ("45", None) when unmarked."""
     raw = text.strip()
-    for pattern in (_LEADING_MARK, _TRAILING_MARK):
+    for pattern in (_LEADING_MARK, _TRAILING_MARK, _TRAILING_WORD):
         found = pattern.search(raw)
         if found:
             return (raw[: found.start()] + raw[found.end() :]).strip(), found.group("mark")
@@ -171,7 +190,8 @@ def _split_mark(text: str) -> tuple[str, str | None]:
 
 
 def _currencies_of(mark: str) -> tuple[str, ...]:
-    return _CURRENCIES_OF_SIGN.get(mark.upper(), (mark.upper(),))
+    word = _CURRENCIES_OF_WORD.get(mark.lower().removesuffix("s"))
+    return word or _CURRENCIES_OF_SIGN.get(mark.upper(), (mark.upper(),))
 
 
 def format_money(amount: Decimal, currency: str) -> str:

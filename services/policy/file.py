@@ -8,7 +8,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from services.errors import InvalidInput
-from services.money import decimals_of, has_minor_units_of, minor_units_rule
+from services.money import CURRENCIES, decimals_of, has_minor_units_of, minor_units_rule
 
 MAX_MONEY = Decimal(1_000_000)  # no boundary or reward in a frontline policy comes near this
 _HEADER = re.compile(r"^\s*\[+\s*([^\]]+?)\s*\]+\s*(#.*)?$")
@@ -141,6 +141,17 @@ class PolicyText:
             self.problem(path, f"must be {expected}, got {value!r}")
             return None
         return value
+
+    def currency(self, path: tuple[str, ...], value: Any) -> str | None:
+        """One of CURRENCIES; a three-decimal currency (KWD) is refused saying so, and `usd` with the code to write."""
+        if isinstance(value, str) and value not in CURRENCIES and decimals_of(value.upper()) == 3:
+            offered = ", ".join(CURRENCIES)
+            self.problem(path, f"{value} has three decimals, which Latitude does not offer yet: use one of {offered}")
+            return None
+        if isinstance(value, str) and value.upper() in CURRENCIES and value not in CURRENCIES:
+            self.problem(path, f'is an ISO code in capitals: write "{value.upper()}", not {value!r}')
+            return None
+        return self.string(path, value, choices=CURRENCIES)
 
     def flag(self, path: tuple[str, ...], value: Any) -> bool | None:
         if value is None:

@@ -79,7 +79,7 @@ def parse_policy(text: str, *, stored: bool = False) -> Policy:
     source = PolicyText.parse(text)
     data = source.data
     source.unknown_keys((), data, TOP_LEVEL_KEYS)
-    currency = source.string(("currency",), data.get("currency", "USD"), choices=CURRENCIES) or "USD"
+    currency = source.currency(("currency",), data.get("currency", "USD")) or "USD"
     hours = source.whole(
         ("escalation_reminder_hours",), data.get("escalation_reminder_hours", 24), minimum=1, maximum=24 * 14
     )

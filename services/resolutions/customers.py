@@ -13,6 +13,9 @@ from models import Resolution
 from services.rows import take_turns
 
 CUSTOMER_WINDOW = timedelta(days=30)
+INCIDENT_WINDOW = timedelta(hours=24)
+"""Fixes for one customer in one category this close together are one customer problem: the per-incident limit holds
+for their total, so a refund split into four small ones (by one person, or by two) is still one refund."""
 # The statuses that count against a limit, the customer's and every other.
 COUNTED = ("within", "pending", "approved")
 
@@ -42,12 +45,20 @@ _CUSTOMER_HISTORY = (
 def customer_key(reference: str) -> str:
     """The reference as compared: its letters and digits, lower-cased, without a leading label, so that
     `Order #1234`, `order 1234`, `ref:1234` (stored as `1234`) and `1234` are one customer. Read in its NFKC
-    form first: `order １２３４` in full-width digits, as Japanese input methods type it, is `order 1234`.
+    form first: `order １２３４` in full-width digits, as Japanese input methods type it, is `order 1234`; digits of
+    any script are read as 0-9 (`١٢٣٤` is `1234`), and a number's leading zeros are dropped (`01234` is `1234`), or
+    the same order written another way would be a new customer to every limit.
 
     A reference that is all label (`#`, `order`) keeps its own letters.
     """
-    lowered = unicodedata.normalize("NFKC", reference).strip().lower()
-    return _NOT_LETTER_OR_DIGIT.sub("", _LABELS.sub("", lowered)) or _NOT_LETTER_OR_DIGIT.sub("", lowered) or lowered
+    lowered = "".join(_digit_as_ascii(c) for c in unicodedata.normalize("NFKC", reference).strip().lower())
+    key = _NOT_LETTER_OR_DIGIT.sub("", _LABELS.sub("", lowered)) or _NOT_LETTER_OR_DIGIT.sub("", lowered) or lowered
+    return (key.lstrip("0") or "0") if key.isascii() and key.isdigit() else key
+
+
+def _digit_as_ascii(character: str) -> str:
+    value = unicodedata.decimal(character, None)
+    return character if value is None else str(value)
 
 
 def usable_reference(reference: str | None) -> str | None:
@@ -68,12 +79,19 @@ def lock_customer(session: Session, workspace_id: int, customer_ref: str) -> Non
 
 
 def customer_total(
-    session: Session, workspace_id: int, customer_ref: str, category: str, now: datetime, currency: str
+    session: Session,
+    workspace_id: int,
+    customer_ref: str,
+    category: str,
+    now: datetime,
+    currency: str,
+    window: timedelta = CUSTOMER_WINDOW,
 ) -> Decimal:
-    """What the customer received in the category in 30 days, in `currency` (the policy's)."""
+    """What the customer received in the category in the `window` (30 days) before `now`, in `currency` (the
+    policy's)."""
     customer = customer_key(customer_ref)
     values = {"workspace_id": workspace_id, "customer": customer, "category": category, "currency": currency}
-    total = session.scalar(_CUSTOMER_TOTAL, {**values, "since": now - CUSTOMER_WINDOW})
+    total = session.scalar(_CUSTOMER_TOTAL, {**values, "since": now - window})
     return Decimal(total or 0)
 
 

@@ -1,5 +1,6 @@
 """On-the-spot fixes: judge one against the caller's boundaries, route it, record decisions. Callers commit."""
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime
 from decimal import Decimal
@@ -14,6 +15,7 @@ from services.errors import InvalidInput, NotFound
 from services.money import format_money
 from services.policy.versions import ActivePolicy, BoundaryRule, require_policy
 from services.resolutions.customers import (
+    INCIDENT_WINDOW,
     customer_history,
     customer_key,
     customer_total,
@@ -201,8 +203,12 @@ def _exceeded(
         return format_money(amount, currency)
 
     amount, exceeded = request.amount, []
-    if rule.per_incident is not None and amount > rule.per_incident:
-        exceeded.append(f"per-incident limit {money(rule.per_incident)} (this is {money(amount)})")
+    if request.customer_ref and (rule.per_incident is not None or rule.per_customer_30d is not None):
+        lock_customer(session, employee.workspace_id, request.customer_ref)
+    if rule.per_incident is not None:
+        earlier = _same_incident(session, employee, rule, request, currency, now)
+        if earlier + amount > rule.per_incident:
+            exceeded.append(_over_per_incident(rule, amount, earlier, money))
     if rule.per_day is not None and spent.today + amount > rule.per_day:
         exceeded.append(f"daily limit {money(rule.per_day)} (today's total would be {money(spent.today + amount)})")
     if rule.per_month is not None and spent.this_month + amount > rule.per_month:
@@ -210,7 +216,6 @@ def _exceeded(
             f"monthly limit {money(rule.per_month)} (this month's total would be {money(spent.this_month + amount)})"
         )
     if rule.per_customer_30d is not None and request.customer_ref:
-        lock_customer(session, employee.workspace_id, request.customer_ref)
         received = customer_total(session, employee.workspace_id, request.customer_ref, rule.category, now, currency)
         if received + amount > rule.per_customer_30d:
             exceeded.append(
@@ -218,6 +223,25 @@ def _exceeded(
                 f"(this customer would have {money(received + amount)})"
             )
     return exceeded
+
+
+def _same_incident(
+    session: Session, employee: Employee, rule: BoundaryRule, request: ResolutionRequest, currency: str, now: datetime
+) -> Decimal:
+    """What the customer received in the category in the last 24 hours (by anyone): one customer problem."""
+    if not request.customer_ref:
+        return Decimal(0)
+    ref, category = request.customer_ref, rule.category
+    return customer_total(session, employee.workspace_id, ref, category, now, currency, window=INCIDENT_WINDOW)
+
+
+def _over_per_incident(rule: BoundaryRule, amount: Decimal, earlier: Decimal, money: Callable[[Decimal], str]) -> str:
+    limit = money(rule.per_incident or Decimal(0))
+    if not earlier:
+        return f"per-incident limit {limit} (this is {money(amount)})"
+    hours = int(INCIDENT_WINDOW.total_seconds() // 3600)
+    others = f"this customer's other `{rule.category}` fixes in {hours} hours"
+    return f"per-incident limit {limit} (with {others}, {money(earlier + amount)})"
 
 
 def deciders_for(session: Session, employee: Employee) -> list[Employee]:

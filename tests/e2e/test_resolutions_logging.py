@@ -215,7 +215,9 @@ def test_the_per_customer_cap_catches_repeat_claims(ready: RunningBot) -> None:
 
 def test_the_per_customer_cap_sees_one_customer_however_the_reference_is_written(ready: RunningBot) -> None:
     ready.driver.command("U0AGENT3", "/resolve", "refund 40 order 1234 arrived broken")
+    ready.clock.advance(timedelta(hours=25))  # a new problem for the same customer, not the same one split
     ready.driver.command("U0AGENT1", "/resolve", "refund 40 ref:1234 still broken")
+    ready.clock.advance(timedelta(hours=25))
     ready.driver.command("U0AGENT1", "/resolve")
     [opened] = ready.slack.calls("views.open")
 

@@ -87,6 +87,30 @@ def test_a_reference_typed_in_full_width_digits_is_the_same_customer(bot: Runnin
     assert [r.customer_ref for r in resolutions(bot)] == ["order 1234", "１２３４", "order 1234"]
 
 
+def test_a_reference_written_with_leading_zeros_or_other_digits_is_the_same_customer(bot: RunningBot) -> None:
+    """Otherwise `01234` or `١٢٣٤` would give one customer the per-customer limit again and again."""
+    with_policy(bot, "refund = { per_incident = 50, per_customer_30d = 100 }")
+    for reference in ("order 1234", "ref:01234", "ref:٠١٢٣٤"):
+        bot.driver.command("U0AGENT1", "/resolve", f"refund 40 {reference} arrived late")
+        bot.clock.advance(timedelta(days=2))
+
+    assert [r.status for r in resolutions(bot)] == ["within", "within", "pending"]
+    assert {r.customer_key for r in resolutions(bot)} == {"1234"}
+
+
+def test_an_amount_followed_by_another_currencys_name_is_refused_not_counted_as_dollars(bot: RunningBot) -> None:
+    with_policy(bot, "credit = { per_incident = 50 }")
+
+    euros = bot.driver.command("U0AGENT1", "/resolve", "credit 45 euros sorry for the wait")
+    pounds = bot.driver.command("U0AGENT1", "/resolve", "credit 45 Pounds, sorry for the wait")
+    dollars = bot.driver.command("U0AGENT1", "/resolve", "credit 45 dollars sorry for the wait")
+
+    assert "Your limits are in USD, and `45 euros` is not" in euros.text
+    assert "Your limits are in USD, and `45 Pounds` is not" in pounds.text
+    assert "Logged your *credit* of $45" in dollars.text
+    assert [(r.amount, r.summary) for r in resolutions(bot)] == [(Decimal(45), "sorry for the wait")]
+
+
 def test_a_reference_without_letters_or_digits_names_no_customer(bot: RunningBot) -> None:
     with_policy(bot, "refund = { per_incident = 50, requires_customer_ref = true }\ncredit = { per_incident = 50 }")
 

@@ -42,6 +42,9 @@ def test_the_example_policy_loads_and_inherits() -> None:
         ('[profiles.a]\ninherit = "nobody"\n', "line 2: profiles.a.inherit: inherits 'nobody', which is not a profile"),
         ('[profiles.a]\nrefund = { per_day = "lots" }\n', "line 2: profiles.a.refund.per_day: must be an amount"),
         ('currency = "XYZ"\n[profiles.a]\n', "line 1: currency: must be one of"),
+        ('currency = "KWD"\n[profiles.a]\n', "line 1: currency: KWD has three decimals, which Latitude does not offer"),
+        ('currency = "bhd"\n[profiles.a]\n', "line 1: currency: bhd has three decimals, which Latitude does not offer"),
+        ('currency = "usd"\n[profiles.a]\n', "line 1: currency: is an ISO code in capitals: write \"USD\", not 'usd'"),
         ("[profiles.a\n", "not valid TOML"),
         (
             "[profiles.a]\nr = { per_incident = 1e308 }\n",

@@ -40,6 +40,8 @@ from tests.helpers import (
         ("1,200", "1200.00"),
         ("0", "0.00"),
         ("100000", "100000.00"),
+        ("45 dollars", "45.00"),
+        ("45 bucks", "45.00"),
     ],
 )
 def test_amounts_people_type(typed: str, amount: str) -> None:
@@ -66,7 +68,25 @@ def test_a_sign_is_read_as_the_policy_currency_when_it_can_be(typed: str, curren
 
 @pytest.mark.parametrize(
     "typed",
-    ["-5", "1e9", "abc", "NaN", "inf", "4.567", "100000.01", "1,20", "25,50", "1 200", "€25", "45 EUR", "£3", "usd"],
+    [
+        "-5",
+        "1e9",
+        "abc",
+        "NaN",
+        "inf",
+        "4.567",
+        "100000.01",
+        "1,20",
+        "25,50",
+        "1 200",
+        "€25",
+        "45 EUR",
+        "£3",
+        "usd",
+        "45 euros",
+        "45 yen",
+        "5quid",
+    ],
 )
 def test_amounts_that_are_refused(typed: str) -> None:
     with pytest.raises(InvalidInput):
@@ -111,13 +131,20 @@ def test_a_point_between_thousands_of_yen_is_told_the_whole_amount_only(typed: s
         ("order1234", "order 1234"),  # the form keeps what was typed; the one-liner reads `order 1234`
         ("order １２３４", "order 1234"),  # full-width digits, as Japanese input methods type them
         ("ＡＢ－１２", "ab-12"),
+        ("order 01234", "order 1234"),  # leading zeros
+        ("ref ٠١٢٣٤", "1234"),  # Arabic-Indic digits
+        ("۱۲۳۴", "1234"),  # Persian digits
+        ("१२३४", "#1234"),  # Devanagari digits
     ],
 )
 def test_references_written_differently_are_one_customer(one: str, other: str) -> None:
     assert customer_key(one) == customer_key(other)
 
 
-@pytest.mark.parametrize(("one", "other"), [("1234", "12345"), ("AB-12", "AB-21"), ("nora 1", "1"), ("casey 12", "12")])
+@pytest.mark.parametrize(
+    ("one", "other"),
+    [("1234", "12345"), ("AB-12", "AB-21"), ("nora 1", "1"), ("casey 12", "12"), ("AB-012", "AB-12"), ("0", "")],
+)
 def test_different_references_stay_different_customers(one: str, other: str) -> None:
     assert customer_key(one) != customer_key(other)
 
@@ -204,6 +231,32 @@ def test_nobody_decides_their_own_request_and_declined_fixes_do_not_count(
     assert spending.spent_in(session, maya, "credit", clock.now(), "USD").today == 0
 
 
+def test_a_request_counts_in_the_month_it_was_logged_from_then_on_and_stays_counted_once_approved(
+    sessions: sessionmaker[Session], session: Session, clock: MovableClock
+) -> None:
+    load_org_and_policy(sessions, clock.now())
+    sam = employee(session, "U0AGENT1")
+    clock.set(datetime(2026, 4, 1, 3, 50, tzinfo=UTC))  # 23:50 on March 31 in New York
+    logged = resolutions.log_resolution(
+        session, employee=sam, now=clock.now(), request=ResolutionRequest("credit", Decimal(60), "big gesture")
+    )
+    waiting = spending.spent_in(session, sam, "credit", clock.now(), "USD")
+    clock.advance(timedelta(days=1))
+    decisions.decide(
+        session,
+        resolution_id=logged.resolution.id,
+        decider=employee(session, "U0MGR1"),
+        approve=True,
+        reason=None,
+        now=clock.now(),
+    )
+
+    assert (waiting.today, waiting.this_month) == (Decimal(60), Decimal(60))
+    assert spending.spent_in(session, sam, "credit", clock.now(), "USD") == spending.Spent(Decimal(0), Decimal(0))
+    march = spending.spent_in(session, sam, "credit", datetime(2026, 3, 31, 12, tzinfo=UTC), "USD")
+    assert march == spending.Spent(Decimal(60), Decimal(60))
+
+
 def test_an_admin_may_decide_anyones_request_but_their_own(
     sessions: sessionmaker[Session], session: Session, clock: MovableClock
 ) -> None:
@@ -253,8 +306,9 @@ def test_two_colleagues_fixing_one_customer_at_once_cannot_both_fit_in_the_custo
     load_org_and_policy(sessions, clock.now())
     refund = ResolutionRequest("refund", Decimal(30), "late parcel", customer_ref="ORD-7")
     with sessions.begin() as session:
-        for _ in range(2):  # 60 of the 100 one customer may receive in 30 days
+        for _ in range(2):  # 60 of the 100 one customer may receive in 30 days, a problem a day
             resolutions.log_resolution(session, employee=employee(session, "U0AGENT1"), request=refund, now=clock.now())
+            clock.advance(timedelta(hours=25))
     refund = ResolutionRequest("refund", Decimal(40), "still late", customer_ref="ord-7")
 
     with sessions.begin() as sam:
@@ -266,7 +320,7 @@ def test_two_colleagues_fixing_one_customer_at_once_cannot_both_fit_in_the_custo
 
     with sessions.begin() as ines:
         late = resolutions.log_resolution(ines, employee=employee(ines, "U0AGENT3"), request=refund, now=clock.now())
-        assert not late.within and late.exceeded[0].startswith("per-customer limit $100")
+        assert not late.within and late.exceeded[-1].startswith("per-customer limit $100")
 
 
 def test_a_fix_does_not_wait_for_an_org_import_updating_the_same_person(
