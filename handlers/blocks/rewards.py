@@ -4,11 +4,13 @@ import json
 from typing import Any
 
 from handlers.blocks.kit import (
+    TEXT_MESSAGE,
     Block,
     button,
     context_block,
     inline,
     input_block,
+    lines_within,
     local_time,
     name_of,
     one_line,
@@ -152,6 +154,16 @@ def _given_line(nomination: Nomination) -> str:
     )
 
 
+def catalog_text(lines: list[str]) -> str:
+    """`/rewards catalog`: every reward, as many as one message holds (a catalog of long titles may not fit)."""
+    heading = "*The reward catalog*"
+    rewards = [f"• {escape_mrkdwn(line)}" for line in lines]
+    return "\n".join([heading, *lines_within(rewards, TEXT_MESSAGE - len(heading), CATALOG_ELSEWHERE)])
+
+
+CATALOG_ELSEWHERE = "the reward menu of the `/nominate` form lists every one"
+
+
 def leaderboard_text(board: Leaderboard) -> str:
     since = f"since {local_time(board.start, '{date_short} at {time}', '%d %B %H:%M')}"
     lines = [f"*Recognition this {board.period}* ({since})"]
@@ -160,11 +172,12 @@ def leaderboard_text(board: Leaderboard) -> str:
         lines += [_tally(number, tally) for number, tally in enumerate(tallies, start=1)] or ["_Nobody yet._"]
     if board.mutual_pairs is not None:
         lines.append("\n*For HR: pairs who mostly nominate each other* (worth a look, never blocked)")
-        lines += [
+        pairs = [
             f"• {escape_mrkdwn(pair.first)} → {escape_mrkdwn(pair.second)} {pair.first_to_second}, "
             f"back {pair.second_to_first}"
             for pair in board.mutual_pairs
-        ] or ["_None._"]
+        ]
+        lines += lines_within(pairs, TEXT_MESSAGE - len("\n".join(lines))) or ["_None._"]
     return "\n".join(lines)
 
 
