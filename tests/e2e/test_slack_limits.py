@@ -7,7 +7,7 @@ from services.rewards.nominations import NominationRequest, nominate
 from tests.conftest import RunningBot
 from tests.e2e.test_pulse_results import answer_all, close
 from tests.e2e.test_pulse_rounds import questions_dm
-from tests.helpers import employee, load_org, load_policy
+from tests.helpers import employee, load_org, load_org_and_policy, load_policy
 from tests.pulse_org import EAST, EVERYONE, POLICY, PULSE, load_pulse_org
 
 
@@ -95,3 +95,15 @@ def test_hr_sees_many_mutual_pairs_of_long_names_cut_where_the_reader_sees_it(bo
     assert len(reply.text) <= 40_000
     pairs = len(re.findall(r"^• P\d\d ", reply.text, re.MULTILINE))
     assert 0 < pairs < 30 and f"…and {30 - pairs} more" in reply.text
+
+
+def test_a_newcomer_whose_slack_name_is_only_spaces_still_gets_a_home(bot: RunningBot) -> None:
+    load_org_and_policy(bot.sessions, bot.clock.now())
+    bot.slack.add_user("U0NEW", "Nora Newcomer")
+    bot.slack.state.users["U0NEW"]["profile"]["real_name"] = bot.slack.state.users["U0NEW"]["name"] = "   "
+    bot.driver.command("U0NEW", "/rewards", user_name="   ")
+
+    bot.driver.open_home("U0NEW")
+
+    [*_, home] = bot.slack.calls("views.publish", user_id="U0NEW")
+    assert home.args["view"]["blocks"][0]["text"]["text"] == "Hi there 👋"
