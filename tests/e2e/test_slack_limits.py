@@ -107,3 +107,34 @@ def test_a_newcomer_whose_slack_name_is_only_spaces_still_gets_a_home(bot: Runni
 
     [*_, home] = bot.slack.calls("views.publish", user_id="U0NEW")
     assert home.args["view"]["blocks"][0]["text"]["text"] == "Hi there 👋"
+
+
+def long_praise() -> str:
+    """Twenty awards given without approval, each with a 200-character title written with `&` all along."""
+    items = "".join(f'[rewards.award_{n:02}]\ntitle = "{n:02} {"&" * 197}"\nkind = "award"\n' for n in range(20))
+    return POLICY + "[rewards]\nnomination_allowance_per_month = 100\n" + items
+
+
+def test_a_history_of_long_rewards_between_long_names_fits_one_message(bot: RunningBot) -> None:
+    now = bot.clock.now()
+    load_org(bot.sessions, now, org_of_long_names(11))
+    load_policy(bot.sessions, now, long_praise())
+    with bot.sessions.begin() as session:
+        workspace = directory.ensure_workspace(session, slack_team_id="T0LATITUDE", now=now)
+        for n in range(1, 11):
+            for giver, taker in ((0, n), (n, 0)):
+                request = NominationRequest((f"U0P{taker:02}",), f"award_{n:02}", "thanks " + "<&>" * 300)
+                nominate(
+                    session,
+                    workspace=workspace,
+                    nominator=employee(session, f"U0P{giver:02}"),
+                    request=request,
+                    slack_people={},
+                    bot_user_id=None,
+                    now=now,
+                )
+
+    reply = bot.driver.command("U0P00", "/rewards")
+
+    assert bot.slack.violations == []
+    assert reply.text.count("• ") == 20
