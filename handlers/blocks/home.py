@@ -22,7 +22,7 @@ def greeting(employee: Employee) -> list[Block]:
     manager = escape_mrkdwn(employee.manager.name) if employee.manager else "no manager on file"
     team = escape_mrkdwn(employee.team_name) if employee.team else "no team on file"
     blocks: list[Block] = [
-        {"type": "header", "text": plain(f"Hi {first_name(employee.name)} 👋", 150)},
+        {"type": "header", "text": plain(f"Hi {first_name(employee)} 👋", 150)},
         {
             "type": "section",
             "text": {
@@ -38,9 +38,10 @@ def greeting(employee: Employee) -> list[Block]:
     return blocks
 
 
-def first_name(name: str) -> str:
-    """The first word of a name; a name Slack gave with no word in it (spaces only) greets as "there"."""
-    words = name.split()
+def first_name(employee: Employee) -> str:
+    """The first word of the person's name; "there" when it has none (a Slack name of spaces only) or is only their
+    Slack id (a newcomer Slack has said nothing about yet)."""
+    words = employee.name.split() if employee.name != employee.slack_id else []
     return words[0] if words else "there"
 
 

@@ -138,3 +138,14 @@ def test_a_history_of_long_rewards_between_long_names_fits_one_message(bot: Runn
 
     assert bot.slack.violations == []
     assert reply.text.count("• ") == 20
+
+
+def test_a_newcomer_slack_says_nothing_about_is_greeted_without_their_slack_id(bot: RunningBot) -> None:
+    load_org_and_policy(bot.sessions, bot.clock.now())
+    bot.slack.add_user("U0NEW", "Nora Newcomer")
+    bot.slack.fail("users.info", error="fatal_error")
+
+    bot.driver.open_home("U0NEW")
+
+    [home] = bot.slack.calls("views.publish", user_id="U0NEW")
+    assert home.args["view"]["blocks"][0]["text"]["text"] == "Hi there 👋"
