@@ -75,7 +75,7 @@ def show_catalog(ack: Ack, command: dict[str, Any], context: BoltContext) -> Non
     with deps.sessions.begin() as session:
         workspace = command_caller(session, context, command).workspace
         lines = rewards.catalog_lines(rewards.reward_policy(session, workspace))
-    ack(text="*The reward catalog*\n" + "\n".join(f"• {escape_mrkdwn(line)}" for line in lines))
+    ack(text=blocks.catalog_text(lines))
 
 
 def show_top(ack: Ack, command: dict[str, Any], context: BoltContext, period: str) -> None:

@@ -161,6 +161,7 @@ def _block_problems(block: dict[str, Any]) -> list[str]:
         elements = block.get("elements") or []
         if not elements or len(elements) > 25:
             problems.append(f"{len(elements)} action elements (1 to 25)")
+        problems += _repeated_action_ids(elements)
         for element in elements:
             problems += _element_problems(element)
     elif kind == "input":
@@ -170,6 +171,15 @@ def _block_problems(block: dict[str, Any]) -> list[str]:
     elif kind not in ("divider", "image", "rich_text", "file", "video"):
         problems.append(f"unknown block type {kind!r}")
     return problems
+
+
+def _repeated_action_ids(elements: list[dict[str, Any]]) -> list[str]:
+    """An actions block's elements each need their own action_id: Slack refuses a block that repeats one with
+    `invalid_blocks` ("unique among all other action_ids in the containing block",
+    https://docs.slack.dev/reference/block-kit/block-elements/button-element)."""
+    ids = [element["action_id"] for element in elements if element.get("action_id")]
+    repeated = sorted({action_id for action_id in ids if ids.count(action_id) > 1})
+    return [f"action_id {action_id!r} repeated in the block" for action_id in repeated]
 
 
 def _context_problems(elements: list[dict[str, Any]]) -> list[str]:

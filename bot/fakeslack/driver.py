@@ -290,8 +290,9 @@ class SlackDriver:
         return str(known["name"]) if known else user.lower()
 
     def _checked(self, what: str, reply: Reply) -> Reply:
-        """An ack that carries a message must be one Slack can show."""
-        data = reply.json
+        """An ack that carries a message must be one Slack can show: JSON, or plain text, which Slack shows as the
+        message's text (https://api.slack.com/interactivity/slash-commands#responding_to_commands)."""
+        data = reply.json or {"text": reply.body}
         if reply.status == 200 and (data.get("text") or data.get("blocks")):
             _, problems = posted_problems(data)
             if problems:

@@ -4,7 +4,7 @@ import hashlib
 import json
 from typing import Any
 
-from handlers.blocks.kit import Block, context_block, text_block
+from handlers.blocks.kit import Block, context_block, plain, text_block
 from models import Employee
 from services.text import escape_mrkdwn
 
@@ -22,7 +22,7 @@ def greeting(employee: Employee) -> list[Block]:
     manager = escape_mrkdwn(employee.manager.name) if employee.manager else "no manager on file"
     team = escape_mrkdwn(employee.team_name) if employee.team else "no team on file"
     blocks: list[Block] = [
-        {"type": "header", "text": {"type": "plain_text", "text": f"Hi {employee.name.split()[0]} 👋"[:150]}},
+        {"type": "header", "text": plain(f"Hi {first_name(employee)} 👋", 150)},
         {
             "type": "section",
             "text": {
@@ -36,6 +36,13 @@ def greeting(employee: Employee) -> list[Block]:
             context_block("You're not in the org directory yet, so you have no manager on file. Ask HR to add you.")
         )
     return blocks
+
+
+def first_name(employee: Employee) -> str:
+    """The first word of the person's name; "there" when it has none (a Slack name of spaces only) or is only their
+    Slack id (a newcomer Slack has said nothing about yet)."""
+    words = employee.name.split() if employee.name != employee.slack_id else []
+    return words[0] if words else "there"
 
 
 def home_view(sections: list[list[Block]], notice: str | None = None) -> dict[str, Any]:

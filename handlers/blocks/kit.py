@@ -158,6 +158,9 @@ def field_errors(block_id: str, message: str, names: Mapping[str, str] | None = 
     return {"response_action": "errors", "errors": {block_id: truncate(plain, FIELD_ERROR_TEXT)}}
 
 
+TEXT_MESSAGE = 38_000
+"""Characters of text a message without blocks may hold: Slack cuts a message's text past 40,000
+(https://api.slack.com/changelog/2018-04-truncating-really-long-messages), where the reader would not see it was cut."""
 MESSAGE_BLOCKS = 50
 VIEW_BLOCKS = 100
 """A message holds at most 50 blocks, a modal or the App Home 100."""
@@ -188,6 +191,13 @@ def packed_sections(
 
 CUT_LINE = 200
 """Room kept for the line saying what was left out."""
+
+
+def lines_within(lines: list[str], budget: int, where: str = "") -> list[str]:
+    """The first lines that fit `budget` (with a line break between them), and when some do not, a last line saying
+    how many were left out (and `where` they are)."""
+    shown = within_budget(lines, budget - CUT_LINE, "\n")
+    return shown if len(shown) == len(lines) else [*shown, and_more(len(lines) - len(shown), where)]
 
 
 def within_budget(lines: list[str], budget: int, gap: str = "") -> list[str]:

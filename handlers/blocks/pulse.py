@@ -3,11 +3,11 @@
 from dataclasses import dataclass
 from typing import Any
 
-from handlers.blocks.kit import Block, context_block, local_time, text_block
+from handlers.blocks.kit import Block, context_block, escaped, local_time, text_block
 from models import PulseQuestion, PulseRound
 from services.pulse.answers import MyRound, Waiting
 from services.pulse.schedule import LATE_REASON
-from services.text import escape_mrkdwn, plural
+from services.text import plural
 
 ANSWER_PREFIX = "pulse_answer"  # action_id pulse_answer:<question id>:<value>
 CHANGE_PREFIX = "pulse_change"  # action_id pulse_change:<question id>
@@ -15,6 +15,9 @@ COMMENT_ACTION = "pulse_comment"
 COMMENT_CALLBACK = "pulse_comment"
 COMMENT_BLOCK = "pulse_comment_text"
 COMMENT_INPUT = "comment"
+QUESTION_TEXT = 600
+"""The most of a question's text shown, once escaped: ten questions of the policy's 300 characters, written with `&`
+all along, would be five times as long and pass the text a message may hold (kit.MESSAGE_TEXT); each is cut instead."""
 SCALE_WORDS = {
     (1, 5): "1 = strongly disagree · 5 = strongly agree",
     (0, 10): "0 = not at all likely · 10 = extremely likely",
@@ -78,6 +81,11 @@ def questions_message(mine: MyRound, *, reminder: bool = False, editing: int | N
     return {"text": f"{title}: {intro}", "blocks": blocks}
 
 
+def question_words(text: str) -> str:
+    """A pulse question as mrkdwn, within QUESTION_TEXT."""
+    return escaped(text, QUESTION_TEXT)
+
+
 def _question_blocks(number: int, question: PulseQuestion, current: int | None) -> list[Block]:
     scale = SCALE_WORDS.get((question.scale_min, question.scale_max), f"{question.scale_min} to {question.scale_max}")
     buttons = []
@@ -92,7 +100,7 @@ def _question_blocks(number: int, question: PulseQuestion, current: int | None) 
             button["style"] = "primary"
         buttons.append(button)
     return [
-        {"type": "section", "text": {"type": "mrkdwn", "text": f"*{number}. {escape_mrkdwn(question.text)}*\n{scale}"}},
+        text_block(f"*{number}. {question_words(question.text)}*\n{scale}"),
         {"type": "actions", "block_id": f"pulse_q_{question.id}", "elements": buttons},
     ]
 
@@ -102,7 +110,7 @@ def _answered_block(number: int, question: PulseQuestion, value: int) -> Block:
         "type": "section",
         "text": {
             "type": "mrkdwn",
-            "text": f"*{number}. {escape_mrkdwn(question.text)}*\n:white_check_mark: Thanks — answered *{value}*",
+            "text": f"*{number}. {question_words(question.text)}*\n:white_check_mark: Thanks — answered *{value}*",
         },
         "accessory": {
             "type": "button",

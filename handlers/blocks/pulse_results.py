@@ -17,6 +17,7 @@ from handlers.blocks.kit import (
     text_length,
     within_budget,
 )
+from handlers.blocks.pulse import question_words
 from services.pulse.anonymity import HIDDEN_REASON
 from services.pulse.relay import AnswerTo, Relayed
 from services.pulse.results import QuestionResult, SubTeam, TeamResults
@@ -247,7 +248,7 @@ def _question_text(result: QuestionResult) -> str:
             f"{'▲' if result.change > 0 else '▼' if result.change < 0 else '='} {result.change:+.1f} since last time"
         )
     spread = "  ".join(f"{value}: {count}" for value, count in result.distribution)
-    return f"*{escape_mrkdwn(result.text)}*\n{' · '.join(parts)}\n`{spread}`"
+    return f"*{question_words(result.text)}*\n{' · '.join(parts)}\n`{spread}`"
 
 
 def _sub_team_line(team: SubTeam) -> str:

@@ -4,11 +4,14 @@ import json
 from typing import Any
 
 from handlers.blocks.kit import (
+    TEXT_MESSAGE,
     Block,
     button,
     context_block,
+    escaped,
     inline,
     input_block,
+    lines_within,
     local_time,
     name_of,
     one_line,
@@ -16,7 +19,7 @@ from handlers.blocks.kit import (
     quote,
     text_block,
 )
-from models import Nomination, RewardGrant
+from models import Employee, Nomination, RewardGrant
 from services.rewards.fairness import Leaderboard, Tally
 from services.rewards.grants import RecognitionSummary, RewardHistory
 from services.text import escape_mrkdwn
@@ -136,20 +139,41 @@ def _allowance_words(history: RewardHistory) -> str:
     return f"{history.allowance_left} of {history.allowance} nominations left this month (renews {renews})."
 
 
+HISTORY_TITLE = 400
+HISTORY_NAME = 300
+"""A reward's title and a person's name in a history line, at most, once escaped: twenty lines of 200-character
+titles and names written with `&` all along would pass the text a message holds (kit.TEXT_MESSAGE)."""
+
+
 def _received_line(grant: RewardGrant) -> str:
     status = "" if grant.status == "approved" else f" — {grant.status}"
     return (
-        f"• {local_time(grant.granted_at)}: *{escape_mrkdwn(grant.title)}*{value_words(grant.value, grant.unit)} "
-        f"from {name_of(grant.nominator)}{status}: {inline(grant.reason, 120)}"
+        f"• {local_time(grant.granted_at)}: *{escaped(grant.title, HISTORY_TITLE)}*"
+        f"{value_words(grant.value, grant.unit)} from {_named(grant.nominator)}{status}: {inline(grant.reason, 120)}"
     )
 
 
 def _given_line(nomination: Nomination) -> str:
     status = {"pending": " — waiting for approval", "declined": " — declined", "revoked": " — revoked"}
     return (
-        f"• {local_time(nomination.created_at)}: *{escape_mrkdwn(nomination.title)}* to "
-        f"{name_of(nomination.nominee)}{status.get(nomination.status, '')}"
+        f"• {local_time(nomination.created_at)}: *{escaped(nomination.title, HISTORY_TITLE)}* to "
+        f"{_named(nomination.nominee)}{status.get(nomination.status, '')}"
     )
+
+
+def _named(person: Employee) -> str:
+    """`name_of`, a directory name cut at HISTORY_NAME."""
+    return escaped(person.name, HISTORY_NAME) if person.in_directory else name_of(person)
+
+
+def catalog_text(lines: list[str]) -> str:
+    """`/rewards catalog`: every reward, as many as one message holds (a catalog of long titles may not fit)."""
+    heading = "*The reward catalog*"
+    rewards = [f"• {escape_mrkdwn(line)}" for line in lines]
+    return "\n".join([heading, *lines_within(rewards, TEXT_MESSAGE - len(heading), CATALOG_ELSEWHERE)])
+
+
+CATALOG_ELSEWHERE = "the reward menu of the `/nominate` form lists every one"
 
 
 def leaderboard_text(board: Leaderboard) -> str:
@@ -160,11 +184,12 @@ def leaderboard_text(board: Leaderboard) -> str:
         lines += [_tally(number, tally) for number, tally in enumerate(tallies, start=1)] or ["_Nobody yet._"]
     if board.mutual_pairs is not None:
         lines.append("\n*For HR: pairs who mostly nominate each other* (worth a look, never blocked)")
-        lines += [
+        pairs = [
             f"• {escape_mrkdwn(pair.first)} → {escape_mrkdwn(pair.second)} {pair.first_to_second}, "
             f"back {pair.second_to_first}"
             for pair in board.mutual_pairs
-        ] or ["_None._"]
+        ]
+        lines += lines_within(pairs, TEXT_MESSAGE - len("\n".join(lines))) or ["_None._"]
     return "\n".join(lines)
 
 

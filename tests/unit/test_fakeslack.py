@@ -241,6 +241,10 @@ def actions(element: dict[str, Any]) -> dict[str, Any]:
             "options or option_groups, not both",
         ),
         (actions(button(style="default")), "button style 'default'"),
+        (
+            {"blocks": [{"type": "actions", "elements": [button(), button(value="2")]}]},
+            "action_id 'a' repeated in the block",
+        ),
         (actions(button(url="https://x.io/" + "a" * 3000)), "url over 3000"),
         ({"blocks": [{"type": "context", "elements": [button()]}]}, "context element must be text or an image"),
         ({"blocks": [{"type": "section", "text": text("hi", "mrkdwn", emoji=True)}]}, "`emoji` is only for plain_text"),

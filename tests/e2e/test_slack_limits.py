@@ -1,0 +1,151 @@
+"""Whatever the data, every message, form and App Home Latitude sends is one Slack accepts."""
+
+import re
+
+from services import directory
+from services.rewards.nominations import NominationRequest, nominate
+from tests.conftest import RunningBot
+from tests.e2e.test_pulse_results import answer_all, close
+from tests.e2e.test_pulse_rounds import questions_dm
+from tests.helpers import employee, load_org, load_org_and_policy, load_policy
+from tests.pulse_org import EAST, EVERYONE, POLICY, PULSE, load_pulse_org
+
+
+def ten_long_questions() -> str:
+    """Ten questions of the 300 characters a question may have, written with `&` all along: five times as long once
+    escaped."""
+    questions = "".join(f'[[pulse.questions]]\nkey = "q{n}"\ntext = "Q{n} {"&" * 295}"\n' for n in range(10))
+    return PULSE.replace("questions_per_round = 3", "questions_per_round = 10") + (
+        "replace_default_questions = true\n" + questions
+    )
+
+
+def test_ten_long_pulse_questions_full_of_ampersands_reach_everyone_and_their_results_show(bot: RunningBot) -> None:
+    load_pulse_org(bot.sessions, bot.clock.now(), pulse=ten_long_questions())
+
+    assert "Pulse round 1 is open" in bot.driver.command("U0HR", "/pulse", "start").text
+    assert bot.slack.violations == []
+    assert sorted(call.channel for call in bot.slack.calls("chat.postMessage")) == sorted(EVERYONE)
+    assert "*1. Q0 &amp;&amp;" in questions_dm(bot, "U0A01").text and "&amp;…*" in questions_dm(bot, "U0A01").text
+    answer_all(bot, EAST[:5], 4, questions=10)
+    close(bot)
+
+    results = bot.driver.command("U0MGR1", "/pulse", "results")
+
+    assert bot.slack.violations == []
+    assert results.text.count("Average *4.0* of 5") == 10
+
+
+def long_name(n: int) -> str:
+    """A name of the 200 characters the directory holds, written with `&` all along."""
+    return f"P{n:02} " + "&" * 196
+
+
+def org_of_long_names(people: int) -> str:
+    rows = ["slack_id,name,team,role,manager_slack_id", "U0HR,Hana Reyes,People,hr,"]
+    rows += [f"U0P{n:02},{long_name(n)},Support,frontline,U0HR" for n in range(people)]
+    return "\n".join(rows) + "\n"
+
+
+def a_full_catalog() -> str:
+    """The 99 rewards a catalog may hold besides the shout-out, each with a 40-character key and a 200-character
+    title written with `&` all along."""
+    items = "".join(
+        f'[rewards.{"r" * 37}{n:03}]\ntitle = "{n:03} {"&" * 196}"\nkind = "voucher"\nvalue = 25\n' for n in range(99)
+    )
+    return POLICY + "[rewards]\n" + items
+
+
+def test_a_catalog_of_a_hundred_long_rewards_is_cut_where_the_reader_sees_it(bot: RunningBot) -> None:
+    load_org(bot.sessions, bot.clock.now(), org_of_long_names(2))
+    load_policy(bot.sessions, bot.clock.now(), a_full_catalog())
+
+    reply = bot.driver.command("U0P00", "/rewards", "catalog")
+
+    assert bot.slack.violations == []
+    assert len(reply.text) <= 40_000
+    shown = len(re.findall(r"^• ", reply.text, re.MULTILINE))
+    assert 0 < shown < 100 and f"…and {100 - shown} more" in reply.text and "/nominate" in reply.text
+
+
+def test_hr_sees_many_mutual_pairs_of_long_names_cut_where_the_reader_sees_it(bot: RunningBot) -> None:
+    now = bot.clock.now()
+    load_org(bot.sessions, now, org_of_long_names(60))
+    load_policy(bot.sessions, now, POLICY)
+    with bot.sessions.begin() as session:
+        workspace = directory.ensure_workspace(session, slack_team_id="T0LATITUDE", now=now)
+        for n in range(0, 60, 2):
+            for giver, taker in ((n, n + 1), (n + 1, n)):
+                for time in range(2):
+                    request = NominationRequest((f"U0P{taker:02}",), "shoutout", f"thanks #{time}")
+                    nominator = employee(session, f"U0P{giver:02}")
+                    nominate(
+                        session,
+                        workspace=workspace,
+                        nominator=nominator,
+                        request=request,
+                        slack_people={},
+                        bot_user_id=None,
+                        now=now,
+                    )
+
+    reply = bot.driver.command("U0HR", "/rewards", "top")
+
+    assert bot.slack.violations == []
+    assert len(reply.text) <= 40_000
+    pairs = len(re.findall(r"^• P\d\d ", reply.text, re.MULTILINE))
+    assert 0 < pairs < 30 and f"…and {30 - pairs} more" in reply.text
+
+
+def test_a_newcomer_whose_slack_name_is_only_spaces_still_gets_a_home(bot: RunningBot) -> None:
+    load_org_and_policy(bot.sessions, bot.clock.now())
+    bot.slack.add_user("U0NEW", "Nora Newcomer")
+    bot.slack.state.users["U0NEW"]["profile"]["real_name"] = bot.slack.state.users["U0NEW"]["name"] = "   "
+    bot.driver.command("U0NEW", "/rewards", user_name="   ")
+
+    bot.driver.open_home("U0NEW")
+
+    [*_, home] = bot.slack.calls("views.publish", user_id="U0NEW")
+    assert home.args["view"]["blocks"][0]["text"]["text"] == "Hi there 👋"
+
+
+def long_praise() -> str:
+    """Twenty awards given without approval, each with a 200-character title written with `&` all along."""
+    items = "".join(f'[rewards.award_{n:02}]\ntitle = "{n:02} {"&" * 197}"\nkind = "award"\n' for n in range(20))
+    return POLICY + "[rewards]\nnomination_allowance_per_month = 100\n" + items
+
+
+def test_a_history_of_long_rewards_between_long_names_fits_one_message(bot: RunningBot) -> None:
+    now = bot.clock.now()
+    load_org(bot.sessions, now, org_of_long_names(11))
+    load_policy(bot.sessions, now, long_praise())
+    with bot.sessions.begin() as session:
+        workspace = directory.ensure_workspace(session, slack_team_id="T0LATITUDE", now=now)
+        for n in range(1, 11):
+            for giver, taker in ((0, n), (n, 0)):
+                request = NominationRequest((f"U0P{taker:02}",), f"award_{n:02}", "thanks " + "<&>" * 300)
+                nominate(
+                    session,
+                    workspace=workspace,
+                    nominator=employee(session, f"U0P{giver:02}"),
+                    request=request,
+                    slack_people={},
+                    bot_user_id=None,
+                    now=now,
+                )
+
+    reply = bot.driver.command("U0P00", "/rewards")
+
+    assert bot.slack.violations == []
+    assert reply.text.count("• ") == 20
+
+
+def test_a_newcomer_slack_says_nothing_about_is_greeted_without_their_slack_id(bot: RunningBot) -> None:
+    load_org_and_policy(bot.sessions, bot.clock.now())
+    bot.slack.add_user("U0NEW", "Nora Newcomer")
+    bot.slack.fail("users.info", error="fatal_error")
+
+    bot.driver.open_home("U0NEW")
+
+    [home] = bot.slack.calls("views.publish", user_id="U0NEW")
+    assert home.args["view"]["blocks"][0]["text"]["text"] == "Hi there 👋"
