@@ -147,7 +147,9 @@ def stop_server(server: BaseWSGIServer) -> None:
 def stop_when_idle(server: BaseWSGIServer, *, grace: float) -> None:
     """Stop taking connections at once; stop the server once the requests in hand are answered (at most
     `grace` seconds from now). Runs in a thread of its own: it waits."""
-    server.trigger.pull_trigger(server.close)  # type: ignore[attr-defined]  # the listening socket, in the loop
+    # Only the listening socket, in the loop: the server's own close() would also close the wake-up pipe that
+    # `stop_server` needs below.
+    server.trigger.pull_trigger(lambda: wasyncore.dispatcher.close(server))  # type: ignore[attr-defined]
     tasks = server.task_dispatcher
     deadline = time.monotonic() + grace
     while (tasks.active_count or tasks.queue) and time.monotonic() < deadline:  # type: ignore[attr-defined]

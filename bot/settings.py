@@ -1,6 +1,7 @@
 """Typed settings from the environment (and `.env`); a bad value stops start-up with one clear line."""
 
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -120,6 +121,7 @@ def _process_environment(dotenv_path: Path) -> Mapping[str, str]:
     from dotenv import load_dotenv
 
     try:
+        _refuse_unreadable_lines(dotenv_path)
         load_dotenv(dotenv_path, override=False, encoding="utf-8")
     except UnicodeDecodeError:  # the file is decoded whole before any variable is set: none was
         raise SettingsError(f"{dotenv_path.name} is not UTF-8: save it as UTF-8") from None
@@ -127,6 +129,24 @@ def _process_environment(dotenv_path: Path) -> Mapping[str, str]:
         if not os.environ.get(name, "set").strip():
             del os.environ[name]
     return os.environ
+
+
+def _refuse_unreadable_lines(dotenv_path: Path) -> None:
+    """python-dotenv skips a line it cannot read with a warning, and the variable on it is then "not set" (or
+    silently its default): name the line instead, and the variable it seems to set, never its value."""
+    from dotenv.parser import parse_stream
+
+    if not dotenv_path.is_file():
+        return
+    with dotenv_path.open(encoding="utf-8") as stream:
+        bad = next((binding.original for binding in parse_stream(stream) if binding.error), None)
+    if bad is not None:
+        name = re.match(r"\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)", bad.string)
+        named = f" ({name.group(1)})" if name else ""
+        raise SettingsError(
+            f"{dotenv_path.name} line {bad.line}{named} is not NAME=value: write each setting as NAME=value "
+            "(a quoted value needs its closing quote)"
+        )
 
 
 def _oauth_credentials(env: Mapping[str, str]) -> tuple[str, str] | None:

@@ -67,6 +67,8 @@ def parse_org_csv(text: str) -> list[OrgRow]:
     rows, problems = [], []
     for raw in reader:
         values = {key: (value or "").strip() for key, value in raw.items() if key is not None}
+        if not any(values.values()) and not _extra_cells(raw):
+            continue  # `,,,,` below the people: a spreadsheet saves the rows it has formatted, empty or not
         row_problems = _row_problems(values) + _extra_cells(raw)
         problems += [f"line {reader.line_num}: {problem}" for problem in row_problems]
         if not row_problems:

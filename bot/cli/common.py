@@ -44,16 +44,16 @@ def add_workspace_option(parser: argparse.ArgumentParser) -> None:
 def resolve_workspace(
     session: Session, requested: str | None, *, create: bool, now: datetime | None = None
 ) -> Workspace:
-    team_id = requested or os.environ.get("SLACK_TEAM_ID") or None
+    team_id = requested or os.environ.get("SLACK_TEAM_ID", "").strip() or None
     if team_id:
         found = directory.find_workspace(session, team_id)
         if found is not None:
             return found
         first = session.scalar(select(Workspace.id).limit(1)) is None
         if create and now is not None and first and not os.environ.get("SLACK_CLIENT_ID"):
-            name = token_workspace_named(team_id) or ""
+            name = token_workspace_named(team_id, from_setting=requested is None) or ""
             return directory.ensure_workspace(session, slack_team_id=team_id, name=name, now=now)
-        raise StartupError(unknown_workspace(session, team_id))
+        raise StartupError(unknown_workspace(session, team_id, from_setting=requested is None))
     known = list(session.scalars(select(Workspace).order_by(Workspace.id)))
     if len(known) == 1:
         return known[0]
@@ -67,32 +67,38 @@ def resolve_workspace(
     raise StartupError(f"several workspaces ({', '.join(w.slack_team_id for w in known)}): pass --workspace")
 
 
-def unknown_workspace(session: Session, team_id: str) -> str:
+def unknown_workspace(session: Session, team_id: str, *, from_setting: bool = False) -> str:
     """Why a workspace id is not one the command can act on, and which are: a mistyped id must not start a
     directory nobody can reach (with OAuth installs a workspace exists once the app is installed there; with
     one bot token, once it is known, it is the only one)."""
     known = list(session.scalars(select(Workspace).order_by(Workspace.id)))
     names = ", ".join(w.slack_team_id for w in known) or "none yet"
+    check = "check SLACK_TEAM_ID, or leave it empty" if from_setting else "check the id"
     if not os.environ.get("SLACK_CLIENT_ID"):
         return (
             f"no workspace {team_id} in the database (known: {names}): with SLACK_BOT_TOKEN the bot serves the one "
-            "workspace its token belongs to; check the id"
+            f"workspace its token belongs to; {check}"
         )
     org_wide = [w.slack_team_id for w in known if w.org_wide]
     hint = f"; a workspace inside an org-wide install is its org's: {', '.join(org_wide)}" if org_wide else ""
-    return f"the app is not installed in {team_id}: install it there first, or check the id (known: {names}{hint})"
+    return f"the app is not installed in {team_id}: install it there first, or {check} (known: {names}{hint})"
 
 
-def token_workspace_named(team_id: str) -> str | None:
+def token_workspace_named(team_id: str, *, from_setting: bool = False) -> str | None:
     """The name of the workspace SLACK_BOT_TOKEN belongs to, once Slack says it is `team_id` (None without a
-    token): a mistyped id on a fresh database would start a directory the bot never serves."""
+    token): a mistyped id on a fresh database would start a directory the bot never serves. `from_setting`: the
+    id came from SLACK_TEAM_ID rather than --workspace, and the fix is there."""
     learned = token_workspace()
     if learned is None:
         return None
     if learned[0] != team_id:
+        fix = (
+            f"set SLACK_TEAM_ID={learned[0]}, or leave it empty"
+            if from_setting
+            else f"pass --workspace {learned[0]}, or leave it out"
+        )
         raise StartupError(
-            f"SLACK_BOT_TOKEN belongs to workspace {learned[0]} ({learned[1] or 'no name'}), not {team_id}: "
-            f"pass --workspace {learned[0]}, or leave it out"
+            f"SLACK_BOT_TOKEN belongs to workspace {learned[0]} ({learned[1] or 'no name'}), not {team_id}: {fix}"
         )
     return learned[1]
 

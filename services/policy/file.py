@@ -54,13 +54,18 @@ class PolicyText:
         return 1
 
     def _find(self, path: tuple[str, ...]) -> int:
+        """The line defining `path`; for a table only ever named inside its sub-tables' headers (a mistyped
+        `[profile.agent]` makes a table `profile`), the first of those headers."""
         dotted = ".".join(path)
+        inside = 0
         for number, table, key in self._lines():
             if key is None and table == dotted:
                 return number
             if key is not None and ".".join([*table.split("."), key] if table else [key]) == dotted:
                 return number
-        return 0
+            if key is None and not inside and table.startswith(dotted + "."):
+                inside = number
+        return inside
 
     def _lines(self) -> Iterator[tuple[int, str, str | None]]:
         table = ""

@@ -55,6 +55,26 @@ def test_a_mistyped_workspace_on_a_fresh_database_is_refused_naming_the_bot_toke
     assert listed.stdout.splitlines() == ["T0LATITUDE\tworkspace\tLatitude Demo\tinstalled"]
 
 
+def test_a_mistyped_slack_team_id_is_named_as_the_setting_to_fix(tmp_path: Path, slack: FakeSlack) -> None:
+    """Passing no --workspace (or "leaving it out") changes nothing when the id comes from `.env`."""
+    upgraded(tmp_path).dispose()
+    env = {**bot_environment(slack), "SLACK_TEAM_ID": "T0TYPO"}
+
+    fresh = cli(tmp_path, "org", "import", str(FIXTURES / "org.csv"), env=env)
+    imported = cli(tmp_path, "org", "import", str(FIXTURES / "org.csv"), env=bot_environment(slack))
+    known = cli(tmp_path, "org", "show", env=env)
+
+    assert one_error_line(fresh) == (
+        "error: SLACK_BOT_TOKEN belongs to workspace T0LATITUDE (Latitude Demo), not T0TYPO: "
+        "set SLACK_TEAM_ID=T0LATITUDE, or leave it empty"
+    )
+    assert imported.returncode == 0, imported.stderr
+    assert one_error_line(known) == (
+        "error: no workspace T0TYPO in the database (known: T0LATITUDE): with SLACK_BOT_TOKEN the bot serves the "
+        "one workspace its token belongs to; check SLACK_TEAM_ID, or leave it empty"
+    )
+
+
 def test_a_bot_token_slack_refuses_on_a_fresh_database_is_the_line_run_prints(tmp_path: Path, slack: FakeSlack) -> None:
     upgraded(tmp_path).dispose()
     env = {**bot_environment(slack), "SLACK_BOT_TOKEN": "xoxb-wrong"}

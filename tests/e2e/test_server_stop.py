@@ -16,7 +16,7 @@ from bot.server import make_server, stop_server
 from models.engine import make_session_factory
 from tests.conftest import SIGNING_SECRET, RunningBot
 from tests.e2e.test_cli import bot_environment, listening_url, upgraded
-from tests.helpers import load_org_and_policy
+from tests.helpers import load_org_and_policy, wait_until
 
 
 def test_a_server_whose_wake_up_pipe_fails_still_stops(bot: RunningBot) -> None:
@@ -73,3 +73,28 @@ def test_sigterm_lets_the_batch_in_hand_finish_so_nothing_slack_accepted_goes_ou
     assert stopped == 0
     assert posted and all(statuses[channel] == "sent" for channel in posted), statuses
     assert len(posted) == len(set(posted))
+
+
+def test_sigterm_on_an_idle_bot_stops_it_with_no_warning_in_the_log(tmp_path: Path, slack: FakeSlack) -> None:
+    """A deploy's ordinary stop is not a problem: a warning on each one would teach operators to skip warnings."""
+    upgraded(tmp_path).dispose()
+    log = tmp_path / "bot.log"
+    with log.open("w") as written:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "bot", "run", "--http", "--host", "127.0.0.1", "--port", "0"],
+            cwd=tmp_path,
+            env=bot_environment(slack),
+            stderr=written,
+            text=True,
+        )
+    try:
+        wait_until(lambda: "listening on" in log.read_text() or process.poll() is not None)
+        process.send_signal(signal.SIGTERM)
+        stopped = process.wait(timeout=30)
+    finally:
+        process.kill()
+
+    lines = log.read_text().splitlines()
+    assert stopped == 0, lines
+    assert any("stopping" in line for line in lines), lines
+    assert [line for line in lines if " INFO " not in line] == []

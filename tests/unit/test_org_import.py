@@ -116,6 +116,20 @@ def test_a_bad_row_is_named_by_its_line(rows: str, problem: str) -> None:
     assert raised.value.problems == [problem]
 
 
+def test_empty_rows_a_spreadsheet_saves_below_the_people_are_skipped() -> None:
+    """Excel's *CSV UTF-8* writes `,,,,` for every formatted row under the data, and a blank line for some."""
+    rows = parse_org_csv(FULL_HEADER + ANN_AND_BOB_IN_FULL.replace("\n", "\r\n") + ",,,,,,,\r\n , ,,,,,,\r\n\r\n")
+
+    assert [row.slack_id for row in rows] == ["U0A", "U0B"]
+
+
+def test_a_file_of_empty_rows_has_no_people() -> None:
+    with pytest.raises(OrgFileError) as raised:
+        parse_org_csv(HEADER + ",,,,\n")
+
+    assert raised.value.problems == ["the file has a header but no people"]
+
+
 @pytest.mark.parametrize("tz", ["Mars/Olympus", "Europe", "../etc", "localtime", "Factory", "right/Europe/Paris"])
 def test_an_unknown_time_zone_and_a_missing_column_are_reported(tz: str) -> None:
     with pytest.raises(OrgFileError) as bad_tz:

@@ -35,6 +35,8 @@ def test_the_example_policy_loads_and_inherits() -> None:
         ('currency = "USD"\ncolour = "blue"\n[profiles.a]\nx = {}\n', "line 2: colour: unknown key"),
         ("[profiles.a]\nrefund = { per_day = -5 }\n", "line 2: profiles.a.refund.per_day: cannot be negative (got -5)"),
         ("[profiles.a]\nrefund = { per_dya = 5 }\n", "line 2: profiles.a.refund.per_dya: unknown key"),
+        ('currency = "USD"\n\n[profile.agent]\nrefund = { per_day = 5 }\n', "line 3: profile: unknown key"),
+        ('[profiles.a]\nx = {}\n[reward.voucher]\ntitle = "V"\n', "line 3: reward: unknown key"),
         (
             '[profiles.a]\ninherit = "b"\n[profiles.b]\ninherit = "a"\n',
             "line 2: profiles.a.inherit: inheritance cycle a -> b -> a",

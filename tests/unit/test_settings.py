@@ -116,3 +116,28 @@ def test_the_example_env_file_copied_as_it_is_loads(tmp_path: Path, monkeypatch:
 
     assert settings.slack_bot_token == "xoxb-your-bot-token" and not settings.oauth
     assert not any(name in os.environ for name in BOLT_OAUTH_VARIABLES)
+
+
+@pytest.mark.parametrize(
+    ("line", "named"),
+    [
+        ("SLACK_SIGNING_SECRET s3cret-value", "SLACK_SIGNING_SECRET"),  # a space for the equals sign
+        ("LOG_LEVEL: debug", "LOG_LEVEL"),  # a colon: it would be INFO, silently
+        ("RELAY_SECRET='s3cret-value", "RELAY_SECRET"),  # a quote never closed: the signing secret, silently
+    ],
+)
+def test_a_dotenv_line_that_is_not_name_equals_value_is_named_without_its_value(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, line: str, named: str
+) -> None:
+    for name in (*BOLT_OAUTH_VARIABLES, "SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "LOG_LEVEL", "RELAY_SECRET"):
+        monkeypatch.delenv(name, raising=False)
+    dotenv = tmp_path / ".env"
+    dotenv.write_text(f"SLACK_BOT_TOKEN=xoxb-1\n# the secret below\n{line}\nSLACK_SIGNING_SECRET=s\n")
+
+    with pytest.raises(SettingsError) as raised:
+        load_settings(dotenv_path=dotenv)
+
+    assert str(raised.value) == (
+        f".env line 3 ({named}) is not NAME=value: write each setting as NAME=value "
+        "(a quoted value needs its closing quote)"
+    )
