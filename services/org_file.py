@@ -62,14 +62,15 @@ class OrgFileError(InvalidInput):
 
 
 def parse_org_csv(text: str) -> list[OrgRow]:
-    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
+    text = text.lstrip("\ufeff")
+    reader = csv.DictReader(io.StringIO(text), delimiter=_delimiter(text.partition("\n")[0]))
     columns = _read_header(reader)
     rows, problems = [], []
     for raw in reader:
         values = {key: (value or "").strip() for key, value in raw.items() if key is not None}
         if not any(values.values()) and not _extra_cells(raw):
             continue  # `,,,,` below the people: a spreadsheet saves the rows it has formatted, empty or not
-        row_problems = _row_problems(values) + _extra_cells(raw)
+        row_problems = _row_problems(values) + _extra_cells(raw) + _unnamed_cells(values)
         problems += [f"line {reader.line_num}: {problem}" for problem in row_problems]
         if not row_problems:
             rows.append(_to_row(reader.line_num, values, columns))
@@ -81,6 +82,22 @@ def parse_org_csv(text: str) -> list[OrgRow]:
     return rows
 
 
+def _delimiter(header: str) -> str:
+    """A comma; a semicolon where the header has no comma but semicolons, as Excel saves "CSV" in the many
+    locales whose decimal mark is a comma."""
+    return ";" if "," not in header and ";" in header else ","
+
+
+_UNNAMED = "\0unnamed "
+"""A header cell left empty (`profile,,`: a spreadsheet saves the columns it has formatted): a column with no name,
+allowed as long as no row writes in it."""
+
+
+def _unnamed_cells(values: dict[str, str]) -> list[str]:
+    written = sum(1 for key, value in values.items() if key.startswith(_UNNAMED) and value)
+    return [f"{plural(written, 'cell')} under a column with no name in the header"] if written else []
+
+
 def _extra_cells(raw: dict[str | None, object]) -> list[str]:
     """A row longer than the header (a shifted row, a stray comma) is refused: its last cells would be lost."""
     extra = [cell for cell in raw.get(None) or [] if str(cell).strip()]  # type: ignore[attr-defined]
@@ -90,13 +107,17 @@ def _extra_cells(raw: dict[str | None, object]) -> list[str]:
 def _read_header(reader: "csv.DictReader[str]") -> frozenset[str]:
     """Check the header, names matched whatever their letter case and spaces; returns the optional columns it has."""
     written = [name.strip() for name in reader.fieldnames or []]
-    header = [name.lower() for name in written]
+    header = [name.lower() or f"{_UNNAMED}{n}" for n, name in enumerate(written)]
     reader.fieldnames = header
     missing = [name for name in REQUIRED_COLUMNS if name not in header]
     if missing:
         raise OrgFileError([f"line 1: missing column(s) {', '.join(missing)} (need {','.join(REQUIRED_COLUMNS)})"])
     known = REQUIRED_COLUMNS + OPTIONAL_COLUMNS
-    unknown = [repr(as_written) for as_written, name in zip(written, header, strict=True) if name not in known]
+    unknown = [
+        repr(as_written)
+        for as_written, name in zip(written, header, strict=True)
+        if name not in known and not name.startswith(_UNNAMED)
+    ]
     if unknown:
         raise OrgFileError([f"line 1: unknown column(s) {', '.join(unknown)} (the columns are {','.join(known)})"])
     repeated = sorted({name for name in header if header.count(name) > 1})

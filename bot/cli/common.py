@@ -1,6 +1,7 @@
 """What CLI commands share: a database session and the workspace they act on."""
 
 import argparse
+import getpass
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -60,6 +61,8 @@ def resolve_workspace(
     learned = token_workspace() if not known and create and now is not None else None
     if learned is not None:
         return directory.ensure_workspace(session, slack_team_id=learned[0], name=learned[1], now=now)  # type: ignore[arg-type]
+    if not known and not create:
+        raise StartupError("no workspace yet, so nothing to show: `org import FILE` or running the bot once adds it")
     if not known:
         raise StartupError(
             "no workspace yet: pass --workspace T0123ABCD (your Slack team id), set SLACK_TEAM_ID, or run the bot once"
@@ -127,4 +130,13 @@ def token_workspace() -> tuple[str, str] | None:
 
 
 def actor() -> str:
-    return f"{CLI_ACTOR}:{os.environ.get('USER', 'unknown')}"
+    """Who ran the command, for the audit trail: cron, systemd and containers often leave USER unset."""
+    return f"{CLI_ACTOR}:{_login_name()}"
+
+
+def _login_name() -> str:
+    """The login name the environment gives (LOGNAME, USER...), else the name of the process's uid."""
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError):  # a uid with no name, as in some containers
+        return "unknown"

@@ -73,7 +73,7 @@ def run_export(args: argparse.Namespace) -> int:
     now = SystemClock().now()
     if args.team is not None and not args.team.strip():
         raise StartupError("--team is empty: name a team, or leave --team out to export every team")
-    period = parse_period(args.first, args.last, args.team, now=now)
+    period = parse_period(args.first, args.last, args.team, now=now, names=("--from", "--to"))
     target = checked_target(args.out)
     sessions = make_session_factory(database())
     with reading(sessions) as session:

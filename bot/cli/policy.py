@@ -34,7 +34,9 @@ def add_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[ty
     )
     suggest.add_argument("--month", metavar="YYYY-MM", help="the month to read (default: last month)")
     suggest.add_argument(
-        "--send", action="store_true", help="also DM the proposals to HR and admins, with their Apply button"
+        "--send",
+        action="store_true",
+        help="also DM the proposals to HR and admins, with their Apply and Dismiss buttons",
     )
     add_workspace_option(suggest)
     suggest.set_defaults(handler=run_suggest)

@@ -10,6 +10,7 @@ from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
+from services.directory import Named
 from services.directory import name_of as name_of
 from services.text import as_slack_shows, escape_mrkdwn, truncate
 from services.text import plural as plural
@@ -62,6 +63,23 @@ def quote(text: str, limit: int = QUOTE_TEXT) -> str:
 def escaped(text: str, limit: int) -> str:
     """User text escaped for mrkdwn, at most `limit` long once escaped (cut before escaping, never inside `&amp;`)."""
     return _fitted(escape_mrkdwn, text, limit)
+
+
+NAME_SHOWN = 300
+TITLE_SHOWN = 400
+"""A person's name and a reward's title in a line about them, at most, once escaped: names and titles of 200
+characters written with `&` all along are 1,000 each, and three of them would leave no room in a section for the
+reason after them."""
+
+
+def named(person: Named) -> str:
+    """`name_of`, a directory name cut at NAME_SHOWN."""
+    return escaped(person.name, NAME_SHOWN) if person.in_directory else name_of(person)
+
+
+def titled(title: str) -> str:
+    """A reward's title escaped, cut at TITLE_SHOWN."""
+    return escaped(title, TITLE_SHOWN)
 
 
 def _fitted(render: Callable[[str], str], text: str, limit: int) -> str:

@@ -8,12 +8,13 @@ from handlers.blocks.kit import (
     button,
     context_block,
     input_block,
-    name_of,
+    named,
     one_line,
     option,
     plain,
     quote,
     text_block,
+    titled,
 )
 from handlers.blocks.rewards import reason_modal, value_words
 from models import Employee, Nomination
@@ -91,7 +92,7 @@ def story_line(story: str | None) -> str:
 def shoutout(channel: str, nominations: list[Nomination], story: str | None) -> dict[str, Any]:
     first = nominations[0]
     names = ", ".join(f"<@{nomination.nominee.slack_id}>" for nomination in nominations)
-    reward = "" if first.item_key == "shoutout" else f" with *{escape_mrkdwn(first.title)}*"
+    reward = "" if first.item_key == "shoutout" else f" with *{titled(first.title)}*"
     text = (
         f":tada: <@{first.nominator.slack_id}> recognised {names}{reward}\n"
         f"{quote(first.reason, 2000)}{story_line(story)}"
@@ -100,16 +101,16 @@ def shoutout(channel: str, nominations: list[Nomination], story: str | None) -> 
 
 
 def _plain_names(nominations: list[Nomination]) -> str:
-    return ", ".join(name_of(nomination.nominee) for nomination in nominations)
+    return ", ".join(named(nomination.nominee) for nomination in nominations)
 
 
 def recipient_dm(nomination: Nomination) -> dict[str, Any]:
     reward = (
         "a shout-out"
         if nomination.item_key == "shoutout"
-        else f"*{escape_mrkdwn(nomination.title)}*{value_words(nomination.value, nomination.unit)}"
+        else f"*{titled(nomination.title)}*{value_words(nomination.value, nomination.unit)}"
     )
-    text = f":star2: {name_of(nomination.nominator)} recognised you with {reward}:\n{quote(nomination.reason, 2000)}"
+    text = f":star2: {named(nomination.nominator)} recognised you with {reward}:\n{quote(nomination.reason, 2000)}"
     return {
         "channel": nomination.nominee.slack_id,
         "text": "You were recognised by a colleague",
@@ -118,13 +119,13 @@ def recipient_dm(nomination: Nomination) -> dict[str, Any]:
 
 
 def approval_request(nomination: Nomination) -> dict[str, Any]:
-    text = (
-        f":gift: {name_of(nomination.nominator)} nominated *{name_of(nomination.nominee)}* "
-        f"for *{escape_mrkdwn(nomination.title)}*{value_words(nomination.value, nomination.unit)}.\n"
-        f"{quote(nomination.reason, 2000)}"
+    nominated = (
+        f":gift: {named(nomination.nominator)} nominated *{named(nomination.nominee)}* "
+        f"for *{titled(nomination.title)}*{value_words(nomination.value, nomination.unit)}."
     )
     blocks = [
-        text_block(text),
+        text_block(nominated),
+        text_block(quote(nomination.reason, 2000)),
         {
             "type": "actions",
             "block_id": f"reward_decision_{nomination.id}",
@@ -142,7 +143,7 @@ def approval_request(nomination: Nomination) -> dict[str, Any]:
 
 
 def _ask(nomination: Nomination) -> str:
-    return f"Approve {escape_mrkdwn(nomination.title)} for {name_of(nomination.nominee)}?"
+    return f"Approve {titled(nomination.title)} for {named(nomination.nominee)}?"
 
 
 def decided_request(nomination: Nomination, decider: str) -> dict[str, Any]:
@@ -150,13 +151,13 @@ def decided_request(nomination: Nomination, decider: str) -> dict[str, Any]:
     outcome = ":white_check_mark: Approved" if nomination.status == "approved" else ":no_entry: Declined"
     reason = f": {one_line(nomination.decline_reason, 1000)}" if nomination.decline_reason else ""
     request = approval_request(nomination)
-    blocks = [request["blocks"][0], context_block(f"{outcome} by {escape_mrkdwn(decider)}{reason}")]
+    blocks = [*request["blocks"][:2], context_block(f"{outcome} by {escape_mrkdwn(decider)}{reason}")]
     return {"text": f"{outcome.split()[-1]}: {_ask(nomination)}", "blocks": blocks}
 
 
 def approved_dm(nomination: Nomination) -> dict[str, Any]:
     text = (
-        f":white_check_mark: {name_of(nomination.nominee)}'s *{escape_mrkdwn(nomination.title)}* "
+        f":white_check_mark: {named(nomination.nominee)}'s *{titled(nomination.title)}* "
         "was approved. Thank you for recognising great service."
     )
     return {
@@ -168,8 +169,8 @@ def approved_dm(nomination: Nomination) -> dict[str, Any]:
 
 def declined_dm(nomination: Nomination, decider: Employee) -> dict[str, Any]:
     text = (
-        f"Your nomination of {name_of(nomination.nominee)} for *{escape_mrkdwn(nomination.title)}* "
-        f"was declined by {name_of(decider)}:\n{quote(nomination.decline_reason or '', 1000)}\n"
+        f"Your nomination of {named(nomination.nominee)} for *{titled(nomination.title)}* "
+        f"was declined by {named(decider)}:\n{quote(nomination.decline_reason or '', 1000)}\n"
         "It no longer counts against your monthly allowance. A shout-out is always possible."
     )
     return {

@@ -8,18 +8,18 @@ from handlers.blocks.kit import (
     Block,
     button,
     context_block,
-    escaped,
     inline,
     input_block,
     lines_within,
     local_time,
-    name_of,
+    named,
     one_line,
     plain,
     quote,
     text_block,
+    titled,
 )
-from models import Employee, Nomination, RewardGrant
+from models import Nomination, RewardGrant
 from services.rewards.fairness import Leaderboard, Tally
 from services.rewards.grants import RecognitionSummary, RewardHistory
 from services.text import escape_mrkdwn
@@ -70,9 +70,9 @@ def parse_reason_modal(view: dict[str, Any]) -> tuple[int, str, str, str]:
 # -- HR ------------------------------------------------------------------------------------------
 def hr_grant(grant: RewardGrant, outcome: str | None = None) -> dict[str, Any]:
     text = (
-        f":receipt: Reward grant #{grant.id}: *{escape_mrkdwn(grant.title)}*{value_words(grant.value, grant.unit)} "
-        f"for {name_of(grant.recipient)}, from {name_of(grant.nominator)}, approved by "
-        f"{name_of(grant.approver) if grant.approver else 'nobody'}."
+        f":receipt: Reward grant #{grant.id}: *{titled(grant.title)}*{value_words(grant.value, grant.unit)} "
+        f"for {named(grant.recipient)}, from {named(grant.nominator)}, approved by "
+        f"{named(grant.approver) if grant.approver else 'nobody'}."
     )
     tail: Block = (
         context_block(outcome)
@@ -95,7 +95,7 @@ def revoked_outcome(hr_name: str, reason: str) -> str:
 
 
 def fulfilled_dm(grant: RewardGrant) -> dict[str, Any]:
-    reward = f"*{escape_mrkdwn(grant.title)}*{value_words(grant.value, grant.unit)}"
+    reward = f"*{titled(grant.title)}*{value_words(grant.value, grant.unit)}"
     text = f":package: Your {reward} has been fulfilled by HR. Enjoy!"
     return {"channel": grant.recipient.slack_id, "text": "Your reward was fulfilled", "blocks": [text_block(text)]}
 
@@ -103,9 +103,9 @@ def fulfilled_dm(grant: RewardGrant) -> dict[str, Any]:
 def revoked_dms(grant: RewardGrant) -> list[tuple[str, dict[str, Any]]]:
     """(who, message): the recipient and the giver learn a grant was revoked, and why."""
     why = quote(grant.revoke_reason or "", REASON_QUOTE)
-    to_recipient = f"Your *{escape_mrkdwn(grant.title)}* from {name_of(grant.nominator)} was revoked by HR:\n{why}"
+    to_recipient = f"Your *{titled(grant.title)}* from {named(grant.nominator)} was revoked by HR:\n{why}"
     to_giver = (
-        f"The *{escape_mrkdwn(grant.title)}* you gave {name_of(grant.recipient)} was revoked by HR:"
+        f"The *{titled(grant.title)}* you gave {named(grant.recipient)} was revoked by HR:"
         f"\n{why}\n"
         "It no longer counts against your monthly allowance."
     )
@@ -139,31 +139,20 @@ def _allowance_words(history: RewardHistory) -> str:
     return f"{history.allowance_left} of {history.allowance} nominations left this month (renews {renews})."
 
 
-HISTORY_TITLE = 400
-HISTORY_NAME = 300
-"""A reward's title and a person's name in a history line, at most, once escaped: twenty lines of 200-character
-titles and names written with `&` all along would pass the text a message holds (kit.TEXT_MESSAGE)."""
-
-
 def _received_line(grant: RewardGrant) -> str:
     status = "" if grant.status == "approved" else f" — {grant.status}"
     return (
-        f"• {local_time(grant.granted_at)}: *{escaped(grant.title, HISTORY_TITLE)}*"
-        f"{value_words(grant.value, grant.unit)} from {_named(grant.nominator)}{status}: {inline(grant.reason, 120)}"
+        f"• {local_time(grant.granted_at)}: *{titled(grant.title)}*"
+        f"{value_words(grant.value, grant.unit)} from {named(grant.nominator)}{status}: {inline(grant.reason, 120)}"
     )
 
 
 def _given_line(nomination: Nomination) -> str:
     status = {"pending": " — waiting for approval", "declined": " — declined", "revoked": " — revoked"}
     return (
-        f"• {local_time(nomination.created_at)}: *{escaped(nomination.title, HISTORY_TITLE)}* to "
-        f"{_named(nomination.nominee)}{status.get(nomination.status, '')}"
+        f"• {local_time(nomination.created_at)}: *{titled(nomination.title)}* to "
+        f"{named(nomination.nominee)}{status.get(nomination.status, '')}"
     )
-
-
-def _named(person: Employee) -> str:
-    """`name_of`, a directory name cut at HISTORY_NAME."""
-    return escaped(person.name, HISTORY_NAME) if person.in_directory else name_of(person)
 
 
 def catalog_text(lines: list[str]) -> str:

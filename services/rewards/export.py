@@ -76,24 +76,31 @@ class ExportPeriod:
         return f"{self.first.isoformat()} to {self.last.isoformat()}{team}"
 
 
-def parse_period(first: str | None, last: str | None, team: str | None, *, now: datetime) -> ExportPeriod:
+def parse_period(
+    first: str | None, last: str | None, team: str | None, *, now: datetime, names: tuple[str, str] = ("FROM", "TO")
+) -> ExportPeriod:
     """FROM and TO as ISO dates within `EARLIEST`..`LATEST`; by default this month so far. A team named empty stays
-    "" (refused by `check_export`), never read as every team."""
-    start = _day(first, "FROM") if first else month_start(now).date()
-    end = _day(last, "TO") if last else now.astimezone(UTC).date()
+    "" (refused by `check_export`), never read as every team. `names` are what the user typed them as."""
+    start = _day(first, names[0]) if first else month_start(now).date()
+    end = _day(last, names[1]) if last else now.astimezone(UTC).date()
     if end < start:
-        raise InvalidInput(_reversed(start, end, first, last))
+        raise InvalidInput(_reversed(start, end, first, last, names))
     return ExportPeriod(first=start, last=end, team=team.strip() if team is not None else None)
 
 
-def _reversed(start: date, end: date, first: str | None, last: str | None) -> str:
+def _reversed(start: date, end: date, first: str | None, last: str | None, names: tuple[str, str]) -> str:
     """Say which date is missing when the default of one end falls on the wrong side of the other."""
+    start_name, end_name = names
     if first is None:
         return (
-            f"TO {end.isoformat()} is before {start.isoformat()}, where the range starts without FROM: give FROM too."
+            f"{end_name} {end.isoformat()} is before {start.isoformat()}, where the range starts without "
+            f"{start_name}: give {start_name} too."
         )
     if last is None:
-        return f"FROM {start.isoformat()} is after {end.isoformat()}, where the range ends without TO: give TO too."
+        return (
+            f"{start_name} {start.isoformat()} is after {end.isoformat()}, where the range ends without {end_name}: "
+            f"give {end_name} too."
+        )
     return f"The range ends ({end.isoformat()}) before it starts ({start.isoformat()}): put the earlier date first."
 
 

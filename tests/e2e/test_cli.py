@@ -31,10 +31,15 @@ def folder(tmp_path: Path) -> Path:
 
 
 def cli(
-    folder: Path, *args: str, env: dict[str, str] | None = None, python_flags: bool = False
+    folder: Path,
+    *args: str,
+    env: dict[str, str] | None = None,
+    python_flags: bool = False,
+    unset: tuple[str, ...] = (),
 ) -> subprocess.CompletedProcess[str]:
-    """`python -m bot ARGS`; with `python_flags`, ARGS go to Python itself (and name the module to run)."""
-    clean = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "DATABASE_URL"))}
+    """`python -m bot ARGS`, without the variables `unset`; with `python_flags`, ARGS go to Python itself (and name
+    the module to run)."""
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "DATABASE_URL")) and k not in unset}
     return subprocess.run(
         [sys.executable, *args] if python_flags else [sys.executable, "-m", "bot", *args],
         cwd=folder,

@@ -1,13 +1,15 @@
 """Start-up as an operator gets it wrong: a mistyped workspace, database URL or SQLite path, a `.env` saved in
 another encoding, a bot token Slack refuses, a port already taken; each is one line, with no secret in it."""
 
+import os
+import pwd
 import socket
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine
+from sqlalchemy import Engine, text
 
 from bot.fakeslack import FakeSlack
 from tests.conftest import FIXTURES, SIGNING_SECRET
@@ -53,6 +55,33 @@ def test_a_mistyped_workspace_on_a_fresh_database_is_refused_naming_the_bot_toke
     assert listed_after_typo.stdout.startswith("no workspace yet"), listed_after_typo.stdout
     assert right.returncode == 0, right.stderr
     assert listed.stdout.splitlines() == ["T0LATITUDE\tworkspace\tLatitude Demo\tinstalled"]
+
+
+def test_a_command_that_only_reads_on_a_fresh_database_says_how_a_workspace_comes_to_be(tmp_path: Path) -> None:
+    """Passing --workspace there cannot help: it would only be refused as unknown."""
+    upgraded(tmp_path).dispose()
+
+    shown = cli(tmp_path, "org", "show")
+
+    assert one_error_line(shown) == (
+        "error: no workspace yet, so nothing to show: `org import FILE` or running the bot once adds it"
+    )
+
+
+def test_a_command_run_with_no_user_in_its_environment_is_audited_under_the_login_name(tmp_path: Path) -> None:
+    """cron, systemd and containers often start commands without USER: the audit trail still says who ran them."""
+    engine = upgraded(tmp_path)
+    imported = cli(
+        tmp_path,
+        *("org", "import", str(FIXTURES / "org.csv"), "--workspace", "T0LATITUDE"),
+        unset=("USER", "LOGNAME", "LNAME", "USERNAME"),
+    )
+
+    assert imported.returncode == 0, imported.stderr
+    with engine.connect() as connection:
+        actors = set(connection.execute(text("SELECT actor FROM audit_events")).scalars())
+    engine.dispose()
+    assert actors == {f"cli:{pwd.getpwuid(os.getuid()).pw_name}"}
 
 
 def test_a_mistyped_slack_team_id_is_named_as_the_setting_to_fix(tmp_path: Path, slack: FakeSlack) -> None:

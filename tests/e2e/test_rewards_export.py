@@ -233,6 +233,35 @@ def test_the_cli_refuses_a_reversed_range_without_writing(
     assert not (tmp_path / "x.csv").exists()
 
 
+@pytest.mark.parametrize(
+    ("dates", "opening", "ending"),
+    [
+        (
+            ("--from", "2026-13-01"),
+            "error: --from `2026-13-01` is not a date",
+            "write it as YYYY-MM-DD, like 2026-03-01.",
+        ),
+        (("--to", "2026-01-31"), "error: --to 2026-01-31 is before ", "range starts without --from: give --from too."),
+    ],
+)
+def test_the_cli_names_a_wrong_date_by_its_option(
+    sessions: sessionmaker[Session],
+    database_url: str,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    dates: tuple[str, str],
+    opening: str,
+    ending: str,
+) -> None:
+    """The command line has no FROM and TO, as `/rewards export` has: it has --from and --to."""
+    make_history(sessions)
+    monkeypatch.setenv("DATABASE_URL", database_url)
+
+    assert main(["export", "rewards", *dates]) == 2
+    said = capsys.readouterr().err.strip()
+    assert said.startswith(opening) and said.endswith(ending), said
+
+
 def test_hr_fulfils_and_revokes_grants_from_the_cli_once(
     sessions: sessionmaker[Session],
     database_url: str,

@@ -149,3 +149,25 @@ def test_a_newcomer_slack_says_nothing_about_is_greeted_without_their_slack_id(b
 
     [home] = bot.slack.calls("views.publish", user_id="U0NEW")
     assert home.args["view"]["blocks"][0]["text"]["text"] == "Hi there 👋"
+
+
+def test_a_nomination_between_long_names_for_a_long_reward_still_shows_its_reason_and_approver(bot: RunningBot) -> None:
+    """Two names and a title of 200 characters written with `&` all along fill a section by themselves: the reason
+    the approver decides on, and the approver HR reads, must still show."""
+    load_org(bot.sessions, bot.clock.now(), org_of_long_names(2))
+    title = "V " + "&" * 198
+    load_policy(
+        bot.sessions, bot.clock.now(), f'{POLICY}[rewards.voucher]\ntitle = "{title}"\nkind = "voucher"\nvalue = 25\n'
+    )
+    reply = bot.driver.command("U0P00", "/nominate", "<@U0P01|p01> voucher calmed a furious customer down")
+    assert "waiting for approval by Hana Reyes" in reply.text, reply.text
+    [request] = bot.slack.calls("chat.postMessage", channel="U0HR")
+
+    assert "calmed a furious customer down" in request.text
+    bot.driver.click("U0HR", request, "reward_approve")
+
+    assert bot.slack.violations == []
+    [update] = bot.slack.calls("chat.update")
+    assert "calmed a furious customer down" in update.text and "Approved by Hana Reyes" in update.text
+    [grant] = [call for call in bot.slack.calls("chat.postMessage", channel="U0HR") if "Reward grant #" in call.text]
+    assert "approved by Hana Reyes." in grant.text

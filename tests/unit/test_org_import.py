@@ -123,6 +123,27 @@ def test_empty_rows_a_spreadsheet_saves_below_the_people_are_skipped() -> None:
     assert [row.slack_id for row in rows] == ["U0A", "U0B"]
 
 
+def test_a_file_excel_saved_with_semicolons_reads_as_the_same_people() -> None:
+    """Excel saves "CSV" with semicolons where the decimal mark is a comma (most of Europe); names keep commas."""
+    semicolons = (FULL_HEADER + ANN_AND_BOB_IN_FULL).replace(",", ";").replace("Ann;", '"Ann, Jr.";')
+
+    rows = parse_org_csv(semicolons)
+
+    assert [(row.slack_id, row.name, row.tz, row.profile) for row in rows] == [
+        ("U0A", "Ann, Jr.", "Europe/Paris", None),
+        ("U0B", "Bob", "Asia/Tokyo", "senior_agent"),
+    ]
+
+
+def test_columns_a_spreadsheet_leaves_without_a_name_are_allowed_while_empty() -> None:
+    rows = parse_org_csv(HEADER.replace("\n", ",,\n") + "U0A,Ann,East,admin,,,\nU0B,Bob,East,frontline,U0A,,\n")
+
+    assert [row.slack_id for row in rows] == ["U0A", "U0B"]
+    with pytest.raises(OrgFileError) as written_in:
+        parse_org_csv(HEADER.replace("\n", ",,\n") + "U0A,Ann,East,admin,,,\nU0B,Bob,East,frontline,U0A,x,y\n")
+    assert written_in.value.problems == ["line 3: 2 cells under a column with no name in the header"]
+
+
 def test_a_file_of_empty_rows_has_no_people() -> None:
     with pytest.raises(OrgFileError) as raised:
         parse_org_csv(HEADER + ",,,,\n")
