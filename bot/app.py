@@ -13,6 +13,7 @@ from handlers import (
     boundaries,
     boundary_proposals,
     decisions,
+    departures,
     digest,
     home,
     installs,
@@ -46,6 +47,7 @@ FEATURES: tuple[ModuleType, ...] = (
     suggestion_decisions,
     boundary_proposals,
     installs,
+    departures,
 )
 
 

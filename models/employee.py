@@ -38,6 +38,8 @@ class Employee(Base):
     tz: Mapped[str | None] = mapped_column(String(64))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     in_directory: Mapped[bool] = mapped_column(Boolean, default=True)
+    left_slack_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    """When Slack deactivated them while active here (None: it did not, or they came back in Slack)."""
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
 

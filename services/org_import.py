@@ -2,7 +2,8 @@
 
 An optional column the file lacks leaves everyone's stored value alone; an empty cell in one it has clears it.
 Someone the directory learnt from Slack (never in the file) is deactivated by `deactivate_missing` only once the
-file has had a chance to list them: if they were already known at the previous import.
+file has had a chance to list them: if they were already known at the previous import. Someone Slack deactivated
+(services/departures.py) stays inactive though the file lists them: only Slack reactivating them brings them back.
 """
 
 from dataclasses import dataclass, field
@@ -29,6 +30,7 @@ class ImportReport:
     updated: list[str] = field(default_factory=list)
     deactivated: list[str] = field(default_factory=list)
     newcomers_kept: list[str] = field(default_factory=list)  # learnt from Slack since the last import: left active
+    left_slack: list[str] = field(default_factory=list)  # in the file, but deactivated in Slack: left inactive
     unchanged: int = 0
     handovers: list[Handover] = field(default_factory=list)
     kept_columns: list[str] = field(default_factory=list)  # optional columns not in the file: left as stored
@@ -64,6 +66,8 @@ def import_org(
             employee.updated_at = now
         else:
             report.unchanged += 1
+        if not employee.active and employee.left_slack_at is not None:
+            report.left_slack.append(label)
     if deactivate_missing:
         since = _last_import(session, workspace)
         report.deactivated, report.newcomers_kept = _deactivate(existing, employees, since, now)
@@ -184,7 +188,11 @@ def _apply_row(employee: Employee, row: OrgRow, team: Team, manager: Employee | 
     if employee.manager_id != (manager.id if manager else None):
         changes.append(f"manager -> {manager.name if manager else 'none'}")
         employee.manager = manager
-    if not employee.active or not employee.in_directory:
+    if not employee.active and employee.left_slack_at is not None:  # only Slack brings back whom Slack deactivated
+        if not employee.in_directory:
+            changes.append("now in the directory")
+            employee.in_directory = True
+    elif not employee.active or not employee.in_directory:
         changes.append("now in the directory" if employee.active else "reactivated")
         employee.active, employee.in_directory = True, True
     return changes
@@ -205,6 +213,8 @@ def _deactivate(
     first used the bot after the previous import (or before any). Returns (deactivated, newcomers left active)."""
     gone, spared = [], []
     for slack_id, employee in existing.items():
+        if slack_id not in kept:
+            employee.left_slack_at = None  # the file says they left too: Slack reactivating them no longer undoes it
         if slack_id in kept or not employee.active:
             continue
         label = f"{employee.name} ({slack_id})"

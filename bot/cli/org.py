@@ -67,6 +67,10 @@ def describe_report(report: ImportReport) -> str:
         f"  ? {entry}: not in the file, new since the last import, so left active until the next one"
         for entry in report.newcomers_kept
     ]
+    lines += [
+        f"  ! {entry}: deactivated in Slack, so left inactive until Slack reactivates them"
+        for entry in report.left_slack
+    ]
     lines += [f"  > {describe_handover(handover)}" for handover in report.handovers]
     return "\n".join(lines)
 

@@ -171,6 +171,10 @@ class SlackDriver:
         headers = {"X-Slack-Retry-Num": str(retry_num), "X-Slack-Retry-Reason": "http_timeout"} if retry_num else {}
         return self.post(json.dumps(envelope), JSON, headers=headers)
 
+    def user_change(self, user_id: str, **changes: Any) -> Reply:
+        """Change someone in Slack (`deleted=True` deactivates them) and send the `user_change` Slack then sends."""
+        return self.event(self.slack.change_user(user_id, **changes))
+
     def open_home(self, user: str, *, event_id: str | None = None, retry_num: int | None = None) -> Reply:
         """Once a Home was published for the person, the event carries it as it stands (`view`)."""
         event: dict[str, Any] = {
@@ -267,9 +271,7 @@ class SlackDriver:
             "response_urls": [],
         }
 
-    def _block_actions(
-        self, user: str, block: dict[str, Any], element: dict[str, Any], value: str | None
-    ) -> dict[str, Any]:
+    def _block_actions(self, user: str, block: Json, element: Json, value: str | None) -> Json:
         return {
             "type": "block_actions",
             **self.grid.interaction_fields(self.team_id),
@@ -286,8 +288,7 @@ class SlackDriver:
         return {"id": user, "username": self._user_name(user), "name": self._user_name(user), "team_id": home}
 
     def _user_name(self, user: str) -> str:
-        known = self.slack.users.get(user)
-        return str(known["name"]) if known else user.lower()
+        return str(self.slack.users[user]["name"]) if user in self.slack.users else user.lower()
 
     def _checked(self, what: str, reply: Reply) -> Reply:
         """An ack that carries a message must be one Slack can show: JSON, or plain text, which Slack shows as the

@@ -5,7 +5,9 @@ workspace and faults, and answers questions about what happened (`state`); the m
 emulates live in `methods`.
 """
 
+import copy
 import threading
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -117,6 +119,17 @@ class FakeSlack:
             grid = {"id": user_id, "enterprise_id": enterprise_id, "teams": list(teams or (home,))}
             self.state.users[user_id]["enterprise_user"] = grid
         self.state.connected[user_id] = frozenset(connected_to)
+
+    def change_user(self, user_id: str, **changes: Any) -> dict[str, Any]:
+        """Change someone of the workspace (`deleted`, `tz`, `real_name`...: the profile's name too) and return the
+        `user_change` event Slack then sends to every app with users:read: the whole user object as `users.info` now
+        shows it, for any change at all (https://docs.slack.dev/reference/events/user_change)."""
+        user = self.state.users[user_id]  # Slack tells only of its own users
+        user.update(changes)
+        if "real_name" in changes:
+            user["profile"]["real_name"] = changes["real_name"]
+        stamp = time.time()
+        return {"type": "user_change", "user": copy.deepcopy(user), "cache_ts": int(stamp), "event_ts": f"{stamp:.6f}"}
 
     def add_channel(
         self,

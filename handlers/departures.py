@@ -1,0 +1,60 @@
+"""People Slack deactivates, brings back or renames (`user_change`): the directory follows (services/departures.py).
+
+Slack sends the event for every profile change (a status, an avatar) of everyone in the workspace: a bot, someone of
+another workspace (a Slack Connect guest, another workspace of a Grid org) or someone the directory does not know
+changes nothing, at the cost of a read at most.
+"""
+
+import logging
+from datetime import datetime
+from typing import Any
+
+from slack_bolt import App, BoltContext
+from sqlalchemy.orm import Session
+
+from handlers.blocks.departures import left_slack_notice
+from handlers.deps import deps_of
+from handlers.handover import queue_handover_messages
+from handlers.people import known_workspace, of_the_workspace, person_of
+from models import Workspace
+from services import outbox
+from services.departures import Departure, follow_slack
+
+log = logging.getLogger(__name__)
+
+
+def register(app: App) -> None:
+    app.event("user_change")(user_changed)
+
+
+def user_changed(event: dict[str, Any], context: BoltContext) -> None:
+    user = event.get("user") or {}
+    slack_id = user.get("id")
+    if not isinstance(slack_id, str) or not of_the_workspace(user, context):
+        return
+    person = person_of(slack_id, user)
+    if person.is_bot:
+        return
+    deps = deps_of(context)
+    with deps.sessions.begin() as session:
+        workspace = known_workspace(session, context)
+        if workspace is None or workspace.uninstalled_at is not None:
+            return
+        now = deps.now()
+        departure = follow_slack(session, workspace=workspace, person=person, now=now)
+        if departure is None:
+            return
+        queue_handover_messages(session, workspace=workspace, handovers=departure.handovers, now=now)
+        _tell_hr(session, workspace, departure, now)
+    log.info("%s left Slack: deactivated, %d item(s) handed over", slack_id, len(departure.handovers))
+    deps.sender_bell.ring()
+
+
+def _tell_hr(session: Session, workspace: Workspace, departure: Departure, now: datetime) -> None:
+    person = departure.person
+    for hr in departure.tell:
+        notice = left_slack_notice(hr.slack_id, person.name, person.slack_id, departure.needs, len(departure.handovers))
+        key = f"left-slack:{person.id}:{now.isoformat()}:{hr.slack_id}"
+        outbox.enqueue(session, workspace=workspace, key=key, method="chat.postMessage", payload=notice, now=now)
+    if departure.needs and not departure.tell:
+        log.warning("%s left Slack and nobody in HR or admin is left to tell: %s", person.slack_id, departure.needs)

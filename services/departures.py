@@ -1,0 +1,111 @@
+"""People Slack deactivates or brings back (`user_change`): the directory follows at once. Callers commit.
+
+Someone Slack deactivates while active here is deactivated, and what waited on them is handed over exactly as after
+an org import that removes them (services/handover.py), even the last active admin: they can no longer read Slack,
+so keeping them active would only route work to nobody; HR is told to name another. Slack reactivating them makes them
+active again (what was handed over stays where it went); someone HR's import deactivated stays inactive, whatever
+Slack says. Slack sends `user_change` for every profile change of everyone: a person the directory does not know, or
+whose state here already matches, costs a read and changes nothing, and so does Slack's retry of the same event.
+"""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from models import Employee, Nomination, Resolution, Suggestion, Workspace
+from models.suggestion import CLOSED_STATUSES
+from services import audit, directory
+from services.config_cache import bump
+from services.directory import SlackPerson
+from services.handover import Handover, hand_over_pending
+from services.rewards.approvals import hr_people
+
+ACTOR = "slack"
+"""Who the audit trail says made a change Slack reported."""
+
+
+@dataclass(frozen=True)
+class Departure:
+    """Someone Slack deactivated: what moved, what HR and admins must see to (`needs`), and who they are (`tell`)."""
+
+    person: Employee
+    handovers: list[Handover]
+    needs: list[str] = field(default_factory=list)
+    tell: list[Employee] = field(default_factory=list)
+
+
+def follow_slack(session: Session, *, workspace: Workspace, person: SlackPerson, now: datetime) -> Departure | None:
+    """Bring the directory in line with what Slack says of a person; a Departure when it deactivated them here."""
+    if person.is_bot:
+        return None
+    employee = session.scalar(
+        select(Employee)
+        .where(Employee.workspace_id == workspace.id, Employee.slack_id == person.slack_id)
+        .with_for_update(of=Employee)
+    )
+    if employee is None:
+        return None
+    if not person.exists:
+        return _left(session, workspace, employee, now) if employee.active else None
+    if not employee.active and employee.left_slack_at is not None:
+        _came_back(session, workspace, employee, now)
+    named = person.name if person.name != person.slack_id else None
+    if directory.update_slack_profile(employee, name=named, email=person.email, tz=person.tz, now=now):
+        directory.profile_updated(session, employee)
+    return None
+
+
+def _left(session: Session, workspace: Workspace, employee: Employee, now: datetime) -> Departure:
+    employee.active, employee.left_slack_at, employee.updated_at = False, now, now
+    session.flush()
+    handovers = hand_over_pending(session, workspace=workspace)
+    needs = _what_needs_hr(session, workspace, employee)
+    details = {"rerouted": len(handovers), "needs": needs}
+    audit.record(
+        session,
+        workspace=workspace,
+        actor=ACTOR,
+        action="person.left_slack",
+        subject=employee.slack_id,
+        now=now,
+        details=details,
+    )
+    bump(session, workspace)
+    return Departure(employee, handovers, needs, hr_people(session, workspace.id) if needs else [])
+
+
+def _came_back(session: Session, workspace: Workspace, employee: Employee, now: datetime) -> None:
+    employee.active, employee.left_slack_at, employee.updated_at = True, None, now
+    audit.record(
+        session, workspace=workspace, actor=ACTOR, action="person.back_in_slack", subject=employee.slack_id, now=now
+    )
+    bump(session, workspace)
+
+
+def _what_needs_hr(session: Session, workspace: Workspace, employee: Employee) -> list[str]:
+    """What only HR or an admin can put right after this departure, in words (nothing: nobody is told)."""
+    needs = []
+    reports = directory.direct_reports(session, employee.id)
+    if reports:
+        needs.append(
+            f"{len(reports)} people report to them in the org file: their requests go to the next active manager "
+            "above until the file names a new manager"
+        )
+    if employee.role == "admin" and not directory.active_admins(session, workspace):
+        needs.append("Latitude has no active admin now: name one in the org file")
+    stuck = _still_waiting_on(session, employee)
+    if stuck:
+        needs.append(f"{stuck} request(s), nomination(s) or suggestion(s) still wait on them: nobody can take them")
+    return needs
+
+
+def _still_waiting_on(session: Session, employee: Employee) -> int:
+    """What the hand-over found nobody to move to."""
+    counts = (
+        select(func.count()).where(Resolution.decider_id == employee.id, Resolution.status == "pending"),
+        select(func.count()).where(Nomination.approver_id == employee.id, Nomination.status == "pending"),
+        select(func.count()).where(Suggestion.owner_id == employee.id, Suggestion.status.not_in(CLOSED_STATUSES)),
+    )
+    return sum(session.scalar(count) or 0 for count in counts)
