@@ -1,7 +1,7 @@
 """when Slack deactivated someone Latitude still had active
 
-Revision ID: 0024
-Revises: 0023
+Revision ID: 0025
+Revises: 0024
 Create Date: 2026-12-05 00:40:00.000000
 
 A person Slack deactivates (`user_change` with `deleted: true`) is deactivated here at once. Only those come back
@@ -16,8 +16,8 @@ from alembic import op
 
 import models.base
 
-revision: str = "0024"
-down_revision: str | None = "0023"
+revision: str = "0025"
+down_revision: str | None = "0024"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
