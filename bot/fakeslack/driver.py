@@ -143,9 +143,8 @@ class SlackDriver:
     def event(
         self, event: dict[str, Any], *, event_id: str | None = None, retry_num: int | None = None, sent_at: int = 0
     ) -> Reply:
-        """An Events API delivery. `app_uninstalled`, and `tokens_revoked` listing bot tokens, come after Slack has
-        revoked the workspace's bot tokens, so they first stop working here too. `sent_at`: the `event_time` of one
-        Slack sent earlier and delivers only now (a retry), whose revocation happened back then."""
+        """An Events API delivery. `app_uninstalled` (and `tokens_revoked` of bot tokens) come once Slack revoked the
+        bot tokens, so they stop working here first; `sent_at`: the event_time of a late retry, revoked back then."""
         revoking = event.get("type") == "app_uninstalled" or (event.get("tokens") or {}).get("bot")
         if revoking and not sent_at:
             self.slack.state.installs.revoke_team(self.team_id, org=self.grid.org_install)
