@@ -188,10 +188,13 @@ def test_a_cli_export_replaces_an_existing_file_whole_and_keeps_its_permissions(
 @pytest.mark.parametrize(
     ("args", "expected"),
     [
-        (["--to", "9999-12-31"], OUT_OF_RANGE),
-        (["--from", "2026-01-01", "--to", "9999-12-31", "--format", "jsonl"], OUT_OF_RANGE),
-        (["--to", "2000-01-01"], "TO 2000-01-01 is before "),
-        (["--from", "2099-12-31"], "FROM 2099-12-31 is after "),
+        (["--to", "9999-12-31"], f"--to {OUT_OF_RANGE.removeprefix('TO ')}"),
+        (
+            ["--from", "2026-01-01", "--to", "9999-12-31", "--format", "jsonl"],
+            f"--to {OUT_OF_RANGE.removeprefix('TO ')}",
+        ),
+        (["--to", "2000-01-01"], "--to 2000-01-01 is before "),
+        (["--from", "2099-12-31"], "--from 2099-12-31 is after "),
         (["--out", "{tmp}/missing/x.csv"], "--out {tmp}/missing/x.csv: {tmp}/missing does not exist"),
         (["--out", "{tmp}"], "--out {tmp} is a folder: name a file in it, like {tmp}/rewards.csv"),
         (["--out", "{tmp}/a.csv/x.csv"], "--out {tmp}/a.csv/x.csv: {tmp}/a.csv is not a folder"),
