@@ -110,12 +110,13 @@ def _queue_suggestion_handover(session: Session, workspace: Workspace, handover:
             {"channel": handover.current.slack_id, "text": text, "blocks": card},
         )
     )
-    author = suggestion.author.slack_id if suggestion.author is not None else suggestion.author_seal
-    told = (
-        f"Your suggestion #{suggestion.id} now goes to {goes_to}: "
-        "the person it was with has left or no longer answers it."
-    )
-    payload = {"channel": author, "text": told, "blocks": [text_block(told)]}
-    messages.append((f"suggestion:{suggestion.id}:told-moved:{number}", "chat.postMessage", payload))
+    if suggestion.author is None or suggestion.author.active:  # an anonymous author is told through the seal
+        author = suggestion.author.slack_id if suggestion.author is not None else suggestion.author_seal
+        told = (
+            f"Your suggestion #{suggestion.id} now goes to {goes_to}: "
+            "the person it was with has left or no longer answers it."
+        )
+        payload = {"channel": author, "text": told, "blocks": [text_block(told)]}
+        messages.append((f"suggestion:{suggestion.id}:told-moved:{number}", "chat.postMessage", payload))
     for key, method, payload in messages:
         outbox.enqueue(session, workspace=workspace, key=key, method=method, payload=payload, now=now)

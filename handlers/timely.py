@@ -32,6 +32,7 @@ HOLDING_FORM = (
     ":hourglass_flowing_sand: Got it. This is taking longer than usual: the answer will appear here in a moment."
 )
 DONE_FORM = ":white_check_mark: Done. You can close this window."
+LATE_DONE = "no need to send it again. Slack could not show it in the form, which you can close."
 # Set by bot/server.py on every request (any such header from outside is overwritten) to when its last byte
 # arrived: the deadline counts from then, so time spent before Bolt (waiting for a free server thread, the
 # replay check, a wait for a database connection) counts too.
@@ -187,31 +188,34 @@ def _respond_late(respond: Callable[..., Any], answer: Answer) -> None:
 
 
 def _answer_form_late(context: BoltContext, body: dict[str, Any], answer: Answer) -> None:
-    """The modal shows the outcome in place of the holding view; a refusal also goes to a DM, in case it was closed."""
+    """The modal shows the outcome in place of the holding view; a refusal also goes to a DM, in case it was closed,
+    and so does a plain "done" the modal could not show (it would go on saying "taking longer" otherwise)."""
     form, person, client = body["view"], body["user"]["id"], context.client
-    errors = answer.get("errors") or {}
-    refusal = ""
+    title, errors = form["title"]["text"], answer.get("errors") or {}
     if answer.get("response_action") == "errors" and errors:
-        refusal = f":warning: Your *{form['title']['text']}* was not saved: " + " ".join(errors.values())
-        shown = notice_view(form, refusal + "\nOpen it again to try once more.")
+        told = f":warning: Your *{title}* was not saved: " + " ".join(errors.values())
+        _show_in_the_modal(client, form["id"], notice_view(form, told + "\nOpen it again to try once more."))
     elif answer.get("response_action") in ("update", "push") and answer.get("view"):
-        shown = answer["view"]
+        told = ""
+        _show_in_the_modal(client, form["id"], answer["view"])
     else:
-        shown = notice_view(form, DONE_FORM)
-    _show_in_the_modal(client, form["id"], shown)
-    if refusal:
-        client.chat_postMessage(channel=person, text=refusal, blocks=[text_block(refusal)])
+        shown = _show_in_the_modal(client, form["id"], notice_view(form, DONE_FORM))
+        told = "" if shown else f":white_check_mark: Your *{title}* went through: {LATE_DONE}"
+    if told:
+        client.chat_postMessage(channel=person, text=told, blocks=[text_block(told)])
 
 
-def _show_in_the_modal(client: WebClient, view_id: str, shown: dict[str, Any]) -> None:
-    """Best effort: a modal closed meanwhile, or Slack failing just now, leaves the outcome to the DM (a refusal)
-    or the listener's own messages; a refusal's DM goes out either way."""
+def _show_in_the_modal(client: WebClient, view_id: str, shown: dict[str, Any]) -> bool:
+    """Best effort: a modal closed meanwhile, or Slack failing just now, leaves the outcome to a DM."""
     try:
         client.views_update(view_id=view_id, view=shown)
     except SlackApiError as error:
         log.warning("late answer to a form not shown: Slack answered %s", error.response.get("error"))
     except (OSError, SlackClientError) as error:
         log.warning("late answer to a form not shown: Slack did not answer (%s)", type(error).__name__)
+    else:
+        return True
+    return False
 
 
 def notice_view(form: dict[str, Any], text: str) -> dict[str, Any]:

@@ -190,3 +190,18 @@ def test_a_form_refused_late_still_says_why_in_a_dm_when_slack_drops_the_modal_u
     assert "was not saved" in dm.text and "needs a customer reference" in dm.text
     with ready.sessions() as session:
         assert count(session, Resolution) == 0
+
+
+def test_a_form_saved_late_says_so_in_a_dm_when_slack_drops_the_modal_update(ready: RunningBot) -> None:
+    """The modal would go on saying "taking longer" and invite sending the form again."""
+    form = open_resolve_form(ready)
+    ready.slack.fail("views.update", hang_up=True, times=3)
+    with holding_the_workspaces(ready.runtime.engine):
+        values = {"category": "credit", "amount": "$20", "summary": "Sorry for the wait", "outcome": "happy"}
+        assert ready.driver.submit("U0AGENT1", form, values, settle=False).json["response_action"] == "update"
+    ready.driver.settle()
+
+    told = [call.text for call in ready.slack.calls("chat.postMessage", channel="U0AGENT1")]
+    assert any("went through: no need to send it again" in text for text in told), told
+    with ready.sessions() as session:
+        assert count(session, Resolution) == 1

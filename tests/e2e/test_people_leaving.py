@@ -230,6 +230,19 @@ def test_a_suggestion_with_a_manager_who_left_goes_to_the_next_owner_and_its_aut
     assert any("now goes to Ada Admin" in text for text in told) and "plans to do" in told[-1]
 
 
+def test_the_author_of_a_suggestion_handed_over_is_not_told_once_they_have_left_too(bot: RunningBot) -> None:
+    """Who left is sent nothing, as a nominator who left is not told where their nomination went."""
+    load_suggestion_org(bot.sessions, bot.clock.now())
+    bot.driver.command("U0AGENT1", "/suggest", "a second card reader at the returns desk")
+    without_sam = "\n".join(line for line in WITHOUT_MAYA.splitlines() if not line.startswith("U0AGENT1,"))
+
+    reimport(bot.sessions, bot.clock.now(), without_sam + "\n" + EXTRA_AGENTS.replace(",U0MGR1,", ",U0ADMIN,"))
+    drain_outbox(bot.runtime.deps, bot.runtime.app.client)
+
+    assert [call.channel for call in bot.slack.calls("chat.postMessage") if "now comes to you" in call.text] == ["U0HR"]
+    assert not [call for call in bot.slack.calls("chat.postMessage", channel="U0AGENT1") if "now goes to" in call.text]
+
+
 def test_backing_a_handed_over_suggestion_leaves_the_old_owners_card_saying_where_it_went(bot: RunningBot) -> None:
     load_suggestion_org(bot.sessions, bot.clock.now())
     bot.driver.command("U0AGENT1", "/suggest", "a second card reader at the returns desk")
