@@ -17,6 +17,7 @@ from handlers.reward_messages import request_key
 from models import Nomination, Resolution, Suggestion, Workspace
 from services import outbox
 from services.handover import Handover
+from services.money import format_money
 from services.text import escape_mrkdwn
 
 
@@ -50,6 +51,8 @@ def queue_handover_messages(
         outbox.enqueue(session, workspace=workspace, key=key, method="chat.postMessage", payload=dm, now=now)
         if handover.kind == "nomination":
             _tell_the_nominator(session, workspace, handover, f"{prefix}told-moved:{number}", now)
+        else:
+            _tell_the_requester(session, workspace, handover, f"{prefix}told-moved:{number}", now)
 
 
 def _resolution_dm(session: Session, handover: Handover) -> tuple[str, dict[str, object]]:
@@ -78,6 +81,20 @@ def _tell_the_nominator(session: Session, workspace: Workspace, handover: Handov
         f"approval by {name_of(handover.current)}: the person it was with has left or no longer manages them."
     )
     payload = {"channel": nomination.nominator.slack_id, "text": told, "blocks": [text_block(told)]}
+    outbox.enqueue(session, workspace=workspace, key=key, method="chat.postMessage", payload=payload, now=now)
+
+
+def _tell_the_requester(session: Session, workspace: Workspace, handover: Handover, key: str, now: datetime) -> None:
+    """The requester was told who decides their fix: they hear that someone else does now."""
+    resolution = session.get_one(Resolution, handover.item_id)
+    if not resolution.employee.active:
+        return
+    amount = f" of {format_money(resolution.amount, resolution.currency)}" if resolution.amount else ""
+    told = (
+        f"Your *{escape_mrkdwn(resolution.category)}*{amount} now waits on {name_of(handover.current)} to decide: "
+        "the person it was with has left or no longer manages you. I'll tell you the outcome here."
+    )
+    payload = {"channel": resolution.employee.slack_id, "text": told, "blocks": [text_block(told)]}
     outbox.enqueue(session, workspace=workspace, key=key, method="chat.postMessage", payload=payload, now=now)
 
 

@@ -96,6 +96,20 @@ def test_a_manager_who_no_longer_manages_the_requester_is_told_where_it_went(wai
     assert "It waits on Omar Manager" in refused.text
 
 
+def test_the_requester_hears_who_decides_their_fix_once_it_moves(waiting_on_maya: RunningBot) -> None:
+    """They were told Maya Manager would decide it; they hear once that Omar Manager does now."""
+    bot = waiting_on_maya
+
+    reimport(bot.sessions, bot.clock.now(), SAM_MOVES_WEST)
+    drain_outbox(bot.runtime.deps, bot.runtime.app.client)
+
+    told = [
+        call.text for call in bot.slack.calls("chat.postMessage", channel="U0AGENT1") if "now waits on" in call.text
+    ]
+    [moved] = told
+    assert "Your *refund* of $80 now waits on Omar Manager to decide" in moved and "outcome here" in moved
+
+
 def test_a_reward_waiting_on_a_manager_who_left_moves_up(bot: RunningBot) -> None:
     set_up(bot.sessions, bot.clock.now())
     bot.driver.command("U0AGENT1", "/nominate", "<@U0AGENT2|lee> voucher_25 calmed an angry customer")
