@@ -23,6 +23,24 @@ _LABELS = re.compile(
     r"^(?:(?:order|ticket|case|booking|account|invoice|customer|ref|reference|no|nr|number)(?![a-z])[\s.:#-]*|#\s*)+"
 )
 _NOT_LETTER_OR_DIGIT = re.compile(r"[\W_]+")
+_LATIN_LOOK_ALIKES = str.maketrans(
+    "авекмнорстухіјѕԛԝαβεζηικμνορτυχ",  # Cyrillic, then Greek
+    "abekmhopctyxijsqwabezhikmnoptyx",
+)
+"""Lower-case Cyrillic and Greek letters read as the Latin letter that they, or their capitals, look like: the
+entries of Unicode's confusables list (confusables.txt, UTS #39) for letters of these two scripts that look like an
+ASCII letter, so that a reference typed with one of them in place of a Latin letter is no new customer.
+
+Applied after lower-casing, so a letter and its capital fold alike and a reference stays one customer in either
+case: `в` is `b` as `В` is, and Greek `ν`, `η`, `υ` are read as their capitals `Ν`, `Η`, `Υ` look (`n`, `h`,
+`y`), not as the `v`, `n`, `u` they resemble when small. No two letters of one script fold to the same Latin letter,
+so two references written wholly in Cyrillic, or wholly in Greek, stay as different as they were; look-alikes
+that would share a letter with one already here are left out (Cyrillic `һ` and `ү`, which Bashkir and Kazakh tell
+from `н` and `у`). The cost: a Cyrillic reference whose every letter has a Latin twin (`ТОК-1`) is one customer
+with the Latin reference it looks like (`TOK-1`). Nobody reading the two could tell them apart, and an order
+number typed wholly in Cyrillic is rare, whereas one letter of another script in a Latin reference is the way to
+make one customer look new to the limits.
+"""
 _SAME_CUSTOMER = (
     Resolution.workspace_id == bindparam("workspace_id"),
     Resolution.customer_key == bindparam("customer"),
@@ -47,11 +65,14 @@ def customer_key(reference: str) -> str:
     `Order #1234`, `order 1234`, `ref:1234` (stored as `1234`) and `1234` are one customer. Read in its NFKC
     form first: `order １２３４` in full-width digits, as Japanese input methods type it, is `order 1234`; digits of
     any script are read as 0-9 (`١٢٣٤` is `1234`), and a number's leading zeros are dropped (`01234` is `1234`), or
-    the same order written another way would be a new customer to every limit.
+    the same order written another way would be a new customer to every limit. Cyrillic and Greek letters that look
+    like Latin ones are read as those (`ORD-7` typed with a Cyrillic `О` or a Greek `Ο` is `ord7`; see
+    `_LATIN_LOOK_ALIKES`).
 
     A reference that is all label (`#`, `order`) keeps its own letters.
     """
-    lowered = "".join(_digit_as_ascii(c) for c in unicodedata.normalize("NFKC", reference).strip().lower())
+    normal = unicodedata.normalize("NFKC", reference).strip().lower().translate(_LATIN_LOOK_ALIKES)
+    lowered = "".join(_digit_as_ascii(c) for c in normal)
     key = _NOT_LETTER_OR_DIGIT.sub("", _LABELS.sub("", lowered)) or _NOT_LETTER_OR_DIGIT.sub("", lowered) or lowered
     return (key.lstrip("0") or "0") if key.isascii() and key.isdigit() else key
 

@@ -219,19 +219,26 @@ def test_upgrading_keys_the_fixes_already_logged_in_full_width_digits_as_their_c
 def test_upgrading_keys_the_fixes_already_logged_with_leading_zeros_or_other_digits_as_their_customer(
     tmp_path: Path,
 ) -> None:
-    """Migration 0024 reads the digits of any script as 0-9 and drops a number's leading zeros, as new fixes do."""
+    """Migration 0024 reads the digits of any script as 0-9, drops a number's leading zeros and reads Cyrillic and
+    Greek look-alikes of Latin letters as those, as new fixes do."""
     engine = make_engine(f"sqlite:///{tmp_path / 'before.db'}")
     upgrade(engine)
     sessions = make_session_factory(engine)
     load_org_and_policy(sessions, MONDAY_MORNING)
     with sessions.begin() as session:
         sam = employee(session, "U0AGENT1")
-        for reference in ("order 01234", "ref ١٢٣٤", "AB-012"):
+        for reference in ("order 01234", "ref ١٢٣٤", "AB-012", "\u041eRD-7", "\u0391B-12"):
             request = ResolutionRequest(category="credit", amount=Decimal(5), summary="sorry", customer_ref=reference)
             log_resolution(session, employee=sam, request=request, now=MONDAY_MORNING)
     migrate(engine, "downgrade", "0023")
     with engine.begin() as connection:  # the keys the rule before 0024 gave them
-        for reference, key in (("order 01234", "01234"), ("ref ١٢٣٤", "١٢٣٤")):
+        before = {
+            "order 01234": "01234",
+            "ref ١٢٣٤": "١٢٣٤",
+            "\u041eRD-7": "\u043erd7",  # Cyrillic O, kept
+            "\u0391B-12": "\u03b1b12",  # Greek Alpha, kept
+        }
+        for reference, key in before.items():
             connection.execute(
                 text("UPDATE resolutions SET customer_key = :key WHERE customer_ref = :ref"),
                 {"key": key, "ref": reference},
@@ -241,7 +248,7 @@ def test_upgrading_keys_the_fixes_already_logged_with_leading_zeros_or_other_dig
 
     with engine.connect() as connection:
         keys = connection.execute(text("SELECT customer_key FROM resolutions ORDER BY id")).scalars().all()
-    assert keys == ["1234", "1234", "ab012"]
+    assert keys == ["1234", "1234", "ab012", "ord7", "ab12"]
     engine.dispose()
 
 

@@ -98,6 +98,22 @@ def test_a_reference_written_with_leading_zeros_or_other_digits_is_the_same_cust
     assert {r.customer_key for r in resolutions(bot)} == {"1234"}
 
 
+def test_a_reference_typed_with_look_alike_letters_of_another_script_is_the_same_customer(bot: RunningBot) -> None:
+    """`ORD-7` typed with a Cyrillic or a Greek capital O looks like the reference it copies: a new customer for it
+    would give one customer the per-customer limit again and again."""
+    with_policy(bot, "refund = { per_incident = 50, per_customer_30d = 100 }")
+    bot.driver.command("U0AGENT3", "/resolve", "refund 40 ref:ORD-7 arrived broken")
+    bot.clock.advance(timedelta(days=2))
+    bot.driver.command("U0AGENT1", "/resolve", "refund 40 ref:\u041eRD-7 still broken")  # Cyrillic capital O
+    bot.clock.advance(timedelta(days=2))
+
+    third = bot.driver.command("U0AGENT1", "/resolve", "refund 30 ref:\u039fRD-7 broken again")  # Greek capital O
+
+    assert "per-customer limit $100 in 30 days (this customer would have $110)" in third.text
+    assert [r.status for r in resolutions(bot)] == ["within", "within", "pending"]
+    assert {r.customer_key for r in resolutions(bot)} == {"ord7"}
+
+
 def test_an_amount_followed_by_another_currencys_name_is_refused_not_counted_as_dollars(bot: RunningBot) -> None:
     with_policy(bot, "credit = { per_incident = 50 }")
 

@@ -135,6 +135,15 @@ def test_a_point_between_thousands_of_yen_is_told_the_whole_amount_only(typed: s
         ("ref ٠١٢٣٤", "1234"),  # Arabic-Indic digits
         ("۱۲۳۴", "1234"),  # Persian digits
         ("१२३४", "#1234"),  # Devanagari digits
+        ("\u041eRD-7", "ORD-7"),  # a Cyrillic capital O among Latin letters
+        ("\u039fRD-7", "ord-7"),  # a Greek capital Omicron
+        ("\u0410\u0412-12", "AB-12"),  # Cyrillic A and Ve, every letter a look-alike
+        ("\u0391\u0392-12", "ab-12"),  # Greek Alpha and Beta
+        ("\u0441\u0430\u0455\u0435 9", "case 9"),  # small Cyrillic es, a, dze, ie: the label is still a label
+        ("\u043erd\u0435r 1234", "1234"),
+        ("\u039d\u03a5-\u0397\u0399", "ny-hi"),  # Greek Nu, Upsilon, Eta, Iota read as their capitals look
+        ("\u0412\u041e\u0420-1", "\u0432\u043e\u0440-1"),  # a Cyrillic reference in either case
+        ("\u039d\u0399\u039a\u0397-1", "\u03bd\u03b9\u03ba\u03b7-1"),  # a Greek one
     ],
 )
 def test_references_written_differently_are_one_customer(one: str, other: str) -> None:
@@ -143,7 +152,20 @@ def test_references_written_differently_are_one_customer(one: str, other: str) -
 
 @pytest.mark.parametrize(
     ("one", "other"),
-    [("1234", "12345"), ("AB-12", "AB-21"), ("nora 1", "1"), ("casey 12", "12"), ("AB-012", "AB-12"), ("0", "")],
+    [
+        ("1234", "12345"),
+        ("AB-12", "AB-21"),
+        ("nora 1", "1"),
+        ("casey 12", "12"),
+        ("AB-012", "AB-12"),
+        ("0", ""),
+        ("\u0414\u041e\u041c-1", "\u0414\u041e\u041c-2"),  # Cyrillic references are compared as before
+        ("\u0416-1", "X-1"),  # Cyrillic Zhe looks like no Latin letter
+        ("\u041f-1", "n-1"),  # nor does Pe
+        ("\u043d\u043e\u0441-1", "\u04bb\u043e\u0441-1"),  # Cyrillic en and shha: two Cyrillic letters
+        ("\u0442\u0443-1", "\u0442\u04af-1"),  # Cyrillic u and straight u (Kazakh)
+        ("\u03b6\u03b1-1", "\u03be\u03b1-1"),  # Greek zeta and xi
+    ],
 )
 def test_different_references_stay_different_customers(one: str, other: str) -> None:
     assert customer_key(one) != customer_key(other)

@@ -1,11 +1,12 @@
-"""customer keys read with any script's digits and without leading zeros
+"""customer keys read with any script's digits, without leading zeros and with Latin look-alikes as Latin
 
 Revision ID: 0024
 Revises: 0023
 Create Date: 2026-12-05 00:00:00.000000
 
-A customer's reference is now compared with its digits read as 0-9 whatever their script (`١٢٣٤` is `1234`) and
-a number's leading zeros dropped (`order 01234` is `1234`), so the same order written another way is no new
+A customer's reference is now compared with its digits read as 0-9 whatever their script (`١٢٣٤` is `1234`),
+a number's leading zeros dropped (`order 01234` is `1234`) and the Cyrillic and Greek letters that look like Latin
+ones read as those (`ORD-7` typed with a Cyrillic `О` is `ord7`), so the same order written another way is no new
 customer to the per-customer and per-incident limits. The fixes already logged are given their key anew, or the
 limits and the decider's history would miss them for 30 days. Going down leaves the keys as they are.
 """
@@ -28,10 +29,14 @@ _LABELS = re.compile(
     r"^(?:(?:order|ticket|case|booking|account|invoice|customer|ref|reference|no|nr|number)(?![a-z])[\s.:#-]*|#\s*)+"
 )
 _NOT_LETTER_OR_DIGIT = re.compile(r"[\W_]+")
+_LATIN_LOOK_ALIKES = str.maketrans(
+    "авекмнорстухіјѕԛԝαβεζηικμνορτυχ",  # Cyrillic, then Greek
+    "abekmhopctyxijsqwabezhikmnoptyx",
+)
 
 
 def customer_key(reference: str) -> str:
-    normal = unicodedata.normalize("NFKC", reference).strip().lower()
+    normal = unicodedata.normalize("NFKC", reference).strip().lower().translate(_LATIN_LOOK_ALIKES)
     lowered = "".join(str(digit) if (digit := unicodedata.decimal(c, None)) is not None else c for c in normal)
     key = _NOT_LETTER_OR_DIGIT.sub("", _LABELS.sub("", lowered)) or _NOT_LETTER_OR_DIGIT.sub("", lowered) or lowered
     return (key.lstrip("0") or "0") if key.isascii() and key.isdigit() else key
