@@ -62,8 +62,11 @@ def create_client(settings: Settings) -> WebClient:
 
 
 def create_sender_client(settings: Settings) -> WebClient:
-    """The background sender's client: it never sleeps on a retry, the outbox schedules retries itself."""
-    return WebClient(token=settings.slack_bot_token or None, base_url=settings.slack_api_url, timeout=10)
+    """The background sender's client: it retries nothing, the outbox schedules retries itself. (slack_sdk's default
+    would send again at once a message whose connection dropped after Slack posted it.)"""
+    return WebClient(
+        token=settings.slack_bot_token or None, base_url=settings.slack_api_url, timeout=10, retry_handlers=[]
+    )
 
 
 def create_app(

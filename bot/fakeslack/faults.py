@@ -1,4 +1,5 @@
-"""Faults a test queues for the fake Slack: an HTTP status, a Slack error, or a connection closed unanswered."""
+"""Faults a test queues for the fake Slack: an HTTP status, a Slack error, or a connection closed unanswered
+(before or after Slack did what was asked)."""
 
 import threading
 from dataclasses import dataclass
@@ -11,13 +12,15 @@ HANG_UP = 0
 @dataclass
 class Fault:
     """The next `times` calls of a method answer an HTTP status (429, 5xx), with status 200 a Slack error, or with
-    `HANG_UP` nothing at all; only calls to `channel` meet it when one is named."""
+    `HANG_UP` nothing at all; only calls to `channel` meet it when one is named. A hang-up that `acts` closes the
+    connection only after doing what the call asks (a message is posted), as a network drop after Slack acted."""
 
     times: int
     status: int = 200
     error: str | None = None
     retry_after: int | None = None
     channel: str | None = None
+    acts: bool = False
 
     def meets(self, args: dict[str, Any]) -> bool:
         return self.channel is None or args.get("channel") == self.channel

@@ -57,7 +57,7 @@ def call_method(state: SlackState, name: str, args: Args, *, bearer: str | None)
         return ApiReply(200, refused)
     state.wait_for_ack(name)
     fault = state.faults.take(name, args)
-    if fault is not None:
+    if fault is not None and not fault.acts:
         state.record(Call(name + ":failed", args, time.time(), token=token))
         return _faulted(fault)
     answer = _answer(state, name, args, token)
@@ -67,7 +67,7 @@ def call_method(state: SlackState, name: str, args: Args, *, bearer: str | None)
         time.sleep(state.latency.get(name, 0.0))
     else:
         state.record(Call(name + ":failed", args, time.time(), response=answer, token=token))
-    return ApiReply(200, answer)
+    return ApiReply(HANG_UP, {}) if fault is not None else ApiReply(200, answer)
 
 
 def _answer(state: SlackState, name: str, args: Args, token: str) -> Answer:

@@ -210,13 +210,16 @@ class FakeSlack:
         error: str | None = None,
         retry_after: int | None = None,
         hang_up: bool = False,
+        hang_up_after_acting: bool = False,
         channel: str | None = None,
     ) -> None:
         """Make the next `times` calls of `method` (to `channel`, when named) answer an HTTP status (429, 500...) or
-        a Slack error, or close the connection unanswered (`hang_up`, as a dropped connection or a timeout)."""
-        if status == 200 and error is None and not hang_up:
-            raise ValueError("say what to fail with: status=429/5xx, error='...' or hang_up=True")
-        fault = Fault(times, HANG_UP if hang_up else status, error, retry_after, channel)
+        a Slack error, or close the connection unanswered: without doing what was asked (`hang_up`, as a dropped
+        connection or a timeout), or after doing it (`hang_up_after_acting`, as a network drop once Slack acted)."""
+        if status == 200 and error is None and not (hang_up or hang_up_after_acting):
+            raise ValueError("say what to fail with: status=429/5xx, error='...', hang_up or hang_up_after_acting")
+        dropped = hang_up or hang_up_after_acting
+        fault = Fault(times, HANG_UP if dropped else status, error, retry_after, channel, acts=hang_up_after_acting)
         self.state.faults.add(method, fault)
 
     def hold_until_ack(self, method: str) -> None:

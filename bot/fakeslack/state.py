@@ -97,6 +97,7 @@ class SlackState:
         self._messages: dict[tuple[str, str], dict[str, Any]] = {}
         self._uploads: dict[str, bytes] = {}
         self._triggers: dict[str, float] = {}
+        self._spent_triggers: set[str] = set()
         self._response_urls: dict[str, ResponseUrl] = {}
         self._sent_at = 0.0
         self.trigger_lifetime = TRIGGER_LIFETIME
@@ -126,11 +127,14 @@ class SlackState:
         return trigger_id
 
     def use_trigger(self, trigger_id: str) -> str | None:
-        """Spend a trigger_id; Slack's error when it is unknown, used or older than 3 s."""
+        """Spend a trigger_id; Slack's error when it is unknown, used (https://docs.slack.dev/reference/methods/views.open:
+        `exchanged_trigger_id`) or older than 3 s."""
         with self._changed:
             issued = self._triggers.pop(trigger_id, None)
+            if issued is not None:
+                self._spent_triggers.add(trigger_id)
         if issued is None:
-            return "invalid_trigger_id"
+            return "exchanged_trigger_id" if trigger_id in self._spent_triggers else "invalid_trigger_id"
         return "expired_trigger_id" if time.monotonic() - issued > self.trigger_lifetime else None
 
     def issue_response_url(self, channel: str, message_ts: str | None = None) -> str:

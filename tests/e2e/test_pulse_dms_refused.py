@@ -20,7 +20,7 @@ def replies(bot: RunningBot) -> list[PulseReply]:
 def test_questions_resent_that_slack_refuses_are_not_promised_in_silence(bot: RunningBot) -> None:
     start(bot)
     bot.slack.reset()
-    bot.slack.fail("chat.postMessage", status=503, times=3, channel="U0A02")
+    bot.slack.fail("chat.postMessage", status=503, channel="U0A02")
 
     reply = bot.driver.command("U0A02", "/pulse")
 
@@ -32,7 +32,7 @@ def test_questions_resent_that_slack_refuses_are_not_promised_in_silence(bot: Ru
 
 def test_a_reply_slack_refuses_is_withdrawn_and_comes_back_to_the_manager(bot: RunningBot) -> None:
     commented_round(bot)
-    bot.slack.fail("chat.postMessage", status=503, times=3, channel="U0A01")
+    bot.slack.fail("chat.postMessage", status=503, channel="U0A01")
 
     reply_from_results(bot, "U0MGR1", REPLY)
 
@@ -45,7 +45,7 @@ def test_a_reply_slack_refuses_is_withdrawn_and_comes_back_to_the_manager(bot: R
 
 def test_a_reply_slack_never_confirmed_is_kept_and_the_manager_told_it_may_not_have_arrived(bot: RunningBot) -> None:
     commented_round(bot)
-    bot.slack.fail("chat.postMessage", hang_up=True, times=3, channel="U0A01")
+    bot.slack.fail("chat.postMessage", hang_up=True, channel="U0A01")
 
     reply_from_results(bot, "U0MGR1", REPLY)
 
@@ -60,7 +60,7 @@ def test_an_answer_slack_refuses_comes_back_to_its_author(bot: RunningBot) -> No
     [to_author] = bot.slack.calls("chat.postMessage", channel="U0A01")
     bot.driver.click("U0A01", to_author, result_blocks.ANSWER_REPLY_ACTION)
     answer_form = bot.slack.calls("views.open")[-1]
-    bot.slack.fail("chat.postMessage", status=503, times=3, channel="U0MGR1")
+    bot.slack.fail("chat.postMessage", status=503, channel="U0MGR1")
 
     bot.driver.submit("U0A01", answer_form.args["view"], {"message": "Saturday mornings"})
 

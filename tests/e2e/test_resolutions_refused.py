@@ -17,7 +17,7 @@ def test_a_confirmation_slack_refuses_holds_up_no_request_and_is_sent_once_slack
     load_org_and_policy(bot.sessions, bot.clock.now())
     bot.driver.command("U0AGENT1", "/resolve")
     [opened] = bot.slack.calls("views.open")
-    bot.slack.fail("chat.postMessage", status=503, times=3, channel="U0AGENT1")  # Sam's own DM, retries and all
+    bot.slack.fail("chat.postMessage", status=503, channel="U0AGENT1")  # Sam's own DM: Slack may have posted it
 
     reply = bot.driver.submit("U0AGENT1", opened.args["view"], FIX)
 

@@ -81,7 +81,8 @@ def test_a_trigger_id_opens_one_view_within_three_seconds(
     view = {"type": "modal", "title": {"type": "plain_text", "text": "Hi"}, "blocks": []}
     trigger = slack.trigger_id()
     assert client.views_open(trigger_id=trigger, view=view)["ok"]
-    assert error_of(client.views_open, trigger_id=trigger, view=view) == "invalid_trigger_id"
+    assert error_of(client.views_open, trigger_id=trigger, view=view) == "exchanged_trigger_id"
+    assert error_of(client.views_open, trigger_id="1.2.unknown", view=view) == "invalid_trigger_id"
 
     late = slack.trigger_id()
     issued = fake_state.time.monotonic()

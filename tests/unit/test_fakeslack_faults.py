@@ -1,4 +1,5 @@
-"""The Slack stand-in's faults: a connection closed unanswered, a fault met only by calls to one channel."""
+"""The Slack stand-in's faults: a connection closed unanswered (before or after acting), a fault met only by calls to
+one channel."""
 
 from http.client import RemoteDisconnected
 
@@ -24,6 +25,17 @@ def test_a_hang_up_closes_the_connection_without_an_answer_or_a_post(slack: Fake
 
     assert slack.calls("chat.postMessage") == []
     assert client.chat_postMessage(channel="U0A", text="hello")["ok"], "the next call is answered"
+
+
+def test_a_hang_up_after_acting_posts_then_closes_the_connection(slack: FakeSlack, client: WebClient) -> None:
+    slack.fail("chat.postMessage", hang_up_after_acting=True)
+
+    with pytest.raises(RemoteDisconnected):
+        client.chat_postMessage(channel="U0A", text="hello")
+
+    [posted] = slack.calls("chat.postMessage")
+    assert posted.text == "hello"
+    assert client.chat_postMessage(channel="U0A", text="again")["ok"], "the next call is answered"
 
 
 def test_a_fault_for_one_channel_leaves_calls_to_the_others_alone(slack: FakeSlack, client: WebClient) -> None:

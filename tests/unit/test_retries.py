@@ -1,12 +1,19 @@
-"""The listeners' Slack client retries Slack's 5xx; a rate limit is raised at once, never slept through."""
+"""The listeners' Slack client retries only what is safe to repeat: a read or an update after a dropped connection
+or a 5xx, a post only when it never reached Slack; a rate limit is raised at once, never slept through."""
 
+import socket
 import time
+from http.client import RemoteDisconnected
+from urllib.error import URLError
 
 import pytest
 from slack_sdk.errors import SlackApiError
+from slack_sdk.http_retry.request import HttpRequest
+from slack_sdk.http_retry.state import RetryState
 
 from bot.app import create_client
 from bot.fakeslack import FakeSlack
+from bot.retries import retry_handlers
 from tests.conftest import bot_settings
 
 
@@ -24,7 +31,18 @@ def test_a_rate_limited_call_is_raised_at_once_with_retry_after_not_slept_throug
     assert len(slack.calls("chat.postMessage:failed")) == 1
 
 
-def test_a_server_error_is_retried_twice_then_raised(slack: FakeSlack) -> None:
+def test_a_server_error_is_retried_twice_then_raised_for_a_call_safe_to_repeat(slack: FakeSlack) -> None:
+    client = create_client(bot_settings(slack, "sqlite://"))
+    slack.fail("chat.update", times=3, status=503)
+
+    with pytest.raises(SlackApiError) as raised:
+        client.chat_update(channel="C0GENERAL", ts="1.000001", text="hello")
+
+    assert raised.value.response.status_code == 503
+    assert len(slack.calls("chat.update:failed")) == 3
+
+
+def test_a_server_error_after_a_post_is_raised_at_once_as_slack_may_have_posted(slack: FakeSlack) -> None:
     client = create_client(bot_settings(slack, "sqlite://"))
     slack.fail("chat.postMessage", times=3, status=503)
 
@@ -32,8 +50,44 @@ def test_a_server_error_is_retried_twice_then_raised(slack: FakeSlack) -> None:
         client.chat_postMessage(channel="U0A", text="hello")
 
     assert raised.value.response.status_code == 503
-    assert len(slack.calls("chat.postMessage:failed")) == 3
-    assert slack.calls("chat.postMessage") == []
+    assert len(slack.calls("chat.postMessage:failed")) == 1
+
+
+def test_a_post_whose_connection_dropped_after_slack_acted_is_not_sent_again(slack: FakeSlack) -> None:
+    client = create_client(bot_settings(slack, "sqlite://"))
+    slack.fail("chat.postMessage", hang_up_after_acting=True)
+
+    with pytest.raises(RemoteDisconnected):
+        client.chat_postMessage(channel="U0A", text="hello")
+
+    assert len(slack.messages_to("U0A")) == 1
+
+
+def test_an_update_whose_connection_dropped_after_slack_acted_is_sent_again(slack: FakeSlack) -> None:
+    client = create_client(bot_settings(slack, "sqlite://"))
+    posted = client.chat_postMessage(channel="U0A", text="hello")
+    slack.fail("chat.update", hang_up_after_acting=True)
+
+    assert client.chat_update(channel=posted["channel"], ts=posted["ts"], text="done")["ok"]
+    assert len(slack.calls("chat.update")) == 2
+
+
+@pytest.mark.parametrize(
+    ("reason", "retried"),
+    [
+        pytest.param(ConnectionRefusedError(111, "Connection refused"), True, id="refused"),
+        pytest.param(socket.gaierror(-2, "Name or service not known"), True, id="no-address"),
+        pytest.param(ConnectionResetError(104, "Connection reset by peer"), False, id="reset-while-sending"),
+        pytest.param(TimeoutError("timed out"), False, id="timeout"),
+    ],
+)
+def test_a_post_is_retried_only_when_the_request_never_reached_slack(reason: OSError, retried: bool) -> None:
+    request = HttpRequest(method="POST", url="https://slack.com/api/chat.postMessage", headers={})
+    error = URLError(reason)
+
+    can = [h.can_retry(state=RetryState(), request=request, error=error) for h in retry_handlers(pace=0)]
+
+    assert any(can) is retried
 
 
 def test_a_dropped_connection_is_retried_twice_then_raised(slack: FakeSlack) -> None:
