@@ -27,6 +27,7 @@ from sqlalchemy import Engine, MetaData, Table, and_, or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.settings import Settings
+from bot.token_refusals import refusal
 from models import Workspace, slack_bots, slack_installations
 
 log = logging.getLogger(__name__)
@@ -154,8 +155,8 @@ class Renewals:
         self._refusals: dict[InstallationKey, tuple[str, SlackTokenRotationError, float]] = {}
 
     def renewed(self, installation: Installation) -> tuple[Installation, bool]:
-        """The installation as last saved, renewed first if its token is due, and whether Slack refused to
-        renew it. Raises SlackTokenRotationError when Slack refused and no saved token is still good."""
+        """The installation as last saved, renewed first if its token is due, and whether Slack refused to renew
+        it. Raises SlackTokenRotationError when refused with no saved token still good (`refusal` says which)."""
         key = (installation.enterprise_id, None if installation.is_enterprise_install else installation.team_id)
         with self._lock:
             lock = self._locks.setdefault(key, threading.Lock())
@@ -163,10 +164,10 @@ class Renewals:
             latest = self._find(key) or installation
             try:
                 refreshed = self._rotate(key, latest)
-            except SlackTokenRotationError:
+            except SlackTokenRotationError as error:
                 saved = self._find(key)
                 if saved is None or not saved.bot_token or _expired(saved):
-                    raise
+                    raise refusal(error, offered=latest, saved=saved) from error.api_error
                 return saved, True
             if refreshed is None:
                 return latest, False

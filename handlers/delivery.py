@@ -21,7 +21,7 @@ from slack_sdk.web import SlackResponse
 from sqlalchemy.orm import Session
 
 from handlers import channel_refusals, digest_chart
-from handlers.deps import Deps
+from handlers.deps import Deps, InstallGone
 from models import Workspace
 from services import outbox, workspaces
 from services.outbox import Claimed, SendOutcome
@@ -37,8 +37,6 @@ TOKEN_REFUSED = frozenset({"token_revoked", "invalid_auth", "account_inactive"})
 """The token, not the message: Slack revokes it before it tells of an uninstall, and another process may still
 hold one replaced by a reinstall. The message waits as for a token not renewed (no attempt counted): it goes with
 the next token, or is dropped with the rest once the uninstall is handled."""
-
-
 INSTALL_GONE = frozenset({"token_revoked", "account_inactive"})
 """What `auth.test` answers with the token of a workspace that uninstalled the app (or was deleted)."""
 UNANNOUNCED = "token_revoked_unannounced"
@@ -99,6 +97,9 @@ def send_for_workspace(deps: Deps, client: WebClient, delivery: Claimed) -> Send
     tried again later if its token could not be renewed (only that workspace's messages wait)."""
     try:
         own = client_for(deps, client, delivery.workspace_id)
+    except InstallGone:  # its token expired and Slack refuses its refresh token: nothing was sent to refuse
+        _stop_workspace(deps, delivery.workspace_id)
+        return SendOutcome(ok=False, error=NOT_INSTALLED, permanent=True)
     except (SlackClientError, OSError) as error:
         log.warning("delivery %s: no token for its workspace now (%s)", logged_key(delivery), type(error).__name__)
         return SendOutcome(ok=False, error=TOKEN_UNAVAILABLE, retry_after=TOKEN_RETRY_SECONDS)

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
 
+from slack_sdk.errors import SlackTokenRotationError
 from sqlalchemy.orm import Session, sessionmaker
 
 from handlers.pacing import Pacer
@@ -30,11 +31,17 @@ class SenderBell:
         self._ring()
 
 
+class InstallGone(SlackTokenRotationError):
+    """Slack refused for good to renew a workspace's expired token with the refresh token still stored (not one
+    another process spent and replaced): the app was uninstalled there, whether or not Slack told of it."""
+
+
 class BotTokens(Protocol):
     """Each workspace's bot token, for calls made outside a request (the background sender, the scheduler)."""
 
     def token_for(self, workspace_id: int) -> str | None:
-        """The workspace's current token (renewed if it is about to expire); None when the app is not installed."""
+        """The workspace's current token (renewed if it is about to expire); None when the app is not installed.
+        Raises InstallGone when Slack will renew it no more, SlackClientError or OSError when it could not now."""
 
     def forget(self, workspace_id: int) -> None:
         """Drop what this process remembers of the workspace's token (after an uninstall)."""

@@ -84,12 +84,16 @@ class Installs:
     def revoke_team(self, team_id: str, *, org: str | None = None) -> None:
         """Every bot token of the workspace stops working, as when the app is uninstalled from it (an org-wide
         token still serves the org's other workspaces); with `org`, those of the org's org-wide install instead (an
-        org-wide install is uninstalled from the whole org: https://api.slack.com/events/app_uninstalled)."""
+        org-wide install is uninstalled from the whole org: https://api.slack.com/events/app_uninstalled). Their
+        refresh tokens no longer renew them (`invalid_refresh_token`)."""
         with self._lock:
             gone = [token for token, grant in self.tokens.items() if grant.installed_in(team_id, org)]
             for token in gone:
                 del self.tokens[token]
             self.revoked.update(gone)
+            self._refresh = {
+                token: grant for token, grant in self._refresh.items() if not grant.installed_in(team_id, org)
+            }
 
     def revoke_refresh_tokens(self, team_id: str) -> None:
         """Slack no longer renews this workspace's token (`invalid_refresh_token`), as after a revocation."""

@@ -1,15 +1,17 @@
 """A token Slack refused is the token's fault, not the message's: Slack revokes a token before it tells of the
 uninstall, and another process may still hold the token a reinstall replaced. The message waits, and goes."""
 
+import logging
 import time
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from sqlalchemy import select
 
 from bot.fakeslack.browser import install
 from bot.runtime import build_runtime
-from handlers.delivery import NOT_INSTALLED, send_for_workspace
+from handlers.delivery import NOT_INSTALLED, TOKEN_UNAVAILABLE, send_for_workspace
 from handlers.jobs.drain_outbox import drain_outbox
 from handlers.jobs.follow_up_pending_requests import follow_up_pending_requests
 from handlers.jobs.run_pulse_rounds import run_pulse_rounds
@@ -21,6 +23,7 @@ from services.pulse import rounds as pulse_rounds
 from services.workspaces import purge_plan
 from tests.conftest import RunningBot
 from tests.e2e.test_installs import ALPHA_ORG, install_in, oauth_bot  # noqa: F401
+from tests.e2e.test_installs_tokens import expire_the_stored_token, rotating  # noqa: F401
 
 
 def queue_one(bot: RunningBot, key: str) -> None:
@@ -154,3 +157,51 @@ def test_a_message_in_flight_when_the_uninstall_came_is_dropped_without_a_second
         assert "no word of it" not in caplog.text
     finally:
         other_worker.close()
+
+
+def test_an_uninstall_slack_never_told_of_stops_the_workspace_once_its_expired_token_cannot_be_renewed(
+    rotating: RunningBot,  # noqa: F811
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """With token rotation the token has expired by the time anything is sent: Slack refuses the refresh token the
+    store still holds (`invalid_refresh_token`), so no call is made whose refusal `auth.test` could confirm."""
+    install_in(rotating, "T0ALPHA", ALPHA_ORG)
+    queue_one(rotating, "before")
+    rotating.slack.state.installs.revoke_team("T0ALPHA")  # uninstalled while the bot was down: no event came
+    expire_the_stored_token(rotating, "T0ALPHA")
+    deps, client = rotating.runtime.deps, rotating.runtime.sender_client
+
+    with caplog.at_level(logging.WARNING):
+        drain_outbox(deps, client)
+    rotating.clock.advance(timedelta(days=7, hours=2))
+    for job in (send_weekly_digests, follow_up_pending_requests, drain_outbox):
+        job(deps, client)
+
+    with rotating.sessions() as session:
+        workspace = directory.find_workspace(session, "T0ALPHA")
+        assert workspace is not None and workspace.uninstalled_at is not None
+        pending = session.scalars(select(Delivery.idempotency_key).where(Delivery.status == "pending")).all()
+    assert pending == []
+    assert "T0ALPHA with no word of it: stopped as uninstalled, 1 dropped" in caplog.text
+    assert rotating.slack.calls("chat.postMessage") == []
+
+
+@pytest.mark.parametrize(
+    "fault", [{"status": 503}, {"status": 429, "retry_after": 1}, {"error": "ratelimited"}, {"hang_up": True}]
+)
+def test_a_renewal_refused_for_a_passing_reason_stops_nothing(
+    rotating: RunningBot,  # noqa: F811
+    fault: dict[str, Any],
+) -> None:
+    install_in(rotating, "T0ALPHA", ALPHA_ORG)
+    queue_one(rotating, "before")
+    expire_the_stored_token(rotating, "T0ALPHA")
+    rotating.slack.fail("oauth.v2.access", times=5, **fault)
+
+    drain_outbox(rotating.runtime.deps, rotating.runtime.sender_client)
+
+    with rotating.sessions() as session:
+        workspace = directory.find_workspace(session, "T0ALPHA")
+        assert workspace is not None and workspace.uninstalled_at is None
+        waiting = session.scalars(select(Delivery).where(Delivery.idempotency_key == "before")).one()
+        assert (waiting.status, waiting.last_error) == ("pending", TOKEN_UNAVAILABLE)

@@ -52,9 +52,9 @@ def rotating(
 
 def test_a_refused_renewal_holds_up_only_its_workspaces_messages_and_nothing_goes_twice(rotating: RunningBot) -> None:
     install_in(rotating, "T0ALPHA", ALPHA_ORG)
-    install_in(rotating, "T0BETA", BETA_ORG)
-    rotating.slack.state.installs.revoke_refresh_tokens("T0ALPHA")
+    install_beta_with_a_token_not_yet_due(rotating)
     expire_the_stored_token(rotating, "T0ALPHA")
+    rotating.slack.fail("oauth.v2.access", status=503, times=5)  # Slack cannot renew alpha's token for now
     queue(rotating, "T0BETA", ["U0BAGENT"])
     queue(rotating, "T0ALPHA", ["U0AAGENT"])
 
@@ -72,9 +72,9 @@ def test_a_refused_renewal_holds_up_only_its_workspaces_messages_and_nothing_goe
 def test_a_workspace_without_a_token_keeps_nobody_waiting_and_is_asked_once_per_drain(rotating: RunningBot) -> None:
     """Its messages wait five minutes; the sender does not sit out those minutes with other workspaces' messages."""
     install_in(rotating, "T0ALPHA", ALPHA_ORG)
-    install_in(rotating, "T0BETA", BETA_ORG)
-    rotating.slack.state.installs.revoke_refresh_tokens("T0ALPHA")
+    install_beta_with_a_token_not_yet_due(rotating)
     expire_the_stored_token(rotating, "T0ALPHA")
+    rotating.slack.fail("oauth.v2.access", status=503, times=5)
     queue(rotating, "T0ALPHA", ["U0AAGENT", "U0AMGR", "C001", "C002"])
     queue(rotating, "T0BETA", ["U0BAGENT"])
     started = rotating.clock.now()
@@ -100,6 +100,11 @@ def test_a_refused_renewal_of_a_token_still_good_sends_with_it(rotating: Running
 
     assert len(rotating.slack.messages_to("U0AAGENT")) == 1
     assert len(renewals(rotating.slack)) == renewed_before + 1, "asked once, not again for every message"
+
+
+def install_beta_with_a_token_not_yet_due(bot: RunningBot) -> None:
+    bot.slack.state.installs.token_lifetime = 3 * 3600
+    install_in(bot, "T0BETA", BETA_ORG)
 
 
 def expire_the_stored_token(bot: RunningBot, team_id: str) -> None:
