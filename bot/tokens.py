@@ -107,15 +107,15 @@ class InstallationStore(SQLAlchemyInstallationStore):
         return changed
 
     def find_bot(self, **kwargs: Any) -> Bot | None:
-        found = super().find_bot(**kwargs)
-        if found is None and (before := _before_joining_an_org(kwargs)) is not None:
-            found = super().find_bot(**before)
-        return None if found is None else self._seal.each(found, self._seal.opened)
+        return self._opened(super().find_bot, kwargs)
 
     def find_installation(self, **kwargs: Any) -> Installation | None:
-        found = super().find_installation(**kwargs)
-        if found is None and (before := _before_joining_an_org(kwargs)) is not None:
-            found = super().find_installation(**before)
+        return self._opened(super().find_installation, kwargs)
+
+    def _opened(self, find: Callable[..., Stored | None], wanted: dict[str, Any]) -> Stored | None:
+        found = find(**wanted)
+        if found is None and (before := _before_joining_an_org(wanted)) is not None:
+            found = find(**before)
         return None if found is None else self._seal.each(found, self._seal.opened)
 
     @classmethod
