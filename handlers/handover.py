@@ -14,7 +14,7 @@ from handlers.blocks import suggestions as suggestion_blocks
 from handlers.blocks.kit import name_of, text_block
 from handlers.delivery import queue_updates
 from handlers.reward_messages import request_key
-from models import Nomination, Resolution, Suggestion, Workspace
+from models import Employee, Nomination, Resolution, Suggestion, Workspace
 from services import outbox
 from services.handover import Handover
 from services.money import format_money
@@ -49,10 +49,11 @@ def queue_handover_messages(
             outbox.enqueue(session, workspace=workspace, key=key, method="chat.update", payload=payload, now=now)
         key = f"{prefix}handover:{number}:{handover.current.slack_id}"
         outbox.enqueue(session, workspace=workspace, key=key, method="chat.postMessage", payload=dm, now=now)
-        if handover.kind == "nomination":
-            _tell_the_nominator(session, workspace, handover, f"{prefix}told-moved:{number}", now)
-        else:
-            _tell_the_requester(session, workspace, handover, f"{prefix}told-moved:{number}", now)
+        asker, told = (_nominator_told if handover.kind == "nomination" else _requester_told)(session, handover)
+        if asker.active:  # who asked was told who would decide: they hear who does now
+            payload = {"channel": asker.slack_id, "text": told, "blocks": [text_block(told)]}
+            key = f"{prefix}told-moved:{number}"
+            outbox.enqueue(session, workspace=workspace, key=key, method="chat.postMessage", payload=payload, now=now)
 
 
 def _resolution_dm(session: Session, handover: Handover) -> tuple[str, dict[str, object]]:
@@ -71,31 +72,23 @@ def _nomination_dm(session: Session, handover: Handover) -> tuple[str, dict[str,
     return f"{request_key(nomination.id)}:", dict(nomination_blocks.approval_request(nomination))
 
 
-def _tell_the_nominator(session: Session, workspace: Workspace, handover: Handover, key: str, now: datetime) -> None:
-    """The nominator was told whose approval the reward waits for: they hear that it waits on someone else now."""
+def _nominator_told(session: Session, handover: Handover) -> tuple[Employee, str]:
     nomination = session.get_one(Nomination, handover.item_id)
-    if not nomination.nominator.active:
-        return
     told = (
         f"Your nomination of {name_of(nomination.nominee)} ({escape_mrkdwn(nomination.title)}) now waits for "
         f"approval by {name_of(handover.current)}: the person it was with has left or no longer manages them."
     )
-    payload = {"channel": nomination.nominator.slack_id, "text": told, "blocks": [text_block(told)]}
-    outbox.enqueue(session, workspace=workspace, key=key, method="chat.postMessage", payload=payload, now=now)
+    return nomination.nominator, told
 
 
-def _tell_the_requester(session: Session, workspace: Workspace, handover: Handover, key: str, now: datetime) -> None:
-    """The requester was told who decides their fix: they hear that someone else does now."""
+def _requester_told(session: Session, handover: Handover) -> tuple[Employee, str]:
     resolution = session.get_one(Resolution, handover.item_id)
-    if not resolution.employee.active:
-        return
     amount = f" of {format_money(resolution.amount, resolution.currency)}" if resolution.amount else ""
     told = (
         f"Your *{escape_mrkdwn(resolution.category)}*{amount} now waits on {name_of(handover.current)} to decide: "
         "the person it was with has left or no longer manages you. I'll tell you the outcome here."
     )
-    payload = {"channel": resolution.employee.slack_id, "text": told, "blocks": [text_block(told)]}
-    outbox.enqueue(session, workspace=workspace, key=key, method="chat.postMessage", payload=payload, now=now)
+    return resolution.employee, told
 
 
 def _queue_suggestion_handover(session: Session, workspace: Workspace, handover: Handover, now: datetime) -> None:
