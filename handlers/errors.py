@@ -84,9 +84,8 @@ def _handled(
 def _answered_in_a_view(body: dict[str, Any]) -> bool:
     """A click in the App Home or a form, or a form submitted: Slack gives it no response URL to answer through, and
     a submitted form has closed once acked."""
-    container = body.get("container") or {}
-    in_a_view = body.get("type") == "view_submission" or container.get("type") == "view"
-    return body.get("type") in ("block_actions", "view_submission") and in_a_view and bool(body.get("user"))
+    clicked_in_a_view = body.get("type") == "block_actions" and (body.get("container") or {}).get("type") == "view"
+    return (clicked_in_a_view or body.get("type") == "view_submission") and bool(body.get("user"))
 
 
 def _tell_in_a_dm(client: WebClient, user_id: str, told: str, ref: str) -> None:
