@@ -68,7 +68,7 @@ def is_currency_mark(word: str) -> bool:
 
 def is_currency_word(word: str) -> bool:
     """`euros`, `dollars`, `yen`: a word after an amount that says which currency it is in."""
-    return bool(_TRAILING_WORD.fullmatch(word.strip())) if word.strip() else False
+    return bool(_TRAILING_WORD.fullmatch(word.strip()))
 
 
 def names_money(text: str) -> bool:
