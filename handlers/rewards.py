@@ -112,7 +112,7 @@ def export(
             period = reward_export.parse_period_words(words, now=deps.now())
             reward_export.check_export(session, workspace=workspace, requester=requester, period=period)
     except DomainError as error:
-        ack(text=f":warning: {error}")
+        ack(text=f":warning: {escape_mrkdwn(str(error))}")  # the export's messages are the command line's too
         return
     ack(text=f"Preparing the reward export for {escape_mrkdwn(period.describe())}: it will arrive in a DM.")
     with reported(command, ExportFailureReply(respond, period)):

@@ -142,6 +142,17 @@ def test_an_unknown_team_is_named_cut_short(bot: RunningBot) -> None:
     assert "N" * 41 not in reply.text
 
 
+def test_team_names_in_an_export_refusal_show_as_typed_and_cannot_broadcast(bot: RunningBot) -> None:
+    make_history(bot.sessions)
+    with bot.sessions.begin() as session:
+        session.execute(update(Team).where(Team.name == "People").values(name="R&D <Tier 2>"))
+
+    reply = bot.driver.command("U0HR", "/rewards", "export team:<!here> & co")
+
+    assert "no team called '@\u200bhere &amp; co' in the directory" in reply.text
+    assert "(teams: Operations, R&amp;D &lt;Tier 2&gt;, Support East, Support West)" in reply.text
+
+
 def test_the_catalogue_spelt_the_british_way_is_the_catalog(bot: RunningBot) -> None:
     load_policy_text(bot.sessions, bot.clock.now())
 
