@@ -41,7 +41,8 @@ def drain_outbox(deps: Deps, client: WebClient, *, batch: int = BATCH) -> int:
                     outbox.record_outcomes(session, outcomes=sends, now=deps.now())
                     noticed = notices_for(session, deps, sends)
             sent += sum(outcome.ok for _, outcome in sends)
-            if len(claimed) < batch and not noticed:
+            given_back = any(outcome is LEASE_ENDED for _, outcome in sends)  # due now: claimed again unless taken
+            if len(claimed) < batch and not noticed and not given_back:
                 break
     return sent
 
