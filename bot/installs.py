@@ -21,8 +21,9 @@ from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
 from sqlalchemy import Engine, MetaData, Table, delete, insert
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.renewals import ROTATE_MINUTES_BEFORE_EXPIRY
 from bot.settings import Settings
-from bot.tokens import ROTATE_MINUTES_BEFORE_EXPIRY, RenewingAuthorize, WorkspaceTokens
+from bot.tokens import RenewingAuthorize, WorkspaceTokens
 from models import slack_oauth_states
 from services import workspaces
 

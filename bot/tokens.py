@@ -1,9 +1,8 @@
 """Each installed workspace's bot token, and its renewal when token rotation is on.
 
 A refresh token is good once. Two places renew: Bolt's authorize, in front of every request, and
-`WorkspaceTokens`, for the background sender and the scheduler. Both renew through one `Renewals`, which
-lets one thread at a time renew an installation's token and falls back to a still-good token another
-process saved when Slack refuses (that process spent the same refresh token first).
+`WorkspaceTokens`, for the background sender and the scheduler. Both renew through one `Renewals`
+(bot/renewals.py).
 """
 
 import base64
@@ -18,27 +17,17 @@ from typing import Any, TypeVar
 
 from cryptography.fernet import Fernet, InvalidToken
 from slack_bolt.authorization.authorize import InstallationStoreAuthorize
-from slack_sdk import WebClient
-from slack_sdk.errors import SlackTokenRotationError
 from slack_sdk.oauth.installation_store import Bot, Installation
 from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
-from slack_sdk.oauth.token_rotation import TokenRotator
 from sqlalchemy import Engine, MetaData, Table, and_, or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.renewals import ROTATE_MINUTES_BEFORE_EXPIRY, TOKEN_MARGIN_SECONDS, Renewals
 from bot.settings import Settings
-from bot.token_refusals import refusal
 from models import Workspace, slack_bots, slack_installations
 
 log = logging.getLogger(__name__)
-ROTATE_MINUTES_BEFORE_EXPIRY = 120
 CACHE_SECONDS = 60.0
-REFUSAL_KEPT_SECONDS = 60.0
-TOKEN_MARGIN_SECONDS = 60
-
-InstallationKey = tuple[str | None, str | None]
-"""An installation as the store finds it: (enterprise id, team id or None for an org-wide install)."""
-
 
 SEALED = "sealed:"
 SECRET_FIELDS = ("bot_token", "bot_refresh_token", "user_token", "user_refresh_token")
@@ -139,64 +128,6 @@ def _before_joining_an_org(wanted: dict[str, Any]) -> dict[str, Any] | None:
     return {**wanted, "enterprise_id": None}
 
 
-class Renewals:
-    """Renews an installation's bot token when it is due, one thread at a time in this process."""
-
-    def __init__(self, settings: Settings, store: InstallationStore) -> None:
-        assert settings.slack_client_id and settings.slack_client_secret
-        self._store = store
-        self._rotator = TokenRotator(
-            client_id=settings.slack_client_id,
-            client_secret=settings.slack_client_secret,
-            client=WebClient(base_url=settings.slack_api_url, timeout=10),
-        )
-        self._lock = threading.Lock()
-        self._locks: dict[InstallationKey, threading.Lock] = {}
-        self._refusals: dict[InstallationKey, tuple[str, SlackTokenRotationError, float]] = {}
-
-    def renewed(self, installation: Installation) -> tuple[Installation, bool]:
-        """The installation as last saved, renewed first if its token is due, and whether Slack refused to renew
-        it. Raises SlackTokenRotationError when refused with no saved token still good (`refusal` says which)."""
-        key = (installation.enterprise_id, None if installation.is_enterprise_install else installation.team_id)
-        with self._lock:
-            lock = self._locks.setdefault(key, threading.Lock())
-        with lock:
-            latest = self._find(key) or installation
-            try:
-                refreshed = self._rotate(key, latest)
-            except SlackTokenRotationError as error:
-                saved = self._find(key)
-                if saved is None or not saved.bot_token or _expired(saved):
-                    raise refusal(error, offered=latest, saved=saved) from error.api_error
-                return saved, True
-            if refreshed is None:
-                return latest, False
-            self._store.save(refreshed)
-            return refreshed, False
-
-    def _rotate(self, key: InstallationKey, installation: Installation) -> Installation | None:
-        """Slack's renewal; a refresh token Slack refused within the last minute is not offered again (the
-        threads and messages waiting behind the first refusal would each be refused in turn). Called under
-        the installation's lock."""
-        spent = str(installation.bot_refresh_token)
-        refused = self._refusals.get(key)
-        if refused is not None and refused[0] == spent and refused[2] > time.monotonic():
-            raise refused[1]
-        try:
-            return self._rotator.perform_token_rotation(
-                installation=installation, minutes_before_expiration=ROTATE_MINUTES_BEFORE_EXPIRY
-            )
-        except SlackTokenRotationError as error:
-            self._refusals[key] = (spent, error, time.monotonic() + REFUSAL_KEPT_SECONDS)
-            raise
-
-    def _find(self, key: InstallationKey) -> Installation | None:
-        enterprise_id, team_id = key
-        return self._store.find_installation(
-            enterprise_id=enterprise_id, team_id=team_id, is_enterprise_install=team_id is None
-        )
-
-
 class RenewingAuthorize(InstallationStoreAuthorize):
     """Bolt's authorize, renewing through the process's `Renewals` (its own renews alone, so a listener and
     the sender renewing together would spend the refresh token twice and the listener's request fail)."""
@@ -279,12 +210,6 @@ def _due(installation: Installation) -> bool:
     """Inside the window before expiry in which a token is renewed."""
     expires_at = installation.bot_token_expires_at
     return expires_at is not None and expires_at <= time.time() + ROTATE_MINUTES_BEFORE_EXPIRY * 60
-
-
-def _expired(installation: Installation) -> bool:
-    """Expired, or too close to it to finish a call with it."""
-    expires_at = installation.bot_token_expires_at
-    return expires_at is not None and expires_at <= time.time() + TOKEN_MARGIN_SECONDS
 
 
 def workspace_tokens(settings: Settings, engine: Engine, sessions: sessionmaker[Session]) -> WorkspaceTokens | None:

@@ -40,10 +40,12 @@ def follow_slack(session: Session, *, workspace: Workspace, person: SlackPerson,
     """Bring the directory in line with what Slack says of a person; a Departure when it deactivated them here."""
     if person.is_bot:
         return None
+    # FOR NO KEY UPDATE: a row naming them may still be written meanwhile (their decision of a request this
+    # departure waits for, to hand it over); FOR UPDATE would make that decision wait for the departure in turn.
     employee = session.scalar(
         select(Employee)
         .where(Employee.workspace_id == workspace.id, Employee.slack_id == person.slack_id)
-        .with_for_update(of=Employee)
+        .with_for_update(of=Employee, key_share=True)
     )
     if employee is None:
         return None

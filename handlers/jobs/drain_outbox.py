@@ -18,6 +18,8 @@ from services import outbox
 from services.outbox import Claimed, SendOutcome
 
 BATCH = 25
+LEASE_ENDED = SendOutcome(ok=False, error="lease_ended", retry_after=0)
+"""Not sent: due again at once, unless the sender that took it over meanwhile holds it (outbox.record_outcomes)."""
 
 
 def drain_outbox(deps: Deps, client: WebClient, *, batch: int = BATCH) -> int:
@@ -39,7 +41,8 @@ def drain_outbox(deps: Deps, client: WebClient, *, batch: int = BATCH) -> int:
                     outbox.record_outcomes(session, outcomes=sends, now=deps.now())
                     noticed = notices_for(session, deps, sends)
             sent += sum(outcome.ok for _, outcome in sends)
-            if len(claimed) < batch and not noticed:
+            given_back = any(outcome is LEASE_ENDED for _, outcome in sends)  # due now: claimed again unless taken
+            if len(claimed) < batch and not noticed and not given_back:
                 break
     return sent
 
@@ -65,11 +68,14 @@ def send_in_order(
 
 
 def paced_send(deps: Deps, client: WebClient, delivery: Claimed, tokenless: set[int]) -> SendOutcome:
-    """Send in the bucket's turn; a 429 pauses the bucket. A workspace found without a token (Slack would not
-    renew it) is not asked for one again in this drain: its messages wait, and nobody else waits for them."""
+    """Send in the bucket's turn, unless waiting for it outlasted the lease; a 429 pauses the bucket. A workspace
+    found without a token (Slack would not renew it) is not asked for one again in this drain: its messages wait,
+    and nobody else waits for them."""
     if delivery.workspace_id in tokenless:
         return SendOutcome(ok=False, error=TOKEN_UNAVAILABLE, retry_after=TOKEN_RETRY_SECONDS)
     deps.pacer.wait_turn(delivery.workspace_id, delivery.method)
+    if deps.now() >= delivery.lease_until:  # waited past the lease: another sender may have taken it, and sent it
+        return LEASE_ENDED
     outcome = send_for_workspace(deps, client, delivery)
     if outcome.error == TOKEN_UNAVAILABLE:
         tokenless.add(delivery.workspace_id)

@@ -203,7 +203,7 @@ def _exceeded(
         return format_money(amount, currency)
 
     amount, exceeded = request.amount, []
-    if request.customer_ref and (rule.per_incident is not None or rule.per_customer_30d is not None):
+    if request.customer_ref:  # also when no limit of this rule counts the customer's: a colleague's may count this
         lock_customer(session, employee.workspace_id, request.customer_ref)
     if rule.per_incident is not None:
         earlier = _same_incident(session, employee, rule, request, currency, now)

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
-from sqlalchemy import select, update
+from sqlalchemy import select, text, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.cli import main
@@ -17,6 +17,8 @@ from bot.clock import MovableClock
 from bot.fakeslack import FakeSlack
 from bot.fakeslack.browser import install
 from bot.fakeslack.server import BOT_TOKEN, CLIENT_ID, CLIENT_SECRET, Call
+from bot.renewals import Renewals
+from bot.tokens import WorkspaceTokens
 from handlers.delivery import TOKEN_UNAVAILABLE
 from handlers.jobs.drain_outbox import drain_outbox
 from handlers.jobs.follow_up_pending_requests import follow_up_pending_requests
@@ -28,7 +30,13 @@ from services import directory
 from services.pulse import rounds as pulse_rounds
 from tests.conftest import RunningBot, bot_settings, running_bot
 from tests.e2e.test_installs import ALPHA_ORG, BETA_ORG, install_in, oauth_bot, queue  # noqa: F401
-from tests.helpers import load_org_and_policy
+from tests.helpers import (
+    load_org_and_policy,
+    skip_unless_writers_overlap,
+    transactions_waiting,
+    wait_until,
+    wait_until_waiting_for_the_lock,
+)
 
 
 @pytest.fixture
@@ -285,3 +293,31 @@ def test_tokens_revoked_for_user_tokens_only_leaves_the_bot_token_and_the_worksp
     assert WebClient(token=BOT_TOKEN, base_url=bot.slack.api_url).auth_test()["ok"]
     with bot.sessions() as session:
         assert session.scalars(select(Workspace.uninstalled_at)).all() == [None]
+
+
+def test_two_processes_renewing_an_expired_token_at_once_leave_the_workspace_installed(rotating: RunningBot) -> None:
+    """After a quiet night the token has expired, and two worker processes need it at the same moment (a morning's
+    first requests, the sender's fan-out). The first spends the single-use refresh token; the second, refused it
+    before the first saved what it got, must not read that as the app uninstalled (which would stop the workspace
+    and drop its queued messages): it takes the token the first saves."""
+    skip_unless_writers_overlap(rotating.runtime.engine)
+    install_in(rotating, "T0ALPHA", ALPHA_ORG)
+    expire_the_stored_token(rotating, "T0ALPHA")
+    rotating.slack.state.installs.token_lifetime = 3 * 3600
+    first = rotating.runtime.deps.tokens
+    assert first is not None and first.renewals is not None
+    second = WorkspaceTokens(first.store, rotating.sessions, Renewals(rotating.runtime.settings, first.store))
+    with rotating.sessions() as session:
+        alpha = directory.find_workspace(session, "T0ALPHA")
+        assert alpha is not None
+
+    with rotating.runtime.engine.connect() as connection, ThreadPoolExecutor(2) as processes:
+        connection.execute(text("LOCK TABLE slack_installations, slack_bots IN EXCLUSIVE MODE"))  # saving waits
+        renewed_first = processes.submit(first.token_for, alpha.id)
+        wait_until_waiting_for_the_lock(rotating.runtime.engine, 1)  # renewed by Slack, not saved yet
+        renewed_second = processes.submit(second.token_for, alpha.id)
+        wait_until(lambda: renewed_second.done() or transactions_waiting(rotating.runtime.engine) >= 2)
+        connection.commit()
+
+        assert renewed_second.result(timeout=10) == renewed_first.result(timeout=10)
+    assert renewed_first.result() in rotating.slack.tokens_of("T0ALPHA")

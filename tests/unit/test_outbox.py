@@ -1,6 +1,7 @@
 """The outbox: one message per key, sent once; rate limits, 5xx and errors retried with backoff or given up."""
 
-from datetime import timedelta
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import select
@@ -12,6 +13,7 @@ from bot.fakeslack import FakeSlack
 from bot.runtime import make_deps
 from handlers.deps import Deps
 from handlers.jobs.drain_outbox import drain_outbox
+from handlers.pacing import Pacer
 from models import Delivery, Workspace
 from services import outbox
 from tests.conftest import bot_settings
@@ -224,3 +226,39 @@ def test_two_senders_claiming_at_once_take_different_messages_and_both_take_some
 
     assert len(held) == len(taken) == 50
     assert not {c.idempotency_key for c in held} & {c.idempotency_key for c in taken}
+
+
+def test_a_message_whose_lease_ended_while_its_sender_waited_out_a_rate_limit_is_left_to_the_sender_holding_it(
+    deps: Deps, workspace: Workspace, slack: FakeSlack, clock: MovableClock
+) -> None:
+    """Slack asks the sender to wait longer than its lease (one long Retry-After, or many short ones in a batch):
+    meanwhile another sender (the next drain, another process) takes the batch over and sends it. The first one,
+    done waiting, must not send its next message a second time."""
+    client = create_sender_client(bot_settings(slack, "sqlite://"))
+    queue(deps, workspace, "first", "second")
+    slack.fail("chat.postMessage", times=1, status=429, retry_after=int((outbox.LEASE + timedelta(minutes=1)).seconds))
+    other_sender = replace(deps, pacer=Pacer(clock=lambda: clock.now().timestamp()))
+
+    def wait_while_the_other_sender_takes_over(moment: float) -> None:
+        clock.sleep_until(datetime.fromtimestamp(moment, UTC))
+        assert drain_outbox(other_sender, client) == 2, "the lease ended: the other sender takes both over"
+
+    paced = Pacer(clock=lambda: clock.now().timestamp(), sleep_until=wait_while_the_other_sender_takes_over)
+    drain_outbox(replace(deps, pacer=paced), client)
+
+    assert [c.args["text"] for c in slack.calls("chat.postMessage")].count("second") == 1
+    assert {d.status for d in deliveries(deps).values()} == {"sent"}
+
+
+def test_a_message_whose_lease_ended_while_its_sender_waited_and_nobody_took_it_over_is_sent_in_the_same_drain(
+    deps: Deps, workspace: Workspace, slack: FakeSlack
+) -> None:
+    client = create_sender_client(bot_settings(slack, "sqlite://"))
+    queue(deps, workspace, "first", "second")
+    slack.fail("chat.postMessage", times=1, status=429, retry_after=int((outbox.LEASE + timedelta(minutes=1)).seconds))
+
+    drain_outbox(deps, client)  # "first" is rate-limited, and waiting that out ends the lease on "second"
+
+    assert [c.args["text"] for c in slack.calls("chat.postMessage")] == ["second"]
+    assert deliveries(deps)["second"].status == "sent"
+    assert deliveries(deps)["first"].status == "pending", "it waits out its own Retry-After"

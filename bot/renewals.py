@@ -1,0 +1,108 @@
+"""Renewing a workspace's bot token with its refresh token, which is good once: one renewal of an installation at a
+time, and a still-good token another process saved taken when Slack refuses (that process spent the same refresh
+token first)."""
+
+import threading
+import time
+import zlib
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackTokenRotationError
+from slack_sdk.oauth.installation_store import Installation
+from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
+from slack_sdk.oauth.token_rotation import TokenRotator
+from sqlalchemy.orm import Session
+
+from bot.settings import Settings
+from bot.token_refusals import refusal
+from services.rows import take_turns
+
+ROTATE_MINUTES_BEFORE_EXPIRY = 120
+REFUSAL_KEPT_SECONDS = 60.0
+TOKEN_MARGIN_SECONDS = 60
+TOKEN_LOCKS = -4
+"""The lock space of installations' renewals in `rows.take_turns` (people -1, policy changes -2, messages -3)."""
+
+InstallationKey = tuple[str | None, str | None]
+"""An installation as the store finds it: (enterprise id, team id or None for an org-wide install)."""
+
+
+class Renewals:
+    """Renews an installation's bot token when it is due: one thread at a time in this process, and one process at a
+    time on PostgreSQL."""
+
+    def __init__(self, settings: Settings, store: SQLAlchemyInstallationStore) -> None:
+        assert settings.slack_client_id and settings.slack_client_secret
+        self._store = store
+        self._rotator = TokenRotator(
+            client_id=settings.slack_client_id,
+            client_secret=settings.slack_client_secret,
+            client=WebClient(base_url=settings.slack_api_url, timeout=10),
+        )
+        self._lock = threading.Lock()
+        self._locks: dict[InstallationKey, threading.Lock] = {}
+        self._refusals: dict[InstallationKey, tuple[str, SlackTokenRotationError, float]] = {}
+
+    def renewed(self, installation: Installation) -> tuple[Installation, bool]:
+        """The installation as last saved, renewed first if its token is due, and whether Slack refused to renew
+        it. Raises SlackTokenRotationError when refused with no saved token still good (`refusal` says which)."""
+        key = (installation.enterprise_id, None if installation.is_enterprise_install else installation.team_id)
+        with self._lock:
+            lock = self._locks.setdefault(key, threading.Lock())
+        with lock, self._one_process_at_a_time(key):
+            latest = self._find(key) or installation
+            try:
+                refreshed = self._rotate(key, latest)
+            except SlackTokenRotationError as error:
+                saved = self._find(key)
+                if saved is None or not saved.bot_token or _expired(saved):
+                    raise refusal(error, offered=latest, saved=saved) from error.api_error
+                return saved, True
+            if refreshed is None:
+                return latest, False
+            self._store.save(refreshed)
+            return refreshed, False
+
+    @contextmanager
+    def _one_process_at_a_time(self, key: InstallationKey) -> Iterator[None]:
+        """Until the renewed token is saved, another process renewing the same installation waits (PostgreSQL;
+        SQLite serves one process). Without it, a process refused the refresh token that another had just spent,
+        before that one saved what it got, found the spent one still stored and took the install for gone."""
+        engine = self._store.engine
+        if engine.dialect.name != "postgresql":
+            yield
+            return
+        digest = zlib.crc32(repr(key).encode())
+        with Session(engine) as session, session.begin():
+            take_turns(session, TOKEN_LOCKS, [digest - 2**32 if digest >= 2**31 else digest])
+            yield
+
+    def _rotate(self, key: InstallationKey, installation: Installation) -> Installation | None:
+        """Slack's renewal; a refresh token Slack refused within the last minute is not offered again (the
+        threads and messages waiting behind the first refusal would each be refused in turn). Called under
+        the installation's lock."""
+        spent = str(installation.bot_refresh_token)
+        refused = self._refusals.get(key)
+        if refused is not None and refused[0] == spent and refused[2] > time.monotonic():
+            raise refused[1]
+        try:
+            return self._rotator.perform_token_rotation(
+                installation=installation, minutes_before_expiration=ROTATE_MINUTES_BEFORE_EXPIRY
+            )
+        except SlackTokenRotationError as error:
+            self._refusals[key] = (spent, error, time.monotonic() + REFUSAL_KEPT_SECONDS)
+            raise
+
+    def _find(self, key: InstallationKey) -> Installation | None:
+        enterprise_id, team_id = key
+        return self._store.find_installation(
+            enterprise_id=enterprise_id, team_id=team_id, is_enterprise_install=team_id is None
+        )
+
+
+def _expired(installation: Installation) -> bool:
+    """Expired, or too close to it to finish a call with it."""
+    expires_at = installation.bot_token_expires_at
+    return expires_at is not None and expires_at <= time.time() + TOKEN_MARGIN_SECONDS
