@@ -114,7 +114,7 @@ def export(
     except DomainError as error:
         ack(text=f":warning: {escape_mrkdwn(str(error))}")  # the export's messages are the command line's too
         return
-    ack(text=f"Preparing the reward export for {escape_mrkdwn(period.describe())}: it will arrive in a DM.")
+    ack(text=f"Preparing the reward export for {_range_words(period)}: it will arrive in a DM.")
     with reported(command, ExportFailureReply(respond, period)):
         try:
             upload_export(client, context, command, period, requester.id)
@@ -123,6 +123,11 @@ def export(
                 raise
             log.warning("the reward export's upload got no answer in time: the file may have arrived")
             respond(text=MAY_HAVE_ARRIVED.format(period=escape_mrkdwn(period.describe())), response_type="ephemeral")
+
+
+def _range_words(period: reward_export.ExportPeriod) -> str:
+    """The range on the clock it is read on: HR in Sydney or Los Angeles would take `2026-03-31` for their own day."""
+    return f"{escape_mrkdwn(period.describe())} (whole days in UTC, the clock of the file's times)"
 
 
 MAY_HAVE_ARRIVED = (
@@ -174,9 +179,7 @@ def upload_export(
         content=out.getvalue().encode("utf-8"),
         filename=name,
         title=f"Reward grants {period.describe()}",
-        initial_comment=(
-            f"{plural(count, 'reward grant')}, {escape_mrkdwn(period.describe())}. See the README for the columns."
-        ),
+        initial_comment=f"{plural(count, 'reward grant')}, {_range_words(period)}. See the README for the columns.",
     )
 
 

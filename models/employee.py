@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, CheckConstraint, ForeignKey, String, UniqueConstraint
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, String, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import Base, UTCDateTime
@@ -36,6 +36,8 @@ class Employee(Base):
     team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id"), index=True)
     manager_id: Mapped[int | None] = mapped_column(ForeignKey("employees.id"), index=True)
     tz: Mapped[str | None] = mapped_column(String(64))
+    tz_from_slack: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    """`tz` is the one Slack gives them (the org file gives none), so it follows theirs; else it is the file's."""
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     in_directory: Mapped[bool] = mapped_column(Boolean, default=True)
     left_slack_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

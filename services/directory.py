@@ -159,14 +159,15 @@ def lock_people(session: Session, people: list[Employee]) -> None:
 def update_slack_profile(
     employee: Employee, *, name: str | None, email: str | None, tz: str | None, now: datetime
 ) -> bool:
-    """Fill what Slack knows and the directory does not; the directory's own values win. True if it changed."""
+    """Fill what Slack knows and the directory does not; the directory's own values win. A time zone the org file
+    does not give follows Slack's (someone who moved, or travels with Slack setting theirs). True if it changed."""
     changed = False
     if name and not employee.in_directory and employee.name != name:
         employee.name, changed = name, True
     if email and not employee.email:
         employee.email, changed = email, True
-    if tz and not employee.tz:
-        employee.tz, changed = tz, True
+    if tz and (not employee.tz or employee.tz_from_slack) and employee.tz != tz:
+        employee.tz, employee.tz_from_slack, changed = tz, True, True
     if changed:
         employee.updated_at = now
     return changed

@@ -178,6 +178,10 @@ def _apply_row(employee: Employee, row: OrgRow, team: Team, manager: Employee | 
     """
     changes = []
     wanted = {"name": row.name, "role": row.role, **row.optional_values()}
+    if "tz" in wanted and wanted["tz"] is None and employee.tz_from_slack:
+        del wanted["tz"]  # an empty cell leaves them on Slack's zone: clearing it would put them on UTC meanwhile
+    elif "tz" in wanted and employee.tz_from_slack:
+        employee.tz_from_slack = False  # the file's from now on, even when it is the one Slack gave
     for key, value in wanted.items():
         if getattr(employee, key) != value:
             changes.append(f"{key} {getattr(employee, key)!r} -> {value!r}")

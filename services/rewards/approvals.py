@@ -9,7 +9,7 @@ from models import Delivery, Employee, Nomination, RewardGrant, Workspace
 from services import audit, directory
 from services.calendar import moment_words
 from services.errors import AlreadyDone, InvalidInput, NotAllowed, NotFound
-from services.rewards.grants import HR_ROLES, month_start, reward_policy
+from services.rewards.grants import HR_ROLES, month_start, next_month_start, reward_policy
 from services.text import escape_mrkdwn, plural
 
 MAX_REASON = 2000
@@ -100,7 +100,7 @@ def approve(
     if approver.id in (nomination.nominator_id, nomination.nominee_id):
         raise NotAllowed("You can't approve a reward you gave or received.")
     _refuse_a_leaver(nomination)
-    _check_granted_this_month(session, workspace, nomination, now)
+    _check_granted_this_month(session, workspace, nomination, approver, now)
     nomination.status, nomination.decided_by_id, nomination.decided_at = "approved", approver.id, now
     grant = grant_for(session, nomination, approver=approver, now=now)
     audit.record(
@@ -164,9 +164,12 @@ def granted_this_month(session: Session, recipient_id: int, item_key: str, now: 
     return int(session.scalar(_GRANTED_OF_ITEM, values) or 0)
 
 
-def _check_granted_this_month(session: Session, workspace: Workspace, nomination: Nomination, now: datetime) -> None:
+def _check_granted_this_month(
+    session: Session, workspace: Workspace, nomination: Nomination, approver: Employee, now: datetime
+) -> None:
     """A nomination made last month and approved this month counts in this month: the catalog's monthly most
-    holds for what is granted, also when two approvers of the same nominee decide at once."""
+    holds for what is granted, also when two approvers of the same nominee decide at once. The month is UTC's, so
+    the refusal says when the next one starts on the approver's clock (in Tokyo, "next month" can be today)."""
     item = reward_policy(session, workspace).catalog.get(nomination.item_key)
     if item is None or item.max_per_month is None:
         return
@@ -175,7 +178,8 @@ def _check_granted_this_month(session: Session, workspace: Workspace, nomination
         nominee, title = directory.name_of(nomination.nominee), escape_mrkdwn(item.title)
         raise NotAllowed(
             f"{nominee} has already received {title} {plural(item.max_per_month, 'time')} "
-            "this month, the most the catalog allows: decline this one, or approve it next month."
+            "this month, the most the catalog allows: decline this one, or approve it from "
+            f"{moment_words(next_month_start(now), approver.tz)}, when the next month starts."
         )
 
 

@@ -289,7 +289,7 @@ def test_approving_past_the_monthly_most_is_refused_when_the_catalog_was_lowered
 
     refused = ready.slack.calls("response_url")[-1].text
     assert "has already received Coffee &amp; cake voucher 1 time this month" in refused
-    assert "decline this one, or approve it next month" in refused
+    assert "decline this one, or approve it from Tuesday 31 March at 20:00 New York time" in refused, "Maya's clock"
     with ready.sessions() as session:
         assert len(grants(session)) == 1
 

@@ -202,12 +202,13 @@ def test_hr_gets_the_exact_csv_in_a_dm_through_the_two_step_upload_and_it_is_aud
 
     reply = bot.driver.command("U0HR", "/rewards", "export 2026-03-01 2026-03-31")
 
-    assert "Preparing the reward export for 2026-03-01 to 2026-03-31" in reply.text
+    assert "Preparing the reward export for 2026-03-01 to 2026-03-31 (whole days in UTC" in reply.text
     [url] = bot.slack.calls("files.getUploadURLExternal")
     assert url.args["filename"] == "rewards_2026-03-01_2026-03-31.csv"
     assert len(bot.slack.calls("upload")) == 1
     [complete] = bot.slack.files()
     assert complete.args["channel_id"] == "D0HR"
+    assert complete.args["initial_comment"].startswith("4 reward grants, 2026-03-01 to 2026-03-31 (whole days in UTC")
     [content] = complete.files.values()
     assert content.decode("utf-8") == MARCH_CSV
     with bot.sessions() as session:
