@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from gunicorn.app.base import BaseApplication
+from gunicorn.glogging import Logger as GunicornLogger
 from gunicorn.workers.gthread import ThreadWorker
 
 from bot.runtime import Runtime, StartupError, build_runtime
@@ -79,6 +80,19 @@ def with_arrival(application: Callable[..., Iterable[bytes]]) -> Callable[..., I
     return stamped
 
 
+class ThroughOurHandler(GunicornLogger):  # type: ignore[misc]
+    """gunicorn's own lines (a malformed request from anyone who reaches the port, a worker that died) through the
+    process's one handler (bot/logs.py), like every other record: with a handler of its own, gunicorn wrote them as
+    `[date] [pid] [LEVEL] ...` even with LOG_FORMAT=json, and its tracebacks unindented."""
+
+    def setup(self, cfg: Any) -> None:
+        super().setup(cfg)
+        for logger in (self.error_log, self.access_log):
+            for handler in list(logger.handlers):
+                logger.removeHandler(handler)
+            logger.propagate = True
+
+
 class PreforkServer(BaseApplication):  # type: ignore[misc]
     """gunicorn's master process and its workers, configured from here rather than a config file."""
 
@@ -93,6 +107,7 @@ class PreforkServer(BaseApplication):  # type: ignore[misc]
             "proc_name": "latitude",
             "accesslog": None,
             "loglevel": "warning",
+            "logger_class": ThroughOurHandler,
             "when_ready": self._say_where,
             "post_worker_init": self._start_worker,
             "worker_exit": self._stop_worker,
