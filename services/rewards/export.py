@@ -105,13 +105,14 @@ def _reversed(start: date, end: date, first: str | None, last: str | None, names
 
 
 _LOOKS_LIKE_A_DATE = re.compile(r"\d{4}-\d{1,2}-\d{1,2}")
-_TEAM = re.compile(r"team:", re.IGNORECASE)
+_TEAM = re.compile(r"(team:)", re.IGNORECASE)
+"""`team:` in any letter case (`Team:`, as `/digest` takes it)."""
 
 
 def parse_period_words(words: list[str], *, now: datetime) -> ExportPeriod:
     """`[FROM] [TO] [team:NAME]` as typed after `/rewards export` (a team name may contain spaces); dates typed
     after the team (`team:Support East 2026-03-01`) are the range's, not the name's."""
-    head, named, team = _partition_team(" ".join(words))
+    head, named, team = (*_TEAM.split(" ".join(words), maxsplit=1), "", "")[:3]
     team_words = team.split()
     trailing: list[str] = []
     while team_words and _LOOKS_LIKE_A_DATE.fullmatch(team_words[-1]):
@@ -121,14 +122,6 @@ def parse_period_words(words: list[str], *, now: datetime) -> ExportPeriod:
         raise InvalidInput("Give at most two dates, FROM and TO, like `2026-03-01 2026-03-31`.")
     first, last = ([*dates, None, None])[:2]
     return parse_period(first, last, team if named else None, now=now)
-
-
-def _partition_team(text: str) -> tuple[str, str, str]:
-    """`str.partition` at the first `team:`, written in any letter case (`Team:` as `/digest` takes it)."""
-    found = _TEAM.search(text)
-    if found is None:
-        return text, "", ""
-    return text[: found.start()], found.group(), text[found.end() :]
 
 
 def _day(text: str, name: str) -> date:
