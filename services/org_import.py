@@ -9,7 +9,7 @@ file has had a chance to list them: if they were already known at the previous i
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, lazyload
 
@@ -189,10 +189,20 @@ class _Teams:
         """The team of that name, written alike if one is (two may differ only in case, from before this rule)."""
         alike = [team for team in self.stored if team.name.casefold() == name.casefold()]
         team = next((team for team in alike if team.name == name), alike[0] if alike else None)
+        for other in alike:
+            if team is not None and other is not team:
+                self._merge(other, into=team, name=name)
         if team is not None and team.name != name:
             self.renamed.append(f"team {team.name!r} -> {name!r}")
             team.name = name
         return team
+
+    def _merge(self, other: Team, *, into: Team, name: str) -> None:
+        """A team stored twice in different letter case (before this rule): its people join the one the file names."""
+        self.session.execute(update(Employee).where(Employee.team_id == other.id).values(team_id=into.id))
+        self.renamed.append(f"team {other.name!r} -> {name!r}")
+        self.stored.remove(other)
+        self.session.delete(other)
 
     def _new(self, name: str) -> Team:
         team = Team(workspace_id=self.workspace.id, name=name)

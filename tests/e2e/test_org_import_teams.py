@@ -3,7 +3,7 @@
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.cli import main
@@ -49,4 +49,34 @@ def test_one_file_spelling_a_team_two_ways_makes_one_team_named_as_first_written
         east = sorted(slack_id for name, slack_id in members if name.casefold() == "support east")
         names = sorted(session.scalars(select(Team.name)))
     assert east == ["U0AGENT1", "U0AGENT2", "U0MGR1"]
+    assert names == ["Operations", "People", "Support East", "Support West"]
+
+
+def test_a_team_stored_twice_in_different_case_becomes_one_at_the_next_import(
+    sessions: sessionmaker[Session],
+    database_url: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """A directory imported before teams were matched whatever their case may hold both spellings: the file's wins."""
+    load_org(sessions, at(1, 8), ORG)
+    with sessions.begin() as session:
+        east = session.scalars(select(Team).where(Team.name == "Support East")).one()
+        split = Team(workspace_id=east.workspace_id, name="support east")
+        session.add(split)
+        session.flush()
+        session.execute(update(Employee).where(Employee.slack_id == "U0AGENT1").values(team_id=split.id))
+    monkeypatch.setenv("DATABASE_URL", database_url)
+    org = tmp_path / "org.csv"
+    org.write_text(ORG.replace('Sam ""Sunny"" Agent",Support East', 'Sam ""Sunny"" Agent",SUPPORT EAST'))
+
+    assert main(["org", "import", str(org)]) == 0
+
+    assert capsys.readouterr().out.splitlines()[1:] == ["  ~ team 'support east' -> 'Support East'"]
+    with sessions() as session:
+        members = session.execute(select(Team.name, Employee.slack_id).join(Employee, Employee.team_id == Team.id))
+        east_members = sorted(slack_id for name, slack_id in members if name.casefold() == "support east")
+        names = sorted(session.scalars(select(Team.name)))
+    assert east_members == ["U0AGENT1", "U0AGENT2", "U0MGR1"]
     assert names == ["Operations", "People", "Support East", "Support West"]
