@@ -113,6 +113,7 @@ def close_round(ack: Ack, command: dict[str, Any], context: BoltContext) -> None
     try:
         with deps.sessions.begin() as session:
             identity = command_caller(session, context, command)
+            progress = pulse_rounds.round_progress(session, workspace=identity.workspace)
             closed = pulse_closing.close_round(
                 session,
                 workspace=identity.workspace,
@@ -120,11 +121,16 @@ def close_round(ack: Ack, command: dict[str, Any], context: BoltContext) -> None
                 actor=identity.employee.slack_id,
                 now=deps.now(),
             )
-            number = closed.number
+            number, threshold = closed.number, closed.anonymity_threshold
     except DomainError as error:
         ack(text=str(error))
         return
-    ack(text=f"Pulse round {number} is closed. Its results are ready: `/pulse results` (add `@manager` for a team).")
+    answered, invited = (progress.answered, progress.invited) if progress else (0, 0)
+    turnout = f"Pulse round {number} is closed: {answered} of {invited} asked answered"
+    if answered < threshold:
+        ack(text=f"{turnout}, fewer than the {threshold} a result needs, so it shows none.")
+        return
+    ack(text=f"{turnout}. Its results are ready: `/pulse results` (add `@manager` for a team).")
 
 
 def show_results(

@@ -9,7 +9,7 @@ file has had a chance to list them: if they were already known at the previous i
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, lazyload
 
@@ -34,6 +34,7 @@ class ImportReport:
     unchanged: int = 0
     handovers: list[Handover] = field(default_factory=list)
     kept_columns: list[str] = field(default_factory=list)  # optional columns not in the file: left as stored
+    renamed_teams: list[str] = field(default_factory=list)  # a stored team the file spells in other letter case
 
 
 def import_org(
@@ -50,12 +51,15 @@ def import_org(
     _check_profiles(active, rows, existing)
     _keep_an_admin(existing, rows, deactivate_missing)
     managers_before = managers_of(existing.values())
-    teams = {t.name: t for t in session.scalars(select(Team).where(Team.workspace_id == workspace.id))}
+    teams = _Teams(session, workspace)
     employees = _people_of_the_file(session, workspace, rows, existing, now)
-    report = ImportReport(kept_columns=[c for c in OPTIONAL_COLUMNS if not any(c in row.columns for row in rows)])
+    report = ImportReport(
+        kept_columns=[c for c in OPTIONAL_COLUMNS if not any(c in row.columns for row in rows)],
+        renamed_teams=teams.renamed,
+    )
     for row in rows:
         employee = employees[row.slack_id]
-        team = teams.get(row.team) or _new_team(session, workspace, row.team, teams)
+        team = teams.named(row.team)
         manager = employees[row.manager_slack_id] if row.manager_slack_id else None
         changes = _apply_row(employee, row, team, manager)
         label = f"{row.name} ({row.slack_id})"
@@ -164,11 +168,46 @@ def _new_employee(session: Session, workspace: Workspace, row: OrgRow, now: date
     return employee
 
 
-def _new_team(session: Session, workspace: Workspace, name: str, teams: dict[str, Team]) -> Team:
-    team = Team(workspace_id=workspace.id, name=name)
-    session.add(team)
-    teams[name] = team
-    return team
+class _Teams:
+    """The workspace's teams by the names the file gives them, whatever their letter case, as HR's searches for a
+    team read them (`directory.find_team`): a file writing a stored team's name in other letters renames that team
+    rather than start a second one beside it. Within one file the first spelling wins."""
+
+    def __init__(self, session: Session, workspace: Workspace) -> None:
+        self.session, self.workspace = session, workspace
+        self.stored = list(session.scalars(select(Team).where(Team.workspace_id == workspace.id).order_by(Team.id)))
+        self.chosen: dict[str, Team] = {}
+        self.renamed: list[str] = []
+
+    def named(self, name: str) -> Team:
+        key = name.casefold()
+        if key not in self.chosen:
+            self.chosen[key] = self._stored(name) or self._new(name)
+        return self.chosen[key]
+
+    def _stored(self, name: str) -> Team | None:
+        """The team of that name, written alike if one is (two may differ only in case, from before this rule)."""
+        alike = [team for team in self.stored if team.name.casefold() == name.casefold()]
+        team = next((team for team in alike if team.name == name), alike[0] if alike else None)
+        for other in alike:
+            if team is not None and other is not team:
+                self._merge(other, into=team, name=name)
+        if team is not None and team.name != name:
+            self.renamed.append(f"team {team.name!r} -> {name!r}")
+            team.name = name
+        return team
+
+    def _merge(self, other: Team, *, into: Team, name: str) -> None:
+        """A team stored twice in different letter case (before this rule): its people join the one the file names."""
+        self.session.execute(update(Employee).where(Employee.team_id == other.id).values(team_id=into.id))
+        self.renamed.append(f"team {other.name!r} -> {name!r}")
+        self.stored.remove(other)
+        self.session.delete(other)
+
+    def _new(self, name: str) -> Team:
+        team = Team(workspace_id=self.workspace.id, name=name)
+        self.session.add(team)
+        return team
 
 
 def _apply_row(employee: Employee, row: OrgRow, team: Team, manager: Employee | None) -> list[str]:

@@ -61,6 +61,7 @@ def describe_report(report: ImportReport) -> str:
     if report.kept_columns:
         lines.append(f"  = not in the file, so left as they were: {', '.join(report.kept_columns)}")
     lines += [f"  + {entry}" for entry in report.added]
+    lines += [f"  ~ {entry}" for entry in report.renamed_teams]
     lines += [f"  ~ {entry}" for entry in report.updated]
     lines += [f"  - {entry}" for entry in report.deactivated]
     lines += [

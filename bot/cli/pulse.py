@@ -55,11 +55,17 @@ def run_status(args: argparse.Namespace) -> int:
 
 def run_close(args: argparse.Namespace) -> int:
     from services.pulse import closing as pulse_closing
+    from services.pulse import rounds as pulse_rounds
 
     now = SystemClock().now()
     with transaction() as session:
         workspace = resolve_workspace(session, args.workspace, create=False)
+        progress = pulse_rounds.round_progress(session, workspace=workspace)
         closed = pulse_closing.close_round(session, workspace=workspace, by=None, actor=actor(), now=now)
-        number = closed.number
-    print(f"closed pulse round {number}; its results are ready (`/pulse results` in Slack)")
+        number, threshold = closed.number, closed.anonymity_threshold
+    answered = f"{progress.answered} of {progress.invited} asked answered" if progress else "nobody answered"
+    if progress is None or progress.answered < threshold:
+        print(f"closed pulse round {number}: {answered}, fewer than the {threshold} a result needs, so it shows none")
+    else:
+        print(f"closed pulse round {number}: {answered}; its results are ready (`/pulse results` in Slack)")
     return 0

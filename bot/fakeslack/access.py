@@ -13,7 +13,7 @@ Answer = dict[str, Any]
 
 APP_TOKEN_METHODS = frozenset({"apps.connections.open"})
 CLIENT_METHODS = frozenset({"oauth.v2.access"})
-USER_ARGS = ("channel", "user", "user_id", "users")
+USER_ARGS = ("channel", "channel_id", "user", "user_id", "users")
 """Where a call names a person (or the DM with one)."""
 LOOKUPS = frozenset({"users.info", "users.lookupByEmail"})
 """Asking about someone outside the workspace is fine (Slack says `user_not_found`, or for someone met in a Slack
@@ -55,7 +55,7 @@ def reach_problem(state: SlackState, name: str, args: Args, grant: Grant | None)
                 owner = grant.enterprise_id if grant.org_wide else grant.team_id
                 state.reject(name, [f"the token of {owner} used for {strangers[0]}, who is not there"])
             if strangers:
-                return {"ok": False, "error": "channel_not_found" if key == "channel" else "user_not_found"}
+                return {"ok": False, "error": "channel_not_found" if key.startswith("channel") else "user_not_found"}
     return None
 
 
@@ -63,7 +63,9 @@ def channel_problem(state: SlackState, name: str, args: Args, grant: Grant | Non
     """Slack's answer to a post, an ephemeral message or an update in a channel that does not exist, is archived,
     or the bot may not post in (see `channels`); None for any other call, and for DMs."""
     channel, channels = str(args.get("channel") or ""), state.channels
-    if name == "chat.postMessage":
+    if name == "files.completeUploadExternal":
+        channel = str(args.get("channel_id") or "")
+    if name in ("chat.postMessage", "files.completeUploadExternal"):
         error = channels.post_problem(channel, grant, state.scopes)
     elif name == "chat.postEphemeral":
         error = channels.ephemeral_problem(channel, str(args.get("user") or ""), grant, state.scopes)

@@ -273,24 +273,6 @@ def users_lookup_by_email(state: SlackState, args: Args) -> Answer:
     return {"ok": False, "error": "users_not_found"}
 
 
-# -- files ----------------------------------------------------------------------------------
-@method("files.getUploadURLExternal")
-def files_get_upload_url_external(state: SlackState, args: Args) -> Answer:
-    if not args.get("filename") or not str(args.get("length", "")).isdigit():
-        return {"ok": False, "error": "invalid_arguments"}
-    file_id = f"F{state.next_id():08d}"
-    return {"ok": True, "upload_url": f"{state.base_url}/upload/{file_id}", "file_id": file_id}
-
-
-@method("files.completeUploadExternal")
-def files_complete_upload_external(state: SlackState, args: Args) -> Answer:
-    files = args.get("files")
-    files = json.loads(files) if isinstance(files, str) else files or []
-    if not files or any(state.upload(f["id"]) is None for f in files):
-        return {"ok": False, "error": "file_not_found"}
-    return {"ok": True, "files": [{"id": f["id"], "title": f.get("title", "")} for f in files]}
-
-
 # -- Socket Mode ----------------------------------------------------------------------------
 @method("apps.connections.open")
 def apps_connections_open(state: SlackState, _args: Args) -> Answer:

@@ -96,6 +96,7 @@ class SlackState:
         self.faults = Faults()
         self._messages: dict[tuple[str, str], dict[str, Any]] = {}
         self._uploads: dict[str, bytes] = {}
+        self._shared_uploads: set[str] = set()
         self._triggers: dict[str, float] = {}
         self._spent_triggers: set[str] = set()
         self._response_urls: dict[str, ResponseUrl] = {}
@@ -261,6 +262,14 @@ class SlackState:
     def store_upload(self, file_id: str, content: bytes) -> None:
         with self._changed:
             self._uploads[file_id] = content
+
+    def share_uploads(self, file_ids: list[str]) -> bool:
+        """Complete these uploads; False when one was completed already (Slack completes an upload only once)."""
+        with self._changed:
+            if self._shared_uploads.intersection(file_ids):
+                return False
+            self._shared_uploads.update(file_ids)
+            return True
 
     def upload(self, file_id: str) -> bytes | None:
         """The bytes uploaded for `file_id`, or None when nothing was uploaded to its URL."""

@@ -105,18 +105,20 @@ def _reversed(start: date, end: date, first: str | None, last: str | None, names
 
 
 _LOOKS_LIKE_A_DATE = re.compile(r"\d{4}-\d{1,2}-\d{1,2}")
+_TEAM = re.compile(r"(team:)", re.IGNORECASE)  # in any letter case (`Team:`), as `/digest` takes it
+_BETWEEN = frozenset({"to", "-", "–", "—", "..", "until"})  # `2026-03-01 to 2026-03-31` is two dates
 
 
 def parse_period_words(words: list[str], *, now: datetime) -> ExportPeriod:
     """`[FROM] [TO] [team:NAME]` as typed after `/rewards export` (a team name may contain spaces); dates typed
     after the team (`team:Support East 2026-03-01`) are the range's, not the name's."""
-    text = " ".join(words)
-    head, named, team = text.partition("team:")
+    head, named, team = (*_TEAM.split(" ".join(words), maxsplit=1), "", "")[:3]
     team_words = team.split()
     trailing: list[str] = []
     while team_words and _LOOKS_LIKE_A_DATE.fullmatch(team_words[-1]):
         trailing.insert(0, team_words.pop())
-    dates, team = head.split() + trailing, " ".join(team_words)
+    typed, team = head.split() + trailing, " ".join(team_words)
+    dates = [word for at, word in enumerate(typed) if at == 0 or word.casefold() not in _BETWEEN]
     if len(dates) > 2:
         raise InvalidInput("Give at most two dates, FROM and TO, like `2026-03-01 2026-03-31`.")
     first, last = ([*dates, None, None])[:2]

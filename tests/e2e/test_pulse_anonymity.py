@@ -124,7 +124,7 @@ def test_hr_closes_a_round_early_and_results_show_at_once(bot: RunningBot) -> No
     again = bot.driver.command("U0ADA", "/pulse", "close")
     results = bot.driver.command("U0BO", "/pulse", "results")
 
-    assert "Pulse round 1 is closed" in closed.text
+    assert "Pulse round 1 is closed: 11 of 16 asked answered. Its results are ready" in closed.text
     assert "Pulse round 1 is already closed" in again.text
     assert "Response rate: 11 of 13" in results.text
     with bot.sessions() as session:
@@ -175,7 +175,20 @@ def test_the_cli_closes_the_open_round_and_a_second_close_says_it_is_closed(
     assert main(["pulse", "close"]) == 2
 
     out, err = capsys.readouterr()
-    assert "closed pulse round 1; its results are ready" in out
+    assert "closed pulse round 1: 0 of 0 asked answered, fewer than the 5 a result needs, so it shows none" in out
     assert "Pulse round 1 is already closed" in err
     with bot.sessions() as session:
         assert session.scalars(select(PulseRound.status)).all() == ["closed"]
+
+
+def test_the_cli_says_how_many_answered_the_round_it_closed(
+    bot: RunningBot, database_url: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bo_round(bot)
+    monkeypatch.setenv("DATABASE_URL", database_url)
+
+    assert main(["pulse", "close"]) == 0
+
+    invited = len(org_csv().splitlines()) - 1
+    said = f"closed pulse round 1: 11 of {invited} asked answered; its results are ready (`/pulse results` in Slack)"
+    assert said in capsys.readouterr().out

@@ -197,6 +197,26 @@ def test_dates_typed_after_the_team_are_the_range_not_part_of_the_teams_name(bot
     assert complete.args["channel_id"] == "D0HR"
 
 
+@pytest.mark.parametrize("between", ["to", "-", "until"])
+def test_a_range_written_with_a_word_between_its_dates_is_that_range(bot: RunningBot, between: str) -> None:
+    make_history(bot.sessions)
+
+    reply = bot.driver.command("U0HR", "/rewards", f"export 2026-03-01 {between} 2026-03-31")
+
+    assert "Preparing the reward export for 2026-03-01 to 2026-03-31:" in reply.text
+
+
+def test_team_written_with_a_capital_is_the_team_as_in_digest(bot: RunningBot) -> None:
+    make_history(bot.sessions)
+
+    reply = bot.driver.command("U0HR", "/rewards", "export 2026-03-01 2026-03-31 Team:Support West")
+
+    assert "Preparing the reward export for 2026-03-01 to 2026-03-31, team Support West" in reply.text
+    [complete] = bot.slack.files()
+    [content] = complete.files.values()
+    assert [line.split(",")[0] for line in content.decode("utf-8").splitlines()] == ["grant_id", "6"]
+
+
 def test_hr_gets_the_exact_csv_in_a_dm_through_the_two_step_upload_and_it_is_audited(bot: RunningBot) -> None:
     make_history(bot.sessions)
 

@@ -1,5 +1,6 @@
 """The stand-in's channels: a post goes only where Slack would let the bot post."""
 
+import urllib.request
 from collections.abc import Iterator
 
 import pytest
@@ -106,3 +107,26 @@ def test_the_bot_changes_only_its_own_messages_that_slack_still_has(slack: FakeS
     assert error_of(client.chat_delete, channel="C0GENERAL", ts=theirs) == "cant_delete_message"
     assert error_of(client.chat_update, channel="C0GENERAL", ts="1.000001", text="x") == "message_not_found"
     assert client.chat_update(channel="C0GENERAL", ts=ours, text="changed")["ok"]
+
+
+def test_a_file_is_shared_once_only_where_a_post_could_go_and_never_empty(slack: FakeSlack, client: WebClient) -> None:
+    """https://docs.slack.dev/reference/methods/files.getUploadURLExternal (`missing_argument` for a length of 0) and
+    files.completeUploadExternal ("This method can only be called once")."""
+    slack.add_channel("C0OLD", "last-year", archived=True)
+    slack.add_channel("C0PRIVATE", "managers", private=True, bot_is_member=False)
+
+    assert error_of(client.files_getUploadURLExternal, filename="empty.csv", length=0) == "missing_argument"
+    for channel, error in (
+        ("C0NOWHERE", "channel_not_found"),
+        ("C0PRIVATE", "channel_not_found"),
+        ("C0OLD", "is_archived"),
+    ):
+        assert error_of(client.files_upload_v2, channel=channel, content=b"a,b\r\n", filename="x.csv") == error
+    upload = client.files_getUploadURLExternal(filename="x.csv", length=5)
+    request = urllib.request.Request(str(upload["upload_url"]), data=b"a,b\r\n", method="POST")
+    with urllib.request.urlopen(request, timeout=5) as answer:
+        assert answer.status == 200
+    files = [{"id": upload["file_id"], "title": "x"}]
+    assert client.files_completeUploadExternal(files=files)["ok"]
+    assert error_of(client.files_completeUploadExternal, files=files) == "file_not_found"
+    assert client.files_upload_v2(channel="C0GENERAL", content=b"a,b\r\n", filename="x.csv")["ok"]
