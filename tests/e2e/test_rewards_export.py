@@ -203,7 +203,7 @@ def test_a_range_written_with_a_word_between_its_dates_is_that_range(bot: Runnin
 
     reply = bot.driver.command("U0HR", "/rewards", f"export 2026-03-01 {between} 2026-03-31")
 
-    assert "Preparing the reward export for 2026-03-01 to 2026-03-31:" in reply.text
+    assert "Preparing the reward export for 2026-03-01 to 2026-03-31 (whole days in UTC" in reply.text
 
 
 def test_team_written_with_a_capital_is_the_team_as_in_digest(bot: RunningBot) -> None:
