@@ -136,12 +136,11 @@ def _earlier(hidden: int) -> list[str]:
 def _allowance_words(history: RewardHistory) -> str:
     if not history.may_nominate:
         return NOT_NOMINATING
-    return (
-        f"{history.allowance_left} of {history.allowance} nominations left this month ({_renews(history.renews_at)})."
-    )
+    left = f"{history.allowance_left} of {history.allowance}"
+    return f"{left} nominations left this month ({renews_words(history.renews_at)})."
 
 
-def _renews(moment: datetime) -> str:
+def renews_words(moment: datetime) -> str:
     """When the allowance's month (UTC's) turns over, on each reader's clock: far from UTC it is evening or morning."""
     return f"renews {local_time(moment, '{date_short} at {time}', '%d %B %H:%M')}"
 
@@ -197,9 +196,8 @@ def _tally(number: int, tally: Tally) -> str:
 def recognition_home(summary: RecognitionSummary) -> list[Block]:
     facts = f"*Received this month:* {summary.received}   *Given this month:* {summary.given}"
     if summary.may_nominate:
-        facts += (
-            f"   *Nominations left:* {summary.allowance_left} of {summary.allowance} ({_renews(summary.renews_at)})"
-        )
+        left = f"{summary.allowance_left} of {summary.allowance}"
+        facts += f"   *Nominations left:* {left} ({renews_words(summary.renews_at)})"
     blocks: list[Block] = [
         {"type": "header", "text": plain("Recognition", 150)},
         text_block(facts),
