@@ -44,7 +44,4 @@ def _when_again(most: int, waiting: int, nominator: Employee, now: datetime) -> 
             "Try a shout-out, or another reward."
         )
     starts = moment_words(next_month_start(now), nominator.tz)
-    return (
-        "Try a shout-out or another reward, or put them forward for it again "
-        f"from {starts}, when the next month starts."
-    )
+    return f"Try a shout-out or another reward, or this one again from {starts}."

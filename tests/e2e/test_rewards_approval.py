@@ -290,9 +290,10 @@ def test_a_reward_at_its_monthly_most_says_from_when_it_can_be_given_again_on_th
     again = ready.driver.command("U0AGENT3", "/nominate", f"{LEE} voucher_25 saved an order")
 
     assert "Coffee &amp; cake voucher 2 times this month" in refused.text
-    assert "or put them forward for it again from Tuesday 31 March at 17:00 Los Angeles time" in refused.text, (
-        "midnight UTC on Ines's clock: the evening before in Los Angeles"
-    )
+    assert (
+        "Try a shout-out or another reward, or this one again from Tuesday 31 March at 17:00 Los Angeles time."
+        in refused.text
+    ), "midnight UTC on Ines's clock: the evening before in Los Angeles"
     assert "waiting for approval by Maya Manager" in again.text
 
 
