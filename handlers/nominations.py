@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from handlers import payload
 from handlers.blocks import nominations as blocks
 from handlers.blocks.kit import field_errors, name_of
+from handlers.blocks.rewards import renews_words
 from handlers.commands import Usage, is_help
 from handlers.delivery import Outgoing, queue, send_now
 from handlers.deps import Deps, deps_of
@@ -178,7 +179,8 @@ def strangers(slack_ids: tuple[str, ...], known: Mapping[str, str], *, skip: set
 
 def confirmation(outcome: NominationOutcome) -> str:
     names = ", ".join(name_of(nomination.nominee) for nomination in outcome.nominations)
-    left = f" You have {plural(outcome.allowance_left, 'nomination')} left this month."
+    renews = renews_words(outcome.renews_at)
+    left = f" You have {plural(outcome.allowance_left, 'nomination')} left this month ({renews})."
     if outcome.waiting:
         approvers = ", ".join(sorted({name_of(n.approver) for n in outcome.waiting if n.approver}))
         title = escape_mrkdwn(outcome.item.title)

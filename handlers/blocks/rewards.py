@@ -1,6 +1,7 @@
 """Block Kit for rewards: shared pieces, HR's buttons on a grant, the reason modal, history, leaderboard, App Home."""
 
 import json
+from datetime import datetime
 from typing import Any
 
 from handlers.blocks.kit import (
@@ -135,8 +136,13 @@ def _earlier(hidden: int) -> list[str]:
 def _allowance_words(history: RewardHistory) -> str:
     if not history.may_nominate:
         return NOT_NOMINATING
-    renews = local_time(history.renews_at, "{date_short} at {time}", "%d %B %H:%M")
-    return f"{history.allowance_left} of {history.allowance} nominations left this month (renews {renews})."
+    left = f"{history.allowance_left} of {history.allowance}"
+    return f"{left} nominations left this month ({renews_words(history.renews_at)})."
+
+
+def renews_words(moment: datetime) -> str:
+    """When the allowance's month (UTC's) turns over, on each reader's clock: far from UTC it is evening or morning."""
+    return f"renews {local_time(moment, '{date_short} at {time}', '%d %B %H:%M')}"
 
 
 def _received_line(grant: RewardGrant) -> str:
@@ -190,7 +196,8 @@ def _tally(number: int, tally: Tally) -> str:
 def recognition_home(summary: RecognitionSummary) -> list[Block]:
     facts = f"*Received this month:* {summary.received}   *Given this month:* {summary.given}"
     if summary.may_nominate:
-        facts += f"   *Nominations left:* {summary.allowance_left} of {summary.allowance}"
+        left = f"{summary.allowance_left} of {summary.allowance}"
+        facts += f"   *Nominations left:* {left} ({renews_words(summary.renews_at)})"
     blocks: list[Block] = [
         {"type": "header", "text": plain("Recognition", 150)},
         text_block(facts),

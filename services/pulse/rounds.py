@@ -54,12 +54,23 @@ def zone_of(employee: Employee) -> ZoneInfo:
     return zone(employee.tz)
 
 
-def opens_for(pulse_round: PulseRound, employee: Employee) -> datetime:
-    """When the round opens for this person: the round's local hour in their own time zone."""
+def local_opening(pulse_round: PulseRound, employee: Employee) -> datetime:
+    """The round's local hour in this person's own time zone (never before the round started)."""
     if pulse_round.local_time is None:
         return pulse_round.started_at
     local = datetime.combine(pulse_round.opens_on, time.fromisoformat(pulse_round.local_time), zone_of(employee))
     return max(local.astimezone(UTC), pulse_round.started_at)
+
+
+def opens_for(pulse_round: PulseRound, employee: Employee) -> datetime:
+    """When the round opens for this person: their local hour, unless it would come too late to remind them before
+    the close, which was fixed from everyone's zone when the round opened (their zone moved west since, or they
+    joined since from further west than anyone then): then when it opened in the last zone it counted, so they
+    have its `open_hours` and reminder like everyone (at once, if that has passed)."""
+    own = local_opening(pulse_round, employee)
+    if own + timedelta(hours=pulse_round.reminder_hours) < pulse_round.closes_at:
+        return own
+    return min(own, pulse_round.closes_at - timedelta(hours=pulse_round.open_hours))
 
 
 def questions_for(number: int, settings: PulseSettings) -> list[BankQuestion]:
@@ -168,7 +179,7 @@ def create_round(
         for position, question in enumerate(questions_for(number, settings))
     ]
     people = invitable(session, workspace)
-    last_open = max([opens_for(pulse_round, person) for person in people], default=now)
+    last_open = max([local_opening(pulse_round, person) for person in people], default=now)
     pulse_round.closes_at = last_open + timedelta(hours=settings.open_hours)
     try:
         with session.begin_nested():

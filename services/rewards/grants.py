@@ -227,6 +227,7 @@ class RecognitionSummary:
     given: int
     allowance: int
     allowance_left: int
+    renews_at: datetime
     latest: list[Shoutout]
     may_nominate: bool
 
@@ -242,6 +243,7 @@ def summary(session: Session, *, workspace: Workspace, employee: Employee, now: 
         given=int(given or 0),
         allowance=policy.allowance_per_month,
         allowance_left=max(policy.allowance_per_month - int(given or 0), 0),
+        renews_at=next_month_start(now),
         latest=[Shoutout(nominator, recipient, reason) for nominator, recipient, reason in latest],
         may_nominate=employee.active,
     )

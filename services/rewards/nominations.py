@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import bindparam, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -16,8 +16,9 @@ from services.calendar import moment_words
 from services.directory import SlackPerson
 from services.errors import AlreadyDone, InvalidInput, NotAllowed, NotFound
 from services.policy.rewards import SHOUTOUT, RewardItem, RewardPolicy
-from services.rewards.approvals import approver_for, grant_for, granted_this_month
+from services.rewards.approvals import approver_for, grant_for
 from services.rewards.grants import allowance_left, describe, next_month_start, reward_policy
+from services.rewards.monthly_most import check_item_limit
 from services.text import escape_mrkdwn, plural
 
 DUPLICATE_WINDOW = timedelta(minutes=1)
@@ -40,11 +41,6 @@ class NominationRequest:
 
 
 # Every nomination runs these: built once, since building a statement costs more than running it.
-_WAITING_OF_ITEM = select(func.count(Nomination.id)).where(
-    Nomination.nominee_id == bindparam("nominee_id"),
-    Nomination.item_key == bindparam("item_key"),
-    Nomination.status == "pending",  # whenever made: approved now, it is granted this month
-)
 _SAME_NOMINATION = select(Nomination.id).where(
     Nomination.nominator_id == bindparam("nominator_id"),
     Nomination.nominee_id == bindparam("nominee_id"),
@@ -60,6 +56,7 @@ class NominationOutcome:
     nominations: list[Nomination]
     grants: list[RewardGrant]
     allowance_left: int
+    renews_at: datetime
 
     @property
     def waiting(self) -> list[Nomination]:
@@ -112,7 +109,7 @@ def nominate(
     directory.lock_people(session, [nominator, *nominees])  # by the same giver or to the same nominee
     left = _check_allowance(session, policy, nominator, len(nominees), now)
     for nominee in nominees:
-        _check_item_limit(session, item, nominee, now)
+        check_item_limit(session, item, nominator, nominee, now)
         _check_duplicate(session, nominator, nominee, item, reason, now)
     resolution = _resolution(session, workspace, request.resolution_id, nominees)
     made = [
@@ -130,7 +127,7 @@ def nominate(
     )
     session.flush()
     # Each new nomination (pending or approved) counts against the allowance, and the lock kept others out.
-    return NominationOutcome(item, made, grants, left - len(made))
+    return NominationOutcome(item, made, grants, left - len(made), next_month_start(now))
 
 
 def _distinct(slack_ids: tuple[str, ...]) -> list[str]:
@@ -190,19 +187,6 @@ def _check_allowance(session: Session, policy: RewardPolicy, nominator: Employee
     raise NotAllowed(
         f"You have {plural(left, 'nomination')} left this month but named {wanted} people. It renews on {renews}."
     )
-
-
-def _check_item_limit(session: Session, item: RewardItem, nominee: Employee, now: datetime) -> None:
-    if item.max_per_month is None:
-        return
-    waiting = int(session.scalar(_WAITING_OF_ITEM, {"nominee_id": nominee.id, "item_key": item.key}) or 0)
-    received = waiting + granted_this_month(session, nominee.id, item.key, now)
-    if received >= item.max_per_month:
-        raise NotAllowed(
-            f"{directory.name_of(nominee)} has already received or been put forward for {escape_mrkdwn(item.title)} "
-            f"{plural(item.max_per_month, 'time')} this month, the most the catalog allows. "
-            "Try a shout-out, or another reward."
-        )
 
 
 def _check_duplicate(

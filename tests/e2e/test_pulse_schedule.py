@@ -9,7 +9,7 @@ from models import PulseRound
 from tests.conftest import RunningBot
 from tests.e2e.test_pulse_rounds import tick
 from tests.helpers import load_org
-from tests.pulse_org import EAST, EVERYONE, WEST, load_pulse_org, org_csv
+from tests.pulse_org import EAST, EVERYONE, PULSE, WEST, load_pulse_org, org_csv
 
 SUNDAY = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 MONDAY_HOURS = ((1, 20), (2, 1), (2, 10), (2, 15))  # (day of March, UTC hour)
@@ -126,3 +126,50 @@ def test_someone_invited_late_is_reminded_a_full_reminder_period_after_their_inv
     at(bot, 4, 14)  # a day later (the reminder period is 24 h)
     reminded = [c.channel for c in bot.slack.calls("chat.postMessage") if "Reminder" in c.text]
     assert {"U0NEW", EAST[0]} <= set(reminded)
+
+
+SHORT_ROUND = '[pulse]\nlocal_time = "10:00"\nopen_hours = 4\nreminder_hours = 2\n'
+"""Open four hours after 10:00 in the last time zone: with the org below, 15:00 to 19:00 UTC on Monday."""
+MOVER = EAST[0]
+
+
+def with_a_mover(bot: RunningBot, pulse: str) -> None:
+    """East's first agent has no time zone in the org file: theirs is Slack's, New York until they move."""
+    load_pulse_org(bot.sessions, SUNDAY, pulse=pulse)
+    row = f"{MOVER},East Agent {MOVER[-2:]},Support East,frontline,U0MGR1,,America/New_York,"
+    load_org(bot.sessions, SUNDAY, org_csv().replace(row, row.replace(",America/New_York,", ",,")))
+    bot.slack.add_user(MOVER, f"East Agent {MOVER[-2:]}", tz="America/New_York")
+    bot.driver.user_change(MOVER, tz="America/New_York", tz_label="Eastern Standard Time", tz_offset=-18000)
+
+
+def moves_to_honolulu(bot: RunningBot) -> None:
+    bot.driver.user_change(MOVER, tz="Pacific/Honolulu", tz_label="Hawaii-Aleutian Standard Time", tz_offset=-36000)
+
+
+def test_someone_who_moves_west_of_everyone_in_a_short_round_is_asked_at_its_last_opening(bot: RunningBot) -> None:
+    """The round closes at 19:00 UTC, four hours after it opened in New York; 10:00 in Honolulu is 20:00 UTC. Asked
+    at their own hour they would never be asked: they are asked with New York, and reminded with it."""
+    with_a_mover(bot, SHORT_ROUND)
+    at(bot, 1, 20)  # the round opens, New York's 10:00 the last counted
+    bot.clock.set(datetime(2026, 3, 2, 12, 0, tzinfo=UTC))
+    moves_to_honolulu(bot)
+
+    at(bot, 2, 15)
+    assert MOVER in dm_channels(bot), "asked at 15:00 UTC, when the round opened in New York"
+    at(bot, 2, 17)
+    reminders = [c.channel for c in bot.slack.calls("chat.postMessage") if "Reminder" in c.text]
+    assert MOVER in reminders, "and reminded two hours later, before the close"
+    with bot.sessions() as session:
+        assert session.scalars(select(PulseRound)).one().closes_at == datetime(2026, 3, 2, 19, 0, tzinfo=UTC)
+
+
+def test_someone_who_moves_west_of_everyone_in_a_long_round_is_asked_at_their_own_hour(bot: RunningBot) -> None:
+    with_a_mover(bot, PULSE)  # open 72 hours
+    at(bot, 1, 20)
+    bot.clock.set(datetime(2026, 3, 2, 12, 0, tzinfo=UTC))
+    moves_to_honolulu(bot)
+
+    at(bot, 2, 15)
+    assert MOVER not in dm_channels(bot), "05:00 in Honolulu, and the round stays open three days"
+    at(bot, 2, 20)
+    assert MOVER in dm_channels(bot), "10:00 in Honolulu"

@@ -271,8 +271,30 @@ def test_the_monthly_most_of_a_reward_holds_across_the_turn_of_the_month(ready: 
         ready.driver.click(request.channel, request, blocks.APPROVE)
 
     assert "already received or been put forward for Coffee &amp; cake voucher 2 times this month" in third.text
+    assert "Until the ones still waiting for approval (2) are decided, a new month frees none" in third.text
+    assert "again from" not in third.text, "a new month frees nothing while both still wait"
     with ready.sessions() as session:
         assert [grant.item_key for grant in grants(session)] == ["voucher_25", "voucher_25"]
+
+
+def test_a_reward_at_its_monthly_most_says_from_when_it_can_be_given_again_on_the_nominators_clock(
+    ready: RunningBot,
+) -> None:
+    for giver, why in (("U0AGENT1", "calmed a customer"), ("U0AGENT3", "covered a shift")):
+        ready.driver.command(giver, "/nominate", f"{LEE} voucher_25 {why}")
+    for request in [call for call in ready.slack.calls("chat.postMessage") if blocks.APPROVE in str(call.args)]:
+        ready.driver.click(request.channel, request, blocks.APPROVE)
+
+    refused = ready.driver.command("U0AGENT3", "/nominate", f"{LEE} voucher_25 saved an order")
+    ready.clock.set(datetime(2026, 4, 1, 0, 0, 30, tzinfo=UTC))
+    again = ready.driver.command("U0AGENT3", "/nominate", f"{LEE} voucher_25 saved an order")
+
+    assert "Coffee &amp; cake voucher 2 times this month" in refused.text
+    assert (
+        "Try a shout-out or another reward, or this one again from Tuesday 31 March at 17:00 Los Angeles time."
+        in refused.text
+    ), "midnight UTC on Ines's clock: the evening before in Los Angeles"
+    assert "waiting for approval by Maya Manager" in again.text
 
 
 def test_approving_past_the_monthly_most_is_refused_when_the_catalog_was_lowered_meanwhile(

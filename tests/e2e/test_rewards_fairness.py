@@ -1,5 +1,7 @@
 """Fairness and visibility: /rewards top, HR's mutual-pair flag, the leaderboard switch, App Home's Recognition."""
 
+from datetime import UTC, datetime
+
 import pytest
 
 from handlers.blocks.nominations import PEOPLE, PUBLIC, REASON, REWARD
@@ -67,6 +69,17 @@ def test_app_home_shows_this_months_recognition_and_the_latest_shout_outs(ready:
     [publish] = ready.slack.calls("views.publish")
     assert "*Received this month:* 1   *Given this month:* 1   *Nominations left:* 4 of 5" in publish.text
     assert "Sam Agent → *Lee Senior*: &lt;b&gt;bold&lt;/b&gt; fix (#0)" in publish.text
+
+
+def test_app_home_says_when_the_allowance_renews_on_the_readers_clock(ready: RunningBot) -> None:
+    ready.driver.open_home("U0AGENT1")
+
+    [publish] = ready.slack.calls("views.publish")
+    april = int(datetime(2026, 4, 1, tzinfo=UTC).timestamp())
+    assert (
+        f"*Nominations left:* 5 of 5 (renews <!date^{april}^{{date_short}} at {{time}}|01 April 00:00 UTC>)"
+        in publish.text
+    ), "the month is UTC's: in New York it turns over the evening before, which Slack shows on each reader's clock"
 
 
 def test_app_home_leaves_private_recognition_out_of_the_shout_outs(ready: RunningBot) -> None:

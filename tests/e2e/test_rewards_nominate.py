@@ -44,6 +44,17 @@ def test_a_shout_out_is_posted_to_the_recognition_channel_and_dms_the_nominee(re
         assert grant.recipient.slack_id == "U0AGENT2"
 
 
+def test_a_nomination_says_when_the_allowance_left_renews_on_the_readers_clock(ready: RunningBot) -> None:
+    """The month is UTC's: in Tokyo it turns over at 09:00 on the 1st, so "left this month" alone misleads there."""
+    reply = ready.driver.command("U0AGENT1", "/nominate", f"{LEE} calmed an angry customer")
+
+    april = int(datetime(2026, 4, 1, tzinfo=UTC).timestamp())
+    assert (
+        "You have 4 nominations left this month "
+        f"(renews <!date^{april}^{{date_short}} at {{time}}|01 April 00:00 UTC>)." in reply.text
+    )
+
+
 def test_the_policys_channel_takes_the_place_of_recognition_channel(ready: RunningBot) -> None:
     ready.slack.add_channel("C0TEAMWINS", "team-wins")
     text = EXAMPLE_POLICY.read_text().replace("[rewards]\n", '[rewards]\nchannel = "C0TEAMWINS"\n')

@@ -132,7 +132,9 @@ BUILDERS: dict[str, Callable[[], Any]] = {
         tz=None,
     ),
     "home shout-outs": lambda: rewards.recognition_home(
-        RecognitionSummary(1, 1, 3, 2, [Shoutout("Ana", "Ben", FORGED)], may_nominate=True)
+        RecognitionSummary(
+            1, 1, 3, 2, datetime(2026, 4, 1, tzinfo=UTC), [Shoutout("Ana", "Ben", FORGED)], may_nominate=True
+        )
     ),
     "revoked, for HR": lambda: rewards.hr_grant(
         RewardGrant(
