@@ -93,6 +93,13 @@ class ThroughOurHandler(GunicornLogger):  # type: ignore[misc]
             logger.propagate = True
 
 
+def gunicorn_level(log_level: str) -> str:
+    """gunicorn's level: the app's LOG_LEVEL (ERROR leaves out its "Invalid request" warnings too), never below
+    WARNING: its info and debug lines repeat ours (where it listens, that it stops) or tell of each connection."""
+    level = max(logging.getLevelNamesMapping()[log_level.upper()], logging.WARNING)
+    return logging.getLevelName(level).lower()
+
+
 class PreforkServer(BaseApplication):  # type: ignore[misc]
     """gunicorn's master process and its workers, configured from here rather than a config file."""
 
@@ -106,7 +113,7 @@ class PreforkServer(BaseApplication):  # type: ignore[misc]
             "keepalive": 75,
             "proc_name": "latitude",
             "accesslog": None,
-            "loglevel": "warning",
+            "loglevel": gunicorn_level(settings.log_level),
             "logger_class": ThroughOurHandler,
             "when_ready": self._say_where,
             "post_worker_init": self._start_worker,

@@ -25,6 +25,18 @@ DONE_THEN_SORRY = (
     "if this keeps happening, give this reference to your admin."
 )
 """For an error after the work was committed: "try again" would do it twice."""
+UNREFERENCED = (  # what an anonymous sender is told instead of a reference (`anonymous_request`)
+    " No reference is given, so that you stay anonymous: the error is logged to the millisecond, and a reference "
+    "passed on would show when you sent it, and so what is yours."
+)
+SORRY_ANONYMOUS = (
+    "Sorry, something went wrong on our side. Nothing you did caused it. Please try again in a minute." + UNREFERENCED
+)
+DONE_THEN_SORRY_ANONYMOUS = (
+    "{done}, but then something went wrong on our side. There is no need to do it again." + UNREFERENCED
+)
+ANONYMOUS_REQUEST = "latitude_anonymous_request"
+"""Set on the context of a request whose sender stays anonymous (`anonymous_request`)."""
 DECIDED = "Your decision was recorded"
 
 BAD_REQUEST = "Bad request: Slack never sends this."
@@ -43,7 +55,14 @@ def handle_error(
     client: WebClient | None = None,
 ) -> BoltResponse | None:
     """Log with a reference and tell the user; a malformed payload read before the ack is answered 400."""
-    return _handled(error, body, respond, response, context, client)
+    anonymous = context is not None and bool(context.get(ANONYMOUS_REQUEST))
+    return _handled(error, body, respond, response, context, client, anonymous=anonymous)
+
+
+def anonymous_request(context: BoltContext) -> None:
+    """An error in this request gives its sender no reference: its log line is dated to the millisecond, like what
+    they sent, and a reference passed on to an admin would tie them to it."""
+    context[ANONYMOUS_REQUEST] = True
 
 
 def _handled(
@@ -54,12 +73,14 @@ def _handled(
     context: BoltContext | None = None,
     client: WebClient | None = None,
     done: str | None = None,
+    *,
+    anonymous: bool = False,
 ) -> BoltResponse | None:
     ref = secrets.token_hex(4)
     if isinstance(error, MalformedPayload):
         log.warning("[ref %s] refused a malformed %s request: %s", ref, _kind(body), error)
         return BoltResponse(status=400, body=BAD_REQUEST) if response is not None else None
-    told = SORRY.format(ref=ref) if done is None else DONE_THEN_SORRY.format(done=done, ref=ref)
+    told = _apology(ref, done, anonymous)
     if isinstance(error, SlackApiError) and error.response.get("error") == "expired_trigger_id":
         log.warning("[ref %s] a form opened after its trigger expired (a %s request held up)", ref, _kind(body))
         told = TOO_SLOW_FOR_A_FORM
@@ -79,6 +100,12 @@ def _handled(
     elif _answered_in_a_view(body) and client is not None:  # the Home or a form: no response URL, so a DM
         _tell_in_a_dm(client, body["user"]["id"], told, ref)
     return None
+
+
+def _apology(ref: str, done: str | None, anonymous: bool) -> str:
+    if anonymous:
+        return SORRY_ANONYMOUS if done is None else DONE_THEN_SORRY_ANONYMOUS.format(done=done)
+    return SORRY.format(ref=ref) if done is None else DONE_THEN_SORRY.format(done=done, ref=ref)
 
 
 def _answered_in_a_view(body: dict[str, Any]) -> bool:
@@ -105,15 +132,21 @@ def _has_response_url(body: dict[str, Any]) -> bool:
 
 @contextmanager
 def reported(
-    body: dict[str, Any], respond: Respond | None = None, client: WebClient | None = None, *, done: str | None = None
+    body: dict[str, Any],
+    respond: Respond | None = None,
+    client: WebClient | None = None,
+    *,
+    done: str | None = None,
+    anonymous: bool = False,
 ) -> Iterator[None]:
     """Send an error raised after the ack to the global handler, with this `respond` (the export's, say),
     and let the listener go on; `client` tells someone who clicked in the App Home, which has no response URL.
     A submitted form has closed by then: `client` tells its author in a DM.
     `done` says what was committed before (`Your fix was logged`): the person is then told that, never to try
-    again. An error that escapes a listener reaches the handler too, through Bolt; its answer stays given either way
+    again. `anonymous`: what was sent keeps its sender anonymous, so no reference is given (`anonymous_request`).
+    An error that escapes a listener reaches the handler too, through Bolt; its answer stays given either way
     (`handlers.timely.KeptAck`)."""
     try:
         yield
     except Exception as error:
-        _handled(error, body, respond, client=client, done=done)
+        _handled(error, body, respond, client=client, done=done, anonymous=anonymous)

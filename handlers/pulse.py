@@ -14,7 +14,7 @@ from handlers.blocks import pulse_results as result_blocks
 from handlers.blocks.kit import field_errors
 from handlers.commands import Usage, is_help, unknown_argument
 from handlers.deps import deps_of
-from handlers.errors import reported
+from handlers.errors import anonymous_request, reported
 from handlers.people import action_caller, command_caller, with_newcomer_note
 from handlers.pulse_chart import trend_png
 from handlers.pulse_invitations import queue_invitations
@@ -176,6 +176,7 @@ def answer_question(
     ack: Ack, body: dict[str, Any], action: dict[str, Any], context: BoltContext, client: WebClient, respond: Respond
 ) -> None:
     question_id, value = payload.parsed(blocks.parse_answer, str(action.get("value")))
+    anonymous_request(context)
     ack()
     deps = deps_of(context)
     try:
@@ -192,7 +193,7 @@ def answer_question(
     except DomainError as error:
         respond(text=str(error), response_type="ephemeral", replace_original=False)
         return
-    with reported(body, respond, done=ANSWER_SAVED):
+    with reported(body, respond, done=ANSWER_SAVED, anonymous=True):
         _update(client, body, blocks.questions_message(outcome.mine))
 
 
@@ -200,6 +201,7 @@ def change_answer(
     ack: Ack, body: dict[str, Any], action: dict[str, Any], context: BoltContext, client: WebClient, respond: Respond
 ) -> None:
     editing = payload.id_value(action)
+    anonymous_request(context)
     ack()
     deps = deps_of(context)
     try:
@@ -211,7 +213,7 @@ def change_answer(
     except DomainError as error:
         respond(text=str(error), response_type="ephemeral", replace_original=False)
         return
-    with reported(body, respond):
+    with reported(body, respond, anonymous=True):
         _update(client, body, blocks.questions_message(mine, editing=editing))
 
 
@@ -221,6 +223,7 @@ def open_comment(
     with payload.reading("comment button"):
         container = body.get("container") or {}
         placement = blocks.Placement(payload.id_value(action), container["channel_id"], container["message_ts"])
+    anonymous_request(context)
     ack()
     deps = deps_of(context)
     try:
@@ -236,7 +239,7 @@ def open_comment(
     except DomainError as error:
         respond(text=str(error), response_type="ephemeral", replace_original=False)
         return
-    with reported(body, respond):
+    with reported(body, respond, anonymous=True):
         client.views_open(trigger_id=body["trigger_id"], view=blocks.comment_modal(placement))
 
 
@@ -244,6 +247,7 @@ def submit_comment(
     ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext, client: WebClient
 ) -> None:
     placement, text = payload.parsed(blocks.parse_comment, view)
+    anonymous_request(context)
     deps = deps_of(context)
     try:
         with deps.sessions.begin() as session:
@@ -261,7 +265,7 @@ def submit_comment(
         ack(**field_errors(blocks.COMMENT_BLOCK, str(error)))
         return
     ack()
-    with reported(body, client=client, done="Your comment was saved"):
+    with reported(body, client=client, done="Your comment was saved", anonymous=True):
         client.chat_update(channel=placement.channel, ts=placement.ts, **blocks.questions_message(mine))
 
 

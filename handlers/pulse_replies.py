@@ -18,7 +18,7 @@ from handlers import payload
 from handlers.blocks import pulse_results as result_blocks
 from handlers.blocks.kit import field_errors
 from handlers.deps import deps_of
-from handlers.errors import reported
+from handlers.errors import anonymous_request, reported
 from handlers.people import action_caller
 from services.errors import DomainError
 from services.pulse import relay as pulse_relay
@@ -58,6 +58,7 @@ def open_answer_reply(
     ack: Ack, body: dict[str, Any], action: dict[str, Any], context: BoltContext, client: WebClient, respond: Respond
 ) -> None:
     to = payload.parsed(result_blocks.parse_answer_button, action)
+    anonymous_request(context)  # only a comment's author holds the button: a reference would name them
     ack()
     deps = deps_of(context)
     try:
@@ -77,7 +78,7 @@ def open_answer_reply(
     intro = "The bot sends this to the manager without your name: they still won't know it's you."
     subject = result_blocks.answer_value(to)
     view = result_blocks.message_modal(result_blocks.ANSWER_REPLY_CALLBACK, subject, "Answer anonymously", intro)
-    with reported(body, respond):
+    with reported(body, respond, anonymous=True):
         client.views_open(trigger_id=body["trigger_id"], view=view)
 
 
@@ -115,6 +116,7 @@ def submit_answer_reply(
     ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext, client: WebClient
 ) -> None:
     to, text = payload.parsed(result_blocks.parse_answer, view)
+    anonymous_request(context)
     deps = deps_of(context)
     try:
         with deps.sessions.begin() as session:

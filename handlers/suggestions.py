@@ -16,7 +16,7 @@ from handlers.blocks.kit import Block, field_errors
 from handlers.commands import Usage, is_help
 from handlers.delivery import Outgoing, queue, send_now, update_each
 from handlers.deps import Deps, deps_of
-from handlers.errors import reported
+from handlers.errors import anonymous_request, reported
 from handlers.people import action_caller, command_caller, labelled, with_newcomer_note
 from handlers.suggestion_decisions import current_owners_cards
 from models import Employee, Suggestion, Workspace
@@ -132,6 +132,8 @@ def submit_suggest_modal(
     ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext, client: WebClient
 ) -> None:
     request = payload.parsed(blocks.parse_suggest_modal, payload.state_values(view))
+    if request.anonymous:
+        anonymous_request(context)
     deps = deps_of(context)
     try:
         with deps.sessions.begin() as session:
@@ -143,7 +145,8 @@ def submit_suggest_modal(
         ack(**field_errors(error.field or blocks.WHAT, str(error)))
         return
     ack()
-    with reported(body, client=client, done="Your suggestion was sent"):
+    done = "Your suggestion was sent anonymously" if suggestion.anonymous else "Your suggestion was sent"
+    with reported(body, client=client, done=done, anonymous=suggestion.anonymous):
         send_now(deps, client, claimed)
 
 

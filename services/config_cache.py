@@ -8,9 +8,10 @@ reads fresh rows on its next request: someone an import deactivated loses their 
 A copy is taken after its version was read, so it is never older than that version. The cache lives on
 a session factory (`session.info`), put there by bot/; a session without one reads everything afresh.
 
-A copy also names the workspace row it came from (its team and when it was added), not only its id: on SQLite
-a workspace added after another was purged can be given the purged one's id, and starts counting versions
-from 0 again, so the id and the version alone could hand it the purged workspace's policy and people.
+A copy also names the workspace row it came from (its team and when it was added), not only its id. Since
+migration 0023 no id is given twice, on SQLite (AUTOINCREMENT) as on PostgreSQL (sequences), so a workspace
+added after another was purged never gets the purged one's id; the stamp stays as a cheap second guard, since a
+new workspace counts versions from 0 again, and an id and a version alone would hand it another's policy and people.
 """
 
 import threading

@@ -1,6 +1,7 @@
 """The command line: `python -m bot <command>`. Each command group lives in its own module."""
 
 import argparse
+import logging
 import os
 import signal
 import sys
@@ -19,6 +20,8 @@ from services.errors import DomainError
 GROUPS = (run, db, org, policy, export, pulse, digest, workspace, demo)
 TERMINATED = 128 + signal.SIGTERM
 """The exit status of a command ended by SIGTERM, as a shell reports it (143)."""
+CRASHED = 1
+log = logging.getLogger("latitude.cli")
 
 
 class CommandParser(argparse.ArgumentParser):
@@ -46,7 +49,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
     configure_logging("WARNING")
     try:
         with sigterm_raised(args.command != "run"):  # `run` stops gracefully on its own
@@ -62,6 +66,33 @@ def main(argv: Sequence[str] | None = None) -> int:
         return TERMINATED
     except BrokenPipeError:
         return reader_went_away()
+    except Exception as error:  # the command line's one catch-all, as `handlers.errors` is the app's
+        return crashed(command_named(parser, sys.argv[1:] if argv is None else argv), error)
+
+
+def crashed(command: str, error: Exception) -> int:
+    """An error no command foresaw (a bug, a database refusing a write): its traceback is logged once through the
+    app's logging, as JSON with LOG_FORMAT=json and without the row values PostgreSQL quotes in its DETAIL line,
+    never printed raw by Python; the operator gets one line saying so."""
+    log.critical("`%s` stopped on an unexpected %s", command, type(error).__name__, exc_info=error)
+    print(
+        f"error: `python -m bot {command}` stopped on an unexpected error ({type(error).__name__}); "
+        "the log above has its traceback",
+        file=sys.stderr,
+    )
+    return CRASHED
+
+
+def command_named(parser: argparse.ArgumentParser, argv: Sequence[str]) -> str:
+    """The command and sub-commands typed (`org import`), without its arguments."""
+    words: list[str] = []
+    for word in argv:
+        choices = next((a.choices for a in parser._actions if isinstance(a, argparse._SubParsersAction)), {})
+        if word not in choices:
+            break
+        words.append(word)
+        parser = choices[word]
+    return " ".join(words)
 
 
 @contextmanager

@@ -5,12 +5,10 @@ malformed request from anyone who reaches the port is logged in LOG_FORMAT, one 
 import json
 import os
 import queue
-import re
 import socket
 import subprocess
 import sys
 import threading
-import time
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -29,6 +27,26 @@ MALFORMED = (b"GET\x1b[2J / HTTP/1.1\r\nHost: latitude\r\n\r\n", b"GET / HTTP/1.
 def test_a_malformed_request_to_a_worker_is_logged_as_json_like_every_other_line(
     tmp_path: Path, slack: FakeSlack, database_url: str, sessions: sessionmaker[Session]
 ) -> None:
+    records = malformed_requests_served(tmp_path, slack, database_url, sessions, {"LOG_FORMAT": "json"})
+
+    refused = [r["message"] for r in records if r["logger"] == "gunicorn.error" and r["level"] == "WARNING"]
+    assert len(refused) == 2 and all(message.startswith("Invalid request from ip=127.0.0.1") for message in refused)
+
+
+def test_with_log_level_error_gunicorns_warnings_stay_out_of_the_log(
+    tmp_path: Path, slack: FakeSlack, database_url: str, sessions: sessionmaker[Session]
+) -> None:
+    records = malformed_requests_served(
+        tmp_path, slack, database_url, sessions, {"LOG_FORMAT": "json", "LOG_LEVEL": "ERROR"}
+    )
+
+    assert [r for r in records if r["level"] not in ("ERROR", "CRITICAL")] == []
+
+
+def malformed_requests_served(
+    folder: Path, slack: FakeSlack, database_url: str, sessions: sessionmaker[Session], settings: dict[str, str]
+) -> list[dict[str, str]]:
+    """What two workers log when sent the malformed requests, with these settings; each line one JSON record."""
     if not database_url.startswith("postgresql"):
         pytest.skip("several workers need PostgreSQL")
     load_org(sessions, datetime.now(UTC))
@@ -38,37 +56,30 @@ def test_a_malformed_request_to_a_worker_is_logged_as_json_like_every_other_line
         "SLACK_SIGNING_SECRET": SIGNING_SECRET,
         "SLACK_API_URL": slack.api_url,
         "DATABASE_URL": database_url,
-        "LOG_FORMAT": "json",
+        **settings,
     }
-    command = [sys.executable, "-m", "bot", "run", "--http", "--host", "127.0.0.1", "--port", "0", "--workers", "2"]
-    process = subprocess.Popen([*command, "--no-scheduler"], cwd=tmp_path, env=env, stderr=subprocess.PIPE, text=True)
+    port = _free_port()  # "listening on" is an INFO line, which LOG_LEVEL=ERROR leaves out
+    command = [sys.executable, "-m", "bot", "run", "--http", "--host", "127.0.0.1", "--port", str(port)]
+    process = subprocess.Popen(
+        [*command, "--workers", "2", "--no-scheduler"], cwd=folder, env=env, stderr=subprocess.PIPE, text=True
+    )
     lines: queue.Queue[str] = queue.Queue()
     reader = threading.Thread(target=_forward, args=(process.stderr, lines), daemon=True)
     reader.start()
     try:
-        base = _listening(process, lines)
-        wait_until_healthy(base, process)
+        wait_until_healthy(f"http://127.0.0.1:{port}", process)
         for request in MALFORMED:
-            with socket.create_connection(("127.0.0.1", int(base.rsplit(":", 1)[1])), timeout=5) as client:
+            with socket.create_connection(("127.0.0.1", port), timeout=5) as client:
                 client.sendall(request)
                 assert client.recv(64).startswith(b"HTTP/1.1 400")
     finally:
         process.terminate()
         process.wait(timeout=20)
         reader.join(timeout=10)  # to the end of what the processes wrote
-
-    records = [json.loads(line) for line in list(lines.queue)]
-    refused = [r["message"] for r in records if r["logger"] == "gunicorn.error" and r["level"] == "WARNING"]
-    assert len(refused) == 2 and all(message.startswith("Invalid request from ip=127.0.0.1") for message in refused)
+    return [json.loads(line) for line in list(lines.queue)]
 
 
-def _listening(process: subprocess.Popen[str], lines: "queue.Queue[str]", timeout: float = 30.0) -> str:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline and process.poll() is None:
-        try:
-            line = lines.get(timeout=0.1)
-        except queue.Empty:
-            continue
-        if found := re.search(r"listening on (http://[\d.]+:\d+)/slack/events", line):
-            return found.group(1)
-    raise AssertionError("the bot did not say where it listens")
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])

@@ -1,0 +1,170 @@
+"""An error around something sent anonymously: its sender is never handed a reference that would tie them to it.
+
+The error's log line carries the time to the millisecond, like a suggestion's `created_at` or the message a manager
+receives; a reference the sender passes on to an admin would say "this person sent something then", and so which
+suggestion, or which pulse comment, is theirs.
+"""
+
+import io
+import json
+import logging
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import pytest
+from sqlalchemy import event, select
+
+from bot.logs import configure_logging
+from handlers.blocks import pulse as pulse_blocks
+from handlers.blocks import pulse_results as result_blocks
+from models import Suggestion
+from tests.conftest import RunningBot
+from tests.e2e.test_pulse_relay import commented_round, reply_from_results
+from tests.e2e.test_pulse_rounds import answer, questions_dm, start
+from tests.e2e.test_suggestions_anonymous import everything_stored, suggest_anonymously
+from tests.suggestions_helpers import load_suggestion_org
+
+AUTHOR = "U0AGENT1"
+
+
+@pytest.fixture
+def ready(bot: RunningBot) -> RunningBot:
+    load_suggestion_org(bot.sessions, bot.clock.now())
+    return bot
+
+
+@contextmanager
+def failing(bot: RunningBot, statement_start: str) -> Iterator[io.StringIO]:
+    """The database refuses statements starting so; the log of that time is what the yielded stream holds."""
+    stream = io.StringIO()
+    configure_logging(logging.INFO, stream=stream)
+    engine = bot.runtime.engine
+    dbapi_error = engine.dialect.dbapi.OperationalError  # type: ignore[union-attr]
+
+    def fail(_connection: object, _cursor: object, statement: str, *_: object) -> None:
+        if statement.startswith(statement_start):
+            raise dbapi_error("disk I/O error")
+
+    event.listen(engine, "before_cursor_execute", fail)
+    try:
+        yield stream
+    finally:
+        event.remove(engine, "before_cursor_execute", fail)
+        configure_logging(logging.WARNING)
+
+
+def told_the_author(bot: RunningBot, author: str = AUTHOR) -> str:
+    """Everything Slack showed the author: DMs, ephemeral answers, forms."""
+    told = [call.text for call in bot.slack.calls("chat.postMessage", channel=author)]
+    told += [str(call.args.get("text")) for call in bot.slack.calls("response_url")]
+    told += [json.dumps(call.args) for call in bot.slack.calls() if call.method.startswith("views.")]
+    return "\n".join(told)
+
+
+def references(log: str) -> set[str]:
+    return set(re.findall(r"\[ref (\w+)\]", log))
+
+
+def test_an_error_after_an_anonymous_suggestion_is_sent_gives_its_author_no_reference(ready: RunningBot) -> None:
+    with failing(ready, "UPDATE deliveries") as stream:
+        suggest_anonymously(ready)
+    log = stream.getvalue()
+
+    with ready.sessions() as session:
+        assert session.scalars(select(Suggestion.anonymous)).one(), "the suggestion was sent"
+        engine = session.get_bind()
+    told = told_the_author(ready)
+    assert "disk I/O error" in log and references(log), "the error was logged"
+    assert "Your suggestion was sent anonymously, but then something went wrong" in told
+    assert "no need to do it again" in told
+    assert not {ref for ref in references(log) if ref in told}, "a reference the author could pass on"
+    assert "reference `" not in told
+    about_it = [line for line in everything_stored(engine).splitlines() if "refund script" in line]  # type: ignore[arg-type]
+    for reader in (log, *about_it):
+        assert AUTHOR not in reader and "Sam Agent" not in reader
+
+
+def test_an_error_before_an_anonymous_suggestion_is_saved_gives_its_author_no_reference(ready: RunningBot) -> None:
+    """Sent again a minute later, it would be dated just after the error the reference points at."""
+    with failing(ready, "INSERT INTO suggestions") as stream:
+        suggest_anonymously(ready)
+    log = stream.getvalue()
+
+    told = told_the_author(ready)
+    assert "disk I/O error" in log and references(log), "the error was logged"
+    assert "something went wrong" in told and "try again" in told
+    assert not {ref for ref in references(log) if ref in told}, "a reference the author could pass on"
+    assert AUTHOR not in log
+
+
+def test_an_error_after_a_named_suggestion_still_gives_a_reference(ready: RunningBot) -> None:
+    ready.driver.command(AUTHOR, "/suggest")
+    view = ready.slack.calls("views.open")[-1].args["view"]
+    with failing(ready, "UPDATE deliveries") as stream:
+        ready.driver.submit(AUTHOR, view, {"what": "Shorter refund script"})
+
+    [ref] = references(stream.getvalue())
+    assert f"Your suggestion was sent, but then something went wrong on our side (reference `{ref}`)" in (
+        told_the_author(ready)
+    )
+
+
+@pytest.mark.parametrize("failing_at", ["the answer button", "the answer form"])
+def test_an_error_while_a_pulse_comments_author_answers_a_reply_gives_them_no_reference(
+    bot: RunningBot, failing_at: str
+) -> None:
+    """Only the comment's author holds that button: a reference from it would tell whose comment it was."""
+    commented_round(bot)
+    reply_from_results(bot, "U0MGR1", "Which shifts?")
+    [to_author] = bot.slack.calls("chat.postMessage", channel="U0A01")
+    if failing_at == "the answer form":
+        bot.driver.click("U0A01", to_author, result_blocks.ANSWER_REPLY_ACTION)
+        form = bot.slack.calls("views.open")[-1].args["view"]
+    with failing(bot, "SELECT pulse_relays") as stream:
+        if failing_at == "the answer form":
+            bot.driver.submit("U0A01", form, {"message": "Saturday mornings"})
+        else:
+            bot.driver.click("U0A01", to_author, result_blocks.ANSWER_REPLY_ACTION)
+    log = stream.getvalue()
+
+    told = told_the_author(bot, "U0A01")
+    assert "disk I/O error" in log and references(log), "the error was logged"
+    assert "something went wrong" in told
+    assert not {ref for ref in references(log) if ref in told}, "a reference the author could pass on"
+    assert "U0A01" not in log
+
+
+def comment_on(bot: RunningBot, user: str, text: str) -> None:
+    bot.driver.click(user, questions_dm(bot, user), pulse_blocks.COMMENT_ACTION)
+    bot.driver.submit(user, bot.slack.calls("views.open")[-1].args["view"], {"comment": text})
+
+
+@pytest.mark.parametrize(
+    ("what", "failing_at"),
+    [
+        ("answer", "INSERT INTO pulse_responses"),
+        ("comment", "INSERT INTO pulse_comments"),
+        ("answer", "chat.update"),
+        ("comment", "chat.update"),
+    ],
+)
+def test_an_error_around_a_pulse_answer_or_comment_gives_its_author_no_reference(
+    bot: RunningBot, what: str, failing_at: str
+) -> None:
+    """A reference would keep past the round's seal that they answered, or that a comment is theirs."""
+    start(bot)
+    with failing(bot, failing_at) as stream:
+        if failing_at == "chat.update":
+            bot.slack.fail("chat.update", error="cant_update_message")
+        if what == "answer":
+            answer(bot, "U0A01", 0, 4)
+        else:
+            comment_on(bot, "U0A01", "Too few people on Saturdays")
+    log = stream.getvalue()
+
+    told = told_the_author(bot, "U0A01")
+    assert references(log), "the error was logged"
+    assert "something went wrong" in told
+    assert not {ref for ref in references(log) if ref in told}, "a reference the author could pass on"
+    assert "U0A01" not in log
