@@ -249,8 +249,13 @@ class Announcement:
     @classmethod
     def of(cls, session: Session, resolution: Resolution, *, now: datetime) -> "Announcement":
         """Queue the employee's DM in the decision's own transaction, so the decision never goes untold; the
-        request's reminders, escalations and hand-overs not sent yet never will be (their buttons are moot)."""
-        requests = outbox.settle(session, key=f"resolution:{resolution.id}", reason=f"request {resolution.status}")
+        request's reminders, escalations and hand-overs not sent yet never will be (their buttons are moot), and one
+        already on its way shows the decision once it lands."""
+        decided = blocks.decided(resolution)
+        shown = {"text": f"Request {resolution.status}", "blocks": decided}
+        requests = outbox.settle(
+            session, key=f"resolution:{resolution.id}", reason=f"request {resolution.status}", shown=shown, now=now
+        )
         outcome = Outgoing(
             key=f"resolution:{resolution.id}:outcome",
             method="chat.postMessage",
@@ -261,7 +266,7 @@ class Announcement:
             },
         )
         claimed = queue(session, workspace_id=resolution.workspace_id, messages=[outcome], now=now)
-        return cls(resolution.status, blocks.decided(resolution), claimed, requests, resolution.workspace_id)
+        return cls(resolution.status, decided, claimed, requests, resolution.workspace_id)
 
 
 def announce_decision(deps: Deps, client: WebClient, announcement: Announcement, message: tuple[str, str]) -> None:

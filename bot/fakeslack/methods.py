@@ -55,7 +55,7 @@ def call_method(state: SlackState, name: str, args: Args, *, bearer: str | None)
     if refused is not None:
         state.record(Call(name + ":failed", args, time.time(), response=refused, token=token))
         return ApiReply(200, refused)
-    state.wait_for_ack(name)
+    state.hold(name, args)
     fault = state.faults.take(name, args)
     if fault is not None and not fault.acts:
         state.record(Call(name + ":failed", args, time.time(), token=token))

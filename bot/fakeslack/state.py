@@ -10,6 +10,7 @@ from typing import Any
 from bot.fakeslack.channels import Channels
 from bot.fakeslack.faults import Faults
 from bot.fakeslack.installs import Installs
+from bot.fakeslack.pauses import Pauses
 from bot.fakeslack.views import Views
 
 TEAM_ID = "T0LATITUDE"
@@ -94,6 +95,7 @@ class SlackState:
         self.violations: list[str] = []
         self._calls: list[Call] = []
         self.faults = Faults()
+        self.pauses = Pauses()
         self._messages: dict[tuple[str, str], dict[str, Any]] = {}
         self._uploads: dict[str, bytes] = {}
         self._triggers: dict[str, float] = {}
@@ -175,6 +177,11 @@ class SlackState:
         if waited > ACK_LIMIT:
             self.reject("ack", [f"came after {waited:.1f} s; Slack waits {ACK_LIMIT:.0f} s"])
         self._acked.set()
+
+    def hold(self, method: str, args: dict[str, Any]) -> None:
+        """Hold the call while a test's pause (`FakeSlack.pause`) or the ack in flight asks it to wait."""
+        self.pauses.hold(method, args)
+        self.wait_for_ack(method)
 
     def wait_for_ack(self, method: str) -> None:
         """Hold a call of a held method until the ack; a call the ack waits for is one made before it."""
