@@ -106,6 +106,7 @@ class SlackState:
         """Slack's 3 s; a test may shorten it rather than wait."""
         self._ephemeral: dict[tuple[str, str], dict[str, Any]] = {}
         self._home_views: dict[str, dict[str, Any]] = {}
+        self._publishing = threading.Lock()
         self._held: set[str] = set()
         self.latency: dict[str, float] = {}
         """Seconds a method takes to answer once done (`FakeSlack.slow_down`)."""
@@ -191,9 +192,18 @@ class SlackState:
             self.reject(method, [f"called before the request was acknowledged (no ack within {ACK_LIMIT:.0f} s)"])
 
     # -- App Home --------------------------------------------------------------------------
-    def keep_home_view(self, user_id: str, view: dict[str, Any]) -> None:
-        with self._changed:
-            self._home_views[user_id] = view
+    def publish_home(self, user_id: str, seen: str | None, show: Callable[[], dict[str, Any]]) -> dict[str, Any]:
+        """Show the person a new Home (`show` answers as views.publish does), unless the caller saw a Home (its hash,
+        `seen`) that is no longer the current one: `hash_conflict`, another publish came in between."""
+        with self._publishing:
+            current = self.home_view(user_id)
+            if seen and (current is None or current.get("hash") != seen):
+                return {"ok": False, "error": "hash_conflict"}
+            answer = show()
+            if answer.get("ok"):
+                with self._changed:
+                    self._home_views[user_id] = answer["view"]
+            return answer
 
     def home_view(self, user_id: str) -> dict[str, Any] | None:
         """The Home tab last published for the person, as Slack shows it in their next `app_home_opened`."""
