@@ -18,7 +18,7 @@ from handlers.blocks.kit import Block, field_errors
 from handlers.delivery import Outgoing, queue, send_now, update_each
 from handlers.deps import Deps, deps_of
 from handlers.errors import DECIDED, reported
-from handlers.home import build_home
+from handlers.home import build_home, publish_over
 from handlers.people import action_caller
 from models import Resolution
 from services import outbox
@@ -149,11 +149,14 @@ def refresh_where_clicked(
         update_each(deps_of(context), client, announcement.workspace_id, [digest], text=text, blocks=kept)
 
 
-def _republish_home(context: BoltContext, client: WebClient, body: dict[str, Any]) -> None:
+def _republish_home(context: BoltContext, client: WebClient, body: dict[str, Any], notice: str | None = None) -> None:
     deps = deps_of(context)
-    with deps.sessions.begin() as session:
-        home = build_home(session, action_caller(session, context, body).employee, deps.now())
-    client.views_publish(user_id=body["user"]["id"], view=home)
+
+    def home_now() -> dict[str, Any]:
+        with deps.sessions.begin() as session:
+            return build_home(session, action_caller(session, context, body).employee, deps.now(), notice=notice)
+
+    publish_over(client, body["user"]["id"], home_now(), seen=body.get("view"), again=home_now)
 
 
 def _digest_message(body: dict[str, Any]) -> tuple[str, str]:
@@ -227,13 +230,10 @@ def _in_a_view(body: dict[str, Any]) -> bool:
 def tell_clicker(context: BoltContext, client: WebClient, body: dict[str, Any], respond: Respond, text: str) -> None:
     """Answer in the surface the click came from: a click in the App Home has no response URL, so the Home is
     published again with the answer on top (https://api.slack.com/reference/interaction-payloads/block-actions)."""
-    deps = deps_of(context)
     if not _in_a_view(body):
         respond(text=text, response_type="ephemeral", replace_original=False)
         return
-    with deps.sessions.begin() as session:
-        home = build_home(session, action_caller(session, context, body).employee, deps.now(), notice=text)
-    client.views_publish(user_id=body["user"]["id"], view=home)
+    _republish_home(context, client, body, notice=text)
 
 
 @dataclass(frozen=True)
@@ -249,8 +249,13 @@ class Announcement:
     @classmethod
     def of(cls, session: Session, resolution: Resolution, *, now: datetime) -> "Announcement":
         """Queue the employee's DM in the decision's own transaction, so the decision never goes untold; the
-        request's reminders, escalations and hand-overs not sent yet never will be (their buttons are moot)."""
-        requests = outbox.settle(session, key=f"resolution:{resolution.id}", reason=f"request {resolution.status}")
+        request's reminders, escalations and hand-overs not sent yet never will be (their buttons are moot), and one
+        already on its way shows the decision once it lands."""
+        decided = blocks.decided(resolution)
+        shown = {"text": f"Request {resolution.status}", "blocks": decided}
+        requests = outbox.settle(
+            session, key=f"resolution:{resolution.id}", reason=f"request {resolution.status}", shown=shown, now=now
+        )
         outcome = Outgoing(
             key=f"resolution:{resolution.id}:outcome",
             method="chat.postMessage",
@@ -261,7 +266,7 @@ class Announcement:
             },
         )
         claimed = queue(session, workspace_id=resolution.workspace_id, messages=[outcome], now=now)
-        return cls(resolution.status, blocks.decided(resolution), claimed, requests, resolution.workspace_id)
+        return cls(resolution.status, decided, claimed, requests, resolution.workspace_id)
 
 
 def announce_decision(deps: Deps, client: WebClient, announcement: Announcement, message: tuple[str, str]) -> None:

@@ -66,16 +66,16 @@ def queue(session: Session, *, workspace_id: int, messages: list[Outgoing], now:
 
 
 def send_now(deps: Deps, client: WebClient, claimed: list[Claimed]) -> None:
-    """Send queued messages after the commit, and record how each went in one transaction; then the notices of a
-    channel post Slack refused (handlers/channel_refusals.py), which are DMs, never channel posts themselves."""
+    """Send queued messages after the commit, and record how each went in one transaction; then the updates owed to
+    messages settled while on their way (services/settled_updates.py) and the notices of a channel post Slack refused
+    (handlers/channel_refusals.py), which are DMs, never channel posts themselves."""
     if not claimed:
         return
     outcomes = [(delivery, send(client, delivery, deps.relay)) for delivery in claimed]
     with deps.sessions.begin() as session:
-        for delivery, outcome in outcomes:
-            outbox.record_outcome(session, delivery=delivery, outcome=outcome, now=deps.now())
+        owed = outbox.record_outcomes(session, outcomes=outcomes, now=deps.now())
         notices = channel_refusals.queue_held(session, outcomes, now=deps.now())
-    send_now(deps, client, notices)
+    send_now(deps, client, [*owed, *notices])
 
 
 def client_for(deps: Deps, client: WebClient, workspace_id: int) -> WebClient | None:

@@ -6,6 +6,7 @@ from typing import Any
 
 from slack_bolt import App
 from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
 from sqlalchemy.orm import Session
 
 from handlers.blocks import home as blocks
@@ -21,6 +22,8 @@ from services.resolutions import decisions
 from services.resolutions import fixes as resolutions
 
 HomeSection = Callable[[Session, Employee, datetime], list[Block]]
+Render = Callable[[], dict[str, Any]]
+HASH_CONFLICT = "hash_conflict"
 
 
 def greeting_section(_session: Session, employee: Employee, _now: datetime) -> list[Block]:
@@ -47,6 +50,22 @@ def build_home(session: Session, employee: Employee, now: datetime, notice: str 
     return blocks.home_view([section(session, employee, now) for section in SECTIONS], notice)
 
 
+def publish_over(
+    client: WebClient, user_id: str, view: dict[str, Any], *, seen: dict[str, Any] | None, again: Render
+) -> None:
+    """Publish `view` over the Home the person was last seen with (`seen`, from the event or the click; a modal
+    submitted is no Home): with its hash, Slack refuses it (`hash_conflict`) if another publish came in between,
+    whose Home may be newer than this one, rendered earlier. The Home is then rendered `again` from what is stored
+    now and published over that."""
+    home = seen if seen and seen.get("type") == "home" else {}
+    try:
+        client.views_publish(user_id=user_id, view=view, hash=home.get("hash"))
+    except SlackApiError as error:
+        if error.response.get("error") != HASH_CONFLICT:
+            raise
+        client.views_publish(user_id=user_id, view=again())
+
+
 def publish_home(event: dict[str, Any], body: dict[str, Any], context: Any, client: WebClient) -> None:
     if event.get("tab", "home") != "home":
         return
@@ -54,12 +73,16 @@ def publish_home(event: dict[str, Any], body: dict[str, Any], context: Any, clie
     with deps.sessions.begin() as session:
         identity = identify_caller(session, context, user_id=event["user"])
         view = None if identity.slack_profile_wanted else build_home(session, identity.employee, deps.now())
+
+    def home_now() -> dict[str, Any]:
+        with deps.sessions.begin() as session:
+            return build_home(session, identify_caller(session, context, user_id=event["user"]).employee, deps.now())
+
     if view is None:  # a newcomer, or someone without a time zone: greeted by name, their day on their clock
         learn_if_wanted(client, deps, identity)
-        with deps.sessions.begin() as session:
-            view = build_home(session, identify_caller(session, context, user_id=event["user"]).employee, deps.now())
+        view = home_now()
     if not blocks.already_shown(view, event.get("view")):
-        client.views_publish(user_id=event["user"], view=view)
+        publish_over(client, event["user"], view, seen=event.get("view"), again=home_now)
 
 
 def register(app: App) -> None:

@@ -8,7 +8,7 @@ from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 from sqlalchemy.orm import Session
 
-from handlers import payload, pulse_comments, pulse_replies
+from handlers import payload, pulse_comments, pulse_message, pulse_replies
 from handlers.blocks import pulse as blocks
 from handlers.blocks import pulse_results as result_blocks
 from handlers.blocks.kit import field_errors
@@ -194,7 +194,9 @@ def answer_question(
         respond(text=str(error), response_type="ephemeral", replace_original=False)
         return
     with reported(body, respond, done=ANSWER_SAVED, anonymous=True):
-        _update(client, body, blocks.questions_message(outcome.mine))
+        container = body.get("container") or {}
+        shown_now = pulse_message.questions_now(context, body, question_id)
+        pulse_message.show_until_current(client, container, blocks.questions_message(outcome.mine), shown_now)
 
 
 def change_answer(

@@ -54,8 +54,8 @@ def approve_reward(ack: Ack, body: dict[str, Any], context: BoltContext, client:
             f"reward-approved:{nomination_id}", "chat.postMessage", blocks.approved_dm(grant.nomination)
         )
         messages = [*granted_messages(session, deps, [grant.nomination]), approved, *hr_messages(session, grant)]
-        copies = request_copies(session, nomination_id)
-        return Decided(blocks.decided_request(grant.nomination, caller.employee.name), messages, copies)
+        decided = blocks.decided_request(grant.nomination, caller.employee.name)
+        return Decided(decided, messages, request_copies(session, nomination_id, decided, deps.now()))
 
     decide_from_button(ack, body, context, client, respond, decide)
 
@@ -70,7 +70,7 @@ def fulfil_reward(ack: Ack, body: dict[str, Any], context: BoltContext, client: 
         )
         dm = Outgoing(f"reward-fulfilled:{grant.id}", "chat.postMessage", reward_blocks.fulfilled_dm(grant))
         fulfilled = reward_blocks.hr_grant(grant, f":white_check_mark: Fulfilled by {escape_mrkdwn(hr.name)}")
-        return Decided(fulfilled, [dm], hr_copies(session, grant.id))
+        return Decided(fulfilled, [dm], hr_copies(session, grant.id, fulfilled, deps.now()))
 
     decide_from_button(ack, body, context, client, respond, decide)
 
@@ -92,8 +92,8 @@ def submit_decline(
         )
         dm = blocks.declined_dm(nomination, approver)
         declined = Outgoing(f"reward-declined:{nomination_id}", "chat.postMessage", dm)
-        copies = request_copies(session, nomination_id)
-        return Decided(blocks.decided_request(nomination, approver.name), [declined], copies)
+        decided = blocks.decided_request(nomination, approver.name)
+        return Decided(decided, [declined], request_copies(session, nomination_id, decided, deps.now()))
 
     decide_from_modal(ack, body, context, client, (channel, ts), decide)
 
@@ -119,7 +119,8 @@ def submit_revoke(
             Outgoing(f"reward-revoked:{grant.id}:{key}", "chat.postMessage", dm)
             for key, dm in reward_blocks.revoked_dms(grant)
         ]
-        return Decided(reward_blocks.hr_grant(grant, revoked), dms, hr_copies(session, grant.id))
+        shown = reward_blocks.hr_grant(grant, revoked)
+        return Decided(shown, dms, hr_copies(session, grant.id, shown, deps.now()))
 
     decide_from_modal(ack, body, context, client, (channel, ts), decide)
 

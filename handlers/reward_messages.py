@@ -1,5 +1,8 @@
 """Who hears about a reward: the shout-out channel, the recipients, the approver and HR; rendered as outbox messages."""
 
+from datetime import datetime
+from typing import Any
+
 from sqlalchemy.orm import Session
 
 from handlers.blocks import nominations as blocks
@@ -12,6 +15,9 @@ from services import outbox
 from services.rewards import approvals as reward_approvals
 from services.rewards import grants as rewards
 from services.rewards.nominations import NominationOutcome
+
+Shown = dict[str, Any]
+"""What a settled message shows instead of its buttons: its text and blocks."""
 
 
 def story_of(session: Session, nomination: Nomination) -> str | None:
@@ -76,11 +82,14 @@ def hr_key(grant_id: int) -> str:
     return f"reward-hr:{grant_id}"
 
 
-def request_copies(session: Session, nomination_id: int) -> list[tuple[str, str]]:
-    """Every approval request of a nomination just decided that was sent; one still waiting is never sent."""
-    return outbox.settle(session, key=request_key(nomination_id), reason="nomination decided")
+def request_copies(session: Session, nomination_id: int, shown: Shown, now: datetime) -> list[tuple[str, str]]:
+    """Every approval request of a nomination just decided that was sent, to show the decision (`shown`); one still
+    waiting is never sent, and one on its way is updated so once it lands."""
+    key = request_key(nomination_id)
+    return outbox.settle(session, key=key, reason="nomination decided", shown=shown, now=now)
 
 
-def hr_copies(session: Session, grant_id: int) -> list[tuple[str, str]]:
-    """Every HR person's copy of a grant just fulfilled or revoked that was sent; one still waiting is never sent."""
-    return outbox.settle(session, key=hr_key(grant_id), reason="grant settled")
+def hr_copies(session: Session, grant_id: int, shown: Shown, now: datetime) -> list[tuple[str, str]]:
+    """Every HR person's copy of a grant just fulfilled or revoked that was sent, to show that (`shown`); one still
+    waiting is never sent, and one on its way is updated so once it lands."""
+    return outbox.settle(session, key=hr_key(grant_id), reason="grant settled", shown=shown, now=now)

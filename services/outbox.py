@@ -5,10 +5,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import bindparam, delete, func, select, update
+from sqlalchemy import and_, bindparam, delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from models import Delivery, Workspace
+from services import settled_updates
 from services.rows import insert_new, take_turns
 
 MAX_ATTEMPTS = 8
@@ -93,6 +94,12 @@ class Claimed:
     payload: dict[str, Any]
     lease_until: datetime
 
+    @classmethod
+    def of(cls, delivery: Delivery) -> "Claimed":
+        """The delivery in the sender's hands until its `next_attempt_at` (just set to the end of the lease)."""
+        row = delivery
+        return cls(row.id, row.workspace_id, row.idempotency_key, row.method, row.payload, row.next_attempt_at)
+
 
 def claim_due(session: Session, *, now: datetime, limit: int = 50, lease: timedelta = LEASE) -> list[Claimed]:
     """Take due deliveries for a while (the lease): a sender that dies mid-way frees them when it ends.
@@ -123,21 +130,12 @@ def claim_due(session: Session, *, now: datetime, limit: int = 50, lease: timede
     claimed = []
     for delivery in session.scalars(query):
         delivery.next_attempt_at = now + lease
-        claimed.append(
-            Claimed(
-                delivery.id,
-                delivery.workspace_id,
-                delivery.idempotency_key,
-                delivery.method,
-                delivery.payload,
-                delivery.next_attempt_at,
-            )
-        )
+        claimed.append(Claimed.of(delivery))
     return claimed
 
 
-def record_outcome(session: Session, *, delivery: Claimed, outcome: SendOutcome, now: datetime) -> None:
-    record_outcomes(session, outcomes=[(delivery, outcome)], now=now)
+def record_outcome(session: Session, *, delivery: Claimed, outcome: SendOutcome, now: datetime) -> list[Claimed]:
+    return record_outcomes(session, outcomes=[(delivery, outcome)], now=now)
 
 
 # Every message sent is recorded so: built once, since building a statement costs more than running it.
@@ -151,8 +149,9 @@ _MARK_SENT = (
 )
 
 
-def record_outcomes(session: Session, *, outcomes: list[tuple[Claimed, SendOutcome]], now: datetime) -> None:
-    """Record a batch of sends in one go: sent (one UPDATE each), retried later, or given up.
+def record_outcomes(session: Session, *, outcomes: list[tuple[Claimed, SendOutcome]], now: datetime) -> list[Claimed]:
+    """Record a batch of sends in one go: sent (one UPDATE each), retried later, or given up. Returns the updates
+    owed to messages sent after they were settled (services/settled_updates.py), held for the caller to send next.
 
     A failure counts only while the delivery is still pending and in this sender's lease: once the lease
     ended, another sender may have taken it (and sent it), and a late failure must not undo that.
@@ -160,8 +159,11 @@ def record_outcomes(session: Session, *, outcomes: list[tuple[Claimed, SendOutco
     sent = [
         {"delivery": delivery.id, "at": now, "answer": outcome.result} for delivery, outcome in outcomes if outcome.ok
     ]
+    owed: list[Delivery] = []
     if sent:
         session.connection().execute(_MARK_SENT, sent)
+        answers = {delivery.id: outcome.result or {} for delivery, outcome in outcomes if outcome.ok}
+        owed = settled_updates.wake(session, sent=answers, held_until=now + LEASE)
     failed = {delivery.id: (delivery, outcome) for delivery, outcome in outcomes if not outcome.ok}
     if failed:
         # Rows forgotten while being sent (a pulse round closed meanwhile) are simply not found.
@@ -169,6 +171,7 @@ def record_outcomes(session: Session, *, outcomes: list[tuple[Claimed, SendOutco
             delivery, outcome = failed[row.id]
             if row.next_attempt_at == delivery.lease_until:
                 _apply(row, outcome, now)
+    return [Claimed.of(delivery) for delivery in owed]
 
 
 _STILL_PENDING = select(Delivery).where(Delivery.status == "pending")
@@ -236,7 +239,9 @@ _GIVE_UP = (
     .execution_options(synchronize_session=False)
 )
 _GIVE_UP_UNDER_PREFIX = _GIVE_UP.where(*_UNDER_PREFIX)
-_GIVE_UP_KEY = _GIVE_UP.where(Delivery.idempotency_key == bindparam("key"))
+_SETTLE = _GIVE_UP.where(or_(Delivery.idempotency_key == bindparam("key"), and_(*_UNDER_PREFIX))).returning(
+    Delivery.id, Delivery.workspace_id, Delivery.method
+)
 _COUNT_UNDER_PREFIX = select(func.count()).select_from(Delivery).where(*_UNDER_PREFIX)
 
 
@@ -256,11 +261,6 @@ def give_up_pending(session: Session, *, key_prefix: str, reason: str) -> int:
     """
     result = session.execute(_GIVE_UP_UNDER_PREFIX, {**_prefix_bounds(key_prefix), "reason": reason})
     return int(result.rowcount)  # type: ignore[attr-defined]
-
-
-def give_up_pending_key(session: Session, *, key: str, reason: str) -> None:
-    """`give_up_pending` for the one message under exactly `key`."""
-    session.execute(_GIVE_UP_KEY, {"key": key, "reason": reason})
 
 
 MESSAGE_LOCKS = -3
@@ -283,11 +283,13 @@ def count_under(session: Session, *, key_prefix: str) -> int:
     return int(session.scalar(_COUNT_UNDER_PREFIX, _prefix_bounds(key_prefix)) or 0)
 
 
-def settle(session: Session, *, key: str, reason: str) -> list[tuple[str, str]]:
+def settle(session: Session, *, key: str, reason: str, shown: dict[str, Any], now: datetime) -> list[tuple[str, str]]:
     """What was asked under `key` (and keys starting with `key:`) is settled: the messages not sent yet never
-    will be, and the (channel, ts) of those sent are returned, to be updated alike."""
-    give_up_pending_key(session, key=key, reason=reason)
-    give_up_pending(session, key_prefix=f"{key}:", reason=reason)
+    will be, and the (channel, ts) of those sent are returned, to be updated alike (to show `shown`: text, blocks).
+    One a sender holds may still go out: it is then updated too, once recorded sent (services/settled_updates.py)."""
+    given_up = session.execute(_SETTLE, {"key": key, **_prefix_bounds(f"{key}:"), "reason": reason}).all()
+    posts = [(delivery, workspace) for delivery, workspace, method in given_up if method == "chat.postMessage"]
+    settled_updates.hold(session, given_up=posts, shown=shown, now=now)
     return sent_copies(session, key=key)
 
 

@@ -229,7 +229,7 @@ def update_hr_copies(session: Session, workspace: Workspace, grant: RewardGrant,
     from handlers.reward_messages import hr_copies
 
     settled = blocks.hr_grant(grant, outcome)
-    for channel, ts in hr_copies(session, grant.id):
+    for channel, ts in hr_copies(session, grant.id, settled, now):
         key = f"reward-hr-settled:{grant.id}:{channel}:{ts}"
         payload = {"channel": channel, "ts": ts, **settled}
         outbox.enqueue(session, workspace=workspace, key=key, method="chat.update", payload=payload, now=now)

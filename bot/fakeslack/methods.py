@@ -55,7 +55,7 @@ def call_method(state: SlackState, name: str, args: Args, *, bearer: str | None)
     if refused is not None:
         state.record(Call(name + ":failed", args, time.time(), response=refused, token=token))
         return ApiReply(200, refused)
-    state.wait_for_ack(name)
+    state.hold(name, args)
     fault = state.faults.take(name, args)
     if fault is not None and not fault.acts:
         state.record(Call(name + ":failed", args, time.time(), token=token))
@@ -233,13 +233,11 @@ def views_push(state: SlackState, args: Args) -> Answer:
 
 @method("views.publish")
 def views_publish(state: SlackState, args: Args) -> Answer:
-    """The published Home comes back in the person's next `app_home_opened` (https://api.slack.com/events/app_home_opened)."""
+    """The published Home comes back in the person's next `app_home_opened` (https://api.slack.com/events/app_home_opened).
+    A `hash` that is not the Home's current one is refused (https://docs.slack.dev/reference/methods/views.publish)."""
     if not args.get("user_id"):
         return {"ok": False, "error": "user_not_found"}
-    answer = _view(state, args, "views.publish")
-    if answer.get("ok"):
-        state.keep_home_view(str(args["user_id"]), answer["view"])
-    return answer
+    return state.publish_home(str(args["user_id"]), args.get("hash"), lambda: _view(state, args, "views.publish"))
 
 
 def _view(state: SlackState, args: Args, name: str, view_id: str | None = None) -> Answer:

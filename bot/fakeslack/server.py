@@ -15,6 +15,7 @@ from bot.fakeslack.channels import Channel
 from bot.fakeslack.faults import HANG_UP, Fault
 from bot.fakeslack.installs import CLIENT_ID, CLIENT_SECRET, Grant, Installer
 from bot.fakeslack.manifest import manifest_scopes
+from bot.fakeslack.pauses import Pause
 from bot.fakeslack.socket_mode import SocketModeServer
 from bot.fakeslack.state import APP_TOKEN, BOT_TOKEN, BOT_USER_ID, TEAM_ID, Call, SlackState, dm_channel
 from bot.fakeslack.transport import RESPOND_PATH, make_http_server
@@ -228,6 +229,12 @@ class FakeSlack:
         A listener that calls `method` before its ack then stalls its own ack: that is recorded as a violation.
         """
         self.state.hold_until_ack(method)
+
+    def pause(self, method: str, *, channel: str | None = None) -> Pause:
+        """Hold the next call of `method` (to `channel`, when named) before Slack does anything, until released."""
+        pause = Pause(method, channel)
+        self.state.pauses.add(pause)
+        return pause
 
     def slow_down(self, method: str, seconds: float) -> None:
         """From now on, answer `method` `seconds` after doing what it asks (a message is posted at once), as

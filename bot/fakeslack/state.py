@@ -10,6 +10,7 @@ from typing import Any
 from bot.fakeslack.channels import Channels
 from bot.fakeslack.faults import Faults
 from bot.fakeslack.installs import Installs
+from bot.fakeslack.pauses import Pauses
 from bot.fakeslack.views import Views
 
 TEAM_ID = "T0LATITUDE"
@@ -94,6 +95,7 @@ class SlackState:
         self.violations: list[str] = []
         self._calls: list[Call] = []
         self.faults = Faults()
+        self.pauses = Pauses()
         self._messages: dict[tuple[str, str], dict[str, Any]] = {}
         self._uploads: dict[str, bytes] = {}
         self._shared_uploads: set[str] = set()
@@ -105,6 +107,7 @@ class SlackState:
         """Slack's 3 s; a test may shorten it rather than wait."""
         self._ephemeral: dict[tuple[str, str], dict[str, Any]] = {}
         self._home_views: dict[str, dict[str, Any]] = {}
+        self._publishing = threading.Lock()
         self._held: set[str] = set()
         self.latency: dict[str, float] = {}
         """Seconds a method takes to answer once done (`FakeSlack.slow_down`)."""
@@ -177,6 +180,11 @@ class SlackState:
             self.reject("ack", [f"came after {waited:.1f} s; Slack waits {ACK_LIMIT:.0f} s"])
         self._acked.set()
 
+    def hold(self, method: str, args: dict[str, Any]) -> None:
+        """Hold the call while a test's pause (`FakeSlack.pause`) or the ack in flight asks it to wait."""
+        self.pauses.hold(method, args)
+        self.wait_for_ack(method)
+
     def wait_for_ack(self, method: str) -> None:
         """Hold a call of a held method until the ack; a call the ack waits for is one made before it."""
         with self._changed:
@@ -185,9 +193,18 @@ class SlackState:
             self.reject(method, [f"called before the request was acknowledged (no ack within {ACK_LIMIT:.0f} s)"])
 
     # -- App Home --------------------------------------------------------------------------
-    def keep_home_view(self, user_id: str, view: dict[str, Any]) -> None:
-        with self._changed:
-            self._home_views[user_id] = view
+    def publish_home(self, user_id: str, seen: str | None, show: Callable[[], dict[str, Any]]) -> dict[str, Any]:
+        """Show the person a new Home (`show` answers as views.publish does), unless the caller saw a Home (its hash,
+        `seen`) that is no longer the current one: `hash_conflict`, another publish came in between."""
+        with self._publishing:
+            current = self.home_view(user_id)
+            if seen and (current is None or current.get("hash") != seen):
+                return {"ok": False, "error": "hash_conflict"}
+            answer = show()
+            if answer.get("ok"):
+                with self._changed:
+                    self._home_views[user_id] = answer["view"]
+            return answer
 
     def home_view(self, user_id: str) -> dict[str, Any] | None:
         """The Home tab last published for the person, as Slack shows it in their next `app_home_opened`."""

@@ -26,23 +26,24 @@ def drain_outbox(deps: Deps, client: WebClient, *, batch: int = BATCH) -> int:
     """Send what is due until nothing is, or the process is stopping; returns how many were sent."""
     sent = 0
     tokenless: set[int] = set()
+    owed: list[Claimed] = []  # updates this drain holds for messages settled while on their way, sent next
     with ThreadPoolExecutor(deps.sender_threads, thread_name_prefix="sender") as pool:
         while not deps.stopping.is_set():
             with deps.sessions.begin() as session:
-                claimed = outbox.claim_due(session, now=deps.now(), limit=batch)
+                claimed = [*owed, *outbox.claim_due(session, now=deps.now(), limit=batch)]
             sends = [
                 pair
                 for pairs in pool.map(lambda group: send_in_order(deps, client, group, tokenless), by_channel(claimed))
                 for pair in pairs
             ]
-            noticed = 0  # notices queued for this batch's refusals are sent before the drain ends
+            noticed, owed = 0, []  # notices queued for this batch's refusals are sent before the drain ends
             if sends:
                 with deps.sessions.begin() as session:
-                    outbox.record_outcomes(session, outcomes=sends, now=deps.now())
+                    owed = outbox.record_outcomes(session, outcomes=sends, now=deps.now())
                     noticed = notices_for(session, deps, sends)
             sent += sum(outcome.ok for _, outcome in sends)
             given_back = any(outcome is LEASE_ENDED for _, outcome in sends)  # due now: claimed again unless taken
-            if len(claimed) < batch and not noticed and not given_back:
+            if len(claimed) < batch and not noticed and not given_back and not owed:
                 break
     return sent
 

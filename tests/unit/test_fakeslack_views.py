@@ -124,6 +124,17 @@ def test_views_update_with_a_hash_that_is_no_longer_current_is_a_hash_conflict(
     assert client.views_update(view_id=opened["id"], hash=updated["hash"], view=modal())["ok"]
 
 
+def test_views_publish_over_a_home_no_longer_current_is_a_hash_conflict(slack: FakeSlack, client: WebClient) -> None:
+    home = {"type": "home", "blocks": [{"type": "section", "text": {"type": "mrkdwn", "text": "Hi"}}]}
+    first = client.views_publish(user_id="U0ANY", view=home)["view"]
+    second = client.views_publish(user_id="U0ANY", hash=first["hash"], view=home)["view"]
+
+    assert second["hash"] != first["hash"]
+    assert error_of(client.views_publish, user_id="U0ANY", hash=first["hash"], view=home) == "hash_conflict"
+    assert client.views_publish(user_id="U0ANY", hash=second["hash"], view=home)["ok"]
+    assert client.views_publish(user_id="U0ANY", view=home)["ok"], "without a hash, a publish always goes"
+
+
 @contextmanager
 def an_app_acking(ack: dict[str, Any]) -> Iterator[str]:
     """Stands for the bot: acks every request with `ack` (empty: an empty body); yields where to send them."""
