@@ -62,7 +62,7 @@ def call_method(state: SlackState, name: str, args: Args, *, bearer: str | None)
         return _faulted(fault)
     answer = _answer(state, name, args, token)
     if answer.get("ok"):
-        files = {f["id"]: state.upload(f["id"]) or b"" for f in answer.get("files", [])}
+        files = {f["id"]: state.uploads.get(f["id"]) or b"" for f in answer.get("files", [])}
         state.record(Call(name, args, time.time(), files, answer, token))
         time.sleep(state.latency.get(name, 0.0))
     else:

@@ -11,6 +11,7 @@ from bot.fakeslack.channels import Channels
 from bot.fakeslack.faults import Faults
 from bot.fakeslack.installs import Installs
 from bot.fakeslack.pauses import Pauses
+from bot.fakeslack.upload_store import Uploads
 from bot.fakeslack.views import Views
 
 TEAM_ID = "T0LATITUDE"
@@ -97,8 +98,7 @@ class SlackState:
         self.faults = Faults()
         self.pauses = Pauses()
         self._messages: dict[tuple[str, str], dict[str, Any]] = {}
-        self._uploads: dict[str, bytes] = {}
-        self._shared_uploads: set[str] = set()
+        self.uploads = Uploads()
         self._triggers: dict[str, float] = {}
         self._spent_triggers: set[str] = set()
         self._response_urls: dict[str, ResponseUrl] = {}
@@ -275,23 +275,6 @@ class SlackState:
             else:
                 store[key] = {**store[key], **message}
             return True
-
-    def store_upload(self, file_id: str, content: bytes) -> None:
-        with self._changed:
-            self._uploads[file_id] = content
-
-    def share_uploads(self, file_ids: list[str]) -> bool:
-        """Complete these uploads; False when one was completed already (Slack completes an upload only once)."""
-        with self._changed:
-            if self._shared_uploads.intersection(file_ids):
-                return False
-            self._shared_uploads.update(file_ids)
-            return True
-
-    def upload(self, file_id: str) -> bytes | None:
-        """The bytes uploaded for `file_id`, or None when nothing was uploaded to its URL."""
-        with self._changed:
-            return self._uploads.get(file_id)
 
 
 def _texts(node: Any) -> list[str]:

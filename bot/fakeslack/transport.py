@@ -106,7 +106,7 @@ def _handler_for(state: SlackState) -> type[BaseHTTPRequestHandler]:
             self._send(302, b"", "text/plain", {"Location": where})
 
         def _upload(self, file_id: str, files: dict[str, bytes], size: int) -> None:
-            state.store_upload(file_id, next(iter(files.values()), b""))
+            state.uploads.store(file_id, next(iter(files.values()), b""))
             state.record(Call("upload", {"file_id": file_id}, time.time(), files))
             self._send(200, b"OK - " + str(size).encode(), "text/plain")
 

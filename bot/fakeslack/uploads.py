@@ -23,8 +23,8 @@ def files_get_upload_url_external(state: SlackState, args: Args) -> Answer:
 def files_complete_upload_external(state: SlackState, args: Args) -> Answer:
     files = args.get("files")
     files = json.loads(files) if isinstance(files, str) else files or []
-    if not files or any(state.upload(f["id"]) is None for f in files):
+    if not files or any(state.uploads.get(f["id"]) is None for f in files):
         return {"ok": False, "error": "file_not_found"}
-    if not state.share_uploads([f["id"] for f in files]):  # "This method can only be called once."
+    if not state.uploads.share([f["id"] for f in files]):  # "This method can only be called once."
         return {"ok": False, "error": "file_not_found"}
     return {"ok": True, "files": [{"id": f["id"], "title": f.get("title", "")} for f in files]}
