@@ -12,7 +12,7 @@ from slack_bolt.error import BoltError
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackRequestError
 from slack_sdk.web import SlackResponse
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -31,6 +31,7 @@ from bot.tokens import workspace_tokens
 from handlers.deps import BotTokens, Deps
 from handlers.pacing import Pacer
 from models.engine import make_session_factory
+from models.schema import schema_state
 from services import workspaces
 from services.config_cache import SESSION_KEY, ConfigCache
 from services.pulse.relay import relay_key_from
@@ -48,14 +49,35 @@ class Runtime:
     leadership: Leadership
     gate: SlackGate
     listeners: Executor
+    schema_moved_told: bool = False
 
     def healthy(self) -> bool:
+        """The database answers, with the schema this code was written for. After a newer release's `db upgrade`
+        (replicas upgrading as they start) or an older backup restored under it, this process must not go on
+        serving: failing the check, it gets no more requests from a load balancer."""
+        return self._schema_is_ours()
+
+    def leads(self) -> bool:
+        """Whether this process runs the scheduled jobs now: it holds the lock, on a schema that is still its
+        own. One whose schema moved on lets the lock go, for a process of the release that moved it."""
+        if not self._schema_is_ours():
+            self.leadership.release()
+            return False
+        return self.leadership.is_leader()
+
+    def _schema_is_ours(self) -> bool:
         try:
-            with self.engine.connect() as connection:
-                connection.execute(text("SELECT 1"))
+            state = schema_state(self.engine)
         except SQLAlchemyError:
             return False
-        return True
+        if not state.is_current and not self.schema_moved_told:
+            self.schema_moved_told = True
+            log.warning(
+                "%s, under this running process: it fails its health check and runs no scheduled jobs; restart it "
+                "with the release that matches the database",
+                state.describe(),
+            )
+        return state.is_current
 
     def close(self) -> None:
         self.leadership.release()
@@ -79,7 +101,7 @@ class Runtime:
         return create_sender_client(self.settings)
 
     def start_scheduler(self) -> BackgroundScheduler:
-        scheduler = build_scheduler(self.deps, self.sender_client, self.leadership.is_leader)
+        scheduler = build_scheduler(self.deps, self.sender_client, self.leads)
         connect_sender_bell(scheduler, self.deps)
         scheduler.start()
         return scheduler

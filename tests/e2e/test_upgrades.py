@@ -1,6 +1,10 @@
 """An upgrade of a database that has served for months: the rows it holds come through, and what stops an upgrade
 is one line saying what to do."""
 
+import json
+import logging
+import urllib.error
+import urllib.request
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -8,9 +12,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine, text
 
+from bot.leader import Leadership
 from models.engine import make_engine
 from models.schema import HEAD_REVISION, schema_state, upgrade
-from tests.conftest import MONDAY_MORNING
+from tests.conftest import MONDAY_MORNING, RunningBot
 from tests.e2e.test_cli import cli
 from tests.helpers import wait_until_waiting_for_the_lock
 
@@ -143,3 +148,46 @@ def test_a_database_holding_only_tables_of_others_is_upgraded(tmp_path: Path) ->
 
     assert result.returncode == 0, result.stderr
     assert schema_state(engine).is_current
+
+
+@pytest.fixture
+def upgraded_by_a_newer_release(engine: Engine) -> Iterator[str]:
+    """The tests' database as the next release's `db upgrade` leaves it, under processes of this one."""
+    newer = f"{int(HEAD_REVISION) + 1:04d}"
+    with engine.begin() as connection:
+        connection.execute(text("UPDATE alembic_version SET version_num = :newer"), {"newer": newer})
+    yield newer
+    with engine.begin() as connection:
+        connection.execute(text("UPDATE alembic_version SET version_num = :head"), {"head": HEAD_REVISION})
+
+
+def health(bot: RunningBot) -> tuple[int, object]:
+    try:
+        with urllib.request.urlopen(bot.events_url + "/healthz") as response:
+            return response.status, json.loads(response.read())
+    except urllib.error.HTTPError as error:
+        return error.code, json.loads(error.read())
+
+
+def test_a_process_the_next_release_upgraded_the_database_under_fails_its_health_check_and_hands_over_its_jobs(
+    bot: RunningBot, engine: Engine, caplog: pytest.LogCaptureFixture, request: pytest.FixtureRequest
+) -> None:
+    """Replicas that each run `db upgrade` as they start leave the older ones serving, with code that does not know
+    the schema (a column the new release renamed fails every request; one whose meaning it changed is written by
+    the old rule, after the migration gave the rows already there the new one). The older ones answer the load
+    balancer's health check 503 and let go of the scheduler, so the new release's processes take it."""
+    assert health(bot) == (200, {"ok": True})
+    assert bot.runtime.leadership.is_leader()
+
+    newer = request.getfixturevalue("upgraded_by_a_newer_release")
+    with caplog.at_level(logging.WARNING):
+        checks = [health(bot), health(bot)]
+    assert checks == [(503, {"ok": False})] * 2
+    assert not bot.runtime.leads()
+    newer_process = Leadership(engine)
+    try:
+        assert newer_process.is_leader(), "a process of the new release can run the scheduler"
+    finally:
+        newer_process.release()
+    [warning] = [r.getMessage() for r in caplog.records if "schema" in r.getMessage()]
+    assert f"at {newer}, this code knows up to {HEAD_REVISION}" in warning and "restart" in warning
