@@ -7,17 +7,19 @@ import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine, select, text
 
 from bot.leader import Leadership
+from models import Employee, Resolution
 from models.engine import make_engine
 from models.schema import HEAD_REVISION, schema_state, upgrade
 from tests.conftest import MONDAY_MORNING, RunningBot
 from tests.e2e.test_cli import cli
-from tests.helpers import wait_until_waiting_for_the_lock
+from tests.helpers import count, load_org_and_policy, wait_until_waiting_for_the_lock
 
 
 def at_revision(folder: Path, revision: str) -> Engine:
@@ -191,3 +193,27 @@ def test_a_process_the_next_release_upgraded_the_database_under_fails_its_health
         newer_process.release()
     [warning] = [r.getMessage() for r in caplog.records if "schema" in r.getMessage()]
     assert f"at {newer}, this code knows up to {HEAD_REVISION}" in warning and "restart" in warning
+
+
+def test_a_process_the_next_release_upgraded_the_database_under_does_nothing_with_slack_s_requests(
+    bot: RunningBot, request: pytest.FixtureRequest
+) -> None:
+    """In Socket Mode no load balancer reads the health check, and over HTTP one reads it every few seconds: the
+    process itself writes nothing by rules the new release may have changed. A command is told to come again; an
+    event is not acknowledged, so Slack sends it again (to a process of the new release, once the old are gone)."""
+    load_org_and_policy(bot.sessions, bot.clock.now())
+    bot.slack.add_user("U0AGENT2", "Sam Agent")
+    assert bot.driver.command("U0AGENT1", "/boundaries").status == 200  # served: its schema was current then
+
+    request.getfixturevalue("upgraded_by_a_newer_release")
+    bot.clock.advance(timedelta(seconds=10))  # what it last learnt of the schema is old enough to ask again
+    command = bot.driver.command("U0AGENT1", "/resolve", "refund 10 order 4 broken")
+    left = bot.driver.user_change("U0AGENT2", deleted=True)
+
+    assert command.status == 200 and command.text == (
+        "Latitude is being upgraded right now, so nothing was done: please send it again in a minute."
+    )
+    assert left.status == 503
+    with bot.sessions() as session:
+        assert count(session, Resolution) == 0
+        assert session.scalars(select(Employee.active).where(Employee.slack_id == "U0AGENT2")).one()
