@@ -53,12 +53,12 @@ class Runtime:
     def healthy(self) -> bool:
         """The database answers, with the schema this code was written for (bot/schema_watch.py): failing the
         check, a process whose schema moved under it gets no more requests from a load balancer."""
-        return self.schema.check()
+        return self.schema.ask() is True
 
     def leads(self) -> bool:
         """Whether this process runs the scheduled jobs now: it holds the lock, on a schema that is still its
         own. One whose schema moved on lets the lock go, for a process of the release that moved it."""
-        if not self.schema.check():
+        if self.schema.ask() is False:
             self.leadership.release()
             return False
         return self.leadership.is_leader()

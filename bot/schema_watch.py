@@ -34,12 +34,13 @@ class SchemaWatch:
         self._asked_at: datetime | None = None
         self._told = False
 
-    def check(self) -> bool:
-        """Ask the database now; the first time the schema is found moved, say so in the log."""
+    def ask(self) -> bool | None:
+        """Whether the schema is this code's, asked now; None when the database does not answer. The first time the
+        schema is found moved, the log says so."""
         try:
             state = schema_state(self._engine)
         except SQLAlchemyError:
-            return False
+            return None
         self._ours, self._asked_at = state.is_current, self._now()
         if not state.is_current and not self._told:
             self._told = True
@@ -50,10 +51,11 @@ class SchemaWatch:
             )
         return state.is_current
 
-    def is_ours(self) -> bool:
-        """The last answer, asked again once it is older than `ASKED_AGAIN_AFTER`."""
+    def has_not_moved(self) -> bool:
+        """The last answer, asked again once it is older than `ASKED_AGAIN_AFTER`. A database that does not answer
+        has not moved as far as anyone knows: the request goes on, and meets the outage as it would have."""
         if self._asked_at is None or self._now() - self._asked_at >= ASKED_AGAIN_AFTER:
-            return self.check()
+            return self.ask() is not False
         return self._ours
 
 
@@ -63,7 +65,7 @@ def refuse_on_a_moved_schema(watch: SchemaWatch) -> Callable[..., BoltResponse |
     perhaps to a process of the new release, and shows the person that a click or a form did not go through."""
 
     def middleware(body: dict[str, Any], next: Callable[[], None]) -> BoltResponse | None:
-        if watch.is_ours():
+        if watch.has_not_moved():
             next()
             return None
         if body.get("command"):
