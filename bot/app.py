@@ -8,6 +8,7 @@ from slack_bolt.oauth.oauth_settings import OAuthSettings
 from slack_sdk import WebClient
 
 from bot.retries import retry_handlers
+from bot.schema_watch import SchemaWatch, refuse_on_a_moved_schema
 from bot.settings import Settings
 from handlers import (
     boundaries,
@@ -70,9 +71,15 @@ def create_sender_client(settings: Settings) -> WebClient:
 
 
 def create_app(
-    settings: Settings, deps: Deps, *, executor: Executor | None = None, oauth: OAuthSettings | None = None
+    settings: Settings,
+    deps: Deps,
+    *,
+    executor: Executor | None = None,
+    oauth: OAuthSettings | None = None,
+    schema: SchemaWatch | None = None,
 ) -> App:
-    """One workspace with the settings' bot token, or (`oauth`) installs in many workspaces."""
+    """One workspace with the settings' bot token, or (`oauth`) installs in many workspaces; with `schema`, nothing
+    is done with a request once the database's schema is no longer this code's."""
     listeners = executor or ThreadPoolExecutor(settings.listener_threads, thread_name_prefix="listener")
     app = App(
         client=create_client(settings),
@@ -82,6 +89,8 @@ def create_app(
         raise_error_for_unhandled_request=False,
         token_verification_enabled=False,  # bot/runtime.learn_workspace checks the token, in one line when refused
     )
+    if schema is not None:
+        app.use(refuse_on_a_moved_schema(schema))
     app.use(inject_deps(deps))
     if oauth is None:
         app.use(serve_only_the_tokens_workspace(listeners))

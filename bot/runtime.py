@@ -12,8 +12,7 @@ from slack_bolt.error import BoltError
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackRequestError
 from slack_sdk.web import SlackResponse
-from sqlalchemy import Engine, text
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.app import create_app, create_sender_client
@@ -23,6 +22,7 @@ from bot.installs import oauth_settings, record_installed
 from bot.leader import Leadership
 from bot.logs import web_client_errors_silenced
 from bot.scheduler import SCHEDULE, build_scheduler, connect_sender_bell
+from bot.schema_watch import SchemaWatch
 from bot.settings import Settings
 from bot.startup import StartupError as StartupError  # also raised and caught as bot.runtime's
 from bot.startup import open_database, require_current_schema, slack_unreachable, token_refused
@@ -48,14 +48,20 @@ class Runtime:
     leadership: Leadership
     gate: SlackGate
     listeners: Executor
+    schema: SchemaWatch
 
     def healthy(self) -> bool:
-        try:
-            with self.engine.connect() as connection:
-                connection.execute(text("SELECT 1"))
-        except SQLAlchemyError:
+        """The database answers, with the schema this code was written for (bot/schema_watch.py): failing the
+        check, a process whose schema moved under it gets no more requests from a load balancer."""
+        return self.schema.ask() is True
+
+    def leads(self) -> bool:
+        """Whether this process runs the scheduled jobs now: it holds the lock, on a schema that is still its
+        own. One whose schema moved on lets the lock go, for a process of the release that moved it."""
+        if self.schema.ask() is False:
+            self.leadership.release()
             return False
-        return True
+        return self.leadership.is_leader()
 
     def close(self) -> None:
         self.leadership.release()
@@ -79,7 +85,7 @@ class Runtime:
         return create_sender_client(self.settings)
 
     def start_scheduler(self) -> BackgroundScheduler:
-        scheduler = build_scheduler(self.deps, self.sender_client, self.leadership.is_leader)
+        scheduler = build_scheduler(self.deps, self.sender_client, self.leads)
         connect_sender_bell(scheduler, self.deps)
         scheduler.start()
         return scheduler
@@ -163,6 +169,7 @@ def build_runtime(settings: Settings, clock: Clock | None = None, executor: Exec
     tokens = workspace_tokens(settings, engine, sessions)
     deps = make_deps(settings, sessions, clock or SystemClock(), tokens)
     listeners = executor or ThreadPoolExecutor(settings.listener_threads, thread_name_prefix="listener")
+    schema = SchemaWatch(engine, now=deps.now)
     if tokens is not None:
         if settings.recognition_channel:
             log.warning(
@@ -170,10 +177,10 @@ def build_runtime(settings: Settings, clock: Clock | None = None, executor: Exec
                 "set each workspace's channel in its policy file, under [rewards] channel"
             )
         oauth = oauth_settings(settings, engine, tokens, record_installed(sessions, deps.now), deps.now)
-        app = create_app(settings, deps, executor=listeners, oauth=oauth)
+        app = create_app(settings, deps, executor=listeners, oauth=oauth, schema=schema)
     else:
-        app = create_app(settings, deps, executor=listeners)
+        app = create_app(settings, deps, executor=listeners, schema=schema)
         learn_workspace(app.client, deps, settings.slack_api_url)
     gate = SlackGate(settings.slack_signing_secret, engine, max_body=settings.max_request_bytes)
     leadership = Leadership(engine)
-    return Runtime(settings, engine, deps, app, leadership, gate, listeners)
+    return Runtime(settings, engine, deps, app, leadership, gate, listeners, schema)

@@ -82,3 +82,13 @@ def subcommand_parsers(parser: argparse.ArgumentParser, prefix: str = "") -> dic
             for name, sub in action.choices.items():
                 found.update(subcommand_parsers(sub, f"{prefix}{name} "))
     return found or {prefix.strip(): parser}
+
+
+def test_the_readme_tells_an_operator_upgrading_what_the_database_upgrade_cannot_change() -> None:
+    """A new release's slash command, event or scope reaches Slack only when the operator applies the new manifest,
+    and a new setting only when they add it to `.env`: the upgrade steps say so, before the backup and `db upgrade`."""
+    steps = " ".join(readme_section("Upgrading").split())
+
+    assert "Compare the new `manifest.yml` and `.env.example` with your release's" in steps
+    assert "*App Manifest*, paste the new manifest" in steps
+    assert steps.index("App Manifest") < steps.index("Back up the database") < steps.index("python -m bot db upgrade")

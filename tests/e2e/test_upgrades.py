@@ -1,18 +1,25 @@
 """An upgrade of a database that has served for months: the rows it holds come through, and what stops an upgrade
 is one line saying what to do."""
 
+import json
+import logging
+import urllib.error
+import urllib.request
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine, select, text
 
+from bot.leader import Leadership
+from models import Employee, Resolution
 from models.engine import make_engine
 from models.schema import HEAD_REVISION, schema_state, upgrade
-from tests.conftest import MONDAY_MORNING
+from tests.conftest import MONDAY_MORNING, RunningBot
 from tests.e2e.test_cli import cli
-from tests.helpers import wait_until_waiting_for_the_lock
+from tests.helpers import count, load_org_and_policy, wait_until_waiting_for_the_lock
 
 
 def at_revision(folder: Path, revision: str) -> Engine:
@@ -143,3 +150,70 @@ def test_a_database_holding_only_tables_of_others_is_upgraded(tmp_path: Path) ->
 
     assert result.returncode == 0, result.stderr
     assert schema_state(engine).is_current
+
+
+@pytest.fixture
+def upgraded_by_a_newer_release(engine: Engine) -> Iterator[str]:
+    """The tests' database as the next release's `db upgrade` leaves it, under processes of this one."""
+    newer = f"{int(HEAD_REVISION) + 1:04d}"
+    with engine.begin() as connection:
+        connection.execute(text("UPDATE alembic_version SET version_num = :newer"), {"newer": newer})
+    yield newer
+    with engine.begin() as connection:
+        connection.execute(text("UPDATE alembic_version SET version_num = :head"), {"head": HEAD_REVISION})
+
+
+def health(bot: RunningBot) -> tuple[int, object]:
+    try:
+        with urllib.request.urlopen(bot.events_url + "/healthz") as response:
+            return response.status, json.loads(response.read())
+    except urllib.error.HTTPError as error:
+        return error.code, json.loads(error.read())
+
+
+def test_a_process_the_next_release_upgraded_the_database_under_fails_its_health_check_and_hands_over_its_jobs(
+    bot: RunningBot, engine: Engine, caplog: pytest.LogCaptureFixture, request: pytest.FixtureRequest
+) -> None:
+    """Replicas that each run `db upgrade` as they start leave the older ones serving, with code that does not know
+    the schema (a column the new release renamed fails every request; one whose meaning it changed is written by
+    the old rule, after the migration gave the rows already there the new one). The older ones answer the load
+    balancer's health check 503 and let go of the scheduler, so the new release's processes take it."""
+    assert health(bot) == (200, {"ok": True})
+    assert bot.runtime.leadership.is_leader()
+
+    newer = request.getfixturevalue("upgraded_by_a_newer_release")
+    with caplog.at_level(logging.WARNING):
+        checks = [health(bot), health(bot)]
+    assert checks == [(503, {"ok": False})] * 2
+    assert not bot.runtime.leads()
+    newer_process = Leadership(engine)
+    try:
+        assert newer_process.is_leader(), "a process of the new release can run the scheduler"
+    finally:
+        newer_process.release()
+    [warning] = [r.getMessage() for r in caplog.records if "schema" in r.getMessage()]
+    assert f"at {newer}, this code knows up to {HEAD_REVISION}" in warning and "restart" in warning
+
+
+def test_a_process_the_next_release_upgraded_the_database_under_does_nothing_with_slack_s_requests(
+    bot: RunningBot, request: pytest.FixtureRequest
+) -> None:
+    """In Socket Mode no load balancer reads the health check, and over HTTP one reads it every few seconds: the
+    process itself writes nothing by rules the new release may have changed. A command is told to come again; an
+    event is not acknowledged, so Slack sends it again (to a process of the new release, once the old are gone)."""
+    load_org_and_policy(bot.sessions, bot.clock.now())
+    bot.slack.add_user("U0AGENT2", "Sam Agent")
+    assert bot.driver.command("U0AGENT1", "/boundaries").status == 200  # served: its schema was current then
+
+    request.getfixturevalue("upgraded_by_a_newer_release")
+    bot.clock.advance(timedelta(seconds=10))  # what it last learnt of the schema is old enough to ask again
+    command = bot.driver.command("U0AGENT1", "/resolve", "refund 10 order 4 broken")
+    left = bot.driver.user_change("U0AGENT2", deleted=True)
+
+    assert command.status == 200 and command.text == (
+        "Latitude is being upgraded right now, so nothing was done: please send it again in a minute."
+    )
+    assert left.status == 503
+    with bot.sessions() as session:
+        assert count(session, Resolution) == 0
+        assert session.scalars(select(Employee.active).where(Employee.slack_id == "U0AGENT2")).one()
