@@ -194,9 +194,8 @@ def answer_question(
         respond(text=str(error), response_type="ephemeral", replace_original=False)
         return
     with reported(body, respond, done=ANSWER_SAVED, anonymous=True):
-        container = body.get("container") or {}
-        shown_now = pulse_message.questions_now(context, body, question_id)
-        pulse_message.show_until_current(client, container, blocks.questions_message(outcome.mine), shown_now)
+        newer = pulse_message.newer_answers(context, body, identity.employee, question_id)
+        pulse_message.show_until_current(client, body.get("container") or {}, outcome.mine, newer)
 
 
 def change_answer(

@@ -106,6 +106,13 @@ def _mine(session: Session, pulse_round: PulseRound, employee: Employee) -> MyRo
     return MyRound(pulse_round, answers, _has_commented(session, pulse_round, employee))
 
 
+def answers_stored(session: Session, pulse_round: PulseRound, employee: Employee) -> dict[int, int]:
+    """The person's answers in this round as stored now (none once it has closed: its answers are sealed)."""
+    if pulse_round.salt is None:
+        return {}
+    return _answers_of(session, pulse_round, respondent_of(pulse_round, employee))
+
+
 def _answers_of(session: Session, pulse_round: PulseRound, respondent: str) -> dict[int, int]:
     rows = session.execute(_ANSWERS, {"round_id": pulse_round.id, "respondent": respondent})
     return {question_id: value for question_id, value in rows}
