@@ -1,9 +1,15 @@
-"""The schedule: which tick runs when. One scheduler per deployment (see bot/leader.py)."""
+"""The schedule: which tick runs when. One scheduler per deployment (see bot/leader.py).
+
+Every tick first runs within seconds of the start, one after another, and again within seconds of this
+process becoming the leader: a process restarted more often than hourly (deploys, crashes, autoscaling)
+or a leader taking over from one that died must not wait a whole interval. The ticks are idempotent.
+"""
 
 import logging
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.base import BaseTrigger
@@ -39,11 +45,55 @@ SCHEDULE: tuple[ScheduledJob, ...] = (
 )
 
 
+FIRST_RUN = timedelta(seconds=2)
+STAGGER = timedelta(seconds=5)
+
+
 def build_scheduler(deps: Deps, client: WebClient, is_leader: Callable[[], bool]) -> BackgroundScheduler:
-    scheduler = BackgroundScheduler(timezone="UTC", job_defaults={"coalesce": True, "max_instances": 1})
+    """Runs that come late (a busy start, a slow thread pool) still run, once (`coalesce`), rather than wait
+    for the next interval: APScheduler's default is to drop a run more than a second late."""
+    scheduler = BackgroundScheduler(
+        timezone="UTC", job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": None}
+    )
+    leading = Leading(is_leader, on_win=lambda: bring_every_job_forward(scheduler))
+    first_runs = soon(datetime.now(UTC))
     for job in SCHEDULE:
-        scheduler.add_job(_guarded(job, deps, client, is_leader), job.trigger, id=job.name, name=job.name)
+        run = _guarded(job, deps, client, leading)
+        scheduler.add_job(run, job.trigger, id=job.name, name=job.name, next_run_time=first_runs[job.name])
     return scheduler
+
+
+def soon(now: datetime) -> dict[str, datetime]:
+    """When each job runs first after `now`: a few seconds apart, in the order of the schedule."""
+    return {job.name: now + FIRST_RUN + STAGGER * position for position, job in enumerate(SCHEDULE)}
+
+
+def bring_every_job_forward(scheduler: BackgroundScheduler) -> None:
+    """Every job runs soon (none is put off): this process has just become the leader."""
+    first_runs = soon(datetime.now(UTC))
+    for job in scheduler.get_jobs():
+        due = first_runs.get(job.id)
+        if due is not None and job.next_run_time is not None and job.next_run_time > due:
+            scheduler.modify_job(job.id, next_run_time=due)
+
+
+class Leading:
+    """Whether this process leads, asked afresh each time; `on_win` runs when it starts to lead."""
+
+    def __init__(self, is_leader: Callable[[], bool], on_win: Callable[[], None]) -> None:
+        self._is_leader = is_leader
+        self._on_win = on_win
+        self._leading = False
+        self._lock = threading.Lock()
+
+    def __call__(self) -> bool:
+        with self._lock:
+            leading = self._is_leader()
+            won = leading and not self._leading
+            self._leading = leading
+        if won:
+            self._on_win()
+        return leading
 
 
 def connect_sender_bell(scheduler: BackgroundScheduler, deps: Deps) -> None:

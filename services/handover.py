@@ -42,33 +42,59 @@ MISSED_WITHIN = timedelta(hours=1)
 far longer than any request's transaction. Only those are looked at again, however long ago the change was."""
 
 
+@dataclass(frozen=True)
+class Among:
+    """Which pending items to look at: every one, or only those created within a window, or only those waiting on
+    someone inactive."""
+
+    workspace_id: int
+    created_within: Window | None = None
+    waiting_on_the_inactive: bool = False
+
+    def where(self, created_at: Any, waits_on: Any) -> tuple[Any, ...]:
+        window = self.created_within
+        conditions = () if window is None else (created_at >= window[0], created_at <= window[1])
+        if self.waiting_on_the_inactive:
+            inactive = select(Employee.id).where(Employee.workspace_id == self.workspace_id, Employee.active.is_(False))
+            conditions += (waits_on.in_(inactive),)
+        return conditions
+
+
 def hand_over_pending(
-    session: Session, *, workspace: Workspace, created_within: Window | None = None
+    session: Session,
+    *,
+    workspace: Workspace,
+    created_within: Window | None = None,
+    waiting_on_the_inactive: bool = False,
 ) -> list[Handover]:
     """Re-route every pending item whose decider left or no longer manages the requester (only those created
-    `created_within` a window, when given)."""
-    moved = _resolutions(session, workspace, created_within) + _nominations(session, workspace, created_within)
-    return moved + _suggestions(session, workspace, created_within)
+    `created_within` a window, or only those waiting on someone inactive, when asked)."""
+    among = Among(workspace.id, created_within, waiting_on_the_inactive)
+    moved = _resolutions(session, workspace, among) + _nominations(session, workspace, among)
+    return moved + _suggestions(session, workspace, among)
 
 
 def hand_over_suggestions(session: Session, *, workspace: Workspace) -> list[Handover]:
     """Re-route every open suggestion whose holder no longer fits the reason they hold it: after a policy load
     names another owner for a category, its ideas go to them (the old owner can no longer answer them)."""
-    return _suggestions(session, workspace, None)
+    return _suggestions(session, workspace, Among(workspace.id))
 
 
 def hand_over_missed(session: Session, *, workspace: Workspace) -> list[Handover]:
     """What an org import could not hand over: an item being routed while it ran, committed after the import's
     hand-over had read the pending ones (an uncommitted row is invisible to it). Only an item begun shortly before
-    the directory's last change can be one of those, so only those are looked at."""
+    the directory's last change can be one of those, so those are looked at again; and, however old, whatever still
+    waits on someone inactive: any later change of anyone (a name or time zone from Slack) moves that window past an
+    item, when no tick ran within the hour (the bot down, a new leader), and it would wait on someone who left."""
     changed = session.scalar(select(func.max(Employee.updated_at)).where(Employee.workspace_id == workspace.id))
-    if changed is None:
-        return []
-    window = (changed - MISSED_WITHIN, changed + MISSED_WITHIN)
-    return hand_over_pending(session, workspace=workspace, created_within=window)
+    moved = []
+    if changed is not None:
+        window = (changed - MISSED_WITHIN, changed + MISSED_WITHIN)
+        moved = hand_over_pending(session, workspace=workspace, created_within=window)
+    return moved + hand_over_pending(session, workspace=workspace, waiting_on_the_inactive=True)
 
 
-def _suggestions(session: Session, workspace: Workspace, created_within: Window | None) -> list[Handover]:
+def _suggestions(session: Session, workspace: Workspace, among: Among) -> list[Handover]:
     """An anonymous suggestion goes to the first in line (its category's owner, else HR, else an admin) even if
     that is its author, who has since become HR or the owner: passing them by, while the others go to them,
     would name them to whoever receives it instead and to whoever reads the import. They still cannot answer
@@ -78,7 +104,7 @@ def _suggestions(session: Session, workspace: Workspace, created_within: Window 
     open_ones = session.scalars(
         select(Suggestion)
         .where(Suggestion.workspace_id == workspace.id, Suggestion.status.not_in(CLOSED_STATUSES))
-        .where(*_within(Suggestion.created_at, created_within))
+        .where(*among.where(Suggestion.created_at, Suggestion.owner_id))
         .order_by(Suggestion.id)
         .with_for_update(of=Suggestion.__table__)
     )
@@ -103,16 +129,12 @@ def _still_fits(decider: Employee | None, requester: Employee, extra_roles: tupl
     return decider.role in ("admin", *extra_roles) or decider in managers_above(requester)
 
 
-def _within(created_at: Any, window: Window | None) -> tuple[Any, ...]:
-    return () if window is None else (created_at >= window[0], created_at <= window[1])
-
-
-def _resolutions(session: Session, workspace: Workspace, created_within: Window | None) -> list[Handover]:
+def _resolutions(session: Session, workspace: Workspace, among: Among) -> list[Handover]:
     moved = []
     pending = session.scalars(
         select(Resolution)
         .where(Resolution.workspace_id == workspace.id, Resolution.status == "pending")
-        .where(*_within(Resolution.created_at, created_within))
+        .where(*among.where(Resolution.created_at, Resolution.decider_id))
         .order_by(Resolution.id)
         .with_for_update(of=Resolution)
     )
@@ -127,12 +149,12 @@ def _resolutions(session: Session, workspace: Workspace, created_within: Window 
     return moved
 
 
-def _nominations(session: Session, workspace: Workspace, created_within: Window | None) -> list[Handover]:
+def _nominations(session: Session, workspace: Workspace, among: Among) -> list[Handover]:
     moved = []
     pending = session.scalars(
         select(Nomination)
         .where(Nomination.workspace_id == workspace.id, Nomination.status == "pending")
-        .where(*_within(Nomination.created_at, created_within))
+        .where(*among.where(Nomination.created_at, Nomination.approver_id))
         .order_by(Nomination.id)
         .with_for_update(of=Nomination.__table__)
     )

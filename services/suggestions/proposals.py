@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from models import BoundaryProposal, Employee, Resolution, Workspace
 from services.policy.suggestions import ProposalSettings
 from services.policy.versions import ActivePolicy, current_policy
+from services.rows import insert_new
 
 OVER_LIMIT = ("pending", "approved", "declined")
 MAX_REASONS = 5
@@ -167,7 +168,8 @@ def findings(session: Session, *, workspace: Workspace, month: str) -> tuple[Act
 
 
 def propose(session: Session, *, workspace: Workspace, month: str, now: datetime) -> list[BoundaryProposal]:
-    """Store the month's proposals and notes (once: a rerun for the same month adds nothing); return the new ones."""
+    """Store the month's proposals and notes (once: a rerun for the same month adds nothing, nor does a run beside
+    it, which waits for the other's rows and finds them there); return the new ones."""
     active, found = findings(session, workspace=workspace, month=month)
     if active is None or not active.policy.suggestions.proposals.enabled:
         return []
@@ -175,30 +177,31 @@ def propose(session: Session, *, workspace: Workspace, month: str, now: datetime
         BoundaryProposal.workspace_id == workspace.id, BoundaryProposal.month == month
     )
     existing = {(row.profile, row.category) for row in session.execute(query)}
-    made = [
-        _proposal(workspace, active, month, finding, now)
-        for finding in found
-        if finding.kind is not None and (finding.evidence.profile, finding.evidence.category) not in existing
-    ]
-    session.add_all(made)
-    session.flush()
+    made: list[BoundaryProposal] = []
+    for finding in found:
+        if finding.kind is None or (finding.evidence.profile, finding.evidence.category) in existing:
+            continue
+        values = _proposal(workspace, active, month, finding, now)
+        new_id = insert_new(session.connection(), BoundaryProposal, BoundaryProposal.id, values)
+        if new_id is not None:
+            made.append(session.get_one(BoundaryProposal, new_id))
     return made
 
 
 def _proposal(
     workspace: Workspace, active: ActivePolicy, month: str, finding: Finding, now: datetime
-) -> BoundaryProposal:
+) -> dict[str, Any]:
     assert finding.kind is not None
-    return BoundaryProposal(
-        workspace_id=workspace.id,
-        month=month,
-        profile=finding.evidence.profile,
-        category=finding.evidence.category,
-        kind=finding.kind,
-        basis_version_id=active.version.id,
-        current_limit=finding.evidence.limit,
-        proposed_limit=finding.proposed_limit,
-        evidence=finding.evidence.as_json(),
-        status="proposed" if finding.kind == "raise" else "noted",
-        created_at=now,
-    )
+    return {
+        "workspace_id": workspace.id,
+        "month": month,
+        "profile": finding.evidence.profile,
+        "category": finding.evidence.category,
+        "kind": finding.kind,
+        "basis_version_id": active.version.id,
+        "current_limit": finding.evidence.limit,
+        "proposed_limit": finding.proposed_limit,
+        "evidence": finding.evidence.as_json(),
+        "status": "proposed" if finding.kind == "raise" else "noted",
+        "created_at": now,
+    }

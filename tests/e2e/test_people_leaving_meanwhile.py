@@ -27,8 +27,12 @@ WITHOUT_MAYA = "\n".join(
 
 def import_without_maya(session: Session, bot: RunningBot, extra_rows: str = "") -> None:
     """What `python -m bot org import FILE --deactivate-missing` does, with a file that drops Maya."""
+    import_org_file(session, bot, WITHOUT_MAYA + extra_rows)
+
+
+def import_org_file(session: Session, bot: RunningBot, text: str) -> None:
     workspace = directory.ensure_workspace(session, slack_team_id="T0LATITUDE", now=bot.clock.now())
-    rows = parse_org_csv(WITHOUT_MAYA + extra_rows)
+    rows = parse_org_csv(text)
     import_org(session, workspace=workspace, rows=rows, deactivate_missing=True, actor="hr", now=bot.clock.now())
 
 
@@ -118,3 +122,28 @@ def test_a_suggestion_sent_while_an_import_removes_its_owner_goes_to_the_next_ow
     assert "now comes to you" in new_card.text
     [told] = [call for call in bot.slack.calls("chat.postMessage", channel="U0AGENT1") if "now goes to" in call.text]
     assert "now goes to Ada Admin" in told.text
+
+
+def test_a_request_the_import_missed_is_handed_over_after_later_profile_changes_of_others(bot: RunningBot) -> None:
+    """No follow-up tick ran within the hour after the import (the bot was down for a deploy); meanwhile Slack
+    told of Lee's new time zone, a later change to the directory: the request still waits on Maya, who left."""
+    skip_unless_writers_overlap(bot.runtime.engine)
+    load_org_and_policy(bot.sessions, bot.clock.now())
+    refund = ResolutionRequest("refund", Decimal(80), "parcel lost", customer_ref="order 42")
+    lee_without_a_time_zone = WITHOUT_MAYA.replace("lee@example.com,America/New_York", "lee@example.com,")
+
+    with bot.sessions() as sam:
+        log_resolution(sam, employee=employee(sam, "U0AGENT1"), request=refund, now=bot.clock.now())
+        in_a_transaction(bot.sessions, lambda hr: import_org_file(hr, bot, lee_without_a_time_zone))
+        sam.commit()
+    bot.clock.advance(timedelta(hours=3))
+    bot.slack.add_user("U0AGENT2", "Lee Senior", tz="America/New_York")
+    bot.driver.user_change("U0AGENT2", tz="Asia/Tokyo")
+    next_ticks(bot)
+
+    with bot.sessions() as session:
+        assert employee(session, "U0AGENT2").tz == "Asia/Tokyo"
+        request = session.scalars(select(Resolution)).one()
+        assert request.decider is not None and request.decider.slack_id == "U0ADMIN", "it waits on Maya, who left"
+    [handed_over] = bot.slack.calls("chat.postMessage", channel="U0ADMIN")
+    assert "request now waits on you" in str(handed_over.args["blocks"])
