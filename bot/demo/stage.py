@@ -183,8 +183,9 @@ def stage(out: Path, start: datetime) -> Iterator[Stage]:
         )
         executor = TrackedExecutor(max_workers=16)
         runtime = build_runtime(settings, clock=clock, executor=executor)
-        scheduler = runtime.start_scheduler()
-        # Time is simulated: the sender woken by a fan-out drains where the demo can wait for it.
+        # Time is simulated: the demo runs each job itself (`Stage.run_job`), never the real schedule's wall-clock
+        # triggers, which would run a tick at a moment the script does not expect; and the sender woken by a
+        # fan-out drains where the demo can wait for it.
         runtime.deps.sender_bell.connect(lambda: executor.submit(drain_outbox, runtime.deps, runtime.app.client))
         server = make_server(runtime.app, runtime.healthy, gate=runtime.gate, host="127.0.0.1", port=0, threads=8)
         thread = threading.Thread(target=server.run, name="demo-http", daemon=True)
@@ -195,7 +196,6 @@ def stage(out: Path, start: datetime) -> Iterator[Stage]:
         try:
             yield Stage(out=out, clock=clock, slack=slack, runtime=runtime, driver=driver, names=names)
         finally:
-            scheduler.shutdown(wait=False)  # type: ignore[attr-defined]
             stop_server(server)
             executor.shutdown(wait=True)
             runtime.close()
