@@ -101,13 +101,12 @@ def _queue_suggestion_handover(session: Session, workspace: Workspace, handover:
     number = outbox.count_under(session, key_prefix=f"{cards}:handover:") + 1
     goes_to = escape_mrkdwn(handover.current.name)
     moved = f":arrow_right: This suggestion now goes to *{goes_to}*, who answers it."
+    shown = {"text": moved, "blocks": [text_block(moved)]}
+    # The old cards not sent yet never will be; one on its way says where the suggestion went once it lands.
+    old_cards = outbox.settle(session, key=cards, reason="handed over", shown=shown, now=now)
     messages: list[tuple[str, str, dict[str, Any]]] = [
-        (
-            f"suggestion:{suggestion.id}:moved:{number}:{ts}",
-            "chat.update",
-            {"channel": channel, "ts": ts, "text": moved, "blocks": [text_block(moved)]},
-        )
-        for channel, ts in outbox.sent_messages(session, key_prefix=cards)
+        (f"suggestion:{suggestion.id}:moved:{number}:{ts}", "chat.update", {"channel": channel, "ts": ts, **shown})
+        for channel, ts in old_cards
     ]
     # The channel's post is updated in the series of its other updates: a newer one (a status change, a "me too")
     # then drops this one, should Slack still hold it back, rather than be overwritten by it.
