@@ -63,7 +63,10 @@ def clicked_with(decide: Callable[[Session, Identity, int, datetime], Decided]) 
             with deps.sessions.begin() as session:
                 identity = action_caller(session, context, body)
                 content, text = decide(session, identity, proposal_id, deps.now())
-                copies = outbox.sent_messages(session, key_prefix=f"proposal:{proposal_id}:")
+                # The copies not sent yet never will be; one on its way shows the decision once it lands.
+                shown = {"text": text, "blocks": content}
+                key, reason = f"proposal:{proposal_id}", "proposal decided"
+                copies = outbox.settle(session, key=key, reason=reason, shown=shown, now=deps.now())
                 workspace_id = identity.workspace.id
         except DomainError as error:
             respond(text=f":warning: {error}", response_type="ephemeral", replace_original=False)

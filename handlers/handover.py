@@ -42,9 +42,12 @@ def queue_handover_messages(
             prefix, dm = _nomination_dm(session, handover)
         # Numbered: a request handed back and forth is announced each time, not only the first.
         number = outbox.count_under(session, key_prefix=f"{prefix}handover:") + 1
-        for channel, ts in outbox.sent_copies(session, key=prefix.removesuffix(":")):
-            moved = f":arrow_right: This now waits on *{escape_mrkdwn(handover.current.name)}*, who decides it."
-            payload = {"channel": channel, "ts": ts, "text": moved, "blocks": [text_block(moved)]}
+        moved = f":arrow_right: This now waits on *{escape_mrkdwn(handover.current.name)}*, who decides it."
+        shown = {"text": moved, "blocks": [text_block(moved)]}
+        # The old copies not sent yet never will be; one on its way shows where the request went once it lands.
+        copies = outbox.settle(session, key=prefix.removesuffix(":"), reason="handed over", shown=shown, now=now)
+        for channel, ts in copies:
+            payload = {"channel": channel, "ts": ts, **shown}
             key = f"{prefix}moved:{number}:{ts}"
             outbox.enqueue(session, workspace=workspace, key=key, method="chat.update", payload=payload, now=now)
         key = f"{prefix}handover:{number}:{handover.current.slack_id}"
@@ -98,13 +101,12 @@ def _queue_suggestion_handover(session: Session, workspace: Workspace, handover:
     number = outbox.count_under(session, key_prefix=f"{cards}:handover:") + 1
     goes_to = escape_mrkdwn(handover.current.name)
     moved = f":arrow_right: This suggestion now goes to *{goes_to}*, who answers it."
+    shown = {"text": moved, "blocks": [text_block(moved)]}
+    # The old cards not sent yet never will be; one on its way says where the suggestion went once it lands.
+    old_cards = outbox.settle(session, key=cards, reason="handed over", shown=shown, now=now)
     messages: list[tuple[str, str, dict[str, Any]]] = [
-        (
-            f"suggestion:{suggestion.id}:moved:{number}:{ts}",
-            "chat.update",
-            {"channel": channel, "ts": ts, "text": moved, "blocks": [text_block(moved)]},
-        )
-        for channel, ts in outbox.sent_messages(session, key_prefix=cards)
+        (f"suggestion:{suggestion.id}:moved:{number}:{ts}", "chat.update", {"channel": channel, "ts": ts, **shown})
+        for channel, ts in old_cards
     ]
     # The channel's post is updated in the series of its other updates: a newer one (a status change, a "me too")
     # then drops this one, should Slack still hold it back, rather than be overwritten by it.

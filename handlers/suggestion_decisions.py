@@ -2,6 +2,7 @@
 "you said, we did" when it is done."""
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from slack_bolt import Ack, App, BoltContext, Respond
@@ -16,7 +17,7 @@ from handlers.deps import Deps, deps_of
 from handlers.errors import reported
 from handlers.people import action_caller
 from models import Employee, Suggestion, Workspace
-from services import outbox
+from services import outbox, settled_updates
 from services.errors import DomainError
 from services.outbox import Claimed
 from services.suggestions import lifecycle, thanks
@@ -136,15 +137,31 @@ def decide(
         outbox.enqueue(
             session, workspace=workspace, key=message.key, method=message.method, payload=message.payload, now=now
         )
+    card, post = blocks.owner_card(suggestion), blocks.channel_post(suggestion)
+    follow_on_their_way(session, suggestion.id, card, post, now)
     return Announced(
         claimed=claimed,
         cards=current_owners_cards(session, suggestion.id),
-        card=blocks.owner_card(suggestion),
+        card=card,
         posts=outbox.sent_messages(session, key_prefix=f"suggestion:{suggestion.id}:channel"),
-        post=blocks.channel_post(suggestion),
+        post=post,
         workspace_id=suggestion.workspace_id,
         fan_out=bool(fan_out),
     )
+
+
+def follow_on_their_way(
+    session: Session, suggestion_id: int, card: list[Block], post: list[Block], now: datetime
+) -> None:
+    """The owner's card and the channel's post not recorded sent yet (a sender may hold them, to land after this
+    change) show it once they land: only those sent are updated after the commit."""
+    cards = f"suggestion:{suggestion_id}:owner"
+    handed = outbox.count_under(session, key_prefix=f"{cards}:handover:")
+    current = f"{cards}:handover:{handed}:" if handed else cards
+    shown = {"text": "Suggestion updated", "blocks": card}
+    settled_updates.follow(session, key_prefix=current, shown=shown, now=now)
+    posts = f"suggestion:{suggestion_id}:channel"
+    settled_updates.follow(session, key_prefix=posts, shown={"text": "Suggestion updated", "blocks": post}, now=now)
 
 
 def current_owners_cards(session: Session, suggestion_id: int) -> list[tuple[str, str]]:

@@ -16,7 +16,7 @@ from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from models import Delivery
-from services.rows import insert_new
+from services.rows import insert_new, upsert
 
 KEY_PREFIX = "settled:"
 WAITING = "waits for its message to be recorded sent"
@@ -30,18 +30,45 @@ def key_of(message_id: int) -> str:
 def hold(session: Session, *, given_up: list[tuple[int, int]], shown: dict[str, Any], now: datetime) -> None:
     """Write, dormant, the update showing `shown` (text, blocks) for each message (id, workspace id) just given up."""
     for message_id, workspace_id in given_up:
-        row = {
-            "workspace_id": workspace_id,
-            "idempotency_key": key_of(message_id),
-            "method": "chat.update",
-            "payload": shown,
-            "status": "failed",
-            "last_error": WAITING,
-            "attempts": 0,
-            "next_attempt_at": now,
-            "created_at": now,
-        }
-        insert_new(session.connection(), Delivery, Delivery.id, row)
+        insert_new(session.connection(), Delivery, Delivery.id, _dormant(message_id, workspace_id, shown, now))
+
+
+def _dormant(message_id: int, workspace_id: int, shown: dict[str, Any], now: datetime) -> dict[str, Any]:
+    return {
+        "workspace_id": workspace_id,
+        "idempotency_key": key_of(message_id),
+        "method": "chat.update",
+        "payload": shown,
+        "status": "failed",
+        "last_error": WAITING,
+        "attempts": 0,
+        "next_attempt_at": now,
+        "created_at": now,
+    }
+
+
+_POSTS_ON_THEIR_WAY = (
+    select(Delivery.id, Delivery.workspace_id)
+    .where(
+        Delivery.idempotency_key >= bindparam("prefix"),
+        Delivery.idempotency_key < bindparam("past_prefix"),
+        Delivery.idempotency_key.like(bindparam("pattern"), escape="/"),
+        Delivery.status == "pending",
+        Delivery.method == "chat.postMessage",
+    )
+    .with_for_update()
+)
+
+
+def follow(session: Session, *, key_prefix: str, shown: dict[str, Any], now: datetime) -> None:
+    """The messages under keys starting with `key_prefix` not recorded sent yet (a sender may hold them) show `shown`
+    (text, blocks) once they land, though they still go out: each gets a dormant update, or has its update made to
+    show `shown` instead of an older change. Their rows are taken in turn with the sender's record of them."""
+    pattern = key_prefix.replace("/", "//").replace("%", "/%").replace("_", "/_") + "%"
+    bounds = {"prefix": key_prefix, "past_prefix": key_prefix + "\U0010ffff", "pattern": pattern}
+    statement = upsert(session.get_bind().dialect.name, Delivery, ("idempotency_key",), ("payload",))
+    for message_id, workspace_id in session.execute(_POSTS_ON_THEIR_WAY, bounds).all():
+        session.execute(statement, _dormant(message_id, workspace_id, shown, now))
 
 
 _DORMANT = (

@@ -1,0 +1,41 @@
+"""A suggestion's card or channel post already on its way to Slack when the suggestion's status changes: once it
+lands, it shows the change, not the status it was sent with (and a "Me too" on a suggestion already closed). Each test
+holds the message at Slack's door while the change is made."""
+
+from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
+
+import pytest
+
+from handlers.jobs.drain_outbox import drain_outbox
+from tests.conftest import RunningBot
+from tests.suggestions_helpers import load_suggestion_org
+
+
+@pytest.fixture
+def ready(bot: RunningBot) -> RunningBot:
+    load_suggestion_org(bot.sessions, bot.clock.now())
+    return bot
+
+
+def test_the_channel_post_on_its_way_as_the_owner_answers_not_doing_lands_showing_it(ready: RunningBot) -> None:
+    ready.slack.fail("chat.postMessage", status=500, channel="C0EAST")  # the post is left to the sender
+    ready.driver.command("U0AGENT1", "/suggest", "a second card reader at returns")
+    [card] = ready.slack.calls("chat.postMessage", channel="U0MGR1")
+    ready.clock.advance(timedelta(minutes=10))
+    post_at_the_door = ready.slack.pause("chat.postMessage", channel="C0EAST")
+
+    with ThreadPoolExecutor(1) as sender:
+        drained = sender.submit(drain_outbox, ready.runtime.deps, ready.runtime.sender_client)
+        post_at_the_door.wait_until_arrived()
+        ready.driver.click("U0MGR1", card, "suggestion_not_doing")
+        [opened] = ready.slack.calls("views.open")
+        ready.driver.submit("U0MGR1", opened.args["view"], {"note": "The new tills next month have two readers"})
+        post_at_the_door.release()
+        drained.result(timeout=10)
+
+    [post] = ready.slack.calls("chat.postMessage", channel="C0EAST")
+    assert "suggestion_back" in str(post.args["blocks"])
+    shown = ready.slack.message(str(post.response["channel"]), str(post.response["ts"]))
+    assert "suggestion_back" not in str(shown["blocks"]), "a live Me too on a suggestion already closed"
+    assert "Not doing" in str(shown["blocks"])
