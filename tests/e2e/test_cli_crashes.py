@@ -6,10 +6,14 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine, delete, text
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.clock import MovableClock
 from bot.fakeslack import FakeSlack
+from models import Workspace
+from services import directory
 from tests.conftest import FIXTURES
 from tests.e2e.test_cli import bot_environment, cli, upgraded
 
@@ -65,8 +69,18 @@ def test_run_stopped_by_an_unexpected_error_logs_it_as_json(tmp_path: Path, slac
     *logged, told = run.stderr.splitlines()
     entries = [json.loads(line) for line in logged]
     [crash] = [entry for entry in entries if entry["level"] == "CRITICAL"]
-    error = crash["message"].rpartition(" ")[2]
     assert run.returncode == 1
-    assert crash["message"] == f"`run` stopped on an unexpected {error}"
-    assert told == REFUSED.replace("IntegrityError", error).format("run")
-    assert "IntegrityError" in crash["traceback"], "the database's refusal, under the error it caused"
+    assert crash["message"] == "`run` stopped on an unexpected IntegrityError", "the database's refusal, by its name"
+    assert told == REFUSED.format("run")
+    assert "AssertionError" not in crash["traceback"]
+
+
+def test_a_refused_insert_that_left_no_row_is_told_as_the_databases_refusal(
+    sessions: sessionmaker[Session], workspace: Workspace, clock: MovableClock
+) -> None:
+    """Not as a lost race: the workspace was removed meanwhile, and the new person cannot belong to it."""
+    with sessions.begin() as session:
+        session.execute(delete(Workspace).where(Workspace.id == workspace.id))
+
+    with sessions() as session, pytest.raises(IntegrityError):
+        directory.identify(session, workspace=workspace, slack_id="U0NEW", name="Noor", now=clock.now())
