@@ -14,6 +14,7 @@ from models.engine import DEFAULT_DATABASE_URL
 DEFAULT_SLACK_API_URL = "https://slack.com/api/"
 DEFAULT_MAX_REQUEST_BYTES = 1024 * 1024  # Slack's payloads are far smaller: a full modal state is tens of KiB
 LOG_FORMATS = ("text", "json")
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
 DEFAULT_RETENTION_DAYS = 30
 
 
@@ -261,7 +262,7 @@ def _positive_int(env: Mapping[str, str], name: str, default: int) -> int:
 
 def _log_level(env: Mapping[str, str]) -> str:
     value = (env.get("LOG_LEVEL") or "INFO").upper()
-    if value not in ("DEBUG", "INFO", "WARNING", "ERROR"):
+    if value not in LOG_LEVELS:
         raise SettingsError(f"LOG_LEVEL must be DEBUG, INFO, WARNING or ERROR (got {value!r})")
     return value
 

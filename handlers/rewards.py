@@ -179,8 +179,15 @@ def upload_export(
         content=out.getvalue().encode("utf-8"),
         filename=name,
         title=f"Reward grants {period.describe()}",
-        initial_comment=f"{plural(count, 'reward grant')}, {_range_words(period)}. See the README for the columns.",
+        initial_comment=f"{plural(count, 'reward grant')}, {_range_words(period)}. {COLUMNS_NOTE}",
     )
+
+
+COLUMNS_NOTE = (
+    "Key columns: `recipient_name`, `title`, `value` and `currency`, `status`; `granted_at` and `fulfilled_at` are "
+    f"UTC times ({len(reward_export.EXPORT_COLUMNS)} columns in all)."
+)
+"""What HR reads the file by, said where they get it: they have the file in Slack, not the README's column list."""
 
 
 def register(app: App) -> None:

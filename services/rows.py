@@ -39,7 +39,10 @@ def take_turns(session: Session, space: int, keys: Iterable[int]) -> None:
 
 
 def get_or_create(session: Session, find: Callable[[], T | None], create: Callable[[], T]) -> tuple[T, bool]:
-    """Find a row, or insert it in a savepoint; a concurrent insert of the same row wins quietly."""
+    """Find a row, or insert it in a savepoint; a concurrent insert of the same row wins quietly.
+
+    An insert refused with no row to find after it was no race but a real refusal (a constraint, a trigger, a
+    parent row gone): the database's own error goes on, saying why."""
     found = find()
     if found is not None:
         return found, False
@@ -50,7 +53,8 @@ def get_or_create(session: Session, find: Callable[[], T | None], create: Callab
         return row, True
     except IntegrityError:
         found = find()
-        assert found is not None, "a concurrent insert failed but left no row"
+        if found is None:
+            raise
         return found, False
 
 

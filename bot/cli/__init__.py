@@ -12,7 +12,7 @@ from types import FrameType
 from typing import Any
 
 from bot.cli import db, demo, digest, export, org, policy, pulse, run, workspace
-from bot.logs import configure_logging
+from bot.cli.early_logging import configure_command_logging
 from bot.settings import SettingsError
 from bot.startup import StartupError
 from services.errors import DomainError
@@ -51,7 +51,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    configure_logging("WARNING")
+    configure_command_logging()
     try:
         with sigterm_raised(args.command != "run"):  # `run` stops gracefully on its own
             status = int(args.handler(args) or 0)

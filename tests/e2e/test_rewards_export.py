@@ -3,6 +3,7 @@
 import csv
 import io
 import json
+import re
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -231,6 +232,13 @@ def test_hr_gets_the_exact_csv_in_a_dm_through_the_two_step_upload_and_it_is_aud
     assert complete.args["initial_comment"].startswith("4 reward grants, 2026-03-01 to 2026-03-31 (whole days in UTC")
     [content] = complete.files.values()
     assert content.decode("utf-8") == MARCH_CSV
+    named = re.findall(r"`([a-z_]+)`", complete.args["initial_comment"])
+    assert (
+        {"recipient_name", "value", "currency", "granted_at"}
+        <= set(named)
+        <= set(MARCH_CSV.split("\r\n")[0].split(","))
+    )
+    assert "UTC times" in complete.args["initial_comment"] and "README" not in complete.args["initial_comment"]
     with bot.sessions() as session:
         [event] = session.scalars(select(AuditEvent).where(AuditEvent.action == "reward.export"))
         assert (event.actor, event.subject) == ("U0HR", "2026-03-01 to 2026-03-31")
