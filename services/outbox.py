@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from models import Delivery, Workspace
 from services import settled_updates
+from services.outbox_keys import UNDER_PREFIX, prefix_bounds
 from services.rows import insert_new, take_turns
 
 MAX_ATTEMPTS = 8
@@ -198,34 +199,20 @@ def sent_message(session: Session, *, key: str) -> tuple[str, str] | None:
     return (str(result["channel"]), str(result["ts"])) if result and "ts" in result else None
 
 
-PAST_EVERY_CHARACTER = "\U0010ffff"
-# Every key starting with a prefix sorts between the prefix and the prefix followed by the last code point,
-# so the key's unique index serves the range (a LIKE alone reads every delivery ever made); the LIKE keeps
-# the answer exact whatever the collation. Whether each was sent is checked here, not in SQL, where SQLite
-# would rather use the status index (most deliveries are sent).
-_UNDER_PREFIX = (
-    Delivery.idempotency_key >= bindparam("prefix"),
-    Delivery.idempotency_key < bindparam("past_prefix"),
-    Delivery.idempotency_key.like(bindparam("pattern"), escape="/"),
-)
-_SENT_UNDER_PREFIX = select(Delivery).where(*_UNDER_PREFIX)
-
-
-def _prefix_bounds(key_prefix: str) -> dict[str, str]:
-    """The parameters of `_UNDER_PREFIX` for keys starting with `key_prefix`."""
-    pattern = key_prefix.replace("/", "//").replace("%", "/%").replace("_", "/_") + "%"
-    return {"prefix": key_prefix, "past_prefix": key_prefix + PAST_EVERY_CHARACTER, "pattern": pattern}
+# Whether each was sent is checked here, not in SQL, where SQLite would rather use the status index (most deliveries
+# are sent).
+_SENT_UNDER_PREFIX = select(Delivery).where(*UNDER_PREFIX)
 
 
 def sent_messages(session: Session, *, key_prefix: str) -> list[tuple[str, str]]:
     """(channel, ts) of the messages sent under keys starting with `key_prefix`, e.g. to update them later."""
-    sent = [d for d in session.scalars(_SENT_UNDER_PREFIX, _prefix_bounds(key_prefix)) if d.status == "sent"]
+    sent = [d for d in session.scalars(_SENT_UNDER_PREFIX, prefix_bounds(key_prefix)) if d.status == "sent"]
     return [(str(d.result["channel"]), str(d.result["ts"])) for d in sent if d.result and "ts" in d.result]
 
 
 def sent_payload(session: Session, *, key_prefix: str, channel: str, ts: str) -> dict[str, Any] | None:
     """What was sent as the message `channel`/`ts`, among the messages under keys starting with `key_prefix`."""
-    for delivery in session.scalars(_SENT_UNDER_PREFIX, _prefix_bounds(key_prefix)):
+    for delivery in session.scalars(_SENT_UNDER_PREFIX, prefix_bounds(key_prefix)):
         result = delivery.result or {}
         if delivery.status == "sent" and result.get("channel") == channel and result.get("ts") == ts:
             return delivery.payload
@@ -238,20 +225,20 @@ _GIVE_UP = (
     .values(status="failed", last_error=bindparam("reason"))
     .execution_options(synchronize_session=False)
 )
-_GIVE_UP_UNDER_PREFIX = _GIVE_UP.where(*_UNDER_PREFIX)
-_SETTLE = _GIVE_UP.where(or_(Delivery.idempotency_key == bindparam("key"), and_(*_UNDER_PREFIX))).returning(
+_GIVE_UP_UNDER_PREFIX = _GIVE_UP.where(*UNDER_PREFIX)
+_SETTLE = _GIVE_UP.where(or_(Delivery.idempotency_key == bindparam("key"), and_(*UNDER_PREFIX))).returning(
     Delivery.id, Delivery.workspace_id, Delivery.method
 )
-_COUNT_UNDER_PREFIX = select(func.count()).select_from(Delivery).where(*_UNDER_PREFIX)
+_COUNT_UNDER_PREFIX = select(func.count()).select_from(Delivery).where(*UNDER_PREFIX)
 
 
-_FORGET_UNDER_PREFIX = delete(Delivery).where(*_UNDER_PREFIX).execution_options(synchronize_session=False)
+_FORGET_UNDER_PREFIX = delete(Delivery).where(*UNDER_PREFIX).execution_options(synchronize_session=False)
 
 
 def forget(session: Session, *, key_prefix: str) -> None:
     """Delete every message under keys starting with `key_prefix`, sent or not: when who was sent what
     must not outlive its purpose (a pulse round's invitations and reminders say who had not answered)."""
-    session.execute(_FORGET_UNDER_PREFIX, _prefix_bounds(key_prefix))
+    session.execute(_FORGET_UNDER_PREFIX, prefix_bounds(key_prefix))
 
 
 def give_up_pending(session: Session, *, key_prefix: str, reason: str) -> int:
@@ -259,7 +246,7 @@ def give_up_pending(session: Session, *, key_prefix: str, reason: str) -> int:
 
     One in the sender's hands at this moment may still go out; it is then recorded as sent.
     """
-    result = session.execute(_GIVE_UP_UNDER_PREFIX, {**_prefix_bounds(key_prefix), "reason": reason})
+    result = session.execute(_GIVE_UP_UNDER_PREFIX, {**prefix_bounds(key_prefix), "reason": reason})
     return int(result.rowcount)  # type: ignore[attr-defined]
 
 
@@ -280,14 +267,14 @@ def take_turns_under(session: Session, *, workspace_id: int, key_prefixes: list[
 def count_under(session: Session, *, key_prefix: str) -> int:
     """How many messages were ever queued under keys starting with `key_prefix`: numbering each new one keeps
     a repeated change (a request handed back, a status set again) from reusing the key of the first."""
-    return int(session.scalar(_COUNT_UNDER_PREFIX, _prefix_bounds(key_prefix)) or 0)
+    return int(session.scalar(_COUNT_UNDER_PREFIX, prefix_bounds(key_prefix)) or 0)
 
 
 def settle(session: Session, *, key: str, reason: str, shown: dict[str, Any], now: datetime) -> list[tuple[str, str]]:
     """What was asked under `key` (and keys starting with `key:`) is settled: the messages not sent yet never
     will be, and the (channel, ts) of those sent are returned, to be updated alike (to show `shown`: text, blocks).
     One a sender holds may still go out: it is then updated too, once recorded sent (services/settled_updates.py)."""
-    given_up = session.execute(_SETTLE, {"key": key, **_prefix_bounds(f"{key}:"), "reason": reason}).all()
+    given_up = session.execute(_SETTLE, {"key": key, **prefix_bounds(f"{key}:"), "reason": reason}).all()
     posts = [(delivery, workspace) for delivery, workspace, method in given_up if method == "chat.postMessage"]
     settled_updates.hold(session, given_up=posts, shown=shown, now=now)
     return sent_copies(session, key=key)

@@ -16,6 +16,7 @@ from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from models import Delivery
+from services.outbox_keys import UNDER_PREFIX, prefix_bounds
 from services.rows import insert_new, upsert
 
 KEY_PREFIX = "settled:"
@@ -49,13 +50,7 @@ def _dormant(message_id: int, workspace_id: int, shown: dict[str, Any], now: dat
 
 _POSTS_ON_THEIR_WAY = (
     select(Delivery.id, Delivery.workspace_id)
-    .where(
-        Delivery.idempotency_key >= bindparam("prefix"),
-        Delivery.idempotency_key < bindparam("past_prefix"),
-        Delivery.idempotency_key.like(bindparam("pattern"), escape="/"),
-        Delivery.status == "pending",
-        Delivery.method == "chat.postMessage",
-    )
+    .where(*UNDER_PREFIX, Delivery.status == "pending", Delivery.method == "chat.postMessage")
     .with_for_update()
 )
 
@@ -64,10 +59,8 @@ def follow(session: Session, *, key_prefix: str, shown: dict[str, Any], now: dat
     """The messages under keys starting with `key_prefix` not recorded sent yet (a sender may hold them) show `shown`
     (text, blocks) once they land, though they still go out: each gets a dormant update, or has its update made to
     show `shown` instead of an older change. Their rows are taken in turn with the sender's record of them."""
-    pattern = key_prefix.replace("/", "//").replace("%", "/%").replace("_", "/_") + "%"
-    bounds = {"prefix": key_prefix, "past_prefix": key_prefix + "\U0010ffff", "pattern": pattern}
     statement = upsert(session.get_bind().dialect.name, Delivery, ("idempotency_key",), ("payload",))
-    for message_id, workspace_id in session.execute(_POSTS_ON_THEIR_WAY, bounds).all():
+    for message_id, workspace_id in session.execute(_POSTS_ON_THEIR_WAY, prefix_bounds(key_prefix)).all():
         session.execute(statement, _dormant(message_id, workspace_id, shown, now))
 
 

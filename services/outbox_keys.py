@@ -1,0 +1,23 @@
+"""Finding outbox messages by the start of their idempotency key (a request and its reminders, a round's invitations).
+
+Every key starting with a prefix sorts between the prefix and the prefix followed by the last code point, so the
+key's unique index serves the range (a LIKE alone reads every delivery ever made); the LIKE keeps the answer exact
+whatever the collation.
+"""
+
+from sqlalchemy import bindparam
+
+from models import Delivery
+
+PAST_EVERY_CHARACTER = "\U0010ffff"
+UNDER_PREFIX = (
+    Delivery.idempotency_key >= bindparam("prefix"),
+    Delivery.idempotency_key < bindparam("past_prefix"),
+    Delivery.idempotency_key.like(bindparam("pattern"), escape="/"),
+)
+
+
+def prefix_bounds(key_prefix: str) -> dict[str, str]:
+    """The parameters of `UNDER_PREFIX` for keys starting with `key_prefix`."""
+    pattern = key_prefix.replace("/", "//").replace("%", "/%").replace("_", "/_") + "%"
+    return {"prefix": key_prefix, "past_prefix": key_prefix + PAST_EVERY_CHARACTER, "pattern": pattern}
