@@ -6,7 +6,6 @@ told not to, its own scheduler; only the process holding the PostgreSQL advisory
 """
 
 import logging
-import socket
 import threading
 import time
 from collections.abc import Callable, Iterable
@@ -33,20 +32,6 @@ def check_workers(settings: Settings, workers: int) -> None:
         raise StartupError("--workers must be at least 1")
     if workers > 1 and not settings.database_url.startswith("postgresql"):
         raise StartupError(ONE_PROCESS_ONLY)
-
-
-def require_free_address(host: str, port: int) -> None:
-    """Bind once before gunicorn starts: on an address in use it logs an error line at each retry for 5 s and then
-    exits 1, where one worker says it in one line (exit 2)."""
-    try:
-        family, kind, proto, _, address = socket.getaddrinfo(
-            host.strip("[]") or None, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE
-        )[0]
-        with socket.socket(family, kind, proto) as probe:
-            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as gunicorn binds
-            probe.bind(address)
-    except OSError as error:
-        raise StartupError(f"cannot listen on {host}:{port}: {error.strerror or error}") from None
 
 
 _in_this_thread = threading.local()

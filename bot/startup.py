@@ -5,6 +5,7 @@ line tool such as the reward export starts without loading what only the running
 """
 
 import logging
+import socket
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -115,3 +116,17 @@ def warn_if_connections_short(engine: Engine, wanted: int, *, processes: int = 1
             processes,
             wanted,
         )
+
+
+def require_free_address(host: str, port: int) -> None:
+    """Bind once before anything starts: the scheduler, or gunicorn, which on an address in use logs an error line
+    at each retry for 5 s and then exits 1. Here it is one line (exit 2)."""
+    try:
+        family, kind, proto, _, address = socket.getaddrinfo(
+            host.strip("[]") or None, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE
+        )[0]
+        with socket.socket(family, kind, proto) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as gunicorn binds
+            probe.bind(address)
+    except OSError as error:
+        raise StartupError(f"cannot listen on {host}:{port}: {error.strerror or error}") from None

@@ -8,7 +8,13 @@ from typing import TYPE_CHECKING
 
 from bot.logs import configure_logging
 from bot.settings import Settings, load_settings
-from bot.startup import StartupError, open_database, require_current_schema, warn_if_connections_short
+from bot.startup import (
+    StartupError,
+    open_database,
+    require_current_schema,
+    require_free_address,
+    warn_if_connections_short,
+)
 from bot.stopping import STOP_GRACE, leave_now
 
 if TYPE_CHECKING:
@@ -18,7 +24,6 @@ EVENTS_PATH = "/slack/events"
 """`bot.server.EVENTS_PATH`, spelled out so that `--help` does not load Bolt (a test checks they agree)."""
 
 MAX_PORT = 65535
-"""Seconds the requests in hand get to be answered after SIGTERM (the ack itself takes at most 3)."""
 log = logging.getLogger("latitude")
 
 
@@ -49,12 +54,15 @@ def run(args: argparse.Namespace) -> int:
         return run_workers(args, settings)
     from bot.runtime import build_runtime, most_connections
 
+    serving_http = args.http or not settings.socket_mode
+    if serving_http:
+        require_free_address(args.host, args.port)  # before the scheduler starts, which then has to stop again
     runtime = build_runtime(settings)
     warn_if_connections_short(runtime.engine, most_connections(settings))
     scheduler = None if args.no_scheduler else runtime.start_scheduler()
     answered = True
     try:
-        if args.http or not settings.socket_mode:
+        if serving_http:
             serve_http(runtime, args)
         else:
             answered = serve_socket_mode(runtime)
@@ -139,7 +147,7 @@ class Stopping(Exception):
 def run_workers(args: argparse.Namespace, settings: Settings) -> int:
     """Several processes over HTTP, each with its own runtime; the leader lock keeps one scheduler running."""
     from bot.app import create_client
-    from bot.prefork import check_workers, require_free_address, serve_prefork
+    from bot.prefork import check_workers, serve_prefork
     from bot.runtime import bot_identity, most_connections
 
     check_workers(settings, args.workers)

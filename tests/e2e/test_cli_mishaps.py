@@ -87,7 +87,7 @@ def test_run_refuses_a_token_slack_does_not_accept_and_a_port_it_cannot_have_in_
         taken.close()
 
     assert wrong_token.stderr.strip() == f"error: Slack did not accept SLACK_BOT_TOKEN at {slack.api_url}: invalid_auth"
-    assert f"error: cannot listen on 127.0.0.1:{port}: Address already in use" in busy.stderr
+    assert busy.stderr.strip() == f"error: cannot listen on 127.0.0.1:{port}: Address already in use"
     assert "70000 is not a port number (0 to 65535)" in out_of_range.stderr
     assert all(r.returncode == 2 and "Traceback" not in r.stderr for r in (wrong_token, busy, out_of_range))
 
