@@ -6,6 +6,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 from slack_bolt import App, BoltContext
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError, SlackClientError
 
 from handlers.blocks.installs import workspaces_removed_notice
 from handlers.deps import deps_of
@@ -25,14 +27,30 @@ def register(app: App) -> None:
     app.event(REVOKED)(team_access_changed)
 
 
-def app_uninstalled(body: dict[str, Any], context: BoltContext) -> None:
-    stop_workspace(context, "app_uninstalled", sent_at=_sent_at(body))
+def app_uninstalled(body: dict[str, Any], context: BoltContext, client: WebClient) -> None:
+    if not _own_token_still_works(context, client, "app_uninstalled"):
+        stop_workspace(context, "app_uninstalled", sent_at=_sent_at(body))
 
 
-def tokens_revoked(body: dict[str, Any], event: dict[str, Any], context: BoltContext) -> None:
+def tokens_revoked(body: dict[str, Any], event: dict[str, Any], context: BoltContext, client: WebClient) -> None:
     """Only the bot's tokens matter: Latitude holds no user tokens."""
-    if (event.get("tokens") or {}).get("bot"):
+    if (event.get("tokens") or {}).get("bot") and not _own_token_still_works(context, client, "tokens_revoked"):
         stop_workspace(context, "tokens_revoked", sent_at=_sent_at(body))
+
+
+def _own_token_still_works(context: BoltContext, client: WebClient, reason: str) -> bool:
+    """With one `SLACK_BOT_TOKEN`, which stores no install to date the event against: whether Slack still takes the
+    token this process serves with. Slack revokes a token before it tells of it, so an event whose token still works
+    told of an older one (a late retry, after a reinstall and a restart with the new token). Any other answer, or
+    none, stops the workspace as before."""
+    if deps_of(context).tokens is not None:
+        return False
+    try:
+        client.auth_test()
+    except (SlackApiError, SlackClientError, OSError):
+        return False
+    log.info("%s told of an earlier bot token: the one served with still works, so nothing stops", reason)
+    return True
 
 
 def _sent_at(body: dict[str, Any]) -> datetime | None:
