@@ -7,6 +7,7 @@ this workspace (an org admin removed them from it; they stay active in the org),
 """
 
 import logging
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime
 from typing import Any
@@ -14,13 +15,14 @@ from typing import Any
 from slack_bolt import App, BoltContext
 from sqlalchemy.orm import Session
 
-from handlers.blocks.departures import left_slack_notice
-from handlers.deps import deps_of
+from handlers.blocks.departures import DEACTIVATED, REMOVED, left_slack_notice
+from handlers.deps import Deps, deps_of
 from handlers.handover import queue_handover_messages
 from handlers.people import known_workspace, of_the_org, of_the_workspace, person_of
 from models import Workspace
 from services import outbox
 from services.departures import Departure, follow_slack
+from services.directory import SlackPerson
 
 log = logging.getLogger(__name__)
 
@@ -35,34 +37,38 @@ def user_changed(event: dict[str, Any], context: BoltContext) -> None:
     if not isinstance(slack_id, str):
         return
     person = person_of(slack_id, user)
-    removed = not of_the_workspace(user, context)
-    if removed:
+    how = DEACTIVATED
+    if not of_the_workspace(user, context):
         if not of_the_org(user, context):
             return
-        person = replace(person, exists=False)  # removed from this workspace, still in the org: gone from here
-    if person.is_bot:
-        return
-    deps = deps_of(context)
+        person, how = replace(person, exists=False), REMOVED  # removed from this workspace, still in the org
+    if not person.is_bot:
+        deps = deps_of(context)
+        follow_person(deps, lambda session: known_workspace(session, context), person, how)
+
+
+def follow_person(deps: Deps, find: Callable[[Session], Workspace | None], person: SlackPerson, how: str) -> None:
+    """The directory follows what Slack says of one person in the workspace `find` gives; `how` they left, if they
+    did (handlers/blocks/departures.py): someone no longer in the workspace keeps their old DMs as they are."""
     with deps.sessions.begin() as session:
-        workspace = known_workspace(session, context)
+        workspace = find(session)
         if workspace is None or workspace.uninstalled_at is not None:
             return
         now = deps.now()
         departure = follow_slack(session, workspace=workspace, person=person, now=now)
         if departure is None:
             return
-        gone = slack_id if removed else None
+        gone = None if how == DEACTIVATED else person.slack_id
         queue_handover_messages(session, workspace=workspace, handovers=departure.handovers, now=now, gone=gone)
-        _tell_hr(session, workspace, departure, now, removed=removed)
-    what = "the workspace" if removed else "Slack"
-    log.info("%s left %s: deactivated, %d item(s) handed over", slack_id, what, len(departure.handovers))
+        _tell_hr(session, workspace, departure, now, how)
+    log.info("%s left (%s): deactivated, %d item(s) handed over", person.slack_id, how, len(departure.handovers))
     deps.sender_bell.ring()
 
 
-def _tell_hr(session: Session, workspace: Workspace, departure: Departure, now: datetime, *, removed: bool) -> None:
+def _tell_hr(session: Session, workspace: Workspace, departure: Departure, now: datetime, how: str) -> None:
     person, moved = departure.person, len(departure.handovers)
     for hr in departure.tell:
-        notice = left_slack_notice(hr.slack_id, person.name, person.slack_id, departure.needs, moved, removed=removed)
+        notice = left_slack_notice(hr.slack_id, person.name, person.slack_id, departure.needs, moved, how=how)
         key = f"left-slack:{person.id}:{now.isoformat()}:{hr.slack_id}"
         outbox.enqueue(session, workspace=workspace, key=key, method="chat.postMessage", payload=notice, now=now)
     if departure.needs and not departure.tell:
