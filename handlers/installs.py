@@ -26,6 +26,8 @@ def register(app: App) -> None:
     app.event("tokens_revoked")(tokens_revoked)
     app.event("team_access_granted")(team_access_changed)
     app.event(REVOKED)(team_access_changed)
+    app.event(workspaces.GRID_MIGRATION_STARTED)(grid_migration)
+    app.event("grid_migration_finished")(grid_migration)
 
 
 def app_uninstalled(body: dict[str, Any], context: BoltContext, client: WebClient) -> None:
@@ -111,3 +113,26 @@ def team_access_changed(body: dict[str, Any], event: dict[str, Any], context: Bo
     deps.sender_bell.ring()
     if installed:
         follow_team_access(deps, client, workspace_id)
+
+
+def grid_migration(event: dict[str, Any], context: BoltContext) -> None:
+    """Slack is migrating the workspace into an Enterprise Grid org, or has finished, and asks apps to stop calling
+    its API meanwhile (https://docs.slack.dev/reference/events/grid_migration_started): its messages, scheduled
+    ones included, wait in the outbox and go once it is done. The install and its token are kept through it."""
+    deps = deps_of(context)
+    with deps.sessions.begin() as session:
+        workspace = known_workspace(session, context)
+        if workspace is None:
+            log.info("%s in a workspace never installed here: nothing to do", event["type"])
+            return
+        enterprise_id = event.get("enterprise_id")
+        workspaces.record_grid_migration(
+            session, workspace=workspace, action=event["type"], enterprise_id=enterprise_id, now=deps.now()
+        )
+        key = workspace.slack_team_id
+    log.info("%s in %s (org %s): its messages %s", event["type"], key, enterprise_id, _migrating(event["type"]))
+    deps.sender_bell.ring()
+
+
+def _migrating(action: str) -> str:
+    return "wait until it is finished" if action == workspaces.GRID_MIGRATION_STARTED else "go again"

@@ -159,3 +159,35 @@ def test_nobody_leaves_when_slack_cannot_list_who_the_org_wide_install_still_rea
 
     with oauth_bot.sessions() as session:
         assert employee(session, "W0SAM").active
+
+
+def test_messages_queued_while_a_workspace_migrates_into_a_grid_org_wait_and_go_once_it_is_done(
+    oauth_bot: RunningBot,  # noqa: F811
+) -> None:
+    """Slack asks apps to stop calling a migrating workspace's API until `grid_migration_finished`; it keeps the
+    install and its token through the migration."""
+    alpha = install_in(oauth_bot, "T0ALPHA", ALPHA_ORG)
+    alpha.event({"type": "grid_migration_started", "enterprise_id": "E0GROUP"})
+    with oauth_bot.sessions.begin() as session:
+        workspace = directory.find_workspace(session, "T0ALPHA")
+        assert workspace is not None
+        payload = {"channel": "U0AMGR", "text": "queued during the migration"}
+        now = oauth_bot.clock.now()
+        outbox.enqueue(
+            session, workspace=workspace, key="meanwhile", method="chat.postMessage", payload=payload, now=now
+        )
+
+    drain_outbox(oauth_bot.runtime.deps, oauth_bot.runtime.sender_client)
+    held = oauth_bot.slack.calls("chat.postMessage", channel="U0AMGR")
+    for line in ALPHA_ORG.splitlines()[1:]:
+        user_id, name = line.split(",")[:2]
+        oauth_bot.slack.add_user(user_id, name, team_id="T0ALPHA", enterprise_id="E0GROUP")
+    driver_for(oauth_bot, "T0ALPHA", "E0GROUP").event({"type": "grid_migration_finished", "enterprise_id": "E0GROUP"})
+    drain_outbox(oauth_bot.runtime.deps, oauth_bot.runtime.sender_client)
+
+    assert held == []
+    [sent] = oauth_bot.slack.calls("chat.postMessage", channel="U0AMGR")
+    assert sent.text == "queued during the migration" and sent.token == oauth_bot.slack.tokens_of("T0ALPHA")[0]
+    with oauth_bot.sessions() as session:
+        migrated = directory.find_workspace(session, "T0ALPHA")
+        assert migrated is not None and migrated.enterprise_id == "E0GROUP"
