@@ -2,23 +2,27 @@
 
 Slack sends the event for every profile change (a status, an avatar) of everyone in the workspace: a bot, someone of
 another workspace (a Slack Connect guest, another workspace of a Grid org) or someone the directory does not know
-changes nothing, at the cost of a read at most.
+changes nothing, at the cost of a read at most. Someone of the Grid org the directory has, whose teams no longer list
+this workspace (an org admin removed them from it; they stay active in the org), has left it, as if deactivated.
 """
 
 import logging
+from collections.abc import Callable
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
 from slack_bolt import App, BoltContext
 from sqlalchemy.orm import Session
 
-from handlers.blocks.departures import left_slack_notice
-from handlers.deps import deps_of
+from handlers.blocks.departures import DEACTIVATED, REMOVED, left_slack_notice
+from handlers.deps import Deps, deps_of
 from handlers.handover import queue_handover_messages
-from handlers.people import known_workspace, of_the_workspace, person_of
+from handlers.people import known_workspace, of_the_org, of_the_workspace, person_of
 from models import Workspace
 from services import outbox
 from services.departures import Departure, follow_slack
+from services.directory import SlackPerson
 
 log = logging.getLogger(__name__)
 
@@ -30,30 +34,41 @@ def register(app: App) -> None:
 def user_changed(event: dict[str, Any], context: BoltContext) -> None:
     user = event.get("user") or {}
     slack_id = user.get("id")
-    if not isinstance(slack_id, str) or not of_the_workspace(user, context):
+    if not isinstance(slack_id, str):
         return
     person = person_of(slack_id, user)
-    if person.is_bot:
-        return
-    deps = deps_of(context)
+    how = DEACTIVATED
+    if not of_the_workspace(user, context):
+        if not of_the_org(user, context):
+            return
+        person, how = replace(person, exists=False), REMOVED  # removed from this workspace, still in the org
+    if not person.is_bot:
+        deps = deps_of(context)
+        follow_person(deps, lambda session: known_workspace(session, context), person, how)
+
+
+def follow_person(deps: Deps, find: Callable[[Session], Workspace | None], person: SlackPerson, how: str) -> None:
+    """The directory follows what Slack says of one person in the workspace `find` gives; `how` they left, if they
+    did (handlers/blocks/departures.py): someone no longer in the workspace keeps their old DMs as they are."""
     with deps.sessions.begin() as session:
-        workspace = known_workspace(session, context)
+        workspace = find(session)
         if workspace is None or workspace.uninstalled_at is not None:
             return
         now = deps.now()
         departure = follow_slack(session, workspace=workspace, person=person, now=now)
         if departure is None:
             return
-        queue_handover_messages(session, workspace=workspace, handovers=departure.handovers, now=now)
-        _tell_hr(session, workspace, departure, now)
-    log.info("%s left Slack: deactivated, %d item(s) handed over", slack_id, len(departure.handovers))
+        gone = None if how == DEACTIVATED else person.slack_id
+        queue_handover_messages(session, workspace=workspace, handovers=departure.handovers, now=now, gone=gone)
+        _tell_hr(session, workspace, departure, now, how)
+    log.info("%s left (%s): deactivated, %d item(s) handed over", person.slack_id, how, len(departure.handovers))
     deps.sender_bell.ring()
 
 
-def _tell_hr(session: Session, workspace: Workspace, departure: Departure, now: datetime) -> None:
-    person = departure.person
+def _tell_hr(session: Session, workspace: Workspace, departure: Departure, now: datetime, how: str) -> None:
+    person, moved = departure.person, len(departure.handovers)
     for hr in departure.tell:
-        notice = left_slack_notice(hr.slack_id, person.name, person.slack_id, departure.needs, len(departure.handovers))
+        notice = left_slack_notice(hr.slack_id, person.name, person.slack_id, departure.needs, moved, how=how)
         key = f"left-slack:{person.id}:{now.isoformat()}:{hr.slack_id}"
         outbox.enqueue(session, workspace=workspace, key=key, method="chat.postMessage", payload=notice, now=now)
     if departure.needs and not departure.tell:

@@ -30,11 +30,13 @@ def describe_handover(handover: Handover) -> str:
 
 
 def queue_handover_messages(
-    session: Session, *, workspace: Workspace, handovers: list[Handover], now: datetime
+    session: Session, *, workspace: Workspace, handovers: list[Handover], now: datetime, gone: str | None = None
 ) -> None:
+    """`gone`: someone no longer in the workspace (removed from it in a Grid org), whose DMs Slack no longer lets the
+    bot reach: the copies sent to them stay as they are."""
     for handover in handovers:
         if handover.kind == "suggestion":
-            _queue_suggestion_handover(session, workspace, handover, now)
+            _queue_suggestion_handover(session, workspace, handover, now, gone)
             continue
         if handover.kind == "resolution":
             prefix, dm = _resolution_dm(session, handover)
@@ -46,7 +48,7 @@ def queue_handover_messages(
         shown = {"text": moved, "blocks": [text_block(moved)]}
         # The old copies not sent yet never will be; one on its way shows where the request went once it lands.
         copies = outbox.settle(session, key=prefix.removesuffix(":"), reason="handed over", shown=shown, now=now)
-        for channel, ts in copies:
+        for channel, ts in _reachable(session, prefix.removesuffix(":"), copies, gone):
             payload = {"channel": channel, "ts": ts, **shown}
             key = f"{prefix}moved:{number}:{ts}"
             outbox.enqueue(session, workspace=workspace, key=key, method="chat.update", payload=payload, now=now)
@@ -94,7 +96,20 @@ def _requester_told(session: Session, handover: Handover) -> tuple[Employee, str
     return resolution.employee, told
 
 
-def _queue_suggestion_handover(session: Session, workspace: Workspace, handover: Handover, now: datetime) -> None:
+def _reachable(session: Session, key: str, copies: list[tuple[str, str]], gone: str | None) -> list[tuple[str, str]]:
+    """The copies sent under `key` that were not sent to `gone`."""
+    if gone is None:
+        return copies
+    return [
+        (channel, ts)
+        for channel, ts in copies
+        if (outbox.sent_payload(session, key_prefix=key, channel=channel, ts=ts) or {}).get("channel") != gone
+    ]
+
+
+def _queue_suggestion_handover(
+    session: Session, workspace: Workspace, handover: Handover, now: datetime, gone: str | None
+) -> None:
     """The new owner's card with its buttons, the old cards saying where it went, and the author told."""
     suggestion = session.get_one(Suggestion, handover.item_id)
     cards = f"suggestion:{suggestion.id}:owner"
@@ -106,7 +121,7 @@ def _queue_suggestion_handover(session: Session, workspace: Workspace, handover:
     old_cards = outbox.settle(session, key=cards, reason="handed over", shown=shown, now=now)
     messages: list[tuple[str, str, dict[str, Any]]] = [
         (f"suggestion:{suggestion.id}:moved:{number}:{ts}", "chat.update", {"channel": channel, "ts": ts, **shown})
-        for channel, ts in old_cards
+        for channel, ts in _reachable(session, cards, old_cards, gone)
     ]
     # The channel's post is updated in the series of its other updates: a newer one (a status change, a "me too")
     # then drops this one, should Slack still hold it back, rather than be overwritten by it.

@@ -6,9 +6,12 @@ from datetime import UTC, datetime
 from typing import Any
 
 from slack_bolt import App, BoltContext
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError, SlackClientError
 
 from handlers.blocks.installs import workspaces_removed_notice
 from handlers.deps import deps_of
+from handlers.org_access import follow_team_access
 from handlers.people import known_workspace
 from services import outbox, workspaces
 from services.rewards import approvals
@@ -23,16 +26,34 @@ def register(app: App) -> None:
     app.event("tokens_revoked")(tokens_revoked)
     app.event("team_access_granted")(team_access_changed)
     app.event(REVOKED)(team_access_changed)
+    app.event(workspaces.GRID_MIGRATION_STARTED)(grid_migration)
+    app.event("grid_migration_finished")(grid_migration)
 
 
-def app_uninstalled(body: dict[str, Any], context: BoltContext) -> None:
-    stop_workspace(context, "app_uninstalled", sent_at=_sent_at(body))
+def app_uninstalled(body: dict[str, Any], context: BoltContext, client: WebClient) -> None:
+    if not _own_token_still_works(context, client, "app_uninstalled"):
+        stop_workspace(context, "app_uninstalled", sent_at=_sent_at(body))
 
 
-def tokens_revoked(body: dict[str, Any], event: dict[str, Any], context: BoltContext) -> None:
+def tokens_revoked(body: dict[str, Any], event: dict[str, Any], context: BoltContext, client: WebClient) -> None:
     """Only the bot's tokens matter: Latitude holds no user tokens."""
-    if (event.get("tokens") or {}).get("bot"):
+    if (event.get("tokens") or {}).get("bot") and not _own_token_still_works(context, client, "tokens_revoked"):
         stop_workspace(context, "tokens_revoked", sent_at=_sent_at(body))
+
+
+def _own_token_still_works(context: BoltContext, client: WebClient, reason: str) -> bool:
+    """With one `SLACK_BOT_TOKEN`, which stores no install to date the event against: whether Slack still takes the
+    token this process serves with. Slack revokes a token before it tells of it, so an event whose token still works
+    told of an older one (a late retry, after a reinstall and a restart with the new token). Any other answer, or
+    none, stops the workspace as before."""
+    if deps_of(context).tokens is not None:
+        return False
+    try:
+        client.auth_test()
+    except (SlackApiError, SlackClientError, OSError):
+        return False
+    log.info("%s told of an earlier bot token: the one served with still works, so nothing stops", reason)
+    return True
 
 
 def _sent_at(body: dict[str, Any]) -> datetime | None:
@@ -63,13 +84,14 @@ def stop_workspace(context: BoltContext, reason: str, *, sent_at: datetime | Non
     log.info("%s in %s: stopped sending, %d queued message(s) dropped; data kept until purged", reason, key, dropped)
 
 
-def team_access_changed(body: dict[str, Any], event: dict[str, Any], context: BoltContext) -> None:
+def team_access_changed(body: dict[str, Any], event: dict[str, Any], context: BoltContext, client: WebClient) -> None:
     """Workspaces of a Grid org were added to or removed from the org-wide install: noted in the org's audit trail,
-    and HR and admins are told of a removal.
+    HR and admins are told of a removal, and the directory follows who the install still reaches
+    (handlers/org_access.py).
 
     Slack sends these with the org and no team, and Bolt hands them over without the org's token: the background
-    sender, which finds it, sends the notices. The org stays one workspace here, installed while its install
-    lasts: the directory does not say which of the org's workspaces each person works in.
+    sender, which finds it, sends the notices, and the org's own token is looked up to list who is reached. The org
+    stays one workspace here, installed while its install lasts.
     """
     team_ids = [str(team) for team in event.get("team_ids") or []]
     deps = deps_of(context)
@@ -86,6 +108,31 @@ def team_access_changed(body: dict[str, Any], event: dict[str, Any], context: Bo
                 key = f"{REVOKED}:{body.get('event_id')}:{person.slack_id}"  # Slack's retry queues none again
                 notice = workspaces_removed_notice(person.slack_id, team_ids)
                 outbox.enqueue(session, workspace=workspace, key=key, method=POST, payload=notice, now=deps.now())
-        key = workspace.slack_team_id
+        key, workspace_id, installed = workspace.slack_team_id, workspace.id, workspace.installed
     log.info("%s in %s: %s", event["type"], key, ", ".join(team_ids) or "no workspace named")
     deps.sender_bell.ring()
+    if installed:
+        follow_team_access(deps, client, workspace_id)
+
+
+def grid_migration(event: dict[str, Any], context: BoltContext) -> None:
+    """Slack is migrating the workspace into an Enterprise Grid org, or has finished, and asks apps to stop calling
+    its API meanwhile (https://docs.slack.dev/reference/events/grid_migration_started): its messages, scheduled
+    ones included, wait in the outbox and go once it is done. The install and its token are kept through it."""
+    deps = deps_of(context)
+    with deps.sessions.begin() as session:
+        workspace = known_workspace(session, context)
+        if workspace is None:
+            log.info("%s in a workspace never installed here: nothing to do", event["type"])
+            return
+        enterprise_id = event.get("enterprise_id")
+        workspaces.record_grid_migration(
+            session, workspace=workspace, action=event["type"], enterprise_id=enterprise_id, now=deps.now()
+        )
+        key = workspace.slack_team_id
+    log.info("%s in %s (org %s): its messages %s", event["type"], key, enterprise_id, _migrating(event["type"]))
+    deps.sender_bell.ring()
+
+
+def _migrating(action: str) -> str:
+    return "wait until it is finished" if action == workspaces.GRID_MIGRATION_STARTED else "go again"

@@ -125,8 +125,20 @@ def of_the_workspace(user: dict[str, Any], context: BoltContext) -> bool:
         return False
     if context.is_enterprise_install:
         return grid.get("enterprise_id") == context.enterprise_id
+    if of_the_org(user, context) and grid.get("teams") is not None:
+        return context.team_id in grid["teams"]  # the org's own list: `team_id` may still name one they left
     teams = {team for team in (user.get("team_id"), *(grid.get("teams") or ())) if team}
     return not teams or context.team_id in teams
+
+
+def of_the_org(user: dict[str, Any], context: BoltContext) -> bool:
+    """Whether a user object is of the Grid org the request's workspace belongs to."""
+    grid = user.get("enterprise_user") or {}
+    return (
+        bool(context.enterprise_id)
+        and not user.get("is_stranger")
+        and grid.get("enterprise_id") == context.enterprise_id
+    )
 
 
 def slack_people(

@@ -22,6 +22,9 @@ class Workspace(Base):
     org_wide: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     uninstalled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     """When the app was uninstalled (or its tokens revoked): nothing is sent from then on; see `purge`."""
+    migrating_since: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    """When Slack began migrating the workspace into an Enterprise Grid org (`grid_migration_started`): its messages
+    wait until the migration is finished."""
 
     config_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     """Bumped in the same transaction as an org import, a policy load or a profile update: every process

@@ -18,6 +18,8 @@ from services.pulse import rounds as pulse_rounds
 UNINSTALLED = "app_uninstalled"
 REINSTALLED = "app_reinstalled"
 ANOTHER_TOKEN = "bot_token_of_another_workspace"
+GRID_MIGRATION_STARTED = "grid_migration_started"
+TAKEN_OVER = "taken_over_by_org_install"
 QUEUED_WHILE_UNINSTALLED = "queued while the app was uninstalled"
 
 
@@ -40,11 +42,32 @@ def record_install(
     if name:
         workspace.name = name
     workspace.enterprise_id = enterprise_id  # a workspace that joined an Enterprise Grid org since it was added
+    workspace.migrating_since = None  # installed again: whatever Slack said of a migration is over
     if workspace.uninstalled_at is not None:
         workspace.uninstalled_at = None
         audit.record(session, workspace=workspace, actor="slack", action=REINSTALLED, now=now)
         _drop_pending(session, workspace, QUEUED_WHILE_UNINSTALLED)  # a reinstall starts from now, not a backlog
     return workspace
+
+
+def take_over_workspace_installs(session: Session, *, org: Workspace, now: datetime) -> list[tuple[Workspace, int]]:
+    """An org-wide install takes over from the org's workspaces that had their own install: Slack sends their
+    requests to the org-wide install from then on, so each is stopped as uninstalled (its queued messages dropped, its
+    data kept until `purge`) rather than go on as a second directory of the same people. Each with how many queued
+    messages were dropped."""
+    if not org.org_wide:
+        return []
+    own_installs = session.scalars(
+        select(Workspace).where(
+            Workspace.enterprise_id == org.enterprise_id,
+            Workspace.org_wide.is_(False),
+            Workspace.uninstalled_at.is_(None),
+        )
+    ).all()
+    return [
+        (workspace, record_uninstall(session, workspace=workspace, now=now, reason=TAKEN_OVER))
+        for workspace in own_installs
+    ]
 
 
 def record_uninstall(session: Session, *, workspace: Workspace, now: datetime, reason: str = UNINSTALLED) -> int:
@@ -67,6 +90,22 @@ def record_team_access(
 ) -> None:
     """Slack added workspaces to the org's org-wide install, or removed them (`action`): the audit trail says so."""
     audit.record(session, workspace=workspace, actor="slack", action=action, now=now, details={"team_ids": team_ids})
+
+
+def record_grid_migration(
+    session: Session, *, workspace: Workspace, action: str, enterprise_id: str | None, now: datetime
+) -> None:
+    """Slack began migrating the workspace into the Grid org `enterprise_id`, or finished (`action`, the event's
+    type): its messages wait meanwhile, as Slack asks; when it is done, the workspace belongs to the org."""
+    started = action == GRID_MIGRATION_STARTED
+    if started and workspace.migrating_since is None:
+        workspace.migrating_since = now
+    if not started:
+        workspace.migrating_since = None
+        workspace.enterprise_id = enterprise_id or workspace.enterprise_id
+    audit.record(
+        session, workspace=workspace, actor="slack", action=action, now=now, details={"enterprise": enterprise_id}
+    )
 
 
 def installed_since(session: Session, *, workspace: Workspace, moment: datetime) -> bool:

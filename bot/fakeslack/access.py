@@ -48,7 +48,9 @@ def reach_problem(state: SlackState, name: str, args: Args, grant: Grant | None)
         return None
     for key in USER_ARGS:
         for user_id in str(args.get(key) or "").split(",") if key == "users" else [str(args.get(key) or "")]:
-            strangers = [u for u in dm_users(user_id) if u in state.users and not grant.reaches(state.users[u])]
+            strangers = [
+                u for u in dm_users(user_id) if u in state.users and not state.installs.reaches(grant, state.users[u])
+            ]
             if name in LOOKUPS:
                 strangers = [u for u in strangers if grant.team_id not in state.connected.get(u, ())]
             elif strangers:

@@ -67,6 +67,8 @@ class Installs:
         self.token_lifetime = TOKEN_LIFETIME
         self.scopes = ""
         self.revoked: set[str] = set()
+        self.removed_teams: dict[str, set[str]] = {}
+        """Per org, its workspaces Slack removed from the org's org-wide install (`team_access_revoked`)."""
         self._codes: dict[str, Installer] = {}
         self._refresh: dict[str, Grant] = {}
         self._ids = itertools.count(1)
@@ -75,6 +77,21 @@ class Installs:
     def grant(self, token: str | None) -> Grant | None:
         with self._lock:
             return self.tokens.get(token or "")
+
+    def reaches(self, grant: Grant, user: dict[str, Any]) -> bool:
+        """Whether the token may address the user: an org-wide one no longer reaches someone whose every workspace was
+        removed from the install."""
+        removed = self.removed_teams.get(str(grant.enterprise_id), set()) if grant.org_wide else set()
+        return grant.reaches(user) and not set(user.get("teams") or [user.get("team_id")]) <= removed
+
+    def change_team_access(self, enterprise_id: str | None, event: dict[str, Any]) -> None:
+        """Slack removes workspaces from an org-wide install, or adds them back, before it tells the app so
+        (https://docs.slack.dev/reference/events/team_access_revoked)."""
+        removed = self.removed_teams.setdefault(str(enterprise_id), set())
+        if event.get("type") == "team_access_revoked":
+            removed.update(event.get("team_ids") or [])
+        elif event.get("type") == "team_access_granted":
+            removed.difference_update(event.get("team_ids") or [])
 
     def revoke(self, token: str) -> None:
         with self._lock:

@@ -27,3 +27,8 @@ class Reply:
         if not data:
             return self.body
         return Call("ack", data, 0).text
+
+
+def retry_headers(retry_num: int | None) -> dict[str, str]:
+    """The headers of Slack's retry of an event (none on its first try)."""
+    return {"X-Slack-Retry-Num": str(retry_num), "X-Slack-Retry-Reason": "http_timeout"} if retry_num else {}

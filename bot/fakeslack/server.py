@@ -132,6 +132,17 @@ class FakeSlack:
         stamp = time.time()
         return {"type": "user_change", "user": copy.deepcopy(user), "cache_ts": int(stamp), "event_ts": f"{stamp:.6f}"}
 
+    def remove_from_workspace(self, user_id: str, team_id: str) -> dict[str, Any]:
+        """An org admin removes someone of a Grid org from one of its workspaces (`admin.users.remove`): they stay in
+        the org, active (`deleted` stays false), and their user object no longer lists the workspace
+        (`enterprise_user.teams`); the `user_change` Slack then sends, as `change_user` returns it."""
+        user = self.state.users[user_id]
+        teams = [team for team in user["teams"] if team != team_id]
+        assert user.get("enterprise_user") and teams != user["teams"], "only a Grid user of that workspace"
+        user["enterprise_user"]["teams"] = list(teams)
+        home = teams[0] if user["team_id"] == team_id and teams else user["team_id"]
+        return self.change_user(user_id, teams=teams, team_id=home)
+
     def add_channel(
         self,
         channel_id: str,

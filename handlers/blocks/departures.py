@@ -8,14 +8,24 @@ from services.text import escape_mrkdwn
 LEFT_SLACK = "Someone left Slack and Latitude needs you"
 
 
-def left_slack_notice(person_id: str, name: str, slack_id: str, needs: list[str], rerouted: int) -> dict[str, Any]:
-    """Who left, what Latitude already did, and what is left for HR to do."""
+DEACTIVATED, REMOVED, OUT_OF_REACH = "deactivated", "removed", "out_of_reach"
+"""How someone left: Slack deactivated them; an org admin removed them from this workspace of the Grid org; or every
+workspace of theirs was removed from the org-wide install."""
+_LEFT = {
+    DEACTIVATED: "Slack deactivated {who}",
+    REMOVED: "Slack removed {who} from this workspace",
+    OUT_OF_REACH: "{who} works only in workspaces Slack removed from Latitude's org-wide install",
+}
+
+
+def left_slack_notice(
+    person_id: str, name: str, slack_id: str, needs: list[str], rerouted: int, *, how: str = DEACTIVATED
+) -> dict[str, Any]:
+    """Who left and `how`, what Latitude already did, and what is left for HR to do."""
     moved = f"{rerouted} waiting item(s) moved to whoever decides them now. " if rerouted else ""
     todo = "\n".join(f"• {escape_mrkdwn(need)}" for need in needs)
-    text = (
-        f":wave: Slack deactivated *{escape_mrkdwn(name)}* (<@{slack_id}>), so Latitude has too. {moved}"
-        f"What needs you:\n{todo}"
-    )
+    left = _LEFT[how].format(who=f"*{escape_mrkdwn(name)}* (<@{slack_id}>)")
+    text = f":wave: {left}, so Latitude has deactivated them. {moved}What needs you:\n{todo}"
     return {
         "channel": person_id,
         "text": LEFT_SLACK,

@@ -14,6 +14,7 @@ from models import AuditEvent
 from services import directory, outbox
 from tests.conftest import SIGNING_SECRET, RunningBot
 from tests.e2e.test_installs import ALPHA_ORG, GROUP_ORG, install_in, load_org_and_policy, oauth_bot  # noqa: F401
+from tests.helpers import employee
 
 
 def driver_for(bot: RunningBot, team_id: str, enterprise_id: str, *, org_wide: bool = False) -> SlackDriver:
@@ -68,8 +69,12 @@ def test_slack_removing_a_workspace_from_an_org_wide_install_is_heard_and_writte
 
     assert (removed.status, added.status) == (200, 200), (removed.body, added.body)
     with oauth_bot.sessions() as session:
-        trail = session.execute(select(AuditEvent.action, AuditEvent.details).order_by(AuditEvent.id)).all()
-    assert [tuple(row) for row in trail[-2:]] == [
+        trail = session.execute(
+            select(AuditEvent.action, AuditEvent.details)
+            .where(AuditEvent.action.startswith("team_access"))
+            .order_by(AuditEvent.id)
+        ).all()
+    assert [tuple(row) for row in trail] == [
         ("team_access_revoked", {"team_ids": ["T0SOUTH"]}),
         ("team_access_granted", {"team_ids": ["T0SOUTH", "T0WEST"]}),
     ]
@@ -122,3 +127,67 @@ def test_an_org_wide_uninstall_stops_the_whole_org_and_an_org_wide_reinstall_ser
     [request] = oauth_bot.slack.calls("chat.postMessage", channel="W0MGR")
     assert request.token == oauth_bot.slack.tokens_of("E0GROUP")[-1] != first
     assert "queued before" not in request.text
+
+
+def test_people_who_work_only_in_a_workspace_removed_from_the_org_wide_install_leave_latitude(
+    oauth_bot: RunningBot,  # noqa: F811
+) -> None:
+    """Slack removes T0SOUTH from the org-wide install: Sam, who works only there, can no longer be reached, so he is
+    deactivated as when Slack deactivates someone (nothing more is sent to him); Gus, in T0NORTH too, stays. HR are
+    still told of the removal."""
+    org = install_org_wide(oauth_bot)
+
+    org.org_event({"type": "team_access_revoked", "team_ids": ["T0SOUTH"]})
+
+    with oauth_bot.sessions() as session:
+        assert not employee(session, "W0SAM").active
+        assert employee(session, "W0MGR").active and employee(session, "W0HR").active
+    [notice] = oauth_bot.slack.messages_to("W0HR")
+    assert "T0SOUTH" in notice.text
+    org.org_event({"type": "team_access_granted", "team_ids": ["T0SOUTH"]})
+    with oauth_bot.sessions() as session:
+        assert employee(session, "W0SAM").active, "back in reach, back in Latitude"
+
+
+def test_nobody_leaves_when_slack_cannot_list_who_the_org_wide_install_still_reaches(
+    oauth_bot: RunningBot,  # noqa: F811
+) -> None:
+    org = install_org_wide(oauth_bot)
+    oauth_bot.slack.fail("users.list", error="internal_error")
+
+    org.org_event({"type": "team_access_revoked", "team_ids": ["T0SOUTH"]})
+
+    with oauth_bot.sessions() as session:
+        assert employee(session, "W0SAM").active
+
+
+def test_messages_queued_while_a_workspace_migrates_into_a_grid_org_wait_and_go_once_it_is_done(
+    oauth_bot: RunningBot,  # noqa: F811
+) -> None:
+    """Slack asks apps to stop calling a migrating workspace's API until `grid_migration_finished`; it keeps the
+    install and its token through the migration."""
+    alpha = install_in(oauth_bot, "T0ALPHA", ALPHA_ORG)
+    alpha.event({"type": "grid_migration_started", "enterprise_id": "E0GROUP"})
+    with oauth_bot.sessions.begin() as session:
+        workspace = directory.find_workspace(session, "T0ALPHA")
+        assert workspace is not None
+        payload = {"channel": "U0AMGR", "text": "queued during the migration"}
+        now = oauth_bot.clock.now()
+        outbox.enqueue(
+            session, workspace=workspace, key="meanwhile", method="chat.postMessage", payload=payload, now=now
+        )
+
+    drain_outbox(oauth_bot.runtime.deps, oauth_bot.runtime.sender_client)
+    held = oauth_bot.slack.calls("chat.postMessage", channel="U0AMGR")
+    for line in ALPHA_ORG.splitlines()[1:]:
+        user_id, name = line.split(",")[:2]
+        oauth_bot.slack.add_user(user_id, name, team_id="T0ALPHA", enterprise_id="E0GROUP")
+    driver_for(oauth_bot, "T0ALPHA", "E0GROUP").event({"type": "grid_migration_finished", "enterprise_id": "E0GROUP"})
+    drain_outbox(oauth_bot.runtime.deps, oauth_bot.runtime.sender_client)
+
+    assert held == []
+    [sent] = oauth_bot.slack.calls("chat.postMessage", channel="U0AMGR")
+    assert sent.text == "queued during the migration" and sent.token == oauth_bot.slack.tokens_of("T0ALPHA")[0]
+    with oauth_bot.sessions() as session:
+        migrated = directory.find_workspace(session, "T0ALPHA")
+        assert migrated is not None and migrated.enterprise_id == "E0GROUP"
