@@ -45,10 +45,10 @@ def approve_clicked(
             )
             announcement = Announcement.of(session, resolution, now=deps.now())
     except DomainError as error:
-        with reported(body, respond, client):
+        with reported(body, respond, client, context=context):
             tell_clicker(context, client, body, respond, f":warning: {error}")
         return
-    with reported(body, respond, client, done=DECIDED):
+    with reported(body, respond, client, done=DECIDED, context=context):
         announce_decision(deps, client, announcement, _request_message(body))
         refresh_where_clicked(context, client, body, respond, announcement)
 
@@ -71,10 +71,10 @@ def decline_clicked(
                 digest=_digest_message(body),
             )
     except DomainError as error:
-        with reported(body, respond, client):
+        with reported(body, respond, client, context=context):
             tell_clicker(context, client, body, respond, f":warning: {error}")
         return
-    with reported(body, respond, client):
+    with reported(body, respond, client, context=context):
         client.views_open(trigger_id=body["trigger_id"], view=view)
 
 
@@ -99,7 +99,7 @@ def submit_decline_reason(
         ack(**field_errors(blocks.REASON, str(error)))
         return
     ack()
-    with reported(body, client=client, done=DECIDED):
+    with reported(body, client=client, done=DECIDED, context=context):
         announce_decision(deps, client, announcement, (form.channel, form.ts))
         if form.in_home:
             _republish_home(context, client, body)

@@ -201,7 +201,7 @@ def decide_from_modal(
         ack(**field_errors(reward_blocks.DECISION_REASON, str(error)))
         return
     ack()
-    with reported(body, client=client, done=DECIDED):
+    with reported(body, client=client, done=DECIDED, context=context):
         send_now(deps, client, claimed)
         update_each(deps, client, workspace_id, [message, *decided.copies], **decided.update)
 

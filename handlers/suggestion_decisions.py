@@ -69,7 +69,7 @@ def submit_note(ack: Ack, body: dict[str, Any], view: dict[str, Any], context: B
         ack(**field_errors(blocks.NOTE, str(error)))
         return
     ack()
-    with reported(body, client=client, done="Your update was saved"):
+    with reported(body, client=client, done="Your update was saved", context=context):
         announced.publish(deps, client, (channel, ts))
 
 

@@ -146,7 +146,7 @@ def submit_suggest_modal(
         return
     ack()
     done = "Your suggestion was sent anonymously" if suggestion.anonymous else "Your suggestion was sent"
-    with reported(body, client=client, done=done, anonymous=suggestion.anonymous):
+    with reported(body, client=client, done=done, anonymous=suggestion.anonymous, context=context):
         send_now(deps, client, claimed)
 
 
