@@ -189,7 +189,7 @@ def _refused(delivery: Claimed, error: SlackApiError) -> SendOutcome:
     response = error.response
     code = str(response.get("error", "unknown_error"))
     if response.status_code == 429:
-        return SendOutcome(ok=False, error="ratelimited", retry_after=_retry_after(response))
+        return SendOutcome(ok=False, error="ratelimited", retry_after=retry_after_seconds(response))
     if code in TOKEN_REFUSED:
         log.warning("delivery %s: Slack refused the token (%s): it waits for a new one", logged_key(delivery), code)
         return SendOutcome(ok=False, error=TOKEN_UNAVAILABLE, retry_after=TOKEN_RETRY_SECONDS)
@@ -199,7 +199,7 @@ def _refused(delivery: Claimed, error: SlackApiError) -> SendOutcome:
     return SendOutcome(ok=False, error=code, permanent=permanent)
 
 
-def _retry_after(response: SlackResponse) -> float:
+def retry_after_seconds(response: SlackResponse) -> float:
     """The seconds Slack's Retry-After asks for (1 when it does not say)."""
     return float(response.headers.get("retry-after") or response.headers.get("Retry-After") or 1)
 
@@ -257,7 +257,7 @@ def _update_refused(channel: str, error: SlackApiError) -> float | None:
     code = response.get("error")
     if response.status_code == 429:
         log.warning("a message in %s was not updated now (rate limited): it will be later", channel)
-        return _retry_after(response)
+        return retry_after_seconds(response)
     if response.status_code >= 500 or code in TRANSIENT_ERRORS:
         log.warning("a message in %s was not updated now (%s): it will be later", channel, code)
         return 0.0
