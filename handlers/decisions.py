@@ -15,10 +15,11 @@ from handlers.blocks import decline, digest_waiting
 from handlers.blocks import digest as digest_blocks
 from handlers.blocks import resolutions as blocks
 from handlers.blocks.kit import Block, field_errors
-from handlers.delivery import Outgoing, queue, send_now, update_each
+from handlers.delivery import Outgoing, queue, send_now
 from handlers.deps import Deps, deps_of
 from handlers.errors import DECIDED, reported
 from handlers.home import build_home, publish_over
+from handlers.message_updates import update_each
 from handlers.people import action_caller
 from models import Resolution
 from services import outbox
