@@ -97,8 +97,10 @@ def send_for_workspace(deps: Deps, client: WebClient, delivery: Claimed) -> Send
     tried again later if its token could not be renewed (only that workspace's messages wait)."""
     try:
         own = client_for(deps, client, delivery.workspace_id)
-    except InstallGone:  # its token expired and Slack refuses its refresh token: nothing was sent to refuse
-        _stop_workspace(deps, delivery.workspace_id)
+    except InstallGone as gone:  # its token expired and Slack refuses its refresh token: nothing was sent to refuse
+        _stop_workspace(
+            deps, delivery.workspace_id, f" (its refresh token refused: {gone.api_error.response.get('error')})"
+        )
         return SendOutcome(ok=False, error=NOT_INSTALLED, permanent=True)
     except (SlackClientError, OSError) as error:
         log.warning("delivery %s: no token for its workspace now (%s)", logged_key(delivery), type(error).__name__)
@@ -140,7 +142,7 @@ def _install_gone(client: WebClient) -> bool:
     return False
 
 
-def _stop_workspace(deps: Deps, workspace_id: int) -> None:
+def _stop_workspace(deps: Deps, workspace_id: int, why: str = "") -> None:
     with deps.sessions.begin() as session:
         workspace = session.get(Workspace, workspace_id)
         if workspace is None or not workspace.installed:
@@ -149,7 +151,9 @@ def _stop_workspace(deps: Deps, workspace_id: int) -> None:
         key = workspace.slack_team_id
     if deps.tokens is not None:
         deps.tokens.forget(workspace_id)
-    log.warning("Slack revoked the token of %s with no word of it: stopped as uninstalled, %d dropped", key, dropped)
+    log.warning(
+        "Slack revoked the token of %s with no word of it: stopped as uninstalled, %d dropped%s", key, dropped, why
+    )
 
 
 def _token_changed(deps: Deps, delivery: Claimed, used: WebClient) -> bool:
