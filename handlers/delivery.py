@@ -98,9 +98,7 @@ def send_for_workspace(deps: Deps, client: WebClient, delivery: Claimed) -> Send
     try:
         own = client_for(deps, client, delivery.workspace_id)
     except InstallGone as gone:  # its token expired and Slack refuses its refresh token: nothing was sent to refuse
-        _stop_workspace(
-            deps, delivery.workspace_id, f" (its refresh token refused: {gone.api_error.response.get('error')})"
-        )
+        stop_unannounced(deps, delivery.workspace_id, refused_renewal(gone))
         return SendOutcome(ok=False, error=NOT_INSTALLED, permanent=True)
     except (SlackClientError, OSError) as error:
         log.warning("delivery %s: no token for its workspace now (%s)", logged_key(delivery), type(error).__name__)
@@ -117,8 +115,12 @@ def send_for_workspace(deps: Deps, client: WebClient, delivery: Claimed) -> Send
             return send_for_workspace(deps, client, delivery)
     if _installed(deps, delivery.workspace_id) and not _install_gone(own):
         return outcome
-    _stop_workspace(deps, delivery.workspace_id)  # unless the uninstall was heard while this was being sent
+    stop_unannounced(deps, delivery.workspace_id)  # unless the uninstall was heard while this was being sent
     return SendOutcome(ok=False, error=NOT_INSTALLED, permanent=True)
+
+
+def refused_renewal(gone: InstallGone) -> str:
+    return f" (its refresh token refused: {gone.api_error.response.get('error')})"
 
 
 def _installed(deps: Deps, workspace_id: int) -> bool:
@@ -142,7 +144,8 @@ def _install_gone(client: WebClient) -> bool:
     return False
 
 
-def _stop_workspace(deps: Deps, workspace_id: int, why: str = "") -> None:
+def stop_unannounced(deps: Deps, workspace_id: int, why: str = "") -> None:
+    """Stop the workspace as uninstalled, Slack having said nothing of it; `why` ends the log line."""
     with deps.sessions.begin() as session:
         workspace = session.get(Workspace, workspace_id)
         if workspace is None or not workspace.installed:

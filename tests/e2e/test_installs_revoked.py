@@ -213,6 +213,28 @@ def test_a_refresh_token_slack_calls_an_invalid_grant_stops_the_workspace_and_sa
     assert rotating.slack.calls("chat.postMessage") == []
 
 
+def test_a_command_whose_refresh_token_slack_refuses_for_good_stops_the_workspace_once(
+    rotating: RunningBot,  # noqa: F811
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Before its listener runs, a request renews its workspace's expired token: refused for good, the workspace is
+    stopped there, and the next request asks Slack nothing (no renewal refused again and again)."""
+    alpha = install_in(rotating, "T0ALPHA", ALPHA_ORG)
+    expire_the_stored_token(rotating, "T0ALPHA")
+    rotating.slack.fail("oauth.v2.access", times=5, status=400, error="invalid_grant")
+    refused_before = len(rotating.slack.calls("oauth.v2.access:failed"))
+
+    with caplog.at_level(logging.WARNING):
+        for _ in range(2):
+            alpha.command("U0AAGENT", "/boundaries", "")
+
+    with rotating.sessions() as session:
+        workspace = directory.find_workspace(session, "T0ALPHA")
+        assert workspace is not None and workspace.uninstalled_at is not None
+    assert len(rotating.slack.calls("oauth.v2.access:failed")) == refused_before + 1
+    assert "T0ALPHA" in caplog.text and "stopped as uninstalled" in caplog.text and "invalid_grant" in caplog.text
+
+
 @pytest.mark.parametrize(
     "fault", [{"status": 503}, {"status": 429, "retry_after": 1}, {"error": "ratelimited"}, {"hang_up": True}]
 )
