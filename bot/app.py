@@ -58,7 +58,7 @@ def create_client(settings: Settings) -> WebClient:
         token=settings.slack_bot_token or None,
         base_url=settings.slack_api_url,
         timeout=10,
-        retry_handlers=retry_handlers(settings.slack_retry_pace),
+        retry_handlers=retry_handlers(),
     )
 
 

@@ -17,15 +17,19 @@ from slack_bolt.oauth.callback_options import CallbackOptions, SuccessArgs
 from slack_bolt.oauth.oauth_settings import OAuthSettings
 from slack_sdk import WebClient
 from slack_sdk.oauth import AuthorizeUrlGenerator
+from slack_sdk.oauth.installation_store import Installation
 from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
 from sqlalchemy import Engine, MetaData, Table, delete, insert
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.renewals import ROTATE_MINUTES_BEFORE_EXPIRY
 from bot.settings import Settings
-from bot.tokens import RenewingAuthorize, WorkspaceTokens
+from bot.tokens import OnGone, RenewingAuthorize, WorkspaceTokens
+from handlers.delivery import refused_renewal, stop_unannounced
+from handlers.deps import Deps, InstallGone
 from models import slack_oauth_states
-from services import workspaces
+from services import directory, workspaces
+from services.workspaces import scope_key
 
 log = logging.getLogger(__name__)
 BOT_SCOPES = (
@@ -96,6 +100,7 @@ def oauth_settings(
     tokens: WorkspaceTokens,
     on_installed: Callable[[SuccessArgs], None],
     now: Callable[[], datetime],
+    on_gone: OnGone | None = None,
 ) -> OAuthSettings:
     """Bolt's OAuth flow for these settings; `on_installed` records the workspace before Slack's success page."""
     assert settings.slack_client_id and settings.slack_client_secret
@@ -128,6 +133,7 @@ def oauth_settings(
     # renews with the sender's `Renewals`, through SLACK_API_URL like every other call.
     oauth.authorize = RenewingAuthorize(
         renewals=tokens.renewals,
+        on_gone=on_gone,
         logger=logging.getLogger("slack_bolt.authorize"),
         client_id=settings.slack_client_id,
         client_secret=settings.slack_client_secret,
@@ -167,3 +173,18 @@ def record_installed(sessions: sessionmaker[Session], now: Callable[[], datetime
                 )
 
     return record
+
+
+def stop_when_gone(deps: Deps) -> OnGone:
+    """Stop, as uninstalled, the workspace whose refresh token Slack refused for good while renewing for a request."""
+
+    def stop(installation: Installation, gone: InstallGone) -> None:
+        org_wide = bool(installation.is_enterprise_install)
+        key = scope_key(team_id=installation.team_id, enterprise_id=installation.enterprise_id, org_wide=org_wide)
+        with deps.sessions() as session:
+            workspace = directory.find_workspace(session, key)
+            workspace_id = None if workspace is None else workspace.id
+        if workspace_id is not None:
+            stop_unannounced(deps, workspace_id, refused_renewal(gone))
+
+    return stop

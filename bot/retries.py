@@ -19,8 +19,10 @@ would hold the listener pool and leave the next clicks unanswered within Slack's
 whoever called Slack deals with it: a message or an update goes to the outbox, which waits Retry-After without a
 thread (handlers/delivery.py); anything else reaches the person as an error.
 
-Every wait is multiplied by `pace`: 1 keeps slack_sdk's pace (production: 0.5 s doubling per attempt plus jitter);
-tests pass 0 so that a retried call costs no time.
+The same holds for a backoff: slack_sdk's (0.5 s doubling per attempt, plus up to 1 s of jitter each time, so up to
+3.5 s for two retries) sleeps in the listener's thread too, and with OAuth installs Bolt's authorize calls `auth.test`
+for every request before anything is acked. So a retry here is made at once, with no wait: a 5xx or a dropped
+connection is often gone on the next try, and what still fails reaches the caller, whose outbox waits without a thread.
 """
 
 import socket
@@ -28,9 +30,8 @@ from urllib.error import URLError
 from urllib.parse import urlsplit
 
 from slack_sdk.http_retry.builtin_handlers import ConnectionErrorRetryHandler, ServerErrorRetryHandler
-from slack_sdk.http_retry.builtin_interval_calculators import BackoffRetryIntervalCalculator
+from slack_sdk.http_retry.builtin_interval_calculators import FixedValueRetryIntervalCalculator
 from slack_sdk.http_retry.handler import RetryHandler
-from slack_sdk.http_retry.interval_calculator import RetryIntervalCalculator
 from slack_sdk.http_retry.request import HttpRequest
 from slack_sdk.http_retry.response import HttpResponse
 from slack_sdk.http_retry.state import RetryState
@@ -64,12 +65,12 @@ NEVER_SENT = (ConnectionRefusedError, socket.gaierror)
 """What urllib wraps in a URLError when the request never reached Slack: nobody listened, or no address."""
 
 
-def retry_handlers(pace: float = 1.0) -> list[RetryHandler]:
-    """Retry what is safe to repeat, twice (module docstring); a rate limit is not retried here."""
-    backoff = PacedInterval(BackoffRetryIntervalCalculator(backoff_factor=0.5), pace)
+def retry_handlers() -> list[RetryHandler]:
+    """Retry what is safe to repeat, twice and at once (module docstring); a rate limit is not retried here."""
+    at_once = FixedValueRetryIntervalCalculator(0.0)
     return [
-        DroppedConnectionRetry(max_retry_count=MAX_RETRIES, interval_calculator=backoff),
-        ServerErrorRetry(max_retry_count=MAX_RETRIES, interval_calculator=backoff),
+        DroppedConnectionRetry(max_retry_count=MAX_RETRIES, interval_calculator=at_once),
+        ServerErrorRetry(max_retry_count=MAX_RETRIES, interval_calculator=at_once),
     ]
 
 
@@ -113,14 +114,3 @@ class ServerErrorRetry(ServerErrorRetryHandler):
         if method_of(request) not in SAFE_TO_REPEAT:
             return False
         return super()._can_retry(state=state, request=request, response=response, error=error)
-
-
-class PacedInterval(RetryIntervalCalculator):
-    """Another calculator's interval, multiplied by `pace`."""
-
-    def __init__(self, interval: RetryIntervalCalculator, pace: float) -> None:
-        self.interval = interval
-        self.pace = pace
-
-    def calculate_sleep_duration(self, current_attempt: int) -> float:
-        return self.pace * self.interval.calculate_sleep_duration(current_attempt)

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.app import create_app, create_sender_client
 from bot.clock import Clock, SystemClock
 from bot.gate import SlackGate
-from bot.installs import oauth_settings, record_installed
+from bot.installs import oauth_settings, record_installed, stop_when_gone
 from bot.leader import Leadership
 from bot.logs import web_client_errors_silenced
 from bot.scheduler import SCHEDULE, build_scheduler, connect_sender_bell
@@ -176,7 +176,8 @@ def build_runtime(settings: Settings, clock: Clock | None = None, executor: Exec
                 "RECOGNITION_CHANNEL is ignored with installs in several workspaces (a channel belongs to one): "
                 "set each workspace's channel in its policy file, under [rewards] channel"
             )
-        oauth = oauth_settings(settings, engine, tokens, record_installed(sessions, deps.now), deps.now)
+        installed, gone = record_installed(sessions, deps.now), stop_when_gone(deps)
+        oauth = oauth_settings(settings, engine, tokens, installed, deps.now, on_gone=gone)
         app = create_app(settings, deps, executor=listeners, oauth=oauth, schema=schema)
     else:
         app = create_app(settings, deps, executor=listeners, schema=schema)

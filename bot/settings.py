@@ -37,8 +37,6 @@ class Settings:
     slack_messages_per_second: int = 5
     """The background sender's pace for `chat.postMessage` in one workspace (other methods follow Slack's tiers)."""
     sender_threads: int = 4
-    slack_retry_pace: float = 1.0
-    """How much of each Slack retry wait to actually wait (`bot.retries`); not read from the environment."""
     answer_within: float = 2.0
     """Seconds a command may take before it is acked with a holding note and answered later
     (`handlers.timely`; Slack gives 3); not read from the environment."""

@@ -5,10 +5,11 @@ from slack_sdk.oauth.installation_store import Installation
 
 from handlers.deps import InstallGone
 
-REFRESH_TOKEN_REVOKED = frozenset({"invalid_refresh_token"})
+REFRESH_TOKEN_REVOKED = frozenset({"invalid_refresh_token", "invalid_grant"})
 """What `oauth.v2.access` answers a refresh token that no longer renews anything: spent, or revoked with the
-install (https://api.slack.com/methods/oauth.v2.access#errors). A 5xx, a rate limit or a dropped connection says
-nothing of the install."""
+install: `invalid_refresh_token` (https://api.slack.com/methods/oauth.v2.access#errors), or OAuth's own
+`invalid_grant` for a refresh token revoked or expired (RFC 6749, section 5.2), which Slack answers too, with a 400
+("Token has been expired or revoked"). A 5xx, a rate limit or a dropped connection says nothing of the install."""
 
 
 def refusal(error: SlackTokenRotationError, *, offered: Installation, saved: Installation | None) -> Exception:

@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.renewals import ROTATE_MINUTES_BEFORE_EXPIRY, TOKEN_MARGIN_SECONDS, Renewals
 from bot.settings import Settings
+from handlers.deps import InstallGone
 from models import Workspace, slack_bots, slack_installations
 
 log = logging.getLogger(__name__)
@@ -128,20 +129,31 @@ def _before_joining_an_org(wanted: dict[str, Any]) -> dict[str, Any] | None:
     return {**wanted, "enterprise_id": None}
 
 
+OnGone = Callable[[Installation, InstallGone], None]
+
+
 class RenewingAuthorize(InstallationStoreAuthorize):
     """Bolt's authorize, renewing through the process's `Renewals` (its own renews alone, so a listener and
-    the sender renewing together would spend the refresh token twice and the listener's request fail)."""
+    the sender renewing together would spend the refresh token twice and the listener's request fail).
+    A renewal Slack refuses for good (`InstallGone`) is handed to `on_gone`, which stops the workspace as the sender
+    does: its install is then forgotten, and its next requests ask Slack nothing."""
 
-    def __init__(self, *, renewals: Renewals | None, **kwargs: Any) -> None:
+    def __init__(self, *, renewals: Renewals | None, on_gone: OnGone | None = None, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self._renewals = renewals
+        self._on_gone = on_gone
 
     def _rotate_and_save_tokens_if_necessary(self, installation: Installation | None) -> Installation | None:
         if self._renewals is None or installation is None or not installation.bot_refresh_token:
             return super()._rotate_and_save_tokens_if_necessary(installation)
         if not _due(installation):
             return None  # most requests: nothing to renew, so no lock and no second read
-        latest, _refused = self._renewals.renewed(installation)
+        try:
+            latest, _refused = self._renewals.renewed(installation)
+        except InstallGone as gone:
+            if self._on_gone is not None:
+                self._on_gone(installation, gone)
+            raise
         return latest
 
 

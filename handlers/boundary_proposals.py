@@ -14,9 +14,9 @@ from sqlalchemy.orm import Session
 from handlers import payload
 from handlers.blocks import boundary_proposals as blocks
 from handlers.blocks.kit import Block
-from handlers.delivery import update_each
 from handlers.deps import deps_of
 from handlers.errors import reported
+from handlers.message_updates import update_each
 from handlers.people import action_caller
 from services import outbox
 from services.directory import Identity

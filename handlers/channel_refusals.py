@@ -7,10 +7,12 @@ is private without the app in it (`channel_not_found`), one the app must first b
 notice's key names the workspace, the channel, the error, the person and the week, so each HR person is told
 once a week while it lasts, not once per post; someone in two workspaces of a Grid org is told by each (Grid
 user ids, and an org-wide channel's id, are the same in both). The DMs that go with each post are sent anyway.
+A suggestion's post that Slack will no longer update there (`chat.update`: `channel_not_found` once the channel is
+closed to the app, `is_inactive` once it is archived) is told the same way: the team goes on reading a stale status.
 """
 
 from datetime import datetime
-from typing import Any, NamedTuple
+from typing import Any, Literal, NamedTuple
 
 from sqlalchemy.orm import Session
 
@@ -24,9 +26,14 @@ SHOUTOUT_KEY = "reward-shoutout:"
 SUGGESTION_KEY = "suggestion:"
 SUGGESTION_POSTS = (":channel", ":we_did")
 """A suggestion's post in its team's channel, and "you said, we did" there (one per teammate has a longer key)."""
-CHANNEL_REFUSALS = frozenset({"channel_not_found", "not_in_channel", "is_archived"})
+CHANNEL_REFUSALS = frozenset({"channel_not_found", "not_in_channel", "is_archived", "is_inactive"})
 NOTICE_KEY = "channel-refused:"
 POST = "chat.postMessage"
+UPDATE = "chat.update"
+UPDATE_KEY = "update:"
+CHANNEL_PREFIXES = ("C", "G")
+"""A channel's id, as opposed to a DM's (`D...`) or a person's, where an owner's or a decider's card is."""
+Act = Literal["post", "update"]
 
 
 class Refusal(NamedTuple):
@@ -34,6 +41,7 @@ class Refusal(NamedTuple):
     use: ChannelUse
     channel: str
     error: str
+    act: Act = "post"
 
 
 def use_of(delivery: Claimed) -> ChannelUse | None:
@@ -42,17 +50,29 @@ def use_of(delivery: Claimed) -> ChannelUse | None:
     key = delivery.idempotency_key
     if key.startswith(SHOUTOUT_KEY):
         return "shout-outs"
+    if delivery.method == UPDATE and key.startswith(UPDATE_KEY):
+        return updated_use(str(delivery.payload.get("channel")))
     return "suggestions" if key.startswith(SUGGESTION_KEY) and key.endswith(SUGGESTION_POSTS) else None
+
+
+def updated_use(channel: str) -> ChannelUse | None:
+    """What a message Latitude updates in `channel` is for: in a channel, a suggestion's post (the only message
+    Latitude changes in one; a shout-out stays as posted); None in a DM."""
+    return "suggestions" if channel.startswith(CHANNEL_PREFIXES) else None
 
 
 def refusals(sends: list[tuple[Claimed, SendOutcome]]) -> list[Refusal]:
     """The channel posts Slack refused because of their channel, once each per workspace, channel and error."""
     found = [
-        Refusal(delivery.workspace_id, use, str(delivery.payload["channel"]), outcome.error or "")
+        Refusal(delivery.workspace_id, use, str(delivery.payload["channel"]), outcome.error or "", _act(delivery))
         for delivery, outcome in sends
         if outcome.error in CHANNEL_REFUSALS and (use := use_of(delivery)) is not None
     ]
     return list(dict.fromkeys(found))
+
+
+def _act(delivery: Claimed) -> Act:
+    return "update" if delivery.method == UPDATE else "post"
 
 
 class Notice(NamedTuple):
@@ -62,26 +82,37 @@ class Notice(NamedTuple):
 
 
 def notices(session: Session, sends: list[tuple[Claimed, SendOutcome]], now: datetime) -> list[Notice]:
-    """A DM to each HR person and admin of the workspace for each refusal among `sends`, keyed by workspace, channel,
-    error, person and ISO week: a notice queued this week is not queued again."""
+    """A DM to each HR person and admin of the workspace for each refusal among `sends` (`notices_of`)."""
+    return notices_of(session, refusals(sends), now)
+
+
+def notices_of(session: Session, found: list[Refusal], now: datetime) -> list[Notice]:
+    """A DM to each HR person and admin of the workspace for each refusal, keyed by workspace, channel, error, person
+    and ISO week: a notice queued this week is not queued again."""
     week = f"{now:%G-W%V}"
-    found = []
-    for refusal in refusals(sends):
+    told = []
+    for refusal in dict.fromkeys(found):
         workspace = session.get_one(Workspace, refusal.workspace_id)
         for person in approvals.hr_people(session, workspace.id):
             key = f"{NOTICE_KEY}{workspace.slack_team_id}:{refusal.channel}:{refusal.error}:{person.slack_id}:{week}"
-            notice = refused_channel_notice(person.slack_id, refusal.use, refusal.channel, refusal.error)
-            found.append(Notice(workspace, key, notice))
-    return found
+            notice = refused_channel_notice(
+                person.slack_id, refusal.use, refusal.channel, refusal.error, updating=refusal.act == "update"
+            )
+            told.append(Notice(workspace, key, notice))
+    return told
 
 
 def queue_held(session: Session, sends: list[tuple[Claimed, SendOutcome]], *, now: datetime) -> list[Claimed]:
     """The new notices, for a listener to send right after its commit (`send_now`)."""
+    return hold(session, notices(session, sends, now), now=now)
+
+
+def hold(session: Session, told: list[Notice], *, now: datetime) -> list[Claimed]:
     held = [
         outbox.enqueue_held(
             session, workspace_id=notice.workspace.id, key=notice.key, method=POST, payload=notice.payload, now=now
         )
-        for notice in notices(session, sends, now)
+        for notice in told
     ]
     return [claimed for claimed in held if claimed is not None]
 

@@ -15,10 +15,11 @@ from handlers.blocks import decline, digest_waiting
 from handlers.blocks import digest as digest_blocks
 from handlers.blocks import resolutions as blocks
 from handlers.blocks.kit import Block, field_errors
-from handlers.delivery import Outgoing, queue, send_now, update_each
+from handlers.delivery import Outgoing, queue, send_now
 from handlers.deps import Deps, deps_of
 from handlers.errors import DECIDED, reported
 from handlers.home import build_home, publish_over
+from handlers.message_updates import update_each
 from handlers.people import action_caller
 from models import Resolution
 from services import outbox
@@ -45,10 +46,10 @@ def approve_clicked(
             )
             announcement = Announcement.of(session, resolution, now=deps.now())
     except DomainError as error:
-        with reported(body, respond, client):
+        with reported(body, respond, client, context=context):
             tell_clicker(context, client, body, respond, f":warning: {error}")
         return
-    with reported(body, respond, client, done=DECIDED):
+    with reported(body, respond, client, done=DECIDED, context=context):
         announce_decision(deps, client, announcement, _request_message(body))
         refresh_where_clicked(context, client, body, respond, announcement)
 
@@ -71,10 +72,10 @@ def decline_clicked(
                 digest=_digest_message(body),
             )
     except DomainError as error:
-        with reported(body, respond, client):
+        with reported(body, respond, client, context=context):
             tell_clicker(context, client, body, respond, f":warning: {error}")
         return
-    with reported(body, respond, client):
+    with reported(body, respond, client, context=context):
         client.views_open(trigger_id=body["trigger_id"], view=view)
 
 
@@ -99,7 +100,7 @@ def submit_decline_reason(
         ack(**field_errors(blocks.REASON, str(error)))
         return
     ack()
-    with reported(body, client=client, done=DECIDED):
+    with reported(body, client=client, done=DECIDED, context=context):
         announce_decision(deps, client, announcement, (form.channel, form.ts))
         if form.in_home:
             _republish_home(context, client, body)

@@ -12,7 +12,7 @@
 
 import logging
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from slack_sdk import WebClient
@@ -97,8 +97,8 @@ def send_for_workspace(deps: Deps, client: WebClient, delivery: Claimed) -> Send
     tried again later if its token could not be renewed (only that workspace's messages wait)."""
     try:
         own = client_for(deps, client, delivery.workspace_id)
-    except InstallGone:  # its token expired and Slack refuses its refresh token: nothing was sent to refuse
-        _stop_workspace(deps, delivery.workspace_id)
+    except InstallGone as gone:  # its token expired and Slack refuses its refresh token: nothing was sent to refuse
+        stop_unannounced(deps, delivery.workspace_id, refused_renewal(gone))
         return SendOutcome(ok=False, error=NOT_INSTALLED, permanent=True)
     except (SlackClientError, OSError) as error:
         log.warning("delivery %s: no token for its workspace now (%s)", logged_key(delivery), type(error).__name__)
@@ -115,8 +115,12 @@ def send_for_workspace(deps: Deps, client: WebClient, delivery: Claimed) -> Send
             return send_for_workspace(deps, client, delivery)
     if _installed(deps, delivery.workspace_id) and not _install_gone(own):
         return outcome
-    _stop_workspace(deps, delivery.workspace_id)  # unless the uninstall was heard while this was being sent
+    stop_unannounced(deps, delivery.workspace_id)  # unless the uninstall was heard while this was being sent
     return SendOutcome(ok=False, error=NOT_INSTALLED, permanent=True)
+
+
+def refused_renewal(gone: InstallGone) -> str:
+    return f" (its refresh token refused: {gone.api_error.response.get('error')})"
 
 
 def _installed(deps: Deps, workspace_id: int) -> bool:
@@ -140,7 +144,8 @@ def _install_gone(client: WebClient) -> bool:
     return False
 
 
-def _stop_workspace(deps: Deps, workspace_id: int) -> None:
+def stop_unannounced(deps: Deps, workspace_id: int, why: str = "") -> None:
+    """Stop the workspace as uninstalled, Slack having said nothing of it; `why` ends the log line."""
     with deps.sessions.begin() as session:
         workspace = session.get(Workspace, workspace_id)
         if workspace is None or not workspace.installed:
@@ -149,7 +154,9 @@ def _stop_workspace(deps: Deps, workspace_id: int) -> None:
         key = workspace.slack_team_id
     if deps.tokens is not None:
         deps.tokens.forget(workspace_id)
-    log.warning("Slack revoked the token of %s with no word of it: stopped as uninstalled, %d dropped", key, dropped)
+    log.warning(
+        "Slack revoked the token of %s with no word of it: stopped as uninstalled, %d dropped%s", key, dropped, why
+    )
 
 
 def _token_changed(deps: Deps, delivery: Claimed, used: WebClient) -> bool:
@@ -189,7 +196,7 @@ def _refused(delivery: Claimed, error: SlackApiError) -> SendOutcome:
     response = error.response
     code = str(response.get("error", "unknown_error"))
     if response.status_code == 429:
-        return SendOutcome(ok=False, error="ratelimited", retry_after=_retry_after(response))
+        return SendOutcome(ok=False, error="ratelimited", retry_after=retry_after_seconds(response))
     if code in TOKEN_REFUSED:
         log.warning("delivery %s: Slack refused the token (%s): it waits for a new one", logged_key(delivery), code)
         return SendOutcome(ok=False, error=TOKEN_UNAVAILABLE, retry_after=TOKEN_RETRY_SECONDS)
@@ -199,15 +206,9 @@ def _refused(delivery: Claimed, error: SlackApiError) -> SendOutcome:
     return SendOutcome(ok=False, error=code, permanent=permanent)
 
 
-def _retry_after(response: SlackResponse) -> float:
+def retry_after_seconds(response: SlackResponse) -> float:
     """The seconds Slack's Retry-After asks for (1 when it does not say)."""
     return float(response.headers.get("retry-after") or response.headers.get("Retry-After") or 1)
-
-
-GONE = ("message_not_found", "cant_update_message")
-CHANNEL_CLOSED = ("channel_not_found", "is_inactive")
-"""chat.update in a channel the app can no longer see (it was removed from a private one, or the channel deleted),
-or an archived one (https://api.slack.com/methods/chat.update#errors): the message stays as it was."""
 
 
 def logged_key(delivery: Claimed) -> str:
@@ -221,80 +222,3 @@ def logged_key(delivery: Claimed) -> str:
 
 def _verdict(permanent: bool) -> str:
     return "refused it for good, dropped" if permanent else "failed, will retry"
-
-
-def update_each(
-    deps: Deps, client: WebClient, workspace_id: int, messages: list[tuple[str, str]], **content: Any
-) -> None:
-    """Show the same content in every copy of a message (every decider's request, every HR person's grant, a
-    suggestion's channel post), each copy on its own. One Slack no longer has (deleted, past the workspace's
-    retention) or will not change (its channel archived, or closed to the app) is skipped; one Slack could not change
-    just now (a rate limit, an outage, no answer in time) is queued in the outbox, which updates it once Slack is back
-    (an update is harmless to repeat). The person who acted is not told of an error: what they did is done."""
-    copies = list(dict.fromkeys((channel, ts) for channel, ts in messages if channel and ts))
-    later = {
-        (channel, ts): wait for channel, ts in copies if (wait := _update_one(client, channel, ts, content)) is not None
-    }
-    if copies:
-        with deps.sessions.begin() as session:
-            queue_updates(session, workspace_id, copies, later, content, now=deps.now())
-
-
-def _update_one(client: WebClient, channel: str, ts: str, content: dict[str, Any]) -> float | None:
-    """None once the copy shows the content, or never will; else how long to wait before the outbox tries again."""
-    try:
-        client.chat_update(channel=channel, ts=ts, **content)
-    except SlackApiError as error:
-        return _update_refused(channel, error)
-    except (OSError, SlackClientError) as error:
-        log.warning("a message in %s was not updated now (%s): it will be later", channel, type(error).__name__)
-        return 0.0
-    return None
-
-
-def _update_refused(channel: str, error: SlackApiError) -> float | None:
-    response = error.response
-    code = response.get("error")
-    if response.status_code == 429:
-        log.warning("a message in %s was not updated now (rate limited): it will be later", channel)
-        return _retry_after(response)
-    if response.status_code >= 500 or code in TRANSIENT_ERRORS:
-        log.warning("a message in %s was not updated now (%s): it will be later", channel, code)
-        return 0.0
-    if code in CHANNEL_CLOSED:
-        log.warning("a message in %s was not updated: Slack keeps the channel closed to changes (%s)", channel, code)
-    elif code in GONE:
-        log.info("a copy in %s was not updated: Slack has it no more (%s)", channel, code)
-    else:
-        log.error("a message in %s was not updated: Slack refused it for good (%s)", channel, code)
-    return None
-
-
-def queue_updates(
-    session: Session,
-    workspace_id: int,
-    copies: list[tuple[str, str]],
-    later: dict[tuple[str, str], float],
-    content: dict[str, Any],
-    *,
-    now: datetime,
-) -> None:
-    """Queue the updates Slack could not make now; an update of the same copy still queued from before is dropped
-    either way, so that it never replaces this newer content once Slack is back. Two changes of a copy at once
-    take turns here: the later one numbers its update after the first's and drops it."""
-    prefixes = [f"update:{channel}:{ts}:" for channel, ts in copies]
-    outbox.take_turns_under(session, workspace_id=workspace_id, key_prefixes=prefixes)
-    for (channel, ts), prefix in zip(copies, prefixes, strict=True):
-        outbox.give_up_pending(session, key_prefix=prefix, reason="updated since")
-        if (channel, ts) in later:
-            key = f"{prefix}{outbox.count_under(session, key_prefix=prefix) + 1}"
-            payload = {"channel": channel, "ts": ts, **content}
-            outbox.enqueue(
-                session,
-                workspace=session.get_one(Workspace, workspace_id),
-                key=key,
-                method="chat.update",
-                payload=payload,
-                now=now,
-                send_at=now + timedelta(seconds=later[(channel, ts)]),
-            )

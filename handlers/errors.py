@@ -4,14 +4,18 @@ import logging
 import secrets
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import timedelta
 from typing import Any
 
 from slack_bolt import BoltContext, BoltResponse, Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from handlers.deps import deps_of
 from handlers.payload import MalformedPayload
+from handlers.people import known_workspace
 from handlers.timely import TimelyAck
+from services import outbox
 
 log = logging.getLogger("latitude.errors")
 
@@ -40,6 +44,8 @@ ANONYMOUS_REQUEST = "latitude_anonymous_request"
 DECIDED = "Your decision was recorded"
 
 BAD_REQUEST = "Bad request: Slack never sends this."
+WORTH_WAITING_FOR = frozenset({"ratelimited", "service_unavailable"})
+"""Slack errors (besides HTTP 429) that say the DM was not posted and will be later: it then goes to the outbox."""
 TOO_SLOW_FOR_A_FORM = (
     "Sorry, that took longer than Slack allows for opening a form, so it did not open. Nothing was saved; "
     "please try again."
@@ -75,7 +81,9 @@ def _handled(
     done: str | None = None,
     *,
     anonymous: bool = False,
+    request: BoltContext | None = None,
 ) -> BoltResponse | None:
+    """`request`: the context to queue a DM under, when `context` (whose held ack is answered) is not given."""
     ref = secrets.token_hex(4)
     if isinstance(error, MalformedPayload):
         log.warning("[ref %s] refused a malformed %s request: %s", ref, _kind(body), error)
@@ -98,7 +106,7 @@ def _handled(
     elif isinstance(held, TimelyAck) and held.held:  # a form showing "the answer will appear here"
         held.fail(told)
     elif _answered_in_a_view(body) and client is not None:  # the Home or a form: no response URL, so a DM
-        _tell_in_a_dm(client, body["user"]["id"], told, ref)
+        _tell_in_a_dm(client, body["user"]["id"], told, ref, None if anonymous else (context or request))
     return None
 
 
@@ -115,11 +123,43 @@ def _answered_in_a_view(body: dict[str, Any]) -> bool:
     return (clicked_in_a_view or body.get("type") == "view_submission") and bool(body.get("user"))
 
 
-def _tell_in_a_dm(client: WebClient, user_id: str, told: str, ref: str) -> None:
+def _tell_in_a_dm(client: WebClient, user_id: str, told: str, ref: str, context: BoltContext | None) -> None:
+    """Straight to Slack; one Slack asks to wait for (a rate limit) goes to the outbox, sent once Slack allows, when
+    the request's `context` is given. An anonymous sender's is not given it: a delivery row would keep, past the
+    round's seal, who was told when that their comment was saved."""
     try:
         client.chat_postMessage(channel=user_id, text=told)
+    except SlackApiError as error:
+        wait = _wait_asked(error)
+        if wait is None or context is None or not _queued(context, user_id, told, ref, wait):
+            log.warning("[ref %s] could not tell the user about the error", ref)
     except Exception:
         log.warning("[ref %s] could not tell the user about the error", ref)
+
+
+def _wait_asked(error: SlackApiError) -> float | None:
+    """The seconds Slack asks to wait before the DM is sent again; None when it refused it for good."""
+    response = error.response
+    if response.status_code != 429 and response.get("error") not in WORTH_WAITING_FOR:
+        return None
+    return float(response.headers.get("retry-after") or response.headers.get("Retry-After") or 1)
+
+
+def _queued(context: BoltContext, user_id: str, told: str, ref: str, wait: float) -> bool:
+    deps = deps_of(context)
+    now = deps.now()
+    with deps.sessions.begin() as session:
+        workspace = known_workspace(session, context)
+        if workspace is None:
+            return False
+        payload = {"channel": user_id, "text": told}
+        send_at = now + timedelta(seconds=wait)
+        key = f"error-dm:{user_id}:{ref}"
+        outbox.enqueue(
+            session, workspace=workspace, key=key, method="chat.postMessage", payload=payload, now=now, send_at=send_at
+        )
+    log.warning("[ref %s] Slack asked to wait before telling the user about the error: queued", ref)
+    return True
 
 
 def _kind(body: dict[str, Any]) -> str:
@@ -138,10 +178,12 @@ def reported(
     *,
     done: str | None = None,
     anonymous: bool = False,
+    context: BoltContext | None = None,
 ) -> Iterator[None]:
     """Send an error raised after the ack to the global handler, with this `respond` (the export's, say),
     and let the listener go on; `client` tells someone who clicked in the App Home, which has no response URL.
-    A submitted form has closed by then: `client` tells its author in a DM.
+    A submitted form has closed by then: `client` tells its author in a DM, which waits in the outbox when Slack asks
+    to wait, given the request's `context`.
     `done` says what was committed before (`Your fix was logged`): the person is then told that, never to try
     again. `anonymous`: what was sent keeps its sender anonymous, so no reference is given (`anonymous_request`).
     An error that escapes a listener reaches the handler too, through Bolt; its answer stays given either way
@@ -149,4 +191,4 @@ def reported(
     try:
         yield
     except Exception as error:
-        _handled(error, body, respond, client=client, done=done, anonymous=anonymous)
+        _handled(error, body, respond, client=client, done=done, anonymous=anonymous, request=context)

@@ -12,7 +12,7 @@ from handlers.blocks import nominations as nomination_blocks
 from handlers.blocks import resolutions as resolution_blocks
 from handlers.blocks import suggestions as suggestion_blocks
 from handlers.blocks.kit import name_of, text_block
-from handlers.delivery import queue_updates
+from handlers.message_updates import queue_updates
 from handlers.reward_messages import request_key
 from models import Employee, Nomination, Resolution, Suggestion, Workspace
 from services import outbox

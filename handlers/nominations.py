@@ -225,7 +225,7 @@ def submit_nomination(
     unknown = strangers(form.nominees, names, skip={body["user"]["id"], context.bot_user_id})
     if unknown:
         ack()
-        with reported(body, client=client):
+        with reported(body, client=client, context=context):
             nominate_after_asking_slack(context, client, body, request, unknown, context.bot_user_id)
         return
     try:
@@ -237,7 +237,7 @@ def submit_nomination(
         ack(**field_errors(blocks.REASON, str(error), names))
         return
     ack()
-    with reported(body, client=client, done="Your nomination was recorded"):
+    with reported(body, client=client, done="Your nomination was recorded", context=context):
         send_now(deps, client, claimed)
 
 

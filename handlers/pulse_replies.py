@@ -5,9 +5,14 @@ These are the one kind of message to someone else sent straight to Slack, not th
 would keep the author's user id next to the reply, which is exactly the link the relay exists to hide.
 A reply lost to a crash stays lost; an author's id, once written down, cannot be taken back. A message Slack refuses
 is told to its sender in a DM, with its text to send again (a refused reply is withdrawn: there is nothing to answer).
+One Slack asks to wait for (a rate limit) is not refused: it waits in the outbox with its recipient sealed, as an
+anonymous suggestion's author is (services/suggestions/relay.py), and is deleted, sent or not, when the relay ends
+(services/pulse/relay.py), so the seal, which the relay's secret opens, outlives the relay in no row.
 """
 
 import logging
+import secrets
+from datetime import timedelta
 from typing import Any, Literal
 
 from slack_bolt import Ack, App, BoltContext, Respond
@@ -17,15 +22,19 @@ from slack_sdk.errors import SlackApiError, SlackClientError
 from handlers import payload
 from handlers.blocks import pulse_results as result_blocks
 from handlers.blocks.kit import field_errors
-from handlers.deps import deps_of
+from handlers.delivery import retry_after_seconds
+from handlers.deps import Deps, deps_of
 from handlers.errors import anonymous_request, reported
 from handlers.people import action_caller
+from models import Workspace
+from services import outbox
 from services.errors import DomainError
 from services.pulse import relay as pulse_relay
+from services.pulse.relay import Relayed
 
 log = logging.getLogger(__name__)
 
-RelayOutcome = Literal["sent", "refused", "unconfirmed"]
+RelayOutcome = Literal["sent", "queued", "refused", "unconfirmed"]
 
 
 def open_reply(
@@ -88,7 +97,7 @@ def submit_reply(ack: Ack, body: dict[str, Any], view: dict[str, Any], context: 
     try:
         with deps.sessions.begin() as session:
             identity = action_caller(session, context, body)
-            manager = identity.employee
+            manager, workspace_id = identity.employee, identity.workspace.id
             relayed = pulse_relay.reply_to_comment(
                 session,
                 workspace=identity.workspace,
@@ -102,8 +111,8 @@ def submit_reply(ack: Ack, body: dict[str, Any], view: dict[str, Any], context: 
         ack(**field_errors(result_blocks.MESSAGE_BLOCK, str(error)))
         return
     ack()
-    outcome = relay(client, relayed.recipient, result_blocks.reply_to_author(relayed, manager.name))
-    if outcome == "sent":
+    outcome = relay(deps, client, workspace_id, relayed, result_blocks.reply_to_author(relayed, manager.name))
+    if outcome in ("sent", "queued"):
         return
     if outcome == "refused":
         with deps.sessions.begin() as session:
@@ -121,6 +130,7 @@ def submit_answer_reply(
     try:
         with deps.sessions.begin() as session:
             identity = action_caller(session, context, body)
+            workspace_id = identity.workspace.id
             relayed = pulse_relay.answer_reply(
                 session,
                 workspace=identity.workspace,
@@ -134,24 +144,48 @@ def submit_answer_reply(
         ack(**field_errors(result_blocks.MESSAGE_BLOCK, str(error)))
         return
     ack()
-    outcome = relay(client, relayed.recipient, result_blocks.answer_to_manager(relayed))
-    if outcome != "sent":
+    outcome = relay(deps, client, workspace_id, relayed, result_blocks.answer_to_manager(relayed))
+    if outcome not in ("sent", "queued"):
         told = result_blocks.not_relayed("answer", "the manager", relayed.text, refused=outcome == "refused")
         tell_sender(client, identity.employee.slack_id, told)
 
 
-def relay(client: WebClient, recipient: str, message: dict[str, Any]) -> RelayOutcome:
-    """Send a relayed message straight to Slack; "unconfirmed" when Slack did not answer (it may have arrived).
+def relay(deps: Deps, client: WebClient, workspace_id: int, relayed: Relayed, message: dict[str, Any]) -> RelayOutcome:
+    """Send a relayed message straight to Slack; "queued" when Slack asked to wait (it goes once Slack allows),
+    "unconfirmed" when Slack did not answer (it may have arrived).
     The log names nobody: who receives a reply is who wrote the comment."""
     try:
-        client.chat_postMessage(channel=recipient, **message)
+        client.chat_postMessage(channel=relayed.recipient, **message)
     except SlackApiError as error:
+        if error.response.status_code == 429 and _queued(deps, workspace_id, relayed, message, error):
+            log.warning("Slack asked to wait before a relayed pulse message: it is sent once Slack allows")
+            return "queued"
         log.warning("Slack refused a relayed pulse message: %s", error.response.get("error"))
         return "refused"
     except (OSError, SlackClientError) as error:
         log.warning("Slack did not confirm a relayed pulse message: %s", type(error).__name__)
         return "unconfirmed"
     return "sent"
+
+
+def _queued(deps: Deps, workspace_id: int, relayed: Relayed, message: dict[str, Any], error: SlackApiError) -> bool:
+    """Queue the message for when Slack allows, its recipient sealed, under the round's relay prefix."""
+    if deps.relay is None:
+        return False
+    now = deps.now()
+    key = f"{pulse_relay.relayed_key_prefix(relayed.round_id)}{relayed.reply_id}:{secrets.token_hex(8)}"
+    payload = {**message, "channel": deps.relay.seal(workspace_id, relayed.recipient)}
+    with deps.sessions.begin() as session:
+        outbox.enqueue(
+            session,
+            workspace=session.get_one(Workspace, workspace_id),
+            key=key,
+            method="chat.postMessage",
+            payload=payload,
+            now=now,
+            send_at=now + timedelta(seconds=retry_after_seconds(error.response)),
+        )
+    return True
 
 
 def tell_sender(client: WebClient, sender: str, told: dict[str, Any]) -> None:

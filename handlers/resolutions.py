@@ -225,7 +225,7 @@ def submit_resolve_modal(
         ack(**field_errors(MODAL_FIELDS.get(error.field or "", blocks.SUMMARY), str(error)))
         return
     ack()
-    with reported(body, client=client, done=LOGGED):
+    with reported(body, client=client, done=LOGGED, context=context):
         send_now(deps, client, claimed)
         learn_if_wanted(client, deps, identity)
 

@@ -17,9 +17,10 @@ from handlers import payload
 from handlers.blocks import nominations as blocks
 from handlers.blocks import rewards as reward_blocks
 from handlers.blocks.kit import field_errors
-from handlers.delivery import Outgoing, queue, send_now, update_each
+from handlers.delivery import Outgoing, queue, send_now
 from handlers.deps import Deps, deps_of
 from handlers.errors import DECIDED, reported
+from handlers.message_updates import update_each
 from handlers.people import action_caller
 from handlers.reward_messages import granted_messages, hr_copies, hr_messages, request_copies
 from services.directory import Identity
@@ -201,7 +202,7 @@ def decide_from_modal(
         ack(**field_errors(reward_blocks.DECISION_REASON, str(error)))
         return
     ack()
-    with reported(body, client=client, done=DECIDED):
+    with reported(body, client=client, done=DECIDED, context=context):
         send_now(deps, client, claimed)
         update_each(deps, client, workspace_id, [message, *decided.copies], **decided.update)
 

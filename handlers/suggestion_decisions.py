@@ -12,9 +12,10 @@ from sqlalchemy.orm import Session
 from handlers import payload
 from handlers.blocks import suggestions as blocks
 from handlers.blocks.kit import Block, field_errors
-from handlers.delivery import Outgoing, queue, send_now, update_each
+from handlers.delivery import Outgoing, queue, send_now
 from handlers.deps import Deps, deps_of
 from handlers.errors import reported
+from handlers.message_updates import update_each
 from handlers.people import action_caller
 from models import Employee, Suggestion, Workspace
 from services import outbox, settled_updates
@@ -69,7 +70,7 @@ def submit_note(ack: Ack, body: dict[str, Any], view: dict[str, Any], context: B
         ack(**field_errors(blocks.NOTE, str(error)))
         return
     ack()
-    with reported(body, client=client, done="Your update was saved"):
+    with reported(body, client=client, done="Your update was saved", context=context):
         announced.publish(deps, client, (channel, ts))
 
 

@@ -14,9 +14,10 @@ from handlers.blocks import suggestion_lists
 from handlers.blocks import suggestions as blocks
 from handlers.blocks.kit import Block, field_errors
 from handlers.commands import Usage, is_help
-from handlers.delivery import Outgoing, queue, send_now, update_each
+from handlers.delivery import Outgoing, queue, send_now
 from handlers.deps import Deps, deps_of
 from handlers.errors import anonymous_request, reported
+from handlers.message_updates import update_each
 from handlers.people import action_caller, command_caller, labelled, with_newcomer_note
 from handlers.suggestion_decisions import current_owners_cards
 from models import Employee, Suggestion, Workspace
@@ -146,7 +147,7 @@ def submit_suggest_modal(
         return
     ack()
     done = "Your suggestion was sent anonymously" if suggestion.anonymous else "Your suggestion was sent"
-    with reported(body, client=client, done=done, anonymous=suggestion.anonymous):
+    with reported(body, client=client, done=done, anonymous=suggestion.anonymous, context=context):
         send_now(deps, client, claimed)
 
 

@@ -127,7 +127,6 @@ def bot_settings(slack: FakeSlack, database_url: str, **overrides: object) -> Se
         "slack_api_url": slack.api_url,
         "database_url": database_url,
         "recognition_channel": RECOGNITION_CHANNEL,
-        "slack_retry_pace": 0.0,  # retries without waiting; tests/unit/test_retries.py shows the real wait
         "listener_threads": 16,
         "http_threads": 8,
         # tests/e2e/test_answers_in_time.py gives the holding answer its own short deadline; elsewhere a busy

@@ -87,7 +87,7 @@ def _faulted(fault: Fault) -> ApiReply:
     if fault.status in (200, HANG_UP):
         return ApiReply(fault.status, {"ok": False, "error": fault.error} if fault.error else {})
     headers = {"Retry-After": str(fault.retry_after)} if fault.retry_after is not None else {}
-    error = "ratelimited" if fault.status == 429 else "internal_error"
+    error = fault.error or ("ratelimited" if fault.status == 429 else "internal_error")
     return ApiReply(fault.status, {"ok": False, "error": error}, headers)
 
 

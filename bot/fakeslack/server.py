@@ -225,7 +225,8 @@ class FakeSlack:
         hang_up_after_acting: bool = False,
         channel: str | None = None,
     ) -> None:
-        """Make the next `times` calls of `method` (to `channel`, when named) answer an HTTP status (429, 500...) or
+        """Make the next `times` calls of `method` (to `channel`, when named) answer an HTTP status (429, 500...),
+        with `error` as its body's error when given (`invalid_grant` in a 400, as an OAuth refusal comes), or
         a Slack error, or close the connection unanswered: without doing what was asked (`hang_up`, as a dropped
         connection or a timeout), or after doing it (`hang_up_after_acting`, as a network drop once Slack acted)."""
         if status == 200 and error is None and not (hang_up or hang_up_after_acting):

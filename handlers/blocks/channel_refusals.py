@@ -12,6 +12,7 @@ REFUSAL_CAUSES = {
     "channel_not_found": "the channel does not exist, or it is private and Latitude is not in it",
     "not_in_channel": "Latitude is not a member of the channel",
     "is_archived": "the channel is archived",
+    "is_inactive": "the channel is archived, so its messages can no longer change",
 }
 MEANWHILE: dict[ChannelUse, str] = {
     "shout-outs": "shout-outs are only DMed to the people recognised",
@@ -35,14 +36,19 @@ def channel_ref(channel: str) -> str:
     return f"<#{channel}>" if re.fullmatch(r"[CG][A-Z0-9]{2,}", channel) else f"#{escape_mrkdwn(channel.lstrip('#'))}"
 
 
-def refused_channel_notice(person_id: str, use: ChannelUse, channel: str, error: str) -> dict[str, Any]:
-    """Why Slack refused, what happens meanwhile, and the ways to fix it."""
+def refused_channel_notice(
+    person_id: str, use: ChannelUse, channel: str, error: str, *, updating: bool = False
+) -> dict[str, Any]:
+    """Why Slack refused, what happens meanwhile, and the ways to fix it. `updating`: Slack refused to change a post
+    already there (a suggestion's new status), which the team then reads as it was."""
     cause = REFUSAL_CAUSES.get(error, "Slack does not let Latitude post there")
     what = "a shout-out" if use == "shout-outs" else "a suggestion"
+    done = f"update {what}'s post" if updating else f"post {what}"
+    meanwhile = f"the team reads the post there as it was, and {MEANWHILE[use]}" if updating else MEANWHILE[use]
     where = channel_ref(channel)
     text = (
-        f":warning: Slack refused to post {what} in {where} (`{escape_mrkdwn(error)}`: {cause}), and will "
-        f"refuse the next ones the same way. Until it is fixed, {MEANWHILE[use]}.\nTo fix it, make the channel "
+        f":warning: Slack refused to {done} in {where} (`{escape_mrkdwn(error)}`: {cause}), and will "
+        f"refuse the next ones the same way. Until it is fixed, {meanwhile}.\nTo fix it, make the channel "
         "public (and not archived) or invite Latitude with `/invite @Latitude` in the channel, or name another "
         f"channel {SETTING[use]} in the policy file."
     )

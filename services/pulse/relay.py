@@ -1,10 +1,11 @@
 """Replies to anonymous comments: a manager writes to "the author", the author answers, nobody learns who.
 
-Only the route is stored (which comment, which manager); the texts pass straight through to Slack. The
-way back to the author is a tag, an HMAC of the relay handle and the author under a key the database
+Only the route is stored (which comment, which manager); the texts pass straight through to Slack, unless Slack asks
+to wait: then the message waits in the outbox under `relayed_key_prefix`, its recipient sealed, until the relay ends.
+The way back to the author is a tag, an HMAC of the relay handle and the author under a key the database
 never holds (derived from RELAY_SECRET, by default the signing secret): the bot finds the author by recomputing the tag
 for each person, a reader of the database cannot. Replies end `relay_days` after the round closes, when
-`end_relays` deletes the tags and the replies. Callers commit.
+`end_relays` deletes the tags, the replies and any relayed message kept in the outbox. Callers commit.
 """
 
 import hashlib
@@ -16,7 +17,7 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from models import Employee, PulseComment, PulseRelay, PulseReply, PulseRound, Workspace
-from services import directory
+from services import directory, outbox
 from services.calendar import moment_words
 from services.errors import AlreadyDone, DomainError, InvalidInput, NotAllowed, NotFound
 from services.pulse.results import judged
@@ -42,6 +43,7 @@ class Relayed:
     comment: str
     text: str
     round_number: int
+    round_id: int
 
 
 @dataclass(frozen=True)
@@ -83,7 +85,18 @@ def reply_to_comment(
     reply = PulseReply(comment_id=comment.id, manager_id=manager.id, created_at=now)
     session.add(reply)
     session.flush()
-    return Relayed(author.slack_id, reply.id, comment.id, comment.text, cleaned, _round_of(session, comment).number)
+    return _relayed(session, author, reply, comment, cleaned)
+
+
+def _relayed(session: Session, to: Employee, reply: PulseReply, comment: PulseComment, text: str) -> Relayed:
+    pulse_round = _round_of(session, comment)
+    return Relayed(to.slack_id, reply.id, comment.id, comment.text, text, pulse_round.number, pulse_round.id)
+
+
+def relayed_key_prefix(round_id: int) -> str:
+    """Where a relayed message Slack asked to wait for is queued in the outbox: deleted, sent or not, when the
+    round's relay ends, since its recipient's seal opens with the relay's secret for as long as that is kept."""
+    return f"pulse-relay:{round_id}:"
 
 
 def withdraw_reply(session: Session, *, reply_id: int) -> None:
@@ -130,7 +143,7 @@ def answer_reply(
     """The comment's author answers a manager's reply; it goes back to that manager, still anonymous."""
     cleaned = _cleaned(text)
     reply, comment, manager = _conversation(session, workspace, author, to, relay_key, now)
-    return Relayed(manager.slack_id, reply.id, comment.id, comment.text, cleaned, _round_of(session, comment).number)
+    return _relayed(session, manager, reply, comment, cleaned)
 
 
 def check_answer_allowed(
@@ -222,6 +235,8 @@ def end_relays(session: Session, *, workspace: Workspace, now: datetime) -> int:
         session.execute(delete(PulseReply).where(PulseReply.comment_id.in_(comments)))
         session.execute(update(PulseComment).where(PulseComment.round_id.in_(ended)).values(relay_handle=None))
         session.execute(delete(PulseRelay).where(PulseRelay.round_id.in_(ended)))
+        for round_id in ended:
+            outbox.forget(session, key_prefix=relayed_key_prefix(round_id))
     return len(ended)
 
 

@@ -195,7 +195,43 @@ def test_a_handover_after_the_teams_channel_was_archived_still_reaches_the_new_o
 
     assert refused_updates(bot) == ["is_inactive"]
     assert "now goes to *Ada Admin*" in bot.slack.message(card.response["channel"], card.response["ts"])["text"]
-    assert len(bot.slack.calls("chat.postMessage", channel="U0ADMIN")) == 1, "the new owner's card"
+    to_admin = bot.slack.calls("chat.postMessage", channel="U0ADMIN")
+    assert [call.text for call in to_admin if "now comes to you" in call.text] != [], "the new owner's card"
+    assert len(to_admin) == 2 and len(update_notices_to(bot, "U0ADMIN")) == 1, "and, as an admin, HR's notice"
     assert any("now goes to Ada Admin" in call.text for call in bot.slack.messages_to("U0AGENT1"))
     assert any("refused it for good" in record.getMessage() for record in caplog.records)
     nobody_told_something_went_wrong(bot, caplog)
+
+
+def update_notices_to(bot: RunningBot, person: str) -> list[Call]:
+    return [call for call in bot.slack.messages_to(person) if "refused to update a suggestion's post" in call.text]
+
+
+def test_a_teams_post_slack_will_not_update_in_an_archived_channel_is_reported_to_hr_once_a_week(
+    bot: RunningBot,
+) -> None:
+    card, _post = suggestion_posted_in_east(bot)
+    bot.slack.archive_channel("C0EAST")
+
+    bot.driver.click("U0MGR1", card, "suggestion_planned")
+    bot.driver.click("U0MGR1", bot.slack.calls("chat.update", channel="D0MGR1")[-1], "suggestion_under_review")
+
+    assert refused_updates(bot) == ["is_inactive", "is_inactive"]
+    for person in HR_AND_ADMINS:
+        [notice] = update_notices_to(bot, person)
+        assert "<#C0EAST>" in notice.text and "`is_inactive`" in notice.text and "archived" in notice.text
+        assert "`[suggestions.channels]`" in notice.text
+
+
+def test_a_teams_post_updated_late_in_a_channel_the_app_left_is_reported_to_hr(bot: RunningBot) -> None:
+    _card, _post = suggestion_posted_in_east(bot)
+    bot.slack.add_channel("C0EAST", "east-ideas", private=True, bot_is_member=False)
+    reimport(bot.sessions, bot.clock.now(), WITHOUT_MAYA + "\n" + EXTRA_AGENTS.replace(",U0MGR1,", ",U0ADMIN,"))
+
+    drain_outbox(bot.runtime.deps, bot.runtime.sender_client)
+    drain_outbox(bot.runtime.deps, bot.runtime.sender_client)
+
+    assert refused_updates(bot) == ["channel_not_found"]
+    for person in HR_AND_ADMINS:
+        [notice] = update_notices_to(bot, person)
+        assert "<#C0EAST>" in notice.text and "`channel_not_found`" in notice.text

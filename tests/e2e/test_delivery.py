@@ -99,7 +99,7 @@ def paced_bot(
     slack: FakeSlack, sessions: sessionmaker[Session], database_url: str, clock: MovableClock
 ) -> Iterator[RunningBot]:
     """Production's pace of Slack retries, and a listener pool of two to make the point quickly."""
-    yield from running_bot(bot_settings(slack, database_url, slack_retry_pace=1.0, listener_threads=2), slack, clock)
+    yield from running_bot(bot_settings(slack, database_url, listener_threads=2), slack, clock)
 
 
 def test_rate_limited_messages_after_the_ack_wait_in_the_outbox_not_in_the_listeners(paced_bot: RunningBot) -> None:

@@ -186,6 +186,55 @@ def test_an_uninstall_slack_never_told_of_stops_the_workspace_once_its_expired_t
     assert rotating.slack.calls("chat.postMessage") == []
 
 
+@pytest.mark.parametrize("status", [200, 400])
+def test_a_refresh_token_slack_calls_an_invalid_grant_stops_the_workspace_and_says_so(
+    rotating: RunningBot,  # noqa: F811
+    caplog: pytest.LogCaptureFixture,
+    status: int,
+) -> None:
+    """OAuth's own word for a refresh token revoked or expired (RFC 6749 5.2), which Slack answers too, with a 400 or
+    in a 200: the workspace is stopped as after an uninstall, not asked for a renewal again before every message."""
+    install_in(rotating, "T0ALPHA", ALPHA_ORG)
+    queue_one(rotating, "before")
+    expire_the_stored_token(rotating, "T0ALPHA")
+    rotating.slack.fail("oauth.v2.access", times=5, status=status, error="invalid_grant")
+    deps, client = rotating.runtime.deps, rotating.runtime.sender_client
+
+    with caplog.at_level(logging.WARNING):
+        drain_outbox(deps, client)
+
+    with rotating.sessions() as session:
+        workspace = directory.find_workspace(session, "T0ALPHA")
+        assert workspace is not None and workspace.uninstalled_at is not None
+        dropped = session.scalars(select(Delivery).where(Delivery.idempotency_key == "before")).one()
+        assert dropped.status == "failed"
+    assert "T0ALPHA" in caplog.text and "stopped as uninstalled, 1 dropped" in caplog.text
+    assert "invalid_grant" in caplog.text
+    assert rotating.slack.calls("chat.postMessage") == []
+
+
+def test_a_command_whose_refresh_token_slack_refuses_for_good_stops_the_workspace_once(
+    rotating: RunningBot,  # noqa: F811
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Before its listener runs, a request renews its workspace's expired token: refused for good, the workspace is
+    stopped there, and the next request asks Slack nothing (no renewal refused again and again)."""
+    alpha = install_in(rotating, "T0ALPHA", ALPHA_ORG)
+    expire_the_stored_token(rotating, "T0ALPHA")
+    rotating.slack.fail("oauth.v2.access", times=5, status=400, error="invalid_grant")
+    refused_before = len(rotating.slack.calls("oauth.v2.access:failed"))
+
+    with caplog.at_level(logging.WARNING):
+        for _ in range(2):
+            alpha.command("U0AAGENT", "/boundaries", "")
+
+    with rotating.sessions() as session:
+        workspace = directory.find_workspace(session, "T0ALPHA")
+        assert workspace is not None and workspace.uninstalled_at is not None
+    assert len(rotating.slack.calls("oauth.v2.access:failed")) == refused_before + 1
+    assert "T0ALPHA" in caplog.text and "stopped as uninstalled" in caplog.text and "invalid_grant" in caplog.text
+
+
 @pytest.mark.parametrize(
     "fault", [{"status": 503}, {"status": 429, "retry_after": 1}, {"error": "ratelimited"}, {"hang_up": True}]
 )

@@ -9,8 +9,8 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from bot.fakeslack import Call
-from handlers.delivery import queue_updates
 from handlers.jobs.drain_outbox import drain_outbox
+from handlers.message_updates import queue_updates
 from models import SuggestionBacker, Workspace
 from tests.conftest import RECOGNITION_CHANNEL, RunningBot
 from tests.helpers import count, load_org, load_policy, one_after_the_other, skip_unless_writers_overlap

@@ -1,13 +1,16 @@
 """Pulse messages sent straight to Slack that Slack refuses are told to whoever sent them, never silently lost: the
 questions `/pulse` resends, a manager's reply to an anonymous comment and the author's answer."""
 
+from datetime import timedelta
+
 from sqlalchemy import select
 
 from handlers.blocks import pulse_results as result_blocks
-from models import PulseReply
+from handlers.jobs.drain_outbox import drain_outbox
+from models import Delivery, PulseReply
 from tests.conftest import RunningBot
 from tests.e2e.test_pulse_relay import commented_round, reply_from_results
-from tests.e2e.test_pulse_rounds import start
+from tests.e2e.test_pulse_rounds import start, tick
 
 REPLY = "Thanks — which shifts?"
 
@@ -68,3 +71,65 @@ def test_an_answer_slack_refuses_comes_back_to_its_author(bot: RunningBot) -> No
     told = bot.slack.messages_to("U0A01")[-1]
     assert "Slack did not take your answer just now, so it was not sent to the manager." in told.text
     assert "Saturday mornings" in told.text
+
+
+def deliveries(bot: RunningBot) -> list[Delivery]:
+    with bot.sessions() as session:
+        return list(session.scalars(select(Delivery)))
+
+
+def drain_after(bot: RunningBot, seconds: int) -> None:
+    drain_outbox(bot.runtime.deps, bot.runtime.sender_client)
+    bot.clock.advance(timedelta(seconds=seconds))
+    for _ in range(2):  # the second drain sends nothing twice
+        drain_outbox(bot.runtime.deps, bot.runtime.sender_client)
+
+
+def test_a_reply_slack_rate_limits_reaches_the_author_once_slack_allows_and_names_nobody_meanwhile(
+    bot: RunningBot,
+) -> None:
+    commented_round(bot)
+    bot.slack.fail("chat.postMessage", status=429, retry_after=30, channel="U0A01")
+
+    reply_from_results(bot, "U0MGR1", REPLY)
+
+    assert bot.slack.messages_to("U0MGR1") == [], "nothing to send again: it is on its way"
+    assert len(replies(bot)) == 1
+    [queued] = deliveries(bot)
+    assert "U0A01" not in str(queued.payload), "the outbox row does not name the comment's author"
+    drain_outbox(bot.runtime.deps, bot.runtime.sender_client)
+    assert bot.slack.calls("chat.postMessage", channel="U0A01") == [], "Slack asked for 30 s"
+    drain_after(bot, 31)
+    [to_author] = bot.slack.calls("chat.postMessage", channel="U0A01")
+    assert REPLY in to_author.text
+    [sent] = deliveries(bot)
+    assert sent.status == "sent" and "U0A01" not in f"{sent.payload}{sent.result}"
+
+
+def test_a_reply_kept_for_slack_is_deleted_with_the_relay(bot: RunningBot) -> None:
+    commented_round(bot)
+    bot.slack.fail("chat.postMessage", status=429, retry_after=30, channel="U0A01")
+    reply_from_results(bot, "U0MGR1", REPLY)
+    drain_after(bot, 31)
+    assert [delivery.status for delivery in deliveries(bot)] == ["sent"]
+
+    bot.clock.advance(timedelta(days=15))
+    tick(bot)
+
+    assert deliveries(bot) == [], "its sealed recipient would outlive the relay"
+
+
+def test_an_answer_slack_rate_limits_reaches_the_manager_once_slack_allows(bot: RunningBot) -> None:
+    commented_round(bot)
+    reply_from_results(bot, "U0MGR1", REPLY)
+    [to_author] = bot.slack.calls("chat.postMessage", channel="U0A01")
+    bot.driver.click("U0A01", to_author, result_blocks.ANSWER_REPLY_ACTION)
+    answer_form = bot.slack.calls("views.open")[-1]
+    bot.slack.fail("chat.postMessage", status=429, retry_after=30, channel="U0MGR1")
+
+    bot.driver.submit("U0A01", answer_form.args["view"], {"message": "Saturday mornings"})
+
+    assert len(bot.slack.messages_to("U0A01")) == 1, "the author is not told to send it again"
+    drain_after(bot, 31)
+    [to_manager] = bot.slack.calls("chat.postMessage", channel="U0MGR1")
+    assert "Saturday mornings" in to_manager.text

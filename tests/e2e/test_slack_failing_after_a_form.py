@@ -97,3 +97,25 @@ def test_a_pulse_comment_whose_message_slack_rate_limits_is_told_as_saved_in_a_d
     assert "Your comment was saved" in told.text and "no need to do it again" in told.text
     with bot.sessions() as session:
         assert count(session, PulseComment) == 1
+
+
+def test_a_decision_told_in_a_dm_that_slack_rate_limits_arrives_once_slack_allows(bot: RunningBot) -> None:
+    load_org_and_policy(bot.sessions, bot.clock.now())
+    bot.driver.command("U0AGENT1", "/resolve", "refund 500 order 1234 arrived broken")
+    bot.driver.open_home("U0MGR1")
+    [home] = bot.slack.calls("views.publish")
+    bot.driver.click_in_view("U0MGR1", home.args["view"], "resolution_decline")
+    [opened] = bot.slack.calls("views.open")
+    bot.slack.reset()
+    bot.slack.fail("views.publish", status=429, retry_after=30)
+    bot.slack.fail("chat.postMessage", status=429, retry_after=30, channel="U0MGR1")
+
+    bot.driver.submit("U0MGR1", opened.args["view"], {"reason": "Send it to the carrier claim"})
+    drain_outbox(bot.runtime.deps, bot.runtime.sender_client)  # Slack asked for 30 s
+    assert bot.slack.calls("chat.postMessage", channel="U0MGR1") == []
+    bot.clock.advance(timedelta(seconds=31))
+    for _ in range(2):  # the second drain sends nothing twice
+        drain_outbox(bot.runtime.deps, bot.runtime.sender_client)
+
+    [told] = bot.slack.calls("chat.postMessage", channel="U0MGR1")
+    assert "Your decision was recorded" in told.text and "no need to do it again" in told.text

@@ -82,6 +82,26 @@ def test_opening_the_home_publishes_it_once_even_when_slack_retries_the_event(an
     assert "Hi Sam" in home.text
 
 
+def test_a_click_and_an_event_nothing_listens_to_are_acknowledged_in_socket_mode(any_mode_bot: RunningBot) -> None:
+    """Bolt answers them 404; over the socket that answer is an ack with no payload, so Slack neither shows the person
+    an error nor sends the event again (the fake Slack records an envelope left unacknowledged as a violation)."""
+    bot = any_mode_bot
+    load_org_and_policy(bot.sessions, bot.clock.now())
+    bot.driver.command("U0AGENT1", "/resolve", "refund 80 order 42 parcel lost")
+    [request] = bot.slack.calls("chat.postMessage", channel="U0MGR1")
+    click = bot.driver.click_payload("U0MGR1", request, "resolution_approve")
+    click["actions"][0]["action_id"] = "a_button_of_an_older_release"
+
+    clicked = bot.driver.post_payload(click)
+    reacted = bot.driver.event({"type": "reaction_added", "user": "U0MGR1", "reaction": "eyes", "item": {}})
+
+    expected = 404 if not bot.driver.socket_mode else 200
+    assert (clicked.status, reacted.status) == (expected, expected)
+    assert bot.slack.violations == []
+    with bot.sessions() as session:
+        assert session.scalars(select(Resolution.status)).all() == ["pending"]
+
+
 def test_a_reconnect_after_slacks_disconnect_loses_nothing(any_mode_bot: RunningBot) -> None:
     bot = any_mode_bot
     load_org_and_policy(bot.sessions, bot.clock.now())

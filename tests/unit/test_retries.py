@@ -18,7 +18,7 @@ from tests.conftest import bot_settings
 
 
 def test_a_rate_limited_call_is_raised_at_once_with_retry_after_not_slept_through(slack: FakeSlack) -> None:
-    client = create_client(bot_settings(slack, "sqlite://", slack_retry_pace=1.0))  # production's pace
+    client = create_client(bot_settings(slack, "sqlite://"))
     slack.fail("chat.postMessage", status=429, retry_after=3)
     started = time.monotonic()
 
@@ -29,6 +29,20 @@ def test_a_rate_limited_call_is_raised_at_once_with_retry_after_not_slept_throug
     assert raised.value.response.status_code == 429
     assert raised.value.response.headers["Retry-After"] == "3"
     assert len(slack.calls("chat.postMessage:failed")) == 1
+
+
+def test_a_server_error_is_retried_at_once_never_slept_through_in_the_listener_thread(slack: FakeSlack) -> None:
+    """Bolt's authorize calls `auth.test` for each request of an OAuth install before anything is acked, and a
+    listener asleep holds one of the pool's threads: a backoff of 0.5 s doubling, plus up to 1 s of jitter each
+    time, could hold a request past Slack's 3 s. What still fails reaches the caller, whose outbox waits instead."""
+    client = create_client(bot_settings(slack, "sqlite://"))
+    slack.fail("auth.test", times=2, status=503)
+    started = time.monotonic()
+
+    assert client.auth_test()["ok"]
+
+    assert time.monotonic() - started < 1.0, "a listener thread slept between retries"
+    assert len(slack.calls("auth.test:failed")) == 2
 
 
 def test_a_server_error_is_retried_twice_then_raised_for_a_call_safe_to_repeat(slack: FakeSlack) -> None:
@@ -85,7 +99,7 @@ def test_a_post_is_retried_only_when_the_request_never_reached_slack(reason: OSE
     request = HttpRequest(method="POST", url="https://slack.com/api/chat.postMessage", headers={})
     error = URLError(reason)
 
-    can = [h.can_retry(state=RetryState(), request=request, error=error) for h in retry_handlers(pace=0)]
+    can = [h.can_retry(state=RetryState(), request=request, error=error) for h in retry_handlers()]
 
     assert any(can) is retried
 
