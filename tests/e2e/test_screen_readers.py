@@ -1,0 +1,107 @@
+"""What a screen reader says: buttons that repeat the same words in one message or view (several "Approve", the
+same numbers under each pulse question) each name what they act on, in the `accessibility_label` Slack reads in
+place of the button's text."""
+
+from datetime import timedelta
+from typing import Any
+
+from bot.fakeslack import Call
+from handlers.blocks import pulse as pulse_blocks
+from handlers.blocks import pulse_results as result_blocks
+from tests.conftest import RunningBot
+from tests.e2e.test_pulse_results import answer_all
+from tests.e2e.test_pulse_rounds import answer, questions_dm, start, tick
+from tests.e2e.test_resolutions_approvals import request_over_the_limit
+from tests.helpers import load_org_and_policy
+from tests.pulse_org import load_pulse_org
+
+
+def buttons(blocks: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Every button in the blocks: in actions blocks and as a section's accessory."""
+    found = [element for block in blocks for element in block.get("elements") or [] if element["type"] == "button"]
+    return found + [block["accessory"] for block in blocks if (block.get("accessory") or {}).get("type") == "button"]
+
+
+def read_aloud(button: dict[str, Any]) -> str:
+    return str(button.get("accessibility_label") or button["text"]["text"])
+
+
+def said_alike(blocks: list[dict[str, Any]]) -> list[str]:
+    """What a screen reader says for more than one button of the surface."""
+    said = [read_aloud(button) for button in buttons(blocks)]
+    return sorted({words for words in said if said.count(words) > 1})
+
+
+def shown_blocks(call: Call) -> list[dict[str, Any]]:
+    view = call.args.get("view") or {}
+    return list(call.args.get("blocks") or view.get("blocks") or [])
+
+
+def test_requests_waiting_in_the_home_each_name_the_request_their_buttons_decide(bot: RunningBot) -> None:
+    load_org_and_policy(bot.sessions, bot.clock.now())
+    request_over_the_limit(bot, "U0AGENT1")
+    request_over_the_limit(bot, "U0AGENT2")
+
+    bot.driver.open_home("U0MGR1")
+
+    [home] = bot.slack.calls("views.publish", user_id="U0MGR1")
+    assert said_alike(shown_blocks(home)) == []
+    labels = [read_aloud(b) for b in buttons(shown_blocks(home)) if b["action_id"] == "resolution_approve"]
+    assert len(labels) == 2
+    assert all(label.startswith("Approve ") and "refund of $80" in label for label in labels), labels
+    assert all(len(read_aloud(b)) <= 75 for b in buttons(shown_blocks(home)))
+
+
+def test_each_pulse_answer_button_names_its_question_and_the_answer_being_changed_is_said_not_only_coloured(
+    bot: RunningBot,
+) -> None:
+    start(bot)
+    invitation = questions_dm(bot, "U0A01")
+    assert said_alike(shown_blocks(invitation)) == []
+    assert "Answer 5 (strongly agree) to question 2" in [read_aloud(b) for b in buttons(shown_blocks(invitation))]
+
+    answer(bot, "U0A01", 0, 4)
+    answered = bot.slack.messages_to("U0A01")[-1]
+    bot.driver.click("U0A01", answered, "pulse_change:" + answered_question(answered))
+
+    changing = bot.slack.messages_to("U0A01")[-1]
+    assert said_alike(shown_blocks(changing)) == []
+    [current] = [b for b in buttons(shown_blocks(changing)) if b.get("style") == "primary"]
+    assert read_aloud(current) == "Answer 4 to question 1, your answer now"
+
+
+def answered_question(message: Call) -> str:
+    [change] = [b for b in buttons(shown_blocks(message)) if b["action_id"].startswith("pulse_change:")]
+    return str(change["action_id"].split(":", 1)[1])
+
+
+def test_requests_waiting_in_the_digest_each_name_the_request_their_buttons_decide(bot: RunningBot) -> None:
+    load_org_and_policy(bot.sessions, bot.clock.now())
+    request_over_the_limit(bot, "U0AGENT1")
+    request_over_the_limit(bot, "U0AGENT2")
+
+    bot.driver.command("U0MGR1", "/digest")
+
+    [digest] = bot.slack.calls("response_url")
+    assert said_alike(shown_blocks(digest)) == []
+    declines = [read_aloud(b) for b in buttons(shown_blocks(digest)) if b["action_id"] == "resolution_decline"]
+    assert len(declines) == 2 and all(label.startswith("Decline ") for label in declines), declines
+
+
+def test_each_reply_button_under_the_anonymous_comments_names_its_comment(bot: RunningBot) -> None:
+    load_pulse_org(bot.sessions, bot.clock.now())
+    bot.driver.command("U0HR", "/pulse", "start")
+    answer_all(bot, ["U0A01", "U0A02", "U0A03", "U0A04", "U0A05"], 4)
+    for author, comment in (("U0A01", "Too few people on Saturdays"), ("U0A02", "Too few people on Sundays")):
+        bot.driver.click(author, questions_dm(bot, author), pulse_blocks.COMMENT_ACTION)
+        bot.driver.submit(author, bot.slack.calls("views.open")[-1].args["view"], {"comment": comment})
+    bot.clock.advance(timedelta(hours=72))
+    tick(bot)
+
+    results = bot.driver.command("U0MGR1", "/pulse", "results")
+
+    replies = [read_aloud(b) for b in buttons(results.json["blocks"]) if b["action_id"] == result_blocks.REPLY_ACTION]
+    assert replies == [
+        "Reply to anonymous comment 1: Too few people on Saturdays",
+        "Reply to anonymous comment 2: Too few people on Sundays",
+    ]
