@@ -64,8 +64,7 @@ def waiting_section(digest: Digest, room: int, budget: int) -> list[Block]:
 
 
 def _request_words(item: Waiting, digest: Digest) -> str:
-    name = item.employee.name if item.employee is not None else "someone"
-    return request_words(name, item.category, item.amount, item.currency or digest.currency)
+    return request_words(item.employee, item.category, item.amount, item.currency or digest.currency)
 
 
 def waiting_on_someone_else(digest: Digest, room: int, budget: int) -> list[Block]:

@@ -2,9 +2,13 @@
 same numbers under each pulse question) each name what they act on, in the `accessibility_label` Slack reads in
 place of the button's text."""
 
+import json
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
+from bot.demo.script import ACTS, MONDAY
+from bot.demo.stage import stage
 from bot.fakeslack import Call
 from handlers.blocks import pulse as pulse_blocks
 from handlers.blocks import pulse_results as result_blocks
@@ -105,3 +109,37 @@ def test_each_reply_button_under_the_anonymous_comments_names_its_comment(bot: R
         "Reply to anonymous comment 1: Too few people on Saturdays",
         "Reply to anonymous comment 2: Too few people on Sundays",
     ]
+
+
+def test_in_a_week_of_latitude_every_message_says_what_it_is_about_in_its_notification_text(tmp_path: Path) -> None:
+    """Phones show only a message's `text`, and screen readers read only it, not the blocks
+    (https://docs.slack.dev/reference/methods/chat.postMessage): each message has one, and two messages in one
+    conversation about different things never read the same ("Your request was approved", twice, says not which)."""
+    with stage(tmp_path, MONDAY) as demo:
+        for act in ACTS:
+            act(demo)
+        calls = demo.slack.calls()
+    assert not demo.failures
+    messages: dict[tuple[str, str], tuple[str, list[dict[str, Any]]]] = {}
+    for call in calls:
+        if call.method in ("chat.postMessage", "chat.update", "chat.postEphemeral", "response_url"):
+            assert str(call.args.get("text") or "").strip(), f"{call.method} to {call.channel} without text"
+            assert said_alike(shown_blocks(call)) == [], call.args.get("text")
+        if call.method in ("chat.postMessage", "chat.update"):
+            where = (str(call.response["channel"]), str(call.response["ts"]))
+            messages[where] = (str(call.args["text"]), shown_blocks(call) or messages[where][1])
+    read: dict[tuple[str, str], str] = {}
+    for (channel, _ts), (text, blocks) in messages.items():
+        content = json.dumps(blocks, sort_keys=True)
+        assert read.setdefault((channel, text), content) == content, f"two different messages read {text!r}"
+    said = {str(call.args.get("text")) for call in calls}
+    assert {
+        "Dan Diaz needs your decision: replacement of $95",
+        "Nora North declined your replacement of $95 (customer order 1004). Why: Broken on arrival is a carrier "
+        "claim: log it with them first",
+        "Eve Evans recognised you with Coffee &amp; cake voucher (25 USD)",
+        "Your nomination of Fin Ford for Coffee &amp; cake voucher was approved",
+        "Reward grant #2 to fulfil: Coffee &amp; cake voucher for Fin Ford",
+        "Suggestion #1: Planned",
+        "Your team's week: 1 customer fix, 0 waiting on you",
+    } <= said
