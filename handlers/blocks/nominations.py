@@ -159,7 +159,8 @@ def decided_request(nomination: Nomination, decider: str) -> dict[str, Any]:
     reason = f": {one_line(nomination.decline_reason, 1000)}" if nomination.decline_reason else ""
     request = approval_request(nomination)
     blocks = [*request["blocks"][:2], context_block(f"{outcome} by {escape_mrkdwn(decider)}{reason}")]
-    return {"text": f"{outcome.split()[-1]}: {_ask(nomination)}", "blocks": blocks}
+    what = f"{titled(nomination.title)} for {named(nomination.nominee)}"
+    return {"text": f"{outcome.split()[-1]} by {escape_mrkdwn(decider)}: {what}", "blocks": blocks}
 
 
 def approved_dm(nomination: Nomination) -> dict[str, Any]:

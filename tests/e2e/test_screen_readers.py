@@ -140,6 +140,7 @@ def test_in_a_week_of_latitude_every_message_says_what_it_is_about_in_its_notifi
         "Eve Evans recognised you with Coffee &amp; cake voucher (25 USD)",
         "Your nomination of Fin Ford for Coffee &amp; cake voucher was approved",
         "Reward grant #2 to fulfil: Coffee &amp; cake voucher for Fin Ford",
+        "Approved by Sol South: Coffee &amp; cake voucher for Fin Ford",
         "Suggestion #1: Planned",
         "Your team's week: 1 customer fix, 0 waiting on you",
     } <= said
