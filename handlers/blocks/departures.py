@@ -5,8 +5,6 @@ from typing import Any
 from handlers.blocks.kit import context_block, text_block
 from services.text import escape_mrkdwn
 
-LEFT_SLACK = "Someone left Slack and Latitude needs you"
-
 
 def left_slack_notice(person_id: str, name: str, slack_id: str, needs: list[str], rerouted: int) -> dict[str, Any]:
     """Who left, what Latitude already did, and what is left for HR to do."""
@@ -18,6 +16,6 @@ def left_slack_notice(person_id: str, name: str, slack_id: str, needs: list[str]
     )
     return {
         "channel": person_id,
-        "text": LEFT_SLACK,
+        "text": f"{escape_mrkdwn(name)} left Slack and Latitude needs you",
         "blocks": [text_block(text), context_block("Sent to HR and admins once, when Slack deactivates someone.")],
     }
