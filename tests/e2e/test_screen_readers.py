@@ -7,15 +7,20 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+import pytest
+from slack_sdk.errors import SlackApiError
+
 from bot.demo.script import ACTS, MONDAY
 from bot.demo.stage import stage
 from bot.fakeslack import Call
 from handlers.blocks import pulse as pulse_blocks
 from handlers.blocks import pulse_results as result_blocks
+from handlers.jobs.send_weekly_digests import send_weekly_digests
 from tests.conftest import RunningBot
 from tests.e2e.test_pulse_results import answer_all
 from tests.e2e.test_pulse_rounds import answer, questions_dm, start, tick
 from tests.e2e.test_resolutions_approvals import request_over_the_limit
+from tests.fixture_week import at, load_fixture_week
 from tests.helpers import load_org_and_policy
 from tests.pulse_org import load_pulse_org
 
@@ -144,3 +149,37 @@ def test_in_a_week_of_latitude_every_message_says_what_it_is_about_in_its_notifi
         "Suggestion #1: Planned",
         "Your team's week: 1 customer fix, 0 waiting on you",
     } <= said
+
+
+def test_the_digest_chart_says_its_figures_to_a_screen_reader(bot: RunningBot) -> None:
+    load_fixture_week(bot.sessions)
+    bot.clock.set(at(2, 14, month=3))  # 09:00 in New York
+
+    send_weekly_digests(bot.runtime.deps, bot.runtime.app.client)
+
+    alt = [str(c.args.get("alt_txt") or "") for c in bot.slack.calls("files.getUploadURLExternal")]
+    assert any(
+        said.startswith(
+            "Bar chart, Customer fixes, 2026-W09, by category this week: credit 3 (last week 1); refund 2 (last week 1)"
+        )
+        for said in alt
+    ), alt
+
+
+def test_the_pulse_trend_chart_says_its_scores_to_a_screen_reader(bot: RunningBot) -> None:
+    start(bot)
+    answer_all(bot, ["U0A01", "U0A02", "U0A03", "U0A04", "U0A05"], 4)
+    bot.clock.advance(timedelta(hours=72))
+    tick(bot)
+
+    bot.driver.command("U0MGR1", "/pulse", "results")
+
+    [asked] = bot.slack.calls("files.getUploadURLExternal")
+    assert str(asked.args["alt_txt"]).startswith("Line chart, Pulse trend — ")
+    assert "round 1 4.0" in str(asked.args["alt_txt"])
+
+
+def test_slack_refuses_alt_text_over_a_thousand_characters(bot: RunningBot) -> None:
+    with pytest.raises(SlackApiError) as refused:
+        bot.runtime.app.client.files_getUploadURLExternal(filename="chart.png", length=10, alt_txt="a" * 1001)
+    assert refused.value.response["error"] == "alt_txt_too_large"
