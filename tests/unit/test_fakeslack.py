@@ -146,6 +146,7 @@ def test_a_message_whose_blocks_hold_too_much_text_in_all_is_refused_as_slack_do
     slack.reset()
 
 
+@pytest.mark.filterwarnings("ignore:The top-level `text` argument is missing")
 def test_a_message_with_neither_text_nor_blocks_is_refused_with_no_text_as_slack_does(
     slack: FakeSlack, client: WebClient
 ) -> None:
