@@ -34,7 +34,7 @@ def apply(session: Session, identity: Identity, proposal_id: int, now: datetime)
     )
     currency = require_policy(session, identity.workspace).policy.currency
     content = blocks.applied(result.proposal, currency, identity.employee.name, result.version.number)
-    return content, "Boundary proposal applied"
+    return content, blocks.proposal_text(result.proposal, "applied")
 
 
 def dismiss(session: Session, identity: Identity, proposal_id: int, now: datetime) -> Decided:
@@ -42,7 +42,7 @@ def dismiss(session: Session, identity: Identity, proposal_id: int, now: datetim
         session, workspace=identity.workspace, proposal_id=proposal_id, hr=identity.employee, now=now
     )
     currency = require_policy(session, identity.workspace).policy.currency
-    return blocks.dismissed(proposal, currency, identity.employee.name), "Boundary proposal dismissed"
+    return blocks.dismissed(proposal, currency, identity.employee.name), blocks.proposal_text(proposal, "dismissed")
 
 
 def clicked_with(decide: Callable[[Session, Identity, int, datetime], Decided]) -> Callable[..., None]:

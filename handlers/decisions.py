@@ -220,7 +220,7 @@ def _preview_now(context: BoltContext, body: dict[str, Any], announcement: "Anno
             caller = action_caller(session, context, body).employee
             preview = digest_access.preview_for(session, caller=caller, team_name=None, now=deps.now())
     except DomainError:
-        return {"text": f"Request {announcement.status}", "blocks": announcement.decided}
+        return {"text": announcement.text, "blocks": announcement.decided}
     return {"text": digest_blocks.digest_text(preview), "blocks": digest_blocks.digest_blocks(preview)}
 
 
@@ -241,7 +241,8 @@ def tell_clicker(context: BoltContext, client: WebClient, body: dict[str, Any], 
 class Announcement:
     """A decision, rendered while the session is open: the deciders' new message, the employee's DM (queued)."""
 
-    status: str
+    text: str
+    """What the deciders' messages say in a notification and to a screen reader, once decided."""
     decided: list[Block]
     outcome: list[Claimed]
     requests: list[tuple[str, str]]
@@ -253,7 +254,8 @@ class Announcement:
         request's reminders, escalations and hand-overs not sent yet never will be (their buttons are moot), and one
         already on its way shows the decision once it lands."""
         decided = blocks.decided(resolution)
-        shown = {"text": f"Request {resolution.status}", "blocks": decided}
+        text = blocks.decided_text(resolution)
+        shown = {"text": text, "blocks": decided}
         requests = outbox.settle(
             session, key=f"resolution:{resolution.id}", reason=f"request {resolution.status}", shown=shown, now=now
         )
@@ -262,12 +264,12 @@ class Announcement:
             method="chat.postMessage",
             payload={
                 "channel": resolution.employee.slack_id,
-                "text": f"Your request was {resolution.status}",
+                "text": blocks.outcome_text(resolution),
                 "blocks": blocks.outcome_for_employee(resolution),
             },
         )
         claimed = queue(session, workspace_id=resolution.workspace_id, messages=[outcome], now=now)
-        return cls(resolution.status, decided, claimed, requests, resolution.workspace_id)
+        return cls(text, decided, claimed, requests, resolution.workspace_id)
 
 
 def announce_decision(deps: Deps, client: WebClient, announcement: Announcement, message: tuple[str, str]) -> None:
@@ -279,7 +281,7 @@ def announce_decision(deps: Deps, client: WebClient, announcement: Announcement,
         client,
         announcement.workspace_id,
         shown,
-        text=f"Request {announcement.status}",
+        text=announcement.text,
         blocks=announcement.decided,
     )
 

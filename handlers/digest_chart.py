@@ -16,8 +16,12 @@ from matplotlib.ticker import MaxNLocator
 from slack_sdk import WebClient
 
 from services.digest.weekly import Digest
+from services.text import truncate
 
 MAX_BARS = 8
+ALT_TEXT = 1000
+"""The most Slack takes in a file's `alt_txt`, what screen readers read of an image (`alt_txt_too_large` past it:
+https://docs.slack.dev/reference/methods/files.getUploadURLExternal)."""
 UPLOAD = "files.uploadV2"
 """The outbox method of a chart: slack_sdk's `files_upload_v2` (three Slack calls), not one Web API method."""
 
@@ -51,8 +55,17 @@ def upload_chart(client: WebClient, payload: dict[str, Any]) -> None:
         file=_drawn(payload["chart"]),
         filename=payload["filename"],
         title=payload["title"],
+        alt_txt=chart_alt_text(payload["chart"]),
         request_file_info=False,
     )
+
+
+def chart_alt_text(chart: dict[str, Any]) -> str:
+    """What the chart shows, in words: a screen reader reads an image's alt text, never its bars."""
+    bars = "; ".join(f"{category} {count} (last week {last})" for category, count, last in chart["bars"])
+    text = f"Bar chart, {chart['title']}, by category this week: {bars or 'no fixes logged'}."
+    trend = ", ".join(f"{label} {float(score):.1f}" for label, score in chart["pulse_trend"])
+    return truncate(text + (f" Team pulse by round: {trend}." if trend else ""), ALT_TEXT)
 
 
 def _chart_of(digest: Digest) -> dict[str, Any]:

@@ -126,7 +126,7 @@ def _queue_suggestion_handover(
     # The channel's post is updated in the series of its other updates: a newer one (a status change, a "me too")
     # then drops this one, should Slack still hold it back, rather than be overwritten by it.
     posts = outbox.sent_messages(session, key_prefix=f"suggestion:{suggestion.id}:channel")
-    post = {"text": "Suggestion updated", "blocks": suggestion_blocks.channel_post(suggestion)}
+    post = {"text": suggestion_blocks.headline(suggestion), "blocks": suggestion_blocks.channel_post(suggestion)}
     queue_updates(session, workspace.id, posts, dict.fromkeys(posts, 0.0), post, now=now)
     card = suggestion_blocks.owner_card(suggestion)
     text = f"Suggestion #{suggestion.id} now comes to you"

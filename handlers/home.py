@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from handlers.blocks import home as blocks
 from handlers.blocks import resolutions as resolution_blocks
+from handlers.blocks import resolutions_waiting
 from handlers.blocks.kit import Block
 from handlers.deps import deps_of
 from handlers.people import identify_caller, learn_if_wanted
@@ -39,7 +40,7 @@ def resolutions_section(session: Session, employee: Employee, now: datetime) -> 
     return [
         *resolution_blocks.recent_section(resolutions.recent_for(session, employee)),
         *allowance,
-        *resolution_blocks.waiting_section(decisions.waiting_for(session, employee)),
+        *resolutions_waiting.waiting_section(decisions.waiting_for(session, employee)),
     ]
 
 

@@ -16,7 +16,7 @@ from handlers.commands import Usage, is_help, unknown_argument
 from handlers.deps import deps_of
 from handlers.errors import anonymous_request, reported
 from handlers.people import action_caller, command_caller, with_newcomer_note
-from handlers.pulse_chart import trend_png
+from handlers.pulse_chart import trend_alt_text, trend_png
 from handlers.pulse_invitations import queue_invitations
 from models import Employee, Workspace
 from services.errors import DomainError
@@ -152,15 +152,16 @@ def show_results(
         ack(text=str(error))
         return
     ack(**result_blocks.results_message(results, team))
-    chart = trend_png(results.trend, f"Pulse trend — {results.label}") if results.shown else None
+    title = f"Pulse trend — {results.label}"
+    chart = trend_png(results.trend, title) if results.shown else None
     if chart is not None:
         with reported(command):
-            _upload_chart(client, command["user_id"], chart, results.label)
+            _upload_chart(client, command["user_id"], chart, title, trend_alt_text(results.trend, title))
 
 
-def _upload_chart(client: WebClient, user_id: str, chart: bytes, label: str) -> None:
+def _upload_chart(client: WebClient, user_id: str, chart: bytes, title: str, alt: str) -> None:
     channel = client.conversations_open(users=user_id)["channel"]["id"]
-    client.files_upload_v2(channel=channel, content=chart, filename="pulse-trend.png", title=f"Pulse trend — {label}")
+    client.files_upload_v2(channel=channel, content=chart, filename="pulse-trend.png", title=title, alt_txt=alt)
 
 
 def _team_argument(target: str | None) -> str | None:

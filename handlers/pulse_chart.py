@@ -10,6 +10,20 @@ if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
 
+def trend_alt_text(points: tuple[TrendPoint, ...], title: str) -> str:
+    """The trend in words, for screen readers, which read an image's alt text only (Slack takes 1000 characters)."""
+    lines: dict[str, list[TrendPoint]] = defaultdict(list)
+    for point in points:
+        lines[point.key].append(point)
+    said = "; ".join(
+        f"{key}{' (eNPS)' if series[0].nps else ''}: "
+        + ", ".join(f"round {p.round_number} {p.score:.1f}" for p in series)
+        for key, series in lines.items()
+    )
+    text = f"Line chart, {title}, each question's score by round: {said}."
+    return text if len(text) <= 1000 else text[:999] + "…"
+
+
 def trend_png(points: tuple[TrendPoint, ...], title: str) -> bytes | None:
     """One line per question (agreement 1–5 above, eNPS below when asked); None when there is nothing to draw."""
     if not points:

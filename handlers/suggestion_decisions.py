@@ -84,14 +84,13 @@ class Announced:
     posts: list[tuple[str, str]]
     post: list[Block]
     workspace_id: int
+    headline: str
     fan_out: bool = False
 
     def publish(self, deps: Deps, client: WebClient, clicked: tuple[str, str]) -> None:
         send_now(deps, client, self.claimed)
-        update_each(
-            deps, client, self.workspace_id, [clicked, *self.cards], text="Suggestion updated", blocks=self.card
-        )
-        update_each(deps, client, self.workspace_id, self.posts, text="Suggestion updated", blocks=self.post)
+        update_each(deps, client, self.workspace_id, [clicked, *self.cards], text=self.headline, blocks=self.card)
+        update_each(deps, client, self.workspace_id, self.posts, text=self.headline, blocks=self.post)
         if self.fan_out:
             deps.sender_bell.ring()
 
@@ -139,7 +138,7 @@ def decide(
             session, workspace=workspace, key=message.key, method=message.method, payload=message.payload, now=now
         )
     card, post = blocks.owner_card(suggestion), blocks.channel_post(suggestion)
-    follow_on_their_way(session, suggestion.id, card, post, now)
+    follow_on_their_way(session, suggestion, card, post, now)
     return Announced(
         claimed=claimed,
         cards=current_owners_cards(session, suggestion.id),
@@ -147,22 +146,23 @@ def decide(
         posts=outbox.sent_messages(session, key_prefix=f"suggestion:{suggestion.id}:channel"),
         post=post,
         workspace_id=suggestion.workspace_id,
+        headline=blocks.headline(suggestion),
         fan_out=bool(fan_out),
     )
 
 
 def follow_on_their_way(
-    session: Session, suggestion_id: int, card: list[Block], post: list[Block], now: datetime
+    session: Session, suggestion: Suggestion, card: list[Block], post: list[Block], now: datetime
 ) -> None:
     """The owner's card and the channel's post not recorded sent yet (a sender may hold them, to land after this
     change) show it once they land: only those sent are updated after the commit."""
-    cards = f"suggestion:{suggestion_id}:owner"
+    cards = f"suggestion:{suggestion.id}:owner"
     handed = outbox.count_under(session, key_prefix=f"{cards}:handover:")
     current = f"{cards}:handover:{handed}:" if handed else cards
-    shown = {"text": "Suggestion updated", "blocks": card}
-    settled_updates.follow(session, key_prefix=current, shown=shown, now=now)
-    posts = f"suggestion:{suggestion_id}:channel"
-    settled_updates.follow(session, key_prefix=posts, shown={"text": "Suggestion updated", "blocks": post}, now=now)
+    text = blocks.headline(suggestion)
+    settled_updates.follow(session, key_prefix=current, shown={"text": text, "blocks": card}, now=now)
+    posts = f"suggestion:{suggestion.id}:channel"
+    settled_updates.follow(session, key_prefix=posts, shown={"text": text, "blocks": post}, now=now)
 
 
 def current_owners_cards(session: Session, suggestion_id: int) -> list[tuple[str, str]]:
@@ -185,7 +185,10 @@ def we_did_messages(
     audience = thanks.audience(session, workspace, suggestion)
     posted = outbox.sent_messages(session, key_prefix=f"suggestion:{suggestion.id}:channel")
     channel = posted[0][0] if posted else audience.channel
-    content = {"text": "You said, we did", "blocks": blocks.we_did(suggestion, decider)}
+    content = {
+        "text": f"You said, we did: suggestion #{suggestion.id} is done",
+        "blocks": blocks.we_did(suggestion, decider),
+    }
     key = f"suggestion:{suggestion.id}:we_did"
     if channel is not None:
         return [*messages, Outgoing(key, "chat.postMessage", {"channel": channel, **content})], []

@@ -204,7 +204,11 @@ def queue_new_suggestion(session: Session, suggestion: Suggestion, now: datetime
             Outgoing(
                 key=f"suggestion:{suggestion.id}:channel",
                 method="chat.postMessage",
-                payload={"channel": channel, "text": "A new suggestion", "blocks": blocks.channel_post(suggestion)},
+                payload={
+                    "channel": channel,
+                    "text": f"New suggestion #{suggestion.id}",
+                    "blocks": blocks.channel_post(suggestion),
+                },
             )
         )
     return queue(session, workspace_id=suggestion.workspace_id, messages=messages, now=now)
@@ -230,7 +234,11 @@ def back_clicked(
             )
             cards = current_owners_cards(session, suggestion.id)
             card, post = blocks.owner_card(suggestion), blocks.channel_post(suggestion)
-            count, workspace_id = len(suggestion.backers), suggestion.workspace_id
+            count, workspace_id, headline = (
+                len(suggestion.backers),
+                suggestion.workspace_id,
+                blocks.headline(suggestion),
+            )
     except DomainError as error:
         respond(text=f":warning: {error}", response_type="ephemeral", replace_original=False)
         return
@@ -244,8 +252,8 @@ def back_clicked(
         container = body.get("container") or {}
         clicked = (str(container["channel_id"]), str(container["message_ts"]))
         # Shown again to someone who already backs it: what a click before could not show (Slack was busy), it shows.
-        update_each(deps, client, workspace_id, [clicked], text="A suggestion", blocks=post)
-        update_each(deps, client, workspace_id, cards, text="Suggestion updated", blocks=card)
+        update_each(deps, client, workspace_id, [clicked], text=headline, blocks=post)
+        update_each(deps, client, workspace_id, cards, text=headline, blocks=card)
 
 
 def register(app: App) -> None:

@@ -21,6 +21,8 @@ PLAIN_OPTIONS = ("static_select", "multi_static_select", "overflow")
 GROUPED_MENUS = ("static_select", "multi_static_select")
 NEEDS_OPTIONS = (*GROUPED_MENUS, "overflow", "radio_buttons", "checkboxes")
 BUTTON_STYLES = ("primary", "danger")
+ACCESSIBILITY_LABEL = 75  # https://docs.slack.dev/reference/block-kit/block-elements/button-element
+NO_TEXT = "no_text"
 URL_LENGTH = 3000
 BLOCKS_TEXT = 11_000
 """Characters of text a message (posted, updated, ephemeral, sent to a response URL or in an ack) may hold in all
@@ -41,8 +43,8 @@ VIEW_TOO_LARGE = "view_too_large"
 def message_problems(args: dict[str, Any]) -> list[str]:
     blocks = args.get("blocks") or []
     problems = [f"the text fallback {mention} would notify everyone" for mention in _broadcasts(args.get("text"))]
-    if not blocks and not args.get("text"):
-        problems.append("a message needs text or blocks")
+    if _no_text(args):
+        problems.append("a message needs text, blocks or attachments")
     if len(str(args.get("text") or "")) > 40000:
         problems.append("message text over 40000 characters")
     if len(blocks) > MESSAGE_BLOCKS:
@@ -55,12 +57,20 @@ def posted_problems(args: dict[str, Any]) -> tuple[str, list[str]]:
     `invalid_blocks` for any block Block Kit refuses, else `msg_blocks_too_long` when the blocks hold too much text
     in all ([] when fine)."""
     problems = message_problems(args)
+    if _no_text(args):
+        return NO_TEXT, problems
     if problems:
         return "invalid_blocks", problems
     length = blocks_text_length(args.get("blocks") or [])
     if length > BLOCKS_TEXT:
         return BLOCKS_TOO_LONG, [f"{length} characters of text in the blocks (limit about {BLOCKS_TEXT})"]
     return "", []
+
+
+def _no_text(args: dict[str, Any]) -> bool:
+    """Slack refuses a message with neither text nor blocks nor attachments with `no_text` ("No message text
+    provided", https://docs.slack.dev/reference/methods/chat.postMessage#errors)."""
+    return not args.get("text") and not args.get("blocks") and not args.get("attachments")
 
 
 def blocks_text_length(blocks: Any) -> int:
@@ -203,6 +213,7 @@ def _element_problems(element: dict[str, Any]) -> list[str]:
             problems.append("button value over 2000 characters")
         if element.get("style") is not None and element["style"] not in BUTTON_STYLES:
             problems.append(f"button style {element['style']!r} (primary or danger only)")
+        problems += _accessibility_label_problems(element)
     if len(element.get("url") or "") > URL_LENGTH:
         problems.append(f"url over {URL_LENGTH} characters")
     problems += _options_problems(element)
@@ -213,6 +224,13 @@ def _element_problems(element: dict[str, Any]) -> list[str]:
     if element.get("max_length") and len(str(element.get("initial_value") or "")) > int(element["max_length"]):
         problems.append(f"initial_value longer than max_length {element['max_length']}")
     return problems
+
+
+def _accessibility_label_problems(element: dict[str, Any]) -> list[str]:
+    label = element.get("accessibility_label", "")
+    if not isinstance(label, str):
+        return [f"accessibility_label must be a string, got {label!r:.60}"]
+    return [f"accessibility_label of {len(label)} characters (limit 75)"] if len(label) > ACCESSIBILITY_LABEL else []
 
 
 def _options_problems(element: dict[str, Any]) -> list[str]:

@@ -15,6 +15,8 @@ def files_get_upload_url_external(state: SlackState, args: Args) -> Answer:
         return {"ok": False, "error": "invalid_arguments"}
     if int(str(args["length"])) == 0:
         return {"ok": False, "error": "missing_argument"}
+    if len(str(args.get("alt_txt") or "")) > 1000:  # "longer than the limit of 1000 character"
+        return {"ok": False, "error": "alt_txt_too_large"}
     file_id = f"F{state.next_id():08d}"
     return {"ok": True, "upload_url": f"{state.base_url}/upload/{file_id}", "file_id": file_id}
 

@@ -31,6 +31,13 @@ def evidence_lines(evidence: dict[str, Any], currency: str) -> list[str]:
     return lines
 
 
+def proposal_text(proposal: BoundaryProposal, outcome: str = "") -> str:
+    """A proposal's notification text, all a screen reader reads of it: which limit, and what became of it. HR
+    may get several in one month, and "Boundaries that learn" alone would not say which is which."""
+    what = f"{escape_mrkdwn(proposal.category)} for {escape_mrkdwn(proposal.profile)}, {proposal.month}"
+    return f"Boundaries that learn: {what}" + (f" ({outcome})" if outcome else "")
+
+
 def proposal_message(proposal: BoundaryProposal, currency: str, profiles: tuple[str, ...]) -> list[Block]:
     head = f"*{escape_mrkdwn(proposal.category)}* for *{escape_mrkdwn(proposal.profile)}*, {proposal.month}"
     facts = "\n".join(f"• {line}" for line in evidence_lines(proposal.evidence, currency))

@@ -5,8 +5,6 @@ from typing import Any
 from handlers.blocks.kit import context_block, text_block
 from services.text import escape_mrkdwn
 
-LEFT_SLACK = "Someone left Slack and Latitude needs you"
-
 
 DEACTIVATED, REMOVED, OUT_OF_REACH = "deactivated", "removed", "out_of_reach"
 """How someone left: Slack deactivated them; an org admin removed them from this workspace of the Grid org; or every
@@ -28,6 +26,6 @@ def left_slack_notice(
     text = f":wave: {left}, so Latitude has deactivated them. {moved}What needs you:\n{todo}"
     return {
         "channel": person_id,
-        "text": LEFT_SLACK,
+        "text": f"{escape_mrkdwn(name)} left Slack and Latitude needs you",
         "blocks": [text_block(text), context_block("Sent to HR and admins once, when Slack deactivates someone.")],
     }

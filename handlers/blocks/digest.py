@@ -86,11 +86,11 @@ def _waiting(digest: Digest, to_its_manager: bool, room: int, budget: int) -> li
 
 def digest_text(digest: Digest, *, to_its_manager: bool = True) -> str:
     """The fallback text of the message (notifications, screen readers)."""
-    part = digest.resolutions
+    fixes = plural(digest.resolutions.count, "customer fix", "customer fixes")
     if not to_its_manager:
         name = who(digest.manager)
-        return f"{name}'s team's week: {part.count} customer fixes, {len(digest.waiting)} waiting on {name}"
-    return f"Your team's week: {part.count} customer fixes, {len(digest.waiting)} waiting on you"
+        return f"{name}'s team's week: {fixes}, {len(digest.waiting)} waiting on {name}"
+    return f"Your team's week: {fixes}, {len(digest.waiting)} waiting on you"
 
 
 def heading(digest: Digest) -> list[Block]:

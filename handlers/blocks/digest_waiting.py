@@ -16,7 +16,8 @@ from handlers.blocks.kit import (
     text_block,
     text_length,
 )
-from handlers.blocks.resolutions import HOME_WAITING, decision_buttons, outcome_line
+from handlers.blocks.resolutions import decision_buttons, outcome_line, request_words
+from handlers.blocks.resolutions_waiting import HOME_WAITING
 from models import Resolution
 from services.digest.weekly import Digest, Waiting
 from services.directory import Named
@@ -54,11 +55,16 @@ def waiting_section(digest: Digest, room: int, budget: int) -> list[Block]:
         left -= text_length([line]) + DECIDED_TEXT
         if left < 0:
             break
-        blocks += [line, decision_buttons(item.resolution_id, block_id_prefix=DIGEST_DECIDE_PREFIX)]
+        request = _request_words(item, digest)
+        blocks += [line, decision_buttons(item.resolution_id, request, block_id_prefix=DIGEST_DECIDE_PREFIX)]
     shown = (len(blocks) - 1) // 2
     if len(waiting) > shown:
         blocks.append(context_block(and_more(len(waiting) - shown, home)))
     return blocks
+
+
+def _request_words(item: Waiting, digest: Digest) -> str:
+    return request_words(item.employee, item.category, item.amount, item.currency or digest.currency)
 
 
 def waiting_on_someone_else(digest: Digest, room: int, budget: int) -> list[Block]:

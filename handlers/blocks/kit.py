@@ -135,10 +135,18 @@ def plain(text: str, limit: int = PLAIN_TEXT) -> dict[str, Any]:
     return {"type": "plain_text", "text": truncate(text, limit)}
 
 
-def button(action_id: str, text: str, value: str, style: str | None = None) -> Block:
+ACCESSIBILITY_LABEL = 75
+"""The most Slack takes in a button's `accessibility_label`."""
+
+
+def button(action_id: str, text: str, value: str, style: str | None = None, *, label: str | None = None) -> Block:
+    """A button; `label`, read by screen readers in place of `text`, names what it acts on when buttons of the same
+    text repeat in one message or view (several "Approve", several "Reply")."""
     element: Block = {"type": "button", "action_id": action_id, "text": plain(text), "value": value}
     if style:
         element["style"] = style
+    if label:
+        element["accessibility_label"] = truncate(_ONE_SPACE.sub(" ", label).strip(), ACCESSIBILITY_LABEL)
     return element
 
 

@@ -113,9 +113,16 @@ def recipient_dm(nomination: Nomination) -> dict[str, Any]:
     text = f":star2: {named(nomination.nominator)} recognised you with {reward}:\n{quote(nomination.reason, 2000)}"
     return {
         "channel": nomination.nominee.slack_id,
-        "text": "You were recognised by a colleague",
+        "text": f"{named(nomination.nominator)} recognised you with {_plain_reward(nomination)}",
         "blocks": [text_block(text)],
     }
+
+
+def _plain_reward(nomination: Nomination) -> str:
+    """The reward in a notification's words (no bold: phones and screen readers show the text as it is)."""
+    if nomination.item_key == "shoutout":
+        return "a shout-out"
+    return titled(nomination.title) + value_words(nomination.value, nomination.unit)
 
 
 def approval_request(nomination: Nomination) -> dict[str, Any]:
@@ -152,7 +159,8 @@ def decided_request(nomination: Nomination, decider: str) -> dict[str, Any]:
     reason = f": {one_line(nomination.decline_reason, 1000)}" if nomination.decline_reason else ""
     request = approval_request(nomination)
     blocks = [*request["blocks"][:2], context_block(f"{outcome} by {escape_mrkdwn(decider)}{reason}")]
-    return {"text": f"{outcome.split()[-1]}: {_ask(nomination)}", "blocks": blocks}
+    what = f"{titled(nomination.title)} for {named(nomination.nominee)}"
+    return {"text": f"{outcome.split()[-1]} by {escape_mrkdwn(decider)}: {what}", "blocks": blocks}
 
 
 def approved_dm(nomination: Nomination) -> dict[str, Any]:
@@ -162,7 +170,7 @@ def approved_dm(nomination: Nomination) -> dict[str, Any]:
     )
     return {
         "channel": nomination.nominator.slack_id,
-        "text": "Your nomination was approved",
+        "text": f"Your nomination of {named(nomination.nominee)} for {titled(nomination.title)} was approved",
         "blocks": [text_block(text)],
     }
 
@@ -175,7 +183,7 @@ def declined_dm(nomination: Nomination, decider: Employee) -> dict[str, Any]:
     )
     return {
         "channel": nomination.nominator.slack_id,
-        "text": "Your nomination was declined",
+        "text": f"Your nomination of {named(nomination.nominee)} for {titled(nomination.title)} was declined",
         "blocks": [text_block(text)],
     }
 

@@ -98,11 +98,22 @@ def _question_blocks(number: int, question: PulseQuestion, current: int | None) 
         }
         if value == current:
             button["style"] = "primary"
+        button["accessibility_label"] = _answer_label(number, question, value, current)
         buttons.append(button)
     return [
         text_block(f"*{number}. {question_words(question.text)}*\n{scale}"),
         {"type": "actions", "block_id": f"pulse_q_{question.id}", "elements": buttons},
     ]
+
+
+def _answer_label(number: int, question: PulseQuestion, value: int, current: int | None) -> str:
+    """What a screen reader says for an answer button: every question repeats the same numbers, and the answer
+    being changed is marked only by the button's colour, so the label names the question, what the ends of the
+    scale mean and the current answer ("Answer 5 (strongly agree) to question 2, your answer now")."""
+    ends = SCALE_WORDS.get((question.scale_min, question.scale_max), "")
+    meaning = dict(end.split(" = ") for end in ends.split(" · ")) if ends else {}
+    said = f" ({meaning[str(value)]})" if str(value) in meaning else ""
+    return f"Answer {value}{said} to question {number}" + (", your answer now" if value == current else "")
 
 
 def _answered_block(number: int, question: PulseQuestion, value: int) -> Block:
@@ -117,6 +128,7 @@ def _answered_block(number: int, question: PulseQuestion, value: int) -> Block:
             "action_id": f"{CHANGE_PREFIX}:{question.id}",
             "text": {"type": "plain_text", "text": "Change"},
             "value": str(question.id),
+            "accessibility_label": f"Change your answer to question {number}",
         },
     }
 

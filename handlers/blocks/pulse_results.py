@@ -101,10 +101,11 @@ def _comment_blocks(results: TeamResults, start: int, budget: int, team: str | N
     each = min(QUOTE_TEXT, max(COMMENT_TEXT, room // len(shown)))
     quotes = within_budget([quote(comment.text, each) for comment in shown], room)
     blocks = [text_block(heading)]
-    for comment, quoted in zip(shown, quotes, strict=False):
+    for number, (comment, quoted) in enumerate(zip(shown, quotes, strict=False), start=start + 1):
         block = text_block(quoted)
         if results.replies_open:
-            block["accessory"] = button(REPLY_ACTION, REPLY, str(comment.id))
+            label = f"Reply to anonymous comment {number}: {comment.text}"
+            block["accessory"] = button(REPLY_ACTION, REPLY, str(comment.id), label=label)
         blocks.append(block)
     if len(comments) > len(quotes):
         more = text_block(f"…and {len(comments) - len(quotes)} more.")

@@ -2,11 +2,12 @@
 
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
 from typing import Any
 
 from handlers.blocks.kit import (
     Block,
-    and_more,
+    button,
     context_block,
     escaped,
     input_block,
@@ -19,9 +20,9 @@ from handlers.blocks.kit import (
     text_block,
 )
 from models import Resolution
+from services.directory import Named
 from services.money import decimals_of, format_money
 from services.policy.versions import BoundaryRule
-from services.resolutions.decisions import Waiting
 from services.resolutions.fixes import AllowanceLine, Logged
 from services.text import escape_mrkdwn, truncate
 
@@ -170,7 +171,14 @@ def history_blocks(history: list[Resolution]) -> list[Block]:
 
 
 def confirmation_text(logged: Logged) -> str:
-    return "Logged." if logged.within else "Sent to your manager to decide."
+    """The notification (and what screen readers read) of a fix logged: which fix, and where it went."""
+    what = fix_words(logged.resolution)
+    return f"Logged your {what}." if logged.within else f"Sent your {what} to your manager to decide."
+
+
+def fix_words(r: Resolution) -> str:
+    """ "refund of $120" in mrkdwn: the notification text, all screen readers read, says which request."""
+    return escape_mrkdwn(r.category) + (f" of {format_money(r.amount, r.currency)}" if r.amount else "")
 
 
 # -- the decider's request ---------------------------------------------------------------------
@@ -187,33 +195,55 @@ def facts(resolution: Resolution) -> str:
 
 def decision_needed_text(resolution: Resolution) -> str:
     """The notification text of a request sent to its decider (mrkdwn, so the name is escaped)."""
-    return f"{name_of(resolution.employee)} needs your decision"
+    return f"{name_of(resolution.employee)} needs your decision: {fix_words(resolution)}"
+
+
+def decided_text(resolution: Resolution) -> str:
+    return f"{name_of(resolution.employee)}'s {fix_words(resolution)}: {outcome_line(resolution, name_within=80)}"
+
+
+def outcome_text(resolution: Resolution) -> str:
+    """The employee's notification of the decision: who decided which request, and why a decline."""
+    who = escaped(resolution.decided_by.name if resolution.decided_by else "Your manager", 80)
+    ref = f" (customer {one_line(resolution.customer_ref, 200)})" if resolution.customer_ref else ""
+    told = f"{who} {resolution.status} your {fix_words(resolution)}{ref}."
+    return told + (f" Why: {one_line(resolution.decline_reason, 2500)}" if resolution.decline_reason else "")
 
 
 def approval_request(resolution: Resolution, history: list[Resolution], *, heading: str) -> list[Block]:
-    blocks = [
+    return [
         text_block(f"{heading}\n{facts(resolution)}"),
         context_block(
             f"Over the {escape_mrkdwn(resolution.exceeded or 'boundary')}. Logged "
             f"{local_time(resolution.created_at, '{date_num} at {time}', '%Y-%m-%d %H:%M')}."
         ),
         *history_blocks(history),
-        decision_buttons(resolution.id),
+        decision_buttons(resolution.id, words_for(resolution)),
     ]
-    return blocks
 
 
-def decision_buttons(resolution_id: int, *, block_id_prefix: str = DECIDE_BLOCK_PREFIX) -> Block:
-    """Approve / Decline; the prefix tells the listener whether the whole message is the request."""
+def decision_buttons(resolution_id: int, request: str, *, block_id_prefix: str = DECIDE_BLOCK_PREFIX) -> Block:
+    """Approve / Decline, read "Approve Cat Chen's refund of $120" (the Home and the digest show several); the
+    prefix tells the listener whether the whole message is the request."""
     value = str(resolution_id)
     return {
         "type": "actions",
         "block_id": f"{block_id_prefix}{resolution_id}",
         "elements": [
-            {"type": "button", "action_id": APPROVE, "text": plain("Approve"), "style": "primary", "value": value},
-            {"type": "button", "action_id": DECLINE, "text": plain("Decline"), "style": "danger", "value": value},
+            button(APPROVE, "Approve", value, "primary", label=f"Approve {request}"),
+            button(DECLINE, "Decline", value, "danger", label=f"Decline {request}"),
         ],
     }
+
+
+def request_words(person: Named | None, category: str, amount: Decimal, currency: str) -> str:
+    """ "Cat Chen's refund of $120", plain (a label cannot mention a newcomer, and their handle is no name)."""
+    name = "someone" if person is None else person.name if person.in_directory else "a newcomer"
+    return f"{name}'s {category}" + (f" of {format_money(amount, currency)}" if amount else "")
+
+
+def words_for(r: Resolution) -> str:
+    return request_words(r.employee, r.category, r.amount, r.currency)
 
 
 def decided(resolution: Resolution) -> list[Block]:
@@ -266,26 +296,3 @@ def allowance_section(lines: list[AllowanceLine], currency: str) -> list[Block]:
     if not rows:
         return [text_block(f"{heading}\nNo money limits apply to you.")]
     return packed_sections([heading, *rows], ALLOWANCE_ROOM, where="`/boundaries`")
-
-
-HOME_WAITING = 10
-"""Requests the App Home shows with their buttons, oldest first; deciding them brings up the next."""
-
-
-def waiting_section(waiting: Waiting) -> list[Block]:
-    if not waiting.total:
-        return []
-    heading = f"*Waiting for your decision* ({waiting.total})"
-    if waiting.workspace_wide:
-        heading = (
-            f"*Waiting for a decision in the workspace* ({waiting.total}): as an admin you may decide any, "
-            "not only those sent to you."
-        )
-    blocks: list[Block] = [text_block(heading)]
-    shown = waiting.oldest[:HOME_WAITING]
-    for resolution in shown:
-        blocks += [text_block(facts(resolution)), decision_buttons(resolution.id)]
-    if waiting.total > len(shown):
-        next_ones = "the oldest come first; decide these and the next ones appear here."
-        blocks.append(context_block(and_more(waiting.total - len(shown), next_ones)))
-    return blocks

@@ -87,7 +87,8 @@ def hr_grant(grant: RewardGrant, outcome: str | None = None) -> dict[str, Any]:
             ],
         }
     )
-    return {"text": f"Reward grant #{grant.id} to fulfil", "blocks": [text_block(text), tail]}
+    notice = f"Reward grant #{grant.id} to fulfil: {titled(grant.title)} for {named(grant.recipient)}"
+    return {"text": notice, "blocks": [text_block(text), tail]}
 
 
 def revoked_outcome(hr_name: str, reason: str) -> str:
@@ -98,7 +99,8 @@ def revoked_outcome(hr_name: str, reason: str) -> str:
 def fulfilled_dm(grant: RewardGrant) -> dict[str, Any]:
     reward = f"*{titled(grant.title)}*{value_words(grant.value, grant.unit)}"
     text = f":package: Your {reward} has been fulfilled by HR. Enjoy!"
-    return {"channel": grant.recipient.slack_id, "text": "Your reward was fulfilled", "blocks": [text_block(text)]}
+    notice = f"Your {titled(grant.title)} has been fulfilled by HR"
+    return {"channel": grant.recipient.slack_id, "text": notice, "blocks": [text_block(text)]}
 
 
 def revoked_dms(grant: RewardGrant) -> list[tuple[str, dict[str, Any]]]:
@@ -110,8 +112,9 @@ def revoked_dms(grant: RewardGrant) -> list[tuple[str, dict[str, Any]]]:
         f"\n{why}\n"
         "It no longer counts against your monthly allowance."
     )
+    notice = f"{titled(grant.title)} for {named(grant.recipient)} was revoked by HR"
     return [
-        (person.slack_id, {"channel": person.slack_id, "text": "A reward was revoked", "blocks": [text_block(text)]})
+        (person.slack_id, {"channel": person.slack_id, "text": notice, "blocks": [text_block(text)]})
         for person, text in ((grant.recipient, to_recipient), (grant.nominator, to_giver))
     ]
 

@@ -139,6 +139,12 @@ def status_line(suggestion: Suggestion) -> str:
     return line
 
 
+def headline(suggestion: Suggestion) -> str:
+    """A suggestion's card or post in a notification, and to a screen reader: its number and where it stands. Not its
+    words: an anonymous idea's words stay off the lock screens of people it was not sent to."""
+    return f"Suggestion #{suggestion.id}: {STATUS_WORDS[suggestion.status]}"
+
+
 def owner_card(suggestion: Suggestion) -> list[Block]:
     """What the owner sees: the suggestion, its status and backing, and the buttons while it is open."""
     blocks = [text_block(facts(suggestion)), context_block(status_line(suggestion))]

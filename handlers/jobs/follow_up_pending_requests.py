@@ -45,7 +45,7 @@ def follow_up_pending_requests(deps: Deps, client: WebClient) -> None:
                     method="chat.postMessage",
                     payload={
                         "channel": person.slack_id,
-                        "text": f"{name_of(resolution.employee)} is waiting",
+                        "text": f"{name_of(resolution.employee)} is waiting: {blocks.fix_words(resolution)}",
                         "blocks": blocks.approval_request(resolution, [], heading=heading),
                     },
                     now=now,

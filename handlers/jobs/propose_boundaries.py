@@ -5,7 +5,7 @@ from datetime import datetime
 from slack_sdk import WebClient
 from sqlalchemy.orm import Session
 
-from handlers.blocks.boundary_proposals import proposal_message
+from handlers.blocks.boundary_proposals import proposal_message, proposal_text
 from handlers.deps import Deps
 from handlers.jobs.drain_outbox import drain_outbox
 from models import BoundaryProposal, Workspace
@@ -49,7 +49,7 @@ def queue_proposals(session: Session, workspace: Workspace, found: list[Boundary
                 workspace=workspace,
                 key=f"proposal:{proposal.id}:{person.slack_id}",
                 method="chat.postMessage",
-                payload={"channel": person.slack_id, "text": "Boundaries that learn", "blocks": content},
+                payload={"channel": person.slack_id, "text": proposal_text(proposal), "blocks": content},
                 now=now,
             )
 

@@ -280,3 +280,17 @@ def test_apply_is_refused_when_a_policy_loaded_since_makes_it_reach_a_profile_it
     assert "would also change trainee, which it did not say. Nothing applied" in refused
     with ready.sessions() as session:
         assert session.scalars(select(PolicyVersion.number)).all() == [1, 2]
+
+
+def test_a_proposals_notification_names_the_limit_it_is_about_and_what_became_of_it(ready: RunningBot) -> None:
+    """HR may get several proposals in a month; their phones and screen readers get only each message's text."""
+    a_month_of_refunds(ready, APPROVED, ())
+    ready.clock.set(FIRST_OF_APRIL)
+    propose_boundaries(ready.runtime.deps, ready.runtime.app.client)
+
+    [message] = [c for c in ready.slack.calls("chat.postMessage", channel="U0HR") if "Boundaries" in c.text]
+    assert message.args["text"] == "Boundaries that learn: refund for agent, 2026-03"
+    ready.driver.click("U0HR", message, "boundary_proposal_dismiss")
+
+    [dismissed] = ready.slack.calls("chat.update", channel="D0HR")
+    assert dismissed.args["text"] == "Boundaries that learn: refund for agent, 2026-03 (dismissed)"

@@ -67,6 +67,7 @@ def test_hr_and_admins_are_told_once_what_a_departure_leaves_them_to_do(waiting_
     for person in ("U0HR", "U0ADMIN"):
         [notice] = [c for c in bot.slack.calls("chat.postMessage", channel=person) if "Slack deactivated" in c.text]
         assert "Maya Manager" in notice.text and "2 people report to them" in notice.text
+        assert notice.args["text"] == "Maya Manager left Slack and Latitude needs you", "what the phone shows"
     assert audit_actions(bot) == ["person.left_slack"]
     with bot.sessions() as session:
         assert employee(session, "U0MGR1").name == "Maya Manager"

@@ -39,7 +39,7 @@ def test_a_request_handed_over_names_its_requester_escaped_in_the_notification(b
     drain_outbox(bot.runtime.deps, bot.runtime.app.client)
 
     [new_request] = bot.slack.calls("chat.postMessage", channel="U0ADMIN")
-    assert new_request.args["text"] == "Ana &lt;&amp;&gt; Co needs your decision"
+    assert new_request.args["text"] == "Ana &lt;&amp;&gt; Co needs your decision: refund of $80"
     assert "*Ana &lt;&amp;&gt; Co's request now waits on you*" in new_request.text
 
 

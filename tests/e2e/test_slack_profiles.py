@@ -67,7 +67,7 @@ def test_a_newcomers_first_request_shows_them_by_their_slack_name_not_their_hand
     bot.driver.command("U0NEW", "/resolve", "refund 80 order 42 parcel lost", user_name="nia.n")
 
     [request] = [c for c in bot.slack.calls("chat.postMessage") if "needs your decision" in c.args["text"]]
-    assert request.args["text"] == "<@U0NEW> needs your decision"
+    assert request.args["text"] == "<@U0NEW> needs your decision: refund of $80"
     assert "*<@U0NEW>* — *refund*" in request.text and "nia.n" not in request.text
 
 

@@ -146,6 +146,19 @@ def test_a_message_whose_blocks_hold_too_much_text_in_all_is_refused_as_slack_do
     slack.reset()
 
 
+@pytest.mark.filterwarnings("ignore:The top-level `text` argument is missing")
+def test_a_message_with_neither_text_nor_blocks_is_refused_with_no_text_as_slack_does(
+    slack: FakeSlack, client: WebClient
+) -> None:
+    posted = client.chat_postMessage(channel="U0LEE", text="A first message")
+    assert error_of(client.chat_postMessage, channel="U0LEE", text="") == "no_text"
+    assert error_of(client.chat_postMessage, channel="U0LEE", blocks=[]) == "no_text"
+    assert error_of(client.chat_postEphemeral, channel="C0GENERAL", user="U0LEE", text="") == "no_text"
+    assert error_of(client.chat_update, channel="D0LEE", ts=posted["ts"], text="") == "no_text"
+    assert slack.message("D0LEE", posted["ts"])["text"] == "A first message"
+    slack.reset()
+
+
 def test_a_method_whose_scope_the_manifest_does_not_grant_is_refused() -> None:
     with FakeSlack(scopes=frozenset({"chat:write"})) as slack:
         client = WebClient(token=BOT_TOKEN, base_url=slack.api_url)
@@ -247,6 +260,8 @@ def actions(element: dict[str, Any]) -> dict[str, Any]:
             "action_id 'a' repeated in the block",
         ),
         (actions(button(url="https://x.io/" + "a" * 3000)), "url over 3000"),
+        (actions(button(accessibility_label="a" * 76)), "accessibility_label of 76 characters (limit 75)"),
+        (actions(button(accessibility_label=["Approve"])), "accessibility_label must be a string"),
         ({"blocks": [{"type": "context", "elements": [button()]}]}, "context element must be text or an image"),
         ({"blocks": [{"type": "section", "text": text("hi", "mrkdwn", emoji=True)}]}, "`emoji` is only for plain_text"),
         ({"blocks": [{"type": "section", "text": text("hi", verbatim=True)}]}, "`verbatim` is only for mrkdwn"),
@@ -262,6 +277,7 @@ def test_block_kit_refuses(message: dict[str, Any], problem: str) -> None:
         {"type": "checkboxes", "action_id": "c", "options": mrkdwn_options(2)},
         {"type": "radio_buttons", "action_id": "r", "options": mrkdwn_options(2)},
         {"type": "static_select", "action_id": "s", "option_groups": [group(), group()]},
+        button(accessibility_label="a" * 75),
     ],
 )
 def test_block_kit_accepts_mrkdwn_in_checkboxes_and_radios_and_menus_of_option_groups(element: dict[str, Any]) -> None:

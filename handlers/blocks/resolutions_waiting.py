@@ -1,0 +1,27 @@
+"""The App Home's requests waiting for the person's decision, each with its buttons."""
+
+from handlers.blocks.kit import Block, and_more, context_block, text_block
+from handlers.blocks.resolutions import decision_buttons, facts, words_for
+from services.resolutions.decisions import Waiting
+
+HOME_WAITING = 10
+"""Requests the App Home shows with their buttons, oldest first; deciding them brings up the next."""
+
+
+def waiting_section(waiting: Waiting) -> list[Block]:
+    if not waiting.total:
+        return []
+    heading = f"*Waiting for your decision* ({waiting.total})"
+    if waiting.workspace_wide:
+        heading = (
+            f"*Waiting for a decision in the workspace* ({waiting.total}): as an admin you may decide any, "
+            "not only those sent to you."
+        )
+    blocks: list[Block] = [text_block(heading)]
+    shown = waiting.oldest[:HOME_WAITING]
+    for resolution in shown:
+        blocks += [text_block(facts(resolution)), decision_buttons(resolution.id, words_for(resolution))]
+    if waiting.total > len(shown):
+        next_ones = "the oldest come first; decide these and the next ones appear here."
+        blocks.append(context_block(and_more(waiting.total - len(shown), next_ones)))
+    return blocks
