@@ -5,7 +5,6 @@ from typing import Any
 from handlers.blocks.kit import context_block, text_block
 from services.text import escape_mrkdwn
 
-
 DEACTIVATED, REMOVED, OUT_OF_REACH = "deactivated", "removed", "out_of_reach"
 """How someone left: Slack deactivated them; an org admin removed them from this workspace of the Grid org; or every
 workspace of theirs was removed from the org-wide install."""
