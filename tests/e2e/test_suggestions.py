@@ -312,3 +312,27 @@ def test_a_newcomers_suggestion_names_them_as_slack_shows_them_not_by_the_handle
     assert "Sent your suggestion" in reply.text
     [card] = [c for c in ready.slack.calls("chat.postMessage") if "Suggestion #" in str(c.args.get("blocks"))]
     assert f"from <@{nora}>" in str(card.args["blocks"]) and "nora.newbie" not in str(card.args["blocks"])
+
+
+def test_me_too_answers_the_same_for_a_suggestion_never_sent_as_for_one_not_shown_where_it_was_clicked(
+    ready: RunningBot,
+) -> None:
+    suggest(ready)
+    ready.driver.command("U0AGENT3", "/suggest", "Support West wants a quieter break room")
+    post = ready.slack.calls("chat.postMessage", channel="C0EAST")[-1]
+    west = max(s.id for s in all_suggestions(ready))
+
+    ready.driver.click("U0AGENT2", post, "suggestion_back", value=str(west))
+    ready.driver.click("U0AGENT2", post, "suggestion_back", value=str(west + 1))
+
+    other_team, never_sent = [c.text for c in ready.slack.calls("response_url")]
+    assert other_team.replace(f"#{west}", "#N") == never_sent.replace(f"#{west + 1}", "#N")
+    with ready.sessions() as session:
+        assert count(session, SuggestionBacker) == 0
+
+
+def all_suggestions(bot: RunningBot) -> list[Suggestion]:
+    with bot.sessions() as session:
+        found = list(session.scalars(select(Suggestion)))
+        session.expunge_all()
+        return found
