@@ -6,6 +6,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.fakeslack import Call
+from handlers.jobs.drain_outbox import drain_outbox
 from models import AuditEvent, Resolution, RewardGrant, Suggestion, SuggestionBacker, Workspace
 from services.rewards.export import export_grants, parse_period
 from tests.conftest import RunningBot
@@ -336,3 +337,20 @@ def all_suggestions(bot: RunningBot) -> list[Suggestion]:
         found = list(session.scalars(select(Suggestion)))
         session.expunge_all()
         return found
+
+
+def test_you_said_we_did_by_dm_from_a_team_an_admin_leads_directly_reaches_no_other_teams_manager(
+    ready: RunningBot,
+) -> None:
+    # Ada (admin, Operations) leads Hana (People) directly, and the managers of Support East and West.
+    reply = ready.driver.command("U0HR", "/suggest", "a shared calendar for leave requests")
+    assert "Ada Admin" in reply.text
+    card = ready.slack.calls("chat.postMessage", channel="U0ADMIN")[-1]
+
+    ready.driver.click("U0ADMIN", card, "suggestion_done")
+    ready.driver.submit("U0ADMIN", ready.slack.calls("views.open")[-1].args["view"], {"note": "The calendar is up"})
+    drain_outbox(ready.runtime.deps, ready.runtime.app.client)
+
+    told = {c.channel for c in ready.slack.calls("chat.postMessage") if "You said, we did" in c.text}
+    assert told == {"U0ADMIN"}, "Maya and Omar lead other teams"
+    assert "The calendar is up" in ready.slack.calls("chat.postMessage", channel="U0HR")[-1].text
