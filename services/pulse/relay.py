@@ -41,20 +41,21 @@ class Relayed:
     comment_id: int
     comment: str
     text: str
-    round_number: int
+    round_id: int
 
 
 @dataclass(frozen=True)
 class AnswerTo:
-    """What the author's Answer button and form carry: the reply, and the number of its comment's round.
+    """What the author's Answer button and form carry: the reply, and the id of its comment's round.
 
-    Once the reply's route is deleted, nothing in the database says whose conversation it was; the round
-    number, which the button already holds, is all the bot uses then to say when those replies ended.
-    None: a button sent before it carried the number.
+    Once the reply's route is deleted, nothing in the database says whose conversation it was; the round's id,
+    which the button already holds, is all the bot uses then to say when those replies ended. Its id, not its
+    number: numbers start again at 1 in a workspace purged and installed again, ids are never given twice.
+    None: a button sent before it carried the id.
     """
 
     reply_id: int
-    round_number: int | None
+    round_id: int | None
 
 
 def relay_key_from(secret: str) -> bytes:
@@ -83,7 +84,7 @@ def reply_to_comment(
     reply = PulseReply(comment_id=comment.id, manager_id=manager.id, created_at=now)
     session.add(reply)
     session.flush()
-    return Relayed(author.slack_id, reply.id, comment.id, comment.text, cleaned, _round_of(session, comment).number)
+    return Relayed(author.slack_id, reply.id, comment.id, comment.text, cleaned, _round_of(session, comment).id)
 
 
 def withdraw_reply(session: Session, *, reply_id: int) -> None:
@@ -130,7 +131,7 @@ def answer_reply(
     """The comment's author answers a manager's reply; it goes back to that manager, still anonymous."""
     cleaned = _cleaned(text)
     reply, comment, manager = _conversation(session, workspace, author, to, relay_key, now)
-    return Relayed(manager.slack_id, reply.id, comment.id, comment.text, cleaned, _round_of(session, comment).number)
+    return Relayed(manager.slack_id, reply.id, comment.id, comment.text, cleaned, _round_of(session, comment).id)
 
 
 def check_answer_allowed(
@@ -153,7 +154,7 @@ def _conversation(
     directory.require_active(author)
     found = _authors_conversation(session, workspace, author, to.reply_id, relay_key)
     if found is None:
-        raise _unanswerable(session, workspace, author, to.round_number, now)
+        raise _unanswerable(session, workspace, author, to.round_id, now)
     reply, comment, manager = found
     pulse_round = _round_of(session, comment)
     if not replies_open(pulse_round, now):
@@ -177,12 +178,12 @@ def _authors_conversation(
 
 
 def _unanswerable(
-    session: Session, workspace: Workspace, reader: Employee, round_number: int | None, now: datetime
+    session: Session, workspace: Workspace, reader: Employee, round_id: int | None, now: datetime
 ) -> DomainError:
     """Why there is nothing this person can answer, from the round the button names: it must not depend on rows."""
-    if round_number is None:
+    if round_id is None:
         return NotFound(f"{NOT_YOURS[:-1]}, or replies to it have ended.")
-    named = select(PulseRound).where(PulseRound.workspace_id == workspace.id, PulseRound.number == round_number)
+    named = select(PulseRound).where(PulseRound.workspace_id == workspace.id, PulseRound.id == round_id)
     pulse_round = session.scalars(named).one_or_none()
     if pulse_round is not None and pulse_round.status == "closed" and not replies_open(pulse_round, now):
         return _replies_ended(pulse_round, reader)
