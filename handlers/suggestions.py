@@ -26,7 +26,7 @@ from services.directory import Identity
 from services.errors import DomainError
 from services.outbox import Claimed
 from services.resolutions.fixes import recent_for
-from services.suggestions import lifecycle, listing, thanks
+from services.suggestions import backing, lifecycle, listing, thanks
 from services.suggestions.lifecycle import SuggestionRequest
 from services.text import escape_mrkdwn
 
@@ -202,7 +202,7 @@ def queue_new_suggestion(session: Session, suggestion: Suggestion, now: datetime
     if channel is not None:
         messages.append(
             Outgoing(
-                key=f"suggestion:{suggestion.id}:channel",
+                key=backing.channel_posts_key(suggestion.id),
                 method="chat.postMessage",
                 payload={
                     "channel": channel,
@@ -221,14 +221,17 @@ def back_clicked(
     suggestion_id = payload.id_value(action)
     ack()
     deps = deps_of(context)
+    container = body.get("container") or {}
+    clicked = (str(container.get("channel_id")), str(container.get("message_ts")))
     try:
         with deps.sessions.begin() as session:
             identity = action_caller(session, context, body)
-            suggestion, new = lifecycle.back(
+            suggestion, new = backing.back(
                 session,
                 workspace=identity.workspace,
                 suggestion_id=suggestion_id,
                 backer=identity.employee,
+                clicked=clicked,
                 relay=deps.relay,
                 now=deps.now(),
             )
@@ -249,8 +252,6 @@ def back_clicked(
             response_type="ephemeral",
             replace_original=False,
         )
-        container = body.get("container") or {}
-        clicked = (str(container["channel_id"]), str(container["message_ts"]))
         # Shown again to someone who already backs it: what a click before could not show (Slack was busy), it shows.
         update_each(deps, client, workspace_id, [clicked], text=headline, blocks=post)
         update_each(deps, client, workspace_id, cards, text=headline, blocks=card)

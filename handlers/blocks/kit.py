@@ -181,7 +181,15 @@ def field_errors(block_id: str, message: str, names: Mapping[str, str] | None = 
     if unmentioned.startswith("this person"):
         unmentioned = "T" + unmentioned[1:]
     plain = html.unescape(_CODE_OR_BOLD.sub(_as_plain, unmentioned))
-    return {"response_action": "errors", "errors": {block_id: truncate(plain, FIELD_ERROR_TEXT)}}
+    return {"response_action": "errors", "errors": {block_id: _keeping_last_sentence(plain, FIELD_ERROR_TEXT)}}
+
+
+def _keeping_last_sentence(text: str, limit: int) -> str:
+    """An error too long for the field is cut before its last sentence, which says what to do or when."""
+    head, stop, last = text.rpartition(". ")
+    if len(text) <= limit or not stop or len(last) > limit // 2:
+        return truncate(text, limit)
+    return truncate(head + ".", limit - len(last) - 1) + " " + last
 
 
 TEXT_MESSAGE = 38_000

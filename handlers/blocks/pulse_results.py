@@ -109,24 +109,28 @@ def _comment_blocks(results: TeamResults, start: int, budget: int, team: str | N
         blocks.append(block)
     if len(comments) > len(quotes):
         more = text_block(f"…and {len(comments) - len(quotes)} more.")
-        value = more_value(results.round_number, start + len(quotes), team)
+        value = more_value(results.round_id, start + len(quotes), team)
         more["accessory"] = button(MORE_COMMENTS_ACTION, "Show more", value)
         blocks.append(more)
     return blocks
 
 
-def more_value(round_number: int, start: int, team: str | None) -> str:
-    return f"{round_number}:{start}:{team or ''}"
+def more_value(round_id: int, start: int, team: str | None) -> str:
+    """The round by its id, never given twice: its number starts again at 1 in a workspace purged and installed
+    again."""
+    return f"r{round_id}:{start}:{team or ''}"
 
 
-def parse_more_value(value: str) -> tuple[int, int, str | None]:
-    """A more_value(): the round, how many comments came before, and the team asked for."""
-    round_number, start, team = value.split(":")
-    if not all(digits.isdigit() and len(digits) <= 18 for digits in (round_number, start)):
+def parse_more_value(value: str) -> tuple[int | None, int, str | None]:
+    """A more_value(): the round's id, how many comments came before, and the team asked for. A button sent before
+    it carried the id names the round by number, which no longer tells which round: None."""
+    round_part, start, team = value.split(":")
+    round_id = round_part.removeprefix("r")
+    if not all(digits.isdigit() and len(digits) <= 18 for digits in (round_id, start)):
         raise ValueError(f"not a comments page: {value!r}"[:60])
     if team and not (team == ORG or re.fullmatch(r"[UW][A-Z0-9]{2,20}", team)):
         raise ValueError(f"not a team: {team!r}"[:60])
-    return int(round_number), int(start), team or None
+    return int(round_id) if round_part.startswith("r") else None, int(start), team or None
 
 
 def message_modal(callback_id: str, subject: int | str, title: str, intro: str) -> dict[str, Any]:
@@ -166,8 +170,8 @@ def parse_answer(view: dict[str, Any]) -> tuple[AnswerTo, str]:
 
 
 def answer_value(to: AnswerTo) -> str:
-    """`reply id:round number`: the round stays readable from the button after the reply's route is deleted."""
-    return str(to.reply_id) if to.round_number is None else f"{to.reply_id}:{to.round_number}"
+    """`reply id:r round id`: the round stays readable from the button after the reply's route is deleted."""
+    return str(to.reply_id) if to.round_id is None else f"{to.reply_id}:r{to.round_id}"
 
 
 def parse_answer_button(action: dict[str, Any]) -> AnswerTo:
@@ -175,12 +179,14 @@ def parse_answer_button(action: dict[str, Any]) -> AnswerTo:
 
 
 def parse_answer_value(value: str) -> AnswerTo:
-    """An answer_value(), or a bare reply id from a button sent before it carried the round."""
-    reply_id, colon, round_number = value.partition(":")
-    for digits in (reply_id, round_number) if colon else (reply_id,):
+    """An answer_value(); a bare reply id, or one with the round's number (which a purge makes ambiguous), from a
+    button sent before it carried the round's id, which then stays unknown."""
+    reply_id, colon, round_part = value.partition(":")
+    round_id = round_part.removeprefix("r")
+    for digits in (reply_id, round_id) if colon else (reply_id,):
         if not digits.isdigit() or len(digits) > 18:
             raise ValueError(f"not an answer value: {value!r}"[:60])
-    return AnswerTo(int(reply_id), int(round_number) if colon else None)
+    return AnswerTo(int(reply_id), int(round_id) if round_part.startswith("r") else None)
 
 
 def reply_to_author(relayed: Relayed, manager_name: str) -> dict[str, Any]:
@@ -225,7 +231,7 @@ def answer_to_manager(relayed: Relayed) -> dict[str, Any]:
 
 
 def _answer_to(relayed: Relayed) -> AnswerTo:
-    return AnswerTo(relayed.reply_id, relayed.round_number)
+    return AnswerTo(relayed.reply_id, relayed.round_id)
 
 
 def _hidden_reason(results: TeamResults) -> str:

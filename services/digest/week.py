@@ -37,6 +37,11 @@ def _instant(day: date, tz: str | None) -> datetime:
     return datetime.combine(day, time(0), tzinfo=zone(tz)).astimezone(UTC)
 
 
+def _same_time_a_week_before(now: datetime, tz: str | None) -> datetime:
+    """Arithmetic on an aware local time is wall-clock arithmetic; the offset is worked out afresh."""
+    return (now.astimezone(zone(tz)) - WEEK).astimezone(UTC)
+
+
 def last_full_week(now: datetime, tz: str | None) -> Week:
     """Monday 00:00 to the next Monday 00:00 before the current local week, daylight saving included."""
     monday = local_monday(now, tz) - timedelta(days=7)
@@ -52,14 +57,16 @@ def last_full_week(now: datetime, tz: str | None) -> Week:
 
 
 def week_so_far(now: datetime, tz: str | None) -> Week:
-    """This local week up to now, against the same span of last week."""
+    """This local week up to now, against last week up to the same local day and time.
+
+    The span is read on the reader's clock, not counted in hours: across a change of daylight saving
+    this week so far is an hour shorter or longer than last week's, as the walls show it."""
     monday = local_monday(now, tz)
-    start, previous_start = _instant(monday, tz), _instant(monday - WEEK, tz)
     return Week(
-        start=start,
+        start=_instant(monday, tz),
         end=now,
-        previous_start=previous_start,
-        previous_end=previous_start + (now - start),
+        previous_start=_instant(monday - WEEK, tz),
+        previous_end=_same_time_a_week_before(now, tz),
         first_day=monday,
         last_day=now.astimezone(zone(tz)).date(),
         label=iso_label(monday),

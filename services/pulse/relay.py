@@ -42,21 +42,21 @@ class Relayed:
     comment_id: int
     comment: str
     text: str
-    round_number: int
     round_id: int
 
 
 @dataclass(frozen=True)
 class AnswerTo:
-    """What the author's Answer button and form carry: the reply, and the number of its comment's round.
+    """What the author's Answer button and form carry: the reply, and the id of its comment's round.
 
-    Once the reply's route is deleted, nothing in the database says whose conversation it was; the round
-    number, which the button already holds, is all the bot uses then to say when those replies ended.
-    None: a button sent before it carried the number.
+    Once the reply's route is deleted, nothing in the database says whose conversation it was; the round's id,
+    which the button already holds, is all the bot uses then to say when those replies ended. Its id, not its
+    number: numbers start again at 1 in a workspace purged and installed again, ids are never given twice.
+    None: a button sent before it carried the id.
     """
 
     reply_id: int
-    round_number: int | None
+    round_id: int | None
 
 
 def relay_key_from(secret: str) -> bytes:
@@ -89,8 +89,7 @@ def reply_to_comment(
 
 
 def _relayed(session: Session, to: Employee, reply: PulseReply, comment: PulseComment, text: str) -> Relayed:
-    pulse_round = _round_of(session, comment)
-    return Relayed(to.slack_id, reply.id, comment.id, comment.text, text, pulse_round.number, pulse_round.id)
+    return Relayed(to.slack_id, reply.id, comment.id, comment.text, text, _round_of(session, comment).id)
 
 
 def relayed_key_prefix(round_id: int) -> str:
@@ -166,7 +165,7 @@ def _conversation(
     directory.require_active(author)
     found = _authors_conversation(session, workspace, author, to.reply_id, relay_key)
     if found is None:
-        raise _unanswerable(session, workspace, author, to.round_number, now)
+        raise _unanswerable(session, workspace, author, to.round_id, now)
     reply, comment, manager = found
     pulse_round = _round_of(session, comment)
     if not replies_open(pulse_round, now):
@@ -190,12 +189,12 @@ def _authors_conversation(
 
 
 def _unanswerable(
-    session: Session, workspace: Workspace, reader: Employee, round_number: int | None, now: datetime
+    session: Session, workspace: Workspace, reader: Employee, round_id: int | None, now: datetime
 ) -> DomainError:
     """Why there is nothing this person can answer, from the round the button names: it must not depend on rows."""
-    if round_number is None:
+    if round_id is None:
         return NotFound(f"{NOT_YOURS[:-1]}, or replies to it have ended.")
-    named = select(PulseRound).where(PulseRound.workspace_id == workspace.id, PulseRound.number == round_number)
+    named = select(PulseRound).where(PulseRound.workspace_id == workspace.id, PulseRound.id == round_id)
     pulse_round = session.scalars(named).one_or_none()
     if pulse_round is not None and pulse_round.status == "closed" and not replies_open(pulse_round, now):
         return _replies_ended(pulse_round, reader)

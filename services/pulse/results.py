@@ -74,6 +74,7 @@ class SubTeam:
 class TeamResults:
     label: str
     round_number: int
+    round_id: int
     threshold: int
     shown: bool
     invited: int
@@ -229,6 +230,7 @@ def _build(session: Session, loaded: Rounds, group: Group, now: datetime) -> Tea
     return TeamResults(
         label=group.label,
         round_number=latest.number,
+        round_id=latest.id,
         threshold=latest.anonymity_threshold,
         shown=view.shown,
         invited=invited if view.shown else 0,

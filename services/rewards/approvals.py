@@ -178,9 +178,31 @@ def _check_granted_this_month(
         nominee, title = directory.name_of(nomination.nominee), escape_mrkdwn(item.title)
         raise NotAllowed(
             f"{nominee} has already received {title} {plural(item.max_per_month, 'time')} "
-            "this month, the most the catalog allows: decline this one, or approve it from "
-            f"{moment_words(next_month_start(now), approver.tz)}, when the next month starts."
+            "this month, the most the catalog allows: decline this one, or "
+            + _when_to_approve(session, nomination, item.max_per_month, approver, now)
         )
+
+
+_OTHERS_WAITING = select(func.count(Nomination.id)).where(
+    Nomination.nominee_id == bindparam("nominee_id"),
+    Nomination.item_key == bindparam("item_key"),
+    Nomination.status == "pending",
+    Nomination.id != bindparam("nomination_id"),
+)
+
+
+def _when_to_approve(session: Session, nomination: Nomination, most: int, approver: Employee, now: datetime) -> str:
+    """The next month has room for this one only if what else waits cannot fill it first (a new nomination counts
+    this one as waiting, so it cannot); more waiting than that (the catalog was lowered) makes no date certain."""
+    values = {"nominee_id": nomination.nominee_id, "item_key": nomination.item_key, "nomination_id": nomination.id}
+    others = int(session.scalar(_OTHERS_WAITING, values) or 0)
+    if others < most:
+        return f"approve it from {moment_words(next_month_start(now), approver.tz)}, when the next month starts."
+    waits = "still waits" if others == 1 else "still wait"
+    return (
+        f"approve it in a month with room left: {plural(others, 'other nomination')} of "
+        f"{directory.name_of(nomination.nominee)} for it {waits} for approval, and the ones approved first count first."
+    )
 
 
 def decline(

@@ -13,7 +13,11 @@ from services.errors import NotAllowed
 from services.policy.rewards import RewardItem
 from services.rewards.approvals import granted_this_month
 from services.rewards.grants import next_month_start
-from services.text import escape_mrkdwn, plural
+from services.text import escape_mrkdwn, plural, truncate
+
+TITLE_SHOWN = 60
+"""Of a reward's title (up to 200 characters) in a refusal: a form shows 300 characters of an error, and when the
+reward frees up, at its end, must survive."""
 
 _WAITING_OF_ITEM = select(func.count(Nomination.id)).where(
     Nomination.nominee_id == bindparam("nominee_id"),
@@ -29,7 +33,8 @@ def check_item_limit(session: Session, item: RewardItem, nominator: Employee, no
     received = waiting + granted_this_month(session, nominee.id, item.key, now)
     if received >= item.max_per_month:
         raise NotAllowed(
-            f"{directory.name_of(nominee)} has already received or been put forward for {escape_mrkdwn(item.title)} "
+            f"{directory.name_of(nominee)} has already received or been put forward for "
+            f"{escape_mrkdwn(truncate(item.title, TITLE_SHOWN))} "
             f"{plural(item.max_per_month, 'time')} this month, the most the catalog allows. "
             + _when_again(item.max_per_month, waiting, nominator, now)
         )

@@ -6,10 +6,9 @@ from datetime import datetime, timedelta
 from unicodedata import east_asian_width
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from models import Employee, Resolution, Suggestion, SuggestionBacker, Workspace
+from models import Employee, Resolution, Suggestion, Workspace
 from services import audit, directory
 from services.errors import AlreadyDone, InvalidInput, NotAllowed, NotFound
 from services.policy.suggestions import SuggestionSettings
@@ -255,27 +254,3 @@ def set_status(
     )
     session.flush()
     return suggestion
-
-
-def back(
-    session: Session, *, workspace: Workspace, suggestion_id: int, backer: Employee, relay: Relay | None, now: datetime
-) -> tuple[Suggestion, bool]:
-    """Say "me too": once per person; returns the suggestion and whether this was new.
-
-    Not on your own named suggestion. On an anonymous one the author may back it like anyone: refusing
-    them would make the one teammate who never backs a popular idea its likely author."""
-    directory.require_active(backer)
-    suggestion = find(session, workspace, suggestion_id)
-    if not suggestion.anonymous and is_author(suggestion, backer, relay):
-        raise InvalidInput("That's your own suggestion: ask a colleague to back it instead.")
-    if suggestion.is_closed:
-        raise AlreadyDone(f"Suggestion #{suggestion.id} is already {STATUS_WORDS[suggestion.status]}.")
-    if any(row.employee_id == backer.id for row in suggestion.backers):
-        return suggestion, False
-    try:
-        with session.begin_nested():
-            session.add(SuggestionBacker(suggestion_id=suggestion.id, employee_id=backer.id, created_at=now))
-    except IntegrityError:
-        return suggestion, False
-    session.refresh(suggestion, ["backers"])
-    return suggestion, True

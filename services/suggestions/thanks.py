@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models import Employee, Nomination, Suggestion, Workspace
+from services import directory
 from services.policy.rewards import SHOUTOUT
 from services.rewards.approvals import grant_for
 from services.rewards.grants import reward_policy
@@ -33,10 +34,23 @@ def audience(session: Session, workspace: Workspace, suggestion: Suggestion) -> 
     if manager is None:
         people = [suggestion.author.slack_id] if suggestion.author is not None else []
         return Audience(None, tuple(people))
-    members = session.scalars(
-        select(Employee.slack_id).where(Employee.manager_id == manager.id, Employee.active).order_by(Employee.name)
-    )
-    return Audience(None, tuple(dict.fromkeys([manager.slack_id, *members])))
+    members = sorted(teammates(session, suggestion, manager), key=lambda person: person.name)
+    return Audience(None, tuple(dict.fromkeys([manager.slack_id, *(person.slack_id for person in members)])))
+
+
+def teammates(session: Session, suggestion: Suggestion, manager: Employee) -> list[Employee]:
+    """The manager's direct reports of the team the idea came from, not every one: someone leading a team directly
+    (an admin, say) may also lead the managers of other teams and people of other teams. A named idea's team is
+    its author's; an anonymous one's is the manager's own, and whoever of theirs leads no team of their own."""
+    reports = directory.direct_reports(session, manager.id)
+    if suggestion.author is not None:
+        return [person for person in reports if person.team_id == suggestion.author.team_id]
+    leaders = set(session.scalars(select(Employee.manager_id).where(Employee.active, Employee.manager_id.is_not(None))))
+    return [
+        person
+        for person in reports
+        if person.id not in leaders or (manager.team_id is not None and person.team_id == manager.team_id)
+    ]
 
 
 def team_channel(session: Session, workspace: Workspace, suggestion: Suggestion) -> str | None:

@@ -4,8 +4,13 @@ sees it, never refused by Slack."""
 import re
 from datetime import timedelta
 
+from sqlalchemy import select
+
 from bot.fakeslack.state import Call
 from handlers.blocks.pulse_results import MORE_COMMENTS_ACTION, more_value
+from models import PulseRound
+from services import directory
+from services.workspaces import purge, purge_plan, record_uninstall
 from tests.conftest import RunningBot
 from tests.e2e.test_pulse_rounds import answer, questions_dm, start, tick
 from tests.helpers import load_org, load_policy
@@ -131,7 +136,7 @@ def test_show_more_after_a_new_round_closed_says_so_instead_of_mixing_rounds(bot
     bot.driver.click("U0MGR1", Call("ack", first, 0, response={"ephemeral": True}), MORE_COMMENTS_ACTION)
 
     answer_text = bot.slack.calls("response_url")[-1].text
-    assert "Round 1 is no longer the latest results" in answer_text
+    assert "These results are no longer the latest: `/pulse results` shows round 2." in answer_text
     assert "Comment of" not in answer_text
 
 
@@ -140,10 +145,31 @@ def test_show_more_for_a_team_whose_results_are_not_shown_says_so_and_nothing_of
     a_round_with_a_comment_from_each_of(bot, with_twenty_more_in_east(bot))
     first = bot.driver.command("U0ADMIN", "/pulse", "results <@U0MGR1|maya>").json
 
-    forged = more_value(1, 20, "U0MGR2")
+    with bot.sessions() as session:
+        forged = more_value(session.scalars(select(PulseRound.id)).one(), 20, "U0MGR2")
     message = Call("ack", first, 0, response={"ephemeral": True})
     bot.driver.click("U0ADMIN", message, MORE_COMMENTS_ACTION, value=forged)
 
     answer_text = bot.slack.calls("response_url")[-1].text
     assert "Round 1's results for" in answer_text and "are not shown" in answer_text
     assert "no longer the latest" not in answer_text and "Comment of" not in answer_text
+
+
+def test_show_more_from_before_a_purge_shows_nothing_of_the_new_installs_round_of_the_same_number(
+    bot: RunningBot,
+) -> None:
+    a_round_with_a_comment_from_each_of(bot, with_twenty_more_in_east(bot))
+    first = bot.driver.command("U0MGR1", "/pulse", "results").json
+    with bot.sessions.begin() as session:  # uninstalled (Slack's token left alone: the bot keeps it), then purged
+        workspace = directory.find_workspace(session, "T0LATITUDE")
+        assert workspace is not None
+        record_uninstall(session, workspace=workspace, now=bot.clock.now())
+        purge(session, purge_plan(session, workspace=workspace, now=bot.clock.now(), retention_days=30, force=True))
+    bot.slack.reset()
+    a_round_with_a_comment_from_each_of(bot, with_twenty_more_in_east(bot), "words of the new install. " * 20)
+
+    bot.driver.click("U0MGR1", Call("ack", first, 0, response={"ephemeral": True}), MORE_COMMENTS_ACTION)
+
+    answer_text = bot.slack.calls("response_url")[-1].text
+    assert "These results are no longer the latest: `/pulse results` shows round 1." in answer_text
+    assert "words of the new install" not in answer_text

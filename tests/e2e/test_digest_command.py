@@ -1,6 +1,6 @@
 """`/digest` previews this week so far, privately; HR and admins may ask for a team; others learn what it is for."""
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import select
@@ -202,3 +202,17 @@ def test_declining_in_the_private_preview_through_the_reason_modal_replaces_the_
     assert [c.method for c in ready.slack.calls() if c.method.endswith(":failed")] == []
     [outcome] = ready.slack.calls("chat.postMessage", channel="U0AGENT1")
     assert "Not for a late parcel" in outcome.text
+
+
+def test_this_week_so_far_is_compared_with_last_week_up_to_the_same_local_time_across_daylight_saving(
+    ready: RunningBot,
+) -> None:
+    # Maya is in New York, which springs forward at 02:00 on Sunday 8 March 2026: her week so far is an hour short.
+    ready.clock.set(datetime(2026, 3, 1, 14, 30, tzinfo=UTC))  # Sunday 1 March, 09:30 in New York
+    ready.driver.command("U0AGENT1", "/resolve", "credit 5 order 77 apologised for the wait")
+
+    ready.clock.set(datetime(2026, 3, 8, 13, 45, tzinfo=UTC))  # Sunday 8 March, 09:45 in New York
+    text = as_text(digest_command(ready, "U0MGR1").args["blocks"])
+
+    assert "This week so far: Mon 02 Mar – Sun 08 Mar" in text
+    assert "*Customer fixes:* 1 (last week 7)" in text, "the fixes logged on Sunday 1 March before 09:45 count"

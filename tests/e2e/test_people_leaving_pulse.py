@@ -132,8 +132,9 @@ def test_someone_else_clicking_the_answer_button_of_a_manager_who_left_learns_no
     to_author = maya_replied_then_left(bot)
     with bot.sessions() as session:
         real = session.scalars(select(PulseReply.id)).one()
+        round_id = session.scalars(select(PulseRound.id)).one()
 
     forwarded = answer_form_reply(bot, "U0A02", to_author)
-    made_up = answer_form_reply(bot, "U0A02", to_author, value=f"{real + 1000}:1")
+    made_up = answer_form_reply(bot, "U0A02", to_author, value=f"{real + 1000}:r{round_id}")
 
     assert forwarded == made_up == NOT_YOURS

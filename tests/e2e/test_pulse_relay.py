@@ -8,7 +8,9 @@ from sqlalchemy import select
 from bot.fakeslack.server import Call
 from handlers.blocks import pulse as blocks
 from handlers.blocks import pulse_results as result_blocks
-from models import PulseComment, PulseRelay, PulseReply
+from models import PulseComment, PulseRelay, PulseReply, PulseRound
+from services import directory
+from services.workspaces import purge, purge_plan, record_uninstall
 from tests.conftest import RunningBot
 from tests.e2e.test_pulse_results import answer_all, close
 from tests.e2e.test_pulse_rounds import questions_dm, start, tick
@@ -199,6 +201,7 @@ def forwarded_and_made_up(bot: RunningBot, bare: bool) -> list[tuple[str, str]]:
     [to_author] = bot.slack.calls("chat.postMessage")
     with bot.sessions() as session:
         real = session.scalars(select(PulseReply.id)).one()
+        round_id = session.scalars(select(PulseRound.id)).one()
     told = []
     for later in STAGES.values():
         if later is None:
@@ -206,7 +209,7 @@ def forwarded_and_made_up(bot: RunningBot, bare: bool) -> list[tuple[str, str]]:
         else:
             bot.clock.advance(later)
         forwarded = answer_form_reply(bot, "U0B01", to_author, value=str(real) if bare else None)
-        made_up = answer_form_reply(bot, "U0B01", to_author, value=str(real + 1000) + ("" if bare else ":1"))
+        made_up = answer_form_reply(bot, "U0B01", to_author, value=str(real + 1000) + ("" if bare else f":r{round_id}"))
         told.append((forwarded, made_up))
     with bot.sessions() as session:
         assert session.scalars(select(PulseReply)).all() == []
@@ -280,3 +283,24 @@ def test_someone_else_who_sees_that_comment_gets_the_form_and_is_not_told_whose_
 
     assert len(bot.slack.calls("views.open")) == 1
     assert bot.slack.calls("response_url") == []
+
+
+def test_an_answer_button_from_before_a_purge_is_not_read_as_the_new_installs_round_of_that_number(
+    bot: RunningBot,
+) -> None:
+    commented_round(bot)
+    reply_from_results(bot, "U0MGR1", "Which shifts?")
+    [to_author] = bot.slack.calls("chat.postMessage")
+    with bot.sessions.begin() as session:  # uninstalled (Slack's token left alone: the bot keeps it), then purged
+        workspace = directory.find_workspace(session, "T0LATITUDE")
+        assert workspace is not None
+        record_uninstall(session, workspace=workspace, now=bot.clock.now())
+        purge(session, purge_plan(session, workspace=workspace, now=bot.clock.now(), retention_days=30, force=True))
+    bot.slack.reset()
+    commented_round(bot)  # installed again: its first round is round 1 too
+    bot.clock.advance(timedelta(days=15))
+    tick(bot)
+
+    told = answer_form_reply(bot, "U0A01", to_author)
+
+    assert "have ended" not in told, "the new round 1's replies, not the purged one's"

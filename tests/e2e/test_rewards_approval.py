@@ -353,3 +353,27 @@ def test_revoke_on_a_grant_already_fulfilled_says_so_before_any_form_opens(ready
     assert ready.slack.calls("views.open") == []
     [told] = ready.slack.calls("response_url")
     assert "is already fulfilled; nothing changed" in told.args["text"]
+
+
+def test_a_refusal_at_the_monthly_most_promises_no_date_while_others_waiting_could_take_the_next_month(
+    ready: RunningBot,
+) -> None:
+    three = EXAMPLE_POLICY.read_text().replace("max_per_month = 2", "max_per_month = 3", 1)
+    load_policy_text(ready.sessions, ready.clock.now(), three)
+    for giver, why in (("U0AGENT1", "calmed a customer"), ("U0AGENT3", "covered a shift"), ("U0HR", "trained us")):
+        ready.driver.command(giver, "/nominate", f"{LEE} voucher_25 {why}")
+    lowered = EXAMPLE_POLICY.read_text().replace("max_per_month = 2", "max_per_month = 1", 1)
+    load_policy_text(ready.sessions, ready.clock.now(), lowered)
+    first, second, third = [call for call in ready.slack.calls("chat.postMessage") if blocks.APPROVE in str(call.args)]
+    ready.driver.click("U0MGR1", first, blocks.APPROVE)
+
+    ready.driver.click("U0MGR1", second, blocks.APPROVE)
+    refused = ready.slack.calls("response_url")[-1].text
+    ready.clock.set(datetime(2026, 4, 1, 9, 0, tzinfo=UTC))
+    ready.driver.click("U0MGR1", third, blocks.APPROVE)
+    ready.driver.click("U0MGR1", second, blocks.APPROVE)
+    refused_again = ready.slack.calls("response_url")[-1].text
+
+    assert "approve it from" not in refused, "the third, approved first in April, takes April's one"
+    assert "1 other nomination of Lee Senior for it still waits for approval" in refused
+    assert "has already received Coffee &amp; cake voucher 1 time this month" in refused_again

@@ -344,3 +344,29 @@ def test_the_biggest_catalog_the_policy_allows_opens_in_the_modal(bot: RunningBo
     [opened] = bot.slack.calls("views.open")
     [picker] = [b for b in opened.args["view"]["blocks"] if b["block_id"] == blocks.REWARD]
     assert len(picker["element"]["options"]) == 100
+
+
+def test_the_modal_refusing_a_reward_at_its_monthly_most_keeps_when_it_frees_up_however_long_its_title(
+    ready: RunningBot,
+) -> None:
+    long_title = "Coffee & cake voucher for " + "the whole support floor and " * 6 + "all"
+    assert len(long_title) <= 200
+    policy = EXAMPLE_POLICY.read_text().replace('title = "Coffee & cake voucher"', f'title = "{long_title}"', 1)
+    load_policy_text(ready.sessions, ready.clock.now(), policy)
+    for giver, why in (("U0AGENT1", "calmed a customer"), ("U0MGR2", "covered a shift")):
+        ready.driver.command(giver, "/nominate", f"{LEE} voucher_25 {why}")
+    for request in [call for call in ready.slack.calls("chat.postMessage") if blocks.APPROVE in str(call.args)]:
+        ready.driver.click(request.channel, request, blocks.APPROVE)
+    ready.driver.command("U0AGENT3", "/nominate")
+    [opened] = ready.slack.calls("views.open")
+
+    reply = ready.driver.submit(
+        "U0AGENT3",
+        opened.args["view"],
+        {blocks.PEOPLE: ["U0AGENT2"], blocks.REWARD: "voucher_25", blocks.REASON: "saved an order"},
+    )
+
+    [error] = reply.json["errors"].values()
+    assert "Lee Senior has already received or been put forward for Coffee & cake voucher for the whole" in error
+    assert "2 times this month, the most the catalog allows." in error
+    assert error.endswith("or this one again from Tuesday 31 March at 17:00 Los Angeles time."), error

@@ -6,6 +6,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.fakeslack import Call
+from handlers.jobs.drain_outbox import drain_outbox
 from models import AuditEvent, Resolution, RewardGrant, Suggestion, SuggestionBacker, Workspace
 from services.rewards.export import export_grants, parse_period
 from tests.conftest import RunningBot
@@ -312,3 +313,44 @@ def test_a_newcomers_suggestion_names_them_as_slack_shows_them_not_by_the_handle
     assert "Sent your suggestion" in reply.text
     [card] = [c for c in ready.slack.calls("chat.postMessage") if "Suggestion #" in str(c.args.get("blocks"))]
     assert f"from <@{nora}>" in str(card.args["blocks"]) and "nora.newbie" not in str(card.args["blocks"])
+
+
+def test_me_too_answers_the_same_for_a_suggestion_never_sent_as_for_one_not_shown_where_it_was_clicked(
+    ready: RunningBot,
+) -> None:
+    suggest(ready)
+    ready.driver.command("U0AGENT3", "/suggest", "Support West wants a quieter break room")
+    post = ready.slack.calls("chat.postMessage", channel="C0EAST")[-1]
+    west = max(s.id for s in all_suggestions(ready))
+
+    ready.driver.click("U0AGENT2", post, "suggestion_back", value=str(west))
+    ready.driver.click("U0AGENT2", post, "suggestion_back", value=str(west + 1))
+
+    other_team, never_sent = [c.text for c in ready.slack.calls("response_url")]
+    assert other_team.replace(f"#{west}", "#N") == never_sent.replace(f"#{west + 1}", "#N")
+    with ready.sessions() as session:
+        assert count(session, SuggestionBacker) == 0
+
+
+def all_suggestions(bot: RunningBot) -> list[Suggestion]:
+    with bot.sessions() as session:
+        found = list(session.scalars(select(Suggestion)))
+        session.expunge_all()
+        return found
+
+
+def test_you_said_we_did_by_dm_from_a_team_an_admin_leads_directly_reaches_no_other_teams_manager(
+    ready: RunningBot,
+) -> None:
+    # Ada (admin, Operations) leads Hana (People) directly, and the managers of Support East and West.
+    reply = ready.driver.command("U0HR", "/suggest", "a shared calendar for leave requests")
+    assert "Ada Admin" in reply.text
+    card = ready.slack.calls("chat.postMessage", channel="U0ADMIN")[-1]
+
+    ready.driver.click("U0ADMIN", card, "suggestion_done")
+    ready.driver.submit("U0ADMIN", ready.slack.calls("views.open")[-1].args["view"], {"note": "The calendar is up"})
+    drain_outbox(ready.runtime.deps, ready.runtime.app.client)
+
+    told = {c.channel for c in ready.slack.calls("chat.postMessage") if "You said, we did" in c.text}
+    assert told == {"U0ADMIN"}, "Maya and Omar lead other teams"
+    assert "The calendar is up" in ready.slack.calls("chat.postMessage", channel="U0HR")[-1].text

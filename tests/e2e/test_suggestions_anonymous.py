@@ -7,8 +7,9 @@ import pytest
 from sqlalchemy import Engine, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
+from handlers.jobs.drain_outbox import drain_outbox
 from models import AuditEvent, Base, Delivery, Suggestion, SuggestionBacker
-from tests.conftest import RunningBot
+from tests.conftest import FIXTURES, RunningBot
 from tests.helpers import POLICY_EXAMPLE, count, employee, load_org, load_policy
 from tests.suggestions_helpers import SUGGESTIONS_POLICY, load_suggestion_org
 
@@ -254,3 +255,23 @@ def test_an_idea_on_several_lines_cannot_forge_lines_of_the_managers_digest(read
     lines = preview.text.splitlines()
     assert not [line for line in lines if line.startswith(("*Escalations waiting on you:*", "*Pulse:*"))], lines
     assert any(line.endswith(f"backing: {' '.join(forged.split())}") for line in lines), lines
+
+
+def test_an_anonymous_idea_from_a_team_an_admin_leads_directly_is_told_done_to_no_other_teams_manager(
+    bot: RunningBot,
+) -> None:
+    """Ada (admin, Operations) leads five of Operations directly, and Maya and Omar, who lead their own teams."""
+    operations = "".join(
+        f"U0OPS{n},Ops {n},Operations,frontline,U0ADMIN,ops{n}@example.com,Europe/London,agent\n" for n in range(5)
+    )
+    load_suggestion_org(bot.sessions, bot.clock.now())
+    load_org(bot.sessions, bot.clock.now(), (FIXTURES / "org.csv").read_text() + operations)
+    assert suggest_anonymously(bot, "U0OPS0", "One rota for the whole floor") == {}
+    card = bot.slack.calls("chat.postMessage", channel="U0ADMIN")[-1]
+
+    bot.driver.click("U0HR", card, "suggestion_done")
+    bot.driver.submit("U0HR", bot.slack.calls("views.open")[-1].args["view"], {"note": "The rota is shared"})
+    drain_outbox(bot.runtime.deps, bot.runtime.app.client)
+
+    told = {c.channel for c in bot.slack.calls("chat.postMessage") if "You said, we did" in c.text}
+    assert told == {"U0ADMIN", "U0HR", *(f"U0OPS{n}" for n in range(5))}, "not Maya nor Omar"

@@ -246,6 +246,15 @@ def test_a_form_error_names_a_mentioned_person_in_words_not_as_a_raw_mention() -
     assert labelled["errors"]["people"] == "Nobody can approve a reward for nora: no manager"
 
 
+def test_a_form_error_too_long_for_its_field_is_cut_before_its_last_sentence_which_survives() -> None:
+    long = field_errors("people", "Refused because " + "very " * 80 + "long. Try again on Tuesday 31 March.")
+    one_sentence = field_errors("people", "x" * 400)
+
+    assert len(long["errors"]["people"]) == 300
+    assert long["errors"]["people"].endswith("… Try again on Tuesday 31 March.")
+    assert one_sentence["errors"]["people"] == "x" * 299 + "…"
+
+
 def test_lines_too_many_for_their_room_end_with_how_many_were_left_out_and_where() -> None:
     short = packed_sections([f"line {n}" for n in range(100)], 3)
     long = packed_sections([f"{n}: " + "&amp;" * 500 for n in range(10)], 4, where="`/boundaries`")

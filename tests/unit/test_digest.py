@@ -160,6 +160,12 @@ def test_weeks_follow_the_local_calendar_across_daylight_saving() -> None:
     assert week.previous_end == week.start
     so_far = week_so_far(datetime(2026, 3, 4, 12, tzinfo=UTC), "Asia/Tokyo")
     assert (so_far.start, so_far.end) == (datetime(2026, 3, 1, 15, tzinfo=UTC), datetime(2026, 3, 4, 12, tzinfo=UTC))
+    # Sunday 8 March 09:45 in New York, after springing forward, against Sunday 1 March 09:45 there.
+    sunday = week_so_far(datetime(2026, 3, 8, 13, 45, tzinfo=UTC), "America/New_York")
+    assert (sunday.previous_start, sunday.previous_end) == (
+        datetime(2026, 2, 23, 5, tzinfo=UTC),
+        datetime(2026, 3, 1, 14, 45, tzinfo=UTC),
+    )
 
 
 def test_the_send_moment_is_the_policy_weekday_and_hour_in_the_managers_zone() -> None:
