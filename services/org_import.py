@@ -13,7 +13,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, lazyload
 
-from models import AuditEvent, Employee, Team, Workspace
+from models import AuditEvent, Employee, RewardGrant, Team, Workspace
 from services import audit
 from services.config_cache import bump
 from services.handover import Handover, hand_over_pending
@@ -198,8 +198,10 @@ class _Teams:
         return team
 
     def _merge(self, other: Team, *, into: Team, name: str) -> None:
-        """A team stored twice in different letter case (before this rule): its people join the one the file names."""
+        """A team stored twice in different letter case (before this rule): its people, and the grants filed under it,
+        join the one the file names."""
         self.session.execute(update(Employee).where(Employee.team_id == other.id).values(team_id=into.id))
+        self.session.execute(update(RewardGrant).where(RewardGrant.team_id == other.id).values(team_id=into.id))
         self.renamed.append(f"team {other.name!r} -> {name!r}")
         self.stored.remove(other)
         self.session.delete(other)
