@@ -40,7 +40,7 @@ def sam_thanked_in_march_then_moved_in_april(sessions: sessionmaker[Session]) ->
         give(session, "U0AGENT3", "U0AGENT1", "shoutout", "Welcome to West", at(2, 9, month=4))
 
 
-def export_rows(database_url: str, out: Path, *options: str) -> list[dict[str, object]]:
+def export_rows(out: Path, *options: str) -> list[dict[str, object]]:
     assert main(["export", "rewards", *options, "--format", "jsonl", "--out", str(out)]) == 0
     return [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
 
@@ -52,9 +52,9 @@ def test_a_quarter_exported_by_team_keeps_grants_with_the_team_they_were_granted
     monkeypatch.setenv("DATABASE_URL", database_url)
     q1 = ("--from", "2026-01-01", "--to", "2026-03-31")
 
-    east = export_rows(database_url, tmp_path / "east.jsonl", *q1, "--team", "Support East")
-    west = export_rows(database_url, tmp_path / "west.jsonl", *q1, "--team", "Support West")
-    april = export_rows(database_url, tmp_path / "april.jsonl", "--from", "2026-04-01", "--to", "2026-04-30")
+    east = export_rows(tmp_path / "east.jsonl", *q1, "--team", "Support East")
+    west = export_rows(tmp_path / "west.jsonl", *q1, "--team", "Support West")
+    april = export_rows(tmp_path / "april.jsonl", "--from", "2026-04-01", "--to", "2026-04-30")
 
     assert [(row["grant_id"], row["team"], row["manager"]) for row in east] == [(1, "Support East", "Maya Manager")]
     assert [(row["grant_id"], row["team"], row["manager"]) for row in west] == [(2, "Support West", "Omar Manager")]
@@ -74,6 +74,8 @@ def test_the_csv_hr_gets_in_slack_shows_the_team_and_manager_at_granting(bot: Ru
         ("3", "Support West", "Omar Manager"),
     ]
     assert [row["grant_id"] for row in west] == ["2"], "Sam's March thanks are Support East's, where Sam worked then"
+    told = bot.slack.files()[0].args["initial_comment"]
+    assert "`team` and `manager` are the recipient's when it was granted" in told, told
 
 
 def uploaded_rows(files: dict[str, bytes]) -> list[dict[str, str]]:
@@ -99,7 +101,7 @@ def test_grants_of_a_team_stored_twice_in_different_case_follow_it_into_the_one_
     org.write_text(ORG, encoding="utf-8")
 
     assert main(["org", "import", str(org)]) == 0
-    east_rows = export_rows(database_url, tmp_path / "east.jsonl", "--from", "2026-03-01", "--team", "Support East")
+    east_rows = export_rows(tmp_path / "east.jsonl", "--from", "2026-03-01", "--team", "Support East")
 
     assert [(row["grant_id"], row["team"]) for row in east_rows] == [(1, "Support East")]
     with sessions() as session:
