@@ -20,9 +20,12 @@ down_revision: str | None = "0026"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
+KEEP_AUTOINCREMENT = {"sqlite_autoincrement": True}
+"""SQLite's copy of the table keeps counting ids on from the highest ever given (0023): never one given twice."""
+
 
 def upgrade() -> None:
-    with op.batch_alter_table("reward_grants", schema=None) as batch_op:
+    with op.batch_alter_table("reward_grants", schema=None, table_kwargs=KEEP_AUTOINCREMENT) as batch_op:
         batch_op.add_column(sa.Column("team_id", sa.Integer(), nullable=True))
         batch_op.add_column(sa.Column("manager_id", sa.Integer(), nullable=True))
         batch_op.create_foreign_key(batch_op.f("fk_reward_grants_team_id_teams"), "teams", ["team_id"], ["id"])
@@ -42,7 +45,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("reward_grants", schema=None) as batch_op:
+    with op.batch_alter_table("reward_grants", schema=None, table_kwargs=KEEP_AUTOINCREMENT) as batch_op:
         batch_op.drop_index("ix_reward_grants_team_granted")
         batch_op.drop_constraint(batch_op.f("fk_reward_grants_manager_id_employees"), type_="foreignkey")
         batch_op.drop_constraint(batch_op.f("fk_reward_grants_team_id_teams"), type_="foreignkey")
