@@ -91,7 +91,8 @@ def _nomination(number: int) -> dict[str, object]:
 def _grant(number: int) -> dict[str, object]:
     giver, taker = _pair(number)
     return {
-        "id": number, "workspace_id": 1, "nomination_id": number, "recipient_id": taker, "nominator_id": giver,
+        "id": number, "workspace_id": 1, "nomination_id": number, "recipient_id": taker, "team_id": 1,
+        "manager_id": None, "nominator_id": giver,
         "item_key": "shoutout", "title": "Shout-out", "kind": "praise", "value": Decimal(0), "unit": "USD",
         "reason": f'=cmd|"{number}", thanks\nfor the help', "status": "approved", "granted_at": _when(number),
     }  # fmt: skip
@@ -100,8 +101,8 @@ def _grant(number: int) -> dict[str, object]:
 DUMP_SQL = (
     "SELECT g.id, g.granted_at, r.slack_id, r.name, r.email, t.name, m.name, g.item_key, g.title, g.kind, "
     "g.value, g.unit, n.name, a.name, g.reason, g.resolution_id, g.status, g.fulfilled_at "
-    "FROM reward_grants g JOIN employees r ON g.recipient_id = r.id LEFT JOIN teams t ON r.team_id = t.id "
-    "LEFT JOIN employees m ON r.manager_id = m.id JOIN employees n ON g.nominator_id = n.id "
+    "FROM reward_grants g JOIN employees r ON g.recipient_id = r.id LEFT JOIN teams t ON g.team_id = t.id "
+    "LEFT JOIN employees m ON g.manager_id = m.id JOIN employees n ON g.nominator_id = n.id "
     "LEFT JOIN employees a ON g.approver_id = a.id "
     "WHERE g.workspace_id = 1 AND g.status IN ('approved', 'fulfilled') ORDER BY g.granted_at, g.id"
 )

@@ -78,6 +78,7 @@ def _nomination(
     grant = common | {
         "nomination_id": n + 1,
         "recipient_id": nominee,
+        "manager_id": org.manager_of[nominee],
         "status": "approved",
         "granted_at": decided or at,
     }

@@ -184,8 +184,9 @@ def upload_export(
 
 
 COLUMNS_NOTE = (
-    "Key columns: `recipient_name`, `title`, `value` and `currency`, `status`; `granted_at` and `fulfilled_at` are "
-    f"UTC times ({len(reward_export.EXPORT_COLUMNS)} columns in all)."
+    "Key columns: `recipient_name`, `title`, `value` and `currency`, `status`; `team` and `manager` are the "
+    "recipient's when it was granted; `granted_at` and `fulfilled_at` are UTC times "
+    f"({len(reward_export.EXPORT_COLUMNS)} columns in all)."
 )
 """What HR reads the file by, said where they get it: they have the file in Slack, not the README's column list."""
 

@@ -62,12 +62,17 @@ class RewardGrant(Base):
         CheckConstraint("status IN ('approved', 'fulfilled', 'revoked')", name="status"),
         Index("ix_reward_grants_workspace_granted", "workspace_id", "granted_at"),
         Index("ix_reward_grants_recipient_granted", "recipient_id", "granted_at"),
+        Index("ix_reward_grants_team_granted", "team_id", "granted_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     workspace_id: Mapped[int] = mapped_column(ForeignKey("workspaces.id"))
     nomination_id: Mapped[int] = mapped_column(ForeignKey("nominations.id"), unique=True)
     recipient_id: Mapped[int] = mapped_column(ForeignKey("employees.id"))
+    team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id"))
+    """The recipient's team when granted: HR's export files the grant under it, wherever they work since."""
+    manager_id: Mapped[int | None] = mapped_column(ForeignKey("employees.id"))
+    """The recipient's manager when granted, for the same reason."""
     nominator_id: Mapped[int] = mapped_column(ForeignKey("employees.id"), index=True)
     approver_id: Mapped[int | None] = mapped_column(ForeignKey("employees.id"))
     item_key: Mapped[str] = mapped_column(String(64))

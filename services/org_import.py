@@ -4,17 +4,18 @@ An optional column the file lacks leaves everyone's stored value alone; an empty
 Someone the directory learnt from Slack (never in the file) is deactivated by `deactivate_missing` only once the
 file has had a chance to list them: if they were already known at the previous import. Someone Slack deactivated
 (services/departures.py) stays inactive though the file lists them: only Slack reactivating them brings them back.
+An import that would deactivate too many at once (a file of one region) is refused unless confirmed (`org_leavers`).
 """
 
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, lazyload
 
-from models import AuditEvent, Employee, Team, Workspace
-from services import audit
+from models import Employee, RewardGrant, Team, Workspace
+from services import audit, org_leavers
 from services.config_cache import bump
 from services.handover import Handover, hand_over_pending
 from services.org_file import OPTIONAL_COLUMNS, OrgRow
@@ -45,11 +46,18 @@ def import_org(
     deactivate_missing: bool,
     actor: str,
     now: datetime,
+    confirm_mass_deactivation: bool = False,
 ) -> ImportReport:
+    """`confirm_mass_deactivation`: the operator says the file leaves out that many people on purpose (see
+    `org_leavers`); without it, an import that would deactivate too many is refused."""
     active = policy_to_change(session, workspace)  # first: policy loads (and other imports) wait until this commits
     existing = _everyone(session, workspace)
     _check_profiles(active, rows, existing)
     _keep_an_admin(existing, rows, deactivate_missing)
+    in_file = {row.slack_id for row in rows}
+    leaving = org_leavers.leavers(session, workspace, existing, in_file) if deactivate_missing else None
+    if leaving is not None:
+        org_leavers.refuse_a_partial_file(existing, leaving, confirmed=confirm_mass_deactivation)
     managers_before = managers_of(existing.values())
     teams = _Teams(session, workspace)
     employees = _people_of_the_file(session, workspace, rows, existing, now)
@@ -72,9 +80,10 @@ def import_org(
             report.unchanged += 1
         if not employee.active and employee.left_slack_at is not None:
             report.left_slack.append(label)
-    if deactivate_missing:
-        since = _last_import(session, workspace)
-        report.deactivated, report.newcomers_kept = _deactivate(existing, employees, since, now)
+    if leaving is not None:
+        org_leavers.deactivate(existing, in_file, leaving, now)
+        report.deactivated = [org_leavers.label(employee) for employee in leaving.gone]
+        report.newcomers_kept = [org_leavers.label(employee) for employee in leaving.spared]
     session.flush()
     after = managers_of(existing.values())
     follow_moved_teams(session, workspace=workspace, before=managers_before, after=after)
@@ -198,8 +207,10 @@ class _Teams:
         return team
 
     def _merge(self, other: Team, *, into: Team, name: str) -> None:
-        """A team stored twice in different letter case (before this rule): its people join the one the file names."""
+        """A team stored twice in different letter case (before this rule): its people, and the grants filed under it,
+        join the one the file names."""
         self.session.execute(update(Employee).where(Employee.team_id == other.id).values(team_id=into.id))
+        self.session.execute(update(RewardGrant).where(RewardGrant.team_id == other.id).values(team_id=into.id))
         self.renamed.append(f"team {other.name!r} -> {name!r}")
         self.stored.remove(other)
         self.session.delete(other)
@@ -239,34 +250,6 @@ def _apply_row(employee: Employee, row: OrgRow, team: Team, manager: Employee | 
         changes.append("now in the directory" if employee.active else "reactivated")
         employee.active, employee.in_directory = True, True
     return changes
-
-
-def _last_import(session: Session, workspace: Workspace) -> datetime | None:
-    """When the org file was last imported (None: never)."""
-    imports = select(func.max(AuditEvent.at)).where(
-        AuditEvent.workspace_id == workspace.id, AuditEvent.action == "org.import"
-    )
-    return session.scalar(imports)
-
-
-def _deactivate(
-    existing: dict[str, Employee], kept: dict[str, Employee], last_import: datetime | None, now: datetime
-) -> tuple[list[str], list[str]]:
-    """Deactivate whoever the file leaves out, but a newcomer it has not yet had a chance to list: someone who
-    first used the bot after the previous import (or before any). Returns (deactivated, newcomers left active)."""
-    gone, spared = [], []
-    for slack_id, employee in existing.items():
-        if slack_id not in kept:
-            employee.left_slack_at = None  # the file says they left too: Slack reactivating them no longer undoes it
-        if slack_id in kept or not employee.active:
-            continue
-        label = f"{employee.name} ({slack_id})"
-        if not employee.in_directory and (last_import is None or employee.created_at >= last_import):
-            spared.append(label)
-            continue
-        employee.active, employee.updated_at = False, now
-        gone.append(label)
-    return gone, spared
 
 
 def org_tree(session: Session, workspace: Workspace) -> list[tuple[int, Employee]]:

@@ -7,6 +7,7 @@ from bot.cli.common import actor, add_workspace_option, resolve_workspace, trans
 from bot.cli.files import UnreadableFile, read_utf8
 from bot.clock import SystemClock
 from services.org_import import ImportReport, OrgFileError, import_org, org_tree, parse_org_csv
+from services.org_leavers import CONFIRM_FLAG, MASS_COUNT, MASS_SHARE
 
 SAVE_AS_UTF8 = (
     'in Excel use Save As, then "CSV UTF-8 (Comma delimited)"; in another program, save it with the UTF-8 encoding'
@@ -19,6 +20,13 @@ def add_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[ty
     load = actions.add_parser("import", help="load or update employees from a CSV file")
     load.add_argument("file", type=Path, help="CSV: slack_id,name,team,role,manager_slack_id[,email,tz,profile]")
     load.add_argument("--deactivate-missing", action="store_true", help="deactivate people not in the file")
+    load.add_argument(
+        CONFIRM_FLAG,
+        action="store_true",
+        help=f"with --deactivate-missing: go on even when it deactivates more than {round(MASS_SHARE * 100)}%% of "
+        f"the active people and more than {MASS_COUNT} (refused without it: a file of one region would deactivate "
+        "the rest)",
+    )
     add_workspace_option(load)
     load.set_defaults(handler=run_import)
     show = actions.add_parser("show", help="print the directory as a tree of managers")
@@ -40,6 +48,7 @@ def run_import(args: argparse.Namespace) -> int:
             workspace=workspace,
             rows=rows,
             deactivate_missing=args.deactivate_missing,
+            confirm_mass_deactivation=args.confirm_mass_deactivation,
             actor=actor(),
             now=now,
         )

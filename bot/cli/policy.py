@@ -10,8 +10,9 @@ from bot.clock import SystemClock
 from services.errors import InvalidInput
 from services.handover import hand_over_suggestions
 from services.money import format_money
+from services.policy.changes import policy_changes
 from services.policy.file import PolicyError
-from services.policy.versions import ActivePolicy, current_policy, load_policy
+from services.policy.versions import ActivePolicy, Policy, current_policy, load_policy, parse_policy
 from services.suggestions import proposals
 from services.suggestions.apply import change_note
 from services.text import plural
@@ -60,9 +61,19 @@ def run_load(args: argparse.Namespace) -> int:
         print(f"unchanged: {args.file} is the same as version {version.number}, which stays in force")
     else:
         print(f"loaded {args.file} as policy version {version.number} (sha256 {version.sha256[:12]})")
+        print(describe_changes(before, parse_policy(text)))
     for handover in handovers:
         print(f"re-routed {describe_handover(handover)}")
     return 0
+
+
+def describe_changes(before: ActivePolicy | None, after: Policy) -> str:
+    changes = policy_changes(before.policy if before else None, after)
+    if before is None:
+        return "\n".join(changes)
+    if not changes:
+        return f"no rule changed from version {before.version.number}: only comments, layout or order differ"
+    return "\n".join([f"changes from version {before.version.number}:", *(f"  {line}" for line in changes)])
 
 
 def run_show(args: argparse.Namespace) -> int:

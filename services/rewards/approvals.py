@@ -52,10 +52,13 @@ def hr_people(session: Session, workspace_id: int) -> list[Employee]:
 
 
 def grant_for(session: Session, nomination: Nomination, *, approver: Employee | None, now: datetime) -> RewardGrant:
+    """The grant keeps the recipient's team and manager of this moment: HR's export files it under them."""
     grant = RewardGrant(
         workspace_id=nomination.workspace_id,
         nomination=nomination,
         recipient=nomination.nominee,
+        team_id=nomination.nominee.team_id,
+        manager_id=nomination.nominee.manager_id,
         nominator=nomination.nominator,
         approver=approver,
         item_key=nomination.item_key,

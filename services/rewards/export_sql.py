@@ -97,7 +97,8 @@ def _select(
     A code can neither start like a formula nor need quotes, by what is allowed into it: a Slack user id
     (`U`/`W`, capitals and digits), a reward key (lowercase, digits, `_`), a kind, a currency or
     `hours`, a status (a test in `tests/unit/test_rewards_rules.py` keeps it so). Leaving their checks out
-    saves a third of the database's work on the line.
+    saves a third of the database's work on the line. The team and manager are the grant's own, the recipient's when
+    it was granted: a quarter exported by team keeps the grants of someone who moved since with their old team.
     """
     recipient, manager = aliased(Employee), aliased(Employee)
     nominator, approver = aliased(Employee), aliased(Employee)
@@ -119,8 +120,8 @@ def _select(
             func.coalesce(_iso_sql(RewardGrant.fulfilled_at, dialect), blank),
         )
         .join(recipient, RewardGrant.recipient_id == recipient.id)
-        .outerjoin(Team, recipient.team_id == Team.id)
-        .outerjoin(manager, recipient.manager_id == manager.id)
+        .outerjoin(Team, RewardGrant.team_id == Team.id)
+        .outerjoin(manager, RewardGrant.manager_id == manager.id)
         .join(nominator, RewardGrant.nominator_id == nominator.id)
         .outerjoin(approver, RewardGrant.approver_id == approver.id)
         .where(
@@ -131,7 +132,7 @@ def _select(
         )
         .order_by(RewardGrant.granted_at, RewardGrant.id)
     )
-    return query.where(recipient.team_id == team.id) if team is not None else query
+    return query.where(RewardGrant.team_id == team.id) if team is not None else query
 
 
 def _iso_sql(column: Any, dialect: str) -> Any:

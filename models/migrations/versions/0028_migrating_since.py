@@ -1,7 +1,7 @@
 """when a workspace began migrating into an Enterprise Grid org
 
 Revision ID: 0028
-Revises: 0026
+Revises: 0027
 Create Date: 2026-12-05 06:00:00.000000
 
 Slack sends `grid_migration_started` when a workspace the app is installed in begins to join a Grid org, and
@@ -17,7 +17,7 @@ from alembic import op
 import models.base
 
 revision: str = "0028"
-down_revision: str | None = "0026"
+down_revision: str | None = "0027"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

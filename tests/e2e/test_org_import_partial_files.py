@@ -1,0 +1,97 @@
+"""`org import --deactivate-missing` with a file of one region: refused, unless the operator confirms it.
+
+The org has East (a manager and 20 agents) and West (a manager and 8 agents), with an admin and HR: 32 active
+people. HR imports West's file alone, by mistake, with `--deactivate-missing`.
+"""
+
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.cli import main
+from models import AuditEvent, Employee
+from services.org_leavers import CONFIRM_FLAG
+
+HEADER = "slack_id,name,team,role,manager_slack_id\n"
+HEAD_OFFICE = "U0ADMIN,Ada Admin,Operations,admin,\nU0HR,Hana Reyes,People,hr,U0ADMIN\n"
+EAST = "U0MGR1,Maya Manager,East,manager,U0ADMIN\n" + "".join(
+    f"U0E{n:02d},East Agent {n},East,frontline,U0MGR1\n" for n in range(1, 21)
+)
+WEST = "U0MGR2,Omar Manager,West,manager,U0ADMIN\n" + "".join(
+    f"U0W{n:02d},West Agent {n},West,frontline,U0MGR2\n" for n in range(1, 9)
+)
+WHOLE_ORG = HEADER + HEAD_OFFICE + EAST + WEST
+WEST_ONLY = HEADER + HEAD_OFFICE + WEST
+
+
+@pytest.fixture
+def org_file(
+    sessions: sessionmaker[Session], database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Path:
+    monkeypatch.setenv("DATABASE_URL", database_url)
+    whole = tmp_path / "org.csv"
+    whole.write_text(WHOLE_ORG, encoding="utf-8")
+    assert main(["org", "import", str(whole), "--workspace", "T0LATITUDE"]) == 0
+    return tmp_path
+
+
+def active_people(sessions: sessionmaker[Session]) -> int:
+    with sessions() as session:
+        return len(session.scalars(select(Employee.id).where(Employee.active)).all())
+
+
+def imports_audited(sessions: sessionmaker[Session]) -> int:
+    with sessions() as session:
+        return len(session.scalars(select(AuditEvent.id).where(AuditEvent.action == "org.import")).all())
+
+
+def test_a_file_of_one_region_is_refused_saying_how_many_would_go_and_how_to_go_on(
+    org_file: Path, sessions: sessionmaker[Session], capsys: pytest.CaptureFixture[str]
+) -> None:
+    west = org_file / "west.csv"
+    west.write_text(WEST_ONLY, encoding="utf-8")
+    capsys.readouterr()
+
+    assert main(["org", "import", str(west), "--deactivate-missing"]) == 2
+
+    said = capsys.readouterr().err
+    assert "would deactivate 21 of the 32 active people (65%)" in said, said
+    assert "Maya Manager (U0MGR1), East Agent 1 (U0E01)" in said and "and 16 more" in said
+    assert "Nothing was written" in said and CONFIRM_FLAG in said and "leave out --deactivate-missing" in said
+    assert active_people(sessions) == 32
+    assert imports_audited(sessions) == 1
+
+
+def test_the_operator_who_confirms_deactivates_everyone_the_file_leaves_out(
+    org_file: Path, sessions: sessionmaker[Session], capsys: pytest.CaptureFixture[str]
+) -> None:
+    west = org_file / "west.csv"
+    west.write_text(WEST_ONLY, encoding="utf-8")
+    capsys.readouterr()
+
+    assert main(["org", "import", str(west), "--deactivate-missing", CONFIRM_FLAG]) == 0
+
+    assert capsys.readouterr().out.splitlines()[0] == "0 added, 0 updated, 21 deactivated, 11 unchanged"
+    assert active_people(sessions) == 11
+
+
+def test_a_few_people_leaving_need_no_confirmation(org_file: Path, sessions: sessionmaker[Session]) -> None:
+    """Five of 32 is over 10% but a handful: an ordinary month's leavers."""
+    leavers = [f"U0E{n:02d}," for n in range(1, 6)]
+    fewer = org_file / "fewer.csv"
+    fewer.write_text(
+        "".join(line for line in WHOLE_ORG.splitlines(keepends=True) if not line.startswith(tuple(leavers)))
+    )
+
+    assert main(["org", "import", str(fewer), "--deactivate-missing"]) == 0
+
+    assert active_people(sessions) == 27
+
+
+def test_the_confirmation_is_in_the_help(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        main(["org", "import", "--help"])
+
+    assert CONFIRM_FLAG in capsys.readouterr().out
