@@ -31,7 +31,6 @@ from models import slack_oauth_states
 from services import directory, workspaces
 from services.workspaces import scope_key
 
-log = logging.getLogger(__name__)
 BOT_SCOPES = (
     "commands",
     "chat:write",
@@ -152,7 +151,7 @@ def record_installed(sessions: sessionmaker[Session], now: Callable[[], datetime
         org_wide = bool(installation.is_enterprise_install)
         name = (installation.enterprise_name if org_wide else installation.team_name) or ""
         with sessions.begin() as session:
-            installed = workspaces.record_install(
+            workspaces.record_install(
                 session,
                 team_id=installation.team_id,
                 enterprise_id=installation.enterprise_id,
@@ -160,17 +159,6 @@ def record_installed(sessions: sessionmaker[Session], now: Callable[[], datetime
                 name=name,
                 now=now(),
             )
-            taken = workspaces.take_over_workspace_installs(session, org=installed, now=now())
-            for workspace, dropped in taken:
-                log.warning(
-                    "the org-wide install of %s takes over from %s's own install: %d queued message(s) dropped, its "
-                    "data kept until `python -m bot workspace purge %s` (import the org file with --workspace %s)",
-                    installed.slack_team_id,
-                    workspace.slack_team_id,
-                    dropped,
-                    workspace.slack_team_id,
-                    installed.slack_team_id,
-                )
 
     return record
 

@@ -19,7 +19,6 @@ UNINSTALLED = "app_uninstalled"
 REINSTALLED = "app_reinstalled"
 ANOTHER_TOKEN = "bot_token_of_another_workspace"
 GRID_MIGRATION_STARTED = "grid_migration_started"
-TAKEN_OVER = "taken_over_by_org_install"
 QUEUED_WHILE_UNINSTALLED = "queued while the app was uninstalled"
 
 
@@ -48,26 +47,6 @@ def record_install(
         audit.record(session, workspace=workspace, actor="slack", action=REINSTALLED, now=now)
         _drop_pending(session, workspace, QUEUED_WHILE_UNINSTALLED)  # a reinstall starts from now, not a backlog
     return workspace
-
-
-def take_over_workspace_installs(session: Session, *, org: Workspace, now: datetime) -> list[tuple[Workspace, int]]:
-    """An org-wide install takes over from the org's workspaces that had their own install: Slack sends their
-    requests to the org-wide install from then on, so each is stopped as uninstalled (its queued messages dropped, its
-    data kept until `purge`) rather than go on as a second directory of the same people. Each with how many queued
-    messages were dropped."""
-    if not org.org_wide:
-        return []
-    own_installs = session.scalars(
-        select(Workspace).where(
-            Workspace.enterprise_id == org.enterprise_id,
-            Workspace.org_wide.is_(False),
-            Workspace.uninstalled_at.is_(None),
-        )
-    ).all()
-    return [
-        (workspace, record_uninstall(session, workspace=workspace, now=now, reason=TAKEN_OVER))
-        for workspace in own_installs
-    ]
 
 
 def record_uninstall(session: Session, *, workspace: Workspace, now: datetime, reason: str = UNINSTALLED) -> int:
