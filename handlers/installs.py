@@ -11,7 +11,6 @@ from slack_sdk.errors import SlackApiError, SlackClientError
 
 from handlers.blocks.installs import workspaces_removed_notice
 from handlers.deps import deps_of
-from handlers.org_access import follow_team_access
 from handlers.people import known_workspace
 from services import outbox, workspaces
 from services.rewards import approvals
@@ -84,14 +83,13 @@ def stop_workspace(context: BoltContext, reason: str, *, sent_at: datetime | Non
     log.info("%s in %s: stopped sending, %d queued message(s) dropped; data kept until purged", reason, key, dropped)
 
 
-def team_access_changed(body: dict[str, Any], event: dict[str, Any], context: BoltContext, client: WebClient) -> None:
+def team_access_changed(body: dict[str, Any], event: dict[str, Any], context: BoltContext) -> None:
     """Workspaces of a Grid org were added to or removed from the org-wide install: noted in the org's audit trail,
-    HR and admins are told of a removal, and the directory follows who the install still reaches
-    (handlers/org_access.py).
+    and HR and admins are told of a removal.
 
     Slack sends these with the org and no team, and Bolt hands them over without the org's token: the background
-    sender, which finds it, sends the notices, and the org's own token is looked up to list who is reached. The org
-    stays one workspace here, installed while its install lasts.
+    sender, which finds it, sends the notices. The org stays one workspace here, installed while its install
+    lasts: the directory does not say which of the org's workspaces each person works in.
     """
     team_ids = [str(team) for team in event.get("team_ids") or []]
     deps = deps_of(context)
@@ -108,11 +106,9 @@ def team_access_changed(body: dict[str, Any], event: dict[str, Any], context: Bo
                 key = f"{REVOKED}:{body.get('event_id')}:{person.slack_id}"  # Slack's retry queues none again
                 notice = workspaces_removed_notice(person.slack_id, team_ids)
                 outbox.enqueue(session, workspace=workspace, key=key, method=POST, payload=notice, now=deps.now())
-        key, workspace_id, installed = workspace.slack_team_id, workspace.id, workspace.installed
+        key = workspace.slack_team_id
     log.info("%s in %s: %s", event["type"], key, ", ".join(team_ids) or "no workspace named")
     deps.sender_bell.ring()
-    if installed:
-        follow_team_access(deps, client, workspace_id)
 
 
 def grid_migration(event: dict[str, Any], context: BoltContext) -> None:

@@ -13,10 +13,10 @@ def workspaces_removed_notice(person_id: str, team_ids: list[str]) -> dict[str, 
     named = ", ".join(f"`{escape_mrkdwn(team_id)}`" for team_id in team_ids) or "one workspace"
     text = (
         f":warning: Slack removed Latitude from these workspaces of your org: {named}. People who work only there "
-        "no longer have Latitude in Slack: Latitude deactivates them as if they had left (what waited on them moves "
-        "on, and you hear of anything that needs you), and nothing more is sent to them.\n"
-        "If they no longer work with you, take them out of the org file at your next `org import`; if the removal "
-        "was a mistake, ask your Slack org admin to add the workspaces back: their people come back with them."
+        "no longer have Latitude in Slack, but its directory does not say who they are: they are still sent "
+        "reminders, digests, approval requests and pulse invitations, and still count in response rates.\n"
+        "If they no longer use Latitude, take them out of the org file and run `org import`; if the removal was a "
+        "mistake, ask your Slack org admin to add the workspaces back."
     )
     return {
         "channel": person_id,

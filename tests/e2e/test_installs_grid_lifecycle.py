@@ -14,7 +14,6 @@ from models import AuditEvent
 from services import directory, outbox
 from tests.conftest import SIGNING_SECRET, RunningBot
 from tests.e2e.test_installs import ALPHA_ORG, GROUP_ORG, install_in, load_org_and_policy, oauth_bot  # noqa: F401
-from tests.helpers import employee
 
 
 def driver_for(bot: RunningBot, team_id: str, enterprise_id: str, *, org_wide: bool = False) -> SlackDriver:
@@ -127,38 +126,6 @@ def test_an_org_wide_uninstall_stops_the_whole_org_and_an_org_wide_reinstall_ser
     [request] = oauth_bot.slack.calls("chat.postMessage", channel="W0MGR")
     assert request.token == oauth_bot.slack.tokens_of("E0GROUP")[-1] != first
     assert "queued before" not in request.text
-
-
-def test_people_who_work_only_in_a_workspace_removed_from_the_org_wide_install_leave_latitude(
-    oauth_bot: RunningBot,  # noqa: F811
-) -> None:
-    """Slack removes T0SOUTH from the org-wide install: Sam, who works only there, can no longer be reached, so he is
-    deactivated as when Slack deactivates someone (nothing more is sent to him); Gus, in T0NORTH too, stays. HR are
-    still told of the removal."""
-    org = install_org_wide(oauth_bot)
-
-    org.org_event({"type": "team_access_revoked", "team_ids": ["T0SOUTH"]})
-
-    with oauth_bot.sessions() as session:
-        assert not employee(session, "W0SAM").active
-        assert employee(session, "W0MGR").active and employee(session, "W0HR").active
-    [notice] = oauth_bot.slack.messages_to("W0HR")
-    assert "T0SOUTH" in notice.text
-    org.org_event({"type": "team_access_granted", "team_ids": ["T0SOUTH"]})
-    with oauth_bot.sessions() as session:
-        assert employee(session, "W0SAM").active, "back in reach, back in Latitude"
-
-
-def test_nobody_leaves_when_slack_cannot_list_who_the_org_wide_install_still_reaches(
-    oauth_bot: RunningBot,  # noqa: F811
-) -> None:
-    org = install_org_wide(oauth_bot)
-    oauth_bot.slack.fail("users.list", error="internal_error")
-
-    org.org_event({"type": "team_access_revoked", "team_ids": ["T0SOUTH"]})
-
-    with oauth_bot.sessions() as session:
-        assert employee(session, "W0SAM").active
 
 
 def test_messages_queued_while_a_workspace_migrates_into_a_grid_org_wait_and_go_once_it_is_done(
