@@ -129,6 +129,7 @@ def learn_workspace(client: WebClient, deps: Deps, api_url: str) -> None:
             org_wide=False,
             name=identity.get("team", ""),
             now=deps.now(),
+            ends_migration=False,
         )
         for other in workspaces.serve_only(session, workspace=served, now=deps.now()):
             log.warning(

@@ -55,7 +55,17 @@ class Outgoing:
 
 
 def queue(session: Session, *, workspace_id: int, messages: list[Outgoing], now: datetime) -> list[Claimed]:
-    """Write the messages in the caller's transaction, held for `send_now` (a key already queued is skipped)."""
+    """Write the messages in the caller's transaction, held for `send_now` (a key already queued is skipped).
+
+    While Slack migrates the workspace into a Grid org it asks apps not to call its API: the messages are queued
+    for the scheduled drain instead, which sends them once the migration is done."""
+    workspace = session.get(Workspace, workspace_id)
+    if workspace is not None and workspace.migrating_since is not None:
+        for message in messages:
+            outbox.enqueue(
+                session, workspace=workspace, key=message.key, method=message.method, payload=message.payload, now=now
+            )
+        return []
     held = [
         outbox.enqueue_held(
             session, workspace_id=workspace_id, key=message.key, method=message.method, payload=message.payload, now=now

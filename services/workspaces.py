@@ -31,9 +31,19 @@ def scope_key(*, team_id: str | None, enterprise_id: str | None, org_wide: bool)
 
 
 def record_install(
-    session: Session, *, team_id: str | None, enterprise_id: str | None, org_wide: bool, name: str, now: datetime
+    session: Session,
+    *,
+    team_id: str | None,
+    enterprise_id: str | None,
+    org_wide: bool,
+    name: str,
+    now: datetime,
+    ends_migration: bool = True,
 ) -> Workspace:
-    """The workspace (or org) the app was just installed in, installed again if it had been uninstalled."""
+    """The workspace (or org) the app was just installed in, installed again if it had been uninstalled.
+
+    An install made again ends the wait for a Grid migration; a process starting with the one `SLACK_BOT_TOKEN`
+    (`ends_migration` False) has only checked its token, and Slack may still be migrating."""
     key = scope_key(team_id=team_id, enterprise_id=enterprise_id, org_wide=org_wide)
     workspace = directory.ensure_workspace(
         session, slack_team_id=key, now=now, name=name, enterprise_id=enterprise_id, org_wide=org_wide
@@ -41,7 +51,8 @@ def record_install(
     if name:
         workspace.name = name
     workspace.enterprise_id = enterprise_id  # a workspace that joined an Enterprise Grid org since it was added
-    workspace.migrating_since = None  # installed again: whatever Slack said of a migration is over
+    if ends_migration:
+        workspace.migrating_since = None
     if workspace.uninstalled_at is not None:
         workspace.uninstalled_at = None
         audit.record(session, workspace=workspace, actor="slack", action=REINSTALLED, now=now)

@@ -1,0 +1,46 @@
+"""A workspace migrating into a Grid org: Slack asks apps not to call its API until `grid_migration_finished`, so
+every message waits, those a click or command sends at once included, and a restart meanwhile does not end the
+wait (one `SLACK_BOT_TOKEN`, which each start checks with `auth.test`)."""
+
+from sqlalchemy import select
+
+from bot.runtime import learn_workspace
+from handlers.jobs.drain_outbox import drain_outbox
+from models import Delivery, Workspace
+from services import outbox
+from tests.conftest import RunningBot
+from tests.helpers import load_org_and_policy
+
+
+def test_an_approval_request_made_during_a_migration_waits_and_goes_once_it_is_done(bot: RunningBot) -> None:
+    load_org_and_policy(bot.sessions, bot.clock.now())
+    bot.driver.event({"type": "grid_migration_started", "enterprise_id": "E0GROUP"})
+
+    bot.driver.command("U0AGENT1", "/resolve", "refund 80 order 42 parcel lost in transit")
+    drain_outbox(bot.runtime.deps, bot.runtime.sender_client)
+    during = bot.slack.calls("chat.postMessage", channel="U0MGR1")
+    with bot.sessions() as session:
+        waiting = session.scalars(select(Delivery.idempotency_key).where(Delivery.sent_at.is_(None))).all()
+    bot.driver.event({"type": "grid_migration_finished", "enterprise_id": "E0GROUP"})
+    drain_outbox(bot.runtime.deps, bot.runtime.sender_client)
+
+    assert during == [], "Slack was called during the migration"
+    assert waiting, "the request waits in the outbox"
+    [request] = bot.slack.calls("chat.postMessage", channel="U0MGR1")
+    assert "refund" in request.text
+
+
+def test_a_restart_during_a_migration_keeps_its_messages_waiting(bot: RunningBot) -> None:
+    bot.driver.event({"type": "grid_migration_started", "enterprise_id": "E0GROUP"})
+    with bot.sessions.begin() as session:
+        workspace = session.scalars(select(Workspace)).one()
+        payload = {"channel": "U0AMGR", "text": "queued during the migration"}
+        now = bot.clock.now()
+        outbox.enqueue(
+            session, workspace=workspace, key="meanwhile", method="chat.postMessage", payload=payload, now=now
+        )
+
+    learn_workspace(bot.runtime.app.client, bot.runtime.deps, bot.slack.api_url)  # a deploy while Slack migrates
+    drain_outbox(bot.runtime.deps, bot.runtime.sender_client)
+
+    assert bot.slack.calls("chat.postMessage", channel="U0AMGR") == [], "sent while Slack asked apps to wait"
