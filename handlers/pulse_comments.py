@@ -21,7 +21,7 @@ def show_more_comments(
     ack: Ack, body: dict[str, Any], action: dict[str, Any], context: BoltContext, respond: Respond
 ) -> None:
     """Read again under today's rule (access and anonymity are judged at each click, as for `/pulse results`)."""
-    round_id, start, team = payload.parsed(blocks.parse_more_value, str(action.get("value")))
+    named, start, team = payload.parsed(blocks.parse_more_value, str(action.get("value")))
     ack()
     deps = deps_of(context)
     try:
@@ -33,15 +33,20 @@ def show_more_comments(
     except DomainError as error:
         respond(text=str(error), response_type="ephemeral", replace_original=False)
         return
-    if results.round_id != round_id or not results.shown:
-        respond(text=_not_shown_now(results, round_id), response_type="ephemeral", replace_original=False)
+    if not _is_round(results, named) or not results.shown:
+        respond(text=_not_shown_now(results, named), response_type="ephemeral", replace_original=False)
         return
     respond(**blocks.comments_page(results, start, team), response_type="ephemeral", replace_original=False)
 
 
-def _not_shown_now(results: TeamResults, round_id: int | None) -> str:
-    """The round the button was for is not named: after a purge its number may be that of a newer round."""
-    if results.round_id != round_id:
+def _is_round(results: TeamResults, named: blocks.RoundNamed) -> bool:
+    """Whether the button names the round shown now: by id, never given twice; a button from before buttons carried
+    the id names it by number, which after a purge and a new install may be a newer round's."""
+    return (results.round_id if named.by_id else results.round_number) == named.value
+
+
+def _not_shown_now(results: TeamResults, named: blocks.RoundNamed) -> str:
+    if not _is_round(results, named):
         return f"These results are no longer the latest: `/pulse results` shows round {results.round_number}."
     label = escape_mrkdwn(results.label)
     return f"Round {results.round_number}'s results for {label} are not shown: `/pulse results` says why."

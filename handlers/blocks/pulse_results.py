@@ -1,7 +1,7 @@
 """Pulse results messages: the results, the reply relay's modal and DMs; their parsers and ids."""
 
 import re
-from typing import Any
+from typing import Any, NamedTuple
 
 from handlers.blocks.kit import (
     CUT_LINE,
@@ -121,16 +121,22 @@ def more_value(round_id: int, start: int, team: str | None) -> str:
     return f"r{round_id}:{start}:{team or ''}"
 
 
-def parse_more_value(value: str) -> tuple[int | None, int, str | None]:
-    """A more_value(): the round's id, how many comments came before, and the team asked for. A button sent before
-    it carried the id names the round by number, which no longer tells which round: None."""
+class RoundNamed(NamedTuple):
+    """The round a button names: by its id (`r12`), or, sent before buttons carried the id, by its number."""
+
+    by_id: bool
+    value: int
+
+
+def parse_more_value(value: str) -> tuple[RoundNamed, int, str | None]:
+    """A more_value(): the round it names, how many comments came before, and the team asked for."""
     round_part, start, team = value.split(":")
     round_id = round_part.removeprefix("r")
     if not all(digits.isdigit() and len(digits) <= 18 for digits in (round_id, start)):
         raise ValueError(f"not a comments page: {value!r}"[:60])
     if team and not (team == ORG or re.fullmatch(r"[UW][A-Z0-9]{2,20}", team)):
         raise ValueError(f"not a team: {team!r}"[:60])
-    return int(round_id) if round_part.startswith("r") else None, int(start), team or None
+    return RoundNamed(round_part.startswith("r"), int(round_id)), int(start), team or None
 
 
 def message_modal(callback_id: str, subject: int | str, title: str, intro: str) -> dict[str, Any]:

@@ -1,6 +1,7 @@
 """A busy workspace's surfaces keep within Slack's limits: long lists and long texts are cut where the reader
 sees it, never refused by Slack."""
 
+import json
 import re
 from datetime import timedelta
 
@@ -173,3 +174,17 @@ def test_show_more_from_before_a_purge_shows_nothing_of_the_new_installs_round_o
     answer_text = bot.slack.calls("response_url")[-1].text
     assert "These results are no longer the latest: `/pulse results` shows round 1." in answer_text
     assert "words of the new install" not in answer_text
+
+
+def test_show_more_sent_before_buttons_named_the_round_by_id_still_shows_the_next_comments(bot: RunningBot) -> None:
+    """A results message already in Slack at the upgrade names its round by number (`1:20:`): it still pages on."""
+    a_round_with_a_comment_from_each_of(bot, with_twenty_more_in_east(bot))
+    first = bot.driver.command("U0MGR1", "/pulse", "results").json
+    [start] = re.findall(r'"value": "r\d+:(\d+):"', json.dumps(first))
+
+    message = Call("ack", first, 0, response={"ephemeral": True})
+    bot.driver.click("U0MGR1", message, MORE_COMMENTS_ACTION, value=f"1:{start}:")
+
+    answer_text = bot.slack.calls("response_url")[-1].text
+    assert "Pulse comments — round 1" in answer_text and "Comment of" in answer_text
+    assert "no longer the latest" not in answer_text
