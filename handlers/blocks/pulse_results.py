@@ -200,14 +200,12 @@ def reply_to_author(relayed: Relayed, manager_name: str) -> dict[str, Any]:
     }
 
 
-def not_relayed(what: str, to: str, text: str, *, refused: bool) -> dict[str, Any]:
-    """The DM to whoever sent `what` (a reply, an answer) that Slack did not take (`refused`) or did not confirm,
-    with their text, to send again."""
-    if refused:
-        said = f"Slack did not take your {what} just now, so it was not sent to {to}. Please send it again in a minute."
-    else:
-        said = f"Slack did not confirm your {what}: it may not have reached {to}."
-    return {"text": said, "blocks": [text_block(said), text_block(f"Your {what}:\n{quote(text)}")]}
+def relay_on_its_way(what: str, to: str, low: int, high: int) -> str:
+    """What the sender of `what` (a reply, an answer) sees once it is queued: when it arrives, and why not at once."""
+    return (
+        f"Your {what} is on its way to {to}. It arrives at a random moment {low} to {high} minutes from now, "
+        "so that nobody can tell who received it by watching who looks at their phone."
+    )
 
 
 def answer_to_manager(relayed: Relayed) -> dict[str, Any]:

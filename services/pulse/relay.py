@@ -1,7 +1,7 @@
 """Replies to anonymous comments: a manager writes to "the author", the author answers, nobody learns who.
 
-Only the route is stored (which comment, which manager); the texts pass straight through to Slack, unless Slack asks
-to wait: then the message waits in the outbox under `relayed_key_prefix`, its recipient sealed, until the relay ends.
+Only the route is stored (which comment, which manager); each text waits a random few minutes in the outbox under
+`relayed_key_prefix`, its recipient sealed, and is deleted, sent or not, when the relay ends.
 The way back to the author is a tag, an HMAC of the relay handle and the author under a key the database
 never holds (derived from RELAY_SECRET, by default the signing secret): the bot finds the author by recomputing the tag
 for each person, a reader of the database cannot. Replies end `relay_days` after the round closes, when
@@ -25,6 +25,9 @@ from services.pulse.rounds import ROUND_STARTERS, replies_open
 from services.text import plural
 
 MAX_REPLY = 2000
+RELAY_DELAY_MINUTES = (5, 30)
+"""Each relayed message waits a random time in this window: sent at once, it would light up its reader's phone
+while its sender watches, and so name the comment's author."""
 OWN_COMMENT = "That comment is your own: a reply goes to the comment's author, so there is nobody else to send it to."
 NOT_YOURS = "That conversation does not exist, or it is not yours."
 MANAGER_LEFT = (
@@ -94,8 +97,9 @@ def _relayed(session: Session, to: Employee, reply: PulseReply, comment: PulseCo
 
 
 def relayed_key_prefix(round_id: int) -> str:
-    """Where a relayed message Slack asked to wait for is queued in the outbox: deleted, sent or not, when the
-    round's relay ends, since its recipient's seal opens with the relay's secret for as long as that is kept."""
+    """Where a relayed message (and a notice to its sender that it was not delivered) waits in the outbox: deleted,
+    sent or not, when the round's relay ends, since its seals open with the relay's secret for as long as that is
+    kept."""
     return f"pulse-relay:{round_id}:"
 
 
