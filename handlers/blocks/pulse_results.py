@@ -208,6 +208,15 @@ def relay_on_its_way(what: str, to: str, low: int, high: int) -> str:
     )
 
 
+def relay_not_delivered(what: str, to: str, text: str) -> dict[str, Any]:
+    """The DM to whoever sent `what` (a reply, an answer) that Slack refused for good, with their text; a reply
+    refused is withdrawn, so nobody is left holding an answer button for it."""
+    said = f"Slack would not deliver your {what} to {to}, so it was not sent."
+    if what == "reply":
+        said += " It is withdrawn: there is nothing for them to answer."
+    return {"text": said, "blocks": [text_block(said), text_block(f"Your {what}:\n{quote(text)}")]}
+
+
 def answer_to_manager(relayed: Relayed) -> dict[str, Any]:
     """The DM back to the manager: the author's answer, anonymous."""
     text = "The author of an anonymous pulse comment answered your reply."

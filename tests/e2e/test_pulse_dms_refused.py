@@ -2,8 +2,10 @@
 questions `/pulse` resends, a manager's reply to an anonymous comment and the author's answer, which the outbox
 sends after the relay's random wait."""
 
+import logging
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import select
 
 from handlers.blocks import pulse_results as result_blocks
@@ -39,6 +41,23 @@ def deliveries(bot: RunningBot) -> list[Delivery]:
         return list(session.scalars(select(Delivery).order_by(Delivery.id)))
 
 
+def test_a_reply_slack_refuses_for_good_is_withdrawn_and_comes_back_to_the_manager_with_its_text(
+    bot: RunningBot,
+) -> None:
+    commented_round(bot)
+    reply_from_results(bot, "U0MGR1", REPLY, delivered=False)
+    bot.slack.fail("chat.postMessage", error="channel_not_found", channel="U0A01")
+
+    after_the_relay_delay(bot)
+
+    assert all(REPLY not in call.text for call in bot.slack.messages_to("U0A01"))
+    assert replies(bot) == [], "the author never got it: there is no conversation to answer"
+    [told] = bot.slack.messages_to("U0MGR1")
+    assert "Slack would not deliver your reply to the comment's author, so it was not sent." in told.text
+    assert "It is withdrawn" in told.text and REPLY in told.text
+    assert all("U0A01" not in str(delivery.payload) for delivery in deliveries(bot))
+
+
 def test_a_reply_slack_did_not_answer_is_sent_again_later(bot: RunningBot) -> None:
     commented_round(bot)
     reply_from_results(bot, "U0MGR1", REPLY, delivered=False)
@@ -58,6 +77,27 @@ def answer(bot: RunningBot) -> None:
     bot.driver.click("U0A01", to_author, result_blocks.ANSWER_REPLY_ACTION)
     answer_form = bot.slack.calls("views.open")[-1]
     bot.driver.submit("U0A01", answer_form.args["view"], {"message": "Saturday mornings"})
+
+
+def test_an_answer_slack_refuses_for_good_comes_back_to_its_author_through_a_seal(
+    bot: RunningBot, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO)
+    commented_round(bot)
+    reply_from_results(bot, "U0MGR1", REPLY)
+    answer(bot)
+    bot.slack.fail("chat.postMessage", error="channel_not_found", channel="U0MGR1")
+
+    after_the_relay_delay(bot)
+
+    assert bot.slack.calls("chat.postMessage", channel="U0MGR1") == []
+    told = bot.slack.messages_to("U0A01")[-1]
+    assert "Slack would not deliver your answer to the manager, so it was not sent." in told.text
+    assert "Saturday mornings" in told.text
+    notice = deliveries(bot)[-1]
+    assert notice.idempotency_key.startswith("pulse-relay:") and notice.status == "sent", "deleted with the relay"
+    assert all("U0A01" not in f"{delivery.payload}{delivery.result}" for delivery in deliveries(bot))
+    assert "U0A01" not in caplog.text
 
 
 def drain_after(bot: RunningBot, seconds: int) -> None:
