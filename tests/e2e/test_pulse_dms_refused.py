@@ -139,14 +139,16 @@ def test_a_reply_kept_for_slack_is_deleted_with_the_relay(bot: RunningBot) -> No
     assert deliveries(bot) == [], "its sealed recipient would outlive the relay"
 
 
-def test_a_reply_still_waiting_when_the_relay_ends_is_deleted_unsent(bot: RunningBot) -> None:
+def test_a_reply_slack_holds_up_past_the_end_of_replies_is_deleted_unsent(bot: RunningBot) -> None:
     commented_round(bot)
-    bot.clock.advance(timedelta(days=14) - timedelta(minutes=1))
+    bot.clock.advance(timedelta(days=14) - timedelta(minutes=31))
     reply_from_results(bot, "U0MGR1", REPLY, delivered=False)
+    bot.slack.fail("chat.postMessage", status=429, retry_after=3600, channel="U0A01")
+    after_the_relay_delay(bot)
 
     bot.clock.advance(timedelta(minutes=1))
     tick(bot)
-    after_the_relay_delay(bot)
+    drain_after(bot, 3601)
 
     assert [d for d in deliveries(bot) if d.idempotency_key.startswith("pulse-relay:")] == []
     assert all(REPLY not in call.text for call in bot.slack.messages_to("U0A01"))

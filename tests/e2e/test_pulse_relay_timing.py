@@ -119,3 +119,16 @@ def test_the_wait_is_drawn_anew_for_each_message(bot: RunningBot) -> None:
 
     assert len(waits) > 1, "one fixed delay would shift the give-away, not hide it"
     assert all(EARLIEST <= wait <= LATEST for wait in waits)
+
+
+def test_a_reply_too_close_to_the_end_of_replies_is_refused_rather_than_erased_unsent(bot: RunningBot) -> None:
+    """Replies end 14 days after close, when what waits in the outbox is erased: one that might wait past that
+    would be promised on its way and never arrive."""
+    commented_round(bot)
+    bot.clock.advance(timedelta(days=14) - LATEST + timedelta(minutes=1))
+
+    refused = reply_from_results(bot, "U0MGR1", REPLY, delivered=False)
+
+    assert refused.json.get("response_action") == "errors"
+    assert "too soon to send this" in str(refused.json) and "erased unsent" in str(refused.json)
+    assert waiting(bot) == [] and bot.slack.messages_to("U0MGR1") == []
