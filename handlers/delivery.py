@@ -45,6 +45,8 @@ TOKEN_UNAVAILABLE = "token_unavailable"
 TOKEN_RETRY_SECONDS = 300
 """A workspace whose token Slack would not renew: its messages wait (no attempt counted) until it is renewed or
 the app is uninstalled, which drops them."""
+OUR_OWN = "latitude_"
+"""A payload key starting so is Latitude's own note on the message (handlers/pulse_relay_outbox.py): never sent."""
 
 
 @dataclass(frozen=True)
@@ -182,7 +184,8 @@ def send(client: WebClient, delivery: Claimed, relay: Relay | None = None) -> Se
 
     A sealed channel (an anonymous author's DM) is opened only here, and its channel is not kept in the result.
     """
-    payload, sealed = delivery.payload, is_sealed(delivery.payload.get("channel"))
+    payload = {key: value for key, value in delivery.payload.items() if not key.startswith(OUR_OWN)}
+    sealed = is_sealed(payload.get("channel"))
     if sealed:
         channel = relay.open(str(payload["channel"])) if relay is not None else None
         if channel is None:

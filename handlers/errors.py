@@ -10,12 +10,15 @@ from typing import Any
 from slack_bolt import BoltContext, BoltResponse, Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
+from sqlalchemy.orm import Session
 
 from handlers.deps import deps_of
 from handlers.payload import MalformedPayload
 from handlers.people import known_workspace
 from handlers.timely import TimelyAck
+from models import Workspace
 from services import outbox
+from services.pulse import rounds
 
 log = logging.getLogger("latitude.errors")
 
@@ -41,6 +44,7 @@ DONE_THEN_SORRY_ANONYMOUS = (
 )
 ANONYMOUS_REQUEST = "latitude_anonymous_request"
 """Set on the context of a request whose sender stays anonymous (`anonymous_request`)."""
+ANONYMOUS_ROUND = "latitude_anonymous_round"
 DECIDED = "Your decision was recorded"
 
 BAD_REQUEST = "Bad request: Slack never sends this."
@@ -65,10 +69,13 @@ def handle_error(
     return _handled(error, body, respond, response, context, client, anonymous=anonymous)
 
 
-def anonymous_request(context: BoltContext) -> None:
+def anonymous_request(context: BoltContext, *, round_id: int | None = None) -> None:
     """An error in this request gives its sender no reference: its log line is dated to the millisecond, like what
-    they sent, and a reference passed on to an admin would tie them to it."""
+    they sent, and a reference passed on to an admin would tie them to it. `round_id`: the open pulse round they are
+    anonymous in; an error DM Slack asks to wait for then waits in the outbox sealed, until that round's seal."""
     context[ANONYMOUS_REQUEST] = True
+    if round_id is not None:
+        context[ANONYMOUS_ROUND] = round_id
 
 
 def _handled(
@@ -106,7 +113,7 @@ def _handled(
     elif isinstance(held, TimelyAck) and held.held:  # a form showing "the answer will appear here"
         held.fail(told)
     elif _answered_in_a_view(body) and client is not None:  # the Home or a form: no response URL, so a DM
-        _tell_in_a_dm(client, body["user"]["id"], told, ref, None if anonymous else (context or request))
+        _tell_in_a_dm(client, body["user"]["id"], told, ref, context or request, anonymous=anonymous)
     return None
 
 
@@ -123,15 +130,18 @@ def _answered_in_a_view(body: dict[str, Any]) -> bool:
     return (clicked_in_a_view or body.get("type") == "view_submission") and bool(body.get("user"))
 
 
-def _tell_in_a_dm(client: WebClient, user_id: str, told: str, ref: str, context: BoltContext | None) -> None:
+def _tell_in_a_dm(
+    client: WebClient, user_id: str, told: str, ref: str, context: BoltContext | None, *, anonymous: bool
+) -> None:
     """Straight to Slack; one Slack asks to wait for (a rate limit) goes to the outbox, sent once Slack allows, when
-    the request's `context` is given. An anonymous sender's is not given it: a delivery row would keep, past the
-    round's seal, who was told when that their comment was saved."""
+    the request's `context` is given. An anonymous sender's waits only with its recipient sealed, under a key the
+    seal of the round they are anonymous in deletes: a row naming them would keep, past it, who was told when that
+    their comment was saved. Without such a round (an anonymous suggestion) it is only logged."""
     try:
         client.chat_postMessage(channel=user_id, text=told)
     except SlackApiError as error:
         wait = _wait_asked(error)
-        if wait is None or context is None or not _queued(context, user_id, told, ref, wait):
+        if wait is None or context is None or not _queued(context, user_id, told, ref, wait, anonymous):
             log.warning("[ref %s] could not tell the user about the error", ref)
     except Exception:
         log.warning("[ref %s] could not tell the user about the error", ref)
@@ -145,21 +155,39 @@ def _wait_asked(error: SlackApiError) -> float | None:
     return float(response.headers.get("retry-after") or response.headers.get("Retry-After") or 1)
 
 
-def _queued(context: BoltContext, user_id: str, told: str, ref: str, wait: float) -> bool:
+def _queued(context: BoltContext, user_id: str, told: str, ref: str, wait: float, anonymous: bool) -> bool:
     deps = deps_of(context)
     now = deps.now()
     with deps.sessions.begin() as session:
         workspace = known_workspace(session, context)
-        if workspace is None:
+        addressed = None if workspace is None else _addressed(session, context, workspace, user_id, ref, anonymous)
+        if workspace is None or addressed is None:
             return False
-        payload = {"channel": user_id, "text": told}
+        key, channel = addressed
+        payload = {"channel": channel, "text": told}
         send_at = now + timedelta(seconds=wait)
-        key = f"error-dm:{user_id}:{ref}"
         outbox.enqueue(
             session, workspace=workspace, key=key, method="chat.postMessage", payload=payload, now=now, send_at=send_at
         )
     log.warning("[ref %s] Slack asked to wait before telling the user about the error: queued", ref)
     return True
+
+
+def _addressed(
+    session: Session, context: BoltContext, workspace: Workspace, user_id: str, ref: str, anonymous: bool
+) -> tuple[str, str] | None:
+    """The key and channel of an error DM to queue; an anonymous sender's is sealed, under their open round's
+    prefix, and not queued at all without one."""
+    if not anonymous:
+        return f"error-dm:{user_id}:{ref}", user_id
+    relay, round_id = deps_of(context).relay, context.get(ANONYMOUS_ROUND)
+    if relay is None or not isinstance(round_id, int):
+        return None
+    if not rounds.open_for_anonymous_dm(session, workspace=workspace, round_id=round_id):
+        return None
+    return f"{rounds.anonymous_dm_key_prefix(workspace, round_id)}{secrets.token_hex(8)}", relay.seal(
+        workspace.id, user_id
+    )
 
 
 def _kind(body: dict[str, Any]) -> str:

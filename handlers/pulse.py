@@ -266,8 +266,9 @@ def submit_comment(
     except DomainError as error:
         ack(**field_errors(blocks.COMMENT_BLOCK, str(error)))
         return
+    anonymous_request(context, round_id=placement.round_id)  # the comment was saved in this round, open
     ack()
-    with reported(body, client=client, done="Your comment was saved", anonymous=True):
+    with reported(body, client=client, done="Your comment was saved", anonymous=True, context=context):
         client.chat_update(channel=placement.channel, ts=placement.ts, **blocks.questions_message(mine))
 
 

@@ -1,40 +1,29 @@
 """Replies to anonymous pulse comments: a manager's reply goes to the author, their answer comes back; nobody
 learns who (services/pulse/relay.py).
 
-These are the one kind of message to someone else sent straight to Slack, not through the outbox: a delivery row
-would keep the author's user id next to the reply, which is exactly the link the relay exists to hide.
-A reply lost to a crash stays lost; an author's id, once written down, cannot be taken back. A message Slack refuses
-is told to its sender in a DM, with its text to send again (a refused reply is withdrawn: there is nothing to answer).
-One Slack asks to wait for (a rate limit) is not refused: it waits in the outbox with its recipient sealed, as an
-anonymous suggestion's author is (services/suggestions/relay.py), and is deleted, sent or not, when the relay ends
-(services/pulse/relay.py), so the seal, which the relay's secret opens, outlives the relay in no row.
+Each message is queued with the reply (or answer) in one transaction and waits a random few minutes in the outbox,
+its recipient sealed (handlers/pulse_relay_outbox.py): sent at once, it would light up its reader's phone while its
+sender watched. The sender's form says when it will arrive, and why not at once.
 """
 
-import logging
-import secrets
-from datetime import timedelta
-from typing import Any, Literal
+from typing import Any
 
 from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError, SlackClientError
 
 from handlers import payload
+from handlers import pulse_relay_outbox as relay_outbox
 from handlers.blocks import pulse_results as result_blocks
 from handlers.blocks.kit import field_errors
-from handlers.delivery import retry_after_seconds
-from handlers.deps import Deps, deps_of
+from handlers.deps import deps_of
 from handlers.errors import anonymous_request, reported
 from handlers.people import action_caller
-from models import Workspace
-from services import outbox
+from handlers.timely import notice_view
 from services.errors import DomainError
 from services.pulse import relay as pulse_relay
-from services.pulse.relay import Relayed
+from services.pulse.relay import RELAY_DELAY_MINUTES
 
-log = logging.getLogger(__name__)
-
-RelayOutcome = Literal["sent", "queued", "refused", "unconfirmed"]
+_LATER = "at a random moment {} to {} minutes after you send it".format(*RELAY_DELAY_MINUTES)
 
 
 def open_reply(
@@ -57,7 +46,7 @@ def open_reply(
     except DomainError as error:
         respond(text=str(error), response_type="ephemeral", replace_original=False)
         return
-    intro = "The bot sends this to the comment's author without telling you who they are."
+    intro = f"The bot sends this to the comment's author without telling you who they are, {_LATER}."
     view = result_blocks.message_modal(result_blocks.REPLY_CALLBACK, comment_id, "Reply to a comment", intro)
     with reported(body, respond):
         client.views_open(trigger_id=body["trigger_id"], view=view)
@@ -84,20 +73,20 @@ def open_answer_reply(
     except DomainError as error:
         respond(text=str(error), response_type="ephemeral", replace_original=False)
         return
-    intro = "The bot sends this to the manager without your name: they still won't know it's you."
+    intro = f"The bot sends this to the manager without your name, {_LATER}: they still won't know it's you."
     subject = result_blocks.answer_value(to)
     view = result_blocks.message_modal(result_blocks.ANSWER_REPLY_CALLBACK, subject, "Answer anonymously", intro)
     with reported(body, respond, anonymous=True):
         client.views_open(trigger_id=body["trigger_id"], view=view)
 
 
-def submit_reply(ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext, client: WebClient) -> None:
+def submit_reply(ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext) -> None:
     comment_id, text = payload.parsed(result_blocks.parse_message, view)
     deps = deps_of(context)
     try:
         with deps.sessions.begin() as session:
             identity = action_caller(session, context, body)
-            manager, workspace_id = identity.employee, identity.workspace.id
+            manager, now = identity.employee, deps.now()
             relayed = pulse_relay.reply_to_comment(
                 session,
                 workspace=identity.workspace,
@@ -105,32 +94,33 @@ def submit_reply(ack: Ack, body: dict[str, Any], view: dict[str, Any], context: 
                 comment_id=comment_id,
                 text=text,
                 relay_key=deps.relay_key,
-                now=deps.now(),
+                now=now,
+            )
+            message = result_blocks.reply_to_author(relayed, manager.name)
+            relay_outbox.queue_relayed(
+                session,
+                deps,
+                workspace=identity.workspace,
+                relayed=relayed,
+                message=message,
+                sender=manager.slack_id,
+                kind="reply",
+                now=now,
             )
     except DomainError as error:
         ack(**field_errors(result_blocks.MESSAGE_BLOCK, str(error)))
         return
-    ack()
-    outcome = relay(deps, client, workspace_id, relayed, result_blocks.reply_to_author(relayed, manager.name))
-    if outcome in ("sent", "queued"):
-        return
-    if outcome == "refused":
-        with deps.sessions.begin() as session:
-            pulse_relay.withdraw_reply(session, reply_id=relayed.reply_id)
-    told = result_blocks.not_relayed("reply", "the comment's author", relayed.text, refused=outcome == "refused")
-    tell_sender(client, manager.slack_id, told)
+    ack(response_action="update", view=notice_view(view, relay_outbox.on_its_way("reply")))
 
 
-def submit_answer_reply(
-    ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext, client: WebClient
-) -> None:
+def submit_answer_reply(ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext) -> None:
     to, text = payload.parsed(result_blocks.parse_answer, view)
     anonymous_request(context)
     deps = deps_of(context)
     try:
         with deps.sessions.begin() as session:
             identity = action_caller(session, context, body)
-            workspace_id = identity.workspace.id
+            now = deps.now()
             relayed = pulse_relay.answer_reply(
                 session,
                 workspace=identity.workspace,
@@ -138,61 +128,22 @@ def submit_answer_reply(
                 to=to,
                 text=text,
                 relay_key=deps.relay_key,
-                now=deps.now(),
+                now=now,
+            )
+            relay_outbox.queue_relayed(
+                session,
+                deps,
+                workspace=identity.workspace,
+                relayed=relayed,
+                message=result_blocks.answer_to_manager(relayed),
+                sender=identity.employee.slack_id,
+                kind="answer",
+                now=now,
             )
     except DomainError as error:
         ack(**field_errors(result_blocks.MESSAGE_BLOCK, str(error)))
         return
-    ack()
-    outcome = relay(deps, client, workspace_id, relayed, result_blocks.answer_to_manager(relayed))
-    if outcome not in ("sent", "queued"):
-        told = result_blocks.not_relayed("answer", "the manager", relayed.text, refused=outcome == "refused")
-        tell_sender(client, identity.employee.slack_id, told)
-
-
-def relay(deps: Deps, client: WebClient, workspace_id: int, relayed: Relayed, message: dict[str, Any]) -> RelayOutcome:
-    """Send a relayed message straight to Slack; "queued" when Slack asked to wait (it goes once Slack allows),
-    "unconfirmed" when Slack did not answer (it may have arrived).
-    The log names nobody: who receives a reply is who wrote the comment."""
-    try:
-        client.chat_postMessage(channel=relayed.recipient, **message)
-    except SlackApiError as error:
-        if error.response.status_code == 429 and _queued(deps, workspace_id, relayed, message, error):
-            log.warning("Slack asked to wait before a relayed pulse message: it is sent once Slack allows")
-            return "queued"
-        log.warning("Slack refused a relayed pulse message: %s", error.response.get("error"))
-        return "refused"
-    except (OSError, SlackClientError) as error:
-        log.warning("Slack did not confirm a relayed pulse message: %s", type(error).__name__)
-        return "unconfirmed"
-    return "sent"
-
-
-def _queued(deps: Deps, workspace_id: int, relayed: Relayed, message: dict[str, Any], error: SlackApiError) -> bool:
-    """Queue the message for when Slack allows, its recipient sealed, under the round's relay prefix."""
-    if deps.relay is None:
-        return False
-    now = deps.now()
-    key = f"{pulse_relay.relayed_key_prefix(relayed.round_id)}{relayed.reply_id}:{secrets.token_hex(8)}"
-    payload = {**message, "channel": deps.relay.seal(workspace_id, relayed.recipient)}
-    with deps.sessions.begin() as session:
-        outbox.enqueue(
-            session,
-            workspace=session.get_one(Workspace, workspace_id),
-            key=key,
-            method="chat.postMessage",
-            payload=payload,
-            now=now,
-            send_at=now + timedelta(seconds=retry_after_seconds(error.response)),
-        )
-    return True
-
-
-def tell_sender(client: WebClient, sender: str, told: dict[str, Any]) -> None:
-    try:
-        client.chat_postMessage(channel=sender, **told)
-    except (OSError, SlackClientError) as error:
-        log.warning("could not tell the sender of a relayed pulse message that it failed: %s", type(error).__name__)
+    ack(response_action="update", view=notice_view(view, relay_outbox.on_its_way("answer")))
 
 
 def register(app: App) -> None:

@@ -289,3 +289,8 @@ def sent_copies(session: Session, *, key: str) -> list[tuple[str, str]]:
     escalations and hand-overs), the first first."""
     first = sent_message(session, key=key)
     return list(dict.fromkeys([*([first] if first else []), *sent_messages(session, key_prefix=f"{key}:")]))
+
+
+def given_up(session: Session, *, ids: list[int]) -> list[int]:
+    """Which of these deliveries are given up (refused for good, or out of attempts), in id order."""
+    return list(session.scalars(select(Delivery.id).where(Delivery.id.in_(ids), Delivery.status == "failed")))

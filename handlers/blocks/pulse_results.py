@@ -212,13 +212,20 @@ def reply_to_author(relayed: Relayed, manager_name: str) -> dict[str, Any]:
     }
 
 
-def not_relayed(what: str, to: str, text: str, *, refused: bool) -> dict[str, Any]:
-    """The DM to whoever sent `what` (a reply, an answer) that Slack did not take (`refused`) or did not confirm,
-    with their text, to send again."""
-    if refused:
-        said = f"Slack did not take your {what} just now, so it was not sent to {to}. Please send it again in a minute."
-    else:
-        said = f"Slack did not confirm your {what}: it may not have reached {to}."
+def relay_on_its_way(what: str, to: str, low: int, high: int) -> str:
+    """What the sender of `what` (a reply, an answer) sees once it is queued: when it arrives, and why not at once."""
+    return (
+        f"Your {what} is on its way to {to}. It arrives at a random moment {low} to {high} minutes from now, "
+        "so that nobody can tell who received it by watching who looks at their phone."
+    )
+
+
+def relay_not_delivered(what: str, to: str, text: str) -> dict[str, Any]:
+    """The DM to whoever sent `what` (a reply, an answer) that Slack refused for good, with their text; a reply
+    refused is withdrawn, so nobody is left holding an answer button for it."""
+    said = f"Slack would not deliver your {what} to {to}, so it was not sent."
+    if what == "reply":
+        said += " It is withdrawn: there is nothing for them to answer."
     return {"text": said, "blocks": [text_block(said), text_block(f"Your {what}:\n{quote(text)}")]}
 
 

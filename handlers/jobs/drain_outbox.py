@@ -11,7 +11,7 @@ from concurrent.futures import ThreadPoolExecutor
 from slack_sdk import WebClient
 from sqlalchemy.orm import Session
 
-from handlers import channel_refusals
+from handlers import channel_refusals, pulse_relay_outbox
 from handlers.delivery import TOKEN_RETRY_SECONDS, TOKEN_UNAVAILABLE, send_for_workspace
 from handlers.deps import Deps
 from services import outbox
@@ -49,9 +49,11 @@ def drain_outbox(deps: Deps, client: WebClient, *, batch: int = BATCH) -> int:
 
 
 def notices_for(session: Session, deps: Deps, sends: list[tuple[Claimed, SendOutcome]]) -> int:
-    """Queue, due now, what HR must hear of channel posts Slack refused (handlers/channel_refusals.py); how many."""
+    """Queue, due now, what HR must hear of channel posts Slack refused (handlers/channel_refusals.py), and what the
+    sender of a relayed pulse message must hear of one given up (handlers/pulse_relay_outbox.py); how many."""
     refused = [(delivery, outcome) for delivery, outcome in sends if not outcome.ok]
-    return channel_refusals.queue_due(session, refused, now=deps.now())
+    told = channel_refusals.queue_due(session, refused, now=deps.now())
+    return told + pulse_relay_outbox.queue_not_delivered(session, refused, now=deps.now())
 
 
 def by_channel(claimed: list[Claimed]) -> list[list[Claimed]]:

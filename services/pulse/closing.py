@@ -35,7 +35,13 @@ from services import audit, directory, outbox
 from services.errors import AlreadyDone, NotAllowed, NotFound
 from services.pulse.anonymity import Cell, Group, Visibility, innermost, visibility
 from services.pulse.answers import respondent_of
-from services.pulse.rounds import INVITATION_KINDS, ROUND_STARTERS, invitation_key_prefix, pulse_settings
+from services.pulse.rounds import (
+    INVITATION_KINDS,
+    ROUND_STARTERS,
+    anonymous_dm_key_prefix,
+    invitation_key_prefix,
+    pulse_settings,
+)
 from services.pulse.trees import groups_of, record_tree
 
 log = logging.getLogger(__name__)
@@ -115,6 +121,7 @@ def seal(session: Session, *, workspace: Workspace, pulse_round: PulseRound, now
         prefix = invitation_key_prefix(workspace, pulse_round, kind)
         unsent += outbox.give_up_pending(session, key_prefix=prefix, reason=CLOSED_BEFORE_SENT)
         outbox.forget(session, key_prefix=prefix)
+    outbox.forget(session, key_prefix=anonymous_dm_key_prefix(workspace, pulse_round.id))
     session.flush()
     empty_journal_after_commit(session)
     log.info("pulse round %s closed and sealed; %s invitation(s) not yet sent were dropped", pulse_round.number, unsent)

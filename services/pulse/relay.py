@@ -1,7 +1,7 @@
 """Replies to anonymous comments: a manager writes to "the author", the author answers, nobody learns who.
 
-Only the route is stored (which comment, which manager); the texts pass straight through to Slack, unless Slack asks
-to wait: then the message waits in the outbox under `relayed_key_prefix`, its recipient sealed, until the relay ends.
+Only the route is stored (which comment, which manager); each text waits a random few minutes in the outbox under
+`relayed_key_prefix`, its recipient sealed, and is deleted, sent or not, when the relay ends.
 The way back to the author is a tag, an HMAC of the relay handle and the author under a key the database
 never holds (derived from RELAY_SECRET, by default the signing secret): the bot finds the author by recomputing the tag
 for each person, a reader of the database cannot. Replies end `relay_days` after the round closes, when
@@ -11,7 +11,7 @@ for each person, a reader of the database cannot. Replies end `relay_days` after
 import hashlib
 import hmac
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
@@ -25,7 +25,13 @@ from services.pulse.rounds import ROUND_STARTERS, replies_open
 from services.text import plural
 
 MAX_REPLY = 2000
+RELAY_DELAY_MINUTES = (5, 30)  # a random wait for each relayed message: at once, it would name its reader
 OWN_COMMENT = "That comment is your own: a reply goes to the comment's author, so there is nobody else to send it to."
+TOO_LATE = (
+    "Replies to round {number}'s comments end in less than {high} minutes: too soon to send this. Each message "
+    "waits a random {low} to {high} minutes before it goes, to keep the comment's author anonymous, and would be "
+    "erased unsent when replies end."
+)
 NOT_YOURS = "That conversation does not exist, or it is not yours."
 MANAGER_LEFT = (
     "The manager who replied to your comment has left the organisation, so your answer cannot reach them. "
@@ -85,16 +91,24 @@ def reply_to_comment(
     reply = PulseReply(comment_id=comment.id, manager_id=manager.id, created_at=now)
     session.add(reply)
     session.flush()
-    return _relayed(session, author, reply, comment, cleaned)
+    return _relayed(session, author, reply, comment, cleaned, now)
 
 
-def _relayed(session: Session, to: Employee, reply: PulseReply, comment: PulseComment, text: str) -> Relayed:
-    return Relayed(to.slack_id, reply.id, comment.id, comment.text, text, _round_of(session, comment).id)
+def _relayed(
+    session: Session, to: Employee, reply: PulseReply, comment: PulseComment, text: str, now: datetime
+) -> Relayed:
+    pulse_round = _round_of(session, comment)
+    ends = pulse_round.relay_ends_at
+    if ends is not None and now + timedelta(minutes=RELAY_DELAY_MINUTES[1]) > ends:
+        low, high = RELAY_DELAY_MINUTES
+        raise AlreadyDone(TOO_LATE.format(number=pulse_round.number, low=low, high=high))
+    return Relayed(to.slack_id, reply.id, comment.id, comment.text, text, pulse_round.id)
 
 
 def relayed_key_prefix(round_id: int) -> str:
-    """Where a relayed message Slack asked to wait for is queued in the outbox: deleted, sent or not, when the
-    round's relay ends, since its recipient's seal opens with the relay's secret for as long as that is kept."""
+    """Where a relayed message (and a notice to its sender that it was not delivered) waits in the outbox: deleted,
+    sent or not, when the round's relay ends, since its seals open with the relay's secret for as long as that is
+    kept."""
     return f"pulse-relay:{round_id}:"
 
 
@@ -142,7 +156,7 @@ def answer_reply(
     """The comment's author answers a manager's reply; it goes back to that manager, still anonymous."""
     cleaned = _cleaned(text)
     reply, comment, manager = _conversation(session, workspace, author, to, relay_key, now)
-    return _relayed(session, manager, reply, comment, cleaned)
+    return _relayed(session, manager, reply, comment, cleaned, now)
 
 
 def check_answer_allowed(

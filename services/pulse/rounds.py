@@ -45,6 +45,19 @@ def invitation_key_prefix(workspace: Workspace, pulse_round: PulseRound, kind: s
     return f"{kind}:{workspace.slack_team_id}:{pulse_round.id}:"
 
 
+def anonymous_dm_key_prefix(workspace: Workspace, round_id: int) -> str:
+    """Where a DM to someone anonymous in this round waits (an error told after their comment), its recipient
+    sealed: deleted, sent or not, when the round is sealed."""
+    return f"pulse-anonymous:{workspace.slack_team_id}:{round_id}:"
+
+
+def open_for_anonymous_dm(session: Session, *, workspace: Workspace, round_id: int) -> bool:
+    """Whether the round is still open, its row locked until the caller commits: a seal meanwhile waits, and then
+    deletes what was queued under `anonymous_dm_key_prefix`."""
+    pulse_round = session.get(PulseRound, round_id, with_for_update=True, populate_existing=True)
+    return pulse_round is not None and pulse_round.workspace_id == workspace.id and pulse_round.status == "open"
+
+
 def pulse_settings(session: Session, workspace: Workspace) -> PulseSettings:
     active = current_policy(session, workspace)
     return active.policy.pulse if active else PulseSettings()

@@ -11,6 +11,7 @@ import logging
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import event, select
@@ -18,10 +19,11 @@ from sqlalchemy import event, select
 from bot.logs import configure_logging
 from handlers.blocks import pulse as pulse_blocks
 from handlers.blocks import pulse_results as result_blocks
-from models import Suggestion
+from handlers.jobs.drain_outbox import drain_outbox
+from models import Delivery, Suggestion
 from tests.conftest import RunningBot
 from tests.e2e.test_pulse_relay import commented_round, reply_from_results
-from tests.e2e.test_pulse_rounds import answer, questions_dm, start
+from tests.e2e.test_pulse_rounds import answer, questions_dm, start, tick
 from tests.e2e.test_suggestions_anonymous import everything_stored, suggest_anonymously
 from tests.suggestions_helpers import load_suggestion_org
 
@@ -168,3 +170,34 @@ def test_an_error_around_a_pulse_answer_or_comment_gives_its_author_no_reference
     assert "something went wrong" in told
     assert not {ref for ref in references(log) if ref in told}, "a reference the author could pass on"
     assert "U0A01" not in log
+
+
+def anonymous_dms(bot: RunningBot) -> list[Delivery]:
+    with bot.sessions() as session:
+        return list(session.scalars(select(Delivery).where(Delivery.idempotency_key.startswith("pulse-anonymous:"))))
+
+
+def test_the_error_dm_after_a_comment_that_slack_rate_limits_waits_sealed_and_is_deleted_with_the_round(
+    bot: RunningBot,
+) -> None:
+    """Told only in the log, the author would never learn their comment was saved; a row naming them would keep,
+    past the round's seal, that they commented then."""
+    start(bot)
+    bot.slack.fail("chat.update", error="cant_update_message")
+    bot.slack.fail("chat.postMessage", status=429, retry_after=30, channel="U0A01")
+    with failing(bot, "no statement fails") as stream:
+        comment_on(bot, "U0A01", "Too few people on Saturdays")
+
+    [queued] = anonymous_dms(bot)
+    assert "U0A01" not in f"{queued.idempotency_key}{queued.payload}", "the outbox row does not name the author"
+    assert "U0A01" not in stream.getvalue()
+    bot.clock.advance(timedelta(seconds=31))
+    drain_outbox(bot.runtime.deps, bot.runtime.sender_client)
+    assert "Your comment was saved, but then something went wrong" in told_the_author(bot, "U0A01")
+    [sent] = anonymous_dms(bot)
+    assert sent.status == "sent" and "U0A01" not in f"{sent.payload}{sent.result}"
+
+    bot.clock.advance(timedelta(hours=72))
+    tick(bot)
+
+    assert anonymous_dms(bot) == [], "the round's seal deletes it, sent or not"

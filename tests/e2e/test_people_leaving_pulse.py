@@ -9,7 +9,7 @@ from models import PulseReply, PulseResponse, PulseRound
 from services.pulse.relay import NOT_YOURS
 from tests.conftest import RunningBot
 from tests.e2e.test_people_leaving import WITHOUT_HANA, WITHOUT_SAM, reimport
-from tests.e2e.test_pulse_relay import answer_form_reply, commented_round, reply_from_results
+from tests.e2e.test_pulse_relay import after_the_relay_delay, answer_form_reply, commented_round, reply_from_results
 from tests.e2e.test_pulse_rounds import answer
 from tests.helpers import count, load_org_and_policy
 from tests.pulse_org import load_pulse_org, org_csv
@@ -70,6 +70,7 @@ def test_a_manager_who_left_can_no_longer_reply_to_an_anonymous_comment_from_the
     [to_author] = bot.slack.calls("chat.postMessage")
     bot.driver.click("U0A01", to_author, result_blocks.ANSWER_REPLY_ACTION)
     bot.driver.submit("U0A01", bot.slack.calls("views.open")[-1].args["view"], {"message": "Saturday mornings"})
+    after_the_relay_delay(bot)
     to_manager = bot.slack.calls("chat.postMessage")[-1]
     reimport(bot.sessions, bot.clock.now(), without("U0A08"))  # an earlier leaver, still filed under Maya
     moved = "\n".join(line.replace(",U0MGR1,", ",U0ADMIN,") for line in without("U0MGR1", "U0A08").splitlines())

@@ -1,15 +1,18 @@
 """Pulse messages sent straight to Slack that Slack refuses are told to whoever sent them, never silently lost: the
-questions `/pulse` resends, a manager's reply to an anonymous comment and the author's answer."""
+questions `/pulse` resends, a manager's reply to an anonymous comment and the author's answer, which the outbox
+sends after the relay's random wait."""
 
+import logging
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import select
 
 from handlers.blocks import pulse_results as result_blocks
 from handlers.jobs.drain_outbox import drain_outbox
 from models import Delivery, PulseReply
 from tests.conftest import RunningBot
-from tests.e2e.test_pulse_relay import commented_round, reply_from_results
+from tests.e2e.test_pulse_relay import after_the_relay_delay, commented_round, reply_from_results
 from tests.e2e.test_pulse_rounds import start, tick
 
 REPLY = "Thanks — which shifts?"
@@ -33,49 +36,68 @@ def test_questions_resent_that_slack_refuses_are_not_promised_in_silence(bot: Ru
     assert "something went wrong" in told.args["text"]
 
 
-def test_a_reply_slack_refuses_is_withdrawn_and_comes_back_to_the_manager(bot: RunningBot) -> None:
+def deliveries(bot: RunningBot) -> list[Delivery]:
+    with bot.sessions() as session:
+        return list(session.scalars(select(Delivery).order_by(Delivery.id)))
+
+
+def test_a_reply_slack_refuses_for_good_is_withdrawn_and_comes_back_to_the_manager_with_its_text(
+    bot: RunningBot,
+) -> None:
     commented_round(bot)
-    bot.slack.fail("chat.postMessage", status=503, channel="U0A01")
+    reply_from_results(bot, "U0MGR1", REPLY, delivered=False)
+    bot.slack.fail("chat.postMessage", error="channel_not_found", channel="U0A01")
 
-    reply_from_results(bot, "U0MGR1", REPLY)
+    after_the_relay_delay(bot)
 
-    assert bot.slack.calls("chat.postMessage", channel="U0A01") == []
+    assert all(REPLY not in call.text for call in bot.slack.messages_to("U0A01"))
     assert replies(bot) == [], "the author never got it: there is no conversation to answer"
     [told] = bot.slack.messages_to("U0MGR1")
-    assert "was not sent to the comment's author. Please send it again in a minute." in told.text
-    assert REPLY in told.text
+    assert "Slack would not deliver your reply to the comment's author, so it was not sent." in told.text
+    assert "It is withdrawn" in told.text and REPLY in told.text
+    assert all("U0A01" not in str(delivery.payload) for delivery in deliveries(bot))
 
 
-def test_a_reply_slack_never_confirmed_is_kept_and_the_manager_told_it_may_not_have_arrived(bot: RunningBot) -> None:
+def test_a_reply_slack_did_not_answer_is_sent_again_later(bot: RunningBot) -> None:
     commented_round(bot)
+    reply_from_results(bot, "U0MGR1", REPLY, delivered=False)
     bot.slack.fail("chat.postMessage", hang_up=True, channel="U0A01")
+    after_the_relay_delay(bot)
+    assert all(REPLY not in call.text for call in bot.slack.messages_to("U0A01"))
 
-    reply_from_results(bot, "U0MGR1", REPLY)
+    drain_after(bot, 31)
 
-    assert len(replies(bot)) == 1, "Slack may have delivered it: the author's Answer button must still work"
-    [told] = bot.slack.messages_to("U0MGR1")
-    assert "Slack did not confirm your reply: it may not have reached the comment's author." in told.text
+    [to_author] = bot.slack.calls("chat.postMessage", channel="U0A01")
+    assert REPLY in to_author.text
+    assert len(replies(bot)) == 1 and bot.slack.messages_to("U0MGR1") == []
 
 
-def test_an_answer_slack_refuses_comes_back_to_its_author(bot: RunningBot) -> None:
-    commented_round(bot)
-    reply_from_results(bot, "U0MGR1", REPLY)
+def answer(bot: RunningBot) -> None:
     [to_author] = bot.slack.calls("chat.postMessage", channel="U0A01")
     bot.driver.click("U0A01", to_author, result_blocks.ANSWER_REPLY_ACTION)
     answer_form = bot.slack.calls("views.open")[-1]
-    bot.slack.fail("chat.postMessage", status=503, channel="U0MGR1")
-
     bot.driver.submit("U0A01", answer_form.args["view"], {"message": "Saturday mornings"})
+
+
+def test_an_answer_slack_refuses_for_good_comes_back_to_its_author_through_a_seal(
+    bot: RunningBot, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO)
+    commented_round(bot)
+    reply_from_results(bot, "U0MGR1", REPLY)
+    answer(bot)
+    bot.slack.fail("chat.postMessage", error="channel_not_found", channel="U0MGR1")
+
+    after_the_relay_delay(bot)
 
     assert bot.slack.calls("chat.postMessage", channel="U0MGR1") == []
     told = bot.slack.messages_to("U0A01")[-1]
-    assert "Slack did not take your answer just now, so it was not sent to the manager." in told.text
+    assert "Slack would not deliver your answer to the manager, so it was not sent." in told.text
     assert "Saturday mornings" in told.text
-
-
-def deliveries(bot: RunningBot) -> list[Delivery]:
-    with bot.sessions() as session:
-        return list(session.scalars(select(Delivery)))
+    notice = deliveries(bot)[-1]
+    assert notice.idempotency_key.startswith("pulse-relay:") and notice.status == "sent", "deleted with the relay"
+    assert all("U0A01" not in f"{delivery.payload}{delivery.result}" for delivery in deliveries(bot))
+    assert "U0A01" not in caplog.text
 
 
 def drain_after(bot: RunningBot, seconds: int) -> None:
@@ -89,16 +111,16 @@ def test_a_reply_slack_rate_limits_reaches_the_author_once_slack_allows_and_name
     bot: RunningBot,
 ) -> None:
     commented_round(bot)
+    reply_from_results(bot, "U0MGR1", REPLY, delivered=False)
     bot.slack.fail("chat.postMessage", status=429, retry_after=30, channel="U0A01")
 
-    reply_from_results(bot, "U0MGR1", REPLY)
+    after_the_relay_delay(bot)
 
     assert bot.slack.messages_to("U0MGR1") == [], "nothing to send again: it is on its way"
     assert len(replies(bot)) == 1
     [queued] = deliveries(bot)
     assert "U0A01" not in str(queued.payload), "the outbox row does not name the comment's author"
-    drain_outbox(bot.runtime.deps, bot.runtime.sender_client)
-    assert bot.slack.calls("chat.postMessage", channel="U0A01") == [], "Slack asked for 30 s"
+    assert all(REPLY not in call.text for call in bot.slack.messages_to("U0A01")), "Slack asked for 30 s"
     drain_after(bot, 31)
     [to_author] = bot.slack.calls("chat.postMessage", channel="U0A01")
     assert REPLY in to_author.text
@@ -108,9 +130,7 @@ def test_a_reply_slack_rate_limits_reaches_the_author_once_slack_allows_and_name
 
 def test_a_reply_kept_for_slack_is_deleted_with_the_relay(bot: RunningBot) -> None:
     commented_round(bot)
-    bot.slack.fail("chat.postMessage", status=429, retry_after=30, channel="U0A01")
     reply_from_results(bot, "U0MGR1", REPLY)
-    drain_after(bot, 31)
     assert [delivery.status for delivery in deliveries(bot)] == ["sent"]
 
     bot.clock.advance(timedelta(days=15))
@@ -119,15 +139,28 @@ def test_a_reply_kept_for_slack_is_deleted_with_the_relay(bot: RunningBot) -> No
     assert deliveries(bot) == [], "its sealed recipient would outlive the relay"
 
 
+def test_a_reply_slack_holds_up_past_the_end_of_replies_is_deleted_unsent(bot: RunningBot) -> None:
+    commented_round(bot)
+    bot.clock.advance(timedelta(days=14) - timedelta(minutes=31))
+    reply_from_results(bot, "U0MGR1", REPLY, delivered=False)
+    bot.slack.fail("chat.postMessage", status=429, retry_after=3600, channel="U0A01")
+    after_the_relay_delay(bot)
+
+    bot.clock.advance(timedelta(minutes=1))
+    tick(bot)
+    drain_after(bot, 3601)
+
+    assert [d for d in deliveries(bot) if d.idempotency_key.startswith("pulse-relay:")] == []
+    assert all(REPLY not in call.text for call in bot.slack.messages_to("U0A01"))
+
+
 def test_an_answer_slack_rate_limits_reaches_the_manager_once_slack_allows(bot: RunningBot) -> None:
     commented_round(bot)
     reply_from_results(bot, "U0MGR1", REPLY)
-    [to_author] = bot.slack.calls("chat.postMessage", channel="U0A01")
-    bot.driver.click("U0A01", to_author, result_blocks.ANSWER_REPLY_ACTION)
-    answer_form = bot.slack.calls("views.open")[-1]
+    answer(bot)
     bot.slack.fail("chat.postMessage", status=429, retry_after=30, channel="U0MGR1")
 
-    bot.driver.submit("U0A01", answer_form.args["view"], {"message": "Saturday mornings"})
+    after_the_relay_delay(bot)
 
     assert len(bot.slack.messages_to("U0A01")) == 1, "the author is not told to send it again"
     drain_after(bot, 31)

@@ -17,6 +17,7 @@ from models import Delivery, PulseComment, PulseReceipt, PulseRelay, PulseReply,
 from services.errors import AlreadyDone
 from services.pulse import relay as pulse_relay
 from services.pulse.closing import close_round
+from services.pulse.relay import RELAY_DELAY_MINUTES
 from services.pulse.rounds import invitable, start_round
 from tests.conftest import RunningBot
 from tests.e2e.test_pulse_relay import commented_round
@@ -76,7 +77,7 @@ def test_a_reply_sent_as_the_relay_window_ends_leaves_no_reply_route_behind(bot:
             comment_id=comment_id,
             text="Which shifts?",
             relay_key=bot.runtime.deps.relay_key,
-            now=ends - timedelta(seconds=1),
+            now=ends - timedelta(minutes=RELAY_DELAY_MINUTES[1], seconds=1),  # the last moment a reply is taken
         )
 
     def tick(session: Session) -> None:

@@ -5,11 +5,14 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
+from bot.fakeslack.driver import Reply
 from bot.fakeslack.server import Call
 from handlers.blocks import pulse as blocks
 from handlers.blocks import pulse_results as result_blocks
+from handlers.jobs.drain_outbox import drain_outbox
 from models import PulseComment, PulseRelay, PulseReply, PulseRound
 from services import directory
+from services.pulse.relay import RELAY_DELAY_MINUTES
 from services.workspaces import purge, purge_plan, record_uninstall
 from tests.conftest import RunningBot
 from tests.e2e.test_pulse_results import answer_all, close
@@ -34,11 +37,21 @@ def commented_round(bot: RunningBot, pulse: str = PULSE, sealed_late_by: timedel
     bot.slack.reset()
 
 
-def reply_from_results(bot: RunningBot, manager: str, text: str) -> None:
+def reply_from_results(bot: RunningBot, manager: str, text: str, *, delivered: bool = True) -> Reply:
+    """The manager replies from their results; with `delivered`, the relay's random wait passes and it is sent."""
     results = bot.driver.command(manager, "/pulse", "results")
     bot.driver.click(manager, Call("ack", results.json, 0), result_blocks.REPLY_ACTION)
     [modal] = bot.slack.calls("views.open")
-    bot.driver.submit(manager, modal.args["view"], {"message": text})
+    sent = bot.driver.submit(manager, modal.args["view"], {"message": text})
+    if delivered:
+        after_the_relay_delay(bot)
+    return sent
+
+
+def after_the_relay_delay(bot: RunningBot) -> None:
+    """The longest wait a relayed message may draw passes, and the background sender sends what waited."""
+    bot.clock.advance(timedelta(minutes=RELAY_DELAY_MINUTES[1], seconds=1))
+    drain_outbox(bot.runtime.deps, bot.runtime.sender_client)
 
 
 def test_a_manager_replies_to_a_comment_and_the_author_answers_without_being_named(bot: RunningBot) -> None:
@@ -53,6 +66,7 @@ def test_a_manager_replies_to_a_comment_and_the_author_answers_without_being_nam
     bot.driver.click("U0A01", to_author, result_blocks.ANSWER_REPLY_ACTION)
     answer_modal = bot.slack.calls("views.open")[-1]
     bot.driver.submit("U0A01", answer_modal.args["view"], {"message": "Saturday mornings"})
+    after_the_relay_delay(bot)
 
     to_manager = bot.slack.calls("chat.postMessage")[-1]
     assert to_manager.channel == "U0MGR1"
