@@ -86,7 +86,7 @@ def create_app(
         signing_secret=settings.slack_signing_secret,
         oauth_settings=oauth,
         listener_executor=listeners,
-        raise_error_for_unhandled_request=False,
+        raise_error_for_unhandled_request=True,  # answered by handlers/errors.handle_error, not 404
         token_verification_enabled=False,  # bot/runtime.learn_workspace checks the token, in one line when refused
     )
     if schema is not None:

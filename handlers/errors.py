@@ -8,6 +8,7 @@ from datetime import timedelta
 from typing import Any
 
 from slack_bolt import BoltContext, BoltResponse, Respond
+from slack_bolt.error import BoltUnhandledRequestError
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from sqlalchemy.orm import Session
@@ -16,6 +17,7 @@ from handlers.deps import deps_of
 from handlers.payload import MalformedPayload
 from handlers.people import known_workspace
 from handlers.timely import TimelyAck
+from handlers.unhandled import answer_unhandled
 from models import Workspace
 from services import outbox
 from services.pulse import rounds
@@ -64,7 +66,10 @@ def handle_error(
     context: BoltContext | None = None,
     client: WebClient | None = None,
 ) -> BoltResponse | None:
-    """Log with a reference and tell the user; a malformed payload read before the ack is answered 400."""
+    """Log with a reference and tell the user; a malformed payload read before the ack is answered 400, and a
+    request nothing listens to is acknowledged (handlers/unhandled.py)."""
+    if isinstance(error, BoltUnhandledRequestError):
+        return answer_unhandled(body, respond)
     anonymous = context is not None and bool(context.get(ANONYMOUS_REQUEST))
     return _handled(error, body, respond, response, context, client, anonymous=anonymous)
 
