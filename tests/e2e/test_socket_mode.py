@@ -199,3 +199,15 @@ def test_past_the_grace_the_process_ends_without_waiting_for_a_stuck_request() -
     assert (done.returncode, done.stdout.strip()) == (0, "False")
     assert time.monotonic() - started < 10
     assert "exiting with work still in hand after the grace period" in done.stderr
+
+
+def test_a_command_the_app_no_longer_has_is_answered_not_refused(any_mode_bot: RunningBot) -> None:
+    """A command left in an older manifest: Slack shows the person the ack's text, not an error."""
+    bot = any_mode_bot
+    load_org_and_policy(bot.sessions, bot.clock.now())
+
+    reply = bot.driver.post_form(bot.driver.command_fields("U0AGENT1", "/kudos", "to Ben"))
+
+    assert reply.status == 200
+    assert "Latitude has no `/kudos` any more: nothing was done." in reply.body
+    assert bot.slack.violations == []
