@@ -7,7 +7,6 @@ this workspace (an org admin removed them from it; they stay active in the org),
 """
 
 import logging
-from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime
 from typing import Any
@@ -16,7 +15,7 @@ from slack_bolt import App, BoltContext
 from sqlalchemy.orm import Session
 
 from handlers.blocks.departures import DEACTIVATED, REMOVED, left_slack_notice
-from handlers.deps import Deps, deps_of
+from handlers.deps import deps_of
 from handlers.handover import queue_handover_messages
 from handlers.people import known_workspace, of_the_org, of_the_workspace, person_of
 from models import Workspace
@@ -43,15 +42,15 @@ def user_changed(event: dict[str, Any], context: BoltContext) -> None:
             return
         person, how = replace(person, exists=False), REMOVED  # removed from this workspace, still in the org
     if not person.is_bot:
-        deps = deps_of(context)
-        follow_person(deps, lambda session: known_workspace(session, context), person, how)
+        follow_person(context, person, how)
 
 
-def follow_person(deps: Deps, find: Callable[[Session], Workspace | None], person: SlackPerson, how: str) -> None:
-    """The directory follows what Slack says of one person in the workspace `find` gives; `how` they left, if they
+def follow_person(context: BoltContext, person: SlackPerson, how: str) -> None:
+    """The directory follows what Slack says of one person in the request's workspace; `how` they left, if they
     did (handlers/blocks/departures.py): someone no longer in the workspace keeps their old DMs as they are."""
+    deps = deps_of(context)
     with deps.sessions.begin() as session:
-        workspace = find(session)
+        workspace = known_workspace(session, context)
         if workspace is None or workspace.uninstalled_at is not None:
             return
         now = deps.now()

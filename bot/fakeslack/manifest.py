@@ -19,7 +19,6 @@ METHOD_SCOPES = {
     "chat.delete": "chat:write",
     "conversations.open": "im:write",
     "users.info": "users:read",
-    "users.list": "users:read",
     "users.lookupByEmail": "users:read.email",
     "files.getUploadURLExternal": "files:write",
     "files.completeUploadExternal": "files:write",
