@@ -25,6 +25,7 @@ from handlers import (
     rewards,
     suggestion_decisions,
     suggestions,
+    unhandled,
 )
 from handlers.deps import Deps
 from handlers.errors import handle_error
@@ -49,6 +50,7 @@ FEATURES: tuple[ModuleType, ...] = (
     boundary_proposals,
     installs,
     departures,
+    unhandled,  # last: it takes only the clicks no listener before it took
 )
 
 

@@ -69,7 +69,7 @@ def handle_error(
     """Log with a reference and tell the user; a malformed payload read before the ack is answered 400, and a
     request nothing listens to is acknowledged (handlers/unhandled.py)."""
     if isinstance(error, BoltUnhandledRequestError):
-        return answer_unhandled(body, respond)
+        return answer_unhandled(body)
     anonymous = context is not None and bool(context.get(ANONYMOUS_REQUEST))
     return _handled(error, body, respond, response, context, client, anonymous=anonymous)
 

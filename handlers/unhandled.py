@@ -1,12 +1,15 @@
 """Requests no listener takes: a button of an earlier release still in a message, a form or command it no longer has,
 an event the app is no longer subscribed to. Bolt would answer 404, on which Slack shows the person an error and
 sends an event again and again: each is acknowledged, and the person who clicked or typed is told why nothing
-happened."""
+happened. A click is taken by a listener registered after every other (`register`), so that it is acked before
+the person is told; the rest reach the error handler (handlers/errors.py), whose answer is the ack.
+"""
 
 import logging
+import re
 from typing import Any
 
-from slack_bolt import BoltResponse, Respond
+from slack_bolt import Ack, App, BoltResponse, Respond
 
 log = logging.getLogger("latitude.errors")
 
@@ -17,18 +20,29 @@ OLD_BUTTON = (
 UNKNOWN_COMMAND = "Latitude has no `{command}` any more: nothing was done. Its commands are in its Home tab."
 
 
-def answer_unhandled(body: dict[str, Any], respond: Respond | None) -> BoltResponse:
-    """Acknowledge a request nothing listens to; a command gets its answer in the ack, a click in a message through
-    its response URL (a click in the Home or a form has none, and what it shows is already today's)."""
-    kind = str(body.get("type") or ("slash_command" if body.get("command") else "unknown"))
-    log.info("nothing listens to this %s request (%s): acknowledged", kind, _what(body))
-    if kind == "slash_command":
-        return BoltResponse(status=200, body=UNKNOWN_COMMAND.format(command=str(body.get("command"))[:40]))
-    if kind == "block_actions" and respond is not None and body.get("response_url"):
+def register(app: App) -> None:
+    """Last of all listeners: Bolt hands a click to the first that matches."""
+    app.action(re.compile(".*"))(old_button_clicked)
+
+
+def old_button_clicked(ack: Ack, body: dict[str, Any], respond: Respond) -> None:
+    """Acked, then told through the message's response URL (a click in the Home or a form has none, and what it
+    shows is already today's)."""
+    ack()
+    log.info("nothing listens to this block_actions request (%s): acknowledged", _what(body))
+    if body.get("response_url"):
         try:
             respond(text=OLD_BUTTON, response_type="ephemeral", replace_original=False)
         except Exception:
             log.warning("could not tell the person that their button is from an earlier version")
+
+
+def answer_unhandled(body: dict[str, Any]) -> BoltResponse:
+    """Acknowledge a request nothing listens to; a command gets its answer in the ack."""
+    kind = str(body.get("type") or ("slash_command" if body.get("command") else "unknown"))
+    log.info("nothing listens to this %s request (%s): acknowledged", kind, _what(body))
+    if kind == "slash_command":
+        return BoltResponse(status=200, body=UNKNOWN_COMMAND.format(command=str(body.get("command"))[:40]))
     return BoltResponse(status=200, body="")
 
 
