@@ -13,6 +13,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from sqlalchemy.orm import Session
 
+from handlers.delivery import retry_after_seconds
 from handlers.deps import deps_of
 from handlers.payload import MalformedPayload
 from handlers.people import known_workspace
@@ -157,7 +158,7 @@ def _wait_asked(error: SlackApiError) -> float | None:
     response = error.response
     if response.status_code != 429 and response.get("error") not in WORTH_WAITING_FOR:
         return None
-    return float(response.headers.get("retry-after") or response.headers.get("Retry-After") or 1)
+    return retry_after_seconds(response)
 
 
 def _queued(context: BoltContext, user_id: str, told: str, ref: str, wait: float, anonymous: bool) -> bool:
