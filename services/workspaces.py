@@ -19,6 +19,10 @@ UNINSTALLED = "app_uninstalled"
 REINSTALLED = "app_reinstalled"
 ANOTHER_TOKEN = "bot_token_of_another_workspace"
 GRID_MIGRATION_STARTED = "grid_migration_started"
+GRID_MIGRATION_SEEN_FINISHED = "grid_migration_seen_finished"
+"""The audit action of a migration ended by a request naming the org (Slack's `grid_migration_finished` missed)."""
+MIGRATION_PLAUSIBLE = timedelta(hours=24)
+"""How long a Grid migration may plausibly last (Slack says only "an extended period"): past it, the log warns."""
 QUEUED_WHILE_UNINSTALLED = "queued while the app was uninstalled"
 
 
@@ -96,6 +100,37 @@ def record_grid_migration(
     audit.record(
         session, workspace=workspace, actor="slack", action=action, now=now, details={"enterprise": enterprise_id}
     )
+
+
+def end_migration_seen_finished(
+    session: Session, *, workspace: Workspace, enterprise_id: str | None, now: datetime
+) -> bool:
+    """A request from a migrating workspace that names the org it is joining (one it did not belong to) shows the
+    migration is done: Slack's `grid_migration_finished` was missed (the bot down past Slack's retries), and its
+    messages would otherwise wait for good. True when this ended the migration."""
+    joined = enterprise_id is not None and enterprise_id != workspace.enterprise_id
+    if workspace.migrating_since is None or workspace.org_wide or not joined:
+        return False
+    record_grid_migration(
+        session, workspace=workspace, action=GRID_MIGRATION_SEEN_FINISHED, enterprise_id=enterprise_id, now=now
+    )
+    return True
+
+
+def long_migrations(session: Session, *, now: datetime) -> list[tuple[Workspace, int]]:
+    """The installed workspaces migrating into a Grid org for longer than is plausible, with how many messages each
+    has waiting: Slack's `grid_migration_finished` may have been missed."""
+    waiting = (
+        select(func.count())
+        .where(Delivery.workspace_id == Workspace.id, Delivery.status == "pending")
+        .scalar_subquery()
+    )
+    rows = session.execute(
+        select(Workspace, waiting)
+        .where(Workspace.migrating_since <= now - MIGRATION_PLAUSIBLE, Workspace.uninstalled_at.is_(None))
+        .order_by(Workspace.migrating_since)
+    ).all()
+    return [(workspace, int(count)) for workspace, count in rows]
 
 
 def installed_since(session: Session, *, workspace: Workspace, moment: datetime) -> bool:
