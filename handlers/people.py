@@ -34,12 +34,14 @@ def request_workspace(session: Session, context: BoltContext) -> Workspace:
     """The workspace a request belongs to, as Bolt's context says (never raw payload fields).
 
     In an org-wide Grid install it is the whole org, whichever of its workspaces the person acted in:
-    interactivity payloads may have a null `team`, and `user.team_id` may name another workspace.
+    interactivity payloads may have a null `team`, and `user.team_id` may name another workspace. So it is for a
+    request Slack still sends through a workspace's own install once the org-wide install took that workspace over.
     """
     org_wide = bool(context.is_enterprise_install)
     now = deps_of(context).now()
+    key = workspaces.serving_key(session, _scope_key(context))
     workspace = directory.ensure_workspace(
-        session, slack_team_id=_scope_key(context), now=now, enterprise_id=context.enterprise_id, org_wide=org_wide
+        session, slack_team_id=key, now=now, enterprise_id=context.enterprise_id, org_wide=org_wide
     )
     org = context.enterprise_id
     if workspaces.end_migration_seen_finished(session, workspace=workspace, enterprise_id=org, now=now):

@@ -24,6 +24,7 @@ GRID_MIGRATION_SEEN_FINISHED = "grid_migration_seen_finished"
 MIGRATION_PLAUSIBLE = timedelta(hours=24)
 """How long a Grid migration may plausibly last (Slack says only "an extended period"): past it, the log warns."""
 QUEUED_WHILE_UNINSTALLED = "queued while the app was uninstalled"
+TAKEN_OVER = "taken_over_by_org_install"
 
 
 def scope_key(*, team_id: str | None, enterprise_id: str | None, org_wide: bool) -> str:
@@ -84,6 +85,45 @@ def record_team_access(
 ) -> None:
     """Slack added workspaces to the org's org-wide install, or removed them (`action`): the audit trail says so."""
     audit.record(session, workspace=workspace, actor="slack", action=action, now=now, details={"team_ids": team_ids})
+
+
+def take_over_granted_workspaces(
+    session: Session, *, org: Workspace, team_ids: list[str], now: datetime
+) -> list[tuple[Workspace, int]]:
+    """Slack granted the org-wide install these workspaces of the org (`team_access_granted`): each that had an
+    install of its own is served by the org from then on, and its own stops as by an uninstall (its queued messages
+    dropped, its data kept until `purge`) rather than go on as a second directory of the same people. Its stored
+    install stays, so a request Slack still sends through it is served by the org (`serving_key`). Each workspace
+    taken over, with how many queued messages were dropped. Nothing is taken over at the org-wide install itself:
+    Slack adds it to no workspace until an org admin does."""
+    if not org.org_wide or not team_ids:
+        return []
+    own_installs = session.scalars(
+        select(Workspace).where(
+            Workspace.slack_team_id.in_(team_ids),
+            Workspace.enterprise_id == org.slack_team_id,
+            Workspace.org_wide.is_(False),
+            Workspace.uninstalled_at.is_(None),
+        )
+    ).all()
+    taken = []
+    for workspace in own_installs:
+        workspace.uninstalled_at = now
+        audit.record(session, workspace=workspace, actor="slack", action=TAKEN_OVER, now=now)
+        taken.append((workspace, _drop_pending(session, workspace, TAKEN_OVER)))
+    return taken
+
+
+def serving_key(session: Session, slack_team_id: str) -> str:
+    """The id of the workspace that serves a request made under `slack_team_id`: the org's, once its org-wide install
+    took over this workspace of the org (`take_over_granted_workspaces`), else the same."""
+    workspace = session.scalar(select(Workspace).where(Workspace.slack_team_id == slack_team_id))
+    if workspace is None or workspace.installed or workspace.org_wide or not workspace.enterprise_id:
+        return slack_team_id
+    org = session.scalar(
+        select(Workspace).where(Workspace.slack_team_id == workspace.enterprise_id, Workspace.org_wide.is_(True))
+    )
+    return org.slack_team_id if org is not None and org.installed else slack_team_id
 
 
 def record_grid_migration(
