@@ -39,10 +39,10 @@ def request_workspace(session: Session, context: BoltContext) -> Workspace:
     """
     org_wide = bool(context.is_enterprise_install)
     now = deps_of(context).now()
-    key = workspaces.serving_key(session, _scope_key(context))
-    workspace = directory.ensure_workspace(
-        session, slack_team_id=key, now=now, enterprise_id=context.enterprise_id, org_wide=org_wide
+    made_under = directory.ensure_workspace(
+        session, slack_team_id=_scope_key(context), now=now, enterprise_id=context.enterprise_id, org_wide=org_wide
     )
+    workspace = workspaces.serving(session, made_under)
     org = context.enterprise_id
     if workspaces.end_migration_seen_finished(session, workspace=workspace, enterprise_id=org, now=now):
         log.warning(

@@ -93,7 +93,7 @@ def take_over_granted_workspaces(
     """Slack granted the org-wide install these workspaces of the org (`team_access_granted`): each that had an
     install of its own is served by the org from then on, and its own stops as by an uninstall (its queued messages
     dropped, its data kept until `purge`) rather than go on as a second directory of the same people. Its stored
-    install stays, so a request Slack still sends through it is served by the org (`serving_key`). Each workspace
+    install stays, so a request Slack still sends through it is served by the org (`serving`). Each workspace
     taken over, with how many queued messages were dropped. Nothing is taken over at the org-wide install itself:
     Slack adds it to no workspace until an org admin does."""
     if not org.org_wide or not team_ids:
@@ -114,16 +114,15 @@ def take_over_granted_workspaces(
     return taken
 
 
-def serving_key(session: Session, slack_team_id: str) -> str:
-    """The id of the workspace that serves a request made under `slack_team_id`: the org's, once its org-wide install
-    took over this workspace of the org (`take_over_granted_workspaces`), else the same."""
-    workspace = session.scalar(select(Workspace).where(Workspace.slack_team_id == slack_team_id))
-    if workspace is None or workspace.installed or workspace.org_wide or not workspace.enterprise_id:
-        return slack_team_id
+def serving(session: Session, workspace: Workspace) -> Workspace:
+    """The workspace that serves a request made under `workspace`: its org, once the org's org-wide install took this
+    workspace over (`take_over_granted_workspaces`), else the same."""
+    if workspace.installed or workspace.org_wide or not workspace.enterprise_id:
+        return workspace
     org = session.scalar(
         select(Workspace).where(Workspace.slack_team_id == workspace.enterprise_id, Workspace.org_wide.is_(True))
     )
-    return org.slack_team_id if org is not None and org.installed else slack_team_id
+    return org if org is not None and org.installed else workspace
 
 
 def record_grid_migration(
