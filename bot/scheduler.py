@@ -23,6 +23,7 @@ from handlers.jobs.forget_old_events import forget_old_events
 from handlers.jobs.propose_boundaries import propose_boundaries
 from handlers.jobs.run_pulse_rounds import run_pulse_rounds
 from handlers.jobs.send_weekly_digests import send_weekly_digests
+from handlers.jobs.warn_of_long_migrations import warn_of_long_migrations
 
 log = logging.getLogger(__name__)
 Tick = Callable[[Deps, WebClient], object]
@@ -42,6 +43,7 @@ SCHEDULE: tuple[ScheduledJob, ...] = (
     ScheduledJob("run_pulse_rounds", run_pulse_rounds, IntervalTrigger(minutes=1)),
     ScheduledJob("send_weekly_digests", send_weekly_digests, IntervalTrigger(minutes=5)),
     ScheduledJob("propose_boundaries", propose_boundaries, IntervalTrigger(hours=1)),
+    ScheduledJob("warn_of_long_migrations", warn_of_long_migrations, IntervalTrigger(hours=1)),
 )
 
 

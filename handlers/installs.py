@@ -9,6 +9,7 @@ from slack_bolt import App, BoltContext
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 
+from handlers import org_access
 from handlers.blocks.installs import workspaces_removed_notice
 from handlers.deps import deps_of
 from handlers.people import known_workspace
@@ -17,13 +18,14 @@ from services.rewards import approvals
 
 log = logging.getLogger(__name__)
 REVOKED = "team_access_revoked"
+GRANTED = "team_access_granted"
 POST = "chat.postMessage"
 
 
 def register(app: App) -> None:
     app.event("app_uninstalled")(app_uninstalled)
     app.event("tokens_revoked")(tokens_revoked)
-    app.event("team_access_granted")(team_access_changed)
+    app.event(GRANTED)(team_access_changed)
     app.event(REVOKED)(team_access_changed)
     app.event(workspaces.GRID_MIGRATION_STARTED)(grid_migration)
     app.event("grid_migration_finished")(grid_migration)
@@ -83,13 +85,16 @@ def stop_workspace(context: BoltContext, reason: str, *, sent_at: datetime | Non
     log.info("%s in %s: stopped sending, %d queued message(s) dropped; data kept until purged", reason, key, dropped)
 
 
-def team_access_changed(body: dict[str, Any], event: dict[str, Any], context: BoltContext) -> None:
+def team_access_changed(body: dict[str, Any], event: dict[str, Any], context: BoltContext, client: WebClient) -> None:
     """Workspaces of a Grid org were added to or removed from the org-wide install: noted in the org's audit trail,
-    and HR and admins are told of a removal.
+    and HR and admins are told of a removal. A workspace added that had an install of its own is served by the org
+    from then on, its own install stopped (services/workspaces.py `take_over_granted_workspaces`). Then the install
+    learns who works in the workspaces added, or lets go of those who worked only in those removed
+    (handlers/org_access.py), after the ack.
 
     Slack sends these with the org and no team, and Bolt hands them over without the org's token: the background
     sender, which finds it, sends the notices. The org stays one workspace here, installed while its install
-    lasts: the directory does not say which of the org's workspaces each person works in.
+    lasts.
     """
     team_ids = [str(team) for team in event.get("team_ids") or []]
     deps = deps_of(context)
@@ -101,14 +106,36 @@ def team_access_changed(body: dict[str, Any], event: dict[str, Any], context: Bo
         workspaces.record_team_access(
             session, workspace=workspace, action=event["type"], team_ids=team_ids, now=deps.now()
         )
+        taken = []
+        if event["type"] == GRANTED:
+            taken = workspaces.take_over_granted_workspaces(session, org=workspace, team_ids=team_ids, now=deps.now())
+        taken_over = [(taken_workspace.slack_team_id, dropped) for taken_workspace, dropped in taken]
         if event["type"] == REVOKED:
             for person in approvals.hr_people(session, workspace.id):
                 key = f"{REVOKED}:{body.get('event_id')}:{person.slack_id}"  # Slack's retry queues none again
                 notice = workspaces_removed_notice(person.slack_id, team_ids)
                 outbox.enqueue(session, workspace=workspace, key=key, method=POST, payload=notice, now=deps.now())
-        key = workspace.slack_team_id
+        key, workspace_id, follows = workspace.slack_team_id, workspace.id, workspace.installed and workspace.org_wide
     log.info("%s in %s: %s", event["type"], key, ", ".join(team_ids) or "no workspace named")
+    _log_taken_over(key, taken_over)
     deps.sender_bell.ring()
+    if follows:
+        follow = org_access.learn_added if event["type"] == GRANTED else org_access.follow_removal
+        follow(context, client, workspace_id, team_ids)
+
+
+def _log_taken_over(org: str, taken: list[tuple[str, int]]) -> None:
+    for team_id, dropped in taken:
+        log.warning(
+            "the org-wide install of %s now serves %s, which had an install of its own: that one stopped, %d queued "
+            "message(s) dropped, its data kept until `python -m bot workspace purge %s`; import its people into the "
+            "org's directory (`org import --workspace %s`)",
+            org,
+            team_id,
+            dropped,
+            team_id,
+            org,
+        )
 
 
 def grid_migration(event: dict[str, Any], context: BoltContext) -> None:

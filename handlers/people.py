@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from handlers.deps import Deps, deps_of
 from handlers.middleware import PERSON_LABELS
 from models import Employee, Workspace
-from services import directory
+from services import directory, workspaces
 from services.directory import Identity, SlackPerson
 from services.errors import DomainError
 from services.workspaces import scope_key
@@ -34,16 +34,24 @@ def request_workspace(session: Session, context: BoltContext) -> Workspace:
     """The workspace a request belongs to, as Bolt's context says (never raw payload fields).
 
     In an org-wide Grid install it is the whole org, whichever of its workspaces the person acted in:
-    interactivity payloads may have a null `team`, and `user.team_id` may name another workspace.
+    interactivity payloads may have a null `team`, and `user.team_id` may name another workspace. So it is for a
+    request Slack still sends through a workspace's own install once the org-wide install took that workspace over.
     """
     org_wide = bool(context.is_enterprise_install)
-    return directory.ensure_workspace(
-        session,
-        slack_team_id=_scope_key(context),
-        now=deps_of(context).now(),
-        enterprise_id=context.enterprise_id,
-        org_wide=org_wide,
+    now = deps_of(context).now()
+    made_under = directory.ensure_workspace(
+        session, slack_team_id=_scope_key(context), now=now, enterprise_id=context.enterprise_id, org_wide=org_wide
     )
+    workspace = workspaces.serving(session, made_under)
+    org = context.enterprise_id
+    if workspaces.end_migration_seen_finished(session, workspace=workspace, enterprise_id=org, now=now):
+        log.warning(
+            "a request from %s names the Grid org %s: its migration is done, though Slack's grid_migration_finished "
+            "never came; its waiting messages go again",
+            workspace.slack_team_id,
+            org,
+        )
+    return workspace
 
 
 def known_workspace(session: Session, context: BoltContext) -> Workspace | None:

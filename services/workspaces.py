@@ -19,7 +19,12 @@ UNINSTALLED = "app_uninstalled"
 REINSTALLED = "app_reinstalled"
 ANOTHER_TOKEN = "bot_token_of_another_workspace"
 GRID_MIGRATION_STARTED = "grid_migration_started"
+GRID_MIGRATION_SEEN_FINISHED = "grid_migration_seen_finished"
+"""The audit action of a migration ended by a request naming the org (Slack's `grid_migration_finished` missed)."""
+MIGRATION_PLAUSIBLE = timedelta(hours=24)
+"""How long a Grid migration may plausibly last (Slack says only "an extended period"): past it, the log warns."""
 QUEUED_WHILE_UNINSTALLED = "queued while the app was uninstalled"
+TAKEN_OVER = "taken_over_by_org_install"
 
 
 def scope_key(*, team_id: str | None, enterprise_id: str | None, org_wide: bool) -> str:
@@ -82,6 +87,44 @@ def record_team_access(
     audit.record(session, workspace=workspace, actor="slack", action=action, now=now, details={"team_ids": team_ids})
 
 
+def take_over_granted_workspaces(
+    session: Session, *, org: Workspace, team_ids: list[str], now: datetime
+) -> list[tuple[Workspace, int]]:
+    """Slack granted the org-wide install these workspaces of the org (`team_access_granted`): each that had an
+    install of its own is served by the org from then on, and its own stops as by an uninstall (its queued messages
+    dropped, its data kept until `purge`) rather than go on as a second directory of the same people. Its stored
+    install stays, so a request Slack still sends through it is served by the org (`serving`). Each workspace
+    taken over, with how many queued messages were dropped. Nothing is taken over at the org-wide install itself:
+    Slack adds it to no workspace until an org admin does."""
+    if not org.org_wide or not team_ids:
+        return []
+    own_installs = session.scalars(
+        select(Workspace).where(
+            Workspace.slack_team_id.in_(team_ids),
+            Workspace.enterprise_id == org.slack_team_id,
+            Workspace.org_wide.is_(False),
+            Workspace.uninstalled_at.is_(None),
+        )
+    ).all()
+    taken = []
+    for workspace in own_installs:
+        workspace.uninstalled_at = now
+        audit.record(session, workspace=workspace, actor="slack", action=TAKEN_OVER, now=now)
+        taken.append((workspace, _drop_pending(session, workspace, TAKEN_OVER)))
+    return taken
+
+
+def serving(session: Session, workspace: Workspace) -> Workspace:
+    """The workspace that serves a request made under `workspace`: its org, once the org's org-wide install took this
+    workspace over (`take_over_granted_workspaces`), else the same."""
+    if workspace.installed or workspace.org_wide or not workspace.enterprise_id:
+        return workspace
+    org = session.scalar(
+        select(Workspace).where(Workspace.slack_team_id == workspace.enterprise_id, Workspace.org_wide.is_(True))
+    )
+    return org if org is not None and org.installed else workspace
+
+
 def record_grid_migration(
     session: Session, *, workspace: Workspace, action: str, enterprise_id: str | None, now: datetime
 ) -> None:
@@ -96,6 +139,37 @@ def record_grid_migration(
     audit.record(
         session, workspace=workspace, actor="slack", action=action, now=now, details={"enterprise": enterprise_id}
     )
+
+
+def end_migration_seen_finished(
+    session: Session, *, workspace: Workspace, enterprise_id: str | None, now: datetime
+) -> bool:
+    """A request from a migrating workspace that names the org it is joining (one it did not belong to) shows the
+    migration is done: Slack's `grid_migration_finished` was missed (the bot down past Slack's retries), and its
+    messages would otherwise wait for good. True when this ended the migration."""
+    joined = enterprise_id is not None and enterprise_id != workspace.enterprise_id
+    if workspace.migrating_since is None or workspace.org_wide or not joined:
+        return False
+    record_grid_migration(
+        session, workspace=workspace, action=GRID_MIGRATION_SEEN_FINISHED, enterprise_id=enterprise_id, now=now
+    )
+    return True
+
+
+def long_migrations(session: Session, *, now: datetime) -> list[tuple[Workspace, int]]:
+    """The installed workspaces migrating into a Grid org for longer than is plausible, with how many messages each
+    has waiting: Slack's `grid_migration_finished` may have been missed."""
+    waiting = (
+        select(func.count())
+        .where(Delivery.workspace_id == Workspace.id, Delivery.status == "pending")
+        .scalar_subquery()
+    )
+    rows = session.execute(
+        select(Workspace, waiting)
+        .where(Workspace.migrating_since <= now - MIGRATION_PLAUSIBLE, Workspace.uninstalled_at.is_(None))
+        .order_by(Workspace.migrating_since)
+    ).all()
+    return [(workspace, int(count)) for workspace, count in rows]
 
 
 def installed_since(session: Session, *, workspace: Workspace, moment: datetime) -> bool:

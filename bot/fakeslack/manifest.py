@@ -19,6 +19,7 @@ METHOD_SCOPES = {
     "chat.delete": "chat:write",
     "conversations.open": "im:write",
     "users.info": "users:read",
+    "users.list": "users:read",
     "users.lookupByEmail": "users:read.email",
     "files.getUploadURLExternal": "files:write",
     "files.completeUploadExternal": "files:write",

@@ -14,6 +14,7 @@ from bot.fakeslack.access import CLIENT_METHODS, channel_problem, reach_problem,
 from bot.fakeslack.blockkit import posted_problems, view_refusal
 from bot.fakeslack.faults import HANG_UP, Fault
 from bot.fakeslack.installs import Grant
+from bot.fakeslack.org_directory import auth_teams_list, users_list
 from bot.fakeslack.state import BOT_USER_ID, Call, SlackState, dm_channel
 
 Args = dict[str, Any]
@@ -21,6 +22,8 @@ Answer = dict[str, Any]
 Method = Callable[[SlackState, Args], Answer]
 
 METHODS: dict[str, Method] = {}
+ORG_DIRECTORY = {"auth.teams.list": auth_teams_list, "users.list": users_list}
+"""Methods whose answer depends on what the token reaches."""
 
 
 def method(name: str) -> Callable[[Method], Method]:
@@ -73,6 +76,8 @@ def call_method(state: SlackState, name: str, args: Args, *, bearer: str | None)
 def _answer(state: SlackState, name: str, args: Args, token: str) -> Answer:
     if name == "auth.test":
         return auth_test(state, state.installs.grant(token))
+    if name in ORG_DIRECTORY:
+        return ORG_DIRECTORY[name](state, state.installs.grant(token), args)
     if name in CLIENT_METHODS:
         return state.installs.exchange(args)
     return METHODS.get(name, _unknown)(state, args)

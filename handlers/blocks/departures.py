@@ -5,11 +5,13 @@ from typing import Any
 from handlers.blocks.kit import context_block, text_block
 from services.text import escape_mrkdwn
 
-DEACTIVATED, REMOVED = "deactivated", "removed"
-"""How someone left: Slack deactivated them, or an org admin removed them from this workspace of the Grid org."""
+DEACTIVATED, REMOVED, OUT_OF_REACH = "deactivated", "removed", "out_of_reach"
+"""How someone left: Slack deactivated them; an org admin removed them from this workspace of the Grid org; or every
+workspace they were seen in was removed from the org-wide install, and none it still reaches lists them."""
 _LEFT = {
     DEACTIVATED: "Slack deactivated {who}",
     REMOVED: "Slack removed {who} from this workspace",
+    OUT_OF_REACH: "{who} works only in workspaces Slack removed from Latitude's org-wide install",
 }
 
 

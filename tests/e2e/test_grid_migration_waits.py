@@ -2,10 +2,15 @@
 every message waits, those a click or command sends at once included, and a restart meanwhile does not end the
 wait (one `SLACK_BOT_TOKEN`, which each start checks with `auth.test`)."""
 
+import logging
+from datetime import timedelta
+
+import pytest
 from sqlalchemy import select
 
 from bot.runtime import learn_workspace
 from handlers.jobs.drain_outbox import drain_outbox
+from handlers.jobs.warn_of_long_migrations import warn_of_long_migrations
 from models import Delivery, Workspace
 from services import outbox
 from tests.conftest import RunningBot
@@ -44,3 +49,22 @@ def test_a_restart_during_a_migration_keeps_its_messages_waiting(bot: RunningBot
     drain_outbox(bot.runtime.deps, bot.runtime.sender_client)
 
     assert bot.slack.calls("chat.postMessage", channel="U0AMGR") == [], "sent while Slack asked apps to wait"
+
+
+def test_the_log_warns_of_a_migration_open_longer_than_is_plausible(
+    bot: RunningBot, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Slack's `grid_migration_finished` missed, nothing else would say why the workspace's messages wait."""
+    bot.driver.event({"type": "grid_migration_started", "enterprise_id": "E0GROUP"})
+    deps, client = bot.runtime.deps, bot.runtime.sender_client
+
+    with caplog.at_level(logging.WARNING):
+        bot.clock.advance(timedelta(hours=23))
+        warn_of_long_migrations(deps, client)
+        early = caplog.text
+        bot.clock.advance(timedelta(hours=2))
+        warn_of_long_migrations(deps, client)
+
+    assert "migrating" not in early
+    assert "T0LATITUDE has been migrating into a Grid org since" in caplog.text
+    assert "grid_migration_finished was missed" in caplog.text

@@ -158,3 +158,34 @@ def test_messages_queued_while_a_workspace_migrates_into_a_grid_org_wait_and_go_
     with oauth_bot.sessions() as session:
         migrated = directory.find_workspace(session, "T0ALPHA")
         assert migrated is not None and migrated.enterprise_id == "E0GROUP"
+
+
+def test_a_migration_whose_end_slack_never_told_ends_with_the_first_request_naming_the_org(
+    oauth_bot: RunningBot,  # noqa: F811
+) -> None:
+    """`grid_migration_finished` missed (the bot down past Slack's retries): a request from the workspace that names
+    the org shows the migration is done, so what waited goes, and the request's own messages go at once."""
+    alpha = install_in(oauth_bot, "T0ALPHA", ALPHA_ORG)
+    alpha.event({"type": "grid_migration_started", "enterprise_id": "E0GROUP"})
+    with oauth_bot.sessions.begin() as session:
+        workspace = directory.find_workspace(session, "T0ALPHA")
+        assert workspace is not None
+        payload = {"channel": "U0AMGR", "text": "queued during the migration"}
+        now = oauth_bot.clock.now()
+        outbox.enqueue(
+            session, workspace=workspace, key="meanwhile", method="chat.postMessage", payload=payload, now=now
+        )
+    for line in ALPHA_ORG.splitlines()[1:]:
+        user_id, name = line.split(",")[:2]
+        oauth_bot.slack.add_user(user_id, name, team_id="T0ALPHA", enterprise_id="E0GROUP")
+
+    driver_for(oauth_bot, "T0ALPHA", "E0GROUP").command("U0AAGENT", "/resolve", "refund 80 order 42 parcel lost")
+    at_once = [call.text for call in oauth_bot.slack.calls("chat.postMessage", channel="U0AMGR")]
+    drain_outbox(oauth_bot.runtime.deps, oauth_bot.runtime.sender_client)
+
+    assert len(at_once) == 1 and "refund" in at_once[0]
+    sent = [call.text for call in oauth_bot.slack.calls("chat.postMessage", channel="U0AMGR")]
+    assert sent[1:] == ["queued during the migration"]
+    with oauth_bot.sessions() as session:
+        trail = session.scalars(select(AuditEvent.action).where(AuditEvent.action.startswith("grid_"))).all()
+    assert trail == ["grid_migration_started", "grid_migration_seen_finished"]

@@ -1,0 +1,50 @@
+"""What an org-wide install can list of its Grid org: the workspaces it reaches (`auth.teams.list`) and the people of
+one of them (`users.list`, which an org-wide token must give a `team_id`). Slack stops listing a workspace removed
+from the install (`team_access_revoked`): https://docs.slack.dev/reference/methods/auth.teams.list,
+https://docs.slack.dev/reference/methods/users.list
+"""
+
+from typing import Any
+
+from bot.fakeslack.installs import Grant
+from bot.fakeslack.state import SlackState
+
+Answer = dict[str, Any]
+
+
+def reached_teams(state: SlackState, grant: Grant) -> list[str]:
+    """The workspaces the token reaches: its own, or (org-wide) those of the org's people not removed from it."""
+    if not grant.org_wide:
+        return [str(grant.team_id)]
+    removed = state.installs.removed_teams.get(str(grant.enterprise_id), set())
+    teams = {
+        team
+        for user in state.users.values()
+        if user.get("enterprise_id") == grant.enterprise_id
+        for team in user.get("teams") or [user.get("team_id")]
+    }
+    return sorted(teams - removed)
+
+
+def auth_teams_list(state: SlackState, grant: Grant | None, args: dict[str, Any]) -> Answer:
+    assert grant is not None
+    teams = [{"id": team, "name": state.installs.names.get(team, team)} for team in reached_teams(state, grant)]
+    return _page(teams, "teams", args)
+
+
+def users_list(state: SlackState, grant: Grant | None, args: dict[str, Any]) -> Answer:
+    assert grant is not None
+    team = args.get("team_id") or (None if grant.org_wide else grant.team_id)
+    if not team:
+        return {"ok": False, "error": "missing_argument"}
+    if team not in reached_teams(state, grant):
+        return {"ok": False, "error": "team_access_not_granted"}
+    members = [user for user in state.users.values() if team in (user.get("teams") or [user.get("team_id")])]
+    return _page(members, "members", args)
+
+
+def _page(items: list[Any], key: str, args: dict[str, Any]) -> Answer:
+    """One page of `limit` (Slack's default: 100), from the `cursor` of the page before."""
+    start, limit = int(args.get("cursor") or 0), int(args.get("limit") or 100)
+    rest = str(start + limit) if start + limit < len(items) else ""
+    return {"ok": True, key: items[start : start + limit], "response_metadata": {"next_cursor": rest}}

@@ -1,0 +1,115 @@
+"""Who works only in workspaces Slack removed from an org-wide install (`team_access_revoked`).
+
+Slack names the workspaces, not the people, and a removed workspace can no longer be listed, so the install learns
+who works in each workspace while it reaches it: from a whole listing (`users.list`) of each workspace Slack adds to
+it (`team_access_granted`), and of each it still reaches after a removal. After a removal, someone learnt in a
+removed workspace and found in none of the workspaces the install still reaches (`auth.teams.list`, then each one's
+`users.list`, every page) can no longer be reached there: they leave as when Slack deactivates someone
+(handlers/departures.py: what waited on them moves on, HR is told when something needs them). Nobody leaves on an
+addition, nor when any listing fails, nor without having been learnt in a removed workspace; someone who left so and
+is listed again in a workspace added back is back.
+"""
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from slack_bolt import BoltContext
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackClientError
+from slack_sdk.web import SlackResponse
+from sqlalchemy import select
+
+from handlers.blocks.departures import OUT_OF_REACH
+from handlers.delivery import client_for
+from handlers.departures import follow_person
+from handlers.deps import deps_of
+from models import Employee, Workspace
+from services import org_members
+from services.directory import SlackPerson
+
+log = logging.getLogger(__name__)
+PAGE = 200
+Listings = dict[str, set[str]]
+
+
+def learn_added(context: BoltContext, client: WebClient, workspace_id: int, team_ids: list[str]) -> None:
+    """Learn who works in each workspace Slack just added to the install; one it cannot list whole is skipped."""
+    own = client_for(deps_of(context), client, workspace_id)
+    listings: Listings = {}
+    for team_id in team_ids:
+        try:
+            if own is not None:
+                listings[team_id] = members_of(own, team_id)
+        except (SlackClientError, OSError) as error:
+            log.warning("could not list the people of %s, just added to the org-wide install (%s)", team_id, error)
+    _learn(context, workspace_id, listings)
+    for slack_id in _came_back(context, workspace_id, set().union(*listings.values())):
+        follow_person(context, SlackPerson(slack_id, exists=True, name=slack_id), OUT_OF_REACH)
+
+
+def follow_removal(context: BoltContext, client: WebClient, workspace_id: int, removed: list[str]) -> None:
+    """Those learnt in the removed workspaces whom no workspace the install still reaches lists leave Latitude."""
+    own = client_for(deps_of(context), client, workspace_id)
+    try:
+        listings = still_reached(own) if own is not None else None
+    except (SlackClientError, OSError) as error:
+        log.warning("could not list who the org-wide install still reaches (%s): nobody leaves", error)
+        return
+    if not listings:  # no workspace left at all is an uninstall, which Slack tells of by itself
+        return
+    _learn(context, workspace_id, listings)
+    reached = set().union(*listings.values())
+    with deps_of(context).sessions() as session:
+        workspace = session.get(Workspace, workspace_id)
+        gone = (
+            []
+            if workspace is None
+            else org_members.only_in_removed(session, workspace=workspace, removed=removed, reached=reached)
+        )
+    for slack_id in gone:
+        follow_person(context, SlackPerson(slack_id, exists=False), OUT_OF_REACH)
+
+
+def still_reached(client: WebClient) -> Listings:
+    """The people of every workspace the install reaches, by workspace; SlackApiError when Slack refuses a page."""
+    teams = _all(client.auth_teams_list, "teams")
+    return {str(team["id"]): members_of(client, str(team["id"])) for team in teams}
+
+
+def members_of(client: WebClient, team_id: str) -> set[str]:
+    """The Slack ids of one workspace's people not deactivated (an org-wide token must name the workspace)."""
+    members = _all(client.users_list, "members", team_id=team_id)
+    return {str(member["id"]) for member in members if not member.get("deleted")}
+
+
+def _all(call: Callable[..., SlackResponse], key: str, **args: Any) -> list[dict[str, Any]]:
+    """Every page of a listing; SlackApiError when Slack refuses one."""
+    items: list[dict[str, Any]] = []
+    cursor = None
+    while True:
+        answer = call(**args, cursor=cursor, limit=PAGE)
+        items.extend(answer.get(key) or [])
+        cursor = (answer.get("response_metadata") or {}).get("next_cursor")
+        if not cursor:
+            return items
+
+
+def _learn(context: BoltContext, workspace_id: int, listings: Listings) -> None:
+    with deps_of(context).sessions.begin() as session:
+        workspace = session.get(Workspace, workspace_id)
+        if workspace is None:
+            return
+        for team_id, slack_ids in listings.items():
+            org_members.learn_members(session, workspace=workspace, team_id=team_id, slack_ids=slack_ids)
+
+
+def _came_back(context: BoltContext, workspace_id: int, listed: set[str]) -> list[str]:
+    """Those who left Latitude when Slack removed their workspaces (or deactivated them) and are listed again."""
+    with deps_of(context).sessions() as session:
+        left = session.scalars(
+            select(Employee.slack_id).where(
+                Employee.workspace_id == workspace_id, Employee.active.is_(False), Employee.left_slack_at.is_not(None)
+            )
+        ).all()
+    return sorted(slack_id for slack_id in left if slack_id in listed)

@@ -1,0 +1,65 @@
+"""A workspace of a Grid org with an install of its own, then the app installed org-wide: Slack adds the org-wide
+install to no workspace until an org admin does (`team_access_granted` naming it), so the workspace's own install
+serves it until then, and the org's from then on: one directory of its people, not two sending them reminders."""
+
+from datetime import timedelta
+
+from bot.fakeslack.browser import install
+from handlers.jobs.drain_outbox import drain_outbox
+from services import directory, outbox
+from tests.conftest import RunningBot
+from tests.e2e.test_installs import load_org_and_policy, oauth_bot  # noqa: F401
+from tests.e2e.test_installs_grid_lifecycle import driver_for
+from tests.e2e.test_installs_grid_workspaces import NORTH_ORG, install_in_the_org
+
+GROUP_ORG = """slack_id,name,team,role,manager_slack_id,email,tz,profile
+W0HR,Gia HR,People,hr,,,Europe/London,
+W0GMGR,Gus Manager,Support,manager,W0HR,,Europe/London,
+W0NAGENT,Ned Agent,Support,frontline,W0GMGR,,Europe/London,
+"""
+
+
+def installed(bot: RunningBot) -> list[str]:
+    with bot.sessions() as session:
+        return sorted(workspace.slack_team_id for workspace in directory.installed_workspaces(session))
+
+
+def test_an_org_wide_install_serves_a_workspace_with_its_own_install_once_slack_grants_it_that_workspace(
+    oauth_bot: RunningBot,  # noqa: F811
+) -> None:
+    north = install_in_the_org(oauth_bot, "T0NORTH", NORTH_ORG)
+    with oauth_bot.sessions.begin() as session:
+        workspace = directory.find_workspace(session, "T0NORTH")
+        assert workspace is not None
+        payload = {"channel": "W0NMGR", "text": "a reminder of the workspace's own directory"}
+        now = oauth_bot.clock.now()
+        later = now + timedelta(hours=1)
+        outbox.enqueue(
+            session,
+            workspace=workspace,
+            key="reminder",
+            method="chat.postMessage",
+            payload=payload,
+            now=now,
+            send_at=later,
+        )
+    oauth_bot.slack.add_user("W0GMGR", "Gus Manager", teams=("T0NORTH",), enterprise_id="E0GROUP")
+    oauth_bot.slack.installing(enterprise_id="E0GROUP", user_id="W0HR")
+    assert install(oauth_bot.events_url).status == 200
+    load_org_and_policy(oauth_bot.sessions, "E0GROUP", GROUP_ORG, oauth_bot.clock.now())
+    org = driver_for(oauth_bot, "T0NORTH", "E0GROUP", org_wide=True)
+
+    north.command("W0NAGENT", "/resolve", "refund 80 order 42 parcel lost in transit")
+    before_the_grant = installed(oauth_bot)
+    org.org_event({"type": "team_access_granted", "team_ids": ["T0NORTH"]})
+    north.command("W0NAGENT", "/resolve", "refund 70 order 43 parcel lost in transit")  # still through its own
+    org.command("W0NAGENT", "/resolve", "refund 60 order 44 parcel lost in transit")
+    oauth_bot.clock.advance(timedelta(hours=2))
+    drain_outbox(oauth_bot.runtime.deps, oauth_bot.runtime.sender_client)
+
+    assert before_the_grant == ["E0GROUP", "T0NORTH"], "the org-wide install alone takes over nothing"
+    assert installed(oauth_bot) == ["E0GROUP"]
+    [first] = oauth_bot.slack.messages_to("W0NMGR")
+    assert "order 42" in first.text, "the reminder queued by the workspace's own directory was dropped"
+    taken_over = [call.text for call in oauth_bot.slack.messages_to("W0GMGR")]
+    assert [("order 43" in text, "order 44" in text) for text in taken_over] == [(True, False), (False, True)]

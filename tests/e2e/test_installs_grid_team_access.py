@@ -1,0 +1,68 @@
+"""Who works only in workspaces Slack removed from an org-wide install: learnt from Slack's listings of each workspace
+while the install reaches it, and used only on a removal. Deactivating someone wrongly is worse than messaging a few
+too many, so nobody leaves on an addition, when a listing fails, or without having been seen in a removed workspace."""
+
+from bot.fakeslack import SlackDriver
+from tests.conftest import RunningBot
+from tests.e2e.test_installs import oauth_bot  # noqa: F401
+from tests.e2e.test_installs_grid_lifecycle import install_org_wide
+from tests.helpers import employee
+
+
+def active(bot: RunningBot, *slack_ids: str) -> list[bool]:
+    with bot.sessions() as session:
+        return [employee(session, slack_id).active for slack_id in slack_ids]
+
+
+def added_everywhere(bot: RunningBot) -> SlackDriver:
+    """The org-wide install of E0GROUP, then added by an org admin to both its workspaces: Gia in T0NORTH, Gus in
+    T0NORTH and T0SOUTH, Sam in T0SOUTH."""
+    org = install_org_wide(bot)
+    org.org_event({"type": "team_access_granted", "team_ids": ["T0NORTH", "T0SOUTH"]})
+    return org
+
+
+def test_someone_who_works_only_in_a_removed_workspace_leaves_latitude_and_comes_back_with_it(
+    oauth_bot: RunningBot,  # noqa: F811
+) -> None:
+    org = added_everywhere(oauth_bot)
+
+    org.org_event({"type": "team_access_revoked", "team_ids": ["T0SOUTH"]})
+    after_the_removal = active(oauth_bot, "W0HR", "W0MGR", "W0SAM")
+    org.org_event({"type": "team_access_granted", "team_ids": ["T0SOUTH"]})
+
+    assert after_the_removal == [True, True, False], "Gus also works in T0NORTH, which the install still reaches"
+    assert active(oauth_bot, "W0SAM") == [True], "added back, back in Latitude"
+    [notice] = [call for call in oauth_bot.slack.messages_to("W0HR") if "T0SOUTH" in call.text]
+    assert "deactivated as if they had left" in notice.text
+
+
+def test_adding_the_install_to_one_workspace_deactivates_nobody_of_the_others(
+    oauth_bot: RunningBot,  # noqa: F811
+) -> None:
+    """Slack adds an org-wide install to the org's workspaces one at a time: Sam's is not added yet."""
+    org = install_org_wide(oauth_bot)
+
+    org.org_event({"type": "team_access_granted", "team_ids": ["T0NORTH"]})
+
+    assert active(oauth_bot, "W0HR", "W0MGR", "W0SAM") == [True, True, True]
+
+
+def test_nobody_leaves_on_the_removal_of_a_workspace_never_listed(oauth_bot: RunningBot) -> None:  # noqa: F811
+    """Added to T0SOUTH while Latitude was down (or before it listened): who works there was never learnt."""
+    org = install_org_wide(oauth_bot)
+
+    org.org_event({"type": "team_access_revoked", "team_ids": ["T0SOUTH"]})
+
+    assert active(oauth_bot, "W0HR", "W0MGR", "W0SAM") == [True, True, True]
+
+
+def test_nobody_leaves_when_slack_cannot_list_who_the_install_still_reaches(
+    oauth_bot: RunningBot,  # noqa: F811
+) -> None:
+    org = added_everywhere(oauth_bot)
+    oauth_bot.slack.fail("users.list", error="internal_error")
+
+    org.org_event({"type": "team_access_revoked", "team_ids": ["T0SOUTH"]})
+
+    assert active(oauth_bot, "W0HR", "W0MGR", "W0SAM") == [True, True, True]
