@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session, lazyload
 from models import Employee, Resolution, Workspace
 from models.resolution import CUSTOMER_OUTCOMES
 from services import directory
+from services.calendar import local_day, local_month
 from services.errors import InvalidInput, NotFound
 from services.money import format_money
 from services.policy.versions import ActivePolicy, BoundaryRule, require_policy
@@ -136,6 +137,8 @@ def log_resolution(
         exceeded="; ".join(exceeded) or None,
         profile=employee.boundary_profile,
         created_at=now,
+        day_ends_at=local_day(now, employee.tz)[1],
+        month_ends_at=local_month(now, employee.tz)[1],
         decider_id=deciders[0].id if deciders else None,
     )
     session.add(resolution)
