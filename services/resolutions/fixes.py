@@ -121,6 +121,8 @@ def log_resolution(
     directory.lock_people(session, [employee])  # two fixes at once must not both fit in what is left today
     spent = spent_in(session, employee, rule.category, now, active.policy.currency)
     exceeded = _exceeded(session, employee, rule, request, spent, active.policy.currency, now)
+    if not employee.in_directory:  # nobody wrote their limits down, and no manager's digest would show their fixes
+        exceeded.insert(0, NOT_LISTED)
     deciders = deciders_for(session, employee) if exceeded else []
     resolution = Resolution(
         workspace_id=employee.workspace_id,
@@ -258,6 +260,9 @@ def deciders_for(session: Session, employee: Employee) -> list[Employee]:
     return others
 
 
+NOT_LISTED = (
+    "boundaries, none yet: the org file does not list this person, so an admin decides each fix until HR adds them"
+)
 NO_DECIDER = (
     "You have no manager in the directory and there is no admin to decide, so I couldn't log "
     "this. Ask HR to add your manager to the org file."
