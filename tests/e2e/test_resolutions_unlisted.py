@@ -24,6 +24,7 @@ def test_a_fix_by_someone_the_org_file_does_not_list_waits_for_an_admin_however_
     assert statuses(bot) == ["pending"], reply.text
     assert "sent it to Ada Admin to decide" in reply.text
     assert "the org file does not list" in reply.text
+    assert "Until HR adds you to the org file, every fix you log goes to the admins to decide" in reply.text
     [request] = bot.slack.calls("chat.postMessage", channel="U0ADMIN")
     assert "needs your decision" in request.text
     assert "the org file does not list" in str(request.args["blocks"])
