@@ -26,7 +26,8 @@ INSTALL_LACKS = frozenset({"missing_scope", "not_allowed_token_type", "no_permis
 """What `users.info` answers when the app's install may not ask it: no wait fixes that, a reinstall does."""
 NEW_EMPLOYEE_NOTE = (
     ":wave: You weren't in Latitude's directory yet, so I've added you as a frontline employee "
-    "without a manager. Ask HR to add you to the org file so your requests reach your manager."
+    "without a manager. Until HR adds you to the org file, every fix you log goes to the admins to decide: ask HR "
+    "to add you, so that your fixes within the limits are logged at once and your requests reach your manager."
 )
 
 

@@ -49,6 +49,10 @@ class Resolution(Base):
     profile: Mapped[str | None] = mapped_column(String(64))
     """The boundary profile the request was checked against (empty only in rows written outside the bot)."""
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    day_ends_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    month_ends_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    """When the day and the month it was logged in end on its giver's clock of that moment: it counts toward their
+    daily and monthly limits until then, whatever time zone they set afterwards (null: logged before 0030)."""
     decider_id: Mapped[int | None] = mapped_column(ForeignKey("employees.id"))
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("employees.id"))
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

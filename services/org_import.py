@@ -65,11 +65,13 @@ def import_org(
         kept_columns=[c for c in OPTIONAL_COLUMNS if not any(c in row.columns for row in rows)],
         renamed_teams=teams.renamed,
     )
+    powers: list[str] = []
     for row in rows:
         employee = employees[row.slack_id]
         team = teams.named(row.team)
         manager = employees[row.manager_slack_id] if row.manager_slack_id else None
         changes = _apply_row(employee, row, team, manager)
+        powers += _powers_changed(row, changes, added=row.slack_id not in existing)
         label = f"{row.name} ({row.slack_id})"
         if row.slack_id not in existing:
             report.added.append(label)
@@ -94,10 +96,23 @@ def import_org(
         "deactivated": len(report.deactivated),
         "rerouted": len(report.handovers),
         "kept_columns": report.kept_columns,
+        "powers": powers,
     }
     audit.record(session, workspace=workspace, actor=actor, action="org.import", now=now, details=counts)
     bump(session, workspace)
     return report
+
+
+_POWERS = ("role ", "profile ", "manager ", "reactivated")
+
+
+def _powers_changed(row: OrgRow, changes: list[str], *, added: bool) -> list[str]:
+    """For the audit trail, whose powers changed: HR and admins added, and anyone's role, limits (profile), manager
+    or return, so that a role given for a day and taken back leaves more behind than a count of people updated."""
+    if added:
+        return [f"{row.slack_id}: added as {row.role}"] if row.role in ("hr", "admin") else []
+    changed = [change for change in changes if change.startswith(_POWERS)]
+    return [f"{row.slack_id}: {', '.join(changed)}"] if changed else []
 
 
 def _everyone(session: Session, workspace: Workspace) -> dict[str, Employee]:

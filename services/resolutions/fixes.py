@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session, lazyload
 from models import Employee, Resolution, Workspace
 from models.resolution import CUSTOMER_OUTCOMES
 from services import directory
+from services.calendar import local_day, local_month
 from services.errors import InvalidInput, NotFound
 from services.money import format_money
 from services.policy.versions import ActivePolicy, BoundaryRule, require_policy
@@ -120,6 +121,8 @@ def log_resolution(
     directory.lock_people(session, [employee])  # two fixes at once must not both fit in what is left today
     spent = spent_in(session, employee, rule.category, now, active.policy.currency)
     exceeded = _exceeded(session, employee, rule, request, spent, active.policy.currency, now)
+    if not employee.in_directory:  # nobody wrote their limits down, and no manager's digest would show their fixes
+        exceeded.insert(0, NOT_LISTED)
     deciders = deciders_for(session, employee) if exceeded else []
     resolution = Resolution(
         workspace_id=employee.workspace_id,
@@ -136,6 +139,8 @@ def log_resolution(
         exceeded="; ".join(exceeded) or None,
         profile=employee.boundary_profile,
         created_at=now,
+        day_ends_at=local_day(now, employee.tz)[1],
+        month_ends_at=local_month(now, employee.tz)[1],
         decider_id=deciders[0].id if deciders else None,
     )
     session.add(resolution)
@@ -255,6 +260,9 @@ def deciders_for(session: Session, employee: Employee) -> list[Employee]:
     return others
 
 
+NOT_LISTED = (
+    "boundaries, none yet: the org file does not list this person, so an admin decides each fix until HR adds them"
+)
 NO_DECIDER = (
     "You have no manager in the directory and there is no admin to decide, so I couldn't log "
     "this. Ask HR to add your manager to the org file."

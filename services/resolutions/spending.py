@@ -1,24 +1,38 @@
 """What an employee has used of each category's allowance in their local day and month. Read only.
 
 Only fixes in the policy's currency count: after a change of currency, what was given in the earlier one is no
-amount of the new one.
+amount of the new one. A fix counts in the current local day and month, and also until the day and month it was logged
+in have ended on the clock its giver kept then: someone who sets their Slack time zone further east starts no new day
+there, with all of its allowance, while the day they gave that allowance in is still going.
 """
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import bindparam, case, func, select
+from sqlalchemy import and_, bindparam, case, func, or_, select
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import BindParameter
 
 from models import Employee, Resolution
 from services.calendar import local_day, local_month
 from services.resolutions.customers import COUNTED
 
 # The statements of `/resolve` and the App Home, built once: building a statement costs more than running it.
-_MONTH = (Resolution.created_at >= bindparam("month_start"), Resolution.created_at < bindparam("month_end"))
-_IN_DAY = (Resolution.created_at >= bindparam("day_start")) & (Resolution.created_at < bindparam("day_end"))
+_NOW: BindParameter[datetime] = bindparam("now")
+_MONTH = (
+    Resolution.created_at >= bindparam("lookback"),  # no month is longer: keeps the read to the index's range
+    or_(
+        and_(Resolution.created_at >= bindparam("month_start"), Resolution.created_at < bindparam("month_end")),
+        Resolution.month_ends_at > _NOW,
+    ),
+)
+_IN_DAY = or_(
+    and_(Resolution.created_at >= bindparam("day_start"), Resolution.created_at < bindparam("day_end")),
+    Resolution.day_ends_at > _NOW,
+)
+LOOKBACK = timedelta(days=32)
 _SPENT_TODAY = func.coalesce(func.sum(case((_IN_DAY, Resolution.amount), else_=0)), 0)
 _SPENT_MONTH = func.coalesce(func.sum(Resolution.amount), 0)
 _COUNTED_FOR = (
@@ -35,7 +49,8 @@ _SPENT_BY_CATEGORY = (
 
 @dataclass(frozen=True)
 class Spent:
-    """What an employee has used of a category's allowance in the current local day and month."""
+    """What an employee has used of a category's allowance in the current local day and month (and in the ones
+    their fixes were logged in, until those end)."""
 
     today: Decimal
     this_month: Decimal
@@ -57,6 +72,8 @@ def _windows(employee: Employee, now: datetime) -> dict[str, Any]:
         "day_end": day_end,
         "month_start": month_start,
         "month_end": month_end,
+        "now": now,
+        "lookback": now - LOOKBACK,
     }
 
 

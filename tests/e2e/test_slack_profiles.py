@@ -131,5 +131,5 @@ def test_a_newcomers_fix_is_logged_and_not_apologised_for_when_the_install_may_n
 
     reply = bot.driver.command("U0NEW", "/resolve", "refund 20 order 42 parcel late")
 
-    assert "Logged your *refund* of $20" in reply.text
+    assert "Sent your refund of $20" in reply.text, "logged, for the admins: the org file does not list Nia yet"
     assert bot.slack.calls("response_url") == []

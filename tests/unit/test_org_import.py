@@ -201,6 +201,7 @@ def test_a_column_the_file_lacks_keeps_what_is_stored_and_a_newcomer_gets_the_de
         "deactivated": 0,
         "rerouted": 0,
         "kept_columns": ["email", "tz", "profile"],
+        "powers": [],
     }
 
 
