@@ -1,6 +1,9 @@
 """The database failing under the running bot, as an operator meets it: a restart or failover that cuts every pooled
 connection, a database host that does not answer, a listener's transaction refused."""
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 import pytest
 from sqlalchemy import Engine, text
 
@@ -35,3 +38,44 @@ def test_a_command_sent_just_after_a_database_restart_goes_through(bot: RunningB
     assert "Logged your refund of $21" in reply.text, reply.text
     with bot.sessions() as session:
         assert count(session, Resolution) == 2
+
+
+@contextmanager
+def refusing_new_rows_in(engine: Engine, table: str) -> Iterator[None]:
+    """The database refuses every insert into `table` (a trigger raising), while the other tables, the replay check's
+    included, take theirs."""
+    if engine.dialect.name == "postgresql":
+        refuse = [
+            "CREATE FUNCTION refuse_row() RETURNS trigger LANGUAGE plpgsql "
+            "AS $$ BEGIN RAISE EXCEPTION 'refused'; END $$",
+            f"CREATE TRIGGER refuse_row BEFORE INSERT ON {table} FOR EACH ROW EXECUTE FUNCTION refuse_row()",
+        ]
+        allow = [f"DROP TRIGGER refuse_row ON {table}", "DROP FUNCTION refuse_row()"]
+    else:
+        refuse = [f"CREATE TRIGGER refuse_row BEFORE INSERT ON {table} BEGIN SELECT RAISE(ABORT, 'refused'); END"]
+        allow = ["DROP TRIGGER refuse_row"]
+    with engine.begin() as connection:
+        for statement in refuse:
+            connection.exec_driver_sql(statement)
+    try:
+        yield
+    finally:
+        with engine.begin() as connection:
+            for statement in allow:
+                connection.exec_driver_sql(statement)
+
+
+def test_a_command_whose_work_the_database_refuses_is_answered_with_the_apology(any_mode_bot: RunningBot) -> None:
+    """Its listener fails before its ack: Bolt answers such a request 500, on which Slack shows the person
+    `/resolve failed with the error "http_service_error"` beside the apology. The apology is the answer instead."""
+    bot = any_mode_bot
+    load_org_and_policy(bot.sessions, bot.clock.now())
+    with refusing_new_rows_in(bot.runtime.engine, "resolutions"):
+        reply = bot.driver.command("U0AGENT1", "/resolve", "refund 20 order 7 arrived late")
+
+    assert reply.status == 200
+    assert reply.json["response_type"] == "ephemeral"
+    assert "Sorry, something went wrong on our side (reference `" in reply.json["text"]
+    assert bot.slack.calls("response_url") == [], "told once, in the answer"
+    with bot.sessions() as session:
+        assert count(session, Resolution) == 0
