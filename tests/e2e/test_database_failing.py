@@ -1,12 +1,15 @@
 """The database failing under the running bot, as an operator meets it: a restart or failover that cuts every pooled
 connection, a database host that does not answer, a listener's transaction refused."""
 
+import socket
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 import pytest
 from sqlalchemy import Engine, text
 
+from bot.startup import StartupError, open_database
 from models import Resolution
 from tests.conftest import RunningBot
 from tests.helpers import count, load_org_and_policy
@@ -79,3 +82,38 @@ def test_a_command_whose_work_the_database_refuses_is_answered_with_the_apology(
     assert bot.slack.calls("response_url") == [], "told once, in the answer"
     with bot.sessions() as session:
         assert count(session, Resolution) == 0
+
+
+@pytest.fixture
+def silent_database() -> Iterator[int]:
+    """A port where the connection is taken but nothing ever answers: a database host in the middle of a failover,
+    or behind a firewall that drops the replies."""
+    with socket.socket() as listening:
+        listening.bind(("127.0.0.1", 0))
+        listening.listen(8)
+        yield int(listening.getsockname()[1])
+
+
+def test_a_database_host_that_never_answers_stops_start_up_in_one_line_within_the_connect_timeout(
+    silent_database: int,
+) -> None:
+    url = f"postgresql+psycopg://latitude:s3cret@127.0.0.1:{silent_database}/latitude"
+    outcome: list[BaseException] = []
+    trying = threading.Thread(target=lambda: _opened(url, outcome), daemon=True)
+
+    trying.start()
+    trying.join(timeout=30)
+
+    assert not trying.is_alive(), "psycopg's own default waits 130 s, with nothing said meanwhile"
+    [error] = outcome
+    assert str(error) == (
+        f"cannot reach the database at postgresql+psycopg://127.0.0.1:{silent_database}/latitude: "
+        "connection timeout expired"
+    )
+
+
+def _opened(url: str, outcome: list[BaseException]) -> None:
+    try:
+        open_database(url, connect_timeout=2).dispose()
+    except StartupError as error:
+        outcome.append(error)
