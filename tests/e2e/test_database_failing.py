@@ -4,13 +4,17 @@ connection, a database host that does not answer, a listener's transaction refus
 import socket
 import threading
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
+from datetime import timedelta
 
 import pytest
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine, select, text
 
 from bot.startup import StartupError, open_database
-from models import Resolution
+from handlers.jobs.drain_outbox import drain_outbox
+from models import Delivery, Resolution, Workspace
+from services import outbox
 from tests.conftest import RunningBot
 from tests.helpers import count, load_org_and_policy
 
@@ -117,3 +121,53 @@ def _opened(url: str, outcome: list[BaseException]) -> None:
         open_database(url, connect_timeout=2).dispose()
     except StartupError as error:
         outcome.append(error)
+
+
+def test_messages_slack_took_while_the_database_restarted_are_recorded_sent_and_never_sent_again(
+    bot: RunningBot, engine: Engine
+) -> None:
+    """The sender records a batch's outcomes once Slack answered; a restart meanwhile cut the connection that
+    recording would use. Left leased, the batch would go out again when its lease ends, each message twice."""
+    if engine.dialect.name != "postgresql":
+        pytest.skip("SQLite has no server to restart")
+    load_org_and_policy(bot.sessions, bot.clock.now())
+    with bot.sessions.begin() as session:
+        workspace = session.execute(select(Workspace)).scalar_one()
+        payload = {"channel": "U0AGENT1", "text": "Your pulse round is open"}
+        outbox.enqueue(
+            session, workspace=workspace, key="k1", method="chat.postMessage", payload=payload, now=bot.clock.now()
+        )
+    at_the_door = bot.slack.pause("chat.postMessage", channel="U0AGENT1")
+
+    with ThreadPoolExecutor(1) as scheduler:
+        drain = scheduler.submit(drain_outbox, bot.runtime.deps, bot.runtime.sender_client)
+        at_the_door.wait_until_arrived()
+        _cut_every_connection_but_this_one(engine)
+        at_the_door.release()
+        assert drain.result(timeout=10) == 1
+    bot.clock.advance(timedelta(minutes=10))
+    drain_outbox(bot.runtime.deps, bot.runtime.sender_client)
+
+    assert len(bot.slack.calls("chat.postMessage", channel="U0AGENT1")) == 1
+    with bot.sessions() as session:
+        assert session.execute(select(Delivery.status)).scalar_one() == "sent"
+
+
+def test_an_approval_request_slack_took_while_the_database_restarted_is_sent_once(
+    bot: RunningBot, engine: Engine
+) -> None:
+    """A listener sends what its request caused right after its commit, and records it the same way the sender does."""
+    if engine.dialect.name != "postgresql":
+        pytest.skip("SQLite has no server to restart")
+    load_org_and_policy(bot.sessions, bot.clock.now())
+    at_the_door = bot.slack.pause("chat.postMessage", channel="U0MGR1")
+
+    bot.driver.command("U0AGENT1", "/resolve", "refund 500 order 7 parcel lost", settle=False)
+    at_the_door.wait_until_arrived()
+    _cut_every_connection_but_this_one(engine)
+    at_the_door.release()
+    bot.driver.settle()
+    bot.clock.advance(timedelta(minutes=10))
+    drain_outbox(bot.runtime.deps, bot.runtime.sender_client)
+
+    assert len(bot.slack.calls("chat.postMessage", channel="U0MGR1")) == 1
