@@ -16,7 +16,7 @@ from urllib.parse import parse_qsl
 
 from slack_sdk.signature import Clock, SignatureVerifier
 from sqlalchemy import Engine
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
 from services import replays
 
@@ -71,12 +71,26 @@ class SlackGate:
         if problem:
             return Rejection(400, f"signed but malformed: {problem}", "Bad request: Slack never sends this.")
         try:
-            first = self._first_sighting(int(timestamp), signature)
+            first = self._first_sighting_on_a_live_connection(int(timestamp), signature)
         except SQLAlchemyError as error:
             return database_down(body, error)
         if not first:
             return Rejection(200, "replay of a request already handled")
         return Passed(body)
+
+    def _first_sighting_on_a_live_connection(self, timestamp: int, signature: str) -> bool:
+        """A pooled connection the database cut since its last use (a restart, a failover) fails its first statement
+        and the pool drops every connection as old: the check is made once more on a fresh one, so that the request
+        goes through rather than being told the database is out of reach when it is back. Should the cut have come
+        after the first try committed, the second finds the request seen: it is still its first sighting."""
+        try:
+            return self._first_sighting(timestamp, signature)
+        except DBAPIError as error:
+            if not error.connection_invalidated:
+                raise
+        log.info("a pooled database connection was cut (the database restarted?); checking the request again")
+        self._first_sighting(timestamp, signature)
+        return True
 
     def _first_sighting(self, timestamp: int, signature: str) -> bool:
         with self._engine.begin() as connection:

@@ -13,7 +13,7 @@ from sqlalchemy import Engine, text
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import SQLAlchemyError
 
-from models.engine import DEFAULT_MOST_CONNECTIONS, make_engine
+from models.engine import CONNECT_TIMEOUT, DEFAULT_MOST_CONNECTIONS, make_engine
 from models.schema import schema_state
 
 log = logging.getLogger("latitude")
@@ -49,13 +49,20 @@ def sqlite_path(url: str) -> Path | None:
     return Path(name).absolute()
 
 
-def open_database(url: str, *, most_connections: int = DEFAULT_MOST_CONNECTIONS, create: bool = False) -> Engine:
-    """Connect, and check the database answers. Only `create` (`db upgrade`) may make a new SQLite file: any other
-    command given a mistyped path, or run from the wrong folder, would otherwise serve a second, empty database."""
+def open_database(
+    url: str,
+    *,
+    most_connections: int = DEFAULT_MOST_CONNECTIONS,
+    create: bool = False,
+    connect_timeout: int = CONNECT_TIMEOUT,
+) -> Engine:
+    """Connect, and check the database answers (PostgreSQL within `connect_timeout` seconds). Only `create` (`db
+    upgrade`) may make a new SQLite file: any other command given a mistyped path, or run from the wrong folder, would
+    otherwise serve a second, empty database."""
     if not create:
         require_sqlite_file(url)
     try:
-        engine = make_engine(url, most_connections=most_connections)
+        engine = make_engine(url, most_connections=most_connections, connect_timeout=connect_timeout)
     except OSError as error:  # a SQLite file that cannot be created or opened where the URL says
         path = Path(str(error.filename or "")).absolute()
         missing = isinstance(error, FileNotFoundError) and not path.parent.is_dir()

@@ -13,6 +13,7 @@
 import logging
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 from typing import Any
 
 from slack_sdk import WebClient
@@ -23,6 +24,7 @@ from sqlalchemy.orm import Session
 from handlers import channel_refusals, digest_chart
 from handlers.deps import Deps, InstallGone
 from models import Workspace
+from models.engine import once_more_if_cut
 from services import outbox, workspaces
 from services.outbox import Claimed, SendOutcome
 from services.pulse.rounds import INVITATION_KINDS
@@ -84,10 +86,16 @@ def send_now(deps: Deps, client: WebClient, claimed: list[Claimed]) -> None:
     if not claimed:
         return
     outcomes = [(delivery, send(client, delivery, deps.relay)) for delivery in claimed]
+    owed, notices = once_more_if_cut(partial(_recorded, deps, outcomes))
+    send_now(deps, client, [*owed, *notices])
+
+
+def _recorded(deps: Deps, outcomes: list[tuple[Claimed, SendOutcome]]) -> tuple[list[Claimed], list[Claimed]]:
+    """Record what Slack answered (once more on a fresh connection if the database restarted meanwhile, which would
+    leave the messages leased, to go out again when the lease ends): the updates owed, the notices queued."""
     with deps.sessions.begin() as session:
         owed = outbox.record_outcomes(session, outcomes=outcomes, now=deps.now())
-        notices = channel_refusals.queue_held(session, outcomes, now=deps.now())
-    send_now(deps, client, [*owed, *notices])
+        return owed, channel_refusals.queue_held(session, outcomes, now=deps.now())
 
 
 def client_for(deps: Deps, client: WebClient, workspace_id: int) -> WebClient | None:

@@ -1,5 +1,6 @@
 """The one global error handler: log the traceback with a short reference, tell the user."""
 
+import json
 import logging
 import secrets
 from collections.abc import Iterator
@@ -111,6 +112,8 @@ def _handled(
     else:
         log.error("[ref %s] unhandled error for a %s request", ref, _kind(body), exc_info=error)
     held = context.get("ack") if context is not None else None
+    if response is not None and body.get("command"):
+        return _apology_as_the_answer(told)
     if respond is not None and _has_response_url(body):
         try:
             respond(text=told, response_type="ephemeral", replace_original=False)
@@ -121,6 +124,13 @@ def _handled(
     elif _answered_in_a_view(body) and client is not None:  # the Home or a form: no response URL, so a DM
         _tell_in_a_dm(client, body["user"]["id"], told, ref, context or request, anonymous=anonymous)
     return None
+
+
+def _apology_as_the_answer(told: str) -> BoltResponse:
+    """A command that failed before its ack (its database refused its work, say) is answered with the apology: Bolt
+    would answer it 500, on which Slack shows the person `failed with the error "http_service_error"` as well."""
+    answer = {"response_type": "ephemeral", "text": told}
+    return BoltResponse(status=200, body=json.dumps(answer), headers={"content-type": "application/json"})
 
 
 def _apology(ref: str, done: str | None, anonymous: bool) -> str:

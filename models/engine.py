@@ -4,13 +4,13 @@ import logging
 import os
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import DisconnectionError
+from sqlalchemy.exc import DBAPIError, DisconnectionError
 from sqlalchemy.orm import Session, sessionmaker
 
 DEFAULT_DATABASE_URL = "sqlite:///latitude.db"
@@ -20,18 +20,32 @@ PING_IDLE_AFTER = 5.0
 KEPT_OPEN = 10
 DEFAULT_MOST_CONNECTIONS = 30
 BUSY_TIMEOUT = 30
+CONNECT_TIMEOUT = 10
+"""Seconds to wait for PostgreSQL to answer a new connection. psycopg waits 130 s by default, and a host that takes
+the connection but never answers (a failover in progress, a firewall dropping the reply) would hold `run` silent
+that long at start, and each request's thread as long while the bot runs."""
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 def make_engine(
-    url: str, *, ping_idle_after: float = PING_IDLE_AFTER, most_connections: int = DEFAULT_MOST_CONNECTIONS
+    url: str,
+    *,
+    ping_idle_after: float = PING_IDLE_AFTER,
+    most_connections: int = DEFAULT_MOST_CONNECTIONS,
+    connect_timeout: int = CONNECT_TIMEOUT,
 ) -> Engine:
     """On PostgreSQL a pool keeps up to 10 connections open and opens more, up to `most_connections`, when
-    that many threads want one at once; a thread wanting one beyond that waits for one to come back."""
-    if make_url(url).get_backend_name() == "sqlite":
+    that many threads want one at once; a thread wanting one beyond that waits for one to come back. A new connection
+    gets `connect_timeout` seconds (at least 2, as libpq counts) unless the URL gives its own `connect_timeout`."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
         return _sqlite_engine(url)
     kept = min(KEPT_OPEN, most_connections)
-    engine = create_engine(url, pool_size=kept, max_overflow=most_connections - kept, hide_parameters=True)
+    timeout = {} if "connect_timeout" in parsed.query else {"connect_timeout": connect_timeout}
+    engine = create_engine(
+        url, pool_size=kept, max_overflow=most_connections - kept, hide_parameters=True, connect_args=timeout
+    )
     _ping_when_idle(engine, ping_idle_after)
     return engine
 
@@ -59,6 +73,19 @@ def _ping_when_idle(engine: Engine, seconds: float) -> None:
         except Exception as error:  # any failure means this connection is no good: the pool makes a new one
             log.info("a pooled database connection failed its ping (%s); replacing it", type(error).__name__)
             raise DisconnectionError() from error
+
+
+def once_more_if_cut(work: Callable[[], T]) -> T:
+    """Run `work`, a transaction of its own, and once more if the database had cut its connection (a restart or a
+    failover since the connection was last used): the pool then drops every connection as old, so the second try
+    gets a fresh one. For work whose first try, rolled back with its connection, may simply be done again."""
+    try:
+        return work()
+    except DBAPIError as error:
+        if not error.connection_invalidated:
+            raise
+    log.info("a pooled database connection was cut (the database restarted?); trying once more on a fresh one")
+    return work()
 
 
 def _sqlite_engine(url: str) -> Engine:

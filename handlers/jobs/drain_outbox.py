@@ -7,6 +7,7 @@ messages of that one batch (at most `batch`, 25 by default) once their lease end
 """
 
 from concurrent.futures import ThreadPoolExecutor
+from functools import partial
 
 from slack_sdk import WebClient
 from sqlalchemy.orm import Session
@@ -14,6 +15,7 @@ from sqlalchemy.orm import Session
 from handlers import channel_refusals, pulse_relay_outbox
 from handlers.delivery import TOKEN_RETRY_SECONDS, TOKEN_UNAVAILABLE, send_for_workspace
 from handlers.deps import Deps
+from models.engine import once_more_if_cut
 from services import outbox
 from services.outbox import Claimed, SendOutcome
 
@@ -38,14 +40,21 @@ def drain_outbox(deps: Deps, client: WebClient, *, batch: int = BATCH) -> int:
             ]
             noticed, owed = 0, []  # notices queued for this batch's refusals are sent before the drain ends
             if sends:
-                with deps.sessions.begin() as session:
-                    owed = outbox.record_outcomes(session, outcomes=sends, now=deps.now())
-                    noticed = notices_for(session, deps, sends)
+                owed, noticed = once_more_if_cut(partial(recorded, deps, sends))
             sent += sum(outcome.ok for _, outcome in sends)
             given_back = any(outcome is LEASE_ENDED for _, outcome in sends)  # due now: claimed again unless taken
             if len(claimed) < batch and not noticed and not given_back and not owed:
                 break
     return sent
+
+
+def recorded(deps: Deps, sends: list[tuple[Claimed, SendOutcome]]) -> tuple[list[Claimed], int]:
+    """Record what Slack answered: the updates owed to messages settled while on their way, and how many notices
+    were queued. Tried once more on a fresh connection if the database restarted while the batch was sent, which
+    would otherwise leave the batch leased, to go out again when the lease ends."""
+    with deps.sessions.begin() as session:
+        owed = outbox.record_outcomes(session, outcomes=sends, now=deps.now())
+        return owed, notices_for(session, deps, sends)
 
 
 def notices_for(session: Session, deps: Deps, sends: list[tuple[Claimed, SendOutcome]]) -> int:

@@ -1,0 +1,173 @@
+"""The database failing under the running bot, as an operator meets it: a restart or failover that cuts every pooled
+connection, a database host that does not answer, a listener's transaction refused."""
+
+import socket
+import threading
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import Engine, select, text
+
+from bot.startup import StartupError, open_database
+from handlers.jobs.drain_outbox import drain_outbox
+from models import Delivery, Resolution, Workspace
+from services import outbox
+from tests.conftest import RunningBot
+from tests.helpers import count, load_org_and_policy
+
+
+def _cut_every_connection_but_this_one(engine: Engine) -> int:
+    """What a database restart or failover does to a running process's pool; how many connections were cut."""
+    with engine.connect() as connection:
+        cut = connection.execute(
+            text(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+        ).all()
+    return len(cut)
+
+
+def test_a_command_sent_just_after_a_database_restart_goes_through(bot: RunningBot, engine: Engine) -> None:
+    """The pool tests only a connection idle for 5 s; one cut in steady use fails its first statement, which the
+    check in front of Bolt tries once more on a fresh connection rather than tell the person to try again."""
+    if engine.dialect.name != "postgresql":
+        pytest.skip("SQLite has no server to restart")
+    load_org_and_policy(bot.sessions, bot.clock.now())
+    bot.driver.command("U0AGENT1", "/resolve", "refund 20 order 7 arrived late")
+    assert _cut_every_connection_but_this_one(engine) >= 1
+
+    reply = bot.driver.command("U0AGENT1", "/resolve", "refund 21 order 8 arrived late")
+
+    assert "Logged your refund of $21" in reply.text, reply.text
+    with bot.sessions() as session:
+        assert count(session, Resolution) == 2
+
+
+@contextmanager
+def refusing_new_rows_in(engine: Engine, table: str) -> Iterator[None]:
+    """The database refuses every insert into `table` (a trigger raising), while the other tables, the replay check's
+    included, take theirs."""
+    if engine.dialect.name == "postgresql":
+        refuse = [
+            "CREATE FUNCTION refuse_row() RETURNS trigger LANGUAGE plpgsql "
+            "AS $$ BEGIN RAISE EXCEPTION 'refused'; END $$",
+            f"CREATE TRIGGER refuse_row BEFORE INSERT ON {table} FOR EACH ROW EXECUTE FUNCTION refuse_row()",
+        ]
+        allow = [f"DROP TRIGGER refuse_row ON {table}", "DROP FUNCTION refuse_row()"]
+    else:
+        refuse = [f"CREATE TRIGGER refuse_row BEFORE INSERT ON {table} BEGIN SELECT RAISE(ABORT, 'refused'); END"]
+        allow = ["DROP TRIGGER refuse_row"]
+    with engine.begin() as connection:
+        for statement in refuse:
+            connection.exec_driver_sql(statement)
+    try:
+        yield
+    finally:
+        with engine.begin() as connection:
+            for statement in allow:
+                connection.exec_driver_sql(statement)
+
+
+def test_a_command_whose_work_the_database_refuses_is_answered_with_the_apology(any_mode_bot: RunningBot) -> None:
+    """Its listener fails before its ack: Bolt answers such a request 500, on which Slack shows the person
+    `/resolve failed with the error "http_service_error"` beside the apology. The apology is the answer instead."""
+    bot = any_mode_bot
+    load_org_and_policy(bot.sessions, bot.clock.now())
+    with refusing_new_rows_in(bot.runtime.engine, "resolutions"):
+        reply = bot.driver.command("U0AGENT1", "/resolve", "refund 20 order 7 arrived late")
+
+    assert reply.status == 200
+    assert reply.json["response_type"] == "ephemeral"
+    assert "Sorry, something went wrong on our side (reference `" in reply.json["text"]
+    assert bot.slack.calls("response_url") == [], "told once, in the answer"
+    with bot.sessions() as session:
+        assert count(session, Resolution) == 0
+
+
+@pytest.fixture
+def silent_database() -> Iterator[int]:
+    """A port where the connection is taken but nothing ever answers: a database host in the middle of a failover,
+    or behind a firewall that drops the replies."""
+    with socket.socket() as listening:
+        listening.bind(("127.0.0.1", 0))
+        listening.listen(8)
+        yield int(listening.getsockname()[1])
+
+
+def test_a_database_host_that_never_answers_stops_start_up_in_one_line_within_the_connect_timeout(
+    silent_database: int,
+) -> None:
+    url = f"postgresql+psycopg://latitude:s3cret@127.0.0.1:{silent_database}/latitude"
+    outcome: list[BaseException] = []
+    trying = threading.Thread(target=lambda: _opened(url, outcome), daemon=True)
+
+    trying.start()
+    trying.join(timeout=30)
+
+    assert not trying.is_alive(), "psycopg's own default waits 130 s, with nothing said meanwhile"
+    [error] = outcome
+    assert str(error) == (
+        f"cannot reach the database at postgresql+psycopg://127.0.0.1:{silent_database}/latitude: "
+        "connection timeout expired"
+    )
+
+
+def _opened(url: str, outcome: list[BaseException]) -> None:
+    try:
+        open_database(url, connect_timeout=2).dispose()
+    except StartupError as error:
+        outcome.append(error)
+
+
+def test_messages_slack_took_while_the_database_restarted_are_recorded_sent_and_never_sent_again(
+    bot: RunningBot, engine: Engine
+) -> None:
+    """The sender records a batch's outcomes once Slack answered; a restart meanwhile cut the connection that
+    recording would use. Left leased, the batch would go out again when its lease ends, each message twice."""
+    if engine.dialect.name != "postgresql":
+        pytest.skip("SQLite has no server to restart")
+    load_org_and_policy(bot.sessions, bot.clock.now())
+    with bot.sessions.begin() as session:
+        workspace = session.execute(select(Workspace)).scalar_one()
+        payload = {"channel": "U0AGENT1", "text": "Your pulse round is open"}
+        outbox.enqueue(
+            session, workspace=workspace, key="k1", method="chat.postMessage", payload=payload, now=bot.clock.now()
+        )
+    at_the_door = bot.slack.pause("chat.postMessage", channel="U0AGENT1")
+
+    with ThreadPoolExecutor(1) as scheduler:
+        drain = scheduler.submit(drain_outbox, bot.runtime.deps, bot.runtime.sender_client)
+        at_the_door.wait_until_arrived()
+        _cut_every_connection_but_this_one(engine)
+        at_the_door.release()
+        assert drain.result(timeout=10) == 1
+    bot.clock.advance(timedelta(minutes=10))
+    drain_outbox(bot.runtime.deps, bot.runtime.sender_client)
+
+    assert len(bot.slack.calls("chat.postMessage", channel="U0AGENT1")) == 1
+    with bot.sessions() as session:
+        assert session.execute(select(Delivery.status)).scalar_one() == "sent"
+
+
+def test_an_approval_request_slack_took_while_the_database_restarted_is_sent_once(
+    bot: RunningBot, engine: Engine
+) -> None:
+    """A listener sends what its request caused right after its commit, and records it the same way the sender does."""
+    if engine.dialect.name != "postgresql":
+        pytest.skip("SQLite has no server to restart")
+    load_org_and_policy(bot.sessions, bot.clock.now())
+    at_the_door = bot.slack.pause("chat.postMessage", channel="U0MGR1")
+
+    bot.driver.command("U0AGENT1", "/resolve", "refund 500 order 7 parcel lost", settle=False)
+    at_the_door.wait_until_arrived()
+    _cut_every_connection_but_this_one(engine)
+    at_the_door.release()
+    bot.driver.settle()
+    bot.clock.advance(timedelta(minutes=10))
+    drain_outbox(bot.runtime.deps, bot.runtime.sender_client)
+
+    assert len(bot.slack.calls("chat.postMessage", channel="U0MGR1")) == 1
