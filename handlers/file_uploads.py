@@ -1,13 +1,29 @@
 """A file shared through Slack's two-call upload, streamed from disk: slack_sdk's `files_upload_v2` reads the whole
 file into memory first (`content=` or `file=` alike), which a large export must not."""
 
+import io
+import tempfile
 import urllib.request
-from typing import Any, BinaryIO
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any, BinaryIO, TextIO
 
 from slack_sdk import WebClient
 
 UPLOAD_BLOCK = 1 << 16
 """Bytes sent to the upload URL at a time."""
+
+
+@contextmanager
+def spooled_text(memory: int) -> Iterator[TextIO]:
+    """UTF-8 text held in memory up to `memory` bytes, then in a temporary file; `.buffer` is its bytes. The file
+    goes when the block ends, however it ends."""
+    with tempfile.SpooledTemporaryFile(max_size=memory) as spool:
+        text = io.TextIOWrapper(spool, encoding="utf-8", newline="")  # type: ignore[arg-type]
+        try:
+            yield text
+        finally:
+            text.detach()  # the spool is closed once, by its own block
 
 
 def share_file(

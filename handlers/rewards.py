@@ -1,8 +1,6 @@
 """/rewards: your history, the catalog, the leaderboard and HR's CSV export."""
 
-import io
 import logging
-import tempfile
 from datetime import datetime
 from typing import Any
 from urllib.error import URLError
@@ -16,7 +14,7 @@ from handlers.blocks import rewards as blocks
 from handlers.commands import Usage, is_help, unknown_argument
 from handlers.deps import deps_of
 from handlers.errors import reported
-from handlers.file_uploads import share_file
+from handlers.file_uploads import share_file, spooled_text
 from handlers.people import command_caller, learn_if_wanted, with_newcomer_note
 from models import Employee, Workspace
 from models.engine import reading
@@ -167,8 +165,7 @@ def upload_export(
     past `SPOOL_BYTES` and streamed to Slack from there: memory stays flat however many grants there are."""
     deps = deps_of(context)
     user_id = command["user_id"]
-    with tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES) as spool:
-        out = io.TextIOWrapper(spool, encoding="utf-8", newline="")  # type: ignore[arg-type]
+    with spooled_text(SPOOL_BYTES) as out:
         with reading(deps.sessions) as session:
             requester = session.get_one(Employee, requester_id)
             workspace = session.get_one(Workspace, requester.workspace_id)
@@ -176,8 +173,8 @@ def upload_export(
                 session, workspace=workspace, requester=requester, period=period, out=out
             )
         out.flush()
-        length = spool.tell()
-        spool.seek(0)
+        length = out.buffer.tell()
+        out.buffer.seek(0)
         with deps.sessions.begin() as session:
             reward_export.record_export(
                 session, workspace=workspace, actor=user_id, period=period, rows=count, now=deps.now()
@@ -186,13 +183,12 @@ def upload_export(
         share_file(
             client,
             channel=channel,
-            file=spool,  # type: ignore[arg-type]
+            file=out.buffer,
             length=length,
             filename=f"rewards_{period.first.isoformat()}_{period.last.isoformat()}.csv",
             title=f"Reward grants {period.describe()}",
             initial_comment=f"{plural(count, 'reward grant')}, {_range_words(period)}. {COLUMNS_NOTE}",
         )
-        out.detach()  # the spool closes once, below
 
 
 SPOOL_BYTES = 1 << 20
