@@ -1,12 +1,15 @@
 """Benchmark: `python -m bot export rewards` on N grants against the database's own CSV dump of the same rows.
 
-Run by hand: `.venv/bin/python benchmarks/export.py [--grants 1000000] [--database-url URL]`.
+Run by hand: `.venv/bin/python benchmarks/export.py [--grants 1000000] [--database-url URL]
+[--baseline-tree DIR] [--only-n] [--reuse]`.
 It fills a fresh SQLite file (or the empty PostgreSQL database you name, which it wipes), then for
-N/10 and N grants runs, three times in turn, the CLI in a child process (seconds, rows/s, the child's
-peak resident memory), the database's own dump of the same join (SQLite: the sqlite3 shell in CSV
-mode; PostgreSQL: `COPY (SELECT ...) TO STDOUT WITH CSV`) and the export service alone in this process
-(from the query to the last line written: the CLI without its start-up), and prints the best of each
-and the ratios.
+N/10 and N grants (only N with `--only-n`; `--reuse` keeps a database that already holds them) runs,
+three times in turn, the CLI in a child process (seconds, rows/s, the child's peak resident memory),
+the database's own dump of the same join (SQLite: the sqlite3 shell in CSV mode; PostgreSQL:
+`COPY (SELECT ...) TO STDOUT WITH CSV`) and the export service alone (from the query to the last line
+written: the CLI without its start-up), and prints the best of each and the ratios. With
+`--baseline-tree DIR` (an earlier checkout, e.g. `git worktree add DIR <commit>`) the same CLI and
+service run from DIR too, in the same rounds, so that both are measured side by side.
 """
 
 import argparse
@@ -32,6 +35,7 @@ from services.rewards.export import export_grants, parse_period
 
 START = datetime(2026, 1, 1, tzinfo=UTC)
 ROUNDS = 3
+"""Rounds run in turn (`--rounds`): the best of each is kept."""
 PEOPLE = 200
 CHUNK = 5000
 
@@ -125,13 +129,21 @@ def database_dump(engine: Engine, out: Path) -> float:
     return time.perf_counter() - started
 
 
-def export(url: str, out: Path) -> tuple[float, int]:
-    """Seconds and the child's peak RSS in KiB (ru_maxrss of the children so far, on Linux)."""
-    env = {**os.environ, "DATABASE_URL": url, "SLACK_TEAM_ID": "T0BENCH"}
+def export(url: str, out: Path, tree: str | None = None) -> tuple[float, int, float]:
+    """Seconds, the child's peak RSS in KiB (ru_maxrss of the children so far, on Linux) and the child's CPU seconds
+    (the client's own work: on a shared machine, steadier than the wall clock); `tree`: the code run."""
+    env = {**os.environ, "DATABASE_URL": url, "SLACK_TEAM_ID": "T0BENCH", **_code_from(tree)}
+    cpu = _children_cpu()
     started = time.perf_counter()
     command = [sys.executable, "-m", "bot", "export", "rewards", "--from", "2026-01-01", "--to", "2026-12-31"]
     subprocess.run([*command, "--out", str(out)], env=env, check=True)
-    return time.perf_counter() - started, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    seconds = time.perf_counter() - started
+    return seconds, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, _children_cpu() - cpu
+
+
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def export_in_process(engine: Engine, out: Path) -> float:
@@ -149,33 +161,81 @@ def export_in_process(engine: Engine, out: Path) -> float:
     return seconds
 
 
+SERVICE_CHILD = (
+    "import sys; from pathlib import Path; from models.engine import make_engine; "
+    "from benchmarks.export import export_in_process; "
+    "print(export_in_process(make_engine(sys.argv[1]), Path(sys.argv[2])))"
+)
+
+
+def service_in_child(url: str, out: Path, tree: str) -> float:
+    """The export service alone, as `export_in_process` of the code in `tree` measures it, in a child process."""
+    env = {**os.environ, **_code_from(tree)}
+    command = [sys.executable, "-c", SERVICE_CHILD, url, str(out)]
+    done = subprocess.run(command, env=env, check=True, capture_output=True)
+    return float(done.stdout.decode().split()[-1])
+
+
+def _code_from(tree: str | None) -> dict[str, str]:
+    return {} if tree is None else {"PYTHONPATH": str(Path(tree).absolute())}
+
+
+def held(engine: Engine) -> int:
+    with engine.connect() as connection:
+        return int(connection.execute(text("SELECT count(*) FROM reward_grants")).scalar_one())
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--grants", type=int, default=1_000_000)
     parser.add_argument("--database-url")
+    parser.add_argument("--baseline-tree", help="an earlier checkout of this repository, run side by side")
+    parser.add_argument("--only-n", action="store_true", help="skip the run on N/10 grants")
+    parser.add_argument("--reuse", action="store_true", help="keep the database if it holds N grants already")
+    parser.add_argument("--rounds", type=int, default=ROUNDS)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         url = args.database_url or f"sqlite:///{Path(folder) / 'bench.db'}"
         engine = make_engine(url)
         upgrade(engine)
-        for size in sorted({max(args.grants // 10, 1), args.grants}):
-            fill(engine, size)
-            clis: list[float] = []
-            dumps: list[float] = []
-            services: list[float] = []
-            for _ in range(ROUNDS):
-                seconds, peak = export(url, Path(folder) / f"export-{size}.csv")  # peak: of every child so far
-                clis.append(seconds)
-                dumps.append(database_dump(engine, Path(folder) / f"dump-{size}.csv"))
-                services.append(export_in_process(engine, Path(folder) / f"service-{size}.csv"))
-            cli, dump, service = min(clis), min(dumps), min(services)
-            print(
-                f"{size:>9} grants, best of {ROUNDS}: CLI {cli:5.2f} s ({size / cli:,.0f} rows/s, peak RSS so far "
-                f"{peak / 1024:.0f} MiB), export service alone {service:5.2f} s; {engine.dialect.name} dump "
-                f"{dump:5.2f} s; ratios CLI {cli / dump:.2f}x, service {service / dump:.2f}x",
-                flush=True,
-            )
+        sizes = {args.grants} if args.only_n else {max(args.grants // 10, 1), args.grants}
+        for size in sorted(sizes):
+            if not (args.reuse and held(engine) == size):
+                fill(engine, size)
+            measure(engine, url, size, Path(folder), args.baseline_tree, args.rounds)
         engine.dispose()
+
+
+def measure(engine: Engine, url: str, size: int, folder: Path, baseline: str | None, rounds: int) -> None:
+    times: dict[str, list[float]] = {key: [] for key in ("cli", "cpu", "dump", "service")}
+    before: dict[str, list[float]] = {key: [] for key in ("cli", "cpu", "service")}
+    peak = 0
+    for _ in range(rounds):
+        if baseline is not None:
+            seconds, _peak, cpu = export(url, folder / f"before-{size}.csv", baseline)
+            before["cli"].append(seconds)
+            before["cpu"].append(cpu)
+            before["service"].append(service_in_child(url, folder / f"service-before-{size}.csv", baseline))
+        seconds, peak, cpu = export(url, folder / f"export-{size}.csv")  # peak: of every child so far
+        times["cli"].append(seconds)
+        times["cpu"].append(cpu)
+        times["dump"].append(database_dump(engine, folder / f"dump-{size}.csv"))
+        times["service"].append(export_in_process(engine, folder / f"service-{size}.csv"))
+    cli, dump, service = min(times["cli"]), min(times["dump"]), min(times["service"])
+    print(
+        f"{size:>9} grants, best of {rounds}: CLI {cli:5.2f} s ({size / cli:,.0f} rows/s, "
+        f"CPU {min(times['cpu']):.2f} s, peak RSS so far {peak / 1024:.0f} MiB), export service alone "
+        f"{service:5.2f} s; {engine.dialect.name} dump {dump:5.2f} s; "
+        f"ratios CLI {cli / dump:.2f}x, service {service / dump:.2f}x",
+        flush=True,
+    )
+    if baseline is not None:
+        cli, service = min(before["cli"]), min(before["service"])
+        print(
+            f"{'':>9} before ({baseline}): CLI {cli:5.2f} s (CPU {min(before['cpu']):.2f} s), service alone "
+            f"{service:5.2f} s; ratios CLI {cli / dump:.2f}x, service {service / dump:.2f}x",
+            flush=True,
+        )
 
 
 if __name__ == "__main__":

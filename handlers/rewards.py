@@ -1,6 +1,5 @@
 """/rewards: your history, the catalog, the leaderboard and HR's CSV export."""
 
-import io
 import logging
 from datetime import datetime
 from typing import Any
@@ -15,6 +14,7 @@ from handlers.blocks import rewards as blocks
 from handlers.commands import Usage, is_help, unknown_argument
 from handlers.deps import deps_of
 from handlers.errors import reported
+from handlers.file_uploads import share_file, spooled_text
 from handlers.people import command_caller, learn_if_wanted, with_newcomer_note
 from models import Employee, Workspace
 from models.engine import reading
@@ -161,26 +161,38 @@ def upload_export(
     requester_id: int,
 ) -> None:
     """The export reads a snapshot, holding up no other request meanwhile; the audit line is written before the
-    file is handed over (as on the command line), so no export ever leaves unrecorded."""
+    file is handed over (as on the command line), so no export ever leaves unrecorded. The file is spooled to disk
+    past `SPOOL_BYTES` and streamed to Slack from there: memory stays flat however many grants there are."""
     deps = deps_of(context)
-    out, user_id = io.StringIO(), command["user_id"]
-    with reading(deps.sessions) as session:
-        requester = session.get_one(Employee, requester_id)
-        workspace = session.get_one(Workspace, requester.workspace_id)
-        count = reward_export.export_grants(session, workspace=workspace, requester=requester, period=period, out=out)
-    with deps.sessions.begin() as session:
-        reward_export.record_export(
-            session, workspace=workspace, actor=user_id, period=period, rows=count, now=deps.now()
+    user_id = command["user_id"]
+    with spooled_text(SPOOL_BYTES) as out:
+        with reading(deps.sessions) as session:
+            requester = session.get_one(Employee, requester_id)
+            workspace = session.get_one(Workspace, requester.workspace_id)
+            count = reward_export.export_grants(
+                session, workspace=workspace, requester=requester, period=period, out=out
+            )
+        out.flush()
+        length = out.buffer.tell()
+        out.buffer.seek(0)
+        with deps.sessions.begin() as session:
+            reward_export.record_export(
+                session, workspace=workspace, actor=user_id, period=period, rows=count, now=deps.now()
+            )
+        channel = client.conversations_open(users=user_id)["channel"]["id"]
+        share_file(
+            client,
+            channel=channel,
+            file=out.buffer,
+            length=length,
+            filename=f"rewards_{period.first.isoformat()}_{period.last.isoformat()}.csv",
+            title=f"Reward grants {period.describe()}",
+            initial_comment=f"{plural(count, 'reward grant')}, {_range_words(period)}. {COLUMNS_NOTE}",
         )
-    channel = client.conversations_open(users=user_id)["channel"]["id"]
-    name = f"rewards_{period.first.isoformat()}_{period.last.isoformat()}.csv"
-    client.files_upload_v2(
-        channel=channel,
-        content=out.getvalue().encode("utf-8"),
-        filename=name,
-        title=f"Reward grants {period.describe()}",
-        initial_comment=f"{plural(count, 'reward grant')}, {_range_words(period)}. {COLUMNS_NOTE}",
-    )
+
+
+SPOOL_BYTES = 1 << 20
+"""How much of an export `/rewards export` keeps in memory before it goes to a temporary file."""
 
 
 COLUMNS_NOTE = (

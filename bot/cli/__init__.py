@@ -1,6 +1,7 @@
 """The command line: `python -m bot <command>`. Each command group lives in its own module."""
 
 import argparse
+import importlib
 import logging
 import os
 import signal
@@ -11,13 +12,15 @@ from contextlib import contextmanager
 from types import FrameType
 from typing import Any
 
-from bot.cli import db, demo, digest, export, org, policy, pulse, run, workspace
 from bot.cli.early_logging import configure_command_logging
 from bot.settings import SettingsError
 from bot.startup import StartupError
 from services.errors import DomainError
 
-GROUPS = (run, db, org, policy, export, pulse, digest, workspace, demo)
+GROUPS = ("run", "db", "org", "policy", "export", "pulse", "digest", "workspace", "demo")
+"""The modules of `bot.cli` that add commands, in the order `--help` lists them."""
+COMMAND_GROUPS = {"rewards": "export"}
+"""Commands added by a module of another name (`export` adds `rewards` too)."""
 TERMINATED = 128 + signal.SIGTERM
 """The exit status of a command ended by SIGTERM, as a shell reports it (143)."""
 CRASHED = 1
@@ -37,19 +40,23 @@ class Terminated(BaseException):
     """SIGTERM (`timeout`, systemd, an orchestrator's deadline), raised like Ctrl-C so that clean-ups run."""
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """Every command's parser; only `command`'s when it is one of ours, so that a command starts without loading
+    what the others need (an export, timed against the database's own dump, pays for every import)."""
     parser = CommandParser(
         prog="python -m bot",
         description="Latitude: empowerment, recognition and pulse polls for frontline service teams, in Slack.",
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    for group in GROUPS:
-        group.add_parser(commands)
+    group = COMMAND_GROUPS.get(command or "", command)
+    for name in [group] if group in GROUPS else GROUPS:
+        importlib.import_module(f"bot.cli.{name}").add_parser(commands)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
+    typed = sys.argv[1:] if argv is None else list(argv)
+    parser = build_parser(typed[0] if typed else None)
     args = parser.parse_args(argv)
     configure_command_logging()
     try:
@@ -67,7 +74,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:
         return reader_went_away()
     except Exception as error:  # the command line's one catch-all, as `handlers.errors` is the app's
-        return crashed(command_named(parser, sys.argv[1:] if argv is None else argv), error)
+        return crashed(command_named(parser, typed), error)
 
 
 def crashed(command: str, error: Exception) -> int:

@@ -18,7 +18,6 @@ from bot.clock import SystemClock
 from bot.startup import StartupError
 from models import RewardGrant, Workspace
 from models.engine import make_session_factory, reading
-from services import outbox
 from services.rewards.export import FORMATS, check_export, export_grants, parse_period, record_export
 from services.text import escape_mrkdwn, plural
 
@@ -219,6 +218,8 @@ def run_revoke(args: argparse.Namespace) -> int:
 
 def tell(session: Session, workspace: Workspace, key: str, payload: dict[str, Any], now: datetime) -> None:
     """Queue a DM in the outbox (same key as the Slack buttons use); the running bot sends it within seconds."""
+    from services import outbox
+
     outbox.enqueue(session, workspace=workspace, key=key, method="chat.postMessage", payload=payload, now=now)
 
 
@@ -227,6 +228,7 @@ def update_hr_copies(session: Session, workspace: Workspace, grant: RewardGrant,
     never will be."""
     from handlers.blocks import rewards as blocks
     from handlers.reward_messages import hr_copies
+    from services import outbox
 
     settled = blocks.hr_grant(grant, outcome)
     for channel, ts in hr_copies(session, grant.id, settled, now):

@@ -106,7 +106,9 @@ def _handler_for(state: SlackState) -> type[BaseHTTPRequestHandler]:
             self._send(302, b"", "text/plain", {"Location": where})
 
         def _upload(self, file_id: str, files: dict[str, bytes], size: int) -> None:
-            state.uploads.store(file_id, next(iter(files.values()), b""))
+            refused = state.uploads.store(file_id, next(iter(files.values()), b""))
+            if refused is not None:
+                return self._send(refused[0], refused[1].encode(), "text/plain")
             state.record(Call("upload", {"file_id": file_id}, time.time(), files))
             self._send(200, b"OK - " + str(size).encode(), "text/plain")
 

@@ -1,5 +1,6 @@
 """The fake Slack's file upload in two calls, as strict as Slack's: an upload URL for a file that is not empty, the
-bytes sent to it, then `files.completeUploadExternal` once, sharing the file where a post could go (`access`)."""
+bytes sent to it (exactly the length declared: `upload_store`), then `files.completeUploadExternal` once, sharing
+the file where a post could go (`access`)."""
 
 import json
 
@@ -18,6 +19,7 @@ def files_get_upload_url_external(state: SlackState, args: Args) -> Answer:
     if len(str(args.get("alt_txt") or "")) > 1000:  # "longer than the limit of 1000 character"
         return {"ok": False, "error": "alt_txt_too_large"}
     file_id = f"F{state.next_id():08d}"
+    state.uploads.issue(file_id, int(str(args["length"])))
     return {"ok": True, "upload_url": f"{state.base_url}/upload/{file_id}", "file_id": file_id}
 
 

@@ -17,7 +17,6 @@ from services import audit, directory
 from services.errors import InvalidInput, NotFound
 from services.rewards.export_mentions import mend_copied, prepare, shown
 from services.rewards.export_sql import csv_lines_query, export_query
-from services.rewards.grants import month_start, require_hr
 
 FORMATS = ("csv", "jsonl")
 BATCH = 1000
@@ -81,7 +80,7 @@ def parse_period(
 ) -> ExportPeriod:
     """FROM and TO as ISO dates within `EARLIEST`..`LATEST`; by default this month so far. A team named empty stays
     "" (refused by `check_export`), never read as every team. `names` are what the user typed them as."""
-    start = _day(first, names[0]) if first else month_start(now).date()
+    start = _day(first, names[0]) if first else now.astimezone(UTC).date().replace(day=1)
     end = _day(last, names[1]) if last else now.astimezone(UTC).date()
     if end < start:
         raise InvalidInput(_reversed(start, end, first, last, names))
@@ -143,9 +142,8 @@ def export_batches(
 ) -> Iterator[Sequence[Sequence[Any]]]:
     """Rows in batches from a server-side cursor, cells as they are (JSON lines): memory stays flat.
 
-    On SQLite the batches come straight from the driver's cursor (which reads lazily, nothing is buffered
-    ahead): every cell is already formatted by the database, so the rows need nothing from SQLAlchemy's
-    result processing.
+    On SQLite the batches come straight from the driver's cursor (which reads lazily, nothing is buffered ahead):
+    every cell is already formatted by the database, so the rows need nothing from SQLAlchemy's result processing.
     """
     dialect = session.get_bind().dialect.name
     query = export_query(workspace, period, team, dialect, neutralise=False)
@@ -230,7 +228,9 @@ def check_export(session: Session, *, workspace: Workspace, requester: Employee 
 
 def require_exporter(requester: Employee | None) -> None:
     """HR and admins only (`requester` None: the command line); checked before the range, which only they need."""
-    if requester is not None:
+    if requester is not None:  # the rules of grants and the policy load only then: the command line needs neither
+        from services.rewards.grants import require_hr
+
         require_hr(requester, "The reward export")
 
 

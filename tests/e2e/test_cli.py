@@ -126,6 +126,24 @@ def test_help_and_the_export_start_without_loading_what_only_the_bot_needs(folde
     )
 
 
+OTHER_COMMANDS_ONLY = {
+    "bot.cli.org", "bot.cli.policy", "bot.cli.pulse", "bot.cli.digest", "bot.cli.run", "bot.cli.demo",
+    "services.org_import", "services.policy.versions", "services.rewards.grants", "services.outbox",
+}  # fmt: skip
+"""What other commands (or the export's checks of a person in Slack) need, and the export started without."""
+
+
+def test_the_export_starts_without_loading_what_only_other_commands_need(folder: Path) -> None:
+    prepared_database(folder)
+
+    exported = cli(folder, "-X", "importtime", "-m", "bot", "export", "rewards", "--out", "x.csv", python_flags=True)
+
+    assert exported.returncode == 0, exported.stderr
+    modules = {line.split("|")[-1].strip() for line in exported.stderr.splitlines() if line.startswith("import time:")}
+    assert "services.rewards.export" in modules
+    assert modules & OTHER_COMMANDS_ONLY == set()
+
+
 def test_the_run_help_names_the_path_the_server_listens_on() -> None:
     from bot.cli.run import EVENTS_PATH
     from bot.server import EVENTS_PATH as SERVED

@@ -1,5 +1,6 @@
 """The stand-in's channels: a post goes only where Slack would let the bot post."""
 
+import urllib.error
 import urllib.request
 from collections.abc import Iterator
 
@@ -130,3 +131,22 @@ def test_a_file_is_shared_once_only_where_a_post_could_go_and_never_empty(slack:
     assert client.files_completeUploadExternal(files=files)["ok"]
     assert error_of(client.files_completeUploadExternal, files=files) == "file_not_found"
     assert client.files_upload_v2(channel="C0GENERAL", content=b"a,b\r\n", filename="x.csv")["ok"]
+
+
+def test_an_upload_url_takes_exactly_the_declared_length_and_only_if_slack_issued_it(
+    slack: FakeSlack, client: WebClient
+) -> None:
+    """https://docs.slack.dev/reference/methods/files.getUploadURLExternal: the URL is made for the `length` given
+    ("Size in bytes of the file being uploaded"); any answer but 200 says the upload failed."""
+    upload = client.files_getUploadURLExternal(filename="x.csv", length=5)
+    url = str(upload["upload_url"])
+    never_issued = url.replace(str(upload["file_id"]), "F99999999")
+    for target, body, status in ((url, b"a,b\r\n!", 400), (url, b"a,b", 400), (never_issued, b"a,b\r\n", 404)):
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(urllib.request.Request(target, data=body, method="POST"), timeout=5)
+        assert refused.value.code == status
+    files = [{"id": upload["file_id"], "title": "x"}]
+    assert error_of(client.files_completeUploadExternal, files=files) == "file_not_found"
+    with urllib.request.urlopen(urllib.request.Request(url, data=b"a,b\r\n", method="POST"), timeout=5) as answer:
+        assert answer.status == 200
+    assert client.files_completeUploadExternal(files=files)["ok"]
