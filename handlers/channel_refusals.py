@@ -55,7 +55,8 @@ def use_of(delivery: Claimed) -> ChannelUse | None:
     if key.startswith(SHOUTOUT_KEY):
         return "shout-outs"
     if delivery.method == UPDATE and key.startswith(UPDATE_KEY):
-        return updated_use(str(delivery.payload.get("channel")), delivery.payload.get(USE_NOTE))
+        # Queued before updates carried the note: a suggestion's post, the only message Latitude then changed in one.
+        return updated_use(str(delivery.payload.get("channel")), delivery.payload.get(USE_NOTE, "suggestions"))
     return "suggestions" if key.startswith(SUGGESTION_KEY) and key.endswith(SUGGESTION_POSTS) else None
 
 
