@@ -104,7 +104,7 @@ def make_deps(
         ),
         sender_threads=settings.sender_threads,
         relay_key=relay_key_from(settings.relays_secret),
-        relay=Relay(settings.relays_secret),
+        relay=Relay(settings.relays_secret, previous=settings.relay_secret_previous),
         tokens=tokens,
     )
 

@@ -19,6 +19,7 @@ from slack_sdk import WebClient
 from handlers.deps import Deps
 from handlers.jobs.drain_outbox import drain_outbox
 from handlers.jobs.follow_up_pending_requests import follow_up_pending_requests
+from handlers.jobs.forget_anonymous_dms import forget_anonymous_dms
 from handlers.jobs.forget_old_events import forget_old_events
 from handlers.jobs.propose_boundaries import propose_boundaries
 from handlers.jobs.run_pulse_rounds import run_pulse_rounds
@@ -44,6 +45,7 @@ SCHEDULE: tuple[ScheduledJob, ...] = (
     ScheduledJob("send_weekly_digests", send_weekly_digests, IntervalTrigger(minutes=5)),
     ScheduledJob("propose_boundaries", propose_boundaries, IntervalTrigger(hours=1)),
     ScheduledJob("warn_of_long_migrations", warn_of_long_migrations, IntervalTrigger(hours=1)),
+    ScheduledJob("forget_anonymous_dms", forget_anonymous_dms, IntervalTrigger(minutes=5)),
 )
 
 

@@ -43,6 +43,8 @@ class Settings:
     log_format: str = "text"
     max_request_bytes: int = DEFAULT_MAX_REQUEST_BYTES
     relay_secret: str | None = None
+    relay_secret_previous: str | None = None
+    """The relays' secret before the current one, while it is rotated: it still opens what was sealed under it."""
     slack_client_id: str | None = None
     slack_client_secret: str | None = None
     token_rotation: bool = False
@@ -85,6 +87,7 @@ def load_settings(environ: Mapping[str, str] | None = None, *, dotenv_path: Path
         log_format=_log_format(env),
         max_request_bytes=_positive_int(env, "MAX_REQUEST_BYTES", DEFAULT_MAX_REQUEST_BYTES),
         relay_secret=env.get("RELAY_SECRET") or None,
+        relay_secret_previous=env.get("RELAY_SECRET_PREVIOUS") or None,
         slack_client_id=oauth[0] if oauth else None,
         slack_client_secret=oauth[1] if oauth else None,
         token_rotation=_token_rotation(env, oauth=oauth is not None),

@@ -7,8 +7,9 @@ is private without the app in it (`channel_not_found`), one the app must first b
 notice's key names the workspace, the channel, the error, the person and the week, so each HR person is told
 once a week while it lasts, not once per post; someone in two workspaces of a Grid org is told by each (Grid
 user ids, and an org-wide channel's id, are the same in both). The DMs that go with each post are sent anyway.
-A suggestion's post that Slack will no longer update there (`chat.update`: `channel_not_found` once the channel is
-closed to the app, `is_inactive` once it is archived) is told the same way: the team goes on reading a stale status.
+A message Slack will no longer update in a channel (`chat.update`: `channel_not_found` once the channel is closed to
+the app, `is_inactive` once it is archived) is told the same way, named for what it is: a suggestion's post, whose
+team goes on reading a stale status, or any other message of Latitude's there.
 """
 
 from datetime import datetime
@@ -33,6 +34,9 @@ UPDATE = "chat.update"
 UPDATE_KEY = "update:"
 CHANNEL_PREFIXES = ("C", "G")
 """A channel's id, as opposed to a DM's (`D...`) or a person's, where an owner's or a decider's card is."""
+USE_NOTE = "latitude_channel_use"
+"""A queued update's note of what the message is (`ChannelUse`); it starts with handlers.delivery.OUR_OWN, so it is
+never sent to Slack."""
 Act = Literal["post", "update"]
 
 
@@ -51,14 +55,17 @@ def use_of(delivery: Claimed) -> ChannelUse | None:
     if key.startswith(SHOUTOUT_KEY):
         return "shout-outs"
     if delivery.method == UPDATE and key.startswith(UPDATE_KEY):
-        return updated_use(str(delivery.payload.get("channel")))
+        # Queued before updates carried the note: a suggestion's post, the only message Latitude then changed in one.
+        return updated_use(str(delivery.payload.get("channel")), delivery.payload.get(USE_NOTE, "suggestions"))
     return "suggestions" if key.startswith(SUGGESTION_KEY) and key.endswith(SUGGESTION_POSTS) else None
 
 
-def updated_use(channel: str) -> ChannelUse | None:
-    """What a message Latitude updates in `channel` is for: in a channel, a suggestion's post (the only message
-    Latitude changes in one; a shout-out stays as posted); None in a DM."""
-    return "suggestions" if channel.startswith(CHANNEL_PREFIXES) else None
+def updated_use(channel: str, use: object = "messages") -> ChannelUse | None:
+    """What a message Latitude updates in `channel` is, as its updater said (a suggestion's post), else any message
+    of Latitude's; None in a DM."""
+    if not channel.startswith(CHANNEL_PREFIXES):
+        return None
+    return "suggestions" if use == "suggestions" else "shout-outs" if use == "shout-outs" else "messages"
 
 
 def refusals(sends: list[tuple[Claimed, SendOutcome]]) -> list[Refusal]:

@@ -21,7 +21,7 @@ from handlers.people import known_workspace
 from handlers.timely import TimelyAck
 from handlers.unhandled import answer_unhandled
 from models import Workspace
-from services import outbox
+from services import anonymous_dms, outbox
 from services.pulse import rounds
 
 log = logging.getLogger("latitude.errors")
@@ -152,7 +152,8 @@ def _tell_in_a_dm(
     """Straight to Slack; one Slack asks to wait for (a rate limit) goes to the outbox, sent once Slack allows, when
     the request's `context` is given. An anonymous sender's waits only with its recipient sealed, under a key the
     seal of the round they are anonymous in deletes: a row naming them would keep, past it, who was told when that
-    their comment was saved. Without such a round (an anonymous suggestion) it is only logged."""
+    their comment was saved. Without such a round (an anonymous suggestion), under one that is deleted once an hour
+    old, sent or not (services/anonymous_dms.py)."""
     try:
         client.chat_postMessage(channel=user_id, text=told)
     except SlackApiError as error:
@@ -193,17 +194,19 @@ def _addressed(
     session: Session, context: BoltContext, workspace: Workspace, user_id: str, ref: str, anonymous: bool
 ) -> tuple[str, str] | None:
     """The key and channel of an error DM to queue; an anonymous sender's is sealed, under their open round's
-    prefix, and not queued at all without one."""
+    prefix (not queued once it has closed), or without a round under the prefix of those kept an hour."""
     if not anonymous:
         return f"error-dm:{user_id}:{ref}", user_id
     relay, round_id = deps_of(context).relay, context.get(ANONYMOUS_ROUND)
-    if relay is None or not isinstance(round_id, int):
+    if relay is None:
         return None
-    if not rounds.open_for_anonymous_dm(session, workspace=workspace, round_id=round_id):
+    if not isinstance(round_id, int):
+        prefix = anonymous_dms.key_prefix(workspace)
+    elif rounds.open_for_anonymous_dm(session, workspace=workspace, round_id=round_id):
+        prefix = rounds.anonymous_dm_key_prefix(workspace, round_id)
+    else:
         return None
-    return f"{rounds.anonymous_dm_key_prefix(workspace, round_id)}{secrets.token_hex(8)}", relay.seal(
-        workspace.id, user_id
-    )
+    return f"{prefix}{secrets.token_hex(8)}", relay.seal(workspace.id, user_id)
 
 
 def _kind(body: dict[str, Any]) -> str:

@@ -127,7 +127,7 @@ def _queue_suggestion_handover(
     # then drops this one, should Slack still hold it back, rather than be overwritten by it.
     posts = outbox.sent_messages(session, key_prefix=f"suggestion:{suggestion.id}:channel")
     post = {"text": suggestion_blocks.headline(suggestion), "blocks": suggestion_blocks.channel_post(suggestion)}
-    queue_updates(session, workspace.id, posts, dict.fromkeys(posts, 0.0), post, now=now)
+    queue_updates(session, workspace.id, posts, dict.fromkeys(posts, 0.0), post, now=now, channel_use="suggestions")
     card = suggestion_blocks.owner_card(suggestion)
     text = f"Suggestion #{suggestion.id} now comes to you"
     messages.append(

@@ -12,6 +12,7 @@ from slack_sdk.errors import SlackApiError, SlackClientError
 from sqlalchemy.orm import Session
 
 from handlers import channel_refusals
+from handlers.blocks.channel_refusals import ChannelUse
 from handlers.delivery import TRANSIENT_ERRORS, retry_after_seconds, send_now
 from handlers.deps import Deps
 from models import Workspace
@@ -26,24 +27,31 @@ or an archived one (https://api.slack.com/methods/chat.update#errors): the messa
 
 
 def update_each(
-    deps: Deps, client: WebClient, workspace_id: int, messages: list[tuple[str, str]], **content: Any
+    deps: Deps,
+    client: WebClient,
+    workspace_id: int,
+    messages: list[tuple[str, str]],
+    *,
+    channel_use: ChannelUse = "messages",
+    **content: Any,
 ) -> None:
     """Show the same content in every copy of a message (every decider's request, every HR person's grant, a
     suggestion's channel post), each copy on its own. One Slack no longer has (deleted, past the workspace's
     retention) or will not change (its channel archived, or closed to the app: HR hears of it, as of a refused post)
     is skipped; one Slack could not change just now (a rate limit, an outage, no answer in time) is queued in the
     outbox, which updates it once Slack is back (an update is harmless to repeat). The person who acted is not told
-    of an error: what they did is done."""
+    of an error: what they did is done. `channel_use`: what these messages are where they sit in a channel, as HR is
+    told when Slack will not change one there."""
     copies = list(dict.fromkeys((channel, ts) for channel, ts in messages if channel and ts))
     closed: list[channel_refusals.Refusal] = []
     later = {
         (channel, ts): wait
         for channel, ts in copies
-        if (wait := _update_one(client, channel, ts, content, closed, workspace_id)) is not None
+        if (wait := _update_one(client, channel, ts, content, closed, (workspace_id, channel_use))) is not None
     }
     if copies:
         with deps.sessions.begin() as session:
-            queue_updates(session, workspace_id, copies, later, content, now=deps.now())
+            queue_updates(session, workspace_id, copies, later, content, now=deps.now(), channel_use=channel_use)
             notices = channel_refusals.hold(
                 session, channel_refusals.notices_of(session, closed, deps.now()), now=deps.now()
             )
@@ -56,7 +64,7 @@ def _update_one(
     ts: str,
     content: dict[str, Any],
     closed: list[channel_refusals.Refusal],
-    workspace_id: int,
+    whose: tuple[int, ChannelUse],
 ) -> float | None:
     """None once the copy shows the content, or never will (a channel closed to changes is added to `closed`); else
     how long to wait before the outbox tries again."""
@@ -64,7 +72,8 @@ def _update_one(
         client.chat_update(channel=channel, ts=ts, **content)
     except SlackApiError as error:
         code = str(error.response.get("error"))
-        if code in CHANNEL_CLOSED and (use := channel_refusals.updated_use(channel)) is not None:
+        workspace_id, use_said = whose
+        if code in CHANNEL_CLOSED and (use := channel_refusals.updated_use(channel, use_said)) is not None:
             closed.append(channel_refusals.Refusal(workspace_id, use, channel, code, "update"))
         return _update_refused(channel, error)
     except (OSError, SlackClientError) as error:
@@ -99,6 +108,7 @@ def queue_updates(
     content: dict[str, Any],
     *,
     now: datetime,
+    channel_use: ChannelUse = "messages",
 ) -> None:
     """Queue the updates Slack could not make now; an update of the same copy still queued from before is dropped
     either way, so that it never replaces this newer content once Slack is back. Two changes of a copy at once
@@ -109,7 +119,7 @@ def queue_updates(
         outbox.give_up_pending(session, key_prefix=prefix, reason="updated since")
         if (channel, ts) in later:
             key = f"{prefix}{outbox.count_under(session, key_prefix=prefix) + 1}"
-            payload = {"channel": channel, "ts": ts, **content}
+            payload = {"channel": channel, "ts": ts, **content, channel_refusals.USE_NOTE: channel_use}
             outbox.enqueue(
                 session,
                 workspace=session.get_one(Workspace, workspace_id),

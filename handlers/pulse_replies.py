@@ -6,6 +6,7 @@ its recipient sealed (handlers/pulse_relay_outbox.py): sent at once, it would li
 sender watched. The sender's form says when it will arrive, and why not at once.
 """
 
+from dataclasses import replace
 from typing import Any
 
 from slack_bolt import Ack, App, BoltContext, Respond
@@ -56,6 +57,8 @@ def open_answer_reply(
     ack: Ack, body: dict[str, Any], action: dict[str, Any], context: BoltContext, client: WebClient, respond: Respond
 ) -> None:
     to = payload.parsed(result_blocks.parse_answer_button, action)
+    if to.round_id is None:  # a button sent before it carried the round: its message's comment names it
+        to = replace(to, comment=result_blocks.quoted_comment(body.get("message")))
     anonymous_request(context)  # only a comment's author holds the button: a reference would name them
     ack()
     deps = deps_of(context)

@@ -90,7 +90,9 @@ class Announced:
     def publish(self, deps: Deps, client: WebClient, clicked: tuple[str, str]) -> None:
         send_now(deps, client, self.claimed)
         update_each(deps, client, self.workspace_id, [clicked, *self.cards], text=self.headline, blocks=self.card)
-        update_each(deps, client, self.workspace_id, self.posts, text=self.headline, blocks=self.post)
+        update_each(
+            deps, client, self.workspace_id, self.posts, channel_use="suggestions", text=self.headline, blocks=self.post
+        )
         if self.fan_out:
             deps.sender_bell.ring()
 

@@ -253,7 +253,7 @@ def back_clicked(
             replace_original=False,
         )
         # Shown again to someone who already backs it: what a click before could not show (Slack was busy), it shows.
-        update_each(deps, client, workspace_id, [clicked], text=headline, blocks=post)
+        update_each(deps, client, workspace_id, [clicked], channel_use="suggestions", text=headline, blocks=post)
         update_each(deps, client, workspace_id, cards, text=headline, blocks=card)
 
 

@@ -6,7 +6,9 @@ from typing import Any, Literal
 from handlers.blocks.kit import context_block, text_block
 from services.text import escape_mrkdwn
 
-ChannelUse = Literal["shout-outs", "suggestions"]
+ChannelUse = Literal["shout-outs", "suggestions", "messages"]
+"""What Latitude's message in a channel is: a shout-out, a suggestion's post, or any other message of its own (a
+card with buttons answered in a channel, say), which Slack may also refuse to change there."""
 
 REFUSAL_CAUSES = {
     "channel_not_found": "the channel does not exist, or it is private and Latitude is not in it",
@@ -20,14 +22,21 @@ MEANWHILE: dict[ChannelUse, str] = {
         "suggestions still reach whoever answers them, but the team neither sees them there to back them nor "
         'reads "you said, we did" there'
     ),
+    "messages": "the buttons in it still act, but it does not show what was done",
 }
 SETTING: dict[ChannelUse, str] = {
     "shout-outs": "under `[rewards] channel`",
     "suggestions": "for the team under `[suggestions.channels]`",
 }
+WHAT: dict[ChannelUse, str] = {
+    "shout-outs": "a shout-out's post",
+    "suggestions": "a suggestion's post",
+    "messages": "a message of Latitude's",
+}
 SUMMARY: dict[ChannelUse, str] = {
     "shout-outs": "Shout-outs cannot be posted in the recognition channel",
     "suggestions": "Suggestions cannot be posted in a team's channel",
+    "messages": "A message of Latitude's cannot be updated in a channel",
 }
 
 
@@ -42,15 +51,16 @@ def refused_channel_notice(
     """Why Slack refused, what happens meanwhile, and the ways to fix it. `updating`: Slack refused to change a post
     already there (a suggestion's new status), which the team then reads as it was."""
     cause = REFUSAL_CAUSES.get(error, "Slack does not let Latitude post there")
-    what = "a shout-out" if use == "shout-outs" else "a suggestion"
-    done = f"update {what}'s post" if updating else f"post {what}"
-    meanwhile = f"the team reads the post there as it was, and {MEANWHILE[use]}" if updating else MEANWHILE[use]
+    done = f"update {WHAT[use]}" if updating else "post " + WHAT[use].removesuffix("'s post")
+    meanwhile = MEANWHILE[use]
+    if updating and use != "messages":
+        meanwhile = f"the team reads the post there as it was, and {meanwhile}"
     where = channel_ref(channel)
+    elsewhere = f", or name another channel {SETTING[use]} in the policy file" if use in SETTING else ""
     text = (
         f":warning: Slack refused to {done} in {where} (`{escape_mrkdwn(error)}`: {cause}), and will "
         f"refuse the next ones the same way. Until it is fixed, {meanwhile}.\nTo fix it, make the channel "
-        "public (and not archived) or invite Latitude with `/invite @Latitude` in the channel, or name another "
-        f"channel {SETTING[use]} in the policy file."
+        f"public (and not archived) or invite Latitude with `/invite @Latitude` in the channel{elsewhere}."
     )
     once = f"You are told once a week for {where} and this error while it lasts, not for every post."
     return {"channel": person_id, "text": SUMMARY[use], "blocks": [text_block(text), context_block(once)]}

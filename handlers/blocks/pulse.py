@@ -59,10 +59,8 @@ def questions_message(mine: MyRound, *, reminder: bool = False, editing: int | N
     """The DM: each question as buttons (or as answered), then the optional anonymous comment."""
     pulse_round = mine.round
     title = f"Team pulse — round {pulse_round.number}"
-    intro = (
-        f"{'Reminder: ' if reminder else ''}{len(pulse_round.questions)} quick questions, one click each. "
-        f"Open until {_when(pulse_round)}."
-    )
+    asked = f"{'Reminder: ' if reminder else ''}{len(pulse_round.questions)} quick questions, one click each."
+    intro = f"{asked} Open until {_when(pulse_round)}."
     blocks: list[Block] = [
         {"type": "header", "text": {"type": "plain_text", "text": title}},
         {"type": "section", "text": {"type": "mrkdwn", "text": intro}},
@@ -78,7 +76,8 @@ def questions_message(mine: MyRound, *, reminder: bool = False, editing: int | N
         else:
             blocks.append(_answered_block(number, question, answered))
     blocks.append(_comment_block(pulse_round, mine.commented))
-    return {"text": f"{title}: {intro}", "blocks": blocks}
+    # The notification's text leaves out the closing time: a phone's notification shows a date token's fallback (UTC).
+    return {"text": f"{title}: {asked}", "blocks": blocks}
 
 
 def question_words(text: str) -> str:

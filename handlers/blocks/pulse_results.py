@@ -184,6 +184,17 @@ def parse_answer_button(action: dict[str, Any]) -> AnswerTo:
     return parse_answer_value(action["value"])
 
 
+def quoted_comment(message: dict[str, Any] | None) -> str | None:
+    """The comment a reply's DM (`reply_to_author`) quotes, as its author wrote it when the quote shows it whole
+    (no mention nor cut in it): what names the round of an Answer button sent before it carried the round's id."""
+    for block in (message or {}).get("blocks") or []:
+        shown = str((block.get("text") or {}).get("text") or "")
+        if shown.startswith(YOUR_COMMENT):
+            lines = [line.removeprefix("> ") for line in shown.removeprefix(YOUR_COMMENT).split("\n")]
+            return "\n".join(lines).replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+    return None
+
+
 def parse_answer_value(value: str) -> AnswerTo:
     """An answer_value(); a bare reply id, or one with the round's number (which a purge makes ambiguous), from a
     button sent before it carried the round's id, which then stays unknown."""
@@ -195,6 +206,9 @@ def parse_answer_value(value: str) -> AnswerTo:
     return AnswerTo(int(reply_id), int(round_id) if round_part.startswith("r") else None)
 
 
+YOUR_COMMENT = "Your comment:\n"
+
+
 def reply_to_author(relayed: Relayed, manager_name: str) -> dict[str, Any]:
     """The DM to a comment's author: their manager's reply. The manager does not know who receives it."""
     text = f"{escape_mrkdwn(manager_name)} replied to your anonymous pulse comment. They don't know it's you."
@@ -202,7 +216,7 @@ def reply_to_author(relayed: Relayed, manager_name: str) -> dict[str, Any]:
         "text": text,
         "blocks": [
             text_block(text),
-            text_block(f"Your comment:\n{quote(relayed.comment)}"),
+            text_block(f"{YOUR_COMMENT}{quote(relayed.comment)}"),
             text_block(f"Their reply:\n{quote(relayed.text)}"),
             {
                 "type": "actions",

@@ -18,11 +18,10 @@ from sqlalchemy.orm import Session
 
 from models import Employee, PulseComment, PulseRelay, PulseReply, PulseRound, Workspace
 from services import directory, outbox
-from services.calendar import moment_words
-from services.errors import AlreadyDone, DomainError, InvalidInput, NotAllowed, NotFound
+from services.errors import AlreadyDone, InvalidInput, NotAllowed
+from services.pulse.replies_ended import replies_ended, unanswerable
 from services.pulse.results import judged
 from services.pulse.rounds import ROUND_STARTERS, replies_open
-from services.text import plural
 
 MAX_REPLY = 2000
 RELAY_DELAY_MINUTES = (5, 30)  # a random wait for each relayed message: at once, it would name its reader
@@ -32,7 +31,6 @@ TOO_LATE = (
     "waits a random {low} to {high} minutes before it goes, to keep the comment's author anonymous, and would be "
     "erased unsent when replies end."
 )
-NOT_YOURS = "That conversation does not exist, or it is not yours."
 MANAGER_LEFT = (
     "The manager who replied to your comment has left the organisation, so your answer cannot reach them. "
     "Nothing was sent."
@@ -63,6 +61,9 @@ class AnswerTo:
 
     reply_id: int
     round_id: int | None
+    comment: str | None = None
+    """For a button without the round's id: the comment its message quotes, which names the round when only one of
+    the workspace's rounds holds a comment with those words."""
 
 
 def relay_key_from(secret: str) -> bytes:
@@ -137,7 +138,7 @@ def _comment_to_reply_to(
     relay = _relay_of(session, comment)
     pulse_round = _round_of(session, comment)
     if relay is None or not replies_open(pulse_round, now):
-        raise _replies_ended(pulse_round, manager)
+        raise replies_ended(pulse_round, manager)
     if _wrote(relay, manager, relay_key):
         raise InvalidInput(OWN_COMMENT)
     return comment, relay
@@ -179,11 +180,11 @@ def _conversation(
     directory.require_active(author)
     found = _authors_conversation(session, workspace, author, to.reply_id, relay_key)
     if found is None:
-        raise _unanswerable(session, workspace, author, to.round_id, now)
+        raise unanswerable(session, workspace, author, now, round_id=to.round_id, comment=to.comment)
     reply, comment, manager = found
     pulse_round = _round_of(session, comment)
     if not replies_open(pulse_round, now):
-        raise _replies_ended(pulse_round, author)
+        raise replies_ended(pulse_round, author)
     if not manager.active:
         raise NotAllowed(MANAGER_LEFT)  # told only once the tag proves the author: anyone else gets NOT_YOURS
     return reply, comment, manager
@@ -200,34 +201,6 @@ def _authors_conversation(
     if relay.workspace_id != workspace.id or not _wrote(relay, author, relay_key):
         return None
     return reply, comment, session.get_one(Employee, reply.manager_id)
-
-
-def _unanswerable(
-    session: Session, workspace: Workspace, reader: Employee, round_id: int | None, now: datetime
-) -> DomainError:
-    """Why there is nothing this person can answer, from the round the button names: it must not depend on rows."""
-    if round_id is None:
-        return NotFound(f"{NOT_YOURS[:-1]}, or replies to it have ended.")
-    named = select(PulseRound).where(PulseRound.workspace_id == workspace.id, PulseRound.id == round_id)
-    pulse_round = session.scalars(named).one_or_none()
-    if pulse_round is not None and pulse_round.status == "closed" and not replies_open(pulse_round, now):
-        return _replies_ended(pulse_round, reader)
-    return NotFound(NOT_YOURS)
-
-
-def _replies_ended(pulse_round: PulseRound, reader: Employee) -> AlreadyDone:
-    """Since when a round's comments take no replies, on the reader's own clock, and why."""
-    when = ""
-    if pulse_round.relay_ends_at is not None:
-        when = f" (since {moment_words(pulse_round.relay_ends_at, reader.tz)}"
-        if pulse_round.closed_at is not None:
-            days = (pulse_round.relay_ends_at - pulse_round.closed_at).days
-            when += f", {plural(days, 'day')} after the round closed" if days else ", when the round closed"
-        when += ")"
-    return AlreadyDone(
-        f"Replies to round {pulse_round.number}'s comments have ended{when}: the way back to their authors "
-        "is erased a fixed time after the round closes, to keep them anonymous."
-    )
 
 
 def end_relays(session: Session, *, workspace: Workspace, now: datetime) -> int:

@@ -1,6 +1,7 @@
 """What keeps an anonymous suggestion anonymous: enough people who could have sent it to hide among, no linked
 fix, no idea in a category its author receives, no HR or admin author. Callers commit."""
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models import Employee, Suggestion
@@ -47,6 +48,24 @@ def could_send_it(person: Employee, owner: Employee, settings: SuggestionSetting
     )
 
 
+def team_of(session: Session, manager: Employee) -> list[Employee]:
+    """The team an anonymous idea sent to `manager`'s people comes from, and the people who hear "you said, we did"
+    of it: their active direct reports in their own team; for a manager without a team on file, those who lead
+    nobody. Reports of theirs who sit in another team, or lead one, belong to that team: they are neither counted
+    among whom the author hides nor told, so the group told is the group counted."""
+    reports = directory.direct_reports(session, manager.id)
+    if manager.team_id is not None:
+        return [person for person in reports if person.team_id == manager.team_id]
+    leaders = set(
+        session.scalars(
+            select(Employee.manager_id).where(
+                Employee.workspace_id == manager.workspace_id, Employee.active, Employee.manager_id.is_not(None)
+            )
+        )
+    )
+    return [person for person in reports if person.id not in leaders]
+
+
 def refuse_a_small_crowd(
     session: Session,
     author: Employee,
@@ -55,11 +74,12 @@ def refuse_a_small_crowd(
     category: str | None,
     threshold: int,
 ) -> None:
-    """The author hides among their manager's direct reports who could have sent it. One message for every
-    reason it is too few, so that it does not say who in the team was left out."""
-    team = directory.direct_reports(session, author.manager_id) if author.manager_id is not None else []
+    """The author hides among those of their manager's team (team_of) who could have sent it. One message for every
+    reason it is too few (an author outside that team has none to hide in), so that it does not say who in the
+    team was left out."""
+    team = team_of(session, author.manager) if author.manager is not None else []
     crowd = [person for person in team if could_send_it(person, owner, settings, category)]
-    if author.manager_id is None or len(crowd) < threshold:
+    if author not in team or len(crowd) < threshold:
         other_category = ", pick another category" if category else ""
         raise InvalidInput(
             f"Your team has fewer than {threshold} people who could have sent it (HR, admins and whoever receives it "

@@ -10,6 +10,9 @@ stored in the database), one per workspace:
   only to send the author a status change. Each seal is random, so two seals of one person don't match.
 The DM itself is queued with the seal as its channel; the sender opens it at the last moment and keeps
 no channel in the delivery's result, so the outbox holds no name either.
+
+While the secret is rotated, the previous one still opens seals and matches tokens made under it (a DM waiting
+in the outbox, a relayed pulse message, an author's `/suggest list`); everything new is made under the current one.
 """
 
 import base64
@@ -26,13 +29,15 @@ SALT_CHARS, MAC_CHARS = 15, 48
 
 
 class Relay:
-    def __init__(self, secret: str) -> None:
+    def __init__(self, secret: str, previous: str | None = None) -> None:
         if not secret:
             raise ValueError("the relay needs a secret")
         self._secret = secret.encode()
+        self._accepted = [self._secret, *([previous.encode()] if previous and previous != secret else [])]
 
-    def _key(self, purpose: str, workspace_id: int) -> bytes:
-        return hmac.new(self._secret, f"latitude:{purpose}:{workspace_id}".encode(), hashlib.sha256).digest()
+    def _key(self, purpose: str, workspace_id: int, secret: bytes | None = None) -> bytes:
+        message = f"latitude:{purpose}:{workspace_id}".encode()
+        return hmac.new(secret or self._secret, message, hashlib.sha256).digest()
 
     def token(self, workspace_id: int, employee_id: int) -> str:
         """A fresh token for one suggestion (64 characters, as the column holds)."""
@@ -43,13 +48,16 @@ class Relay:
         """Whether `token` was made for this person (a salted one, or one made before salting)."""
         if not token:
             return False
+        return any(self._matches_under(secret, token, workspace_id, employee_id) for secret in self._accepted)
+
+    def _matches_under(self, secret: bytes, token: str, workspace_id: int, employee_id: int) -> bool:
         if token.startswith(SALTED):
             salt, mac = token[1 : 1 + SALT_CHARS], token[1 + SALT_CHARS :]
-            return hmac.compare_digest(mac, self._mac(workspace_id, employee_id, salt))
-        return hmac.compare_digest(token, self._mac(workspace_id, employee_id, salt=None))
+            return hmac.compare_digest(mac, self._mac(workspace_id, employee_id, salt, secret))
+        return hmac.compare_digest(token, self._mac(workspace_id, employee_id, None, secret))
 
-    def _mac(self, workspace_id: int, employee_id: int, salt: str | None) -> str:
-        key = self._key("suggestion-author", workspace_id)
+    def _mac(self, workspace_id: int, employee_id: int, salt: str | None, secret: bytes | None = None) -> str:
+        key = self._key("suggestion-author", workspace_id, secret)
         if salt is None:
             return hmac.new(key, str(employee_id).encode(), hashlib.sha256).hexdigest()
         return hmac.new(key, f"{salt}:{employee_id}".encode(), hashlib.sha256).hexdigest()[:MAC_CHARS]
@@ -59,17 +67,20 @@ class Relay:
         return f"{SEALED}{workspace_id}:{fernet.encrypt(slack_id.encode()).decode()}"
 
     def open(self, sealed: str) -> str | None:
-        """The Slack id in a seal, or None when it is not one of ours (another secret, tampered with)."""
+        """The Slack id in a seal, or None when it is not one of ours (another secret than the current and the
+        previous one, tampered with)."""
         if not sealed.startswith(SEALED):
             return None
         workspace, _, token = sealed[len(SEALED) :].partition(":")
         if not workspace.isdigit():
             return None
-        fernet = Fernet(base64.urlsafe_b64encode(self._key("suggestion-seal", int(workspace))))
-        try:
-            return fernet.decrypt(token.encode()).decode()
-        except InvalidToken:
-            return None
+        for secret in self._accepted:
+            fernet = Fernet(base64.urlsafe_b64encode(self._key("suggestion-seal", int(workspace), secret)))
+            try:
+                return fernet.decrypt(token.encode()).decode()
+            except InvalidToken:
+                continue
+        return None
 
 
 def is_sealed(channel: object) -> bool:

@@ -5,7 +5,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models import Employee, Nomination, Suggestion, Workspace
@@ -13,6 +12,7 @@ from services import directory
 from services.policy.rewards import SHOUTOUT
 from services.rewards.approvals import grant_for
 from services.rewards.grants import reward_policy
+from services.suggestions.anonymity import team_of
 from services.suggestions.lifecycle import settings_of
 
 
@@ -41,16 +41,11 @@ def audience(session: Session, workspace: Workspace, suggestion: Suggestion) -> 
 def teammates(session: Session, suggestion: Suggestion, manager: Employee) -> list[Employee]:
     """The manager's direct reports of the team the idea came from, not every one: someone leading a team directly
     (an admin, say) may also lead the managers of other teams and people of other teams. A named idea's team is
-    its author's; an anonymous one's is the manager's own, and whoever of theirs leads no team of their own."""
+    its author's; an anonymous one's is the team its author hid in (anonymity.team_of)."""
+    if suggestion.author is None:
+        return team_of(session, manager)
     reports = directory.direct_reports(session, manager.id)
-    if suggestion.author is not None:
-        return [person for person in reports if person.team_id == suggestion.author.team_id]
-    leaders = set(session.scalars(select(Employee.manager_id).where(Employee.active, Employee.manager_id.is_not(None))))
-    return [
-        person
-        for person in reports
-        if person.id not in leaders or (manager.team_id is not None and person.team_id == manager.team_id)
-    ]
+    return [person for person in reports if person.team_id == suggestion.author.team_id]
 
 
 def team_channel(session: Session, workspace: Workspace, suggestion: Suggestion) -> str | None:

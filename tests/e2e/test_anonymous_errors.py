@@ -20,6 +20,7 @@ from bot.logs import configure_logging
 from handlers.blocks import pulse as pulse_blocks
 from handlers.blocks import pulse_results as result_blocks
 from handlers.jobs.drain_outbox import drain_outbox
+from handlers.jobs.forget_anonymous_dms import forget_anonymous_dms
 from models import Delivery, Suggestion
 from tests.conftest import RunningBot
 from tests.e2e.test_pulse_relay import commented_round, reply_from_results
@@ -201,3 +202,33 @@ def test_the_error_dm_after_a_comment_that_slack_rate_limits_waits_sealed_and_is
     tick(bot)
 
     assert anonymous_dms(bot) == [], "the round's seal deletes it, sent or not"
+
+
+def test_the_error_dm_after_an_anonymous_suggestion_that_slack_rate_limits_waits_sealed_and_is_deleted_within_hours(
+    ready: RunningBot,
+) -> None:
+    """No round ends with an idea: the row is deleted an hour on, sent or not, rather than never queued (the author
+    would not learn their idea was sent) or kept (it would keep who was told something just as the idea came)."""
+    ready.slack.fail("chat.postMessage", status=429, retry_after=30, channel=AUTHOR, times=2)
+    with failing(ready, "UPDATE deliveries") as stream:
+        suggest_anonymously(ready)
+
+    [queued] = anonymous_suggestion_dms(ready)
+    assert AUTHOR not in f"{queued.idempotency_key}{queued.payload}{stream.getvalue()}"
+    ready.clock.advance(timedelta(seconds=31))
+    drain_outbox(ready.runtime.deps, ready.runtime.sender_client)
+    assert "Your suggestion was sent anonymously, but then something went wrong" in told_the_author(ready)
+    [sent] = anonymous_suggestion_dms(ready)
+    assert sent.status == "sent" and AUTHOR not in f"{sent.payload}{sent.result}"
+
+    ready.clock.advance(timedelta(minutes=59))
+    forget_anonymous_dms(ready.runtime.deps, ready.runtime.app.client)
+    assert [dm.id for dm in anonymous_suggestion_dms(ready)] == [sent.id]
+    ready.clock.advance(timedelta(minutes=1))
+    forget_anonymous_dms(ready.runtime.deps, ready.runtime.app.client)
+    assert anonymous_suggestion_dms(ready) == [], "deleted an hour on, sent or not"
+
+
+def anonymous_suggestion_dms(bot: RunningBot) -> list[Delivery]:
+    with bot.sessions() as session:
+        return list(session.scalars(select(Delivery).where(Delivery.idempotency_key.startswith("anonymous-dm:"))))

@@ -6,11 +6,14 @@ from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
+from sqlalchemy import select
 
 from bot.clock import MovableClock
 from bot.fakeslack import Call, FakeSlack
 from handlers.blocks import nominations as blocks
 from handlers.jobs.drain_outbox import drain_outbox
+from handlers.message_updates import update_each
+from models import Workspace
 from tests.conftest import RECOGNITION_CHANNEL, RunningBot, bot_settings, running_bot
 from tests.e2e.test_people_leaving import WITHOUT_MAYA, reimport
 from tests.rewards_helpers import set_up
@@ -235,3 +238,41 @@ def test_a_teams_post_updated_late_in_a_channel_the_app_left_is_reported_to_hr(b
     for person in HR_AND_ADMINS:
         [notice] = update_notices_to(bot, person)
         assert "<#C0EAST>" in notice.text and "`channel_not_found`" in notice.text
+
+
+def test_another_message_of_latitudes_slack_will_not_update_in_a_channel_is_not_called_a_suggestions_post(
+    ready: RunningBot,
+) -> None:
+    """Only a suggestion's post is said to be one, with its setting; any other message is named as what it is."""
+    ready.driver.command("U0AGENT1", "/nominate", f"{LEE} calmed an angry customer")
+    [shoutout] = ready.slack.calls("chat.postMessage", channel=RECOGNITION_CHANNEL)
+    at = (RECOGNITION_CHANNEL, str(shoutout.response["ts"]))
+    ready.slack.archive_channel(RECOGNITION_CHANNEL)
+    deps, client = ready.runtime.deps, ready.runtime.app.client
+    with ready.sessions() as session:
+        workspace_id = session.scalars(select(Workspace.id)).one()
+
+    update_each(deps, client, workspace_id, [at], text="Updated")
+
+    for person in HR_AND_ADMINS:
+        [notice] = [call for call in ready.slack.messages_to(person) if "refused to update" in call.text]
+        assert "refused to update a message of Latitude's in" in notice.text and "`is_inactive`" in notice.text
+        assert "suggestion" not in notice.text and "[suggestions.channels]" not in notice.text
+
+
+def test_another_message_updated_late_in_a_closed_channel_is_not_called_a_suggestions_post(ready: RunningBot) -> None:
+    ready.driver.command("U0AGENT1", "/nominate", f"{LEE} calmed an angry customer")
+    [shoutout] = ready.slack.calls("chat.postMessage", channel=RECOGNITION_CHANNEL)
+    at = (RECOGNITION_CHANNEL, str(shoutout.response["ts"]))
+    ready.slack.fail("chat.update", status=503, times=3)  # the first try and the client's two retries
+    with ready.sessions() as session:
+        workspace_id = session.scalars(select(Workspace.id)).one()
+    update_each(ready.runtime.deps, ready.runtime.app.client, workspace_id, [at], text="Updated")
+    ready.slack.archive_channel(RECOGNITION_CHANNEL)
+
+    drain_outbox(ready.runtime.deps, ready.runtime.sender_client)
+    drain_outbox(ready.runtime.deps, ready.runtime.sender_client)
+
+    for person in HR_AND_ADMINS:
+        [notice] = [call for call in ready.slack.messages_to(person) if "refused to update" in call.text]
+        assert "refused to update a message of Latitude's in" in notice.text and "suggestion" not in notice.text

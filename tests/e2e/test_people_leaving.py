@@ -277,7 +277,7 @@ def test_an_anonymous_author_made_hr_is_not_passed_by_when_the_owner_leaves(bot:
     """Hana and Sam each send Maya an anonymous idea; Hana is then made HR, first in line for anonymous ideas
     whose owner left. Ada, who reads the import and would receive one passed by, sees both go the same way,
     so neither names its author. Hana still cannot answer her own; Ada can."""
-    hana_under_maya = "U0HR,Hana Reyes,People,frontline,U0MGR1"
+    hana_under_maya = "U0HR,Hana Reyes,Support East,frontline,U0MGR1"  # in Maya's team, to hide among it
     org = ORG_CSV.replace("U0HR,Hana Reyes,People,hr,U0ADMIN", hana_under_maya) + "\n" + EXTRA_AGENTS
     load_org(bot.sessions, bot.clock.now(), org)
     load_policy(bot.sessions, bot.clock.now(), SUGGESTIONS_POLICY)

@@ -6,7 +6,7 @@ from sqlalchemy import select
 from bot.fakeslack.server import Call
 from handlers.blocks import pulse_results as result_blocks
 from models import PulseReply, PulseResponse, PulseRound
-from services.pulse.relay import NOT_YOURS
+from services.pulse.replies_ended import NOT_YOURS
 from tests.conftest import RunningBot
 from tests.e2e.test_people_leaving import WITHOUT_HANA, WITHOUT_SAM, reimport
 from tests.e2e.test_pulse_relay import after_the_relay_delay, answer_form_reply, commented_round, reply_from_results

@@ -245,7 +245,28 @@ def test_an_older_answer_button_without_the_round_tells_someone_else_nothing_abo
 
     for stage, (forwarded, made_up) in zip(STAGES, told, strict=True):
         assert forwarded == made_up, stage
-    assert told[-1][0] == "That conversation does not exist, or it is not yours, or replies to it have ended."
+    assert told[-1][0].startswith("Replies to round 1's comments have ended (since Thursday 19 March at 18:00 Tokyo")
+
+
+def test_an_older_answer_button_says_since_when_replies_ended_from_the_comment_its_message_quotes(
+    bot: RunningBot,
+) -> None:
+    """A button sent before it carried the round holds only the reply's id; its message quotes the comment, which
+    names the round once the reply's route is deleted."""
+    commented_round(bot)
+    reply_from_results(bot, "U0MGR1", "Which shifts?")
+    [to_author] = bot.slack.calls("chat.postMessage")
+    with bot.sessions() as session:
+        bare = str(session.scalars(select(PulseReply.id)).one())
+    bot.clock.advance(timedelta(days=15))
+    tick(bot)
+
+    told = answer_form_reply(bot, "U0A01", to_author, value=bare)
+
+    assert told.startswith(
+        "Replies to round 1's comments have ended (since Thursday 19 March at 05:00 New York time, "
+        "14 days after the round closed)"
+    )
 
 
 def commented_by_admin(bot: RunningBot) -> int:

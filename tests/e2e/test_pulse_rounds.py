@@ -65,6 +65,16 @@ def test_hr_starts_a_round_and_all_twenty_people_get_three_questions_once(bot: R
         assert session.scalars(select(Delivery.status)).all() == ["sent"] * 20
 
 
+def test_the_invitations_notification_reads_in_plain_words_without_a_date_token(bot: RunningBot) -> None:
+    """A phone's notification shows a date token as its fallback, in UTC: the closing time stays in the message."""
+    start(bot)
+
+    invitation = questions_dm(bot, "U0A01")
+
+    assert invitation.args["text"] == "Team pulse — round 1: 3 quick questions, one click each."
+    assert "<!date^" in str(invitation.args["blocks"]), "the message itself says when it closes"
+
+
 def test_a_frontline_employee_cannot_start_a_round(bot: RunningBot) -> None:
     load_pulse_org(bot.sessions, bot.clock.now())
 

@@ -274,4 +274,28 @@ def test_an_anonymous_idea_from_a_team_an_admin_leads_directly_is_told_done_to_n
     drain_outbox(bot.runtime.deps, bot.runtime.app.client)
 
     told = {c.channel for c in bot.slack.calls("chat.postMessage") if "You said, we did" in c.text}
-    assert told == {"U0ADMIN", "U0HR", *(f"U0OPS{n}" for n in range(5))}, "not Maya nor Omar"
+    assert told == {"U0ADMIN", *(f"U0OPS{n}" for n in range(5))}, "not Maya nor Omar, nor Hana of People"
+
+
+def test_an_anonymous_idea_from_a_team_an_admin_leads_is_told_done_to_nobody_of_another_team_who_leads_nobody(
+    bot: RunningBot,
+) -> None:
+    """Ada leads five of Operations directly, and Sol of Support West, who leads nobody: the group the idea hides
+    in is the group told, Operations, so Sol neither hears of it nor can send one hidden in Operations."""
+    operations = "".join(
+        f"U0OPS{n},Ops {n},Operations,frontline,U0ADMIN,ops{n}@example.com,Europe/London,agent\n" for n in range(5)
+    )
+    sol = "U0SOL,Sol Agent,Support West,frontline,U0ADMIN,sol@example.com,Europe/London,agent\n"
+    load_suggestion_org(bot.sessions, bot.clock.now())
+    load_org(bot.sessions, bot.clock.now(), (FIXTURES / "org.csv").read_text() + operations + sol)
+    refused = suggest_anonymously(bot, "U0SOL", "One rota for the whole floor")
+    assert "fewer than 5 people" in refused["errors"]["anonymous"]  # type: ignore[index]
+    assert suggest_anonymously(bot, "U0OPS0", "One rota for the whole floor") == {}
+    card = bot.slack.calls("chat.postMessage", channel="U0ADMIN")[-1]
+
+    bot.driver.click("U0ADMIN", card, "suggestion_done")
+    bot.driver.submit("U0ADMIN", bot.slack.calls("views.open")[-1].args["view"], {"note": "The rota is shared"})
+    drain_outbox(bot.runtime.deps, bot.runtime.app.client)
+
+    told = {c.channel for c in bot.slack.calls("chat.postMessage") if "You said, we did" in c.text}
+    assert told == {"U0ADMIN", *(f"U0OPS{n}" for n in range(5))}, "not Sol, of Support West"
