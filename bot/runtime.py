@@ -103,7 +103,7 @@ def make_deps(
             settings.slack_messages_per_second, clock=lambda: clock.now().timestamp(), sleep_until=_sleep_until(clock)
         ),
         sender_threads=settings.sender_threads,
-        relay_key=relay_key_from(settings.relays_secret),
+        relay_key=relay_key_from(settings.relays_secret, settings.relay_secret_previous),
         relay=Relay(settings.relays_secret, previous=settings.relay_secret_previous),
         tokens=tokens,
     )

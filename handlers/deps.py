@@ -11,6 +11,7 @@ from slack_sdk.errors import SlackTokenRotationError
 from sqlalchemy.orm import Session, sessionmaker
 
 from handlers.pacing import Pacer
+from services.pulse.relay import RelayKey
 from services.suggestions.relay import Relay
 
 
@@ -57,7 +58,7 @@ class Deps:
     sender_threads: int = 4
     # The pulse relay's key (services/pulse/relay.py); bot/ derives it from RELAY_SECRET (or the signing secret). The
     # default, fresh per process, suits the CLI and tests that never relay across processes.
-    relay_key: bytes = field(default_factory=lambda: secrets.token_bytes(32))
+    relay_key: RelayKey = field(default_factory=lambda: RelayKey(secrets.token_bytes(32)))
     relay: Relay | None = None
     # None: one workspace, whose token the client already has. With OAuth installs, each workspace's token.
     tokens: BotTokens | None = None

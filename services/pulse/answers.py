@@ -14,7 +14,7 @@ from models import Employee, PulseComment, PulseQuestion, PulseReceipt, PulseRel
 from services import directory
 from services.directory import PEOPLE_LOCKS
 from services.errors import AlreadyDone, InvalidInput, NotFound
-from services.pulse.relay import author_tag
+from services.pulse.relay import RelayKey
 from services.pulse.rounds import open_round
 from services.rows import take_turns, upsert
 
@@ -223,7 +223,7 @@ def save_comment(
     employee: Employee,
     round_id: int,
     text: str,
-    relay_key: bytes,
+    relay_key: RelayKey,
     now: datetime,
 ) -> MyRound:
     """Keep an anonymous comment (one per person per round; sending another replaces it).
@@ -241,7 +241,7 @@ def save_comment(
     existing = _comment_of(session, pulse_round, employee)
     if existing is None:
         handle = secrets.token_hex(16)
-        tag = author_tag(relay_key, handle, employee.id)
+        tag = relay_key.tag(handle, employee.id)
         relay = PulseRelay(handle=handle, workspace_id=workspace.id, round_id=pulse_round.id, author_tag=tag)
         session.add(relay)
         session.flush()

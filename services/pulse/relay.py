@@ -66,8 +66,30 @@ class AnswerTo:
     the workspace's rounds holds a comment with those words."""
 
 
-def relay_key_from(secret: str) -> bytes:
+@dataclass(frozen=True)
+class RelayKey:
+    """The relay's key, and while RELAY_SECRET changes the one it replaces: a tag is made with the current key and
+    found with either, so a comment made before the change can still be replied to."""
+
+    current: bytes
+    previous: bytes | None = None
+
+    def tag(self, handle: str, employee_id: int) -> str:
+        return author_tag(self.current, handle, employee_id)
+
+    def made(self, tag: str, handle: str, employee_id: int) -> bool:
+        """Whether `tag` is this person's, under the current key or the previous one."""
+        keys = (self.current,) if self.previous is None else (self.current, self.previous)
+        return any(hmac.compare_digest(author_tag(key, handle, employee_id), tag) for key in keys)
+
+
+def relay_key_from(secret: str, previous: str | None = None) -> RelayKey:
     """The relay's key, derived from a secret the process holds and the database does not."""
+    replaced = previous if previous and previous != secret else None
+    return RelayKey(_derived(secret), _derived(replaced) if replaced else None)
+
+
+def _derived(secret: str) -> bytes:
     return hmac.new(secret.encode(), b"latitude pulse relay", hashlib.sha256).digest()
 
 
@@ -82,7 +104,7 @@ def reply_to_comment(
     manager: Employee,
     comment_id: int,
     text: str,
-    relay_key: bytes,
+    relay_key: RelayKey,
     now: datetime,
 ) -> Relayed:
     """A manager replies to a comment they can see in results; the author gets it without the manager learning who."""
@@ -119,7 +141,7 @@ def withdraw_reply(session: Session, *, reply_id: int) -> None:
 
 
 def check_reply_allowed(
-    session: Session, *, workspace: Workspace, manager: Employee, comment_id: int, relay_key: bytes, now: datetime
+    session: Session, *, workspace: Workspace, manager: Employee, comment_id: int, relay_key: RelayKey, now: datetime
 ) -> None:
     """Before the reply form opens: the comment is one this manager may see, not their own, and its replies have
     not ended."""
@@ -127,7 +149,7 @@ def check_reply_allowed(
 
 
 def _comment_to_reply_to(
-    session: Session, workspace: Workspace, manager: Employee, comment_id: int, relay_key: bytes, now: datetime
+    session: Session, workspace: Workspace, manager: Employee, comment_id: int, relay_key: RelayKey, now: datetime
 ) -> tuple[PulseComment, PulseRelay]:
     """The comment and its way back. Whether the manager may see it is judged first, so only someone shown the
     comment learns that its replies ended, and only its author that it is theirs."""
@@ -151,7 +173,7 @@ def answer_reply(
     author: Employee,
     to: AnswerTo,
     text: str,
-    relay_key: bytes,
+    relay_key: RelayKey,
     now: datetime,
 ) -> Relayed:
     """The comment's author answers a manager's reply; it goes back to that manager, still anonymous."""
@@ -161,14 +183,14 @@ def answer_reply(
 
 
 def check_answer_allowed(
-    session: Session, *, workspace: Workspace, author: Employee, to: AnswerTo, relay_key: bytes, now: datetime
+    session: Session, *, workspace: Workspace, author: Employee, to: AnswerTo, relay_key: RelayKey, now: datetime
 ) -> None:
     """Before the answer form opens: the reply was to this person's comment, and its replies have not ended."""
     _conversation(session, workspace, author, to, relay_key, now)
 
 
 def _conversation(
-    session: Session, workspace: Workspace, author: Employee, to: AnswerTo, relay_key: bytes, now: datetime
+    session: Session, workspace: Workspace, author: Employee, to: AnswerTo, relay_key: RelayKey, now: datetime
 ) -> tuple[PulseReply, PulseComment, Employee]:
     """A manager's reply to this author's comment, the comment and the manager.
 
@@ -191,7 +213,7 @@ def _conversation(
 
 
 def _authors_conversation(
-    session: Session, workspace: Workspace, author: Employee, reply_id: int, relay_key: bytes
+    session: Session, workspace: Workspace, author: Employee, reply_id: int, relay_key: RelayKey
 ) -> tuple[PulseReply, PulseComment, Employee] | None:
     reply = session.get(PulseReply, reply_id)
     comment = session.get(PulseComment, reply.comment_id) if reply is not None else None
@@ -226,14 +248,14 @@ def end_relays(session: Session, *, workspace: Workspace, now: datetime) -> int:
     return len(ended)
 
 
-def _wrote(relay: PulseRelay, person: Employee, key: bytes) -> bool:
+def _wrote(relay: PulseRelay, person: Employee, key: RelayKey) -> bool:
     """Whether this person wrote the comment: their own tag, computed once, matches."""
-    return hmac.compare_digest(author_tag(key, relay.handle, person.id), relay.author_tag)
+    return key.made(relay.author_tag, relay.handle, person.id)
 
 
-def _author(session: Session, workspace: Workspace, relay: PulseRelay, key: bytes) -> Employee:
+def _author(session: Session, workspace: Workspace, relay: PulseRelay, key: RelayKey) -> Employee:
     for employee_id in session.scalars(select(Employee.id).where(Employee.workspace_id == workspace.id)):
-        if hmac.compare_digest(author_tag(key, relay.handle, employee_id), relay.author_tag):
+        if key.made(relay.author_tag, relay.handle, employee_id):
             return session.get_one(Employee, employee_id)  # only ids are read for the others, in a large workspace
     raise AlreadyDone("The author of that comment can no longer be reached.")
 

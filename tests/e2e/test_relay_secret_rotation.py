@@ -9,8 +9,8 @@ from bot.fakeslack import FakeSlack
 from bot.runtime import make_deps
 from handlers.deps import Deps
 from handlers.jobs.drain_outbox import drain_outbox
-from models import Suggestion
-from services.pulse.relay import RELAY_DELAY_MINUTES
+from models import PulseComment, Suggestion, Workspace
+from services.pulse import relay as pulse_relay
 from tests.conftest import SIGNING_SECRET, RunningBot, bot_settings
 from tests.e2e.test_pulse_relay import COMMENT, commented_round, reply_from_results
 from tests.e2e.test_suggestions_anonymous import IDEA, suggest_anonymously
@@ -38,7 +38,7 @@ def test_a_reply_sealed_before_the_secret_changed_still_reaches_the_comments_aut
     commented_round(bot)
     reply_from_results(bot, "U0MGR1", "Thanks — which shifts?", delivered=False)
 
-    sent_later(bot, rotated, timedelta(minutes=RELAY_DELAY_MINUTES[1], seconds=1))
+    sent_later(bot, rotated, timedelta(minutes=pulse_relay.RELAY_DELAY_MINUTES[1], seconds=1))
 
     [to_author] = bot.slack.calls("chat.postMessage")
     assert to_author.channel == "U0A01" and COMMENT in to_author.text
@@ -69,3 +69,32 @@ def test_an_anonymous_author_still_finds_an_idea_whose_token_was_made_under_the_
         token = session.scalars(select(Suggestion.author_token)).one()
         author = employee(session, "U0AGENT1")
         assert rotated.relay is not None and rotated.relay.matches(token, author.workspace_id, author.id)
+
+
+def test_a_comment_made_before_the_secret_changed_can_still_be_replied_to_and_answered(
+    bot: RunningBot, rotated: Deps
+) -> None:
+    commented_round(bot)
+    with bot.sessions() as session:
+        workspace = session.scalars(select(Workspace)).one()
+        comment = session.scalars(select(PulseComment)).one()
+        to_author = pulse_relay.reply_to_comment(
+            session,
+            workspace=workspace,
+            manager=employee(session, "U0MGR1"),
+            comment_id=comment.id,
+            text="Which shifts?",
+            relay_key=rotated.relay_key,
+            now=bot.clock.now(),
+        )
+        to_manager = pulse_relay.answer_reply(
+            session,
+            workspace=workspace,
+            author=employee(session, "U0A01"),
+            to=pulse_relay.AnswerTo(reply_id=to_author.reply_id, round_id=comment.round_id),
+            text="Saturday mornings.",
+            relay_key=rotated.relay_key,
+            now=bot.clock.now(),
+        )
+
+    assert (to_author.recipient, to_manager.recipient) == ("U0A01", "U0MGR1")
