@@ -7,6 +7,7 @@ import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any, BinaryIO, TextIO
+from urllib.error import URLError
 
 from slack_sdk import WebClient
 
@@ -38,7 +39,7 @@ def share_file(
 
 
 def _post(client: WebClient, url: str, file: BinaryIO, length: int) -> None:
-    """Anything but 200 is a failed upload (raised, as urllib raises it); a slow answer raises `TimeoutError`."""
+    """Anything but 200 is a failed upload (raised, as urllib raises it); a slow answer raises `UploadUnanswered`."""
     headers = {"Content-Type": "application/octet-stream", "Content-Length": str(length)}
     blocks = iter(lambda: file.read(UPLOAD_BLOCK), b"")
     request = urllib.request.Request(url, data=blocks, headers=headers, method="POST")
@@ -46,5 +47,20 @@ def _post(client: WebClient, url: str, file: BinaryIO, length: int) -> None:
     if client.proxy:
         handlers.append(urllib.request.ProxyHandler({"http": client.proxy, "https": client.proxy}))
     opener = urllib.request.build_opener(*handlers)
-    with opener.open(request, timeout=client.timeout) as answer:
-        answer.read()
+    try:
+        with opener.open(request, timeout=client.timeout) as answer:
+            answer.read()
+    except (TimeoutError, URLError) as error:
+        if timed_out(error):
+            raise UploadUnanswered("Slack's upload URL did not answer in time") from error
+        raise
+
+
+class UploadUnanswered(Exception):
+    """The upload URL gave no answer in time: the file is not shared, since files.completeUploadExternal never ran.
+    Not an `OSError`, so that it is never taken for a share Slack may have made."""
+
+
+def timed_out(error: OSError) -> bool:
+    """Slack took the call, perhaps, but answered after the client stopped waiting."""
+    return isinstance(error, TimeoutError) or isinstance(getattr(error, "reason", None), TimeoutError)

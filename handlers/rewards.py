@@ -14,7 +14,7 @@ from handlers.blocks import rewards as blocks
 from handlers.commands import Usage, is_help, unknown_argument
 from handlers.deps import deps_of
 from handlers.errors import reported
-from handlers.file_uploads import share_file, spooled_text
+from handlers.file_uploads import share_file, spooled_text, timed_out
 from handlers.people import command_caller, learn_if_wanted, with_newcomer_note
 from models import Employee, Workspace
 from models.engine import reading
@@ -119,7 +119,7 @@ def export(
         try:
             upload_export(client, context, command, period, requester.id)
         except (TimeoutError, URLError) as error:
-            if not _timed_out(error):
+            if not timed_out(error):
                 raise
             log.warning("the reward export's upload got no answer in time: the file may have arrived")
             respond(text=MAY_HAVE_ARRIVED.format(period=escape_mrkdwn(period.describe())), response_type="ephemeral")
@@ -134,11 +134,6 @@ MAY_HAVE_ARRIVED = (
     "Slack did not confirm the reward export for {period} in time: the file may still have arrived. "
     "Check our DM before you export again."
 )
-
-
-def _timed_out(error: OSError) -> bool:
-    """Slack took the upload, perhaps, but answered after the client stopped waiting."""
-    return isinstance(error, TimeoutError) or isinstance(getattr(error, "reason", None), TimeoutError)
 
 
 class ExportFailureReply(Respond):

@@ -249,8 +249,8 @@ class FakeSlack:
         return pause
 
     def slow_down(self, method: str, seconds: float) -> None:
-        """From now on, answer `method` `seconds` after doing what it asks (a message is posted at once), as
-        when Slack is slow to answer: a caller that stops waiting does not know it was done."""
+        """From now on, answer `method` (`upload`: the upload URL) `seconds` after doing what it asks (a message is
+        posted at once), as when Slack is slow to answer: a caller that stops waiting does not know it was done."""
         self.state.latency[method] = seconds
 
     def response_url(self, channel: str, message_ts: str | None = None) -> str:

@@ -110,6 +110,7 @@ def _handler_for(state: SlackState) -> type[BaseHTTPRequestHandler]:
             if refused is not None:
                 return self._send(refused[0], refused[1].encode(), "text/plain")
             state.record(Call("upload", {"file_id": file_id}, time.time(), files))
+            time.sleep(state.latency.get("upload", 0.0))
             self._send(200, b"OK - " + str(size).encode(), "text/plain")
 
         def _reply(self, reply: ApiReply) -> None:

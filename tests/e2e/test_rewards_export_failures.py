@@ -127,6 +127,18 @@ def test_an_export_slack_shared_but_confirmed_too_late_says_it_may_have_arrived(
     assert len(exports_audited(bot.sessions)) == 1
 
 
+def test_an_export_whose_upload_got_no_answer_in_time_says_no_file_is_coming(bot: RunningBot) -> None:
+    make_history(bot.sessions)
+    bot.runtime.app.client.timeout = 1
+    bot.slack.slow_down("upload", 1.5)  # the bytes taken, answered after the client gave up: nothing is shared yet
+
+    bot.driver.command("U0HR", "/rewards", "export 2026-03-01 2026-03-31")
+
+    assert bot.slack.files() == [] and bot.slack.calls("files.completeUploadExternal") == []
+    [told] = bot.slack.calls("response_url")
+    assert "no file is coming" in told.text and "may still have arrived" not in told.text
+
+
 @pytest.mark.parametrize(
     ("extra", "failing", "expected"),
     [
