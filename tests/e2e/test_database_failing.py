@@ -9,7 +9,7 @@ from contextlib import contextmanager
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import Engine, select, text
+from sqlalchemy import Engine, event, select, text
 
 from bot.startup import StartupError, open_database
 from handlers.jobs.drain_outbox import drain_outbox
@@ -171,3 +171,60 @@ def test_an_approval_request_slack_took_while_the_database_restarted_is_sent_onc
     drain_outbox(bot.runtime.deps, bot.runtime.sender_client)
 
     assert len(bot.slack.calls("chat.postMessage", channel="U0MGR1")) == 1
+
+
+@contextmanager
+def replay_check_out_of_reach(engine: Engine) -> Iterator[None]:
+    """The database stops answering the check made in front of Bolt for every request (a database down)."""
+    dbapi_error = engine.dialect.dbapi.OperationalError  # type: ignore[union-attr]
+
+    def unreachable(_connection: object, _cursor: object, statement: str, *_: object) -> None:
+        if "seen_requests" in statement:
+            raise dbapi_error("server closed the connection unexpectedly")
+
+    event.listen(engine, "before_cursor_execute", unreachable)
+    try:
+        yield
+    finally:
+        event.remove(engine, "before_cursor_execute", unreachable)
+
+
+def test_a_form_sent_while_the_database_is_down_says_under_its_first_field_that_nothing_was_done(
+    bot: RunningBot,
+) -> None:
+    """A 503 would show only Slack's own "We had some trouble connecting" in the form."""
+    load_org_and_policy(bot.sessions, bot.clock.now())
+    bot.driver.command("U0AGENT1", "/resolve")
+    [opened] = bot.slack.calls("views.open")
+    form = opened.args["view"]
+    values = {"category": "credit", "amount": "20", "summary": "Sorry for the wait", "outcome": "happy"}
+
+    with replay_check_out_of_reach(bot.runtime.engine):
+        reply = bot.driver.submit("U0AGENT1", form, values)
+
+    assert reply.status == 200
+    assert reply.json["response_action"] == "errors"
+    first_input = next(block["block_id"] for block in form["blocks"] if block["type"] == "input")
+    [(where, shown)] = reply.json["errors"].items()
+    assert where == first_input
+    assert "can't use its database right now" in shown and "nothing was done" in shown
+    with bot.sessions() as session:
+        assert count(session, Resolution) == 0
+
+
+def test_a_click_while_the_database_is_down_is_answered_with_an_ephemeral_apology(bot: RunningBot) -> None:
+    """A 503 would show only a warning sign beside the button, with nothing said of the approval."""
+    load_org_and_policy(bot.sessions, bot.clock.now())
+    bot.driver.command("U0AGENT1", "/resolve", "refund 80 order 42 parcel lost in transit")
+    request = bot.slack.calls("chat.postMessage", channel="U0MGR1")[-1]
+
+    with replay_check_out_of_reach(bot.runtime.engine):
+        reply = bot.driver.click("U0MGR1", request, "resolution_approve")
+
+    assert reply.status == 200
+    [told] = bot.slack.calls("response_url")
+    assert told.args["response_type"] == "ephemeral" and not told.args.get("replace_original")
+    assert "can't use its database right now" in told.args["text"]
+    assert bot.slack.calls("chat.update") == []
+    with bot.sessions() as session:
+        assert session.execute(select(Resolution.status)).scalar_one() == "pending"
