@@ -14,6 +14,7 @@ from sqlalchemy import Engine, event, select, text
 from bot.startup import StartupError, open_database
 from handlers.jobs.drain_outbox import drain_outbox
 from models import Delivery, Resolution, Workspace
+from models.engine import make_engine
 from services import outbox
 from tests.conftest import RunningBot
 from tests.helpers import count, load_org_and_policy
@@ -228,3 +229,23 @@ def test_a_click_while_the_database_is_down_is_answered_with_an_ephemeral_apolog
     assert bot.slack.calls("chat.update") == []
     with bot.sessions() as session:
         assert session.execute(select(Resolution.status)).scalar_one() == "pending"
+
+
+def test_each_postgresql_connection_notices_a_vanished_host_within_a_minute_unless_the_url_says_otherwise(
+    database_url: str,
+) -> None:
+    """Without keepalives, a statement waiting on a host that vanished (a failover without a goodbye) waits some
+    15 minutes for the kernel to give up on the connection."""
+    if not database_url.startswith("postgresql"):
+        pytest.skip("SQLite has no network connection")
+    separator = "&" if "?" in database_url else "?"
+    for url, idle in ((database_url, "30"), (f"{database_url}{separator}keepalives_idle=7", "7")):
+        engine = make_engine(url)
+        try:
+            with engine.connect() as connection:
+                parameters = connection.connection.driver_connection.info.get_parameters()  # type: ignore[union-attr]
+        finally:
+            engine.dispose()
+        assert parameters["keepalives_idle"] == idle
+        assert (parameters["keepalives_interval"], parameters["keepalives_count"]) == ("10", "3")
+        assert parameters["tcp_user_timeout"] == "60000"
