@@ -16,6 +16,7 @@ DEFAULT_MAX_REQUEST_BYTES = 1024 * 1024  # Slack's payloads are far smaller: a f
 LOG_FORMATS = ("text", "json")
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
 DEFAULT_RETENTION_DAYS = 30
+DEFAULT_LOCK_TIMEOUT = 60
 
 
 class SettingsError(Exception):
@@ -47,6 +48,9 @@ class Settings:
     slack_client_secret: str | None = None
     token_rotation: bool = False
     """The app has token rotation on: installs get expiring tokens with a refresh token, renewed before they expire."""
+    database_lock_timeout: int = DEFAULT_LOCK_TIMEOUT
+    """Seconds a request's statement may wait for a lock on PostgreSQL before it fails and the person is told to try
+    again (models/engine.py)."""
     workspace_retention_days: int = DEFAULT_RETENTION_DAYS
     """How long a workspace's data is kept after an uninstall, before `workspace purge` may delete it."""
 
@@ -89,6 +93,7 @@ def load_settings(environ: Mapping[str, str] | None = None, *, dotenv_path: Path
         slack_client_secret=oauth[1] if oauth else None,
         token_rotation=_token_rotation(env, oauth=oauth is not None),
         workspace_retention_days=_positive_int(env, "WORKSPACE_RETENTION_DAYS", DEFAULT_RETENTION_DAYS),
+        database_lock_timeout=_positive_int(env, "DATABASE_LOCK_TIMEOUT", DEFAULT_LOCK_TIMEOUT),
     )
 
 

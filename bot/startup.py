@@ -55,6 +55,7 @@ def open_database(
     most_connections: int = DEFAULT_MOST_CONNECTIONS,
     create: bool = False,
     connect_timeout: int = CONNECT_TIMEOUT,
+    lock_timeout: int | None = None,
 ) -> Engine:
     """Connect, and check the database answers (PostgreSQL within `connect_timeout` seconds). Only `create` (`db
     upgrade`) may make a new SQLite file: any other command given a mistyped path, or run from the wrong folder, would
@@ -62,7 +63,9 @@ def open_database(
     if not create:
         require_sqlite_file(url)
     try:
-        engine = make_engine(url, most_connections=most_connections, connect_timeout=connect_timeout)
+        engine = make_engine(
+            url, most_connections=most_connections, connect_timeout=connect_timeout, lock_timeout=lock_timeout
+        )
     except OSError as error:  # a SQLite file that cannot be created or opened where the URL says
         path = Path(str(error.filename or "")).absolute()
         missing = isinstance(error, FileNotFoundError) and not path.parent.is_dir()

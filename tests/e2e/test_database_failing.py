@@ -10,14 +10,17 @@ from datetime import timedelta
 
 import pytest
 from sqlalchemy import Engine, event, select, text
+from sqlalchemy.orm import Session, sessionmaker
 
+from bot.clock import MovableClock
+from bot.fakeslack import FakeSlack
 from bot.startup import StartupError, open_database
 from handlers.jobs.drain_outbox import drain_outbox
 from models import Delivery, Resolution, Workspace
 from models.engine import make_engine
 from services import outbox
-from tests.conftest import RunningBot
-from tests.helpers import count, load_org_and_policy
+from tests.conftest import RunningBot, bot_settings, running_bot
+from tests.helpers import count, holding_the_workspaces, load_org_and_policy
 
 
 def _cut_every_connection_but_this_one(engine: Engine) -> int:
@@ -249,3 +252,30 @@ def test_each_postgresql_connection_notices_a_vanished_host_within_a_minute_unle
         assert parameters["keepalives_idle"] == idle
         assert (parameters["keepalives_interval"], parameters["keepalives_count"]) == ("10", "3")
         assert parameters["tcp_user_timeout"] == "60000"
+
+
+@pytest.fixture
+def impatient_bot(
+    slack: FakeSlack, sessions: sessionmaker[Session], database_url: str, clock: MovableClock
+) -> Iterator[RunningBot]:
+    """The bot with DATABASE_LOCK_TIMEOUT=1."""
+    if not database_url.startswith("postgresql"):
+        pytest.skip("SQLite's writers wait for each other in the process (models/engine.py)")
+    yield from running_bot(bot_settings(slack, database_url, database_lock_timeout=1), slack, clock)
+
+
+def test_a_command_held_up_behind_a_long_lock_is_told_to_try_again_once_the_lock_timeout_passes(
+    impatient_bot: RunningBot,
+) -> None:
+    """Behind a `VACUUM FULL` or a hand-run `ALTER TABLE`, each request would otherwise keep its thread and its
+    connection as long as the lock lasts, the next ones piling up behind it."""
+    bot = impatient_bot
+    load_org_and_policy(bot.sessions, bot.clock.now())
+    with holding_the_workspaces(bot.runtime.engine):
+        reply = bot.driver.command("U0AGENT1", "/resolve", "refund 20 order 7 arrived late")
+
+    assert reply.status == 200
+    assert "Sorry, something went wrong on our side (reference `" in reply.json["text"], reply.text
+    assert "Please try again in a minute" in reply.json["text"]
+    with bot.sessions() as session:
+        assert count(session, Resolution) == 0
