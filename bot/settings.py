@@ -3,7 +3,7 @@
 import os
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from pathlib import Path
 
 from sqlalchemy.engine import make_url
@@ -17,6 +17,11 @@ LOG_FORMATS = ("text", "json")
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
 DEFAULT_RETENTION_DAYS = 30
 DEFAULT_LOCK_TIMEOUT = 60
+
+
+SECRET_SETTINGS = frozenset(
+    {"slack_bot_token", "slack_signing_secret", "slack_app_token", "relay_secret", "slack_client_secret"}
+)
 
 
 class SettingsError(Exception):
@@ -53,6 +58,19 @@ class Settings:
     again (models/engine.py)."""
     workspace_retention_days: int = DEFAULT_RETENTION_DAYS
     """How long a workspace's data is kept after an uninstall, before `workspace purge` may delete it."""
+
+    def __repr__(self) -> str:
+        """Secrets as `***` and the database URL without its password: a traceback or a debugger shows settings."""
+        shown = ", ".join(f"{field.name}={self._shown(field.name)}" for field in fields(self))
+        return f"Settings({shown})"
+
+    def _shown(self, name: str) -> str:
+        value = getattr(self, name)
+        if name in SECRET_SETTINGS and value:
+            return "'***'"
+        if name == "database_url":
+            return repr(make_url(value).render_as_string(hide_password=True))
+        return repr(value)
 
     @property
     def relays_secret(self) -> str:
