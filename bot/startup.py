@@ -23,6 +23,10 @@ class StartupError(Exception):
     """The process cannot start; the message is one line saying why and what to do."""
 
 
+class DatabaseUnreachable(StartupError):
+    """The database did not answer: it may be restarting or failing over, and answer again in a while."""
+
+
 def describe_url(url: str) -> str:
     """The database as an operator may read it in a log: backend, host, port and name (a SQLite file's absolute
     path), without the user name, password or query (`?password=...` is libpq's other way to give one)."""
@@ -75,8 +79,9 @@ def open_database(
         with engine.connect() as connection:
             connection.execute(text("SELECT 1"))
     except SQLAlchemyError as error:
+        engine.dispose()
         reason = str(getattr(error, "orig", None) or error).strip().splitlines()[0]
-        raise StartupError(f"cannot reach the database at {describe_url(url)}: {reason}") from None
+        raise DatabaseUnreachable(f"cannot reach the database at {describe_url(url)}: {reason}") from None
     return engine
 
 
