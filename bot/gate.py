@@ -7,7 +7,6 @@ here first; a rejected one is answered at once and logged as one short line, nev
 
 import json
 import logging
-import secrets
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -18,6 +17,7 @@ from slack_sdk.signature import Clock, SignatureVerifier
 from sqlalchemy import Engine
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
+from bot.database_down import database_down
 from services import replays
 
 log = logging.getLogger("latitude.requests")
@@ -30,6 +30,7 @@ class Rejection:
     status: int
     reason: str
     body: str = ""
+    content_type: str = "text/plain; charset=utf-8"
 
 
 @dataclass(frozen=True)
@@ -73,7 +74,8 @@ class SlackGate:
         try:
             first = self._first_sighting_on_a_live_connection(int(timestamp), signature)
         except SQLAlchemyError as error:
-            return database_down(body, error)
+            answer = database_down(body, error)
+            return Rejection(answer.status, answer.reason, answer.body, answer.content_type)
         if not first:
             return Rejection(200, "replay of a request already handled")
         return Passed(body)
@@ -105,24 +107,6 @@ def _is_epoch(timestamp: str) -> bool:
     """Slack's timestamp is whole seconds; anything else would make the verifier's `int()` raise (a 500 and a
     traceback for an unsigned request), so it is refused before."""
     return timestamp.isascii() and timestamp.isdigit() and len(timestamp) <= 12
-
-
-DATABASE_DOWN = (
-    "Sorry, Latitude can't use its database right now (reference `{ref}`), so nothing was done. "
-    "Please try again in a minute; if it keeps happening, give this reference to your admin."
-)
-
-
-def database_down(body: bytes, error: SQLAlchemyError) -> Rejection:
-    """The replay check could not reach the database: a command is told so (Slack shows a 200's text to the
-    person who typed it); anything else gets 503, which Slack retries for events."""
-    ref = secrets.token_hex(4)
-    reason = str(getattr(error, "orig", None) or error).strip().splitlines()[0]
-    is_command = "command" in dict(parse_qsl(body.decode("utf-8", "replace")))
-    log.error("[ref %s] the database is out of reach or busy: %s", ref, reason)
-    if is_command:
-        return Rejection(200, f"database out of reach [ref {ref}]", DATABASE_DOWN.format(ref=ref))
-    return Rejection(503, f"database out of reach [ref {ref}]", "The database is out of reach; try again.")
 
 
 class _SdkClock(Clock):

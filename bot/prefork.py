@@ -6,9 +6,10 @@ told not to, its own scheduler; only the process holding the PostgreSQL advisory
 """
 
 import logging
+import os
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from gunicorn.app.base import BaseApplication
@@ -18,12 +19,27 @@ from gunicorn.workers.gthread import ThreadWorker
 from bot.runtime import Runtime, StartupError, build_runtime
 from bot.server import ARRIVED_AT, EVENTS_PATH, wsgi_app
 from bot.settings import Settings
+from bot.startup import DatabaseUnreachable
 
 log = logging.getLogger("latitude")
 ONE_PROCESS_ONLY = (
     "--workers above 1 needs PostgreSQL (DATABASE_URL=postgresql+psycopg://...): "
     "SQLite allows one writing process, so run one worker"
 )
+BOOT_PATIENCE = 300
+"""Seconds a worker starting while the database is out of reach waits for it, trying again, before it gives up."""
+LONGEST_BOOT_WAIT = 10
+"""Seconds between two tries at most: gunicorn stops a worker silent for its timeout (30 s), so it is told the worker
+lives between tries."""
+
+
+def boot_waits(patience: float = BOOT_PATIENCE) -> Iterator[float]:
+    """1, 2, 4, 8, then 10 s between tries, until `patience` seconds in all."""
+    wait, waited = 1.0, 0.0
+    while waited + wait <= patience:
+        yield wait
+        waited += wait
+        wait = min(wait * 2, LONGEST_BOOT_WAIT)
 
 
 def check_workers(settings: Settings, workers: int) -> None:
@@ -88,8 +104,19 @@ def gunicorn_level(log_level: str) -> str:
 class PreforkServer(BaseApplication):  # type: ignore[misc]
     """gunicorn's master process and its workers, configured from here rather than a config file."""
 
-    def __init__(self, settings: Settings, *, host: str, port: int, workers: int, scheduler: bool) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        host: str,
+        port: int,
+        workers: int,
+        scheduler: bool,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
         self.settings = settings
+        self._sleep = sleep
+        self._worker: Any = None
         self.options: dict[str, Any] = {
             "bind": f"{host}:{port}",
             "workers": workers,
@@ -101,6 +128,7 @@ class PreforkServer(BaseApplication):  # type: ignore[misc]
             "loglevel": gunicorn_level(settings.log_level),
             "logger_class": ThroughOurHandler,
             "when_ready": self._say_where,
+            "post_fork": self._note_worker,
             "post_worker_init": self._start_worker,
             "worker_exit": self._stop_worker,
         }
@@ -115,8 +143,24 @@ class PreforkServer(BaseApplication):  # type: ignore[misc]
 
     def load(self) -> Callable[..., Any]:
         """Called in each worker after the fork: everything with a connection or a thread is made here."""
-        self.runtime = build_runtime(self.settings)
+        self.runtime = self._runtime_once_the_database_answers()
         return with_arrival(wsgi_app(self.runtime.app, self.runtime.healthy, self.runtime.gate))
+
+    def _runtime_once_the_database_answers(self) -> Runtime:
+        """A worker that gunicorn starts again (it died, or reached its request limit) while the database restarts or
+        fails over waits for it: a worker failing to boot makes gunicorn stop the whole server, healthy workers too."""
+        for wait in boot_waits():
+            try:
+                return build_runtime(self.settings)
+            except DatabaseUnreachable as error:
+                log.warning("worker %d: %s; trying again in %.0f s", os.getpid(), error, wait)
+            if self._worker is not None:
+                self._worker.notify()
+            self._sleep(wait)
+        return build_runtime(self.settings)
+
+    def _note_worker(self, _arbiter: Any, worker: Any) -> None:
+        self._worker = worker
 
     def _say_where(self, arbiter: Any) -> None:
         """Log the address actually bound (port 0 picks a free one), once the master listens."""

@@ -163,7 +163,11 @@ def most_connections(settings: Settings) -> int:
 
 
 def build_runtime(settings: Settings, clock: Clock | None = None, executor: Executor | None = None) -> Runtime:
-    engine = open_database(settings.database_url, most_connections=most_connections(settings))
+    engine = open_database(
+        settings.database_url,
+        most_connections=most_connections(settings),
+        lock_timeout=settings.database_lock_timeout,
+    )
     require_current_schema(engine)
     sessions = make_session_factory(engine)
     sessions.configure(info={SESSION_KEY: ConfigCache()})

@@ -108,19 +108,44 @@ def connect_sender_bell(scheduler: BackgroundScheduler, deps: Deps) -> None:
 def _guarded(job: ScheduledJob, deps: Deps, client: WebClient, is_leader: Callable[[], bool]) -> Callable[[], None]:
     """Run the tick only while this process holds the lock (asked afresh each time); log only what matters.
 
-    One line when the tick says it did something (a count above zero, a non-empty result) or failed;
-    nothing for a quiet tick, and APScheduler's own per-run lines are switched off (bot/logs.py).
+    One line when the tick says it did something (a count above zero, a non-empty result). A failure is logged with
+    its traceback when it starts; while the same error goes on (the database down, its disk full, its file made
+    read-only) the next runs say nothing, and one line says when the job works again and how many runs failed.
+    The outbox sender runs every 10 s: a traceback each time would bury everything else in the log.
+    APScheduler's own per-run lines are switched off (bot/logs.py).
     """
+    failing = Failing(job.name)
 
     def run() -> None:
         if not is_leader():
             return
         try:
             result = job.tick(deps, client)
-        except Exception:
-            log.exception("scheduled job %s failed", job.name)
+        except Exception as error:
+            failing.failed(error)
             return
+        failing.worked()
         if result:
             log.info("scheduled job %s: %s", job.name, result)
 
     return run
+
+
+class Failing:
+    """One job's run of failures: the same error again is counted, not logged again."""
+
+    def __init__(self, job: str) -> None:
+        self.job = job
+        self.runs = 0
+        self.kind = ""
+
+    def failed(self, error: Exception) -> None:
+        kind = f"{type(error).__name__}/{type(getattr(error, 'orig', None)).__name__}"
+        if self.runs == 0 or kind != self.kind:
+            log.error("scheduled job %s failed", self.job, exc_info=error)
+        self.runs, self.kind = self.runs + 1, kind
+
+    def worked(self) -> None:
+        if self.runs:
+            log.warning("scheduled job %s works again, after %d failed runs", self.job, self.runs)
+        self.runs, self.kind = 0, ""

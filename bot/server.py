@@ -59,7 +59,7 @@ def reject(environ: dict[str, Any], start_response: Callable[..., Any], rejectio
     """One short line per refused request: who sent what kind, and why; never the body."""
     log.warning("refused %s from %s: %s", EVENTS_PATH, environ.get("REMOTE_ADDR", "?"), rejection.reason)
     body = rejection.body.encode()
-    headers = [("Content-Type", "text/plain; charset=utf-8"), ("Content-Length", str(len(body)))]
+    headers = [("Content-Type", rejection.content_type), ("Content-Length", str(len(body)))]
     if rejection.status == 413:
         headers.append(("Connection", "close"))
     start_response(STATUS_LINES[rejection.status], headers)

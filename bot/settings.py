@@ -3,7 +3,7 @@
 import os
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from pathlib import Path
 
 from sqlalchemy.engine import make_url
@@ -16,6 +16,12 @@ DEFAULT_MAX_REQUEST_BYTES = 1024 * 1024  # Slack's payloads are far smaller: a f
 LOG_FORMATS = ("text", "json")
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
 DEFAULT_RETENTION_DAYS = 30
+DEFAULT_LOCK_TIMEOUT = 60
+
+
+SECRET_SETTINGS = frozenset(
+    {"slack_bot_token", "slack_signing_secret", "slack_app_token", "relay_secret", "slack_client_secret"}
+)
 
 
 class SettingsError(Exception):
@@ -49,8 +55,24 @@ class Settings:
     slack_client_secret: str | None = None
     token_rotation: bool = False
     """The app has token rotation on: installs get expiring tokens with a refresh token, renewed before they expire."""
+    database_lock_timeout: int = DEFAULT_LOCK_TIMEOUT
+    """Seconds a request's statement may wait for a lock on PostgreSQL before it fails and the person is told to try
+    again (models/engine.py)."""
     workspace_retention_days: int = DEFAULT_RETENTION_DAYS
     """How long a workspace's data is kept after an uninstall, before `workspace purge` may delete it."""
+
+    def __repr__(self) -> str:
+        """Secrets as `***` and the database URL without its password: a traceback or a debugger shows settings."""
+        shown = ", ".join(f"{field.name}={self._shown(field.name)}" for field in fields(self))
+        return f"Settings({shown})"
+
+    def _shown(self, name: str) -> str:
+        value = getattr(self, name)
+        if name in SECRET_SETTINGS and value:
+            return "'***'"
+        if name == "database_url":
+            return repr(make_url(value).render_as_string(hide_password=True))
+        return repr(value)
 
     @property
     def relays_secret(self) -> str:
@@ -92,6 +114,7 @@ def load_settings(environ: Mapping[str, str] | None = None, *, dotenv_path: Path
         slack_client_secret=oauth[1] if oauth else None,
         token_rotation=_token_rotation(env, oauth=oauth is not None),
         workspace_retention_days=_positive_int(env, "WORKSPACE_RETENTION_DAYS", DEFAULT_RETENTION_DAYS),
+        database_lock_timeout=_positive_int(env, "DATABASE_LOCK_TIMEOUT", DEFAULT_LOCK_TIMEOUT),
     )
 
 

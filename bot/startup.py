@@ -23,6 +23,10 @@ class StartupError(Exception):
     """The process cannot start; the message is one line saying why and what to do."""
 
 
+class DatabaseUnreachable(StartupError):
+    """The database did not answer: it may be restarting or failing over, and answer again in a while."""
+
+
 def describe_url(url: str) -> str:
     """The database as an operator may read it in a log: backend, host, port and name (a SQLite file's absolute
     path), without the user name, password or query (`?password=...` is libpq's other way to give one)."""
@@ -55,6 +59,7 @@ def open_database(
     most_connections: int = DEFAULT_MOST_CONNECTIONS,
     create: bool = False,
     connect_timeout: int = CONNECT_TIMEOUT,
+    lock_timeout: int | None = None,
 ) -> Engine:
     """Connect, and check the database answers (PostgreSQL within `connect_timeout` seconds). Only `create` (`db
     upgrade`) may make a new SQLite file: any other command given a mistyped path, or run from the wrong folder, would
@@ -62,7 +67,9 @@ def open_database(
     if not create:
         require_sqlite_file(url)
     try:
-        engine = make_engine(url, most_connections=most_connections, connect_timeout=connect_timeout)
+        engine = make_engine(
+            url, most_connections=most_connections, connect_timeout=connect_timeout, lock_timeout=lock_timeout
+        )
     except OSError as error:  # a SQLite file that cannot be created or opened where the URL says
         path = Path(str(error.filename or "")).absolute()
         missing = isinstance(error, FileNotFoundError) and not path.parent.is_dir()
@@ -72,8 +79,9 @@ def open_database(
         with engine.connect() as connection:
             connection.execute(text("SELECT 1"))
     except SQLAlchemyError as error:
+        engine.dispose()
         reason = str(getattr(error, "orig", None) or error).strip().splitlines()[0]
-        raise StartupError(f"cannot reach the database at {describe_url(url)}: {reason}") from None
+        raise DatabaseUnreachable(f"cannot reach the database at {describe_url(url)}: {reason}") from None
     return engine
 
 

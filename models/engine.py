@@ -24,6 +24,17 @@ CONNECT_TIMEOUT = 10
 """Seconds to wait for PostgreSQL to answer a new connection. psycopg waits 130 s by default, and a host that takes
 the connection but never answers (a failover in progress, a firewall dropping the reply) would hold `run` silent
 that long at start, and each request's thread as long while the bot runs."""
+KEEPALIVES = {
+    "keepalives": 1,
+    "keepalives_idle": 30,
+    "keepalives_interval": 10,
+    "keepalives_count": 3,
+    "tcp_user_timeout": 60_000,
+}
+"""TCP keepalives on each PostgreSQL connection, and how long (ms) data sent may go unacknowledged. A database host
+that vanishes without closing its connections (a failover, a host powered off) would otherwise leave a statement
+waiting for its answer until the kernel gives up, some 15 minutes: these notice it within about a minute. A long
+query is not cut: the server's kernel answers the probes while it runs."""
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 
@@ -34,20 +45,37 @@ def make_engine(
     ping_idle_after: float = PING_IDLE_AFTER,
     most_connections: int = DEFAULT_MOST_CONNECTIONS,
     connect_timeout: int = CONNECT_TIMEOUT,
+    lock_timeout: int | None = None,
 ) -> Engine:
     """On PostgreSQL a pool keeps up to 10 connections open and opens more, up to `most_connections`, when
     that many threads want one at once; a thread wanting one beyond that waits for one to come back. A new connection
-    gets `connect_timeout` seconds (at least 2, as libpq counts) unless the URL gives its own `connect_timeout`."""
+    gets `connect_timeout` seconds (at least 2, as libpq counts) unless the URL gives its own `connect_timeout`; so
+    with `KEEPALIVES`, each of which the URL may give too. `lock_timeout`: see `_give_up_on_locks_after`."""
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         return _sqlite_engine(url)
     kept = min(KEPT_OPEN, most_connections)
-    timeout = {} if "connect_timeout" in parsed.query else {"connect_timeout": connect_timeout}
+    defaults: dict[str, int] = {"connect_timeout": connect_timeout, **KEEPALIVES}
+    unless_given = {name: value for name, value in defaults.items() if name not in parsed.query}
     engine = create_engine(
-        url, pool_size=kept, max_overflow=most_connections - kept, hide_parameters=True, connect_args=timeout
+        url, pool_size=kept, max_overflow=most_connections - kept, hide_parameters=True, connect_args=unless_given
     )
     _ping_when_idle(engine, ping_idle_after)
+    if lock_timeout is not None:
+        _give_up_on_locks_after(engine, lock_timeout)
     return engine
+
+
+def _give_up_on_locks_after(engine: Engine, seconds: int) -> None:
+    """A statement waiting longer than `seconds` for a lock fails (PostgreSQL's `lock_timeout`), so that a request held
+    up behind a long lock (a `VACUUM FULL`, a hand-run `ALTER TABLE`) is told to try again rather than keep its thread
+    and its connection for as long as the lock lasts, while every new request piles up behind it the same way."""
+
+    @event.listens_for(engine, "connect")
+    def set_lock_timeout(dbapi_connection: Any, _record: Any) -> None:
+        with dbapi_connection.cursor() as cursor:
+            cursor.execute(f"SET lock_timeout = '{int(seconds)}s'")
+        dbapi_connection.commit()  # a SET in a transaction rolled back (the pool's reset) would be undone
 
 
 def _ping_when_idle(engine: Engine, seconds: float) -> None:

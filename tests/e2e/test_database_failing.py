@@ -9,14 +9,18 @@ from contextlib import contextmanager
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import Engine, select, text
+from sqlalchemy import Engine, event, select, text
+from sqlalchemy.orm import Session, sessionmaker
 
+from bot.clock import MovableClock
+from bot.fakeslack import FakeSlack
 from bot.startup import StartupError, open_database
 from handlers.jobs.drain_outbox import drain_outbox
 from models import Delivery, Resolution, Workspace
+from models.engine import make_engine
 from services import outbox
-from tests.conftest import RunningBot
-from tests.helpers import count, load_org_and_policy
+from tests.conftest import RunningBot, bot_settings, running_bot
+from tests.helpers import count, holding_the_workspaces, load_org_and_policy
 
 
 def _cut_every_connection_but_this_one(engine: Engine) -> int:
@@ -171,3 +175,107 @@ def test_an_approval_request_slack_took_while_the_database_restarted_is_sent_onc
     drain_outbox(bot.runtime.deps, bot.runtime.sender_client)
 
     assert len(bot.slack.calls("chat.postMessage", channel="U0MGR1")) == 1
+
+
+@contextmanager
+def replay_check_out_of_reach(engine: Engine) -> Iterator[None]:
+    """The database stops answering the check made in front of Bolt for every request (a database down)."""
+    dbapi_error = engine.dialect.dbapi.OperationalError  # type: ignore[union-attr]
+
+    def unreachable(_connection: object, _cursor: object, statement: str, *_: object) -> None:
+        if "seen_requests" in statement:
+            raise dbapi_error("server closed the connection unexpectedly")
+
+    event.listen(engine, "before_cursor_execute", unreachable)
+    try:
+        yield
+    finally:
+        event.remove(engine, "before_cursor_execute", unreachable)
+
+
+def test_a_form_sent_while_the_database_is_down_says_under_its_first_field_that_nothing_was_done(
+    bot: RunningBot,
+) -> None:
+    """A 503 would show only Slack's own "We had some trouble connecting" in the form."""
+    load_org_and_policy(bot.sessions, bot.clock.now())
+    bot.driver.command("U0AGENT1", "/resolve")
+    [opened] = bot.slack.calls("views.open")
+    form = opened.args["view"]
+    values = {"category": "credit", "amount": "20", "summary": "Sorry for the wait", "outcome": "happy"}
+
+    with replay_check_out_of_reach(bot.runtime.engine):
+        reply = bot.driver.submit("U0AGENT1", form, values)
+
+    assert reply.status == 200
+    assert reply.json["response_action"] == "errors"
+    first_input = next(block["block_id"] for block in form["blocks"] if block["type"] == "input")
+    [(where, shown)] = reply.json["errors"].items()
+    assert where == first_input
+    assert "can't use its database right now" in shown and "nothing was done" in shown
+    with bot.sessions() as session:
+        assert count(session, Resolution) == 0
+
+
+def test_a_click_while_the_database_is_down_is_answered_with_an_ephemeral_apology(bot: RunningBot) -> None:
+    """A 503 would show only a warning sign beside the button, with nothing said of the approval."""
+    load_org_and_policy(bot.sessions, bot.clock.now())
+    bot.driver.command("U0AGENT1", "/resolve", "refund 80 order 42 parcel lost in transit")
+    request = bot.slack.calls("chat.postMessage", channel="U0MGR1")[-1]
+
+    with replay_check_out_of_reach(bot.runtime.engine):
+        reply = bot.driver.click("U0MGR1", request, "resolution_approve")
+
+    assert reply.status == 200
+    [told] = bot.slack.calls("response_url")
+    assert told.args["response_type"] == "ephemeral" and not told.args.get("replace_original")
+    assert "can't use its database right now" in told.args["text"]
+    assert bot.slack.calls("chat.update") == []
+    with bot.sessions() as session:
+        assert session.execute(select(Resolution.status)).scalar_one() == "pending"
+
+
+def test_each_postgresql_connection_notices_a_vanished_host_within_a_minute_unless_the_url_says_otherwise(
+    database_url: str,
+) -> None:
+    """Without keepalives, a statement waiting on a host that vanished (a failover without a goodbye) waits some
+    15 minutes for the kernel to give up on the connection."""
+    if not database_url.startswith("postgresql"):
+        pytest.skip("SQLite has no network connection")
+    separator = "&" if "?" in database_url else "?"
+    for url, idle in ((database_url, "30"), (f"{database_url}{separator}keepalives_idle=7", "7")):
+        engine = make_engine(url)
+        try:
+            with engine.connect() as connection:
+                parameters = connection.connection.driver_connection.info.get_parameters()  # type: ignore[union-attr]
+        finally:
+            engine.dispose()
+        assert parameters["keepalives_idle"] == idle
+        assert (parameters["keepalives_interval"], parameters["keepalives_count"]) == ("10", "3")
+        assert parameters["tcp_user_timeout"] == "60000"
+
+
+@pytest.fixture
+def impatient_bot(
+    slack: FakeSlack, sessions: sessionmaker[Session], database_url: str, clock: MovableClock
+) -> Iterator[RunningBot]:
+    """The bot with DATABASE_LOCK_TIMEOUT=1."""
+    if not database_url.startswith("postgresql"):
+        pytest.skip("SQLite's writers wait for each other in the process (models/engine.py)")
+    yield from running_bot(bot_settings(slack, database_url, database_lock_timeout=1), slack, clock)
+
+
+def test_a_command_held_up_behind_a_long_lock_is_told_to_try_again_once_the_lock_timeout_passes(
+    impatient_bot: RunningBot,
+) -> None:
+    """Behind a `VACUUM FULL` or a hand-run `ALTER TABLE`, each request would otherwise keep its thread and its
+    connection as long as the lock lasts, the next ones piling up behind it."""
+    bot = impatient_bot
+    load_org_and_policy(bot.sessions, bot.clock.now())
+    with holding_the_workspaces(bot.runtime.engine):
+        reply = bot.driver.command("U0AGENT1", "/resolve", "refund 20 order 7 arrived late")
+
+    assert reply.status == 200
+    assert "Sorry, something went wrong on our side (reference `" in reply.json["text"], reply.text
+    assert "Please try again in a minute" in reply.json["text"]
+    with bot.sessions() as session:
+        assert count(session, Resolution) == 0

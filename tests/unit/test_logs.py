@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from apscheduler.triggers.interval import IntervalTrigger
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import sessionmaker
 
 from bot import scheduler
@@ -106,6 +107,33 @@ def test_a_job_logs_one_line_only_when_it_did_something_or_failed(
     assert [(r.levelname, r.getMessage()) for r in caplog.records] == [
         ("INFO", "scheduled job busy: 3"),
         ("ERROR", "scheduled job broken failed"),
+    ]
+
+
+def test_a_job_failing_run_after_run_logs_its_traceback_once_then_one_line_when_it_works_again(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The outbox sender runs every 10 s: with the database's file read-only, a traceback each time buried the log."""
+    outcomes = iter(["read-only", "read-only", "read-only", None, None, "disk full", "disk full"])
+
+    def drain(_deps: Any, _client: Any) -> int:
+        problem = next(outcomes)
+        if problem:
+            raise OperationalError("INSERT INTO deliveries ...", {}, Exception(f"attempt to write: {problem}"))
+        return 0
+
+    every = IntervalTrigger(seconds=10, start_date=datetime(2026, 1, 1, tzinfo=UTC))
+    monkeypatch.setattr(scheduler, "SCHEDULE", (ScheduledJob("drain", drain, every),))
+    [job] = build_scheduler(unused_deps(), None, lambda: True).get_jobs()  # type: ignore[arg-type]
+
+    with caplog.at_level(logging.DEBUG):
+        for _ in range(7):
+            job.func()
+
+    assert [(r.levelname, r.getMessage(), r.exc_info is not None) for r in caplog.records] == [
+        ("ERROR", "scheduled job drain failed", True),
+        ("WARNING", "scheduled job drain works again, after 3 failed runs", False),
+        ("ERROR", "scheduled job drain failed", True),
     ]
 
 

@@ -141,3 +141,22 @@ def test_a_dotenv_line_that_is_not_name_equals_value_is_named_without_its_value(
         f".env line 3 ({named}) is not NAME=value: write each setting as NAME=value "
         "(a quoted value needs its closing quote)"
     )
+
+
+def test_settings_shown_in_a_traceback_or_a_debugger_keep_their_secrets() -> None:
+    settings = load_settings(
+        {
+            "SLACK_SIGNING_SECRET": "signing-s3cret",
+            "SLACK_APP_TOKEN": "xapp-app-s3cret",
+            "RELAY_SECRET": "relay-s3cret",
+            "DATABASE_URL": "postgresql+psycopg://latitude:db-s3cret@db.example:5432/latitude",
+            "SLACK_BOT_TOKEN": "xoxb-bot-s3cret",
+        }
+    )
+
+    shown = repr(settings)
+
+    assert "s3cret" not in shown
+    assert "slack_bot_token='***'" in shown and "relay_secret='***'" in shown
+    assert "database_url='postgresql+psycopg://latitude:***@db.example:5432/latitude'" in shown
+    assert "slack_team_id=None" in shown and "listener_threads=32" in shown
