@@ -15,11 +15,9 @@ def active(bot: RunningBot, *slack_ids: str) -> list[bool]:
 
 
 def added_everywhere(bot: RunningBot) -> SlackDriver:
-    """The org-wide install of E0GROUP, then added by an org admin to both its workspaces: Gia in T0NORTH, Gus in
+    """The org-wide install of E0GROUP, added by an org admin to both its workspaces: Gia in T0NORTH, Gus in
     T0NORTH and T0SOUTH, Sam in T0SOUTH."""
-    org = install_org_wide(bot)
-    org.org_event({"type": "team_access_granted", "team_ids": ["T0NORTH", "T0SOUTH"]})
-    return org
+    return install_org_wide(bot)
 
 
 def test_someone_who_works_only_in_a_removed_workspace_leaves_latitude_and_comes_back_with_it(
@@ -41,7 +39,7 @@ def test_adding_the_install_to_one_workspace_deactivates_nobody_of_the_others(
     oauth_bot: RunningBot,  # noqa: F811
 ) -> None:
     """Slack adds an org-wide install to the org's workspaces one at a time: Sam's is not added yet."""
-    org = install_org_wide(oauth_bot)
+    org = install_org_wide(oauth_bot, granted=())
 
     org.org_event({"type": "team_access_granted", "team_ids": ["T0NORTH"]})
 
@@ -50,7 +48,10 @@ def test_adding_the_install_to_one_workspace_deactivates_nobody_of_the_others(
 
 def test_nobody_leaves_on_the_removal_of_a_workspace_never_listed(oauth_bot: RunningBot) -> None:  # noqa: F811
     """Added to T0SOUTH while Latitude was down (or before it listened): who works there was never learnt."""
-    org = install_org_wide(oauth_bot)
+    org = install_org_wide(oauth_bot, granted=("T0NORTH",))
+    oauth_bot.slack.state.installs.change_team_access(
+        "E0GROUP", {"type": "team_access_granted", "team_ids": ["T0SOUTH"]}
+    )
 
     org.org_event({"type": "team_access_revoked", "team_ids": ["T0SOUTH"]})
 
