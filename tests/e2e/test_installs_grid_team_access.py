@@ -67,3 +67,27 @@ def test_nobody_leaves_when_slack_cannot_list_who_the_install_still_reaches(
     org.org_event({"type": "team_access_revoked", "team_ids": ["T0SOUTH"]})
 
     assert active(oauth_bot, "W0HR", "W0MGR", "W0SAM") == [True, True, True]
+
+
+def test_a_page_slack_rate_limits_is_asked_again_after_its_retry_after_and_the_removal_is_followed(
+    oauth_bot: RunningBot,  # noqa: F811
+) -> None:
+    """users.list is Tier 2: a large org's listing meets 429s. Each is waited out (on the clock) and asked again."""
+    org = added_everywhere(oauth_bot)
+    oauth_bot.slack.fail("users.list", status=429, retry_after=30, times=2)
+    before = oauth_bot.clock.now()
+
+    org.org_event({"type": "team_access_revoked", "team_ids": ["T0SOUTH"]})
+
+    assert active(oauth_bot, "W0HR", "W0MGR", "W0SAM") == [True, True, False]
+    assert (oauth_bot.clock.now() - before).total_seconds() >= 60, "each 429's Retry-After was waited out"
+
+
+def test_nobody_leaves_when_the_process_stops_before_its_listing_is_whole(oauth_bot: RunningBot) -> None:  # noqa: F811
+    """A deploy stops the process while a large org is being listed: the listing ends unfinished, as a failed one."""
+    org = added_everywhere(oauth_bot)
+    oauth_bot.runtime.deps.stopping.set()
+
+    org.org_event({"type": "team_access_revoked", "team_ids": ["T0SOUTH"]})
+
+    assert active(oauth_bot, "W0HR", "W0MGR", "W0SAM") == [True, True, True]
