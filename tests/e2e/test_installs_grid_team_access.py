@@ -91,3 +91,21 @@ def test_nobody_leaves_when_the_process_stops_before_its_listing_is_whole(oauth_
     org.org_event({"type": "team_access_revoked", "team_ids": ["T0SOUTH"]})
 
     assert active(oauth_bot, "W0HR", "W0MGR", "W0SAM") == [True, True, True]
+
+
+def test_hr_are_told_the_truth_of_someone_also_in_a_workspace_the_install_was_never_added_to(
+    oauth_bot: RunningBot,  # noqa: F811
+) -> None:
+    """Gus, who manages Sam, moved from T0NORTH to T0WEST, which the org-wide install was never added to: once T0SOUTH
+    is removed Latitude reaches him nowhere, but he does not work only in removed workspaces."""
+    org = added_everywhere(oauth_bot)
+    gus = oauth_bot.slack.users["W0MGR"]
+    gus["teams"] = gus["enterprise_user"]["teams"] = ["T0SOUTH", "T0WEST"]
+
+    org.org_event({"type": "team_access_revoked", "team_ids": ["T0SOUTH"]})
+
+    assert active(oauth_bot, "W0MGR") == [False]
+    texts = [call.text for call in oauth_bot.slack.messages_to("W0HR")]
+    [about_gus] = [text for text in texts if "W0MGR" in text]
+    assert "no workspace of the org that Latitude" in about_gus and "left Slack" not in about_gus
+    assert not [text for text in texts if "only in" in text or "work only there" in text]
