@@ -36,14 +36,20 @@ def _was_taken_over(session: Session, workspace: Workspace) -> bool:
 
 
 def _granted_now(session: Session, org: Workspace, team_id: str) -> bool:
-    """Whether the last of Slack's team access changes naming `team_id` added it to the org's install."""
+    return team_id in granted_teams(session, org)
+
+
+def granted_teams(session: Session, org: Workspace) -> set[str]:
+    """The workspaces the org's org-wide install is in as Slack told it: those the last of Slack's team access
+    changes naming them added to it (`team_access_granted`), not removed from it since (`team_access_revoked`).
+    One added while the app was not listening is missing."""
     changes = session.execute(
         select(AuditEvent.action, AuditEvent.details)
         .where(AuditEvent.workspace_id == org.id, AuditEvent.action.in_((GRANTED, REVOKED)))
         .order_by(AuditEvent.id)
     ).all()
-    granted = False
+    granted: set[str] = set()
     for action, details in changes:
-        if team_id in (details or {}).get("team_ids", []):
-            granted = action == GRANTED
+        named = set((details or {}).get("team_ids", []))
+        granted = granted | named if action == GRANTED else granted - named
     return granted

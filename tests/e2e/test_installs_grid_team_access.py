@@ -109,3 +109,19 @@ def test_hr_are_told_the_truth_of_someone_also_in_a_workspace_the_install_was_ne
     [about_gus] = [text for text in texts if "W0MGR" in text]
     assert "no workspace of the org that Latitude" in about_gus and "left Slack" not in about_gus
     assert not [text for text in texts if "only in" in text or "work only there" in text]
+
+
+def test_nobody_leaves_when_slacks_list_of_workspaces_lacks_one_it_told_of_adding(
+    oauth_bot: RunningBot,  # noqa: F811
+) -> None:
+    """Slack's auth.teams.list lags behind (or falls short of) the additions it told of: T0WEST, where Gus moved from
+    T0NORTH, is missing from it just after T0SOUTH's removal. Gus must not be taken for gone."""
+    org = added_everywhere(oauth_bot)
+    gus = oauth_bot.slack.users["W0MGR"]
+    gus["teams"] = gus["enterprise_user"]["teams"] = ["T0SOUTH", "T0WEST"]
+    org.org_event({"type": "team_access_granted", "team_ids": ["T0WEST"]})
+    oauth_bot.slack.state.installs.granted_teams["E0GROUP"].discard("T0WEST")
+
+    org.org_event({"type": "team_access_revoked", "team_ids": ["T0SOUTH"]})
+
+    assert active(oauth_bot, "W0HR", "W0MGR", "W0SAM") == [True, True, True]
