@@ -16,6 +16,7 @@ TAKEN_OVER = "taken_over_by_org_install"
 KEPT_IN_ORG = "install_kept_in_org"
 """The audit action of an install made again in a workspace the org's org-wide install still serves."""
 GRANTED, REVOKED = "team_access_granted", "team_access_revoked"
+REINSTALLED = "app_reinstalled"
 
 
 def org_still_serving(session: Session, workspace: Workspace) -> Workspace | None:
@@ -42,14 +43,15 @@ def _granted_now(session: Session, org: Workspace, team_id: str) -> bool:
 def granted_teams(session: Session, org: Workspace) -> set[str]:
     """The workspaces the org's org-wide install is in as Slack told it: those the last of Slack's team access
     changes naming them added to it (`team_access_granted`), not removed from it since (`team_access_revoked`).
-    One added while the app was not listening is missing."""
+    One added while the app was not listening is missing; those of an earlier install are forgotten at an install made
+    again, which an org admin adds to workspaces anew."""
     changes = session.execute(
         select(AuditEvent.action, AuditEvent.details)
-        .where(AuditEvent.workspace_id == org.id, AuditEvent.action.in_((GRANTED, REVOKED)))
+        .where(AuditEvent.workspace_id == org.id, AuditEvent.action.in_((GRANTED, REVOKED, REINSTALLED)))
         .order_by(AuditEvent.id)
     ).all()
     granted: set[str] = set()
     for action, details in changes:
         named = set((details or {}).get("team_ids", []))
-        granted = granted | named if action == GRANTED else granted - named
+        granted = {GRANTED: granted | named, REVOKED: granted - named}.get(action, set())
     return granted

@@ -117,8 +117,12 @@ class Installs:
         """Every bot token of the workspace stops working, as when the app is uninstalled from it (an org-wide
         token still serves the org's other workspaces); with `org`, those of the org's org-wide install instead (an
         org-wide install is uninstalled from the whole org: https://api.slack.com/events/app_uninstalled). Their
-        refresh tokens no longer renew them (`invalid_refresh_token`)."""
+        refresh tokens no longer renew them (`invalid_refresh_token`); an org-wide install leaves every workspace it was
+        added to, and one made again is added to none until an org admin adds it."""
         with self._lock:
+            if org:
+                self.granted_teams.pop(org, None)
+                self.removed_teams.pop(org, None)
             gone = [token for token, grant in self.tokens.items() if grant.installed_in(team_id, org)]
             for token in gone:
                 del self.tokens[token]

@@ -124,6 +124,7 @@ def test_an_org_wide_uninstall_stops_the_whole_org_and_an_org_wide_reinstall_ser
         WebClient(token=first, base_url=oauth_bot.slack.api_url).auth_test()
     oauth_bot.slack.installing(enterprise_id="E0GROUP", user_id="W0HR")
     assert install(oauth_bot.events_url).status == 200
+    org.org_event({"type": "team_access_granted", "team_ids": ["T0NORTH", "T0SOUTH"]})  # added anew, as Slack tells
     driver_for(oauth_bot, "T0SOUTH", "E0GROUP", org_wide=True).command("W0SAM", "/resolve", "refund 80 order 42 lost")
     drain_outbox(oauth_bot.runtime.deps, oauth_bot.runtime.sender_client)
 

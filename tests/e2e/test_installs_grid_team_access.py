@@ -3,6 +3,7 @@ while the install reaches it, and used only on a removal. Deactivating someone w
 too many, so nobody leaves on an addition, when a listing fails, or without having been seen in a removed workspace."""
 
 from bot.fakeslack import SlackDriver
+from bot.fakeslack.browser import install
 from tests.conftest import RunningBot
 from tests.e2e.test_installs import oauth_bot  # noqa: F401
 from tests.e2e.test_installs_grid_lifecycle import install_org_wide
@@ -125,3 +126,19 @@ def test_nobody_leaves_when_slacks_list_of_workspaces_lacks_one_it_told_of_addin
     org.org_event({"type": "team_access_revoked", "team_ids": ["T0SOUTH"]})
 
     assert active(oauth_bot, "W0HR", "W0MGR", "W0SAM") == [True, True, True]
+
+
+def test_after_an_org_wide_reinstall_only_the_workspaces_added_since_count_as_reached(
+    oauth_bot: RunningBot,  # noqa: F811
+) -> None:
+    """Uninstalled org-wide, the install left T0WEST with the rest; installed again, an org admin adds it to T0NORTH
+    and T0SOUTH only. Slack's list lacking T0WEST is no lag: Sam, seen only in T0SOUTH, leaves at its removal."""
+    org = install_org_wide(oauth_bot, granted=("T0NORTH", "T0SOUTH", "T0WEST"))
+    org.event({"type": "app_uninstalled"})
+    oauth_bot.slack.installing(enterprise_id="E0GROUP", user_id="W0HR")
+    assert install(oauth_bot.events_url).status == 200
+    org.org_event({"type": "team_access_granted", "team_ids": ["T0NORTH", "T0SOUTH"]})
+
+    org.org_event({"type": "team_access_revoked", "team_ids": ["T0SOUTH"]})
+
+    assert active(oauth_bot, "W0HR", "W0MGR", "W0SAM") == [True, True, False]
