@@ -49,11 +49,12 @@ class Stopping(SlackClientError):
 
 
 class RateLimitWait(RateLimitErrorRetryHandler):
-    """slack_sdk's retry of a 429, waiting Slack's Retry-After on `wait` (a clock tests move) instead of sleeping."""
+    """slack_sdk's retry of a 429, waiting Slack's Retry-After on `wait` (a clock tests move) instead of sleeping;
+    a process `stopping` waits no more."""
 
-    def __init__(self, wait: Callable[[float], None], max_retry_count: int) -> None:
+    def __init__(self, wait: Callable[[float], None], stopping: threading.Event, max_retry_count: int) -> None:
         super().__init__(max_retry_count=max_retry_count)
-        self._wait = wait
+        self._wait, self._stopping = wait, stopping
 
     def prepare_for_next_attempt(
         self,
@@ -67,6 +68,8 @@ class RateLimitWait(RateLimitErrorRetryHandler):
             raise error or SlackClientError("rate limited with no answer")
         state.next_attempt_requested = True
         headers = {key.lower(): value for key, value in response.headers.items()}
+        if self._stopping.is_set():
+            raise Stopping("the process is stopping")
         self._wait(float((headers.get("retry-after") or ["1"])[0]))
         state.increment_current_attempt()
 
@@ -136,7 +139,7 @@ def _listing_client(deps: Deps, client: WebClient, workspace_id: int) -> WebClie
     own = client_for(deps, client, workspace_id)
     if own is None:
         return None
-    retries = [*own.retry_handlers, RateLimitWait(deps.wait, max_retry_count=RATE_LIMITED_RETRIES)]
+    retries = [*own.retry_handlers, RateLimitWait(deps.wait, deps.stopping, max_retry_count=RATE_LIMITED_RETRIES)]
     return WebClient(token=own.token, base_url=own.base_url, timeout=own.timeout, retry_handlers=retries)
 
 
