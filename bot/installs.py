@@ -42,6 +42,7 @@ BOT_SCOPES = (
 )
 """What the app asks for at install: the bot scopes of manifest.yml (a test keeps them equal)."""
 STATE_SECONDS = 600
+log = logging.getLogger(__name__)
 
 
 class StateStore(SQLAlchemyOAuthStateStore):
@@ -151,13 +152,19 @@ def record_installed(sessions: sessionmaker[Session], now: Callable[[], datetime
         org_wide = bool(installation.is_enterprise_install)
         name = (installation.enterprise_name if org_wide else installation.team_name) or ""
         with sessions.begin() as session:
-            workspaces.record_install(
+            workspace = workspaces.record_install(
                 session,
                 team_id=installation.team_id,
                 enterprise_id=installation.enterprise_id,
                 org_wide=org_wide,
                 name=name,
                 now=now(),
+            )
+            kept, key = not workspace.installed, workspace.slack_team_id
+        if kept:
+            log.warning(
+                "installed again in %s, which its Grid org's org-wide install serves: the org goes on serving it",
+                key,
             )
 
     return record

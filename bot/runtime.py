@@ -4,7 +4,7 @@ import logging
 from collections.abc import Callable
 from concurrent.futures import Executor, ThreadPoolExecutor
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from apscheduler.schedulers.background import BackgroundScheduler
 from slack_bolt import App
@@ -92,9 +92,15 @@ class Runtime:
 
 
 def make_deps(
-    settings: Settings, sessions: sessionmaker[Session], clock: Clock, tokens: BotTokens | None = None
+    settings: Settings,
+    sessions: sessionmaker[Session],
+    clock: Clock,
+    tokens: BotTokens | None = None,
+    background: Executor | None = None,
 ) -> Deps:
-    """What listeners and jobs need; the sender's pacing runs on the same clock as everything else."""
+    """What listeners and jobs need; the sender's pacing and Slack's Retry-After run on the same clock as everything
+    else; `background`, for slow work an event asks for (default: a thread of its own)."""
+    background = background or ThreadPoolExecutor(1, thread_name_prefix="background")
     return Deps(
         sessions=sessions,
         now=clock.now,
@@ -106,6 +112,8 @@ def make_deps(
         relay_key=relay_key_from(settings.relays_secret, settings.relay_secret_previous),
         relay=Relay(settings.relays_secret, previous=settings.relay_secret_previous),
         tokens=tokens,
+        background=background.submit,
+        wait=lambda seconds: clock.sleep_until(clock.now() + timedelta(seconds=seconds)),
     )
 
 
@@ -172,7 +180,7 @@ def build_runtime(settings: Settings, clock: Clock | None = None, executor: Exec
     sessions = make_session_factory(engine)
     sessions.configure(info={SESSION_KEY: ConfigCache()})
     tokens = workspace_tokens(settings, engine, sessions)
-    deps = make_deps(settings, sessions, clock or SystemClock(), tokens)
+    deps = make_deps(settings, sessions, clock or SystemClock(), tokens, background=executor)
     listeners = executor or ThreadPoolExecutor(settings.listener_threads, thread_name_prefix="listener")
     schema = SchemaWatch(engine, now=deps.now)
     if tokens is not None:

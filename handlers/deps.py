@@ -2,6 +2,7 @@
 
 import secrets
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -64,6 +65,11 @@ class Deps:
     tokens: BotTokens | None = None
     # Set when the process is asked to stop: the sender finishes the batch in hand and claims no other.
     stopping: threading.Event = field(default_factory=threading.Event)
+    # Runs slow work an event asks for (the org-wide install's listings of who works where) off the listener threads,
+    # which commands need within Slack's 3 seconds; bot/ gives it a thread of its own. By default, at once.
+    background: Callable[[Callable[[], None]], object] = field(default=lambda work: work())
+    # Waits that many seconds (Slack's Retry-After); bot/ waits on its clock, which tests move instead.
+    wait: Callable[[float], None] = field(default=time.sleep)
 
 
 def deps_of(context: Any) -> Deps:

@@ -90,7 +90,7 @@ def team_access_changed(body: dict[str, Any], event: dict[str, Any], context: Bo
     and HR and admins are told of a removal. A workspace added that had an install of its own is served by the org
     from then on, its own install stopped (services/workspaces.py `take_over_granted_workspaces`). Then the install
     learns who works in the workspaces added, or lets go of those who worked only in those removed
-    (handlers/org_access.py), after the ack.
+    (handlers/org_access.py), in the background after the ack.
 
     Slack sends these with the org and no team, and Bolt hands them over without the org's token: the background
     sender, which finds it, sends the notices. The org stays one workspace here, installed while its install
@@ -121,7 +121,7 @@ def team_access_changed(body: dict[str, Any], event: dict[str, Any], context: Bo
     deps.sender_bell.ring()
     if follows:
         follow = org_access.learn_added if event["type"] == GRANTED else org_access.follow_removal
-        follow(context, client, workspace_id, team_ids)
+        org_access.follow_in_background(follow, context, client, workspace_id, team_ids)
 
 
 def _log_taken_over(org: str, taken: list[tuple[str, int]]) -> None:

@@ -1,13 +1,14 @@
 """Who is calling: the directory entry behind a Slack user, added on first use; what Slack says about people."""
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import replace
 from typing import Any
 
 from slack_bolt import BoltContext
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
+from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from handlers.deps import Deps, deps_of
@@ -46,13 +47,31 @@ def request_workspace(session: Session, context: BoltContext) -> Workspace:
     workspace = workspaces.serving(session, made_under)
     org = context.enterprise_id
     if workspaces.end_migration_seen_finished(session, workspace=workspace, enterprise_id=org, now=now):
-        log.warning(
-            "a request from %s names the Grid org %s: its migration is done, though Slack's grid_migration_finished "
-            "never came; its waiting messages go again",
-            workspace.slack_team_id,
-            org,
-        )
+        key = workspace.slack_team_id
+        _once_committed(session, lambda: _warn_migration_seen_finished(key, org))
     return workspace
+
+
+def _warn_migration_seen_finished(team_id: str, org: str | None) -> None:
+    log.warning(
+        "a request from %s names the Grid org %s: its migration is done, though Slack's grid_migration_finished "
+        "never came; its waiting messages go again",
+        team_id,
+        org,
+    )
+
+
+def _once_committed(session: Session, action: Callable[[], None]) -> None:
+    """Run `action` once the session's transaction commits; never if it rolls back (a request that failed, or one
+    tried again, would otherwise say twice what happened once, or what did not happen)."""
+    pending = [action]
+
+    def committed(_session: Session) -> None:
+        if pending:
+            pending.pop()()
+
+    event.listen(session, "after_commit", committed, once=True)
+    event.listen(session, "after_rollback", lambda _session: pending.clear(), once=True)
 
 
 def known_workspace(session: Session, context: BoltContext) -> Workspace | None:

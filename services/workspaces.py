@@ -13,10 +13,11 @@ from sqlalchemy.orm import Session
 from models import Base, Delivery, Workspace, slack_bots, slack_installations
 from services import audit, directory
 from services.errors import DomainError
+from services.org_takeover import KEPT_IN_ORG, TAKEN_OVER, org_still_serving
+from services.org_takeover import REINSTALLED as REINSTALLED  # the audit action, kept here for its other readers
 from services.pulse import rounds as pulse_rounds
 
 UNINSTALLED = "app_uninstalled"
-REINSTALLED = "app_reinstalled"
 ANOTHER_TOKEN = "bot_token_of_another_workspace"
 GRID_MIGRATION_STARTED = "grid_migration_started"
 GRID_MIGRATION_SEEN_FINISHED = "grid_migration_seen_finished"
@@ -24,7 +25,6 @@ GRID_MIGRATION_SEEN_FINISHED = "grid_migration_seen_finished"
 MIGRATION_PLAUSIBLE = timedelta(hours=24)
 """How long a Grid migration may plausibly last (Slack says only "an extended period"): past it, the log warns."""
 QUEUED_WHILE_UNINSTALLED = "queued while the app was uninstalled"
-TAKEN_OVER = "taken_over_by_org_install"
 
 
 def scope_key(*, team_id: str | None, enterprise_id: str | None, org_wide: bool) -> str:
@@ -48,7 +48,9 @@ def record_install(
     """The workspace (or org) the app was just installed in, installed again if it had been uninstalled.
 
     An install made again ends the wait for a Grid migration; a process starting with the one `SLACK_BOT_TOKEN`
-    (`ends_migration` False) has only checked its token, and Slack may still be migrating."""
+    (`ends_migration` False) has only checked its token, and Slack may still be migrating. One made again in a
+    workspace the org's org-wide install took over and still serves leaves it stopped: the org goes on serving it
+    (services/org_takeover.py)."""
     key = scope_key(team_id=team_id, enterprise_id=enterprise_id, org_wide=org_wide)
     workspace = directory.ensure_workspace(
         session, slack_team_id=key, now=now, name=name, enterprise_id=enterprise_id, org_wide=org_wide
@@ -58,7 +60,9 @@ def record_install(
     workspace.enterprise_id = enterprise_id  # a workspace that joined an Enterprise Grid org since it was added
     if ends_migration:
         workspace.migrating_since = None
-    if workspace.uninstalled_at is not None:
+    if workspace.uninstalled_at is not None and org_still_serving(session, workspace) is not None:
+        audit.record(session, workspace=workspace, actor="slack", action=KEPT_IN_ORG, now=now)
+    elif workspace.uninstalled_at is not None:
         workspace.uninstalled_at = None
         audit.record(session, workspace=workspace, actor="slack", action=REINSTALLED, now=now)
         _drop_pending(session, workspace, QUEUED_WHILE_UNINSTALLED)  # a reinstall starts from now, not a backlog

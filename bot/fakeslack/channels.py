@@ -14,7 +14,9 @@ A DM (`D...`, or the user id in its place) is not a channel here.
 """
 
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, replace
+from typing import Any
 
 from bot.fakeslack.installs import Grant
 
@@ -39,8 +41,11 @@ class Channel:
 class Channels:
     """The registry of channels. Thread-safe."""
 
-    def __init__(self, team_id: str) -> None:
+    def __init__(self, team_id: str, reaches: Callable[[Grant, dict[str, Any]], bool] | None = None) -> None:
+        """`reaches`: whether a token reaches someone of a workspace (`Installs.reaches`: an org-wide one, only the
+        workspaces it was added to)."""
         self._known: dict[str, Channel] = {GENERAL: Channel(GENERAL, "general", team_id)}
+        self._reaches = reaches or Grant.reaches
         self._lock = threading.Lock()
 
     def add(self, channel: Channel) -> None:
@@ -98,11 +103,11 @@ class Channels:
         """The channel, if the token sees it: it exists, is of the token's workspace (or org), and is public or
         has the bot in it."""
         channel = self.find(channel_id)
-        if channel is None or (grant is not None and not _reaches(grant, channel)):
+        if channel is None or (grant is not None and not self._in_reach(grant, channel)):
             return None
         return None if channel.private and not channel.bot_is_member else channel
 
-
-def _reaches(grant: Grant, channel: Channel) -> bool:
-    """A workspace's token posts only in that workspace's channels (an org-wide one, in the org's)."""
-    return grant.reaches({"team_id": channel.team_id, "enterprise_id": channel.enterprise_id})
+    def _in_reach(self, grant: Grant, channel: Channel) -> bool:
+        """A workspace's token posts only in that workspace's channels (an org-wide one, in those of the org's
+        workspaces it is in)."""
+        return self._reaches(grant, {"team_id": channel.team_id, "enterprise_id": channel.enterprise_id})

@@ -36,7 +36,8 @@ class Grant:
         return self.org_wide and self.enterprise_id == org if org else self.team_id == team_id and not self.org_wide
 
     def reaches(self, user: dict[str, Any]) -> bool:
-        """Whether this token may address the user: same org for an org-wide token, else a workspace they are in."""
+        """Whether this token may address the user: a workspace's token, someone of that workspace; an org-wide one,
+        someone of its org (where in the org: `Installs.reaches`)."""
         if self.org_wide:
             return user.get("enterprise_id") == self.enterprise_id
         return self.team_id in (user.get("teams") or [user.get("team_id")])
@@ -67,6 +68,9 @@ class Installs:
         self.token_lifetime = TOKEN_LIFETIME
         self.scopes = ""
         self.revoked: set[str] = set()
+        self.granted_teams: dict[str, set[str]] = {}
+        """Per org, the workspaces an org admin added the org's org-wide install to (`team_access_granted`): Slack
+        adds it to none by itself (https://docs.slack.dev/enterprise/developing-for-enterprise-orgs)."""
         self.removed_teams: dict[str, set[str]] = {}
         """Per org, its workspaces Slack removed from the org's org-wide install (`team_access_revoked`)."""
         self._codes: dict[str, Installer] = {}
@@ -79,19 +83,30 @@ class Installs:
             return self.tokens.get(token or "")
 
     def reaches(self, grant: Grant, user: dict[str, Any]) -> bool:
-        """Whether the token may address the user: an org-wide one no longer reaches someone whose every workspace was
-        removed from the install."""
-        removed = self.removed_teams.get(str(grant.enterprise_id), set()) if grant.org_wide else set()
-        return grant.reaches(user) and not set(user.get("teams") or [user.get("team_id")]) <= removed
+        """Whether the token may address the user: an org-wide one reaches only someone of a workspace the install
+        was added to and not removed from since."""
+        if not grant.org_wide:
+            return grant.reaches(user)
+        teams = set(user.get("teams") or [user.get("team_id")])
+        return grant.reaches(user) and bool(teams & self.reached_teams(str(grant.enterprise_id)))
+
+    def reached_teams(self, enterprise_id: str) -> set[str]:
+        """The workspaces the org's org-wide install is in: those added to it, less those removed since."""
+        with self._lock:
+            granted = self.granted_teams.get(enterprise_id, set())
+            return granted - self.removed_teams.get(enterprise_id, set())
 
     def change_team_access(self, enterprise_id: str | None, event: dict[str, Any]) -> None:
-        """Slack removes workspaces from an org-wide install, or adds them back, before it tells the app so
-        (https://docs.slack.dev/reference/events/team_access_revoked)."""
-        removed = self.removed_teams.setdefault(str(enterprise_id), set())
-        if event.get("type") == "team_access_revoked":
-            removed.update(event.get("team_ids") or [])
-        elif event.get("type") == "team_access_granted":
-            removed.difference_update(event.get("team_ids") or [])
+        """An org admin adds the org-wide install to workspaces, or Slack removes it from them, before Slack tells the
+        app so (https://docs.slack.dev/reference/events/team_access_granted, .../team_access_revoked)."""
+        team_ids = event.get("team_ids") or []
+        with self._lock:
+            removed = self.removed_teams.setdefault(str(enterprise_id), set())
+            if event.get("type") == "team_access_revoked":
+                removed.update(team_ids)
+            elif event.get("type") == "team_access_granted":
+                self.granted_teams.setdefault(str(enterprise_id), set()).update(team_ids)
+                removed.difference_update(team_ids)
 
     def revoke(self, token: str) -> None:
         with self._lock:
@@ -102,8 +117,12 @@ class Installs:
         """Every bot token of the workspace stops working, as when the app is uninstalled from it (an org-wide
         token still serves the org's other workspaces); with `org`, those of the org's org-wide install instead (an
         org-wide install is uninstalled from the whole org: https://api.slack.com/events/app_uninstalled). Their
-        refresh tokens no longer renew them (`invalid_refresh_token`)."""
+        refresh tokens no longer renew them (`invalid_refresh_token`); an org-wide install leaves every workspace it was
+        added to, and one made again is added to none until an org admin adds it."""
         with self._lock:
+            if org:
+                self.granted_teams.pop(org, None)
+                self.removed_teams.pop(org, None)
             gone = [token for token, grant in self.tokens.items() if grant.installed_in(team_id, org)]
             for token in gone:
                 del self.tokens[token]

@@ -13,17 +13,11 @@ Answer = dict[str, Any]
 
 
 def reached_teams(state: SlackState, grant: Grant) -> list[str]:
-    """The workspaces the token reaches: its own, or (org-wide) those of the org's people not removed from it."""
+    """The workspaces the token reaches: its own, or (org-wide) those an org admin added the install to and Slack has
+    not removed it from since; none before the first `team_access_granted`."""
     if not grant.org_wide:
         return [str(grant.team_id)]
-    removed = state.installs.removed_teams.get(str(grant.enterprise_id), set())
-    teams = {
-        team
-        for user in state.users.values()
-        if user.get("enterprise_id") == grant.enterprise_id
-        for team in user.get("teams") or [user.get("team_id")]
-    }
-    return sorted(teams - removed)
+    return sorted(state.installs.reached_teams(str(grant.enterprise_id)))
 
 
 def auth_teams_list(state: SlackState, grant: Grant | None, args: dict[str, Any]) -> Answer:

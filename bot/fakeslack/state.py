@@ -83,7 +83,7 @@ class SlackState:
         self.token = token
         self.installs = Installs(token, team_id)
         self.views = Views()
-        self.channels = Channels(team_id)
+        self.channels = Channels(team_id, self.installs.reaches)
         """Modals and Homes shown, for views.update; like messages, they outlive `reset`."""
         self.app_token = APP_TOKEN
         self.scopes = scopes

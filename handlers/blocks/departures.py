@@ -7,11 +7,29 @@ from services.text import escape_mrkdwn
 
 DEACTIVATED, REMOVED, OUT_OF_REACH = "deactivated", "removed", "out_of_reach"
 """How someone left: Slack deactivated them; an org admin removed them from this workspace of the Grid org; or every
-workspace they were seen in was removed from the org-wide install, and none it still reaches lists them."""
+workspace they were seen in was removed from the org-wide install, and none it still reaches lists them (they may
+still work in a workspace it was never added to, which it cannot list)."""
 _LEFT = {
     DEACTIVATED: "Slack deactivated {who}",
     REMOVED: "Slack removed {who} from this workspace",
-    OUT_OF_REACH: "{who} works only in workspaces Slack removed from Latitude's org-wide install",
+    OUT_OF_REACH: (
+        "{who} is in no workspace of the org that Latitude's org-wide install is still in (Slack removed it from "
+        "those Latitude saw them in)"
+    ),
+}
+_TOLD = {
+    DEACTIVATED: (
+        "{name} left Slack and Latitude needs you",
+        "Sent to HR and admins once, when Slack deactivates someone.",
+    ),
+    REMOVED: (
+        "{name} left Slack and Latitude needs you",
+        "Sent to HR and admins once, when Slack deactivates someone.",
+    ),
+    OUT_OF_REACH: (
+        "{name} is out of Latitude's reach and Latitude needs you",
+        "Sent to HR and admins once, when someone is in no workspace Latitude is still in.",
+    ),
 }
 
 
@@ -23,8 +41,9 @@ def left_slack_notice(
     todo = "\n".join(f"• {escape_mrkdwn(need)}" for need in needs)
     left = _LEFT[how].format(who=f"*{escape_mrkdwn(name)}* (<@{slack_id}>)")
     text = f":wave: {left}, so Latitude has deactivated them. {moved}What needs you:\n{todo}"
+    title, told = _TOLD[how]
     return {
         "channel": person_id,
-        "text": f"{escape_mrkdwn(name)} left Slack and Latitude needs you",
-        "blocks": [text_block(text), context_block("Sent to HR and admins once, when Slack deactivates someone.")],
+        "text": title.format(name=escape_mrkdwn(name)),
+        "blocks": [text_block(text), context_block(told)],
     }

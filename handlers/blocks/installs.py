@@ -12,9 +12,10 @@ def workspaces_removed_notice(person_id: str, team_ids: list[str]) -> dict[str, 
     """Which workspaces left, what goes on meanwhile, and what HR can do."""
     named = ", ".join(f"`{escape_mrkdwn(team_id)}`" for team_id in team_ids) or "one workspace"
     text = (
-        f":warning: Slack removed Latitude from these workspaces of your org: {named}. People who work only there "
-        "no longer have Latitude in Slack. Those Latitude saw there and finds in none of the org's other workspaces "
-        "it is in are deactivated as if they had left (what waited on them moves on; you hear of anything that "
+        f":warning: Slack removed Latitude from these workspaces of your org: {named}. People who work there and in "
+        "no workspace of the org Latitude is still in no longer have Latitude in Slack. Those Latitude saw there and "
+        "finds in none of the workspaces it is still in (it cannot list those it was never added to) are deactivated "
+        "as if they had left (what waited on them moves on; you hear of anything that "
         "needs you). Anyone it never saw there, or could not check, is still sent reminders, digests, approval "
         "requests and pulse invitations, and still counts in response rates.\n"
         "If they no longer use Latitude, take them out of the org file and run `org import`; if the removal was a "

@@ -6,11 +6,13 @@ import logging
 from datetime import timedelta
 
 import pytest
+from slack_bolt import BoltContext
 from sqlalchemy import select
 
 from bot.runtime import learn_workspace
 from handlers.jobs.drain_outbox import drain_outbox
 from handlers.jobs.warn_of_long_migrations import warn_of_long_migrations
+from handlers.people import request_workspace
 from models import Delivery, Workspace
 from services import outbox
 from tests.conftest import RunningBot
@@ -68,3 +70,22 @@ def test_the_log_warns_of_a_migration_open_longer_than_is_plausible(
     assert "migrating" not in early
     assert "T0LATITUDE has been migrating into a Grid org since" in caplog.text
     assert "grid_migration_finished was missed" in caplog.text
+
+
+def test_a_missed_migration_end_is_logged_once_it_is_committed_never_for_a_request_rolled_back(
+    bot: RunningBot, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A request naming the org ends the migration in its own transaction: one that fails rolls that back, and the
+    next request ends it again. The log says so once, for the one that stuck."""
+    bot.driver.event({"type": "grid_migration_started", "enterprise_id": "E0GROUP"})
+    context = BoltContext({"deps": bot.runtime.deps, "team_id": "T0LATITUDE", "enterprise_id": "E0GROUP"})
+
+    with caplog.at_level(logging.WARNING), pytest.raises(RuntimeError), bot.sessions.begin() as session:
+        request_workspace(session, context)
+        raise RuntimeError("the request failed after it found its workspace")
+    rolled_back = caplog.text
+    with caplog.at_level(logging.WARNING), bot.sessions.begin() as session:
+        request_workspace(session, context)
+
+    assert "grid_migration_finished never came" not in rolled_back
+    assert caplog.text.count("grid_migration_finished never came") == 1

@@ -252,6 +252,7 @@ def test_an_org_wide_grid_install_is_one_directory_and_a_person_in_two_workspace
         )
         for team in ("T0NORTH", "T0SOUTH")
     )
+    north.org_event({"type": "team_access_granted", "team_ids": ["T0NORTH", "T0SOUTH"]})  # an org admin adds both
 
     north.command("W0SAM", "/resolve", "refund 80 order 42 parcel lost in transit")
     [request] = slack.calls("chat.postMessage", channel="W0MGR")

@@ -44,8 +44,9 @@ def test_a_workspace_that_migrated_into_a_grid_org_is_served_without_installing_
     assert request.token == oauth_bot.slack.tokens_of("T0ALPHA")[0]
 
 
-def install_org_wide(bot: RunningBot) -> SlackDriver:
-    """The app installed org-wide in E0GROUP, whose people work in T0NORTH and T0SOUTH."""
+def install_org_wide(bot: RunningBot, *, granted: tuple[str, ...] = ("T0NORTH", "T0SOUTH")) -> SlackDriver:
+    """The app installed org-wide in E0GROUP, whose people work in T0NORTH and T0SOUTH, then added by an org admin to
+    the workspaces `granted` (`team_access_granted`): Slack adds an org-wide install to no workspace by itself."""
     bot.slack.name_org("E0GROUP", "Latitude Group")
     bot.slack.add_user("W0HR", "Gia HR", team_id="T0NORTH", enterprise_id="E0GROUP")
     bot.slack.add_user("W0MGR", "Gus Manager", teams=("T0NORTH", "T0SOUTH"), enterprise_id="E0GROUP")
@@ -53,7 +54,10 @@ def install_org_wide(bot: RunningBot) -> SlackDriver:
     bot.slack.installing(enterprise_id="E0GROUP", user_id="W0HR")
     assert install(bot.events_url).status == 200
     load_org_and_policy(bot.sessions, "E0GROUP", GROUP_ORG, bot.clock.now())
-    return driver_for(bot, "T0NORTH", "E0GROUP", org_wide=True)
+    org = driver_for(bot, "T0NORTH", "E0GROUP", org_wide=True)
+    if granted:
+        org.org_event({"type": "team_access_granted", "team_ids": list(granted)})
+    return org
 
 
 def test_slack_removing_a_workspace_from_an_org_wide_install_is_heard_and_written_down(
@@ -74,6 +78,7 @@ def test_slack_removing_a_workspace_from_an_org_wide_install_is_heard_and_writte
             .order_by(AuditEvent.id)
         ).all()
     assert [tuple(row) for row in trail] == [
+        ("team_access_granted", {"team_ids": ["T0NORTH", "T0SOUTH"]}),
         ("team_access_revoked", {"team_ids": ["T0SOUTH"]}),
         ("team_access_granted", {"team_ids": ["T0SOUTH", "T0WEST"]}),
     ]
@@ -119,6 +124,7 @@ def test_an_org_wide_uninstall_stops_the_whole_org_and_an_org_wide_reinstall_ser
         WebClient(token=first, base_url=oauth_bot.slack.api_url).auth_test()
     oauth_bot.slack.installing(enterprise_id="E0GROUP", user_id="W0HR")
     assert install(oauth_bot.events_url).status == 200
+    org.org_event({"type": "team_access_granted", "team_ids": ["T0NORTH", "T0SOUTH"]})  # added anew, as Slack tells
     driver_for(oauth_bot, "T0SOUTH", "E0GROUP", org_wide=True).command("W0SAM", "/resolve", "refund 80 order 42 lost")
     drain_outbox(oauth_bot.runtime.deps, oauth_bot.runtime.sender_client)
 

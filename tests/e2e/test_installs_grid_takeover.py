@@ -63,3 +63,31 @@ def test_an_org_wide_install_serves_a_workspace_with_its_own_install_once_slack_
     assert "order 42" in first.text, "the reminder queued by the workspace's own directory was dropped"
     taken_over = [call.text for call in oauth_bot.slack.messages_to("W0GMGR")]
     assert [("order 43" in text, "order 44" in text) for text in taken_over] == [(True, False), (False, True)]
+
+
+def test_installing_again_in_a_workspace_the_org_took_over_brings_back_no_second_directory(
+    oauth_bot: RunningBot,  # noqa: F811
+) -> None:
+    """A workspace admin installs the app in T0NORTH again after the org took it over: the org goes on serving it
+    while Slack has not removed T0NORTH from the org-wide install; once Slack has, the workspace's own install is
+    its own again."""
+    north = install_in_the_org(oauth_bot, "T0NORTH", NORTH_ORG)
+    oauth_bot.slack.add_user("W0GMGR", "Gus Manager", teams=("T0NORTH",), enterprise_id="E0GROUP")
+    oauth_bot.slack.installing(enterprise_id="E0GROUP", user_id="W0HR")
+    assert install(oauth_bot.events_url).status == 200
+    load_org_and_policy(oauth_bot.sessions, "E0GROUP", GROUP_ORG, oauth_bot.clock.now())
+    org = driver_for(oauth_bot, "T0NORTH", "E0GROUP", org_wide=True)
+    org.org_event({"type": "team_access_granted", "team_ids": ["T0NORTH", "T0SOUTH"]})
+
+    oauth_bot.slack.installing(team_id="T0NORTH", enterprise_id="E0GROUP", user_id="W0HR")
+    assert install(oauth_bot.events_url).status == 200
+    north.command("W0NAGENT", "/resolve", "refund 70 order 43 parcel lost in transit")
+    still_the_orgs = installed(oauth_bot)
+    org.org_event({"type": "team_access_revoked", "team_ids": ["T0NORTH"]})
+    oauth_bot.slack.installing(team_id="T0NORTH", enterprise_id="E0GROUP", user_id="W0HR")
+    assert install(oauth_bot.events_url).status == 200
+
+    assert still_the_orgs == ["E0GROUP"]
+    assert [call.text for call in oauth_bot.slack.messages_to("W0NMGR")] == []
+    assert ["order 43" in call.text for call in oauth_bot.slack.messages_to("W0GMGR")] == [True]
+    assert installed(oauth_bot) == ["E0GROUP", "T0NORTH"], "removed from the org's install, it is its own again"

@@ -1,0 +1,57 @@
+"""Whether a workspace's own install in a Grid org stays taken over by the org's org-wide install.
+
+Once an org admin adds the org-wide install to a workspace that had an install of its own (`team_access_granted`),
+the org serves it and the workspace's own install stops (services/workspaces.py `take_over_granted_workspaces`). The
+takeover holds while the org-wide install is installed and Slack has not removed that workspace from it since
+(`team_access_revoked`): an install made again in the workspace meanwhile must not bring back a second directory of
+the same people, sending them reminders twice. The audit trail says what was taken over and what Slack granted.
+"""
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from models import AuditEvent, Workspace
+
+TAKEN_OVER = "taken_over_by_org_install"
+KEPT_IN_ORG = "install_kept_in_org"
+"""The audit action of an install made again in a workspace the org's org-wide install still serves."""
+GRANTED, REVOKED = "team_access_granted", "team_access_revoked"
+REINSTALLED = "app_reinstalled"
+
+
+def org_still_serving(session: Session, workspace: Workspace) -> Workspace | None:
+    """The org whose org-wide install took this workspace over and still serves it; None if there is none."""
+    if workspace.org_wide or not workspace.enterprise_id or not _was_taken_over(session, workspace):
+        return None
+    org = session.scalar(
+        select(Workspace).where(Workspace.slack_team_id == workspace.enterprise_id, Workspace.org_wide.is_(True))
+    )
+    if org is None or not org.installed:
+        return None
+    return org if _granted_now(session, org, workspace.slack_team_id) else None
+
+
+def _was_taken_over(session: Session, workspace: Workspace) -> bool:
+    taken = select(AuditEvent.id).where(AuditEvent.workspace_id == workspace.id, AuditEvent.action == TAKEN_OVER)
+    return session.scalar(taken.limit(1)) is not None
+
+
+def _granted_now(session: Session, org: Workspace, team_id: str) -> bool:
+    return team_id in granted_teams(session, org)
+
+
+def granted_teams(session: Session, org: Workspace) -> set[str]:
+    """The workspaces the org's org-wide install is in as Slack told it: those the last of Slack's team access
+    changes naming them added to it (`team_access_granted`), not removed from it since (`team_access_revoked`).
+    One added while the app was not listening is missing; those of an earlier install are forgotten at an install made
+    again, which an org admin adds to workspaces anew."""
+    changes = session.execute(
+        select(AuditEvent.action, AuditEvent.details)
+        .where(AuditEvent.workspace_id == org.id, AuditEvent.action.in_((GRANTED, REVOKED, REINSTALLED)))
+        .order_by(AuditEvent.id)
+    ).all()
+    granted: set[str] = set()
+    for action, details in changes:
+        named = set((details or {}).get("team_ids", []))
+        granted = {GRANTED: granted | named, REVOKED: granted - named}.get(action, set())
+    return granted

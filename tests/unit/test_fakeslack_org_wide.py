@@ -1,0 +1,56 @@
+"""An org-wide install in the Slack stand-in reaches only the workspaces an org admin added it to and Slack has not
+removed it from since: Slack adds it to none by itself (`team_access_granted` tells of each addition)."""
+
+from collections.abc import Iterator
+
+import pytest
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from bot.fakeslack import FakeSlack
+from bot.fakeslack.installs import Grant
+
+
+@pytest.fixture
+def slack() -> Iterator[FakeSlack]:
+    with FakeSlack() as fake:
+        fake.add_user("W0NIA", "Nia North", team_id="T0NORTH", enterprise_id="E0GROUP")
+        fake.add_user("W0SAM", "Sam South", team_id="T0SOUTH", enterprise_id="E0GROUP")
+        yield fake
+
+
+@pytest.fixture
+def org(slack: FakeSlack) -> WebClient:
+    token = slack.state.installs.issue_token(Grant(None, "E0GROUP", org_wide=True))
+    return WebClient(token=token, base_url=slack.api_url)
+
+
+def error_of(org: WebClient, method: str, **args: str) -> str:
+    with pytest.raises(SlackApiError) as raised:
+        org.api_call(method, params=args)
+    return str(raised.value.response["error"])
+
+
+def change(slack: FakeSlack, action: str, *team_ids: str) -> None:
+    slack.state.installs.change_team_access("E0GROUP", {"type": action, "team_ids": list(team_ids)})
+
+
+def test_an_org_wide_install_added_to_no_workspace_yet_lists_and_reaches_nobody(
+    slack: FakeSlack, org: WebClient
+) -> None:
+    assert org.auth_teams_list()["teams"] == []
+    assert error_of(org, "users.list", team_id="T0NORTH") == "team_access_not_granted"
+    assert error_of(org, "chat.postMessage", channel="W0NIA", text="hi") == "channel_not_found"
+
+
+def test_an_org_wide_install_reaches_the_workspaces_added_to_it_until_slack_removes_them(
+    slack: FakeSlack, org: WebClient
+) -> None:
+    change(slack, "team_access_granted", "T0NORTH", "T0SOUTH")
+    change(slack, "team_access_revoked", "T0SOUTH")
+
+    assert [team["id"] for team in org.auth_teams_list()["teams"]] == ["T0NORTH"]
+    assert [member["id"] for member in org.users_list(team_id="T0NORTH")["members"]] == ["W0NIA"]
+    assert org.chat_postMessage(channel="W0NIA", text="hi")["ok"]
+    assert error_of(org, "users.list", team_id="T0SOUTH") == "team_access_not_granted"
+    assert error_of(org, "chat.postMessage", channel="W0SAM", text="hi") == "channel_not_found"
