@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from handlers.blocks.departures import DEACTIVATED, REMOVED, left_slack_notice
 from handlers.deps import deps_of
 from handlers.handover import queue_handover_messages
-from handlers.people import known_workspace, of_the_org, of_the_workspace, person_of
+from handlers.people import known_serving_workspace, of_the_org, of_the_workspace, person_of
 from models import Workspace
 from services import outbox
 from services.departures import Departure, follow_slack
@@ -50,7 +50,7 @@ def follow_person(context: BoltContext, person: SlackPerson, how: str) -> None:
     did (handlers/blocks/departures.py): someone no longer in the workspace keeps their old DMs as they are."""
     deps = deps_of(context)
     with deps.sessions.begin() as session:
-        workspace = known_workspace(session, context)
+        workspace = known_serving_workspace(session, context)
         if workspace is None or workspace.uninstalled_at is not None:
             return
         now = deps.now()

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from handlers.delivery import retry_after_seconds
 from handlers.deps import deps_of
 from handlers.payload import MalformedPayload
-from handlers.people import known_workspace
+from handlers.people import known_serving_workspace
 from handlers.timely import TimelyAck
 from handlers.unhandled import answer_unhandled
 from models import Workspace
@@ -176,7 +176,7 @@ def _queued(context: BoltContext, user_id: str, told: str, ref: str, wait: float
     deps = deps_of(context)
     now = deps.now()
     with deps.sessions.begin() as session:
-        workspace = known_workspace(session, context)
+        workspace = known_serving_workspace(session, context)
         addressed = None if workspace is None else _addressed(session, context, workspace, user_id, ref, anonymous)
         if workspace is None or addressed is None:
             return False

@@ -75,8 +75,16 @@ def _once_committed(session: Session, action: Callable[[], None]) -> None:
 
 
 def known_workspace(session: Session, context: BoltContext) -> Workspace | None:
-    """The workspace a request belongs to, as `request_workspace` finds it, without adding one the database lacks."""
+    """The workspace a request was made under, without adding one the database lacks: the install's own, for what
+    happens to that install (uninstalled, tokens revoked)."""
     return directory.find_workspace(session, _scope_key(context))
+
+
+def known_serving_workspace(session: Session, context: BoltContext) -> Workspace | None:
+    """The workspace that serves a request, as `request_workspace` finds it (the org, for one Slack still sends
+    through a workspace's own install the org took over), without adding one the database lacks."""
+    made_under = known_workspace(session, context)
+    return None if made_under is None else workspaces.serving(session, made_under)
 
 
 def _scope_key(context: BoltContext) -> str:

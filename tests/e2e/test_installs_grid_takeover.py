@@ -4,8 +4,11 @@ serves it until then, and the org's from then on: one directory of its people, n
 
 from datetime import timedelta
 
+from sqlalchemy import select
+
 from bot.fakeslack.browser import install
 from handlers.jobs.drain_outbox import drain_outbox
+from models import Employee
 from services import directory, outbox
 from tests.conftest import RunningBot
 from tests.e2e.test_installs import load_org_and_policy, oauth_bot  # noqa: F401
@@ -91,3 +94,24 @@ def test_installing_again_in_a_workspace_the_org_took_over_brings_back_no_second
     assert [call.text for call in oauth_bot.slack.messages_to("W0NMGR")] == []
     assert ["order 43" in call.text for call in oauth_bot.slack.messages_to("W0GMGR")] == [True]
     assert installed(oauth_bot) == ["E0GROUP", "T0NORTH"], "removed from the org's install, it is its own again"
+
+
+def test_someone_slack_deactivates_through_a_workspaces_own_install_after_the_takeover_leaves_the_org(
+    oauth_bot: RunningBot,  # noqa: F811
+) -> None:
+    north = install_in_the_org(oauth_bot, "T0NORTH", NORTH_ORG)
+    oauth_bot.slack.add_user("W0GMGR", "Gus Manager", teams=("T0NORTH",), enterprise_id="E0GROUP")
+    oauth_bot.slack.installing(enterprise_id="E0GROUP", user_id="W0HR")
+    assert install(oauth_bot.events_url).status == 200
+    load_org_and_policy(oauth_bot.sessions, "E0GROUP", GROUP_ORG, oauth_bot.clock.now())
+    org = driver_for(oauth_bot, "T0NORTH", "E0GROUP", org_wide=True)
+    org.org_event({"type": "team_access_granted", "team_ids": ["T0NORTH"]})
+
+    assert north.user_change("W0NAGENT", deleted=True).status == 200  # Slack still sends it through the old install
+
+    with oauth_bot.sessions() as session:
+        org_directory = directory.find_workspace(session, "E0GROUP")
+        assert org_directory is not None
+        in_the_org = select(Employee).where(Employee.workspace_id == org_directory.id, Employee.slack_id == "W0NAGENT")
+        ned = session.scalars(in_the_org).one()
+        assert not ned.active, "the org's directory, which serves Ned, still has him after Slack deactivated him"
