@@ -234,7 +234,7 @@ def submit_nomination(
         ack(**field_errors(blocks.PEOPLE, str(error), names))
         return
     except DomainError as error:
-        ack(**field_errors(blocks.REASON, str(error), names))
+        ack(**field_errors(blocks.STORY if error.field == "story" else blocks.REASON, str(error), names))
         return
     ack()
     with reported(body, client=client, done="Your nomination was recorded", context=context):

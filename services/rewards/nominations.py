@@ -25,6 +25,8 @@ DUPLICATE_WINDOW = timedelta(minutes=1)
 MAX_REASON = 2000
 MAX_NOMINEES = 10
 STORY_WINDOW = timedelta(days=30)
+STORY_STATUSES = ("within", "approved")
+"""A fix a nomination may point at: logged within the boundaries, or approved."""
 
 
 class NomineeRefused(NotAllowed):
@@ -111,7 +113,7 @@ def nominate(
     for nominee in nominees:
         check_item_limit(session, item, nominator, nominee, now)
         _check_duplicate(session, nominator, nominee, item, reason, now)
-    resolution = _resolution(session, workspace, request.resolution_id, nominees)
+    resolution = _resolution(session, workspace, request.resolution_id, nominees, now)
     made = [
         _write(session, workspace, nominator, nominee, item, reason, request, resolution, now) for nominee in nominees
     ]
@@ -203,15 +205,23 @@ def _duplicate_message(nominee_name: str) -> str:
 
 
 def _resolution(
-    session: Session, workspace: Workspace, resolution_id: int | None, nominees: list[Employee]
+    session: Session, workspace: Workspace, resolution_id: int | None, nominees: list[Employee], now: datetime
 ) -> Resolution | None:
+    """The story as it is now, not as the form listed it: one declined (or undone, or grown too old) since the form
+    opened may no longer be linked, as `recent_stories` would no longer offer it."""
     if resolution_id is None:
         return None
     resolution = session.get(Resolution, resolution_id)
     if resolution is None or resolution.workspace_id != workspace.id:
-        raise NotFound(f"There is no customer story (resolution #{resolution_id}) here.")
+        raise NotFound(f"There is no customer story (resolution #{resolution_id}) here.", field="story")
     if resolution.employee_id not in {nominee.id for nominee in nominees}:
-        raise InvalidInput("Link a customer story of the person you nominate, not someone else's.")
+        raise InvalidInput("Link a customer story of the person you nominate, not someone else's.", field="story")
+    if resolution.status not in STORY_STATUSES or resolution.created_at < now - STORY_WINDOW:
+        raise InvalidInput(
+            "That customer story can't be linked any more: it was declined, or is over 30 days old. "
+            "Pick another story or leave it out.",
+            field="story",
+        )
     return resolution
 
 
@@ -271,7 +281,7 @@ def recent_stories(
             Resolution.workspace_id == workspace.id,
             Resolution.employee_id != nominator.id,
             Resolution.created_at >= now - STORY_WINDOW,
-            Resolution.status.in_(("within", "approved")),
+            Resolution.status.in_(STORY_STATUSES),
         )
         .order_by(Resolution.created_at.desc())
         .limit(limit)
