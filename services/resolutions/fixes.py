@@ -90,8 +90,8 @@ def categories_for(session: Session, employee: Employee) -> tuple[ActivePolicy, 
 
 
 def categories_to_log(session: Session, employee: Employee) -> tuple[ActivePolicy, dict[str, BoundaryRule]]:
-    """`categories_for` a person about to log a fix: nobody once they have left."""
-    directory.require_active(employee)
+    """`categories_for` a person about to log a fix: nobody once they have left, and no guest."""
+    directory.require_member(employee)
     return categories_for(session, employee)
 
 
@@ -111,7 +111,7 @@ def log_resolution(
 
     `policy` is what `categories_for` returned, when the caller already has it.
     """
-    directory.require_active(employee)
+    directory.require_member(employee)
     active, rules = policy or categories_for(session, employee)
     rule = rules.get(request.category.lower())
     if rule is None:
@@ -286,8 +286,8 @@ def allowance_for(session: Session, employee: Employee, now: datetime) -> tuple[
 
 
 def allowance_to_log(session: Session, employee: Employee, now: datetime) -> tuple[ActivePolicy, list[AllowanceLine]]:
-    """`allowance_for` a person who may still log fixes: nobody once they have left."""
-    directory.require_active(employee)
+    """`allowance_for` a person who may still log fixes: nobody once they have left, and no guest."""
+    directory.require_member(employee)
     return allowance_for(session, employee, now)
 
 

@@ -98,7 +98,7 @@ def nominate(
     now: datetime,
 ) -> NominationOutcome:
     """Check every rule first, then write: shout-outs are granted at once, tangible rewards wait for approval."""
-    directory.require_active(nominator)
+    directory.require_member(nominator)
     policy = reward_policy(session, workspace)
     item = policy.catalog.get(request.item_key)
     if item is None:
@@ -166,12 +166,18 @@ def _nominee(
     if slack_id == bot_user_id or (person is not None and person.is_bot):
         raise NomineeRefused("Bots can't receive recognition. Name a colleague.")
     found = directory.find_employee(session, workspace, slack_id)
+    if (found is not None and found.slack_guest) or (person is not None and person.guest):
+        raise NomineeRefused(
+            f"<@{slack_id}> is a guest of this Slack workspace, not one of its members, so they can't be nominated."
+        )
     if found is not None and found.active:
         return found
     if found is not None or person is None or not person.exists:
         raise NomineeRefused(f"<@{slack_id}> is not an active member of this workspace, so they can't be nominated.")
     newcomer = directory.identify(session, workspace=workspace, slack_id=slack_id, name=person.name, now=now).employee
-    directory.update_slack_profile(newcomer, name=person.name, email=person.email, tz=person.tz, now=now)
+    directory.update_slack_profile(
+        newcomer, name=person.name, email=person.email, tz=person.tz, now=now, guest=person.guest
+    )
     return newcomer
 
 
