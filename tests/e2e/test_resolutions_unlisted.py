@@ -42,3 +42,13 @@ def test_once_hr_lists_them_their_fixes_within_the_limits_are_logged_at_once(bot
 
     assert "Logged your *refund* of $20" in reply.text
     assert statuses(bot) == ["pending", "within"]
+
+
+def test_the_notification_of_a_fix_waiting_for_the_admins_names_them_not_a_manager(bot: RunningBot) -> None:
+    load_org_and_policy(bot.sessions, bot.clock.now())
+    bot.slack.add_user("U0NEWBIE", "Nora Newbie", email="nora@example.com")
+
+    bot.driver.command("U0NEWBIE", "/resolve", "refund 20 order 7 arrived late")
+
+    [told] = bot.slack.calls("response_url")
+    assert told.args["text"] == "Sent your refund of $20 to Ada Admin to decide."
