@@ -52,3 +52,16 @@ def test_the_notification_of_a_fix_waiting_for_the_admins_names_them_not_a_manag
 
     [told] = bot.slack.calls("response_url")
     assert told.args["text"] == "Sent your refund of $20 to Ada Admin to decide."
+
+
+def test_boundaries_tell_someone_the_org_file_does_not_list_that_the_admins_decide_every_fix(bot: RunningBot) -> None:
+    load_org_and_policy(bot.sessions, bot.clock.now())
+    bot.slack.add_user("U0NEWBIE", "Nora Newbie", email="nora@example.com")
+    bot.driver.command("U0NEWBIE", "/boundaries")
+
+    unlisted = bot.driver.command("U0NEWBIE", "/boundaries").text
+    listed = bot.driver.command("U0AGENT1", "/boundaries").text
+
+    assert "every fix you log goes to the admins to decide" in unlisted
+    assert "Inside them, fix it and log it" not in unlisted
+    assert "Inside them, fix it and log it with `/resolve`; nobody needs to approve." in listed
