@@ -160,3 +160,31 @@ def test_a_request_an_admin_let_wait_goes_to_the_other_admins_not_up_the_admins_
         resolution = session.scalars(select(Resolution)).one()
         assert (resolution.status, resolution.decider.slack_id) == ("pending", "U0ADMIN2")
 
+
+LONG_CHAIN = """slack_id,name,team,role,manager_slack_id,email,tz,profile
+U9ADMIN,Ada Admin,Ops,admin,,,UTC,
+U9VP,Vic Vee,Ops,manager,U9ADMIN,,UTC,
+U9DIR,Dan Dir,Ops,manager,U9VP,,UTC,
+U9MGR,Bea Boss,Ops,manager,U9DIR,,UTC,
+U9AGENT,Bo Agent,Ops,frontline,U9MGR,,UTC,agent
+"""
+
+
+def test_a_request_the_manager_let_wait_steps_over_their_boss_who_left_to_the_next_one_up(bot: RunningBot) -> None:
+    for user, name in [("U9ADMIN", "Ada Admin"), ("U9VP", "Vic Vee"), ("U9DIR", "Dan Dir"), ("U9MGR", "Bea Boss")]:
+        bot.slack.add_user(user, name)
+    bot.slack.add_user("U9AGENT", "Bo Agent")
+    load_org(bot.sessions, bot.clock.now(), LONG_CHAIN)
+    load_policy(bot.sessions, bot.clock.now())
+    bot.driver.user_change("U9DIR", deleted=True)  # Dan left Slack: the org file still has him between Bea and Vic
+    bot.driver.command("U9AGENT", "/resolve", "refund 80 order 42 parcel lost in transit")
+    deps, client = bot.runtime.deps, bot.runtime.app.client
+    for _ in range(2):
+        bot.clock.advance(timedelta(hours=25))
+        follow_up_pending_requests(deps, client)
+    drain_outbox(deps, client)
+
+    [escalation] = [c for c in bot.slack.calls("chat.postMessage") if "waited too long" in c.text]
+    assert escalation.args["channel"] == "U9VP" and "waited too long for Bea Boss" in escalation.text
+    with bot.sessions() as session:
+        assert session.scalars(select(Resolution)).one().decider.slack_id == "U9VP"
