@@ -244,6 +244,12 @@ def managers_above(employee: Employee) -> list[Employee]:
     return chain
 
 
+def answers_to(person: Employee, boss: Employee) -> bool:
+    """Whether `boss` is above `person` in the manager chain: nobody decides a request or approves a reward for
+    someone they answer to, when anyone else can."""
+    return any(above.id == boss.id for above in managers_above(person))
+
+
 def direct_reports(session: Session, manager_id: int) -> list[Employee]:
     """A manager's active direct reports (the team an anonymous author hides in)."""
     return list(session.scalars(select(Employee).where(Employee.manager_id == manager_id, Employee.active)))

@@ -89,4 +89,5 @@ def _one_level_up(session: Session, resolution: Resolution, decider: Employee | 
         return [manager]
     workspace = session.get_one(Workspace, resolution.workspace_id)
     excluded = {resolution.employee_id, decider.id if decider else None}
-    return [admin for admin in directory.active_admins(session, workspace) if admin.id not in excluded]
+    admins = [admin for admin in directory.active_admins(session, workspace) if admin.id not in excluded]
+    return [admin for admin in admins if not directory.answers_to(admin, resolution.employee)] or admins[:1]

@@ -250,14 +250,15 @@ def _over_per_incident(rule: BoundaryRule, amount: Decimal, earlier: Decimal, mo
 
 
 def deciders_for(session: Session, employee: Employee) -> list[Employee]:
-    """Who decides a request outside the boundaries: the manager, else the admins (never the requester)."""
+    """Who decides a request outside the boundaries: the manager, else the admins (never the requester), those who
+    do not report to the requester; when every other admin does, the first of them (nobody else can)."""
     if employee.manager is not None and employee.manager.active:
         return [employee.manager]
     admins = directory.active_admins(session, _workspace(session, employee))
     others = [a for a in admins if a.id != employee.id]
     if not others:
         raise NotFound(ONLY_ADMIN if len(others) < len(admins) else NO_DECIDER)
-    return others
+    return [a for a in others if not directory.answers_to(a, employee)] or others[:1]
 
 
 NOT_LISTED = (
