@@ -22,6 +22,7 @@ from handlers.people import (
     action_caller,
     command_caller,
     labelled,
+    learn_from_slack,
     learn_if_wanted,
     person_labels,
     request_workspace,
@@ -114,9 +115,10 @@ def nominate_one_liner(
     deps = deps_of(context)
     skip = {command["user_id"], context.bot_user_id}
     unknown: list[str] = []
+    vet = False
 
     def reply(text: str) -> None:
-        if unknown:
+        if unknown or vet:
             respond(text=text, response_type="ephemeral")
         else:
             ack(text=text)
@@ -126,15 +128,17 @@ def nominate_one_liner(
             identity = command_caller(session, context, command)
             known = directory.names_of(session, identity.workspace, form.nominees)
             unknown = strangers(form.nominees, known, skip=skip)
-            done = (
-                None if unknown else _nominate(session, deps, context, identity.workspace, identity.employee, form, {})
-            )
+            vet = identity.may_be_a_guest  # Slack says whether the caller is a guest before they nominate
+            mine = identity.workspace, identity.employee
+            done = None if unknown or vet else _nominate(session, deps, context, *mine, form, {})
         if done is None:
             ack()
+            if vet:
+                learn_from_slack(client, deps, identity.employee)
             people = slack_people(client, context, unknown, person_labels(context))
             with deps.sessions.begin() as session:
-                identity = command_caller(session, context, command)
-                done = _nominate(session, deps, context, identity.workspace, identity.employee, form, people)
+                again = command_caller(session, context, command)
+                done = _nominate(session, deps, context, again.workspace, again.employee, form, people)
     except DomainError as error:
         reply(f":warning: {error}")
         return
@@ -142,7 +146,8 @@ def nominate_one_liner(
     reply(with_newcomer_note(confirmation(outcome), identity))
     with reported(command, respond, done="Your nomination was recorded"):
         send_now(deps, client, messages)
-        learn_if_wanted(client, deps, identity)
+        if not vet:
+            learn_if_wanted(client, deps, identity)
 
 
 def _nominate(
@@ -234,7 +239,7 @@ def submit_nomination(
         ack(**field_errors(blocks.PEOPLE, str(error), names))
         return
     except DomainError as error:
-        ack(**field_errors(blocks.REASON, str(error), names))
+        ack(**field_errors(blocks.STORY if error.field == "story" else blocks.REASON, str(error), names))
         return
     ack()
     with reported(body, client=client, done="Your nomination was recorded", context=context):

@@ -210,6 +210,7 @@ def person_of(slack_id: str, user: dict[str, Any]) -> SlackPerson:
         name=profile.get("real_name") or user.get("real_name") or user.get("name") or slack_id,
         email=profile.get("email") or None,
         tz=user.get("tz"),
+        guest=bool(user.get("is_restricted") or user.get("is_ultra_restricted")),
     )
 
 
@@ -236,5 +237,7 @@ def learn_from_slack(client: WebClient, deps: Deps, employee: Employee) -> None:
         fresh = session.get(Employee, employee.id)
         if fresh is not None:
             named = person.name if person.name != employee.slack_id else None
-            if directory.update_slack_profile(fresh, name=named, email=person.email, tz=person.tz, now=deps.now()):
+            if directory.update_slack_profile(
+                fresh, name=named, email=person.email, tz=person.tz, now=deps.now(), guest=person.guest
+            ):
                 directory.profile_updated(session, fresh)

@@ -2,11 +2,14 @@
 
 import re
 import unicodedata
+from collections.abc import Callable
 from decimal import Decimal
+from functools import partial
 from typing import Any
 
 from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
+from sqlalchemy.orm import Session
 
 from handlers import payload
 from handlers.blocks import resolutions as blocks
@@ -15,8 +18,16 @@ from handlers.commands import Usage, is_help
 from handlers.delivery import Outgoing, queue, send_now
 from handlers.deps import deps_of
 from handlers.errors import reported
-from handlers.people import NEW_EMPLOYEE_NOTE, action_caller, command_caller, labelled, learn_if_wanted
+from handlers.people import (
+    NEW_EMPLOYEE_NOTE,
+    action_caller,
+    command_caller,
+    labelled,
+    learn_from_slack,
+    learn_if_wanted,
+)
 from models.resolution import CUSTOMER_OUTCOMES
+from services.directory import Identity
 from services.errors import DomainError, InvalidInput
 from services.money import (
     continues_amount,
@@ -26,6 +37,7 @@ from services.money import (
     parse_amount,
     without_trailing_punctuation,
 )
+from services.outbox import Claimed
 from services.policy.versions import BoundaryRule
 from services.resolutions import fixes as resolutions
 from services.resolutions.fixes import Logged, ResolutionRequest
@@ -152,29 +164,44 @@ def resolve_command(
     if not text:
         open_resolve_modal(ack, command, context, client, respond)
         return
+    answer: Callable[..., object] = ack  # until Slack must be asked about the caller: then after the ack
     try:
         with deps.sessions.begin() as session:
             identity = command_caller(session, context, command)
-            policy = resolutions.categories_to_log(session, identity.employee)
-            line = read_one_liner(labelled(session, context, identity.workspace, text), policy[1])
-            logged = resolutions.log_resolution(
-                session,
-                employee=identity.employee,
-                request=to_request(line, policy[1][line.category], policy[0].policy.currency),
-                now=deps.now(),
-                policy=policy,
-            )
-            reply = blocks.confirmation(logged)
-            requests = queue(
-                session, workspace_id=logged.resolution.workspace_id, messages=approval_requests(logged), now=deps.now()
-            )
+            done = None if identity.may_be_a_guest else _log_one_liner(session, context, identity, text)
+        if done is None:  # Slack says whether they are a guest, after the ack; then they are answered
+            ack()
+            answer = partial(respond, response_type="ephemeral")
+            learn_from_slack(client, deps, identity.employee)
+            with deps.sessions.begin() as session:
+                done = _log_one_liner(session, context, command_caller(session, context, command), text)
     except DomainError as error:
-        ack(text=USAGE.text(str(error)) if isinstance(error, SHOWN_WITH_USAGE) else f":warning: {error}")
+        answer(text=USAGE.text(str(error)) if isinstance(error, SHOWN_WITH_USAGE) else f":warning: {error}")
         return
-    ack(text=blocks.confirmation_text(logged), blocks=_with_note(reply, identity.newly_added))
+    logged, requests = done
+    answer(text=blocks.confirmation_text(logged), blocks=_with_note(blocks.confirmation(logged), identity.newly_added))
     with reported(command, respond, done=LOGGED):
         send_now(deps, client, requests)
-        learn_if_wanted(client, deps, identity)
+        if answer is ack:  # Slack was not asked about them yet
+            learn_if_wanted(client, deps, identity)
+
+
+def _log_one_liner(
+    session: Session, context: BoltContext, identity: Identity, text: str
+) -> tuple[Logged, list[Claimed]]:
+    """Log a fix typed in one line, and queue the requests it causes."""
+    now = deps_of(context).now()
+    policy = resolutions.categories_to_log(session, identity.employee)
+    line = read_one_liner(labelled(session, context, identity.workspace, text), policy[1])
+    logged = resolutions.log_resolution(
+        session,
+        employee=identity.employee,
+        request=to_request(line, policy[1][line.category], policy[0].policy.currency),
+        now=now,
+        policy=policy,
+    )
+    requests = queue(session, workspace_id=logged.resolution.workspace_id, messages=approval_requests(logged), now=now)
+    return logged, requests
 
 
 def _with_note(content: list[Block], newly_added: bool) -> list[Block]:
@@ -198,6 +225,7 @@ def open_resolve_modal(
     ack()
     with reported(command, respond):
         client.views_open(trigger_id=command["trigger_id"], view=blocks.resolve_modal(rules, active.policy.currency))
+        learn_if_wanted(client, deps, identity)  # whether a newcomer is a guest is known by the time they submit
 
 
 def submit_resolve_modal(

@@ -54,7 +54,9 @@ def follow_slack(session: Session, *, workspace: Workspace, person: SlackPerson,
     if not employee.active and employee.left_slack_at is not None:
         _came_back(session, workspace, employee, now)
     named = person.name if person.name != person.slack_id else None
-    if directory.update_slack_profile(employee, name=named, email=person.email, tz=person.tz, now=now):
+    if directory.update_slack_profile(
+        employee, name=named, email=person.email, tz=person.tz, now=now, guest=person.guest
+    ):
         directory.profile_updated(session, employee)
     return None
 

@@ -29,6 +29,12 @@ class Identity:
         (their day and month for the limits, when their digest and pulse reach them)."""
         return self.newly_added or self.employee.tz is None
 
+    @property
+    def may_be_a_guest(self) -> bool:
+        """Someone the org file does not list, whom Slack was never asked about: before they act, Slack must say
+        whether they are a guest of the workspace (HR lists employees, never guests)."""
+        return not self.employee.in_directory and self.employee.slack_guest is None
+
 
 class Named(Protocol):
     """Anyone a message names: a directory entry, or the digest's read of one."""
@@ -57,6 +63,8 @@ class SlackPerson:
     name: str = ""
     email: str | None = None
     tz: str | None = None
+    guest: bool = False
+    """A guest of the workspace (Slack's `is_restricted`; a single-channel guest is `is_ultra_restricted` too)."""
 
 
 # Every request runs these two: built once, since building a statement costs more than running it.
@@ -157,11 +165,20 @@ def lock_people(session: Session, people: list[Employee]) -> None:
 
 
 def update_slack_profile(
-    employee: Employee, *, name: str | None, email: str | None, tz: str | None, now: datetime
+    employee: Employee,
+    *,
+    name: str | None,
+    email: str | None,
+    tz: str | None,
+    now: datetime,
+    guest: bool | None = None,
 ) -> bool:
     """Fill what Slack knows and the directory does not; the directory's own values win. A time zone the org file
-    does not give follows Slack's (someone who moved, or travels with Slack setting theirs). True if it changed."""
+    does not give follows Slack's (someone who moved, or travels with Slack setting theirs); whether they are a guest
+    is always Slack's to say. True if it changed."""
     changed = False
+    if guest is not None and employee.slack_guest is not guest:
+        employee.slack_guest, changed = guest, True
     if name and not employee.in_directory and employee.name != name:
         employee.name, changed = name, True
     if email and not employee.email:
@@ -183,6 +200,11 @@ NO_LONGER_ACTIVE = (
     "If that is a mistake, ask HR to add you back to the org file."
 )
 
+GUEST_REFUSED = (
+    "Slack shows you as a guest of this workspace, not one of its members, so Latitude is not for you: guests log "
+    "no fixes, nominate nobody and get no pulse polls. If you work here, ask your Slack admin to make you a member."
+)
+
 
 INSTALLED = select(Workspace).where(Workspace.uninstalled_at.is_(None)).order_by(Workspace.id)
 """The workspaces the app is installed in: scheduled work runs for these only (an uninstalled one's would all go
@@ -199,6 +221,14 @@ def require_active(employee: Employee) -> None:
         raise NotAllowed(NO_LONGER_ACTIVE)
 
 
+def require_member(employee: Employee) -> None:
+    """`require_active`, and no guest of the Slack workspace: a guest is no employee, with no limits to fix within
+    and no place in recognition."""
+    require_active(employee)
+    if employee.slack_guest:
+        raise NotAllowed(GUEST_REFUSED)
+
+
 def acts_as(employee: Employee, roles: tuple[str, ...]) -> bool:
     """Whether this person holds one of these roles now: someone who left holds none."""
     return employee.active and employee.role in roles
@@ -212,6 +242,12 @@ def managers_above(employee: Employee) -> list[Employee]:
         seen.add(current.id)
         current = current.manager
     return chain
+
+
+def answers_to(person: Employee, boss: Employee) -> bool:
+    """Whether `boss` is above `person` in the manager chain: nobody decides a request or approves a reward for
+    someone they answer to, when anyone else can."""
+    return any(above.id == boss.id for above in managers_above(person))
 
 
 def direct_reports(session: Session, manager_id: int) -> list[Employee]:

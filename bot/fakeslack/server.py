@@ -16,6 +16,7 @@ from bot.fakeslack.faults import HANG_UP, Fault
 from bot.fakeslack.installs import CLIENT_ID, CLIENT_SECRET, Grant, Installer
 from bot.fakeslack.manifest import manifest_scopes
 from bot.fakeslack.pauses import Pause
+from bot.fakeslack.people import Guest, Person, user_object
 from bot.fakeslack.socket_mode import SocketModeServer
 from bot.fakeslack.state import APP_TOKEN, BOT_TOKEN, BOT_USER_ID, TEAM_ID, Call, SlackState, dm_channel
 from bot.fakeslack.transport import RESPOND_PATH, make_http_server
@@ -100,22 +101,14 @@ class FakeSlack:
         enterprise_id: str | None = None,
         teams: tuple[str, ...] = (),
         connected_to: tuple[str, ...] = (),
+        guest: Guest = None,
     ) -> None:
         """A person of the workspace `team_id` (default: the first one); in a Grid org, of `teams` too. `connected_to`:
-        workspaces they share a Slack Connect channel with, whose `users.info` finds them (as of their own team)."""
+        workspaces they share a Slack Connect channel with, whose `users.info` finds them (as of their own team).
+        `guest`: a guest account, not a member (`people.user_object`)."""
         home = team_id or (teams[0] if teams else self.team_id)
-        self.state.users[user_id] = {
-            "id": user_id,
-            "team_id": home,
-            "teams": list(teams or (home,)),
-            "enterprise_id": enterprise_id,
-            "name": name.lower().replace(" ", "."),
-            "real_name": name,
-            "tz": tz,
-            "is_bot": is_bot,
-            "deleted": deleted,
-            "profile": {"real_name": name, "display_name": name.split()[0], "email": email or ""},
-        }
+        person = Person(name, tz=tz, email=email, is_bot=is_bot, deleted=deleted, guest=guest)
+        self.state.users[user_id] = user_object(user_id, person, home=home, teams=teams, enterprise_id=enterprise_id)
         if enterprise_id:
             grid = {"id": user_id, "enterprise_id": enterprise_id, "teams": list(teams or (home,))}
             self.state.users[user_id]["enterprise_user"] = grid

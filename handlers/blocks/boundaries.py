@@ -15,6 +15,11 @@ CATEGORY_BUDGET = MESSAGE_TEXT - 1_500
 """Characters for the categories: the rest is for the header and the notes around them."""
 SHORTENED = "Descriptions left out to fit one message: `/boundaries <category>` shows a category in full."
 LEFT_OUT = "`/boundaries <category>` shows any of them."
+INSIDE = "Inside them, fix it and log it with `/resolve`; nobody needs to approve."
+NOT_LISTED_YET = (
+    "They are not yours yet: the org file does not list you, so *every fix you log goes to the admins to decide*, "
+    "however small. Ask HR to add you; from then on, inside these limits nobody needs to approve."
+)
 
 
 def limits_words(rule: BoundaryRule, currency: str) -> str:
@@ -41,9 +46,8 @@ def boundaries(lines: list[AllowanceLine], currency: str, version: int, employee
     When their descriptions would not fit one message, they are left out; past that, the list is cut and
     says how many categories `/boundaries <category>` still shows.
     """
-    header = (
-        f"*Your boundaries* (profile `{escape_mrkdwn(employee.boundary_profile)}`, policy version {version}). "
-        "Inside them, fix it and log it with `/resolve`; nobody needs to approve."
+    header = f"*Your boundaries* (profile `{escape_mrkdwn(employee.boundary_profile)}`, policy version {version}). " + (
+        INSIDE if employee.in_directory else NOT_LISTED_YET
     )
     rows = [category_words(line, currency) for line in lines]
     shortened = _length(rows) > CATEGORY_BUDGET

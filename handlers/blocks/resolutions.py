@@ -173,7 +173,8 @@ def history_blocks(history: list[Resolution]) -> list[Block]:
 def confirmation_text(logged: Logged) -> str:
     """The notification (and what screen readers read) of a fix logged: which fix, and where it went."""
     what = fix_words(logged.resolution)
-    return f"Logged your {what}." if logged.within else f"Sent your {what} to your manager to decide."
+    deciders = " or ".join(escape_mrkdwn(person.name) for person in logged.deciders)  # the admins, when no manager
+    return f"Logged your {what}." if logged.within else f"Sent your {what} to {deciders} to decide."
 
 
 def fix_words(r: Resolution) -> str:

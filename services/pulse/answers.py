@@ -133,7 +133,7 @@ def _has_commented(session: Session, pulse_round: PulseRound, employee: Employee
 def _round_for_answer(
     session: Session, workspace: Workspace, employee: Employee, round_id: int | None, now: datetime
 ) -> PulseRound:
-    directory.require_active(employee)  # who left answers no more: what they gave before stays counted
+    directory.require_member(employee)  # who left (or is a guest) answers no more: what they gave before stays counted
     # A shared lock: closing takes the round's row for update, so no answer slips in while it seals.
     pulse_round = (
         open_round(session, workspace)
@@ -177,7 +177,7 @@ def record_answer(
     questions), the receipt marked answered (no row: not asked), the person's answers so far, one write.
     Someone who left answers no more, with the buttons still in their DM as with `/pulse`.
     """
-    directory.require_active(employee)
+    directory.require_member(employee)
     pulse_round = _round_of_question(session, question_id)
     question = next((asked for asked in pulse_round.questions if asked.id == question_id), None)
     if question is None or pulse_round.workspace_id != workspace.id:

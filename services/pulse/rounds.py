@@ -219,8 +219,10 @@ def round_starters(session: Session, workspace: Workspace) -> list[Employee]:
 
 
 def invitable(session: Session, workspace: Workspace, roles: tuple[str, ...] | None = None) -> list[Employee]:
-    """Everyone active in the workspace (only those holding one of `roles`, if given)."""
-    people = select(Employee).where(Employee.workspace_id == workspace.id, Employee.active)
+    """Everyone active in the workspace but its guests (only those holding one of `roles`, if given)."""
+    people = select(Employee).where(
+        Employee.workspace_id == workspace.id, Employee.active, Employee.slack_guest.is_not(True)
+    )
     if roles is not None:
         people = people.where(Employee.role.in_(roles))
     return list(session.scalars(people.order_by(Employee.id)))

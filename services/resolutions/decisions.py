@@ -43,8 +43,8 @@ _COUNT_FOR_ADMIN, _COUNT_FOR_MANAGER = (
 def may_decide(resolution: Resolution, decider: Employee) -> bool:
     if decider.id == resolution.employee_id or decider.workspace_id != resolution.workspace_id or not decider.active:
         return False
-    if decider.role == "admin":
-        return True
+    if decider.role == "admin":  # not for their own boss, unless nobody else could (`fixes.deciders_for`)
+        return decider.id == resolution.decider_id or not directory.answers_to(decider, resolution.employee)
     return decider.id in (resolution.decider_id, resolution.employee.manager_id)
 
 
@@ -61,6 +61,9 @@ def decidable(session: Session, *, resolution_id: int, decider: Employee) -> Res
         raise NotAllowed(directory.NO_LONGER_ACTIVE)
     if not may_decide(resolution, decider):
         waits_on = f" It waits on {escape_mrkdwn(resolution.decider.name)}." if resolution.decider else ""
+        if decider.role == "admin":
+            boss = escape_mrkdwn(resolution.employee.name)
+            raise NotAllowed(f"You report to {boss}, so another admin decides this.{waits_on} Nothing changed.")
         raise NotAllowed(
             f"Only {escape_mrkdwn(resolution.employee.name)}'s manager or an admin can decide this "
             f"request.{waits_on} Nothing changed."

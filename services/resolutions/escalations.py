@@ -79,12 +79,15 @@ def _follow_up(session: Session, resolution: Resolution, wait: timedelta, now: d
 
 
 def _one_level_up(session: Session, resolution: Resolution, decider: Employee | None) -> list[Employee]:
-    """The decider's manager while the request climbs the requester's own chain; else (an admin deciding for
-    someone without a manager) the other admins: an admin's manager is nobody above the requester."""
+    """The decider's nearest active manager (one who left is stepped over) while the request climbs the
+    requester's own chain; else (an admin deciding for someone without a manager, or nobody active above) the other
+    admins: an admin's manager is nobody above the requester."""
     chain = managers_above(resolution.employee)
-    manager = decider.manager if decider is not None and decider in chain else None
-    if manager is not None and manager.active and manager.id != resolution.employee_id:
+    above = chain[chain.index(decider) + 1 :] if decider is not None and decider in chain else []
+    manager = next((boss for boss in above if boss.active and boss.id != resolution.employee_id), None)
+    if manager is not None:
         return [manager]
     workspace = session.get_one(Workspace, resolution.workspace_id)
     excluded = {resolution.employee_id, decider.id if decider else None}
-    return [admin for admin in directory.active_admins(session, workspace) if admin.id not in excluded]
+    admins = [admin for admin in directory.active_admins(session, workspace) if admin.id not in excluded]
+    return [admin for admin in admins if not directory.answers_to(admin, resolution.employee)] or admins[:1]

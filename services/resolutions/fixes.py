@@ -90,8 +90,8 @@ def categories_for(session: Session, employee: Employee) -> tuple[ActivePolicy, 
 
 
 def categories_to_log(session: Session, employee: Employee) -> tuple[ActivePolicy, dict[str, BoundaryRule]]:
-    """`categories_for` a person about to log a fix: nobody once they have left."""
-    directory.require_active(employee)
+    """`categories_for` a person about to log a fix: nobody once they have left, and no guest."""
+    directory.require_member(employee)
     return categories_for(session, employee)
 
 
@@ -111,7 +111,7 @@ def log_resolution(
 
     `policy` is what `categories_for` returned, when the caller already has it.
     """
-    directory.require_active(employee)
+    directory.require_member(employee)
     active, rules = policy or categories_for(session, employee)
     rule = rules.get(request.category.lower())
     if rule is None:
@@ -250,14 +250,15 @@ def _over_per_incident(rule: BoundaryRule, amount: Decimal, earlier: Decimal, mo
 
 
 def deciders_for(session: Session, employee: Employee) -> list[Employee]:
-    """Who decides a request outside the boundaries: the manager, else the admins (never the requester)."""
+    """Who decides a request outside the boundaries: the manager, else the admins (never the requester), those who
+    do not report to the requester; when every other admin does, the first of them (nobody else can)."""
     if employee.manager is not None and employee.manager.active:
         return [employee.manager]
     admins = directory.active_admins(session, _workspace(session, employee))
     others = [a for a in admins if a.id != employee.id]
     if not others:
         raise NotFound(ONLY_ADMIN if len(others) < len(admins) else NO_DECIDER)
-    return others
+    return [a for a in others if not directory.answers_to(a, employee)] or others[:1]
 
 
 NOT_LISTED = (
@@ -286,8 +287,8 @@ def allowance_for(session: Session, employee: Employee, now: datetime) -> tuple[
 
 
 def allowance_to_log(session: Session, employee: Employee, now: datetime) -> tuple[ActivePolicy, list[AllowanceLine]]:
-    """`allowance_for` a person who may still log fixes: nobody once they have left."""
-    directory.require_active(employee)
+    """`allowance_for` a person who may still log fixes: nobody once they have left, and no guest."""
+    directory.require_member(employee)
     return allowance_for(session, employee, now)
 
 

@@ -26,7 +26,7 @@ def approver_for(session: Session, nominee: Employee, nominator: Employee) -> Em
         return candidate
     hr_team = hr_people(session, nominee.workspace_id)
     for fallback in hr_team:
-        if fallback.id not in excluded:
+        if fallback.id not in excluded and not directory.answers_to(fallback, nominee):
             return fallback
     above = (
         "they have no manager on file"
@@ -34,6 +34,7 @@ def approver_for(session: Session, nominee: Employee, nominator: Employee) -> Em
         else "no manager above them can (they are you, them, or no longer active)"
     )
     hr = "besides the two of you" if directory.acts_as(nominee, HR_ROLES) else "besides you"
+    hr = f"{hr} who does not report to them"
     hr = hr if hr_team else "in the directory"
     raise NotAllowed(
         f"Nobody can approve a reward for {directory.name_of(nominee)}: {above}, and there is no HR person or "

@@ -25,6 +25,8 @@ DUPLICATE_WINDOW = timedelta(minutes=1)
 MAX_REASON = 2000
 MAX_NOMINEES = 10
 STORY_WINDOW = timedelta(days=30)
+STORY_STATUSES = ("within", "approved")
+"""A fix a nomination may point at: logged within the boundaries, or approved."""
 
 
 class NomineeRefused(NotAllowed):
@@ -96,7 +98,7 @@ def nominate(
     now: datetime,
 ) -> NominationOutcome:
     """Check every rule first, then write: shout-outs are granted at once, tangible rewards wait for approval."""
-    directory.require_active(nominator)
+    directory.require_member(nominator)
     policy = reward_policy(session, workspace)
     item = policy.catalog.get(request.item_key)
     if item is None:
@@ -111,7 +113,7 @@ def nominate(
     for nominee in nominees:
         check_item_limit(session, item, nominator, nominee, now)
         _check_duplicate(session, nominator, nominee, item, reason, now)
-    resolution = _resolution(session, workspace, request.resolution_id, nominees)
+    resolution = _resolution(session, workspace, request.resolution_id, nominees, now)
     made = [
         _write(session, workspace, nominator, nominee, item, reason, request, resolution, now) for nominee in nominees
     ]
@@ -164,12 +166,18 @@ def _nominee(
     if slack_id == bot_user_id or (person is not None and person.is_bot):
         raise NomineeRefused("Bots can't receive recognition. Name a colleague.")
     found = directory.find_employee(session, workspace, slack_id)
+    if (found is not None and found.slack_guest) or (person is not None and person.guest):
+        raise NomineeRefused(
+            f"<@{slack_id}> is a guest of this Slack workspace, not one of its members, so they can't be nominated."
+        )
     if found is not None and found.active:
         return found
     if found is not None or person is None or not person.exists:
         raise NomineeRefused(f"<@{slack_id}> is not an active member of this workspace, so they can't be nominated.")
     newcomer = directory.identify(session, workspace=workspace, slack_id=slack_id, name=person.name, now=now).employee
-    directory.update_slack_profile(newcomer, name=person.name, email=person.email, tz=person.tz, now=now)
+    directory.update_slack_profile(
+        newcomer, name=person.name, email=person.email, tz=person.tz, now=now, guest=person.guest
+    )
     return newcomer
 
 
@@ -203,15 +211,23 @@ def _duplicate_message(nominee_name: str) -> str:
 
 
 def _resolution(
-    session: Session, workspace: Workspace, resolution_id: int | None, nominees: list[Employee]
+    session: Session, workspace: Workspace, resolution_id: int | None, nominees: list[Employee], now: datetime
 ) -> Resolution | None:
+    """The story as it is now, not as the form listed it: one declined (or undone, or grown too old) since the form
+    opened may no longer be linked, as `recent_stories` would no longer offer it."""
     if resolution_id is None:
         return None
     resolution = session.get(Resolution, resolution_id)
     if resolution is None or resolution.workspace_id != workspace.id:
-        raise NotFound(f"There is no customer story (resolution #{resolution_id}) here.")
+        raise NotFound(f"There is no customer story (resolution #{resolution_id}) here.", field="story")
     if resolution.employee_id not in {nominee.id for nominee in nominees}:
-        raise InvalidInput("Link a customer story of the person you nominate, not someone else's.")
+        raise InvalidInput("Link a customer story of the person you nominate, not someone else's.", field="story")
+    if resolution.status not in STORY_STATUSES or resolution.created_at < now - STORY_WINDOW:
+        raise InvalidInput(
+            "That customer story can't be linked any more: it was declined, or is over 30 days old. "
+            "Pick another story or leave it out.",
+            field="story",
+        )
     return resolution
 
 
@@ -271,7 +287,7 @@ def recent_stories(
             Resolution.workspace_id == workspace.id,
             Resolution.employee_id != nominator.id,
             Resolution.created_at >= now - STORY_WINDOW,
-            Resolution.status.in_(("within", "approved")),
+            Resolution.status.in_(STORY_STATUSES),
         )
         .order_by(Resolution.created_at.desc())
         .limit(limit)

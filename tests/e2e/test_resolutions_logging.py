@@ -318,6 +318,7 @@ def test_resolve_help_shows_usage(ready: RunningBot) -> None:
 
 
 def test_without_a_policy_the_employee_is_told_who_can_load_one(bot: RunningBot) -> None:
+    load_org(bot.sessions, bot.clock.now())
     reply = bot.driver.command("U0AGENT1", "/resolve", "refund 45 order 1 late")
 
     assert "No policy is loaded yet" in reply.text

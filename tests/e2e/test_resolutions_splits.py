@@ -15,7 +15,7 @@ def test_a_refund_split_into_small_ones_for_one_order_goes_to_the_manager_once_p
 
     assert [r.status for r in resolutions(bot)] == ["within", "within", "pending", "pending"]
     assert "per-incident limit $50 (with this customer's other `refund` fixes in 24 hours, $75)" in replies[2].text
-    assert "Sent your refund of $25 to your manager to decide" in replies[3].text
+    assert "Sent your refund of $25 to Maya Manager to decide" in replies[3].text
 
 
 def test_two_colleagues_splitting_one_fee_between_them_are_one_incident(bot: RunningBot) -> None:

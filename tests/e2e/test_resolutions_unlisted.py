@@ -19,12 +19,14 @@ def test_a_fix_by_someone_the_org_file_does_not_list_waits_for_an_admin_however_
     load_org_and_policy(bot.sessions, bot.clock.now())
     bot.slack.add_user("U0NEWBIE", "Nora Newbie", email="nora@example.com")
 
-    reply = bot.driver.command("U0NEWBIE", "/resolve", "refund 20 order 7 arrived late")
+    bot.driver.command("U0NEWBIE", "/resolve", "refund 20 order 7 arrived late")
 
-    assert statuses(bot) == ["pending"], reply.text
-    assert "sent it to Ada Admin to decide" in reply.text
-    assert "the org file does not list" in reply.text
-    assert "Until HR adds you to the org file, every fix you log goes to the admins to decide" in reply.text
+    [told] = bot.slack.calls("response_url")  # once Slack was asked whether they are a guest
+    reply = told.text
+    assert statuses(bot) == ["pending"], reply
+    assert "sent it to Ada Admin to decide" in reply
+    assert "the org file does not list" in reply
+    assert "Until HR adds you to the org file, every fix you log goes to the admins to decide" in reply
     [request] = bot.slack.calls("chat.postMessage", channel="U0ADMIN")
     assert "needs your decision" in request.text
     assert "the org file does not list" in str(request.args["blocks"])
@@ -40,3 +42,26 @@ def test_once_hr_lists_them_their_fixes_within_the_limits_are_logged_at_once(bot
 
     assert "Logged your *refund* of $20" in reply.text
     assert statuses(bot) == ["pending", "within"]
+
+
+def test_the_notification_of_a_fix_waiting_for_the_admins_names_them_not_a_manager(bot: RunningBot) -> None:
+    load_org_and_policy(bot.sessions, bot.clock.now())
+    bot.slack.add_user("U0NEWBIE", "Nora Newbie", email="nora@example.com")
+
+    bot.driver.command("U0NEWBIE", "/resolve", "refund 20 order 7 arrived late")
+
+    [told] = bot.slack.calls("response_url")
+    assert told.args["text"] == "Sent your refund of $20 to Ada Admin to decide."
+
+
+def test_boundaries_tell_someone_the_org_file_does_not_list_that_the_admins_decide_every_fix(bot: RunningBot) -> None:
+    load_org_and_policy(bot.sessions, bot.clock.now())
+    bot.slack.add_user("U0NEWBIE", "Nora Newbie", email="nora@example.com")
+    bot.driver.command("U0NEWBIE", "/boundaries")
+
+    unlisted = bot.driver.command("U0NEWBIE", "/boundaries").text
+    listed = bot.driver.command("U0AGENT1", "/boundaries").text
+
+    assert "every fix you log goes to the admins to decide" in unlisted
+    assert "Inside them, fix it and log it" not in unlisted
+    assert "Inside them, fix it and log it with `/resolve`; nobody needs to approve." in listed

@@ -370,3 +370,31 @@ def test_the_modal_refusing_a_reward_at_its_monthly_most_keeps_when_it_frees_up_
     assert "Lee Senior has already received or been put forward for Coffee & cake voucher for the whole" in error
     assert "2 times this month, the most the catalog allows." in error
     assert error.endswith("or this one again from Tuesday 31 March at 17:00 Los Angeles time."), error
+
+
+def test_a_customer_story_that_aged_out_while_the_form_was_open_is_refused_on_the_story_field(
+    ready: RunningBot,
+) -> None:
+    with ready.sessions.begin() as session:
+        old = ready.clock.now() - timedelta(days=30) + timedelta(minutes=5)
+        story = add_story(session, "U0AGENT3", "Rebooked a stranded family", old)
+    ready.driver.command("U0AGENT1", "/nominate")
+    [opened] = ready.slack.calls("views.open")
+    assert "Ines Agent: Rebooked a stranded family" in opened.text
+    ready.clock.advance(timedelta(minutes=10))
+
+    reply = ready.driver.submit(
+        "U0AGENT1",
+        opened.args["view"],
+        {
+            blocks.PEOPLE: ["U0AGENT3"],
+            blocks.REWARD: "shoutout",
+            blocks.REASON: "went the extra mile",
+            blocks.STORY: str(story.id),
+        },
+    )
+
+    assert reply.json["response_action"] == "errors"
+    assert "can't be linked any more" in reply.json["errors"][blocks.STORY]
+    with ready.sessions() as session:
+        assert nominations(session) == []

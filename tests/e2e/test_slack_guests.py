@@ -1,0 +1,98 @@
+"""Guests of the Slack workspace (Slack's `is_restricted`, `is_ultra_restricted` for a single-channel guest) are no
+employees: they log no fixes, nominate nobody, are nominated by nobody and get no pulse polls, and are told why."""
+
+from datetime import UTC, datetime
+
+from sqlalchemy import select
+
+from models import Employee, Nomination, Resolution
+from tests.conftest import RunningBot
+from tests.e2e.test_pulse_rounds import tick
+from tests.helpers import load_org_and_policy
+from tests.pulse_org import load_pulse_org
+from tests.rewards_helpers import set_up
+
+SUNDAY = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
+
+
+def nothing_written(bot: RunningBot) -> bool:
+    with bot.sessions() as session:
+        return not session.scalars(select(Resolution)).all() and not session.scalars(select(Nomination)).all()
+
+
+def test_a_guests_first_fix_is_refused_after_slack_says_they_are_a_guest(bot: RunningBot) -> None:
+    load_org_and_policy(bot.sessions, bot.clock.now())
+    bot.slack.add_user("U0GUEST", "Gil Guest", guest="single-channel")
+
+    reply = bot.driver.command("U0GUEST", "/resolve", "refund 20 order 7 arrived late")
+
+    assert reply.body == ""
+    [told] = bot.slack.calls("response_url")
+    assert "Slack shows you as a guest of this workspace" in told.args["text"]
+    assert nothing_written(bot)
+    assert bot.slack.calls("chat.postMessage", channel="U0ADMIN") == [], "no admin is asked to decide a guest's fix"
+
+
+def test_a_guest_who_used_latitude_before_is_refused_at_once_and_boundaries_say_why(bot: RunningBot) -> None:
+    load_org_and_policy(bot.sessions, bot.clock.now())
+    bot.slack.add_user("U0GUEST", "Gil Guest", guest="multi-channel")
+    bot.driver.command("U0GUEST", "/resolve", "refund 20 order 7 arrived late")
+
+    reply = bot.driver.command("U0GUEST", "/resolve", "refund 20 order 8 arrived late")
+    shown = bot.driver.command("U0GUEST", "/boundaries")
+
+    assert "Slack shows you as a guest of this workspace" in reply.text
+    assert "Slack shows you as a guest of this workspace" in shown.text
+    assert nothing_written(bot)
+
+
+def test_a_member_newcomer_still_logs_a_fix_for_the_admins(bot: RunningBot) -> None:
+    load_org_and_policy(bot.sessions, bot.clock.now())
+    bot.slack.add_user("U0NEWBIE", "Nora Newbie")
+
+    bot.driver.command("U0NEWBIE", "/resolve", "refund 20 order 7 arrived late")
+
+    [told] = bot.slack.calls("response_url")
+    assert "sent it to Ada Admin to decide" in told.text
+    with bot.sessions() as session:
+        assert session.scalars(select(Employee.slack_guest).where(Employee.slack_id == "U0NEWBIE")).one() is False
+
+
+def test_a_guest_cannot_nominate(bot: RunningBot) -> None:
+    set_up(bot.sessions, bot.clock.now())
+    bot.slack.add_user("U0GUEST", "Gil Guest", guest="multi-channel")
+
+    bot.driver.command("U0GUEST", "/nominate", "<@U0AGENT1|sam> thanks for the help")
+
+    [told] = bot.slack.calls("response_url")
+    assert "Slack shows you as a guest of this workspace" in told.args["text"]
+    assert nothing_written(bot)
+
+
+def test_a_guest_cannot_be_nominated(bot: RunningBot) -> None:
+    set_up(bot.sessions, bot.clock.now())
+    bot.slack.add_user("U0GUEST", "Gil Guest", guest="single-channel")
+
+    bot.driver.command("U0AGENT1", "/nominate", "<@U0GUEST|gil> thanks for the help")
+
+    [told] = bot.slack.calls("response_url")
+    assert "is a guest of this Slack workspace" in told.args["text"]
+    assert nothing_written(bot)
+    assert bot.slack.messages_to("U0GUEST") == []
+
+
+def test_a_guest_who_used_latitude_gets_no_pulse_poll_and_a_member_newcomer_does(bot: RunningBot) -> None:
+    bot.clock.set(SUNDAY)
+    load_pulse_org(bot.sessions, SUNDAY, east_tz="Europe/London", west_tz="Europe/London")
+    bot.slack.add_user("U0GUEST", "Gil Guest", tz="Europe/London", guest="multi-channel")
+    bot.slack.add_user("U0NEWBIE", "Nora Newbie", tz="Europe/London")
+    for person in ("U0GUEST", "U0NEWBIE"):
+        bot.driver.command(person, "/rewards")
+
+    for hour in (datetime(2026, 3, 1, 20, 0, tzinfo=UTC), datetime(2026, 3, 2, 10, 0, tzinfo=UTC)):
+        bot.clock.set(hour)
+        tick(bot)
+
+    asked = {call.channel for call in bot.slack.calls("chat.postMessage")}
+    assert "U0NEWBIE" in asked
+    assert "U0GUEST" not in asked
