@@ -201,8 +201,9 @@ NO_LONGER_ACTIVE = (
 )
 
 GUEST_REFUSED = (
-    "Slack shows you as a guest of this workspace, not one of its members, so Latitude is not for you: guests log "
-    "no fixes, nominate nobody and get no pulse polls. If you work here, ask your Slack admin to make you a member."
+    "Slack shows you as a guest of this workspace, and HR's org file does not list you, so Latitude is not for you: "
+    "such guests log no fixes, nominate nobody and get no pulse polls. If you work here, ask HR to add you to the "
+    "org file (or your Slack admin to make you a member)."
 )
 
 
@@ -222,11 +223,17 @@ def require_active(employee: Employee) -> None:
 
 
 def require_member(employee: Employee) -> None:
-    """`require_active`, and no guest of the Slack workspace: a guest is no employee, with no limits to fix within
-    and no place in recognition."""
+    """`require_active`, and no guest of the Slack workspace the org file leaves out: such a guest is no employee,
+    with no limits to fix within and no place in recognition."""
     require_active(employee)
-    if employee.slack_guest:
+    if unlisted_guest(employee):
         raise NotAllowed(GUEST_REFUSED)
+
+
+def unlisted_guest(employee: Employee) -> bool:
+    """A guest of the Slack workspace whom the org file does not list. One it lists is staff, whatever Slack calls
+    them (an outsourced agent invited as a guest): HR wrote their limits down."""
+    return bool(employee.slack_guest) and not employee.in_directory
 
 
 def acts_as(employee: Employee, roles: tuple[str, ...]) -> bool:

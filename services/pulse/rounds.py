@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Select, delete, exists, func, literal, select, update
+from sqlalchemy import Select, delete, exists, func, literal, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -219,9 +219,12 @@ def round_starters(session: Session, workspace: Workspace) -> list[Employee]:
 
 
 def invitable(session: Session, workspace: Workspace, roles: tuple[str, ...] | None = None) -> list[Employee]:
-    """Everyone active in the workspace but its guests (only those holding one of `roles`, if given)."""
+    """Everyone active in the workspace but the guests the org file leaves out (only those holding one of `roles`,
+    if given)."""
     people = select(Employee).where(
-        Employee.workspace_id == workspace.id, Employee.active, Employee.slack_guest.is_not(True)
+        Employee.workspace_id == workspace.id,
+        Employee.active,
+        or_(Employee.slack_guest.is_not(True), Employee.in_directory),
     )
     if roles is not None:
         people = people.where(Employee.role.in_(roles))

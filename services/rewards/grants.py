@@ -120,7 +120,7 @@ def history(
         allowance=policy.allowance_per_month,
         allowance_left=allowance_left(session, policy, employee, now=now),
         renews_at=next_month_start(now),
-        may_nominate=employee.active and not employee.slack_guest,
+        may_nominate=employee.active and not directory.unlisted_guest(employee),
         received_total=session.scalar(select(func.count()).select_from(RewardGrant).where(*mine_received)) or 0,
         given_total=session.scalar(select(func.count()).select_from(Nomination).where(*mine_given)) or 0,
     )
@@ -245,5 +245,5 @@ def summary(session: Session, *, workspace: Workspace, employee: Employee, now: 
         allowance_left=max(policy.allowance_per_month - int(given or 0), 0),
         renews_at=next_month_start(now),
         latest=[Shoutout(nominator, recipient, reason) for nominator, recipient, reason in latest],
-        may_nominate=employee.active and not employee.slack_guest,
+        may_nominate=employee.active and not directory.unlisted_guest(employee),
     )

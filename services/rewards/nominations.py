@@ -166,9 +166,11 @@ def _nominee(
     if slack_id == bot_user_id or (person is not None and person.is_bot):
         raise NomineeRefused("Bots can't receive recognition. Name a colleague.")
     found = directory.find_employee(session, workspace, slack_id)
-    if (found is not None and found.slack_guest) or (person is not None and person.guest):
+    guest = (found is not None and bool(found.slack_guest)) or (person is not None and person.guest)
+    if guest and not (found is not None and found.in_directory):  # one the org file lists is staff
         raise NomineeRefused(
-            f"<@{slack_id}> is a guest of this Slack workspace, not one of its members, so they can't be nominated."
+            f"<@{slack_id}> is a guest of this Slack workspace whom HR's org file does not list, "
+            "so they can't be nominated."
         )
     if found is not None and found.active:
         return found

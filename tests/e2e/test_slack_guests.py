@@ -96,3 +96,18 @@ def test_a_guest_who_used_latitude_gets_no_pulse_poll_and_a_member_newcomer_does
     asked = {call.channel for call in bot.slack.calls("chat.postMessage")}
     assert "U0NEWBIE" in asked
     assert "U0GUEST" not in asked
+
+
+def test_a_guest_the_org_file_lists_is_staff_who_logs_fixes_and_is_nominated(bot: RunningBot) -> None:
+    set_up(bot.sessions, bot.clock.now())
+    bot.slack.add_user("U0AGENT1", "Sam Agent", tz="America/New_York", guest="multi-channel")
+    bot.driver.user_change("U0AGENT1")  # an outsourced agent HR listed, invited to Slack as a guest
+
+    fixed = bot.driver.command("U0AGENT1", "/resolve", "refund 20 order 7 arrived late")
+    bot.driver.command("U0AGENT2", "/nominate", "<@U0AGENT1|sam> thanks for the help")
+
+    assert "guest" not in fixed.text
+    with bot.sessions() as session:
+        assert session.scalars(select(Employee.slack_guest).where(Employee.slack_id == "U0AGENT1")).one() is True
+        assert [status for status in session.scalars(select(Resolution.status))] == ["within"]
+        assert len(session.scalars(select(Nomination)).all()) == 1
