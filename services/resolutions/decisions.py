@@ -21,14 +21,19 @@ _DECIDABLE = (
     .with_for_update(of=Resolution)
 )
 WAITING_SHOWN = 20
-_PENDING_FOR_ADMIN = and_(
+_PENDING_NOT_OWN = and_(
     Resolution.workspace_id == bindparam("workspace_id"),
     Resolution.status == "pending",
     Resolution.employee_id != bindparam("decider_id"),
 )
+_PENDING_FOR_ADMIN = and_(  # not their own bosses', unless sent to them (`may_decide`)
+    _PENDING_NOT_OWN,
+    (Resolution.decider_id == bindparam("decider_id"))
+    | Resolution.employee_id.not_in(bindparam("bosses", expanding=True)),
+)
 _REPORTS = select(Employee.id).where(Employee.manager_id == bindparam("decider_id"))
 _PENDING_FOR_MANAGER = and_(
-    _PENDING_FOR_ADMIN, (Resolution.decider_id == bindparam("decider_id")) | Resolution.employee_id.in_(_REPORTS)
+    _PENDING_NOT_OWN, (Resolution.decider_id == bindparam("decider_id")) | Resolution.employee_id.in_(_REPORTS)
 )
 _WAITING_FOR_ADMIN, _WAITING_FOR_MANAGER = (
     select(Resolution).where(pending).order_by(Resolution.created_at, Resolution.id).limit(WAITING_SHOWN)
@@ -114,7 +119,9 @@ def waiting_for(session: Session, decider: Employee) -> Waiting:
     if not decider.active:
         return Waiting([], 0)
     admin = decider.role == "admin"
-    params = {"workspace_id": decider.workspace_id, "decider_id": decider.id}
+    params: dict[str, object] = {"workspace_id": decider.workspace_id, "decider_id": decider.id}
+    if admin:
+        params["bosses"] = [boss.id for boss in directory.managers_above(decider)]
     oldest = list(session.scalars(_WAITING_FOR_ADMIN if admin else _WAITING_FOR_MANAGER, params))
     if len(oldest) < WAITING_SHOWN:
         return Waiting(oldest, len(oldest), admin)

@@ -1,5 +1,7 @@
 """Nobody decides a request, or approves a reward, for someone they report to, when anyone else can."""
 
+import json
+
 from sqlalchemy import select
 
 from models import Nomination, Resolution
@@ -38,3 +40,20 @@ def test_a_reward_for_the_admin_hr_reports_to_is_not_sent_to_hr_to_approve(bot: 
     assert bot.slack.calls("chat.postMessage", channel="U0HR") == []
     with bot.sessions() as session:
         assert session.scalars(select(Nomination)).all() == []
+
+
+def test_an_admins_home_lists_no_request_of_their_own_boss_and_the_other_admins_does(bot: RunningBot) -> None:
+    for user, name in [("U0CEO", "Cleo Chief"), ("U0OPS", "Otto Ops"), ("U0ADMIN", "Ada Admin")]:
+        bot.slack.add_user(user, name)
+    load_org(bot.sessions, bot.clock.now(), ADMIN_UNDER_ANOTHER_TEAM)
+    load_policy(bot.sessions, bot.clock.now())
+    bot.driver.command("U0CEO", "/resolve", "refund 900 order 42 parcel lost in transit")
+    bot.driver.command("U0OPS", "/resolve", "refund 800 order 43 parcel lost in transit")
+
+    homes = {}
+    for admin in ("U0ADMIN", "U0ADMIN2"):
+        bot.driver.open_home(admin)
+        homes[admin] = json.dumps(bot.slack.calls("views.publish")[-1].args["view"])
+
+    assert "order 42" not in homes["U0ADMIN"] and "order 43" not in homes["U0ADMIN"], "Ada reports to both"
+    assert "order 42" in homes["U0ADMIN2"] and "order 43" in homes["U0ADMIN2"]
