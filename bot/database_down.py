@@ -76,7 +76,7 @@ def _told_through(response_url: object, apology: str) -> bool:
     if not isinstance(response_url, str) or not response_url.startswith(("https://", "http://")):
         return False
     try:
-        response = WebhookClient(response_url, timeout=RESPONSE_URL_TIMEOUT).send(
+        response = WebhookClient(response_url, timeout=RESPONSE_URL_TIMEOUT, retry_handlers=[]).send(
             text=apology, response_type="ephemeral", replace_original=False
         )
     except OSError as error:  # Slack out of reach too: the 503 still marks the click as failed

@@ -20,7 +20,14 @@ DEFAULT_LOCK_TIMEOUT = 60
 
 
 SECRET_SETTINGS = frozenset(
-    {"slack_bot_token", "slack_signing_secret", "slack_app_token", "relay_secret", "slack_client_secret"}
+    {
+        "slack_bot_token",
+        "slack_signing_secret",
+        "slack_app_token",
+        "relay_secret",
+        "relay_secret_previous",
+        "slack_client_secret",
+    }
 )
 
 
@@ -71,7 +78,9 @@ class Settings:
         if name in SECRET_SETTINGS and value:
             return "'***'"
         if name == "database_url":
-            return repr(make_url(value).render_as_string(hide_password=True))
+            url = make_url(value)
+            query = {key: "***" if key == "password" else part for key, part in url.query.items()}
+            return repr(url.set(query=query).render_as_string(hide_password=True))
         return repr(value)
 
     @property
