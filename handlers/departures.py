@@ -17,9 +17,9 @@ from sqlalchemy.orm import Session
 from handlers.blocks.departures import DEACTIVATED, REMOVED, left_slack_notice
 from handlers.deps import deps_of
 from handlers.handover import queue_handover_messages
-from handlers.people import known_serving_workspace, of_the_org, of_the_workspace, person_of
+from handlers.people import known_workspace, of_the_org, of_the_workspace, person_of
 from models import Workspace
-from services import outbox
+from services import outbox, workspaces
 from services.departures import Departure, follow_slack
 from services.directory import SlackPerson
 
@@ -50,9 +50,12 @@ def follow_person(context: BoltContext, person: SlackPerson, how: str) -> None:
     did (handlers/blocks/departures.py): someone no longer in the workspace keeps their old DMs as they are."""
     deps = deps_of(context)
     with deps.sessions.begin() as session:
-        workspace = known_serving_workspace(session, context)
+        made_under = known_workspace(session, context)
+        workspace = None if made_under is None else workspaces.serving(session, made_under)
         if workspace is None or workspace.uninstalled_at is not None:
             return
+        if how == REMOVED and workspace is not made_under:
+            return  # still of the org that serves them: leaving one of its workspaces is not leaving Latitude
         now = deps.now()
         departure = follow_slack(session, workspace=workspace, person=person, now=now)
         if departure is None:

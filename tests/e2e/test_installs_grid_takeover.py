@@ -115,3 +115,24 @@ def test_someone_slack_deactivates_through_a_workspaces_own_install_after_the_ta
         in_the_org = select(Employee).where(Employee.workspace_id == org_directory.id, Employee.slack_id == "W0NAGENT")
         ned = session.scalars(in_the_org).one()
         assert not ned.active, "the org's directory, which serves Ned, still has him after Slack deactivated him"
+
+
+def test_someone_removed_through_its_own_install_from_a_workspace_the_org_took_over_stays_while_in_the_org(
+    oauth_bot: RunningBot,  # noqa: F811
+) -> None:
+    north = install_in_the_org(oauth_bot, "T0NORTH", NORTH_ORG)  # Ned works in T0NORTH and T0SOUTH
+    oauth_bot.slack.add_user("W0GMGR", "Gus Manager", teams=("T0NORTH", "T0SOUTH"), enterprise_id="E0GROUP")
+    oauth_bot.slack.installing(enterprise_id="E0GROUP", user_id="W0HR")
+    assert install(oauth_bot.events_url).status == 200
+    load_org_and_policy(oauth_bot.sessions, "E0GROUP", GROUP_ORG, oauth_bot.clock.now())
+    org = driver_for(oauth_bot, "T0NORTH", "E0GROUP", org_wide=True)
+    org.org_event({"type": "team_access_granted", "team_ids": ["T0NORTH", "T0SOUTH"]})
+
+    assert north.event(oauth_bot.slack.remove_from_workspace("W0NAGENT", "T0NORTH")).status == 200
+
+    with oauth_bot.sessions() as session:
+        org_directory = directory.find_workspace(session, "E0GROUP")
+        assert org_directory is not None
+        in_the_org = select(Employee).where(Employee.workspace_id == org_directory.id, Employee.slack_id == "W0NAGENT")
+        assert session.scalars(in_the_org).one().active, "Ned still works in T0SOUTH, which the org serves"
+    assert oauth_bot.slack.messages_to("W0HR") == []
