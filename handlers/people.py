@@ -215,11 +215,12 @@ def person_of(slack_id: str, user: dict[str, Any]) -> SlackPerson:
 
 
 def learn_if_wanted(client: WebClient, deps: Deps, identity: Identity) -> None:
-    """After the ack: what Slack knows of a newcomer, or of someone without a time zone (`slack_profile_wanted`).
+    """After the ack: what Slack knows of a newcomer, of someone without a time zone (`slack_profile_wanted`), or
+    of someone the org file does not list whom Slack was never asked whether they are a guest (`may_be_a_guest`).
 
     Not after a pulse answer or a suggestion: the profile's update would time-stamp who acted then.
     """
-    if identity.slack_profile_wanted:
+    if identity.slack_profile_wanted or identity.may_be_a_guest:
         learn_from_slack(client, deps, identity.employee)
 
 

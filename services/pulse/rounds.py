@@ -219,12 +219,12 @@ def round_starters(session: Session, workspace: Workspace) -> list[Employee]:
 
 
 def invitable(session: Session, workspace: Workspace, roles: tuple[str, ...] | None = None) -> list[Employee]:
-    """Everyone active in the workspace but the guests the org file leaves out (only those holding one of `roles`,
-    if given)."""
+    """Everyone active in the workspace but the guests the org file leaves out, and those it leaves out whom Slack was
+    not yet asked about (only those holding one of `roles`, if given)."""
     people = select(Employee).where(
         Employee.workspace_id == workspace.id,
         Employee.active,
-        or_(Employee.slack_guest.is_not(True), Employee.in_directory),
+        or_(Employee.in_directory, Employee.slack_guest.is_(False)),
     )
     if roles is not None:
         people = people.where(Employee.role.in_(roles))

@@ -3,7 +3,7 @@ employees: they log no fixes, nominate nobody, are nominated by nobody and get n
 
 from datetime import UTC, datetime
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from models import Employee, Nomination, Resolution
 from tests.conftest import RunningBot
@@ -111,3 +111,39 @@ def test_a_guest_the_org_file_lists_is_staff_who_logs_fixes_and_is_nominated(bot
         assert session.scalars(select(Employee.slack_guest).where(Employee.slack_id == "U0AGENT1")).one() is True
         assert [status for status in session.scalars(select(Resolution.status))] == ["within"]
         assert len(session.scalars(select(Nomination)).all()) == 1
+
+
+def known_before_anyone_asked(bot: RunningBot, slack_id: str) -> None:
+    """Someone the directory knew before Latitude asked Slack about guests (or when Slack did not answer then)."""
+    bot.driver.command(slack_id, "/rewards")
+    with bot.sessions.begin() as session:
+        session.execute(update(Employee).where(Employee.slack_id == slack_id).values(slack_guest=None))
+
+
+def test_a_guest_known_before_anyone_asked_is_asked_when_the_form_opens_and_cannot_log_through_it(
+    bot: RunningBot,
+) -> None:
+    load_org_and_policy(bot.sessions, bot.clock.now())
+    bot.slack.add_user("U0GUEST", "Gil Guest", guest="multi-channel")
+    known_before_anyone_asked(bot, "U0GUEST")
+
+    bot.driver.command("U0GUEST", "/resolve")
+    form = bot.slack.calls("views.open")[-1].args["view"]
+    values = {"category": "credit", "amount": "20", "summary": "Sorry for the wait", "outcome": "happy"}
+    bot.driver.submit("U0GUEST", form, values)
+
+    assert nothing_written(bot)
+
+
+def test_someone_unlisted_whom_slack_was_never_asked_about_gets_no_pulse_poll(bot: RunningBot) -> None:
+    bot.clock.set(SUNDAY)
+    load_pulse_org(bot.sessions, SUNDAY, east_tz="Europe/London", west_tz="Europe/London")
+    bot.slack.add_user("U0GUEST", "Gil Guest", tz="Europe/London", guest="multi-channel")
+    known_before_anyone_asked(bot, "U0GUEST")
+
+    for hour in (datetime(2026, 3, 1, 20, 0, tzinfo=UTC), datetime(2026, 3, 2, 10, 0, tzinfo=UTC)):
+        bot.clock.set(hour)
+        tick(bot)
+
+    asked = {call.channel for call in bot.slack.calls("chat.postMessage")}
+    assert asked and "U0GUEST" not in asked
