@@ -20,14 +20,8 @@ DEFAULT_LOCK_TIMEOUT = 60
 
 
 SECRET_SETTINGS = frozenset(
-    {
-        "slack_bot_token",
-        "slack_signing_secret",
-        "slack_app_token",
-        "relay_secret",
-        "relay_secret_previous",
-        "slack_client_secret",
-    }
+    {"slack_bot_token", "slack_signing_secret", "slack_app_token", "relay_secret", "relay_secret_previous"}
+    | {"slack_client_secret"}
 )
 
 
@@ -69,7 +63,7 @@ class Settings:
     """How long a workspace's data is kept after an uninstall, before `workspace purge` may delete it."""
 
     def __repr__(self) -> str:
-        """Secrets as `***` and the database URL without its password: a traceback or a debugger shows settings."""
+        """Secrets as `***`, the database URL without its password (nor `?password=`): tracebacks show settings."""
         shown = ", ".join(f"{field.name}={self._shown(field.name)}" for field in fields(self))
         return f"Settings({shown})"
 
@@ -78,9 +72,7 @@ class Settings:
         if name in SECRET_SETTINGS and value:
             return "'***'"
         if name == "database_url":
-            url = make_url(value)
-            query = {key: "***" if key == "password" else part for key, part in url.query.items()}
-            return repr(url.set(query=query).render_as_string(hide_password=True))
+            return repr(make_url(value).difference_update_query(["password"]).render_as_string(hide_password=True))
         return repr(value)
 
     @property

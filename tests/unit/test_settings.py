@@ -159,5 +159,5 @@ def test_settings_shown_in_a_traceback_or_a_debugger_keep_their_secrets() -> Non
 
     assert "s3cret" not in shown
     assert "slack_bot_token='***'" in shown and "relay_secret='***'" in shown
-    assert "database_url='postgresql+psycopg://latitude:***@db.example:5432/latitude?password=%2A%2A%2A'" in shown
+    assert "database_url='postgresql+psycopg://latitude:***@db.example:5432/latitude'" in shown
     assert "slack_team_id=None" in shown and "listener_threads=32" in shown
