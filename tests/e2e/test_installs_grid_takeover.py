@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
+from bot.fakeslack import SlackDriver
 from bot.fakeslack.browser import install
 from handlers.jobs.drain_outbox import drain_outbox
 from models import Employee
@@ -96,16 +97,24 @@ def test_installing_again_in_a_workspace_the_org_took_over_brings_back_no_second
     assert installed(oauth_bot) == ["E0GROUP", "T0NORTH"], "removed from the org's install, it is its own again"
 
 
+def taken_over(bot: RunningBot, teams: tuple[str, ...]) -> SlackDriver:
+    """T0NORTH's own install, then the org-wide install granted `teams` (Gus works in them): the driver of T0NORTH's
+    own install, through which Slack may still send."""
+    north = install_in_the_org(bot, "T0NORTH", NORTH_ORG)
+    bot.slack.add_user("W0GMGR", "Gus Manager", teams=teams, enterprise_id="E0GROUP")
+    bot.slack.installing(enterprise_id="E0GROUP", user_id="W0HR")
+    assert install(bot.events_url).status == 200
+    load_org_and_policy(bot.sessions, "E0GROUP", GROUP_ORG, bot.clock.now())
+    driver_for(bot, "T0NORTH", "E0GROUP", org_wide=True).org_event(
+        {"type": "team_access_granted", "team_ids": list(teams)}
+    )
+    return north
+
+
 def test_someone_slack_deactivates_through_a_workspaces_own_install_after_the_takeover_leaves_the_org(
     oauth_bot: RunningBot,  # noqa: F811
 ) -> None:
-    north = install_in_the_org(oauth_bot, "T0NORTH", NORTH_ORG)
-    oauth_bot.slack.add_user("W0GMGR", "Gus Manager", teams=("T0NORTH",), enterprise_id="E0GROUP")
-    oauth_bot.slack.installing(enterprise_id="E0GROUP", user_id="W0HR")
-    assert install(oauth_bot.events_url).status == 200
-    load_org_and_policy(oauth_bot.sessions, "E0GROUP", GROUP_ORG, oauth_bot.clock.now())
-    org = driver_for(oauth_bot, "T0NORTH", "E0GROUP", org_wide=True)
-    org.org_event({"type": "team_access_granted", "team_ids": ["T0NORTH"]})
+    north = taken_over(oauth_bot, ("T0NORTH",))
 
     assert north.user_change("W0NAGENT", deleted=True).status == 200  # Slack still sends it through the old install
 
@@ -120,13 +129,7 @@ def test_someone_slack_deactivates_through_a_workspaces_own_install_after_the_ta
 def test_someone_removed_through_its_own_install_from_a_workspace_the_org_took_over_stays_while_in_the_org(
     oauth_bot: RunningBot,  # noqa: F811
 ) -> None:
-    north = install_in_the_org(oauth_bot, "T0NORTH", NORTH_ORG)  # Ned works in T0NORTH and T0SOUTH
-    oauth_bot.slack.add_user("W0GMGR", "Gus Manager", teams=("T0NORTH", "T0SOUTH"), enterprise_id="E0GROUP")
-    oauth_bot.slack.installing(enterprise_id="E0GROUP", user_id="W0HR")
-    assert install(oauth_bot.events_url).status == 200
-    load_org_and_policy(oauth_bot.sessions, "E0GROUP", GROUP_ORG, oauth_bot.clock.now())
-    org = driver_for(oauth_bot, "T0NORTH", "E0GROUP", org_wide=True)
-    org.org_event({"type": "team_access_granted", "team_ids": ["T0NORTH", "T0SOUTH"]})
+    north = taken_over(oauth_bot, ("T0NORTH", "T0SOUTH"))  # Ned works in T0NORTH and T0SOUTH
 
     assert north.event(oauth_bot.slack.remove_from_workspace("W0NAGENT", "T0NORTH")).status == 200
 
