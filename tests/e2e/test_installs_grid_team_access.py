@@ -2,6 +2,10 @@
 while the install reaches it, and used only on a removal. Deactivating someone wrongly is worse than messaging a few
 too many, so nobody leaves on an addition, when a listing fails, or without having been seen in a removed workspace."""
 
+import logging
+
+import pytest
+
 from bot.fakeslack import SlackDriver
 from bot.fakeslack.browser import install
 from tests.conftest import RunningBot
@@ -84,14 +88,20 @@ def test_a_page_slack_rate_limits_is_asked_again_after_its_retry_after_and_the_r
     assert (oauth_bot.clock.now() - before).total_seconds() >= 60, "each 429's Retry-After was waited out"
 
 
-def test_nobody_leaves_when_the_process_stops_before_its_listing_is_whole(oauth_bot: RunningBot) -> None:  # noqa: F811
+def test_nobody_leaves_when_the_process_stops_before_its_listing_is_whole(
+    oauth_bot: RunningBot,  # noqa: F811
+    caplog: pytest.LogCaptureFixture,
+) -> None:
     """A deploy stops the process while a large org is being listed: the listing ends unfinished, as a failed one."""
     org = added_everywhere(oauth_bot)
     oauth_bot.runtime.deps.stopping.set()
 
-    org.org_event({"type": "team_access_revoked", "team_ids": ["T0SOUTH"]})
+    with caplog.at_level(logging.WARNING, logger="handlers.org_access"):
+        org.org_event({"type": "team_access_revoked", "team_ids": ["T0SOUTH"]})
 
     assert active(oauth_bot, "W0HR", "W0MGR", "W0SAM") == [True, True, True]
+    [given_up] = [record.getMessage() for record in caplog.records if "nobody leaves" in record.getMessage()]
+    assert "the process is stopping" in given_up, "the removal was never followed, or not given up for the stop"
 
 
 def test_hr_are_told_the_truth_of_someone_also_in_a_workspace_the_install_was_never_added_to(
