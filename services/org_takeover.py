@@ -7,12 +7,13 @@ takeover holds while the org-wide install is installed and Slack has not removed
 the same people, sending them reminders twice. The audit trail says what was taken over and what Slack granted.
 """
 
+from dataclasses import dataclass
 from typing import TypeVar
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from models import AuditEvent, Employee, Nomination, Resolution, Workspace
+from models import AuditEvent, Employee, Nomination, PulseRound, Resolution, Workspace
 
 TAKEN_OVER = "taken_over_by_org_install"
 KEPT_IN_ORG = "install_kept_in_org"
@@ -58,6 +59,28 @@ def granted_teams(session: Session, org: Workspace) -> set[str]:
         named = set((details or {}).get("team_ids", []))
         granted = {GRANTED: granted | named, REVOKED: granted - named}.get(action, set())
     return granted
+
+
+@dataclass(frozen=True)
+class LeftOpen:
+    """What still waited in a workspace's own directory when the org took it over: it stays there, not moved."""
+
+    requests: int
+    nominations: int
+    pulse_open: bool
+
+    @property
+    def anything(self) -> bool:
+        return bool(self.requests or self.nominations or self.pulse_open)
+
+
+def left_open(session: Session, workspace: Workspace) -> LeftOpen:
+    def pending(model: type[Resolution] | type[Nomination]) -> int:
+        where = (model.workspace_id == workspace.id, model.status == "pending")
+        return int(session.scalar(select(func.count()).select_from(model).where(*where)) or 0)
+
+    open_round = select(PulseRound.id).where(PulseRound.workspace_id == workspace.id, PulseRound.status == "open")
+    return LeftOpen(pending(Resolution), pending(Nomination), session.scalar(open_round.limit(1)) is not None)
 
 
 def left_behind(session: Session, model: type[Row], item_id: int, org_id: int) -> Row | None:

@@ -1,10 +1,11 @@
 """What was still open in a workspace's own directory when the org's org-wide install took the workspace over stays
-with that stopped directory: its buttons say so, and what to do."""
+with that stopped directory: its buttons say so and what to do, and HR hears what was left so it is logged again."""
 
 from sqlalchemy import select
 
 from bot.fakeslack import SlackDriver
 from bot.fakeslack.browser import install
+from handlers.jobs.drain_outbox import drain_outbox
 from models import Nomination, Resolution
 from tests.conftest import RunningBot
 from tests.e2e.test_installs import load_org_and_policy, oauth_bot  # noqa: F401
@@ -51,3 +52,14 @@ def test_an_approve_button_of_a_request_made_before_the_takeover_says_to_log_it_
         assert session.scalars(select(Resolution.status)).all() == ["pending"]
         assert session.scalars(select(Nomination.status)).all() == ["pending"]
 
+
+def test_hr_of_the_org_hears_what_was_left_open_in_a_workspace_taken_over(
+    oauth_bot: RunningBot,  # noqa: F811
+) -> None:
+    left_open_when_taken_over(oauth_bot)
+    drain_outbox(oauth_bot.runtime.deps, oauth_bot.runtime.sender_client)
+
+    notices = [str(call.args) for call in oauth_bot.slack.messages_to("W0HR") if "T0NORTH" in str(call.args)]
+    assert len(notices) == 1, [call.text for call in oauth_bot.slack.messages_to("W0HR")]
+    assert "1 request waiting for a decision" in notices[0] and "1 nomination waiting for approval" in notices[0]
+    assert "an open pulse round" in notices[0] and "`/resolve`" in notices[0], notices[0]
