@@ -83,6 +83,12 @@ def left_open(session: Session, workspace: Workspace) -> LeftOpen:
     return LeftOpen(pending(Resolution), pending(Nomination), session.scalar(open_round.limit(1)) is not None)
 
 
+def pending_requests(session: Session, workspace: Workspace) -> list[Resolution]:
+    """The requests still waiting for a decision in this workspace's own directory, oldest first."""
+    waiting = select(Resolution).where(Resolution.workspace_id == workspace.id, Resolution.status == "pending")
+    return list(session.scalars(waiting.order_by(Resolution.created_at, Resolution.id)))
+
+
 def left_behind(session: Session, model: type[Row], item_id: int, org_id: int) -> Row | None:
     """The request or nomination `item_id` of a workspace the org (`org_id`) took over and still serves: a button on an
     earlier message of that workspace names it, and the org's directory has no such row. None otherwise."""

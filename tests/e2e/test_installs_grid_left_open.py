@@ -63,3 +63,14 @@ def test_hr_of_the_org_hears_what_was_left_open_in_a_workspace_taken_over(
     assert len(notices) == 1, [call.text for call in oauth_bot.slack.messages_to("W0HR")]
     assert "1 request waiting for a decision" in notices[0] and "1 nomination waiting for approval" in notices[0]
     assert "an open pulse round" in notices[0] and "`/resolve`" in notices[0], notices[0]
+
+
+def test_the_requester_of_a_request_left_waiting_is_told_to_log_it_again(
+    oauth_bot: RunningBot,  # noqa: F811
+) -> None:
+    left_open_when_taken_over(oauth_bot)
+    drain_outbox(oauth_bot.runtime.deps, oauth_bot.runtime.sender_client)
+
+    told = [call.text for call in oauth_bot.slack.messages_to("W0NAGENT")]
+    [notice] = [text for text in told if "log it again" in text]
+    assert "order 42" in notice and "nobody can decide it any more" in notice, notice
