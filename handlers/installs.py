@@ -8,12 +8,14 @@ from typing import Any
 from slack_bolt import App, BoltContext
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
+from sqlalchemy.orm import Session
 
 from handlers import org_access
-from handlers.blocks.installs import workspaces_removed_notice
+from handlers.blocks.installs import left_open_notice, log_again_notice, workspaces_removed_notice
 from handlers.deps import deps_of
 from handlers.people import known_workspace
-from services import outbox, workspaces
+from models import Workspace
+from services import org_takeover, outbox, workspaces
 from services.rewards import approvals
 
 log = logging.getLogger(__name__)
@@ -109,6 +111,7 @@ def team_access_changed(body: dict[str, Any], event: dict[str, Any], context: Bo
         taken = []
         if event["type"] == GRANTED:
             taken = workspaces.take_over_granted_workspaces(session, org=workspace, team_ids=team_ids, now=deps.now())
+            _tell_what_was_left_open(session, workspace, [taken_one for taken_one, _ in taken], body, deps.now())
         taken_over = [(taken_workspace.slack_team_id, dropped) for taken_workspace, dropped in taken]
         if event["type"] == REVOKED:
             for person in approvals.hr_people(session, workspace.id):
@@ -122,6 +125,26 @@ def team_access_changed(body: dict[str, Any], event: dict[str, Any], context: Bo
     if follows:
         follow = org_access.learn_added if event["type"] == GRANTED else org_access.follow_removal
         org_access.follow_in_background(follow, context, client, workspace_id, team_ids)
+
+
+def _tell_what_was_left_open(
+    session: Session, org: Workspace, taken: list[Workspace], body: dict[str, Any], now: datetime
+) -> None:
+    """HR and admins of the org hear of the requests, nominations and pulse round still open in each workspace taken
+    over: they stay with its stopped directory, so people must log them again in the org. Each requester of a request
+    still waiting there hears that it must be logged again."""
+    for taken_workspace in taken:
+        left = org_takeover.left_open(session, taken_workspace)
+        if not left.anything:
+            continue
+        for person in approvals.hr_people(session, org.id):
+            key = f"{org_takeover.TAKEN_OVER}:{body.get('event_id')}:{taken_workspace.slack_team_id}:{person.slack_id}"
+            notice = left_open_notice(person.slack_id, taken_workspace.slack_team_id, left)
+            outbox.enqueue(session, workspace=org, key=key, method=POST, payload=notice, now=now)
+        for request in org_takeover.pending_requests(session, taken_workspace):
+            key = f"{org_takeover.TAKEN_OVER}:{body.get('event_id')}:resolution:{request.id}"
+            notice = log_again_notice(request)
+            outbox.enqueue(session, workspace=org, key=key, method=POST, payload=notice, now=now)
 
 
 def _log_taken_over(org: str, taken: list[tuple[str, int]]) -> None:

@@ -7,16 +7,20 @@ takeover holds while the org-wide install is installed and Slack has not removed
 the same people, sending them reminders twice. The audit trail says what was taken over and what Slack granted.
 """
 
-from sqlalchemy import select
+from dataclasses import dataclass
+from typing import TypeVar
+
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from models import AuditEvent, Workspace
+from models import AuditEvent, Employee, Nomination, PulseRound, Resolution, Workspace
 
 TAKEN_OVER = "taken_over_by_org_install"
 KEPT_IN_ORG = "install_kept_in_org"
 """The audit action of an install made again in a workspace the org's org-wide install still serves."""
 GRANTED, REVOKED = "team_access_granted", "team_access_revoked"
 REINSTALLED = "app_reinstalled"
+Row = TypeVar("Row", Resolution, Nomination)
 
 
 def org_still_serving(session: Session, workspace: Workspace) -> Workspace | None:
@@ -55,3 +59,62 @@ def granted_teams(session: Session, org: Workspace) -> set[str]:
         named = set((details or {}).get("team_ids", []))
         granted = {GRANTED: granted | named, REVOKED: granted - named}.get(action, set())
     return granted
+
+
+@dataclass(frozen=True)
+class LeftOpen:
+    """What still waited in a workspace's own directory when the org took it over: it stays there, not moved."""
+
+    requests: int
+    nominations: int
+    pulse_open: bool
+
+    @property
+    def anything(self) -> bool:
+        return bool(self.requests or self.nominations or self.pulse_open)
+
+
+def left_open(session: Session, workspace: Workspace) -> LeftOpen:
+    def pending(model: type[Resolution] | type[Nomination]) -> int:
+        where = (model.workspace_id == workspace.id, model.status == "pending")
+        return int(session.scalar(select(func.count()).select_from(model).where(*where)) or 0)
+
+    open_round = select(PulseRound.id).where(PulseRound.workspace_id == workspace.id, PulseRound.status == "open")
+    return LeftOpen(pending(Resolution), pending(Nomination), session.scalar(open_round.limit(1)) is not None)
+
+
+def pending_requests(session: Session, workspace: Workspace) -> list[Resolution]:
+    """The requests still waiting for a decision in this workspace's own directory, oldest first."""
+    waiting = select(Resolution).where(Resolution.workspace_id == workspace.id, Resolution.status == "pending")
+    return list(session.scalars(waiting.order_by(Resolution.created_at, Resolution.id)))
+
+
+def left_behind(session: Session, model: type[Row], item_id: int, org_id: int) -> Row | None:
+    """The request or nomination `item_id` of a workspace the org (`org_id`) took over and still serves: a button on an
+    earlier message of that workspace names it, and the org's directory has no such row. None otherwise."""
+    row = session.get(model, item_id)
+    if row is None or row.workspace_id == org_id:
+        return None
+    org = org_still_serving(session, session.get_one(Workspace, row.workspace_id))
+    return row if org is not None and org.id == org_id else None
+
+
+def _made_before(what: str) -> str:
+    return (
+        f"This {what} was made before your org's Latitude took this workspace over. It stays with the workspace's "
+        "own Latitude, which has stopped, so nobody can decide it here and nothing changed."
+    )
+
+
+def request_left_behind(resolution: Resolution) -> str:
+    return f"{_made_before('request')} Ask {_mention(resolution.employee)} to log it again with `/resolve`."
+
+
+def nomination_left_behind(nomination: Nomination) -> str:
+    again = f"nominate {_mention(nomination.nominee)} again with `/nominate`"
+    return f"{_made_before('nomination')} Ask {_mention(nomination.nominator)} to {again}."
+
+
+def _mention(person: Employee) -> str:
+    """Grid user ids are the same in every workspace of the org, so the old directory's id names them here too."""
+    return f"<@{person.slack_id}>"

@@ -1,11 +1,17 @@
-"""Block Kit for HR's DM when Slack removes workspaces of a Grid org from Latitude's org-wide install."""
+"""Block Kit for HR's DMs when Slack removes workspaces of a Grid org from Latitude's org-wide install, or adds one
+that had an install of its own with work still open there."""
 
 from typing import Any
 
 from handlers.blocks.kit import context_block, text_block
-from services.text import escape_mrkdwn
+from models import Resolution
+from services.money import format_money
+from services.org_takeover import LeftOpen
+from services.text import escape_mrkdwn, plural, truncate
 
 WORKSPACES_REMOVED = "Slack removed Latitude from workspaces of your org"
+LOG_AGAIN = "Your request must be logged again"
+LEFT_OPEN = "Work still open in a workspace Latitude's org-wide install took over"
 
 
 def workspaces_removed_notice(person_id: str, team_ids: list[str]) -> dict[str, Any]:
@@ -26,3 +32,35 @@ def workspaces_removed_notice(person_id: str, team_ids: list[str]) -> dict[str, 
         "text": WORKSPACES_REMOVED,
         "blocks": [text_block(text), context_block("Sent to HR and admins once for each removal.")],
     }
+
+
+def left_open_notice(person_id: str, team_id: str, left: LeftOpen) -> dict[str, Any]:
+    """What the workspace's own directory still held when the org took it over, and how to carry it over."""
+    items = [plural(left.requests, "request") + " waiting for a decision"] if left.requests else []
+    items += [plural(left.nominations, "nomination") + " waiting for approval"] if left.nominations else []
+    items += ["an open pulse round"] if left.pulse_open else []
+    text = (
+        f":warning: Latitude's org-wide install now serves `{escape_mrkdwn(team_id)}`, which had Latitude installed on "
+        f"its own. Its own Latitude has stopped with {', '.join(items)} still open. These stay there and are not "
+        "moved to the org: nobody can decide them here, and their buttons say so.\n"
+        "Those who logged the requests are each told to log them again (`/resolve`); ask those who made the "
+        "nominations to make them again (`/nominate`), and start a pulse round for the org (`/pulse start`) if one "
+        "was running."
+    )
+    return {
+        "channel": person_id,
+        "text": LEFT_OPEN,
+        "blocks": [text_block(text), context_block("Sent to HR and admins once for each workspace taken over.")],
+    }
+
+
+def log_again_notice(resolution: Resolution) -> dict[str, Any]:
+    """The requester of a request left waiting in a workspace the org took over: nobody will decide it any more."""
+    summary = escape_mrkdwn(truncate(resolution.summary, 300))
+    what = f"{escape_mrkdwn(resolution.category)} of {format_money(resolution.amount, resolution.currency)}"
+    text = (
+        f"Your request for a {what} ({summary}) was still waiting for a decision when your org's Latitude took this "
+        "workspace over. It stays with the workspace's own Latitude, which has stopped, so nobody can decide it any "
+        "more. If it still needs a decision, please log it again with `/resolve`."
+    )
+    return {"channel": resolution.employee.slack_id, "text": LOG_AGAIN, "blocks": [text_block(text)]}

@@ -7,7 +7,7 @@ from sqlalchemy import and_, bindparam, func, select
 from sqlalchemy.orm import Session
 
 from models import Employee, Resolution, Workspace
-from services import audit, directory
+from services import audit, directory, org_takeover
 from services.calendar import moment_words
 from services.errors import AlreadyDone, InvalidInput, NotAllowed, NotFound
 from services.text import escape_mrkdwn
@@ -57,7 +57,8 @@ def decidable(session: Session, *, resolution_id: int, decider: Employee) -> Res
     """The pending request this person may decide now, or the reason they can't."""
     resolution = session.scalar(_DECIDABLE, {"resolution_id": resolution_id, "workspace_id": decider.workspace_id})
     if resolution is None:
-        raise NotFound("I can't find that request any more.")
+        left = org_takeover.left_behind(session, Resolution, resolution_id, decider.workspace_id)
+        raise NotFound(org_takeover.request_left_behind(left) if left else "I can't find that request any more.")
     if resolution.status != "pending":
         raise AlreadyDone(already_decided(resolution, decider))
     if decider.id == resolution.employee_id:

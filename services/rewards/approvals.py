@@ -6,7 +6,7 @@ from sqlalchemy import String, bindparam, cast, exists, func, literal, select
 from sqlalchemy.orm import Session
 
 from models import Delivery, Employee, Nomination, RewardGrant, Workspace
-from services import audit, directory
+from services import audit, directory, org_takeover
 from services.calendar import moment_words
 from services.errors import AlreadyDone, InvalidInput, NotAllowed, NotFound
 from services.rewards.grants import HR_ROLES, month_start, next_month_start, reward_policy
@@ -82,7 +82,8 @@ def find_pending(session: Session, workspace: Workspace, nomination_id: int, app
         select(Nomination).where(Nomination.id == nomination_id).with_for_update(of=Nomination.__table__)
     )
     if nomination is None or nomination.workspace_id != workspace.id:
-        raise NotFound("That nomination no longer exists.")
+        left = org_takeover.left_behind(session, Nomination, nomination_id, workspace.id)
+        raise NotFound(org_takeover.nomination_left_behind(left) if left else "That nomination no longer exists.")
     if not approver.active:
         raise NotAllowed(directory.NO_LONGER_ACTIVE)
     if nomination.approver_id != approver.id:

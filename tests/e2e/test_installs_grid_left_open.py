@@ -1,0 +1,76 @@
+"""What was still open in a workspace's own directory when the org's org-wide install took the workspace over stays
+with that stopped directory: its buttons say so and what to do, and HR hears what was left so it is logged again."""
+
+from sqlalchemy import select
+
+from bot.fakeslack import SlackDriver
+from bot.fakeslack.browser import install
+from handlers.jobs.drain_outbox import drain_outbox
+from models import Nomination, Resolution
+from tests.conftest import RunningBot
+from tests.e2e.test_installs import load_org_and_policy, oauth_bot  # noqa: F401
+from tests.e2e.test_installs_grid_lifecycle import driver_for
+from tests.e2e.test_installs_grid_takeover import GROUP_ORG
+from tests.e2e.test_installs_grid_workspaces import NORTH_ORG, install_in_the_org
+
+WITH_NIA = GROUP_ORG + "W0NMGR,Nia Manager,Support,manager,W0HR,,Europe/London,\n"
+"""The org's file names Nia too, who managed Ned in T0NORTH's own directory."""
+
+
+def left_open_when_taken_over(bot: RunningBot) -> SlackDriver:
+    """In T0NORTH's own install Ned logs a refund over his limit and Gia nominates him for a voucher, both waiting on
+    Nia, and a pulse round opens; then the org-wide install is granted T0NORTH. The driver of T0NORTH's own install."""
+    north = install_in_the_org(bot, "T0NORTH", NORTH_ORG)
+    north.command("W0NAGENT", "/resolve", "refund 80 order 42 parcel lost in transit")
+    north.command("W0HR", "/nominate", "<@W0NAGENT|ned> voucher_25 calmed an angry customer")
+    assert "Pulse round 1 is open" in north.command("W0HR", "/pulse", "start").text
+    bot.slack.add_user("W0GMGR", "Gus Manager", teams=("T0NORTH",), enterprise_id="E0GROUP")
+    bot.slack.installing(enterprise_id="E0GROUP", user_id="W0HR")
+    assert install(bot.events_url).status == 200
+    load_org_and_policy(bot.sessions, "E0GROUP", WITH_NIA, bot.clock.now())
+    org = driver_for(bot, "T0NORTH", "E0GROUP", org_wide=True)
+    org.org_event({"type": "team_access_granted", "team_ids": ["T0NORTH"]})
+    return north
+
+
+def test_an_approve_button_of_a_request_made_before_the_takeover_says_to_log_it_again(
+    oauth_bot: RunningBot,  # noqa: F811
+) -> None:
+    north = left_open_when_taken_over(oauth_bot)
+    to_nia = oauth_bot.slack.calls("chat.postMessage", channel="W0NMGR")
+    [request] = [call for call in to_nia if "resolution_approve" in str(call.args)]
+    [nomination] = [call for call in to_nia if "reward_approve" in str(call.args)]
+
+    north.click("W0NMGR", request, "resolution_approve")  # Slack sends it through T0NORTH's own install
+    north.click("W0NMGR", nomination, "reward_approve")
+
+    [on_request, on_nomination] = [call.text for call in oauth_bot.slack.calls("response_url")]
+    assert "before your org's Latitude took this workspace over" in on_request, on_request
+    assert "Ask <@W0NAGENT> to log it again" in on_request, on_request
+    assert "Ask <@W0HR> to nominate <@W0NAGENT> again" in on_nomination, on_nomination
+    with oauth_bot.sessions() as session:
+        assert session.scalars(select(Resolution.status)).all() == ["pending"]
+        assert session.scalars(select(Nomination.status)).all() == ["pending"]
+
+
+def test_hr_of_the_org_hears_what_was_left_open_in_a_workspace_taken_over(
+    oauth_bot: RunningBot,  # noqa: F811
+) -> None:
+    left_open_when_taken_over(oauth_bot)
+    drain_outbox(oauth_bot.runtime.deps, oauth_bot.runtime.sender_client)
+
+    notices = [str(call.args) for call in oauth_bot.slack.messages_to("W0HR") if "T0NORTH" in str(call.args)]
+    assert len(notices) == 1, [call.text for call in oauth_bot.slack.messages_to("W0HR")]
+    assert "1 request waiting for a decision" in notices[0] and "1 nomination waiting for approval" in notices[0]
+    assert "an open pulse round" in notices[0] and "`/resolve`" in notices[0], notices[0]
+
+
+def test_the_requester_of_a_request_left_waiting_is_told_to_log_it_again(
+    oauth_bot: RunningBot,  # noqa: F811
+) -> None:
+    left_open_when_taken_over(oauth_bot)
+    drain_outbox(oauth_bot.runtime.deps, oauth_bot.runtime.sender_client)
+
+    told = [call.text for call in oauth_bot.slack.messages_to("W0NAGENT")]
+    [notice] = [text for text in told if "log it again" in text]
+    assert "order 42" in notice and "nobody can decide it any more" in notice, notice
