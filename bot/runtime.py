@@ -175,6 +175,7 @@ def build_runtime(settings: Settings, clock: Clock | None = None, executor: Exec
         settings.database_url,
         most_connections=most_connections(settings),
         lock_timeout=settings.database_lock_timeout,
+        statement_timeout=settings.database_statement_timeout,
     )
     require_current_schema(engine)
     sessions = make_session_factory(engine)

@@ -72,6 +72,7 @@ def open_database(
     create: bool = False,
     connect_timeout: int = CONNECT_TIMEOUT,
     lock_timeout: int | None = None,
+    statement_timeout: int | None = None,
 ) -> Engine:
     """Connect, and check the database answers (PostgreSQL within `connect_timeout` seconds). Only `create` (`db
     upgrade`) may make a new SQLite file: any other command given a mistyped path, or run from the wrong folder, would
@@ -80,7 +81,11 @@ def open_database(
         require_sqlite_file(url)
     try:
         engine = make_engine(
-            url, most_connections=most_connections, connect_timeout=connect_timeout, lock_timeout=lock_timeout
+            url,
+            most_connections=most_connections,
+            connect_timeout=connect_timeout,
+            lock_timeout=lock_timeout,
+            statement_timeout=statement_timeout,
         )
     except OSError as error:  # a SQLite file that cannot be created or opened where the URL says
         path = Path(str(error.filename or "")).absolute()
