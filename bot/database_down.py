@@ -2,10 +2,12 @@
 
 Answered with a 503, Slack shows a click only a warning sign on the button and a form a generic "We had some trouble
 connecting" line: the person cannot tell whether their refund was logged. So a command gets the apology as its
-answer, a form gets it as an error under its first input (https://api.slack.com/surfaces/modals#displaying_errors),
-a click in a message gets it as an ephemeral message through the payload's `response_url`. An event still gets 503,
-which Slack retries for a while (https://api.slack.com/apis/events-api#retries); so does anything with no way to
-show the apology (a click in the App Home or a modal has no `response_url`).
+answer, a form gets it as an error under its first input (https://api.slack.com/surfaces/modals#displaying_errors), or
+a form without inputs as a view pushed over it (`response_action: "push"`), a click in a message gets it as an
+ephemeral message through the payload's `response_url`, and a click in the App Home or in a modal (no `response_url`)
+in a small modal opened or pushed with the click's `trigger_id`, when the bot has its one token without the database
+(not with OAuth installs, whose tokens are in it). An event still gets 503, which Slack retries for a while
+(https://api.slack.com/apis/events-api#retries); so does a click the apology could not reach.
 """
 
 import json
@@ -15,6 +17,8 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl
 
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError, SlackClientError
 from slack_sdk.webhook import WebhookClient
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -38,7 +42,8 @@ class Answer:
     content_type: str = "text/plain; charset=utf-8"
 
 
-def database_down(body: bytes, error: SQLAlchemyError) -> Answer:
+def database_down(body: bytes, error: SQLAlchemyError, *, client: WebClient | None = None) -> Answer:
+    """`client`: the bot's one token, to open the apology for a click that has no `response_url`."""
     ref = secrets.token_hex(4)
     reason = str(getattr(error, "orig", None) or error).strip().splitlines()[0]
     log.error("[ref %s] the database is out of reach or busy: %s", ref, reason)
@@ -53,8 +58,13 @@ def database_down(body: bytes, error: SQLAlchemyError) -> Answer:
         if first_input is not None:
             errors = {"response_action": "errors", "errors": {first_input: apology}}
             return Answer(200, f"{why}, shown in the form", json.dumps(errors), "application/json")
-    if payload.get("type") == "block_actions" and _told_through(payload.get("response_url"), apology):
-        return Answer(200, f"{why}, told through the response URL", "")
+        pushed = {"response_action": "push", "view": apology_view(apology)}
+        return Answer(200, f"{why}, shown over the form", json.dumps(pushed), "application/json")
+    if payload.get("type") == "block_actions":
+        if _told_through(payload.get("response_url"), apology):
+            return Answer(200, f"{why}, told through the response URL", "")
+        if client is not None and _shown_in_a_modal(client, payload, apology):
+            return Answer(200, f"{why}, shown in a modal", "")
     return Answer(503, why, "The database is out of reach; try again.")
 
 
@@ -83,3 +93,35 @@ def _told_through(response_url: object, apology: str) -> bool:
         log.warning("could not tell the person through the response URL: %s", type(error).__name__)
         return False
     return response.status_code == 200
+
+
+def apology_view(apology: str) -> dict[str, Any]:
+    """A modal with the apology and a Close button only: over a form, closing it goes back to the form."""
+    return {
+        "type": "modal",
+        "title": {"type": "plain_text", "text": "Nothing was done"},
+        "close": {"type": "plain_text", "text": "Close"},
+        "blocks": [{"type": "section", "text": {"type": "mrkdwn", "text": apology}}],
+    }
+
+
+def _shown_in_a_modal(client: WebClient, payload: dict[str, Any], apology: str) -> bool:
+    """Over the modal the click came from (views.push), or opened over the App Home (views.open)."""
+    trigger_id = payload.get("trigger_id")
+    if not isinstance(trigger_id, str) or not trigger_id:
+        return False
+    in_a_modal = (payload.get("view") or {}).get("type") == "modal"
+    show = client.views_push if in_a_modal else client.views_open
+    try:
+        show(trigger_id=trigger_id, view=apology_view(apology))
+    except (SlackApiError, SlackClientError, OSError) as error:
+        log.warning("could not show the person the apology in a modal: %s", type(error).__name__)
+        return False
+    return True
+
+
+def apology_client(bot_token: str, api_url: str) -> WebClient | None:
+    """The bot's one token, known without the database; None with OAuth installs, whose tokens are kept in it."""
+    if not bot_token:
+        return None
+    return WebClient(token=bot_token, base_url=api_url, timeout=RESPONSE_URL_TIMEOUT, retry_handlers=[])

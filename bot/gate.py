@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl
 
+from slack_sdk import WebClient
 from slack_sdk.signature import Clock, SignatureVerifier
 from sqlalchemy import Engine
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
@@ -46,8 +47,11 @@ class SlackGate:
         *,
         max_body: int,
         clock: Callable[[], float] = time.time,
+        apology_client: WebClient | None = None,
     ) -> None:
+        """`apology_client`: see `database_down`."""
         self.max_body = max_body
+        self._apology_client = apology_client
         self._verifier = SignatureVerifier(signing_secret, clock=_SdkClock(clock))
         self._engine = engine
         self._clock = clock
@@ -74,7 +78,7 @@ class SlackGate:
         try:
             first = self._first_sighting_on_a_live_connection(int(timestamp), signature)
         except SQLAlchemyError as error:
-            answer = database_down(body, error)
+            answer = database_down(body, error, client=self._apology_client)
             return Rejection(answer.status, answer.reason, answer.body, answer.content_type)
         if not first:
             return Rejection(200, "replay of a request already handled")

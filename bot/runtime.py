@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.app import create_app, create_sender_client
 from bot.clock import Clock, SystemClock
+from bot.database_down import apology_client
 from bot.gate import SlackGate
 from bot.installs import oauth_settings, record_installed, stop_when_gone
 from bot.leader import Leadership
@@ -175,6 +176,7 @@ def build_runtime(settings: Settings, clock: Clock | None = None, executor: Exec
         settings.database_url,
         most_connections=most_connections(settings),
         lock_timeout=settings.database_lock_timeout,
+        statement_timeout=settings.database_statement_timeout,
     )
     require_current_schema(engine)
     sessions = make_session_factory(engine)
@@ -195,6 +197,9 @@ def build_runtime(settings: Settings, clock: Clock | None = None, executor: Exec
     else:
         app = create_app(settings, deps, executor=listeners, schema=schema)
         learn_workspace(app.client, deps, settings.slack_api_url)
-    gate = SlackGate(settings.slack_signing_secret, engine, max_body=settings.max_request_bytes)
+    apologies = apology_client(settings.slack_bot_token, settings.slack_api_url)
+    gate = SlackGate(
+        settings.slack_signing_secret, engine, max_body=settings.max_request_bytes, apology_client=apologies
+    )
     leadership = Leadership(engine)
     return Runtime(settings, engine, deps, app, leadership, gate, listeners, schema)

@@ -17,6 +17,7 @@ LOG_FORMATS = ("text", "json")
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
 DEFAULT_RETENTION_DAYS = 30
 DEFAULT_LOCK_TIMEOUT = 60
+DEFAULT_STATEMENT_TIMEOUT = 120
 
 
 SECRET_SETTINGS = frozenset(
@@ -58,7 +59,8 @@ class Settings:
     """The app has token rotation on: installs get expiring tokens with a refresh token, renewed before they expire."""
     database_lock_timeout: int = DEFAULT_LOCK_TIMEOUT
     """Seconds a request's statement may wait for a lock on PostgreSQL before it fails and the person is told to try
-    again (models/engine.py)."""
+    again (models/engine.py); `database_statement_timeout` likewise for any statement running that long, 0: never."""
+    database_statement_timeout: int = DEFAULT_STATEMENT_TIMEOUT
     workspace_retention_days: int = DEFAULT_RETENTION_DAYS
     """How long a workspace's data is kept after an uninstall, before `workspace purge` may delete it."""
 
@@ -116,6 +118,7 @@ def load_settings(environ: Mapping[str, str] | None = None, *, dotenv_path: Path
         token_rotation=_token_rotation(env, oauth=oauth is not None),
         workspace_retention_days=_positive_int(env, "WORKSPACE_RETENTION_DAYS", DEFAULT_RETENTION_DAYS),
         database_lock_timeout=_positive_int(env, "DATABASE_LOCK_TIMEOUT", DEFAULT_LOCK_TIMEOUT),
+        database_statement_timeout=_positive_int(env, "DATABASE_STATEMENT_TIMEOUT", DEFAULT_STATEMENT_TIMEOUT, least=0),
     )
 
 
@@ -185,11 +188,8 @@ def _oauth_credentials(env: Mapping[str, str]) -> tuple[str, str] | None:
     if client_id is None and secret is None:
         return None
     if client_id is None or secret is None:
-        missing, given = (
-            ("SLACK_CLIENT_ID", "SLACK_CLIENT_SECRET")
-            if client_id is None
-            else ("SLACK_CLIENT_SECRET", "SLACK_CLIENT_ID")
-        )
+        missing = "SLACK_CLIENT_ID" if client_id is None else "SLACK_CLIENT_SECRET"
+        given = "SLACK_CLIENT_SECRET" if client_id is None else "SLACK_CLIENT_ID"
         raise SettingsError(f"{missing} is not set but {given} is: set both for OAuth installs, or neither")
     if env.get("SLACK_BOT_TOKEN"):
         raise SettingsError(
@@ -276,12 +276,12 @@ def _database_url(env: Mapping[str, str]) -> str:
     return value
 
 
-def _positive_int(env: Mapping[str, str], name: str, default: int) -> int:
+def _positive_int(env: Mapping[str, str], name: str, default: int, *, least: int = 1) -> int:
     raw = env.get(name)
     if not raw:
         return default
-    if not raw.isdigit() or int(raw) < 1:
-        raise SettingsError(f"{name} must be a whole number above 0 (got {raw!r})")
+    if not raw.isdigit() or int(raw) < least:
+        raise SettingsError(f"{name} must be a whole number {'above 0' if least else 'of 0 or more'} (got {raw!r})")
     return int(raw)
 
 

@@ -27,6 +27,18 @@ class DatabaseUnreachable(StartupError):
     """The database did not answer: it may be restarting or failing over, and answer again in a while."""
 
 
+REFUSED_FOR_GOOD = ("28000", "28P01", "3D000", "42501")
+"""SQLSTATEs of a refusal waiting cannot heal: authentication, a database that does not exist, no CONNECT right."""
+REFUSED_FOR_GOOD_SAYS = (
+    "authentication failed",
+    "no pg_hba.conf entry",
+    "no password supplied",
+    "does not exist",
+    "permission denied for database",
+)
+"""What libpq says of those refusals: psycopg gives a connection refused at start no SQLSTATE, only this text."""
+
+
 def describe_url(url: str) -> str:
     """The database as an operator may read it in a log: backend, host, port and name (a SQLite file's absolute
     path), without the user name, password or query (`?password=...` is libpq's other way to give one)."""
@@ -60,6 +72,7 @@ def open_database(
     create: bool = False,
     connect_timeout: int = CONNECT_TIMEOUT,
     lock_timeout: int | None = None,
+    statement_timeout: int | None = None,
 ) -> Engine:
     """Connect, and check the database answers (PostgreSQL within `connect_timeout` seconds). Only `create` (`db
     upgrade`) may make a new SQLite file: any other command given a mistyped path, or run from the wrong folder, would
@@ -68,7 +81,11 @@ def open_database(
         require_sqlite_file(url)
     try:
         engine = make_engine(
-            url, most_connections=most_connections, connect_timeout=connect_timeout, lock_timeout=lock_timeout
+            url,
+            most_connections=most_connections,
+            connect_timeout=connect_timeout,
+            lock_timeout=lock_timeout,
+            statement_timeout=statement_timeout,
         )
     except OSError as error:  # a SQLite file that cannot be created or opened where the URL says
         path = Path(str(error.filename or "")).absolute()
@@ -81,8 +98,19 @@ def open_database(
     except SQLAlchemyError as error:
         engine.dispose()
         reason = str(getattr(error, "orig", None) or error).strip().splitlines()[0]
+        if refused_for_good(error):
+            raise StartupError(f"the database at {describe_url(url)} refused Latitude: {reason}") from None
         raise DatabaseUnreachable(f"cannot reach the database at {describe_url(url)}: {reason}") from None
     return engine
+
+
+def refused_for_good(error: SQLAlchemyError) -> bool:
+    """Wrong credentials or a database name that does not exist: trying again would only delay saying so."""
+    cause = getattr(error, "orig", None)
+    if getattr(cause, "sqlstate", None) in REFUSED_FOR_GOOD:
+        return True
+    message = str(cause or error)
+    return any(words in message for words in REFUSED_FOR_GOOD_SAYS)
 
 
 def require_sqlite_file(url: str) -> None:

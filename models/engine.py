@@ -46,11 +46,13 @@ def make_engine(
     most_connections: int = DEFAULT_MOST_CONNECTIONS,
     connect_timeout: int = CONNECT_TIMEOUT,
     lock_timeout: int | None = None,
+    statement_timeout: int | None = None,
 ) -> Engine:
     """On PostgreSQL a pool keeps up to 10 connections open and opens more, up to `most_connections`, when
     that many threads want one at once; a thread wanting one beyond that waits for one to come back. A new connection
     gets `connect_timeout` seconds (at least 2, as libpq counts) unless the URL gives its own `connect_timeout`; so
-    with `KEEPALIVES`, each of which the URL may give too. `lock_timeout`: see `_give_up_on_locks_after`."""
+    with `KEEPALIVES`, each of which the URL may give too. `lock_timeout` and `statement_timeout` (0: none): see
+    `_give_up_after`."""
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         return _sqlite_engine(url)
@@ -61,20 +63,24 @@ def make_engine(
         url, pool_size=kept, max_overflow=most_connections - kept, hide_parameters=True, connect_args=unless_given
     )
     _ping_when_idle(engine, ping_idle_after)
-    if lock_timeout is not None:
-        _give_up_on_locks_after(engine, lock_timeout)
+    timeouts = {"lock_timeout": lock_timeout, "statement_timeout": statement_timeout}
+    _give_up_after(engine, {name: seconds for name, seconds in timeouts.items() if seconds is not None})
     return engine
 
 
-def _give_up_on_locks_after(engine: Engine, seconds: int) -> None:
-    """A statement waiting longer than `seconds` for a lock fails (PostgreSQL's `lock_timeout`), so that a request held
-    up behind a long lock (a `VACUUM FULL`, a hand-run `ALTER TABLE`) is told to try again rather than keep its thread
-    and its connection for as long as the lock lasts, while every new request piles up behind it the same way."""
+def _give_up_after(engine: Engine, timeouts: dict[str, int]) -> None:
+    """A statement waiting longer than `lock_timeout` seconds for a lock fails, so that a request held up behind a long
+    lock (a `VACUUM FULL`, a hand-run `ALTER TABLE`) is told to try again rather than keep its thread and its
+    connection for as long as the lock lasts, while every new request piles up behind it the same way. A statement
+    running longer than `statement_timeout` (a runaway query, a plan gone wrong) is cancelled for the same reason."""
+    if not timeouts:
+        return
 
     @event.listens_for(engine, "connect")
-    def set_lock_timeout(dbapi_connection: Any, _record: Any) -> None:
+    def set_timeouts(dbapi_connection: Any, _record: Any) -> None:
         with dbapi_connection.cursor() as cursor:
-            cursor.execute(f"SET lock_timeout = '{int(seconds)}s'")
+            for name, seconds in timeouts.items():
+                cursor.execute(f"SET {name} = '{int(seconds)}s'")
         dbapi_connection.commit()  # a SET in a transaction rolled back (the pool's reset) would be undone
 
 

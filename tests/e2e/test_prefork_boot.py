@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.fakeslack import FakeSlack
 from bot.prefork import BOOT_PATIENCE, PreforkServer, boot_waits
+from bot.startup import DatabaseUnreachable, StartupError
 from tests.conftest import bot_settings
 
 
@@ -91,3 +92,27 @@ def test_a_worker_waits_for_the_database_five_minutes_at_most_ten_seconds_betwee
     waits = list(boot_waits())
     assert waits[:5] == [1.0, 2.0, 4.0, 8.0, 10.0] and max(waits) == 10.0
     assert BOOT_PATIENCE - 10 < sum(waits) <= BOOT_PATIENCE
+
+
+@pytest.mark.parametrize("wrong", ["database", "user"])
+def test_a_worker_given_a_database_or_user_that_does_not_exist_stops_at_once_in_one_line(
+    database_url: str, slack: FakeSlack, wrong: str
+) -> None:
+    """Waiting cannot heal a wrong DATABASE_URL: five minutes of retries would only delay saying so."""
+    if not database_url.startswith("postgresql"):
+        pytest.skip("several workers need PostgreSQL")
+    url = make_url(database_url)
+    url = url.set(database=f"{url.database}_missing") if wrong == "database" else url.set(username="latitude_nobody")
+    waited: list[float] = []
+    server = PreforkServer(
+        bot_settings(slack, url.render_as_string(hide_password=False)), host="127.0.0.1", port=0, workers=2,
+        scheduler=False, sleep=waited.append,
+    )  # fmt: skip
+
+    with pytest.raises(StartupError) as refused:
+        server.load()
+
+    assert not isinstance(refused.value, DatabaseUnreachable)
+    assert waited == []
+    assert str(refused.value).startswith(f"the database at postgresql+psycopg://{url.host}:{url.port}/")
+    assert "does not exist" in str(refused.value) and "\n" not in str(refused.value)

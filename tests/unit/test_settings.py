@@ -19,6 +19,11 @@ def test_defaults_apply_when_only_the_required_settings_are_given() -> None:
     assert not settings.socket_mode
     assert settings.listener_threads == 32
     assert (settings.log_format, settings.max_request_bytes) == ("text", 1024 * 1024)
+    assert (settings.database_lock_timeout, settings.database_statement_timeout) == (60, 120)
+
+
+def test_a_statement_timeout_of_0_turns_it_off() -> None:
+    assert load_settings({**GOOD, "DATABASE_STATEMENT_TIMEOUT": "0"}).database_statement_timeout == 0
 
 
 @pytest.mark.parametrize(
@@ -47,6 +52,8 @@ def test_defaults_apply_when_only_the_required_settings_are_given() -> None:
         ({"DATABASE_URL": "mysql://x/y"}, "DATABASE_URL names 'mysql'"),
         ({"DATABASE_URL": "postgresql+psycopg2://x/y"}, "DATABASE_URL names the driver 'psycopg2'"),
         ({"LISTENER_THREADS": "lots"}, "LISTENER_THREADS must be a whole number"),
+        ({"DATABASE_LOCK_TIMEOUT": "0"}, "DATABASE_LOCK_TIMEOUT must be a whole number above 0"),
+        ({"DATABASE_STATEMENT_TIMEOUT": "-1"}, "DATABASE_STATEMENT_TIMEOUT must be a whole number of 0 or more"),
         ({"LOG_FORMAT": "xml"}, "LOG_FORMAT must be text or json"),
         ({"MAX_REQUEST_BYTES": "1e6"}, "MAX_REQUEST_BYTES must be a whole number"),
         ({"LOG_LEVEL": "chatty"}, "LOG_LEVEL must be DEBUG, INFO, WARNING or ERROR"),

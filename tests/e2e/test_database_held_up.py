@@ -1,0 +1,79 @@
+"""A statement of the running bot that runs too long (a runaway query, a plan gone wrong) is cancelled after
+DATABASE_STATEMENT_TIMEOUT, and the person told to try again, rather than hold a listener thread for ever."""
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import pytest
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.clock import MovableClock
+from bot.fakeslack import FakeSlack
+from bot.startup import open_database
+from models import Resolution
+from tests.conftest import RunningBot, bot_settings, running_bot
+from tests.helpers import count, load_org_and_policy
+
+STUCK_FOR = 8
+"""Seconds the slowed insert takes: far past the 1 s timeout, and past the 2 s a command has before its holding note."""
+
+
+@pytest.fixture
+def hasty_bot(
+    slack: FakeSlack, sessions: sessionmaker[Session], database_url: str, clock: MovableClock
+) -> Iterator[RunningBot]:
+    """The bot with DATABASE_STATEMENT_TIMEOUT=1."""
+    if not database_url.startswith("postgresql"):
+        pytest.skip("SQLite runs in the process: no server to cancel a statement")
+    yield from running_bot(bot_settings(slack, database_url, database_statement_timeout=1), slack, clock)
+
+
+@contextmanager
+def slow_inserts_into(engine: Engine, table: str) -> Iterator[None]:
+    """Each insert into `table` takes `STUCK_FOR` seconds, as a runaway statement would."""
+    with engine.begin() as connection:
+        connection.exec_driver_sql(
+            "CREATE FUNCTION slow_row() RETURNS trigger LANGUAGE plpgsql "
+            f"AS $$ BEGIN PERFORM pg_sleep({STUCK_FOR}); RETURN NEW; END $$"
+        )
+        connection.exec_driver_sql(
+            f"CREATE TRIGGER slow_row BEFORE INSERT ON {table} FOR EACH ROW EXECUTE FUNCTION slow_row()"
+        )
+    try:
+        yield
+    finally:
+        with engine.begin() as connection:
+            connection.exec_driver_sql(f"DROP TRIGGER slow_row ON {table}")
+            connection.exec_driver_sql("DROP FUNCTION slow_row()")
+
+
+def test_a_command_whose_statement_runs_past_the_statement_timeout_is_told_to_try_again(hasty_bot: RunningBot) -> None:
+    bot = hasty_bot
+    load_org_and_policy(bot.sessions, bot.clock.now())
+    with slow_inserts_into(bot.runtime.engine, "resolutions"):
+        reply = bot.driver.command("U0AGENT1", "/resolve", "refund 20 order 7 arrived late")
+
+    assert reply.status == 200
+    assert "Sorry, something went wrong on our side (reference `" in reply.json["text"], reply.text
+    assert "Please try again in a minute" in reply.json["text"]
+    with bot.sessions() as session:
+        assert count(session, Resolution) == 0
+
+
+def test_the_statement_timeout_is_the_running_bots_only(database_url: str) -> None:
+    """`db upgrade`, an export or any command run by hand may take as long as it needs."""
+    if not database_url.startswith("postgresql"):
+        pytest.skip("PostgreSQL's own setting")
+    by_hand = open_database(database_url)
+    bot = open_database(database_url, statement_timeout=120)
+    disabled = open_database(database_url, statement_timeout=0)
+    try:
+        shown = [
+            engine.connect().exec_driver_sql("SHOW statement_timeout").scalar() for engine in (by_hand, bot, disabled)
+        ]
+    finally:
+        for engine in (by_hand, bot, disabled):
+            engine.dispose()
+
+    assert shown == ["0", "2min", "0"]
