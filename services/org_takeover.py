@@ -13,14 +13,14 @@ from typing import TypeVar
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from models import AuditEvent, Employee, Nomination, PulseRound, Resolution, Workspace
+from models import AuditEvent, Employee, Nomination, PulseRound, Resolution, Suggestion, Workspace
 
 TAKEN_OVER = "taken_over_by_org_install"
 KEPT_IN_ORG = "install_kept_in_org"
 """The audit action of an install made again in a workspace the org's org-wide install still serves."""
 GRANTED, REVOKED = "team_access_granted", "team_access_revoked"
 REINSTALLED = "app_reinstalled"
-Row = TypeVar("Row", Resolution, Nomination)
+Row = TypeVar("Row", Resolution, Nomination, Suggestion)
 
 
 def org_still_serving(session: Session, workspace: Workspace) -> Workspace | None:
@@ -113,6 +113,11 @@ def request_left_behind(resolution: Resolution) -> str:
 def nomination_left_behind(nomination: Nomination) -> str:
     again = f"nominate {_mention(nomination.nominee)} again with `/nominate`"
     return f"{_made_before('nomination')} Ask {_mention(nomination.nominator)} to {again}."
+
+
+def suggestion_left_behind() -> str:
+    """Without its author's name: an anonymous idea must stay so."""
+    return f"{_made_before('suggestion')} Whoever sent it can send it again with `/suggest`."
 
 
 def _mention(person: Employee) -> str:

@@ -57,11 +57,7 @@ def back(
 
 def _seen(session: Session, workspace: Workspace, suggestion_id: int, clicked: Message | None) -> Suggestion:
     """The suggestion, if `clicked` is its channel post; else the words a suggestion that never was gets."""
-    try:
-        suggestion = find(session, workspace, suggestion_id)
-    except NotFound:
-        suggestion = None
-    posts = outbox.sent_messages(session, key_prefix=channel_posts_key(suggestion_id)) if suggestion else []
-    if suggestion is None or clicked not in posts:
+    suggestion = find(session, workspace, suggestion_id)  # or the words a suggestion that never was gets
+    if clicked not in outbox.sent_messages(session, key_prefix=channel_posts_key(suggestion_id)):
         raise NotFound(f"There is no suggestion #{suggestion_id} here.")
     return suggestion

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models import Employee, Resolution, Suggestion, Workspace
-from services import audit, directory
+from services import audit, directory, org_takeover
 from services.errors import AlreadyDone, InvalidInput, NotAllowed, NotFound
 from services.policy.suggestions import SuggestionSettings
 from services.policy.versions import current_policy
@@ -180,6 +180,8 @@ def find(session: Session, workspace: Workspace, suggestion_id: int, *, lock: bo
     if lock:
         query = query.with_for_update(of=Suggestion.__table__)
     suggestion = session.scalar(query)
+    if suggestion is not None and org_takeover.left_behind(session, Suggestion, suggestion_id, workspace.id):
+        raise NotFound(org_takeover.suggestion_left_behind())
     if suggestion is None or suggestion.workspace_id != workspace.id:
         raise NotFound(f"There is no suggestion #{suggestion_id} here.")
     return suggestion

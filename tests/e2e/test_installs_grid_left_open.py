@@ -1,12 +1,16 @@
 """What was still open in a workspace's own directory when the org's org-wide install took the workspace over stays
 with that stopped directory: its buttons say so and what to do, and HR hears what was left so it is logged again."""
 
+import pytest
 from sqlalchemy import select
 
 from bot.fakeslack import SlackDriver
 from bot.fakeslack.browser import install
 from handlers.jobs.drain_outbox import drain_outbox
-from models import Nomination, Resolution
+from models import Employee, Nomination, Resolution, Suggestion, Workspace
+from services import directory
+from services.errors import NotFound
+from services.suggestions import lifecycle
 from tests.conftest import RunningBot
 from tests.e2e.test_installs import load_org_and_policy, oauth_bot  # noqa: F401
 from tests.e2e.test_installs_grid_lifecycle import driver_for
@@ -74,3 +78,29 @@ def test_the_requester_of_a_request_left_waiting_is_told_to_log_it_again(
     told = [call.text for call in oauth_bot.slack.messages_to("W0NAGENT")]
     [notice] = [text for text in told if "log it again" in text]
     assert "order 42" in notice and "nobody can decide it any more" in notice, notice
+
+
+def test_a_suggestion_left_in_a_workspace_taken_over_is_said_to_be_so_without_naming_its_author(
+    oauth_bot: RunningBot,  # noqa: F811
+) -> None:
+    left_open_when_taken_over(oauth_bot)
+    now = oauth_bot.clock.now()
+    with oauth_bot.sessions.begin() as session:
+        north = directory.find_workspace(session, "T0NORTH")
+        org = directory.find_workspace(session, "E0GROUP")
+        assert north is not None and org is not None
+        ned = session.scalars(select(Employee).where(Employee.workspace_id == north.id)).first()
+        assert ned is not None
+        idea = Suggestion(
+            workspace_id=north.id, anonymous=True, author_token="0" * 64, owner_id=ned.id, what="a card reader"
+        )
+        idea.created_at = idea.updated_at = now
+        session.add(idea)
+        session.flush()
+        idea_id, org_id = idea.id, org.id
+
+    with oauth_bot.sessions() as session, pytest.raises(NotFound) as told:
+        lifecycle.find(session, session.get_one(Workspace, org_id), idea_id)
+
+    assert "before your org's Latitude took this workspace over" in str(told.value)
+    assert "<@" not in str(told.value), "an anonymous idea's author must stay unnamed"
