@@ -180,10 +180,10 @@ def find(session: Session, workspace: Workspace, suggestion_id: int, *, lock: bo
     if lock:
         query = query.with_for_update(of=Suggestion.__table__)
     suggestion = session.scalar(query)
-    if suggestion is not None and org_takeover.left_behind(session, Suggestion, suggestion_id, workspace.id):
-        raise NotFound(org_takeover.suggestion_left_behind())
     if suggestion is None or suggestion.workspace_id != workspace.id:
-        raise NotFound(f"There is no suggestion #{suggestion_id} here.")
+        left = suggestion is not None and org_takeover.left_behind(session, Suggestion, suggestion_id, workspace.id)
+        missing = f"There is no suggestion #{suggestion_id} here."
+        raise NotFound(org_takeover.suggestion_left_behind() if left else missing)
     return suggestion
 
 
