@@ -9,7 +9,9 @@ import json
 import logging
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 from urllib.parse import parse_qsl
 
@@ -24,6 +26,8 @@ from services import replays
 log = logging.getLogger("latitude.requests")
 
 PURGE_EVERY_SECONDS = 60
+APOLOGY_THREADS = 4
+"""Threads telling people the database is out of reach, once their requests were answered (bot/database_down.py)."""
 
 
 @dataclass(frozen=True)
@@ -32,6 +36,8 @@ class Rejection:
     reason: str
     body: str = ""
     content_type: str = "text/plain; charset=utf-8"
+    then: Callable[[], object] | None = None
+    """Run once the answer was handed to the server, so that nothing holds the ack up (bot/server.py)."""
 
 
 @dataclass(frozen=True)
@@ -56,6 +62,7 @@ class SlackGate:
         self._engine = engine
         self._clock = clock
         self._purged_at = 0.0
+        self._apologies = ThreadPoolExecutor(APOLOGY_THREADS, thread_name_prefix="apology")
 
     def inspect(self, environ: dict[str, Any]) -> Passed | Rejection:
         length = _content_length(environ)
@@ -79,7 +86,8 @@ class SlackGate:
             first = self._first_sighting_on_a_live_connection(int(timestamp), signature)
         except SQLAlchemyError as error:
             answer = database_down(body, error, client=self._apology_client)
-            return Rejection(answer.status, answer.reason, answer.body, answer.content_type)
+            then = partial(self._apologies.submit, answer.then) if answer.then else None
+            return Rejection(answer.status, answer.reason, answer.body, answer.content_type, then)
         if not first:
             return Rejection(200, "replay of a request already handled")
         return Passed(body)
