@@ -15,12 +15,11 @@ from functools import partial
 from typing import Any
 from urllib.parse import parse_qsl
 
-from slack_sdk import WebClient
 from slack_sdk.signature import Clock, SignatureVerifier
 from sqlalchemy import Engine
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
-from bot.database_down import database_down
+from bot.database_down import ApologyClients, database_down
 from services import replays
 
 log = logging.getLogger("latitude.requests")
@@ -53,11 +52,11 @@ class SlackGate:
         *,
         max_body: int,
         clock: Callable[[], float] = time.time,
-        apology_client: WebClient | None = None,
+        apologies: ApologyClients | None = None,
     ) -> None:
-        """`apology_client`: see `database_down`."""
+        """`apologies`: see `database_down`."""
         self.max_body = max_body
-        self._apology_client = apology_client
+        self._apology_clients = apologies
         self._verifier = SignatureVerifier(signing_secret, clock=_SdkClock(clock))
         self._engine = engine
         self._clock = clock
@@ -85,7 +84,7 @@ class SlackGate:
         try:
             first = self._first_sighting_on_a_live_connection(int(timestamp), signature)
         except SQLAlchemyError as error:
-            answer = database_down(body, error, client=self._apology_client)
+            answer = database_down(body, error, clients=self._apology_clients)
             then = partial(self._apologies.submit, answer.then) if answer.then else None
             return Rejection(answer.status, answer.reason, answer.body, answer.content_type, then)
         if not first:

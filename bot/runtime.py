@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.app import create_app, create_sender_client
 from bot.clock import Clock, SystemClock
-from bot.database_down import apology_client
+from bot.database_down import ApologyClients, remembering_tokens
 from bot.gate import SlackGate
 from bot.installs import oauth_settings, record_installed, stop_when_gone
 from bot.leader import Leadership
@@ -220,9 +220,9 @@ def _assemble(settings: Settings, engine: Engine, clock: Clock | None, executor:
     else:
         app = create_app(settings, deps, executor=listeners, schema=schema)
         learn_workspace(app.client, deps, settings.slack_api_url)
-    apologies = apology_client(settings.slack_bot_token, settings.slack_api_url)
-    gate = SlackGate(
-        settings.slack_signing_secret, engine, max_body=settings.max_request_bytes, apology_client=apologies
-    )
+    apologies = ApologyClients(settings.slack_api_url, settings.slack_bot_token)
+    if tokens is not None:
+        app.use(remembering_tokens(apologies))
+    gate = SlackGate(settings.slack_signing_secret, engine, max_body=settings.max_request_bytes, apologies=apologies)
     leadership = Leadership(engine)
     return Runtime(settings, engine, deps, app, leadership, gate, listeners, schema)
