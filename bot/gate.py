@@ -16,7 +16,7 @@ from typing import Any
 from urllib.parse import parse_qsl
 
 from slack_sdk.signature import Clock, SignatureVerifier
-from sqlalchemy import Engine
+from sqlalchemy import Engine, text
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
 from bot.database_down import ApologyClients, database_down
@@ -25,8 +25,17 @@ from services import replays
 log = logging.getLogger("latitude.requests")
 
 PURGE_EVERY_SECONDS = 60
+REPLAY_CHECK_WAITS = ("1s", "2s")
+"""How long the replay check waits for a lock, and runs at most (PostgreSQL): it comes before any holding answer
+(handlers/timely.py) can be given, so past that the request is told the database is out of reach, within Slack's 3 s,
+rather than wait out DATABASE_LOCK_TIMEOUT behind a lock on its table."""
 APOLOGY_THREADS = 4
 """Threads telling people the database is out of reach, once their requests were answered (bot/database_down.py)."""
+
+
+WAIT_NO_LONGER = text(
+    "SELECT set_config('lock_timeout', :lock, true), set_config('statement_timeout', :statement, true)"
+)
 
 
 @dataclass(frozen=True)
@@ -107,6 +116,8 @@ class SlackGate:
 
     def _first_sighting(self, timestamp: int, signature: str) -> bool:
         with self._engine.begin() as connection:
+            if connection.dialect.name == "postgresql":
+                connection.execute(WAIT_NO_LONGER, dict(zip(("lock", "statement"), REPLAY_CHECK_WAITS, strict=True)))
             now = self._clock()
             if now - self._purged_at >= PURGE_EVERY_SECONDS:
                 self._purged_at = now
