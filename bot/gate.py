@@ -9,21 +9,33 @@ import json
 import logging
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 from urllib.parse import parse_qsl
 
-from slack_sdk import WebClient
 from slack_sdk.signature import Clock, SignatureVerifier
-from sqlalchemy import Engine
+from sqlalchemy import Engine, text
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
-from bot.database_down import database_down
+from bot.database_down import ApologyClients, database_down
 from services import replays
 
 log = logging.getLogger("latitude.requests")
 
 PURGE_EVERY_SECONDS = 60
+REPLAY_CHECK_WAITS = ("1s", "2s")
+"""How long the replay check waits for a lock, and runs at most (PostgreSQL): it comes before any holding answer
+(handlers/timely.py) can be given, so past that the request is told the database is out of reach, within Slack's 3 s,
+rather than wait out DATABASE_LOCK_TIMEOUT behind a lock on its table."""
+APOLOGY_THREADS = 4
+"""Threads telling people the database is out of reach, once their requests were answered (bot/database_down.py)."""
+
+
+WAIT_NO_LONGER = text(
+    "SELECT set_config('lock_timeout', :lock, true), set_config('statement_timeout', :statement, true)"
+)
 
 
 @dataclass(frozen=True)
@@ -32,6 +44,8 @@ class Rejection:
     reason: str
     body: str = ""
     content_type: str = "text/plain; charset=utf-8"
+    then: Callable[[], object] | None = None
+    """Run once the answer was handed to the server, so that nothing holds the ack up (bot/server.py)."""
 
 
 @dataclass(frozen=True)
@@ -47,15 +61,16 @@ class SlackGate:
         *,
         max_body: int,
         clock: Callable[[], float] = time.time,
-        apology_client: WebClient | None = None,
+        apologies: ApologyClients | None = None,
     ) -> None:
-        """`apology_client`: see `database_down`."""
+        """`apologies`: see `database_down`."""
         self.max_body = max_body
-        self._apology_client = apology_client
+        self._apology_clients = apologies
         self._verifier = SignatureVerifier(signing_secret, clock=_SdkClock(clock))
         self._engine = engine
         self._clock = clock
         self._purged_at = 0.0
+        self._apologies = ThreadPoolExecutor(APOLOGY_THREADS, thread_name_prefix="apology")
 
     def inspect(self, environ: dict[str, Any]) -> Passed | Rejection:
         length = _content_length(environ)
@@ -78,8 +93,9 @@ class SlackGate:
         try:
             first = self._first_sighting_on_a_live_connection(int(timestamp), signature)
         except SQLAlchemyError as error:
-            answer = database_down(body, error, client=self._apology_client)
-            return Rejection(answer.status, answer.reason, answer.body, answer.content_type)
+            answer = database_down(body, error, clients=self._apology_clients)
+            then = partial(self._apologies.submit, answer.then) if answer.then else None
+            return Rejection(answer.status, answer.reason, answer.body, answer.content_type, then)
         if not first:
             return Rejection(200, "replay of a request already handled")
         return Passed(body)
@@ -100,6 +116,8 @@ class SlackGate:
 
     def _first_sighting(self, timestamp: int, signature: str) -> bool:
         with self._engine.begin() as connection:
+            if connection.dialect.name == "postgresql":
+                connection.execute(WAIT_NO_LONGER, dict(zip(("lock", "statement"), REPLAY_CHECK_WAITS, strict=True)))
             now = self._clock()
             if now - self._purged_at >= PURGE_EVERY_SECONDS:
                 self._purged_at = now

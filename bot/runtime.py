@@ -13,11 +13,12 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackRequestError
 from slack_sdk.web import SlackResponse
 from sqlalchemy import Engine
+from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.app import create_app, create_sender_client
 from bot.clock import Clock, SystemClock
-from bot.database_down import apology_client
+from bot.database_down import ApologyClients, remembering_tokens
 from bot.gate import SlackGate
 from bot.installs import oauth_settings, record_installed, stop_when_gone
 from bot.leader import Leadership
@@ -25,8 +26,16 @@ from bot.logs import web_client_errors_silenced
 from bot.scheduler import SCHEDULE, build_scheduler, connect_sender_bell
 from bot.schema_watch import SchemaWatch
 from bot.settings import Settings
+from bot.startup import (
+    DatabaseUnreachable,
+    describe_url,
+    open_database,
+    refused_for_good,
+    require_current_schema,
+    slack_unreachable,
+    token_refused,
+)
 from bot.startup import StartupError as StartupError  # also raised and caught as bot.runtime's
-from bot.startup import open_database, require_current_schema, slack_unreachable, token_refused
 from bot.stopping import STOP_GRACE, done_within
 from bot.tokens import workspace_tokens
 from handlers.deps import BotTokens, Deps
@@ -172,12 +181,26 @@ def most_connections(settings: Settings) -> int:
 
 
 def build_runtime(settings: Settings, clock: Clock | None = None, executor: Executor | None = None) -> Runtime:
+    """The process assembled. A database that answered when opened and then stops answering (a restart or failover
+    in the middle of start-up) is the same one line as one that never answered, which a worker waits for
+    (bot/prefork.py), rather than a traceback."""
     engine = open_database(
         settings.database_url,
         most_connections=most_connections(settings),
         lock_timeout=settings.database_lock_timeout,
         statement_timeout=settings.database_statement_timeout,
     )
+    try:
+        return _assemble(settings, engine, clock, executor)
+    except (OperationalError, InterfaceError) as error:
+        engine.dispose()
+        where, reason = describe_url(settings.database_url), str(error.orig or error).strip().splitlines()[0]
+        if refused_for_good(error):
+            raise StartupError(f"the database at {where} refused Latitude: {reason}") from None
+        raise DatabaseUnreachable(f"cannot reach the database at {where}: {reason}") from None
+
+
+def _assemble(settings: Settings, engine: Engine, clock: Clock | None, executor: Executor | None) -> Runtime:
     require_current_schema(engine)
     sessions = make_session_factory(engine)
     sessions.configure(info={SESSION_KEY: ConfigCache()})
@@ -197,9 +220,9 @@ def build_runtime(settings: Settings, clock: Clock | None = None, executor: Exec
     else:
         app = create_app(settings, deps, executor=listeners, schema=schema)
         learn_workspace(app.client, deps, settings.slack_api_url)
-    apologies = apology_client(settings.slack_bot_token, settings.slack_api_url)
-    gate = SlackGate(
-        settings.slack_signing_secret, engine, max_body=settings.max_request_bytes, apology_client=apologies
-    )
+    apologies = ApologyClients(settings.slack_api_url, settings.slack_bot_token)
+    if tokens is not None:
+        app.use(remembering_tokens(apologies))
+    gate = SlackGate(settings.slack_signing_secret, engine, max_body=settings.max_request_bytes, apologies=apologies)
     leadership = Leadership(engine)
     return Runtime(settings, engine, deps, app, leadership, gate, listeners, schema)

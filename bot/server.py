@@ -63,7 +63,18 @@ def reject(environ: dict[str, Any], start_response: Callable[..., Any], rejectio
     if rejection.status == 413:
         headers.append(("Connection", "close"))
     start_response(STATUS_LINES[rejection.status], headers)
-    return [body]
+    return _Answered([body], rejection.then) if rejection.then else [body]
+
+
+class _Answered(list[bytes]):
+    """A body whose `then` runs once the server has taken it: WSGI servers call `close()` after the last chunk."""
+
+    def __init__(self, body: list[bytes], then: Callable[[], object]) -> None:
+        super().__init__(body)
+        self._then = then
+
+    def close(self) -> None:
+        self._then()
 
 
 class ArrivalStampingParser(HTTPRequestParser):

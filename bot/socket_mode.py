@@ -1,11 +1,14 @@
 """Socket Mode: the app opens a WebSocket to Slack with its app-level token (no public URL needed)."""
 
+import json
 import logging
+import threading
 import time
+from typing import Any
 
-from slack_bolt import App, BoltResponse
+from slack_bolt import App, BoltRequest
 from slack_bolt.adapter.socket_mode import SocketModeHandler
-from slack_bolt.adapter.socket_mode.internals import run_bolt_app, send_response
+from slack_bolt.adapter.socket_mode.internals import build_headers, send_response
 from slack_sdk.socket_mode.builtin import SocketModeClient
 from slack_sdk.socket_mode.client import BaseSocketModeClient
 from slack_sdk.socket_mode.request import SocketModeRequest
@@ -13,6 +16,7 @@ from slack_sdk.socket_mode.response import SocketModeResponse
 
 from bot.settings import Settings
 from bot.stopping import done_within
+from handlers.timely import ARRIVED_HEADER
 
 
 def socket_mode_handler(app: App, settings: Settings) -> SocketModeHandler:
@@ -44,11 +48,29 @@ class AckingHandler(SocketModeHandler):
     payload, since sending it again changes nothing; so is a 5xx to a command or an interaction, which Slack never
     sends again and whose person the error handler has told. An event Bolt failed (5xx) is left unacknowledged:
     Slack sends it again, as it does an event answered 5xx over HTTP, and the event's id keeps it from counting twice.
+
+    Each envelope is stamped as it comes off the WebSocket, before it waits for a free worker: its holding answer's
+    deadline (handlers/timely.py) counts that wait, as Slack's 3 seconds do.
     """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[no-untyped-call]
+        self._arrivals: dict[str, float] = {}
+        self._stamping = threading.Lock()
+        enqueue = self.client.enqueue_message
+
+        def stamped(message: str) -> None:
+            envelope_id = _envelope_id(message)
+            if envelope_id is not None:
+                with self._stamping:
+                    self._arrivals[envelope_id] = time.monotonic()
+            enqueue(message)
+
+        self.client.enqueue_message = stamped  # type: ignore[method-assign]
 
     def handle(self, client: SocketModeClient, req: SocketModeRequest) -> None:  # type: ignore[override]
         start = time.time()
-        answer: BoltResponse = run_bolt_app(self.app, req)  # type: ignore[no-untyped-call]
+        answer = self.app.dispatch(self._stamped_request(req))
         if answer.status == 200:
             send_response(client, req, answer, start)  # type: ignore[no-untyped-call]
         elif answer.status >= 500 and req.type == EVENTS:
@@ -56,6 +78,21 @@ class AckingHandler(SocketModeHandler):
         else:
             log.info("a %s request answered %s: acknowledged with no payload", req.type, answer.status)
             _ack(client, req)
+
+    def _stamped_request(self, req: SocketModeRequest) -> BoltRequest:
+        with self._stamping:
+            arrived = self._arrivals.pop(req.envelope_id, None) or time.monotonic()
+        headers = {**(build_headers(req) or {}), ARRIVED_HEADER: f"{arrived:.6f}"}  # type: ignore[no-untyped-call]
+        return BoltRequest(mode="socket_mode", body=req.payload, headers=headers)
+
+
+def _envelope_id(message: str) -> str | None:
+    try:
+        envelope = json.loads(message)
+    except ValueError:
+        return None
+    envelope_id = envelope.get("envelope_id") if isinstance(envelope, dict) else None
+    return envelope_id if isinstance(envelope_id, str) else None
 
 
 def _ack(client: BaseSocketModeClient, req: SocketModeRequest) -> None:

@@ -34,8 +34,9 @@ HOLDING_FORM = (
 DONE_FORM = ":white_check_mark: Done. You can close this window."
 LATE_DONE = "no need to send it again. Slack could not show it in the form, which you can close."
 # Set by bot/server.py on every request (any such header from outside is overwritten) to when its last byte
-# arrived: the deadline counts from then, so time spent before Bolt (waiting for a free server thread, the
-# replay check, a wait for a database connection) counts too.
+# arrived, and by bot/socket_mode.py to when its envelope came off the WebSocket: the deadline counts from then, so
+# time spent before Bolt (waiting for a free server thread or Socket Mode worker, the replay check, a wait for a
+# database connection) counts too.
 ARRIVED_HEADER = "x-latitude-arrived"
 # A late answer waits this long after the holding ack was handed over, so that it lands after it.
 AFTER_HOLDING = 0.5
@@ -160,7 +161,7 @@ def answer_in_time(within: float) -> Callable[..., None]:
 
 
 def _arrival(request: BoltRequest) -> float:
-    """When the server took the request (HTTP), else now (Socket Mode hands it over on arrival)."""
+    """When the request arrived (stamped by bot/server.py, or off the WebSocket by bot/socket_mode.py), else now."""
     stamps = request.headers.get(ARRIVED_HEADER) or []
     try:
         return float(stamps[0])

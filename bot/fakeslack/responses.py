@@ -12,6 +12,7 @@ def answer_response_url(state: SlackState, url_id: str, body: dict[str, Any]) ->
 
     https://api.slack.com/interactivity/handling#message_responses
     """
+    state.hold("response_url", body)
     found = state.use_response_url(url_id)
     if isinstance(found, str):
         state.record(Call("response_url:failed", body, time.time(), response={"error": found}))

@@ -205,3 +205,22 @@ def test_a_form_saved_late_says_so_in_a_dm_when_slack_drops_the_modal_update(rea
     assert any("went through: no need to send it again" in text for text in told), told
     with ready.sessions() as session:
         assert count(session, Resolution) == 1
+
+
+def test_in_socket_mode_commands_queued_behind_busy_workers_still_get_their_holding_answers_in_time(
+    slack: FakeSlack, sessions: sessionmaker[Session], database_url: str, clock: MovableClock
+) -> None:
+    """Slack's 3 seconds run from when it sent the envelope: one waiting for a free Socket Mode worker, which each
+    request holds until its holding answer, counts that wait towards its deadline (the fake Slack records an ack
+    later than 3 s as a violation)."""
+    if "postgresql" not in database_url:
+        pytest.skip("SQLite's write lock would hold up more than the listener")
+    load_org_and_policy(sessions, clock.now())
+    settings = bot_settings(slack, database_url, answer_within=1.6, listener_threads=1)
+    for bot in running_bot(settings, slack, clock):
+        with in_socket_mode(bot), holding_the_workspaces(bot.runtime.engine), ThreadPoolExecutor(3) as senders:
+            sent = [senders.submit(bot.driver.command, "U0AGENT1", "/boundaries", settle=False) for _ in range(3)]
+
+            assert [reply.result().text for reply in sent] == [HOLDING_NOTE] * 3
+        bot.driver.settle()
+        assert len(bot.slack.calls("response_url")) == 3

@@ -1,10 +1,13 @@
 """While the database cannot be reached, a click with no `response_url` (in the App Home) and a form without inputs
 are still told that nothing was done, in a small modal, rather than answered 503 (a warning sign, nothing said)."""
 
-from sqlalchemy import select
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from sqlalchemy import Engine, event, select
 
 from models import Resolution
-from tests.conftest import RunningBot
+from tests.conftest import RunningBot, in_socket_mode
 from tests.e2e.test_database_failing import replay_check_out_of_reach
 from tests.e2e.test_resolutions_approvals import request_over_the_limit
 from tests.helpers import load_org_and_policy
@@ -24,7 +27,7 @@ def test_a_click_in_the_home_while_the_database_is_down_opens_a_modal_saying_not
         )
 
     assert reply.status == 200
-    [opened] = bot.slack.calls("views.open")
+    [opened] = bot.slack.wait_for("views.open")
     shown = opened.args["view"]["blocks"][0]["text"]["text"]
     assert "can't use its database right now" in shown and "nothing was done" in shown
     with bot.sessions() as session:
@@ -52,3 +55,97 @@ def test_a_form_without_inputs_sent_while_the_database_is_down_is_answered_with_
     assert "can't use its database right now" in shown and "nothing was done" in shown
     with bot.sessions() as session:
         assert session.execute(select(Resolution)).first() is None
+
+
+def test_a_click_while_the_database_is_down_is_acked_before_slack_is_asked_to_show_the_apology(
+    bot: RunningBot,
+) -> None:
+    """Slack waits 3 s for the ack: a Slack slow to take the apology must not hold the ack up (the stand-in answers
+    the response URL only once the click was acked)."""
+    load_org_and_policy(bot.sessions, bot.clock.now())
+    request = request_over_the_limit(bot)
+    bot.slack.hold_until_ack("response_url")
+
+    with replay_check_out_of_reach(bot.runtime.engine):
+        reply = bot.driver.click("U0MGR1", request, "resolution_approve")
+        told = bot.slack.wait_for("response_url")
+
+    assert reply.status == 200
+    assert "can't use its database right now" in told[0].args["text"]
+    assert bot.slack.calls("views.open") == [], "told once, under the message clicked"
+
+
+def test_a_click_in_the_home_while_the_database_is_down_is_acked_before_the_apology_opens(bot: RunningBot) -> None:
+    load_org_and_policy(bot.sessions, bot.clock.now())
+    request_over_the_limit(bot)
+    bot.driver.open_home("U0MGR1")
+    [home] = bot.slack.calls("views.publish", user_id="U0MGR1")
+    bot.slack.hold_until_ack("views.open")
+
+    with replay_check_out_of_reach(bot.runtime.engine):
+        reply = bot.driver.post_payload(
+            bot.driver.view_click_payload("U0MGR1", home.args["view"], "resolution_approve")
+        )
+        [opened] = bot.slack.wait_for("views.open")
+
+    assert reply.status == 200
+    assert "nothing was done" in opened.args["view"]["blocks"][0]["text"]["text"]
+
+
+def test_a_click_in_a_form_while_the_database_is_down_pushes_a_view_saying_nothing_was_done(bot: RunningBot) -> None:
+    """Over the form, so that closing it goes back to the form as it was left."""
+    load_org_and_policy(bot.sessions, bot.clock.now())
+    bot.driver.command("U0AGENT1", "/resolve")
+    [opened] = bot.slack.calls("views.open")
+    button = {"type": "button", "action_id": "check", "text": {"type": "plain_text", "text": "Check"}}
+    form = {
+        **opened.args["view"],
+        "blocks": [*opened.args["view"]["blocks"], {"type": "actions", "elements": [button]}],
+    }
+
+    with replay_check_out_of_reach(bot.runtime.engine):
+        reply = bot.driver.post_payload(bot.driver.view_click_payload("U0AGENT1", form, "check"))
+        [pushed] = bot.slack.wait_for("views.push")
+
+    assert reply.status == 200
+    shown = pushed.args["view"]["blocks"][0]["text"]["text"]
+    assert "can't use its database right now" in shown and "nothing was done" in shown
+    assert len(bot.slack.calls("views.open")) == 1, "over the form, not in place of it"
+
+
+@contextmanager
+def database_down(engine: Engine) -> Iterator[None]:
+    """Every statement fails as on a database that went away."""
+    dbapi_error = engine.dialect.dbapi.OperationalError  # type: ignore[union-attr]
+
+    def unreachable(*_: object) -> None:
+        raise dbapi_error("server closed the connection unexpectedly")
+
+    event.listen(engine, "before_cursor_execute", unreachable)
+    try:
+        yield
+    finally:
+        event.remove(engine, "before_cursor_execute", unreachable)
+
+
+def test_in_socket_mode_while_the_database_is_down_a_command_and_a_click_are_told_and_an_event_is_sent_again(
+    bot: RunningBot,
+) -> None:
+    """No check stands in front of Bolt there: the listeners meet the outage, and the error handler tells the person
+    to try again; an event failed is left unacknowledged, for Slack to send again once the database is back."""
+    load_org_and_policy(bot.sessions, bot.clock.now())
+    request = request_over_the_limit(bot)
+    with in_socket_mode(bot), database_down(bot.runtime.engine):
+        command = bot.driver.command("U0AGENT1", "/resolve", "refund 20 order 7 arrived late")
+        click = bot.driver.click("U0MGR1", request, "resolution_approve")
+        home = bot.driver.open_home("U0MGR1")
+
+    assert "Please try again in a minute" in command.json["text"]
+    assert click.status == 200
+    [told] = bot.slack.wait_for("response_url")
+    assert "Please try again in a minute" in told.args["text"]
+    assert home.status == 504, "left unacknowledged"
+    assert [problem for problem in bot.slack.violations if "not acknowledged" in problem]
+    bot.slack.violations.clear()  # what Slack does with an unacknowledged event: it sends it again
+    with bot.sessions() as session:
+        assert session.execute(select(Resolution.status)).scalar_one() == "pending"

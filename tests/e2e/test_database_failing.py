@@ -226,7 +226,7 @@ def test_a_click_while_the_database_is_down_is_answered_with_an_ephemeral_apolog
         reply = bot.driver.click("U0MGR1", request, "resolution_approve")
 
     assert reply.status == 200
-    [told] = bot.slack.calls("response_url")
+    [told] = bot.slack.wait_for("response_url")
     assert told.args["response_type"] == "ephemeral" and not told.args.get("replace_original")
     assert "can't use its database right now" in told.args["text"]
     assert bot.slack.calls("chat.update") == []

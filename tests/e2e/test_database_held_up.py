@@ -77,3 +77,21 @@ def test_the_statement_timeout_is_the_running_bots_only(database_url: str) -> No
             engine.dispose()
 
     assert shown == ["0", "2min", "0"]
+
+
+def test_a_command_while_the_replay_check_is_held_up_behind_a_lock_is_still_answered_within_slacks_3_seconds(
+    bot: RunningBot,
+) -> None:
+    """The check in front of Bolt runs before any holding answer can be given: behind a lock on its table (a `VACUUM
+    FULL`, an `ALTER TABLE` by hand) it would wait out DATABASE_LOCK_TIMEOUT, and Slack show the person an error."""
+    if bot.runtime.engine.dialect.name != "postgresql":
+        pytest.skip("SQLite's writers wait for each other in the process")
+    load_org_and_policy(bot.sessions, bot.clock.now())
+    with bot.runtime.engine.connect() as holder:
+        holder.exec_driver_sql("LOCK TABLE seen_requests IN ACCESS EXCLUSIVE MODE")
+        reply = bot.driver.command("U0AGENT1", "/resolve", "refund 20 order 7 arrived late")
+        holder.rollback()
+
+    assert "can't use its database right now" in reply.text and "nothing was done" in reply.text
+    with bot.sessions() as session:
+        assert count(session, Resolution) == 0
