@@ -1,13 +1,16 @@
 """The same fact shown on two surfaces reads the same on both, and as the README says it counts.
 
 What is left of an allowance today is no more than what is left of it this month (/boundaries, the App Home and the
-reply to a fix).
+reply to a fix); a request approved in a week that logged no fix is still in that week's digest, with its amount.
 """
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
+from handlers.blocks.digest import as_text
+from handlers.blocks.resolutions import APPROVE
+from handlers.jobs.send_weekly_digests import send_weekly_digests
 from tests.conftest import RunningBot
-from tests.helpers import load_org
+from tests.helpers import load_org, load_org_and_policy
 from tests.rewards_helpers import EXAMPLE_POLICY, load_policy_text
 
 CREDIT_AGENT = "per_incident = 25, per_day = 100, per_month = 500 }"
@@ -34,3 +37,30 @@ def test_what_is_left_today_never_reads_more_than_what_is_left_this_month(bot: R
     assert "$20 left today, $20 left this month" in fixed, fixed
     bigger = bot.driver.command("U0AGENT1", "/resolve", "credit 25 goodwill 5").text
     assert "monthly limit $120" in bigger and "daily" not in bigger, "over what was left today, as shown"
+
+
+def maya_s_digest(bot: RunningBot, now: datetime) -> str:
+    bot.clock.set(now)
+    send_weekly_digests(bot.runtime.deps, bot.runtime.app.client)
+    [digest] = [c for c in bot.slack.calls("chat.postMessage", channel="U0MGR1") if c.text.startswith("Your team")]
+    bot.slack.reset()
+    return as_text(digest.args["blocks"])
+
+
+def test_a_request_approved_in_a_week_that_logged_no_fix_is_given_in_that_weeks_digest(bot: RunningBot) -> None:
+    """Each amount given is in exactly one digest: Sam's $200 refund, logged on a Sunday and approved on Monday, is in
+    the next week's, which logged nothing else."""
+    load_org_and_policy(bot.sessions, bot.clock.now())
+    bot.clock.set(datetime(2026, 3, 8, 20, 0, tzinfo=UTC))  # Sunday 16:00 in New York
+    assert "sent it to Maya Manager" in bot.driver.command("U0AGENT1", "/resolve", "refund 200 order 7 broken").text
+    [request] = bot.slack.calls("chat.postMessage", channel="U0MGR1")
+    bot.clock.set(datetime(2026, 3, 9, 13, 0, tzinfo=UTC))
+    bot.driver.click("U0MGR1", request, APPROVE)
+    bot.slack.reset()
+
+    logged = maya_s_digest(bot, datetime(2026, 3, 9, 14, 0, tzinfo=UTC))  # Monday 09:00 in New York
+    approved = maya_s_digest(bot, datetime(2026, 3, 16, 13, 0, tzinfo=UTC))
+
+    assert "*Customer fixes:* 1 (last week 0), $0 given" in logged, logged
+    assert "$200 given" in approved, approved
+    assert "refund: 0 · $200 (last week 1)" in approved, approved
