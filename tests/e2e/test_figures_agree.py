@@ -64,3 +64,17 @@ def test_a_request_approved_in_a_week_that_logged_no_fix_is_given_in_that_weeks_
     assert "*Customer fixes:* 1 (last week 0), $0 given" in logged, logged
     assert "$200 given" in approved, approved
     assert "refund: 0 · $200 (last week 1)" in approved, approved
+
+
+def test_the_home_of_someone_the_org_file_does_not_list_shows_no_allowance_to_fix_within(bot: RunningBot) -> None:
+    """Every fix of theirs goes to the admins, as /boundaries says: the App Home promises no money left to give."""
+    load_org_and_policy(bot.sessions, bot.clock.now())
+    bot.slack.add_user("U0NEWBIE", "Nora Newbie", email="nora@example.com")
+    bot.driver.command("U0NEWBIE", "/boundaries")
+    bot.slack.reset()
+
+    bot.driver.open_home("U0NEWBIE")
+
+    [home] = bot.slack.calls("views.publish")
+    assert "left today" not in home.text, home.text
+    assert "None yet: the org file does not list you, so every fix you log goes to the admins" in home.text, home.text
