@@ -36,7 +36,8 @@ def resolutions_section(session: Session, employee: Employee, now: datetime) -> 
         active, lines = resolutions.allowance_for(session, employee, now)
     except DomainError:
         return []
-    allowance = resolution_blocks.allowance_section(lines, active.policy.currency) if employee.active else []
+    currency, listed = active.policy.currency, employee.in_directory
+    allowance = blocks.allowance_section(lines, currency, listed=listed) if employee.active else []
     return [
         *resolution_blocks.recent_section(resolutions.recent_for(session, employee)),
         *allowance,

@@ -111,18 +111,17 @@ def resolutions_section(digest: Digest, share: int) -> list[Block]:
     """The week's fixes in figures, and their categories as far as `share` goes."""
     part = digest.resolutions
     money = partial(format_amounts, currency=digest.currency)  # each amount in its own currency
-    if not part.count:
+    if not part.count and not part.value:
         return [text_block(f"*Customer fixes:* none logged ({_versus(part.last_week)}).")]
     categories = [
         f"{escape_mrkdwn(line.category)}: {line.count} · {money(line.value)} ({_versus(line.last_week)})"
         for line in part.categories
     ]
-    lines = [
-        f"*Customer fixes:* {part.count} ({_versus(part.last_week)}), {money(part.value)} given",
-        f"{part.within_share}% handled on the spot within boundaries, {part.escalated} went to a manager",
-        *bullets(categories, share),
-    ]
-    return [text_block("\n".join(lines))]
+    logged = part.count or "none logged"  # a request logged earlier and approved this week is given in this one
+    lines = [f"*Customer fixes:* {logged} ({_versus(part.last_week)}), {money(part.value)} given"]
+    if part.count:
+        lines.append(f"{part.within_share}% handled on the spot within boundaries, {part.escalated} went to a manager")
+    return [text_block("\n".join([*lines, *bullets(categories, share)]))]
 
 
 def stories_section(part: ResolutionsPart, team: str, share: int) -> list[Block]:

@@ -4,8 +4,10 @@ import hashlib
 import json
 from typing import Any
 
-from handlers.blocks.kit import Block, context_block, plain, text_block
+from handlers.blocks.kit import Block, context_block, packed_sections, plain, text_block
+from handlers.blocks.resolutions import allowance_words
 from models import Employee
+from services.resolutions.fixes import AllowanceLine
 from services.text import escape_mrkdwn
 
 MAX_VIEW_BLOCKS = 100
@@ -65,3 +67,25 @@ def fingerprint(view: dict[str, Any]) -> str:
 def already_shown(view: dict[str, Any], shown: dict[str, Any] | None) -> bool:
     """Whether `shown` (the Home as Slack has it) is the very `view` built now."""
     return shown is not None and shown.get("private_metadata") == view["private_metadata"]
+
+
+ALLOWANCE_ROOM = 5
+"""Blocks of the Home (100 for every feature) for the allowance: 100 categories' lines take about four."""
+
+
+NOT_LISTED_ALLOWANCE = (
+    "None yet: the org file does not list you, so every fix you log goes to the admins to decide, however small. "
+    "`/boundaries` shows the limits that will be yours once HR adds you."
+)
+
+
+def allowance_section(lines: list[AllowanceLine], currency: str, *, listed: bool = True) -> list[Block]:
+    """What is left to give on the spot; someone the org file does not list has nothing to give without asking."""
+    money = [line for line in lines if line.rule.involves_money]
+    rows = [f"• *{escape_mrkdwn(line.rule.category)}*: {allowance_words(line, currency)}" for line in money]
+    heading = "*My allowance today / this month*"
+    if not listed:
+        return [text_block(f"{heading}\n{NOT_LISTED_ALLOWANCE}")]
+    if not rows:
+        return [text_block(f"{heading}\nNo money limits apply to you.")]
+    return packed_sections([heading, *rows], ALLOWANCE_ROOM, where="`/boundaries`")

@@ -14,7 +14,6 @@ from handlers.blocks.kit import (
     local_time,
     name_of,
     one_line,
-    packed_sections,
     plain,
     quote,
     text_block,
@@ -284,16 +283,3 @@ def recent_section(recent: list[Resolution]) -> list[Block]:
         for r in recent
     ]
     return [text_block("*My recent resolutions*\n" + "\n".join(lines))]
-
-
-ALLOWANCE_ROOM = 5
-"""Blocks of the Home (100 for every feature) for the allowance: 100 categories' lines take about four."""
-
-
-def allowance_section(lines: list[AllowanceLine], currency: str) -> list[Block]:
-    money = [line for line in lines if line.rule.involves_money]
-    rows = [f"• *{escape_mrkdwn(line.rule.category)}*: {allowance_words(line, currency)}" for line in money]
-    heading = "*My allowance today / this month*"
-    if not rows:
-        return [text_block(f"{heading}\nNo money limits apply to you.")]
-    return packed_sections([heading, *rows], ALLOWANCE_ROOM, where="`/boundaries`")

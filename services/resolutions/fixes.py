@@ -23,6 +23,7 @@ from services.resolutions.customers import (
     lock_customer,
     usable_reference,
 )
+from services.resolutions.spending import AllowanceLine as AllowanceLine
 from services.resolutions.spending import Spent, spent_by_category, spent_in
 from services.text import escape_mrkdwn
 
@@ -45,20 +46,6 @@ class UnknownCategory(InvalidInput):
             + ", ".join(f"`{name}`" for name in known),
             field="category",
         )
-
-
-@dataclass(frozen=True)
-class AllowanceLine:
-    rule: BoundaryRule
-    spent: Spent
-
-    @property
-    def left_today(self) -> Decimal | None:
-        return None if self.rule.per_day is None else max(self.rule.per_day - self.spent.today, Decimal(0))
-
-    @property
-    def left_this_month(self) -> Decimal | None:
-        return None if self.rule.per_month is None else max(self.rule.per_month - self.spent.this_month, Decimal(0))
 
 
 @dataclass(frozen=True)

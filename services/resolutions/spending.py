@@ -17,6 +17,7 @@ from sqlalchemy.sql.elements import BindParameter
 
 from models import Employee, Resolution
 from services.calendar import local_day, local_month
+from services.policy.versions import BoundaryRule
 from services.resolutions.customers import COUNTED
 
 # The statements of `/resolve` and the App Home, built once: building a statement costs more than running it.
@@ -81,3 +82,22 @@ def spent_by_category(session: Session, employee: Employee, now: datetime, curre
     """`spent_in` for every category at once: one grouped query."""
     rows = session.execute(_SPENT_BY_CATEGORY, {**_windows(employee, now), "currency": currency})
     return {category: Spent(Decimal(today or 0), Decimal(month or 0)) for category, today, month in rows}
+
+
+@dataclass(frozen=True)
+class AllowanceLine:
+    rule: BoundaryRule
+    spent: Spent
+
+    @property
+    def left_today(self) -> Decimal | None:
+        """What the day allows, never more than the month still does: a fix past either goes to a decider."""
+        if self.rule.per_day is None:
+            return None
+        today = max(self.rule.per_day - self.spent.today, Decimal(0))
+        month = self.left_this_month
+        return today if month is None else min(today, month)
+
+    @property
+    def left_this_month(self) -> Decimal | None:
+        return None if self.rule.per_month is None else max(self.rule.per_month - self.spent.this_month, Decimal(0))

@@ -44,7 +44,10 @@ class Leaderboard:
 
 
 def leaderboard(session: Session, *, workspace: Workspace, viewer: Employee, period: str, now: datetime) -> Leaderboard:
-    """Top givers, receivers and teams since the start of the month or quarter; HR also sees mutual pairs."""
+    """Top givers, receivers and teams since the start of the month or quarter; HR also sees mutual pairs.
+
+    A team counts the grants its people received while in it, as HR's export files them: someone who moved
+    leaves their earlier grants with their old team."""
     if period.lower() not in PERIODS:
         raise InvalidInput(f"`{escape_mrkdwn(period[:40])}` is not a period: use month or quarter.")
     period = period.lower()
@@ -59,7 +62,7 @@ def leaderboard(session: Session, *, workspace: Workspace, viewer: Employee, per
     count = func.count(RewardGrant.id)
     givers = select(Employee.name, count).join(Employee, RewardGrant.nominator_id == Employee.id)
     receivers = select(Employee.name, count).join(Employee, RewardGrant.recipient_id == Employee.id)
-    teams = receivers.with_only_columns(Team.name, count).join(Team, Employee.team_id == Team.id)
+    teams = select(Team.name, count).join(Team, RewardGrant.team_id == Team.id)  # the team it was granted in
     return Leaderboard(
         period=period,
         start=start,

@@ -141,3 +141,28 @@ ROWS_BEFORE_0027 = (
     "(2, 1, 2, 1, 2, 'shoutout', 'Shout-out', 'praise', 0, 'USD', 'thanks', 'approved', :at)",
 )
 """A release before 0027's rows: Sam (Support East, under Maya) thanked by Maya, who has no team or manager."""
+
+
+def sam_thanked_in_east_then_in_west_the_same_month(sessions: sessionmaker[Session]) -> None:
+    """Grant 1: Sam in Support East on 10 March; Sam moves to Support West on the 15th; grant 2: Sam there."""
+    load_org(sessions, at(1, 8), ORG)
+    load_policy_text(sessions, at(1, 8))
+    with sessions.begin() as session:
+        give(session, "U0AGENT2", "U0AGENT1", "shoutout", "Calmed the March rush", at(10, 9))
+    load_org(sessions, at(15, 8), MOVED)
+    with sessions.begin() as session:
+        give(session, "U0AGENT3", "U0AGENT1", "shoutout", "Welcome to West", at(20, 9))
+
+
+def test_the_leaderboards_teams_count_what_the_export_files_under_each_team(bot: RunningBot) -> None:
+    """`/rewards top` and HR's export by team agree on a month in which someone moved: each grant stays its team's."""
+    sam_thanked_in_east_then_in_west_the_same_month(bot.sessions)
+    bot.clock.set(at(25, 12))
+
+    board = bot.driver.command("U0HR", "/rewards", "top").text
+    bot.driver.command("U0HR", "/rewards", "export 2026-03-01 2026-03-31 team:Support East")
+    bot.driver.command("U0HR", "/rewards", "export 2026-03-01 2026-03-31 team:Support West")
+
+    east, west = (uploaded_rows(upload.files) for upload in bot.slack.files())
+    assert ([row["grant_id"] for row in east], [row["grant_id"] for row in west]) == (["1"], ["2"])
+    assert "*Teams*\n1. Support East — 1\n2. Support West — 1" in board, board
