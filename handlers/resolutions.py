@@ -41,7 +41,7 @@ from services.outbox import Claimed
 from services.policy.versions import BoundaryRule
 from services.resolutions import fixes as resolutions
 from services.resolutions.fixes import Logged, ResolutionRequest
-from services.resolutions.typed import CategoryNotFirst, OneLiner, read_one_liner
+from services.resolutions.typed import CategoryNotFirst, NamedFirst, OneLiner, read_one_liner
 from services.text import escape_mrkdwn, without_mentions
 
 USAGE = Usage(
@@ -65,7 +65,7 @@ MODAL_FIELDS = {
 }
 """Which modal input shows an error about each field (anything else shows under the summary)."""
 LOGGED = "Your fix was logged"
-SHOWN_WITH_USAGE = (resolutions.UnknownCategory, CategoryNotFirst)
+SHOWN_WITH_USAGE = (resolutions.UnknownCategory, CategoryNotFirst, NamedFirst)
 """Refusals of how the line is laid out, answered with the ways to type it."""
 # Each opening quote and what closes it, as English, German, Polish, French, Danish and Swedish keyboards type them
 _QUOTE_PAIRS = {'"': '"', "“": "”", "'": "'", "‘": "’", "„": "“”", "‚": "‘’", "«": "»", "»": "«", "”": "”"}
