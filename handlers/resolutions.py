@@ -119,8 +119,7 @@ def to_request(line: OneLiner, rule: BoundaryRule, currency: str) -> ResolutionR
     outcome = typed_outcome(rest)
     words_typed = without_mentions(rest)
     ref_match = _REF.search(words_typed)
-    customer_ref = next(part for part in ref_match.groups() if part).strip() if ref_match else None
-    customer_ref = customer_ref or named_reference(words_typed)
+    customer_ref = next(part for part in ref_match.groups() if part) if ref_match else named_reference(words_typed)
     unquoted = (ref_match.groups()[-2] or ref_match.groups()[-1]) if ref_match else None
     if unquoted and unquoted[0] in _QUOTES:
         raise InvalidInput('Close the quote around the reference, like `ref:"ABC 123"`.', field="customer_ref")
