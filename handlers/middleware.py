@@ -18,7 +18,7 @@ Middleware = Callable[..., BoltResponse | None]
 log = logging.getLogger(__name__)
 _SLACK_MARKUP = re.compile(
     r"<(?P<kind>[@#])(?P<id>[A-Z0-9]+)(?:\|(?P<name>[^<>]*))?>"
-    r"|<(?P<link>(?:https?|mailto):[^<>|]*)(?:\|[^<>]*)?>"
+    r"|<(?P<link>(?:https?|mailto):[^<>|]*)(?:\|(?P<shown>[^<>]*))?>"
     r"|<!(?P<broadcast>here|channel|everyone)(?:\|[^<>]*)?>"
     r"|<!(?:subteam\^[A-Z0-9]+|date\^[^<>|]*)(?:\|(?P<label>[^<>]*))?>"
 )
@@ -67,7 +67,7 @@ def unescape_command_text(body: dict[str, Any], context: BoltContext, next: Call
     markup): https://api.slack.com/reference/surfaces/formatting#escaping. Listeners and the database see the
     text as typed, with a person picked from Slack's list as `<@U123>` and a channel as `<#C123|support>` (its
     name kept: exports outside Slack show it, `#support`), which `escape_mrkdwn` lets through as mentions, a
-    link as its address and `@here` as the words (which it defuses); builders escape the rest once. The name
+    link as typed and `@here` as the words (which it defuses); builders escape the rest once. The name
     Slack wrote after each person goes on the context (`PERSON_LABELS`), for someone the directory does not know.
     """
     if body.get("command") and isinstance(body.get("text"), str):
@@ -84,10 +84,11 @@ def labels_sent(escaped: str) -> dict[str, str]:
 
 
 def as_typed(escaped: str) -> str:
-    """`&lt;3 <@U1|lee> <#C1|support> <https://x.example|x.example> <!here> <!subteam^S1|@support>` ->
-    `<3 <@U1> <#C1|support> https://x.example @here @support` (a user group or a date as its label: never a
-    ping). A person's label is the name Slack shows for them, which the directory's replaces (`labels_sent`
-    keeps it for someone the directory does not know); a channel's is its name."""
+    """`&lt;3 <@U1|lee> <#C1|support> <https://x.example> <http://y.example|y.example> <!here> <!subteam^S1|@support>`
+    -> `<3 <@U1> <#C1|support> https://x.example y.example @here @support` (a link as typed: `typed_link`; a user
+    group or a date as its label: never a ping). A person's label is the name Slack shows for them, which the
+    directory's replaces (`labels_sent` keeps it for someone the directory does not know); a channel's is its
+    name."""
 
     def plain(markup: re.Match[str]) -> str:
         if markup["kind"] == "#" and markup["name"]:
@@ -95,12 +96,19 @@ def as_typed(escaped: str) -> str:
         if markup["kind"]:
             return f"<{markup['kind']}{markup['id']}>"
         if markup["link"]:
-            return str(markup["link"]).removeprefix("mailto:")
+            return typed_link(str(markup["link"]), markup["shown"])
         if markup["broadcast"]:
             return f"@{markup['broadcast']}"
         return str(markup["label"] or "")
 
     return html.unescape(_SLACK_MARKUP.sub(plain, escaped))
+
+
+def typed_link(address: str, shown: str | None) -> str:
+    """What the person typed that Slack made a link: the words shown when Slack linked them as typed (`acme.com`
+    sent as `<http://acme.com|acme.com>`, as a customer reference or an order `AB12.io` is), else the address."""
+    typed = address.removeprefix("mailto:")
+    return shown if shown and shown == typed.split("://", 1)[-1] else typed
 
 
 def drop_repeated_events(deps: Deps) -> Middleware:

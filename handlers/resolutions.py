@@ -41,7 +41,7 @@ from services.outbox import Claimed
 from services.policy.versions import BoundaryRule
 from services.resolutions import fixes as resolutions
 from services.resolutions.fixes import Logged, ResolutionRequest
-from services.resolutions.typed import CategoryNotFirst, OneLiner, read_one_liner
+from services.resolutions.typed import CategoryNotFirst, NamedFirst, OneLiner, read_one_liner
 from services.text import escape_mrkdwn, without_mentions
 
 USAGE = Usage(
@@ -65,12 +65,15 @@ MODAL_FIELDS = {
 }
 """Which modal input shows an error about each field (anything else shows under the summary)."""
 LOGGED = "Your fix was logged"
-SHOWN_WITH_USAGE = (resolutions.UnknownCategory, CategoryNotFirst)
+SHOWN_WITH_USAGE = (resolutions.UnknownCategory, CategoryNotFirst, NamedFirst)
 """Refusals of how the line is laid out, answered with the ways to type it."""
+# Each opening quote and what closes it, as English, German, Polish, French, Danish and Swedish keyboards type them
+_QUOTE_PAIRS = {'"': '"', "“": "”", "'": "'", "‘": "’", "„": "“”", "‚": "‘’", "«": "»", "»": "«", "”": "”"}
+_QUOTED = "|".join(rf"\s*{re.escape(o)}([^{re.escape(c)}]+)[{re.escape(c)}]" for o, c in _QUOTE_PAIRS.items())
 _REF = re.compile(  # attached (`ref:A1`, `ref:"A 1"`), or after a space when it has a digit (`ref: 42`, not `ref: see`)
-    r"\bref:(?:\s*\"([^\"]+)\"|\s*“([^”]+)”|\s*'([^']+)'|\s*‘([^’]+)’|(\S+)|\s+((?=\S*\d)\S+))", re.IGNORECASE
+    rf"\bref:(?:{_QUOTED}|(\S+)|\s+((?=\S*\d)\S+))", re.IGNORECASE
 )
-_QUOTES = "\"“'‘"
+_QUOTES = "".join(_QUOTE_PAIRS)
 _OUTCOME = re.compile(r"\boutcome:(\S*)", re.IGNORECASE)
 _NAMED_REF = re.compile(  # `order 42`, `Order #42`, `order: 42`, `order no. 42`, `ORDER-42` (not `the order. 2 days`)
     r"\b(order|ticket|case|booking|account|invoice)(?::|\s*(?:no\.?|nr\.?|num\.?|number)(?![a-z]))?[\s#-]*"
@@ -117,7 +120,7 @@ def to_request(line: OneLiner, rule: BoundaryRule, currency: str) -> ResolutionR
     words_typed = without_mentions(rest)
     ref_match = _REF.search(words_typed)
     customer_ref = next(part for part in ref_match.groups() if part) if ref_match else named_reference(words_typed)
-    unquoted = (ref_match.group(5) or ref_match.group(6)) if ref_match else None
+    unquoted = (ref_match.groups()[-2] or ref_match.groups()[-1]) if ref_match else None
     if unquoted and unquoted[0] in _QUOTES:
         raise InvalidInput('Close the quote around the reference, like `ref:"ABC 123"`.', field="customer_ref")
     summary = " ".join(_OUTCOME.sub("", _REF.sub("", rest)).split())

@@ -1,5 +1,6 @@
 """/suggest, one line or a modal, and "me too" in the team channel (the owner's buttons: suggestion_decisions.py)."""
 
+import re
 import string
 from dataclasses import replace
 from datetime import datetime
@@ -36,11 +37,16 @@ USAGE = Usage(
     forms=(
         ("/suggest", "open a form: what, why, category, one of your fixes, and whether to send it anonymously"),
         ("/suggest your idea...", "send it at once, with your name, to your manager"),
+        ("/suggest anonymous: your idea...", "open the form with it, ticked to send it anonymously"),
         ("/suggest list", "your suggestions and, if you answer some, those waiting on you (oldest first)"),
         ("/suggest help", "show this help"),
     ),
 )
 NOTE_NEEDED = ("done", "not_doing")
+_ANONYMITY_ASKED = re.compile(
+    r"\s*([(\[]?)(anonymous|anonymously|anon)([)\]]?)(\s*[:,.\u2013\u2014-]|\s|$)", re.IGNORECASE
+)
+"""`anonymous: idea`, `(anon) idea`, `anonymously idea`, `anonymous idea`: the one-line form would sign it."""
 
 
 def suggest_command(
@@ -61,6 +67,8 @@ def suggest_command(
         ack(text=USAGE.text(f"`/suggest list` takes nothing after it (you typed `{escape_mrkdwn(text[:40])}`)."))
     elif looks_like_mistyped_list(text):
         ack(text=USAGE.text(f"`{escape_mrkdwn(text[:40])}` looks like `/suggest list` mistyped, so I sent nothing."))
+    elif (idea := asked_for_anonymity(text)) is not None:
+        open_suggest_modal(ack, client, context, command, respond, what=idea, anonymous=True)
     else:
         submit_suggestion(ack, command, context, client, SuggestionRequest(what=text))
 
@@ -88,13 +96,32 @@ def one_slip_apart(typed: str, meant: str) -> bool:
     return len(longer) == len(shorter) + 1 and any(longer[:i] + longer[i + 1 :] == shorter for i in range(len(longer)))
 
 
+def asked_for_anonymity(text: str) -> str | None:
+    """The idea of someone who asked in the line to stay anonymous, which a one-line suggestion never is (it is
+    signed): without the word asking when it is set apart (`anonymous: idea`, `(anon) idea`, `anonymously idea`),
+    else whole, since `anonymous surveys` may be the idea itself; None when they did not ask."""
+    found = _ANONYMITY_ASKED.match(text)
+    if found is None:
+        return None
+    rest = text[found.end() :].strip()
+    set_apart = found[1] or found[3] or found[4].strip() or found[2].lower() != "anonymous"
+    return rest if set_apart or not rest else text.strip()
+
+
 def list_for(session: Session, deps: Deps, workspace: Workspace, employee: Employee) -> list[Block]:
     lists = listing.lists_for(session, workspace=workspace, employee=employee, relay=deps.relay)
     return suggestion_lists.list_blocks(lists.mine, lists.waiting, lists.team, tz=employee.tz)
 
 
 def open_suggest_modal(
-    ack: Ack, client: WebClient, context: BoltContext, command: dict[str, Any], respond: Respond
+    ack: Ack,
+    client: WebClient,
+    context: BoltContext,
+    command: dict[str, Any],
+    respond: Respond,
+    *,
+    what: str = "",
+    anonymous: bool = False,
 ) -> None:
     deps = deps_of(context)
     try:
@@ -108,7 +135,8 @@ def open_suggest_modal(
         return
     ack()
     with reported(command, respond):
-        client.views_open(trigger_id=command["trigger_id"], view=blocks.suggest_modal(settings.categories, fixes))
+        form = blocks.suggest_modal(settings.categories, fixes, what=what[: lifecycle.MAX_WHAT], anonymous=anonymous)
+        client.views_open(trigger_id=command["trigger_id"], view=form)
 
 
 def submit_suggestion(

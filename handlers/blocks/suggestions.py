@@ -42,7 +42,10 @@ NOTE_QUESTIONS = {
 }
 
 
-def suggest_modal(categories: Sequence[str], fixes: Sequence[tuple[int, str]], *, what: str = "") -> dict[str, Any]:
+def suggest_modal(
+    categories: Sequence[str], fixes: Sequence[tuple[int, str]], *, what: str = "", anonymous: bool = False
+) -> dict[str, Any]:
+    """The /suggest form; `what` and `anonymous` fill it in for someone who typed the idea and asked for anonymity."""
     blocks = [
         input_block(
             WHAT,
@@ -75,7 +78,11 @@ def suggest_modal(categories: Sequence[str], fixes: Sequence[tuple[int, str]], *
         input_block(
             ANONYMOUS,
             "Name",
-            {"type": "checkboxes", "options": [option("yes", "Send it anonymously")]},
+            {
+                "type": "checkboxes",
+                "options": [option("yes", "Send it anonymously")],
+                **({"initial_options": [option("yes", "Send it anonymously")]} if anonymous else {}),
+            },
             optional=True,
             hint="Anonymous: nobody sees your name; you still hear what happens to it.",
         )

@@ -1,5 +1,6 @@
 """How a fix is typed after /resolve (and a category after /boundaries): which words name the category."""
 
+import re
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
@@ -10,6 +11,8 @@ from services.text import escape_mrkdwn
 
 SHOWN = 40
 """Characters of what happened shown back in a corrected command."""
+_NAMED = re.compile(r"<[@#][A-Z0-9]+(?:\|[^<>]*)?>")
+"""A person or channel picked from Slack's list, as a command's text holds them (`<@U123>`, `<#C123|support>`)."""
 
 
 class CategoryNotFirst(InvalidInput):
@@ -20,6 +23,17 @@ class CategoryNotFirst(InvalidInput):
         after = after if len(after) <= SHOWN else after[:SHOWN].rstrip() + "…"
         corrected = escape_mrkdwn(" ".join(["/resolve", category, amount, after]).strip())
         super().__init__(f"Put the category first: `{corrected}`", field="category")
+
+
+class NamedFirst(InvalidInput):
+    """A person or channel named before the category (`@lee refund 45 …`): where the category goes instead."""
+
+    def __init__(self, category: str) -> None:
+        super().__init__(
+            f"Start with the category, like `/resolve {category} …`, then what happened: name a colleague or a channel "
+            "after it, if you like.",
+            field="category",
+        )
 
 
 @dataclass(frozen=True)
@@ -47,6 +61,9 @@ def read_one_liner(text: str, categories: Collection[str]) -> OneLiner:
     that names none `UnknownCategory`."""
     words = text.split()
     found = typed_category(words, categories)
+    if found is None and _NAMED.fullmatch(words[0]):
+        named = typed_category(words[1:], categories)
+        raise NamedFirst(named[0] if named else "refund")
     if found is None:
         after = typed_category(words[1:], categories) if _is_amount(words[0]) else None
         if after is not None:

@@ -41,6 +41,13 @@ def test_a_manager_sees_this_week_so_far_privately(ready: RunningBot) -> None:
     assert ready.slack.calls("chat.postMessage") == []
 
 
+@pytest.mark.parametrize("quoted", ['"Support East"', "“Support East”"])
+def test_hr_may_name_the_team_in_quotes_as_a_phone_types_them(ready: RunningBot, quoted: str) -> None:
+    response = digest_command(ready, "U0HR", f"team:{quoted}")
+
+    assert "Maya Manager's team: 2 people" in response.text
+
+
 def test_hr_may_ask_for_a_team_by_name_and_reads_it_as_the_managers_not_their_own(ready: RunningBot) -> None:
     response = digest_command(ready, "U0HR", "team:Support East")
 

@@ -284,6 +284,22 @@ def test_a_quoted_reference_keeps_its_spaces(ready: RunningBot) -> None:
     ]
 
 
+@pytest.mark.parametrize(
+    "quoted",
+    ["„XY 9“", "„XY 9”", "«XY 9»", "«\u00a0XY 9\u00a0»", "»XY 9«", "‚XY 9‘", "”XY 9”"],
+)
+def test_a_reference_quoted_as_a_phone_keyboard_quotes_in_other_languages_keeps_its_spaces(
+    ready: RunningBot, quoted: str
+) -> None:
+    """German, Polish, French, Danish and Swedish keyboards type these quotes: the reference inside is the customer's,
+    whose 30-day limit counts what they received; half of it would be another customer."""
+    ready.driver.command("U0AGENT1", "/resolve", f"credit 5 ref:{quoted} sorry again")
+    unclosed = ready.driver.command("U0AGENT1", "/resolve", f"credit 5 ref:{quoted[:-1]} sorry again")
+
+    assert "Close the quote around the reference" in unclosed.text
+    assert [(r.customer_ref, r.summary) for r in resolutions(ready)] == [("XY 9", "sorry again")]
+
+
 def test_someone_the_org_file_gave_no_time_zone_counts_days_in_the_one_slack_knows(bot: RunningBot) -> None:
     without_sams_tz = (FIXTURES / "org.csv").read_text().replace("sam@example.com,America/New_York", "sam@example.com,")
     load_org(bot.sessions, bot.clock.now(), without_sams_tz)

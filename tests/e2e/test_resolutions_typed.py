@@ -77,3 +77,16 @@ def test_a_missing_summary_is_shown_an_example_of_the_category_typed(
     assert "Say what happened and what you did" in reply.text
     assert example in reply.text and "refund" not in reply.text
     assert logged(ready) == 0
+
+
+@pytest.mark.parametrize("first", ["<@U0AGENT2|lee>", "<#C0SUPPORT|support>"])
+def test_a_person_or_channel_named_before_the_category_is_answered_with_the_category_first(
+    ready: RunningBot, first: str
+) -> None:
+    """Slack sends the person picked as `<@U0AGENT2|lee>`: the answer says to start with the category, not that
+    `<@u0agent2>` (lowercased, its brackets escaped) is no category."""
+    reply = ready.driver.command("U0AGENT1", "/resolve", f"{first} refund 45 order 1234 arrived late")
+
+    assert "Start with the category, like `/resolve refund …`" in reply.text
+    assert "u0agent2" not in reply.text and "&lt;" not in reply.text
+    assert logged(ready) == 0

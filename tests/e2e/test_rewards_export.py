@@ -409,3 +409,14 @@ def test_an_export_that_fails_midway_leaves_the_connection_usable(sessions: sess
         whole = io.StringIO()
         count = export_grants(session, workspace=workspace, requester=None, period=period, out=whole)
     assert count == 4 + 3 * BATCH and whole.getvalue().count("\r\n") >= count + 1
+
+
+@pytest.mark.parametrize("quoted", ['"Support East"', "“Support East”", "‘support east’", "«Support East»"])
+def test_a_team_named_in_quotes_as_a_phone_types_them_is_that_team(bot: RunningBot, quoted: str) -> None:
+    make_history(bot.sessions)
+
+    reply = bot.driver.command("U0HR", "/rewards", f"export 2026-03-01 2026-03-31 team:{quoted}")
+
+    assert "Preparing the reward export for 2026-03-01 to 2026-03-31, team" in reply.text
+    [complete] = bot.slack.files()
+    assert complete.args["channel_id"] == "D0HR"

@@ -118,6 +118,24 @@ def test_a_reward_typed_with_a_hyphen_is_that_reward_not_a_shout_out(ready: Runn
         assert (nomination.item_key, nomination.reason) == ("half_day", "covered the whole weekend")
 
 
+@pytest.mark.parametrize(
+    ("typed", "key", "title"),
+    [("Service Star", "service_star", "Service Star"), ("half day", "half_day", "Half a day off")],
+)
+def test_a_reward_typed_as_words_apart_is_that_reward_not_a_public_shout_out(
+    ready: RunningBot, typed: str, key: str, title: str
+) -> None:
+    """As `/resolve fee waiver` is `fee_waiver`: `/rewards catalog` shows `service_star: Service Star`, and the name
+    typed as it reads must not post the nominator's words in the recognition channel as a shout-out instead."""
+    reply = ready.driver.command("U0AGENT1", "/nominate", f"{LEE} {typed} for covering the whole weekend")
+
+    assert f"{title} for Lee Senior is waiting for approval by Maya Manager" in reply.text
+    assert ready.slack.calls("chat.postMessage", channel="C0KUDOS") == []
+    with ready.sessions() as session:
+        [nomination] = nominations(session)
+        assert (nomination.item_key, nomination.reason) == (key, "for covering the whole weekend")
+
+
 def test_a_reason_starting_with_a_hyphenated_word_is_still_a_shout_out(ready: RunningBot) -> None:
     ready.driver.command("U0AGENT1", "/nominate", f"{LEE} well-deserved thanks for the weekend")
 

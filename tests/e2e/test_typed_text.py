@@ -79,6 +79,22 @@ def test_a_list_of_people_ending_with_and_names_every_one(bot: RunningBot) -> No
     assert reasons == {"covered"}
 
 
+def test_a_reference_slack_linked_as_a_web_address_reads_as_typed_as_the_form_takes_it(bot: RunningBot) -> None:
+    """Slack links what looks like a domain (`acme.com`, an order `AB12.io`) and sends the address with the words
+    typed, `<http://acme.com|acme.com>`: the customer is the one the form's Customer reference names, `acme.com`,
+    not another one called `http://acme.com` whose 30-day limit counts apart."""
+    load_org_and_policy(bot.sessions, bot.clock.now())
+
+    bot.driver.command(
+        "U0AGENT1", "/resolve", "credit 5 ref:<http://acme.com|acme.com> late, see <http://AB12.io|AB12.io>"
+    )
+    bot.driver.command("U0AGENT1", "/resolve", "credit 5 ref:<mailto:jo@acme.com|jo@acme.com> late again")
+
+    with bot.sessions() as session:
+        fixes = [(fix.customer_ref, fix.summary) for fix in session.scalars(select(Resolution).order_by(Resolution.id))]
+    assert fixes == [("acme.com", "late, see AB12.io"), ("jo@acme.com", "late again")]
+
+
 def test_user_text_keeps_mentions_of_people_and_channels_and_nothing_else() -> None:
     typed = (
         "<@U0AGENT2> <#C0SUPPORT> <#C0SUPPORT|a&b @here> <@U0AGENT2|fake label> <!channel> @here "
