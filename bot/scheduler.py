@@ -21,6 +21,7 @@ from handlers.jobs.drain_outbox import drain_outbox
 from handlers.jobs.follow_up_pending_requests import follow_up_pending_requests
 from handlers.jobs.forget_anonymous_dms import forget_anonymous_dms
 from handlers.jobs.forget_old_events import forget_old_events
+from handlers.jobs.forget_sent_messages import forget_sent_messages
 from handlers.jobs.propose_boundaries import propose_boundaries
 from handlers.jobs.run_pulse_rounds import run_pulse_rounds
 from handlers.jobs.send_weekly_digests import send_weekly_digests
@@ -46,6 +47,7 @@ SCHEDULE: tuple[ScheduledJob, ...] = (
     ScheduledJob("propose_boundaries", propose_boundaries, IntervalTrigger(hours=1)),
     ScheduledJob("warn_of_long_migrations", warn_of_long_migrations, IntervalTrigger(hours=1)),
     ScheduledJob("forget_anonymous_dms", forget_anonymous_dms, IntervalTrigger(minutes=5)),
+    ScheduledJob("forget_sent_messages", forget_sent_messages, IntervalTrigger(hours=1)),
 )
 
 

@@ -25,10 +25,13 @@ class Nomination(Base):
         CheckConstraint("nominator_id <> nominee_id", name="not_self"),
         Index("ix_nominations_nominator_created", "nominator_id", "created_at"),
         Index("ix_nominations_nominee_created", "nominee_id", "created_at"),
+        # The reminder tick and the hand-over of what waits on leavers read only the pending ones (it serves the
+        # workspace's other reads too).
+        Index("ix_nominations_waiting", "workspace_id", "status", "created_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspaces.id"), index=True)
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspaces.id"))
     nominator_id: Mapped[int] = mapped_column(ForeignKey("employees.id"))
     nominee_id: Mapped[int] = mapped_column(ForeignKey("employees.id"))
     item_key: Mapped[str] = mapped_column(String(64))

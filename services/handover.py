@@ -155,7 +155,7 @@ def _nominations(session: Session, workspace: Workspace, among: Among) -> list[H
         select(Nomination)
         .where(Nomination.workspace_id == workspace.id, Nomination.status == "pending")
         .where(*among.where(Nomination.created_at, Nomination.approver_id))
-        .order_by(Nomination.id)
+        .order_by(Nomination.created_at, Nomination.id)
         .with_for_update(of=Nomination.__table__)
     )
     for nomination in pending:

@@ -145,6 +145,20 @@ WAITING_READS = [
         r"ix_suggestions_nomination",
         id="every nomination: the allowance leaves out a done suggestion's thanks",
     ),
+    pytest.param(
+        "SELECT id FROM nominations WHERE workspace_id = 1 AND status = 'pending' AND created_at <= '2026-03-01' "
+        "ORDER BY created_at LIMIT 200",
+        r"USING (COVERING )?INDEX ix_nominations_waiting \(workspace_id=\? AND status=\? AND created_at<\?\)",
+        r"ix_nominations_waiting .*Index Cond: (?:(?!Filter).)*created_at <=",
+        id="reminder job: a workspace's nominations waiting for approval, not every shout-out ever made",
+    ),
+    pytest.param(
+        "SELECT id FROM nominations WHERE workspace_id = 1 AND status = 'pending' AND approver_id IN "
+        "(SELECT id FROM employees WHERE workspace_id = 1 AND NOT active) ORDER BY created_at, id",
+        r"USING (COVERING )?INDEX ix_nominations_waiting \(workspace_id=\? AND status=\?\)",
+        r"ix_nominations_waiting",
+        id="each follow-up tick: the nominations waiting on someone who left, handed over",
+    ),
 ]
 
 

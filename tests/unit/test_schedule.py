@@ -23,6 +23,7 @@ EVERY = {
     "propose_boundaries": timedelta(hours=1),
     "warn_of_long_migrations": timedelta(hours=1),
     "forget_anonymous_dms": timedelta(minutes=5),
+    "forget_sent_messages": timedelta(hours=1),
 }
 # Europe's clocks go back at 01:00 UTC on 2026-10-25; the ticks run on UTC and must not skip or repeat.
 AROUND_DST = datetime(2026, 10, 25, 0, 59, 55, tzinfo=UTC)

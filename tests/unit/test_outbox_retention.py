@@ -1,0 +1,89 @@
+"""The outbox forgets, a few weeks after they were sent, the messages nothing reads or updates any more; it keeps
+the ones a later decision or status change still finds, and every message not sent yet."""
+
+from datetime import timedelta
+
+import pytest
+from slack_sdk import WebClient
+from sqlalchemy import event, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.app import create_sender_client
+from bot.clock import MovableClock
+from bot.fakeslack import FakeSlack
+from bot.runtime import make_deps
+from handlers.deps import Deps
+from handlers.jobs.drain_outbox import drain_outbox
+from handlers.jobs.forget_sent_messages import forget_sent_messages
+from models import Delivery, Workspace
+from services import outbox
+from tests.conftest import bot_settings
+
+ONE_SHOTS = ["resolution-logged:1", "reward-receipt:2", "reward-dm:3", "digest:T1:U0A:2026-W10", "digest-chart:x"]
+STILL_READ = ["resolution:4:request:U0B", "suggestion:5:channel", "suggestion:5:status:1:done", "update:D1:1.0:1"]
+
+
+@pytest.fixture
+def deps(sessions: sessionmaker[Session], clock: MovableClock, slack: FakeSlack) -> Deps:
+    return make_deps(bot_settings(slack, "sqlite://"), sessions, clock)
+
+
+def queue(deps: Deps, workspace: Workspace, keys: list[str], *, later: bool = False) -> None:
+    with deps.sessions.begin() as session:
+        for key in keys:
+            outbox.enqueue(
+                session,
+                workspace=session.merge(workspace),
+                key=key,
+                method="chat.postMessage",
+                payload={"channel": "U0A", "text": f"Sam refunded $40 to order 1234 ({key})"},
+                now=deps.now(),
+                send_at=deps.now() + timedelta(days=400) if later else None,
+            )
+
+
+def kept(deps: Deps) -> set[str]:
+    with deps.sessions() as session:
+        return set(session.scalars(select(Delivery.idempotency_key)))
+
+
+def test_a_message_nothing_reads_any_more_is_deleted_five_weeks_after_it_was_sent(
+    deps: Deps, workspace: Workspace, slack: FakeSlack, clock: MovableClock
+) -> None:
+    queue(deps, workspace, ONE_SHOTS + STILL_READ)
+    queue(deps, workspace, ["reward-dm:9"], later=True)
+    drain_outbox(deps, create_sender_client(bot_settings(slack, "sqlite://")))
+
+    clock.advance(timedelta(days=34))
+    forget_sent_messages(deps, WebClient(token="xoxb-x"))
+    assert kept(deps) == {*ONE_SHOTS, *STILL_READ, "reward-dm:9"}
+
+    clock.advance(timedelta(days=2))
+    gone = forget_sent_messages(deps, WebClient(token="xoxb-x"))
+
+    assert gone == len(ONE_SHOTS)
+    assert kept(deps) == {*STILL_READ, "reward-dm:9"}
+
+
+def test_a_years_backlog_is_deleted_in_short_batches(
+    deps: Deps, workspace: Workspace, slack: FakeSlack, clock: MovableClock
+) -> None:
+    """The first run after an upgrade finds a year of them: each batch is a statement (and a transaction) of its own,
+    so the deletion never holds SQLite's write lock for long."""
+    confirmations = [f"resolution-logged:{n}" for n in range(12)]
+    queue(deps, workspace, confirmations + [f"resolution:{n}:request:U0B" for n in range(30)])
+    drain_outbox(deps, create_sender_client(bot_settings(slack, "sqlite://")))
+    clock.advance(timedelta(days=365))
+    statements: list[str] = []
+    engine = deps.sessions.kw["bind"]
+    listen = lambda *args: statements.append(args[2])  # noqa: E731
+    event.listen(engine, "before_cursor_execute", listen)
+    try:
+        gone = forget_sent_messages(deps, WebClient(token="xoxb-x"), batch=5)
+    finally:
+        event.remove(engine, "before_cursor_execute", listen)
+
+    assert gone == 12
+    assert kept(deps) == {f"resolution:{n}:request:U0B" for n in range(30)}
+    deletes = [s for s in statements if s.lstrip().upper().startswith("DELETE")]
+    assert len(deletes) == 3 + len(ONE_SHOTS) - 1  # 5 + 5 + 2 confirmations, then one look under each other prefix
