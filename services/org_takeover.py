@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from models import AuditEvent, Employee, Nomination, PulseRound, Resolution, Suggestion, Workspace
+from models.suggestion import CLOSED_STATUSES
 
 TAKEN_OVER = "taken_over_by_org_install"
 KEPT_IN_ORG = "install_kept_in_org"
@@ -68,10 +69,12 @@ class LeftOpen:
     requests: int
     nominations: int
     pulse_open: bool
+    suggestions: int = 0
+    """Suggestions not yet done or turned down: their owners can no longer move them on."""
 
     @property
     def anything(self) -> bool:
-        return bool(self.requests or self.nominations or self.pulse_open)
+        return bool(self.requests or self.nominations or self.pulse_open or self.suggestions)
 
 
 def left_open(session: Session, workspace: Workspace) -> LeftOpen:
@@ -80,7 +83,10 @@ def left_open(session: Session, workspace: Workspace) -> LeftOpen:
         return int(session.scalar(select(func.count()).select_from(model).where(*where)) or 0)
 
     open_round = select(PulseRound.id).where(PulseRound.workspace_id == workspace.id, PulseRound.status == "open")
-    return LeftOpen(pending(Resolution), pending(Nomination), session.scalar(open_round.limit(1)) is not None)
+    ideas = select(func.count()).select_from(Suggestion)
+    ideas = ideas.where(Suggestion.workspace_id == workspace.id, Suggestion.status.not_in(CLOSED_STATUSES))
+    pulse_open = session.scalar(open_round.limit(1)) is not None
+    return LeftOpen(pending(Resolution), pending(Nomination), pulse_open, int(session.scalar(ideas) or 0))
 
 
 def pending_requests(session: Session, workspace: Workspace) -> list[Resolution]:
