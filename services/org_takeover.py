@@ -89,9 +89,13 @@ def left_open(session: Session, workspace: Workspace) -> LeftOpen:
     return LeftOpen(pending(Resolution), pending(Nomination), pulse_open, int(session.scalar(ideas) or 0))
 
 
-def pending_requests(session: Session, workspace: Workspace) -> list[Resolution]:
-    """The requests still waiting for a decision in this workspace's own directory, oldest first."""
-    waiting = select(Resolution).where(Resolution.workspace_id == workspace.id, Resolution.status == "pending")
+def requests_to_log_again(session: Session, workspace: Workspace, org: Workspace) -> list[Resolution]:
+    """The requests still waiting for a decision in this workspace's own directory, oldest first, of requesters still
+    active there and in the org's directory (when it has them yet): someone who left is asked to log nothing again."""
+    waiting = select(Resolution).join(Employee, Employee.id == Resolution.employee_id)
+    waiting = waiting.where(Resolution.workspace_id == workspace.id, Resolution.status == "pending")
+    gone_from_org = select(Employee.slack_id).where(Employee.workspace_id == org.id, Employee.active.is_(False))
+    waiting = waiting.where(Employee.active.is_(True), Employee.slack_id.not_in(gone_from_org))
     return list(session.scalars(waiting.order_by(Resolution.created_at, Resolution.id)))
 
 
