@@ -21,7 +21,7 @@ KEPT_IN_ORG = "install_kept_in_org"
 """The audit action of an install made again in a workspace the org's org-wide install still serves."""
 GRANTED, REVOKED = "team_access_granted", "team_access_revoked"
 REINSTALLED = "app_reinstalled"
-Row = TypeVar("Row", Resolution, Nomination, Suggestion)
+Row = TypeVar("Row", Resolution, Nomination, Suggestion, PulseRound)
 
 
 def org_still_serving(session: Session, workspace: Workspace) -> Workspace | None:
@@ -100,8 +100,9 @@ def requests_to_log_again(session: Session, workspace: Workspace, org: Workspace
 
 
 def left_behind(session: Session, model: type[Row], item_id: int, org_id: int) -> Row | None:
-    """The request or nomination `item_id` of a workspace the org (`org_id`) took over and still serves: a button on an
-    earlier message of that workspace names it, and the org's directory has no such row. None otherwise."""
+    """The request, nomination, suggestion or pulse round `item_id` of a workspace the org (`org_id`) took over and
+    still serves: a button on an earlier message of that workspace names it, and the org's directory has no such row.
+    None otherwise."""
     row = session.get(model, item_id)
     if row is None or row.workspace_id == org_id:
         return None
