@@ -44,9 +44,9 @@ def left_open_notice(person_id: str, team_id: str, left: LeftOpen) -> dict[str, 
         f":warning: Latitude's org-wide install now serves `{escape_mrkdwn(team_id)}`, which had Latitude installed on "
         f"its own. Its own Latitude has stopped with {', '.join(items)} still open. These stay there and are not "
         "moved to the org: nobody can decide them here, and their buttons say so.\n"
-        "Those who logged the requests are each told to log them again (`/resolve`); ask those who made the "
-        "nominations to make them again (`/nominate`), let people know that whoever sent a suggestion can send it "
-        "again (`/suggest`), and start a pulse round for the org (`/pulse start`) if one was running."
+        "Those who logged the requests and have not left are each told to log them again (`/resolve`); ask those "
+        "who made the nominations to make them again (`/nominate`), let people know that whoever sent a suggestion "
+        "can send it again (`/suggest`), and start a pulse round for the org (`/pulse start`) if one was running."
     )
     return {
         "channel": person_id,

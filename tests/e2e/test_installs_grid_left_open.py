@@ -108,6 +108,7 @@ def test_a_requester_who_left_before_the_takeover_is_not_told_to_log_it_again(
     assert told == [], told
     [notice] = [str(call.args) for call in oauth_bot.slack.messages_to("W0HR") if "T0NORTH" in str(call.args)]
     assert "1 request waiting for a decision" in notice, "HR still hears of it"
+    assert "Those who logged the requests and have not left are each told" in notice, notice
 
 
 def test_a_suggestion_left_in_a_workspace_taken_over_is_said_to_be_so_without_naming_its_author(
