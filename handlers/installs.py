@@ -132,7 +132,7 @@ def _tell_what_was_left_open(
 ) -> None:
     """HR and admins of the org hear of the requests, nominations and pulse round still open in each workspace taken
     over: they stay with its stopped directory, so people must log them again in the org. Each requester of a request
-    still waiting there hears that it must be logged again."""
+    still waiting there, unless they have left, hears that it must be logged again."""
     for taken_workspace in taken:
         left = org_takeover.left_open(session, taken_workspace)
         if not left.anything:
@@ -141,7 +141,7 @@ def _tell_what_was_left_open(
             key = f"{org_takeover.TAKEN_OVER}:{body.get('event_id')}:{taken_workspace.slack_team_id}:{person.slack_id}"
             notice = left_open_notice(person.slack_id, taken_workspace.slack_team_id, left)
             outbox.enqueue(session, workspace=org, key=key, method=POST, payload=notice, now=now)
-        for request in org_takeover.pending_requests(session, taken_workspace):
+        for request in org_takeover.requests_to_log_again(session, taken_workspace, org):
             key = f"{org_takeover.TAKEN_OVER}:{body.get('event_id')}:resolution:{request.id}"
             notice = log_again_notice(request)
             outbox.enqueue(session, workspace=org, key=key, method=POST, payload=notice, now=now)

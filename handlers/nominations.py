@@ -126,7 +126,7 @@ def nominate_one_liner(
     try:
         with deps.sessions.begin() as session:
             identity = command_caller(session, context, command)
-            known = directory.names_of(session, identity.workspace, form.nominees)
+            known = directory.vetted_names_of(session, identity.workspace, form.nominees)
             unknown = strangers(form.nominees, known, skip=skip)
             vet = identity.may_be_a_guest  # Slack says whether the caller is a guest before they nominate
             mine = identity.workspace, identity.employee
@@ -177,8 +177,8 @@ def _nominate(
 
 
 def strangers(slack_ids: tuple[str, ...], known: Mapping[str, str], *, skip: set[str | None]) -> list[str]:
-    """Named people the directory does not know (`known`: those it does): Slack must say whether they are bots,
-    strangers or newcomers."""
+    """Named people the directory does not know, or not well enough (`known`: `vetted_names_of`): Slack must say
+    whether they are bots, strangers, guests or newcomers."""
     return [slack_id for slack_id in slack_ids if slack_id not in skip and slack_id not in known]
 
 
@@ -226,7 +226,7 @@ def submit_nomination(
     request = NominationRequest(form.nominees, form.item_key, form.reason, form.public, form.resolution_id)
     with deps.sessions.begin() as session:
         workspace = request_workspace(session, context)
-        names = directory.names_of(session, workspace, form.nominees)
+        names = directory.vetted_names_of(session, workspace, form.nominees)
     unknown = strangers(form.nominees, names, skip={body["user"]["id"], context.bot_user_id})
     if unknown:
         ack()

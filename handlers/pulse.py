@@ -82,7 +82,7 @@ def resend_questions(
     )
     ack(text=with_newcomer_note(reply, identity))
     with reported(command, respond):
-        client.chat_postMessage(channel=command["user_id"], **blocks.questions_message(mine))
+        client.chat_postMessage(channel=command["user_id"], **blocks.questions_message(mine, tz=identity.employee.tz))
 
 
 def start_round(ack: Ack, command: dict[str, Any], context: BoltContext) -> None:
@@ -196,7 +196,7 @@ def answer_question(
         return
     with reported(body, respond, done=ANSWER_SAVED, anonymous=True):
         newer = pulse_message.newer_answers(context, body, identity.employee, question_id)
-        pulse_message.show_until_current(client, body.get("container") or {}, outcome.mine, newer)
+        pulse_message.show_until_current(client, body.get("container") or {}, outcome.mine, newer, identity.employee.tz)
 
 
 def change_answer(
@@ -216,7 +216,7 @@ def change_answer(
         respond(text=str(error), response_type="ephemeral", replace_original=False)
         return
     with reported(body, respond, anonymous=True):
-        _update(client, body, blocks.questions_message(mine, editing=editing))
+        _update(client, body, blocks.questions_message(mine, tz=identity.employee.tz, editing=editing))
 
 
 def open_comment(
@@ -269,7 +269,8 @@ def submit_comment(
     anonymous_request(context, round_id=placement.round_id)  # the comment was saved in this round, open
     ack()
     with reported(body, client=client, done="Your comment was saved", anonymous=True, context=context):
-        client.chat_update(channel=placement.channel, ts=placement.ts, **blocks.questions_message(mine))
+        shown = blocks.questions_message(mine, tz=identity.employee.tz)
+        client.chat_update(channel=placement.channel, ts=placement.ts, **shown)
 
 
 def pulse_home_section(session: Session, employee: Employee, now: datetime) -> list[dict[str, Any]]:

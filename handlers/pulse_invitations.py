@@ -50,5 +50,6 @@ def queue_late_notices(session: Session, *, workspace: Workspace, pulse_round: P
 
 def _payload(invitation: Invitation) -> dict[str, object]:
     # Nobody invited or reminded has answered yet, so the message asks every question.
-    message = blocks.questions_message(MyRound(invitation.round, {}, False), reminder=invitation.reminder)
+    mine, reader = MyRound(invitation.round, {}, False), invitation.employee
+    message = blocks.questions_message(mine, tz=reader.tz, reminder=invitation.reminder)
     return {"channel": invitation.employee.slack_id, **message}

@@ -19,14 +19,18 @@ ROUNDS_TO_CATCH_UP = 3
 
 
 def show_until_current(
-    client: WebClient, container: dict[str, Any], shown: MyRound, newer: Callable[[MyRound], MyRound | None]
+    client: WebClient,
+    container: dict[str, Any],
+    shown: MyRound,
+    newer: Callable[[MyRound], MyRound | None],
+    tz: str | None,
 ) -> None:
     """Update the questions message, then look again at what is stored: another click on it may have committed
     since this one was rendered, and its own update landed first. Shown again until what Slack shows is what is
     stored, so the last update to land, whoever made it, was rendered after the last answer."""
     channel, ts = container["channel_id"], container["message_ts"]
     for _ in range(ROUNDS_TO_CATCH_UP):
-        client.chat_update(channel=channel, ts=ts, **blocks.questions_message(shown))
+        client.chat_update(channel=channel, ts=ts, **blocks.questions_message(shown, tz=tz))
         latest = newer(shown)
         if latest is None:
             return

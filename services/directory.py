@@ -118,6 +118,13 @@ def names_of(session: Session, workspace: Workspace, slack_ids: Sequence[str]) -
     return {person.slack_id: person.name for person in found if person is not None}
 
 
+def vetted_names_of(session: Session, workspace: Workspace, slack_ids: Sequence[str]) -> dict[str, str]:
+    """`names_of`, leaving out those the org file does not list whom Slack was never asked about (`may_be_a_guest`):
+    before anyone names them, Slack must say whether they are guests."""
+    found = (find_employee(session, workspace, slack_id) for slack_id in slack_ids)
+    return {p.slack_id: p.name for p in found if p is not None and (p.in_directory or p.slack_guest is not None)}
+
+
 def labelled_for_strangers(session: Session, workspace: Workspace, text: str, labels: Mapping[str, str]) -> str:
     """Text to store, where each person the directory does not know yet keeps the name Slack sent with the mention
     (`labels`, by Slack id: `<@U123|sam>`), so that text read outside Slack (HR's export, the digest's dry run) can

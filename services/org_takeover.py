@@ -14,13 +14,14 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from models import AuditEvent, Employee, Nomination, PulseRound, Resolution, Suggestion, Workspace
+from models.suggestion import CLOSED_STATUSES
 
 TAKEN_OVER = "taken_over_by_org_install"
 KEPT_IN_ORG = "install_kept_in_org"
 """The audit action of an install made again in a workspace the org's org-wide install still serves."""
 GRANTED, REVOKED = "team_access_granted", "team_access_revoked"
 REINSTALLED = "app_reinstalled"
-Row = TypeVar("Row", Resolution, Nomination, Suggestion)
+Row = TypeVar("Row", Resolution, Nomination, Suggestion, PulseRound)
 
 
 def org_still_serving(session: Session, workspace: Workspace) -> Workspace | None:
@@ -68,10 +69,12 @@ class LeftOpen:
     requests: int
     nominations: int
     pulse_open: bool
+    suggestions: int = 0
+    """Suggestions not yet done or turned down: their owners can no longer move them on."""
 
     @property
     def anything(self) -> bool:
-        return bool(self.requests or self.nominations or self.pulse_open)
+        return bool(self.requests or self.nominations or self.pulse_open or self.suggestions)
 
 
 def left_open(session: Session, workspace: Workspace) -> LeftOpen:
@@ -80,18 +83,26 @@ def left_open(session: Session, workspace: Workspace) -> LeftOpen:
         return int(session.scalar(select(func.count()).select_from(model).where(*where)) or 0)
 
     open_round = select(PulseRound.id).where(PulseRound.workspace_id == workspace.id, PulseRound.status == "open")
-    return LeftOpen(pending(Resolution), pending(Nomination), session.scalar(open_round.limit(1)) is not None)
+    ideas = select(func.count()).select_from(Suggestion)
+    ideas = ideas.where(Suggestion.workspace_id == workspace.id, Suggestion.status.not_in(CLOSED_STATUSES))
+    pulse_open = session.scalar(open_round.limit(1)) is not None
+    return LeftOpen(pending(Resolution), pending(Nomination), pulse_open, int(session.scalar(ideas) or 0))
 
 
-def pending_requests(session: Session, workspace: Workspace) -> list[Resolution]:
-    """The requests still waiting for a decision in this workspace's own directory, oldest first."""
-    waiting = select(Resolution).where(Resolution.workspace_id == workspace.id, Resolution.status == "pending")
+def requests_to_log_again(session: Session, workspace: Workspace, org: Workspace) -> list[Resolution]:
+    """The requests still waiting for a decision in this workspace's own directory, oldest first, of requesters still
+    active there and in the org's directory (when it has them yet): someone who left is asked to log nothing again."""
+    waiting = select(Resolution).join(Employee, Employee.id == Resolution.employee_id)
+    waiting = waiting.where(Resolution.workspace_id == workspace.id, Resolution.status == "pending")
+    gone_from_org = select(Employee.slack_id).where(Employee.workspace_id == org.id, Employee.active.is_(False))
+    waiting = waiting.where(Employee.active.is_(True), Employee.slack_id.not_in(gone_from_org))
     return list(session.scalars(waiting.order_by(Resolution.created_at, Resolution.id)))
 
 
 def left_behind(session: Session, model: type[Row], item_id: int, org_id: int) -> Row | None:
-    """The request or nomination `item_id` of a workspace the org (`org_id`) took over and still serves: a button on an
-    earlier message of that workspace names it, and the org's directory has no such row. None otherwise."""
+    """The request, nomination, suggestion or pulse round `item_id` of a workspace the org (`org_id`) took over and
+    still serves: a button on an earlier message of that workspace names it, and the org's directory has no such row.
+    None otherwise."""
     row = session.get(model, item_id)
     if row is None or row.workspace_id == org_id:
         return None

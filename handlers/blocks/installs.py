@@ -38,14 +38,15 @@ def left_open_notice(person_id: str, team_id: str, left: LeftOpen) -> dict[str, 
     """What the workspace's own directory still held when the org took it over, and how to carry it over."""
     items = [plural(left.requests, "request") + " waiting for a decision"] if left.requests else []
     items += [plural(left.nominations, "nomination") + " waiting for approval"] if left.nominations else []
+    items += [plural(left.suggestions, "open suggestion")] if left.suggestions else []
     items += ["an open pulse round"] if left.pulse_open else []
     text = (
         f":warning: Latitude's org-wide install now serves `{escape_mrkdwn(team_id)}`, which had Latitude installed on "
         f"its own. Its own Latitude has stopped with {', '.join(items)} still open. These stay there and are not "
         "moved to the org: nobody can decide them here, and their buttons say so.\n"
-        "Those who logged the requests are each told to log them again (`/resolve`); ask those who made the "
-        "nominations to make them again (`/nominate`), and start a pulse round for the org (`/pulse start`) if one "
-        "was running."
+        "Those who logged the requests and have not left are each told to log them again (`/resolve`); ask those "
+        "who made the nominations to make them again (`/nominate`), let people know that whoever sent a suggestion "
+        "can send it again (`/suggest`), and start a pulse round for the org (`/pulse start`) if one was running."
     )
     return {
         "channel": person_id,

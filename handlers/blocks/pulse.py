@@ -5,6 +5,7 @@ from typing import Any
 
 from handlers.blocks.kit import Block, context_block, escaped, local_time, text_block
 from models import PulseQuestion, PulseRound
+from services.calendar import moment_words
 from services.pulse.answers import MyRound, Waiting
 from services.pulse.schedule import LATE_REASON
 from services.text import plural
@@ -55,8 +56,11 @@ def _when(pulse_round: PulseRound) -> str:
     return local_time(pulse_round.closes_at, "{date_short_pretty} at {time}", "%a %d %b %H:%M")
 
 
-def questions_message(mine: MyRound, *, reminder: bool = False, editing: int | None = None) -> dict[str, Any]:
-    """The DM: each question as buttons (or as answered), then the optional anonymous comment."""
+def questions_message(
+    mine: MyRound, *, tz: str | None, reminder: bool = False, editing: int | None = None
+) -> dict[str, Any]:
+    """The DM: each question as buttons (or as answered), then the optional anonymous comment. `tz`: the reader's
+    zone, in which the notification's text says when the round closes."""
     pulse_round = mine.round
     title = f"Team pulse — round {pulse_round.number}"
     asked = f"{'Reminder: ' if reminder else ''}{len(pulse_round.questions)} quick questions, one click each."
@@ -76,8 +80,8 @@ def questions_message(mine: MyRound, *, reminder: bool = False, editing: int | N
         else:
             blocks.append(_answered_block(number, question, answered))
     blocks.append(_comment_block(pulse_round, mine.commented))
-    # The notification's text leaves out the closing time: a phone's notification shows a date token's fallback (UTC).
-    return {"text": f"{title}: {asked}", "blocks": blocks}
+    # A phone's notification shows a date token's fallback (UTC): its text says the time in the reader's own words.
+    return {"text": f"{title}: {asked} Open until {moment_words(pulse_round.closes_at, tz)}.", "blocks": blocks}
 
 
 def question_words(text: str) -> str:

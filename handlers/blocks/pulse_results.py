@@ -176,8 +176,11 @@ def parse_answer(view: dict[str, Any]) -> tuple[AnswerTo, str]:
 
 
 def answer_value(to: AnswerTo) -> str:
-    """`reply id:r round id`: the round stays readable from the button after the reply's route is deleted."""
-    return str(to.reply_id) if to.round_id is None else f"{to.reply_id}:r{to.round_id}"
+    """`reply id:r round id`: the round stays readable from the button after the reply's route is deleted. A button
+    sent before it carried the id keeps the round's number it carried, if any."""
+    if to.round_id is None:
+        return str(to.reply_id) if to.round_number is None else f"{to.reply_id}:{to.round_number}"
+    return f"{to.reply_id}:r{to.round_id}"
 
 
 def parse_answer_button(action: dict[str, Any]) -> AnswerTo:
@@ -191,7 +194,8 @@ def quoted_comment(message: dict[str, Any] | None) -> str | None:
         shown = str((block.get("text") or {}).get("text") or "")
         if shown.startswith(YOUR_COMMENT):
             lines = [line.removeprefix("> ") for line in shown.removeprefix(YOUR_COMMENT).split("\n")]
-            return "\n".join(lines).replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+            written = "\n".join(lines).replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+            return written.replace("@\u200b", "@")  # a broadcast word escape_mrkdwn defused, as it was written
     return None
 
 
@@ -203,7 +207,10 @@ def parse_answer_value(value: str) -> AnswerTo:
     for digits in (reply_id, round_id) if colon else (reply_id,):
         if not digits.isdigit() or len(digits) > 18:
             raise ValueError(f"not an answer value: {value!r}"[:60])
-    return AnswerTo(int(reply_id), int(round_id) if round_part.startswith("r") else None)
+    by_id = round_part.startswith("r")
+    return AnswerTo(
+        int(reply_id), int(round_id) if by_id else None, round_number=int(round_id) if colon and not by_id else None
+    )
 
 
 YOUR_COMMENT = "Your comment:\n"

@@ -16,6 +16,7 @@ from services.directory import PEOPLE_LOCKS
 from services.errors import AlreadyDone, InvalidInput, NotFound
 from services.pulse.relay import RelayKey
 from services.pulse.rounds import open_round
+from services.pulse.taken_over import round_left_behind
 from services.rows import take_turns, upsert
 
 MAX_COMMENT = 2000
@@ -52,6 +53,8 @@ _UNANSWERED = select(
 _COMMENTED = select(PulseComment.id).where(
     PulseComment.round_id == bindparam("round_id"), PulseComment.respondent == bindparam("respondent")
 )
+NO_ROUND_OPEN = "There is no pulse poll open right now. The next round will come to you in a DM."
+QUESTION_GONE = "That pulse question no longer exists."
 NOT_REACHED_YET = "This pulse round hasn't reached you yet: your questions arrive at your local opening hour."
 
 
@@ -96,7 +99,7 @@ def my_round_asking(
     closed, rather than turning the message into the round open now."""
     round_id = session.scalar(select(PulseQuestion.round_id).where(PulseQuestion.id == question_id))
     if round_id is None:
-        raise NotFound("That pulse question no longer exists.")
+        raise NotFound(QUESTION_GONE)
     return my_round(session, workspace=workspace, employee=employee, now=now, round_id=round_id)
 
 
@@ -141,7 +144,7 @@ def _round_for_answer(
         else session.get(PulseRound, round_id, with_for_update={"read": True})
     )
     if pulse_round is None or pulse_round.workspace_id != workspace.id:
-        raise NotFound("There is no pulse poll open right now. The next round will come to you in a DM.")
+        raise _elsewhere(session, workspace, employee, pulse_round, now, NO_ROUND_OPEN)
     _check_open(pulse_round, now)
     invited = session.scalar(
         select(PulseReceipt.id).where(PulseReceipt.round_id == pulse_round.id, PulseReceipt.employee_id == employee.id)
@@ -157,6 +160,16 @@ def round_taking_comments(
     """The round, when it still takes this person's comment (open, and asking them): checked before the comment
     form opens, so nobody writes one only to learn on sending that the round has closed. Sending checks again."""
     return _round_for_answer(session, workspace, employee, round_id, now)
+
+
+def _elsewhere(
+    session: Session, workspace: Workspace, employee: Employee, found: PulseRound | None, now: datetime, otherwise: str
+) -> NotFound:
+    """Why a round is not this workspace's to answer: one its org took over with its workspace says so."""
+    if found is None:
+        return NotFound(otherwise)
+    left = round_left_behind(session, workspace=workspace, employee=employee, round_id=found.id, now=now)
+    return left or NotFound(otherwise)
 
 
 def _check_open(pulse_round: PulseRound, now: datetime) -> None:
@@ -181,7 +194,7 @@ def record_answer(
     pulse_round = _round_of_question(session, question_id)
     question = next((asked for asked in pulse_round.questions if asked.id == question_id), None)
     if question is None or pulse_round.workspace_id != workspace.id:
-        raise NotFound("That pulse question no longer exists.")
+        raise _elsewhere(session, workspace, employee, pulse_round, now, QUESTION_GONE)
     _check_open(pulse_round, now)
     if not question.scale_min <= value <= question.scale_max:
         raise InvalidInput(f"Answers to this question go from {question.scale_min} to {question.scale_max}.")
@@ -202,7 +215,7 @@ def _round_of_question(session: Session, question_id: int) -> PulseRound:
     answer slips in while it seals."""
     pulse_round = session.scalar(_ROUND_OF_QUESTION, {"question_id": question_id})
     if pulse_round is None:
-        raise NotFound("That pulse question no longer exists.")
+        raise NotFound(QUESTION_GONE)
     return pulse_round
 
 

@@ -64,6 +64,8 @@ class AnswerTo:
     comment: str | None = None
     """For a button without the round's id: the comment its message quotes, which names the round when only one of
     the workspace's rounds holds a comment with those words."""
+    round_number: int | None = None
+    """The round's number, which a button sent before it carried the id carried instead (`reply:number`)."""
 
 
 @dataclass(frozen=True)
@@ -202,7 +204,9 @@ def _conversation(
     directory.require_active(author)
     found = _authors_conversation(session, workspace, author, to.reply_id, relay_key)
     if found is None:
-        raise unanswerable(session, workspace, author, now, round_id=to.round_id, comment=to.comment)
+        raise unanswerable(
+            session, workspace, author, now, round_id=to.round_id, comment=to.comment, round_number=to.round_number
+        )
     reply, comment, manager = found
     pulse_round = _round_of(session, comment)
     if not replies_open(pulse_round, now):

@@ -23,9 +23,16 @@ def unanswerable(
     *,
     round_id: int | None,
     comment: str | None,
+    round_number: int | None = None,
 ) -> DomainError:
     """Why there is nothing this person can answer, from the round the button names (by its id; for a button sent
-    before it carried the id, by the comment its message quotes): it must not depend on replies' rows."""
+    before it carried the id, by the number it carried then, as an older Show more button's number names its round,
+    else by the comment its message quotes): it must not depend on replies' rows."""
+    if round_id is None and round_number is not None:
+        numbered = select(PulseRound.id).where(
+            PulseRound.workspace_id == workspace.id, PulseRound.number == round_number
+        )
+        round_id = session.scalar(numbered)
     round_id = round_id if round_id is not None else _round_quoting(session, workspace, comment)
     if round_id is None:
         return NotFound(f"{NOT_YOURS[:-1]}, or replies to it have ended.")

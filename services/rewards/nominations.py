@@ -176,6 +176,9 @@ def _nominee(
             "so they can't be nominated."
         )
     if found is not None and found.active:
+        if person is not None and person.exists and found.slack_guest is None:  # the next need not ask Slack again
+            directory.update_slack_profile(found, name=None, email=None, tz=None, now=now, guest=person.guest)
+            directory.profile_updated(session, found)
         return found
     if found is not None or person is None or not person.exists:
         raise NomineeRefused(f"<@{slack_id}> is not an active member of this workspace, so they can't be nominated.")

@@ -21,13 +21,20 @@ WITH_NIA = GROUP_ORG + "W0NMGR,Nia Manager,Support,manager,W0HR,,Europe/London,\
 """The org's file names Nia too, who managed Ned in T0NORTH's own directory."""
 
 
-def left_open_when_taken_over(bot: RunningBot) -> SlackDriver:
+def left_open_when_taken_over(
+    bot: RunningBot, *, ideas: tuple[str, ...] = (), leaving: tuple[str, ...] = ()
+) -> SlackDriver:
     """In T0NORTH's own install Ned logs a refund over his limit and Gia nominates him for a voucher, both waiting on
-    Nia, and a pulse round opens; then the org-wide install is granted T0NORTH. The driver of T0NORTH's own install."""
+    Nia, Ned sends each of `ideas` with `/suggest`, and a pulse round opens; Slack deactivates those `leaving`; then
+    the org-wide install is granted T0NORTH. The driver of T0NORTH's own install."""
     north = install_in_the_org(bot, "T0NORTH", NORTH_ORG)
     north.command("W0NAGENT", "/resolve", "refund 80 order 42 parcel lost in transit")
+    for idea in ideas:
+        assert "#" in north.command("W0NAGENT", "/suggest", idea).text
     north.command("W0HR", "/nominate", "<@W0NAGENT|ned> voucher_25 calmed an angry customer")
     assert "Pulse round 1 is open" in north.command("W0HR", "/pulse", "start").text
+    for slack_id in leaving:
+        north.user_change(slack_id, deleted=True)
     bot.slack.add_user("W0GMGR", "Gus Manager", teams=("T0NORTH",), enterprise_id="E0GROUP")
     bot.slack.installing(enterprise_id="E0GROUP", user_id="W0HR")
     assert install(bot.events_url).status == 200
@@ -69,6 +76,17 @@ def test_hr_of_the_org_hears_what_was_left_open_in_a_workspace_taken_over(
     assert "an open pulse round" in notices[0] and "`/resolve`" in notices[0], notices[0]
 
 
+def test_hrs_notice_counts_the_suggestions_left_open_without_naming_who_sent_them(
+    oauth_bot: RunningBot,  # noqa: F811
+) -> None:
+    left_open_when_taken_over(oauth_bot, ideas=("a second card reader", "longer breaks on Saturdays"))
+    drain_outbox(oauth_bot.runtime.deps, oauth_bot.runtime.sender_client)
+
+    [notice] = [str(call.args) for call in oauth_bot.slack.messages_to("W0HR") if "T0NORTH" in str(call.args)]
+    assert "2 open suggestions" in notice and "`/suggest`" in notice, notice
+    assert "W0NAGENT" not in notice.replace("/resolve", ""), "who sent a suggestion stays unsaid"
+
+
 def test_the_requester_of_a_request_left_waiting_is_told_to_log_it_again(
     oauth_bot: RunningBot,  # noqa: F811
 ) -> None:
@@ -78,6 +96,19 @@ def test_the_requester_of_a_request_left_waiting_is_told_to_log_it_again(
     told = [call.text for call in oauth_bot.slack.messages_to("W0NAGENT")]
     [notice] = [text for text in told if "log it again" in text]
     assert "order 42" in notice and "nobody can decide it any more" in notice, notice
+
+
+def test_a_requester_who_left_before_the_takeover_is_not_told_to_log_it_again(
+    oauth_bot: RunningBot,  # noqa: F811
+) -> None:
+    left_open_when_taken_over(oauth_bot, leaving=("W0NAGENT",))
+    drain_outbox(oauth_bot.runtime.deps, oauth_bot.runtime.sender_client)
+
+    told = [str(call.args) for call in oauth_bot.slack.calls("chat.postMessage") if "log it again" in str(call.args)]
+    assert told == [], told
+    [notice] = [str(call.args) for call in oauth_bot.slack.messages_to("W0HR") if "T0NORTH" in str(call.args)]
+    assert "1 request waiting for a decision" in notice, "HR still hears of it"
+    assert "Those who logged the requests and have not left are each told" in notice, notice
 
 
 def test_a_suggestion_left_in_a_workspace_taken_over_is_said_to_be_so_without_naming_its_author(

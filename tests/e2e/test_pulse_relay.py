@@ -23,7 +23,9 @@ COMMENT = "Too few people on Saturdays"
 RELAYED = "reply, and the bot relays it"
 
 
-def commented_round(bot: RunningBot, pulse: str = PULSE, sealed_late_by: timedelta = timedelta(0)) -> None:
+def commented_round(
+    bot: RunningBot, pulse: str = PULSE, sealed_late_by: timedelta = timedelta(0), comment: str = COMMENT
+) -> None:
     """A round with one comment, sealed by the tick at its end (72 hours), or `sealed_late_by` after it when the bot
     was down then."""
     load_pulse_org(bot.sessions, bot.clock.now(), pulse=pulse)
@@ -31,7 +33,7 @@ def commented_round(bot: RunningBot, pulse: str = PULSE, sealed_late_by: timedel
     answer_all(bot, ["U0A01", "U0A02", "U0A03", "U0A04", "U0A05"], 4)
     bot.driver.click("U0A01", questions_dm(bot, "U0A01"), blocks.COMMENT_ACTION)
     [opened] = bot.slack.calls("views.open")
-    bot.driver.submit("U0A01", opened.args["view"], {"comment": COMMENT})
+    bot.driver.submit("U0A01", opened.args["view"], {"comment": comment})
     bot.clock.advance(timedelta(hours=72) + sealed_late_by)
     tick(bot)
     bot.slack.reset()
@@ -267,6 +269,49 @@ def test_an_older_answer_button_says_since_when_replies_ended_from_the_comment_i
         "Replies to round 1's comments have ended (since Thursday 19 March at 05:00 New York time, "
         "14 days after the round closed)"
     )
+
+
+ENDED_IN_NEW_YORK = (
+    "Replies to round 1's comments have ended (since Thursday 19 March at 05:00 New York time, 14 days after the "
+    "round closed)"
+)
+
+
+@pytest.mark.parametrize(
+    "comment",
+    ["Too few of us on Saturdays: @here knows", "&&&&&&&& on Sundays " * 90],
+    ids=["a broadcast word its quote defuses", "longer than its quote shows"],
+)
+def test_an_answer_button_that_carried_the_rounds_number_says_since_when_replies_ended_whatever_its_quote(
+    bot: RunningBot, comment: str
+) -> None:
+    """Buttons sent before they carried the round's id carried its number (`reply:number`): that names the round,
+    as an older Show more button's number does, where the comment's quote does not read back as written."""
+    commented_round(bot, comment=comment)
+    reply_from_results(bot, "U0MGR1", "Which shifts?")
+    [to_author] = bot.slack.calls("chat.postMessage")
+    with bot.sessions() as session:
+        numbered = f"{session.scalars(select(PulseReply.id)).one()}:1"
+    bot.clock.advance(timedelta(days=15))
+    tick(bot)
+
+    told = answer_form_reply(bot, "U0A01", to_author, value=numbered)
+
+    assert told.startswith(ENDED_IN_NEW_YORK), told
+
+
+def test_a_bare_answer_button_finds_its_round_from_a_quote_with_a_broadcast_word_defused(bot: RunningBot) -> None:
+    commented_round(bot, comment="Too few of us on Saturdays: @here knows")
+    reply_from_results(bot, "U0MGR1", "Which shifts?")
+    [to_author] = bot.slack.calls("chat.postMessage")
+    with bot.sessions() as session:
+        bare = str(session.scalars(select(PulseReply.id)).one())
+    bot.clock.advance(timedelta(days=15))
+    tick(bot)
+
+    told = answer_form_reply(bot, "U0A01", to_author, value=bare)
+
+    assert told.startswith(ENDED_IN_NEW_YORK), told
 
 
 def commented_by_admin(bot: RunningBot) -> int:

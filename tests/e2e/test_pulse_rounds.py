@@ -2,6 +2,7 @@
 
 import re
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import select
@@ -65,14 +66,22 @@ def test_hr_starts_a_round_and_all_twenty_people_get_three_questions_once(bot: R
         assert session.scalars(select(Delivery.status)).all() == ["sent"] * 20
 
 
-def test_the_invitations_notification_reads_in_plain_words_without_a_date_token(bot: RunningBot) -> None:
-    """A phone's notification shows a date token as its fallback, in UTC: the closing time stays in the message."""
+def test_the_invitations_notification_says_when_the_round_closes_on_the_readers_clock_without_a_date_token(
+    bot: RunningBot,
+) -> None:
+    """A phone's notification shows a date token as its fallback, in UTC: the closing time is written out in the
+    reader's own zone instead."""
     start(bot)
+    closes = bot.clock.now() + timedelta(hours=72)
 
-    invitation = questions_dm(bot, "U0A01")
+    in_new_york, in_tokyo = questions_dm(bot, "U0A01"), questions_dm(bot, "U0B01")
 
-    assert invitation.args["text"] == "Team pulse — round 1: 3 quick questions, one click each."
-    assert "<!date^" in str(invitation.args["blocks"]), "the message itself says when it closes"
+    east = closes.astimezone(ZoneInfo("America/New_York"))
+    west = closes.astimezone(ZoneInfo("Asia/Tokyo"))
+    head = "Team pulse — round 1: 3 quick questions, one click each. Open until"
+    assert in_new_york.args["text"] == f"{head} {east:%A %d %B} at {east:%H:%M} New York time."
+    assert in_tokyo.args["text"] == f"{head} {west:%A %d %B} at {west:%H:%M} Tokyo time."
+    assert "<!date^" in str(in_new_york.args["blocks"]), "the message itself says when it closes"
 
 
 def test_a_frontline_employee_cannot_start_a_round(bot: RunningBot) -> None:

@@ -85,8 +85,10 @@ def test_nobody_left_to_approve_names_a_newcomer_as_slack_shows_them(ready: Runn
 
     refused = ready.driver.command("U0AGENT1", "/nominate", f"<@{nora}|nora.newbie> voucher_25 a great first week")
 
-    assert "Nobody can approve a reward for <@U0NEWBIE>: they have no manager on file" in refused.text
-    assert "nora.newbie" not in refused.text
+    assert refused.text == "", "Slack is asked first whether she is a guest, the org file not listing her"
+    [answer] = ready.slack.calls("response_url")
+    assert "Nobody can approve a reward for <@U0NEWBIE>: they have no manager on file" in answer.args["text"]
+    assert "nora.newbie" not in answer.args["text"]
 
 
 def test_a_form_error_about_one_of_several_people_picked_names_them_in_words(ready: RunningBot) -> None:

@@ -179,7 +179,8 @@ def test_a_newcomer_the_directory_knows_by_handle_is_named_as_slack_shows_them(r
     shout_out = ready.driver.command("U0AGENT1", "/nominate", f"<@{nora}|nora.newbie> great first week")
     voucher = ready.driver.command("U0AGENT1", "/nominate", f"<@{nora}|nora.newbie> voucher_25 and a great second")
 
-    assert "You recognised <@U0NEWBIE>." in shout_out.text
+    assert shout_out.text == "", "Slack is asked first whether she is a guest, the org file not listing her"
+    assert "You recognised <@U0NEWBIE>." in told(ready)
     assert "Coffee &amp; cake voucher for <@U0NEWBIE> is waiting for approval by Hana Reyes" in voucher.text
     [post] = ready.slack.calls("chat.postMessage", channel="C0KUDOS")
     assert post.args["text"] == "Shout-out for <@U0NEWBIE>"

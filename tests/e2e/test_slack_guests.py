@@ -5,6 +5,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import select, update
 
+from handlers.blocks import nominations as nomination_blocks
 from models import Employee, Nomination, Resolution
 from tests.conftest import RunningBot
 from tests.e2e.test_pulse_rounds import tick
@@ -147,3 +148,45 @@ def test_someone_unlisted_whom_slack_was_never_asked_about_gets_no_pulse_poll(bo
 
     asked = {call.channel for call in bot.slack.calls("chat.postMessage")}
     assert asked and "U0GUEST" not in asked
+
+
+def test_a_guest_known_before_anyone_asked_cannot_be_nominated_by_a_colleague(bot: RunningBot) -> None:
+    set_up(bot.sessions, bot.clock.now())
+    bot.slack.add_user("U0GUEST", "Gil Guest", guest="single-channel")
+    known_before_anyone_asked(bot, "U0GUEST")
+    bot.slack.reset()
+
+    bot.driver.command("U0AGENT1", "/nominate", "<@U0GUEST|gil> thanks for the help")
+
+    assert [call.args["user"] for call in bot.slack.calls("users.info")] == ["U0GUEST"], "Slack was asked"
+    [told] = bot.slack.calls("response_url")
+    assert "is a guest of this Slack workspace" in told.args["text"]
+    assert nothing_written(bot)
+    assert bot.slack.messages_to("U0GUEST") == []
+
+
+def test_a_member_known_before_anyone_asked_is_nominated_once_slack_says_they_are_no_guest(bot: RunningBot) -> None:
+    set_up(bot.sessions, bot.clock.now())
+    bot.slack.add_user("U0NEWBIE", "Nora Newbie")
+    known_before_anyone_asked(bot, "U0NEWBIE")
+
+    bot.driver.command("U0AGENT1", "/nominate", "<@U0NEWBIE|nora> thanks for the help")
+
+    with bot.sessions() as session:
+        assert len(session.scalars(select(Nomination)).all()) == 1
+        assert session.scalars(select(Employee.slack_guest).where(Employee.slack_id == "U0NEWBIE")).one() is False
+
+
+def test_a_guest_known_before_anyone_asked_picked_in_the_nomination_form_is_refused_in_a_dm(bot: RunningBot) -> None:
+    set_up(bot.sessions, bot.clock.now())
+    bot.slack.add_user("U0GUEST", "Gil Guest", guest="multi-channel")
+    known_before_anyone_asked(bot, "U0GUEST")
+    bot.driver.command("U0AGENT1", "/nominate", "")
+    [opened] = bot.slack.calls("views.open")
+    picked = {nomination_blocks.PEOPLE: ["U0GUEST"], nomination_blocks.REWARD: "voucher_25"}
+
+    bot.driver.submit("U0AGENT1", opened.args["view"], {**picked, nomination_blocks.REASON: "thanks for the help"})
+
+    [told] = bot.slack.calls("chat.postMessage", channel="U0AGENT1")
+    assert "is a guest of this Slack workspace" in told.args["text"]
+    assert nothing_written(bot)

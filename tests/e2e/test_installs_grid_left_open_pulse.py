@@ -1,0 +1,74 @@
+"""A pulse round still open in a workspace's own directory when the org's org-wide install took the workspace over takes
+no more answers: its buttons, which Slack still sends through the workspace's own install, say why and point at the
+org's round, the one that counts now."""
+
+from sqlalchemy import func, select
+
+from bot.fakeslack.browser import install
+from bot.fakeslack.driver import SlackDriver
+from bot.fakeslack.server import Call
+from handlers.blocks import pulse as blocks
+from handlers.jobs.drain_outbox import drain_outbox
+from models import PulseComment, PulseResponse
+from tests.conftest import RunningBot
+from tests.e2e.test_installs import load_org_and_policy, oauth_bot  # noqa: F401
+from tests.e2e.test_installs_grid_left_open import WITH_NIA
+from tests.e2e.test_installs_grid_lifecycle import driver_for
+from tests.e2e.test_installs_grid_workspaces import NORTH_ORG, install_in_the_org
+from tests.e2e.test_pulse_rounds import answer_ids, questions_dm
+
+BEFORE = "Pulse round 1 was opened before your org's Latitude took this workspace over"
+
+
+def asked_then_taken_over(bot: RunningBot) -> tuple[SlackDriver, SlackDriver, Call]:
+    """T0NORTH's own install asks Ned the questions of its round 1; then the org-wide install is granted T0NORTH.
+    The drivers of T0NORTH's own install and of the org's, and Ned's questions DM."""
+    north = install_in_the_org(bot, "T0NORTH", NORTH_ORG)
+    assert "Pulse round 1 is open" in north.command("W0HR", "/pulse", "start").text
+    drain_outbox(bot.runtime.deps, bot.runtime.sender_client)
+    asked = questions_dm(bot, "W0NAGENT")
+    bot.slack.add_user("W0GMGR", "Gus Manager", teams=("T0NORTH",), enterprise_id="E0GROUP")
+    bot.slack.installing(enterprise_id="E0GROUP", user_id="W0HR")
+    assert install(bot.events_url).status == 200
+    load_org_and_policy(bot.sessions, "E0GROUP", WITH_NIA, bot.clock.now())
+    org = driver_for(bot, "T0NORTH", "E0GROUP", org_wide=True)
+    org.org_event({"type": "team_access_granted", "team_ids": ["T0NORTH"]})
+    bot.slack.reset()
+    return north, org, asked
+
+
+def told(bot: RunningBot) -> str:
+    [answer] = bot.slack.calls("response_url")
+    assert answer.args["response_type"] == "ephemeral"
+    return str(answer.args["text"])
+
+
+def test_an_answer_to_the_workspaces_own_round_after_the_takeover_points_at_the_orgs_round(
+    oauth_bot: RunningBot,  # noqa: F811
+) -> None:
+    north, org, asked = asked_then_taken_over(oauth_bot)
+    assert "Pulse round 1 is open" in org.command("W0HR", "/pulse", "start").text
+    oauth_bot.slack.reset()
+
+    north.click("W0NAGENT", asked, answer_ids(asked)[0][3])
+
+    said = told(oauth_bot)
+    assert said.startswith(BEFORE) and "takes no more answers" in said, said
+    assert "Your org's pulse round 1 is open and asks you too: type `/pulse`" in said, said
+    with oauth_bot.sessions() as session:
+        assert session.scalar(select(func.count()).select_from(PulseResponse)) == 0
+
+
+def test_a_comment_to_the_workspaces_own_round_after_the_takeover_says_it_takes_none_and_no_form_opens(
+    oauth_bot: RunningBot,  # noqa: F811
+) -> None:
+    north, _org, asked = asked_then_taken_over(oauth_bot)
+
+    north.click("W0NAGENT", asked, blocks.COMMENT_ACTION)
+
+    said = told(oauth_bot)
+    assert said.startswith(BEFORE), said
+    assert "Your org's next pulse round will come to you in a DM" in said, said
+    assert oauth_bot.slack.calls("views.open") == []
+    with oauth_bot.sessions() as session:
+        assert session.scalar(select(func.count()).select_from(PulseComment)) == 0
