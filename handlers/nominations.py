@@ -36,7 +36,7 @@ from services.directory import SlackPerson
 from services.errors import DomainError
 from services.outbox import Claimed
 from services.rewards import grants as rewards
-from services.rewards import nominations
+from services.rewards import nominations, typed
 from services.rewards.nominations import NominationOutcome, NominationRequest, NomineeRefused
 from services.text import escape_mrkdwn, plural
 
@@ -159,8 +159,8 @@ def _nominate(
     form: OneLiner,
     people: dict[str, SlackPerson],
 ) -> tuple[NominationOutcome, list[Claimed]]:
-    typed = labelled(session, context, workspace, form.rest)
-    key, reason = nominations.split_reward(rewards.reward_policy(session, workspace), typed)
+    text = labelled(session, context, workspace, form.rest)
+    key, reason = typed.split_reward(rewards.reward_policy(session, workspace), text)
     outcome = nominations.nominate(
         session,
         workspace=workspace,

@@ -8,7 +8,7 @@ from typing import Protocol
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
-from models import Employee, Team, Workspace
+from models import Employee, Workspace
 from services.config_cache import attached, bump, cache_of, detached_copy
 from services.errors import NotAllowed
 from services.rows import get_or_create, take_turns
@@ -284,21 +284,3 @@ def active_admins(session: Session, workspace: Workspace) -> list[Employee]:
             .order_by(Employee.name)
         )
     )
-
-
-_QUOTE_MARKS = "\"'“”‘’„‚«»"
-
-
-def find_team(session: Session, workspace: Workspace, name: str) -> Team | None:
-    """The team of that name, whatever its letter case, `É` included (SQLite's lower() knows only ASCII), and
-    `%` and `_` as letters, not wildcards; in quotes too, as a phone types them (`“Support East”`), unless a team's
-    name has them. A workspace has a few dozen teams at most."""
-    wanted = name.strip().casefold()
-    teams = list(session.scalars(select(Team).where(Team.workspace_id == workspace.id).order_by(Team.id)))
-    unquoted = wanted.strip(_QUOTE_MARKS).strip()
-    found = next((team for team in teams if team.name.casefold() == wanted), None)
-    return found or next((team for team in teams if team.name.casefold() == unquoted), None)
-
-
-def team_names(session: Session, workspace: Workspace) -> list[str]:
-    return list(session.scalars(select(Team.name).where(Team.workspace_id == workspace.id).order_by(Team.name)))

@@ -194,7 +194,7 @@ def _new_employee(session: Session, workspace: Workspace, row: OrgRow, now: date
 
 class _Teams:
     """The workspace's teams by the names the file gives them, whatever their letter case, as HR's searches for a
-    team read them (`directory.find_team`): a file writing a stored team's name in other letters renames that team
+    team read them (`teams.find_team`): a file writing a stored team's name in other letters renames that team
     rather than start a second one beside it. Within one file the first spelling wins."""
 
     def __init__(self, session: Session, workspace: Workspace) -> None:

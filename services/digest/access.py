@@ -6,7 +6,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models import Employee, Team, Workspace
-from services import directory
+from services import directory, teams
 from services.digest.weekly import Digest, weekly_digests
 from services.errors import InvalidInput, NotAllowed, NotFound
 from services.text import escape_mrkdwn
@@ -40,7 +40,7 @@ def _head_for(session: Session, workspace: Workspace, caller: Employee, name: st
         return _team_head(session, _named_team(session, workspace, name))
     if not name.strip():
         raise InvalidInput("Name the team after `team:`, or send `/digest` on its own for your own team's.")
-    team = directory.find_team(session, workspace, name)
+    team = teams.find_team(session, workspace, name)
     if team is not None and team.id == caller.team_id:
         return caller
     raise NotAllowed("Only HR and admins can see another team's digest. `/digest` on its own shows your own team's.")
@@ -49,7 +49,7 @@ def _head_for(session: Session, workspace: Workspace, caller: Employee, name: st
 def _named_team(session: Session, workspace: Workspace, name: str) -> Team:
     if not name.strip():
         raise InvalidInput(f"Name the team after `team:`. Teams: {_team_names(session, workspace)}.")
-    team = directory.find_team(session, workspace, name)
+    team = teams.find_team(session, workspace, name)
     if team is None:
         raise NotFound(f"There is no team called *{escape_mrkdwn(name)}*. Teams: {_team_names(session, workspace)}.")
     return team
@@ -73,5 +73,5 @@ def _team_head(session: Session, team: Team) -> Employee:
 
 
 def _team_names(session: Session, workspace: Workspace) -> str:
-    names = directory.team_names(session, workspace)
+    names = teams.team_names(session, workspace)
     return ", ".join(f"`{escape_mrkdwn(n)}`" for n in names[:20]) or "none yet"

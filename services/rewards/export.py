@@ -13,7 +13,7 @@ from sqlalchemy import null
 from sqlalchemy.orm import Session
 
 from models import Employee, Team, Workspace
-from services import audit, directory
+from services import audit, directory, teams
 from services.errors import InvalidInput, NotFound
 from services.rewards.export_mentions import mend_copied, prepare, shown
 from services.rewards.export_sql import csv_lines_query, export_query
@@ -287,7 +287,7 @@ def _team(session: Session, workspace: Workspace, name: str | None) -> Team | No
         return None
     if not name:
         raise InvalidInput(f"Name the team after `team:` (teams: {_known_teams(session, workspace)}).")
-    team = directory.find_team(session, workspace, name)
+    team = teams.find_team(session, workspace, name)
     if team is None:
         shown = name if len(name) <= SHOWN else f"{name[:SHOWN]}…"
         raise NotFound(
@@ -297,4 +297,4 @@ def _team(session: Session, workspace: Workspace, name: str | None) -> Team | No
 
 
 def _known_teams(session: Session, workspace: Workspace) -> str:
-    return ", ".join(directory.team_names(session, workspace)[:20]) or "none yet"
+    return ", ".join(teams.team_names(session, workspace)[:20]) or "none yet"

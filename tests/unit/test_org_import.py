@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.cli.org import describe_report
 from bot.clock import MovableClock
 from models import AuditEvent, Employee, Workspace
-from services import directory
+from services import directory, teams
 from services.directory import all_reports
 from services.org_import import OrgFileError, import_org, org_tree, parse_org_csv
 from tests.conftest import FIXTURES
@@ -263,8 +263,8 @@ def test_a_team_is_found_by_its_name_whatever_the_case_accents_included_and_neve
 ) -> None:
     run_import(session, workspace, clock, HEADER + "U0A,Ann,Équipe Paris,manager,\nU0B,Bob,Support_East,manager,\n")
 
-    found = [directory.find_team(session, workspace, name) for name in ("équipe paris", "ÉQUIPE PARIS", "Support_East")]
-    patterns = [directory.find_team(session, workspace, name) for name in ("%", "Support%", "Support East")]
+    found = [teams.find_team(session, workspace, name) for name in ("équipe paris", "ÉQUIPE PARIS", "Support_East")]
+    patterns = [teams.find_team(session, workspace, name) for name in ("%", "Support%", "Support East")]
 
     assert [team.name if team else None for team in found] == ["Équipe Paris", "Équipe Paris", "Support_East"]
     assert patterns == [None, None, None]

@@ -15,7 +15,7 @@ from services.org_file import _SLACK_USER_ID
 from services.policy.rewards import _ITEM_KEY, HOURS, KINDS, SHOUTOUT
 from services.policy.versions import CURRENCIES
 from services.rewards import approvals as reward_approvals
-from services.rewards import nominations
+from services.rewards import nominations, typed
 from services.rewards.grants import reward_policy
 from services.rewards.nominations import NominationOutcome, NominationRequest
 from services.text import FORMULA_START
@@ -217,14 +217,14 @@ def test_a_plain_first_word_belongs_to_the_reason_even_when_it_is_close_to_a_rew
 ) -> None:
     policy = reward_policy(org, org.scalars(select(Workspace)).one())
 
-    assert nominations.split_reward(policy, text)[0] == key
+    assert typed.split_reward(policy, text)[0] == key
 
 
 def test_a_first_word_written_like_a_key_and_close_to_one_is_an_unknown_reward(org: Session) -> None:
     policy = reward_policy(org, org.scalars(select(Workspace)).one())
 
     with pytest.raises(NotFound, match="no reward called `vouchr_25`"):
-        nominations.split_reward(policy, "vouchr_25 saved the day")
+        typed.split_reward(policy, "vouchr_25 saved the day")
 
 
 def test_nominations_already_reminded_leave_room_for_the_next_ones(org: Session, clock: MovableClock) -> None:

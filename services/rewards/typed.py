@@ -1,0 +1,33 @@
+"""A reward as people type it after the names in `/nominate`."""
+
+import difflib
+
+from services.errors import NotFound
+from services.policy.rewards import SHOUTOUT, RewardPolicy
+from services.rewards.grants import describe
+from services.text import escape_mrkdwn
+
+
+def split_reward(policy: RewardPolicy, text: str) -> tuple[str, str]:
+    """`voucher_25 why...` -> (voucher_25, why...). A first word written like a key (with `_` or a digit) and
+    close to one is an unknown reward (`vouchr_25`); a plain word is the reason's (`Shout-out for...`,
+    `vouchers are well deserved`), and the whole text is a shout-out. A hyphen reads as the key's `_`
+    (`half-day`), and so do two words apart that together are a key (`Service Star`, `half day`), as people type
+    it and as /resolve reads `fee waiver`."""
+    for taken in (2, 1):
+        parts = text.split(None, taken)
+        if len(parts) >= taken and (key := "_".join(parts[:taken]).lower().replace("-", "_")) in policy.catalog:
+            return key, parts[taken] if len(parts) > taken else ""
+    first = (text.split() or [""])[0]
+    word = first.lower()
+    written_like_a_key = "_" in word or any(character.isdigit() for character in word)
+    if written_like_a_key and difflib.get_close_matches(word, list(policy.catalog), n=1, cutoff=0.75):
+        raise NotFound(unknown_reward(policy, first))
+    return SHOUTOUT, text.strip()
+
+
+def unknown_reward(policy: RewardPolicy, key: str) -> str:
+    items = "\n".join(
+        f"• `{item.key}` — {escape_mrkdwn(item.title)} ({describe(item)})" for item in policy.catalog.values()
+    )
+    return f"There is no reward called `{escape_mrkdwn(key[:40])}`. The catalog:\n{items}"
