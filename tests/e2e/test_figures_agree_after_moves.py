@@ -1,7 +1,8 @@
 """After someone moves to another team, each figure counts where the README says it does.
 
 Recognition received is filed as HR's export files it: under the team and manager the recipient had when granted,
-so Sam's thanks from his weeks in Maya's team stay in her digest after he joins Omar's.
+so Sam's thanks from his weeks in Maya's team stay in her digest after he joins Omar's. A fix records no team:
+the digest counts the fixes of the team as it is when the digest is made, and the README says so.
 """
 
 from datetime import UTC, datetime
@@ -46,3 +47,20 @@ def test_thanks_received_before_a_move_stay_with_the_team_they_were_given_in(bot
     bot.driver.command("U0HR", "/rewards", "export 2026-03-01 2026-03-31 team:Support East")
     [upload] = bot.slack.files()
     assert "Maya Manager" in next(iter(upload.files.values())).decode(), "the export files it under Maya too"
+
+
+def test_fixes_logged_before_a_move_are_counted_by_the_team_as_it_is_when_the_digest_is_made(bot: RunningBot) -> None:
+    """As the README says: a fix records no team, so Sam's Tuesday fix goes with him to Omar's digest."""
+    load_org_and_policy(bot.sessions, bot.clock.now())
+    bot.clock.set(datetime(2026, 3, 10, 15, 0, tzinfo=UTC))
+    assert "Logged" in bot.driver.command("U0AGENT1", "/resolve", "credit 25 goodwill order 7").text
+    bot.clock.set(datetime(2026, 3, 12, 15, 0, tzinfo=UTC))
+    move_sam_to_omar(bot)
+
+    sent = digests(bot, datetime(2026, 3, 16, 17, 0, tzinfo=UTC))
+
+    assert "*Customer fixes:* none logged (last week 0)." in sent["U0MGR1"], sent["U0MGR1"]
+    assert "*Customer fixes:* 1 (last week 0), $25 given" in sent["U0MGR2"], sent["U0MGR2"]
+    readme = " ".join((FIXTURES.parent.parent / "README.md").read_text().split())
+    assert "those of your team as it is when the digest is made" in readme
+    assert "takes the fixes they logged before the move" in readme
