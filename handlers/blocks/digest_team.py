@@ -12,6 +12,7 @@ from handlers.blocks.suggestions import day_of
 from services.digest.pulse import NO_TEAM_THEN
 from services.digest.weekly import PulsePart, RecognitionPart
 from services.pulse.anonymity import HIDDEN_REASON
+from services.pulse.targets import gap_to_target, reaches_target
 from services.suggestions.digest import SuggestionsPart
 from services.suggestions.lifecycle import STATUS_WORDS
 from services.text import escape_mrkdwn
@@ -77,7 +78,8 @@ def pulse_section(part: PulsePart | None, share: int, manager: str | None = None
         return [text_block(f"{head} {_why_hidden(part, manager)}.")]
     targets = [(score, target) for _, score, target in part.scores if target is not None]
     if targets:
-        head += f" {sum(score >= target for score, target in targets)} of {len(targets)} scores at or above target"
+        reached = sum(reaches_target(score, target) for score, target in targets)
+        head += f" {reached} of {len(targets)} scores at or above target"
     lines = [head] if part.scores else [f"{head} no question had enough answers to show."]
     lines += bullets([_score_line(question, score, target) for question, score, target in part.scores], share)
     if len(part.trend) > 1:
@@ -99,7 +101,7 @@ def _why_hidden(part: PulsePart, manager: str | None) -> str:
 
 
 def _score_line(question: str, score: float, target: float | None) -> str:
-    gap = f" (target {target:.1f}, gap {score - target:+.1f})" if target is not None else ""
+    gap = f" (target {target:.1f}, gap {gap_to_target(score, target):+.1f})" if target is not None else ""
     return f"{escaped(question, QUESTION_TEXT)} — {score:.1f}{gap}"
 
 

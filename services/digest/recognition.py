@@ -1,7 +1,9 @@
 """The digest's recognition part: grants given and received by each team in its week, and who had none in 30 days.
 
 Read-only. One range scan of the workspace's grants (on `granted_at`) serves every manager at once, with the
-names from the org the digest has read; a revoked grant counts for nothing. A nudge, not a leaderboard: no
+names from the org the digest has read; a revoked grant counts for nothing. A grant received counts for the
+team of the manager its recipient had when it was granted (`RewardGrant.manager_id`) and the teams above it, as
+HR's export files it: someone who moved since leaves it with their old team. A nudge, not a leaderboard: no
 ranking of people.
 """
 
@@ -35,6 +37,8 @@ class RecognitionPart:
 @dataclass(frozen=True)
 class GrantRow:
     recipient_id: int
+    recipient_manager_id: int | None
+    """The recipient's manager when it was granted."""
     nominator_id: int
     shoutout: bool
     granted_at: datetime
@@ -89,11 +93,11 @@ def recognition_parts(
 def grant_rows(session: Session, workspace_id: int, low: datetime, high: datetime) -> list[GrantRow]:
     """Grants not revoked in [low, high): a range on (workspace_id, granted_at)."""
     g = RewardGrant
-    query = select(g.recipient_id, g.nominator_id, g.kind, g.granted_at).where(
+    query = select(g.recipient_id, g.manager_id, g.nominator_id, g.kind, g.granted_at).where(
         g.workspace_id == workspace_id, g.granted_at >= low, g.granted_at < high, g.status != "revoked"
     )
     return [
-        GrantRow(row.recipient_id, row.nominator_id, row.kind == SHOUTOUT_KIND, row.granted_at)
+        GrantRow(row.recipient_id, row.manager_id, row.nominator_id, row.kind == SHOUTOUT_KIND, row.granted_at)
         for row in session.execute(query)
     ]
 
@@ -107,7 +111,7 @@ def _managers_above(teams: Mapping[int, frozenset[int]]) -> dict[int, list[int]]
 
 
 def _count(row: GrantRow, above: Mapping[int, list[int]], weeks: Mapping[int, Week], tallies: dict[int, Tally]) -> None:
-    for manager in above.get(row.recipient_id, ()):
+    for manager in _received_by(row, above, tallies):
         if weeks[manager].start <= row.granted_at < weeks[manager].end:
             tallies[manager].received += 1
             tallies[manager].rewards_received += not row.shoutout
@@ -115,6 +119,14 @@ def _count(row: GrantRow, above: Mapping[int, list[int]], weeks: Mapping[int, We
         if weeks[manager].start <= row.granted_at < weeks[manager].end:
             tallies[manager].given += 1
             tallies[manager].rewards_given += not row.shoutout
+
+
+def _received_by(row: GrantRow, above: Mapping[int, list[int]], teams: Mapping[int, object]) -> list[int]:
+    """The managers whose team received the grant: the recipient's manager then, and the managers above them now."""
+    manager = row.recipient_manager_id
+    if manager is None:
+        return []
+    return [manager, *above.get(manager, ())] if manager in teams else list(above.get(manager, ()))
 
 
 def _unrecognised(members: frozenset[int] | set[int], people: Mapping[int, Person]) -> tuple[Person, ...]:

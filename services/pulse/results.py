@@ -22,6 +22,7 @@ from services.errors import NotAllowed, NotFound
 from services.pulse.anonymity import Group, Visibility, visibility
 from services.pulse.counts import Tally, Turnout, cells_of, tallies_of, turnouts_of
 from services.pulse.rounds import ROUND_STARTERS, replies_open
+from services.pulse.targets import gap_to_target
 from services.pulse.trees import ORG, groups_of, trees_at_close
 
 TREND_ROUNDS = 6
@@ -46,7 +47,7 @@ class QuestionResult:
 
     @property
     def gap(self) -> float | None:
-        return None if self.target is None else self.score - self.target
+        return None if self.target is None else gap_to_target(self.score, self.target)
 
 
 @dataclass(frozen=True)

@@ -1,14 +1,18 @@
-"""Fairness of recognition: who gives and receives most, and pairs who mostly nominate each other. Read only."""
+"""Fairness of recognition: who gives and receives most, and pairs who mostly nominate each other. Read only.
+
+What someone gave is what they chose to give, as the App Home's "Given this month" counts it: the shout-out an
+owner's *Done* gives a suggestion's author counts as received by the author, never as given by the owner.
+"""
 
 from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, exists, func, select
 from sqlalchemy.orm import Session
 
-from models import Employee, Nomination, RewardGrant, Team, Workspace
+from models import Employee, Nomination, RewardGrant, Suggestion, Team, Workspace
 from services import directory
 from services.errors import InvalidInput, NotAllowed
 from services.rewards.grants import HR_ROLES, SPENDING, month_start, quarter_start, reward_policy
@@ -17,6 +21,8 @@ from services.text import escape_mrkdwn
 PERIODS = ("month", "quarter")
 TOP = 5
 PAIR_MINIMUM = 2
+_CHOSEN_GRANT = ~exists().where(Suggestion.nomination_id == RewardGrant.nomination_id)
+_CHOSEN_NOMINATION = ~exists().where(Suggestion.nomination_id == Nomination.id)
 
 
 @dataclass(frozen=True)
@@ -66,7 +72,7 @@ def leaderboard(session: Session, *, workspace: Workspace, viewer: Employee, per
     return Leaderboard(
         period=period,
         start=start,
-        givers=_top(session, givers.where(*in_period).group_by(Employee.id, Employee.name)),
+        givers=_top(session, givers.where(*in_period, _CHOSEN_GRANT).group_by(Employee.id, Employee.name)),
         receivers=_top(session, receivers.where(*in_period).group_by(Employee.id, Employee.name)),
         teams=_top(session, teams.where(*in_period).group_by(Team.id, Team.name)),
         mutual_pairs=mutual_pairs(session, workspace, since=start) if directory.acts_as(viewer, HR_ROLES) else None,
@@ -87,6 +93,7 @@ def mutual_pairs(session: Session, workspace: Workspace, *, since: datetime) -> 
             Nomination.workspace_id == workspace.id,
             Nomination.created_at >= since,
             Nomination.status.in_(SPENDING),
+            _CHOSEN_NOMINATION,
         )
         .group_by(Nomination.nominator_id, Nomination.nominee_id)
     )
