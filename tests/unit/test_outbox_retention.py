@@ -87,3 +87,26 @@ def test_a_years_backlog_is_deleted_in_short_batches(
     assert kept(deps) == {f"resolution:{n}:request:U0B" for n in range(30)}
     deletes = [s for s in statements if s.lstrip().upper().startswith("DELETE")]
     assert len(deletes) == 3 + len(ONE_SHOTS) - 1  # 5 + 5 + 2 confirmations, then one look under each other prefix
+
+
+def test_forgetting_looks_only_under_the_prefix_not_at_every_message_sent(deps: Deps, workspace: Workspace) -> None:
+    """SQLite, without statistics, would rather read the status index, which holds every message ever sent: that read
+    grows with the history, every hour, under SQLite's write lock."""
+    engine = deps.sessions.kw["bind"]
+    if engine.dialect.name != "sqlite":
+        pytest.skip("SQLite's query plan")
+    seen: list[tuple[str, object]] = []
+    listen = lambda _c, _cur, statement, parameters, *_: seen.append((statement, parameters))  # noqa: E731
+    event.listen(engine, "before_cursor_execute", listen)
+    try:
+        forget_sent_messages(deps, WebClient(token="xoxb-x"))
+    finally:
+        event.remove(engine, "before_cursor_execute", listen)
+    statement, parameters = next((s, p) for s, p in seen if s.lstrip().upper().startswith("DELETE"))
+    with engine.connect() as connection:
+        plan = " | ".join(
+            str(row[-1]) for row in connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}", parameters)
+        )
+
+    assert "ix_deliveries_due" not in plan
+    assert "idempotency_key" in plan or "autoindex_deliveries" in plan, plan
