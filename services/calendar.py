@@ -25,14 +25,15 @@ _NOT_ZONES = {"localtime", "Factory"}
 _UTC_NAMES = {"UTC", "Etc/UTC", "Etc/UCT", "UCT", "Etc/Zulu", "Zulu", "Universal", "Etc/Universal"}
 
 
-def moment_words(moment: datetime, tz: str | None) -> str:
+def moment_words(moment: datetime, tz: str | None, *, deadline: bool = False) -> str:
     """A moment as a person reads it on their own clock, which it names: `Tuesday 31 March at 20:00 New York
-    time`, just the date at their own midnight, and the time in UTC when their zone is unknown."""
+    time`, just the date at their own midnight (a month that starts), and the time in UTC when their zone is unknown.
+    A `deadline` always says the time: "open until Thursday" would read as through Thursday, not as it begins."""
     if not tz or not is_time_zone(tz) or tz in _UTC_NAMES:
         local, clock = moment.astimezone(UTC), "UTC"
     else:
         local, clock = moment.astimezone(ZoneInfo(tz)), _clock_name(tz, moment)
-    if local.time() == time() and clock != "UTC":
+    if local.time() == time() and clock != "UTC" and not deadline:
         return f"{local:%A %d %B}"
     return f"{local:%A %d %B} at {local:%H:%M} {clock}"
 

@@ -81,7 +81,8 @@ def questions_message(
             blocks.append(_answered_block(number, question, answered))
     blocks.append(_comment_block(pulse_round, mine.commented))
     # A phone's notification shows a date token's fallback (UTC): its text says the time in the reader's own words.
-    return {"text": f"{title}: {asked} Open until {moment_words(pulse_round.closes_at, tz)}.", "blocks": blocks}
+    closes = moment_words(pulse_round.closes_at, tz, deadline=True)
+    return {"text": f"{title}: {asked} Open until {closes}.", "blocks": blocks}
 
 
 def question_words(text: str) -> str:

@@ -124,7 +124,7 @@ def _refuse_if_open(session: Session, workspace: Workspace, tz: str | None) -> N
     """One round at a time; the refusal says when the open one closes on the reader's clock."""
     current = open_round(session, workspace)
     if current is not None:
-        closes = moment_words(current.closes_at, tz)
+        closes = moment_words(current.closes_at, tz, deadline=True)
         raise AlreadyDone(f"Pulse round {current.number} is already open (it closes {closes}).")
 
 

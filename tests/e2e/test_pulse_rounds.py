@@ -84,6 +84,20 @@ def test_the_invitations_notification_says_when_the_round_closes_on_the_readers_
     assert "<!date^" in str(in_new_york.args["blocks"]), "the message itself says when it closes"
 
 
+def test_a_round_closing_at_the_readers_midnight_says_so_rather_than_naming_the_day_it_closes_as(
+    bot: RunningBot,
+) -> None:
+    """ "Open until Thursday 19 March" reads as through Thursday: a round that closes as that day begins says 00:00."""
+    bot.clock.set(datetime(2026, 3, 16, 0, 0, tzinfo=ZoneInfo("Asia/Tokyo")))
+    start(bot)
+    closes = bot.clock.now() + timedelta(hours=72)
+    assert closes.astimezone(ZoneInfo("Asia/Tokyo")).hour == 0
+
+    in_tokyo = questions_dm(bot, "U0B01").args["text"]
+
+    assert in_tokyo.endswith("Open until Thursday 19 March at 00:00 Tokyo time."), in_tokyo
+
+
 def test_a_frontline_employee_cannot_start_a_round(bot: RunningBot) -> None:
     load_pulse_org(bot.sessions, bot.clock.now())
 

@@ -123,6 +123,12 @@ def test_a_moment_in_words_is_on_the_persons_clock_and_says_utc_when_their_zone_
     assert moment_words(datetime(2026, 4, 1, tzinfo=UTC), tz) == words
 
 
+def test_a_deadline_at_the_persons_midnight_says_the_time_where_a_month_that_starts_does_not() -> None:
+    midnight_in_tokyo = datetime(2026, 3, 18, 15, 0, tzinfo=UTC)
+    assert moment_words(midnight_in_tokyo, "Asia/Tokyo") == "Thursday 19 March"
+    assert moment_words(midnight_in_tokyo, "Asia/Tokyo", deadline=True) == "Thursday 19 March at 00:00 Tokyo time"
+
+
 @pytest.mark.parametrize(
     ("wait", "words"),
     [
