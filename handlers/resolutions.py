@@ -67,8 +67,8 @@ MODAL_FIELDS = {
 LOGGED = "Your fix was logged"
 SHOWN_WITH_USAGE = (resolutions.UnknownCategory, CategoryNotFirst, NamedFirst)
 """Refusals of how the line is laid out, answered with the ways to type it."""
-# Each opening quote and what closes it, as English, German, Polish, French, Danish and Swedish keyboards type them
-_QUOTE_PAIRS = {'"': '"', "“": "”", "'": "'", "‘": "’", "„": "“”", "‚": "‘’", "«": "»", "»": "«", "”": "”"}
+# Each opening quote and what closes it, as English, German, Polish, French, Danish, Swedish and Finnish keyboards type
+_QUOTE_PAIRS = {'"': '"', "“": "”", "'": "'", "‘": "’", "„": "“”", "‚": "‘’", "«": "»", "»": "«»", "”": "”", "’": "’"}
 _QUOTED = "|".join(rf"\s*{re.escape(o)}([^{re.escape(c)}]+)[{re.escape(c)}]" for o, c in _QUOTE_PAIRS.items())
 _REF = re.compile(  # attached (`ref:A1`, `ref:"A 1"`), or after a space when it has a digit (`ref: 42`, not `ref: see`)
     rf"\bref:(?:{_QUOTED}|(\S+)|\s+((?=\S*\d)\S+))", re.IGNORECASE

@@ -286,13 +286,13 @@ def test_a_quoted_reference_keeps_its_spaces(ready: RunningBot) -> None:
 
 @pytest.mark.parametrize(
     "quoted",
-    ["„XY 9“", "„XY 9”", "«XY 9»", "«\u00a0XY 9\u00a0»", "»XY 9«", "‚XY 9‘", "”XY 9”"],
+    ["„XY 9“", "„XY 9”", "«XY 9»", "«\u00a0XY 9\u00a0»", "»XY 9«", "»XY 9»", "‚XY 9‘", "”XY 9”", "’XY 9’"],
 )
 def test_a_reference_quoted_as_a_phone_keyboard_quotes_in_other_languages_keeps_its_spaces(
     ready: RunningBot, quoted: str
 ) -> None:
-    """German, Polish, French, Danish and Swedish keyboards type these quotes: the reference inside is the customer's,
-    whose 30-day limit counts what they received; half of it would be another customer."""
+    """German, Polish, French, Danish, Swedish and Finnish keyboards type these quotes: the reference inside is the
+    customer's, whose 30-day limit counts what they received; half of it would be another customer."""
     ready.driver.command("U0AGENT1", "/resolve", f"credit 5 ref:{quoted} sorry again")
     unclosed = ready.driver.command("U0AGENT1", "/resolve", f"credit 5 ref:{quoted[:-1]} sorry again")
 
