@@ -2,7 +2,7 @@
 
 import difflib
 
-from services.errors import NotFound
+from services.errors import InvalidInput, NotFound
 from services.policy.rewards import SHOUTOUT, RewardPolicy
 from services.rewards.grants import describe
 from services.text import escape_mrkdwn
@@ -12,11 +12,14 @@ def split_reward(policy: RewardPolicy, text: str) -> tuple[str, str]:
     """`voucher_25 why...` -> (voucher_25, why...). A first word written like a key (with `_` or a digit) and
     close to one is an unknown reward (`vouchr_25`); a plain word is the reason's (`Shout-out for...`,
     `vouchers are well deserved`), and the whole text is a shout-out. A hyphen reads as the key's `_`
-    (`half-day`), and so do two words apart that together are a key (`Service Star`, `half day`), as people type
-    it and as /resolve reads `fee waiver`."""
+    (`half-day`). Two words apart that together are a key (`Service Star`, `half day`) are asked about: they may
+    name the reward, or begin a shout-out's reason (`half day cover on Saturday...`), and either guess is public or
+    costs a manager's approval."""
     for taken in (2, 1):
         parts = text.split(None, taken)
         if len(parts) >= taken and (key := "_".join(parts[:taken]).lower().replace("-", "_")) in policy.catalog:
+            if taken == 2:
+                raise InvalidInput(_reward_or_reason(policy, key, " ".join(parts[:2])))
             return key, parts[taken] if len(parts) > taken else ""
     first = (text.split() or [""])[0]
     word = first.lower()
@@ -31,3 +34,11 @@ def unknown_reward(policy: RewardPolicy, key: str) -> str:
         f"• `{item.key}` — {escape_mrkdwn(item.title)} ({describe(item)})" for item in policy.catalog.values()
     )
     return f"There is no reward called `{escape_mrkdwn(key[:40])}`. The catalog:\n{items}"
+
+
+def _reward_or_reason(policy: RewardPolicy, key: str, words: str) -> str:
+    title = escape_mrkdwn(policy.catalog[key].title)
+    return (
+        f"Did you mean the reward *{title}*? To nominate for it, write it as one word: `/nominate @someone {key} "
+        f'why...`. For a shout-out, begin the reason with other words than "{escape_mrkdwn(words)}". Nothing was sent.'
+    )

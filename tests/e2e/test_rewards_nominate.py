@@ -120,20 +120,25 @@ def test_a_reward_typed_with_a_hyphen_is_that_reward_not_a_shout_out(ready: Runn
 
 @pytest.mark.parametrize(
     ("typed", "key", "title"),
-    [("Service Star", "service_star", "Service Star"), ("half day", "half_day", "Half a day off")],
+    [
+        ("Service Star for covering the whole weekend", "service_star", "Service Star"),
+        ("half day for covering the whole weekend", "half_day", "Half a day off"),
+        ("half day cover on Saturday so I could see my kid", "half_day", "Half a day off"),
+    ],
 )
-def test_a_reward_typed_as_words_apart_is_that_reward_not_a_public_shout_out(
+def test_a_rewards_name_typed_as_words_apart_is_asked_about_not_guessed(
     ready: RunningBot, typed: str, key: str, title: str
 ) -> None:
-    """As `/resolve fee waiver` is `fee_waiver`: `/rewards catalog` shows `service_star: Service Star`, and the name
-    typed as it reads must not post the nominator's words in the recognition channel as a shout-out instead."""
-    reply = ready.driver.command("U0AGENT1", "/nominate", f"{LEE} {typed} for covering the whole weekend")
+    """`/rewards catalog` shows `service_star: Service Star`: typed as it reads, it may mean the reward (a shout-out
+    would post the words publicly instead) or begin a shout-out's reason (a reward would ask a manager to approve a day
+    off nobody meant). Either guess goes out, so the nominator is asked, and nothing is sent."""
+    reply = ready.driver.command("U0AGENT1", "/nominate", f"{LEE} {typed}")
 
-    assert f"{title} for Lee Senior is waiting for approval by Maya Manager" in reply.text
-    assert ready.slack.calls("chat.postMessage", channel="C0KUDOS") == []
+    assert f"Did you mean the reward *{title}*?" in reply.text
+    assert f"`/nominate @someone {key} why...`" in reply.text
+    assert ready.slack.calls("chat.postMessage") == []
     with ready.sessions() as session:
-        [nomination] = nominations(session)
-        assert (nomination.item_key, nomination.reason) == (key, "for covering the whole weekend")
+        assert nominations(session) == []
 
 
 def test_a_reason_starting_with_a_hyphenated_word_is_still_a_shout_out(ready: RunningBot) -> None:
