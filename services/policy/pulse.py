@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from services.policy.file import PolicyText
+from services.pulse.targets import SHOWN_DECIMALS
 
 CADENCES = ("weekly", "biweekly", "monthly")
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
@@ -152,5 +153,8 @@ def _question(source: PolicyText, index: int, raw: Any) -> BankQuestion | None:
         return None
     if target is not None and scale == "agreement" and target > high:
         source.problem((*path, "target"), f"must be from {low} to {high} on the agreement scale, got {target:g}")
+        return None
+    if target is not None and round(target, SHOWN_DECIMALS) != target:
+        source.problem((*path, "target"), f"takes one decimal at most, as scores are shown (got {target:g})")
         return None
     return BankQuestion(key=key, text=text, scale=scale, target=target)

@@ -94,6 +94,17 @@ def test_the_bank_can_be_extended_overridden_or_replaced() -> None:
     assert [(q.key, q.target) for q in replaced] == [("staffing", 4.0)]
 
 
+def test_a_target_finer_than_the_scores_shown_is_refused() -> None:
+    """Scores show one decimal: against a 3.92 target, 3.9 would read as "gap -0.0" and count below it."""
+    question = '[[pulse.questions]]\nkey = "staffing"\ntext = "We have enough people on shift."\ntarget = 3.92\n'
+
+    with pytest.raises(PolicyError) as raised:
+        parse_policy(POLICY + "[pulse]\n" + question)
+
+    assert any("target: takes one decimal at most, as scores are shown (got 3.92)" in p for p in raised.value.problems)
+    assert parse_policy(POLICY + "[pulse]\n" + question.replace("3.92", "3.9")).pulse.bank[-1].target == 3.9
+
+
 @pytest.fixture
 def opened(sessions: sessionmaker[Session], session: Session, clock: MovableClock) -> Workspace:
     load_pulse_org(sessions, clock.now())
