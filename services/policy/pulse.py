@@ -69,7 +69,7 @@ class PulseSettings:
         return WEEKDAYS.index(self.weekday)
 
 
-def parse_pulse(source: PolicyText, raw: Any) -> PulseSettings:
+def parse_pulse(source: PolicyText, raw: Any, *, new: bool) -> PulseSettings:
     """The `[pulse]` section (absent: every default); problems are recorded on `source` with their line."""
     if raw is None:
         return PulseSettings()
@@ -86,7 +86,7 @@ def parse_pulse(source: PolicyText, raw: Any) -> PulseSettings:
         source.problem(
             (*path, "anonymity_threshold"), f"can never be below {MIN_ANONYMITY_THRESHOLD} (got {threshold})"
         )
-    bank = _bank(source, table)
+    bank = _bank(source, table, new=new)
     return PulseSettings(
         enabled=_flag(source, table, "enabled", defaults.enabled),
         cadence=source.string((*path, "cadence"), table.get("cadence"), choices=CADENCES) or defaults.cadence,
@@ -119,13 +119,13 @@ def _local_time(source: PolicyText, value: Any) -> str | None:
     return text
 
 
-def _bank(source: PolicyText, table: dict[str, Any]) -> tuple[BankQuestion, ...]:
+def _bank(source: PolicyText, table: dict[str, Any], *, new: bool) -> tuple[BankQuestion, ...]:
     """The default bank, with the file's questions replacing a same-key default or added at the end."""
     raw = table.get("questions", [])
     if not isinstance(raw, list):
         source.problem(("pulse", "questions"), "must be a list of [[pulse.questions]] tables")
         raw = []
-    own = [_question(source, index, item) for index, item in enumerate(raw)]
+    own = [_question(source, index, item, new=new) for index, item in enumerate(raw)]
     replace = _flag(source, table, "replace_default_questions", False)
     if replace and not own:
         source.problem(("pulse", "replace_default_questions"), "replaces the default bank, but no questions are given")
@@ -136,7 +136,7 @@ def _bank(source: PolicyText, table: dict[str, Any]) -> tuple[BankQuestion, ...]
     return tuple(merged.values())
 
 
-def _question(source: PolicyText, index: int, raw: Any) -> BankQuestion | None:
+def _question(source: PolicyText, index: int, raw: Any, *, new: bool) -> BankQuestion | None:
     path = ("pulse", "questions", str(index))
     table = source.table(path, raw)
     source.unknown_keys(path, table, QUESTION_KEYS)
@@ -154,7 +154,7 @@ def _question(source: PolicyText, index: int, raw: Any) -> BankQuestion | None:
     if target is not None and scale == "agreement" and target > high:
         source.problem((*path, "target"), f"must be from {low} to {high} on the agreement scale, got {target:g}")
         return None
-    if target is not None and round(target, SHOWN_DECIMALS) != target:
+    if new and target is not None and round(target, SHOWN_DECIMALS) != target:
         source.problem((*path, "target"), f"takes one decimal at most, as scores are shown (got {target:g})")
         return None
     return BankQuestion(key=key, text=text, scale=scale, target=target)

@@ -85,7 +85,7 @@ def parse_policy(text: str, *, stored: bool = False) -> Policy:
     )
     raw_profiles = source.table(("profiles",), data.get("profiles", {}))
     profiles = _profiles(source, raw_profiles, new=not stored, currency=currency)
-    pulse = parse_pulse(source, data.get("pulse"))
+    pulse = parse_pulse(source, data.get("pulse"), new=not stored)
     if not profiles and not source.problems:
         source.problem(("profiles",), "the policy needs at least one profile, like [profiles.frontline]")
     rewards = parse_rewards(source, data.get("rewards", {}), currency, new=not stored)

@@ -103,6 +103,7 @@ def test_a_target_finer_than_the_scores_shown_is_refused() -> None:
 
     assert any("target: takes one decimal at most, as scores are shown (got 3.92)" in p for p in raised.value.problems)
     assert parse_policy(POLICY + "[pulse]\n" + question.replace("3.92", "3.9")).pulse.bank[-1].target == 3.9
+    assert parse_policy(POLICY + "[pulse]\n" + question, stored=True).pulse.bank[-1].target == 3.92, "in force already"
 
 
 @pytest.fixture
