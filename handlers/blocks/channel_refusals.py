@@ -3,7 +3,7 @@
 import re
 from typing import Any, Literal
 
-from handlers.blocks.kit import context_block, text_block
+from handlers.blocks.kit import notice
 from services.text import escape_mrkdwn
 
 ChannelUse = Literal["shout-outs", "suggestions", "messages"]
@@ -63,4 +63,4 @@ def refused_channel_notice(
         f"public (and not archived) or invite Latitude with `/invite @Latitude` in the channel{elsewhere}."
     )
     once = f"You are told once a week for {where} and this error while it lasts, not for every post."
-    return {"channel": person_id, "text": SUMMARY[use], "blocks": [text_block(text), context_block(once)]}
+    return notice(person_id, SUMMARY[use], text, once)

@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from handlers.blocks.kit import context_block, text_block
+from handlers.blocks.kit import notice
 from services.text import escape_mrkdwn
 
 DEACTIVATED, REMOVED, OUT_OF_REACH = "deactivated", "removed", "out_of_reach"
@@ -42,8 +42,4 @@ def left_slack_notice(
     left = _LEFT[how].format(who=f"*{escape_mrkdwn(name)}* (<@{slack_id}>)")
     text = f":wave: {left}, so Latitude has deactivated them. {moved}What needs you:\n{todo}"
     title, told = _TOLD[how]
-    return {
-        "channel": person_id,
-        "text": title.format(name=escape_mrkdwn(name)),
-        "blocks": [text_block(text), context_block(told)],
-    }
+    return notice(person_id, title.format(name=escape_mrkdwn(name)), text, told)

@@ -3,7 +3,7 @@ that had an install of its own with work still open there."""
 
 from typing import Any
 
-from handlers.blocks.kit import context_block, text_block
+from handlers.blocks.kit import notice, text_block
 from models import Resolution
 from services.money import format_money
 from services.org_takeover import LeftOpen
@@ -27,11 +27,7 @@ def workspaces_removed_notice(person_id: str, team_ids: list[str]) -> dict[str, 
         "If they no longer use Latitude, take them out of the org file and run `org import`; if the removal was a "
         "mistake, ask your Slack org admin to add the workspaces back: those deactivated come back with them."
     )
-    return {
-        "channel": person_id,
-        "text": WORKSPACES_REMOVED,
-        "blocks": [text_block(text), context_block("Sent to HR and admins once for each removal.")],
-    }
+    return notice(person_id, WORKSPACES_REMOVED, text, "Sent to HR and admins once for each removal.")
 
 
 def left_open_notice(person_id: str, team_id: str, left: LeftOpen) -> dict[str, Any]:
@@ -48,11 +44,7 @@ def left_open_notice(person_id: str, team_id: str, left: LeftOpen) -> dict[str, 
         "who made the nominations to make them again (`/nominate`), let people know that whoever sent a suggestion "
         "can send it again (`/suggest`), and start a pulse round for the org (`/pulse start`) if one was running."
     )
-    return {
-        "channel": person_id,
-        "text": LEFT_OPEN,
-        "blocks": [text_block(text), context_block("Sent to HR and admins once for each workspace taken over.")],
-    }
+    return notice(person_id, LEFT_OPEN, text, "Sent to HR and admins once for each workspace taken over.")
 
 
 def log_again_notice(resolution: Resolution) -> dict[str, Any]:

@@ -131,6 +131,12 @@ def context_block(text: str) -> Block:
     return {"type": "context", "elements": [{"type": "mrkdwn", "text": truncate(text, CONTEXT_TEXT)}]}
 
 
+def notice(channel: str, summary: str, text: str, why_told: str) -> dict[str, Any]:
+    """A DM telling HR or an admin of something that needs them: a phone shows `summary`, the message `text`, and
+    under it when and how often they are told (`why_told`)."""
+    return {"channel": channel, "text": summary, "blocks": [text_block(text), context_block(why_told)]}
+
+
 def plain(text: str, limit: int = PLAIN_TEXT) -> dict[str, Any]:
     return {"type": "plain_text", "text": truncate(text, limit)}
 
