@@ -62,6 +62,7 @@ def _reversed(start: date, end: date, first: str | None, last: str | None, names
 
 _LOOKS_LIKE_A_DATE = re.compile(r"\d{4}-\d{1,2}-\d{1,2}")
 _TEAM = re.compile(r"(team:)", re.IGNORECASE)  # in any letter case (`Team:`), as `/digest` takes it
+_MENTION = re.compile(r"<(?P<mark>[@#])[A-Z0-9]+(?:\|(?P<label>[^<>|]*))?>")
 _BETWEEN = frozenset({"to", "-", "–", "—", "..", "until"})  # `2026-03-01 to 2026-03-31` is two dates
 
 
@@ -85,10 +86,26 @@ def _day(text: str, name: str) -> date:
     try:
         day = date.fromisoformat(text)
     except ValueError:
-        raise InvalidInput(f"{name} `{text[:20]}` is not a date: write it as YYYY-MM-DD, like 2026-03-01.") from None
+        raise InvalidInput(_not_a_date(text, name)) from None
     if not EARLIEST <= day <= LATEST:
         raise InvalidInput(
             f"{name} {day.isoformat()} is out of range: an export covers days from {EARLIEST.isoformat()} "
             f"to {LATEST.isoformat()}."
         )
     return day
+
+
+def _not_a_date(text: str, name: str) -> str:
+    """A channel or person picked in Slack where a date goes (someone after a team's export) is named in words:
+    its markup, cut short, read as garbage."""
+    mention = _MENTION.fullmatch(text)
+    if mention is None:
+        return f"{name} `{text[:20]}` is not a date: write it as YYYY-MM-DD, like 2026-03-01."
+    if mention["mark"] == "@":
+        what = "a person"
+    else:
+        what = f"the channel #{mention['label']}" if mention["label"] else "a channel"
+    return (
+        f"{name}: {what} is not a date, nor a team: write a date as YYYY-MM-DD, like 2026-03-01, and a team as "
+        "`team:NAME`, like `team:Support East`."
+    )

@@ -1,0 +1,31 @@
+"""The first week, typed as people type in Slack: a channel picked where a date goes, a report's name after
+/boundaries, dollars written `US$45` or a whole amount `45,-`, a suggestion with nobody to take it, and a single word
+after /suggest that asks the bot something rather than being an idea. Each is answered in words, nothing sent."""
+
+import pytest
+
+from tests.conftest import RunningBot
+from tests.helpers import load_org_and_policy
+
+
+@pytest.mark.parametrize(
+    ("typed", "named"),
+    [
+        ("export <#C0SUP|support-east>", "the channel #support-east"),
+        ("export 2026-03-01 <#C0SUP|support-east>", "the channel #support-east"),
+        ("export <#C0SUP>", "a channel"),
+        ("export <@U0AGENT1|sam>", "a person"),
+        ("export <@U0AGENT1>", "a person"),
+    ],
+)
+def test_a_channel_or_person_picked_for_the_export_range_is_named_as_such_without_its_markup(
+    bot: RunningBot, typed: str, named: str
+) -> None:
+    load_org_and_policy(bot.sessions, bot.clock.now())
+
+    reply = bot.driver.command("U0HR", "/rewards", typed)
+
+    assert f"{named} is not a date" in reply.text
+    assert "`team:NAME`" in reply.text
+    assert "&lt;" not in reply.text and "<#" not in reply.text and "<@" not in reply.text
+    assert bot.slack.files() == []
