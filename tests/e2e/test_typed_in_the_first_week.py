@@ -29,3 +29,15 @@ def test_a_channel_or_person_picked_for_the_export_range_is_named_as_such_withou
     assert "`team:NAME`" in reply.text
     assert "&lt;" not in reply.text and "<#" not in reply.text and "<@" not in reply.text
     assert bot.slack.files() == []
+
+
+@pytest.mark.parametrize("typed", ["<@U0AGENT2|lee>", "<@U0AGENT2>", "@lee", "<@U0AGENT2> refund"])
+def test_a_manager_naming_a_report_after_boundaries_is_told_it_shows_their_own_limits(
+    bot: RunningBot, typed: str
+) -> None:
+    load_org_and_policy(bot.sessions, bot.clock.now())
+
+    reply = bot.driver.command("U0MGR1", "/boundaries", typed)
+
+    assert "`/boundaries` shows your own limits" in reply.text
+    assert "U0AGENT2" not in reply.text and "&lt;@" not in reply.text
