@@ -3,9 +3,11 @@
 after /suggest that asks the bot something rather than being an idea. Each is answered in words, nothing sent."""
 
 import pytest
+from sqlalchemy import select
 
+from models import Resolution
 from tests.conftest import RunningBot
-from tests.helpers import load_org_and_policy
+from tests.helpers import count, load_org_and_policy
 
 
 @pytest.mark.parametrize(
@@ -41,3 +43,31 @@ def test_a_manager_naming_a_report_after_boundaries_is_told_it_shows_their_own_l
 
     assert "`/boundaries` shows your own limits" in reply.text
     assert "U0AGENT2" not in reply.text and "&lt;@" not in reply.text
+
+
+@pytest.mark.parametrize(
+    ("typed", "amount"),
+    [("US$45", 45), ("us$45.50", 45.5), ("US$ 45", 45), ("45,-", 45), ("45.-", 45), ("$45,-", 45), ("45,- $", 45)],
+)
+def test_dollars_written_us_and_whole_amounts_written_with_a_dash_are_read(
+    bot: RunningBot, typed: str, amount: float
+) -> None:
+    load_org_and_policy(bot.sessions, bot.clock.now())
+
+    reply = bot.driver.command("U0AGENT1", "/resolve", f"refund {typed} order 1234 arrived late")
+
+    assert "Logged your *refund*" in reply.text
+    with bot.sessions() as session:
+        [fix] = session.scalars(select(Resolution))
+        assert (fix.amount, fix.summary) == (amount, "order 1234 arrived late")
+
+
+@pytest.mark.parametrize("typed", ["CA$45", "A$45"])
+def test_other_dollars_are_still_refused_under_a_usd_policy(bot: RunningBot, typed: str) -> None:
+    load_org_and_policy(bot.sessions, bot.clock.now())
+
+    reply = bot.driver.command("U0AGENT1", "/resolve", f"refund {typed} order 1234 arrived late")
+
+    assert "Your limits are in USD" in reply.text
+    with bot.sessions() as session:
+        assert count(session, Resolution) == 0
