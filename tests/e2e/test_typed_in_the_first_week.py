@@ -5,9 +5,9 @@ after /suggest that asks the bot something rather than being an idea. Each is an
 import pytest
 from sqlalchemy import select
 
-from models import Resolution
+from models import Resolution, Suggestion
 from tests.conftest import RunningBot
-from tests.helpers import count, load_org_and_policy
+from tests.helpers import count, load_org, load_org_and_policy, load_policy
 
 
 @pytest.mark.parametrize(
@@ -71,3 +71,37 @@ def test_other_dollars_are_still_refused_under_a_usd_policy(bot: RunningBot, typ
     assert "Your limits are in USD" in reply.text
     with bot.sessions() as session:
         assert count(session, Resolution) == 0
+
+
+NO_HR = (
+    "slack_id,name,team,role,manager_slack_id,email,tz,profile\n"
+    "U0MGR1,Maya Manager,Support East,manager,,maya@example.com,America/New_York,\n"
+    "U0AGENT1,Sam Agent,Support East,frontline,U0MGR1,sam@example.com,America/New_York,agent\n"
+)
+
+
+def test_someone_not_hr_with_nobody_to_take_a_suggestion_is_not_told_there_is_no_hr_besides_them(
+    bot: RunningBot,
+) -> None:
+    load_org(bot.sessions, bot.clock.now(), NO_HR)
+    load_policy(bot.sessions, bot.clock.now())
+    bot.slack.add_user("U0NEWBIE", "Nora Newbie", email="nora@example.com")
+
+    reply = bot.driver.command("U0NEWBIE", "/suggest", "a quiet room for breaks")
+
+    assert "there is no HR person" in reply.text
+    assert "besides you" not in reply.text
+    with bot.sessions() as session:
+        assert count(session, Suggestion) == 0
+
+
+def test_the_only_hr_person_with_no_manager_is_still_told_there_is_no_hr_besides_them(bot: RunningBot) -> None:
+    only_hr = NO_HR + "U0HR,Hana Reyes,People,hr,,hana@example.com,Europe/London,\n"
+    load_org(bot.sessions, bot.clock.now(), only_hr)
+    load_policy(bot.sessions, bot.clock.now())
+
+    reply = bot.driver.command("U0HR", "/suggest", "a quiet room for breaks")
+
+    assert "there is no HR person besides you" in reply.text
+    with bot.sessions() as session:
+        assert count(session, Suggestion) == 0
