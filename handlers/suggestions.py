@@ -43,6 +43,15 @@ USAGE = Usage(
     ),
 )
 NOTE_NEEDED = ("done", "not_doing")
+SUBCOMMAND_LIKE = frozenset(
+    {"status", "mine", "my", "all", "show", "view", "history", "open", "close", "closed", "done", "usage", "commands"}
+)
+"""Single words people type after /suggest to look at or act on their suggestions (other tools' subcommands), never
+sent as an idea: a real one-word idea (`standups`) is; more words (`status page for outages`) always are."""
+ASKED_NOT_SUGGESTED = (
+    "`{word}` alone reads as asking me something, not as an idea, so I sent nothing. `/suggest list` shows your "
+    "suggestions and where they stand; to send it as an idea, say a little more, like `/suggest {word} …`."
+)
 _ANONYMITY_ASKED = re.compile(
     r"\s*([(\[]?)(anonymous|anonymously|anon)([)\]]?)(\s*[:,.\u2013\u2014-]|\s|$)", re.IGNORECASE
 )
@@ -67,6 +76,8 @@ def suggest_command(
         ack(text=USAGE.text(f"`/suggest list` takes nothing after it (you typed `{escape_mrkdwn(text[:40])}`)."))
     elif looks_like_mistyped_list(text):
         ack(text=USAGE.text(f"`{escape_mrkdwn(text[:40])}` looks like `/suggest list` mistyped, so I sent nothing."))
+    elif looks_like_a_subcommand(text):
+        ack(text=USAGE.text(ASKED_NOT_SUGGESTED.format(word=escape_mrkdwn(text[:40]))))
     elif (idea := asked_for_anonymity(text)) is not None:
         open_suggest_modal(ack, client, context, command, respond, what=idea, anonymous=True)
     else:
@@ -84,6 +95,12 @@ def looks_like_mistyped_list(text: str) -> bool:
     A letter changed is not counted: `lost`, `last`, `lift` are words someone may mean."""
     word = text.strip(string.punctuation).lower()
     return len(text.split()) == 1 and one_slip_apart(word, "list")
+
+
+def looks_like_a_subcommand(text: str) -> bool:
+    """`status`, `mine`, `close`: one word that asks the bot something (see `SUBCOMMAND_LIKE`), which would
+    otherwise go signed to the manager and the team channel as an idea. Any other single word is an idea."""
+    return len(text.split()) == 1 and text.strip(string.punctuation).lower() in SUBCOMMAND_LIKE
 
 
 def one_slip_apart(typed: str, meant: str) -> bool:

@@ -8,6 +8,7 @@ from sqlalchemy import select
 from models import Resolution, Suggestion
 from tests.conftest import RunningBot
 from tests.helpers import count, load_org, load_org_and_policy, load_policy
+from tests.suggestions_helpers import load_suggestion_org
 
 
 @pytest.mark.parametrize(
@@ -105,3 +106,30 @@ def test_the_only_hr_person_with_no_manager_is_still_told_there_is_no_hr_besides
     assert "there is no HR person besides you" in reply.text
     with bot.sessions() as session:
         assert count(session, Suggestion) == 0
+
+
+@pytest.mark.parametrize("typed", ["status", "mine", "Mine?", "close", "done", "open", "show", "history", "usage"])
+def test_a_single_word_that_asks_the_bot_something_gets_the_usage_and_sends_nothing(
+    bot: RunningBot, typed: str
+) -> None:
+    load_suggestion_org(bot.sessions, bot.clock.now())
+
+    reply = bot.driver.command("U0AGENT1", "/suggest", typed)
+
+    assert "I sent nothing" in reply.text
+    assert "/suggest list" in reply.text
+    assert bot.slack.calls("chat.postMessage") == []
+    with bot.sessions() as session:
+        assert count(session, Suggestion) == 0
+
+
+@pytest.mark.parametrize("typed", ["standups", "Snacks!", "mentoring", "status page for outages"])
+def test_a_real_one_word_idea_or_a_sentence_starting_with_such_a_word_is_still_sent(
+    bot: RunningBot, typed: str
+) -> None:
+    load_suggestion_org(bot.sessions, bot.clock.now())
+
+    bot.driver.command("U0AGENT1", "/suggest", typed)
+
+    with bot.sessions() as session:
+        assert count(session, Suggestion) == 1
