@@ -1,5 +1,6 @@
 """/boundaries: the caller's empowerment limits and what is left of today's and this month's allowance."""
 
+import re
 from typing import Any
 
 from slack_bolt import Ack, App, BoltContext
@@ -26,11 +27,20 @@ USAGE = Usage(
     ),
 )
 
+OWN_LIMITS_ONLY = (
+    "`/boundaries` shows your own limits, not a colleague's: each person sees theirs with `/boundaries`, "
+    "and HR sets them (the profile in the org file)."
+)
+_PERSON_FIRST = re.compile(r"<@[UW][A-Z0-9]+(?:\|[^<>]*)?>|@\w")
+
 
 def show_boundaries(ack: Ack, command: dict[str, Any], context: BoltContext, client: WebClient) -> None:
     text = command.get("text", "")
     if is_help(text):
         ack(text=USAGE.text())
+        return
+    if names_someone(text):
+        ack(text=USAGE.text(OWN_LIMITS_ONLY))
         return
     deps = deps_of(context)
     with deps.sessions.begin() as session:
@@ -49,6 +59,12 @@ def show_boundaries(ack: Ack, command: dict[str, Any], context: BoltContext, cli
     ack(text="Your boundaries", blocks=note + content)
     with reported(command):
         learn_if_wanted(client, deps, identity)
+
+
+def names_someone(text: str) -> bool:
+    """`/boundaries @lee`: a manager asking for a report's limits, which nobody sees but the person (and HR, who
+    sets them); named as such, not as an unknown category with the mention's markup in it."""
+    return bool(_PERSON_FIRST.match(text.strip()))
 
 
 def typed_category_of(text: str, lines: list[resolutions.AllowanceLine]) -> str:

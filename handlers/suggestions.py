@@ -1,7 +1,5 @@
 """/suggest, one line or a modal, and "me too" in the team channel (the owner's buttons: suggestion_decisions.py)."""
 
-import re
-import string
 from dataclasses import replace
 from datetime import datetime
 from typing import Any
@@ -21,6 +19,13 @@ from handlers.errors import anonymous_request, reported
 from handlers.message_updates import update_each
 from handlers.people import action_caller, command_caller, labelled, with_newcomer_note
 from handlers.suggestion_decisions import current_owners_cards
+from handlers.suggestion_typed import (
+    ASKED_NOT_SUGGESTED,
+    asked_for_anonymity,
+    looks_like_a_subcommand,
+    looks_like_list,
+    looks_like_mistyped_list,
+)
 from models import Employee, Suggestion, Workspace
 from services import directory
 from services.directory import Identity
@@ -43,10 +48,6 @@ USAGE = Usage(
     ),
 )
 NOTE_NEEDED = ("done", "not_doing")
-_ANONYMITY_ASKED = re.compile(
-    r"\s*([(\[]?)(anonymous|anonymously|anon)([)\]]?)(\s*[:,.\u2013\u2014-]|\s|$)", re.IGNORECASE
-)
-"""`anonymous: idea`, `(anon) idea`, `anonymously idea`, `anonymous idea`: the one-line form would sign it."""
 
 
 def suggest_command(
@@ -67,45 +68,12 @@ def suggest_command(
         ack(text=USAGE.text(f"`/suggest list` takes nothing after it (you typed `{escape_mrkdwn(text[:40])}`)."))
     elif looks_like_mistyped_list(text):
         ack(text=USAGE.text(f"`{escape_mrkdwn(text[:40])}` looks like `/suggest list` mistyped, so I sent nothing."))
+    elif looks_like_a_subcommand(text):
+        ack(text=USAGE.text(ASKED_NOT_SUGGESTED.format(word=escape_mrkdwn(text[:40]))))
     elif (idea := asked_for_anonymity(text)) is not None:
         open_suggest_modal(ack, client, context, command, respond, what=idea, anonymous=True)
     else:
         submit_suggestion(ack, command, context, client, SuggestionRequest(what=text))
-
-
-def looks_like_list(text: str) -> bool:
-    """`list all`, `list mine`: meant as `list`, not as a two-word idea for the manager."""
-    words = text.split()
-    return words[0].lower() == "list" and len(words) <= 2
-
-
-def looks_like_mistyped_list(text: str) -> bool:
-    """`list.`, `lsit`, `lists`: one word a typo away from `list` is no idea to sign and post in the team channel.
-    A letter changed is not counted: `lost`, `last`, `lift` are words someone may mean."""
-    word = text.strip(string.punctuation).lower()
-    return len(text.split()) == 1 and one_slip_apart(word, "list")
-
-
-def one_slip_apart(typed: str, meant: str) -> bool:
-    """The same, or one letter added, dropped, or swapped with its neighbour."""
-    if len(typed) == len(meant):
-        apart = [i for i, (a, b) in enumerate(zip(typed, meant, strict=True)) if a != b]
-        swapped = len(apart) == 2 and apart[1] == apart[0] + 1 and typed[apart[0]] == meant[apart[1]]
-        return not apart or (swapped and typed[apart[1]] == meant[apart[0]])
-    shorter, longer = sorted((typed, meant), key=len)
-    return len(longer) == len(shorter) + 1 and any(longer[:i] + longer[i + 1 :] == shorter for i in range(len(longer)))
-
-
-def asked_for_anonymity(text: str) -> str | None:
-    """The idea of someone who asked in the line to stay anonymous, which a one-line suggestion never is (it is
-    signed): without the word asking when it is set apart (`anonymous: idea`, `(anon) idea`, `anonymously idea`),
-    else whole, since `anonymous surveys` may be the idea itself; None when they did not ask."""
-    found = _ANONYMITY_ASKED.match(text)
-    if found is None:
-        return None
-    rest = text[found.end() :].strip()
-    set_apart = found[1] or found[3] or found[4].strip() or found[2].lower() != "anonymous"
-    return rest if set_apart or not rest else text.strip()
 
 
 def list_for(session: Session, deps: Deps, workspace: Workspace, employee: Employee) -> list[Block]:

@@ -1,4 +1,4 @@
-"""Amounts of money typed by people: `45`, `45.50`, `$45`, `45 €`, `USD 45`, `1,200`."""
+"""Amounts of money typed by people: `45`, `45.50`, `$45`, `US$45`, `45 €`, `USD 45`, `1,200`, `45,-`."""
 
 import re
 from collections.abc import Iterable
@@ -12,11 +12,13 @@ CURRENCIES = ("USD", "EUR", "GBP", "CAD", "AUD", "NZD", "CHF", "JPY", "SEK", "NO
 """What a policy's `currency` may be."""
 SYMBOL = {"USD": "$", "EUR": "€", "GBP": "£", "CAD": "CA$", "AUD": "A$", "JPY": "¥"}
 _DOLLARS = ("USD", "CAD", "AUD", "NZD", "MXN")
-_SIGNS = "CA\\$|A\\$|NZ\\$|MX\\$|[$€£¥]"
+_SIGNS = "US\\$|CA\\$|A\\$|NZ\\$|MX\\$|[$€£¥]"
 _CODES = "|".join(CURRENCIES)
 _LEADING_MARK = re.compile(rf"^(?P<mark>{_SIGNS}|(?:{_CODES})(?![a-z]))\s*", re.IGNORECASE)
 _TRAILING_MARK = re.compile(rf"\s*(?P<mark>{_SIGNS}|(?<![a-z])(?:{_CODES}))\Z", re.IGNORECASE)
 _PLAIN = re.compile(r"^\d{1,3}(,\d{3})+(\.\d+)?\Z|^\d+(\.\d+)?\Z|^\.\d+\Z")
+_WHOLE_DASH = re.compile(r"(?<=\d)[.,]-\Z")
+"""`45,-`, `45.-`: a whole amount as much of Europe writes it (no cents), read as 45."""
 _DECIMAL_COMMA = re.compile(r"^\d+,\d{1,2}\Z")
 _SPACED_THOUSANDS = re.compile(r"^\d{1,3}( \d{3})+([.,]\d{1,2})?\Z")
 _POINT_THOUSANDS = re.compile(r"^[1-9]\d{0,2}(\.\d{3})+(,\d{1,2})?\Z")
@@ -33,6 +35,7 @@ MINOR_UNITS = {
 also needs a Money column (models/policy.py) holding 3 decimals."""
 _CURRENCIES_OF_SIGN = {
     "$": _DOLLARS,
+    "US$": ("USD",),
     "CA$": ("CAD",),
     "A$": ("AUD",),
     "NZ$": ("NZD",),
@@ -112,6 +115,7 @@ def parse_amount(text: str, currency: str | None = None) -> Decimal:
     With `currency` (the policy's), an amount marked as another currency (`€25` under USD) is refused.
     """
     raw, mark = _split_mark(text)
+    raw = _WHOLE_DASH.sub("", raw)
     if currency and mark and currency not in _currencies_of(mark):
         raise InvalidInput(
             f"Your limits are in {currency}, and `{escape_mrkdwn(text)}` is not: "

@@ -39,8 +39,9 @@ def owner_for(
     for candidate in candidates:
         if candidate is not None and candidate.active and (author is None or candidate.id != author.id):
             return candidate
+    besides = " besides you" if author is not None and directory.acts_as(author, HR_ROLES) else ""
     raise NotAllowed(
-        "Nobody can receive your suggestion: you have no manager on file and there is no HR person besides you. "
+        f"Nobody can receive your suggestion: you have no manager on file and there is no HR person{besides}. "
         "Ask HR to add you to the org file."
     )
 

@@ -1,0 +1,60 @@
+"""What a one-line /suggest says besides an idea: `list` mistyped, a word asking the bot something, a request to
+stay anonymous; read apart so none of them goes, signed, to the manager and the team channel."""
+
+import re
+import string
+
+SUBCOMMAND_LIKE = frozenset(
+    {"status", "mine", "my", "all", "show", "view", "history", "open", "close", "closed", "done", "usage", "commands"}
+)
+"""Single words people type after /suggest to look at or act on their suggestions (other tools' subcommands), never
+sent as an idea: a real one-word idea (`standups`) is; more words (`status page for outages`) always are."""
+ASKED_NOT_SUGGESTED = (
+    "`{word}` alone reads as asking me something, not as an idea, so I sent nothing. `/suggest list` shows your "
+    "suggestions and where they stand; to send it as an idea, say a little more, like `/suggest {word} …`."
+)
+_ANONYMITY_ASKED = re.compile(
+    r"\s*([(\[]?)(anonymous|anonymously|anon)([)\]]?)(\s*[:,.\u2013\u2014-]|\s|$)", re.IGNORECASE
+)
+"""`anonymous: idea`, `(anon) idea`, `anonymously idea`, `anonymous idea`: the one-line form would sign it."""
+
+
+def looks_like_list(text: str) -> bool:
+    """`list all`, `list mine`: meant as `list`, not as a two-word idea for the manager."""
+    words = text.split()
+    return words[0].lower() == "list" and len(words) <= 2
+
+
+def looks_like_mistyped_list(text: str) -> bool:
+    """`list.`, `lsit`, `lists`: one word a typo away from `list` is no idea to sign and post in the team channel.
+    A letter changed is not counted: `lost`, `last`, `lift` are words someone may mean."""
+    word = text.strip(string.punctuation).lower()
+    return len(text.split()) == 1 and one_slip_apart(word, "list")
+
+
+def looks_like_a_subcommand(text: str) -> bool:
+    """`status`, `mine`, `close`: one word that asks the bot something (see `SUBCOMMAND_LIKE`), which would
+    otherwise go signed to the manager and the team channel as an idea. Any other single word is an idea."""
+    return len(text.split()) == 1 and text.strip(string.punctuation).lower() in SUBCOMMAND_LIKE
+
+
+def one_slip_apart(typed: str, meant: str) -> bool:
+    """The same, or one letter added, dropped, or swapped with its neighbour."""
+    if len(typed) == len(meant):
+        apart = [i for i, (a, b) in enumerate(zip(typed, meant, strict=True)) if a != b]
+        swapped = len(apart) == 2 and apart[1] == apart[0] + 1 and typed[apart[0]] == meant[apart[1]]
+        return not apart or (swapped and typed[apart[1]] == meant[apart[0]])
+    shorter, longer = sorted((typed, meant), key=len)
+    return len(longer) == len(shorter) + 1 and any(longer[:i] + longer[i + 1 :] == shorter for i in range(len(longer)))
+
+
+def asked_for_anonymity(text: str) -> str | None:
+    """The idea of someone who asked in the line to stay anonymous, which a one-line suggestion never is (it is
+    signed): without the word asking when it is set apart (`anonymous: idea`, `(anon) idea`, `anonymously idea`),
+    else whole, since `anonymous surveys` may be the idea itself; None when they did not ask."""
+    found = _ANONYMITY_ASKED.match(text)
+    if found is None:
+        return None
+    rest = text[found.end() :].strip()
+    set_apart = found[1] or found[3] or found[4].strip() or found[2].lower() != "anonymous"
+    return rest if set_apart or not rest else text.strip()

@@ -1,0 +1,111 @@
+"""The range of HR's reward export as typed: `[FROM] [TO] [team:NAME]` after `/rewards export`, or the command
+line's `--from`/`--to`/`--team`."""
+
+import re
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+
+from services.errors import InvalidInput
+
+EARLIEST, LATEST = date(2000, 1, 1), date(2099, 12, 31)
+"""The days an export may name: every grant falls within them, and the day after LATEST is still a date."""
+
+
+@dataclass(frozen=True)
+class ExportPeriod:
+    """Whole UTC days, both ends included."""
+
+    first: date
+    last: date
+    team: str | None = None
+
+    @property
+    def start(self) -> datetime:
+        return datetime.combine(self.first, time(), tzinfo=UTC)
+
+    @property
+    def end(self) -> datetime:
+        return datetime.combine(self.last + timedelta(days=1), time(), tzinfo=UTC)
+
+    def describe(self) -> str:
+        team = f", team {self.team}" if self.team else ""
+        return f"{self.first.isoformat()} to {self.last.isoformat()}{team}"
+
+
+def parse_period(
+    first: str | None, last: str | None, team: str | None, *, now: datetime, names: tuple[str, str] = ("FROM", "TO")
+) -> ExportPeriod:
+    """FROM and TO as ISO dates within `EARLIEST`..`LATEST`; by default this month so far. A team named empty stays
+    "" (refused by `check_export`), never read as every team. `names` are what the user typed them as."""
+    start = _day(first, names[0]) if first else now.astimezone(UTC).date().replace(day=1)
+    end = _day(last, names[1]) if last else now.astimezone(UTC).date()
+    if end < start:
+        raise InvalidInput(_reversed(start, end, first, last, names))
+    return ExportPeriod(first=start, last=end, team=team.strip() if team is not None else None)
+
+
+def _reversed(start: date, end: date, first: str | None, last: str | None, names: tuple[str, str]) -> str:
+    """Say which date is missing when the default of one end falls on the wrong side of the other."""
+    start_name, end_name = names
+    if first is None:
+        return (
+            f"{end_name} {end.isoformat()} is before {start.isoformat()}, where the range starts without "
+            f"{start_name}: give {start_name} too."
+        )
+    if last is None:
+        return (
+            f"{start_name} {start.isoformat()} is after {end.isoformat()}, where the range ends without {end_name}: "
+            f"give {end_name} too."
+        )
+    return f"The range ends ({end.isoformat()}) before it starts ({start.isoformat()}): put the earlier date first."
+
+
+_LOOKS_LIKE_A_DATE = re.compile(r"\d{4}-\d{1,2}-\d{1,2}")
+_TEAM = re.compile(r"(team:)", re.IGNORECASE)  # in any letter case (`Team:`), as `/digest` takes it
+_MENTION = re.compile(r"<(?P<mark>[@#])[A-Z0-9]+(?:\|(?P<label>[^<>|]*))?>")
+_BETWEEN = frozenset({"to", "-", "–", "—", "..", "until"})  # `2026-03-01 to 2026-03-31` is two dates
+
+
+def parse_period_words(words: list[str], *, now: datetime) -> ExportPeriod:
+    """`[FROM] [TO] [team:NAME]` as typed after `/rewards export` (a team name may contain spaces); dates typed
+    after the team (`team:Support East 2026-03-01`) are the range's, not the name's."""
+    head, named, team = (*_TEAM.split(" ".join(words), maxsplit=1), "", "")[:3]
+    team_words = team.split()
+    trailing: list[str] = []
+    while team_words and _LOOKS_LIKE_A_DATE.fullmatch(team_words[-1]):
+        trailing.insert(0, team_words.pop())
+    typed, team = head.split() + trailing, " ".join(team_words)
+    dates = [word for at, word in enumerate(typed) if at == 0 or word.casefold() not in _BETWEEN]
+    if len(dates) > 2:
+        raise InvalidInput("Give at most two dates, FROM and TO, like `2026-03-01 2026-03-31`.")
+    first, last = ([*dates, None, None])[:2]
+    return parse_period(first, last, team if named else None, now=now)
+
+
+def _day(text: str, name: str) -> date:
+    try:
+        day = date.fromisoformat(text)
+    except ValueError:
+        raise InvalidInput(_not_a_date(text, name)) from None
+    if not EARLIEST <= day <= LATEST:
+        raise InvalidInput(
+            f"{name} {day.isoformat()} is out of range: an export covers days from {EARLIEST.isoformat()} "
+            f"to {LATEST.isoformat()}."
+        )
+    return day
+
+
+def _not_a_date(text: str, name: str) -> str:
+    """A channel or person picked in Slack where a date goes (someone after a team's export) is named in words:
+    its markup, cut short, read as garbage."""
+    mention = _MENTION.fullmatch(text)
+    if mention is None:
+        return f"{name} `{text[:20]}` is not a date: write it as YYYY-MM-DD, like 2026-03-01."
+    if mention["mark"] == "@":
+        what = "a person"
+    else:
+        what = f"the channel #{mention['label']}" if mention["label"] else "a channel"
+    return (
+        f"{name}: {what} is not a date, nor a team: write a date as YYYY-MM-DD, like 2026-03-01, and a team as "
+        "`team:NAME`, like `team:Support East`."
+    )
