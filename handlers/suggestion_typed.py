@@ -13,10 +13,9 @@ ASKED_NOT_SUGGESTED = (
     "`{word}` alone reads as asking me something, not as an idea, so I sent nothing. `/suggest list` shows your "
     "suggestions and where they stand; to send it as an idea, say a little more, like `/suggest {word} …`."
 )
-_ANONYMITY_ASKED = re.compile(
-    r"\s*([(\[]?)(anonymous|anonymously|anon)([)\]]?)(\s*[:,.\u2013\u2014-]|\s|$)", re.IGNORECASE
-)
-"""`anonymous: idea`, `(anon) idea`, `anonymously idea`, `anonymous idea`: the one-line form would sign it."""
+_ANONYMITY_ASKED = re.compile(r"\s*([^\w\s]*)\s*(anonymously|anonymous|anon)(?!\w)(\s*[^\w\s]+)?", re.IGNORECASE)
+"""`anonymous: idea`, `(anon) idea`, `*anonymous* idea`, `Anonymous! idea`, `anonymously idea`, `anonymous idea`,
+whatever marks are around the word: the one-line form would sign it."""
 
 
 def looks_like_list(text: str) -> bool:
@@ -56,5 +55,5 @@ def asked_for_anonymity(text: str) -> str | None:
     if found is None:
         return None
     rest = text[found.end() :].strip()
-    set_apart = found[1] or found[3] or found[4].strip() or found[2].lower() != "anonymous"
+    set_apart = found[1] or found[3] or found[2].lower() != "anonymous"
     return rest if set_apart or not rest else text.strip()
