@@ -31,7 +31,9 @@ OWN_LIMITS_ONLY = (
     "`/boundaries` shows your own limits, not a colleague's: each person sees theirs with `/boundaries`, "
     "and HR sets them (the profile in the org file)."
 )
+NOT_A_CHANNEL = "`/boundaries` takes a category, not a channel: your limits are the same wherever you type it."
 _PERSON_FIRST = re.compile(r"<@[UW][A-Z0-9]+(?:\|[^<>]*)?>|@\w")
+_CHANNEL_FIRST = re.compile(r"<#[CG][A-Z0-9]+(?:\|[^<>]*)?>|#\w")
 
 
 def show_boundaries(ack: Ack, command: dict[str, Any], context: BoltContext, client: WebClient) -> None:
@@ -41,6 +43,9 @@ def show_boundaries(ack: Ack, command: dict[str, Any], context: BoltContext, cli
         return
     if names_someone(text):
         ack(text=USAGE.text(OWN_LIMITS_ONLY))
+        return
+    if _CHANNEL_FIRST.match(text.strip()):
+        ack(text=USAGE.text(NOT_A_CHANNEL))
         return
     deps = deps_of(context)
     with deps.sessions.begin() as session:

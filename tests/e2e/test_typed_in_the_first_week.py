@@ -46,6 +46,18 @@ def test_a_manager_naming_a_report_after_boundaries_is_told_it_shows_their_own_l
     assert "U0AGENT2" not in reply.text and "&lt;@" not in reply.text
 
 
+@pytest.mark.parametrize("typed", ["<#C0SUP|support-east>", "<#C0SUP|>", "#support-east", "<#C0SUP> refund"])
+def test_a_channel_picked_after_boundaries_is_named_as_one_not_as_an_unknown_category(
+    bot: RunningBot, typed: str
+) -> None:
+    load_org_and_policy(bot.sessions, bot.clock.now())
+
+    reply = bot.driver.command("U0AGENT1", "/boundaries", typed)
+
+    assert "`/boundaries` takes a category, not a channel" in reply.text
+    assert "C0SUP" not in reply.text and "&lt;#" not in reply.text
+
+
 @pytest.mark.parametrize(
     ("typed", "amount"),
     [("US$45", 45), ("us$45.50", 45.5), ("US$ 45", 45), ("45,-", 45), ("45.-", 45), ("$45,-", 45), ("45,- $", 45)],
