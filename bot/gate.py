@@ -16,7 +16,7 @@ from typing import Any
 from urllib.parse import parse_qsl
 
 from slack_sdk.signature import Clock, SignatureVerifier
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine, event, text
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
 from bot.database_down import ApologyClients, database_down
@@ -36,6 +36,24 @@ APOLOGY_THREADS = 4
 WAIT_NO_LONGER = text(
     "SELECT set_config('lock_timeout', :lock, true), set_config('statement_timeout', :statement, true)"
 )
+
+
+def waiting_no_longer(engine: Engine) -> Engine:
+    """`engine` for the reads made before a request can be given its holding answer (the schema check every 10 s,
+    bot/schema_watch.py): on PostgreSQL each of its statements waits for a lock and runs no longer than the replay
+    check's, so that a lock on what it reads (a `db upgrade` of the next release in the middle of its migration)
+    cannot keep a request past Slack's 3 s. The pool and the engine's own events are shared; the limits are this
+    copy's alone, and last one transaction."""
+    quick = engine.execution_options()
+    if engine.dialect.name == "postgresql":
+        event.listen(quick, "before_cursor_execute", _set_waits)
+    return quick
+
+
+def _set_waits(_connection: object, cursor: Any, *_: object) -> None:
+    cursor.execute(
+        "SELECT set_config('lock_timeout', %s, true), set_config('statement_timeout', %s, true)", REPLAY_CHECK_WAITS
+    )
 
 
 @dataclass(frozen=True)
