@@ -7,9 +7,11 @@ here first; a rejected one is answered at once and logged as one short line, nev
 
 import json
 import logging
+import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import partial
 from typing import Any
@@ -29,6 +31,10 @@ REPLAY_CHECK_WAITS = ("1s", "2s")
 """How long the replay check waits for a lock, and runs at most (PostgreSQL): it comes before any holding answer
 (handlers/timely.py) can be given, so past that the request is told the database is out of reach, within Slack's 3 s,
 rather than wait out DATABASE_LOCK_TIMEOUT behind a lock on its table."""
+CONNECT_WITHIN = 2
+"""Seconds the replay check waits for a new connection (libpq's least): a database host that takes the connection and
+never answers (a failover in progress) is then told of within Slack's 3 s, not after the engine's own connect timeout
+(models/engine.py), which `run` and the listeners keep."""
 APOLOGY_THREADS = 4
 """Threads telling people the database is out of reach, once their requests were answered (bot/database_down.py)."""
 
@@ -89,6 +95,9 @@ class SlackGate:
         self._clock = clock
         self._purged_at = 0.0
         self._apologies = ThreadPoolExecutor(APOLOGY_THREADS, thread_name_prefix="apology")
+        self._quick = threading.local()
+        if engine.dialect.name == "postgresql":
+            event.listen(engine, "do_connect", self._connect_quickly_when_asked)
 
     def inspect(self, environ: dict[str, Any]) -> Passed | Rejection:
         length = _content_length(environ)
@@ -109,7 +118,8 @@ class SlackGate:
         if problem:
             return Rejection(400, f"signed but malformed: {problem}", "Bad request: Slack never sends this.")
         try:
-            first = self._first_sighting_on_a_live_connection(int(timestamp), signature)
+            with self._connecting_quickly():
+                first = self._first_sighting_on_a_live_connection(int(timestamp), signature)
         except SQLAlchemyError as error:
             answer = database_down(body, error, clients=self._apology_clients)
             then = partial(self._apologies.submit, answer.then) if answer.then else None
@@ -117,6 +127,20 @@ class SlackGate:
         if not first:
             return Rejection(200, "replay of a request already handled")
         return Passed(body)
+
+    @contextmanager
+    def _connecting_quickly(self) -> Iterator[None]:
+        """A connection the pool opens meanwhile, on this thread, waits `CONNECT_WITHIN` seconds at most."""
+        self._quick.asked = True
+        try:
+            yield
+        finally:
+            self._quick.asked = False
+
+    def _connect_quickly_when_asked(self, _dialect: Any, _record: Any, _args: Any, params: dict[str, Any]) -> None:
+        if getattr(self._quick, "asked", False):
+            given = params.get("connect_timeout")
+            params["connect_timeout"] = min(int(given), CONNECT_WITHIN) if given is not None else CONNECT_WITHIN
 
     def _first_sighting_on_a_live_connection(self, timestamp: int, signature: str) -> bool:
         """A pooled connection the database cut since its last use (a restart, a failover) fails its first statement

@@ -279,3 +279,27 @@ def test_a_command_held_up_behind_a_long_lock_is_told_to_try_again_once_the_lock
     assert "Please try again in a minute" in reply.json["text"]
     with bot.sessions() as session:
         assert count(session, Resolution) == 0
+
+
+def test_a_command_while_the_database_host_never_answers_is_told_within_slacks_3_seconds(
+    bot: RunningBot, silent_database: int
+) -> None:
+    """The replay check, made before any holding answer can be given, opens a connection (the pool's were cut by the
+    failover): it gives up soon enough to tell the person within Slack's 3 s, not after the 10 s connect timeout."""
+    engine = bot.runtime.engine
+    if engine.dialect.name != "postgresql":
+        pytest.skip("SQLite has no host to wait for")
+    load_org_and_policy(bot.sessions, bot.clock.now())
+
+    def to_the_silent_host(_dialect: object, _record: object, _args: object, params: dict[str, object]) -> None:
+        params.update(host="127.0.0.1", port=silent_database)
+
+    event.listen(engine, "do_connect", to_the_silent_host)
+    engine.pool.dispose()  # what a failover does to the pooled connections
+    try:
+        reply = bot.driver.command("U0AGENT1", "/resolve", "refund 20 order 7 arrived late")
+    finally:
+        event.remove(engine, "do_connect", to_the_silent_host)
+
+    assert bot.slack.violations == [], "the ack came late"
+    assert "can't use its database right now" in reply.text and "nothing was done" in reply.text
