@@ -36,12 +36,32 @@ CONNECT_WITHIN = 2
 never answers (a failover in progress) is then told of within Slack's 3 s, not after the engine's own connect timeout
 (models/engine.py), which `run` and the listeners keep."""
 APOLOGY_THREADS = 4
+_QUICK = threading.local()
 """Threads telling people the database is out of reach, once their requests were answered (bot/database_down.py)."""
 
 
 WAIT_NO_LONGER = text(
     "SELECT set_config('lock_timeout', :lock, true), set_config('statement_timeout', :statement, true)"
 )
+
+
+@contextmanager
+def connecting_quickly() -> Iterator[None]:
+    """A database connection opened meanwhile on this thread waits `CONNECT_WITHIN` seconds at most: around what is
+    done with a request before it can be given its holding answer (the replay check, and Bolt's middleware: the
+    schema check, the token look-up); the listeners run on threads of their own."""
+    was = getattr(_QUICK, "asked", False)
+    _QUICK.asked = True
+    try:
+        yield
+    finally:
+        _QUICK.asked = was
+
+
+def _connect_quickly_when_asked(_dialect: Any, _record: Any, _args: Any, params: dict[str, Any]) -> None:
+    if getattr(_QUICK, "asked", False):
+        given = params.get("connect_timeout")
+        params["connect_timeout"] = min(int(given), CONNECT_WITHIN) if given is not None else CONNECT_WITHIN
 
 
 def waiting_no_longer(engine: Engine) -> Engine:
@@ -95,9 +115,8 @@ class SlackGate:
         self._clock = clock
         self._purged_at = 0.0
         self._apologies = ThreadPoolExecutor(APOLOGY_THREADS, thread_name_prefix="apology")
-        self._quick = threading.local()
         if engine.dialect.name == "postgresql":
-            event.listen(engine, "do_connect", self._connect_quickly_when_asked)
+            event.listen(engine, "do_connect", _connect_quickly_when_asked)
 
     def inspect(self, environ: dict[str, Any]) -> Passed | Rejection:
         length = _content_length(environ)
@@ -118,7 +137,7 @@ class SlackGate:
         if problem:
             return Rejection(400, f"signed but malformed: {problem}", "Bad request: Slack never sends this.")
         try:
-            with self._connecting_quickly():
+            with connecting_quickly():
                 first = self._first_sighting_on_a_live_connection(int(timestamp), signature)
         except SQLAlchemyError as error:
             answer = database_down(body, error, clients=self._apology_clients)
@@ -127,20 +146,6 @@ class SlackGate:
         if not first:
             return Rejection(200, "replay of a request already handled")
         return Passed(body)
-
-    @contextmanager
-    def _connecting_quickly(self) -> Iterator[None]:
-        """A connection the pool opens meanwhile, on this thread, waits `CONNECT_WITHIN` seconds at most."""
-        self._quick.asked = True
-        try:
-            yield
-        finally:
-            self._quick.asked = False
-
-    def _connect_quickly_when_asked(self, _dialect: Any, _record: Any, _args: Any, params: dict[str, Any]) -> None:
-        if getattr(self._quick, "asked", False):
-            given = params.get("connect_timeout")
-            params["connect_timeout"] = min(int(given), CONNECT_WITHIN) if given is not None else CONNECT_WITHIN
 
     def _first_sighting_on_a_live_connection(self, timestamp: int, signature: str) -> bool:
         """A pooled connection the database cut since its last use (a restart, a failover) fails its first statement
