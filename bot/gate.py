@@ -32,12 +32,12 @@ REPLAY_CHECK_WAITS = ("1s", "2s")
 (handlers/timely.py) can be given, so past that the request is told the database is out of reach, within Slack's 3 s,
 rather than wait out DATABASE_LOCK_TIMEOUT behind a lock on its table."""
 CONNECT_WITHIN = 2
-"""Seconds the replay check waits for a new connection (libpq's least): a database host that takes the connection and
-never answers (a failover in progress) is then told of within Slack's 3 s, not after the engine's own connect timeout
-(models/engine.py), which `run` and the listeners keep."""
+"""Seconds a new connection is waited for before a request can be given its holding answer (libpq's least): a
+database host that takes the connection and never answers (a failover in progress) is then told of within Slack's
+3 s, not after the engine's own connect timeout (models/engine.py), which `run` and the listeners keep."""
 APOLOGY_THREADS = 4
-_QUICK = threading.local()
 """Threads telling people the database is out of reach, once their requests were answered (bot/database_down.py)."""
+_QUICK = threading.local()
 
 
 WAIT_NO_LONGER = text(
@@ -115,7 +115,7 @@ class SlackGate:
         self._clock = clock
         self._purged_at = 0.0
         self._apologies = ThreadPoolExecutor(APOLOGY_THREADS, thread_name_prefix="apology")
-        if engine.dialect.name == "postgresql":
+        if engine.dialect.name == "postgresql":  # one gate per process, in Socket Mode too: see `connecting_quickly`
             event.listen(engine, "do_connect", _connect_quickly_when_asked)
 
     def inspect(self, environ: dict[str, Any]) -> Passed | Rejection:

@@ -123,10 +123,9 @@ def _handled(
     held = context.get("ack") if context is not None else None
     if response is not None and body.get("command"):
         return _apology_as_the_answer(told)
-    if response is not None and isinstance(error, SQLAlchemyError) and isinstance(body.get("view"), dict):
-        return _apology_in_the_form(
-            body["view"], DATABASE_DOWN_ANONYMOUS if anonymous else DATABASE_DOWN.format(ref=ref)
-        )
+    form = _submitted_form(body)
+    if response is not None and isinstance(error, SQLAlchemyError) and form is not None:
+        return _apology_in_the_form(form, DATABASE_DOWN_ANONYMOUS if anonymous else DATABASE_DOWN.format(ref=ref))
     if respond is not None and _has_response_url(body):
         try:
             respond(text=told, response_type="ephemeral", replace_original=False)
@@ -144,6 +143,11 @@ def _apology_as_the_answer(told: str) -> BoltResponse:
     would answer it 500, on which Slack shows the person `failed with the error "http_service_error"` as well."""
     answer = {"response_type": "ephemeral", "text": told}
     return BoltResponse(status=200, body=json.dumps(answer), headers={"content-type": "application/json"})
+
+
+def _submitted_form(body: dict[str, Any]) -> dict[str, Any] | None:
+    view = body.get("view")
+    return view if body.get("type") == "view_submission" and isinstance(view, dict) else None
 
 
 def _apology_in_the_form(form: dict[str, Any], apology: str) -> BoltResponse:
