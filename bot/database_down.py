@@ -28,12 +28,10 @@ from slack_sdk.errors import SlackApiError, SlackClientError
 from slack_sdk.webhook import WebhookClient
 from sqlalchemy.exc import SQLAlchemyError
 
+from handlers.errors import DATABASE_DOWN, apology_view, form_apology
+
 log = logging.getLogger("latitude.requests")
 
-DATABASE_DOWN = (
-    "Sorry, Latitude can't use its database right now (reference `{ref}`), so nothing was done. "
-    "Please try again in a minute; if it keeps happening, give this reference to your admin."
-)
 RESPONSE_URL_TIMEOUT = 2
 """Seconds to wait for Slack to take the apology, sent after the ack: a click's `trigger_id` lasts 3 s."""
 
@@ -62,12 +60,9 @@ def database_down(body: bytes, error: SQLAlchemyError, *, clients: "ApologyClien
         return Answer(200, why, apology)
     payload = _interaction(form)
     if payload.get("type") == "view_submission":
-        first_input = _first_input(payload)
-        if first_input is not None:
-            errors = {"response_action": "errors", "errors": {first_input: apology}}
-            return Answer(200, f"{why}, shown in the form", json.dumps(errors), "application/json")
-        pushed = {"response_action": "push", "view": apology_view(apology)}
-        return Answer(200, f"{why}, shown over the form", json.dumps(pushed), "application/json")
+        answer = form_apology(payload.get("view") or {}, apology)
+        where = "in" if answer["response_action"] == "errors" else "over"
+        return Answer(200, f"{why}, shown {where} the form", json.dumps(answer), "application/json")
     client = clients.for_team(_team_id(payload)) if clients is not None else None
     if payload.get("type") == "block_actions" and _reachable(payload, client):
         return Answer(200, f"{why}, told after the ack", "", then=lambda: _tell_of_the_click(payload, apology, client))
@@ -115,12 +110,6 @@ def _interaction(form: dict[str, str]) -> dict[str, Any]:
     return payload if isinstance(payload, dict) else {}
 
 
-def _first_input(payload: dict[str, Any]) -> str | None:
-    """The block id of the form's first input, where Slack shows an error the person sees without scrolling."""
-    blocks = (payload.get("view") or {}).get("blocks") or []
-    return next((str(b["block_id"]) for b in blocks if b.get("type") == "input" and b.get("block_id")), None)
-
-
 def _told_through(response_url: str | None, apology: str) -> bool:
     if response_url is None:
         return False
@@ -132,16 +121,6 @@ def _told_through(response_url: str | None, apology: str) -> bool:
         log.warning("could not tell the person through the response URL: %s", type(error).__name__)
         return False
     return response.status_code == 200
-
-
-def apology_view(apology: str) -> dict[str, Any]:
-    """A modal with the apology and a Close button only: over a form, closing it goes back to the form."""
-    return {
-        "type": "modal",
-        "title": {"type": "plain_text", "text": "Nothing was done"},
-        "close": {"type": "plain_text", "text": "Close"},
-        "blocks": [{"type": "section", "text": {"type": "mrkdwn", "text": apology}}],
-    }
 
 
 def _shown_in_a_modal(client: WebClient, payload: dict[str, Any], apology: str) -> bool:

@@ -7,16 +7,18 @@ here first; a rejected one is answered at once and logged as one short line, nev
 
 import json
 import logging
+import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import partial
 from typing import Any
 from urllib.parse import parse_qsl
 
 from slack_sdk.signature import Clock, SignatureVerifier
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine, event, text
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
 from bot.database_down import ApologyClients, database_down
@@ -29,13 +31,55 @@ REPLAY_CHECK_WAITS = ("1s", "2s")
 """How long the replay check waits for a lock, and runs at most (PostgreSQL): it comes before any holding answer
 (handlers/timely.py) can be given, so past that the request is told the database is out of reach, within Slack's 3 s,
 rather than wait out DATABASE_LOCK_TIMEOUT behind a lock on its table."""
+CONNECT_WITHIN = 2
+"""Seconds a new connection is waited for before a request can be given its holding answer (libpq's least): a
+database host that takes the connection and never answers (a failover in progress) is then told of within Slack's
+3 s, not after the engine's own connect timeout (models/engine.py), which `run` and the listeners keep."""
 APOLOGY_THREADS = 4
 """Threads telling people the database is out of reach, once their requests were answered (bot/database_down.py)."""
+_QUICK = threading.local()
 
 
 WAIT_NO_LONGER = text(
     "SELECT set_config('lock_timeout', :lock, true), set_config('statement_timeout', :statement, true)"
 )
+
+
+@contextmanager
+def connecting_quickly() -> Iterator[None]:
+    """A database connection opened meanwhile on this thread waits `CONNECT_WITHIN` seconds at most: around what is
+    done with a request before it can be given its holding answer (the replay check, and Bolt's middleware: the
+    schema check, the token look-up); the listeners run on threads of their own."""
+    was = getattr(_QUICK, "asked", False)
+    _QUICK.asked = True
+    try:
+        yield
+    finally:
+        _QUICK.asked = was
+
+
+def _connect_quickly_when_asked(_dialect: Any, _record: Any, _args: Any, params: dict[str, Any]) -> None:
+    if getattr(_QUICK, "asked", False):
+        given = params.get("connect_timeout")
+        params["connect_timeout"] = min(int(given), CONNECT_WITHIN) if given is not None else CONNECT_WITHIN
+
+
+def waiting_no_longer(engine: Engine) -> Engine:
+    """`engine` for the reads made before a request can be given its holding answer (the schema check every 10 s,
+    bot/schema_watch.py): on PostgreSQL each of its statements waits for a lock and runs no longer than the replay
+    check's, so that a lock on what it reads (a `db upgrade` of the next release in the middle of its migration)
+    cannot keep a request past Slack's 3 s. The pool and the engine's own events are shared; the limits are this
+    copy's alone, and last one transaction."""
+    quick = engine.execution_options()
+    if engine.dialect.name == "postgresql":
+        event.listen(quick, "before_cursor_execute", _set_waits)
+    return quick
+
+
+def _set_waits(_connection: object, cursor: Any, *_: object) -> None:
+    cursor.execute(
+        "SELECT set_config('lock_timeout', %s, true), set_config('statement_timeout', %s, true)", REPLAY_CHECK_WAITS
+    )
 
 
 @dataclass(frozen=True)
@@ -71,6 +115,8 @@ class SlackGate:
         self._clock = clock
         self._purged_at = 0.0
         self._apologies = ThreadPoolExecutor(APOLOGY_THREADS, thread_name_prefix="apology")
+        if engine.dialect.name == "postgresql":  # one gate per process, in Socket Mode too: see `connecting_quickly`
+            event.listen(engine, "do_connect", _connect_quickly_when_asked)
 
     def inspect(self, environ: dict[str, Any]) -> Passed | Rejection:
         length = _content_length(environ)
@@ -91,7 +137,8 @@ class SlackGate:
         if problem:
             return Rejection(400, f"signed but malformed: {problem}", "Bad request: Slack never sends this.")
         try:
-            first = self._first_sighting_on_a_live_connection(int(timestamp), signature)
+            with connecting_quickly():
+                first = self._first_sighting_on_a_live_connection(int(timestamp), signature)
         except SQLAlchemyError as error:
             answer = database_down(body, error, clients=self._apology_clients)
             then = partial(self._apologies.submit, answer.then) if answer.then else None

@@ -22,9 +22,10 @@ from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
 from sqlalchemy import Engine, MetaData, Table, delete, insert
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.gate import waiting_no_longer
 from bot.renewals import ROTATE_MINUTES_BEFORE_EXPIRY
 from bot.settings import Settings
-from bot.tokens import OnGone, RenewingAuthorize, WorkspaceTokens
+from bot.tokens import InstallationStore, OnGone, RenewingAuthorize, TokenSeal, WorkspaceTokens
 from handlers.delivery import refused_renewal, stop_unannounced
 from handlers.deps import Deps, InstallGone
 from models import slack_oauth_states
@@ -130,7 +131,13 @@ def oauth_settings(
         authorization_url=built.authorization_url,
     )
     # Bolt's own authorize renews rotating tokens alone, through a client of its own on slack.com; this one
-    # renews with the sender's `Renewals`, through SLACK_API_URL like every other call.
+    # renews with the sender's `Renewals`, through SLACK_API_URL like every other call. It looks each request's token
+    # up before the request can be given its holding answer, so its reads wait no longer than the replay check's.
+    quick = InstallationStore(
+        client_id=settings.slack_client_id,
+        engine=waiting_no_longer(engine),
+        seal=TokenSeal(settings.slack_client_secret),
+    )
     oauth.authorize = RenewingAuthorize(
         renewals=tokens.renewals,
         on_gone=on_gone,
@@ -138,7 +145,7 @@ def oauth_settings(
         client_id=settings.slack_client_id,
         client_secret=settings.slack_client_secret,
         token_rotation_expiration_minutes=ROTATE_MINUTES_BEFORE_EXPIRY,
-        installation_store=store,
+        installation_store=quick,
         client=WebClient(base_url=settings.slack_api_url, timeout=10),
     )
     return oauth

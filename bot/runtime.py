@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.app import create_app, create_sender_client
 from bot.clock import Clock, SystemClock
 from bot.database_down import ApologyClients, remembering_tokens
-from bot.gate import SlackGate
+from bot.gate import SlackGate, waiting_no_longer
 from bot.installs import oauth_settings, record_installed, stop_when_gone
 from bot.leader import Leadership
 from bot.logs import web_client_errors_silenced
@@ -207,7 +207,7 @@ def _assemble(settings: Settings, engine: Engine, clock: Clock | None, executor:
     tokens = workspace_tokens(settings, engine, sessions)
     deps = make_deps(settings, sessions, clock or SystemClock(), tokens, background=executor)
     listeners = executor or ThreadPoolExecutor(settings.listener_threads, thread_name_prefix="listener")
-    schema = SchemaWatch(engine, now=deps.now)
+    schema = SchemaWatch(waiting_no_longer(engine), now=deps.now)
     if tokens is not None:
         if settings.recognition_channel:
             log.warning(

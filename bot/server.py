@@ -16,7 +16,7 @@ from waitress.parser import HTTPRequestParser
 from waitress.server import BaseWSGIServer, create_server
 from waitress.task import WSGITask
 
-from bot.gate import Rejection, SlackGate
+from bot.gate import Rejection, SlackGate, connecting_quickly
 from handlers.timely import ARRIVED_HEADER
 
 EVENTS_PATH = "/slack/events"
@@ -46,10 +46,12 @@ def wsgi_app(app: App, healthy: Callable[[], bool], gate: SlackGate | None = Non
             return [body]
         environ[ARRIVED] = f"{environ.get(ARRIVED_AT) or time.monotonic():.6f}"
         if gate is not None and environ.get("REQUEST_METHOD") == "POST" and environ.get("PATH_INFO") == EVENTS_PATH:
-            verdict = gate.inspect(environ)
-            if isinstance(verdict, Rejection):
-                return reject(environ, start_response, verdict)
-            environ["wsgi.input"] = io.BytesIO(verdict.body)
+            with connecting_quickly():
+                verdict = gate.inspect(environ)
+                if isinstance(verdict, Rejection):
+                    return reject(environ, start_response, verdict)
+                environ["wsgi.input"] = io.BytesIO(verdict.body)
+                return slack(environ, start_response)
         return slack(environ, start_response)
 
     return application

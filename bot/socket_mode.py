@@ -14,6 +14,7 @@ from slack_sdk.socket_mode.client import BaseSocketModeClient
 from slack_sdk.socket_mode.request import SocketModeRequest
 from slack_sdk.socket_mode.response import SocketModeResponse
 
+from bot.gate import connecting_quickly
 from bot.settings import Settings
 from bot.stopping import done_within
 from handlers.timely import ARRIVED_HEADER
@@ -70,7 +71,8 @@ class AckingHandler(SocketModeHandler):
 
     def handle(self, client: SocketModeClient, req: SocketModeRequest) -> None:  # type: ignore[override]
         start = time.time()
-        answer = self.app.dispatch(self._stamped_request(req))
+        with connecting_quickly():  # what is done before the ack: as over HTTP (bot/server.py)
+            answer = self.app.dispatch(self._stamped_request(req))
         if answer.status == 200:
             send_response(client, req, answer, start)  # type: ignore[no-untyped-call]
         elif answer.status >= 500 and req.type == EVENTS:

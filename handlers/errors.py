@@ -12,6 +12,7 @@ from slack_bolt import BoltContext, BoltResponse, Respond
 from slack_bolt.error import BoltUnhandledRequestError
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from handlers.delivery import retry_after_seconds
@@ -31,6 +32,10 @@ SORRY = (
     "Please try again in a minute; if it keeps happening, give this reference to your admin."
 )
 
+DATABASE_DOWN = (
+    "Sorry, Latitude can't use its database right now (reference `{ref}`), so nothing was done. "
+    "Please try again in a minute; if it keeps happening, give this reference to your admin."
+)
 DONE_THEN_SORRY = (
     "{done}, but then something went wrong on our side (reference `{ref}`). There is no need to do it again; "
     "if this keeps happening, give this reference to your admin."
@@ -42,6 +47,10 @@ UNREFERENCED = (  # what an anonymous sender is told instead of a reference (`an
 )
 SORRY_ANONYMOUS = (
     "Sorry, something went wrong on our side. Nothing you did caused it. Please try again in a minute." + UNREFERENCED
+)
+DATABASE_DOWN_ANONYMOUS = (
+    "Sorry, Latitude can't use its database right now, so nothing was done. Please try again in a minute."
+    + UNREFERENCED
 )
 DONE_THEN_SORRY_ANONYMOUS = (
     "{done}, but then something went wrong on our side. There is no need to do it again." + UNREFERENCED
@@ -114,6 +123,9 @@ def _handled(
     held = context.get("ack") if context is not None else None
     if response is not None and body.get("command"):
         return _apology_as_the_answer(told)
+    form = _submitted_form(body)
+    if response is not None and isinstance(error, SQLAlchemyError) and form is not None:
+        return _apology_in_the_form(form, DATABASE_DOWN_ANONYMOUS if anonymous else DATABASE_DOWN.format(ref=ref))
     if respond is not None and _has_response_url(body):
         try:
             respond(text=told, response_type="ephemeral", replace_original=False)
@@ -131,6 +143,39 @@ def _apology_as_the_answer(told: str) -> BoltResponse:
     would answer it 500, on which Slack shows the person `failed with the error "http_service_error"` as well."""
     answer = {"response_type": "ephemeral", "text": told}
     return BoltResponse(status=200, body=json.dumps(answer), headers={"content-type": "application/json"})
+
+
+def _submitted_form(body: dict[str, Any]) -> dict[str, Any] | None:
+    view = body.get("view")
+    return view if body.get("type") == "view_submission" and isinstance(view, dict) else None
+
+
+def _apology_in_the_form(form: dict[str, Any], apology: str) -> BoltResponse:
+    """A form whose database failed before its ack stays open, what was typed in it kept: acked empty it would close,
+    and the person would have to type it all again once told in a DM (`form_apology`)."""
+    body = json.dumps(form_apology(form, apology))
+    return BoltResponse(status=200, body=body, headers={"content-type": "application/json"})
+
+
+def form_apology(form: dict[str, Any], apology: str) -> dict[str, Any]:
+    """The ack of a submitted form that tells it nothing was done: under its first input, where the person sees it
+    without scrolling (https://api.slack.com/surfaces/modals#displaying_errors), or, a form without inputs, in a view
+    pushed over it, whose closing goes back to the form."""
+    blocks = form.get("blocks") or []
+    first_input = next((str(b["block_id"]) for b in blocks if b.get("type") == "input" and b.get("block_id")), None)
+    if first_input is not None:
+        return {"response_action": "errors", "errors": {first_input: apology}}
+    return {"response_action": "push", "view": apology_view(apology)}
+
+
+def apology_view(apology: str) -> dict[str, Any]:
+    """A modal with the apology and a Close button only: over a form, closing it goes back to the form."""
+    return {
+        "type": "modal",
+        "title": {"type": "plain_text", "text": "Nothing was done"},
+        "close": {"type": "plain_text", "text": "Close"},
+        "blocks": [{"type": "section", "text": {"type": "mrkdwn", "text": apology}}],
+    }
 
 
 def _apology(ref: str, done: str | None, anonymous: bool) -> str:

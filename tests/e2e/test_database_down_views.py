@@ -149,3 +149,28 @@ def test_in_socket_mode_while_the_database_is_down_a_command_and_a_click_are_tol
     bot.slack.violations.clear()  # what Slack does with an unacknowledged event: it sends it again
     with bot.sessions() as session:
         assert session.execute(select(Resolution.status)).scalar_one() == "pending"
+
+
+def test_in_socket_mode_a_form_sent_while_the_database_is_down_stays_open_with_the_apology_under_its_first_field(
+    bot: RunningBot,
+) -> None:
+    """As over HTTP, where the check in front of Bolt answers it: acked empty, the form would close with what was
+    typed in it, and a DM say only that something went wrong."""
+    load_org_and_policy(bot.sessions, bot.clock.now())
+    bot.driver.command("U0AGENT1", "/resolve")
+    [opened] = bot.slack.calls("views.open")
+    form = opened.args["view"]
+    values = {"category": "credit", "amount": "20", "summary": "Sorry for the wait", "outcome": "happy"}
+
+    with in_socket_mode(bot), database_down(bot.runtime.engine):
+        reply = bot.driver.submit("U0AGENT1", form, values)
+
+    assert reply.status == 200
+    assert reply.json["response_action"] == "errors", reply.text
+    first_input = next(block["block_id"] for block in form["blocks"] if block["type"] == "input")
+    [(where, shown)] = reply.json["errors"].items()
+    assert where == first_input
+    assert "can't use its database right now" in shown and "nothing was done" in shown
+    assert bot.slack.calls("chat.postMessage", channel="U0AGENT1") == [], "told in the form, not in a DM"
+    with bot.sessions() as session:
+        assert session.execute(select(Resolution)).first() is None

@@ -16,10 +16,11 @@ from bot.clock import MovableClock
 from bot.fakeslack import FakeSlack
 from bot.startup import StartupError, open_database
 from handlers.jobs.drain_outbox import drain_outbox
+from handlers.timely import HOLDING_NOTE
 from models import Delivery, Resolution, Workspace
 from models.engine import make_engine
 from services import outbox
-from tests.conftest import RunningBot, bot_settings, running_bot
+from tests.conftest import RunningBot, bot_settings, in_socket_mode, running_bot
 from tests.helpers import count, holding_the_workspaces, load_org_and_policy
 
 
@@ -279,3 +280,65 @@ def test_a_command_held_up_behind_a_long_lock_is_told_to_try_again_once_the_lock
     assert "Please try again in a minute" in reply.json["text"]
     with bot.sessions() as session:
         assert count(session, Resolution) == 0
+
+
+def test_a_command_while_the_database_host_never_answers_is_told_within_slacks_3_seconds(
+    bot: RunningBot, silent_database: int
+) -> None:
+    """The replay check, made before any holding answer can be given, opens a connection (the pool's were cut by the
+    failover): it gives up soon enough to tell the person within Slack's 3 s, not after the 10 s connect timeout."""
+    engine = bot.runtime.engine
+    if engine.dialect.name != "postgresql":
+        pytest.skip("SQLite has no host to wait for")
+    load_org_and_policy(bot.sessions, bot.clock.now())
+
+    with connections_to(engine, silent_database):
+        reply = bot.driver.command("U0AGENT1", "/resolve", "refund 20 order 7 arrived late")
+
+    assert bot.slack.violations == [], "the ack came late"
+    assert "can't use its database right now" in reply.text and "nothing was done" in reply.text
+
+
+@contextmanager
+def connections_to(engine: Engine, port: int) -> Iterator[None]:
+    """Every new connection goes to the host at `port`, the pooled ones cut (as a failover cuts them)."""
+
+    def to_the_host(_dialect: object, _record: object, _args: object, params: dict[str, object]) -> None:
+        params.update(host="127.0.0.1", port=port)
+
+    event.listen(engine, "do_connect", to_the_host)
+    engine.pool.dispose()
+    try:
+        yield
+    finally:
+        event.remove(engine, "do_connect", to_the_host)
+
+
+@pytest.fixture
+def quick_to_hold_bot(
+    slack: FakeSlack, sessions: sessionmaker[Session], database_url: str, clock: MovableClock
+) -> Iterator[RunningBot]:
+    """The bot giving its holding answer after 1 s."""
+    yield from running_bot(bot_settings(slack, database_url, answer_within=1.0), slack, clock)
+
+
+def test_in_socket_mode_a_command_while_the_database_host_never_answers_is_acked_within_slacks_3_seconds(
+    quick_to_hold_bot: RunningBot, silent_database: int
+) -> None:
+    """No replay check stands in front of Bolt there, but the schema check (every 10 s) and, with OAuth installs, the
+    token look-up open a connection before the holding answer can be given: they give up as soon, and the command
+    gets its holding answer in time, instead of waiting out the 10 s connect timeout."""
+    bot = quick_to_hold_bot
+    engine = bot.runtime.engine
+    if engine.dialect.name != "postgresql":
+        pytest.skip("SQLite has no host to wait for")
+    load_org_and_policy(bot.sessions, bot.clock.now())
+    bot.clock.advance(timedelta(seconds=11))  # the schema is asked again with the next request
+
+    with in_socket_mode(bot), connections_to(engine, silent_database):
+        reply = bot.driver.command("U0AGENT1", "/resolve", "refund 20 order 7 arrived late", settle=False)
+        [told] = bot.slack.wait_for("response_url", timeout=30)  # the listener's own connection waits 10 s
+
+    assert bot.slack.violations == [], "the ack came late"
+    assert reply.text == HOLDING_NOTE
+    assert "Please try again in a minute" in told.args["text"]

@@ -3,6 +3,7 @@ DATABASE_STATEMENT_TIMEOUT, and the person told to try again, rather than hold a
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import Engine
@@ -10,9 +11,11 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.clock import MovableClock
 from bot.fakeslack import FakeSlack
+from bot.fakeslack.server import CLIENT_ID, CLIENT_SECRET
 from bot.startup import open_database
 from models import Resolution
 from tests.conftest import RunningBot, bot_settings, running_bot
+from tests.e2e.test_installs import ALPHA_ORG, install_in
 from tests.helpers import count, load_org_and_policy
 
 STUCK_FOR = 8
@@ -95,3 +98,67 @@ def test_a_command_while_the_replay_check_is_held_up_behind_a_lock_is_still_answ
     assert "can't use its database right now" in reply.text and "nothing was done" in reply.text
     with bot.sessions() as session:
         assert count(session, Resolution) == 0
+
+
+@pytest.fixture
+def slow_to_give_up_bot(
+    slack: FakeSlack, sessions: sessionmaker[Session], database_url: str, clock: MovableClock
+) -> Iterator[RunningBot]:
+    """The bot with DATABASE_LOCK_TIMEOUT=5: past Slack's 3 s, yet short enough for a test to wait out."""
+    if not database_url.startswith("postgresql"):
+        pytest.skip("SQLite's writers wait for each other in the process")
+    yield from running_bot(bot_settings(slack, database_url, database_lock_timeout=5), slack, clock)
+
+
+def test_a_command_while_the_schema_check_is_held_up_behind_a_lock_is_still_answered_within_slacks_3_seconds(
+    slow_to_give_up_bot: RunningBot,
+) -> None:
+    """The schema check (every 10 s) runs before the holding answer's deadline can be met: behind a lock on the version
+    table (a `db upgrade` of the next release in the middle of its migration) it would wait out DATABASE_LOCK_TIMEOUT,
+    and Slack show the person an error while the refund is logged all the same."""
+    bot = slow_to_give_up_bot
+    load_org_and_policy(bot.sessions, bot.clock.now())
+    bot.clock.advance(timedelta(seconds=11))  # the schema is asked again with the next request
+    with bot.runtime.engine.connect() as holder:
+        holder.exec_driver_sql("LOCK TABLE alembic_version IN ACCESS EXCLUSIVE MODE")
+        reply = bot.driver.command("U0AGENT1", "/resolve", "refund 20 order 7 arrived late")
+        holder.rollback()
+
+    assert bot.slack.violations == [], "the ack came late"
+    assert "Logged your refund of $20" in reply.text, reply.text
+
+
+@pytest.fixture
+def slow_to_give_up_oauth_bot(
+    slack: FakeSlack, sessions: sessionmaker[Session], database_url: str, clock: MovableClock
+) -> Iterator[RunningBot]:
+    """With OAuth installs, and DATABASE_LOCK_TIMEOUT=5."""
+    if not database_url.startswith("postgresql"):
+        pytest.skip("SQLite's writers wait for each other in the process")
+    settings = bot_settings(
+        slack,
+        database_url,
+        slack_bot_token="",
+        slack_client_id=CLIENT_ID,
+        slack_client_secret=CLIENT_SECRET,
+        database_lock_timeout=5,
+    )
+    for running in running_bot(settings, slack, clock):
+        slack.set_redirect_url(running.events_url + "/slack/oauth_redirect")
+        yield running
+
+
+def test_with_installs_a_command_while_the_token_lookup_is_held_up_behind_a_lock_is_answered_within_3_seconds(
+    slow_to_give_up_oauth_bot: RunningBot,
+) -> None:
+    """Bolt looks the workspace's token up before the holding answer's deadline can be met: behind a lock on the
+    install tables (a `db upgrade` of the next release migrating them) it would wait out DATABASE_LOCK_TIMEOUT."""
+    bot = slow_to_give_up_oauth_bot
+    alpha = install_in(bot, "T0ALPHA", ALPHA_ORG)
+    with bot.runtime.engine.connect() as holder:
+        holder.exec_driver_sql("LOCK TABLE slack_bots, slack_installations IN ACCESS EXCLUSIVE MODE")
+        reply = alpha.command("U0AAGENT", "/resolve", "refund 20 order 7 arrived late")
+        holder.rollback()
+
+    assert bot.slack.violations == [], "the ack came late"
+    assert "Please try again in a minute" in reply.text, reply.text
