@@ -35,8 +35,6 @@ CONNECT_WITHIN = 2
 """Seconds a new connection is waited for before a request can be given its holding answer (libpq's least): a
 database host that takes the connection and never answers (a failover in progress) is then told of within Slack's
 3 s, not after the engine's own connect timeout (models/engine.py), which `run` and the listeners keep."""
-APOLOGY_THREADS = 4
-"""Threads telling people the database is out of reach, once their requests were answered (bot/database_down.py)."""
 _QUICK = threading.local()
 
 
@@ -106,15 +104,18 @@ class SlackGate:
         max_body: int,
         clock: Callable[[], float] = time.time,
         apologies: ApologyClients | None = None,
+        apology_threads: int = 16,
     ) -> None:
-        """`apologies`: see `database_down`."""
+        """`apologies`: see `database_down`. `apology_threads`: as many as requests can be in flight at once (the HTTP
+        server's threads): each apology is sent after its request was answered, within its trigger's 3 s, so a burst
+        of requests while the database is down must not queue theirs behind each other."""
         self.max_body = max_body
         self._apology_clients = apologies
         self._verifier = SignatureVerifier(signing_secret, clock=_SdkClock(clock))
         self._engine = engine
         self._clock = clock
         self._purged_at = 0.0
-        self._apologies = ThreadPoolExecutor(APOLOGY_THREADS, thread_name_prefix="apology")
+        self._apologies = ThreadPoolExecutor(apology_threads, thread_name_prefix="apology")
         if engine.dialect.name == "postgresql":  # one gate per process, in Socket Mode too: see `connecting_quickly`
             event.listen(engine, "do_connect", _connect_quickly_when_asked)
 

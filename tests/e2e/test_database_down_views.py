@@ -2,10 +2,12 @@
 are still told that nothing was done, in a small modal, rather than answered 503 (a warning sign, nothing said)."""
 
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 
 from sqlalchemy import Engine, event, select
 
+from bot.database_down import RESPONSE_URL_TIMEOUT
 from models import Resolution
 from tests.conftest import RunningBot, in_socket_mode
 from tests.e2e.test_database_failing import replay_check_out_of_reach
@@ -90,6 +92,33 @@ def test_a_click_in_the_home_while_the_database_is_down_is_acked_before_the_apol
 
     assert reply.status == 200
     assert "nothing was done" in opened.args["view"]["blocks"][0]["text"]["text"]
+
+
+def test_a_burst_of_clicks_while_the_database_is_down_has_every_apology_on_its_way_at_once(bot: RunningBot) -> None:
+    """Each click is answered at once and its apology sent right after, within its trigger's 3 s: apologies queued
+    behind each other (Slack slow to open each) would let the later triggers expire, and those people would be told
+    nothing at all, not even Slack's warning sign. Every apology is in flight at once, as many as the HTTP server's
+    threads."""
+    load_org_and_policy(bot.sessions, bot.clock.now())
+    request_over_the_limit(bot)
+    bot.driver.open_home("U0MGR1")
+    [home] = bot.slack.calls("views.publish", user_id="U0MGR1")
+    clicks = bot.runtime.settings.http_threads
+    pauses = [bot.slack.pause("views.open") for _ in range(clicks)]
+    payloads = [bot.driver.view_click_payload("U0MGR1", home.args["view"], "resolution_approve") for _ in range(clicks)]
+
+    with replay_check_out_of_reach(bot.runtime.engine), ThreadPoolExecutor(clicks) as clickers:
+        replies = list(clickers.map(bot.driver.post_payload, payloads))
+        try:
+            for pause in pauses:  # before any could time out and hand its thread to one queued behind it
+                pause.wait_until_arrived(timeout=RESPONSE_URL_TIMEOUT * 0.75)
+        finally:
+            for pause in pauses:
+                pause.release()
+        opened = bot.slack.wait_for("views.open", count=clicks)
+
+    assert [reply.status for reply in replies] == [200] * clicks
+    assert len(opened) == clicks
 
 
 def test_a_click_in_a_form_while_the_database_is_down_pushes_a_view_saying_nothing_was_done(bot: RunningBot) -> None:
