@@ -23,6 +23,7 @@ from typing import Any
 from urllib.parse import parse_qsl
 
 from slack_bolt import BoltContext
+from slack_bolt.request.internals import extract_team_id
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 from slack_sdk.webhook import WebhookClient
@@ -63,7 +64,7 @@ def database_down(body: bytes, error: SQLAlchemyError, *, clients: "ApologyClien
         answer = form_apology(payload.get("view") or {}, apology)
         where = "in" if answer["response_action"] == "errors" else "over"
         return Answer(200, f"{why}, shown {where} the form", json.dumps(answer), "application/json")
-    client = clients.for_team(_team_id(payload)) if clients is not None else None
+    client = clients.for_team(extract_team_id(payload)) if clients is not None else None
     if payload.get("type") == "block_actions" and _reachable(payload, client):
         return Answer(200, f"{why}, told after the ack", "", then=lambda: _tell_of_the_click(payload, apology, client))
     return Answer(503, why, "The database is out of reach; try again.")
@@ -81,15 +82,6 @@ def _tell_of_the_click(payload: dict[str, Any], apology: str, client: WebClient 
     if client is not None and _shown_in_a_modal(client, payload, apology):
         return
     log.warning("the person who clicked could not be told the database is out of reach")
-
-
-def _team_id(payload: dict[str, Any]) -> str | None:
-    """The workspace the click came from, read as Bolt reads it (the team, else the user's)."""
-    team, user = payload.get("team"), payload.get("user")
-    found = (team.get("id") if isinstance(team, dict) else None) or (
-        user.get("team_id") if isinstance(user, dict) else None
-    )
-    return found if isinstance(found, str) else None
 
 
 def _response_url(payload: dict[str, Any]) -> str | None:

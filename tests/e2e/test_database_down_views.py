@@ -1,13 +1,17 @@
 """While the database cannot be reached, a click with no `response_url` (in the App Home) and a form without inputs
 are still told that nothing was done, in a small modal, rather than answered 503 (a warning sign, nothing said)."""
 
+import json
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
+from urllib.parse import urlencode
 
 from sqlalchemy import Engine, event, select
+from sqlalchemy.exc import OperationalError
 
-from bot.database_down import RESPONSE_URL_TIMEOUT
+from bot import database_down as gate_apology
+from bot.database_down import RESPONSE_URL_TIMEOUT, ApologyClients
 from models import Resolution
 from tests.conftest import RunningBot, in_socket_mode
 from tests.e2e.test_database_failing import replay_check_out_of_reach
@@ -203,3 +207,25 @@ def test_in_socket_mode_a_form_sent_while_the_database_is_down_stays_open_with_t
     assert bot.slack.calls("chat.postMessage", channel="U0AGENT1") == [], "told in the form, not in a DM"
     with bot.sessions() as session:
         assert session.execute(select(Resolution)).first() is None
+
+
+def test_a_click_in_a_modal_another_workspaces_install_opened_is_told_with_that_installs_token() -> None:
+    """Slack Connect: someone of workspace B clicks in a modal workspace A's install opened. Bolt authorizes the click
+    (and so remembers the token) as A's, by the view's `app_installed_team_id`: the apology is looked up the same way,
+    not by the clicker's own workspace, which has no token remembered."""
+    clients = ApologyClients("http://127.0.0.1:9/api/")
+    clients.remember("T0ALPHA", "xoxb-alpha")
+    payload = {
+        "type": "block_actions",
+        "team": {"id": "T0BETA"},
+        "user": {"id": "U0BUSER", "team_id": "T0BETA"},
+        "trigger_id": "1.2.3",
+        "actions": [{"action_id": "check"}],
+        "view": {"type": "modal", "app_installed_team_id": "T0ALPHA", "team_id": "T0ALPHA", "blocks": []},
+    }
+
+    body = urlencode({"payload": json.dumps(payload)}).encode()
+
+    answer = gate_apology.database_down(body, OperationalError("", {}, None), clients=clients)
+
+    assert answer.status == 200 and answer.then is not None, answer
