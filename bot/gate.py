@@ -10,7 +10,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import partial
@@ -115,6 +115,8 @@ class SlackGate:
         self._engine = engine
         self._clock = clock
         self._purged_at = 0.0
+        self._purging: Future[None] | None = None
+        self._housekeeping = ThreadPoolExecutor(1, thread_name_prefix="forget-signatures")
         self._apologies = ThreadPoolExecutor(apology_threads, thread_name_prefix="apology")
         if engine.dialect.name == "postgresql":  # one gate per process, in Socket Mode too: see `connecting_quickly`
             event.listen(engine, "do_connect", _connect_quickly_when_asked)
@@ -162,15 +164,35 @@ class SlackGate:
         self._first_sighting(timestamp, signature)
         return True
 
+    def housekeeping_done(self, timeout: float = 10.0) -> None:
+        """Wait for the forgetting of expired signatures under way, if any."""
+        if self._purging is not None:
+            wait([self._purging], timeout)
+
     def _first_sighting(self, timestamp: int, signature: str) -> bool:
         with self._engine.begin() as connection:
             if connection.dialect.name == "postgresql":
                 connection.execute(WAIT_NO_LONGER, dict(zip(("lock", "statement"), REPLAY_CHECK_WAITS, strict=True)))
-            now = self._clock()
-            if now - self._purged_at >= PURGE_EVERY_SECONDS:
-                self._purged_at = now
+            first = replays.first_sighting(connection, timestamp=timestamp, signature=signature)
+        self._forget_expired_when_due()
+        return first
+
+    def _forget_expired_when_due(self) -> None:
+        """Once a minute, on a thread of its own: forgetting held up behind another worker's (or failing) never holds
+        up, or fails, the request that happened to find it due."""
+        now = self._clock()
+        if now - self._purged_at < PURGE_EVERY_SECONDS or (self._purging is not None and not self._purging.done()):
+            return
+        self._purged_at = now
+        self._purging = self._housekeeping.submit(self._forget_expired, now)
+
+    def _forget_expired(self, now: float) -> None:
+        try:
+            with self._engine.begin() as connection:
                 replays.forget_expired(connection, now_epoch=int(now))
-            return replays.first_sighting(connection, timestamp=timestamp, signature=signature)
+        except SQLAlchemyError as error:
+            self._purged_at = 0.0
+            log.warning("expired request signatures not forgotten (%s); tried again next request", type(error).__name__)
 
 
 def _is_epoch(timestamp: str) -> bool:

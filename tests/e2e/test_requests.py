@@ -8,7 +8,7 @@ import time
 from urllib.parse import urlencode, urlparse
 
 import pytest
-from sqlalchemy import event
+from sqlalchemy import delete, event, insert
 
 from bot.gate import Passed, SlackGate
 from models import Employee, Resolution, SeenRequest
@@ -168,6 +168,8 @@ def test_remembered_requests_are_forgotten_once_their_signature_is_stale(bot: Ru
     late = gate.inspect(signed_environ(body, stamp, signature))
     fresh = gate.inspect(signed_environ(body, int(now[0]), bot.driver.signature(body, int(now[0]))))
 
+    gate.housekeeping_done()
+
     assert (getattr(late, "status", None), isinstance(fresh, Passed)) == (401, True)
     with bot.sessions() as session:
         assert count(session, SeenRequest) == 1
@@ -219,3 +221,30 @@ def test_with_the_database_out_of_reach_a_command_is_told_with_a_reference_and_a
     assert f"[ref {ref}] the database is out of reach or busy" in log_text(caplog)
     with ready.sessions() as session:
         assert count(session, Resolution) == 0
+
+
+def test_a_request_due_to_forget_stale_signatures_goes_through_while_another_worker_is_forgetting_them(
+    bot: RunningBot,
+) -> None:
+    """Each worker forgets the stale signatures once a minute. The request that finds it due must not wait behind
+    (or fail on) another worker doing the same: it is told nothing of it, and the forgetting is done after."""
+    engine = bot.runtime.engine
+    if engine.dialect.name != "postgresql":
+        pytest.skip("SQLite has one writer at a time: there is no other worker's forgetting to wait behind")
+    now = [time.time()]
+    gate = SlackGate(SIGNING_SECRET, engine, max_body=1024 * 1024, clock=lambda: now[0])
+    stale = int(now[0]) - 3600
+    with engine.begin() as connection:
+        connection.execute(insert(SeenRequest), [{"timestamp": stale, "signature": f"v0={n}"} for n in range(50)])
+    body = urlencode(bot.driver.command_fields("U0AGENT1", "/boundaries", "help"))
+    stamp = int(now[0])
+
+    with engine.connect() as other_worker:
+        other_worker.execute(delete(SeenRequest).where(SeenRequest.timestamp <= stale))  # not committed yet
+        verdict = gate.inspect(signed_environ(body, stamp, bot.driver.signature(body, stamp)))
+        other_worker.rollback()
+    gate.housekeeping_done()
+
+    assert isinstance(verdict, Passed), verdict
+    with bot.sessions() as session:
+        assert count(session, SeenRequest) == 1, "the stale signatures are forgotten once the other worker let go"
