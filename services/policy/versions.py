@@ -10,13 +10,14 @@ from typing import Any
 from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
-from models import Employee, PolicyVersion, Workspace
+from models import PolicyVersion, Workspace
 from services import audit
 from services.config_cache import attached, bump, cache_of, detached_copy
 from services.errors import NotFound
 from services.money import CURRENCIES as CURRENCIES
 from services.policy.digest import DigestSettings, parse_digest
 from services.policy.file import NAME, NAME_RULE, PolicyText
+from services.policy.in_use import check_directory_profiles
 from services.policy.pulse import PulseSettings, parse_pulse
 from services.policy.rewards import RewardPolicy, parse_rewards
 from services.policy.suggestions import SuggestionSettings, parse_suggestions
@@ -191,31 +192,14 @@ def _inherited(name: str, own: dict[str, dict[str, BoundaryRule]], parents: dict
     return dict(sorted(merged.items()))
 
 
-def check_directory_profiles(session: Session, workspace: Workspace, policy: Policy, text: str) -> None:
-    """Everyone active in the directory must have their profile in the policy."""
-    source = PolicyText.parse(text)
-    for profile, names in sorted(profiles_in_use(session, workspace).items()):
-        if profile not in policy.profiles:
-            people = ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
-            source.problem(
-                ("profiles",), f"profile {profile!r} is used by {people} but the policy has no [profiles.{profile}]"
-            )
-    source.raise_if_problems()
-
-
-def profiles_in_use(session: Session, workspace: Workspace) -> dict[str, list[str]]:
-    used: dict[str, list[str]] = {}
-    query = select(Employee).where(Employee.workspace_id == workspace.id, Employee.active, Employee.in_directory)
-    for employee in session.scalars(query.order_by(Employee.name)):
-        used.setdefault(employee.boundary_profile, []).append(f"{employee.name} ({employee.slack_id})")
-    return used
-
-
-def load_policy(session: Session, *, workspace: Workspace, text: str, loaded_by: str, now: datetime) -> PolicyVersion:
-    """Validate and store a new version; the same text as the version in force loads nothing new."""
-    policy = parse_policy(text)
+def load_policy(
+    session: Session, *, workspace: Workspace, text: str, loaded_by: str, now: datetime, edited: bool = False
+) -> PolicyVersion:
+    """Validate and store a new version; the same text as the version in force loads nothing new. `edited`: the
+    version in force with one limit changed by Latitude, read as that version is (rules added since do not apply)."""
+    policy = parse_policy(text, stored=edited)
     active = policy_to_change(session, workspace)  # before reading who uses which profile: an import takes turns
-    check_directory_profiles(session, workspace, policy, text)
+    check_directory_profiles(session, workspace, policy.profiles, text)
     digest = hashlib.sha256(text.encode()).hexdigest()
     if active is not None and active.version.sha256 == digest:
         return active.version

@@ -96,9 +96,10 @@ def changed_profiles(before: Policy, after: Policy, category: str, limit: Decima
 def preview(
     policy_text: str, policy: Policy, profile: str, category: str, limit: Decimal
 ) -> tuple[str, tuple[str, ...]]:
-    """The edited text and every profile it changes (the target and those inheriting from it), or InvalidInput."""
+    """The edited text and every profile it changes (the target and those inheriting from it), or InvalidInput. The
+    rest of the text is the version in force's, read as it is: rules added since it was loaded do not refuse it."""
     text = edited_text(policy_text, policy, profile, category, limit)
-    profiles = changed_profiles(policy, parse_policy(text), category, limit)
+    profiles = changed_profiles(policy, parse_policy(text, stored=True), category, limit)
     if profile not in profiles:
         raise _cannot(profile, category)
     return text, profiles
@@ -122,7 +123,7 @@ def apply_proposal(session: Session, *, workspace: Workspace, proposal_id: int, 
         active.version.text, active.policy, proposal.profile, proposal.category, proposal.proposed_limit
     )
     _refuse_reaching_further(session, proposal, active, profiles)
-    version = load_policy(session, workspace=workspace, text=text, loaded_by=hr.slack_id, now=now)
+    version = load_policy(session, workspace=workspace, text=text, loaded_by=hr.slack_id, now=now, edited=True)
     proposal.status, proposal.applied_version_id, proposal.applied_by_id, proposal.applied_at = (
         "applied",
         version.id,

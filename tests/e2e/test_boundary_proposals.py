@@ -1,6 +1,7 @@
 """Boundaries that learn: a month of approvals becomes a proposal in HR's DMs; *Apply* makes a new policy version."""
 
 import difflib
+import hashlib
 import re
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
@@ -13,6 +14,7 @@ from bot.cli import main
 from handlers.jobs.drain_outbox import drain_outbox
 from handlers.jobs.propose_boundaries import propose_boundaries
 from models import AuditEvent, BoundaryProposal, PolicyVersion, Resolution, Workspace
+from services import directory
 from services.policy.versions import parse_policy
 from services.resolutions import decisions
 from services.suggestions.apply import apply_proposal
@@ -21,6 +23,7 @@ from tests.helpers import (
     POLICY_EXAMPLE,
     count,
     employee,
+    load_org,
     load_org_and_policy,
     load_policy,
     one_after_the_other,
@@ -105,6 +108,36 @@ def test_a_month_of_approvals_proposes_a_limit_and_apply_makes_a_version_with_ju
     }  # fmt: skip
     assert (audit.actor, audit.details["from"], audit.details["to"]) == ("U0HR", "50", "85")
     assert (proposal.status, proposal.applied_version_id) == ("applied", second.id)
+
+
+def test_a_proposal_applies_to_a_policy_in_force_that_a_rule_added_since_would_refuse(bot: RunningBot) -> None:
+    """A version loaded by an earlier release, with a pulse target of two decimals that `policy load` now refuses:
+    *Apply* changes one limit in it, and is not refused over a setting HR never touched."""
+    load_org(bot.sessions, bot.clock.now())
+    with bot.sessions.begin() as session:
+        workspace = directory.ensure_workspace(session, slack_team_id="T0LATITUDE", now=bot.clock.now())
+        text = POLICY_EXAMPLE.read_text().replace("target = 4.0\n", "target = 3.92\n", 1)
+        session.add(
+            PolicyVersion(
+                workspace_id=workspace.id,
+                number=1,
+                text=text,
+                sha256=hashlib.sha256(text.encode()).hexdigest(),
+                loaded_by="U0HR",
+                loaded_at=bot.clock.now(),
+            )
+        )  # as the earlier release stored it
+    a_month_of_refunds(bot, APPROVED, (120,))
+    bot.clock.set(FIRST_OF_APRIL)
+    propose_boundaries(bot.runtime.deps, bot.runtime.app.client)
+
+    message = next(c for c in bot.slack.calls("chat.postMessage", channel="U0HR") if "Boundaries" in c.text)
+    bot.driver.click("U0HR", message, "boundary_proposal_apply")
+
+    with bot.sessions() as session:
+        versions = session.scalars(select(PolicyVersion).order_by(PolicyVersion.number)).all()
+    assert [v.number for v in versions] == [1, 2], [c.text for c in bot.slack.calls("response_url")]
+    assert "per_incident = 85," in versions[1].text and "target = 3.92" in versions[1].text
 
 
 def test_requests_count_for_the_profile_they_were_checked_against_after_a_promotion(ready: RunningBot) -> None:

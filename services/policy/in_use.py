@@ -1,0 +1,29 @@
+"""Which boundary profiles the directory uses, that a new policy must keep."""
+
+from collections.abc import Collection
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from models import Employee, Workspace
+from services.policy.file import PolicyText
+
+
+def check_directory_profiles(session: Session, workspace: Workspace, profiles: Collection[str], text: str) -> None:
+    """Everyone active in the directory must have their profile in the policy."""
+    source = PolicyText.parse(text)
+    for profile, names in sorted(profiles_in_use(session, workspace).items()):
+        if profile not in profiles:
+            people = ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
+            source.problem(
+                ("profiles",), f"profile {profile!r} is used by {people} but the policy has no [profiles.{profile}]"
+            )
+    source.raise_if_problems()
+
+
+def profiles_in_use(session: Session, workspace: Workspace) -> dict[str, list[str]]:
+    used: dict[str, list[str]] = {}
+    query = select(Employee).where(Employee.workspace_id == workspace.id, Employee.active, Employee.in_directory)
+    for employee in session.scalars(query.order_by(Employee.name)):
+        used.setdefault(employee.boundary_profile, []).append(f"{employee.name} ({employee.slack_id})")
+    return used
