@@ -35,6 +35,10 @@ CONNECT_WITHIN = 2
 """Seconds a new connection is waited for before a request can be given its holding answer (libpq's least): a
 database host that takes the connection and never answers (a failover in progress) is then told of within Slack's
 3 s, not after the engine's own connect timeout (models/engine.py), which `run` and the listeners keep."""
+APOLOGY_THREADS = 128
+"""Apologies on their way at once: each is sent once its request was answered, which frees the server's thread for
+the next, so a burst of clicks while the database is down is not bounded by those threads. Each must reach Slack
+within its trigger's 3 s, so none may queue behind another (threads are started only as they are needed)."""
 _QUICK = threading.local()
 
 
@@ -57,9 +61,9 @@ def connecting_quickly() -> Iterator[None]:
 
 
 def _connect_quickly_when_asked(_dialect: Any, _record: Any, _args: Any, params: dict[str, Any]) -> None:
+    """Whatever `connect_timeout` the URL gives (`2.5`, `0` for none at all): libpq waits 2 s at the least."""
     if getattr(_QUICK, "asked", False):
-        given = params.get("connect_timeout")
-        params["connect_timeout"] = min(int(given), CONNECT_WITHIN) if given is not None else CONNECT_WITHIN
+        params["connect_timeout"] = CONNECT_WITHIN
 
 
 def waiting_no_longer(engine: Engine) -> Engine:
@@ -104,11 +108,8 @@ class SlackGate:
         max_body: int,
         clock: Callable[[], float] = time.time,
         apologies: ApologyClients | None = None,
-        apology_threads: int = 16,
     ) -> None:
-        """`apologies`: see `database_down`. `apology_threads`: as many as requests can be in flight at once (the HTTP
-        server's threads): each apology is sent after its request was answered, within its trigger's 3 s, so a burst
-        of requests while the database is down must not queue theirs behind each other."""
+        """`apologies`: see `database_down`."""
         self.max_body = max_body
         self._apology_clients = apologies
         self._verifier = SignatureVerifier(signing_secret, clock=_SdkClock(clock))
@@ -117,7 +118,7 @@ class SlackGate:
         self._purged_at = 0.0
         self._purging: Future[None] | None = None
         self._housekeeping = ThreadPoolExecutor(1, thread_name_prefix="forget-signatures")
-        self._apologies = ThreadPoolExecutor(apology_threads, thread_name_prefix="apology")
+        self._apologies = ThreadPoolExecutor(APOLOGY_THREADS, thread_name_prefix="apology")
         if engine.dialect.name == "postgresql":  # one gate per process, in Socket Mode too: see `connecting_quickly`
             event.listen(engine, "do_connect", _connect_quickly_when_asked)
 

@@ -223,12 +223,6 @@ def _assemble(settings: Settings, engine: Engine, clock: Clock | None, executor:
     apologies = ApologyClients(settings.slack_api_url, settings.slack_bot_token)
     if tokens is not None:
         app.use(remembering_tokens(apologies))
-    gate = SlackGate(
-        settings.slack_signing_secret,
-        engine,
-        max_body=settings.max_request_bytes,
-        apologies=apologies,
-        apology_threads=settings.http_threads,
-    )
+    gate = SlackGate(settings.slack_signing_secret, engine, max_body=settings.max_request_bytes, apologies=apologies)
     leadership = Leadership(engine)
     return Runtime(settings, engine, deps, app, leadership, gate, listeners, schema)

@@ -12,6 +12,7 @@ import pytest
 from sqlalchemy import Engine, event, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot import gate
 from bot.clock import MovableClock
 from bot.fakeslack import FakeSlack
 from bot.startup import StartupError, open_database
@@ -282,17 +283,19 @@ def test_a_command_held_up_behind_a_long_lock_is_told_to_try_again_once_the_lock
         assert count(session, Resolution) == 0
 
 
+@pytest.mark.parametrize("connect_timeout", [None, "2.5", "0"])
 def test_a_command_while_the_database_host_never_answers_is_told_within_slacks_3_seconds(
-    bot: RunningBot, silent_database: int
+    bot: RunningBot, silent_database: int, connect_timeout: str | None
 ) -> None:
     """The replay check, made before any holding answer can be given, opens a connection (the pool's were cut by the
-    failover): it gives up soon enough to tell the person within Slack's 3 s, not after the 10 s connect timeout."""
+    failover): it gives up soon enough to tell the person within Slack's 3 s, not after the 10 s connect timeout, nor
+    after another the URL gives (`?connect_timeout=2.5`; `0`, none at all)."""
     engine = bot.runtime.engine
     if engine.dialect.name != "postgresql":
         pytest.skip("SQLite has no host to wait for")
     load_org_and_policy(bot.sessions, bot.clock.now())
 
-    with connections_to(engine, silent_database):
+    with connections_to(engine, silent_database, connect_timeout=connect_timeout):
         reply = bot.driver.command("U0AGENT1", "/resolve", "refund 20 order 7 arrived late")
 
     assert bot.slack.violations == [], "the ack came late"
@@ -300,13 +303,18 @@ def test_a_command_while_the_database_host_never_answers_is_told_within_slacks_3
 
 
 @contextmanager
-def connections_to(engine: Engine, port: int) -> Iterator[None]:
-    """Every new connection goes to the host at `port`, the pooled ones cut (as a failover cuts them)."""
+def connections_to(engine: Engine, port: int, *, connect_timeout: str | None = None) -> Iterator[None]:
+    """Every new connection goes to the host at `port`, the pooled ones cut (as a failover cuts them); with the
+    `connect_timeout` a URL could give, seen first, as the URL's is."""
 
     def to_the_host(_dialect: object, _record: object, _args: object, params: dict[str, object]) -> None:
         params.update(host="127.0.0.1", port=port)
+        if connect_timeout is not None:
+            params["connect_timeout"] = connect_timeout
 
+    event.remove(engine, "do_connect", gate._connect_quickly_when_asked)  # after, as it comes after the URL
     event.listen(engine, "do_connect", to_the_host)
+    event.listen(engine, "do_connect", gate._connect_quickly_when_asked)
     engine.pool.dispose()
     try:
         yield
