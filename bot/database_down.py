@@ -29,6 +29,7 @@ from slack_sdk.errors import SlackApiError, SlackClientError
 from slack_sdk.webhook import WebhookClient
 from sqlalchemy.exc import SQLAlchemyError
 
+from bot.startup import first_line
 from handlers.errors import DATABASE_DOWN, apology_view, form_apology
 
 log = logging.getLogger("latitude.requests")
@@ -52,8 +53,7 @@ class Answer:
 def database_down(body: bytes, error: SQLAlchemyError, *, clients: "ApologyClients | None" = None) -> Answer:
     """`clients`: a token to open the apology with, for a click that has no `response_url`."""
     ref = secrets.token_hex(4)
-    reason = str(getattr(error, "orig", None) or error).strip().splitlines()[0]
-    log.error("[ref %s] the database is out of reach or busy: %s", ref, reason)
+    log.error("[ref %s] the database is out of reach or busy: %s", ref, first_line(error))
     apology = DATABASE_DOWN.format(ref=ref)
     why = f"database out of reach [ref {ref}]"
     form = dict(parse_qsl(body.decode("utf-8", "replace")))

@@ -15,6 +15,8 @@ from typing import TextIO
 from sqlalchemy import Connection, Engine, text
 from sqlalchemy.exc import DBAPIError
 
+from bot.startup import first_line
+
 log = logging.getLogger(__name__)
 LOCK_KEY = 0x1A717D
 HOLDS_LOCK = text(
@@ -48,7 +50,7 @@ class Leadership:
         except DBAPIError as error:
             self._drop_connection()
             if self._leading:
-                log.warning("lost the scheduler lock (%s); another process may take over", _first_line(error))
+                log.warning("lost the scheduler lock (%s); another process may take over", first_line(error)[:200])
             return False
 
     def _still_holds(self) -> bool:
@@ -121,7 +123,3 @@ class FileLock:
         if self._file is not None:
             self._file.close()
             self._file = None
-
-
-def _first_line(error: Exception) -> str:
-    return str(getattr(error, "orig", None) or error).strip().splitlines()[0][:200]

@@ -26,16 +26,14 @@ from bot.logs import web_client_errors_silenced
 from bot.scheduler import SCHEDULE, build_scheduler, connect_sender_bell
 from bot.schema_watch import SchemaWatch
 from bot.settings import Settings
+from bot.startup import StartupError as StartupError  # also raised and caught as bot.runtime's
 from bot.startup import (
-    DatabaseUnreachable,
-    describe_url,
+    database_failed,
     open_database,
-    refused_for_good,
     require_current_schema,
     slack_unreachable,
     token_refused,
 )
-from bot.startup import StartupError as StartupError  # also raised and caught as bot.runtime's
 from bot.stopping import STOP_GRACE, done_within
 from bot.tokens import workspace_tokens
 from handlers.deps import BotTokens, Deps
@@ -194,10 +192,7 @@ def build_runtime(settings: Settings, clock: Clock | None = None, executor: Exec
         return _assemble(settings, engine, clock, executor)
     except (OperationalError, InterfaceError) as error:
         engine.dispose()
-        where, reason = describe_url(settings.database_url), str(error.orig or error).strip().splitlines()[0]
-        if refused_for_good(error):
-            raise StartupError(f"the database at {where} refused Latitude: {reason}") from None
-        raise DatabaseUnreachable(f"cannot reach the database at {where}: {reason}") from None
+        raise database_failed(settings.database_url, error) from None
 
 
 def _assemble(settings: Settings, engine: Engine, clock: Clock | None, executor: Executor | None) -> Runtime:

@@ -97,11 +97,21 @@ def open_database(
             connection.execute(text("SELECT 1"))
     except SQLAlchemyError as error:
         engine.dispose()
-        reason = str(getattr(error, "orig", None) or error).strip().splitlines()[0]
-        if refused_for_good(error):
-            raise StartupError(f"the database at {describe_url(url)} refused Latitude: {reason}") from None
-        raise DatabaseUnreachable(f"cannot reach the database at {describe_url(url)}: {reason}") from None
+        raise database_failed(url, error) from None
     return engine
+
+
+def database_failed(url: str, error: SQLAlchemyError) -> StartupError:
+    """The one line a process stops with when its database failed it: refused for good (`refused_for_good`), or out
+    of reach, which a worker waits out (bot/prefork.py)."""
+    if refused_for_good(error):
+        return StartupError(f"the database at {describe_url(url)} refused Latitude: {first_line(error)}")
+    return DatabaseUnreachable(f"cannot reach the database at {describe_url(url)}: {first_line(error)}")
+
+
+def first_line(error: Exception) -> str:
+    """What the database (the driver's own error, when there is one) said, on one line."""
+    return str(getattr(error, "orig", None) or error).strip().splitlines()[0]
 
 
 def refused_for_good(error: SQLAlchemyError) -> bool:

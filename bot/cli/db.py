@@ -6,7 +6,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from bot.cli.common import database
 from bot.settings import database_url_from
-from bot.startup import StartupError, describe_url
+from bot.startup import StartupError, describe_url, first_line
 from models.schema import MigrationError, schema_state, upgrade
 
 
@@ -25,9 +25,9 @@ def run_upgrade(_args: argparse.Namespace) -> int:
     try:
         upgrade(engine)
     except (MigrationError, SQLAlchemyError) as error:
-        reason = str(getattr(error, "orig", None) or error).strip().splitlines()[0]
         raise StartupError(
-            f"the upgrade failed and changed nothing (at {', '.join(sorted(state.current)) or 'empty'}): {reason}"
+            f"the upgrade failed and changed nothing (at {', '.join(sorted(state.current)) or 'empty'}): "
+            f"{first_line(error)}"
         ) from None
     print(f"database {describe_url(database_url_from())} is at {', '.join(sorted(schema_state(engine).head))}")
     return 0
