@@ -18,7 +18,7 @@ from typing import Any
 from urllib.parse import parse_qsl
 
 from slack_sdk.signature import Clock, SignatureVerifier
-from sqlalchemy import Engine, event, text
+from sqlalchemy import Engine, event
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
 from bot.database_down import ApologyClients, database_down
@@ -42,11 +42,6 @@ within its trigger's 3 s, so none may queue behind another (threads are started 
 _QUICK = threading.local()
 
 
-WAIT_NO_LONGER = text(
-    "SELECT set_config('lock_timeout', :lock, true), set_config('statement_timeout', :statement, true)"
-)
-
-
 @contextmanager
 def connecting_quickly() -> Iterator[None]:
     """A database connection opened meanwhile on this thread waits `CONNECT_WITHIN` seconds at most: around what is
@@ -67,11 +62,11 @@ def _connect_quickly_when_asked(_dialect: Any, _record: Any, _args: Any, params:
 
 
 def waiting_no_longer(engine: Engine) -> Engine:
-    """`engine` for the reads made before a request can be given its holding answer (the schema check every 10 s,
-    bot/schema_watch.py): on PostgreSQL each of its statements waits for a lock and runs no longer than the replay
-    check's, so that a lock on what it reads (a `db upgrade` of the next release in the middle of its migration)
-    cannot keep a request past Slack's 3 s. The pool and the engine's own events are shared; the limits are this
-    copy's alone, and last one transaction."""
+    """`engine` for what is done with a request before it can be given its holding answer (the replay check, the
+    schema check every 10 s in bot/schema_watch.py, the token look-up with OAuth installs): on PostgreSQL each of its
+    statements waits for a lock and runs no longer than `REPLAY_CHECK_WAITS`, so that a lock on what it reads (a
+    `db upgrade` of the next release in the middle of its migration) cannot keep a request past Slack's 3 s. The pool
+    and the engine's own events are shared; the limits are this copy's alone, and last one transaction."""
     quick = engine.execution_options()
     if engine.dialect.name == "postgresql":
         event.listen(quick, "before_cursor_execute", _set_waits)
@@ -114,6 +109,7 @@ class SlackGate:
         self._apology_clients = apologies
         self._verifier = SignatureVerifier(signing_secret, clock=_SdkClock(clock))
         self._engine = engine
+        self._checking = waiting_no_longer(engine)
         self._clock = clock
         self._purged_at = 0.0
         self._purging: Future[None] | None = None
@@ -171,9 +167,7 @@ class SlackGate:
             wait([self._purging], timeout)
 
     def _first_sighting(self, timestamp: int, signature: str) -> bool:
-        with self._engine.begin() as connection:
-            if connection.dialect.name == "postgresql":
-                connection.execute(WAIT_NO_LONGER, dict(zip(("lock", "statement"), REPLAY_CHECK_WAITS, strict=True)))
+        with self._checking.begin() as connection:
             first = replays.first_sighting(connection, timestamp=timestamp, signature=signature)
         self._forget_expired_when_due()
         return first
