@@ -7,7 +7,6 @@ the rows already there the new one. Such a process stops: its health check fails
 it does nothing with a request, which Slack sends again (an event) or the person does (a command is told to).
 """
 
-import json
 import logging
 from collections.abc import Callable
 from datetime import datetime, timedelta
@@ -17,6 +16,7 @@ from slack_bolt import BoltResponse
 from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
+from handlers.early_answers import command_answer
 from models.engine import READ_ONLY
 from models.schema import schema_state
 
@@ -69,8 +69,7 @@ def refuse_on_a_moved_schema(watch: SchemaWatch) -> Callable[..., BoltResponse |
             next()
             return None
         if body.get("command"):
-            answer = {"response_type": "ephemeral", "text": UPGRADING}
-            return BoltResponse(status=200, body=json.dumps(answer), headers={"content-type": "application/json"})
+            return command_answer(UPGRADING)
         return BoltResponse(status=503, body="")
 
     return middleware

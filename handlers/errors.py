@@ -1,6 +1,5 @@
 """The one global error handler: log the traceback with a short reference, tell the user."""
 
-import json
 import logging
 import secrets
 from collections.abc import Iterator
@@ -15,8 +14,10 @@ from slack_sdk.errors import SlackApiError
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
+from handlers.blocks.kit import plain, text_block
 from handlers.delivery import retry_after_seconds
 from handlers.deps import deps_of
+from handlers.early_answers import command_answer, json_answer
 from handlers.payload import MalformedPayload
 from handlers.people import known_serving_workspace
 from handlers.timely import TimelyAck
@@ -141,8 +142,7 @@ def _handled(
 def _apology_as_the_answer(told: str) -> BoltResponse:
     """A command that failed before its ack (its database refused its work, say) is answered with the apology: Bolt
     would answer it 500, on which Slack shows the person `failed with the error "http_service_error"` as well."""
-    answer = {"response_type": "ephemeral", "text": told}
-    return BoltResponse(status=200, body=json.dumps(answer), headers={"content-type": "application/json"})
+    return command_answer(told)
 
 
 def _submitted_form(body: dict[str, Any]) -> dict[str, Any] | None:
@@ -153,8 +153,7 @@ def _submitted_form(body: dict[str, Any]) -> dict[str, Any] | None:
 def _apology_in_the_form(form: dict[str, Any], apology: str) -> BoltResponse:
     """A form whose database failed before its ack stays open, what was typed in it kept: acked empty it would close,
     and the person would have to type it all again once told in a DM (`form_apology`)."""
-    body = json.dumps(form_apology(form, apology))
-    return BoltResponse(status=200, body=body, headers={"content-type": "application/json"})
+    return json_answer(form_apology(form, apology))
 
 
 def form_apology(form: dict[str, Any], apology: str) -> dict[str, Any]:
@@ -172,9 +171,9 @@ def apology_view(apology: str) -> dict[str, Any]:
     """A modal with the apology and a Close button only: over a form, closing it goes back to the form."""
     return {
         "type": "modal",
-        "title": {"type": "plain_text", "text": "Nothing was done"},
-        "close": {"type": "plain_text", "text": "Close"},
-        "blocks": [{"type": "section", "text": {"type": "mrkdwn", "text": apology}}],
+        "title": plain("Nothing was done"),
+        "close": plain("Close"),
+        "blocks": [text_block(apology)],
     }
 
 

@@ -7,13 +7,14 @@ to it as a frontline employee, and leave every command-line call asking which wo
 installs each workspace has its own install, and this middleware is not used.
 """
 
-import json
 import logging
 from collections.abc import Callable
 from concurrent.futures import Executor
 from typing import Any
 
 from slack_bolt import BoltContext, BoltResponse, Respond
+
+from handlers.early_answers import command_answer
 
 log = logging.getLogger(__name__)
 
@@ -34,8 +35,7 @@ def serve_only_the_tokens_workspace(executor: Executor) -> Callable[..., BoltRes
             return None
         log.warning("refused a %s from workspace %s: this install serves %s", _kind(body), context.team_id, served)
         if body.get("command"):
-            answer = {"response_type": "ephemeral", "text": SERVES_ANOTHER_WORKSPACE}
-            return BoltResponse(status=200, body=json.dumps(answer), headers={"content-type": "application/json"})
+            return command_answer(SERVES_ANOTHER_WORKSPACE)
         respond = context.respond
         if body.get("type") == "block_actions" and respond is not None:
             executor.submit(_tell, respond)
