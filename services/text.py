@@ -8,10 +8,11 @@ _MENTION_WORDS = re.compile(r"@(channel|here|everyone)\b", re.IGNORECASE)
 _PERSON_OR_CHANNEL = re.compile(r"(<@[UW][A-Z0-9]+(?:\|[^<>]*)?>|<#[CG][A-Z0-9]+(?:\|[^<>]*)?>)")
 _UNLABELLED_PERSON = re.compile(r"<@([UW][A-Z0-9]+)>")
 _NOT_IN_A_LABEL = re.compile(r"[<>|]")
-_SLACK_MENTION = re.compile(
+SLACK_MENTION = re.compile(
     r"<@(?P<person>[UW][A-Z0-9]+)(?:\|(?P<person_label>[^<>]*))?>"
     r"|<#(?P<channel>[CG][A-Z0-9]+)(?:\|(?P<channel_label>[^<>]*))?>"
 )
+"""A person or channel picked from Slack's list, as text from Slack holds them (`<@U123>`, `<#C123|support>`)."""
 MENTION_MARKS = ("<@", "<#")
 """How every mention `as_slack_shows` renders begins: text without either has nothing to render."""
 # A spreadsheet runs a cell starting with one of these as a formula: exports prefix such cells with a quote.
@@ -59,7 +60,7 @@ def mention_label(name: str) -> str:
 def without_mentions(text: str) -> str:
     """The text with each person or channel Slack named (`<@U123>`, `<#C123|support>`) left out, for readers
     of the words typed: a channel called `order-42` is no order."""
-    return _SLACK_MENTION.sub(" ", text)
+    return SLACK_MENTION.sub(" ", text)
 
 
 def _escape(text: str) -> str:
@@ -79,12 +80,12 @@ def as_slack_shows(text: str, names: Mapping[str, str], *, at: str = "@", strang
             return at + (names.get(match["person"]) or match["person_label"] or stranger or match["person"])
         return "#" + (match["channel_label"] or match["channel"])
 
-    return _SLACK_MENTION.sub(shown, text)
+    return SLACK_MENTION.sub(shown, text)
 
 
 def labels_in(texts: Iterable[str]) -> dict[str, str]:
     """The name written with each person mentioned in these texts (`<@U123|sam>` -> `{"U123": "sam"}`)."""
-    found = (match for text in texts for match in _SLACK_MENTION.finditer(text))
+    found = (match for text in texts for match in SLACK_MENTION.finditer(text))
     return {match["person"]: match["person_label"] for match in found if match["person"] and match["person_label"]}
 
 

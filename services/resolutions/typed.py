@@ -1,18 +1,15 @@
 """How a fix is typed after /resolve (and a category after /boundaries): which words name the category."""
 
-import re
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
 from services.errors import InvalidInput
 from services.money import looks_like_amount, names_money
 from services.resolutions.fixes import UnknownCategory
-from services.text import escape_mrkdwn
+from services.text import SLACK_MENTION, escape_mrkdwn
 
 SHOWN = 40
 """Characters of what happened shown back in a corrected command."""
-_NAMED = re.compile(r"<[@#][A-Z0-9]+(?:\|[^<>]*)?>")
-"""A person or channel picked from Slack's list, as a command's text holds them (`<@U123>`, `<#C123|support>`)."""
 
 
 class CategoryNotFirst(InvalidInput):
@@ -61,7 +58,7 @@ def read_one_liner(text: str, categories: Collection[str]) -> OneLiner:
     that names none `UnknownCategory`."""
     words = text.split()
     found = typed_category(words, categories)
-    if found is None and _NAMED.fullmatch(words[0]):
+    if found is None and SLACK_MENTION.fullmatch(words[0]):
         named = typed_category(words[1:], categories)
         raise NamedFirst(named[0] if named else "refund")
     if found is None:
