@@ -264,6 +264,11 @@ def answers_to(person: Employee, boss: Employee) -> bool:
     return any(above.id == boss.id for above in managers_above(person))
 
 
+def not_answering_to(deciders: list[Employee], person: Employee) -> list[Employee]:
+    """Those of `deciders` who do not report to `person`; when every one does, the first (nobody else can)."""
+    return [decider for decider in deciders if not answers_to(decider, person)] or deciders[:1]
+
+
 def direct_reports(session: Session, manager_id: int) -> list[Employee]:
     """A manager's active direct reports (the team an anonymous author hides in)."""
     return list(session.scalars(select(Employee).where(Employee.manager_id == manager_id, Employee.active)))

@@ -90,4 +90,4 @@ def _one_level_up(session: Session, resolution: Resolution, decider: Employee | 
     workspace = session.get_one(Workspace, resolution.workspace_id)
     excluded = {resolution.employee_id, decider.id if decider else None}
     admins = [admin for admin in directory.active_admins(session, workspace) if admin.id not in excluded]
-    return [admin for admin in admins if not directory.answers_to(admin, resolution.employee)] or admins[:1]
+    return directory.not_answering_to(admins, resolution.employee)

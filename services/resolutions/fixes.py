@@ -245,7 +245,7 @@ def deciders_for(session: Session, employee: Employee) -> list[Employee]:
     others = [a for a in admins if a.id != employee.id]
     if not others:
         raise NotFound(ONLY_ADMIN if len(others) < len(admins) else NO_DECIDER)
-    return [a for a in others if not directory.answers_to(a, employee)] or others[:1]
+    return directory.not_answering_to(others, employee)
 
 
 NOT_LISTED = (
