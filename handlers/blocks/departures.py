@@ -17,15 +17,13 @@ _LEFT = {
         "those Latitude saw them in)"
     ),
 }
+_LEFT_SLACK = (
+    "{name} left Slack and Latitude needs you",
+    "Sent to HR and admins once, when Slack deactivates someone.",
+)
 _TOLD = {
-    DEACTIVATED: (
-        "{name} left Slack and Latitude needs you",
-        "Sent to HR and admins once, when Slack deactivates someone.",
-    ),
-    REMOVED: (
-        "{name} left Slack and Latitude needs you",
-        "Sent to HR and admins once, when Slack deactivates someone.",
-    ),
+    DEACTIVATED: _LEFT_SLACK,
+    REMOVED: _LEFT_SLACK,
     OUT_OF_REACH: (
         "{name} is out of Latitude's reach and Latitude needs you",
         "Sent to HR and admins once, when someone is in no workspace Latitude is still in.",
