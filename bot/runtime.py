@@ -192,7 +192,12 @@ def build_runtime(settings: Settings, clock: Clock | None = None, executor: Exec
         return _assemble(settings, engine, clock, executor)
     except (OperationalError, InterfaceError) as error:
         engine.dispose()
-        raise database_failed(settings.database_url, error) from None
+        raise database_failed(
+            settings.database_url,
+            error,
+            lock_timeout=settings.database_lock_timeout,
+            statement_timeout=settings.database_statement_timeout,
+        ) from None
 
 
 def _assemble(settings: Settings, engine: Engine, clock: Clock | None, executor: Executor | None) -> Runtime:

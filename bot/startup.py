@@ -37,6 +37,10 @@ REFUSED_FOR_GOOD_SAYS = (
     "permission denied for database",
 )
 """What libpq says of those refusals: psycopg gives a connection refused at start no SQLSTATE, only this text."""
+LOCK_NOT_AVAILABLE = "55P03"
+"""SQLSTATE of a statement that waited for a lock past `lock_timeout` (or asked for one with NOWAIT)."""
+QUERY_CANCELED = "57014"
+"""SQLSTATE of a statement cancelled: by `statement_timeout` when the message says so, else by someone."""
 
 
 def describe_url(url: str) -> str:
@@ -97,16 +101,35 @@ def open_database(
             connection.execute(text("SELECT 1"))
     except SQLAlchemyError as error:
         engine.dispose()
-        raise database_failed(url, error) from None
+        raise database_failed(url, error, lock_timeout=lock_timeout, statement_timeout=statement_timeout) from None
     return engine
 
 
-def database_failed(url: str, error: SQLAlchemyError) -> StartupError:
-    """The one line a process stops with when its database failed it: refused for good (`refused_for_good`), or out
-    of reach, which a worker waits out (bot/prefork.py)."""
+def database_failed(
+    url: str, error: SQLAlchemyError, *, lock_timeout: int | None = None, statement_timeout: int | None = None
+) -> StartupError:
+    """The one line a process stops with when its database failed it: refused for good (`refused_for_good`); held up,
+    behind a lock or by a statement running too long (`held_up`); or out of reach. A worker waits out the last two
+    (bot/prefork.py): the lock is released, the database answers again."""
     if refused_for_good(error):
         return StartupError(f"the database at {describe_url(url)} refused Latitude: {first_line(error)}")
+    why = held_up(error, lock_timeout=lock_timeout, statement_timeout=statement_timeout)
+    if why is not None:
+        return DatabaseUnreachable(f"the database at {describe_url(url)} {why}: {first_line(error)}")
     return DatabaseUnreachable(f"cannot reach the database at {describe_url(url)}: {first_line(error)}")
+
+
+def held_up(error: SQLAlchemyError, *, lock_timeout: int | None, statement_timeout: int | None) -> str | None:
+    """What held a statement up, when the database answered that it gave up on it: None for anything else."""
+    cause = getattr(error, "orig", None)
+    sqlstate, said = getattr(cause, "sqlstate", None), str(cause or error)
+    if sqlstate == LOCK_NOT_AVAILABLE:
+        within = f" within {lock_timeout} s (DATABASE_LOCK_TIMEOUT)" if lock_timeout and "lock timeout" in said else ""
+        return f"did not answer{within}: another session holds a lock Latitude needs"
+    if sqlstate == QUERY_CANCELED and "statement timeout" in said:
+        longer = f"{statement_timeout} s (DATABASE_STATEMENT_TIMEOUT)" if statement_timeout else "the statement timeout"
+        return f"cancelled a statement that took longer than {longer}"
+    return None
 
 
 def first_line(error: Exception) -> str:

@@ -77,7 +77,7 @@ def suggest_command(
 
 
 def list_for(session: Session, deps: Deps, workspace: Workspace, employee: Employee) -> list[Block]:
-    lists = listing.lists_for(session, workspace=workspace, employee=employee, relay=deps.relay)
+    lists = listing.lists_for(session, workspace=workspace, employee=employee, relay=deps.relay, now=deps.now())
     return suggestion_lists.list_blocks(lists.mine, lists.waiting, lists.team, tz=employee.tz)
 
 

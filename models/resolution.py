@@ -53,6 +53,9 @@ class Resolution(Base):
     month_ends_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     """When the day and the month it was logged in end on its giver's clock of that moment: it counts toward their
     daily and monthly limits until then, whatever time zone they set afterwards (null: logged before 0030)."""
+    manager_id: Mapped[int | None] = mapped_column(ForeignKey("employees.id"))
+    """The giver's manager when it was logged: the fix stays in that manager's digest (and those above them) after
+    its giver moves to another team (null: logged before 0033, or by someone with no manager)."""
     decider_id: Mapped[int | None] = mapped_column(ForeignKey("employees.id"))
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("employees.id"))
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -198,6 +198,8 @@ def _tally(number: int, tally: Tally) -> str:
 # -- App Home ------------------------------------------------------------------------------------
 def recognition_home(summary: RecognitionSummary) -> list[Block]:
     facts = f"*Received this month:* {summary.received}   *Given this month:* {summary.given}"
+    if summary.waiting:
+        facts += f"   *Waiting for approval:* {summary.waiting}"
     if summary.may_nominate:
         left = f"{summary.allowance_left} of {summary.allowance}"
         facts += f"   *Nominations left:* {left} ({renews_words(summary.renews_at)})"

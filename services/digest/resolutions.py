@@ -40,6 +40,8 @@ class Row:
     created_at: datetime
     currency: str
     decided_at: datetime | None
+    manager_id: int | None = None
+    """The giver's manager when it was logged (None: logged before that was recorded, or with no manager)."""
     words: frozenset[str] = frozenset()
 
     @property

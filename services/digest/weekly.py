@@ -131,7 +131,7 @@ def _rows_by_manager(
     low = min(week.previous_start for week in weeks.values())
     high = max(week.end for week in weeks.values())
     for row in _rows(session, workspace_id, low, high):
-        for manager in org.above.get(row.employee_id, ()):
+        for manager in _filed_under(row, org):
             week = weeks.get(manager)
             if week is None:
                 continue
@@ -142,6 +142,14 @@ def _rows_by_manager(
             if row.given_at is not None and week.start <= row.given_at < week.end:
                 given[manager].append(row)
     return this_week, last_week, given
+
+
+def _filed_under(row: Row, org: Org) -> tuple[int, ...]:
+    """The managers whose digests count a fix: the giver's manager when it was logged and those above them now;
+    for a fix logged before that was recorded, the managers above its giver now."""
+    if row.manager_id is None:
+        return org.above.get(row.employee_id, ())
+    return (row.manager_id, *org.above.get(row.manager_id, ()))
 
 
 def _rows(session: Session, workspace_id: int, low: datetime, high: datetime) -> list[Row]:
@@ -170,6 +178,7 @@ _ROW = (
     Resolution.created_at,
     Resolution.currency,
     Resolution.decided_at,
+    Resolution.manager_id,
 )
 
 

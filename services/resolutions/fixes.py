@@ -128,6 +128,7 @@ def log_resolution(
         created_at=now,
         day_ends_at=local_day(now, employee.tz)[1],
         month_ends_at=local_month(now, employee.tz)[1],
+        manager_id=employee.manager_id,
         decider_id=deciders[0].id if deciders else None,
     )
     session.add(resolution)

@@ -16,18 +16,30 @@ HR_ROLES = ("hr", "admin")
 SPENDING = ("pending", "approved")
 
 # Every nomination and App Home counts these: built once, since building a statement costs more than running it.
-_GIVEN = select(func.count(Nomination.id)).where(
+_CHOSEN = ~exists().where(Suggestion.nomination_id == Nomination.id)  # a done suggestion's thanks: not chosen
+_SPENT = select(func.count(Nomination.id)).where(
     Nomination.nominator_id == bindparam("employee_id"),
     Nomination.created_at >= bindparam("since"),
     Nomination.status.in_(SPENDING),
-    ~exists().where(Suggestion.nomination_id == Nomination.id),  # a done suggestion's thanks: not chosen, not spent
+    _CHOSEN,
+)
+# Given (as on `/rewards top`): grants the person chose to give, in the month they were granted; a reward still
+# waiting for approval is not given yet, and is counted apart, whenever it was asked for.
+_GIVEN = select(func.count(RewardGrant.id)).where(
+    RewardGrant.nominator_id == bindparam("employee_id"),
+    RewardGrant.granted_at >= bindparam("since"),
+    RewardGrant.status != "revoked",
+    ~exists().where(Suggestion.nomination_id == RewardGrant.nomination_id),
+)
+_WAITING = select(func.count(Nomination.id)).where(
+    Nomination.nominator_id == bindparam("employee_id"), Nomination.status == "pending"
 )
 _RECEIVED = select(func.count(RewardGrant.id)).where(
     RewardGrant.recipient_id == bindparam("employee_id"),
     RewardGrant.granted_at >= bindparam("since"),
     RewardGrant.status != "revoked",
 )
-_RECEIVED_AND_GIVEN = select(_RECEIVED.scalar_subquery(), _GIVEN.scalar_subquery())
+_AT_A_GLANCE = select(*(query.scalar_subquery() for query in (_RECEIVED, _GIVEN, _WAITING, _SPENT)))
 # Only the names and the reason: loading whole grants joins both people's teams too, and PostgreSQL spends
 # longer planning a six-table join than running it.
 _NOMINATOR, _RECIPIENT = aliased(Employee), aliased(Employee)
@@ -67,7 +79,7 @@ def quarter_start(now: datetime) -> datetime:
 
 def nominations_given(session: Session, nominator: Employee, *, since: datetime) -> int:
     """Nominations that count against the allowance: declined and revoked ones are given back."""
-    return int(session.scalar(_GIVEN, {"employee_id": nominator.id, "since": since}) or 0)
+    return int(session.scalar(_SPENT, {"employee_id": nominator.id, "since": since}) or 0)
 
 
 def allowance_left(session: Session, policy: RewardPolicy, nominator: Employee, *, now: datetime) -> int:
@@ -223,6 +235,8 @@ class Shoutout:
 
 @dataclass(frozen=True)
 class RecognitionSummary:
+    """`given` counts grants, as `/rewards top` does; `waiting`, the rewards asked for and not yet approved."""
+
     received: int
     given: int
     allowance: int
@@ -230,20 +244,23 @@ class RecognitionSummary:
     renews_at: datetime
     latest: list[Shoutout]
     may_nominate: bool
+    waiting: int = 0
 
 
 def summary(session: Session, *, workspace: Workspace, employee: Employee, now: datetime) -> RecognitionSummary:
     """This month at a glance for App Home, and the latest public shout-outs of the workspace."""
     policy = reward_policy(session, workspace)
     since = month_start(now)
-    received, given = session.execute(_RECEIVED_AND_GIVEN, {"employee_id": employee.id, "since": since}).one()
+    counts = session.execute(_AT_A_GLANCE, {"employee_id": employee.id, "since": since}).one()
+    received, given, waiting, spent = (int(count or 0) for count in counts)
     latest = session.execute(_LATEST_PUBLIC, {"workspace_id": workspace.id})
     return RecognitionSummary(
-        received=int(received or 0),
-        given=int(given or 0),
+        received=received,
+        given=given,
         allowance=policy.allowance_per_month,
-        allowance_left=max(policy.allowance_per_month - int(given or 0), 0),
+        allowance_left=max(policy.allowance_per_month - spent, 0),
         renews_at=next_month_start(now),
         latest=[Shoutout(nominator, recipient, reason) for nominator, recipient, reason in latest],
         may_nominate=employee.active and not directory.unlisted_guest(employee),
+        waiting=waiting,
     )

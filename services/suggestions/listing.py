@@ -1,10 +1,13 @@
 """What `/suggest list` shows: your own suggestions, what waits on you, and your team's open ones. Read-only.
 
 What waits on someone and their team's ideas are shown only while they are active: someone who left answers
-nothing and leads nobody, whatever their role and reports still say.
+nothing and leads nobody, whatever their role and reports still say. Someone's anonymous ideas are found by
+matching each one's token (an HMAC apiece), so only those still open or closed in the last `ANONYMOUS_KEPT_IN_LIST`
+are tried: the work stays bounded however many ideas the workspace has received.
 """
 
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
@@ -15,6 +18,7 @@ from services.suggestions.relay import Relay
 
 SHOWN = 20
 OPEN = ("open", "under_review", "planned")
+ANONYMOUS_KEPT_IN_LIST = timedelta(days=90)
 
 
 @dataclass(frozen=True)
@@ -34,9 +38,11 @@ class Lists:
     team: Listed | None
 
 
-def lists_for(session: Session, *, workspace: Workspace, employee: Employee, relay: Relay | None) -> Lists:
+def lists_for(
+    session: Session, *, workspace: Workspace, employee: Employee, relay: Relay | None, now: datetime
+) -> Lists:
     """Their own always; what waits on them when they own some or answer for a role; their team's, for a role."""
-    own = mine(session, workspace=workspace, employee=employee, relay=relay)
+    own = mine(session, workspace=workspace, employee=employee, relay=relay, now=now)
     if not employee.active:
         return Lists(own, None, None)
     waiting = waiting_on(session, workspace=workspace, owner=employee)
@@ -45,13 +51,15 @@ def lists_for(session: Session, *, workspace: Workspace, employee: Employee, rel
     return Lists(own, waiting if waiting.total > 0 or leads else None, team)
 
 
-def mine(session: Session, *, workspace: Workspace, employee: Employee, relay: Relay | None) -> Listed:
-    """The caller's suggestions, anonymous ones included (found by matching each one's token), newest first."""
+def mine(session: Session, *, workspace: Workspace, employee: Employee, relay: Relay | None, now: datetime) -> Listed:
+    """The caller's suggestions, newest first: every named one, and the anonymous ones still open or closed since
+    `ANONYMOUS_KEPT_IN_LIST` before `now` (found by matching each one's token)."""
     who = Suggestion.author_id == employee.id
     if relay is not None:
+        recent = Suggestion.status.in_(OPEN) | (Suggestion.closed_at >= now - ANONYMOUS_KEPT_IN_LIST)
         anonymous = session.execute(
             select(Suggestion.id, Suggestion.author_token).where(
-                Suggestion.workspace_id == workspace.id, Suggestion.anonymous
+                Suggestion.workspace_id == workspace.id, Suggestion.anonymous, recent
             )
         )
         theirs = [row.id for row in anonymous if relay.matches(row.author_token, workspace.id, employee.id)]

@@ -287,6 +287,32 @@ def test_upgrading_gives_the_fixes_already_logged_their_authors_profile(tmp_path
     engine.dispose()
 
 
+def test_upgrading_leaves_the_fixes_already_logged_without_a_manager_and_new_ones_record_it(tmp_path: Path) -> None:
+    """Migration 0033 adds the manager a fix's giver had when logging it: the fixes logged before keep no manager
+    (the digest counts them by the team as it is), and every fix logged after records it."""
+    engine = make_engine(f"sqlite:///{tmp_path / 'before.db'}")
+    upgrade(engine)
+    sessions = make_session_factory(engine)
+    load_org_and_policy(sessions, MONDAY_MORNING)
+    request = ResolutionRequest(category="credit", amount=Decimal(5), summary="sorry")
+    with sessions.begin() as session:
+        log_resolution(session, employee=employee(session, "U0AGENT1"), request=request, now=MONDAY_MORNING)
+    migrate(engine, "downgrade", "0032")
+    with engine.connect() as connection:
+        assert connection.scalar(text("SELECT count(*) FROM resolutions")) == 1
+
+    migrate(engine, "upgrade", "head")
+
+    with sessions.begin() as session:
+        sam = employee(session, "U0AGENT1")
+        log_resolution(session, employee=sam, request=request, now=MONDAY_MORNING)
+        maya = sam.manager_id
+    with engine.connect() as connection:
+        managers = connection.execute(text("SELECT manager_id FROM resolutions ORDER BY id")).scalars().all()
+    assert managers == [None, maya] and maya is not None
+    engine.dispose()
+
+
 def test_a_sqlite_database_holding_data_upgrades_through_migrations_that_rebuild_tables(tmp_path: Path) -> None:
     """0010 rebuilds `workspaces`, which other rows point at: SQLite refuses that while foreign keys are on."""
     engine = make_engine(f"sqlite:///{tmp_path / 'old.db'}")

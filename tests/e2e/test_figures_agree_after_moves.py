@@ -1,14 +1,17 @@
 """After someone moves to another team, each figure counts where the README says it does.
 
 Recognition received is filed as HR's export files it: under the team and manager the recipient had when granted,
-so Sam's thanks from his weeks in Maya's team stay in her digest after he joins Omar's. A fix records no team:
-the digest counts the fixes of the team as it is when the digest is made, and the README says so.
+so Sam's thanks from his weeks in Maya's team stay in her digest after he joins Omar's. A fix likewise records the
+manager its giver had when logging it, and stays in that manager's digest.
 """
 
 from datetime import UTC, datetime
 
+from sqlalchemy import update
+
 from handlers.blocks.digest import as_text
 from handlers.jobs.send_weekly_digests import send_weekly_digests
+from models import Resolution
 from tests.conftest import FIXTURES, RunningBot
 from tests.helpers import load_org, load_org_and_policy
 
@@ -49,11 +52,32 @@ def test_thanks_received_before_a_move_stay_with_the_team_they_were_given_in(bot
     assert "Maya Manager" in next(iter(upload.files.values())).decode(), "the export files it under Maya too"
 
 
-def test_fixes_logged_before_a_move_are_counted_by_the_team_as_it_is_when_the_digest_is_made(bot: RunningBot) -> None:
-    """As the README says: a fix records no team, so Sam's Tuesday fix goes with him to Omar's digest."""
+def test_fixes_logged_before_a_move_stay_with_the_team_they_were_logged_in(bot: RunningBot) -> None:
+    """Sam logs a fix on Tuesday in Maya's team and joins Omar's on Thursday: the fix records Maya as his manager,
+    so Monday's digests count it in hers, not in Omar's; his Friday fix is Omar's."""
     load_org_and_policy(bot.sessions, bot.clock.now())
     bot.clock.set(datetime(2026, 3, 10, 15, 0, tzinfo=UTC))
     assert "Logged" in bot.driver.command("U0AGENT1", "/resolve", "credit 25 goodwill order 7").text
+    bot.clock.set(datetime(2026, 3, 12, 15, 0, tzinfo=UTC))
+    move_sam_to_omar(bot)
+    bot.clock.set(datetime(2026, 3, 13, 15, 0, tzinfo=UTC))
+    assert "Logged" in bot.driver.command("U0AGENT1", "/resolve", "credit 10 goodwill order 8").text
+
+    sent = digests(bot, datetime(2026, 3, 16, 17, 0, tzinfo=UTC))
+
+    assert "*Customer fixes:* 1 (last week 0), $25 given" in sent["U0MGR1"], sent["U0MGR1"]
+    assert "*Customer fixes:* 1 (last week 0), $10 given" in sent["U0MGR2"], sent["U0MGR2"]
+    readme = " ".join((FIXTURES.parent.parent / "README.md").read_text().split())
+    assert "a fix records the manager its giver had when they logged it" in readme
+
+
+def test_fixes_logged_before_the_manager_was_recorded_follow_the_team_as_it_is(bot: RunningBot) -> None:
+    """A fix logged before the upgrade that records the manager (null) is counted by today's team, as it was."""
+    load_org_and_policy(bot.sessions, bot.clock.now())
+    bot.clock.set(datetime(2026, 3, 10, 15, 0, tzinfo=UTC))
+    assert "Logged" in bot.driver.command("U0AGENT1", "/resolve", "credit 25 goodwill order 7").text
+    with bot.sessions.begin() as session:
+        session.execute(update(Resolution).values(manager_id=None))
     bot.clock.set(datetime(2026, 3, 12, 15, 0, tzinfo=UTC))
     move_sam_to_omar(bot)
 
@@ -61,6 +85,3 @@ def test_fixes_logged_before_a_move_are_counted_by_the_team_as_it_is_when_the_di
 
     assert "*Customer fixes:* none logged (last week 0)." in sent["U0MGR1"], sent["U0MGR1"]
     assert "*Customer fixes:* 1 (last week 0), $25 given" in sent["U0MGR2"], sent["U0MGR2"]
-    readme = " ".join((FIXTURES.parent.parent / "README.md").read_text().split())
-    assert "those of your team as it is when the digest is made" in readme
-    assert "takes the fixes they logged before the move" in readme

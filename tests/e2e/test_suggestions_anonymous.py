@@ -2,6 +2,7 @@
 
 import hashlib
 import json
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import Engine, select, text
@@ -299,3 +300,28 @@ def test_an_anonymous_idea_from_a_team_an_admin_leads_is_told_done_to_nobody_of_
 
     told = {c.channel for c in bot.slack.calls("chat.postMessage") if "You said, we did" in c.text}
     assert told == {"U0ADMIN", *(f"U0OPS{n}" for n in range(5))}, "not Sol, of Support West"
+
+
+def mark_done_by_maya(bot: RunningBot, card: object) -> None:
+    bot.driver.click("U0MGR1", card, "suggestion_done")
+    bot.driver.submit("U0MGR1", bot.slack.calls("views.open")[-1].args["view"], {"note": "Done"})
+
+
+def test_the_author_s_list_tries_only_anonymous_ideas_open_or_closed_in_the_last_90_days(ready: RunningBot) -> None:
+    """Each anonymous idea costs an HMAC to match against the author: one closed 100 days ago is no longer tried nor
+    listed, one closed 40 days ago still is, as the README says."""
+    suggest_anonymously(ready, what="The hold music is too loud")
+    old_card = ready.slack.calls("chat.postMessage", channel="U0MGR1")[-1]
+    suggest_anonymously(ready, what="The returns form asks for the order twice")
+    recent_card = ready.slack.calls("chat.postMessage", channel="U0MGR1")[-1]
+    mark_done_by_maya(ready, old_card)
+    ready.clock.advance(timedelta(days=60))
+    mark_done_by_maya(ready, recent_card)
+    ready.clock.advance(timedelta(days=40))
+
+    mine = ready.driver.command("U0AGENT1", "/suggest", "list").text
+
+    assert "asks for the order twice" in mine, mine
+    assert "hold music" not in mine, mine
+    readme = " ".join((FIXTURES.parent.parent / "README.md").read_text().split())
+    assert "your anonymous ones while open and for 90 days after they close" in readme
