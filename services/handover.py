@@ -64,13 +64,14 @@ def hand_over_pending(
     session: Session,
     *,
     workspace: Workspace,
+    now: datetime,
     created_within: Window | None = None,
     waiting_on_the_inactive: bool = False,
 ) -> list[Handover]:
     """Re-route every pending item whose decider left or no longer manages the requester (only those created
     `created_within` a window, or only those waiting on someone inactive, when asked)."""
     among = Among(workspace.id, created_within, waiting_on_the_inactive)
-    moved = _resolutions(session, workspace, among) + _nominations(session, workspace, among)
+    moved = _resolutions(session, workspace, among, now) + _nominations(session, workspace, among)
     return moved + _suggestions(session, workspace, among)
 
 
@@ -80,7 +81,7 @@ def hand_over_suggestions(session: Session, *, workspace: Workspace) -> list[Han
     return _suggestions(session, workspace, Among(workspace.id))
 
 
-def hand_over_missed(session: Session, *, workspace: Workspace) -> list[Handover]:
+def hand_over_missed(session: Session, *, workspace: Workspace, now: datetime) -> list[Handover]:
     """What an org import could not hand over: an item being routed while it ran, committed after the import's
     hand-over had read the pending ones (an uncommitted row is invisible to it). Only an item begun shortly before
     the directory's last change can be one of those, so those are looked at again; and, however old, whatever still
@@ -90,8 +91,8 @@ def hand_over_missed(session: Session, *, workspace: Workspace) -> list[Handover
     moved = []
     if changed is not None:
         window = (changed - MISSED_WITHIN, changed + MISSED_WITHIN)
-        moved = hand_over_pending(session, workspace=workspace, created_within=window)
-    return moved + hand_over_pending(session, workspace=workspace, waiting_on_the_inactive=True)
+        moved = hand_over_pending(session, workspace=workspace, now=now, created_within=window)
+    return moved + hand_over_pending(session, workspace=workspace, now=now, waiting_on_the_inactive=True)
 
 
 def _suggestions(session: Session, workspace: Workspace, among: Among) -> list[Handover]:
@@ -129,7 +130,7 @@ def _still_fits(decider: Employee | None, requester: Employee, extra_roles: tupl
     return decider.role in ("admin", *extra_roles) or decider in managers_above(requester)
 
 
-def _resolutions(session: Session, workspace: Workspace, among: Among) -> list[Handover]:
+def _resolutions(session: Session, workspace: Workspace, among: Among, now: datetime) -> list[Handover]:
     moved = []
     pending = session.scalars(
         select(Resolution)
@@ -145,8 +146,17 @@ def _resolutions(session: Session, workspace: Workspace, among: Among) -> list[H
         if current is not None and current.id != resolution.decider_id:
             moved.append(Handover("resolution", resolution.id, resolution.employee, resolution.decider, current))
             resolution.decider = current
+            _restart_follow_ups(resolution, now)
     session.flush()
     return moved
+
+
+def _restart_follow_ups(resolution: Resolution, now: datetime) -> None:
+    """The new decider is asked now, by the hand-over's DM: it stands for the reminder the one before had, so they get
+    the full wait before the request goes up (and may go up again from them), never an escalation within the hour
+    that names them as the one who let it wait. Before any reminder, theirs comes when it was due."""
+    if resolution.reminded_at is not None:
+        resolution.reminded_at, resolution.escalated_at = now, None
 
 
 def _nominations(session: Session, workspace: Workspace, among: Among) -> list[Handover]:

@@ -50,8 +50,29 @@ def follow_up_pending_requests(deps: Deps, client: WebClient) -> None:
                     },
                     now=now,
                 )
+            if follow_up.kind == "escalation" and follow_up.recipients:
+                tell_requester_who_decides(session, follow_up, now)
         remind_approvers(session, now)
     drain_outbox(deps, client)
+
+
+def tell_requester_who_decides(session: Session, follow_up: escalations.FollowUp, now: datetime) -> None:
+    """The requester was told who would decide: when it goes up, they hear who does now and how long it waited.
+    Numbered: a request handed down again (an org import) may go up a second time."""
+    resolution = follow_up.resolution
+    if not resolution.employee.active:
+        return
+    waited_on = f"for {name_of(follow_up.waited_on)} " if follow_up.waited_on else ""
+    deciders = " or ".join(name_of(person) for person in follow_up.recipients)
+    told = (
+        f"Your *{blocks.fix_words(resolution)}* has waited {duration_words(now - resolution.created_at)} {waited_on}"
+        f"without a decision, so it now goes to {deciders} to decide. I'll tell you the outcome here."
+    )
+    prefix = f"resolution:{resolution.id}:escalation-told:"
+    key = f"{prefix}{outbox.count_under(session, key_prefix=prefix) + 1}"
+    payload = {"channel": resolution.employee.slack_id, "text": told, "blocks": [text_block(told)]}
+    workspace = session.get_one(Workspace, resolution.workspace_id)
+    outbox.enqueue(session, workspace=workspace, key=key, method="chat.postMessage", payload=payload, now=now)
 
 
 def hand_over_what_waits_on_leavers(session: Session, deps: Deps, now: datetime) -> None:
@@ -60,7 +81,7 @@ def hand_over_what_waits_on_leavers(session: Session, deps: Deps, now: datetime)
     waiting on someone who left. Rather than make those requests wait for an import (seconds for a large org), each
     tick moves what the import missed, with the same rules and messages."""
     for workspace in directory.installed_workspaces(session):
-        handovers = hand_over_missed(session, workspace=workspace)
+        handovers = hand_over_missed(session, workspace=workspace, now=now)
         queue_handover_messages(session, workspace=workspace, handovers=handovers, now=now)
 
 

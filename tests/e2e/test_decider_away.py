@@ -1,0 +1,67 @@
+"""A manager away: on leave with their team lent to an interim manager, or on holiday while requests wait. Whoever
+decides now is given the full wait, and the requester always knows who that is."""
+
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from handlers.jobs.drain_outbox import drain_outbox
+from handlers.jobs.follow_up_pending_requests import follow_up_pending_requests
+from models import Resolution
+from tests.conftest import FIXTURES, RunningBot
+from tests.e2e.test_people_leaving import reimport
+from tests.helpers import load_org_and_policy
+
+ORG_CSV = (FIXTURES / "org.csv").read_text()
+MAYA_ON_LEAVE = ORG_CSV.replace("Support East,frontline,U0MGR1", "Support East,frontline,U0MGR2")
+"""Maya's team reports to Omar while she is on parental leave; she stays in the directory."""
+
+
+def test_an_interim_manager_handed_a_request_after_its_reminder_gets_the_full_wait_before_it_goes_up(
+    bot: RunningBot,
+) -> None:
+    load_org_and_policy(bot.sessions, bot.clock.now())
+    deps, client = bot.runtime.deps, bot.runtime.app.client
+    bot.driver.command("U0AGENT1", "/resolve", "refund 80 order 42 parcel lost in transit")
+    bot.clock.advance(timedelta(hours=24, minutes=5))
+    follow_up_pending_requests(deps, client)  # Maya is reminded: she is already away
+    bot.clock.advance(timedelta(hours=23))
+    reimport(bot.sessions, bot.clock.now(), MAYA_ON_LEAVE)  # HR lends her team to Omar
+    drain_outbox(deps, client)
+
+    bot.clock.advance(timedelta(hours=1))
+    follow_up_pending_requests(deps, client)
+    early = [c for c in bot.slack.calls("chat.postMessage") if "waited too long" in c.text]
+    bot.clock.advance(timedelta(hours=23))
+    follow_up_pending_requests(deps, client)
+
+    assert early == [], "went over Omar's head an hour after he was handed it, saying it waited too long for him"
+    [escalation] = [c for c in bot.slack.calls("chat.postMessage") if "waited too long" in c.text]
+    assert escalation.args["channel"] == "U0ADMIN" and "waited too long for Omar Manager" in escalation.text
+    with bot.sessions() as session:
+        assert session.scalars(select(Resolution)).one().decider.slack_id == "U0ADMIN"
+
+
+def test_a_request_that_goes_up_while_its_manager_is_on_holiday_tells_the_requester_who_decides_now(
+    bot: RunningBot,
+) -> None:
+    load_org_and_policy(bot.sessions, bot.clock.now())
+    deps, client = bot.runtime.deps, bot.runtime.app.client
+    bot.driver.command("U0AGENT1", "/resolve", "refund 80 order 42 parcel lost in transit")
+    [request] = bot.slack.calls("chat.postMessage", channel="U0MGR1")
+    for _ in range(2):  # Maya is on holiday: reminded, then it goes up to Ada
+        bot.clock.advance(timedelta(hours=25))
+        follow_up_pending_requests(deps, client)
+
+    [told] = [c for c in bot.slack.calls("chat.postMessage", channel="U0AGENT1") if "goes to" in c.text]
+    assert "Your *refund of $80* has waited 2 days for Maya Manager without a decision" in told.text
+    assert "so it now goes to Ada Admin to decide" in told.text
+
+    bot.clock.advance(timedelta(days=10))  # back from holiday, Maya answers the DM she was first sent
+    bot.driver.click("U0MGR1", request, "resolution_approve")
+    with bot.sessions() as session:
+        resolution = session.scalars(select(Resolution)).one()
+        assert (resolution.status, resolution.decided_by.slack_id) == ("approved", "U0MGR1")
+    [escalation] = bot.slack.calls("chat.postMessage", channel="U0ADMIN")
+    shown = bot.slack.message(escalation.response["channel"], escalation.response["ts"])
+    assert "resolution_approve" not in str(shown), "Ada still shown buttons for a request Maya decided"
