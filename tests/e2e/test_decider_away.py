@@ -65,3 +65,27 @@ def test_a_request_that_goes_up_while_its_manager_is_on_holiday_tells_the_reques
     [escalation] = bot.slack.calls("chat.postMessage", channel="U0ADMIN")
     shown = bot.slack.message(escalation.response["channel"], escalation.response["ts"])
     assert "resolution_approve" not in str(shown), "Ada still shown buttons for a request Maya decided"
+
+
+def test_a_request_and_a_reward_nobody_can_take_over_from_a_manager_slack_deactivated_never_remind_them(
+    bot: RunningBot,
+) -> None:
+    load_org_and_policy(bot.sessions, bot.clock.now())
+    deps, client = bot.runtime.deps, bot.runtime.app.client
+    bot.driver.command("U0AGENT1", "/resolve", "refund 80 order 42 parcel lost in transit")
+    bot.driver.command("U0AGENT1", "/nominate", "<@U0AGENT2> voucher_25 calmed an angry customer")
+    bot.clock.advance(timedelta(hours=20))
+    for user, name in [("U0ADMIN", "Ada Admin"), ("U0HR", "Hana Reyes"), ("U0MGR1", "Maya Manager")]:
+        bot.slack.add_user(user, name)
+    bot.driver.user_change("U0ADMIN", deleted=True)  # the only admin, and Maya's manager, left Slack
+    bot.driver.user_change("U0HR", deleted=True)  # and the only HR person: nobody can take the reward over either
+    bot.driver.user_change("U0MGR1", deleted=True)  # then Maya: nobody is left above Sam to take it
+    before = len(bot.slack.calls("chat.postMessage", channel="U0MGR1"))
+
+    for _ in range(3):
+        bot.clock.advance(timedelta(hours=25))
+        follow_up_pending_requests(deps, client)
+
+    assert bot.slack.calls("chat.postMessage", channel="U0MGR1")[before:] == []
+    with bot.sessions() as session:
+        assert session.scalars(select(Resolution)).one().status == "pending"
