@@ -37,11 +37,12 @@ def follow_up_pending_requests(deps: Deps, client: WebClient) -> None:
             resolution = follow_up.resolution
             waited_on = escape_mrkdwn(follow_up.waited_on.name) if follow_up.waited_on else "a decision"
             heading = FOLLOW_UP_HEADINGS[follow_up.kind].format(name=name_of(resolution.employee), waited_on=waited_on)
+            under = follow_up_key(session, follow_up)
             for person in follow_up.recipients:
                 outbox.enqueue(
                     session,
                     workspace=session.get_one(Workspace, resolution.workspace_id),
-                    key=f"resolution:{resolution.id}:{follow_up.kind}:{person.slack_id}",
+                    key=f"{under}{person.slack_id}",
                     method="chat.postMessage",
                     payload={
                         "channel": person.slack_id,
@@ -54,6 +55,14 @@ def follow_up_pending_requests(deps: Deps, client: WebClient) -> None:
                 tell_requester_who_decides(session, follow_up, now)
         remind_approvers(session, now)
     drain_outbox(deps, client)
+
+
+def follow_up_key(session: Session, follow_up: escalations.FollowUp) -> str:
+    """Where this follow-up's DMs are keyed, the recipient's id to follow. A request handed down again (an org import)
+    may go up a second time, to someone who had it before: the later ones are numbered, or theirs would never go."""
+    kind = f"resolution:{follow_up.resolution.id}:{follow_up.kind}:"
+    before = outbox.count_under(session, key_prefix=kind) if follow_up.kind == "escalation" else 0
+    return f"{kind}{before}:" if before else kind
 
 
 def tell_requester_who_decides(session: Session, follow_up: escalations.FollowUp, now: datetime) -> None:

@@ -10,7 +10,8 @@ from handlers.jobs.follow_up_pending_requests import follow_up_pending_requests
 from models import Resolution
 from tests.conftest import FIXTURES, RunningBot
 from tests.e2e.test_people_leaving import reimport
-from tests.helpers import load_org_and_policy
+from tests.e2e.test_rewards_approval import action_ids
+from tests.helpers import load_org, load_org_and_policy, load_policy
 
 ORG_CSV = (FIXTURES / "org.csv").read_text()
 MAYA_ON_LEAVE = ORG_CSV.replace("Support East,frontline,U0MGR1", "Support East,frontline,U0MGR2")
@@ -89,3 +90,41 @@ def test_a_request_and_a_reward_nobody_can_take_over_from_a_manager_slack_deacti
     assert bot.slack.calls("chat.postMessage", channel="U0MGR1")[before:] == []
     with bot.sessions() as session:
         assert session.scalars(select(Resolution)).one().status == "pending"
+
+
+GUS_ABOVE_MAYA = """slack_id,name,team,role,manager_slack_id,email,tz,profile
+U0ADMIN,Ada Admin,Operations,admin,,,Europe/London,
+U0GUS,Gus Head,Support,manager,U0ADMIN,,America/New_York,
+U0MGR1,Maya Manager,Support East,manager,U0GUS,,America/New_York,
+U0MGR2,Omar Manager,Support West,manager,U0ADMIN,,America/Los_Angeles,
+U0AGENT1,Sam Agent,Support East,frontline,U0MGR1,,America/New_York,agent
+"""
+SAM_LENT_TO_OMAR = GUS_ABOVE_MAYA.replace("Support East,frontline,U0MGR1", "Support West,frontline,U0MGR2")
+
+
+def test_a_request_that_goes_up_to_the_same_manager_twice_reaches_them_with_buttons_the_second_time(
+    bot: RunningBot,
+) -> None:
+    """Up to Gus, lent to Omar's team by mistake and back (each hand-over rewrites Gus's copy to say where it went),
+    then up to Gus again: he gets a new DM with the buttons, not nothing."""
+    bot.slack.add_user("U0GUS", "Gus Head")
+    load_org(bot.sessions, bot.clock.now(), GUS_ABOVE_MAYA)
+    load_policy(bot.sessions, bot.clock.now())
+    deps, client = bot.runtime.deps, bot.runtime.app.client
+    bot.driver.command("U0AGENT1", "/resolve", "refund 80 order 42 parcel lost in transit")
+    for _ in range(2):
+        bot.clock.advance(timedelta(hours=25))
+        follow_up_pending_requests(deps, client)
+    for org in (SAM_LENT_TO_OMAR, GUS_ABOVE_MAYA):
+        reimport(bot.sessions, bot.clock.now(), org)
+        drain_outbox(deps, client)
+    for _ in range(2):
+        bot.clock.advance(timedelta(hours=25))
+        follow_up_pending_requests(deps, client)
+
+    escalations = [c for c in bot.slack.calls("chat.postMessage", channel="U0GUS") if "waited too long" in c.text]
+    assert len(escalations) == 2, "the second time it went up to Gus, he was sent nothing"
+    latest = bot.slack.message(escalations[-1].response["channel"], escalations[-1].response["ts"])
+    assert "resolution_approve" in action_ids(latest)
+    with bot.sessions() as session:
+        assert session.scalars(select(Resolution)).one().decider.slack_id == "U0GUS"
