@@ -142,7 +142,7 @@ def _resolutions(session: Session, workspace: Workspace, among: Among, now: date
     for resolution in pending:
         if _still_fits(resolution.decider, resolution.employee, ()):
             continue
-        current = _first_active_above(resolution.employee) or _an_admin(session, workspace, resolution.employee)
+        current = _next_decider(resolution) or _an_admin(session, workspace, resolution.employee)
         if current is not None and current.id != resolution.decider_id:
             moved.append(Handover("resolution", resolution.id, resolution.employee, resolution.decider, current))
             resolution.decider = current
@@ -185,8 +185,14 @@ def _nominations(session: Session, workspace: Workspace, among: Among) -> list[H
     return moved
 
 
-def _first_active_above(employee: Employee) -> Employee | None:
-    return next((manager for manager in managers_above(employee) if manager.active), None)
+def _next_decider(resolution: Resolution) -> Employee | None:
+    """The first active manager above the requester; for a request that went up past those below its decider (they
+    let it wait), the first active one above that decider, so it never comes back down to them."""
+    chain = managers_above(resolution.employee)
+    decider = resolution.decider
+    if resolution.escalated_at is not None and decider is not None and decider in chain:
+        chain = chain[chain.index(decider) + 1 :]
+    return next((manager for manager in chain if manager.active), None)
 
 
 def _an_admin(session: Session, workspace: Workspace, requester: Employee) -> Employee | None:

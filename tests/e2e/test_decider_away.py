@@ -128,3 +128,28 @@ def test_a_request_that_goes_up_to_the_same_manager_twice_reaches_them_with_butt
     assert "resolution_approve" in action_ids(latest)
     with bot.sessions() as session:
         assert session.scalars(select(Resolution)).one().decider.slack_id == "U0GUS"
+
+
+def test_a_request_that_went_up_past_a_manager_on_holiday_does_not_come_back_down_to_them_when_its_decider_leaves(
+    bot: RunningBot,
+) -> None:
+    """Maya, on holiday, let it wait: it went up to Gus. Slack deactivates Gus: it goes on up to Ada, not back to
+    Maya, and Sam is told Ada decides it."""
+    bot.slack.add_user("U0GUS", "Gus Head")
+    load_org(bot.sessions, bot.clock.now(), GUS_ABOVE_MAYA)
+    load_policy(bot.sessions, bot.clock.now())
+    deps, client = bot.runtime.deps, bot.runtime.app.client
+    bot.driver.command("U0AGENT1", "/resolve", "refund 80 order 42 parcel lost in transit")
+    for _ in range(2):
+        bot.clock.advance(timedelta(hours=25))
+        follow_up_pending_requests(deps, client)
+    before = len(bot.slack.calls("chat.postMessage", channel="U0MGR1"))
+
+    bot.driver.user_change("U0GUS", deleted=True)
+    drain_outbox(deps, client)
+
+    assert bot.slack.calls("chat.postMessage", channel="U0MGR1")[before:] == []
+    [told] = [c for c in bot.slack.calls("chat.postMessage", channel="U0AGENT1") if "now waits on" in c.text]
+    assert "now waits on Ada Admin" in told.text
+    with bot.sessions() as session:
+        assert session.scalars(select(Resolution)).one().decider.slack_id == "U0ADMIN"
