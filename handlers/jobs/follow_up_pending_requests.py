@@ -2,7 +2,7 @@
 as long: remind their approver once (the nominator's allowance and the nominee's monthly most wait with them).
 First, whatever waits on someone who left or no longer fits moves on, as after an org import."""
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from slack_sdk import WebClient
 from sqlalchemy.orm import Session
@@ -105,9 +105,15 @@ def remind_approvers(session: Session, now: datetime) -> None:
             request = nomination_blocks.approval_request(nomination)
             if not request["channel"]:
                 continue
-            waited = duration_words(now - nomination.created_at)
-            heading = f"⏰ *Reminder:* this has waited for your approval for {waited}."
+            heading = f"⏰ *Reminder:* {_how_long_it_waited(session, nomination.id, now - nomination.created_at)}"
             notification = f"Reminder: {request['text']}"
             payload = {**request, "text": notification, "blocks": [text_block(heading), *request["blocks"]]}
             key = f"{request_key(nomination.id)}{REMINDER_SUFFIX}"
             outbox.enqueue(session, workspace=workspace, key=key, method="chat.postMessage", payload=payload, now=now)
+
+
+def _how_long_it_waited(session: Session, nomination_id: int, waited: timedelta) -> str:
+    """Handed over since it was made (its approver left or moved), it has not waited that long for this one."""
+    if outbox.count_under(session, key_prefix=f"{request_key(nomination_id)}:handover:"):
+        return f"this has waited for approval for {duration_words(waited)}, and came to you since."
+    return f"this has waited for your approval for {duration_words(waited)}."

@@ -153,3 +153,22 @@ def test_a_request_that_went_up_past_a_manager_on_holiday_does_not_come_back_dow
     assert "now waits on Ada Admin" in told.text
     with bot.sessions() as session:
         assert session.scalars(select(Resolution)).one().decider.slack_id == "U0ADMIN"
+
+
+def test_a_reward_handed_over_shortly_before_its_reminder_does_not_say_it_waited_that_long_for_its_new_approver(
+    bot: RunningBot,
+) -> None:
+    load_org_and_policy(bot.sessions, bot.clock.now())
+    deps, client = bot.runtime.deps, bot.runtime.app.client
+    bot.driver.command("U0AGENT1", "/nominate", "<@U0AGENT2> voucher_25 calmed an angry customer")
+    bot.clock.advance(timedelta(hours=20))
+    bot.slack.add_user("U0MGR1", "Maya Manager")
+    bot.driver.user_change("U0MGR1", deleted=True)  # the day after, Maya leaves: Ada, above her, approves it now
+
+    bot.clock.advance(timedelta(hours=4, minutes=10))
+    follow_up_pending_requests(deps, client)
+
+    [reminder] = [c for c in bot.slack.calls("chat.postMessage", channel="U0ADMIN") if "Reminder" in c.text]
+    heading = str(reminder.args["blocks"][0])
+    assert "waited for your approval for 1 day" not in heading, "Ada had it for four hours"
+    assert "has waited for approval for 1 day, and came to you since." in heading
