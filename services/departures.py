@@ -64,7 +64,7 @@ def follow_slack(session: Session, *, workspace: Workspace, person: SlackPerson,
 def _left(session: Session, workspace: Workspace, employee: Employee, now: datetime) -> Departure:
     employee.active, employee.left_slack_at, employee.updated_at = False, now, now
     session.flush()
-    handovers = hand_over_pending(session, workspace=workspace)
+    handovers = hand_over_pending(session, workspace=workspace, now=now)
     needs = _what_needs_hr(session, workspace, employee)
     details = {"rerouted": len(handovers), "needs": needs}
     audit.record(

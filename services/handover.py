@@ -3,7 +3,8 @@
 Run by the org import after the directory changed. A pending request or reward nomination moves
 when the person it waits on is inactive, or is no longer above the requester in the org (nor an
 admin, nor HR for rewards). It moves to the first active manager above the requester, or an
-active admin (HR for rewards) when nobody above is left. An open suggestion whose owner left, or no
+active admin (HR for rewards) when nobody above is left; a request that went up for waiting too long goes on
+up past the decider who left, never back down to whoever let it wait. An open suggestion whose owner left, or no
 longer fits the reason they hold it (services/suggestions/owners.still_fits), goes where a new one would
 (owner_for); an anonymous one goes there without anyone asking who wrote it, even when that is its author
 now (see _suggestions).
@@ -64,13 +65,14 @@ def hand_over_pending(
     session: Session,
     *,
     workspace: Workspace,
+    now: datetime,
     created_within: Window | None = None,
     waiting_on_the_inactive: bool = False,
 ) -> list[Handover]:
     """Re-route every pending item whose decider left or no longer manages the requester (only those created
     `created_within` a window, or only those waiting on someone inactive, when asked)."""
     among = Among(workspace.id, created_within, waiting_on_the_inactive)
-    moved = _resolutions(session, workspace, among) + _nominations(session, workspace, among)
+    moved = _resolutions(session, workspace, among, now) + _nominations(session, workspace, among)
     return moved + _suggestions(session, workspace, among)
 
 
@@ -80,7 +82,7 @@ def hand_over_suggestions(session: Session, *, workspace: Workspace) -> list[Han
     return _suggestions(session, workspace, Among(workspace.id))
 
 
-def hand_over_missed(session: Session, *, workspace: Workspace) -> list[Handover]:
+def hand_over_missed(session: Session, *, workspace: Workspace, now: datetime) -> list[Handover]:
     """What an org import could not hand over: an item being routed while it ran, committed after the import's
     hand-over had read the pending ones (an uncommitted row is invisible to it). Only an item begun shortly before
     the directory's last change can be one of those, so those are looked at again; and, however old, whatever still
@@ -90,8 +92,8 @@ def hand_over_missed(session: Session, *, workspace: Workspace) -> list[Handover
     moved = []
     if changed is not None:
         window = (changed - MISSED_WITHIN, changed + MISSED_WITHIN)
-        moved = hand_over_pending(session, workspace=workspace, created_within=window)
-    return moved + hand_over_pending(session, workspace=workspace, waiting_on_the_inactive=True)
+        moved = hand_over_pending(session, workspace=workspace, now=now, created_within=window)
+    return moved + hand_over_pending(session, workspace=workspace, now=now, waiting_on_the_inactive=True)
 
 
 def _suggestions(session: Session, workspace: Workspace, among: Among) -> list[Handover]:
@@ -129,7 +131,7 @@ def _still_fits(decider: Employee | None, requester: Employee, extra_roles: tupl
     return decider.role in ("admin", *extra_roles) or decider in managers_above(requester)
 
 
-def _resolutions(session: Session, workspace: Workspace, among: Among) -> list[Handover]:
+def _resolutions(session: Session, workspace: Workspace, among: Among, now: datetime) -> list[Handover]:
     moved = []
     pending = session.scalars(
         select(Resolution)
@@ -141,12 +143,21 @@ def _resolutions(session: Session, workspace: Workspace, among: Among) -> list[H
     for resolution in pending:
         if _still_fits(resolution.decider, resolution.employee, ()):
             continue
-        current = _first_active_above(resolution.employee) or _an_admin(session, workspace, resolution.employee)
+        current = _next_decider(resolution) or _an_admin(session, workspace, resolution.employee)
         if current is not None and current.id != resolution.decider_id:
             moved.append(Handover("resolution", resolution.id, resolution.employee, resolution.decider, current))
             resolution.decider = current
+            _restart_follow_ups(resolution, now)
     session.flush()
     return moved
+
+
+def _restart_follow_ups(resolution: Resolution, now: datetime) -> None:
+    """The new decider is asked now, by the hand-over's DM: it stands for the reminder the one before had, so they get
+    the full wait before the request goes up (and may go up again from them), never an escalation within the hour
+    that names them as the one who let it wait. Before any reminder, theirs comes when it was due."""
+    if resolution.reminded_at is not None:
+        resolution.reminded_at, resolution.escalated_at = now, None
 
 
 def _nominations(session: Session, workspace: Workspace, among: Among) -> list[Handover]:
@@ -175,8 +186,14 @@ def _nominations(session: Session, workspace: Workspace, among: Among) -> list[H
     return moved
 
 
-def _first_active_above(employee: Employee) -> Employee | None:
-    return next((manager for manager in managers_above(employee) if manager.active), None)
+def _next_decider(resolution: Resolution) -> Employee | None:
+    """The first active manager above the requester; for a request that went up past those below its decider (they
+    let it wait), the first active one above that decider, so it never comes back down to them."""
+    chain = managers_above(resolution.employee)
+    decider = resolution.decider
+    if resolution.escalated_at is not None and decider is not None and decider in chain:
+        chain = chain[chain.index(decider) + 1 :]
+    return next((manager for manager in chain if manager.active), None)
 
 
 def _an_admin(session: Session, workspace: Workspace, requester: Employee) -> Employee | None:

@@ -89,7 +89,7 @@ def import_org(
     session.flush()
     after = managers_of(existing.values())
     follow_moved_teams(session, workspace=workspace, before=managers_before, after=after)
-    report.handovers = hand_over_pending(session, workspace=workspace)
+    report.handovers = hand_over_pending(session, workspace=workspace, now=now)
     counts = {
         "added": len(report.added),
         "updated": len(report.updated),

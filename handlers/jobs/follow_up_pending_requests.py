@@ -2,7 +2,7 @@
 as long: remind their approver once (the nominator's allowance and the nominee's monthly most wait with them).
 First, whatever waits on someone who left or no longer fits moves on, as after an org import."""
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from slack_sdk import WebClient
 from sqlalchemy.orm import Session
@@ -37,11 +37,12 @@ def follow_up_pending_requests(deps: Deps, client: WebClient) -> None:
             resolution = follow_up.resolution
             waited_on = escape_mrkdwn(follow_up.waited_on.name) if follow_up.waited_on else "a decision"
             heading = FOLLOW_UP_HEADINGS[follow_up.kind].format(name=name_of(resolution.employee), waited_on=waited_on)
+            under = follow_up_key(session, follow_up)
             for person in follow_up.recipients:
                 outbox.enqueue(
                     session,
                     workspace=session.get_one(Workspace, resolution.workspace_id),
-                    key=f"resolution:{resolution.id}:{follow_up.kind}:{person.slack_id}",
+                    key=f"{under}{person.slack_id}",
                     method="chat.postMessage",
                     payload={
                         "channel": person.slack_id,
@@ -50,8 +51,37 @@ def follow_up_pending_requests(deps: Deps, client: WebClient) -> None:
                     },
                     now=now,
                 )
+            if follow_up.kind == "escalation" and follow_up.recipients:
+                tell_requester_who_decides(session, follow_up, now)
         remind_approvers(session, now)
     drain_outbox(deps, client)
+
+
+def follow_up_key(session: Session, follow_up: escalations.FollowUp) -> str:
+    """Where this follow-up's DMs are keyed, the recipient's id to follow. A request handed down again (an org import)
+    may go up a second time, to someone who had it before: the later ones are numbered, or theirs would never go."""
+    kind = f"resolution:{follow_up.resolution.id}:{follow_up.kind}:"
+    before = outbox.count_under(session, key_prefix=kind) if follow_up.kind == "escalation" else 0
+    return f"{kind}{before}:" if before else kind
+
+
+def tell_requester_who_decides(session: Session, follow_up: escalations.FollowUp, now: datetime) -> None:
+    """The requester was told who would decide: when it goes up, they hear who does now and how long it waited.
+    Numbered: a request handed down again (an org import) may go up a second time."""
+    resolution = follow_up.resolution
+    if not resolution.employee.active:
+        return
+    waited_on = f"for {name_of(follow_up.waited_on)} " if follow_up.waited_on else ""
+    deciders = " or ".join(name_of(person) for person in follow_up.recipients)
+    told = (
+        f"Your *{blocks.fix_words(resolution)}* has waited {duration_words(now - resolution.created_at)} {waited_on}"
+        f"without a decision, so it now goes to {deciders} to decide. I'll tell you the outcome here."
+    )
+    prefix = f"resolution:{resolution.id}:escalation-told:"
+    key = f"{prefix}{outbox.count_under(session, key_prefix=prefix) + 1}"
+    payload = {"channel": resolution.employee.slack_id, "text": told, "blocks": [text_block(told)]}
+    workspace = session.get_one(Workspace, resolution.workspace_id)
+    outbox.enqueue(session, workspace=workspace, key=key, method="chat.postMessage", payload=payload, now=now)
 
 
 def hand_over_what_waits_on_leavers(session: Session, deps: Deps, now: datetime) -> None:
@@ -60,7 +90,7 @@ def hand_over_what_waits_on_leavers(session: Session, deps: Deps, now: datetime)
     waiting on someone who left. Rather than make those requests wait for an import (seconds for a large org), each
     tick moves what the import missed, with the same rules and messages."""
     for workspace in directory.installed_workspaces(session):
-        handovers = hand_over_missed(session, workspace=workspace)
+        handovers = hand_over_missed(session, workspace=workspace, now=now)
         queue_handover_messages(session, workspace=workspace, handovers=handovers, now=now)
 
 
@@ -75,9 +105,15 @@ def remind_approvers(session: Session, now: datetime) -> None:
             request = nomination_blocks.approval_request(nomination)
             if not request["channel"]:
                 continue
-            waited = duration_words(now - nomination.created_at)
-            heading = f"⏰ *Reminder:* this has waited for your approval for {waited}."
+            heading = f"⏰ *Reminder:* {_how_long_it_waited(session, nomination.id, now - nomination.created_at)}"
             notification = f"Reminder: {request['text']}"
             payload = {**request, "text": notification, "blocks": [text_block(heading), *request["blocks"]]}
             key = f"{request_key(nomination.id)}{REMINDER_SUFFIX}"
             outbox.enqueue(session, workspace=workspace, key=key, method="chat.postMessage", payload=payload, now=now)
+
+
+def _how_long_it_waited(session: Session, nomination_id: int, waited: timedelta) -> str:
+    """Handed over since it was made (its approver left or moved), it has not waited that long for this one."""
+    if outbox.count_under(session, key_prefix=f"{request_key(nomination_id)}:handover:"):
+        return f"this has waited for approval for {duration_words(waited)}, and came to you since."
+    return f"this has waited for your approval for {duration_words(waited)}."

@@ -67,7 +67,9 @@ def _follow_up(session: Session, resolution: Resolution, wait: timedelta, now: d
     decider = resolution.decider
     if resolution.reminded_at is None and now >= resolution.created_at + wait:
         resolution.reminded_at = now
-        return FollowUp("reminder", resolution, [decider] if decider else [])
+        # One who left is reminded of nothing (Slack no longer lets them read it); their request waits for HR to name
+        # someone who can take it over, and goes to them then (services/handover.py).
+        return FollowUp("reminder", resolution, [decider] if decider and decider.active else [])
     escalate_at = max(resolution.created_at + 2 * wait, (resolution.reminded_at or now) + wait)
     if resolution.reminded_at is not None and now >= escalate_at:
         resolution.escalated_at = now

@@ -135,11 +135,13 @@ def waiting_since(
     session: Session, *, workspace: Workspace, before: datetime, unless_queued: tuple[str, str], limit: int = 200
 ) -> list[Nomination]:
     """Nominations still waiting for their approver that were made before `before`, oldest first, leaving out
-    those with a message queued under `prefix + id + suffix` (`unless_queued`: reminded already), and locked
+    those with a message queued under `prefix + id + suffix` (`unless_queued`: reminded already) and those waiting
+    on someone who left (Slack no longer lets them read it; it waits for HR to name who can approve it), and locked
     until the caller commits (a decision meanwhile waits, so no reminder follows it)."""
     prefix, suffix = unless_queued
     key = literal(prefix) + cast(Nomination.id, String) + literal(suffix)
     queued = exists().where(Delivery.idempotency_key == key)
+    approver_active = exists().where(Employee.id == Nomination.approver_id, Employee.active)
     query = (
         select(Nomination)
         .where(
@@ -147,6 +149,7 @@ def waiting_since(
             Nomination.status == "pending",
             Nomination.created_at <= before,
             ~queued,
+            approver_active,
         )
         .order_by(Nomination.created_at)
         .limit(limit)
