@@ -6,10 +6,11 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.clock import MovableClock
-from models import Suggestion, Workspace
+from models import Suggestion, SuggestionBacker, Workspace
 from services.errors import AlreadyDone
-from services.suggestions import lifecycle
+from services.suggestions import backing, lifecycle
 from services.suggestions.lifecycle import SuggestionRequest
+from tests.conftest import RunningBot
 from tests.helpers import employee, one_after_the_other, skip_unless_writers_overlap
 from tests.suggestions_helpers import load_suggestion_org
 
@@ -38,3 +39,45 @@ def test_the_same_suggestion_sent_twice_at_once_is_kept_once_and_the_second_is_t
 
     with sessions() as session:
         assert session.scalars(select(Suggestion.what)).all() == [IDEA.what]
+
+
+def test_a_me_too_clicked_as_the_owner_marks_it_done_is_told_it_is_done_and_not_counted(bot: RunningBot) -> None:
+    """Lee clicks *Me too* on the team channel's post the moment Maya marks the idea done. Done thanks the backers it
+    finds, by name, and closes the idea to backing: Lee's click must wait for Maya's and be told it is done, not be
+    counted on a closed idea behind the thanks' back (nor show the post as still open to backing)."""
+    skip_unless_writers_overlap(bot.runtime.engine)
+    load_suggestion_org(bot.sessions, bot.clock.now())
+    bot.driver.command("U0AGENT1", "/suggest", IDEA.what)
+    post = bot.slack.calls("chat.postMessage", channel="C0EAST")[-1]
+    clicked = (post.channel, str(post.response["ts"]))
+    with bot.sessions() as session:
+        suggestion_id = session.scalars(select(Suggestion.id)).one()
+
+    def maya_marks_it_done(session: Session) -> None:
+        lifecycle.set_status(
+            session,
+            workspace=session.scalars(select(Workspace)).one(),
+            suggestion_id=suggestion_id,
+            decider=employee(session, "U0MGR1"),
+            status="done",
+            note="A second reader is on the returns desk",
+            relay=None,
+            now=bot.clock.now(),
+        )
+
+    def lee_backs_it(session: Session) -> None:
+        with pytest.raises(AlreadyDone, match=f"Suggestion #{suggestion_id} is already Done"):
+            backing.back(
+                session,
+                workspace=session.scalars(select(Workspace)).one(),
+                suggestion_id=suggestion_id,
+                backer=employee(session, "U0AGENT2"),
+                clicked=clicked,
+                relay=None,
+                now=bot.clock.now(),
+            )
+
+    one_after_the_other(bot.sessions, bot.runtime.engine, maya_marks_it_done, lee_backs_it)
+
+    with bot.sessions() as session:
+        assert session.scalars(select(SuggestionBacker)).all() == [], "a backer of an idea already done"
