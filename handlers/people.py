@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from handlers.deps import Deps, deps_of
 from handlers.middleware import PERSON_LABELS
 from models import Employee, Workspace
-from services import directory, workspaces
+from services import departures, directory, workspaces
 from services.directory import Identity, SlackPerson
 from services.errors import DomainError
 from services.workspaces import scope_key
@@ -235,10 +235,4 @@ def learn_from_slack(client: WebClient, deps: Deps, employee: Employee) -> None:
     if not person.exists:
         return
     with deps.sessions.begin() as session:
-        fresh = session.get(Employee, employee.id)
-        if fresh is not None:
-            named = person.name if person.name != employee.slack_id else None
-            if directory.update_slack_profile(
-                fresh, name=named, email=person.email, tz=person.tz, now=deps.now(), guest=person.guest
-            ):
-                directory.profile_updated(session, fresh)
+        departures.learn_profile(session, employee_id=employee.id, person=person, now=deps.now())

@@ -1,4 +1,5 @@
-"""People Slack deactivates or brings back (`user_change`): the directory follows at once. Callers commit.
+"""People Slack deactivates or brings back (`user_change`), and what it says of them: the directory follows at once.
+Callers commit.
 
 Someone Slack deactivates while active here is deactivated, and what waited on them is handed over exactly as after
 an org import that removes them (services/handover.py), even the last active admin: they can no longer read Slack,
@@ -59,6 +60,21 @@ def follow_slack(session: Session, *, workspace: Workspace, person: SlackPerson,
     ):
         directory.profile_updated(session, employee)
     return None
+
+
+def learn_profile(session: Session, *, employee_id: int, person: SlackPerson, now: datetime) -> None:
+    """Fill what the directory lacks of a person from what Slack says (`users.info`), on their row as it is now:
+    held until the caller commits (FOR NO KEY UPDATE), so an org import writing them meanwhile is waited for, and
+    its values, which win, are the ones kept, not overwritten with Slack's read before."""
+    held = select(Employee).where(Employee.id == employee_id).with_for_update(of=Employee, key_share=True)
+    employee = session.scalar(held)
+    if employee is None:
+        return
+    named = person.name if person.name != employee.slack_id else None
+    if directory.update_slack_profile(
+        employee, name=named, email=person.email, tz=person.tz, now=now, guest=person.guest
+    ):
+        directory.profile_updated(session, employee)
 
 
 def _left(session: Session, workspace: Workspace, employee: Employee, now: datetime) -> Departure:

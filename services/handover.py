@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from models import Employee, Nomination, Resolution, Suggestion, Workspace
+from models import Employee, Nomination, PolicyVersion, Resolution, Suggestion, Workspace
 from models.suggestion import CLOSED_STATUSES
 from services import directory
 from services.directory import managers_above
@@ -87,13 +87,24 @@ def hand_over_missed(session: Session, *, workspace: Workspace, now: datetime) -
     hand-over had read the pending ones (an uncommitted row is invisible to it). Only an item begun shortly before
     the directory's last change can be one of those, so those are looked at again; and, however old, whatever still
     waits on someone inactive: any later change of anyone (a name or time zone from Slack) moves that window past an
-    item, when no tick ran within the hour (the bot down, a new leader), and it would wait on someone who left."""
+    item, when no tick ran within the hour (the bot down, a new leader), and it would wait on someone who left. So
+    too an idea sent while a policy load named another owner for it."""
     changed = session.scalar(select(func.max(Employee.updated_at)).where(Employee.workspace_id == workspace.id))
     moved = []
     if changed is not None:
         window = (changed - MISSED_WITHIN, changed + MISSED_WITHIN)
         moved = hand_over_pending(session, workspace=workspace, now=now, created_within=window)
+    moved += _suggestions_missed_by_the_policy_load(session, workspace)
     return moved + hand_over_pending(session, workspace=workspace, now=now, waiting_on_the_inactive=True)
+
+
+def _suggestions_missed_by_the_policy_load(session: Session, workspace: Workspace) -> list[Handover]:
+    """A policy load naming another owner hands over the open ideas it can see (`hand_over_suggestions`), not one
+    being sent meanwhile: those begun shortly before the latest version was loaded are looked at again."""
+    loaded = session.scalar(select(func.max(PolicyVersion.loaded_at)).where(PolicyVersion.workspace_id == workspace.id))
+    if loaded is None:
+        return []
+    return _suggestions(session, workspace, Among(workspace.id, (loaded - MISSED_WITHIN, loaded + MISSED_WITHIN)))
 
 
 def _suggestions(session: Session, workspace: Workspace, among: Among) -> list[Handover]:

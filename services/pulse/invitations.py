@@ -2,7 +2,7 @@
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 
 from models import Employee, PulseReceipt, PulseRound, Workspace
@@ -65,11 +65,32 @@ def due_reminders(session: Session, *, workspace: Workspace, now: datetime) -> l
         )
         .order_by(Employee.id)
     )
-    due = []
+    due = {}
     for receipt, person in session.execute(query):
         asked = max(opens_for(pulse_round, person), receipt.invited_at)  # late (joined since, or the bot was down)
         if asked + timedelta(hours=pulse_round.reminder_hours) <= now:
-            receipt.reminded_at = now
-            due.append(Invitation(pulse_round, person, reminder=True))
-    session.flush()
-    return due
+            due[receipt.id] = person
+    reminded = _mark_reminded(session, list(due), now)
+    return [
+        Invitation(pulse_round, person, reminder=True) for receipt_id, person in due.items() if receipt_id in reminded
+    ]
+
+
+_MARK_REMINDED = (
+    update(PulseReceipt)
+    .where(PulseReceipt.id.in_(bindparam("receipts", expanding=True)))
+    .where(PulseReceipt.answered.is_(False), PulseReceipt.reminded_at.is_(None))
+    .values(reminded_at=bindparam("now"))
+    .returning(PulseReceipt.id)
+    .execution_options(synchronize_session=False)
+)
+
+
+def _mark_reminded(session: Session, receipts: list[int], now: datetime) -> set[int]:
+    """The receipts this marked reminded: not one whose person answered (or another tick reminded) since it was read.
+    An answer being saved holds its receipt, so this waits for it and then finds the person answered."""
+    marked: set[int] = set()
+    for start in range(0, len(receipts), RECEIPTS_A_STATEMENT):
+        chunk = receipts[start : start + RECEIPTS_A_STATEMENT]
+        marked.update(session.scalars(_MARK_REMINDED, {"receipts": chunk, "now": now}))
+    return marked

@@ -57,7 +57,8 @@ def back(
 
 def _seen(session: Session, workspace: Workspace, suggestion_id: int, clicked: Message | None) -> Suggestion:
     """The suggestion, if `clicked` is its channel post; else the words a suggestion that never was gets."""
-    suggestion = find(session, workspace, suggestion_id)  # or the words a suggestion that never was gets
+    # Shared-locked: a status change meanwhile waits (Done thanks this backer), or is waited for (and this is refused).
+    suggestion = find(session, workspace, suggestion_id, shared=True)  # or the words a suggestion that never was gets
     if clicked not in outbox.sent_messages(session, key_prefix=channel_posts_key(suggestion_id)):
         raise NotFound(f"There is no suggestion #{suggestion_id} here.")
     return suggestion

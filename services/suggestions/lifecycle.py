@@ -175,10 +175,13 @@ def is_author(suggestion: Suggestion, employee: Employee, relay: Relay | None) -
     return relay is not None and relay.matches(suggestion.author_token, suggestion.workspace_id, employee.id)
 
 
-def find(session: Session, workspace: Workspace, suggestion_id: int, *, lock: bool = False) -> Suggestion:
+def find(
+    session: Session, workspace: Workspace, suggestion_id: int, *, lock: bool = False, shared: bool = False
+) -> Suggestion:
+    """`lock`: held until the caller commits; `shared`: held against a change of status only (backers share it)."""
     query = select(Suggestion).where(Suggestion.id == suggestion_id)
-    if lock:
-        query = query.with_for_update(of=Suggestion.__table__)
+    if lock or shared:
+        query = query.with_for_update(read=not lock, of=Suggestion.__table__)
     suggestion = session.scalar(query)
     if suggestion is None or suggestion.workspace_id != workspace.id:
         left = suggestion is not None and org_takeover.left_behind(session, Suggestion, suggestion_id, workspace.id)

@@ -13,9 +13,19 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.clock import MovableClock
 from handlers.jobs.run_pulse_rounds import run_pulse_rounds
 from handlers.pulse_invitations import queue_invitations
-from models import Delivery, PulseComment, PulseReceipt, PulseRelay, PulseReply, PulseRound, Workspace
+from models import (
+    Delivery,
+    PulseComment,
+    PulseQuestion,
+    PulseReceipt,
+    PulseRelay,
+    PulseReply,
+    PulseRound,
+    Workspace,
+)
 from services.errors import AlreadyDone
 from services.pulse import relay as pulse_relay
+from services.pulse.answers import record_answer
 from services.pulse.closing import close_round
 from services.pulse.relay import RELAY_DELAY_MINUTES
 from services.pulse.rounds import invitable, start_round
@@ -205,3 +215,38 @@ def invitations(session: Session, workspace: Workspace) -> list[str]:
 
 def in_team(session: Session, team_id: str) -> Workspace:
     return session.scalars(select(Workspace).where(Workspace.slack_team_id == team_id)).one()
+
+
+def test_someone_answering_as_the_reminder_tick_runs_gets_no_reminder(bot: RunningBot) -> None:
+    """Dee answers the moment her reminder falls due and the tick reads who has not answered: the tick must wait for
+    her answer and leave her out, not remind her a moment after she answered (the one reminder is for those who
+    have not)."""
+    skip_unless_writers_overlap(bot.runtime.engine)
+    load_pulse_org(bot.sessions, bot.clock.now())
+    with bot.sessions.begin() as session:
+        start_round(session, workspace=workspace_of(session), by=None, actor="cli", now=bot.clock.now())
+        queue_invitations(session, workspace=workspace_of(session), now=bot.clock.now())
+    bot.clock.advance(timedelta(hours=24))
+
+    def dee_answers(session: Session) -> None:
+        question_id = session.scalars(select(PulseQuestion.id).order_by(PulseQuestion.position)).first()
+        assert question_id is not None
+        dee = employee(session, "U0A04")
+        record_answer(
+            session,
+            workspace=workspace_of(session),
+            employee=dee,
+            question_id=question_id,
+            value=4,
+            now=bot.clock.now(),
+        )
+
+    def tick(session: Session) -> None:
+        queue_invitations(session, workspace=workspace_of(session), now=bot.clock.now())
+
+    one_after_the_other(bot.sessions, bot.runtime.engine, dee_answers, tick)
+
+    with bot.sessions() as session:
+        reminded = session.scalars(select(Delivery.idempotency_key).where(Delivery.idempotency_key.like("%reminder%")))
+        assert [key for key in reminded if key.endswith(":U0A04")] == [], "reminded a moment after answering"
+        assert len(session.scalars(select(PulseReceipt).where(PulseReceipt.reminded_at.is_not(None))).all()) == 19

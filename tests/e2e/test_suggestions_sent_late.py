@@ -39,3 +39,28 @@ def test_the_channel_post_on_its_way_as_the_owner_answers_not_doing_lands_showin
     shown = ready.slack.message(str(post.response["channel"]), str(post.response["ts"]))
     assert "suggestion_back" not in str(shown["blocks"]), "a live Me too on a suggestion already closed"
     assert "Not doing" in str(shown["blocks"])
+
+
+def test_a_me_too_whose_update_lands_after_the_owner_marks_it_done_leaves_the_post_showing_done(
+    ready: RunningBot,
+) -> None:
+    """Lee's *Me too* is saved just before Maya marks the idea done, but its update of the channel post reaches Slack
+    after hers: the post must end showing it done (Lee among its backers), not open again with a live Me too."""
+    ready.driver.command("U0AGENT1", "/suggest", "a second card reader at returns")
+    [card] = ready.slack.calls("chat.postMessage", channel="U0MGR1")
+    [post] = ready.slack.calls("chat.postMessage", channel="C0EAST")
+    lees_update_at_the_door = ready.slack.pause("chat.update", channel="C0EAST")
+
+    ready.driver.post_payload(ready.driver.click_payload("U0AGENT2", post, "suggestion_back"), settle=False)
+    lees_update_at_the_door.wait_until_arrived()
+    ready.driver.post_payload(ready.driver.click_payload("U0MGR1", card, "suggestion_done"), settle=False)
+    [opened] = ready.slack.wait_for("views.open")
+    note = {"note": "A second reader is on the returns desk"}
+    ready.driver.post_payload(ready.driver.submit_payload("U0MGR1", opened.args["view"], note), settle=False)
+    ready.slack.wait_for("chat.update", lambda call: call.channel == "C0EAST")  # Maya's, while Lee's waits
+    lees_update_at_the_door.release()
+    ready.driver.settle()
+
+    shown = ready.slack.message(str(post.response["channel"]), str(post.response["ts"]))
+    assert "suggestion_back" not in str(shown["blocks"]), "a live Me too on a suggestion already done"
+    assert "Done" in str(shown["blocks"]) and "1 colleague" in str(shown["blocks"])
