@@ -14,7 +14,7 @@ from typing import Any, Literal
 
 from sqlalchemy.orm import Session
 
-from handlers.blocks import pulse_results as result_blocks
+from handlers.blocks import pulse_relay as relay_blocks
 from handlers.delivery import OUR_OWN
 from handlers.deps import Deps
 from models import Workspace
@@ -63,7 +63,7 @@ def queue_relayed(
 def on_its_way(kind: Kind) -> str:
     """What the sender is told once their message is queued: when it arrives, and why not at once."""
     low, high = RELAY_DELAY_MINUTES
-    return result_blocks.relay_on_its_way(kind, READER[kind], low, high)
+    return relay_blocks.relay_on_its_way(kind, READER[kind], low, high)
 
 
 def queue_not_delivered(session: Session, sends: list[tuple[Claimed, SendOutcome]], *, now: datetime) -> int:
@@ -79,7 +79,7 @@ def queue_not_delivered(session: Session, sends: list[tuple[Claimed, SendOutcome
         kind: Kind = "reply" if note["kind"] == "reply" else "answer"
         if kind == "reply":
             pulse_relay.withdraw_reply(session, reply_id=int(note["reply"]))
-        notice = {**result_blocks.relay_not_delivered(kind, READER[kind], str(note["text"])), "channel": note["sender"]}
+        notice = {**relay_blocks.relay_not_delivered(kind, READER[kind], str(note["text"])), "channel": note["sender"]}
         workspace = session.get_one(Workspace, delivery.workspace_id)
         key = f"{delivery.idempotency_key}{NOT_DELIVERED}"
         told += outbox.enqueue(session, workspace=workspace, key=key, method=POST, payload=notice, now=now)
