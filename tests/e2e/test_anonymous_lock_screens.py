@@ -5,8 +5,10 @@ opened, says all of it."""
 
 from bot.fakeslack import Call
 from handlers.blocks import pulse_results as result_blocks
+from handlers.blocks.kit import PRIVATE_NOTICE
 from handlers.jobs.drain_outbox import drain_outbox
 from tests.conftest import RunningBot
+from tests.e2e.test_anonymous_errors import failing
 from tests.e2e.test_people_leaving import reimport
 from tests.e2e.test_pulse_relay import after_the_relay_delay, commented_round, reply_from_results
 from tests.e2e.test_suggestions_anonymous import suggest_anonymously
@@ -67,3 +69,15 @@ def test_a_reply_to_an_anonymous_comment_does_not_say_so_in_its_authors_notifica
     assert len(shown) == 2, shown
     for text in shown:
         assert "repl" not in text.lower() and "comment" not in text.lower() and "answer" not in text.lower(), text
+
+
+def test_an_error_told_to_an_anonymous_ideas_author_in_a_dm_does_not_say_so_in_its_notification(
+    bot: RunningBot,
+) -> None:
+    load_suggestion_org(bot.sessions, bot.clock.now())
+    with failing(bot, "UPDATE deliveries"):
+        suggest_anonymously(bot)
+
+    [told] = [call for call in bot.slack.calls("chat.postMessage", channel=AUTHOR) if "went wrong" in call.text]
+    assert "Your suggestion was sent anonymously, but then something went wrong" in told.text
+    assert told.args["text"] == PRIVATE_NOTICE
