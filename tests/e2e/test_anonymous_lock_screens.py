@@ -3,10 +3,17 @@ text. An anonymous suggestion's number is posted for the whole team to see, and 
 replied to; a notification naming either on one person's screen would say who sent it. The message itself, once
 opened, says all of it."""
 
+import io
+import logging
+
+from sqlalchemy import select
+
 from bot.fakeslack import Call
+from bot.logs import configure_logging
 from handlers.blocks import pulse_results as result_blocks
 from handlers.blocks.kit import PRIVATE_NOTICE
 from handlers.jobs.drain_outbox import drain_outbox
+from models import Delivery
 from tests.conftest import RunningBot
 from tests.e2e.test_anonymous_errors import failing
 from tests.e2e.test_people_leaving import reimport
@@ -81,3 +88,27 @@ def test_an_error_told_to_an_anonymous_ideas_author_in_a_dm_does_not_say_so_in_i
     [told] = [call for call in bot.slack.calls("chat.postMessage", channel=AUTHOR) if "went wrong" in call.text]
     assert "Your suggestion was sent anonymously, but then something went wrong" in told.text
     assert told.args["text"] == PRIVATE_NOTICE
+
+
+def test_a_dm_slack_refuses_for_good_to_an_anonymous_ideas_author_leaves_no_trace_in_the_log_or_the_outbox(
+    bot: RunningBot,
+) -> None:
+    """Slack refuses a DM for good because of its reader (they left): a failed row or a log line dated with the idea's
+    status change would say its author is whoever left the team by then."""
+    load_suggestion_org(bot.sessions, bot.clock.now())
+    suggest_anonymously(bot)
+    [card] = bot.slack.calls("chat.postMessage", channel="U0MGR1")
+    stream = io.StringIO()
+    configure_logging(logging.DEBUG, stream=stream)
+    try:
+        bot.slack.fail("chat.postMessage", error="user_not_found", channel=AUTHOR)
+        bot.driver.click("U0MGR1", card, "suggestion_planned")
+        drain_outbox(bot.runtime.deps, bot.runtime.sender_client)
+    finally:
+        configure_logging(logging.WARNING)
+
+    assert not [call for call in bot.slack.calls("chat.postMessage", channel=AUTHOR) if "plans to do" in call.text]
+    with bot.sessions() as session:
+        rows = session.scalars(select(Delivery).where(Delivery.idempotency_key.startswith("suggestion:1:"))).all()
+        assert {(row.status, row.last_error) for row in rows} == {("sent", None)}
+    assert "user_not_found" not in stream.getvalue() and "suggestion:1" not in stream.getvalue()
