@@ -14,7 +14,6 @@ from slack_sdk.errors import SlackApiError
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from handlers.anonymous_requests import sent_anonymously
 from handlers.blocks.kit import PRIVATE_NOTICE, plain, text_block
 from handlers.delivery import retry_after_seconds
 from handlers.deps import deps_of
@@ -83,7 +82,7 @@ def handle_error(
     request nothing listens to is acknowledged (handlers/unhandled.py)."""
     if isinstance(error, BoltUnhandledRequestError):
         return answer_unhandled(body)
-    anonymous = (context is not None and bool(context.get(ANONYMOUS_REQUEST))) or sent_anonymously(body)
+    anonymous = context is not None and bool(context.get(ANONYMOUS_REQUEST))
     return _handled(error, body, respond, response, context, client, anonymous=anonymous)
 
 
