@@ -30,7 +30,8 @@ from slack_sdk.webhook import WebhookClient
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.startup import first_line
-from handlers.errors import DATABASE_DOWN, apology_view, form_apology
+from handlers.anonymous_requests import sent_anonymously
+from handlers.errors import DATABASE_DOWN, DATABASE_DOWN_ANONYMOUS, apology_view, form_apology
 
 log = logging.getLogger("latitude.requests")
 
@@ -54,12 +55,12 @@ def database_down(body: bytes, error: SQLAlchemyError, *, clients: "ApologyClien
     """`clients`: a token to open the apology with, for a click that has no `response_url`."""
     ref = secrets.token_hex(4)
     log.error("[ref %s] the database is out of reach or busy: %s", ref, first_line(error))
-    apology = DATABASE_DOWN.format(ref=ref)
     why = f"database out of reach [ref {ref}]"
     form = dict(parse_qsl(body.decode("utf-8", "replace")))
     if "command" in form:
-        return Answer(200, why, apology)
+        return Answer(200, why, DATABASE_DOWN.format(ref=ref))
     payload = _interaction(form)
+    apology = DATABASE_DOWN_ANONYMOUS if sent_anonymously(payload) else DATABASE_DOWN.format(ref=ref)
     if payload.get("type") == "view_submission":
         answer = form_apology(payload.get("view") or {}, apology)
         where = "in" if answer["response_action"] == "errors" else "over"

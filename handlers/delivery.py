@@ -205,7 +205,7 @@ def send(client: WebClient, delivery: Claimed, relay: Relay | None = None) -> Se
             return SendOutcome(ok=True, result={})
         response = client.api_call(delivery.method, json=payload)
     except SlackApiError as error:
-        return _refused(delivery, error)
+        return _refused(delivery, error, sealed=sealed)
     except (OSError, SlackClientError) as error:
         log.warning("delivery %s: Slack %s unreachable: %s", logged_key(delivery), delivery.method, error)
         return SendOutcome(ok=False, error="connection_error")
@@ -213,7 +213,7 @@ def send(client: WebClient, delivery: Claimed, relay: Relay | None = None) -> Se
     return SendOutcome(ok=True, result={} if sealed else {key: data[key] for key in ("channel", "ts") if key in data})
 
 
-def _refused(delivery: Claimed, error: SlackApiError) -> SendOutcome:
+def _refused(delivery: Claimed, error: SlackApiError, *, sealed: bool = False) -> SendOutcome:
     response = error.response
     code = str(response.get("error", "unknown_error"))
     if response.status_code == 429:
@@ -222,9 +222,21 @@ def _refused(delivery: Claimed, error: SlackApiError) -> SendOutcome:
         log.warning("delivery %s: Slack refused the token (%s): it waits for a new one", logged_key(delivery), code)
         return SendOutcome(ok=False, error=TOKEN_UNAVAILABLE, retry_after=TOKEN_RETRY_SECONDS)
     permanent = response.status_code < 500 and code not in TRANSIENT_ERRORS
+    if permanent and sealed:
+        return _refused_to_someone_anonymous(delivery)
     level = logging.ERROR if permanent else logging.WARNING
     log.log(level, "delivery %s: Slack %s %s: %s", logged_key(delivery), delivery.method, _verdict(permanent), code)
     return SendOutcome(ok=False, error=code, permanent=permanent)
+
+
+def _refused_to_someone_anonymous(delivery: Claimed) -> SendOutcome:
+    """Slack refuses a DM for good because of its reader (they left, their DM is closed): dated beside the change it
+    told of (an anonymous idea's new status), a log line or a failed row would say its author is whoever left by then.
+    So nothing is logged, and it is recorded as done; one relayed between a comment's author and a manager is given up,
+    for handlers/pulse_relay_outbox.py, and its row goes with the relay."""
+    if any(key.startswith(OUR_OWN) for key in delivery.payload):
+        return SendOutcome(ok=False, error="refused", permanent=True)
+    return SendOutcome(ok=True, result={})
 
 
 def retry_after_seconds(response: SlackResponse) -> float:

@@ -14,7 +14,7 @@ from slack_sdk.errors import SlackApiError
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from handlers.blocks.kit import plain, text_block
+from handlers.blocks.kit import PRIVATE_NOTICE, plain, text_block
 from handlers.delivery import retry_after_seconds
 from handlers.deps import deps_of
 from handlers.early_answers import command_answer, json_answer
@@ -199,13 +199,18 @@ def _tell_in_a_dm(
     their comment was saved. Without such a round (an anonymous suggestion), under one that is deleted once an hour
     old, sent or not (services/anonymous_dms.py)."""
     try:
-        client.chat_postMessage(channel=user_id, text=told)
+        client.chat_postMessage(channel=user_id, **_error_dm(told, anonymous))
     except SlackApiError as error:
         wait = _wait_asked(error)
         if wait is None or context is None or not _queued(context, user_id, told, ref, wait, anonymous):
             log.warning("[ref %s] could not tell the user about the error", ref)
     except Exception:
         log.warning("[ref %s] could not tell the user about the error", ref)
+
+
+def _error_dm(told: str, anonymous: bool) -> dict[str, Any]:
+    """An anonymous sender's notification says nothing of what they sent (kit.PRIVATE_NOTICE)."""
+    return {"text": PRIVATE_NOTICE, "blocks": [text_block(told)]} if anonymous else {"text": told}
 
 
 def _wait_asked(error: SlackApiError) -> float | None:
@@ -225,7 +230,7 @@ def _queued(context: BoltContext, user_id: str, told: str, ref: str, wait: float
         if workspace is None or addressed is None:
             return False
         key, channel = addressed
-        payload = {"channel": channel, "text": told}
+        payload = {"channel": channel, **_error_dm(told, anonymous)}
         send_at = now + timedelta(seconds=wait)
         outbox.enqueue(
             session, workspace=workspace, key=key, method="chat.postMessage", payload=payload, now=now, send_at=send_at

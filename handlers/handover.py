@@ -143,7 +143,11 @@ def _queue_suggestion_handover(
             f"Your suggestion #{suggestion.id} now goes to {goes_to}: "
             "the person it was with has left or no longer answers it."
         )
-        payload = {"channel": author, "text": told, "blocks": [text_block(told)]}
+        payload = {
+            "channel": author,
+            "text": suggestion_blocks.to_the_author(suggestion, told),
+            "blocks": [text_block(told)],
+        }
         messages.append((f"suggestion:{suggestion.id}:told-moved:{number}", "chat.postMessage", payload))
     for key, method, payload in messages:
         outbox.enqueue(session, workspace=workspace, key=key, method=method, payload=payload, now=now)

@@ -1,5 +1,10 @@
-"""Relayed pulse messages in the outbox: each waits a random few minutes, its recipient sealed; one Slack refuses
-for good is told to its sender, sealed too, with their text (a refused reply is withdrawn: there is nothing to answer).
+"""Relayed pulse messages in the outbox: each waits a random few minutes, its recipient sealed; one the outbox gives
+up on is told to its sender, sealed too, with their text (a reply it gives up on is withdrawn: there is nothing to
+answer), except a reply Slack refuses for good, which is withdrawn without a word.
+
+Slack refuses a DM for good because of its reader (they left, their DM with the app is closed): a manager told their
+reply did not reach the comment's author would know the comment is by whoever left the team since. Unanswered, it
+is to them as any reply its author chose not to answer.
 
 A reply that reached its reader the moment its manager sent it would light up one phone on the floor while the
 manager watched; an answer that reached the manager the moment its author sent it would do the same the other way.
@@ -14,7 +19,7 @@ from typing import Any, Literal
 
 from sqlalchemy.orm import Session
 
-from handlers.blocks import pulse_results as result_blocks
+from handlers.blocks import pulse_relay as relay_blocks
 from handlers.delivery import OUR_OWN
 from handlers.deps import Deps
 from models import Workspace
@@ -63,13 +68,14 @@ def queue_relayed(
 def on_its_way(kind: Kind) -> str:
     """What the sender is told once their message is queued: when it arrives, and why not at once."""
     low, high = RELAY_DELAY_MINUTES
-    return result_blocks.relay_on_its_way(kind, READER[kind], low, high)
+    return relay_blocks.relay_on_its_way(kind, READER[kind], low, high)
 
 
 def queue_not_delivered(session: Session, sends: list[tuple[Claimed, SendOutcome]], *, now: datetime) -> int:
     """For each relayed message in `sends` that the outbox gave up on, a notice to its sender (sealed, due now,
     under the same key prefix) with their text, and a refused reply withdrawn; returns how many notices."""
     relayed = {delivery.id: delivery for delivery, outcome in sends if not outcome.ok and RELAYED in delivery.payload}
+    refused = {delivery.id for delivery, outcome in sends if outcome.permanent}
     if not relayed:
         return 0
     told = 0
@@ -79,7 +85,9 @@ def queue_not_delivered(session: Session, sends: list[tuple[Claimed, SendOutcome
         kind: Kind = "reply" if note["kind"] == "reply" else "answer"
         if kind == "reply":
             pulse_relay.withdraw_reply(session, reply_id=int(note["reply"]))
-        notice = {**result_blocks.relay_not_delivered(kind, READER[kind], str(note["text"])), "channel": note["sender"]}
+            if delivery_id in refused:
+                continue
+        notice = {**relay_blocks.relay_not_delivered(kind, READER[kind], str(note["text"])), "channel": note["sender"]}
         workspace = session.get_one(Workspace, delivery.workspace_id)
         key = f"{delivery.idempotency_key}{NOT_DELIVERED}"
         told += outbox.enqueue(session, workspace=workspace, key=key, method=POST, payload=notice, now=now)

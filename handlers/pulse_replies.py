@@ -14,6 +14,7 @@ from slack_sdk import WebClient
 
 from handlers import payload
 from handlers import pulse_relay_outbox as relay_outbox
+from handlers.blocks import pulse_relay as relay_blocks
 from handlers.blocks import pulse_results as result_blocks
 from handlers.blocks.kit import field_errors
 from handlers.deps import deps_of
@@ -99,7 +100,7 @@ def submit_reply(ack: Ack, body: dict[str, Any], view: dict[str, Any], context: 
                 relay_key=deps.relay_key,
                 now=now,
             )
-            message = result_blocks.reply_to_author(relayed, manager.name)
+            message = relay_blocks.reply_to_author(relayed, manager.name)
             relay_outbox.queue_relayed(
                 session,
                 deps,
@@ -138,7 +139,7 @@ def submit_answer_reply(ack: Ack, body: dict[str, Any], view: dict[str, Any], co
                 deps,
                 workspace=identity.workspace,
                 relayed=relayed,
-                message=result_blocks.answer_to_manager(relayed),
+                message=relay_blocks.answer_to_manager(relayed),
                 sender=identity.employee.slack_id,
                 kind="answer",
                 now=now,

@@ -125,7 +125,9 @@ def decide(
             method="chat.postMessage",
             payload={
                 "channel": author,
-                "text": f"Your suggestion #{suggestion.id}: {lifecycle.STATUS_WORDS[status]}",
+                "text": blocks.to_the_author(
+                    suggestion, f"Your suggestion #{suggestion.id}: {lifecycle.STATUS_WORDS[status]}"
+                ),
                 "blocks": blocks.status_for_author(suggestion, decider.name),
             },
         )

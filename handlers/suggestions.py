@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from handlers import payload
 from handlers.blocks import suggestion_lists
 from handlers.blocks import suggestions as blocks
-from handlers.blocks.kit import Block, field_errors
+from handlers.blocks.kit import Block, field_errors, text_block
 from handlers.commands import Usage, is_help
 from handlers.delivery import Outgoing, queue, send_now
 from handlers.deps import Deps, deps_of
@@ -151,10 +151,11 @@ def told_sent(suggestion: Suggestion) -> Outgoing:
     """The form's answer, a DM to its author (sealed when anonymous), queued with the suggestion after the owner's
     card: one Slack refuses just then is sent by the background sender, never lost and never sent twice."""
     author = suggestion.author.slack_id if suggestion.author is not None else suggestion.author_seal
+    said = confirmation(suggestion)
     return Outgoing(
         key=f"suggestion:{suggestion.id}:sent",
         method="chat.postMessage",
-        payload={"channel": author, "text": confirmation(suggestion)},
+        payload={"channel": author, "text": blocks.to_the_author(suggestion, said), "blocks": [text_block(said)]},
     )
 
 

@@ -25,6 +25,10 @@ LABEL_TEXT = 2000
 QUOTE_TEXT = 2900
 """A quote with a short heading before it still fits a section."""
 FIELD_ERROR_TEXT = 300
+PRIVATE_NOTICE = "You have a new message from Latitude."
+"""The notification text of a DM to someone anonymous about what they sent: a lock screen, a banner or a shared
+screen shows it, and an anonymous idea's number (posted for the team) or "a reply to your comment" (the manager knows
+which) would say there whose it is. The message itself says all once opened."""
 MESSAGE_TEXT = 10_000
 """Characters of text a message's blocks may hold in all. Slack refuses a message whose blocks hold about 12,000
 (`msg_blocks_too_long`, a limit its Block Kit reference leaves out: bot/fakeslack/blockkit.py cites the reports);

@@ -19,7 +19,7 @@ from handlers.blocks.kit import (
 )
 from handlers.blocks.pulse import question_words
 from services.pulse.anonymity import HIDDEN_REASON
-from services.pulse.relay import AnswerTo, Relayed
+from services.pulse.relay import AnswerTo
 from services.pulse.results import QuestionResult, SubTeam, TeamResults
 from services.pulse.trees import ORG
 from services.text import escape_mrkdwn, plural, truncate
@@ -214,58 +214,6 @@ def parse_answer_value(value: str) -> AnswerTo:
 
 
 YOUR_COMMENT = "Your comment:\n"
-
-
-def reply_to_author(relayed: Relayed, manager_name: str) -> dict[str, Any]:
-    """The DM to a comment's author: their manager's reply. The manager does not know who receives it."""
-    text = f"{escape_mrkdwn(manager_name)} replied to your anonymous pulse comment. They don't know it's you."
-    return {
-        "text": text,
-        "blocks": [
-            text_block(text),
-            text_block(f"{YOUR_COMMENT}{quote(relayed.comment)}"),
-            text_block(f"Their reply:\n{quote(relayed.text)}"),
-            {
-                "type": "actions",
-                "elements": [button(ANSWER_REPLY_ACTION, "Answer anonymously", answer_value(_answer_to(relayed)))],
-            },
-        ],
-    }
-
-
-def relay_on_its_way(what: str, to: str, low: int, high: int) -> str:
-    """What the sender of `what` (a reply, an answer) sees once it is queued: when it arrives, and why not at once."""
-    return (
-        f"Your {what} is on its way to {to}. It arrives at a random moment {low} to {high} minutes from now, "
-        "so that nobody can tell who received it by watching who looks at their phone."
-    )
-
-
-def relay_not_delivered(what: str, to: str, text: str) -> dict[str, Any]:
-    """The DM to whoever sent `what` (a reply, an answer) that Slack refused for good, with their text; a reply
-    refused is withdrawn, so nobody is left holding an answer button for it."""
-    said = f"Slack would not deliver your {what} to {to}, so it was not sent."
-    if what == "reply":
-        said += " It is withdrawn: there is nothing for them to answer."
-    return {"text": said, "blocks": [text_block(said), text_block(f"Your {what}:\n{quote(text)}")]}
-
-
-def answer_to_manager(relayed: Relayed) -> dict[str, Any]:
-    """The DM back to the manager: the author's answer, anonymous."""
-    text = "The author of an anonymous pulse comment answered your reply."
-    return {
-        "text": text,
-        "blocks": [
-            text_block(text),
-            text_block(f"The comment:\n{quote(relayed.comment)}"),
-            text_block(f"Their answer:\n{quote(relayed.text)}"),
-            {"type": "actions", "elements": [button(REPLY_ACTION, "Reply", str(relayed.comment_id))]},
-        ],
-    }
-
-
-def _answer_to(relayed: Relayed) -> AnswerTo:
-    return AnswerTo(relayed.reply_id, relayed.round_id)
 
 
 def _hidden_reason(results: TeamResults) -> str:

@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from handlers.blocks.kit import (
+    PRIVATE_NOTICE,
     Block,
     button,
     context_block,
@@ -114,6 +115,11 @@ def parse_suggest_modal(values: dict[str, Any]) -> SuggestionRequest:
         resolution_id=int(resolution) if resolution and resolution.isdigit() else None,
         anonymous=bool(state(ANONYMOUS).get("selected_options")),
     )
+
+
+def to_the_author(suggestion: Suggestion, text: str) -> str:
+    """A DM to the author's notification text: for an anonymous idea, nothing of it (kit.PRIVATE_NOTICE)."""
+    return PRIVATE_NOTICE if suggestion.anonymous else text
 
 
 def author_label(suggestion: Suggestion) -> str:

@@ -1,6 +1,7 @@
 """Pulse messages sent straight to Slack that Slack refuses are told to whoever sent them, never silently lost: the
 questions `/pulse` resends, a manager's reply to an anonymous comment and the author's answer, which the outbox
-sends after the relay's random wait."""
+sends after the relay's random wait. Except a reply Slack refuses for good because of its reader: telling the
+manager would say who wrote the comment."""
 
 import logging
 from datetime import timedelta
@@ -41,21 +42,39 @@ def deliveries(bot: RunningBot) -> list[Delivery]:
         return list(session.scalars(select(Delivery).order_by(Delivery.id)))
 
 
-def test_a_reply_slack_refuses_for_good_is_withdrawn_and_comes_back_to_the_manager_with_its_text(
-    bot: RunningBot,
+@pytest.mark.parametrize("refusal", ["user_not_found", "channel_not_found"])
+def test_a_reply_slack_refuses_for_good_is_withdrawn_without_telling_the_manager_anything_of_its_author(
+    bot: RunningBot, refusal: str
 ) -> None:
+    """Slack refuses a DM for good because of its reader (they left, their DM is closed): "not delivered" would tell
+    the manager that the comment is by whoever left the team since. So it is to them as a reply left unanswered."""
     commented_round(bot)
     reply_from_results(bot, "U0MGR1", REPLY, delivered=False)
-    bot.slack.fail("chat.postMessage", error="channel_not_found", channel="U0A01")
+    bot.slack.fail("chat.postMessage", error=refusal, channel="U0A01")
 
     after_the_relay_delay(bot)
+    drain_after(bot, 60)
 
     assert all(REPLY not in call.text for call in bot.slack.messages_to("U0A01"))
     assert replies(bot) == [], "the author never got it: there is no conversation to answer"
+    assert bot.slack.messages_to("U0MGR1") == []
+    assert all("U0A01" not in str(delivery.payload) for delivery in deliveries(bot))
+
+
+def test_a_reply_slack_gives_no_answer_for_is_told_to_the_manager_once_the_outbox_gives_up(bot: RunningBot) -> None:
+    """Slack out of reach for every message says nothing of the reader: the manager is told it was not sent."""
+    commented_round(bot)
+    reply_from_results(bot, "U0MGR1", REPLY, delivered=False)
+    bot.slack.fail("chat.postMessage", status=503, channel="U0A01", times=1000)
+
+    after_the_relay_delay(bot)
+    for _ in range(10):
+        drain_after(bot, 3600)
+
+    assert replies(bot) == []
     [told] = bot.slack.messages_to("U0MGR1")
     assert "Slack would not deliver your reply to the comment's author, so it was not sent." in told.text
     assert "It is withdrawn" in told.text and REPLY in told.text
-    assert all("U0A01" not in str(delivery.payload) for delivery in deliveries(bot))
 
 
 def test_a_reply_slack_did_not_answer_is_sent_again_later(bot: RunningBot) -> None:
