@@ -1,0 +1,38 @@
+"""Where a long name or text is cut to fit Slack, the cut splits nothing the reader sees as one: an emoji made of
+several code points, a flag, a mention (`<@U123>`) or an entity (`&amp;`) is kept whole or left out whole."""
+
+from tests.conftest import FIXTURES, RunningBot
+from tests.helpers import load_org
+from tests.rewards_helpers import load_policy_text
+
+TECHNOLOGIST = "👩🏽\u200d💻"
+"""Woman technologist, medium skin tone: four code points, one emoji."""
+LONG_NAME = "Sam & Lee Customer Care Night Shift Desk Customer Care Night Shift Desk, " + TECHNOLOGIST + " Op"
+"""80 characters, at Slack's limit for a display name; the digest cuts names at 80 once escaped, inside the emoji."""
+
+
+def test_the_digest_cuts_a_long_name_before_an_emoji_not_inside_it(bot: RunningBot) -> None:
+    assert len(LONG_NAME) == 80
+    org = (FIXTURES / "org.csv").read_text() + f'U0LONG,"{LONG_NAME}",Support East,frontline,U0MGR1,,Europe/London,\n'
+    load_org(bot.sessions, bot.clock.now(), org)
+    load_policy_text(bot.sessions, bot.clock.now())
+
+    bot.driver.command("U0MGR1", "/digest")
+
+    [digest] = bot.slack.calls("response_url")
+    assert "• Sam &amp; Lee Customer Care Night Shift Desk Customer Care Night Shift Desk, …" in digest.text
+    assert "👩🏽…" not in digest.text, "the woman technologist cut to a woman"
+
+
+def test_a_summary_cut_in_the_digest_leaves_out_a_mention_it_would_cut_open(bot: RunningBot) -> None:
+    load_org(bot.sessions, bot.clock.now())
+    load_policy_text(bot.sessions, bot.clock.now())
+    told = ("parcel lost in transit and the customer called three times " * 5)[:281]
+    bot.driver.command("U0AGENT1", "/resolve", f"refund 80 order 42 {told}<@U0AGENT2> agreed to refund")
+
+    bot.driver.command("U0MGR1", "/digest")
+
+    digest = bot.slack.calls("response_url")[-1]
+    assert "Waiting on you (1)" in digest.text
+    assert "&lt;@U0AG" not in digest.text, "a mention cut open shows as typed"
+    assert f"> order 42 {told}…" in digest.text, "the summary as typed, up to the mention"
