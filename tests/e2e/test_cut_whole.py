@@ -3,6 +3,7 @@ several code points, a flag, a mention (`<@U123>`) or an entity (`&amp;`) is kep
 
 from tests.conftest import FIXTURES, RunningBot
 from tests.helpers import load_org
+from tests.pulse_org import HEADER
 from tests.rewards_helpers import load_policy_text
 
 TECHNOLOGIST = "👩🏽\u200d💻"
@@ -36,3 +37,21 @@ def test_a_summary_cut_in_the_digest_leaves_out_a_mention_it_would_cut_open(bot:
     assert "Waiting on you (1)" in digest.text
     assert "&lt;@U0AG" not in digest.text, "a mention cut open shows as typed"
     assert f"> order 42 {told}…" in digest.text, "the summary as typed, up to the mention"
+
+
+def test_a_request_sent_to_forty_admins_names_a_few_and_still_says_what_was_over(bot: RunningBot) -> None:
+    admins = [
+        f"U0AD{n:02d},Admin & Operations Lead {n:02d} for the North-East Region,Operations,admin,,,," for n in range(40)
+    ]
+    agent = "U0LONE,Lone Agent,Support East,frontline,,,Europe/London,agent"
+    load_org(bot.sessions, bot.clock.now(), "\n".join([HEADER, *admins, agent]) + "\n")
+    load_policy_text(bot.sessions, bot.clock.now())
+
+    reply = bot.driver.command("U0LONE", "/resolve", "refund 80 order 42 parcel lost in transit")
+
+    lead = "Admin &amp; Operations Lead {:02d} for the North-East Region"
+    first_three = ", ".join(lead.format(n) for n in range(3))
+    assert f"sent it to {first_three} or one of 37 other admins to decide." in reply.text
+    assert "*Over:* per-incident limit $50 (this is $80)" in reply.text
+    assert f"Sent your refund of $80 to {first_three} or one of 37 other admins to decide." in reply.text
+    assert len(bot.slack.calls("chat.postMessage")) == 40, "every admin is asked, as before"
