@@ -115,6 +115,16 @@ def without_control_characters(text: str) -> str:
     return _UNSEEN.sub("", _CARRIAGE_RETURN.sub("\n", text))
 
 
+ECHOED = 40
+"""The most of a word someone typed that a message names back ("I don't know `…`"): a pasted text or link as the
+first word would otherwise fill the answer, repeated."""
+
+
+def echoed(text: str, limit: int = ECHOED) -> str:
+    """What someone typed, escaped for mrkdwn and cut at `limit` (with "…"), to name it back to them."""
+    return escape_mrkdwn(truncate(text, limit))
+
+
 def truncate(text: str, limit: int) -> str:
     """`text` at most `limit` long, cut with "…" where the cut splits nothing a reader sees as one (`cut_point`)."""
     return text if len(text) <= limit else text[: cut_point(text, limit - 1)] + "…"

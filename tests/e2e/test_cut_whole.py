@@ -55,3 +55,27 @@ def test_a_request_sent_to_forty_admins_names_a_few_and_still_says_what_was_over
     assert "*Over:* per-incident limit $50 (this is $80)" in reply.text
     assert f"Sent your refund of $80 to {first_three} or one of 37 other admins to decide." in reply.text
     assert len(bot.slack.calls("chat.postMessage")) == 40, "every admin is asked, as before"
+
+
+PASTED = "Order#48213&customer=Jane&issue=" + "parcel-lost-in-transit-and-refund-requested-" * 20
+"""A word of 900 characters: a ticket's text pasted where the category goes."""
+
+
+def test_a_long_word_pasted_where_the_category_goes_is_named_back_cut_short(bot: RunningBot) -> None:
+    load_org(bot.sessions, bot.clock.now())
+    load_policy_text(bot.sessions, bot.clock.now())
+
+    reply = bot.driver.command("U0AGENT1", "/resolve", f"{PASTED} 40")
+
+    assert "`order#48213&amp;customer=jane&amp;issue=parcel-…` isn't one of your categories." in reply.text
+    assert len(reply.text) < 1000
+
+
+def test_a_long_word_a_command_does_not_know_is_named_back_cut_short(bot: RunningBot) -> None:
+    load_org(bot.sessions, bot.clock.now())
+    load_policy_text(bot.sessions, bot.clock.now())
+
+    reply = bot.driver.command("U0AGENT1", "/rewards", PASTED)
+
+    assert "I don't know `Order#48213&amp;customer=Jane&amp;issue=parcel-…` here." in reply.text
+    assert len(reply.text) < 1000
