@@ -9,6 +9,7 @@ from handlers.blocks.kit import (
     Block,
     button,
     context_block,
+    escaped,
     input_block,
     name_of,
     one_line,
@@ -36,6 +37,9 @@ ANONYMOUS_LABEL = "an anonymous colleague"
 THANKED_BY_NAME = 20
 """A popular idea's "you said, we did" names its author and the first backers, then counts the others: a
 section holds 3,000 characters, and a name cut in half (or a mention cut open) would show raw."""
+THANKED_NAME = 120
+"""Each name thanked, at most, once escaped: twenty names the org file allows (200 characters) would fill the
+section before the count of the others."""
 NOTE_QUESTIONS = {
     "done": ("What changed?", "One line the team will read: what is different now."),
     "not_doing": ("Why not?", "The author (and backers) will read it."),
@@ -227,7 +231,7 @@ def we_did(suggestion: Suggestion, decider: Employee) -> list[Block]:
     else:
         people = [suggestion.author] if suggestion.author is not None else []
         people += [row.employee for row in suggestion.backers if row.employee not in people]
-        named = [name_of(person) for person in people[:THANKED_BY_NAME]]
+        named = [_thanked(person) for person in people[:THANKED_BY_NAME]]
         others = len(people) - len(named)
         thanks = f"Thank you, {_names([*named, plural(others, 'other colleague')] if others else named)}!"
     return [
@@ -238,6 +242,10 @@ def we_did(suggestion: Suggestion, decider: Employee) -> list[Block]:
         ),
         text_block(thanks),
     ]
+
+
+def _thanked(person: Employee) -> str:
+    return escaped(person.name, THANKED_NAME) if person.in_directory else name_of(person)
 
 
 def _names(names: list[str]) -> str:

@@ -2,9 +2,11 @@
 several code points, a flag, a mention (`<@U123>`) or an entity (`&amp;`) is kept whole or left out whole."""
 
 from tests.conftest import FIXTURES, RunningBot
-from tests.helpers import load_org
+from tests.e2e.test_suggestions import suggest
+from tests.helpers import load_org, load_policy
 from tests.pulse_org import HEADER
 from tests.rewards_helpers import load_policy_text
+from tests.suggestions_helpers import EXTRA_AGENTS, SUGGESTIONS_POLICY
 
 TECHNOLOGIST = "👩🏽\u200d💻"
 """Woman technologist, medium skin tone: four code points, one emoji."""
@@ -79,3 +81,23 @@ def test_a_long_word_a_command_does_not_know_is_named_back_cut_short(bot: Runnin
 
     assert "I don't know `Order#48213&amp;customer=Jane&amp;issue=parcel-…` here." in reply.text
     assert len(reply.text) < 1000
+
+
+def test_you_said_we_did_thanks_twenty_long_named_backers_and_counts_the_others(bot: RunningBot) -> None:
+    desk = ("Customer Care Night Shift & Weekend Escalations Desk, Returns and Refunds Team Lead, North " * 2)[:180]
+    backers = [f"U0BK{n:02d}" for n in range(25)]
+    rows = "".join(f'{user},"Agent {user[-2:]}, {desk}",Support East,frontline,U0MGR1,,,agent\n' for user in backers)
+    load_org(bot.sessions, bot.clock.now(), (FIXTURES / "org.csv").read_text() + EXTRA_AGENTS + rows)
+    load_policy(bot.sessions, bot.clock.now(), SUGGESTIONS_POLICY)
+    card = suggest(bot)
+    post = bot.slack.calls("chat.postMessage", channel="C0EAST")[-1]
+    for user in backers:
+        bot.driver.click(user, post, "suggestion_back")
+
+    bot.driver.click("U0MGR1", card, "suggestion_done")
+    [opened] = bot.slack.calls("views.open")
+    bot.driver.submit("U0MGR1", opened.args["view"], {"note": "A second reader is on the returns desk since today"})
+
+    [we_did] = [c for c in bot.slack.calls("chat.postMessage", channel="C0EAST") if "You said, we did" in c.text]
+    assert "Thank you, Sam Agent, Agent 00, Customer Care" in we_did.text
+    assert "and 6 other colleagues!" in we_did.text, "the author and 19 backers by name, then the count"
