@@ -66,7 +66,29 @@ def without_mentions(text: str) -> str:
 
 def _escape(text: str) -> str:
     escaped = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return _MENTION_WORDS.sub(lambda match: "@\u200b" + match.group(1), escaped)
+    return directions_closed(_MENTION_WORDS.sub(lambda match: "@\u200b" + match.group(1), escaped))
+
+
+_DIRECTION_MARK = re.compile("[\u202a-\u202e\u2066-\u2069]")
+_OPENS_EMBEDDING = "\u202a\u202b\u202d\u202e"  # LRE, RLE, LRO, RLO: closed by PDF
+_OPENS_ISOLATE = "\u2066\u2067\u2068"  # LRI, RLI, FSI: closed by PDI
+_PDF, _PDI = "\u202c", "\u2069"
+
+
+def directions_closed(text: str) -> str:
+    """User text with each change of writing direction it opens (an override, an embedding, an isolate) closed at
+    its end: left open, a right-to-left override in a name or a customer reference would show the bot's words after
+    it backwards, "— refund of $80" as "08$ fo dnufer —"."""
+    opened: list[str] = []
+    for mark in _DIRECTION_MARK.findall(text):
+        if mark in _OPENS_EMBEDDING or mark in _OPENS_ISOLATE:
+            opened.append(mark)
+        elif mark == _PDF and opened and opened[-1] in _OPENS_EMBEDDING:
+            opened.pop()
+        elif mark == _PDI and any(open_mark in _OPENS_ISOLATE for open_mark in opened):
+            while opened.pop() not in _OPENS_ISOLATE:
+                pass
+    return text + "".join(_PDF if mark in _OPENS_EMBEDDING else _PDI for mark in reversed(opened))
 
 
 def as_slack_shows(text: str, names: Mapping[str, str], *, at: str = "@", stranger: str | None = None) -> str:

@@ -101,3 +101,17 @@ def test_you_said_we_did_thanks_twenty_long_named_backers_and_counts_the_others(
     [we_did] = [c for c in bot.slack.calls("chat.postMessage", channel="C0EAST") if "You said, we did" in c.text]
     assert "Thank you, Sam Agent, Agent 00, Customer Care" in we_did.text
     assert "and 6 other colleagues!" in we_did.text, "the author and 19 backers by name, then the count"
+
+
+def test_a_right_to_left_override_in_a_name_ends_with_the_name(bot: RunningBot) -> None:
+    org = (FIXTURES / "org.csv").read_text().replace("Sam Agent", "Sam Agent \u202eTeam A")
+    load_org(bot.sessions, bot.clock.now(), org)
+    load_policy_text(bot.sessions, bot.clock.now())
+
+    bot.driver.command("U0AGENT1", "/resolve", "refund 80 order 42 parcel lost in transit")
+
+    [request] = bot.slack.calls("chat.postMessage", channel="U0MGR1")
+    assert "*Sam Agent \u202eTeam A\u202c* — *refund* of *$80*" in request.text, (
+        "the line after the name reads as written"
+    )
+    assert request.args["text"].startswith("Sam Agent \u202eTeam A\u202c needs your decision")
