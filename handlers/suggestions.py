@@ -103,7 +103,7 @@ def open_suggest_modal(
         return
     ack()
     with reported(command, respond):
-        form = blocks.suggest_modal(settings.categories, fixes, what=what[: lifecycle.MAX_WHAT], anonymous=anonymous)
+        form = blocks.suggest_modal(settings.categories, fixes, what=what, anonymous=anonymous)
         client.views_open(trigger_id=command["trigger_id"], view=form)
 
 

@@ -20,8 +20,8 @@ from handlers.blocks.kit import (
 )
 from models import Employee, Suggestion
 from services.calendar import zone
-from services.suggestions.lifecycle import STATUS_WORDS, SuggestionRequest
-from services.text import escape_mrkdwn, plural, truncate
+from services.suggestions.lifecycle import MAX_WHAT, STATUS_WORDS, SuggestionRequest
+from services.text import cut_point, escape_mrkdwn, plural, truncate
 
 SUGGEST_MODAL = "suggest_modal"
 NOTE_MODAL = "suggestion_note"
@@ -49,7 +49,10 @@ NOTE_QUESTIONS = {
 def suggest_modal(
     categories: Sequence[str], fixes: Sequence[tuple[int, str]], *, what: str = "", anonymous: bool = False
 ) -> dict[str, Any]:
-    """The /suggest form; `what` and `anonymous` fill it in for someone who typed the idea and asked for anonymity."""
+    """The /suggest form; `what` and `anonymous` fill it in for someone who typed the idea and asked for anonymity.
+    An idea typed longer than the box holds is cut where nothing is split, and the box says so."""
+    kept = what[: cut_point(what, MAX_WHAT)] if len(what) > MAX_WHAT else what
+    cut = f"You typed {len(what):,} characters and the box holds {MAX_WHAT:,}: the end was left out."
     blocks = [
         input_block(
             WHAT,
@@ -57,9 +60,10 @@ def suggest_modal(
             {
                 "type": "plain_text_input",
                 "multiline": True,
-                "max_length": 1000,
-                **({"initial_value": what} if what else {}),
+                "max_length": MAX_WHAT,
+                **({"initial_value": kept} if kept else {}),
             },
+            hint=cut if kept != what else None,
         ),
         input_block(
             WHY, "Why it matters", {"type": "plain_text_input", "multiline": True, "max_length": 2000}, optional=True

@@ -115,3 +115,17 @@ def test_a_right_to_left_override_in_a_name_ends_with_the_name(bot: RunningBot) 
         "the line after the name reads as written"
     )
     assert request.args["text"].startswith("Sam Agent \u202eTeam A\u202c needs your decision")
+
+
+def test_an_anonymous_idea_typed_longer_than_the_form_holds_opens_cut_and_says_so(bot: RunningBot) -> None:
+    load_org(bot.sessions, bot.clock.now(), (FIXTURES / "org.csv").read_text() + EXTRA_AGENTS)
+    load_policy(bot.sessions, bot.clock.now(), SUGGESTIONS_POLICY)
+    start = ("the late shift needs a second person on the returns desk " * 18)[:999]
+    idea = start + "🇵🇸" + " on Fridays" * 40  # a flag across the box's 1,000 characters
+
+    bot.driver.command("U0AGENT1", "/suggest", f"anonymously: {idea}")
+
+    [opened] = bot.slack.calls("views.open")
+    [what] = [block for block in opened.args["view"]["blocks"] if block.get("block_id") == "what"]
+    assert what["element"]["initial_value"] == start, "cut before the flag, not between its two letters"
+    assert what["hint"]["text"] == "You typed 1,441 characters and the box holds 1,000: the end was left out."
