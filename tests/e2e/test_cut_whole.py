@@ -1,11 +1,14 @@
-"""Where a long name or text is cut to fit Slack, the cut splits nothing the reader sees as one: an emoji made of
-several code points, a flag, a mention (`<@U123>`) or an entity (`&amp;`) is kept whole or left out whole."""
+"""Long names, long texts and long lists as big teams have them. Where one is cut to fit Slack, the cut splits
+nothing the reader sees as one (an emoji of several code points, a flag, a mention, an entity), the reader is told
+what was left out, and what follows it still reads as written."""
+
+from datetime import timedelta
 
 from tests.conftest import FIXTURES, RunningBot
 from tests.e2e.test_suggestions import suggest
 from tests.helpers import load_org, load_policy
 from tests.pulse_org import HEADER
-from tests.rewards_helpers import load_policy_text
+from tests.rewards_helpers import add_story, load_policy_text, set_up
 from tests.suggestions_helpers import EXTRA_AGENTS, SUGGESTIONS_POLICY
 
 TECHNOLOGIST = "👩🏽\u200d💻"
@@ -129,3 +132,18 @@ def test_an_anonymous_idea_typed_longer_than_the_form_holds_opens_cut_and_says_s
     [what] = [block for block in opened.args["view"]["blocks"] if block.get("block_id") == "what"]
     assert what["element"]["initial_value"] == start, "cut before the flag, not between its two letters"
     assert what["hint"]["text"] == "You typed 1,441 characters and the box holds 1,000: the end was left out."
+
+
+def test_the_nominate_form_says_when_it_lists_only_the_latest_customer_stories(bot: RunningBot) -> None:
+    set_up(bot.sessions, bot.clock.now())
+    with bot.sessions.begin() as session:
+        for n in range(51):
+            add_story(session, "U0AGENT3", f"Refunded late order {n}", bot.clock.now() - timedelta(hours=n))
+
+    bot.driver.command("U0AGENT1", "/nominate")
+
+    [opened] = bot.slack.calls("views.open")
+    [story] = [block for block in opened.args["view"]["blocks"] if block.get("block_id") == "story"]
+    assert len(story["element"]["options"]) == 50
+    assert story["element"]["options"][0]["text"]["text"] == "Ines Agent: Refunded late order 0"
+    assert story["hint"]["text"].startswith("Only the 50 latest customer stories of the last 30 days are listed.")
