@@ -147,3 +147,20 @@ def test_the_nominate_form_says_when_it_lists_only_the_latest_customer_stories(b
     assert len(story["element"]["options"]) == 50
     assert story["element"]["options"][0]["text"]["text"] == "Ines Agent: Refunded late order 0"
     assert story["hint"]["text"].startswith("Only the 50 latest customer stories of the last 30 days are listed.")
+
+
+def test_a_team_not_found_names_twenty_teams_and_counts_the_others(bot: RunningBot) -> None:
+    managers = [f"U0TM{n:02d},Lead {n:02d},Support Team {n:02d},manager,U0ADMIN,,Europe/London," for n in range(25)]
+    people = [
+        "U0ADMIN,Ada Admin,Operations,admin,,,Europe/London,",
+        "U0HR,Hana Reyes,People,hr,U0ADMIN,,Europe/London,",
+    ]
+    load_org(bot.sessions, bot.clock.now(), "\n".join([HEADER, *people, *managers]) + "\n")
+    load_policy_text(bot.sessions, bot.clock.now())
+
+    bot.driver.command("U0HR", "/digest", "team:Nowhere")
+    export = bot.driver.command("U0HR", "/rewards", "export team:Nowhere")
+
+    [digest] = bot.slack.calls("response_url")
+    assert "`Support Team 17` and 7 more." in digest.text, "27 teams: Operations, People and 25 support teams"
+    assert "Support Team 17 and 7 more)." in export.text
