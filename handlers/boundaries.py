@@ -15,7 +15,7 @@ from handlers.people import NEW_EMPLOYEE_NOTE, command_caller, learn_if_wanted
 from services.errors import DomainError
 from services.resolutions import fixes as resolutions
 from services.resolutions.typed import category_key
-from services.text import escape_mrkdwn
+from services.text import echoed
 
 USAGE = Usage(
     command="/boundaries",
@@ -86,7 +86,7 @@ def more_than_a_category(text: str, categories: set[str]) -> str | None:
         return None
     if category_key(words[:1]) not in categories:
         return unknown_argument(USAGE, text)
-    extra = escape_mrkdwn(" ".join(text.split()[1:])[:40])
+    extra = echoed(" ".join(text.split()[1:]))
     return USAGE.text(
         f"I don't know `{extra}` after `{words[0]}`: `/boundaries` shows one category, like `/boundaries {words[0]}`."
     )

@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from services.text import escape_mrkdwn
+from services.text import echoed, escape_mrkdwn
 
 HELP_WORDS = frozenset({"help", "-h", "--help", "?"})
 
@@ -36,7 +36,7 @@ def unknown_argument(usage: Usage, text: str) -> str:
     """Name what was not understood: the first word, or what follows a word the command knows."""
     first, _, rest = text.strip().partition(" ")
     if first.lower() in usage.words() and rest.strip():
-        problem = f"I don't know `{escape_mrkdwn(rest.strip()[:40])}` after `{escape_mrkdwn(first)}`."
+        problem = f"I don't know `{echoed(rest.strip())}` after `{escape_mrkdwn(first)}`."
     else:
-        problem = f"I don't know `{escape_mrkdwn(first)}` here."
+        problem = f"I don't know `{echoed(first)}` here."
     return usage.text(f"{problem} This is what `{usage.command}` understands:")

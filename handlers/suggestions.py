@@ -34,7 +34,7 @@ from services.outbox import Claimed
 from services.resolutions.fixes import recent_for
 from services.suggestions import backing, lifecycle, listing, thanks
 from services.suggestions.lifecycle import SuggestionRequest
-from services.text import escape_mrkdwn
+from services.text import echoed, escape_mrkdwn
 
 USAGE = Usage(
     command="/suggest",
@@ -65,11 +65,11 @@ def suggest_command(
             content = list_for(session, deps, identity.workspace, identity.employee)
         ack(text="Your suggestions", blocks=content)
     elif looks_like_list(text):
-        ack(text=USAGE.text(f"`/suggest list` takes nothing after it (you typed `{escape_mrkdwn(text[:40])}`)."))
+        ack(text=USAGE.text(f"`/suggest list` takes nothing after it (you typed `{echoed(text)}`)."))
     elif looks_like_mistyped_list(text):
-        ack(text=USAGE.text(f"`{escape_mrkdwn(text[:40])}` looks like `/suggest list` mistyped, so I sent nothing."))
+        ack(text=USAGE.text(f"`{echoed(text)}` looks like `/suggest list` mistyped, so I sent nothing."))
     elif looks_like_a_subcommand(text):
-        ack(text=USAGE.text(ASKED_NOT_SUGGESTED.format(word=escape_mrkdwn(text[:40]))))
+        ack(text=USAGE.text(ASKED_NOT_SUGGESTED.format(word=echoed(text))))
     elif (idea := asked_for_anonymity(text)) is not None:
         open_suggest_modal(ack, client, context, command, respond, what=idea, anonymous=True)
     else:
@@ -103,7 +103,7 @@ def open_suggest_modal(
         return
     ack()
     with reported(command, respond):
-        form = blocks.suggest_modal(settings.categories, fixes, what=what[: lifecycle.MAX_WHAT], anonymous=anonymous)
+        form = blocks.suggest_modal(settings.categories, fixes, what=what, anonymous=anonymous)
         client.views_open(trigger_id=command["trigger_id"], view=form)
 
 

@@ -5,7 +5,7 @@ from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
 
 from services.errors import InvalidInput
-from services.text import escape_mrkdwn
+from services.text import echoed
 
 MAX_AMOUNT = Decimal("100000")
 CURRENCIES = ("USD", "EUR", "GBP", "CAD", "AUD", "NZD", "CHF", "JPY", "SEK", "NOK", "DKK", "INR", "BRL", "MXN", "ZAR")
@@ -118,25 +118,24 @@ def parse_amount(text: str, currency: str | None = None) -> Decimal:
     raw = _WHOLE_DASH.sub("", raw)
     if currency and mark and currency not in _currencies_of(mark):
         raise InvalidInput(
-            f"Your limits are in {currency}, and `{escape_mrkdwn(text)}` is not: "
+            f"Your limits are in {currency}, and `{echoed(text)}` is not: "
             f"give the amount in {currency}, like `{format_money(Decimal(45), currency)}`.",
             field="amount",
         )
     if raw.startswith("-"):
         raise InvalidInput(
-            f"The amount can't be negative (you typed `{escape_mrkdwn(text)}`). "
-            "Type what you gave the customer, like `45`.",
+            f"The amount can't be negative (you typed `{echoed(text)}`). Type what you gave the customer, like `45`.",
             field="amount",
         )
     if _DECIMAL_COMMA.match(raw):
         raise InvalidInput(
-            f"Write cents after a point: `{raw.replace(',', '.')}`, not `{escape_mrkdwn(raw)}`.", field="amount"
+            f"Write cents after a point: `{raw.replace(',', '.')}`, not `{echoed(raw)}`.", field="amount"
         )
     if _SPACED_THOUSANDS.match(raw):
         plain = raw.replace(" ", "").replace(",", ".")
         raise InvalidInput(
             f"Write the amount without a space: `{plain}` or `{raw.replace(',', '.').replace(' ', ',')}`, "
-            f"not `{escape_mrkdwn(raw)}`.",
+            f"not `{echoed(raw)}`.",
             field="amount",
         )
     if thousands := _point_thousands(raw, currency):
@@ -149,13 +148,13 @@ def parse_amount(text: str, currency: str | None = None) -> Decimal:
         raise InvalidInput(_not_understood(text, currency), field="amount") from None
     if amount > MAX_AMOUNT:
         raise InvalidInput(
-            f"`{escape_mrkdwn(text)}` is far more than any on-the-spot fix. Check the amount (at most {MAX_AMOUNT:,}).",
+            f"`{echoed(text)}` is far more than any on-the-spot fix. Check the amount (at most {MAX_AMOUNT:,}).",
             field="amount",
         )
     if not has_minor_units_of(amount, currency):
         example = format_money(Decimal(45) if decimals_of(currency) == 0 else Decimal("45.50"), currency or "USD")
         raise InvalidInput(
-            f"`{escape_mrkdwn(text)}` has too many decimals: {minor_units_rule(currency)}, like `{example}`.",
+            f"`{echoed(text)}` has too many decimals: {minor_units_rule(currency)}, like `{example}`.",
             field="amount",
         )
     return amount.quantize(Decimal(1).scaleb(-max(decimals_of(currency), 2)))
@@ -180,7 +179,7 @@ def _point_thousands(raw: str, currency: str | None) -> str | None:
 def _not_understood(text: str, currency: str | None) -> str:
     example = format_money(Decimal(45), currency or "USD")
     like = "`45`" if decimals_of(currency) == 0 else "`45`, `45.50`"
-    return f"`{escape_mrkdwn(text)}` isn't an amount I understand. Use digits, like {like} or `{example}`."
+    return f"`{echoed(text)}` isn't an amount I understand. Use digits, like {like} or `{example}`."
 
 
 def _split_mark(text: str) -> tuple[str, str | None]:

@@ -1,11 +1,15 @@
 """Teams as people name them in commands: HR's export and the digest's `team:NAME`."""
 
+from collections.abc import Callable
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models import Team, Workspace
 
 _QUOTE_MARKS = "\"'“”‘’„‚«»"
+TEAMS_NAMED = 20
+"""The teams a message naming the workspace's teams lists (when a team named was not found); it counts the others."""
 
 
 def find_team(session: Session, workspace: Workspace, name: str) -> Team | None:
@@ -21,3 +25,10 @@ def find_team(session: Session, workspace: Workspace, name: str) -> Team | None:
 
 def team_names(session: Session, workspace: Workspace) -> list[str]:
     return list(session.scalars(select(Team.name).where(Team.workspace_id == workspace.id).order_by(Team.name)))
+
+
+def team_names_in_words(session: Session, workspace: Workspace, shown: Callable[[str], str]) -> str:
+    """The first TEAMS_NAMED teams by name, each as `shown` writes it, and how many others there are."""
+    names = team_names(session, workspace)
+    listed = ", ".join(shown(name) for name in names[:TEAMS_NAMED]) or "none yet"
+    return f"{listed} and {len(names) - TEAMS_NAMED} more" if len(names) > TEAMS_NAMED else listed

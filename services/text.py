@@ -1,6 +1,7 @@
 """Making user text safe for Slack mrkdwn and for spreadsheets."""
 
 import re
+import unicodedata
 from collections.abc import Iterable, Mapping
 from datetime import timedelta
 
@@ -65,7 +66,29 @@ def without_mentions(text: str) -> str:
 
 def _escape(text: str) -> str:
     escaped = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return _MENTION_WORDS.sub(lambda match: "@\u200b" + match.group(1), escaped)
+    return directions_closed(_MENTION_WORDS.sub(lambda match: "@\u200b" + match.group(1), escaped))
+
+
+_DIRECTION_MARK = re.compile("[\u202a-\u202e\u2066-\u2069]")
+_OPENS_EMBEDDING = "\u202a\u202b\u202d\u202e"  # LRE, RLE, LRO, RLO: closed by PDF
+_OPENS_ISOLATE = "\u2066\u2067\u2068"  # LRI, RLI, FSI: closed by PDI
+_PDF, _PDI = "\u202c", "\u2069"
+
+
+def directions_closed(text: str) -> str:
+    """User text with each change of writing direction it opens (an override, an embedding, an isolate) closed at
+    its end: left open, a right-to-left override in a name or a customer reference would show the bot's words after
+    it backwards, "— refund of $80" as "08$ fo dnufer —"."""
+    opened: list[str] = []
+    for mark in _DIRECTION_MARK.findall(text):
+        if mark in _OPENS_EMBEDDING or mark in _OPENS_ISOLATE:
+            opened.append(mark)
+        elif mark == _PDF and opened and opened[-1] in _OPENS_EMBEDDING:
+            opened.pop()
+        elif mark == _PDI and any(open_mark in _OPENS_ISOLATE for open_mark in opened):
+            while opened.pop() not in _OPENS_ISOLATE:
+                pass
+    return text + "".join(_PDF if mark in _OPENS_EMBEDDING else _PDI for mark in reversed(opened))
 
 
 def as_slack_shows(text: str, names: Mapping[str, str], *, at: str = "@", stranger: str | None = None) -> str:
@@ -114,5 +137,65 @@ def without_control_characters(text: str) -> str:
     return _UNSEEN.sub("", _CARRIAGE_RETURN.sub("\n", text))
 
 
+ECHOED = 40
+"""The most of a word someone typed that a message names back ("I don't know `…`"): a pasted text or link as the
+first word would otherwise fill the answer, repeated."""
+
+
+def echoed(text: str, limit: int = ECHOED) -> str:
+    """What someone typed, escaped for mrkdwn and cut at `limit` (with "…"), to name it back to them."""
+    return escape_mrkdwn(truncate(text, limit))
+
+
 def truncate(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+    """`text` at most `limit` long, cut with "…" where the cut splits nothing a reader sees as one (`cut_point`)."""
+    return text if len(text) <= limit else text[: cut_point(text, limit - 1)] + "…"
+
+
+def truncate_mrkdwn(text: str, limit: int) -> str:
+    """`truncate` for mrkdwn, which also leaves no entity (`&amp;`) or markup (`<@U123>`, `<!date^…>`, a link)
+    cut open: Slack would show the rest of it as typed, `&am…` or `<!date^17…`."""
+    if len(text) <= limit:
+        return text
+    end = cut_point(text, limit - 1)
+    kept = text[:end]
+    opened, entity = kept.rfind("<"), _OPEN_ENTITY.search(kept)
+    if opened > kept.rfind(">"):
+        end = opened
+    if entity and _ENTITY.match(text, entity.start()):
+        end = min(end, entity.start())
+    return text[: cut_point(text, end)] + "…"
+
+
+_ENTITY = re.compile(r"&(?:amp|lt|gt);")
+_OPEN_ENTITY = re.compile(r"&[a-z]{0,3}$")
+_ZERO_WIDTH_JOINER = "\u200d"
+_REGIONAL_INDICATORS = range(0x1F1E6, 0x1F200)
+
+
+def cut_point(text: str, end: int) -> int:
+    """The last place at or before `end` where `text` may be cut without splitting a mention (`<@U123>`, which
+    would show as typed) or a character made of several code points: an emoji sequence (👩🏽‍💻), a flag (two
+    regional indicators), a letter and its accents. Cut inside one, it would show as another emoji, a lone
+    letter in a box or a stray accent."""
+    for mention in SLACK_MENTION.finditer(text):
+        if mention.start() < end < mention.end():
+            end = mention.start()
+    while 0 < end < len(text) and (_extends(text[end]) or text[end - 1] == _ZERO_WIDTH_JOINER):
+        end -= 1
+    indicators = 0
+    while indicators < end and ord(text[end - 1 - indicators]) in _REGIONAL_INDICATORS:
+        indicators += 1
+    return end - 1 if indicators % 2 and end < len(text) and ord(text[end]) in _REGIONAL_INDICATORS else end
+
+
+def _extends(character: str) -> bool:
+    """Whether the character belongs with the one before it: a combining mark, a joiner, a variation selector, a
+    skin tone or an emoji tag."""
+    code = ord(character)
+    return (
+        unicodedata.category(character) in ("Mn", "Me", "Mc")
+        or character == _ZERO_WIDTH_JOINER
+        or 0x1F3FB <= code <= 0x1F3FF
+        or 0xE0020 <= code <= 0xE007F
+    )

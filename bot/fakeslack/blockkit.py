@@ -266,10 +266,10 @@ def _option_list_problems(kind: str, options: list[dict[str, Any]], groups: list
 
 
 def _initial_options_problems(element: dict[str, Any], offered: list[dict[str, Any]]) -> list[str]:
-    values = {option.get("value") for option in offered}
+    """Its text as well as its value ("A single option that exactly matches one of the options")."""
     chosen = [element["initial_option"]] if element.get("initial_option") else element.get("initial_options") or []
-    if offered and any(option.get("value") not in values for option in chosen):
-        return ["an initial option that is not among the options"]
+    if offered and any(option not in offered for option in chosen):
+        return ["an initial option that is not among the options, text and value alike"]
     return []
 
 

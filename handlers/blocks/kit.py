@@ -12,7 +12,7 @@ from typing import Any
 
 from services.directory import Named
 from services.directory import name_of as name_of
-from services.text import as_slack_shows, escape_mrkdwn, truncate
+from services.text import as_slack_shows, cut_point, escape_mrkdwn, truncate, truncate_mrkdwn
 from services.text import plural as plural
 
 Block = dict[str, Any]
@@ -52,7 +52,7 @@ def dates_as_fallback(text: str) -> str:
 
 
 def text_block(text: str) -> Block:
-    return {"type": "section", "text": {"type": "mrkdwn", "text": truncate(text, SECTION_TEXT)}}
+    return {"type": "section", "text": {"type": "mrkdwn", "text": truncate_mrkdwn(text, SECTION_TEXT)}}
 
 
 def quote(text: str, limit: int = QUOTE_TEXT) -> str:
@@ -94,7 +94,7 @@ def _fitted(render: Callable[[str], str], text: str, limit: int) -> str:
     while over - kept > 1:
         middle = (kept + over) // 2
         kept, over = (middle, over) if len(render(text[:middle])) < limit else (kept, middle)
-    return render(text[:kept]) + "…"
+    return render(text[: cut_point(text, kept)]) + "…"
 
 
 def text_length(blocks: Sequence[Block]) -> int:
@@ -132,7 +132,7 @@ def _quoted(text: str) -> str:
 
 
 def context_block(text: str) -> Block:
-    return {"type": "context", "elements": [{"type": "mrkdwn", "text": truncate(text, CONTEXT_TEXT)}]}
+    return {"type": "context", "elements": [{"type": "mrkdwn", "text": truncate_mrkdwn(text, CONTEXT_TEXT)}]}
 
 
 def notice(channel: str, summary: str, text: str, why_told: str) -> dict[str, Any]:
@@ -224,7 +224,7 @@ def packed_sections(
     When they need more, the last block says how many lines were left out (and `where` they are), so a long
     list is cut where the reader sees it rather than where Slack or the next builder would.
     """
-    fitting = within_budget([truncate(line, SECTION_TEXT) for line in lines], budget - CUT_LINE, gap)
+    fitting = within_budget([truncate_mrkdwn(line, SECTION_TEXT) for line in lines], budget - CUT_LINE, gap)
     packs = _packs(fitting, gap)
     if len(packs) <= room and len(fitting) == len(lines):
         return [text_block(gap.join(pack)) for pack in packs]

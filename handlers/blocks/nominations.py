@@ -19,6 +19,7 @@ from handlers.blocks.kit import (
 from handlers.blocks.rewards import reason_modal, value_words
 from models import Employee, Nomination
 from services.policy.rewards import RewardItem
+from services.rewards.nominations import STORIES_LISTED
 from services.text import escape_mrkdwn
 
 NOMINATE_MODAL = "reward_nominate"
@@ -30,6 +31,12 @@ PEOPLE, REWARD, REASON, STORY, PUBLIC = "nominees", "reward", "reason", "story",
 
 
 # -- the /nominate modal -------------------------------------------------------------------------
+STORIES_CUT = (
+    f"Only the {STORIES_LISTED} latest customer stories of the last 30 days are listed. Not there? Tell the story in "
+    "the reason."
+)
+
+
 def nominate_modal(items: list[RewardItem], stories: list[tuple[int, str]], *, channel: bool) -> dict[str, Any]:
     """`channel`: whether a public nomination is also posted in a recognition channel (else only colleagues'
     App Home shows it)."""
@@ -41,9 +48,10 @@ def nominate_modal(items: list[RewardItem], stories: list[tuple[int, str]], *, c
         input_block(REASON, "What did they do?", {"type": "plain_text_input", "multiline": True, "max_length": 2000}),
     ]
     if stories:
-        story_options = [option(str(story_id), summary) for story_id, summary in stories[:100]]
+        story_options = [option(str(story_id), summary) for story_id, summary in stories[:STORIES_LISTED]]
         story = {"type": "static_select", "options": story_options}
-        blocks.append(input_block(STORY, "Customer story (optional)", story, optional=True))
+        hint = STORIES_CUT if len(stories) > STORIES_LISTED else None
+        blocks.append(input_block(STORY, "Customer story (optional)", story, optional=True, hint=hint))
     public = option("yes", "Post a shout-out in the recognition channel" if channel else "Show it on colleagues' home")
     visibility = {"type": "checkboxes", "options": [public], "initial_options": [public]}
     blocks.append(input_block(PUBLIC, "Visibility", visibility, optional=True))

@@ -13,12 +13,14 @@ from handlers.blocks.kit import (
     input_block,
     local_time,
     name_of,
+    named,
     one_line,
     plain,
+    plural,
     quote,
     text_block,
 )
-from models import Resolution
+from models import Employee, Resolution
 from services.directory import Named
 from services.money import decimals_of, format_money
 from services.policy.versions import BoundaryRule
@@ -142,7 +144,7 @@ def confirmation(logged: Logged) -> list[Block]:
             context_block(f"{escape_mrkdwn(resolution.category)}: {allowance_words(logged.allowance, currency)}."),
         ]
     else:
-        names = " or ".join(escape_mrkdwn(person.name) for person in logged.deciders)
+        names = deciders_words(logged.deciders)
         blocks = [
             text_block(
                 f"⏳ Your {what} is over your boundary, so I've sent it to {names} to decide. "
@@ -172,8 +174,21 @@ def history_blocks(history: list[Resolution]) -> list[Block]:
 def confirmation_text(logged: Logged) -> str:
     """The notification (and what screen readers read) of a fix logged: which fix, and where it went."""
     what = fix_words(logged.resolution)
-    deciders = " or ".join(escape_mrkdwn(person.name) for person in logged.deciders)  # the admins, when no manager
+    deciders = deciders_words(logged.deciders)
     return f"Logged your {what}." if logged.within else f"Sent your {what} to {deciders} to decide."
+
+
+DECIDERS_NAMED = 3
+"""The admins (who decide for someone without a manager) a confirmation names; the others are counted."""
+
+
+def deciders_words(deciders: list[Employee]) -> str:
+    """ "Ada or Ben", or for many admins "Ada, Ben, Cy or one of 37 other admins": a long list would fill the
+    confirmation (and its notification) and push out what was over the boundary."""
+    if len(deciders) <= DECIDERS_NAMED + 1:
+        return " or ".join(named(person) for person in deciders)
+    names = ", ".join(named(person) for person in deciders[:DECIDERS_NAMED])
+    return f"{names} or one of {plural(len(deciders) - DECIDERS_NAMED, 'other admin')}"
 
 
 def fix_words(r: Resolution) -> str:

@@ -16,7 +16,7 @@ from models import Suggestion
 from services.suggestions import listing
 from services.suggestions.lifecycle import STATUS_WORDS
 from services.suggestions.listing import Listed
-from services.text import truncate
+from services.text import truncate_mrkdwn
 
 
 def list_blocks(mine: Listed, waiting: Listed | None, team: Listed | None = None, *, tz: str | None) -> list[Block]:
@@ -53,7 +53,7 @@ def _part(listed: Listed, room: int, share: int, tz: str | None, *, mine: bool, 
     """At most `room` items in about `share` characters of text."""
     if not listed.items:
         return [context_block(empty)]
-    lines = [truncate(_line(item, tz, mine=mine), CONTEXT_TEXT) for item in listed.items[:room]]
+    lines = [truncate_mrkdwn(_line(item, tz, mine=mine), CONTEXT_TEXT) for item in listed.items[:room]]
     blocks = [context_block(line) for line in within_budget(lines, share) or lines[:1]]
     if listed.total > len(blocks):
         blocks.append(context_block(and_more(listed.total - len(blocks))))

@@ -10,6 +10,7 @@ from handlers.blocks.kit import (
     Block,
     button,
     context_block,
+    escaped,
     input_block,
     name_of,
     one_line,
@@ -20,8 +21,8 @@ from handlers.blocks.kit import (
 )
 from models import Employee, Suggestion
 from services.calendar import zone
-from services.suggestions.lifecycle import STATUS_WORDS, SuggestionRequest
-from services.text import escape_mrkdwn, plural, truncate
+from services.suggestions.lifecycle import MAX_WHAT, STATUS_WORDS, SuggestionRequest
+from services.text import cut_point, escape_mrkdwn, plural, truncate
 
 SUGGEST_MODAL = "suggest_modal"
 NOTE_MODAL = "suggestion_note"
@@ -37,6 +38,9 @@ ANONYMOUS_LABEL = "an anonymous colleague"
 THANKED_BY_NAME = 20
 """A popular idea's "you said, we did" names its author and the first backers, then counts the others: a
 section holds 3,000 characters, and a name cut in half (or a mention cut open) would show raw."""
+THANKED_NAME = 120
+"""Each name thanked, at most, once escaped: twenty names the org file allows (200 characters) would fill the
+section before the count of the others."""
 NOTE_QUESTIONS = {
     "done": ("What changed?", "One line the team will read: what is different now."),
     "not_doing": ("Why not?", "The author (and backers) will read it."),
@@ -46,7 +50,10 @@ NOTE_QUESTIONS = {
 def suggest_modal(
     categories: Sequence[str], fixes: Sequence[tuple[int, str]], *, what: str = "", anonymous: bool = False
 ) -> dict[str, Any]:
-    """The /suggest form; `what` and `anonymous` fill it in for someone who typed the idea and asked for anonymity."""
+    """The /suggest form; `what` and `anonymous` fill it in for someone who typed the idea and asked for anonymity.
+    An idea typed longer than the box holds is cut where nothing is split, and the box says so."""
+    kept = what[: cut_point(what, MAX_WHAT)] if len(what) > MAX_WHAT else what
+    cut = f"You typed {len(what):,} characters and the box holds {MAX_WHAT:,}: the end was left out."
     blocks = [
         input_block(
             WHAT,
@@ -54,9 +61,10 @@ def suggest_modal(
             {
                 "type": "plain_text_input",
                 "multiline": True,
-                "max_length": 1000,
-                **({"initial_value": what} if what else {}),
+                "max_length": MAX_WHAT,
+                **({"initial_value": kept} if kept else {}),
             },
+            hint=cut if kept != what else None,
         ),
         input_block(
             WHY, "Why it matters", {"type": "plain_text_input", "multiline": True, "max_length": 2000}, optional=True
@@ -233,7 +241,7 @@ def we_did(suggestion: Suggestion, decider: Employee) -> list[Block]:
     else:
         people = [suggestion.author] if suggestion.author is not None else []
         people += [row.employee for row in suggestion.backers if row.employee not in people]
-        named = [name_of(person) for person in people[:THANKED_BY_NAME]]
+        named = [_thanked(person) for person in people[:THANKED_BY_NAME]]
         others = len(people) - len(named)
         thanks = f"Thank you, {_names([*named, plural(others, 'other colleague')] if others else named)}!"
     return [
@@ -244,6 +252,10 @@ def we_did(suggestion: Suggestion, decider: Employee) -> list[Block]:
         ),
         text_block(thanks),
     ]
+
+
+def _thanked(person: Employee) -> str:
+    return escaped(person.name, THANKED_NAME) if person.in_directory else name_of(person)
 
 
 def _names(names: list[str]) -> str:

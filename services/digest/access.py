@@ -9,7 +9,7 @@ from models import Employee, Team, Workspace
 from services import directory, teams
 from services.digest.weekly import Digest, weekly_digests
 from services.errors import InvalidInput, NotAllowed, NotFound
-from services.text import escape_mrkdwn
+from services.text import echoed, escape_mrkdwn
 
 PURPOSE = (
     "`/digest` is for managers: it sums up your team's week — fixes for customers, requests waiting on "
@@ -51,7 +51,7 @@ def _named_team(session: Session, workspace: Workspace, name: str) -> Team:
         raise InvalidInput(f"Name the team after `team:`. Teams: {_team_names(session, workspace)}.")
     team = teams.find_team(session, workspace, name)
     if team is None:
-        raise NotFound(f"There is no team called *{escape_mrkdwn(name)}*. Teams: {_team_names(session, workspace)}.")
+        raise NotFound(f"There is no team called *{echoed(name, 100)}*. Teams: {_team_names(session, workspace)}.")
     return team
 
 
@@ -73,5 +73,4 @@ def _team_head(session: Session, team: Team) -> Employee:
 
 
 def _team_names(session: Session, workspace: Workspace) -> str:
-    names = teams.team_names(session, workspace)
-    return ", ".join(f"`{escape_mrkdwn(n)}`" for n in names[:20]) or "none yet"
+    return teams.team_names_in_words(session, workspace, lambda name: f"`{escape_mrkdwn(name)}`")

@@ -25,7 +25,7 @@ from services.resolutions.customers import (
 )
 from services.resolutions.spending import AllowanceLine as AllowanceLine
 from services.resolutions.spending import Spent, spent_by_category, spent_in
-from services.text import escape_mrkdwn
+from services.text import echoed
 
 MAX_SUMMARY = 2000
 MAX_CUSTOMER_REF = 100
@@ -42,7 +42,7 @@ class UnknownCategory(InvalidInput):
     def __init__(self, category: str, known: list[str]) -> None:
         self.known = known
         super().__init__(
-            f"`{escape_mrkdwn(category)}` isn't one of your categories. You can use: "
+            f"`{echoed(category)}` isn't one of your categories. You can use: "
             + ", ".join(f"`{name}`" for name in known),
             field="category",
         )

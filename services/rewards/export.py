@@ -213,4 +213,4 @@ def _team(session: Session, workspace: Workspace, name: str | None) -> Team | No
 
 
 def _known_teams(session: Session, workspace: Workspace) -> str:
-    return ", ".join(teams.team_names(session, workspace)[:20]) or "none yet"
+    return teams.team_names_in_words(session, workspace, str)

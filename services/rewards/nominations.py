@@ -24,6 +24,8 @@ from services.text import plural
 DUPLICATE_WINDOW = timedelta(minutes=1)
 MAX_REASON = 2000
 MAX_NOMINEES = 10
+STORIES_LISTED = 50
+"""Customer stories the /nominate form offers: the latest of the workspace's last 30 days."""
 STORY_WINDOW = timedelta(days=30)
 STORY_STATUSES = ("within", "approved")
 """A fix a nomination may point at: logged within the boundaries, or approved."""
@@ -261,9 +263,10 @@ def _write(
 
 
 def recent_stories(
-    session: Session, *, workspace: Workspace, nominator: Employee, now: datetime, limit: int = 50
+    session: Session, *, workspace: Workspace, nominator: Employee, now: datetime, limit: int = STORIES_LISTED + 1
 ) -> list[tuple[int, str]]:
-    """Colleagues' customer stories of the last 30 days a nomination may point at, as (resolution id, label)."""
+    """Colleagues' customer stories of the last 30 days a nomination may point at, as (resolution id, label), newest
+    first: one more than the form lists, so that it can say when there are more."""
     query = (
         select(Resolution)
         .where(

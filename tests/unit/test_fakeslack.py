@@ -231,6 +231,17 @@ def actions(element: dict[str, Any]) -> dict[str, Any]:
         (
             actions(
                 {
+                    "type": "static_select",
+                    "action_id": "s",
+                    "options": options(2),
+                    "initial_option": {"text": text("renamed"), "value": "1"},
+                }
+            ),
+            "initial option that is not among the options, text and value alike",
+        ),
+        (
+            actions(
+                {
                     "type": "radio_buttons",
                     "action_id": "s",
                     "options": [{**options(1)[0], "description": text("d" * 76)}],
