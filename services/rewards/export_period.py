@@ -35,13 +35,25 @@ class ExportPeriod:
 def parse_period(
     first: str | None, last: str | None, team: str | None, *, now: datetime, names: tuple[str, str] = ("FROM", "TO")
 ) -> ExportPeriod:
-    """FROM and TO as ISO dates within `EARLIEST`..`LATEST`; by default this month so far. A team named empty stays
-    "" (refused by `check_export`), never read as every team. `names` are what the user typed them as."""
-    start = _day(first, names[0]) if first else now.astimezone(UTC).date().replace(day=1)
-    end = _day(last, names[1]) if last else now.astimezone(UTC).date()
+    """FROM and TO as ISO dates within `EARLIEST`..`LATEST`, starting no later than today (UTC); by default this month
+    so far. A team named empty stays "" (refused by `check_export`), never read as every team. `names` are what the
+    user typed them as."""
+    today = now.astimezone(UTC).date()
+    start = _day(first, names[0]) if first else today.replace(day=1)
+    end = _day(last, names[1]) if last else today
+    if start > today and (last is None or end >= start):  # a range typed backwards is told as that first
+        raise InvalidInput(_future(start, today, names[0]))
     if end < start:
         raise InvalidInput(_reversed(start, end, first, last, names))
     return ExportPeriod(first=start, last=end, team=team.strip() if team is not None else None)
+
+
+def _future(start: date, today: date, name: str) -> str:
+    """A range that has not begun holds no grant: an empty file would pass for a month with no rewards."""
+    return (
+        f"{name} {start.isoformat()} is after today ({today.isoformat()} in UTC, the clock of the export's days): "
+        "nothing has been granted then yet. Check the year and the month."
+    )
 
 
 def _reversed(start: date, end: date, first: str | None, last: str | None, names: tuple[str, str]) -> str:

@@ -169,6 +169,7 @@ def test_the_catalogue_spelt_the_british_way_is_the_catalog(bot: RunningBot) -> 
         ("2026-13-01", "FROM `2026-13-01` is not a date: write it as YYYY-MM-DD"),
         ("2026-03-01 31/03/2026", "TO `31/03/2026` is not a date"),
         ("2026-03-01 2026-03-02 2026-03-03", "at most two dates"),
+        ("2026-04-01 2026-06-30", "FROM 2026-04-01 is after today (2026-03-"),
         (
             "team:Nowhere",
             "no team called 'Nowhere' in the directory (teams: Operations, People, Support East, Support West)",
@@ -300,6 +301,28 @@ def test_the_cli_names_a_wrong_date_by_its_option(
     assert main(["export", "rewards", *dates]) == 2
     said = capsys.readouterr().err.strip()
     assert said.startswith(opening) and said.endswith(ending), said
+
+
+def test_the_cli_refuses_a_range_that_has_not_begun_and_writes_nothing(
+    sessions: sessionmaker[Session],
+    database_url: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """A year typed wrong (2099 for 2026) would give an empty file and an audit line, read as a quarter of nothing."""
+    make_history(sessions)
+    monkeypatch.setenv("DATABASE_URL", database_url)
+    out = tmp_path / "q4.csv"
+
+    code = main(["export", "rewards", "--from", "2099-10-01", "--to", "2099-12-31", "--out", str(out)])
+
+    assert code == 2
+    said = capsys.readouterr().err.strip()
+    assert said.startswith("error: --from 2099-10-01 is after today (") and "in UTC" in said, said
+    assert not out.exists()
+    with sessions() as session:
+        assert session.scalar(select(func.count(AuditEvent.id)).where(AuditEvent.action == "reward.export")) == 0
 
 
 def test_hr_fulfils_and_revokes_grants_from_the_cli_once(
