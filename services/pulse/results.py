@@ -246,13 +246,13 @@ def _build(session: Session, loaded: Rounds, group: Group, now: datetime) -> Tea
 
 
 def _questions(loaded: Rounds, key: str) -> tuple[QuestionResult, ...]:
-    """Each shown question, with its change since the last earlier round that asked it (and showed it)."""
-    before: dict[str, float] = {}
-    for earlier in loaded.rounds[1:]:
-        before = dict(loaded.scores(key, earlier)) | before
+    """Each shown question, with its change since the last earlier round that showed it on the same scale."""
+    before: dict[tuple[str, tuple[int, int]], float] = {}
+    for earlier in (shown for shown in loaded.rounds[1:] if loaded.view(key, shown).shown):
+        before = {(q.key, q.scale): result.score for q, result in loaded.results(key, earlier)} | before
     return tuple(
-        replace(result, change=result.score - before[question.key] if question.key in before else None)
-        for question, result in loaded.results(key, loaded.rounds[0])
+        replace(result, change=result.score - before[asked] if (asked := (q.key, q.scale)) in before else None)
+        for q, result in loaded.results(key, loaded.rounds[0])
     )
 
 

@@ -5,9 +5,11 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from models import PulseComment
+from services import directory
+from services.policy.versions import load_policy
 from tests.conftest import RunningBot
 from tests.e2e.test_pulse_rounds import answer, questions_dm, start, tick
-from tests.pulse_org import EAST, PULSE, WEST, load_pulse_org
+from tests.pulse_org import EAST, POLICY, PULSE, WEST, load_pulse_org
 
 
 def close(bot: RunningBot) -> None:
@@ -115,6 +117,30 @@ def test_results_show_targets_gaps_enps_and_the_change_since_the_last_round(bot:
     assert "Average *4.0* of 5 · 5 answers · target 4.5, gap -0.5 · ▲ +1.0 since last time" in reply.text
     assert "eNPS" not in reply.text, "nobody answered the eNPS question in round 2"
     assert "1 question had fewer than 5 answers and is not shown" in reply.text
+
+
+def test_a_question_the_policy_moved_to_another_scale_shows_no_change_from_its_old_scale(bot: RunningBot) -> None:
+    """Asked 1–5 in round 1 and 0–10 in round 2: an eNPS of +100 less an average of 4 is no change of +96."""
+    asked_as = PULSE.replace("questions_per_round = 3", "questions_per_round = 1\nreplace_default_questions = true")
+    question = '[[pulse.questions]]\nkey = "recommend"\ntext = "Would you recommend us?"\nscale = "{}"\n'
+    load_pulse_org(bot.sessions, bot.clock.now(), pulse=asked_as + question.format("agreement"))
+    bot.driver.command("U0HR", "/pulse", "start")
+    answer_all(bot, EAST[:5], 4, questions=1)
+    close(bot)
+    bot.slack.reset()
+    with bot.sessions.begin() as session:
+        workspace = directory.ensure_workspace(session, slack_team_id="T0LATITUDE", now=bot.clock.now())
+        policy = POLICY + asked_as + question.format("nps")
+        load_policy(session, workspace=workspace, text=policy, loaded_by="test", now=bot.clock.now())
+    bot.driver.command("U0HR", "/pulse", "start")
+    answer_all(bot, EAST[:5], 9, questions=1)
+    close(bot)
+
+    reply = bot.driver.command("U0MGR1", "/pulse", "results")
+
+    assert "Pulse results — round 2" in reply.text
+    assert "eNPS *+100*" in reply.text, reply.text
+    assert "since last time" not in reply.text, reply.text
 
 
 def test_enps_is_promoters_minus_detractors(bot: RunningBot) -> None:
