@@ -325,6 +325,20 @@ def test_the_cli_refuses_a_range_that_has_not_begun_and_writes_nothing(
         assert session.scalar(select(func.count(AuditEvent.id)).where(AuditEvent.action == "reward.export")) == 0
 
 
+def test_the_export_help_says_every_default_and_that_a_team_is_the_one_at_granting(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    with pytest.raises(SystemExit):
+        main(["export", "rewards", "--help"])
+
+    helped = " ".join(capsys.readouterr().out.split())
+    assert "first day, UTC (default: 1st of this month)" in helped
+    assert "last day included, UTC (default: today)" in helped
+    assert "while the recipient was in this team, wherever they work now (default: all)" in helped
+    assert "csv (RFC 4180, UTF-8; the default) or jsonl" in helped
+    assert "standard output (default)" in helped
+
+
 def test_hr_fulfils_and_revokes_grants_from_the_cli_once(
     sessions: sessionmaker[Session],
     database_url: str,
