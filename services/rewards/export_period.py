@@ -39,8 +39,8 @@ def parse_period(
     so far. A team named empty stays "" (refused by `check_export`), never read as every team. `names` are what the
     user typed them as."""
     today = now.astimezone(UTC).date()
-    start = _day(first, names[0]) if first else today.replace(day=1)
-    end = _day(last, names[1]) if last else today
+    start = _day(first, names[0], "the 1st of this month") if first is not None else today.replace(day=1)
+    end = _day(last, names[1], "today") if last is not None else today
     if start > today and (last is None or end >= start):  # a range typed backwards is told as that first
         raise InvalidInput(_future(start, today, names[0]))
     if end < start:
@@ -72,6 +72,7 @@ def _reversed(start: date, end: date, first: str | None, last: str | None, names
     return f"The range ends ({end.isoformat()}) before it starts ({start.isoformat()}): put the earlier date first."
 
 
+_DAY = re.compile(r"[0-9]{4}-?[0-9]{2}-?[0-9]{2}")
 _LOOKS_LIKE_A_DATE = re.compile(r"\d{4}-\d{1,2}-\d{1,2}")
 _TEAM = re.compile(r"(team:)", re.IGNORECASE)  # in any letter case (`Team:`), as `/digest` takes it
 _MENTION = re.compile(r"<(?P<mark>[@#])[A-Z0-9]+(?:\|(?P<label>[^<>|]*))?>")
@@ -94,11 +95,18 @@ def parse_period_words(words: list[str], *, now: datetime) -> ExportPeriod:
     return parse_period(first, last, team if named else None, now=now)
 
 
-def _day(text: str, name: str) -> date:
+def _day(text: str, name: str, default: str) -> date:
+    """A day as YYYY-MM-DD (or YYYYMMDD): an ISO week (`2026-W52`) would stand for its Monday alone."""
+    if not text.strip():  # `--from "$START"` with START unset: not the default's range, silently
+        raise InvalidInput(
+            f"{name} is empty: write a date as YYYY-MM-DD, like 2026-03-01, or leave it out ({default})."
+        )
     try:
-        day = date.fromisoformat(text)
+        day = date.fromisoformat(text) if _DAY.fullmatch(text) else None
     except ValueError:
-        raise InvalidInput(_not_a_date(text, name)) from None
+        day = None
+    if day is None:
+        raise InvalidInput(_not_a_date(text, name))
     if not EARLIEST <= day <= LATEST:
         raise InvalidInput(
             f"{name} {day.isoformat()} is out of range: an export covers days from {EARLIEST.isoformat()} "

@@ -168,6 +168,7 @@ def test_the_catalogue_spelt_the_british_way_is_the_catalog(bot: RunningBot) -> 
         ("2026-03-31 2026-03-01", "ends (2026-03-01) before it starts (2026-03-31)"),
         ("2026-13-01", "FROM `2026-13-01` is not a date: write it as YYYY-MM-DD"),
         ("2026-03-01 31/03/2026", "TO `31/03/2026` is not a date"),
+        ("2026-W09", "FROM `2026-W09` is not a date: write it as YYYY-MM-DD"),
         ("2026-03-01 2026-03-02 2026-03-03", "at most two dates"),
         ("2026-04-01 2026-06-30", "FROM 2026-04-01 is after today (2026-03-"),
         (
@@ -283,6 +284,9 @@ def test_the_cli_refuses_a_reversed_range_without_writing(
             "write it as YYYY-MM-DD, like 2026-03-01.",
         ),
         (("--to", "2026-01-31"), "error: --to 2026-01-31 is before ", "range starts without --from: give --from too."),
+        (("--from", ""), "error: --from is empty", "or leave it out (the 1st of this month)."),
+        (("--from", "2026-03-01", "--to", " "), "error: --to is empty", "or leave it out (today)."),
+        (("--to", "2026-W13"), "error: --to `2026-W13` is not a date", "write it as YYYY-MM-DD, like 2026-03-01."),
     ],
 )
 def test_the_cli_names_a_wrong_date_by_its_option(
@@ -290,7 +294,7 @@ def test_the_cli_names_a_wrong_date_by_its_option(
     database_url: str,
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
-    dates: tuple[str, str],
+    dates: tuple[str, ...],
     opening: str,
     ending: str,
 ) -> None:
