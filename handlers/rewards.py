@@ -127,7 +127,7 @@ def export(
 
 def _range_words(period: reward_export.ExportPeriod) -> str:
     """The range on the clock it is read on: HR in Sydney or Los Angeles would take `2026-03-31` for their own day."""
-    return f"{escape_mrkdwn(period.describe())} (whole days in UTC, the clock of the file's times)"
+    return f"{escape_mrkdwn(period.describe())} (whole days in UTC, the clock of the file's times){period.so_far()}"
 
 
 MAY_HAVE_ARRIVED = (

@@ -87,7 +87,7 @@ def run_export(args: argparse.Namespace) -> int:
             count = export_grants(session, workspace=workspace, requester=None, period=period, out=out, fmt=args.format)
         with sessions.begin() as session:
             record_export(session, workspace=workspace, actor=actor(), period=period, rows=count, now=now)
-    print(f"{plural(count, 'reward grant')}, {period.describe()}", file=sys.stderr)
+    print(f"{plural(count, 'reward grant')}, {period.describe()}{period.so_far()}", file=sys.stderr)
     return 0
 
 

@@ -18,6 +18,8 @@ class ExportPeriod:
     first: date
     last: date
     team: str | None = None
+    today: date | None = None
+    """UTC's today when the range was read: a range ending later holds only what was granted so far."""
 
     @property
     def start(self) -> datetime:
@@ -26,6 +28,12 @@ class ExportPeriod:
     @property
     def end(self) -> datetime:
         return datetime.combine(self.last + timedelta(days=1), time(), tzinfo=UTC)
+
+    def so_far(self) -> str:
+        """Said after the range when it ends after today: a quarter exported before its end is not the whole one."""
+        if self.today is None or self.last <= self.today:
+            return ""
+        return f" — it ends after today ({self.today.isoformat()}), so it holds the grants made so far"
 
     def describe(self) -> str:
         team = f", team {self.team}" if self.team else ""
@@ -45,7 +53,7 @@ def parse_period(
         raise InvalidInput(_future(start, today, names[0]))
     if end < start:
         raise InvalidInput(_reversed(start, end, first, last, names))
-    return ExportPeriod(first=start, last=end, team=team.strip() if team is not None else None)
+    return ExportPeriod(first=start, last=end, team=team.strip() if team is not None else None, today=today)
 
 
 def _future(start: date, today: date, name: str) -> str:

@@ -247,6 +247,39 @@ def test_hr_gets_the_exact_csv_in_a_dm_through_the_two_step_upload_and_it_is_aud
         assert event.details["rows"] == 4
 
 
+def test_a_range_exported_before_it_ends_says_it_holds_the_grants_so_far(bot: RunningBot) -> None:
+    """HR exporting the month (or quarter) before it is over must not take the file for the whole of it."""
+    make_history(bot.sessions)
+    bot.clock.set(at(10, 9))
+
+    early = bot.driver.command("U0HR", "/rewards", "export 2026-03-01 2026-03-31")
+    bot.clock.set(at(1, 0, month=4))
+    complete = bot.driver.command("U0HR", "/rewards", "export 2026-03-01 2026-03-31")
+
+    so_far = "it ends after today (2026-03-10), so it holds the grants made so far"
+    assert so_far in early.text, early.text
+    first, second = bot.slack.files()
+    assert so_far in first.args["initial_comment"]
+    assert "so far" not in complete.text and "so far" not in second.args["initial_comment"]
+
+
+def test_the_cli_says_a_range_ending_after_today_holds_the_grants_so_far(
+    sessions: sessionmaker[Session],
+    database_url: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    make_history(sessions)
+    monkeypatch.setenv("DATABASE_URL", database_url)
+
+    assert main(["export", "rewards", "--from", "2026-03-01", "--to", "2099-12-31", "--out", str(tmp_path / "x")]) == 0
+
+    said = capsys.readouterr().err.strip()
+    assert said.startswith("4 reward grants, 2026-03-01 to 2099-12-31 — it ends after today (20"), said
+    assert said.endswith("so it holds the grants made so far"), said
+
+
 def test_the_cli_writes_the_same_csv_and_filters_by_team_as_json_lines(
     sessions: sessionmaker[Session], database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
