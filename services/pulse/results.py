@@ -22,7 +22,7 @@ from services.errors import NotAllowed, NotFound
 from services.pulse.anonymity import Group, Visibility, visibility
 from services.pulse.counts import Tally, Turnout, cells_of, tallies_of, turnouts_of
 from services.pulse.rounds import ROUND_STARTERS, replies_open
-from services.pulse.targets import gap_to_target
+from services.pulse.targets import change_between, gap_to_target
 from services.pulse.trees import ORG, groups_of, trees_at_close
 
 TREND_ROUNDS = 6
@@ -251,7 +251,7 @@ def _questions(loaded: Rounds, key: str) -> tuple[QuestionResult, ...]:
     for earlier in (shown for shown in loaded.rounds[1:] if loaded.view(key, shown).shown):
         before = {(q.key, q.scale): result.score for q, result in loaded.results(key, earlier)} | before
     return tuple(
-        replace(result, change=result.score - before[asked] if (asked := (q.key, q.scale)) in before else None)
+        replace(result, change=change_between(before[k], result.score) if (k := (q.key, q.scale)) in before else None)
         for q, result in loaded.results(key, loaded.rounds[0])
     )
 

@@ -19,3 +19,8 @@ def reaches_target(score: float, target: float) -> bool:
 def gap_to_target(score: float, target: float) -> float:
     """How far the shown score is above (+) or below (-) the target."""
     return round(shown_score(score) - target, SHOWN_DECIMALS)
+
+
+def change_between(earlier: float, later: float) -> float:
+    """The change as read between two shown scores: 3.84 then 3.86 read 3.8 then 3.9, a change of +0.1 (not +0.0)."""
+    return round(shown_score(later) - shown_score(earlier), SHOWN_DECIMALS)

@@ -143,6 +143,23 @@ def test_a_question_the_policy_moved_to_another_scale_shows_no_change_from_its_o
     assert "since last time" not in reply.text, reply.text
 
 
+def test_the_change_since_last_time_is_the_difference_of_the_scores_as_shown(bot: RunningBot) -> None:
+    """23/6 reads 3.8 and 27/7 reads 3.9: the change is +0.1 as read, not +0.0 from the unseen 3.833 and 3.857."""
+    one_question = PULSE.replace("questions_per_round = 3", "questions_per_round = 1\nreplace_default_questions = true")
+    question = '[[pulse.questions]]\nkey = "staffing"\ntext = "We have enough people on shift."\nscale = "agreement"\n'
+    load_pulse_org(bot.sessions, bot.clock.now(), pulse=one_question + question)
+    for answers in ((4, 4, 4, 4, 4, 3), (4, 4, 4, 4, 4, 4, 3)):
+        bot.slack.reset()
+        bot.driver.command("U0HR", "/pulse", "start")
+        for user, value in zip(EAST, answers, strict=False):
+            answer(bot, user, 0, value)
+        close(bot)
+
+    reply = bot.driver.command("U0MGR1", "/pulse", "results")
+
+    assert "Average *3.9* of 5 · 7 answers · ▲ +0.1 since last time" in reply.text, reply.text
+
+
 def test_enps_is_promoters_minus_detractors(bot: RunningBot) -> None:
     load_pulse_org(
         bot.sessions, bot.clock.now(), pulse=PULSE.replace("questions_per_round = 3", "questions_per_round = 6")
