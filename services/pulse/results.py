@@ -285,10 +285,10 @@ def _sub_team(loaded: Rounds, key: str) -> SubTeam:
 
 
 def _trend(loaded: Rounds, key: str) -> tuple[TrendPoint, ...]:
-    """The group's shown scores in the last rounds, oldest first (for the chart)."""
+    """The group's shown scores in the last rounds, oldest first (for the chart), each on the scale it was asked in."""
     oldest_first = sorted(loaded.rounds, key=lambda r: r.number)
-    nps = {q.key for r in oldest_first for q in r.questions if q.is_nps}
-    return tuple(TrendPoint(r.number, q, score, q in nps) for r in oldest_first for q, score in loaded.scores(key, r))
+    nps = {(r.id, q.key) for r in oldest_first for q in r.questions if q.is_nps}
+    return tuple(TrendPoint(r.number, q, s, (r.id, q) in nps) for r in oldest_first for q, s in loaded.scores(key, r))
 
 
 def _comments(session: Session, pulse_round: PulseRound, group: Group) -> tuple[CommentView, ...]:

@@ -141,6 +141,9 @@ def test_a_question_the_policy_moved_to_another_scale_shows_no_change_from_its_o
     assert "Pulse results — round 2" in reply.text
     assert "eNPS *+100*" in reply.text, reply.text
     assert "since last time" not in reply.text, reply.text
+    [asked] = bot.slack.calls("files.getUploadURLExternal")
+    said = str(asked.args["alt_txt"])
+    assert "recommend: round 1 4.0; recommend (eNPS): round 2 100.0." in said, "round 1 was no eNPS of +4"
 
 
 def test_the_change_since_last_time_is_the_difference_of_the_scores_as_shown(bot: RunningBot) -> None:
