@@ -30,8 +30,14 @@ USAGE = Usage(
     forms=(
         ("/rewards", "your reward history and allowance"),
         ("/rewards catalog", "the rewards you can give with /nominate"),
-        ("/rewards top [month|quarter]", "who gave and received most recognition (HR also sees mutual pairs)"),
-        ("/rewards export [FROM] [TO] [team:NAME]", "HR: a CSV of reward grants (default: this month) in a DM"),
+        (
+            "/rewards top [month|quarter]",
+            "who gave and received most recognition (default: this month; HR also sees mutual pairs)",
+        ),
+        (
+            "/rewards export [FROM] [TO] [team:NAME]",
+            "HR: a CSV of reward grants in a DM; dates YYYY-MM-DD, whole days in UTC (default: this month so far)",
+        ),
         ("/rewards help", "show this help"),
     ),
 )

@@ -376,6 +376,13 @@ def test_the_export_help_says_every_default_and_that_a_team_is_the_one_at_granti
     assert "standard output (default)" in helped
 
 
+def test_rewards_help_says_the_defaults_of_top_and_export(bot: RunningBot) -> None:
+    reply = bot.driver.command("U0HR", "/rewards", "help")
+
+    assert "most recognition (default: this month; HR also sees mutual pairs)" in reply.text
+    assert "dates YYYY-MM-DD, whole days in UTC (default: this month so far)" in reply.text
+
+
 def test_hr_fulfils_and_revokes_grants_from_the_cli_once(
     sessions: sessionmaker[Session],
     database_url: str,
