@@ -22,7 +22,7 @@ from services.pulse.anonymity import HIDDEN_REASON
 from services.pulse.relay import AnswerTo, Relayed
 from services.pulse.results import QuestionResult, SubTeam, TeamResults
 from services.pulse.trees import ORG
-from services.text import escape_mrkdwn, plural, truncate
+from services.text import escape_mrkdwn, percent, plural, truncate
 
 REPLY_ACTION = "pulse_reply"  # value: comment id; a manager replies to an anonymous comment
 MORE_COMMENTS_ACTION = "pulse_more_comments"  # value: more_value(); the comments a results message had no room for
@@ -45,7 +45,7 @@ def results_message(results: TeamResults, team: str | None = None) -> dict[str, 
     if not results.shown:
         blocks.append(text_block(_hidden_reason(results)))
     else:
-        rate = round(100 * results.answered / results.invited) if results.invited else 0
+        rate = percent(results.answered, results.invited)
         blocks.append(context_block(f"Response rate: {results.answered} of {results.invited} ({rate}%)"))
         blocks += [text_block(_question_text(result)) for result in results.questions]
         if results.hidden_questions:

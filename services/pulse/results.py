@@ -24,6 +24,7 @@ from services.pulse.counts import Tally, Turnout, cells_of, tallies_of, turnouts
 from services.pulse.rounds import ROUND_STARTERS, replies_open
 from services.pulse.targets import change_between, gap_to_target
 from services.pulse.trees import ORG, groups_of, trees_at_close
+from services.text import percent
 
 TREND_ROUNDS = 6
 
@@ -260,9 +261,7 @@ def _result(question: PulseQuestion, counts: Counter[int], change: float | None)
     total = counts.total()
     enps = None
     if question.is_nps:
-        promoters = sum(n for v, n in counts.items() if v >= 9)
-        detractors = sum(n for v, n in counts.items() if v <= 6)
-        enps = round(100 * (promoters - detractors) / total)
+        enps = percent(sum(n if v >= 9 else -n for v, n in counts.items() if v >= 9 or v <= 6), total)
     return QuestionResult(
         key=question.key,
         text=question.text,

@@ -34,7 +34,7 @@ def test_results_are_shown_at_five_answers_and_hidden_at_four(bot: RunningBot) -
 
     assert "Maya Manager's team (Support East)" in east.text
     assert "Average *4.0* of 5" in east.text
-    assert "Response rate: 5 of 8 (62%)" in east.text
+    assert "Response rate: 5 of 8 (63%)" in east.text, "62.5% reads 63%, as HR's spreadsheet rounds it"
     assert "`1: 0  2: 0  3: 0  4: 5  5: 0`" in east.text
     assert "Omar Manager's team (Support West)" in west.text
     assert "Not shown, so that answers stay anonymous" in west.text
@@ -175,6 +175,21 @@ def test_enps_is_promoters_minus_detractors(bot: RunningBot) -> None:
     reply = bot.driver.command("U0MGR1", "/pulse", "results")
 
     assert "eNPS *+0* (average 6.8 of 10) · 5 answers · target 30, gap -30.0" in reply.text
+
+
+def test_an_enps_on_a_half_rounds_away_from_zero_as_the_distribution_shown_works_out_by_hand(bot: RunningBot) -> None:
+    """3 promoters and 2 detractors of 8: 12.5, which HR working it out from the distribution rounds to 13."""
+    load_pulse_org(
+        bot.sessions, bot.clock.now(), pulse=PULSE.replace("questions_per_round = 3", "questions_per_round = 6")
+    )
+    bot.driver.command("U0HR", "/pulse", "start")
+    for user, score in zip(EAST, (10, 10, 9, 8, 8, 7, 6, 2), strict=True):
+        answer(bot, user, 5, score)
+    close(bot)
+
+    reply = bot.driver.command("U0MGR1", "/pulse", "results")
+
+    assert "eNPS *+13* (average 7.5 of 10) · 8 answers · target 30, gap -17.0" in reply.text, reply.text
 
 
 def test_an_anonymous_comment_is_stored_without_the_person_and_shown_escaped_with_the_results(bot: RunningBot) -> None:
