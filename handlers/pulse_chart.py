@@ -5,6 +5,7 @@ from collections import defaultdict
 from typing import TYPE_CHECKING
 
 from services.pulse.results import TrendPoint
+from services.pulse.targets import score_words
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -17,7 +18,8 @@ def trend_alt_text(points: tuple[TrendPoint, ...], title: str) -> str:
     for point in points:
         lines[(point.key, point.nps)].append(point)
     said = "; ".join(
-        f"{key}{' (eNPS)' if nps else ''}: " + ", ".join(f"round {p.round_number} {p.score:.1f}" for p in series)
+        f"{key}{' (eNPS)' if nps else ''}: "
+        + ", ".join(f"round {p.round_number} {score_words(p.score)}" for p in series)
         for (key, nps), series in lines.items()
     )
     text = f"Line chart, {title}, each question's score by round: {said}."

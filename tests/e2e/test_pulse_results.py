@@ -163,6 +163,21 @@ def test_the_change_since_last_time_is_the_difference_of_the_scores_as_shown(bot
     assert "Average *3.9* of 5 · 7 answers · ▲ +0.1 since last time" in reply.text, reply.text
 
 
+def test_an_average_on_a_half_reads_as_people_round_it(bot: RunningBot) -> None:
+    """26 of 8 answers is 3.25, which HR working it out from the distribution rounds to 3.3 (Python's round: 3.2)."""
+    one_question = PULSE.replace("questions_per_round = 3", "questions_per_round = 1\nreplace_default_questions = true")
+    question = '[[pulse.questions]]\nkey = "staffing"\ntext = "We have enough people on shift."\nscale = "agreement"\n'
+    load_pulse_org(bot.sessions, bot.clock.now(), pulse=one_question + question + "target = 3.3\n")
+    bot.driver.command("U0HR", "/pulse", "start")
+    for user, value in zip(EAST, (4, 4, 4, 3, 3, 3, 3, 2), strict=True):
+        answer(bot, user, 0, value)
+    close(bot)
+
+    reply = bot.driver.command("U0MGR1", "/pulse", "results")
+
+    assert "Average *3.3* of 5 · 8 answers · target 3.3, gap +0.0" in reply.text, reply.text
+
+
 def test_enps_is_promoters_minus_detractors(bot: RunningBot) -> None:
     load_pulse_org(
         bot.sessions, bot.clock.now(), pulse=PULSE.replace("questions_per_round = 3", "questions_per_round = 6")
