@@ -16,6 +16,7 @@ from matplotlib.ticker import MaxNLocator
 from slack_sdk import WebClient
 
 from services.digest.weekly import Digest
+from services.pulse.targets import score_words
 from services.text import truncate
 
 MAX_BARS = 8
@@ -64,7 +65,7 @@ def chart_alt_text(chart: dict[str, Any]) -> str:
     """What the chart shows, in words: a screen reader reads an image's alt text, never its bars."""
     bars = "; ".join(f"{category} {count} (last week {last})" for category, count, last in chart["bars"])
     text = f"Bar chart, {chart['title']}, by category this week: {bars or 'no fixes logged'}."
-    trend = ", ".join(f"{label} {float(score):.1f}" for label, score in chart["pulse_trend"])
+    trend = ", ".join(f"{label} {score_words(float(score))}" for label, score in chart["pulse_trend"])
     return truncate(text + (f" Team pulse by round: {trend}." if trend else ""), ALT_TEXT)
 
 

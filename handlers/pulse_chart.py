@@ -5,20 +5,22 @@ from collections import defaultdict
 from typing import TYPE_CHECKING
 
 from services.pulse.results import TrendPoint
+from services.pulse.targets import score_words
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
 
 def trend_alt_text(points: tuple[TrendPoint, ...], title: str) -> str:
-    """The trend in words, for screen readers, which read an image's alt text only (Slack takes 1000 characters)."""
-    lines: dict[str, list[TrendPoint]] = defaultdict(list)
+    """The trend in words, for screen readers, which read an image's alt text only (Slack takes 1000 characters).
+    A question asked on both scales (the policy moved it) is two lines, as in the chart's two panels."""
+    lines: dict[tuple[str, bool], list[TrendPoint]] = defaultdict(list)
     for point in points:
-        lines[point.key].append(point)
+        lines[(point.key, point.nps)].append(point)
     said = "; ".join(
-        f"{key}{' (eNPS)' if series[0].nps else ''}: "
-        + ", ".join(f"round {p.round_number} {p.score:.1f}" for p in series)
-        for key, series in lines.items()
+        f"{key}{' (eNPS)' if nps else ''}: "
+        + ", ".join(f"round {p.round_number} {score_words(p.score)}" for p in series)
+        for (key, nps), series in lines.items()
     )
     text = f"Line chart, {title}, each question's score by round: {said}."
     return text if len(text) <= 1000 else text[:999] + "…"

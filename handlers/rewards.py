@@ -30,8 +30,14 @@ USAGE = Usage(
     forms=(
         ("/rewards", "your reward history and allowance"),
         ("/rewards catalog", "the rewards you can give with /nominate"),
-        ("/rewards top [month|quarter]", "who gave and received most recognition (HR also sees mutual pairs)"),
-        ("/rewards export [FROM] [TO] [team:NAME]", "HR: a CSV of reward grants (default: this month) in a DM"),
+        (
+            "/rewards top [month|quarter]",
+            "who gave and received most recognition (default: this month; HR also sees mutual pairs)",
+        ),
+        (
+            "/rewards export [FROM] [TO] [team:NAME]",
+            "HR: a CSV of reward grants in a DM; dates YYYY-MM-DD, whole days in UTC (default: this month so far)",
+        ),
         ("/rewards help", "show this help"),
     ),
 )
@@ -127,7 +133,7 @@ def export(
 
 def _range_words(period: reward_export.ExportPeriod) -> str:
     """The range on the clock it is read on: HR in Sydney or Los Angeles would take `2026-03-31` for their own day."""
-    return f"{escape_mrkdwn(period.describe())} (whole days in UTC, the clock of the file's times)"
+    return f"{escape_mrkdwn(period.describe())} (whole days in UTC, the clock of the file's times){period.so_far()}"
 
 
 MAY_HAVE_ARRIVED = (

@@ -91,8 +91,13 @@ class PulseQuestion(Base):
     round: Mapped[PulseRound] = relationship(back_populates="questions")
 
     @property
+    def scale(self) -> tuple[int, int]:
+        """Lowest and highest answer: a key asked on another scale in another round is another measure."""
+        return self.scale_min, self.scale_max
+
+    @property
     def is_nps(self) -> bool:
-        return (self.scale_min, self.scale_max) == (0, 10)
+        return self.scale == (0, 10)
 
 
 class PulseResponse(Base):

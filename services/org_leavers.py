@@ -53,7 +53,7 @@ def refuse_a_partial_file(existing: dict[str, Employee], leaving: Leavers, *, co
     names = ", ".join(f"{employee.name} ({employee.slack_id})" for employee in leaving.gone[:NAMED])
     more = f" and {count - NAMED} more" if count > NAMED else ""
     raise InvalidInput(
-        f"--deactivate-missing would deactivate {count} of the {active} active people ({count * 100 // active}%), "
+        f"--deactivate-missing would deactivate {count} of the {active} active people ({count * 100 / active:.1f}%), "
         f"more than {MASS_SHARE:.0%} and more than {MASS_COUNT}: {names}{more}. "
         "Is this the whole organisation? A file of one region or team deactivates everyone else. Nothing was "
         f"written. To update only the people in the file, leave out --deactivate-missing; if they really all "

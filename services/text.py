@@ -4,6 +4,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Mapping
 from datetime import timedelta
+from decimal import ROUND_HALF_UP, Decimal
 
 _MENTION_WORDS = re.compile(r"@(channel|here|everyone)\b", re.IGNORECASE)
 _PERSON_OR_CHANNEL = re.compile(r"(<@[UW][A-Z0-9]+(?:\|[^<>]*)?>|<#[CG][A-Z0-9]+(?:\|[^<>]*)?>)")
@@ -115,6 +116,14 @@ def labels_in(texts: Iterable[str]) -> dict[str, str]:
 def formula_safe(cell: str) -> str:
     """A cell a spreadsheet would run as a formula gets a leading quote, as the exports write it."""
     return "'" + cell if cell[:1] in FORMULA_START else cell
+
+
+def percent(part: int, whole: int) -> int:
+    """`part` of `whole` as a whole percentage, a half rounded away from zero as people and spreadsheets round it
+    (5 of 8 is 63%, -12.5 is -13, where Python's `round` gives 62 and -12); 0 of nothing is 0."""
+    if not whole:
+        return 0
+    return int((Decimal(100 * part) / Decimal(whole)).quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
 def plural(count: int, word: str, many: str | None = None) -> str:

@@ -33,8 +33,12 @@ def add_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[ty
         "--from", dest="first", metavar="YYYY-MM-DD", help="first day, UTC (default: 1st of this month)"
     )
     grants.add_argument("--to", dest="last", metavar="YYYY-MM-DD", help="last day included, UTC (default: today)")
-    grants.add_argument("--team", help="only recipients in this team")
-    grants.add_argument("--format", choices=FORMATS, default="csv", help="csv (RFC 4180, UTF-8) or jsonl")
+    grants.add_argument(
+        "--team", help="only grants made while the recipient was in this team, wherever they work now (default: all)"
+    )
+    grants.add_argument(
+        "--format", choices=FORMATS, default="csv", help="csv (RFC 4180, UTF-8; the default) or jsonl (JSON lines)"
+    )
     grants.add_argument("--out", default="-", help="file to write, or - for standard output (default)")
     add_workspace_option(grants)
     grants.set_defaults(handler=run_export)
@@ -83,7 +87,7 @@ def run_export(args: argparse.Namespace) -> int:
             count = export_grants(session, workspace=workspace, requester=None, period=period, out=out, fmt=args.format)
         with sessions.begin() as session:
             record_export(session, workspace=workspace, actor=actor(), period=period, rows=count, now=now)
-    print(f"{plural(count, 'reward grant')}, {period.describe()}", file=sys.stderr)
+    print(f"{plural(count, 'reward grant')}, {period.describe()}{period.so_far()}", file=sys.stderr)
     return 0
 
 

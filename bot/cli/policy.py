@@ -92,7 +92,7 @@ def run_show(args: argparse.Namespace) -> int:
 
 def run_suggest(args: argparse.Namespace) -> int:
     now = SystemClock().now()
-    month = args.month or proposals.previous_month(now)
+    month = args.month if args.month is not None else proposals.previous_month(now)
     if not re.fullmatch(r"20\d\d-(0[1-9]|1[0-2])", month):
         raise InvalidInput(f"--month must be a month like 2026-03, from 2000-01 to 2099-12 (got {month!r})")
     with transaction() as session:

@@ -12,7 +12,7 @@ from handlers.blocks.suggestions import day_of
 from services.digest.pulse import NO_TEAM_THEN
 from services.digest.weekly import PulsePart, RecognitionPart
 from services.pulse.anonymity import HIDDEN_REASON
-from services.pulse.targets import gap_to_target, reaches_target
+from services.pulse.targets import gap_to_target, reaches_target, score_words
 from services.suggestions.digest import SuggestionsPart
 from services.suggestions.lifecycle import STATUS_WORDS
 from services.text import escape_mrkdwn
@@ -83,7 +83,9 @@ def pulse_section(part: PulsePart | None, share: int, manager: str | None = None
     lines = [head] if part.scores else [f"{head} no question had enough answers to show."]
     lines += bullets([_score_line(question, score, target) for question, score, target in part.scores], share)
     if len(part.trend) > 1:
-        trend = " → ".join(f"{escape_mrkdwn(label)} {score:.1f}" for label, score in part.trend[-TREND_POINTS:])
+        trend = " → ".join(
+            f"{escape_mrkdwn(label)} {score_words(score)}" for label, score in part.trend[-TREND_POINTS:]
+        )
         lines.append(f"Trend (mean of the 1–5 questions): {trend}")
     return [text_block("\n".join(lines))]
 
@@ -102,7 +104,7 @@ def _why_hidden(part: PulsePart, manager: str | None) -> str:
 
 def _score_line(question: str, score: float, target: float | None) -> str:
     gap = f" (target {target:.1f}, gap {gap_to_target(score, target):+.1f})" if target is not None else ""
-    return f"{escaped(question, QUESTION_TEXT)} — {score:.1f}{gap}"
+    return f"{escaped(question, QUESTION_TEXT)} — {score_words(score)}{gap}"
 
 
 def suggestions_section(

@@ -21,8 +21,9 @@ from handlers.blocks.pulse import question_words
 from services.pulse.anonymity import HIDDEN_REASON
 from services.pulse.relay import AnswerTo
 from services.pulse.results import QuestionResult, SubTeam, TeamResults
+from services.pulse.targets import score_words
 from services.pulse.trees import ORG
-from services.text import escape_mrkdwn, plural, truncate
+from services.text import escape_mrkdwn, percent, plural, truncate
 
 REPLY_ACTION = "pulse_reply"  # value: comment id; a manager replies to an anonymous comment
 MORE_COMMENTS_ACTION = "pulse_more_comments"  # value: more_value(); the comments a results message had no room for
@@ -45,7 +46,7 @@ def results_message(results: TeamResults, team: str | None = None) -> dict[str, 
     if not results.shown:
         blocks.append(text_block(_hidden_reason(results)))
     else:
-        rate = round(100 * results.answered / results.invited) if results.invited else 0
+        rate = percent(results.answered, results.invited)
         blocks.append(context_block(f"Response rate: {results.answered} of {results.invited} ({rate}%)"))
         blocks += [text_block(_question_text(result)) for result in results.questions]
         if results.hidden_questions:
@@ -226,9 +227,9 @@ def _hidden_reason(results: TeamResults) -> str:
 
 def _question_text(result: QuestionResult) -> str:
     if result.enps is not None:
-        score = f"eNPS *{result.enps:+d}* (average {result.average:.1f} of {result.scale_max})"
+        score = f"eNPS *{result.enps:+d}* (average {score_words(result.average)} of {result.scale_max})"
     else:
-        score = f"Average *{result.average:.1f}* of {result.scale_max}"
+        score = f"Average *{score_words(result.average)}* of {result.scale_max}"
     parts = [score, f"{result.respondents} answers"]
     if result.gap is not None and result.target is not None:
         parts.append(f"target {result.target:g}, gap {result.gap:+.1f}")
@@ -243,5 +244,5 @@ def _question_text(result: QuestionResult) -> str:
 def _sub_team_line(team: SubTeam) -> str:
     if not team.shown:
         return f"• {escape_mrkdwn(team.label)}: {HIDDEN_REASON}"
-    scores = ", ".join(f"{key} {score:.1f}" for key, score in team.scores) or "no question had enough answers"
+    scores = ", ".join(f"{key} {score_words(score)}" for key, score in team.scores) or "no question had enough answers"
     return f"• {escape_mrkdwn(team.label)}: {scores}"

@@ -74,5 +74,5 @@ def trend(loaded: Rounds, rounds: Sequence[PulseRound], key: str) -> tuple[tuple
             continue
         averages = [result.average for question, result in loaded.results(key, pulse_round) if not question.is_nps]
         if averages:
-            points.append((f"R{pulse_round.number}", round(sum(averages) / len(averages), 2)))
+            points.append((f"R{pulse_round.number}", sum(averages) / len(averages)))  # rounded once, where shown
     return tuple(points)

@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from services.digest.org import Person
 from services.money import Amounts, by_currency
-from services.text import without_mentions
+from services.text import percent, without_mentions
 
 GIVEN = ("within", "approved")
 TOP_THEMES = 3
@@ -106,10 +106,6 @@ class ResolutionsPart:
     @property
     def happy_share(self) -> int:
         return percent(self.happy, self.count)
-
-
-def percent(part: int, whole: int) -> int:
-    return round(100 * part / whole) if whole else 0
 
 
 def summarise(

@@ -22,8 +22,9 @@ from services.errors import NotAllowed, NotFound
 from services.pulse.anonymity import Group, Visibility, visibility
 from services.pulse.counts import Tally, Turnout, cells_of, tallies_of, turnouts_of
 from services.pulse.rounds import ROUND_STARTERS, replies_open
-from services.pulse.targets import gap_to_target
+from services.pulse.targets import change_between, gap_to_target
 from services.pulse.trees import ORG, groups_of, trees_at_close
+from services.text import percent
 
 TREND_ROUNDS = 6
 
@@ -246,13 +247,13 @@ def _build(session: Session, loaded: Rounds, group: Group, now: datetime) -> Tea
 
 
 def _questions(loaded: Rounds, key: str) -> tuple[QuestionResult, ...]:
-    """Each shown question, with its change since the last earlier round that asked it (and showed it)."""
-    before: dict[str, float] = {}
-    for earlier in loaded.rounds[1:]:
-        before = dict(loaded.scores(key, earlier)) | before
+    """Each shown question, with its change since the last earlier round that showed it on the same scale."""
+    before: dict[tuple[str, tuple[int, int]], float] = {}
+    for earlier in (shown for shown in loaded.rounds[1:] if loaded.view(key, shown).shown):
+        before = {(q.key, q.scale): result.score for q, result in loaded.results(key, earlier)} | before
     return tuple(
-        replace(result, change=result.score - before[question.key] if question.key in before else None)
-        for question, result in loaded.results(key, loaded.rounds[0])
+        replace(result, change=change_between(before[k], result.score) if (k := (q.key, q.scale)) in before else None)
+        for q, result in loaded.results(key, loaded.rounds[0])
     )
 
 
@@ -260,9 +261,7 @@ def _result(question: PulseQuestion, counts: Counter[int], change: float | None)
     total = counts.total()
     enps = None
     if question.is_nps:
-        promoters = sum(n for v, n in counts.items() if v >= 9)
-        detractors = sum(n for v, n in counts.items() if v <= 6)
-        enps = round(100 * (promoters - detractors) / total)
+        enps = percent(sum(n if v >= 9 else -n for v, n in counts.items() if v >= 9 or v <= 6), total)
     return QuestionResult(
         key=question.key,
         text=question.text,
@@ -285,10 +284,10 @@ def _sub_team(loaded: Rounds, key: str) -> SubTeam:
 
 
 def _trend(loaded: Rounds, key: str) -> tuple[TrendPoint, ...]:
-    """The group's shown scores in the last rounds, oldest first (for the chart)."""
+    """The group's shown scores in the last rounds, oldest first (for the chart), each on the scale it was asked in."""
     oldest_first = sorted(loaded.rounds, key=lambda r: r.number)
-    nps = {q.key for r in oldest_first for q in r.questions if q.is_nps}
-    return tuple(TrendPoint(r.number, q, score, q in nps) for r in oldest_first for q, score in loaded.scores(key, r))
+    nps = {(r.id, q.key) for r in oldest_first for q in r.questions if q.is_nps}
+    return tuple(TrendPoint(r.number, q, s, (r.id, q) in nps) for r in oldest_first for q, s in loaded.scores(key, r))
 
 
 def _comments(session: Session, pulse_round: PulseRound, group: Group) -> tuple[CommentView, ...]:

@@ -18,6 +18,8 @@ class ExportPeriod:
     first: date
     last: date
     team: str | None = None
+    today: date | None = None
+    """UTC's today when the range was read: a range ending later holds only what was granted so far."""
 
     @property
     def start(self) -> datetime:
@@ -27,6 +29,12 @@ class ExportPeriod:
     def end(self) -> datetime:
         return datetime.combine(self.last + timedelta(days=1), time(), tzinfo=UTC)
 
+    def so_far(self) -> str:
+        """Said after the range when it ends after today: a quarter exported before its end is not the whole one."""
+        if self.today is None or self.last <= self.today:
+            return ""
+        return f" — it ends after today ({self.today.isoformat()}), so it holds the grants made so far"
+
     def describe(self) -> str:
         team = f", team {self.team}" if self.team else ""
         return f"{self.first.isoformat()} to {self.last.isoformat()}{team}"
@@ -35,13 +43,25 @@ class ExportPeriod:
 def parse_period(
     first: str | None, last: str | None, team: str | None, *, now: datetime, names: tuple[str, str] = ("FROM", "TO")
 ) -> ExportPeriod:
-    """FROM and TO as ISO dates within `EARLIEST`..`LATEST`; by default this month so far. A team named empty stays
-    "" (refused by `check_export`), never read as every team. `names` are what the user typed them as."""
-    start = _day(first, names[0]) if first else now.astimezone(UTC).date().replace(day=1)
-    end = _day(last, names[1]) if last else now.astimezone(UTC).date()
+    """FROM and TO as ISO dates within `EARLIEST`..`LATEST`, starting no later than today (UTC); by default this month
+    so far. A team named empty stays "" (refused by `check_export`), never read as every team. `names` are what the
+    user typed them as."""
+    today = now.astimezone(UTC).date()
+    start = _day(first, names[0], "the 1st of this month") if first is not None else today.replace(day=1)
+    end = _day(last, names[1], "today") if last is not None else today
+    if start > today and (last is None or end >= start):  # a range typed backwards is told as that first
+        raise InvalidInput(_future(start, today, names[0]))
     if end < start:
         raise InvalidInput(_reversed(start, end, first, last, names))
-    return ExportPeriod(first=start, last=end, team=team.strip() if team is not None else None)
+    return ExportPeriod(first=start, last=end, team=team.strip() if team is not None else None, today=today)
+
+
+def _future(start: date, today: date, name: str) -> str:
+    """A range that has not begun holds no grant: an empty file would pass for a month with no rewards."""
+    return (
+        f"{name} {start.isoformat()} is after today ({today.isoformat()} in UTC, the clock of the export's days): "
+        "nothing has been granted then yet. Check the year and the month."
+    )
 
 
 def _reversed(start: date, end: date, first: str | None, last: str | None, names: tuple[str, str]) -> str:
@@ -60,6 +80,7 @@ def _reversed(start: date, end: date, first: str | None, last: str | None, names
     return f"The range ends ({end.isoformat()}) before it starts ({start.isoformat()}): put the earlier date first."
 
 
+_DAY = re.compile(r"[0-9]{4}-?[0-9]{2}-?[0-9]{2}")
 _LOOKS_LIKE_A_DATE = re.compile(r"\d{4}-\d{1,2}-\d{1,2}")
 _TEAM = re.compile(r"(team:)", re.IGNORECASE)  # in any letter case (`Team:`), as `/digest` takes it
 _MENTION = re.compile(r"<(?P<mark>[@#])[A-Z0-9]+(?:\|(?P<label>[^<>|]*))?>")
@@ -82,11 +103,18 @@ def parse_period_words(words: list[str], *, now: datetime) -> ExportPeriod:
     return parse_period(first, last, team if named else None, now=now)
 
 
-def _day(text: str, name: str) -> date:
+def _day(text: str, name: str, default: str) -> date:
+    """A day as YYYY-MM-DD (or YYYYMMDD): an ISO week (`2026-W52`) would stand for its Monday alone."""
+    if not text.strip():  # `--from "$START"` with START unset: not the default's range, silently
+        raise InvalidInput(
+            f"{name} is empty: write a date as YYYY-MM-DD, like 2026-03-01, or leave it out ({default})."
+        )
     try:
-        day = date.fromisoformat(text)
+        day = date.fromisoformat(text) if _DAY.fullmatch(text) else None
     except ValueError:
-        raise InvalidInput(_not_a_date(text, name)) from None
+        day = None
+    if day is None:
+        raise InvalidInput(_not_a_date(text, name))
     if not EARLIEST <= day <= LATEST:
         raise InvalidInput(
             f"{name} {day.isoformat()} is out of range: an export covers days from {EARLIEST.isoformat()} "

@@ -186,7 +186,7 @@ def test_policy_suggest_prints_the_evidence_and_policy_show_names_the_applied_ch
     assert "policy version 2" in shown and "agent refund per incident 50 -> 85, by Hana Reyes" in shown
 
 
-@pytest.mark.parametrize("month", ["March", "0000-01", "9999-12", "2026-13"])
+@pytest.mark.parametrize("month", ["March", "0000-01", "9999-12", "2026-13", ""])
 def test_policy_suggest_refuses_a_month_it_cannot_read_in_one_line(
     ready: RunningBot,
     database_url: str,

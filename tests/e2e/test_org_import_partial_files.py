@@ -57,7 +57,7 @@ def test_a_file_of_one_region_is_refused_saying_how_many_would_go_and_how_to_go_
     assert main(["org", "import", str(west), "--deactivate-missing"]) == 2
 
     said = capsys.readouterr().err
-    assert "would deactivate 21 of the 32 active people (65%)" in said, said
+    assert "would deactivate 21 of the 32 active people (65.6%)" in said, said
     assert "Maya Manager (U0MGR1), East Agent 1 (U0E01)" in said and "and 16 more" in said
     assert "Nothing was written" in said and CONFIRM_FLAG in said and "leave out --deactivate-missing" in said
     assert active_people(sessions) == 32
@@ -95,3 +95,25 @@ def test_the_confirmation_is_in_the_help(capsys: pytest.CaptureFixture[str]) -> 
         main(["org", "import", "--help"])
 
     assert CONFIRM_FLAG in capsys.readouterr().out
+
+
+def test_a_share_just_over_the_tenth_reads_over_it(
+    sessions: sessionmaker[Session],
+    database_url: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """6 of 58 is 10.3%: a whole percentage cut down read "(10%), more than 10%", which says it should pass."""
+    monkeypatch.setenv("DATABASE_URL", database_url)
+    agents = [f"U0S{n:02d},Agent {n},Support,frontline,U0ADMIN\n" for n in range(1, 57)]
+    whole, fewer = tmp_path / "org.csv", tmp_path / "fewer.csv"
+    whole.write_text(HEADER + HEAD_OFFICE + "".join(agents), encoding="utf-8")
+    fewer.write_text(HEADER + HEAD_OFFICE + "".join(agents[6:]), encoding="utf-8")
+    assert main(["org", "import", str(whole), "--workspace", "T0LATITUDE"]) == 0
+    capsys.readouterr()
+
+    assert main(["org", "import", str(fewer), "--deactivate-missing"]) == 2
+
+    said = capsys.readouterr().err
+    assert "would deactivate 6 of the 58 active people (10.3%), more than 10%" in said, said

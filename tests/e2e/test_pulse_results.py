@@ -5,9 +5,11 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from models import PulseComment
+from services import directory
+from services.policy.versions import load_policy
 from tests.conftest import RunningBot
 from tests.e2e.test_pulse_rounds import answer, questions_dm, start, tick
-from tests.pulse_org import EAST, PULSE, WEST, load_pulse_org
+from tests.pulse_org import EAST, POLICY, PULSE, WEST, load_pulse_org
 
 
 def close(bot: RunningBot) -> None:
@@ -32,7 +34,7 @@ def test_results_are_shown_at_five_answers_and_hidden_at_four(bot: RunningBot) -
 
     assert "Maya Manager's team (Support East)" in east.text
     assert "Average *4.0* of 5" in east.text
-    assert "Response rate: 5 of 8 (62%)" in east.text
+    assert "Response rate: 5 of 8 (63%)" in east.text, "62.5% reads 63%, as HR's spreadsheet rounds it"
     assert "`1: 0  2: 0  3: 0  4: 5  5: 0`" in east.text
     assert "Omar Manager's team (Support West)" in west.text
     assert "Not shown, so that answers stay anonymous" in west.text
@@ -117,6 +119,65 @@ def test_results_show_targets_gaps_enps_and_the_change_since_the_last_round(bot:
     assert "1 question had fewer than 5 answers and is not shown" in reply.text
 
 
+def test_a_question_the_policy_moved_to_another_scale_shows_no_change_from_its_old_scale(bot: RunningBot) -> None:
+    """Asked 1–5 in round 1 and 0–10 in round 2: an eNPS of +100 less an average of 4 is no change of +96."""
+    asked_as = PULSE.replace("questions_per_round = 3", "questions_per_round = 1\nreplace_default_questions = true")
+    question = '[[pulse.questions]]\nkey = "recommend"\ntext = "Would you recommend us?"\nscale = "{}"\n'
+    load_pulse_org(bot.sessions, bot.clock.now(), pulse=asked_as + question.format("agreement"))
+    bot.driver.command("U0HR", "/pulse", "start")
+    answer_all(bot, EAST[:5], 4, questions=1)
+    close(bot)
+    bot.slack.reset()
+    with bot.sessions.begin() as session:
+        workspace = directory.ensure_workspace(session, slack_team_id="T0LATITUDE", now=bot.clock.now())
+        policy = POLICY + asked_as + question.format("nps")
+        load_policy(session, workspace=workspace, text=policy, loaded_by="test", now=bot.clock.now())
+    bot.driver.command("U0HR", "/pulse", "start")
+    answer_all(bot, EAST[:5], 9, questions=1)
+    close(bot)
+
+    reply = bot.driver.command("U0MGR1", "/pulse", "results")
+
+    assert "Pulse results — round 2" in reply.text
+    assert "eNPS *+100*" in reply.text, reply.text
+    assert "since last time" not in reply.text, reply.text
+    [asked] = bot.slack.calls("files.getUploadURLExternal")
+    said = str(asked.args["alt_txt"])
+    assert "recommend: round 1 4.0; recommend (eNPS): round 2 100.0." in said, "round 1 was no eNPS of +4"
+
+
+def test_the_change_since_last_time_is_the_difference_of_the_scores_as_shown(bot: RunningBot) -> None:
+    """23/6 reads 3.8 and 27/7 reads 3.9: the change is +0.1 as read, not +0.0 from the unseen 3.833 and 3.857."""
+    one_question = PULSE.replace("questions_per_round = 3", "questions_per_round = 1\nreplace_default_questions = true")
+    question = '[[pulse.questions]]\nkey = "staffing"\ntext = "We have enough people on shift."\nscale = "agreement"\n'
+    load_pulse_org(bot.sessions, bot.clock.now(), pulse=one_question + question)
+    for answers in ((4, 4, 4, 4, 4, 3), (4, 4, 4, 4, 4, 4, 3)):
+        bot.slack.reset()
+        bot.driver.command("U0HR", "/pulse", "start")
+        for user, value in zip(EAST, answers, strict=False):
+            answer(bot, user, 0, value)
+        close(bot)
+
+    reply = bot.driver.command("U0MGR1", "/pulse", "results")
+
+    assert "Average *3.9* of 5 · 7 answers · ▲ +0.1 since last time" in reply.text, reply.text
+
+
+def test_an_average_on_a_half_reads_as_people_round_it(bot: RunningBot) -> None:
+    """26 of 8 answers is 3.25, which HR working it out from the distribution rounds to 3.3 (Python's round: 3.2)."""
+    one_question = PULSE.replace("questions_per_round = 3", "questions_per_round = 1\nreplace_default_questions = true")
+    question = '[[pulse.questions]]\nkey = "staffing"\ntext = "We have enough people on shift."\nscale = "agreement"\n'
+    load_pulse_org(bot.sessions, bot.clock.now(), pulse=one_question + question + "target = 3.3\n")
+    bot.driver.command("U0HR", "/pulse", "start")
+    for user, value in zip(EAST, (4, 4, 4, 3, 3, 3, 3, 2), strict=True):
+        answer(bot, user, 0, value)
+    close(bot)
+
+    reply = bot.driver.command("U0MGR1", "/pulse", "results")
+
+    assert "Average *3.3* of 5 · 8 answers · target 3.3, gap +0.0" in reply.text, reply.text
+
+
 def test_enps_is_promoters_minus_detractors(bot: RunningBot) -> None:
     load_pulse_org(
         bot.sessions, bot.clock.now(), pulse=PULSE.replace("questions_per_round = 3", "questions_per_round = 6")
@@ -129,6 +190,21 @@ def test_enps_is_promoters_minus_detractors(bot: RunningBot) -> None:
     reply = bot.driver.command("U0MGR1", "/pulse", "results")
 
     assert "eNPS *+0* (average 6.8 of 10) · 5 answers · target 30, gap -30.0" in reply.text
+
+
+def test_an_enps_on_a_half_rounds_away_from_zero_as_the_distribution_shown_works_out_by_hand(bot: RunningBot) -> None:
+    """3 promoters and 2 detractors of 8: 12.5, which HR working it out from the distribution rounds to 13."""
+    load_pulse_org(
+        bot.sessions, bot.clock.now(), pulse=PULSE.replace("questions_per_round = 3", "questions_per_round = 6")
+    )
+    bot.driver.command("U0HR", "/pulse", "start")
+    for user, score in zip(EAST, (10, 10, 9, 8, 8, 7, 6, 2), strict=True):
+        answer(bot, user, 5, score)
+    close(bot)
+
+    reply = bot.driver.command("U0MGR1", "/pulse", "results")
+
+    assert "eNPS *+13* (average 7.5 of 10) · 8 answers · target 30, gap -17.0" in reply.text, reply.text
 
 
 def test_an_anonymous_comment_is_stored_without_the_person_and_shown_escaped_with_the_results(bot: RunningBot) -> None:

@@ -168,7 +168,9 @@ def test_the_catalogue_spelt_the_british_way_is_the_catalog(bot: RunningBot) -> 
         ("2026-03-31 2026-03-01", "ends (2026-03-01) before it starts (2026-03-31)"),
         ("2026-13-01", "FROM `2026-13-01` is not a date: write it as YYYY-MM-DD"),
         ("2026-03-01 31/03/2026", "TO `31/03/2026` is not a date"),
+        ("2026-W09", "FROM `2026-W09` is not a date: write it as YYYY-MM-DD"),
         ("2026-03-01 2026-03-02 2026-03-03", "at most two dates"),
+        ("2026-04-01 2026-06-30", "FROM 2026-04-01 is after today (2026-03-"),
         (
             "team:Nowhere",
             "no team called 'Nowhere' in the directory (teams: Operations, People, Support East, Support West)",
@@ -245,6 +247,39 @@ def test_hr_gets_the_exact_csv_in_a_dm_through_the_two_step_upload_and_it_is_aud
         assert event.details["rows"] == 4
 
 
+def test_a_range_exported_before_it_ends_says_it_holds_the_grants_so_far(bot: RunningBot) -> None:
+    """HR exporting the month (or quarter) before it is over must not take the file for the whole of it."""
+    make_history(bot.sessions)
+    bot.clock.set(at(10, 9))
+
+    early = bot.driver.command("U0HR", "/rewards", "export 2026-03-01 2026-03-31")
+    bot.clock.set(at(1, 0, month=4))
+    complete = bot.driver.command("U0HR", "/rewards", "export 2026-03-01 2026-03-31")
+
+    so_far = "it ends after today (2026-03-10), so it holds the grants made so far"
+    assert so_far in early.text, early.text
+    first, second = bot.slack.files()
+    assert so_far in first.args["initial_comment"]
+    assert "so far" not in complete.text and "so far" not in second.args["initial_comment"]
+
+
+def test_the_cli_says_a_range_ending_after_today_holds_the_grants_so_far(
+    sessions: sessionmaker[Session],
+    database_url: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    make_history(sessions)
+    monkeypatch.setenv("DATABASE_URL", database_url)
+
+    assert main(["export", "rewards", "--from", "2026-03-01", "--to", "2099-12-31", "--out", str(tmp_path / "x")]) == 0
+
+    said = capsys.readouterr().err.strip()
+    assert said.startswith("4 reward grants, 2026-03-01 to 2099-12-31 — it ends after today (20"), said
+    assert said.endswith("so it holds the grants made so far"), said
+
+
 def test_the_cli_writes_the_same_csv_and_filters_by_team_as_json_lines(
     sessions: sessionmaker[Session], database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -282,6 +317,9 @@ def test_the_cli_refuses_a_reversed_range_without_writing(
             "write it as YYYY-MM-DD, like 2026-03-01.",
         ),
         (("--to", "2026-01-31"), "error: --to 2026-01-31 is before ", "range starts without --from: give --from too."),
+        (("--from", ""), "error: --from is empty", "or leave it out (the 1st of this month)."),
+        (("--from", "2026-03-01", "--to", " "), "error: --to is empty", "or leave it out (today)."),
+        (("--to", "2026-W13"), "error: --to `2026-W13` is not a date", "write it as YYYY-MM-DD, like 2026-03-01."),
     ],
 )
 def test_the_cli_names_a_wrong_date_by_its_option(
@@ -289,7 +327,7 @@ def test_the_cli_names_a_wrong_date_by_its_option(
     database_url: str,
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
-    dates: tuple[str, str],
+    dates: tuple[str, ...],
     opening: str,
     ending: str,
 ) -> None:
@@ -300,6 +338,49 @@ def test_the_cli_names_a_wrong_date_by_its_option(
     assert main(["export", "rewards", *dates]) == 2
     said = capsys.readouterr().err.strip()
     assert said.startswith(opening) and said.endswith(ending), said
+
+
+def test_the_cli_refuses_a_range_that_has_not_begun_and_writes_nothing(
+    sessions: sessionmaker[Session],
+    database_url: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """A year typed wrong (2099 for 2026) would give an empty file and an audit line, read as a quarter of nothing."""
+    make_history(sessions)
+    monkeypatch.setenv("DATABASE_URL", database_url)
+    out = tmp_path / "q4.csv"
+
+    code = main(["export", "rewards", "--from", "2099-10-01", "--to", "2099-12-31", "--out", str(out)])
+
+    assert code == 2
+    said = capsys.readouterr().err.strip()
+    assert said.startswith("error: --from 2099-10-01 is after today (") and "in UTC" in said, said
+    assert not out.exists()
+    with sessions() as session:
+        assert session.scalar(select(func.count(AuditEvent.id)).where(AuditEvent.action == "reward.export")) == 0
+
+
+def test_the_export_help_says_every_default_and_that_a_team_is_the_one_at_granting(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    with pytest.raises(SystemExit):
+        main(["export", "rewards", "--help"])
+
+    helped = " ".join(capsys.readouterr().out.split())
+    assert "first day, UTC (default: 1st of this month)" in helped
+    assert "last day included, UTC (default: today)" in helped
+    assert "while the recipient was in this team, wherever they work now (default: all)" in helped
+    assert "csv (RFC 4180, UTF-8; the default) or jsonl" in helped
+    assert "standard output (default)" in helped
+
+
+def test_rewards_help_says_the_defaults_of_top_and_export(bot: RunningBot) -> None:
+    reply = bot.driver.command("U0HR", "/rewards", "help")
+
+    assert "most recognition (default: this month; HR also sees mutual pairs)" in reply.text
+    assert "dates YYYY-MM-DD, whole days in UTC (default: this month so far)" in reply.text
 
 
 def test_hr_fulfils_and_revokes_grants_from_the_cli_once(
