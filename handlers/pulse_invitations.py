@@ -36,8 +36,8 @@ def queue_invitations(session: Session, *, workspace: Workspace, now: datetime) 
 
 def queue_late_notices(session: Session, *, workspace: Workspace, pulse_round: PulseRound, now: datetime) -> None:
     """Tell HR and admins that a scheduled round opened late, and why: once each per round."""
-    message = blocks.late_round_notice(pulse_round)
     for person in pulse_rounds.round_starters(session, workspace):
+        message = blocks.late_round_notice(pulse_round, person.tz)
         outbox.enqueue(
             session,
             workspace=workspace,

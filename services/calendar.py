@@ -10,6 +10,11 @@ def zone(name: str | None) -> ZoneInfo:
     return ZoneInfo(name) if name and is_time_zone(name) else ZoneInfo("UTC")
 
 
+def zone_name(name: str | None) -> str:
+    """The name of the zone a person's clock is read in: theirs, or `UTC` when it is unknown here."""
+    return zone(name).key
+
+
 def is_time_zone(name: str) -> bool:
     """Whether `name` is an IANA zone. Not a region (`Europe` is a folder of tzdata), nor a file that tzdata
     keeps beside the zones: `localtime` (the server's own clock), `Factory`, `posixrules`, `right/...`."""

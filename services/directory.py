@@ -9,6 +9,7 @@ from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from models import Employee, Workspace
+from services.calendar import is_time_zone
 from services.config_cache import attached, bump, cache_of, detached_copy
 from services.errors import NotAllowed
 from services.rows import get_or_create, take_turns
@@ -181,7 +182,8 @@ def update_slack_profile(
     guest: bool | None = None,
 ) -> bool:
     """Fill what Slack knows and the directory does not; the directory's own values win. A time zone the org file
-    does not give follows Slack's (someone who moved, or travels with Slack setting theirs); whether they are a guest
+    does not give follows Slack's (someone who moved, or travels with Slack setting theirs), unless this server's time
+    zone database does not know it (one newer than the database): the zone they had stays; whether they are a guest
     is always Slack's to say. True if it changed."""
     changed = False
     if guest is not None and employee.slack_guest is not guest:
@@ -190,7 +192,7 @@ def update_slack_profile(
         employee.name, changed = name, True
     if email and not employee.email:
         employee.email, changed = email, True
-    if tz and (not employee.tz or employee.tz_from_slack) and employee.tz != tz:
+    if tz and is_time_zone(tz) and (not employee.tz or employee.tz_from_slack) and employee.tz != tz:
         employee.tz, employee.tz_from_slack, changed = tz, True, True
     if changed:
         employee.updated_at = now

@@ -19,6 +19,7 @@ from handlers.blocks.kit import (
     text_block,
     text_length,
 )
+from services.calendar import zone_name
 from services.digest.resolutions import ResolutionsPart, Theme
 from services.digest.weekly import Digest
 from services.money import format_amounts, format_money
@@ -102,7 +103,7 @@ def heading(digest: Digest) -> list[Block]:
         context_block(
             f"{who(digest.manager)}'s team: {plural(digest.team_size, 'person', 'people')}, "
             "direct and indirect · "
-            f"{week.label}, Monday to Sunday in {escape_mrkdwn(digest.manager.tz or 'UTC')}"
+            f"{week.label}, Monday to Sunday in {escape_mrkdwn(zone_name(digest.manager.tz))}"
         ),
     ]
 

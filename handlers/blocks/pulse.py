@@ -153,15 +153,17 @@ def _comment_block(pulse_round: PulseRound, commented: bool) -> Block:
     }
 
 
-def late_round_notice(pulse_round: PulseRound) -> dict[str, Any]:
-    """To HR and admins: a scheduled round opened late, and why."""
+def late_round_notice(pulse_round: PulseRound, tz: str | None) -> dict[str, Any]:
+    """To HR and admins: a scheduled round opened late, and why. `tz`: the reader's zone, in which the
+    notification's text says when the round closes (a phone shows a date token's fallback, in UTC)."""
     day = pulse_round.opens_on
-    text = (
+    said = (
         f":warning: *Pulse round {pulse_round.number} opened late.* It was due on {day:%A} {day.day} {day:%B} at "
         f"{pulse_round.local_time} (each person's own time), but {LATE_REASON}. Everyone is asked now and has the "
-        f"full {pulse_round.open_hours} hours: it closes {_when(pulse_round)}."
+        f"full {pulse_round.open_hours} hours: it closes "
     )
-    return {"text": text, "blocks": [text_block(text)]}
+    closes = moment_words(pulse_round.closes_at, tz, deadline=True)
+    return {"text": f"{said}{closes}.", "blocks": [text_block(f"{said}{_when(pulse_round)}.")]}
 
 
 def home_section(waiting: Waiting) -> list[Block]:

@@ -15,7 +15,7 @@ from services import directory
 from services.directory import PEOPLE_LOCKS
 from services.errors import AlreadyDone, InvalidInput, NotFound
 from services.pulse.relay import RelayKey
-from services.pulse.rounds import open_round
+from services.pulse.rounds import not_reached_yet, open_round
 from services.pulse.taken_over import round_left_behind
 from services.rows import take_turns, upsert
 
@@ -55,7 +55,6 @@ _COMMENTED = select(PulseComment.id).where(
 )
 NO_ROUND_OPEN = "There is no pulse poll open right now. The next round will come to you in a DM."
 QUESTION_GONE = "That pulse question no longer exists."
-NOT_REACHED_YET = "This pulse round hasn't reached you yet: your questions arrive at your local opening hour."
 
 
 @dataclass(frozen=True)
@@ -150,7 +149,7 @@ def _round_for_answer(
         select(PulseReceipt.id).where(PulseReceipt.round_id == pulse_round.id, PulseReceipt.employee_id == employee.id)
     )
     if invited is None:
-        raise NotFound(NOT_REACHED_YET)
+        raise NotFound(not_reached_yet(pulse_round, employee, now))
     return pulse_round
 
 
@@ -199,7 +198,7 @@ def record_answer(
     if not question.scale_min <= value <= question.scale_max:
         raise InvalidInput(f"Answers to this question go from {question.scale_min} to {question.scale_max}.")
     if not _mark_answered(session, pulse_round, employee):
-        raise NotFound(NOT_REACHED_YET)
+        raise NotFound(not_reached_yet(pulse_round, employee, now))
     respondent = respondent_of(pulse_round, employee)
     answers = _answers_of(session, pulse_round, respondent)
     before = answers.get(question.id)

@@ -86,6 +86,16 @@ def opens_for(pulse_round: PulseRound, employee: Employee) -> datetime:
     return min(own, pulse_round.closes_at - timedelta(hours=pulse_round.open_hours))
 
 
+def not_reached_yet(pulse_round: PulseRound, employee: Employee, now: datetime) -> str:
+    """Why someone the round has not asked yet cannot answer, and when their questions come, on their own clock:
+    a round comes around the Earth, and those further west are asked up to a day after those further east."""
+    opening = opens_for(pulse_round, employee)
+    if opening <= now:  # their hour has come: the next tick, within a minute, sends their questions
+        return "This pulse round hasn't reached you yet: your questions are on their way to your DMs."
+    arrive = moment_words(opening, employee.tz, deadline=True)
+    return f"This pulse round hasn't reached you yet: your questions arrive in your DMs on {arrive}."
+
+
 def questions_for(number: int, settings: PulseSettings) -> list[BankQuestion]:
     """Round n asks the next `questions_per_round` questions of the bank, wrapping, so every question recurs."""
     bank, per_round = settings.bank, min(settings.questions_per_round, len(settings.bank))

@@ -66,6 +66,7 @@ def test_a_monthly_round_missed_by_a_40_hour_outage_opens_on_the_next_tick_for_e
     [notice] = [c for c in bot.slack.calls("chat.postMessage") if c.channel == "U0HR" and "opened late" in c.text]
     assert "due on Monday 2 March at 10:00" in notice.text and "Latitude was not running" in notice.text
     assert "full 72 hours" in notice.text
+    assert notice.args["text"].endswith("it closes Friday 06 March at 04:00 London time."), "what a phone shows"
     with bot.sessions() as session:
         [opened] = session.scalars(select(PulseRound))
         assert opened.closes_at == back + timedelta(hours=72), "everyone has the policy's open hours"

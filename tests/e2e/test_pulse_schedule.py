@@ -173,3 +173,15 @@ def test_someone_who_moves_west_of_everyone_in_a_long_round_is_asked_at_their_ow
     assert MOVER not in dm_channels(bot), "05:00 in Honolulu, and the round stays open three days"
     at(bot, 2, 20)
     assert MOVER in dm_channels(bot), "10:00 in Honolulu"
+
+
+def test_someone_further_west_asking_before_their_hour_is_told_when_it_comes_on_their_own_clock(
+    bot: RunningBot,
+) -> None:
+    load_pulse_org(bot.sessions, SUNDAY, east_tz="Pacific/Honolulu", west_tz="Asia/Kathmandu")
+    at(bot, 2, 5)  # Monday 10:45 in Kathmandu (UTC+5:45): asked; 19:00 on Sunday in Honolulu
+    assert {"U0MGR2", *WEST} <= dm_channels(bot)
+
+    reply = bot.driver.command("U0A01", "/pulse")
+
+    assert "your questions arrive in your DMs on Monday 02 March at 10:00 Honolulu time" in reply.text

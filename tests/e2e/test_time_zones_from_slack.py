@@ -45,6 +45,32 @@ def test_a_manager_who_moves_to_london_in_slack_gets_the_digest_at_nine_in_londo
     assert len(digests_to(bot, "U0MGR1")) == 1, "and not once more at 09:00 in New York"
 
 
+UNKNOWN_ZONE = "America/Nowhere"
+"""A zone name the server's time zone database does not hold (as one newer than it would be)."""
+
+
+def test_a_zone_slack_names_that_the_server_does_not_know_leaves_the_one_known(bot: RunningBot) -> None:
+    maya_learnt_from_slack(bot, "America/New_York")
+
+    bot.driver.user_change("U0MGR1", tz=UNKNOWN_ZONE, tz_label="Nowhere Time", tz_offset=-14400)
+    bot.clock.set(MONDAY_9_LONDON)
+
+    assert digests_to(bot, "U0MGR1") == [], "09:00 UTC is 04:00 in New York, where she still counts"
+    bot.clock.set(MONDAY_9_NEW_YORK)
+    (digest,) = digests_to(bot, "U0MGR1")
+    assert "Monday to Sunday in America/New_York" in str(digest.args["blocks"])
+
+
+def test_a_newcomer_whose_slack_zone_the_server_does_not_know_is_on_utc_and_told_so(bot: RunningBot) -> None:
+    maya_learnt_from_slack(bot, UNKNOWN_ZONE)
+    bot.clock.set(MONDAY_9_LONDON)
+
+    (digest,) = digests_to(bot, "U0MGR1")
+
+    assert "Monday to Sunday in UTC" in str(digest.args["blocks"]), "the week is UTC's, and the digest says so"
+    assert UNKNOWN_ZONE not in str(digest.args["blocks"])
+
+
 def test_an_org_import_with_an_empty_tz_cell_keeps_the_time_zone_slack_gave(bot: RunningBot) -> None:
     maya_learnt_from_slack(bot, "America/Chicago")
 

@@ -1,13 +1,13 @@
 """The pulse rules against a real database session: rotation, cadence, answers, the [pulse] section."""
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.clock import MovableClock
-from models import Employee, PulseReceipt, PulseResponse, PulseTally, PulseTurnout, Workspace
+from models import Employee, PulseReceipt, PulseResponse, PulseRound, PulseTally, PulseTurnout, Workspace
 from services.errors import InvalidInput, NotFound
 from services.policy.file import PolicyError
 from services.policy.pulse import DEFAULT_BANK, PulseSettings
@@ -180,3 +180,31 @@ def test_closing_forgets_the_salt_and_keeps_only_counts_of_shown_cells(
     assert tallies == {(east, 3): 5, (west, 3): 5}
     turnouts = {t.group_manager_id: (t.invited, t.answered) for t in session.scalars(select(PulseTurnout))}
     assert turnouts == {east: (8, 5), west: (8, 5), ada: (3, 0), None: (1, 0)}
+
+
+MONDAY_ROUND = PulseRound(
+    opens_on=date(2026, 12, 7),
+    local_time="10:00",
+    started_at=datetime(2026, 12, 6, 20, 0, tzinfo=UTC),  # Monday 10:00 in UTC+14
+    closes_at=datetime(2026, 12, 11, 20, 0, tzinfo=UTC),  # 72 hours after Monday 10:00 in UTC-12
+    open_hours=72,
+    reminder_hours=24,
+)
+
+
+@pytest.mark.parametrize(
+    ("tz", "words"),
+    [
+        ("Asia/Kolkata", "arrive in your DMs on Monday 07 December at 10:00 Kolkata time"),  # 04:30 UTC
+        ("Asia/Kathmandu", "on their way"),  # 04:15 UTC
+        ("Pacific/Chatham", "on their way"),
+        ("Pacific/Honolulu", "arrive in your DMs on Monday 07 December at 10:00 Honolulu time"),
+        (None, "arrive in your DMs on Monday 07 December at 10:00 UTC"),
+    ],
+)
+def test_someone_not_asked_yet_is_told_when_their_questions_come_on_their_own_clock(tz: str | None, words: str) -> None:
+    someone = Employee(tz=tz)
+
+    told = pulse_rounds.not_reached_yet(MONDAY_ROUND, someone, datetime(2026, 12, 7, 4, 20, tzinfo=UTC))
+
+    assert words in told

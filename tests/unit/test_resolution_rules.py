@@ -212,6 +212,40 @@ def test_a_midnight_hour_that_comes_twice_starts_the_day_and_month_at_its_first_
     assert local_month(second_pass, "America/Havana")[0] == first_midnight
 
 
+def at(day: int, month: int, year: int, hour: int, minute: int = 0) -> datetime:
+    return datetime(year, month, day, hour, minute, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    ("tz", "now", "starts", "ends"),
+    [
+        ("Australia/Lord_Howe", at(4, 10, 2026, 6), at(3, 10, 2026, 13, 30), at(4, 10, 2026, 13)),  # 23½ hours
+        ("Australia/Lord_Howe", at(4, 4, 2027, 5), at(3, 4, 2027, 13), at(4, 4, 2027, 13, 30)),  # 24½ hours
+        ("America/Santiago", at(6, 9, 2026, 12), at(6, 9, 2026, 4), at(7, 9, 2026, 3)),  # from 01:00: no midnight
+        ("Pacific/Chatham", at(27, 9, 2026, 5), at(26, 9, 2026, 11, 15), at(27, 9, 2026, 10, 15)),  # 23 hours
+        ("Europe/London", at(25, 10, 2026, 12), at(24, 10, 2026, 23), at(26, 10, 2026, 0)),  # 25 hours
+        (
+            "Asia/Kathmandu",
+            at(31, 12, 2026, 18, 14),
+            at(31, 12, 2026, 18, 15) - timedelta(days=1),
+            at(31, 12, 2026, 18, 15),
+        ),
+    ],
+)
+def test_a_local_day_lasts_as_long_as_the_persons_clock_says_and_starts_at_its_own_midnight(
+    tz: str, now: datetime, starts: datetime, ends: datetime
+) -> None:
+    assert local_day(now, tz) == (starts, ends)
+
+
+def test_a_month_ends_at_midnight_on_a_clock_a_quarter_or_half_hour_off_utc() -> None:
+    new_year = {"Asia/Kathmandu": at(31, 12, 2026, 18, 15), "Asia/Kolkata": at(31, 12, 2026, 18, 30)}
+
+    for tz, midnight in new_year.items():
+        assert local_month(midnight - timedelta(minutes=1), tz)[1] == midnight
+        assert local_month(midnight, tz) == (midnight, midnight + timedelta(days=31))
+
+
 def test_the_monthly_allowance_renews_at_local_midnight_not_utc(
     sessions: sessionmaker[Session], session: Session, clock: MovableClock
 ) -> None:
