@@ -23,6 +23,7 @@ from handlers.jobs.forget_anonymous_dms import forget_anonymous_dms
 from handlers.jobs.forget_old_events import forget_old_events
 from handlers.jobs.forget_sent_messages import forget_sent_messages
 from handlers.jobs.propose_boundaries import propose_boundaries
+from handlers.jobs.release_suggestions import release_suggestions
 from handlers.jobs.run_pulse_rounds import run_pulse_rounds
 from handlers.jobs.send_weekly_digests import send_weekly_digests
 from handlers.jobs.warn_of_long_migrations import warn_of_long_migrations
@@ -48,6 +49,7 @@ SCHEDULE: tuple[ScheduledJob, ...] = (
     ScheduledJob("warn_of_long_migrations", warn_of_long_migrations, IntervalTrigger(hours=1)),
     ScheduledJob("forget_anonymous_dms", forget_anonymous_dms, IntervalTrigger(minutes=5)),
     ScheduledJob("forget_sent_messages", forget_sent_messages, IntervalTrigger(hours=1)),
+    ScheduledJob("release_suggestions", release_suggestions, IntervalTrigger(seconds=30)),
 )
 
 
