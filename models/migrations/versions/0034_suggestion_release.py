@@ -23,8 +23,8 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    # A nullable column, added in place on SQLite and PostgreSQL alike; the release tick finds the few held ideas
-    # by its index, which holds only them once NULLs are left aside by the query.
+    # A nullable column, added in place on SQLite and PostgreSQL alike; the release tick, every 30 seconds, finds
+    # the few ideas held back by its index rather than by reading every suggestion.
     op.add_column("suggestions", sa.Column("release_at", models.base.UTCDateTime(timezone=True), nullable=True))
     op.create_index("ix_suggestions_release_at", "suggestions", ["release_at"])
 
