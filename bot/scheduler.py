@@ -41,6 +41,7 @@ class ScheduledJob:
 
 SCHEDULE: tuple[ScheduledJob, ...] = (
     ScheduledJob("drain_outbox", drain_outbox, IntervalTrigger(seconds=10)),
+    ScheduledJob("release_suggestions", release_suggestions, IntervalTrigger(seconds=30)),
     ScheduledJob("forget_old_events", forget_old_events, IntervalTrigger(hours=1)),
     ScheduledJob("follow_up_pending_requests", follow_up_pending_requests, IntervalTrigger(minutes=10)),
     ScheduledJob("run_pulse_rounds", run_pulse_rounds, IntervalTrigger(minutes=1)),
@@ -49,7 +50,6 @@ SCHEDULE: tuple[ScheduledJob, ...] = (
     ScheduledJob("warn_of_long_migrations", warn_of_long_migrations, IntervalTrigger(hours=1)),
     ScheduledJob("forget_anonymous_dms", forget_anonymous_dms, IntervalTrigger(minutes=5)),
     ScheduledJob("forget_sent_messages", forget_sent_messages, IntervalTrigger(hours=1)),
-    ScheduledJob("release_suggestions", release_suggestions, IntervalTrigger(seconds=30)),
 )
 
 
