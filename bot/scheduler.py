@@ -23,6 +23,7 @@ from handlers.jobs.forget_anonymous_dms import forget_anonymous_dms
 from handlers.jobs.forget_old_events import forget_old_events
 from handlers.jobs.forget_sent_messages import forget_sent_messages
 from handlers.jobs.propose_boundaries import propose_boundaries
+from handlers.jobs.release_suggestions import release_suggestions
 from handlers.jobs.run_pulse_rounds import run_pulse_rounds
 from handlers.jobs.send_weekly_digests import send_weekly_digests
 from handlers.jobs.warn_of_long_migrations import warn_of_long_migrations
@@ -40,6 +41,7 @@ class ScheduledJob:
 
 SCHEDULE: tuple[ScheduledJob, ...] = (
     ScheduledJob("drain_outbox", drain_outbox, IntervalTrigger(seconds=10)),
+    ScheduledJob("release_suggestions", release_suggestions, IntervalTrigger(seconds=30)),
     ScheduledJob("forget_old_events", forget_old_events, IntervalTrigger(hours=1)),
     ScheduledJob("follow_up_pending_requests", follow_up_pending_requests, IntervalTrigger(minutes=10)),
     ScheduledJob("run_pulse_rounds", run_pulse_rounds, IntervalTrigger(minutes=1)),

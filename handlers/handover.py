@@ -110,12 +110,37 @@ def _reachable(session: Session, key: str, copies: list[tuple[str, str]], gone: 
 def _queue_suggestion_handover(
     session: Session, workspace: Workspace, handover: Handover, now: datetime, gone: str | None
 ) -> None:
-    """The new owner's card with its buttons, the old cards saying where it went, and the author told."""
+    """The new owner's card with its buttons, the old cards saying where it went, and the author told. An anonymous
+    one still held back (services/suggestions/release.py) has no card nor post yet: it reaches whoever owns it when
+    released, and only its author hears of the move."""
     suggestion = session.get_one(Suggestion, handover.item_id)
     cards = f"suggestion:{suggestion.id}:owner"
     number = outbox.count_under(session, key_prefix=f"{cards}:handover:") + 1
     goes_to = escape_mrkdwn(handover.current.name)
-    moved = f":arrow_right: This suggestion now goes to *{goes_to}*, who answers it."
+    messages = _cards_handed_over(session, workspace, handover, number, now, gone) if suggestion.is_released else []
+    if suggestion.author is None or suggestion.author.active:  # an anonymous author is told through the seal
+        author = suggestion.author.slack_id if suggestion.author is not None else suggestion.author_seal
+        told = (
+            f"Your suggestion #{suggestion.id} now goes to {goes_to}: "
+            "the person it was with has left or no longer answers it."
+        )
+        payload = {
+            "channel": author,
+            "text": suggestion_blocks.to_the_author(suggestion, told),
+            "blocks": [text_block(told)],
+        }
+        messages.append((f"suggestion:{suggestion.id}:told-moved:{number}", "chat.postMessage", payload))
+    for key, method, payload in messages:
+        outbox.enqueue(session, workspace=workspace, key=key, method=method, payload=payload, now=now)
+
+
+def _cards_handed_over(
+    session: Session, workspace: Workspace, handover: Handover, number: int, now: datetime, gone: str | None
+) -> list[tuple[str, str, dict[str, Any]]]:
+    """The old cards updated, the channel's post too (queued here), and the new owner's card (to queue)."""
+    suggestion = session.get_one(Suggestion, handover.item_id)
+    cards = f"suggestion:{suggestion.id}:owner"
+    moved = f":arrow_right: This suggestion now goes to *{escape_mrkdwn(handover.current.name)}*, who answers it."
     shown = {"text": moved, "blocks": [text_block(moved)]}
     # The old cards not sent yet never will be; one on its way says where the suggestion went once it lands.
     old_cards = outbox.settle(session, key=cards, reason="handed over", shown=shown, now=now)
@@ -137,17 +162,4 @@ def _queue_suggestion_handover(
             {"channel": handover.current.slack_id, "text": text, "blocks": card},
         )
     )
-    if suggestion.author is None or suggestion.author.active:  # an anonymous author is told through the seal
-        author = suggestion.author.slack_id if suggestion.author is not None else suggestion.author_seal
-        told = (
-            f"Your suggestion #{suggestion.id} now goes to {goes_to}: "
-            "the person it was with has left or no longer answers it."
-        )
-        payload = {
-            "channel": author,
-            "text": suggestion_blocks.to_the_author(suggestion, told),
-            "blocks": [text_block(told)],
-        }
-        messages.append((f"suggestion:{suggestion.id}:told-moved:{number}", "chat.postMessage", payload))
-    for key, method, payload in messages:
-        outbox.enqueue(session, workspace=workspace, key=key, method=method, payload=payload, now=now)
+    return messages

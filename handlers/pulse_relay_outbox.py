@@ -8,13 +8,13 @@ is to them as any reply its author chose not to answer.
 
 A reply that reached its reader the moment its manager sent it would light up one phone on the floor while the
 manager watched; an answer that reached the manager the moment its author sent it would do the same the other way.
-So every relayed message waits a random time in `RELAY_DELAY_MINUTES`, drawn with `secrets`, and goes from the
+So every relayed message waits a random time (services/random_wait.py, drawn with `secrets`) and goes from the
 outbox. Its recipient and its sender are sealed (deps.relay, opened only by handlers/delivery.send), and every row
 sits under the round's `relayed_key_prefix`: deleted, sent or not, when the relay ends. Log lines name nobody.
 """
 
 import secrets
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any, Literal
 
 from sqlalchemy.orm import Session
@@ -27,6 +27,7 @@ from services import outbox
 from services.outbox import Claimed, SendOutcome
 from services.pulse import relay as pulse_relay
 from services.pulse.relay import RELAY_DELAY_MINUTES, Relayed
+from services.random_wait import relay_delay
 
 RELAYED = f"{OUR_OWN}relayed"
 """The payload's note of what was relayed, by whom (sealed): kept for the notice, never sent to Slack."""
@@ -34,12 +35,6 @@ POST = "chat.postMessage"
 NOT_DELIVERED = ":not-delivered"
 Kind = Literal["reply", "answer"]
 READER = {"reply": "the comment's author", "answer": "the manager"}
-
-
-def relay_delay() -> timedelta:
-    """A random wait in the window, to the second, unpredictable to anyone watching."""
-    low, high = RELAY_DELAY_MINUTES
-    return timedelta(seconds=low * 60 + secrets.randbelow((high - low) * 60 + 1))
 
 
 def queue_relayed(

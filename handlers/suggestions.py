@@ -116,7 +116,7 @@ def submit_suggestion(
             identity = command_caller(session, context, command)
             what = labelled(session, context, identity.workspace, request.what)
             suggestion, claimed = record_suggestion(session, deps, identity, replace(request, what=what))
-            reply = with_newcomer_note(confirmation(suggestion), identity)
+            reply = with_newcomer_note(blocks.confirmation(suggestion), identity)
     except DomainError as error:
         ack(text=f":warning: {error}")
         return
@@ -151,7 +151,7 @@ def told_sent(suggestion: Suggestion) -> Outgoing:
     """The form's answer, a DM to its author (sealed when anonymous), queued with the suggestion after the owner's
     card: one Slack refuses just then is sent by the background sender, never lost and never sent twice."""
     author = suggestion.author.slack_id if suggestion.author is not None else suggestion.author_seal
-    said = confirmation(suggestion)
+    said = blocks.confirmation(suggestion)
     return Outgoing(
         key=f"suggestion:{suggestion.id}:sent",
         method="chat.postMessage",
@@ -159,18 +159,11 @@ def told_sent(suggestion: Suggestion) -> Outgoing:
     )
 
 
-def confirmation(suggestion: Suggestion) -> str:
-    how = "anonymously " if suggestion.anonymous else ""
-    return (
-        f":bulb: Sent {how}your suggestion #{suggestion.id} to {escape_mrkdwn(suggestion.owner.name)}. "
-        "I'll tell you here when it moves on; `/suggest list` shows where it stands."
-    )
-
-
 def record_suggestion(
     session: Session, deps: Deps, identity: Identity, request: SuggestionRequest
 ) -> tuple[Suggestion, list[Claimed]]:
-    """The suggestion, and its owner's card (and channel post) queued in the same transaction."""
+    """The suggestion, and its owner's card (and channel post) queued in the same transaction; an anonymous one's
+    wait for its release (handlers/jobs/release_suggestions.py)."""
     suggestion = lifecycle.submit(
         session,
         workspace=identity.workspace,
@@ -179,7 +172,7 @@ def record_suggestion(
         relay=deps.relay,
         now=deps.now(),
     )
-    return suggestion, queue_new_suggestion(session, suggestion, deps.now())
+    return suggestion, queue_new_suggestion(session, suggestion, deps.now()) if suggestion.is_released else []
 
 
 def queue_new_suggestion(session: Session, suggestion: Suggestion, now: datetime) -> list[Claimed]:

@@ -58,6 +58,8 @@ class Suggestion(Base):
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("employees.id"))
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     nomination_id: Mapped[int | None] = mapped_column(ForeignKey("nominations.id"))
+    # An anonymous idea held back until this random moment (services/suggestions/release.py); NULL once released.
+    release_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
 
     author: Mapped[Employee | None] = relationship(foreign_keys=[author_id], lazy="joined")
     owner: Mapped[Employee] = relationship(foreign_keys=[owner_id], lazy="joined")
@@ -69,6 +71,11 @@ class Suggestion(Base):
     @property
     def is_closed(self) -> bool:
         return self.status in CLOSED_STATUSES
+
+    @property
+    def is_released(self) -> bool:
+        """Sent to its owner (and channel): before, nobody but its author may see it."""
+        return self.release_at is None
 
 
 class SuggestionBacker(Base):

@@ -125,6 +125,19 @@ def parse_suggest_modal(values: dict[str, Any]) -> SuggestionRequest:
     )
 
 
+def confirmation(suggestion: Suggestion) -> str:
+    """What its author is told at once; an anonymous one reaches its owner later (services/suggestions/release.py)."""
+    owner = escape_mrkdwn(suggestion.owner.name)
+    if suggestion.anonymous:
+        sent = (
+            f":bulb: Sent anonymously your suggestion #{suggestion.id}: it reaches {owner} within half an hour, at a "
+            "random moment, so that its arrival time does not point at you."
+        )
+    else:
+        sent = f":bulb: Sent your suggestion #{suggestion.id} to {owner}."
+    return f"{sent} I'll tell you here when it moves on; `/suggest list` shows where it stands."
+
+
 def to_the_author(suggestion: Suggestion, text: str) -> str:
     """A DM to the author's notification text: for an anonymous idea, nothing of it (kit.PRIVATE_NOTICE)."""
     return PRIVATE_NOTICE if suggestion.anonymous else text

@@ -22,9 +22,9 @@ from services.errors import AlreadyDone, InvalidInput, NotAllowed
 from services.pulse.replies_ended import replies_ended, unanswerable
 from services.pulse.results import judged
 from services.pulse.rounds import ROUND_STARTERS, replies_open
+from services.random_wait import RELAY_DELAY_MINUTES as RELAY_DELAY_MINUTES  # each relayed message waits
 
 MAX_REPLY = 2000
-RELAY_DELAY_MINUTES = (5, 30)  # a random wait for each relayed message: at once, it would name its reader
 OWN_COMMENT = "That comment is your own: a reply goes to the comment's author, so there is nobody else to send it to."
 TOO_LATE = (
     "Replies to round {number}'s comments end in less than {high} minutes: too soon to send this. Each message "

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from models import Suggestion
 from services.digest.week import Week
+from services.suggestions.release import RELEASED
 
 OPEN = ("open", "under_review", "planned")
 MAX_ITEMS = 5
@@ -41,7 +42,7 @@ def suggestion_parts(session: Session, *, weeks: dict[int, Week]) -> dict[int, S
     # workspace (the managers are the workspace's already), lures the planner onto the workspace's whole history
     # or onto every suggestion the managers ever closed as done.
     mine = Suggestion.owner_id.in_(managers)
-    still_open = select(Suggestion).where(mine, Suggestion.status.in_(OPEN))
+    still_open = select(Suggestion).where(mine, Suggestion.status.in_(OPEN), RELEASED)  # held back: release.py
     done_lately = select(Suggestion).where(mine, Suggestion.status == "done", Suggestion.closed_at >= earliest)
     found = [*session.scalars(still_open), *session.scalars(done_lately)]
     waiting: dict[int, list[SuggestionLine]] = {}

@@ -17,6 +17,7 @@ from services.rewards.grants import HR_ROLES
 from services.suggestions.anonymity import make_anonymous
 from services.suggestions.owners import owner_for, still_fits
 from services.suggestions.relay import Relay
+from services.suggestions.release import hold
 from services.text import escape_mrkdwn, without_mentions
 
 MAX_WHAT = 1000
@@ -36,7 +37,6 @@ STATUS_WORDS = {
     "not_doing": "Not doing",
 }
 DECISIONS = ("under_review", "planned", "done", "not_doing")
-ANONYMOUS_ACTOR = "anonymous"
 
 
 @dataclass(frozen=True)
@@ -101,12 +101,18 @@ def submit(
         suggestion.resolution_id = _resolution(session, workspace, author, request.resolution_id)
     directory.lock_people(session, [author])  # the same idea sent twice at once: the second finds the first
     _refuse_duplicate(session, suggestion, author, relay, now)
+    hold(suggestion, now)
     session.add(suggestion)
     session.flush()
-    actor = ANONYMOUS_ACTOR if request.anonymous else author.slack_id
-    audit.record(
-        session, workspace=workspace, actor=actor, action="suggestion.submit", now=now, subject=f"#{suggestion.id}"
-    )
+    if not request.anonymous:  # an anonymous one's is written on release (release.py), not dated to its sending
+        audit.record(
+            session,
+            workspace=workspace,
+            actor=author.slack_id,
+            action="suggestion.submit",
+            now=now,
+            subject=f"#{suggestion.id}",
+        )
     return suggestion
 
 
@@ -196,12 +202,13 @@ def decidable(
     """The suggestion, if this person may move it: its owner or an active HR/admin, never its author.
 
     Anyone else, with a forwarded card or a made-up id, is told the same words whether it exists, is closed or
-    never was, and not who holds it: an anonymous idea's owner names the author's team."""
+    never was, and not who holds it: an anonymous idea's owner names the author's team. One not yet released is
+    seen by nobody else, so nobody answers it yet."""
     try:
         suggestion = find(session, workspace, suggestion_id, lock=True)
     except NotFound:
         suggestion = None
-    if suggestion is None or not may_decide(session, suggestion, decider):
+    if suggestion is None or not suggestion.is_released or not may_decide(session, suggestion, decider):
         raise NotAllowed(f"Suggestion #{suggestion_id} is not yours to answer, or there is no such suggestion here.")
     if is_author(suggestion, decider, relay):
         if suggestion.owner_id == decider.id:  # an anonymous one handed to its author, now HR or its owner

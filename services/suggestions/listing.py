@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from models import Employee, Suggestion, Workspace
 from services import directory
 from services.suggestions.relay import Relay
+from services.suggestions.release import RELEASED
 
 SHOWN = 20
 OPEN = ("open", "under_review", "planned")
@@ -70,7 +71,7 @@ def mine(session: Session, *, workspace: Workspace, employee: Employee, relay: R
 
 
 def waiting_on(session: Session, *, workspace: Workspace, owner: Employee) -> Listed:
-    """Open suggestions this person owns, oldest first."""
+    """Open suggestions this person owns, oldest first (an anonymous one once released: release.py)."""
     return _open(session, workspace, Suggestion.owner_id == owner.id)
 
 
@@ -87,7 +88,7 @@ def team_open(session: Session, *, workspace: Workspace, manager: Employee) -> L
 
 
 def _open(session: Session, workspace: Workspace, whose: ColumnElement[bool]) -> Listed:
-    where = (Suggestion.workspace_id == workspace.id) & whose & Suggestion.status.in_(OPEN)
+    where = (Suggestion.workspace_id == workspace.id) & whose & Suggestion.status.in_(OPEN) & RELEASED
     query = select(Suggestion).where(where).order_by(Suggestion.created_at, Suggestion.id)
     return Listed(list(session.scalars(query.limit(SHOWN))), _count(session, where))
 

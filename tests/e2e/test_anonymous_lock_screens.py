@@ -20,7 +20,7 @@ from tests.e2e.test_people_leaving import reimport
 from tests.e2e.test_pulse_relay import after_the_relay_delay, commented_round, reply_from_results
 from tests.e2e.test_suggestions_anonymous import suggest_anonymously
 from tests.e2e.test_suggestions_people_moving import EAST_UNDER_ADA
-from tests.suggestions_helpers import load_suggestion_org
+from tests.suggestions_helpers import after_the_release, load_suggestion_org
 
 AUTHOR = "U0AGENT1"
 
@@ -34,6 +34,7 @@ def test_an_anonymous_suggestions_author_is_shown_neither_its_number_nor_that_it
 ) -> None:
     load_suggestion_org(bot.sessions, bot.clock.now())
     assert suggest_anonymously(bot) == {}
+    after_the_release(bot)
     [card] = bot.slack.calls("chat.postMessage", channel="U0MGR1")
     bot.driver.click("U0MGR1", card, "suggestion_planned")
     reimport(bot.sessions, bot.clock.now(), EAST_UNDER_ADA)  # its owner leaves: it goes on, and the author is told
@@ -97,6 +98,7 @@ def test_a_dm_slack_refuses_for_good_to_an_anonymous_ideas_author_leaves_no_trac
     status change would say its author is whoever left the team by then."""
     load_suggestion_org(bot.sessions, bot.clock.now())
     suggest_anonymously(bot)
+    after_the_release(bot)
     [card] = bot.slack.calls("chat.postMessage", channel="U0MGR1")
     stream = io.StringIO()
     configure_logging(logging.DEBUG, stream=stream)

@@ -19,7 +19,7 @@ from services.pulse.rounds import start_round
 from tests.conftest import FIXTURES, MONDAY_MORNING, RunningBot
 from tests.helpers import count, employee, load_org, load_org_and_policy, load_policy
 from tests.rewards_helpers import set_up
-from tests.suggestions_helpers import EXTRA_AGENTS, SUGGESTIONS_POLICY, load_suggestion_org
+from tests.suggestions_helpers import EXTRA_AGENTS, SUGGESTIONS_POLICY, after_the_release, load_suggestion_org
 
 ORG_CSV = (FIXTURES / "org.csv").read_text()
 WITHOUT_MAYA = "\n".join(
@@ -285,6 +285,7 @@ def test_an_anonymous_author_made_hr_is_not_passed_by_when_the_owner_leaves(bot:
         bot.driver.command(author, "/suggest")
         view = bot.slack.calls("views.open")[-1].args["view"]
         assert bot.driver.submit(author, view, {"what": idea, "anonymous": ["yes"]}).json == {}
+        after_the_release(bot)
     without_maya = "\n".join(
         line.replace(hana_under_maya, "U0HR,Hana Reyes,People,hr,U0MGR1").replace(",U0MGR1,", ",U0ADMIN,")
         for line in org.splitlines()

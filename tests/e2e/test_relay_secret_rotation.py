@@ -15,7 +15,7 @@ from tests.conftest import SIGNING_SECRET, RunningBot, bot_settings
 from tests.e2e.test_pulse_relay import COMMENT, commented_round, reply_from_results
 from tests.e2e.test_suggestions_anonymous import IDEA, suggest_anonymously
 from tests.helpers import employee
-from tests.suggestions_helpers import load_suggestion_org
+from tests.suggestions_helpers import after_the_release, load_suggestion_org
 
 
 @pytest.fixture
@@ -49,6 +49,7 @@ def test_an_anonymous_authors_status_dm_waiting_when_the_secret_changed_still_re
 ) -> None:
     load_suggestion_org(bot.sessions, bot.clock.now())
     assert suggest_anonymously(bot) == {}
+    after_the_release(bot)
     card = bot.slack.calls("chat.postMessage", channel="U0MGR1")[-1]
     bot.slack.fail("chat.postMessage", status=429, retry_after=1, channel="U0AGENT1")
     bot.driver.click("U0MGR1", card, "suggestion_planned")

@@ -12,7 +12,7 @@ from services.rewards.export import export_grants, parse_period
 from tests.conftest import RunningBot
 from tests.helpers import count, employee
 from tests.rewards_helpers import newcomer_known_by_handle
-from tests.suggestions_helpers import load_suggestion_org
+from tests.suggestions_helpers import after_the_release, load_suggestion_org
 
 
 @pytest.fixture
@@ -165,6 +165,7 @@ def test_a_stranger_with_a_forwarded_card_learns_what_a_made_up_id_tells_whether
     ready.driver.command("U0AGENT1", "/suggest")
     view = ready.slack.calls("views.open")[-1].args["view"]
     assert ready.driver.submit("U0AGENT1", view, {"what": "Fewer surveys, please", "anonymous": ["yes"]}).json == {}
+    after_the_release(ready)
     card = ready.slack.calls("chat.postMessage", channel="U0MGR1")[-1]
 
     ready.driver.click("U0MGR2", card, "suggestion_planned")

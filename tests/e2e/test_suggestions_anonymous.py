@@ -12,7 +12,7 @@ from handlers.jobs.drain_outbox import drain_outbox
 from models import AuditEvent, Base, Delivery, Suggestion, SuggestionBacker
 from tests.conftest import FIXTURES, RunningBot
 from tests.helpers import POLICY_EXAMPLE, count, employee, load_org, load_policy
-from tests.suggestions_helpers import SUGGESTIONS_POLICY, load_suggestion_org
+from tests.suggestions_helpers import SUGGESTIONS_POLICY, after_the_release, load_suggestion_org
 
 IDEA = "Stop making us read the refund script word for word"
 
@@ -42,6 +42,7 @@ def everything_stored(engine: Engine) -> str:
 
 def test_an_anonymous_suggestion_names_nobody_yet_the_author_hears_each_change(ready: RunningBot) -> None:
     assert suggest_anonymously(ready) == {}
+    after_the_release(ready)
     [card] = ready.slack.calls("chat.postMessage", channel="U0MGR1")
     [post] = ready.slack.calls("chat.postMessage", channel="C0EAST")
 
@@ -58,6 +59,7 @@ def test_an_anonymous_suggestion_names_nobody_yet_the_author_hears_each_change(r
 
 def test_an_attacker_with_the_database_finds_no_trace_of_the_author(ready: RunningBot) -> None:
     suggest_anonymously(ready)
+    after_the_release(ready)
     card = ready.slack.calls("chat.postMessage", channel="U0MGR1")[-1]
     ready.driver.click("U0MGR1", card, "suggestion_under_review")
     with ready.sessions() as session:
@@ -90,6 +92,7 @@ def test_anonymity_needs_a_team_at_least_as_large_as_the_pulse_threshold(ready: 
 def test_the_anonymous_author_finds_it_in_their_list_and_backs_it_like_anyone(ready: RunningBot) -> None:
     """Refusing the author's "me too" would make the one teammate who never backs it its likely author."""
     suggest_anonymously(ready)
+    after_the_release(ready)
     post = ready.slack.calls("chat.postMessage", channel="C0EAST")[-1]
 
     mine = ready.driver.command("U0AGENT1", "/suggest", "list")
@@ -201,6 +204,7 @@ def test_two_anonymous_ideas_by_one_person_share_nothing_a_database_reader_could
 
 def test_done_thanks_the_backers_of_an_anonymous_idea_by_count_not_by_name(ready: RunningBot) -> None:
     suggest_anonymously(ready)
+    after_the_release(ready)
     post = ready.slack.calls("chat.postMessage", channel="C0EAST")[-1]
     for teammate in ("U0AGENT2", "U0AGENT4", "U0AGENT5"):
         ready.driver.click(teammate, post, "suggestion_back")
@@ -217,6 +221,7 @@ def test_done_thanks_the_team_without_naming_the_author_and_grants_no_named_shou
     ready: RunningBot, sessions: sessionmaker[Session]
 ) -> None:
     suggest_anonymously(ready)
+    after_the_release(ready)
     card = ready.slack.calls("chat.postMessage", channel="U0MGR1")[-1]
     ready.driver.click("U0MGR1", card, "suggestion_done")
     ready.driver.submit(
@@ -239,6 +244,7 @@ def test_an_anonymous_why_cannot_forge_a_named_suggestion_in_the_team_channel(re
     reply = ready.driver.submit("U0AGENT1", view, {"what": IDEA, "why": forged_why, "anonymous": ["yes"]})
 
     assert reply.json == {}
+    after_the_release(ready)
     [post] = ready.slack.calls("chat.postMessage", channel="C0EAST")
     shown = post.args["blocks"][0]["text"]["text"]
     ours = [line for line in shown.splitlines() if not line.startswith(">")]
@@ -249,6 +255,7 @@ def test_an_idea_on_several_lines_cannot_forge_lines_of_the_managers_digest(read
     """The digest lists each waiting idea on one line: a second line of the idea would read as the digest's own."""
     forged = "Fewer surveys\n\n*Escalations waiting on you:* none :white_check_mark:\n*Pulse:* 4.9 / 5, best team"
     assert suggest_anonymously(ready, what=forged) == {}
+    after_the_release(ready)
 
     ready.driver.command("U0MGR1", "/digest")
 
@@ -268,6 +275,7 @@ def test_an_anonymous_idea_from_a_team_an_admin_leads_directly_is_told_done_to_n
     load_suggestion_org(bot.sessions, bot.clock.now())
     load_org(bot.sessions, bot.clock.now(), (FIXTURES / "org.csv").read_text() + operations)
     assert suggest_anonymously(bot, "U0OPS0", "One rota for the whole floor") == {}
+    after_the_release(bot)
     card = bot.slack.calls("chat.postMessage", channel="U0ADMIN")[-1]
 
     bot.driver.click("U0HR", card, "suggestion_done")
@@ -292,6 +300,7 @@ def test_an_anonymous_idea_from_a_team_an_admin_leads_is_told_done_to_nobody_of_
     refused = suggest_anonymously(bot, "U0SOL", "One rota for the whole floor")
     assert "fewer than 5 people" in refused["errors"]["anonymous"]  # type: ignore[index]
     assert suggest_anonymously(bot, "U0OPS0", "One rota for the whole floor") == {}
+    after_the_release(bot)
     card = bot.slack.calls("chat.postMessage", channel="U0ADMIN")[-1]
 
     bot.driver.click("U0ADMIN", card, "suggestion_done")
@@ -311,8 +320,10 @@ def test_the_author_s_list_tries_only_anonymous_ideas_open_or_closed_in_the_last
     """Each anonymous idea costs an HMAC to match against the author: one closed 100 days ago is no longer tried nor
     listed, one closed 40 days ago still is, as the README says."""
     suggest_anonymously(ready, what="The hold music is too loud")
+    after_the_release(ready)
     old_card = ready.slack.calls("chat.postMessage", channel="U0MGR1")[-1]
     suggest_anonymously(ready, what="The returns form asks for the order twice")
+    after_the_release(ready)
     recent_card = ready.slack.calls("chat.postMessage", channel="U0MGR1")[-1]
     mark_done_by_maya(ready, old_card)
     ready.clock.advance(timedelta(days=60))

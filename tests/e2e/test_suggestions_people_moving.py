@@ -15,7 +15,7 @@ from tests.conftest import RunningBot
 from tests.e2e.test_cli import cli
 from tests.e2e.test_people_leaving import ORG_CSV, SAM_MOVES_WEST, WITHOUT_MAYA, reimport
 from tests.helpers import load_org, load_policy
-from tests.suggestions_helpers import EXTRA_AGENTS, SUGGESTIONS_POLICY, load_suggestion_org
+from tests.suggestions_helpers import EXTRA_AGENTS, SUGGESTIONS_POLICY, after_the_release, load_suggestion_org
 
 EAST_UNDER_ADA = WITHOUT_MAYA + "\n" + EXTRA_AGENTS.replace(",U0MGR1,", ",U0ADMIN,")
 HANA_MADE_FRONTLINE = EAST_UNDER_ADA.replace("U0HR,Hana Reyes,People,hr,", "U0HR,Hana Reyes,People,frontline,")
@@ -27,9 +27,12 @@ MAYA_MADE_FRONTLINE_UNDER_OMAR = (
 
 
 def send(bot: RunningBot, author: str, what: str, **fields: object) -> None:
+    """Send it by the form; an anonymous one is then released to its owner, as the tests here start from its card."""
     bot.driver.command(author, "/suggest")
     view = bot.slack.calls("views.open")[-1].args["view"]
     assert bot.driver.submit(author, view, {"what": what, **fields}).json == {}
+    if fields.get("anonymous"):
+        after_the_release(bot)
 
 
 def owner_and_status(bot: RunningBot) -> tuple[str, str]:

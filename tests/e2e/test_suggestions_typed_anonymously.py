@@ -9,7 +9,7 @@ from sqlalchemy import select
 from models import Suggestion
 from tests.conftest import RunningBot
 from tests.helpers import count
-from tests.suggestions_helpers import load_suggestion_org
+from tests.suggestions_helpers import after_the_release, load_suggestion_org
 
 
 @pytest.fixture
@@ -61,6 +61,7 @@ def test_the_form_opened_so_sends_the_idea_without_the_authors_name(ready: Runni
     ready.driver.command("U0AGENT1", "/suggest", f"anonymous: {IDEA}")
 
     ready.driver.submit("U0AGENT1", ready.slack.calls("views.open")[-1].args["view"], {})
+    after_the_release(ready)
 
     [card] = ready.slack.calls("chat.postMessage", channel="U0MGR1")
     assert "an anonymous colleague" in card.text and "Sam" not in card.text

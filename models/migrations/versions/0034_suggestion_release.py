@@ -1,0 +1,35 @@
+"""when an anonymous suggestion reaches its owner and its team's channel
+
+Revision ID: 0034
+Revises: 0033
+Create Date: 2026-12-05 16:00:00.000000
+
+An anonymous suggestion's card and channel post went out the moment its author sent it, and Slack showed that
+second: whoever was seen typing just then was its author. Now each waits a random 5 to 30 minutes, and until then
+the idea is shown to nobody but its author. Null once released, and for every suggestion sent before: they were.
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+import models.base
+
+revision: str = "0034"
+down_revision: str | None = "0033"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    # A nullable column, added in place on SQLite and PostgreSQL alike; the release tick, every 30 seconds, finds
+    # the few ideas held back by its index rather than by reading every suggestion.
+    op.add_column("suggestions", sa.Column("release_at", models.base.UTCDateTime(timezone=True), nullable=True))
+    op.create_index("ix_suggestions_release_at", "suggestions", ["release_at"])
+
+
+def downgrade() -> None:
+    op.drop_index("ix_suggestions_release_at", table_name="suggestions")
+    with op.batch_alter_table("suggestions", schema=None) as batch_op:
+        batch_op.drop_column("release_at")

@@ -1,0 +1,54 @@
+"""An anonymous suggestion reaches its owner and its team's channel a random few minutes after it was sent, and
+nobody but its author sees it before. Callers commit.
+
+Sent at once, its card and post would arrive the second its author sent it, and Slack shows that second: whoever
+was seen typing, or putting their phone down, just then would be its author. So it is held for a wait drawn as a
+relayed pulse reply's (services/random_wait.py) and left out, meanwhile, of everything others could poll for it
+(their lists, the digest, a button), or polling would tell the moment. On release its times become the release's:
+what others see dates it from then, and nothing keeps the moment it was sent.
+"""
+
+from datetime import datetime
+
+from sqlalchemy import ColumnElement, select
+from sqlalchemy.orm import Session
+
+from models import Suggestion, Workspace
+from services import audit
+from services.random_wait import relay_delay
+
+ANONYMOUS_ACTOR = "anonymous"
+RELEASED: ColumnElement[bool] = Suggestion.release_at.is_(None)
+"""Suggestions others may see: named ones, and anonymous ones once their wait is over."""
+
+
+def hold(suggestion: Suggestion, now: datetime) -> None:
+    """Keep an anonymous suggestion back until a random moment; a named one goes at once."""
+    if suggestion.anonymous:
+        suggestion.release_at = now + relay_delay()
+
+
+def release_due(session: Session, *, now: datetime) -> list[Suggestion]:
+    """Release the suggestions whose wait is over by `now`, each once: a row another process is releasing is skipped
+    (`SKIP LOCKED`), and a released one is due no more. The caller queues their cards and posts."""
+    due = session.scalars(
+        select(Suggestion)
+        .where(Suggestion.release_at <= now)
+        .order_by(Suggestion.release_at, Suggestion.id)
+        .with_for_update(skip_locked=True, of=Suggestion.__table__)
+    ).all()
+    for suggestion in due:
+        released_at = suggestion.release_at or now
+        suggestion.created_at = suggestion.updated_at = released_at
+        suggestion.release_at = None
+        workspace = session.get_one(Workspace, suggestion.workspace_id)
+        audit.record(
+            session,
+            workspace=workspace,
+            actor=ANONYMOUS_ACTOR,
+            action="suggestion.submit",
+            now=released_at,
+            subject=f"#{suggestion.id}",
+        )
+    session.flush()
+    return list(due)
