@@ -34,7 +34,7 @@ from services.outbox import Claimed
 from services.resolutions.fixes import recent_for
 from services.suggestions import backing, lifecycle, listing, thanks
 from services.suggestions.lifecycle import SuggestionRequest
-from services.text import echoed, escape_mrkdwn
+from services.text import echoed
 
 USAGE = Usage(
     command="/suggest",
