@@ -87,6 +87,7 @@ def nominate(
         for slack_id in _distinct(request.nominee_slack_ids)
     ]
     directory.lock_people(session, [nominator, *nominees])  # by the same giver or to the same nominee
+    _hold_still_active(session, nominees)
     left = _check_allowance(session, policy, nominator, len(nominees), now)
     for nominee in nominees:
         check_item_limit(session, item, nominator, nominee, now)
@@ -156,12 +157,32 @@ def _nominee(
             directory.profile_updated(session, found)
         return found
     if found is not None or person is None or not person.exists:
-        raise NomineeRefused(f"<@{slack_id}> is not an active member of this workspace, so they can't be nominated.")
+        raise _not_active(slack_id)
     newcomer = directory.identify(session, workspace=workspace, slack_id=slack_id, name=person.name, now=now).employee
     directory.update_slack_profile(
         newcomer, name=person.name, email=person.email, tz=person.tz, now=now, guest=person.guest
     )
     return newcomer
+
+
+def _hold_still_active(session: Session, nominees: list[Employee]) -> None:
+    """The nominees' rows as they are now, held until the caller commits (FOR SHARE): Slack deactivating one
+    meanwhile (services/departures.py) waits for this nomination, then sees it as any grant to someone who left; one
+    deactivated just before is seen here, and refused, though a shout-out meets no approver to refuse them."""
+    held = (
+        select(Employee)
+        .where(Employee.id.in_([nominee.id for nominee in nominees]))
+        .order_by(Employee.id)
+        .with_for_update(read=True, of=Employee)
+        .execution_options(populate_existing=True)
+    )
+    for nominee in session.scalars(held):
+        if not nominee.active:
+            raise _not_active(nominee.slack_id)
+
+
+def _not_active(slack_id: str) -> NomineeRefused:
+    return NomineeRefused(f"<@{slack_id}> is not an active member of this workspace, so they can't be nominated.")
 
 
 def _check_allowance(session: Session, policy: RewardPolicy, nominator: Employee, wanted: int, now: datetime) -> int:

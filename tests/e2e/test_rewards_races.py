@@ -9,9 +9,11 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.clock import MovableClock
 from models import RewardGrant, Workspace
+from services.departures import follow_slack
+from services.directory import SlackPerson
 from services.errors import NotAllowed
 from services.rewards import approvals
-from services.rewards.nominations import NominationRequest, nominate
+from services.rewards.nominations import NominationRequest, NomineeRefused, nominate
 from tests.helpers import employee, load_org, one_after_the_other, skip_unless_writers_overlap
 from tests.rewards_helpers import EXAMPLE_POLICY, load_policy_text
 
@@ -61,3 +63,35 @@ def test_two_approvers_at_once_cannot_both_grant_past_the_monthly_most(
 
     with sessions() as session:
         assert session.scalars(select(RewardGrant.nomination_id)).all() == [from_lee]
+
+
+def test_a_shout_out_to_someone_slack_deactivates_at_that_moment_is_refused_not_granted_to_a_leaver(
+    engine: Engine, sessions: sessionmaker[Session], clock: MovableClock
+) -> None:
+    """Sam thanks Lee with a shout-out as Slack deactivates Lee. A shout-out skips the approval where a leaver is
+    refused, so the nomination must see the departure: it waits for it and refuses Lee as it would a minute later."""
+    skip_unless_writers_overlap(engine)
+    load_org(sessions, clock.now())
+    load_policy_text(sessions, clock.now())
+
+    def slack_deactivates_lee(session: Session) -> None:
+        workspace = session.scalars(select(Workspace)).one()
+        lee = SlackPerson("U0AGENT2", exists=False)
+        assert follow_slack(session, workspace=workspace, person=lee, now=clock.now()) is not None
+
+    def sam_thanks_lee(session: Session) -> None:
+        with pytest.raises(NomineeRefused, match="<@U0AGENT2> is not an active member of this workspace"):
+            nominate(
+                session,
+                workspace=session.scalars(select(Workspace)).one(),
+                nominator=employee(session, "U0AGENT1"),
+                request=NominationRequest(("U0AGENT2",), "shoutout", "Thanks for covering my shift"),
+                slack_people={},
+                bot_user_id=None,
+                now=clock.now(),
+            )
+
+    one_after_the_other(sessions, engine, slack_deactivates_lee, sam_thanks_lee)
+
+    with sessions() as session:
+        assert session.scalars(select(RewardGrant)).all() == []
