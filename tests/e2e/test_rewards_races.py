@@ -1,6 +1,8 @@
-"""Reward decisions arriving together (PostgreSQL: on SQLite two writers never overlap). Each test forces the
-interleaving two real requests at once produce: one transaction held open while the other runs beside it."""
+"""Reward decisions arriving together (PostgreSQL: on SQLite two writers never overlap), and a grant made while the
+export reads (both). Each test forces the interleaving two real requests at once produce: one transaction held open
+while the other runs beside it."""
 
+import io
 from collections.abc import Callable
 
 import pytest
@@ -9,10 +11,12 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.clock import MovableClock
 from models import RewardGrant, Workspace
+from models.engine import reading
 from services.departures import follow_slack
 from services.directory import SlackPerson
 from services.errors import NotAllowed
 from services.rewards import approvals
+from services.rewards.export import ExportPeriod, export_grants
 from services.rewards.nominations import NominationRequest, NomineeRefused, nominate
 from tests.helpers import employee, load_org, one_after_the_other, skip_unless_writers_overlap
 from tests.rewards_helpers import EXAMPLE_POLICY, load_policy_text
@@ -95,3 +99,38 @@ def test_a_shout_out_to_someone_slack_deactivates_at_that_moment_is_refused_not_
 
     with sessions() as session:
         assert session.scalars(select(RewardGrant)).all() == []
+
+
+class ThanksDuringTheExport(io.StringIO):
+    """The export's file, as Lee thanks Sam with a shout-out once its first line is written."""
+
+    def __init__(self, sessions: sessionmaker[Session], clock: MovableClock) -> None:
+        super().__init__()
+        self.thanks = lambda: put_forward(sessions, clock, "U0AGENT2", "U0AGENT1", "shoutout")
+
+    def write(self, text: str) -> int:
+        if not self.tell():
+            self.thanks()
+        return super().write(text)
+
+
+def test_a_grant_made_while_the_export_reads_is_left_out_of_it_whole(
+    sessions: sessionmaker[Session], clock: MovableClock
+) -> None:
+    """HR's export reads one snapshot: a shout-out granted once it has begun reading (its team, its header line) is
+    not in its rows, however long it runs; it goes into the next export. On PostgreSQL each statement would otherwise
+    see what was committed before it, and the file would mix two moments."""
+    load_org(sessions, clock.now())
+    load_policy_text(sessions, clock.now())
+    put_forward(sessions, clock, "U0AGENT1", "U0AGENT2", "shoutout")
+    out = ThanksDuringTheExport(sessions, clock)
+
+    with reading(sessions) as session:
+        workspace = session.scalars(select(Workspace)).one()
+        period = ExportPeriod(clock.now().date(), clock.now().date())
+        count = export_grants(session, workspace=workspace, requester=None, period=period, out=out)
+
+    rows = out.getvalue().splitlines()[1:]
+    assert count == len(rows) == 1 and "U0AGENT2" in rows[0]
+    with sessions() as session:
+        assert len(session.scalars(select(RewardGrant)).all()) == 2, "Lee's shout-out is kept for the next export"
