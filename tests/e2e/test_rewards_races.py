@@ -11,13 +11,16 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.clock import MovableClock
 from models import RewardGrant, Workspace
-from models.engine import reading
+from models.engine import make_session_factory, reading
+from services import directory
+from services.config_cache import SESSION_KEY, ConfigCache
 from services.departures import follow_slack
 from services.directory import SlackPerson
 from services.errors import NotAllowed
 from services.rewards import approvals
 from services.rewards.export import ExportPeriod, export_grants
-from services.rewards.nominations import NominationRequest, NomineeRefused, nominate
+from services.rewards.nominations import NominationRequest, nominate
+from services.rewards.nominees import NomineeRefused
 from tests.helpers import employee, load_org, one_after_the_other, skip_unless_writers_overlap
 from tests.rewards_helpers import EXAMPLE_POLICY, load_policy_text
 
@@ -134,3 +137,39 @@ def test_a_grant_made_while_the_export_reads_is_left_out_of_it_whole(
     assert count == len(rows) == 1 and "U0AGENT2" in rows[0]
     with sessions() as session:
         assert len(session.scalars(select(RewardGrant)).all()) == 2, "Lee's shout-out is kept for the next export"
+
+
+def test_a_newcomer_another_process_adds_as_they_are_nominated_shows_their_slack_profile_everywhere(
+    engine: Engine, sessions: sessionmaker[Session], clock: MovableClock
+) -> None:
+    """Nia's first request adds her to the directory, as a bare Slack id, in one process at the moment Sam thanks
+    her in another: the shout-out finds her added and fills in her name and time zone from Slack. The first process's
+    copy of her must follow, as after any profile filled in from Slack."""
+    skip_unless_writers_overlap(engine)
+    cached = make_session_factory(engine)
+    cached.configure(info={SESSION_KEY: ConfigCache()})
+    load_org(sessions, clock.now())
+    load_policy_text(sessions, clock.now())
+    nia = SlackPerson("U0NEW", exists=True, name="Nia Newcomer", email="nia@example.com", tz="Europe/Paris")
+
+    def nia_arrives(session: Session) -> None:
+        workspace = session.scalars(select(Workspace)).one()
+        directory.identify(session, workspace=workspace, slack_id="U0NEW", name="U0NEW", now=clock.now())
+        assert directory.find_employee(session, workspace, "U0NEW") is not None  # now in this process's copies
+
+    def sam_thanks_nia(session: Session) -> None:
+        nominate(
+            session,
+            workspace=session.scalars(select(Workspace)).one(),
+            nominator=employee(session, "U0AGENT1"),
+            request=NominationRequest(("U0NEW",), "shoutout", "Welcome, and thanks for the handover notes"),
+            slack_people={"U0NEW": nia},
+            bot_user_id=None,
+            now=clock.now(),
+        )
+
+    one_after_the_other(cached, engine, nia_arrives, sam_thanks_nia, then_in=sessions)
+
+    with cached() as session:
+        seen = directory.find_employee(session, session.scalars(select(Workspace)).one(), "U0NEW")
+        assert seen is not None and (seen.name, seen.tz) == ("Nia Newcomer", "Europe/Paris")
