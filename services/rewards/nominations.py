@@ -84,7 +84,8 @@ def nominate(
         for slack_id in _distinct(request.nominee_slack_ids)
     ]
     directory.lock_people(session, [nominator, *nominees])  # by the same giver or to the same nominee
-    hold_still_active(session, nominees)
+    if not item.needs_approval:  # an approval refuses a leaver; nothing else would refuse one a shout-out names
+        hold_still_active(session, nominees)
     left = _check_allowance(session, policy, nominator, len(nominees), now)
     for nominee in nominees:
         check_item_limit(session, item, nominator, nominee, now)

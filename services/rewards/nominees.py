@@ -57,9 +57,10 @@ def nominee_of(
 
 
 def hold_still_active(session: Session, nominees: list[Employee]) -> None:
-    """The nominees' rows as they are now, held until the caller commits (FOR SHARE): Slack deactivating one
-    meanwhile (services/departures.py) waits for this nomination, then sees it as any grant to someone who left; one
-    deactivated just before is seen here, and refused, though a shout-out meets no approver to refuse them."""
+    """For a shout-out, granted at once: the nominees' rows as they are now, held until the caller commits (FOR
+    SHARE). Slack or an import deactivating one meanwhile waits for this nomination, then treats it as any grant to
+    someone who left; one deactivated just before is seen here, and refused. A reward that waits for approval takes
+    no such hold (an import moving its nominee need not wait): its approval refuses a leaver."""
     held = (
         select(Employee)
         .where(Employee.id.in_([nominee.id for nominee in nominees]))
