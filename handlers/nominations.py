@@ -37,7 +37,8 @@ from services.errors import DomainError
 from services.outbox import Claimed
 from services.rewards import grants as rewards
 from services.rewards import nominations, typed
-from services.rewards.nominations import NominationOutcome, NominationRequest, NomineeRefused
+from services.rewards.nominations import NominationOutcome, NominationRequest
+from services.rewards.nominees import NomineeRefused
 from services.text import escape_mrkdwn, plural
 
 log = logging.getLogger(__name__)

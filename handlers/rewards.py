@@ -161,9 +161,10 @@ def upload_export(
     period: reward_export.ExportPeriod,
     requester_id: int,
 ) -> None:
-    """The export reads a snapshot, holding up no other request meanwhile; the audit line is written before the
-    file is handed over (as on the command line), so no export ever leaves unrecorded. The file is spooled to disk
-    past `SPOOL_BYTES` and streamed to Slack from there: memory stays flat however many grants there are."""
+    """The export reads one snapshot (a grant made meanwhile goes into the next), holding up no other request; the
+    audit line is written before the file is handed over (as on the command line), so no export ever leaves
+    unrecorded. The file is spooled to disk past `SPOOL_BYTES` and streamed to Slack from there: memory stays flat
+    however many grants there are."""
     deps = deps_of(context)
     user_id = command["user_id"]
     with spooled_text(SPOOL_BYTES) as out:

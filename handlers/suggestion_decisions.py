@@ -15,8 +15,8 @@ from handlers.blocks.kit import Block, field_errors
 from handlers.delivery import Outgoing, queue, send_now
 from handlers.deps import Deps, deps_of
 from handlers.errors import reported
-from handlers.message_updates import update_each
 from handlers.people import action_caller
+from handlers.suggestion_shown import Shown, show_until_current
 from models import Employee, Suggestion, Workspace
 from services import outbox, settled_updates
 from services.errors import DomainError
@@ -79,20 +79,15 @@ class Announced:
     """A status change, rendered while the session is open: messages queued with it, cards to update after."""
 
     claimed: list[Claimed]
-    cards: list[tuple[str, str]]
-    card: list[Block]
+    shown: Shown
     posts: list[tuple[str, str]]
-    post: list[Block]
-    workspace_id: int
-    headline: str
+    suggestion: tuple[int, int]
+    """Its workspace's id and its own."""
     fan_out: bool = False
 
     def publish(self, deps: Deps, client: WebClient, clicked: tuple[str, str]) -> None:
         send_now(deps, client, self.claimed)
-        update_each(deps, client, self.workspace_id, [clicked, *self.cards], text=self.headline, blocks=self.card)
-        update_each(
-            deps, client, self.workspace_id, self.posts, channel_use="suggestions", text=self.headline, blocks=self.post
-        )
+        show_until_current(deps, client, self.suggestion, self.shown, posts=self.posts, cards=[clicked])
         if self.fan_out:
             deps.sender_bell.ring()
 
@@ -141,16 +136,13 @@ def decide(
         outbox.enqueue(
             session, workspace=workspace, key=message.key, method=message.method, payload=message.payload, now=now
         )
-    card, post = blocks.owner_card(suggestion), blocks.channel_post(suggestion)
-    follow_on_their_way(session, suggestion, card, post, now)
+    shown = Shown.of(session, suggestion)
+    follow_on_their_way(session, suggestion, shown.card, shown.post, now)
     return Announced(
         claimed=claimed,
-        cards=current_owners_cards(session, suggestion.id),
-        card=card,
+        shown=shown,
         posts=outbox.sent_messages(session, key_prefix=f"suggestion:{suggestion.id}:channel"),
-        post=post,
-        workspace_id=suggestion.workspace_id,
-        headline=blocks.headline(suggestion),
+        suggestion=(suggestion.workspace_id, suggestion.id),
         fan_out=bool(fan_out),
     )
 
@@ -167,17 +159,6 @@ def follow_on_their_way(
     settled_updates.follow(session, key_prefix=current, shown={"text": text, "blocks": card}, now=now)
     posts = f"suggestion:{suggestion.id}:channel"
     settled_updates.follow(session, key_prefix=posts, shown={"text": text, "blocks": post}, now=now)
-
-
-def current_owners_cards(session: Session, suggestion_id: int) -> list[tuple[str, str]]:
-    """The card of the suggestion's owner now: the latest hand-over's, else the first. An earlier owner's card
-    keeps saying where the suggestion went (handlers/handover.py)."""
-    cards = f"suggestion:{suggestion_id}:owner"
-    handed = outbox.count_under(session, key_prefix=f"{cards}:handover:")
-    if handed:
-        return outbox.sent_messages(session, key_prefix=f"{cards}:handover:{handed}:")
-    first = outbox.sent_message(session, key=cards)
-    return [first] if first else []
 
 
 def we_did_messages(

@@ -1,6 +1,6 @@
 """/suggest, one line or a modal, and "me too" in the team channel (the owner's buttons: suggestion_decisions.py)."""
 
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
@@ -16,9 +16,8 @@ from handlers.commands import Usage, is_help
 from handlers.delivery import Outgoing, queue, send_now
 from handlers.deps import Deps, deps_of
 from handlers.errors import anonymous_request, reported
-from handlers.message_updates import update_each
 from handlers.people import action_caller, command_caller, labelled, with_newcomer_note
-from handlers.suggestion_decisions import current_owners_cards
+from handlers.suggestion_shown import Shown, show_until_current
 from handlers.suggestion_typed import (
     ASKED_NOT_SUGGESTED,
     asked_for_anonymity,
@@ -205,32 +204,6 @@ def queue_new_suggestion(session: Session, suggestion: Suggestion, now: datetime
 
 
 # -- "me too" ----------------------------------------------------------------------------------------
-ROUNDS_TO_CATCH_UP = 3
-"""Updates one click makes at most: each one more needs another change of the suggestion committed in between."""
-
-
-@dataclass(frozen=True)
-class Backed:
-    """A suggestion as a "me too" shows it: its post and its owner's card, and where it stood when rendered."""
-
-    stood: tuple[str, int, int | None]
-    """Its status, how many back it and its owner: a change of any shows differently."""
-    post: list[Block]
-    card: list[Block]
-    cards: list[tuple[str, str]]
-    headline: str
-
-    @classmethod
-    def of(cls, session: Session, suggestion: Suggestion) -> "Backed":
-        post, card = blocks.channel_post(suggestion), blocks.owner_card(suggestion)
-        cards = current_owners_cards(session, suggestion.id)
-        return cls(standing(suggestion), post, card, cards, blocks.headline(suggestion))
-
-
-def standing(suggestion: Suggestion) -> tuple[str, int, int | None]:
-    return suggestion.status, len(suggestion.backers), suggestion.owner_id
-
-
 def back_clicked(
     ack: Ack, body: dict[str, Any], action: dict[str, Any], context: BoltContext, client: WebClient, respond: Respond
 ) -> None:
@@ -251,7 +224,7 @@ def back_clicked(
                 relay=deps.relay,
                 now=deps.now(),
             )
-            shown, workspace_id = Backed.of(session, suggestion), suggestion.workspace_id
+            shown, workspace_id = Shown.of(session, suggestion), suggestion.workspace_id
     except DomainError as error:
         respond(text=f":warning: {error}", response_type="ephemeral", replace_original=False)
         return
@@ -263,25 +236,7 @@ def back_clicked(
             replace_original=False,
         )
         # Shown again to someone who already backs it: what a click before could not show (Slack was busy), it shows.
-        show_until_current(deps, client, workspace_id, suggestion_id, clicked, shown)
-
-
-def show_until_current(
-    deps: Deps, client: WebClient, workspace_id: int, suggestion_id: int, clicked: tuple[str, str], shown: Backed
-) -> None:
-    """Update the post and the owner's card, then look again at the suggestion: a change committed since this was
-    rendered (the owner marking it done) may have had its own update land first. Shown again until what Slack shows
-    is what is stored, so the last update to land, whoever made it, was rendered after the last change."""
-    for _ in range(ROUNDS_TO_CATCH_UP):
-        update_each(
-            deps, client, workspace_id, [clicked], channel_use="suggestions", text=shown.headline, blocks=shown.post
-        )
-        update_each(deps, client, workspace_id, shown.cards, text=shown.headline, blocks=shown.card)
-        with deps.sessions.begin() as session:
-            suggestion = session.get(Suggestion, suggestion_id)
-            if suggestion is None or suggestion.workspace_id != workspace_id or standing(suggestion) == shown.stood:
-                return  # as shown, or no longer this workspace's to show
-            shown = Backed.of(session, suggestion)
+        show_until_current(deps, client, (workspace_id, suggestion_id), shown, posts=[clicked], cards=[])
 
 
 def register(app: App) -> None:

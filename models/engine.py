@@ -194,13 +194,15 @@ def make_session_factory(engine: Engine) -> sessionmaker[Session]:
 def reading(sessions: sessionmaker[Session]) -> Iterator[Session]:
     """A transaction that only reads, for long reads (an export, the weekly digests); a write in it fails.
 
-    On SQLite every other transaction takes the write lock as it begins, so a long read there would hold
-    up every request meanwhile; this one reads a WAL snapshot and holds up nobody.
+    It reads one snapshot, taken at its first read: what is committed meanwhile is not seen, so its figures and rows
+    cannot mix two moments (PostgreSQL's REPEATABLE READ; READ COMMITTED would see each statement afresh). On SQLite
+    every other transaction takes the write lock as it begins, so a long read there would hold up every request
+    meanwhile; this one reads a WAL snapshot and holds up nobody.
     """
     with sessions() as session:
         connection = session.connection(execution_options={READ_ONLY: True})
         if connection.dialect.name == "postgresql":
-            connection.exec_driver_sql("SET TRANSACTION READ ONLY")
+            connection.exec_driver_sql("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
         yield session
 
 

@@ -83,14 +83,20 @@ def holding_the_workspaces(engine: Engine) -> Iterator[Callable[[str], int]]:
 
 
 def one_after_the_other(
-    sessions: sessionmaker[Session], engine: Engine, first: Callable[[Session], None], then: Callable[[Session], None]
+    sessions: sessionmaker[Session],
+    engine: Engine,
+    first: Callable[[Session], None],
+    then: Callable[[Session], None],
+    *,
+    then_in: sessionmaker[Session] | None = None,
 ) -> None:
     """`first` in a transaction left open while `then` starts in another thread's; once `then` waits for a lock,
     `first` commits and `then` finishes: two writers arriving together, the later one caught mid-way. A `then`
-    that takes no lock `first` holds runs to its end before `first` commits, and its own checks say what it missed."""
+    that takes no lock `first` holds runs to its end before `first` commits, and its own checks say what it missed.
+    `then_in`: the other process's sessions `then` runs in (else the same)."""
     with sessions() as session, ThreadPoolExecutor(1) as other:
         first(session)
-        second = other.submit(in_a_transaction, sessions, then)
+        second = other.submit(in_a_transaction, then_in or sessions, then)
         wait_until(lambda: second.done() or transactions_waiting(engine) >= 1)
         session.commit()
         second.result(timeout=10)

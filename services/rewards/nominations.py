@@ -18,6 +18,7 @@ from services.policy.rewards import RewardItem, RewardPolicy
 from services.rewards.approvals import approver_for, grant_for
 from services.rewards.grants import allowance_left, next_month_start, reward_policy
 from services.rewards.monthly_most import check_item_limit
+from services.rewards.nominees import hold_still_active, nominee_of
 from services.rewards.typed import unknown_reward
 from services.text import plural
 
@@ -29,10 +30,6 @@ STORIES_LISTED = 50
 STORY_WINDOW = timedelta(days=30)
 STORY_STATUSES = ("within", "approved")
 """A fix a nomination may point at: logged within the boundaries, or approved."""
-
-
-class NomineeRefused(NotAllowed):
-    """This person cannot be nominated (yourself, a bot, someone not in the workspace)."""
 
 
 @dataclass(frozen=True)
@@ -85,10 +82,12 @@ def nominate(
         raise NotFound(unknown_reward(policy, request.item_key))
     reason = _reason(request.reason)
     nominees = [
-        _nominee(session, workspace, nominator, slack_id, slack_people.get(slack_id), bot_user_id, now)
+        nominee_of(session, workspace, nominator, slack_id, slack_people.get(slack_id), bot_user_id, now)
         for slack_id in _distinct(request.nominee_slack_ids)
     ]
     directory.lock_people(session, [nominator, *nominees])  # by the same giver or to the same nominee
+    if not item.needs_approval:  # an approval refuses a leaver; nothing else would refuse one a shout-out names
+        hold_still_active(session, nominees)
     left = _check_allowance(session, policy, nominator, len(nominees), now)
     for nominee in nominees:
         check_item_limit(session, item, nominator, nominee, now)
@@ -130,40 +129,6 @@ def _reason(text: str) -> str:
     if len(reason) > MAX_REASON:
         raise InvalidInput(f"Keep the reason under {MAX_REASON} characters (it has {len(reason)}).")
     return reason
-
-
-def _nominee(
-    session: Session,
-    workspace: Workspace,
-    nominator: Employee,
-    slack_id: str,
-    person: SlackPerson | None,
-    bot_user_id: str | None,
-    now: datetime,
-) -> Employee:
-    if slack_id == nominator.slack_id:
-        raise NomineeRefused("You can't nominate yourself. Recognise a colleague who helped you instead.")
-    if slack_id == bot_user_id or (person is not None and person.is_bot):
-        raise NomineeRefused("Bots can't receive recognition. Name a colleague.")
-    found = directory.find_employee(session, workspace, slack_id)
-    guest = (found is not None and bool(found.slack_guest)) or (person is not None and person.guest)
-    if guest and not (found is not None and found.in_directory):  # one the org file lists is staff
-        raise NomineeRefused(
-            f"<@{slack_id}> is a guest of this Slack workspace whom HR's org file does not list, "
-            "so they can't be nominated."
-        )
-    if found is not None and found.active:
-        if person is not None and person.exists and found.slack_guest is None:  # the next need not ask Slack again
-            directory.update_slack_profile(found, name=None, email=None, tz=None, now=now, guest=person.guest)
-            directory.profile_updated(session, found)
-        return found
-    if found is not None or person is None or not person.exists:
-        raise NomineeRefused(f"<@{slack_id}> is not an active member of this workspace, so they can't be nominated.")
-    newcomer = directory.identify(session, workspace=workspace, slack_id=slack_id, name=person.name, now=now).employee
-    directory.update_slack_profile(
-        newcomer, name=person.name, email=person.email, tz=person.tz, now=now, guest=person.guest
-    )
-    return newcomer
 
 
 def _check_allowance(session: Session, policy: RewardPolicy, nominator: Employee, wanted: int, now: datetime) -> int:

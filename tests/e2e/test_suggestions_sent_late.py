@@ -64,3 +64,27 @@ def test_a_me_too_whose_update_lands_after_the_owner_marks_it_done_leaves_the_po
     shown = ready.slack.message(str(post.response["channel"]), str(post.response["ts"]))
     assert "suggestion_back" not in str(shown["blocks"]), "a live Me too on a suggestion already done"
     assert "Done" in str(shown["blocks"]) and "1 colleague" in str(shown["blocks"])
+
+
+def test_planned_whose_updates_land_after_done_leave_the_card_and_the_post_showing_done(ready: RunningBot) -> None:
+    """Maya marks the idea Planned in one tab and, before Slack takes that update of her card, Done in another: the
+    card and the channel post must end showing it done, not Planned with its buttons live again."""
+    ready.driver.command("U0AGENT1", "/suggest", "a second card reader at returns")
+    [card] = ready.slack.calls("chat.postMessage", channel="U0MGR1")
+    [post] = ready.slack.calls("chat.postMessage", channel="C0EAST")
+    card_at = (str(card.response["channel"]), str(card.response["ts"]))
+    planned_at_the_door = ready.slack.pause("chat.update", channel=card_at[0])
+
+    ready.driver.post_payload(ready.driver.click_payload("U0MGR1", card, "suggestion_planned"), settle=False)
+    planned_at_the_door.wait_until_arrived()
+    ready.driver.post_payload(ready.driver.click_payload("U0MGR1", card, "suggestion_done"), settle=False)
+    [opened] = ready.slack.wait_for("views.open")
+    note = {"note": "A second reader is on the returns desk"}
+    ready.driver.post_payload(ready.driver.submit_payload("U0MGR1", opened.args["view"], note), settle=False)
+    ready.slack.wait_for("chat.update", lambda call: call.channel == "C0EAST")  # Done's, while Planned's waits
+    planned_at_the_door.release()
+    ready.driver.settle()
+
+    for channel, ts in (card_at, (str(post.response["channel"]), str(post.response["ts"]))):
+        shown = str(ready.slack.message(channel, ts)["blocks"])
+        assert "Status: *Done*" in shown and "'actions'" not in shown, f"{channel} shows it as it was: {shown}"
