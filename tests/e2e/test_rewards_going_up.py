@@ -12,8 +12,10 @@ from handlers.blocks import nominations as blocks
 from handlers.jobs.follow_up_pending_requests import follow_up_pending_requests
 from models import Nomination
 from tests.conftest import FIXTURES, RunningBot
+from tests.e2e.test_decider_away import GUS_ABOVE_MAYA
 from tests.e2e.test_people_leaving import WITHOUT_MAYA, reimport
 from tests.e2e.test_rewards_approval import LEE, WHY, action_ids, request_to
+from tests.helpers import load_org, load_policy
 from tests.rewards_helpers import grants, set_up
 
 ORG_CSV = (FIXTURES / "org.csv").read_text()
@@ -179,3 +181,25 @@ def test_a_nomination_never_goes_up_to_its_nominator_or_nominee(ready: RunningBo
     assert len(gone_up_to(ready, "U0HR")) == 1, "Lee's went up to Hana; Ada's stays with her"
     assert gone_up_to(ready, "U0ADMIN") == [], "Ada was asked to approve a reward she gave or received"
     assert told_who_decides(ready, "U0AGENT1") == [] and len(told_who_decides(ready, "U0ADMIN")) == 1
+
+
+def test_a_nomination_that_went_up_past_an_approver_on_holiday_does_not_come_back_down_when_its_approver_leaves(
+    bot: RunningBot,
+) -> None:
+    """Maya, on holiday, let Omar's nomination of Sam wait: it went up to Gus. Slack deactivates Gus: it goes on up
+    to Ada, not back to Maya."""
+    bot.slack.add_user("U0GUS", "Gus Head")
+    load_org(bot.sessions, bot.clock.now(), GUS_ABOVE_MAYA)
+    load_policy(bot.sessions, bot.clock.now())
+    bot.driver.command("U0MGR2", "/nominate", "<@U0AGENT1|sam> voucher_25 took the escalations queue")
+    tick_after(bot, 24.1)
+    tick_after(bot, 24)
+    went_to_gus = approver_of_the_nomination(bot)
+
+    bot.driver.user_change("U0GUS", deleted=True)
+    tick_after(bot, 0.1)
+
+    assert went_to_gus == "U0GUS" and approver_of_the_nomination(bot) == "U0ADMIN"
+    assert any(blocks.APPROVE in str(call.args.get("blocks")) for call in bot.slack.messages_to("U0ADMIN"))
+    asked_maya = [call for call in bot.slack.messages_to("U0MGR1") if call.method == "chat.postMessage"]
+    assert len(asked_maya) == 2, "Maya was asked again: her request and her reminder only"
