@@ -99,15 +99,15 @@ def follow_up_nominations(session: Session, now: datetime) -> None:
     copies when the nomination is decided. Then what went up is handed over, with the hand-over's messages: the
     new approver's DM, the old copies updated to say where it went, the nominator told who decides now."""
     for due in reward_escalations.due_follow_ups(session, now=now):
+        workspace = due.workspace
         for nomination in due.reminders:
             request = nomination_blocks.approval_request(nomination)
             heading = f"⏰ *Reminder:* {_how_long_it_waited(session, nomination.id, now - nomination.created_at)}"
             notification = f"Reminder: {request['text']}"
             payload = {**request, "text": notification, "blocks": [text_block(heading), *request["blocks"]]}
             key = f"{request_key(nomination.id)}{REMINDER_SUFFIX}"
-            workspace = due.workspace
             outbox.enqueue(session, workspace=workspace, key=key, method="chat.postMessage", payload=payload, now=now)
-        queue_handover_messages(session, workspace=due.workspace, handovers=due.escalations, now=now)
+        queue_handover_messages(session, workspace=workspace, handovers=due.escalations, now=now)
 
 
 def _how_long_it_waited(session: Session, nomination_id: int, waited: timedelta) -> str:
