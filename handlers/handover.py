@@ -18,7 +18,7 @@ from models import Employee, Nomination, Resolution, Suggestion, Workspace
 from services import outbox
 from services.handover import Handover
 from services.money import format_money
-from services.text import escape_mrkdwn
+from services.text import duration_words, escape_mrkdwn
 
 
 def describe_handover(handover: Handover) -> str:
@@ -54,7 +54,7 @@ def queue_handover_messages(
             outbox.enqueue(session, workspace=workspace, key=key, method="chat.update", payload=payload, now=now)
         key = f"{prefix}handover:{number}:{handover.current.slack_id}"
         outbox.enqueue(session, workspace=workspace, key=key, method="chat.postMessage", payload=dm, now=now)
-        asker, told = (_nominator_told if handover.kind == "nomination" else _requester_told)(session, handover)
+        asker, told = (_nominator_told if handover.kind == "nomination" else _requester_told)(session, handover, now)
         if asker.active:  # who asked was told who would decide: they hear who does now
             payload = {"channel": asker.slack_id, "text": told, "blocks": [text_block(told)]}
             key = f"{prefix}told-moved:{number}"
@@ -74,19 +74,32 @@ def _resolution_dm(session: Session, handover: Handover) -> tuple[str, dict[str,
 
 def _nomination_dm(session: Session, handover: Handover) -> tuple[str, dict[str, object]]:
     nomination = session.get_one(Nomination, handover.item_id)
-    return f"{request_key(nomination.id)}:", dict(nomination_blocks.approval_request(nomination))
+    request = nomination_blocks.approval_request(nomination)
+    if handover.went_up:
+        waited_on = name_of(handover.previous) if handover.previous else "its approver"
+        heading = f"⏫ This nomination has waited too long for {waited_on}, so it comes to you:"
+        request = {**request, "blocks": [text_block(heading), *request["blocks"]]}
+    return f"{request_key(nomination.id)}:", dict(request)
 
 
-def _nominator_told(session: Session, handover: Handover) -> tuple[Employee, str]:
+def _nominator_told(session: Session, handover: Handover, now: datetime) -> tuple[Employee, str]:
     nomination = session.get_one(Nomination, handover.item_id)
+    nominated = f"Your nomination of {name_of(nomination.nominee)} ({escape_mrkdwn(nomination.title)})"
+    if handover.went_up:
+        waited_on = f"for {name_of(handover.previous)} " if handover.previous else ""
+        waited = duration_words(now - nomination.created_at)
+        return nomination.nominator, (
+            f"{nominated} has waited {waited} {waited_on}without a decision, so it now goes to "
+            f"{name_of(handover.current)} to approve."
+        )
     told = (
-        f"Your nomination of {name_of(nomination.nominee)} ({escape_mrkdwn(nomination.title)}) now waits for "
-        f"approval by {name_of(handover.current)}: the person it was with has left or no longer manages them."
+        f"{nominated} now waits for approval by {name_of(handover.current)}: the person it was with has left or no "
+        "longer manages them."
     )
     return nomination.nominator, told
 
 
-def _requester_told(session: Session, handover: Handover) -> tuple[Employee, str]:
+def _requester_told(session: Session, handover: Handover, _now: datetime) -> tuple[Employee, str]:
     resolution = session.get_one(Resolution, handover.item_id)
     amount = f" of {format_money(resolution.amount, resolution.currency)}" if resolution.amount else ""
     told = (

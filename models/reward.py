@@ -50,6 +50,10 @@ class Nomination(Base):
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("employees.id"))
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     decline_reason: Mapped[str | None] = mapped_column(Text)
+    reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    """When its approver was reminded, or was handed it after their predecessor's reminder (the hand-over's DM)."""
+    escalated_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    """When it went one level up for waiting too long (it goes up once from each approver)."""
 
     nominator: Mapped[Employee] = relationship(foreign_keys=[nominator_id], lazy="joined")
     nominee: Mapped[Employee] = relationship(foreign_keys=[nominee_id], lazy="joined")

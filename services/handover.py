@@ -3,8 +3,9 @@
 Run by the org import after the directory changed. A pending request or reward nomination moves
 when the person it waits on is inactive, or is no longer above the requester in the org (nor an
 admin, nor HR for rewards). It moves to the first active manager above the requester, or an
-active admin (HR for rewards) when nobody above is left; a request that went up for waiting too long goes on
-up past the decider who left, never back down to whoever let it wait. An open suggestion whose owner left, or no
+active admin (HR for rewards) when nobody above is left; a request or nomination that went up for waiting too long
+goes on up past the decider who left, never back down to whoever let it wait. Either one's wait restarts with
+whoever it moves to (services/follow_ups.restart). An open suggestion whose owner left, or no
 longer fits the reason they hold it (services/suggestions/owners.still_fits), goes where a new one would
 (owner_for); an anonymous one goes there without anyone asking who wrote it, even when that is its author
 now (see _suggestions).
@@ -19,10 +20,10 @@ from sqlalchemy.orm import Session
 
 from models import Employee, Nomination, PolicyVersion, Resolution, Suggestion, Workspace
 from models.suggestion import CLOSED_STATUSES
-from services import directory
+from services import directory, follow_ups
 from services.directory import managers_above
 from services.errors import NotAllowed
-from services.rewards.approvals import approver_for
+from services.rewards.approvals import approver_above, approver_for
 from services.rewards.grants import HR_ROLES
 from services.suggestions.lifecycle import settings_of
 from services.suggestions.owners import owner_for, still_fits
@@ -35,6 +36,8 @@ class Handover:
     requester: Employee | None  # None: an anonymous suggestion's author
     previous: Employee | None
     current: Employee
+    went_up: bool = False
+    """It waited too long for `previous` and went one level up (a nomination; a request's messages are its own)."""
 
 
 Window = tuple[datetime, datetime]
@@ -72,7 +75,7 @@ def hand_over_pending(
     """Re-route every pending item whose decider left or no longer manages the requester (only those created
     `created_within` a window, or only those waiting on someone inactive, when asked)."""
     among = Among(workspace.id, created_within, waiting_on_the_inactive)
-    moved = _resolutions(session, workspace, among, now) + _nominations(session, workspace, among)
+    moved = _resolutions(session, workspace, among, now) + _nominations(session, workspace, among, now)
     return moved + _suggestions(session, workspace, among)
 
 
@@ -158,20 +161,12 @@ def _resolutions(session: Session, workspace: Workspace, among: Among, now: date
         if current is not None and current.id != resolution.decider_id:
             moved.append(Handover("resolution", resolution.id, resolution.employee, resolution.decider, current))
             resolution.decider = current
-            _restart_follow_ups(resolution, now)
+            follow_ups.restart(resolution, now)
     session.flush()
     return moved
 
 
-def _restart_follow_ups(resolution: Resolution, now: datetime) -> None:
-    """The new decider is asked now, by the hand-over's DM: it stands for the reminder the one before had, so they get
-    the full wait before the request goes up (and may go up again from them), never an escalation within the hour
-    that names them as the one who let it wait. Before any reminder, theirs comes when it was due."""
-    if resolution.reminded_at is not None:
-        resolution.reminded_at, resolution.escalated_at = now, None
-
-
-def _nominations(session: Session, workspace: Workspace, among: Among) -> list[Handover]:
+def _nominations(session: Session, workspace: Workspace, among: Among, now: datetime) -> list[Handover]:
     moved = []
     pending = session.scalars(
         select(Nomination)
@@ -186,13 +181,15 @@ def _nominations(session: Session, workspace: Workspace, among: Among) -> list[H
             nomination.nominee_id,
         ):
             continue
-        try:
-            current = approver_for(session, nomination.nominee, nomination.nominator)
+        try:  # one that went up goes on up past an approver who left, never back down to the one who let it wait
+            current = approver_above(session, nomination) if nomination.escalated_at else None
+            current = current or approver_for(session, nomination.nominee, nomination.nominator)
         except NotAllowed:
             continue
         if current.id != nomination.approver_id:
             moved.append(Handover("nomination", nomination.id, nomination.nominee, nomination.approver, current))
             nomination.approver = current
+            follow_ups.restart(nomination, now)
     session.flush()
     return moved
 

@@ -1,6 +1,6 @@
 """Requests waiting too long: remind their decider once, then hand them one level up. Reward nominations waiting
-as long: remind their approver once (the nominator's allowance and the nominee's monthly most wait with them).
-First, whatever waits on someone who left or no longer fits moves on, as after an org import."""
+as long likewise (the nominator's allowance and the nominee's monthly most wait with them). First, whatever waits
+on someone who left or no longer fits moves on, as after an org import."""
 
 from datetime import datetime, timedelta
 
@@ -13,12 +13,12 @@ from handlers.blocks.kit import name_of, text_block
 from handlers.deps import Deps
 from handlers.handover import queue_handover_messages
 from handlers.jobs.drain_outbox import drain_outbox
-from handlers.reward_messages import REQUEST_KEY, request_key
+from handlers.reward_messages import request_key
 from models import Workspace
 from services import directory, outbox
 from services.handover import hand_over_missed
 from services.resolutions import escalations
-from services.rewards import approvals
+from services.rewards import escalations as reward_escalations
 from services.text import duration_words, escape_mrkdwn
 
 REMINDER_SUFFIX = ":reminder"
@@ -53,7 +53,7 @@ def follow_up_pending_requests(deps: Deps, client: WebClient) -> None:
                 )
             if follow_up.kind == "escalation" and follow_up.recipients:
                 tell_requester_who_decides(session, follow_up, now)
-        remind_approvers(session, now)
+        follow_up_nominations(session, now)
     drain_outbox(deps, client)
 
 
@@ -94,22 +94,20 @@ def hand_over_what_waits_on_leavers(session: Session, deps: Deps, now: datetime)
         queue_handover_messages(session, workspace=workspace, handovers=handovers, now=now)
 
 
-def remind_approvers(session: Session, now: datetime) -> None:
-    """Once per nomination (its outbox key), after the same wait as a request; the reminder carries the buttons
-    and is settled with the other copies when the nomination is decided."""
-    for workspace in directory.installed_workspaces(session):
-        wait = escalations.reminder_after(session, workspace.id)
-        reminded = (REQUEST_KEY, REMINDER_SUFFIX)
-        waiting = approvals.waiting_since(session, workspace=workspace, before=now - wait, unless_queued=reminded)
-        for nomination in waiting:
+def follow_up_nominations(session: Session, now: datetime) -> None:
+    """Remind each approver once (its outbox key too), with the buttons: the reminder is settled with the other
+    copies when the nomination is decided. Then what went up is handed over, with the hand-over's messages: the
+    new approver's DM, the old copies updated to say where it went, the nominator told who decides now."""
+    for due in reward_escalations.due_follow_ups(session, now=now):
+        workspace = due.workspace
+        for nomination in due.reminders:
             request = nomination_blocks.approval_request(nomination)
-            if not request["channel"]:
-                continue
             heading = f"⏰ *Reminder:* {_how_long_it_waited(session, nomination.id, now - nomination.created_at)}"
             notification = f"Reminder: {request['text']}"
             payload = {**request, "text": notification, "blocks": [text_block(heading), *request["blocks"]]}
             key = f"{request_key(nomination.id)}{REMINDER_SUFFIX}"
             outbox.enqueue(session, workspace=workspace, key=key, method="chat.postMessage", payload=payload, now=now)
+        queue_handover_messages(session, workspace=workspace, handovers=due.escalations, now=now)
 
 
 def _how_long_it_waited(session: Session, nomination_id: int, waited: timedelta) -> str:

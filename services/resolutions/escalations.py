@@ -1,16 +1,13 @@
 """Requests nobody decided: remind the decider once, then hand them one level up. Callers commit."""
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
-from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
-from sqlalchemy.sql import Select
 
 from models import Employee, Resolution, Workspace
-from services import directory
+from services import directory, follow_ups
 from services.directory import managers_above
-from services.policy.versions import current_policy
 
 
 @dataclass(frozen=True)
@@ -23,61 +20,24 @@ class FollowUp:
 
 
 def due_follow_ups(session: Session, *, now: datetime, limit: int = 200) -> list[FollowUp]:
-    """Mark and return what is due, in every workspace the app is installed in: a reminder N hours after the
-    request, an escalation N more hours on and at least N hours after the reminder (which a scheduler that
-    was down may have sent late).
-
-    Only what is due is read, each workspace with its own N, so requests waiting for their next step never
-    crowd out those that are due. Marking happens in the caller's transaction, and the messages carry
-    idempotency keys, so a second scheduler or a rerun sends nothing twice.
-    """
-    follow_ups: list[FollowUp] = []
-    for workspace in directory.installed_workspaces(session):
-        wait = reminder_after(session, workspace.id)
-        for resolution in session.scalars(_due(workspace.id, wait, now).limit(limit)):
-            follow_up = _follow_up(session, resolution, wait, now)
-            if follow_up is not None:
-                follow_ups.append(follow_up)
-    session.flush()
-    return follow_ups
+    """Mark and return the reminders and escalations due (services/follow_ups.py says when)."""
+    return [
+        _follow_up(session, resolution, kind)
+        for resolution, kind in follow_ups.due(session, Resolution, now=now, limit=limit)
+    ]
 
 
-def _due(workspace_id: int, wait: timedelta, now: datetime) -> Select[Resolution]:
-    to_remind = and_(Resolution.reminded_at.is_(None), Resolution.created_at <= now - wait)
-    to_escalate = and_(Resolution.reminded_at <= now - wait, Resolution.created_at <= now - 2 * wait)
-    return (
-        select(Resolution)
-        .where(
-            Resolution.status == "pending",
-            Resolution.escalated_at.is_(None),
-            Resolution.workspace_id == workspace_id,
-            or_(to_remind, to_escalate),
-        )
-        .order_by(Resolution.created_at)
-        .with_for_update(skip_locked=True, of=Resolution)
-    )
-
-
-def reminder_after(session: Session, workspace_id: int) -> timedelta:
-    active = current_policy(session, session.get_one(Workspace, workspace_id))
-    return timedelta(hours=active.policy.escalation_reminder_hours if active else 24)
-
-
-def _follow_up(session: Session, resolution: Resolution, wait: timedelta, now: datetime) -> FollowUp | None:
+def _follow_up(session: Session, resolution: Resolution, kind: str) -> FollowUp:
     decider = resolution.decider
-    if resolution.reminded_at is None and now >= resolution.created_at + wait:
-        resolution.reminded_at = now
+    if kind == "reminder":
         # One who left is reminded of nothing (Slack no longer lets them read it); their request waits for HR to name
         # someone who can take it over, and goes to them then (services/handover.py).
         return FollowUp("reminder", resolution, [decider] if decider and decider.active else [])
-    escalate_at = max(resolution.created_at + 2 * wait, (resolution.reminded_at or now) + wait)
-    if resolution.reminded_at is not None and now >= escalate_at:
-        resolution.escalated_at = now
-        above = _one_level_up(session, resolution, decider)
-        if above:
-            resolution.decider_id = above[0].id
-        return FollowUp("escalation", resolution, above, waited_on=decider)
-    return None
+    above = _one_level_up(session, resolution, decider)
+    if above:
+        resolution.decider_id = above[0].id
+    session.flush()
+    return FollowUp("escalation", resolution, above, waited_on=decider)
 
 
 def _one_level_up(session: Session, resolution: Resolution, decider: Employee | None) -> list[Employee]:

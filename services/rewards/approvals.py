@@ -2,10 +2,10 @@
 
 from datetime import datetime
 
-from sqlalchemy import String, bindparam, cast, exists, func, literal, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
-from models import Delivery, Employee, Nomination, RewardGrant, Workspace
+from models import Employee, Nomination, RewardGrant, Workspace
 from services import audit, directory, org_takeover
 from services.calendar import moment_words
 from services.errors import AlreadyDone, InvalidInput, NotAllowed, NotFound
@@ -17,17 +17,9 @@ MAX_REASON = 2000
 
 def approver_for(session: Session, nominee: Employee, nominator: Employee) -> Employee:
     """The nominee's manager; one level up when that is the nominator; HR when no manager is left."""
-    excluded = {nominee.id, nominator.id}
-    candidate, seen = nominee.manager, set()
-    while candidate is not None and (candidate.id in excluded or not candidate.active) and candidate.id not in seen:
-        seen.add(candidate.id)
-        candidate = candidate.manager
-    if candidate is not None and candidate.id not in excluded and candidate.active:
-        return candidate
-    hr_team = hr_people(session, nominee.workspace_id)
-    for fallback in hr_team:
-        if fallback.id not in excluded and not directory.answers_to(fallback, nominee):
-            return fallback
+    found = _first_able(session, nominee, directory.managers_above(nominee), {nominee.id, nominator.id})
+    if found is not None:
+        return found
     above = (
         "they have no manager on file"
         if nominee.manager is None
@@ -35,11 +27,32 @@ def approver_for(session: Session, nominee: Employee, nominator: Employee) -> Em
     )
     hr = "besides the two of you" if directory.acts_as(nominee, HR_ROLES) else "besides you"
     hr = f"{hr} who does not report to them"
-    hr = hr if hr_team else "in the directory"
+    hr = hr if hr_people(session, nominee.workspace_id) else "in the directory"
     raise NotAllowed(
         f"Nobody can approve a reward for {directory.name_of(nominee)}: {above}, and there is no HR person or "
         f"admin {hr}. Ask HR to fix the org directory, or send a shout-out."
     )
+
+
+def approver_above(session: Session, nomination: Nomination) -> Employee | None:
+    """Who approves a nomination its approver let wait: their nearest active manager up the nominee's chain, else
+    (the approver was HR, an admin, or the top of the chain) HR or an admin, by the same rules as approver_for;
+    never the approver who let it wait. None when nobody else can."""
+    chain = directory.managers_above(nomination.nominee)
+    approver = nomination.approver
+    above = chain[chain.index(approver) + 1 :] if approver is not None and approver in chain else []
+    excluded = {nomination.nominee_id, nomination.nominator_id, nomination.approver_id}
+    return _first_able(session, nomination.nominee, above, {person for person in excluded if person is not None})
+
+
+def _first_able(session: Session, nominee: Employee, managers: list[Employee], excluded: set[int]) -> Employee | None:
+    """The first active manager of `managers` not excluded; else the first HR person or admin not excluded who does
+    not report to the nominee. The nominator, the approver and the recipient are always three people."""
+    manager = next((boss for boss in managers if boss.active and boss.id not in excluded), None)
+    if manager is not None:
+        return manager
+    hr_team = hr_people(session, nominee.workspace_id)
+    return next((hr for hr in hr_team if hr.id not in excluded and not directory.answers_to(hr, nominee)), None)
 
 
 def hr_people(session: Session, workspace_id: int) -> list[Employee]:
@@ -86,15 +99,23 @@ def find_pending(session: Session, workspace: Workspace, nomination_id: int, app
         raise NotFound(org_takeover.nomination_left_behind(left) if left else "That nomination no longer exists.")
     if not approver.active:
         raise NotAllowed(directory.NO_LONGER_ACTIVE)
-    if nomination.approver_id != approver.id:
-        moved = f" It now waits on {directory.name_of(nomination.approver)}." if nomination.approver else ""
-        raise NotAllowed(f"Only the person this request was sent to can decide it.{moved}")
     if nomination.status != "pending":
         who = nomination.decided_by_id and session.get(Employee, nomination.decided_by_id)
         by = f" by {directory.name_of(who)}" if isinstance(who, Employee) else ""
         when = f" on {moment_words(nomination.decided_at, approver.tz)}" if nomination.decided_at else ""
         raise AlreadyDone(f"This nomination was already {nomination.status}{by}{when}; nothing changed.")
+    if nomination.approver_id != approver.id:
+        raise NotAllowed(_not_theirs(nomination))
     return nomination
+
+
+def _not_theirs(nomination: Nomination) -> str:
+    """A click by someone it does not wait on: another manager, or the approver it waited on before it went up or
+    was handed over (their DM is updated to say so, unless the click beat the update)."""
+    if nomination.approver is None:
+        return "Only the person this nomination waits on can decide it. Nothing changed."
+    now_with = directory.name_of(nomination.approver)
+    return f"This nomination waits on {now_with}: only they can approve or decline it now. Nothing changed."
 
 
 def approve(
@@ -129,33 +150,6 @@ def _refuse_a_leaver(nomination: Nomination) -> None:
             "can't be granted. Nothing changed: decline it, and the nomination goes back to "
             f"{directory.name_of(nomination.nominator)}'s allowance."
         )
-
-
-def waiting_since(
-    session: Session, *, workspace: Workspace, before: datetime, unless_queued: tuple[str, str], limit: int = 200
-) -> list[Nomination]:
-    """Nominations still waiting for their approver that were made before `before`, oldest first, leaving out
-    those with a message queued under `prefix + id + suffix` (`unless_queued`: reminded already) and those waiting
-    on someone who left (Slack no longer lets them read it; it waits for HR to name who can approve it), and locked
-    until the caller commits (a decision meanwhile waits, so no reminder follows it)."""
-    prefix, suffix = unless_queued
-    key = literal(prefix) + cast(Nomination.id, String) + literal(suffix)
-    queued = exists().where(Delivery.idempotency_key == key)
-    approver_active = exists().where(Employee.id == Nomination.approver_id, Employee.active)
-    query = (
-        select(Nomination)
-        .where(
-            Nomination.workspace_id == workspace.id,
-            Nomination.status == "pending",
-            Nomination.created_at <= before,
-            ~queued,
-            approver_active,
-        )
-        .order_by(Nomination.created_at)
-        .limit(limit)
-        .with_for_update(skip_locked=True, of=Nomination.__table__)
-    )
-    return list(session.scalars(query))
 
 
 _GRANTED_OF_ITEM = select(func.count(RewardGrant.id)).where(

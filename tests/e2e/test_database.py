@@ -2,6 +2,7 @@
 
 import logging
 import re
+from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -10,12 +11,14 @@ from sqlalchemy import Connection, Engine, select, text
 from sqlalchemy.exc import OperationalError
 
 from bot.startup import warn_if_connections_short
-from models import Workspace
+from models import Nomination, Workspace
 from models.engine import make_engine, make_session_factory
 from models.schema import migrate, upgrade
+from services import outbox
 from services.pulse.closing import close_round
 from services.pulse.rounds import start_round
 from services.resolutions.fixes import ResolutionRequest, log_resolution
+from services.rewards.nominations import NominationRequest, nominate
 from tests.conftest import MONDAY_MORNING
 from tests.helpers import employee, load_org, load_org_and_policy
 from tests.pulse_org import load_pulse_org, org_csv
@@ -202,6 +205,41 @@ def test_upgrading_gives_the_fixes_already_logged_their_customer_key(tmp_path: P
     with engine.connect() as connection:
         keys = connection.execute(text("SELECT customer_key FROM resolutions ORDER BY id")).scalars().all()
     assert keys == ["1234", "9", None]
+    engine.dispose()
+
+
+def test_upgrading_keeps_when_the_waiting_nominations_were_reminded(tmp_path: Path) -> None:
+    """Migration 0034 takes a waiting nomination's reminder time from the reminder queued in the outbox: it goes up a
+    wait after that reminder; one not reminded yet is reminded when due."""
+    engine = make_engine(f"sqlite:///{tmp_path / 'before.db'}")
+    upgrade(engine)
+    sessions = make_session_factory(engine)
+    load_org_and_policy(sessions, MONDAY_MORNING)
+    reminded_at = MONDAY_MORNING + timedelta(hours=30)
+    with sessions.begin() as session:
+        workspace = session.scalars(select(Workspace)).one()
+        waiting = []
+        for giver, item in (("U0AGENT1", "voucher_25"), ("U0AGENT3", "half_day")):
+            request = NominationRequest(("U0AGENT2",), item, "saved a key account")
+            outcome = nominate(
+                session,
+                workspace=workspace,
+                nominator=employee(session, giver),
+                request=request,
+                slack_people={},
+                bot_user_id=None,
+                now=MONDAY_MORNING,
+            )
+            waiting += outcome.waiting
+        key = f"reward-approval:{waiting[0].id}:reminder"
+        outbox.enqueue(session, workspace=workspace, key=key, method="chat.postMessage", payload={}, now=reminded_at)
+    migrate(engine, "downgrade", "0033")
+
+    migrate(engine, "upgrade", "head")
+
+    with sessions() as session:
+        reminded = [row.reminded_at for row in session.scalars(select(Nomination).order_by(Nomination.id))]
+    assert reminded == [reminded_at, None]
     engine.dispose()
 
 

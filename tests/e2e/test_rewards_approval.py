@@ -91,7 +91,7 @@ def test_only_the_approver_may_decide(ready: RunningBot) -> None:
     ready.driver.click("U0MGR2", request, blocks.APPROVE)
 
     [told] = ready.slack.calls("response_url")
-    assert "Only the person this request was sent to can decide it" in told.args["text"]
+    assert "This nomination waits on Maya Manager: only they can approve or decline it now" in told.args["text"]
     with ready.sessions() as session:
         assert [n.status for n in nominations(session)] == ["pending"]
 

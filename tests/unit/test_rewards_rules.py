@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.clock import MovableClock
 from models import Employee, Nomination, RewardGrant, Workspace
-from services import outbox
+from services import follow_ups
 from services.errors import AlreadyDone, InvalidInput, NotAllowed, NotFound
 from services.org_file import _SLACK_USER_ID
 from services.policy.rewards import _ITEM_KEY, HOURS, KINDS, SHOUTOUT
@@ -231,17 +231,9 @@ def test_nominations_already_reminded_leave_room_for_the_next_ones(org: Session,
     """With hundreds waiting, the job's batch must not be the same already-reminded ones every time."""
     nominate(org, clock, "U0AGENT1", ("U0AGENT2",), "voucher_25", "one")
     nominate(org, clock, "U0AGENT3", ("U0AGENT2",), "voucher_25", "two")
-    clock.advance(timedelta(days=2))
-    workspace = org.query(Workspace).one()
-    reminded = ("reward-approval:", ":reminder")
+    clock.advance(timedelta(hours=25))
 
-    [oldest] = reward_approvals.waiting_since(
-        org, workspace=workspace, before=clock.now(), unless_queued=reminded, limit=1
-    )
-    key = f"reward-approval:{oldest.id}:reminder"
-    outbox.enqueue(org, workspace=workspace, key=key, method="chat.postMessage", payload={}, now=clock.now())
-    [following] = reward_approvals.waiting_since(
-        org, workspace=workspace, before=clock.now(), unless_queued=reminded, limit=1
-    )
+    [(oldest, _)] = follow_ups.due(org, Nomination, now=clock.now(), limit=1)
+    [(following, _)] = follow_ups.due(org, Nomination, now=clock.now(), limit=1)
 
     assert (oldest.reason, following.reason) == ("one", "two")
