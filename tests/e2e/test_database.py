@@ -209,7 +209,7 @@ def test_upgrading_gives_the_fixes_already_logged_their_customer_key(tmp_path: P
 
 
 def test_upgrading_keeps_when_the_waiting_nominations_were_reminded(tmp_path: Path) -> None:
-    """Migration 0034 takes a waiting nomination's reminder time from the reminder queued in the outbox: it goes up a
+    """Migration 0035 takes a waiting nomination's reminder time from the reminder queued in the outbox: it goes up a
     wait after that reminder; one not reminded yet is reminded when due."""
     engine = make_engine(f"sqlite:///{tmp_path / 'before.db'}")
     upgrade(engine)
@@ -233,7 +233,7 @@ def test_upgrading_keeps_when_the_waiting_nominations_were_reminded(tmp_path: Pa
             waiting += outcome.waiting
         key = f"reward-approval:{waiting[0].id}:reminder"
         outbox.enqueue(session, workspace=workspace, key=key, method="chat.postMessage", payload={}, now=reminded_at)
-    migrate(engine, "downgrade", "0033")
+    migrate(engine, "downgrade", "0034")
 
     migrate(engine, "upgrade", "head")
 

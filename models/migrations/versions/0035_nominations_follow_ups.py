@@ -1,7 +1,7 @@
 """when a nomination's approver was reminded, and when it went one level up
 
-Revision ID: 0034
-Revises: 0033
+Revision ID: 0035
+Revises: 0034
 Create Date: 2026-12-05 16:00:00.000000
 
 A tangible reward waiting for its approver was reminded once and then waited for good: an approver on holiday
@@ -18,8 +18,8 @@ from alembic import op
 
 import models.base
 
-revision: str = "0034"
-down_revision: str | None = "0033"
+revision: str = "0035"
+down_revision: str | None = "0034"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
