@@ -60,7 +60,7 @@ def follow_up_pending_requests(deps: Deps, client: WebClient) -> None:
 def follow_up_key(session: Session, follow_up: escalations.FollowUp) -> str:
     """Where this follow-up's DMs are keyed, the recipient's id to follow. A request handed down again (an org import)
     may go up a second time, to someone who had it before: the later ones are numbered, or theirs would never go."""
-    kind = f"resolution:{follow_up.resolution.id}:{follow_up.kind}:"
+    kind = escalations.follow_up_key_prefix(follow_up.resolution.id, follow_up.kind)
     before = outbox.count_under(session, key_prefix=kind) if follow_up.kind == "escalation" else 0
     return f"{kind}{before}:" if before else kind
 
