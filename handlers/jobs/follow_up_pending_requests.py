@@ -72,7 +72,7 @@ def tell_requester_who_decides(session: Session, follow_up: escalations.FollowUp
     if not resolution.employee.active:
         return
     waited_on = f"for {name_of(follow_up.waited_on)} " if follow_up.waited_on else ""
-    deciders = " or ".join(name_of(person) for person in follow_up.recipients)
+    deciders = blocks.deciders_words(follow_up.recipients)
     told = (
         f"Your *{blocks.fix_words(resolution)}* has waited {duration_words(now - resolution.created_at)} {waited_on}"
         f"without a decision, so it now goes to {deciders} to decide. I'll tell you the outcome here."

@@ -230,3 +230,12 @@ def test_a_request_that_went_up_never_comes_back_down_however_many_of_its_decide
         assert _decider(bot) == now_deciding
 
     assert bot.slack.calls("chat.postMessage", channel="U0MGR1")[before:] == [], "back down to Maya"
+
+
+def test_a_request_that_goes_up_to_forty_admins_names_three_of_them_to_its_requester(bot: RunningBot) -> None:
+    admins = "".join(f"U0ADM{n:02},Admin {n:02},Operations,admin,,,Europe/London,\n" for n in range(40))
+    _sam_asks_and_it_goes_up(bot, TWO_ADMINS_NOBODY_ABOVE_MAYA + admins)
+
+    [told] = [c for c in bot.slack.calls("chat.postMessage", channel="U0AGENT1") if "goes to" in c.text]
+    assert "so it now goes to Abe Admin, Ada Admin, Admin 00 or one of 39 other admins to decide" in told.text
+    assert "Admin 01" not in told.text
