@@ -17,6 +17,7 @@ from handlers.blocks.suggestion_lists import list_blocks
 from handlers.blocks.suggestions import channel_post, owner_card, status_for_author, we_did
 from models import Employee, Nomination, Resolution, RewardGrant, Suggestion
 from models.suggestion import SuggestionBacker
+from services.policy.rewards import RewardItem
 from services.rewards.grants import RecognitionSummary, Shoutout
 from services.suggestions.digest import SuggestionLine, SuggestionsPart
 from services.suggestions.listing import Listed
@@ -295,3 +296,12 @@ def test_a_plain_text_cut_keeps_what_closes_its_direction_within_the_limit(opene
 
 def test_a_label_of_nothing_but_overrides_still_fits() -> None:
     assert len(closed_within("\u202e" * 10, 1)) <= 1
+
+
+def test_a_reward_titled_right_to_left_in_the_policy_closes_before_its_value_in_the_nominate_menu() -> None:
+    voucher = RewardItem("voucher", "\u202eVoucher", "", "voucher", Decimal(25), "USD", True)
+
+    modal = nominations.nominate_modal([voucher], [], channel=False)
+
+    [reward] = [block for block in modal["blocks"] if block.get("block_id") == nominations.REWARD]
+    assert reward["element"]["options"][0]["text"]["text"] == "\u202eVoucher\u202c (25 USD)"
