@@ -47,6 +47,22 @@ TOKEN_UNAVAILABLE = "token_unavailable"
 TOKEN_RETRY_SECONDS = 300
 """A workspace whose token Slack would not renew: its messages wait (no attempt counted) until it is renewed or
 the app is uninstalled, which drops them."""
+REFUSED_BY_THE_READER = frozenset(
+    {
+        "channel_not_found",
+        "user_not_found",
+        "user_disabled",
+        "user_not_visible",
+        "is_archived",
+        "cannot_dm_bot",
+        "messages_tab_disabled",
+    }
+)
+"""What Slack answers a DM (chat.postMessage, conversations.open) refused because of its reader: they left or were
+deactivated, are hidden from the app, closed or archived their DM with it, turned its Messages tab off, or are a bot.
+Any other refusal (missing_scope, invalid_blocks, msg_too_long) is ours, whoever the reader."""
+REFUSED_BY_ITS_READER = "refused_by_its_reader"
+"""The error of a relayed message refused because of its reader (handlers/pulse_relay_outbox.py tells nobody)."""
 OUR_OWN = "latitude_"
 """A payload key starting so is Latitude's own note on the message (handlers/pulse_relay_outbox.py): never sent."""
 
@@ -223,19 +239,23 @@ def _refused(delivery: Claimed, error: SlackApiError, *, sealed: bool = False) -
         return SendOutcome(ok=False, error=TOKEN_UNAVAILABLE, retry_after=TOKEN_RETRY_SECONDS)
     permanent = response.status_code < 500 and code not in TRANSIENT_ERRORS
     if permanent and sealed:
-        return _refused_to_someone_anonymous(delivery)
+        return _refused_to_someone_anonymous(delivery, code)
     level = logging.ERROR if permanent else logging.WARNING
     log.log(level, "delivery %s: Slack %s %s: %s", logged_key(delivery), delivery.method, _verdict(permanent), code)
     return SendOutcome(ok=False, error=code, permanent=permanent)
 
 
-def _refused_to_someone_anonymous(delivery: Claimed) -> SendOutcome:
+def _refused_to_someone_anonymous(delivery: Claimed, code: str) -> SendOutcome:
     """Slack refuses a DM for good because of its reader (they left, their DM is closed): dated beside the change it
     told of (an anonymous idea's new status), a log line or a failed row would say its author is whoever left by then.
     So nothing is logged, and it is recorded as done; one relayed between a comment's author and a manager is given up,
-    for handlers/pulse_relay_outbox.py, and its row goes with the relay."""
+    for handlers/pulse_relay_outbox.py, and its row goes with the relay. Refused for anything else (a scope, the
+    blocks), it says nothing of the reader: it fails, logged with the method and the error alone for an operator."""
+    if code not in REFUSED_BY_THE_READER:
+        log.error("a sealed delivery: Slack %s refused it for good, dropped: %s", delivery.method, code)
+        return SendOutcome(ok=False, error=code, permanent=True)
     if any(key.startswith(OUR_OWN) for key in delivery.payload):
-        return SendOutcome(ok=False, error="refused", permanent=True)
+        return SendOutcome(ok=False, error=REFUSED_BY_ITS_READER, permanent=True)
     return SendOutcome(ok=True, result={})
 
 

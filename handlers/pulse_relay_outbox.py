@@ -1,6 +1,7 @@
 """Relayed pulse messages in the outbox: each waits a random few minutes, its recipient sealed; one the outbox gives
 up on is told to its sender, sealed too, with their text (a reply it gives up on is withdrawn: there is nothing to
-answer), except a reply Slack refuses for good, which is withdrawn without a word.
+answer), except a reply Slack refuses for good because of its reader (handlers/delivery.REFUSED_BY_THE_READER),
+which is withdrawn without a word.
 
 Slack refuses a DM for good because of its reader (they left, their DM with the app is closed): a manager told their
 reply did not reach the comment's author would know the comment is by whoever left the team since. Unanswered, it
@@ -20,7 +21,7 @@ from typing import Any, Literal
 from sqlalchemy.orm import Session
 
 from handlers.blocks import pulse_relay as relay_blocks
-from handlers.delivery import OUR_OWN
+from handlers.delivery import OUR_OWN, REFUSED_BY_ITS_READER
 from handlers.deps import Deps
 from models import Workspace
 from services import outbox
@@ -70,7 +71,7 @@ def queue_not_delivered(session: Session, sends: list[tuple[Claimed, SendOutcome
     """For each relayed message in `sends` that the outbox gave up on, a notice to its sender (sealed, due now,
     under the same key prefix) with their text, and a refused reply withdrawn; returns how many notices."""
     relayed = {delivery.id: delivery for delivery, outcome in sends if not outcome.ok and RELAYED in delivery.payload}
-    refused = {delivery.id for delivery, outcome in sends if outcome.permanent}
+    refused = {delivery.id for delivery, outcome in sends if outcome.error == REFUSED_BY_ITS_READER}
     if not relayed:
         return 0
     told = 0

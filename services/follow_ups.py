@@ -69,6 +69,8 @@ def _step(item: Waiting, wait: timedelta, now: datetime) -> str | None:
 def restart(item: Waiting, now: datetime) -> None:
     """Handed to someone else: the new decider is asked now, by the hand-over's DM. It stands for the reminder the
     one before had, so they get the full wait before it goes up (and may go up again from them), never an escalation
-    within the hour that names them as the one who let it wait. Before any reminder, theirs comes when it was due."""
+    within the hour that names them as the one who let it wait. Before any reminder, theirs comes when it was due.
+    That a request went up is not forgotten with `escalated_at`: its escalation DMs say so
+    (escalations.reached_by_going_up)."""
     if item.reminded_at is not None:
         item.reminded_at, item.escalated_at = now, None

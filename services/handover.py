@@ -23,6 +23,7 @@ from models.suggestion import CLOSED_STATUSES
 from services import directory, follow_ups
 from services.directory import managers_above
 from services.errors import NotAllowed
+from services.resolutions import escalations
 from services.rewards.approvals import approver_above, approver_for
 from services.rewards.grants import HR_ROLES
 from services.suggestions.lifecycle import settings_of
@@ -157,7 +158,7 @@ def _resolutions(session: Session, workspace: Workspace, among: Among, now: date
     for resolution in pending:
         if _still_fits(resolution.decider, resolution.employee, ()):
             continue
-        current = _next_decider(resolution) or _an_admin(session, workspace, resolution.employee)
+        current = _next_decider(session, resolution) or _an_admin(session, workspace, resolution.employee)
         if current is not None and current.id != resolution.decider_id:
             moved.append(Handover("resolution", resolution.id, resolution.employee, resolution.decider, current))
             resolution.decider = current
@@ -194,13 +195,17 @@ def _nominations(session: Session, workspace: Workspace, among: Among, now: date
     return moved
 
 
-def _next_decider(resolution: Resolution) -> Employee | None:
-    """The first active manager above the requester; for a request that went up past those below its decider (they
-    let it wait), the first active one above that decider, so it never comes back down to them."""
+def _next_decider(session: Session, resolution: Resolution) -> Employee | None:
+    """The first active manager above the requester. A request that went up (those below let it wait) goes on from
+    the highest of the requester's managers it reached, never back down; one that reached the admins goes to another
+    admin (None here): they stand above every manager."""
     chain = managers_above(resolution.employee)
-    decider = resolution.decider
-    if resolution.escalated_at is not None and decider is not None and decider in chain:
-        chain = chain[chain.index(decider) + 1 :]
+    reached = escalations.reached_by_going_up(session, resolution)
+    if any(person.role == "admin" for person in reached):
+        return None
+    heights = [chain.index(person) for person in reached if person in chain]
+    if heights:
+        chain = chain[max(heights) :]
     return next((manager for manager in chain if manager.active), None)
 
 

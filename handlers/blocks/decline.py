@@ -7,6 +7,7 @@ from typing import Any
 from handlers.blocks.kit import input_block, plain, text_block
 from handlers.blocks.resolutions import DECLINE_MODAL, REASON, facts
 from models import Resolution
+from services.text import directions_closed
 
 
 @dataclass(frozen=True)
@@ -48,7 +49,7 @@ def decline_modal(
                 REASON,
                 "Why do you decline?",
                 {"type": "plain_text_input", "multiline": True, "max_length": 1000},
-                hint=f"{resolution.employee.name} will see this.",
+                hint=f"{directions_closed(resolution.employee.name)} will see this.",
             ),
         ],
     }

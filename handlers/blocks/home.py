@@ -8,7 +8,7 @@ from handlers.blocks.kit import Block, context_block, packed_sections, plain, te
 from handlers.blocks.resolutions import allowance_words
 from models import Employee
 from services.resolutions.fixes import AllowanceLine
-from services.text import escape_mrkdwn
+from services.text import directions_closed, escape_mrkdwn
 
 MAX_VIEW_BLOCKS = 100
 
@@ -24,7 +24,7 @@ def greeting(employee: Employee) -> list[Block]:
     manager = escape_mrkdwn(employee.manager.name) if employee.manager else "no manager on file"
     team = escape_mrkdwn(employee.team_name) if employee.team else "no team on file"
     blocks: list[Block] = [
-        {"type": "header", "text": plain(f"Hi {first_name(employee)} 👋", 150)},
+        {"type": "header", "text": plain(f"Hi {directions_closed(first_name(employee))} 👋", 150)},
         {
             "type": "section",
             "text": {

@@ -12,7 +12,7 @@ from typing import Any
 
 from services.directory import Named
 from services.directory import name_of as name_of
-from services.text import as_slack_shows, cut_point, escape_mrkdwn, truncate, truncate_mrkdwn
+from services.text import as_slack_shows, cut_point, directions_closed, escape_mrkdwn, truncate, truncate_mrkdwn
 from services.text import plural as plural
 
 Block = dict[str, Any]
@@ -142,7 +142,18 @@ def notice(channel: str, summary: str, text: str, why_told: str) -> dict[str, An
 
 
 def plain(text: str, limit: int = PLAIN_TEXT) -> dict[str, Any]:
-    return {"type": "plain_text", "text": truncate(text, limit)}
+    return {"type": "plain_text", "text": closed_within(text, limit)}
+
+
+def closed_within(text: str, limit: int) -> str:
+    """`truncate`, with any change of writing direction the text keeps open closed (services/text.directions_closed):
+    cut shorter when the closing marks would take it past `limit`, where Slack refuses a label."""
+    room = limit
+    shown = directions_closed(truncate(text, room))
+    while len(shown) > limit and room > 1:
+        room = max(1, room - (len(shown) - limit))
+        shown = directions_closed(truncate(text, room))
+    return shown if len(shown) <= limit else "…"
 
 
 ACCESSIBILITY_LABEL = 75
@@ -156,7 +167,7 @@ def button(action_id: str, text: str, value: str, style: str | None = None, *, l
     if style:
         element["style"] = style
     if label:
-        element["accessibility_label"] = truncate(_ONE_SPACE.sub(" ", label).strip(), ACCESSIBILITY_LABEL)
+        element["accessibility_label"] = closed_within(_ONE_SPACE.sub(" ", label).strip(), ACCESSIBILITY_LABEL)
     return element
 
 

@@ -20,7 +20,7 @@ from handlers.blocks.rewards import reason_modal, value_words
 from models import Employee, Nomination
 from services.policy.rewards import RewardItem
 from services.rewards.nominations import STORIES_LISTED
-from services.text import escape_mrkdwn
+from services.text import directions_closed, escape_mrkdwn
 
 NOMINATE_MODAL = "reward_nominate"
 APPROVE = "reward_approve"
@@ -41,7 +41,9 @@ def nominate_modal(items: list[RewardItem], stories: list[tuple[int, str]], *, c
     """`channel`: whether a public nomination is also posted in a recognition channel (else only colleagues'
     App Home shows it)."""
     # A static menu holds 100 options at most; the policy keeps the catalog within it.
-    options = [option(item.key, f"{item.title}{value_words(item.value, item.unit)}") for item in items[:100]]
+    options = [
+        option(item.key, f"{directions_closed(item.title)}{value_words(item.value, item.unit)}") for item in items[:100]
+    ]
     blocks: list[Block] = [
         input_block(PEOPLE, "Who do you want to recognise?", {"type": "multi_users_select", "max_selected_items": 10}),
         input_block(REWARD, "Reward", {"type": "static_select", "options": options, "initial_option": options[0]}),

@@ -25,7 +25,7 @@ from services.directory import Named
 from services.money import decimals_of, format_money
 from services.policy.versions import BoundaryRule
 from services.resolutions.fixes import AllowanceLine, Logged
-from services.text import escape_mrkdwn, truncate
+from services.text import directions_closed, escape_mrkdwn, truncate
 
 RESOLVE_MODAL = "resolve_modal"
 APPROVE = "resolution_approve"
@@ -253,7 +253,7 @@ def decision_buttons(resolution_id: int, request: str, *, block_id_prefix: str =
 
 def request_words(person: Named | None, category: str, amount: Decimal, currency: str) -> str:
     """ "Cat Chen's refund of $120", plain (a label cannot mention a newcomer, and their handle is no name)."""
-    name = "someone" if person is None else person.name if person.in_directory else "a newcomer"
+    name = "someone" if person is None else directions_closed(person.name) if person.in_directory else "a newcomer"
     return f"{name}'s {category}" + (f" of {format_money(amount, currency)}" if amount else "")
 
 

@@ -60,7 +60,7 @@ def follow_up_pending_requests(deps: Deps, client: WebClient) -> None:
 def follow_up_key(session: Session, follow_up: escalations.FollowUp) -> str:
     """Where this follow-up's DMs are keyed, the recipient's id to follow. A request handed down again (an org import)
     may go up a second time, to someone who had it before: the later ones are numbered, or theirs would never go."""
-    kind = f"resolution:{follow_up.resolution.id}:{follow_up.kind}:"
+    kind = escalations.follow_up_key_prefix(follow_up.resolution.id, follow_up.kind)
     before = outbox.count_under(session, key_prefix=kind) if follow_up.kind == "escalation" else 0
     return f"{kind}{before}:" if before else kind
 
@@ -72,7 +72,7 @@ def tell_requester_who_decides(session: Session, follow_up: escalations.FollowUp
     if not resolution.employee.active:
         return
     waited_on = f"for {name_of(follow_up.waited_on)} " if follow_up.waited_on else ""
-    deciders = " or ".join(name_of(person) for person in follow_up.recipients)
+    deciders = blocks.deciders_words(follow_up.recipients)
     told = (
         f"Your *{blocks.fix_words(resolution)}* has waited {duration_words(now - resolution.created_at)} {waited_on}"
         f"without a decision, so it now goes to {deciders} to decide. I'll tell you the outcome here."

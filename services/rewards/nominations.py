@@ -20,7 +20,7 @@ from services.rewards.grants import allowance_left, next_month_start, reward_pol
 from services.rewards.monthly_most import check_item_limit
 from services.rewards.nominees import hold_still_active, nominee_of
 from services.rewards.typed import unknown_reward
-from services.text import plural
+from services.text import directions_closed, plural
 
 DUPLICATE_WINDOW = timedelta(minutes=1)
 MAX_REASON = 2000
@@ -243,4 +243,5 @@ def recent_stories(
         .order_by(Resolution.created_at.desc())
         .limit(limit)
     )
-    return [(found.id, f"{found.employee.name}: {found.summary}") for found in session.scalars(query)]
+    stories = session.scalars(query)
+    return [(found.id, f"{directions_closed(found.employee.name)}: {found.summary}") for found in stories]

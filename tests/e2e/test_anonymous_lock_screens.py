@@ -6,6 +6,7 @@ opened, says all of it."""
 import io
 import logging
 
+import pytest
 from sqlalchemy import select
 
 from bot.fakeslack import Call
@@ -114,3 +115,30 @@ def test_a_dm_slack_refuses_for_good_to_an_anonymous_ideas_author_leaves_no_trac
         rows = session.scalars(select(Delivery).where(Delivery.idempotency_key.startswith("suggestion:1:"))).all()
         assert {(row.status, row.last_error) for row in rows} == {("sent", None)}
     assert "user_not_found" not in stream.getvalue() and "suggestion:1" not in stream.getvalue()
+
+
+@pytest.mark.parametrize("refusal", ["missing_scope", "invalid_blocks", "msg_too_long"])
+def test_a_dm_to_an_anonymous_ideas_author_slack_refuses_for_our_own_fault_fails_and_is_logged_without_the_author(
+    bot: RunningBot, refusal: str
+) -> None:
+    """A scope the app lacks or blocks Slack will not take say nothing of the reader: the row fails and the log says
+    which Slack method refused it and why, for an operator to mend, but neither its key nor its reader."""
+    load_suggestion_org(bot.sessions, bot.clock.now())
+    suggest_anonymously(bot)
+    after_the_release(bot)
+    [card] = bot.slack.calls("chat.postMessage", channel="U0MGR1")
+    stream = io.StringIO()
+    configure_logging(logging.DEBUG, stream=stream)
+    try:
+        bot.slack.fail("chat.postMessage", error=refusal, channel=AUTHOR)
+        bot.driver.click("U0MGR1", card, "suggestion_planned")
+        drain_outbox(bot.runtime.deps, bot.runtime.sender_client)
+    finally:
+        configure_logging(logging.WARNING)
+
+    with bot.sessions() as session:
+        rows = session.scalars(select(Delivery).where(Delivery.idempotency_key.startswith("suggestion:1:"))).all()
+        assert ("failed", refusal) in {(row.status, row.last_error) for row in rows}, "marked sent in silence"
+    logged = stream.getvalue()
+    assert f"chat.postMessage refused it for good, dropped: {refusal}" in logged
+    assert "suggestion:1" not in logged and AUTHOR not in logged and "D0AGENT1" not in logged

@@ -120,6 +120,45 @@ def test_a_right_to_left_override_in_a_name_ends_with_the_name(bot: RunningBot) 
     assert request.args["text"].startswith("Sam Agent \u202eTeam A\u202c needs your decision")
 
 
+def test_a_right_to_left_override_in_a_name_ends_with_the_name_in_a_forms_hint_and_the_home_header(
+    bot: RunningBot,
+) -> None:
+    org = (FIXTURES / "org.csv").read_text().replace("Sam Agent", "\u202eSam Agent")
+    load_org(bot.sessions, bot.clock.now(), org)
+    load_policy_text(bot.sessions, bot.clock.now())
+    bot.driver.command("U0AGENT1", "/resolve", "refund 80 order 42 parcel lost in transit")
+    [request] = bot.slack.calls("chat.postMessage", channel="U0MGR1")
+
+    bot.driver.click("U0MGR1", request, "resolution_decline")
+    bot.driver.open_home("U0AGENT1")
+
+    [form] = bot.slack.calls("views.open")
+    [reason] = [block for block in form.args["view"]["blocks"] if block.get("type") == "input"]
+    assert reason["hint"]["text"] == "\u202eSam Agent\u202c will see this.", "read backwards: .siht ees lliw"
+    [home] = bot.slack.calls("views.publish")
+    assert home.args["view"]["blocks"][0]["text"]["text"] == "Hi \u202eSam\u202c 👋"
+
+
+def test_a_right_to_left_override_in_a_story_ends_with_its_name_and_its_option_within_slacks_limit(
+    bot: RunningBot,
+) -> None:
+    """The /nominate story picker's options: the name closed before its summary, the summary closed within the 75
+    characters Slack takes (the fake Slack refuses the form otherwise)."""
+    org = (FIXTURES / "org.csv").read_text().replace("Ines Agent", "Ines \u202eAgent")
+    load_org(bot.sessions, bot.clock.now(), org)
+    load_policy_text(bot.sessions, bot.clock.now())
+    with bot.sessions.begin() as session:
+        add_story(session, "U0AGENT3", "Refunded \u202elate order " + "x" * 80, bot.clock.now())
+
+    bot.driver.command("U0AGENT1", "/nominate")
+
+    [opened] = bot.slack.calls("views.open")
+    [story] = [block for block in opened.args["view"]["blocks"] if block.get("block_id") == "story"]
+    [shown] = [entry["text"]["text"] for entry in story["element"]["options"]]
+    assert shown.startswith("Ines \u202eAgent\u202c: Refunded \u202elate order xx")
+    assert shown.endswith("…\u202c") and len(shown) == 75
+
+
 def test_an_anonymous_idea_typed_longer_than_the_form_holds_opens_cut_and_says_so(bot: RunningBot) -> None:
     load_org(bot.sessions, bot.clock.now(), (FIXTURES / "org.csv").read_text() + EXTRA_AGENTS)
     load_policy(bot.sessions, bot.clock.now(), SUGGESTIONS_POLICY)

@@ -102,11 +102,11 @@ U0AGENT1,Sam Agent,Support East,frontline,U0MGR1,,America/New_York,agent
 SAM_LENT_TO_OMAR = GUS_ABOVE_MAYA.replace("Support East,frontline,U0MGR1", "Support West,frontline,U0MGR2")
 
 
-def test_a_request_that_goes_up_to_the_same_manager_twice_reaches_them_with_buttons_the_second_time(
+def test_a_request_that_went_up_and_was_lent_to_another_team_and_back_returns_to_whom_it_reached_with_buttons(
     bot: RunningBot,
 ) -> None:
-    """Up to Gus, lent to Omar's team by mistake and back (each hand-over rewrites Gus's copy to say where it went),
-    then up to Gus again: he gets a new DM with the buttons, not nothing."""
+    """Up to Gus, lent to Omar's team by mistake and back (each hand-over rewrites the copy before to say where it
+    went): it comes back to Gus in a new DM with the buttons, never down to Maya, who let it wait."""
     bot.slack.add_user("U0GUS", "Gus Head")
     load_org(bot.sessions, bot.clock.now(), GUS_ABOVE_MAYA)
     load_policy(bot.sessions, bot.clock.now())
@@ -115,16 +115,15 @@ def test_a_request_that_goes_up_to_the_same_manager_twice_reaches_them_with_butt
     for _ in range(2):
         bot.clock.advance(timedelta(hours=25))
         follow_up_pending_requests(deps, client)
+    before = len(bot.slack.calls("chat.postMessage", channel="U0MGR1"))
     for org in (SAM_LENT_TO_OMAR, GUS_ABOVE_MAYA):
         reimport(bot.sessions, bot.clock.now(), org)
         drain_outbox(deps, client)
-    for _ in range(2):
-        bot.clock.advance(timedelta(hours=25))
-        follow_up_pending_requests(deps, client)
 
-    escalations = [c for c in bot.slack.calls("chat.postMessage", channel="U0GUS") if "waited too long" in c.text]
-    assert len(escalations) == 2, "the second time it went up to Gus, he was sent nothing"
-    latest = bot.slack.message(escalations[-1].response["channel"], escalations[-1].response["ts"])
+    assert bot.slack.calls("chat.postMessage", channel="U0MGR1")[before:] == [], "back down to Maya"
+    [escalation, handed_back] = bot.slack.calls("chat.postMessage", channel="U0GUS")
+    assert "waited too long" in escalation.text
+    latest = bot.slack.message(handed_back.response["channel"], handed_back.response["ts"])
     assert "resolution_approve" in action_ids(latest)
     with bot.sessions() as session:
         assert session.scalars(select(Resolution)).one().decider.slack_id == "U0GUS"
@@ -172,3 +171,71 @@ def test_a_reward_handed_over_shortly_before_its_reminder_does_not_say_it_waited
     heading = str(reminder.args["blocks"][0])
     assert "waited for your approval for 1 day" not in heading, "Ada had it for four hours"
     assert "has waited for approval for 1 day, and came to you since." in heading
+
+
+TWO_ADMINS_NOBODY_ABOVE_MAYA = """slack_id,name,team,role,manager_slack_id,email,tz,profile
+U0ABE,Abe Admin,Operations,admin,,,Europe/London,
+U0ADMIN,Ada Admin,Operations,admin,,,Europe/London,
+U0MGR1,Maya Manager,Support East,manager,,,America/New_York,
+U0AGENT1,Sam Agent,Support East,frontline,U0MGR1,,America/New_York,agent
+"""
+
+
+def _sam_asks_and_it_goes_up(bot: RunningBot, org: str) -> None:
+    for user, name in [("U0ABE", "Abe Admin"), ("U0ADMIN", "Ada Admin"), ("U0GUS", "Gus Head")]:
+        bot.slack.add_user(user, name)
+    load_org(bot.sessions, bot.clock.now(), org)
+    load_policy(bot.sessions, bot.clock.now())
+    bot.driver.command("U0AGENT1", "/resolve", "refund 80 order 42 parcel lost in transit")
+    for _ in range(2):  # Maya is reminded, then it goes up past her
+        bot.clock.advance(timedelta(hours=25))
+        follow_up_pending_requests(bot.runtime.deps, bot.runtime.app.client)
+
+
+def _decider(bot: RunningBot) -> str:
+    with bot.sessions() as session:
+        decider = session.scalars(select(Resolution)).one().decider
+        assert decider is not None
+        return decider.slack_id
+
+
+def test_a_request_that_went_up_to_the_admins_goes_to_another_admin_when_its_admin_leaves_not_back_to_the_manager(
+    bot: RunningBot,
+) -> None:
+    """Nobody is above Maya: it went up to the admins. Slack deactivates the admin it waits on: the other admin
+    decides it now, not Maya, who let it wait."""
+    _sam_asks_and_it_goes_up(bot, TWO_ADMINS_NOBODY_ABOVE_MAYA)
+    admins = {"U0ABE", "U0ADMIN"}
+    leaving = _decider(bot)
+    assert leaving in admins
+    before = len(bot.slack.calls("chat.postMessage", channel="U0MGR1"))
+
+    bot.driver.user_change(leaving, deleted=True)
+    drain_outbox(bot.runtime.deps, bot.runtime.app.client)
+
+    assert bot.slack.calls("chat.postMessage", channel="U0MGR1")[before:] == [], "back down to Maya"
+    assert _decider(bot) == (admins - {leaving}).pop()
+
+
+def test_a_request_that_went_up_never_comes_back_down_however_many_of_its_deciders_leave(bot: RunningBot) -> None:
+    """Maya let it wait: up to Gus. Gus leaves: on up to Ada. Ada leaves too: to Abe, the other admin, not back to
+    Maya (the hand-over to Ada restarted the wait, and must not have forgotten that it went up)."""
+    _sam_asks_and_it_goes_up(bot, GUS_ABOVE_MAYA + "U0ABE,Abe Admin,Operations,admin,,,Europe/London,\n")
+    assert _decider(bot) == "U0GUS"
+    before = len(bot.slack.calls("chat.postMessage", channel="U0MGR1"))
+
+    for leaving, now_deciding in [("U0GUS", "U0ADMIN"), ("U0ADMIN", "U0ABE")]:
+        bot.driver.user_change(leaving, deleted=True)
+        drain_outbox(bot.runtime.deps, bot.runtime.app.client)
+        assert _decider(bot) == now_deciding
+
+    assert bot.slack.calls("chat.postMessage", channel="U0MGR1")[before:] == [], "back down to Maya"
+
+
+def test_a_request_that_goes_up_to_forty_admins_names_three_of_them_to_its_requester(bot: RunningBot) -> None:
+    admins = "".join(f"U0ADM{n:02},Admin {n:02},Operations,admin,,,Europe/London,\n" for n in range(40))
+    _sam_asks_and_it_goes_up(bot, TWO_ADMINS_NOBODY_ABOVE_MAYA + admins)
+
+    [told] = [c for c in bot.slack.calls("chat.postMessage", channel="U0AGENT1") if "goes to" in c.text]
+    assert "so it now goes to Abe Admin, Ada Admin, Admin 00 or one of 39 other admins to decide" in told.text
+    assert "Admin 01" not in told.text

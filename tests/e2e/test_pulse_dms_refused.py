@@ -9,10 +9,13 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
+from bot.fakeslack import FakeSlack
+from bot.runtime import make_deps
 from handlers.blocks import pulse_results as result_blocks
 from handlers.jobs.drain_outbox import drain_outbox
 from models import Delivery, PulseReply
-from tests.conftest import RunningBot
+from services.pulse.relay import RELAY_DELAY_MINUTES
+from tests.conftest import RunningBot, bot_settings
 from tests.e2e.test_pulse_relay import after_the_relay_delay, commented_round, reply_from_results
 from tests.e2e.test_pulse_rounds import start, tick
 
@@ -59,6 +62,40 @@ def test_a_reply_slack_refuses_for_good_is_withdrawn_without_telling_the_manager
     assert replies(bot) == [], "the author never got it: there is no conversation to answer"
     assert bot.slack.messages_to("U0MGR1") == []
     assert all("U0A01" not in str(delivery.payload) for delivery in deliveries(bot))
+
+
+@pytest.mark.parametrize("refusal", ["invalid_blocks", "msg_too_long", "missing_scope"])
+def test_a_reply_slack_refuses_for_our_own_fault_is_told_to_the_manager(bot: RunningBot, refusal: str) -> None:
+    """Refused for what it holds, or a scope the app lacks, it says nothing of the reader: the manager is told it
+    was not sent, as when Slack is out of reach."""
+    commented_round(bot)
+    reply_from_results(bot, "U0MGR1", REPLY, delivered=False)
+    bot.slack.fail("chat.postMessage", error=refusal, channel="U0A01")
+
+    after_the_relay_delay(bot)
+    drain_after(bot, 60)
+
+    assert replies(bot) == []
+    [told] = bot.slack.messages_to("U0MGR1")
+    assert "Slack would not deliver your reply to the comment's author, so it was not sent." in told.text
+
+
+def test_a_reply_whose_seal_no_longer_opens_is_not_withdrawn_in_silence(
+    bot: RunningBot, slack: FakeSlack, database_url: str
+) -> None:
+    """The relay's secret changed with no previous one kept: the reply cannot be sent to anyone, which says nothing
+    of its reader. Its manager's notice is queued, as for any reply Slack would not take."""
+    commented_round(bot)
+    reply_from_results(bot, "U0MGR1", REPLY, delivered=False)
+    forgetful = make_deps(bot_settings(slack, database_url, relay_secret="another-secret"), bot.sessions, bot.clock)
+
+    bot.clock.advance(timedelta(minutes=RELAY_DELAY_MINUTES[1], seconds=1))
+    drain_outbox(forgetful, bot.runtime.sender_client)
+
+    assert replies(bot) == []
+    [reply, notice] = deliveries(bot)
+    assert reply.last_error == "relay_cannot_open"
+    assert notice.idempotency_key == f"{reply.idempotency_key}:not-delivered", "withdrawn without a word"
 
 
 def test_a_reply_slack_gives_no_answer_for_is_told_to_the_manager_once_the_outbox_gives_up(bot: RunningBot) -> None:

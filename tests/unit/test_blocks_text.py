@@ -11,12 +11,13 @@ import pytest
 from bot.fakeslack.blockkit import message_problems
 from handlers.blocks import nominations, resolutions, rewards, suggestions
 from handlers.blocks.digest_team import suggestions_section
-from handlers.blocks.kit import field_errors, one_line, packed_sections, plural, quote
+from handlers.blocks.kit import closed_within, field_errors, one_line, packed_sections, plain, plural, quote
 from handlers.blocks.rewards import revoked_dms
 from handlers.blocks.suggestion_lists import list_blocks
 from handlers.blocks.suggestions import channel_post, owner_card, status_for_author, we_did
 from models import Employee, Nomination, Resolution, RewardGrant, Suggestion
 from models.suggestion import SuggestionBacker
+from services.policy.rewards import RewardItem
 from services.rewards.grants import RecognitionSummary, Shoutout
 from services.suggestions.digest import SuggestionLine, SuggestionsPart
 from services.suggestions.listing import Listed
@@ -283,3 +284,24 @@ def test_you_said_we_did_names_the_first_twenty_and_counts_the_other_backers() -
     assert thanks.startswith("Thank you, Sam Agent, Colleague 000, <@U00000101>, Colleague 002,")
     assert thanks.endswith(", Colleague 018 and 141 other colleagues!")
     assert message_problems({"text": "You said, we did", "blocks": blocks}) == []
+
+
+@pytest.mark.parametrize("opened", ["\u202e", "\u2067", "\u202b\u2066"])
+def test_a_plain_text_cut_keeps_what_closes_its_direction_within_the_limit(opened: str) -> None:
+    shown = plain(f"{opened}{'x' * 100}", 75)["text"]
+
+    assert len(shown) == 75 and shown.startswith(opened)
+    assert shown.endswith("…" + closed_within(opened, 10)[len(opened) :])
+
+
+def test_a_label_of_nothing_but_overrides_still_fits() -> None:
+    assert len(closed_within("\u202e" * 10, 1)) <= 1
+
+
+def test_a_reward_titled_right_to_left_in_the_policy_closes_before_its_value_in_the_nominate_menu() -> None:
+    voucher = RewardItem("voucher", "\u202eVoucher", "", "voucher", Decimal(25), "USD", True)
+
+    modal = nominations.nominate_modal([voucher], [], channel=False)
+
+    [reward] = [block for block in modal["blocks"] if block.get("block_id") == nominations.REWARD]
+    assert reward["element"]["options"][0]["text"]["text"] == "\u202eVoucher\u202c (25 USD)"
