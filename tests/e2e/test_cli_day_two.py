@@ -1,0 +1,69 @@
+"""An operator's day-two work on the command line: settings passed on by a container's environment, a database
+checked before an upgrade; each answer is one line saying what to do."""
+
+import subprocess
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+
+from bot.fakeslack import FakeSlack
+from models.engine import make_engine
+from models.schema import HEAD_REVISION
+from tests.conftest import SIGNING_SECRET
+from tests.e2e.test_cli import bot_environment, cli, upgraded
+
+
+def one_error_line(result: subprocess.CompletedProcess[str]) -> str:
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert result.returncode == 2 and len(lines) == 1 and lines[0].startswith("error: "), result.stderr
+    return lines[0]
+
+
+@pytest.mark.parametrize("quote", ['"{}"', "'{}'", "\u201c{}\u201d"])
+def test_a_signing_secret_passed_on_in_quotes_stops_the_bot_at_start_instead_of_failing_every_request(
+    tmp_path: Path, slack: FakeSlack, quote: str
+) -> None:
+    """`docker run --env-file` and Kubernetes keep the quotes of `SLACK_SIGNING_SECRET="..."`: every signature would
+    then fail (401) with nothing said at start-up."""
+    upgraded(tmp_path).dispose()
+    env = {**bot_environment(slack), "SLACK_SIGNING_SECRET": quote.format(SIGNING_SECRET)}
+
+    line = one_error_line(cli(tmp_path, "run", "--http", "--port", "0", env=env))
+
+    assert line.startswith("error: SLACK_SIGNING_SECRET is wrapped in quotes"), line
+    assert "remove them" in line and SIGNING_SECRET not in line, line
+
+
+def test_a_database_url_passed_on_in_quotes_is_named_as_quoted_rather_than_not_a_url(tmp_path: Path) -> None:
+    upgraded(tmp_path).dispose()
+
+    line = one_error_line(cli(tmp_path, "db", "status", env={"DATABASE_URL": f'"sqlite:///{tmp_path}/latitude.db"'}))
+
+    assert line.startswith('error: DATABASE_URL is wrapped in quotes ("...")'), line
+
+
+def test_a_relay_secret_in_quotes_is_left_as_it_was_given(tmp_path: Path) -> None:
+    """An operator's own secret may hold quotes, and reading it otherwise would end the relays it keeps open."""
+    upgraded(tmp_path).dispose()
+
+    status = cli(tmp_path, "db", "status", env={"RELAY_SECRET": '"chosen by us"', "SLACK_TEAM_ID": " T0LATITUDE "})
+
+    assert status.returncode == 0, status.stderr
+
+
+def test_db_status_on_a_database_behind_the_code_says_what_to_run(tmp_path: Path) -> None:
+    make_engine(f"sqlite:///{tmp_path / 'latitude.db'}").dispose()  # a database file with no schema yet
+    empty = cli(tmp_path, "db", "status")
+    engine, older = upgraded(tmp_path), f"{int(HEAD_REVISION) - 1:04d}"
+    with engine.begin() as connection:
+        connection.execute(text("UPDATE alembic_version SET version_num = :older"), {"older": older})
+    engine.dispose()
+    behind = cli(tmp_path, "db", "status")
+
+    assert empty.returncode == 1 and behind.returncode == 1
+    assert empty.stdout.strip().endswith(": run `python -m bot db upgrade` to create it"), empty.stdout
+    assert behind.stdout.strip() == (
+        f"the database schema is behind the code (at {older}, code needs {HEAD_REVISION}): back the database up, "
+        "then run `python -m bot db upgrade`"
+    ), behind.stdout
