@@ -67,3 +67,24 @@ def test_db_status_on_a_database_behind_the_code_says_what_to_run(tmp_path: Path
         f"the database schema is behind the code (at {older}, code needs {HEAD_REVISION}): back the database up, "
         "then run `python -m bot db upgrade`"
     ), behind.stdout
+
+
+def test_a_command_run_from_another_folder_says_it_found_no_env_there_rather_than_suggest_a_new_database(
+    tmp_path: Path,
+) -> None:
+    """`.env` (and the SQLite file it defaults to) are read from the working folder: from the home folder, a
+    command would otherwise suggest `db upgrade`, which starts a second, empty database there."""
+    home = tmp_path / "home"
+    home.mkdir()
+    (tmp_path / ".env").write_text(f"DATABASE_URL=sqlite:///{tmp_path / 'latitude.db'}\n")
+    upgraded(tmp_path).dispose()
+
+    line = one_error_line(cli(home, "org", "show"))
+
+    assert line == (
+        f"error: no database at {home / 'latitude.db'}: DATABASE_URL is not set and there is no .env in {home}: run "
+        "the command from the folder that holds Latitude's .env, or set DATABASE_URL (`python -m bot db upgrade` "
+        "would start a new, empty database here)"
+    )
+    assert list(home.iterdir()) == []
+    assert cli(tmp_path, "db", "status").returncode == 0, "from its own folder it finds the database"
