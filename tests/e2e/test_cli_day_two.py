@@ -88,3 +88,53 @@ def test_a_command_run_from_another_folder_says_it_found_no_env_there_rather_tha
     )
     assert list(home.iterdir()) == []
     assert cli(tmp_path, "db", "status").returncode == 0, "from its own folder it finds the database"
+
+
+def test_an_org_file_edited_in_a_spreadsheet_names_only_its_real_problems_in_line_order(tmp_path: Path) -> None:
+    """A capitalised role (`Manager`) is a role; a manager whose own row has a problem is still in the file, so
+    their reports are not told otherwise; problems come in the order of the lines."""
+    upgraded(tmp_path).dispose()
+    org = tmp_path / "org.csv"
+    org.write_bytes(
+        "\ufeffslack_id;name;team;role;manager_slack_id;email\r\n"
+        "U0ADMIN;Ada Admin;Operations;Admin;;ada@example.com\r\n"
+        "U0MGR1;Maya Manager;Support East;Manager ;U0ADMIN;maya@example\r\n"
+        "U0AGENT1;Sam Agent;Support East;frontline;U0MGR1;sam@example.com\r\n"
+        "U0AGENT1;Sam Again;Support East;frontline;U0MGR1;\r\n"
+        ";;;;;\r\n;;;;;\r\n".encode()
+    )
+
+    refused = cli(tmp_path, "org", "import", str(org), "--workspace", "T0LATITUDE")
+
+    assert refused.returncode == 2 and refused.stdout == ""
+    assert refused.stderr.splitlines() == [
+        "error: line 3: email 'maya@example' is not an email address",
+        "line 5: duplicate slack_id U0AGENT1 (first on line 4)",
+    ]
+    shown = cli(tmp_path, "org", "show", "--workspace", "T0LATITUDE")
+    assert shown.returncode == 2, "nothing was written: not even the workspace"
+
+    org.write_bytes(org.read_bytes().replace(b"maya@example\r", b"maya@example.com\r").replace(b"Sam Again", b"Sam"))
+    org.write_bytes(org.read_bytes().replace(b"U0AGENT1;Sam;", b"U0AGENT2;Sam;"))
+    imported = cli(tmp_path, "org", "import", str(org), "--workspace", "T0LATITUDE")
+
+    assert imported.returncode == 0, imported.stderr
+    assert imported.stdout.splitlines()[0] == "4 added, 0 updated, 0 deactivated, 0 unchanged"
+    shown = cli(tmp_path, "org", "show")
+    assert "Ada Admin (U0ADMIN) — admin, Operations" in shown.stdout
+    assert "    Maya Manager (U0MGR1) — manager, Support East" in shown.stdout
+
+
+def test_a_manager_whose_own_row_has_a_problem_is_that_one_line(tmp_path: Path) -> None:
+    upgraded(tmp_path).dispose()
+    org = tmp_path / "org.csv"
+    org.write_text(
+        "slack_id,name,team,role,manager_slack_id\n"
+        "U0ADMIN,Ada Admin,Operations,admin,\n"
+        "U0MGR1,Maya Manager,Support East,supervisor,U0ADMIN\n"
+        "U0AGENT1,Sam Agent,Support East,frontline,U0MGR1\n"
+    )
+
+    refused = cli(tmp_path, "org", "import", str(org), "--workspace", "T0LATITUDE")
+
+    assert one_error_line(refused) == "error: line 3: unknown role 'supervisor' (use frontline, manager, hr, admin)"
