@@ -2,14 +2,16 @@
 checked before an upgrade; each answer is one line saying what to do."""
 
 import subprocess
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from sqlalchemy import text
 
 from bot.fakeslack import FakeSlack
-from models.engine import make_engine
+from models.engine import make_engine, make_session_factory
 from models.schema import HEAD_REVISION
+from services import directory
 from tests.conftest import SIGNING_SECRET
 from tests.e2e.test_cli import bot_environment, cli, upgraded
 
@@ -138,3 +140,26 @@ def test_a_manager_whose_own_row_has_a_problem_is_that_one_line(tmp_path: Path) 
     refused = cli(tmp_path, "org", "import", str(org), "--workspace", "T0LATITUDE")
 
     assert one_error_line(refused) == "error: line 3: unknown role 'supervisor' (use frontline, manager, hr, admin)"
+
+
+def test_several_workspaces_without_one_named_is_one_line_naming_both_ways_to_pick_one(tmp_path: Path) -> None:
+    engine = upgraded(tmp_path)
+    now = datetime.now(UTC)
+    with make_session_factory(engine).begin() as session:
+        for team_id in ("T0LATITUDE", "T0OTHER"):
+            directory.ensure_workspace(session, slack_team_id=team_id, now=now)
+    engine.dispose()
+
+    line = one_error_line(cli(tmp_path, "pulse", "close"))
+
+    assert line == "error: several workspaces (T0LATITUDE, T0OTHER): pass --workspace, or set SLACK_TEAM_ID"
+    picked = cli(tmp_path, "pulse", "status", env={"SLACK_TEAM_ID": "T0OTHER"})
+    assert (picked.returncode, picked.stdout) == (1, "no pulse round is open\n"), picked.stderr
+
+
+def test_closing_a_pulse_round_on_a_fresh_database_does_not_speak_of_showing(tmp_path: Path) -> None:
+    upgraded(tmp_path).dispose()
+
+    line = one_error_line(cli(tmp_path, "pulse", "close"))
+
+    assert line == "error: no workspace in the database yet: `org import FILE` or running the bot once adds it"
