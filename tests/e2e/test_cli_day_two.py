@@ -2,6 +2,7 @@
 checked before an upgrade; each answer is one line saying what to do."""
 
 import subprocess
+import zipfile
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -163,3 +164,21 @@ def test_closing_a_pulse_round_on_a_fresh_database_does_not_speak_of_showing(tmp
     line = one_error_line(cli(tmp_path, "pulse", "close"))
 
     assert line == "error: no workspace in the database yet: `org import FILE` or running the bot once adds it"
+
+
+@pytest.mark.parametrize("suffix", [".xlsx", ".xls"])
+def test_the_spreadsheet_itself_imported_instead_of_its_csv_is_named_as_a_workbook(tmp_path: Path, suffix: str) -> None:
+    upgraded(tmp_path).dispose()
+    workbook = tmp_path / f"org{suffix}"
+    if suffix == ".xlsx":
+        with zipfile.ZipFile(workbook, "w") as archive:
+            archive.writestr("xl/workbook.xml", "<workbook/>")
+    else:
+        workbook.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504))
+
+    line = one_error_line(cli(tmp_path, "org", "import", str(workbook), "--workspace", "T0LATITUDE"))
+
+    assert line == (
+        f"error: {workbook} is a workbook (an Excel .xlsx or .xls, or a zip), not a text file: in Excel use Save As, "
+        'then "CSV UTF-8 (Comma delimited)"; in another program, save it with the UTF-8 encoding'
+    )
