@@ -62,7 +62,7 @@ def resolve_workspace(
     if learned is not None:
         return directory.ensure_workspace(session, slack_team_id=learned[0], name=learned[1], now=now)  # type: ignore[arg-type]
     if not known and not create:
-        raise StartupError("no workspace in the database yet: `org import FILE` or running the bot once adds it")
+        raise StartupError("no workspace yet: `org import FILE` or running the bot once adds it")
     if not known:
         raise StartupError(
             "no workspace yet: pass --workspace T0123ABCD (your Slack team id), set SLACK_TEAM_ID, or run the bot once"

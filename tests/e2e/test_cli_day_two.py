@@ -163,7 +163,7 @@ def test_closing_a_pulse_round_on_a_fresh_database_does_not_speak_of_showing(tmp
 
     line = one_error_line(cli(tmp_path, "pulse", "close"))
 
-    assert line == "error: no workspace in the database yet: `org import FILE` or running the bot once adds it"
+    assert line == "error: no workspace yet: `org import FILE` or running the bot once adds it"
 
 
 @pytest.mark.parametrize("suffix", [".xlsx", ".xls"])

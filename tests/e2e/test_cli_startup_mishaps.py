@@ -64,7 +64,7 @@ def test_a_command_that_only_reads_on_a_fresh_database_says_how_a_workspace_come
     shown = cli(tmp_path, "org", "show")
 
     assert one_error_line(shown) == (
-        "error: no workspace in the database yet: `org import FILE` or running the bot once adds it"
+        "error: no workspace yet: `org import FILE` or running the bot once adds it"
     )
 
 
