@@ -13,8 +13,8 @@ from bot.fakeslack import FakeSlack
 from models.engine import make_engine, make_session_factory
 from models.schema import HEAD_REVISION
 from services import directory
-from tests.conftest import SIGNING_SECRET
-from tests.e2e.test_cli import bot_environment, cli, upgraded
+from tests.conftest import FIXTURES, SIGNING_SECRET
+from tests.e2e.test_cli import bot_environment, cli, prepared_database, upgraded
 
 
 def one_error_line(result: subprocess.CompletedProcess[str]) -> str:
@@ -182,3 +182,22 @@ def test_the_spreadsheet_itself_imported_instead_of_its_csv_is_named_as_a_workbo
         f"error: {workbook} is a workbook (an Excel .xlsx or .xls, or a zip), not a text file: in Excel use Save As, "
         'then "CSV UTF-8 (Comma delimited)"; in another program, save it with the UTF-8 encoding'
     )
+
+
+def test_confirming_a_mass_deactivation_without_asking_for_one_is_refused_and_changes_nothing(tmp_path: Path) -> None:
+    """`--confirm-mass-deactivation` typed alone means the operator wanted people deactivated: an import that quietly
+    deactivated nobody, and said "0 deactivated", would leave every leaver active."""
+    prepared_database(tmp_path)
+    first_lines = (FIXTURES / "org.csv").read_text().splitlines()[:4]  # Ada, Hana and Maya; four others left out
+    fewer = tmp_path / "fewer.csv"
+    fewer.write_text("\n".join(first_lines).replace("Maya Manager", "Maya Renamed") + "\n")
+
+    refused = cli(tmp_path, "org", "import", str(fewer), "--confirm-mass-deactivation")
+
+    assert one_error_line(refused) == (
+        "error: --confirm-mass-deactivation goes with --deactivate-missing, which it confirms: add "
+        "--deactivate-missing to deactivate the people the file leaves out, or leave both out to update only the "
+        "people in it"
+    )
+    shown = cli(tmp_path, "org", "show").stdout
+    assert "Maya Manager" in shown and "Maya Renamed" not in shown and "[inactive]" not in shown
