@@ -9,6 +9,7 @@ from pathlib import Path
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
+from bot.quoted_settings import refuse_quoted
 from models.engine import DEFAULT_DATABASE_URL
 
 DEFAULT_SLACK_API_URL = "https://slack.com/api/"
@@ -136,7 +137,7 @@ def _stripped(environ: Mapping[str, str] | None, dotenv_path: Path | None = None
     """The variables without surrounding blanks (default: the process environment after loading `.env`)."""
     if environ is None:
         environ = _process_environment(dotenv_path or Path.cwd() / ".env")
-    return {key: value.strip() for key, value in environ.items()}
+    return refuse_quoted({key: value.strip() for key, value in environ.items()})
 
 
 BOLT_OAUTH_VARIABLES = ("SLACK_CLIENT_ID", "SLACK_CLIENT_SECRET")

@@ -5,6 +5,7 @@ line tool such as the reward export starts without loading what only the running
 """
 
 import logging
+import os
 import socket
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -150,7 +151,19 @@ def require_sqlite_file(url: str) -> None:
     """A missing file in an existing folder is refused here; in a missing folder, opening it says so."""
     path = sqlite_path(url)
     if path is not None and path.parent.is_dir() and not path.exists():
-        raise StartupError(f"no database at {path}: check DATABASE_URL, or run `python -m bot db upgrade` to create it")
+        raise StartupError(f"no database at {path}: {missing_database_hint()}")
+
+
+def missing_database_hint() -> str:
+    """What to do about a missing SQLite file. Run from another folder, a command finds neither `.env` nor the
+    database beside it: creating one there would give it a second, empty database."""
+    folder = Path.cwd()
+    if not os.environ.get("DATABASE_URL", "").strip() and not (folder / ".env").is_file():
+        return (
+            f"DATABASE_URL is not set and there is no .env in {folder}: run the command from the folder that holds "
+            "Latitude's .env, or set DATABASE_URL (`python -m bot db upgrade` would start a new, empty database here)"
+        )
+    return "check DATABASE_URL, or run `python -m bot db upgrade` to create it"
 
 
 def token_refused(api_url: str, refused: object) -> StartupError:

@@ -65,18 +65,20 @@ def parse_org_csv(text: str) -> list[OrgRow]:
     text = text.lstrip("\ufeff")
     reader = csv.DictReader(io.StringIO(text), delimiter=_delimiter(text.partition("\n")[0]))
     columns = _read_header(reader)
-    rows, problems = [], []
+    rows, problems, listed = [], [], set()
     for raw in reader:
         values = {key: (value or "").strip() for key, value in raw.items() if key is not None}
         if not any(values.values()) and not _extra_cells(raw):
             continue  # `,,,,` below the people: a spreadsheet saves the rows it has formatted, empty or not
+        values["role"] = values.get("role", "").lower()  # `Manager`, as a spreadsheet capitalises it, is a role
+        listed.add(values.get("slack_id", ""))
         row_problems = _row_problems(values) + _extra_cells(raw) + _unnamed_cells(values)
         problems += [f"line {reader.line_num}: {problem}" for problem in row_problems]
         if not row_problems:
             rows.append(_to_row(reader.line_num, values, columns))
-    problems += _cross_row_problems(rows)
+    problems += _cross_row_problems(rows, listed)
     if problems:
-        raise OrgFileError(problems)
+        raise OrgFileError(sorted(problems, key=_line_number))
     if not rows:
         raise OrgFileError(["the file has a header but no people"])
     return rows
@@ -162,7 +164,14 @@ def _to_row(line: int, values: dict[str, str], columns: frozenset[str]) -> OrgRo
     )
 
 
-def _cross_row_problems(rows: list[OrgRow]) -> list[str]:
+def _line_number(problem: str) -> int:
+    """Problems are told in the order of the file's lines, as someone fixing it reads it."""
+    return int(problem.removeprefix("line ").partition(":")[0])
+
+
+def _cross_row_problems(rows: list[OrgRow], listed: set[str]) -> list[str]:
+    """Duplicates, managers and cycles; `listed`: every row's slack_id, a row with a problem of its own included,
+    so that its reports are not also told their manager is missing from the file."""
     problems: list[str] = []
     first_line: dict[str, int] = {}
     for row in rows:
@@ -175,7 +184,7 @@ def _cross_row_problems(rows: list[OrgRow]) -> list[str]:
     for row in rows:
         if row.manager_slack_id == row.slack_id:
             problems.append(f"line {row.line}: {row.slack_id} cannot be their own manager")
-        elif row.manager_slack_id and row.manager_slack_id not in first_line:
+        elif row.manager_slack_id and row.manager_slack_id not in listed:
             problems.append(f"line {row.line}: manager {row.manager_slack_id} is not in the file")
     if not problems:
         problems += _cycle_problems(rows)
@@ -192,7 +201,7 @@ def _cycle_problems(rows: list[OrgRow]) -> list[str]:
         current: str | None = start
         while current and current not in seen:
             seen.append(current)
-            current = manager_of[current]
+            current = manager_of.get(current)  # a manager whose own row has a problem ends the chain
         if current and current == start and not reported & set(seen):
             reported |= set(seen)
             chain = " -> ".join([*seen, start])

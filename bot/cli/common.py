@@ -62,12 +62,14 @@ def resolve_workspace(
     if learned is not None:
         return directory.ensure_workspace(session, slack_team_id=learned[0], name=learned[1], now=now)  # type: ignore[arg-type]
     if not known and not create:
-        raise StartupError("no workspace yet, so nothing to show: `org import FILE` or running the bot once adds it")
+        raise StartupError("no workspace yet: `org import FILE` or running the bot once adds it")
     if not known:
         raise StartupError(
             "no workspace yet: pass --workspace T0123ABCD (your Slack team id), set SLACK_TEAM_ID, or run the bot once"
         )
-    raise StartupError(f"several workspaces ({', '.join(w.slack_team_id for w in known)}): pass --workspace")
+    raise StartupError(
+        f"several workspaces ({', '.join(w.slack_team_id for w in known)}): pass --workspace, or set SLACK_TEAM_ID"
+    )
 
 
 def unknown_workspace(session: Session, team_id: str, *, from_setting: bool = False) -> str:

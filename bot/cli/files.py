@@ -4,6 +4,10 @@ file is not, where, and how to save it so."""
 import codecs
 from pathlib import Path
 
+WORKBOOK_SIGNATURES = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1")
+"""How a zip (an .xlsx or .ods workbook is one) and an OLE2 file (an .xls workbook) start: HR sending the workbook
+itself, rather than a CSV saved from it, is no text in any encoding."""
+
 
 class UnreadableFile(Exception):
     """The file cannot be read, or is not UTF-8 text; the message says what to do."""
@@ -15,6 +19,8 @@ def read_utf8(path: Path, *, how_to_save: str) -> str:
         data = path.read_bytes()
     except OSError as error:
         raise UnreadableFile(f"cannot read {path}: {error.strerror}") from None
+    if data.startswith(WORKBOOK_SIGNATURES):
+        raise UnreadableFile(f"{path} is a workbook (an Excel .xlsx or .xls, or a zip), not a text file: {how_to_save}")
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or b"\x00" in data:
         raise UnreadableFile(f'{path} is UTF-16 ("Unicode") text, not UTF-8: {how_to_save}')
     try:

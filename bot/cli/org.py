@@ -35,6 +35,13 @@ def add_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[ty
 
 
 def run_import(args: argparse.Namespace) -> int:
+    if args.confirm_mass_deactivation and not args.deactivate_missing:
+        raise OrgFileError(
+            [
+                f"{CONFIRM_FLAG} goes with --deactivate-missing, which it confirms: add --deactivate-missing to "
+                "deactivate the people the file leaves out, or leave both out to update only the people in it"
+            ]
+        )
     try:
         text = read_utf8(args.file, how_to_save=SAVE_AS_UTF8)
     except UnreadableFile as error:

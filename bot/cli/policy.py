@@ -2,11 +2,15 @@
 
 import argparse
 import re
+from datetime import datetime
 from pathlib import Path
+
+from sqlalchemy.orm import Session
 
 from bot.cli.common import actor, add_workspace_option, resolve_workspace, transaction
 from bot.cli.files import UnreadableFile, read_utf8
 from bot.clock import SystemClock
+from models import Workspace
 from services.errors import InvalidInput
 from services.handover import hand_over_suggestions
 from services.money import format_money
@@ -37,7 +41,8 @@ def add_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[ty
     suggest.add_argument(
         "--send",
         action="store_true",
-        help="also DM the proposals to HR and admins, with their Apply and Dismiss buttons",
+        help="also DM the month's proposals to HR and admins, with their Apply and Dismiss buttons "
+        "(each once: a rerun sends only new ones)",
     )
     add_workspace_option(suggest)
     suggest.set_defaults(handler=run_suggest)
@@ -103,12 +108,23 @@ def run_suggest(args: argparse.Namespace) -> int:
             return 1
         print(describe_findings(month, found, active.policy.currency))
         if args.send:
-            from handlers.jobs.propose_boundaries import queue_proposals
-
-            made = proposals.propose(session, workspace=workspace, month=month, now=now)
-            queue_proposals(session, workspace, made, now)
-            print(f"\nqueued {plural(len(made), 'new proposal')} for HR and admins (the running bot sends them)")
+            print(f"\n{send_proposals(session, workspace, active, month, now)}")
     return 0
+
+
+def send_proposals(session: Session, workspace: Workspace, active: ActivePolicy, month: str, now: datetime) -> str:
+    """Queue the month's new proposals for HR and admins; what was done, and why nothing was when nothing was."""
+    from handlers.jobs.propose_boundaries import queue_proposals
+
+    if not active.policy.suggestions.proposals.enabled:
+        return (
+            "nothing sent: the policy in force turns proposals off ([suggestions.boundary_proposals] enabled = false)"
+        )
+    before = proposals.made_before(session, workspace=workspace, month=month)
+    made = proposals.propose(session, workspace=workspace, month=month, now=now)
+    queue_proposals(session, workspace, made, now)
+    sent = f"queued {plural(len(made), 'new proposal')} for HR and admins (the running bot sends them)"
+    return sent + (f"; {plural(before, 'proposal')} of {month} went to them before, not sent again" if before else "")
 
 
 def describe_findings(month: str, found: list[proposals.Finding], currency: str) -> str:

@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from bot.cli.common import transaction
 from bot.clock import SystemClock
-from bot.settings import retention_days_from
+from bot.settings import DEFAULT_RETENTION_DAYS, retention_days_from
 from bot.startup import StartupError
 from models import Workspace
 from services import directory, workspaces
@@ -25,7 +25,11 @@ def add_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[ty
     )
     purge.add_argument("team_id", metavar="TEAM_ID", help="the workspace's team id (T...), or an org's id (E...)")
     purge.add_argument("--dry-run", action="store_true", help="say what would be deleted; delete nothing")
-    purge.add_argument("--now", action="store_true", help="purge before WORKSPACE_RETENTION_DAYS have passed")
+    purge.add_argument(
+        "--now",
+        action="store_true",
+        help=f"purge before WORKSPACE_RETENTION_DAYS (default {DEFAULT_RETENTION_DAYS}) have passed since uninstalling",
+    )
     purge.set_defaults(handler=run_purge)
 
 

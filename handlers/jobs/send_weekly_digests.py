@@ -25,8 +25,9 @@ def send_weekly_digests(deps: Deps, client: WebClient) -> None:
     send_digests(deps, client)
 
 
-def send_digests(deps: Deps, client: WebClient, *, force: bool = False) -> int:
-    """Queue what is due (everyone with `force`), send it, then upload each new digest's chart beside it.
+def send_digests(deps: Deps, client: WebClient, *, force: bool = False, only: int | None = None) -> int:
+    """Queue what is due (everyone with `force`; only workspace id `only`'s, if given), send it, then upload each
+    new digest's chart beside it.
 
     The digests are worked out in a transaction that only reads (on SQLite, a thousand managers' digests
     would otherwise hold every request up for seconds), then queued in a short one. The outbox key makes
@@ -35,7 +36,7 @@ def send_digests(deps: Deps, client: WebClient, *, force: bool = False) -> int:
     """
     now = deps.now()
     with reading(deps.sessions) as session:
-        workspaces = directory.installed_workspaces(session)
+        workspaces = [w for w in directory.installed_workspaces(session) if only in (None, w.id)]
         due = [d for w in workspaces for d in digest.due_digests(session, workspace=w, now=now, force=force)]
     messages = [(item, _message(item.digest)) for item in due]
     with deps.sessions.begin() as session:

@@ -188,6 +188,12 @@ def propose(session: Session, *, workspace: Workspace, month: str, now: datetime
     return made
 
 
+def made_before(session: Session, *, workspace: Workspace, month: str) -> int:
+    """How many proposals and notes of this month HR and admins were already sent: a rerun sends none of them again."""
+    query = select(func.count()).where(BoundaryProposal.workspace_id == workspace.id, BoundaryProposal.month == month)
+    return session.scalar(query) or 0
+
+
 def _proposal(
     workspace: Workspace, active: ActivePolicy, month: str, finding: Finding, now: datetime
 ) -> dict[str, Any]:

@@ -63,9 +63,7 @@ def test_a_command_that_only_reads_on_a_fresh_database_says_how_a_workspace_come
 
     shown = cli(tmp_path, "org", "show")
 
-    assert one_error_line(shown) == (
-        "error: no workspace yet, so nothing to show: `org import FILE` or running the bot once adds it"
-    )
+    assert one_error_line(shown) == "error: no workspace yet: `org import FILE` or running the bot once adds it"
 
 
 def test_a_command_run_with_no_user_in_its_environment_is_audited_under_the_login_name(tmp_path: Path) -> None:
