@@ -18,6 +18,7 @@ from models import Employee, Nomination, Resolution, Suggestion, Workspace
 from services import outbox
 from services.handover import Handover
 from services.money import format_money
+from services.rewards.approvals import went_up_key_prefix
 from services.text import duration_words, escape_mrkdwn
 
 
@@ -52,7 +53,9 @@ def queue_handover_messages(
             payload = {"channel": channel, "ts": ts, **shown}
             key = f"{prefix}moved:{number}:{ts}"
             outbox.enqueue(session, workspace=workspace, key=key, method="chat.update", payload=payload, now=now)
-        key = f"{prefix}handover:{number}:{handover.current.slack_id}"
+        # Keyed as gone up for good: a later hand-over restarts its wait, never hands it back down (services/handover).
+        handed = went_up_key_prefix(handover.item_id) if handover.went_up else f"{prefix}handover:"
+        key = f"{handed}{number}:{handover.current.slack_id}"
         outbox.enqueue(session, workspace=workspace, key=key, method="chat.postMessage", payload=dm, now=now)
         asker, told = (_nominator_told if handover.kind == "nomination" else _requester_told)(session, handover, now)
         if asker.active:  # who asked was told who would decide: they hear who does now

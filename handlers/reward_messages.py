@@ -70,12 +70,9 @@ def hr_messages(session: Session, grant: RewardGrant) -> list[Outgoing]:
     ]
 
 
-REQUEST_KEY = "reward-approval:"
-
-
 def request_key(nomination_id: int) -> str:
     """The approval request's key; one handed over to another approver is keyed under it (handlers/handover.py)."""
-    return f"{REQUEST_KEY}{nomination_id}"
+    return f"{reward_approvals.REQUEST_KEY}{nomination_id}"
 
 
 def hr_key(grant_id: int) -> str:

@@ -4,8 +4,8 @@ Run by the org import after the directory changed. A pending request or reward n
 when the person it waits on is inactive, or is no longer above the requester in the org (nor an
 admin, nor HR for rewards). It moves to the first active manager above the requester, or an
 active admin (HR for rewards) when nobody above is left; a request or nomination that went up for waiting too long
-goes on up past the decider who left, never back down to whoever let it wait. Either one's wait restarts with
-whoever it moves to (services/follow_ups.restart). An open suggestion whose owner left, or no
+goes on from the highest it reached, however many hand-overs ago, never back down to whoever let it wait. Either
+one's wait restarts with whoever it moves to (services/follow_ups.restart). An open suggestion whose owner left, or no
 longer fits the reason they hold it (services/suggestions/owners.still_fits), goes where a new one would
 (owner_for); an anonymous one goes there without anyone asking who wrote it, even when that is its author
 now (see _suggestions).
@@ -24,7 +24,7 @@ from services import directory, follow_ups
 from services.directory import managers_above
 from services.errors import NotAllowed
 from services.resolutions import escalations
-from services.rewards.approvals import approver_above, approver_for
+from services.rewards.approvals import approver_taking_over
 from services.rewards.grants import HR_ROLES
 from services.suggestions.lifecycle import settings_of
 from services.suggestions.owners import owner_for, still_fits
@@ -38,7 +38,8 @@ class Handover:
     previous: Employee | None
     current: Employee
     went_up: bool = False
-    """It waited too long for `previous` and went one level up (a nomination; a request's messages are its own)."""
+    """It waited too long for `previous` and went one level up (a nomination, whose DM is then keyed as one that went
+    up: approvals.went_up_key_prefix; a request's messages are its own)."""
 
 
 Window = tuple[datetime, datetime]
@@ -182,12 +183,11 @@ def _nominations(session: Session, workspace: Workspace, among: Among, now: date
             nomination.nominee_id,
         ):
             continue
-        try:  # one that went up goes on up past an approver who left, never back down to the one who let it wait
-            current = approver_above(session, nomination) if nomination.escalated_at else None
-            current = current or approver_for(session, nomination.nominee, nomination.nominator)
+        try:
+            current = approver_taking_over(session, nomination)
         except NotAllowed:
             continue
-        if current.id != nomination.approver_id:
+        if current is not None and current.id != nomination.approver_id:
             moved.append(Handover("nomination", nomination.id, nomination.nominee, nomination.approver, current))
             nomination.approver = current
             follow_ups.restart(nomination, now)
@@ -199,13 +199,8 @@ def _next_decider(session: Session, resolution: Resolution) -> Employee | None:
     """The first active manager above the requester. A request that went up (those below let it wait) goes on from
     the highest of the requester's managers it reached, never back down; one that reached the admins goes to another
     admin (None here): they stand above every manager."""
-    chain = managers_above(resolution.employee)
     reached = escalations.reached_by_going_up(session, resolution)
-    if any(person.role == "admin" for person in reached):
-        return None
-    heights = [chain.index(person) for person in reached if person in chain]
-    if heights:
-        chain = chain[max(heights) :]
+    chain = follow_ups.still_above(managers_above(resolution.employee), reached, lambda person: person.role == "admin")
     return next((manager for manager in chain if manager.active), None)
 
 

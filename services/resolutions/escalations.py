@@ -3,13 +3,11 @@
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from models import Delivery, Employee, Resolution, Workspace
+from models import Employee, Resolution, Workspace
 from services import directory, follow_ups
 from services.directory import managers_above
-from services.outbox_keys import UNDER_PREFIX, prefix_bounds
 
 
 @dataclass(frozen=True)
@@ -28,17 +26,8 @@ def follow_up_key_prefix(resolution_id: int, kind: str) -> str:
 
 
 def reached_by_going_up(session: Session, resolution: Resolution) -> list[Employee]:
-    """Everyone the request went up to, read from its escalation DMs' keys: unlike `escalated_at`, which times the
-    next step and starts again when someone else is handed it, they say for good that it went up, and how far."""
-    keys = session.scalars(
-        select(Delivery.idempotency_key).where(*UNDER_PREFIX),
-        prefix_bounds(follow_up_key_prefix(resolution.id, "escalation")),
-    )
-    slack_ids = {key.rsplit(":", 1)[1] for key in keys}
-    if not slack_ids:
-        return []
-    found = select(Employee).where(Employee.workspace_id == resolution.workspace_id, Employee.slack_id.in_(slack_ids))
-    return list(session.scalars(found))
+    """Everyone the request went up to, read from its escalation DMs (follow_ups.reached_by_going_up)."""
+    return follow_ups.reached_by_going_up(session, resolution, follow_up_key_prefix(resolution.id, "escalation"))
 
 
 def due_follow_ups(session: Session, *, now: datetime, limit: int = 200) -> list[FollowUp]:

@@ -6,13 +6,16 @@ from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
 from models import Employee, Nomination, RewardGrant, Workspace
-from services import audit, directory, org_takeover
+from services import audit, directory, follow_ups, org_takeover
 from services.calendar import moment_words
 from services.errors import AlreadyDone, InvalidInput, NotAllowed, NotFound
 from services.rewards.grants import HR_ROLES, month_start, next_month_start, reward_policy
 from services.text import escape_mrkdwn, plural
 
 MAX_REASON = 2000
+REQUEST_KEY = "reward-approval:"
+"""Where a nomination's approval requests are keyed: its first approver's, its reminder, and those it was handed over
+or went up by (handlers/handover.py)."""
 
 
 def approver_for(session: Session, nominee: Employee, nominator: Employee) -> Employee:
@@ -43,6 +46,27 @@ def approver_above(session: Session, nomination: Nomination) -> Employee | None:
     above = chain[chain.index(approver) + 1 :] if approver is not None and approver in chain else []
     excluded = {nomination.nominee_id, nomination.nominator_id, nomination.approver_id}
     return _first_able(session, nomination.nominee, above, {person for person in excluded if person is not None})
+
+
+def went_up_key_prefix(nomination_id: int) -> str:
+    """Where the DMs a nomination went up by are keyed, numbered in the series of its hand-overs, each ending with its
+    recipient's Slack id."""
+    return f"{REQUEST_KEY}{nomination_id}:handover:up:"
+
+
+def approver_taking_over(session: Session, nomination: Nomination) -> Employee | None:
+    """Who approves a nomination its approver no longer may (they left, or no longer manage the nominee), by the rules
+    of approver_for; one that went up for waiting too long goes on from the highest of the nominee's managers it
+    reached (from HR or an admin, to HR or an admin), however many hand-overs ago, never back down to whoever let it
+    wait: None when nobody else can. NotAllowed when nobody can approve one that never went up."""
+    reached = follow_ups.reached_by_going_up(session, nomination, went_up_key_prefix(nomination.id))
+    if nomination.escalated_at is not None and nomination.approver is not None:
+        reached.append(nomination.approver)  # it went up to them, or nobody was above them to go to
+    if not reached:
+        return approver_for(session, nomination.nominee, nomination.nominator)
+    chain = directory.managers_above(nomination.nominee)
+    managers = follow_ups.still_above(chain, reached, lambda person: person.role in HR_ROLES and person not in chain)
+    return _first_able(session, nomination.nominee, managers, {nomination.nominee_id, nomination.nominator_id})
 
 
 def _first_able(session: Session, nominee: Employee, managers: list[Employee], excluded: set[int]) -> Employee | None:

@@ -203,3 +203,81 @@ def test_a_nomination_that_went_up_past_an_approver_on_holiday_does_not_come_bac
     assert any(blocks.APPROVE in str(call.args.get("blocks")) for call in bot.slack.messages_to("U0ADMIN"))
     asked_maya = [call for call in bot.slack.messages_to("U0MGR1") if call.method == "chat.postMessage"]
     assert len(asked_maya) == 2, "Maya was asked again: her request and her reminder only"
+
+
+PEOPLE = [("U0GUS", "Gus Head"), ("U0ADMIN", "Ada Admin"), ("U0ABE", "Abe Admin")]
+
+
+def _omar_nominates_sam_and_maya_lets_it_wait(bot: RunningBot, org: str, people: list[tuple[str, str]]) -> str:
+    """Omar nominates Sam; Maya, Sam's manager, is reminded and lets it wait: it goes one level up. Who has it now."""
+    for user, name in people:
+        bot.slack.add_user(user, name)
+    load_org(bot.sessions, bot.clock.now(), org)
+    load_policy(bot.sessions, bot.clock.now())
+    bot.driver.command("U0MGR2", "/nominate", "<@U0AGENT1|sam> voucher_25 took the escalations queue")
+    tick_after(bot, 24.1)
+    tick_after(bot, 24)
+    return approver_of_the_nomination(bot)
+
+
+def _asked_maya(bot: RunningBot) -> list[Call]:
+    return [call for call in bot.slack.messages_to("U0MGR1") if call.method == "chat.postMessage"]
+
+
+def test_a_nomination_that_went_up_never_comes_back_down_however_many_of_its_approvers_leave(bot: RunningBot) -> None:
+    """Maya let it wait: up to Gus. Gus leaves: on up to Ada. Ada leaves too: to Abe, the other admin, not back to
+    Maya (the hand-over to Ada restarted the wait, and must not have forgotten that it went up)."""
+    org = GUS_ABOVE_MAYA + "U0ABE,Abe Admin,Operations,admin,,,Europe/London,\n"
+    went_up_to = _omar_nominates_sam_and_maya_lets_it_wait(bot, org, PEOPLE)
+    assert went_up_to == "U0GUS" and len(_asked_maya(bot)) == 2  # her request and her reminder
+
+    for leaving, now_approving in [("U0GUS", "U0ADMIN"), ("U0ADMIN", "U0ABE")]:
+        bot.driver.user_change(leaving, deleted=True)
+        tick_after(bot, 0.1)
+        assert approver_of_the_nomination(bot) == now_approving
+
+    assert len(_asked_maya(bot)) == 2, "back down to Maya, who let it wait"
+
+
+HR_NOBODY_ABOVE_MAYA = """slack_id,name,team,role,manager_slack_id,email,tz,profile
+U0ADMIN,Ada Admin,Operations,admin,,,Europe/London,
+U0HAL,Hal Hughes,People,hr,,,Europe/London,
+U0HR,Hana Reyes,People,hr,,,Europe/London,
+U0MGR1,Maya Manager,Support East,manager,,,America/New_York,
+U0MGR2,Omar Manager,Support West,manager,U0ADMIN,,America/Los_Angeles,
+U0AGENT1,Sam Agent,Support East,frontline,U0MGR1,,America/New_York,agent
+"""
+
+
+def test_a_nomination_that_went_up_to_hr_goes_to_hr_or_an_admin_when_they_leave_never_back_to_the_manager(
+    bot: RunningBot,
+) -> None:
+    """Nobody is above Maya: it went up to HR (Hal). Hal leaves: Hana, the other HR person, approves it. Hana leaves
+    too: Ada, the admin, not Maya, who let it wait."""
+    people = [("U0HAL", "Hal Hughes"), ("U0HR", "Hana Reyes"), *PEOPLE]
+    went_up_to = _omar_nominates_sam_and_maya_lets_it_wait(bot, HR_NOBODY_ABOVE_MAYA, people)
+    assert went_up_to == "U0HAL" and len(_asked_maya(bot)) == 2
+
+    for leaving, now_approving in [("U0HAL", "U0HR"), ("U0HR", "U0ADMIN")]:
+        bot.driver.user_change(leaving, deleted=True)
+        tick_after(bot, 0.1)
+        assert approver_of_the_nomination(bot) == now_approving
+
+    assert len(_asked_maya(bot)) == 2, "back down to Maya, who let it wait"
+
+
+def test_a_nomination_that_went_up_waits_for_hr_to_name_someone_rather_than_go_back_down_when_nobody_else_may(
+    bot: RunningBot,
+) -> None:
+    """Up to Hal, then Hana when Hal leaves; Hana leaves too and nobody else may approve it: it waits on her, and is
+    never handed back to Maya, who let it wait."""
+    org = "\n".join(line for line in HR_NOBODY_ABOVE_MAYA.splitlines() if not line.startswith("U0ADMIN,"))
+    org = org.replace("manager,U0ADMIN,", "manager,,") + "\n"
+    went_up_to = _omar_nominates_sam_and_maya_lets_it_wait(bot, org, [("U0HAL", "Hal Hughes"), ("U0HR", "Hana Reyes")])
+    assert went_up_to == "U0HAL"
+
+    for leaving in ("U0HAL", "U0HR"):
+        bot.driver.user_change(leaving, deleted=True)
+        tick_after(bot, 0.1)
+
+    assert approver_of_the_nomination(bot) == "U0HR" and len(_asked_maya(bot)) == 2
