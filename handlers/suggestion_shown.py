@@ -7,6 +7,7 @@ from slack_sdk import WebClient
 from sqlalchemy.orm import Session
 
 from handlers.blocks import suggestions as blocks
+from handlers.blocks.channel_refusals import ChannelUse
 from handlers.blocks.kit import Block
 from handlers.deps import Deps
 from handlers.message_updates import update_each
@@ -58,16 +59,24 @@ def show_until_current(
     *,
     posts: list[tuple[str, str]],
     cards: list[tuple[str, str]],
+    posts_first: bool = False,
 ) -> None:
     """Update the owner's card (and `cards`, the copy clicked) and `posts`, then look again at the suggestion
     (`suggestion`: its workspace's id and its own): a change committed since this was rendered (the owner marking it
     done in another tab) may have had its own update land first. Shown again until what Slack shows is what is
-    stored, so the last update to land, whoever made it, was rendered after the last change."""
+    stored, so the last update to land, whoever made it, was rendered after the last change. The copy clicked is
+    updated first (`posts_first`: a "me too" is clicked on the channel post, a status on the owner's card)."""
     workspace_id, suggestion_id = suggestion
     for _ in range(ROUNDS_TO_CATCH_UP):
-        headline = shown.headline
-        update_each(deps, client, workspace_id, [*cards, *shown.cards], text=headline, blocks=shown.card)
-        update_each(deps, client, workspace_id, posts, channel_use="suggestions", text=headline, blocks=shown.post)
+        card_copies: list[tuple[str, str]] = [*cards, *shown.cards]
+        groups: list[tuple[list[tuple[str, str]], ChannelUse, list[Block]]] = [
+            (card_copies, "messages", shown.card),
+            (posts, "suggestions", shown.post),
+        ]
+        for copies, channel_use, content in reversed(groups) if posts_first else groups:
+            update_each(
+                deps, client, workspace_id, copies, channel_use=channel_use, text=shown.headline, blocks=content
+            )
         with deps.sessions.begin() as session:
             stored = session.get(Suggestion, suggestion_id)
             if stored is None or stored.workspace_id != workspace_id or standing(stored) == shown.stood:

@@ -236,7 +236,9 @@ def back_clicked(
             replace_original=False,
         )
         # Shown again to someone who already backs it: what a click before could not show (Slack was busy), it shows.
-        show_until_current(deps, client, (workspace_id, suggestion_id), shown, posts=[clicked], cards=[])
+        show_until_current(
+            deps, client, (workspace_id, suggestion_id), shown, posts=[clicked], cards=[], posts_first=True
+        )
 
 
 def register(app: App) -> None:
