@@ -118,12 +118,15 @@ def _suggestions(session: Session, workspace: Workspace, among: Among) -> list[H
     it (nobody answers their own); HR and admins can."""
     moved = []
     settings, _threshold = settings_of(session, workspace)
+    # Re-read as locked (populate_existing): a row this session loaded before (the import's first look at a team's
+    # ideas) may have changed since, an idea released meanwhile among them, whose card must follow it.
     open_ones = session.scalars(
         select(Suggestion)
         .where(Suggestion.workspace_id == workspace.id, Suggestion.status.not_in(CLOSED_STATUSES))
         .where(*among.where(Suggestion.created_at, Suggestion.owner_id))
         .order_by(Suggestion.id)
         .with_for_update(of=Suggestion.__table__)
+        .execution_options(populate_existing=True)
     )
     for suggestion in open_ones:
         if still_fits(session, settings, suggestion, suggestion.owner):
@@ -154,6 +157,7 @@ def _resolutions(session: Session, workspace: Workspace, among: Among, now: date
         .where(*among.where(Resolution.created_at, Resolution.decider_id))
         .order_by(Resolution.id)
         .with_for_update(of=Resolution)
+        .execution_options(populate_existing=True)
     )
     for resolution in pending:
         if _still_fits(resolution.decider, resolution.employee, ()):
@@ -175,6 +179,7 @@ def _nominations(session: Session, workspace: Workspace, among: Among, now: date
         .where(*among.where(Nomination.created_at, Nomination.approver_id))
         .order_by(Nomination.created_at, Nomination.id)
         .with_for_update(of=Nomination.__table__)
+        .execution_options(populate_existing=True)
     )
     for nomination in pending:
         if _still_fits(nomination.approver, nomination.nominee, HR_ROLES) and nomination.approver_id not in (

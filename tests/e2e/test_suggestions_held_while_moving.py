@@ -1,0 +1,73 @@
+"""An anonymous idea held back before its release (services/suggestions/release.py) while its owner changes: it
+follows the change, its author hears of each move, and nobody else learns it exists before its release."""
+
+from sqlalchemy import Engine, select
+
+from handlers.handover import queue_handover_messages
+from handlers.jobs.drain_outbox import drain_outbox
+from handlers.jobs.release_suggestions import release_suggestions
+from models import Delivery, Employee, Suggestion
+from services import directory
+from services.handover import hand_over_pending, hand_over_suggestions
+from services.policy.versions import load_policy
+from tests.conftest import RunningBot
+from tests.e2e.test_suggestions_anonymous import IDEA, suggest_anonymously
+from tests.helpers import skip_unless_writers_overlap
+from tests.suggestions_helpers import LONGEST_WAIT, SUGGESTIONS_POLICY, after_the_release, load_suggestion_org
+
+OWNED_BY_OMAR = SUGGESTIONS_POLICY.replace('tools = "U0ADMIN"', 'tools = "U0MGR2"')
+
+
+def owner_of_tools_becomes(bot: RunningBot, slack_id: str) -> None:
+    """HR loads a policy naming another owner of the `tools` category (as `policy load` does)."""
+    with bot.sessions.begin() as session:
+        workspace = directory.ensure_workspace(session, slack_team_id="T0LATITUDE", now=bot.clock.now())
+        text = SUGGESTIONS_POLICY.replace('tools = "U0ADMIN"', f'tools = "{slack_id}"')
+        load_policy(session, workspace=workspace, text=text, loaded_by="hr", now=bot.clock.now())
+        handovers = hand_over_suggestions(session, workspace=workspace)
+        queue_handover_messages(session, workspace=workspace, handovers=handovers, now=bot.clock.now())
+
+
+def suggest_a_tool_anonymously(bot: RunningBot) -> None:
+    bot.driver.command("U0AGENT1", "/suggest")
+    view = bot.slack.calls("views.open")[-1].args["view"]
+    assert bot.driver.submit("U0AGENT1", view, {"what": IDEA, "category": "tools", "anonymous": ["yes"]}).json == {}
+
+
+def test_its_author_hears_of_a_move_after_its_release_as_of_the_one_before(bot: RunningBot) -> None:
+    """Moved from Omar to Lee while held, then to Ines once released: the author is told both times."""
+    load_suggestion_org(bot.sessions, bot.clock.now(), OWNED_BY_OMAR)
+    suggest_a_tool_anonymously(bot)
+    owner_of_tools_becomes(bot, "U0AGENT2")
+    after_the_release(bot)
+    owner_of_tools_becomes(bot, "U0AGENT3")
+    drain_outbox(bot.runtime.deps, bot.runtime.sender_client)
+
+    told = [call.text for call in bot.slack.calls("chat.postMessage") if "now goes to" in str(call.text)]
+    assert len(told) == 2 and "Lee" in told[0] and "Ines" in told[1]
+
+
+def test_an_idea_released_while_an_import_moves_its_team_reaches_its_new_owner(bot: RunningBot, engine: Engine) -> None:
+    """The import reads the team's ideas (the held one among them), the release tick sends its card to Maya and
+    commits, then the import finds Maya gone: the card follows it to whoever owns it now."""
+    skip_unless_writers_overlap(engine)
+    load_suggestion_org(bot.sessions, bot.clock.now())
+    assert suggest_anonymously(bot) == {}
+    bot.clock.advance(LONGEST_WAIT)
+    with bot.sessions.begin() as session:
+        workspace = directory.ensure_workspace(session, slack_team_id="T0LATITUDE", now=bot.clock.now())
+        [read_by_the_import] = session.scalars(select(Suggestion)).all()
+        assert not read_by_the_import.is_released
+        release_suggestions(bot.runtime.deps, bot.runtime.sender_client)
+        session.scalars(select(Employee).where(Employee.slack_id == "U0MGR1")).one().active = False
+        session.flush()
+        handovers = hand_over_pending(session, workspace=workspace, now=bot.clock.now())
+        queue_handover_messages(session, workspace=workspace, handovers=handovers, now=bot.clock.now())
+    drain_outbox(bot.runtime.deps, bot.runtime.sender_client)
+
+    with bot.sessions() as session:
+        owner = session.scalars(select(Suggestion)).one().owner.slack_id
+        updated = session.scalars(select(Delivery.method).where(Delivery.idempotency_key.like("suggestion:1:moved:%")))
+        assert list(updated) == ["chat.update"]  # Maya's card says where it went
+    assert owner != "U0MGR1"
+    assert owner in [call.channel for call in bot.slack.calls("chat.postMessage") if IDEA in str(call.args)]
