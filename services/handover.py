@@ -39,6 +39,14 @@ class Handover:
     current: Employee
     went_up: bool = False
     """It waited too long for `previous` and went one level up (a nomination; a request's messages are its own)."""
+    held: bool = False
+    """An anonymous idea not released yet (services/suggestions/release.py): it moves silently, and only its author
+    hears of it; counted or named to HR or an admin, it would tell them an unseen idea exists, sent before then."""
+
+
+def reported(handovers: list[Handover]) -> list[Handover]:
+    """The hand-overs HR and admins may be told of (in a report, a count, a notice, the audit trail)."""
+    return [handover for handover in handovers if not handover.held]
 
 
 Window = tuple[datetime, datetime]
@@ -137,7 +145,8 @@ def _suggestions(session: Session, workspace: Workspace, among: Among) -> list[H
             continue
         if current.id == suggestion.owner_id:
             continue
-        moved.append(Handover("suggestion", suggestion.id, suggestion.author, suggestion.owner, current))
+        held = not suggestion.is_released
+        moved.append(Handover("suggestion", suggestion.id, suggestion.author, suggestion.owner, current, held=held))
         suggestion.owner = current
     session.flush()
     return moved
