@@ -147,3 +147,24 @@ def test_hr_told_what_a_takeover_left_open_does_not_count_a_held_idea(bot: Runni
         workspace = directory.find_workspace(session, "T0LATITUDE")
         assert workspace is not None
         assert org_takeover.left_open(session, workspace).suggestions == 1
+
+
+def test_a_held_idea_nobody_can_take_from_someone_who_left_is_not_counted_as_still_waiting_on_them(
+    bot: RunningBot,
+) -> None:
+    """With no HR person or admin left, Maya's departure leaves her idea with her: what HR is told (and the audit
+    trail keeps) does not count it, or it would say that an idea nobody has seen was sent."""
+    load_suggestion_org(bot.sessions, bot.clock.now())
+    assert suggest_anonymously(bot) == {}
+    with bot.sessions.begin() as session:
+        for slack_id in ("U0HR", "U0ADMIN"):
+            session.scalars(select(Employee).where(Employee.slack_id == slack_id)).one().active = False
+    bot.slack.add_user("U0MGR1", "Maya Manager", tz="America/New_York")
+
+    bot.driver.user_change("U0MGR1", deleted=True)
+
+    with bot.sessions() as session:
+        [left] = session.scalars(select(AuditEvent).where(AuditEvent.action == "person.left_slack")).all()
+        assert session.scalars(select(Suggestion)).one().owner.slack_id == "U0MGR1", "nobody could take it"
+    needs = (left.details or {})["needs"]
+    assert needs and not any("still wait on them" in need for need in needs), needs
