@@ -22,6 +22,7 @@ from models import Workspace
 from services import outbox, workspaces
 from services.departures import Departure, follow_slack
 from services.directory import SlackPerson
+from services.handover import reported
 
 log = logging.getLogger(__name__)
 
@@ -63,12 +64,13 @@ def follow_person(context: BoltContext, person: SlackPerson, how: str) -> None:
         gone = None if how == DEACTIVATED else person.slack_id
         queue_handover_messages(session, workspace=workspace, handovers=departure.handovers, now=now, gone=gone)
         _tell_hr(session, workspace, departure, now, how)
-    log.info("%s left (%s): deactivated, %d item(s) handed over", person.slack_id, how, len(departure.handovers))
+    moved = len(reported(departure.handovers))
+    log.info("%s left (%s): deactivated, %d item(s) handed over", person.slack_id, how, moved)
     deps.sender_bell.ring()
 
 
 def _tell_hr(session: Session, workspace: Workspace, departure: Departure, now: datetime, how: str) -> None:
-    person, moved = departure.person, len(departure.handovers)
+    person, moved = departure.person, len(reported(departure.handovers))
     for hr in departure.tell:
         notice = left_slack_notice(hr.slack_id, person.name, person.slack_id, departure.needs, moved, how=how)
         key = f"left-slack:{person.id}:{now.isoformat()}:{hr.slack_id}"

@@ -130,8 +130,7 @@ def _queue_suggestion_handover(
     one still held back (services/suggestions/release.py) has no card nor post yet: it reaches whoever owns it when
     released, and only its author hears of the move."""
     suggestion = session.get_one(Suggestion, handover.item_id)
-    cards = f"suggestion:{suggestion.id}:owner"
-    number = outbox.count_under(session, key_prefix=f"{cards}:handover:") + 1
+    number = _suggestion_handover_number(session, suggestion.id)
     goes_to = escape_mrkdwn(handover.current.name)
     messages = _cards_handed_over(session, workspace, handover, number, now, gone) if suggestion.is_released else []
     if suggestion.author is None or suggestion.author.active:  # an anonymous author is told through the seal
@@ -148,6 +147,16 @@ def _queue_suggestion_handover(
         messages.append((f"suggestion:{suggestion.id}:told-moved:{number}", "chat.postMessage", payload))
     for key, method, payload in messages:
         outbox.enqueue(session, workspace=workspace, key=key, method=method, payload=payload, now=now)
+
+
+def _suggestion_handover_number(session: Session, suggestion_id: int) -> int:
+    """Each hand-over queues the new owner's card (none while the idea is held back) or its author's word (none to a
+    named author who left), or both: numbering from either alone would reuse a number, and the message keyed by it
+    would be dropped as already queued."""
+    return 1 + max(
+        outbox.count_under(session, key_prefix=f"suggestion:{suggestion_id}:owner:handover:"),
+        outbox.count_under(session, key_prefix=f"suggestion:{suggestion_id}:told-moved:"),
+    )
 
 
 def _cards_handed_over(

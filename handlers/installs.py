@@ -11,12 +11,13 @@ from slack_sdk.errors import SlackApiError, SlackClientError
 from sqlalchemy.orm import Session
 
 from handlers import org_access
-from handlers.blocks.installs import left_open_notice, log_again_notice, workspaces_removed_notice
+from handlers.blocks.installs import left_open_notice, log_again_notice, not_sent_notice, workspaces_removed_notice
 from handlers.deps import deps_of
 from handlers.people import known_workspace
 from models import Workspace
-from services import org_takeover, outbox, workspaces
+from services import anonymous_dms, org_takeover, outbox, workspaces
 from services.rewards import approvals
+from services.suggestions import release
 
 log = logging.getLogger(__name__)
 REVOKED = "team_access_revoked"
@@ -134,6 +135,7 @@ def _tell_what_was_left_open(
     over: they stay with its stopped directory, so people must log them again in the org. Each requester of a request
     still waiting there, unless they have left, hears that it must be logged again."""
     for taken_workspace in taken:
+        _tell_authors_of_held_ideas(session, org, taken_workspace, now)
         left = org_takeover.left_open(session, taken_workspace)
         if not left.anything:
             continue
@@ -145,6 +147,18 @@ def _tell_what_was_left_open(
             key = f"{org_takeover.TAKEN_OVER}:{body.get('event_id')}:resolution:{request.id}"
             notice = log_again_notice(request)
             outbox.enqueue(session, workspace=org, key=key, method=POST, payload=notice, now=now)
+
+
+def _tell_authors_of_held_ideas(session: Session, org: Workspace, taken: Workspace, now: datetime) -> None:
+    """Sent from the org, which serves them now, under the prefix forgotten within the hour (services/anonymous_dms.py):
+    a row kept would say that someone was told something just then. A retry of Slack's event takes nothing over
+    again, so nobody is told twice."""
+    for suggestion in release.held_in(session, taken):
+        if suggestion.author_seal is None:
+            continue
+        key = f"{anonymous_dms.key_prefix(org)}not-sent:{taken.slack_team_id}:{suggestion.id}"
+        payload = not_sent_notice(suggestion.author_seal, suggestion)
+        outbox.enqueue(session, workspace=org, key=key, method=POST, payload=payload, now=now)
 
 
 def _log_taken_over(org: str, taken: list[tuple[str, int]]) -> None:

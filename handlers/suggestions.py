@@ -26,7 +26,7 @@ from handlers.suggestion_typed import (
     looks_like_mistyped_list,
 )
 from models import Employee, Suggestion, Workspace
-from services import directory
+from services import anonymous_dms, directory
 from services.directory import Identity
 from services.errors import DomainError
 from services.outbox import Claimed
@@ -133,10 +133,10 @@ def submit_suggest_modal(
     deps = deps_of(context)
     try:
         with deps.sessions.begin() as session:
-            suggestion, claimed = record_suggestion(session, deps, action_caller(session, context, body), request)
-            claimed += queue(
-                session, workspace_id=suggestion.workspace_id, messages=[told_sent(suggestion)], now=deps.now()
-            )
+            identity = action_caller(session, context, body)
+            suggestion, claimed = record_suggestion(session, deps, identity, request)
+            told = told_sent(suggestion, identity.workspace)
+            claimed += queue(session, workspace_id=suggestion.workspace_id, messages=[told], now=deps.now())
     except DomainError as error:
         ack(**field_errors(error.field or blocks.WHAT, str(error)))
         return
@@ -146,13 +146,15 @@ def submit_suggest_modal(
         send_now(deps, client, claimed)
 
 
-def told_sent(suggestion: Suggestion) -> Outgoing:
+def told_sent(suggestion: Suggestion, workspace: Workspace) -> Outgoing:
     """The form's answer, a DM to its author (sealed when anonymous), queued with the suggestion after the owner's
-    card: one Slack refuses just then is sent by the background sender, never lost and never sent twice."""
+    card: one Slack refuses just then is sent by the background sender, never lost and never sent twice. An anonymous
+    author's goes under the prefix forgotten within the hour (services/anonymous_dms.py): a row kept would keep the
+    moment the idea was sent, which its release hides (services/suggestions/release.py)."""
     author = suggestion.author.slack_id if suggestion.author is not None else suggestion.author_seal
     said = blocks.confirmation(suggestion)
     return Outgoing(
-        key=f"suggestion:{suggestion.id}:sent",
+        key=f"{anonymous_dms.key_prefix(workspace) if suggestion.anonymous else ''}suggestion:{suggestion.id}:sent",
         method="chat.postMessage",
         payload={"channel": author, "text": blocks.to_the_author(suggestion, said), "blocks": [text_block(said)]},
     )

@@ -20,8 +20,9 @@ from models.suggestion import CLOSED_STATUSES
 from services import audit, directory
 from services.config_cache import bump
 from services.directory import SlackPerson
-from services.handover import Handover, hand_over_pending
+from services.handover import Handover, hand_over_pending, reported
 from services.rewards.approvals import hr_people
+from services.suggestions.release import RELEASED
 
 ACTOR = "slack"
 """Who the audit trail says made a change Slack reported."""
@@ -82,7 +83,7 @@ def _left(session: Session, workspace: Workspace, employee: Employee, now: datet
     session.flush()
     handovers = hand_over_pending(session, workspace=workspace, now=now)
     needs = _what_needs_hr(session, workspace, employee)
-    details = {"rerouted": len(handovers), "needs": needs}
+    details = {"rerouted": len(reported(handovers)), "needs": needs}
     audit.record(
         session,
         workspace=workspace,
@@ -122,10 +123,12 @@ def _what_needs_hr(session: Session, workspace: Workspace, employee: Employee) -
 
 
 def _still_waiting_on(session: Session, employee: Employee) -> int:
-    """What the hand-over found nobody to move to."""
+    """What the hand-over found nobody to move to (an idea not released yet is not told of: see release.py)."""
     counts = (
         select(func.count()).where(Resolution.decider_id == employee.id, Resolution.status == "pending"),
         select(func.count()).where(Nomination.approver_id == employee.id, Nomination.status == "pending"),
-        select(func.count()).where(Suggestion.owner_id == employee.id, Suggestion.status.not_in(CLOSED_STATUSES)),
+        select(func.count())
+        .where(Suggestion.owner_id == employee.id, Suggestion.status.not_in(CLOSED_STATUSES))
+        .where(RELEASED),
     )
     return sum(session.scalar(count) or 0 for count in counts)

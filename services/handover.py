@@ -40,6 +40,14 @@ class Handover:
     went_up: bool = False
     """It waited too long for `previous` and went one level up (a nomination, whose DM is then keyed as one that went
     up: approvals.went_up_key_prefix; a request's messages are its own)."""
+    held: bool = False
+    """An anonymous idea not released yet (services/suggestions/release.py): it moves silently, and only its author
+    hears of it; counted or named to HR or an admin, it would tell them an unseen idea exists, sent before then."""
+
+
+def reported(handovers: list[Handover]) -> list[Handover]:
+    """The hand-overs HR and admins may be told of (in a report, a count, a notice, the audit trail)."""
+    return [handover for handover in handovers if not handover.held]
 
 
 Window = tuple[datetime, datetime]
@@ -119,12 +127,15 @@ def _suggestions(session: Session, workspace: Workspace, among: Among) -> list[H
     it (nobody answers their own); HR and admins can."""
     moved = []
     settings, _threshold = settings_of(session, workspace)
+    # Re-read as locked (populate_existing): a row this session loaded before (the import's first look at a team's
+    # ideas) may have changed since, an idea released meanwhile among them, whose card must follow it.
     open_ones = session.scalars(
         select(Suggestion)
         .where(Suggestion.workspace_id == workspace.id, Suggestion.status.not_in(CLOSED_STATUSES))
         .where(*among.where(Suggestion.created_at, Suggestion.owner_id))
         .order_by(Suggestion.id)
         .with_for_update(of=Suggestion.__table__)
+        .execution_options(populate_existing=True)
     )
     for suggestion in open_ones:
         if still_fits(session, settings, suggestion, suggestion.owner):
@@ -135,7 +146,8 @@ def _suggestions(session: Session, workspace: Workspace, among: Among) -> list[H
             continue
         if current.id == suggestion.owner_id:
             continue
-        moved.append(Handover("suggestion", suggestion.id, suggestion.author, suggestion.owner, current))
+        held = not suggestion.is_released
+        moved.append(Handover("suggestion", suggestion.id, suggestion.author, suggestion.owner, current, held=held))
         suggestion.owner = current
     session.flush()
     return moved
@@ -155,6 +167,7 @@ def _resolutions(session: Session, workspace: Workspace, among: Among, now: date
         .where(*among.where(Resolution.created_at, Resolution.decider_id))
         .order_by(Resolution.id)
         .with_for_update(of=Resolution)
+        .execution_options(populate_existing=True)
     )
     for resolution in pending:
         if _still_fits(resolution.decider, resolution.employee, ()):
@@ -176,6 +189,7 @@ def _nominations(session: Session, workspace: Workspace, among: Among, now: date
         .where(*among.where(Nomination.created_at, Nomination.approver_id))
         .order_by(Nomination.created_at, Nomination.id)
         .with_for_update(of=Nomination.__table__)
+        .execution_options(populate_existing=True)
     )
     for nomination in pending:
         if _still_fits(nomination.approver, nomination.nominee, HR_ROLES) and nomination.approver_id not in (

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session, lazyload
 from models import Employee, RewardGrant, Team, Workspace
 from services import audit, org_leavers
 from services.config_cache import bump
-from services.handover import Handover, hand_over_pending
+from services.handover import Handover, hand_over_pending, reported
 from services.org_file import OPTIONAL_COLUMNS, OrgRow
 from services.org_file import OrgFileError as OrgFileError
 from services.org_file import parse_org_csv as parse_org_csv
@@ -94,7 +94,7 @@ def import_org(
         "added": len(report.added),
         "updated": len(report.updated),
         "deactivated": len(report.deactivated),
-        "rerouted": len(report.handovers),
+        "rerouted": len(reported(report.handovers)),
         "kept_columns": report.kept_columns,
         "powers": powers,
     }

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from models import AuditEvent, Employee, Nomination, PulseRound, Resolution, Suggestion, Workspace
 from models.suggestion import CLOSED_STATUSES
+from services.suggestions.release import RELEASED
 
 TAKEN_OVER = "taken_over_by_org_install"
 KEPT_IN_ORG = "install_kept_in_org"
@@ -84,7 +85,7 @@ def left_open(session: Session, workspace: Workspace) -> LeftOpen:
 
     open_round = select(PulseRound.id).where(PulseRound.workspace_id == workspace.id, PulseRound.status == "open")
     ideas = select(func.count()).select_from(Suggestion)
-    ideas = ideas.where(Suggestion.workspace_id == workspace.id, Suggestion.status.not_in(CLOSED_STATUSES))
+    ideas = ideas.where(Suggestion.workspace_id == workspace.id, Suggestion.status.not_in(CLOSED_STATUSES), RELEASED)
     pulse_open = session.scalar(open_round.limit(1)) is not None
     return LeftOpen(pending(Resolution), pending(Nomination), pulse_open, int(session.scalar(ideas) or 0))
 

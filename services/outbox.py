@@ -102,7 +102,7 @@ class Claimed:
         return cls(row.id, row.workspace_id, row.idempotency_key, row.method, row.payload, row.next_attempt_at)
 
 
-_NOT_SERVED_NOW = or_(Workspace.uninstalled_at.is_not(None), Workspace.migrating_since.is_not(None))
+NOT_SERVED_NOW = or_(Workspace.uninstalled_at.is_not(None), Workspace.migrating_since.is_not(None))
 """Workspaces whose messages are not sent: uninstalled (they are dropped), or migrating into a Grid org (they wait)."""
 
 
@@ -119,7 +119,7 @@ def claim_due(session: Session, *, now: datetime, limit: int = 50, lease: timede
     ranked = (
         select(Delivery.id, turn.label("turn"))
         .where(*due)
-        .where(Delivery.workspace_id.not_in(select(Workspace.id).where(_NOT_SERVED_NOW)))
+        .where(Delivery.workspace_id.not_in(select(Workspace.id).where(NOT_SERVED_NOW)))
         .subquery()
     )
     # The rows are locked in turn order, skipping those another sender holds, until `limit` are taken; `due` is

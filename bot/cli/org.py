@@ -6,6 +6,7 @@ from pathlib import Path
 from bot.cli.common import actor, add_workspace_option, resolve_workspace, transaction
 from bot.cli.files import UnreadableFile, read_utf8
 from bot.clock import SystemClock
+from services.handover import reported
 from services.org_import import ImportReport, OrgFileError, import_org, org_tree, parse_org_csv
 from services.org_leavers import CONFIRM_FLAG, MASS_COUNT, MASS_SHARE
 
@@ -69,10 +70,11 @@ def run_import(args: argparse.Namespace) -> int:
 def describe_report(report: ImportReport) -> str:
     from handlers.handover import describe_handover
 
+    handovers = reported(report.handovers)
     lines = [
         f"{len(report.added)} added, {len(report.updated)} updated, "
         f"{len(report.deactivated)} deactivated, {report.unchanged} unchanged"
-        + (f", {len(report.handovers)} re-routed" if report.handovers else "")
+        + (f", {len(handovers)} re-routed" if handovers else "")
     ]
     if report.kept_columns:
         lines.append(f"  = not in the file, so left as they were: {', '.join(report.kept_columns)}")
@@ -88,7 +90,7 @@ def describe_report(report: ImportReport) -> str:
         f"  ! {entry}: deactivated in Slack, so left inactive until Slack reactivates them"
         for entry in report.left_slack
     ]
-    lines += [f"  > {describe_handover(handover)}" for handover in report.handovers]
+    lines += [f"  > {describe_handover(handover)}" for handover in handovers]
     return "\n".join(lines)
 
 

@@ -12,7 +12,7 @@ from bot.cli.files import UnreadableFile, read_utf8
 from bot.clock import SystemClock
 from models import Workspace
 from services.errors import InvalidInput
-from services.handover import hand_over_suggestions
+from services.handover import hand_over_suggestions, reported
 from services.money import format_money
 from services.policy.changes import policy_changes
 from services.policy.file import PolicyError
@@ -67,7 +67,7 @@ def run_load(args: argparse.Namespace) -> int:
     else:
         print(f"loaded {args.file} as policy version {version.number} (sha256 {version.sha256[:12]})")
         print(describe_changes(before, parse_policy(text)))
-    for handover in handovers:
+    for handover in reported(handovers):
         print(f"re-routed {describe_handover(handover)}")
     return 0
 

@@ -3,8 +3,8 @@ that had an install of its own with work still open there."""
 
 from typing import Any
 
-from handlers.blocks.kit import notice, text_block
-from models import Resolution
+from handlers.blocks.kit import PRIVATE_NOTICE, notice, text_block
+from models import Resolution, Suggestion
 from services.money import format_money
 from services.org_takeover import LeftOpen
 from services.text import escape_mrkdwn, plural, truncate
@@ -57,3 +57,15 @@ def log_again_notice(resolution: Resolution) -> dict[str, Any]:
         "more. If it still needs a decision, please log it again with `/resolve`."
     )
     return {"channel": resolution.employee.slack_id, "text": LOG_AGAIN, "blocks": [text_block(text)]}
+
+
+def not_sent_notice(seal: str, suggestion: Suggestion) -> dict[str, Any]:
+    """The author of an anonymous idea not yet released when the org took its workspace over, reached through its
+    seal: it never went out (services/suggestions/release.py). The phone shows nothing of it."""
+    what = escape_mrkdwn(truncate(suggestion.what, 300))
+    text = (
+        f"Your anonymous suggestion ({what}) had not gone out yet when your org's Latitude took this workspace over. "
+        "It stays, unsent, with the workspace's own Latitude, which has stopped. If you still want it "
+        "heard, please send it again with `/suggest`."
+    )
+    return {"channel": seal, "text": PRIVATE_NOTICE, "blocks": [text_block(text)]}

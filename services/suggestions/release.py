@@ -6,6 +6,11 @@ was seen typing, or putting their phone down, just then would be its author. So 
 relayed pulse reply's (services/random_wait.py) and left out, meanwhile, of everything others could poll for it
 (their lists, the digest, a button), or polling would tell the moment. On release its times become the release's:
 what others see dates it from then, and nothing keeps the moment it was sent.
+
+An idea whose workspace is not served when its wait ends (the app uninstalled, or the workspace moving into a Grid
+org) stays held until it is served again, as that workspace's messages wait: released then, its card would be
+dropped and nobody would ever see it. One whose workspace the org's install took over stays with that stopped
+workspace, as its open ideas do, and its author is told to send it again (handlers/installs.py).
 """
 
 from datetime import datetime
@@ -15,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from models import Suggestion, Workspace
 from services import audit
+from services.outbox import NOT_SERVED_NOW
 from services.random_wait import relay_delay
 
 ANONYMOUS_ACTOR = "anonymous"
@@ -34,6 +40,7 @@ def release_due(session: Session, *, now: datetime) -> list[Suggestion]:
     due = session.scalars(
         select(Suggestion)
         .where(Suggestion.release_at <= now)
+        .where(Suggestion.workspace_id.not_in(select(Workspace.id).where(NOT_SERVED_NOW)))
         .order_by(Suggestion.release_at, Suggestion.id)
         .with_for_update(skip_locked=True, of=Suggestion.__table__)
     ).all()
@@ -52,3 +59,9 @@ def release_due(session: Session, *, now: datetime) -> list[Suggestion]:
         )
     session.flush()
     return list(due)
+
+
+def held_in(session: Session, workspace: Workspace) -> list[Suggestion]:
+    """The ideas of `workspace` not released yet, oldest first."""
+    held = select(Suggestion).where(Suggestion.workspace_id == workspace.id, Suggestion.release_at.is_not(None))
+    return list(session.scalars(held.order_by(Suggestion.id)))

@@ -13,12 +13,14 @@ from sqlalchemy.exc import OperationalError
 from bot.startup import warn_if_connections_short
 from models import Nomination, Workspace
 from models.engine import make_engine, make_session_factory
-from models.schema import migrate, upgrade
+from models.schema import MigrationError, migrate, upgrade
 from services import outbox
 from services.pulse.closing import close_round
 from services.pulse.rounds import start_round
 from services.resolutions.fixes import ResolutionRequest, log_resolution
 from services.rewards.nominations import NominationRequest, nominate
+from services.suggestions import lifecycle
+from services.suggestions.lifecycle import SuggestionRequest
 from tests.conftest import MONDAY_MORNING
 from tests.helpers import employee, load_org, load_org_and_policy
 from tests.pulse_org import load_pulse_org, org_csv
@@ -400,4 +402,31 @@ def test_upgrading_gives_the_rounds_already_closed_the_reporting_tree_at_the_upg
 
     with engine.connect() as connection:
         assert connection.execute(text(tree)).all() == sorted([*sealed, (1, maya, omar)])
+    engine.dispose()
+
+
+def test_downgrading_below_the_held_suggestions_refuses_while_an_idea_waits_for_its_release(tmp_path: Path) -> None:
+    """Migration 0034 undone with an idea still held would show it at once with no card, post or audit row: it
+    refuses, saying what to do, and changes nothing; once the idea is released, it goes."""
+    engine = make_engine(f"sqlite:///{tmp_path / 'before.db'}")
+    upgrade(engine)
+    sessions = make_session_factory(engine)
+    load_org_and_policy(sessions, MONDAY_MORNING)
+    with sessions.begin() as session:
+        workspace = session.scalars(select(Workspace)).one()
+        request = SuggestionRequest(what="A second card reader at the returns desk")
+        author = employee(session, "U0AGENT1")
+        idea = lifecycle.submit(
+            session, workspace=workspace, author=author, request=request, relay=None, now=MONDAY_MORNING
+        )
+        idea.release_at = MONDAY_MORNING + timedelta(minutes=10)  # as an anonymous one is held
+
+    with pytest.raises(MigrationError, match=r"1 anonymous suggestion.* still wait for their release.*then downgrade"):
+        migrate(engine, "downgrade", "0033")
+    with engine.connect() as connection:
+        assert connection.execute(text("SELECT count(*) FROM suggestions WHERE release_at IS NOT NULL")).scalar() == 1
+
+    with engine.begin() as connection:
+        connection.execute(text("UPDATE suggestions SET release_at = NULL"))
+    migrate(engine, "downgrade", "0033")
     engine.dispose()

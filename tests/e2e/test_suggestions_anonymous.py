@@ -69,13 +69,13 @@ def test_an_attacker_with_the_database_finds_no_trace_of_the_author(ready: Runni
         audit = session.scalars(select(AuditEvent).where(AuditEvent.subject == "#1")).all()
     rows = [line for line in everything_stored(engine).splitlines() if "refund script" in line]  # type: ignore[arg-type]
 
-    assert len(deliveries) == 4 and rows and audit
+    assert len(deliveries) == 3 and rows and audit
     about_it = [*rows, *(json.dumps([d.payload, d.result]) for d in deliveries), *(a.actor for a in audit)]
     for trace in about_it:
         assert "U0AGENT1" not in trace and "D0AGENT1" not in trace and "Sam Agent" not in trace
     sealed = [d for d in deliveries if str(d.payload["channel"]).startswith("sealed:")]
-    # the form's answer to its author and the news of its review
-    assert len(sealed) == 2 and all(d.status == "sent" and d.result == {} for d in sealed)
+    # the news of its review (the form's answer went under the prefix forgotten within the hour)
+    assert len(sealed) == 1 and all(d.status == "sent" and d.result == {} for d in sealed)
     guesses = {hashlib.sha256(str(value).encode()).hexdigest() for value in (sam.id, sam.slack_id, f"1:{sam.id}")}
     assert not guesses & set(everything_stored(engine).split('"'))  # type: ignore[arg-type]
 

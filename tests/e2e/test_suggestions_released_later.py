@@ -11,11 +11,13 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.clock import MovableClock
 from bot.fakeslack import FakeSlack
 from handlers.jobs.drain_outbox import drain_outbox
+from handlers.jobs.forget_anonymous_dms import forget_anonymous_dms
 from handlers.jobs.release_suggestions import release_suggestions
-from models import AuditEvent, Suggestion
+from models import AuditEvent, Delivery, Suggestion
+from services import anonymous_dms
 from tests.conftest import RunningBot, bot_settings, running_bot
 from tests.e2e.test_people_leaving import WITHOUT_MAYA, reimport
-from tests.e2e.test_suggestions_anonymous import IDEA, suggest_anonymously
+from tests.e2e.test_suggestions_anonymous import IDEA, everything_stored, suggest_anonymously
 from tests.suggestions_helpers import after_the_release, load_suggestion_org
 
 EARLIEST, LATEST = timedelta(minutes=5), timedelta(minutes=30)
@@ -158,3 +160,21 @@ def test_a_bot_restarted_while_an_idea_waits_releases_it_once(restarting: tuple[
         after = announced(second)
 
     assert before == [] and sorted(after) == ["C0EAST", "U0MGR1"]
+
+
+def test_a_database_reader_an_hour_later_cannot_tell_when_an_anonymous_idea_was_sent(ready: RunningBot) -> None:
+    """The form's answer to its author went out at that moment: kept, its row would date the idea to it."""
+    ready.clock.advance(timedelta(minutes=7, seconds=13))
+    sent_at = ready.clock.now()
+    assert suggest_anonymously(ready) == {}
+    after_the_release(ready)
+    assert any("Sent anonymously your suggestion" in call.text for call in ready.slack.messages_to("U0AGENT1"))
+
+    ready.clock.advance(anonymous_dms.KEPT + timedelta(minutes=5))
+    forget_anonymous_dms(ready.runtime.deps, ready.runtime.sender_client)
+
+    with ready.sessions() as session:
+        engine = session.get_bind()
+        assert session.scalars(select(Delivery).where(Delivery.created_at == sent_at)).all() == []
+    stored = everything_stored(engine)  # type: ignore[arg-type]
+    assert sent_at.strftime("%H:%M:%S") not in stored, "nothing stored keeps the second it was sent"

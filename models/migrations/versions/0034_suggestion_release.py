@@ -15,6 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 import models.base
+from models.schema import MigrationError
 
 revision: str = "0034"
 down_revision: str | None = "0033"
@@ -30,6 +31,19 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    _refuse_ideas_held_back()
     op.drop_index("ix_suggestions_release_at", table_name="suggestions")
     with op.batch_alter_table("suggestions", schema=None) as batch_op:
         batch_op.drop_column("release_at")
+
+
+def _refuse_ideas_held_back() -> None:
+    """Without the column a held idea would show at once, to its owner's list and the digest, with no card, no channel
+    post and no audit row ever written for it: the release tick writes those, and runs within half an hour."""
+    held = op.get_bind().scalar(sa.text("SELECT count(*) FROM suggestions WHERE release_at IS NOT NULL"))
+    if held:
+        raise MigrationError(
+            f"{held} anonymous suggestion(s) still wait for their release (at most 30 minutes after they were sent): "
+            "run the bot on this release until they are sent (`suggestions.release_at` all empty), then downgrade "
+            "again."
+        )
