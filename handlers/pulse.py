@@ -1,7 +1,9 @@
 """/pulse: answer the team pulse, start or close a round (HR/admin), see results (managers); the DM's buttons."""
 
 import re
+from collections.abc import Callable
 from datetime import datetime
+from functools import partial
 from typing import Any
 
 from slack_bolt import Ack, App, BoltContext, Respond
@@ -10,22 +12,20 @@ from sqlalchemy.orm import Session
 
 from handlers import payload, pulse_comments, pulse_message, pulse_replies
 from handlers.blocks import pulse as blocks
-from handlers.blocks import pulse_results as result_blocks
 from handlers.blocks.kit import field_errors
 from handlers.commands import Usage, is_help, unknown_argument
 from handlers.deps import deps_of
 from handlers.errors import anonymous_request, reported
-from handlers.people import action_caller, command_caller, with_newcomer_note
-from handlers.pulse_chart import trend_alt_text, trend_png
+from handlers.people import action_caller, command_caller, learn_from_slack, with_newcomer_note
 from handlers.pulse_invitations import queue_invitations
+from handlers.pulse_results import show_results
 from models import Employee, Workspace
+from services.directory import Identity
 from services.errors import DomainError
 from services.pulse import answers as pulse
 from services.pulse import closing as pulse_closing
 from services.pulse import rounds as pulse_rounds
-from services.pulse.results import team_results
-from services.pulse.trees import ORG
-from services.text import escape_mrkdwn, plural
+from services.text import plural
 
 USAGE = Usage(
     command="/pulse",
@@ -42,7 +42,6 @@ USAGE = Usage(
 )
 ANSWER_SAVED = "Your answer was saved"
 """Said when updating the questions message fails after the answer counted: never "try again"."""
-_MENTION = re.compile(r"^<@([UW][A-Z0-9]+)(\|[^>]*)?>\Z|^([UW][A-Z0-9]{2,})\Z")
 
 
 def handle_pulse(ack: Ack, command: dict[str, Any], context: BoltContext, client: WebClient, respond: Respond) -> None:
@@ -57,7 +56,7 @@ def handle_pulse(ack: Ack, command: dict[str, Any], context: BoltContext, client
     elif words[0].lower() == "close" and len(words) == 1:
         close_round(ack, command, context)
     elif words[0].lower() == "results" and len(words) <= 2:
-        show_results(ack, command, context, client, words[1] if len(words) == 2 else None)
+        show_results(ack, command, context, client, words[1] if len(words) == 2 else None, USAGE)
     else:
         ack(text=unknown_argument(USAGE, text))
 
@@ -66,12 +65,19 @@ def resend_questions(
     ack: Ack, command: dict[str, Any], context: BoltContext, client: WebClient, respond: Respond
 ) -> None:
     deps = deps_of(context)
+    answer: Callable[..., object] = ack  # until Slack must be asked about the caller: then after the ack
     try:
         with deps.sessions.begin() as session:
             identity = command_caller(session, context, command)
-            mine = pulse.my_round(session, workspace=identity.workspace, employee=identity.employee, now=deps.now())
+            mine = None if identity.may_be_a_guest else _my_round(session, deps.now(), identity)
+        if mine is None:  # a round asks them once Slack says they are no guest: asked now, after the ack
+            ack()
+            answer = partial(respond, response_type="ephemeral")
+            learn_from_slack(client, deps, identity.employee)
+            with deps.sessions.begin() as session:
+                mine = _my_round(session, deps.now(), command_caller(session, context, command))
     except DomainError as error:
-        ack(text=str(error))
+        answer(text=str(error))
         return
     done = not mine.unanswered
     reply = (
@@ -80,9 +86,13 @@ def resend_questions(
         if done
         else f"I've sent your {plural(len(mine.unanswered), 'open pulse question')} to our DM."
     )
-    ack(text=with_newcomer_note(reply, identity))
+    answer(text=with_newcomer_note(reply, identity))
     with reported(command, respond):
         client.chat_postMessage(channel=command["user_id"], **blocks.questions_message(mine, tz=identity.employee.tz))
+
+
+def _my_round(session: Session, now: datetime, identity: Identity) -> pulse.MyRound:
+    return pulse.my_round(session, workspace=identity.workspace, employee=identity.employee, now=now)
 
 
 def start_round(ack: Ack, command: dict[str, Any], context: BoltContext) -> None:
@@ -131,46 +141,6 @@ def close_round(ack: Ack, command: dict[str, Any], context: BoltContext) -> None
         ack(text=f"{turnout}, fewer than the {threshold} a result needs, so it shows none.")
         return
     ack(text=f"{turnout}. Its results are ready: `/pulse results` (add `@manager` for a team).")
-
-
-def show_results(
-    ack: Ack, command: dict[str, Any], context: BoltContext, client: WebClient, target: str | None
-) -> None:
-    team = _team_argument(target)
-    if target is not None and team is None:
-        problem = f"`{escape_mrkdwn(target[:40])}` is not a person: mention the manager, like `/pulse results @maya`."
-        ack(text=USAGE.text(problem))
-        return
-    deps = deps_of(context)
-    try:
-        with deps.sessions.begin() as session:
-            identity = command_caller(session, context, command)
-            results = team_results(
-                session, workspace=identity.workspace, viewer=identity.employee, team=team, now=deps.now()
-            )
-    except DomainError as error:
-        ack(text=str(error))
-        return
-    ack(**result_blocks.results_message(results, team))
-    title = f"Pulse trend — {results.label}"
-    chart = trend_png(results.trend, title) if results.shown else None
-    if chart is not None:
-        with reported(command):
-            _upload_chart(client, command["user_id"], chart, title, trend_alt_text(results.trend, title))
-
-
-def _upload_chart(client: WebClient, user_id: str, chart: bytes, title: str, alt: str) -> None:
-    channel = client.conversations_open(users=user_id)["channel"]["id"]
-    client.files_upload_v2(channel=channel, content=chart, filename="pulse-trend.png", title=title, alt_txt=alt)
-
-
-def _team_argument(target: str | None) -> str | None:
-    if target is None:
-        return None
-    if target.lower() == ORG:
-        return ORG
-    found = _MENTION.match(target)
-    return (found.group(1) or found.group(3)) if found else None
 
 
 def answer_question(

@@ -187,8 +187,8 @@ def upload_export(
             channel=channel,
             file=out.buffer,
             length=length,
-            filename=f"rewards_{period.first.isoformat()}_{period.last.isoformat()}.csv",
-            title=f"Reward grants {period.describe()}",
+            filename=f"rewards_{period.first.isoformat()}_{period.covered().last.isoformat()}.csv",
+            title=f"Reward grants {period.covered().describe()}",
             initial_comment=f"{plural(count, 'reward grant')}, {_range_words(period)}. {COLUMNS_NOTE}",
         )
 

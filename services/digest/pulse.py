@@ -9,11 +9,12 @@ A team the rule hides gets no figures at all, only the reason.
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from fractions import Fraction
 
 from sqlalchemy.orm import Session
 
 from models import PulseRound, Workspace
-from services.pulse.results import Rounds, closed_rounds, judged
+from services.pulse.results import QuestionResult, Rounds, closed_rounds, judged
 
 NO_TEAM_THEN = "no team then"
 """Why not shown: the manager led no team when the round closed (their people's answers count where they were)."""
@@ -72,7 +73,16 @@ def trend(loaded: Rounds, rounds: Sequence[PulseRound], key: str) -> tuple[tuple
     for pulse_round in reversed(rounds):
         if not loaded.view(key, pulse_round).shown:
             continue
-        averages = [result.average for question, result in loaded.results(key, pulse_round) if not question.is_nps]
-        if averages:
-            points.append((f"R{pulse_round.number}", sum(averages) / len(averages)))  # rounded once, where shown
+        results = [result for question, result in loaded.results(key, pulse_round) if not question.is_nps]
+        if results:
+            points.append((f"R{pulse_round.number}", mean_score(results)))  # rounded once, where shown
     return tuple(points)
+
+
+def mean_score(results: Sequence[QuestionResult]) -> float:
+    """The mean of these questions' averages, worked out exactly from their answers' counts: a mean of the rounded
+    floats can land just under a half (2.45 as 2.4499999999999997) and be shown a tenth too low."""
+    exact = [
+        Fraction(sum(value * n for value, n in r.distribution), sum(n for _, n in r.distribution)) for r in results
+    ]
+    return float(sum(exact, Fraction(0)) / len(exact))

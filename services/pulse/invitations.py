@@ -6,7 +6,8 @@ from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 
 from models import Employee, PulseReceipt, PulseRound, Workspace
-from services.pulse.rounds import Invitation, invitable, open_round, opens_for
+from services.pulse.openings import opens_for
+from services.pulse.rounds import Invitation, invitable, open_round
 from services.rows import insert_of
 
 

@@ -17,6 +17,7 @@ from services.calendar import moment_words, zone
 from services.errors import AlreadyDone, NotAllowed
 from services.policy.pulse import BankQuestion, PulseSettings
 from services.policy.versions import current_policy
+from services.pulse.openings import local_opening
 
 ROUND_STARTERS = ("hr", "admin")
 ALREADY_OPEN_NOW = "A pulse round is already open: another one was opened at this very moment, and it is on its way."
@@ -65,35 +66,6 @@ def pulse_settings(session: Session, workspace: Workspace) -> PulseSettings:
 
 def zone_of(employee: Employee) -> ZoneInfo:
     return zone(employee.tz)
-
-
-def local_opening(pulse_round: PulseRound, employee: Employee) -> datetime:
-    """The round's local hour in this person's own time zone (never before the round started)."""
-    if pulse_round.local_time is None:
-        return pulse_round.started_at
-    local = datetime.combine(pulse_round.opens_on, time.fromisoformat(pulse_round.local_time), zone_of(employee))
-    return max(local.astimezone(UTC), pulse_round.started_at)
-
-
-def opens_for(pulse_round: PulseRound, employee: Employee) -> datetime:
-    """When the round opens for this person: their local hour, unless it would come too late to remind them before
-    the close, which was fixed from everyone's zone when the round opened (their zone moved west since, or they
-    joined since from further west than anyone then): then when it opened in the last zone it counted, so they
-    have its `open_hours` and reminder like everyone (at once, if that has passed)."""
-    own = local_opening(pulse_round, employee)
-    if own + timedelta(hours=pulse_round.reminder_hours) < pulse_round.closes_at:
-        return own
-    return min(own, pulse_round.closes_at - timedelta(hours=pulse_round.open_hours))
-
-
-def not_reached_yet(pulse_round: PulseRound, employee: Employee, now: datetime) -> str:
-    """Why someone the round has not asked yet cannot answer, and when their questions come, on their own clock:
-    a round comes around the Earth, and those further west are asked up to a day after those further east."""
-    opening = opens_for(pulse_round, employee)
-    if opening <= now:  # their hour has come: the next tick, within a minute, sends their questions
-        return "This pulse round hasn't reached you yet: your questions are on their way to your DMs."
-    arrive = moment_words(opening, employee.tz, deadline=True)
-    return f"This pulse round hasn't reached you yet: your questions arrive in your DMs on {arrive}."
 
 
 def questions_for(number: int, settings: PulseSettings) -> list[BankQuestion]:
@@ -230,7 +202,7 @@ def round_starters(session: Session, workspace: Workspace) -> list[Employee]:
 
 def invitable(session: Session, workspace: Workspace, roles: tuple[str, ...] | None = None) -> list[Employee]:
     """Everyone active in the workspace but the guests the org file leaves out, and those it leaves out whom Slack was
-    not yet asked about (only those holding one of `roles`, if given)."""
+    not yet asked about (only those holding one of `roles`, if given): `openings.asked_by_rounds` of each."""
     people = select(Employee).where(
         Employee.workspace_id == workspace.id,
         Employee.active,

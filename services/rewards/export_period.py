@@ -2,7 +2,7 @@
 line's `--from`/`--to`/`--team`."""
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 
 from services.errors import InvalidInput
@@ -34,6 +34,13 @@ class ExportPeriod:
         if self.today is None or self.last <= self.today:
             return ""
         return f" — it ends after today ({self.today.isoformat()}), so it holds the grants made so far"
+
+    def covered(self) -> "ExportPeriod":
+        """The range up to today when it ends later: what the file holds, named so on the file itself (it outlives
+        the message that says "so far")."""
+        if self.today is None or self.last <= self.today:
+            return self
+        return replace(self, last=self.today)
 
     def describe(self) -> str:
         team = f", team {self.team}" if self.team else ""

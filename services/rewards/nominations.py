@@ -18,7 +18,7 @@ from services.policy.rewards import RewardItem, RewardPolicy
 from services.rewards.approvals import approver_for, grant_for
 from services.rewards.grants import allowance_left, next_month_start, reward_policy
 from services.rewards.monthly_most import check_item_limit
-from services.rewards.nominees import hold_still_active, nominee_of
+from services.rewards.nominees import nominees_of
 from services.rewards.typed import unknown_reward
 from services.text import directions_closed, plural
 
@@ -81,13 +81,11 @@ def nominate(
     if item is None:
         raise NotFound(unknown_reward(policy, request.item_key))
     reason = _reason(request.reason)
-    nominees = [
-        nominee_of(session, workspace, nominator, slack_id, slack_people.get(slack_id), bot_user_id, now)
-        for slack_id in _distinct(request.nominee_slack_ids)
-    ]
+    slack_ids = _distinct(request.nominee_slack_ids)
+    # An approval refuses a leaver; nothing else would refuse one a shout-out names: it holds its nominees.
+    hold = not item.needs_approval
+    nominees = nominees_of(session, workspace, nominator, slack_ids, slack_people, bot_user_id, hold=hold, now=now)
     directory.lock_people(session, [nominator, *nominees])  # by the same giver or to the same nominee
-    if not item.needs_approval:  # an approval refuses a leaver; nothing else would refuse one a shout-out names
-        hold_still_active(session, nominees)
     left = _check_allowance(session, policy, nominator, len(nominees), now)
     for nominee in nominees:
         check_item_limit(session, item, nominator, nominee, now)

@@ -1,6 +1,7 @@
 """Whom a nomination may name: a colleague active in the workspace, never oneself, a bot or a guest the org file does
 not list; someone Slack knows but the directory does not yet is added. Callers commit."""
 
+from collections.abc import Mapping
 from datetime import datetime
 
 from sqlalchemy import select
@@ -16,16 +17,50 @@ class NomineeRefused(NotAllowed):
     """This person cannot be nominated (yourself, a bot, someone not in the workspace)."""
 
 
-def nominee_of(
+def nominees_of(
+    session: Session,
+    workspace: Workspace,
+    nominator: Employee,
+    slack_ids: list[str],
+    slack_people: Mapping[str, SlackPerson],
+    bot_user_id: str | None,
+    *,
+    hold: bool,
+    now: datetime,
+) -> list[Employee]:
+    """The colleagues `slack_ids` name (`slack_people`: what Slack says of them, when the directory may not know
+    them). `hold`: a shout-out's nominees are held (`hold_still_active`) before anything is learnt of them, and every
+    process is told of what was learnt last: the order a departure or an org import takes the same rows in (the
+    person first, the workspace's config version last). The other way round, each would wait for the other."""
+    named = [
+        _named(session, workspace, nominator, slack_id, slack_people.get(slack_id), bot_user_id)
+        for slack_id in slack_ids
+    ]
+    known = [found for found in named if isinstance(found, Employee)]
+    guests = {found.id: guest for found in known if (guest := _guest_to_learn(found, slack_people)) is not None}
+    if hold:
+        hold_still_active(session, known, writing=bool(guests))
+    changed = [found for found in known if found.id in guests and _learn_guest(found, guests[found.id], now)]
+    nominees = []
+    for found in named:
+        if not isinstance(found, Employee):
+            found = _newcomer(session, workspace, found, changed, hold=hold, now=now)
+        nominees.append(found)
+    if changed:
+        directory.profile_updated(session, changed[0])  # one bump tells every process of them all
+    return nominees
+
+
+def _named(
     session: Session,
     workspace: Workspace,
     nominator: Employee,
     slack_id: str,
     person: SlackPerson | None,
     bot_user_id: str | None,
-    now: datetime,
-) -> Employee:
-    """The colleague `slack_id` names (`person`: what Slack says of them, when the directory may not know them)."""
+) -> Employee | SlackPerson:
+    """Who `slack_id` is: the directory's active colleague, or one only Slack knows (to add); else why they can't be
+    named."""
     if slack_id == nominator.slack_id:
         raise NomineeRefused("You can't nominate yourself. Recognise a colleague who helped you instead.")
     if slack_id == bot_user_id or (person is not None and person.is_bot):
@@ -38,13 +73,28 @@ def nominee_of(
             "so they can't be nominated."
         )
     if found is not None and found.active:
-        if person is not None and person.exists and found.slack_guest is None:  # the next need not ask Slack again
-            directory.update_slack_profile(found, name=None, email=None, tz=None, now=now, guest=person.guest)
-            directory.profile_updated(session, found)
         return found
     if found is not None or person is None or not person.exists:
         raise _not_active(slack_id)
-    identity = directory.identify(session, workspace=workspace, slack_id=slack_id, name=person.name, now=now)
+    return person
+
+
+def _guest_to_learn(found: Employee, slack_people: Mapping[str, SlackPerson]) -> bool | None:
+    """Whether Slack says they are a guest, when the directory does not know yet: the next need not ask Slack again."""
+    person = slack_people.get(found.slack_id)
+    return person.guest if person is not None and person.exists and found.slack_guest is None else None
+
+
+def _learn_guest(found: Employee, guest: bool, now: datetime) -> bool:
+    return directory.update_slack_profile(found, name=None, email=None, tz=None, now=now, guest=guest)
+
+
+def _newcomer(
+    session: Session, workspace: Workspace, person: SlackPerson, changed: list[Employee], *, hold: bool, now: datetime
+) -> Employee:
+    """Someone Slack knows and the directory did not, added; into `changed` if another process added them meanwhile
+    and what Slack says changed them (that process may hold a copy)."""
+    identity = directory.identify(session, workspace=workspace, slack_id=person.slack_id, name=person.name, now=now)
     newcomer = identity.employee
     if (
         directory.update_slack_profile(
@@ -52,20 +102,24 @@ def nominee_of(
         )
         and not identity.newly_added
     ):
-        directory.profile_updated(session, newcomer)  # added meanwhile by another process, which may hold a copy
+        changed.append(newcomer)
+    if hold:
+        hold_still_active(session, [newcomer])
     return newcomer
 
 
-def hold_still_active(session: Session, nominees: list[Employee]) -> None:
+def hold_still_active(session: Session, nominees: list[Employee], *, writing: bool = False) -> None:
     """For a shout-out, granted at once: the nominees' rows as they are now, held until the caller commits (FOR
-    SHARE). Slack or an import deactivating one meanwhile waits for this nomination, then treats it as any grant to
-    someone who left; one deactivated just before is seen here, and refused. A reward that waits for approval takes
-    no such hold (an import moving its nominee need not wait): its approval refuses a leaver."""
+    SHARE; FOR NO KEY UPDATE when `writing` to them, so that two shout-outs learning the same of someone take turns
+    rather than each wait to write what the other holds). Slack or an import deactivating one meanwhile waits for this
+    nomination, then treats it as any grant to someone who left; one deactivated just before is seen here, and
+    refused. A reward that waits for approval takes no such hold (an import moving its nominee need not wait): its
+    approval refuses a leaver."""
     held = (
         select(Employee)
         .where(Employee.id.in_([nominee.id for nominee in nominees]))
         .order_by(Employee.id)
-        .with_for_update(read=True, of=Employee)
+        .with_for_update(read=not writing, key_share=writing, of=Employee)
         .execution_options(populate_existing=True)
     )
     for nominee in session.scalars(held):

@@ -12,6 +12,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.cli import main
+from bot.fakeslack.server import Call
 from models import AuditEvent, Delivery, Employee, Nomination, RewardGrant, Team
 from services import directory
 from services.rewards import approvals as reward_approvals
@@ -222,6 +223,7 @@ def test_team_written_with_a_capital_is_the_team_as_in_digest(bot: RunningBot) -
 
 def test_hr_gets_the_exact_csv_in_a_dm_through_the_two_step_upload_and_it_is_audited(bot: RunningBot) -> None:
     make_history(bot.sessions)
+    bot.clock.set(at(1, 9, month=4))  # March is over: the file holds all of it
 
     reply = bot.driver.command("U0HR", "/rewards", "export 2026-03-01 2026-03-31")
 
@@ -261,6 +263,18 @@ def test_a_range_exported_before_it_ends_says_it_holds_the_grants_so_far(bot: Ru
     first, second = bot.slack.files()
     assert so_far in first.args["initial_comment"]
     assert "so far" not in complete.text and "so far" not in second.args["initial_comment"]
+    early_name, complete_name = (call.args["filename"] for call in bot.slack.calls("files.getUploadURLExternal"))
+    assert (early_name, complete_name) == ("rewards_2026-03-01_2026-03-10.csv", "rewards_2026-03-01_2026-03-31.csv")
+    assert [file_title(first), file_title(second)] == [
+        "Reward grants 2026-03-01 to 2026-03-10",
+        "Reward grants 2026-03-01 to 2026-03-31",
+    ], "the file outlives the message that says so far: it is named for what it holds"
+
+
+def file_title(complete: Call) -> str:
+    files = complete.args["files"]
+    [shared] = json.loads(files) if isinstance(files, str) else files
+    return str(shared["title"])
 
 
 def test_the_cli_says_a_range_ending_after_today_holds_the_grants_so_far(

@@ -4,13 +4,14 @@ while the other runs beside it."""
 
 import io
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.clock import MovableClock
-from models import RewardGrant, Workspace
+from models import Nomination, RewardGrant, Workspace
 from models.engine import make_session_factory, reading
 from services import directory
 from services.config_cache import SESSION_KEY, ConfigCache
@@ -21,7 +22,14 @@ from services.rewards import approvals
 from services.rewards.export import ExportPeriod, export_grants
 from services.rewards.nominations import NominationRequest, nominate
 from services.rewards.nominees import NomineeRefused
-from tests.helpers import employee, load_org, one_after_the_other, skip_unless_writers_overlap
+from tests.helpers import (
+    employee,
+    in_a_transaction,
+    load_org,
+    one_after_the_other,
+    skip_unless_writers_overlap,
+    wait_until_waiting_for_the_lock,
+)
 from tests.rewards_helpers import EXAMPLE_POLICY, load_policy_text
 
 
@@ -173,3 +181,51 @@ def test_a_newcomer_another_process_adds_as_they_are_nominated_shows_their_slack
     with cached() as session:
         seen = directory.find_employee(session, session.scalars(select(Workspace)).one(), "U0NEW")
         assert seen is not None and (seen.name, seen.tz) == ("Nia Newcomer", "Europe/Paris")
+
+
+def test_a_first_shout_out_to_a_slack_only_colleague_as_another_nominee_leaves_is_refused_not_deadlocked(
+    engine: Engine, sessions: sessionmaker[Session], clock: MovableClock
+) -> None:
+    """Sam thanks Lee and Nia (known only from Slack, whose guest status Latitude learns from this shout-out) as
+    Slack deactivates Lee. The departure changes Lee's row first and tells every process last, while it hands over a
+    voucher waiting for approval; the shout-out must wait for it before it learns anything of Nia, or each would
+    wait for the other and PostgreSQL would fail one. It waits, and refuses Lee as it would a minute later."""
+    skip_unless_writers_overlap(engine)
+    load_org(sessions, clock.now())
+    load_policy_text(sessions, clock.now())
+    waiting = put_forward(sessions, clock, "U0MGR1", "U0AGENT1", "voucher_25")
+    with sessions.begin() as session:
+        workspace = session.scalars(select(Workspace)).one()
+        directory.identify(session, workspace=workspace, slack_id="U0NEW", name="U0NEW", now=clock.now())
+    nia = SlackPerson("U0NEW", exists=True, name="Nia Newcomer", guest=False)
+
+    def slack_deactivates_lee(session: Session) -> None:
+        workspace = session.scalars(select(Workspace)).one()
+        assert follow_slack(session, workspace=workspace, person=SlackPerson("U0AGENT2", exists=False), now=clock.now())
+
+    def sam_thanks_lee_and_nia(session: Session) -> None:
+        with pytest.raises(NomineeRefused, match="<@U0AGENT2> is not an active member of this workspace"):
+            nominate(
+                session,
+                workspace=session.scalars(select(Workspace)).one(),
+                nominator=employee(session, "U0AGENT1"),
+                request=NominationRequest(("U0NEW", "U0AGENT2"), "shoutout", "Thanks for the handover notes"),
+                slack_people={"U0NEW": nia},
+                bot_user_id=None,
+                now=clock.now(),
+            )
+
+    with sessions() as handing_over, ThreadPoolExecutor(2) as others:
+        # Lee's row changed, the departure waits here to hand the voucher over
+        handing_over.execute(select(Nomination.id).where(Nomination.id == waiting).with_for_update())
+        departure = others.submit(in_a_transaction, sessions, slack_deactivates_lee)
+        wait_until_waiting_for_the_lock(engine, 1)
+        nomination = others.submit(in_a_transaction, sessions, sam_thanks_lee_and_nia)
+        wait_until_waiting_for_the_lock(engine, 2)
+        handing_over.commit()
+        departure.result(timeout=10)
+        nomination.result(timeout=10)
+
+    with sessions() as session:
+        assert session.scalars(select(RewardGrant)).all() == []
+        assert not employee(session, "U0AGENT2").active

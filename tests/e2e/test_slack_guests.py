@@ -1,7 +1,7 @@
 """Guests of the Slack workspace (Slack's `is_restricted`, `is_ultra_restricted` for a single-channel guest) are no
 employees: they log no fixes, nominate nobody, are nominated by nobody and get no pulse polls, and are told why."""
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select, update
 
@@ -9,6 +9,7 @@ from handlers.blocks import nominations as nomination_blocks
 from models import Employee, Nomination, Resolution
 from tests.conftest import RunningBot
 from tests.e2e.test_pulse_rounds import tick
+from tests.e2e.test_pulse_schedule import at, dm_channels
 from tests.helpers import load_org_and_policy
 from tests.pulse_org import load_pulse_org
 from tests.rewards_helpers import set_up
@@ -190,3 +191,50 @@ def test_a_guest_known_before_anyone_asked_picked_in_the_nomination_form_is_refu
     [told] = bot.slack.calls("chat.postMessage", channel="U0AGENT1")
     assert "is a guest of this Slack workspace" in told.args["text"]
     assert nothing_written(bot)
+
+
+def test_a_newcomer_asking_for_the_pulse_after_their_hour_is_asked_once_slack_says_they_are_a_member(
+    bot: RunningBot,
+) -> None:
+    """Nora, whom the org file does not list, types `/pulse` after the round reached New York: Slack is asked whether
+    she is a guest before she is answered, and she is told her questions are on their way only as the next tick,
+    knowing she is a member, sends them."""
+    load_pulse_org(bot.sessions, SUNDAY, east_tz="America/New_York", west_tz="Asia/Tokyo")
+    bot.slack.add_user("U0NEWBIE", "Nora Newbie", tz="America/New_York")
+    at(bot, 2, 16)  # Monday 11:00 in New York: everyone listed was asked at 10:00
+
+    reply = bot.driver.command("U0NEWBIE", "/pulse")
+    bot.clock.advance(timedelta(minutes=1))
+    tick(bot)
+
+    assert reply.body == ""
+    [told] = bot.slack.calls("response_url")
+    assert "your questions are on their way to your DMs" in told.text
+    assert "U0NEWBIE" in dm_channels(bot)
+
+
+def test_a_newcomer_slack_says_nothing_of_is_not_promised_pulse_questions_no_round_sends(bot: RunningBot) -> None:
+    """Slack does not answer whether Nora is a guest: no round asks her yet, and she is told so, not that her
+    questions are on their way. Once Slack answers, her next `/pulse` gets them to her."""
+    load_pulse_org(bot.sessions, SUNDAY, east_tz="America/New_York", west_tz="Asia/Tokyo")
+    bot.slack.add_user("U0NEWBIE", "Nora Newbie", tz="America/New_York")
+    at(bot, 2, 16)
+    bot.slack.fail("users.info", status=500, times=5)
+
+    bot.driver.command("U0NEWBIE", "/pulse")
+    bot.clock.advance(timedelta(minutes=1))
+    tick(bot)
+
+    [told] = bot.slack.calls("response_url")
+    assert "Slack hasn't told me yet whether you are a member of this workspace or a guest" in told.text
+    assert "on their way" not in told.text
+    assert "U0NEWBIE" not in dm_channels(bot)
+    bot.slack.reset()
+
+    bot.driver.command("U0NEWBIE", "/pulse")
+    bot.clock.advance(timedelta(minutes=1))
+    tick(bot)
+
+    [told_again] = bot.slack.calls("response_url")
+    assert "your questions are on their way to your DMs" in told_again.text
+    assert "U0NEWBIE" in dm_channels(bot)

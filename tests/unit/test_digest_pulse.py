@@ -7,9 +7,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from models import PulseQuestion, Workspace
-from services.digest.pulse import TOO_FEW, PulsePart
+from services.digest.pulse import TOO_FEW, PulsePart, mean_score
 from services.digest.weekly import weekly_digests
 from services.policy.pulse import DEFAULT_BANK
+from services.pulse.results import QuestionResult
+from services.pulse.targets import score_words
 from tests.fixture_week import run_pulse_round
 from tests.pulse_org import EAST, WEST, load_pulse_org
 
@@ -89,3 +91,42 @@ def test_the_latest_round_has_the_scores_and_the_trend_only_the_rounds_the_team_
 def test_a_round_closing_after_now_is_not_in_the_digest(first_round: sessionmaker[Session]) -> None:
     before_its_end = T0 + timedelta(hours=72) - timedelta(minutes=1)
     assert pulse_by_manager(first_round, before_its_end) == {"U0ADMIN": None, "U0MGR1": None, "U0MGR2": None}
+
+
+def answered(*counts: int) -> QuestionResult:
+    """A 1–5 question's result from how many answered 1, 2, 3, 4 and 5."""
+    distribution = tuple(zip(range(1, 6), counts, strict=True))
+    total = sum(counts)
+    average = sum(value * n for value, n in distribution) / total
+    return QuestionResult("q", "Q", 1, 5, total, average, distribution, None, None, None)
+
+
+def test_a_round_whose_averages_mean_exactly_a_half_shows_in_the_trend_rounded_up_as_everywhere() -> None:
+    """Averages of 1.0, 2.1 and 4.25 mean 2.45 exactly, which reads 2.5 (halves away from zero); their float mean is
+    2.4499999999999997, which would read 2.4 in the digest's trend, its chart and its alt text."""
+    results = [answered(4, 0, 0, 0, 0), answered(1, 7, 2, 0, 0), answered(0, 0, 0, 3, 1)]
+    assert [r.average for r in results] == [1.0, 2.1, 4.25]
+    assert sum(r.average for r in results) / len(results) == 2.4499999999999997
+
+    assert score_words(mean_score(results)) == "2.5"
+
+
+def test_the_digest_trend_of_a_round_meaning_exactly_a_half_is_that_half_not_a_hair_under(
+    sessions: sessionmaker[Session],
+) -> None:
+    """Twelve answer round 1: everyone 1 to the first question, ten 3s and two 4s to the second, eleven 1s and a 2 to
+    the third. Their averages mean 1.75 exactly (1.8 as shown); added up as floats they make 1.7499999999999998."""
+    load_pulse_org(sessions, T0)
+    people = [*EAST, *WEST[:4]]
+
+    def answers(person: str, question: PulseQuestion) -> int:
+        last_two = people.index(person) >= 10
+        return {"understand": 1, "valued": 4 if last_two else 3, "capacity": 2 if person == people[-1] else 1}[
+            question.key
+        ]
+
+    run_pulse_round(sessions, T0, people, answers)
+
+    part = pulse_by_manager(sessions, T0 + timedelta(days=4))["U0ADMIN"]
+    assert part is not None and part.trend == (("R1", 1.75),)
+    assert score_words(part.trend[0][1]) == "1.8"

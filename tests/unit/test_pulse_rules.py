@@ -15,6 +15,7 @@ from services.policy.versions import parse_policy
 from services.pulse import answers as pulse
 from services.pulse import closing as pulse_closing
 from services.pulse import invitations as pulse_invitations
+from services.pulse import openings as pulse_openings
 from services.pulse import rounds as pulse_rounds
 from services.pulse import schedule as pulse_schedule
 from tests.helpers import employee
@@ -203,8 +204,29 @@ MONDAY_ROUND = PulseRound(
     ],
 )
 def test_someone_not_asked_yet_is_told_when_their_questions_come_on_their_own_clock(tz: str | None, words: str) -> None:
-    someone = Employee(tz=tz)
+    someone = Employee(tz=tz, active=True, in_directory=True)
 
-    told = pulse_rounds.not_reached_yet(MONDAY_ROUND, someone, datetime(2026, 12, 7, 4, 20, tzinfo=UTC))
+    told = pulse_openings.not_reached_yet(MONDAY_ROUND, someone, datetime(2026, 12, 7, 4, 20, tzinfo=UTC))
 
     assert words in told
+
+
+@pytest.mark.parametrize(("in_directory", "slack_guest"), [(True, None), (False, False)])
+def test_someone_the_org_file_lists_or_slack_calls_a_member_is_told_their_questions_are_on_their_way(
+    in_directory: bool, slack_guest: bool | None
+) -> None:
+    someone = Employee(tz="Asia/Kathmandu", active=True, in_directory=in_directory, slack_guest=slack_guest)
+
+    told = pulse_openings.not_reached_yet(MONDAY_ROUND, someone, datetime(2026, 12, 7, 4, 20, tzinfo=UTC))
+
+    assert "on their way" in told
+
+
+def test_someone_the_org_file_leaves_out_whom_slack_was_never_asked_about_is_not_promised_questions() -> None:
+    """No round asks them until Slack says they are no guest: their hour having come promises nothing."""
+    someone = Employee(tz="Asia/Kathmandu", active=True, in_directory=False, slack_guest=None)
+
+    told = pulse_openings.not_reached_yet(MONDAY_ROUND, someone, datetime(2026, 12, 7, 4, 20, tzinfo=UTC))
+
+    assert "on their way" not in told and "arrive" not in told
+    assert "Slack hasn't told me yet whether you are a member of this workspace or a guest" in told

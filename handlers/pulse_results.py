@@ -1,0 +1,61 @@
+"""/pulse results: a team's (or the organisation's) pulse results, and their trend as a chart in a DM."""
+
+import re
+from typing import Any
+
+from slack_bolt import Ack, BoltContext
+from slack_sdk import WebClient
+
+from handlers.blocks import pulse_results as result_blocks
+from handlers.commands import Usage
+from handlers.deps import deps_of
+from handlers.errors import reported
+from handlers.people import command_caller
+from handlers.pulse_chart import trend_alt_text, trend_png
+from services.errors import DomainError
+from services.pulse.results import team_results
+from services.pulse.trees import ORG
+from services.text import escape_mrkdwn
+
+_MENTION = re.compile(r"^<@([UW][A-Z0-9]+)(\|[^>]*)?>\Z|^([UW][A-Z0-9]{2,})\Z")
+
+
+def show_results(
+    ack: Ack, command: dict[str, Any], context: BoltContext, client: WebClient, target: str | None, usage: Usage
+) -> None:
+    """`/pulse results [@manager|org]`: the results as a message, the trend as a chart in a DM (`usage`: /pulse's)."""
+    team = _team_argument(target)
+    if target is not None and team is None:
+        problem = f"`{escape_mrkdwn(target[:40])}` is not a person: mention the manager, like `/pulse results @maya`."
+        ack(text=usage.text(problem))
+        return
+    deps = deps_of(context)
+    try:
+        with deps.sessions.begin() as session:
+            identity = command_caller(session, context, command)
+            results = team_results(
+                session, workspace=identity.workspace, viewer=identity.employee, team=team, now=deps.now()
+            )
+    except DomainError as error:
+        ack(text=str(error))
+        return
+    ack(**result_blocks.results_message(results, team))
+    title = f"Pulse trend — {results.label}"
+    chart = trend_png(results.trend, title) if results.shown else None
+    if chart is not None:
+        with reported(command):
+            _upload_chart(client, command["user_id"], chart, title, trend_alt_text(results.trend, title))
+
+
+def _upload_chart(client: WebClient, user_id: str, chart: bytes, title: str, alt: str) -> None:
+    channel = client.conversations_open(users=user_id)["channel"]["id"]
+    client.files_upload_v2(channel=channel, content=chart, filename="pulse-trend.png", title=title, alt_txt=alt)
+
+
+def _team_argument(target: str | None) -> str | None:
+    if target is None:
+        return None
+    if target.lower() == ORG:
+        return ORG
+    found = _MENTION.match(target)
+    return (found.group(1) or found.group(3)) if found else None
