@@ -43,6 +43,13 @@ BOT_SCOPES = (
 )
 """What the app asks for at install: the bot scopes of manifest.yml (a test keeps them equal)."""
 STATE_SECONDS = 600
+NOT_INSTALLED_HERE = (
+    ":warning: Latitude is not installed in this workspace just now, so nothing was done. Whoever runs Latitude "
+    "needs a Slack admin to install it here again (its install page, `/slack/install`); then try again."
+)
+"""What someone acting in a workspace with no usable install is told, in place of Bolt's "reinstall this app", which
+asks the person who clicked to do what only an admin can: a workspace set up with one SLACK_BOT_TOKEN before the
+switch to OAuth installs, or one whose install was sealed under an earlier SLACK_CLIENT_SECRET."""
 log = logging.getLogger(__name__)
 
 
@@ -175,6 +182,23 @@ def record_installed(sessions: sessionmaker[Session], now: Callable[[], datetime
             )
 
     return record
+
+
+def warn_of_workspaces_without_install(store: InstallationStore, sessions: sessionmaker[Session]) -> None:
+    """At start with OAuth installs: name each workspace the database serves that has no install to take its token
+    from (one set up with a single SLACK_BOT_TOKEN, say), since nothing reaches it until it is installed again."""
+    with sessions() as session:
+        served = [(w.slack_team_id, w.enterprise_id, w.org_wide) for w in directory.installed_workspaces(session)]
+    for key, enterprise_id, org_wide in served:
+        team_id = None if org_wide else key
+        found = store.find_installation(enterprise_id=enterprise_id, team_id=team_id, is_enterprise_install=org_wide)
+        if found is None or not found.bot_token:
+            log.warning(
+                "workspace %s has no OAuth install here (it was set up with one SLACK_BOT_TOKEN, or installed under "
+                "another SLACK_CLIENT_SECRET): until it is installed at https://YOUR-HOST/slack/install its people are "
+                "told Latitude is not installed and its messages are dropped; its data is kept and serves again then",
+                key,
+            )
 
 
 def stop_when_gone(deps: Deps) -> OnGone:
