@@ -28,7 +28,7 @@ from bot.settings import Settings
 from bot.tokens import InstallationStore, OnGone, RenewingAuthorize, TokenSeal, WorkspaceTokens
 from handlers.delivery import refused_renewal, stop_unannounced
 from handlers.deps import Deps, InstallGone
-from models import slack_oauth_states
+from models import Workspace, slack_oauth_states
 from services import directory, workspaces
 from services.workspaces import scope_key
 
@@ -184,20 +184,25 @@ def record_installed(sessions: sessionmaker[Session], now: Callable[[], datetime
     return record
 
 
-def warn_of_workspaces_without_install(store: InstallationStore, sessions: sessionmaker[Session]) -> None:
-    """At start with OAuth installs: name each workspace the database serves that has no install to take its token
-    from (one set up with a single SLACK_BOT_TOKEN, say), since nothing reaches it until it is installed again."""
+def stop_workspaces_without_install(sessions: sessionmaker[Session], now: Callable[[], datetime]) -> None:
+    """At start with OAuth installs: a workspace the database serves with no install (set up with one
+    SLACK_BOT_TOKEN) is stopped until it is installed, and the log says where to install it."""
     with sessions() as session:
-        served = [(w.slack_team_id, w.enterprise_id, w.org_wide) for w in directory.installed_workspaces(session)]
-    for key, enterprise_id, org_wide in served:
-        team_id = None if org_wide else key
-        found = store.find_installation(enterprise_id=enterprise_id, team_id=team_id, is_enterprise_install=org_wide)
-        if found is None or not found.bot_token:
+        served = [workspace.id for workspace in directory.installed_workspaces(session)]
+    for workspace_id in served:
+        with sessions.begin() as session:
+            workspace = session.get(Workspace, workspace_id, with_for_update=True)  # an install under way waits
+            if workspace is None or workspace.uninstalled_at is not None:
+                continue
+            key = workspace.slack_team_id
+            dropped = workspaces.stop_if_never_installed(session, workspace=workspace, now=now())
+        if dropped is not None:
             log.warning(
-                "workspace %s has no OAuth install here (it was set up with one SLACK_BOT_TOKEN, or installed under "
-                "another SLACK_CLIENT_SECRET): until it is installed at https://YOUR-HOST/slack/install its people are "
-                "told Latitude is not installed and its messages are dropped; its data is kept and serves again then",
+                "workspace %s has no OAuth install (it was set up with one SLACK_BOT_TOKEN): it is stopped, its data "
+                "kept (%s queued messages dropped), until it is installed at https://YOUR-HOST/slack/install; its "
+                "people are told Latitude is not installed there",
                 key,
+                dropped,
             )
 
 

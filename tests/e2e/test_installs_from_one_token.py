@@ -1,9 +1,10 @@
 """A workspace set up with one SLACK_BOT_TOKEN, then the switch to OAuth installs to add another: until the first is
-installed through /slack/install its people are told so in words they can act on, the log names it at start, and
-its data serves again once it is installed."""
+installed through /slack/install it is stopped as by an uninstall, its people are told so in words they can act on,
+the log names it at start, and its data serves again once it is installed."""
 
 import logging
 from collections.abc import Iterator
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
@@ -13,6 +14,8 @@ from bot.clock import MovableClock
 from bot.fakeslack import FakeSlack
 from bot.fakeslack.browser import install
 from bot.fakeslack.server import CLIENT_ID, CLIENT_SECRET
+from handlers.jobs.drain_outbox import drain_outbox
+from handlers.jobs.run_pulse_rounds import run_pulse_rounds
 from models import Resolution
 from tests.conftest import RunningBot, bot_settings, running_bot
 from tests.e2e.test_installs import ALPHA_ORG, install_in
@@ -81,3 +84,31 @@ def test_once_installed_through_oauth_the_first_workspace_serves_with_its_data_a
     assert "Logged your *refund* of $20" in beta.command("U0AAGENT", "/resolve", "refund 20 order 9 late").text
     with bot.sessions() as session:
         assert len(session.scalars(select(Resolution)).all()) == 3
+
+
+def test_a_pulse_round_due_before_the_first_workspace_is_installed_asks_its_people_once_it_is(
+    switched_to_oauth: RunningBot,
+) -> None:
+    bot = switched_to_oauth
+    bot.clock.advance(timedelta(hours=8))  # the policy's Monday 10:00 has come everywhere
+
+    pulse_tick(bot)
+    asked_before = pulse_messages(bot, "U0AGENT1")
+    bot.slack.add_user("U0AGENT1", "Sam Agent")
+    bot.slack.installing(team_id="T0LATITUDE", user_id="U0AGENT1")
+    assert install(bot.events_url).status == 200
+    bot.clock.advance(timedelta(minutes=1))
+    pulse_tick(bot)
+
+    assert asked_before == []
+    asked = pulse_messages(bot, "U0AGENT1")
+    assert len(asked) == 1 and "Reminder" not in asked[0]
+
+
+def pulse_tick(bot: RunningBot) -> None:
+    run_pulse_rounds(bot.runtime.deps, bot.runtime.sender_client)
+    drain_outbox(bot.runtime.deps, bot.runtime.sender_client)
+
+
+def pulse_messages(bot: RunningBot, user_id: str) -> list[str]:
+    return [call.text for call in bot.slack.messages_to(user_id) if "Team pulse" in call.text]
