@@ -7,6 +7,7 @@ from slack_bolt import App
 from slack_bolt.oauth.oauth_settings import OAuthSettings
 from slack_sdk import WebClient
 
+from bot.installs import NOT_INSTALLED_HERE
 from bot.retries import retry_handlers
 from bot.schema_watch import SchemaWatch, refuse_on_a_moved_schema
 from bot.settings import Settings
@@ -87,6 +88,7 @@ def create_app(
         client=create_client(settings),
         signing_secret=settings.slack_signing_secret,
         oauth_settings=oauth,
+        user_facing_authorize_error_message=NOT_INSTALLED_HERE,
         listener_executor=listeners,
         raise_error_for_unhandled_request=True,  # answered by handlers/errors.handle_error, not 404
         token_verification_enabled=False,  # bot/runtime.learn_workspace checks the token, in one line when refused

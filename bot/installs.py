@@ -28,7 +28,7 @@ from bot.settings import Settings
 from bot.tokens import InstallationStore, OnGone, RenewingAuthorize, TokenSeal, WorkspaceTokens
 from handlers.delivery import refused_renewal, stop_unannounced
 from handlers.deps import Deps, InstallGone
-from models import slack_oauth_states
+from models import Workspace, slack_oauth_states
 from services import directory, workspaces
 from services.workspaces import scope_key
 
@@ -43,6 +43,13 @@ BOT_SCOPES = (
 )
 """What the app asks for at install: the bot scopes of manifest.yml (a test keeps them equal)."""
 STATE_SECONDS = 600
+NOT_INSTALLED_HERE = (
+    ":warning: Latitude is not installed in this workspace just now, so nothing was done. Whoever runs Latitude "
+    "needs a Slack admin to install it here again (its install page, `/slack/install`); then try again."
+)
+"""What someone acting in a workspace with no usable install is told, in place of Bolt's "reinstall this app", which
+asks the person who clicked to do what only an admin can: a workspace set up with one SLACK_BOT_TOKEN before the
+switch to OAuth installs, or one whose install was sealed under an earlier SLACK_CLIENT_SECRET."""
 log = logging.getLogger(__name__)
 
 
@@ -175,6 +182,28 @@ def record_installed(sessions: sessionmaker[Session], now: Callable[[], datetime
             )
 
     return record
+
+
+def stop_workspaces_without_install(sessions: sessionmaker[Session], now: Callable[[], datetime]) -> None:
+    """At start with OAuth installs: a workspace the database serves with no install (set up with one
+    SLACK_BOT_TOKEN) is stopped until it is installed, and the log says where to install it."""
+    with sessions() as session:
+        served = [workspace.id for workspace in directory.installed_workspaces(session)]
+    for workspace_id in served:
+        with sessions.begin() as session:
+            workspace = session.get(Workspace, workspace_id, with_for_update=True)  # an install under way waits
+            if workspace is None or workspace.uninstalled_at is not None:
+                continue
+            key = workspace.slack_team_id
+            dropped = workspaces.stop_if_never_installed(session, workspace=workspace, now=now())
+        if dropped is not None:
+            log.warning(
+                "workspace %s has no OAuth install (it was set up with one SLACK_BOT_TOKEN): it is stopped, its data "
+                "kept (%s queued messages dropped), until it is installed at https://YOUR-HOST/slack/install; its "
+                "people are told Latitude is not installed there",
+                key,
+                dropped,
+            )
 
 
 def stop_when_gone(deps: Deps) -> OnGone:

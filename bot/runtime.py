@@ -20,7 +20,7 @@ from bot.app import create_app, create_sender_client
 from bot.clock import Clock, SystemClock
 from bot.database_down import ApologyClients, remembering_tokens
 from bot.gate import SlackGate, waiting_no_longer
-from bot.installs import oauth_settings, record_installed, stop_when_gone
+from bot.installs import oauth_settings, record_installed, stop_when_gone, stop_workspaces_without_install
 from bot.leader import Leadership
 from bot.logs import web_client_errors_silenced
 from bot.scheduler import SCHEDULE, build_scheduler, connect_sender_bell
@@ -217,6 +217,7 @@ def _assemble(settings: Settings, engine: Engine, clock: Clock | None, executor:
         installed, gone = record_installed(sessions, deps.now), stop_when_gone(deps)
         oauth = oauth_settings(settings, engine, tokens, installed, deps.now, on_gone=gone)
         app = create_app(settings, deps, executor=listeners, oauth=oauth, schema=schema)
+        stop_workspaces_without_install(sessions, deps.now)
     else:
         app = create_app(settings, deps, executor=listeners, schema=schema)
         learn_workspace(app.client, deps, settings.slack_api_url)

@@ -166,6 +166,20 @@ def missing_database_hint() -> str:
     return "check DATABASE_URL, or run `python -m bot db upgrade` to create it"
 
 
+SIGNING_SECRET_PLACEHOLDER = "your-signing-secret"
+"""What `.env.example` gives SLACK_SIGNING_SECRET."""
+
+
+def require_a_real_signing_secret(secret: str) -> None:
+    """Serving HTTP, every request's signature is checked with it: `.env.example`'s placeholder left in place refuses
+    each one, Slack's check of the request URL first, and Slack shows only that the app did not answer."""
+    if secret == SIGNING_SECRET_PLACEHOLDER:
+        raise StartupError(
+            f"SLACK_SIGNING_SECRET is still .env.example's {SIGNING_SECRET_PLACEHOLDER!r}: copy the app's Signing "
+            "Secret (Basic Information -> App Credentials) into it, or every request from Slack is refused"
+        )
+
+
 def token_refused(api_url: str, refused: object) -> StartupError:
     """Slack answered `auth.test` with a refusal (`invalid_auth`, `account_inactive`...)."""
     return StartupError(f"Slack did not accept SLACK_BOT_TOKEN at {describe_api_url(api_url)}: {refused}")

@@ -11,7 +11,7 @@ from handlers.blocks.kit import text_block
 from handlers.commands import Usage, is_help, unknown_argument
 from handlers.deps import deps_of
 from handlers.errors import reported
-from handlers.people import NEW_EMPLOYEE_NOTE, command_caller, learn_if_wanted
+from handlers.people import ADDED_NOTE, NEW_EMPLOYEE_NOTE, command_caller, learn_if_wanted
 from services.errors import DomainError
 from services.resolutions import fixes as resolutions
 from services.resolutions.typed import category_key
@@ -50,6 +50,7 @@ def show_boundaries(ack: Ack, command: dict[str, Any], context: BoltContext, cli
     deps = deps_of(context)
     with deps.sessions.begin() as session:
         identity = command_caller(session, context, command)
+        no_admin = resolutions.unlisted_with_no_admin(session, identity.employee)
         try:
             active, lines = resolutions.allowance_to_log(session, identity.employee, deps.now())
             if problem := more_than_a_category(text, {line.rule.category for line in lines}):
@@ -57,10 +58,12 @@ def show_boundaries(ack: Ack, command: dict[str, Any], context: BoltContext, cli
             else:
                 if text.strip():
                     lines = [resolutions.allowance_in(lines, typed_category_of(text, lines))]
-                content = blocks.boundaries(lines, active.policy.currency, active.version.number, identity.employee)
+                content = blocks.boundaries(
+                    lines, active.policy.currency, active.version.number, identity.employee, no_admin=no_admin
+                )
         except DomainError as error:  # no policy or profile: several words are still named as the mistake
             content = [text_block(more_than_a_category(text, set()) or f":warning: {error}")]
-    note = [text_block(NEW_EMPLOYEE_NOTE)] if identity.newly_added else []
+    note = [text_block(ADDED_NOTE if no_admin else NEW_EMPLOYEE_NOTE)] if identity.newly_added else []
     ack(text="Your boundaries", blocks=note + content)
     with reported(command):
         learn_if_wanted(client, deps, identity)

@@ -37,7 +37,8 @@ def resolutions_section(session: Session, employee: Employee, now: datetime) -> 
     except DomainError:
         return []
     currency, listed = active.policy.currency, employee.in_directory
-    allowance = blocks.allowance_section(lines, currency, listed=listed) if employee.active else []
+    no_admin = resolutions.unlisted_with_no_admin(session, employee)
+    allowance = blocks.allowance_section(lines, currency, listed=listed, no_admin=no_admin) if employee.active else []
     return [
         *resolution_blocks.recent_section(resolutions.recent_for(session, employee)),
         *allowance,

@@ -25,9 +25,11 @@ NOT_A_MEMBER = frozenset({"user_not_found", "user_not_visible"})
 """What `users.info` answers about someone who is not (or not visibly) in the workspace."""
 INSTALL_LACKS = frozenset({"missing_scope", "not_allowed_token_type", "no_permission", "ekm_access_denied"})
 """What `users.info` answers when the app's install may not ask it: no wait fixes that, a reinstall does."""
+ADDED_NOTE = (
+    ":wave: You weren't in Latitude's directory yet, so I've added you as a frontline employee without a manager."
+)
 NEW_EMPLOYEE_NOTE = (
-    ":wave: You weren't in Latitude's directory yet, so I've added you as a frontline employee "
-    "without a manager. Until HR adds you to the org file, every fix you log goes to the admins to decide: ask HR "
+    f"{ADDED_NOTE} Until HR adds you to the org file, every fix you log goes to the admins to decide: ask HR "
     "to add you, so that your fixes within the limits are logged at once and your requests reach your manager."
 )
 

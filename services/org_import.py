@@ -36,6 +36,7 @@ class ImportReport:
     handovers: list[Handover] = field(default_factory=list)
     kept_columns: list[str] = field(default_factory=list)  # optional columns not in the file: left as stored
     renamed_teams: list[str] = field(default_factory=list)  # a stored team the file spells in other letter case
+    roles_missing: list[str] = field(default_factory=list)  # "admin", "hr": nobody active holds it after the import
 
 
 def import_org(
@@ -87,6 +88,8 @@ def import_org(
         report.deactivated = [org_leavers.label(employee) for employee in leaving.gone]
         report.newcomers_kept = [org_leavers.label(employee) for employee in leaving.spared]
     session.flush()
+    everyone = [*existing.values(), *employees.values()]
+    report.roles_missing = [r for r in ("admin", "hr") if not any(e.active and e.role == r for e in everyone)]
     after = managers_of(existing.values())
     follow_moved_teams(session, workspace=workspace, before=managers_before, after=after)
     report.handovers = hand_over_pending(session, workspace=workspace, now=now)

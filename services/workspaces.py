@@ -7,7 +7,7 @@ installed org-wide (its `slack_team_id` is then the enterprise id).
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import ColumnElement, Table, and_, delete, func, select, update
+from sqlalchemy import ColumnElement, Table, and_, delete, exists, func, select, update
 from sqlalchemy.orm import Session
 
 from models import Base, Delivery, Workspace, slack_bots, slack_installations
@@ -25,6 +25,8 @@ GRID_MIGRATION_SEEN_FINISHED = "grid_migration_seen_finished"
 MIGRATION_PLAUSIBLE = timedelta(hours=24)
 """How long a Grid migration may plausibly last (Slack says only "an extended period"): past it, the log warns."""
 QUEUED_WHILE_UNINSTALLED = "queued while the app was uninstalled"
+NO_OAUTH_INSTALL = "no_oauth_install"
+"""The audit action of a workspace stopped at start with OAuth installs, having none (set up with one bot token)."""
 
 
 def scope_key(*, team_id: str | None, enterprise_id: str | None, org_wide: bool) -> str:
@@ -181,6 +183,18 @@ def installed_since(session: Session, *, workspace: Workspace, moment: datetime)
     UTC). False with one bot token, which stores no install."""
     made = session.scalar(select(func.max(slack_bots.c.installed_at)).where(_install_rows(slack_bots, workspace)))
     return made is not None and made >= (moment + timedelta(seconds=1)).astimezone(UTC).replace(tzinfo=None)
+
+
+def stop_if_never_installed(session: Session, *, workspace: Workspace, now: datetime) -> int | None:
+    """With OAuth installs, a workspace served before with one SLACK_BOT_TOKEN has no install to take a token from:
+    it is stopped as by an uninstall, its data kept, so that nothing is queued for it only to be dropped (a pulse
+    round's people count as not asked) and its install picks up where it left off. How many queued messages were
+    dropped; None, and nothing changed, when it has an install."""
+    if session.scalar(select(exists().where(_install_rows(slack_installations, workspace)))):
+        return None
+    workspace.uninstalled_at = now
+    audit.record(session, workspace=workspace, actor="latitude", action=NO_OAUTH_INSTALL, now=now)
+    return _drop_pending(session, workspace, NO_OAUTH_INSTALL)
 
 
 def serve_only(session: Session, *, workspace: Workspace, now: datetime) -> list[Workspace]:

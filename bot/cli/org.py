@@ -14,6 +14,15 @@ SAVE_AS_UTF8 = (
     'in Excel use Save As, then "CSV UTF-8 (Comma delimited)"; in another program, save it with the UTF-8 encoding'
 )
 
+ROLE_MISSING = {
+    "admin": "nobody active in the directory is an admin: a fix over the limit by someone with nobody above them in "
+    "the file, and any fix by someone the file does not list, is refused, as nobody may decide it; give at least one "
+    "row the role admin",
+    "hr": "nobody active in the directory is HR: what goes to HR (a reward nobody above may approve, a suggestion "
+    "with nobody above, the reward export, `/pulse start`) is for the admins alone; give a row the role hr if someone "
+    "should",
+}
+
 
 def add_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     parser = commands.add_parser("org", help="the org directory (who reports to whom)")
@@ -91,6 +100,7 @@ def describe_report(report: ImportReport) -> str:
         for entry in report.left_slack
     ]
     lines += [f"  > {describe_handover(handover)}" for handover in handovers]
+    lines += [f"  ! {ROLE_MISSING[role]}" for role in report.roles_missing]
     return "\n".join(lines)
 
 

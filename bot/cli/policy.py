@@ -16,6 +16,7 @@ from services.handover import hand_over_suggestions, reported
 from services.money import format_money
 from services.policy.changes import policy_changes
 from services.policy.file import PolicyError
+from services.policy.in_use import teams_unknown
 from services.policy.versions import ActivePolicy, Policy, current_policy, load_policy, parse_policy
 from services.suggestions import proposals
 from services.suggestions.apply import change_note
@@ -58,6 +59,7 @@ def run_load(args: argparse.Namespace) -> int:
         workspace = resolve_workspace(session, args.workspace, create=True, now=now)
         before = current_policy(session, workspace)
         version = load_policy(session, workspace=workspace, text=text, loaded_by=actor(), now=now)
+        unknown = teams_unknown(session, workspace, parse_policy(text).suggestions.channels)
         handovers = hand_over_suggestions(session, workspace=workspace)
         from handlers.handover import describe_handover, queue_handover_messages
 
@@ -69,6 +71,11 @@ def run_load(args: argparse.Namespace) -> int:
         print(describe_changes(before, parse_policy(text)))
     for handover in reported(handovers):
         print(f"re-routed {describe_handover(handover)}")
+    for team in unknown:
+        print(
+            f"! [suggestions.channels] names the team {team!r}, which the directory does not have (yet): nothing "
+            "goes to its channel until a team of that name is in the org file's team column"
+        )
     return 0
 
 

@@ -11,6 +11,7 @@ from bot.settings import Settings, load_settings
 from bot.startup import (
     StartupError,
     open_database,
+    require_a_real_signing_secret,
     require_current_schema,
     require_free_address,
     warn_if_connections_short,
@@ -56,6 +57,7 @@ def run(args: argparse.Namespace) -> int:
 
     serving_http = args.http or not settings.socket_mode
     if serving_http:
+        require_a_real_signing_secret(settings.slack_signing_secret)
         require_free_address(args.host, args.port)  # before the scheduler starts, which then has to stop again
     runtime = build_runtime(settings)
     warn_if_connections_short(runtime.engine, most_connections(settings))
@@ -153,6 +155,7 @@ def run_workers(args: argparse.Namespace, settings: Settings) -> int:
     check_workers(settings, args.workers)
     if settings.socket_mode and not args.http:
         raise StartupError("--workers serves HTTP: add --http (Socket Mode runs in one process)")
+    require_a_real_signing_secret(settings.slack_signing_secret)
     engine = open_database(settings.database_url)
     require_current_schema(engine)  # here, once, rather than as a traceback from every worker
     if settings.slack_bot_token:

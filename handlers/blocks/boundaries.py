@@ -20,6 +20,11 @@ NOT_LISTED_YET = (
     "They are not yours yet: the org file does not list you, so *every fix you log goes to the admins to decide*, "
     "however small. Ask HR to add you; from then on, inside these limits nobody needs to approve."
 )
+NO_ADMIN_YET = (
+    "They are not yours yet: the org file does not list you, and nobody is an admin in Latitude yet to decide a fix "
+    "for someone it does not list, so `/resolve` cannot log one for now. Once HR imports the org file with you in it, "
+    "inside these limits nobody needs to approve."
+)
 
 
 def limits_words(rule: BoundaryRule, currency: str) -> str:
@@ -40,14 +45,16 @@ def limits_words(rule: BoundaryRule, currency: str) -> str:
     return ", ".join(parts)
 
 
-def boundaries(lines: list[AllowanceLine], currency: str, version: int, employee: Employee) -> list[Block]:
+def boundaries(
+    lines: list[AllowanceLine], currency: str, version: int, employee: Employee, *, no_admin: bool = False
+) -> list[Block]:
     """Every category, several to a section: a profile may hold 100, more than a message has blocks or text.
 
     When their descriptions would not fit one message, they are left out; past that, the list is cut and
     says how many categories `/boundaries <category>` still shows.
     """
     header = f"*Your boundaries* (profile `{escape_mrkdwn(employee.boundary_profile)}`, policy version {version}). " + (
-        INSIDE if employee.in_directory else NOT_LISTED_YET
+        INSIDE if employee.in_directory else NO_ADMIN_YET if no_admin else NOT_LISTED_YET
     )
     rows = [category_words(line, currency) for line in lines]
     shortened = _length(rows) > CATEGORY_BUDGET

@@ -77,15 +77,21 @@ NOT_LISTED_ALLOWANCE = (
     "None yet: the org file does not list you, so every fix you log goes to the admins to decide, however small. "
     "`/boundaries` shows the limits that will be yours once HR adds you."
 )
+NO_ADMIN_ALLOWANCE = (
+    "None yet: the org file does not list you, and nobody is an admin in Latitude yet to decide your fixes, so "
+    "`/resolve` cannot log one for now. `/boundaries` shows the limits that will be yours once HR adds you."
+)
 
 
-def allowance_section(lines: list[AllowanceLine], currency: str, *, listed: bool = True) -> list[Block]:
+def allowance_section(
+    lines: list[AllowanceLine], currency: str, *, listed: bool = True, no_admin: bool = False
+) -> list[Block]:
     """What is left to give on the spot; someone the org file does not list has nothing to give without asking."""
     money = [line for line in lines if line.rule.involves_money]
     rows = [f"• *{escape_mrkdwn(line.rule.category)}*: {allowance_words(line, currency)}" for line in money]
     heading = "*My allowance today / this month*"
     if not listed:
-        return [text_block(f"{heading}\n{NOT_LISTED_ALLOWANCE}")]
+        return [text_block(f"{heading}\n{NO_ADMIN_ALLOWANCE if no_admin else NOT_LISTED_ALLOWANCE}")]
     if not rows:
         return [text_block(f"{heading}\nNo money limits apply to you.")]
     return packed_sections([heading, *rows], ALLOWANCE_ROOM, where="`/boundaries`")

@@ -10,6 +10,7 @@ from services import directory, teams
 from services.digest.weekly import Digest, weekly_digests
 from services.errors import InvalidInput, NotAllowed, NotFound
 from services.text import echoed, escape_mrkdwn
+from services.unlisted import refused_by_role
 
 PURPOSE = (
     "`/digest` is for managers: it sums up your team's week — fixes for customers, requests waiting on "
@@ -43,7 +44,11 @@ def _head_for(session: Session, workspace: Workspace, caller: Employee, name: st
     team = teams.find_team(session, workspace, name)
     if team is not None and team.id == caller.team_id:
         return caller
-    raise NotAllowed("Only HR and admins can see another team's digest. `/digest` on its own shows your own team's.")
+    raise refused_by_role(
+        caller,
+        what="Another team's digest",
+        refusal="Only HR and admins can see another team's digest. `/digest` on its own shows your own team's.",
+    )
 
 
 def _named_team(session: Session, workspace: Workspace, name: str) -> Team:

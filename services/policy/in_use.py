@@ -1,11 +1,11 @@
-"""Which boundary profiles the directory uses, that a new policy must keep."""
+"""Which boundary profiles the directory uses, that a new policy must keep; the teams a policy names that it lacks."""
 
 from collections.abc import Collection
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from models import Employee, Workspace
+from models import Employee, Team, Workspace
 from services.policy.file import PolicyText
 
 
@@ -19,6 +19,12 @@ def check_directory_profiles(session: Session, workspace: Workspace, profiles: C
                 ("profiles",), f"profile {profile!r} is used by {people} but the policy has no [profiles.{profile}]"
             )
     source.raise_if_problems()
+
+
+def teams_unknown(session: Session, workspace: Workspace, names: Collection[str]) -> list[str]:
+    """The team names the policy gives that no team of the directory bears, whatever the letter case."""
+    known = {name.casefold() for name in session.scalars(select(Team.name).where(Team.workspace_id == workspace.id))}
+    return [name for name in names if name.strip().casefold() not in known]
 
 
 def profiles_in_use(session: Session, workspace: Workspace) -> dict[str, list[str]]:

@@ -33,6 +33,11 @@ class SuggestionSettings:
     channels: dict[str, str] = field(default_factory=dict)
     proposals: ProposalSettings = field(default_factory=ProposalSettings)
 
+    def channel_of(self, team: str) -> str | None:
+        """The channel named for this team, whatever the letter case the policy spells its name in."""
+        wanted = team.strip().casefold()
+        return next((channel for name, channel in self.channels.items() if name.strip().casefold() == wanted), None)
+
 
 def parse_suggestions(source: PolicyText, raw: Any, *, new: bool = True) -> SuggestionSettings:
     """Read `[suggestions]` (absent: no categories, the author's manager decides, no channel, default proposals).

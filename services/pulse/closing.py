@@ -32,7 +32,7 @@ from models import (
 )
 from models.engine import empty_journal, empty_journal_after_commit
 from services import audit, directory, outbox
-from services.errors import AlreadyDone, NotAllowed, NotFound
+from services.errors import AlreadyDone, NotFound
 from services.pulse.anonymity import Cell, Group, Visibility, innermost, visibility
 from services.pulse.answers import respondent_of
 from services.pulse.rounds import (
@@ -43,6 +43,7 @@ from services.pulse.rounds import (
     pulse_settings,
 )
 from services.pulse.trees import groups_of, record_tree
+from services.unlisted import refused_by_role
 
 log = logging.getLogger(__name__)
 CLOSED_BEFORE_SENT = "the pulse round closed before this invitation was sent"
@@ -65,7 +66,11 @@ def close_round(
     if by is not None:
         directory.require_active(by)
         if by.role not in ROUND_STARTERS:
-            raise NotAllowed("Closing a pulse round early is for HR and admins. Results come when the round ends.")
+            raise refused_by_role(
+                by,
+                what="Closing a pulse round early",
+                refusal="Closing a pulse round early is for HR and admins. Results come when the round ends.",
+            )
     pulse_round = session.scalar(
         select(PulseRound)
         .where(PulseRound.workspace_id == workspace.id, PulseRound.status == "open")

@@ -18,8 +18,10 @@ from services.errors import AlreadyDone, NotAllowed
 from services.policy.pulse import BankQuestion, PulseSettings
 from services.policy.versions import current_policy
 from services.pulse.openings import local_opening
+from services.unlisted import refused_by_role
 
 ROUND_STARTERS = ("hr", "admin")
+STARTERS_ONLY = "Only HR or an admin can start a pulse round. Ask them, or wait for the next scheduled one."
 ALREADY_OPEN_NOW = "A pulse round is already open: another one was opened at this very moment, and it is on its way."
 EARLIEST_OFFSET = timedelta(hours=14)  # UTC+14 (Kiribati) reaches a local hour first...
 LATEST_SPREAD = timedelta(hours=26)  # ...and UTC-12 reaches it 26 hours later
@@ -89,7 +91,7 @@ def start_round(
     if by is not None and not by.active:
         raise NotAllowed(directory.NO_LONGER_ACTIVE)
     if by is not None and not directory.acts_as(by, ROUND_STARTERS):
-        raise NotAllowed("Only HR or an admin can start a pulse round. Ask them, or wait for the next scheduled one.")
+        raise refused_by_role(by, what="Starting a pulse round", refusal=STARTERS_ONLY)
     return create_round(
         session,
         workspace=workspace,

@@ -249,6 +249,14 @@ def deciders_for(session: Session, employee: Employee) -> list[Employee]:
     return directory.not_answering_to(others, employee)
 
 
+def unlisted_with_no_admin(session: Session, employee: Employee) -> bool:
+    """Someone the org file does not list, in a workspace with no admin yet (before the first `org import`): their
+    fixes would go to an admin to decide, and there is none, so none can be logged."""
+    return not employee.in_directory and not any(
+        admin.id != employee.id for admin in directory.active_admins(session, _workspace(session, employee))
+    )
+
+
 NOT_LISTED = (
     "boundaries, none yet: the org file does not list this person, so an admin decides each fix until HR adds them"
 )

@@ -11,6 +11,7 @@ from services import audit, directory
 from services.errors import AlreadyDone, InvalidInput, NotAllowed, NotFound
 from services.policy.rewards import RewardItem, RewardPolicy, default_shoutout
 from services.policy.versions import current_policy
+from services.unlisted import refused_by_role
 
 HR_ROLES = ("hr", "admin")
 SPENDING = ("pending", "approved")
@@ -141,7 +142,7 @@ def history(
 def require_hr(employee: Employee, what: str) -> None:
     directory.require_active(employee)
     if employee.role not in HR_ROLES:
-        raise NotAllowed(f"{what} is for HR and admins. Ask HR if you need it.")
+        raise refused_by_role(employee, what=what, refusal=f"{what} is for HR and admins. Ask HR if you need it.")
 
 
 def require_not_received(hr: Employee | None, grant: RewardGrant, what: str) -> None:

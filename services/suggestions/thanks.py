@@ -28,7 +28,7 @@ def audience(session: Session, workspace: Workspace, suggestion: Suggestion) -> 
     settings, _threshold = settings_of(session, workspace)
     manager = suggestion.team_manager
     team = manager.team_name if manager is not None else ""
-    channel = settings.channels.get(team) if team else None
+    channel = settings.channel_of(team) if team else None
     if channel is not None:
         return Audience(channel, ())
     if manager is None:

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from bot.cli import build_parser
 from models import Employee, PolicyVersion, Workspace
 from models.engine import make_engine, make_session_factory
+from tests.conftest import FIXTURES
 from tests.e2e.test_cli import cli, upgraded
 from tests.e2e.test_rewards_export import MARCH_CSV, make_history
 from tests.e2e.test_rewards_export_failures import exports_audited
@@ -277,3 +278,26 @@ def test_a_policy_file_not_in_utf8_names_its_line_and_loads_nothing(tmp_path: Pa
     )
     with Session(engine) as session:
         assert count(session, PolicyVersion) == 0
+
+
+def test_a_first_org_file_without_an_admin_or_hr_is_imported_and_says_what_nobody_can_do(tmp_path: Path) -> None:
+    upgraded(tmp_path).dispose()
+    org = tmp_path / "org.csv"
+    org.write_text(
+        "slack_id,name,team,role,manager_slack_id\n"
+        "U0MGR1,Maya Manager,Support East,manager,\n"
+        "U0AGENT1,Sam Agent,Support East,frontline,U0MGR1\n"
+    )
+
+    without_both = cli(tmp_path, "org", "import", str(org), "--workspace", "T0LATITUDE")
+    org.write_text(org.read_text() + "U0ADMIN,Ada Admin,Operations,admin,\n")
+    with_an_admin = cli(tmp_path, "org", "import", str(org), "--workspace", "T0LATITUDE")
+    full = cli(tmp_path, "org", "import", str(FIXTURES / "org.csv"), "--workspace", "T0LATITUDE")
+
+    assert without_both.returncode == 0, without_both.stderr
+    assert "  ! nobody active in the directory is an admin: a fix over the limit by someone with nobody above" in (
+        without_both.stdout
+    )
+    assert "  ! nobody active in the directory is HR:" in without_both.stdout
+    assert "is an admin" not in with_an_admin.stdout and "is HR:" in with_an_admin.stdout
+    assert "  ! " not in full.stdout

@@ -114,6 +114,22 @@ def test_a_bot_token_slack_refuses_on_a_fresh_database_is_the_line_run_prints(tm
     assert one_error_line(run) == expected
 
 
+def test_run_over_http_with_the_signing_secret_left_as_env_examples_placeholder_says_so(
+    tmp_path: Path, slack: FakeSlack
+) -> None:
+    """Every request Slack sends would be refused as unsigned, and Slack would only say the app did not answer."""
+    upgraded(tmp_path).dispose()
+    (tmp_path / ".env").write_text((FIXTURES.parent.parent / ".env.example").read_text())
+    env = {k: v for k, v in bot_environment(slack).items() if k != "SLACK_SIGNING_SECRET"}
+
+    run = cli(tmp_path, "run", "--http", "--port", "0", env=env)
+
+    assert one_error_line(run) == (
+        "error: SLACK_SIGNING_SECRET is still .env.example's 'your-signing-secret': copy the app's Signing Secret "
+        "(Basic Information -> App Credentials) into it, or every request from Slack is refused"
+    )
+
+
 # -- secrets in URLs ------------------------------------------------------------------------------------------------
 
 

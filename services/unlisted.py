@@ -1,0 +1,17 @@
+"""Refusing a role's command to someone the org file does not list yet. Latitude knows them only from Slack, as a
+frontline team member, so HR or an admin trying Latitude before the first `org import` learns why and what makes it
+work, rather than being told the command is for HR and to ask HR."""
+
+from models import Employee
+from services.errors import NotAllowed
+
+
+def refused_by_role(employee: Employee, *, what: str, refusal: str) -> NotAllowed:
+    """`refusal` for someone the org file lists; for anyone else, that their role is not known yet."""
+    if employee.in_directory:
+        return NotAllowed(refusal)
+    return NotAllowed(
+        f"{what} is for HR and admins, and the org file does not list you yet, so Latitude cannot tell your role. "
+        "If you are HR or an admin, whoever runs Latitude imports the org file with your role in it "
+        "(`python -m bot org import FILE`); then try again. Nothing changed."
+    )
