@@ -211,10 +211,11 @@ def _nominations(session: Session, workspace: Workspace, among: Among, now: date
 
 def _next_decider(session: Session, resolution: Resolution) -> Employee | None:
     """The first active manager above the requester. A request that went up (those below let it wait) goes on from
-    the highest of the requester's managers it reached, never back down; one that reached the admins goes to another
-    admin (None here): they stand above every manager."""
+    the highest of the requester's managers it reached (an admin among them counts as one), never back down; one that
+    reached the admins goes to another admin (None here): they stand above every manager."""
     reached = escalations.reached_by_going_up(session, resolution)
-    chain = follow_ups.still_above(managers_above(resolution.employee), reached, lambda person: person.role == "admin")
+    managers = managers_above(resolution.employee)
+    chain = follow_ups.still_above(managers, reached, lambda person: person.role == "admin" and person not in managers)
     return next((manager for manager in chain if manager.active), None)
 
 
