@@ -5,6 +5,8 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
+from handlers.blocks import nominations as nomination_blocks
+from handlers.blocks import resolutions as resolution_blocks
 from handlers.jobs.drain_outbox import drain_outbox
 from handlers.jobs.follow_up_pending_requests import follow_up_pending_requests
 from models import Delivery, Nomination
@@ -188,3 +190,40 @@ def test_a_request_that_went_up_before_its_keys_named_whom_it_waited_on_is_not_h
         _goes_up_once_more(bot)
 
     assert _decider(bot) == "U0CAT", "back down to Abe"
+
+
+def _still_says_where_it_went(bot: RunningBot, asker: str, decider: str, approve: str) -> None:
+    """The asker's "it now goes to" DM, after the one it went up to decides: still theirs, not the decider's copy."""
+    [told] = [call for call in bot.slack.messages_to(asker) if "so it now goes to" in call.text]
+    went_up = [call for call in bot.slack.messages_to(decider) if "waited too long" in str(call.args.get("blocks"))]
+    bot.driver.click(decider, went_up[0], approve)
+    drain_outbox(bot.runtime.deps, bot.runtime.sender_client)
+
+    shown = bot.slack.message(told.response["channel"], told.response["ts"])
+    assert "so it now goes to" in str(shown), "rewritten as the decider's copy"
+
+
+def test_the_requester_told_where_a_request_went_up_keeps_that_message_when_it_is_decided(bot: RunningBot) -> None:
+    _sam_asks_and_it_goes_up(bot, GUS_ABOVE_MAYA)
+
+    _still_says_where_it_went(bot, "U0AGENT1", "U0GUS", resolution_blocks.APPROVE)
+
+
+def test_the_nominator_told_where_a_reward_went_up_keeps_that_message_when_it_is_decided(bot: RunningBot) -> None:
+    _lee_nominated_and_it_goes_up(bot, LEE_UNDER_MAYA)
+
+    _still_says_where_it_went(bot, "U0AGENT1", "U0GUS", nomination_blocks.APPROVE)
+
+
+def test_the_nominator_told_where_a_reward_went_keeps_that_message_when_it_is_handed_over_again(
+    bot: RunningBot,
+) -> None:
+    """Maya let it wait: up to Gus, and Sam is told. Gus leaves: Sam's message is not rewritten to say so."""
+    _lee_nominated_and_it_goes_up(bot, LEE_UNDER_MAYA)
+    [told] = [call for call in bot.slack.messages_to("U0AGENT1") if "so it now goes to" in call.text]
+
+    bot.driver.user_change("U0GUS", deleted=True)
+    drain_outbox(bot.runtime.deps, bot.runtime.app.client)
+
+    assert _approver(bot) == "U0ADMIN"
+    assert "so it now goes to" in str(bot.slack.message(told.response["channel"], told.response["ts"]))
