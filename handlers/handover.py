@@ -15,7 +15,7 @@ from handlers.blocks.kit import name_of, text_block
 from handlers.message_updates import queue_updates
 from handlers.reward_messages import request_key
 from models import Employee, Nomination, Resolution, Suggestion, Workspace
-from services import outbox
+from services import follow_ups, outbox
 from services.handover import Handover
 from services.money import format_money
 from services.rewards.approvals import went_up_key_prefix
@@ -54,8 +54,12 @@ def queue_handover_messages(
             key = f"{prefix}moved:{number}:{ts}"
             outbox.enqueue(session, workspace=workspace, key=key, method="chat.update", payload=payload, now=now)
         # Keyed as gone up for good: a later hand-over restarts its wait, never hands it back down (services/handover).
-        handed = went_up_key_prefix(handover.item_id) if handover.went_up else f"{prefix}handover:"
-        key = f"{handed}{number}:{handover.current.slack_id}"
+        if handover.went_up:  # it says whom it waited on too: never handed back down to them either
+            key = follow_ups.went_up_key(
+                f"{went_up_key_prefix(handover.item_id)}{number}:", handover.previous, handover.current
+            )
+        else:
+            key = f"{prefix}handover:{number}:{handover.current.slack_id}"
         outbox.enqueue(session, workspace=workspace, key=key, method="chat.postMessage", payload=dm, now=now)
         asker, told = (_nominator_told if handover.kind == "nomination" else _requester_told)(session, handover, now)
         if asker.active:  # who asked was told who would decide: they hear who does now

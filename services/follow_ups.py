@@ -2,6 +2,7 @@
 reminder is due, and when it goes one level up. Marking happens in the caller's transaction; callers commit."""
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TypeVar
 
@@ -72,28 +73,75 @@ def restart(item: Waiting, now: datetime) -> None:
     """Handed to someone else: the new decider is asked now, by the hand-over's DM. It stands for the reminder the
     one before had, so they get the full wait before it goes up (and may go up again from them), never an escalation
     within the hour that names them as the one who let it wait. Before any reminder, theirs comes when it was due.
-    That it went up is not forgotten with `escalated_at`: the DMs it went up by say so (`reached_by_going_up`)."""
+    That it went up is not forgotten with `escalated_at`: the DMs it went up by say so (`went_up`)."""
     if item.reminded_at is not None:
         item.reminded_at, item.escalated_at = now, None
 
 
-def reached_by_going_up(session: Session, item: Waiting, key_prefix: str) -> list[Employee]:
-    """Everyone `item` went up to, read from the keys of the DMs it went up by (under `key_prefix`, each ending with
-    its recipient's Slack id): unlike `escalated_at`, which times the next step and starts again when someone else is
-    handed it, they say for good that it went up, and how far. Nothing forgets them while the item is kept."""
-    keys = session.scalars(select(Delivery.idempotency_key).where(*UNDER_PREFIX), prefix_bounds(key_prefix))
-    slack_ids = {key.rsplit(":", 1)[1] for key in keys}
+WAITED_ON_MARK = "from-"
+"""In a went-up DM's key, before its recipient's Slack id: the Slack id of whom the item waited on before it went up."""
+
+
+@dataclass(frozen=True)
+class WentUp:
+    """How far an item went up for waiting too long: everyone it went up to, and everyone who let it wait before it
+    did (neither forgotten while the item is kept)."""
+
+    reached: list[Employee]
+    waited_on: list[Employee]
+
+
+def went_up_key(key_prefix: str, waited_on: Employee | None, recipient: Employee) -> str:
+    """The key of a DM an item went up by: it says for good to whom it went (last), and from whom."""
+    mark = f"{WAITED_ON_MARK}{waited_on.slack_id}:" if waited_on is not None else ""
+    return f"{key_prefix}{mark}{recipient.slack_id}"
+
+
+def went_up(session: Session, item: Waiting, key_prefix: str, unmarked_from: str | None = None) -> WentUp:
+    """How far `item` went up, read from the keys of the DMs it went up by (under `key_prefix`, `went_up_key`): unlike
+    `escalated_at`, which times the next step and starts again when someone else is handed it, they say for good that
+    it went up, and how far. Keys older than the mark of whom it waited on leave it to those of the DMs under
+    `unmarked_from` (its reminders), each ending with its recipient's Slack id."""
+    keys = _keys_under(session, key_prefix)
+    reached = {key.rsplit(":", 1)[1] for key in keys}
+    marks = [_waited_on_mark(key) for key in keys]
+    waited_on = {mark for mark in marks if mark is not None}
+    if unmarked_from is not None and None in marks:
+        waited_on |= {key.rsplit(":", 1)[1] for key in _keys_under(session, unmarked_from)}
+    return WentUp(_employees(session, item, reached), _employees(session, item, waited_on))
+
+
+def _keys_under(session: Session, key_prefix: str) -> list[str]:
+    return list(session.scalars(select(Delivery.idempotency_key).where(*UNDER_PREFIX), prefix_bounds(key_prefix)))
+
+
+def _waited_on_mark(key: str) -> str | None:
+    parts = key.split(":")
+    return parts[-2].removeprefix(WAITED_ON_MARK) if len(parts) > 1 and parts[-2].startswith(WAITED_ON_MARK) else None
+
+
+def _employees(session: Session, item: Waiting, slack_ids: set[str]) -> list[Employee]:
     if not slack_ids:
         return []
     found = select(Employee).where(Employee.workspace_id == item.workspace_id, Employee.slack_id.in_(slack_ids))
     return list(session.scalars(found))
 
 
-def still_above(chain: list[Employee], reached: list[Employee], beyond: Callable[[Employee], bool]) -> list[Employee]:
+def still_above(chain: list[Employee], went: WentUp, beyond: Callable[[Employee], bool]) -> list[Employee]:
     """Of the requester's managers (`chain`, nearest first), those an item whose decider left may go to: from the
-    highest of them it reached going up on, never back down to one who let it wait; none once it reached someone
-    `beyond` them (an admin, HR), who stand above every manager: it goes to another of those."""
-    if any(beyond(person) for person in reached):
+    highest of them it reached going up on, and above everyone who let it wait (the one it reached may since have
+    moved out of the chain), never back down; none once it reached someone `beyond` them (an admin, HR), who stand
+    above every manager: it goes to another of those (`best_first`)."""
+    if any(beyond(person) for person in went.reached):
         return []
-    heights = [chain.index(person) for person in reached if person in chain]
-    return chain[max(heights) :] if heights else chain
+    reached = [chain.index(person) for person in went.reached if person in chain]
+    above_waited = [chain.index(person) + 1 for person in went.waited_on if person in chain]
+    return chain[max(reached + above_waited, default=0) :]
+
+
+def best_first(candidates: list[Employee], went: WentUp) -> list[Employee]:
+    """Of the admins or HR people an item may be handed to, those it reached going up first, then the others; never
+    one who let it wait (it would come back down to them)."""
+    waited_on = {person.id for person in went.waited_on}
+    kept = [person for person in candidates if person.id not in waited_on]
+    return sorted(kept, key=lambda person: person not in went.reached)

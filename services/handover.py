@@ -172,7 +172,8 @@ def _resolutions(session: Session, workspace: Workspace, among: Among, now: date
     for resolution in pending:
         if _still_fits(resolution.decider, resolution.employee, ()):
             continue
-        current = _next_decider(session, resolution) or _an_admin(session, workspace, resolution.employee)
+        went = escalations.went_up(session, resolution)
+        current = _next_decider(resolution, went) or _an_admin(session, workspace, resolution.employee, went)
         if current is not None and current.id != resolution.decider_id:
             moved.append(Handover("resolution", resolution.id, resolution.employee, resolution.decider, current))
             resolution.decider = current
@@ -209,14 +210,16 @@ def _nominations(session: Session, workspace: Workspace, among: Among, now: date
     return moved
 
 
-def _next_decider(session: Session, resolution: Resolution) -> Employee | None:
+def _next_decider(resolution: Resolution, went: follow_ups.WentUp) -> Employee | None:
     """The first active manager above the requester. A request that went up (those below let it wait) goes on from
-    the highest of the requester's managers it reached, never back down; one that reached the admins goes to another
-    admin (None here): they stand above every manager."""
-    reached = escalations.reached_by_going_up(session, resolution)
-    chain = follow_ups.still_above(managers_above(resolution.employee), reached, lambda person: person.role == "admin")
+    the highest of the requester's managers it reached (an admin among them counts as one), never back down; one that
+    reached the admins goes to another admin (None here): they stand above every manager."""
+    managers = managers_above(resolution.employee)
+    chain = follow_ups.still_above(managers, went, lambda person: person.role == "admin" and person not in managers)
     return next((manager for manager in chain if manager.active), None)
 
 
-def _an_admin(session: Session, workspace: Workspace, requester: Employee) -> Employee | None:
-    return next((admin for admin in directory.active_admins(session, workspace) if admin.id != requester.id), None)
+def _an_admin(session: Session, workspace: Workspace, requester: Employee, went: follow_ups.WentUp) -> Employee | None:
+    """One it reached going up first, never one who let it wait (follow_ups.best_first)."""
+    admins = [admin for admin in directory.active_admins(session, workspace) if admin.id != requester.id]
+    return next(iter(follow_ups.best_first(admins, went)), None)

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from models import Delivery, Workspace
 from services import settled_updates
-from services.outbox_keys import UNDER_PREFIX, prefix_bounds
+from services.outbox_keys import NOT_ASKER_TOLD, UNDER_PREFIX, prefix_bounds
 from services.rows import insert_new, take_turns
 
 MAX_ATTEMPTS = 8
@@ -208,9 +208,11 @@ def sent_message(session: Session, *, key: str) -> tuple[str, str] | None:
 _SENT_UNDER_PREFIX = select(Delivery).where(*UNDER_PREFIX)
 
 
-def sent_messages(session: Session, *, key_prefix: str) -> list[tuple[str, str]]:
-    """(channel, ts) of the messages sent under keys starting with `key_prefix`, e.g. to update them later."""
-    sent = [d for d in session.scalars(_SENT_UNDER_PREFIX, prefix_bounds(key_prefix)) if d.status == "sent"]
+def sent_messages(session: Session, *, key_prefix: str, asker_told: bool = True) -> list[tuple[str, str]]:
+    """(channel, ts) of the messages sent under keys starting with `key_prefix`, e.g. to update them later; without
+    those telling its asker where it went (outbox_keys.ASKER_TOLD) unless `asker_told`."""
+    query = _SENT_UNDER_PREFIX if asker_told else _SENT_UNDER_PREFIX.where(*NOT_ASKER_TOLD)
+    sent = [d for d in session.scalars(query, prefix_bounds(key_prefix)) if d.status == "sent"]
     return [(str(d.result["channel"]), str(d.result["ts"])) for d in sent if d.result and "ts" in d.result]
 
 
@@ -230,9 +232,9 @@ _GIVE_UP = (
     .execution_options(synchronize_session=False)
 )
 _GIVE_UP_UNDER_PREFIX = _GIVE_UP.where(*UNDER_PREFIX)
-_SETTLE = _GIVE_UP.where(or_(Delivery.idempotency_key == bindparam("key"), and_(*UNDER_PREFIX))).returning(
-    Delivery.id, Delivery.workspace_id, Delivery.method
-)
+_SETTLE = _GIVE_UP.where(
+    or_(Delivery.idempotency_key == bindparam("key"), and_(*UNDER_PREFIX, *NOT_ASKER_TOLD))
+).returning(Delivery.id, Delivery.workspace_id, Delivery.method)
 _COUNT_UNDER_PREFIX = select(func.count()).select_from(Delivery).where(*UNDER_PREFIX)
 
 
@@ -275,7 +277,7 @@ def count_under(session: Session, *, key_prefix: str) -> int:
 
 
 def settle(session: Session, *, key: str, reason: str, shown: dict[str, Any], now: datetime) -> list[tuple[str, str]]:
-    """What was asked under `key` (and keys starting with `key:`) is settled: the messages not sent yet never
+    """What was asked under `key` (and keys starting with `key:`, but its asker's) is settled: those not sent yet never
     will be, and the (channel, ts) of those sent are returned, to be updated alike (to show `shown`: text, blocks).
     One a sender holds may still go out: it is then updated too, once recorded sent (services/settled_updates.py)."""
     given_up = session.execute(_SETTLE, {"key": key, **prefix_bounds(f"{key}:"), "reason": reason}).all()
@@ -286,9 +288,10 @@ def settle(session: Session, *, key: str, reason: str, shown: dict[str, Any], no
 
 def sent_copies(session: Session, *, key: str) -> list[tuple[str, str]]:
     """(channel, ts) of the messages sent under `key` and keys starting with `key:` (a request and its reminders,
-    escalations and hand-overs), the first first."""
+    escalations and hand-overs; not its asker's DMs), the first first."""
     first = sent_message(session, key=key)
-    return list(dict.fromkeys([*([first] if first else []), *sent_messages(session, key_prefix=f"{key}:")]))
+    copies = sent_messages(session, key_prefix=f"{key}:", asker_told=False)
+    return list(dict.fromkeys([*([first] if first else []), *copies]))
 
 
 def given_up(session: Session, *, ids: list[int]) -> list[int]:

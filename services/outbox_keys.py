@@ -21,3 +21,9 @@ def prefix_bounds(key_prefix: str) -> dict[str, str]:
     """The parameters of `UNDER_PREFIX` for keys starting with `key_prefix`."""
     pattern = key_prefix.replace("/", "//").replace("%", "/%").replace("_", "/_") + "%"
     return {"prefix": key_prefix, "past_prefix": key_prefix + PAST_EVERY_CHARACTER, "pattern": pattern}
+
+
+ASKER_TOLD = (":told-moved:", ":escalation-told:")
+"""Under a request's or nomination's key, its asker's DMs saying where it went: theirs, not copies of the request,
+so a decision or a later hand-over updating the copies leaves them as they are (keys of every release so far)."""
+NOT_ASKER_TOLD = tuple(Delivery.idempotency_key.not_like(f"%{mark}%") for mark in ASKER_TOLD)

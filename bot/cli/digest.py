@@ -1,8 +1,8 @@
-"""`digest send [--force] [--dry-run] [--workspace T..]`: the weekly manager digests, by hand."""
+"""`digest send [--force] [--dry-run] [--workspace T..|E..]`: the weekly manager digests, by hand."""
 
 import argparse
 
-from bot.cli.common import database, transaction
+from bot.cli.common import database, transaction, unknown_workspace
 from bot.clock import SystemClock
 from bot.settings import load_settings
 from bot.startup import StartupError
@@ -20,7 +20,8 @@ def add_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[ty
     send.add_argument(
         "--workspace",
         metavar="TEAM_ID",
-        help="only this workspace's managers (default: those of every workspace the app is installed in)",
+        help="only this workspace's (T...) or org-wide install's (E...) managers (default: those of every workspace "
+        "the app is installed in)",
     )
     send.set_defaults(handler=run_send)
 
@@ -49,7 +50,9 @@ def chosen_workspace(team_id: str | None) -> int | None:
         return None
     with transaction() as session:
         found = directory.find_workspace(session, team_id.strip())
-        if found is None or found.uninstalled_at is not None:
+        if found is None:
+            raise StartupError(unknown_workspace(session, team_id.strip()))
+        if found.uninstalled_at is not None:
             raise StartupError(f"the app is not installed in {team_id}: see `python -m bot workspace list`")
         return found.id
 

@@ -14,8 +14,8 @@ from handlers.deps import Deps
 from handlers.handover import queue_handover_messages
 from handlers.jobs.drain_outbox import drain_outbox
 from handlers.reward_messages import request_key
-from models import Workspace
-from services import directory, outbox
+from models import Employee, Workspace
+from services import directory, follow_ups, outbox
 from services.handover import hand_over_missed
 from services.resolutions import escalations
 from services.rewards import escalations as reward_escalations
@@ -42,7 +42,7 @@ def follow_up_pending_requests(deps: Deps, client: WebClient) -> None:
                 outbox.enqueue(
                     session,
                     workspace=session.get_one(Workspace, resolution.workspace_id),
-                    key=f"{under}{person.slack_id}",
+                    key=_follow_up_dm_key(follow_up, under, person),
                     method="chat.postMessage",
                     payload={
                         "channel": person.slack_id,
@@ -63,6 +63,13 @@ def follow_up_key(session: Session, follow_up: escalations.FollowUp) -> str:
     kind = escalations.follow_up_key_prefix(follow_up.resolution.id, follow_up.kind)
     before = outbox.count_under(session, key_prefix=kind) if follow_up.kind == "escalation" else 0
     return f"{kind}{before}:" if before else kind
+
+
+def _follow_up_dm_key(follow_up: escalations.FollowUp, under: str, person: Employee) -> str:
+    """An escalation's key says whom the request waited on too: it is never handed back down to them either."""
+    if follow_up.kind == "escalation":
+        return follow_ups.went_up_key(under, follow_up.waited_on, person)
+    return f"{under}{person.slack_id}"
 
 
 def tell_requester_who_decides(session: Session, follow_up: escalations.FollowUp, now: datetime) -> None:

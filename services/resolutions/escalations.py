@@ -25,9 +25,11 @@ def follow_up_key_prefix(resolution_id: int, kind: str) -> str:
     return f"resolution:{resolution_id}:{kind}:"
 
 
-def reached_by_going_up(session: Session, resolution: Resolution) -> list[Employee]:
-    """Everyone the request went up to, read from its escalation DMs (follow_ups.reached_by_going_up)."""
-    return follow_ups.reached_by_going_up(session, resolution, follow_up_key_prefix(resolution.id, "escalation"))
+def went_up(session: Session, resolution: Resolution) -> follow_ups.WentUp:
+    """How far the request went up, read from its escalation DMs (follow_ups.went_up); before their keys said whom it
+    waited on, its reminders did."""
+    escalated, reminded = (follow_up_key_prefix(resolution.id, kind) for kind in ("escalation", "reminder"))
+    return follow_ups.went_up(session, resolution, escalated, unmarked_from=reminded)
 
 
 def due_follow_ups(session: Session, *, now: datetime, limit: int = 200) -> list[FollowUp]:
@@ -54,7 +56,7 @@ def _follow_up(session: Session, resolution: Resolution, kind: str) -> FollowUp:
 def _one_level_up(session: Session, resolution: Resolution, decider: Employee | None) -> list[Employee]:
     """The decider's nearest active manager (one who left is stepped over) while the request climbs the
     requester's own chain; else (an admin deciding for someone without a manager, or nobody active above) the other
-    admins: an admin's manager is nobody above the requester."""
+    admins but any who let it wait before: an admin's manager is nobody above the requester."""
     chain = managers_above(resolution.employee)
     above = chain[chain.index(decider) + 1 :] if decider is not None and decider in chain else []
     manager = next((boss for boss in above if boss.active and boss.id != resolution.employee_id), None)
@@ -63,4 +65,4 @@ def _one_level_up(session: Session, resolution: Resolution, decider: Employee | 
     workspace = session.get_one(Workspace, resolution.workspace_id)
     excluded = {resolution.employee_id, decider.id if decider else None}
     admins = [admin for admin in directory.active_admins(session, workspace) if admin.id not in excluded]
-    return directory.not_answering_to(admins, resolution.employee)
+    return follow_ups.best_first(directory.not_answering_to(admins, resolution.employee), went_up(session, resolution))

@@ -40,12 +40,13 @@ def approver_for(session: Session, nominee: Employee, nominator: Employee) -> Em
 def approver_above(session: Session, nomination: Nomination) -> Employee | None:
     """Who approves a nomination its approver let wait: their nearest active manager up the nominee's chain, else
     (the approver was HR, an admin, or the top of the chain) HR or an admin, by the same rules as approver_for;
-    never the approver who let it wait. None when nobody else can."""
+    never the approver who let it wait, nor one who let it wait before. None when nobody else can."""
     chain = directory.managers_above(nomination.nominee)
     approver = nomination.approver
     above = chain[chain.index(approver) + 1 :] if approver is not None and approver in chain else []
     excluded = {nomination.nominee_id, nomination.nominator_id, nomination.approver_id}
-    return _first_able(session, nomination.nominee, above, {person for person in excluded if person is not None})
+    went = follow_ups.went_up(session, nomination, went_up_key_prefix(nomination.id))
+    return _first_able(session, nomination.nominee, above, {person for person in excluded if person is not None}, went)
 
 
 def went_up_key_prefix(nomination_id: int) -> str:
@@ -59,23 +60,32 @@ def approver_taking_over(session: Session, nomination: Nomination) -> Employee |
     of approver_for; one that went up for waiting too long goes on from the highest of the nominee's managers it
     reached (from HR or an admin, to HR or an admin), however many hand-overs ago, never back down to whoever let it
     wait: None when nobody else can. NotAllowed when nobody can approve one that never went up."""
-    reached = follow_ups.reached_by_going_up(session, nomination, went_up_key_prefix(nomination.id))
+    went = follow_ups.went_up(session, nomination, went_up_key_prefix(nomination.id))
     if nomination.escalated_at is not None and nomination.approver is not None:
-        reached.append(nomination.approver)  # it went up to them, or nobody was above them to go to
-    if not reached:
+        went.reached.append(nomination.approver)  # it went up to them, or nobody was above them to go to
+    if not went.reached:
         return approver_for(session, nomination.nominee, nomination.nominator)
     chain = directory.managers_above(nomination.nominee)
-    managers = follow_ups.still_above(chain, reached, lambda person: person.role in HR_ROLES and person not in chain)
-    return _first_able(session, nomination.nominee, managers, {nomination.nominee_id, nomination.nominator_id})
+    managers = follow_ups.still_above(chain, went, lambda person: person.role in HR_ROLES and person not in chain)
+    excluded = {nomination.nominee_id, nomination.nominator_id}
+    return _first_able(session, nomination.nominee, managers, excluded, went)
 
 
-def _first_able(session: Session, nominee: Employee, managers: list[Employee], excluded: set[int]) -> Employee | None:
+def _first_able(
+    session: Session,
+    nominee: Employee,
+    managers: list[Employee],
+    excluded: set[int],
+    went: follow_ups.WentUp | None = None,
+) -> Employee | None:
     """The first active manager of `managers` not excluded; else the first HR person or admin not excluded who does
-    not report to the nominee. The nominator, the approver and the recipient are always three people."""
+    not report to the nominee (after going up, one it reached first, never one who let it wait: follow_ups.best_first).
+    The nominator, the approver and the recipient are always three people."""
     manager = next((boss for boss in managers if boss.active and boss.id not in excluded), None)
     if manager is not None:
         return manager
     hr_team = hr_people(session, nominee.workspace_id)
+    hr_team = follow_ups.best_first(hr_team, went) if went is not None else hr_team
     return next((hr for hr in hr_team if hr.id not in excluded and not directory.answers_to(hr, nominee)), None)
 
 

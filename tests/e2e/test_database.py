@@ -430,3 +430,34 @@ def test_downgrading_below_the_held_suggestions_refuses_while_an_idea_waits_for_
         connection.execute(text("UPDATE suggestions SET release_at = NULL"))
     migrate(engine, "downgrade", "0033")
     engine.dispose()
+
+
+def test_downgrading_below_the_held_suggestions_names_a_workspace_no_longer_served_and_says_to_purge_it(
+    tmp_path: Path,
+) -> None:
+    """An idea held in a workspace the app was uninstalled from is released only if it is installed again: the
+    refusal names the workspace and says how to end it, rather than to wait for a release that never comes."""
+    engine = make_engine(f"sqlite:///{tmp_path / 'before.db'}")
+    upgrade(engine)
+    sessions = make_session_factory(engine)
+    load_org_and_policy(sessions, MONDAY_MORNING)
+    with sessions.begin() as session:
+        workspace = session.scalars(select(Workspace)).one()
+        request = SuggestionRequest(what="A second card reader at the returns desk")
+        author = employee(session, "U0AGENT1")
+        idea = lifecycle.submit(
+            session, workspace=workspace, author=author, request=request, relay=None, now=MONDAY_MORNING
+        )
+        idea.release_at = MONDAY_MORNING + timedelta(minutes=10)  # as an anonymous one is held
+        workspace.uninstalled_at = MONDAY_MORNING + timedelta(minutes=5)
+
+    with pytest.raises(MigrationError) as refused:
+        migrate(engine, "downgrade", "0033")
+
+    said = str(refused.value)
+    assert "anonymous suggestions of T0LATITUDE, where the app is no longer installed" in said
+    assert "`python -m bot workspace purge TEAM_ID`" in said and "install the app there again" in said
+    assert "still wait for their release" not in said
+    with engine.connect() as connection:
+        assert connection.execute(text("SELECT count(*) FROM suggestions WHERE release_at IS NOT NULL")).scalar() == 1
+    engine.dispose()

@@ -7,9 +7,11 @@ import pytest
 from sqlalchemy import select
 
 from bot.cli import main
-from bot.fakeslack.server import BOT_TOKEN
+from bot.fakeslack.server import BOT_TOKEN, CLIENT_ID, CLIENT_SECRET
 from models import Delivery, Workspace
 from tests.conftest import SIGNING_SECRET, RunningBot
+from tests.e2e.test_installs import oauth_bot  # noqa: F401
+from tests.e2e.test_installs_grid_lifecycle import install_org_wide
 from tests.fixture_week import load_fixture_week
 from tests.helpers import load_org
 
@@ -73,6 +75,37 @@ def test_a_workspace_the_app_is_not_in_is_refused_in_one_line_and_nothing_is_que
     assert main(["digest", "send", "--force", "--workspace", "T0NOPE"]) == 2
 
     said = capsys.readouterr()
-    assert said.err.strip() == "error: the app is not installed in T0NOPE: see `python -m bot workspace list`"
+    assert said.err.strip() == (
+        "error: no workspace T0NOPE in the database (known: T0LATITUDE, T0OTHER): with SLACK_BOT_TOKEN the bot "
+        "serves the one workspace its token belongs to; check the id"
+    )
     with operator.sessions() as session:
         assert session.scalars(select(Delivery)).first() is None
+
+
+def test_a_workspace_inside_an_org_wide_install_is_refused_naming_its_org(
+    oauth_bot: RunningBot,  # noqa: F811
+    database_url: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """The org-wide install serves T0SOUTH's people, but its directory is the org's: the operator is told to pass it."""
+    install_org_wide(oauth_bot)
+    monkeypatch.chdir(tmp_path)
+    for name, value in {
+        "DATABASE_URL": database_url,
+        "SLACK_CLIENT_ID": CLIENT_ID,
+        "SLACK_CLIENT_SECRET": CLIENT_SECRET,
+        "SLACK_SIGNING_SECRET": SIGNING_SECRET,
+    }.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.delenv("SLACK_BOT_TOKEN", raising=False)
+
+    assert main(["digest", "send", "--force", "--workspace", "T0SOUTH"]) == 2
+
+    said = capsys.readouterr().err
+    assert "a workspace inside an org-wide install is its org's: E0GROUP" in said
+    assert main(["digest", "send", "--dry-run", "--force", "--workspace", "E0GROUP"]) == 0
+    with oauth_bot.sessions() as session:
+        assert session.scalars(select(Delivery).where(Delivery.idempotency_key.like("digest%"))).first() is None

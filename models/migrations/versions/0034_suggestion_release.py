@@ -39,11 +39,34 @@ def downgrade() -> None:
 
 def _refuse_ideas_held_back() -> None:
     """Without the column a held idea would show at once, to its owner's list and the digest, with no card, no channel
-    post and no audit row ever written for it: the release tick writes those, and runs within half an hour."""
-    held = op.get_bind().scalar(sa.text("SELECT count(*) FROM suggestions WHERE release_at IS NOT NULL"))
-    if held:
-        raise MigrationError(
-            f"{held} anonymous suggestion(s) still wait for their release (at most 30 minutes after they were sent): "
-            "run the bot on this release until they are sent (`suggestions.release_at` all empty), then downgrade "
-            "again."
+    post and no audit row ever written for it: the release tick writes those, and runs within half an hour. It never
+    runs for a workspace the app was uninstalled from (or taken over by an org-wide install): those are named."""
+    bind = op.get_bind()
+    held = bind.scalar(
+        sa.text(
+            "SELECT count(*) FROM suggestions JOIN workspaces ON workspaces.id = suggestions.workspace_id "
+            "WHERE suggestions.release_at IS NOT NULL AND workspaces.uninstalled_at IS NULL"
         )
+    )
+    stranded = bind.scalars(
+        sa.text(
+            "SELECT DISTINCT workspaces.slack_team_id FROM suggestions JOIN workspaces "
+            "ON workspaces.id = suggestions.workspace_id "
+            "WHERE suggestions.release_at IS NOT NULL AND workspaces.uninstalled_at IS NOT NULL "
+            "ORDER BY workspaces.slack_team_id"
+        )
+    ).all()
+    reasons = []
+    if held:
+        reasons.append(
+            f"{held} anonymous suggestion(s) still wait for their release (at most 30 minutes after they were sent): "
+            "run the bot on this release until they are sent (`suggestions.release_at` all empty)"
+        )
+    if stranded:
+        reasons.append(
+            f"anonymous suggestions of {', '.join(stranded)}, where the app is no longer installed, are held until it "
+            "is: delete those workspaces' data with `python -m bot workspace purge TEAM_ID`, or install the app there "
+            "again and run the bot on this release until they are sent"
+        )
+    if reasons:
+        raise MigrationError("; ".join(reasons) + "; then downgrade again.")
