@@ -39,7 +39,7 @@ from services.rewards import grants as rewards
 from services.rewards import nominations, typed
 from services.rewards.nominations import NominationOutcome, NominationRequest
 from services.rewards.nominees import NomineeRefused
-from services.text import escape_mrkdwn, plural
+from services.text import echoed, escape_mrkdwn, plural
 
 log = logging.getLogger(__name__)
 
@@ -80,13 +80,13 @@ def parse_one_liner(text: str) -> OneLiner | str:
     first = words[0] if words else ""
     if _NOT_A_PERSON.match(first):
         return (
-            f"`{escape_mrkdwn(first[:30])}` is not a person picked from Slack's list (a user group, `@here` or a name "
+            f"`{echoed(first, 30)}` is not a person picked from Slack's list (a user group, `@here` or a name "
             "typed by hand): name each colleague, picking them from the list, like `/nominate @lee @ines why...`."
         )
     if not nominees:
         return (
             "Start with the people you recognise, picked from Slack's list, like `/nominate @lee why...` "
-            f"(got `{escape_mrkdwn(first[:30])}`)."
+            f"(got `{echoed(first, 30)}`)."
         )
     return OneLiner(tuple(nominees), " ".join(words).removeprefix(", ").removeprefix(": "))
 

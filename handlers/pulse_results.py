@@ -15,7 +15,7 @@ from handlers.pulse_chart import trend_alt_text, trend_png
 from services.errors import DomainError
 from services.pulse.results import team_results
 from services.pulse.trees import ORG
-from services.text import escape_mrkdwn
+from services.text import echoed
 
 _MENTION = re.compile(r"^<@([UW][A-Z0-9]+)(\|[^>]*)?>\Z|^([UW][A-Z0-9]{2,})\Z")
 
@@ -26,7 +26,7 @@ def show_results(
     """`/pulse results [@manager|org]`: the results as a message, the trend as a chart in a DM (`usage`: /pulse's)."""
     team = _team_argument(target)
     if target is not None and team is None:
-        problem = f"`{escape_mrkdwn(target[:40])}` is not a person: mention the manager, like `/pulse results @maya`."
+        problem = f"`{echoed(target)}` is not a person: mention the manager, like `/pulse results @maya`."
         ack(text=usage.text(problem))
         return
     deps = deps_of(context)

@@ -16,7 +16,7 @@ from models import Employee, Nomination, RewardGrant, Suggestion, Team, Workspac
 from services import directory
 from services.errors import InvalidInput, NotAllowed
 from services.rewards.grants import HR_ROLES, SPENDING, month_start, quarter_start, reward_policy
-from services.text import escape_mrkdwn
+from services.text import echoed
 
 PERIODS = ("month", "quarter")
 TOP = 5
@@ -55,7 +55,7 @@ def leaderboard(session: Session, *, workspace: Workspace, viewer: Employee, per
     A team counts the grants its people received while in it, as HR's export files them: someone who moved
     leaves their earlier grants with their old team."""
     if period.lower() not in PERIODS:
-        raise InvalidInput(f"`{escape_mrkdwn(period[:40])}` is not a period: use month or quarter.")
+        raise InvalidInput(f"`{echoed(period)}` is not a period: use month or quarter.")
     period = period.lower()
     if not reward_policy(session, workspace).leaderboards:
         raise NotAllowed("Leaderboards are switched off in this workspace's policy.")

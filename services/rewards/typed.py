@@ -5,7 +5,7 @@ import difflib
 from services.errors import InvalidInput, NotFound
 from services.policy.rewards import SHOUTOUT, RewardPolicy
 from services.rewards.grants import describe
-from services.text import escape_mrkdwn
+from services.text import echoed, escape_mrkdwn
 
 
 def split_reward(policy: RewardPolicy, text: str) -> tuple[str, str]:
@@ -33,7 +33,7 @@ def unknown_reward(policy: RewardPolicy, key: str) -> str:
     items = "\n".join(
         f"• `{item.key}` — {escape_mrkdwn(item.title)} ({describe(item)})" for item in policy.catalog.values()
     )
-    return f"There is no reward called `{escape_mrkdwn(key[:40])}`. The catalog:\n{items}"
+    return f"There is no reward called `{echoed(key)}`. The catalog:\n{items}"
 
 
 def _reward_or_reason(policy: RewardPolicy, key: str, words: str) -> str:

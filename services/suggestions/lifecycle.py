@@ -18,7 +18,7 @@ from services.suggestions.anonymity import make_anonymous
 from services.suggestions.owners import owner_for, still_fits
 from services.suggestions.relay import Relay
 from services.suggestions.release import hold
-from services.text import escape_mrkdwn, without_mentions
+from services.text import echoed, without_mentions
 
 MAX_WHAT = 1000
 MIN_WHAT = 3
@@ -135,7 +135,7 @@ def _what(raw: str) -> str:
         )
     if letters < MIN_WHAT:
         raise InvalidInput(
-            f"Say what you suggest in a few words: `{escape_mrkdwn(what[:40])}` is too short for anyone to act on.",
+            f"Say what you suggest in a few words: `{echoed(what)}` is too short for anyone to act on.",
             field="what",
         )
     return what

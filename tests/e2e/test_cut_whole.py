@@ -203,3 +203,15 @@ def test_a_team_not_found_names_twenty_teams_and_counts_the_others(bot: RunningB
     [digest] = bot.slack.calls("response_url")
     assert "`Support Team 17` and 7 more." in digest.text, "27 teams: Operations, People and 25 support teams"
     assert "Support Team 17 and 7 more)." in export.text
+
+
+def test_a_mistyped_word_named_back_is_cut_before_a_flag_not_inside_it(bot: RunningBot) -> None:
+    """A period, a reward, a person or an idea typed wrong is named back cut short: never half a flag or emoji."""
+    load_org(bot.sessions, bot.clock.now())
+    load_policy_text(bot.sessions, bot.clock.now())
+    typed = "Q" * 39 + "\U0001f1f3\U0001f1ffmore"
+
+    reply = bot.driver.command("U0AGENT1", "/rewards", f"top {typed}")
+
+    assert f"`{'Q' * 39}…` is not a period" in reply.text
+    assert "\U0001f1f3" not in reply.text

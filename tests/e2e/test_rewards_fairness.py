@@ -102,5 +102,5 @@ def test_top_with_something_else_names_it_as_typed_and_cut_short(ready: RunningB
     capital = ready.driver.command("U0AGENT1", "/rewards", "top Quarter")
 
     assert "`<@U0MGR1>` is not a period: use month or quarter" in mention.text, "a mention as Slack wrote it"
-    assert f"`{'Y' * 40}` is not a period" in long.text and "Y" * 41 not in long.text
+    assert f"`{'Y' * 39}…` is not a period" in long.text and "Y" * 40 not in long.text
     assert "is not a period" not in capital.text
