@@ -145,3 +145,9 @@ def best_first(candidates: list[Employee], went: WentUp) -> list[Employee]:
     waited_on = {person.id for person in went.waited_on}
     kept = [person for person in candidates if person.id not in waited_on]
     return sorted(kept, key=lambda person: person not in went.reached)
+
+
+def best_first_else_any(candidates: list[Employee], went: WentUp) -> list[Employee]:
+    """For a hand-over (its decider left): `best_first`, or, with nobody else, those who let it wait after all: an
+    item waiting on someone who left, with nobody told, is worse than one that comes back down."""
+    return best_first(candidates, went) or candidates

@@ -220,6 +220,6 @@ def _next_decider(resolution: Resolution, went: follow_ups.WentUp) -> Employee |
 
 
 def _an_admin(session: Session, workspace: Workspace, requester: Employee, went: follow_ups.WentUp) -> Employee | None:
-    """One it reached going up first, never one who let it wait (follow_ups.best_first)."""
+    """One it reached going up first, one who let it wait only when nobody else is left (follow_ups.best_first)."""
     admins = [admin for admin in directory.active_admins(session, workspace) if admin.id != requester.id]
-    return next(iter(follow_ups.best_first(admins, went)), None)
+    return next(iter(follow_ups.best_first_else_any(admins, went)), None)

@@ -58,8 +58,9 @@ def went_up_key_prefix(nomination_id: int) -> str:
 def approver_taking_over(session: Session, nomination: Nomination) -> Employee | None:
     """Who approves a nomination its approver no longer may (they left, or no longer manage the nominee), by the rules
     of approver_for; one that went up for waiting too long goes on from the highest of the nominee's managers it
-    reached (from HR or an admin, to HR or an admin), however many hand-overs ago, never back down to whoever let it
-    wait: None when nobody else can. NotAllowed when nobody can approve one that never went up."""
+    reached (from HR or an admin, to HR or an admin), however many hand-overs ago, back down to whoever let it wait
+    only when nobody else can (waiting on someone who left would be worse): None when nobody can. NotAllowed when
+    nobody can approve one that never went up."""
     went = follow_ups.went_up(session, nomination, went_up_key_prefix(nomination.id))
     if nomination.escalated_at is not None and nomination.approver is not None:
         went.reached.append(nomination.approver)  # it went up to them, or nobody was above them to go to
@@ -68,7 +69,9 @@ def approver_taking_over(session: Session, nomination: Nomination) -> Employee |
     chain = directory.managers_above(nomination.nominee)
     managers = follow_ups.still_above(chain, went, lambda person: person.role in HR_ROLES and person not in chain)
     excluded = {nomination.nominee_id, nomination.nominator_id}
-    return _first_able(session, nomination.nominee, managers, excluded, went)
+    return _first_able(session, nomination.nominee, managers, excluded, went) or _first_able(
+        session, nomination.nominee, chain, excluded
+    )
 
 
 def _first_able(

@@ -227,3 +227,40 @@ def test_the_nominator_told_where_a_reward_went_keeps_that_message_when_it_is_ha
 
     assert _approver(bot) == "U0ADMIN"
     assert "so it now goes to" in str(bot.slack.message(told.response["channel"], told.response["ts"]))
+
+
+NO_MANAGER_TWO_ADMINS = "\n".join(line for line in NO_MANAGER_THREE_ADMINS.splitlines() if "U0CAT" not in line) + "\n"
+"""Sam has no manager; Abe and Ada are the only admins."""
+
+
+def test_a_request_whose_only_other_admin_leaves_goes_back_to_the_admin_who_let_it_wait_not_to_nobody(
+    bot: RunningBot,
+) -> None:
+    """Abe let it wait: up to Ada. Ada leaves and Abe is the only admin left: it comes back to him, rather than wait
+    on someone who left with nobody told."""
+    _sam_asks_and_it_goes_up(bot, NO_MANAGER_TWO_ADMINS)
+    assert _decider(bot) == "U0ADMIN"
+
+    bot.driver.user_change("U0ADMIN", deleted=True)
+    drain_outbox(bot.runtime.deps, bot.runtime.app.client)
+
+    assert _decider(bot) == "U0ABE"
+    assert any("Abe Admin" in call.text for call in bot.slack.calls("chat.postMessage", channel="U0AGENT1"))
+
+
+NO_MANAGER_TWO_HR = "\n".join(line for line in NO_MANAGER_THREE_HR.splitlines() if "U0HRC" not in line) + "\n"
+"""Lee has no manager; Ann and Bob are the only HR people, and there is no admin."""
+
+
+def test_a_reward_whose_only_other_hr_person_leaves_goes_back_to_the_one_who_let_it_wait_not_to_nobody(
+    bot: RunningBot,
+) -> None:
+    """Ann let it wait: up to Bob. Bob leaves and Ann is the only one left who may approve it: it comes back to her,
+    rather than wait on someone who left."""
+    _lee_nominated_and_it_goes_up(bot, NO_MANAGER_TWO_HR)
+    assert _approver(bot) == "U0HRB"
+
+    bot.driver.user_change("U0HRB", deleted=True)
+    drain_outbox(bot.runtime.deps, bot.runtime.app.client)
+
+    assert _approver(bot) == "U0HRA"
