@@ -4,8 +4,9 @@ Run by the org import after the directory changed. A pending request or reward n
 when the person it waits on is inactive, or is no longer above the requester in the org (nor an
 admin, nor HR for rewards). It moves to the first active manager above the requester, or an
 active admin (HR for rewards) when nobody above is left; a request or nomination that went up for waiting too long
-goes on from the highest it reached, however many hand-overs ago, never back down to whoever let it wait. Either
-one's wait restarts with whoever it moves to (services/follow_ups.restart). An open suggestion whose owner left, or no
+goes on from the highest it reached, however many hand-overs ago, never back down to whoever let it wait unless
+nobody else is left (waiting on someone who left would be worse). Either one's wait restarts with whoever it
+moves to (services/follow_ups.restart). An open suggestion whose owner left, or no
 longer fits the reason they hold it (services/suggestions/owners.still_fits), goes where a new one would
 (owner_for); an anonymous one goes there without anyone asking who wrote it, even when that is its author
 now (see _suggestions).

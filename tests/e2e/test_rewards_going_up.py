@@ -266,11 +266,11 @@ def test_a_nomination_that_went_up_to_hr_goes_to_hr_or_an_admin_when_they_leave_
     assert len(_asked_maya(bot)) == 2, "back down to Maya, who let it wait"
 
 
-def test_a_nomination_that_went_up_waits_for_hr_to_name_someone_rather_than_go_back_down_when_nobody_else_may(
+def test_a_nomination_that_went_up_goes_back_to_who_let_it_wait_rather_than_wait_on_someone_who_left(
     bot: RunningBot,
 ) -> None:
-    """Up to Hal, then Hana when Hal leaves; Hana leaves too and nobody else may approve it: it waits on her, and is
-    never handed back to Maya, who let it wait."""
+    """Up to Hal, then Hana when Hal leaves; Hana leaves too and nobody else may approve it: back to Maya, who let it
+    wait, rather than wait on someone who left with nobody told."""
     org = "\n".join(line for line in HR_NOBODY_ABOVE_MAYA.splitlines() if not line.startswith("U0ADMIN,"))
     org = org.replace("manager,U0ADMIN,", "manager,,") + "\n"
     went_up_to = _omar_nominates_sam_and_maya_lets_it_wait(bot, org, [("U0HAL", "Hal Hughes"), ("U0HR", "Hana Reyes")])
@@ -280,4 +280,4 @@ def test_a_nomination_that_went_up_waits_for_hr_to_name_someone_rather_than_go_b
         bot.driver.user_change(leaving, deleted=True)
         tick_after(bot, 0.1)
 
-    assert approver_of_the_nomination(bot) == "U0HR" and len(_asked_maya(bot)) == 2
+    assert approver_of_the_nomination(bot) == "U0MGR1" and len(_asked_maya(bot)) == 3
