@@ -188,8 +188,8 @@ def stop_workspaces_without_install(sessions: sessionmaker[Session], now: Callab
     """At start with OAuth installs: a workspace the database serves with no install (set up with one
     SLACK_BOT_TOKEN) is stopped until it is installed, and the log says where to install it."""
     with sessions() as session:
-        served = [workspace.id for workspace in directory.installed_workspaces(session)]
-    for workspace_id in served:
+        without = workspaces.served_without_install(session)
+    for workspace_id in without:
         with sessions.begin() as session:
             workspace = session.get(Workspace, workspace_id, with_for_update=True)  # an install under way waits
             if workspace is None or workspace.uninstalled_at is not None:
