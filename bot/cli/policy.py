@@ -59,7 +59,8 @@ def run_load(args: argparse.Namespace) -> int:
         workspace = resolve_workspace(session, args.workspace, create=True, now=now)
         before = current_policy(session, workspace)
         version = load_policy(session, workspace=workspace, text=text, loaded_by=actor(), now=now)
-        unknown = teams_unknown(session, workspace, parse_policy(text).suggestions.channels)
+        loaded = parse_policy(text)
+        unknown = teams_unknown(session, workspace, loaded.suggestions.channels)
         handovers = hand_over_suggestions(session, workspace=workspace)
         from handlers.handover import describe_handover, queue_handover_messages
 
@@ -68,7 +69,7 @@ def run_load(args: argparse.Namespace) -> int:
         print(f"unchanged: {args.file} is the same as version {version.number}, which stays in force")
     else:
         print(f"loaded {args.file} as policy version {version.number} (sha256 {version.sha256[:12]})")
-        print(describe_changes(before, parse_policy(text)))
+        print(describe_changes(before, loaded))
     for handover in reported(handovers):
         print(f"re-routed {describe_handover(handover)}")
     for team in unknown:

@@ -5,8 +5,9 @@ from collections.abc import Collection
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from models import Employee, Team, Workspace
+from models import Employee, Workspace
 from services.policy.file import PolicyText
+from services.teams import team_names
 
 
 def check_directory_profiles(session: Session, workspace: Workspace, profiles: Collection[str], text: str) -> None:
@@ -23,7 +24,7 @@ def check_directory_profiles(session: Session, workspace: Workspace, profiles: C
 
 def teams_unknown(session: Session, workspace: Workspace, names: Collection[str]) -> list[str]:
     """The team names the policy gives that no team of the directory bears, whatever the letter case."""
-    known = {name.casefold() for name in session.scalars(select(Team.name).where(Team.workspace_id == workspace.id))}
+    known = {name.casefold() for name in team_names(session, workspace)}
     return [name for name in names if name.strip().casefold() not in known]
 
 
