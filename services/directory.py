@@ -34,7 +34,7 @@ class Identity:
     def may_be_a_guest(self) -> bool:
         """Someone the org file does not list, whom Slack was never asked about: before they act, Slack must say
         whether they are a guest of the workspace (HR lists employees, never guests)."""
-        return not self.employee.in_directory and self.employee.slack_guest is None
+        return unvetted(self.employee)
 
 
 class Named(Protocol):
@@ -123,7 +123,7 @@ def vetted_names_of(session: Session, workspace: Workspace, slack_ids: Sequence[
     """`names_of`, leaving out those the org file does not list whom Slack was never asked about (`may_be_a_guest`):
     before anyone names them, Slack must say whether they are guests."""
     found = (find_employee(session, workspace, slack_id) for slack_id in slack_ids)
-    return {p.slack_id: p.name for p in found if p is not None and (p.in_directory or p.slack_guest is not None)}
+    return {p.slack_id: p.name for p in found if p is not None and not unvetted(p)}
 
 
 def labelled_for_strangers(session: Session, workspace: Workspace, text: str, labels: Mapping[str, str]) -> str:
@@ -237,6 +237,11 @@ def require_member(employee: Employee) -> None:
     require_active(employee)
     if unlisted_guest(employee):
         raise NotAllowed(GUEST_REFUSED)
+
+
+def unvetted(employee: Employee) -> bool:
+    """Someone the org file does not list, whom Slack was never asked about: whether they are a guest is not known."""
+    return not employee.in_directory and employee.slack_guest is None
 
 
 def unlisted_guest(employee: Employee) -> bool:

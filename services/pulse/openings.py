@@ -3,6 +3,7 @@
 from datetime import UTC, datetime, time, timedelta
 
 from models import Employee, PulseRound
+from services import directory
 from services.calendar import moment_words, zone
 
 NOT_ASKED_UNTIL_SLACK_SAYS = (
@@ -15,7 +16,7 @@ NOT_ASKED_UNTIL_SLACK_SAYS = (
 def asked_by_rounds(employee: Employee) -> bool:
     """Whom a round asks (`rounds.invitable` queries the same): someone active whom the org file lists, or whom Slack
     says is a member, not a guest; one it does not list whom Slack was never asked about is not asked yet."""
-    return bool(employee.active) and (bool(employee.in_directory) or employee.slack_guest is False)
+    return bool(employee.active) and not directory.unvetted(employee) and not directory.unlisted_guest(employee)
 
 
 def local_opening(pulse_round: PulseRound, employee: Employee) -> datetime:
