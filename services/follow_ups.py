@@ -53,7 +53,7 @@ def due(
         wait, quiet = reminder_after(session, workspace.id), quiet_hours(session, workspace.id)
         for item in _due_items(session, model, _due(model, workspace.id, wait, now), limit - len(marked)):
             kind = _step_due(item, wait, now)
-            if kind is None or (quiet and recipients and _held(quiet, recipients(item, kind), now)):
+            if kind is None or _held(quiet, recipients, item, kind, now):
                 continue
             _mark(item, kind, now)
             marked.append((item, kind))
@@ -63,9 +63,19 @@ def due(
     return marked
 
 
-def _held(quiet: QuietHours, recipients: list[Employee], now: datetime) -> bool:
-    """Every recipient in their night; with one in their day, it goes (a step with nobody to tell never waits)."""
-    return bool(recipients) and all(quiet.hold(now, person.tz) for person in recipients)
+def _held(
+    quiet: QuietHours | None,
+    recipients: Callable[[Waiting, str], list[Employee]] | None,
+    item: Waiting,
+    kind: str,
+    now: datetime,
+) -> bool:
+    """Every recipient of the step in their night; with one in their day, it goes (a step with nobody to tell never
+    waits)."""
+    if quiet is None or recipients is None:
+        return False
+    people = recipients(item, kind)
+    return bool(people) and all(quiet.hold(now, person.tz) for person in people)
 
 
 def _due_items(session: Session, model: type[Waiting], query: Select[Waiting], page: int) -> Iterator[Waiting]:

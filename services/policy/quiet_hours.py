@@ -9,7 +9,9 @@ from typing import Any
 from services.calendar import zone
 from services.policy.file import PolicyText
 
-_WINDOW = re.compile(r"^([01][0-9]|2[0-3]):([0-5][0-9])-([01][0-9]|2[0-3]):([0-5][0-9])\Z")
+_TIME = r"([01][0-9]|2[0-3]):([0-5][0-9])"
+_WINDOW = re.compile(rf"^\s*{_TIME}\s*[-–]\s*{_TIME}\s*\Z")
+"""Spaces around the dash, or an en dash as a phone or word processor types it, read as the same window."""
 LONGEST = timedelta(hours=16)
 """A longer night would leave less than a working day for follow-ups to land in."""
 
@@ -50,9 +52,9 @@ def parse_quiet_hours(source: PolicyText, raw: Any) -> QuietHours | None:
     hour, minute, end_hour, end_minute = (int(part) for part in found.groups())
     window = QuietHours(time(hour, minute), time(end_hour, end_minute))
     if window.start == window.end:
-        source.problem(("quiet_hours",), f"starts and ends at {raw[:5]}: write false to hold nothing")
+        source.problem(("quiet_hours",), f"starts and ends at {window.start:%H:%M}: write false to hold nothing")
     elif _length(window) > LONGEST:
-        source.problem(("quiet_hours",), f"{raw} lasts longer than 16 hours, which leaves too short a day")
+        source.problem(("quiet_hours",), f"{window.words} lasts longer than 16 hours, which leaves too short a day")
     return window
 
 

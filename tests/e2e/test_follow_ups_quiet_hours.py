@@ -9,11 +9,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.clock import MovableClock
+from handlers.jobs.drain_outbox import drain_outbox
 from handlers.jobs.follow_up_pending_requests import follow_up_pending_requests
 from models import Employee, Resolution, Workspace
 from services.policy.versions import current_policy
 from services.resolutions.escalations import due_follow_ups
 from tests.conftest import RunningBot
+from tests.e2e.test_people_leaving import reimport
 from tests.e2e.test_rewards_approval import LEE
 from tests.helpers import FIXTURES, POLICY_EXAMPLE, load_org, load_policy
 
@@ -108,6 +110,58 @@ def test_a_reward_reminder_and_its_going_up_each_wait_for_their_recipients_morni
     assert in_her_night == [] and len(reminded) == 1
     assert in_the_night_above == []
     assert len(bot.slack.calls("chat.postMessage", channel="U0ADMIN")) == 1
+
+
+TWO_ADMINS_ABOVE_NOBODY = """slack_id,name,team,role,manager_slack_id,email,tz,profile
+U0ADMIN,Ada Admin,Operations,admin,,,Asia/Kolkata,
+U0ADMIN2,Zoe Admin,Leadership,admin,,,Europe/London,
+U0MGR1,Maya Manager,Support East,manager,,,Australia/Sydney,
+U0AGENT1,Sam Agent,Support East,frontline,U0MGR1,,America/New_York,agent
+"""
+"""Nobody is above Maya: what she lets wait goes to both admins, one in Kolkata, one in London."""
+
+
+def test_a_request_going_up_to_several_admins_waits_until_one_of_them_is_in_their_day(bot: RunningBot) -> None:
+    load_org(bot.sessions, bot.clock.now(), TWO_ADMINS_ABOVE_NOBODY)
+    load_policy(bot.sessions, bot.clock.now(), POLICY_EXAMPLE.read_text())
+    bot.driver.command("U0AGENT1", "/resolve", "refund 80 order 42 parcel lost in transit")
+
+    tick(bot, at(3, 21))  # Maya reminded at 08:00 in Sydney
+    tick(bot, at(4, 21))  # 24 h on: 02:30 in Kolkata, 21:00 in London
+    tick(bot, at(5, 2, 20))
+    both_asleep = dms(bot, "U0ADMIN", "waited too long") + dms(bot, "U0ADMIN2", "waited too long")
+    tick(bot, at(5, 2, 30))  # 08:00 in Kolkata
+
+    assert len(dms(bot, "U0MGR1", "Reminder")) == 1
+    assert both_asleep == []
+    assert len(dms(bot, "U0ADMIN", "waited too long")) == 1 and len(dms(bot, "U0ADMIN2", "waited too long")) == 1
+
+
+MAYA_ON_LEAVE = (
+    (FIXTURES / "org.csv").read_text().replace("Support East,frontline,U0MGR1", "Support East,frontline,U0MGR2")
+)
+"""Maya's team reports to Omar, in Los Angeles, while she is on leave."""
+
+
+def test_a_request_handed_over_in_the_night_is_sent_at_once_and_goes_up_a_full_wait_after_it(bot: RunningBot) -> None:
+    """A hand-over asks its new decider as a new request does, at once; it stands for their reminder."""
+    load_org(bot.sessions, bot.clock.now())
+    load_policy(bot.sessions, bot.clock.now(), POLICY_EXAMPLE.read_text())
+    bot.driver.command("U0AGENT1", "/resolve", "refund 80 order 42 parcel lost in transit")
+    tick(bot, at(3, 13))  # Maya reminded at 08:00 in New York
+
+    bot.clock.set(at(3, 14))  # 06:00 in Los Angeles: HR lends Maya's team to Omar
+    reimport(bot.sessions, bot.clock.now(), MAYA_ON_LEAVE)
+    drain_outbox(bot.runtime.deps, bot.runtime.sender_client)
+    handed = dms(bot, "U0MGR2", "now waits on you")
+    tick(bot, at(4, 13, 50))  # 48 h after the request, 23 h 50 after the hand-over
+    too_soon = dms(bot, "U0ADMIN", "waited too long")
+    tick(bot, at(4, 14))
+
+    assert len(handed) == 1
+    assert too_soon == []
+    [escalation] = dms(bot, "U0ADMIN", "waited too long")
+    assert "waited too long for Omar Manager" in escalation
 
 
 def test_requests_waiting_for_a_morning_never_hold_up_one_whose_decider_is_at_work(

@@ -70,6 +70,9 @@ def test_the_example_policy_keeps_the_nights_quiet_and_false_turns_that_off() ->
     assert parse_policy(EXAMPLE.replace('"20:00-08:00"', '"22:30-06:30"')).quiet_hours == QuietHours(
         time(22, 30), time(6, 30)
     )
+    assert parse_policy(EXAMPLE.replace('"20:00-08:00"', '" 21:00 – 07:00 "')).quiet_hours == QuietHours(
+        time(21), time(7)
+    )
 
 
 @pytest.mark.parametrize(
@@ -78,7 +81,7 @@ def test_the_example_policy_keeps_the_nights_quiet_and_false_turns_that_off() ->
         ('"8pm-8am"', "must be a window of 24-hour times like \"20:00-08:00\", or false for none, got '8pm-8am'"),
         ('"20:00"', "must be a window of 24-hour times"),
         ('"24:00-08:00"', "must be a window of 24-hour times"),
-        ('"20:00 - 08:00"', "must be a window of 24-hour times"),
+        ('"20.00-08.00"', "must be a window of 24-hour times"),
         ("true", "must be a window of 24-hour times"),
         ("20", "must be a window of 24-hour times"),
         ('"08:00-08:00"', "starts and ends at 08:00: write false to hold nothing"),
