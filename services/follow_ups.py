@@ -1,7 +1,7 @@
 """What waits on one person's decision (a request, a tangible reward's nomination) and nobody decided: when its
 reminder is due, and when it goes one level up. Marking happens in the caller's transaction; callers commit."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TypeVar
@@ -13,6 +13,7 @@ from sqlalchemy.sql import Select
 from models import Delivery, Employee, Nomination, Resolution, Workspace
 from services import directory
 from services.outbox_keys import UNDER_PREFIX, prefix_bounds
+from services.policy.quiet_hours import QuietHours
 from services.policy.versions import current_policy
 
 Waiting = TypeVar("Waiting", Resolution, Nomination)
@@ -23,23 +24,70 @@ def reminder_after(session: Session, workspace_id: int) -> timedelta:
     return timedelta(hours=active.policy.escalation_reminder_hours if active else 24)
 
 
-def due(session: Session, model: type[Waiting], *, now: datetime, limit: int) -> list[tuple[Waiting, str]]:
-    """Mark and return what is due, in every workspace the app is installed in, with "reminder" (N hours after it
-    was made) or "escalation" (N more hours on, and at least N hours after the reminder, which a scheduler that was
-    down may have sent late).
+def quiet_hours(session: Session, workspace_id: int) -> QuietHours | None:
+    """The policy's nightly window in which no follow-up reaches its recipient; the default without a policy."""
+    active = current_policy(session, session.get_one(Workspace, workspace_id))
+    return active.policy.quiet_hours if active else QuietHours()
 
-    Only what is due is read, each workspace with its own N, so items waiting for their next step never crowd out
-    those that are due. Rows are locked (SKIP LOCKED) and marked in the caller's transaction, and the messages
-    carry idempotency keys, so a second scheduler or a rerun sends nothing twice."""
-    marked = []
+
+def due(
+    session: Session,
+    model: type[Waiting],
+    *,
+    now: datetime,
+    limit: int,
+    recipients: Callable[[Waiting, str], list[Employee]] | None = None,
+) -> list[tuple[Waiting, str]]:
+    """Mark and return what is due, in every workspace the app is installed in, with "reminder" (N hours after it
+    was made) or "escalation" (N more hours on, and at least N hours after the reminder was sent, which a scheduler
+    that was down, or the reminded person's night, may have made late).
+
+    A step whose DM would reach each of its `recipients` (the decider reminded, those it goes up to) in their quiet
+    hours is left unmarked: it is due again at the next tick, and taken once one of them is in their day.
+
+    Only what is due is read, each workspace with its own N, and what waits for a morning is read past, so neither
+    crowds out those that are due. Rows are locked (SKIP LOCKED) and marked in the caller's transaction, and the
+    messages carry idempotency keys, so a second scheduler or a rerun sends nothing twice."""
+    marked: list[tuple[Waiting, str]] = []
     for workspace in directory.installed_workspaces(session):
-        wait = reminder_after(session, workspace.id)
-        for item in session.scalars(_due(model, workspace.id, wait, now).limit(limit)).all():
-            kind = _step(item, wait, now)
-            if kind is not None:
-                marked.append((item, kind))
+        wait, quiet = reminder_after(session, workspace.id), quiet_hours(session, workspace.id)
+        for item in _due_items(session, model, _due(model, workspace.id, wait, now), limit - len(marked)):
+            kind = _step_due(item, wait, now)
+            if kind is None or _held(quiet, recipients, item, kind, now):
+                continue
+            _mark(item, kind, now)
+            marked.append((item, kind))
+            if len(marked) >= limit:
+                break
     session.flush()
     return marked
+
+
+def _held(
+    quiet: QuietHours | None,
+    recipients: Callable[[Waiting, str], list[Employee]] | None,
+    item: Waiting,
+    kind: str,
+    now: datetime,
+) -> bool:
+    """Every recipient of the step in their night; with one in their day, it goes (a step with nobody to tell never
+    waits)."""
+    if quiet is None or recipients is None:
+        return False
+    people = recipients(item, kind)
+    return bool(people) and all(quiet.hold(now, person.tz) for person in people)
+
+
+def _due_items(session: Session, model: type[Waiting], query: Select[Waiting], page: int) -> Iterator[Waiting]:
+    """The due rows, oldest first, a page at a time: a page held for a morning is followed by the next."""
+    while page > 0:
+        rows = list(session.scalars(query.limit(page)))
+        yield from rows
+        if len(rows) < page:
+            return
+        last = rows[-1]
+        later = or_(model.created_at > last.created_at, and_(model.created_at == last.created_at, model.id > last.id))
+        query = query.where(later)
 
 
 def _due(model: type[Waiting], workspace_id: int, wait: timedelta, now: datetime) -> Select[Waiting]:
@@ -53,20 +101,23 @@ def _due(model: type[Waiting], workspace_id: int, wait: timedelta, now: datetime
             model.workspace_id == workspace_id,
             or_(to_remind, to_escalate),
         )
-        .order_by(model.created_at)
+        .order_by(model.created_at, model.id)
         .with_for_update(skip_locked=True, of=model.__table__)
     )
 
 
-def _step(item: Waiting, wait: timedelta, now: datetime) -> str | None:
-    if item.reminded_at is None and now >= item.created_at + wait:
+def _step_due(item: Waiting, wait: timedelta, now: datetime) -> str | None:
+    if item.reminded_at is None:
+        return "reminder" if now >= item.created_at + wait else None
+    escalate_at = max(item.created_at + 2 * wait, item.reminded_at + wait)
+    return "escalation" if now >= escalate_at else None
+
+
+def _mark(item: Waiting, kind: str, now: datetime) -> None:
+    if kind == "reminder":
         item.reminded_at = now
-        return "reminder"
-    escalate_at = max(item.created_at + 2 * wait, (item.reminded_at or now) + wait)
-    if item.reminded_at is not None and now >= escalate_at:
+    else:
         item.escalated_at = now
-        return "escalation"
-    return None
 
 
 def restart(item: Waiting, now: datetime) -> None:

@@ -37,6 +37,15 @@ def count(session: Session, model: type[Base]) -> int:
 
 
 POLICY_EXAMPLE = FIXTURES.parent.parent / "policy.example.toml"
+EXAMPLE_QUIET_HOURS = 'quiet_hours = "20:00-08:00"'
+
+
+def around_the_clock(text: str | None = None) -> str:
+    """The policy (default: the example) with no quiet hours: for tests of other rules, whose follow-ups fall due
+    at 04:00 in New York."""
+    text = text if text is not None else POLICY_EXAMPLE.read_text()
+    assert EXAMPLE_QUIET_HOURS in text
+    return text.replace(EXAMPLE_QUIET_HOURS, "quiet_hours = false")
 
 
 def load_policy(
@@ -46,7 +55,7 @@ def load_policy(
 
     with sessions.begin() as session:
         workspace = directory.ensure_workspace(session, slack_team_id=team_id, now=now)
-        load(session, workspace=workspace, text=text or POLICY_EXAMPLE.read_text(), loaded_by="test", now=now)
+        load(session, workspace=workspace, text=text or around_the_clock(), loaded_by="test", now=now)
 
 
 def load_org_and_policy(sessions: sessionmaker[Session], now: datetime) -> None:

@@ -11,7 +11,7 @@ from models import Nomination, Resolution, RewardGrant, Workspace
 from services import directory
 from services.policy.versions import current_policy, load_policy
 from tests.conftest import RunningBot
-from tests.helpers import employee, load_org
+from tests.helpers import around_the_clock, employee, load_org
 
 EXAMPLE_POLICY = Path(__file__).parents[1] / "policy.example.toml"
 
@@ -19,7 +19,7 @@ EXAMPLE_POLICY = Path(__file__).parents[1] / "policy.example.toml"
 def load_policy_text(sessions: sessionmaker[Session], now: datetime, text: str | None = None) -> None:
     with sessions.begin() as session:
         workspace = directory.ensure_workspace(session, slack_team_id="T0LATITUDE", now=now)
-        load_policy(session, workspace=workspace, text=text or EXAMPLE_POLICY.read_text(), loaded_by="test", now=now)
+        load_policy(session, workspace=workspace, text=text or around_the_clock(), loaded_by="test", now=now)
 
 
 def set_up(sessions: sessionmaker[Session], now: datetime) -> None:

@@ -17,6 +17,7 @@ from services.money import format_money
 from services.policy.changes import policy_changes
 from services.policy.file import PolicyError
 from services.policy.in_use import teams_unknown
+from services.policy.quiet_hours import quiet_words
 from services.policy.versions import ActivePolicy, Policy, current_policy, load_policy, parse_policy
 from services.suggestions import proposals
 from services.suggestions.apply import change_note
@@ -158,7 +159,8 @@ def describe_policy(active: ActivePolicy) -> str:
     version, policy = active.version, active.policy
     lines = [
         f"policy version {version.number}, loaded {version.loaded_at:%Y-%m-%d %H:%M} UTC by {version.loaded_by}",
-        f"currency {policy.currency}; escalation reminder after {policy.escalation_reminder_hours} h",
+        f"currency {policy.currency}; escalation reminder after {policy.escalation_reminder_hours} h; "
+        f"quiet hours {quiet_words(policy.quiet_hours)}",
     ]
     for profile, rules in policy.profiles.items():
         lines.append(f"\n[{profile}]")

@@ -10,6 +10,7 @@ from decimal import Decimal
 from typing import Any
 
 from services.money import format_money
+from services.policy.quiet_hours import quiet_words
 from services.policy.rewards import RewardItem
 from services.policy.versions import LIMIT_KEYS, BoundaryRule, Policy
 
@@ -37,6 +38,8 @@ def _top_level(before: Policy, after: Policy) -> list[str]:
         lines.append(
             f"escalation reminder after {before.escalation_reminder_hours} h -> {after.escalation_reminder_hours} h"
         )
+    if before.quiet_hours != after.quiet_hours:
+        lines.append(f"quiet hours {quiet_words(before.quiet_hours)} -> {quiet_words(after.quiet_hours)}")
     return lines
 
 

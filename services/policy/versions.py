@@ -19,11 +19,21 @@ from services.policy.digest import DigestSettings, parse_digest
 from services.policy.file import NAME, NAME_RULE, PolicyText
 from services.policy.in_use import check_directory_profiles
 from services.policy.pulse import PulseSettings, parse_pulse
+from services.policy.quiet_hours import QuietHours, parse_quiet_hours
 from services.policy.rewards import RewardPolicy, parse_rewards
 from services.policy.suggestions import SuggestionSettings, parse_suggestions
 from services.rows import take_turns
 
-TOP_LEVEL_KEYS = {"currency", "escalation_reminder_hours", "profiles", "pulse", "rewards", "digest", "suggestions"}
+TOP_LEVEL_KEYS = {
+    "currency",
+    "escalation_reminder_hours",
+    "quiet_hours",
+    "profiles",
+    "pulse",
+    "rewards",
+    "digest",
+    "suggestions",
+}
 LIMIT_KEYS = ("per_incident", "per_day", "per_month", "per_customer_30d")
 BOUNDARY_KEYS = {*LIMIT_KEYS, "requires_customer_ref", "description"}
 PROFILE_KEYS = {"inherit", "description"}
@@ -60,6 +70,7 @@ class Policy:
     rewards: RewardPolicy = field(default_factory=RewardPolicy)
     digest: DigestSettings = field(default_factory=DigestSettings)
     suggestions: SuggestionSettings = field(default_factory=SuggestionSettings)
+    quiet_hours: QuietHours | None = field(default_factory=QuietHours)
 
     def boundaries_for(self, profile: str) -> dict[str, BoundaryRule]:
         return self.profiles.get(profile, {})
@@ -84,6 +95,7 @@ def parse_policy(text: str, *, stored: bool = False) -> Policy:
     hours = source.whole(
         ("escalation_reminder_hours",), data.get("escalation_reminder_hours", 24), minimum=1, maximum=24 * 14
     )
+    quiet_hours = parse_quiet_hours(source, data.get("quiet_hours"))
     raw_profiles = source.table(("profiles",), data.get("profiles", {}))
     profiles = _profiles(source, raw_profiles, new=not stored, currency=currency)
     pulse = parse_pulse(source, data.get("pulse"), new=not stored)
@@ -101,6 +113,7 @@ def parse_policy(text: str, *, stored: bool = False) -> Policy:
         rewards=rewards,
         digest=digest,
         suggestions=suggestions,
+        quiet_hours=quiet_hours,
     )
 
 

@@ -33,19 +33,28 @@ def went_up(session: Session, resolution: Resolution) -> follow_ups.WentUp:
 
 
 def due_follow_ups(session: Session, *, now: datetime, limit: int = 200) -> list[FollowUp]:
-    """Mark and return the reminders and escalations due (services/follow_ups.py says when)."""
-    return [
-        _follow_up(session, resolution, kind)
-        for resolution, kind in follow_ups.due(session, Resolution, now=now, limit=limit)
-    ]
+    """Mark and return the reminders and escalations due (services/follow_ups.py says when), each held while the
+    night of everyone its DM goes to lasts."""
+
+    def recipients(resolution: Resolution, kind: str) -> list[Employee]:
+        """Whose quiet hours hold the step: the decider reminded, or those it would go up to."""
+        return _reminded(resolution) if kind == "reminder" else _one_level_up(session, resolution, resolution.decider)
+
+    due = follow_ups.due(session, Resolution, now=now, limit=limit, recipients=recipients)
+    return [_follow_up(session, resolution, kind) for resolution, kind in due]
+
+
+def _reminded(resolution: Resolution) -> list[Employee]:
+    """One who left is reminded of nothing (Slack no longer lets them read it); their request waits for HR to name
+    someone who can take it over, and goes to them then (services/handover.py)."""
+    decider = resolution.decider
+    return [decider] if decider and decider.active else []
 
 
 def _follow_up(session: Session, resolution: Resolution, kind: str) -> FollowUp:
     decider = resolution.decider
     if kind == "reminder":
-        # One who left is reminded of nothing (Slack no longer lets them read it); their request waits for HR to name
-        # someone who can take it over, and goes to them then (services/handover.py).
-        return FollowUp("reminder", resolution, [decider] if decider and decider.active else [])
+        return FollowUp("reminder", resolution, _reminded(resolution))
     above = _one_level_up(session, resolution, decider)
     if above:
         resolution.decider_id = above[0].id

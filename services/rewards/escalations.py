@@ -6,7 +6,7 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from models import Nomination, Workspace
+from models import Employee, Nomination, Workspace
 from services import follow_ups
 from services.handover import Handover
 from services.rewards.approvals import approver_above
@@ -23,13 +23,20 @@ class NominationFollowUps:
 
 def due_follow_ups(session: Session, *, now: datetime, limit: int = 200) -> list[NominationFollowUps]:
     """Mark and return what is due, per workspace. A nomination with nobody above its approver (nobody else may
-    approve it: they are the nominator, the nominee or report to them) is marked and stays with its approver."""
+    approve it: they are the nominator, the nominee or report to them) is marked and stays with its approver. Each
+    step waits while its DM's recipient (the approver reminded, the one it goes up to) is in their quiet hours."""
+
+    def recipients(nomination: Nomination, kind: str) -> list[Employee]:
+        """Whose quiet hours hold the step: the approver reminded, or the one it would go up to."""
+        above = _reminded(nomination) if kind == "reminder" else approver_above(session, nomination)
+        return [above] if above is not None else []
+
     by_workspace: dict[int, NominationFollowUps] = {}
-    for nomination, kind in follow_ups.due(session, Nomination, now=now, limit=limit):
+    for nomination, kind in follow_ups.due(session, Nomination, now=now, limit=limit, recipients=recipients):
         workspace = session.get_one(Workspace, nomination.workspace_id)
         due = by_workspace.setdefault(workspace.id, NominationFollowUps(workspace, [], []))
         if kind == "reminder":
-            if nomination.approver is not None and nomination.approver.active:
+            if _reminded(nomination) is not None:
                 due.reminders.append(nomination)
             continue
         previous, current = nomination.approver, approver_above(session, nomination)
@@ -39,3 +46,9 @@ def due_follow_ups(session: Session, *, now: datetime, limit: int = 200) -> list
             due.escalations.append(handover)
     session.flush()
     return list(by_workspace.values())
+
+
+def _reminded(nomination: Nomination) -> Employee | None:
+    """One who left is not reminded: Slack no longer lets them read it."""
+    approver = nomination.approver
+    return approver if approver is not None and approver.active else None

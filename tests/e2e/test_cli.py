@@ -77,6 +77,7 @@ def test_upgrade_import_show_and_load_policy(folder: Path) -> None:
     assert "    Maya Manager (U0MGR1) — manager, Support East\n        Lee Senior (U0AGENT2)" in shown.stdout
     assert "as policy version 1" in loaded.stdout
     assert "refund         per incident 50; per day 150; per month 1000" in policy.stdout
+    assert "currency USD; escalation reminder after 24 h; quiet hours 20:00-08:00\n" in policy.stdout
 
 
 def test_a_bad_org_file_names_its_lines_and_writes_nothing(folder: Path) -> None:

@@ -124,10 +124,19 @@ WAITING_READS = [
     pytest.param(
         "SELECT id FROM resolutions WHERE status = 'pending' AND escalated_at IS NULL AND workspace_id = 1 "
         "AND ((reminded_at IS NULL AND created_at <= '2026-03-01') "
-        "OR (reminded_at <= '2026-03-01' AND created_at <= '2026-02-28')) ORDER BY created_at LIMIT 200",
+        "OR (reminded_at <= '2026-03-01' AND created_at <= '2026-02-28')) ORDER BY created_at, id LIMIT 200",
         r"INDEX ix_resolutions_(due \(status=\? AND escalated_at=\?|waiting \(workspace_id=\? AND status=\?)",
         r"ix_resolutions_(due|waiting)",
         id="reminder job: a workspace's pending requests due a reminder or an escalation, oldest first",
+    ),
+    pytest.param(
+        "SELECT id FROM resolutions WHERE status = 'pending' AND escalated_at IS NULL AND workspace_id = 1 "
+        "AND ((reminded_at IS NULL AND created_at <= '2026-03-01') "
+        "OR (reminded_at <= '2026-03-01' AND created_at <= '2026-02-28')) "
+        "AND (created_at > '2026-02-01' OR (created_at = '2026-02-01' AND id > 7)) ORDER BY created_at, id LIMIT 200",
+        r"INDEX ix_resolutions_(due \(status=\? AND escalated_at=\?|waiting \(workspace_id=\? AND status=\?)",
+        r"ix_resolutions_(due|waiting)",
+        id="reminder job: the next page, past those waiting for their recipient's morning",
     ),
     pytest.param(
         "SELECT id FROM resolutions WHERE workspace_id = 1 AND status = 'approved' AND decided_at >= '2026-03-02' "

@@ -22,7 +22,7 @@ from services.org_import import import_org, parse_org_csv
 from services.policy.versions import load_policy
 from services.workspaces import purge_plan
 from tests.conftest import SIGNING_SECRET, RunningBot, bot_settings, running_bot
-from tests.helpers import POLICY_EXAMPLE
+from tests.helpers import POLICY_EXAMPLE, around_the_clock
 from tests.helpers import load_org_and_policy as load_the_test_org
 
 ALPHA_ORG = """slack_id,name,team,role,manager_slack_id,email,tz,profile
@@ -88,7 +88,7 @@ def load_org_and_policy(sessions: sessionmaker[Session], key: str, org: str, now
 def load(session: Session, key: str, now: datetime) -> None:
     workspace = directory.find_workspace(session, key)
     assert workspace is not None
-    load_policy(session, workspace=workspace, text=POLICY_EXAMPLE.read_text(), loaded_by="test", now=now)
+    load_policy(session, workspace=workspace, text=around_the_clock(), loaded_by="test", now=now)
 
 
 def test_an_install_records_the_workspace_and_its_token(oauth_bot: RunningBot) -> None:

@@ -8,7 +8,8 @@ from handlers.blocks import nominations as blocks
 from handlers.jobs.follow_up_pending_requests import follow_up_pending_requests
 from tests.conftest import RunningBot
 from tests.e2e.test_rewards_approval import LEE, action_ids, request_to
-from tests.rewards_helpers import EXAMPLE_POLICY, load_policy_text, set_up
+from tests.helpers import around_the_clock
+from tests.rewards_helpers import load_policy_text, set_up
 
 
 @pytest.fixture
@@ -40,7 +41,7 @@ def test_a_nomination_nobody_decided_is_reminded_once_and_the_reminder_settles_w
 
 
 def test_a_reminder_after_a_short_wait_says_how_many_hours_it_waited(ready: RunningBot) -> None:
-    four_hours = EXAMPLE_POLICY.read_text().replace("escalation_reminder_hours = 24", "escalation_reminder_hours = 4")
+    four_hours = around_the_clock().replace("escalation_reminder_hours = 24", "escalation_reminder_hours = 4")
     load_policy_text(ready.sessions, ready.clock.now(), four_hours)
     ready.driver.command("U0AGENT1", "/nominate", f"{LEE} voucher_25 saved a key account")
 

@@ -1,0 +1,69 @@
+"""The policy's `quiet_hours`: the nightly window, on each person's own clock, in which no reminder or escalation
+reaches them (it waits for the window's end)."""
+
+import re
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+from typing import Any
+
+from services.calendar import zone
+from services.policy.file import PolicyText
+
+_TIME = r"([01][0-9]|2[0-3]):([0-5][0-9])"
+_WINDOW = re.compile(rf"^\s*{_TIME}\s*[-–]\s*{_TIME}\s*\Z")
+"""Spaces around the dash, or an en dash as a phone or word processor types it, read as the same window."""
+LONGEST = timedelta(hours=16)
+"""A longer night would leave less than a working day for follow-ups to land in."""
+
+
+@dataclass(frozen=True)
+class QuietHours:
+    """From `start` until `end` on the reader's wall clock; across midnight when `end` comes first."""
+
+    start: time = time(20)
+    end: time = time(8)
+
+    def hold(self, moment: datetime, tz: str | None) -> bool:
+        """Whether `moment` falls in the window for someone in zone `tz` (UTC when unknown, as everywhere a
+        person's own clock is read: services/calendar.zone). Read off their wall clock, so daylight saving moves
+        the window with them."""
+        local = moment.astimezone(zone(tz)).time()
+        if self.start < self.end:
+            return self.start <= local < self.end
+        return local >= self.start or local < self.end
+
+    @property
+    def words(self) -> str:
+        return f"{self.start:%H:%M}-{self.end:%H:%M}"
+
+
+def parse_quiet_hours(source: PolicyText, raw: Any) -> QuietHours | None:
+    """`"20:00-08:00"` (the default when absent), or `false` for none; problems are recorded with their line."""
+    if raw is None:
+        return QuietHours()
+    if raw is False:
+        return None
+    found = _WINDOW.match(raw) if isinstance(raw, str) else None
+    if found is None:
+        source.problem(
+            ("quiet_hours",), f'must be a window of 24-hour times like "20:00-08:00", or false for none, got {raw!r}'
+        )
+        return QuietHours()
+    hour, minute, end_hour, end_minute = (int(part) for part in found.groups())
+    window = QuietHours(time(hour, minute), time(end_hour, end_minute))
+    if window.start == window.end:
+        source.problem(("quiet_hours",), f"starts and ends at {window.start:%H:%M}: write false to hold nothing")
+    elif _length(window) > LONGEST:
+        source.problem(("quiet_hours",), f"{window.words} lasts longer than 16 hours, which leaves too short a day")
+    return window
+
+
+def _length(window: QuietHours) -> timedelta:
+    day = datetime(2000, 1, 1)
+    span = datetime.combine(day, window.end) - datetime.combine(day, window.start)
+    return span if span > timedelta(0) else span + timedelta(days=1)
+
+
+def quiet_words(window: QuietHours | None) -> str:
+    """How a policy's change list and `policy show` name the window."""
+    return window.words if window is not None else "none"
