@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from typing import Any
 
-from services.calendar import zone
+from services.calendar import is_time_zone, zone
 from services.policy.file import PolicyText
 
 _TIME = r"([01][0-9]|2[0-3]):([0-5][0-9])"
@@ -24,9 +24,11 @@ class QuietHours:
     end: time = time(8)
 
     def hold(self, moment: datetime, tz: str | None) -> bool:
-        """Whether `moment` falls in the window for someone in zone `tz` (UTC when unknown, as everywhere a
-        person's own clock is read: services/calendar.zone). Read off their wall clock, so daylight saving moves
-        the window with them."""
+        """Whether `moment` falls in the window for someone in zone `tz`, read off their wall clock, so daylight
+        saving moves the window with them. Nobody is held on a clock that is not theirs: when their zone is not
+        known, their night is not either, and holding on UTC's would delay a New Yorker's reminder from 15:00."""
+        if not tz or not is_time_zone(tz):
+            return False
         local = moment.astimezone(zone(tz)).time()
         if self.start < self.end:
             return self.start <= local < self.end
