@@ -241,8 +241,26 @@ def _refused(delivery: Claimed, error: SlackApiError, *, sealed: bool = False) -
     if permanent and sealed:
         return _refused_to_someone_anonymous(delivery, code)
     level = logging.ERROR if permanent else logging.WARNING
-    log.log(level, "delivery %s: Slack %s %s: %s", logged_key(delivery), delivery.method, _verdict(permanent), code)
+    said = slack_says(response)
+    log.log(
+        level, "delivery %s: Slack %s %s: %s%s", logged_key(delivery), delivery.method, _verdict(permanent), code, said
+    )
     return SendOutcome(ok=False, error=code, permanent=permanent)
+
+
+def slack_says(response: SlackResponse) -> str:
+    """What Slack says of its refusal (` ([ERROR] must be less than 3001 characters [json-pointer:/blocks/1/text/text])`
+    for `invalid_blocks`), for the log: the rule and where it was broken, never the text; "" when it says nothing."""
+    metadata = response.get("response_metadata")
+    messages = metadata.get("messages") if isinstance(metadata, dict) else None
+    if not isinstance(messages, list) or not messages:
+        return ""
+    return " (" + "; ".join(str(message)[:SAID_LENGTH] for message in messages[:SAID_COUNT]) + ")"
+
+
+SAID_COUNT = 5
+SAID_LENGTH = 200
+"""What of Slack's messages a log line keeps: enough to find the block, however many a long message breaks."""
 
 
 def _refused_to_someone_anonymous(delivery: Claimed, code: str) -> SendOutcome:

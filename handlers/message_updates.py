@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from handlers import channel_refusals
 from handlers.blocks.channel_refusals import ChannelUse
-from handlers.delivery import TRANSIENT_ERRORS, retry_after_seconds, send_now
+from handlers.delivery import TRANSIENT_ERRORS, retry_after_seconds, send_now, slack_says
 from handlers.deps import Deps
 from models import Workspace
 from services import outbox
@@ -96,7 +96,9 @@ def _update_refused(channel: str, error: SlackApiError) -> float | None:
     elif code in GONE:
         log.info("a copy in %s was not updated: Slack has it no more (%s)", channel, code)
     else:
-        log.error("a message in %s was not updated: Slack refused it for good (%s)", channel, code)
+        log.error(
+            "a message in %s was not updated: Slack refused it for good (%s)%s", channel, code, slack_says(response)
+        )
     return None
 
 
