@@ -15,4 +15,8 @@ class FailureReply(Respond):
         self.opening = opening
 
     def __call__(self, text: str | dict[str, Any] = "", *args: Any, **kwargs: Any) -> WebhookResponse:
-        return super().__call__(self.opening + text if isinstance(text, str) else text, *args, **kwargs)
+        return super().__call__(self.worded(text) if isinstance(text, str) else text, *args, **kwargs)
+
+    def worded(self, text: str) -> str:
+        """`text` as this reply says it (in a DM too, when the response URL no longer answers)."""
+        return self.opening + text

@@ -53,7 +53,7 @@ def show_results(
     title = f"Pulse trend — {results.label}"
     chart = trend_png(results.trend, title) if results.shown else None
     if chart is not None:
-        with reported(command, FailureReply(respond, NO_CHART)):
+        with reported(command, FailureReply(respond, NO_CHART), client):
             _upload_chart(client, command["user_id"], chart, title, trend_alt_text(results.trend, title))
 
 

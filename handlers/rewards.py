@@ -122,7 +122,7 @@ def export(
         return
     ack(text=f"Preparing the reward export for {_range_words(period)}: it will arrive in a DM.")
     no_file = f"The reward export for {escape_mrkdwn(period.describe())} failed: no file is coming. "
-    with reported(command, FailureReply(respond, no_file)):
+    with reported(command, FailureReply(respond, no_file), client):
         try:
             upload_export(client, context, command, period, requester.id)
         except (TimeoutError, URLError) as error:

@@ -253,6 +253,10 @@ class FakeSlack:
         """A response URL for a command in `channel` or a click on its message `message_ts`."""
         return f"{self.url}{RESPOND_PATH}{self.state.issue_response_url(channel, message_ts)}"
 
+    def expire_response_urls(self) -> None:
+        """Half an hour passes for every response URL handed out so far: Slack refuses them (`expired_url`)."""
+        self.state.expire_response_urls()
+
     def trigger_id(self) -> str:
         return self.state.issue_trigger()
 
