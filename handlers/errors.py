@@ -118,6 +118,9 @@ def _handled(
     if isinstance(error, SlackApiError) and error.response.get("error") == "expired_trigger_id":
         log.warning("[ref %s] a form opened after its trigger expired (a %s request held up)", ref, _kind(body))
         told = TOO_SLOW_FOR_A_FORM
+    elif isinstance(error, SlackApiError) and error.response.status_code == 429:
+        wait = retry_after_seconds(error.response)
+        log.warning("[ref %s] Slack rate-limited %s (Retry-After %.0f s)", ref, error.response.api_url, wait)
     elif isinstance(error, SlackApiError):
         failed = error.response
         log.error("[ref %s] Slack call %s failed: %s", ref, failed.api_url, failed.get("error"), exc_info=error)
