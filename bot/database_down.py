@@ -31,7 +31,8 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from bot.startup import first_line
 from handlers.anonymous_requests import sent_anonymously
-from handlers.errors import DATABASE_DOWN, DATABASE_DOWN_ANONYMOUS, apology_view, form_apology
+from handlers.errors import DATABASE_DOWN, DATABASE_DOWN_ANONYMOUS
+from handlers.form_apologies import apology_view, form_apology
 
 log = logging.getLogger("latitude.requests")
 

@@ -63,6 +63,9 @@ deactivated, are hidden from the app, closed or archived their DM with it, turne
 Any other refusal (missing_scope, invalid_blocks, msg_too_long) is ours, whoever the reader."""
 REFUSED_BY_ITS_READER = "refused_by_its_reader"
 """The error of a relayed message refused because of its reader (handlers/pulse_relay_outbox.py tells nobody)."""
+PUBLISH = "views.publish"
+HOME_SUPERSEDED = "hash_conflict"
+"""views.publish's refusal of a Home queued over one that was replaced meanwhile: the newer one stays."""
 OUR_OWN = "latitude_"
 """A payload key starting so is Latitude's own note on the message (handlers/pulse_relay_outbox.py): never sent."""
 
@@ -234,6 +237,8 @@ def _refused(delivery: Claimed, error: SlackApiError, *, sealed: bool = False) -
     code = str(response.get("error", "unknown_error"))
     if response.status_code == 429:
         return SendOutcome(ok=False, error="ratelimited", retry_after=retry_after_seconds(response))
+    if code == HOME_SUPERSEDED and delivery.method == PUBLISH:
+        return SendOutcome(ok=True, result={})  # a newer Home was published meanwhile (handlers/home.py)
     if code in TOKEN_REFUSED:
         log.warning("delivery %s: Slack refused the token (%s): it waits for a new one", logged_key(delivery), code)
         return SendOutcome(ok=False, error=TOKEN_UNAVAILABLE, retry_after=TOKEN_RETRY_SECONDS)
@@ -241,8 +246,26 @@ def _refused(delivery: Claimed, error: SlackApiError, *, sealed: bool = False) -
     if permanent and sealed:
         return _refused_to_someone_anonymous(delivery, code)
     level = logging.ERROR if permanent else logging.WARNING
-    log.log(level, "delivery %s: Slack %s %s: %s", logged_key(delivery), delivery.method, _verdict(permanent), code)
+    said = slack_says(response)
+    log.log(
+        level, "delivery %s: Slack %s %s: %s%s", logged_key(delivery), delivery.method, _verdict(permanent), code, said
+    )
     return SendOutcome(ok=False, error=code, permanent=permanent)
+
+
+def slack_says(response: SlackResponse) -> str:
+    """What Slack says of its refusal (` ([ERROR] must be less than 3001 characters [json-pointer:/blocks/1/text/text])`
+    for `invalid_blocks`), for the log: the rule and where it was broken, never the text; "" when it says nothing."""
+    metadata = response.get("response_metadata")
+    messages = metadata.get("messages") if isinstance(metadata, dict) else None
+    if not isinstance(messages, list) or not messages:
+        return ""
+    return " (" + "; ".join(str(message)[:SAID_LENGTH] for message in messages[:SAID_COUNT]) + ")"
+
+
+SAID_COUNT = 5
+SAID_LENGTH = 200
+"""What of Slack's messages a log line keeps: enough to find the block, however many a long message breaks."""
 
 
 def _refused_to_someone_anonymous(delivery: Claimed, code: str) -> SendOutcome:

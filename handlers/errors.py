@@ -14,10 +14,12 @@ from slack_sdk.errors import SlackApiError
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from handlers.blocks.kit import PRIVATE_NOTICE, plain, text_block
+from handlers.blocks.kit import PRIVATE_NOTICE, text_block
 from handlers.delivery import retry_after_seconds
 from handlers.deps import deps_of
 from handlers.early_answers import command_answer, json_answer
+from handlers.failure_replies import FailureReply
+from handlers.form_apologies import form_apology
 from handlers.payload import MalformedPayload
 from handlers.people import known_serving_workspace
 from handlers.timely import TimelyAck
@@ -116,6 +118,9 @@ def _handled(
     if isinstance(error, SlackApiError) and error.response.get("error") == "expired_trigger_id":
         log.warning("[ref %s] a form opened after its trigger expired (a %s request held up)", ref, _kind(body))
         told = TOO_SLOW_FOR_A_FORM
+    elif isinstance(error, SlackApiError) and error.response.status_code == 429:
+        wait = retry_after_seconds(error.response)
+        log.warning("[ref %s] Slack rate-limited %s (Retry-After %.0f s)", ref, error.response.api_url, wait)
     elif isinstance(error, SlackApiError):
         failed = error.response
         log.error("[ref %s] Slack call %s failed: %s", ref, failed.api_url, failed.get("error"), exc_info=error)
@@ -128,10 +133,9 @@ def _handled(
     if response is not None and isinstance(error, SQLAlchemyError) and form is not None:
         return _apology_in_the_form(form, DATABASE_DOWN_ANONYMOUS if anonymous else DATABASE_DOWN.format(ref=ref))
     if respond is not None and _has_response_url(body):
-        try:
-            respond(text=told, response_type="ephemeral", replace_original=False)
-        except Exception:
-            log.warning("[ref %s] could not tell the user about the error", ref)
+        if not _responded(respond, told, ref) and client is not None and _user_of(body):
+            worded = respond.worded(told) if isinstance(respond, FailureReply) else told
+            _tell_in_a_dm(client, _user_of(body), worded, ref, context or request, anonymous=anonymous)
     elif isinstance(held, TimelyAck) and held.held:  # a form showing "the answer will appear here"
         held.fail(told)
     elif _answered_in_a_view(body) and client is not None:  # the Home or a form: no response URL, so a DM
@@ -156,25 +160,24 @@ def _apology_in_the_form(form: dict[str, Any], apology: str) -> BoltResponse:
     return json_answer(form_apology(form, apology))
 
 
-def form_apology(form: dict[str, Any], apology: str) -> dict[str, Any]:
-    """The ack of a submitted form that tells it nothing was done: under its first input, where the person sees it
-    without scrolling (https://api.slack.com/surfaces/modals#displaying_errors), or, a form without inputs, in a view
-    pushed over it, whose closing goes back to the form."""
-    blocks = form.get("blocks") or []
-    first_input = next((str(b["block_id"]) for b in blocks if b.get("type") == "input" and b.get("block_id")), None)
-    if first_input is not None:
-        return {"response_action": "errors", "errors": {first_input: apology}}
-    return {"response_action": "push", "view": apology_view(apology)}
+def _responded(respond: Respond, told: str, ref: str) -> bool:
+    """Whether the response URL took the apology. Slack takes one for 30 minutes and five answers only, and answers
+    an outage with a 5xx: slack_sdk returns that refusal rather than raise it, which would lose the apology unsaid."""
+    try:
+        answer = respond(text=told, response_type="ephemeral", replace_original=False)
+    except Exception:
+        log.warning("[ref %s] could not tell the user about the error through the response URL", ref)
+        return False
+    if answer.status_code == 200:
+        return True
+    said = str(answer.body or "")[:40]
+    log.warning("[ref %s] the response URL refused the apology (HTTP %s %s)", ref, answer.status_code, said)
+    return False
 
 
-def apology_view(apology: str) -> dict[str, Any]:
-    """A modal with the apology and a Close button only: over a form, closing it goes back to the form."""
-    return {
-        "type": "modal",
-        "title": plain("Nothing was done"),
-        "close": plain("Close"),
-        "blocks": [text_block(apology)],
-    }
+def _user_of(body: dict[str, Any]) -> str:
+    """Who sent a command (`user_id`) or clicked (`user.id`)."""
+    return str(body.get("user_id") or (body.get("user") or {}).get("id") or "")
 
 
 def _apology(ref: str, done: str | None, anonymous: bool) -> str:

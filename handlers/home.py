@@ -1,7 +1,8 @@
 """App Home: publish the caller's home view when they open the tab, unless the tab already shows it."""
 
+import logging
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from slack_bolt import App
@@ -13,18 +14,22 @@ from handlers.blocks import home as blocks
 from handlers.blocks import resolutions as resolution_blocks
 from handlers.blocks import resolutions_waiting
 from handlers.blocks.kit import Block
-from handlers.deps import deps_of
+from handlers.delivery import HOME_SUPERSEDED, PUBLISH, retry_after_seconds
+from handlers.deps import Deps, deps_of
 from handlers.people import identify_caller, learn_if_wanted
 from handlers.pulse import pulse_home_section
 from handlers.rewards import recognition_section
-from models import Employee
+from models import Employee, Workspace
+from services import outbox
 from services.errors import DomainError
 from services.resolutions import decisions
 from services.resolutions import fixes as resolutions
 
 HomeSection = Callable[[Session, Employee, datetime], list[Block]]
 Render = Callable[[], dict[str, Any]]
-HASH_CONFLICT = "hash_conflict"
+HASH_CONFLICT = HOME_SUPERSEDED
+
+log = logging.getLogger(__name__)
 
 
 def greeting_section(_session: Session, employee: Employee, _now: datetime) -> list[Block]:
@@ -76,6 +81,7 @@ def publish_home(event: dict[str, Any], body: dict[str, Any], context: Any, clie
     with deps.sessions.begin() as session:
         identity = identify_caller(session, context, user_id=event["user"])
         view = None if identity.slack_profile_wanted else build_home(session, identity.employee, deps.now())
+        workspace_id = identity.workspace.id
 
     def home_now() -> dict[str, Any]:
         with deps.sessions.begin() as session:
@@ -85,7 +91,28 @@ def publish_home(event: dict[str, Any], body: dict[str, Any], context: Any, clie
         learn_if_wanted(client, deps, identity)
         view = home_now()
     if not blocks.already_shown(view, event.get("view")):
-        publish_over(client, event["user"], view, seen=event.get("view"), again=home_now)
+        try:
+            publish_over(client, event["user"], view, seen=event.get("view"), again=home_now)
+        except SlackApiError as error:
+            if error.response.status_code != 429:
+                raise
+            publish_later(deps, workspace_id, event, view, retry_after_seconds(error.response))
+
+
+def publish_later(deps: Deps, workspace_id: int, event: dict[str, Any], view: dict[str, Any], wait: float) -> None:
+    """Slack rate-limits views.publish when many open their Home at once (a shift starting): the Home goes out through
+    the outbox once Slack allows, over the Home the person was seen with, so that one published meanwhile, newer,
+    is kept (`hash_conflict`: handlers/delivery.py takes it as done). Opened again meanwhile, it is queued once."""
+    seen = event.get("view") or {}
+    seen_hash = seen.get("hash") if seen.get("type") == "home" else None
+    payload = {"user_id": event["user"], "view": view, **({"hash": seen_hash} if seen_hash else {})}
+    now = deps.now()
+    with deps.sessions.begin() as session:
+        workspace = session.get_one(Workspace, workspace_id)
+        key = f"home:{workspace.slack_team_id}:{event['user']}:{seen_hash or 'first'}"
+        send_at = now + timedelta(seconds=wait)
+        outbox.enqueue(session, workspace=workspace, key=key, method=PUBLISH, payload=payload, now=now, send_at=send_at)
+    log.warning("a Home was not published now (rate limited): the outbox publishes it in %.0f s", wait)
 
 
 def register(app: App) -> None:

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from handlers import channel_refusals
 from handlers.blocks.channel_refusals import ChannelUse
-from handlers.delivery import TRANSIENT_ERRORS, retry_after_seconds, send_now
+from handlers.delivery import TOKEN_REFUSED, TRANSIENT_ERRORS, retry_after_seconds, send_now, slack_says
 from handlers.deps import Deps
 from models import Workspace
 from services import outbox
@@ -38,8 +38,9 @@ def update_each(
     """Show the same content in every copy of a message (every decider's request, every HR person's grant, a
     suggestion's channel post), each copy on its own. One Slack no longer has (deleted, past the workspace's
     retention) or will not change (its channel archived, or closed to the app: HR hears of it, as of a refused post)
-    is skipped; one Slack could not change just now (a rate limit, an outage, no answer in time) is queued in the
-    outbox, which updates it once Slack is back (an update is harmless to repeat). The person who acted is not told
+    is skipped; one Slack could not change just now (a rate limit, an outage, no answer in time, a token it refused)
+    is queued in the outbox, which updates it once Slack is back, or with a token that works, or drops it once the
+    uninstall is heard (an update is harmless to repeat). The person who acted is not told
     of an error: what they did is done. `channel_use`: what these messages are where they sit in a channel, as HR is
     told when Slack will not change one there."""
     copies = list(dict.fromkeys((channel, ts) for channel, ts in messages if channel and ts))
@@ -88,7 +89,7 @@ def _update_refused(channel: str, error: SlackApiError) -> float | None:
     if response.status_code == 429:
         log.warning("a message in %s was not updated now (rate limited): it will be later", channel)
         return retry_after_seconds(response)
-    if response.status_code >= 500 or code in TRANSIENT_ERRORS:
+    if response.status_code >= 500 or code in TRANSIENT_ERRORS or code in TOKEN_REFUSED:
         log.warning("a message in %s was not updated now (%s): it will be later", channel, code)
         return 0.0
     if code in CHANNEL_CLOSED:
@@ -96,7 +97,9 @@ def _update_refused(channel: str, error: SlackApiError) -> float | None:
     elif code in GONE:
         log.info("a copy in %s was not updated: Slack has it no more (%s)", channel, code)
     else:
-        log.error("a message in %s was not updated: Slack refused it for good (%s)", channel, code)
+        log.error(
+            "a message in %s was not updated: Slack refused it for good (%s)%s", channel, code, slack_says(response)
+        )
     return None
 
 

@@ -16,6 +16,7 @@ from handlers.blocks.kit import field_errors
 from handlers.commands import Usage, is_help, unknown_argument
 from handlers.deps import deps_of
 from handlers.errors import anonymous_request, reported
+from handlers.failure_replies import FailureReply
 from handlers.people import action_caller, command_caller, learn_from_slack, with_newcomer_note
 from handlers.pulse_invitations import queue_invitations
 from handlers.pulse_results import show_results
@@ -40,6 +41,8 @@ USAGE = Usage(
         ("/pulse help", "show this help"),
     ),
 )
+NOT_RESENT = "Your pulse questions did not reach our DM after all. "
+"""Said when Slack refuses the questions `/pulse` has just said it sent."""
 ANSWER_SAVED = "Your answer was saved"
 """Said when updating the questions message fails after the answer counted: never "try again"."""
 
@@ -56,7 +59,7 @@ def handle_pulse(ack: Ack, command: dict[str, Any], context: BoltContext, client
     elif words[0].lower() == "close" and len(words) == 1:
         close_round(ack, command, context)
     elif words[0].lower() == "results" and len(words) <= 2:
-        show_results(ack, command, context, client, words[1] if len(words) == 2 else None, USAGE)
+        show_results(ack, command, context, client, respond, words[1] if len(words) == 2 else None, USAGE)
     else:
         ack(text=unknown_argument(USAGE, text))
 
@@ -87,7 +90,7 @@ def resend_questions(
         else f"I've sent your {plural(len(mine.unanswered), 'open pulse question')} to our DM."
     )
     answer(text=with_newcomer_note(reply, identity))
-    with reported(command, respond):
+    with reported(command, FailureReply(respond, NOT_RESENT)):
         client.chat_postMessage(channel=command["user_id"], **blocks.questions_message(mine, tz=identity.employee.tz))
 
 

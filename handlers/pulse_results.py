@@ -3,13 +3,14 @@
 import re
 from typing import Any
 
-from slack_bolt import Ack, BoltContext
+from slack_bolt import Ack, BoltContext, Respond
 from slack_sdk import WebClient
 
 from handlers.blocks import pulse_results as result_blocks
 from handlers.commands import Usage
 from handlers.deps import deps_of
 from handlers.errors import reported
+from handlers.failure_replies import FailureReply
 from handlers.people import command_caller
 from handlers.pulse_chart import trend_alt_text, trend_png
 from services.errors import DomainError
@@ -20,8 +21,17 @@ from services.text import echoed
 _MENTION = re.compile(r"^<@([UW][A-Z0-9]+)(\|[^>]*)?>\Z|^([UW][A-Z0-9]{2,})\Z")
 
 
+NO_CHART = "Your results are above, but the trend chart was not sent to our DM. "
+
+
 def show_results(
-    ack: Ack, command: dict[str, Any], context: BoltContext, client: WebClient, target: str | None, usage: Usage
+    ack: Ack,
+    command: dict[str, Any],
+    context: BoltContext,
+    client: WebClient,
+    respond: Respond,
+    target: str | None,
+    usage: Usage,
 ) -> None:
     """`/pulse results [@manager|org]`: the results as a message, the trend as a chart in a DM (`usage`: /pulse's)."""
     team = _team_argument(target)
@@ -43,7 +53,7 @@ def show_results(
     title = f"Pulse trend — {results.label}"
     chart = trend_png(results.trend, title) if results.shown else None
     if chart is not None:
-        with reported(command):
+        with reported(command, FailureReply(respond, NO_CHART), client):
             _upload_chart(client, command["user_id"], chart, title, trend_alt_text(results.trend, title))
 
 

@@ -7,13 +7,13 @@ from urllib.error import URLError
 
 from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
-from slack_sdk.webhook import WebhookResponse
 from sqlalchemy.orm import Session
 
 from handlers.blocks import rewards as blocks
 from handlers.commands import Usage, is_help, unknown_argument
 from handlers.deps import deps_of
 from handlers.errors import reported
+from handlers.failure_replies import FailureReply
 from handlers.file_uploads import share_file, spooled_text, timed_out
 from handlers.people import command_caller, learn_if_wanted, with_newcomer_note
 from models import Employee, Workspace
@@ -121,7 +121,8 @@ def export(
         ack(text=f":warning: {escape_mrkdwn(str(error))}")  # the export's messages are the command line's too
         return
     ack(text=f"Preparing the reward export for {_range_words(period)}: it will arrive in a DM.")
-    with reported(command, ExportFailureReply(respond, period)):
+    no_file = f"The reward export for {escape_mrkdwn(period.describe())} failed: no file is coming. "
+    with reported(command, FailureReply(respond, no_file), client):
         try:
             upload_export(client, context, command, period, requester.id)
         except (TimeoutError, URLError) as error:
@@ -140,18 +141,6 @@ MAY_HAVE_ARRIVED = (
     "Slack did not confirm the reward export for {period} in time: the file may still have arrived. "
     "Check our DM before you export again."
 )
-
-
-class ExportFailureReply(Respond):
-    """`respond` for the export's work after the ack: the global handler's apology, with its reference, says
-    first that the promised file is not coming."""
-
-    def __init__(self, respond: Respond, period: reward_export.ExportPeriod) -> None:
-        super().__init__(response_url=respond.response_url, proxy=respond.proxy, ssl=respond.ssl)
-        self.opening = f"The reward export for {escape_mrkdwn(period.describe())} failed: no file is coming. "
-
-    def __call__(self, text: str | dict[str, Any] = "", *args: Any, **kwargs: Any) -> WebhookResponse:
-        return super().__call__(self.opening + text if isinstance(text, str) else text, *args, **kwargs)
 
 
 def upload_export(

@@ -98,9 +98,10 @@ def view_problems(view: dict[str, Any]) -> list[str]:
 
 
 def view_refusal(view: dict[str, Any]) -> tuple[list[str], str]:
-    """The problems Slack would refuse a view for, and its error: `invalid_blocks`, else `view_too_large`."""
+    """The problems Slack would refuse a view for, and its error: `invalid_arguments` (the views methods have no
+    `invalid_blocks`: https://docs.slack.dev/reference/methods/views.open#errors), else `view_too_large`."""
     problems = view_problems(view)
-    return (problems, "invalid_blocks") if problems else (view_size_problems(view), VIEW_TOO_LARGE)
+    return (problems, "invalid_arguments") if problems else (view_size_problems(view), VIEW_TOO_LARGE)
 
 
 def view_size_problems(view: dict[str, Any]) -> list[str]:

@@ -13,7 +13,8 @@ HANG_UP = 0
 class Fault:
     """The next `times` calls of a method answer an HTTP status (429, 5xx), with status 200 a Slack error, or with
     `HANG_UP` nothing at all; only calls to `channel` meet it when one is named. A hang-up that `acts` closes the
-    connection only after doing what the call asks (a message is posted), as a network drop after Slack acted."""
+    connection only after doing what the call asks (a message is posted), as a network drop after Slack acted.
+    `messages`: what Slack says of the error in `response_metadata.messages` (which block `invalid_blocks` refused)."""
 
     times: int
     status: int = 200
@@ -21,6 +22,7 @@ class Fault:
     retry_after: int | None = None
     channel: str | None = None
     acts: bool = False
+    messages: tuple[str, ...] = ()
 
     def meets(self, args: dict[str, Any]) -> bool:
         return self.channel is None or args.get("channel") == self.channel

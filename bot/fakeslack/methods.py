@@ -85,7 +85,8 @@ def _answer(state: SlackState, name: str, args: Args, token: str) -> Answer:
 
 def _faulted(fault: Fault) -> ApiReply:
     if fault.status in (200, HANG_UP):
-        return ApiReply(fault.status, {"ok": False, "error": fault.error} if fault.error else {})
+        said = {"response_metadata": {"messages": list(fault.messages)}} if fault.messages else {}
+        return ApiReply(fault.status, {"ok": False, "error": fault.error, **said} if fault.error else {})
     headers = {"Retry-After": str(fault.retry_after)} if fault.retry_after is not None else {}
     error = fault.error or ("ratelimited" if fault.status == 429 else "internal_error")
     return ApiReply(fault.status, {"ok": False, "error": error}, headers)
@@ -96,11 +97,14 @@ def _unknown(_state: SlackState, _args: Args) -> Answer:
 
 
 def _refused(state: SlackState, name: str, problems: list[str], error: str = "invalid_blocks") -> Answer | None:
-    """Slack's answer to blocks or a view it would not accept; None when there is nothing wrong."""
+    """Slack's answer to blocks or a view it would not accept, saying what is wrong in `response_metadata.messages`
+    as Slack does (`[ERROR] must be less than 3001 characters [json-pointer:/blocks/1/text/text]`); None when there is
+    nothing wrong."""
     if not problems:
         return None
     state.reject(name, problems)
-    return {"ok": False, "error": error, "errors": problems}
+    messages = [f"[ERROR] {problem}" for problem in problems]
+    return {"ok": False, "error": error, "errors": problems, "response_metadata": {"messages": messages}}
 
 
 def _posted_refused(state: SlackState, name: str, args: Args) -> Answer | None:
@@ -201,10 +205,14 @@ def _existing_message(state: SlackState, args: Args, *, not_ours: str) -> tuple[
 
 # -- conversations --------------------------------------------------------------------------
 @method("conversations.open")
-def conversations_open(_state: SlackState, args: Args) -> Answer:
+def conversations_open(state: SlackState, args: Args) -> Answer:
+    """A DM with one person; Slack will not open one with a deactivated account (`user_disabled`:
+    https://docs.slack.dev/reference/methods/conversations.open#errors)."""
     users = str(args.get("users") or "").split(",")
     if len(users) != 1 or not users[0]:
         return {"ok": False, "error": "users_list_not_supplied"}
+    if (state.users.get(users[0]) or {}).get("deleted"):
+        return {"ok": False, "error": "user_disabled"}
     return {"ok": True, "channel": {"id": dm_channel(users[0])}}
 
 

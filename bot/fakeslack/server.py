@@ -217,15 +217,18 @@ class FakeSlack:
         hang_up: bool = False,
         hang_up_after_acting: bool = False,
         channel: str | None = None,
+        messages: tuple[str, ...] = (),
     ) -> None:
         """Make the next `times` calls of `method` (to `channel`, when named) answer an HTTP status (429, 500...),
         with `error` as its body's error when given (`invalid_grant` in a 400, as an OAuth refusal comes), or
-        a Slack error, or close the connection unanswered: without doing what was asked (`hang_up`, as a dropped
-        connection or a timeout), or after doing it (`hang_up_after_acting`, as a network drop once Slack acted)."""
+        a Slack error (with `messages` saying why, as `invalid_blocks` does), or close the connection unanswered:
+        without doing what was asked (`hang_up`, as a dropped connection or a timeout), or after doing it
+        (`hang_up_after_acting`, as a network drop once Slack acted)."""
         if status == 200 and error is None and not (hang_up or hang_up_after_acting):
             raise ValueError("say what to fail with: status=429/5xx, error='...', hang_up or hang_up_after_acting")
         dropped = hang_up or hang_up_after_acting
-        fault = Fault(times, HANG_UP if dropped else status, error, retry_after, channel, acts=hang_up_after_acting)
+        status = HANG_UP if dropped else status
+        fault = Fault(times, status, error, retry_after, channel, acts=hang_up_after_acting, messages=messages)
         self.state.faults.add(method, fault)
 
     def hold_until_ack(self, method: str) -> None:
@@ -249,6 +252,10 @@ class FakeSlack:
     def response_url(self, channel: str, message_ts: str | None = None) -> str:
         """A response URL for a command in `channel` or a click on its message `message_ts`."""
         return f"{self.url}{RESPOND_PATH}{self.state.issue_response_url(channel, message_ts)}"
+
+    def expire_response_urls(self) -> None:
+        """Half an hour passes for every response URL handed out so far: Slack refuses them (`expired_url`)."""
+        self.state.expire_response_urls()
 
     def trigger_id(self) -> str:
         return self.state.issue_trigger()

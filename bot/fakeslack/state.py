@@ -148,6 +148,12 @@ class SlackState:
             self._response_urls[url_id] = ResponseUrl(channel, message_ts, time.monotonic())
         return url_id
 
+    def expire_response_urls(self) -> None:
+        """Every response URL handed out so far is past Slack's 30 minutes."""
+        with self._changed:
+            for url in self._response_urls.values():
+                url.issued -= RESPONSE_URL_LIFETIME + 1
+
     def use_response_url(self, url_id: str) -> ResponseUrl | str:
         """Spend one use of a response URL: the URL, or Slack's error when it is unknown, used up or expired."""
         with self._changed:

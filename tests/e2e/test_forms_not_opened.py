@@ -1,6 +1,7 @@
-"""A form Slack would not open (its trigger expired, Slack unavailable) is told to whoever asked for it: a reward's
-Decline and Revoke buttons, the /suggest form."""
+"""A form Slack would not open (its trigger expired, Slack unavailable or rate limiting) is told to whoever asked for
+it: a reward's Decline and Revoke buttons, the /suggest form."""
 
+import logging
 from typing import Any
 
 import pytest
@@ -15,6 +16,7 @@ from tests.suggestions_helpers import load_suggestion_org
 NOT_OPENED = [
     pytest.param({"error": "expired_trigger_id"}, "took longer than Slack allows for opening a form", id="expired"),
     pytest.param({"status": 503, "times": 3}, "something went wrong on our side", id="unavailable"),
+    pytest.param({"status": 429, "retry_after": 30}, "something went wrong on our side", id="rate limited"),
 ]
 LEE = "<@U0AGENT2|lee.senior>"
 
@@ -63,3 +65,18 @@ def test_a_suggestion_form_that_did_not_open_says_so(bot: RunningBot, failure: d
 
     assert reply.body == ""
     assert why in told(bot)
+
+
+def test_a_form_slack_rate_limited_is_a_warning_for_the_operator_not_an_error_with_a_traceback(
+    bot: RunningBot, caplog: pytest.LogCaptureFixture
+) -> None:
+    load_suggestion_org(bot.sessions, bot.clock.now())
+    bot.slack.fail("views.open", status=429, retry_after=30)
+
+    with caplog.at_level(logging.WARNING, logger="latitude.errors"):
+        bot.driver.command("U0AGENT1", "/suggest")
+
+    assert "something went wrong on our side" in told(bot)
+    [logged] = [record for record in caplog.records if record.name == "latitude.errors"]
+    assert logged.levelno == logging.WARNING and logged.exc_info is None
+    assert "rate-limited" in logged.getMessage() and "views.open (Retry-After 30 s)" in logged.getMessage()

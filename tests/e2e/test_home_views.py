@@ -1,9 +1,15 @@
 """The App Home as each person sees it: only their own team's news, their name from the first open, and an answer
 in the Home when a click there fails."""
 
-from sqlalchemy import text
+import logging
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select, text
 
 from handlers.blocks import nominations as nominate_form
+from handlers.jobs.drain_outbox import drain_outbox
+from models import Delivery
 from models.schema import migrate
 from tests.conftest import RunningBot
 from tests.e2e.test_resolutions_approvals import request_over_the_limit
@@ -101,3 +107,44 @@ def test_upgrading_takes_the_suggestion_thanks_already_given_out_of_every_home(b
         ("You said, we did", False),
         ("for calming an angry caller", True),
     ]
+
+
+def test_a_home_slack_rate_limits_when_opened_is_published_once_slack_allows_without_an_error_logged(
+    bot: RunningBot, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Many open their Home at once when a shift starts: Slack's rate limit on views.publish delays a Home, and the
+    outbox publishes it after Slack's Retry-After, over the Home the person had then, rather than leave it unshown."""
+    load_org_and_policy(bot.sessions, bot.clock.now())
+    bot.driver.open_home("U0AGENT1")
+    first = bot.slack.state.home_view("U0AGENT1")
+    bot.driver.command("U0AGENT1", "/resolve", "refund 20 order 7 parcel late")  # the Home has changed
+    bot.slack.fail("views.publish", status=429, retry_after=30)
+
+    with caplog.at_level(logging.WARNING):
+        bot.driver.open_home("U0AGENT1")
+        drain_outbox(bot.runtime.deps, bot.runtime.sender_client)
+
+    assert bot.slack.state.home_view("U0AGENT1") == first, "Slack asked for 30 s"
+    assert not [record for record in caplog.records if record.levelno >= logging.ERROR]
+    bot.clock.advance(timedelta(seconds=31))
+    drain_outbox(bot.runtime.deps, bot.runtime.sender_client)
+    assert bot.slack.state.home_view("U0AGENT1") != first
+    [published] = bot.slack.calls("views.publish", user_id="U0AGENT1")[-1:]
+    assert published.args.get("hash") == (first or {}).get("hash")
+
+
+def test_a_home_delayed_by_a_rate_limit_never_replaces_one_published_meanwhile(bot: RunningBot) -> None:
+    load_org_and_policy(bot.sessions, bot.clock.now())
+    bot.driver.open_home("U0AGENT1")
+    bot.driver.command("U0AGENT1", "/resolve", "refund 20 order 7 parcel late")
+    bot.slack.fail("views.publish", status=429, retry_after=30)
+    bot.driver.open_home("U0AGENT1")
+    bot.driver.open_home("U0AGENT1")  # Slack allows it again: published at once
+    newer = bot.slack.state.home_view("U0AGENT1")
+
+    bot.clock.advance(timedelta(seconds=31))
+    drain_outbox(bot.runtime.deps, bot.runtime.sender_client)
+
+    assert bot.slack.state.home_view("U0AGENT1") == newer
+    with bot.sessions() as session:
+        assert session.scalars(select(Delivery.status).where(Delivery.method == "views.publish")).all() == ["sent"]

@@ -78,6 +78,23 @@ def test_a_rate_limited_update_is_made_after_slacks_retry_after(bot: RunningBot,
     assert "approved by Ada One" in shown(bot, clicked)
 
 
+@pytest.mark.parametrize("refusal", ["invalid_auth", "token_revoked"])
+def test_an_update_whose_token_slack_refused_mid_click_is_made_by_the_outbox_not_dropped(
+    bot: RunningBot, two_admins: tuple[Call, Call], refusal: str
+) -> None:
+    """A token Slack refuses says nothing of the message: the outbox waits for a working token (a reinstall another
+    process saw), or drops it with the rest once the uninstall is heard, as it does for a post."""
+    clicked, _ = two_admins
+    bot.slack.fail("chat.update", error=refusal)
+
+    bot.driver.click("U0ADM1", clicked, "resolution_approve")
+
+    assert "resolution_approve" in shown(bot, clicked)
+    drain(bot)
+    assert "approved by Ada One" in shown(bot, clicked)
+    assert "resolution_approve" not in shown(bot, clicked)
+
+
 @pytest.fixture
 def channel_post(bot: RunningBot) -> tuple[Call, Call]:
     """A suggestion's post in the team channel (with "me too") and its owner's card."""

@@ -1,7 +1,9 @@
 """Pulse results end to end: the anonymity threshold, who may see which team, targets, change, comments."""
 
 from datetime import timedelta
+from typing import Any
 
+import pytest
 from sqlalchemy import select
 
 from models import PulseComment
@@ -265,6 +267,25 @@ def test_results_come_with_a_trend_chart_in_the_managers_dm_but_hidden_results_d
     assert upload.args["channel_id"] == "D0MGR1"
     [png] = upload.files.values()
     assert png.startswith(b"\x89PNG") and len(png) > 2000
+
+
+@pytest.mark.parametrize("failure", [{"status": 503, "times": 3}, {"error": "ratelimited", "status": 429}])
+def test_a_trend_chart_slack_would_not_take_is_told_to_the_manager_not_left_out_in_silence(
+    bot: RunningBot, failure: dict[str, Any]
+) -> None:
+    start(bot)
+    answer_all(bot, EAST[:5], 4)
+    close(bot)
+    bot.slack.reset()
+    bot.slack.fail("files.getUploadURLExternal", **failure)
+
+    reply = bot.driver.command("U0MGR1", "/pulse", "results")
+
+    assert "Pulse results" in reply.text
+    assert bot.slack.files() == []
+    [told] = bot.slack.calls("response_url")
+    assert told.args["text"].startswith("Your results are above, but the trend chart was not sent to our DM."), told
+    assert "reference" in told.args["text"]
 
 
 def test_results_for_something_that_is_not_a_person_explain_the_usage_escaped(bot: RunningBot) -> None:

@@ -234,3 +234,23 @@ def test_cli_export_mistakes_are_one_line_with_nothing_written(
     assert out == "", "not even the CSV header"
     assert os.listdir(tmp_path) == ["a.csv"] and (tmp_path / "a.csv").read_text() == "kept"
     assert exports_audited(sessions) == []
+
+
+def test_an_export_that_fails_after_its_response_url_expired_is_told_to_hr_in_a_dm(
+    bot: RunningBot, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Slack takes a response URL for 30 minutes only: an export that long in failing is told in a DM instead."""
+    make_history(bot.sessions)
+    bot.slack.fail("files.completeUploadExternal", error="internal_error")
+    at_the_door = bot.slack.pause("files.completeUploadExternal")
+
+    bot.driver.command("U0HR", "/rewards", "export 2026-03-01 2026-03-31", settle=False)
+    at_the_door.wait_until_arrived()
+    bot.slack.expire_response_urls()
+    at_the_door.release()
+
+    [told] = bot.slack.wait_for("chat.postMessage", lambda call: call.channel == "U0HR")
+    assert told.text.startswith("The reward export for 2026-03-01 to 2026-03-31 failed: no file is coming. Sorry,")
+    assert "reference `" in told.text
+    assert bot.slack.calls("response_url") == []
+    assert any("the response URL refused the apology (HTTP 404 expired_url)" in m for m in caplog.messages)

@@ -370,3 +370,31 @@ def test_slack_retries_events_but_never_a_click_or_a_command(slack: FakeSlack) -
         driver.post_form({"command": "/resolve"}, headers={"x-slack-retry-num": "2"})
     with pytest.raises(ValueError, match="never retries"):
         slack.socket_mode().send("interactive", {"type": "block_actions"}, retry_attempt=1)
+
+
+def test_blocks_slack_refuses_are_named_in_response_metadata_as_slack_does(slack: FakeSlack, client: WebClient) -> None:
+    with pytest.raises(SlackApiError) as raised:
+        client.chat_postMessage(channel="U0LEE", text="x", blocks=[{"type": "section"}])
+
+    assert raised.value.response["error"] == "invalid_blocks"
+    assert raised.value.response["response_metadata"]["messages"] == [
+        "[ERROR] block 0 (section): a section needs text or fields"
+    ]
+    slack.reset()
+
+
+def test_a_fault_may_say_why_as_slack_does(slack: FakeSlack, client: WebClient) -> None:
+    said = "[ERROR] must be less than 3001 characters [json-pointer:/blocks/0/text/text]"
+    slack.fail("chat.postMessage", error="invalid_blocks", messages=(said,))
+
+    with pytest.raises(SlackApiError) as raised:
+        client.chat_postMessage(channel="U0LEE", text="x")
+
+    assert raised.value.response["response_metadata"]["messages"] == [said]
+
+
+def test_no_dm_opens_with_a_deactivated_account(slack: FakeSlack, client: WebClient) -> None:
+    slack.add_user("U0GONE", "Gone Person", deleted=True)
+
+    assert client.conversations_open(users="U0LEE")["channel"]["id"] == "D0LEE"
+    assert error_of(client.conversations_open, users="U0GONE") == "user_disabled"

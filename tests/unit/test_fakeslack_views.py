@@ -239,3 +239,17 @@ def test_a_view_over_250_kb_is_refused_as_too_large_by_every_views_method(slack:
     assert slack.violations and all("bytes (limit 250,000)" in violation for violation in slack.violations)
     assert ack_problems(modal(), {"response_action": "update", "view": modal(blocks=heavy)}) != []
     assert ack_problems(modal(), {"response_action": "push", "view": modal(blocks=light)}) == []
+
+
+def test_a_view_slack_refuses_for_its_blocks_is_invalid_arguments_saying_why(slack: FakeSlack) -> None:
+    client = WebClient(token=slack.token, base_url=slack.api_url)
+    view = {"type": "modal", "title": {"type": "plain_text", "text": "Hi"}, "blocks": [{"type": "section"}]}
+
+    with pytest.raises(SlackApiError) as raised:
+        client.views_open(trigger_id=slack.trigger_id(), view=view)
+
+    assert raised.value.response["error"] == "invalid_arguments"
+    assert raised.value.response["response_metadata"]["messages"] == [
+        "[ERROR] block 0 (section): a section needs text or fields"
+    ]
+    slack.reset()

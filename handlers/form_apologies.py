@@ -1,0 +1,26 @@
+"""The apology a submitted form shows when nothing was done: in the form, what was typed in it kept."""
+
+from typing import Any
+
+from handlers.blocks.kit import plain, text_block
+
+
+def form_apology(form: dict[str, Any], apology: str) -> dict[str, Any]:
+    """The ack of a submitted form that tells it nothing was done: under its first input, where the person sees it
+    without scrolling (https://api.slack.com/surfaces/modals#displaying_errors), or, a form without inputs, in a view
+    pushed over it, whose closing goes back to the form."""
+    blocks = form.get("blocks") or []
+    first_input = next((str(b["block_id"]) for b in blocks if b.get("type") == "input" and b.get("block_id")), None)
+    if first_input is not None:
+        return {"response_action": "errors", "errors": {first_input: apology}}
+    return {"response_action": "push", "view": apology_view(apology)}
+
+
+def apology_view(apology: str) -> dict[str, Any]:
+    """A modal with the apology and a Close button only: over a form, closing it goes back to the form."""
+    return {
+        "type": "modal",
+        "title": plain("Nothing was done"),
+        "close": plain("Close"),
+        "blocks": [text_block(apology)],
+    }
