@@ -22,6 +22,7 @@ from handlers.rewards import recognition_section
 from models import Employee, Workspace
 from services import outbox
 from services.errors import DomainError
+from services.outbox_keys import home_key_prefix
 from services.resolutions import decisions
 from services.resolutions import fixes as resolutions
 
@@ -102,14 +103,19 @@ def publish_home(event: dict[str, Any], body: dict[str, Any], context: Any, clie
 def publish_later(deps: Deps, workspace_id: int, event: dict[str, Any], view: dict[str, Any], wait: float) -> None:
     """Slack rate-limits views.publish when many open their Home at once (a shift starting): the Home goes out through
     the outbox once Slack allows, over the Home the person was seen with, so that one published meanwhile, newer,
-    is kept (`hash_conflict`: handlers/delivery.py takes it as done). Opened again meanwhile, it is queued once."""
+    is kept (`hash_conflict`: handlers/delivery.py takes it as done). Opened again meanwhile, it is queued once.
+    Someone seen with no Home yet has no hash to publish over: a Home queued blind could replace a newer one, so
+    theirs waits for their next visit. A round's seal forgets queued Homes (services/pulse/closing.py)."""
     seen = event.get("view") or {}
     seen_hash = seen.get("hash") if seen.get("type") == "home" else None
-    payload = {"user_id": event["user"], "view": view, **({"hash": seen_hash} if seen_hash else {})}
+    if not seen_hash:
+        log.warning("a first Home was not published (rate limited): it is published when the person opens it again")
+        return
+    payload = {"user_id": event["user"], "view": view, "hash": seen_hash}
     now = deps.now()
     with deps.sessions.begin() as session:
         workspace = session.get_one(Workspace, workspace_id)
-        key = f"home:{workspace.slack_team_id}:{event['user']}:{seen_hash or 'first'}"
+        key = home_key_prefix(workspace.slack_team_id, event["user"]) + seen_hash
         send_at = now + timedelta(seconds=wait)
         outbox.enqueue(session, workspace=workspace, key=key, method=PUBLISH, payload=payload, now=now, send_at=send_at)
     log.warning("a Home was not published now (rate limited): the outbox publishes it in %.0f s", wait)

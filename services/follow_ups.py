@@ -45,19 +45,22 @@ def due(
     A step whose DM would reach each of its `recipients` (the decider reminded, those it goes up to) in their quiet
     hours is left unmarked: it is due again at the next tick, and taken once one of them is in their day.
 
-    Only what is due is read, each workspace with its own N, and what waits for a morning is read past, so neither
-    crowds out those that are due. Rows are locked (SKIP LOCKED) and marked in the caller's transaction, and the
-    messages carry idempotency keys, so a second scheduler or a rerun sends nothing twice."""
+    Only what is due is read, each workspace with its own N and up to `limit` steps, and what waits for a morning is
+    read past, so neither crowds out those that are due, nor does one busy workspace (a zone's night of reminders
+    going out at its 08:00) hold up the others. Rows are locked (SKIP LOCKED) and marked in the caller's transaction,
+    and the messages carry idempotency keys, so a second scheduler or a rerun sends nothing twice."""
     marked: list[tuple[Waiting, str]] = []
     for workspace in directory.installed_workspaces(session):
         wait, quiet = reminder_after(session, workspace.id), quiet_hours(session, workspace.id)
-        for item in _due_items(session, model, _due(model, workspace.id, wait, now), limit - len(marked)):
+        taken = 0
+        for item in _due_items(session, model, _due(model, workspace.id, wait, now), limit):
             kind = _step_due(item, wait, now)
             if kind is None or _held(quiet, recipients, item, kind, now):
                 continue
             _mark(item, kind, now)
             marked.append((item, kind))
-            if len(marked) >= limit:
+            taken += 1
+            if taken >= limit:
                 break
     session.flush()
     return marked

@@ -17,6 +17,15 @@ UNDER_PREFIX = (
 )
 
 
+HOME = "home:"
+"""A person's App Home that Slack rate-limited, published once it allows (handlers/home.py)."""
+
+
+def home_key_prefix(slack_team_id: str, user_id: str = "") -> str:
+    """Of the Homes queued in a workspace, or of one person's there."""
+    return f"{HOME}{slack_team_id}:{user_id + ':' if user_id else ''}"
+
+
 def prefix_bounds(key_prefix: str) -> dict[str, str]:
     """The parameters of `UNDER_PREFIX` for keys starting with `key_prefix`."""
     pattern = key_prefix.replace("/", "//").replace("%", "/%").replace("_", "/_") + "%"

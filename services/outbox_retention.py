@@ -6,8 +6,9 @@ request's copies are updated when it is decided, a suggestion's posts when its s
 (`count_under`) must not start again at a number still in use. The messages below have none once a few weeks have
 passed: each is queued once, under a key no later change queues again, and no later change reads or updates it. They
 are deleted once `KEPT` old, so that a year of fixes and digests does not pile up in the database: a form's
-confirmation, a nomination's receipt, a reward's DM to its recipient, and a manager's weekly digest with its chart
-(a decision clicked in a digest older than that is made all the same; only that digest is no longer redrawn).
+confirmation, a nomination's receipt, a reward's DM to its recipient, a Home Slack rate-limited, and a manager's
+weekly digest with its chart (a decision clicked in a digest older than that is made all the same; only that digest
+is no longer redrawn).
 """
 
 from datetime import datetime, timedelta
@@ -15,13 +16,13 @@ from datetime import datetime, timedelta
 from sqlalchemy import Connection, bindparam, delete, select
 
 from models import Delivery
-from services.outbox_keys import UNDER_PREFIX, prefix_bounds
+from services.outbox_keys import HOME, UNDER_PREFIX, prefix_bounds
 
 KEPT = timedelta(days=35)
 """Longer than a week's digest can be clicked in usefully (a request waits two reminders' time, then goes up), and
 than a message can wait in the outbox while the app is uninstalled and installed again."""
 FORGET_BATCH = 5_000
-ONE_SHOT_PREFIXES = ("resolution-logged:", "reward-receipt:", "reward-dm:", "digest:", "digest-chart:")
+ONE_SHOT_PREFIXES = ("resolution-logged:", "reward-receipt:", "reward-dm:", "digest:", "digest-chart:", HOME)
 """Keys of messages that nothing reads or updates once sent (see the module's docstring)."""
 
 _OLD_ONE_SHOTS = select(Delivery.id).where(  # `!= pending`, not `IN (sent, failed)`: SQLite would read the status index

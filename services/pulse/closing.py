@@ -33,6 +33,7 @@ from models import (
 from models.engine import empty_journal, empty_journal_after_commit
 from services import audit, directory, outbox
 from services.errors import AlreadyDone, NotFound
+from services.outbox_keys import home_key_prefix
 from services.pulse.anonymity import Cell, Group, Visibility, innermost, visibility
 from services.pulse.answers import respondent_of
 from services.pulse.rounds import (
@@ -127,6 +128,7 @@ def seal(session: Session, *, workspace: Workspace, pulse_round: PulseRound, now
         unsent += outbox.give_up_pending(session, key_prefix=prefix, reason=CLOSED_BEFORE_SENT)
         outbox.forget(session, key_prefix=prefix)
     outbox.forget(session, key_prefix=anonymous_dm_key_prefix(workspace, pulse_round.id))
+    outbox.forget(session, key_prefix=home_key_prefix(workspace.slack_team_id))  # "3 questions waiting for you"
     session.flush()
     empty_journal_after_commit(session)
     log.info("pulse round %s closed and sealed; %s invitation(s) not yet sent were dropped", pulse_round.number, unsent)

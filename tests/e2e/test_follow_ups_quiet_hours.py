@@ -181,11 +181,18 @@ def test_requests_waiting_for_a_morning_never_hold_up_one_whose_decider_is_at_wo
 
 
 def add_pending(
-    sessions: sessionmaker[Session], clock: MovableClock, *, decider: str, requester: str, count: int, summary: str
+    sessions: sessionmaker[Session],
+    clock: MovableClock,
+    *,
+    decider: str,
+    requester: str,
+    count: int,
+    summary: str,
+    team_id: str = "T0LATITUDE",
 ) -> None:
     with sessions.begin() as session:
-        workspace = session.scalars(select(Workspace)).one()
-        people = {e.slack_id: e for e in session.scalars(select(Employee))}
+        workspace = session.scalars(select(Workspace).where(Workspace.slack_team_id == team_id)).one()
+        people = {e.slack_id: e for e in session.scalars(select(Employee).where(Employee.workspace_id == workspace.id))}
         active = current_policy(session, workspace)
         assert active is not None
         session.add_all(
@@ -203,3 +210,20 @@ def add_pending(
             )
             for _ in range(count)
         )
+
+
+def test_one_busy_workspace_does_not_hold_up_another_workspaces_follow_ups(
+    sessions: sessionmaker[Session], clock: MovableClock
+) -> None:
+    """A night of reminders going out at one zone's 08:00 fills a tick's budget in its own workspace only."""
+    for team_id in ("T0LATITUDE", "T0SECOND"):
+        load_org(sessions, clock.now(), team_id=team_id)
+        load_policy(sessions, clock.now(), team_id=team_id)
+    add_pending(sessions, clock, decider="U0MGR1", requester="U0AGENT1", count=3, summary="busy")
+    add_pending(sessions, clock, decider="U0MGR1", requester="U0AGENT1", count=1, summary="second", team_id="T0SECOND")
+    clock.advance(timedelta(hours=25))
+
+    with sessions.begin() as session:
+        due = due_follow_ups(session, now=clock.now(), limit=2)
+
+    assert sorted(follow_up.resolution.summary for follow_up in due) == ["busy", "busy", "second"]

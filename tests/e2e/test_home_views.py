@@ -12,6 +12,7 @@ from handlers.jobs.drain_outbox import drain_outbox
 from models import Delivery
 from models.schema import migrate
 from tests.conftest import RunningBot
+from tests.e2e.test_pulse_rounds import answer, start, tick
 from tests.e2e.test_resolutions_approvals import request_over_the_limit
 from tests.helpers import load_org_and_policy
 from tests.suggestions_helpers import load_suggestion_org
@@ -148,3 +149,40 @@ def test_a_home_delayed_by_a_rate_limit_never_replaces_one_published_meanwhile(b
     assert bot.slack.state.home_view("U0AGENT1") == newer
     with bot.sessions() as session:
         assert session.scalars(select(Delivery.status).where(Delivery.method == "views.publish")).all() == ["sent"]
+
+
+def test_a_first_home_slack_rate_limits_is_not_queued_blind_over_one_published_meanwhile(bot: RunningBot) -> None:
+    """With no Home yet there is no hash to publish over: queued, the older Home would replace the newer one."""
+    load_org_and_policy(bot.sessions, bot.clock.now())
+    bot.slack.fail("views.publish", status=429, retry_after=30)
+    bot.driver.open_home("U0AGENT1")
+    bot.driver.command("U0AGENT1", "/resolve", "refund 20 order 7 parcel late")
+    bot.driver.open_home("U0AGENT1")  # Slack allows it again: published at once
+    newer = bot.slack.state.home_view("U0AGENT1")
+
+    bot.clock.advance(timedelta(seconds=31))
+    drain_outbox(bot.runtime.deps, bot.runtime.sender_client)
+
+    assert "$130 left today" in str(newer)
+    assert bot.slack.state.home_view("U0AGENT1") == newer
+    assert len(bot.slack.calls("views.publish", user_id="U0AGENT1")) == 1
+
+
+def test_a_home_queued_during_a_pulse_round_is_gone_from_the_database_once_the_round_is_sealed(bot: RunningBot) -> None:
+    """A queued Home says how many questions wait for its person: kept past the seal, it would tell a reader of the
+    database who had not answered when, which the seal deletes everywhere else."""
+    start(bot)
+    bot.driver.open_home("U0A08")
+    answer(bot, "U0A08", 0, 4)  # the Home has changed: 2 questions wait
+    bot.slack.fail("views.publish", status=429, retry_after=30)
+    bot.driver.open_home("U0A08")
+    bot.clock.advance(timedelta(seconds=31))
+    drain_outbox(bot.runtime.deps, bot.runtime.sender_client)
+    assert "2 questions waiting" in str(bot.slack.state.home_view("U0A08"))
+
+    bot.clock.advance(timedelta(days=4))
+    tick(bot)  # the round closes and is sealed
+
+    with bot.sessions() as session:
+        payloads = session.scalars(select(Delivery.payload)).all()
+    assert not [payload for payload in payloads if "waiting for you" in str(payload)]
