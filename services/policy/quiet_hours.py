@@ -47,8 +47,11 @@ def parse_quiet_hours(source: PolicyText, raw: Any) -> QuietHours | None:
         return None
     found = _WINDOW.match(raw) if isinstance(raw, str) else None
     if found is None:
+        got = "true" if raw is True else repr(raw)
         source.problem(
-            ("quiet_hours",), f'must be a window of 24-hour times like "20:00-08:00", or false for none, got {raw!r}'
+            ("quiet_hours",),
+            f'must be a window of 24-hour times like "20:00-08:00" (two digits for each hour and minute), or false '
+            f"for none, got {got}",
         )
         return QuietHours()
     hour, minute, end_hour, end_minute = (int(part) for part in found.groups())

@@ -78,11 +78,20 @@ def test_the_example_policy_keeps_the_nights_quiet_and_false_turns_that_off() ->
 @pytest.mark.parametrize(
     ("value", "problem"),
     [
-        ('"8pm-8am"', "must be a window of 24-hour times like \"20:00-08:00\", or false for none, got '8pm-8am'"),
+        ('"8pm-8am"', 'must be a window of 24-hour times like "20:00-08:00" (two digits for each hour and minute)'),
+        (
+            '"20:00-8:00"',
+            'must be a window of 24-hour times like "20:00-08:00" (two digits for each hour and minute), or false for '
+            "none, got '20:00-8:00'",
+        ),
         ('"20:00"', "must be a window of 24-hour times"),
         ('"24:00-08:00"', "must be a window of 24-hour times"),
         ('"20.00-08.00"', "must be a window of 24-hour times"),
-        ("true", "must be a window of 24-hour times"),
+        (
+            "true",
+            'must be a window of 24-hour times like "20:00-08:00" (two digits for each hour and minute), or false for '
+            "none, got true",
+        ),
         ("20", "must be a window of 24-hour times"),
         ('"08:00-08:00"', "starts and ends at 08:00: write false to hold nothing"),
         ('"18:00-12:00"', "18:00-12:00 lasts longer than 16 hours, which leaves too short a day"),
