@@ -21,7 +21,8 @@ from services.text import echoed
 _MENTION = re.compile(r"^<@([UW][A-Z0-9]+)(\|[^>]*)?>\Z|^([UW][A-Z0-9]{2,})\Z")
 
 
-NO_CHART = "Your results are above, but the trend chart was not sent to our DM. "
+NO_CHART = "Your results were shown where you typed the command, but the trend chart may not have reached our DM. "
+"""Said above the results or in a DM, after a refusal or a timeout (when it may have arrived after all)."""
 
 
 def show_results(

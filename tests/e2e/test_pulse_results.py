@@ -284,7 +284,9 @@ def test_a_trend_chart_slack_would_not_take_is_told_to_the_manager_not_left_out_
     assert "Pulse results" in reply.text
     assert bot.slack.files() == []
     [told] = bot.slack.calls("response_url")
-    assert told.args["text"].startswith("Your results are above, but the trend chart was not sent to our DM."), told
+    assert told.args["text"].startswith(
+        "Your results were shown where you typed the command, but the trend chart may not have reached our DM."
+    ), told
     assert "reference" in told.args["text"]
 
 
