@@ -128,6 +128,30 @@ def test_an_org_file_edited_in_a_spreadsheet_names_only_its_real_problems_in_lin
     assert "    Maya Manager (U0MGR1) — manager, Support East" in shown.stdout
 
 
+def test_two_people_with_one_email_are_refused_naming_both_rows_and_nothing_is_imported(tmp_path: Path) -> None:
+    """A row copied for a new colleague with the first one's email left in: the export would file the second
+    person's rewards under the first one's address. An email is one mailbox whatever its letter case."""
+    upgraded(tmp_path).dispose()
+    org = tmp_path / "org.csv"
+    org.write_text(
+        "slack_id,name,team,role,manager_slack_id,email\n"
+        "U0ADMIN,Ada Admin,Operations,admin,,ada@example.com\n"
+        "U0AGENT1,Sam Agent,Support East,frontline,U0ADMIN,sam@example.com\n"
+        "U0AGENT2,Lee Senior,Support East,frontline,U0ADMIN,Sam@Example.com\n"
+        "U0AGENT1,Sam Agent,Support East,frontline,U0ADMIN,sam@example.com\n"
+    )
+
+    refused = cli(tmp_path, "org", "import", str(org), "--workspace", "T0LATITUDE")
+
+    assert refused.returncode == 2 and refused.stdout == ""
+    assert refused.stderr.splitlines() == [
+        "error: line 4: duplicate email Sam@Example.com (U0AGENT2; also on line 3, U0AGENT1): each person needs "
+        "their own",
+        "line 5: duplicate slack_id U0AGENT1 (first on line 3)",
+    ]
+    assert cli(tmp_path, "org", "show", "--workspace", "T0LATITUDE").returncode == 2, "nothing was written"
+
+
 def test_a_manager_whose_own_row_has_a_problem_is_that_one_line(tmp_path: Path) -> None:
     upgraded(tmp_path).dispose()
     org = tmp_path / "org.csv"
