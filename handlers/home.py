@@ -18,6 +18,7 @@ from handlers.people import identify_caller, learn_if_wanted
 from handlers.pulse import pulse_home_section
 from handlers.rewards import recognition_section
 from models import Employee
+from services import unlisted
 from services.errors import DomainError
 from services.resolutions import decisions
 from services.resolutions import fixes as resolutions
@@ -27,8 +28,9 @@ Render = Callable[[], dict[str, Any]]
 HASH_CONFLICT = "hash_conflict"
 
 
-def greeting_section(_session: Session, employee: Employee, _now: datetime) -> list[Block]:
-    return blocks.greeting(employee)
+def greeting_section(session: Session, employee: Employee, _now: datetime) -> list[Block]:
+    imported = employee.in_directory or unlisted.org_file_imported(session, employee.workspace_id)
+    return blocks.greeting(employee, org_imported=imported)
 
 
 def resolutions_section(session: Session, employee: Employee, now: datetime) -> list[Block]:

@@ -20,7 +20,16 @@ ROLE_WORDS = {
 }
 
 
-def greeting(employee: Employee) -> list[Block]:
+NOT_LISTED = "You're not in the org directory yet, so you have no manager on file. Ask HR to add you."
+NO_ORG_FILE = (
+    "Latitude's org directory is empty: nobody has imported the org file yet, so it knows you only from Slack, as a "
+    "frontline team member with no team or manager. Next step, for whoever runs Latitude: import the file with "
+    "everyone's role, team and manager (`python -m bot org import FILE.csv`); this tab then shows yours."
+)
+
+
+def greeting(employee: Employee, *, org_imported: bool) -> list[Block]:
+    """`org_imported`: whether an org import has listed anyone yet; before it, "ask HR" would send HR to themselves."""
     manager = escape_mrkdwn(employee.manager.name) if employee.manager else "no manager on file"
     team = escape_mrkdwn(employee.team_name) if employee.team else "no team on file"
     blocks: list[Block] = [
@@ -34,9 +43,7 @@ def greeting(employee: Employee) -> list[Block]:
         },
     ]
     if not employee.in_directory:
-        blocks.append(
-            context_block("You're not in the org directory yet, so you have no manager on file. Ask HR to add you.")
-        )
+        blocks.append(context_block(NOT_LISTED if org_imported else NO_ORG_FILE))
     return blocks
 
 

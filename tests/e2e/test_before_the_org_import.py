@@ -77,3 +77,27 @@ def test_once_there_is_an_admin_someone_not_listed_is_told_their_fixes_go_to_the
 
     assert "*every fix you log goes to the admins to decide*" in shown
     assert "nobody is an admin" not in shown
+
+
+def test_hr_opening_the_home_before_the_org_import_is_told_the_next_step_rather_than_to_ask_hr(
+    bot: RunningBot,
+) -> None:
+    bot.slack.add_user("U0HR", "Hana Reyes")
+
+    bot.driver.open_home("U0HR")
+    home = bot.slack.calls("views.publish")[-1].text
+
+    assert "nobody has imported the org file yet" in home
+    assert "`python -m bot org import FILE.csv`" in home
+    assert "Ask HR" not in home
+
+
+def test_once_the_org_file_is_imported_someone_it_leaves_out_is_told_to_ask_hr(bot: RunningBot) -> None:
+    load_org(bot.sessions, bot.clock.now())
+    bot.slack.add_user("U0NEW", "Nia New")
+
+    bot.driver.open_home("U0NEW")
+    home = bot.slack.calls("views.publish")[-1].text
+
+    assert "You're not in the org directory yet, so you have no manager on file. Ask HR to add you." in home
+    assert "nobody has imported the org file" not in home
