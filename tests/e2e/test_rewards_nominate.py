@@ -4,9 +4,11 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from bot.clock import MovableClock
+from bot.fakeslack import FakeSlack
 from handlers.blocks import nominations as blocks
 from models import Employee
-from tests.conftest import RunningBot
+from tests.conftest import RunningBot, bot_settings, running_bot
 from tests.helpers import employee, load_org
 from tests.rewards_helpers import (
     EXAMPLE_POLICY,
@@ -65,6 +67,33 @@ def test_the_policys_channel_takes_the_place_of_recognition_channel(ready: Runni
     assert [post.channel for post in ready.slack.calls("chat.postMessage") if post.channel.startswith("C")] == [
         "C0TEAMWINS"
     ]
+
+
+def test_nominate_help_names_the_channel_shout_outs_go_to(ready: RunningBot) -> None:
+    ready.slack.add_channel("C0TEAMWINS", "team-wins")
+
+    before = ready.driver.command("U0AGENT1", "/nominate", "help").text
+    text = EXAMPLE_POLICY.read_text().replace("[rewards]\n", '[rewards]\nchannel = "C0TEAMWINS"\n')
+    load_policy_text(ready.sessions, ready.clock.now(), text)
+    after = ready.driver.command("U0AGENT1", "/nominate", "help").text
+
+    assert "`/nominate @someone why...` — a shout-out in <#C0KUDOS> and a DM to them" in before
+    assert "`/nominate @someone why...` — a shout-out in <#C0TEAMWINS> and a DM to them" in after
+
+
+def test_nominate_help_without_a_recognition_channel_says_a_shout_out_is_only_a_dm_and_how_to_set_one(
+    slack: FakeSlack, database_url: str, clock: MovableClock
+) -> None:
+    for bot in running_bot(bot_settings(slack, database_url, recognition_channel=None), slack, clock):
+        set_up(bot.sessions, bot.clock.now())
+
+        shown = bot.driver.command("U0AGENT1", "/nominate", "help").text
+
+        assert "no recognition channel is set, so a shout-out is a DM to them and a line on colleagues' App Home" in (
+            shown
+        )
+        assert "`[rewards] channel`" in shown
+        assert "a shout-out in the recognition channel" not in shown
 
 
 def test_several_people_named_in_one_nomination_share_one_post_and_each_get_a_grant(ready: RunningBot) -> None:
