@@ -4,8 +4,8 @@ import hashlib
 import json
 from typing import Any
 
+from handlers.blocks.allowance import allowance_words
 from handlers.blocks.kit import Block, context_block, packed_sections, plain, text_block
-from handlers.blocks.resolutions import allowance_words
 from models import Employee
 from services.resolutions.fixes import AllowanceLine
 from services.text import directions_closed, escape_mrkdwn

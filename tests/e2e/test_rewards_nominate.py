@@ -243,6 +243,19 @@ def test_the_same_nomination_twice_within_a_minute_is_sent_once(ready: RunningBo
         assert len(nominations(session)) == 1
 
 
+def test_an_allowance_hr_lowered_below_what_was_given_says_how_many_were_used_of_how_many(ready: RunningBot) -> None:
+    for number in range(3):
+        ready.driver.command("U0AGENT1", "/nominate", f"{LEE} thanks number {number}")
+    lowered = EXAMPLE_POLICY.read_text().replace(
+        "nomination_allowance_per_month = 5", "nomination_allowance_per_month = 1"
+    )
+    load_policy_text(ready.sessions, ready.clock.now(), lowered)
+
+    refused = ready.driver.command("U0AGENT1", "/nominate", f"{INES} thanks again")
+
+    assert "You have used 3 of your 1 nomination this month: none left. It renews on" in refused.text
+
+
 def test_an_exhausted_allowance_says_when_it_renews_and_renews_next_month(ready: RunningBot) -> None:
     for number in range(5):
         ready.driver.command("U0AGENT1", "/nominate", f"{LEE} thanks number {number}")
@@ -251,7 +264,7 @@ def test_an_exhausted_allowance_says_when_it_renews_and_renews_next_month(ready:
     ready.clock.set(datetime(2026, 4, 1, 0, 0, 30, tzinfo=UTC))
     renewed = ready.driver.command("U0AGENT1", "/nominate", f"{INES} thanks again")
 
-    assert "given all 5 nominations" in refused.text
+    assert "You have used 5 of your 5 nominations this month: none left." in refused.text
     assert "renews on Tuesday 31 March at 20:00 New York time." in refused.text, (
         "midnight UTC, on the nominator's New York clock"
     )
