@@ -17,9 +17,10 @@ from handlers.deps import deps_of
 from handlers.people import identify_caller, learn_if_wanted
 from handlers.pulse import pulse_home_section
 from handlers.rewards import recognition_section
-from models import Employee
-from services import unlisted
+from models import Employee, Workspace
+from services import directory, unlisted
 from services.errors import DomainError
+from services.policy.versions import current_policy
 from services.resolutions import decisions
 from services.resolutions import fixes as resolutions
 
@@ -34,10 +35,13 @@ def greeting_section(session: Session, employee: Employee, _now: datetime) -> li
 
 
 def resolutions_section(session: Session, employee: Employee, now: datetime) -> list[Block]:
+    """Nothing of fixes before a policy is loaded, except for HR and admins: how to load one."""
     try:
         active, lines = resolutions.allowance_for(session, employee, now)
     except DomainError:
-        return []
+        workspace = session.get_one(Workspace, employee.workspace_id)
+        policy_missing = directory.acts_as(employee, ("hr", "admin")) and current_policy(session, workspace) is None
+        return blocks.no_policy_section() if policy_missing else []
     currency, listed = active.policy.currency, employee.in_directory
     no_admin = resolutions.unlisted_with_no_admin(session, employee)
     allowance = blocks.allowance_section(lines, currency, listed=listed, no_admin=no_admin) if employee.active else []

@@ -80,6 +80,18 @@ ALLOWANCE_ROOM = 5
 """Blocks of the Home (100 for every feature) for the allowance: 100 categories' lines take about four."""
 
 
+NO_POLICY = (
+    "*Boundaries:* no policy file is loaded yet, so nobody has limits and `/resolve` logs no fix. Next step, for "
+    "whoever runs Latitude: load one with `python -m bot policy load policy.toml` (copy `policy.example.toml` and "
+    "edit it); `python -m bot policy show` then shows it."
+)
+
+
+def no_policy_section() -> list[Block]:
+    """For HR and admins before a policy is loaded: what makes `/resolve` work."""
+    return [text_block(NO_POLICY)]
+
+
 NOT_LISTED_ALLOWANCE = (
     "None yet: the org file does not list you, so every fix you log goes to the admins to decide, however small. "
     "`/boundaries` shows the limits that will be yours once HR adds you."

@@ -101,3 +101,20 @@ def test_once_the_org_file_is_imported_someone_it_leaves_out_is_told_to_ask_hr(b
 
     assert "You're not in the org directory yet, so you have no manager on file. Ask HR to add you." in home
     assert "nobody has imported the org file" not in home
+
+
+def test_hr_opening_the_home_before_a_policy_is_loaded_is_told_how_to_load_one(bot: RunningBot) -> None:
+    load_org(bot.sessions, bot.clock.now())
+
+    bot.driver.open_home("U0HR")
+    before = bot.slack.calls("views.publish")[-1].text
+    bot.driver.open_home("U0AGENT1")
+    frontline = bot.slack.calls("views.publish")[-1].text
+    load_policy(bot.sessions, bot.clock.now())
+    bot.driver.open_home("U0HR")
+    after = bot.slack.calls("views.publish")[-1].text
+
+    assert "no policy file is loaded yet, so nobody has limits and `/resolve` logs no fix" in before
+    assert "`python -m bot policy load policy.toml`" in before
+    assert "no policy file is loaded" not in frontline
+    assert "no policy file is loaded" not in after and "*My allowance today / this month*" in after
