@@ -63,6 +63,10 @@ class OrgFileError(InvalidInput):
 
 def parse_org_csv(text: str) -> list[OrgRow]:
     text = text.lstrip("\ufeff")
+    if not text.strip():
+        raise OrgFileError(
+            [f"the file is empty: it needs a header line ({','.join(REQUIRED_COLUMNS)}) and a row a person"]
+        )
     reader = csv.DictReader(io.StringIO(text), delimiter=_delimiter(text.partition("\n")[0]))
     columns = _read_header(reader)
     rows, problems, listed = [], [], set()

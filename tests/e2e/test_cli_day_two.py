@@ -152,6 +152,19 @@ def test_two_people_with_one_email_are_refused_naming_both_rows_and_nothing_is_i
     assert cli(tmp_path, "org", "show", "--workspace", "T0LATITUDE").returncode == 2, "nothing was written"
 
 
+def test_an_empty_org_file_is_named_as_empty_rather_than_as_missing_every_column(tmp_path: Path) -> None:
+    """A file saved before anything was pasted into it, or cut short by a failed copy."""
+    upgraded(tmp_path).dispose()
+    org = tmp_path / "org.csv"
+    org.write_bytes(b"\xef\xbb\xbf\r\n")
+
+    line = one_error_line(cli(tmp_path, "org", "import", str(org), "--workspace", "T0LATITUDE"))
+
+    assert line == (
+        "error: the file is empty: it needs a header line (slack_id,name,team,role,manager_slack_id) and a row a person"
+    )
+
+
 def test_a_manager_whose_own_row_has_a_problem_is_that_one_line(tmp_path: Path) -> None:
     upgraded(tmp_path).dispose()
     org = tmp_path / "org.csv"
