@@ -238,3 +238,18 @@ def test_confirming_a_mass_deactivation_without_asking_for_one_is_refused_and_ch
     )
     shown = cli(tmp_path, "org", "show").stdout
     assert "Maya Manager" in shown and "Maya Renamed" not in shown and "[inactive]" not in shown
+
+
+@pytest.mark.parametrize("command", [["policy", "show"], ["policy", "suggest", "--month", "2026-03"]])
+def test_policy_commands_before_any_policy_say_so_on_standard_error_and_exit_1(
+    tmp_path: Path, command: list[str]
+) -> None:
+    """`policy show > policy.txt` in a nightly job: the file stays empty and the job's mail says why."""
+    prepared_database(tmp_path)
+
+    result = cli(tmp_path, *command)
+
+    assert (result.returncode, result.stdout) == (1, "")
+    assert result.stderr.splitlines() == [
+        "error: no policy loaded yet: `python -m bot policy load policy.example.toml`"
+    ]
