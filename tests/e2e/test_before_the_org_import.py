@@ -118,3 +118,17 @@ def test_hr_opening_the_home_before_a_policy_is_loaded_is_told_how_to_load_one(b
     assert "`python -m bot policy load policy.toml`" in before
     assert "no policy file is loaded" not in frontline
     assert "no policy file is loaded" not in after and "*My allowance today / this month*" in after
+
+
+def test_hr_trying_boundaries_and_resolve_before_a_policy_is_loaded_is_not_told_to_ask_hr(bot: RunningBot) -> None:
+    load_org(bot.sessions, bot.clock.now())
+
+    shown = bot.driver.command("U0HR", "/boundaries").text
+    logged = bot.driver.command("U0HR", "/resolve", "refund 20 order 1234 arrived late")
+    refused = logged.text + " ".join(call.text for call in bot.slack.calls("response_url"))
+    frontline = bot.driver.command("U0AGENT1", "/boundaries").text
+
+    for answer in (shown, refused):
+        assert "No policy is loaded yet" in answer and "Ask HR" not in answer
+        assert "Next step, for whoever runs Latitude: load one (`python -m bot policy load FILE`)." in answer
+    assert "Ask HR or an admin to load one" in frontline
