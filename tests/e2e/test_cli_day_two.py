@@ -253,3 +253,20 @@ def test_policy_commands_before_any_policy_say_so_on_standard_error_and_exit_1(
     assert result.stderr.splitlines() == [
         "error: no policy loaded yet: `python -m bot policy load policy.example.toml`"
     ]
+
+
+def test_pulse_start_before_the_org_import_opens_no_round_that_asks_nobody(tmp_path: Path) -> None:
+    """Day zero: the bot ran once (so the workspace is known), nobody imported the org file yet."""
+    engine = upgraded(tmp_path)
+    with make_session_factory(engine).begin() as session:
+        directory.ensure_workspace(session, slack_team_id="T0LATITUDE", now=datetime.now(UTC))
+
+    started = cli(tmp_path, "pulse", "start")
+
+    assert one_error_line(started) == (
+        "error: Nobody is in the org directory yet, so a pulse round would ask nobody: import the org file first "
+        "(`python -m bot org import FILE.csv`), then start the round. Nothing was opened."
+    )
+    with engine.connect() as connection:
+        assert connection.execute(text("SELECT count(*) FROM pulse_rounds")).scalar_one() == 0
+    engine.dispose()
