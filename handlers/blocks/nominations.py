@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 from typing import Any
 
+from handlers.blocks.channel_refusals import channel_ref
 from handlers.blocks.kit import (
     Block,
     button,
@@ -38,7 +39,7 @@ NO_CHANNEL = (
 def usage(channel: str | None = None, *, known: bool = False) -> Usage:
     """/nominate's usage; `known`: `channel` is where shout-outs go now (None: nowhere, only DMs and the Home), named
     in `help`. An answer to a mistake does not look it up, and says "the recognition channel"."""
-    where = "the recognition channel" if not known else f"<#{channel}>" if channel else None
+    where = "the recognition channel" if not known else channel_ref(channel) if channel else None
     return Usage(
         command="/nominate",
         purpose="recognise colleagues for great service; tangible rewards go to their manager for approval.",

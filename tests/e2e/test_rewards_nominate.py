@@ -96,6 +96,17 @@ def test_nominate_help_without_a_recognition_channel_says_a_shout_out_is_only_a_
         assert "a shout-out in the recognition channel" not in shown
 
 
+def test_nominate_help_names_a_recognition_channel_given_by_name_as_its_name(
+    slack: FakeSlack, database_url: str, clock: MovableClock
+) -> None:
+    for bot in running_bot(bot_settings(slack, database_url, recognition_channel="#kudos"), slack, clock):
+        set_up(bot.sessions, bot.clock.now())
+
+        shown = bot.driver.command("U0AGENT1", "/nominate", "help").text
+
+        assert "`/nominate @someone why...` — a shout-out in #kudos and a DM to them" in shown
+
+
 def test_several_people_named_in_one_nomination_share_one_post_and_each_get_a_grant(ready: RunningBot) -> None:
     reply = ready.driver.command("U0AGENT1", "/nominate", f"{LEE} {INES} covered the weekend queue together")
 
