@@ -449,6 +449,23 @@ def test_the_modal_refusing_a_reward_at_its_monthly_most_keeps_when_it_frees_up_
     assert error.endswith("or this one again from Tuesday 31 March at 17:00 Los Angeles time."), error
 
 
+def test_a_monthly_most_hr_lowered_below_what_someone_received_says_how_many_times_against_how_many(
+    ready: RunningBot,
+) -> None:
+    for giver, why in (("U0AGENT1", "calmed a customer"), ("U0MGR2", "covered a shift")):
+        ready.driver.command(giver, "/nominate", f"{LEE} voucher_25 {why}")
+    for request in [call for call in ready.slack.calls("chat.postMessage") if blocks.APPROVE in str(call.args)]:
+        ready.driver.click(request.channel, request, blocks.APPROVE)
+    lowered = EXAMPLE_POLICY.read_text().replace("max_per_month = 2", "max_per_month = 1", 1)
+    assert lowered != EXAMPLE_POLICY.read_text()
+    load_policy_text(ready.sessions, ready.clock.now(), lowered)
+
+    refused = ready.driver.command("U0AGENT3", "/nominate", f"{LEE} voucher_25 saved an order").text
+
+    assert "2 times this month, more than the 1 the catalog allows." in refused, refused
+    assert "1 time this month, the most" not in refused
+
+
 def test_a_customer_story_that_aged_out_while_the_form_was_open_is_refused_on_the_story_field(
     ready: RunningBot,
 ) -> None:
