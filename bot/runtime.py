@@ -32,6 +32,7 @@ from bot.startup import (
     open_database,
     require_current_schema,
     slack_unreachable,
+    token_of_another_workspace,
     token_refused,
 )
 from bot.stopping import STOP_GRACE, done_within
@@ -129,14 +130,14 @@ def _sleep_until(clock: Clock) -> Callable[[float], None]:
     return lambda moment: clock.sleep_until(datetime.fromtimestamp(moment, UTC))
 
 
-def learn_workspace(client: WebClient, deps: Deps, api_url: str) -> None:
+def learn_workspace(client: WebClient, deps: Deps, api_url: str, team_id: str | None = None) -> None:
     """One workspace: the bot token says which (`auth.test`), and the database learns it before any request.
 
     A token Slack accepts means the app is installed: a workspace marked uninstalled (by an `app_uninstalled`
     event before the admin installed it again) is installed again, or nothing would be scheduled for it. Any other
     workspace the database serves is served no more: the token cannot reach it (`workspaces.serve_only`).
     """
-    identity = bot_identity(client, api_url)
+    identity = bot_identity(client, api_url, team_id)
     with deps.sessions.begin() as session:
         served = workspaces.record_install(
             session,
@@ -157,15 +158,20 @@ def learn_workspace(client: WebClient, deps: Deps, api_url: str) -> None:
             )
 
 
-def bot_identity(client: WebClient, api_url: str) -> SlackResponse:
-    """`auth.test` with the bot token; a refusal or an unreachable Slack is one line."""
+def bot_identity(client: WebClient, api_url: str, team_id: str | None = None) -> SlackResponse:
+    """`auth.test` with the bot token; a refusal, an unreachable Slack or a token of another workspace than
+    `team_id` (SLACK_TEAM_ID) is one line."""
     try:
         with web_client_errors_silenced():
-            return client.auth_test()
+            identity = client.auth_test()
     except SlackApiError as error:
         raise token_refused(api_url, error.response.get("error")) from None
     except (BoltError, SlackRequestError, OSError) as error:
         raise slack_unreachable(api_url, error) from None
+    refusal = token_of_another_workspace(identity.data if isinstance(identity.data, dict) else {}, team_id)
+    if refusal is not None:
+        raise refusal
+    return identity
 
 
 def most_connections(settings: Settings) -> int:
@@ -220,7 +226,7 @@ def _assemble(settings: Settings, engine: Engine, clock: Clock | None, executor:
         stop_workspaces_without_install(sessions, deps.now)
     else:
         app = create_app(settings, deps, executor=listeners, schema=schema)
-        learn_workspace(app.client, deps, settings.slack_api_url)
+        learn_workspace(app.client, deps, settings.slack_api_url, settings.slack_team_id)
     apologies = ApologyClients(settings.slack_api_url, settings.slack_bot_token)
     if tokens is not None:
         app.use(remembering_tokens(apologies))

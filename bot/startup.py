@@ -7,7 +7,9 @@ line tool such as the reward export starts without loading what only the running
 import logging
 import os
 import socket
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 from sqlalchemy import Engine, text
@@ -183,6 +185,20 @@ def require_a_real_signing_secret(secret: str) -> None:
 def token_refused(api_url: str, refused: object) -> StartupError:
     """Slack answered `auth.test` with a refusal (`invalid_auth`, `account_inactive`...)."""
     return StartupError(f"Slack did not accept SLACK_BOT_TOKEN at {describe_api_url(api_url)}: {refused}")
+
+
+def token_of_another_workspace(identity: Mapping[str, Any], team_id: str | None) -> StartupError | None:
+    """SLACK_TEAM_ID names the workspace this deployment serves; a new SLACK_BOT_TOKEN (a rotation, a copied `.env`)
+    of another one would end its service at start, as an uninstall does. None when the token is the workspace's."""
+    wanted = (team_id or "").strip()
+    if not wanted or wanted in (identity.get("team_id"), identity.get("enterprise_id")):
+        return None
+    got, name = identity.get("team_id"), identity.get("team") or "no name"
+    return StartupError(
+        f"SLACK_BOT_TOKEN belongs to workspace {got} ({name}), not SLACK_TEAM_ID {wanted}: put {wanted}'s bot token "
+        f"in SLACK_BOT_TOKEN, or, if Latitude is to serve {got} from now on, set SLACK_TEAM_ID={got} (the bot then "
+        f"stops serving {wanted}, as an uninstall would)"
+    )
 
 
 def slack_unreachable(api_url: str, error: Exception) -> StartupError:

@@ -20,9 +20,10 @@ from handlers.people import identify_caller, learn_if_wanted
 from handlers.pulse import pulse_home_section
 from handlers.rewards import recognition_section
 from models import Employee, Workspace
-from services import outbox
+from services import directory, outbox, unlisted
 from services.errors import DomainError
 from services.outbox_keys import home_key_prefix
+from services.policy.versions import current_policy
 from services.resolutions import decisions
 from services.resolutions import fixes as resolutions
 
@@ -33,15 +34,19 @@ HASH_CONFLICT = HOME_SUPERSEDED
 log = logging.getLogger(__name__)
 
 
-def greeting_section(_session: Session, employee: Employee, _now: datetime) -> list[Block]:
-    return blocks.greeting(employee)
+def greeting_section(session: Session, employee: Employee, _now: datetime) -> list[Block]:
+    imported = employee.in_directory or unlisted.org_file_imported(session, employee.workspace_id)
+    return blocks.greeting(employee, org_imported=imported)
 
 
 def resolutions_section(session: Session, employee: Employee, now: datetime) -> list[Block]:
+    """Nothing of fixes before a policy is loaded, except for HR and admins: how to load one."""
     try:
         active, lines = resolutions.allowance_for(session, employee, now)
     except DomainError:
-        return []
+        workspace = session.get_one(Workspace, employee.workspace_id)
+        policy_missing = directory.acts_as(employee, ("hr", "admin")) and current_policy(session, workspace) is None
+        return blocks.no_policy_section() if policy_missing else []
     currency, listed = active.policy.currency, employee.in_directory
     no_admin = resolutions.unlisted_with_no_admin(session, employee)
     allowance = blocks.allowance_section(lines, currency, listed=listed, no_admin=no_admin) if employee.active else []

@@ -14,7 +14,7 @@ from handlers import payload
 from handlers.blocks import nominations as blocks
 from handlers.blocks.kit import field_errors, name_of
 from handlers.blocks.rewards import renews_words
-from handlers.commands import Usage, is_help
+from handlers.commands import is_help
 from handlers.delivery import Outgoing, queue, send_now
 from handlers.deps import Deps, deps_of
 from handlers.errors import reported
@@ -43,16 +43,7 @@ from services.text import echoed, escape_mrkdwn, plural
 
 log = logging.getLogger(__name__)
 
-USAGE = Usage(
-    command="/nominate",
-    purpose="recognise colleagues for great service; tangible rewards go to their manager for approval.",
-    forms=(
-        ("/nominate", "open a form: people, reward, reason, customer story, public or not"),
-        ("/nominate @someone why...", "a shout-out in the recognition channel and a DM to them"),
-        ("/nominate @someone @other REWARD why...", "a reward from the catalog (`/rewards catalog` lists it)"),
-        ("/nominate help", "show this help"),
-    ),
-)
+USAGE = blocks.usage()
 _LEADING_MENTION = re.compile(
     r"\s*<@([UW][A-Z0-9]+)(?:\|[^>]*)?>(?:\s*(?:,\s*(?:and\b)?|&|\+|\band\b)(?=\s*<@))?", re.IGNORECASE
 )
@@ -96,7 +87,7 @@ def nominate_command(
 ) -> None:
     text = command.get("text", "")
     if is_help(text):
-        ack(text=USAGE.text())
+        ack(text=help_text(context))
         return
     if not text.strip():
         open_nominate_modal(ack, client, context, command, respond)
@@ -106,6 +97,14 @@ def nominate_command(
         ack(text=USAGE.text(form))
         return
     nominate_one_liner(ack, command, context, client, respond, form)
+
+
+def help_text(context: BoltContext) -> str:
+    """The usage, naming where a shout-out goes (or that no channel is set)."""
+    deps = deps_of(context)
+    with deps.sessions.begin() as session:
+        channel = shoutout_channel(session, deps, request_workspace(session, context))
+    return blocks.usage(channel, known=True).text()
 
 
 def nominate_one_liner(

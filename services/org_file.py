@@ -63,6 +63,10 @@ class OrgFileError(InvalidInput):
 
 def parse_org_csv(text: str) -> list[OrgRow]:
     text = text.lstrip("\ufeff")
+    if not text.strip():
+        raise OrgFileError(
+            [f"the file is empty: it needs a header line ({','.join(REQUIRED_COLUMNS)}) and a row a person"]
+        )
     reader = csv.DictReader(io.StringIO(text), delimiter=_delimiter(text.partition("\n")[0]))
     columns = _read_header(reader)
     rows, problems, listed = [], [], set()
@@ -172,15 +176,7 @@ def _line_number(problem: str) -> int:
 def _cross_row_problems(rows: list[OrgRow], listed: set[str]) -> list[str]:
     """Duplicates, managers and cycles; `listed`: every row's slack_id, a row with a problem of its own included,
     so that its reports are not also told their manager is missing from the file."""
-    problems: list[str] = []
-    first_line: dict[str, int] = {}
-    for row in rows:
-        if row.slack_id in first_line:
-            problems.append(
-                f"line {row.line}: duplicate slack_id {row.slack_id} (first on line {first_line[row.slack_id]})"
-            )
-        else:
-            first_line[row.slack_id] = row.line
+    problems = _duplicate_problems(rows)
     for row in rows:
         if row.manager_slack_id == row.slack_id:
             problems.append(f"line {row.line}: {row.slack_id} cannot be their own manager")
@@ -188,6 +184,29 @@ def _cross_row_problems(rows: list[OrgRow], listed: set[str]) -> list[str]:
             problems.append(f"line {row.line}: manager {row.manager_slack_id} is not in the file")
     if not problems:
         problems += _cycle_problems(rows)
+    return problems
+
+
+def _duplicate_problems(rows: list[OrgRow]) -> list[str]:
+    """A Slack id or an email on two rows, naming both. An email is one mailbox whatever its letter case, and Slack
+    gives each member their own: a row copied and edited without its email would file the second person's rewards
+    under the first one's address in the export. A row repeating a whole person is told once, as a duplicate id."""
+    problems: list[str] = []
+    first_line: dict[str, int] = {}
+    first_email: dict[str, OrgRow] = {}
+    for row in rows:
+        if row.slack_id in first_line:
+            problems.append(
+                f"line {row.line}: duplicate slack_id {row.slack_id} (first on line {first_line[row.slack_id]})"
+            )
+            continue
+        first_line[row.slack_id] = row.line
+        owner = first_email.setdefault(row.email.lower(), row) if row.email else row
+        if owner is not row:
+            problems.append(
+                f"line {row.line}: duplicate email {row.email} ({row.slack_id}; also on line {owner.line}, "
+                f"{owner.slack_id}): each person needs their own"
+            )
     return problems
 
 

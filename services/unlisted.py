@@ -2,6 +2,9 @@
 frontline team member, so HR or an admin trying Latitude before the first `org import` learns why and what makes it
 work, rather than being told the command is for HR and to ask HR."""
 
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
 from models import Employee
 from services.errors import NotAllowed
 
@@ -15,3 +18,10 @@ def refused_by_role(employee: Employee, *, what: str, refusal: str) -> NotAllowe
         "If you are HR or an admin, whoever runs Latitude imports the org file with your role in it "
         "(`python -m bot org import FILE`); then try again. Nothing changed."
     )
+
+
+def org_file_imported(session: Session, workspace_id: int) -> bool:
+    """Whether an org import has listed anyone in the workspace yet: before the first, everyone is known only from
+    Slack, and nobody is HR to add them."""
+    listed = select(Employee.id).where(Employee.workspace_id == workspace_id, Employee.in_directory).limit(1)
+    return session.scalar(listed) is not None

@@ -13,6 +13,7 @@ from types import FrameType
 from typing import Any
 
 from bot.cli.early_logging import configure_command_logging
+from bot.cli.examples import add_examples
 from bot.settings import SettingsError
 from bot.startup import StartupError
 from services.errors import DomainError
@@ -51,6 +52,7 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     group = COMMAND_GROUPS.get(command or "", command)
     for name in [group] if group in GROUPS else GROUPS:
         importlib.import_module(f"bot.cli.{name}").add_parser(commands)
+    add_examples(parser)
     return parser
 
 

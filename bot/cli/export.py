@@ -45,15 +45,18 @@ def add_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[ty
     _add_grant_actions(commands)
 
 
+GRANT_ID_HELP = "the grant's number: #12 in its Slack messages, the grant_id column of `export rewards`"
+
+
 def _add_grant_actions(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     parser = commands.add_parser("rewards", help="HR's actions on reward grants")
     actions = parser.add_subparsers(dest="rewards_command", metavar="ACTION", required=True)
     fulfil = actions.add_parser("fulfil", aliases=["fulfill"], help="mark a grant paid or delivered")
-    fulfil.add_argument("grant_id", type=grant_id)
+    fulfil.add_argument("grant_id", type=grant_id, help=GRANT_ID_HELP)
     add_workspace_option(fulfil)
     fulfil.set_defaults(handler=run_fulfil)
     revoke = actions.add_parser("revoke", help="revoke a grant (the giver gets the nomination back)")
-    revoke.add_argument("grant_id", type=grant_id)
+    revoke.add_argument("grant_id", type=grant_id, help=GRANT_ID_HELP)
     revoke.add_argument("--reason", required=True, help="why, for the audit log and the people concerned")
     add_workspace_option(revoke)
     revoke.set_defaults(handler=run_revoke)

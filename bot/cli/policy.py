@@ -2,6 +2,7 @@
 
 import argparse
 import re
+import sys
 from datetime import datetime
 from pathlib import Path
 
@@ -90,14 +91,20 @@ def describe_changes(before: ActivePolicy | None, after: Policy) -> str:
     return "\n".join([f"changes from version {before.version.number}:", *(f"  {line}" for line in changes)])
 
 
+def no_policy_yet() -> int:
+    """Nothing to show or read limits from: said on standard error, so that `policy show > file` writes no such
+    line into the file, with exit 1."""
+    print("error: no policy loaded yet: `python -m bot policy load policy.example.toml`", file=sys.stderr)
+    return 1
+
+
 def run_show(args: argparse.Namespace) -> int:
     with transaction() as session:
         workspace = resolve_workspace(session, args.workspace, create=False)
         active = current_policy(session, workspace)
         note = change_note(session, active.version) if active is not None else None
     if active is None:
-        print("no policy loaded yet: `python -m bot policy load policy.example.toml`")
-        return 1
+        return no_policy_yet()
     print(describe_policy(active))
     if note:
         print(f"\n{note}")
@@ -113,8 +120,7 @@ def run_suggest(args: argparse.Namespace) -> int:
         workspace = resolve_workspace(session, args.workspace, create=False)
         active, found = proposals.findings(session, workspace=workspace, month=month)
         if active is None:
-            print("no policy loaded yet: `python -m bot policy load policy.example.toml`")
-            return 1
+            return no_policy_yet()
         print(describe_findings(month, found, active.policy.currency))
         if args.send:
             print(f"\n{send_proposals(session, workspace, active, month, now)}")

@@ -159,7 +159,7 @@ def run_workers(args: argparse.Namespace, settings: Settings) -> int:
     engine = open_database(settings.database_url)
     require_current_schema(engine)  # here, once, rather than as a traceback from every worker
     if settings.slack_bot_token:
-        bot_identity(create_client(settings), settings.slack_api_url)
+        bot_identity(create_client(settings), settings.slack_api_url, settings.slack_team_id)
     warn_if_connections_short(engine, most_connections(settings), processes=args.workers)
     engine.dispose()
     require_free_address(args.host, args.port)

@@ -1,7 +1,7 @@
 """Block Kit for /boundaries: each category's limits and what is left of the allowance."""
 
+from handlers.blocks.allowance import allowance_words
 from handlers.blocks.kit import MESSAGE_BLOCKS, MESSAGE_TEXT, Block, context_block, inline, packed_sections, text_block
-from handlers.blocks.resolutions import allowance_words
 from models import Employee
 from services.money import format_money
 from services.policy.versions import BoundaryRule

@@ -4,8 +4,8 @@ import hashlib
 import json
 from typing import Any
 
+from handlers.blocks.allowance import allowance_words
 from handlers.blocks.kit import Block, context_block, packed_sections, plain, text_block
-from handlers.blocks.resolutions import allowance_words
 from models import Employee
 from services.resolutions.fixes import AllowanceLine
 from services.text import directions_closed, escape_mrkdwn
@@ -20,7 +20,16 @@ ROLE_WORDS = {
 }
 
 
-def greeting(employee: Employee) -> list[Block]:
+NOT_LISTED = "You're not in the org directory yet, so you have no manager on file. Ask HR to add you."
+NO_ORG_FILE = (
+    "Latitude's org directory is empty: nobody has imported the org file yet, so it knows you only from Slack, as a "
+    "frontline team member with no team or manager. Next step, for whoever runs Latitude: import the file with "
+    "everyone's role, team and manager (`python -m bot org import FILE.csv`); this tab then shows yours."
+)
+
+
+def greeting(employee: Employee, *, org_imported: bool) -> list[Block]:
+    """`org_imported`: whether an org import has listed anyone yet; before it, "ask HR" would send HR to themselves."""
     manager = escape_mrkdwn(employee.manager.name) if employee.manager else "no manager on file"
     team = escape_mrkdwn(employee.team_name) if employee.team else "no team on file"
     blocks: list[Block] = [
@@ -34,9 +43,7 @@ def greeting(employee: Employee) -> list[Block]:
         },
     ]
     if not employee.in_directory:
-        blocks.append(
-            context_block("You're not in the org directory yet, so you have no manager on file. Ask HR to add you.")
-        )
+        blocks.append(context_block(NOT_LISTED if org_imported else NO_ORG_FILE))
     return blocks
 
 
@@ -71,6 +78,18 @@ def already_shown(view: dict[str, Any], shown: dict[str, Any] | None) -> bool:
 
 ALLOWANCE_ROOM = 5
 """Blocks of the Home (100 for every feature) for the allowance: 100 categories' lines take about four."""
+
+
+NO_POLICY = (
+    "*Boundaries:* no policy file is loaded yet, so nobody has limits and `/resolve` logs no fix. Next step, for "
+    "whoever runs Latitude: load one with `python -m bot policy load policy.toml` (copy `policy.example.toml` and "
+    "edit it); `python -m bot policy show` then shows it."
+)
+
+
+def no_policy_section() -> list[Block]:
+    """For HR and admins before a policy is loaded: what makes `/resolve` work."""
+    return [text_block(NO_POLICY)]
 
 
 NOT_LISTED_ALLOWANCE = (

@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 from typing import Any
 
+from handlers.blocks.channel_refusals import channel_ref
 from handlers.blocks.kit import (
     Block,
     button,
@@ -17,6 +18,7 @@ from handlers.blocks.kit import (
     titled,
 )
 from handlers.blocks.rewards import reason_modal, value_words
+from handlers.commands import Usage
 from models import Employee, Nomination
 from services.policy.rewards import RewardItem
 from services.rewards.nominations import STORIES_LISTED
@@ -28,6 +30,26 @@ DECLINE = "reward_decline"
 DECLINE_MODAL = "reward_decline_reason"
 
 PEOPLE, REWARD, REASON, STORY, PUBLIC = "nominees", "reward", "reason", "story", "public"
+NO_CHANNEL = (
+    "no recognition channel is set, so a shout-out is a DM to them and a line on colleagues' App Home "
+    "(HR can name a channel under `[rewards] channel` in the policy file)"
+)
+
+
+def usage(channel: str | None = None, *, known: bool = False) -> Usage:
+    """/nominate's usage; `known`: `channel` is where shout-outs go now (None: nowhere, only DMs and the Home), named
+    in `help`. An answer to a mistake does not look it up, and says "the recognition channel"."""
+    where = "the recognition channel" if not known else channel_ref(channel) if channel else None
+    return Usage(
+        command="/nominate",
+        purpose="recognise colleagues for great service; tangible rewards go to their manager for approval.",
+        forms=(
+            ("/nominate", "open a form: people, reward, reason, customer story, public or not"),
+            ("/nominate @someone why...", f"a shout-out in {where} and a DM to them" if where else NO_CHANNEL),
+            ("/nominate @someone @other REWARD why...", "a reward from the catalog (`/rewards catalog` lists it)"),
+            ("/nominate help", "show this help"),
+        ),
+    )
 
 
 # -- the /nominate modal -------------------------------------------------------------------------

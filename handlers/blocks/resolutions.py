@@ -5,6 +5,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
+from handlers.blocks.allowance import allowance_words
 from handlers.blocks.kit import (
     Block,
     button,
@@ -24,7 +25,7 @@ from models import Employee, Resolution
 from services.directory import Named
 from services.money import decimals_of, format_money
 from services.policy.versions import BoundaryRule
-from services.resolutions.fixes import AllowanceLine, Logged
+from services.resolutions.fixes import Logged
 from services.text import directions_closed, escape_mrkdwn, truncate
 
 RESOLVE_MODAL = "resolve_modal"
@@ -124,15 +125,6 @@ def parse_resolve_modal(values: dict[str, Any]) -> ResolveForm:
 
 
 # -- what the employee sees --------------------------------------------------------------------
-def allowance_words(line: AllowanceLine, currency: str) -> str:
-    parts = []
-    if line.left_today is not None:
-        parts.append(f"{format_money(line.left_today, currency)} left today")
-    if line.left_this_month is not None:
-        parts.append(f"{format_money(line.left_this_month, currency)} left this month")
-    return ", ".join(parts) or "no daily or monthly cap"
-
-
 def confirmation(logged: Logged) -> list[Block]:
     resolution, currency = logged.resolution, logged.currency
     what = f"*{escape_mrkdwn(resolution.category)}*" + (

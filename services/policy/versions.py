@@ -287,11 +287,13 @@ def _parsed(_sha256: str, text: str) -> Policy:
     return parse_policy(text, stored=True)
 
 
-def require_policy(session: Session, workspace: Workspace) -> ActivePolicy:
+def require_policy(session: Session, workspace: Workspace, *, loader: bool = False) -> ActivePolicy:
+    """`loader`: the reader is HR or an admin, whom "ask HR" would send to themselves."""
     active = current_policy(session, workspace)
     if active is None:
+        who = "Next step, for whoever runs Latitude: load" if loader else "Ask HR or an admin to load"
         raise NotFound(
-            "No policy is loaded yet, so there are no boundaries to check against. Ask HR or an admin "
-            "to load one (`python -m bot policy load FILE`)."
+            f"No policy is loaded yet, so there are no boundaries to check against. {who} one "
+            "(`python -m bot policy load FILE`)."
         )
     return active

@@ -18,7 +18,7 @@ from services.errors import AlreadyDone, NotAllowed
 from services.policy.pulse import BankQuestion, PulseSettings
 from services.policy.versions import current_policy
 from services.pulse.openings import local_opening
-from services.unlisted import refused_by_role
+from services.unlisted import org_file_imported, refused_by_role
 
 ROUND_STARTERS = ("hr", "admin")
 STARTERS_ONLY = "Only HR or an admin can start a pulse round. Ask them, or wait for the next scheduled one."
@@ -84,6 +84,12 @@ def open_round(session: Session, workspace: Workspace, *, shared_lock: bool = Fa
     return session.scalar(found.with_for_update(read=True) if shared_lock else found)
 
 
+NOBODY_LISTED = (
+    "Nobody is in the org directory yet, so a pulse round would ask nobody: import the org file first "
+    "(`python -m bot org import FILE.csv`), then start the round. Nothing was opened."
+)
+
+
 def start_round(
     session: Session, *, workspace: Workspace, by: Employee | None, actor: str, now: datetime
 ) -> PulseRound:
@@ -92,6 +98,8 @@ def start_round(
         raise NotAllowed(directory.NO_LONGER_ACTIVE)
     if by is not None and not directory.acts_as(by, ROUND_STARTERS):
         raise refused_by_role(by, what="Starting a pulse round", refusal=STARTERS_ONLY)
+    if not org_file_imported(session, workspace.id):
+        raise NotAllowed(NOBODY_LISTED)
     return create_round(
         session,
         workspace=workspace,

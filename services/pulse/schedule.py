@@ -20,6 +20,7 @@ from services.errors import AlreadyDone
 from services.policy.pulse import PulseSettings
 from services.policy.versions import current_policy, policy_in_force_at
 from services.pulse.rounds import EARLIEST_OFFSET, create_round, due_window, open_round
+from services.unlisted import org_file_imported
 from services.workspaces import REINSTALLED
 
 LATE_REASON = "Latitude was not running while it was due, so nobody was asked then"
@@ -38,8 +39,8 @@ class Due:
 def open_scheduled_round(session: Session, *, workspace: Workspace, now: datetime) -> PulseRound | None:
     """Open the round the cadence says is due, once its local hour has come somewhere on Earth, or late."""
     active = current_policy(session, workspace)
-    if active is None or not active.policy.pulse.enabled:
-        return None
+    if active is None or not active.policy.pulse.enabled or not org_file_imported(session, workspace.id):
+        return None  # a policy loaded before the org file: a round would ask nobody
     settings = active.policy.pulse
     due = due_round(settings, now, phase=_biweekly_phase(session, workspace, settings))
     late = now >= due.ends

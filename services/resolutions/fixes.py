@@ -72,7 +72,8 @@ class Logged:
 
 
 def categories_for(session: Session, employee: Employee) -> tuple[ActivePolicy, dict[str, BoundaryRule]]:
-    active = require_policy(session, _workspace(session, employee))
+    loader = directory.acts_as(employee, ("hr", "admin"))
+    active = require_policy(session, _workspace(session, employee), loader=loader)
     return active, active.policy.boundaries_for(employee.boundary_profile)
 
 

@@ -213,12 +213,12 @@ def _check_granted_this_month(
     if item is None or item.max_per_month is None:
         return
     directory.lock_people(session, [nomination.nominee])  # two approvals at once: the second counts the first
-    if granted_this_month(session, nomination.nominee_id, item.key, now) >= item.max_per_month:
+    received = granted_this_month(session, nomination.nominee_id, item.key, now)
+    if received >= item.max_per_month:
         nominee, title = directory.name_of(nomination.nominee), escape_mrkdwn(item.title)
         raise NotAllowed(
-            f"{nominee} has already received {title} {plural(item.max_per_month, 'time')} "
-            "this month, the most the catalog allows: decline this one, or "
-            + _when_to_approve(session, nomination, item.max_per_month, approver, now)
+            f"{nominee} has already received {title} {times_this_month(received, item.max_per_month)}: decline this "
+            "one, or " + _when_to_approve(session, nomination, item.max_per_month, approver, now)
         )
 
 
@@ -263,3 +263,10 @@ def decline(
     )
     session.flush()
     return nomination
+
+
+def times_this_month(received: int, most: int) -> str:
+    """How often someone had a reward this month against its monthly most, which HR may have lowered below it."""
+    if received > most:
+        return f"{plural(received, 'time')} this month, more than the {most} the catalog allows"
+    return f"{plural(most, 'time')} this month, the most the catalog allows"

@@ -11,9 +11,9 @@ from services import directory
 from services.calendar import moment_words
 from services.errors import NotAllowed
 from services.policy.rewards import RewardItem
-from services.rewards.approvals import granted_this_month
+from services.rewards.approvals import granted_this_month, times_this_month
 from services.rewards.grants import next_month_start
-from services.text import escape_mrkdwn, plural, truncate
+from services.text import escape_mrkdwn, truncate
 
 TITLE_SHOWN = 60
 """Of a reward's title (up to 200 characters) in a refusal: a form shows 300 characters of an error, and when the
@@ -35,7 +35,7 @@ def check_item_limit(session: Session, item: RewardItem, nominator: Employee, no
         raise NotAllowed(
             f"{directory.name_of(nominee)} has already received or been put forward for "
             f"{escape_mrkdwn(truncate(item.title, TITLE_SHOWN))} "
-            f"{plural(item.max_per_month, 'time')} this month, the most the catalog allows. "
+            f"{times_this_month(received, item.max_per_month)}. "
             + _when_again(item.max_per_month, waiting, nominator, now)
         )
 

@@ -16,7 +16,7 @@ from services.directory import SlackPerson
 from services.errors import AlreadyDone, InvalidInput, NotAllowed, NotFound
 from services.policy.rewards import RewardItem, RewardPolicy
 from services.rewards.approvals import approver_for, grant_for
-from services.rewards.grants import allowance_left, next_month_start, reward_policy
+from services.rewards.grants import allowance_left, month_start, next_month_start, nominations_given, reward_policy
 from services.rewards.monthly_most import check_item_limit
 from services.rewards.nominees import nominees_of
 from services.rewards.typed import unknown_reward
@@ -136,8 +136,9 @@ def _check_allowance(session: Session, policy: RewardPolicy, nominator: Employee
         return left
     renews = moment_words(next_month_start(now), nominator.tz)
     if left == 0:
+        given = nominations_given(session, nominator, since=month_start(now))
         raise NotAllowed(
-            f"You have given all {policy.allowance_per_month} nominations of your monthly allowance. "
+            f"You have used {given} of your {plural(policy.allowance_per_month, 'nomination')} this month: none left. "
             f"It renews on {renews}."
         )
     raise NotAllowed(

@@ -77,3 +77,58 @@ def test_once_there_is_an_admin_someone_not_listed_is_told_their_fixes_go_to_the
 
     assert "*every fix you log goes to the admins to decide*" in shown
     assert "nobody is an admin" not in shown
+
+
+def test_hr_opening_the_home_before_the_org_import_is_told_the_next_step_rather_than_to_ask_hr(
+    bot: RunningBot,
+) -> None:
+    bot.slack.add_user("U0HR", "Hana Reyes")
+
+    bot.driver.open_home("U0HR")
+    home = bot.slack.calls("views.publish")[-1].text
+
+    assert "nobody has imported the org file yet" in home
+    assert "`python -m bot org import FILE.csv`" in home
+    assert "Ask HR" not in home
+
+
+def test_once_the_org_file_is_imported_someone_it_leaves_out_is_told_to_ask_hr(bot: RunningBot) -> None:
+    load_org(bot.sessions, bot.clock.now())
+    bot.slack.add_user("U0NEW", "Nia New")
+
+    bot.driver.open_home("U0NEW")
+    home = bot.slack.calls("views.publish")[-1].text
+
+    assert "You're not in the org directory yet, so you have no manager on file. Ask HR to add you." in home
+    assert "nobody has imported the org file" not in home
+
+
+def test_hr_opening_the_home_before_a_policy_is_loaded_is_told_how_to_load_one(bot: RunningBot) -> None:
+    load_org(bot.sessions, bot.clock.now())
+
+    bot.driver.open_home("U0HR")
+    before = bot.slack.calls("views.publish")[-1].text
+    bot.driver.open_home("U0AGENT1")
+    frontline = bot.slack.calls("views.publish")[-1].text
+    load_policy(bot.sessions, bot.clock.now())
+    bot.driver.open_home("U0HR")
+    after = bot.slack.calls("views.publish")[-1].text
+
+    assert "no policy file is loaded yet, so nobody has limits and `/resolve` logs no fix" in before
+    assert "`python -m bot policy load policy.toml`" in before
+    assert "no policy file is loaded" not in frontline
+    assert "no policy file is loaded" not in after and "*My allowance today / this month*" in after
+
+
+def test_hr_trying_boundaries_and_resolve_before_a_policy_is_loaded_is_not_told_to_ask_hr(bot: RunningBot) -> None:
+    load_org(bot.sessions, bot.clock.now())
+
+    shown = bot.driver.command("U0HR", "/boundaries").text
+    logged = bot.driver.command("U0HR", "/resolve", "refund 20 order 1234 arrived late")
+    refused = logged.text + " ".join(call.text for call in bot.slack.calls("response_url"))
+    frontline = bot.driver.command("U0AGENT1", "/boundaries").text
+
+    for answer in (shown, refused):
+        assert "No policy is loaded yet" in answer and "Ask HR" not in answer
+        assert "Next step, for whoever runs Latitude: load one (`python -m bot policy load FILE`)." in answer
+    assert "Ask HR or an admin to load one" in frontline

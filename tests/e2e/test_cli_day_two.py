@@ -128,6 +128,43 @@ def test_an_org_file_edited_in_a_spreadsheet_names_only_its_real_problems_in_lin
     assert "    Maya Manager (U0MGR1) — manager, Support East" in shown.stdout
 
 
+def test_two_people_with_one_email_are_refused_naming_both_rows_and_nothing_is_imported(tmp_path: Path) -> None:
+    """A row copied for a new colleague with the first one's email left in: the export would file the second
+    person's rewards under the first one's address. An email is one mailbox whatever its letter case."""
+    upgraded(tmp_path).dispose()
+    org = tmp_path / "org.csv"
+    org.write_text(
+        "slack_id,name,team,role,manager_slack_id,email\n"
+        "U0ADMIN,Ada Admin,Operations,admin,,ada@example.com\n"
+        "U0AGENT1,Sam Agent,Support East,frontline,U0ADMIN,sam@example.com\n"
+        "U0AGENT2,Lee Senior,Support East,frontline,U0ADMIN,Sam@Example.com\n"
+        "U0AGENT1,Sam Agent,Support East,frontline,U0ADMIN,sam@example.com\n"
+    )
+
+    refused = cli(tmp_path, "org", "import", str(org), "--workspace", "T0LATITUDE")
+
+    assert refused.returncode == 2 and refused.stdout == ""
+    assert refused.stderr.splitlines() == [
+        "error: line 4: duplicate email Sam@Example.com (U0AGENT2; also on line 3, U0AGENT1): each person needs "
+        "their own",
+        "line 5: duplicate slack_id U0AGENT1 (first on line 3)",
+    ]
+    assert cli(tmp_path, "org", "show", "--workspace", "T0LATITUDE").returncode == 2, "nothing was written"
+
+
+def test_an_empty_org_file_is_named_as_empty_rather_than_as_missing_every_column(tmp_path: Path) -> None:
+    """A file saved before anything was pasted into it, or cut short by a failed copy."""
+    upgraded(tmp_path).dispose()
+    org = tmp_path / "org.csv"
+    org.write_bytes(b"\xef\xbb\xbf\r\n")
+
+    line = one_error_line(cli(tmp_path, "org", "import", str(org), "--workspace", "T0LATITUDE"))
+
+    assert line == (
+        "error: the file is empty: it needs a header line (slack_id,name,team,role,manager_slack_id) and a row a person"
+    )
+
+
 def test_a_manager_whose_own_row_has_a_problem_is_that_one_line(tmp_path: Path) -> None:
     upgraded(tmp_path).dispose()
     org = tmp_path / "org.csv"
@@ -201,3 +238,35 @@ def test_confirming_a_mass_deactivation_without_asking_for_one_is_refused_and_ch
     )
     shown = cli(tmp_path, "org", "show").stdout
     assert "Maya Manager" in shown and "Maya Renamed" not in shown and "[inactive]" not in shown
+
+
+@pytest.mark.parametrize("command", [["policy", "show"], ["policy", "suggest", "--month", "2026-03"]])
+def test_policy_commands_before_any_policy_say_so_on_standard_error_and_exit_1(
+    tmp_path: Path, command: list[str]
+) -> None:
+    """`policy show > policy.txt` in a nightly job: the file stays empty and the job's mail says why."""
+    prepared_database(tmp_path)
+
+    result = cli(tmp_path, *command)
+
+    assert (result.returncode, result.stdout) == (1, "")
+    assert result.stderr.splitlines() == [
+        "error: no policy loaded yet: `python -m bot policy load policy.example.toml`"
+    ]
+
+
+def test_pulse_start_before_the_org_import_opens_no_round_that_asks_nobody(tmp_path: Path) -> None:
+    """Day zero: the bot ran once (so the workspace is known), nobody imported the org file yet."""
+    engine = upgraded(tmp_path)
+    with make_session_factory(engine).begin() as session:
+        directory.ensure_workspace(session, slack_team_id="T0LATITUDE", now=datetime.now(UTC))
+
+    started = cli(tmp_path, "pulse", "start")
+
+    assert one_error_line(started) == (
+        "error: Nobody is in the org directory yet, so a pulse round would ask nobody: import the org file first "
+        "(`python -m bot org import FILE.csv`), then start the round. Nothing was opened."
+    )
+    with engine.connect() as connection:
+        assert connection.execute(text("SELECT count(*) FROM pulse_rounds")).scalar_one() == 0
+    engine.dispose()

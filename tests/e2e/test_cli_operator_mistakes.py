@@ -200,6 +200,36 @@ def test_no_command_takes_an_abbreviation_for_an_option() -> None:
     assert [p.prog for p in parsers if p.allow_abbrev] == []
 
 
+def test_every_command_s_help_ends_with_examples_of_itself() -> None:
+    """Commands added later too: each leaf's `--help` shows at least one way to run it, written out in full."""
+    leaves = [
+        p
+        for p in every_parser(build_parser())
+        if not any(isinstance(a, argparse._SubParsersAction) for a in p._actions)
+    ]
+
+    assert len(leaves) >= 17
+    for parser in leaves:
+        command = parser.prog.removeprefix("python -m bot ")
+        examples = parser.format_help().partition("\nexamples:\n")[2].splitlines()
+        assert examples and all(line.startswith(f"  python -m bot {command}") for line in examples), parser.prog
+
+
+def test_org_import_help_shows_an_example_to_copy(tmp_path: Path) -> None:
+    shown = cli(tmp_path, "org", "import", "--help")
+
+    assert shown.returncode == 0 and shown.stderr == ""
+    assert "examples:\n  python -m bot org import org.csv\n" in shown.stdout
+
+
+def test_a_grant_command_s_help_says_where_to_find_the_grant_id(tmp_path: Path) -> None:
+    shown = cli(tmp_path, "rewards", "revoke", "--help")
+
+    assert shown.returncode == 0
+    assert "#12 in its Slack messages" in shown.stdout
+    assert 'python -m bot rewards revoke 12 --reason "given twice for the same call"' in shown.stdout
+
+
 # -- demo --out --------------------------------------------------------------------------------------------------
 
 

@@ -114,6 +114,24 @@ def test_a_bot_token_slack_refuses_on_a_fresh_database_is_the_line_run_prints(tm
     assert one_error_line(run) == expected
 
 
+def test_a_new_bot_token_of_another_workspace_than_slack_team_id_stops_run_and_ends_no_service(tmp_path: Path) -> None:
+    """A token rotated by hand, pasted from another workspace's app (a staging one): SLACK_TEAM_ID says which
+    workspace this is, so the bot refuses to start rather than stop serving it and drop what it had queued."""
+    prepared_database(tmp_path)
+    with FakeSlack(team_id="T0STAGING") as staging:
+        env = {**bot_environment(staging), "SLACK_TEAM_ID": "T0LATITUDE"}
+
+        run = cli(tmp_path, "run", "--http", "--port", "0", env=env)
+
+    assert one_error_line(run) == (
+        "error: SLACK_BOT_TOKEN belongs to workspace T0STAGING (Latitude Demo), not SLACK_TEAM_ID T0LATITUDE: put "
+        "T0LATITUDE's bot token in SLACK_BOT_TOKEN, or, if Latitude is to serve T0STAGING from now on, set "
+        "SLACK_TEAM_ID=T0STAGING (the bot then stops serving T0LATITUDE, as an uninstall would)"
+    )
+    listed = cli(tmp_path, "workspace", "list")
+    assert listed.stdout.splitlines() == ["T0LATITUDE\tworkspace\t-\tinstalled"], listed.stdout
+
+
 def test_run_over_http_with_the_signing_secret_left_as_env_examples_placeholder_says_so(
     tmp_path: Path, slack: FakeSlack
 ) -> None:

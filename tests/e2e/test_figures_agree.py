@@ -39,6 +39,30 @@ def test_what_is_left_today_never_reads_more_than_what_is_left_this_month(bot: R
     assert "monthly limit $120" in bigger and "daily" not in bigger, "over what was left today, as shown"
 
 
+def test_a_monthly_limit_hr_lowered_below_what_was_given_reads_none_left_and_how_much_was_used(
+    bot: RunningBot,
+) -> None:
+    """Sam gave $75 of credit, then HR lowered the month to $50: /boundaries, the App Home and /resolve agree."""
+    policy = EXAMPLE_POLICY.read_text()
+    load_org(bot.sessions, bot.clock.now())
+    load_policy_text(bot.sessions, bot.clock.now(), policy)
+    for customer in (1, 2, 3):
+        assert "Logged" in bot.driver.command("U0AGENT1", "/resolve", f"credit 25 goodwill {customer}").text
+    lowered = policy.replace(CREDIT_AGENT, CREDIT_AGENT.replace("per_month = 500", "per_month = 50"), 1)
+    load_policy_text(bot.sessions, bot.clock.now(), lowered)
+
+    shown = bot.driver.command("U0AGENT1", "/boundaries", "credit").text
+    bot.driver.open_home("U0AGENT1")
+    [home] = bot.slack.calls("views.publish")
+    over = bot.driver.command("U0AGENT1", "/resolve", "credit 5 goodwill 4").text
+
+    none_left = "none left today, none left this month (you have used $75 of your $50)"
+    assert f"Left: {none_left}" in shown, shown
+    assert f"*credit*: {none_left}" in home.text, home.text
+    assert "monthly limit $50 (this month's total would be $80)" in over, over
+    assert "-$" not in shown + home.text + over
+
+
 def maya_s_digest(bot: RunningBot, now: datetime) -> str:
     bot.clock.set(now)
     send_weekly_digests(bot.runtime.deps, bot.runtime.app.client)

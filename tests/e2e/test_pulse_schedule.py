@@ -6,10 +6,12 @@ from sqlalchemy import select
 
 from bot.scheduler import SCHEDULE, build_scheduler
 from models import PulseRound
+from services import directory
+from services.policy.versions import load_policy
 from tests.conftest import RunningBot
 from tests.e2e.test_pulse_rounds import tick
 from tests.helpers import load_org
-from tests.pulse_org import EAST, EVERYONE, PULSE, WEST, load_pulse_org, org_csv
+from tests.pulse_org import EAST, EVERYONE, POLICY, PULSE, WEST, load_pulse_org, org_csv
 
 SUNDAY = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 MONDAY_HOURS = ((1, 20), (2, 1), (2, 10), (2, 15))  # (day of March, UTC hour)
@@ -185,3 +187,21 @@ def test_someone_further_west_asking_before_their_hour_is_told_when_it_comes_on_
     reply = bot.driver.command("U0A01", "/pulse")
 
     assert "your questions arrive in your DMs on Monday 02 March at 10:00 Honolulu time" in reply.text
+
+
+def test_a_policy_loaded_before_the_org_file_opens_no_round_until_the_org_is_imported(bot: RunningBot) -> None:
+    """Day zero, in the order the README's set-up does not insist on: the policy first, the org file later."""
+    with bot.sessions.begin() as session:
+        workspace = directory.ensure_workspace(session, slack_team_id="T0LATITUDE", now=SUNDAY)
+        load_policy(session, workspace=workspace, text=POLICY + PULSE, loaded_by="test", now=SUNDAY)
+
+    at(bot, 2, 15)  # Monday 10:00 in New York: due everywhere
+    with bot.sessions() as session:
+        assert session.scalars(select(PulseRound)).all() == []
+    load_org(bot.sessions, bot.clock.now(), org_csv())
+    at(bot, 2, 16)
+
+    with bot.sessions() as session:
+        [opened] = session.scalars(select(PulseRound))
+        assert str(opened.opens_on) == "2026-03-02"
+    assert {"U0MGR1", "U0ADMIN"} <= dm_channels(bot)

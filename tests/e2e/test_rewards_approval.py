@@ -297,6 +297,27 @@ def test_a_reward_at_its_monthly_most_says_from_when_it_can_be_given_again_on_th
     assert "waiting for approval by Maya Manager" in again.text
 
 
+def test_approving_after_the_catalog_was_lowered_below_what_was_granted_says_both_counts(ready: RunningBot) -> None:
+    raised = EXAMPLE_POLICY.read_text().replace("max_per_month = 2", "max_per_month = 3", 1)
+    load_policy_text(ready.sessions, ready.clock.now(), raised)
+    for giver, why in (("U0AGENT1", "calmed a customer"), ("U0AGENT3", "covered a shift"), ("U0MGR2", "a rush")):
+        ready.driver.command(giver, "/nominate", f"{LEE} voucher_25 {why}")
+    requests = [call for call in ready.slack.calls("chat.postMessage") if blocks.APPROVE in str(call.args)]
+    for request in requests[:2]:
+        ready.driver.click(request.channel, request, blocks.APPROVE)
+    lowered = EXAMPLE_POLICY.read_text().replace("max_per_month = 2", "max_per_month = 1", 1)
+    load_policy_text(ready.sessions, ready.clock.now(), lowered)
+
+    ready.driver.click(requests[2].channel, requests[2], blocks.APPROVE)
+
+    refused = ready.slack.calls("response_url")[-1].text
+    assert "has already received Coffee &amp; cake voucher 2 times this month, more than the 1 the catalog allows" in (
+        refused
+    )
+    with ready.sessions() as session:
+        assert len(grants(session)) == 2
+
+
 def test_approving_past_the_monthly_most_is_refused_when_the_catalog_was_lowered_meanwhile(
     ready: RunningBot,
 ) -> None:

@@ -4,9 +4,11 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from bot.clock import MovableClock
+from bot.fakeslack import FakeSlack
 from handlers.blocks import nominations as blocks
 from models import Employee
-from tests.conftest import RunningBot
+from tests.conftest import RunningBot, bot_settings, running_bot
 from tests.helpers import employee, load_org
 from tests.rewards_helpers import (
     EXAMPLE_POLICY,
@@ -65,6 +67,44 @@ def test_the_policys_channel_takes_the_place_of_recognition_channel(ready: Runni
     assert [post.channel for post in ready.slack.calls("chat.postMessage") if post.channel.startswith("C")] == [
         "C0TEAMWINS"
     ]
+
+
+def test_nominate_help_names_the_channel_shout_outs_go_to(ready: RunningBot) -> None:
+    ready.slack.add_channel("C0TEAMWINS", "team-wins")
+
+    before = ready.driver.command("U0AGENT1", "/nominate", "help").text
+    text = EXAMPLE_POLICY.read_text().replace("[rewards]\n", '[rewards]\nchannel = "C0TEAMWINS"\n')
+    load_policy_text(ready.sessions, ready.clock.now(), text)
+    after = ready.driver.command("U0AGENT1", "/nominate", "help").text
+
+    assert "`/nominate @someone why...` — a shout-out in <#C0KUDOS> and a DM to them" in before
+    assert "`/nominate @someone why...` — a shout-out in <#C0TEAMWINS> and a DM to them" in after
+
+
+def test_nominate_help_without_a_recognition_channel_says_a_shout_out_is_only_a_dm_and_how_to_set_one(
+    slack: FakeSlack, database_url: str, clock: MovableClock
+) -> None:
+    for bot in running_bot(bot_settings(slack, database_url, recognition_channel=None), slack, clock):
+        set_up(bot.sessions, bot.clock.now())
+
+        shown = bot.driver.command("U0AGENT1", "/nominate", "help").text
+
+        assert "no recognition channel is set, so a shout-out is a DM to them and a line on colleagues' App Home" in (
+            shown
+        )
+        assert "`[rewards] channel`" in shown
+        assert "a shout-out in the recognition channel" not in shown
+
+
+def test_nominate_help_names_a_recognition_channel_given_by_name_as_its_name(
+    slack: FakeSlack, database_url: str, clock: MovableClock
+) -> None:
+    for bot in running_bot(bot_settings(slack, database_url, recognition_channel="#kudos"), slack, clock):
+        set_up(bot.sessions, bot.clock.now())
+
+        shown = bot.driver.command("U0AGENT1", "/nominate", "help").text
+
+        assert "`/nominate @someone why...` — a shout-out in #kudos and a DM to them" in shown
 
 
 def test_several_people_named_in_one_nomination_share_one_post_and_each_get_a_grant(ready: RunningBot) -> None:
@@ -214,6 +254,19 @@ def test_the_same_nomination_twice_within_a_minute_is_sent_once(ready: RunningBo
         assert len(nominations(session)) == 1
 
 
+def test_an_allowance_hr_lowered_below_what_was_given_says_how_many_were_used_of_how_many(ready: RunningBot) -> None:
+    for number in range(3):
+        ready.driver.command("U0AGENT1", "/nominate", f"{LEE} thanks number {number}")
+    lowered = EXAMPLE_POLICY.read_text().replace(
+        "nomination_allowance_per_month = 5", "nomination_allowance_per_month = 1"
+    )
+    load_policy_text(ready.sessions, ready.clock.now(), lowered)
+
+    refused = ready.driver.command("U0AGENT1", "/nominate", f"{INES} thanks again")
+
+    assert "You have used 3 of your 1 nomination this month: none left. It renews on" in refused.text
+
+
 def test_an_exhausted_allowance_says_when_it_renews_and_renews_next_month(ready: RunningBot) -> None:
     for number in range(5):
         ready.driver.command("U0AGENT1", "/nominate", f"{LEE} thanks number {number}")
@@ -222,7 +275,7 @@ def test_an_exhausted_allowance_says_when_it_renews_and_renews_next_month(ready:
     ready.clock.set(datetime(2026, 4, 1, 0, 0, 30, tzinfo=UTC))
     renewed = ready.driver.command("U0AGENT1", "/nominate", f"{INES} thanks again")
 
-    assert "given all 5 nominations" in refused.text
+    assert "You have used 5 of your 5 nominations this month: none left." in refused.text
     assert "renews on Tuesday 31 March at 20:00 New York time." in refused.text, (
         "midnight UTC, on the nominator's New York clock"
     )
@@ -394,6 +447,23 @@ def test_the_modal_refusing_a_reward_at_its_monthly_most_keeps_when_it_frees_up_
     assert "Lee Senior has already received or been put forward for Coffee & cake voucher for the whole" in error
     assert "2 times this month, the most the catalog allows." in error
     assert error.endswith("or this one again from Tuesday 31 March at 17:00 Los Angeles time."), error
+
+
+def test_a_monthly_most_hr_lowered_below_what_someone_received_says_how_many_times_against_how_many(
+    ready: RunningBot,
+) -> None:
+    for giver, why in (("U0AGENT1", "calmed a customer"), ("U0MGR2", "covered a shift")):
+        ready.driver.command(giver, "/nominate", f"{LEE} voucher_25 {why}")
+    for request in [call for call in ready.slack.calls("chat.postMessage") if blocks.APPROVE in str(call.args)]:
+        ready.driver.click(request.channel, request, blocks.APPROVE)
+    lowered = EXAMPLE_POLICY.read_text().replace("max_per_month = 2", "max_per_month = 1", 1)
+    assert lowered != EXAMPLE_POLICY.read_text()
+    load_policy_text(ready.sessions, ready.clock.now(), lowered)
+
+    refused = ready.driver.command("U0AGENT3", "/nominate", f"{LEE} voucher_25 saved an order").text
+
+    assert "2 times this month, more than the 1 the catalog allows." in refused, refused
+    assert "1 time this month, the most" not in refused
 
 
 def test_a_customer_story_that_aged_out_while_the_form_was_open_is_refused_on_the_story_field(
