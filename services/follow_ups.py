@@ -139,7 +139,7 @@ WAITED_ON_MARK = "from-"
 @dataclass(frozen=True)
 class WentUp:
     """How far an item went up for waiting too long: everyone it went up to, and everyone who let it wait before it
-    did (neither forgotten while the item is kept)."""
+    did (neither forgotten while the item waits: services/outbox_retention)."""
 
     reached: list[Employee]
     waited_on: list[Employee]

@@ -21,7 +21,7 @@ class FollowUp:
 
 def follow_up_key_prefix(resolution_id: int, kind: str) -> str:
     """Where a request's reminder or escalation DMs are keyed (an escalation's numbered when it goes up again), each
-    ending with its recipient's Slack id. Nothing forgets them while the request is kept (services/outbox_retention)."""
+    ending with its recipient's Slack id. Nothing forgets them while the request waits (services/outbox_retention)."""
     return f"resolution:{resolution_id}:{kind}:"
 
 

@@ -16,7 +16,7 @@ from handlers.deps import Deps
 from handlers.jobs.drain_outbox import drain_outbox
 from handlers.jobs.forget_sent_messages import forget_sent_messages
 from models import Delivery, Workspace
-from services import outbox
+from services import outbox, outbox_retention
 from tests.conftest import bot_settings
 
 ONE_SHOTS = ["resolution-logged:1", "reward-receipt:2", "reward-dm:3", "digest:T1:U0A:2026-W10", "digest-chart:x"]
@@ -86,7 +86,8 @@ def test_a_years_backlog_is_deleted_in_short_batches(
     assert gone == 12
     assert kept(deps) == {f"resolution:{n}:request:U0B" for n in range(30)}
     deletes = [s for s in statements if s.lstrip().upper().startswith("DELETE")]
-    assert len(deletes) == 3 + len(ONE_SHOTS) - 1  # 5 + 5 + 2 confirmations, then one look under each other prefix
+    # 5 + 5 + 2 confirmations, then one look under each other prefix
+    assert len(deletes) == 3 + len(outbox_retention.ONE_SHOT_PREFIXES) - 1
 
 
 def test_forgetting_looks_only_under_the_prefix_not_at_every_message_sent(deps: Deps, workspace: Workspace) -> None:
