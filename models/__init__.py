@@ -19,7 +19,7 @@ from models.pulse import (
     PulseTally,
     PulseTurnout,
 )
-from models.resolution import Resolution
+from models.resolution import Resolution, ResolutionManager
 from models.reward import Nomination, RewardGrant
 from models.seen_request import SeenRequest
 from models.slack_installations import slack_bots, slack_installations, slack_oauth_states
@@ -48,6 +48,7 @@ __all__ = [
     "PulseTally",
     "PulseTurnout",
     "Resolution",
+    "ResolutionManager",
     "RewardGrant",
     "SeenRequest",
     "Suggestion",
