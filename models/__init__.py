@@ -20,7 +20,7 @@ from models.pulse import (
     PulseTurnout,
 )
 from models.resolution import Resolution, ResolutionManager
-from models.reward import Nomination, RewardGrant
+from models.reward import GrantManager, Nomination, RewardGrant
 from models.seen_request import SeenRequest
 from models.slack_installations import slack_bots, slack_installations, slack_oauth_states
 from models.suggestion import BoundaryProposal, Suggestion, SuggestionBacker
@@ -33,6 +33,7 @@ __all__ = [
     "BoundaryProposal",
     "Delivery",
     "Employee",
+    "GrantManager",
     "Nomination",
     "OrgMember",
     "PolicyVersion",

@@ -87,3 +87,23 @@ def test_a_fix_logged_before_its_managers_were_kept_counts_as_it_did(bot: Runnin
 
     assert "*Customer fixes:* none logged (last week 0)." in sent["U0MGR1"], sent["U0MGR1"]
     assert "*Customer fixes:* 1 (last week 0), $25 given" in sent["U0MGR2"], sent["U0MGR2"]
+
+
+def test_a_teams_recognition_stays_with_the_manager_it_had_when_it_was_granted(bot: RunningBot) -> None:
+    """On Tuesday Kim (staying with Maya) thanks Sam, in Lee's team under Maya, and Sam thanks Kim; on Thursday Lee's
+    team moves under Omar. Monday's digests file both thanks, received and given, under Maya's team, where they were
+    given, as HR's export files them; Omar's team received and gave none that week."""
+    lead = org_with(LEE_AS_LEAD)
+    load_org(bot.sessions, bot.clock.now(), lead)
+    load_policy(bot.sessions, bot.clock.now())
+    bot.clock.set(datetime(2026, 3, 10, 15, 0, tzinfo=UTC))
+    assert "Sam" in bot.driver.command("U0AGENT4", "/nominate", "<@U0AGENT1|sam> calmed the Tuesday rush").text
+    assert "Kim" in bot.driver.command("U0AGENT1", "/nominate", "<@U0AGENT4|kim> covered my calls").text
+    bot.clock.set(datetime(2026, 3, 12, 15, 0, tzinfo=UTC))
+    load_org(bot.sessions, bot.clock.now(), org_with(UNDER_OMAR, lead))
+
+    sent = digests(bot, datetime(2026, 3, 16, 17, 0, tzinfo=UTC))
+
+    assert "*Recognition:* 2 received by the team, 2 given by it" in sent["U0MGR1"], sent["U0MGR1"]
+    assert "*Recognition:* 0 received by the team, 0 given by it" in sent["U0MGR2"], sent["U0MGR2"]
+    assert "*Recognition:* 1 received by the team, 1 given by it" in sent["U0AGENT2"], sent["U0AGENT2"]

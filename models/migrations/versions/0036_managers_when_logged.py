@@ -1,4 +1,4 @@
-"""every manager above a fix's giver when they logged it
+"""every manager above a fix's giver when they logged it, and above a grant's recipient and nominator when granted
 
 Revision ID: 0036
 Revises: 0035
@@ -7,7 +7,9 @@ Create Date: 2026-12-05 18:00:00.000000
 0033 kept the giver's own manager, and the digest counted the fix for the managers above that one as they are when it
 is made: when a team lead moved under another manager with their team, the fixes the team logged before went to the
 new manager's digest and left the old one's (its "last week" too, a week after it had counted them). The fix now
-keeps every manager above its giver then. Fixes logged before have none here and are counted as before.
+keeps every manager above its giver then. So it was for recognition: a grant received counted for the recipient's
+manager then and the managers above that one now, a grant given for the nominator's managers now; a grant now keeps
+the managers above both when it was granted. Fixes and grants from before have none here and count as before.
 """
 
 from collections.abc import Sequence
@@ -34,7 +36,20 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("resolution_id", "manager_id", name=op.f("pk_resolution_managers")),
     )
+    op.create_table(
+        "grant_managers",
+        sa.Column("grant_id", sa.Integer(), nullable=False),
+        sa.Column("side", sa.String(length=8), nullable=False),
+        sa.Column("manager_id", sa.Integer(), nullable=False),
+        sa.CheckConstraint("side IN ('received', 'given')", name=op.f("ck_grant_managers_side")),
+        sa.ForeignKeyConstraint(
+            ["grant_id"], ["reward_grants.id"], name=op.f("fk_grant_managers_grant_id_reward_grants")
+        ),
+        sa.ForeignKeyConstraint(["manager_id"], ["employees.id"], name=op.f("fk_grant_managers_manager_id_employees")),
+        sa.PrimaryKeyConstraint("grant_id", "side", "manager_id", name=op.f("pk_grant_managers")),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("grant_managers")
     op.drop_table("resolution_managers")
