@@ -250,6 +250,10 @@ def _apply_row(employee: Employee, row: OrgRow, team: Team, manager: Employee | 
         del wanted["tz"]  # an empty cell leaves them on Slack's zone: clearing it would put them on UTC meanwhile
     elif "tz" in wanted and employee.tz_from_slack:
         employee.tz_from_slack = False  # the file's from now on, even when it is the one Slack gave
+    if "email" in wanted and wanted["email"] is None and employee.email_from_slack:
+        del wanted["email"]  # an empty cell leaves them on Slack's address, as for a time zone
+    elif "email" in wanted:
+        employee.email_from_slack = False
     for key, value in wanted.items():
         if getattr(employee, key) != value:
             changes.append(f"{key} {getattr(employee, key)!r} -> {value!r}")
