@@ -21,6 +21,7 @@ from services.handover import Handover, hand_over_pending, reported
 from services.org_file import OPTIONAL_COLUMNS, OrgRow
 from services.org_file import OrgFileError as OrgFileError
 from services.org_file import parse_org_csv as parse_org_csv
+from services.org_roles import roles_out_of_step
 from services.policy.versions import ActivePolicy, policy_to_change
 from services.suggestions.teams import follow_moved_teams, managers_of
 
@@ -37,6 +38,7 @@ class ImportReport:
     kept_columns: list[str] = field(default_factory=list)  # optional columns not in the file: left as stored
     renamed_teams: list[str] = field(default_factory=list)  # a stored team the file spells in other letter case
     roles_missing: list[str] = field(default_factory=list)  # "admin", "hr": nobody active holds it after the import
+    roles_out_of_step: list[str] = field(default_factory=list)  # a role the reporting tree contradicts (org_roles)
 
 
 def import_org(
@@ -90,6 +92,7 @@ def import_org(
     session.flush()
     everyone = [*existing.values(), *employees.values()]
     report.roles_missing = [r for r in ("admin", "hr") if not any(e.active and e.role == r for e in everyone)]
+    report.roles_out_of_step = roles_out_of_step({e.id: e for e in everyone}.values())
     after = managers_of(existing.values())
     follow_moved_teams(session, workspace=workspace, before=managers_before, after=after)
     report.handovers = hand_over_pending(session, workspace=workspace, now=now)
