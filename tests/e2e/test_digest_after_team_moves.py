@@ -107,3 +107,23 @@ def test_a_teams_recognition_stays_with_the_manager_it_had_when_it_was_granted(b
     assert "*Recognition:* 2 received by the team, 2 given by it" in sent["U0MGR1"], sent["U0MGR1"]
     assert "*Recognition:* 0 received by the team, 0 given by it" in sent["U0MGR2"], sent["U0MGR2"]
     assert "*Recognition:* 1 received by the team, 1 given by it" in sent["U0AGENT2"], sent["U0AGENT2"]
+
+
+def test_a_manager_whose_whole_team_moved_away_gets_no_digest_and_those_above_count_its_fixes(
+    bot: RunningBot,
+) -> None:
+    """Without Kim, nobody reports to Maya after Thursday: Monday brings her no digest, and Ada's (above Maya then)
+    still counts the team's Tuesday fix."""
+    lead = org_with({k: v for k, v in LEE_AS_LEAD.items() if k != "U0MGR2,Omar"})
+    load_org(bot.sessions, bot.clock.now(), lead)
+    load_policy(bot.sessions, bot.clock.now())
+    bot.clock.set(datetime(2026, 3, 10, 15, 0, tzinfo=UTC))
+    assert "Logged" in bot.driver.command("U0AGENT1", "/resolve", "credit 25 goodwill order 7").text
+    bot.clock.set(datetime(2026, 3, 12, 15, 0, tzinfo=UTC))
+    load_org(bot.sessions, bot.clock.now(), org_with(UNDER_OMAR, lead))
+
+    sent = digests(bot, datetime(2026, 3, 16, 17, 0, tzinfo=UTC))
+
+    assert "U0MGR1" not in sent
+    assert "*Customer fixes:* 1 (last week 0), $25 given" in sent["U0ADMIN"], sent["U0ADMIN"]
+    assert "*Customer fixes:* none logged (last week 0)." in sent["U0MGR2"], sent["U0MGR2"]
