@@ -66,3 +66,38 @@ def test_a_manager_nobody_reports_to_is_named(
         "Sam Agent,Support East,frontline,U0MGR1", "Sam Agent,Support East,frontline,U0AGENT3"
     )
     assert not [line for line in imported(sam_under_ines, tmp_path, capsys) if "Ines" in line and "!" in line]
+
+
+def test_someone_rehired_under_a_new_slack_id_with_their_old_email_is_named(
+    first_import: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Sam left (the file no longer lists him, imported with --deactivate-missing) and is rehired: Slack gave him a new
+    id, the file his old email. The import says Latitude counts him as another person."""
+    rehired = ORG.replace("U0AGENT1,Sam Agent", "U0SAM2,Sam Agent")
+    org = tmp_path / "org.csv"
+    org.write_text(rehired, encoding="utf-8")
+    capsys.readouterr()
+    assert main(["org", "import", str(org), "--workspace", "T0LATITUDE", "--deactivate-missing"]) == 0
+    printed = capsys.readouterr().out.splitlines()
+
+    assert (
+        "  ! Sam Agent (U0SAM2) has the email of Sam Agent (U0AGENT1), who left: a new Slack id is another person to "
+        "Latitude, so the earlier history stays with the old id, and this month's limits and nomination allowance "
+        "start afresh"
+    ) in printed, printed
+    assert not [line for line in imported(rehired, tmp_path, capsys) if "!" in line], "said once, when he is added"
+
+
+def test_two_active_people_sharing_an_email_are_named(
+    first_import: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A row copied for a newcomer kept the colleague's email."""
+    copied = ORG + "U0AGENT9,Nia New,Support East,frontline,U0MGR1,SAM@example.com,America/New_York,agent\n"
+
+    printed = imported(copied, tmp_path, capsys)
+
+    assert (
+        "  ! Nia New (U0AGENT9) and Sam Agent (U0AGENT1) share the email sam@example.com: HR's export names it for "
+        "each; give each their own"
+    ) in printed, printed
+    assert not [line for line in first_import if "email" in line]
