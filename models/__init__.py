@@ -19,8 +19,8 @@ from models.pulse import (
     PulseTally,
     PulseTurnout,
 )
-from models.resolution import Resolution
-from models.reward import Nomination, RewardGrant
+from models.resolution import Resolution, ResolutionManager
+from models.reward import GrantManager, Nomination, RewardGrant
 from models.seen_request import SeenRequest
 from models.slack_installations import slack_bots, slack_installations, slack_oauth_states
 from models.suggestion import BoundaryProposal, Suggestion, SuggestionBacker
@@ -33,6 +33,7 @@ __all__ = [
     "BoundaryProposal",
     "Delivery",
     "Employee",
+    "GrantManager",
     "Nomination",
     "OrgMember",
     "PolicyVersion",
@@ -48,6 +49,7 @@ __all__ = [
     "PulseTally",
     "PulseTurnout",
     "Resolution",
+    "ResolutionManager",
     "RewardGrant",
     "SeenRequest",
     "Suggestion",

@@ -38,6 +38,8 @@ class Employee(Base):
     tz: Mapped[str | None] = mapped_column(String(64))
     tz_from_slack: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     """`tz` is the one Slack gives them (the org file gives none), so it follows theirs; else it is the file's."""
+    email_from_slack: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    """`email` is the one Slack gives them (the org file gives none), so it follows theirs; else it is the file's."""
     slack_guest: Mapped[bool | None] = mapped_column(Boolean)
     """Slack shows them as a guest (`is_restricted`), not a member: no employee of ours. None: Slack not asked yet."""
     active: Mapped[bool] = mapped_column(Boolean, default=True)

@@ -68,3 +68,15 @@ class Resolution(Base):
     employee: Mapped[Employee] = relationship(foreign_keys=[employee_id], lazy="joined")
     decider: Mapped[Employee | None] = relationship(foreign_keys=[decider_id])
     decided_by: Mapped[Employee | None] = relationship(foreign_keys=[decided_by_id])
+
+
+class ResolutionManager(Base):
+    """A manager above a fix's giver when it was logged, at any level: the fix stays in each one's weekly digest after
+    the giver, or a team lead above them, moves under someone else. A fix logged before 0036 has none (the digest
+    files it under `Resolution.manager_id` and the managers above that one now), and so has one by someone without a
+    manager."""
+
+    __tablename__ = "resolution_managers"
+
+    resolution_id: Mapped[int] = mapped_column(ForeignKey("resolutions.id"), primary_key=True)
+    manager_id: Mapped[int] = mapped_column(ForeignKey("employees.id"), primary_key=True)

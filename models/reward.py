@@ -101,3 +101,20 @@ class RewardGrant(Base):
     recipient: Mapped[Employee] = relationship(foreign_keys=[recipient_id], lazy="joined")
     nominator: Mapped[Employee] = relationship(foreign_keys=[nominator_id], lazy="joined")
     approver: Mapped[Employee | None] = relationship(foreign_keys=[approver_id])
+
+
+GRANT_SIDES = ("received", "given")
+
+
+class GrantManager(Base):
+    """A manager above a grant's recipient (`received`) or its nominator (`given`) when it was granted, at any level:
+    the grant stays in each one's weekly digest after either person, or a team lead above them, moves under someone
+    else. A grant made before 0036 has none (the digest files what was received under `RewardGrant.manager_id` and
+    the managers above that one now, and what was given under the nominator's managers now)."""
+
+    __tablename__ = "grant_managers"
+    __table_args__ = (CheckConstraint("side IN ('received', 'given')", name="side"),)
+
+    grant_id: Mapped[int] = mapped_column(ForeignKey("reward_grants.id"), primary_key=True)
+    side: Mapped[str] = mapped_column(String(8), primary_key=True)
+    manager_id: Mapped[int] = mapped_column(ForeignKey("employees.id"), primary_key=True)

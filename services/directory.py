@@ -181,17 +181,17 @@ def update_slack_profile(
     now: datetime,
     guest: bool | None = None,
 ) -> bool:
-    """Fill what Slack knows and the directory does not; the directory's own values win. A time zone the org file
-    does not give follows Slack's (someone who moved, or travels with Slack setting theirs), unless this server's time
-    zone database does not know it (one newer than the database): the zone they had stays; whether they are a guest
-    is always Slack's to say. True if it changed."""
+    """Fill what Slack knows and the directory does not; the directory's own values win. An email the org file does
+    not give follows Slack's (HR's export names the one they use now); so does a time zone (someone who moved, or
+    travels with Slack setting theirs), unless this server's time zone database does not know it (one newer than
+    the database): the zone they had stays; whether they are a guest is always Slack's to say. True if it changed."""
     changed = False
     if guest is not None and employee.slack_guest is not guest:
         employee.slack_guest, changed = guest, True
     if name and not employee.in_directory and employee.name != name:
         employee.name, changed = name, True
-    if email and not employee.email:
-        employee.email, changed = email, True
+    if email and (not employee.email or employee.email_from_slack) and employee.email != email:
+        employee.email, employee.email_from_slack, changed = email, True, True
     if tz and is_time_zone(tz) and (not employee.tz or employee.tz_from_slack) and employee.tz != tz:
         employee.tz, employee.tz_from_slack, changed = tz, True, True
     if changed:

@@ -18,6 +18,7 @@ from models import Employee, RewardGrant, Team, Workspace
 from services import audit, org_leavers
 from services.config_cache import bump
 from services.handover import Handover, hand_over_pending, reported
+from services.org_checks import to_check
 from services.org_file import OPTIONAL_COLUMNS, OrgRow
 from services.org_file import OrgFileError as OrgFileError
 from services.org_file import parse_org_csv as parse_org_csv
@@ -37,6 +38,7 @@ class ImportReport:
     kept_columns: list[str] = field(default_factory=list)  # optional columns not in the file: left as stored
     renamed_teams: list[str] = field(default_factory=list)  # a stored team the file spells in other letter case
     roles_missing: list[str] = field(default_factory=list)  # "admin", "hr": nobody active holds it after the import
+    to_check: list[str] = field(default_factory=list)  # roles the tree contradicts, emails shared (org_checks)
 
 
 def import_org(
@@ -67,12 +69,15 @@ def import_org(
         renamed_teams=teams.renamed,
     )
     powers: list[str] = []
+    fresh: set[str] = set()  # added, or their email new here: who may be someone rehired under a new Slack id
     for row in rows:
         employee = employees[row.slack_id]
         team = teams.named(row.team)
         manager = employees[row.manager_slack_id] if row.manager_slack_id else None
         changes = _apply_row(employee, row, team, manager)
         powers += _powers_changed(row, changes, added=row.slack_id not in existing)
+        if row.slack_id not in existing or any(change.startswith(("email ", "now in")) for change in changes):
+            fresh.add(row.slack_id)
         label = f"{row.name} ({row.slack_id})"
         if row.slack_id not in existing:
             report.added.append(label)
@@ -90,6 +95,7 @@ def import_org(
     session.flush()
     everyone = [*existing.values(), *employees.values()]
     report.roles_missing = [r for r in ("admin", "hr") if not any(e.active and e.role == r for e in everyone)]
+    report.to_check = to_check({e.id: e for e in everyone}.values(), fresh=fresh)
     after = managers_of(existing.values())
     follow_moved_teams(session, workspace=workspace, before=managers_before, after=after)
     report.handovers = hand_over_pending(session, workspace=workspace, now=now)
@@ -250,6 +256,10 @@ def _apply_row(employee: Employee, row: OrgRow, team: Team, manager: Employee | 
         del wanted["tz"]  # an empty cell leaves them on Slack's zone: clearing it would put them on UTC meanwhile
     elif "tz" in wanted and employee.tz_from_slack:
         employee.tz_from_slack = False  # the file's from now on, even when it is the one Slack gave
+    if "email" in wanted and wanted["email"] is None and employee.email_from_slack:
+        del wanted["email"]  # an empty cell leaves them on Slack's address, as for a time zone
+    elif "email" in wanted:
+        employee.email_from_slack = False
     for key, value in wanted.items():
         if getattr(employee, key) != value:
             changes.append(f"{key} {getattr(employee, key)!r} -> {value!r}")

@@ -115,10 +115,13 @@ class FakeSlack:
         self.state.connected[user_id] = frozenset(connected_to)
 
     def change_user(self, user_id: str, **changes: Any) -> dict[str, Any]:
-        """Change someone of the workspace (`deleted`, `tz`, `real_name`...: the profile's name too) and return the
-        `user_change` event Slack then sends to every app with users:read: the whole user object as `users.info` now
-        shows it, for any change at all (https://docs.slack.dev/reference/events/user_change)."""
+        """Change someone of the workspace (`deleted`, `tz`, `real_name`...: the profile's name too; `email`, which
+        Slack keeps in the profile alone) and return the `user_change` event Slack then sends to every app with
+        users:read: the whole user object as `users.info` now shows it, for any change at all
+        (https://docs.slack.dev/reference/events/user_change)."""
         user = self.state.users[user_id]  # Slack tells only of its own users
+        if "email" in changes:
+            user["profile"]["email"] = changes.pop("email")
         user.update(changes)
         if "real_name" in changes:
             user["profile"]["real_name"] = changes["real_name"]

@@ -2,9 +2,9 @@
 
 Read-only. One range scan of the workspace's grants (on `granted_at`) serves every manager at once, with the
 names from the org the digest has read; a revoked grant counts for nothing. A grant received counts for the
-team of the manager its recipient had when it was granted (`RewardGrant.manager_id`) and the teams above it, as
-HR's export files it: someone who moved since leaves it with their old team. A nudge, not a leaderboard: no
-ranking of people.
+teams of the managers above its recipient when it was granted, and a grant given for those above its nominator
+then (services/rewards/grant_filing.py), as HR's export files it: someone who moved since, or whose team lead moved
+with their team, leaves it with their old team. A nudge, not a leaderboard: no ranking of people.
 """
 
 from collections import defaultdict
@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from models import RewardGrant
 from services.digest.org import Person
 from services.digest.week import Week
+from services.rewards.grant_filing import managers_filed
 
 RECOGNITION_WINDOW = timedelta(days=30)
 SHOUTOUT_KIND = "praise"
@@ -42,6 +43,10 @@ class GrantRow:
     nominator_id: int
     shoutout: bool
     granted_at: datetime
+    received_by: tuple[int, ...] = ()
+    """Every manager above the recipient when it was granted (none: granted before they were kept)."""
+    given_by: tuple[int, ...] = ()
+    """Every manager above the nominator when it was granted (none: granted before they were kept)."""
 
 
 @dataclass
@@ -93,11 +98,19 @@ def recognition_parts(
 def grant_rows(session: Session, workspace_id: int, low: datetime, high: datetime) -> list[GrantRow]:
     """Grants not revoked in [low, high): a range on (workspace_id, granted_at)."""
     g = RewardGrant
-    query = select(g.recipient_id, g.manager_id, g.nominator_id, g.kind, g.granted_at).where(
-        g.workspace_id == workspace_id, g.granted_at >= low, g.granted_at < high, g.status != "revoked"
-    )
+    where = (g.workspace_id == workspace_id, g.granted_at >= low, g.granted_at < high, g.status != "revoked")
+    query = select(g.id, g.recipient_id, g.manager_id, g.nominator_id, g.kind, g.granted_at).where(*where)
+    filed = managers_filed(session, *where)
     return [
-        GrantRow(row.recipient_id, row.manager_id, row.nominator_id, row.kind == SHOUTOUT_KIND, row.granted_at)
+        GrantRow(
+            row.recipient_id,
+            row.manager_id,
+            row.nominator_id,
+            row.kind == SHOUTOUT_KIND,
+            row.granted_at,
+            received_by=filed.get(row.id, {}).get("received", ()),
+            given_by=filed.get(row.id, {}).get("given", ()),
+        )
         for row in session.execute(query)
     ]
 
@@ -115,14 +128,17 @@ def _count(row: GrantRow, above: Mapping[int, list[int]], weeks: Mapping[int, We
         if weeks[manager].start <= row.granted_at < weeks[manager].end:
             tallies[manager].received += 1
             tallies[manager].rewards_received += not row.shoutout
-    for manager in above.get(row.nominator_id, ()):
-        if weeks[manager].start <= row.granted_at < weeks[manager].end:
+    for manager in row.given_by or above.get(row.nominator_id, ()):
+        if manager in tallies and weeks[manager].start <= row.granted_at < weeks[manager].end:
             tallies[manager].given += 1
             tallies[manager].rewards_given += not row.shoutout
 
 
 def _received_by(row: GrantRow, above: Mapping[int, list[int]], teams: Mapping[int, object]) -> list[int]:
-    """The managers whose team received the grant: the recipient's manager then, and the managers above them now."""
+    """The managers whose team received the grant: every manager above the recipient when it was granted; for a grant
+    made before they were kept, the recipient's manager then and the managers above that one now."""
+    if row.received_by:
+        return [manager for manager in row.received_by if manager in teams]
     manager = row.recipient_manager_id
     if manager is None:
         return []

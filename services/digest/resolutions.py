@@ -43,6 +43,8 @@ class Row:
     manager_id: int | None = None
     """The giver's manager when it was logged (None: logged before that was recorded, or with no manager)."""
     words: frozenset[str] = frozenset()
+    filed_under: tuple[int, ...] = ()
+    """Every manager above the giver when it was logged (none: logged before they were kept, or with no manager)."""
 
     @property
     def given_at(self) -> datetime | None:

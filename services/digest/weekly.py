@@ -25,6 +25,7 @@ from services.digest.resolutions import ResolutionsPart, Row, summarise, summary
 from services.digest.week import Week, last_full_week, send_moment, send_week, week_so_far
 from services.policy.digest import DigestSettings
 from services.policy.versions import current_policy
+from services.resolutions.filing import managers_filed
 from services.suggestions.digest import SuggestionsPart, suggestion_parts
 
 
@@ -145,8 +146,11 @@ def _rows_by_manager(
 
 
 def _filed_under(row: Row, org: Org) -> tuple[int, ...]:
-    """The managers whose digests count a fix: the giver's manager when it was logged and those above them now;
-    for a fix logged before that was recorded, the managers above its giver now."""
+    """The managers whose digests count a fix: every manager above its giver when it was logged; for one logged
+    before they were kept, the giver's manager then and those above them now; before that too, those above the
+    giver now."""
+    if row.filed_under:
+        return row.filed_under
     if row.manager_id is None:
         return org.above.get(row.employee_id, ())
     return (row.manager_id, *org.above.get(row.manager_id, ()))
@@ -155,16 +159,20 @@ def _filed_under(row: Row, org: Org) -> tuple[int, ...]:
 def _rows(session: Session, workspace_id: int, low: datetime, high: datetime) -> list[Row]:
     """The fixes logged from `low` to `high`, and the requests logged before and approved then."""
     r = Resolution
-    logged = select(*_ROW).where(r.workspace_id == workspace_id, r.created_at >= low, r.created_at < high)
-    approved = select(*_ROW).where(
+    logged = (r.workspace_id == workspace_id, r.created_at >= low, r.created_at < high)
+    approved = (
         r.workspace_id == workspace_id,
         r.status == "approved",
         r.decided_at >= low,
         r.decided_at < high,
         r.created_at < low,
     )
-    rows = [values._asdict() for query in (logged, approved) for values in session.execute(query)]
-    return [Row(**values, words=summary_words(values["summary"])) for values in rows]
+    rows = [values._asdict() for where in (logged, approved) for values in session.execute(select(*_ROW).where(*where))]
+    filed = managers_filed(session, *logged) | managers_filed(session, *approved)
+    return [
+        Row(**values, words=summary_words(values["summary"]), filed_under=filed.get(values["id"], ()))
+        for values in rows
+    ]
 
 
 _ROW = (

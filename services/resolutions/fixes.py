@@ -23,6 +23,7 @@ from services.resolutions.customers import (
     lock_customer,
     usable_reference,
 )
+from services.resolutions.filing import file_under_managers
 from services.resolutions.spending import AllowanceLine as AllowanceLine
 from services.resolutions.spending import Spent, spent_by_category, spent_in
 from services.text import echoed
@@ -134,6 +135,7 @@ def log_resolution(
     )
     session.add(resolution)
     session.flush()
+    file_under_managers(session, resolution, employee)
     counted = Spent(spent.today + request.amount, spent.this_month + request.amount)
     return Logged(
         resolution=resolution,

@@ -9,6 +9,7 @@ from models import Employee, Nomination, RewardGrant, Workspace
 from services import audit, directory, follow_ups, org_takeover
 from services.calendar import moment_words
 from services.errors import AlreadyDone, InvalidInput, NotAllowed, NotFound
+from services.rewards.grant_filing import file_under_managers
 from services.rewards.grants import HR_ROLES, month_start, next_month_start, reward_policy
 from services.text import escape_mrkdwn, plural
 
@@ -123,6 +124,7 @@ def grant_for(session: Session, nomination: Nomination, *, approver: Employee | 
         granted_at=now,
     )
     session.add(grant)
+    file_under_managers(session, grant)
     return grant
 
 

@@ -7,11 +7,11 @@ manager its giver had when logging it, and stays in that manager's digest.
 
 from datetime import UTC, datetime
 
-from sqlalchemy import update
+from sqlalchemy import delete, update
 
 from handlers.blocks.digest import as_text
 from handlers.jobs.send_weekly_digests import send_weekly_digests
-from models import Resolution
+from models import Resolution, ResolutionManager
 from tests.conftest import FIXTURES, RunningBot
 from tests.helpers import load_org, load_org_and_policy
 
@@ -68,16 +68,18 @@ def test_fixes_logged_before_a_move_stay_with_the_team_they_were_logged_in(bot: 
     assert "*Customer fixes:* 1 (last week 0), $25 given" in sent["U0MGR1"], sent["U0MGR1"]
     assert "*Customer fixes:* 1 (last week 0), $10 given" in sent["U0MGR2"], sent["U0MGR2"]
     readme = " ".join((FIXTURES.parent.parent / "README.md").read_text().split())
-    assert "a fix records the manager its giver had when they logged it" in readme
+    assert "a fix records every manager above its giver when they logged it" in readme
 
 
 def test_fixes_logged_before_the_manager_was_recorded_follow_the_team_as_it_is(bot: RunningBot) -> None:
-    """A fix logged before the upgrade that records the manager (null) is counted by today's team, as it was."""
+    """A fix logged before the upgrade that records the manager (null, and no managers above kept) is counted by
+    today's team, as it was."""
     load_org_and_policy(bot.sessions, bot.clock.now())
     bot.clock.set(datetime(2026, 3, 10, 15, 0, tzinfo=UTC))
     assert "Logged" in bot.driver.command("U0AGENT1", "/resolve", "credit 25 goodwill order 7").text
     with bot.sessions.begin() as session:
         session.execute(update(Resolution).values(manager_id=None))
+        session.execute(delete(ResolutionManager))
     bot.clock.set(datetime(2026, 3, 12, 15, 0, tzinfo=UTC))
     move_sam_to_omar(bot)
 

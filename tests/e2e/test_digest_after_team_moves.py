@@ -1,0 +1,129 @@
+"""A team lead moves under another manager with their whole team: the week's fixes count where they were logged.
+
+A fix records every manager above its giver when it was logged, so the fixes Lee's team logged while Lee reported to
+Maya stay in Maya's digest (this week's and, next week, last week's) after the team joins Omar's, as the fixes of a
+single person who moves do; only the fixes logged after the move count for Omar.
+"""
+
+from datetime import UTC, datetime
+
+from sqlalchemy import delete
+
+from handlers.blocks.digest import as_text
+from handlers.jobs.send_weekly_digests import send_weekly_digests
+from models import ResolutionManager
+from tests.conftest import FIXTURES, RunningBot
+from tests.helpers import load_org, load_policy
+
+KIM_STAYS_WITH_MAYA = "U0AGENT4,Kim Agent,Support East,frontline,U0MGR1,kim@example.com,America/New_York,agent"
+LEE_AS_LEAD = {
+    "U0AGENT1,Sam Agent,Support East,frontline,U0MGR1,": "U0AGENT1,Sam Agent,Support East,frontline,U0AGENT2,",
+    "U0AGENT2,Lee Senior,Support East,frontline,U0MGR1,": "U0AGENT2,Lee Senior,Support East,manager,U0MGR1,",
+    "U0MGR2,Omar": f"{KIM_STAYS_WITH_MAYA}\nU0MGR2,Omar",
+}
+UNDER_OMAR = {"U0AGENT2,Lee Senior,Support East,manager,U0MGR1,": "U0AGENT2,Lee Senior,Support East,manager,U0MGR2,"}
+
+
+def org_with(changes: dict[str, str], org: str | None = None) -> str:
+    text = org if org is not None else (FIXTURES / "org.csv").read_text()
+    for before, after in changes.items():
+        assert before in text, before
+        text = text.replace(before, after)
+    return text
+
+
+def digests(bot: RunningBot, now: datetime) -> dict[str, str]:
+    """Every digest due at `now`, as text, by its manager's Slack id."""
+    bot.clock.set(now)
+    send_weekly_digests(bot.runtime.deps, bot.runtime.app.client)
+    sent = [c for c in bot.slack.calls("chat.postMessage") if c.text.startswith("Your team")]
+    bot.slack.reset()
+    return {str(c.args["channel"]): as_text(c.args["blocks"]) for c in sent}
+
+
+def test_a_teams_fixes_stay_with_the_manager_it_had_when_they_were_logged(bot: RunningBot) -> None:
+    """Sam, in Lee's team under Maya, logs a fix on Tuesday; on Thursday Lee's team moves under Omar; Sam's Friday fix
+    is Omar's. Monday's digests: Maya counts Tuesday's, Omar Friday's, Lee both; a week later Maya's last week still
+    holds Tuesday's, as her digest said."""
+    lead = org_with(LEE_AS_LEAD)
+    load_org(bot.sessions, bot.clock.now(), lead)
+    load_policy(bot.sessions, bot.clock.now())
+    bot.clock.set(datetime(2026, 3, 10, 15, 0, tzinfo=UTC))
+    assert "Logged" in bot.driver.command("U0AGENT1", "/resolve", "credit 25 goodwill order 7").text
+    bot.clock.set(datetime(2026, 3, 12, 15, 0, tzinfo=UTC))
+    load_org(bot.sessions, bot.clock.now(), org_with(UNDER_OMAR, lead))
+    bot.clock.set(datetime(2026, 3, 13, 15, 0, tzinfo=UTC))
+    assert "Logged" in bot.driver.command("U0AGENT1", "/resolve", "credit 10 goodwill order 8").text
+
+    sent = digests(bot, datetime(2026, 3, 16, 17, 0, tzinfo=UTC))  # Monday 13:00 in New York, 10:00 in Los Angeles
+
+    assert "*Customer fixes:* 1 (last week 0), $25 given" in sent["U0MGR1"], sent["U0MGR1"]
+    assert "*Customer fixes:* 1 (last week 0), $10 given" in sent["U0MGR2"], sent["U0MGR2"]
+    assert "*Customer fixes:* 2 (last week 0), $35 given" in sent["U0AGENT2"], sent["U0AGENT2"]
+    assert "*Customer fixes:* 2 (last week 0), $35 given" in sent["U0ADMIN"], sent["U0ADMIN"]
+
+    bot.clock.set(datetime(2026, 3, 17, 15, 0, tzinfo=UTC))
+    assert "Logged" in bot.driver.command("U0AGENT3", "/resolve", "credit 5 goodwill order 9").text
+    later = digests(bot, datetime(2026, 3, 23, 17, 0, tzinfo=UTC))
+
+    assert "(last week 1)" in later["U0MGR1"], later["U0MGR1"]
+    assert "*Customer fixes:* 1 (last week 1), $5 given" in later["U0MGR2"], later["U0MGR2"]
+
+
+def test_a_fix_logged_before_its_managers_were_kept_counts_as_it_did(bot: RunningBot) -> None:
+    """A fix logged before the upgrade that keeps every manager above its giver (only the giver's own manager kept)
+    counts for that manager and the managers above them now, as it did: Lee's team's Tuesday fix is Omar's."""
+    lead = org_with(LEE_AS_LEAD)
+    load_org(bot.sessions, bot.clock.now(), lead)
+    load_policy(bot.sessions, bot.clock.now())
+    bot.clock.set(datetime(2026, 3, 10, 15, 0, tzinfo=UTC))
+    assert "Logged" in bot.driver.command("U0AGENT1", "/resolve", "credit 25 goodwill order 7").text
+    with bot.sessions.begin() as session:
+        session.execute(delete(ResolutionManager))
+    bot.clock.set(datetime(2026, 3, 12, 15, 0, tzinfo=UTC))
+    load_org(bot.sessions, bot.clock.now(), org_with(UNDER_OMAR, lead))
+
+    sent = digests(bot, datetime(2026, 3, 16, 17, 0, tzinfo=UTC))
+
+    assert "*Customer fixes:* none logged (last week 0)." in sent["U0MGR1"], sent["U0MGR1"]
+    assert "*Customer fixes:* 1 (last week 0), $25 given" in sent["U0MGR2"], sent["U0MGR2"]
+
+
+def test_a_teams_recognition_stays_with_the_manager_it_had_when_it_was_granted(bot: RunningBot) -> None:
+    """On Tuesday Kim (staying with Maya) thanks Sam, in Lee's team under Maya, and Sam thanks Kim; on Thursday Lee's
+    team moves under Omar. Monday's digests file both thanks, received and given, under Maya's team, where they were
+    given, as HR's export files them; Omar's team received and gave none that week."""
+    lead = org_with(LEE_AS_LEAD)
+    load_org(bot.sessions, bot.clock.now(), lead)
+    load_policy(bot.sessions, bot.clock.now())
+    bot.clock.set(datetime(2026, 3, 10, 15, 0, tzinfo=UTC))
+    assert "Sam" in bot.driver.command("U0AGENT4", "/nominate", "<@U0AGENT1|sam> calmed the Tuesday rush").text
+    assert "Kim" in bot.driver.command("U0AGENT1", "/nominate", "<@U0AGENT4|kim> covered my calls").text
+    bot.clock.set(datetime(2026, 3, 12, 15, 0, tzinfo=UTC))
+    load_org(bot.sessions, bot.clock.now(), org_with(UNDER_OMAR, lead))
+
+    sent = digests(bot, datetime(2026, 3, 16, 17, 0, tzinfo=UTC))
+
+    assert "*Recognition:* 2 received by the team, 2 given by it" in sent["U0MGR1"], sent["U0MGR1"]
+    assert "*Recognition:* 0 received by the team, 0 given by it" in sent["U0MGR2"], sent["U0MGR2"]
+    assert "*Recognition:* 1 received by the team, 1 given by it" in sent["U0AGENT2"], sent["U0AGENT2"]
+
+
+def test_a_manager_whose_whole_team_moved_away_gets_no_digest_and_those_above_count_its_fixes(
+    bot: RunningBot,
+) -> None:
+    """Without Kim, nobody reports to Maya after Thursday: Monday brings her no digest, and Ada's (above Maya then)
+    still counts the team's Tuesday fix."""
+    lead = org_with({k: v for k, v in LEE_AS_LEAD.items() if k != "U0MGR2,Omar"})
+    load_org(bot.sessions, bot.clock.now(), lead)
+    load_policy(bot.sessions, bot.clock.now())
+    bot.clock.set(datetime(2026, 3, 10, 15, 0, tzinfo=UTC))
+    assert "Logged" in bot.driver.command("U0AGENT1", "/resolve", "credit 25 goodwill order 7").text
+    bot.clock.set(datetime(2026, 3, 12, 15, 0, tzinfo=UTC))
+    load_org(bot.sessions, bot.clock.now(), org_with(UNDER_OMAR, lead))
+
+    sent = digests(bot, datetime(2026, 3, 16, 17, 0, tzinfo=UTC))
+
+    assert "U0MGR1" not in sent
+    assert "*Customer fixes:* 1 (last week 0), $25 given" in sent["U0ADMIN"], sent["U0ADMIN"]
+    assert "*Customer fixes:* none logged (last week 0)." in sent["U0MGR2"], sent["U0MGR2"]
