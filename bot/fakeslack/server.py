@@ -1,8 +1,7 @@
 """A fake Slack Web API: a real HTTP server on 127.0.0.1 that answers like Slack and records every call.
 
-`FakeSlack` is what tests and the demo hold: it starts the server (`transport`), sets up the
-workspace and faults, and answers questions about what happened (`state`); the methods it
-emulates live in `methods`.
+`FakeSlack` is what tests and the demo hold: it starts the server (`transport`), sets up the workspace and faults,
+and answers questions about what happened (`state`); the methods it emulates live in `methods`.
 """
 
 import copy
@@ -115,10 +114,9 @@ class FakeSlack:
         self.state.connected[user_id] = frozenset(connected_to)
 
     def change_user(self, user_id: str, **changes: Any) -> dict[str, Any]:
-        """Change someone of the workspace (`deleted`, `tz`, `real_name`...: the profile's name too; `email`, which
-        Slack keeps in the profile alone) and return the `user_change` event Slack then sends to every app with
-        users:read: the whole user object as `users.info` now shows it, for any change at all
-        (https://docs.slack.dev/reference/events/user_change)."""
+        """Change someone (`deleted`, `tz`, `real_name`: the profile's name too; `email`, in the profile alone) and
+        return the `user_change` event Slack sends every app with users:read, the user as `users.info` now shows
+        it, for any change (https://docs.slack.dev/reference/events/user_change)."""
         user = self.state.users[user_id]  # Slack tells only of its own users
         if "email" in changes:
             user["profile"]["email"] = changes.pop("email")
@@ -229,8 +227,7 @@ class FakeSlack:
         (`hang_up_after_acting`, as a network drop once Slack acted)."""
         if status == 200 and error is None and not (hang_up or hang_up_after_acting):
             raise ValueError("say what to fail with: status=429/5xx, error='...', hang_up or hang_up_after_acting")
-        dropped = hang_up or hang_up_after_acting
-        status = HANG_UP if dropped else status
+        status = HANG_UP if hang_up or hang_up_after_acting else status
         fault = Fault(times, status, error, retry_after, channel, acts=hang_up_after_acting, messages=messages)
         self.state.faults.add(method, fault)
 
