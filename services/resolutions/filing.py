@@ -7,18 +7,22 @@ manager it had then, as someone who moves alone does. Writers flush; callers com
 from collections import defaultdict
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import Integer, bindparam, insert, select
 from sqlalchemy.orm import Session
 
 from models import Employee, Resolution, ResolutionManager
-from services.directory import managers_above
+from services.manager_chains import chain_above
+
+_ABOVE = chain_above("giver")
+_FILE = insert(ResolutionManager).from_select(
+    [ResolutionManager.resolution_id, ResolutionManager.manager_id],
+    select(bindparam("resolution", type_=Integer), _ABOVE.c.id).where(_ABOVE.c.id != bindparam("giver")),
+)
 
 
 def file_under_managers(session: Session, resolution: Resolution, giver: Employee) -> None:
     """Keep the giver's managers of this moment, at every level, with the fix (flushed already, so it has an id)."""
-    rows = [{"resolution_id": resolution.id, "manager_id": manager.id} for manager in managers_above(giver)]
-    if rows:
-        session.execute(insert(ResolutionManager), rows)
+    session.connection().execute(_FILE, {"resolution": resolution.id, "giver": giver.id})
 
 
 def managers_filed(session: Session, *where: Any) -> dict[int, tuple[int, ...]]:

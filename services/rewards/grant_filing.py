@@ -8,23 +8,29 @@ and given before with the managers they had then. Writers flush; callers commit.
 from collections import defaultdict
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import Integer, bindparam, insert, literal, select, union_all
 from sqlalchemy.orm import Session
 
 from models import GrantManager, RewardGrant
-from services.directory import managers_above
+from services.manager_chains import chain_above
+
+_RECEIVED, _GIVEN = chain_above("recipient"), chain_above("nominator")
+_GRANT = bindparam("grant", type_=Integer)
+_FILE = insert(GrantManager).from_select(
+    [GrantManager.grant_id, GrantManager.side, GrantManager.manager_id],
+    union_all(
+        select(_GRANT, literal("received"), _RECEIVED.c.id).where(_RECEIVED.c.id != bindparam("recipient")),
+        select(_GRANT, literal("given"), _GIVEN.c.id).where(_GIVEN.c.id != bindparam("nominator")),
+    ),
+)
 
 
 def file_under_managers(session: Session, grant: RewardGrant) -> None:
     """Keep the managers of this moment above the recipient and above the nominator with the grant."""
     session.flush()
-    rows = [
-        {"grant_id": grant.id, "side": side, "manager_id": manager.id}
-        for side, person in (("received", grant.recipient), ("given", grant.nominator))
-        for manager in managers_above(person)
-    ]
-    if rows:
-        session.execute(insert(GrantManager), rows)
+    session.connection().execute(
+        _FILE, {"grant": grant.id, "recipient": grant.recipient_id, "nominator": grant.nominator_id}
+    )
 
 
 Filed = dict[int, dict[str, tuple[int, ...]]]
