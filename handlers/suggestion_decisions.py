@@ -45,10 +45,13 @@ def status_clicked(
                     number=number,
                     decider=identity.employee,
                     relay=deps.relay,
+                    clicked=clicked,
                 )
                 view = blocks.note_modal(suggestion, status, *clicked)
             else:
-                announced = decide(session, deps, identity.workspace, identity.employee, number, status)
+                announced = decide(
+                    session, deps, identity.workspace, identity.employee, number, status, clicked=clicked
+                )
     except DomainError as error:
         respond(text=f":warning: {error}", response_type="ephemeral", replace_original=False)
         return
@@ -65,7 +68,9 @@ def submit_note(ack: Ack, body: dict[str, Any], view: dict[str, Any], context: B
     try:
         with deps.sessions.begin() as session:
             identity = action_caller(session, context, body)
-            announced = decide(session, deps, identity.workspace, identity.employee, number, status, note)
+            announced = decide(
+                session, deps, identity.workspace, identity.employee, number, status, note, clicked=(channel, ts)
+            )
     except DomainError as error:
         ack(**field_errors(blocks.NOTE, str(error)))
         return
@@ -100,6 +105,8 @@ def decide(
     number: int,
     status: str,
     note: str = "",
+    *,
+    clicked: tuple[str, str],
 ) -> Announced:
     now = deps.now()
     suggestion = lifecycle.set_status(
@@ -111,6 +118,7 @@ def decide(
         note=note,
         relay=deps.relay,
         now=now,
+        clicked=clicked,
     )
     author = suggestion.author.slack_id if suggestion.author is not None else suggestion.author_seal
     told = outbox.count_under(session, key_prefix=f"suggestion:{suggestion.id}:status:")

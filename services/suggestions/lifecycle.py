@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models import Employee, Resolution, Suggestion, Workspace
-from services import audit, directory, org_takeover
+from services import audit, directory, org_takeover, outbox
 from services.errors import AlreadyDone, InvalidInput, NotAllowed, NotFound
 from services.policy.suggestions import SuggestionSettings
 from services.policy.versions import current_policy
@@ -206,16 +206,25 @@ def find(
 
 
 def decidable(
-    session: Session, *, workspace: Workspace, number: int, decider: Employee, relay: Relay | None
+    session: Session,
+    *,
+    workspace: Workspace,
+    number: int,
+    decider: Employee,
+    relay: Relay | None,
+    clicked: tuple[str, str] | None = None,
 ) -> Suggestion:
     """The suggestion, if this person may move it: its owner or an active HR/admin, never its author.
 
     Anyone else, with a forwarded card or a made-up id, is told the same words whether it exists, is closed or
     never was, and not who holds it: an anonymous idea's owner names the author's team. One not yet released is
-    seen by nobody else, so nobody answers it yet."""
+    seen by nobody else, so nobody answers it yet. `clicked`: the card the buttons were on, which must be one of
+    its own: a card left in Slack from a workspace's purged data names a number its new data may give again."""
     try:
         suggestion = find(session, workspace, number, lock=True)
     except NotFound:
+        suggestion = None
+    if suggestion is not None and clicked is not None and clicked not in _cards(session, suggestion):
         suggestion = None
     if suggestion is None or not suggestion.is_released or not may_decide(session, suggestion, decider):
         raise NotAllowed(f"Suggestion #{number} is not yours to answer, or there is no such suggestion here.")
@@ -231,6 +240,11 @@ def decidable(
             f"Suggestion #{suggestion.number} is already marked {STATUS_WORDS[suggestion.status]}; nothing changed."
         )
     return suggestion
+
+
+def _cards(session: Session, suggestion: Suggestion) -> list[tuple[str, str]]:
+    """Every card with buttons its owners were sent, a hand-over's included (handlers/suggestions.py, handover.py)."""
+    return outbox.sent_messages(session, key_prefix=f"suggestion:{suggestion.id}:owner")
 
 
 def may_decide(session: Session, suggestion: Suggestion, decider: Employee) -> bool:
@@ -251,11 +265,12 @@ def set_status(
     note: str = "",
     relay: Relay | None,
     now: datetime,
+    clicked: tuple[str, str] | None = None,
 ) -> Suggestion:
     """Move a suggestion on. *Not doing* needs a reason, *Done* a line on what changed; both close it."""
     if status not in DECISIONS:
         raise InvalidInput(f"Unknown status {status!r}.")
-    suggestion = decidable(session, workspace=workspace, number=number, decider=decider, relay=relay)
+    suggestion = decidable(session, workspace=workspace, number=number, decider=decider, relay=relay, clicked=clicked)
     if suggestion.status == status:
         raise AlreadyDone(f"Suggestion #{suggestion.number} is already {STATUS_WORDS[status]}; nothing changed.")
     if status == "not_doing":

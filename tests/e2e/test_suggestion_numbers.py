@@ -108,3 +108,22 @@ def test_held_ideas_are_numbered_in_the_order_they_are_shown_not_sent(ready: Run
     with ready.sessions() as session:
         numbers = {row.what: row.number for row in session.scalars(select(Suggestion))}
     assert [numbers[what] for what in shown_order] == [1, 2, 3, 4]
+
+
+def test_a_card_s_buttons_act_only_on_the_idea_it_shows(ready: RunningBot) -> None:
+    """Numbers start again at #1 in a workspace whose data was purged and the app installed again, while the old
+    cards stay in Slack: a card's buttons reach only the idea it was sent for, whatever number they carry. Ada, an
+    admin, may answer #2; from #1's card, with #2 typed in, she gets the words a number that never was gets."""
+    ready.driver.command("U0AGENT1", "/suggest", "A second card reader at the returns desk")
+    ready.driver.command("U0AGENT2", "/suggest", LEES)
+    [first] = [c for c in ready.slack.calls("chat.postMessage", channel="U0MGR1") if "#1" in str(c.args["text"])]
+
+    ready.driver.click("U0ADMIN", first, "suggestion_planned", value="2")
+    ready.driver.click("U0ADMIN", first, "suggestion_done", value="2")
+    refused = [call.text for call in ready.slack.calls("response_url")[-2:]]
+    ready.driver.click("U0ADMIN", first, "suggestion_planned")
+
+    assert refused == [":warning: Suggestion #2 is not yours to answer, or there is no such suggestion here."] * 2
+    assert ready.slack.calls("views.open") == []
+    with ready.sessions() as session:
+        assert {row.number: row.status for row in session.scalars(select(Suggestion))} == {1: "planned", 2: "open"}
