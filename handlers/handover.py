@@ -27,7 +27,7 @@ def describe_handover(handover: Handover) -> str:
     previous = handover.previous.name if handover.previous else "nobody"
     whose = handover.requester.name if handover.requester else "an anonymous author"
     link = "by" if handover.kind == "suggestion" else "for"  # a nomination's requester is its nominee
-    return f"{what} #{handover.item_id} {link} {whose}: {previous} -> {handover.current.name}"
+    return f"{what} #{handover.number or handover.item_id} {link} {whose}: {previous} -> {handover.current.name}"
 
 
 def queue_handover_messages(
@@ -140,7 +140,7 @@ def _queue_suggestion_handover(
     if suggestion.author is None or suggestion.author.active:  # an anonymous author is told through the seal
         author = suggestion.author.slack_id if suggestion.author is not None else suggestion.author_seal
         told = (
-            f"Your suggestion #{suggestion.id} now goes to {goes_to}: "
+            f"Your suggestion #{suggestion.number} now goes to {goes_to}: "
             "the person it was with has left or no longer answers it."
         )
         payload = {
@@ -183,7 +183,7 @@ def _cards_handed_over(
     post = {"text": suggestion_blocks.headline(suggestion), "blocks": suggestion_blocks.channel_post(suggestion)}
     queue_updates(session, workspace.id, posts, dict.fromkeys(posts, 0.0), post, now=now, channel_use="suggestions")
     card = suggestion_blocks.owner_card(suggestion)
-    text = f"Suggestion #{suggestion.id} now comes to you"
+    text = f"Suggestion #{suggestion.number} now comes to you"
     messages.append(
         (
             f"{cards}:handover:{number}:{handover.current.slack_id}",

@@ -33,7 +33,7 @@ def parsed(parse: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
 
 
 def id_value(action: dict[str, Any]) -> int:
-    """The row id our buttons carry as their value: digits only."""
+    """The row id (a suggestion's shown number, #N) our buttons carry as their value: digits only."""
     with reading("button value"):
         value = action["value"]
         if not isinstance(value, str) or not value.isdigit() or len(value) > 18:

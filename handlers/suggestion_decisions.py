@@ -29,7 +29,7 @@ NOTE_NEEDED = ("done", "not_doing")
 def status_clicked(
     ack: Ack, body: dict[str, Any], action: dict[str, Any], context: BoltContext, client: WebClient, respond: Respond
 ) -> None:
-    suggestion_id = payload.id_value(action)
+    number = payload.id_value(action)
     ack()
     status = next(key for key, action_id in blocks.STATUS_ACTIONS.items() if action_id == action["action_id"])
     deps = deps_of(context)
@@ -42,13 +42,16 @@ def status_clicked(
                 suggestion = lifecycle.decidable(
                     session,
                     workspace=identity.workspace,
-                    suggestion_id=suggestion_id,
+                    number=number,
                     decider=identity.employee,
                     relay=deps.relay,
+                    clicked=clicked,
                 )
                 view = blocks.note_modal(suggestion, status, *clicked)
             else:
-                announced = decide(session, deps, identity.workspace, identity.employee, suggestion_id, status)
+                announced = decide(
+                    session, deps, identity.workspace, identity.employee, number, status, clicked=clicked
+                )
     except DomainError as error:
         respond(text=f":warning: {error}", response_type="ephemeral", replace_original=False)
         return
@@ -60,12 +63,14 @@ def status_clicked(
 
 
 def submit_note(ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext, client: WebClient) -> None:
-    suggestion_id, status, channel, ts, note = payload.parsed(blocks.parse_note_modal, view)
+    number, status, channel, ts, note = payload.parsed(blocks.parse_note_modal, view)
     deps = deps_of(context)
     try:
         with deps.sessions.begin() as session:
             identity = action_caller(session, context, body)
-            announced = decide(session, deps, identity.workspace, identity.employee, suggestion_id, status, note)
+            announced = decide(
+                session, deps, identity.workspace, identity.employee, number, status, note, clicked=(channel, ts)
+            )
     except DomainError as error:
         ack(**field_errors(blocks.NOTE, str(error)))
         return
@@ -97,20 +102,23 @@ def decide(
     deps: Deps,
     workspace: Workspace,
     decider: Employee,
-    suggestion_id: int,
+    number: int,
     status: str,
     note: str = "",
+    *,
+    clicked: tuple[str, str],
 ) -> Announced:
     now = deps.now()
     suggestion = lifecycle.set_status(
         session,
         workspace=workspace,
-        suggestion_id=suggestion_id,
+        number=number,
         decider=decider,
         status=status,
         note=note,
         relay=deps.relay,
         now=now,
+        clicked=clicked,
     )
     author = suggestion.author.slack_id if suggestion.author is not None else suggestion.author_seal
     told = outbox.count_under(session, key_prefix=f"suggestion:{suggestion.id}:status:")
@@ -121,7 +129,7 @@ def decide(
             payload={
                 "channel": author,
                 "text": blocks.to_the_author(
-                    suggestion, f"Your suggestion #{suggestion.id}: {lifecycle.STATUS_WORDS[status]}"
+                    suggestion, f"Your suggestion #{suggestion.number}: {lifecycle.STATUS_WORDS[status]}"
                 ),
                 "blocks": blocks.status_for_author(suggestion, decider.name),
             },
@@ -171,7 +179,7 @@ def we_did_messages(
     posted = outbox.sent_messages(session, key_prefix=f"suggestion:{suggestion.id}:channel")
     channel = posted[0][0] if posted else audience.channel
     content = {
-        "text": f"You said, we did: suggestion #{suggestion.id} is done",
+        "text": f"You said, we did: suggestion #{suggestion.number} is done",
         "blocks": blocks.we_did(suggestion, decider),
     }
     key = f"suggestion:{suggestion.id}:we_did"

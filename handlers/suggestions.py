@@ -184,7 +184,7 @@ def queue_new_suggestion(session: Session, suggestion: Suggestion, now: datetime
             method="chat.postMessage",
             payload={
                 "channel": suggestion.owner.slack_id,
-                "text": f"New suggestion #{suggestion.id}",
+                "text": f"New suggestion #{suggestion.number}",
                 "blocks": blocks.owner_card(suggestion),
             },
         )
@@ -197,7 +197,7 @@ def queue_new_suggestion(session: Session, suggestion: Suggestion, now: datetime
                 method="chat.postMessage",
                 payload={
                     "channel": channel,
-                    "text": f"New suggestion #{suggestion.id}",
+                    "text": f"New suggestion #{suggestion.number}",
                     "blocks": blocks.channel_post(suggestion),
                 },
             )
@@ -209,7 +209,7 @@ def queue_new_suggestion(session: Session, suggestion: Suggestion, now: datetime
 def back_clicked(
     ack: Ack, body: dict[str, Any], action: dict[str, Any], context: BoltContext, client: WebClient, respond: Respond
 ) -> None:
-    suggestion_id = payload.id_value(action)
+    number = payload.id_value(action)
     ack()
     deps = deps_of(context)
     container = body.get("container") or {}
@@ -220,27 +220,25 @@ def back_clicked(
             suggestion, new = backing.back(
                 session,
                 workspace=identity.workspace,
-                suggestion_id=suggestion_id,
+                number=number,
                 backer=identity.employee,
                 clicked=clicked,
                 relay=deps.relay,
                 now=deps.now(),
             )
-            shown, workspace_id = Shown.of(session, suggestion), suggestion.workspace_id
+            shown, stored = Shown.of(session, suggestion), (suggestion.workspace_id, suggestion.id)
     except DomainError as error:
         respond(text=f":warning: {error}", response_type="ephemeral", replace_original=False)
         return
     said, count = "You back" if new else "You already back", shown.stood[1]
     with reported(body, respond):
         respond(
-            text=f"{said} suggestion #{suggestion_id} ({count} colleague{'s' if count != 1 else ''} so far).",
+            text=f"{said} suggestion #{number} ({count} colleague{'s' if count != 1 else ''} so far).",
             response_type="ephemeral",
             replace_original=False,
         )
         # Shown again to someone who already backs it: what a click before could not show (Slack was busy), it shows.
-        show_until_current(
-            deps, client, (workspace_id, suggestion_id), shown, posts=[clicked], cards=[], posts_first=True
-        )
+        show_until_current(deps, client, stored, shown, posts=[clicked], cards=[], posts_first=True)
 
 
 def register(app: App) -> None:

@@ -10,7 +10,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, CheckConstraint, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import Base, UTCDateTime
@@ -32,13 +32,20 @@ class Suggestion(Base):
             " OR (NOT anonymous AND author_id IS NOT NULL AND author_token IS NULL AND author_seal IS NULL)",
             name="author",
         ),
+        CheckConstraint(
+            "(release_at IS NULL AND number IS NOT NULL) OR (release_at IS NOT NULL AND number IS NULL)", name="number"
+        ),
+        UniqueConstraint("workspace_id", "number"),
         Index("ix_suggestions_owner_status", "owner_id", "status", "closed_at"),
         Index("ix_suggestions_workspace_created", "workspace_id", "created_at"),
         Index("ix_suggestions_nomination", "nomination_id"),
     )
 
+    # Drawn at random for an anonymous idea (services/suggestions/numbers.py): in order, it would say when it was sent.
     id: Mapped[int] = mapped_column(primary_key=True)
     workspace_id: Mapped[int] = mapped_column(ForeignKey("workspaces.id"))
+    # The #N people see and type, given when it is shown: at once for a named idea, on release for an anonymous one.
+    number: Mapped[int | None] = mapped_column(Integer)
     anonymous: Mapped[bool] = mapped_column(Boolean, default=False)
     author_id: Mapped[int | None] = mapped_column(ForeignKey("employees.id"), index=True)
     author_token: Mapped[str | None] = mapped_column(String(64), index=True)

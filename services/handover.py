@@ -41,6 +41,8 @@ class Handover:
     went_up: bool = False
     """It waited too long for `previous` and went one level up (a nomination, whose DM is then keyed as one that went
     up: approvals.went_up_key_prefix; a request's messages are its own)."""
+    number: int | None = None
+    """The number people see on a suggestion (#N), which is not its row id (services/suggestions/numbers.py)."""
     held: bool = False
     """An anonymous idea not released yet (services/suggestions/release.py): it moves silently, and only its author
     hears of it; counted or named to HR or an admin, it would tell them an unseen idea exists, sent before then."""
@@ -134,7 +136,7 @@ def _suggestions(session: Session, workspace: Workspace, among: Among) -> list[H
         select(Suggestion)
         .where(Suggestion.workspace_id == workspace.id, Suggestion.status.not_in(CLOSED_STATUSES))
         .where(*among.where(Suggestion.created_at, Suggestion.owner_id))
-        .order_by(Suggestion.id)
+        .order_by(Suggestion.number, Suggestion.id)
         .with_for_update(of=Suggestion.__table__)
         .execution_options(populate_existing=True)
     )
@@ -148,7 +150,17 @@ def _suggestions(session: Session, workspace: Workspace, among: Among) -> list[H
         if current.id == suggestion.owner_id:
             continue
         held = not suggestion.is_released
-        moved.append(Handover("suggestion", suggestion.id, suggestion.author, suggestion.owner, current, held=held))
+        moved.append(
+            Handover(
+                "suggestion",
+                suggestion.id,
+                suggestion.author,
+                suggestion.owner,
+                current,
+                number=suggestion.number,
+                held=held,
+            )
+        )
         suggestion.owner = current
     session.flush()
     return moved

@@ -121,7 +121,7 @@ def suggestions_section(
         return []
     lines = []
     waiting = [
-        f"#{item.id} {STATUS_WORDS[item.status]}, since {day_of(item.at, tz)} · {item.backers} backing: "
+        f"#{item.number} {STATUS_WORDS[item.status]}, since {day_of(item.at, tz)} · {item.backers} backing: "
         f"{one_line(item.what, SUGGESTION_TEXT)}"
         for item in part.waiting
     ]

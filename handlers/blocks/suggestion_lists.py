@@ -63,6 +63,11 @@ def _part(listed: Listed, room: int, share: int, tz: str | None, *, mine: bool, 
 def _line(item: Suggestion, tz: str | None, *, mine: bool) -> str:
     who = "" if mine else f" — {author_label(item)}"
     return (
-        f"#{item.id} *{STATUS_WORDS[item.status]}*{who} · {day_of(item.created_at, tz)} · {backed_words(item)}\n"
+        f"{_number(item)} *{STATUS_WORDS[item.status]}*{who} · {day_of(item.created_at, tz)} · {backed_words(item)}\n"
         f"{one_line(item.what, 200)}"
     )
+
+
+def _number(item: Suggestion) -> str:
+    """#N, or for the author's own anonymous idea still held back the word that it has none yet (release.py)."""
+    return f"#{item.number}" if item.number is not None else "_(on its way: numbered when it arrives)_"

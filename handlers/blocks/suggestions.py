@@ -130,11 +130,11 @@ def confirmation(suggestion: Suggestion) -> str:
     owner = escape_mrkdwn(suggestion.owner.name)
     if suggestion.anonymous:
         sent = (
-            f":bulb: Sent anonymously your suggestion #{suggestion.id}: it reaches {owner} within half an hour, at a "
-            "random moment, so that its arrival time does not point at you."
+            f":bulb: Sent anonymously your suggestion: it reaches {owner} within half an hour, at a random moment, so "
+            "that its arrival time does not point at you, and gets its number then, in the order ideas are shown."
         )
     else:
-        sent = f":bulb: Sent your suggestion #{suggestion.id} to {owner}."
+        sent = f":bulb: Sent your suggestion #{suggestion.number} to {owner}."
     return f"{sent} I'll tell you here when it moves on; `/suggest list` shows where it stands."
 
 
@@ -150,7 +150,7 @@ def author_label(suggestion: Suggestion) -> str:
 
 
 def facts(suggestion: Suggestion) -> str:
-    lines = [f"*Suggestion #{suggestion.id}* from {author_label(suggestion)}"]
+    lines = [f"*Suggestion #{suggestion.number}* from {author_label(suggestion)}"]
     if suggestion.category:
         lines[0] += f" · {escape_mrkdwn(suggestion.category.replace('_', ' '))}"
     lines.append(quote(suggestion.what, 1000))
@@ -176,20 +176,20 @@ def status_line(suggestion: Suggestion) -> str:
 def headline(suggestion: Suggestion) -> str:
     """A suggestion's card or post in a notification, and to a screen reader: its number and where it stands. Not its
     words: an anonymous idea's words stay off the lock screens of people it was not sent to."""
-    return f"Suggestion #{suggestion.id}: {STATUS_WORDS[suggestion.status]}"
+    return f"Suggestion #{suggestion.number}: {STATUS_WORDS[suggestion.status]}"
 
 
 def owner_card(suggestion: Suggestion) -> list[Block]:
     """What the owner sees: the suggestion, its status and backing, and the buttons while it is open."""
     blocks = [text_block(facts(suggestion)), context_block(status_line(suggestion))]
     if not suggestion.is_closed:
-        value = str(suggestion.id)
+        value = str(suggestion.number)
         buttons = [
             button(action_id, STATUS_WORDS[status], value, "primary" if status == "done" else None)
             for status, action_id in STATUS_ACTIONS.items()
             if status != suggestion.status
         ]
-        blocks.append({"type": "actions", "block_id": f"suggestion_{suggestion.id}", "elements": buttons})
+        blocks.append({"type": "actions", "block_id": f"suggestion_{suggestion.number}", "elements": buttons})
     return blocks
 
 
@@ -200,7 +200,7 @@ def channel_post(suggestion: Suggestion) -> list[Block]:
         context_block(f"With {escape_mrkdwn(suggestion.owner.name)} · {status_line(suggestion)}"),
     ]
     if not suggestion.is_closed:
-        blocks.append({"type": "actions", "elements": [button(BACK, "Me too", str(suggestion.id))]})
+        blocks.append({"type": "actions", "elements": [button(BACK, "Me too", str(suggestion.number))]})
     return blocks
 
 
@@ -211,7 +211,9 @@ def status_for_author(suggestion: Suggestion, decider_name: str) -> list[Block]:
         "done": "has done",
         "not_doing": "won't do",
     }
-    head = f"{escape_mrkdwn(decider_name)} {words.get(suggestion.status, 'updated')} your suggestion #{suggestion.id}"
+    head = (
+        f"{escape_mrkdwn(decider_name)} {words.get(suggestion.status, 'updated')} your suggestion #{suggestion.number}"
+    )
     return [
         text_block(f":bulb: {head}.\n{quote(suggestion.what, 500)}"),
         context_block(status_line(suggestion)),
@@ -220,7 +222,7 @@ def status_for_author(suggestion: Suggestion, decider_name: str) -> list[Block]:
 
 def note_modal(suggestion: Suggestion, status: str, channel: str, ts: str) -> dict[str, Any]:
     label, hint = NOTE_QUESTIONS[status]
-    metadata = json.dumps({"suggestion": suggestion.id, "status": status, "channel": channel, "ts": ts})
+    metadata = json.dumps({"suggestion": suggestion.number, "status": status, "channel": channel, "ts": ts})
     return {
         "type": "modal",
         "callback_id": NOTE_MODAL,
@@ -260,7 +262,7 @@ def we_did(suggestion: Suggestion, decider: Employee) -> list[Block]:
     return [
         text_block(f":white_check_mark: *You said, we did.* {one_line(suggestion.change or '', 500)}"),
         context_block(
-            f"It started as suggestion #{suggestion.id}: “{one_line(suggestion.what, 300)}” · "
+            f"It started as suggestion #{suggestion.number}: “{one_line(suggestion.what, 300)}” · "
             f"done by {name_of(decider)}"
         ),
         text_block(thanks),

@@ -20,7 +20,8 @@ Message = tuple[str, str]
 
 
 def channel_posts_key(suggestion_id: int) -> str:
-    """The outbox key of a suggestion's post in its team's channel (its "me too" button's only home)."""
+    """The outbox key of a suggestion's post in its team's channel (its "me too" button's only home). Keys name the
+    row's id, unique across workspaces (an anonymous idea's is random: services/suggestions/numbers.py), not #N."""
     return f"suggestion:{suggestion_id}:channel"
 
 
@@ -28,7 +29,7 @@ def back(
     session: Session,
     *,
     workspace: Workspace,
-    suggestion_id: int,
+    number: int,
     backer: Employee,
     clicked: Message | None,
     relay: Relay | None,
@@ -39,11 +40,11 @@ def back(
     Not on your own named suggestion. On an anonymous one the author may back it like anyone: refusing
     them would make the one teammate who never backs a popular idea its likely author."""
     directory.require_active(backer)
-    suggestion = _seen(session, workspace, suggestion_id, clicked)
+    suggestion = _seen(session, workspace, number, clicked)
     if not suggestion.anonymous and is_author(suggestion, backer, relay):
         raise InvalidInput("That's your own suggestion: ask a colleague to back it instead.")
     if suggestion.is_closed:
-        raise AlreadyDone(f"Suggestion #{suggestion.id} is already {STATUS_WORDS[suggestion.status]}.")
+        raise AlreadyDone(f"Suggestion #{suggestion.number} is already {STATUS_WORDS[suggestion.status]}.")
     if any(row.employee_id == backer.id for row in suggestion.backers):
         return suggestion, False
     try:
@@ -55,10 +56,10 @@ def back(
     return suggestion, True
 
 
-def _seen(session: Session, workspace: Workspace, suggestion_id: int, clicked: Message | None) -> Suggestion:
+def _seen(session: Session, workspace: Workspace, number: int, clicked: Message | None) -> Suggestion:
     """The suggestion, if `clicked` is its channel post; else the words a suggestion that never was gets."""
     # Shared-locked: a status change meanwhile waits (Done thanks this backer), or is waited for (and this is refused).
-    suggestion = find(session, workspace, suggestion_id, shared=True)  # or the words a suggestion that never was gets
-    if clicked not in outbox.sent_messages(session, key_prefix=channel_posts_key(suggestion_id)):
-        raise NotFound(f"There is no suggestion #{suggestion_id} here.")
+    suggestion = find(session, workspace, number, shared=True)  # or the words a suggestion that never was gets
+    if clicked not in outbox.sent_messages(session, key_prefix=channel_posts_key(suggestion.id)):
+        raise NotFound(f"There is no suggestion #{number} here.")
     return suggestion

@@ -17,7 +17,8 @@ MAX_ITEMS = 5
 
 @dataclass(frozen=True)
 class SuggestionLine:
-    id: int
+    number: int
+    """As shown (#N); the digest lists released ideas only, which all have one."""
     what: str
     status: str
     backers: int
@@ -47,8 +48,8 @@ def suggestion_parts(session: Session, *, weeks: dict[int, Week]) -> dict[int, S
     found = [*session.scalars(still_open), *session.scalars(done_lately)]
     waiting: dict[int, list[SuggestionLine]] = {}
     done: dict[int, list[SuggestionLine]] = {}
-    for row in sorted(found, key=lambda s: (s.created_at, s.id)):
-        line = SuggestionLine(row.id, row.what, row.status, len(row.backers), row.created_at, row.change)
+    for row in sorted(found, key=lambda s: (s.created_at, s.number or 0)):
+        line = SuggestionLine(row.number or 0, row.what, row.status, len(row.backers), row.created_at, row.change)
         week = weeks[row.owner_id]
         if row.status in OPEN:
             waiting.setdefault(row.owner_id, []).append(line)

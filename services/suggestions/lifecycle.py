@@ -9,12 +9,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models import Employee, Resolution, Suggestion, Workspace
-from services import audit, directory, org_takeover
+from services import audit, directory, org_takeover, outbox
 from services.errors import AlreadyDone, InvalidInput, NotAllowed, NotFound
 from services.policy.suggestions import SuggestionSettings
 from services.policy.versions import current_policy
 from services.rewards.grants import HR_ROLES
 from services.suggestions.anonymity import make_anonymous
+from services.suggestions.numbers import give_numbers, numbered_elsewhere, unordered_id
 from services.suggestions.owners import owner_for, still_fits
 from services.suggestions.relay import Relay
 from services.suggestions.release import hold
@@ -102,6 +103,10 @@ def submit(
     directory.lock_people(session, [author])  # the same idea sent twice at once: the second finds the first
     _refuse_duplicate(session, suggestion, author, relay, now)
     hold(suggestion, now)
+    if request.anonymous:  # numbered on release (release.py), its number and id saying nothing of its sending
+        suggestion.id = unordered_id(session)
+    else:
+        give_numbers(session, [suggestion])
     session.add(suggestion)
     session.flush()
     if not request.anonymous:  # an anonymous one's is written on release (release.py), not dated to its sending
@@ -111,7 +116,7 @@ def submit(
             actor=author.slack_id,
             action="suggestion.submit",
             now=now,
-            subject=f"#{suggestion.id}",
+            subject=f"#{suggestion.number}",
         )
     return suggestion
 
@@ -170,9 +175,10 @@ def _refuse_duplicate(
             Suggestion.created_at > now - DUPLICATE_WINDOW,
         )
     )
-    earlier = next((found.id for found in recent if is_author(found, author, relay)), None)
+    earlier = next((found for found in recent if is_author(found, author, relay)), None)
     if earlier is not None:
-        raise AlreadyDone(f"You sent exactly this a moment ago (suggestion #{earlier}), so I didn't send it twice.")
+        which = f"suggestion #{earlier.number}" if earlier.number is not None else "it is on its way to its owner"
+        raise AlreadyDone(f"You sent exactly this a moment ago ({which}), so I didn't send it twice.")
 
 
 def is_author(suggestion: Suggestion, employee: Employee, relay: Relay | None) -> bool:
@@ -182,46 +188,63 @@ def is_author(suggestion: Suggestion, employee: Employee, relay: Relay | None) -
 
 
 def find(
-    session: Session, workspace: Workspace, suggestion_id: int, *, lock: bool = False, shared: bool = False
+    session: Session, workspace: Workspace, number: int, *, lock: bool = False, shared: bool = False
 ) -> Suggestion:
-    """`lock`: held until the caller commits; `shared`: held against a change of status only (backers share it)."""
-    query = select(Suggestion).where(Suggestion.id == suggestion_id)
+    """The suggestion numbered `number` (#N, as shown and typed): one held back has no number yet, so it is
+    told apart from none. `lock`: held until the caller commits; `shared`: held against a change of status only
+    (backers share it)."""
+    query = select(Suggestion).where(Suggestion.workspace_id == workspace.id, Suggestion.number == number)
     if lock or shared:
         query = query.with_for_update(read=not lock, of=Suggestion.__table__)
     suggestion = session.scalar(query)
-    if suggestion is None or suggestion.workspace_id != workspace.id:
-        left = suggestion is not None and org_takeover.left_behind(session, Suggestion, suggestion_id, workspace.id)
-        missing = f"There is no suggestion #{suggestion_id} here."
+    if suggestion is None:
+        elsewhere = numbered_elsewhere(session, workspace, number)
+        left = any(org_takeover.left_behind(session, Suggestion, found.id, workspace.id) for found in elsewhere)
+        missing = f"There is no suggestion #{number} here."
         raise NotFound(org_takeover.suggestion_left_behind() if left else missing)
     return suggestion
 
 
 def decidable(
-    session: Session, *, workspace: Workspace, suggestion_id: int, decider: Employee, relay: Relay | None
+    session: Session,
+    *,
+    workspace: Workspace,
+    number: int,
+    decider: Employee,
+    relay: Relay | None,
+    clicked: tuple[str, str] | None = None,
 ) -> Suggestion:
     """The suggestion, if this person may move it: its owner or an active HR/admin, never its author.
 
     Anyone else, with a forwarded card or a made-up id, is told the same words whether it exists, is closed or
     never was, and not who holds it: an anonymous idea's owner names the author's team. One not yet released is
-    seen by nobody else, so nobody answers it yet."""
+    seen by nobody else, so nobody answers it yet. `clicked`: the card the buttons were on, which must be one of
+    its own: a card left in Slack from a workspace's purged data names a number its new data may give again."""
     try:
-        suggestion = find(session, workspace, suggestion_id, lock=True)
+        suggestion = find(session, workspace, number, lock=True)
     except NotFound:
         suggestion = None
+    if suggestion is not None and clicked is not None and clicked not in _cards(session, suggestion):
+        suggestion = None
     if suggestion is None or not suggestion.is_released or not may_decide(session, suggestion, decider):
-        raise NotAllowed(f"Suggestion #{suggestion_id} is not yours to answer, or there is no such suggestion here.")
+        raise NotAllowed(f"Suggestion #{number} is not yours to answer, or there is no such suggestion here.")
     if is_author(suggestion, decider, relay):
         if suggestion.owner_id == decider.id:  # an anonymous one handed to its author, now HR or its owner
             raise NotAllowed(
-                f"You can't answer your own suggestion, though #{suggestion.id} now comes to you: any other HR person "
-                "or admin can answer it. Whether to tell them it is yours is up to you."
+                f"You can't answer your own suggestion, though #{suggestion.number} now comes to you: any other HR "
+                "person or admin can answer it. Whether to tell them it is yours is up to you."
             )
         raise NotAllowed("You can't answer your own suggestion; it is with someone else to decide.")
     if suggestion.is_closed:
         raise AlreadyDone(
-            f"Suggestion #{suggestion.id} is already marked {STATUS_WORDS[suggestion.status]}; nothing changed."
+            f"Suggestion #{suggestion.number} is already marked {STATUS_WORDS[suggestion.status]}; nothing changed."
         )
     return suggestion
+
+
+def _cards(session: Session, suggestion: Suggestion) -> list[tuple[str, str]]:
+    """Every card with buttons its owners were sent, a hand-over's included (handlers/suggestions.py, handover.py)."""
+    return outbox.sent_messages(session, key_prefix=f"suggestion:{suggestion.id}:owner")
 
 
 def may_decide(session: Session, suggestion: Suggestion, decider: Employee) -> bool:
@@ -236,19 +259,20 @@ def set_status(
     session: Session,
     *,
     workspace: Workspace,
-    suggestion_id: int,
+    number: int,
     decider: Employee,
     status: str,
     note: str = "",
     relay: Relay | None,
     now: datetime,
+    clicked: tuple[str, str] | None = None,
 ) -> Suggestion:
     """Move a suggestion on. *Not doing* needs a reason, *Done* a line on what changed; both close it."""
     if status not in DECISIONS:
         raise InvalidInput(f"Unknown status {status!r}.")
-    suggestion = decidable(session, workspace=workspace, suggestion_id=suggestion_id, decider=decider, relay=relay)
+    suggestion = decidable(session, workspace=workspace, number=number, decider=decider, relay=relay, clicked=clicked)
     if suggestion.status == status:
-        raise AlreadyDone(f"Suggestion #{suggestion.id} is already {STATUS_WORDS[status]}; nothing changed.")
+        raise AlreadyDone(f"Suggestion #{suggestion.number} is already {STATUS_WORDS[status]}; nothing changed.")
     if status == "not_doing":
         suggestion.reason = _text(note, MAX_REASON, "reason", "Say why it won't be done")
     if status == "done":
@@ -261,7 +285,7 @@ def set_status(
         actor=decider.slack_id,
         action=f"suggestion.{status}",
         now=now,
-        subject=f"#{suggestion.id}",
+        subject=f"#{suggestion.number}",
         details={"note": note.strip()} if note.strip() else None,
     )
     session.flush()

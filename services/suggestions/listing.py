@@ -66,7 +66,7 @@ def mine(session: Session, *, workspace: Workspace, employee: Employee, relay: R
         theirs = [row.id for row in anonymous if relay.matches(row.author_token, workspace.id, employee.id)]
         who = who | Suggestion.id.in_(theirs)
     where = (Suggestion.workspace_id == workspace.id) & who
-    query = select(Suggestion).where(where).order_by(Suggestion.created_at.desc(), Suggestion.id.desc())
+    query = select(Suggestion).where(where).order_by(Suggestion.created_at.desc(), Suggestion.number.desc())
     return Listed(list(session.scalars(query.limit(SHOWN))), _count(session, where))
 
 
@@ -89,7 +89,7 @@ def team_open(session: Session, *, workspace: Workspace, manager: Employee) -> L
 
 def _open(session: Session, workspace: Workspace, whose: ColumnElement[bool]) -> Listed:
     where = (Suggestion.workspace_id == workspace.id) & whose & Suggestion.status.in_(OPEN) & RELEASED
-    query = select(Suggestion).where(where).order_by(Suggestion.created_at, Suggestion.id)
+    query = select(Suggestion).where(where).order_by(Suggestion.created_at, Suggestion.number)
     return Listed(list(session.scalars(query.limit(SHOWN))), _count(session, where))
 
 

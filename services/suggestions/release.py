@@ -4,8 +4,9 @@ nobody but its author sees it before. Callers commit.
 Sent at once, its card and post would arrive the second its author sent it, and Slack shows that second: whoever
 was seen typing, or putting their phone down, just then would be its author. So it is held for a wait drawn as a
 relayed pulse reply's (services/random_wait.py) and left out, meanwhile, of everything others could poll for it
-(their lists, the digest, a button), or polling would tell the moment. On release its times become the release's:
-what others see dates it from then, and nothing keeps the moment it was sent.
+(their lists, the digest, a button), or polling would tell the moment. It is dated from its release from the start, and
+numbered on release (services/suggestions/numbers.py): what others see dates and numbers it from then, and nothing
+keeps the moment it was sent.
 
 An idea whose workspace is not served when its wait ends (the app uninstalled, or the workspace moving into a Grid
 org) stays held until it is served again, as that workspace's messages wait: released then, its card would be
@@ -22,6 +23,7 @@ from models import Suggestion, Workspace
 from services import audit
 from services.outbox import NOT_SERVED_NOW
 from services.random_wait import relay_delay
+from services.suggestions.numbers import give_numbers
 
 ANONYMOUS_ACTOR = "anonymous"
 RELEASED: ColumnElement[bool] = Suggestion.release_at.is_(None)
@@ -29,9 +31,10 @@ RELEASED: ColumnElement[bool] = Suggestion.release_at.is_(None)
 
 
 def hold(suggestion: Suggestion, now: datetime) -> None:
-    """Keep an anonymous suggestion back until a random moment; a named one goes at once."""
+    """Keep an anonymous suggestion back until a random moment, dated from then already (its sending is kept nowhere);
+    a named one goes at once."""
     if suggestion.anonymous:
-        suggestion.release_at = now + relay_delay()
+        suggestion.release_at = suggestion.created_at = suggestion.updated_at = now + relay_delay()
 
 
 def release_due(session: Session, *, now: datetime) -> list[Suggestion]:
@@ -44,24 +47,26 @@ def release_due(session: Session, *, now: datetime) -> list[Suggestion]:
         .order_by(Suggestion.release_at, Suggestion.id)
         .with_for_update(skip_locked=True, of=Suggestion.__table__)
     ).all()
-    for suggestion in due:
-        released_at = suggestion.release_at or now
+    give_numbers(session, due)  # in the order they are shown: the number says nothing of when each was sent
+    released = [(suggestion, suggestion.release_at or now) for suggestion in due]
+    for suggestion, released_at in released:
         suggestion.created_at = suggestion.updated_at = released_at
         suggestion.release_at = None
-        workspace = session.get_one(Workspace, suggestion.workspace_id)
+    session.flush()
+    for suggestion, released_at in released:
         audit.record(
             session,
-            workspace=workspace,
+            workspace=session.get_one(Workspace, suggestion.workspace_id),
             actor=ANONYMOUS_ACTOR,
             action="suggestion.submit",
             now=released_at,
-            subject=f"#{suggestion.id}",
+            subject=f"#{suggestion.number}",
         )
     session.flush()
     return list(due)
 
 
 def held_in(session: Session, workspace: Workspace) -> list[Suggestion]:
-    """The ideas of `workspace` not released yet, oldest first."""
+    """The ideas of `workspace` not released yet, the first due first."""
     held = select(Suggestion).where(Suggestion.workspace_id == workspace.id, Suggestion.release_at.is_not(None))
-    return list(session.scalars(held.order_by(Suggestion.id)))
+    return list(session.scalars(held.order_by(Suggestion.release_at, Suggestion.id)))

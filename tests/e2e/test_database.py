@@ -11,7 +11,7 @@ from sqlalchemy import Connection, Engine, select, text
 from sqlalchemy.exc import DBAPIError, OperationalError
 
 from bot.startup import warn_if_connections_short
-from models import Nomination, Workspace
+from models import Nomination, Suggestion, Workspace
 from models.engine import make_engine, make_session_factory
 from models.schema import MigrationError, migrate, upgrade
 from services import outbox
@@ -19,7 +19,7 @@ from services.pulse.closing import close_round
 from services.pulse.rounds import start_round
 from services.resolutions.fixes import ResolutionRequest, log_resolution
 from services.rewards.nominations import NominationRequest, nominate
-from services.suggestions import lifecycle
+from services.suggestions import lifecycle, release
 from services.suggestions.lifecycle import SuggestionRequest
 from tests.conftest import MONDAY_MORNING
 from tests.helpers import employee, load_org, load_org_and_policy
@@ -446,7 +446,7 @@ def test_downgrading_below_the_held_suggestions_refuses_while_an_idea_waits_for_
         idea = lifecycle.submit(
             session, workspace=workspace, author=author, request=request, relay=None, now=MONDAY_MORNING
         )
-        idea.release_at = MONDAY_MORNING + timedelta(minutes=10)  # as an anonymous one is held
+        idea.release_at, idea.number = MONDAY_MORNING + timedelta(minutes=10), None  # as an anonymous one is held
 
     with pytest.raises(MigrationError, match=r"1 anonymous suggestion.* still wait for their release.*then downgrade"):
         migrate(engine, "downgrade", "0033")
@@ -454,7 +454,7 @@ def test_downgrading_below_the_held_suggestions_refuses_while_an_idea_waits_for_
         assert connection.execute(text("SELECT count(*) FROM suggestions WHERE release_at IS NOT NULL")).scalar() == 1
 
     with engine.begin() as connection:
-        connection.execute(text("UPDATE suggestions SET release_at = NULL"))
+        connection.execute(text("UPDATE suggestions SET release_at = NULL, number = id"))
     migrate(engine, "downgrade", "0033")
     engine.dispose()
 
@@ -475,7 +475,7 @@ def test_downgrading_below_the_held_suggestions_names_a_workspace_no_longer_serv
         idea = lifecycle.submit(
             session, workspace=workspace, author=author, request=request, relay=None, now=MONDAY_MORNING
         )
-        idea.release_at = MONDAY_MORNING + timedelta(minutes=10)  # as an anonymous one is held
+        idea.release_at, idea.number = MONDAY_MORNING + timedelta(minutes=10), None  # as an anonymous one is held
         workspace.uninstalled_at = MONDAY_MORNING + timedelta(minutes=5)
 
     with pytest.raises(MigrationError) as refused:
@@ -487,4 +487,72 @@ def test_downgrading_below_the_held_suggestions_names_a_workspace_no_longer_serv
     assert "still wait for their release" not in said
     with engine.connect() as connection:
         assert connection.execute(text("SELECT count(*) FROM suggestions WHERE release_at IS NOT NULL")).scalar() == 1
+    engine.dispose()
+
+
+def test_upgrading_keeps_the_numbers_people_saw_and_numbers_an_idea_still_held_when_it_is_released(
+    tmp_path: Path,
+) -> None:
+    """Before migration 0038 a suggestion's number was its id. Those shown keep it exactly (people saw and typed it),
+    gaps and all; one still held gets none, nor its sending's id or time, until its release numbers it next."""
+    engine = make_engine(f"sqlite:///{tmp_path / 'before.db'}")
+    upgrade(engine)
+    sessions = make_session_factory(engine)
+    load_org_and_policy(sessions, MONDAY_MORNING)
+    due = MONDAY_MORNING + timedelta(minutes=20)
+    with sessions.begin() as session:
+        workspace = session.scalars(select(Workspace)).one()
+        author = employee(session, "U0AGENT1")
+        for what in ("A second card reader", "Fewer surveys", "Quieter headsets", "A shorter refund script"):
+            request = SuggestionRequest(what=what)
+            lifecycle.submit(
+                session, workspace=workspace, author=author, request=request, relay=None, now=MONDAY_MORNING
+            )
+    migrate(engine, "downgrade", "0037")
+    with engine.begin() as connection:  # as 0037 left them: ids with gaps (other workspaces'), the last one held
+        connection.execute(text("UPDATE suggestions SET id = id * 10"))
+        connection.execute(text("UPDATE suggestions SET release_at = :due WHERE id = 40"), {"due": due})
+
+    migrate(engine, "upgrade", "head")
+
+    with sessions() as session:
+        rows = {row.what: row for row in session.scalars(select(Suggestion))}
+    assert [rows[what].number for what in ("A second card reader", "Fewer surveys", "Quieter headsets")] == [10, 20, 30]
+    held = rows["A shorter refund script"]
+    assert held.number is None and held.id < 0 and held.created_at == held.updated_at == due
+    with sessions.begin() as session:
+        [released] = release.release_due(session, now=due)
+        assert released.number == 31
+        workspace = session.scalars(select(Workspace)).one()
+        request = SuggestionRequest(what="Two screens at the returns desk")
+        named = lifecycle.submit(
+            session, workspace=workspace, author=employee(session, "U0AGENT2"), request=request, relay=None, now=due
+        )
+        assert named.number == 32
+    engine.dispose()
+
+
+def test_downgrading_below_the_suggestion_numbers_refuses_once_one_was_numbered_apart_from_its_id(
+    tmp_path: Path,
+) -> None:
+    """Before migration 0038 the number shown was the id: undone with an idea numbered since otherwise (or held, with
+    a random id), its card's buttons would act on another idea. Undone before that, nothing is lost."""
+    engine = make_engine(f"sqlite:///{tmp_path / 'before.db'}")
+    upgrade(engine)
+    sessions = make_session_factory(engine)
+    load_org_and_policy(sessions, MONDAY_MORNING)
+    with sessions.begin() as session:
+        workspace = session.scalars(select(Workspace)).one()
+        request = SuggestionRequest(what="A second card reader")
+        author = employee(session, "U0AGENT1")
+        lifecycle.submit(session, workspace=workspace, author=author, request=request, relay=None, now=MONDAY_MORNING)
+    migrate(engine, "downgrade", "0037")
+    migrate(engine, "upgrade", "head")
+    with engine.begin() as connection:
+        connection.execute(text("UPDATE suggestions SET number = 7"))
+
+    with pytest.raises(MigrationError, match=r"1 suggestion\(s\) were numbered when shown .* nothing changed"):
+        migrate(engine, "downgrade", "0037")
+    with engine.connect() as connection:
+        assert connection.execute(text("SELECT number FROM suggestions")).scalar() == 7
     engine.dispose()

@@ -67,7 +67,7 @@ def long_suggestions(bot: RunningBot, count: int) -> None:
                 lifecycle.set_status(
                     session,
                     workspace=workspace,
-                    suggestion_id=idea.id,
+                    number=idea.number or 0,
                     decider=maya,
                     status="done",
                     note=note,

@@ -123,15 +123,20 @@ def test_a_suggestion_left_in_a_workspace_taken_over_is_said_to_be_so_without_na
         ned = session.scalars(select(Employee).where(Employee.workspace_id == north.id)).first()
         assert ned is not None
         idea = Suggestion(
-            workspace_id=north.id, anonymous=True, author_token="0" * 64, owner_id=ned.id, what="a card reader"
+            workspace_id=north.id,
+            number=1000,
+            anonymous=True,
+            author_token="0" * 64,
+            owner_id=ned.id,
+            what="a card reader",
         )
         idea.created_at = idea.updated_at = now
         session.add(idea)
         session.flush()
-        idea_id, org_id = idea.id, org.id
+        org_id = org.id
 
     with oauth_bot.sessions() as session, pytest.raises(NotFound) as told:
-        lifecycle.find(session, session.get_one(Workspace, org_id), idea_id)
+        lifecycle.find(session, session.get_one(Workspace, org_id), 1000)  # #1000 as its card in T0NORTH shows it
 
     assert "before your org's Latitude took this workspace over" in str(told.value)
     assert "<@" not in str(told.value), "an anonymous idea's author must stay unnamed"

@@ -78,8 +78,9 @@ def test_an_idea_released_while_an_import_moves_its_team_reaches_its_new_owner(b
     drain_outbox(bot.runtime.deps, bot.runtime.sender_client)
 
     with bot.sessions() as session:
-        owner = session.scalars(select(Suggestion)).one().owner.slack_id
-        updated = session.scalars(select(Delivery.method).where(Delivery.idempotency_key.like("suggestion:1:moved:%")))
+        idea = session.scalars(select(Suggestion)).one()
+        owner, moved = idea.owner.slack_id, f"suggestion:{idea.id}:moved:%"
+        updated = session.scalars(select(Delivery.method).where(Delivery.idempotency_key.like(moved)))
         assert list(updated) == ["chat.update"]  # Maya's card says where it went
     assert owner != "U0MGR1"
     assert owner in [call.channel for call in bot.slack.calls("chat.postMessage") if IDEA in str(call.args)]

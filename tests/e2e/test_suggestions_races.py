@@ -9,14 +9,17 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.clock import MovableClock
+from handlers.jobs.drain_outbox import drain_outbox
 from handlers.jobs.follow_up_pending_requests import follow_up_pending_requests
+from handlers.suggestions import queue_new_suggestion
 from models import Suggestion, SuggestionBacker, Workspace
 from services.errors import AlreadyDone
 from services.handover import hand_over_suggestions
 from services.policy.versions import load_policy
-from services.suggestions import backing, lifecycle
+from services.suggestions import backing, lifecycle, release
 from services.suggestions.lifecycle import SuggestionRequest
 from tests.conftest import RunningBot
+from tests.e2e.test_suggestions_anonymous import suggest_anonymously
 from tests.helpers import employee, in_a_transaction, one_after_the_other, skip_unless_writers_overlap
 from tests.suggestions_helpers import SUGGESTIONS_POLICY, load_suggestion_org
 
@@ -63,7 +66,7 @@ def test_a_me_too_clicked_as_the_owner_marks_it_done_is_told_it_is_done_and_not_
         lifecycle.set_status(
             session,
             workspace=session.scalars(select(Workspace)).one(),
-            suggestion_id=suggestion_id,
+            number=suggestion_id,
             decider=employee(session, "U0MGR1"),
             status="done",
             note="A second reader is on the returns desk",
@@ -76,7 +79,7 @@ def test_a_me_too_clicked_as_the_owner_marks_it_done_is_told_it_is_done_and_not_
             backing.back(
                 session,
                 workspace=session.scalars(select(Workspace)).one(),
-                suggestion_id=suggestion_id,
+                number=suggestion_id,
                 backer=employee(session, "U0AGENT2"),
                 clicked=clicked,
                 relay=None,
@@ -132,3 +135,62 @@ def hr_makes_maya_the_owner_of_tools(bot: RunningBot) -> Callable[[Session], Non
         assert hand_over_suggestions(session, workspace=workspace) == []
 
     return load
+
+
+def held_ideas_due_at(bot: RunningBot, *minutes: int) -> list[int]:
+    """Anonymous ideas sent now, due the given minutes from now (their waits drawn so), by id in that order."""
+    ideas = [f"Idea {n}: fewer clicks in the refund tool" for n in range(len(minutes))]
+    for idea in ideas:
+        assert suggest_anonymously(bot, what=idea) == {}
+    with bot.sessions.begin() as session:
+        held = {row.what: row for row in session.scalars(select(Suggestion))}
+        for idea, minute in zip(ideas, minutes, strict=True):
+            held[idea].release_at = bot.clock.now() + timedelta(minutes=minute)
+        return [held[idea].id for idea in ideas]
+
+
+def releases_at(bot: RunningBot, minutes: int) -> Callable[[Session], None]:
+    """The release tick's transaction (handlers/jobs/release_suggestions.py), its cards queued in it."""
+
+    def tick(session: Session) -> None:
+        now = bot.clock.now() + timedelta(minutes=minutes)
+        for suggestion in release.release_due(session, now=now):
+            queue_new_suggestion(session, suggestion, now)
+
+    return tick
+
+
+def test_two_releases_at_once_number_their_ideas_one_after_the_other_with_no_gap(bot: RunningBot) -> None:
+    """Two processes' ticks each release an idea while the other's transaction is open (the first's idea is locked,
+    so the second releases the next one due): the second waits for the first's number and takes the next."""
+    skip_unless_writers_overlap(bot.runtime.engine)
+    load_suggestion_org(bot.sessions, bot.clock.now())
+    first, second = held_ideas_due_at(bot, 10, 12)
+
+    one_after_the_other(bot.sessions, bot.runtime.engine, releases_at(bot, 11), releases_at(bot, 13))
+    bot.clock.advance(timedelta(minutes=30))  # past the lease the tick took on the cards it queued to send itself
+    drain_outbox(bot.runtime.deps, bot.runtime.sender_client)
+
+    with bot.sessions() as session:
+        numbers = {row.id: row.number for row in session.scalars(select(Suggestion))}
+    assert [numbers[first], numbers[second]] == [1, 2]
+    cards = [call.args["text"] for call in bot.slack.calls("chat.postMessage", channel="U0MGR1")]
+    assert sorted(cards) == ["New suggestion #1", "New suggestion #2"]
+
+
+def test_a_named_idea_sent_while_an_anonymous_one_is_being_released_is_numbered_after_it(bot: RunningBot) -> None:
+    """Lee sends a named idea the moment the tick releases Sam's: his waits for the release's number and takes the
+    next, as Maya sees them arrive, rather than both taking the same number."""
+    skip_unless_writers_overlap(bot.runtime.engine)
+    load_suggestion_org(bot.sessions, bot.clock.now())
+    [sams] = held_ideas_due_at(bot, 10)
+    bot.clock.advance(timedelta(minutes=11))
+
+    def lee_sends(_session: Session) -> None:
+        assert "Sent your suggestion #2 " in bot.driver.command("U0AGENT2", "/suggest", IDEA.what).text
+
+    one_after_the_other(bot.sessions, bot.runtime.engine, releases_at(bot, 0), lee_sends)
+
+    with bot.sessions() as session:
+        numbers = {row.id: row.number for row in session.scalars(select(Suggestion))}
+    assert numbers[sams] == 1 and sorted(numbers.values()) == [1, 2]

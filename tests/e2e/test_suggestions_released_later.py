@@ -72,7 +72,7 @@ def test_an_anonymous_idea_reaches_nobody_before_its_moment_and_its_owner_and_ch
     with ready.sessions() as session:  # what others are shown dates it from its release, not from its sending
         suggestion = session.scalars(select(Suggestion).where(Suggestion.anonymous)).one()
         assert suggestion.created_at == suggestion.updated_at == moment and suggestion.release_at is None
-        submitted = session.scalars(select(AuditEvent.at).where(AuditEvent.subject == f"#{suggestion.id}")).all()
+        submitted = session.scalars(select(AuditEvent.at).where(AuditEvent.subject == f"#{suggestion.number}")).all()
         assert submitted == [moment]
 
 
@@ -110,18 +110,21 @@ def test_nobody_else_finds_it_in_their_list_or_digest_before_its_release_its_aut
 
 
 def test_nobody_answers_an_idea_before_its_release_with_a_number_typed_into_another_card(ready: RunningBot) -> None:
-    """Ada, an admin, may answer any suggestion; before its release nobody has seen this one, so nobody can."""
+    """Ada, an admin, may answer any suggestion; before its release nobody has seen this one, so nobody can: it has
+    no number yet, and the ones around the named idea's (#1) get the words a number that never was gets."""
     assert suggest_anonymously(ready) == {}
     ready.driver.command("U0AGENT2", "/suggest", NAMED)
     [named_card] = [c for c in ready.slack.calls("chat.postMessage", channel="U0MGR1") if NAMED in str(c.args)]
 
-    ready.driver.click("U0ADMIN", named_card, "suggestion_planned", value="1")
-    ready.driver.click("U0ADMIN", named_card, "suggestion_planned", value="999")
+    for typed in ("0", "2", "999"):
+        ready.driver.click("U0ADMIN", named_card, "suggestion_planned", value=typed)
 
     with ready.sessions() as session:
-        assert session.scalars(select(Suggestion.status).where(Suggestion.anonymous)).one() == "open"
-    held, never_was = (call.text.replace("#999", "#1") for call in ready.slack.calls("response_url")[-2:])
-    assert held == never_was and "not yours to answer" in held
+        assert session.scalars(select(Suggestion.status)).all() == ["open", "open"]
+        assert session.scalars(select(Suggestion.number).where(Suggestion.anonymous)).one() is None
+    none, held, never_was = (call.text for call in ready.slack.calls("response_url")[-3:])
+    assert held.replace("#2", "#999") == never_was == none.replace("#0", "#999")
+    assert "not yours to answer" in held
 
 
 def test_an_idea_handed_over_before_its_release_reaches_only_its_new_owner_and_only_then(ready: RunningBot) -> None:

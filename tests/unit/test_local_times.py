@@ -93,7 +93,7 @@ def test_suggestions_are_dated_by_the_day_on_the_readers_clock_without_the_exact
     """An anonymous idea sent at 21:00 in New York (02:00 UTC the next day) is listed on the day it was sent."""
     sent = datetime(2026, 3, 6, 2, 0, tzinfo=UTC)
     idea = Suggestion(id=7, what="More chairs", status="open", created_at=sent, author=None, backers=[])
-    line = SuggestionLine(id=7, what="More chairs", status="open", backers=0, at=sent)
+    line = SuggestionLine(number=7, what="More chairs", status="open", backers=0, at=sent)
     part = SuggestionsPart(waiting=(line,), waiting_count=1, done=())
 
     listed = texts(list_blocks(Listed([], 0), Listed([idea], 1), tz="America/New_York"))
