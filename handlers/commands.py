@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from services.text import echoed, escape_mrkdwn
+from services.text import ECHOED, echoed, escape_mrkdwn, meant_word
 
 HELP_WORDS = frozenset({"help", "-h", "--help", "?"})
 
@@ -37,6 +37,9 @@ def unknown_argument(usage: Usage, text: str) -> str:
     first, _, rest = text.strip().partition(" ")
     if first.lower() in usage.words() and rest.strip():
         problem = f"I don't know `{echoed(rest.strip())}` after `{escape_mrkdwn(first)}`."
+    elif meant := meant_word(first, usage.words()):
+        retyped = echoed(" ".join([usage.command, meant, *rest.split()]), limit=2 * ECHOED)
+        return usage.text(f"I don't know `{echoed(first)}` here. Did you mean `{retyped}`? Nothing was done.")
     else:
         problem = f"I don't know `{echoed(first)}` here."
     return usage.text(f"{problem} This is what `{usage.command}` understands:")

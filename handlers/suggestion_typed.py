@@ -4,6 +4,8 @@ stay anonymous; read apart so none of them goes, signed, to the manager and the 
 import re
 import string
 
+from services.text import mistyped, one_slip_apart
+
 SUBCOMMAND_LIKE = frozenset(
     {"status", "mine", "my", "all", "show", "view", "history", "open", "close", "closed", "done", "usage", "commands"}
 )
@@ -13,9 +15,9 @@ ASKED_NOT_SUGGESTED = (
     "`{word}` alone reads as asking me something, not as an idea, so I sent nothing. `/suggest list` shows your "
     "suggestions and where they stand; to send it as an idea, say a little more, like `/suggest {word} …`."
 )
-_ANONYMITY_ASKED = re.compile(r"\s*([^\w\s]*)\s*(anonymously|anonymous|anon)(?!\w)(\s*[^\w\s]+)?", re.IGNORECASE)
-"""`anonymous: idea`, `(anon) idea`, `*anonymous* idea`, `Anonymous! idea`, `anonymously idea`, `anonymous idea`,
-whatever marks are around the word: the one-line form would sign it."""
+_FIRST_WORD = re.compile(r"\s*([^\w\s]*)\s*(\w+)(\s*[^\w\s]+)?")
+"""The first word and the marks around it: `anonymous: idea`, `(anon) idea`, `*anonymous* idea`, `Anonymous! idea`."""
+_ASKING_WORDS = ("anonymous", "anonymously")
 
 
 def looks_like_list(text: str) -> bool:
@@ -37,23 +39,19 @@ def looks_like_a_subcommand(text: str) -> bool:
     return len(text.split()) == 1 and text.strip(string.punctuation).lower() in SUBCOMMAND_LIKE
 
 
-def one_slip_apart(typed: str, meant: str) -> bool:
-    """The same, or one letter added, dropped, or swapped with its neighbour."""
-    if len(typed) == len(meant):
-        apart = [i for i, (a, b) in enumerate(zip(typed, meant, strict=True)) if a != b]
-        swapped = len(apart) == 2 and apart[1] == apart[0] + 1 and typed[apart[0]] == meant[apart[1]]
-        return not apart or (swapped and typed[apart[1]] == meant[apart[0]])
-    shorter, longer = sorted((typed, meant), key=len)
-    return len(longer) == len(shorter) + 1 and any(longer[:i] + longer[i + 1 :] == shorter for i in range(len(longer)))
-
-
 def asked_for_anonymity(text: str) -> str | None:
     """The idea of someone who asked in the line to stay anonymous, which a one-line suggestion never is (it is
     signed): without the word asking when it is set apart (`anonymous: idea`, `(anon) idea`, `anonymously idea`),
     else whole, since `anonymous surveys` may be the idea itself; None when they did not ask."""
-    found = _ANONYMITY_ASKED.match(text)
-    if found is None:
+    found = _FIRST_WORD.match(text)
+    if found is None or not asks_for_anonymity(found[2]):
         return None
     rest = text[found.end() :].strip()
     set_apart = found[1] or found[3] or found[2].lower() != "anonymous"
     return rest if set_apart or not rest else text.strip()
+
+
+def asks_for_anonymity(word: str) -> bool:
+    """`anonymous`, `anonymously`, `anon`, or either long word mistyped (`anonymus`, `Anonimous`, `annonymous`):
+    whoever typed it meant their name left off, which a one-line suggestion never does."""
+    return word.lower() == "anon" or any(mistyped(word, asking) for asking in _ASKING_WORDS)

@@ -208,3 +208,34 @@ def _extends(character: str) -> bool:
         or 0x1F3FB <= code <= 0x1F3FF
         or 0xE0020 <= code <= 0xE007F
     )
+
+
+def one_slip_apart(typed: str, meant: str) -> bool:
+    """The same, or one letter added, dropped, or swapped with its neighbour."""
+    if len(typed) == len(meant):
+        apart = [i for i, (a, b) in enumerate(zip(typed, meant, strict=True)) if a != b]
+        swapped = len(apart) == 2 and apart[1] == apart[0] + 1 and typed[apart[0]] == meant[apart[1]]
+        return not apart or (swapped and typed[apart[1]] == meant[apart[0]])
+    shorter, longer = sorted((typed, meant), key=len)
+    return len(longer) == len(shorter) + 1 and any(longer[:i] + longer[i + 1 :] == shorter for i in range(len(longer)))
+
+
+LONG_WORD = 6
+"""From this length a word with one letter changed is still that word mistyped: `anonimous`, `exprot`; a shorter one
+may be another word someone means (`list` and `lost`)."""
+
+
+def mistyped(typed: str, meant: str) -> bool:
+    """`typed` is `meant` written with one slip (`one_slip_apart`, ignoring case), or a long word (`LONG_WORD`) with
+    one letter changed."""
+    typed, meant = typed.lower(), meant.lower()
+    if one_slip_apart(typed, meant):
+        return True
+    changed = len(typed) == len(meant) and sum(a != b for a, b in zip(typed, meant, strict=True)) == 1
+    return changed and len(meant) >= LONG_WORD
+
+
+def meant_word(typed: str, words: Iterable[str]) -> str | None:
+    """The one of `words` that `typed` is a slip of (`exprot` -> `export`), None when none or several are."""
+    close = {word for word in words if mistyped(typed, word)}
+    return close.pop() if len(close) == 1 else None

@@ -25,7 +25,7 @@ from services.resolutions.customers import (
 )
 from services.resolutions.spending import AllowanceLine as AllowanceLine
 from services.resolutions.spending import Spent, spent_by_category, spent_in
-from services.text import echoed
+from services.text import echoed, meant_word
 
 MAX_SUMMARY = 2000
 MAX_CUSTOMER_REF = 100
@@ -41,8 +41,10 @@ _RECENT = (
 class UnknownCategory(InvalidInput):
     def __init__(self, category: str, known: list[str]) -> None:
         self.known = known
+        meant = meant_word(category, known)
+        guess = f"Did you mean `{meant}`? " if meant else ""
         super().__init__(
-            f"`{echoed(category)}` isn't one of your categories. You can use: "
+            f"`{echoed(category)}` isn't one of your categories. {guess}You can use: "
             + ", ".join(f"`{name}`" for name in known),
             field="category",
         )

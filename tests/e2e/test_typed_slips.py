@@ -1,0 +1,64 @@
+"""A word typed with one slip of the thumb (`exprot`, `reslts`, `refnud`) is answered with the command as it was
+probably meant, ready to type again, and nothing is done: a guess would export, open a round or log a fix that nobody
+asked for."""
+
+import pytest
+from sqlalchemy import func, select
+
+from models import PulseRound, Resolution
+from tests.conftest import RunningBot
+from tests.helpers import load_org_and_policy
+
+
+@pytest.fixture
+def ready(bot: RunningBot) -> RunningBot:
+    load_org_and_policy(bot.sessions, bot.clock.now())
+    return bot
+
+
+@pytest.mark.parametrize(
+    ("user", "command", "typed", "meant"),
+    [
+        ("U0HR", "/rewards", "exprot 2026-03-01 2026-03-31", "/rewards export 2026-03-01 2026-03-31"),
+        ("U0HR", "/rewards", "Exprot", "/rewards export"),
+        ("U0AGENT1", "/rewards", "catalgo", "/rewards catalog"),
+        ("U0AGENT1", "/rewards", "hlep", "/rewards help"),
+        ("U0HR", "/pulse", "strat", "/pulse start"),
+        ("U0MGR1", "/pulse", "reslts", "/pulse results"),
+        ("U0MGR1", "/pulse", "RESLUTS org", "/pulse results org"),
+    ],
+)
+def test_a_mistyped_subcommand_is_answered_with_the_command_meant_and_does_nothing(
+    ready: RunningBot, user: str, command: str, typed: str, meant: str
+) -> None:
+    reply = ready.driver.command(user, command, typed)
+
+    assert f"Did you mean `{meant}`? Nothing was done." in reply.text
+    assert ready.slack.files() == [] and ready.slack.calls("chat.postMessage") == []
+    with ready.sessions() as session:
+        assert session.scalar(select(func.count()).select_from(PulseRound)) == 0
+
+
+def test_a_word_no_slip_away_from_a_subcommand_is_not_guessed(ready: RunningBot) -> None:
+    reply = ready.driver.command("U0HR", "/rewards", "payroll")
+
+    assert "I don't know `payroll` here." in reply.text and "Did you mean" not in reply.text
+
+
+@pytest.mark.parametrize(
+    ("command", "typed", "meant"),
+    [
+        ("/resolve", "refnud 20 order 1234 arrived late", "refund"),
+        ("/resolve", "Credti 20 sorry for the wait", "credit"),
+        ("/resolve", "replacment 20 order 1234 broken", "replacement"),
+        ("/boundaries", "refunds", "refund"),
+    ],
+)
+def test_a_mistyped_category_is_answered_with_the_category_meant_and_nothing_is_logged(
+    ready: RunningBot, command: str, typed: str, meant: str
+) -> None:
+    reply = ready.driver.command("U0AGENT1", command, typed)
+
+    assert f"isn't one of your categories. Did you mean `{meant}`?" in reply.text
+    with ready.sessions() as session:
+        assert session.scalar(select(func.count()).select_from(Resolution)) == 0
