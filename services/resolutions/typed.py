@@ -144,6 +144,8 @@ def to_request(line: OneLiner, rule: BoundaryRule, currency: str) -> ResolutionR
     unquoted = (ref_match.groups()[-2] or ref_match.groups()[-1]) if ref_match else None
     if unquoted and unquoted[0] in _QUOTES:
         raise InvalidInput('Close the quote around the reference, like `ref:"ABC 123"`.', field="customer_ref")
+    if unquoted and ref_match:
+        refuse_spaced_reference(unquoted, words_typed[ref_match.end() :], written=f"ref:{unquoted}")
     summary = " ".join(_OUTCOME.sub("", _REF.sub("", rest)).split())
     return ResolutionRequest(
         category=rule.category, amount=amount, summary=summary, customer_ref=customer_ref, customer_outcome=outcome
@@ -172,6 +174,29 @@ def named_reference(text: str) -> str | None:
     (`order １２３４`, `＃４４７１`) are read as their plain forms."""
     text = unicodedata.normalize("NFKC", text)
     if named := _NAMED_REF.search(text):
+        refuse_spaced_reference(named.group(2), text[named.end() :], written=f"{named.group(1)} {named.group(2)}")
         return f"{named.group(1).lower()} {named.group(2)}"
     bare = _HASH_REF.search(text)
     return f"#{bare.group(1)}" if bare else None
+
+
+_DIGIT_GROUPS = re.compile(r"(?:\s+\d{2,}(?![^\s.,;:!?)]))+")
+"""`123` in `ref:ABC 123 late`, `7946 0018` in `ref:020 7946 0018`: digits right after a reference, apart."""
+
+
+def refuse_spaced_reference(reference: str, after: str, *, written: str) -> None:
+    """A reference followed by a group of digits (`ref:ABC 123`, `order 020 7946 0018`, pasted with its spaces) is
+    asked about, not read as `ABC` and a summary starting `123`: that would be another customer to every limit and
+    to the customer's history. Quotes or a word in between say which was meant."""
+    groups = _DIGIT_GROUPS.match(after)
+    if groups is None:
+        return
+    rest = groups.group().split()
+    whole = " ".join([reference, *rest])
+    raise InvalidInput(
+        f"Is the customer reference `{escape_mrkdwn(reference)}` or `{escape_mrkdwn(whole)}`? Write it without "
+        f'spaces, `ref:{escape_mrkdwn("".join([reference, *rest]))}`, or in quotes, `ref:"{escape_mrkdwn(whole)}"`. '
+        f"If `{escape_mrkdwn(rest[0])}` is not part of it, put a word before it: "
+        f"`{escape_mrkdwn(written)} for {escape_mrkdwn(rest[0])} …`. Nothing was logged.",
+        field="customer_ref",
+    )
