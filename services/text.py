@@ -20,7 +20,9 @@ MENTION_MARKS = ("<@", "<#")
 # A spreadsheet runs a cell starting with one of these as a formula: exports prefix such cells with a quote.
 FORMULA_START = frozenset("=+-@\t\r")
 _CARRIAGE_RETURN = re.compile(r"\r\n?")
-_UNSEEN = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+_UNSEEN = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u00ad\u200b\u2060-\u2064\ufeff]")
+"""Control characters, and what a paste carries that takes no room: a soft hyphen, a zero-width space, a word joiner,
+the invisible operators, a byte order mark. The joiners an emoji or a script needs (U+200C, U+200D) stay."""
 
 
 def escape_mrkdwn(text: str) -> str:
@@ -140,9 +142,11 @@ def duration_words(wait: timedelta) -> str:
     return plural(max(wait.seconds // 60, 1), "minute")
 
 
-def without_control_characters(text: str) -> str:
-    """The text without NUL and the other control characters (a carriage return becomes a line break; line
-    breaks and tabs stay). Nobody sees them, so nobody could fix them, and PostgreSQL refuses NUL in text."""
+def without_unseen_characters(text: str) -> str:
+    """The text without NUL, the other control characters and the characters that take no room (`_UNSEEN`; a
+    carriage return becomes a line break; line breaks and tabs stay). Nobody sees them, so nobody could fix them: a
+    zero-width space pasted after `/nominate @lee` would post a shout-out with no reason, one before `credit` would
+    make it no category. PostgreSQL refuses NUL in text."""
     return _UNSEEN.sub("", _CARRIAGE_RETURN.sub("\n", text))
 
 

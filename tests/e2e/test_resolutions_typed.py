@@ -95,7 +95,7 @@ def test_a_person_or_channel_named_before_the_category_is_answered_with_the_cate
 @pytest.mark.parametrize(
     ("typed", "meant"),
     [
-        ("refund 20 ref:ABC 123 parcel lost", ('`ABC` or `ABC 123`', 'ref:"ABC 123"', "`ref:ABC for 123 …`")),
+        ("refund 20 ref:ABC 123 parcel lost", ("`ABC` or `ABC 123`", 'ref:"ABC 123"', "`ref:ABC for 123 …`")),
         ("credit 10 ref:020 7946 0018 called twice", ("`020` or `020 7946 0018`", "`ref:02079460018`", "")),
         ("refund 20 order 1234 56 arrived late", ("`1234` or `1234 56`", 'ref:"1234 56"', "`order 1234 for 56 …`")),
     ],
