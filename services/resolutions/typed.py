@@ -107,7 +107,10 @@ _HASH_REF = re.compile(r"(?<![\w<&])#((?=[A-Za-z0-9-]*\d)[A-Za-z0-9][A-Za-z0-9-]
 
 def _amount(typed: str, words: list[str], category: str, currency: str) -> Decimal:
     """The amount typed first, taking from `words` the groups of one written `1 200` (refused whole, never logged
-    as 1); the refusal then also says how to write a number after the amount that is not part of it."""
+    as 1); the refusal then also says how to write a number after the amount that is not part of it. A mark of the
+    sentence after it (`20,`, `$20.`, `20:`) ends the amount: `credit 20, sorry for the wait` is 20."""
+    if (ended := without_trailing_punctuation(typed)) != typed and ended[-1:].isdigit():
+        return parse_amount(ended, currency)
     first = typed
     while words and continues_amount(typed, words[0]):
         typed = f"{typed} {without_trailing_punctuation(words.pop(0))}"

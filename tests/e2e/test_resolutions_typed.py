@@ -126,3 +126,20 @@ def test_a_reference_quoted_or_followed_by_words_is_logged_as_typed(
 
     with ready.sessions() as session:
         assert session.scalars(select(Resolution.customer_ref)).one() == reference
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "credit 20, sorry for the wait",
+        "credit $20. Sorry for the wait",
+        "credit 20: sorry for the wait",
+        "credit 20.00; sorry",
+    ],
+)
+def test_a_mark_of_the_sentence_right_after_the_amount_ends_it(ready: RunningBot, typed: str) -> None:
+    """Refused, `20,` was answered "isn't an amount I understand. Use digits, like `45`", to someone who had."""
+    reply = ready.driver.command("U0AGENT1", "/resolve", typed)
+
+    assert "Logged your credit of $20." in reply.text
+    assert logged(ready) == 1
