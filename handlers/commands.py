@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from services.text import ECHOED, echoed, escape_mrkdwn, meant_word
+from services.text import ECHOED, echoed, escape_mrkdwn, meant_word, mention_in_words
 
 HELP_WORDS = frozenset({"help", "-h", "--help", "?"})
 
@@ -37,6 +37,8 @@ def unknown_argument(usage: Usage, text: str) -> str:
     first, _, rest = text.strip().partition(" ")
     if first.lower() in usage.words() and rest.strip():
         problem = f"I don't know `{echoed(rest.strip())}` after `{escape_mrkdwn(first)}`."
+    elif what := mention_in_words(first):
+        problem = f"I don't know what to do with {what} here."
     elif meant := meant_word(first, usage.words()):
         retyped = echoed(" ".join([usage.command, meant, *rest.split()]), limit=2 * ECHOED)
         return usage.text(f"I don't know `{echoed(first)}` here. Did you mean `{retyped}`? Nothing was done.")

@@ -109,6 +109,17 @@ def as_slack_shows(text: str, names: Mapping[str, str], *, at: str = "@", strang
     return SLACK_MENTION.sub(shown, text)
 
 
+def mention_in_words(word: str) -> str | None:
+    """A person or channel picked in Slack, named in words for an answer that echoes what was typed (`a person`, `the
+    channel #support`): its markup, between backticks or cut short, would read as garbage. None for any other word."""
+    mention = SLACK_MENTION.fullmatch(word)
+    if mention is None:
+        return None
+    if mention["person"]:
+        return "a person"
+    return f"the channel #{escape_mrkdwn(mention['channel_label'])}" if mention["channel_label"] else "a channel"
+
+
 def labels_in(texts: Iterable[str]) -> dict[str, str]:
     """The name written with each person mentioned in these texts (`<@U123|sam>` -> `{"U123": "sam"}`)."""
     found = (match for text in texts for match in SLACK_MENTION.finditer(text))

@@ -6,6 +6,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 
 from services.errors import InvalidInput
+from services.text import mention_in_words
 
 EARLIEST, LATEST = date(2000, 1, 1), date(2099, 12, 31)
 """The days an export may name: every grant falls within them, and the day after LATEST is still a date."""
@@ -90,7 +91,6 @@ def _reversed(start: date, end: date, first: str | None, last: str | None, names
 _DAY = re.compile(r"[0-9]{4}-?[0-9]{2}-?[0-9]{2}")
 _LOOKS_LIKE_A_DATE = re.compile(r"\d{4}-\d{1,2}-\d{1,2}")
 _TEAM = re.compile(r"(team:)", re.IGNORECASE)  # in any letter case (`Team:`), as `/digest` takes it
-_MENTION = re.compile(r"<(?P<mark>[@#])[A-Z0-9]+(?:\|(?P<label>[^<>|]*))?>")
 _BETWEEN = frozenset({"to", "-", "–", "—", "..", "until"})  # `2026-03-01 to 2026-03-31` is two dates
 
 
@@ -133,13 +133,9 @@ def _day(text: str, name: str, default: str) -> date:
 def _not_a_date(text: str, name: str) -> str:
     """A channel or person picked in Slack where a date goes (someone after a team's export) is named in words:
     its markup, cut short, read as garbage."""
-    mention = _MENTION.fullmatch(text)
-    if mention is None:
+    what = mention_in_words(text)
+    if what is None:
         return f"{name} `{text[:20]}` is not a date: write it as YYYY-MM-DD, like 2026-03-01."
-    if mention["mark"] == "@":
-        what = "a person"
-    else:
-        what = f"the channel #{mention['label']}" if mention["label"] else "a channel"
     return (
         f"{name}: {what} is not a date, nor a team: write a date as YYYY-MM-DD, like 2026-03-01, and a team as "
         "`team:NAME`, like `team:Support East`."

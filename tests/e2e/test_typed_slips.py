@@ -62,3 +62,19 @@ def test_a_mistyped_category_is_answered_with_the_category_meant_and_nothing_is_
     assert f"isn't one of your categories. Did you mean `{meant}`?" in reply.text
     with ready.sessions() as session:
         assert session.scalar(select(func.count()).select_from(Resolution)) == 0
+
+
+@pytest.mark.parametrize(
+    ("command", "typed", "named"),
+    [
+        ("/rewards", "<@U0AGENT2|lee>", "a person"),
+        ("/pulse", "<#C0SUPPORT|support>", "the channel #support"),
+    ],
+)
+def test_a_person_or_channel_where_a_subcommand_goes_is_named_in_words(
+    ready: RunningBot, command: str, typed: str, named: str
+) -> None:
+    reply = ready.driver.command("U0AGENT1", command, typed)
+
+    assert f"I don't know what to do with {named} here." in reply.text
+    assert "<@" not in reply.text and "<#" not in reply.text
