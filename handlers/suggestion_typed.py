@@ -27,10 +27,12 @@ def looks_like_list(text: str) -> bool:
 
 
 def looks_like_mistyped_list(text: str) -> bool:
-    """`list.`, `lsit`, `lists`: one word a typo away from `list` is no idea to sign and post in the team channel.
-    A letter changed is not counted: `lost`, `last`, `lift` are words someone may mean."""
-    word = text.strip(string.punctuation).lower()
-    return len(text.split()) == 1 and one_slip_apart(word, "list")
+    """`list.`, `lsit`, `lists`, `lsit all`: a word a typo away from `list`, alone or before a word that asks to see
+    (`SUBCOMMAND_LIKE`), is no idea to sign and post in the team channel. A letter changed is not counted: `lost`,
+    `last`, `lift` are words someone may mean."""
+    words = [word.strip(string.punctuation).lower() for word in text.split()]
+    asks_to_see = len(words) == 1 or (len(words) == 2 and words[1] in SUBCOMMAND_LIKE)
+    return asks_to_see and one_slip_apart(words[0], "list")
 
 
 def looks_like_a_subcommand(text: str) -> bool:
