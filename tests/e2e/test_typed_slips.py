@@ -5,7 +5,7 @@ asked for."""
 import pytest
 from sqlalchemy import func, select
 
-from models import PulseRound, Resolution
+from models import PulseRound, Resolution, Suggestion
 from tests.conftest import RunningBot
 from tests.helpers import load_org_and_policy
 
@@ -22,7 +22,7 @@ def ready(bot: RunningBot) -> RunningBot:
         ("U0HR", "/rewards", "exprot 2026-03-01 2026-03-31", "/rewards export 2026-03-01 2026-03-31"),
         ("U0HR", "/rewards", "Exprot", "/rewards export"),
         ("U0AGENT1", "/rewards", "catalgo", "/rewards catalog"),
-        ("U0AGENT1", "/rewards", "hlep", "/rewards help"),
+        ("U0AGENT1", "/rewards", "tpo quarter", "/rewards top quarter"),
         ("U0HR", "/pulse", "strat", "/pulse start"),
         ("U0MGR1", "/pulse", "reslts", "/pulse results"),
         ("U0MGR1", "/pulse", "RESLUTS org", "/pulse results org"),
@@ -37,6 +37,22 @@ def test_a_mistyped_subcommand_is_answered_with_the_command_meant_and_does_nothi
     assert ready.slack.files() == [] and ready.slack.calls("chat.postMessage") == []
     with ready.sessions() as session:
         assert session.scalar(select(func.count()).select_from(PulseRound)) == 0
+
+
+@pytest.mark.parametrize(
+    ("command", "typed"),
+    [("/suggest", "hlep"), ("/suggest", "help?"), ("/resolve", "hepl"), ("/nominate", "Hlep"), ("/rewards", "help!")],
+)
+def test_help_mistyped_shows_how_the_command_works_and_sends_nothing(
+    ready: RunningBot, command: str, typed: str
+) -> None:
+    """`/suggest hlep` went, signed, to the manager as an idea reading "hlep"."""
+    reply = ready.driver.command("U0AGENT1", command, typed)
+
+    assert reply.text.startswith(f"*{command}* — ")
+    assert ready.slack.calls("chat.postMessage") == [] and ready.slack.calls("views.open") == []
+    with ready.sessions() as session:
+        assert session.scalar(select(func.count()).select_from(Suggestion)) == 0
 
 
 def test_a_word_no_slip_away_from_a_subcommand_is_not_guessed(ready: RunningBot) -> None:
