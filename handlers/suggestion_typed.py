@@ -2,9 +2,8 @@
 stay anonymous; read apart so none of them goes, signed, to the manager and the team channel."""
 
 import re
-import string
 
-from services.text import mistyped, one_slip_apart
+from services.text import bare_word, mistyped, one_slip_apart
 
 SUBCOMMAND_LIKE = frozenset(
     {"status", "mine", "my", "all", "show", "view", "history", "open", "close", "closed", "done", "usage", "commands"}
@@ -30,7 +29,7 @@ def looks_like_mistyped_list(text: str) -> bool:
     """`list.`, `lsit`, `lists`, `lsit all`: a word a typo away from `list`, alone or before a word that asks to see
     (`SUBCOMMAND_LIKE`), is no idea to sign and post in the team channel. A letter changed is not counted: `lost`,
     `last`, `lift` are words someone may mean."""
-    words = [word.strip(string.punctuation).lower() for word in text.split()]
+    words = [bare_word(word).lower() for word in text.split()]
     asks_to_see = len(words) == 1 or (len(words) == 2 and words[1] in SUBCOMMAND_LIKE)
     return asks_to_see and one_slip_apart(words[0], "list")
 
@@ -38,7 +37,7 @@ def looks_like_mistyped_list(text: str) -> bool:
 def looks_like_a_subcommand(text: str) -> bool:
     """`status`, `mine`, `close`: one word that asks the bot something (see `SUBCOMMAND_LIKE`), which would
     otherwise go signed to the manager and the team channel as an idea. Any other single word is an idea."""
-    return len(text.split()) == 1 and text.strip(string.punctuation).lower() in SUBCOMMAND_LIKE
+    return len(text.split()) == 1 and bare_word(text.strip()).lower() in SUBCOMMAND_LIKE
 
 
 def asked_for_anonymity(text: str) -> str | None:

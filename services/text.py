@@ -1,6 +1,7 @@
 """Making user text safe for Slack mrkdwn and for spreadsheets."""
 
 import re
+import string
 import unicodedata
 from collections.abc import Iterable, Mapping
 from datetime import timedelta
@@ -250,7 +251,19 @@ def mistyped(typed: str, meant: str) -> bool:
     return changed and len(meant) >= LONG_WORD
 
 
+QUOTE_MARKS = "\"'“”„‟‘’‚‛«»‹›"
+"""The quotes keyboards type, straight and curly (a phone curls `"` as it is typed), and guillemets."""
+
+
+def bare_word(word: str) -> str:
+    """A word without the quotes and punctuation around it: `“catalog”`, `'refund'`, `happy!` copied or typed as a
+    sentence's word are the word itself."""
+    return word.strip(string.punctuation + QUOTE_MARKS)
+
+
 def meant_word(typed: str, words: Iterable[str]) -> str | None:
-    """The one of `words` that `typed` is a slip of (`exprot` -> `export`), None when none or several are."""
+    """The one of `words` that `typed` is a slip of (`exprot` -> `export`, `“catalog”` -> `catalog`), None when none
+    or several are."""
+    typed = bare_word(typed) or typed
     close = {word for word in words if mistyped(typed, word)}
     return close.pop() if len(close) == 1 else None

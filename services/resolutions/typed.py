@@ -20,7 +20,7 @@ from services.money import (
 )
 from services.policy.versions import BoundaryRule
 from services.resolutions.fixes import ResolutionRequest, UnknownCategory
-from services.text import SLACK_MENTION, escape_mrkdwn, without_mentions
+from services.text import SLACK_MENTION, bare_word, escape_mrkdwn, without_mentions
 
 SHOWN = 40
 """Characters of what happened shown back in a corrected command."""
@@ -160,7 +160,7 @@ def typed_outcome(text: str) -> str | None:
     found = _OUTCOME.search(text)
     if found is None:
         return None
-    outcome = found.group(1).lower().rstrip(".,;!?")
+    outcome = bare_word(found.group(1)).lower()
     if outcome not in CUSTOMER_OUTCOMES:
         *some, last = [f"`outcome:{name}`" for name in CUSTOMER_OUTCOMES]
         typed = (

@@ -26,6 +26,8 @@ def ready(bot: RunningBot) -> RunningBot:
         ("U0HR", "/pulse", "strat", "/pulse start"),
         ("U0MGR1", "/pulse", "reslts", "/pulse results"),
         ("U0MGR1", "/pulse", "RESLUTS org", "/pulse results org"),
+        ("U0AGENT1", "/rewards", "\u201ccatalog\u201d", "/rewards catalog"),
+        ("U0HR", "/pulse", "'start'", "/pulse start"),
     ],
 )
 def test_a_mistyped_subcommand_is_answered_with_the_command_meant_and_does_nothing(
@@ -68,6 +70,8 @@ def test_a_word_no_slip_away_from_a_subcommand_is_not_guessed(ready: RunningBot)
         ("/resolve", "Credti 20 sorry for the wait", "credit"),
         ("/resolve", "replacment 20 order 1234 broken", "replacement"),
         ("/boundaries", "refunds", "refund"),
+        ("/boundaries", "\u201crefund\u201d", "refund"),
+        ("/resolve", "\u00abcredit\u00bb 20 sorry for the wait", "credit"),
     ],
 )
 def test_a_mistyped_category_is_answered_with_the_category_meant_and_nothing_is_logged(
@@ -94,3 +98,18 @@ def test_a_person_or_channel_where_a_subcommand_goes_is_named_in_words(
 
     assert f"I don't know what to do with {named} here." in reply.text
     assert "<@" not in reply.text and "<#" not in reply.text
+
+
+def test_list_in_curly_quotes_is_list_mistyped_and_nothing_is_sent(ready: RunningBot) -> None:
+    reply = ready.driver.command("U0AGENT1", "/suggest", "\u201clist\u201d")
+
+    assert "looks like `/suggest list` mistyped, so I sent nothing." in reply.text
+    assert ready.slack.calls("chat.postMessage") == []
+
+
+def test_an_outcome_in_curly_quotes_is_that_outcome(ready: RunningBot) -> None:
+    reply = ready.driver.command("U0AGENT1", "/resolve", "credit 20 sorry for the wait outcome:\u201chappy\u201d")
+
+    assert "Logged your credit of $20." in reply.text
+    with ready.sessions() as session:
+        assert session.scalars(select(Resolution.customer_outcome)).one() == "happy"
