@@ -92,6 +92,8 @@ _DAY = re.compile(r"[0-9]{4}-?[0-9]{2}-?[0-9]{2}")
 _LOOKS_LIKE_A_DATE = re.compile(r"\d{4}-\d{1,2}-\d{1,2}")
 _TEAM = re.compile(r"(team:)", re.IGNORECASE)  # in any letter case (`Team:`), as `/digest` takes it
 _BETWEEN = frozenset({"to", "-", "–", "—", "..", "until"})  # `2026-03-01 to 2026-03-31` is two dates
+_JOINED = re.compile(r"(\d{4}-\d{2}-\d{2})(?:\.\.|-|–|—|/|~)(\d{4}-\d{2}-\d{2})")
+"""`2026-03-01..2026-03-31`, `2026-03-01–2026-03-31`: a range written as one word, as other tools take it."""
 
 
 def parse_period_words(words: list[str], *, now: datetime) -> ExportPeriod:
@@ -102,12 +104,17 @@ def parse_period_words(words: list[str], *, now: datetime) -> ExportPeriod:
     trailing: list[str] = []
     while team_words and _LOOKS_LIKE_A_DATE.fullmatch(team_words[-1]):
         trailing.insert(0, team_words.pop())
-    typed, team = head.split() + trailing, " ".join(team_words)
+    typed, team = [day for word in head.split() + trailing for day in _days_of(word)], " ".join(team_words)
     dates = [word for at, word in enumerate(typed) if at == 0 or word.casefold() not in _BETWEEN]
     if len(dates) > 2:
         raise InvalidInput("Give at most two dates, FROM and TO, like `2026-03-01 2026-03-31`.")
     first, last = ([*dates, None, None])[:2]
     return parse_period(first, last, team if named else None, now=now)
+
+
+def _days_of(word: str) -> tuple[str, ...]:
+    joined = _JOINED.fullmatch(word)
+    return joined.groups() if joined else (word,)
 
 
 def _day(text: str, name: str, default: str) -> date:
