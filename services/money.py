@@ -122,7 +122,7 @@ def parse_amount(text: str, currency: str | None = None) -> Decimal:
             f"give the amount in {currency}, like `{format_money(Decimal(45), currency)}`.",
             field="amount",
         )
-    if raw.startswith("-"):
+    if raw.startswith(("-", "\u2212", "\u2013")):  # a hyphen, a minus sign or a dash
         raise InvalidInput(
             f"The amount can't be negative (you typed `{echoed(text)}`). Type what you gave the customer, like `45`.",
             field="amount",
