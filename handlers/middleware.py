@@ -1,5 +1,5 @@
 """Global middleware: inject dependencies, drop unseen characters from what people type, read slash-command text as
-typed, drop Slack's retried events."""
+typed (without the command typed again at its start), drop Slack's retried events."""
 
 import html
 import logging
@@ -46,6 +46,17 @@ def drop_unseen_characters(body: dict[str, Any], next: Callable[[], None]) -> No
     view = body.get("view")
     if isinstance(view, dict) and isinstance(view.get("state"), dict) and "values" in view["state"]:
         view["state"]["values"] = _cleaned(view["state"]["values"])
+    next()
+
+
+def drop_the_command_typed_again(body: dict[str, Any], next: Callable[[], None]) -> None:
+    """`/resolve /resolve refund 20 …`: the command typed (or pasted with an example) again at the start of its text
+    is left out, so the rest reads as meant rather than as an unknown category or idea."""
+    command, text = body.get("command"), body.get("text")
+    if isinstance(command, str) and isinstance(text, str):
+        first, *rest = text.split(None, 1) or [""]
+        if first.lower() == command.lower():
+            body["text"] = rest[0].strip() if rest else ""
     next()
 
 

@@ -113,3 +113,21 @@ def test_an_outcome_in_curly_quotes_is_that_outcome(ready: RunningBot) -> None:
     assert "Logged your credit of $20." in reply.text
     with ready.sessions() as session:
         assert session.scalars(select(Resolution.customer_outcome)).one() == "happy"
+
+
+@pytest.mark.parametrize(
+    ("user", "command", "typed", "answered"),
+    [
+        ("U0AGENT1", "/resolve", "/resolve credit 20 sorry for the wait", "Logged your credit of $20."),
+        ("U0AGENT1", "/rewards", "/Rewards catalog", "*The reward catalog*"),
+        ("U0AGENT1", "/boundaries", "/boundaries", "*Your boundaries*"),
+    ],
+)
+def test_the_command_typed_again_at_the_start_of_its_text_is_left_out(
+    ready: RunningBot, user: str, command: str, typed: str, answered: str
+) -> None:
+    """Pasting an example (`/resolve credit 20 …`) after choosing the command in Slack's menu types it twice: it was
+    answered as an unknown category or subcommand named `/resolve`."""
+    reply = ready.driver.command(user, command, typed)
+
+    assert answered in reply.text
