@@ -5,20 +5,21 @@ import difflib
 from services.errors import InvalidInput, NotFound
 from services.policy.rewards import SHOUTOUT, RewardPolicy
 from services.rewards.grants import describe
-from services.text import echoed, escape_mrkdwn, mistyped
+from services.text import bare_word, echoed, escape_mrkdwn, mistyped
 
 
 def split_reward(policy: RewardPolicy, text: str) -> tuple[str, str]:
     """`voucher_25 why...` -> (voucher_25, why...). A first word written like a key (with `_` or a digit) and
     close to one is an unknown reward (`vouchr_25`); a plain word is the reason's (`Shout-out for...`,
     `vouchers are well deserved`), and the whole text is a shout-out, unless it can only mean a reward (`vouchr`,
-    `halfday`: `_key_slipped`), which is asked about. A hyphen reads as the key's `_`
-    (`half-day`). Two words apart that together are a key (`Service Star`, `half day`) are asked about: they may
-    name the reward, or begin a shout-out's reason (`half day cover on Saturday...`), and either guess is public or
-    costs a manager's approval."""
+    `halfday`: `_key_slipped`), which is asked about. A hyphen reads as the key's `_` (`half-day`), and quotes or a
+    colon around a key are not its (`“voucher_25”`, `voucher_25:`). Two words apart that together are a key
+    (`Service Star`, `half day`) are asked about: they may name the reward, or begin a shout-out's reason (`half day
+    cover on Saturday...`), and either guess is public or costs a manager's approval."""
     for taken in (2, 1):
         parts = text.split(None, taken)
-        if len(parts) >= taken and (key := "_".join(parts[:taken]).lower().replace("-", "_")) in policy.catalog:
+        named = "_".join(bare_word(part) for part in parts[:taken])
+        if len(parts) >= taken and (key := named.lower().replace("-", "_")) in policy.catalog:
             if taken == 2:
                 raise InvalidInput(_reward_or_reason(policy, key, " ".join(parts[:2])))
             return key, parts[taken] if len(parts) > taken else ""

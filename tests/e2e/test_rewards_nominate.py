@@ -164,6 +164,17 @@ def test_a_reward_typed_as_one_plain_word_with_a_slip_is_asked_about_not_posted_
         assert nominations(session) == []
 
 
+@pytest.mark.parametrize("typed", ["voucher_25: for the weekend cover", "\u201cvoucher_25\u201d for the weekend cover"])
+def test_a_reward_key_with_a_colon_or_in_quotes_is_that_reward(ready: RunningBot, typed: str) -> None:
+    """`voucher_25:` was refused as "There is no reward called `voucher_25:`", the catalog listing voucher_25."""
+    reply = ready.driver.command("U0AGENT1", "/nominate", f"{LEE} {typed}")
+
+    assert "is waiting for approval" in reply.text
+    with ready.sessions() as session:
+        [nomination] = nominations(session)
+        assert (nomination.item_key, nomination.reason) == ("voucher_25", "for the weekend cover")
+
+
 @pytest.mark.parametrize("typed", ["vouchers are well deserved", "service was outstanding", "half the queue, alone"])
 def test_a_reason_starting_with_a_word_of_a_reward_that_is_also_speech_is_a_shout_out(
     ready: RunningBot, typed: str
