@@ -55,8 +55,8 @@ class OneLiner:
 
 def category_key(words: Sequence[str]) -> str:
     """A category as people type it: any case, its words apart or joined by `-` (`Fee waiver`, `fee-waiver`: the
-    policy's `fee_waiver`)."""
-    return "_".join(words).lower().replace("-", "_")
+    policy's `fee_waiver`), with a colon or quotes around it (`refund:`, `“refund”`)."""
+    return "_".join(bare_word(word) for word in words).lower().replace("-", "_")
 
 
 def typed_category(words: Sequence[str], categories: Collection[str]) -> tuple[str, int] | None:

@@ -143,3 +143,11 @@ def test_a_mark_of_the_sentence_right_after_the_amount_ends_it(ready: RunningBot
 
     assert "Logged your credit of $20." in reply.text
     assert logged(ready) == 1
+
+
+@pytest.mark.parametrize("typed", ["Credit: 20 sorry for the wait", "\u201ccredit\u201d 20 sorry for the wait"])
+def test_a_category_with_a_colon_or_in_quotes_is_that_category(ready: RunningBot, typed: str) -> None:
+    reply = ready.driver.command("U0AGENT1", "/resolve", typed)
+
+    assert "Logged your credit of $20." in reply.text
+    assert logged(ready) == 1
