@@ -20,7 +20,7 @@ from services.money import (
 )
 from services.policy.versions import BoundaryRule
 from services.resolutions.fixes import ResolutionRequest, UnknownCategory
-from services.text import SLACK_MENTION, bare_word, escape_mrkdwn, without_mentions
+from services.text import SLACK_MENTION, bare_word, escape_mrkdwn, meant_word, without_mentions
 
 SHOWN = 40
 """Characters of what happened shown back in a corrected command."""
@@ -168,6 +168,10 @@ def typed_outcome(text: str) -> str | None:
             if outcome
             else "`outcome:` needs the word right after the colon"
         )
+        if meant := meant_word(outcome, CUSTOMER_OUTCOMES) if outcome else None:
+            raise InvalidInput(
+                f"{typed}. Did you mean `outcome:{meant}`? Nothing was logged.", field="customer_outcome"
+            )
         raise InvalidInput(f"{typed}: write {', '.join(some)} or {last}, or leave it out.", field="customer_outcome")
     return outcome
 
