@@ -42,11 +42,13 @@ def looks_like_a_subcommand(text: str) -> bool:
 
 def asked_for_anonymity(text: str) -> str | None:
     """The idea of someone who asked in the line to stay anonymous, which a one-line suggestion never is (it is
-    signed): without the word asking when it is set apart (`anonymous: idea`, `(anon) idea`, `anonymously idea`),
-    else whole, since `anonymous surveys` may be the idea itself; None when they did not ask."""
+    signed): without the word asking when it is set apart at the start (`anonymous: idea`, `(anon) idea`,
+    `anonymously idea`), else whole, since `anonymous surveys` may be the idea itself and `idea (anonymous please)`
+    is left for its author to edit in the form; None when no word of it asks. A word that only speaks of anonymity
+    (`anonymity`, `anonymised`) does not ask."""
     found = _FIRST_WORD.match(text)
     if found is None or not asks_for_anonymity(found[2]):
-        return None
+        return text.strip() if any(asks_for_anonymity(bare_word(word)) for word in text.split()) else None
     rest = text[found.end() :].strip()
     set_apart = found[1] or found[3] or found[2].lower() != "anonymous"
     return rest if set_apart or not rest else text.strip()
