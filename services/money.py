@@ -112,8 +112,10 @@ def parse_amount(text: str, currency: str | None = None) -> Decimal:
     """A non-negative amount with at most the currency's decimals (two without one), at most MAX_AMOUNT, or
     InvalidInput saying why.
 
-    With `currency` (the policy's), an amount marked as another currency (`€25` under USD) is refused.
+    With `currency` (the policy's), an amount marked as another currency (`€25` under USD) is refused. A full stop
+    or comma after it is a sentence's (`20.`, `$20,`), not part of the amount.
     """
+    text = without_trailing_punctuation(text.strip()) or text
     raw, mark = _split_mark(text)
     raw = _WHOLE_DASH.sub("", raw)
     if currency and mark and currency not in _currencies_of(mark):
