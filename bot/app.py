@@ -30,7 +30,13 @@ from handlers import (
 )
 from handlers.deps import Deps
 from handlers.errors import handle_error
-from handlers.middleware import drop_control_characters, drop_repeated_events, inject_deps, unescape_command_text
+from handlers.middleware import (
+    drop_repeated_events,
+    drop_the_command_typed_again,
+    drop_unseen_characters,
+    inject_deps,
+    unescape_command_text,
+)
 from handlers.one_workspace import serve_only_the_tokens_workspace
 from handlers.timely import answer_in_time
 
@@ -98,8 +104,9 @@ def create_app(
     app.use(inject_deps(deps))
     if oauth is None:
         app.use(serve_only_the_tokens_workspace(listeners))
-    app.use(drop_control_characters)
+    app.use(drop_unseen_characters)
     app.use(unescape_command_text)
+    app.use(drop_the_command_typed_again)
     app.use(drop_repeated_events(deps))
     app.use(answer_in_time(settings.answer_within))
     app.error(handle_error)

@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from services.text import echoed, escape_mrkdwn
+from services.text import ECHOED, echoed, escape_mrkdwn, meant_word, mention_in_words, one_slip_apart
 
 HELP_WORDS = frozenset({"help", "-h", "--help", "?"})
 
@@ -29,7 +29,10 @@ class Usage:
 
 
 def is_help(text: str) -> bool:
-    return text.strip().lower() in HELP_WORDS
+    """`help`, `?`, and `help` with one slip (`hlep`, `help?`, `hepl`): one word that can only ask how the command
+    works, which /suggest would otherwise send to a manager as an idea and /resolve name as an unknown category."""
+    typed = text.strip().lower()
+    return typed in HELP_WORDS or (len(typed.split()) == 1 and one_slip_apart(typed, "help"))
 
 
 def unknown_argument(usage: Usage, text: str) -> str:
@@ -37,6 +40,11 @@ def unknown_argument(usage: Usage, text: str) -> str:
     first, _, rest = text.strip().partition(" ")
     if first.lower() in usage.words() and rest.strip():
         problem = f"I don't know `{echoed(rest.strip())}` after `{escape_mrkdwn(first)}`."
+    elif what := mention_in_words(first):
+        problem = f"I don't know what to do with {what} here."
+    elif meant := meant_word(first, usage.words()):
+        retyped = echoed(" ".join([usage.command, meant, *rest.split()]), limit=2 * ECHOED)
+        return usage.text(f"I don't know `{echoed(first)}` here. Did you mean `{retyped}`? Nothing was done.")
     else:
         problem = f"I don't know `{echoed(first)}` here."
     return usage.text(f"{problem} This is what `{usage.command}` understands:")

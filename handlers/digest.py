@@ -12,6 +12,7 @@ from handlers.deps import deps_of
 from handlers.people import command_caller, learn_if_wanted
 from services.digest import access as digest_access
 from services.errors import DomainError
+from services.text import SLACK_MENTION, echoed, meant_word
 
 USAGE = Usage(
     command="/digest",
@@ -32,7 +33,7 @@ def show_digest(ack: Ack, command: dict[str, Any], context: BoltContext, respond
         return
     team = _TEAM.match(text)
     if text and team is None:
-        ack(text=unknown_argument(USAGE, text))
+        ack(text=not_a_team(text))
         return
     ack()
     deps = deps_of(context)
@@ -52,6 +53,23 @@ def show_digest(ack: Ack, command: dict[str, Any], context: BoltContext, respond
         response_type="ephemeral",
     )
     learn_if_wanted(client, deps, identity)
+
+
+def not_a_team(text: str) -> str:
+    """What to type instead of `/digest Support East` (a team named without `team:`) or `/digest @sam` (a person:
+    the digest is a team's); a word close to `help` is answered as a command word."""
+    first = text.split()[0]
+    if SLACK_MENTION.match(first):
+        return USAGE.text(
+            "The digest is a team's week, not one person's or a channel's: `/digest` shows your team's, and HR and "
+            "admins name a team, like `/digest team:Support East`."
+        )
+    if first.lower() in USAGE.words() or meant_word(first, USAGE.words()):
+        return unknown_argument(USAGE, text)
+    return USAGE.text(
+        f"I don't know `{echoed(text)}` here. For a team's digest, write `team:` before its name: "
+        f"`/digest team:{echoed(text)}`."
+    )
 
 
 def register(app: App) -> None:

@@ -1,5 +1,5 @@
 """Global middleware: inject dependencies, drop unseen characters from what people type, read slash-command text as
-typed, drop Slack's retried events."""
+typed (without the command typed again at its start), drop Slack's retried events."""
 
 import html
 import logging
@@ -12,7 +12,7 @@ from slack_bolt import BoltContext, BoltResponse
 from handlers.deps import Deps
 from models import ProcessedEvent
 from services.rows import insert_new
-from services.text import labels_in, mention_label, without_control_characters
+from services.text import labels_in, mention_label, without_unseen_characters
 
 Middleware = Callable[..., BoltResponse | None]
 log = logging.getLogger(__name__)
@@ -34,25 +34,37 @@ def inject_deps(deps: Deps) -> Middleware:
     return middleware
 
 
-def drop_control_characters(body: dict[str, Any], next: Callable[[], None]) -> None:
-    """Take NUL and the other control characters out of a command's text and a modal's inputs, where they enter.
+def drop_unseen_characters(body: dict[str, Any], next: Callable[[], None]) -> None:
+    """Take NUL, the other control characters and those that take no room (a zero-width space, a byte order mark:
+    `without_unseen_characters`) out of a command's text and a modal's inputs, where they enter.
 
     Nobody sees them (a paste can carry them), so refusing them would ask for a fix nobody can make, and
     PostgreSQL refuses NUL in text: dropping them is kinder. Line breaks and tabs stay.
     """
     if body.get("command") and isinstance(body.get("text"), str):
-        body["text"] = without_control_characters(body["text"])
+        body["text"] = without_unseen_characters(body["text"])
     view = body.get("view")
     if isinstance(view, dict) and isinstance(view.get("state"), dict) and "values" in view["state"]:
         view["state"]["values"] = _cleaned(view["state"]["values"])
     next()
 
 
+def drop_the_command_typed_again(body: dict[str, Any], next: Callable[[], None]) -> None:
+    """`/resolve /resolve refund 20 …`: the command typed (or pasted with an example) again at the start of its text
+    is left out, so the rest reads as meant rather than as an unknown category or idea."""
+    command, text = body.get("command"), body.get("text")
+    if isinstance(command, str) and isinstance(text, str):
+        first, *rest = text.split(None, 1) or [""]
+        if first.lower() == command.lower():
+            body["text"] = rest[0].strip() if rest else ""
+    next()
+
+
 def _cleaned(node: Any) -> Any:
-    """Every string in a view's state values without control characters: text inputs hold `value`, rich text
+    """Every string in a view's state values without the characters nobody sees: text inputs hold `value`, rich text
     inputs nest theirs; the ids and option values are ours and hold none."""
     if isinstance(node, str):
-        return without_control_characters(node)
+        return without_unseen_characters(node)
     if isinstance(node, dict):
         return {key: _cleaned(value) for key, value in node.items()}
     if isinstance(node, list):

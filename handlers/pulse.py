@@ -58,8 +58,8 @@ def handle_pulse(ack: Ack, command: dict[str, Any], context: BoltContext, client
         start_round(ack, command, context)
     elif words[0].lower() == "close" and len(words) == 1:
         close_round(ack, command, context)
-    elif words[0].lower() == "results" and len(words) <= 2:
-        show_results(ack, command, context, client, respond, words[1] if len(words) == 2 else None, USAGE)
+    elif words[0].lower() == "results":
+        show_results(ack, command, context, client, respond, " ".join(words[1:]) or None, USAGE)
     else:
         ack(text=unknown_argument(USAGE, text))
 

@@ -16,7 +16,7 @@ from handlers.pulse_chart import trend_alt_text, trend_png
 from services.errors import DomainError
 from services.pulse.results import team_results
 from services.pulse.trees import ORG
-from services.text import echoed
+from services.text import SLACK_MENTION, echoed, mention_in_words
 
 _MENTION = re.compile(r"^<@([UW][A-Z0-9]+)(\|[^>]*)?>\Z|^([UW][A-Z0-9]{2,})\Z")
 
@@ -37,8 +37,7 @@ def show_results(
     """`/pulse results [@manager|org]`: the results as a message, the trend as a chart in a DM (`usage`: /pulse's)."""
     team = _team_argument(target)
     if target is not None and team is None:
-        problem = f"`{echoed(target)}` is not a person: mention the manager, like `/pulse results @maya`."
-        ack(text=usage.text(problem))
+        ack(text=usage.text(not_a_manager(target)))
         return
     deps = deps_of(context)
     try:
@@ -56,6 +55,18 @@ def show_results(
     if chart is not None:
         with reported(command, FailureReply(respond, NO_CHART), client):
             _upload_chart(client, command["user_id"], chart, title, trend_alt_text(results.trend, title))
+
+
+def not_a_manager(target: str) -> str:
+    """What to type instead of what follows `results`: a team's name or a channel (`Support East`, `#support`), or
+    several people (each team is asked for on its own)."""
+    if any(found["person"] for found in SLACK_MENTION.finditer(target)):
+        return (
+            "Name one manager and nothing else after `results`, like `/pulse results @maya`: ask for each other team "
+            "on its own."
+        )
+    what = mention_in_words(target) or f"`{echoed(target)}`"
+    return f"{what} is not a person: mention the team's manager, picked from Slack's list, like `/pulse results @maya`."
 
 
 def _upload_chart(client: WebClient, user_id: str, chart: bytes, title: str, alt: str) -> None:

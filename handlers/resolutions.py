@@ -1,7 +1,5 @@
 """/resolve, the decider's Approve / Decline buttons and the decline-reason modal."""
 
-import re
-import unicodedata
 from collections.abc import Callable
 from decimal import Decimal
 from functools import partial
@@ -26,23 +24,15 @@ from handlers.people import (
     learn_from_slack,
     learn_if_wanted,
 )
-from models.resolution import CUSTOMER_OUTCOMES
 from services.directory import Identity
-from services.errors import DomainError, InvalidInput
+from services.errors import DomainError
 from services.money import (
-    continues_amount,
-    is_currency_mark,
-    is_currency_word,
-    names_money,
     parse_amount,
-    without_trailing_punctuation,
 )
 from services.outbox import Claimed
-from services.policy.versions import BoundaryRule
 from services.resolutions import fixes as resolutions
 from services.resolutions.fixes import Logged, ResolutionRequest
-from services.resolutions.typed import CategoryNotFirst, NamedFirst, OneLiner, read_one_liner
-from services.text import escape_mrkdwn, without_mentions
+from services.resolutions.typed import CategoryNotFirst, NamedFirst, read_one_liner, to_request
 
 USAGE = Usage(
     command="/resolve",
@@ -67,93 +57,6 @@ MODAL_FIELDS = {
 LOGGED = "Your fix was logged"
 SHOWN_WITH_USAGE = (resolutions.UnknownCategory, CategoryNotFirst, NamedFirst)
 """Refusals of how the line is laid out, answered with the ways to type it."""
-# Each opening quote and what closes it, as English, German, Polish, French, Danish, Swedish and Finnish keyboards type
-_QUOTE_PAIRS = {'"': '"', "“": "”", "'": "'", "‘": "’", "„": "“”", "‚": "‘’", "«": "»", "»": "«»", "”": "”", "’": "’"}
-_QUOTED = "|".join(rf"\s*{re.escape(o)}([^{re.escape(c)}]+)[{re.escape(c)}]" for o, c in _QUOTE_PAIRS.items())
-_REF = re.compile(  # attached (`ref:A1`, `ref:"A 1"`), or after a space when it has a digit (`ref: 42`, not `ref: see`)
-    rf"\bref:(?:{_QUOTED}|(\S+)|\s+((?=\S*\d)\S+))", re.IGNORECASE
-)
-_QUOTES = "".join(_QUOTE_PAIRS)
-_OUTCOME = re.compile(r"\boutcome:(\S*)", re.IGNORECASE)
-_NAMED_REF = re.compile(  # `order 42`, `Order #42`, `order: 42`, `order no. 42`, `ORDER-42` (not `the order. 2 days`)
-    r"\b(order|ticket|case|booking|account|invoice)(?::|\s*(?:no\.?|nr\.?|num\.?|number)(?![a-z]))?[\s#-]*"
-    r"((?=[A-Za-z0-9-]*\d)[A-Za-z0-9][A-Za-z0-9-]*)",
-    re.IGNORECASE,
-)
-_HASH_REF = re.compile(r"(?<![\w<&])#((?=[A-Za-z0-9-]*\d)[A-Za-z0-9][A-Za-z0-9-]{2,})")
-"""`#4471` when nothing is labelled; at least three characters, so `#1 priority` is no customer."""
-
-
-def _amount(typed: str, words: list[str], category: str, currency: str) -> Decimal:
-    """The amount typed first, taking from `words` the groups of one written `1 200` (refused whole, never logged
-    as 1); the refusal then also says how to write a number after the amount that is not part of it."""
-    first = typed
-    while words and continues_amount(typed, words[0]):
-        typed = f"{typed} {without_trailing_punctuation(words.pop(0))}"
-    try:
-        return parse_amount(typed, currency)
-    except InvalidInput as error:
-        if typed == first:
-            raise
-        after = escape_mrkdwn(typed.removeprefix(first).split()[0])
-        example = f"/resolve {category} {escape_mrkdwn(first)} for {after} …"
-        hint = f" If `{after}` is not part of the amount, put a word before it: `{example}`."
-        raise InvalidInput(f"{error}{hint}", field=error.field) from None
-
-
-def to_request(line: OneLiner, rule: BoundaryRule, currency: str) -> ResolutionRequest:
-    """Read the amount (when the category involves money, or a word names one), the reference, the outcome and the
-    summary. Without money a leading number is the summary's: `reschedule 2 days later`."""
-    words = list(line.words)
-    amount = Decimal(0)
-    if rule.involves_money or (words and (names_money(words[0]) or is_currency_mark(words[0]))):
-        if not words:
-            raise InvalidInput(f"Give the amount after the category, like `/resolve {rule.category} 45 what happened`.")
-        typed = words.pop(0)  # with its mark when apart: `$ 45`, `45 CAD`, `45 euros`
-        if words and (is_currency_mark(typed) or is_currency_mark(words[0])):
-            typed = f"{typed} {words.pop(0)}"
-        elif words and is_currency_word(without_trailing_punctuation(words[0])):  # `45 euros, sorry`
-            typed = f"{typed} {without_trailing_punctuation(words.pop(0))}"
-        amount = _amount(typed, words, rule.category, currency)
-    rest = " ".join(words)
-    outcome = typed_outcome(rest)
-    words_typed = without_mentions(rest)
-    ref_match = _REF.search(words_typed)
-    customer_ref = next(part for part in ref_match.groups() if part) if ref_match else named_reference(words_typed)
-    unquoted = (ref_match.groups()[-2] or ref_match.groups()[-1]) if ref_match else None
-    if unquoted and unquoted[0] in _QUOTES:
-        raise InvalidInput('Close the quote around the reference, like `ref:"ABC 123"`.', field="customer_ref")
-    summary = " ".join(_OUTCOME.sub("", _REF.sub("", rest)).split())
-    return ResolutionRequest(
-        category=rule.category, amount=amount, summary=summary, customer_ref=customer_ref, customer_outcome=outcome
-    )
-
-
-def typed_outcome(text: str) -> str | None:
-    """`outcome:happy` (a full stop after it is the sentence's); an empty or unknown one is refused by name."""
-    found = _OUTCOME.search(text)
-    if found is None:
-        return None
-    outcome = found.group(1).lower().rstrip(".,;!?")
-    if outcome not in CUSTOMER_OUTCOMES:
-        *some, last = [f"`outcome:{name}`" for name in CUSTOMER_OUTCOMES]
-        typed = (
-            f"`{escape_mrkdwn(found.group(1)[:20])}` is not a customer outcome"
-            if outcome
-            else "`outcome:` needs the word right after the colon"
-        )
-        raise InvalidInput(f"{typed}: write {', '.join(some)} or {last}, or leave it out.", field="customer_outcome")
-    return outcome
-
-
-def named_reference(text: str) -> str | None:
-    """The first labelled reference (`order 42`), else a bare `#4471`; digits and signs typed full-width
-    (`order １２３４`, `＃４４７１`) are read as their plain forms."""
-    text = unicodedata.normalize("NFKC", text)
-    if named := _NAMED_REF.search(text):
-        return f"{named.group(1).lower()} {named.group(2)}"
-    bare = _HASH_REF.search(text)
-    return f"#{bare.group(1)}" if bare else None
 
 
 def resolve_command(

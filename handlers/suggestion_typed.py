@@ -2,7 +2,8 @@
 stay anonymous; read apart so none of them goes, signed, to the manager and the team channel."""
 
 import re
-import string
+
+from services.text import bare_word, mistyped, one_slip_apart
 
 SUBCOMMAND_LIKE = frozenset(
     {"status", "mine", "my", "all", "show", "view", "history", "open", "close", "closed", "done", "usage", "commands"}
@@ -13,9 +14,9 @@ ASKED_NOT_SUGGESTED = (
     "`{word}` alone reads as asking me something, not as an idea, so I sent nothing. `/suggest list` shows your "
     "suggestions and where they stand; to send it as an idea, say a little more, like `/suggest {word} …`."
 )
-_ANONYMITY_ASKED = re.compile(r"\s*([^\w\s]*)\s*(anonymously|anonymous|anon)(?!\w)(\s*[^\w\s]+)?", re.IGNORECASE)
-"""`anonymous: idea`, `(anon) idea`, `*anonymous* idea`, `Anonymous! idea`, `anonymously idea`, `anonymous idea`,
-whatever marks are around the word: the one-line form would sign it."""
+_FIRST_WORD = re.compile(r"\s*([^\w\s]*)\s*(\w+)(\s*[^\w\s]+)?")
+"""The first word and the marks around it: `anonymous: idea`, `(anon) idea`, `*anonymous* idea`, `Anonymous! idea`."""
+_ASKING_WORDS = ("anonymous", "anonymously")
 
 
 def looks_like_list(text: str) -> bool:
@@ -25,35 +26,35 @@ def looks_like_list(text: str) -> bool:
 
 
 def looks_like_mistyped_list(text: str) -> bool:
-    """`list.`, `lsit`, `lists`: one word a typo away from `list` is no idea to sign and post in the team channel.
-    A letter changed is not counted: `lost`, `last`, `lift` are words someone may mean."""
-    word = text.strip(string.punctuation).lower()
-    return len(text.split()) == 1 and one_slip_apart(word, "list")
+    """`list.`, `lsit`, `lists`, `lsit all`: a word a typo away from `list`, alone or before a word that asks to see
+    (`SUBCOMMAND_LIKE`), is no idea to sign and post in the team channel. A letter changed is not counted: `lost`,
+    `last`, `lift` are words someone may mean."""
+    words = [bare_word(word).lower() for word in text.split()]
+    asks_to_see = len(words) == 1 or (len(words) == 2 and words[1] in SUBCOMMAND_LIKE)
+    return asks_to_see and one_slip_apart(words[0], "list")
 
 
 def looks_like_a_subcommand(text: str) -> bool:
     """`status`, `mine`, `close`: one word that asks the bot something (see `SUBCOMMAND_LIKE`), which would
     otherwise go signed to the manager and the team channel as an idea. Any other single word is an idea."""
-    return len(text.split()) == 1 and text.strip(string.punctuation).lower() in SUBCOMMAND_LIKE
-
-
-def one_slip_apart(typed: str, meant: str) -> bool:
-    """The same, or one letter added, dropped, or swapped with its neighbour."""
-    if len(typed) == len(meant):
-        apart = [i for i, (a, b) in enumerate(zip(typed, meant, strict=True)) if a != b]
-        swapped = len(apart) == 2 and apart[1] == apart[0] + 1 and typed[apart[0]] == meant[apart[1]]
-        return not apart or (swapped and typed[apart[1]] == meant[apart[0]])
-    shorter, longer = sorted((typed, meant), key=len)
-    return len(longer) == len(shorter) + 1 and any(longer[:i] + longer[i + 1 :] == shorter for i in range(len(longer)))
+    return len(text.split()) == 1 and bare_word(text.strip()).lower() in SUBCOMMAND_LIKE
 
 
 def asked_for_anonymity(text: str) -> str | None:
     """The idea of someone who asked in the line to stay anonymous, which a one-line suggestion never is (it is
-    signed): without the word asking when it is set apart (`anonymous: idea`, `(anon) idea`, `anonymously idea`),
-    else whole, since `anonymous surveys` may be the idea itself; None when they did not ask."""
-    found = _ANONYMITY_ASKED.match(text)
-    if found is None:
-        return None
+    signed): without the word asking when it is set apart at the start (`anonymous: idea`, `(anon) idea`,
+    `anonymously idea`), else whole, since `anonymous surveys` may be the idea itself and `idea (anonymous please)`
+    is left for its author to edit in the form; None when no word of it asks. A word that only speaks of anonymity
+    (`anonymity`, `anonymised`) does not ask."""
+    found = _FIRST_WORD.match(text)
+    if found is None or not asks_for_anonymity(found[2]):
+        return text.strip() if any(asks_for_anonymity(bare_word(word)) for word in text.split()) else None
     rest = text[found.end() :].strip()
     set_apart = found[1] or found[3] or found[2].lower() != "anonymous"
     return rest if set_apart or not rest else text.strip()
+
+
+def asks_for_anonymity(word: str) -> bool:
+    """`anonymous`, `anonymously`, `anon`, or either long word mistyped (`anonymus`, `Anonimous`, `annonymous`):
+    whoever typed it meant their name left off, which a one-line suggestion never does."""
+    return word.lower() == "anon" or any(mistyped(word, asking) for asking in _ASKING_WORDS)

@@ -112,8 +112,10 @@ def parse_amount(text: str, currency: str | None = None) -> Decimal:
     """A non-negative amount with at most the currency's decimals (two without one), at most MAX_AMOUNT, or
     InvalidInput saying why.
 
-    With `currency` (the policy's), an amount marked as another currency (`€25` under USD) is refused.
+    With `currency` (the policy's), an amount marked as another currency (`€25` under USD) is refused. A full stop
+    or comma after it is a sentence's (`20.`, `$20,`), not part of the amount.
     """
+    text = without_trailing_punctuation(text.strip()) or text
     raw, mark = _split_mark(text)
     raw = _WHOLE_DASH.sub("", raw)
     if currency and mark and currency not in _currencies_of(mark):
@@ -122,7 +124,7 @@ def parse_amount(text: str, currency: str | None = None) -> Decimal:
             f"give the amount in {currency}, like `{format_money(Decimal(45), currency)}`.",
             field="amount",
         )
-    if raw.startswith("-"):
+    if raw.startswith(("-", "\u2212", "\u2013")):  # a hyphen, a minus sign or a dash
         raise InvalidInput(
             f"The amount can't be negative (you typed `{echoed(text)}`). Type what you gave the customer, like `45`.",
             field="amount",

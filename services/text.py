@@ -1,6 +1,7 @@
 """Making user text safe for Slack mrkdwn and for spreadsheets."""
 
 import re
+import string
 import unicodedata
 from collections.abc import Iterable, Mapping
 from datetime import timedelta
@@ -20,7 +21,9 @@ MENTION_MARKS = ("<@", "<#")
 # A spreadsheet runs a cell starting with one of these as a formula: exports prefix such cells with a quote.
 FORMULA_START = frozenset("=+-@\t\r")
 _CARRIAGE_RETURN = re.compile(r"\r\n?")
-_UNSEEN = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+_UNSEEN = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u00ad\u200b\u2060-\u2064\ufeff]")
+"""Control characters, and what a paste carries that takes no room: a soft hyphen, a zero-width space, a word joiner,
+the invisible operators, a byte order mark. The joiners an emoji or a script needs (U+200C, U+200D) stay."""
 
 
 def escape_mrkdwn(text: str) -> str:
@@ -107,6 +110,17 @@ def as_slack_shows(text: str, names: Mapping[str, str], *, at: str = "@", strang
     return SLACK_MENTION.sub(shown, text)
 
 
+def mention_in_words(word: str) -> str | None:
+    """A person or channel picked in Slack, named in words for an answer that echoes what was typed (`a person`, `the
+    channel #support`): its markup, between backticks or cut short, would read as garbage. None for any other word."""
+    mention = SLACK_MENTION.fullmatch(word)
+    if mention is None:
+        return None
+    if mention["person"]:
+        return "a person"
+    return f"the channel #{escape_mrkdwn(mention['channel_label'])}" if mention["channel_label"] else "a channel"
+
+
 def labels_in(texts: Iterable[str]) -> dict[str, str]:
     """The name written with each person mentioned in these texts (`<@U123|sam>` -> `{"U123": "sam"}`)."""
     found = (match for text in texts for match in SLACK_MENTION.finditer(text))
@@ -140,9 +154,11 @@ def duration_words(wait: timedelta) -> str:
     return plural(max(wait.seconds // 60, 1), "minute")
 
 
-def without_control_characters(text: str) -> str:
-    """The text without NUL and the other control characters (a carriage return becomes a line break; line
-    breaks and tabs stay). Nobody sees them, so nobody could fix them, and PostgreSQL refuses NUL in text."""
+def without_unseen_characters(text: str) -> str:
+    """The text without NUL, the other control characters and the characters that take no room (`_UNSEEN`; a
+    carriage return becomes a line break; line breaks and tabs stay). Nobody sees them, so nobody could fix them: a
+    zero-width space pasted after `/nominate @lee` would post a shout-out with no reason, one before `credit` would
+    make it no category. PostgreSQL refuses NUL in text."""
     return _UNSEEN.sub("", _CARRIAGE_RETURN.sub("\n", text))
 
 
@@ -208,3 +224,46 @@ def _extends(character: str) -> bool:
         or 0x1F3FB <= code <= 0x1F3FF
         or 0xE0020 <= code <= 0xE007F
     )
+
+
+def one_slip_apart(typed: str, meant: str) -> bool:
+    """The same, or one letter added, dropped, or swapped with its neighbour."""
+    if len(typed) == len(meant):
+        apart = [i for i, (a, b) in enumerate(zip(typed, meant, strict=True)) if a != b]
+        swapped = len(apart) == 2 and apart[1] == apart[0] + 1 and typed[apart[0]] == meant[apart[1]]
+        return not apart or (swapped and typed[apart[1]] == meant[apart[0]])
+    shorter, longer = sorted((typed, meant), key=len)
+    return len(longer) == len(shorter) + 1 and any(longer[:i] + longer[i + 1 :] == shorter for i in range(len(longer)))
+
+
+LONG_WORD = 6
+"""From this length a word with one letter changed is still that word mistyped: `anonimous`, `exprot`; a shorter one
+may be another word someone means (`list` and `lost`)."""
+
+
+def mistyped(typed: str, meant: str) -> bool:
+    """`typed` is `meant` written with one slip (`one_slip_apart`, ignoring case), or a long word (`LONG_WORD`) with
+    one letter changed."""
+    typed, meant = typed.lower(), meant.lower()
+    if one_slip_apart(typed, meant):
+        return True
+    changed = len(typed) == len(meant) and sum(a != b for a, b in zip(typed, meant, strict=True)) == 1
+    return changed and len(meant) >= LONG_WORD
+
+
+QUOTE_MARKS = "\"'“”„‟‘’‚‛«»‹›"
+"""The quotes keyboards type, straight and curly (a phone curls `"` as it is typed), and guillemets."""
+
+
+def bare_word(word: str) -> str:
+    """A word without the quotes and punctuation around it: `“catalog”`, `'refund'`, `happy!` copied or typed as a
+    sentence's word are the word itself."""
+    return word.strip(string.punctuation + QUOTE_MARKS)
+
+
+def meant_word(typed: str, words: Iterable[str]) -> str | None:
+    """The one of `words` that `typed` is a slip of (`exprot` -> `export`, `“catalog”` -> `catalog`), None when none
+    or several are."""
+    typed = bare_word(typed) or typed
+    close = {word for word in words if mistyped(typed, word)}
+    return close.pop() if len(close) == 1 else None

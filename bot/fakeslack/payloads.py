@@ -12,10 +12,13 @@ _SLACK_MARKUP = re.compile(r"(<(?:[@#!]|https?://|mailto:)[^<>]*>)")
 
 
 def slack_escaped(text: str) -> str:
-    """Command text as Slack sends it: `&`, `<`, `>` escaped, except in the mentions and links Slack itself wrote."""
+    """Command text as Slack sends it: `&`, `<`, `>` escaped; in the mentions and links Slack itself wrote only `&`
+    (`<https://x.example/?a=1&amp;b=2>`), their brackets being Slack's markup."""
     parts = _SLACK_MARKUP.split(text)
     return "".join(
-        part if index % 2 else part.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+        part.replace("&", "&amp;")
+        if index % 2
+        else part.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
         for index, part in enumerate(parts)
     )
 

@@ -24,9 +24,9 @@ from services.resolutions.customers import (
     usable_reference,
 )
 from services.resolutions.filing import file_under_managers
+from services.resolutions.spending import NOTHING_SPENT, Spent, spent_by_category, spent_in
 from services.resolutions.spending import AllowanceLine as AllowanceLine
-from services.resolutions.spending import Spent, spent_by_category, spent_in
-from services.text import echoed
+from services.text import echoed, meant_word
 
 MAX_SUMMARY = 2000
 MAX_CUSTOMER_REF = 100
@@ -42,8 +42,10 @@ _RECENT = (
 class UnknownCategory(InvalidInput):
     def __init__(self, category: str, known: list[str]) -> None:
         self.known = known
+        meant = meant_word(category, known)
+        guess = f"Did you mean `{meant}`? " if meant else ""
         super().__init__(
-            f"`{echoed(category)}` isn't one of your categories. You can use: "
+            f"`{echoed(category)}` isn't one of your categories. {guess}You can use: "
             + ", ".join(f"`{name}`" for name in known),
             field="category",
         )
@@ -281,8 +283,7 @@ def recent_for(session: Session, employee: Employee) -> list[Resolution]:
 def allowance_for(session: Session, employee: Employee, now: datetime) -> tuple[ActivePolicy, list[AllowanceLine]]:
     active, rules = categories_for(session, employee)
     spent = spent_by_category(session, employee, now, active.policy.currency)
-    nothing = Spent(Decimal(0), Decimal(0))
-    return active, [AllowanceLine(rule, spent.get(rule.category, nothing)) for rule in rules.values()]
+    return active, [AllowanceLine(rule, spent.get(rule.category, NOTHING_SPENT)) for rule in rules.values()]
 
 
 def allowance_to_log(session: Session, employee: Employee, now: datetime) -> tuple[ActivePolicy, list[AllowanceLine]]:

@@ -57,6 +57,9 @@ class Spent:
     this_month: Decimal
 
 
+NOTHING_SPENT = Spent(Decimal(0), Decimal(0))
+
+
 def spent_in(session: Session, employee: Employee, category: str, now: datetime, currency: str) -> Spent:
     """Today's and this month's totals in one query (the local day lies inside the local month)."""
     values = {**_windows(employee, now), "category": category, "currency": currency}

@@ -1,12 +1,26 @@
-"""How a fix is typed after /resolve (and a category after /boundaries): which words name the category."""
+"""How a fix is typed after /resolve (and a category after /boundaries): which words name the category, and what
+the words after it hold: the amount, the customer reference, the outcome and what happened."""
 
+import re
+import unicodedata
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 
+from models.resolution import CUSTOMER_OUTCOMES
 from services.errors import InvalidInput
-from services.money import looks_like_amount, names_money
-from services.resolutions.fixes import UnknownCategory
-from services.text import SLACK_MENTION, escape_mrkdwn
+from services.money import (
+    continues_amount,
+    is_currency_mark,
+    is_currency_word,
+    looks_like_amount,
+    names_money,
+    parse_amount,
+    without_trailing_punctuation,
+)
+from services.policy.versions import BoundaryRule
+from services.resolutions.fixes import ResolutionRequest, UnknownCategory
+from services.text import SLACK_MENTION, bare_word, escape_mrkdwn, meant_word, without_mentions
 
 SHOWN = 40
 """Characters of what happened shown back in a corrected command."""
@@ -41,8 +55,8 @@ class OneLiner:
 
 def category_key(words: Sequence[str]) -> str:
     """A category as people type it: any case, its words apart or joined by `-` (`Fee waiver`, `fee-waiver`: the
-    policy's `fee_waiver`)."""
-    return "_".join(words).lower().replace("-", "_")
+    policy's `fee_waiver`), with a colon or quotes around it (`refund:`, `“refund”`)."""
+    return "_".join(bare_word(word) for word in words).lower().replace("-", "_")
 
 
 def typed_category(words: Sequence[str], categories: Collection[str]) -> tuple[str, int] | None:
@@ -72,3 +86,124 @@ def read_one_liner(text: str, categories: Collection[str]) -> OneLiner:
 
 def _is_amount(word: str) -> bool:
     return looks_like_amount(word) or names_money(word)
+
+
+# Each opening quote and what closes it, as English, German, Polish, French, Danish, Swedish and Finnish keyboards type
+_QUOTE_PAIRS = {'"': '"', "“": "”", "'": "'", "‘": "’", "„": "“”", "‚": "‘’", "«": "»", "»": "«»", "”": "”", "’": "’"}
+_QUOTED = "|".join(rf"\s*{re.escape(o)}([^{re.escape(c)}]+)[{re.escape(c)}]" for o, c in _QUOTE_PAIRS.items())
+_REF = re.compile(  # attached (`ref:A1`, `ref:"A 1"`), or after a space when it has a digit (`ref: 42`, not `ref: see`)
+    rf"\bref:(?:{_QUOTED}|(\S+)|\s+((?=\S*\d)\S+))", re.IGNORECASE
+)
+_QUOTES = "".join(_QUOTE_PAIRS)
+_OUTCOME = re.compile(r"\boutcome:(\S*)", re.IGNORECASE)
+_NAMED_REF = re.compile(  # `order 42`, `Order #42`, `order: 42`, `order no. 42`, `ORDER-42` (not `the order. 2 days`)
+    r"\b(order|ticket|case|booking|account|invoice)(?::|\s*(?:no\.?|nr\.?|num\.?|number)(?![a-z]))?[\s#-]*"
+    r"((?=[A-Za-z0-9-]*\d)[A-Za-z0-9][A-Za-z0-9-]*)",
+    re.IGNORECASE,
+)
+_HASH_REF = re.compile(r"(?<![\w<&])#((?=[A-Za-z0-9-]*\d)[A-Za-z0-9][A-Za-z0-9-]{2,})")
+"""`#4471` when nothing is labelled; at least three characters, so `#1 priority` is no customer."""
+
+
+def _amount(typed: str, words: list[str], category: str, currency: str) -> Decimal:
+    """The amount typed first, taking from `words` the groups of one written `1 200` (refused whole, never logged
+    as 1); the refusal then also says how to write a number after the amount that is not part of it. A mark of the
+    sentence after it (`20,`, `$20.`, `20:`) ends the amount: `credit 20, sorry for the wait` is 20."""
+    if (ended := without_trailing_punctuation(typed)) != typed and ended[-1:].isdigit():
+        return parse_amount(ended, currency)
+    first = typed
+    while words and continues_amount(typed, words[0]):
+        typed = f"{typed} {without_trailing_punctuation(words.pop(0))}"
+    try:
+        return parse_amount(typed, currency)
+    except InvalidInput as error:
+        if typed == first:
+            raise
+        after = escape_mrkdwn(typed.removeprefix(first).split()[0])
+        example = f"/resolve {category} {escape_mrkdwn(first)} for {after} …"
+        hint = f" If `{after}` is not part of the amount, put a word before it: `{example}`."
+        raise InvalidInput(f"{error}{hint}", field=error.field) from None
+
+
+def to_request(line: OneLiner, rule: BoundaryRule, currency: str) -> ResolutionRequest:
+    """Read the amount (when the category involves money, or a word names one), the reference, the outcome and the
+    summary. Without money a leading number is the summary's: `reschedule 2 days later`."""
+    words = list(line.words)
+    amount = Decimal(0)
+    if rule.involves_money or (words and (names_money(words[0]) or is_currency_mark(words[0]))):
+        if not words:
+            raise InvalidInput(f"Give the amount after the category, like `/resolve {rule.category} 45 what happened`.")
+        typed = words.pop(0)  # with its mark when apart: `$ 45`, `45 CAD`, `45 euros`
+        if words and (is_currency_mark(typed) or is_currency_mark(words[0])):
+            typed = f"{typed} {words.pop(0)}"
+        elif words and is_currency_word(without_trailing_punctuation(words[0])):  # `45 euros, sorry`
+            typed = f"{typed} {without_trailing_punctuation(words.pop(0))}"
+        amount = _amount(typed, words, rule.category, currency)
+    rest = " ".join(words)
+    outcome = typed_outcome(rest)
+    words_typed = without_mentions(rest)
+    ref_match = _REF.search(words_typed)
+    customer_ref = next(part for part in ref_match.groups() if part) if ref_match else named_reference(words_typed)
+    unquoted = (ref_match.groups()[-2] or ref_match.groups()[-1]) if ref_match else None
+    if unquoted and unquoted[0] in _QUOTES:
+        raise InvalidInput('Close the quote around the reference, like `ref:"ABC 123"`.', field="customer_ref")
+    if unquoted and ref_match:
+        refuse_spaced_reference(unquoted, words_typed[ref_match.end() :], written=f"ref:{unquoted}")
+    summary = " ".join(_OUTCOME.sub("", _REF.sub("", rest)).split())
+    return ResolutionRequest(
+        category=rule.category, amount=amount, summary=summary, customer_ref=customer_ref, customer_outcome=outcome
+    )
+
+
+def typed_outcome(text: str) -> str | None:
+    """`outcome:happy` (a full stop after it is the sentence's); an empty or unknown one is refused by name."""
+    found = _OUTCOME.search(text)
+    if found is None:
+        return None
+    outcome = bare_word(found.group(1)).lower()
+    if outcome not in CUSTOMER_OUTCOMES:
+        *some, last = [f"`outcome:{name}`" for name in CUSTOMER_OUTCOMES]
+        typed = (
+            f"`{escape_mrkdwn(found.group(1)[:20])}` is not a customer outcome"
+            if outcome
+            else "`outcome:` needs the word right after the colon"
+        )
+        if meant := meant_word(outcome, CUSTOMER_OUTCOMES) if outcome else None:
+            raise InvalidInput(
+                f"{typed}. Did you mean `outcome:{meant}`? Nothing was logged.", field="customer_outcome"
+            )
+        raise InvalidInput(f"{typed}: write {', '.join(some)} or {last}, or leave it out.", field="customer_outcome")
+    return outcome
+
+
+def named_reference(text: str) -> str | None:
+    """The first labelled reference (`order 42`), else a bare `#4471`; digits and signs typed full-width
+    (`order １２３４`, `＃４４７１`) are read as their plain forms."""
+    text = unicodedata.normalize("NFKC", text)
+    if named := _NAMED_REF.search(text):
+        refuse_spaced_reference(named.group(2), text[named.end() :], written=f"{named.group(1)} {named.group(2)}")
+        return f"{named.group(1).lower()} {named.group(2)}"
+    bare = _HASH_REF.search(text)
+    return f"#{bare.group(1)}" if bare else None
+
+
+_DIGIT_GROUPS = re.compile(r"(?:\s+\d{2,}(?![^\s.,;:!?)]))+")
+"""`123` in `ref:ABC 123 late`, `7946 0018` in `ref:020 7946 0018`: digits right after a reference, apart."""
+
+
+def refuse_spaced_reference(reference: str, after: str, *, written: str) -> None:
+    """A reference followed by a group of digits (`ref:ABC 123`, `order 020 7946 0018`, pasted with its spaces) is
+    asked about, not read as `ABC` and a summary starting `123`: that would be another customer to every limit and
+    to the customer's history. Quotes or a word in between say which was meant."""
+    groups = _DIGIT_GROUPS.match(after)
+    if groups is None:
+        return
+    rest = groups.group().split()
+    whole = " ".join([reference, *rest])
+    raise InvalidInput(
+        f"Is the customer reference `{escape_mrkdwn(reference)}` or `{escape_mrkdwn(whole)}`? Write it without "
+        f'spaces, `ref:{escape_mrkdwn("".join([reference, *rest]))}`, or in quotes, `ref:"{escape_mrkdwn(whole)}"`. '
+        f"If `{escape_mrkdwn(rest[0])}` is not part of it, put a word before it: "
+        f"`{escape_mrkdwn(written)} for {escape_mrkdwn(rest[0])} …`. Nothing was logged.",
+        field="customer_ref",
+    )

@@ -6,6 +6,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 
 from services.errors import InvalidInput
+from services.text import mention_in_words
 
 EARLIEST, LATEST = date(2000, 1, 1), date(2099, 12, 31)
 """The days an export may name: every grant falls within them, and the day after LATEST is still a date."""
@@ -90,8 +91,9 @@ def _reversed(start: date, end: date, first: str | None, last: str | None, names
 _DAY = re.compile(r"[0-9]{4}-?[0-9]{2}-?[0-9]{2}")
 _LOOKS_LIKE_A_DATE = re.compile(r"\d{4}-\d{1,2}-\d{1,2}")
 _TEAM = re.compile(r"(team:)", re.IGNORECASE)  # in any letter case (`Team:`), as `/digest` takes it
-_MENTION = re.compile(r"<(?P<mark>[@#])[A-Z0-9]+(?:\|(?P<label>[^<>|]*))?>")
 _BETWEEN = frozenset({"to", "-", "–", "—", "..", "until"})  # `2026-03-01 to 2026-03-31` is two dates
+_JOINED = re.compile(r"(\d{4}-\d{2}-\d{2})(?:\.\.|-|–|—|/|~)(\d{4}-\d{2}-\d{2})")
+"""`2026-03-01..2026-03-31`, `2026-03-01–2026-03-31`: a range written as one word, as other tools take it."""
 
 
 def parse_period_words(words: list[str], *, now: datetime) -> ExportPeriod:
@@ -102,12 +104,17 @@ def parse_period_words(words: list[str], *, now: datetime) -> ExportPeriod:
     trailing: list[str] = []
     while team_words and _LOOKS_LIKE_A_DATE.fullmatch(team_words[-1]):
         trailing.insert(0, team_words.pop())
-    typed, team = head.split() + trailing, " ".join(team_words)
+    typed, team = [day for word in head.split() + trailing for day in _days_of(word)], " ".join(team_words)
     dates = [word for at, word in enumerate(typed) if at == 0 or word.casefold() not in _BETWEEN]
     if len(dates) > 2:
         raise InvalidInput("Give at most two dates, FROM and TO, like `2026-03-01 2026-03-31`.")
     first, last = ([*dates, None, None])[:2]
     return parse_period(first, last, team if named else None, now=now)
+
+
+def _days_of(word: str) -> tuple[str, ...]:
+    joined = _JOINED.fullmatch(word)
+    return joined.groups() if joined else (word,)
 
 
 def _day(text: str, name: str, default: str) -> date:
@@ -133,13 +140,9 @@ def _day(text: str, name: str, default: str) -> date:
 def _not_a_date(text: str, name: str) -> str:
     """A channel or person picked in Slack where a date goes (someone after a team's export) is named in words:
     its markup, cut short, read as garbage."""
-    mention = _MENTION.fullmatch(text)
-    if mention is None:
+    what = mention_in_words(text)
+    if what is None:
         return f"{name} `{text[:20]}` is not a date: write it as YYYY-MM-DD, like 2026-03-01."
-    if mention["mark"] == "@":
-        what = "a person"
-    else:
-        what = f"the channel #{mention['label']}" if mention["label"] else "a channel"
     return (
         f"{name}: {what} is not a date, nor a team: write a date as YYYY-MM-DD, like 2026-03-01, and a team as "
         "`team:NAME`, like `team:Support East`."

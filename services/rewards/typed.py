@@ -5,19 +5,21 @@ import difflib
 from services.errors import InvalidInput, NotFound
 from services.policy.rewards import SHOUTOUT, RewardPolicy
 from services.rewards.grants import describe
-from services.text import echoed, escape_mrkdwn
+from services.text import bare_word, echoed, escape_mrkdwn, mistyped
 
 
 def split_reward(policy: RewardPolicy, text: str) -> tuple[str, str]:
     """`voucher_25 why...` -> (voucher_25, why...). A first word written like a key (with `_` or a digit) and
     close to one is an unknown reward (`vouchr_25`); a plain word is the reason's (`Shout-out for...`,
-    `vouchers are well deserved`), and the whole text is a shout-out. A hyphen reads as the key's `_`
-    (`half-day`). Two words apart that together are a key (`Service Star`, `half day`) are asked about: they may
-    name the reward, or begin a shout-out's reason (`half day cover on Saturday...`), and either guess is public or
-    costs a manager's approval."""
+    `vouchers are well deserved`), and the whole text is a shout-out, unless it can only mean a reward (`vouchr`,
+    `halfday`: `_key_slipped`), which is asked about. A hyphen reads as the key's `_` (`half-day`), and quotes or a
+    colon around a key are not its (`“voucher_25”`, `voucher_25:`). Two words apart that together are a key
+    (`Service Star`, `half day`) are asked about: they may name the reward, or begin a shout-out's reason (`half day
+    cover on Saturday...`), and either guess is public or costs a manager's approval."""
     for taken in (2, 1):
         parts = text.split(None, taken)
-        if len(parts) >= taken and (key := "_".join(parts[:taken]).lower().replace("-", "_")) in policy.catalog:
+        named = "_".join(bare_word(part) for part in parts[:taken])
+        if len(parts) >= taken and (key := named.lower().replace("-", "_")) in policy.catalog:
             if taken == 2:
                 raise InvalidInput(_reward_or_reason(policy, key, " ".join(parts[:2])))
             return key, parts[taken] if len(parts) > taken else ""
@@ -26,7 +28,22 @@ def split_reward(policy: RewardPolicy, text: str) -> tuple[str, str]:
     written_like_a_key = "_" in word or any(character.isdigit() for character in word)
     if written_like_a_key and difflib.get_close_matches(word, list(policy.catalog), n=1, cutoff=0.75):
         raise NotFound(unknown_reward(policy, first))
+    if not written_like_a_key and (slipped := _key_slipped(policy, word)):
+        raise InvalidInput(_reward_or_reason(policy, slipped, first, one_word=True))
     return SHOUTOUT, text.strip()
+
+
+def _key_slipped(policy: RewardPolicy, word: str) -> str | None:
+    """The reward a plain first word can only mean: its key run together (`halfday`, `servicestar`) or without its
+    number (`voucher` for `voucher_25`), maybe with one slip (`vouchr`). Its plural speaks of such rewards
+    (`vouchers are well deserved`), and a word of a key that is also everyday speech (`service`, `half`) is the
+    reason's."""
+    for key in policy.catalog:
+        stem = key.rstrip("0123456789").rstrip("_")
+        written = {key.replace("_", ""), stem} if stem != key else {key.replace("_", "")}
+        if key != SHOUTOUT and any(mistyped(word, form) and word != form + "s" for form in written):
+            return key
+    return None
 
 
 def unknown_reward(policy: RewardPolicy, key: str) -> str:
@@ -36,9 +53,10 @@ def unknown_reward(policy: RewardPolicy, key: str) -> str:
     return f"There is no reward called `{echoed(key)}`. The catalog:\n{items}"
 
 
-def _reward_or_reason(policy: RewardPolicy, key: str, words: str) -> str:
+def _reward_or_reason(policy: RewardPolicy, key: str, words: str, *, one_word: bool = False) -> str:
     title = escape_mrkdwn(policy.catalog[key].title)
+    write = "write its key" if one_word else "write it as one word"
     return (
-        f"Did you mean the reward *{title}*? To nominate for it, write it as one word: `/nominate @someone {key} "
-        f'why...`. For a shout-out, begin the reason with other words than "{escape_mrkdwn(words)}". Nothing was sent.'
+        f"Did you mean the reward *{title}*? To nominate for it, {write}: `/nominate @someone {key} why...`. "
+        f'For a shout-out, begin the reason with other words than "{escape_mrkdwn(words)}". Nothing was sent.'
     )

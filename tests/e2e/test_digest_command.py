@@ -12,7 +12,7 @@ from models import Employee
 from services import directory
 from tests.conftest import RunningBot
 from tests.fixture_week import MONDAY, at, load_fixture_week, pile_of_pending
-from tests.helpers import count, employee
+from tests.helpers import count, employee, load_org_and_policy
 
 
 @pytest.fixture
@@ -223,3 +223,23 @@ def test_this_week_so_far_is_compared_with_last_week_up_to_the_same_local_time_a
 
     assert "This week so far: Mon 02 Mar – Sun 08 Mar" in text
     assert "*Customer fixes:* 1 (last week 7)" in text, "the fixes logged on Sunday 1 March before 09:45 count"
+
+
+def test_a_team_named_without_team_is_answered_with_how_to_name_it(bot: RunningBot) -> None:
+    load_org_and_policy(bot.sessions, bot.clock.now())
+
+    reply = bot.driver.command("U0HR", "/digest", "Support East")
+
+    assert "For a team's digest, write `team:` before its name: `/digest team:Support East`." in reply.text
+    assert bot.slack.calls("response_url") == []
+
+
+@pytest.mark.parametrize("typed", ["<@U0AGENT1|sam>", "<#C0SUPPORT|support-east>"])
+def test_a_person_or_channel_after_digest_is_answered_with_what_the_digest_shows(bot: RunningBot, typed: str) -> None:
+    load_org_and_policy(bot.sessions, bot.clock.now())
+
+    reply = bot.driver.command("U0MGR1", "/digest", typed)
+
+    assert "The digest is a team's week, not one person's or a channel's" in reply.text
+    assert "<@" not in reply.text and "<#" not in reply.text
+    assert bot.slack.calls("response_url") == []

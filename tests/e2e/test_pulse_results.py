@@ -297,6 +297,25 @@ def test_results_for_something_that_is_not_a_person_explain_the_usage_escaped(bo
     assert "/pulse results @manager" in reply.text
 
 
+@pytest.mark.parametrize(
+    ("typed", "said"),
+    [
+        ("results Support East", "`Support East` is not a person: mention the team's manager"),
+        ("results team:Support East", "`team:Support East` is not a person: mention the team's manager"),
+        ("results <#C0SUPPORT|support-east>", "the channel #support-east is not a person"),
+        ("results <@U0MGR1|maya> <@U0MGR2|omar>", "Name one manager and nothing else after `results`"),
+        ("results <@U0MGR1|maya> please", "Name one manager and nothing else after `results`"),
+    ],
+)
+def test_results_for_a_team_by_name_a_channel_or_several_people_say_what_to_type(
+    bot: RunningBot, typed: str, said: str
+) -> None:
+    reply = bot.driver.command("U0HR", "/pulse", typed)
+
+    assert said in reply.text and "like `/pulse results @maya`" in reply.text
+    assert "<@" not in reply.text and "<#" not in reply.text
+
+
 def test_results_for_someone_not_in_the_directory_say_so_and_nothing_of_results(bot: RunningBot) -> None:
     start(bot)
     answer_all(bot, EAST[:5], 4)

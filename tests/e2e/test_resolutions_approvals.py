@@ -294,3 +294,17 @@ def test_when_one_admin_decides_every_admins_buttons_are_replaced(bot: RunningBo
     updated = {call.args["channel"] for call in bot.slack.calls("chat.update")}
     assert updated == {"D0ADM1", "D0ADM2"}
     assert all("approved by Ada One" in call.text for call in bot.slack.calls("chat.update"))
+
+
+@pytest.mark.parametrize("typed", ["20.", "$20,", "20 USD."])
+def test_an_amount_in_the_form_with_a_full_stop_or_comma_after_it_is_that_amount(ready: RunningBot, typed: str) -> None:
+    """Refused, `20.` was answered "isn't an amount I understand. Use digits", to someone who had."""
+    ready.driver.command("U0AGENT1", "/resolve")
+    opened = ready.slack.calls("views.open")[-1]
+
+    reply = ready.driver.submit(
+        "U0AGENT1", opened.args["view"], {"category": "credit", "amount": typed, "summary": "Sorry for the wait"}
+    )
+
+    assert reply.json == {}
+    assert the_resolution(ready).amount == 20

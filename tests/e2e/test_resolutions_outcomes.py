@@ -29,6 +29,8 @@ def logged(bot: RunningBot) -> list[tuple[str, str | None]]:
         ("credit 10 sorry for the wait outcome:", f"`outcome:` needs the word right after the colon: {ALLOWED}"),
         ("credit 10 outcome: happy sorry for the wait", "`outcome:` needs the word right after the colon"),
         ("credit 10 outcome:<b>", "`&lt;b&gt;` is not a customer outcome"),
+        ("credit 10 sorry outcome:hapy", "`hapy` is not a customer outcome. Did you mean `outcome:happy`?"),
+        ("credit 10 sorry outcome:Unhapy", "`Unhapy` is not a customer outcome. Did you mean `outcome:unhappy`?"),
     ],
 )
 def test_an_unknown_or_empty_outcome_is_named_with_the_allowed_ones_and_nothing_is_written(

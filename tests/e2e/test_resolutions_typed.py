@@ -90,3 +90,64 @@ def test_a_person_or_channel_named_before_the_category_is_answered_with_the_cate
     assert "Start with the category, like `/resolve refund …`" in reply.text
     assert "u0agent2" not in reply.text and "&lt;" not in reply.text
     assert logged(ready) == 0
+
+
+@pytest.mark.parametrize(
+    ("typed", "meant"),
+    [
+        ("refund 20 ref:ABC 123 parcel lost", ("`ABC` or `ABC 123`", 'ref:"ABC 123"', "`ref:ABC for 123 …`")),
+        ("credit 10 ref:020 7946 0018 called twice", ("`020` or `020 7946 0018`", "`ref:02079460018`", "")),
+        ("refund 20 order 1234 56 arrived late", ("`1234` or `1234 56`", 'ref:"1234 56"', "`order 1234 for 56 …`")),
+    ],
+)
+def test_a_customer_reference_pasted_with_spaces_is_asked_about_and_nothing_is_logged(
+    ready: RunningBot, typed: str, meant: tuple[str, str, str]
+) -> None:
+    """Read as `ABC` and a summary starting `123`, the fix would count against another customer's limits."""
+    reply = ready.driver.command("U0AGENT1", "/resolve", typed)
+
+    assert "Is the customer reference" in reply.text and "Nothing was logged." in reply.text
+    assert all(part in reply.text for part in meant)
+    assert logged(ready) == 0
+
+
+@pytest.mark.parametrize(
+    ("typed", "reference"),
+    [
+        ('refund 20 ref:"ABC 123" parcel lost', "ABC 123"),
+        ("refund 20 ref:ABC123 2 parcels lost", "ABC123"),
+        ("refund 20 order 1234 on 2026-03-01, 3 items", "order 1234"),
+    ],
+)
+def test_a_reference_quoted_or_followed_by_words_is_logged_as_typed(
+    ready: RunningBot, typed: str, reference: str
+) -> None:
+    ready.driver.command("U0AGENT1", "/resolve", typed)
+
+    with ready.sessions() as session:
+        assert session.scalars(select(Resolution.customer_ref)).one() == reference
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "credit 20, sorry for the wait",
+        "credit $20. Sorry for the wait",
+        "credit 20: sorry for the wait",
+        "credit 20.00; sorry",
+    ],
+)
+def test_a_mark_of_the_sentence_right_after_the_amount_ends_it(ready: RunningBot, typed: str) -> None:
+    """Refused, `20,` was answered "isn't an amount I understand. Use digits, like `45`", to someone who had."""
+    reply = ready.driver.command("U0AGENT1", "/resolve", typed)
+
+    assert "Logged your credit of $20." in reply.text
+    assert logged(ready) == 1
+
+
+@pytest.mark.parametrize("typed", ["Credit: 20 sorry for the wait", "\u201ccredit\u201d 20 sorry for the wait"])
+def test_a_category_with_a_colon_or_in_quotes_is_that_category(ready: RunningBot, typed: str) -> None:
+    reply = ready.driver.command("U0AGENT1", "/resolve", typed)
+
+    assert "Logged your credit of $20." in reply.text
+    assert logged(ready) == 1

@@ -210,6 +210,16 @@ def test_a_range_written_with_a_word_between_its_dates_is_that_range(bot: Runnin
     assert "Preparing the reward export for 2026-03-01 to 2026-03-31 (whole days in UTC" in reply.text
 
 
+@pytest.mark.parametrize("joined", ["..", "\u2013", "-", "/"])
+def test_a_range_written_as_one_word_is_that_range(bot: RunningBot, joined: str) -> None:
+    """`2026-03-01..2026-03-31` was refused as "FROM `2026-03-01..2026-03-` is not a date", the date cut mid-way."""
+    make_history(bot.sessions)
+
+    reply = bot.driver.command("U0HR", "/rewards", f"export 2026-03-01{joined}2026-03-31")
+
+    assert "Preparing the reward export for 2026-03-01 to 2026-03-31 (whole days in UTC" in reply.text
+
+
 def test_team_written_with_a_capital_is_the_team_as_in_digest(bot: RunningBot) -> None:
     make_history(bot.sessions)
 

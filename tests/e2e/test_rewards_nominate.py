@@ -181,6 +181,51 @@ def test_a_rewards_name_typed_as_words_apart_is_asked_about_not_guessed(
         assert nominations(session) == []
 
 
+@pytest.mark.parametrize(
+    ("typed", "key", "title"),
+    [
+        ("vouchr for the weekend cover", "voucher_25", "Coffee &amp; cake voucher"),
+        ("voucher for the weekend cover", "voucher_25", "Coffee &amp; cake voucher"),
+        ("Halfday for the weekend cover", "half_day", "Half a day off"),
+        ("servicestar for the weekend cover", "service_star", "Service Star"),
+    ],
+)
+def test_a_reward_typed_as_one_plain_word_with_a_slip_is_asked_about_not_posted_as_a_shout_out(
+    ready: RunningBot, typed: str, key: str, title: str
+) -> None:
+    """`vouchr` meant the voucher: read as a shout-out's first word, it went up publicly with "vouchr for the weekend
+    cover" as its reason, a nomination spent, and no voucher."""
+    reply = ready.driver.command("U0AGENT1", "/nominate", f"{LEE} {typed}")
+
+    assert f"Did you mean the reward *{title}*?" in reply.text
+    assert f"`/nominate @someone {key} why...`" in reply.text and "Nothing was sent." in reply.text
+    assert ready.slack.calls("chat.postMessage") == []
+    with ready.sessions() as session:
+        assert nominations(session) == []
+
+
+@pytest.mark.parametrize("typed", ["voucher_25: for the weekend cover", "\u201cvoucher_25\u201d for the weekend cover"])
+def test_a_reward_key_with_a_colon_or_in_quotes_is_that_reward(ready: RunningBot, typed: str) -> None:
+    """`voucher_25:` was refused as "There is no reward called `voucher_25:`", the catalog listing voucher_25."""
+    reply = ready.driver.command("U0AGENT1", "/nominate", f"{LEE} {typed}")
+
+    assert "is waiting for approval" in reply.text
+    with ready.sessions() as session:
+        [nomination] = nominations(session)
+        assert (nomination.item_key, nomination.reason) == ("voucher_25", "for the weekend cover")
+
+
+@pytest.mark.parametrize("typed", ["vouchers are well deserved", "service was outstanding", "half the queue, alone"])
+def test_a_reason_starting_with_a_word_of_a_reward_that_is_also_speech_is_a_shout_out(
+    ready: RunningBot, typed: str
+) -> None:
+    ready.driver.command("U0AGENT1", "/nominate", f"{LEE} {typed}")
+
+    with ready.sessions() as session:
+        [nomination] = nominations(session)
+        assert (nomination.item_key, nomination.reason) == ("shoutout", typed)
+
+
 def test_a_reason_starting_with_a_hyphenated_word_is_still_a_shout_out(ready: RunningBot) -> None:
     ready.driver.command("U0AGENT1", "/nominate", f"{LEE} well-deserved thanks for the weekend")
 

@@ -21,7 +21,7 @@ def nothing_sent_or_written(bot: RunningBot) -> None:
         assert count(session, Suggestion) == 0
 
 
-@pytest.mark.parametrize("typed", ["list.", "lsit", "lists", "LIST!", "lst"])
+@pytest.mark.parametrize("typed", ["list.", "lsit", "lists", "LIST!", "lst", "lsit all", "Lits mine"])
 def test_a_mistyped_list_is_answered_with_the_usage_and_sends_nothing(ready: RunningBot, typed: str) -> None:
     reply = ready.driver.command("U0AGENT1", "/suggest", typed)
 

@@ -1,7 +1,9 @@
 """/suggest typed in one line by someone asking for anonymity (`/suggest anonymous ...`): the one-line form always
 signs, so nothing is sent; the form opens with the idea in it and its box to send it anonymously ticked. A word
 asking for it and set apart (`anonymous:`, `(anon)`, `anonymously`) is left out of the idea; `anonymous` before a word
-may be the idea's own (`anonymous surveys`), so it stays for the person to keep or delete."""
+may be the idea's own (`anonymous surveys`), so it stays for the person to keep or delete. The word mistyped
+(`anonymus`, `Anonimous`) asks for it just the same, and so does the word anywhere in the line (`idea, anonymously`),
+the whole line then left in the form for its author to edit: sent signed, it would name who wanted not to be named."""
 
 import pytest
 from sqlalchemy import select
@@ -39,6 +41,14 @@ IDEA = "we need more breaks on late shifts"
         ("anonymous surveys for customers after each call", "anonymous surveys for customers after each call"),
         ("Anonymous", None),
         ("anon:", None),
+        (f"anonymus {IDEA}", IDEA),
+        (f"Anonimous: {IDEA}", IDEA),
+        (f"annonymous - {IDEA}", IDEA),
+        (f"anonymosly {IDEA}", IDEA),
+        (f"“anonymous” {IDEA}", IDEA),
+        (f"{IDEA} (anonymous please)", f"{IDEA} (anonymous please)"),
+        (f"{IDEA}, anonymously", f"{IDEA}, anonymously"),
+        (f"{IDEA} - anon", f"{IDEA} - anon"),
     ],
 )
 def test_asking_for_anonymity_in_the_line_signs_nothing_and_opens_the_form_ticked(

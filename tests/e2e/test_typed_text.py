@@ -2,13 +2,14 @@
 way in; the bot unescapes it once and escapes it once when it writes mrkdwn). Text typed on several lines never starts
 a line that reads as the bot's own, and the control characters nobody sees are dropped where they come in."""
 
+import pytest
 from sqlalchemy import select
 
 from handlers.blocks import nominations as nominate_form
 from models import Nomination, Resolution, Suggestion
 from services.text import escape_mrkdwn
 from tests.conftest import RunningBot
-from tests.helpers import load_org_and_policy
+from tests.helpers import count, load_org_and_policy
 from tests.suggestions_helpers import load_suggestion_org
 
 
@@ -169,3 +170,43 @@ def test_control_characters_typed_in_a_form_are_dropped_and_its_line_breaks_kept
     with bot.sessions() as session:
         suggestion = session.scalars(select(Suggestion)).one()
         assert (suggestion.what, suggestion.why) == ("Fewer surveys\nplease", "in\ttime")
+
+
+def test_a_zero_width_space_pasted_as_the_reason_is_no_reason_and_nothing_is_posted(bot: RunningBot) -> None:
+    """A zero-width space, a word joiner or a byte order mark takes no room: a reason of only those is none, and no
+    shout-out goes up in the channel saying nothing."""
+    load_org_and_policy(bot.sessions, bot.clock.now())
+
+    reply = bot.driver.command("U0AGENT1", "/nominate", "<@U0AGENT2|lee> \u200b\u2060\ufeff")
+
+    assert "Say why you are recognising them" in reply.text
+    assert bot.slack.calls("chat.postMessage") == []
+    with bot.sessions() as session:
+        assert count(session, Nomination) == 0
+
+
+@pytest.mark.parametrize(
+    "typed",
+    ["\ufeffcredit 20 sorry for the wait", "\u200bcredit 20 sorry for the wait", "credit 20\u200b sorry for the wait"],
+)
+def test_a_character_that_takes_no_room_in_a_pasted_fix_is_dropped_and_the_fix_is_logged(
+    bot: RunningBot, typed: str
+) -> None:
+    """Answered, the person would read back `credit` or `20` as typed with no way to see what is wrong with it."""
+    load_org_and_policy(bot.sessions, bot.clock.now())
+
+    reply = bot.driver.command("U0AGENT1", "/resolve", typed)
+
+    assert "Logged your credit of $20." in reply.text
+    with bot.sessions() as session:
+        assert session.scalars(select(Resolution.summary)).one() == "sorry for the wait"
+
+
+def test_a_summary_of_only_characters_that_take_no_room_is_asked_for(bot: RunningBot) -> None:
+    load_org_and_policy(bot.sessions, bot.clock.now())
+
+    reply = bot.driver.command("U0AGENT1", "/resolve", "credit 20 \u200b\u00ad")
+
+    assert "Say what happened" in reply.text
+    with bot.sessions() as session:
+        assert count(session, Resolution) == 0

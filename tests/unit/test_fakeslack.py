@@ -189,6 +189,13 @@ def test_command_text_is_escaped_as_slack_sends_it_keeping_slacks_own_markup() -
     )
 
 
+def test_an_ampersand_in_a_link_slack_wrote_is_escaped_as_slack_sends_it() -> None:
+    assert (
+        slack_escaped("see <https://x.io/?a=1&b=2|x.io/?a=1&b=2>")
+        == "see <https://x.io/?a=1&amp;b=2|x.io/?a=1&amp;b=2>"
+    )
+
+
 def text(value: str, kind: str = "plain_text", **more: Any) -> dict[str, Any]:
     return {"type": kind, "text": value, **more}
 
