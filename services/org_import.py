@@ -260,6 +260,8 @@ def _apply_row(employee: Employee, row: OrgRow, team: Team, manager: Employee | 
         del wanted["email"]  # an empty cell leaves them on Slack's address, as for a time zone
     elif "email" in wanted:
         employee.email_from_slack = False
+    elif employee.email and not employee.email_from_slack:
+        employee.email_from_slack = True  # a file with no `email` column gives none: theirs is Slack's (0037 guessed)
     for key, value in wanted.items():
         if getattr(employee, key) != value:
             changes.append(f"{key} {getattr(employee, key)!r} -> {value!r}")

@@ -47,3 +47,21 @@ def test_an_email_the_org_file_gives_stays_the_files(bot: RunningBot) -> None:
     bot.driver.user_change("U0AGENT1", email="sam.private@example.org")
 
     assert "sam@example.com" in thank_sam_and_export(bot)
+
+
+def test_an_email_kept_as_the_files_follows_slack_once_a_file_without_the_email_column_is_imported(
+    bot: RunningBot,
+) -> None:
+    """Everyone listed before revision 0037 had their email marked as the file's, even when the file never had the
+    column: the next import of such a file hands their address back to Slack."""
+    bot.clock.set(datetime(2026, 3, 10, 15, 0, tzinfo=UTC))
+    load_org(bot.sessions, bot.clock.now(), ORG)  # as an upgrade leaves them: the file's
+    load_policy(bot.sessions, bot.clock.now())
+    bot.slack.add_user("U0AGENT1", "Sam Agent", tz="America/New_York", email="sam@example.com")
+    load_org(bot.sessions, bot.clock.now(), WITHOUT_EMAILS)
+
+    bot.driver.user_change("U0AGENT1", email="sam.rivera@example.com")
+    bot.clock.set(datetime(2026, 3, 11, 15, 0, tzinfo=UTC))
+
+    export = thank_sam_and_export(bot)
+    assert "sam.rivera@example.com" in export and "sam@example.com" not in export, export

@@ -91,10 +91,13 @@ def test_someone_rehired_under_a_new_slack_id_with_their_old_email_is_named(
 def test_two_active_people_sharing_an_email_are_named(
     first_import: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """A row copied for a newcomer kept the colleague's email."""
-    copied = ORG + "U0AGENT9,Nia New,Support East,frontline,U0MGR1,SAM@example.com,America/New_York,agent\n"
+    """Two rows of one file sharing an email are refused; two people still can, once the file lists a newcomer with
+    the email of someone it no longer lists, imported without `--deactivate-missing`: the old row stays active."""
+    sam = "U0AGENT1,Sam Agent,Support East,frontline,U0MGR1,sam@example.com,America/New_York,agent\n"
+    nia = "U0AGENT9,Nia New,Support East,frontline,U0MGR1,SAM@example.com,America/New_York,agent\n"
+    assert sam in ORG
 
-    printed = imported(copied, tmp_path, capsys)
+    printed = imported(ORG.replace(sam, nia), tmp_path, capsys)
 
     assert (
         "  ! Nia New (U0AGENT9) and Sam Agent (U0AGENT1) share the email sam@example.com: HR's export names it for "
