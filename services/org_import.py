@@ -24,6 +24,7 @@ from services.org_file import OrgFileError as OrgFileError
 from services.org_file import parse_org_csv as parse_org_csv
 from services.policy.versions import ActivePolicy, policy_to_change
 from services.suggestions.teams import follow_moved_teams, managers_of
+from services.unlisted import ORG_IMPORT
 
 
 @dataclass
@@ -107,7 +108,7 @@ def import_org(
         "kept_columns": report.kept_columns,
         "powers": powers,
     }
-    audit.record(session, workspace=workspace, actor=actor, action="org.import", now=now, details=counts)
+    audit.record(session, workspace=workspace, actor=actor, action=ORG_IMPORT, now=now, details=counts)
     bump(session, workspace)
     return report
 

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from models import AuditEvent, Employee, Workspace
 from services.errors import InvalidInput
+from services.unlisted import ORG_IMPORT
 
 MASS_SHARE = 0.10
 """More than this share of the active people deactivated at once needs the operator's confirmation..."""
@@ -77,6 +78,6 @@ def label(employee: Employee) -> str:
 def _last_import(session: Session, workspace: Workspace) -> datetime | None:
     """When the org file was last imported (None: never)."""
     imports = select(func.max(AuditEvent.at)).where(
-        AuditEvent.workspace_id == workspace.id, AuditEvent.action == "org.import"
+        AuditEvent.workspace_id == workspace.id, AuditEvent.action == ORG_IMPORT
     )
     return session.scalar(imports)

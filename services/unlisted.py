@@ -20,6 +20,10 @@ def refused_by_role(employee: Employee, *, what: str, refusal: str) -> NotAllowe
     )
 
 
+ORG_IMPORT = "org.import"
+"""The audit action of every `org import`."""
+
+
 def org_file_imported(session: Session, workspace_id: int) -> bool:
     """Whether an org import has listed anyone in the workspace yet: before the first, everyone is known only from
     Slack, and nobody is HR to add them."""

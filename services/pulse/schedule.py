@@ -20,7 +20,7 @@ from services.errors import AlreadyDone
 from services.policy.pulse import PulseSettings
 from services.policy.versions import current_policy, policy_in_force_at
 from services.pulse.rounds import EARLIEST_OFFSET, create_round, due_window, open_round
-from services.unlisted import org_file_imported
+from services.unlisted import ORG_IMPORT, org_file_imported
 from services.workspaces import REINSTALLED
 
 LATE_REASON = "Latitude was not running while it was due, so nobody was asked then"
@@ -143,8 +143,8 @@ def _fits_before_next(settings: PulseSettings, due: Due, now: datetime) -> bool:
 def _missed(session: Session, workspace: Workspace, due: Due) -> bool:
     """Nothing ran while the round was due: no round was open when its hour came or since (one past its end was
     not, though the tick that sealed it came later: the bot was down then too), the schedule then would have opened
-    it (a policy was loaded, with the pulse on), and the app was installed (a reinstall since starts from then, not
-    a backlog)."""
+    it (a policy was loaded, with the pulse on, and an org file imported: before it, a round would have asked
+    nobody), and the app was installed (a reinstall since starts from then, not a backlog)."""
     overlapping = session.scalar(
         select(PulseRound.id)
         .where(
@@ -159,7 +159,12 @@ def _missed(session: Session, workspace: Workspace, due: Due) -> bool:
         .where(AuditEvent.workspace_id == workspace.id, AuditEvent.action == REINSTALLED, AuditEvent.at > due.starts)
         .limit(1)
     )
-    if overlapping is not None or reinstalled is not None:
+    imported = session.scalar(
+        select(AuditEvent.id)
+        .where(AuditEvent.workspace_id == workspace.id, AuditEvent.action == ORG_IMPORT, AuditEvent.at <= due.starts)
+        .limit(1)
+    )
+    if overlapping is not None or reinstalled is not None or imported is None:
         return False
     then = policy_in_force_at(session, workspace, due.starts)
     return then is not None and then.pulse.enabled

@@ -205,3 +205,24 @@ def test_a_policy_loaded_before_the_org_file_opens_no_round_until_the_org_is_imp
         [opened] = session.scalars(select(PulseRound))
         assert str(opened.opens_on) == "2026-03-02"
     assert {"U0MGR1", "U0ADMIN"} <= dm_channels(bot)
+
+
+def test_a_round_due_before_the_first_org_import_is_not_opened_late_as_if_the_bot_had_been_down(
+    bot: RunningBot,
+) -> None:
+    """With nobody to ask when it was due, nothing was missed: no round opens when the org file comes days later,
+    told to HR as downtime ("Latitude was not running"); the next one opens on schedule."""
+    with bot.sessions.begin() as session:
+        workspace = directory.ensure_workspace(session, slack_team_id="T0LATITUDE", now=SUNDAY)
+        load_policy(session, workspace=workspace, text=POLICY + PULSE, loaded_by="test", now=SUNDAY)
+    at(bot, 2, 15)  # Monday 10:00 in New York: due everywhere, and nobody to ask
+
+    load_org(bot.sessions, datetime(2026, 3, 4, 15, 0, tzinfo=UTC), org_csv())
+    at(bot, 4, 16)  # Wednesday: the Monday round's hour has passed everywhere
+
+    with bot.sessions() as session:
+        assert session.scalars(select(PulseRound)).all() == []
+    assert not [call for call in bot.slack.calls("chat.postMessage") if "opened late" in call.text]
+    at(bot, 9, 15)
+    with bot.sessions() as session:
+        assert [str(opened.opens_on) for opened in session.scalars(select(PulseRound))] == ["2026-03-09"]
