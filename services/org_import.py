@@ -22,6 +22,7 @@ from services.org_checks import to_check
 from services.org_file import OPTIONAL_COLUMNS, OrgRow
 from services.org_file import OrgFileError as OrgFileError
 from services.org_file import parse_org_csv as parse_org_csv
+from services.org_sources import wanted_from_the_file
 from services.policy.versions import ActivePolicy, policy_to_change
 from services.suggestions.teams import follow_moved_teams, managers_of
 from services.unlisted import ORG_IMPORT
@@ -252,17 +253,7 @@ def _apply_row(employee: Employee, row: OrgRow, team: Team, manager: Employee | 
     An import mostly rewrites people as they are: an untouched row costs the flush nothing.
     """
     changes = []
-    wanted = {"name": row.name, "role": row.role, **row.optional_values()}
-    if "tz" in wanted and wanted["tz"] is None and employee.tz_from_slack:
-        del wanted["tz"]  # an empty cell leaves them on Slack's zone: clearing it would put them on UTC meanwhile
-    elif "tz" in wanted and employee.tz_from_slack:
-        employee.tz_from_slack = False  # the file's from now on, even when it is the one Slack gave
-    if "email" in wanted and wanted["email"] is None and employee.email_from_slack:
-        del wanted["email"]  # an empty cell leaves them on Slack's address, as for a time zone
-    elif "email" in wanted:
-        employee.email_from_slack = False
-    elif employee.email and not employee.email_from_slack:
-        employee.email_from_slack = True  # a file with no `email` column gives none: theirs is Slack's (0037 guessed)
+    wanted = {"name": row.name, "role": row.role, **wanted_from_the_file(employee, row.optional_values())}
     for key, value in wanted.items():
         if getattr(employee, key) != value:
             changes.append(f"{key} {getattr(employee, key)!r} -> {value!r}")

@@ -511,6 +511,7 @@ def test_upgrading_keeps_the_numbers_people_saw_and_numbers_an_idea_still_held_w
     migrate(engine, "downgrade", "0037")
     with engine.begin() as connection:  # as 0037 left them: ids with gaps (other workspaces'), the last one held
         connection.execute(text("UPDATE suggestions SET id = id * 10"))
+        connection.execute(text("UPDATE sqlite_sequence SET seq = 40 WHERE name = 'suggestions'"))
         connection.execute(text("UPDATE suggestions SET release_at = :due WHERE id = 40"), {"due": due})
 
     migrate(engine, "upgrade", "head")
@@ -529,6 +530,7 @@ def test_upgrading_keeps_the_numbers_people_saw_and_numbers_an_idea_still_held_w
             session, workspace=workspace, author=employee(session, "U0AGENT2"), request=request, relay=None, now=due
         )
         assert named.number == 32
+        assert named.id == 41, "the held idea's old id is never given again, nor one counted from below zero"
     engine.dispose()
 
 

@@ -12,7 +12,8 @@ time in place of the sending's, which counted up and dated them in the order the
 """
 
 import secrets
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 
 import sqlalchemy as sa
 from alembic import op
@@ -41,9 +42,34 @@ def upgrade() -> None:
             ),
             {"new": new, "old": old},
         )
-    with op.batch_alter_table("suggestions", schema=None) as batch_op:
+    with _counting_on(), op.batch_alter_table("suggestions", schema=None, table_kwargs=KEEP_AUTOINCREMENT) as batch_op:
         batch_op.create_unique_constraint(batch_op.f("uq_suggestions_workspace_id"), ["workspace_id", "number"])
         batch_op.create_check_constraint("number", SHOWN_OR_HELD)
+
+
+KEEP_AUTOINCREMENT = {"sqlite_autoincrement": True}
+"""SQLite's copy of the table keeps counting ids on from the highest ever given (0023): never one given twice. Without
+it, a table whose highest id is a held idea's random one below zero would give the next named idea the one above it,
+saying which came first."""
+
+
+@contextmanager
+def _counting_on() -> Iterator[None]:
+    """SQLite's copy of the table counts on from its highest id left, below a held idea's old id, which was moved below
+    zero: the counter as it was is written back, so that id is never given to another idea."""
+    bind = op.get_bind()
+    if bind.dialect.name != "sqlite":
+        yield
+        return
+    counted = bind.scalar(sa.text("SELECT seq FROM sqlite_sequence WHERE name = 'suggestions'")) or 0
+    yield
+    kept = bind.execute(
+        sa.text("UPDATE sqlite_sequence SET seq = max(seq, :counted) WHERE name = 'suggestions'"), {"counted": counted}
+    )
+    if not kept.rowcount and counted:  # every id left below zero: the copy counted nothing
+        bind.execute(
+            sa.text("INSERT INTO sqlite_sequence (name, seq) VALUES ('suggestions', :counted)"), {"counted": counted}
+        )
 
 
 def _random_id(taken: set[int]) -> int:
@@ -56,7 +82,7 @@ def _random_id(taken: set[int]) -> int:
 
 def downgrade() -> None:
     _refuse_numbers_given_since()
-    with op.batch_alter_table("suggestions", schema=None) as batch_op:
+    with _counting_on(), op.batch_alter_table("suggestions", schema=None, table_kwargs=KEEP_AUTOINCREMENT) as batch_op:
         batch_op.drop_constraint(batch_op.f("ck_suggestions_number"), type_="check")
         batch_op.drop_constraint(batch_op.f("uq_suggestions_workspace_id"), type_="unique")
         batch_op.drop_column("number")
