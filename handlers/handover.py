@@ -139,10 +139,8 @@ def _queue_suggestion_handover(
     messages = _cards_handed_over(session, workspace, handover, number, now, gone) if suggestion.is_released else []
     if suggestion.author is None or suggestion.author.active:  # an anonymous author is told through the seal
         author = suggestion.author.slack_id if suggestion.author is not None else suggestion.author_seal
-        told = (
-            f"Your suggestion #{suggestion.number} now goes to {goes_to}: "
-            "the person it was with has left or no longer answers it."
-        )
+        which = f"suggestion #{suggestion.number}" if suggestion.number is not None else "suggestion, still on its way,"
+        told = f"Your {which} now goes to {goes_to}: the person it was with has left or no longer answers it."
         payload = {
             "channel": author,
             "text": suggestion_blocks.to_the_author(suggestion, told),

@@ -136,11 +136,11 @@ def _suggestions(session: Session, workspace: Workspace, among: Among) -> list[H
         select(Suggestion)
         .where(Suggestion.workspace_id == workspace.id, Suggestion.status.not_in(CLOSED_STATUSES))
         .where(*among.where(Suggestion.created_at, Suggestion.owner_id))
-        .order_by(Suggestion.number, Suggestion.id)
+        .order_by(Suggestion.id)  # locked in an order a release meanwhile (its number given) cannot change
         .with_for_update(of=Suggestion.__table__)
         .execution_options(populate_existing=True)
     )
-    for suggestion in open_ones:
+    for suggestion in sorted(open_ones, key=lambda idea: (idea.number is None, idea.number or 0, idea.id)):
         if still_fits(session, settings, suggestion, suggestion.owner):
             continue
         try:

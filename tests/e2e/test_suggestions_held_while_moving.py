@@ -57,6 +57,8 @@ def test_its_author_hears_of_a_move_after_its_release_as_of_the_one_before(bot: 
 
     told = [call.text for call in bot.slack.calls("chat.postMessage") if "now goes to" in str(call.text)]
     assert len(told) == 2 and "Lee" in told[0] and "Ines" in told[1]
+    assert "Your suggestion, still on its way, now goes to Lee" in told[0] and "#None" not in told[0], told[0]
+    assert "Your suggestion #1 now goes to Ines" in told[1], told[1]
 
 
 def test_an_idea_released_while_an_import_moves_its_team_reaches_its_new_owner(bot: RunningBot, engine: Engine) -> None:
