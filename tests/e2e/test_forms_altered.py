@@ -65,6 +65,7 @@ def statuses(bot: RunningBot) -> list[str]:
 
 
 def altered(view: dict[str, Any], **changes: Any) -> dict[str, Any]:
+    """The view with fields of its JSON hidden part changed, and what follows its last `~` (a seal) kept as it was."""
     metadata = view["private_metadata"]
     shown, _, seal = metadata.rpartition("~") if "~" in metadata else (metadata, "", "")
     changed = json.dumps({**json.loads(shown), **changes})
