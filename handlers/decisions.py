@@ -18,6 +18,7 @@ from handlers.blocks.kit import Block, field_errors
 from handlers.delivery import Outgoing, queue, send_now
 from handlers.deps import Deps, deps_of
 from handlers.errors import DECIDED, reported
+from handlers.form_seals import opened, sealed
 from handlers.home import build_home, publish_over
 from handlers.message_updates import update_each
 from handlers.people import action_caller
@@ -76,14 +77,14 @@ def decline_clicked(
             tell_clicker(context, client, body, respond, f":warning: {error}")
         return
     with reported(body, respond, client, context=context):
-        client.views_open(trigger_id=body["trigger_id"], view=view)
+        client.views_open(trigger_id=body["trigger_id"], view=sealed(deps, view, body["user"]["id"]))
 
 
 def submit_decline_reason(
     ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext, client: WebClient
 ) -> None:
-    form = payload.parsed(decline.parse_decline_modal, view)
     deps = deps_of(context)
+    form = payload.parsed(decline.parse_decline_modal, opened(deps, body, view))
     try:
         with deps.sessions.begin() as session:
             decider = action_caller(session, context, body).employee

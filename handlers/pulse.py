@@ -17,6 +17,7 @@ from handlers.commands import Usage, is_help, unknown_argument
 from handlers.deps import deps_of
 from handlers.errors import anonymous_request, reported
 from handlers.failure_replies import FailureReply
+from handlers.form_seals import opened, sealed
 from handlers.people import action_caller, command_caller, learn_from_slack, with_newcomer_note
 from handlers.pulse_invitations import queue_invitations
 from handlers.pulse_results import show_results
@@ -215,15 +216,17 @@ def open_comment(
         respond(text=str(error), response_type="ephemeral", replace_original=False)
         return
     with reported(body, respond, anonymous=True):
-        client.views_open(trigger_id=body["trigger_id"], view=blocks.comment_modal(placement))
+        client.views_open(
+            trigger_id=body["trigger_id"], view=sealed(deps, blocks.comment_modal(placement), body["user"]["id"])
+        )
 
 
 def submit_comment(
     ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext, client: WebClient
 ) -> None:
-    placement, text = payload.parsed(blocks.parse_comment, view)
-    anonymous_request(context)
     deps = deps_of(context)
+    placement, text = payload.parsed(blocks.parse_comment, opened(deps, body, view))
+    anonymous_request(context)
     try:
         with deps.sessions.begin() as session:
             identity = action_caller(session, context, body)

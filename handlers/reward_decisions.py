@@ -20,6 +20,7 @@ from handlers.blocks.kit import field_errors
 from handlers.delivery import Outgoing, queue, send_now
 from handlers.deps import Deps, deps_of
 from handlers.errors import DECIDED, reported
+from handlers.form_seals import opened, sealed
 from handlers.message_updates import update_each
 from handlers.people import action_caller
 from handlers.reward_messages import granted_messages, hr_copies, hr_messages, request_copies
@@ -79,7 +80,9 @@ def fulfil_reward(ack: Ack, body: dict[str, Any], context: BoltContext, client: 
 def submit_decline(
     ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext, client: WebClient
 ) -> None:
-    nomination_id, channel, ts, reason = payload.parsed(reward_blocks.parse_reason_modal, view)
+    nomination_id, channel, ts, reason = payload.parsed(
+        reward_blocks.parse_reason_modal, opened(deps_of(context), body, view)
+    )
 
     def decide(session: Session, deps: Deps, caller: Identity) -> Decided:
         approver = caller.employee
@@ -102,7 +105,9 @@ def submit_decline(
 def submit_revoke(
     ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext, client: WebClient
 ) -> None:
-    grant_id, channel, ts, reason = payload.parsed(reward_blocks.parse_reason_modal, view)
+    grant_id, channel, ts, reason = payload.parsed(
+        reward_blocks.parse_reason_modal, opened(deps_of(context), body, view)
+    )
 
     def decide(session: Session, deps: Deps, caller: Identity) -> Decided:
         hr = caller.employee
@@ -140,7 +145,7 @@ def ask_decline_reason(
 
     if may_open(context, body, respond, check):
         with reported(body, respond):
-            client.views_open(trigger_id=body["trigger_id"], view=modal)
+            client.views_open(trigger_id=body["trigger_id"], view=sealed(deps_of(context), modal, body["user"]["id"]))
 
 
 def ask_revoke_reason(
@@ -157,7 +162,7 @@ def ask_revoke_reason(
 
     if may_open(context, body, respond, check):
         with reported(body, respond):
-            client.views_open(trigger_id=body["trigger_id"], view=modal)
+            client.views_open(trigger_id=body["trigger_id"], view=sealed(deps_of(context), modal, body["user"]["id"]))
 
 
 def may_open(

@@ -15,6 +15,7 @@ from handlers.blocks.kit import Block, field_errors
 from handlers.delivery import Outgoing, queue, send_now
 from handlers.deps import Deps, deps_of
 from handlers.errors import reported
+from handlers.form_seals import opened, sealed
 from handlers.people import action_caller
 from handlers.suggestion_shown import Shown, show_until_current
 from models import Employee, Suggestion, Workspace
@@ -57,14 +58,14 @@ def status_clicked(
         return
     with reported(body, respond):
         if status in NOTE_NEEDED:
-            client.views_open(trigger_id=body["trigger_id"], view=view)
+            client.views_open(trigger_id=body["trigger_id"], view=sealed(deps, view, body["user"]["id"]))
         else:
             announced.publish(deps, client, clicked)
 
 
 def submit_note(ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext, client: WebClient) -> None:
-    number, status, channel, ts, note = payload.parsed(blocks.parse_note_modal, view)
     deps = deps_of(context)
+    number, status, channel, ts, note = payload.parsed(blocks.parse_note_modal, opened(deps, body, view))
     try:
         with deps.sessions.begin() as session:
             identity = action_caller(session, context, body)

@@ -1,0 +1,47 @@
+"""A modal's hidden part (`private_metadata`) is sealed when Latitude opens the modal, and checked when it comes back.
+
+The hidden part says which item a form is about (a request, a nomination, a grant, a suggestion, a pulse round or
+comment) and where to show the outcome after (a message to update, a response URL to post to). A client that alters
+it could otherwise decide with one form and overwrite another person's message, or have Latitude post to an address
+of its choosing. The seal binds the hidden part to the form (its callback id) and to the person it was opened for; a
+form that comes back without its seal, with another, or from someone else is one Latitude never opened: a
+MalformedPayload (answered 400), with nothing changed.
+"""
+
+import hashlib
+import hmac
+from typing import Any
+
+from handlers.deps import Deps
+from handlers.payload import MalformedPayload
+from services.pulse.relay import RelayKey
+
+SEAL = "~"
+_PURPOSE = b"latitude form seal"
+
+
+def sealed(deps: Deps, view: dict[str, Any], user_id: str) -> dict[str, Any]:
+    """The view to open for `user_id`, its hidden part sealed."""
+    metadata = str(view.get("private_metadata") or "")
+    tag = _tag(_keys(deps.relay_key)[0], str(view.get("callback_id")), user_id, metadata)
+    return {**view, "private_metadata": f"{metadata}{SEAL}{tag}"}
+
+
+def opened(deps: Deps, body: dict[str, Any], view: dict[str, Any]) -> dict[str, Any]:
+    """The submitted view with its hidden part as Latitude opened it for the submitter; else a MalformedPayload."""
+    metadata, _, tag = str(view.get("private_metadata") or "").rpartition(SEAL)
+    user_id = str((body.get("user") or {}).get("id") or "")
+    callback_id = str(view.get("callback_id"))
+    if not any(hmac.compare_digest(_tag(key, callback_id, user_id, metadata), tag) for key in _keys(deps.relay_key)):
+        raise MalformedPayload(f"the hidden part of a {callback_id!r} form is not as it was opened"[:200])
+    return {**view, "private_metadata": metadata}
+
+
+def _keys(relay_key: RelayKey) -> list[bytes]:
+    """The seal's keys, from the relay's: a form opened before RELAY_SECRET changed can still be sent."""
+    secrets = [relay_key.current] if relay_key.previous is None else [relay_key.current, relay_key.previous]
+    return [hmac.new(secret, _PURPOSE, hashlib.sha256).digest() for secret in secrets]
+
+
+def _tag(key: bytes, callback_id: str, user_id: str, metadata: str) -> str:
+    return hmac.new(key, f"{callback_id}\0{user_id}\0{metadata}".encode(), hashlib.sha256).hexdigest()[:32]
