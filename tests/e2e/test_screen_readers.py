@@ -183,3 +183,24 @@ def test_slack_refuses_alt_text_over_a_thousand_characters(bot: RunningBot) -> N
     with pytest.raises(SlackApiError) as refused:
         bot.runtime.app.client.files_getUploadURLExternal(filename="chart.png", length=10, alt_txt="a" * 1001)
     assert refused.value.response["error"] == "alt_txt_too_large"
+
+
+BARE_WORDS = {"Approve", "Decline", "Mark fulfilled", "Revoke", "Under review", "Planned", "Done", "Not doing"}
+
+
+def test_in_a_week_of_latitude_no_button_is_read_aloud_as_a_bare_verb(tmp_path: Path) -> None:
+    """A screen reader listing a conversation's buttons says each one alone: "Done" or "Approve" says neither
+    which suggestion or reward it moves, nor that "Done" is not "close this"."""
+    with stage(tmp_path, MONDAY) as demo:
+        for act in ACTS:
+            act(demo)
+        calls = demo.slack.calls()
+    said = {read_aloud(button) for call in calls for button in buttons(shown_blocks(call))}
+    assert said & (BARE_WORDS | {"Me too", "Apply", "Dismiss"}) == set()
+    assert {
+        "Approve Coffee & cake voucher for Fin Ford",
+        "Mark reward grant #2 fulfilled",
+        "Mark suggestion #1 Done",
+        "Me too: back suggestion #1",
+        "Apply the refund limit of $85 for agent",
+    } <= said, sorted(said)
