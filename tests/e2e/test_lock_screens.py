@@ -8,6 +8,7 @@ from handlers.jobs.follow_up_pending_requests import follow_up_pending_requests
 from tests.conftest import RunningBot
 from tests.e2e.test_answers_in_time import open_resolve_form, ready
 from tests.e2e.test_handover_messages import ORG_CSV, import_without_maya
+from tests.e2e.test_pulse_rounds import answer, start
 from tests.helpers import holding_the_workspaces, load_org, load_org_and_policy, load_policy
 
 __all__ = ["ready"]
@@ -58,3 +59,18 @@ def test_a_form_saved_late_is_told_in_a_dm_whose_notification_has_no_mrkdwn_mark
 
     [told] = [text for text in notified(ready, "chat.postMessage", "U0AGENT1") if "went through" in text]
     assert told.startswith(":white_check_mark: Your Log a fix went through: no need to send it again"), told
+
+
+def test_the_pulse_dm_read_aloud_says_how_many_questions_are_answered_not_that_they_are_still_to_answer(
+    bot: RunningBot,
+) -> None:
+    start(bot)
+
+    answer(bot, "U0A01", 0, 4)
+    after_one = notified(bot, "chat.update", "D0A01")[-1]
+    for question in (1, 2):
+        answer(bot, "U0A01", question, 5)
+    after_all = notified(bot, "chat.update", "D0A01")[-1]
+
+    assert after_one.startswith("Team pulse — round 1: 1 of 3 answered, 2 to go. Open until "), after_one
+    assert after_all.startswith("Team pulse — round 1: All 3 answered, thank you; you can change an answer."), after_all
