@@ -21,7 +21,7 @@ from slack_sdk.errors import SlackApiError, SlackClientError
 from slack_sdk.web import SlackResponse
 from sqlalchemy.orm import Session
 
-from handlers import channel_refusals, digest_chart
+from handlers import channel_refusals, digest_chart, notifications
 from handlers.deps import Deps, InstallGone
 from models import Workspace
 from models.engine import once_more_if_cut
@@ -222,7 +222,7 @@ def send(client: WebClient, delivery: Claimed, relay: Relay | None = None) -> Se
         if delivery.method == digest_chart.UPLOAD:
             digest_chart.upload_chart(client, payload)
             return SendOutcome(ok=True, result={})
-        response = client.api_call(delivery.method, json=payload)
+        response = client.api_call(delivery.method, json=notifications.as_notified(payload))
     except SlackApiError as error:
         return _refused(delivery, error, sealed=sealed)
     except (OSError, SlackClientError) as error:

@@ -45,7 +45,8 @@ def queue_handover_messages(
             prefix, dm = _nomination_dm(session, handover)
         # Numbered: a request handed back and forth is announced each time, not only the first.
         number = outbox.count_under(session, key_prefix=f"{prefix}handover:") + 1
-        moved = f":arrow_right: This now waits on *{escape_mrkdwn(handover.current.name)}*, who decides it."
+        goes_to = escape_mrkdwn(handover.current.name)
+        moved = f":arrow_right: {_handed_over(session, handover)} now waits on *{goes_to}*, who decides it."
         shown = {"text": moved, "blocks": [text_block(moved)]}
         # The old copies not sent yet never will be; one on its way shows where the request went once it lands.
         copies = outbox.settle(session, key=prefix.removesuffix(":"), reason="handed over", shown=shown, now=now)
@@ -77,6 +78,16 @@ def _resolution_dm(session: Session, handover: Handover) -> tuple[str, dict[str,
     blocks = resolution_blocks.approval_request(resolution, [], heading=heading)
     text = resolution_blocks.decision_needed_text(resolution)
     return f"resolution:{resolution.id}:", {"channel": handover.current.slack_id, "text": text, "blocks": blocks}
+
+
+def _handed_over(session: Session, handover: Handover) -> str:
+    """What an old copy now stands for, named: once updated it is one line, all that is read aloud of it, and
+    "This" would not say which of the decider's requests went."""
+    if handover.kind == "resolution":
+        resolution = session.get_one(Resolution, handover.item_id)
+        return f"{name_of(resolution.employee)}'s {resolution_blocks.fix_words(resolution)}"
+    nomination = session.get_one(Nomination, handover.item_id)
+    return f"The nomination of {name_of(nomination.nominee)} for {escape_mrkdwn(nomination.title)}"
 
 
 def _nomination_dm(session: Session, handover: Handover) -> tuple[str, dict[str, object]]:
@@ -167,7 +178,10 @@ def _cards_handed_over(
     """The old cards updated, the channel's post too (queued here), and the new owner's card (to queue)."""
     suggestion = session.get_one(Suggestion, handover.item_id)
     cards = f"suggestion:{suggestion.id}:owner"
-    moved = f":arrow_right: This suggestion now goes to *{escape_mrkdwn(handover.current.name)}*, who answers it."
+    moved = (
+        f":arrow_right: Suggestion #{suggestion.number} now goes to *{escape_mrkdwn(handover.current.name)}*, "
+        "who answers it."
+    )
     shown = {"text": moved, "blocks": [text_block(moved)]}
     # The old cards not sent yet never will be; one on its way says where the suggestion went once it lands.
     old_cards = outbox.settle(session, key=cards, reason="handed over", shown=shown, now=now)

@@ -5,7 +5,7 @@ from collections import defaultdict
 from typing import TYPE_CHECKING
 
 from services.pulse.results import TrendPoint
-from services.pulse.targets import score_words
+from services.pulse.targets import change_between, score_words
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -20,10 +20,24 @@ def trend_alt_text(points: tuple[TrendPoint, ...], title: str) -> str:
     said = "; ".join(
         f"{key}{' (eNPS)' if nps else ''}: "
         + ", ".join(f"round {p.round_number} {score_words(p.score)}" for p in series)
+        + _last_change(series)
         for (key, nps), series in lines.items()
     )
     text = f"Line chart, {title}, each question's score by round: {said}."
     return text if len(text) <= 1000 else text[:999] + "…"
+
+
+def _last_change(series: list[TrendPoint]) -> str:
+    """The latest move in words (", down 0.5 since round 2"): the chart's slope, which a listener cannot see."""
+    if len(series) < 2:
+        return ""
+    change = change_between(series[-2].score, series[-1].score)
+    since = f"since round {series[-2].round_number}"
+    return (
+        f", unchanged {since}"
+        if change == 0
+        else f", {'up' if change > 0 else 'down'} {score_words(abs(change))} {since}"
+    )
 
 
 def trend_png(points: tuple[TrendPoint, ...], title: str) -> bytes | None:

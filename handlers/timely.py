@@ -22,7 +22,7 @@ from slack_bolt.context.ack import Ack
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 
-from handlers.blocks.kit import text_block
+from handlers.blocks.kit import notification_text, text_block
 
 HOLDING_NOTE = (
     ":hourglass_flowing_sand: Got it. This is taking longer than usual: the answer will appear here in a moment. "
@@ -203,7 +203,7 @@ def _answer_form_late(context: BoltContext, body: dict[str, Any], answer: Answer
         shown = _show_in_the_modal(client, form["id"], notice_view(form, DONE_FORM))
         told = "" if shown else f":white_check_mark: Your *{title}* went through: {LATE_DONE}"
     if told:
-        client.chat_postMessage(channel=person, text=told, blocks=[text_block(told)])
+        client.chat_postMessage(channel=person, text=notification_text(told), blocks=[text_block(told)])
 
 
 def _show_in_the_modal(client: WebClient, view_id: str, shown: dict[str, Any]) -> bool:

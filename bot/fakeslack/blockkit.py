@@ -6,20 +6,16 @@ and https://api.slack.com/reference/surfaces/views.
 """
 
 import json
-import re
 from typing import Any
+
+from bot.fakeslack.options import options_problems
+from bot.fakeslack.text_objects import broadcasts, image_problems, text_problems
 
 MESSAGE_BLOCKS = 50
 VIEW_BLOCKS = 100
 ID_LENGTH = 255
 TEXT_LIMITS = {"section": 3000, "header": 150, "context_element": 2000, "field": 2000}
 ELEMENT_TEXT = {"button": 75, "option": 75, "placeholder": 150, "label": 2000, "hint": 2000, "title": 24}
-OPTION_COUNTS = {"radio_buttons": (1, 10), "checkboxes": (1, 10), "overflow": (2, 5)}
-# Menus show option text as plain_text only; checkboxes and radio buttons may use mrkdwn
-# (https://docs.slack.dev/reference/block-kit/composition-objects/option-object).
-PLAIN_OPTIONS = ("static_select", "multi_static_select", "overflow")
-GROUPED_MENUS = ("static_select", "multi_static_select")
-NEEDS_OPTIONS = (*GROUPED_MENUS, "overflow", "radio_buttons", "checkboxes")
 BUTTON_STYLES = ("primary", "danger")
 ACCESSIBILITY_LABEL = 75  # https://docs.slack.dev/reference/block-kit/block-elements/button-element
 NO_TEXT = "no_text"
@@ -42,7 +38,7 @@ VIEW_TOO_LARGE = "view_too_large"
 
 def message_problems(args: dict[str, Any]) -> list[str]:
     blocks = args.get("blocks") or []
-    problems = [f"the text fallback {mention} would notify everyone" for mention in _broadcasts(args.get("text"))]
+    problems = [f"the text fallback {mention} would notify everyone" for mention in broadcasts(args.get("text"))]
     if _no_text(args):
         problems.append("a message needs text, blocks or attachments")
     if len(str(args.get("text") or "")) > 40000:
@@ -127,7 +123,7 @@ def _modal_problems(view: dict[str, Any], blocks: list[dict[str, Any]]) -> list[
     if not view.get("title"):
         problems.append("a modal needs a title")
     for key in ("title", "submit", "close"):
-        problems += [f"modal {key}: {problem}" for problem in _text_problems(view.get(key), 24, plain=True)]
+        problems += [f"modal {key}: {problem}" for problem in text_problems(view.get(key), 24, plain=True)]
     if not view.get("submit") and any(block.get("type") == "input" for block in blocks):
         problems.append("a modal with inputs needs a submit button")
     return problems
@@ -157,15 +153,15 @@ def _block_problems(block: dict[str, Any]) -> list[str]:
         fields = block.get("fields") or []
         if not text and not fields:
             problems.append("a section needs text or fields")
-        problems += _text_problems(text, TEXT_LIMITS["section"])
+        problems += text_problems(text, TEXT_LIMITS["section"])
         if len(fields) > 10:
             problems.append(f"{len(fields)} fields (limit 10)")
         for field in fields:
-            problems += _text_problems(field, TEXT_LIMITS["field"])
+            problems += text_problems(field, TEXT_LIMITS["field"])
         if block.get("accessory"):
             problems += _element_problems(block["accessory"])
     elif kind == "header":
-        problems += _text_problems(block.get("text"), TEXT_LIMITS["header"], plain=True)
+        problems += text_problems(block.get("text"), TEXT_LIMITS["header"], plain=True)
     elif kind == "context":
         problems += _context_problems(block.get("elements") or [])
     elif kind == "actions":
@@ -176,10 +172,12 @@ def _block_problems(block: dict[str, Any]) -> list[str]:
         for element in elements:
             problems += _element_problems(element)
     elif kind == "input":
-        problems += _text_problems(block.get("label"), ELEMENT_TEXT["label"], plain=True)
-        problems += _text_problems(block.get("hint"), ELEMENT_TEXT["hint"], plain=True)
+        problems += text_problems(block.get("label"), ELEMENT_TEXT["label"], plain=True)
+        problems += text_problems(block.get("hint"), ELEMENT_TEXT["hint"], plain=True)
         problems += _element_problems(block.get("element") or {})
-    elif kind not in ("divider", "image", "rich_text", "file", "video"):
+    elif kind == "image":
+        problems += image_problems(block, block=True)
+    elif kind not in ("divider", "rich_text", "file", "video"):
         problems.append(f"unknown block type {kind!r}")
     return problems
 
@@ -197,8 +195,10 @@ def _context_problems(elements: list[dict[str, Any]]) -> list[str]:
     problems = [] if 1 <= len(elements) <= 10 else [f"{len(elements)} context elements (1 to 10)"]
     for element in elements:
         if element.get("type") in ("mrkdwn", "plain_text"):
-            problems += _text_problems(element, TEXT_LIMITS["context_element"])
-        elif element.get("type") != "image":
+            problems += text_problems(element, TEXT_LIMITS["context_element"])
+        elif element.get("type") == "image":
+            problems += image_problems(element, block=False)
+        else:
             problems.append(f"a context element must be text or an image, not {element.get('type')!r}")
     return problems
 
@@ -209,7 +209,7 @@ def _element_problems(element: dict[str, Any]) -> list[str]:
     if len(element.get("action_id") or "") > ID_LENGTH:
         problems.append(f"action_id over {ID_LENGTH} characters")
     if kind == "button":
-        problems += _text_problems(element.get("text"), ELEMENT_TEXT["button"], plain=True)
+        problems += text_problems(element.get("text"), ELEMENT_TEXT["button"], plain=True)
         if len(element.get("value") or "") > 2000:
             problems.append("button value over 2000 characters")
         if element.get("style") is not None and element["style"] not in BUTTON_STYLES:
@@ -217,9 +217,9 @@ def _element_problems(element: dict[str, Any]) -> list[str]:
         problems += _accessibility_label_problems(element)
     if len(element.get("url") or "") > URL_LENGTH:
         problems.append(f"url over {URL_LENGTH} characters")
-    problems += _options_problems(element)
+    problems += options_problems(element)
     if element.get("placeholder"):
-        problems += _text_problems(element["placeholder"], ELEMENT_TEXT["placeholder"], plain=True)
+        problems += text_problems(element["placeholder"], ELEMENT_TEXT["placeholder"], plain=True)
     if int(element.get("max_length") or 0) > 3000:
         problems.append("max_length over 3000")
     if element.get("max_length") and len(str(element.get("initial_value") or "")) > int(element["max_length"]):
@@ -232,69 +232,3 @@ def _accessibility_label_problems(element: dict[str, Any]) -> list[str]:
     if not isinstance(label, str):
         return [f"accessibility_label must be a string, got {label!r:.60}"]
     return [f"accessibility_label of {len(label)} characters (limit 75)"] if len(label) > ACCESSIBILITY_LABEL else []
-
-
-def _options_problems(element: dict[str, Any]) -> list[str]:
-    kind = str(element.get("type"))
-    options, groups = element.get("options") or [], element.get("option_groups") or []
-    problems = _option_list_problems(kind, options, groups)
-    for group in groups:
-        problems += _text_problems(group.get("label"), ELEMENT_TEXT["option"], plain=True)
-        problems += [] if 1 <= len(group.get("options") or []) <= 100 else ["an option group holds 1 to 100 options"]
-    offered = options + [option for group in groups for option in group.get("options") or []]
-    for option in offered:
-        text_problems = _text_problems(option.get("text"), ELEMENT_TEXT["option"], plain=kind in PLAIN_OPTIONS)
-        problems += [f"option {option.get('value')!r} in a {kind}: {problem}" for problem in text_problems]
-        problems += _text_problems(option.get("description"), ELEMENT_TEXT["option"], plain=True)
-        if len(option.get("value") or "") > 150:
-            problems.append("option value over 150 characters")
-    return problems + _initial_options_problems(element, offered)
-
-
-def _option_list_problems(kind: str, options: list[dict[str, Any]], groups: list[dict[str, Any]]) -> list[str]:
-    """Menus take options or option groups (one of the two, at most 100); checkboxes, radios and overflows options."""
-    low, high = OPTION_COUNTS.get(kind, (1, 100))
-    problems = []
-    if options and not low <= len(options) <= high:
-        problems.append(f"{len(options)} options in a {kind} ({low} to {high})")
-    if options and groups:
-        problems.append(f"a {kind} takes options or option_groups, not both")
-    if len(groups) > 100:
-        problems.append(f"{len(groups)} option groups in a {kind} (limit 100)")
-    if kind in NEEDS_OPTIONS and not options and not (groups and kind in GROUPED_MENUS):
-        problems.append(f"a {kind} needs options" + (" or option_groups" if kind in GROUPED_MENUS else ""))
-    return problems
-
-
-def _initial_options_problems(element: dict[str, Any], offered: list[dict[str, Any]]) -> list[str]:
-    """Its text as well as its value ("A single option that exactly matches one of the options")."""
-    chosen = [element["initial_option"]] if element.get("initial_option") else element.get("initial_options") or []
-    if offered and any(option not in offered for option in chosen):
-        return ["an initial option that is not among the options, text and value alike"]
-    return []
-
-
-def _broadcasts(text: Any) -> list[str]:
-    """The special mentions that notify a whole channel; Latitude never sends one (user text is escaped)."""
-    return re.findall(r"<!(?:channel|here|everyone)[^>]*>", text) if isinstance(text, str) else []
-
-
-def _text_problems(text: Any, limit: int, *, plain: bool = False) -> list[str]:
-    if text is None:
-        return []
-    if not isinstance(text, dict) or text.get("type") not in ("plain_text", "mrkdwn"):
-        return [f"text must be a text object, got {text!r:.60}"]
-    if plain and text["type"] != "plain_text":
-        return ["this text must be plain_text"]
-    if "emoji" in text and text["type"] != "plain_text":
-        return ["`emoji` is only for plain_text"]
-    if "verbatim" in text and text["type"] != "mrkdwn":
-        return ["`verbatim` is only for mrkdwn"]
-    value = text.get("text", "")
-    if text["type"] == "mrkdwn" and _broadcasts(value):
-        return [f"{_broadcasts(value)[0]} would notify everyone"]
-    if not value:
-        return ["empty text"]
-    if len(value) > limit:
-        return [f"text of {len(value)} characters (limit {limit})"]
-    return []

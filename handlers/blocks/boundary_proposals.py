@@ -53,6 +53,7 @@ def proposal_message(proposal: BoundaryProposal, currency: str, profiles: tuple[
         f"Proposal: raise the per-incident limit from {format_money(proposal.current_limit, currency)} to "
         f"*{format_money(proposal.proposed_limit, currency)}*.{also}"
     )
+    limit = f"{proposal.category} limit of {format_money(proposal.proposed_limit, currency)} for {proposal.profile}"
     return [
         text_block(f":seedling: Boundaries that learn — {head}\n{change}"),
         text_block(facts),
@@ -64,8 +65,8 @@ def proposal_message(proposal: BoundaryProposal, currency: str, profiles: tuple[
             "type": "actions",
             "block_id": f"proposal_{proposal.id}",
             "elements": [
-                button(APPLY, "Apply", str(proposal.id), "primary"),
-                button(DISMISS, "Dismiss", str(proposal.id)),
+                button(APPLY, "Apply", str(proposal.id), "primary", label=f"Apply the {limit}"),
+                button(DISMISS, "Dismiss", str(proposal.id), label=f"Dismiss the {limit}"),
             ],
         },
     ]

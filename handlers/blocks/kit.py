@@ -51,6 +51,14 @@ def dates_as_fallback(text: str) -> str:
     return _DATE_TOKEN.sub(r"\1", text)
 
 
+def notification_text(text: str) -> str:
+    """A message's mrkdwn as its `text` when it has blocks: what a phone's lock screen shows (mobile notifications
+    show only `text`: https://docs.slack.dev/changelog/2026/07/13/notification-changes) and a screen reader reads,
+    where mrkdwn's marks are not drawn. *Bold* is said plainly, `code` in quotes, a date as its fallback; entities
+    and mentions stay, which Slack resolves in `text` as in blocks."""
+    return _CODE_OR_BOLD.sub(_as_plain, dates_as_fallback(text))
+
+
 def text_block(text: str) -> Block:
     return {"type": "section", "text": {"type": "mrkdwn", "text": truncate_mrkdwn(text, SECTION_TEXT)}}
 

@@ -157,6 +157,11 @@ def _plain_reward(nomination: Nomination) -> str:
     return titled(nomination.title) + value_words(nomination.value, nomination.unit)
 
 
+def _reward_words(nomination: Nomination) -> str:
+    """ "Coffee & cake voucher for Fin Ford", plain: what a screen reader says the approver's buttons decide."""
+    return f"{nomination.title} for {nomination.nominee.name}"
+
+
 def approval_request(nomination: Nomination) -> dict[str, Any]:
     nominated = (
         f":gift: {named(nomination.nominator)} nominated *{named(nomination.nominee)}* "
@@ -169,8 +174,8 @@ def approval_request(nomination: Nomination) -> dict[str, Any]:
             "type": "actions",
             "block_id": f"reward_decision_{nomination.id}",
             "elements": [
-                button(APPROVE, "Approve", str(nomination.id), "primary"),
-                button(DECLINE, "Decline", str(nomination.id), "danger"),
+                button(APPROVE, "Approve", str(nomination.id), "primary", label=f"Approve {_reward_words(nomination)}"),
+                button(DECLINE, "Decline", str(nomination.id), "danger", label=f"Decline {_reward_words(nomination)}"),
             ],
         },
     ]

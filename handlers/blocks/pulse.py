@@ -82,7 +82,19 @@ def questions_message(
     blocks.append(_comment_block(pulse_round, mine.commented))
     # A phone's notification shows a date token's fallback (UTC): its text says the time in the reader's own words.
     closes = moment_words(pulse_round.closes_at, tz, deadline=True)
-    return {"text": f"{title}: {asked} Open until {closes}.", "blocks": blocks}
+    return {"text": f"{title}: {_progress(mine, asked)} Open until {closes}.", "blocks": blocks}
+
+
+def _progress(mine: MyRound, asked: str) -> str:
+    """What the DM's text says once answers come in: updated, the message is still read aloud by its text, and
+    "3 quick questions" would go on asking someone who answered them all."""
+    total = len(mine.round.questions)
+    done = sum(1 for question in mine.round.questions if question.id in mine.answers)
+    if done == 0:
+        return asked
+    if done == total:
+        return f"All {total} answered, thank you; you can change an answer."
+    return f"{done} of {total} answered, {total - done} to go."
 
 
 def question_words(text: str) -> str:

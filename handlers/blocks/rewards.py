@@ -82,8 +82,10 @@ def hr_grant(grant: RewardGrant, outcome: str | None = None) -> dict[str, Any]:
             "type": "actions",
             "block_id": f"reward_grant_{grant.id}",
             "elements": [
-                button(FULFIL, "Mark fulfilled", str(grant.id), "primary"),
-                button(REVOKE, "Revoke", str(grant.id), "danger"),
+                button(
+                    FULFIL, "Mark fulfilled", str(grant.id), "primary", label=f"Mark reward grant #{grant.id} fulfilled"
+                ),
+                button(REVOKE, "Revoke", str(grant.id), "danger", label=f"Revoke reward grant #{grant.id}"),
             ],
         }
     )

@@ -185,7 +185,13 @@ def owner_card(suggestion: Suggestion) -> list[Block]:
     if not suggestion.is_closed:
         value = str(suggestion.number)
         buttons = [
-            button(action_id, STATUS_WORDS[status], value, "primary" if status == "done" else None)
+            button(
+                action_id,
+                STATUS_WORDS[status],
+                value,
+                "primary" if status == "done" else None,
+                label=f"Mark suggestion #{value} {STATUS_WORDS[status]}",
+            )
             for status, action_id in STATUS_ACTIONS.items()
             if status != suggestion.status
         ]
@@ -200,7 +206,16 @@ def channel_post(suggestion: Suggestion) -> list[Block]:
         context_block(f"With {escape_mrkdwn(suggestion.owner.name)} · {status_line(suggestion)}"),
     ]
     if not suggestion.is_closed:
-        blocks.append({"type": "actions", "elements": [button(BACK, "Me too", str(suggestion.number))]})
+        blocks.append(
+            {
+                "type": "actions",
+                "elements": [
+                    button(
+                        BACK, "Me too", str(suggestion.number), label=f"Me too: back suggestion #{suggestion.number}"
+                    )
+                ],
+            }
+        )
     return blocks
 
 

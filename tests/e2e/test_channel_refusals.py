@@ -197,7 +197,7 @@ def test_a_handover_after_the_teams_channel_was_archived_still_reaches_the_new_o
     drain_outbox(bot.runtime.deps, bot.runtime.sender_client)
 
     assert refused_updates(bot) == ["is_inactive"]
-    assert "now goes to *Ada Admin*" in bot.slack.message(card.response["channel"], card.response["ts"])["text"]
+    assert "now goes to Ada Admin" in bot.slack.message(card.response["channel"], card.response["ts"])["text"]
     to_admin = bot.slack.calls("chat.postMessage", channel="U0ADMIN")
     assert [call.text for call in to_admin if "now comes to you" in call.text] != [], "the new owner's card"
     assert len(to_admin) == 2 and len(update_notices_to(bot, "U0ADMIN")) == 1, "and, as an admin, HR's notice"

@@ -17,12 +17,12 @@ from handlers.blocks import pulse as pulse_blocks
 from handlers.blocks import pulse_results as result_blocks
 from handlers.jobs.send_weekly_digests import send_weekly_digests
 from tests.conftest import RunningBot
-from tests.e2e.test_pulse_results import answer_all
+from tests.e2e.test_pulse_results import answer_all, close
 from tests.e2e.test_pulse_rounds import answer, questions_dm, start, tick
 from tests.e2e.test_resolutions_approvals import request_over_the_limit
 from tests.fixture_week import at, load_fixture_week
 from tests.helpers import load_org_and_policy
-from tests.pulse_org import load_pulse_org
+from tests.pulse_org import EAST, PULSE, load_pulse_org
 
 
 def buttons(blocks: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -179,7 +179,45 @@ def test_the_pulse_trend_chart_says_its_scores_to_a_screen_reader(bot: RunningBo
     assert "round 1 4.0" in str(asked.args["alt_txt"])
 
 
+def test_the_pulse_trend_chart_says_which_way_each_score_last_moved(bot: RunningBot) -> None:
+    """A listener hears the slope the chart draws, not only the figures to subtract."""
+    one_question = PULSE.replace("questions_per_round = 3", "questions_per_round = 1\nreplace_default_questions = true")
+    question = '[[pulse.questions]]\nkey = "staffing"\ntext = "We have enough people on shift."\nscale = "agreement"\n'
+    load_pulse_org(bot.sessions, bot.clock.now(), pulse=one_question + question)
+    for value in (4, 3):
+        bot.slack.reset()
+        bot.driver.command("U0HR", "/pulse", "start")
+        answer_all(bot, EAST[:5], value, questions=1)
+        close(bot)
+
+    bot.driver.command("U0MGR1", "/pulse", "results")
+
+    [asked] = bot.slack.calls("files.getUploadURLExternal")
+    assert "staffing: round 1 4.0, round 2 3.0, down 1.0 since round 1." in str(asked.args["alt_txt"])
+
+
 def test_slack_refuses_alt_text_over_a_thousand_characters(bot: RunningBot) -> None:
     with pytest.raises(SlackApiError) as refused:
         bot.runtime.app.client.files_getUploadURLExternal(filename="chart.png", length=10, alt_txt="a" * 1001)
     assert refused.value.response["error"] == "alt_txt_too_large"
+
+
+BARE_WORDS = {"Approve", "Decline", "Mark fulfilled", "Revoke", "Under review", "Planned", "Done", "Not doing"}
+
+
+def test_in_a_week_of_latitude_no_button_is_read_aloud_as_a_bare_verb(tmp_path: Path) -> None:
+    """A screen reader listing a conversation's buttons says each one alone: "Done" or "Approve" says neither
+    which suggestion or reward it moves, nor that "Done" is not "close this"."""
+    with stage(tmp_path, MONDAY) as demo:
+        for act in ACTS:
+            act(demo)
+        calls = demo.slack.calls()
+    said = {read_aloud(button) for call in calls for button in buttons(shown_blocks(call))}
+    assert said & (BARE_WORDS | {"Me too", "Apply", "Dismiss"}) == set()
+    assert {
+        "Approve Coffee & cake voucher for Fin Ford",
+        "Mark reward grant #2 fulfilled",
+        "Mark suggestion #1 Done",
+        "Me too: back suggestion #1",
+        "Apply the refund limit of $85 for agent",
+    } <= said, sorted(said)

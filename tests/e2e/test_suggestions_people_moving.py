@@ -57,7 +57,7 @@ def test_hr_made_frontline_hands_on_the_anonymous_ideas_they_held_as_hr(bot: Run
     drain_outbox(bot.runtime.deps, bot.runtime.app.client)
 
     assert "  > suggestion #1 by an anonymous author: Hana Reyes -> Ada Admin" in describe_report(report)
-    assert "now goes to *Ada Admin*" in bot.slack.message(hanas.response["channel"], hanas.response["ts"])["text"]
+    assert "now goes to Ada Admin" in bot.slack.message(hanas.response["channel"], hanas.response["ts"])["text"]
     assert "not yours to answer" in refusal(bot, "U0HR", hanas)
     assert owner_and_status(bot) == ("U0ADMIN", "open")
 

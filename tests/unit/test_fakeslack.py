@@ -405,3 +405,41 @@ def test_no_dm_opens_with_a_deactivated_account(slack: FakeSlack, client: WebCli
 
     assert client.conversations_open(users="U0LEE")["channel"]["id"] == "D0LEE"
     assert error_of(client.conversations_open, users="U0GONE") == "user_disabled"
+
+
+CHART = "https://example.com/chart.png"
+
+
+@pytest.mark.parametrize(
+    ("blocks", "problem"),
+    [
+        ([{"type": "image", "image_url": CHART}], "block 0 (image): an image needs alt_text"),
+        ([{"type": "image", "image_url": CHART, "alt_text": ""}], "block 0 (image): an image needs alt_text"),
+        (
+            [{"type": "image", "image_url": CHART, "alt_text": "a" * 2001}],
+            "block 0 (image): alt_text of 2001 characters (limit 2000)",
+        ),
+        ([{"type": "image", "alt_text": "A chart"}], "block 0 (image): an image needs image_url or slack_file"),
+        (
+            [{"type": "context", "elements": [{"type": "image", "image_url": CHART}]}],
+            "block 0 (context): an image needs alt_text",
+        ),
+    ],
+)
+def test_an_image_a_screen_reader_could_say_nothing_of_is_refused_as_slack_does(
+    blocks: list[dict[str, Any]], problem: str
+) -> None:
+    """`alt_text` is required on an image block and a context's image element, at most 2,000 characters
+    (https://docs.slack.dev/reference/block-kit/blocks/image-block)."""
+    assert message_problems({"text": "Your team's week", "blocks": blocks}) == [problem]
+
+
+def test_an_image_with_its_words_is_taken(slack: FakeSlack, client: WebClient) -> None:
+    blocks = [{"type": "image", "image_url": CHART, "alt_text": "Bar chart: refunds 3, credits 2"}]
+    assert client.chat_postMessage(channel="U0AGENT1", text="Your team's week", blocks=blocks)["ok"]
+    with pytest.raises(SlackApiError) as refused:
+        client.chat_postMessage(
+            channel="U0AGENT1", text="Your team's week", blocks=[{"type": "image", "image_url": CHART}]
+        )
+    assert refused.value.response["error"] == "invalid_blocks"
+    slack.reset()
