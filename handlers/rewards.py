@@ -161,7 +161,7 @@ def upload_export(
             requester = session.get_one(Employee, requester_id)
             workspace = session.get_one(Workspace, requester.workspace_id)
             count = reward_export.export_grants(
-                session, workspace=workspace, requester=requester, period=period, out=out
+                session, workspace=workspace, requester=requester, period=period, out=out, byte_order_mark=True
             )
         out.flush()
         length = out.buffer.tell()

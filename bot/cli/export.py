@@ -39,6 +39,12 @@ def add_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[ty
     grants.add_argument(
         "--format", choices=FORMATS, default="csv", help="csv (RFC 4180, UTF-8; the default) or jsonl (JSON lines)"
     )
+    grants.add_argument(
+        "--excel",
+        action="store_true",
+        help="start the CSV with a UTF-8 byte order mark, without which Excel on Windows garbles names like "
+        "José Núñez (default: none, for scripts)",
+    )
     grants.add_argument("--out", default="-", help="file to write, or - for standard output (default)")
     add_workspace_option(grants)
     grants.set_defaults(handler=run_export)
@@ -79,6 +85,8 @@ def run_export(args: argparse.Namespace) -> int:
     now = SystemClock().now()
     if args.team is not None and not args.team.strip():
         raise StartupError("--team is empty: name a team, or leave --team out to export every team")
+    if args.excel and args.format != "csv":
+        raise StartupError("--excel is for a CSV opened in Excel: JSON lines have no byte order mark, leave it out")
     period = parse_period(args.first, args.last, args.team, now=now, names=("--from", "--to"))
     target = checked_target(args.out)
     sessions = make_session_factory(database())
@@ -87,7 +95,15 @@ def run_export(args: argparse.Namespace) -> int:
         check_export(session, workspace=workspace, requester=None, period=period)
     with output(target) as out:
         with reading(sessions) as session:
-            count = export_grants(session, workspace=workspace, requester=None, period=period, out=out, fmt=args.format)
+            count = export_grants(
+                session,
+                workspace=workspace,
+                requester=None,
+                period=period,
+                out=out,
+                fmt=args.format,
+                byte_order_mark=args.excel,
+            )
         with sessions.begin() as session:
             record_export(session, workspace=workspace, actor=actor(), period=period, rows=count, now=now)
     print(f"{plural(count, 'reward grant')}, {period.describe()}{period.so_far()}", file=sys.stderr)

@@ -50,6 +50,8 @@ class ExportRow(NamedTuple):
 
 EXPORT_COLUMNS = ExportRow._fields
 HEADER = ",".join(EXPORT_COLUMNS) + "\r\n"
+BYTE_ORDER_MARK = "\ufeff"
+"""Written once before the header for a spreadsheet: Excel on Windows reads a CSV without it in the legacy code page."""
 REASON = EXPORT_COLUMNS.index("reason")
 
 
@@ -158,16 +160,27 @@ def export_grants(
     period: ExportPeriod,
     out: TextIO,
     fmt: str = "csv",
+    byte_order_mark: bool = False,
 ) -> int:
     """Write the grants of the period to `out`; HR and admins only (`requester` None: the command line).
 
-    It only reads, so callers run it in `models.engine.reading` and then `record_export` in a short write.
+    `byte_order_mark` starts a CSV with one, for the file HR opens in Excel. It only reads, so callers run it in
+    `models.engine.reading` and then `record_export` in a short write.
     """
     require_exporter(requester)
+    check_format(fmt, byte_order_mark=byte_order_mark)
+    team = _team(session, workspace, period.team)
+    if byte_order_mark:
+        out.write(BYTE_ORDER_MARK)
+    return _write(session, workspace, period, team, out, fmt)
+
+
+def check_format(fmt: str, *, byte_order_mark: bool) -> None:
+    """A known format; a byte order mark only for CSV (a JSON lines reader would take it for part of the first line)."""
     if fmt not in FORMATS:
         raise InvalidInput(f"Unknown format {fmt!r}: use {' or '.join(FORMATS)}.")
-    team = _team(session, workspace, period.team)
-    return _write(session, workspace, period, team, out, fmt)
+    if byte_order_mark and fmt != "csv":
+        raise InvalidInput("A byte order mark is for a CSV opened in a spreadsheet: JSON lines have none.")
 
 
 def record_export(
