@@ -1,6 +1,7 @@
 """HR opens the reward export in Excel: the file from Slack, and the command line's with `--excel`, start with the
 UTF-8 byte order mark Excel needs to read names like José Núñez; the command line's default stays plain for
-scripts. Both databases write the same bytes."""
+scripts. `semicolons` lays the file out for Excel in a language whose decimal mark is a comma. Both databases write
+the same bytes."""
 
 import csv
 import io
@@ -10,16 +11,16 @@ import sys
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.cli import main
-from models import AuditEvent
+from models import AuditEvent, Employee, RewardGrant
 from services import directory
 from services.errors import InvalidInput
 from services.rewards.export import export_grants, parse_period
 from tests.conftest import RunningBot
-from tests.e2e.test_rewards_export import MARCH_CSV, at, give, make_history
+from tests.e2e.test_rewards_export import MARCH_CSV, TRICKY_CELLS, at, give, make_history
 from tests.helpers import load_org
 from tests.rewards_helpers import load_policy_text
 
@@ -130,8 +131,9 @@ def test_the_export_help_says_when_to_ask_for_excel(capsys: pytest.CaptureFixtur
         main(["export", "rewards", "--help"])
 
     helped = " ".join(capsys.readouterr().out.split())
-    assert "--excel start the CSV with a UTF-8 byte order mark, without which Excel on Windows garbles" in helped
-    assert "(default: none, for scripts)" in helped
+    assert "--excel [semicolons] start the CSV with a UTF-8 byte order mark, without which Excel on Windows" in helped
+    assert "`--excel semicolons` also separates cells with semicolons and writes values as 25,00" in helped
+    assert "(default: neither, for scripts)" in helped
 
 
 def test_the_export_service_refuses_a_mark_on_json_lines(sessions: sessionmaker[Session]) -> None:
@@ -146,3 +148,78 @@ def test_the_export_service_refuses_a_mark_on_json_lines(sessions: sessionmaker[
         )
 
     assert out.getvalue() == ""
+
+
+VALUE = MARCH_CSV.split("\r\n")[0].split(",").index("value")
+
+
+def with_semicolons(comma_separated: str) -> str:
+    """The same rows as Python's CSV writer lays them out with semicolons, values with a decimal comma."""
+    rows = list(csv.reader(io.StringIO(comma_separated, newline="")))
+    for row in rows[1:]:
+        row[VALUE] = row[VALUE].replace(".", ",")
+    out = io.StringIO()
+    csv.writer(out, delimiter=";", lineterminator="\r\n").writerows(rows)
+    return out.getvalue()
+
+
+def test_hr_in_a_decimal_comma_language_asks_slack_for_semicolons(bot: RunningBot) -> None:
+    """Excel in German or French splits a CSV at semicolons only, and would take `25.00` for text or a date."""
+    make_history(bot.sessions)
+    bot.clock.set(at(1, 9, month=4))
+
+    reply = bot.driver.command("U0HR", "/rewards", "export 2026-03-01 2026-03-31 semicolons")
+    bot.driver.command("U0HR", "/rewards", "export Semicolon team:Support East")
+
+    assert "2026-03-31 (whole days in UTC, the clock of the file's times), cells separated by semicolons" in reply.text
+    whole, east = (next(iter(upload.files.values())) for upload in bot.slack.files())
+    assert whole == BOM + with_semicolons(MARCH_CSV).encode("utf-8")
+    lines = whole.decode("utf-8-sig").split("\r\n")
+    assert lines[0].startswith("grant_id;granted_at;recipient_id;recipient_name;")
+    assert ";voucher;25,00;USD;" in lines[3] and ';"\'-Ines, Agent";' not in whole.decode("utf-8")
+    assert [line.split(";")[0] for line in east.decode("utf-8-sig").splitlines()][:1] == ["grant_id"]
+
+
+def test_every_kind_of_cell_is_laid_out_with_semicolons_as_pythons_csv_writer_does_it(
+    sessions: sessionmaker[Session], database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Quoted where a semicolon (not a comma) is, formula-safe, a reason naming someone included: the same bytes on
+    both databases, by their different ways of writing the CSV."""
+    make_history(sessions)
+    cells = [*TRICKY_CELLS, "a;b", "=a;b", "; first", "<@U0AGENT1> said; fine", "<#C0SUP|support>;then"]
+    slots = [(RewardGrant, RewardGrant.id == grant_id, "reason") for grant_id in (1, 2, 3, 4, 6)]
+    slots += [(RewardGrant, RewardGrant.id == grant_id, "title") for grant_id in (1, 2, 3, 4, 6)]
+    slots += [(Employee, Employee.slack_id == slack_id, "name") for slack_id in ("U0MGR1", "U0MGR2", "U0AGENT3")]
+    with sessions.begin() as session:
+        for (model, where, column), cell in zip(slots, reversed(cells), strict=False):
+            session.execute(update(model).where(where).values({column: cell}))
+    monkeypatch.setenv("DATABASE_URL", database_url)
+    plain, excel = tmp_path / "plain.csv", tmp_path / "excel.csv"
+    february_march = ["export", "rewards", "--from", "2026-02-01", "--to", "2026-03-31"]
+
+    assert main([*february_march, "--out", str(plain)]) == 0
+    assert main([*february_march, "--excel", "semicolons", "--out", str(excel)]) == 0
+
+    comma_separated = plain.read_bytes().decode("utf-8")
+    assert "@Sam" in comma_separated and "#support" in comma_separated
+    assert excel.read_bytes() == BOM + with_semicolons(comma_separated).encode("utf-8")
+
+
+def test_a_layout_the_command_line_does_not_know_is_named_with_the_ones_it_does(
+    sessions: sessionmaker[Session],
+    database_url: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    make_history(sessions)
+    monkeypatch.setenv("DATABASE_URL", database_url)
+    out = tmp_path / "march.csv"
+
+    with pytest.raises(SystemExit) as exited:
+        main([*MARCH, "--excel", "semicolon", "--out", str(out)])
+
+    assert exited.value.code == 2
+    said = capsys.readouterr().err
+    assert "argument --excel: invalid choice: 'semicolon' (choose from 'commas', 'semicolons')" in said
+    assert not out.exists()
