@@ -52,7 +52,6 @@ class ExportRow(NamedTuple):
 
 
 EXPORT_COLUMNS = ExportRow._fields
-HEADER = ",".join(EXPORT_COLUMNS) + "\r\n"
 BYTE_ORDER_MARK = "\ufeff"
 """Written once before the header for a spreadsheet: Excel on Windows reads a CSV without it in the legacy code page."""
 REASON = EXPORT_COLUMNS.index("reason")
@@ -116,7 +115,8 @@ def copy_csv(
     query = export_query(workspace, period, team, "postgresql", neutralise=True, blank=null(), decimal=layout.decimal)
     compiled = query.compile(dialect=connection.dialect, compile_kwargs={"render_postcompile": True})
     driver = connection.connection.driver_connection
-    statement = f"COPY ({compiled.string}) TO STDOUT WITH (FORMAT csv, DELIMITER '{layout.delimiter}')"
+    delimiter = "" if layout.delimiter == "," else f", DELIMITER '{layout.delimiter}'"  # one of `LAYOUTS`, never typed
+    statement = f"COPY ({compiled.string}) TO STDOUT WITH (FORMAT csv{delimiter})"
     out.write(header(layout))
     binary: BinaryIO | None = getattr(out, "buffer", None)
     if binary is not None:
