@@ -35,8 +35,9 @@ USAGE = Usage(
             "who gave and received most recognition (default: this month; HR also sees mutual pairs)",
         ),
         (
-            "/rewards export [FROM] [TO] [team:NAME]",
-            "HR: a CSV of reward grants in a DM; dates YYYY-MM-DD, whole days in UTC (default: this month so far)",
+            "/rewards export [FROM] [TO] [team:NAME] [semicolons]",
+            "HR: a CSV of reward grants in a DM; dates YYYY-MM-DD, whole days in UTC (default: this month so far); "
+            "`semicolons` for Excel in a language whose decimal mark is a comma",
         ),
         ("/rewards help", "show this help"),
     ),
@@ -110,6 +111,7 @@ def export(
 ) -> None:
     """Check who asks and the range before the ack; build and upload the file after it, or say it failed."""
     deps = deps_of(context)
+    words, layout = _layout(words)
     try:
         with deps.sessions.begin() as session:
             caller = command_caller(session, context, command)
@@ -120,16 +122,30 @@ def export(
     except DomainError as error:
         ack(text=f":warning: {escape_mrkdwn(str(error))}")  # the export's messages are the command line's too
         return
-    ack(text=f"Preparing the reward export for {_range_words(period)}: it will arrive in a DM.")
+    separated = ", cells separated by semicolons" if layout == reward_export.SEMICOLONS else ""
+    ack(text=f"Preparing the reward export for {_range_words(period)}{separated}: it will arrive in a DM.")
     no_file = f"The reward export for {escape_mrkdwn(period.describe())} failed: no file is coming. "
     with reported(command, FailureReply(respond, no_file), client):
         try:
-            upload_export(client, context, command, period, requester.id)
+            upload_export(client, context, command, period, requester.id, layout)
         except (TimeoutError, URLError) as error:
             if not timed_out(error):
                 raise
             log.warning("the reward export's upload got no answer in time: the file may have arrived")
             respond(text=MAY_HAVE_ARRIVED.format(period=escape_mrkdwn(period.describe())), response_type="ephemeral")
+
+
+SEMICOLON_WORDS = ("semicolon", "semicolons")
+
+
+def _layout(words: list[str]) -> tuple[list[str], reward_export.Layout]:
+    """`semicolons` typed with the dates or last (a team's name may hold any word): the file for Excel in a
+    language whose decimal mark is a comma, which splits a comma-separated file at semicolons only."""
+    team_at = next((at for at, word in enumerate(words) if word.casefold().startswith("team:")), len(words))
+    kept = [
+        word for at, word in enumerate(words) if word.casefold() not in SEMICOLON_WORDS or team_at < at < len(words) - 1
+    ]
+    return kept, reward_export.SEMICOLONS if len(kept) < len(words) else reward_export.COMMAS
 
 
 def _range_words(period: reward_export.ExportPeriod) -> str:
@@ -149,6 +165,7 @@ def upload_export(
     command: dict[str, Any],
     period: reward_export.ExportPeriod,
     requester_id: int,
+    layout: reward_export.Layout,
 ) -> None:
     """The export reads one snapshot (a grant made meanwhile goes into the next), holding up no other request; the
     audit line is written before the file is handed over (as on the command line), so no export ever leaves
@@ -161,7 +178,13 @@ def upload_export(
             requester = session.get_one(Employee, requester_id)
             workspace = session.get_one(Workspace, requester.workspace_id)
             count = reward_export.export_grants(
-                session, workspace=workspace, requester=requester, period=period, out=out
+                session,
+                workspace=workspace,
+                requester=requester,
+                period=period,
+                out=out,
+                byte_order_mark=True,
+                layout=layout,
             )
         out.flush()
         length = out.buffer.tell()

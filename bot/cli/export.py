@@ -18,7 +18,7 @@ from bot.clock import SystemClock
 from bot.startup import StartupError
 from models import RewardGrant, Workspace
 from models.engine import make_session_factory, reading
-from services.rewards.export import FORMATS, check_export, export_grants, parse_period, record_export
+from services.rewards.export import FORMATS, LAYOUTS, check_export, export_grants, parse_period, record_export
 from services.text import escape_mrkdwn, plural
 
 MAX_GRANT_ID = 2**31 - 1
@@ -38,6 +38,16 @@ def add_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[ty
     )
     grants.add_argument(
         "--format", choices=FORMATS, default="csv", help="csv (RFC 4180, UTF-8; the default) or jsonl (JSON lines)"
+    )
+    grants.add_argument(
+        "--excel",
+        nargs="?",
+        const="commas",
+        choices=LAYOUTS,
+        metavar="semicolons",
+        help="start the CSV with a UTF-8 byte order mark, without which Excel on Windows garbles names like "
+        "José Núñez; `--excel semicolons` also separates cells with semicolons and writes values as 25,00, for "
+        "Excel in a language whose decimal mark is a comma (default: neither, for scripts)",
     )
     grants.add_argument("--out", default="-", help="file to write, or - for standard output (default)")
     add_workspace_option(grants)
@@ -79,6 +89,8 @@ def run_export(args: argparse.Namespace) -> int:
     now = SystemClock().now()
     if args.team is not None and not args.team.strip():
         raise StartupError("--team is empty: name a team, or leave --team out to export every team")
+    if args.excel is not None and args.format != "csv":
+        raise StartupError("--excel is for a CSV opened in Excel: JSON lines have no byte order mark, leave it out")
     period = parse_period(args.first, args.last, args.team, now=now, names=("--from", "--to"))
     target = checked_target(args.out)
     sessions = make_session_factory(database())
@@ -87,7 +99,16 @@ def run_export(args: argparse.Namespace) -> int:
         check_export(session, workspace=workspace, requester=None, period=period)
     with output(target) as out:
         with reading(sessions) as session:
-            count = export_grants(session, workspace=workspace, requester=None, period=period, out=out, fmt=args.format)
+            count = export_grants(
+                session,
+                workspace=workspace,
+                requester=None,
+                period=period,
+                out=out,
+                fmt=args.format,
+                byte_order_mark=args.excel is not None,
+                layout=LAYOUTS[args.excel or "commas"],
+            )
         with sessions.begin() as session:
             record_export(session, workspace=workspace, actor=actor(), period=period, rows=count, now=now)
     print(f"{plural(count, 'reward grant')}, {period.describe()}{period.so_far()}", file=sys.stderr)

@@ -17,6 +17,9 @@ from services.rewards.export_mentions import mend_copied, prepare, shown
 from services.rewards.export_period import ExportPeriod as ExportPeriod
 from services.rewards.export_period import parse_period as parse_period
 from services.rewards.export_period import parse_period_words as parse_period_words
+from services.rewards.export_sql import COMMAS as COMMAS
+from services.rewards.export_sql import SEMICOLONS as SEMICOLONS
+from services.rewards.export_sql import Layout as Layout
 from services.rewards.export_sql import csv_lines_query, export_query
 
 FORMATS = ("csv", "jsonl")
@@ -49,8 +52,15 @@ class ExportRow(NamedTuple):
 
 
 EXPORT_COLUMNS = ExportRow._fields
-HEADER = ",".join(EXPORT_COLUMNS) + "\r\n"
+BYTE_ORDER_MARK = "\ufeff"
+"""Written once before the header for a spreadsheet: Excel on Windows reads a CSV without it in the legacy code page."""
 REASON = EXPORT_COLUMNS.index("reason")
+LAYOUTS = {"commas": COMMAS, "semicolons": SEMICOLONS}
+"""The CSV's layouts by the name HR asks for one with (`semicolons`: Excel in a locale with a decimal comma)."""
+
+
+def header(layout: Layout) -> str:
+    return layout.delimiter.join(EXPORT_COLUMNS) + "\r\n"
 
 
 def export_batches(
@@ -75,12 +85,12 @@ def export_batches(
 
 
 def write_csv_lines(
-    session: Session, workspace: Workspace, period: ExportPeriod, team: Team | None, out: TextIO
+    session: Session, workspace: Workspace, period: ExportPeriod, team: Team | None, out: TextIO, layout: Layout
 ) -> int:
     """SQLite makes each CSV line (see `csv_lines_query`); Python joins a batch of them into one write."""
-    out.write(HEADER)
-    prepare(session, directory.slack_names(session, workspace))
-    result = session.connection().execute(csv_lines_query(workspace, period, team))
+    out.write(header(layout))
+    prepare(session, directory.slack_names(session, workspace), layout.delimiter)
+    result = session.connection().execute(csv_lines_query(workspace, period, team, layout))
     count = 0
     try:
         while batch := result.cursor.fetchmany(BATCH):
@@ -91,7 +101,9 @@ def write_csv_lines(
     return count
 
 
-def copy_csv(session: Session, workspace: Workspace, period: ExportPeriod, team: Team | None, out: TextIO) -> int:
+def copy_csv(
+    session: Session, workspace: Workspace, period: ExportPeriod, team: Team | None, out: TextIO, layout: Layout
+) -> int:
     """PostgreSQL writes the CSV itself (`COPY ... TO STDOUT`): the rows never become Python objects.
 
     The bytes go straight to the file underneath a text stream when it has one (a file, standard output);
@@ -100,17 +112,20 @@ def copy_csv(session: Session, workspace: Workspace, period: ExportPeriod, team:
     from services.rewards.copy_out import copy_csv_chunks  # psycopg loads only where PostgreSQL is in use
 
     connection = session.connection()
-    query = export_query(workspace, period, team, "postgresql", neutralise=True, blank=null())
+    query = export_query(workspace, period, team, "postgresql", neutralise=True, blank=null(), decimal=layout.decimal)
     compiled = query.compile(dialect=connection.dialect, compile_kwargs={"render_postcompile": True})
     driver = connection.connection.driver_connection
-    statement = f"COPY ({compiled.string}) TO STDOUT WITH (FORMAT csv)"
-    out.write(HEADER)
+    delimiter = "" if layout.delimiter == "," else f", DELIMITER '{layout.delimiter}'"  # one of `LAYOUTS`, never typed
+    statement = f"COPY ({compiled.string}) TO STDOUT WITH (FORMAT csv{delimiter})"
+    out.write(header(layout))
     binary: BinaryIO | None = getattr(out, "buffer", None)
     if binary is not None:
         out.flush()
     count = 0
     # Closed at once if writing fails (a full disk): the COPY is ended and the connection usable again.
-    mend = partial(mend_copied, column=REASON, names=directory.slack_names(session, workspace))
+    mend = partial(
+        mend_copied, column=REASON, names=directory.slack_names(session, workspace), delimiter=layout.delimiter
+    )
     with closing(copy_csv_chunks(driver, statement, compiled.params, BATCH, mend)) as chunks:  # type: ignore[arg-type]
         for lines, chunk in chunks:
             if binary is not None:
@@ -158,16 +173,30 @@ def export_grants(
     period: ExportPeriod,
     out: TextIO,
     fmt: str = "csv",
+    byte_order_mark: bool = False,
+    layout: Layout = COMMAS,
 ) -> int:
     """Write the grants of the period to `out`; HR and admins only (`requester` None: the command line).
 
-    It only reads, so callers run it in `models.engine.reading` and then `record_export` in a short write.
+    `byte_order_mark` and `layout` shape a CSV for the spreadsheet HR opens it in. It only reads, so callers run it
+    in `models.engine.reading` and then `record_export` in a short write.
     """
     require_exporter(requester)
+    check_format(fmt, spreadsheet=byte_order_mark or layout != COMMAS)
+    team = _team(session, workspace, period.team)
+    if byte_order_mark:
+        out.write(BYTE_ORDER_MARK)
+    return _write(session, workspace, period, team, out, fmt, layout)
+
+
+def check_format(fmt: str, *, spreadsheet: bool) -> None:
+    """A known format; a byte order mark or semicolons only for CSV (JSON lines have neither)."""
     if fmt not in FORMATS:
         raise InvalidInput(f"Unknown format {fmt!r}: use {' or '.join(FORMATS)}.")
-    team = _team(session, workspace, period.team)
-    return _write(session, workspace, period, team, out, fmt)
+    if spreadsheet and fmt != "csv":
+        raise InvalidInput(
+            "A byte order mark or semicolons are for a CSV opened in a spreadsheet: JSON lines have none."
+        )
 
 
 def record_export(
@@ -187,15 +216,21 @@ def record_export(
 
 
 def _write(
-    session: Session, workspace: Workspace, period: ExportPeriod, team: Team | None, out: TextIO, fmt: str
+    session: Session,
+    workspace: Workspace,
+    period: ExportPeriod,
+    team: Team | None,
+    out: TextIO,
+    fmt: str,
+    layout: Layout,
 ) -> int:
     if fmt == "jsonl":
         return write_jsonl(
             export_batches(session, workspace, period, team), out, directory.slack_names(session, workspace)
         )
     if session.get_bind().dialect.name == "postgresql":
-        return copy_csv(session, workspace, period, team, out)
-    return write_csv_lines(session, workspace, period, team, out)
+        return copy_csv(session, workspace, period, team, out, layout)
+    return write_csv_lines(session, workspace, period, team, out, layout)
 
 
 def _team(session: Session, workspace: Workspace, name: str | None) -> Team | None:

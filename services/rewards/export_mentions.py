@@ -34,9 +34,9 @@ class CsvLine:
     """Python's CSV writer, one line at a time, CRLF included (it quotes a cell holding one of the line end's
     characters). One per thread: it reuses its buffer."""
 
-    def __init__(self) -> None:
+    def __init__(self, delimiter: str = ",") -> None:
         self.buffer = io.StringIO()
-        self.writer = csv.writer(self.buffer, lineterminator="\r\n")
+        self.writer = csv.writer(self.buffer, delimiter=delimiter, lineterminator="\r\n")
 
     def __call__(self, cells: list[str]) -> str:
         self.buffer.seek(0)
@@ -51,10 +51,10 @@ def sqlite_reason_cell(reason: ColumnElement[str], plain: ColumnElement[str]) ->
     return case((mentions, func.latitude_reason_cell(reason)), else_=plain)
 
 
-def prepare(session: Session, names: Mapping[str, str]) -> None:
+def prepare(session: Session, names: Mapping[str, str], delimiter: str = ",") -> None:
     """SQLite: register `latitude_reason_cell`, with this export's names, on this session's connection."""
     driver = session.connection().connection.driver_connection
-    cell = partial(reason_cell, names=names, line=CsvLine())
+    cell = partial(reason_cell, names=names, line=CsvLine(delimiter))
     driver.create_function("latitude_reason_cell", 1, cell, deterministic=True)  # type: ignore[union-attr]
 
 
@@ -67,19 +67,21 @@ def reason_cell(reason: str, names: Mapping[str, str], line: CsvLine) -> str:
     return line([formula_safe(shown(reason, names))]).removesuffix("\r\n")
 
 
-def mend_copied(chunk: bytes, records: list[memoryview], *, column: int, names: Mapping[str, str]) -> bytes:
+def mend_copied(
+    chunk: bytes, records: list[memoryview], *, column: int, names: Mapping[str, str], delimiter: str = ","
+) -> bytes:
     """`COPY`'s CSV lines (`chunk`, made of `records`) with the reason in `column` rendered where it holds a
     mention. `<` is looked for first: one byte is found by `memchr`, about a hundred times faster than `<@`."""
     if b"<" not in chunk or not any(mark.encode() in chunk for mark in MENTION_MARKS):
         return chunk
-    line = CsvLine()
+    line = CsvLine(delimiter)
     return b"".join(_mended(bytes(record), column, names, line) for record in records)
 
 
 def _mended(record: bytes, column: int, names: Mapping[str, str], line: CsvLine) -> bytes:
     """The cell was made formula-safe by the database: a quote put before it stays first after rendering."""
     if b"<" in record:
-        row = next(csv.reader((record.decode("utf-8"),)))
+        row = next(csv.reader((record.decode("utf-8"),), delimiter=line.writer.dialect.delimiter))
         if any(mark in row[column] for mark in MENTION_MARKS):
             row[column] = formula_safe(as_slack_shows(row[column], names))
             return line(row).encode("utf-8")

@@ -2,7 +2,7 @@
 
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 
 from sqlalchemy import Select, String, case, cast, func, literal, select
 from sqlalchemy.orm import aliased
@@ -13,10 +13,22 @@ from services.text import FORMULA_START
 
 SQLITE_FORMULA_GLOB = "[" + "".join(sorted(FORMULA_START - {"-"})) + "-]*"
 """A cell that starts like a formula, as a GLOB pattern (`-` last in the class, where it is literal)."""
-SQLITE_NEEDS_QUOTES_GLOB = '*[,"\r\n]*'
-"""A cell Python's CSV writer would quote (QUOTE_MINIMAL with CRLF line ends): a comma, a quote, CR or LF."""
+SQLITE_NEEDS_QUOTES_GLOB = '*[{delimiter}"\r\n]*'
+"""A cell Python's CSV writer would quote (QUOTE_MINIMAL with CRLF line ends): the delimiter, a quote, CR or LF."""
 POSTGRESQL_FORMULA_CODES = sorted(map(ord, FORMULA_START))
 """The same test on PostgreSQL, as the code of a cell's first character (`ascii`): cheaper than substr or a regex."""
+
+
+class Layout(NamedTuple):
+    """What separates the cells, and the decimal mark of `value`: Excel in a locale whose decimal mark is a comma
+    splits a CSV at semicolons, and reads `25.00` as text or a date."""
+
+    delimiter: str
+    decimal: str
+
+
+COMMAS = Layout(",", ".")
+SEMICOLONS = Layout(";", ",")
 
 
 class Period(Protocol):
@@ -37,6 +49,7 @@ def export_query(
     *,
     neutralise: bool,
     blank: Any = "",
+    decimal: str = ".",
 ) -> Select[*tuple[Any, ...]]:
     """The export's rows with every cell already formatted by the database, in the documented column order.
 
@@ -53,10 +66,12 @@ def export_query(
             return case((column.op("GLOB")(literal(SQLITE_FORMULA_GLOB, String)), "'" + column), else_=cell)
         return case((func.ascii(column).in_(POSTGRESQL_FORMULA_CODES), "'" + column), else_=cell)
 
-    return _select(workspace, period, team, dialect, text, blank)
+    return _select(workspace, period, team, dialect, text, blank, decimal=decimal)
 
 
-def csv_lines_query(workspace: Workspace, period: Period, team: Team | None) -> Select[tuple[str]]:
+def csv_lines_query(
+    workspace: Workspace, period: Period, team: Team | None, layout: Layout = COMMAS
+) -> Select[tuple[str]]:
     """SQLite: each grant as one finished CSV line, byte for byte what Python's CSV writer makes of the row.
 
     Building the line in SQL (formula-safe prefix, quotes doubled, quoted only when needed, CRLF) hands
@@ -69,16 +84,16 @@ def csv_lines_query(workspace: Workspace, period: Period, team: Team | None) -> 
     def text(column: Any) -> Any:
         """The formula-safe quote goes inside the double quotes; it never changes whether a cell needs them."""
         risky = column.op("GLOB")(literal(SQLITE_FORMULA_GLOB, String))
-        needs_quotes = column.op("GLOB")(literal(SQLITE_NEEDS_QUOTES_GLOB, String))
+        needs_quotes = column.op("GLOB")(literal(SQLITE_NEEDS_QUOTES_GLOB.format(delimiter=layout.delimiter), String))
         quoted = case((risky, literal('"\'%w"', String)), else_=literal('"%w"', String))
         return case((needs_quotes, func.printf(quoted, column)), (risky, "'" + column), else_=column)
 
     def reason(column: Any) -> Any:
         return sqlite_reason_cell(column, text(column))
 
-    query = _select(workspace, period, team, "sqlite", text, "", reason)
+    query = _select(workspace, period, team, "sqlite", text, "", reason, layout.decimal)
     cells = list(query.selected_columns)
-    line = ",".join(["%s"] * len(cells)) + "\r\n"
+    line = layout.delimiter.join(["%s"] * len(cells)) + "\r\n"
     return query.with_only_columns(func.printf(literal(line, String), *cells))
 
 
@@ -90,6 +105,7 @@ def _select(
     text: Callable[[Any], Any],
     blank: Any,
     reason: Callable[[Any], Any] | None = None,
+    decimal: str = ".",
 ) -> Select[*tuple[Any, ...]]:
     """`text` formats the free text (names, email, team, title, reason unless `reason` is given); the codes go
     out as stored.
@@ -111,7 +127,7 @@ def _select(
             RewardGrant.item_key,
             text(RewardGrant.title),
             RewardGrant.kind,
-            _money_sql(RewardGrant.value, dialect),
+            _money_sql(RewardGrant.value, dialect, decimal),
             RewardGrant.unit,
             *map(text, (nominator.name, approver.name)),
             (reason or text)(RewardGrant.reason),
@@ -142,5 +158,6 @@ def _iso_sql(column: Any, dialect: str) -> Any:
     return func.to_char(func.timezone("UTC", column), 'YYYY-MM-DD"T"HH24:MI:SS"Z"')
 
 
-def _money_sql(column: Any, dialect: str) -> Any:
-    return func.printf("%.2f", column) if dialect == "sqlite" else cast(column, String)
+def _money_sql(column: Any, dialect: str, decimal: str) -> Any:
+    money = func.printf("%.2f", column) if dialect == "sqlite" else cast(column, String)
+    return money if decimal == "." else func.replace(money, ".", decimal)

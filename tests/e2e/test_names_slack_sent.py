@@ -29,7 +29,7 @@ def exported_rows(bot: RunningBot) -> list[list[str]]:
     bot.driver.command("U0HR", "/rewards", "export 2026-03-01 2026-03-31")
     [upload] = bot.slack.files()
     [content] = upload.files.values()
-    return list(csv.reader(io.StringIO(content.decode("utf-8"), newline="")))[1:]
+    return list(csv.reader(io.StringIO(content.decode("utf-8-sig"), newline="")))[1:]
 
 
 def test_a_nominee_whose_slack_profile_has_no_name_is_added_under_the_name_slack_sent(ready: RunningBot) -> None:

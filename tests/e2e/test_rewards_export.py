@@ -228,7 +228,7 @@ def test_team_written_with_a_capital_is_the_team_as_in_digest(bot: RunningBot) -
     assert "Preparing the reward export for 2026-03-01 to 2026-03-31, team Support West" in reply.text
     [complete] = bot.slack.files()
     [content] = complete.files.values()
-    assert [line.split(",")[0] for line in content.decode("utf-8").splitlines()] == ["grant_id", "6"]
+    assert [line.split(",")[0] for line in content.decode("utf-8-sig").splitlines()] == ["grant_id", "6"]
 
 
 def test_hr_gets_the_exact_csv_in_a_dm_through_the_two_step_upload_and_it_is_audited(bot: RunningBot) -> None:
@@ -245,7 +245,7 @@ def test_hr_gets_the_exact_csv_in_a_dm_through_the_two_step_upload_and_it_is_aud
     assert complete.args["channel_id"] == "D0HR"
     assert complete.args["initial_comment"].startswith("4 reward grants, 2026-03-01 to 2026-03-31 (whole days in UTC")
     [content] = complete.files.values()
-    assert content.decode("utf-8") == MARCH_CSV
+    assert content == b"\xef\xbb\xbf" + MARCH_CSV.encode("utf-8"), "the byte order mark Excel reads UTF-8 by"
     named = re.findall(r"`([a-z_]+)`", complete.args["initial_comment"])
     assert (
         {"recipient_name", "value", "currency", "granted_at"}

@@ -59,7 +59,7 @@ def test_a_person_picked_in_a_nomination_reads_by_name_in_hrs_export_from_slack_
 
     [upload] = bot.slack.files()
     [content] = upload.files.values()
-    assert content.decode("utf-8") == from_cli
+    assert content.decode("utf-8") == "\ufeff" + from_cli, "the file for Excel starts with a byte order mark"
     [_, grant] = rows_of(from_cli)
     assert grant[REASON] == (
         "'@Ines Agent says it too: covered for @Omar Manager in #support, and @someone & @W0GONE helped"

@@ -80,7 +80,7 @@ def test_the_csv_hr_gets_in_slack_shows_the_team_and_manager_at_granting(bot: Ru
 
 def uploaded_rows(files: dict[str, bytes]) -> list[dict[str, str]]:
     [content] = files.values()
-    return list(csv.DictReader(io.StringIO(content.decode("utf-8"), newline="")))
+    return list(csv.DictReader(io.StringIO(content.decode("utf-8-sig"), newline="")))
 
 
 def test_grants_of_a_team_stored_twice_in_different_case_follow_it_into_the_one_kept(
