@@ -69,6 +69,8 @@ def not_a_team(text: str, labels: Mapping[str, str]) -> str:
         )
     if text == first and (first.lower() in USAGE.words() or meant_word(first, USAGE.words())):
         return unknown_argument(USAGE, text, labels)
+    if text == first and _is_team_word(first.rstrip(":")):
+        return USAGE.text("Name the team after `team:`, like `/digest team:Support East`.")
     shown = as_slack_shows(text, labels, stranger="someone")
     return USAGE.text(
         f"I don't know `{echoed(shown)}` here. For a team's digest, write `team:` before its name: "
@@ -79,9 +81,11 @@ def not_a_team(text: str, labels: Mapping[str, str]) -> str:
 def _team_named(text: str) -> str:
     """`team Support East`, `taem:Support East` -> `Support East`: the word team, maybe with a slip, said first."""
     said = _TEAM_SAID.match(text)
-    if said and len(said["word"]) >= len("team") and one_slip_apart(said["word"].lower(), "team"):
-        return said["name"]
-    return text
+    return said["name"] if said and _is_team_word(said["word"]) else text
+
+
+def _is_team_word(word: str) -> bool:
+    return len(word) >= len("team") and one_slip_apart(word.lower(), "team")
 
 
 def register(app: App) -> None:

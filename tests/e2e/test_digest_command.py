@@ -247,6 +247,17 @@ def test_a_team_named_without_team_is_answered_with_how_to_name_it(bot: RunningB
     assert bot.slack.calls("response_url") == []
 
 
+@pytest.mark.parametrize("typed", ["team", "taem:"])
+def test_team_alone_is_asked_for_the_teams_name(bot: RunningBot, typed: str) -> None:
+    """`/digest team` was told to write `/digest team:team`."""
+    load_org_and_policy(bot.sessions, bot.clock.now())
+
+    reply = bot.driver.command("U0HR", "/digest", typed)
+
+    assert "Name the team after `team:`, like `/digest team:Support East`." in reply.text
+    assert "team:team" not in reply.text and bot.slack.calls("response_url") == []
+
+
 @pytest.mark.parametrize("typed", ["<@U0AGENT1|sam>", "<#C0SUPPORT|support-east>"])
 def test_a_person_or_channel_after_digest_is_answered_with_what_the_digest_shows(bot: RunningBot, typed: str) -> None:
     load_org_and_policy(bot.sessions, bot.clock.now())
