@@ -1,6 +1,7 @@
 """/boundaries: the caller's empowerment limits and what is left of today's and this month's allowance."""
 
 import re
+from collections.abc import Mapping
 from typing import Any
 
 from slack_bolt import Ack, App, BoltContext
@@ -11,11 +12,11 @@ from handlers.blocks.kit import text_block
 from handlers.commands import Usage, is_help, unknown_argument
 from handlers.deps import deps_of
 from handlers.errors import reported
-from handlers.people import ADDED_NOTE, NEW_EMPLOYEE_NOTE, command_caller, learn_if_wanted
+from handlers.people import ADDED_NOTE, NEW_EMPLOYEE_NOTE, command_caller, learn_if_wanted, person_labels
 from services.errors import DomainError
 from services.resolutions import fixes as resolutions
 from services.resolutions.typed import category_key
-from services.text import echoed
+from services.text import as_slack_shows, echoed
 
 USAGE = Usage(
     command="/boundaries",
@@ -47,13 +48,13 @@ def show_boundaries(ack: Ack, command: dict[str, Any], context: BoltContext, cli
     if _CHANNEL_FIRST.match(text.strip()):
         ack(text=USAGE.text(NOT_A_CHANNEL))
         return
-    deps = deps_of(context)
+    deps, labels = deps_of(context), person_labels(context)
     with deps.sessions.begin() as session:
         identity = command_caller(session, context, command)
         no_admin = resolutions.unlisted_with_no_admin(session, identity.employee)
         try:
             active, lines = resolutions.allowance_to_log(session, identity.employee, deps.now())
-            if problem := more_than_a_category(text, {line.rule.category for line in lines}):
+            if problem := more_than_a_category(text, {line.rule.category for line in lines}, labels):
                 content = [text_block(problem)]
             else:
                 if text.strip():
@@ -62,7 +63,7 @@ def show_boundaries(ack: Ack, command: dict[str, Any], context: BoltContext, cli
                     lines, active.policy.currency, active.version.number, identity.employee, no_admin=no_admin
                 )
         except DomainError as error:  # no policy or profile: several words are still named as the mistake
-            content = [text_block(more_than_a_category(text, set()) or f":warning: {error}")]
+            content = [text_block(more_than_a_category(text, set(), labels) or f":warning: {error}")]
     note = [text_block(ADDED_NOTE if no_admin else NEW_EMPLOYEE_NOTE)] if identity.newly_added else []
     ack(text="Your boundaries", blocks=note + content)
     with reported(command):
@@ -81,15 +82,15 @@ def typed_category_of(text: str, lines: list[resolutions.AllowanceLine]) -> str:
     return key if any(line.rule.category == key for line in lines) else text.strip()
 
 
-def more_than_a_category(text: str, categories: set[str]) -> str | None:
-    """What is wrong with several words: the ones after a category (`refund 45`), else the first; None when they
-    name a category written with spaces (`fee waiver`)."""
+def more_than_a_category(text: str, categories: set[str], labels: Mapping[str, str]) -> str | None:
+    """What is wrong with several words: the ones after a category (`refund 45`, a person in them as Slack shows
+    them: `@maya`), else the first; None when they name a category written with spaces (`fee waiver`)."""
     words = text.lower().split()
     if len(words) < 2 or category_key(words) in categories:
         return None
     if category_key(words[:1]) not in categories:
-        return unknown_argument(USAGE, text)
-    extra = echoed(" ".join(text.split()[1:]))
+        return unknown_argument(USAGE, text, labels)
+    extra = echoed(as_slack_shows(" ".join(text.split()[1:]), labels, stranger="someone"))
     return USAGE.text(
         f"I don't know `{extra}` after `{words[0]}`: `/boundaries` shows one category, like `/boundaries {words[0]}`."
     )

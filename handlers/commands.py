@@ -1,8 +1,9 @@
 """What every slash command shares: `help`, usage text, and telling a mistake from a request."""
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
-from services.text import ECHOED, echoed, escape_mrkdwn, meant_word, mention_in_words, one_slip_apart
+from services.text import ECHOED, as_slack_shows, echoed, escape_mrkdwn, meant_word, mention_in_words, one_slip_apart
 
 HELP_WORDS = frozenset({"help", "-h", "--help", "?"})
 
@@ -35,9 +36,12 @@ def is_help(text: str) -> bool:
     return typed in HELP_WORDS or (len(typed.split()) == 1 and one_slip_apart(typed, "help"))
 
 
-def unknown_argument(usage: Usage, text: str) -> str:
-    """Name what was not understood: the first word, or what follows a word the command knows."""
+def unknown_argument(usage: Usage, text: str, labels: Mapping[str, str] | None = None) -> str:
+    """Name what was not understood: the first word, or what follows a word the command knows. People and channels
+    after it are named as Slack shows them (`@maya`, by the names Slack sent with them: `labels`), as markup between
+    backticks shows as typed."""
     first, _, rest = text.strip().partition(" ")
+    rest = as_slack_shows(rest, labels or {}, stranger="someone")
     if first.lower() in usage.words() and rest.strip():
         problem = f"I don't know `{echoed(rest.strip())}` after `{escape_mrkdwn(first)}`."
     elif what := mention_in_words(first):

@@ -1,6 +1,7 @@
 """/digest: a private preview of this week's digest so far (the weekly DMs are handlers/jobs/send_weekly_digests.py)."""
 
 import re
+from collections.abc import Mapping
 from typing import Any
 
 from slack_bolt import Ack, App, BoltContext, Respond
@@ -9,10 +10,10 @@ from slack_sdk import WebClient
 from handlers.blocks import digest as blocks
 from handlers.commands import Usage, is_help, unknown_argument
 from handlers.deps import deps_of
-from handlers.people import command_caller, learn_if_wanted
+from handlers.people import command_caller, learn_if_wanted, person_labels
 from services.digest import access as digest_access
 from services.errors import DomainError
-from services.text import SLACK_MENTION, echoed, meant_word
+from services.text import SLACK_MENTION, as_slack_shows, echoed, meant_word, one_slip_apart
 
 USAGE = Usage(
     command="/digest",
@@ -24,6 +25,7 @@ USAGE = Usage(
     ),
 )
 _TEAM = re.compile(r"^team:\s*(.*)$", re.IGNORECASE | re.DOTALL)
+_TEAM_SAID = re.compile(r"^(?P<word>[^\s:]+)(?::\s*|\s+)(?P<name>\S.*)$", re.DOTALL)
 
 
 def show_digest(ack: Ack, command: dict[str, Any], context: BoltContext, respond: Respond, client: WebClient) -> None:
@@ -33,7 +35,7 @@ def show_digest(ack: Ack, command: dict[str, Any], context: BoltContext, respond
         return
     team = _TEAM.match(text)
     if text and team is None:
-        ack(text=not_a_team(text))
+        ack(text=not_a_team(text, person_labels(context)))
         return
     ack()
     deps = deps_of(context)
@@ -55,21 +57,35 @@ def show_digest(ack: Ack, command: dict[str, Any], context: BoltContext, respond
     learn_if_wanted(client, deps, identity)
 
 
-def not_a_team(text: str) -> str:
-    """What to type instead of `/digest Support East` (a team named without `team:`) or `/digest @sam` (a person:
-    the digest is a team's); a word close to `help` is answered as a command word."""
+def not_a_team(text: str, labels: Mapping[str, str]) -> str:
+    """What to type instead of `/digest Support East` (a team named without `team:`, or with `team` or `taem:` before
+    it) or `/digest @sam` (a person: the digest is a team's). A word close to `help` alone is answered as a command
+    word; with more words after it (`/digest Help Desk`) it begins a team's name, as no command word takes any."""
     first = text.split()[0]
     if SLACK_MENTION.match(first):
         return USAGE.text(
             "The digest is a team's week, not one person's or a channel's: `/digest` shows your team's, and HR and "
             "admins name a team, like `/digest team:Support East`."
         )
-    if first.lower() in USAGE.words() or meant_word(first, USAGE.words()):
-        return unknown_argument(USAGE, text)
+    if text == first and (first.lower() in USAGE.words() or meant_word(first, USAGE.words())):
+        return unknown_argument(USAGE, text, labels)
+    if text == first and _is_team_word(first.rstrip(":")):
+        return USAGE.text("Name the team after `team:`, like `/digest team:Support East`.")
+    shown = as_slack_shows(text, labels, stranger="someone")
     return USAGE.text(
-        f"I don't know `{echoed(text)}` here. For a team's digest, write `team:` before its name: "
-        f"`/digest team:{echoed(text)}`."
+        f"I don't know `{echoed(shown)}` here. For a team's digest, write `team:` before its name: "
+        f"`/digest team:{echoed(_team_named(shown))}`."
     )
+
+
+def _team_named(text: str) -> str:
+    """`team Support East`, `taem:Support East` -> `Support East`: the word team, maybe with a slip, said first."""
+    said = _TEAM_SAID.match(text)
+    return said["name"] if said and _is_team_word(said["word"]) else text
+
+
+def _is_team_word(word: str) -> bool:
+    return len(word) >= len("team") and one_slip_apart(word.lower(), "team")
 
 
 def register(app: App) -> None:

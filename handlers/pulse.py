@@ -18,7 +18,7 @@ from handlers.deps import deps_of
 from handlers.errors import anonymous_request, reported
 from handlers.failure_replies import FailureReply
 from handlers.form_seals import opened, sealed
-from handlers.people import action_caller, command_caller, learn_from_slack, with_newcomer_note
+from handlers.people import action_caller, command_caller, learn_from_slack, person_labels, with_newcomer_note
 from handlers.pulse_invitations import queue_invitations
 from handlers.pulse_results import show_results
 from models import Employee, Workspace
@@ -62,7 +62,7 @@ def handle_pulse(ack: Ack, command: dict[str, Any], context: BoltContext, client
     elif words[0].lower() == "results":
         show_results(ack, command, context, client, respond, " ".join(words[1:]) or None, USAGE)
     else:
-        ack(text=unknown_argument(USAGE, text))
+        ack(text=unknown_argument(USAGE, text, person_labels(context)))
 
 
 def resend_questions(

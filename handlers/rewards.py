@@ -15,7 +15,7 @@ from handlers.deps import deps_of
 from handlers.errors import reported
 from handlers.failure_replies import FailureReply
 from handlers.file_uploads import share_file, spooled_text, timed_out
-from handlers.people import command_caller, learn_if_wanted, with_newcomer_note
+from handlers.people import command_caller, learn_if_wanted, person_labels, with_newcomer_note
 from models import Employee, Workspace
 from models.engine import reading
 from services.errors import DomainError
@@ -62,7 +62,7 @@ def rewards_command(
     elif words[0].lower() == "export":
         export(ack, command, context, client, respond, words[1:])
     else:
-        ack(text=unknown_argument(USAGE, text))
+        ack(text=unknown_argument(USAGE, text, person_labels(context)))
 
 
 def show_history(ack: Ack, command: dict[str, Any], context: BoltContext, client: WebClient) -> None:

@@ -17,6 +17,9 @@ _CODES = "|".join(CURRENCIES)
 _LEADING_MARK = re.compile(rf"^(?P<mark>{_SIGNS}|(?:{_CODES})(?![a-z]))\s*", re.IGNORECASE)
 _TRAILING_MARK = re.compile(rf"\s*(?P<mark>{_SIGNS}|(?<![a-z])(?:{_CODES}))\Z", re.IGNORECASE)
 _PLAIN = re.compile(r"^\d{1,3}(,\d{3})+(\.\d+)?\Z|^\d+(\.\d+)?\Z|^\.\d+\Z")
+_MINUS = ("-", "\u2212", "\u2010", "\u2011", "\u2012", "\u2013", "\u2014", "\ufe63", "\uff0d")
+"""A minus as keyboards type it: a hyphen, the minus sign, the dashes a phone makes of `-` or `--` (`–5`, `—5`), and
+a full-width minus (`－5`)."""
 _WHOLE_DASH = re.compile(r"(?<=\d)[.,]-\Z")
 """`45,-`, `45.-`: a whole amount as much of Europe writes it (no cents), read as 45."""
 _DECIMAL_COMMA = re.compile(r"^\d+,\d{1,2}\Z")
@@ -89,8 +92,9 @@ def continues_amount(typed: str, word: str) -> bool:
 
 
 def without_trailing_punctuation(word: str) -> str:
-    """`200,` in `1 200, sorry`: the comma is the sentence's, not the amount's."""
-    return word.rstrip(".,;:!?)")
+    """`200,` in `1 200, sorry`, `20…` (a phone's one-character ellipsis): the mark is the sentence's, not the
+    amount's."""
+    return word.rstrip(".,;:!?)…")
 
 
 def decimals_of(currency: str | None) -> int:
@@ -124,7 +128,7 @@ def parse_amount(text: str, currency: str | None = None) -> Decimal:
             f"give the amount in {currency}, like `{format_money(Decimal(45), currency)}`.",
             field="amount",
         )
-    if raw.startswith(("-", "\u2212", "\u2013")):  # a hyphen, a minus sign or a dash
+    if raw.startswith(_MINUS):
         raise InvalidInput(
             f"The amount can't be negative (you typed `{echoed(text)}`). Type what you gave the customer, like `45`.",
             field="amount",

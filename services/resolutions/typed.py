@@ -189,16 +189,33 @@ def named_reference(text: str) -> str | None:
 
 _DIGIT_GROUPS = re.compile(r"(?:\s+\d{2,}(?![^\s.,;:!?)]))+")
 """`123` in `ref:ABC 123 late`, `7946 0018` in `ref:020 7946 0018`: digits right after a reference, apart."""
+_NUMBER_GOES_ON = re.compile(r"[.,:]\d")
+"""`12.50`, `10:30`: the last group begins an amount or a time of day."""
+_YEAR = re.compile(r"(?:19|20)\d\d")
+_UNIT_WORDS = (
+    "s sec secs second seconds min mins minute minutes h hr hrs hour hours day days night nights wk wks week weeks "
+    "mo month months yr yrs year years am pm a.m p.m o'clock x times item items pc pcs piece pieces unit units pack "
+    "packs box boxes kg g lb lbs oz l ml km mi % percent pct"
+)
+_UNITS = frozenset(_UNIT_WORDS.split())
+"""Words that make the number before them a quantity: `30 minutes`, `10 am`, `2 pcs`, `15 %`."""
+_ENDS_IN_S = frozenset({"does", "goes", "says", "gets", "always", "perhaps", "besides"})
+"""Words ending in `s` that count nothing: `ref:ABC 123 always late` is still asked about."""
 
 
 def refuse_spaced_reference(reference: str, after: str, *, written: str) -> None:
     """A reference followed by a group of digits (`ref:ABC 123`, `order 020 7946 0018`, pasted with its spaces) is
     asked about, not read as `ABC` and a summary starting `123`: that would be another customer to every limit and
-    to the customer's history. Quotes or a word in between say which was meant."""
+    to the customer's history. Quotes or a word in between say which was meant. A last group that counts something
+    (`order 1234 30 minutes late`, `order 5521 12 eggs`: `_counts`) is the summary's, not the reference's."""
     groups = _DIGIT_GROUPS.match(after)
     if groups is None:
         return
     rest = groups.group().split()
+    if _counts(rest[-1], after[groups.end() :]):
+        rest.pop()
+    if not rest:
+        return
     whole = " ".join([reference, *rest])
     raise InvalidInput(
         f"Is the customer reference `{escape_mrkdwn(reference)}` or `{escape_mrkdwn(whole)}`? Write it without "
@@ -206,4 +223,27 @@ def refuse_spaced_reference(reference: str, after: str, *, written: str) -> None
         f"If `{escape_mrkdwn(rest[0])}` is not part of it, put a word before it: "
         f"`{escape_mrkdwn(written)} for {escape_mrkdwn(rest[0])} …`. Nothing was logged.",
         field="customer_ref",
+    )
+
+
+def _counts(number: str, after: str) -> bool:
+    """The number reads as a quantity, a time or a year by what follows it: a unit (`30 minutes`, `10 am`, `2 pcs`),
+    a currency (`20 dollars`), a plural (`12 eggs`), its decimals or minutes (`12.50`, `10:30`), or, for a year, any
+    word (`2024 model`). A number starting with 0 counts nothing; a word that is none of these (`56 arrived`, `123
+    parcel`) leaves it part of the reference as likely as not, so it is asked about."""
+    if number.startswith("0"):
+        return False
+    if _NUMBER_GOES_ON.match(after):
+        return True
+    following = after.split()[0] if after.split() else ""
+    word = following.lower().rstrip(".,;:!?)")
+    if not word or following[0] in ".,;:!?)":
+        return False
+    plural = len(word) >= 4 and word.isalpha() and word[-1] == "s" and word[-2:] not in ("ss", "us", "is")
+    return (
+        word in _UNITS
+        or is_currency_word(word)
+        or is_currency_mark(word)
+        or (plural and word not in _ENDS_IN_S)
+        or (bool(_YEAR.fullmatch(number)) and word[0].isalpha())
     )

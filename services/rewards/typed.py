@@ -5,7 +5,7 @@ import difflib
 from services.errors import InvalidInput, NotFound
 from services.policy.rewards import SHOUTOUT, RewardPolicy
 from services.rewards.grants import describe
-from services.text import bare_word, echoed, escape_mrkdwn, mistyped
+from services.text import bare_word, echoed, escape_mrkdwn, one_slip_apart
 
 
 def split_reward(policy: RewardPolicy, text: str) -> tuple[str, str]:
@@ -35,13 +35,13 @@ def split_reward(policy: RewardPolicy, text: str) -> tuple[str, str]:
 
 def _key_slipped(policy: RewardPolicy, word: str) -> str | None:
     """The reward a plain first word can only mean: its key run together (`halfday`, `servicestar`) or without its
-    number (`voucher` for `voucher_25`), maybe with one slip (`vouchr`). Its plural speaks of such rewards
-    (`vouchers are well deserved`), and a word of a key that is also everyday speech (`service`, `half`) is the
-    reason's."""
+    number (`voucher` for `voucher_25`), maybe with a letter added, dropped or swapped (`vouchr`). A letter changed
+    makes another word of the reason (`halfway`, `vouched`); its plural speaks of such rewards (`vouchers are well
+    deserved`), and a word of a key that is also everyday speech (`service`, `half`) is the reason's."""
     for key in policy.catalog:
         stem = key.rstrip("0123456789").rstrip("_")
         written = {key.replace("_", ""), stem} if stem != key else {key.replace("_", "")}
-        if key != SHOUTOUT and any(mistyped(word, form) and word != form + "s" for form in written):
+        if key != SHOUTOUT and any(one_slip_apart(word, form) and word != form + "s" for form in written):
             return key
     return None
 

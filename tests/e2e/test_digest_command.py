@@ -225,13 +225,37 @@ def test_this_week_so_far_is_compared_with_last_week_up_to_the_same_local_time_a
     assert "*Customer fixes:* 1 (last week 7)" in text, "the fixes logged on Sunday 1 March before 09:45 count"
 
 
-def test_a_team_named_without_team_is_answered_with_how_to_name_it(bot: RunningBot) -> None:
+@pytest.mark.parametrize(
+    ("typed", "team"),
+    [
+        ("Support East", "Support East"),
+        ("team Support East", "Support East"),
+        ("Teams Support East", "Support East"),
+        ("taem:Support East", "Support East"),
+        ("Help Desk", "Help Desk"),
+        ("help desk late shift", "help desk late shift"),
+    ],
+)
+def test_a_team_named_without_team_is_answered_with_how_to_name_it(bot: RunningBot, typed: str, team: str) -> None:
+    """`team Support East` was answered `/digest team:team Support East`, and `Help Desk` (no command takes words
+    after `help`) with "I don't know `Desk` after `help`"."""
     load_org_and_policy(bot.sessions, bot.clock.now())
 
-    reply = bot.driver.command("U0HR", "/digest", "Support East")
+    reply = bot.driver.command("U0HR", "/digest", typed)
 
-    assert "For a team's digest, write `team:` before its name: `/digest team:Support East`." in reply.text
+    assert f"For a team's digest, write `team:` before its name: `/digest team:{team}`." in reply.text
     assert bot.slack.calls("response_url") == []
+
+
+@pytest.mark.parametrize("typed", ["team", "taem:"])
+def test_team_alone_is_asked_for_the_teams_name(bot: RunningBot, typed: str) -> None:
+    """`/digest team` was told to write `/digest team:team`."""
+    load_org_and_policy(bot.sessions, bot.clock.now())
+
+    reply = bot.driver.command("U0HR", "/digest", typed)
+
+    assert "Name the team after `team:`, like `/digest team:Support East`." in reply.text
+    assert "team:team" not in reply.text and bot.slack.calls("response_url") == []
 
 
 @pytest.mark.parametrize("typed", ["<@U0AGENT1|sam>", "<#C0SUPPORT|support-east>"])

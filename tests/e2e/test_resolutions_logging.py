@@ -127,6 +127,8 @@ def test_an_unknown_category_lists_the_callers_categories(ready: RunningBot) -> 
         ("-5", "can't be negative"),
         ("\u22125", "can't be negative"),
         ("\u20135", "can't be negative"),
+        ("\u20145", "can't be negative"),
+        ("\uff0d5", "can't be negative"),
         ("1e9", "isn't an amount I understand"),
         ("abc", "isn't an amount I understand"),
         ("NaN", "isn't an amount I understand"),

@@ -98,17 +98,48 @@ def test_a_person_or_channel_named_before_the_category_is_answered_with_the_cate
         ("refund 20 ref:ABC 123 parcel lost", ("`ABC` or `ABC 123`", 'ref:"ABC 123"', "`ref:ABC for 123 …`")),
         ("credit 10 ref:020 7946 0018 called twice", ("`020` or `020 7946 0018`", "`ref:02079460018`", "")),
         ("refund 20 order 1234 56 arrived late", ("`1234` or `1234 56`", 'ref:"1234 56"', "`order 1234 for 56 …`")),
+        ("refund 20 ref:ABC 123", ("`ABC` or `ABC 123`", 'ref:"ABC 123"', "`ref:ABC for 123 …`")),
+        ("refund 20 ref:ABC 123 was lost", ("`ABC` or `ABC 123`", 'ref:"ABC 123"', "`ref:ABC for 123 …`")),
+        ("credit 10 order 020 7946 0018", ("`020` or `020 7946 0018`", "`ref:02079460018`", "")),
+        ("credit 10 ref:020 7946 0018 30 minutes late", ("`020` or `020 7946 0018`", "`ref:02079460018`", "")),
     ],
 )
 def test_a_customer_reference_pasted_with_spaces_is_asked_about_and_nothing_is_logged(
     ready: RunningBot, typed: str, meant: tuple[str, str, str]
 ) -> None:
-    """Read as `ABC` and a summary starting `123`, the fix would count against another customer's limits."""
+    """Read as `ABC` and a summary starting `123`, the fix would count against another customer's limits. A word after
+    the digits that counts nothing (`56 arrived`, `123 was`) leaves them as likely the reference's as the summary's;
+    a count after them (`30 minutes`) is the summary's, and the groups before it are still asked about."""
     reply = ready.driver.command("U0AGENT1", "/resolve", typed)
 
     assert "Is the customer reference" in reply.text and "Nothing was logged." in reply.text
     assert all(part in reply.text for part in meant)
     assert logged(ready) == 0
+
+
+@pytest.mark.parametrize(
+    ("typed", "reference", "summary"),
+    [
+        ("refund 20 order 1234 30 minutes late", "order 1234", "order 1234 30 minutes late"),
+        ("refund 20 ticket 88213 10 days late", "ticket 88213", "ticket 88213 10 days late"),
+        ("credit 15 order 5521 12 eggs broken", "order 5521", "order 5521 12 eggs broken"),
+        ("refund 20 order 1234 10 am slot missed", "order 1234", "order 1234 10 am slot missed"),
+        ("refund 20 order 1234 10:30 slot missed", "order 1234", "order 1234 10:30 slot missed"),
+        ("refund 20 order 1234 2024 model recalled", "order 1234", "order 1234 2024 model recalled"),
+        ("refund 20 order 1234 20 dollars back", "order 1234", "order 1234 20 dollars back"),
+        ("refund 20 ref:ABC123 30 minutes late", "ABC123", "30 minutes late"),
+    ],
+)
+def test_a_reference_followed_by_a_count_a_time_or_a_year_is_logged_with_it_in_what_happened(
+    ready: RunningBot, typed: str, reference: str, summary: str
+) -> None:
+    """Asked "Is the customer reference `1234` or `1234 30`?", the agent was offered `ref:123430`, another customer."""
+    reply = ready.driver.command("U0AGENT1", "/resolve", typed)
+
+    assert "Is the customer reference" not in reply.text
+    with ready.sessions() as session:
+        [fix] = session.scalars(select(Resolution))
+        assert (fix.customer_ref, fix.summary) == (reference, summary)
 
 
 @pytest.mark.parametrize(
@@ -135,10 +166,12 @@ def test_a_reference_quoted_or_followed_by_words_is_logged_as_typed(
         "credit $20. Sorry for the wait",
         "credit 20: sorry for the wait",
         "credit 20.00; sorry",
+        "credit 20\u2026 sorry for the wait",
     ],
 )
 def test_a_mark_of_the_sentence_right_after_the_amount_ends_it(ready: RunningBot, typed: str) -> None:
-    """Refused, `20,` was answered "isn't an amount I understand. Use digits, like `45`", to someone who had."""
+    """Refused, `20,` was answered "isn't an amount I understand. Use digits, like `45`", to someone who had; so was
+    `20…`, the one-character ellipsis a phone makes of three full stops."""
     reply = ready.driver.command("U0AGENT1", "/resolve", typed)
 
     assert "Logged your credit of $20." in reply.text

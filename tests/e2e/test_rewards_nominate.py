@@ -215,10 +215,21 @@ def test_a_reward_key_with_a_colon_or_in_quotes_is_that_reward(ready: RunningBot
         assert (nomination.item_key, nomination.reason) == ("voucher_25", "for the weekend cover")
 
 
-@pytest.mark.parametrize("typed", ["vouchers are well deserved", "service was outstanding", "half the queue, alone"])
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "vouchers are well deserved",
+        "service was outstanding",
+        "half the queue, alone",
+        "halfway through a double shift she stayed calm",
+        "vouched for the new starter",
+    ],
+)
 def test_a_reason_starting_with_a_word_of_a_reward_that_is_also_speech_is_a_shout_out(
     ready: RunningBot, typed: str
 ) -> None:
+    """`halfway` and `vouched` are a letter changed from `halfday` and `voucher`: other words, not slips of the
+    reward's, so asked "Did you mean Half a day off?" the nominator had to reword a plain shout-out."""
     ready.driver.command("U0AGENT1", "/nominate", f"{LEE} {typed}")
 
     with ready.sessions() as session:

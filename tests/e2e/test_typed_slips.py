@@ -98,6 +98,25 @@ def test_a_person_or_channel_where_a_subcommand_goes_is_named_in_words(
     assert "<@" not in reply.text and "<#" not in reply.text
 
 
+@pytest.mark.parametrize(
+    ("user", "command", "typed", "shown"),
+    [
+        ("U0MGR1", "/pulse", "reslts <@U0MGR1|maya>", "Did you mean `/pulse results @maya`?"),
+        ("U0MGR1", "/pulse", "reslts <#C0EAST|support-east>", "Did you mean `/pulse results #support-east`?"),
+        ("U0HR", "/rewards", "exprot <@U0AGENT2|lee>", "Did you mean `/rewards export @lee`?"),
+        ("U0AGENT1", "/boundaries", "credit <@U0AGENT2|lee>", "I don't know `@lee` after `credit`"),
+    ],
+)
+def test_a_person_or_channel_in_a_command_named_back_is_shown_as_slack_shows_them(
+    ready: RunningBot, user: str, command: str, typed: str, shown: str
+) -> None:
+    """Between backticks Slack shows markup as typed: "Did you mean `/pulse results <@U0MGR1>`?" named nobody."""
+    reply = ready.driver.command(user, command, typed)
+
+    assert shown in reply.text
+    assert "<@" not in reply.text and "<#" not in reply.text
+
+
 def test_list_in_curly_quotes_is_list_mistyped_and_nothing_is_sent(ready: RunningBot) -> None:
     reply = ready.driver.command("U0AGENT1", "/suggest", "\u201clist\u201d")
 
