@@ -32,7 +32,10 @@ def opened(deps: Deps, body: dict[str, Any], view: dict[str, Any]) -> dict[str, 
     metadata, _, tag = str(view.get("private_metadata") or "").rpartition(SEAL)
     user_id = str((body.get("user") or {}).get("id") or "")
     callback_id = str(view.get("callback_id"))
-    if not any(hmac.compare_digest(_tag(key, callback_id, user_id, metadata), tag) for key in _keys(deps.relay_key)):
+    said = tag.encode("utf-8", "surrogatepass")  # bytes: compare_digest refuses a str that is not ASCII
+    if not any(
+        hmac.compare_digest(_tag(key, callback_id, user_id, metadata).encode(), said) for key in _keys(deps.relay_key)
+    ):
         raise MalformedPayload(f"the hidden part of a {callback_id!r} form is not as it was opened"[:200])
     return {**view, "private_metadata": metadata}
 

@@ -85,8 +85,11 @@ def describe_report(report: ImportReport) -> str:
         f"{len(report.deactivated)} deactivated, {report.unchanged} unchanged"
         + (f", {len(handovers)} re-routed" if handovers else "")
     ]
-    if report.kept_columns:
-        lines.append(f"  = not in the file, so left as they were: {', '.join(report.kept_columns)}")
+    kept = [column for column in report.kept_columns if column != "email"]
+    if kept:
+        lines.append(f"  = not in the file, so left as they were: {', '.join(kept)}")
+    if "email" in report.kept_columns:
+        lines.append("  = not in the file: email, so each person's follows the one Slack gives them from now on")
     lines += [f"  + {entry}" for entry in report.added]
     lines += [f"  ~ {entry}" for entry in report.renamed_teams]
     lines += [f"  ~ {entry}" for entry in report.updated]

@@ -36,7 +36,9 @@ a builder whose text grows with what people wrote or how many there are keeps wi
 _ONE_SPACE = re.compile(r"\s+")
 _LINE_BREAK = re.compile(r"\r\n|[\n\r\v\f\x1c-\x1e\x85\u2028\u2029]")
 """Every character that ends a line, as `str.splitlines` counts them."""
-_CODE_OR_BOLD = re.compile(r"`([^`\n]*)`|\*([^*\n]+)\*")
+_CODE_OR_BOLD = re.compile(r"`([^`\n]*)`|(?<![\w*])\*(?=\S)([^*\n]*?\S)\*(?![\w*])")
+"""Bold only where Slack draws it (a `*` after no word character, before a non-space, closed likewise), so the
+asterisks people type (`2*base`, `4* and 5*`, `AB*12*CD`) are read as typed."""
 _DATE_TOKEN = re.compile(r"<!date\^[^|>]*\|([^>]*)>")
 
 

@@ -143,8 +143,9 @@ def _fits_before_next(settings: PulseSettings, due: Due, now: datetime) -> bool:
 def _missed(session: Session, workspace: Workspace, due: Due) -> bool:
     """Nothing ran while the round was due: no round was open when its hour came or since (one past its end was
     not, though the tick that sealed it came later: the bot was down then too), the schedule then would have opened
-    it (a policy was loaded, with the pulse on, and an org file imported: before it, a round would have asked
-    nobody), and the app was installed (a reinstall since starts from then, not a backlog)."""
+    it (a policy was loaded, with the pulse on, and an org file imported before its hour had come everywhere: a round
+    would otherwise have asked nobody), and the app was installed (a reinstall since starts from then, not a
+    backlog)."""
     overlapping = session.scalar(
         select(PulseRound.id)
         .where(
@@ -161,7 +162,7 @@ def _missed(session: Session, workspace: Workspace, due: Due) -> bool:
     )
     imported = session.scalar(
         select(AuditEvent.id)
-        .where(AuditEvent.workspace_id == workspace.id, AuditEvent.action == ORG_IMPORT, AuditEvent.at <= due.starts)
+        .where(AuditEvent.workspace_id == workspace.id, AuditEvent.action == ORG_IMPORT, AuditEvent.at < due.ends)
         .limit(1)
     )
     if overlapping is not None or reinstalled is not None or imported is None:

@@ -38,7 +38,8 @@ def test_the_five_required_columns_after_the_full_file_change_nothing(tmp_path: 
 
     assert printed == [
         "0 added, 0 updated, 0 deactivated, 7 unchanged",
-        "  = not in the file, so left as they were: email, tz, profile",
+        "  = not in the file, so left as they were: tz, profile",
+        "  = not in the file: email, so each person's follows the one Slack gives them from now on",
     ]
     lee, audit = lee_and_the_last_audit(engine)
     assert lee == ("lee@example.com", "America/New_York", "senior_agent")
@@ -55,7 +56,7 @@ def test_an_empty_cell_in_a_column_the_file_has_clears_it_beside_one_it_lacks(tm
 
     assert printed == [
         "0 added, 1 updated, 0 deactivated, 6 unchanged",
-        "  = not in the file, so left as they were: email",
+        "  = not in the file: email, so each person's follows the one Slack gives them from now on",
         "  ~ Lee Senior (U0AGENT2): tz 'America/New_York' -> None, profile 'senior_agent' -> None",
     ]
     lee, audit = lee_and_the_last_audit(engine)

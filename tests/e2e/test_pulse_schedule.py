@@ -226,3 +226,19 @@ def test_a_round_due_before_the_first_org_import_is_not_opened_late_as_if_the_bo
     at(bot, 9, 15)
     with bot.sessions() as session:
         assert [str(opened.opens_on) for opened in session.scalars(select(PulseRound))] == ["2026-03-09"]
+
+
+def test_a_round_whose_hour_was_still_to_come_somewhere_when_the_org_was_imported_opens_late_after_downtime(
+    bot: RunningBot,
+) -> None:
+    """Imported on Monday at noon UTC, before New York's 10:00, with the bot down until Wednesday: New York was missed
+    while it was down, so the round opens late."""
+    with bot.sessions.begin() as session:
+        workspace = directory.ensure_workspace(session, slack_team_id="T0LATITUDE", now=SUNDAY)
+        load_policy(session, workspace=workspace, text=POLICY + PULSE, loaded_by="test", now=SUNDAY)
+    load_org(bot.sessions, datetime(2026, 3, 2, 12, 0, tzinfo=UTC), org_csv())
+
+    at(bot, 4, 16)
+
+    with bot.sessions() as session:
+        assert [str(opened.opens_on) for opened in session.scalars(select(PulseRound))] == ["2026-03-02"]

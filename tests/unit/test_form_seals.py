@@ -31,7 +31,7 @@ def test_without_the_previous_secret_a_form_opened_before_the_change_is_refused(
         opened(deps_with("new secret"), MAYA, form)
 
 
-@pytest.mark.parametrize("metadata", ['{"resolution": 7}', "", "~", '{"resolution": 7}~'])
+@pytest.mark.parametrize("metadata", ['{"resolution": 7}', "", "~", '{"resolution": 7}~', '{"resolution": 7}~é'])
 def test_a_hidden_part_without_the_seal_it_was_given_is_refused(metadata: str) -> None:
     with pytest.raises(MalformedPayload):
         opened(deps_with("a secret"), MAYA, {**FORM, "private_metadata": metadata})
