@@ -189,18 +189,20 @@ def named_reference(text: str) -> str | None:
 
 _DIGIT_GROUPS = re.compile(r"(?:\s+\d{2,}(?![^\s.,;:!?)]))+")
 """`123` in `ref:ABC 123 late`, `7946 0018` in `ref:020 7946 0018`: digits right after a reference, apart."""
-_NUMBER_GOES_ON = re.compile(r"[.,:]\d")
-"""`12.50`, `10:30`: the last group begins an amount or a time of day."""
+_NUMBER_GOES_ON = re.compile(r"(?:[.,]\d{1,2}|:[0-5]\d)(?![\d.,:])")
+"""`12.50`, `10:30`: the last group begins an amount or a time of day (not `2024.0012`, a reference's next part)."""
 _YEAR = re.compile(r"(?:19|20)\d\d")
 _UNIT_WORDS = (
     "s sec secs second seconds min mins minute minutes h hr hrs hour hours day days night nights wk wks week weeks "
-    "mo month months yr yrs year years am pm a.m p.m o'clock x times item items pc pcs piece pieces unit units pack "
-    "packs box boxes kg g lb lbs oz l ml km mi % percent pct"
+    "mo month months yr yrs year years am pm a.m p.m o'clock x times items pcs pieces units packs boxes kg g lb lbs "
+    "oz l ml km mi % percent pct eggs bags parcels packages bottles cans orders calls"
 )
 _UNITS = frozenset(_UNIT_WORDS.split())
-"""Words that make the number before them a quantity: `30 minutes`, `10 am`, `2 pcs`, `15 %`."""
-_ENDS_IN_S = frozenset({"does", "goes", "says", "gets", "always", "perhaps", "besides"})
-"""Words ending in `s` that count nothing: `ref:ABC 123 always late` is still asked about."""
+"""Words that make the number before them a quantity: `30 minutes`, `10 am`, `12 pcs`, `15 %`, `12 eggs`. Only
+these: a verb or a noun that counts nothing (`123 arrives`, `123 box`) leaves the digits as likely the
+reference's, and a wrong guess files the fix under another customer, where asking costs a retype."""
+_YEAR_WORDS = frozenset({"model", "models", "edition", "season", "version", "collection", "range"})
+"""A year before one of these (`2024 model`) dates a product; before any other word it may be a reference's."""
 
 
 def refuse_spaced_reference(reference: str, after: str, *, written: str) -> None:
@@ -227,10 +229,10 @@ def refuse_spaced_reference(reference: str, after: str, *, written: str) -> None
 
 
 def _counts(number: str, after: str) -> bool:
-    """The number reads as a quantity, a time or a year by what follows it: a unit (`30 minutes`, `10 am`, `2 pcs`),
-    a currency (`20 dollars`), a plural (`12 eggs`), its decimals or minutes (`12.50`, `10:30`), or, for a year, any
-    word (`2024 model`). A number starting with 0 counts nothing; a word that is none of these (`56 arrived`, `123
-    parcel`) leaves it part of the reference as likely as not, so it is asked about."""
+    """The number reads as a quantity, a time or a year by what follows it: a unit or a counted thing (`30 minutes`,
+    `10 am`, `12 pcs`, `12 eggs`), a currency (`20 dollars`), its decimals or minutes (`12.50`, `10:30`), or, for a
+    year, a product's word (`2024 model`). A number starting with 0 counts nothing; a word that is none of these
+    (`56 arrived`, `123 parcel`) leaves it part of the reference as likely as not, so it is asked about."""
     if number.startswith("0"):
         return False
     if _NUMBER_GOES_ON.match(after):
@@ -239,11 +241,9 @@ def _counts(number: str, after: str) -> bool:
     word = following.lower().rstrip(".,;:!?)")
     if not word or following[0] in ".,;:!?)":
         return False
-    plural = len(word) >= 4 and word.isalpha() and word[-1] == "s" and word[-2:] not in ("ss", "us", "is")
     return (
         word in _UNITS
         or is_currency_word(word)
         or is_currency_mark(word)
-        or (plural and word not in _ENDS_IN_S)
-        or (bool(_YEAR.fullmatch(number)) and word[0].isalpha())
+        or (bool(_YEAR.fullmatch(number)) and word in _YEAR_WORDS)
     )

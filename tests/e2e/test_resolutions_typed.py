@@ -102,6 +102,11 @@ def test_a_person_or_channel_named_before_the_category_is_answered_with_the_cate
         ("refund 20 ref:ABC 123 was lost", ("`ABC` or `ABC 123`", 'ref:"ABC 123"', "`ref:ABC for 123 …`")),
         ("credit 10 order 020 7946 0018", ("`020` or `020 7946 0018`", "`ref:02079460018`", "")),
         ("credit 10 ref:020 7946 0018 30 minutes late", ("`020` or `020 7946 0018`", "`ref:02079460018`", "")),
+        ("refund 20 ref:ABC 123 arrives late", ("`ABC` or `ABC 123`", 'ref:"ABC 123"', "")),
+        ("refund 20 ref:ABC 123 sometimes late", ("`ABC` or `ABC 123`", 'ref:"ABC 123"', "")),
+        ("refund 20 ref:ABC 123 box crushed", ("`ABC` or `ABC 123`", 'ref:"ABC 123"', "")),
+        ("refund 20 ref:ABC 2024 parcel lost", ("`ABC` or `ABC 2024`", 'ref:"ABC 2024"', "")),
+        ("refund 20 ref:INV 2024.0012 late", ("`INV` or `INV 2024`", "", "")),
     ],
 )
 def test_a_customer_reference_pasted_with_spaces_is_asked_about_and_nothing_is_logged(
