@@ -1,6 +1,7 @@
 """`export rewards`: HR's reward history for payroll, streamed as CSV or JSON lines; `rewards fulfil|revoke`."""
 
 import argparse
+import io
 import os
 import stat
 import sys
@@ -133,6 +134,8 @@ def checked_target(out: str) -> Path | None:
 def output(target: Path | None) -> Iterator[TextIO]:
     """Standard output, a FIFO or a device written in place, or a file replaced only when the block succeeds."""
     if target is None:
+        if isinstance(sys.stdout, io.TextIOWrapper):  # UTF-8 whatever the locale says: the file's encoding is fixed
+            sys.stdout.reconfigure(encoding="utf-8")
         yield sys.stdout
         return
     replaced = file_to_replace(target)

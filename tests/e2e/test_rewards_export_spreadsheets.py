@@ -91,12 +91,14 @@ def test_the_command_line_writes_the_mark_only_when_asked_for_excel(
     assert excel.read_bytes() == BOM + MARCH_CSV.encode("utf-8")
 
 
+@pytest.mark.parametrize("encoding", [None, "latin-1", "utf-8-sig"])
 def test_the_mark_comes_first_on_standard_output_too(
-    sessions: sessionmaker[Session], database_url: str, tmp_path: Path
+    sessions: sessionmaker[Session], database_url: str, tmp_path: Path, encoding: str | None
 ) -> None:
-    """On PostgreSQL the rows go to the bytes under standard output: the mark must be out before them."""
+    """On PostgreSQL the rows go to the bytes under standard output: the mark must be out before them. Written in
+    UTF-8 whatever the terminal's encoding (a Windows redirect, a C locale), and the mark once."""
     make_history(sessions)
-    env = {**os.environ, "DATABASE_URL": database_url}
+    env = {**os.environ, "DATABASE_URL": database_url, **({"PYTHONIOENCODING": encoding} if encoding else {})}
 
     done = subprocess.run(
         [sys.executable, "-m", "bot", *MARCH, "--excel"], cwd=tmp_path, capture_output=True, env=env, timeout=60
