@@ -1,17 +1,21 @@
 """Many requests handed to one person at once come in one summary DM pointing to the App Home; a handful, one DM each
-with the buttons. An asker's "it now goes to ..." DM still waiting when the item is decided is never sent."""
+with the buttons. An asker's "it now goes to ..." DM (a request's, a nomination's) still waiting when the item is
+decided is never sent."""
 
 from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
 
+from handlers.blocks import nominations as blocks
 from handlers.jobs.drain_outbox import drain_outbox
 from handlers.jobs.follow_up_pending_requests import follow_up_pending_requests
-from models import Resolution
+from models import Nomination, Resolution
 from tests.conftest import FIXTURES, RunningBot
 from tests.e2e.test_people_leaving import SAM_MOVES_WEST, WITHOUT_MAYA, reimport
+from tests.e2e.test_rewards_approval import LEE, request_to
 from tests.helpers import load_org_and_policy
+from tests.rewards_helpers import set_up
 
 ORG_CSV = (FIXTURES / "org.csv").read_text()
 
@@ -137,3 +141,22 @@ def test_a_requester_told_where_it_went_after_the_decision_is_told_only_the_deci
     sam = [c.text for c in bot.slack.calls("chat.postMessage", channel="U0AGENT1")]
     assert any("approved" in text for text in sam)
     assert told_moved(bot) == [], "told it now waits on Ada after being told it was decided"
+
+
+def test_a_nominator_told_where_it_went_after_the_decision_is_told_only_the_decision(bot: RunningBot) -> None:
+    set_up(bot.sessions, bot.clock.now())
+    bot.driver.command("U0AGENT1", "/nominate", f"{LEE} voucher_25 saved a key account")
+    deps, client = bot.runtime.deps, bot.runtime.app.client
+
+    bot.slack.fail("chat.postMessage", status=429, retry_after=30, channel="U0AGENT1")  # Slack holds the DM back
+    reimport(bot.sessions, bot.clock.now(), WITHOUT_MAYA)
+    drain_outbox(deps, client)
+    handed = request_to(bot, "U0ADMIN")
+    bot.driver.click("U0ADMIN", handed, blocks.APPROVE)
+    bot.clock.advance(timedelta(minutes=5))
+    drain_outbox(deps, client)
+
+    with bot.sessions() as session:
+        assert "approved" in {nomination.status for nomination in session.scalars(select(Nomination))}
+    told = [c.text for c in bot.slack.messages_to("U0AGENT1") if "now waits for approval" in c.text]
+    assert told == [], "told it now waits on Ada after it was approved"
