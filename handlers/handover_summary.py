@@ -21,6 +21,10 @@ SUMMARY_OVER = 5
 KEY_PREFIX = "handover-summary:"
 IN_SUMMARY = "told in a summary of the requests handed over at once"
 PREVIOUS_NAMED = 3
+WHERE_THEY_ARE = (
+    "Latitude's Home tab lists what waits for your decision, the oldest first, each with its buttons: the oldest "
+    f"{HOME_WAITING}, and the next ones as you decide those."
+)
 
 
 def summarized(handovers: list[Handover]) -> set[int]:
@@ -50,13 +54,7 @@ def _summary(session: Session, handovers: list[Handover], now: datetime) -> tupl
     waited = duration_words(now - created)
     text = f"{count} now wait for your decision; the oldest has waited {waited}"
     previous = list({h.previous.id: h.previous for h in handovers if h.previous is not None}.values())
-    where = (
-        f"The oldest {HOME_WAITING} are in Latitude's Home tab, each with its buttons; decide those and the next "
-        "ones appear there."
-        if len(handovers) > HOME_WAITING
-        else "They are in Latitude's Home tab, each with its buttons."
-    )
-    return text, f"*{_who_went(previous)}: {text}.* {where}"
+    return text, f"*{_who_went(previous)}: {text}.* {WHERE_THEY_ARE}"
 
 
 def _who_went(previous: list[Employee]) -> str:

@@ -52,7 +52,7 @@ def test_many_requests_of_a_manager_who_left_come_to_the_next_one_in_one_dm_poin
     [summary] = bot.slack.calls("chat.postMessage", channel="U0ADMIN")
     assert summary.args["text"] == "12 requests now wait for your decision; the oldest has waited 3 days"
     assert "*Maya Manager left: 12 requests now wait for your decision" in summary.text
-    assert "The oldest 10 are in Latitude's Home tab, each with its buttons" in summary.text
+    assert "Home tab lists what waits for your decision, the oldest first, each with its buttons" in summary.text
     assert "resolution_approve" not in str(summary.args["blocks"])
     updated = {c.args["ts"] for c in bot.slack.calls("chat.update", channel=maya_copies[0].response["channel"])}
     assert updated == {copy.response["ts"] for copy in maya_copies}  # every old copy says where its request went
