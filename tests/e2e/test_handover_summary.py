@@ -12,6 +12,7 @@ from handlers.jobs.drain_outbox import drain_outbox
 from handlers.jobs.follow_up_pending_requests import follow_up_pending_requests
 from models import Nomination, Resolution
 from tests.conftest import FIXTURES, RunningBot
+from tests.e2e.test_departures import in_slack
 from tests.e2e.test_people_leaving import SAM_MOVES_WEST, WITHOUT_MAYA, reimport
 from tests.e2e.test_rewards_approval import LEE, request_to
 from tests.helpers import load_org_and_policy
@@ -160,3 +161,19 @@ def test_a_nominator_told_where_it_went_after_the_decision_is_told_only_the_deci
         assert "approved" in {nomination.status for nomination in session.scalars(select(Nomination))}
     told = [c.text for c in bot.slack.messages_to("U0AGENT1") if "now waits for approval" in c.text]
     assert told == [], "told it now waits on Ada after it was approved"
+
+
+def test_many_requests_of_a_manager_slack_deactivated_come_to_the_next_one_in_one_dm(bot: RunningBot) -> None:
+    load_org_and_policy(bot.sessions, bot.clock.now())
+    in_slack(bot, "U0MGR1", "U0AGENT1")
+    requests_to_maya(bot, 7, first_waits=timedelta(hours=5))
+    maya_copies = bot.slack.calls("chat.postMessage", channel="U0MGR1")
+
+    bot.driver.user_change("U0MGR1", deleted=True)  # sent by the running app's own sender, paced by the outbox
+
+    handed = [c for c in bot.slack.calls("chat.postMessage", channel="U0ADMIN") if "wait for your decision" in c.text]
+    assert [c.args["text"] for c in handed] == ["7 requests now wait for your decision; the oldest has waited 5 hours"]
+    assert not [c for c in bot.slack.calls("chat.postMessage", channel="U0ADMIN") if "now waits on you" in c.text]
+    updated = {c.args["ts"] for c in bot.slack.calls("chat.update", channel=maya_copies[0].response["channel"])}
+    assert updated == {copy.response["ts"] for copy in maya_copies}
+    assert len(told_moved(bot)) == 7
