@@ -41,7 +41,8 @@ def queue_summaries(
         theirs = [h for h in handovers if h.kind == "resolution" and h.current.id == person_id]
         recipient = theirs[0].current
         text, shown = _summary(session, theirs, now)
-        prefix = f"{KEY_PREFIX}{recipient.slack_id}:"
+        # Dated: a count alone would come back down once old summaries are forgotten, and meet a kept one's key.
+        prefix = f"{KEY_PREFIX}{recipient.slack_id}:{now.isoformat()}:"
         key = f"{prefix}{outbox.count_under(session, key_prefix=prefix) + 1}"
         payload = {"channel": recipient.slack_id, "text": text, "blocks": [text_block(shown)]}
         outbox.enqueue(session, workspace=workspace, key=key, method="chat.postMessage", payload=payload, now=now)
