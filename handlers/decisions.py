@@ -29,6 +29,7 @@ from services.digest.weekly import digest_key_prefix
 from services.errors import DomainError
 from services.outbox import Claimed
 from services.resolutions import decisions
+from services.unsent import give_up_asker_told
 
 log = logging.getLogger(__name__)
 
@@ -257,9 +258,9 @@ class Announcement:
         decided = blocks.decided(resolution)
         text = blocks.decided_text(resolution)
         shown = {"text": text, "blocks": decided}
-        requests = outbox.settle(
-            session, key=f"resolution:{resolution.id}", reason=f"request {resolution.status}", shown=shown, now=now
-        )
+        key, reason = f"resolution:{resolution.id}", f"request {resolution.status}"
+        requests = outbox.settle(session, key=key, reason=reason, shown=shown, now=now)
+        give_up_asker_told(session, key=key, reason=reason)
         outcome = Outgoing(
             key=f"resolution:{resolution.id}:outcome",
             method="chat.postMessage",

@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from handlers import handover_summary
 from handlers.blocks import nominations as nomination_blocks
 from handlers.blocks import resolutions as resolution_blocks
 from handlers.blocks import suggestions as suggestion_blocks
@@ -20,6 +21,7 @@ from services.handover import Handover
 from services.money import format_money
 from services.rewards.approvals import went_up_key_prefix
 from services.text import duration_words, escape_mrkdwn
+from services.unsent import record_unsent
 
 
 def describe_handover(handover: Handover) -> str:
@@ -34,7 +36,9 @@ def queue_handover_messages(
     session: Session, *, workspace: Workspace, handovers: list[Handover], now: datetime, gone: str | None = None
 ) -> None:
     """`gone`: someone no longer in the workspace (removed from it in a Grid org), whose DMs Slack no longer lets the
-    bot reach: the copies sent to them stay as they are."""
+    bot reach: the copies sent to them stay as they are. Past `SUMMARY_OVER` requests handed to one person at once,
+    they get one summary DM rather than one each (handlers/handover_summary.py)."""
+    summarized = handover_summary.summarized(handovers)
     for handover in handovers:
         if handover.kind == "suggestion":
             _queue_suggestion_handover(session, workspace, handover, now, gone)
@@ -61,12 +65,25 @@ def queue_handover_messages(
             )
         else:
             key = f"{prefix}handover:{number}:{handover.current.slack_id}"
-        outbox.enqueue(session, workspace=workspace, key=key, method="chat.postMessage", payload=dm, now=now)
+        in_summary = handover.kind == "resolution" and handover.current.id in summarized
+        _queue_decider_dm(session, workspace, key, dm, now, in_summary=in_summary)
         asker, told = (_nominator_told if handover.kind == "nomination" else _requester_told)(session, handover, now)
         if asker.active:  # who asked was told who would decide: they hear who does now
             payload = {"channel": asker.slack_id, "text": told, "blocks": [text_block(told)]}
             key = f"{prefix}told-moved:{number}"
             outbox.enqueue(session, workspace=workspace, key=key, method="chat.postMessage", payload=payload, now=now)
+    handover_summary.queue_summaries(session, workspace=workspace, handovers=handovers, people=summarized, now=now)
+
+
+def _queue_decider_dm(
+    session: Session, workspace: Workspace, key: str, dm: dict[str, object], now: datetime, *, in_summary: bool
+) -> None:
+    """The new decider's DM with the buttons; one a summary stands for is written unsent, its key numbering the next."""
+    if not in_summary:
+        outbox.enqueue(session, workspace=workspace, key=key, method="chat.postMessage", payload=dm, now=now)
+        return
+    reason, method = handover_summary.IN_SUMMARY, "chat.postMessage"
+    record_unsent(session, workspace_id=workspace.id, key=key, method=method, payload=dm, reason=reason, now=now)
 
 
 def _resolution_dm(session: Session, handover: Handover) -> tuple[str, dict[str, object]]:

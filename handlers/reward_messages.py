@@ -15,6 +15,7 @@ from services import outbox
 from services.rewards import approvals as reward_approvals
 from services.rewards import grants as rewards
 from services.rewards.nominations import NominationOutcome
+from services.unsent import give_up_asker_told
 
 Shown = dict[str, Any]
 """What a settled message shows instead of its buttons: its text and blocks."""
@@ -83,6 +84,7 @@ def request_copies(session: Session, nomination_id: int, shown: Shown, now: date
     """Every approval request of a nomination just decided that was sent, to show the decision (`shown`); one still
     waiting is never sent, and one on its way is updated so once it lands."""
     key = request_key(nomination_id)
+    give_up_asker_told(session, key=key, reason="nomination decided")  # the decision is all its nominator hears now
     return outbox.settle(session, key=key, reason="nomination decided", shown=shown, now=now)
 
 

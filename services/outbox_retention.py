@@ -45,6 +45,7 @@ ONE_SHOT_PREFIXES = (
     "reward-revoked:",
     "digest:",
     "digest-chart:",
+    "handover-summary:",
     HOME,
 )
 """Keys of messages that nothing reads or updates once sent (see the module's docstring)."""

@@ -1,0 +1,179 @@
+"""Many requests handed to one person at once come in one summary DM pointing to the App Home; a handful, one DM each
+with the buttons. An asker's "it now goes to ..." DM (a request's, a nomination's) still waiting when the item is
+decided is never sent."""
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from handlers.blocks import nominations as blocks
+from handlers.jobs.drain_outbox import drain_outbox
+from handlers.jobs.follow_up_pending_requests import follow_up_pending_requests
+from models import Nomination, Resolution
+from tests.conftest import FIXTURES, RunningBot
+from tests.e2e.test_departures import in_slack
+from tests.e2e.test_people_leaving import SAM_MOVES_WEST, WITHOUT_MAYA, reimport
+from tests.e2e.test_rewards_approval import LEE, request_to
+from tests.helpers import load_org_and_policy
+from tests.rewards_helpers import set_up
+
+ORG_CSV = (FIXTURES / "org.csv").read_text()
+
+
+def requests_to_maya(bot: RunningBot, count: int, *, first_waits: timedelta = timedelta(0)) -> None:
+    """`count` requests over the agents' limit, waiting on Maya; the first made `first_waits` before the others."""
+    for n in range(count):
+        bot.driver.command("U0AGENT1", "/resolve", f"refund 80 order {n + 1} parcel lost in transit")
+        if n == 0:
+            bot.clock.advance(first_waits)
+
+
+def pending_deciders(bot: RunningBot) -> set[str]:
+    with bot.sessions() as session:
+        pending = session.scalars(select(Resolution).where(Resolution.status == "pending"))
+        return {resolution.decider.slack_id for resolution in pending if resolution.decider}
+
+
+def told_moved(bot: RunningBot) -> list[str]:
+    return [c.text for c in bot.slack.calls("chat.postMessage", channel="U0AGENT1") if "now waits on" in c.text]
+
+
+def test_many_requests_of_a_manager_who_left_come_to_the_next_one_in_one_dm_pointing_to_the_home(
+    bot: RunningBot,
+) -> None:
+    load_org_and_policy(bot.sessions, bot.clock.now())
+    requests_to_maya(bot, 12, first_waits=timedelta(days=3))
+    maya_copies = bot.slack.calls("chat.postMessage", channel="U0MGR1")
+
+    reimport(bot.sessions, bot.clock.now(), WITHOUT_MAYA)
+    drain_outbox(bot.runtime.deps, bot.runtime.app.client)
+
+    assert pending_deciders(bot) == {"U0ADMIN"}
+    [summary] = bot.slack.calls("chat.postMessage", channel="U0ADMIN")
+    assert summary.args["text"] == "12 requests now wait for your decision; the oldest has waited 3 days"
+    assert "*Maya Manager left: 12 requests now wait for your decision" in summary.text
+    assert "Home tab lists what waits for your decision, the oldest first, each with its buttons" in summary.text
+    assert "resolution_approve" not in str(summary.args["blocks"])
+    updated = {c.args["ts"] for c in bot.slack.calls("chat.update", channel=maya_copies[0].response["channel"])}
+    assert updated == {copy.response["ts"] for copy in maya_copies}  # every old copy says where its request went
+    assert len(told_moved(bot)) == 12  # the requester hears of each, as before
+    bot.driver.open_home("U0ADMIN")
+    [home] = bot.slack.calls("views.publish")
+    assert "*Waiting for a decision in the workspace* (12)" in home.text
+    bot.driver.click_in_view("U0ADMIN", home.args["view"], "resolution_approve")
+    with bot.sessions() as session:
+        assert len(session.scalars(select(Resolution).where(Resolution.status == "approved")).all()) == 1
+    assert bot.slack.violations == []
+
+
+def test_a_handful_of_requests_handed_over_still_come_one_dm_each_with_the_buttons(bot: RunningBot) -> None:
+    load_org_and_policy(bot.sessions, bot.clock.now())
+    requests_to_maya(bot, 5)
+
+    reimport(bot.sessions, bot.clock.now(), WITHOUT_MAYA)
+    drain_outbox(bot.runtime.deps, bot.runtime.app.client)
+
+    dms = bot.slack.calls("chat.postMessage", channel="U0ADMIN")
+    assert len(dms) == 5
+    assert all("resolution_approve" in str(dm.args["blocks"]) for dm in dms)
+
+
+def test_requests_summarized_to_their_new_decider_are_handed_back_and_forth_with_every_message(
+    bot: RunningBot,
+) -> None:
+    load_org_and_policy(bot.sessions, bot.clock.now())
+    requests_to_maya(bot, 6)
+
+    for org in (SAM_MOVES_WEST, ORG_CSV, SAM_MOVES_WEST):  # moved by mistake, moved back, then moved for real
+        reimport(bot.sessions, bot.clock.now(), org)
+        drain_outbox(bot.runtime.deps, bot.runtime.app.client)
+
+    assert pending_deciders(bot) == {"U0MGR2"}
+    assert len(told_moved(bot)) == 18  # each hand-over of each request told, none taken for one already queued
+    summaries = [c for c in bot.slack.calls("chat.postMessage", channel="U0MGR2") if "6 requests" in c.text]
+    assert len(summaries) == 2
+    assert "Maya Manager no longer decides them" in summaries[0].text
+
+
+def test_the_summary_stands_for_the_new_deciders_reminder_and_they_get_the_full_wait_before_it_goes_up(
+    bot: RunningBot,
+) -> None:
+    load_org_and_policy(bot.sessions, bot.clock.now())
+    requests_to_maya(bot, 6)
+    deps, client = bot.runtime.deps, bot.runtime.app.client
+    bot.clock.advance(timedelta(hours=25))
+    follow_up_pending_requests(deps, client)  # Maya reminded of each
+
+    reimport(bot.sessions, bot.clock.now(), SAM_MOVES_WEST)
+    drain_outbox(deps, client)
+    bot.clock.advance(timedelta(hours=23))
+    follow_up_pending_requests(deps, client)
+    early = [c for c in bot.slack.calls("chat.postMessage", channel="U0ADMIN") if "waited too long" in c.text]
+    bot.clock.advance(timedelta(hours=2))
+    follow_up_pending_requests(deps, client)
+    drain_outbox(deps, client)
+
+    assert early == []
+    assert [c for c in bot.slack.calls("chat.postMessage", channel="U0ADMIN") if "waited too long for Omar" in c.text]
+
+
+@pytest.mark.parametrize("where", ["home", "dm"])
+def test_a_requester_told_where_it_went_after_the_decision_is_told_only_the_decision(
+    bot: RunningBot, where: str
+) -> None:
+    load_org_and_policy(bot.sessions, bot.clock.now())
+    requests_to_maya(bot, 1)
+    deps, client = bot.runtime.deps, bot.runtime.app.client
+
+    bot.slack.fail("chat.postMessage", status=429, retry_after=30, channel="U0AGENT1")  # Slack holds Sam's DMs back
+    reimport(bot.sessions, bot.clock.now(), WITHOUT_MAYA)
+    drain_outbox(deps, client)
+    if where == "home":
+        bot.driver.open_home("U0ADMIN")
+        [home] = bot.slack.calls("views.publish")
+        bot.driver.click_in_view("U0ADMIN", home.args["view"], "resolution_approve")
+    else:
+        [handed] = bot.slack.calls("chat.postMessage", channel="U0ADMIN")
+        bot.driver.click("U0ADMIN", handed, "resolution_approve")
+    bot.clock.advance(timedelta(minutes=5))
+    drain_outbox(deps, client)
+
+    sam = [c.text for c in bot.slack.calls("chat.postMessage", channel="U0AGENT1")]
+    assert any("approved" in text for text in sam)
+    assert told_moved(bot) == [], "told it now waits on Ada after being told it was decided"
+
+
+def test_a_nominator_told_where_it_went_after_the_decision_is_told_only_the_decision(bot: RunningBot) -> None:
+    set_up(bot.sessions, bot.clock.now())
+    bot.driver.command("U0AGENT1", "/nominate", f"{LEE} voucher_25 saved a key account")
+    deps, client = bot.runtime.deps, bot.runtime.app.client
+
+    bot.slack.fail("chat.postMessage", status=429, retry_after=30, channel="U0AGENT1")  # Slack holds the DM back
+    reimport(bot.sessions, bot.clock.now(), WITHOUT_MAYA)
+    drain_outbox(deps, client)
+    handed = request_to(bot, "U0ADMIN")
+    bot.driver.click("U0ADMIN", handed, blocks.APPROVE)
+    bot.clock.advance(timedelta(minutes=5))
+    drain_outbox(deps, client)
+
+    with bot.sessions() as session:
+        assert "approved" in {nomination.status for nomination in session.scalars(select(Nomination))}
+    told = [c.text for c in bot.slack.messages_to("U0AGENT1") if "now waits for approval" in c.text]
+    assert told == [], "told it now waits on Ada after it was approved"
+
+
+def test_many_requests_of_a_manager_slack_deactivated_come_to_the_next_one_in_one_dm(bot: RunningBot) -> None:
+    load_org_and_policy(bot.sessions, bot.clock.now())
+    in_slack(bot, "U0MGR1", "U0AGENT1")
+    requests_to_maya(bot, 7, first_waits=timedelta(hours=5))
+    maya_copies = bot.slack.calls("chat.postMessage", channel="U0MGR1")
+
+    bot.driver.user_change("U0MGR1", deleted=True)  # sent by the running app's own sender, paced by the outbox
+
+    handed = [c for c in bot.slack.calls("chat.postMessage", channel="U0ADMIN") if "wait for your decision" in c.text]
+    assert [c.args["text"] for c in handed] == ["7 requests now wait for your decision; the oldest has waited 5 hours"]
+    assert not [c for c in bot.slack.calls("chat.postMessage", channel="U0ADMIN") if "now waits on you" in c.text]
+    updated = {c.args["ts"] for c in bot.slack.calls("chat.update", channel=maya_copies[0].response["channel"])}
+    assert updated == {copy.response["ts"] for copy in maya_copies}
+    assert len(told_moved(bot)) == 7
