@@ -66,6 +66,8 @@ def queue_handover_messages(
         else:
             key = f"{prefix}handover:{number}:{handover.current.slack_id}"
         in_summary = handover.kind == "resolution" and handover.current.id in summarized
+        if in_summary:
+            follow_ups.summarized(session.get_one(Resolution, handover.item_id), now)
         _queue_decider_dm(session, workspace, key, dm, now, in_summary=in_summary)
         asker, told = (_nominator_told if handover.kind == "nomination" else _requester_told)(session, handover, now)
         if asker.active:  # who asked was told who would decide: they hear who does now

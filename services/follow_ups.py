@@ -132,6 +132,14 @@ def restart(item: Waiting, now: datetime) -> None:
         item.reminded_at, item.escalated_at = now, None
 
 
+def summarized(item: Waiting, now: datetime) -> None:
+    """Handed over among many to one person, who is told of them all in one DM (handlers/handover_summary.py): that DM
+    stands for each one's reminder, so their reminders do not follow it one DM each within the hour; each goes up a
+    full wait after it."""
+    if item.reminded_at is None:
+        item.reminded_at = now
+
+
 WAITED_ON_MARK = "from-"
 """In a went-up DM's key, before its recipient's Slack id: the Slack id of whom the item waited on before it went up."""
 

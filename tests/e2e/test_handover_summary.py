@@ -177,3 +177,51 @@ def test_many_requests_of_a_manager_slack_deactivated_come_to_the_next_one_in_on
     updated = {c.args["ts"] for c in bot.slack.calls("chat.update", channel=maya_copies[0].response["channel"])}
     assert updated == {copy.response["ts"] for copy in maya_copies}
     assert len(told_moved(bot)) == 7
+
+
+def test_requests_not_yet_reminded_are_not_reminded_one_dm_each_within_the_hour_after_their_summary(
+    bot: RunningBot,
+) -> None:
+    """The summary stands for each one's reminder: the flood it spared would otherwise come at the next tick."""
+    load_org_and_policy(bot.sessions, bot.clock.now())
+    requests_to_maya(bot, 8)
+    deps, client = bot.runtime.deps, bot.runtime.app.client
+    bot.clock.advance(timedelta(hours=23))
+    reimport(bot.sessions, bot.clock.now(), WITHOUT_MAYA)
+    drain_outbox(deps, client)
+
+    bot.clock.advance(timedelta(minutes=61))
+    follow_up_pending_requests(deps, client)
+    drain_outbox(deps, client)
+
+    assert len(bot.slack.calls("chat.postMessage", channel="U0ADMIN")) == 1, "the summary alone"
+    bot.clock.advance(timedelta(hours=24))
+    follow_up_pending_requests(deps, client)
+    assert pending_deciders(bot) == {"U0ADMIN"}, "nobody above the admins: it stays, reminded once"
+
+
+def test_an_admins_home_lists_the_requests_handed_to_them_before_older_ones_of_other_managers(
+    bot: RunningBot,
+) -> None:
+    """Ines's ten requests wait on Omar, older than Sam's six handed to Ada: the summary sends Ada to her Home, where
+    hers come first."""
+    load_org_and_policy(bot.sessions, bot.clock.now())
+    for n in range(10):
+        bot.driver.command("U0AGENT3", "/resolve", f"refund 80 order {100 + n} parcel lost in transit")
+    bot.clock.advance(timedelta(hours=1))
+    requests_to_maya(bot, 6)
+    reimport(bot.sessions, bot.clock.now(), WITHOUT_MAYA)
+
+    bot.driver.open_home("U0ADMIN")
+
+    [home] = bot.slack.calls("views.publish")
+    assert "*Waiting for a decision in the workspace* (16)" in home.text
+    with bot.sessions() as session:
+        sams = {str(r.id) for r in session.scalars(select(Resolution)) if r.employee.slack_id == "U0AGENT1"}
+    shown = [
+        e["value"]
+        for b in home.args["view"]["blocks"]
+        for e in b.get("elements", [])
+        if e.get("action_id") == "resolution_approve"
+    ]
+    assert len(sams) == 6 and set(shown[:6]) == sams, shown
