@@ -189,13 +189,15 @@ def named_reference(text: str) -> str | None:
 
 _DIGIT_GROUPS = re.compile(r"(?:\s+\d{2,}(?![^\s.,;:!?)]))+")
 """`123` in `ref:ABC 123 late`, `7946 0018` in `ref:020 7946 0018`: digits right after a reference, apart."""
-_NUMBER_GOES_ON = re.compile(r"(?:[.,]\d{1,2}|:[0-5]\d)(?![\d.,:])")
+_NUMBER_GOES_ON = re.compile(r"(?:[.,]\d{1,2}|:[0-5]\d)(?!\d|[.,:]\d)")
 """`12.50`, `10:30`: the last group begins an amount or a time of day (not `2024.0012`, a reference's next part)."""
 _YEAR = re.compile(r"(?:19|20)\d\d")
 _UNIT_WORDS = (
     "s sec secs second seconds min mins minute minutes h hr hrs hour hours day days night nights wk wks week weeks "
     "mo month months yr yrs year years am pm a.m p.m o'clock x times items pcs pieces units packs boxes kg g lb lbs "
-    "oz l ml km mi % percent pct eggs bags parcels packages bottles cans orders calls"
+    "oz l ml km mi % percent pct pc eggs bags parcels packages bottles cans orders calls tickets emails attempts "
+    "visits deliveries replacements customers guests people seats meals plates pizzas cupcakes shirts tires tyres "
+    "cartons cases rolls licenses licences devices phones accounts users"
 )
 _UNITS = frozenset(_UNIT_WORDS.split())
 """Words that make the number before them a quantity: `30 minutes`, `10 am`, `12 pcs`, `15 %`, `12 eggs`. Only

@@ -133,6 +133,9 @@ def test_a_customer_reference_pasted_with_spaces_is_asked_about_and_nothing_is_l
         ("refund 20 order 1234 2024 model recalled", "order 1234", "order 1234 2024 model recalled"),
         ("refund 20 order 1234 20 dollars back", "order 1234", "order 1234 20 dollars back"),
         ("refund 20 ref:ABC123 30 minutes late", "ABC123", "30 minutes late"),
+        ("refund 20 order 1234 12.50, refunded shipping", "order 1234", "order 1234 12.50, refunded shipping"),
+        ("refund 20 order 1234 10:30, courier missed", "order 1234", "order 1234 10:30, courier missed"),
+        ("refund 20 order 1234 12 pizzas cold", "order 1234", "order 1234 12 pizzas cold"),
     ],
 )
 def test_a_reference_followed_by_a_count_a_time_or_a_year_is_logged_with_it_in_what_happened(
