@@ -95,10 +95,16 @@ def _digests(
     settings, currency = policy
     weeks = {m.id: week_of(now, m.tz) for m in heads}
     teams = org.teams(weeks)
-    this_week, last_week, given = _rows_by_manager(session, workspace.id, org, weeks)
+    this_week, last_week, given = _rows_by_manager(session, workspace, org, weeks)
     waiting = waiting_by_decider(session, workspace.id, org)
     recognition = recognition_parts(
-        session, workspace_id=workspace.id, teams=teams, weeks=weeks, active_people=org.active_people(), now=now
+        session,
+        workspace_id=workspace.id,
+        teams=teams,
+        weeks=weeks,
+        active_people=org.active_people(),
+        now=now,
+        kept_since=workspace.managers_kept_since,
     )
     slack_ids = {p.id: p.slack_id for p in org.people.values()}
     pulse = pulse_parts(session, workspace=workspace, teams=teams, slack_ids=slack_ids, now=now)
@@ -122,7 +128,7 @@ def _digests(
 
 
 def _rows_by_manager(
-    session: Session, workspace_id: int, org: Org, weeks: dict[int, Week]
+    session: Session, workspace: Workspace, org: Org, weeks: dict[int, Week]
 ) -> tuple[dict[int, list[Row]], dict[int, list[Row]], dict[int, list[Row]]]:
     """One range scan on (workspace_id, created_at) covering every manager's two windows, and one of the requests
     approved in them, then grouped: logged this week, logged last week, given this week."""
@@ -131,8 +137,8 @@ def _rows_by_manager(
     given: dict[int, list[Row]] = defaultdict(list)
     low = min(week.previous_start for week in weeks.values())
     high = max(week.end for week in weeks.values())
-    for row in _rows(session, workspace_id, low, high):
-        for manager in _filed_under(row, org):
+    for row in _rows(session, workspace.id, low, high):
+        for manager in _filed_under(row, org, workspace.managers_kept_since):
             week = weeks.get(manager)
             if week is None:
                 continue
@@ -145,11 +151,11 @@ def _rows_by_manager(
     return this_week, last_week, given
 
 
-def _filed_under(row: Row, org: Org) -> tuple[int, ...]:
-    """The managers whose digests count a fix: every manager above its giver when it was logged; for one logged
-    before they were kept, the giver's manager then and those above them now; before that too, those above the
-    giver now."""
-    if row.filed_under:
+def _filed_under(row: Row, org: Org, kept_since: datetime | None) -> tuple[int, ...]:
+    """The managers whose digests count a fix: every manager above its giver when it was logged (none: the giver
+    had no manager then); for one logged before they were kept, the giver's manager then and those above them now;
+    before that too, those above the giver now."""
+    if row.filed_under or kept_since is None or row.created_at >= kept_since:
         return row.filed_under
     if row.manager_id is None:
         return org.above.get(row.employee_id, ())
