@@ -22,7 +22,7 @@ from services.digest.pulse import pulse_parts
 from services.digest.recognition import RecognitionPart as RecognitionPart
 from services.digest.recognition import recognition_parts
 from services.digest.resolutions import ResolutionsPart, Row, summarise, summary_words
-from services.digest.week import Week, last_full_week, send_moment, send_week, week_so_far
+from services.digest.week import Week, last_full_week, seen_since, send_moment, send_week, week_so_far
 from services.policy.digest import DigestSettings
 from services.policy.versions import current_policy
 from services.resolutions.filing import managers_filed
@@ -90,10 +90,11 @@ def _digests(
     week_of: WeekOf,
     now: datetime,
 ) -> list[Digest]:
+    weeks = _weeks_seen(workspace, heads, week_of, now)
+    heads = [m for m in heads if m.id in weeks]
     if not heads:
         return []
     settings, currency = policy
-    weeks = {m.id: week_of(now, m.tz) for m in heads}
     teams = org.teams(weeks)
     this_week, last_week, given = _rows_by_manager(session, workspace, org, weeks)
     waiting = waiting_by_decider(session, workspace.id, org)
@@ -125,6 +126,18 @@ def _digests(
         )
         for m in heads
     ]
+
+
+def _weeks_seen(workspace: Workspace, heads: list[Person], week_of: WeekOf, now: datetime) -> dict[int, Week]:
+    """Each manager's week as Latitude saw it, from when it first knew them (the org file listed them, or their first
+    use, both after the install); none for a week that ended before."""
+    weeks: dict[int, Week] = {}
+    for manager in heads:
+        started = manager.listed_at or workspace.created_at
+        week = seen_since(week_of(now, manager.tz), started, manager.tz)
+        if week is not None:
+            weeks[manager.id] = week
+    return weeks
 
 
 def _rows_by_manager(
