@@ -6,6 +6,7 @@ Lists end with "and N more" when the share runs out.
 
 from collections.abc import Sequence
 
+from handlers.blocks.digest_unrecognised import ALL_OF_THEM
 from handlers.blocks.digest_waiting import who
 from handlers.blocks.kit import Block, escaped, one_line, text_block
 from handlers.blocks.suggestions import day_of
@@ -23,9 +24,11 @@ SUGGESTION_TEXT = 100
 TREND_POINTS = 6
 
 
-def bullets(lines: Sequence[str], share: int, *, limit: int = MAX_LINES, total: int | None = None) -> list[str]:
+def bullets(
+    lines: Sequence[str], share: int, *, limit: int = MAX_LINES, total: int | None = None, where: str = ""
+) -> list[str]:
     """At most `limit` lines, as many as `share` characters hold; the rest (of `total`, when the lines are the
-    first few of more) summed up as "and N more".
+    first few of more) summed up as "and N more" (and `where` they are, when somewhere shows them).
 
     The lines shown add at most `share` characters (`used`) to the "and N more" that would stand alone, so a
     part's head line and that ending are all it takes when its share is 0.
@@ -36,7 +39,7 @@ def bullets(lines: Sequence[str], share: int, *, limit: int = MAX_LINES, total: 
             break
         shown.append(f"• {line}")
     hidden = (len(lines) if total is None else total) - len(shown)
-    return [*shown, f"and {hidden} more"] if hidden > 0 else shown
+    return [*shown, f"and {hidden} more{': ' + where if where else ''}"] if hidden > 0 else shown
 
 
 def used(lines: Sequence[str]) -> int:
@@ -56,7 +59,8 @@ def recognition_section(part: RecognitionPart | None, manager: str | None, share
         )
     if part.unrecognised:
         lines.append(_nudge(manager))
-        lines += bullets([who(person) for person in part.unrecognised], share)
+        where = ALL_OF_THEM if manager is None else ""
+        lines += bullets([who(person) for person in part.unrecognised], share, where=where)
     return [text_block("\n".join(lines))]
 
 
