@@ -54,7 +54,9 @@ def digest_blocks(digest: Digest, *, to_its_manager: bool = True) -> list[Block]
         "categories": lambda share: resolutions_section(digest, share),
         "stories": lambda share: stories_section(digest.resolutions, team, share),
         "themes": lambda share: themes_section(digest.resolutions, share, compared=digest.week.compared),
-        "recognition": lambda share: recognition_section(digest.recognition, someone_else, share),
+        "recognition": lambda share: recognition_section(
+            digest.recognition, someone_else, share, since=digest.recognised_since
+        ),
         "pulse": lambda share: pulse_section(digest.pulse, share, someone_else),
         "suggestions": lambda share: suggestions_section(digest.suggestions, share, tz=tz, waiting_on=someone_else),
     }

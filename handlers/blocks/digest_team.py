@@ -5,6 +5,7 @@ Lists end with "and N more" when the share runs out.
 """
 
 from collections.abc import Sequence
+from datetime import date
 
 from handlers.blocks.digest_unrecognised import ALL_OF_THEM
 from handlers.blocks.digest_waiting import who
@@ -47,9 +48,11 @@ def used(lines: Sequence[str]) -> int:
     return sum(len(line) + 1 for line in lines if line.startswith("• "))
 
 
-def recognition_section(part: RecognitionPart | None, manager: str | None, share: int) -> list[Block]:
+def recognition_section(
+    part: RecognitionPart | None, manager: str | None, share: int, *, since: date | None = None
+) -> list[Block]:
     """`manager`: the team's manager as mrkdwn when someone else (HR, an admin) reads it; the nudge then names
-    them."""
+    them. `since`: the day Latitude started, when within the 30 days the nudge looks back (it saw only those)."""
     if part is None:
         return []
     lines = [f"*Recognition:* {part.received} received by the team, {part.given} given by it"]
@@ -58,16 +61,17 @@ def recognition_section(part: RecognitionPart | None, manager: str | None, share
             f" (rewards among them: {part.rewards_received} received, {part.rewards_given} given; the rest shout-outs)"
         )
     if part.unrecognised:
-        lines.append(_nudge(manager))
+        lines.append(_nudge(manager, since))
         where = ALL_OF_THEM if manager is None else ""
         lines += bullets([who(person) for person in part.unrecognised], share, where=where)
     return [text_block("\n".join(lines))]
 
 
-def _nudge(manager: str | None) -> str:
+def _nudge(manager: str | None, since: date | None = None) -> str:
+    when = f"since Latitude started on {since:%a %d %b}" if since else "in 30 days"
     if manager is None:
-        return "Nobody has recognised these people in 30 days — a word from you would count:"
-    return f"Nobody has recognised these people in {manager}'s team in 30 days — a word from {manager} would count:"
+        return f"Nobody has recognised these people {when} — a word from you would count:"
+    return f"Nobody has recognised these people in {manager}'s team {when} — a word from {manager} would count:"
 
 
 def pulse_section(part: PulsePart | None, share: int, manager: str | None = None) -> list[Block]:

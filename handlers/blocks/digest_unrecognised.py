@@ -16,10 +16,12 @@ def unrecognised_blocks(digest: Digest) -> dict[str, Any]:
     part = digest.recognition
     people = part.unrecognised if part is not None else ()
     if not people:
-        head = "*Recognition:* everyone in your team has been recognised in the last 30 days. 🎉"
+        head = "*Recognition:* everyone in your team has been recognised lately (30 days). 🎉"
         return {"text": head, "blocks": [text_block(head)]}
+    since = digest.recognised_since
+    when = f"since Latitude started on {since:%a %d %b}" if since else "in 30 days"
     head = (
-        f"*Nobody has recognised these {plural(len(people), 'person', 'people')} in your team in 30 days* "
+        f"*Nobody has recognised these {plural(len(people), 'person', 'people')} in your team {when}* "
         "— a word from you would count:"
     )
     names = [f"• {who(person)}" for person in people]

@@ -88,6 +88,11 @@ def seen_since(week: Week, started: datetime, tz: str | None) -> Week | None:
     return replace(week, since=since, compared=started < week.previous_end)
 
 
+def started_within(started: datetime, now: datetime, tz: str | None, window: timedelta) -> date | None:
+    """The local day Latitude started, when that was within the `window` up to `now` (which it then did not fill)."""
+    return started.astimezone(zone(tz)).date() if started > now - window else None
+
+
 def send_moment(now: datetime, tz: str | None, settings: DigestSettings) -> datetime:
     """When this local week's digest is due: the policy's weekday and hour in the manager's zone."""
     day = local_monday(now, tz) + timedelta(days=settings.weekday)

@@ -5,9 +5,9 @@ their own modules) are read once for every manager; so are the outbox keys of th
 """
 
 from collections import defaultdict
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from uuid import uuid4
 
@@ -22,7 +22,8 @@ from services.digest.pulse import pulse_parts
 from services.digest.recognition import RecognitionPart as RecognitionPart
 from services.digest.recognition import recognition_parts
 from services.digest.resolutions import ResolutionsPart, Row, summarise, summary_words
-from services.digest.week import Week, last_full_week, seen_since, send_moment, send_week, week_so_far
+from services.digest.seen import WeekOf, recognised_since, weeks_seen
+from services.digest.week import Week, last_full_week, send_moment, send_week, week_so_far
 from services.policy.digest import DigestSettings
 from services.policy.versions import current_policy
 from services.resolutions.filing import managers_filed
@@ -55,9 +56,8 @@ class Digest:
     recognition: RecognitionPart | None = None
     pulse: PulsePart | None = None
     suggestions: SuggestionsPart | None = None
-
-
-WeekOf = Callable[[datetime, str | None], Week]
+    recognised_since: date | None = None
+    """The local day Latitude started, when within the 30 days its "nobody has recognised" nudge looks back."""
 
 
 def digest_settings(session: Session, workspace: Workspace) -> tuple[DigestSettings, str]:
@@ -90,7 +90,7 @@ def _digests(
     week_of: WeekOf,
     now: datetime,
 ) -> list[Digest]:
-    weeks = _weeks_seen(workspace, heads, week_of, now)
+    weeks = weeks_seen(workspace, heads, week_of, now)
     heads = [m for m in heads if m.id in weeks]
     if not heads:
         return []
@@ -123,21 +123,10 @@ def _digests(
             recognition=recognition.get(m.id),
             pulse=pulse.get(m.id),
             suggestions=suggestions.get(m.id),
+            recognised_since=recognised_since(workspace, m, now),
         )
         for m in heads
     ]
-
-
-def _weeks_seen(workspace: Workspace, heads: list[Person], week_of: WeekOf, now: datetime) -> dict[int, Week]:
-    """Each manager's week as Latitude saw it, from when it first knew them (the org file listed them, or their first
-    use, both after the install); none for a week that ended before."""
-    weeks: dict[int, Week] = {}
-    for manager in heads:
-        started = manager.listed_at or workspace.created_at
-        week = seen_since(week_of(now, manager.tz), started, manager.tz)
-        if week is not None:
-            weeks[manager.id] = week
-    return weeks
 
 
 def _rows_by_manager(

@@ -21,7 +21,8 @@ def test_the_first_digest_covers_the_days_since_latitude_started_and_compares_wi
     bot: RunningBot,
 ) -> None:
     """The org file lists Maya's team on Wednesday 4 March; Sam logs a fix on Thursday. Monday's digest covers
-    Wednesday to Sunday, says so, and sets its figures against no "last week" (Latitude did not exist then)."""
+    Wednesday to Sunday, says so, and sets its figures against no "last week" (Latitude did not exist then); nor does
+    it say nobody recognised Sam "in 30 days", of which Latitude saw five."""
     bot.clock.set(datetime(2026, 3, 4, 15, 0, tzinfo=UTC))
     load_org_and_policy(bot.sessions, bot.clock.now())
     bot.clock.set(datetime(2026, 3, 5, 15, 0, tzinfo=UTC))
@@ -33,6 +34,7 @@ def test_the_first_digest_covers_the_days_since_latitude_started_and_compares_wi
     assert "Latitude started on Wed 04 Mar: this covers what it saw since" in maya, maya
     assert "*Customer fixes:* 1, $25 given" in maya, maya
     assert "last week" not in maya, maya
+    assert "Nobody has recognised these people since Latitude started on Wed 04 Mar" in maya, maya
     alt = " ".join(str(c.args.get("alt_txt") or "") for c in bot.slack.calls("files.getUploadURLExternal"))
     assert "credit 1." in alt and "last week" not in alt, alt
 

@@ -23,6 +23,7 @@ def org_with_a_big_team() -> str:
 def test_the_digest_says_where_to_see_everyone_nobody_recognised_and_the_command_lists_them_all(
     bot: RunningBot,
 ) -> None:
+    bot.clock.set(datetime(2026, 2, 2, 15, 0, tzinfo=UTC))
     load_org(bot.sessions, bot.clock.now(), org_with_a_big_team())
     load_policy(bot.sessions, bot.clock.now())
     bot.clock.set(datetime(2026, 3, 16, 14, 0, tzinfo=UTC))  # Monday 09:00 in New York
