@@ -8,6 +8,7 @@ from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 
 from handlers.blocks import digest as blocks
+from handlers.blocks.digest_unrecognised import unrecognised_blocks
 from handlers.commands import Usage, is_help, unknown_argument
 from handlers.deps import deps_of
 from handlers.people import command_caller, learn_if_wanted, person_labels
@@ -21,6 +22,10 @@ USAGE = Usage(
     forms=(
         ("/digest", "this week so far for your team: fixes, customers, what waits on you"),
         ("/digest team:Support East", "HR and admins: that team's digest"),
+        (
+            "/digest recognition",
+            "everyone in your team nobody has recognised in 30 days (the digest lists the first few)",
+        ),
         ("/digest help", "show this help"),
     ),
 )
@@ -34,7 +39,8 @@ def show_digest(ack: Ack, command: dict[str, Any], context: BoltContext, respond
         ack(text=USAGE.text())
         return
     team = _TEAM.match(text)
-    if text and team is None:
+    listing = is_recognition_word(text)
+    if text and team is None and not listing:
         ack(text=not_a_team(text, person_labels(context)))
         return
     ack()
@@ -49,12 +55,21 @@ def show_digest(ack: Ack, command: dict[str, Any], context: BoltContext, respond
         respond(text=f":warning: {error}", response_type="ephemeral")
         return
     mine = preview.manager.id == caller.id
+    if listing:
+        respond(**unrecognised_blocks(preview), response_type="ephemeral")
+        return
     respond(
         text=blocks.digest_text(preview, to_its_manager=mine),
         blocks=blocks.digest_blocks(preview, to_its_manager=mine),
         response_type="ephemeral",
     )
     learn_if_wanted(client, deps, identity)
+
+
+def is_recognition_word(text: str) -> bool:
+    """`recognition` (or `unrecognised`), maybe with one slip: the whole list the digest cuts short."""
+    typed = text.strip().lower()
+    return typed in ("unrecognised", "unrecognized") or one_slip_apart(typed, "recognition")
 
 
 def not_a_team(text: str, labels: Mapping[str, str]) -> str:

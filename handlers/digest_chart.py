@@ -31,7 +31,8 @@ UPLOAD = "files.uploadV2"
 class Bar:
     category: str
     count: int
-    last_week: int
+    last_week: int | None
+    """None: last week ended before Latitude started."""
 
 
 def digest_chart(digest: Digest) -> bytes:
@@ -63,7 +64,10 @@ def upload_chart(client: WebClient, payload: dict[str, Any]) -> None:
 
 def chart_alt_text(chart: dict[str, Any]) -> str:
     """What the chart shows, in words: a screen reader reads an image's alt text, never its bars."""
-    bars = "; ".join(f"{category} {count} (last week {last})" for category, count, last in chart["bars"])
+    bars = "; ".join(
+        f"{category} {count}" + (f" (last week {last})" if last is not None else "")
+        for category, count, last in chart["bars"]
+    )
     text = f"Bar chart, {chart['title']}, by category this week: {bars or 'no fixes logged'}."
     trend = ", ".join(f"{label} {score_words(float(score))}" for label, score in chart["pulse_trend"])
     return truncate(text + (f" Team pulse by round: {trend}." if trend else ""), ALT_TEXT)
@@ -73,13 +77,18 @@ def _chart_of(digest: Digest) -> dict[str, Any]:
     """What the chart shows, as JSON."""
     return {
         "title": f"Customer fixes, {digest.week.label}",
-        "bars": [[line.category, line.count, line.last_week] for line in digest.resolutions.categories[:MAX_BARS]],
+        "bars": [
+            [line.category, line.count, line.last_week if digest.week.compared else None]
+            for line in digest.resolutions.categories[:MAX_BARS]
+        ],
         "pulse_trend": [list(point) for point in (digest.pulse.trend if digest.pulse is not None else ())],
     }
 
 
 def _drawn(chart: dict[str, Any]) -> bytes:
-    bars = [Bar(str(category), int(count), int(last_week)) for category, count, last_week in chart["bars"]]
+    bars = [
+        Bar(str(category), int(count), None if last is None else int(last)) for category, count, last in chart["bars"]
+    ]
     trend = [(str(label), float(score)) for label, score in chart["pulse_trend"]]
     return chart_png(bars, title=str(chart["title"]), pulse_trend=trend)
 
@@ -99,13 +108,14 @@ def chart_png(bars: Sequence[Bar], *, title: str, pulse_trend: Sequence[tuple[st
 
 def _categories(axes: Axes, lines: Sequence[Bar], title: str) -> None:
     names = [line.category for line in reversed(lines)]
-    axes.barh(
-        range(len(names)),
-        [line.last_week for line in reversed(lines)],
-        height=0.8,
-        color="#d0d7de",
-        label="last week",
-    )
+    if any(line.last_week is not None for line in lines):
+        axes.barh(
+            range(len(names)),
+            [line.last_week or 0 for line in reversed(lines)],
+            height=0.8,
+            color="#d0d7de",
+            label="last week",
+        )
     axes.barh(
         range(len(names)), [line.count for line in reversed(lines)], height=0.45, color="#2f6feb", label="this week"
     )

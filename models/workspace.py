@@ -26,6 +26,10 @@ class Workspace(Base):
     """When Slack began migrating the workspace into an Enterprise Grid org (`grid_migration_started`): its messages
     wait until the migration is finished."""
 
+    managers_kept_since: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    """From when its fixes and grants keep the managers above their people (None: always, a workspace added since):
+    one made since with none kept was made by someone with no manager then, and counts for no manager's digest."""
+
     config_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     """Bumped in the same transaction as an org import, a policy load or a profile update: every process
     compares it with the copies it keeps of people and the policy (services/config_cache.py)."""

@@ -53,8 +53,10 @@ def digest_blocks(digest: Digest, *, to_its_manager: bool = True) -> list[Block]
     parts: dict[str, Part] = {
         "categories": lambda share: resolutions_section(digest, share),
         "stories": lambda share: stories_section(digest.resolutions, team, share),
-        "themes": lambda share: themes_section(digest.resolutions, share),
-        "recognition": lambda share: recognition_section(digest.recognition, someone_else, share),
+        "themes": lambda share: themes_section(digest.resolutions, share, compared=digest.week.compared),
+        "recognition": lambda share: recognition_section(
+            digest.recognition, someone_else, share, since=digest.recognised_since
+        ),
         "pulse": lambda share: pulse_section(digest.pulse, share, someone_else),
         "suggestions": lambda share: suggestions_section(digest.suggestions, share, tz=tz, waiting_on=someone_else),
     }
@@ -96,14 +98,15 @@ def digest_text(digest: Digest, *, to_its_manager: bool = True) -> str:
 
 def heading(digest: Digest) -> list[Block]:
     week = digest.week
-    when = f"{week.first_day:%a %d %b} – {week.last_day:%a %d %b}"
+    when = f"{week.since or week.first_day:%a %d %b} – {week.last_day:%a %d %b}"
     title = "This week so far" if week.so_far else "Your team's week"
+    since = f" · Latitude started on {week.since:%a %d %b}: this covers what it saw since" if week.since else ""
     return [
         {"type": "header", "text": plain(truncate(f"{title}: {when}", 150))},
         context_block(
             f"{who(digest.manager)}'s team: {plural(digest.team_size, 'person', 'people')}, "
             "direct and indirect · "
-            f"{week.label}, Monday to Sunday in {escape_mrkdwn(zone_name(digest.manager.tz))}"
+            f"{week.label}, Monday to Sunday in {escape_mrkdwn(zone_name(digest.manager.tz))}{since}"
         ),
     ]
 
@@ -112,14 +115,15 @@ def resolutions_section(digest: Digest, share: int) -> list[Block]:
     """The week's fixes in figures, and their categories as far as `share` goes."""
     part = digest.resolutions
     money = partial(format_amounts, currency=digest.currency)  # each amount in its own currency
+    versus = partial(_versus, compared=digest.week.compared)
     if not part.count and not part.value:
-        return [text_block(f"*Customer fixes:* none logged ({_versus(part.last_week)}).")]
+        return [text_block(f"*Customer fixes:* none logged{versus(part.last_week)}.")]
     categories = [
-        f"{escape_mrkdwn(line.category)}: {line.count} · {money(line.value)} ({_versus(line.last_week)})"
+        f"{escape_mrkdwn(line.category)}: {line.count} · {money(line.value)}{versus(line.last_week)}"
         for line in part.categories
     ]
     logged = part.count or "none logged"  # a request logged earlier and approved this week is given in this one
-    lines = [f"*Customer fixes:* {logged} ({_versus(part.last_week)}), {money(part.value)} given"]
+    lines = [f"*Customer fixes:* {logged}{versus(part.last_week)}, {money(part.value)} given"]
     if part.count:
         lines.append(f"{part.within_share}% handled on the spot within boundaries, {part.escalated} went to a manager")
     return [text_block("\n".join([*lines, *bullets(categories, share)]))]
@@ -139,11 +143,13 @@ def stories_section(part: ResolutionsPart, team: str, share: int) -> list[Block]
     return [text_block("\n".join(lines))] if len(lines) > 1 else []
 
 
-def themes_section(part: ResolutionsPart, share: int) -> list[Block]:
-    """What customers complained about, then the words that came back, as far as `share` goes."""
+def themes_section(part: ResolutionsPart, share: int, *, compared: bool = True) -> list[Block]:
+    """What customers complained about, then the words that came back, as far as `share` goes.
+
+    `compared`: False when last week ended before Latitude started (no "last week" to set against)."""
 
     def themes(items: Sequence[Theme]) -> str:
-        return ", ".join(f"{escaped(t.name, THEME_TEXT)} {t.count} (last week {t.last_week})" for t in items)
+        return ", ".join(f"{escaped(t.name, THEME_TEXT)} {t.count}{_versus(t.last_week, compared)}" for t in items)
 
     lines = ["*What customers complained about:* " + themes(part.category_themes)] if part.count else []
     if part.word_themes:
@@ -181,8 +187,9 @@ def footer(digest: Digest, to_its_manager: bool = True) -> Block:
     )
 
 
-def _versus(last_week: int) -> str:
-    return f"last week {last_week}"
+def _versus(last_week: int, compared: bool) -> str:
+    """(last week N), or nothing against a last week that ended before Latitude started."""
+    return f" (last week {last_week})" if compared else ""
 
 
 def dry_run_text(digest: Digest, names: Mapping[str, str]) -> str:

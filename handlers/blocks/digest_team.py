@@ -5,7 +5,9 @@ Lists end with "and N more" when the share runs out.
 """
 
 from collections.abc import Sequence
+from datetime import date
 
+from handlers.blocks.digest_unrecognised import ALL_OF_THEM
 from handlers.blocks.digest_waiting import who
 from handlers.blocks.kit import Block, escaped, one_line, text_block
 from handlers.blocks.suggestions import day_of
@@ -23,9 +25,11 @@ SUGGESTION_TEXT = 100
 TREND_POINTS = 6
 
 
-def bullets(lines: Sequence[str], share: int, *, limit: int = MAX_LINES, total: int | None = None) -> list[str]:
+def bullets(
+    lines: Sequence[str], share: int, *, limit: int = MAX_LINES, total: int | None = None, where: str = ""
+) -> list[str]:
     """At most `limit` lines, as many as `share` characters hold; the rest (of `total`, when the lines are the
-    first few of more) summed up as "and N more".
+    first few of more) summed up as "and N more" (and `where` they are, when somewhere shows them).
 
     The lines shown add at most `share` characters (`used`) to the "and N more" that would stand alone, so a
     part's head line and that ending are all it takes when its share is 0.
@@ -36,7 +40,7 @@ def bullets(lines: Sequence[str], share: int, *, limit: int = MAX_LINES, total: 
             break
         shown.append(f"• {line}")
     hidden = (len(lines) if total is None else total) - len(shown)
-    return [*shown, f"and {hidden} more"] if hidden > 0 else shown
+    return [*shown, f"and {hidden} more{': ' + where if where else ''}"] if hidden > 0 else shown
 
 
 def used(lines: Sequence[str]) -> int:
@@ -44,9 +48,11 @@ def used(lines: Sequence[str]) -> int:
     return sum(len(line) + 1 for line in lines if line.startswith("• "))
 
 
-def recognition_section(part: RecognitionPart | None, manager: str | None, share: int) -> list[Block]:
+def recognition_section(
+    part: RecognitionPart | None, manager: str | None, share: int, *, since: date | None = None
+) -> list[Block]:
     """`manager`: the team's manager as mrkdwn when someone else (HR, an admin) reads it; the nudge then names
-    them."""
+    them. `since`: the day Latitude started, when within the 30 days the nudge looks back (it saw only those)."""
     if part is None:
         return []
     lines = [f"*Recognition:* {part.received} received by the team, {part.given} given by it"]
@@ -55,15 +61,17 @@ def recognition_section(part: RecognitionPart | None, manager: str | None, share
             f" (rewards among them: {part.rewards_received} received, {part.rewards_given} given; the rest shout-outs)"
         )
     if part.unrecognised:
-        lines.append(_nudge(manager))
-        lines += bullets([who(person) for person in part.unrecognised], share)
+        lines.append(_nudge(manager, since))
+        where = ALL_OF_THEM if manager is None else ""
+        lines += bullets([who(person) for person in part.unrecognised], share, where=where)
     return [text_block("\n".join(lines))]
 
 
-def _nudge(manager: str | None) -> str:
+def _nudge(manager: str | None, since: date | None = None) -> str:
+    when = f"since Latitude started on {since:%a %d %b}" if since else "in 30 days"
     if manager is None:
-        return "Nobody has recognised these people in 30 days — a word from you would count:"
-    return f"Nobody has recognised these people in {manager}'s team in 30 days — a word from {manager} would count:"
+        return f"Nobody has recognised these people {when} — a word from you would count:"
+    return f"Nobody has recognised these people in {manager}'s team {when} — a word from {manager} would count:"
 
 
 def pulse_section(part: PulsePart | None, share: int, manager: str | None = None) -> list[Block]:

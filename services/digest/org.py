@@ -2,6 +2,7 @@
 
 from collections.abc import Collection
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -21,6 +22,8 @@ class Person:
     tz: str | None
     active: bool
     in_directory: bool = True
+    listed_at: datetime | None = None
+    """When Latitude first knew them (the org file listed them, or their first use)."""
 
 
 @dataclass(frozen=True)
@@ -57,6 +60,7 @@ def read_org(session: Session, workspace_id: int) -> Org:
         Employee.tz,
         Employee.active,
         Employee.in_directory,
+        Employee.created_at,
     )
     rows = session.execute(select(*columns).where(Employee.workspace_id == workspace_id))
     people = {row.id: Person(*row) for row in rows}

@@ -47,6 +47,8 @@ class GrantRow:
     """Every manager above the recipient when it was granted (none: granted before they were kept)."""
     given_by: tuple[int, ...] = ()
     """Every manager above the nominator when it was granted (none: granted before they were kept)."""
+    before_kept: bool = False
+    """Granted before the managers above its people were kept: none kept does not mean none then."""
 
 
 @dataclass
@@ -65,16 +67,18 @@ def recognition_parts(
     weeks: Mapping[int, Week],
     active_people: Mapping[int, Person],
     now: datetime,
+    kept_since: datetime | None = None,
 ) -> dict[int, RecognitionPart]:
     """Per manager: grants in their own week given/received by the team, and who got none in the 30 days to `now`.
 
-    `active_people` are the active people by id: only they can be listed as unrecognised.
+    `active_people` are the active people by id: only they can be listed as unrecognised. `kept_since`: from when
+    grants keep the managers above their people (None: always); one made since with none had no manager there.
     """
     if not teams:
         return {}
     since = now - RECOGNITION_WINDOW
     low = min(since, *(weeks[m].start for m in teams))
-    rows = grant_rows(session, workspace_id, low, max(now, *(weeks[m].end for m in teams)))
+    rows = grant_rows(session, workspace_id, low, max(now, *(weeks[m].end for m in teams)), kept_since)
     above = _managers_above(teams)
     tallies = {manager: Tally() for manager in teams}
     recognised: dict[int, set[int]] = defaultdict(set)
@@ -95,8 +99,11 @@ def recognition_parts(
     }
 
 
-def grant_rows(session: Session, workspace_id: int, low: datetime, high: datetime) -> list[GrantRow]:
-    """Grants not revoked in [low, high): a range on (workspace_id, granted_at)."""
+def grant_rows(
+    session: Session, workspace_id: int, low: datetime, high: datetime, kept_since: datetime | None = None
+) -> list[GrantRow]:
+    """Grants not revoked in [low, high): a range on (workspace_id, granted_at). Those made before `kept_since`
+    (from when the managers above their people are kept; None: always) are marked `before_kept`."""
     g = RewardGrant
     where = (g.workspace_id == workspace_id, g.granted_at >= low, g.granted_at < high, g.status != "revoked")
     query = select(g.id, g.recipient_id, g.manager_id, g.nominator_id, g.kind, g.granted_at).where(*where)
@@ -110,6 +117,7 @@ def grant_rows(session: Session, workspace_id: int, low: datetime, high: datetim
             row.granted_at,
             received_by=filed.get(row.id, {}).get("received", ()),
             given_by=filed.get(row.id, {}).get("given", ()),
+            before_kept=kept_since is not None and row.granted_at < kept_since,
         )
         for row in session.execute(query)
     ]
@@ -128,7 +136,7 @@ def _count(row: GrantRow, above: Mapping[int, list[int]], weeks: Mapping[int, We
         if weeks[manager].start <= row.granted_at < weeks[manager].end:
             tallies[manager].received += 1
             tallies[manager].rewards_received += not row.shoutout
-    for manager in row.given_by or above.get(row.nominator_id, ()):
+    for manager in row.given_by or (above.get(row.nominator_id, ()) if row.before_kept else ()):
         if manager in tallies and weeks[manager].start <= row.granted_at < weeks[manager].end:
             tallies[manager].given += 1
             tallies[manager].rewards_given += not row.shoutout
@@ -137,7 +145,7 @@ def _count(row: GrantRow, above: Mapping[int, list[int]], weeks: Mapping[int, We
 def _received_by(row: GrantRow, above: Mapping[int, list[int]], teams: Mapping[int, object]) -> list[int]:
     """The managers whose team received the grant: every manager above the recipient when it was granted; for a grant
     made before they were kept, the recipient's manager then and the managers above that one now."""
-    if row.received_by:
+    if row.received_by or not row.before_kept:
         return [manager for manager in row.received_by if manager in teams]
     manager = row.recipient_manager_id
     if manager is None:

@@ -1,6 +1,6 @@
 """Digest calendar: a manager's local week (Mon–Sun), the ISO week label and this week's send moment."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 
 from services.calendar import zone
@@ -21,6 +21,10 @@ class Week:
     last_day: date
     label: str
     so_far: bool = False
+    since: date | None = None
+    """The local day Latitude started, when that was after the week began: the week holds only what it saw since."""
+    compared: bool = True
+    """False when last week ended before Latitude started: there is nothing to compare this week with."""
 
 
 def iso_label(day: date) -> str:
@@ -72,6 +76,21 @@ def week_so_far(now: datetime, tz: str | None) -> Week:
         label=iso_label(monday),
         so_far=True,
     )
+
+
+def seen_since(week: Week, started: datetime, tz: str | None) -> Week | None:
+    """The week as Latitude saw it, having started at `started`: None when a full week ended before that (a week the
+    product did not exist reads as a bad one); else from that day on when it started during the week, and not
+    compared with a last week that ended before it."""
+    if started >= week.end and not week.so_far:
+        return None
+    since = started.astimezone(zone(tz)).date() if started > week.start else None
+    return replace(week, since=since, compared=started < week.previous_end)
+
+
+def started_within(started: datetime, now: datetime, tz: str | None, window: timedelta) -> date | None:
+    """The local day Latitude started, when that was within the `window` up to `now` (which it then did not fill)."""
+    return started.astimezone(zone(tz)).date() if started > now - window else None
 
 
 def send_moment(now: datetime, tz: str | None, settings: DigestSettings) -> datetime:

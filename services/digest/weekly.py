@@ -5,9 +5,9 @@ their own modules) are read once for every manager; so are the outbox keys of th
 """
 
 from collections import defaultdict
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from uuid import uuid4
 
@@ -22,6 +22,7 @@ from services.digest.pulse import pulse_parts
 from services.digest.recognition import RecognitionPart as RecognitionPart
 from services.digest.recognition import recognition_parts
 from services.digest.resolutions import ResolutionsPart, Row, summarise, summary_words
+from services.digest.seen import WeekOf, recognised_since, weeks_seen
 from services.digest.week import Week, last_full_week, send_moment, send_week, week_so_far
 from services.policy.digest import DigestSettings
 from services.policy.versions import current_policy
@@ -55,9 +56,8 @@ class Digest:
     recognition: RecognitionPart | None = None
     pulse: PulsePart | None = None
     suggestions: SuggestionsPart | None = None
-
-
-WeekOf = Callable[[datetime, str | None], Week]
+    recognised_since: date | None = None
+    """The local day Latitude started, when within the 30 days its "nobody has recognised" nudge looks back."""
 
 
 def digest_settings(session: Session, workspace: Workspace) -> tuple[DigestSettings, str]:
@@ -90,15 +90,22 @@ def _digests(
     week_of: WeekOf,
     now: datetime,
 ) -> list[Digest]:
+    weeks = weeks_seen(workspace, heads, week_of, now)
+    heads = [m for m in heads if m.id in weeks]
     if not heads:
         return []
     settings, currency = policy
-    weeks = {m.id: week_of(now, m.tz) for m in heads}
     teams = org.teams(weeks)
-    this_week, last_week, given = _rows_by_manager(session, workspace.id, org, weeks)
+    this_week, last_week, given = _rows_by_manager(session, workspace, org, weeks)
     waiting = waiting_by_decider(session, workspace.id, org)
     recognition = recognition_parts(
-        session, workspace_id=workspace.id, teams=teams, weeks=weeks, active_people=org.active_people(), now=now
+        session,
+        workspace_id=workspace.id,
+        teams=teams,
+        weeks=weeks,
+        active_people=org.active_people(),
+        now=now,
+        kept_since=workspace.managers_kept_since,
     )
     slack_ids = {p.id: p.slack_id for p in org.people.values()}
     pulse = pulse_parts(session, workspace=workspace, teams=teams, slack_ids=slack_ids, now=now)
@@ -116,13 +123,14 @@ def _digests(
             recognition=recognition.get(m.id),
             pulse=pulse.get(m.id),
             suggestions=suggestions.get(m.id),
+            recognised_since=recognised_since(workspace, m, now),
         )
         for m in heads
     ]
 
 
 def _rows_by_manager(
-    session: Session, workspace_id: int, org: Org, weeks: dict[int, Week]
+    session: Session, workspace: Workspace, org: Org, weeks: dict[int, Week]
 ) -> tuple[dict[int, list[Row]], dict[int, list[Row]], dict[int, list[Row]]]:
     """One range scan on (workspace_id, created_at) covering every manager's two windows, and one of the requests
     approved in them, then grouped: logged this week, logged last week, given this week."""
@@ -131,8 +139,8 @@ def _rows_by_manager(
     given: dict[int, list[Row]] = defaultdict(list)
     low = min(week.previous_start for week in weeks.values())
     high = max(week.end for week in weeks.values())
-    for row in _rows(session, workspace_id, low, high):
-        for manager in _filed_under(row, org):
+    for row in _rows(session, workspace.id, low, high):
+        for manager in _filed_under(row, org, workspace.managers_kept_since):
             week = weeks.get(manager)
             if week is None:
                 continue
@@ -145,11 +153,11 @@ def _rows_by_manager(
     return this_week, last_week, given
 
 
-def _filed_under(row: Row, org: Org) -> tuple[int, ...]:
-    """The managers whose digests count a fix: every manager above its giver when it was logged; for one logged
-    before they were kept, the giver's manager then and those above them now; before that too, those above the
-    giver now."""
-    if row.filed_under:
+def _filed_under(row: Row, org: Org, kept_since: datetime | None) -> tuple[int, ...]:
+    """The managers whose digests count a fix: every manager above its giver when it was logged (none: the giver
+    had no manager then); for one logged before they were kept, the giver's manager then and those above them now;
+    before that too, those above the giver now."""
+    if row.filed_under or kept_since is None or row.created_at >= kept_since:
         return row.filed_under
     if row.manager_id is None:
         return org.above.get(row.employee_id, ())

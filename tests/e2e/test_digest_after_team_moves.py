@@ -7,11 +7,11 @@ single person who moves do; only the fixes logged after the move count for Omar.
 
 from datetime import UTC, datetime
 
-from sqlalchemy import delete
+from sqlalchemy import delete, update
 
 from handlers.blocks.digest import as_text
 from handlers.jobs.send_weekly_digests import send_weekly_digests
-from models import ResolutionManager
+from models import ResolutionManager, Workspace
 from tests.conftest import FIXTURES, RunningBot
 from tests.helpers import load_org, load_policy
 
@@ -80,6 +80,7 @@ def test_a_fix_logged_before_its_managers_were_kept_counts_as_it_did(bot: Runnin
     assert "Logged" in bot.driver.command("U0AGENT1", "/resolve", "credit 25 goodwill order 7").text
     with bot.sessions.begin() as session:
         session.execute(delete(ResolutionManager))
+        session.execute(update(Workspace).values(managers_kept_since=datetime(2026, 3, 11, tzinfo=UTC)))
     bot.clock.set(datetime(2026, 3, 12, 15, 0, tzinfo=UTC))
     load_org(bot.sessions, bot.clock.now(), org_with(UNDER_OMAR, lead))
 
@@ -127,3 +128,33 @@ def test_a_manager_whose_whole_team_moved_away_gets_no_digest_and_those_above_co
     assert "U0MGR1" not in sent
     assert "*Customer fixes:* 1 (last week 0), $25 given" in sent["U0ADMIN"], sent["U0ADMIN"]
     assert "*Customer fixes:* none logged (last week 0)." in sent["U0MGR2"], sent["U0MGR2"]
+
+
+NIA = "U0NEW,Nia New,Support East,frontline,U0MGR1,nia@example.com,America/New_York,agent"
+NIA_UNDER_MAYA = {"U0MGR2,Omar": f"{NIA}\nU0MGR2,Omar"}
+
+
+def test_what_a_newcomer_did_before_the_org_file_put_them_under_a_manager_is_not_that_managers(
+    bot: RunningBot,
+) -> None:
+    """Nia, whom the org file does not list yet, logs a fix and thanks Sam on Tuesday, with no manager; on Thursday
+    the org file puts her under Maya. Monday's digest: Maya's team received Sam's thanks, but neither the fix nor the
+    thanks given were her team's when they were made (a workspace that always kept the managers above its people,
+    and one upgraded before Tuesday alike)."""
+    load_org(bot.sessions, bot.clock.now())
+    load_policy(bot.sessions, bot.clock.now())
+    with bot.sessions.begin() as session:
+        session.execute(update(Workspace).values(managers_kept_since=datetime(2026, 3, 3, tzinfo=UTC)))
+    bot.slack.add_user("U0NEW", "Nia New")
+    bot.clock.set(datetime(2026, 3, 10, 15, 0, tzinfo=UTC))
+    bot.driver.command("U0NEW", "/resolve", "credit 25 goodwill order 7")
+    thanks = bot.driver.command("U0NEW", "/nominate", "<@U0AGENT1|sam> calmed the Tuesday rush").text
+    answers = " ".join([thanks, *(call.text for call in bot.slack.calls("response_url"))])
+    assert "Sent your credit of $25" in answers and "Sam" in answers, answers
+    bot.clock.set(datetime(2026, 3, 12, 15, 0, tzinfo=UTC))
+    load_org(bot.sessions, bot.clock.now(), org_with(NIA_UNDER_MAYA))
+
+    sent = digests(bot, datetime(2026, 3, 16, 17, 0, tzinfo=UTC))
+
+    assert "*Recognition:* 1 received by the team, 0 given by it" in sent["U0MGR1"], sent["U0MGR1"]
+    assert "*Customer fixes:* none logged (last week 0)." in sent["U0MGR1"], sent["U0MGR1"]

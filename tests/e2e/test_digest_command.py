@@ -68,7 +68,10 @@ def test_hrs_preview_names_the_managers_team_for_its_stories_and_its_recognition
     text = as_text(digest_command(ready, "U0HR", "team:Support East").args["blocks"])
 
     assert "*Happy customers, in Maya Manager's team's words:*" in text
-    assert "Nobody has recognised these people in Maya Manager's team in 30 days — a word from Maya Manager" in text
+    assert (
+        "Nobody has recognised these people in Maya Manager's team since Latitude started on Tue 10 Feb — a word"
+        in text
+    )
     assert "your team" not in text.lower() and "from you" not in text
 
 

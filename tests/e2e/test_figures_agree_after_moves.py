@@ -11,7 +11,7 @@ from sqlalchemy import delete, update
 
 from handlers.blocks.digest import as_text
 from handlers.jobs.send_weekly_digests import send_weekly_digests
-from models import Resolution, ResolutionManager
+from models import Resolution, ResolutionManager, Workspace
 from tests.conftest import FIXTURES, RunningBot
 from tests.helpers import load_org, load_org_and_policy
 
@@ -80,6 +80,7 @@ def test_fixes_logged_before_the_manager_was_recorded_follow_the_team_as_it_is(b
     with bot.sessions.begin() as session:
         session.execute(update(Resolution).values(manager_id=None))
         session.execute(delete(ResolutionManager))
+        session.execute(update(Workspace).values(managers_kept_since=datetime(2026, 3, 11, tzinfo=UTC)))
     bot.clock.set(datetime(2026, 3, 12, 15, 0, tzinfo=UTC))
     move_sam_to_omar(bot)
 
