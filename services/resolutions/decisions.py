@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import and_, bindparam, case, func, select
+from sqlalchemy import and_, bindparam, func, select
 from sqlalchemy.orm import Session
 
 from models import Employee, Resolution, Workspace
@@ -35,14 +35,8 @@ _REPORTS = select(Employee.id).where(Employee.manager_id == bindparam("decider_i
 _PENDING_FOR_MANAGER = and_(
     _PENDING_NOT_OWN, (Resolution.decider_id == bindparam("decider_id")) | Resolution.employee_id.in_(_REPORTS)
 )
-_SENT_TO_THEM_FIRST = case((Resolution.decider_id == bindparam("decider_id"), 0), else_=1)
-"""An admin sees the workspace's requests, a manager their reports': those sent to them come before the others', so
-that what was handed to them (a summary DM points here) is never below ten of someone else's."""
 _WAITING_FOR_ADMIN, _WAITING_FOR_MANAGER = (
-    select(Resolution)
-    .where(pending)
-    .order_by(_SENT_TO_THEM_FIRST, Resolution.created_at, Resolution.id)
-    .limit(WAITING_SHOWN)
+    select(Resolution).where(pending).order_by(Resolution.created_at, Resolution.id).limit(WAITING_SHOWN)
     for pending in (_PENDING_FOR_ADMIN, _PENDING_FOR_MANAGER)
 )
 _COUNT_FOR_ADMIN, _COUNT_FOR_MANAGER = (

@@ -199,29 +199,3 @@ def test_requests_not_yet_reminded_are_not_reminded_one_dm_each_within_the_hour_
     follow_up_pending_requests(deps, client)
     assert pending_deciders(bot) == {"U0ADMIN"}, "nobody above the admins: it stays, reminded once"
 
-
-def test_an_admins_home_lists_the_requests_handed_to_them_before_older_ones_of_other_managers(
-    bot: RunningBot,
-) -> None:
-    """Ines's ten requests wait on Omar, older than Sam's six handed to Ada: the summary sends Ada to her Home, where
-    hers come first."""
-    load_org_and_policy(bot.sessions, bot.clock.now())
-    for n in range(10):
-        bot.driver.command("U0AGENT3", "/resolve", f"refund 80 order {100 + n} parcel lost in transit")
-    bot.clock.advance(timedelta(hours=1))
-    requests_to_maya(bot, 6)
-    reimport(bot.sessions, bot.clock.now(), WITHOUT_MAYA)
-
-    bot.driver.open_home("U0ADMIN")
-
-    [home] = bot.slack.calls("views.publish")
-    assert "*Waiting for a decision in the workspace* (16)" in home.text
-    with bot.sessions() as session:
-        sams = {str(r.id) for r in session.scalars(select(Resolution)) if r.employee.slack_id == "U0AGENT1"}
-    shown = [
-        e["value"]
-        for b in home.args["view"]["blocks"]
-        for e in b.get("elements", [])
-        if e.get("action_id") == "resolution_approve"
-    ]
-    assert len(sams) == 6 and set(shown[:6]) == sams, shown
