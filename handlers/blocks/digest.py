@@ -100,7 +100,7 @@ def heading(digest: Digest) -> list[Block]:
     week = digest.week
     when = f"{week.since or week.first_day:%a %d %b} – {week.last_day:%a %d %b}"
     title = "This week so far" if week.so_far else "Your team's week"
-    since = f" · Latitude started on {week.since:%a %d %b}: this covers what it saw since" if week.since else ""
+    since = f" · Latitude's record starts on {week.since:%a %d %b}: this covers what it saw since" if week.since else ""
     return [
         {"type": "header", "text": plain(truncate(f"{title}: {when}", 150))},
         context_block(

@@ -68,7 +68,7 @@ def recognition_section(
 
 
 def _nudge(manager: str | None, since: date | None = None) -> str:
-    when = f"since Latitude started on {since:%a %d %b}" if since else "in 30 days"
+    when = f"since {since:%a %d %b}, when Latitude's record of this team starts" if since else "in 30 days"
     if manager is None:
         return f"Nobody has recognised these people {when} — a word from you would count:"
     return f"Nobody has recognised these people in {manager}'s team {when} — a word from {manager} would count:"

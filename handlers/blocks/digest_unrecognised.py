@@ -7,7 +7,7 @@ from handlers.blocks.kit import MESSAGE_BLOCKS, packed_sections, text_block
 from services.digest.weekly import Digest
 from services.text import plural
 
-ALL_OF_THEM = "`/digest recognition` lists them all"
+ALL_OF_THEM = "`/digest recognition` lists them"
 """Where the digest's "and N more" of the people nobody recognised sends its manager."""
 
 
@@ -19,7 +19,7 @@ def unrecognised_blocks(digest: Digest) -> dict[str, Any]:
         head = "*Recognition:* everyone in your team has been recognised lately (30 days). 🎉"
         return {"text": head, "blocks": [text_block(head)]}
     since = digest.recognised_since
-    when = f"since Latitude started on {since:%a %d %b}" if since else "in 30 days"
+    when = f"since {since:%a %d %b}, when Latitude's record of this team starts" if since else "in 30 days"
     head = (
         f"*Nobody has recognised these {plural(len(people), 'person', 'people')} in your team {when}* "
         "— a word from you would count:"

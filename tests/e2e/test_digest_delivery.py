@@ -68,7 +68,8 @@ def test_the_digest_says_who_was_recognised_and_who_nobody_has_recognised_lately
     assert (
         "*Recognition:* 3 received by the team, 2 given by it "
         "(rewards among them: 1 received, 0 given; the rest shout-outs)\n"
-        "Nobody has recognised these people since Latitude started on Tue 10 Feb — a word from you would count:\n"
+        "Nobody has recognised these people since Tue 10 Feb, when Latitude's record of this team starts — a word "
+        "from you would count:\n"
         "• Sam Agent"
     ) in text
     assert message_problems({"text": digest.text, "blocks": digest.args["blocks"]}) == []

@@ -31,10 +31,10 @@ def test_the_first_digest_covers_the_days_since_latitude_started_and_compares_wi
     maya = digests(bot, datetime(2026, 3, 9, 14, 0, tzinfo=UTC))["U0MGR1"]  # Monday 09:00 in New York
 
     assert "Your team's week: Wed 04 Mar – Sun 08 Mar" in maya, maya
-    assert "Latitude started on Wed 04 Mar: this covers what it saw since" in maya, maya
+    assert "Latitude's record starts on Wed 04 Mar: this covers what it saw since" in maya, maya
     assert "*Customer fixes:* 1, $25 given" in maya, maya
     assert "last week" not in maya, maya
-    assert "Nobody has recognised these people since Latitude started on Wed 04 Mar" in maya, maya
+    assert "since Wed 04 Mar, when Latitude's record of this team starts" in maya, maya
     alt = " ".join(str(c.args.get("alt_txt") or "") for c in bot.slack.calls("files.getUploadURLExternal"))
     assert "credit 1." in alt and "last week" not in alt, alt
 

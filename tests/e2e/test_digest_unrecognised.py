@@ -33,7 +33,7 @@ def test_the_digest_says_where_to_see_everyone_nobody_recognised_and_the_command
     [digest] = [c for c in bot.slack.calls("chat.postMessage", channel="U0MGR1") if c.text.startswith("Your team")]
     text = as_text(digest.args["blocks"])
     assert "Nobody has recognised these people in 30 days" in text, text
-    assert "more: `/digest recognition` lists them all" in text, text
+    assert "more: `/digest recognition` lists them" in text, text
 
     bot.slack.reset()
     assert bot.driver.command("U0MGR1", "/digest", "recognition").status == 200
