@@ -70,8 +70,7 @@ def test_hrs_preview_names_the_managers_team_for_its_stories_and_its_recognition
     assert "*Happy customers, in Maya Manager's team's words:*" in text
     assert (
         "Nobody has recognised these people in Maya Manager's team since Tue 10 Feb, when Latitude's record of this "
-        "team starts — a word"
-        in text
+        "team starts — a word" in text
     )
     assert "your team" not in text.lower() and "from you" not in text
 

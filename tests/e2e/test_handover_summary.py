@@ -198,4 +198,3 @@ def test_requests_not_yet_reminded_are_not_reminded_one_dm_each_within_the_hour_
     bot.clock.advance(timedelta(hours=24))
     follow_up_pending_requests(deps, client)
     assert pending_deciders(bot) == {"U0ADMIN"}, "nobody above the admins: it stays, reminded once"
-

@@ -16,6 +16,9 @@ from tests.fixture_week import run_pulse_round
 from tests.pulse_org import EAST, WEST, load_pulse_org
 
 T0 = datetime(2026, 3, 2, 9, tzinfo=UTC)
+LISTED = T0 - timedelta(weeks=2)
+"""The org file listed everyone before the week a digest covers: a manager's first digest covers only what Latitude
+saw of them."""
 TEXT = {question.key: question.text for question in DEFAULT_BANK}
 EAST_ENPS = dict(zip(EAST[:6], (9, 9, 9, 10, 7, 3), strict=True))
 
@@ -38,7 +41,7 @@ def pulse_by_manager(sessions: sessionmaker[Session], now: datetime) -> dict[str
 @pytest.fixture
 def first_round(sessions: sessionmaker[Session]) -> sessionmaker[Session]:
     """Round 1: five of East answer (shown), four of West (hidden), and HR: Ada's team less East is five people."""
-    load_pulse_org(sessions, T0)
+    load_pulse_org(sessions, LISTED)
     run_pulse_round(sessions, T0, [*EAST[:5], *WEST[:4], "U0HR"], east_then_west)
     return sessions
 
@@ -116,7 +119,7 @@ def test_the_digest_trend_of_a_round_meaning_exactly_a_half_is_that_half_not_a_h
 ) -> None:
     """Twelve answer round 1: everyone 1 to the first question, ten 3s and two 4s to the second, eleven 1s and a 2 to
     the third. Their averages mean 1.75 exactly (1.8 as shown); added up as floats they make 1.7499999999999998."""
-    load_pulse_org(sessions, T0)
+    load_pulse_org(sessions, LISTED)
     people = [*EAST, *WEST[:4]]
 
     def answers(person: str, question: PulseQuestion) -> int:
