@@ -12,7 +12,7 @@ import logging
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.orm import Session
 
 from models import AuditEvent, PulseRound, Workspace
@@ -155,20 +155,18 @@ def _missed(session: Session, workspace: Workspace, due: Due) -> bool:
         )
         .limit(1)
     )
-    reinstalled = session.scalar(
-        select(AuditEvent.id)
-        .where(AuditEvent.workspace_id == workspace.id, AuditEvent.action == REINSTALLED, AuditEvent.at > due.starts)
-        .limit(1)
-    )
-    imported = session.scalar(
-        select(AuditEvent.id)
-        .where(AuditEvent.workspace_id == workspace.id, AuditEvent.action == ORG_IMPORT, AuditEvent.at < due.ends)
-        .limit(1)
-    )
-    if overlapping is not None or reinstalled is not None or imported is None:
+    reinstalled = _audited(session, workspace, REINSTALLED, AuditEvent.at > due.starts)
+    imported = _audited(session, workspace, ORG_IMPORT, AuditEvent.at < due.ends)
+    if overlapping is not None or reinstalled or not imported:
         return False
     then = policy_in_force_at(session, workspace, due.starts)
     return then is not None and then.pulse.enabled
+
+
+def _audited(session: Session, workspace: Workspace, action: str, when: ColumnElement[bool]) -> bool:
+    """Whether the workspace's audit trail holds `action` at a moment `when` allows."""
+    found = select(AuditEvent.id).where(AuditEvent.workspace_id == workspace.id, AuditEvent.action == action, when)
+    return session.scalar(found.limit(1)) is not None
 
 
 def _late_details(due: Due, settings: PulseSettings) -> dict[str, str]:
