@@ -6,7 +6,8 @@
 Starts the fake Slack Web API here, then each server as a subprocess (benchmarks/instrumented.py, which
 counts SQL statements and CPU): Latitude (`python -m bot run --http`), a bare Bolt app whose listeners
 only ack (benchmarks/bare_bolt.py), and, with --baseline-tree, an older Latitude from that source tree on
-its own database (prepared with today's code, then migrated down to that tree's schema). PostgreSQL
+its own database (prepared with today's code, then migrated down to that tree's schema; its policy is that
+tree's own example, as `benchmark_policy` raises it). A server that failed a request stops the run. PostgreSQL
 databases named here are wiped first. For each server it reports:
 - CPU and SQL statements per request kind: one client, each kind's requests one after another;
 - a closed loop: N clients sending as fast as they are answered (Latitude once per --workers count;
@@ -38,6 +39,8 @@ from bot.fakeslack.server import BOT_TOKEN  # noqa: E402
 
 SECRET = "benchmark-signing-secret"
 P99_BUDGET_MS = 100.0
+FAILED_REQUEST = "unhandled error"
+"""What Latitude's one error handler logs for a request that failed (the user was told something went wrong)."""
 
 
 def free_port() -> int:
@@ -46,10 +49,10 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def wait_healthy(port: int, process: subprocess.Popen[bytes]) -> None:
+def wait_healthy(port: int, process: subprocess.Popen[bytes], log: Path) -> None:
     for _ in range(600):
         if process.poll() is not None:
-            raise SystemExit(f"server on port {port} exited with {process.returncode}")
+            raise SystemExit(f"server on port {port} exited with {process.returncode}; log: {log}")
         try:
             with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1):
                 return
@@ -60,16 +63,29 @@ def wait_healthy(port: int, process: subprocess.Popen[bytes]) -> None:
 
 @contextmanager
 def serving(command: list[str], env: dict[str, str], cwd: Path) -> Iterator[int]:
-    """Run one benchmark server on a free port until the block ends; yields the port."""
+    """Run one benchmark server on a free port until the block ends; yields the port. Its log goes to a file, read
+    when it stops: a server that failed requests (an older tree refusing the data, say) measured its error path."""
     port = free_port()
     script = str(ROOT / "benchmarks" / "instrumented.py")
-    process = subprocess.Popen([sys.executable, script, *command, "--port", str(port)], cwd=cwd, env=env)
-    try:
-        wait_healthy(port, process)
-        yield port
-    finally:
-        process.terminate()
-        process.wait(timeout=20)
+    with tempfile.NamedTemporaryFile(prefix="latitude-bench-server-", suffix=".log", delete=False) as output:
+        log = Path(output.name)
+        process = subprocess.Popen(
+            [sys.executable, script, *command, "--port", str(port)], cwd=cwd, env=env, stderr=output
+        )
+        try:
+            wait_healthy(port, process, log)
+            yield port
+        finally:
+            process.terminate()
+            process.wait(timeout=20)
+    refuse_failed_requests(log)
+
+
+def refuse_failed_requests(log: Path) -> None:
+    text = log.read_text(errors="replace")
+    failures = text.count(FAILED_REQUEST)
+    if failures:
+        raise SystemExit(f"the server failed {failures} request(s), so its figures are not comparable; log: {log}")
 
 
 def latitude(workers: int = 1) -> list[str]:
@@ -95,22 +111,19 @@ def server_env(slack: FakeSlack, database_url: str, tree: Path | None = None) ->
 
 
 def prepare_baseline(url: str, slack: FakeSlack, tree: Path) -> Scenario:
-    """The same world for the older tree: prepared with today's code, then migrated down to that tree's schema."""
-    from alembic import command
+    """The same world for the older tree: prepared with today's code, then migrated down to that tree's schema. Its
+    policy is that tree's own example with the same allowances raised: today's may hold keys the older code refuses."""
     from alembic.script import ScriptDirectory
 
     from models.engine import make_engine
-    from models.schema import alembic_config
+    from models.schema import alembic_config, migrate
 
-    scenario = prepare(url, slack, SECRET)
+    scenario = prepare(url, slack, SECRET, policy_tree=tree)
     old = alembic_config()
     old.set_main_option("script_location", str(tree / "models" / "migrations"))
     (head,) = ScriptDirectory.from_config(old).get_heads()
     engine = make_engine(url)
-    config = alembic_config()
-    with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.downgrade(config, head)
+    migrate(engine, "downgrade", head)  # as upgrades run: on SQLite, a table rebuilt with its foreign keys off
     engine.dispose()
     return scenario
 

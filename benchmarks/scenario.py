@@ -75,7 +75,10 @@ class Scenario:
         return kind, body, content_type
 
 
-def prepare(database_url: str, slack: FakeSlack, secret: str, pending: int = 1500) -> Scenario:
+def prepare(
+    database_url: str, slack: FakeSlack, secret: str, pending: int = 1500, policy_tree: Path = ROOT
+) -> Scenario:
+    """The world on a fresh database, with the benchmark policy of the source tree that will serve it."""
     engine = make_engine(database_url)
     if engine.dialect.name == "postgresql":
         with engine.begin() as connection:  # the database named is the benchmark's own: start from nothing
@@ -93,7 +96,7 @@ def prepare(database_url: str, slack: FakeSlack, secret: str, pending: int = 150
             actor="benchmark",
             now=now,
         )
-        load_policy(session, workspace=workspace, text=benchmark_policy(), loaded_by="benchmark", now=now)
+        load_policy(session, workspace=workspace, text=benchmark_policy(policy_tree), loaded_by="benchmark", now=now)
     invitations = open_pulse_round(engine, slack)
     approvals = itertools.cycle(queue_approval_requests(engine, slack, pending))
     engine.dispose()
@@ -153,13 +156,24 @@ def prepare(database_url: str, slack: FakeSlack, secret: str, pending: int = 150
     )
 
 
-def benchmark_policy() -> str:
-    """The example policy, with allowances large enough that load never exhausts them (so the mix cannot drift)."""
-    text = (ROOT / "policy.example.toml").read_text()
-    text = text.replace("nomination_allowance_per_month = 5", "nomination_allowance_per_month = 1000")
-    text = text.replace("per_day = 100, per_month = 500", "per_day = 1000000, per_month = 1000000")
-    text = text.replace("per_day = 250, per_month = 1500", "per_day = 1000000, per_month = 1000000")
-    return text.replace("max_per_month = 2", "max_per_month = 1000")
+RAISED_ALLOWANCES = {
+    "nomination_allowance_per_month = 5": "nomination_allowance_per_month = 1000",
+    "per_day = 100, per_month = 500": "per_day = 1000000, per_month = 1000000",
+    "per_day = 250, per_month = 1500": "per_day = 1000000, per_month = 1000000",
+    "max_per_month = 2": "max_per_month = 1000",
+}
+"""The allowances the mix would exhaust (nominations, a voucher, the credit `/resolve` uses), each written once."""
+
+
+def benchmark_policy(tree: Path = ROOT) -> str:
+    """A source tree's own example policy (one it can load), with allowances large enough that load never exhausts
+    them (so the mix cannot drift); stops if the example no longer holds one of them, rather than drift unnoticed."""
+    text = (tree / "policy.example.toml").read_text()
+    for allowance, raised in RAISED_ALLOWANCES.items():
+        if text.count(allowance) != 1:
+            raise SystemExit(f"{tree / 'policy.example.toml'} no longer holds `{allowance}` once: update the benchmark")
+        text = text.replace(allowance, raised)
+    return text
 
 
 def home_envelope(team_id: str, event: dict[str, object], event_id: str) -> dict[str, object]:
