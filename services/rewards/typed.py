@@ -29,7 +29,7 @@ def split_reward(policy: RewardPolicy, text: str) -> tuple[str, str]:
     written_like_a_key = "_" in word or any(character.isdigit() for character in word)
     if written_like_a_key and difflib.get_close_matches(word, list(policy.catalog), n=1, cutoff=0.75):
         raise NotFound(unknown_reward(policy, first))
-    if not written_like_a_key and (slipped := _key_slipped(policy, word)):
+    if not written_like_a_key and (slipped := _key_slipped(policy, bare_word(word))):
         raise InvalidInput(_reward_or_reason(policy, slipped, first, one_word=True))
     return SHOUTOUT, text.strip()
 

@@ -190,6 +190,7 @@ def test_a_rewards_name_typed_as_words_apart_is_asked_about_not_guessed(
         ("servicestar for the weekend cover", "service_star", "Service Star"),
         ("vaucher for the weekend cover", "voucher_25", "Coffee &amp; cake voucher"),
         ("halfdey for the weekend cover", "half_day", "Half a day off"),
+        ("Vaucher! for the weekend cover", "voucher_25", "Coffee &amp; cake voucher"),
         ("halfway through a double shift she stayed calm", "half_day", "Half a day off"),
     ],
 )

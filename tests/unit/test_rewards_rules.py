@@ -228,6 +228,8 @@ def test_a_plain_first_word_belongs_to_the_reason_even_when_it_is_close_to_a_rew
         ("halfdey for the weekend cover", "half_day"),
         ("halfway through a double shift", "half_day"),
         ("servicestat for the weekend", "service_star"),
+        ("Vaucher! great job", "voucher_25"),
+        ("“vouchr” for the weekend", "voucher_25"),
     ],
 )
 def test_a_reward_word_with_one_letter_changed_is_asked_about(org: Session, text: str, key: str) -> None:
