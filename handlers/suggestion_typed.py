@@ -3,7 +3,7 @@ stay anonymous; read apart so none of them goes, signed, to the manager and the 
 
 import re
 
-from services.text import bare_word, mistyped, one_slip_apart
+from services.text import bare_word, is_lone_dash, mistyped, one_slip_apart
 
 SUBCOMMAND_LIKE = frozenset(
     {"status", "mine", "my", "all", "show", "view", "history", "open", "close", "closed", "done", "usage", "commands"}
@@ -44,14 +44,41 @@ def asked_for_anonymity(text: str) -> str | None:
     """The idea of someone who asked in the line to stay anonymous, which a one-line suggestion never is (it is
     signed): without the word asking when it is set apart at the start (`anonymous: idea`, `(anon) idea`,
     `anonymously idea`), else whole, since `anonymous surveys` may be the idea itself and `idea (anonymous please)`
-    is left for its author to edit in the form; None when no word of it asks. A word that only speaks of anonymity
-    (`anonymity`, `anonymised`) does not ask."""
+    is left for its author to edit in the form; None when no word of it asks. Later in the line the word asks only
+    when set apart or asked for (`asks_later`): in `make the survey anonymous` it is the idea's. A word that only
+    speaks of anonymity (`anonymity`, `anonymised`) does not ask."""
     found = _FIRST_WORD.match(text)
     if found is None or not asks_for_anonymity(found[2]):
-        return text.strip() if any(asks_for_anonymity(bare_word(word)) for word in text.split()) else None
+        return text.strip() if asks_later(text.split()) else None
     rest = text[found.end() :].strip()
     set_apart = found[1] or found[3] or found[2].lower() != "anonymous"
     return rest if set_apart or not rest else text.strip()
+
+
+_SET_APART_BY = ",;:.!?/|(["
+"""A mark ending the word before (`idea, anonymously`, `idea. Anonymous`) or opening the word (`(anonymous please)`)."""
+_ASKING_AROUND = frozenset(
+    {"me", "keep", "kept", "stay", "remain", "send", "sent", "post", "posted", "submit", "please", "pls", "plz"}
+)
+"""Words just before (one or two words) or after `anonymous` that ask for it to be sent so: `keep me anonymous`,
+`post this anonymously`, `anonymous please`."""
+
+
+def asks_later(words: list[str]) -> bool:
+    """A word after the first asks for anonymity when set apart from the idea by a mark or a dash before it (`idea,
+    anonymously`, `idea - anon`, `idea (anonymous please)`) or near a word asking for it (`keep me anonymous`, `keep
+    this anonymous`, `anonymous please`). Otherwise it describes the idea (`make the survey anonymous`, `rate shifts
+    anonymously`): taken as a request, it kept the idea from being sent."""
+    for index in range(1, len(words)):
+        word, before = words[index], words[index - 1]
+        if not asks_for_anonymity(bare_word(word)):
+            continue
+        after = bare_word(words[index + 1]).lower() if index + 1 < len(words) else ""
+        set_apart = before[-1] in _SET_APART_BY or word[0] in _SET_APART_BY or is_lone_dash(before)
+        near = {bare_word(near).lower() for near in words[max(index - 2, 0) : index]} | {after}
+        if set_apart or near & _ASKING_AROUND:
+            return True
+    return False
 
 
 def asks_for_anonymity(word: str) -> bool:

@@ -255,6 +255,30 @@ QUOTE_MARKS = "\"'“”„‟‘’‚‛«»‹›"
 """The quotes keyboards type, straight and curly (a phone curls `"` as it is typed), and guillemets."""
 
 
+DASHES = frozenset("-\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe63\uff0d")
+"""A hyphen and the dashes a phone makes of `-` or `--` (en and em dash), the minus sign, their full-width forms."""
+
+
+def is_lone_dash(word: str) -> bool:
+    """`—`, `–`, `-`, `--` set apart between words: a pause in the sentence (`refund — 20`), never a minus."""
+    return bool(word) and all(character in DASHES for character in word)
+
+
+def without_leading_dashes(words: list[str]) -> list[str]:
+    """The words after any lone dashes that begin them (`— great job`: `great job`)."""
+    while words and is_lone_dash(words[0]):
+        words = words[1:]
+    return words
+
+
+def after_leading_dashes(text: str) -> str:
+    """`without_leading_dashes` for a text whose line breaks and spaces stay as typed."""
+    rest = text.lstrip()
+    while rest and is_lone_dash(first := rest.split(None, 1)[0]):
+        rest = rest[len(first) :].lstrip()
+    return rest
+
+
 def bare_word(word: str) -> str:
     """A word without the quotes and punctuation around it: `“catalog”`, `'refund'`, `happy!` copied or typed as a
     sentence's word are the word itself."""

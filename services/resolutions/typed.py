@@ -20,7 +20,14 @@ from services.money import (
 )
 from services.policy.versions import BoundaryRule
 from services.resolutions.fixes import ResolutionRequest, UnknownCategory
-from services.text import SLACK_MENTION, bare_word, escape_mrkdwn, meant_word, without_mentions
+from services.text import (
+    SLACK_MENTION,
+    bare_word,
+    escape_mrkdwn,
+    meant_word,
+    without_leading_dashes,
+    without_mentions,
+)
 
 SHOWN = 40
 """Characters of what happened shown back in a corrected command."""
@@ -128,7 +135,7 @@ def _amount(typed: str, words: list[str], category: str, currency: str) -> Decim
 def to_request(line: OneLiner, rule: BoundaryRule, currency: str) -> ResolutionRequest:
     """Read the amount (when the category involves money, or a word names one), the reference, the outcome and the
     summary. Without money a leading number is the summary's: `reschedule 2 days later`."""
-    words = list(line.words)
+    words = without_leading_dashes(list(line.words))  # `refund — 20 …`: the dash is the sentence's, not a minus
     amount = Decimal(0)
     if rule.involves_money or (words and (names_money(words[0]) or is_currency_mark(words[0]))):
         if not words:
@@ -148,8 +155,8 @@ def to_request(line: OneLiner, rule: BoundaryRule, currency: str) -> ResolutionR
     if unquoted and unquoted[0] in _QUOTES:
         raise InvalidInput('Close the quote around the reference, like `ref:"ABC 123"`.', field="customer_ref")
     if unquoted and ref_match:
-        refuse_spaced_reference(unquoted, words_typed[ref_match.end() :], written=f"ref:{unquoted}")
-    summary = " ".join(_OUTCOME.sub("", _REF.sub("", rest)).split())
+        refuse_spaced_reference(unquoted, words_typed[ref_match.end() :], written=f"ref:{unquoted}", parts=_PART_GROUPS)
+    summary = " ".join(without_leading_dashes(_OUTCOME.sub("", _REF.sub("", rest)).split()))
     return ResolutionRequest(
         category=rule.category, amount=amount, summary=summary, customer_ref=customer_ref, customer_outcome=outcome
     )
@@ -189,6 +196,9 @@ def named_reference(text: str) -> str | None:
 
 _DIGIT_GROUPS = re.compile(r"(?:\s+\d{2,}(?![^\s.,;:!?)]))+")
 """`123` in `ref:ABC 123 late`, `7946 0018` in `ref:020 7946 0018`: digits right after a reference, apart."""
+_PART_GROUPS = re.compile(r"(?:\s+(?:\d{2,}|(?=[A-Z]*\d)[A-Z0-9]{2,}|[A-Z]{2,})(?![^\s.,;:!?)]))+")
+"""After `ref:` also a group of capitals, with or without digits: `DEF` in `ref:ABC DEF late`, `12B`, `X7`. After
+`order 1234` capitals are more often the sentence's (`order 1234 VIP customer`), so only digits are asked about."""
 _NUMBER_GOES_ON = re.compile(r"(?:[.,]\d{1,2}|:[0-5]\d)(?!\d|[.,:]\d)")
 """`12.50`, `10:30`: the last group begins an amount or a time of day (not `2024.0012`, a reference's next part)."""
 _YEAR = re.compile(r"(?:19|20)\d\d")
@@ -207,12 +217,14 @@ _YEAR_WORDS = frozenset({"model", "models", "edition", "season", "version", "col
 """A year before one of these (`2024 model`) dates a product; before any other word it may be a reference's."""
 
 
-def refuse_spaced_reference(reference: str, after: str, *, written: str) -> None:
+def refuse_spaced_reference(
+    reference: str, after: str, *, written: str, parts: re.Pattern[str] = _DIGIT_GROUPS
+) -> None:
     """A reference followed by a group of digits (`ref:ABC 123`, `order 020 7946 0018`, pasted with its spaces) is
     asked about, not read as `ABC` and a summary starting `123`: that would be another customer to every limit and
     to the customer's history. Quotes or a word in between say which was meant. A last group that counts something
     (`order 1234 30 minutes late`, `order 5521 12 eggs`: `_counts`) is the summary's, not the reference's."""
-    groups = _DIGIT_GROUPS.match(after)
+    groups = parts.match(after)
     if groups is None:
         return
     rest = groups.group().split()
@@ -232,10 +244,12 @@ def refuse_spaced_reference(reference: str, after: str, *, written: str) -> None
 
 def _counts(number: str, after: str) -> bool:
     """The number reads as a quantity, a time or a year by what follows it: a unit or a counted thing (`30 minutes`,
-    `10 am`, `12 pcs`, `12 eggs`), a currency (`20 dollars`), its decimals or minutes (`12.50`, `10:30`), or, for a
-    year, a product's word (`2024 model`). A number starting with 0 counts nothing; a word that is none of these
-    (`56 arrived`, `123 parcel`) leaves it part of the reference as likely as not, so it is asked about."""
-    if number.startswith("0"):
+    `10 am`, `12 pcs`, `12 eggs`), a currency (`20 dollars`), its decimals or minutes (`12.50`, `10:30`), for a
+    year a product's word (`2024 model`), or, for a handful (below 100), any plural (`12 vouchers`, `10 headsets`):
+    a reference's part is rarely that short. A number starting with 0 counts nothing; a word that is none of these
+    (`56 arrived`, `123 parcel`, `123 arrives`) leaves it part of the reference as likely as not, so it is asked
+    about."""
+    if number.startswith("0") or not number.isdigit():
         return False
     if _NUMBER_GOES_ON.match(after):
         return True
@@ -248,4 +262,11 @@ def _counts(number: str, after: str) -> bool:
         or is_currency_word(word)
         or is_currency_mark(word)
         or (bool(_YEAR.fullmatch(number)) and word in _YEAR_WORDS)
+        or (len(number) <= 2 and _is_plural(word))
     )
+
+
+def _is_plural(word: str) -> bool:
+    """`vouchers`, `headsets`, `batteries`: a word of letters ending in `s` as plurals do (not `-ss`, `-us`, `-is`:
+    `less`, `bus`, `this`)."""
+    return word.isalpha() and len(word) >= 4 and word.endswith("s") and not word.endswith(("ss", "us", "is"))

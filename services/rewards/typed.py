@@ -5,7 +5,7 @@ import difflib
 from services.errors import InvalidInput, NotFound
 from services.policy.rewards import SHOUTOUT, RewardPolicy
 from services.rewards.grants import describe
-from services.text import bare_word, echoed, escape_mrkdwn, one_slip_apart
+from services.text import after_leading_dashes, bare_word, echoed, escape_mrkdwn, mistyped, one_slip_apart
 
 
 def split_reward(policy: RewardPolicy, text: str) -> tuple[str, str]:
@@ -16,34 +16,42 @@ def split_reward(policy: RewardPolicy, text: str) -> tuple[str, str]:
     colon around a key are not its (`“voucher_25”`, `voucher_25:`). Two words apart that together are a key
     (`Service Star`, `half day`) are asked about: they may name the reward, or begin a shout-out's reason (`half day
     cover on Saturday...`), and either guess is public or costs a manager's approval."""
+    text = after_leading_dashes(text)  # `@lee — great job`: the dash is no word of the reason
     for taken in (2, 1):
         parts = text.split(None, taken)
         named = "_".join(bare_word(part) for part in parts[:taken])
         if len(parts) >= taken and (key := named.lower().replace("-", "_")) in policy.catalog:
             if taken == 2:
                 raise InvalidInput(_reward_or_reason(policy, key, " ".join(parts[:2])))
-            return key, parts[taken] if len(parts) > taken else ""
+            return key, after_leading_dashes(parts[taken]) if len(parts) > taken else ""
     first = (text.split() or [""])[0]
     word = first.lower()
     written_like_a_key = "_" in word or any(character.isdigit() for character in word)
     if written_like_a_key and difflib.get_close_matches(word, list(policy.catalog), n=1, cutoff=0.75):
         raise NotFound(unknown_reward(policy, first))
-    if not written_like_a_key and (slipped := _key_slipped(policy, word)):
+    if not written_like_a_key and (slipped := _key_slipped(policy, bare_word(word))):
         raise InvalidInput(_reward_or_reason(policy, slipped, first, one_word=True))
     return SHOUTOUT, text.strip()
 
 
 def _key_slipped(policy: RewardPolicy, word: str) -> str | None:
     """The reward a plain first word can only mean: its key run together (`halfday`, `servicestar`) or without its
-    number (`voucher` for `voucher_25`), maybe with a letter added, dropped or swapped (`vouchr`). A letter changed
-    makes another word of the reason (`halfway`, `vouched`); its plural speaks of such rewards (`vouchers are well
-    deserved`), and a word of a key that is also everyday speech (`service`, `half`) is the reason's."""
+    number (`voucher` for `voucher_25`), maybe with a letter added, dropped or swapped (`vouchr`), or, in a word as
+    long as `LONG_WORD`, changed (`vaucher`, `voucjer`, `halfdey`, `halfway`) as `mistyped` reads any command's
+    word. Its plural speaks of such rewards (`vouchers are well deserved`), a past tense of the act (`vouched for`),
+    and a word of a key that is also everyday speech (`service`, `half`) is the reason's."""
     for key in policy.catalog:
         stem = key.rstrip("0123456789").rstrip("_")
         written = {key.replace("_", ""), stem} if stem != key else {key.replace("_", "")}
-        if key != SHOUTOUT and any(one_slip_apart(word, form) and word != form + "s" for form in written):
+        if key != SHOUTOUT and any(_slip_of(word, form) for form in written):
             return key
     return None
+
+
+def _slip_of(word: str, form: str) -> bool:
+    if word == form + "s" or (word.endswith("ed") and not form.endswith("ed") and not one_slip_apart(word, form)):
+        return False
+    return mistyped(word, form)
 
 
 def unknown_reward(policy: RewardPolicy, key: str) -> str:

@@ -107,6 +107,9 @@ def test_a_person_or_channel_named_before_the_category_is_answered_with_the_cate
         ("refund 20 ref:ABC 123 box crushed", ("`ABC` or `ABC 123`", 'ref:"ABC 123"', "")),
         ("refund 20 ref:ABC 2024 parcel lost", ("`ABC` or `ABC 2024`", 'ref:"ABC 2024"', "")),
         ("refund 20 ref:INV 2024.0012 late", ("`INV` or `INV 2024`", "", "")),
+        ("refund 20 ref:ABC DEF late", ("`ABC` or `ABC DEF`", 'ref:"ABC DEF"', "`ref:ABC for DEF …`")),
+        ("refund 20 ref:ABC 12B late", ("`ABC` or `ABC 12B`", 'ref:"ABC 12B"', "")),
+        ("refund 20 ref:ABC 123 vouchers given", ("`ABC` or `ABC 123`", 'ref:"ABC 123"', "")),
     ],
 )
 def test_a_customer_reference_pasted_with_spaces_is_asked_about_and_nothing_is_logged(
@@ -136,6 +139,8 @@ def test_a_customer_reference_pasted_with_spaces_is_asked_about_and_nothing_is_l
         ("refund 20 order 1234 12.50, refunded shipping", "order 1234", "order 1234 12.50, refunded shipping"),
         ("refund 20 order 1234 10:30, courier missed", "order 1234", "order 1234 10:30, courier missed"),
         ("refund 20 order 1234 12 pizzas cold", "order 1234", "order 1234 12 pizzas cold"),
+        ("refund 20 ref:ABC 12 vouchers given", "ABC", "12 vouchers given"),
+        ("refund 20 order 5521 10 headsets broken", "order 5521", "order 5521 10 headsets broken"),
     ],
 )
 def test_a_reference_followed_by_a_count_a_time_or_a_year_is_logged_with_it_in_what_happened(
@@ -192,3 +197,14 @@ def test_a_category_with_a_colon_or_in_quotes_is_that_category(ready: RunningBot
 
     assert "Logged your credit of $20." in reply.text
     assert logged(ready) == 1
+
+
+@pytest.mark.parametrize("dash", ["—", "–", "-"])
+def test_a_dash_set_apart_between_the_category_and_the_amount_is_no_minus(ready: RunningBot, dash: str) -> None:
+    """A phone makes `--` an em dash: `refund — 20 …` was refused as "The amount can't be negative (you typed `—`)"."""
+    reply = ready.driver.command("U0AGENT1", "/resolve", f"refund {dash} 20 order 42 {dash} customer angry")
+
+    assert "Logged your refund of $20." in reply.text and "negative" not in reply.text
+    with ready.sessions() as session:
+        [fix] = session.scalars(select(Resolution))
+        assert (fix.amount, fix.customer_ref, fix.summary) == (20, "order 42", f"order 42 {dash} customer angry")

@@ -188,13 +188,18 @@ def test_a_rewards_name_typed_as_words_apart_is_asked_about_not_guessed(
         ("voucher for the weekend cover", "voucher_25", "Coffee &amp; cake voucher"),
         ("Halfday for the weekend cover", "half_day", "Half a day off"),
         ("servicestar for the weekend cover", "service_star", "Service Star"),
+        ("vaucher for the weekend cover", "voucher_25", "Coffee &amp; cake voucher"),
+        ("halfdey for the weekend cover", "half_day", "Half a day off"),
+        ("Vaucher! for the weekend cover", "voucher_25", "Coffee &amp; cake voucher"),
+        ("halfway through a double shift she stayed calm", "half_day", "Half a day off"),
     ],
 )
 def test_a_reward_typed_as_one_plain_word_with_a_slip_is_asked_about_not_posted_as_a_shout_out(
     ready: RunningBot, typed: str, key: str, title: str
 ) -> None:
-    """`vouchr` meant the voucher: read as a shout-out's first word, it went up publicly with "vouchr for the weekend
-    cover" as its reason, a nomination spent, and no voucher."""
+    """`vouchr` or `vaucher` meant the voucher: read as a shout-out's first word, it went up publicly with "vouchr for
+    the weekend cover" as its reason, a nomination spent, and no voucher. A letter changed in a long word is a slip as
+    in any command (`halfway` too is asked about: a question costs a retype, a wrong guess a public post)."""
     reply = ready.driver.command("U0AGENT1", "/nominate", f"{LEE} {typed}")
 
     assert f"Did you mean the reward *{title}*?" in reply.text
@@ -221,15 +226,14 @@ def test_a_reward_key_with_a_colon_or_in_quotes_is_that_reward(ready: RunningBot
         "vouchers are well deserved",
         "service was outstanding",
         "half the queue, alone",
-        "halfway through a double shift she stayed calm",
         "vouched for the new starter",
     ],
 )
 def test_a_reason_starting_with_a_word_of_a_reward_that_is_also_speech_is_a_shout_out(
     ready: RunningBot, typed: str
 ) -> None:
-    """`halfway` and `vouched` are a letter changed from `halfday` and `voucher`: other words, not slips of the
-    reward's, so asked "Did you mean Half a day off?" the nominator had to reword a plain shout-out."""
+    """`vouched` is a letter changed from `voucher`, but as a past tense it speaks of the act, not the reward: asked
+    "Did you mean Coffee & cake voucher?" the nominator had to reword a plain shout-out."""
     ready.driver.command("U0AGENT1", "/nominate", f"{LEE} {typed}")
 
     with ready.sessions() as session:

@@ -2,8 +2,10 @@
 signs, so nothing is sent; the form opens with the idea in it and its box to send it anonymously ticked. A word
 asking for it and set apart (`anonymous:`, `(anon)`, `anonymously`) is left out of the idea; `anonymous` before a word
 may be the idea's own (`anonymous surveys`), so it stays for the person to keep or delete. The word mistyped
-(`anonymus`, `Anonimous`) asks for it just the same, and so does the word anywhere in the line (`idea, anonymously`),
-the whole line then left in the form for its author to edit: sent signed, it would name who wanted not to be named."""
+(`anonymus`, `Anonimous`) asks for it just the same, and so does the word later in the line when set apart or asked
+for (`idea, anonymously`, `keep me anonymous`), the whole line then left in the form for its author to edit: sent
+signed, it would name who wanted not to be named. Later in the line and part of a sentence (`make the survey
+anonymous`), the word is the idea's, and the idea is sent."""
 
 import pytest
 from sqlalchemy import select
@@ -86,3 +88,23 @@ def test_an_idea_that_only_speaks_of_anonymity_is_sent(ready: RunningBot, idea: 
     reply = ready.driver.command("U0AGENT1", "/suggest", idea)
 
     assert "Sent your suggestion" in reply.text
+
+
+@pytest.mark.parametrize("idea", ["make the survey anonymous", "let people rate their shift leads anonymously"])
+def test_an_idea_about_anonymity_later_in_the_line_is_sent_not_held_in_a_form(ready: RunningBot, idea: str) -> None:
+    """`/suggest make the survey anonymous` opened the form ticked to send it anonymously, the idea not sent."""
+    reply = ready.driver.command("U0AGENT1", "/suggest", idea)
+
+    assert "Sent your suggestion" in reply.text
+    assert ready.slack.calls("views.open") == []
+    with ready.sessions() as session:
+        suggestion = session.scalars(select(Suggestion)).one()
+        assert (suggestion.what, suggestion.anonymous) == (idea, False)
+
+
+def test_asking_later_in_the_line_to_stay_anonymous_still_sends_nothing(ready: RunningBot) -> None:
+    ready.driver.command("U0AGENT1", "/suggest", f"{IDEA}, please keep this anonymous")
+
+    assert ready.slack.calls("chat.postMessage") == [] and len(ready.slack.calls("views.open")) == 1
+    with ready.sessions() as session:
+        assert count(session, Suggestion) == 0

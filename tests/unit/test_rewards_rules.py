@@ -220,6 +220,39 @@ def test_a_plain_first_word_belongs_to_the_reason_even_when_it_is_close_to_a_rew
     assert typed.split_reward(policy, text)[0] == key
 
 
+@pytest.mark.parametrize(
+    ("text", "key"),
+    [
+        ("vaucher great job with the angry customer", "voucher_25"),
+        ("voucjer great job", "voucher_25"),
+        ("halfdey for the weekend cover", "half_day"),
+        ("halfway through a double shift", "half_day"),
+        ("servicestat for the weekend", "service_star"),
+        ("Vaucher! great job", "voucher_25"),
+        ("“vouchr” for the weekend", "voucher_25"),
+    ],
+)
+def test_a_reward_word_with_one_letter_changed_is_asked_about(org: Session, text: str, key: str) -> None:
+    policy = reward_policy(org, org.scalars(select(Workspace)).one())
+
+    with pytest.raises(InvalidInput, match=rf"Did you mean the reward .*`/nominate @someone {key} why...`"):
+        typed.split_reward(policy, text)
+
+
+@pytest.mark.parametrize("text", ["vouched for the new starter", "vouchers are well deserved", "helped a lot"])
+def test_a_past_tense_or_plural_of_a_rewards_word_stays_the_reason(org: Session, text: str) -> None:
+    policy = reward_policy(org, org.scalars(select(Workspace)).one())
+
+    assert typed.split_reward(policy, text) == (SHOUTOUT, text)
+
+
+def test_a_dash_set_apart_before_the_reason_is_no_word_of_it(org: Session) -> None:
+    policy = reward_policy(org, org.scalars(select(Workspace)).one())
+
+    assert typed.split_reward(policy, "— great job") == (SHOUTOUT, "great job")
+    assert typed.split_reward(policy, "voucher_25 – great job") == ("voucher_25", "great job")
+
+
 def test_a_first_word_written_like_a_key_and_close_to_one_is_an_unknown_reward(org: Session) -> None:
     policy = reward_policy(org, org.scalars(select(Workspace)).one())
 

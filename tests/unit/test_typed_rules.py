@@ -1,0 +1,120 @@
+"""The rules that read a line typed quickly on a phone: a dash set apart, a reference pasted with a space, a count
+after a reference, a reward's word with a letter changed, and `anonymous` inside a suggestion's idea."""
+
+from decimal import Decimal
+
+import pytest
+
+from handlers.suggestion_typed import asked_for_anonymity
+from services.errors import InvalidInput
+from services.policy.versions import BoundaryRule
+from services.resolutions.typed import OneLiner, to_request
+from services.text import after_leading_dashes, is_lone_dash
+
+REFUND = BoundaryRule(category="refund", description="money back", per_incident=Decimal(150))
+RESCHEDULE = BoundaryRule(category="reschedule", description="a new time")
+
+
+def read(rule: BoundaryRule, typed: str) -> tuple[Decimal, str | None, str]:
+    request = to_request(OneLiner(category=rule.category, words=typed.split()), rule, "USD")
+    return request.amount, request.customer_ref, request.summary
+
+
+@pytest.mark.parametrize("dash", ["—", "–", "-", "--", "\u2212"])
+def test_a_dash_set_apart_before_the_amount_is_a_pause_not_a_minus(dash: str) -> None:
+    assert read(REFUND, f"{dash} 20 order 42 customer angry") == (Decimal(20), "order 42", "order 42 customer angry")
+
+
+def test_a_dash_set_apart_after_the_amount_is_no_word_of_the_summary() -> None:
+    assert read(REFUND, "20 — order 42 angry") == (Decimal(20), "order 42", "order 42 angry")
+    assert read(RESCHEDULE, "— order 42 moved") == (Decimal(0), "order 42", "order 42 moved")
+
+
+@pytest.mark.parametrize("typed", ["—20 order 42", "-20 order 42"])
+def test_a_dash_written_onto_the_amount_is_still_a_minus(typed: str) -> None:
+    with pytest.raises(InvalidInput, match="can't be negative"):
+        read(REFUND, typed)
+
+
+def test_a_lone_dash_is_every_dash_and_nothing_else() -> None:
+    assert all(is_lone_dash(word) for word in ("-", "—", "–", "---"))
+    assert not any(is_lone_dash(word) for word in ("", "-20", "a-b", "—x"))
+    assert after_leading_dashes("  — –  great\njob") == "great\njob"
+
+
+@pytest.mark.parametrize("typed", ["20 ref:ABC DEF late", "20 ref:ABC 12B late", "20 ref:ABC DEF 30 minutes late"])
+def test_a_reference_pasted_with_capitals_or_letters_and_digits_after_a_space_is_asked_about(typed: str) -> None:
+    with pytest.raises(InvalidInput, match=r"Is the customer reference `ABC` or `ABC \w+`\?"):
+        read(REFUND, typed)
+
+
+def test_capitals_after_a_labelled_reference_are_the_sentences() -> None:
+    assert read(REFUND, "20 order 1234 VIP customer") == (Decimal(20), "order 1234", "order 1234 VIP customer")
+
+
+@pytest.mark.parametrize(
+    ("typed", "summary"),
+    [
+        ("20 ref:ABC 12 vouchers given", "12 vouchers given"),
+        ("20 ref:ABC 10 headsets broken", "10 headsets broken"),
+        ("20 ref:ABC 24 batteries dead", "24 batteries dead"),
+        ("20 ref:ABC 12 eggs broken", "12 eggs broken"),
+        ("20 ref:ABC 123 customers waited", "123 customers waited"),
+    ],
+)
+def test_a_handful_of_anything_plural_or_a_known_count_after_a_reference_is_the_summarys(
+    typed: str, summary: str
+) -> None:
+    assert read(REFUND, typed) == (Decimal(20), "ABC", summary)
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "20 ref:ABC 123 vouchers given",  # a hundred or more: as likely the reference's next part
+        "20 ref:ABC 12 was lost",  # `was` is no plural
+        "20 ref:ABC 56 arrived late",
+        "20 ref:ABC 12 less than asked",
+        "20 ref:ABC 07 headsets",  # a count never starts with 0
+    ],
+)
+def test_a_number_after_a_reference_that_may_be_its_part_is_asked_about(typed: str) -> None:
+    with pytest.raises(InvalidInput, match="Nothing was logged"):
+        read(REFUND, typed)
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "make the survey anonymous",
+        "we should make the survey anonymous so people answer",
+        "let people rate shifts anonymously",
+        "anonymised call recordings for training",
+    ],
+)
+def test_anonymous_describing_the_idea_later_in_the_line_asks_nothing(typed: str) -> None:
+    assert asked_for_anonymity(typed) is None
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "more breaks, anonymously",
+        "more breaks - anon",
+        "more breaks — anonymous",
+        "more breaks (anonymous please)",
+        "more breaks. Anonymous",
+        "more breaks, keep me anonymous",
+        "more breaks please keep this anonymous",
+        "send this anonymously please",
+        "more breaks anonymous pls",
+        "more breaks, annonymous",
+    ],
+)
+def test_anonymous_set_apart_or_asked_for_later_in_the_line_opens_the_form_with_the_whole_line(typed: str) -> None:
+    assert asked_for_anonymity(typed) == typed
+
+
+def test_anonymous_first_is_still_read_as_before() -> None:
+    assert asked_for_anonymity("anonymous: more breaks") == "more breaks"
+    assert asked_for_anonymity("anonymous surveys") == "anonymous surveys"
