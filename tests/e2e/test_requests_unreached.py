@@ -8,6 +8,7 @@ from handlers.jobs.drain_outbox import drain_outbox
 from models import Delivery, Resolution
 from tests.conftest import RunningBot
 from tests.helpers import load_org_and_policy
+from tests.rewards_helpers import set_up
 
 OVER_THE_LIMIT = "refund 80 order 42 parcel lost in transit"
 
@@ -59,3 +60,16 @@ def test_with_the_messages_tab_off_a_request_is_dropped_once_and_nothing_loops(b
     assert sorted(c.channel for c in notices) == ["U0ADMIN", "U0AGENT1", "U0HR"], "each tried once, then dropped"
     with bot.sessions() as session:
         assert session.scalars(select(Delivery).where(Delivery.status == "pending")).all() == []
+
+
+def test_a_reward_waiting_for_an_approver_who_is_a_bot_user_tells_the_nominator_and_hr(bot: RunningBot) -> None:
+    set_up(bot.sessions, bot.clock.now())
+    bot.slack.add_user("U0MGR1", "Maya Manager", is_bot=True)
+
+    bot.driver.command("U0AGENT1", "/nominate", "<@U0AGENT2|lee.senior> voucher_25 talked a customer out of cancelling")
+
+    [refused] = bot.slack.calls("chat.postMessage:failed", channel="U0MGR1")
+    assert refused.response["error"] == "cannot_dm_bot"
+    [told] = [c for c in bot.slack.messages_to("U0AGENT1") if "could not reach" in c.text]
+    assert "nomination for Coffee" in str(told.args["blocks"]) and "<@U0MGR1> is a bot user" in str(told.args["blocks"])
+    assert [c for c in bot.slack.messages_to("U0HR") if "could not reach its decider" in c.text]
