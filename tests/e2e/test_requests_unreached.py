@@ -5,6 +5,7 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from handlers.jobs.drain_outbox import drain_outbox
+from handlers.jobs.follow_up_pending_requests import follow_up_pending_requests
 from models import Delivery, Resolution
 from tests.conftest import RunningBot
 from tests.helpers import load_org_and_policy
@@ -73,3 +74,22 @@ def test_a_reward_waiting_for_an_approver_who_is_a_bot_user_tells_the_nominator_
     [told] = [c for c in bot.slack.messages_to("U0AGENT1") if "could not reach" in c.text]
     assert "nomination for Coffee" in str(told.args["blocks"]) and "<@U0MGR1> is a bot user" in str(told.args["blocks"])
     assert [c for c in bot.slack.messages_to("U0HR") if "could not reach its decider" in c.text]
+
+
+def test_a_request_its_bot_manager_never_saw_still_goes_one_level_up_in_time(bot: RunningBot) -> None:
+    """What the requester is told holds: it still waits, and escalates as any unanswered request does."""
+    load_org_and_policy(bot.sessions, bot.clock.now())
+    bot.slack.add_user("U0MGR1", "Maya Manager", is_bot=True)
+    deps, client = bot.runtime.deps, bot.runtime.app.client
+    bot.driver.command("U0AGENT1", "/resolve", OVER_THE_LIMIT)
+
+    for _ in range(2):
+        bot.clock.advance(timedelta(hours=24, minutes=5))
+        follow_up_pending_requests(deps, client)
+        drain_outbox(deps, client)
+
+    [escalation] = [c for c in bot.slack.calls("chat.postMessage") if "waited too long" in c.text]
+    assert escalation.channel == "U0ADMIN"
+    assert len([c for c in bot.slack.messages_to("U0AGENT1") if "could not reach" in c.text]) == 1
+    with bot.sessions() as session:
+        assert session.scalars(select(Resolution)).one().decider.slack_id == "U0ADMIN"
