@@ -50,10 +50,15 @@ def _for_request(session: Session, delivery: Claimed, error: str) -> list[Told]:
     workspace = session.get_one(Workspace, delivery.workspace_id)
     decider = str(delivery.payload.get("channel") or "")
     key = f"{NOTICE_KEY}{delivery.idempotency_key}:"
-    told = [Told(workspace, key + requester.slack_id, requester_dm(requester.slack_id, what, decider, error))]
-    for person in approvals.hr_people(session, workspace.id):
-        payload = hr_notice(person.slack_id, requester.slack_id, what, decider, error)
-        told.append(Told(workspace, key + person.slack_id, payload))
+    hr = approvals.hr_people(session, workspace.id)
+    told = [
+        Told(workspace, key + person.slack_id, hr_notice(person.slack_id, requester.slack_id, what, decider, error))
+        for person in hr
+    ]
+    if requester not in hr:  # HR asking hears what to fix instead
+        told.insert(
+            0, Told(workspace, key + requester.slack_id, requester_dm(requester.slack_id, what, decider, error))
+        )
     return told
 
 

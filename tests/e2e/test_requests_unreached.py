@@ -93,3 +93,13 @@ def test_a_request_its_bot_manager_never_saw_still_goes_one_level_up_in_time(bot
     assert len([c for c in bot.slack.messages_to("U0AGENT1") if "could not reach" in c.text]) == 1
     with bot.sessions() as session:
         assert session.scalars(select(Resolution)).one().decider.slack_id == "U0ADMIN"
+
+
+def test_hr_whose_own_request_never_reached_their_manager_hears_what_to_fix(bot: RunningBot) -> None:
+    load_org_and_policy(bot.sessions, bot.clock.now())
+    bot.slack.add_user("U0ADMIN", "Ada Admin", is_bot=True)
+
+    bot.driver.command("U0HR", "/resolve", "refund 500 order 42 parcel lost in transit")
+
+    [told] = [c for c in bot.slack.messages_to("U0HR") if "could not reach" in c.text]
+    assert "name a person as <@U0HR>'s manager in the org file" in str(told.args["blocks"])
