@@ -3,9 +3,10 @@
 A fix outside the boundaries and a reward that needs approval wait on their decider's DM. When Slack refuses
 that DM because of who reads it (the decider is a bot user, `cannot_dm_bot`; the app's Messages tab is off,
 `messages_tab_disabled`), it is dropped, not tried again, and the request would wait on someone who never saw it.
-So the requester is told it did not reach them, and each HR person and admin what to fix, once per request and
-decider (a reminder, keyed otherwise, tells nobody again). A decider Slack deactivated is handed over instead
-(handlers/departures.py).
+So the requester is told it did not reach them, and each HR person and admin what to fix (HR asking hears that
+instead), once per request and decider: a reminder, keyed otherwise, tells nobody again. The request still waits,
+and goes one level up once it has waited too long, as any other does. A decider Slack deactivated is handed over
+instead (handlers/departures.py).
 """
 
 import re
