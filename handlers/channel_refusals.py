@@ -17,6 +17,7 @@ from typing import Any, Literal, NamedTuple
 
 from sqlalchemy.orm import Session
 
+from handlers import request_refusals
 from handlers.blocks.channel_refusals import ChannelUse, refused_channel_notice
 from models import Workspace
 from services import outbox
@@ -89,8 +90,10 @@ class Notice(NamedTuple):
 
 
 def notices(session: Session, sends: list[tuple[Claimed, SendOutcome]], now: datetime) -> list[Notice]:
-    """A DM to each HR person and admin of the workspace for each refusal among `sends` (`notices_of`)."""
-    return notices_of(session, refusals(sends), now)
+    """A DM to each HR person and admin of the workspace for each refusal among `sends` (`notices_of`), and those owed
+    for a decision request that never reached its decider (handlers/request_refusals.py)."""
+    unreached = [Notice(told.workspace, told.key, told.payload) for told in request_refusals.notices(session, sends)]
+    return notices_of(session, refusals(sends), now) + unreached
 
 
 def notices_of(session: Session, found: list[Refusal], now: datetime) -> list[Notice]:

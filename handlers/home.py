@@ -10,6 +10,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from sqlalchemy.orm import Session
 
+from handlers import home_refusals
 from handlers.blocks import home as blocks
 from handlers.blocks import resolutions as resolution_blocks
 from handlers.blocks import resolutions_waiting
@@ -100,9 +101,10 @@ def publish_home(event: dict[str, Any], body: dict[str, Any], context: Any, clie
         try:
             publish_over(client, event["user"], view, seen=event.get("view"), again=home_now)
         except SlackApiError as error:
-            if error.response.status_code != 429:
+            if error.response.status_code == 429:
+                publish_later(deps, workspace_id, event, view, retry_after_seconds(error.response))
+            elif not home_refusals.refused_for_good(error.response):
                 raise
-            publish_later(deps, workspace_id, event, view, retry_after_seconds(error.response))
 
 
 def publish_later(deps: Deps, workspace_id: int, event: dict[str, Any], view: dict[str, Any], wait: float) -> None:

@@ -15,6 +15,7 @@ from handlers.deps import deps_of
 from handlers.errors import reported
 from handlers.failure_replies import FailureReply
 from handlers.file_uploads import share_file, spooled_text, timed_out
+from handlers.late_replies import reply_or_dm
 from handlers.people import command_caller, learn_if_wanted, person_labels, with_newcomer_note
 from models import Employee, Workspace
 from models.engine import reading
@@ -132,7 +133,8 @@ def export(
             if not timed_out(error):
                 raise
             log.warning("the reward export's upload got no answer in time: the file may have arrived")
-            respond(text=MAY_HAVE_ARRIVED.format(period=escape_mrkdwn(period.describe())), response_type="ephemeral")
+            told = MAY_HAVE_ARRIVED.format(period=escape_mrkdwn(period.describe()))
+            reply_or_dm(respond, client, command["user_id"], told)
 
 
 SEMICOLON_WORDS = ("semicolon", "semicolons")

@@ -17,12 +17,13 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from slack_bolt import BoltContext, BoltRequest, BoltResponse
+from slack_bolt import BoltContext, BoltRequest, BoltResponse, Respond
 from slack_bolt.context.ack import Ack
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 
 from handlers.blocks.kit import notification_text, text_block
+from handlers.late_replies import reply_or_dm
 
 HOLDING_NOTE = (
     ":hourglass_flowing_sand: Got it. This is taking longer than usual: the answer will appear here in a moment. "
@@ -172,7 +173,8 @@ def _arrival(request: BoltRequest) -> float:
 def _timely_ack(body: dict[str, Any], context: BoltContext) -> TimelyAck | None:
     respond = context.respond
     if body.get("command") and respond is not None:
-        return TimelyAck({"text": HOLDING_NOTE}, lambda answer: _respond_late(respond, answer))
+        user, client = str(body.get("user_id") or ""), context.client
+        return TimelyAck({"text": HOLDING_NOTE}, lambda answer: _respond_late(respond, answer, client, user))
     if body.get("type") == "view_submission" and isinstance(body.get("view"), dict):
         form = body["view"]
         holding = {"response_action": "update", "view": notice_view(form, HOLDING_FORM)}
@@ -180,12 +182,17 @@ def _timely_ack(body: dict[str, Any], context: BoltContext) -> TimelyAck | None:
     return None
 
 
-def _respond_late(respond: Callable[..., Any], answer: Answer) -> None:
-    if answer.get("text") or answer.get("blocks"):
-        visibility = answer.get("response_type") or "ephemeral"
+def _respond_late(respond: Respond, answer: Answer, client: WebClient | None, user: str) -> None:
+    """A command's answer through its response URL; in a DM when Slack no longer takes it there (half an hour on)."""
+    if not (answer.get("text") or answer.get("blocks")):
+        return
+    visibility = answer.get("response_type") or "ephemeral"
+    if visibility != "ephemeral" or client is None or not user:
         respond(
             text=answer.get("text", ""), blocks=answer.get("blocks"), response_type=visibility, replace_original=False
         )
+        return
+    reply_or_dm(respond, client, user, str(answer.get("text", "")), answer.get("blocks"))
 
 
 def _answer_form_late(context: BoltContext, body: dict[str, Any], answer: Answer) -> None:

@@ -1,6 +1,7 @@
 """Which token may make a call: the app-level token, the app's client credentials, or a live bot token that
 reaches the people the call names (a workspace's token reaches only its workspace; an org-wide one the org) and
-posts, and changes messages, only where the bot may (`channels`)."""
+posts, and changes messages, only where the bot may (`channels`); DMs only with people Slack lets it message, and
+Homes only with its Home tab on (`app_home`)."""
 
 from typing import Any
 
@@ -76,3 +77,24 @@ def channel_problem(state: SlackState, name: str, args: Args, grant: Grant | Non
     else:
         return None
     return {"ok": False, "error": error} if error else None
+
+
+def dm_problem(state: SlackState, name: str, args: Args) -> Answer | None:
+    """Slack's refusal of a DM (a message to a person, or opening the DM with them) it will not deliver."""
+    if name == "conversations.open":
+        people = str(args.get("users") or "").split(",")
+    elif name == "chat.postMessage":
+        people = list(dm_users(str(args.get("channel") or "")))
+    else:
+        return None
+    known = [person for person in people if person in state.users]
+    if any(state.users[person].get("is_bot") for person in known):
+        return {"ok": False, "error": "cannot_dm_bot"}
+    if name == "chat.postMessage" and people and not state.app_home.messages_tab:
+        return {"ok": False, "error": "messages_tab_disabled"}
+    return None
+
+
+def home_problem(state: SlackState, name: str) -> Answer | None:
+    """Slack's refusal of a Home published while the app's Home tab is off (`app_home`)."""
+    return {"ok": False, "error": "not_enabled"} if name == "views.publish" and not state.app_home.home_tab else None

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot.fakeslack.access import CLIENT_METHODS, channel_problem, reach_problem, token_problem
+from bot.fakeslack.access import CLIENT_METHODS, channel_problem, dm_problem, home_problem, reach_problem, token_problem
 from bot.fakeslack.blockkit import posted_problems, view_refusal
 from bot.fakeslack.faults import HANG_UP, Fault
 from bot.fakeslack.installs import Grant
@@ -54,6 +54,8 @@ def call_method(state: SlackState, name: str, args: Args, *, bearer: str | None)
         token_problem(state, name, token)
         or reach_problem(state, name, args, grant)
         or channel_problem(state, name, args, grant)
+        or dm_problem(state, name, args)
+        or home_problem(state, name)
     )
     if refused is not None:
         state.record(Call(name + ":failed", args, time.time(), response=refused, token=token))

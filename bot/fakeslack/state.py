@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from bot.fakeslack.app_home import AppHome
 from bot.fakeslack.channels import Channels
 from bot.fakeslack.faults import Faults
 from bot.fakeslack.installs import Installs
@@ -83,6 +84,7 @@ class SlackState:
         self.token = token
         self.installs = Installs(token, team_id)
         self.views = Views()
+        self.app_home = AppHome()
         self.channels = Channels(team_id, self.installs.reaches)
         """Modals and Homes shown, for views.update; like messages, they outlive `reset`."""
         self.app_token = APP_TOKEN

@@ -58,8 +58,9 @@ def recorded(deps: Deps, sends: list[tuple[Claimed, SendOutcome]]) -> tuple[list
 
 
 def notices_for(session: Session, deps: Deps, sends: list[tuple[Claimed, SendOutcome]]) -> int:
-    """Queue, due now, what HR must hear of channel posts Slack refused (handlers/channel_refusals.py), and what the
-    sender of a relayed pulse message must hear of one given up (handlers/pulse_relay_outbox.py); how many."""
+    """Queue, due now, what HR must hear of channel posts Slack refused (handlers/channel_refusals.py) and of requests
+    that never reached their decider (handlers/request_refusals.py), and what the sender of a relayed pulse message
+    must hear of one given up (handlers/pulse_relay_outbox.py); how many."""
     refused = [(delivery, outcome) for delivery, outcome in sends if not outcome.ok]
     told = channel_refusals.queue_due(session, refused, now=deps.now())
     return told + pulse_relay_outbox.queue_not_delivered(session, refused, now=deps.now())

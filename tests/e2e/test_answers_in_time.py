@@ -60,6 +60,21 @@ def test_a_fix_held_up_by_the_database_is_acked_in_time_and_answered_once_logged
         assert count(session, Resolution) == 1
 
 
+def test_a_fix_answered_after_its_response_url_expired_is_answered_in_a_dm(ready: RunningBot) -> None:
+    """Slack takes a response URL for 30 minutes only: an answer held up longer is not lost."""
+    with holding_the_workspaces(ready.runtime.engine):
+        reply = ready.driver.command("U0AGENT1", "/resolve", "refund 45 order 1234 arrived late", settle=False)
+        assert reply.text == HOLDING_NOTE
+        ready.slack.expire_response_urls()
+    ready.driver.settle()
+
+    [answer] = ready.slack.wait_for("chat.postMessage", lambda call: "Logged your *refund* of $45" in call.text)
+    assert answer.channel == "U0AGENT1" and "$105 left today" in answer.text
+    assert ready.slack.calls("response_url") == []
+    with ready.sessions() as session:
+        assert count(session, Resolution) == 1
+
+
 def test_a_mistake_found_late_is_answered_through_the_response_url_too(ready: RunningBot) -> None:
     with holding_the_workspaces(ready.runtime.engine):
         reply = ready.driver.command("U0AGENT1", "/resolve", "teleport 5 beam them up", settle=False)

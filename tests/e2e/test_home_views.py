@@ -3,6 +3,7 @@ in the Home when a click there fails."""
 
 import logging
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from sqlalchemy import select, text
@@ -186,3 +187,34 @@ def test_a_home_queued_during_a_pulse_round_is_gone_from_the_database_once_the_r
     with bot.sessions() as session:
         payloads = session.scalars(select(Delivery.payload)).all()
     assert not [payload for payload in payloads if "waiting for you" in str(payload)]
+
+
+@pytest.mark.parametrize(
+    ("refusal", "said"),
+    [
+        ({"error": "invalid_blocks", "messages": ("[ERROR] must be less than 3001 characters",)}, "must be less than"),
+        (None, "the Slack app's Home tab is off"),
+        ({"error": "user_not_found"}, "Slack does not find the person"),
+    ],
+)
+def test_a_home_slack_refuses_for_good_when_opened_is_logged_in_one_line_and_not_retried(
+    bot: RunningBot, caplog: pytest.LogCaptureFixture, refusal: dict[str, Any] | None, said: str
+) -> None:
+    """Nobody is sent an apology for a tab they opened, no traceback is logged, and the outbox holds nothing. None:
+    the app's Home tab is turned off in its settings (`not_enabled`)."""
+    load_org_and_policy(bot.sessions, bot.clock.now())
+    if refusal is None:
+        bot.slack.state.app_home.home_tab = False
+    else:
+        bot.slack.fail("views.publish", **refusal)
+
+    with caplog.at_level(logging.INFO):
+        bot.driver.open_home("U0AGENT1")
+        drain_outbox(bot.runtime.deps, bot.runtime.sender_client)
+
+    assert [record.message for record in caplog.records if said in record.message]
+    assert not [record for record in caplog.records if record.exc_info or "[ref " in record.message]
+    assert bot.slack.messages_to("U0AGENT1") == []
+    assert len(bot.slack.calls("views.publish:failed")) == 1 and bot.slack.calls("views.publish") == []
+    with bot.sessions() as session:
+        assert session.scalars(select(Delivery).where(Delivery.method == "views.publish")).all() == []

@@ -254,3 +254,23 @@ def test_an_export_that_fails_after_its_response_url_expired_is_told_to_hr_in_a_
     assert "reference `" in told.text
     assert bot.slack.calls("response_url") == []
     assert any("the response URL refused the apology (HTTP 404 expired_url)" in m for m in caplog.messages)
+
+
+def test_an_export_confirmed_too_late_after_its_response_url_expired_says_it_may_have_arrived_in_a_dm(
+    bot: RunningBot,
+) -> None:
+    """Slack takes a response URL for 30 minutes only: "it may have arrived" is then said in a DM, not lost."""
+    make_history(bot.sessions)
+    bot.runtime.app.client.timeout = 1
+    bot.slack.slow_down("files.completeUploadExternal", 1.5)
+    at_the_door = bot.slack.pause("files.completeUploadExternal")
+
+    bot.driver.command("U0HR", "/rewards", "export 2026-03-01 2026-03-31", settle=False)
+    at_the_door.wait_until_arrived()
+    bot.slack.expire_response_urls()
+    at_the_door.release()
+
+    [told] = bot.slack.wait_for("chat.postMessage", lambda call: "may still have arrived" in call.text)
+    assert told.channel == "U0HR" and "Check our DM before you export again" in told.text
+    assert len(bot.slack.files()) == 1
+    assert bot.slack.calls("response_url") == []

@@ -407,6 +407,30 @@ def test_no_dm_opens_with_a_deactivated_account(slack: FakeSlack, client: WebCli
     assert error_of(client.conversations_open, users="U0GONE") == "user_disabled"
 
 
+def test_no_dm_opens_or_is_posted_with_a_bot_user(slack: FakeSlack, client: WebClient) -> None:
+    slack.add_user("U0ROBOT", "Robot", is_bot=True)
+
+    assert error_of(client.conversations_open, users="U0ROBOT") == "cannot_dm_bot"
+    assert error_of(client.chat_postMessage, channel="U0ROBOT", text="x") == "cannot_dm_bot"
+
+
+def test_with_the_messages_tab_off_dms_are_refused_and_channel_posts_are_not(
+    slack: FakeSlack, client: WebClient
+) -> None:
+    slack.add_channel("C0TEAM", "team")
+    slack.state.app_home.messages_tab = False
+
+    assert error_of(client.chat_postMessage, channel="U0LEE", text="x") == "messages_tab_disabled"
+    assert error_of(client.chat_postMessage, channel="D0LEE", text="x") == "messages_tab_disabled"
+    assert client.chat_postMessage(channel="C0TEAM", text="x")["ok"]
+
+
+def test_with_the_home_tab_off_no_home_is_published(slack: FakeSlack, client: WebClient) -> None:
+    slack.state.app_home.home_tab = False
+
+    assert error_of(client.views_publish, user_id="U0LEE", view={"type": "home", "blocks": []}) == "not_enabled"
+
+
 CHART = "https://example.com/chart.png"
 
 
