@@ -100,6 +100,11 @@ def _is_command_word(text: str) -> bool:
 def unknown_words(unknown: UnknownWords) -> str:
     """Words that name no team the caller may see: the one they nearly typed, else how a team is named."""
     typed = echoed(unknown.words[0])
+    if unknown.words[0].startswith("@"):
+        return USAGE.text(
+            f"I don't know `{typed}` here. To name a team by its leader, pick them from Slack's list as you type "
+            "their name; or name the team, like `/digest team:Support East`."
+        )
     if unknown.meant:
         return USAGE.text(f"I don't know `{typed}` here. Did you mean `/digest team:{echoed(unknown.meant)}`?")
     return USAGE.text(

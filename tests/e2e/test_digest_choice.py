@@ -108,6 +108,14 @@ def test_a_manager_gets_nothing_from_outside_their_line_and_cannot_tell_what_exi
         assert f"I don't know `{typed}` here. For a team's digest, write `team:` before its name" in answer, answer
 
 
+def test_a_leader_named_without_picking_them_from_slacks_list_is_told_how(org: RunningBot) -> None:
+    """`@Tara Lead` typed and not picked reaches the bot as plain text: it was answered `/digest team:@Tara Lead`."""
+    answer = digest_command(org, "U0SEN", "@Tara Lead").text
+
+    assert "To name a team by its leader, pick them from Slack's list as you type their name" in answer, answer
+    assert "team:@" not in answer
+
+
 def test_a_manager_is_offered_only_their_own_teams_as_did_you_mean(org: RunningBot) -> None:
     """A near miss of another team's name is answered like any unknown words: it is not a team they may see."""
     near_other = digest_command(org, "U0MGR1", "Suport West").text
