@@ -78,9 +78,9 @@ def read_asked(text: str, labels: Mapping[str, str]) -> tuple[bool, Asked | None
     """Whether the whole recognition list is asked for (`recognition` first), and whose digest: none (the caller's),
     a team after `team:`, a person picked from Slack's list, or words that may name a team; or, as a string, the
     answer to give at once (a channel, a slip of a command word, `team` alone)."""
-    first, _, rest = text.partition(" ")
+    first, *rest = text.split(maxsplit=1) or [""]
     listing = bool(first) and is_recognition_word(first)
-    said = rest.strip() if listing else text
+    said = "".join(rest).strip() if listing else text
     if not said:
         return listing, None
     if team := _TEAM.match(said):
@@ -120,9 +120,9 @@ def is_recognition_word(text: str) -> bool:
 
 
 def not_a_team(text: str, labels: Mapping[str, str]) -> str:
-    """What to type instead of `/digest Support East` (a team named without `team:`, or with `team` or `taem:` before
-    it) or `/digest @sam` (a person: the digest is a team's). A word close to `help` alone is answered as a command
-    word; with more words after it (`/digest Help Desk`) it begins a team's name, as no command word takes any."""
+    """What to type instead of words that cannot name a team: a channel, several people, or people among words (the
+    digest is a team's), a slip of a command word alone (a word close to `help` with more
+    words after it, `/digest Help Desk`, begins a team's name, as no command word takes any), or `team` alone."""
     first = text.split()[0]
     if SLACK_MENTION.match(first):
         return USAGE.text(
