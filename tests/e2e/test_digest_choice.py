@@ -125,8 +125,11 @@ def test_a_manager_is_offered_only_their_own_teams_as_did_you_mean(org: RunningB
     assert "Did you mean `/digest team:Team Alpha`?" in near_own, near_own
 
 
-def test_hr_lists_another_teams_unrecognised_people_naming_its_manager(org: RunningBot) -> None:
-    response = digest_command(org, "U0HR", "recognition team:Support East")
+@pytest.mark.parametrize(
+    "typed", ["recognition team:Support East", "recognition\nSupport East", "Recognition  support east"]
+)
+def test_hr_lists_another_teams_unrecognised_people_naming_its_manager(org: RunningBot, typed: str) -> None:
+    response = digest_command(org, "U0HR", typed)
 
     shown = as_text(response.args["blocks"])
     assert "Nobody has recognised these 2 people in Maya Manager's team in 30 days" in shown, shown
