@@ -92,6 +92,8 @@ def test_a_name_nearly_typed_is_answered_with_did_you_mean(org: RunningBot) -> N
         "<@U0HR>",
         "recognition team:Support West",
         "recognition <@U0MGR2>",
+        "team:<@U0MGR2>",
+        "U0MGR2",
     ],
 )
 def test_a_manager_gets_nothing_from_outside_their_line_and_cannot_tell_what_exists(
