@@ -13,6 +13,7 @@ from handlers.commands import Usage, is_help, unknown_argument
 from handlers.deps import deps_of
 from handlers.people import command_caller, learn_if_wanted, person_labels
 from services.digest import access as digest_access
+from services.digest.choice import Asked, UnknownWords
 from services.errors import DomainError
 from services.text import SLACK_MENTION, as_slack_shows, echoed, meant_word, one_slip_apart
 
@@ -21,10 +22,15 @@ USAGE = Usage(
     purpose="your team's weekly digest so far, only for you (managers; HR and admins for any team).",
     forms=(
         ("/digest", "this week so far for your team: fixes, customers, what waits on you"),
-        ("/digest team:Support East", "HR and admins: that team's digest"),
+        (
+            "/digest team:Support East",
+            "a team's digest (`team:` may be left out): HR and admins any team's, a manager those below them",
+        ),
+        ("/digest @Maya", "the digest of the team that person leads (to pick one of two teams of the same name)"),
         (
             "/digest recognition",
-            "everyone in your team nobody has recognised in 30 days (the digest lists the first few)",
+            "everyone in your team nobody has recognised in 30 days (the digest lists the first few); "
+            "add `team:NAME` or `@leader` for that team",
         ),
         ("/digest help", "show this help"),
     ),
@@ -38,25 +44,27 @@ def show_digest(ack: Ack, command: dict[str, Any], context: BoltContext, respond
     if is_help(text):
         ack(text=USAGE.text())
         return
-    team = _TEAM.match(text)
-    listing = is_recognition_word(text)
-    if text and team is None and not listing:
-        ack(text=not_a_team(text, person_labels(context)))
+    read = read_asked(text, person_labels(context))
+    if isinstance(read, str):
+        ack(text=read)
         return
+    listing, asked = read
     ack()
     deps = deps_of(context)
     try:
         with deps.sessions.begin() as session:
             identity = command_caller(session, context, command)
             caller = identity.employee
-            team_name = team.group(1).strip() if team else None
-            preview = digest_access.preview_for(session, caller=caller, team_name=team_name, now=deps.now())
+            preview = digest_access.preview_for(session, caller=caller, asked=asked, now=deps.now())
+    except UnknownWords as unknown:
+        respond(text=unknown_words(unknown), response_type="ephemeral")
+        return
     except DomainError as error:
         respond(text=f":warning: {error}", response_type="ephemeral")
         return
     mine = preview.manager.id == caller.id
     if listing:
-        respond(**unrecognised_blocks(preview), response_type="ephemeral")
+        respond(**unrecognised_blocks(preview, to_its_manager=mine), response_type="ephemeral")
         return
     respond(
         text=blocks.digest_text(preview, to_its_manager=mine),
@@ -66,6 +74,45 @@ def show_digest(ack: Ack, command: dict[str, Any], context: BoltContext, respond
     learn_if_wanted(client, deps, identity)
 
 
+def read_asked(text: str, labels: Mapping[str, str]) -> tuple[bool, Asked | None] | str:
+    """Whether the whole recognition list is asked for (`recognition` first), and whose digest: none (the caller's),
+    a team after `team:`, a person picked from Slack's list, or words that may name a team; or, as a string, the
+    answer to give at once (a channel, a slip of a command word, `team` alone)."""
+    first, *rest = text.split(maxsplit=1) or [""]
+    listing = bool(first) and is_recognition_word(first)
+    said = "".join(rest).strip() if listing else text
+    if not said:
+        return listing, None
+    if team := _TEAM.match(said):
+        return listing, Asked(team=team.group(1).strip())
+    if (person := SLACK_MENTION.fullmatch(said)) and person["person"]:
+        return listing, Asked(person=person["person"])
+    if SLACK_MENTION.search(said) or _is_command_word(said) or _is_team_word(said.rstrip(":")):
+        return not_a_team(said, labels)
+    return listing, Asked(words=tuple(dict.fromkeys((said, _team_named(said)))))
+
+
+def _is_command_word(text: str) -> bool:
+    """One word that is, or nearly is, one of the command's own: not a team's name."""
+    return " " not in text and (text.lower() in USAGE.words() or meant_word(text, USAGE.words()) is not None)
+
+
+def unknown_words(unknown: UnknownWords) -> str:
+    """Words that name no team the caller may see: the one they nearly typed, else how a team is named."""
+    typed = echoed(unknown.words[0])
+    if unknown.words[0].startswith("@"):
+        return USAGE.text(
+            f"I don't know `{typed}` here. To name a team by its leader, pick them from Slack's list as you type "
+            "their name; or name the team, like `/digest team:Support East`."
+        )
+    if unknown.meant:
+        return USAGE.text(f"I don't know `{typed}` here. Did you mean `/digest team:{echoed(unknown.meant)}`?")
+    return USAGE.text(
+        f"I don't know `{typed}` here. For a team's digest, write `team:` before its name: "
+        f"`/digest team:{echoed(unknown.words[-1])}`."
+    )
+
+
 def is_recognition_word(text: str) -> bool:
     """`recognition` (or `unrecognised`), maybe with one slip: the whole list the digest cuts short."""
     typed = text.strip().lower()
@@ -73,14 +120,14 @@ def is_recognition_word(text: str) -> bool:
 
 
 def not_a_team(text: str, labels: Mapping[str, str]) -> str:
-    """What to type instead of `/digest Support East` (a team named without `team:`, or with `team` or `taem:` before
-    it) or `/digest @sam` (a person: the digest is a team's). A word close to `help` alone is answered as a command
-    word; with more words after it (`/digest Help Desk`) it begins a team's name, as no command word takes any."""
+    """What to type instead of words that cannot name a team: a channel, several people, or people among words (the
+    digest is a team's), a slip of a command word alone (a word close to `help` with more
+    words after it, `/digest Help Desk`, begins a team's name, as no command word takes any), or `team` alone."""
     first = text.split()[0]
     if SLACK_MENTION.match(first):
         return USAGE.text(
-            "The digest is a team's week, not one person's or a channel's: `/digest` shows your team's, and HR and "
-            "admins name a team, like `/digest team:Support East`."
+            "The digest is a team's week, not a channel's: `/digest` shows your team's; name a team, like "
+            "`/digest team:Support East`, or its leader alone, like `/digest @Maya`."
         )
     if text == first and (first.lower() in USAGE.words() or meant_word(first, USAGE.words())):
         return unknown_argument(USAGE, text, labels)

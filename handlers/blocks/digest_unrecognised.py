@@ -5,24 +5,33 @@ from typing import Any
 from handlers.blocks.digest_waiting import who
 from handlers.blocks.kit import MESSAGE_BLOCKS, packed_sections, text_block
 from services.digest.weekly import Digest
-from services.text import plural
 
 ALL_OF_THEM = "`/digest recognition` lists them"
 """Where the digest's "and N more" of the people nobody recognised sends its manager."""
 
 
-def unrecognised_blocks(digest: Digest) -> dict[str, Any]:
-    """The message: a head line, then every name, packed into as few sections as Slack's limits allow."""
+NARROWER = (
+    "name one team for a shorter list, `/digest recognition team:NAME`, or its leader, `/digest recognition @name`"
+)
+"""Where the people a message cannot hold are: a team lower in the reporting line lists fewer."""
+
+
+def unrecognised_blocks(digest: Digest, *, to_its_manager: bool = True) -> dict[str, Any]:
+    """The message: a head line, then every name, packed into as few sections as Slack's limits allow; when they
+    do not all fit, the head line says how many it shows, and the last line where the others are."""
     part = digest.recognition
     people = part.unrecognised if part is not None else ()
+    team = "your team" if to_its_manager else f"{who(digest.manager)}'s team"
     if not people:
-        head = "*Recognition:* everyone in your team has been recognised lately (30 days). 🎉"
+        head = f"*Recognition:* everyone in {team} has been recognised lately (30 days). 🎉"
         return {"text": head, "blocks": [text_block(head)]}
     since = digest.recognised_since
     when = f"since {since:%a %d %b}, when Latitude's record of this team starts" if since else "in 30 days"
-    head = (
-        f"*Nobody has recognised these {plural(len(people), 'person', 'people')} in your team {when}* "
-        "— a word from you would count:"
-    )
+    nudge = "a word from you would count" if to_its_manager else f"a word from {who(digest.manager)} would count"
     names = [f"• {who(person)}" for person in people]
-    return {"text": head, "blocks": [text_block(head), *packed_sections(names, MESSAGE_BLOCKS - 1)]}
+    listed = packed_sections(names, MESSAGE_BLOCKS - 1, where=NARROWER)
+    shown = sum(block["text"]["text"].count("\n") + 1 for block in listed if block["type"] == "section")
+    showing = f" (showing the first {shown} by name)" if shown < len(people) else ""
+    count = f"these {len(people)} people" if len(people) > 1 else "this person"
+    head = f"*Nobody has recognised {count} in {team} {when}*{showing} — {nudge}:"
+    return {"text": head, "blocks": [text_block(head), *listed]}

@@ -166,10 +166,11 @@ def test_a_manager_naming_a_team_that_does_not_exist_learns_nothing_of_the_teams
 
 def test_help_and_unknown_words_show_the_usage(ready: RunningBot) -> None:
     help_reply = ready.driver.command("U0MGR1", "/digest", "help")
-    wrong = ready.driver.command("U0MGR1", "/digest", "everything")
+    wrong = digest_command(ready, "U0MGR1", "everything")
 
     assert "*/digest* — your team's weekly digest so far" in help_reply.text
     assert "I don't know `everything` here" in wrong.text
+    assert "*/digest* — your team's weekly digest so far" in wrong.text
 
 
 def test_a_preview_with_300_pending_approvals_stays_within_block_kit_limits(ready: RunningBot) -> None:
@@ -228,26 +229,26 @@ def test_this_week_so_far_is_compared_with_last_week_up_to_the_same_local_time_a
     assert "*Customer fixes:* 1 (last week 7)" in text, "the fixes logged on Sunday 1 March before 09:45 count"
 
 
-@pytest.mark.parametrize(
-    ("typed", "team"),
-    [
-        ("Support East", "Support East"),
-        ("team Support East", "Support East"),
-        ("Teams Support East", "Support East"),
-        ("taem:Support East", "Support East"),
-        ("Help Desk", "Help Desk"),
-        ("help desk late shift", "help desk late shift"),
-    ],
-)
-def test_a_team_named_without_team_is_answered_with_how_to_name_it(bot: RunningBot, typed: str, team: str) -> None:
-    """`team Support East` was answered `/digest team:team Support East`, and `Help Desk` (no command takes words
-    after `help`) with "I don't know `Desk` after `help`"."""
+@pytest.mark.parametrize("typed", ["Support East", "team Support East", "Teams Support East", "taem:Support East"])
+def test_a_team_named_without_team_is_that_teams_digest(bot: RunningBot, typed: str) -> None:
+    """`/digest Support East` was answered with how to type it, though it could only mean that team."""
     load_org_and_policy(bot.sessions, bot.clock.now())
 
-    reply = bot.driver.command("U0HR", "/digest", typed)
+    response = digest_command(bot, "U0HR", typed)
+
+    assert "Maya Manager's team: 2 people" in response.text, response.text
+
+
+@pytest.mark.parametrize(
+    ("typed", "team"), [("Help Desk", "Help Desk"), ("help desk late shift", "help desk late shift")]
+)
+def test_words_that_name_no_team_are_answered_with_how_to_name_one(bot: RunningBot, typed: str, team: str) -> None:
+    """`Help Desk` (no command takes words after `help`) was answered with "I don't know `Desk` after `help`"."""
+    load_org_and_policy(bot.sessions, bot.clock.now())
+
+    reply = digest_command(bot, "U0HR", typed)
 
     assert f"For a team's digest, write `team:` before its name: `/digest team:{team}`." in reply.text
-    assert bot.slack.calls("response_url") == []
 
 
 @pytest.mark.parametrize("typed", ["team", "taem:"])
@@ -261,12 +262,14 @@ def test_team_alone_is_asked_for_the_teams_name(bot: RunningBot, typed: str) -> 
     assert "team:team" not in reply.text and bot.slack.calls("response_url") == []
 
 
-@pytest.mark.parametrize("typed", ["<@U0AGENT1|sam>", "<#C0SUPPORT|support-east>"])
-def test_a_person_or_channel_after_digest_is_answered_with_what_the_digest_shows(bot: RunningBot, typed: str) -> None:
+@pytest.mark.parametrize("typed", ["<#C0SUPPORT|support-east>", "<@U0AGENT1|sam> <@U0AGENT2|lee>"])
+def test_a_channel_or_several_people_after_digest_is_answered_with_what_the_digest_shows(
+    bot: RunningBot, typed: str
+) -> None:
     load_org_and_policy(bot.sessions, bot.clock.now())
 
     reply = bot.driver.command("U0MGR1", "/digest", typed)
 
-    assert "The digest is a team's week, not one person's or a channel's" in reply.text
+    assert "The digest is a team's week, not a channel's" in reply.text
     assert "<@" not in reply.text and "<#" not in reply.text
     assert bot.slack.calls("response_url") == []

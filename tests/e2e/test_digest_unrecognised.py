@@ -45,3 +45,23 @@ def test_the_digest_says_where_to_see_everyone_nobody_recognised_and_the_command
     assert "more" not in shown
     assert listed.args["response_type"] == "ephemeral"
     assert message_problems(listed.args) == []
+
+
+def test_a_list_longer_than_a_message_says_how_many_it_shows_and_how_to_see_the_others(bot: RunningBot) -> None:
+    """Past about 500 names the list ended with a bare "and N more", and its head line still read as the whole."""
+    many = 700
+    agents = [f"U0MANY{n:03d},{NAME} {n:03d},Support East,frontline,U0MGR1,,,agent" for n in range(many)]
+    bot.clock.set(datetime(2026, 2, 2, 15, 0, tzinfo=UTC))
+    load_org(bot.sessions, bot.clock.now(), (FIXTURES / "org.csv").read_text() + "\n".join(agents) + "\n")
+    load_policy(bot.sessions, bot.clock.now())
+    bot.clock.set(datetime(2026, 3, 16, 14, 0, tzinfo=UTC))
+
+    assert bot.driver.command("U0MGR1", "/digest", "recognition").status == 200
+
+    [listed] = bot.slack.calls("response_url")
+    shown = as_text(listed.args["blocks"])
+    names = sum(f"{NAME} {n:03d}" in shown for n in range(many))
+    assert f"Nobody has recognised these {many + 2} people in your team in 30 days* (showing the first " in shown
+    assert f"(showing the first {names} by name)" in shown, shown[:400]
+    assert f"…and {many + 2 - names} more: name one team for a shorter list, `/digest recognition team:NAME`" in shown
+    assert message_problems(listed.args) == []
