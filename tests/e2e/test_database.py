@@ -180,6 +180,13 @@ WAITING_READS = [
         r"ix_nominations_approver_waiting",
         id="App Home: the nominations waiting for one approver, oldest first, and how many",
     ),
+    pytest.param(
+        "SELECT id, (SELECT count(*) FROM resolutions WHERE decider_id = 2 AND status = 'pending') "
+        "FROM resolutions WHERE decider_id = 2 AND status = 'pending' ORDER BY created_at, id LIMIT 20",
+        r"USING (COVERING )?INDEX ix_resolutions_decider_waiting \(decider_id=\? AND status=\?\)",
+        r"ix_resolutions_decider_waiting",
+        id="an admin's App Home: the requests sent to them, oldest first, and how many",
+    ),
 ]
 
 
