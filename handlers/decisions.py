@@ -19,7 +19,7 @@ from handlers.delivery import Outgoing, queue, send_now
 from handlers.deps import Deps, deps_of
 from handlers.errors import DECIDED, reported
 from handlers.form_seals import opened, sealed
-from handlers.home import build_home, publish_over
+from handlers.home import in_a_view, republish_home, tell_clicker
 from handlers.message_updates import update_each
 from handlers.people import action_caller
 from models import Resolution
@@ -69,7 +69,7 @@ def decline_clicked(
             view = decline.decline_modal(
                 resolution,
                 *_request_message(body),
-                in_home=_in_a_view(body),
+                in_home=in_a_view(body),
                 response_url=_preview_url(body),
                 digest=_digest_message(body),
             )
@@ -105,7 +105,7 @@ def submit_decline_reason(
     with reported(body, client=client, done=DECIDED, context=context):
         announce_decision(deps, client, announcement, (form.channel, form.ts))
         if form.in_home:
-            _republish_home(context, client, body)
+            republish_home(context, client, body)
         elif form.response_url:
             replaced = WebhookClient(form.response_url).send(
                 replace_original=True, **_preview_now(context, body, announcement)
@@ -140,8 +140,8 @@ def refresh_where_clicked(
     preview is rendered again and replaces the original through the response URL.
     """
     container = body.get("container") or {}
-    if _in_a_view(body):
-        _republish_home(context, client, body)
+    if in_a_view(body):
+        republish_home(context, client, body)
     elif container.get("is_ephemeral"):
         respond(replace_original=True, **_preview_now(context, body, announcement))
     elif not _clicked_block(body).startswith(blocks.DECIDE_BLOCK_PREFIX) and container.get("message_ts"):
@@ -150,16 +150,6 @@ def refresh_where_clicked(
         digest = (str(container["channel_id"]), str(container["message_ts"]))
         text = body["message"].get("text") or "Updated"
         update_each(deps_of(context), client, announcement.workspace_id, [digest], text=text, blocks=kept)
-
-
-def _republish_home(context: BoltContext, client: WebClient, body: dict[str, Any], notice: str | None = None) -> None:
-    deps = deps_of(context)
-
-    def home_now() -> dict[str, Any]:
-        with deps.sessions.begin() as session:
-            return build_home(session, action_caller(session, context, body).employee, deps.now(), notice=notice)
-
-    publish_over(client, body["user"]["id"], home_now(), seen=body.get("view"), again=home_now)
 
 
 def _digest_message(body: dict[str, Any]) -> tuple[str, str]:
@@ -224,19 +214,6 @@ def _preview_now(context: BoltContext, body: dict[str, Any], announcement: "Anno
     except DomainError:
         return {"text": announcement.text, "blocks": announcement.decided}
     return {"text": digest_blocks.digest_text(preview), "blocks": digest_blocks.digest_blocks(preview)}
-
-
-def _in_a_view(body: dict[str, Any]) -> bool:
-    return (body.get("container") or {}).get("type") == "view"
-
-
-def tell_clicker(context: BoltContext, client: WebClient, body: dict[str, Any], respond: Respond, text: str) -> None:
-    """Answer in the surface the click came from: a click in the App Home has no response URL, so the Home is
-    published again with the answer on top (https://api.slack.com/reference/interaction-payloads/block-actions)."""
-    if not _in_a_view(body):
-        respond(text=text, response_type="ephemeral", replace_original=False)
-        return
-    _republish_home(context, client, body, notice=text)
 
 
 @dataclass(frozen=True)

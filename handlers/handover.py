@@ -36,8 +36,8 @@ def queue_handover_messages(
     session: Session, *, workspace: Workspace, handovers: list[Handover], now: datetime, gone: str | None = None
 ) -> None:
     """`gone`: someone no longer in the workspace (removed from it in a Grid org), whose DMs Slack no longer lets the
-    bot reach: the copies sent to them stay as they are. Past `SUMMARY_OVER` requests handed to one person at once,
-    they get one summary DM rather than one each (handlers/handover_summary.py)."""
+    bot reach: the copies sent to them stay as they are. Past `SUMMARY_OVER` requests (or nominations) handed to one
+    person at once, they get one summary DM rather than one each (handlers/handover_summary.py)."""
     summarized = handover_summary.summarized(handovers)
     for handover in handovers:
         if handover.kind == "suggestion":
@@ -65,9 +65,9 @@ def queue_handover_messages(
             )
         else:
             key = f"{prefix}handover:{number}:{handover.current.slack_id}"
-        in_summary = handover.kind == "resolution" and handover.current.id in summarized
+        in_summary = handover_summary.in_summary(handover, summarized)
         if in_summary:
-            follow_ups.summarized(session.get_one(Resolution, handover.item_id), now)
+            handover_summary.count_as_reminded(session, handover, now)
         _queue_decider_dm(session, workspace, key, dm, now, in_summary=in_summary)
         asker, told = (_nominator_told if handover.kind == "nomination" else _requester_told)(session, handover, now)
         if asker.active:  # who asked was told who would decide: they hear who does now

@@ -5,19 +5,19 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
-from slack_bolt import App
+from slack_bolt import App, Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from sqlalchemy.orm import Session
 
 from handlers import home_refusals
 from handlers.blocks import home as blocks
+from handlers.blocks import nominations_waiting, resolutions_waiting
 from handlers.blocks import resolutions as resolution_blocks
-from handlers.blocks import resolutions_waiting
 from handlers.blocks.kit import Block
 from handlers.delivery import HOME_SUPERSEDED, PUBLISH, retry_after_seconds
 from handlers.deps import Deps, deps_of
-from handlers.people import identify_caller, learn_if_wanted
+from handlers.people import action_caller, identify_caller, learn_if_wanted
 from handlers.pulse import pulse_home_section
 from handlers.rewards import recognition_section
 from models import Employee, Workspace
@@ -27,6 +27,7 @@ from services.outbox_keys import home_key_prefix
 from services.policy.versions import current_policy
 from services.resolutions import decisions
 from services.resolutions import fixes as resolutions
+from services.rewards import waiting as nominations
 
 HomeSection = Callable[[Session, Employee, datetime], list[Block]]
 Render = Callable[[], dict[str, Any]]
@@ -58,7 +59,20 @@ def resolutions_section(session: Session, employee: Employee, now: datetime) -> 
     ]
 
 
-SECTIONS: list[HomeSection] = [greeting_section, resolutions_section, recognition_section, pulse_home_section]
+def nominations_section(session: Session, employee: Employee, _now: datetime) -> list[Block]:
+    """The nominations only this person may approve, beside the requests they decide: handed many at once (their
+    predecessor left), they are told to find them here (handlers/handover_summary.py)."""
+    shown = resolutions_waiting.HOME_WAITING
+    return nominations_waiting.waiting_section(nominations.waiting_for(session, employee, shown=shown))
+
+
+SECTIONS: list[HomeSection] = [
+    greeting_section,
+    resolutions_section,
+    nominations_section,
+    recognition_section,
+    pulse_home_section,
+]
 
 
 def build_home(session: Session, employee: Employee, now: datetime, notice: str | None = None) -> dict[str, Any]:
@@ -79,6 +93,31 @@ def publish_over(
         if error.response.get("error") != HASH_CONFLICT:
             raise
         client.views_publish(user_id=user_id, view=again())
+
+
+def republish_home(context: Any, client: WebClient, body: dict[str, Any], notice: str | None = None) -> None:
+    """The clicker's Home again, after a decision made from it (a click there has no message to update)."""
+    deps = deps_of(context)
+
+    def home_now() -> dict[str, Any]:
+        with deps.sessions.begin() as session:
+            return build_home(session, action_caller(session, context, body).employee, deps.now(), notice=notice)
+
+    publish_over(client, body["user"]["id"], home_now(), seen=body.get("view"), again=home_now)
+
+
+def in_a_view(body: dict[str, Any]) -> bool:
+    """Whether a click came from a view (the App Home), not a message."""
+    return (body.get("container") or {}).get("type") == "view"
+
+
+def tell_clicker(context: Any, client: WebClient, body: dict[str, Any], respond: Respond, text: str) -> None:
+    """Answer in the surface the click came from: a click in the App Home has no response URL, so the Home is
+    published again with the answer on top (https://api.slack.com/reference/interaction-payloads/block-actions)."""
+    if not in_a_view(body):
+        respond(text=text, response_type="ephemeral", replace_original=False)
+        return
+    republish_home(context, client, body, notice=text)
 
 
 def publish_home(event: dict[str, Any], body: dict[str, Any], context: Any, client: WebClient) -> None:

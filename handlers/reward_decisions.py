@@ -21,6 +21,7 @@ from handlers.delivery import Outgoing, queue, send_now
 from handlers.deps import Deps, deps_of
 from handlers.errors import DECIDED, reported
 from handlers.form_seals import opened, sealed
+from handlers.home import in_a_view, republish_home, tell_clicker
 from handlers.message_updates import update_each
 from handlers.people import action_caller
 from handlers.reward_messages import granted_messages, hr_copies, hr_messages, request_copies
@@ -135,17 +136,24 @@ def ask_decline_reason(
     ack: Ack, body: dict[str, Any], context: BoltContext, client: WebClient, respond: Respond
 ) -> None:
     with payload.reading("decline button"):
-        container = body["container"]
         nomination_id = payload.id_value(payload.first_action(body))
-        modal = blocks.decline_modal(nomination_id, container["channel_id"], container["message_ts"])
+        modal = blocks.decline_modal(nomination_id, *_clicked_message(body))
     ack()
 
     def check(session: Session, caller: Identity) -> None:
         reward_approvals.find_pending(session, caller.workspace, nomination_id, caller.employee)
 
-    if may_open(context, body, respond, check):
+    if may_open(context, body, respond, check, client):
         with reported(body, respond):
             client.views_open(trigger_id=body["trigger_id"], view=sealed(deps_of(context), modal, body["user"]["id"]))
+
+
+def _clicked_message(body: dict[str, Any]) -> tuple[str, str]:
+    """The DM a button was clicked in (channel, ts); ("", "") for one on the App Home, which has none."""
+    if in_a_view(body):
+        return "", ""
+    container = body["container"]
+    return str(container["channel_id"]), str(container["message_ts"])
 
 
 def ask_revoke_reason(
@@ -166,7 +174,11 @@ def ask_revoke_reason(
 
 
 def may_open(
-    context: BoltContext, body: dict[str, Any], respond: Respond, check: Callable[[Session, Identity], None]
+    context: BoltContext,
+    body: dict[str, Any],
+    respond: Respond,
+    check: Callable[[Session, Identity], None],
+    client: WebClient | None = None,
 ) -> bool:
     """Whether a reason form may open: a button Slack still shows on a reward already decided (or not the
     clicker's) is answered at once, not after a reason was written for nothing. Submitting checks again."""
@@ -175,9 +187,18 @@ def may_open(
         with deps.sessions.begin() as session:
             check(session, action_caller(session, context, body))
     except DomainError as error:
-        respond(text=f":warning: {error}", response_type="ephemeral", replace_original=False)
+        _refused(context, body, respond, client, f":warning: {error}")
         return False
     return True
+
+
+def _refused(context: BoltContext, body: dict[str, Any], respond: Respond, client: WebClient | None, text: str) -> None:
+    """Said where the click was: on the App Home (`client` given: a click there may come from it), else beside it."""
+    if client is None:
+        respond(text=text, response_type="ephemeral", replace_original=False)
+        return
+    with reported(body, respond, client, context=context):
+        tell_clicker(context, client, body, respond, text)
 
 
 def decide_from_button(
@@ -188,13 +209,14 @@ def decide_from_button(
     try:
         decided, claimed, workspace_id = _decided(deps, context, body, decide)
     except DomainError as error:
-        respond(text=f":warning: {error}", response_type="ephemeral", replace_original=False)
+        _refused(context, body, respond, client, f":warning: {error}")
         return
-    container = body["container"]
-    with reported(body, respond, done=DECIDED):
+    with reported(body, respond, client, done=DECIDED, context=context):
         send_now(deps, client, claimed)
-        clicked = (container["channel_id"], container["message_ts"])
-        update_each(deps, client, workspace_id, [clicked, *decided.copies], **decided.update)
+        clicked = [] if in_a_view(body) else [_clicked_message(body)]
+        update_each(deps, client, workspace_id, [*clicked, *decided.copies], **decided.update)
+        if in_a_view(body):
+            republish_home(context, client, body)
 
 
 def decide_from_modal(
@@ -209,7 +231,10 @@ def decide_from_modal(
     ack()
     with reported(body, client=client, done=DECIDED, context=context):
         send_now(deps, client, claimed)
-        update_each(deps, client, workspace_id, [message, *decided.copies], **decided.update)
+        clicked = [message] if message[1] else []  # none when decided from the App Home
+        update_each(deps, client, workspace_id, [*clicked, *decided.copies], **decided.update)
+        if not message[1]:
+            republish_home(context, client, body)
 
 
 def _decided(

@@ -28,6 +28,8 @@ class Resolution(Base):
         # escalated (reminders: escalated ones nobody decides stay pending, and must not be walked each run).
         Index("ix_resolutions_waiting", "workspace_id", "status", "created_at"),
         Index("ix_resolutions_due", "status", "escalated_at", "created_at"),
+        # An admin's App Home: the pending requests sent to them, oldest first, and their count.
+        Index("ix_resolutions_decider_waiting", "decider_id", "status", "created_at"),
         # The requests approved in a week, whenever logged: the digest counts an approved amount in that week.
         Index("ix_resolutions_approved", "workspace_id", "status", "decided_at"),
     )

@@ -28,6 +28,8 @@ class Nomination(Base):
         # The reminder tick and the hand-over of what waits on leavers read only the pending ones (it serves the
         # workspace's other reads too).
         Index("ix_nominations_waiting", "workspace_id", "status", "created_at"),
+        # The App Home's list of those waiting on its reader's approval, oldest first, and their count.
+        Index("ix_nominations_approver_waiting", "approver_id", "status", "created_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -163,26 +163,34 @@ def _reward_words(nomination: Nomination) -> str:
 
 
 def approval_request(nomination: Nomination) -> dict[str, Any]:
-    nominated = (
-        f":gift: {named(nomination.nominator)} nominated *{named(nomination.nominee)}* "
-        f"for *{titled(nomination.title)}*{value_words(nomination.value, nomination.unit)}."
-    )
     blocks = [
-        text_block(nominated),
+        text_block(nominated_line(nomination)),
         text_block(quote(nomination.reason, 2000)),
-        {
-            "type": "actions",
-            "block_id": f"reward_decision_{nomination.id}",
-            "elements": [
-                button(APPROVE, "Approve", str(nomination.id), "primary", label=f"Approve {_reward_words(nomination)}"),
-                button(DECLINE, "Decline", str(nomination.id), "danger", label=f"Decline {_reward_words(nomination)}"),
-            ],
-        },
+        decision_buttons(nomination),
     ]
     return {
         "channel": nomination.approver.slack_id if nomination.approver else "",
         "text": _ask(nomination),
         "blocks": blocks,
+    }
+
+
+def nominated_line(nomination: Nomination) -> str:
+    return (
+        f":gift: {named(nomination.nominator)} nominated *{named(nomination.nominee)}* "
+        f"for *{titled(nomination.title)}*{value_words(nomination.value, nomination.unit)}."
+    )
+
+
+def decision_buttons(nomination: Nomination) -> Block:
+    """Approve and Decline, in the approver's DM or on their App Home."""
+    return {
+        "type": "actions",
+        "block_id": f"reward_decision_{nomination.id}",
+        "elements": [
+            button(APPROVE, "Approve", str(nomination.id), "primary", label=f"Approve {_reward_words(nomination)}"),
+            button(DECLINE, "Decline", str(nomination.id), "danger", label=f"Decline {_reward_words(nomination)}"),
+        ],
     }
 
 

@@ -6,6 +6,8 @@ from services.resolutions.decisions import Waiting
 
 HOME_WAITING = 10
 """Requests the App Home shows with their buttons, oldest first; deciding them brings up the next."""
+SENT_SHOWN = 5
+"""An admin's requests sent to them shown apart, when older ones waiting on others fill the list above them."""
 
 
 def waiting_section(waiting: Waiting) -> list[Block]:
@@ -24,4 +26,20 @@ def waiting_section(waiting: Waiting) -> list[Block]:
     if waiting.total > len(shown):
         next_ones = "the oldest come first; decide these and the next ones appear here."
         blocks.append(context_block(and_more(waiting.total - len(shown), next_ones)))
+    return blocks + _sent_apart(waiting, {resolution.id for resolution in shown})
+
+
+def _sent_apart(waiting: Waiting, shown: set[int]) -> list[Block]:
+    """An admin's requests sent to them (handed over when their manager left, gone up) that the workspace's older ones
+    leave out of the list: the summary of a hand-over sends the admin here to find them."""
+    hidden = [resolution for resolution in waiting.sent if resolution.id not in shown]
+    if not hidden:
+        return []
+    listed = hidden[:SENT_SHOWN]
+    blocks: list[Block] = [text_block(f"*Sent to you* ({waiting.sent_total}), besides the oldest above:")]
+    for resolution in listed:
+        blocks += [text_block(facts(resolution)), decision_buttons(resolution.id, words_for(resolution))]
+    rest = waiting.sent_total - (len(waiting.sent) - len(hidden)) - len(listed)
+    if rest > 0:
+        blocks.append(context_block(and_more(rest, "decide these and the next ones sent to you appear here.")))
     return blocks

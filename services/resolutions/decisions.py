@@ -1,6 +1,6 @@
 """Deciding requests outside the boundaries: who may, and what a decision records. Callers commit."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import and_, bindparam, func, select
@@ -42,6 +42,13 @@ _WAITING_FOR_ADMIN, _WAITING_FOR_MANAGER = (
 _COUNT_FOR_ADMIN, _COUNT_FOR_MANAGER = (
     select(func.count()).select_from(Resolution).where(pending)
     for pending in (_PENDING_FOR_ADMIN, _PENDING_FOR_MANAGER)
+)
+_SENT = (Resolution.decider_id == bindparam("decider_id"), Resolution.status == "pending")
+_SENT_TO_ADMIN = (  # its count as a subquery run once: one statement, both read from ix_resolutions_decider_waiting
+    select(Resolution, select(func.count()).select_from(Resolution).where(*_SENT).scalar_subquery())
+    .where(*_SENT)
+    .order_by(Resolution.created_at, Resolution.id)
+    .limit(WAITING_SHOWN)
 )
 
 
@@ -113,10 +120,14 @@ class Waiting:
     total: int
     workspace_wide: bool = False
     """An admin's: every request waiting in the workspace (they may decide any), not only those sent to them."""
+    sent: list[Resolution] = field(default_factory=list)
+    """An admin's: the oldest sent to them (handed over, gone up), which older ones waiting on others may hide."""
+    sent_total: int = 0
 
 
 def waiting_for(session: Session, decider: Employee) -> Waiting:
-    """The 20 oldest pending requests this person may decide, and the count of all (queried only past 20)."""
+    """The 20 oldest pending requests this person may decide, and the count of all (queried only past 20); for an
+    admin, also the oldest sent to them, and their count."""
     if not decider.active:
         return Waiting([], 0)
     admin = decider.role == "admin"
@@ -124,9 +135,13 @@ def waiting_for(session: Session, decider: Employee) -> Waiting:
     if admin:
         params["bosses"] = [boss.id for boss in directory.managers_above(decider)]
     oldest = list(session.scalars(_WAITING_FOR_ADMIN if admin else _WAITING_FOR_MANAGER, params))
-    if len(oldest) < WAITING_SHOWN:
-        return Waiting(oldest, len(oldest), admin)
-    return Waiting(oldest, int(session.scalar(_COUNT_FOR_ADMIN if admin else _COUNT_FOR_MANAGER, params) or 0), admin)
+    total = len(oldest)
+    if total >= WAITING_SHOWN:
+        total = int(session.scalar(_COUNT_FOR_ADMIN if admin else _COUNT_FOR_MANAGER, params) or 0)
+    if not admin:
+        return Waiting(oldest, total)
+    sent = session.execute(_SENT_TO_ADMIN, {"decider_id": decider.id}).all()
+    return Waiting(oldest, total, True, [resolution for resolution, _ in sent], int(sent[0][1]) if sent else 0)
 
 
 def requests_by_id(session: Session, *, workspace_id: int, ids: list[int]) -> dict[int, Resolution]:

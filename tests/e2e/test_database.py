@@ -165,6 +165,20 @@ WAITING_READS = [
         r"ix_nominations_waiting",
         id="each follow-up tick: the nominations waiting on someone who left, handed over",
     ),
+    pytest.param(
+        "SELECT id, (SELECT count(*) FROM nominations WHERE approver_id = 2 AND status = 'pending') "
+        "FROM nominations WHERE approver_id = 2 AND status = 'pending' ORDER BY created_at, id LIMIT 10",
+        r"USING (COVERING )?INDEX ix_nominations_approver_waiting \(approver_id=\? AND status=\?\)",
+        r"ix_nominations_approver_waiting",
+        id="App Home: the nominations waiting for one approver, oldest first, and how many",
+    ),
+    pytest.param(
+        "SELECT id, (SELECT count(*) FROM resolutions WHERE decider_id = 2 AND status = 'pending') "
+        "FROM resolutions WHERE decider_id = 2 AND status = 'pending' ORDER BY created_at, id LIMIT 20",
+        r"USING (COVERING )?INDEX ix_resolutions_decider_waiting \(decider_id=\? AND status=\?\)",
+        r"ix_resolutions_decider_waiting",
+        id="an admin's App Home: the requests sent to them, oldest first, and how many",
+    ),
 ]
 
 

@@ -67,6 +67,34 @@ def test_many_requests_of_a_manager_who_left_come_to_the_next_one_in_one_dm_poin
     assert bot.slack.violations == []
 
 
+def test_requests_handed_to_an_admin_show_on_their_home_apart_when_older_ones_wait_on_others(bot: RunningBot) -> None:
+    """An admin's Home lists the workspace's oldest requests: those the summary sent them to find would be hidden."""
+    load_org_and_policy(bot.sessions, bot.clock.now())
+    for n in range(10):  # older, waiting on Omar
+        bot.driver.command("U0AGENT3", "/resolve", f"refund 80 order {100 + n} parcel lost in transit")
+    requests_to_maya(bot, 7)
+    reimport(bot.sessions, bot.clock.now(), WITHOUT_MAYA)
+    drain_outbox(bot.runtime.deps, bot.runtime.app.client)
+
+    bot.driver.open_home("U0ADMIN")
+
+    [home] = bot.slack.calls("views.publish")
+    assert "*Waiting for a decision in the workspace* (17)" in home.text
+    assert "*Sent to you* (7), besides the oldest above:" in home.text
+    assert "…and 2 more: decide these and the next ones sent to you appear here." in home.text
+    sent = home.args["view"]["blocks"][
+        [b.get("text", {}).get("text", "") for b in home.args["view"]["blocks"]].index(
+            "*Sent to you* (7), besides the oldest above:"
+        ) :
+    ]
+    bot.driver.click_in_view("U0ADMIN", {**home.args["view"], "blocks": sent}, "resolution_approve")
+    with bot.sessions() as session:
+        [approved] = session.scalars(select(Resolution).where(Resolution.status == "approved"))
+        assert approved.employee.slack_id == "U0AGENT1"
+    assert "*Sent to you* (6)" in bot.slack.calls("views.publish")[-1].text
+    assert bot.slack.violations == []
+
+
 def test_a_handful_of_requests_handed_over_still_come_one_dm_each_with_the_buttons(bot: RunningBot) -> None:
     load_org_and_policy(bot.sessions, bot.clock.now())
     requests_to_maya(bot, 5)

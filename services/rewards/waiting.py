@@ -1,0 +1,33 @@
+"""The reward nominations waiting for one person's approval, oldest first, for their App Home. Read only."""
+
+from dataclasses import dataclass
+
+from sqlalchemy import bindparam, func, select
+from sqlalchemy.orm import Session
+
+from models import Employee, Nomination
+
+# Built once, as every App Home runs it. The count rides along with the rows, as a subquery run once (a window
+# would read and sort every row before the limit): one statement however many wait, both parts read from
+# ix_nominations_approver_waiting.
+_THEIRS = (Nomination.approver_id == bindparam("approver_id"), Nomination.status == "pending")
+_COUNT = select(func.count()).select_from(Nomination).where(*_THEIRS).scalar_subquery()
+_WAITING_FOR = (
+    select(Nomination, _COUNT).where(*_THEIRS).order_by(Nomination.created_at, Nomination.id).limit(bindparam("shown"))
+)
+
+
+@dataclass(frozen=True)
+class WaitingNominations:
+    """The oldest nominations waiting on a person's approval, and how many wait on them in all."""
+
+    oldest: list[Nomination]
+    total: int
+
+
+def waiting_for(session: Session, approver: Employee, *, shown: int) -> WaitingNominations:
+    """The `shown` oldest nominations only `approver` may decide now (services/rewards/approvals.find_pending)."""
+    if not approver.active:
+        return WaitingNominations([], 0)
+    rows = session.execute(_WAITING_FOR, {"approver_id": approver.id, "shown": shown}).all()
+    return WaitingNominations([nomination for nomination, _total in rows], int(rows[0][1]) if rows else 0)
