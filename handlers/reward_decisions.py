@@ -137,15 +137,18 @@ def ask_decline_reason(
 ) -> None:
     with payload.reading("decline button"):
         nomination_id = payload.id_value(payload.first_action(body))
-        modal = blocks.decline_modal(nomination_id, *_clicked_message(body))
+        clicked = _clicked_message(body)
     ack()
+    modals: list[dict[str, Any]] = []
 
     def check(session: Session, caller: Identity) -> None:
-        reward_approvals.find_pending(session, caller.workspace, nomination_id, caller.employee)
+        nomination = reward_approvals.find_pending(session, caller.workspace, nomination_id, caller.employee)
+        modals.append(blocks.decline_modal(nomination, *clicked))
 
     if may_open(context, body, respond, check, client):
-        with reported(body, respond):
-            client.views_open(trigger_id=body["trigger_id"], view=sealed(deps_of(context), modal, body["user"]["id"]))
+        with reported(body, respond, client, context=context):
+            view = sealed(deps_of(context), modals[0], body["user"]["id"])
+            client.views_open(trigger_id=body["trigger_id"], view=view)
 
 
 def _clicked_message(body: dict[str, Any]) -> tuple[str, str]:

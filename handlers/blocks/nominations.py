@@ -233,7 +233,8 @@ def declined_dm(nomination: Nomination, decider: Employee) -> dict[str, Any]:
     }
 
 
-def decline_modal(nomination_id: int, channel: str, ts: str) -> dict[str, Any]:
+def decline_modal(nomination: Nomination, channel: str, ts: str) -> dict[str, Any]:
+    label = "Why? The nominator will read it."
     return reason_modal(
-        DECLINE_MODAL, "Decline the reward", "Why? The nominator will read it.", nomination_id, channel, ts
+        DECLINE_MODAL, "Decline the reward", label, nomination.id, channel, ts, about=nominated_line(nomination)
     )

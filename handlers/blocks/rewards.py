@@ -47,7 +47,11 @@ def revoke_modal(grant_id: int, channel: str, ts: str) -> dict[str, Any]:
     return reason_modal(REVOKE_MODAL, "Revoke the reward", "Why is it revoked?", grant_id, channel, ts)
 
 
-def reason_modal(callback_id: str, title: str, label: str, subject: int, channel: str, ts: str) -> dict[str, Any]:
+def reason_modal(
+    callback_id: str, title: str, label: str, subject: int, channel: str, ts: str, about: str | None = None
+) -> dict[str, Any]:
+    """`about`: what the reason is for, shown above it (a form opened from the App Home covers look-alikes)."""
+    shown = [text_block(about)] if about else []
     return {
         "type": "modal",
         "callback_id": callback_id,
@@ -56,7 +60,8 @@ def reason_modal(callback_id: str, title: str, label: str, subject: int, channel
         "close": plain("Cancel", 24),
         "private_metadata": json.dumps({"id": subject, "channel": channel, "ts": ts}),
         "blocks": [
-            input_block(DECISION_REASON, label, {"type": "plain_text_input", "multiline": True, "max_length": 1000})
+            *shown,
+            input_block(DECISION_REASON, label, {"type": "plain_text_input", "multiline": True, "max_length": 1000}),
         ],
     }
 

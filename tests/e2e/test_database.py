@@ -217,7 +217,10 @@ def test_the_home_reads_the_requests_waiting_for_its_reader_from_a_range(
     [(statement, parameters)] = [
         (statement, parameters)
         for statement, parameters in sent
-        if re.search(r"FROM resolutions\b.*\bresolutions\.status = .*\bLIMIT\b", " ".join(statement.split()))
+        if re.search(
+            r"FROM resolutions\b.*\bresolutions\.workspace_id = .*\bresolutions\.status = .*\bLIMIT\b",
+            " ".join(statement.split()),
+        )
     ]
     with engine.connect() as connection:
         if engine.dialect.name == "postgresql":  # a row or two sort for nothing: a sort only when no index can order

@@ -86,6 +86,8 @@ def test_a_nomination_declined_from_the_home_asks_why_then_shows_the_home_again(
 
     bot.driver.click_in_view("U0ADMIN", home.args["view"], blocks.DECLINE)
     [opened] = bot.slack.calls("views.open")
+    form = str(opened.args["view"]["blocks"])  # the form covers a list of look-alikes: it says which one it declines
+    assert "nominated *Lee Senior* for *Service Star*" in form and "Sam Agent" in form
     bot.driver.submit("U0ADMIN", opened.args["view"], {reward_blocks.DECISION_REASON: "A shout-out fits better"})
 
     assert statuses(bot).count("declined") == 1
@@ -95,6 +97,21 @@ def test_a_nomination_declined_from_the_home_asks_why_then_shows_the_home_again(
     assert ":warning: This nomination was already declined" in bot.slack.calls("views.publish")[-1].text
     assert statuses(bot).count("declined") == 1 and "approved" not in statuses(bot)
     assert bot.slack.violations == []
+
+
+def test_a_nomination_decline_from_the_home_whose_form_could_not_open_says_so_in_a_dm(bot: RunningBot) -> None:
+    """A click in the Home has no response URL: a form Slack would not open is told as a DM, as for requests."""
+    load_org_and_policy(bot.sessions, bot.clock.now())
+    nominations_to_maya(bot, 1)
+    bot.driver.open_home("U0MGR1")
+    [home] = bot.slack.calls("views.publish", user_id="U0MGR1")
+    bot.slack.fail("views.open", error="expired_trigger_id")
+
+    bot.driver.click_in_view("U0MGR1", home.args["view"], blocks.DECLINE)
+
+    [told] = [c for c in bot.slack.calls("chat.postMessage", channel="U0MGR1") if "try again" in c.text]
+    assert "took longer than Slack allows for opening a form" in told.text
+    assert statuses(bot) == ["pending"]
 
 
 def test_requests_and_nominations_handed_over_at_once_come_in_one_summary(bot: RunningBot) -> None:
