@@ -180,3 +180,32 @@ def test_a_request_one_of_several_admins_cannot_read_says_the_others_were_asked(
     shown = str(notice.args["blocks"])
     assert "nobody has been asked" not in shown
     assert "it went to <@U0ADMIN> too, who can decide it" in shown
+
+
+def test_a_nomination_gone_up_to_a_bot_user_tells_the_nominator_once(bot: RunningBot) -> None:
+    set_up(bot.sessions, bot.clock.now())
+    bot.slack.add_user("U0ADMIN", "Ada Admin", is_bot=True)
+    deps, client = bot.runtime.deps, bot.runtime.app.client
+    bot.driver.command("U0AGENT1", "/nominate", "<@U0AGENT2|lee.senior> voucher_25 talked a customer out of cancelling")
+
+    for _ in range(4):
+        bot.clock.advance(timedelta(hours=24, minutes=5))
+        follow_up_pending_requests(deps, client)
+        drain_outbox(deps, client)
+
+    refused = bot.slack.calls("chat.postMessage:failed", channel="U0ADMIN")
+    assert refused and {c.response["error"] for c in refused} == {"cannot_dm_bot"}
+    [told] = [c for c in bot.slack.messages_to("U0AGENT1") if "could not reach" in c.text]
+    assert "nomination for Coffee" in str(told.args["blocks"]) and "<@U0ADMIN> is a bot user" in str(
+        told.args["blocks"]
+    )
+
+
+def test_with_the_messages_tab_off_a_nomination_is_told_in_the_commands_reply(bot: RunningBot) -> None:
+    set_up(bot.sessions, bot.clock.now())
+    bot.slack.state.app_home.messages_tab = False
+
+    bot.driver.command("U0AGENT1", "/nominate", "<@U0AGENT2|lee.senior> voucher_25 talked a customer out of cancelling")
+
+    [told] = [c for c in bot.slack.calls("response_url") if "did not deliver your request" in c.text]
+    assert "<@U0MGR1>" in told.text
