@@ -98,15 +98,15 @@ def queue(session: Session, *, workspace_id: int, messages: list[Outgoing], now:
     return [claimed for claimed in held if claimed is not None]
 
 
-def send_now(deps: Deps, client: WebClient, claimed: list[Claimed]) -> None:
-    """Send queued messages after the commit, and record how each went in one transaction; then the updates owed to
-    messages settled while on their way (services/settled_updates.py) and the notices of a channel post Slack refused
-    (handlers/channel_refusals.py), which are DMs, never channel posts themselves."""
+def send_now(deps: Deps, client: WebClient, claimed: list[Claimed]) -> list[tuple[Claimed, SendOutcome]]:
+    """Send queued messages after the commit, record how each went in one transaction, and return how; then send the
+    updates owed to messages settled meanwhile (services/settled_updates.py) and the notices of a refusal (DMs)."""
     if not claimed:
-        return
+        return []
     outcomes = [(delivery, send(client, delivery, deps.relay)) for delivery in claimed]
     owed, notices = once_more_if_cut(partial(_recorded, deps, outcomes))
     send_now(deps, client, [*owed, *notices])
+    return outcomes
 
 
 def _recorded(deps: Deps, outcomes: list[tuple[Claimed, SendOutcome]]) -> tuple[list[Claimed], list[Claimed]]:

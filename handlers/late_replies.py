@@ -1,7 +1,8 @@
-"""A command's reply after slow work: through its response URL, else in a DM when Slack no longer takes it there."""
+"""A command's reply after slow work: through its response URL, else in a DM when Slack surely did not show it there."""
 
 import logging
 from typing import Any
+from urllib.error import URLError
 
 from slack_bolt import Respond
 from slack_sdk import WebClient
@@ -11,14 +12,25 @@ log = logging.getLogger(__name__)
 
 
 def reply_or_dm(
-    respond: Respond, client: WebClient, user_id: str, text: str, blocks: list[dict[str, Any]] | None = None
+    respond: Respond,
+    client: WebClient,
+    user_id: str,
+    text: str,
+    blocks: list[dict[str, Any]] | None = None,
+    response_type: str = "ephemeral",
 ) -> None:
     """Slack takes a response URL for 30 minutes and five answers only, and answers an outage with a 5xx, which
-    slack_sdk returns rather than raises: a reply refused there goes to the person in a DM, never left unsaid."""
+    slack_sdk returns rather than raises: a reply refused there goes to the person in a DM, never left unsaid; so does
+    one whose connection failed before it was sent (urllib raises a `URLError` then). A connection lost or timed out
+    while waiting for Slack's answer is another matter: Slack may have shown the reply, and a DM would say it twice, so
+    it is only logged. An answer meant for the channel, refused, is told to the person alone: they can post it."""
     try:
-        answer = respond(text=text, blocks=blocks, response_type="ephemeral", replace_original=False)
+        answer = respond(text=text, blocks=blocks, response_type=response_type, replace_original=False)
+    except URLError as error:
+        log.warning("the response URL could not be reached (%s): the reply goes in a DM", error.reason)
     except OSError as error:
-        log.warning("the response URL could not be reached (%s): the reply goes in a DM", type(error).__name__)
+        log.warning("no answer from the response URL (%s): the reply may have been shown, no DM", type(error).__name__)
+        return
     else:
         if answer.status_code == 200:
             return

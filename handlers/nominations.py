@@ -10,7 +10,7 @@ from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 from sqlalchemy.orm import Session
 
-from handlers import payload
+from handlers import payload, request_refusals
 from handlers.blocks import nominations as blocks
 from handlers.blocks.kit import field_errors, name_of
 from handlers.blocks.rewards import renews_words
@@ -145,7 +145,7 @@ def nominate_one_liner(
     outcome, messages = done
     reply(with_newcomer_note(confirmation(outcome), identity))
     with reported(command, respond, done="Your nomination was recorded"):
-        send_now(deps, client, messages)
+        request_refusals.say_if_unreached(respond, send_now(deps, client, messages))
         if not vet:
             learn_if_wanted(client, deps, identity)
 

@@ -1,29 +1,39 @@
 """A decision request Slack refuses for good to deliver to its decider: the requester and HR hear why, once.
 
-A fix outside the boundaries and a reward that needs approval wait on their decider's DM. When Slack refuses
-that DM because of who reads it (the decider is a bot user, `cannot_dm_bot`; the app's Messages tab is off,
-`messages_tab_disabled`), it is dropped, not tried again, and the request would wait on someone who never saw it.
-So the requester is told it did not reach them, and each HR person and admin what to fix (HR asking hears that
-instead), once per request and decider: a reminder, keyed otherwise, tells nobody again. The request still waits,
-and goes one level up once it has waited too long, as any other does. A decider Slack deactivated is handed over
-instead (handlers/departures.py).
+A fix outside the boundaries and a reward that needs approval wait on their decider's DM: the first request, a
+reminder, a hand-over and an escalation alike. When Slack refuses one because its reader is a bot user
+(`cannot_dm_bot`), it is dropped, not tried again, and the request would wait on someone who never saw it. So the
+requester is told it did not reach them, and each HR person and admin what to fix (HR asking hears that instead), once
+per request and decider. The request still waits, and goes one level up once it has waited too long, as any other
+does. A decider Slack deactivated is handed over instead (handlers/departures.py).
+With the app's Messages tab off (`messages_tab_disabled`) Slack delivers none of Latitude's DMs, these notices
+included: none is queued. The operator reads one warning in the log naming the setting, and whoever asked with a
+command hears it in the command's own reply, which is no DM (`say_if_unreached`).
 """
 
+import logging
 import re
 from dataclasses import dataclass
 from typing import Any
 
+from slack_bolt import Respond
 from sqlalchemy.orm import Session
 
-from handlers.blocks.request_refusals import hr_notice, requester_dm
+from handlers.blocks.request_refusals import hr_notice, requester_dm, tab_off_reply
 from models import Employee, Nomination, Resolution, Workspace
 from services.outbox import Claimed, SendOutcome
+from services.outbox_keys import REQUEST_UNREACHED, reachable_recipients
 from services.rewards import approvals
 
-UNREACHABLE = frozenset({"cannot_dm_bot", "messages_tab_disabled"})
-RESOLUTION_REQUEST = re.compile(r"^resolution:(\d+):request:\w+$")
-REWARD_REQUEST = re.compile(rf"^{re.escape(approvals.REQUEST_KEY)}(\d+)$")
-NOTICE_KEY = "request-unreached:"
+log = logging.getLogger(__name__)
+TAB_OFF = "messages_tab_disabled"
+UNREACHABLE = frozenset({"cannot_dm_bot", TAB_OFF})
+RESOLUTION_REQUEST = re.compile(r"^(resolution:(\d+)):(request|reminder|handover|escalation):")
+REWARD_REQUEST = re.compile(rf"^({re.escape(approvals.REQUEST_KEY)}(\d+))(?:$|:handover:|:reminder$)")
+SHARED_BY_SEVERAL = ("request", "escalation")
+"""A fix's requests and escalations go to every admin at once when nobody manages its requester: under one prefix."""
+TAB_OFF_WARNED: set[int] = set()
+"""The workspaces whose operator was warned the Messages tab is off, in this process."""
 
 
 @dataclass(frozen=True)
@@ -33,46 +43,94 @@ class Told:
     payload: dict[str, Any]
 
 
+@dataclass(frozen=True)
+class Request:
+    item: str
+    """`resolution:12`, `reward-approval:7`: the notices' keys start with it."""
+    requester: Employee
+    what: str
+
+
 def notices(session: Session, sends: list[tuple[Claimed, SendOutcome]]) -> list[Told]:
     """The DMs owed for each decision request among `sends` that Slack refused because of its reader."""
     return [
         told
         for delivery, outcome in sends
-        if outcome.error in UNREACHABLE
+        if outcome.error in UNREACHABLE and not _tab_off(delivery, str(outcome.error))
         for told in _for_request(session, delivery, str(outcome.error))
     ]
 
 
+def _tab_off(delivery: Claimed, error: str) -> bool:
+    """A DM would be refused too: none is queued, and the operator is warned once per workspace (per process)."""
+    if error != TAB_OFF:
+        return False
+    if delivery.workspace_id not in TAB_OFF_WARNED:
+        TAB_OFF_WARNED.add(delivery.workspace_id)
+        log.warning(
+            "Slack delivers none of Latitude's DMs in workspace #%s: the app's Messages tab is off "
+            "(App Home > Show Tabs > Messages Tab, `messages_tab_enabled` in manifest.yml). Decision requests reach "
+            "nobody, and nobody can be told in a DM: turn it on.",
+            delivery.workspace_id,
+        )
+    return True
+
+
 def _for_request(session: Session, delivery: Claimed, error: str) -> list[Told]:
-    found = _requester_and_what(session, delivery.idempotency_key)
-    if found is None:
+    request = _request(session, delivery.idempotency_key)
+    if request is None:
         return []
-    requester, what = found
     workspace = session.get_one(Workspace, delivery.workspace_id)
     decider = str(delivery.payload.get("channel") or "")
-    key = f"{NOTICE_KEY}{delivery.idempotency_key}:"
+    others = [other for other in _also_asked(session, delivery.idempotency_key) if other != decider]
+    key = f"{REQUEST_UNREACHED}{request.item}:{decider}:"
     hr = approvals.hr_people(session, workspace.id)
+    requester = request.requester.slack_id
     told = [
-        Told(workspace, key + person.slack_id, hr_notice(person.slack_id, requester.slack_id, what, decider, error))
-        for person in hr
-    ]
-    if requester not in hr:  # HR asking hears what to fix instead
-        told.insert(
-            0, Told(workspace, key + requester.slack_id, requester_dm(requester.slack_id, what, decider, error))
+        Told(
+            workspace,
+            key + person.slack_id,
+            hr_notice(person.slack_id, requester, request.what, decider, error, others),
         )
+        for person in hr
+        if person.slack_id != decider  # an admin who is the bot user cannot read it either
+    ]
+    if request.requester not in hr:  # HR asking hears what to fix instead
+        told.insert(0, Told(workspace, key + requester, requester_dm(requester, request.what, decider, error, others)))
     return told
 
 
-def _requester_and_what(session: Session, key: str) -> tuple[Employee, str] | None:
-    """Who asked, and what they asked for (`request for fix #12`), by the request's outbox key; None for any
-    other message."""
+def _also_asked(session: Session, key: str) -> list[str]:
+    """Who else the same request went to at once (every admin, for a fix whose requester has no manager)."""
+    found = RESOLUTION_REQUEST.match(key)
+    if found is None or found[3] not in SHARED_BY_SEVERAL:
+        return []
+    return reachable_recipients(session, key_prefix=key.rsplit(":", 1)[0] + ":")
+
+
+def _request(session: Session, key: str) -> Request | None:
+    """Who asked, and what they asked for (`request to approve fix #12`), by the outbox key of a DM asking its decider
+    (the first, a reminder, a hand-over, an escalation); None for any other message."""
     if (resolution := RESOLUTION_REQUEST.match(key)) is not None:
-        found = session.get(Resolution, int(resolution[1]))
-        return None if found is None else (found.employee, f"request to approve fix #{found.id}")
+        found = session.get(Resolution, int(resolution[2]))
+        return None if found is None else Request(resolution[1], found.employee, f"request to approve fix #{found.id}")
     if (reward := REWARD_REQUEST.match(key)) is not None:
-        nomination = session.get(Nomination, int(reward[1]))
+        nomination = session.get(Nomination, int(reward[2]))
         if nomination is None:
             return None
         nominator = session.get_one(Employee, nomination.nominator_id)
-        return nominator, f"nomination for {nomination.title} (#{nomination.id})"
+        return Request(reward[1], nominator, f"nomination for {nomination.title} (#{nomination.id})")
     return None
+
+
+def say_if_unreached(respond: Respond, sends: list[tuple[Claimed, SendOutcome]]) -> None:
+    """The command's own reply tells whoever asked that their request reached nobody while the Messages tab is off:
+    no DM could."""
+    deciders = [
+        str(delivery.payload.get("channel"))
+        for delivery, outcome in sends
+        if outcome.error == TAB_OFF
+        and (RESOLUTION_REQUEST.match(delivery.idempotency_key) or REWARD_REQUEST.match(delivery.idempotency_key))
+    ]
+    if deciders:
+        respond(text=tab_off_reply(deciders), response_type="ephemeral", replace_original=False)

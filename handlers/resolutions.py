@@ -9,7 +9,7 @@ from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 from sqlalchemy.orm import Session
 
-from handlers import payload
+from handlers import payload, request_refusals
 from handlers.blocks import resolutions as blocks
 from handlers.blocks.kit import Block, field_errors, name_of, text_block
 from handlers.commands import Usage, is_help
@@ -87,7 +87,7 @@ def resolve_command(
     logged, requests = done
     answer(text=blocks.confirmation_text(logged), blocks=_with_note(blocks.confirmation(logged), identity.newly_added))
     with reported(command, respond, done=LOGGED):
-        send_now(deps, client, requests)
+        request_refusals.say_if_unreached(respond, send_now(deps, client, requests))
         if answer is ack:  # Slack was not asked about them yet
             learn_if_wanted(client, deps, identity)
 

@@ -174,7 +174,7 @@ def _timely_ack(body: dict[str, Any], context: BoltContext) -> TimelyAck | None:
     respond = context.respond
     if body.get("command") and respond is not None:
         user, client = str(body.get("user_id") or ""), context.client
-        return TimelyAck({"text": HOLDING_NOTE}, lambda answer: _respond_late(respond, answer, client, user))
+        return TimelyAck({"text": HOLDING_NOTE}, lambda answer: respond_late(respond, answer, client, user))
     if body.get("type") == "view_submission" and isinstance(body.get("view"), dict):
         form = body["view"]
         holding = {"response_action": "update", "view": notice_view(form, HOLDING_FORM)}
@@ -182,17 +182,18 @@ def _timely_ack(body: dict[str, Any], context: BoltContext) -> TimelyAck | None:
     return None
 
 
-def _respond_late(respond: Respond, answer: Answer, client: WebClient | None, user: str) -> None:
-    """A command's answer through its response URL; in a DM when Slack no longer takes it there (half an hour on)."""
+def respond_late(respond: Respond, answer: Answer, client: WebClient | None, user: str) -> None:
+    """A command's answer through its response URL; in a DM when Slack no longer takes it there (half an hour on),
+    an answer meant for the channel too: Latitude may not be a member of it, and the person who asked can share it."""
     if not (answer.get("text") or answer.get("blocks")):
         return
-    visibility = answer.get("response_type") or "ephemeral"
-    if visibility != "ephemeral" or client is None or not user:
+    visibility = str(answer.get("response_type") or "ephemeral")
+    if client is None or not user:
         respond(
             text=answer.get("text", ""), blocks=answer.get("blocks"), response_type=visibility, replace_original=False
         )
         return
-    reply_or_dm(respond, client, user, str(answer.get("text", "")), answer.get("blocks"))
+    reply_or_dm(respond, client, user, str(answer.get("text", "")), answer.get("blocks"), visibility)
 
 
 def _answer_form_late(context: BoltContext, body: dict[str, Any], answer: Answer) -> None:

@@ -5,7 +5,8 @@ key's unique index serves the range (a LIKE alone reads every delivery ever made
 whatever the collation.
 """
 
-from sqlalchemy import bindparam
+from sqlalchemy import bindparam, select
+from sqlalchemy.orm import Session
 
 from models import Delivery
 
@@ -26,6 +27,11 @@ def home_key_prefix(slack_team_id: str, user_id: str = "") -> str:
     return f"{HOME}{slack_team_id}:{user_id + ':' if user_id else ''}"
 
 
+REQUEST_UNREACHED = "request-unreached:"
+"""What HR and a requester hear of a decision request Slack would not deliver to its decider: one-shot, kept no longer
+than any other (services/outbox_retention)."""
+
+
 def prefix_bounds(key_prefix: str) -> dict[str, str]:
     """The parameters of `UNDER_PREFIX` for keys starting with `key_prefix`."""
     pattern = key_prefix.replace("/", "//").replace("%", "/%").replace("_", "/_") + "%"
@@ -36,3 +42,9 @@ ASKER_TOLD = (":told-moved:", ":escalation-told:")
 """Under a request's or nomination's key, its asker's DMs saying where it went: theirs, not copies of the request,
 so a decision or a later hand-over updating the copies leaves them as they are (keys of every release so far)."""
 NOT_ASKER_TOLD = tuple(Delivery.idempotency_key.not_like(f"%{mark}%") for mark in ASKER_TOLD)
+
+
+def reachable_recipients(session: Session, *, key_prefix: str) -> list[str]:
+    """Whom the messages under `key_prefix` went to (their channel), but for those Slack refused for good."""
+    found = session.scalars(select(Delivery).where(*UNDER_PREFIX), prefix_bounds(key_prefix))
+    return [str(d.payload.get("channel")) for d in found if d.status != "failed" and d.payload.get("channel")]

@@ -6,9 +6,9 @@ request's copies are updated when it is decided, a suggestion's posts when its s
 (`count_under`) must not start again at a number still in use. The one-shot messages have none once a few weeks have
 passed: each is queued once, under a key no later change queues again, and no later change reads or updates it. They
 are deleted once `KEPT` old, so that a year of fixes and digests does not pile up in the database: a form's
-confirmation, a nomination's receipt, a reward's DMs to its nominator and recipient, a Home Slack rate-limited, and a
-manager's weekly digest with its chart (a decision clicked in a digest older than that is made all the same; only
-that digest is no longer redrawn).
+confirmation, a nomination's receipt, a reward's DMs to its nominator and recipient, what HR and a requester heard of a
+request that never reached its decider, a Home Slack rate-limited, and a manager's weekly digest with its chart (a
+decision clicked in a digest older than that is made all the same; only that digest is no longer redrawn).
 
 A request's or a tangible reward's nomination's messages serve while it waits (a decision updates every copy, a
 hand-over finds them, its escalation keys say how far it went up) and shortly after (an update owed to a copy still on
@@ -28,7 +28,7 @@ from sqlalchemy import Connection, and_, bindparam, delete, or_, select
 
 from models import Delivery, Nomination, Resolution
 from services import settled_updates
-from services.outbox_keys import HOME, UNDER_PREFIX, prefix_bounds
+from services.outbox_keys import HOME, REQUEST_UNREACHED, UNDER_PREFIX, prefix_bounds
 from services.rewards.approvals import REQUEST_KEY
 
 KEPT = timedelta(days=35)
@@ -46,6 +46,7 @@ ONE_SHOT_PREFIXES = (
     "digest:",
     "digest-chart:",
     "handover-summary:",
+    REQUEST_UNREACHED,
     HOME,
 )
 """Keys of messages that nothing reads or updates once sent (see the module's docstring)."""

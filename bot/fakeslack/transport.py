@@ -88,9 +88,7 @@ def _handler_for(state: SlackState) -> type[BaseHTTPRequestHandler]:
             if path.path.startswith(UPLOAD_PATH):
                 return self._upload(path.path[len(UPLOAD_PATH) :], multipart_files(content_type, raw), len(raw))
             if path.path.startswith(RESPOND_PATH):
-                url_id = path.path[len(RESPOND_PATH) :]
-                status, answer = answer_response_url(state, url_id, parse_body(content_type, raw))
-                return self._send(status, answer.encode(), "text/plain")
+                return self._respond(path.path[len(RESPOND_PATH) :], parse_body(content_type, raw))
             if path.path == AUTHORIZE_PATH:
                 return self._authorize(path.query)
             if not path.path.startswith(API_PATH):
@@ -98,6 +96,17 @@ def _handler_for(state: SlackState) -> type[BaseHTTPRequestHandler]:
             args = {**dict(parse_qsl(path.query)), **parse_body(content_type, raw), **_basic(self.headers)}
             bearer = _bearer(self.headers.get("Authorization"))
             self._reply(call_method(state, path.path[len(API_PATH) :], args, bearer=bearer))
+
+        def _respond(self, url_id: str, body: dict[str, Any]) -> None:
+            """A response URL meets the faults queued for `response_url` (`FakeSlack.fail`), a hang-up included."""
+            fault = state.faults.take("response_url", body)
+            if fault is not None and fault.status != HANG_UP:
+                return self._send(fault.status, (fault.error or "server_error").encode(), "text/plain")
+            if fault is None or fault.acts:
+                status, answer = answer_response_url(state, url_id, body)
+                if fault is None:
+                    return self._send(status, answer.encode(), "text/plain")
+            self.close_connection = True
 
         def _authorize(self, query: str) -> None:
             status, where = state.installs.authorize(query)

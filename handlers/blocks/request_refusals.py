@@ -1,4 +1,5 @@
-"""The DMs telling that a decision request never reached its decider: to the requester, and to HR and admins."""
+"""The DMs telling that a decision request never reached its decider: to the requester, and to HR and admins; and the
+command's reply saying so when no DM can."""
 
 from typing import Any
 
@@ -11,9 +12,8 @@ CAUSES = {
     "of its DMs",
 }
 REMEDIES = {
-    "cannot_dm_bot": "name a person as {requester}'s manager in the org file and import it again",
-    "messages_tab_disabled": "turn the Messages tab on under *App Home* in the Slack app's settings (manifest.yml "
-    "has `messages_tab_enabled: true`)",
+    "cannot_dm_bot": "{decider}, who decides it, is a bot user: name a person in their place in the org file and "
+    "import it again",
 }
 
 
@@ -21,22 +21,38 @@ def cause(error: str, decider: str) -> str:
     return CAUSES.get(error, "Slack does not let Latitude message {decider}").format(decider=f"<@{decider}>")
 
 
-def requester_dm(requester: str, what: str, decider: str, error: str) -> dict[str, Any]:
-    """The requester learns their request waits on nobody who has seen it, and that HR knows."""
+def mentions(people: list[str]) -> str:
+    named = [f"<@{person}>" for person in people]
+    return named[0] if len(named) == 1 else ", ".join(named[:-1]) + f" and {named[-1]}"
+
+
+def requester_dm(requester: str, what: str, decider: str, error: str, others: list[str]) -> dict[str, Any]:
+    """The requester learns whether their request waits on anybody who has seen it, and that HR knows."""
+    waits = f"It went to {mentions(others)} too, who can decide it" if others else "It is still waiting for a decision"
     text = (
         f":warning: Your {escape_mrkdwn(what)} could not reach <@{decider}>: {cause(error, decider)}. "
-        "It is still waiting for a decision; HR and admins have been told, to fix who decides it."
+        f"{waits}; HR and admins have been told, to fix who decides it."
     )
     return {"channel": requester, "text": f"Your {what} could not reach its decider", "blocks": [text_block(text)]}
 
 
-def hr_notice(person: str, requester: str, what: str, decider: str, error: str) -> dict[str, Any]:
+def hr_notice(person: str, requester: str, what: str, decider: str, error: str, others: list[str]) -> dict[str, Any]:
     """What HR and admins must fix for the request to be decided."""
     remedy = REMEDIES.get(error, "check that Latitude may message {decider} in Slack")
+    asked = f"it went to {mentions(others)} too, who can decide it" if others else "nobody has been asked to decide it"
     text = (
         f":warning: Slack refused to deliver <@{requester}>'s {escape_mrkdwn(what)} to <@{decider}> "
-        f"(`{escape_mrkdwn(error)}`: {cause(error, decider)}), so nobody has been asked to decide it. To fix it, "
-        + remedy.format(requester=f"<@{requester}>", decider=f"<@{decider}>")
+        f"(`{escape_mrkdwn(error)}`: {cause(error, decider)}), so {asked}. To fix it: "
+        + remedy.format(decider=f"<@{decider}>")
         + "."
     )
     return notice(person, "A request could not reach its decider", text, "You are told once for each such request.")
+
+
+def tab_off_reply(deciders: list[str]) -> str:
+    """No DM arrives while the Messages tab is off: the command's reply is where the requester hears it."""
+    return (
+        f":warning: Slack did not deliver your request to {mentions(deciders)}: "
+        f"{CAUSES['messages_tab_disabled']}. It is recorded and waits for a decision, which they can make from "
+        "Latitude's Home tab; ask a Slack admin to turn the Messages tab on under *App Home* in the app's settings."
+    )

@@ -2,12 +2,15 @@
 
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import select
 
+from handlers import request_refusals
 from handlers.jobs.drain_outbox import drain_outbox
 from handlers.jobs.follow_up_pending_requests import follow_up_pending_requests
 from models import Delivery, Resolution
 from tests.conftest import RunningBot
+from tests.e2e.test_people_leaving import ORG_CSV, SAM_MOVES_WEST, reimport
 from tests.helpers import load_org_and_policy
 from tests.rewards_helpers import set_up
 
@@ -34,7 +37,8 @@ def test_a_request_to_a_manager_who_is_a_bot_user_is_not_retried_and_the_request
     assert "<@U0MGR1> is a bot user" in str(told.args["blocks"]) and "still waiting" in str(told.args["blocks"])
     for person in ("U0HR", "U0ADMIN"):
         [notice] = [c for c in bot.slack.messages_to(person) if "could not reach its decider" in c.text]
-        assert "name a person as <@U0AGENT1>'s manager in the org file" in str(notice.args["blocks"])
+        assert "<@U0MGR1>, who decides it, is a bot user: name a person in their place" in str(notice.args["blocks"])
+        assert "nobody has been asked to decide it" in str(notice.args["blocks"])
     with bot.sessions() as session:
         assert session.scalars(select(Resolution.status)).one() == "pending"
 
@@ -45,20 +49,27 @@ def test_a_request_to_a_manager_who_is_a_bot_user_is_not_retried_and_the_request
     assert len([c for c in bot.slack.messages_to("U0AGENT1") if "could not reach" in c.text]) == 1
 
 
-def test_with_the_messages_tab_off_a_request_is_dropped_once_and_nothing_loops(bot: RunningBot) -> None:
+def test_with_the_messages_tab_off_a_request_is_dropped_once_and_told_in_the_commands_reply_not_in_dms(
+    bot: RunningBot, caplog: pytest.LogCaptureFixture
+) -> None:
     load_org_and_policy(bot.sessions, bot.clock.now())
     bot.slack.state.app_home.messages_tab = False
+    request_refusals.TAB_OFF_WARNED.clear()
 
     bot.driver.command("U0AGENT1", "/resolve", OVER_THE_LIMIT)
+    bot.driver.command("U0AGENT1", "/resolve", OVER_THE_LIMIT.replace("42", "43"))
     bot.clock.advance(timedelta(hours=1))
     drain_outbox(bot.runtime.deps, bot.runtime.sender_client)
     drain_outbox(bot.runtime.deps, bot.runtime.sender_client)
 
-    [refused] = bot.slack.calls("chat.postMessage:failed", channel="U0MGR1")
-    assert refused.response["error"] == "messages_tab_disabled"
-    assert request_statuses(bot) == ["failed"]
-    notices = [c for c in bot.slack.calls("chat.postMessage:failed") if "could not reach" in c.text]
-    assert sorted(c.channel for c in notices) == ["U0ADMIN", "U0AGENT1", "U0HR"], "each tried once, then dropped"
+    refused = bot.slack.calls("chat.postMessage:failed", channel="U0MGR1")
+    assert [c.response["error"] for c in refused] == ["messages_tab_disabled"] * 2
+    assert request_statuses(bot) == ["failed", "failed"]
+    assert [c for c in bot.slack.calls("chat.postMessage:failed") if "could not reach" in c.text] == [], "no DM can"
+    told = [c for c in bot.slack.calls("response_url") if "did not deliver your request" in c.text]
+    assert len(told) == 2 and "<@U0MGR1>" in told[0].text and "Messages tab" in told[0].text
+    warnings = [r.getMessage() for r in caplog.records if r.name == "handlers.request_refusals"]
+    assert len(warnings) == 1 and "Messages tab is off" in warnings[0]
     with bot.sessions() as session:
         assert session.scalars(select(Delivery).where(Delivery.status == "pending")).all() == []
 
@@ -102,4 +113,99 @@ def test_hr_whose_own_request_never_reached_their_manager_hears_what_to_fix(bot:
     bot.driver.command("U0HR", "/resolve", "refund 500 order 42 parcel lost in transit")
 
     [told] = [c for c in bot.slack.messages_to("U0HR") if "could not reach" in c.text]
-    assert "name a person as <@U0HR>'s manager in the org file" in str(told.args["blocks"])
+    assert "<@U0ADMIN>, who decides it, is a bot user: name a person in their place" in str(told.args["blocks"])
+
+
+def test_a_nomination_whose_approver_is_a_bot_user_names_that_approver_to_replace(bot: RunningBot) -> None:
+    """A reward is approved by the nominee's manager, not the nominator's."""
+    set_up(bot.sessions, bot.clock.now())
+    bot.slack.add_user("U0MGR2", "Omar Manager", is_bot=True)
+
+    bot.driver.command("U0AGENT1", "/nominate", "<@U0AGENT3|ines> voucher_25 talked a customer out of cancelling")
+
+    [notice] = [c for c in bot.slack.messages_to("U0HR") if "could not reach its decider" in c.text]
+    shown = str(notice.args["blocks"])
+    assert "<@U0MGR2>, who decides it, is a bot user: name a person in their place in the org file" in shown
+    assert "<@U0AGENT1>'s manager" not in shown
+
+
+def test_a_request_handed_over_to_a_bot_user_tells_the_requester_and_hr(bot: RunningBot) -> None:
+    load_org_and_policy(bot.sessions, bot.clock.now())
+    bot.slack.add_user("U0MGR2", "Omar Manager", is_bot=True)
+    bot.driver.command("U0AGENT1", "/resolve", OVER_THE_LIMIT)
+
+    reimport(bot.sessions, bot.clock.now(), SAM_MOVES_WEST)
+    drain_outbox(bot.runtime.deps, bot.runtime.app.client)
+    drain_outbox(bot.runtime.deps, bot.runtime.app.client)
+
+    [refused] = bot.slack.calls("chat.postMessage:failed", channel="U0MGR2")
+    assert refused.response["error"] == "cannot_dm_bot"
+    [told] = [c for c in bot.slack.messages_to("U0AGENT1") if "could not reach" in c.text]
+    assert "<@U0MGR2> is a bot user" in str(told.args["blocks"])
+    for person in ("U0HR", "U0ADMIN"):
+        assert [c for c in bot.slack.messages_to(person) if "could not reach its decider" in c.text]
+
+
+def test_a_request_escalated_to_a_bot_user_tells_the_requester_once(bot: RunningBot) -> None:
+    load_org_and_policy(bot.sessions, bot.clock.now())
+    bot.slack.add_user("U0ADMIN", "Ada Admin", is_bot=True)
+    deps, client = bot.runtime.deps, bot.runtime.app.client
+    bot.driver.command("U0AGENT1", "/resolve", OVER_THE_LIMIT)
+
+    for _ in range(3):
+        bot.clock.advance(timedelta(hours=24, minutes=5))
+        follow_up_pending_requests(deps, client)
+        drain_outbox(deps, client)
+
+    refused = bot.slack.calls("chat.postMessage:failed", channel="U0ADMIN")
+    assert refused and {c.response["error"] for c in refused} == {"cannot_dm_bot"}
+    [told] = [c for c in bot.slack.messages_to("U0AGENT1") if "could not reach" in c.text]
+    assert "<@U0ADMIN> is a bot user" in str(told.args["blocks"])
+
+
+TWO_ADMINS = ORG_CSV.replace("U0HR,Hana Reyes,People,hr,U0ADMIN", "U0HR,Hana Reyes,People,hr,") + (
+    "U0ADMIN2,Zoe Admin,Operations,admin,,zoe@example.com,Europe/London,\n"
+)
+
+
+def test_a_request_one_of_several_admins_cannot_read_says_the_others_were_asked(bot: RunningBot) -> None:
+    load_org_and_policy(bot.sessions, bot.clock.now())
+    reimport(bot.sessions, bot.clock.now(), TWO_ADMINS)
+    bot.slack.add_user("U0ADMIN2", "Zoe Admin", is_bot=True)
+
+    bot.driver.command("U0HR", "/resolve", OVER_THE_LIMIT)
+
+    assert bot.slack.calls("chat.postMessage", channel="U0ADMIN")
+    [notice] = [c for c in bot.slack.messages_to("U0HR") if "could not reach its decider" in c.text]
+    shown = str(notice.args["blocks"])
+    assert "nobody has been asked" not in shown
+    assert "it went to <@U0ADMIN> too, who can decide it" in shown
+
+
+def test_a_nomination_gone_up_to_a_bot_user_tells_the_nominator_once(bot: RunningBot) -> None:
+    set_up(bot.sessions, bot.clock.now())
+    bot.slack.add_user("U0ADMIN", "Ada Admin", is_bot=True)
+    deps, client = bot.runtime.deps, bot.runtime.app.client
+    bot.driver.command("U0AGENT1", "/nominate", "<@U0AGENT2|lee.senior> voucher_25 talked a customer out of cancelling")
+
+    for _ in range(4):
+        bot.clock.advance(timedelta(hours=24, minutes=5))
+        follow_up_pending_requests(deps, client)
+        drain_outbox(deps, client)
+
+    refused = bot.slack.calls("chat.postMessage:failed", channel="U0ADMIN")
+    assert refused and {c.response["error"] for c in refused} == {"cannot_dm_bot"}
+    [told] = [c for c in bot.slack.messages_to("U0AGENT1") if "could not reach" in c.text]
+    assert "nomination for Coffee" in str(told.args["blocks"]) and "<@U0ADMIN> is a bot user" in str(
+        told.args["blocks"]
+    )
+
+
+def test_with_the_messages_tab_off_a_nomination_is_told_in_the_commands_reply(bot: RunningBot) -> None:
+    set_up(bot.sessions, bot.clock.now())
+    bot.slack.state.app_home.messages_tab = False
+
+    bot.driver.command("U0AGENT1", "/nominate", "<@U0AGENT2|lee.senior> voucher_25 talked a customer out of cancelling")
+
+    [told] = [c for c in bot.slack.calls("response_url") if "did not deliver your request" in c.text]
+    assert "<@U0MGR1>" in told.text

@@ -19,7 +19,14 @@ from models import Delivery, Workspace
 from services import outbox, outbox_retention
 from tests.conftest import bot_settings
 
-ONE_SHOTS = ["resolution-logged:1", "reward-receipt:2", "reward-dm:3", "digest:T1:U0A:2026-W10", "digest-chart:x"]
+ONE_SHOTS = [
+    "resolution-logged:1",
+    "reward-receipt:2",
+    "reward-dm:3",
+    "digest:T1:U0A:2026-W10",
+    "digest-chart:x",
+    "request-unreached:resolution:4:U0B:U0HR",
+]
 STILL_READ = ["resolution:4:request:U0B", "suggestion:5:channel", "suggestion:5:status:1:done", "update:D1:1.0:1"]
 
 
