@@ -13,7 +13,7 @@ from handlers.commands import Usage, is_help, unknown_argument
 from handlers.deps import deps_of
 from handlers.people import command_caller, learn_if_wanted, person_labels
 from services.digest import access as digest_access
-from services.digest.choice import Asked, UnknownWords
+from services.digest.choice import Asked, UnknownWords, reads_any_team
 from services.errors import DomainError
 from services.text import SLACK_MENTION, as_slack_shows, echoed, meant_word, one_slip_apart
 
@@ -22,15 +22,15 @@ USAGE = Usage(
     purpose="your team's weekly digest so far, only for you (managers; HR and admins for any team).",
     forms=(
         ("/digest", "this week so far for your team: fixes, customers, what waits on you"),
+        ("/digest team:Support East", "HR and admins: that team's digest (`team:` may be left out)"),
         (
-            "/digest team:Support East",
-            "a team's digest (`team:` may be left out): HR and admins any team's, a manager those below them",
+            "/digest @Maya",
+            "HR and admins: the digest of the team that person leads (to pick one of two teams of the same name)",
         ),
-        ("/digest @Maya", "the digest of the team that person leads (to pick one of two teams of the same name)"),
         (
             "/digest recognition",
             "everyone in your team nobody has recognised in 30 days (the digest lists the first few); "
-            "add `team:NAME` or `@leader` for that team",
+            "HR and admins add `team:NAME` or `@leader` for that team",
         ),
         ("/digest help", "show this help"),
     ),
@@ -64,7 +64,10 @@ def show_digest(ack: Ack, command: dict[str, Any], context: BoltContext, respond
         return
     mine = preview.manager.id == caller.id
     if listing:
-        respond(**unrecognised_blocks(preview, to_its_manager=mine), response_type="ephemeral")
+        respond(
+            **unrecognised_blocks(preview, to_its_manager=mine, narrower=reads_any_team(caller)),
+            response_type="ephemeral",
+        )
         return
     respond(
         text=blocks.digest_text(preview, to_its_manager=mine),

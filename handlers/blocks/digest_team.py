@@ -11,7 +11,7 @@ from handlers.blocks.digest_unrecognised import ALL_OF_THEM
 from handlers.blocks.digest_waiting import who
 from handlers.blocks.kit import Block, escaped, one_line, text_block
 from handlers.blocks.suggestions import day_of
-from services.digest.pulse import NO_TEAM_THEN, OUTSIDE_THEN
+from services.digest.pulse import NO_TEAM_THEN
 from services.digest.weekly import PulsePart, RecognitionPart
 from services.pulse.anonymity import HIDDEN_REASON
 from services.pulse.targets import gap_to_target, reaches_target, score_words
@@ -104,8 +104,6 @@ def _why_hidden(part: PulsePart, manager: str | None) -> str:
         who_then = "you" if manager is None else manager
         return f"not shown: {who_then} had no team of {'your' if manager is None else 'their'} own when it closed"
     team = "your team" if manager is None else f"{manager}'s team"
-    if part.hidden == OUTSIDE_THEN:
-        return f"not shown: {team} was not inside yours when it closed"
     return (
         f"{HIDDEN_REASON}: too few of {team} answered, or their figures next to other teams' "
         f"would narrow answers down to fewer than {part.threshold} people"

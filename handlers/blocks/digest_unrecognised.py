@@ -13,12 +13,13 @@ ALL_OF_THEM = "`/digest recognition` lists them"
 NARROWER = (
     "name one team for a shorter list, `/digest recognition team:NAME`, or its leader, `/digest recognition @name`"
 )
-"""Where the people a message cannot hold are: a team lower in the reporting line lists fewer."""
+"""Where the people a message cannot hold are, for HR and admins: a team lower in the reporting line lists fewer."""
 
 
-def unrecognised_blocks(digest: Digest, *, to_its_manager: bool = True) -> dict[str, Any]:
+def unrecognised_blocks(digest: Digest, *, to_its_manager: bool = True, narrower: bool = False) -> dict[str, Any]:
     """The message: a head line, then every name, packed into as few sections as Slack's limits allow; when they
-    do not all fit, the head line says how many it shows, and the last line where the others are."""
+    do not all fit, the head line says how many it shows, and the last line how many more (and, when the reader
+    may name a team lower down, `narrower`, where they are)."""
     part = digest.recognition
     people = part.unrecognised if part is not None else ()
     team = "your team" if to_its_manager else f"{who(digest.manager)}'s team"
@@ -29,7 +30,7 @@ def unrecognised_blocks(digest: Digest, *, to_its_manager: bool = True) -> dict[
     when = f"since {since:%a %d %b}, when Latitude's record of this team starts" if since else "in 30 days"
     nudge = "a word from you would count" if to_its_manager else f"a word from {who(digest.manager)} would count"
     names = [f"• {who(person)}" for person in people]
-    listed = packed_sections(names, MESSAGE_BLOCKS - 1, where=NARROWER)
+    listed = packed_sections(names, MESSAGE_BLOCKS - 1, where=NARROWER if narrower else "")
     shown = sum(block["text"]["text"].count("\n") + 1 for block in listed if block["type"] == "section")
     showing = f" (showing the first {shown} by name)" if shown < len(people) else ""
     count = f"these {len(people)} people" if len(people) > 1 else "this person"

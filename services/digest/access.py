@@ -1,6 +1,5 @@
-"""The `/digest` preview: this week so far, of the caller's team or of one they may see. Read-only."""
+"""The `/digest` preview: this week so far, of the caller's own team or (HR and admins) of any team. Read-only."""
 
-from dataclasses import replace
 from datetime import datetime
 
 from sqlalchemy.orm import Session
@@ -8,7 +7,6 @@ from sqlalchemy.orm import Session
 from models import Employee, Workspace
 from services import directory
 from services.digest.choice import LOOKERS, Asked, head_asked
-from services.digest.pulse import pulse_parts
 from services.digest.weekly import Digest, weekly_digests
 from services.errors import NotAllowed, NotFound
 from services.text import escape_mrkdwn
@@ -31,24 +29,8 @@ def preview_for(
     head = head_asked(session, workspace, caller, asked) if asked is not None else caller
     digests = weekly_digests(session, workspace=workspace, now=now, managers=[head.id], so_far=True)
     if digests:
-        return digests[0] if head is caller or caller.role in LOOKERS else _as_seen_by(session, caller, digests[0], now)
+        return digests[0]
     if head is not caller:
         raise NotFound(f"Nobody reports to {escape_mrkdwn(head.name)} yet, so they have no digest.")
     hint = " As HR or an admin, you can ask for a team: `/digest team:NAME`." if caller.role in LOOKERS else ""
     raise NotAllowed(f"{PURPOSE} Nobody reports to you in the directory, so there is no digest for you.{hint}")
-
-
-def _as_seen_by(session: Session, caller: Employee, digest: Digest, now: datetime) -> Digest:
-    """A team below the caller, its pulse as `/pulse results` shows it to them: only from rounds in which that team
-    was inside theirs when the round closed."""
-    workspace = session.get_one(Workspace, caller.workspace_id)
-    head = digest.manager
-    parts = pulse_parts(
-        session,
-        workspace=workspace,
-        teams={head.id: frozenset()},
-        slack_ids={head.id: head.slack_id},
-        now=now,
-        viewer=caller.slack_id,
-    )
-    return replace(digest, pulse=parts.get(head.id))

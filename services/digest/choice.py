@@ -1,8 +1,8 @@
 """Whose digest a `/digest` names: a team (after `team:` or on its own) or its leader (a mention). Read-only.
 
-HR and admins may see any leader's digest; anyone else their own and those of the leaders below them in the
-reporting line. A name or a person outside the caller's line is answered exactly as one that does not exist, so
-guessing names or mentioning other leads tells nobody which teams exist or who leads them.
+HR and admins may see any leader's digest; anyone else only their own, as the weekly DM brings it. Another team's
+name, or its leader, is answered to them exactly as one that does not exist, and "Did you mean" offers them only
+their own team, so guessing names or mentioning other leads tells nobody which teams exist or who leads them.
 """
 
 from dataclasses import dataclass
@@ -60,7 +60,7 @@ def _team_named(session: Session, workspace: Workspace, caller: Employee, name: 
     if chosen is not None:
         return chosen
     if not looker:
-        raise _outside_line(caller)
+        raise _not_theirs(caller)
     if team is not None:
         raise NotFound(f"Nobody in *{escape_mrkdwn(team.name)}* has reports, so the team has no digest.")
     meant = meant_word(name, teams.team_names(session, workspace))
@@ -82,11 +82,11 @@ def _team_in_words(session: Session, workspace: Workspace, caller: Employee, wor
 
 
 def _head_of(session: Session, caller: Employee, team: Team) -> Employee | None:
-    """The caller's own digest for their own team (unless HR or an admin), else the one leader of the team they may
-    see; several are ambiguous: the caller picks by mentioning one."""
-    if caller.role not in LOOKERS and team.id == caller.team_id:
-        return caller
-    heads = [head for head in team_heads(session, team) if may_see(session, caller, head)]
+    """HR and admins: the team's one leader (several are ambiguous: the caller picks by mentioning one). Anyone else:
+    themselves when it is their own team, else nobody."""
+    if caller.role not in LOOKERS:
+        return caller if team.id == caller.team_id else None
+    heads = team_heads(session, team)
     if len(heads) > 1:
         names = ", ".join(f"{escape_mrkdwn(head.name)} (<@{head.slack_id}>)" for head in heads)
         raise InvalidInput(
@@ -100,10 +100,10 @@ def _person_named(session: Session, workspace: Workspace, caller: Employee, slac
     person = session.scalar(
         select(Employee).where(Employee.workspace_id == workspace.id, Employee.slack_id == slack_id)
     )
-    if person is not None and person.active and may_see(session, caller, person):
+    if person is not None and person.active and may_see(caller, person):
         return person
     if caller.role not in LOOKERS:
-        raise _outside_line(caller)
+        raise _not_theirs(caller)
     raise NotFound(f"<@{slack_id}> is not an active member of the directory here, so they have no digest.")
 
 
@@ -121,43 +121,29 @@ def team_heads(session: Session, team: Team) -> list[Employee]:
     return heads or [m for m in members if m.id in leading]
 
 
-def may_see(session: Session, caller: Employee, head: Employee) -> bool:
-    """HR and admins see any leader's digest; anyone else their own and those below them in the reporting line."""
-    return caller.role in LOOKERS or head.id == caller.id or caller.id in _managers_above(session, head)
+def reads_any_team(caller: Employee) -> bool:
+    """HR and admins: they may name any team (or its leader) for its digest, or a team below one for a shorter list."""
+    return caller.role in LOOKERS
 
 
-def _managers_above(session: Session, person: Employee) -> set[int]:
-    above: set[int] = set()
-    current = person.manager_id
-    while current is not None and current not in above and current != person.id:
-        above.add(current)
-        current = session.scalar(select(Employee.manager_id).where(Employee.id == current))
-    return above
+def may_see(caller: Employee, head: Employee) -> bool:
+    """HR and admins see any leader's digest; anyone else only their own."""
+    return caller.role in LOOKERS or head.id == caller.id
 
 
 def _names_seen_by(session: Session, workspace: Workspace, caller: Employee) -> list[str]:
-    """The team names the caller may be offered: every team to HR and admins, else their own and those of the
-    people below them."""
+    """The team names the caller may be offered: every team to HR and admins, else only their own."""
     if caller.role in LOOKERS:
         return teams.team_names(session, workspace)
-    rows = session.execute(
-        select(Employee.id, Employee.manager_id, Employee.team_id).where(Employee.workspace_id == workspace.id)
-    ).all()
-    below, grew = {caller.id}, True
-    while grew:
-        more = {row.id for row in rows if row.manager_id in below} - below
-        below |= more
-        grew = bool(more)
-    team_ids = {row.team_id for row in rows if row.id in below and row.team_id is not None}
-    return list(session.scalars(select(Team.name).where(Team.id.in_(team_ids)).order_by(Team.name)))
+    own = session.get(Team, caller.team_id) if caller.team_id is not None else None
+    return [own.name] if own is not None else []
 
 
-def _outside_line(caller: Employee) -> NotAllowed:
+def _not_theirs(caller: Employee) -> NotAllowed:
     return refused_by_role(
         caller,
         what="Another team's digest",
-        refusal="Only HR and admins can see another team's digest, and a manager those of the teams led by people "
-        "who report to them. `/digest` on its own shows your own team's.",
+        refusal="Only HR and admins can see another team's digest. `/digest` on its own shows your own team's.",
     )
 
 

@@ -17,8 +17,6 @@ from models import PulseRound, Workspace
 from services.pulse.results import QuestionResult, Rounds, closed_rounds, judged
 
 NO_TEAM_THEN = "no team then"
-OUTSIDE_THEN = "outside the reader's team then"
-"""A team below its reader now that was not inside the reader's team when the round closed."""
 """Why not shown: the manager led no team when the round closed (their people's answers count where they were)."""
 TOO_FEW = "too few"
 """Why not shown: the anonymity rule hid the team."""
@@ -32,7 +30,7 @@ class PulsePart:
     scores: tuple[tuple[str, float, float | None], ...]
     trend: tuple[tuple[str, float], ...]
     hidden: str | None = None
-    """NO_TEAM_THEN, OUTSIDE_THEN or TOO_FEW, worded for whoever reads it (the manager, or HR previewing the team)."""
+    """NO_TEAM_THEN or TOO_FEW, worded for whoever reads it (the manager, or HR previewing the team)."""
     threshold: int = 0
 
 
@@ -43,18 +41,16 @@ def pulse_parts(
     teams: Mapping[int, frozenset[int]],
     slack_ids: Mapping[int, str],
     now: datetime,
-    viewer: str | None = None,
 ) -> dict[int, PulsePart]:
     """Per manager, the pulse part of the latest round closed by `now`; none before any round has closed.
 
-    `slack_ids` are everyone's Slack ids by employee id (the pulse groups are keyed by the manager's). `viewer`: a
-    manager reading another's digest (their Slack id), who reaches in each round only the teams inside theirs then.
+    `slack_ids` are everyone's Slack ids by employee id (the pulse groups are keyed by the manager's).
     """
     last = closed_rounds(session, workspace) if teams else []
     rounds = [r for r in last if r.closed_at is not None and r.closed_at <= now]
     if not rounds:
         return {}
-    loaded = judged(session, last, viewer=viewer)
+    loaded = judged(session, last)
     return {manager: team_pulse(loaded, rounds, slack_ids[manager]) for manager in teams if manager in slack_ids}
 
 
@@ -64,7 +60,7 @@ def team_pulse(loaded: Rounds, rounds: Sequence[PulseRound], key: str) -> PulseP
     latest = rounds[0]
     label = f"round {latest.number}"
     if not loaded.reaches(key, latest):  # a team formed since: its people's answers count where they were then
-        return PulsePart(label, (), (), hidden=OUTSIDE_THEN if key in loaded.trees[latest.id] else NO_TEAM_THEN)
+        return PulsePart(label, (), (), hidden=NO_TEAM_THEN)
     if not loaded.view(key, latest).shown:
         return PulsePart(label, (), (), hidden=TOO_FEW, threshold=latest.anonymity_threshold)
     scores = tuple((question.text, result.score, question.target) for question, result in loaded.results(key, latest))

@@ -1,5 +1,5 @@
 """`/digest` names a team however people type it, or its leader; two teams of one name are told apart; and a manager
-never gets a digest from outside their reporting line, whatever they type."""
+never gets another team's digest, whatever they type (`test_digest_other_teams.py`: not even of a team below them)."""
 
 from datetime import UTC, datetime
 
@@ -57,8 +57,8 @@ def test_hr_picks_one_of_them_by_mentioning_its_leader(org: RunningBot) -> None:
     assert message_problems(response.args) == []
 
 
-def test_a_senior_manager_naming_the_shared_name_gets_the_one_team_in_their_line(org: RunningBot) -> None:
-    response = digest_command(org, "U0SEN", "team:Support")
+def test_a_lead_naming_their_teams_shared_name_gets_their_own_digest(org: RunningBot) -> None:
+    response = digest_command(org, "U0PAT", "team:Support")
 
     assert "Pat Lead's team: 1 person" in response.text, response.text
     assert "Quinn" not in response.text
@@ -67,9 +67,10 @@ def test_a_senior_manager_naming_the_shared_name_gets_the_one_team_in_their_line
 @pytest.mark.parametrize("typed", ["Team Alpha", "team alpha", "“Team Alpha”", "team:Team Alpha", "<@U0TARA|tara>"])
 def test_a_team_is_named_with_spaces_case_quotes_or_by_its_leader(org: RunningBot, typed: str) -> None:
     """`/digest Team Alpha` was answered with `/digest team:Alpha`, a team that does not exist."""
-    response = digest_command(org, "U0SEN", typed)
+    for reader in ("U0HR", "U0ADMIN", "U0TARA"):
+        response = digest_command(org, reader, typed)
 
-    assert "Tara Lead's team: 1 person" in response.text, response.text
+        assert "Tara Lead's team: 1 person" in response.text, (reader, response.text)
 
 
 def test_a_name_nearly_typed_is_answered_with_did_you_mean(org: RunningBot) -> None:
@@ -118,12 +119,14 @@ def test_a_leader_named_without_picking_them_from_slacks_list_is_told_how(org: R
     assert "team:@" not in answer
 
 
-def test_a_manager_is_offered_only_their_own_teams_as_did_you_mean(org: RunningBot) -> None:
-    """A near miss of another team's name is answered like any unknown words: it is not a team they may see."""
+def test_a_manager_is_offered_only_their_own_team_as_did_you_mean(org: RunningBot) -> None:
+    """A near miss of another team's name, below them or not, is answered like any unknown words."""
     near_other = digest_command(org, "U0MGR1", "Suport West").text
-    near_own = digest_command(org, "U0SEN", "Team Alpah").text
+    near_below = digest_command(org, "U0SEN", "Team Alpah").text
+    near_own = digest_command(org, "U0TARA", "Team Alpah").text
 
     assert "Did you mean" not in near_other and "Support West" not in near_other, near_other
+    assert "Did you mean" not in near_below and "Team Alpha" not in near_below, near_below
     assert "Did you mean `/digest team:Team Alpha`?" in near_own, near_own
 
 
@@ -139,8 +142,13 @@ def test_hr_lists_another_teams_unrecognised_people_naming_its_manager(org: Runn
     assert "Sam Agent" in shown and "Lee Senior" in shown and "your team" not in shown
 
 
-def test_a_senior_manager_lists_a_team_in_their_line_by_its_leader(org: RunningBot) -> None:
-    shown = as_text(digest_command(org, "U0SEN", "recognition <@U0TARA|tara>").args["blocks"])
+def test_hr_lists_a_team_by_its_leader_and_a_manager_above_it_is_refused(org: RunningBot) -> None:
+    shown = as_text(digest_command(org, "U0HR", "recognition <@U0TARA|tara>").args["blocks"])
+    above = digest_command(org, "U0SEN", "recognition <@U0TARA|tara>").text
 
     assert "Nobody has recognised this person in Tara Lead's team" in shown, shown
     assert "Tom Agent" in shown and "Pia Agent" not in shown
+    assert (
+        above
+        == ":warning: Only HR and admins can see another team's digest. `/digest` on its own shows your own team's."
+    )

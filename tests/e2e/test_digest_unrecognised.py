@@ -48,7 +48,8 @@ def test_the_digest_says_where_to_see_everyone_nobody_recognised_and_the_command
 
 
 def test_a_list_longer_than_a_message_says_how_many_it_shows_and_how_to_see_the_others(bot: RunningBot) -> None:
-    """Past about 500 names the list ended with a bare "and N more", and its head line still read as the whole."""
+    """Past about 500 names the list ended with a bare "and N more", and its head line still read as the whole. A
+    manager, who can name no other team, is not sent to one; HR is told to name a team lower down."""
     many = 700
     agents = [f"U0MANY{n:03d},{NAME} {n:03d},Support East,frontline,U0MGR1,,,agent" for n in range(many)]
     bot.clock.set(datetime(2026, 2, 2, 15, 0, tzinfo=UTC))
@@ -63,5 +64,13 @@ def test_a_list_longer_than_a_message_says_how_many_it_shows_and_how_to_see_the_
     names = sum(f"{NAME} {n:03d}" in shown for n in range(many))
     assert f"Nobody has recognised these {many + 2} people in your team in 30 days* (showing the first " in shown
     assert f"(showing the first {names} by name)" in shown, shown[:400]
-    assert f"…and {many + 2 - names} more: name one team for a shorter list, `/digest recognition team:NAME`" in shown
+    assert shown.endswith(f"…and {many + 2 - names} more."), shown[-200:]
+    assert "/digest recognition team:" not in shown, "a manager can name no other team"
     assert message_problems(listed.args) == []
+
+    bot.slack.reset()
+    assert bot.driver.command("U0HR", "/digest", "recognition team:Support East").status == 200
+    [for_hr] = bot.slack.calls("response_url")
+    shown = as_text(for_hr.args["blocks"])
+    names = sum(f"{NAME} {n:03d}" in shown for n in range(many))
+    assert f"…and {many + 2 - names} more: name one team for a shorter list, `/digest recognition team:NAME`" in shown
