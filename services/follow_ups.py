@@ -30,6 +30,14 @@ def quiet_hours(session: Session, workspace_id: int) -> QuietHours | None:
     return active.policy.quiet_hours if active else QuietHours()
 
 
+def mornings(session: Session, workspace_id: int, people: list[Employee], now: datetime) -> dict[int, datetime]:
+    """When each of `people` (by id) may be sent a follow-up: now in their day, else at the end of their quiet hours.
+    A step going to several at once (the admins) goes once one of them is in their day; the others, in another
+    zone's night, each get it in their own morning rather than woken by the first's."""
+    quiet = quiet_hours(session, workspace_id)
+    return {person.id: quiet.morning(now, person.tz) if quiet else now for person in people}
+
+
 def due(
     session: Session,
     model: type[Waiting],

@@ -50,6 +50,7 @@ def follow_up_pending_requests(deps: Deps, client: WebClient) -> None:
                         "blocks": blocks.approval_request(resolution, [], heading=heading),
                     },
                     now=now,
+                    send_at=follow_up.send_at.get(person.id),
                 )
             if follow_up.kind == "escalation" and follow_up.recipients:
                 tell_requester_who_decides(session, follow_up, now)
