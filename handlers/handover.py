@@ -39,11 +39,15 @@ def queue_handover_messages(
     bot reach: the copies sent to them stay as they are. Past `SUMMARY_OVER` requests handed to one person at once,
     they get one summary DM rather than one each (handlers/handover_summary.py)."""
     summarized = handover_summary.summarized(handovers)
+    summaries = handover_summary.summary_keys(session, handovers=handovers, people=summarized, now=now)
     for handover in handovers:
         if handover.kind == "suggestion":
             _queue_suggestion_handover(session, workspace, handover, now, gone)
             continue
         if handover.kind == "resolution":
+            handover_summary.queue_summary_updates(
+                session, workspace_id=workspace.id, resolution_id=handover.item_id, now=now
+            )
             prefix, dm = _resolution_dm(session, handover)
         else:
             prefix, dm = _nomination_dm(session, handover)
@@ -65,16 +69,17 @@ def queue_handover_messages(
             )
         else:
             key = f"{prefix}handover:{number}:{handover.current.slack_id}"
-        in_summary = handover.kind == "resolution" and handover.current.id in summarized
-        if in_summary:
+        summary = summaries.get(handover.current.id) if handover.kind == "resolution" else None
+        if summary is not None:
             follow_ups.summarized(session.get_one(Resolution, handover.item_id), now)
-        _queue_decider_dm(session, workspace, key, dm, now, in_summary=in_summary)
+            dm = {**dm, handover_summary.SUMMARY_NOTE: summary}
+        _queue_decider_dm(session, workspace, key, dm, now, in_summary=summary is not None)
         asker, told = (_nominator_told if handover.kind == "nomination" else _requester_told)(session, handover, now)
         if asker.active:  # who asked was told who would decide: they hear who does now
             payload = {"channel": asker.slack_id, "text": told, "blocks": [text_block(told)]}
             key = f"{prefix}told-moved:{number}"
             outbox.enqueue(session, workspace=workspace, key=key, method="chat.postMessage", payload=payload, now=now)
-    handover_summary.queue_summaries(session, workspace=workspace, handovers=handovers, people=summarized, now=now)
+    handover_summary.queue_summaries(session, workspace=workspace, handovers=handovers, keys=summaries, now=now)
 
 
 def _queue_decider_dm(
