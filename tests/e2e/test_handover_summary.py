@@ -241,3 +241,23 @@ def test_a_summary_whose_requests_were_all_handed_on_says_none_waits_for_its_rea
 
     said = summary_now(bot, str(summary.response["ts"]))
     assert "None of the 6 requests handed to you at once waits for you now: they were handed on to someone" in said
+
+
+def test_a_summary_slack_held_back_while_one_of_its_requests_was_decided_counts_it_once_it_lands(
+    bot: RunningBot,
+) -> None:
+    load_org_and_policy(bot.sessions, bot.clock.now())
+    requests_to_maya(bot, 12)
+    reimport(bot.sessions, bot.clock.now(), WITHOUT_MAYA)
+    bot.slack.fail("chat.postMessage", status=429, retry_after=30, channel="U0ADMIN")
+    drain_outbox(bot.runtime.deps, bot.runtime.app.client)
+    held_back = bot.slack.calls("chat.postMessage", channel="U0ADMIN")
+
+    bot.driver.open_home("U0ADMIN")
+    bot.driver.click_in_view("U0ADMIN", bot.slack.calls("views.publish")[-1].args["view"], "resolution_approve")
+    bot.clock.advance(timedelta(minutes=1))
+    drain_outbox(bot.runtime.deps, bot.runtime.app.client)
+    [summary] = bot.slack.calls("chat.postMessage", channel="U0ADMIN")
+
+    assert held_back == []
+    assert "11 of the 12 requests handed to you at once still wait" in summary_now(bot, str(summary.response["ts"]))
