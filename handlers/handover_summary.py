@@ -2,7 +2,8 @@
 or an org import moves their team): past `SUMMARY_OVER` of a kind, the new decider gets a single DM saying how many
 and how long the oldest waited, pointing to the App Home, which lists the oldest with their buttons, rather than one
 DM with buttons each. Their keys are still written (services/unsent.py), never sent, so a later hand-over numbers its
-messages past them. One that went up for waiting too long is never summarized: its own DM says whom it waited on.
+messages past them, and each names the summary, which keeps count as what it told of is decided or handed on. One
+that went up for waiting too long is never summarized: its own DM says whom it waited on.
 """
 
 from collections import Counter

@@ -174,6 +174,7 @@ def test_a_nomination_approved_from_the_home_is_counted_by_the_summary_that_told
     assert statuses(bot).count("approved") == 1
     assert "All 6 requests and 5 of the 6 reward nominations handed to you at once still wait for your decision" in said
     assert "Home tab lists what waits for your decision" in said
+    assert "latitude_" not in str(bot.slack.calls("chat.postMessage", channel="U0ADMIN")[0].args)  # its notes stay
     assert bot.slack.violations == []
 
 
