@@ -105,9 +105,9 @@ def _summarizable(handover: Handover) -> bool:
 
 def queue_summary_updates(session: Session, *, workspace_id: int, item_key: str, now: datetime) -> None:
     """A request or nomination (its messages keyed under `item_key`) a summary told of was decided or handed on: the
-    summary says how many still wait on its reader, or that none does, rather than go on counting it (updated through
-    the outbox; one not sent yet shows it on landing). Two decisions at once take turns, so the
-    later counts the first."""
+    summary says how many still wait on its reader, or that none does, rather than go on counting it (updated
+    through the outbox; one not sent yet shows it on landing). Two decisions at once take turns, so the later
+    counts the first."""
     prefix = f"{item_key}:handover:"
     for key in handover_summaries.unsent_notes(session, key_prefix=prefix, reason=IN_SUMMARY, note=SUMMARY_NOTE):
         outbox.take_turns_under(session, workspace_id=workspace_id, key_prefixes=[key])
