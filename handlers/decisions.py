@@ -10,7 +10,7 @@ from slack_sdk import WebClient
 from slack_sdk.webhook import WebhookClient
 from sqlalchemy.orm import Session
 
-from handlers import payload
+from handlers import handover_summary, payload
 from handlers.blocks import decline, digest_waiting
 from handlers.blocks import digest as digest_blocks
 from handlers.blocks import resolutions as blocks
@@ -238,6 +238,7 @@ class Announcement:
         key, reason = f"resolution:{resolution.id}", f"request {resolution.status}"
         requests = outbox.settle(session, key=key, reason=reason, shown=shown, now=now)
         give_up_asker_told(session, key=key, reason=reason)
+        handover_summary.queue_summary_updates(session, workspace_id=resolution.workspace_id, item_key=key, now=now)
         outcome = Outgoing(
             key=f"resolution:{resolution.id}:outcome",
             method="chat.postMessage",

@@ -39,6 +39,7 @@ def queue_handover_messages(
     bot reach: the copies sent to them stay as they are. Past `SUMMARY_OVER` requests (or nominations) handed to one
     person at once, they get one summary DM rather than one each (handlers/handover_summary.py)."""
     summarized = handover_summary.summarized(handovers)
+    summaries = handover_summary.summary_keys(session, handovers=handovers, people=summarized, now=now)
     for handover in handovers:
         if handover.kind == "suggestion":
             _queue_suggestion_handover(session, workspace, handover, now, gone)
@@ -47,6 +48,9 @@ def queue_handover_messages(
             prefix, dm = _resolution_dm(session, handover)
         else:
             prefix, dm = _nomination_dm(session, handover)
+        # A summary that told of it (handed over among many before) no longer counts it as waiting on its reader.
+        item_key = prefix.removesuffix(":")
+        handover_summary.queue_summary_updates(session, workspace_id=workspace.id, item_key=item_key, now=now)
         # Numbered: a request handed back and forth is announced each time, not only the first.
         number = outbox.count_under(session, key_prefix=f"{prefix}handover:") + 1
         goes_to = escape_mrkdwn(handover.current.name)
@@ -65,16 +69,19 @@ def queue_handover_messages(
             )
         else:
             key = f"{prefix}handover:{number}:{handover.current.slack_id}"
-        in_summary = handover_summary.in_summary(handover, summarized)
-        if in_summary:
+        summary = summaries.get(handover.current.id) if handover_summary.in_summary(handover, summarized) else None
+        if summary is not None:
             handover_summary.count_as_reminded(session, handover, now)
-        _queue_decider_dm(session, workspace, key, dm, now, in_summary=in_summary)
+            dm = {**dm, handover_summary.SUMMARY_NOTE: summary}
+        _queue_decider_dm(session, workspace, key, dm, now, in_summary=summary is not None)
         asker, told = (_nominator_told if handover.kind == "nomination" else _requester_told)(session, handover, now)
         if asker.active:  # who asked was told who would decide: they hear who does now
             payload = {"channel": asker.slack_id, "text": told, "blocks": [text_block(told)]}
             key = f"{prefix}told-moved:{number}"
             outbox.enqueue(session, workspace=workspace, key=key, method="chat.postMessage", payload=payload, now=now)
-    handover_summary.queue_summaries(session, workspace=workspace, handovers=handovers, people=summarized, now=now)
+    handover_summary.queue_summaries(
+        session, workspace=workspace, handovers=handovers, people=summarized, keys=summaries, now=now
+    )
 
 
 def _queue_decider_dm(

@@ -2,7 +2,8 @@
 or an org import moves their team): past `SUMMARY_OVER` of a kind, the new decider gets a single DM saying how many
 and how long the oldest waited, pointing to the App Home, which lists the oldest with their buttons, rather than one
 DM with buttons each. Their keys are still written (services/unsent.py), never sent, so a later hand-over numbers its
-messages past them. One that went up for waiting too long is never summarized: its own DM says whom it waited on.
+messages past them, and each names the summary, which keeps count as what it told of is decided or handed on. One
+that went up for waiting too long is never summarized: its own DM says whom it waited on.
 """
 
 from collections import Counter
@@ -12,9 +13,12 @@ from sqlalchemy.orm import Session
 
 from handlers.blocks.kit import name_of, text_block
 from handlers.blocks.resolutions_waiting import HOME_WAITING
+from handlers.delivery import OUR_OWN
+from handlers.message_updates import queue_updates
 from models import Employee, Nomination, Resolution, Workspace
-from services import follow_ups, outbox
+from services import follow_ups, handover_summaries, outbox, settled_updates
 from services.handover import Handover
+from services.handover_summaries import SummaryLeft
 from services.text import duration_words, plural
 
 SUMMARY_OVER = 5
@@ -23,6 +27,11 @@ one summary."""
 SUMMARIZED_KINDS = {"resolution": "request", "nomination": "reward nomination"}
 KEY_PREFIX = "handover-summary:"
 IN_SUMMARY = "told in a summary of the requests or nominations handed over at once"
+SUMMARY_NOTE = f"{OUR_OWN}summary"
+"""On a request's or nomination's unsent hand-over DM: the key of the summary that told of it instead."""
+TOLD_NOTES = {"resolution": f"{OUR_OWN}requests", "nomination": f"{OUR_OWN}nominations"}
+"""On a summary: the ids of the requests, and of the nominations, it told of, to say how many still wait as they are
+decided."""
 PREVIOUS_NAMED = 3
 WHERE_THEY_ARE = (
     "Latitude's Home tab lists what waits for your decision, the oldest first, each with its buttons: the oldest "
@@ -58,18 +67,35 @@ def _created_at(session: Session, handover: Handover) -> datetime:
     return session.get_one(Nomination, handover.item_id).created_at
 
 
+def summary_keys(session: Session, *, handovers: list[Handover], people: Summarized, now: datetime) -> dict[int, str]:
+    """The key of each of `people`'s summary DM (by their id), known before it is queued: the unsent DM of each
+    request or nomination it tells of names it."""
+    keys: dict[int, str] = {}
+    for handover in handovers:
+        person = handover.current
+        if in_summary(handover, people) and person.id not in keys:
+            # Dated: a count alone would come back down once old summaries are forgotten, and meet a kept one's key.
+            prefix = f"{KEY_PREFIX}{person.slack_id}:{now.isoformat()}:"
+            keys[person.id] = f"{prefix}{outbox.count_under(session, key_prefix=prefix) + 1}"
+    return keys
+
+
 def queue_summaries(
-    session: Session, *, workspace: Workspace, handovers: list[Handover], people: Summarized, now: datetime
+    session: Session,
+    *,
+    workspace: Workspace,
+    handovers: list[Handover],
+    people: Summarized,
+    keys: dict[int, str],
+    now: datetime,
 ) -> None:
-    """Each of `people`'s summary DM of the requests and nominations `handovers` gave them: one DM for both."""
-    for person_id in sorted({person_id for person_id, _kind in people}):
+    """Each summary DM (`keys`, by recipient) of the requests and nominations `handovers` gave them: one DM for both."""
+    for person_id, key in sorted(keys.items()):
         theirs = [h for h in handovers if h.current.id == person_id and in_summary(h, people)]
         recipient = theirs[0].current
         text, shown = _summary(session, theirs, now)
-        # Dated: a count alone would come back down once old summaries are forgotten, and meet a kept one's key.
-        prefix = f"{KEY_PREFIX}{recipient.slack_id}:{now.isoformat()}:"
-        key = f"{prefix}{outbox.count_under(session, key_prefix=prefix) + 1}"
-        payload = {"channel": recipient.slack_id, "text": text, "blocks": [text_block(shown)]}
+        told = {TOLD_NOTES[kind]: [h.item_id for h in theirs if h.kind == kind] for kind in {h.kind for h in theirs}}
+        payload = {"channel": recipient.slack_id, "text": text, "blocks": [text_block(shown)], **told}
         outbox.enqueue(session, workspace=workspace, key=key, method="chat.postMessage", payload=payload, now=now)
 
 
@@ -77,11 +103,69 @@ def _summarizable(handover: Handover) -> bool:
     return handover.kind in SUMMARIZED_KINDS and not handover.went_up
 
 
+def queue_summary_updates(session: Session, *, workspace_id: int, item_key: str, now: datetime) -> None:
+    """A request or nomination (its messages keyed under `item_key`) a summary told of was decided or handed on: the
+    summary says how many still wait on its reader, or that none does, rather than go on counting it (updated
+    through the outbox; one not sent yet shows it on landing). Two decisions at once take turns, so the later
+    counts the first."""
+    prefix = f"{item_key}:handover:"
+    for key in handover_summaries.unsent_notes(session, key_prefix=prefix, reason=IN_SUMMARY, note=SUMMARY_NOTE):
+        outbox.take_turns_under(session, workspace_id=workspace_id, key_prefixes=[key])
+        summary = handover_summaries.payload_of(session, key=key) or {}
+        told = {kind: [int(item) for item in summary[note]] for kind, note in TOLD_NOTES.items() if note in summary}
+        if not told:
+            continue
+        reader = str(summary["channel"])
+        left = handover_summaries.summary_left(session, workspace_id=workspace_id, told=told, reader=reader)
+        shown = _left_shown(left)
+        sent = outbox.sent_message(session, key=key)
+        if sent is None:
+            settled_updates.follow(session, key_prefix=key, shown=shown, now=now)
+        else:
+            queue_updates(session, workspace_id, [sent], {sent: 0.0}, shown, now=now)
+
+
+def _left_shown(left: SummaryLeft) -> dict[str, object]:
+    """The summary once some of what it told of is settled: how many of each kind still wait, or that none does."""
+    waiting = sum(left.waiting.values())
+    if waiting:
+        still = " and ".join(_still(left.waiting.get(kind, 0), left.told[kind], kind) for kind in _kinds(left))
+        verb = "waits" if waiting == 1 else "wait"
+        text = f"{still[0].upper()}{still[1:]} handed to you at once still {verb} for your decision"
+        return {"text": text, "blocks": [text_block(f"*{text}.* {WHERE_THEY_ARE}")]}
+    told, count = _counted(left.told), sum(left.told.values())
+    if left.decided == count:
+        text = f"All {told} handed to you at once are decided: none waits for you"
+    elif left.decided == 0:
+        text = f"None of the {told} handed to you at once waits for you now: they were handed on to someone else"
+    else:
+        others = "the others were" if count - left.decided > 1 else "the other was"
+        text = f"None of the {told} handed to you at once waits for you now: {left.decided} decided, {others} handed on"
+    return {"text": text, "blocks": [text_block(f":white_check_mark: *{text}.*")]}
+
+
+def _kinds(left: SummaryLeft) -> list[str]:
+    """The kinds the summary told of, requests first."""
+    return [kind for kind in SUMMARIZED_KINDS if left.told.get(kind)]
+
+
+def _still(waiting: int, told: int, kind: str) -> str:
+    """ "3 of the 6 requests", "all 6 reward nominations", "none of the 6 requests" (beside nominations that wait)."""
+    them = plural(told, SUMMARIZED_KINDS[kind])
+    if waiting == told:
+        return f"all {them}"
+    return f"{waiting or 'none'} of the {them}"
+
+
+def _counted(told: dict[str, int]) -> str:
+    """ "12 requests", "6 requests and 6 reward nominations"."""
+    return " and ".join(plural(told[kind], word) for kind, word in SUMMARIZED_KINDS.items() if told.get(kind))
+
+
 def _summary(session: Session, handovers: list[Handover], now: datetime) -> tuple[str, str]:
     """The notification text and the message: who no longer decides them, how many, the oldest's wait, the Home."""
     created = min(_created_at(session, handover) for handover in handovers)
-    kinds = Counter(handover.kind for handover in handovers)
-    count = " and ".join(plural(kinds[kind], word) for kind, word in SUMMARIZED_KINDS.items() if kinds[kind])
+    count = _counted(Counter(handover.kind for handover in handovers))
     waited = duration_words(now - created)
     text = f"{count} now wait for your decision; the oldest has waited {waited}"
     previous = list({h.previous.id: h.previous for h in handovers if h.previous is not None}.values())

@@ -5,6 +5,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from handlers import handover_summary
 from handlers.blocks import nominations as blocks
 from handlers.blocks import rewards as reward_blocks
 from handlers.channel_refusals import SHOUTOUT_KEY
@@ -82,10 +83,14 @@ def hr_key(grant_id: int) -> str:
 
 def request_copies(session: Session, nomination_id: int, shown: Shown, now: datetime) -> list[tuple[str, str]]:
     """Every approval request of a nomination just decided that was sent, to show the decision (`shown`); one still
-    waiting is never sent, and one on its way is updated so once it lands."""
+    waiting is never sent, and one on its way is updated so once it lands. A hand-over summary that told of it counts
+    it as decided."""
     key = request_key(nomination_id)
     give_up_asker_told(session, key=key, reason="nomination decided")  # the decision is all its nominator hears now
-    return outbox.settle(session, key=key, reason="nomination decided", shown=shown, now=now)
+    copies = outbox.settle(session, key=key, reason="nomination decided", shown=shown, now=now)
+    workspace_id = session.get_one(Nomination, nomination_id).workspace_id
+    handover_summary.queue_summary_updates(session, workspace_id=workspace_id, item_key=key, now=now)
+    return copies
 
 
 def hr_copies(session: Session, grant_id: int, shown: Shown, now: datetime) -> list[tuple[str, str]]:

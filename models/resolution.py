@@ -3,7 +3,7 @@
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text
+from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import Base, UTCDateTime
@@ -64,6 +64,11 @@ class Resolution(Base):
     decline_reason: Mapped[str | None] = mapped_column(Text)
     reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     escalated_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    held_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    """Its next reminder or escalation, due in the night of everyone it goes to, is not looked at again before this
+    (their first morning), unless people or the policy changed since (`held_under`): services/follow_ups.py."""
+    held_under: Mapped[int | None] = mapped_column(Integer)
+    """The workspace's `config_version` when `held_until` was worked out."""
     request_channel: Mapped[str | None] = mapped_column(String(32))
     request_ts: Mapped[str | None] = mapped_column(String(32))
 

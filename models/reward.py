@@ -3,7 +3,7 @@
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, String, Text
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import Base, UTCDateTime
@@ -56,6 +56,11 @@ class Nomination(Base):
     """When its approver was reminded, or was handed it after their predecessor's reminder (the hand-over's DM)."""
     escalated_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     """When it went one level up for waiting too long (it goes up once from each approver)."""
+    held_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    """Its next reminder or escalation, due in its recipient's night, is not looked at again before this (their
+    morning), unless people or the policy changed since (`held_under`): services/follow_ups.py."""
+    held_under: Mapped[int | None] = mapped_column(Integer)
+    """The workspace's `config_version` when `held_until` was worked out."""
 
     nominator: Mapped[Employee] = relationship(foreign_keys=[nominator_id], lazy="joined")
     nominee: Mapped[Employee] = relationship(foreign_keys=[nominee_id], lazy="joined")

@@ -8,7 +8,7 @@ from typing import TypeVar
 
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
-from sqlalchemy.sql import Select
+from sqlalchemy.sql import ColumnElement, Select
 
 from models import Delivery, Employee, Nomination, Resolution, Workspace
 from services import directory
@@ -30,6 +30,14 @@ def quiet_hours(session: Session, workspace_id: int) -> QuietHours | None:
     return active.policy.quiet_hours if active else QuietHours()
 
 
+def mornings(session: Session, workspace_id: int, people: list[Employee], now: datetime) -> dict[int, datetime]:
+    """When each of `people` (by id) may be sent a follow-up: now in their day, else at the end of their quiet hours.
+    A step going to several at once (the admins) goes once one of them is in their day; the others, in another
+    zone's night, each get it in their own morning rather than woken by the first's."""
+    quiet = quiet_hours(session, workspace_id)
+    return {person.id: quiet.morning(now, person.tz) if quiet else now for person in people}
+
+
 def due(
     session: Session,
     model: type[Waiting],
@@ -43,7 +51,9 @@ def due(
     that was down, or the reminded person's night, may have made late).
 
     A step whose DM would reach each of its `recipients` (the decider reminded, those it goes up to) in their quiet
-    hours is left unmarked: it is due again at the next tick, and taken once one of them is in their day.
+    hours is left unmarked, and held until the first of them wakes: it is taken then, once one of them is in their
+    day. Until then the tick reads past it in SQL, never working out its recipients again, unless the workspace's
+    people or policy changed since (its `config_version`: a new zone, a new admin, other quiet hours).
 
     Only what is due is read, each workspace with its own N and up to `limit` steps, and what waits for a morning is
     read past, so neither crowds out those that are due, nor does one busy workspace (a zone's night of reminders
@@ -52,10 +62,15 @@ def due(
     marked: list[tuple[Waiting, str]] = []
     for workspace in directory.installed_workspaces(session):
         wait, quiet = reminder_after(session, workspace.id), quiet_hours(session, workspace.id)
+        query = _due(model, workspace.id, wait, now).where(_not_held(model, now, workspace.config_version))
         taken = 0
-        for item in _due_items(session, model, _due(model, workspace.id, wait, now), limit):
+        for item in _due_items(session, model, query, limit):
             kind = _step_due(item, wait, now)
-            if kind is None or _held(quiet, recipients, item, kind, now):
+            if kind is None:
+                continue
+            morning = _morning(quiet, recipients, item, kind, now)
+            if morning > now:
+                item.held_until, item.held_under = morning, workspace.config_version
                 continue
             _mark(item, kind, now)
             marked.append((item, kind))
@@ -66,19 +81,24 @@ def due(
     return marked
 
 
-def _held(
+def _morning(
     quiet: QuietHours | None,
     recipients: Callable[[Waiting, str], list[Employee]] | None,
     item: Waiting,
     kind: str,
     now: datetime,
-) -> bool:
-    """Every recipient of the step in their night; with one in their day, it goes (a step with nobody to tell never
-    waits)."""
+) -> datetime:
+    """When the first recipient of the step is in their day: now, unless every one of them is in their night (a step
+    with nobody to tell never waits)."""
     if quiet is None or recipients is None:
-        return False
+        return now
     people = recipients(item, kind)
-    return bool(people) and all(quiet.hold(now, person.tz) for person in people)
+    return min((quiet.morning(now, person.tz) for person in people), default=now)
+
+
+def _not_held(model: type[Waiting], now: datetime, config_version: int) -> ColumnElement[bool]:
+    """Not held for a morning still to come, as worked out with the workspace's people and policy as they are."""
+    return or_(model.held_until.is_(None), model.held_until <= now, model.held_under != config_version)
 
 
 def _due_items(session: Session, model: type[Waiting], query: Select[Waiting], page: int) -> Iterator[Waiting]:
@@ -117,6 +137,7 @@ def _step_due(item: Waiting, wait: timedelta, now: datetime) -> str | None:
 
 
 def _mark(item: Waiting, kind: str, now: datetime) -> None:
+    item.held_until = item.held_under = None
     if kind == "reminder":
         item.reminded_at = now
     else:
@@ -127,7 +148,9 @@ def restart(item: Waiting, now: datetime) -> None:
     """Handed to someone else: the new decider is asked now, by the hand-over's DM. It stands for the reminder the
     one before had, so they get the full wait before it goes up (and may go up again from them), never an escalation
     within the hour that names them as the one who let it wait. Before any reminder, theirs comes when it was due.
-    That it went up is not forgotten with `escalated_at`: the DMs it went up by say so (`went_up`)."""
+    That it went up is not forgotten with `escalated_at`: the DMs it went up by say so (`went_up`). A step held for
+    the morning of the one before is worked out again for them."""
+    item.held_until = item.held_under = None
     if item.reminded_at is not None:
         item.reminded_at, item.escalated_at = now, None
 
@@ -136,6 +159,7 @@ def summarized(item: Waiting, now: datetime) -> None:
     """Handed over among many to one person, who is told of them all in one DM (handlers/handover_summary.py): that DM
     stands for each one's reminder, so their reminders do not follow it one DM each within the hour; each goes up a
     full wait after it."""
+    item.held_until = item.held_under = None
     if item.reminded_at is None:
         item.reminded_at = now
 

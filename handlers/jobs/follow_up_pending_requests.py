@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from slack_sdk import WebClient
 from sqlalchemy.orm import Session
 
+from handlers import handover_summary
 from handlers.blocks import nominations as nomination_blocks
 from handlers.blocks import resolutions as blocks
 from handlers.blocks.kit import name_of, text_block
@@ -50,9 +51,15 @@ def follow_up_pending_requests(deps: Deps, client: WebClient) -> None:
                         "blocks": blocks.approval_request(resolution, [], heading=heading),
                     },
                     now=now,
+                    send_at=follow_up.send_at.get(person.id),
                 )
             if follow_up.kind == "escalation" and follow_up.recipients:
                 tell_requester_who_decides(session, follow_up, now)
+                # Gone up from whoever a hand-over summary told of it: that summary no longer counts it as theirs.
+                key = f"resolution:{resolution.id}"
+                handover_summary.queue_summary_updates(
+                    session, workspace_id=resolution.workspace_id, item_key=key, now=now
+                )
         follow_up_nominations(session, now)
     drain_outbox(deps, client)
 

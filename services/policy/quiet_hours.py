@@ -34,6 +34,18 @@ class QuietHours:
             return self.start <= local < self.end
         return local >= self.start or local < self.end
 
+    def morning(self, moment: datetime, tz: str | None) -> datetime:
+        """When someone in zone `tz` may next be reached from `moment`: at once in their day, else at the window's end
+        on their wall clock (the next day's when that end comes after midnight)."""
+        if not self.hold(moment, tz):
+            return moment
+        here = zone(tz)
+        local = moment.astimezone(here)
+        end = datetime.combine(local.date(), self.end, tzinfo=here)
+        if end <= local:
+            end = datetime.combine(local.date() + timedelta(days=1), self.end, tzinfo=here)
+        return end.astimezone(moment.tzinfo)
+
     @property
     def words(self) -> str:
         return f"{self.start:%H:%M}-{self.end:%H:%M}"

@@ -1,6 +1,6 @@
 """Requests nobody decided: remind the decider once, then hand them one level up. Callers commit."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy.orm import Session
@@ -17,6 +17,8 @@ class FollowUp:
     recipients: list[Employee]
     waited_on: Employee | None = None
     """Who the request waited on before it went up (an escalation)."""
+    send_at: dict[int, datetime] = field(default_factory=dict)
+    """When each recipient (by id) is sent it: in their night, their morning (follow_ups.mornings); else now."""
 
 
 def follow_up_key_prefix(resolution_id: int, kind: str) -> str:
@@ -41,7 +43,7 @@ def due_follow_ups(session: Session, *, now: datetime, limit: int = 200) -> list
         return _reminded(resolution) if kind == "reminder" else _one_level_up(session, resolution, resolution.decider)
 
     due = follow_ups.due(session, Resolution, now=now, limit=limit, recipients=recipients)
-    return [_follow_up(session, resolution, kind) for resolution, kind in due]
+    return [_follow_up(session, resolution, kind, now) for resolution, kind in due]
 
 
 def _reminded(resolution: Resolution) -> list[Employee]:
@@ -51,15 +53,16 @@ def _reminded(resolution: Resolution) -> list[Employee]:
     return [decider] if decider and decider.active else []
 
 
-def _follow_up(session: Session, resolution: Resolution, kind: str) -> FollowUp:
+def _follow_up(session: Session, resolution: Resolution, kind: str, now: datetime) -> FollowUp:
     decider = resolution.decider
     if kind == "reminder":
         return FollowUp("reminder", resolution, _reminded(resolution))
     above = _one_level_up(session, resolution, decider)
-    if above:
-        resolution.decider_id = above[0].id
+    send_at = follow_ups.mornings(session, resolution.workspace_id, above, now)
+    if above:  # it waits on one who has it now (another, in their night, gets it in their morning)
+        resolution.decider_id = min(above, key=lambda person: send_at[person.id]).id
     session.flush()
-    return FollowUp("escalation", resolution, above, waited_on=decider)
+    return FollowUp("escalation", resolution, above, waited_on=decider, send_at=send_at)
 
 
 def _one_level_up(session: Session, resolution: Resolution, decider: Employee | None) -> list[Employee]:

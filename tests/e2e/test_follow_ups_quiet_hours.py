@@ -121,7 +121,8 @@ U0AGENT1,Sam Agent,Support East,frontline,U0MGR1,,America/New_York,agent
 """Nobody is above Maya: what she lets wait goes to both admins, one in Kolkata, one in London."""
 
 
-def test_a_request_going_up_to_several_admins_waits_until_one_of_them_is_in_their_day(bot: RunningBot) -> None:
+def test_a_request_going_up_to_several_admins_reaches_each_in_their_own_morning(bot: RunningBot) -> None:
+    """It goes up once one of them is in their day, to her; the other, still in her night, gets it in her morning."""
     load_org(bot.sessions, bot.clock.now(), TWO_ADMINS_ABOVE_NOBODY)
     load_policy(bot.sessions, bot.clock.now(), POLICY_EXAMPLE.read_text())
     bot.driver.command("U0AGENT1", "/resolve", "refund 80 order 42 parcel lost in transit")
@@ -130,11 +131,36 @@ def test_a_request_going_up_to_several_admins_waits_until_one_of_them_is_in_thei
     tick(bot, at(4, 21))  # 24 h on: 02:30 in Kolkata, 21:00 in London
     tick(bot, at(5, 2, 20))
     both_asleep = dms(bot, "U0ADMIN", "waited too long") + dms(bot, "U0ADMIN2", "waited too long")
-    tick(bot, at(5, 2, 30))  # 08:00 in Kolkata
+    tick(bot, at(5, 2, 30))  # 08:00 in Kolkata, 02:30 in London
+    first_awake, still_asleep = dms(bot, "U0ADMIN", "waited too long"), dms(bot, "U0ADMIN2", "waited too long")
+    tick(bot, at(5, 7, 50))
+    before_her_morning = dms(bot, "U0ADMIN2", "waited too long")
+    tick(bot, at(5, 8))  # 08:00 in London
 
     assert len(dms(bot, "U0MGR1", "Reminder")) == 1
-    assert both_asleep == []
-    assert len(dms(bot, "U0ADMIN", "waited too long")) == 1 and len(dms(bot, "U0ADMIN2", "waited too long")) == 1
+    assert both_asleep == [] and len(first_awake) == 1
+    assert still_asleep == [] and before_her_morning == [], "the first admin to wake must not wake the other"
+    assert len(dms(bot, "U0ADMIN2", "waited too long")) == 1 and len(dms(bot, "U0ADMIN", "waited too long")) == 1
+    [told] = dms(bot, "U0AGENT1", "now goes to")
+    assert "Ada Admin" in told and "Zoe Admin" in told
+    with bot.sessions() as session:
+        resolution = session.scalars(select(Resolution)).one()
+        assert resolution.decider is not None and resolution.decider.slack_id == "U0ADMIN", "on the one awake"
+
+
+def test_a_request_decided_before_the_other_admins_morning_never_reaches_her(bot: RunningBot) -> None:
+    load_org(bot.sessions, bot.clock.now(), TWO_ADMINS_ABOVE_NOBODY)
+    load_policy(bot.sessions, bot.clock.now(), POLICY_EXAMPLE.read_text())
+    bot.driver.command("U0AGENT1", "/resolve", "refund 80 order 42 parcel lost in transit")
+    tick(bot, at(3, 21))
+    tick(bot, at(5, 2, 30))  # 08:00 in Kolkata: it goes up, to Ada now, to Zoe at 08:00 in London
+    [escalation] = [c for c in bot.slack.calls("chat.postMessage", channel="U0ADMIN") if "waited too long" in c.text]
+
+    bot.driver.click("U0ADMIN", escalation, "resolution_approve")
+    tick(bot, at(5, 8))
+
+    assert dms(bot, "U0ADMIN2", "waited too long") == []
+    assert "approved" in bot.slack.calls("chat.postMessage", channel="U0AGENT1")[-1].text
 
 
 MAYA_ON_LEAVE = (

@@ -226,3 +226,84 @@ def test_requests_not_yet_reminded_are_not_reminded_one_dm_each_within_the_hour_
     bot.clock.advance(timedelta(hours=24))
     follow_up_pending_requests(deps, client)
     assert pending_deciders(bot) == {"U0ADMIN"}, "nobody above the admins: it stays, reminded once"
+
+
+def summary_now(bot: RunningBot, summary_ts: str) -> str:
+    """What the summary says now: its last update, through the outbox."""
+    drain_outbox(bot.runtime.deps, bot.runtime.app.client)
+    updates = [c for c in bot.slack.calls("chat.update") if c.args.get("ts") == summary_ts]
+    return updates[-1].text if updates else ""
+
+
+def test_the_summary_counts_down_as_its_requests_are_decided_and_says_when_none_is_left(bot: RunningBot) -> None:
+    load_org_and_policy(bot.sessions, bot.clock.now())
+    requests_to_maya(bot, 12)
+    reimport(bot.sessions, bot.clock.now(), WITHOUT_MAYA)
+    drain_outbox(bot.runtime.deps, bot.runtime.app.client)
+    [summary] = bot.slack.calls("chat.postMessage", channel="U0ADMIN")
+    summary_ts = str(summary.response["ts"])
+
+    said: list[str] = []
+    for _ in range(12):
+        bot.driver.open_home("U0ADMIN")
+        home = bot.slack.calls("views.publish")[-1]
+        bot.driver.click_in_view("U0ADMIN", home.args["view"], "resolution_approve")
+        said.append(summary_now(bot, summary_ts))
+
+    assert "11 of the 12 requests handed to you at once still wait for your decision" in said[0]
+    assert "Home tab lists what waits for your decision" in said[0]
+    assert "1 of the 12 requests handed to you at once still waits for your decision" in said[10]
+    assert "All 12 requests handed to you at once are decided: none waits for you" in said[11]
+    assert "latitude_" not in str(bot.slack.calls("chat.postMessage", channel="U0ADMIN")[0].args)
+    assert bot.slack.violations == []
+
+
+def test_a_summary_whose_requests_were_all_handed_on_says_none_waits_for_its_reader(bot: RunningBot) -> None:
+    load_org_and_policy(bot.sessions, bot.clock.now())
+    requests_to_maya(bot, 6)
+    reimport(bot.sessions, bot.clock.now(), SAM_MOVES_WEST)  # to Omar, in one summary
+    drain_outbox(bot.runtime.deps, bot.runtime.app.client)
+    [summary] = [c for c in bot.slack.calls("chat.postMessage", channel="U0MGR2") if "6 requests" in c.text]
+
+    reimport(bot.sessions, bot.clock.now(), ORG_CSV)  # back to Maya
+
+    said = summary_now(bot, str(summary.response["ts"]))
+    assert "None of the 6 requests handed to you at once waits for you now: they were handed on to someone" in said
+
+
+def test_a_summary_slack_held_back_while_one_of_its_requests_was_decided_counts_it_once_it_lands(
+    bot: RunningBot,
+) -> None:
+    load_org_and_policy(bot.sessions, bot.clock.now())
+    requests_to_maya(bot, 12)
+    reimport(bot.sessions, bot.clock.now(), WITHOUT_MAYA)
+    bot.slack.fail("chat.postMessage", status=429, retry_after=30, channel="U0ADMIN")
+    drain_outbox(bot.runtime.deps, bot.runtime.app.client)
+    held_back = bot.slack.calls("chat.postMessage", channel="U0ADMIN")
+
+    bot.driver.open_home("U0ADMIN")
+    bot.driver.click_in_view("U0ADMIN", bot.slack.calls("views.publish")[-1].args["view"], "resolution_approve")
+    bot.clock.advance(timedelta(minutes=1))
+    drain_outbox(bot.runtime.deps, bot.runtime.app.client)
+    [summary] = bot.slack.calls("chat.postMessage", channel="U0ADMIN")
+
+    assert held_back == []
+    assert "11 of the 12 requests handed to you at once still wait" in summary_now(bot, str(summary.response["ts"]))
+
+
+def test_requests_gone_up_from_the_reader_of_their_summary_no_longer_count_as_waiting_on_them(bot: RunningBot) -> None:
+    load_org_and_policy(bot.sessions, bot.clock.now())
+    requests_to_maya(bot, 6)
+    deps, client = bot.runtime.deps, bot.runtime.app.client
+    bot.clock.advance(timedelta(hours=25))
+    follow_up_pending_requests(deps, client)  # Maya reminded of each
+    reimport(bot.sessions, bot.clock.now(), SAM_MOVES_WEST)  # to Omar, in one summary
+    drain_outbox(deps, client)
+    [summary] = [c for c in bot.slack.calls("chat.postMessage", channel="U0MGR2") if "6 requests" in c.text]
+
+    bot.clock.advance(timedelta(hours=25))  # a full wait after the summary, which stood for Omar's reminder
+    follow_up_pending_requests(deps, client)
+
+    assert pending_deciders(bot) == {"U0ADMIN"}
+    said = summary_now(bot, str(summary.response["ts"]))
+    assert "None of the 6 requests handed to you at once waits for you now: they were handed on" in said

@@ -12,7 +12,7 @@ from handlers.jobs.follow_up_pending_requests import follow_up_pending_requests
 from models import Nomination
 from tests.conftest import RunningBot
 from tests.e2e.test_config_cache import statements
-from tests.e2e.test_handover_summary import requests_to_maya
+from tests.e2e.test_handover_summary import requests_to_maya, summary_now
 from tests.e2e.test_people_leaving import WITHOUT_MAYA, reimport
 from tests.e2e.test_rewards_approval import LEE
 from tests.helpers import load_org_and_policy
@@ -166,3 +166,77 @@ def test_the_home_reads_the_nominations_waiting_in_one_statement_however_many(bo
         bot.driver.open_home("U0ADMIN")
 
     assert len([s for s in seen if "FROM nominations" in s and "approver_id" in s]) == 1, seen
+
+
+def summary_to_ada(bot: RunningBot) -> str:
+    """The ts of the one summary Ada Admin was sent of what Maya left."""
+    reimport(bot.sessions, bot.clock.now(), WITHOUT_MAYA)
+    drain_outbox(bot.runtime.deps, bot.runtime.app.client)
+    [summary] = bot.slack.calls("chat.postMessage", channel="U0ADMIN")
+    return str(summary.response["ts"])
+
+
+def test_a_nomination_approved_from_the_home_is_counted_by_the_summary_that_told_of_it_with_requests(
+    bot: RunningBot,
+) -> None:
+    load_org_and_policy(bot.sessions, bot.clock.now())
+    requests_to_maya(bot, 6)
+    nominations_to_maya(bot, 6)
+    summary_ts = summary_to_ada(bot)
+
+    bot.driver.open_home("U0ADMIN")
+    bot.driver.click_in_view("U0ADMIN", bot.slack.calls("views.publish")[-1].args["view"], blocks.APPROVE)
+
+    said = summary_now(bot, summary_ts)
+    assert statuses(bot).count("approved") == 1
+    assert "All 6 requests and 5 of the 6 reward nominations handed to you at once still wait for your decision" in said
+    assert "Home tab lists what waits for your decision" in said
+    assert "latitude_" not in str(bot.slack.calls("chat.postMessage", channel="U0ADMIN")[0].args)  # its notes stay
+    assert bot.slack.violations == []
+
+
+def test_a_mixed_summary_says_none_waits_once_its_requests_and_nominations_are_all_decided(bot: RunningBot) -> None:
+    load_org_and_policy(bot.sessions, bot.clock.now())
+    requests_to_maya(bot, 6)
+    nominations_to_maya(bot, 6)
+    summary_ts = summary_to_ada(bot)
+
+    said: list[str] = []
+    for action in ["resolution_approve"] * 6 + [blocks.APPROVE] * 6:
+        bot.driver.open_home("U0ADMIN")
+        bot.driver.click_in_view("U0ADMIN", bot.slack.calls("views.publish")[-1].args["view"], action)
+        said.append(summary_now(bot, summary_ts))
+
+    assert "None of the 6 requests and all 6 reward nominations handed to you at once still wait" in said[5]
+    assert "None of the 6 requests and 1 of the 6 reward nominations handed to you at once still waits" in said[10]
+    assert "All 6 requests and 6 reward nominations handed to you at once are decided: none waits for you" in said[11]
+
+
+def test_a_nomination_declined_through_its_reason_form_is_counted_by_its_summary(bot: RunningBot) -> None:
+    load_org_and_policy(bot.sessions, bot.clock.now())
+    nominations_to_maya(bot, 6)
+    summary_ts = summary_to_ada(bot)
+    bot.driver.open_home("U0ADMIN")
+
+    bot.driver.click_in_view("U0ADMIN", bot.slack.calls("views.publish")[-1].args["view"], blocks.DECLINE)
+    [opened] = bot.slack.calls("views.open")
+    bot.driver.submit("U0ADMIN", opened.args["view"], {reward_blocks.DECISION_REASON: "A shout-out fits better"})
+
+    assert statuses(bot).count("declined") == 1
+    said = summary_now(bot, summary_ts)
+    assert "5 of the 6 reward nominations handed to you at once still wait for your decision" in said
+
+
+def test_nominations_gone_up_from_the_reader_of_their_summary_no_longer_count_as_waiting_on_them(
+    bot: RunningBot,
+) -> None:
+    load_org_and_policy(bot.sessions, bot.clock.now())
+    nominations_to_maya(bot, 6)
+    summary_ts = summary_to_ada(bot)
+
+    bot.clock.advance(timedelta(days=3))
+    follow_up_pending_requests(bot.runtime.deps, bot.runtime.app.client)
+
+    assert approvers(bot) == {"U0HR"}
+    said = summary_now(bot, summary_ts)
+    assert "None of the 6 reward nominations handed to you at once waits for you now: they were handed on" in said

@@ -46,6 +46,22 @@ def test_the_morning_follows_the_clocks_across_daylight_saving() -> None:
     assert not NIGHT.hold(utc(8, 12), "America/New_York")
 
 
+@pytest.mark.parametrize(
+    ("moment", "tz", "morning"),
+    [
+        (utc(5, 2, 30), "Europe/London", utc(5, 8)),  # 02:30 in London: its 08:00 the same day
+        (utc(4, 21), "Europe/London", utc(5, 8)),  # 21:00: the next day's 08:00
+        (utc(8, 2), "America/New_York", utc(8, 12)),  # 21:00 EST Saturday: 08:00 EDT Sunday, by the new time
+        (utc(5, 9), "Europe/London", utc(5, 9)),  # in her day: at once
+        (utc(5, 2), None, utc(5, 2)),  # no known zone: at once
+    ],
+)
+def test_the_next_morning_is_the_end_of_the_night_on_the_recipients_clock(
+    moment: datetime, tz: str | None, morning: datetime
+) -> None:
+    assert NIGHT.morning(moment, tz) == morning
+
+
 @pytest.mark.parametrize("tz", [None, "", "Mars/Olympus_Mons", "Europe"])
 def test_someone_whose_zone_is_unknown_is_never_held(tz: str | None) -> None:
     assert [NIGHT.hold(utc(2, hour), tz) for hour in (3, 9, 21)] == [False, False, False]
