@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from handlers.suggestion_typed import asked_for_anonymity
+from handlers.suggestion_typed import HeldIdea, held_for_anonymity
 from services.errors import InvalidInput
 from services.policy.versions import BoundaryRule
 from services.resolutions.typed import OneLiner, to_request
@@ -88,33 +88,59 @@ def test_a_number_after_a_reference_that_may_be_its_part_is_asked_about(typed: s
     [
         "make the survey anonymous",
         "we should make the survey anonymous so people answer",
+        "the exit survey should be anonymous",
         "let people rate shifts anonymously",
-        "anonymised call recordings for training",
+        "anonymous feedback box in the break room",
+        "anonymous surveys",
     ],
 )
-def test_anonymous_describing_the_idea_later_in_the_line_asks_nothing(typed: str) -> None:
-    assert asked_for_anonymity(typed) is None
+def test_anonymous_plainly_describing_the_idea_holds_it_unticked_for_its_author_to_decide(typed: str) -> None:
+    """`make the survey anonymous` was sent signed: any word of anonymity now holds the idea in the form."""
+    assert held_for_anonymity(typed) == HeldIdea(typed, ticked=False)
 
 
 @pytest.mark.parametrize(
     "typed",
     [
+        "Can I be anonymous? The break room fridge has been broken for weeks",
+        "This is an anonymous suggestion: more staff on Sundays",
+        "more staff on Sundays\nanonymous",
+        "more staff on Sundays *anonymous*",
+        "more staff on Sundays (sending anonymously)",
+        "more staff on Sundays, I'd like to be anonymous",
+        "more staff on Sundays anonymously if possible",
+        "more staff on Sundays -anonymous",
+        "more staff on Sundays —anonymous",
+        "more staff on Sundays _anonymous_",
+        'more staff on Sundays "anonymous"',
+        "more staff on Sundays, pls make this anonymous",
+        "Hi, this is anonymous. The fridge has been broken for weeks",
         "more breaks, anonymously",
         "more breaks - anon",
-        "more breaks — anonymous",
         "more breaks (anonymous please)",
-        "more breaks. Anonymous",
         "more breaks, keep me anonymous",
         "more breaks please keep this anonymous",
         "send this anonymously please",
-        "more breaks anonymous pls",
         "more breaks, annonymous",
+        "anonymous we need more breaks",
+        "anonymous feedback: my shift lead shouts at us",
+        "make the survey anonymous, and keep me anonymous too",
+        "I think the survey should be anonymous",
+        "make this survey anonymous",
     ],
 )
-def test_anonymous_set_apart_or_asked_for_later_in_the_line_opens_the_form_with_the_whole_line(typed: str) -> None:
-    assert asked_for_anonymity(typed) == typed
+def test_anonymity_asked_for_or_in_doubt_holds_the_whole_line_ticked(typed: str) -> None:
+    """Each of these was sent signed, naming its author to the manager and the team channel, or would be unticked
+    where the author plainly asks for it (or may)."""
+    assert held_for_anonymity(typed) == HeldIdea(typed, ticked=True)
 
 
-def test_anonymous_first_is_still_read_as_before() -> None:
-    assert asked_for_anonymity("anonymous: more breaks") == "more breaks"
-    assert asked_for_anonymity("anonymous surveys") == "anonymous surveys"
+def test_anonymous_first_and_set_apart_is_left_out_of_the_idea() -> None:
+    assert held_for_anonymity("anonymous: more breaks") == HeldIdea("more breaks", ticked=True)
+    assert held_for_anonymity("(anon) more breaks") == HeldIdea("more breaks", ticked=True)
+    assert held_for_anonymity("Anonymous") == HeldIdea("", ticked=True)
+
+
+@pytest.mark.parametrize("typed", ["anonymity matters to new starters", "anonymised call recordings for training"])
+def test_a_word_that_only_speaks_of_anonymity_holds_nothing(typed: str) -> None:
+    assert held_for_anonymity(typed) is None
