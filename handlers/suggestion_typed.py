@@ -133,8 +133,8 @@ def _asks(before: list[str], after: list[str]) -> bool:
     names_itself = bool(after) and after[0] in _THIS_IDEA and not set(after[1:2]) & _FEATURED
     return bool(
         set(before + after) & _FIRST_PERSON
-        or set(before[-2:]) & _ASKING_BEFORE
-        or set(after) & _ASKING_AFTER
+        or set(before) & _ASKING_BEFORE
+        or set(before[-2:] + after) & _PLEAS
         or names_itself
     )
 
@@ -165,10 +165,13 @@ _OTHERS = _set(
 )
 _FIRST_PERSON = _set("i i'd i'm im i'll i've ive me my mine myself")
 _ASKING_BEFORE = _set(
-    "this it keep kept stay stays remain send sending sent post posting posted submit submitting submitted please pls "
-    "plz"
+    "this it keep kept stay stays remain send sending sent post posting posted submit submitting submitted"
 )
-_ASKING_AFTER = _set("please pls plz possible thanks thank thx ty")
+"""Anywhere before the word in its clause: `post this in the survey channel anonymously` asks, though a thing
+anonymity is a feature of is beside it."""
+_PLEAS = _set("please pls plz possible thanks thank thx ty")
+"""Just before the word or anywhere after it in its clause: `anonymous please`, `anonymously if possible`; not
+`please make the survey anonymous`."""
 _THIS_IDEA = _set("suggestion idea note message submission post request feedback complaint comment tip concern here")
 """After the word, what this line is: `an anonymous suggestion: …` asks, unless a thing follows (`anonymous
 suggestion box`)."""

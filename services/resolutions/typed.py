@@ -230,8 +230,8 @@ _HANDFUL_WORDS = (
 )
 _HANDFUL_OF = frozenset(_HANDFUL_WORDS.split())
 """Things counted by the handful (below 100) besides `_UNITS`: `ref:ABC 12 vouchers`, `order 5521 10 headsets`. Only
-these, not any word ending in `s`: `56 arrives`, `12 needs`, `23 keeps` are a verb after a reference's part, and
-`123 vouchers` may be one too."""
+these, not any word ending in `s`: in `56 arrives`, `12 needs`, `23 keeps` a verb follows a reference's last part;
+and a hundred or more (`123 vouchers`) may be such a part too."""
 _YEAR_WORDS = frozenset({"model", "models", "edition", "season", "version", "collection", "range"})
 """A year before one of these (`2024 model`) dates a product; before any other word it may be a reference's."""
 

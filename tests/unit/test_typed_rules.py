@@ -120,6 +120,7 @@ def test_a_number_after_a_reference_that_may_be_its_part_is_asked_about(typed: s
         "let people rate shifts anonymously",
         "anonymous feedback box in the break room",
         "anonymous surveys",
+        "please make the survey anonymous",
     ],
 )
 def test_anonymous_plainly_describing_the_idea_holds_it_unticked_for_its_author_to_decide(typed: str) -> None:
@@ -155,6 +156,8 @@ def test_anonymous_plainly_describing_the_idea_holds_it_unticked_for_its_author_
         "make the survey anonymous, and keep me anonymous too",
         "I think the survey should be anonymous",
         "make this survey anonymous",
+        "post this in the survey channel anonymously",
+        "anonymous survey: my shift lead reads the answers",
     ],
 )
 def test_anonymity_asked_for_or_in_doubt_holds_the_whole_line_ticked(typed: str) -> None:
