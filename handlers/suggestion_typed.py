@@ -2,8 +2,9 @@
 stay anonymous; read apart so none of them goes, signed, to the manager and the team channel."""
 
 import re
+from dataclasses import dataclass
 
-from services.text import bare_word, is_lone_dash, mistyped, one_slip_apart
+from services.text import bare_word, mistyped, one_slip_apart
 
 SUBCOMMAND_LIKE = frozenset(
     {"status", "mine", "my", "all", "show", "view", "history", "open", "close", "closed", "done", "usage", "commands"}
@@ -40,48 +41,143 @@ def looks_like_a_subcommand(text: str) -> bool:
     return len(text.split()) == 1 and bare_word(text.strip()).lower() in SUBCOMMAND_LIKE
 
 
-def asked_for_anonymity(text: str) -> str | None:
-    """The idea of someone who asked in the line to stay anonymous, which a one-line suggestion never is (it is
-    signed): without the word asking when it is set apart at the start (`anonymous: idea`, `(anon) idea`,
-    `anonymously idea`), else whole, since `anonymous surveys` may be the idea itself and `idea (anonymous please)`
-    is left for its author to edit in the form; None when no word of it asks. Later in the line the word asks only
-    when set apart or asked for (`asks_later`): in `make the survey anonymous` it is the idea's. A word that only
-    speaks of anonymity (`anonymity`, `anonymised`) does not ask."""
+@dataclass(frozen=True)
+class HeldIdea:
+    """A one-line idea whose line spoke of anonymity, held in the form instead of sent signed: `ticked` (send it
+    anonymously) unless every such word plainly describes what the idea is about (`make the survey anonymous`),
+    when its author decides, told why by the form."""
+
+    what: str
+    ticked: bool
+
+
+def held_for_anonymity(text: str) -> HeldIdea | None:
+    """Any word asking for anonymity (`asks_for_anonymity`) anywhere in the line holds the idea in the form, since a
+    one-line suggestion is signed: sent, it would name to the manager and the team channel who wanted not to be
+    named. None when no word of it is there; a word that only speaks of anonymity (`anonymity`, `anonymised`) is no
+    such word."""
+    words = _words(text)
+    said = [index for index, word in enumerate(words) if asks_for_anonymity(word.text)]
+    if not said:
+        return None
+    return HeldIdea(_idea_of(text), ticked=not all(_describes_the_idea(words, index) for index in said))
+
+
+def _idea_of(text: str) -> str:
+    """The idea without the word asking when it is set apart at the start (`anonymous: idea`, `(anon) idea`,
+    `anonymously idea`), else whole: `anonymous surveys` may be the idea itself, and `idea (anonymous please)` is
+    left for its author to edit in the form."""
     found = _FIRST_WORD.match(text)
     if found is None or not asks_for_anonymity(found[2]):
-        return text.strip() if asks_later(text.split()) else None
+        return text.strip()
     rest = text[found.end() :].strip()
     set_apart = found[1] or found[3] or found[2].lower() != "anonymous"
     return rest if set_apart or not rest else text.strip()
 
 
-_SET_APART_BY = ",;:.!?/|(["
-"""A mark ending the word before (`idea, anonymously`, `idea. Anonymous`) or opening the word (`(anonymous please)`)."""
-_ASKING_AROUND = frozenset(
-    {"me", "keep", "kept", "stay", "remain", "send", "sent", "post", "posted", "submit", "please", "pls", "plz"}
+@dataclass(frozen=True)
+class _Word:
+    text: str
+    apart: bool
+    """Anything but spaces before it: a mark, a dash, a line break, the start of a bracket or of emphasis."""
+
+
+_TOKEN = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
+
+
+def _words(text: str) -> list[_Word]:
+    """The words of the line, lowercased (`I’d` as `i'd`), each knowing whether a mark sets it apart from the one
+    before."""
+    words, end = [], 0
+    for found in _TOKEN.finditer(text):
+        gap = text[end : found.start()]
+        words.append(_Word(found[0].lower().replace("’", "'"), apart=bool(gap.strip(" \t"))))
+        end = found.end()
+    return words
+
+
+def _describes_the_idea(words: list[_Word], index: int) -> bool:
+    """The word at `index` plainly says what the idea is about, so it may not ask for anything: beside a thing
+    anonymity is a feature of (`anonymous feedback box`, `make the survey anonymous`) or a way for others to do
+    something (`let people rate shifts anonymously`), with nothing near it asking (`_asks`). First in the line only
+    the word `anonymous` itself, with no mark after it, may describe (`anonymous surveys`), and not as a heading
+    (`anonymous feedback: my manager…`)."""
+    if words[index].apart or (index == 0 and (words[0].text != "anonymous" or len(words) == 1 or words[1].apart)):
+        return False
+    before, after = _clause_around(words, index)
+    heading = index == 0 and len(after) <= 2 and len(words) > len(after) + 1
+    if heading or _asks(before, after):
+        return False
+    return bool(
+        set(after[:2]) & _FEATURED
+        or set(before[-3:]) & (_FEATURED | _SPOKEN)
+        or any(word in _LETTING and _others_follow(before[place + 1 :]) for place, word in enumerate(before))
+    )
+
+
+def _clause_around(words: list[_Word], index: int) -> tuple[list[str], list[str]]:
+    """The words before and after `index` up to a mark either side: `make the survey` and `so people answer` in
+    `make the survey anonymous so people answer`."""
+    start, end = index, index + 1
+    while start > 0 and not words[start].apart:
+        start -= 1
+    while end < len(words) and not words[end].apart:
+        end += 1
+    return [word.text for word in words[start:index]], [word.text for word in words[index + 1 : end]]
+
+
+def _asks(before: list[str], after: list[str]) -> bool:
+    """Words near it asking for it to be sent so: the author speaking of themselves (`Can I be anonymous`, `I'd like
+    to be anonymous`), of this idea (`make this anonymous`, `this is anonymous`, `anonymous suggestion`), or a verb or
+    a plea (`keep it anonymous`, `sending anonymously`, `anonymously if possible`, `anonymous please`)."""
+    names_itself = bool(after) and after[0] in _THIS_IDEA and not set(after[1:2]) & _FEATURED
+    return bool(
+        set(before + after) & _FIRST_PERSON
+        or set(before) & _ASKING_BEFORE
+        or set(before[-2:] + after) & _PLEAS
+        or names_itself
+    )
+
+
+def _others_follow(words: list[str]) -> bool:
+    """`people`, `our staff`, `all customers` first in `words`: someone other than the author."""
+    rest = words[1:] if words[:1] and words[0] in _DETERMINERS else words
+    return bool(rest) and rest[0] in _OTHERS
+
+
+def _set(words: str) -> frozenset[str]:
+    return frozenset(words.split())
+
+
+_FEATURED = _set(
+    "survey surveys poll polls questionnaire questionnaires form forms box boxes vote votes voting ballot ballots "
+    "hotline hotlines tipline channel channels reporting ratings reviews"
 )
-"""Words just before (one or two words) or after `anonymous` that ask for it to be sent so: `keep me anonymous`,
-`post this anonymously`, `anonymous please`."""
-
-
-def asks_later(words: list[str]) -> bool:
-    """A word after the first asks for anonymity when set apart from the idea by a mark or a dash before it (`idea,
-    anonymously`, `idea - anon`, `idea (anonymous please)`) or near a word asking for it (`keep me anonymous`, `keep
-    this anonymous`, `anonymous please`). Otherwise it describes the idea (`make the survey anonymous`, `rate shifts
-    anonymously`): taken as a request, it kept the idea from being sent."""
-    for index in range(1, len(words)):
-        word, before = words[index], words[index - 1]
-        if not asks_for_anonymity(bare_word(word)):
-            continue
-        after = bare_word(words[index + 1]).lower() if index + 1 < len(words) else ""
-        set_apart = before[-1] in _SET_APART_BY or word[0] in _SET_APART_BY or is_lone_dash(before)
-        near = {bare_word(near).lower() for near in words[max(index - 2, 0) : index]} | {after}
-        if set_apart or near & _ASKING_AROUND:
-            return True
-    return False
+"""Things anonymity is a feature of, beside the word (`anonymous surveys`, `anonymous feedback box`, `make the poll
+anonymous`): the idea's subject."""
+_SPOKEN = _set("feedback answers responses results comments replies")
+"""What people say, made anonymous by a rule the idea proposes: `make feedback anonymous`."""
+_LETTING = _set("let lets letting allow allows allowing so where help helps")
+_DETERMINERS = _set("the our all every other new")
+_OTHERS = _set(
+    "people staff customers agents employees everyone anyone colleagues teammates callers users workers reps members "
+    "starters clients guests patients shoppers"
+)
+_FIRST_PERSON = _set("i i'd i'm im i'll i've ive me my mine myself")
+_ASKING_BEFORE = _set(
+    "this it keep kept stay stays remain send sending sent post posting posted submit submitting submitted"
+)
+"""Anywhere before the word in its clause: `post this in the survey channel anonymously` asks, though a thing
+anonymity is a feature of is beside it."""
+_PLEAS = _set("please pls plz possible thanks thank thx ty")
+"""Just before the word or anywhere after it in its clause: `anonymous please`, `anonymously if possible`; not
+`please make the survey anonymous`."""
+_THIS_IDEA = _set("suggestion idea note message submission post request feedback complaint comment tip concern here")
+"""After the word, what this line is: `an anonymous suggestion: …` asks, unless a thing follows (`anonymous
+suggestion box`)."""
 
 
 def asks_for_anonymity(word: str) -> bool:
     """`anonymous`, `anonymously`, `anon`, or either long word mistyped (`anonymus`, `Anonimous`, `annonymous`):
-    whoever typed it meant their name left off, which a one-line suggestion never does."""
+    whoever typed it may mean their name left off, which a one-line suggestion never does."""
     return word.lower() == "anon" or any(mistyped(word, asking) for asking in _ASKING_WORDS)

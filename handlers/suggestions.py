@@ -20,7 +20,8 @@ from handlers.people import action_caller, command_caller, labelled, with_newcom
 from handlers.suggestion_shown import Shown, show_until_current
 from handlers.suggestion_typed import (
     ASKED_NOT_SUGGESTED,
-    asked_for_anonymity,
+    HeldIdea,
+    held_for_anonymity,
     looks_like_a_subcommand,
     looks_like_list,
     looks_like_mistyped_list,
@@ -69,8 +70,8 @@ def suggest_command(
         ack(text=USAGE.text(f"`{echoed(text)}` looks like `/suggest list` mistyped, so I sent nothing."))
     elif looks_like_a_subcommand(text):
         ack(text=USAGE.text(ASKED_NOT_SUGGESTED.format(word=echoed(text))))
-    elif (idea := asked_for_anonymity(text)) is not None:
-        open_suggest_modal(ack, client, context, command, respond, what=idea, anonymous=True)
+    elif (held := held_for_anonymity(text)) is not None:
+        open_suggest_modal(ack, client, context, command, respond, held=held)
     else:
         submit_suggestion(ack, command, context, client, SuggestionRequest(what=text))
 
@@ -87,9 +88,9 @@ def open_suggest_modal(
     command: dict[str, Any],
     respond: Respond,
     *,
-    what: str = "",
-    anonymous: bool = False,
+    held: HeldIdea | None = None,
 ) -> None:
+    """The /suggest form, empty or holding an idea typed in one line that spoke of anonymity."""
     deps = deps_of(context)
     try:
         with deps.sessions.begin() as session:
@@ -102,7 +103,7 @@ def open_suggest_modal(
         return
     ack()
     with reported(command, respond):
-        form = blocks.suggest_modal(settings.categories, fixes, what=what, anonymous=anonymous)
+        form = blocks.suggest_modal(settings.categories, fixes, held=held)
         client.views_open(trigger_id=command["trigger_id"], view=form)
 
 

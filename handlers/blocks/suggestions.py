@@ -19,6 +19,7 @@ from handlers.blocks.kit import (
     quote,
     text_block,
 )
+from handlers.suggestion_typed import HeldIdea
 from models import Employee, Suggestion
 from services.calendar import zone
 from services.suggestions.lifecycle import MAX_WHAT, STATUS_WORDS, SuggestionRequest
@@ -41,6 +42,7 @@ section holds 3,000 characters, and a name cut in half (or a mention cut open) w
 THANKED_NAME = 120
 """Each name thanked, at most, once escaped: twenty names the org file allows (200 characters) would fill the
 section before the count of the others."""
+UNSURE = "Your idea speaks of anonymity, so it was not sent with your name: tick this to leave your name off. "
 NOTE_QUESTIONS = {
     "done": ("What changed?", "One line the team will read: what is different now."),
     "not_doing": ("Why not?", "The author (and backers) will read it."),
@@ -48,10 +50,11 @@ NOTE_QUESTIONS = {
 
 
 def suggest_modal(
-    categories: Sequence[str], fixes: Sequence[tuple[int, str]], *, what: str = "", anonymous: bool = False
+    categories: Sequence[str], fixes: Sequence[tuple[int, str]], *, held: HeldIdea | None = None
 ) -> dict[str, Any]:
-    """The /suggest form; `what` and `anonymous` fill it in for someone who typed the idea and asked for anonymity.
-    An idea typed longer than the box holds is cut where nothing is split, and the box says so."""
+    """The /suggest form, filled in with an idea `held` (`held_for_anonymity`), its box ticked or, `UNSURE`, not. A
+    typed idea longer than the box holds is cut where nothing is split, and the box says so."""
+    what = held.what if held else ""
     kept = what[: cut_point(what, MAX_WHAT)] if len(what) > MAX_WHAT else what
     cut = f"You typed {len(what):,} characters and the box holds {MAX_WHAT:,}: the end was left out."
     blocks = [
@@ -90,10 +93,11 @@ def suggest_modal(
             {
                 "type": "checkboxes",
                 "options": [option("yes", "Send it anonymously")],
-                **({"initial_options": [option("yes", "Send it anonymously")]} if anonymous else {}),
+                **({"initial_options": [option("yes", "Send it anonymously")]} if held and held.ticked else {}),
             },
             optional=True,
-            hint="Anonymous: nobody sees your name; you still hear what happens to it.",
+            hint=f"{UNSURE if held and not held.ticked else ''}Anonymous: nobody sees your name; you still hear what "
+            "happens to it.",
         )
     )
     return {

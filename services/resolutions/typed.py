@@ -196,9 +196,17 @@ def named_reference(text: str) -> str | None:
 
 _DIGIT_GROUPS = re.compile(r"(?:\s+\d{2,}(?![^\s.,;:!?)]))+")
 """`123` in `ref:ABC 123 late`, `7946 0018` in `ref:020 7946 0018`: digits right after a reference, apart."""
-_PART_GROUPS = re.compile(r"(?:\s+(?:\d{2,}|(?=[A-Z]*\d)[A-Z0-9]{2,}|[A-Z]{2,})(?![^\s.,;:!?)]))+")
-"""After `ref:` also a group of capitals, with or without digits: `DEF` in `ref:ABC DEF late`, `12B`, `X7`. After
-`order 1234` capitals are more often the sentence's (`order 1234 VIP customer`), so only digits are asked about."""
+_ACRONYM_WORDS = (
+    "OK VIP ASAP FYI ETA TBC TBD DOA NB PS BTW AM PM TV PC IT HR CEO ID PIN SIM SMS QR USB HDMI LCD LED OLED HD UHD "
+    "SSD GPS AC DC UK US EU PDF URL API XS XL XXL 4K 5G 4G 3G 3D MP3 MP4 PS4 PS5 A4 A3"
+)
+_ACRONYMS = frozenset(_ACRONYM_WORDS.split())
+"""Capitals of everyday words, never a reference's next part: `ref:12345 VIP customer`, `ref:4471 PS5 broken`."""
+_OTHER_PART = r"(?!(?:{})(?![^\s.,;:!?)]))".format("|".join(sorted(_ACRONYMS, key=len, reverse=True)))
+_PART_GROUPS = re.compile(rf"(?:\s+{_OTHER_PART}(?:\d{{2,}}|(?=[A-Z]*\d)[A-Z0-9]{{2,}}|[A-Z]{{2,}})(?![^\s.,;:!?)]))+")
+"""After `ref:` also a group of capitals, with or without digits: `DEF` in `ref:ABC DEF late`, `12B`, `X7`, though not
+a common one (`_ACRONYMS`). After `order 1234` capitals are more often the sentence's (`order 1234 VIP customer`), so
+only digits are asked about."""
 _NUMBER_GOES_ON = re.compile(r"(?:[.,]\d{1,2}|:[0-5]\d)(?!\d|[.,:]\d)")
 """`12.50`, `10:30`: the last group begins an amount or a time of day (not `2024.0012`, a reference's next part)."""
 _YEAR = re.compile(r"(?:19|20)\d\d")
@@ -213,6 +221,17 @@ _UNITS = frozenset(_UNIT_WORDS.split())
 """Words that make the number before them a quantity: `30 minutes`, `10 am`, `12 pcs`, `15 %`, `12 eggs`. Only
 these: a verb or a noun that counts nothing (`123 arrives`, `123 box`) leaves the digits as likely the
 reference's, and a wrong guess files the fix under another customer, where asking costs a retype."""
+_HANDFUL_WORDS = (
+    "vouchers coupons headsets headphones earbuds batteries chargers cables adapters laptops tablets keyboards sims "
+    "toys games cups mugs glasses bowls trays jars chairs lamps bulbs towels pillows blankets sheets beds bikes "
+    "shoes socks jackets jeans trousers coats hats gloves products gifts pallets crates slices coffees sandwiches "
+    "burgers cakes cookies pastries donuts pies sessions lessons classes appointments bookings reservations "
+    "subscriptions payments transactions photos"
+)
+_HANDFUL_OF = frozenset(_HANDFUL_WORDS.split())
+"""Things counted by the handful (below 100) besides `_UNITS`: `ref:ABC 12 vouchers`, `order 5521 10 headsets`. Only
+these, not any word ending in `s`: in `56 arrives`, `12 needs`, `23 keeps` a verb follows a reference's last part;
+and a hundred or more (`123 vouchers`) may be such a part too."""
 _YEAR_WORDS = frozenset({"model", "models", "edition", "season", "version", "collection", "range"})
 """A year before one of these (`2024 model`) dates a product; before any other word it may be a reference's."""
 
@@ -245,10 +264,9 @@ def refuse_spaced_reference(
 def _counts(number: str, after: str) -> bool:
     """The number reads as a quantity, a time or a year by what follows it: a unit or a counted thing (`30 minutes`,
     `10 am`, `12 pcs`, `12 eggs`), a currency (`20 dollars`), its decimals or minutes (`12.50`, `10:30`), for a
-    year a product's word (`2024 model`), or, for a handful (below 100), any plural (`12 vouchers`, `10 headsets`):
-    a reference's part is rarely that short. A number starting with 0 counts nothing; a word that is none of these
-    (`56 arrived`, `123 parcel`, `123 arrives`) leaves it part of the reference as likely as not, so it is asked
-    about."""
+    year a product's word (`2024 model`), or, for a handful (below 100), an everyday thing (`12 vouchers`, `10
+    headsets`: `_HANDFUL_OF`). A number starting with 0 counts nothing; a word that is none of these (`56 arrived`,
+    `123 parcel`, `56 arrives`, `12 needs`) leaves it part of the reference as likely as not, so it is asked about."""
     if number.startswith("0") or not number.isdigit():
         return False
     if _NUMBER_GOES_ON.match(after):
@@ -262,11 +280,5 @@ def _counts(number: str, after: str) -> bool:
         or is_currency_word(word)
         or is_currency_mark(word)
         or (bool(_YEAR.fullmatch(number)) and word in _YEAR_WORDS)
-        or (len(number) <= 2 and _is_plural(word))
+        or (len(number) <= 2 and word in _HANDFUL_OF)
     )
-
-
-def _is_plural(word: str) -> bool:
-    """`vouchers`, `headsets`, `batteries`: a word of letters ending in `s` as plurals do (not `-ss`, `-us`, `-is`:
-    `less`, `bus`, `this`)."""
-    return word.isalpha() and len(word) >= 4 and word.endswith("s") and not word.endswith(("ss", "us", "is"))

@@ -110,6 +110,10 @@ def test_a_person_or_channel_named_before_the_category_is_answered_with_the_cate
         ("refund 20 ref:ABC DEF late", ("`ABC` or `ABC DEF`", 'ref:"ABC DEF"', "`ref:ABC for DEF …`")),
         ("refund 20 ref:ABC 12B late", ("`ABC` or `ABC 12B`", 'ref:"ABC 12B"', "")),
         ("refund 20 ref:ABC 123 vouchers given", ("`ABC` or `ABC 123`", 'ref:"ABC 123"', "")),
+        ("refund 20 order 1234 56 arrives tomorrow", ("`1234` or `1234 56`", 'ref:"1234 56"', "")),
+        ("refund 20 ref:AB 12 needs a callback", ("`AB` or `AB 12`", 'ref:"AB 12"', "")),
+        ("refund 20 ticket 4471 23 keeps crashing", ("`4471` or `4471 23`", 'ref:"4471 23"', "")),
+        ("refund 20 order 5521 10 looks damaged", ("`5521` or `5521 10`", 'ref:"5521 10"', "")),
     ],
 )
 def test_a_customer_reference_pasted_with_spaces_is_asked_about_and_nothing_is_logged(
@@ -208,3 +212,25 @@ def test_a_dash_set_apart_between_the_category_and_the_amount_is_no_minus(ready:
     with ready.sessions() as session:
         [fix] = session.scalars(select(Resolution))
         assert (fix.amount, fix.customer_ref, fix.summary) == (20, "order 42", f"order 42 {dash} customer angry")
+
+
+@pytest.mark.parametrize(
+    ("typed", "reference", "summary"),
+    [
+        ("refund 20 ref:12345 VIP customer", "12345", "VIP customer"),
+        ("refund 20 ref:ABC123 TV arrived broken", "ABC123", "TV arrived broken"),
+        ("refund 20 ref:4471 PS5 broken", "4471", "PS5 broken"),
+        ("refund 20 ref:XK-99 ASAP", "XK-99", "ASAP"),
+        ("refund 20 ref:ABC123 OK now", "ABC123", "OK now"),
+    ],
+)
+def test_a_common_acronym_after_a_reference_is_logged_as_what_happened(
+    ready: RunningBot, typed: str, reference: str, summary: str
+) -> None:
+    """`ref:12345 VIP customer` was asked "Is the customer reference `12345` or `12345 VIP`?" and nothing logged."""
+    reply = ready.driver.command("U0AGENT1", "/resolve", typed)
+
+    assert "Logged your refund of $20." in reply.text
+    with ready.sessions() as session:
+        [fix] = session.scalars(select(Resolution))
+        assert (fix.customer_ref, fix.summary) == (reference, summary)

@@ -1,11 +1,13 @@
-"""/suggest typed in one line by someone asking for anonymity (`/suggest anonymous ...`): the one-line form always
-signs, so nothing is sent; the form opens with the idea in it and its box to send it anonymously ticked. A word
-asking for it and set apart (`anonymous:`, `(anon)`, `anonymously`) is left out of the idea; `anonymous` before a word
-may be the idea's own (`anonymous surveys`), so it stays for the person to keep or delete. The word mistyped
-(`anonymus`, `Anonimous`) asks for it just the same, and so does the word later in the line when set apart or asked
-for (`idea, anonymously`, `keep me anonymous`), the whole line then left in the form for its author to edit: sent
-signed, it would name who wanted not to be named. Later in the line and part of a sentence (`make the survey
-anonymous`), the word is the idea's, and the idea is sent."""
+"""/suggest typed in one line with a word of anonymity in it (`/suggest anonymous ...`, `... (sending anonymously)`,
+`Can I be anonymous? ...`): the one-line form always signs, so nothing is sent and nothing written; the form opens
+with the idea in it and its box to send it anonymously ticked. A word asking for it and set apart at the start
+(`anonymous:`, `(anon)`, `anonymously`) is left out of the idea; anywhere else the whole line stays for its author to
+edit. The word mistyped (`anonymus`, `Anonimous`) counts just the same. Only where the word plainly describes what
+the idea is about (`make the survey anonymous`, `anonymous feedback box in the break room`) does the box open
+unticked, with a line saying why the idea was held, for its author to decide: sent signed, any of these would name
+who may have wanted not to be named."""
+
+from typing import Any
 
 import pytest
 from sqlalchemy import select
@@ -40,7 +42,6 @@ IDEA = "we need more breaks on late shifts"
         (f"anonymous/ {IDEA}", IDEA),
         (f"anon?? {IDEA}", IDEA),
         (f"anonymous {IDEA}", f"anonymous {IDEA}"),
-        ("anonymous surveys for customers after each call", "anonymous surveys for customers after each call"),
         ("Anonymous", None),
         ("anon:", None),
         (f"anonymus {IDEA}", IDEA),
@@ -90,21 +91,77 @@ def test_an_idea_that_only_speaks_of_anonymity_is_sent(ready: RunningBot, idea: 
     assert "Sent your suggestion" in reply.text
 
 
-@pytest.mark.parametrize("idea", ["make the survey anonymous", "let people rate their shift leads anonymously"])
-def test_an_idea_about_anonymity_later_in_the_line_is_sent_not_held_in_a_form(ready: RunningBot, idea: str) -> None:
-    """`/suggest make the survey anonymous` opened the form ticked to send it anonymously, the idea not sent."""
-    reply = ready.driver.command("U0AGENT1", "/suggest", idea)
+@pytest.mark.parametrize(
+    "idea",
+    [
+        "Can I be anonymous? The break room fridge has been broken for weeks",
+        "This is an anonymous suggestion: more staff on Sundays",
+        "more staff on Sundays\nanonymous",
+        "more staff on Sundays *anonymous*",
+        "more staff on Sundays (sending anonymously)",
+        "more staff on Sundays, I'd like to be anonymous",
+        "more staff on Sundays anonymously if possible",
+        "more staff on Sundays -anonymous",
+        "more staff on Sundays _anonymous_",
+        'more staff on Sundays "anonymous"',
+        "more staff on Sundays, pls make this anonymous",
+        "Hi, this is anonymous. The fridge has been broken for weeks",
+        f"{IDEA}, please keep this anonymous",
+    ],
+)
+def test_asking_later_in_the_line_to_stay_anonymous_signs_nothing_and_opens_the_form_ticked(
+    ready: RunningBot, idea: str
+) -> None:
+    """Each of these was sent at once, signed: the manager and the team channel read who asked not to be named."""
+    ready.driver.command("U0AGENT1", "/suggest", idea)
 
-    assert "Sent your suggestion" in reply.text
-    assert ready.slack.calls("views.open") == []
-    with ready.sessions() as session:
-        suggestion = session.scalars(select(Suggestion)).one()
-        assert (suggestion.what, suggestion.anonymous) == (idea, False)
-
-
-def test_asking_later_in_the_line_to_stay_anonymous_still_sends_nothing(ready: RunningBot) -> None:
-    ready.driver.command("U0AGENT1", "/suggest", f"{IDEA}, please keep this anonymous")
-
-    assert ready.slack.calls("chat.postMessage") == [] and len(ready.slack.calls("views.open")) == 1
+    assert ready.slack.calls("chat.postMessage") == []
     with ready.sessions() as session:
         assert count(session, Suggestion) == 0
+    what, anonymous = form_fields(ready)
+    assert what.get("initial_value") == idea
+    assert [option["value"] for option in anonymous["element"]["initial_options"]] == ["yes"]
+    assert "not sent with your name" not in anonymous["hint"]["text"]
+
+
+def test_the_form_held_for_a_word_later_in_the_line_sends_the_idea_anonymously(ready: RunningBot) -> None:
+    ready.driver.command("U0AGENT1", "/suggest", "more staff on Sundays (sending anonymously)")
+
+    ready.driver.submit("U0AGENT1", ready.slack.calls("views.open")[-1].args["view"], {})
+    after_the_release(ready)
+
+    [card] = ready.slack.calls("chat.postMessage", channel="U0MGR1")
+    assert "an anonymous colleague" in card.text and "Sam" not in card.text
+    with ready.sessions() as session:
+        suggestion = session.scalars(select(Suggestion)).one()
+        assert suggestion.anonymous and suggestion.author_id is None
+
+
+@pytest.mark.parametrize(
+    "idea",
+    [
+        "make the survey anonymous",
+        "let people rate their shift leads anonymously",
+        "anonymous feedback box in the break room",
+        "anonymous surveys for customers after each call",
+    ],
+)
+def test_anonymous_describing_the_idea_holds_it_in_the_form_unticked_saying_why(ready: RunningBot, idea: str) -> None:
+    """`/suggest make the survey anonymous` was sent signed at once; its author now decides in the form."""
+    reply = ready.driver.command("U0AGENT1", "/suggest", idea)
+
+    assert "Sent your suggestion" not in (reply.text or "")
+    assert ready.slack.calls("chat.postMessage") == []
+    with ready.sessions() as session:
+        assert count(session, Suggestion) == 0
+    what, anonymous = form_fields(ready)
+    assert what.get("initial_value") == idea
+    assert "initial_options" not in anonymous["element"]
+    assert "Your idea speaks of anonymity, so it was not sent with your name" in anonymous["hint"]["text"]
+
+
+def form_fields(bot: RunningBot) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The opened form's idea box (its element) and its anonymity block."""
+    [form] = bot.slack.calls("views.open")
+    blocks = {block["block_id"]: block for block in form.args["view"]["blocks"]}
+    return blocks["what"]["element"], blocks["anonymous"]

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from handlers.suggestion_typed import asked_for_anonymity
+from handlers.suggestion_typed import HeldIdea, held_for_anonymity
 from services.errors import InvalidInput
 from services.policy.versions import BoundaryRule
 from services.resolutions.typed import OneLiner, to_request
@@ -53,6 +53,27 @@ def test_capitals_after_a_labelled_reference_are_the_sentences() -> None:
 
 
 @pytest.mark.parametrize(
+    ("typed", "reference", "summary"),
+    [
+        ("20 ref:12345 VIP customer", "12345", "VIP customer"),
+        ("20 ref:ABC123 TV arrived broken", "ABC123", "TV arrived broken"),
+        ("20 ref:4471 PS5 broken", "4471", "PS5 broken"),
+        ("20 ref:XK-99 ASAP", "XK-99", "ASAP"),
+        ("20 ref:ABC123 OK now", "ABC123", "OK now"),
+        ("20 ref:ABC123 DOA, replaced", "ABC123", "DOA, replaced"),
+    ],
+)
+def test_a_common_acronym_after_a_reference_is_the_sentences(typed: str, reference: str, summary: str) -> None:
+    """`ref:12345 VIP customer` was asked "Is the customer reference `12345` or `12345 VIP`?", nothing logged."""
+    assert read(REFUND, typed) == (Decimal(20), reference, summary)
+
+
+def test_digits_before_a_common_acronym_are_still_asked_about() -> None:
+    with pytest.raises(InvalidInput, match=r"`ABC` or `ABC 12`\?"):
+        read(REFUND, "20 ref:ABC 12 TV broken")
+
+
+@pytest.mark.parametrize(
     ("typed", "summary"),
     [
         ("20 ref:ABC 12 vouchers given", "12 vouchers given"),
@@ -62,7 +83,7 @@ def test_capitals_after_a_labelled_reference_are_the_sentences() -> None:
         ("20 ref:ABC 123 customers waited", "123 customers waited"),
     ],
 )
-def test_a_handful_of_anything_plural_or_a_known_count_after_a_reference_is_the_summarys(
+def test_a_handful_of_everyday_things_or_a_known_count_after_a_reference_is_the_summarys(
     typed: str, summary: str
 ) -> None:
     assert read(REFUND, typed) == (Decimal(20), "ABC", summary)
@@ -76,6 +97,13 @@ def test_a_handful_of_anything_plural_or_a_known_count_after_a_reference_is_the_
         "20 ref:ABC 56 arrived late",
         "20 ref:ABC 12 less than asked",
         "20 ref:ABC 07 headsets",  # a count never starts with 0
+        "20 ref:AB 12 needs a callback",  # a verb, not a plural
+        "20 ref:ABC 12 wants refund",
+        "20 order 1234 56 arrives tomorrow",
+        "20 ticket 4471 23 keeps crashing",
+        "20 order 5521 10 looks damaged",
+        "20 ref:AB 12 scratches on screen",  # a verb as often as a plural
+        "20 ref:ABC 123 arrives late",
     ],
 )
 def test_a_number_after_a_reference_that_may_be_its_part_is_asked_about(typed: str) -> None:
@@ -88,33 +116,62 @@ def test_a_number_after_a_reference_that_may_be_its_part_is_asked_about(typed: s
     [
         "make the survey anonymous",
         "we should make the survey anonymous so people answer",
+        "the exit survey should be anonymous",
         "let people rate shifts anonymously",
-        "anonymised call recordings for training",
+        "anonymous feedback box in the break room",
+        "anonymous surveys",
+        "please make the survey anonymous",
     ],
 )
-def test_anonymous_describing_the_idea_later_in_the_line_asks_nothing(typed: str) -> None:
-    assert asked_for_anonymity(typed) is None
+def test_anonymous_plainly_describing_the_idea_holds_it_unticked_for_its_author_to_decide(typed: str) -> None:
+    """`make the survey anonymous` was sent signed: any word of anonymity now holds the idea in the form."""
+    assert held_for_anonymity(typed) == HeldIdea(typed, ticked=False)
 
 
 @pytest.mark.parametrize(
     "typed",
     [
+        "Can I be anonymous? The break room fridge has been broken for weeks",
+        "This is an anonymous suggestion: more staff on Sundays",
+        "more staff on Sundays\nanonymous",
+        "more staff on Sundays *anonymous*",
+        "more staff on Sundays (sending anonymously)",
+        "more staff on Sundays, I'd like to be anonymous",
+        "more staff on Sundays anonymously if possible",
+        "more staff on Sundays -anonymous",
+        "more staff on Sundays —anonymous",
+        "more staff on Sundays _anonymous_",
+        'more staff on Sundays "anonymous"',
+        "more staff on Sundays, pls make this anonymous",
+        "Hi, this is anonymous. The fridge has been broken for weeks",
         "more breaks, anonymously",
         "more breaks - anon",
-        "more breaks — anonymous",
         "more breaks (anonymous please)",
-        "more breaks. Anonymous",
         "more breaks, keep me anonymous",
         "more breaks please keep this anonymous",
         "send this anonymously please",
-        "more breaks anonymous pls",
         "more breaks, annonymous",
+        "anonymous we need more breaks",
+        "anonymous feedback: my shift lead shouts at us",
+        "make the survey anonymous, and keep me anonymous too",
+        "I think the survey should be anonymous",
+        "make this survey anonymous",
+        "post this in the survey channel anonymously",
+        "anonymous survey: my shift lead reads the answers",
     ],
 )
-def test_anonymous_set_apart_or_asked_for_later_in_the_line_opens_the_form_with_the_whole_line(typed: str) -> None:
-    assert asked_for_anonymity(typed) == typed
+def test_anonymity_asked_for_or_in_doubt_holds_the_whole_line_ticked(typed: str) -> None:
+    """Each of these was sent signed, naming its author to the manager and the team channel, or would be unticked
+    where the author plainly asks for it (or may)."""
+    assert held_for_anonymity(typed) == HeldIdea(typed, ticked=True)
 
 
-def test_anonymous_first_is_still_read_as_before() -> None:
-    assert asked_for_anonymity("anonymous: more breaks") == "more breaks"
-    assert asked_for_anonymity("anonymous surveys") == "anonymous surveys"
+def test_anonymous_first_and_set_apart_is_left_out_of_the_idea() -> None:
+    assert held_for_anonymity("anonymous: more breaks") == HeldIdea("more breaks", ticked=True)
+    assert held_for_anonymity("(anon) more breaks") == HeldIdea("more breaks", ticked=True)
+    assert held_for_anonymity("Anonymous") == HeldIdea("", ticked=True)
+
+
+@pytest.mark.parametrize("typed", ["anonymity matters to new starters", "anonymised call recordings for training"])
+def test_a_word_that_only_speaks_of_anonymity_holds_nothing(typed: str) -> None:
+    assert held_for_anonymity(typed) is None
