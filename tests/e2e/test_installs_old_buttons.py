@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import Engine, select, text
 
 from models import Base, Resolution
-from models.schema import upgrade
+from models.schema import migrate, upgrade
 from tests.conftest import RunningBot
 from tests.e2e.test_installs import ALPHA_ORG, install_in, oauth_bot  # noqa: F401
 from tests.e2e.test_installs_purged import purge_from_the_command_line
@@ -43,6 +43,22 @@ def test_every_table_keyed_by_a_given_id_never_gives_one_twice_on_sqlite(engine:
         made = {name: sql for name, sql in connection.execute(text("SELECT name, sql FROM sqlite_master"))}
     ours = [name for name in keyed if not name.startswith("slack_")]  # Slack's install store keeps its own
     assert ours and [name for name in ours if "AUTOINCREMENT" not in made[name]] == []
+
+
+def test_a_sqlite_database_taken_back_a_few_releases_and_up_again_still_never_gives_an_id_twice(
+    tmp_path: Path,
+) -> None:
+    """SQLite rebuilds a table to drop a column: a downgrade that forgets AUTOINCREMENT lets a purged request's old
+    Approve button act on a new request with its id once upgraded again."""
+    database = at_revision(tmp_path, "head")
+    migrate(database, "downgrade", "0023")
+    upgrade(database)
+    with database.connect() as connection:
+        made = {name: sql for name, sql in connection.execute(text("SELECT name, sql FROM sqlite_master"))}
+    database.dispose()
+
+    keyed = sorted(t.name for t in Base.metadata.sorted_tables if [c.name for c in t.primary_key] == ["id"])
+    assert [name for name in keyed if not name.startswith("slack_") and "AUTOINCREMENT" not in made[name]] == []
 
 
 def test_an_upgraded_sqlite_database_keeps_its_rows_and_never_gives_their_ids_again(tmp_path: Path) -> None:

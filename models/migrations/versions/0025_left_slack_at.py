@@ -22,11 +22,15 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 
+KEEP_AUTOINCREMENT = {"sqlite_autoincrement": True}
+"""SQLite rebuilds the table to drop a column: without it, ids of purged rows could be given again."""
+
+
 def upgrade() -> None:
-    with op.batch_alter_table("employees", schema=None) as batch_op:
+    with op.batch_alter_table("employees", schema=None, table_kwargs=KEEP_AUTOINCREMENT) as batch_op:
         batch_op.add_column(sa.Column("left_slack_at", models.base.UTCDateTime(timezone=True), nullable=True))
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("employees", schema=None) as batch_op:
+    with op.batch_alter_table("employees", schema=None, table_kwargs=KEEP_AUTOINCREMENT) as batch_op:
         batch_op.drop_column("left_slack_at")

@@ -21,6 +21,10 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 
+KEEP_AUTOINCREMENT = {"sqlite_autoincrement": True}
+"""SQLite rebuilds the table to drop a column: without it, ids of purged rows could be given again."""
+
+
 def upgrade() -> None:
     # A nullable column, added in place (no copy of the table); the digest reads fixes by (workspace_id, created_at)
     # and groups them itself, so it needs no index. SQLite takes the reference only inline, in the ADD COLUMN.
@@ -34,7 +38,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("resolutions", schema=None) as batch_op:
+    with op.batch_alter_table("resolutions", schema=None, table_kwargs=KEEP_AUTOINCREMENT) as batch_op:
         if op.get_bind().dialect.name != "sqlite":  # SQLite's reference has no name; the copy of the table drops it
             batch_op.drop_constraint(batch_op.f("fk_resolutions_manager_id_employees"), type_="foreignkey")
         batch_op.drop_column("manager_id")

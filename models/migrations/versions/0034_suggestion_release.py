@@ -23,6 +23,10 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 
+KEEP_AUTOINCREMENT = {"sqlite_autoincrement": True}
+"""SQLite rebuilds the table to drop a column: without it, ids of purged rows could be given again."""
+
+
 def upgrade() -> None:
     # A nullable column, added in place on SQLite and PostgreSQL alike; the release tick, every 30 seconds, finds
     # the few ideas held back by its index rather than by reading every suggestion.
@@ -33,7 +37,7 @@ def upgrade() -> None:
 def downgrade() -> None:
     _refuse_ideas_held_back()
     op.drop_index("ix_suggestions_release_at", table_name="suggestions")
-    with op.batch_alter_table("suggestions", schema=None) as batch_op:
+    with op.batch_alter_table("suggestions", schema=None, table_kwargs=KEEP_AUTOINCREMENT) as batch_op:
         batch_op.drop_column("release_at")
 
 

@@ -35,7 +35,11 @@ def upgrade() -> None:
     op.execute(reminded.bindparams(prefix="reward-approval:", suffix=":reminder"))
 
 
+KEEP_AUTOINCREMENT = {"sqlite_autoincrement": True}
+"""SQLite rebuilds the table to drop a column: without it, ids of purged rows could be given again."""
+
+
 def downgrade() -> None:
-    with op.batch_alter_table("nominations", schema=None) as batch_op:
+    with op.batch_alter_table("nominations", schema=None, table_kwargs=KEEP_AUTOINCREMENT) as batch_op:
         batch_op.drop_column("escalated_at")
         batch_op.drop_column("reminded_at")

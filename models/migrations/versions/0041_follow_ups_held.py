@@ -24,6 +24,10 @@ depends_on: str | Sequence[str] | None = None
 TABLES = ("resolutions", "nominations")
 
 
+KEEP_AUTOINCREMENT = {"sqlite_autoincrement": True}
+"""SQLite rebuilds the table to drop a column: without it, ids of purged rows could be given again."""
+
+
 def upgrade() -> None:
     for table in TABLES:
         op.add_column(table, sa.Column("held_until", sa.DateTime(timezone=True), nullable=True))
@@ -32,6 +36,6 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     for table in TABLES:
-        with op.batch_alter_table(table) as batch:
+        with op.batch_alter_table(table, table_kwargs=KEEP_AUTOINCREMENT) as batch:
             batch.drop_column("held_under")
             batch.drop_column("held_until")
