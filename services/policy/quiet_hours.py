@@ -3,7 +3,7 @@ reaches them (it waits for the window's end)."""
 
 import re
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
 from services.calendar import is_time_zone, zone
@@ -36,15 +36,14 @@ class QuietHours:
 
     def morning(self, moment: datetime, tz: str | None) -> datetime:
         """When someone in zone `tz` may next be reached from `moment`: at once in their day, else at the window's end
-        on their wall clock (the next day's when that end comes after midnight)."""
+        on their wall clock (the next day's when that end comes after midnight). Compared as instants: on the night
+        the clocks go back, the window's end may come twice, and the second pass through it is still ahead."""
         if not self.hold(moment, tz):
             return moment
         here = zone(tz)
-        local = moment.astimezone(here)
-        end = datetime.combine(local.date(), self.end, tzinfo=here)
-        if end <= local:
-            end = datetime.combine(local.date() + timedelta(days=1), self.end, tzinfo=here)
-        return end.astimezone(moment.tzinfo)
+        today = datetime.combine(moment.astimezone(here).date(), self.end, tzinfo=here)
+        ends = (today, today.replace(fold=1), datetime.combine(today.date() + timedelta(days=1), self.end, tzinfo=here))
+        return next(end for end in ends if end.astimezone(UTC) > moment).astimezone(moment.tzinfo)
 
     @property
     def words(self) -> str:

@@ -132,3 +132,16 @@ def test_a_new_window_is_named_in_what_the_load_changes() -> None:
     assert policy_changes(before, parse_policy(EXAMPLE.replace('"20:00-08:00"', '"21:00-07:00"'))) == [
         "quiet hours 20:00-08:00 -> 21:00-07:00"
     ]
+
+
+def test_on_the_night_the_clocks_go_back_a_window_ending_in_the_repeated_hour_ends_on_its_second_pass() -> None:
+    """New York, 1 November 2026: 01:00-02:00 comes twice (EDT, then EST). At 01:10 EST (06:10 UTC) the night of a
+    window ending at 01:30 still runs, until 01:30 EST (06:30 UTC); the first 01:30 (05:30 UTC) has passed."""
+    late_night = QuietHours(time(22), time(1, 30))
+    second_pass = datetime(2026, 11, 1, 6, 10, tzinfo=UTC)
+
+    assert late_night.hold(second_pass, "America/New_York")
+    assert late_night.morning(second_pass, "America/New_York") == datetime(2026, 11, 1, 6, 30, tzinfo=UTC)
+    assert late_night.morning(datetime(2026, 11, 1, 5, 10, tzinfo=UTC), "America/New_York") == datetime(
+        2026, 11, 1, 5, 30, tzinfo=UTC
+    )
