@@ -109,13 +109,15 @@ def queue_summary_updates(session: Session, *, workspace_id: int, item_key: str,
     through the outbox; one not sent yet shows it on landing). Two decisions at once take turns, so the later
     counts the first."""
     prefix = f"{item_key}:handover:"
-    for key in handover_summaries.unsent_notes(session, key_prefix=prefix, reason=IN_SUMMARY, note=SUMMARY_NOTE):
-        outbox.take_turns_under(session, workspace_id=workspace_id, key_prefixes=[key])
+    keys = handover_summaries.unsent_notes(session, key_prefix=prefix, reason=IN_SUMMARY, note=SUMMARY_NOTE)
+    if keys:  # all at once, in one order: two decisions sharing two summaries must not wait on each other
+        outbox.take_turns_under(session, workspace_id=workspace_id, key_prefixes=keys)
+    for key in keys:
         summary = handover_summaries.payload_of(session, key=key) or {}
         told = {kind: [int(item) for item in summary[note]] for kind, note in TOLD_NOTES.items() if note in summary}
-        if not told:
-            continue
-        reader = str(summary["channel"])
+        reader = str(summary.get("channel", ""))
+        if not told or not handover_summaries.still_here(session, workspace_id=workspace_id, reader=reader):
+            continue  # a reader who left: Slack no longer lets the app reach their DMs
         left = handover_summaries.summary_left(session, workspace_id=workspace_id, told=told, reader=reader)
         shown = _left_shown(left)
         sent = outbox.sent_message(session, key=key)

@@ -34,6 +34,14 @@ def payload_of(session: Session, *, key: str) -> dict[str, Any] | None:
     return session.scalar(select(Delivery.payload).where(Delivery.idempotency_key == key))
 
 
+def still_here(session: Session, *, workspace_id: int, reader: str) -> bool:
+    """Whether the summary's reader (a Slack id) is still an active member of the workspace."""
+    found = select(Employee.id).where(
+        Employee.workspace_id == workspace_id, Employee.slack_id == reader, Employee.active.is_(True)
+    )
+    return session.scalar(found) is not None
+
+
 def summary_left(session: Session, *, workspace_id: int, told: dict[str, list[int]], reader: str) -> SummaryLeft:
     """How many of the requests and nominations (ids by kind) still wait for `reader` (a Slack id): one decided no
     longer does (a nomination approved, declined, or approved then revoked), nor one handed on to someone else since."""

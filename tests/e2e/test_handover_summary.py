@@ -10,7 +10,7 @@ from sqlalchemy import select
 from handlers.blocks import nominations as blocks
 from handlers.jobs.drain_outbox import drain_outbox
 from handlers.jobs.follow_up_pending_requests import follow_up_pending_requests
-from models import Nomination, Resolution
+from models import Delivery, Nomination, Resolution
 from tests.conftest import FIXTURES, RunningBot
 from tests.e2e.test_departures import in_slack
 from tests.e2e.test_people_leaving import SAM_MOVES_WEST, WITHOUT_MAYA, reimport
@@ -307,3 +307,22 @@ def test_requests_gone_up_from_the_reader_of_their_summary_no_longer_count_as_wa
     assert pending_deciders(bot) == {"U0ADMIN"}
     said = summary_now(bot, str(summary.response["ts"]))
     assert "None of the 6 requests handed to you at once waits for you now: they were handed on" in said
+
+
+def test_a_summary_whose_reader_left_is_not_updated_when_their_requests_are_handed_on(bot: RunningBot) -> None:
+    """Slack no longer lets the app reach a deactivated person's DMs: their summary stays as it was, and nothing is
+    queued for it that could only be refused."""
+    load_org_and_policy(bot.sessions, bot.clock.now())
+    in_slack(bot, "U0MGR2", "U0AGENT1")
+    requests_to_maya(bot, 6)
+    reimport(bot.sessions, bot.clock.now(), SAM_MOVES_WEST)  # to Omar, in one summary
+    drain_outbox(bot.runtime.deps, bot.runtime.app.client)
+    [summary] = [c for c in bot.slack.calls("chat.postMessage", channel="U0MGR2") if "6 requests" in c.text]
+
+    bot.driver.user_change("U0MGR2", deleted=True)
+
+    assert pending_deciders(bot) == {"U0ADMIN"}
+    assert summary_now(bot, str(summary.response["ts"])) == ""
+    with bot.sessions() as session:
+        queued = session.scalars(select(Delivery.idempotency_key).where(Delivery.method == "chat.update")).all()
+    assert not [key for key in queued if summary.response["channel"] in key]
