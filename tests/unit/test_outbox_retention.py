@@ -26,8 +26,19 @@ ONE_SHOTS = [
     "digest:T1:U0A:2026-W10",
     "digest-chart:x",
     "request-unreached:resolution:4:U0B:U0HR",
+    "reward-shoutout:3",
+    "reward-hr-settled:7:D0HR:1.0",
+    "left-slack:8:2026-03-02T09:00:00+00:00:U0HR",
+    "pulse-late:T1:2:U0HR",
+    "error-dm:U0A:ab12",
+    "channel-refused:T1:C0KUDOS:is_archived:U0HR:2026-W10",
+    "taken_over_by_org_install:Ev1:T0NORTH:U0HR",
+    "team_access_revoked:Ev2:U0HR",
+    "settled:12",
+    "update:D1:1.0:1",
 ]
-STILL_READ = ["resolution:4:request:U0B", "suggestion:5:channel", "suggestion:5:status:1:done", "update:D1:1.0:1"]
+"""The last: a copy's only update, of a message forgotten already (a digest's)."""
+STILL_READ = ["resolution:4:request:U0B", "suggestion:5:channel", "suggestion:5:status:1:done", "suggestion:5:we_did"]
 
 
 @pytest.fixture
@@ -70,6 +81,28 @@ def test_a_message_nothing_reads_any_more_is_deleted_five_weeks_after_it_was_sen
 
     assert gone == len(ONE_SHOTS)
     assert kept(deps) == {*STILL_READ, "reward-dm:9"}
+
+
+def test_a_copys_updates_go_together_once_the_newest_is_five_weeks_old_and_none_waits(
+    deps: Deps, workspace: Workspace, slack: FakeSlack, clock: MovableClock
+) -> None:
+    """The next update of a copy is numbered after those kept (`count_under`): they go all at once, never part of
+    them, so a copy still updated now and then (a suggestion's post) starts again at 1, never at a number in use."""
+    sender = create_sender_client(bot_settings(slack, "sqlite://"))
+    queue(deps, workspace, ["update:C1:1.0:1", "update:C2:2.0:1"])
+    queue(deps, workspace, ["update:C3:3.0:1"], later=True)
+    drain_outbox(deps, sender)
+    clock.advance(timedelta(days=20))
+    queue(deps, workspace, ["update:C1:1.0:2", "update:C3:3.0:2"])
+    drain_outbox(deps, sender)
+
+    clock.advance(timedelta(days=16))
+    forget_sent_messages(deps, WebClient(token="xoxb-x"))
+    assert kept(deps) == {"update:C1:1.0:1", "update:C1:1.0:2", "update:C3:3.0:1", "update:C3:3.0:2"}
+
+    clock.advance(timedelta(days=20))
+    forget_sent_messages(deps, WebClient(token="xoxb-x"))
+    assert kept(deps) == {"update:C3:3.0:1", "update:C3:3.0:2"}, "one still to be sent keeps its copy's others"
 
 
 def test_a_years_backlog_is_deleted_in_short_batches(
