@@ -9,10 +9,9 @@ again, and nothing reads or updates it after a few weeks. A form's confirmation,
 shout-out and DMs to its nominator and recipient (HR's copies excepted, below), what HR and a requester heard of a
 request that never reached its decider, a Home Slack rate-limited, a manager's weekly digest with its chart (a
 decision clicked in an older digest is made all the same; only that digest is no longer redrawn), a hand-over summary
-(counted down as what it told of is decided, while it is kept), HR's notices (someone
-left Slack, a round opened late, a channel refused a post that week, an org-wide install took a workspace over or
-lost one), an error DM, a grant's copies settled from the command line, and an update owed to a message once it lands
-(`settled:`: it lands within minutes, or never).
+(counted down as what it told of is decided, while it is kept), HR's notices (someone left Slack, a round opened
+late, a channel refused a post that week, an org-wide install took a workspace over or lost one), an error DM, and
+the updates of a grant's copies settled from the command line.
 
 An item's messages serve while it waits and shortly after (`SETTLED_ITEMS`): a request's copies, reminders and
 escalations until it is decided, a tangible reward's nomination's until it is, HR's copies of a grant until it is
@@ -25,7 +24,8 @@ without saying when counts from when it was made. What still waits keeps its mes
 
 A copy's queued updates (`update:<channel>:<ts>:<n>`, handlers/message_updates.py) go all together once the newest is
 `KEPT` old and none is still to be sent, whatever the copy: its message may be gone (a digest's), or still be updated
-now and then, whose next update is numbered 1 again.
+now and then, whose next update is numbered 1 again. An update owed to a message once it lands (`settled:<its id>`,
+services/settled_updates.py) goes once `KEPT` old unless that message is still on its way.
 
 Kept as long as the suggestion (the suggestions table keeps its text anyway, and they grow with ideas, not with
 time): a suggestion's posts, owner's cards, status DMs and "you said, we did" DMs. A click to back an idea is matched
@@ -67,7 +67,6 @@ ONE_SHOT_PREFIXES = (
     HOME,
     "reward-shoutout:",
     "reward-hr-settled:",
-    settled_updates.KEY_PREFIX,
     "left-slack:",
     "pulse-late:",
     "error-dm:",
@@ -227,3 +226,24 @@ def _forget_copy_updates(session: Session, copy: str, before: datetime) -> int:
     return _forget_all(
         session.connection(), session.connection().execute(_UPDATE_ROWS, prefix_bounds(copy)).all(), before
     )
+
+
+# Whether each is pending is checked here, not in SQL, where SQLite would rather read the status index.
+_STATUSES = select(Delivery.id, Delivery.status).where(Delivery.id.in_(bindparam("ids", expanding=True)))
+_FORGET_KEYS = delete(Delivery).where(
+    Delivery.idempotency_key.in_(bindparam("keys", expanding=True)), Delivery.status != "pending"
+)
+
+
+def forget_old_owed_updates(session: Session, *, after: str, now: datetime, batch: int = SETTLED_PAGE) -> Page:
+    """Of up to `batch` updates owed to a message once it lands (`settled:<its id>`) older than `KEPT` (past the key
+    `after`), delete those whose message is no longer on its way: it landed (and woke its update) or never will."""
+    connection, prefix = session.connection(), settled_updates.KEY_PREFIX
+    bounds = {**prefix_bounds(prefix), "after": after or prefix, "before": now - KEPT, "batch": batch}
+    keys = list(connection.scalars(_OLD_KEYS, bounds))
+    owed = {int(part): key for key in keys if (part := key[len(prefix) :]).isascii() and part.isdigit()}
+    statuses = connection.execute(_STATUSES, {"ids": list(owed)}).all() if owed else []
+    waiting = {row.id for row in statuses if row.status == "pending"}
+    done = [key for message_id, key in owed.items() if message_id not in waiting]
+    gone = int(connection.execute(_FORGET_KEYS, {"keys": done}).rowcount or 0) if done else 0
+    return Page(gone, keys[-1] if len(keys) == batch else None)

@@ -28,7 +28,8 @@ def forget_sent_messages(deps: Deps, _client: WebClient, batch: int = outbox_ret
         for kind in outbox_retention.SETTLED_ITEMS
     )
     updates = _page_along(deps, partial(outbox_retention.forget_old_updates, now=now, batch=per_page))
-    return one_shots + settled + updates
+    owed = _page_along(deps, partial(outbox_retention.forget_old_owed_updates, now=now, batch=per_page))
+    return one_shots + settled + updates + owed
 
 
 def _settled_page(session: Session, after: str, *, kind: SettledKind, now: datetime, batch: int) -> Page:

@@ -16,7 +16,7 @@ from handlers.deps import Deps
 from handlers.jobs.drain_outbox import drain_outbox
 from handlers.jobs.forget_sent_messages import forget_sent_messages
 from models import Delivery, Workspace
-from services import outbox, outbox_retention
+from services import outbox, outbox_retention, settled_updates
 from tests.conftest import bot_settings
 
 ONE_SHOTS = [
@@ -34,7 +34,6 @@ ONE_SHOTS = [
     "channel-refused:T1:C0KUDOS:is_archived:U0HR:2026-W10",
     "taken_over_by_org_install:Ev1:T0NORTH:U0HR",
     "team_access_revoked:Ev2:U0HR",
-    "settled:12",
     "update:D1:1.0:1",
 ]
 """The last: a copy's only update, of a message forgotten already (a digest's)."""
@@ -103,6 +102,32 @@ def test_a_copys_updates_go_together_once_the_newest_is_five_weeks_old_and_none_
     clock.advance(timedelta(days=20))
     forget_sent_messages(deps, WebClient(token="xoxb-x"))
     assert kept(deps) == {"update:C3:3.0:1", "update:C3:3.0:2"}, "one still to be sent keeps its copy's others"
+
+
+def test_an_update_owed_to_a_message_goes_once_old_unless_that_message_is_still_on_its_way(
+    deps: Deps, workspace: Workspace, slack: FakeSlack, clock: MovableClock
+) -> None:
+    queue(deps, workspace, ["suggestion:5:channel"])
+    queue(deps, workspace, ["suggestion:6:channel"], later=True)
+    drain_outbox(deps, create_sender_client(bot_settings(slack, "sqlite://")))
+    with deps.sessions.begin() as session:
+        landed, on_its_way = (
+            session.scalars(select(Delivery).where(Delivery.idempotency_key == f"suggestion:{n}:channel")).one()
+            for n in (5, 6)
+        )
+        shown = {"text": "Planned"}
+        settled_updates.hold(session, given_up=[(landed.id, workspace.id)], shown=shown, now=clock.now())
+        settled_updates.hold(session, given_up=[(on_its_way.id, workspace.id)], shown=shown, now=clock.now())
+        owed = {settled_updates.key_of(landed.id), settled_updates.key_of(on_its_way.id)}
+
+    clock.advance(timedelta(days=34))
+    forget_sent_messages(deps, WebClient(token="xoxb-x"))
+    assert owed <= kept(deps)
+
+    clock.advance(timedelta(days=2))
+    forget_sent_messages(deps, WebClient(token="xoxb-x"))
+    assert owed & kept(deps) == {settled_updates.key_of(on_its_way.id)}
+    assert {"suggestion:5:channel", "suggestion:6:channel"} <= kept(deps)
 
 
 def test_a_years_backlog_is_deleted_in_short_batches(
