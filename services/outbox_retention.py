@@ -1,22 +1,38 @@
 """How long a message sent (or given up) stays in the outbox. Callers commit.
 
 Every message Latitude sends stays a row of the outbox under its idempotency key, with what it said (a fix's
-customer and summary, a reward's reason, a manager's whole digest). Many rows keep a purpose after the send: a
-request's copies are updated when it is decided, a suggestion's posts when its status changes, and numbered series
-(`count_under`) must not start again at a number still in use. The one-shot messages have none once a few weeks have
-passed: each is queued once, under a key no later change queues again, and no later change reads or updates it. They
-are deleted once `KEPT` old, so that a year of fixes and digests does not pile up in the database: a form's
-confirmation, a nomination's receipt, a reward's DMs to its nominator and recipient, what HR and a requester heard of a
-request that never reached its decider, a Home Slack rate-limited, and a manager's weekly digest with its chart (a
-decision clicked in a digest older than that is made all the same; only that digest is no longer redrawn).
+customer and summary, a reward's reason, a manager's whole digest). Each kind of key is deleted under one of three
+rules below, or kept for a reason written here; none grows for ever with what was said.
 
-A request's or a tangible reward's nomination's messages serve while it waits (a decision updates every copy, a
-hand-over finds them, its escalation keys say how far it went up) and shortly after (an update owed to a copy still on
-its way). Once it has been settled (approved, declined, a reward revoked) for `KEPT`, nothing reads them again: a late
-click on an old copy reads the request or nomination itself, and says it was already decided. They all go then, with
-the updates of their copies (`update:`, `settled:`), together in one transaction and only when none of them is still
-to be sent: a numbered series is never left part-way, and none restarts at a number still in use, for nothing numbers
-messages of what is settled. What still waits keeps its messages however old.
+One-shots (`ONE_SHOT_PREFIXES`) are deleted once `KEPT` old: each is queued once, under a key no later change queues
+again, and nothing reads or updates it after a few weeks. A form's confirmation, a nomination's receipt, a reward's
+shout-out and DMs to its nominator and recipient (HR's copies excepted, below), what HR and a requester heard of a
+request that never reached its decider, a Home Slack rate-limited, a manager's weekly digest with its chart (a
+decision clicked in an older digest is made all the same; only that digest is no longer redrawn), a hand-over summary
+(counted down as what it told of is decided, while it is kept), HR's notices (someone left Slack, a round opened
+late, a channel refused a post that week, an org-wide install took a workspace over or lost one), an error DM, and
+the updates of a grant's copies settled from the command line.
+
+An item's messages serve while it waits and shortly after (`SETTLED_ITEMS`): a request's copies, reminders and
+escalations until it is decided, a tangible reward's nomination's until it is, HR's copies of a grant until it is
+fulfilled or revoked (either updates every copy, and a grant not fulfilled may be revoked however late), a boundary
+proposal's DMs until it is applied or dismissed. Once settled for `KEPT`, nothing reads them again: a late click on an
+old copy reads the item itself and says it was already decided. They all go then, with the updates of their copies
+(`update:`, `settled:`), together in one transaction and only when none of them is still to be sent or younger than
+`KEPT`: a numbered series is never left part-way, and none restarts at a number still in use. An older row settled
+without saying when counts from when it was made. What still waits keeps its messages however old.
+
+A copy's queued updates (`update:<channel>:<ts>:<n>`, handlers/message_updates.py) go all together once the newest is
+`KEPT` old and none is still to be sent, whatever the copy: its message may be gone (a digest's), or still be updated
+now and then, whose next update is numbered 1 again. An update owed to a message once it lands (`settled:<its id>`,
+services/settled_updates.py) goes once `KEPT` old unless that message is still on its way.
+
+Kept as long as the suggestion (the suggestions table keeps its text anyway, and they grow with ideas, not with
+time): a suggestion's posts, owner's cards, status DMs and "you said, we did" DMs. A click to back an idea is matched
+against its channel posts, an idea may change status again however late (done, then planned) and every post and card
+shows it, and its DMs are numbered and sent once each by their keys. Elsewhere: a pulse round's invitations and relays
+go at its seal or when its relay ends (services/pulse), an anonymous author's DMs within the hour
+(services/anonymous_dms.py).
 """
 
 from collections.abc import Sequence
@@ -24,10 +40,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, and_, bindparam, delete, or_, select
+from sqlalchemy import ColumnElement, Connection, and_, bindparam, delete, func, or_, select
+from sqlalchemy.orm import Session
 
-from models import Delivery, Nomination, Resolution
-from services import settled_updates
+from models import BoundaryProposal, Delivery, Nomination, Resolution, RewardGrant
+from services import outbox, settled_updates
 from services.outbox_keys import HOME, REQUEST_UNREACHED, UNDER_PREFIX, prefix_bounds
 from services.rewards.approvals import REQUEST_KEY
 
@@ -48,6 +65,14 @@ ONE_SHOT_PREFIXES = (
     "handover-summary:",
     REQUEST_UNREACHED,
     HOME,
+    "reward-shoutout:",
+    "reward-hr-settled:",
+    "left-slack:",
+    "pulse-late:",
+    "error-dm:",
+    "channel-refused:",
+    "taken_over_by_org_install:",
+    "team_access_revoked:",
 )
 """Keys of messages that nothing reads or updates once sent (see the module's docstring)."""
 
@@ -65,11 +90,39 @@ def forget_old_one_shots(connection: Connection, *, prefix: str, now: datetime, 
     return int(result.rowcount or 0)
 
 
-SETTLED_ITEMS: tuple[tuple[str, type[Resolution] | type[Nomination]], ...] = (
-    ("resolution:", Resolution),
-    (REQUEST_KEY, Nomination),
+Settled = Resolution | Nomination | RewardGrant | BoundaryProposal
+
+
+@dataclass(frozen=True)
+class SettledKind:
+    """A kind of item whose messages serve while it waits: where it keys them (`<prefix><id>`, and keys under
+    `<prefix><id>:`), its table, its status while it waits, and when it was settled (an older row that never said
+    when counts from its creation, and keeps its messages while any of them is younger than `KEPT`)."""
+
+    prefix: str
+    model: type[Settled]
+    waiting: str
+    settled_at: ColumnElement[datetime]
+
+
+SETTLED_ITEMS = (
+    SettledKind("resolution:", Resolution, "pending", func.coalesce(Resolution.decided_at, Resolution.created_at)),
+    SettledKind(REQUEST_KEY, Nomination, "pending", func.coalesce(Nomination.decided_at, Nomination.created_at)),
+    SettledKind(
+        "reward-hr:",
+        RewardGrant,
+        "approved",
+        func.coalesce(RewardGrant.fulfilled_at, RewardGrant.revoked_at, RewardGrant.granted_at),
+    ),
+    SettledKind(
+        "proposal:",
+        BoundaryProposal,
+        "proposed",
+        func.coalesce(BoundaryProposal.applied_at, BoundaryProposal.dismissed_at, BoundaryProposal.created_at),
+    ),
 )
-"""Where each kind of item keys its messages (`<prefix><id>`, and keys under `<prefix><id>:`), and its table."""
+"""A request's copies until it is decided, a tangible reward's nomination's until it is, HR's copies of a grant until
+it is fulfilled or revoked, and a boundary proposal's until it is applied or dismissed (one only noted never waits)."""
 SETTLED_PAGE = 500
 """Old messages looked at in one transaction: each item settled among them takes a few statements to delete."""
 UPDATE_KEY = "update:"
@@ -100,44 +153,44 @@ _OLD_KEYS = (
 
 
 def forget_settled_items(
-    connection: Connection,
-    *,
-    prefix: str,
-    model: type[Resolution] | type[Nomination],
-    after: str,
-    now: datetime,
-    batch: int = SETTLED_PAGE,
+    connection: Connection, *, kind: SettledKind, after: str, now: datetime, batch: int = SETTLED_PAGE
 ) -> Page:
-    """Of up to `batch` messages under `prefix` older than `KEPT` (past the key `after`), delete those of the items
-    settled more than `KEPT` ago, with every other message of theirs."""
-    before = now - KEPT
+    """Of up to `batch` messages under `kind.prefix` older than `KEPT` (past the key `after`), delete those of the
+    items settled more than `KEPT` ago, with every other message of theirs."""
+    before, prefix, model = now - KEPT, kind.prefix, kind.model
     bounds = {**prefix_bounds(prefix), "after": after or prefix, "before": before, "batch": batch}
     keys = list(connection.scalars(_OLD_KEYS, bounds))
     ids = {int(part) for key in keys if (part := key[len(prefix) :].split(":", 1)[0]).isascii() and part.isdigit()}
-    settled = select(model.id).where(model.id.in_(ids), model.status != "pending", model.decided_at < before)
-    gone = sum(_forget_item(connection, f"{prefix}{item_id}") for item_id in connection.scalars(settled))
+    settled = select(model.id).where(model.id.in_(ids), model.status != kind.waiting, kind.settled_at < before)
+    gone = sum(_forget_item(connection, f"{prefix}{item_id}", before) for item_id in connection.scalars(settled))
     return Page(gone, keys[-1] if len(keys) == batch else None)
 
 
-_ITEM_ROWS = select(Delivery.id, Delivery.status, Delivery.result).where(
+_ITEM_ROWS = select(Delivery.id, Delivery.status, Delivery.result, Delivery.created_at).where(
     or_(Delivery.idempotency_key == bindparam("key"), and_(*UNDER_PREFIX))
 )
-_UPDATE_ROWS = select(Delivery.id, Delivery.status).where(*UNDER_PREFIX)
-_SETTLED_ROWS = select(Delivery.id, Delivery.status).where(
+_UPDATE_ROWS = select(Delivery.id, Delivery.status, Delivery.created_at, Delivery.workspace_id).where(*UNDER_PREFIX)
+_SETTLED_ROWS = select(Delivery.id, Delivery.status, Delivery.created_at).where(
     Delivery.idempotency_key.in_(bindparam("keys", expanding=True))
 )
 _FORGET_ROWS = delete(Delivery).where(Delivery.id.in_(bindparam("ids", expanding=True)), Delivery.status != "pending")
 
 
-def _forget_item(connection: Connection, key: str) -> int:
+def _forget_item(connection: Connection, key: str, before: datetime) -> int:
     """Delete the messages under `key` and `key:`, their copies' updates and those owed to them once landed; none
-    while one of them is still to be sent (a rate-limited update, say). Returns how many went."""
+    while one of them is still to be sent (a rate-limited update, say) or younger than `before`. Returns how many
+    went."""
     own = connection.execute(_ITEM_ROWS, {"key": key, **prefix_bounds(f"{key}:")}).all()
     updates = [row for copy in _copies(own) for row in connection.execute(_UPDATE_ROWS, prefix_bounds(copy)).all()]
     owed = [settled_updates.key_of(row.id) for row in own]
     held = connection.execute(_SETTLED_ROWS, {"keys": owed}).all() if owed else []
-    rows = [*own, *updates, *held]
-    if not rows or any(row.status == "pending" for row in rows):
+    return _forget_all(connection, [*own, *updates, *held], before)
+
+
+def _forget_all(connection: Connection, rows: Sequence[Any], before: datetime) -> int:
+    """Delete `rows` together, or none of them while one is still to be sent or younger than `before`: a numbered
+    series (`count_under`) is never left part-way, so none restarts at a number still in use."""
+    if not rows or any(row.status == "pending" or row.created_at >= before for row in rows):
         return 0
     return int(connection.execute(_FORGET_ROWS, {"ids": [row.id for row in rows]}).rowcount or 0)
 
@@ -146,3 +199,51 @@ def _copies(rows: Sequence[Any]) -> list[str]:
     """The prefix of the updates queued for each message sent among `rows`."""
     landed = [row.result for row in rows if row.status == "sent" and row.result and "ts" in row.result]
     return list(dict.fromkeys(f"{UPDATE_KEY}{result['channel']}:{result['ts']}:" for result in landed))
+
+
+def forget_old_updates(session: Session, *, after: str, now: datetime, batch: int = SETTLED_PAGE) -> Page:
+    """Of up to `batch` queued updates older than `KEPT` (past the key `after`), delete every update of each copy
+    whose updates are all older than that and sent or given up: the copy of a message forgotten already (a digest),
+    or one still updated now and then (a suggestion's post), whose next update is numbered 1 again. Taking turns with
+    whoever queues an update of the same copy (handlers/message_updates.py), so that none is numbered as one kept."""
+    before, connection = now - KEPT, session.connection()
+    bounds = {**prefix_bounds(UPDATE_KEY), "after": after or UPDATE_KEY, "before": before, "batch": batch}
+    keys = list(connection.scalars(_OLD_KEYS, bounds))
+    gone = sum(_forget_copy_updates(session, copy, before) for copy in dict.fromkeys(_copy_of(key) for key in keys))
+    return Page(gone, keys[-1] if len(keys) == batch else None)
+
+
+def _copy_of(update_key: str) -> str:
+    """`update:<channel>:<ts>:` of `update:<channel>:<ts>:<number>`."""
+    return update_key.rsplit(":", 1)[0] + ":"
+
+
+def _forget_copy_updates(session: Session, copy: str, before: datetime) -> int:
+    rows = session.connection().execute(_UPDATE_ROWS, prefix_bounds(copy)).all()
+    if not rows:
+        return 0
+    outbox.take_turns_under(session, workspace_id=rows[0].workspace_id, key_prefixes=[copy])
+    return _forget_all(
+        session.connection(), session.connection().execute(_UPDATE_ROWS, prefix_bounds(copy)).all(), before
+    )
+
+
+# Whether each is pending is checked here, not in SQL, where SQLite would rather read the status index.
+_STATUSES = select(Delivery.id, Delivery.status).where(Delivery.id.in_(bindparam("ids", expanding=True)))
+_FORGET_KEYS = delete(Delivery).where(
+    Delivery.idempotency_key.in_(bindparam("keys", expanding=True)), Delivery.status != "pending"
+)
+
+
+def forget_old_owed_updates(session: Session, *, after: str, now: datetime, batch: int = SETTLED_PAGE) -> Page:
+    """Of up to `batch` updates owed to a message once it lands (`settled:<its id>`) older than `KEPT` (past the key
+    `after`), delete those whose message is no longer on its way: it landed (and woke its update) or never will."""
+    connection, prefix = session.connection(), settled_updates.KEY_PREFIX
+    bounds = {**prefix_bounds(prefix), "after": after or prefix, "before": now - KEPT, "batch": batch}
+    keys = list(connection.scalars(_OLD_KEYS, bounds))
+    owed = {int(part): key for key in keys if (part := key[len(prefix) :]).isascii() and part.isdigit()}
+    statuses = connection.execute(_STATUSES, {"ids": list(owed)}).all() if owed else []
+    waiting = {row.id for row in statuses if row.status == "pending"}
+    done = [key for message_id, key in owed.items() if message_id not in waiting]
+    gone = int(connection.execute(_FORGET_KEYS, {"keys": done}).rowcount or 0) if done else 0
+    return Page(gone, keys[-1] if len(keys) == batch else None)

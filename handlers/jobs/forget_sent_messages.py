@@ -1,15 +1,17 @@
-"""Delete the messages sent long enough ago that nothing reads or updates any more: the one-shots, and every message of
-a request or nomination settled long enough ago (services/outbox_retention.py)."""
+"""Delete the messages sent long enough ago that nothing reads or updates any more: the one-shots, every message of
+an item settled long enough ago, and the updates of copies left alone that long (services/outbox_retention.py)."""
 
+from collections.abc import Callable
 from datetime import datetime
 from functools import partial
 
 from slack_sdk import WebClient
+from sqlalchemy.orm import Session
 
 from handlers.deps import Deps
-from models import Nomination, Resolution
 from services import outbox_retention
 from services.batches import delete_in_batches
+from services.outbox_retention import Page, SettledKind
 
 
 def forget_sent_messages(deps: Deps, _client: WebClient, batch: int = outbox_retention.FORGET_BATCH) -> int:
@@ -22,21 +24,24 @@ def forget_sent_messages(deps: Deps, _client: WebClient, batch: int = outbox_ret
     )
     per_page = min(batch, outbox_retention.SETTLED_PAGE)
     settled = sum(
-        _forget_settled(deps, prefix, model, now, per_page) for prefix, model in outbox_retention.SETTLED_ITEMS
+        _page_along(deps, partial(_settled_page, kind=kind, now=now, batch=per_page))
+        for kind in outbox_retention.SETTLED_ITEMS
     )
-    return one_shots + settled
+    updates = _page_along(deps, partial(outbox_retention.forget_old_updates, now=now, batch=per_page))
+    owed = _page_along(deps, partial(outbox_retention.forget_old_owed_updates, now=now, batch=per_page))
+    return one_shots + settled + updates + owed
 
 
-def _forget_settled(
-    deps: Deps, prefix: str, model: type[Resolution] | type[Nomination], now: datetime, batch: int
-) -> int:
+def _settled_page(session: Session, after: str, *, kind: SettledKind, now: datetime, batch: int) -> Page:
+    return outbox_retention.forget_settled_items(session.connection(), kind=kind, after=after, now=now, batch=batch)
+
+
+def _page_along(deps: Deps, forget_a_page: Callable[..., Page]) -> int:
     """A page of old messages at a time, each page in a short transaction of its own, along the prefix once."""
     gone, after = 0, ""
     while True:
         with deps.sessions.begin() as session:
-            page = outbox_retention.forget_settled_items(
-                session.connection(), prefix=prefix, model=model, after=after, now=now, batch=batch
-            )
+            page = forget_a_page(session, after=after)
         gone += page.gone
         if page.after is None:
             return gone

@@ -16,7 +16,7 @@ from handlers.deps import Deps
 from handlers.jobs.drain_outbox import drain_outbox
 from handlers.jobs.forget_sent_messages import forget_sent_messages
 from models import Delivery, Workspace
-from services import outbox, outbox_retention
+from services import outbox, outbox_retention, settled_updates
 from tests.conftest import bot_settings
 
 ONE_SHOTS = [
@@ -26,8 +26,18 @@ ONE_SHOTS = [
     "digest:T1:U0A:2026-W10",
     "digest-chart:x",
     "request-unreached:resolution:4:U0B:U0HR",
+    "reward-shoutout:3",
+    "reward-hr-settled:7:D0HR:1.0",
+    "left-slack:8:2026-03-02T09:00:00+00:00:U0HR",
+    "pulse-late:T1:2:U0HR",
+    "error-dm:U0A:ab12",
+    "channel-refused:T1:C0KUDOS:is_archived:U0HR:2026-W10",
+    "taken_over_by_org_install:Ev1:T0NORTH:U0HR",
+    "team_access_revoked:Ev2:U0HR",
+    "update:D1:1.0:1",
 ]
-STILL_READ = ["resolution:4:request:U0B", "suggestion:5:channel", "suggestion:5:status:1:done", "update:D1:1.0:1"]
+"""The last: a copy's only update, of a message forgotten already (a digest's)."""
+STILL_READ = ["resolution:4:request:U0B", "suggestion:5:channel", "suggestion:5:status:1:done", "suggestion:5:we_did"]
 
 
 @pytest.fixture
@@ -70,6 +80,54 @@ def test_a_message_nothing_reads_any_more_is_deleted_five_weeks_after_it_was_sen
 
     assert gone == len(ONE_SHOTS)
     assert kept(deps) == {*STILL_READ, "reward-dm:9"}
+
+
+def test_a_copys_updates_go_together_once_the_newest_is_five_weeks_old_and_none_waits(
+    deps: Deps, workspace: Workspace, slack: FakeSlack, clock: MovableClock
+) -> None:
+    """The next update of a copy is numbered after those kept (`count_under`): they go all at once, never part of
+    them, so a copy still updated now and then (a suggestion's post) starts again at 1, never at a number in use."""
+    sender = create_sender_client(bot_settings(slack, "sqlite://"))
+    queue(deps, workspace, ["update:C1:1.0:1", "update:C2:2.0:1"])
+    queue(deps, workspace, ["update:C3:3.0:1"], later=True)
+    drain_outbox(deps, sender)
+    clock.advance(timedelta(days=20))
+    queue(deps, workspace, ["update:C1:1.0:2", "update:C3:3.0:2"])
+    drain_outbox(deps, sender)
+
+    clock.advance(timedelta(days=16))
+    forget_sent_messages(deps, WebClient(token="xoxb-x"))
+    assert kept(deps) == {"update:C1:1.0:1", "update:C1:1.0:2", "update:C3:3.0:1", "update:C3:3.0:2"}
+
+    clock.advance(timedelta(days=20))
+    forget_sent_messages(deps, WebClient(token="xoxb-x"))
+    assert kept(deps) == {"update:C3:3.0:1", "update:C3:3.0:2"}, "one still to be sent keeps its copy's others"
+
+
+def test_an_update_owed_to_a_message_goes_once_old_unless_that_message_is_still_on_its_way(
+    deps: Deps, workspace: Workspace, slack: FakeSlack, clock: MovableClock
+) -> None:
+    queue(deps, workspace, ["suggestion:5:channel"])
+    queue(deps, workspace, ["suggestion:6:channel"], later=True)
+    drain_outbox(deps, create_sender_client(bot_settings(slack, "sqlite://")))
+    with deps.sessions.begin() as session:
+        landed, on_its_way = (
+            session.scalars(select(Delivery).where(Delivery.idempotency_key == f"suggestion:{n}:channel")).one()
+            for n in (5, 6)
+        )
+        shown = {"text": "Planned"}
+        settled_updates.hold(session, given_up=[(landed.id, workspace.id)], shown=shown, now=clock.now())
+        settled_updates.hold(session, given_up=[(on_its_way.id, workspace.id)], shown=shown, now=clock.now())
+        owed = {settled_updates.key_of(landed.id), settled_updates.key_of(on_its_way.id)}
+
+    clock.advance(timedelta(days=34))
+    forget_sent_messages(deps, WebClient(token="xoxb-x"))
+    assert owed <= kept(deps)
+
+    clock.advance(timedelta(days=2))
+    forget_sent_messages(deps, WebClient(token="xoxb-x"))
+    assert owed & kept(deps) == {settled_updates.key_of(on_its_way.id)}
+    assert {"suggestion:5:channel", "suggestion:6:channel"} <= kept(deps)
 
 
 def test_a_years_backlog_is_deleted_in_short_batches(
