@@ -20,7 +20,8 @@ from handlers.deps import deps_of
 from handlers.early_answers import command_answer, json_answer
 from handlers.failure_replies import FailureReply
 from handlers.form_apologies import form_apology
-from handlers.payload import MalformedPayload
+from handlers.form_seals import seal_refused
+from handlers.payload import BrokenSeal, MalformedPayload
 from handlers.people import known_serving_workspace
 from handlers.timely import TimelyAck
 from handlers.unhandled import answer_unhandled
@@ -111,6 +112,9 @@ def _handled(
 ) -> BoltResponse | None:
     """`request`: the context to queue a DM under, when `context` (whose held ack is answered) is not given."""
     ref = secrets.token_hex(4)
+    if isinstance(error, BrokenSeal) and response is not None and _submitted_form(body) is not None:
+        log.warning("[ref %s] refused a form not as it was opened: %s", ref, error)
+        return json_answer(seal_refused())
     if isinstance(error, MalformedPayload):
         log.warning("[ref %s] refused a malformed %s request: %s", ref, _kind(body), error)
         return BoltResponse(status=400, body=BAD_REQUEST) if response is not None else None

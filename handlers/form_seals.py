@@ -5,7 +5,7 @@ comment) and where to show the outcome after (a message to update, a response UR
 it could otherwise decide with one form and overwrite another person's message, or have Latitude post to an address
 of its choosing. The seal binds the hidden part to the form (its callback id) and to the person it was opened for; a
 form that comes back without its seal, with another, or from someone else is one Latitude never opened: a
-MalformedPayload (answered 400), with nothing changed.
+BrokenSeal, with nothing changed; the form then says so (`SEAL_REFUSED`) rather than Slack's "trouble connecting".
 """
 
 import hashlib
@@ -13,10 +13,15 @@ import hmac
 from typing import Any
 
 from handlers.deps import Deps
-from handlers.payload import MalformedPayload
+from handlers.form_apologies import apology_view
+from handlers.payload import BrokenSeal
 from services.pulse.relay import RelayKey
 
 SEAL = "~"
+SEAL_REFUSED = (
+    "This form can't be sent: it is not the form Latitude opened (it was changed, or opened for someone else, or "
+    "before Latitude's keys were renewed). Nothing was done. Close it and open it again from the message."
+)
 _PURPOSE = b"latitude form seal"
 
 
@@ -28,7 +33,7 @@ def sealed(deps: Deps, view: dict[str, Any], user_id: str) -> dict[str, Any]:
 
 
 def opened(deps: Deps, body: dict[str, Any], view: dict[str, Any]) -> dict[str, Any]:
-    """The submitted view with its hidden part as Latitude opened it for the submitter; else a MalformedPayload."""
+    """The submitted view with its hidden part as Latitude opened it for the submitter; else a BrokenSeal."""
     metadata, _, tag = str(view.get("private_metadata") or "").rpartition(SEAL)
     user_id = str((body.get("user") or {}).get("id") or "")
     callback_id = str(view.get("callback_id"))
@@ -36,7 +41,7 @@ def opened(deps: Deps, body: dict[str, Any], view: dict[str, Any]) -> dict[str, 
     if not any(
         hmac.compare_digest(_tag(key, callback_id, user_id, metadata).encode(), said) for key in _keys(deps.relay_key)
     ):
-        raise MalformedPayload(f"the hidden part of a {callback_id!r} form is not as it was opened"[:200])
+        raise BrokenSeal(f"the hidden part of a {callback_id!r} form is not as it was opened"[:200])
     return {**view, "private_metadata": metadata}
 
 
@@ -48,3 +53,9 @@ def _keys(relay_key: RelayKey) -> list[bytes]:
 
 def _tag(key: bytes, callback_id: str, user_id: str, metadata: str) -> str:
     return hmac.new(key, f"{callback_id}\0{user_id}\0{metadata}".encode(), hashlib.sha256).hexdigest()[:32]
+
+
+def seal_refused() -> dict[str, Any]:
+    """The ack of a form refused for its seal: the form becomes the reason, with a Close button only (sending it
+    again would be refused again)."""
+    return {"response_action": "update", "view": apology_view(SEAL_REFUSED)}

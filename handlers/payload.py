@@ -17,6 +17,10 @@ class MalformedPayload(Exception):
     """A signed request whose content Slack would never send for our views; answered 400."""
 
 
+class BrokenSeal(MalformedPayload):
+    """A form whose hidden part is not as Latitude opened it: answered in the form, which cannot be sent again."""
+
+
 @contextmanager
 def reading(what: str) -> Iterator[None]:
     """Turn a missing key, a wrong type or a bad number while reading `what` into a MalformedPayload."""

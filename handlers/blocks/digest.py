@@ -25,6 +25,8 @@ from services.digest.weekly import Digest
 from services.money import format_amounts, format_money
 from services.text import as_slack_shows, escape_mrkdwn, labels_in, truncate
 
+LAST_DIGEST = "Nobody reports to you now: this is your last digest, of the week you still had a team ·"
+
 TEXT_BUDGET = MESSAGE_TEXT
 """Characters of text in the whole digest: it is sent once a week, and must fit whatever the week held."""
 WAITING_TEXT = 5_500
@@ -101,13 +103,11 @@ def heading(digest: Digest) -> list[Block]:
     when = f"{week.since or week.first_day:%a %d %b} – {week.last_day:%a %d %b}"
     title = "This week so far" if week.so_far else "Your team's week"
     since = f" · Latitude's record starts on {week.since:%a %d %b}: this covers what it saw since" if week.since else ""
+    size = plural(digest.team_size, "person", "people")
+    team = LAST_DIGEST if digest.last else f"{who(digest.manager)}'s team: {size}, direct and indirect ·"
     return [
         {"type": "header", "text": plain(truncate(f"{title}: {when}", 150))},
-        context_block(
-            f"{who(digest.manager)}'s team: {plural(digest.team_size, 'person', 'people')}, "
-            "direct and indirect · "
-            f"{week.label}, Monday to Sunday in {escape_mrkdwn(zone_name(digest.manager.tz))}{since}"
-        ),
+        context_block(f"{team} {week.label}, Monday to Sunday in {escape_mrkdwn(zone_name(digest.manager.tz))}{since}"),
     ]
 
 
@@ -181,6 +181,8 @@ def footer(digest: Digest, to_its_manager: bool = True) -> Block:
             f"Sent to {who(digest.manager)} on {settings.weekday_name}s at {settings.hour:02d}:00 "
             "their time. Type `/digest team:NAME` any day to see a team's week so far."
         )
+    if digest.last:
+        return context_block("It comes again once someone reports to you.")
     return context_block(
         f"Sent {settings.weekday_name}s at {settings.hour:02d}:00 your time. "
         "Type `/digest` any day to see this week so far."

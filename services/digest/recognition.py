@@ -4,7 +4,8 @@ Read-only. One range scan of the workspace's grants (on `granted_at`) serves eve
 names from the org the digest has read; a revoked grant counts for nothing. A grant received counts for the
 teams of the managers above its recipient when it was granted, and a grant given for those above its nominator
 then (services/rewards/grant_filing.py), as HR's export files it: someone who moved since, or whose team lead moved
-with their team, leaves it with their old team. A nudge, not a leaderboard: no ranking of people.
+with their team, leaves it with their old team. The shout-out a *Done* gives a suggestion's author is received, but
+given by nobody: nobody chose it (as on `/rewards top` and the App Home). A nudge, not a leaderboard: no ranking.
 """
 
 from collections import defaultdict
@@ -12,10 +13,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
-from models import RewardGrant
+from models import RewardGrant, Suggestion
 from services.digest.org import Person
 from services.digest.week import Week
 from services.rewards.grant_filing import managers_filed
@@ -49,6 +50,8 @@ class GrantRow:
     """Every manager above the nominator when it was granted (none: granted before they were kept)."""
     before_kept: bool = False
     """Granted before the managers above its people were kept: none kept does not mean none then."""
+    chosen: bool = True
+    """Given by choice; False for the thanks a done suggestion's author gets, which nobody chose to give."""
 
 
 @dataclass
@@ -106,7 +109,8 @@ def grant_rows(
     (from when the managers above their people are kept; None: always) are marked `before_kept`."""
     g = RewardGrant
     where = (g.workspace_id == workspace_id, g.granted_at >= low, g.granted_at < high, g.status != "revoked")
-    query = select(g.id, g.recipient_id, g.manager_id, g.nominator_id, g.kind, g.granted_at).where(*where)
+    thanks = exists().where(Suggestion.nomination_id == g.nomination_id).label("thanks")
+    query = select(g.id, g.recipient_id, g.manager_id, g.nominator_id, g.kind, g.granted_at, thanks).where(*where)
     filed = managers_filed(session, *where)
     return [
         GrantRow(
@@ -118,6 +122,7 @@ def grant_rows(
             received_by=filed.get(row.id, {}).get("received", ()),
             given_by=filed.get(row.id, {}).get("given", ()),
             before_kept=kept_since is not None and row.granted_at < kept_since,
+            chosen=not row.thanks,
         )
         for row in session.execute(query)
     ]
@@ -136,6 +141,8 @@ def _count(row: GrantRow, above: Mapping[int, list[int]], weeks: Mapping[int, We
         if weeks[manager].start <= row.granted_at < weeks[manager].end:
             tallies[manager].received += 1
             tallies[manager].rewards_received += not row.shoutout
+    if not row.chosen:
+        return
     for manager in row.given_by or (above.get(row.nominator_id, ()) if row.before_kept else ()):
         if manager in tallies and weeks[manager].start <= row.granted_at < weeks[manager].end:
             tallies[manager].given += 1

@@ -5,8 +5,8 @@ their own modules) are read once for every manager; so are the outbox keys of th
 """
 
 from collections import defaultdict
-from collections.abc import Collection, Sequence
-from dataclasses import dataclass
+from collections.abc import Collection
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from decimal import Decimal
 from uuid import uuid4
@@ -15,6 +15,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models import Delivery, Resolution, Workspace
+from services.digest.former import former_managers
+from services.digest.keys import digest_key, queued_keys
+from services.digest.keys import digest_key_prefix as digest_key_prefix
 from services.digest.org import Org, read_org
 from services.digest.org import Person as Person
 from services.digest.pulse import PulsePart as PulsePart
@@ -23,7 +26,7 @@ from services.digest.recognition import RecognitionPart as RecognitionPart
 from services.digest.recognition import recognition_parts
 from services.digest.resolutions import ResolutionsPart, Row, summarise, summary_words
 from services.digest.seen import WeekOf, recognised_since, weeks_seen
-from services.digest.week import Week, last_full_week, send_moment, send_week, week_so_far
+from services.digest.week import Week, last_full_week, send_moment, week_so_far
 from services.policy.digest import DigestSettings
 from services.policy.versions import current_policy
 from services.resolutions.filing import managers_filed
@@ -58,6 +61,8 @@ class Digest:
     suggestions: SuggestionsPart | None = None
     recognised_since: date | None = None
     """The local day Latitude started, when within the 30 days its "nobody has recognised" nudge looks back."""
+    last: bool = False
+    """Its manager has nobody reporting to them now: their last digest, of the week they still had a team."""
 
 
 def digest_settings(session: Session, workspace: Workspace) -> tuple[DigestSettings, str]:
@@ -222,57 +227,38 @@ class DueDigest:
     digest: Digest
 
 
-def digest_key(workspace: Workspace, manager: Person, now: datetime) -> str:
-    return f"{digest_key_prefix(workspace, manager.slack_id)}{send_week(now, manager.tz)}"
-
-
-def digest_key_prefix(workspace: Workspace, manager_slack_id: str) -> str:
-    """The start of every outbox key of one manager's digests (each week's, and forced ones)."""
-    return f"digest:{workspace.slack_team_id}:{manager_slack_id}:"
-
-
 def due_digests(session: Session, *, workspace: Workspace, now: datetime, force: bool = False) -> list[DueDigest]:
-    """The last full week's digest of each manager whose send moment has come this local week, not queued yet.
+    """The last full week's digest of each manager whose send moment has come this local week, not queued yet, and
+    the last one of each former manager (services/digest/former.py).
 
-    A missed moment stays due until the local week ends; `force` takes everyone, under a fresh key. The org,
+    A missed moment stays due until the local week ends; `force` takes every manager, under a fresh key. The org,
     the policy and the keys already queued are read once for all managers.
     """
     org = read_org(session, workspace.id)
     settings, currency = digest_settings(session, workspace)
     managers = org.managers()
-    keys = _due_keys(session, workspace, managers, settings, now=now, force=force)
-    heads = [m for m in managers if m.id in keys]
+    keys, last = _due_keys(session, workspace, org, settings, now=now, force=force)
+    heads = [m for m in managers if m.id in keys] + [org.people[person] for person in last]
     digests = _digests(session, workspace, org, heads, (settings, currency), last_full_week, now)
-    return [DueDigest(keys[d.manager.id], d) for d in digests]
+    keys |= last
+    return [DueDigest(keys[d.manager.id], replace(d, last=d.manager.id in last)) for d in digests]
 
 
 def _due_keys(
-    session: Session,
-    workspace: Workspace,
-    managers: list[Person],
-    settings: DigestSettings,
-    *,
-    now: datetime,
-    force: bool,
-) -> dict[int, str]:
-    """The outbox key of each manager's digest due now, by manager id."""
+    session: Session, workspace: Workspace, org: Org, settings: DigestSettings, *, now: datetime, force: bool
+) -> tuple[dict[int, str], dict[int, str]]:
+    """The outbox key of each manager's digest due now, and of each former manager's last one, by their id."""
+    managers = org.managers()
     if force:
         run = f"{now:%Y%m%dT%H%M%S}-{uuid4().hex[:8]}"
-        return {m.id: f"{digest_key(workspace, m, now)}:forced:{run}" for m in managers}
+        return {m.id: f"{digest_key(workspace, m, now)}:forced:{run}" for m in managers}, {}
     if not settings.enabled:
-        return {}
+        return {}, {}
     due = {m.id: digest_key(workspace, m, now) for m in managers if now >= send_moment(now, m.tz, settings)}
-    queued = _queued(session, list(due.values()))
-    return {manager: key for manager, key in due.items() if key not in queued}
-
-
-def _queued(session: Session, keys: Sequence[str]) -> set[str]:
-    """Which of these outbox keys exist already (in chunks, to keep each IN list short)."""
-    found: set[str] = set()
-    for start in range(0, len(keys), 500):
-        chunk = keys[start : start + 500]
-        found.update(session.scalars(select(Delivery.idempotency_key).where(Delivery.idempotency_key.in_(chunk))))
-    return found
+    former = former_managers(workspace, org, settings, now)
+    queued = queued_keys(session, [*due.values(), *(key for pair in former.values() for key in pair)])
+    last = {person: key for person, (led, key) in former.items() if led in queued and key not in queued}
+    return {manager: key for manager, key in due.items() if key not in queued}, last
 
 
 def delivered_channel(session: Session, *, key: str) -> str | None:

@@ -38,8 +38,8 @@ def _key_slipped(policy: RewardPolicy, word: str) -> str | None:
     """The reward a plain first word can only mean: its key run together (`halfday`, `servicestar`) or without its
     number (`voucher` for `voucher_25`), maybe with a letter added, dropped or swapped (`vouchr`), or, in a word as
     long as `LONG_WORD`, changed (`vaucher`, `voucjer`, `halfdey`, `halfway`) as `mistyped` reads any command's
-    word. Its plural speaks of such rewards (`vouchers are well deserved`), a past tense of the act (`vouched for`),
-    and a word of a key that is also everyday speech (`service`, `half`) is the reason's."""
+    word. Its plural speaks of such rewards (`vouchers are well deserved`), a verb of the act (`vouched for`, `vouches
+    for`), and a word of a key that is also everyday speech (`service`, `half`) is the reason's."""
     for key in policy.catalog:
         stem = key.rstrip("0123456789").rstrip("_")
         written = {key.replace("_", ""), stem} if stem != key else {key.replace("_", "")}
@@ -48,8 +48,15 @@ def _key_slipped(policy: RewardPolicy, word: str) -> str | None:
     return None
 
 
+INFLECTIONS = ("es", "ed")
+"""Endings of everyday words (`vouches`, `vouched`) that a reward's key with its last letter changed can read as."""
+
+
 def _slip_of(word: str, form: str) -> bool:
-    if word == form + "s" or (word.endswith("ed") and not form.endswith("ed") and not one_slip_apart(word, form)):
+    """`word` is `form` mistyped, unless it is its plural, or its last letter changed into an inflection of the same
+    root (`vouches` and `vouched` of `voucher`): a letter added, dropped or swapped there is still a slip."""
+    inflected = word.endswith(INFLECTIONS) and not form.endswith(word[-2:]) and not one_slip_apart(word, form)
+    if word == form + "s" or inflected:
         return False
     return mistyped(word, form)
 

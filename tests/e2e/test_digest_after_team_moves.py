@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import delete, update
 
-from handlers.blocks.digest import as_text
+from handlers.blocks.digest import LAST_DIGEST, as_text
 from handlers.jobs.send_weekly_digests import send_weekly_digests
 from models import ResolutionManager, Workspace
 from tests.conftest import FIXTURES, RunningBot
@@ -110,24 +110,32 @@ def test_a_teams_recognition_stays_with_the_manager_it_had_when_it_was_granted(b
     assert "*Recognition:* 1 received by the team, 1 given by it" in sent["U0AGENT2"], sent["U0AGENT2"]
 
 
-def test_a_manager_whose_whole_team_moved_away_gets_no_digest_and_those_above_count_its_fixes(
+def test_a_manager_whose_whole_team_moved_away_gets_a_last_digest_once_and_those_above_count_its_fixes(
     bot: RunningBot,
 ) -> None:
-    """Without Kim, nobody reports to Maya after Thursday: Monday brings her no digest, and Ada's (above Maya then)
-    still counts the team's Tuesday fix."""
+    """Without Kim, nobody reports to Maya after Thursday. She had her digest that Monday; the next Monday brings her
+    a last one, of the week she still had a team (the team's Tuesday fix in it, and said to be her last); Ada's (above
+    Maya then) counts the fix too; the Monday after brings Maya nothing."""
     lead = org_with({k: v for k, v in LEE_AS_LEAD.items() if k != "U0MGR2,Omar"})
     load_org(bot.sessions, bot.clock.now(), lead)
     load_policy(bot.sessions, bot.clock.now())
+    assert "U0MGR1" in digests(bot, datetime(2026, 3, 9, 17, 0, tzinfo=UTC))
     bot.clock.set(datetime(2026, 3, 10, 15, 0, tzinfo=UTC))
     assert "Logged" in bot.driver.command("U0AGENT1", "/resolve", "credit 25 goodwill order 7").text
     bot.clock.set(datetime(2026, 3, 12, 15, 0, tzinfo=UTC))
     load_org(bot.sessions, bot.clock.now(), org_with(UNDER_OMAR, lead))
 
     sent = digests(bot, datetime(2026, 3, 16, 17, 0, tzinfo=UTC))
+    again = digests(bot, datetime(2026, 3, 16, 18, 0, tzinfo=UTC))
 
-    assert "U0MGR1" not in sent
+    assert "Your team's week: Mon 09 Mar – Sun 15 Mar" in sent["U0MGR1"], sent["U0MGR1"]
+    assert "*Customer fixes:* 1 (last week 0), $25 given" in sent["U0MGR1"], sent["U0MGR1"]
+    assert LAST_DIGEST in sent["U0MGR1"] and "It comes again once someone reports to you." in sent["U0MGR1"]
     assert "*Customer fixes:* 1 (last week 0), $25 given" in sent["U0ADMIN"], sent["U0ADMIN"]
+    assert LAST_DIGEST not in sent["U0ADMIN"]
     assert "*Customer fixes:* none logged (last week 0)." in sent["U0MGR2"], sent["U0MGR2"]
+    assert again == {}
+    assert "U0MGR1" not in digests(bot, datetime(2026, 3, 23, 17, 0, tzinfo=UTC))
 
 
 NIA = "U0NEW,Nia New,Support East,frontline,U0MGR1,nia@example.com,America/New_York,agent"

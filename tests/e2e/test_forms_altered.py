@@ -1,7 +1,8 @@
 """A form whose hidden part (`private_metadata`) was altered after Latitude opened it: refused, and nothing changes.
 
 The hidden part says which item a form is about and which message to refresh after it; a client that alters it must
-not reach another item, another message, or a web address of its choosing.
+not reach another item, another message, or a web address of its choosing. The form then says why it was refused, in
+place of Slack's "We had some trouble connecting".
 """
 
 import json
@@ -13,9 +14,10 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from bot.fakeslack import Call
+from bot.fakeslack import Call, Reply
 from handlers.blocks import nominations as nomination_blocks
 from handlers.blocks import rewards as reward_blocks
+from handlers.form_seals import SEAL_REFUSED
 from models import PulseComment, Resolution, RewardGrant, Suggestion
 from tests.conftest import RunningBot
 from tests.e2e.test_pulse_rounds import questions_dm, start
@@ -72,6 +74,15 @@ def altered(view: dict[str, Any], **changes: Any) -> dict[str, Any]:
     return {**view, "private_metadata": f"{changed}~{seal}" if seal else changed}
 
 
+def assert_refused_in_the_form(reply: Reply) -> None:
+    """The form became the reason it was refused, with nothing to send again."""
+    assert reply.status == 200
+    assert reply.json["response_action"] == "update"
+    view = reply.json["view"]
+    assert "submit" not in view
+    assert SEAL_REFUSED in json.dumps(view)
+
+
 def test_a_decline_form_altered_to_refresh_another_managers_request_is_refused(ready: RunningBot) -> None:
     mine = request_from(ready, "U0AGENT1")
     theirs = request_from(ready, "U0AGENT3")
@@ -82,7 +93,7 @@ def test_a_decline_form_altered_to_refresh_another_managers_request_is_refused(r
     forged = altered(view, channel=theirs.response["channel"], ts=theirs.response["ts"])
     reply = ready.driver.submit("U0MGR1", forged, {"reason": "no"})
 
-    assert reply.status == 400
+    assert_refused_in_the_form(reply)
     assert statuses(ready) == ["pending", "pending"]
     assert [call.method for call in ready.slack.calls()[before:]] == []
 
@@ -98,7 +109,7 @@ def test_a_decline_form_altered_to_post_to_another_address_posts_nothing_there(
     forged = altered(view, respond=address)
     reply = ready.driver.submit("U0MGR1", forged, {"reason": "no"})
 
-    assert reply.status == 400
+    assert_refused_in_the_form(reply)
     assert statuses(ready) == ["pending"]
     assert posted == []
 
@@ -123,7 +134,7 @@ def test_a_decline_form_opened_for_one_manager_is_refused_to_another(ready: Runn
 
     reply = ready.driver.submit("U0ADMIN", view, {"reason": "no"})
 
-    assert reply.status == 400
+    assert_refused_in_the_form(reply)
     assert statuses(ready) == ["pending"]
 
 
@@ -140,7 +151,7 @@ def test_a_revoke_form_altered_to_overwrite_a_managers_message_is_refused(bot: R
     forged = altered(view, channel=to_manager.response["channel"], ts=to_manager.response["ts"])
     reply = bot.driver.submit("U0HR", forged, {reward_blocks.DECISION_REASON: "no"})
 
-    assert reply.status == 400
+    assert_refused_in_the_form(reply)
     with bot.sessions() as session:
         assert list(session.scalars(select(RewardGrant.status))) == ["approved"]
     assert [call.method for call in bot.slack.calls()[before:]] == []
@@ -159,7 +170,7 @@ def test_a_pulse_comment_form_altered_to_overwrite_a_colleagues_questions_is_ref
     forged = {**view, "private_metadata": f"{round_id}:{theirs.response['channel']}:{theirs.response['ts']}{seal}"}
     reply = bot.driver.submit("U0A01", forged, {"comment": "more people on the late shift"})
 
-    assert reply.status == 400
+    assert_refused_in_the_form(reply)
     with bot.sessions() as session:
         assert list(session.scalars(select(PulseComment.id))) == []
     assert [call.method for call in bot.slack.calls()[before:]] == []
@@ -178,7 +189,7 @@ def test_a_suggestion_note_form_altered_to_overwrite_another_ideas_card_is_refus
     forged = altered(view, channel=second.response["channel"], ts=second.response["ts"])
     reply = bot.driver.submit("U0MGR1", forged, {"note": "The new tills next month have two readers"})
 
-    assert reply.status == 400
+    assert_refused_in_the_form(reply)
     with bot.sessions() as session:
         assert list(session.scalars(select(Suggestion.status))) == ["open", "open"]
     assert [call.method for call in bot.slack.calls()[before:]] == []

@@ -1,4 +1,4 @@
-"""Signed but malformed payloads reaching a listener: a clear 400, and nothing changes."""
+"""Signed but malformed payloads reaching a listener: a clear 400 (a form: its reason shown), and nothing changes."""
 
 import logging
 
@@ -8,6 +8,7 @@ from sqlalchemy import select
 from bot.fakeslack import Call
 from models import Resolution
 from tests.conftest import RunningBot
+from tests.e2e.test_forms_altered import assert_refused_in_the_form
 from tests.helpers import load_org_and_policy
 
 
@@ -45,7 +46,7 @@ def test_a_decision_button_with_a_value_our_buttons_never_carry_gets_400(
 
 
 @pytest.mark.parametrize("metadata", ["not json", "[]", '{"resolution": "x", "channel": "D", "ts": "1"}', ""])
-def test_a_decline_reason_with_bad_private_metadata_gets_400(
+def test_a_decline_reason_with_bad_private_metadata_is_refused_in_the_form(
     bot: RunningBot, request_message: Call, metadata: str
 ) -> None:
     bot.driver.click("U0MGR1", request_message, "resolution_decline")
@@ -54,7 +55,7 @@ def test_a_decline_reason_with_bad_private_metadata_gets_400(
 
     reply = bot.driver.submit("U0MGR1", {**view, "private_metadata": metadata}, {"reason": "no"})
 
-    assert reply.status == 400
+    assert_refused_in_the_form(reply)
     assert statuses(bot) == ["pending"]
     assert calls_since(bot, before) == []
 

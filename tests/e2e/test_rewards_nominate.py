@@ -125,6 +125,8 @@ def test_several_people_named_in_one_nomination_share_one_post_and_each_get_a_gr
         ("<@U0LATBOT|latitude> always on", "Bots can't receive recognition"),
         (f"{LEE} vouchr_25 great work", "no reward called `vouchr_25`"),
         (f"{LEE} voucher_25", "Say why you are recognising them"),
+        (f"{LEE} service-star!", "Say why you are recognising them"),
+        (f"{LEE} voucher_25:", "Say why you are recognising them"),
         (f"{LEE}   ", "Say why you are recognising them"),
         ("lee great work", "Start with the people you recognise"),
         (f"{LEE} <!subteam^S0EAST|@support-east> covered the queue", "`@support-east` is not a person picked"),
@@ -192,6 +194,8 @@ def test_a_rewards_name_typed_as_words_apart_is_asked_about_not_guessed(
         ("halfdey for the weekend cover", "half_day", "Half a day off"),
         ("Vaucher! for the weekend cover", "voucher_25", "Coffee &amp; cake voucher"),
         ("halfway through a double shift she stayed calm", "half_day", "Half a day off"),
+        ("voucehr for the weekend cover", "voucher_25", "Coffee &amp; cake voucher"),
+        ("vouchet for the weekend cover", "voucher_25", "Coffee &amp; cake voucher"),
     ],
 )
 def test_a_reward_typed_as_one_plain_word_with_a_slip_is_asked_about_not_posted_as_a_shout_out(
@@ -227,13 +231,15 @@ def test_a_reward_key_with_a_colon_or_in_quotes_is_that_reward(ready: RunningBot
         "service was outstanding",
         "half the queue, alone",
         "vouched for the new starter",
+        "vouches for everyone on the late shift",
+        "Vouches for everyone on the late shift",
     ],
 )
 def test_a_reason_starting_with_a_word_of_a_reward_that_is_also_speech_is_a_shout_out(
     ready: RunningBot, typed: str
 ) -> None:
-    """`vouched` is a letter changed from `voucher`, but as a past tense it speaks of the act, not the reward: asked
-    "Did you mean Coffee & cake voucher?" the nominator had to reword a plain shout-out."""
+    """`vouched` and `vouches` are a letter changed from `voucher`, but as a verb they speak of the act, not the
+    reward: asked "Did you mean Coffee & cake voucher?" the nominator had to reword a plain shout-out."""
     ready.driver.command("U0AGENT1", "/nominate", f"{LEE} {typed}")
 
     with ready.sessions() as session:
