@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from handlers.jobs.drain_outbox import drain_outbox
 from models import Delivery, Workspace
+from services import outbox
 from services.messages_tab import RETRY_AFTER
 from tests.conftest import RunningBot
 from tests.e2e.test_handover_summary import requests_to_maya
@@ -15,6 +16,7 @@ from tests.e2e.test_people_leaving import WITHOUT_MAYA, reimport
 from tests.helpers import load_org_and_policy
 
 OVER_THE_LIMIT = "refund 80 order {} parcel lost in transit"
+POST = "chat.postMessage"
 TAB_OFF_ON_HOME = "Latitude's Messages tab is off in this workspace:* DMs cannot reach anyone"
 
 
@@ -120,3 +122,30 @@ def test_a_handover_summary_to_a_bot_user_tells_hr_once(bot: RunningBot) -> None
     assert "summary of the 12 requests and nominations" in blocks and "<@U0ADMIN> is a bot user" in blocks
     assert "name a person in their place in the org file" in blocks
     assert [c for c in bot.slack.messages_to("U0AGENT1") if "could not reach" in c.text] == [], "told of the hand-over"
+
+
+def test_the_dms_due_beside_the_try_wait_for_its_answer_and_go_once_it_went_through(bot: RunningBot) -> None:
+    load_org_and_policy(bot.sessions, bot.clock.now())
+    bot.slack.state.app_home.messages_tab = False
+    resolve(bot, 42)
+    bot.slack.state.app_home.messages_tab = True
+    bot.clock.advance(RETRY_AFTER)
+    with bot.sessions.begin() as session:
+        workspace = session.scalars(select(Workspace)).one()
+        for person in ("U0AGENT1", "U0AGENT2", "U0MGR2"):
+            payload = {"channel": person, "text": "Your weekly note"}
+            outbox.enqueue(
+                session, workspace=workspace, key=f"note:{person}", method=POST, payload=payload, now=bot.clock.now()
+            )
+
+    drain_outbox(bot.runtime.deps, bot.runtime.sender_client)
+    assert len(bot.slack.calls(POST)) == 1, "one tried; the others wait for its answer"
+    bot.clock.advance(timedelta(minutes=1))
+    drain_outbox(bot.runtime.deps, bot.runtime.sender_client)
+
+    assert sorted(c.args["channel"] for c in bot.slack.calls(POST)) == ["U0AGENT1", "U0AGENT2", "U0MGR2"]
+    with bot.sessions() as session:
+        assert (
+            session.scalars(select(Delivery.status).where(Delivery.idempotency_key.like("note:%"))).all()
+            == ["sent"] * 3
+        )
