@@ -59,8 +59,12 @@ def notices(session: Session, sends: list[tuple[Claimed, SendOutcome]]) -> list[
         told
         for delivery, outcome in sends
         if outcome.error in UNREACHABLE
-        for told in _for_summary(session, delivery, str(outcome.error)) or _for_request(session, delivery, outcome)
+        for told in _owed(session, delivery, str(outcome.error))
     ]
+
+
+def _owed(session: Session, delivery: Claimed, error: str) -> list[Told]:
+    return _for_summary(session, delivery, error) or _for_request(session, delivery, error)
 
 
 def _for_summary(session: Session, delivery: Claimed, error: str) -> list[Told]:
@@ -79,8 +83,7 @@ def _for_summary(session: Session, delivery: Claimed, error: str) -> list[Told]:
     ]
 
 
-def _for_request(session: Session, delivery: Claimed, outcome: SendOutcome) -> list[Told]:
-    error = str(outcome.error)
+def _for_request(session: Session, delivery: Claimed, error: str) -> list[Told]:
     request = _request(session, delivery.idempotency_key)
     if request is None:
         return []
