@@ -1,6 +1,7 @@
 """The app's Messages tab off in a workspace: after Slack's first refusal no DM is sent there, HR's Home says why,
 and DMs go again once it is found back on (a try every few hours, or someone opening the Messages tab)."""
 
+from contextlib import contextmanager
 from datetime import timedelta
 
 import pytest
@@ -10,7 +11,7 @@ from handlers.jobs.drain_outbox import drain_outbox
 from models import Delivery, Workspace
 from services import outbox
 from services.messages_tab import RETRY_AFTER
-from tests.conftest import RunningBot
+from tests.conftest import RunningBot, running_bot
 from tests.e2e.test_handover_summary import requests_to_maya
 from tests.e2e.test_people_leaving import WITHOUT_MAYA, reimport
 from tests.helpers import load_org_and_policy
@@ -149,3 +150,18 @@ def test_the_dms_due_beside_the_try_wait_for_its_answer_and_go_once_it_went_thro
             session.scalars(select(Delivery.status).where(Delivery.idempotency_key.like("note:%"))).all()
             == ["sent"] * 3
         )
+
+
+def test_another_process_and_a_restart_know_the_messages_tab_is_off_and_nobody_is_warned_again(
+    bot: RunningBot, caplog: pytest.LogCaptureFixture
+) -> None:
+    load_org_and_policy(bot.sessions, bot.clock.now())
+    bot.slack.state.app_home.messages_tab = False
+    resolve(bot, 42)
+
+    with contextmanager(running_bot)(bot.runtime.settings, bot.slack, bot.clock) as other:
+        other.driver.command("U0AGENT1", "/resolve", OVER_THE_LIMIT.format(43))
+        drain_outbox(other.runtime.deps, other.runtime.sender_client)
+
+    assert dms_tried(bot) == ["U0MGR1"]
+    assert len(tab_warnings(caplog)) == 1
