@@ -21,8 +21,9 @@ from slack_sdk.errors import SlackApiError, SlackClientError
 from slack_sdk.web import SlackResponse
 from sqlalchemy.orm import Session
 
-from handlers import channel_refusals, digest_chart, notifications
+from handlers import channel_refusals, digest_chart, messages_tab, notifications
 from handlers.deps import Deps, InstallGone
+from handlers.slack_answers import slack_says
 from models import Workspace
 from models.engine import once_more_if_cut
 from services import outbox, workspaces
@@ -103,7 +104,8 @@ def send_now(deps: Deps, client: WebClient, claimed: list[Claimed]) -> list[tupl
     updates owed to messages settled meanwhile (services/settled_updates.py) and the notices of a refusal (DMs)."""
     if not claimed:
         return []
-    outcomes = [(delivery, send(client, delivery, deps.relay)) for delivery in claimed]
+    claimed, kept = messages_tab.withhold_in(deps.sessions, claimed, now=deps.now())
+    outcomes = kept + [(delivery, send(client, delivery, deps.relay)) for delivery in claimed]
     owed, notices = once_more_if_cut(partial(_recorded, deps, outcomes))
     send_now(deps, client, [*owed, *notices])
     return outcomes
@@ -114,6 +116,7 @@ def _recorded(deps: Deps, outcomes: list[tuple[Claimed, SendOutcome]]) -> tuple[
     leave the messages leased, to go out again when the lease ends): the updates owed, the notices queued."""
     with deps.sessions.begin() as session:
         owed = outbox.record_outcomes(session, outcomes=outcomes, now=deps.now())
+        messages_tab.learn(session, outcomes, now=deps.now())
         return owed, channel_refusals.queue_held(session, outcomes, now=deps.now())
 
 
@@ -242,6 +245,10 @@ def _refused(delivery: Claimed, error: SlackApiError, *, sealed: bool = False) -
     if code in TOKEN_REFUSED:
         log.warning("delivery %s: Slack refused the token (%s): it waits for a new one", logged_key(delivery), code)
         return SendOutcome(ok=False, error=TOKEN_UNAVAILABLE, retry_after=TOKEN_RETRY_SECONDS)
+    if code == messages_tab.TAB_OFF:  # the operator is warned once (handlers/messages_tab.py), not once a DM
+        where = "a sealed delivery" if sealed else f"delivery {logged_key(delivery)}"
+        log.info("%s: Slack refused it, the Messages tab is off: dropped", where)
+        return SendOutcome(ok=False, error=code, permanent=True)
     permanent = response.status_code < 500 and code not in TRANSIENT_ERRORS
     if permanent and sealed:
         return _refused_to_someone_anonymous(delivery, code)
@@ -251,21 +258,6 @@ def _refused(delivery: Claimed, error: SlackApiError, *, sealed: bool = False) -
         level, "delivery %s: Slack %s %s: %s%s", logged_key(delivery), delivery.method, _verdict(permanent), code, said
     )
     return SendOutcome(ok=False, error=code, permanent=permanent)
-
-
-def slack_says(response: SlackResponse) -> str:
-    """What Slack says of its refusal (` ([ERROR] must be less than 3001 characters [json-pointer:/blocks/1/text/text])`
-    for `invalid_blocks`), for the log: the rule and where it was broken, never the text; "" when it says nothing."""
-    metadata = response.get("response_metadata")
-    messages = metadata.get("messages") if isinstance(metadata, dict) else None
-    if not isinstance(messages, list) or not messages:
-        return ""
-    return " (" + "; ".join(str(message)[:SAID_LENGTH] for message in messages[:SAID_COUNT]) + ")"
-
-
-SAID_COUNT = 5
-SAID_LENGTH = 200
-"""What of Slack's messages a log line keeps: enough to find the block, however many a long message breaks."""
 
 
 def _refused_to_someone_anonymous(delivery: Claimed, code: str) -> SendOutcome:

@@ -17,11 +17,11 @@ from handlers.blocks import resolutions as resolution_blocks
 from handlers.blocks.kit import Block
 from handlers.delivery import HOME_SUPERSEDED, PUBLISH, retry_after_seconds
 from handlers.deps import Deps, deps_of
-from handlers.people import action_caller, identify_caller, learn_if_wanted
+from handlers.people import action_caller, identify_caller, known_workspace, learn_if_wanted
 from handlers.pulse import pulse_home_section
 from handlers.rewards import recognition_section
 from models import Employee, Workspace
-from services import directory, outbox, unlisted
+from services import directory, messages_tab, outbox, unlisted
 from services.errors import DomainError
 from services.outbox_keys import home_key_prefix
 from services.policy.versions import current_policy
@@ -39,6 +39,12 @@ log = logging.getLogger(__name__)
 def greeting_section(session: Session, employee: Employee, _now: datetime) -> list[Block]:
     imported = employee.in_directory or unlisted.org_file_imported(session, employee.workspace_id)
     return blocks.greeting(employee, org_imported=imported)
+
+
+def dms_off_section(session: Session, employee: Employee, _now: datetime) -> list[Block]:
+    """For HR and admins while Slack refuses every DM of the app (handlers/messages_tab.py)."""
+    off = session.get_one(Workspace, employee.workspace_id).dms_off_since is not None
+    return blocks.dms_off_section() if off and directory.acts_as(employee, ("hr", "admin")) else []
 
 
 def resolutions_section(session: Session, employee: Employee, now: datetime) -> list[Block]:
@@ -68,6 +74,7 @@ def nominations_section(session: Session, employee: Employee, _now: datetime) ->
 
 SECTIONS: list[HomeSection] = [
     greeting_section,
+    dms_off_section,
     resolutions_section,
     nominations_section,
     recognition_section,
@@ -121,9 +128,10 @@ def tell_clicker(context: Any, client: WebClient, body: dict[str, Any], respond:
 
 
 def publish_home(event: dict[str, Any], body: dict[str, Any], context: Any, client: WebClient) -> None:
-    if event.get("tab", "home") != "home":
-        return
     deps = deps_of(context)
+    if event.get("tab", "home") != "home":
+        messages_tab_opened(deps, context, event)
+        return
     with deps.sessions.begin() as session:
         identity = identify_caller(session, context, user_id=event["user"])
         view = None if identity.slack_profile_wanted else build_home(session, identity.employee, deps.now())
@@ -144,6 +152,17 @@ def publish_home(event: dict[str, Any], body: dict[str, Any], context: Any, clie
                 publish_later(deps, workspace_id, event, view, retry_after_seconds(error.response))
             elif not home_refusals.refused_for_good(error.response):
                 raise
+
+
+def messages_tab_opened(deps: Deps, context: Any, event: dict[str, Any]) -> None:
+    """Someone opened the app's Messages tab: it is on, and DMs are sent again where they were given up."""
+    if event.get("tab") != "messages":
+        return
+    with deps.sessions.begin() as session:
+        workspace = known_workspace(session, context)
+        if workspace is not None and workspace.dms_off_since is not None:
+            messages_tab.mark_on(session, workspace_ids={workspace.id})
+            log.warning("Slack delivers Latitude's DMs in workspace #%s again: its Messages tab is on", workspace.id)
 
 
 def publish_later(deps: Deps, workspace_id: int, event: dict[str, Any], view: dict[str, Any], wait: float) -> None:

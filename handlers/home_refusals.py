@@ -11,7 +11,8 @@ import logging
 
 from slack_sdk.web import SlackResponse
 
-from handlers.delivery import TOKEN_REFUSED, TRANSIENT_ERRORS, slack_says
+from handlers.delivery import TOKEN_REFUSED, TRANSIENT_ERRORS
+from handlers.slack_answers import slack_says
 
 log = logging.getLogger(__name__)
 

@@ -6,12 +6,13 @@ reminder, a hand-over and an escalation alike. When Slack refuses one because it
 requester is told it did not reach them, and each HR person and admin what to fix (HR asking hears that instead), once
 per request and decider. The request still waits, and goes one level up once it has waited too long, as any other
 does. A decider Slack deactivated is handed over instead (handlers/departures.py).
+A hand-over summary (handlers/handover_summary.py) refused so tells HR alone, once per decider: its requesters were
+told of the hand-over already.
 With the app's Messages tab off (`messages_tab_disabled`) Slack delivers none of Latitude's DMs, these notices
-included: none is queued. The operator reads one warning in the log naming the setting, and whoever asked with a
+included: none is queued (handlers/messages_tab.py warns the operator and HR's Home says it), and whoever asked with a
 command hears it in the command's own reply, which is no DM (`say_if_unreached`).
 """
 
-import logging
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -19,21 +20,22 @@ from typing import Any
 from slack_bolt import Respond
 from sqlalchemy.orm import Session
 
-from handlers.blocks.request_refusals import hr_notice, requester_dm, tab_off_reply
+from handlers.blocks.request_refusals import hr_notice, requester_dm, summary_notice, tab_off_reply
+from handlers.messages_tab import NOT_SENT, TAB_OFF
 from models import Employee, Nomination, Resolution, Workspace
 from services.outbox import Claimed, SendOutcome
-from services.outbox_keys import REQUEST_UNREACHED, reachable_recipients
+from services.outbox_keys import HANDOVER_SUMMARY, REQUEST_UNREACHED, reachable_recipients
 from services.rewards import approvals
 
-log = logging.getLogger(__name__)
-TAB_OFF = "messages_tab_disabled"
-UNREACHABLE = frozenset({"cannot_dm_bot", TAB_OFF})
+UNREACHABLE = frozenset({"cannot_dm_bot"})
+"""Refused because of its reader; with the Messages tab off (`TAB_OFF`) no notice could reach anyone either."""
 RESOLUTION_REQUEST = re.compile(r"^(resolution:(\d+)):(request|reminder|handover|escalation):")
 REWARD_REQUEST = re.compile(rf"^({re.escape(approvals.REQUEST_KEY)}(\d+))(?:$|:handover:|:reminder$)")
 SHARED_BY_SEVERAL = ("request", "escalation")
 """A fix's requests and escalations go to every admin at once when nobody manages its requester: under one prefix."""
-TAB_OFF_WARNED: set[int] = set()
-"""The workspaces whose operator was warned the Messages tab is off, in this process."""
+SUMMARY = re.compile(rf"^{re.escape(HANDOVER_SUMMARY)}([^:]+):")
+SUMMARY_NOTES = ("latitude_requests", "latitude_nominations")
+"""A summary's notes of the requests and nominations it told of (handlers/handover_summary.TOLD_NOTES)."""
 
 
 @dataclass(frozen=True)
@@ -56,24 +58,29 @@ def notices(session: Session, sends: list[tuple[Claimed, SendOutcome]]) -> list[
     return [
         told
         for delivery, outcome in sends
-        if outcome.error in UNREACHABLE and not _tab_off(delivery, str(outcome.error))
-        for told in _for_request(session, delivery, str(outcome.error))
+        if outcome.error in UNREACHABLE
+        for told in _owed(session, delivery, str(outcome.error))
     ]
 
 
-def _tab_off(delivery: Claimed, error: str) -> bool:
-    """A DM would be refused too: none is queued, and the operator is warned once per workspace (per process)."""
-    if error != TAB_OFF:
-        return False
-    if delivery.workspace_id not in TAB_OFF_WARNED:
-        TAB_OFF_WARNED.add(delivery.workspace_id)
-        log.warning(
-            "Slack delivers none of Latitude's DMs in workspace #%s: the app's Messages tab is off "
-            "(App Home > Show Tabs > Messages Tab, `messages_tab_enabled` in manifest.yml). Decision requests reach "
-            "nobody, and nobody can be told in a DM: turn it on.",
-            delivery.workspace_id,
-        )
-    return True
+def _owed(session: Session, delivery: Claimed, error: str) -> list[Told]:
+    return _for_summary(session, delivery, error) or _for_request(session, delivery, error)
+
+
+def _for_summary(session: Session, delivery: Claimed, error: str) -> list[Told]:
+    """HR hear once per decider that a hand-over summary did not reach them; the requesters heard of the hand-over."""
+    found = SUMMARY.match(delivery.idempotency_key)
+    if found is None:
+        return []
+    workspace = session.get_one(Workspace, delivery.workspace_id)
+    decider = found[1]
+    count = sum(len(delivery.payload.get(note) or []) for note in SUMMARY_NOTES)
+    key = f"{REQUEST_UNREACHED}{HANDOVER_SUMMARY}{decider}:"
+    return [
+        Told(workspace, key + person.slack_id, summary_notice(person.slack_id, decider, count, error))
+        for person in approvals.hr_people(session, workspace.id)
+        if person.slack_id != decider
+    ]
 
 
 def _for_request(session: Session, delivery: Claimed, error: str) -> list[Told]:
@@ -129,7 +136,7 @@ def say_if_unreached(respond: Respond, sends: list[tuple[Claimed, SendOutcome]])
     deciders = [
         str(delivery.payload.get("channel"))
         for delivery, outcome in sends
-        if outcome.error == TAB_OFF
+        if outcome.error in (TAB_OFF, NOT_SENT)
         and (RESOLUTION_REQUEST.match(delivery.idempotency_key) or REWARD_REQUEST.match(delivery.idempotency_key))
     ]
     if deciders:

@@ -26,6 +26,11 @@ class Workspace(Base):
     """When Slack began migrating the workspace into an Enterprise Grid org (`grid_migration_started`): its messages
     wait until the migration is finished."""
 
+    dms_off_since: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    """When Slack first refused a DM because the app's Messages tab is off (`messages_tab_disabled`): while set, no
+    DM is sent but one try at `dms_retry_at` (services/messages_tab.py); cleared once one goes through."""
+    dms_retry_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
     managers_kept_since: Mapped[datetime | None] = mapped_column(UTCDateTime())
     """From when its fixes and grants keep the managers above their people (None: always, a workspace added since):
     one made since with none kept was made by someone with no manager then, and counts for no manager's digest."""

@@ -27,6 +27,8 @@ def home_key_prefix(slack_team_id: str, user_id: str = "") -> str:
     return f"{HOME}{slack_team_id}:{user_id + ':' if user_id else ''}"
 
 
+HANDOVER_SUMMARY = "handover-summary:"
+"""One DM telling a person of the many requests or nominations handed to them at once (handlers/handover_summary.py)."""
 REQUEST_UNREACHED = "request-unreached:"
 """What HR and a requester hear of a decision request Slack would not deliver to its decider: one-shot, kept no longer
 than any other (services/outbox_retention)."""

@@ -87,6 +87,18 @@ NO_POLICY = (
 )
 
 
+DMS_OFF = (
+    ":warning: *Latitude's Messages tab is off in this workspace:* DMs cannot reach anyone (requests to decide, "
+    "reminders, digests, notices), so none is sent. Turn it on in the app settings: *App Home* > *Show Tabs* > "
+    "*Messages Tab*. Latitude finds out by itself once it is back on."
+)
+
+
+def dms_off_section() -> list[Block]:
+    """For HR and admins while Slack refuses every DM of the app."""
+    return [text_block(DMS_OFF)]
+
+
 def no_policy_section() -> list[Block]:
     """For HR and admins before a policy is loaded: what makes `/resolve` work."""
     return [text_block(NO_POLICY)]

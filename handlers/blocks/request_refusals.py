@@ -49,6 +49,17 @@ def hr_notice(person: str, requester: str, what: str, decider: str, error: str, 
     return notice(person, "A request could not reach its decider", text, "You are told once for each such request.")
 
 
+def summary_notice(person: str, decider: str, count: int, error: str) -> dict[str, Any]:
+    """A hand-over summary never reached its new decider: what HR and admins must fix for those requests."""
+    remedy = REMEDIES.get(error, "check that Latitude may message {decider} in Slack")
+    text = (
+        f":warning: Slack refused to deliver to <@{decider}> the summary of the {count} requests and nominations just "
+        f"handed over to them (`{escape_mrkdwn(error)}`: {cause(error, decider)}), so nobody has seen them; their "
+        "requesters were told of the hand-over. To fix it: " + remedy.format(decider=f"<@{decider}>") + "."
+    )
+    return notice(person, "Requests handed over could not reach their decider", text, "You are told once for each.")
+
+
 def tab_off_reply(deciders: list[str]) -> str:
     """No DM arrives while the Messages tab is off: the command's reply is where the requester hears it."""
     return (

@@ -12,7 +12,7 @@ from functools import partial
 from slack_sdk import WebClient
 from sqlalchemy.orm import Session
 
-from handlers import channel_refusals, pulse_relay_outbox
+from handlers import channel_refusals, messages_tab, pulse_relay_outbox
 from handlers.delivery import TOKEN_RETRY_SECONDS, TOKEN_UNAVAILABLE, send_for_workspace
 from handlers.deps import Deps
 from models.engine import once_more_if_cut
@@ -33,9 +33,10 @@ def drain_outbox(deps: Deps, client: WebClient, *, batch: int = BATCH) -> int:
         while not deps.stopping.is_set():
             with deps.sessions.begin() as session:
                 claimed = [*owed, *outbox.claim_due(session, now=deps.now(), limit=batch)]
-            sends = [
+                to_send, kept = messages_tab.withhold(session, claimed, now=deps.now())
+            sends = kept + [
                 pair
-                for pairs in pool.map(lambda group: send_in_order(deps, client, group, tokenless), by_channel(claimed))
+                for pairs in pool.map(lambda group: send_in_order(deps, client, group, tokenless), by_channel(to_send))
                 for pair in pairs
             ]
             noticed, owed = 0, []  # notices queued for this batch's refusals are sent before the drain ends
@@ -54,6 +55,7 @@ def recorded(deps: Deps, sends: list[tuple[Claimed, SendOutcome]]) -> tuple[list
     would otherwise leave the batch leased, to go out again when the lease ends."""
     with deps.sessions.begin() as session:
         owed = outbox.record_outcomes(session, outcomes=sends, now=deps.now())
+        messages_tab.learn(session, sends, now=deps.now())
         return owed, notices_for(session, deps, sends)
 
 

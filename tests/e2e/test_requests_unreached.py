@@ -5,7 +5,6 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from handlers import request_refusals
 from handlers.jobs.drain_outbox import drain_outbox
 from handlers.jobs.follow_up_pending_requests import follow_up_pending_requests
 from models import Delivery, Resolution
@@ -49,12 +48,11 @@ def test_a_request_to_a_manager_who_is_a_bot_user_is_not_retried_and_the_request
     assert len([c for c in bot.slack.messages_to("U0AGENT1") if "could not reach" in c.text]) == 1
 
 
-def test_with_the_messages_tab_off_a_request_is_dropped_once_and_told_in_the_commands_reply_not_in_dms(
+def test_with_the_messages_tab_off_requests_are_dropped_the_next_unsent_and_told_in_the_commands_reply_not_in_dms(
     bot: RunningBot, caplog: pytest.LogCaptureFixture
 ) -> None:
     load_org_and_policy(bot.sessions, bot.clock.now())
     bot.slack.state.app_home.messages_tab = False
-    request_refusals.TAB_OFF_WARNED.clear()
 
     bot.driver.command("U0AGENT1", "/resolve", OVER_THE_LIMIT)
     bot.driver.command("U0AGENT1", "/resolve", OVER_THE_LIMIT.replace("42", "43"))
@@ -63,12 +61,15 @@ def test_with_the_messages_tab_off_a_request_is_dropped_once_and_told_in_the_com
     drain_outbox(bot.runtime.deps, bot.runtime.sender_client)
 
     refused = bot.slack.calls("chat.postMessage:failed", channel="U0MGR1")
-    assert [c.response["error"] for c in refused] == ["messages_tab_disabled"] * 2
+    assert [c.response["error"] for c in refused] == ["messages_tab_disabled"], "the second is not even tried"
     assert request_statuses(bot) == ["failed", "failed"]
+    with bot.sessions() as session:
+        errors = session.scalars(select(Delivery.last_error).where(Delivery.idempotency_key.like("resolution:%")))
+        assert sorted(errors) == ["messages_tab_disabled", "not_sent_messages_tab_off"]
     assert [c for c in bot.slack.calls("chat.postMessage:failed") if "could not reach" in c.text] == [], "no DM can"
     told = [c for c in bot.slack.calls("response_url") if "did not deliver your request" in c.text]
     assert len(told) == 2 and "<@U0MGR1>" in told[0].text and "Messages tab" in told[0].text
-    warnings = [r.getMessage() for r in caplog.records if r.name == "handlers.request_refusals"]
+    warnings = [r.getMessage() for r in caplog.records if r.name == "handlers.messages_tab"]
     assert len(warnings) == 1 and "Messages tab is off" in warnings[0]
     with bot.sessions() as session:
         assert session.scalars(select(Delivery).where(Delivery.status == "pending")).all() == []

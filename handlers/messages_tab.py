@@ -1,0 +1,94 @@
+"""DMs while the app's Messages tab is off: Slack refuses every one, so none is sent until it is turned back on.
+
+The first refusal (`messages_tab_disabled`) marks the workspace (services/messages_tab.py) and warns the operator once,
+whichever process meets it. From then on a DM due there is given up unsent (`NOT_SENT`), the wasted call and its log
+line saved: a message held for days would be stale by the time it went, and a decision request still waits on the
+decider's Home. Every `RETRY_AFTER` one DM is tried all the same; once one goes through (or someone opens the Messages
+tab, handlers/home.py), DMs are sent again. HR's Home says it is off meanwhile.
+"""
+
+import logging
+from datetime import datetime
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from services import messages_tab
+from services.outbox import Claimed, SendOutcome
+from services.suggestions.relay import is_sealed
+
+log = logging.getLogger(__name__)
+
+TAB_OFF = "messages_tab_disabled"
+NOT_SENT = "not_sent_messages_tab_off"
+"""The error of a DM given up unsent: the workspace's Messages tab is off, so Slack would refuse it."""
+WITHHELD = SendOutcome(ok=False, error=NOT_SENT, permanent=True)
+AFTER_THE_TRY = SendOutcome(ok=False, error="waits_for_messages_tab_try", retry_after=60)
+"""A DM due beside the one tried to find the tab on again: due a minute later, sent or given up by that try's answer."""
+DM_PREFIXES = ("U", "W", "D")
+"""A person's id, or a DM's: where Slack refuses a message with the Messages tab off."""
+
+
+def is_dm(delivery: Claimed) -> bool:
+    channel = delivery.payload.get("channel")
+    return delivery.method == "chat.postMessage" and (str(channel).startswith(DM_PREFIXES) or is_sealed(channel))
+
+
+Kept = list[tuple[Claimed, SendOutcome]]
+"""DMs not sent, each with why: given up (`WITHHELD`), or due again once a try found whether the tab is on."""
+
+
+def withhold_in(
+    sessions: sessionmaker[Session], claimed: list[Claimed], *, now: datetime
+) -> tuple[list[Claimed], Kept]:
+    """`withhold`, in a transaction of its own, opened only when there are DMs among them."""
+    if not any(is_dm(delivery) for delivery in claimed):
+        return claimed, []
+    with sessions.begin() as session:
+        return withhold(session, claimed, now=now)
+
+
+def withhold(session: Session, claimed: list[Claimed], *, now: datetime) -> tuple[list[Claimed], Kept]:
+    """(to send, not sent): the DMs of a workspace whose Messages tab is off are given up, but one tried when a try
+    is due there; the others of its batch wait for that try's answer."""
+    dms = {delivery.workspace_id for delivery in claimed if is_dm(delivery)}
+    off = messages_tab.off_among(session, workspace_ids=dms) if dms else set()
+    if not off:
+        return claimed, []
+    send: list[Claimed] = []
+    kept: Kept = []
+    trying: set[int] = set()
+    for delivery in claimed:
+        workspace_id = delivery.workspace_id
+        if not is_dm(delivery) or workspace_id not in off:
+            send.append(delivery)
+        elif workspace_id in trying:
+            kept.append((delivery, AFTER_THE_TRY))
+        elif messages_tab.take_retry(session, workspace_id=workspace_id, now=now):
+            trying.add(workspace_id)
+            send.append(delivery)
+        else:
+            kept.append((delivery, WITHHELD))
+    return send, kept
+
+
+def learn(session: Session, outcomes: list[tuple[Claimed, SendOutcome]], *, now: datetime) -> None:
+    """What Slack's answers say of each workspace's Messages tab: off (warned once, by whoever learns it first), or on
+    again once a DM went through."""
+    refused = {delivery.workspace_id for delivery, outcome in outcomes if outcome.error == TAB_OFF}
+    for workspace_id in sorted(refused):
+        if messages_tab.mark_off(session, workspace_id=workspace_id, now=now):
+            log.warning(
+                "Slack delivers none of Latitude's DMs in workspace #%s: the app's Messages tab is off (App Home > "
+                "Show Tabs > Messages Tab, `messages_tab_enabled` in manifest.yml). DMs are given up unsent (%s) and "
+                "one is tried every %s; decision requests wait on their deciders' Home. Turn it on.",
+                workspace_id,
+                NOT_SENT,
+                messages_tab.RETRY_AFTER,
+            )
+    reached = {
+        delivery.workspace_id
+        for delivery, outcome in outcomes
+        if outcome.ok and is_dm(delivery) and not is_sealed(delivery.payload.get("channel"))
+    }
+    for workspace_id in messages_tab.mark_on(session, workspace_ids=reached - refused):
+        log.warning("Slack delivers Latitude's DMs in workspace #%s again: its Messages tab is on", workspace_id)

@@ -1,0 +1,167 @@
+"""The app's Messages tab off in a workspace: after Slack's first refusal no DM is sent there, HR's Home says why,
+and DMs go again once it is found back on (a try every few hours, or someone opening the Messages tab)."""
+
+from contextlib import contextmanager
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from handlers.jobs.drain_outbox import drain_outbox
+from models import Delivery, Workspace
+from services import outbox
+from services.messages_tab import RETRY_AFTER
+from tests.conftest import RunningBot, running_bot
+from tests.e2e.test_handover_summary import requests_to_maya
+from tests.e2e.test_people_leaving import WITHOUT_MAYA, reimport
+from tests.helpers import load_org_and_policy
+
+OVER_THE_LIMIT = "refund 80 order {} parcel lost in transit"
+POST = "chat.postMessage"
+TAB_OFF_ON_HOME = "Latitude's Messages tab is off in this workspace:* DMs cannot reach anyone"
+
+
+def resolve(bot: RunningBot, order: int) -> None:
+    bot.driver.command("U0AGENT1", "/resolve", OVER_THE_LIMIT.format(order))
+
+
+def home_of(bot: RunningBot, person: str) -> str:
+    bot.driver.open_home(person)
+    return bot.slack.calls("views.publish", user_id=person)[-1].text
+
+
+def dms_tried(bot: RunningBot) -> list[str]:
+    """The channel of every DM Slack was asked to deliver, delivered or refused."""
+    posts = [c for c in bot.slack.calls() if c.method in ("chat.postMessage", "chat.postMessage:failed")]
+    return [str(c.args.get("channel")) for c in posts if str(c.args.get("channel")).startswith(("U", "D"))]
+
+
+def tab_warnings(caplog: pytest.LogCaptureFixture) -> list[str]:
+    return [r.getMessage() for r in caplog.records if "Messages tab is off" in r.getMessage()]
+
+
+def test_with_the_messages_tab_off_no_dm_is_sent_after_slacks_first_refusal_and_hr_sees_it_on_their_home(
+    bot: RunningBot, caplog: pytest.LogCaptureFixture
+) -> None:
+    load_org_and_policy(bot.sessions, bot.clock.now())
+    bot.slack.state.app_home.messages_tab = False
+    resolve(bot, 42)  # refused by Slack: the workspace learns its Messages tab is off
+
+    manager_home = bot.driver.open_home("U0MGR1")
+    assert manager_home.status == 200
+    [home] = bot.slack.calls("views.publish", user_id="U0MGR1")
+    assert "resolution_approve" in str(home.args["view"]), "the request waits on the manager's Home"
+    bot.driver.click_in_view("U0MGR1", home.args["view"], "resolution_approve")
+    resolve(bot, 43)
+    bot.clock.advance(timedelta(hours=1))
+    drain_outbox(bot.runtime.deps, bot.runtime.sender_client)
+
+    assert dms_tried(bot) == ["U0MGR1"], "only the first DM reached Slack; the outcome and the next request did not"
+    with bot.sessions() as session:
+        query = select(Delivery).where(Delivery.method == "chat.postMessage").order_by(Delivery.id)
+        dms = session.scalars(query).all()
+        assert {d.status for d in dms} == {"failed"}
+        assert {d.last_error for d in dms[1:]} == {"not_sent_messages_tab_off"} and len(dms) >= 3
+    assert len(tab_warnings(caplog)) == 1
+    assert TAB_OFF_ON_HOME in home_of(bot, "U0HR") and TAB_OFF_ON_HOME in home_of(bot, "U0ADMIN")
+    assert TAB_OFF_ON_HOME not in home_of(bot, "U0AGENT1")
+
+
+def test_a_messages_tab_turned_back_on_is_found_by_one_try_after_hours_and_dms_go_again(
+    bot: RunningBot, caplog: pytest.LogCaptureFixture
+) -> None:
+    load_org_and_policy(bot.sessions, bot.clock.now())
+    bot.slack.state.app_home.messages_tab = False
+    resolve(bot, 42)
+    bot.clock.advance(RETRY_AFTER)
+    resolve(bot, 43)  # the try: still refused, and nobody warned again
+    resolve(bot, 44)
+    assert dms_tried(bot) == ["U0MGR1", "U0MGR1"]
+
+    bot.slack.state.app_home.messages_tab = True
+    bot.clock.advance(RETRY_AFTER / 2)
+    resolve(bot, 45)
+    assert len(dms_tried(bot)) == 2, "no try before its time"
+    bot.clock.advance(RETRY_AFTER / 2)
+    resolve(bot, 46)
+    resolve(bot, 47)
+
+    assert [c.args["channel"] for c in bot.slack.calls("chat.postMessage")] == ["U0MGR1", "U0MGR1"]
+    assert len(tab_warnings(caplog)) == 1
+    assert any("Messages tab is on" in r.getMessage() for r in caplog.records)
+    assert TAB_OFF_ON_HOME not in home_of(bot, "U0HR")
+
+
+def test_someone_opening_the_messages_tab_says_it_is_on_and_dms_go_again_at_once(bot: RunningBot) -> None:
+    load_org_and_policy(bot.sessions, bot.clock.now())
+    bot.slack.state.app_home.messages_tab = False
+    resolve(bot, 42)
+    bot.slack.state.app_home.messages_tab = True
+
+    opened = bot.driver.event({"type": "app_home_opened", "user": "U0AGENT2", "channel": "D0AGENT2", "tab": "messages"})
+    resolve(bot, 43)
+
+    assert opened.status == 200
+    assert len(bot.slack.calls("chat.postMessage", channel="U0MGR1")) == 1
+    with bot.sessions() as session:
+        assert session.scalars(select(Workspace.dms_off_since)).one() is None
+
+
+def test_a_handover_summary_to_a_bot_user_tells_hr_once(bot: RunningBot) -> None:
+    load_org_and_policy(bot.sessions, bot.clock.now())
+    requests_to_maya(bot, 12)
+    bot.slack.add_user("U0ADMIN", "Ada Admin", is_bot=True)
+
+    reimport(bot.sessions, bot.clock.now(), WITHOUT_MAYA)
+    drain_outbox(bot.runtime.deps, bot.runtime.sender_client)
+    drain_outbox(bot.runtime.deps, bot.runtime.sender_client)
+
+    [refused] = bot.slack.calls("chat.postMessage:failed", channel="U0ADMIN")
+    assert refused.response["error"] == "cannot_dm_bot"
+    [notice] = [c for c in bot.slack.messages_to("U0HR") if "handed over could not reach" in c.text]
+    blocks = str(notice.args["blocks"])
+    assert "summary of the 12 requests and nominations" in blocks and "<@U0ADMIN> is a bot user" in blocks
+    assert "name a person in their place in the org file" in blocks
+    assert [c for c in bot.slack.messages_to("U0AGENT1") if "could not reach" in c.text] == [], "told of the hand-over"
+
+
+def test_the_dms_due_beside_the_try_wait_for_its_answer_and_go_once_it_went_through(bot: RunningBot) -> None:
+    load_org_and_policy(bot.sessions, bot.clock.now())
+    bot.slack.state.app_home.messages_tab = False
+    resolve(bot, 42)
+    bot.slack.state.app_home.messages_tab = True
+    bot.clock.advance(RETRY_AFTER)
+    with bot.sessions.begin() as session:
+        workspace = session.scalars(select(Workspace)).one()
+        for person in ("U0AGENT1", "U0AGENT2", "U0MGR2"):
+            payload = {"channel": person, "text": "Your weekly note"}
+            outbox.enqueue(
+                session, workspace=workspace, key=f"note:{person}", method=POST, payload=payload, now=bot.clock.now()
+            )
+
+    drain_outbox(bot.runtime.deps, bot.runtime.sender_client)
+    assert len(bot.slack.calls(POST)) == 1, "one tried; the others wait for its answer"
+    bot.clock.advance(timedelta(minutes=1))
+    drain_outbox(bot.runtime.deps, bot.runtime.sender_client)
+
+    assert sorted(c.args["channel"] for c in bot.slack.calls(POST)) == ["U0AGENT1", "U0AGENT2", "U0MGR2"]
+    with bot.sessions() as session:
+        assert (
+            session.scalars(select(Delivery.status).where(Delivery.idempotency_key.like("note:%"))).all()
+            == ["sent"] * 3
+        )
+
+
+def test_another_process_and_a_restart_know_the_messages_tab_is_off_and_nobody_is_warned_again(
+    bot: RunningBot, caplog: pytest.LogCaptureFixture
+) -> None:
+    load_org_and_policy(bot.sessions, bot.clock.now())
+    bot.slack.state.app_home.messages_tab = False
+    resolve(bot, 42)
+
+    with contextmanager(running_bot)(bot.runtime.settings, bot.slack, bot.clock) as other:
+        other.driver.command("U0AGENT1", "/resolve", OVER_THE_LIMIT.format(43))
+        drain_outbox(other.runtime.deps, other.runtime.sender_client)
+
+    assert dms_tried(bot) == ["U0MGR1"]
+    assert len(tab_warnings(caplog)) == 1
