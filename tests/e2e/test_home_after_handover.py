@@ -1,0 +1,98 @@
+"""A request or reward nomination handed over away from someone leaves their App Home: it is published again through
+the outbox, over the Home they were last shown, without the customer's details or the nominators' reasons; one Home
+each, however many moved at once, and none for who never opened theirs."""
+
+from sqlalchemy import select
+
+from handlers.jobs.drain_outbox import drain_outbox
+from models import Delivery
+from services.outbox_keys import HOME
+from tests.conftest import FIXTURES, RunningBot
+from tests.e2e.test_handover_summary import requests_to_maya
+from tests.e2e.test_handover_summary_nominations import nominations_to_maya
+from tests.e2e.test_people_leaving import WITHOUT_MAYA, reimport
+from tests.helpers import load_org_and_policy
+
+ORG_CSV = (FIXTURES / "org.csv").read_text()
+TEAM_MOVES_TO_OMAR = ORG_CSV.replace("frontline,U0MGR1", "frontline,U0MGR2")
+CUSTOMER_DETAILS = ("order 1", "parcel lost in transit")
+REASONS = "saved key account number"
+
+
+def home_shown(bot: RunningBot, user_id: str) -> str:
+    """The Home tab as Slack shows it to the person now."""
+    return str(bot.slack.state.home_view(user_id))
+
+
+def homes_queued(bot: RunningBot) -> list[str]:
+    with bot.sessions() as session:
+        keys = session.scalars(select(Delivery.idempotency_key).where(Delivery.idempotency_key.startswith(HOME)))
+        return sorted(keys)
+
+
+def test_a_team_moved_away_leaves_the_home_of_its_old_manager_without_the_customers_or_the_reasons(
+    bot: RunningBot,
+) -> None:
+    load_org_and_policy(bot.sessions, bot.clock.now())
+    requests_to_maya(bot, 2)
+    nominations_to_maya(bot, 2)
+    bot.driver.open_home("U0MGR1")
+    assert all(detail in home_shown(bot, "U0MGR1") for detail in (*CUSTOMER_DETAILS, REASONS))
+
+    reimport(bot.sessions, bot.clock.now(), TEAM_MOVES_TO_OMAR)
+    drain_outbox(bot.runtime.deps, bot.runtime.app.client)
+
+    shown = home_shown(bot, "U0MGR1")
+    assert not any(detail in shown for detail in (*CUSTOMER_DETAILS, REASONS)), shown
+    assert len(bot.slack.calls("views.publish", user_id="U0MGR1")) == 2  # opened, then redrawn once
+    assert bot.slack.calls("views.publish", user_id="U0MGR2") == []  # Omar never opened his: nothing to redraw
+    bot.driver.open_home("U0MGR1")  # and the Home she now opens is the one already shown
+    assert len(bot.slack.calls("views.publish", user_id="U0MGR1")) == 2
+    assert bot.slack.violations == []
+
+
+def test_many_handed_over_at_once_queue_one_home_for_the_person_they_leave(bot: RunningBot) -> None:
+    load_org_and_policy(bot.sessions, bot.clock.now())
+    requests_to_maya(bot, 12)
+    nominations_to_maya(bot, 7)
+    bot.driver.open_home("U0MGR1")
+
+    reimport(bot.sessions, bot.clock.now(), WITHOUT_MAYA)
+
+    [queued] = homes_queued(bot)
+    assert queued.startswith("home:T0LATITUDE:U0MGR1:")
+    drain_outbox(bot.runtime.deps, bot.runtime.app.client)
+    assert not any(detail in home_shown(bot, "U0MGR1") for detail in (*CUSTOMER_DETAILS, REASONS))
+    assert bot.slack.violations == []
+
+
+def test_a_home_opened_after_the_handover_is_kept_over_the_one_queued_before(bot: RunningBot) -> None:
+    load_org_and_policy(bot.sessions, bot.clock.now())
+    requests_to_maya(bot, 2)
+    bot.driver.open_home("U0MGR1")
+    reimport(bot.sessions, bot.clock.now(), TEAM_MOVES_TO_OMAR)
+
+    bot.driver.open_home("U0MGR1")  # published now, over the one the queued Home was to replace
+    opened = bot.slack.state.home_view("U0MGR1")
+    drain_outbox(bot.runtime.deps, bot.runtime.app.client)
+
+    assert bot.slack.state.home_view("U0MGR1") == opened  # Slack refused the older one (hash_conflict): done
+    with bot.sessions() as session:
+        [redrawn] = session.scalars(select(Delivery).where(Delivery.idempotency_key.startswith(HOME)))
+        assert redrawn.status == "sent"
+    assert bot.slack.violations == []
+
+
+def test_handed_over_twice_before_it_is_sent_the_person_gets_the_newer_home_only(bot: RunningBot) -> None:
+    load_org_and_policy(bot.sessions, bot.clock.now())
+    requests_to_maya(bot, 2)
+    bot.driver.open_home("U0MGR1")
+    reimport(bot.sessions, bot.clock.now(), TEAM_MOVES_TO_OMAR)
+    reimport(bot.sessions, bot.clock.now(), ORG_CSV)  # moved back: hers again
+    reimport(bot.sessions, bot.clock.now(), TEAM_MOVES_TO_OMAR)
+
+    drain_outbox(bot.runtime.deps, bot.runtime.app.client)
+
+    assert len(bot.slack.calls("views.publish", user_id="U0MGR1")) == 2  # opened, then the newest redraw alone
+    assert not any(detail in home_shown(bot, "U0MGR1") for detail in CUSTOMER_DETAILS)
+    assert bot.slack.violations == []
