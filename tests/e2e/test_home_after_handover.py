@@ -10,7 +10,7 @@ from services.outbox_keys import HOME
 from tests.conftest import FIXTURES, RunningBot
 from tests.e2e.test_handover_summary import requests_to_maya
 from tests.e2e.test_handover_summary_nominations import nominations_to_maya
-from tests.e2e.test_people_leaving import WITHOUT_MAYA, reimport
+from tests.e2e.test_people_leaving import SAM_MOVES_WEST, WITHOUT_MAYA, reimport
 from tests.helpers import load_org_and_policy
 
 ORG_CSV = (FIXTURES / "org.csv").read_text()
@@ -95,4 +95,22 @@ def test_handed_over_twice_before_it_is_sent_the_person_gets_the_newer_home_only
 
     assert len(bot.slack.calls("views.publish", user_id="U0MGR1")) == 2  # opened, then the newest redraw alone
     assert not any(detail in home_shown(bot, "U0MGR1") for detail in CUSTOMER_DETAILS)
+    assert bot.slack.violations == []
+
+
+def test_a_second_handover_after_the_first_home_went_out_is_published_over_that_one(bot: RunningBot) -> None:
+    """The redrawn Home, once Slack shows it, is the one the next is published over: not refused as superseded."""
+    load_org_and_policy(bot.sessions, bot.clock.now())
+    requests_to_maya(bot, 2)
+    nominations_to_maya(bot, 2)
+    bot.driver.open_home("U0MGR1")
+    reimport(bot.sessions, bot.clock.now(), SAM_MOVES_WEST)  # Sam's requests go to Omar
+    drain_outbox(bot.runtime.deps, bot.runtime.app.client)
+    assert REASONS in home_shown(bot, "U0MGR1")  # Lee's nominations still wait on her
+
+    reimport(bot.sessions, bot.clock.now(), TEAM_MOVES_TO_OMAR)  # and now Lee's
+    drain_outbox(bot.runtime.deps, bot.runtime.app.client)
+
+    assert REASONS not in home_shown(bot, "U0MGR1")
+    assert len(bot.slack.calls("views.publish", user_id="U0MGR1")) == 3
     assert bot.slack.violations == []
