@@ -20,9 +20,10 @@ from handlers.deps import Deps, deps_of
 from handlers.errors import DECIDED, reported
 from handlers.form_seals import opened, sealed
 from handlers.home import in_a_view, republish_home, tell_clicker
+from handlers.home_redraws import queue_homes_redrawn
 from handlers.message_updates import update_each
 from handlers.people import action_caller
-from models import Resolution
+from models import Resolution, Workspace
 from services import outbox
 from services.digest import access as digest_access
 from services.digest.weekly import digest_key_prefix
@@ -231,7 +232,8 @@ class Announcement:
     def of(cls, session: Session, resolution: Resolution, *, now: datetime) -> "Announcement":
         """Queue the employee's DM in the decision's own transaction, so the decision never goes untold; the
         request's reminders, escalations and hand-overs not sent yet never will be (their buttons are moot), and one
-        already on its way shows the decision once it lands."""
+        already on its way shows the decision once it lands. Decided by someone else (an admin), it leaves the Home
+        of the person it waited on."""
         decided = blocks.decided(resolution)
         text = blocks.decided_text(resolution)
         shown = {"text": text, "blocks": decided}
@@ -249,6 +251,9 @@ class Announcement:
             },
         )
         claimed = queue(session, workspace_id=resolution.workspace_id, messages=[outcome], now=now)
+        if resolution.decider_id not in (None, resolution.decided_by_id):  # decided by someone it did not wait on
+            workspace = session.get_one(Workspace, resolution.workspace_id)
+            queue_homes_redrawn(session, workspace=workspace, people=[resolution.decider], now=now)
         return cls(text, decided, claimed, requests, resolution.workspace_id)
 
 

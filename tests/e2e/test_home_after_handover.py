@@ -114,3 +114,29 @@ def test_a_second_handover_after_the_first_home_went_out_is_published_over_that_
     assert REASONS not in home_shown(bot, "U0MGR1")
     assert len(bot.slack.calls("views.publish", user_id="U0MGR1")) == 3
     assert bot.slack.violations == []
+
+
+def test_a_request_an_admin_decided_leaves_the_home_of_the_manager_it_waited_on(bot: RunningBot) -> None:
+    load_org_and_policy(bot.sessions, bot.clock.now())
+    requests_to_maya(bot, 1)
+    bot.driver.open_home("U0MGR1")
+    bot.driver.open_home("U0ADMIN")
+    [admin_home] = bot.slack.calls("views.publish", user_id="U0ADMIN")
+
+    bot.driver.click_in_view("U0ADMIN", admin_home.args["view"], "resolution_approve")
+    drain_outbox(bot.runtime.deps, bot.runtime.app.client)
+
+    assert not any(detail in home_shown(bot, "U0MGR1") for detail in CUSTOMER_DETAILS)
+    assert bot.slack.violations == []
+
+
+def test_a_request_decided_by_the_manager_it_waited_on_redraws_no_other_home(bot: RunningBot) -> None:
+    load_org_and_policy(bot.sessions, bot.clock.now())
+    requests_to_maya(bot, 1)
+    bot.driver.open_home("U0MGR1")
+    bot.driver.open_home("U0ADMIN")
+    [maya_home] = bot.slack.calls("views.publish", user_id="U0MGR1")
+
+    bot.driver.click_in_view("U0MGR1", maya_home.args["view"], "resolution_approve")
+
+    assert homes_queued(bot) == []
