@@ -3,11 +3,13 @@ the outbox, over the Home they were last shown, without the customer's details o
 each, however many moved at once, and none for who never opened theirs."""
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from handlers.jobs.drain_outbox import drain_outbox
-from models import Delivery
+from models import Delivery, Employee, Resolution
 from services.outbox_keys import HOME
 from tests.conftest import FIXTURES, RunningBot
+from tests.e2e.test_departures import in_slack
 from tests.e2e.test_handover_summary import requests_to_maya
 from tests.e2e.test_handover_summary_nominations import nominations_to_maya
 from tests.e2e.test_people_leaving import SAM_MOVES_WEST, WITHOUT_MAYA, reimport
@@ -22,6 +24,10 @@ REASONS = "saved key account number"
 def home_shown(bot: RunningBot, user_id: str) -> str:
     """The Home tab as Slack shows it to the person now."""
     return str(bot.slack.state.home_view(user_id))
+
+
+def maya(session: Session) -> Employee:
+    return session.scalars(select(Employee).where(Employee.slack_id == "U0MGR1")).one()
 
 
 def homes_queued(bot: RunningBot) -> list[str]:
@@ -139,4 +145,18 @@ def test_a_request_decided_by_the_manager_it_waited_on_redraws_no_other_home(bot
 
     bot.driver.click_in_view("U0MGR1", maya_home.args["view"], "resolution_approve")
 
+    assert homes_queued(bot) == []
+
+
+def test_someone_slack_deactivated_gets_no_home_redrawn(bot: RunningBot) -> None:
+    """Slack shows them nothing any more, and would refuse their Home (user_not_found)."""
+    load_org_and_policy(bot.sessions, bot.clock.now())
+    in_slack(bot, "U0MGR1", "U0AGENT1")
+    requests_to_maya(bot, 1)
+    bot.driver.open_home("U0MGR1")
+
+    bot.driver.user_change("U0MGR1", deleted=True)
+
+    with bot.sessions() as session:
+        assert session.scalars(select(Resolution.decider_id)).one() != maya(session).id
     assert homes_queued(bot) == []
