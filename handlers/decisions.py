@@ -232,8 +232,7 @@ class Announcement:
     def of(cls, session: Session, resolution: Resolution, *, now: datetime) -> "Announcement":
         """Queue the employee's DM in the decision's own transaction, so the decision never goes untold; the
         request's reminders, escalations and hand-overs not sent yet never will be (their buttons are moot), and one
-        already on its way shows the decision once it lands. Decided by someone else (an admin), it leaves the Home
-        of the person it waited on."""
+        already on its way shows the decision once it lands."""
         decided = blocks.decided(resolution)
         text = blocks.decided_text(resolution)
         shown = {"text": text, "blocks": decided}
@@ -251,10 +250,21 @@ class Announcement:
             },
         )
         claimed = queue(session, workspace_id=resolution.workspace_id, messages=[outcome], now=now)
-        if resolution.decider_id not in (None, resolution.decided_by_id):  # decided by someone it did not wait on
-            workspace = session.get_one(Workspace, resolution.workspace_id)
-            queue_homes_redrawn(session, workspace=workspace, people=[resolution.decider], now=now)
+        _leave_other_homes(session, resolution, now)
         return cls(text, decided, claimed, requests, resolution.workspace_id)
+
+
+def _leave_other_homes(session: Session, resolution: Resolution, now: datetime) -> None:
+    """A request is listed on the Home of whom it waits on and of the requester's manager: decided by someone else
+    (an admin, or the manager of one that went up), it leaves theirs too. Compared by id: nothing more is read when
+    the one it waited on decides it."""
+    others = {resolution.decider_id, resolution.employee.manager_id} - {None, resolution.decided_by_id}
+    if others:
+        people = [
+            person for person in (resolution.decider, resolution.employee.manager) if person and person.id in others
+        ]
+        workspace = session.get_one(Workspace, resolution.workspace_id)
+        queue_homes_redrawn(session, workspace=workspace, people=people, now=now)
 
 
 def announce_decision(deps: Deps, client: WebClient, announcement: Announcement, message: tuple[str, str]) -> None:

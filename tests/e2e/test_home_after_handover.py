@@ -2,10 +2,13 @@
 the outbox, over the Home they were last shown, without the customer's details or the nominators' reasons; one Home
 each, however many moved at once, and none for who never opened theirs."""
 
+from datetime import timedelta
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from handlers.jobs.drain_outbox import drain_outbox
+from handlers.jobs.follow_up_pending_requests import follow_up_pending_requests
 from models import Delivery, Employee, Resolution
 from services.outbox_keys import HOME
 from tests.conftest import FIXTURES, RunningBot
@@ -160,3 +163,23 @@ def test_someone_slack_deactivated_gets_no_home_redrawn(bot: RunningBot) -> None
     with bot.sessions() as session:
         assert session.scalars(select(Resolution.decider_id)).one() != maya(session).id
     assert homes_queued(bot) == []
+
+
+def test_a_request_gone_up_and_decided_by_an_admin_leaves_the_home_of_the_requesters_manager(bot: RunningBot) -> None:
+    load_org_and_policy(bot.sessions, bot.clock.now())
+    requests_to_maya(bot, 1)
+    bot.driver.open_home("U0MGR1")
+    for _ in range(2):  # reminded, then gone up to the admin
+        bot.clock.advance(timedelta(hours=30))
+        follow_up_pending_requests(bot.runtime.deps, bot.runtime.app.client)
+    with bot.sessions() as session:
+        assert session.scalars(select(Resolution)).one().decider_id != maya(session).id
+    bot.driver.open_home("U0ADMIN")
+    [admin_home] = bot.slack.calls("views.publish", user_id="U0ADMIN")
+    assert all(detail in home_shown(bot, "U0MGR1") for detail in CUSTOMER_DETAILS)  # her report's, still listed
+
+    bot.driver.click_in_view("U0ADMIN", admin_home.args["view"], "resolution_approve")
+    drain_outbox(bot.runtime.deps, bot.runtime.app.client)
+
+    assert not any(detail in home_shown(bot, "U0MGR1") for detail in CUSTOMER_DETAILS)
+    assert bot.slack.violations == []
