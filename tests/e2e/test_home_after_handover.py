@@ -1,6 +1,7 @@
 """A request or reward nomination handed over away from someone leaves their App Home: it is published again through
 the outbox, over the Home they were last shown, without the customer's details or the nominators' reasons; one Home
-each, however many moved at once, and none for who never opened theirs."""
+each, however many moved at once, and none for who never opened theirs. So too a request decided by someone other
+than the people whose Home listed it."""
 
 from datetime import timedelta
 
