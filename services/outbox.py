@@ -260,14 +260,15 @@ MESSAGE_LOCKS = -3
 """The lock space of messages queued in series in `rows.take_turns` (people use -1, policy changes -2)."""
 
 
-def take_turns_under(session: Session, *, workspace_id: int, key_prefixes: list[str]) -> None:
+def take_turns_under(session: Session, *, workspace_id: int, key_prefixes: list[str], wait: bool = True) -> bool:
     """Until the caller commits, another transaction queuing under any of these prefixes waits: what it then gives
     up and counts (`count_under`) includes this one's, so two changes at once never number a message alike.
 
-    Keyed by a 32-bit hash of workspace and prefix: a rare collision only makes two series take turns.
-    """
+    Keyed by a 32-bit hash of workspace and prefix: a rare collision only makes two series take turns. `wait`: as in
+    `rows.take_turns` (False: says whether it got every turn, waiting for none)."""
     digests = [zlib.crc32(f"{workspace_id}:{prefix}".encode()) for prefix in key_prefixes]
-    take_turns(session, MESSAGE_LOCKS, [digest - 2**32 if digest >= 2**31 else digest for digest in digests])
+    locks = [digest - 2**32 if digest >= 2**31 else digest for digest in digests]
+    return take_turns(session, MESSAGE_LOCKS, locks, wait=wait)
 
 
 def count_under(session: Session, *, key_prefix: str) -> int:

@@ -222,7 +222,8 @@ def _forget_copy_updates(session: Session, copy: str, before: datetime) -> int:
     rows = session.connection().execute(_UPDATE_ROWS, prefix_bounds(copy)).all()
     if not rows:
         return 0
-    outbox.take_turns_under(session, workspace_id=rows[0].workspace_id, key_prefixes=[copy])
+    if not outbox.take_turns_under(session, workspace_id=rows[0].workspace_id, key_prefixes=[copy], wait=False):
+        return 0  # being updated now: waiting, holding the page's other copies, could deadlock; next hour will do
     return _forget_all(
         session.connection(), session.connection().execute(_UPDATE_ROWS, prefix_bounds(copy)).all(), before
     )

@@ -24,18 +24,23 @@ def writers_overlap(session: Session) -> bool:
 
 
 _TAKE_TURNS = select(func.pg_advisory_xact_lock(bindparam("space", type_=Integer), bindparam("key", type_=Integer)))
+_TRY_TAKE_TURNS = select(
+    func.pg_try_advisory_xact_lock(bindparam("space", type_=Integer), bindparam("key", type_=Integer))
+)
 
 
-def take_turns(session: Session, space: int, keys: Iterable[int]) -> None:
+def take_turns(session: Session, space: int, keys: Iterable[int], *, wait: bool = True) -> bool:
     """Until the caller commits, another transaction asking for the same (space, key) waits.
 
     PostgreSQL's transaction advisory locks: unlike a row lock, they hold up nothing but each other (an
     org import updating the same people goes on). Taken in key order, so two callers cannot deadlock.
-    SQLite's writers take turns anyway.
+    SQLite's writers take turns anyway. `wait=False`, for a caller holding turns taken earlier in the transaction
+    (so not in one order with everyone's) that can come back later: none is waited for, and it says whether it got all.
     """
-    if writers_overlap(session):
-        for key in sorted(set(keys)):
-            session.execute(_TAKE_TURNS, {"space": space, "key": key})
+    if not writers_overlap(session):
+        return True
+    statement = _TAKE_TURNS if wait else _TRY_TAKE_TURNS
+    return all([session.scalar(statement, {"space": space, "key": key}) is not False for key in sorted(set(keys))])
 
 
 def get_or_create(session: Session, find: Callable[[], T | None], create: Callable[[], T]) -> tuple[T, bool]:
