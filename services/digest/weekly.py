@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from models import Delivery, Resolution, Workspace
 from services.digest.former import former_managers
-from services.digest.keys import digest_key, queued_keys
+from services.digest.keys import LAST, digest_key, queued_keys
 from services.digest.keys import digest_key_prefix as digest_key_prefix
 from services.digest.org import Org, read_org
 from services.digest.org import Person as Person
@@ -256,9 +256,17 @@ def _due_keys(
         return {}, {}
     due = {m.id: digest_key(workspace, m, now) for m in managers if now >= send_moment(now, m.tz, settings)}
     former = former_managers(workspace, org, settings, now)
-    queued = queued_keys(session, [*due.values(), *(key for pair in former.values() for key in pair)])
-    last = {person: key for person, (led, key) in former.items() if led in queued and key not in queued}
-    return {manager: key for manager, key in due.items() if key not in queued}, last
+    # A week brings one digest: a plain one, or a former manager's last (their team left, or came back, in the week)
+    plain_and_last = [(key, f"{key}{LAST}") for key in due.values()]
+    plain_and_last += [(key.removesuffix(LAST), key) for _led, key in former.values()]
+    led = [led for led, _key in former.values()]
+    queued = queued_keys(session, [*led, *(key for pair in plain_and_last for key in pair)])
+    last = {
+        person: key
+        for person, (led_then, key) in former.items()
+        if led_then in queued and key not in queued and key.removesuffix(LAST) not in queued
+    }
+    return {manager: key for manager, key in due.items() if key not in queued and f"{key}{LAST}" not in queued}, last
 
 
 def delivered_channel(session: Session, *, key: str) -> str | None:

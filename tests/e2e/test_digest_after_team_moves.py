@@ -166,3 +166,39 @@ def test_what_a_newcomer_did_before_the_org_file_put_them_under_a_manager_is_not
 
     assert "*Recognition:* 1 received by the team, 0 given by it" in sent["U0MGR1"], sent["U0MGR1"]
     assert "*Customer fixes:* none logged (last week 0)." in sent["U0MGR1"], sent["U0MGR1"]
+
+
+def test_a_team_leaving_after_this_weeks_digest_brings_one_last_digest_the_next_week_not_a_second_this_week(
+    bot: RunningBot,
+) -> None:
+    """Maya had her digest on Monday 9 March; her team moves on Thursday: nothing more that week, one last digest
+    (of 9-15 March) on Monday 16."""
+    lead = org_with({k: v for k, v in LEE_AS_LEAD.items() if k != "U0MGR2,Omar"})
+    bot.clock.set(datetime(2026, 2, 20, 15, 0, tzinfo=UTC))
+    load_org(bot.sessions, bot.clock.now(), lead)
+    load_policy(bot.sessions, bot.clock.now())
+    assert "U0MGR1" in digests(bot, datetime(2026, 3, 2, 17, 0, tzinfo=UTC))  # W10, of Feb 23-Mar 1
+    assert "U0MGR1" in digests(bot, datetime(2026, 3, 9, 17, 0, tzinfo=UTC))  # W11, of Mar 2-8
+    bot.clock.set(datetime(2026, 3, 12, 15, 0, tzinfo=UTC))  # Thursday of W11: the team goes
+    load_org(bot.sessions, bot.clock.now(), org_with(UNDER_OMAR, lead))
+    thursday = digests(bot, datetime(2026, 3, 12, 15, 5, tzinfo=UTC))
+    monday = digests(bot, datetime(2026, 3, 16, 17, 0, tzinfo=UTC))
+    assert "U0MGR1" not in thursday, thursday["U0MGR1"][:120]
+    assert LAST_DIGEST in monday["U0MGR1"]
+
+
+def test_a_team_coming_back_in_the_week_of_the_last_digest_brings_no_second_digest_that_week(bot: RunningBot) -> None:
+    lead = org_with({k: v for k, v in LEE_AS_LEAD.items() if k != "U0MGR2,Omar"})
+    load_org(bot.sessions, bot.clock.now(), lead)
+    load_policy(bot.sessions, bot.clock.now())
+    assert "U0MGR1" in digests(bot, datetime(2026, 3, 9, 17, 0, tzinfo=UTC))
+    bot.clock.set(datetime(2026, 3, 12, 15, 0, tzinfo=UTC))
+    moved = org_with(UNDER_OMAR, lead)
+    load_org(bot.sessions, bot.clock.now(), moved)
+    sent = digests(bot, datetime(2026, 3, 16, 17, 0, tzinfo=UTC))
+    assert LAST_DIGEST in sent["U0MGR1"]
+    bot.clock.set(datetime(2026, 3, 17, 15, 0, tzinfo=UTC))  # Tuesday: Nia joins Maya's team
+    nia = "U0NEW,Nia New,Support East,frontline,U0MGR1,nia@example.com,America/New_York,agent"
+    load_org(bot.sessions, bot.clock.now(), moved.replace("U0MGR2,Omar", f"{nia}\nU0MGR2,Omar", 1))
+    tuesday = digests(bot, datetime(2026, 3, 17, 15, 5, tzinfo=UTC))
+    assert "U0MGR1" not in tuesday, tuesday["U0MGR1"][:300]
