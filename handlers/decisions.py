@@ -20,10 +20,9 @@ from handlers.deps import Deps, deps_of
 from handlers.errors import DECIDED, reported
 from handlers.form_seals import opened, sealed
 from handlers.home import in_a_view, republish_home, tell_clicker
-from handlers.home_redraws import queue_homes_redrawn
 from handlers.message_updates import update_each
 from handlers.people import action_caller
-from models import Resolution, Workspace
+from models import Resolution
 from services import outbox
 from services.digest import access as digest_access
 from services.digest.weekly import digest_key_prefix
@@ -250,21 +249,7 @@ class Announcement:
             },
         )
         claimed = queue(session, workspace_id=resolution.workspace_id, messages=[outcome], now=now)
-        _leave_other_homes(session, resolution, now)
         return cls(text, decided, claimed, requests, resolution.workspace_id)
-
-
-def _leave_other_homes(session: Session, resolution: Resolution, now: datetime) -> None:
-    """A request is listed on the Home of whom it waits on and of the requester's manager: decided by someone else
-    (an admin, or the manager of one that went up), it leaves theirs too. Compared by id: nothing more is read when
-    the one it waited on decides it."""
-    others = {resolution.decider_id, resolution.employee.manager_id} - {None, resolution.decided_by_id}
-    if others:
-        people = [
-            person for person in (resolution.decider, resolution.employee.manager) if person and person.id in others
-        ]
-        workspace = session.get_one(Workspace, resolution.workspace_id)
-        queue_homes_redrawn(session, workspace=workspace, people=people, now=now)
 
 
 def announce_decision(deps: Deps, client: WebClient, announcement: Announcement, message: tuple[str, str]) -> None:

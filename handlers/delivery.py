@@ -21,7 +21,7 @@ from slack_sdk.errors import SlackApiError, SlackClientError
 from slack_sdk.web import SlackResponse
 from sqlalchemy.orm import Session
 
-from handlers import channel_refusals, digest_chart, messages_tab, notifications, sent_answers
+from handlers import channel_refusals, digest_chart, messages_tab, notifications
 from handlers.deps import Deps, InstallGone
 from handlers.slack_answers import slack_says
 from models import Workspace
@@ -232,7 +232,7 @@ def send(client: WebClient, delivery: Claimed, relay: Relay | None = None) -> Se
         log.warning("delivery %s: Slack %s unreachable: %s", logged_key(delivery), delivery.method, error)
         return SendOutcome(ok=False, error="connection_error")
     data = response.data if isinstance(response.data, dict) else {}
-    return SendOutcome(ok=True, result={} if sealed else sent_answers.kept_of(data))
+    return SendOutcome(ok=True, result={} if sealed else {key: data[key] for key in ("channel", "ts") if key in data})
 
 
 def _refused(delivery: Claimed, error: SlackApiError, *, sealed: bool = False) -> SendOutcome:

@@ -13,7 +13,6 @@ from handlers.blocks import nominations as nomination_blocks
 from handlers.blocks import resolutions as resolution_blocks
 from handlers.blocks import suggestions as suggestion_blocks
 from handlers.blocks.kit import name_of, text_block
-from handlers.home_redraws import queue_homes_redrawn
 from handlers.message_updates import queue_updates
 from handlers.reward_messages import request_key
 from models import Employee, Nomination, Resolution, Suggestion, Workspace
@@ -83,9 +82,6 @@ def queue_handover_messages(
     handover_summary.queue_summaries(
         session, workspace=workspace, handovers=handovers, people=summarized, keys=summaries, now=now
     )
-    # Their Home no longer lists what went, nor its details (a customer's reference, a nominator's reason).
-    left = [handover.previous for handover in handovers if handover.kind != "suggestion"]
-    queue_homes_redrawn(session, workspace=workspace, people=left, now=now, gone=gone)
 
 
 def _queue_decider_dm(

@@ -21,7 +21,7 @@ from handlers.people import action_caller, identify_caller, known_workspace, lea
 from handlers.pulse import pulse_home_section
 from handlers.rewards import recognition_section
 from models import Employee, Workspace
-from services import directory, homes, messages_tab, outbox, unlisted
+from services import directory, messages_tab, outbox, unlisted
 from services.errors import DomainError
 from services.outbox_keys import home_key_prefix
 from services.policy.versions import current_policy
@@ -88,42 +88,29 @@ def build_home(session: Session, employee: Employee, now: datetime, notice: str 
 
 def publish_over(
     client: WebClient, user_id: str, view: dict[str, Any], *, seen: dict[str, Any] | None, again: Render
-) -> str | None:
+) -> None:
     """Publish `view` over the Home the person was last seen with (`seen`, from the event or the click; a modal
     submitted is no Home): with its hash, Slack refuses it (`hash_conflict`) if another publish came in between,
     whose Home may be newer than this one, rendered earlier. The Home is then rendered `again` from what is stored
-    now and published over that. Returns the hash of the Home now shown, if Slack says it."""
+    now and published over that."""
     home = seen if seen and seen.get("type") == "home" else {}
     try:
-        response = client.views_publish(user_id=user_id, view=view, hash=home.get("hash"))
+        client.views_publish(user_id=user_id, view=view, hash=home.get("hash"))
     except SlackApiError as error:
         if error.response.get("error") != HASH_CONFLICT:
             raise
-        response = client.views_publish(user_id=user_id, view=again())
-    shown = response.get("view")
-    return str(shown["hash"]) if isinstance(shown, dict) and shown.get("hash") else None
-
-
-def remember_shown(deps: Deps, workspace_id: int, user_id: str, view_hash: str | None) -> None:
-    """Slack shows the person a new Home: one redrawn later is published over it (handlers/home_redraws.py)."""
-    if view_hash:
-        with deps.sessions.begin() as session:
-            homes.remember_home(session, workspace_id=workspace_id, slack_id=user_id, view_hash=view_hash)
+        client.views_publish(user_id=user_id, view=again())
 
 
 def republish_home(context: Any, client: WebClient, body: dict[str, Any], notice: str | None = None) -> None:
     """The clicker's Home again, after a decision made from it (a click there has no message to update)."""
     deps = deps_of(context)
-    workspace_ids: list[int] = []
 
     def home_now() -> dict[str, Any]:
         with deps.sessions.begin() as session:
-            employee = action_caller(session, context, body).employee
-            workspace_ids.append(employee.workspace_id)
-            return build_home(session, employee, deps.now(), notice=notice)
+            return build_home(session, action_caller(session, context, body).employee, deps.now(), notice=notice)
 
-    shown = publish_over(client, body["user"]["id"], home_now(), seen=body.get("view"), again=home_now)
-    remember_shown(deps, workspace_ids[0], body["user"]["id"], shown)
+    publish_over(client, body["user"]["id"], home_now(), seen=body.get("view"), again=home_now)
 
 
 def in_a_view(body: dict[str, Any]) -> bool:
@@ -145,13 +132,10 @@ def publish_home(event: dict[str, Any], body: dict[str, Any], context: Any, clie
     if event.get("tab", "home") != "home":
         messages_tab_opened(deps, context, event)
         return
-    seen = event.get("view") or {}
     with deps.sessions.begin() as session:
         identity = identify_caller(session, context, user_id=event["user"])
         view = None if identity.slack_profile_wanted else build_home(session, identity.employee, deps.now())
         workspace_id = identity.workspace.id
-        if seen.get("type") == "home":  # what Slack shows them now, whatever is published next
-            homes.seen_with(identity.employee, seen.get("hash"))
 
     def home_now() -> dict[str, Any]:
         with deps.sessions.begin() as session:
@@ -162,14 +146,12 @@ def publish_home(event: dict[str, Any], body: dict[str, Any], context: Any, clie
         view = home_now()
     if not blocks.already_shown(view, event.get("view")):
         try:
-            shown = publish_over(client, event["user"], view, seen=event.get("view"), again=home_now)
+            publish_over(client, event["user"], view, seen=event.get("view"), again=home_now)
         except SlackApiError as error:
             if error.response.status_code == 429:
                 publish_later(deps, workspace_id, event, view, retry_after_seconds(error.response))
             elif not home_refusals.refused_for_good(error.response):
                 raise
-        else:
-            remember_shown(deps, workspace_id, event["user"], shown)
 
 
 def messages_tab_opened(deps: Deps, context: Any, event: dict[str, Any]) -> None:

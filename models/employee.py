@@ -46,9 +46,6 @@ class Employee(Base):
     in_directory: Mapped[bool] = mapped_column(Boolean, default=True)
     left_slack_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     """When Slack deactivated them while active here (None: it did not, or they came back in Slack)."""
-    home_hash: Mapped[str | None] = mapped_column(String(100))
-    """The hash of the App Home Slack last showed them, as far as we know: a Home queued over it (services/homes.py)
-    is refused if another was published since, so a newer one is never replaced. None: never seen with a Home."""
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
 

@@ -15,7 +15,6 @@ from sqlalchemy.orm import Session
 from handlers import channel_refusals, messages_tab, pulse_relay_outbox
 from handlers.delivery import TOKEN_RETRY_SECONDS, TOKEN_UNAVAILABLE, send_for_workspace
 from handlers.deps import Deps
-from handlers.home_redraws import remember_homes_published
 from models.engine import once_more_if_cut
 from services import outbox
 from services.outbox import Claimed, SendOutcome
@@ -57,7 +56,6 @@ def recorded(deps: Deps, sends: list[tuple[Claimed, SendOutcome]]) -> tuple[list
     with deps.sessions.begin() as session:
         owed = outbox.record_outcomes(session, outcomes=sends, now=deps.now())
         messages_tab.learn(session, sends, now=deps.now())
-        remember_homes_published(session, sends)
         return owed, notices_for(session, deps, sends)
 
 
