@@ -17,7 +17,7 @@ from handlers.blocks import resolutions as resolution_blocks
 from handlers.blocks.kit import Block
 from handlers.delivery import HOME_SUPERSEDED, PUBLISH, retry_after_seconds
 from handlers.deps import Deps, deps_of
-from handlers.people import action_caller, identify_caller, known_workspace, learn_if_wanted
+from handlers.people import action_caller, identify_caller, known_serving_workspace, learn_if_wanted
 from handlers.pulse import pulse_home_section
 from handlers.rewards import recognition_section
 from models import Employee, Workspace
@@ -159,7 +159,7 @@ def messages_tab_opened(deps: Deps, context: Any, event: dict[str, Any]) -> None
     if event.get("tab") != "messages":
         return
     with deps.sessions.begin() as session:
-        workspace = known_workspace(session, context)
+        workspace = known_serving_workspace(session, context)  # whose messages the flag is on (an org's install)
         if workspace is not None and workspace.dms_off_since is not None:
             messages_tab.mark_on(session, workspace_ids={workspace.id})
             log.warning("Slack delivers Latitude's DMs in workspace #%s again: its Messages tab is on", workspace.id)

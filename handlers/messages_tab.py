@@ -3,8 +3,9 @@
 The first refusal (`messages_tab_disabled`) marks the workspace (services/messages_tab.py) and warns the operator once,
 whichever process meets it. From then on a DM due there is given up unsent (`NOT_SENT`), the wasted call and its log
 line saved: a message held for days would be stale by the time it went, and a decision request still waits on the
-decider's Home. Every `RETRY_AFTER` one DM is tried all the same; once one goes through (or someone opens the Messages
-tab, handlers/home.py), DMs are sent again. HR's Home says it is off meanwhile.
+decider's Home. Every `RETRY_AFTER` (ten minutes: what is given up once it is back on) one DM is tried all the same;
+once one goes through (or someone opens the Messages tab, handlers/home.py), DMs are sent again. HR's Home says it is
+off meanwhile.
 """
 
 import logging
@@ -37,11 +38,17 @@ Kept = list[tuple[Claimed, SendOutcome]]
 """DMs not sent, each with why: given up (`WITHHELD`), or due again once a try found whether the tab is on."""
 
 
+SEEN_OFF: set[int] = set()
+"""Workspaces whose DMs this process saw Slack refuse for the tab, until one went through. A listener's send asks the
+database only for those: elsewhere a DM goes straight to Slack, which says so if the tab was turned off meanwhile (a
+refusal the outbox records and learns from; the drain always asks the database)."""
+
+
 def withhold_in(
     sessions: sessionmaker[Session], claimed: list[Claimed], *, now: datetime
 ) -> tuple[list[Claimed], Kept]:
-    """`withhold`, in a transaction of its own, opened only when there are DMs among them."""
-    if not any(is_dm(delivery) for delivery in claimed):
+    """`withhold`, in a transaction of its own, opened only for DMs of a workspace this process saw refuse them."""
+    if not any(is_dm(delivery) and delivery.workspace_id in SEEN_OFF for delivery in claimed):
         return claimed, []
     with sessions.begin() as session:
         return withhold(session, claimed, now=now)
@@ -75,6 +82,7 @@ def learn(session: Session, outcomes: list[tuple[Claimed, SendOutcome]], *, now:
     """What Slack's answers say of each workspace's Messages tab: off (warned once, by whoever learns it first), or on
     again once a DM went through."""
     refused = {delivery.workspace_id for delivery, outcome in outcomes if outcome.error == TAB_OFF}
+    SEEN_OFF.update(refused)
     for workspace_id in sorted(refused):
         if messages_tab.mark_off(session, workspace_id=workspace_id, now=now):
             log.warning(
@@ -85,10 +93,7 @@ def learn(session: Session, outcomes: list[tuple[Claimed, SendOutcome]], *, now:
                 NOT_SENT,
                 messages_tab.RETRY_AFTER,
             )
-    reached = {
-        delivery.workspace_id
-        for delivery, outcome in outcomes
-        if outcome.ok and is_dm(delivery) and not is_sealed(delivery.payload.get("channel"))
-    }
-    for workspace_id in messages_tab.mark_on(session, workspace_ids=reached - refused):
+    reached = {delivery.workspace_id for delivery, outcome in outcomes if outcome.ok and is_dm(delivery)} - refused
+    SEEN_OFF.difference_update(reached)
+    for workspace_id in messages_tab.mark_on(session, workspace_ids=reached):
         log.warning("Slack delivers Latitude's DMs in workspace #%s again: its Messages tab is on", workspace_id)

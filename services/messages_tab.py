@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from models import Workspace
 
-RETRY_AFTER = timedelta(hours=6)
+RETRY_AFTER = timedelta(minutes=10)
 
 
 def mark_off(session: Session, *, workspace_id: int, now: datetime) -> bool:
