@@ -39,9 +39,10 @@ Kept = list[tuple[Claimed, SendOutcome]]
 
 
 SEEN_OFF: set[int] = set()
-"""Workspaces whose DMs this process saw Slack refuse for the tab, until one went through. A listener's send asks the
-database only for those: elsewhere a DM goes straight to Slack, which says so if the tab was turned off meanwhile (a
-refusal the outbox records and learns from; the drain always asks the database)."""
+"""Workspaces whose DMs this process saw Slack refuse for the tab, or the database say so, until one went through. A
+listener's send asks the database only for those, and only their flag is cleared when a DM goes through: elsewhere a
+DM goes straight to Slack, which says so if the tab was turned off meanwhile (a refusal the outbox records and learns
+from), and the drain, which always asks the database, clears a flag by its try."""
 
 
 def withhold_in(
@@ -59,6 +60,7 @@ def withhold(session: Session, claimed: list[Claimed], *, now: datetime) -> tupl
     is due there; the others of its batch wait for that try's answer."""
     dms = {delivery.workspace_id for delivery in claimed if is_dm(delivery)}
     off = messages_tab.off_among(session, workspace_ids=dms) if dms else set()
+    SEEN_OFF.update(off)
     if not off:
         return claimed, []
     send: list[Claimed] = []
@@ -94,6 +96,7 @@ def learn(session: Session, outcomes: list[tuple[Claimed, SendOutcome]], *, now:
                 messages_tab.RETRY_AFTER,
             )
     reached = {delivery.workspace_id for delivery, outcome in outcomes if outcome.ok and is_dm(delivery)} - refused
+    reached &= SEEN_OFF  # the flag of a workspace this process never saw off is cleared by the drain's try
     SEEN_OFF.difference_update(reached)
     for workspace_id in messages_tab.mark_on(session, workspace_ids=reached):
         log.warning("Slack delivers Latitude's DMs in workspace #%s again: its Messages tab is on", workspace_id)
