@@ -1,5 +1,5 @@
 """The app's Messages tab off in a workspace: after Slack's first refusal no DM is sent there, HR's Home says why,
-and DMs go again once it is found back on (a try every few hours, or someone opening the Messages tab)."""
+and DMs go again once it is found back on (a try every ten minutes, or someone opening the Messages tab)."""
 
 from contextlib import contextmanager
 from datetime import timedelta
@@ -67,7 +67,7 @@ def test_with_the_messages_tab_off_no_dm_is_sent_after_slacks_first_refusal_and_
     assert TAB_OFF_ON_HOME not in home_of(bot, "U0AGENT1")
 
 
-def test_a_messages_tab_turned_back_on_is_found_by_one_try_after_hours_and_dms_go_again(
+def test_a_messages_tab_turned_back_on_is_found_by_one_try_later_and_dms_go_again(
     bot: RunningBot, caplog: pytest.LogCaptureFixture
 ) -> None:
     load_org_and_policy(bot.sessions, bot.clock.now())
