@@ -36,7 +36,7 @@ UPDATE_KEY = "update:"
 CHANNEL_PREFIXES = ("C", "G")
 """A channel's id, as opposed to a DM's (`D...`) or a person's, where an owner's or a decider's card is."""
 USE_NOTE = "latitude_channel_use"
-"""A queued update's note of what the message is (`ChannelUse`); it starts with handlers.delivery.OUR_OWN, so it is
+"""A queued update's note of what the message is (`ChannelUse`); it starts with services.outbox_keys.OUR_OWN, so it is
 never sent to Slack."""
 Act = Literal["post", "update"]
 

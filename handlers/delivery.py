@@ -28,6 +28,7 @@ from models import Workspace
 from models.engine import once_more_if_cut
 from services import outbox, workspaces
 from services.outbox import Claimed, SendOutcome
+from services.outbox_keys import OUR_OWN
 from services.pulse.rounds import INVITATION_KINDS
 from services.suggestions.relay import Relay, is_sealed
 
@@ -67,8 +68,6 @@ REFUSED_BY_ITS_READER = "refused_by_its_reader"
 PUBLISH = "views.publish"
 HOME_SUPERSEDED = "hash_conflict"
 """views.publish's refusal of a Home queued over one that was replaced meanwhile: the newer one stays."""
-OUR_OWN = "latitude_"
-"""A payload key starting so is Latitude's own note on the message (handlers/pulse_relay_outbox.py): never sent."""
 
 
 @dataclass(frozen=True)

@@ -13,13 +13,12 @@ from sqlalchemy.orm import Session
 
 from handlers.blocks.kit import name_of, text_block
 from handlers.blocks.resolutions_waiting import HOME_WAITING
-from handlers.delivery import OUR_OWN
 from handlers.message_updates import queue_updates
 from models import Employee, Nomination, Resolution, Workspace
 from services import follow_ups, handover_summaries, outbox, settled_updates
 from services.handover import Handover
 from services.handover_summaries import SummaryLeft
-from services.outbox_keys import HANDOVER_SUMMARY
+from services.outbox_keys import HANDOVER_SUMMARY, OUR_OWN, SUMMARY_TOLD_NOTES
 from services.text import duration_words, plural
 
 SUMMARY_OVER = 5
@@ -30,9 +29,6 @@ KEY_PREFIX = HANDOVER_SUMMARY
 IN_SUMMARY = "told in a summary of the requests or nominations handed over at once"
 SUMMARY_NOTE = f"{OUR_OWN}summary"
 """On a request's or nomination's unsent hand-over DM: the key of the summary that told of it instead."""
-TOLD_NOTES = {"resolution": f"{OUR_OWN}requests", "nomination": f"{OUR_OWN}nominations"}
-"""On a summary: the ids of the requests, and of the nominations, it told of, to say how many still wait as they are
-decided."""
 PREVIOUS_NAMED = 3
 WHERE_THEY_ARE = (
     "Latitude's Home tab lists what waits for your decision, the oldest first, each with its buttons: the oldest "
@@ -95,7 +91,9 @@ def queue_summaries(
         theirs = [h for h in handovers if h.current.id == person_id and in_summary(h, people)]
         recipient = theirs[0].current
         text, shown = _summary(session, theirs, now)
-        told = {TOLD_NOTES[kind]: [h.item_id for h in theirs if h.kind == kind] for kind in {h.kind for h in theirs}}
+        told = {
+            SUMMARY_TOLD_NOTES[kind]: [h.item_id for h in theirs if h.kind == kind] for kind in {h.kind for h in theirs}
+        }
         payload = {"channel": recipient.slack_id, "text": text, "blocks": [text_block(shown)], **told}
         outbox.enqueue(session, workspace=workspace, key=key, method="chat.postMessage", payload=payload, now=now)
 
@@ -115,7 +113,9 @@ def queue_summary_updates(session: Session, *, workspace_id: int, item_key: str,
         outbox.take_turns_under(session, workspace_id=workspace_id, key_prefixes=keys)
     for key in keys:
         summary = handover_summaries.payload_of(session, key=key) or {}
-        told = {kind: [int(item) for item in summary[note]] for kind, note in TOLD_NOTES.items() if note in summary}
+        told = {
+            kind: [int(item) for item in summary[note]] for kind, note in SUMMARY_TOLD_NOTES.items() if note in summary
+        }
         reader = str(summary.get("channel", ""))
         if not told or not handover_summaries.still_here(session, workspace_id=workspace_id, reader=reader):
             continue  # a reader who left: Slack no longer lets the app reach their DMs

@@ -21,11 +21,12 @@ from typing import Any, Literal
 from sqlalchemy.orm import Session
 
 from handlers.blocks import pulse_relay as relay_blocks
-from handlers.delivery import OUR_OWN, REFUSED_BY_ITS_READER
+from handlers.delivery import REFUSED_BY_ITS_READER
 from handlers.deps import Deps
 from models import Workspace
 from services import outbox
 from services.outbox import Claimed, SendOutcome
+from services.outbox_keys import OUR_OWN
 from services.pulse import relay as pulse_relay
 from services.pulse.relay import RELAY_DELAY_MINUTES, Relayed
 from services.random_wait import relay_delay

@@ -24,7 +24,7 @@ from handlers.blocks.request_refusals import hr_notice, requester_dm, summary_no
 from handlers.messages_tab import NOT_SENT, TAB_OFF
 from models import Employee, Nomination, Resolution, Workspace
 from services.outbox import Claimed, SendOutcome
-from services.outbox_keys import HANDOVER_SUMMARY, REQUEST_UNREACHED, reachable_recipients
+from services.outbox_keys import HANDOVER_SUMMARY, REQUEST_UNREACHED, SUMMARY_TOLD_NOTES, reachable_recipients
 from services.rewards import approvals
 
 UNREACHABLE = frozenset({"cannot_dm_bot"})
@@ -34,8 +34,6 @@ REWARD_REQUEST = re.compile(rf"^({re.escape(approvals.REQUEST_KEY)}(\d+))(?:$|:h
 SHARED_BY_SEVERAL = ("request", "escalation")
 """A fix's requests and escalations go to every admin at once when nobody manages its requester: under one prefix."""
 SUMMARY = re.compile(rf"^{re.escape(HANDOVER_SUMMARY)}([^:]+):")
-SUMMARY_NOTES = ("latitude_requests", "latitude_nominations")
-"""A summary's notes of the requests and nominations it told of (handlers/handover_summary.TOLD_NOTES)."""
 
 
 @dataclass(frozen=True)
@@ -74,7 +72,7 @@ def _for_summary(session: Session, delivery: Claimed, error: str) -> list[Told]:
         return []
     workspace = session.get_one(Workspace, delivery.workspace_id)
     decider = found[1]
-    count = sum(len(delivery.payload.get(note) or []) for note in SUMMARY_NOTES)
+    count = sum(len(delivery.payload.get(note) or []) for note in SUMMARY_TOLD_NOTES.values())
     key = f"{REQUEST_UNREACHED}{HANDOVER_SUMMARY}{decider}:"
     return [
         Told(workspace, key + person.slack_id, summary_notice(person.slack_id, decider, count, error))

@@ -27,11 +27,17 @@ def home_key_prefix(slack_team_id: str, user_id: str = "") -> str:
     return f"{HOME}{slack_team_id}:{user_id + ':' if user_id else ''}"
 
 
+OUR_OWN = "latitude_"
+"""A payload key starting so is Latitude's own note on the message (handlers/pulse_relay_outbox.py): never sent."""
 HANDOVER_SUMMARY = "handover-summary:"
 """One DM telling a person of the many requests or nominations handed to them at once (handlers/handover_summary.py)."""
 REQUEST_UNREACHED = "request-unreached:"
 """What HR and a requester hear of a decision request Slack would not deliver to its decider: one-shot, kept no longer
 than any other (services/outbox_retention)."""
+SUMMARY_TOLD_NOTES = {"resolution": f"{OUR_OWN}requests", "nomination": f"{OUR_OWN}nominations"}
+"""On a hand-over summary: the ids of the requests, and of the nominations, it told of, to say how many still wait as
+they are decided (handlers/handover_summary.py), and how many a summary Slack refused covered
+(handlers/request_refusals.py)."""
 
 
 def prefix_bounds(key_prefix: str) -> dict[str, str]:
