@@ -50,7 +50,7 @@ def head_asked(session: Session, workspace: Workspace, caller: Employee, asked: 
 
 
 def _team_named(session: Session, workspace: Workspace, caller: Employee, name: str) -> Employee:
-    looker = caller.role in LOOKERS
+    looker = reads_any_team(caller)
     if not name.strip():
         if looker:
             raise InvalidInput(f"Name the team after `team:`. Teams: {_team_names(session, workspace)}.")
@@ -75,7 +75,7 @@ def _team_in_words(session: Session, workspace: Workspace, caller: Employee, wor
         chosen = _head_of(session, caller, team) if team is not None else None
         if chosen is not None:
             return chosen
-        if team is not None and caller.role in LOOKERS:
+        if team is not None and reads_any_team(caller):
             raise NotFound(f"Nobody in *{escape_mrkdwn(team.name)}* has reports, so the team has no digest.")
     seen = _names_seen_by(session, workspace, caller)
     raise UnknownWords(words, next((meant for name in words if (meant := meant_word(name, seen))), None))
@@ -84,7 +84,7 @@ def _team_in_words(session: Session, workspace: Workspace, caller: Employee, wor
 def _head_of(session: Session, caller: Employee, team: Team) -> Employee | None:
     """HR and admins: the team's one leader (several are ambiguous: the caller picks by mentioning one). Anyone else:
     themselves when it is their own team, else nobody."""
-    if caller.role not in LOOKERS:
+    if not reads_any_team(caller):
         return caller if team.id == caller.team_id else None
     heads = team_heads(session, team)
     if len(heads) > 1:
@@ -102,7 +102,7 @@ def _person_named(session: Session, workspace: Workspace, caller: Employee, slac
     )
     if person is not None and person.active and may_see(caller, person):
         return person
-    if caller.role not in LOOKERS:
+    if not reads_any_team(caller):
         raise _not_theirs(caller)
     raise NotFound(f"<@{slack_id}> is not an active member of the directory here, so they have no digest.")
 
@@ -128,12 +128,12 @@ def reads_any_team(caller: Employee) -> bool:
 
 def may_see(caller: Employee, head: Employee) -> bool:
     """HR and admins see any leader's digest; anyone else only their own."""
-    return caller.role in LOOKERS or head.id == caller.id
+    return reads_any_team(caller) or head.id == caller.id
 
 
 def _names_seen_by(session: Session, workspace: Workspace, caller: Employee) -> list[str]:
     """The team names the caller may be offered: every team to HR and admins, else only their own."""
-    if caller.role in LOOKERS:
+    if reads_any_team(caller):
         return teams.team_names(session, workspace)
     own = session.get(Team, caller.team_id) if caller.team_id is not None else None
     return [own.name] if own is not None else []
