@@ -18,7 +18,7 @@ from handlers.deps import deps_of
 from handlers.errors import reported
 from handlers.message_updates import update_each
 from handlers.people import action_caller
-from services import outbox
+from services import settling
 from services.directory import Identity
 from services.errors import DomainError
 from services.policy.versions import require_policy
@@ -66,7 +66,7 @@ def clicked_with(decide: Callable[[Session, Identity, int, datetime], Decided]) 
                 # The copies not sent yet never will be; one on its way shows the decision once it lands.
                 shown = {"text": text, "blocks": content}
                 key, reason = f"proposal:{proposal_id}", "proposal decided"
-                copies = outbox.settle(session, key=key, reason=reason, shown=shown, now=deps.now())
+                copies = settling.settle(session, key=key, reason=reason, shown=shown, now=deps.now()).copies
                 workspace_id = identity.workspace.id
         except DomainError as error:
             respond(text=f":warning: {error}", response_type="ephemeral", replace_original=False)

@@ -23,7 +23,7 @@ from handlers.home import in_a_view, republish_home, tell_clicker
 from handlers.message_updates import update_each
 from handlers.people import action_caller
 from models import Resolution
-from services import outbox
+from services import outbox, settling
 from services.digest import access as digest_access
 from services.digest.weekly import digest_key_prefix
 from services.errors import DomainError
@@ -236,9 +236,12 @@ class Announcement:
         text = blocks.decided_text(resolution)
         shown = {"text": text, "blocks": decided}
         key, reason = f"resolution:{resolution.id}", f"request {resolution.status}"
-        requests = outbox.settle(session, key=key, reason=reason, shown=shown, now=now)
+        settled = settling.settle(session, key=key, reason=reason, shown=shown, now=now)
         give_up_asker_told(session, key=key, reason=reason)
-        handover_summary.queue_summary_updates(session, workspace_id=resolution.workspace_id, item_key=key, now=now)
+        summaries = handover_summary.told_in(settled)
+        handover_summary.queue_summary_updates(
+            session, workspace_id=resolution.workspace_id, item_key=key, now=now, summaries=summaries
+        )
         outcome = Outgoing(
             key=f"resolution:{resolution.id}:outcome",
             method="chat.postMessage",
@@ -249,7 +252,7 @@ class Announcement:
             },
         )
         claimed = queue(session, workspace_id=resolution.workspace_id, messages=[outcome], now=now)
-        return cls(text, decided, claimed, requests, resolution.workspace_id)
+        return cls(text, decided, claimed, settled.copies, resolution.workspace_id)
 
 
 def announce_decision(deps: Deps, client: WebClient, announcement: Announcement, message: tuple[str, str]) -> None:

@@ -16,7 +16,7 @@ from handlers.blocks.kit import name_of, text_block
 from handlers.message_updates import queue_updates
 from handlers.reward_messages import request_key
 from models import Employee, Nomination, Resolution, Suggestion, Workspace
-from services import follow_ups, outbox
+from services import follow_ups, outbox, settling
 from services.handover import Handover
 from services.money import format_money
 from services.rewards.approvals import went_up_key_prefix
@@ -48,17 +48,20 @@ def queue_handover_messages(
             prefix, dm = _resolution_dm(session, handover)
         else:
             prefix, dm = _nomination_dm(session, handover)
-        # A summary that told of it (handed over among many before) no longer counts it as waiting on its reader.
         item_key = prefix.removesuffix(":")
-        handover_summary.queue_summary_updates(session, workspace_id=workspace.id, item_key=item_key, now=now)
-        # Numbered: a request handed back and forth is announced each time, not only the first.
-        number = outbox.count_under(session, key_prefix=f"{prefix}handover:") + 1
         goes_to = escape_mrkdwn(handover.current.name)
         moved = f":arrow_right: {_handed_over(session, handover)} now waits on *{goes_to}*, who decides it."
         shown = {"text": moved, "blocks": [text_block(moved)]}
         # The old copies not sent yet never will be; one on its way shows where the request went once it lands.
-        copies = outbox.settle(session, key=prefix.removesuffix(":"), reason="handed over", shown=shown, now=now)
-        for channel, ts in _reachable(session, prefix.removesuffix(":"), copies, gone):
+        settled = settling.settle(session, key=item_key, reason="handed over", shown=shown, now=now)
+        # A summary that told of it (handed over among many before) no longer counts it as waiting on its reader.
+        told_in = handover_summary.told_in(settled)
+        handover_summary.queue_summary_updates(
+            session, workspace_id=workspace.id, item_key=item_key, now=now, summaries=told_in
+        )
+        # Numbered: a request handed back and forth is announced each time, not only the first.
+        number = outbox.count_under(session, key_prefix=f"{prefix}handover:") + 1
+        for channel, ts in _reachable(session, item_key, settled.copies, gone):
             payload = {"channel": channel, "ts": ts, **shown}
             key = f"{prefix}moved:{number}:{ts}"
             outbox.enqueue(session, workspace=workspace, key=key, method="chat.update", payload=payload, now=now)
@@ -210,7 +213,7 @@ def _cards_handed_over(
     )
     shown = {"text": moved, "blocks": [text_block(moved)]}
     # The old cards not sent yet never will be; one on its way says where the suggestion went once it lands.
-    old_cards = outbox.settle(session, key=cards, reason="handed over", shown=shown, now=now)
+    old_cards = settling.settle(session, key=cards, reason="handed over", shown=shown, now=now).copies
     messages: list[tuple[str, str, dict[str, Any]]] = [
         (f"suggestion:{suggestion.id}:moved:{number}:{ts}", "chat.update", {"channel": channel, "ts": ts, **shown})
         for channel, ts in _reachable(session, cards, old_cards, gone)

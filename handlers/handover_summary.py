@@ -19,6 +19,7 @@ from services import follow_ups, handover_summaries, outbox, settled_updates
 from services.handover import Handover
 from services.handover_summaries import SummaryLeft
 from services.outbox_keys import HANDOVER_SUMMARY, OUR_OWN, SUMMARY_TOLD_NOTES
+from services.settling import Settled
 from services.text import duration_words, plural
 
 SUMMARY_OVER = 5
@@ -102,16 +103,24 @@ def _summarizable(handover: Handover) -> bool:
     return handover.kind in SUMMARIZED_KINDS and not handover.went_up
 
 
-def queue_summary_updates(session: Session, *, workspace_id: int, item_key: str, now: datetime) -> None:
+def told_in(settled: Settled) -> list[str]:
+    """The keys of the summaries that told of a request or nomination, from its messages as it was settled."""
+    return handover_summaries.notes_in(settled.unsent.get(IN_SUMMARY, []), note=SUMMARY_NOTE)
+
+
+def queue_summary_updates(
+    session: Session, *, workspace_id: int, item_key: str, now: datetime, summaries: list[str] | None = None
+) -> None:
     """A request or nomination (its messages keyed under `item_key`) a summary told of was decided or handed on: the
     summary says how many still wait on its reader, or that none does, rather than go on counting it (updated
     through the outbox; one not sent yet shows it on landing). Two decisions at once take turns, so the later
-    counts the first."""
-    prefix = f"{item_key}:handover:"
-    keys = handover_summaries.unsent_notes(session, key_prefix=prefix, reason=IN_SUMMARY, note=SUMMARY_NOTE)
-    if keys:  # all at once, in one order: two decisions sharing two summaries must not wait on each other
-        outbox.take_turns_under(session, workspace_id=workspace_id, key_prefixes=keys)
-    for key in keys:
+    counts the first. `summaries`: the keys of those that told of it (`told_in`), when its messages were read."""
+    if summaries is None:
+        prefix = f"{item_key}:handover:"
+        summaries = handover_summaries.unsent_notes(session, key_prefix=prefix, reason=IN_SUMMARY, note=SUMMARY_NOTE)
+    if summaries:  # all at once, in one order: two decisions sharing two summaries must not wait on each other
+        outbox.take_turns_under(session, workspace_id=workspace_id, key_prefixes=summaries)
+    for key in summaries:
         summary = handover_summaries.payload_of(session, key=key) or {}
         told = {
             kind: [int(item) for item in summary[note]] for kind, note in SUMMARY_TOLD_NOTES.items() if note in summary

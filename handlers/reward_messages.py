@@ -12,7 +12,7 @@ from handlers.channel_refusals import SHOUTOUT_KEY
 from handlers.delivery import Outgoing
 from handlers.deps import Deps
 from models import Nomination, Resolution, RewardGrant, Workspace
-from services import outbox
+from services import settling
 from services.rewards import approvals as reward_approvals
 from services.rewards import grants as rewards
 from services.rewards.nominations import NominationOutcome
@@ -87,13 +87,16 @@ def request_copies(session: Session, nomination_id: int, shown: Shown, now: date
     it as decided."""
     key = request_key(nomination_id)
     give_up_asker_told(session, key=key, reason="nomination decided")  # the decision is all its nominator hears now
-    copies = outbox.settle(session, key=key, reason="nomination decided", shown=shown, now=now)
+    settled = settling.settle(session, key=key, reason="nomination decided", shown=shown, now=now)
     workspace_id = session.get_one(Nomination, nomination_id).workspace_id
-    handover_summary.queue_summary_updates(session, workspace_id=workspace_id, item_key=key, now=now)
-    return copies
+    summaries = handover_summary.told_in(settled)
+    handover_summary.queue_summary_updates(
+        session, workspace_id=workspace_id, item_key=key, now=now, summaries=summaries
+    )
+    return settled.copies
 
 
 def hr_copies(session: Session, grant_id: int, shown: Shown, now: datetime) -> list[tuple[str, str]]:
     """Every HR person's copy of a grant just fulfilled or revoked that was sent, to show that (`shown`); one still
     waiting is never sent, and one on its way is updated so once it lands."""
-    return outbox.settle(session, key=hr_key(grant_id), reason="grant settled", shown=shown, now=now)
+    return settling.settle(session, key=hr_key(grant_id), reason="grant settled", shown=shown, now=now).copies

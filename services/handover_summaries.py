@@ -2,6 +2,7 @@
 handed to one person at once): found from a request or nomination through the unsent DM the summary stood for, then
 counted. Reads only; callers commit."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,7 +26,11 @@ class SummaryLeft:
 def unsent_notes(session: Session, *, key_prefix: str, reason: str, note: str) -> list[str]:
     """The `note` each unsent message under `key_prefix` given up for `reason` carries (what stood in for it)."""
     query = select(Delivery.payload).where(*UNDER_PREFIX, Delivery.status == "failed", Delivery.last_error == reason)
-    payloads = session.scalars(query, prefix_bounds(key_prefix))
+    return notes_in(session.scalars(query, prefix_bounds(key_prefix)), note=note)
+
+
+def notes_in(payloads: Iterable[dict[str, Any]], *, note: str) -> list[str]:
+    """The `note` each of these messages' payloads carries, once each."""
     return list(dict.fromkeys(str(payload[note]) for payload in payloads if note in payload))
 
 

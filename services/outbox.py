@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, bindparam, delete, func, or_, select, update
+from sqlalchemy import bindparam, delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from models import Delivery, Workspace
@@ -232,9 +232,6 @@ _GIVE_UP = (
     .execution_options(synchronize_session=False)
 )
 _GIVE_UP_UNDER_PREFIX = _GIVE_UP.where(*UNDER_PREFIX)
-_SETTLE = _GIVE_UP.where(
-    or_(Delivery.idempotency_key == bindparam("key"), and_(*UNDER_PREFIX, *NOT_ASKER_TOLD))
-).returning(Delivery.id, Delivery.workspace_id, Delivery.method)
 _COUNT_UNDER_PREFIX = select(func.count()).select_from(Delivery).where(*UNDER_PREFIX)
 
 
@@ -275,24 +272,6 @@ def count_under(session: Session, *, key_prefix: str) -> int:
     """How many messages were ever queued under keys starting with `key_prefix`: numbering each new one keeps
     a repeated change (a request handed back, a status set again) from reusing the key of the first."""
     return int(session.scalar(_COUNT_UNDER_PREFIX, prefix_bounds(key_prefix)) or 0)
-
-
-def settle(session: Session, *, key: str, reason: str, shown: dict[str, Any], now: datetime) -> list[tuple[str, str]]:
-    """What was asked under `key` (and keys starting with `key:`, but its asker's) is settled: those not sent yet never
-    will be, and the (channel, ts) of those sent are returned, to be updated alike (to show `shown`: text, blocks).
-    One a sender holds may still go out: it is then updated too, once recorded sent (services/settled_updates.py)."""
-    given_up = session.execute(_SETTLE, {"key": key, **prefix_bounds(f"{key}:"), "reason": reason}).all()
-    posts = [(delivery, workspace) for delivery, workspace, method in given_up if method == "chat.postMessage"]
-    settled_updates.hold(session, given_up=posts, shown=shown, now=now)
-    return sent_copies(session, key=key)
-
-
-def sent_copies(session: Session, *, key: str) -> list[tuple[str, str]]:
-    """(channel, ts) of the messages sent under `key` and keys starting with `key:` (a request and its reminders,
-    escalations and hand-overs; not its asker's DMs), the first first."""
-    first = sent_message(session, key=key)
-    copies = sent_messages(session, key_prefix=f"{key}:", asker_told=False)
-    return list(dict.fromkeys([*([first] if first else []), *copies]))
 
 
 def given_up(session: Session, *, ids: list[int]) -> list[int]:

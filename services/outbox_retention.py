@@ -8,10 +8,9 @@ One-shots (`ONE_SHOT_PREFIXES`) are deleted once `KEPT` old: each is queued once
 again, and nothing reads or updates it after a few weeks. A form's confirmation, a nomination's receipt, a reward's
 shout-out and DMs to its nominator and recipient (HR's copies excepted, below), what HR and a requester heard of a
 request that never reached its decider, a Home Slack rate-limited, a manager's weekly digest with its chart (a
-decision clicked in an older digest is made all the same; only that digest is no longer redrawn), a hand-over summary
-(counted down as what it told of is decided, while it is kept), HR's notices (someone left Slack, a round opened
-late, a channel refused a post that week, an org-wide install took a workspace over or lost one), an error DM, and
-the updates of a grant's copies settled from the command line.
+decision clicked in an older digest is made all the same; only that digest is no longer redrawn), HR's notices
+(someone left Slack, a round opened late, a channel refused a post that week, an org-wide install took a workspace
+over or lost one), an error DM, and the updates of a grant's copies settled from the command line.
 
 An item's messages serve while it waits and shortly after (`SETTLED_ITEMS`): a request's copies, reminders and
 escalations until it is decided, a tangible reward's nomination's until it is, HR's copies of a grant until it is
@@ -30,9 +29,10 @@ services/settled_updates.py) goes once `KEPT` old unless that message is still o
 Kept as long as the suggestion (the suggestions table keeps its text anyway, and they grow with ideas, not with
 time): a suggestion's posts, owner's cards, status DMs and "you said, we did" DMs. A click to back an idea is matched
 against its channel posts, an idea may change status again however late (done, then planned) and every post and card
-shows it, and its DMs are numbered and sent once each by their keys. Elsewhere: a pulse round's invitations and relays
-go at its seal or when its relay ends (services/pulse), an anonymous author's DMs within the hour
-(services/anonymous_dms.py).
+shows it, and its DMs are numbered and sent once each by their keys. A hand-over summary counts down what it told
+of however long that waits: it goes `KEPT` after the last of that is settled (services/summary_retention.py).
+Elsewhere: a pulse round's invitations and relays go at its seal or when its relay ends (services/pulse), an
+anonymous author's DMs within the hour (services/anonymous_dms.py).
 """
 
 from collections.abc import Sequence
@@ -62,7 +62,6 @@ ONE_SHOT_PREFIXES = (
     "reward-revoked:",
     "digest:",
     "digest-chart:",
-    "handover-summary:",
     REQUEST_UNREACHED,
     HOME,
     "reward-shoutout:",

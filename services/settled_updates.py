@@ -1,6 +1,6 @@
 """The update owed to a message settled while a sender held it. Callers commit.
 
-Settling a request (`outbox.settle`) gives up its messages not sent yet, but one a sender already holds may be on its
+Settling a request (`settling.settle`) gives up its messages not sent yet, but one a sender already holds may be on its
 way to Slack and land after the decision, with buttons that only answer "already decided". For each message given up
 so, an update showing what settled it is written in the same transaction, dormant; whoever records that message sent
 wakes it (in the same transaction as that record), with the message's channel and ts, and sends it next. The

@@ -1,5 +1,6 @@
 """Delete the messages sent long enough ago that nothing reads or updates any more: the one-shots, every message of
-an item settled long enough ago, and the updates of copies left alone that long (services/outbox_retention.py)."""
+an item settled long enough ago, the updates of copies left alone that long (services/outbox_retention.py), and the
+hand-over summaries whose requests and nominations are all settled long enough ago (services/summary_retention.py)."""
 
 from collections.abc import Callable
 from datetime import datetime
@@ -9,7 +10,7 @@ from slack_sdk import WebClient
 from sqlalchemy.orm import Session
 
 from handlers.deps import Deps
-from services import outbox_retention
+from services import outbox_retention, summary_retention
 from services.batches import delete_in_batches
 from services.outbox_retention import Page, SettledKind
 
@@ -29,11 +30,16 @@ def forget_sent_messages(deps: Deps, _client: WebClient, batch: int = outbox_ret
     )
     updates = _page_along(deps, partial(outbox_retention.forget_old_updates, now=now, batch=per_page))
     owed = _page_along(deps, partial(outbox_retention.forget_old_owed_updates, now=now, batch=per_page))
-    return one_shots + settled + updates + owed
+    summaries = _page_along(deps, partial(_summaries_page, now=now, batch=per_page))
+    return one_shots + settled + updates + owed + summaries
 
 
 def _settled_page(session: Session, after: str, *, kind: SettledKind, now: datetime, batch: int) -> Page:
     return outbox_retention.forget_settled_items(session.connection(), kind=kind, after=after, now=now, batch=batch)
+
+
+def _summaries_page(session: Session, after: str, *, now: datetime, batch: int) -> Page:
+    return summary_retention.forget_old_summaries(session.connection(), after=after, now=now, batch=batch)
 
 
 def _page_along(deps: Deps, forget_a_page: Callable[..., Page]) -> int:

@@ -6,6 +6,7 @@ but with no active report now, gets one last digest covering that week, once: ke
 digest of the week it is sent in, so the week after finds none and brings nothing.
 """
 
+from collections.abc import Collection
 from datetime import datetime
 
 from models import Workspace
@@ -16,13 +17,16 @@ from services.policy.digest import DigestSettings
 
 
 def former_managers(
-    workspace: Workspace, org: Org, settings: DigestSettings, now: datetime
+    workspace: Workspace, org: Org, settings: DigestSettings, now: datetime, readers: Collection[str]
 ) -> dict[int, tuple[str, str]]:
-    """By id, each active person with no active report whose send moment has come: the key their weekly digest had
-    in the week now reported (queued, it says they had a team then), and the key of their last digest."""
+    """By id, each active person with no active report whose send moment has come, among `readers` (the Slack ids of
+    whoever had a digest lately, keys.readers: nobody else can have had one in the week now reported): the key
+    their weekly digest had in that week (queued, it says they had a team then), and the key of their last digest."""
     heads = {manager.id for manager in org.managers()}
     people = [
-        p for p in org.people.values() if p.active and p.id not in heads and now >= send_moment(now, p.tz, settings)
+        p
+        for p in org.people.values()
+        if p.active and p.id not in heads and p.slack_id in readers and now >= send_moment(now, p.tz, settings)
     ]
     return {
         p.id: (

@@ -1,14 +1,15 @@
-"""The outbox keys of a manager's digests, and which of them were queued already."""
+"""The outbox keys of a manager's digests, and which of them were queued lately."""
 
-from collections.abc import Sequence
-from datetime import datetime
+from collections.abc import Iterable
+from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from models import Delivery, Workspace
 from services.digest.org import Person
 from services.digest.week import send_week
+from services.outbox_keys import UNDER_PREFIX, prefix_bounds
 
 LAST = ":last"
 """Ends the key of a former manager's last digest (services/digest/former.py): no digest of the week it is sent in."""
@@ -23,10 +24,24 @@ def digest_key_prefix(workspace: Workspace, manager_slack_id: str) -> str:
     return f"digest:{workspace.slack_team_id}:{manager_slack_id}:"
 
 
-def queued_keys(session: Session, keys: Sequence[str]) -> set[str]:
-    """Which of these outbox keys exist already (in chunks, to keep each IN list short)."""
-    found: set[str] = set()
-    for start in range(0, len(keys), 500):
-        chunk = keys[start : start + 500]
-        found.update(session.scalars(select(Delivery.idempotency_key).where(Delivery.idempotency_key.in_(chunk))))
-    return found
+LATELY = timedelta(weeks=3)
+"""Longer than any local week reaches back from now, the week before included, in every time zone."""
+_QUEUED_LATELY = select(Delivery.idempotency_key).where(*UNDER_PREFIX, Delivery.created_at >= bindparam("since"))
+
+
+def queued_lately(session: Session, workspace: Workspace, now: datetime) -> set[str]:
+    """The keys of the workspace's digests queued in the last `LATELY`: any this week's or last week's digest can have
+    (each is queued in the week its key names). One range of the key's index, read whatever the workspace's size: it
+    holds the digests of its managers, not a key to look up for each person who might have been one."""
+    keys = session.scalars(_QUEUED_LATELY, {**prefix_bounds(_workspace_prefix(workspace)), "since": now - LATELY})
+    return set(keys)
+
+
+def readers(workspace: Workspace, keys: Iterable[str]) -> set[str]:
+    """The Slack ids of whoever these digest keys (of the workspace) were for."""
+    prefix = _workspace_prefix(workspace)
+    return {key[len(prefix) :].split(":", 1)[0] for key in keys}
+
+
+def _workspace_prefix(workspace: Workspace) -> str:
+    return f"digest:{workspace.slack_team_id}:"

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from models import Delivery, Resolution, Workspace
 from services.digest.former import former_managers
-from services.digest.keys import LAST, digest_key, queued_keys
+from services.digest.keys import LAST, digest_key, queued_lately, readers
 from services.digest.keys import digest_key_prefix as digest_key_prefix
 from services.digest.org import Org, read_org
 from services.digest.org import Person as Person
@@ -255,12 +255,9 @@ def _due_keys(
     if not settings.enabled:
         return {}, {}
     due = {m.id: digest_key(workspace, m, now) for m in managers if now >= send_moment(now, m.tz, settings)}
-    former = former_managers(workspace, org, settings, now)
+    queued = queued_lately(session, workspace, now)
+    former = former_managers(workspace, org, settings, now, readers(workspace, queued))
     # A week brings one digest: a plain one, or a former manager's last (their team left, or came back, in the week)
-    plain_and_last = [(key, f"{key}{LAST}") for key in due.values()]
-    plain_and_last += [(key.removesuffix(LAST), key) for _led, key in former.values()]
-    led = [led for led, _key in former.values()]
-    queued = queued_keys(session, [*led, *(key for pair in plain_and_last for key in pair)])
     last = {
         person: key
         for person, (led_then, key) in former.items()

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import Engine, event, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from models import Workspace
+from models import Employee, Workspace
 from services import outbox
 from services.digest.weekly import due_digests
 from tests.fixture_week import MONDAY, load_fixture_week
@@ -46,6 +46,34 @@ def test_every_due_digest_comes_from_one_read_of_the_outbox_the_org_and_the_poli
 
     assert sorted(d.digest.manager.slack_id for d in due) == MANAGERS
     assert reads(statements) == {"deliveries": 1, "employees": 1, "policy_versions": 1}
+
+
+def test_the_digests_due_are_read_in_one_look_at_the_outbox_however_many_people_never_led_a_team(
+    sessions: sessionmaker[Session], statements: list[str]
+) -> None:
+    """Only someone who had a digest lately can have had a team in the week reported: the people who never had one
+    are not looked up one key each (a thousand agents once took as many keys, read 500 at a time)."""
+    load_fixture_week(sessions)
+    with sessions.begin() as session:
+        workspace = session.scalars(select(Workspace)).one()
+        agents = [
+            Employee(
+                workspace_id=workspace.id,
+                slack_id=f"U1AGENT{n}",
+                name=f"Agent {n}",
+                role="frontline",
+                created_at=MONDAY,
+                updated_at=MONDAY,
+            )
+            for n in range(1_000)
+        ]
+        session.add_all(agents)
+    with sessions() as session:
+        statements.clear()
+        due = due_digests(session, workspace=workspace, now=MONDAY + timedelta(days=1))
+
+    assert sorted(d.digest.manager.slack_id for d in due) == MANAGERS
+    assert reads(statements)["deliveries"] == 1
 
 
 def test_a_digest_already_queued_is_not_due_again(sessions: sessionmaker[Session]) -> None:

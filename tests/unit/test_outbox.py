@@ -15,7 +15,7 @@ from handlers.deps import Deps
 from handlers.jobs.drain_outbox import drain_outbox
 from handlers.pacing import Pacer
 from models import Delivery, Workspace
-from services import outbox
+from services import outbox, settling
 from tests.conftest import bot_settings
 
 
@@ -166,7 +166,8 @@ def test_a_late_failure_of_a_sender_whose_lease_ended_leaves_the_message_sent_by
     assert (sent.status, sent.attempts, sent.last_error) == ("sent", 1, None)
     assert sent.result is not None
     with deps.sessions() as session:
-        assert outbox.sent_copies(session, key="slow") == [(sent.result["channel"], sent.result["ts"])], "to update"
+        copies = settling.messages_of(session, key="slow").copies
+        assert copies == [(sent.result["channel"], sent.result["ts"])], "to update"
 
 
 def test_a_late_rate_limit_does_not_shorten_the_lease_of_the_sender_holding_it_now(
@@ -206,7 +207,7 @@ def test_a_message_sent_by_two_senders_keeps_the_copy_recorded_first(
         outbox.record_outcomes(session, outcomes=[(first, by_first)], now=clock.now())
 
     with deps.sessions() as session:
-        assert outbox.sent_copies(session, key="twice") == [("D0A", "2.0")]
+        assert settling.messages_of(session, key="twice").copies == [("D0A", "2.0")]
     assert deliveries(deps)["twice"].attempts == 1
 
 

@@ -1,0 +1,62 @@
+"""An item settled (a request decided or handed over, a grant fulfilled, a proposal applied): its messages not sent yet
+never will be, and those sent are found, to be updated alike. Callers commit."""
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import and_, bindparam, or_, select, update
+from sqlalchemy.orm import Session
+
+from models import Delivery
+from services import settled_updates
+from services.outbox_keys import NOT_ASKER_TOLD, UNDER_PREFIX, prefix_bounds
+
+_ITEMS_OWN = or_(Delivery.idempotency_key == bindparam("key"), and_(*UNDER_PREFIX, *NOT_ASKER_TOLD))
+"""The messages under `key` and keys starting with `key:` (a request and its reminders, escalations and hand-overs),
+but its asker's (outbox_keys.ASKER_TOLD)."""
+_SETTLE = (
+    update(Delivery)
+    .where(Delivery.status == "pending", _ITEMS_OWN)
+    .values(status="failed", last_error=bindparam("reason"))
+    .execution_options(synchronize_session=False)
+    .returning(Delivery.id, Delivery.workspace_id, Delivery.method)
+)
+# Whether each was sent is checked here, not in SQL, where SQLite would rather use the status index (most deliveries
+# are sent).
+_MESSAGES = select(
+    Delivery.idempotency_key, Delivery.status, Delivery.result, Delivery.last_error, Delivery.payload
+).where(_ITEMS_OWN)
+
+
+@dataclass(frozen=True)
+class Settled:
+    """What was asked under a key, once settled."""
+
+    copies: list[tuple[str, str]]
+    """(channel, ts) of each message sent, the first (under the key itself) first."""
+    unsent: dict[str, list[dict[str, Any]]]
+    """What the messages never sent were queued with, by the reason they were not (another message said it instead,
+    or the item was settled before)."""
+
+
+def settle(session: Session, *, key: str, reason: str, shown: dict[str, Any], now: datetime) -> Settled:
+    """What was asked under `key` (and keys starting with `key:`, but its asker's) is settled: those not sent yet never
+    will be, and those sent are returned, to be updated alike (to show `shown`: text, blocks). One a sender holds may
+    still go out: it is then updated too, once recorded sent (services/settled_updates.py)."""
+    given_up = session.execute(_SETTLE, {"key": key, **prefix_bounds(f"{key}:"), "reason": reason}).all()
+    posts = [(delivery, workspace) for delivery, workspace, method in given_up if method == "chat.postMessage"]
+    settled_updates.hold(session, given_up=posts, shown=shown, now=now)
+    return messages_of(session, key=key)
+
+
+def messages_of(session: Session, *, key: str) -> Settled:
+    """The messages under `key` and keys starting with `key:` (but its asker's), read at once."""
+    read = session.execute(_MESSAGES, {"key": key, **prefix_bounds(f"{key}:")}).all()
+    rows = sorted(read, key=lambda row: row.idempotency_key != key)  # the first first; the others in the order read
+    sent = [row.result for row in rows if row.status == "sent" and row.result and "ts" in row.result]
+    unsent: dict[str, list[dict[str, Any]]] = {}
+    for row in rows:
+        if row.status == "failed" and row.last_error:
+            unsent.setdefault(row.last_error, []).append(row.payload)
+    return Settled(list(dict.fromkeys((str(result["channel"]), str(result["ts"])) for result in sent)), unsent)
