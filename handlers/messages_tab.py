@@ -3,9 +3,9 @@
 The first refusal (`messages_tab_disabled`) marks the workspace (services/messages_tab.py) and warns the operator once,
 whichever process meets it. From then on a DM due there is given up unsent (`NOT_SENT`), the wasted call and its log
 line saved: a message held for days would be stale by the time it went, and a decision request still waits on the
-decider's Home. Every `RETRY_AFTER` (ten minutes: what is given up once it is back on) one DM is tried all the same;
-once one goes through (or someone opens the Messages tab, handlers/home.py), DMs are sent again. HR's Home says it is
-off meanwhile.
+decider's Home; a digest's chart, shared into its manager's DM, is given up with them. Every `RETRY_AFTER` (ten
+minutes: what is given up once it is back on) one DM is tried all the same; once one goes through (or someone opens
+the Messages tab, handlers/home.py), DMs are sent again. HR's Home says it is off meanwhile.
 """
 
 import logging
@@ -13,6 +13,7 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from handlers.digest_chart import UPLOAD
 from services import messages_tab
 from services.outbox import Claimed, SendOutcome
 from services.suggestions.relay import is_sealed
@@ -34,6 +35,16 @@ def is_dm(delivery: Claimed) -> bool:
     return delivery.method == "chat.postMessage" and (str(channel).startswith(DM_PREFIXES) or is_sealed(channel))
 
 
+def is_upload_to_dm(delivery: Claimed) -> bool:
+    """A digest's chart, shared into the manager's DM: given up with the DMs, never the try (Slack's answer to a file
+    says nothing sure of the Messages tab)."""
+    return delivery.method == UPLOAD and str(delivery.payload.get("channel")).startswith(DM_PREFIXES)
+
+
+def held_back(delivery: Claimed) -> bool:
+    return is_dm(delivery) or is_upload_to_dm(delivery)
+
+
 Kept = list[tuple[Claimed, SendOutcome]]
 """DMs not sent, each with why: given up (`WITHHELD`), or due again once a try found whether the tab is on."""
 
@@ -49,7 +60,7 @@ def withhold_in(
     sessions: sessionmaker[Session], claimed: list[Claimed], *, now: datetime
 ) -> tuple[list[Claimed], Kept]:
     """`withhold`, in a transaction of its own, opened only for DMs of a workspace this process saw refuse them."""
-    if not any(is_dm(delivery) and delivery.workspace_id in SEEN_OFF for delivery in claimed):
+    if not any(held_back(delivery) and delivery.workspace_id in SEEN_OFF for delivery in claimed):
         return claimed, []
     with sessions.begin() as session:
         return withhold(session, claimed, now=now)
@@ -58,26 +69,33 @@ def withhold_in(
 def withhold(session: Session, claimed: list[Claimed], *, now: datetime) -> tuple[list[Claimed], Kept]:
     """(to send, not sent): the DMs of a workspace whose Messages tab is off are given up, but one tried when a try
     is due there; the others of its batch wait for that try's answer."""
-    dms = {delivery.workspace_id for delivery in claimed if is_dm(delivery)}
+    dms = {delivery.workspace_id for delivery in claimed if held_back(delivery)}
     off = messages_tab.off_among(session, workspace_ids=dms) if dms else set()
     SEEN_OFF.update(off)
     if not off:
         return claimed, []
+    trying = _tries(session, [d for d in claimed if is_dm(d) and d.workspace_id in off], now=now)
     send: list[Claimed] = []
     kept: Kept = []
-    trying: set[int] = set()
     for delivery in claimed:
         workspace_id = delivery.workspace_id
-        if not is_dm(delivery) or workspace_id not in off:
+        if not held_back(delivery) or workspace_id not in off or delivery.id in trying.values():
             send.append(delivery)
         elif workspace_id in trying:
             kept.append((delivery, AFTER_THE_TRY))
-        elif messages_tab.take_retry(session, workspace_id=workspace_id, now=now):
-            trying.add(workspace_id)
-            send.append(delivery)
         else:
             kept.append((delivery, WITHHELD))
     return send, kept
+
+
+def _tries(session: Session, dms: list[Claimed], *, now: datetime) -> dict[int, int]:
+    """The DM tried, by workspace: each workspace's first, where its try is due."""
+    first: dict[int, int] = {}
+    for delivery in dms:
+        first.setdefault(delivery.workspace_id, delivery.id)
+    return {
+        found: tried for found, tried in first.items() if messages_tab.take_retry(session, workspace_id=found, now=now)
+    }
 
 
 def learn(session: Session, outcomes: list[tuple[Claimed, SendOutcome]], *, now: datetime) -> None:

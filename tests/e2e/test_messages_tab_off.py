@@ -7,13 +7,16 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
+from handlers.digest_chart import UPLOAD
 from handlers.jobs.drain_outbox import drain_outbox
+from handlers.jobs.send_weekly_digests import send_weekly_digests
 from models import Delivery, Workspace
 from services import outbox
 from services.messages_tab import RETRY_AFTER
 from tests.conftest import RunningBot, running_bot
 from tests.e2e.test_handover_summary import requests_to_maya
 from tests.e2e.test_people_leaving import WITHOUT_MAYA, reimport
+from tests.fixture_week import at, load_fixture_week
 from tests.helpers import load_org_and_policy
 
 OVER_THE_LIMIT = "refund 80 order {} parcel lost in transit"
@@ -165,3 +168,49 @@ def test_another_process_and_a_restart_know_the_messages_tab_is_off_and_nobody_i
 
     assert dms_tried(bot) == ["U0MGR1"]
     assert len(tab_warnings(caplog)) == 1
+
+
+def dm_refused_for_the_tab(bot: RunningBot, person: str = "U0AGENT2") -> None:
+    """The Messages tab is turned off, and Slack's refusal of a DM queued for the drain flags the workspace."""
+    bot.slack.state.app_home.messages_tab = False
+    with bot.sessions.begin() as session:
+        workspace = session.scalars(select(Workspace)).one()
+        payload = {"channel": person, "text": "A note"}
+        key = f"note:{person}:{bot.clock.now():%H%M%S}"
+        outbox.enqueue(session, workspace=workspace, key=key, method=POST, payload=payload, now=bot.clock.now())
+    drain_outbox(bot.runtime.deps, bot.runtime.sender_client)
+
+
+def test_a_digests_chart_due_while_the_messages_tab_is_off_is_given_up_like_a_dm(bot: RunningBot) -> None:
+    load_fixture_week(bot.sessions)
+    bot.clock.set(at(2, 14, month=3))  # 09:00 in New York: the managers' digests are due
+    bot.slack.fail("files.getUploadURLExternal", status=429, retry_after=60, times=3)
+    send_weekly_digests(bot.runtime.deps, bot.runtime.sender_client)
+    digests = [c for c in bot.slack.calls(POST) if "Your team's week" in c.text]
+    assert digests and not bot.slack.files(), "every chart waits out Slack's Retry-After"
+
+    dm_refused_for_the_tab(bot)
+    bot.clock.advance(timedelta(minutes=2))
+    drain_outbox(bot.runtime.deps, bot.runtime.sender_client)
+
+    assert bot.slack.calls("files.getUploadURLExternal") == [], "no chart upload tried into a DM while the tab is off"
+    with bot.sessions() as session:
+        charts = session.scalars(select(Delivery).where(Delivery.method == UPLOAD)).all()
+        assert len(charts) == len(digests)
+        assert {(d.status, d.last_error) for d in charts} == {("failed", "not_sent_messages_tab_off")}
+
+
+def test_a_digest_due_while_the_messages_tab_is_off_is_given_up_and_queues_no_chart(bot: RunningBot) -> None:
+    load_fixture_week(bot.sessions)
+    bot.clock.set(at(2, 14, month=3))
+    dm_refused_for_the_tab(bot)
+    bot.slack.state.app_home.messages_tab = True  # nobody knows yet: no try is due before ten minutes are up
+
+    send_weekly_digests(bot.runtime.deps, bot.runtime.sender_client)
+
+    assert [c for c in bot.slack.calls(POST) if "Your team's week" in c.text] == []
+    assert bot.slack.calls("files.getUploadURLExternal") == []
+    with bot.sessions() as session:
+        digests = session.scalars(select(Delivery).where(Delivery.idempotency_key.like("digest:%"))).all()
+        assert digests and {(d.status, d.last_error) for d in digests} == {("failed", "not_sent_messages_tab_off")}
+        assert session.scalars(select(Delivery).where(Delivery.method == UPLOAD)).all() == []
