@@ -72,6 +72,7 @@ def withhold(session: Session, claimed: list[Claimed], *, now: datetime) -> tupl
     dms = {delivery.workspace_id for delivery in claimed if held_back(delivery)}
     off = messages_tab.off_among(session, workspace_ids=dms) if dms else set()
     SEEN_OFF.update(off)
+    SEEN_OFF.difference_update(dms - off)  # turned back on, as another process found
     if not off:
         return claimed, []
     trying = _tries(session, [d for d in claimed if is_dm(d) and d.workspace_id in off], now=now)
@@ -98,9 +99,9 @@ def _tries(session: Session, dms: list[Claimed], *, now: datetime) -> dict[int, 
     }
 
 
-def learn(session: Session, outcomes: list[tuple[Claimed, SendOutcome]], *, now: datetime) -> None:
+def learn(session: Session, outcomes: list[tuple[Claimed, SendOutcome]], *, now: datetime, sent_from: datetime) -> None:
     """What Slack's answers say of each workspace's Messages tab: off (warned once, by whoever learns it first), or on
-    again once a DM went through."""
+    again once a DM sent from `sent_from` (when the batch was taken to send) went through."""
     refused = {delivery.workspace_id for delivery, outcome in outcomes if outcome.error == TAB_OFF}
     SEEN_OFF.update(refused)
     for workspace_id in sorted(refused):
@@ -115,6 +116,8 @@ def learn(session: Session, outcomes: list[tuple[Claimed, SendOutcome]], *, now:
             )
     reached = {delivery.workspace_id for delivery, outcome in outcomes if outcome.ok and is_dm(delivery)} - refused
     reached &= SEEN_OFF  # the flag of a workspace this process never saw off is cleared by the drain's try
-    SEEN_OFF.difference_update(reached)
-    for workspace_id in messages_tab.mark_on(session, workspace_ids=reached):
+    # A DM on its way before the flag was set says nothing of the tab since: only one sent after it clears it.
+    cleared = messages_tab.mark_on(session, workspace_ids=reached, sent_from=sent_from)
+    SEEN_OFF.difference_update(cleared)
+    for workspace_id in cleared:
         log.warning("Slack delivers Latitude's DMs in workspace #%s again: its Messages tab is on", workspace_id)

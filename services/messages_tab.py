@@ -26,13 +26,16 @@ def mark_off(session: Session, *, workspace_id: int, now: datetime) -> bool:
     return bool(session.execute(statement).rowcount)  # type: ignore[attr-defined]
 
 
-def mark_on(session: Session, *, workspace_ids: set[int]) -> list[int]:
-    """A DM went through (or someone opened the Messages tab): those of these workspaces marked off are on again."""
+def mark_on(session: Session, *, workspace_ids: set[int], sent_from: datetime | None = None) -> list[int]:
+    """A DM went through (or someone opened the Messages tab): those of these workspaces marked off are on again;
+    with `sent_from` (when the DM was taken to send), only those marked off before it: Slack may have delivered a DM
+    on its way when the flag was set before the tab was turned off."""
     if not workspace_ids:
         return []
+    since = Workspace.dms_off_since < sent_from if sent_from is not None else Workspace.dms_off_since.is_not(None)
     statement = (
         update(Workspace)
-        .where(Workspace.id.in_(workspace_ids), Workspace.dms_off_since.is_not(None))
+        .where(Workspace.id.in_(workspace_ids), since)
         .values(dms_off_since=None, dms_retry_at=None)
         .returning(Workspace.id)
         .execution_options(synchronize_session=False)

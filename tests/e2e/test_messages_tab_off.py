@@ -1,7 +1,9 @@
 """The app's Messages tab off in a workspace: after Slack's first refusal no DM is sent there, HR's Home says why,
 and DMs go again once it is found back on (a try every ten minutes, or someone opening the Messages tab)."""
 
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
+from dataclasses import replace
 from datetime import timedelta
 
 import pytest
@@ -214,3 +216,31 @@ def test_a_digest_due_while_the_messages_tab_is_off_is_given_up_and_queues_no_ch
         digests = session.scalars(select(Delivery).where(Delivery.idempotency_key.like("digest:%"))).all()
         assert digests and {(d.status, d.last_error) for d in digests} == {("failed", "not_sent_messages_tab_off")}
         assert session.scalars(select(Delivery).where(Delivery.method == UPLOAD)).all() == []
+
+
+def test_a_dm_on_its_way_when_the_tab_was_found_off_does_not_say_it_is_on_again(
+    bot: RunningBot, caplog: pytest.LogCaptureFixture
+) -> None:
+    load_org_and_policy(bot.sessions, bot.clock.now())
+    with bot.sessions.begin() as session:
+        workspace = session.scalars(select(Workspace)).one()
+        for key, channel in (("note:U0AGENT2", "U0AGENT2"), ("post:general", "C0GENERAL")):
+            payload = {"channel": channel, "text": "A note"}
+            outbox.enqueue(session, workspace=workspace, key=key, method=POST, payload=payload, now=bot.clock.now())
+    held = bot.slack.pause(POST, channel="C0GENERAL")  # the batch is recorded once its last message is answered
+    one_by_one = replace(bot.runtime.deps, sender_threads=1)  # the DM is delivered first
+    with ThreadPoolExecutor(1) as sender:
+        drained = sender.submit(drain_outbox, one_by_one, bot.runtime.sender_client)
+        held.wait_until_arrived()
+        assert len(bot.slack.calls(POST, channel="U0AGENT2")) == 1, "delivered before the tab was turned off"
+        bot.slack.state.app_home.messages_tab = False
+        resolve(bot, 42)  # refused: the workspace is flagged
+        held.release()
+        drained.result()
+    resolve(bot, 43)
+
+    assert dms_tried(bot) == ["U0AGENT2", "U0MGR1"], "the next request was not sent: the tab is still known off"
+    assert len(tab_warnings(caplog)) == 1
+    assert not any("Messages tab is on" in r.getMessage() for r in caplog.records)
+    with bot.sessions() as session:
+        assert session.scalars(select(Workspace.dms_off_since)).one() is not None
