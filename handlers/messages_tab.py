@@ -4,7 +4,8 @@ The first refusal (`messages_tab_disabled`) marks the workspace (services/messag
 whichever process meets it. From then on a DM due there is given up unsent (`NOT_SENT`), the wasted call and its log
 line saved: a message held for days would be stale by the time it went, and a decision request still waits on the
 decider's Home; a digest's chart, shared into its manager's DM, is given up with them. Every `RETRY_AFTER` (ten
-minutes: what is given up once it is back on) one DM is tried all the same; once one goes through (or someone opens
+minutes: what is given up once it is back on) one DM is tried all the same, where none is due the one telling HR and
+admins it is on again (`queue_tries`); once one sent after the flag was set goes through (or someone opens
 the Messages tab, handlers/home.py), DMs are sent again. HR's Home says it is off meanwhile.
 """
 
@@ -13,9 +14,11 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from handlers.blocks.messages_tab import tab_on_again
 from handlers.digest_chart import UPLOAD
-from services import messages_tab
+from services import messages_tab, outbox
 from services.outbox import Claimed, SendOutcome
+from services.rewards import approvals
 from services.suggestions.relay import is_sealed
 
 log = logging.getLogger(__name__)
@@ -26,13 +29,14 @@ NOT_SENT = "not_sent_messages_tab_off"
 WITHHELD = SendOutcome(ok=False, error=NOT_SENT, permanent=True)
 AFTER_THE_TRY = SendOutcome(ok=False, error="waits_for_messages_tab_try", retry_after=60)
 """A DM due beside the one tried to find the tab on again: due a minute later, sent or given up by that try's answer."""
+POST = "chat.postMessage"
 DM_PREFIXES = ("U", "W", "D")
 """A person's id, or a DM's: where Slack refuses a message with the Messages tab off."""
 
 
 def is_dm(delivery: Claimed) -> bool:
     channel = delivery.payload.get("channel")
-    return delivery.method == "chat.postMessage" and (str(channel).startswith(DM_PREFIXES) or is_sealed(channel))
+    return delivery.method == POST and (str(channel).startswith(DM_PREFIXES) or is_sealed(channel))
 
 
 def is_upload_to_dm(delivery: Claimed) -> bool:
@@ -97,6 +101,22 @@ def _tries(session: Session, dms: list[Claimed], *, now: datetime) -> dict[int, 
     return {
         found: tried for found, tried in first.items() if messages_tab.take_retry(session, workspace_id=found, now=now)
     }
+
+
+def queue_tries(session: Session, *, now: datetime) -> int:
+    """Where a try is due, tell HR and admins the tab is on again: the first of those DMs is the try, the others wait
+    for its answer, so a workspace with no other DM due finds it on again within `RETRY_AFTER`. Each lapse of the
+    tab has its keys, queued again at each try; how many are due."""
+    queued = 0
+    for workspace in messages_tab.tries_due(session, now=now):
+        assert workspace.dms_off_since is not None
+        lapse = f"{messages_tab.TAB_ON_AGAIN}{workspace.slack_team_id}:{workspace.dms_off_since:%Y%m%dT%H%M%S}:"
+        told = {f"{lapse}{person.slack_id}": person.slack_id for person in approvals.hr_people(session, workspace.id)}
+        for key, person in told.items():
+            payload = tab_on_again(person)
+            queued += outbox.enqueue(session, workspace=workspace, key=key, method=POST, payload=payload, now=now)
+        queued += messages_tab.queue_again(session, keys=list(told), given_up_as=(TAB_OFF, NOT_SENT), now=now)
+    return queued
 
 
 def learn(session: Session, outcomes: list[tuple[Claimed, SendOutcome]], *, now: datetime, sent_from: datetime) -> None:

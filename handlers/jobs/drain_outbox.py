@@ -30,10 +30,14 @@ def drain_outbox(deps: Deps, client: WebClient, *, batch: int = BATCH) -> int:
     sent = 0
     tokenless: set[int] = set()
     owed: list[Claimed] = []  # updates this drain holds for messages settled while on their way, sent next
+    first = True
     with ThreadPoolExecutor(deps.sender_threads, thread_name_prefix="sender") as pool:
         while not deps.stopping.is_set():
             taken_at = deps.now()
             with deps.sessions.begin() as session:
+                if first:  # a Messages tab try due where no DM is (handlers/messages_tab.py), once a drain
+                    messages_tab.queue_tries(session, now=taken_at)
+                    first = False
                 claimed = [*owed, *outbox.claim_due(session, now=taken_at, limit=batch)]
                 to_send, kept = messages_tab.withhold(session, claimed, now=taken_at)
             sends = kept + [

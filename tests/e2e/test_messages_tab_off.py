@@ -58,7 +58,7 @@ def test_with_the_messages_tab_off_no_dm_is_sent_after_slacks_first_refusal_and_
     assert "resolution_approve" in str(home.args["view"]), "the request waits on the manager's Home"
     bot.driver.click_in_view("U0MGR1", home.args["view"], "resolution_approve")
     resolve(bot, 43)
-    bot.clock.advance(timedelta(hours=1))
+    bot.clock.advance(RETRY_AFTER / 2)
     drain_outbox(bot.runtime.deps, bot.runtime.sender_client)
 
     assert dms_tried(bot) == ["U0MGR1"], "only the first DM reached Slack; the outcome and the next request did not"
@@ -149,7 +149,9 @@ def test_the_dms_due_beside_the_try_wait_for_its_answer_and_go_once_it_went_thro
     bot.clock.advance(timedelta(minutes=1))
     drain_outbox(bot.runtime.deps, bot.runtime.sender_client)
 
-    assert sorted(c.args["channel"] for c in bot.slack.calls(POST)) == ["U0AGENT1", "U0AGENT2", "U0MGR2"]
+    notes = [c.args["channel"] for c in bot.slack.calls(POST) if c.text == "Your weekly note"]
+    assert sorted(notes) == ["U0AGENT1", "U0AGENT2", "U0MGR2"]
+    assert tab_on_again_to(bot, "U0HR") == tab_on_again_to(bot, "U0ADMIN") == ["Latitude's Messages tab is on again"]
     with bot.sessions() as session:
         assert (
             session.scalars(select(Delivery.status).where(Delivery.idempotency_key.like("note:%"))).all()
@@ -244,3 +246,35 @@ def test_a_dm_on_its_way_when_the_tab_was_found_off_does_not_say_it_is_on_again(
     assert not any("Messages tab is on" in r.getMessage() for r in caplog.records)
     with bot.sessions() as session:
         assert session.scalars(select(Workspace.dms_off_since)).one() is not None
+
+
+def tab_on_again_to(bot: RunningBot, person: str) -> list[str]:
+    return [str(c.args["text"]) for c in bot.slack.messages_to(person) if "Messages tab is on again" in c.text]
+
+
+def test_a_quiet_workspace_finds_its_messages_tab_on_again_within_ten_minutes_and_hr_hears_it(
+    bot: RunningBot, caplog: pytest.LogCaptureFixture
+) -> None:
+    load_org_and_policy(bot.sessions, bot.clock.now())
+    bot.slack.state.app_home.messages_tab = False
+    resolve(bot, 42)
+    bot.clock.advance(RETRY_AFTER)
+    drain_outbox(bot.runtime.deps, bot.runtime.sender_client)  # the scheduled drain: no DM due, the try all the same
+    assert dms_tried(bot) == ["U0MGR1", "U0HR"], "one try, refused; the admin's DM waits for its answer"
+    bot.clock.advance(timedelta(minutes=1))
+    drain_outbox(bot.runtime.deps, bot.runtime.sender_client)
+    assert len(dms_tried(bot)) == 2 and TAB_OFF_ON_HOME in home_of(bot, "U0HR")
+
+    bot.slack.state.app_home.messages_tab = True
+    bot.clock.advance(RETRY_AFTER - timedelta(minutes=1))
+    drain_outbox(bot.runtime.deps, bot.runtime.sender_client)
+    bot.clock.advance(timedelta(minutes=1))
+    drain_outbox(bot.runtime.deps, bot.runtime.sender_client)
+
+    assert tab_on_again_to(bot, "U0ADMIN") == tab_on_again_to(bot, "U0HR") == ["Latitude's Messages tab is on again"]
+    assert TAB_OFF_ON_HOME not in home_of(bot, "U0HR")
+    assert len(tab_warnings(caplog)) == 1
+    assert any("Messages tab is on" in r.getMessage() for r in caplog.records)
+    with bot.sessions() as session:
+        tries = session.scalars(select(Delivery).where(Delivery.idempotency_key.like("messages-tab-on:%"))).all()
+        assert sorted(d.status for d in tries) == ["sent", "sent"], "one message each, tried again at each try"
