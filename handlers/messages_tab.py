@@ -109,8 +109,8 @@ def queue_tries(session: Session, *, now: datetime) -> int:
     tab has its keys, queued again at each try; how many are due."""
     queued = 0
     for workspace in messages_tab.tries_due(session, now=now):
-        assert workspace.dms_off_since is not None
-        lapse = f"{messages_tab.TAB_ON_AGAIN}{workspace.slack_team_id}:{workspace.dms_off_since:%Y%m%dT%H%M%S}:"
+        off_since = workspace.dms_off_since or now
+        lapse = f"{messages_tab.TAB_ON_AGAIN}{workspace.slack_team_id}:{off_since:%Y%m%dT%H%M%S}:"
         told = {f"{lapse}{person.slack_id}": person.slack_id for person in approvals.hr_people(session, workspace.id)}
         for key, person in told.items():
             payload = tab_on_again(person)
