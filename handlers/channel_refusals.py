@@ -19,8 +19,9 @@ from sqlalchemy.orm import Session
 
 from handlers import request_refusals
 from handlers.blocks.channel_refusals import ChannelUse, refused_channel_notice
+from handlers.messages_tab import NOT_SENT, TAB_OFF
 from models import Workspace
-from services import outbox
+from services import messages_tab, outbox
 from services.outbox import Claimed, SendOutcome
 from services.rewards import approvals
 
@@ -98,11 +99,14 @@ def notices(session: Session, sends: list[tuple[Claimed, SendOutcome]], now: dat
 
 def notices_of(session: Session, found: list[Refusal], now: datetime) -> list[Notice]:
     """A DM to each HR person and admin of the workspace for each refusal, keyed by workspace, channel, error, person
-    and ISO week: a notice queued this week is not queued again."""
+    and ISO week: a notice queued this week is not queued again. None while the workspace's Messages tab is known off:
+    no DM could reach them (`queue_again`)."""
     week = f"{now:%G-W%V}"
     told = []
     for refusal in dict.fromkeys(found):
         workspace = session.get_one(Workspace, refusal.workspace_id)
+        if workspace.dms_off_since is not None:
+            continue
         for person in approvals.hr_people(session, workspace.id):
             key = f"{NOTICE_KEY}{workspace.slack_team_id}:{refusal.channel}:{refusal.error}:{person.slack_id}:{week}"
             notice = refused_channel_notice(
@@ -117,7 +121,16 @@ def queue_held(session: Session, sends: list[tuple[Claimed, SendOutcome]], *, no
     return hold(session, notices(session, sends, now), now=now)
 
 
+def queue_again(session: Session, told: list[Notice], *, now: datetime) -> int:
+    """Those of these notices given up unsent for the Messages tab (queued before it was found off) are due again: their
+    key would keep HR from hearing of the refusal that week once the tab is on."""
+    keys = [notice.key for notice in told]
+    return messages_tab.queue_again(session, keys=keys, given_up_as=(NOT_SENT, TAB_OFF), now=now)
+
+
 def hold(session: Session, told: list[Notice], *, now: datetime) -> list[Claimed]:
+    """The new notices, held for `send_now`; any given up for the Messages tab, due again for the background sender."""
+    queue_again(session, told, now=now)
     held = [
         outbox.enqueue_held(
             session, workspace_id=notice.workspace.id, key=notice.key, method=POST, payload=notice.payload, now=now
@@ -128,10 +141,12 @@ def hold(session: Session, told: list[Notice], *, now: datetime) -> list[Claimed
 
 
 def queue_due(session: Session, sends: list[tuple[Claimed, SendOutcome]], *, now: datetime) -> int:
-    """The new notices, due now for the background sender; how many there are."""
-    return sum(
+    """The new notices, and any given up for the Messages tab, due now for the background sender; how many there are."""
+    told = notices(session, sends, now)
+    again = queue_again(session, told, now=now)
+    return again + sum(
         outbox.enqueue(
             session, workspace=notice.workspace, key=notice.key, method=POST, payload=notice.payload, now=now
         )
-        for notice in notices(session, sends, now)
+        for notice in told
     )

@@ -103,19 +103,22 @@ def send_now(deps: Deps, client: WebClient, claimed: list[Claimed]) -> list[tupl
     updates owed to messages settled meanwhile (services/settled_updates.py) and the notices of a refusal (DMs)."""
     if not claimed:
         return []
-    claimed, kept = messages_tab.withhold_in(deps.sessions, claimed, now=deps.now())
+    sent_from = deps.now()
+    claimed, kept = messages_tab.withhold_in(deps.sessions, claimed, now=sent_from)
     outcomes = kept + [(delivery, send(client, delivery, deps.relay)) for delivery in claimed]
-    owed, notices = once_more_if_cut(partial(_recorded, deps, outcomes))
+    owed, notices = once_more_if_cut(partial(_recorded, deps, outcomes, sent_from))
     send_now(deps, client, [*owed, *notices])
     return outcomes
 
 
-def _recorded(deps: Deps, outcomes: list[tuple[Claimed, SendOutcome]]) -> tuple[list[Claimed], list[Claimed]]:
+def _recorded(
+    deps: Deps, outcomes: list[tuple[Claimed, SendOutcome]], sent_from: datetime
+) -> tuple[list[Claimed], list[Claimed]]:
     """Record what Slack answered (once more on a fresh connection if the database restarted meanwhile, which would
     leave the messages leased, to go out again when the lease ends): the updates owed, the notices queued."""
     with deps.sessions.begin() as session:
         owed = outbox.record_outcomes(session, outcomes=outcomes, now=deps.now())
-        messages_tab.learn(session, outcomes, now=deps.now())
+        messages_tab.learn(session, outcomes, now=deps.now(), sent_from=sent_from)
         return owed, channel_refusals.queue_held(session, outcomes, now=deps.now())
 
 

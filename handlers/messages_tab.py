@@ -3,9 +3,10 @@
 The first refusal (`messages_tab_disabled`) marks the workspace (services/messages_tab.py) and warns the operator once,
 whichever process meets it. From then on a DM due there is given up unsent (`NOT_SENT`), the wasted call and its log
 line saved: a message held for days would be stale by the time it went, and a decision request still waits on the
-decider's Home. Every `RETRY_AFTER` (ten minutes: what is given up once it is back on) one DM is tried all the same;
-once one goes through (or someone opens the Messages tab, handlers/home.py), DMs are sent again. HR's Home says it is
-off meanwhile.
+decider's Home; a digest's chart, shared into its manager's DM, is given up with them. Every `RETRY_AFTER` (ten
+minutes: what is given up once it is back on) one DM is tried all the same, where none is due the one telling HR and
+admins it is on again (`queue_tries`); once one sent after the flag was set goes through (or someone opens
+the Messages tab, handlers/home.py), DMs are sent again. HR's Home says it is off meanwhile.
 """
 
 import logging
@@ -13,8 +14,11 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from services import messages_tab
+from handlers.blocks.messages_tab import tab_on_again
+from handlers.digest_chart import UPLOAD
+from services import messages_tab, outbox
 from services.outbox import Claimed, SendOutcome
+from services.rewards import approvals
 from services.suggestions.relay import is_sealed
 
 log = logging.getLogger(__name__)
@@ -25,13 +29,24 @@ NOT_SENT = "not_sent_messages_tab_off"
 WITHHELD = SendOutcome(ok=False, error=NOT_SENT, permanent=True)
 AFTER_THE_TRY = SendOutcome(ok=False, error="waits_for_messages_tab_try", retry_after=60)
 """A DM due beside the one tried to find the tab on again: due a minute later, sent or given up by that try's answer."""
+POST = "chat.postMessage"
 DM_PREFIXES = ("U", "W", "D")
 """A person's id, or a DM's: where Slack refuses a message with the Messages tab off."""
 
 
 def is_dm(delivery: Claimed) -> bool:
     channel = delivery.payload.get("channel")
-    return delivery.method == "chat.postMessage" and (str(channel).startswith(DM_PREFIXES) or is_sealed(channel))
+    return delivery.method == POST and (str(channel).startswith(DM_PREFIXES) or is_sealed(channel))
+
+
+def is_upload_to_dm(delivery: Claimed) -> bool:
+    """A digest's chart, shared into the manager's DM: given up with the DMs, never the try (Slack's answer to a file
+    says nothing sure of the Messages tab)."""
+    return delivery.method == UPLOAD and str(delivery.payload.get("channel")).startswith(DM_PREFIXES)
+
+
+def held_back(delivery: Claimed) -> bool:
+    return is_dm(delivery) or is_upload_to_dm(delivery)
 
 
 Kept = list[tuple[Claimed, SendOutcome]]
@@ -49,7 +64,7 @@ def withhold_in(
     sessions: sessionmaker[Session], claimed: list[Claimed], *, now: datetime
 ) -> tuple[list[Claimed], Kept]:
     """`withhold`, in a transaction of its own, opened only for DMs of a workspace this process saw refuse them."""
-    if not any(is_dm(delivery) and delivery.workspace_id in SEEN_OFF for delivery in claimed):
+    if not any(held_back(delivery) and delivery.workspace_id in SEEN_OFF for delivery in claimed):
         return claimed, []
     with sessions.begin() as session:
         return withhold(session, claimed, now=now)
@@ -58,31 +73,55 @@ def withhold_in(
 def withhold(session: Session, claimed: list[Claimed], *, now: datetime) -> tuple[list[Claimed], Kept]:
     """(to send, not sent): the DMs of a workspace whose Messages tab is off are given up, but one tried when a try
     is due there; the others of its batch wait for that try's answer."""
-    dms = {delivery.workspace_id for delivery in claimed if is_dm(delivery)}
+    dms = {delivery.workspace_id for delivery in claimed if held_back(delivery)}
     off = messages_tab.off_among(session, workspace_ids=dms) if dms else set()
     SEEN_OFF.update(off)
+    SEEN_OFF.difference_update(dms - off)  # turned back on, as another process found
     if not off:
         return claimed, []
+    trying = _tries(session, [d for d in claimed if is_dm(d) and d.workspace_id in off], now=now)
     send: list[Claimed] = []
     kept: Kept = []
-    trying: set[int] = set()
     for delivery in claimed:
         workspace_id = delivery.workspace_id
-        if not is_dm(delivery) or workspace_id not in off:
+        if not held_back(delivery) or workspace_id not in off or delivery.id in trying.values():
             send.append(delivery)
         elif workspace_id in trying:
             kept.append((delivery, AFTER_THE_TRY))
-        elif messages_tab.take_retry(session, workspace_id=workspace_id, now=now):
-            trying.add(workspace_id)
-            send.append(delivery)
         else:
             kept.append((delivery, WITHHELD))
     return send, kept
 
 
-def learn(session: Session, outcomes: list[tuple[Claimed, SendOutcome]], *, now: datetime) -> None:
+def _tries(session: Session, dms: list[Claimed], *, now: datetime) -> dict[int, int]:
+    """The DM tried, by workspace: each workspace's first, where its try is due."""
+    first: dict[int, int] = {}
+    for delivery in dms:
+        first.setdefault(delivery.workspace_id, delivery.id)
+    return {
+        found: tried for found, tried in first.items() if messages_tab.take_retry(session, workspace_id=found, now=now)
+    }
+
+
+def queue_tries(session: Session, *, now: datetime) -> int:
+    """Where a try is due, tell HR and admins the tab is on again: the first of those DMs is the try, the others wait
+    for its answer, so a workspace with no other DM due finds it on again within `RETRY_AFTER`. Each lapse of the
+    tab has its keys, queued again at each try; how many are due."""
+    queued = 0
+    for workspace in messages_tab.tries_due(session, now=now):
+        off_since = workspace.dms_off_since or now
+        lapse = f"{messages_tab.TAB_ON_AGAIN}{workspace.slack_team_id}:{off_since:%Y%m%dT%H%M%S}:"
+        told = {f"{lapse}{person.slack_id}": person.slack_id for person in approvals.hr_people(session, workspace.id)}
+        for key, person in told.items():
+            payload = tab_on_again(person)
+            queued += outbox.enqueue(session, workspace=workspace, key=key, method=POST, payload=payload, now=now)
+        queued += messages_tab.queue_again(session, keys=list(told), given_up_as=(TAB_OFF, NOT_SENT), now=now)
+    return queued
+
+
+def learn(session: Session, outcomes: list[tuple[Claimed, SendOutcome]], *, now: datetime, sent_from: datetime) -> None:
     """What Slack's answers say of each workspace's Messages tab: off (warned once, by whoever learns it first), or on
-    again once a DM went through."""
+    again once a DM sent from `sent_from` (when the batch was taken to send) went through."""
     refused = {delivery.workspace_id for delivery, outcome in outcomes if outcome.error == TAB_OFF}
     SEEN_OFF.update(refused)
     for workspace_id in sorted(refused):
@@ -97,6 +136,8 @@ def learn(session: Session, outcomes: list[tuple[Claimed, SendOutcome]], *, now:
             )
     reached = {delivery.workspace_id for delivery, outcome in outcomes if outcome.ok and is_dm(delivery)} - refused
     reached &= SEEN_OFF  # the flag of a workspace this process never saw off is cleared by the drain's try
-    SEEN_OFF.difference_update(reached)
-    for workspace_id in messages_tab.mark_on(session, workspace_ids=reached):
+    # A DM on its way before the flag was set says nothing of the tab since: only one sent after it clears it.
+    cleared = messages_tab.mark_on(session, workspace_ids=reached, sent_from=sent_from)
+    SEEN_OFF.difference_update(cleared)
+    for workspace_id in cleared:
         log.warning("Slack delivers Latitude's DMs in workspace #%s again: its Messages tab is on", workspace_id)

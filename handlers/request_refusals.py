@@ -8,6 +8,8 @@ per request and decider. The request still waits, and goes one level up once it 
 does. A decider Slack deactivated is handed over instead (handlers/departures.py).
 A hand-over summary (handlers/handover_summary.py) refused so tells HR alone, once per decider: its requesters were
 told of the hand-over already.
+A manager's weekly digest refused so tells HR alone, once per manager: it is not queued again until the next org
+import (services/digest/unreachable.py), when it is tried once more.
 With the app's Messages tab off (`messages_tab_disabled`) Slack delivers none of Latitude's DMs, these notices
 included: none is queued (handlers/messages_tab.py warns the operator and HR's Home says it), and whoever asked with a
 command hears it in the command's own reply, which is no DM (`say_if_unreached`).
@@ -20,7 +22,7 @@ from typing import Any
 from slack_bolt import Respond
 from sqlalchemy.orm import Session
 
-from handlers.blocks.request_refusals import hr_notice, requester_dm, summary_notice, tab_off_reply
+from handlers.blocks.request_refusals import digest_notice, hr_notice, requester_dm, summary_notice, tab_off_reply
 from handlers.messages_tab import NOT_SENT, TAB_OFF
 from models import Employee, Nomination, Resolution, Workspace
 from services.outbox import Claimed, SendOutcome
@@ -34,6 +36,9 @@ REWARD_REQUEST = re.compile(rf"^({re.escape(approvals.REQUEST_KEY)}(\d+))(?:$|:h
 SHARED_BY_SEVERAL = ("request", "escalation")
 """A fix's requests and escalations go to every admin at once when nobody manages its requester: under one prefix."""
 SUMMARY = re.compile(rf"^{re.escape(HANDOVER_SUMMARY)}([^:]+):")
+DIGEST = re.compile(r"^digest:[^:]+:([^:]+):")
+"""A manager's weekly digest (services/digest/keys.py); the manager's Slack id."""
+DIGEST_TOLD = "digest:"
 
 
 @dataclass(frozen=True)
@@ -62,7 +67,26 @@ def notices(session: Session, sends: list[tuple[Claimed, SendOutcome]]) -> list[
 
 
 def _owed(session: Session, delivery: Claimed, error: str) -> list[Told]:
-    return _for_summary(session, delivery, error) or _for_request(session, delivery, error)
+    return (
+        _for_summary(session, delivery, error)
+        or _for_digest(session, delivery, error)
+        or _for_request(session, delivery, error)
+    )
+
+
+def _for_digest(session: Session, delivery: Claimed, error: str) -> list[Told]:
+    """HR hear once per manager that their weekly digest did not reach them."""
+    found = DIGEST.match(delivery.idempotency_key)
+    if found is None:
+        return []
+    workspace = session.get_one(Workspace, delivery.workspace_id)
+    manager = found[1]
+    key = f"{REQUEST_UNREACHED}{DIGEST_TOLD}{manager}:"
+    return [
+        Told(workspace, key + person.slack_id, digest_notice(person.slack_id, manager, error))
+        for person in approvals.hr_people(session, workspace.id)
+        if person.slack_id != manager
+    ]
 
 
 def _for_summary(session: Session, delivery: Claimed, error: str) -> list[Told]:

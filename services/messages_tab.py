@@ -5,14 +5,18 @@ while it is off, but one try every `RETRY_AFTER` (`dms_retry_at`), claimed by on
 was turned back on; a person opening the Messages tab says so too.
 """
 
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from models import Workspace
+from models import Delivery, Workspace
 
 RETRY_AFTER = timedelta(minutes=10)
+TAB_ON_AGAIN = "messages-tab-on:"
+"""The DMs telling HR and admins the Messages tab is on again: queued for each try a workspace with no other DM due
+would miss, and delivered only once Slack takes one."""
 
 
 def mark_off(session: Session, *, workspace_id: int, now: datetime) -> bool:
@@ -26,13 +30,16 @@ def mark_off(session: Session, *, workspace_id: int, now: datetime) -> bool:
     return bool(session.execute(statement).rowcount)  # type: ignore[attr-defined]
 
 
-def mark_on(session: Session, *, workspace_ids: set[int]) -> list[int]:
-    """A DM went through (or someone opened the Messages tab): those of these workspaces marked off are on again."""
+def mark_on(session: Session, *, workspace_ids: set[int], sent_from: datetime | None = None) -> list[int]:
+    """A DM went through (or someone opened the Messages tab): those of these workspaces marked off are on again;
+    with `sent_from` (when the DM was taken to send), only those marked off before it: Slack may have delivered a DM
+    on its way when the flag was set before the tab was turned off."""
     if not workspace_ids:
         return []
+    since = Workspace.dms_off_since < sent_from if sent_from is not None else Workspace.dms_off_since.is_not(None)
     statement = (
         update(Workspace)
-        .where(Workspace.id.in_(workspace_ids), Workspace.dms_off_since.is_not(None))
+        .where(Workspace.id.in_(workspace_ids), since)
         .values(dms_off_since=None, dms_retry_at=None)
         .returning(Workspace.id)
         .execution_options(synchronize_session=False)
@@ -55,3 +62,25 @@ def take_retry(session: Session, *, workspace_id: int, now: datetime) -> bool:
         .execution_options(synchronize_session=False)
     )
     return bool(session.execute(statement).rowcount)  # type: ignore[attr-defined]
+
+
+def tries_due(session: Session, *, now: datetime) -> list[Workspace]:
+    """The installed workspaces marked off whose try is due: one with no DM due would stay marked off till one is."""
+    query = select(Workspace).where(
+        Workspace.dms_off_since.is_not(None), Workspace.dms_retry_at <= now, Workspace.uninstalled_at.is_(None)
+    )
+    return list(session.scalars(query.order_by(Workspace.id)))
+
+
+def queue_again(session: Session, *, keys: Sequence[str], given_up_as: Sequence[str], now: datetime) -> int:
+    """Make due now the messages under these keys given up as `given_up_as` says (unsent while the tab was off), which
+    their key would otherwise keep from being queued again; how many."""
+    if not keys:
+        return 0
+    statement = (
+        update(Delivery)
+        .where(Delivery.idempotency_key.in_(keys), Delivery.status == "failed", Delivery.last_error.in_(given_up_as))
+        .values(status="pending", attempts=0, last_error=None, next_attempt_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    return int(session.execute(statement).rowcount)  # type: ignore[attr-defined]

@@ -10,7 +10,8 @@ shout-out and DMs to its nominator and recipient (HR's copies excepted, below), 
 request that never reached its decider, a Home Slack rate-limited, a manager's weekly digest with its chart (a
 decision clicked in an older digest is made all the same; only that digest is no longer redrawn), HR's notices
 (someone left Slack, a round opened late, a channel refused a post that week, an org-wide install took a workspace
-over or lost one), an error DM, and the updates of a grant's copies settled from the command line.
+over or lost one, the Messages tab is on again), an error DM, and the updates of a grant's copies settled from the
+command line.
 
 An item's messages serve while it waits and shortly after (`SETTLED_ITEMS`): a request's copies, reminders and
 escalations until it is decided, a tangible reward's nomination's until it is, HR's copies of a grant until it is
@@ -45,6 +46,7 @@ from sqlalchemy.orm import Session
 
 from models import BoundaryProposal, Delivery, Nomination, Resolution, RewardGrant
 from services import outbox, settled_updates
+from services.messages_tab import TAB_ON_AGAIN
 from services.outbox_keys import HOME, REQUEST_UNREACHED, UNDER_PREFIX, prefix_bounds
 from services.rewards.approvals import REQUEST_KEY
 
@@ -72,6 +74,7 @@ ONE_SHOT_PREFIXES = (
     "channel-refused:",
     "taken_over_by_org_install:",
     "team_access_revoked:",
+    TAB_ON_AGAIN,
 )
 """Keys of messages that nothing reads or updates once sent (see the module's docstring)."""
 

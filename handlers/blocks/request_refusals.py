@@ -67,3 +67,13 @@ def tab_off_reply(deciders: list[str]) -> str:
         f"{CAUSES['messages_tab_disabled']}. It is recorded and waits for a decision, which they can make from "
         "Latitude's Home tab; ask a Slack admin to turn the Messages tab on under *App Home* in the app's settings."
     )
+
+
+def digest_notice(person: str, manager: str, error: str) -> dict[str, Any]:
+    """A manager's weekly digest never reached them: it is not sent again until the org file is imported again."""
+    text = (
+        f":warning: Slack refused to deliver <@{manager}>'s weekly digest (`{escape_mrkdwn(error)}`: "
+        f"{cause(error, manager)}), so Latitude no longer sends it until the org file is imported again. To fix it: "
+        f"name a person as that team's manager in the org file and import it again."
+    )
+    return notice(person, "A manager's weekly digest could not reach them", text, "You are told once for each manager.")

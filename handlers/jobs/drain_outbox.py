@@ -7,6 +7,7 @@ messages of that one batch (at most `batch`, 25 by default) once their lease end
 """
 
 from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime
 from functools import partial
 
 from slack_sdk import WebClient
@@ -29,11 +30,16 @@ def drain_outbox(deps: Deps, client: WebClient, *, batch: int = BATCH) -> int:
     sent = 0
     tokenless: set[int] = set()
     owed: list[Claimed] = []  # updates this drain holds for messages settled while on their way, sent next
+    first = True
     with ThreadPoolExecutor(deps.sender_threads, thread_name_prefix="sender") as pool:
         while not deps.stopping.is_set():
+            taken_at = deps.now()
             with deps.sessions.begin() as session:
-                claimed = [*owed, *outbox.claim_due(session, now=deps.now(), limit=batch)]
-                to_send, kept = messages_tab.withhold(session, claimed, now=deps.now())
+                if first:  # a Messages tab try due where no DM is (handlers/messages_tab.py), once a drain
+                    messages_tab.queue_tries(session, now=taken_at)
+                    first = False
+                claimed = [*owed, *outbox.claim_due(session, now=taken_at, limit=batch)]
+                to_send, kept = messages_tab.withhold(session, claimed, now=taken_at)
             sends = kept + [
                 pair
                 for pairs in pool.map(lambda group: send_in_order(deps, client, group, tokenless), by_channel(to_send))
@@ -41,7 +47,7 @@ def drain_outbox(deps: Deps, client: WebClient, *, batch: int = BATCH) -> int:
             ]
             noticed, owed = 0, []  # notices queued for this batch's refusals are sent before the drain ends
             if sends:
-                owed, noticed = once_more_if_cut(partial(recorded, deps, sends))
+                owed, noticed = once_more_if_cut(partial(recorded, deps, sends, taken_at))
             sent += sum(outcome.ok for _, outcome in sends)
             given_back = any(outcome is LEASE_ENDED for _, outcome in sends)  # due now: claimed again unless taken
             if len(claimed) < batch and not noticed and not given_back and not owed:
@@ -49,13 +55,13 @@ def drain_outbox(deps: Deps, client: WebClient, *, batch: int = BATCH) -> int:
     return sent
 
 
-def recorded(deps: Deps, sends: list[tuple[Claimed, SendOutcome]]) -> tuple[list[Claimed], int]:
+def recorded(deps: Deps, sends: list[tuple[Claimed, SendOutcome]], taken_at: datetime) -> tuple[list[Claimed], int]:
     """Record what Slack answered: the updates owed to messages settled while on their way, and how many notices
     were queued. Tried once more on a fresh connection if the database restarted while the batch was sent, which
     would otherwise leave the batch leased, to go out again when the lease ends."""
     with deps.sessions.begin() as session:
         owed = outbox.record_outcomes(session, outcomes=sends, now=deps.now())
-        messages_tab.learn(session, sends, now=deps.now())
+        messages_tab.learn(session, sends, now=deps.now(), sent_from=taken_at)
         return owed, notices_for(session, deps, sends)
 
 

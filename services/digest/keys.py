@@ -21,7 +21,12 @@ def digest_key(workspace: Workspace, manager: Person, now: datetime) -> str:
 
 def digest_key_prefix(workspace: Workspace, manager_slack_id: str) -> str:
     """The start of every outbox key of one manager's digests (each week's, and forced ones)."""
-    return f"digest:{workspace.slack_team_id}:{manager_slack_id}:"
+    return f"{digests_prefix(workspace)}{manager_slack_id}:"
+
+
+def digests_prefix(workspace: Workspace) -> str:
+    """The start of every outbox key of the workspace's digests: `digest:<team>:<manager>:<week>...`."""
+    return f"digest:{workspace.slack_team_id}:"
 
 
 LATELY = timedelta(weeks=3)

@@ -15,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models import Delivery, Resolution, Workspace
+from services.digest import unreachable
 from services.digest.former import former_managers
 from services.digest.keys import LAST, digest_key, queued_lately, readers
 from services.digest.keys import digest_key_prefix as digest_key_prefix
@@ -231,13 +232,15 @@ def due_digests(session: Session, *, workspace: Workspace, now: datetime, force:
     """The last full week's digest of each manager whose send moment has come this local week, not queued yet, and
     the last one of each former manager (services/digest/former.py).
 
-    A missed moment stays due until the local week ends; `force` takes every manager, under a fresh key. The org,
+    A missed moment stays due until the local week ends; `force` takes every manager, under a fresh key; without it a
+    manager Slack refused as a bot user waits for the next org import (services/digest/unreachable.py). The org,
     the policy and the keys already queued are read once for all managers.
     """
     org = read_org(session, workspace.id)
     settings, currency = digest_settings(session, workspace)
     managers = org.managers()
     keys, last = _due_keys(session, workspace, org, settings, now=now, force=force)
+    keys = keys if force else unreachable.without_refused(session, workspace, keys)
     heads = [m for m in managers if m.id in keys] + [org.people[person] for person in last]
     digests = _digests(session, workspace, org, heads, (settings, currency), last_full_week, now)
     keys |= last

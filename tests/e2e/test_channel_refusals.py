@@ -276,3 +276,36 @@ def test_another_message_updated_late_in_a_closed_channel_is_not_called_a_sugges
     for person in HR_AND_ADMINS:
         [notice] = [call for call in ready.slack.messages_to(person) if "refused to update" in call.text]
         assert "refused to update a message of Latitude's in" in notice.text and "suggestion" not in notice.text
+
+
+def test_a_notice_due_while_the_messages_tab_was_off_is_sent_at_the_next_refusal_once_it_is_on(
+    ready: RunningBot,
+) -> None:
+    ready.slack.add_channel(RECOGNITION_CHANNEL, "kudos", private=True, bot_is_member=False)
+    ready.slack.state.app_home.messages_tab = False
+    ready.driver.command("U0AGENT1", "/nominate", f"{LEE} calmed an angry customer")  # its DMs flag the workspace
+    assert [notices_to(ready, person) for person in HR_AND_ADMINS] == [[], []]
+
+    ready.slack.state.app_home.messages_tab = True
+    ready.driver.event({"type": "app_home_opened", "user": "U0AGENT2", "channel": "D0AGENT2", "tab": "messages"})
+    ready.clock.advance(timedelta(hours=1))
+    ready.driver.command("U0MGR1", "/nominate", f"{LEE} took the escalations all week")
+
+    assert len(refused_shoutouts(ready)) == 2
+    assert [len(notices_to(ready, person)) for person in HR_AND_ADMINS] == [1, 1], "told that week all the same"
+
+
+def test_a_notice_slack_refused_as_the_messages_tab_was_turned_off_is_sent_at_the_next_refusal_once_it_is_on(
+    ready: RunningBot,
+) -> None:
+    ready.slack.add_channel(RECOGNITION_CHANNEL, "kudos", private=True, bot_is_member=False)
+    for person in HR_AND_ADMINS:  # the tab turned off just as the notices went
+        ready.slack.fail("chat.postMessage", error="messages_tab_disabled", channel=person)
+    ready.driver.command("U0AGENT1", "/nominate", f"{LEE} calmed an angry customer")
+    assert [notices_to(ready, person) for person in HR_AND_ADMINS] == [[], []]
+
+    ready.driver.event({"type": "app_home_opened", "user": "U0AGENT2", "channel": "D0AGENT2", "tab": "messages"})
+    ready.driver.command("U0MGR1", "/nominate", f"{LEE} took the escalations all week")
+    drain_outbox(ready.runtime.deps, ready.runtime.sender_client)
+
+    assert [len(notices_to(ready, person)) for person in HR_AND_ADMINS] == [1, 1], "told that week all the same"

@@ -12,7 +12,7 @@ from handlers.jobs.send_weekly_digests import send_weekly_digests
 from models import Resolution
 from tests.conftest import RunningBot, bot_settings
 from tests.fixture_week import MONDAY, at, load_fixture_week, load_recognition, pile_of_pending
-from tests.helpers import employee
+from tests.helpers import employee, load_org
 
 MANAGERS = ("U0ADMIN", "U0MGR1", "U0MGR2")
 
@@ -198,3 +198,27 @@ def test_300_pending_approvals_stay_within_block_kit_limits(ready: RunningBot) -
     assert "*Waiting on you (301), oldest first:*" in digest.text
     assert "and 291 more: your App Home shows the oldest 10" in digest.text
     assert "waived a fee &lt;b&gt;" in digest.text
+
+
+def test_a_manager_who_is_a_bot_user_is_refused_one_digest_hr_hear_it_once_and_the_next_import_tries_again(
+    ready: RunningBot,
+) -> None:
+    ready.slack.add_user("U0MGR2", "Build Bot", is_bot=True)
+    for day in (2, 9, 16):  # three Mondays, every manager's digest due
+        ready.clock.set(at(day, 17, month=3))
+        tick(ready)
+
+    assert [c.response["error"] for c in ready.slack.calls("chat.postMessage:failed", channel="U0MGR2")] == [
+        "cannot_dm_bot"
+    ], "not tried again the next weeks"
+    assert [len(digests_to(ready, m)) for m in ("U0ADMIN", "U0MGR1")] == [3, 3]
+    for person in ("U0HR", "U0ADMIN"):
+        [notice] = [c for c in ready.slack.messages_to(person) if "weekly digest could not reach" in c.text]
+        assert "<@U0MGR2> is a bot user" in notice.text and "import it again" in notice.text
+
+    load_org(ready.sessions, ready.clock.now())  # the org file imported again: tried once more
+    ready.clock.set(at(23, 17, month=3))
+    tick(ready)
+    assert len(ready.slack.calls("chat.postMessage:failed", channel="U0MGR2")) == 2
+    told = [c for p in ("U0HR", "U0ADMIN") for c in ready.slack.messages_to(p) if "digest could not reach" in c.text]
+    assert len(told) == 2, "HR are told once"

@@ -1,19 +1,24 @@
 """The app's Messages tab off in a workspace: after Slack's first refusal no DM is sent there, HR's Home says why,
 and DMs go again once it is found back on (a try every ten minutes, or someone opening the Messages tab)."""
 
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
+from dataclasses import replace
 from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
 
+from handlers.digest_chart import UPLOAD
 from handlers.jobs.drain_outbox import drain_outbox
+from handlers.jobs.send_weekly_digests import send_weekly_digests
 from models import Delivery, Workspace
 from services import outbox
 from services.messages_tab import RETRY_AFTER
 from tests.conftest import RunningBot, running_bot
 from tests.e2e.test_handover_summary import requests_to_maya
 from tests.e2e.test_people_leaving import WITHOUT_MAYA, reimport
+from tests.fixture_week import at, load_fixture_week
 from tests.helpers import load_org_and_policy
 
 OVER_THE_LIMIT = "refund 80 order {} parcel lost in transit"
@@ -53,7 +58,7 @@ def test_with_the_messages_tab_off_no_dm_is_sent_after_slacks_first_refusal_and_
     assert "resolution_approve" in str(home.args["view"]), "the request waits on the manager's Home"
     bot.driver.click_in_view("U0MGR1", home.args["view"], "resolution_approve")
     resolve(bot, 43)
-    bot.clock.advance(timedelta(hours=1))
+    bot.clock.advance(RETRY_AFTER / 2)
     drain_outbox(bot.runtime.deps, bot.runtime.sender_client)
 
     assert dms_tried(bot) == ["U0MGR1"], "only the first DM reached Slack; the outcome and the next request did not"
@@ -144,7 +149,9 @@ def test_the_dms_due_beside_the_try_wait_for_its_answer_and_go_once_it_went_thro
     bot.clock.advance(timedelta(minutes=1))
     drain_outbox(bot.runtime.deps, bot.runtime.sender_client)
 
-    assert sorted(c.args["channel"] for c in bot.slack.calls(POST)) == ["U0AGENT1", "U0AGENT2", "U0MGR2"]
+    notes = [c.args["channel"] for c in bot.slack.calls(POST) if c.text == "Your weekly note"]
+    assert sorted(notes) == ["U0AGENT1", "U0AGENT2", "U0MGR2"]
+    assert tab_on_again_to(bot, "U0HR") == tab_on_again_to(bot, "U0ADMIN") == ["Latitude's Messages tab is on again"]
     with bot.sessions() as session:
         assert (
             session.scalars(select(Delivery.status).where(Delivery.idempotency_key.like("note:%"))).all()
@@ -165,3 +172,109 @@ def test_another_process_and_a_restart_know_the_messages_tab_is_off_and_nobody_i
 
     assert dms_tried(bot) == ["U0MGR1"]
     assert len(tab_warnings(caplog)) == 1
+
+
+def dm_refused_for_the_tab(bot: RunningBot, person: str = "U0AGENT2") -> None:
+    """The Messages tab is turned off, and Slack's refusal of a DM queued for the drain flags the workspace."""
+    bot.slack.state.app_home.messages_tab = False
+    with bot.sessions.begin() as session:
+        workspace = session.scalars(select(Workspace)).one()
+        payload = {"channel": person, "text": "A note"}
+        key = f"note:{person}:{bot.clock.now():%H%M%S}"
+        outbox.enqueue(session, workspace=workspace, key=key, method=POST, payload=payload, now=bot.clock.now())
+    drain_outbox(bot.runtime.deps, bot.runtime.sender_client)
+
+
+def test_a_digests_chart_due_while_the_messages_tab_is_off_is_given_up_like_a_dm(bot: RunningBot) -> None:
+    load_fixture_week(bot.sessions)
+    bot.clock.set(at(2, 14, month=3))  # 09:00 in New York: the managers' digests are due
+    bot.slack.fail("files.getUploadURLExternal", status=429, retry_after=60, times=3)
+    send_weekly_digests(bot.runtime.deps, bot.runtime.sender_client)
+    digests = [c for c in bot.slack.calls(POST) if "Your team's week" in c.text]
+    assert digests and not bot.slack.files(), "every chart waits out Slack's Retry-After"
+
+    dm_refused_for_the_tab(bot)
+    bot.clock.advance(timedelta(minutes=2))
+    drain_outbox(bot.runtime.deps, bot.runtime.sender_client)
+
+    assert bot.slack.calls("files.getUploadURLExternal") == [], "no chart upload tried into a DM while the tab is off"
+    with bot.sessions() as session:
+        charts = session.scalars(select(Delivery).where(Delivery.method == UPLOAD)).all()
+        assert len(charts) == len(digests)
+        assert {(d.status, d.last_error) for d in charts} == {("failed", "not_sent_messages_tab_off")}
+
+
+def test_a_digest_due_while_the_messages_tab_is_off_is_given_up_and_queues_no_chart(bot: RunningBot) -> None:
+    load_fixture_week(bot.sessions)
+    bot.clock.set(at(2, 14, month=3))
+    dm_refused_for_the_tab(bot)
+    bot.slack.state.app_home.messages_tab = True  # nobody knows yet: no try is due before ten minutes are up
+
+    send_weekly_digests(bot.runtime.deps, bot.runtime.sender_client)
+
+    assert [c for c in bot.slack.calls(POST) if "Your team's week" in c.text] == []
+    assert bot.slack.calls("files.getUploadURLExternal") == []
+    with bot.sessions() as session:
+        digests = session.scalars(select(Delivery).where(Delivery.idempotency_key.like("digest:%"))).all()
+        assert digests and {(d.status, d.last_error) for d in digests} == {("failed", "not_sent_messages_tab_off")}
+        assert session.scalars(select(Delivery).where(Delivery.method == UPLOAD)).all() == []
+
+
+def test_a_dm_on_its_way_when_the_tab_was_found_off_does_not_say_it_is_on_again(
+    bot: RunningBot, caplog: pytest.LogCaptureFixture
+) -> None:
+    load_org_and_policy(bot.sessions, bot.clock.now())
+    with bot.sessions.begin() as session:
+        workspace = session.scalars(select(Workspace)).one()
+        for key, channel in (("note:U0AGENT2", "U0AGENT2"), ("post:general", "C0GENERAL")):
+            payload = {"channel": channel, "text": "A note"}
+            outbox.enqueue(session, workspace=workspace, key=key, method=POST, payload=payload, now=bot.clock.now())
+    held = bot.slack.pause(POST, channel="C0GENERAL")  # the batch is recorded once its last message is answered
+    one_by_one = replace(bot.runtime.deps, sender_threads=1)  # the DM is delivered first
+    with ThreadPoolExecutor(1) as sender:
+        drained = sender.submit(drain_outbox, one_by_one, bot.runtime.sender_client)
+        held.wait_until_arrived()
+        assert len(bot.slack.calls(POST, channel="U0AGENT2")) == 1, "delivered before the tab was turned off"
+        bot.slack.state.app_home.messages_tab = False
+        resolve(bot, 42)  # refused: the workspace is flagged
+        held.release()
+        drained.result()
+    resolve(bot, 43)
+
+    assert dms_tried(bot) == ["U0AGENT2", "U0MGR1"], "the next request was not sent: the tab is still known off"
+    assert len(tab_warnings(caplog)) == 1
+    assert not any("Messages tab is on" in r.getMessage() for r in caplog.records)
+    with bot.sessions() as session:
+        assert session.scalars(select(Workspace.dms_off_since)).one() is not None
+
+
+def tab_on_again_to(bot: RunningBot, person: str) -> list[str]:
+    return [str(c.args["text"]) for c in bot.slack.messages_to(person) if "Messages tab is on again" in c.text]
+
+
+def test_a_quiet_workspace_finds_its_messages_tab_on_again_within_ten_minutes_and_hr_hears_it(
+    bot: RunningBot, caplog: pytest.LogCaptureFixture
+) -> None:
+    load_org_and_policy(bot.sessions, bot.clock.now())
+    bot.slack.state.app_home.messages_tab = False
+    resolve(bot, 42)
+    bot.clock.advance(RETRY_AFTER)
+    drain_outbox(bot.runtime.deps, bot.runtime.sender_client)  # the scheduled drain: no DM due, the try all the same
+    assert dms_tried(bot) == ["U0MGR1", "U0HR"], "one try, refused; the admin's DM waits for its answer"
+    bot.clock.advance(timedelta(minutes=1))
+    drain_outbox(bot.runtime.deps, bot.runtime.sender_client)
+    assert len(dms_tried(bot)) == 2 and TAB_OFF_ON_HOME in home_of(bot, "U0HR")
+
+    bot.slack.state.app_home.messages_tab = True
+    bot.clock.advance(RETRY_AFTER - timedelta(minutes=1))
+    drain_outbox(bot.runtime.deps, bot.runtime.sender_client)
+    bot.clock.advance(timedelta(minutes=1))
+    drain_outbox(bot.runtime.deps, bot.runtime.sender_client)
+
+    assert tab_on_again_to(bot, "U0ADMIN") == tab_on_again_to(bot, "U0HR") == ["Latitude's Messages tab is on again"]
+    assert TAB_OFF_ON_HOME not in home_of(bot, "U0HR")
+    assert len(tab_warnings(caplog)) == 1
+    assert any("Messages tab is on" in r.getMessage() for r in caplog.records)
+    with bot.sessions() as session:
+        tries = session.scalars(select(Delivery).where(Delivery.idempotency_key.like("messages-tab-on:%"))).all()
+        assert sorted(d.status for d in tries) == ["sent", "sent"], "one message each, tried again at each try"

@@ -33,10 +33,12 @@ def reads(statements: list[str]) -> Counter[str]:
     return Counter(table for statement in statements for table in TABLES if f"FROM {table}" in statement)
 
 
-def test_every_due_digest_comes_from_one_read_of_the_outbox_the_org_and_the_policy(
+def test_every_due_digest_comes_from_two_reads_of_the_outbox_one_of_the_org_and_one_of_the_policy(
     sessions: sessionmaker[Session], statements: list[str]
 ) -> None:
-    """However many managers are due (the fixture week has no closed pulse round, whose groups are read apart)."""
+    """However many managers are due (the fixture week has no closed pulse round, whose groups are read apart): the
+    outbox is read for the keys queued already, and for the digests Slack refused as a bot's
+    (services/digest/unreachable.py)."""
     load_fixture_week(sessions)
     with sessions() as session:
         workspace = session.scalars(select(Workspace)).one()
@@ -45,10 +47,10 @@ def test_every_due_digest_comes_from_one_read_of_the_outbox_the_org_and_the_poli
         due = due_digests(session, workspace=workspace, now=MONDAY + timedelta(days=1))
 
     assert sorted(d.digest.manager.slack_id for d in due) == MANAGERS
-    assert reads(statements) == {"deliveries": 1, "employees": 1, "policy_versions": 1}
+    assert reads(statements) == {"deliveries": 2, "employees": 1, "policy_versions": 1}
 
 
-def test_the_digests_due_are_read_in_one_look_at_the_outbox_however_many_people_never_led_a_team(
+def test_the_digests_due_are_read_in_the_same_two_looks_at_the_outbox_however_many_people_never_led_a_team(
     sessions: sessionmaker[Session], statements: list[str]
 ) -> None:
     """Only someone who had a digest lately can have had a team in the week reported: the people who never had one
@@ -73,7 +75,7 @@ def test_the_digests_due_are_read_in_one_look_at_the_outbox_however_many_people_
         due = due_digests(session, workspace=workspace, now=MONDAY + timedelta(days=1))
 
     assert sorted(d.digest.manager.slack_id for d in due) == MANAGERS
-    assert reads(statements)["deliveries"] == 1
+    assert reads(statements)["deliveries"] == 2
 
 
 def test_a_digest_already_queued_is_not_due_again(sessions: sessionmaker[Session]) -> None:
