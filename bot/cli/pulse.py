@@ -4,6 +4,7 @@ import argparse
 
 from bot.cli.common import actor, add_workspace_option, resolve_workspace, transaction
 from bot.clock import SystemClock
+from services.errors import AlreadyDone, NotFound
 
 
 def add_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -43,7 +44,7 @@ def run_status(args: argparse.Namespace) -> int:
         progress = pulse_rounds.round_progress(session, workspace=workspace)
     if progress is None:
         print("no pulse round is open")
-        return 1
+        return 0
     print(
         f"round {progress.number}: {progress.invited} asked, {progress.answered} answered, "
         f"{progress.reminded} reminded; closes {progress.closes_at:%Y-%m-%d %H:%M} UTC"
@@ -58,11 +59,15 @@ def run_close(args: argparse.Namespace) -> int:
     from services.pulse import rounds as pulse_rounds
 
     now = SystemClock().now()
-    with transaction() as session:
-        workspace = resolve_workspace(session, args.workspace, create=False)
-        progress = pulse_rounds.round_progress(session, workspace=workspace)
-        closed = pulse_closing.close_round(session, workspace=workspace, by=None, actor=actor(), now=now)
-        number, threshold = closed.number, closed.anonymity_threshold
+    try:
+        with transaction() as session:
+            workspace = resolve_workspace(session, args.workspace, create=False)
+            progress = pulse_rounds.round_progress(session, workspace=workspace)
+            closed = pulse_closing.close_round(session, workspace=workspace, by=None, actor=actor(), now=now)
+            number, threshold = closed.number, closed.anonymity_threshold
+    except (NotFound, AlreadyDone) as none_open:  # what was asked already holds: a script closing on a day goes on
+        print(none_open)
+        return 0
     answered = f"{progress.answered} of {progress.invited} asked answered" if progress else "nobody answered"
     if progress is None or progress.answered < threshold:
         print(f"closed pulse round {number}: {answered}, fewer than the {threshold} a result needs, so it shows none")

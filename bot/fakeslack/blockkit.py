@@ -79,8 +79,11 @@ def blocks_text_length(blocks: Any) -> int:
     return own + sum(blocks_text_length(value) for value in blocks.values() if isinstance(value, (dict, list)))
 
 
-def view_problems(view: dict[str, Any]) -> list[str]:
-    problems = []
+def view_problems(view: dict[str, Any], kind: str = "modal") -> list[str]:
+    """`kind`: the view type the method takes, `home` for `views.publish` and `modal` for the others and a
+    submission's ack (https://docs.slack.dev/reference/methods/views.publish, .../views.open): Slack refuses
+    another, or none, as it refuses any bad argument."""
+    problems = [] if view.get("type") == kind else [f"a view of type {view.get('type')!r} where Slack takes {kind!r}"]
     blocks = view.get("blocks") or []
     if len(blocks) > VIEW_BLOCKS:
         problems.append(f"{len(blocks)} blocks in a view (limit {VIEW_BLOCKS})")
@@ -93,10 +96,10 @@ def view_problems(view: dict[str, Any]) -> list[str]:
     return problems + blocks_problems(blocks)
 
 
-def view_refusal(view: dict[str, Any]) -> tuple[list[str], str]:
+def view_refusal(view: dict[str, Any], kind: str = "modal") -> tuple[list[str], str]:
     """The problems Slack would refuse a view for, and its error: `invalid_arguments` (the views methods have no
     `invalid_blocks`: https://docs.slack.dev/reference/methods/views.open#errors), else `view_too_large`."""
-    problems = view_problems(view)
+    problems = view_problems(view, kind)
     return (problems, "invalid_arguments") if problems else (view_size_problems(view), VIEW_TOO_LARGE)
 
 

@@ -24,6 +24,10 @@ class Fault:
     acts: bool = False
     messages: tuple[str, ...] = ()
 
+    def __post_init__(self) -> None:
+        if self.status == 429 and self.retry_after is None:
+            raise ValueError("Slack's 429 always says when to try again: give retry_after (its Retry-After header)")
+
     def meets(self, args: dict[str, Any]) -> bool:
         return self.channel is None or args.get("channel") == self.channel
 

@@ -259,7 +259,7 @@ def _view(state: SlackState, args: Args, name: str, view_id: str | None = None) 
     """Show the view (a new one, or a new version of `view_id`): its id and a fresh hash come back."""
     view = args.get("view")
     view = json.loads(view) if isinstance(view, str) else view or {}
-    refused = _refused(state, name, *view_refusal(view))
+    refused = _refused(state, name, *view_refusal(view, "home" if name == "views.publish" else "modal"))
     if refused:
         return refused
     external_id = view.get("external_id")

@@ -192,7 +192,19 @@ def test_several_workspaces_without_one_named_is_one_line_naming_both_ways_to_pi
 
     assert line == "error: several workspaces (T0LATITUDE, T0OTHER): pass --workspace, or set SLACK_TEAM_ID"
     picked = cli(tmp_path, "pulse", "status", env={"SLACK_TEAM_ID": "T0OTHER"})
-    assert (picked.returncode, picked.stdout) == (1, "no pulse round is open\n"), picked.stderr
+    assert (picked.returncode, picked.stdout) == (0, "no pulse round is open\n"), picked.stderr
+
+
+def test_a_script_closing_the_round_when_none_is_open_is_told_so_and_goes_on(tmp_path: Path) -> None:
+    engine = upgraded(tmp_path)
+    with make_session_factory(engine).begin() as session:
+        directory.ensure_workspace(session, slack_team_id="T0LATITUDE", now=datetime.now(UTC))
+    engine.dispose()
+
+    closed = cli(tmp_path, "pulse", "close")
+
+    assert (closed.returncode, closed.stderr) == (0, "")
+    assert closed.stdout == "No pulse round has been opened yet, so there is nothing to close.\n"
 
 
 def test_closing_a_pulse_round_on_a_fresh_database_does_not_speak_of_showing(tmp_path: Path) -> None:

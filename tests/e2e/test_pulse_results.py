@@ -269,7 +269,9 @@ def test_results_come_with_a_trend_chart_in_the_managers_dm_but_hidden_results_d
     assert png.startswith(b"\x89PNG") and len(png) > 2000
 
 
-@pytest.mark.parametrize("failure", [{"status": 503, "times": 3}, {"error": "ratelimited", "status": 429}])
+@pytest.mark.parametrize(
+    "failure", [{"status": 503, "times": 3}, {"error": "ratelimited", "status": 429, "retry_after": 30}]
+)
 def test_a_trend_chart_slack_would_not_take_is_told_to_the_manager_not_left_out_in_silence(
     bot: RunningBot, failure: dict[str, Any]
 ) -> None:

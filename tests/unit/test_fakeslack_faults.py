@@ -47,3 +47,8 @@ def test_a_fault_for_one_channel_leaves_calls_to_the_others_alone(slack: FakeSla
 
     assert raised.value.response["error"] == "channel_not_found"
     assert [call.channel for call in slack.calls("chat.postMessage")] == ["U0A"]
+
+
+def test_a_rate_limit_without_its_retry_after_is_not_one_slack_sends(slack: FakeSlack) -> None:
+    with pytest.raises(ValueError, match="Retry-After"):
+        slack.fail("chat.postMessage", status=429)

@@ -253,3 +253,20 @@ def test_a_view_slack_refuses_for_its_blocks_is_invalid_arguments_saying_why(sla
         "[ERROR] block 0 (section): a section needs text or fields"
     ]
     slack.reset()
+
+
+def test_a_view_of_another_type_than_its_method_takes_is_refused_as_slack_refuses_it(
+    slack: FakeSlack, client: WebClient
+) -> None:
+    home = {"type": "home", "blocks": []}
+
+    assert error_of(client.views_publish, user_id="U0ANY", view=modal()) == "invalid_arguments"
+    assert error_of(client.views_open, trigger_id=slack.trigger_id(), view=home) == "invalid_arguments"
+    assert (
+        error_of(client.views_open, trigger_id=slack.trigger_id(), view={**modal(), "type": None})
+        == "invalid_arguments"
+    )
+    assert ack_problems(modal(), {"response_action": "update", "view": home}) == [
+        "a view of type 'home' where Slack takes 'modal'"
+    ]
+    assert client.views_publish(user_id="U0ANY", view=home)["ok"]
