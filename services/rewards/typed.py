@@ -5,7 +5,7 @@ import difflib
 from services.errors import InvalidInput, NotFound
 from services.policy.rewards import SHOUTOUT, RewardPolicy
 from services.rewards.grants import describe
-from services.text import after_leading_dashes, bare_word, echoed, escape_mrkdwn, mistyped, one_slip_apart
+from services.text import LONG_WORD, after_leading_dashes, bare_word, echoed, escape_mrkdwn, one_slip_apart
 
 
 def split_reward(policy: RewardPolicy, text: str) -> tuple[str, str]:
@@ -37,9 +37,10 @@ def split_reward(policy: RewardPolicy, text: str) -> tuple[str, str]:
 def _key_slipped(policy: RewardPolicy, word: str) -> str | None:
     """The reward a plain first word can only mean: its key run together (`halfday`, `servicestar`) or without its
     number (`voucher` for `voucher_25`), maybe with a letter added, dropped or swapped (`vouchr`), or, in a word as
-    long as `LONG_WORD`, changed (`vaucher`, `voucjer`, `halfdey`, `halfway`) as `mistyped` reads any command's
-    word. Its plural speaks of such rewards (`vouchers are well deserved`), a verb of the act (`vouched for`, `vouches
-    for`), and a word of a key that is also everyday speech (`service`, `half`) is the reason's."""
+    long as `LONG_WORD`, changed the way fingers slip (`voucjer`, `vaucher`: `_finger_slip`). Its plural speaks of
+    such rewards (`vouchers are well deserved`), a verb of the act (`vouched for`, `vouches for`), a word of a key
+    that is also everyday speech (`service`, `half`) is the reason's, and so is a word a letter away that no finger
+    slips into (`halfway` of `halfday`)."""
     for key in policy.catalog:
         stem = key.rstrip("0123456789").rstrip("_")
         written = {key.replace("_", ""), stem} if stem != key else {key.replace("_", "")}
@@ -58,7 +59,41 @@ def _slip_of(word: str, form: str) -> bool:
     inflected = word.endswith(INFLECTIONS) and not form.endswith(word[-2:]) and not one_slip_apart(word, form)
     if word == form + "s" or inflected:
         return False
-    return mistyped(word, form)
+    if one_slip_apart(word.lower(), form.lower()):
+        return True
+    return len(form) >= LONG_WORD and _finger_slip(word.lower(), form.lower())
+
+
+_KEY_ROWS = ("1234567890", "qwertyuiop", "asdfghjkl", "zxcvbnm")
+_VOWELS = frozenset("aeiouy")
+
+
+def _neighbours(key: str) -> set[str]:
+    """The keys around `key` on a QWERTY keyboard: beside it, and touching it in the rows above and below."""
+    near: set[str] = set()
+    for row, keys in enumerate(_KEY_ROWS):
+        if (column := keys.find(key)) < 0:
+            continue
+        near.update(keys[max(column - 1, 0) : column + 2])
+        for other in (row - 1, row + 1):
+            if 0 <= other < len(_KEY_ROWS):
+                # each row sits half a key to the right of the one above it
+                shift = column if other > row else column + 1
+                near.update(_KEY_ROWS[other][max(shift - 1, 0) : shift + 1])
+    return near - {key}
+
+
+def _finger_slip(typed: str, meant: str) -> bool:
+    """One letter changed the way a hand or a speller slips: into a key beside it (`voucjer`, `servicestat`), or a vowel
+    into another (`vaucher`, `halfdey`). Any other change makes another word (`halfway`, `winner` of `dinner`), which
+    is how it was meant: asked "Did you mean the reward…?", the nominator of an ordinary sentence retypes it."""
+    if len(typed) != len(meant):
+        return False
+    changed = [(a, b) for a, b in zip(typed, meant, strict=True) if a != b]
+    if len(changed) != 1:
+        return False
+    [(slipped, intended)] = changed
+    return slipped in _neighbours(intended) or {slipped, intended} <= _VOWELS
 
 
 def unknown_reward(policy: RewardPolicy, key: str) -> str:

@@ -210,6 +210,8 @@ def test_two_nominations_at_once_by_the_same_giver_take_turns(
         ("Shout-out for calming an angry caller", SHOUTOUT),
         ("vouchers are well deserved", SHOUTOUT),
         ("voucher_25 saved the day", "voucher_25"),
+        ("halfway through a hard shift", SHOUTOUT),
+        ("Halfway, she took the queue", SHOUTOUT),
     ],
 )
 def test_a_plain_first_word_belongs_to_the_reason_even_when_it_is_close_to_a_reward(
@@ -226,7 +228,6 @@ def test_a_plain_first_word_belongs_to_the_reason_even_when_it_is_close_to_a_rew
         ("vaucher great job with the angry customer", "voucher_25"),
         ("voucjer great job", "voucher_25"),
         ("halfdey for the weekend cover", "half_day"),
-        ("halfway through a double shift", "half_day"),
         ("servicestat for the weekend", "service_star"),
         ("Vaucher! great job", "voucher_25"),
         ("“vouchr” for the weekend", "voucher_25"),
