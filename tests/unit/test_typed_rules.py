@@ -81,6 +81,12 @@ def test_digits_before_a_common_acronym_are_still_asked_about() -> None:
         ("20 ref:ABC 24 batteries dead", "24 batteries dead"),
         ("20 ref:ABC 12 eggs broken", "12 eggs broken"),
         ("20 ref:ABC 123 customers waited", "123 customers waited"),
+        ("20 ref:ABC 12 scratches on screen", "12 scratches on screen"),
+        ("20 ref:ABC 3 broken cups", "3 broken cups"),
+        ("20 ref:ABC 2 late deliveries", "2 late deliveries"),
+        ("20 ref:ABC 1 item missing", "1 item missing"),
+        ("20 ref:ABC 1 day late", "1 day late"),
+        ("20 ref:ABC 5 stars, still angry", "5 stars, still angry"),
     ],
 )
 def test_a_handful_of_everyday_things_or_a_known_count_after_a_reference_is_the_summarys(
@@ -102,13 +108,45 @@ def test_a_handful_of_everyday_things_or_a_known_count_after_a_reference_is_the_
         "20 order 1234 56 arrives tomorrow",
         "20 ticket 4471 23 keeps crashing",
         "20 order 5521 10 looks damaged",
-        "20 ref:AB 12 scratches on screen",  # a verb as often as a plural
         "20 ref:ABC 123 arrives late",
+        "20 ref:ABC 1 late delivery",  # one digit is as likely a part as three
+        "20 ref:ABC 1",
+        "20 ref:ABC 7 was late",
+        "20 order 1234 1 late delivery",
+        "20 ref:ABC 12 of them",
+        "20 ref:ABC 12 sometimes late",
+        "20 ref:abc def late",  # small letters, asked as `ref:ABC DEF` is
+        "20 ref: ABC 123 late",  # a space after the colon
+        "20 ref: ABC DEF late",
     ],
 )
 def test_a_number_after_a_reference_that_may_be_its_part_is_asked_about(typed: str) -> None:
     with pytest.raises(InvalidInput, match="Nothing was logged"):
         read(REFUND, typed)
+
+
+def test_one_digit_after_a_reference_is_asked_about_with_the_reference_whole() -> None:
+    """`ref:ABC 1 late delivery` was logged for customer `ABC`, the `1` moved into what happened."""
+    with pytest.raises(InvalidInput, match=r"`ABC` or `ABC 1`\? Write it without spaces, `ref:ABC1`"):
+        read(REFUND, "20 ref:ABC 1 late delivery")
+
+
+@pytest.mark.parametrize(
+    ("typed", "reference", "summary"),
+    [
+        ("20 ref:Q77 12 scratches on screen", "Q77", "12 scratches on screen"),
+        ("20 ref:smith was late", "smith", "was late"),
+        ("20 ref:abc ok now", "abc", "ok now"),
+        ("20 ref:abc123 box crushed", "abc123", "box crushed"),
+        ("20 ref: ABC late again", "ABC", "late again"),
+        ("20 ref: VIP customer", None, "ref: VIP customer"),
+        ("20 ref: see notes", None, "ref: see notes"),
+    ],
+)
+def test_a_reference_followed_by_a_count_or_a_word_of_the_sentence_is_read_at_once(
+    typed: str, reference: str | None, summary: str
+) -> None:
+    assert read(REFUND, typed) == (Decimal(20), reference, summary)
 
 
 @pytest.mark.parametrize(
