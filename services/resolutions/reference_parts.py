@@ -5,7 +5,7 @@ import re
 
 from services.errors import InvalidInput
 from services.money import is_currency_mark, is_currency_word
-from services.text import escape_mrkdwn
+from services.text import EMOJI_CODE, escape_mrkdwn
 
 _ENDS = r"(?![^\s.,;:!?)])"
 """A group ends at a space or at a mark of the sentence: `12` in `12, late`, not in `12B` or `1st`."""
@@ -66,6 +66,18 @@ _LINKING_WORDS = "of in on at to by for from with into and or but the a an than 
 _LINKING = frozenset(_LINKING_WORDS.split())
 _YEAR_WORDS = frozenset({"model", "models", "edition", "season", "version", "collection", "range"})
 """A year before one of these (`2024 model`) dates a product; before any other word it may be a reference's."""
+
+
+_ENDED = re.compile(rf"(?:{EMOJI_CODE.pattern}|[.,;:!?…)])+\Z", re.IGNORECASE)
+_ENDED_INSIDE_BRACKETS = re.compile(rf"(?:{EMOJI_CODE.pattern}|[.,;:!?…])+\Z", re.IGNORECASE)
+
+
+def without_the_sentences_end(typed: str) -> tuple[str, bool]:
+    """`ABC123,`, `ABC123.`, `ABC123:tada:`, `(ref:ABC123)`: the reference without the mark of the sentence or the
+    emoji typed onto it, and whether one ended it (the words after it are then the sentence's, never its next part).
+    Kept, `ABC123:tada:` was another customer to every limit than `ABC123`."""
+    reference = (_ENDED_INSIDE_BRACKETS if "(" in typed else _ENDED).sub("", typed) or typed
+    return reference, reference != typed
 
 
 def parts_after(reference: str) -> re.Pattern[str]:

@@ -20,8 +20,14 @@ from services.money import (
 )
 from services.policy.versions import BoundaryRule
 from services.resolutions.fixes import ResolutionRequest, UnknownCategory
-from services.resolutions.reference_parts import CAPITALS_CODE, parts_after, refuse_spaced_reference
+from services.resolutions.reference_parts import (
+    CAPITALS_CODE,
+    parts_after,
+    refuse_spaced_reference,
+    without_the_sentences_end,
+)
 from services.text import (
+    EMOJI_CODE,
     SLACK_MENTION,
     bare_word,
     escape_mrkdwn,
@@ -104,6 +110,8 @@ _REF = re.compile(  # attached (`ref:A1`, `ref:"A 1"`), or after a space with a 
     rf"\bref:(?:{_QUOTED}|(\S+)|\s+((?=\S*\d)\S+|(?-i:{CAPITALS_CODE})))",
     re.IGNORECASE,
 )
+_OPENED_BEFORE_REF = re.compile(r"\((?=ref:[^\s()]+\))", re.IGNORECASE)
+"""The bracket opened before `(ref:ABC123)`, which goes with the reference out of what happened."""
 _QUOTES = "".join(_QUOTE_PAIRS)
 _OUTCOME = re.compile(r"\boutcome:(\S*)", re.IGNORECASE)
 _NAMED_REF = re.compile(  # `order 42`, `Order #42`, `order: 42`, `order no. 42`, `ORDER-42` (not `the order. 2 days`)
@@ -158,9 +166,12 @@ def to_request(line: OneLiner, rule: BoundaryRule, currency: str) -> ResolutionR
     if unquoted and unquoted[0] in _QUOTES:
         raise InvalidInput('Close the quote around the reference, like `ref:"ABC 123"`.', field="customer_ref")
     if unquoted and ref_match:
-        after = words_typed[ref_match.end() :]
-        refuse_spaced_reference(unquoted, after, written=f"ref:{unquoted}", parts=parts_after(unquoted))
-    summary = " ".join(without_leading_dashes(_OUTCOME.sub("", _REF.sub("", rest)).split()))
+        customer_ref, ended = without_the_sentences_end(unquoted)
+        if not ended:
+            after = words_typed[ref_match.end() :]
+            refuse_spaced_reference(unquoted, after, written=f"ref:{unquoted}", parts=parts_after(unquoted))
+    summary = _OUTCOME.sub("", _REF.sub("", _OPENED_BEFORE_REF.sub("", rest)))
+    summary = " ".join(without_leading_dashes(summary.split()))
     return ResolutionRequest(
         category=rule.category, amount=amount, summary=summary, customer_ref=customer_ref, customer_outcome=outcome
     )
@@ -171,7 +182,7 @@ def typed_outcome(text: str) -> str | None:
     found = _OUTCOME.search(text)
     if found is None:
         return None
-    outcome = bare_word(found.group(1)).lower()
+    outcome = bare_word(EMOJI_CODE.sub("", found.group(1))).lower()  # `outcome:happy:tada:`
     if outcome not in CUSTOMER_OUTCOMES:
         *some, last = [f"`outcome:{name}`" for name in CUSTOMER_OUTCOMES]
         typed = (

@@ -248,3 +248,27 @@ def test_a_common_acronym_after_a_reference_is_logged_as_what_happened(
     with ready.sessions() as session:
         [fix] = session.scalars(select(Resolution))
         assert (fix.customer_ref, fix.summary) == (reference, summary)
+
+
+@pytest.mark.parametrize(
+    ("typed", "summary"),
+    [
+        ("credit 5 ref:ABC123:tada: thanks for waiting", "thanks for waiting"),
+        ("credit 5 ref:ABC123, sorry for the wait", "sorry for the wait"),
+        ("credit 5 late parcel (ref:ABC123), sorry", "late parcel sorry"),
+        ("credit 5 ref:ABC123. Sorry for the wait", "Sorry for the wait"),
+        ("credit 5 ref:ABC123 outcome:happy:tada: sorted", "sorted"),
+    ],
+)
+def test_a_mark_or_an_emoji_typed_onto_a_reference_is_the_sentences_not_the_customers(
+    ready: RunningBot, typed: str, summary: str
+) -> None:
+    """Slack sends a picked emoji as its code: `ref:ABC123:tada:` was customer `ABC123:tada:`, another customer than
+    `ABC123` to the 30-day limit and the history; `ref:ABC123,` showed the comma in every message about the fix."""
+    ready.driver.command("U0AGENT1", "/resolve", "credit 5 ref:ABC123 first call")
+    reply = ready.driver.command("U0AGENT1", "/resolve", typed)
+
+    assert "Earlier for this customer" in reply.text
+    with ready.sessions() as session:
+        first, second = session.scalars(select(Resolution).order_by(Resolution.id))
+        assert (second.customer_ref, second.customer_key, second.summary) == ("ABC123", first.customer_key, summary)

@@ -141,6 +141,12 @@ def test_one_digit_after_a_reference_is_asked_about_with_the_reference_whole() -
         ("20 ref: ABC late again", "ABC", "late again"),
         ("20 ref: VIP customer", None, "ref: VIP customer"),
         ("20 ref: see notes", None, "ref: see notes"),
+        ("20 ref:ABC123, late", "ABC123", "late"),
+        ("20 ref:ABC, 123 late", "ABC", "123 late"),  # a comma ends the reference
+        ("20 ref:ABC123:tada: thanks", "ABC123", "thanks"),
+        ("20 ref:ABC123:+1::skin-tone-3: ok", "ABC123", "ok"),
+        ("20 late (ref:ABC123), sorry", "ABC123", "late sorry"),
+        ("20 ref:A(1). late", "A(1)", "late"),
     ],
 )
 def test_a_reference_followed_by_a_count_or_a_word_of_the_sentence_is_read_at_once(
