@@ -1,11 +1,13 @@
 """A reward as people type it after the names in `/nominate`."""
 
 import difflib
+import re
+import unicodedata
 
 from services.errors import InvalidInput, NotFound
 from services.policy.rewards import SHOUTOUT, RewardPolicy
 from services.rewards.grants import describe
-from services.text import LONG_WORD, after_leading_dashes, bare_word, echoed, escape_mrkdwn, one_slip_apart
+from services.text import EMOJI_CODE, LONG_WORD, after_leading_dashes, bare_word, echoed, escape_mrkdwn, one_slip_apart
 
 
 def split_reward(policy: RewardPolicy, text: str) -> tuple[str, str]:
@@ -15,8 +17,42 @@ def split_reward(policy: RewardPolicy, text: str) -> tuple[str, str]:
     `halfday`: `_key_slipped`), which is asked about. A hyphen reads as the key's `_` (`half-day`), and quotes or a
     colon around a key are not its (`“voucher_25”`, `voucher_25:`). Two words apart that together are a key
     (`Service Star`, `half day`) are asked about: they may name the reward, or begin a shout-out's reason (`half day
-    cover on Saturday...`), and either guess is public or costs a manager's approval."""
+    cover on Saturday...`), and either guess is public or costs a manager's approval. An emoji before the key or typed
+    onto it (`:star: service_star why...`, `voucher_25:tada: why...`) goes to the reason: Slack sends a picked emoji
+    as its code, and read as the first word it made the award a public shout-out."""
     text = after_leading_dashes(text)  # `@lee — great job`: the dash is no word of the reason
+    emoji, rest = _emoji_first(text)
+    named = _named_reward(policy, rest)
+    if named is None:
+        return SHOUTOUT, text.strip()
+    key, reason = named
+    return key, " ".join([*emoji, reason]).strip()
+
+
+def _emoji_first(text: str) -> tuple[list[str], str]:
+    """The emoji before the first word, and any typed onto it (`voucher_25:tada:`), apart from the rest."""
+    emoji: list[str] = []
+    while text and _is_emoji(first := text.split(None, 1)[0]):
+        emoji.append(first)
+        text = text[len(first) :].lstrip()
+    if glued := _GLUED_EMOJI.match(text):
+        emoji.append(glued[2])
+        text = glued[1] + text[glued.end() :]
+    return emoji, text
+
+
+_GLUED_EMOJI = re.compile(rf"(\S+?)((?:{EMOJI_CODE.pattern})+)(?!\S)", re.IGNORECASE)
+
+
+def _is_emoji(word: str) -> bool:
+    """`:tada:`, `:+1::skin-tone-2:`, or a word of emoji only (`🎉`, `👍🏽`, `⭐️`)."""
+    if re.fullmatch(rf"(?:{EMOJI_CODE.pattern})+", word, re.IGNORECASE):
+        return True
+    return all(unicodedata.category(character) in ("So", "Sk", "Mn", "Cf") for character in word)
+
+
+def _named_reward(policy: RewardPolicy, text: str) -> tuple[str, str] | None:
+    """The reward the first word names and the reason after it, None when it names none (a shout-out)."""
     for taken in (2, 1):
         parts = text.split(None, taken)
         named = "_".join(bare_word(part) for part in parts[:taken])
@@ -31,7 +67,7 @@ def split_reward(policy: RewardPolicy, text: str) -> tuple[str, str]:
         raise NotFound(unknown_reward(policy, first))
     if not written_like_a_key and (slipped := _key_slipped(policy, bare_word(word))):
         raise InvalidInput(_reward_or_reason(policy, slipped, first, one_word=True))
-    return SHOUTOUT, text.strip()
+    return None
 
 
 def _key_slipped(policy: RewardPolicy, word: str) -> str | None:

@@ -563,3 +563,25 @@ def test_a_customer_story_that_aged_out_while_the_form_was_open_is_refused_on_th
     assert "can't be linked any more" in reply.json["errors"][blocks.STORY]
     with ready.sessions() as session:
         assert nominations(session) == []
+
+
+@pytest.mark.parametrize(
+    ("typed", "key", "reason"),
+    [
+        (":star: service_star for the weekend cover", "service_star", ":star: for the weekend cover"),
+        ("voucher_25:tada: for the weekend cover", "voucher_25", ":tada: for the weekend cover"),
+        ("\U0001f389 voucher_25 for the weekend cover", "voucher_25", "\U0001f389 for the weekend cover"),
+    ],
+)
+def test_an_emoji_before_a_reward_or_typed_onto_it_is_the_reasons(
+    ready: RunningBot, typed: str, key: str, reason: str
+) -> None:
+    """Slack sends a picked emoji as its code: `:star: service_star …` went up in the channel as a shout-out whose
+    reason began `:star: service_star`, the award never asked for; `voucher_25:tada:` was "no reward called"."""
+    reply = ready.driver.command("U0AGENT1", "/nominate", f"{LEE} {typed}")
+
+    assert "is waiting for approval" in reply.text
+    assert ready.slack.calls("chat.postMessage", channel="C0KUDOS") == []
+    with ready.sessions() as session:
+        [nomination] = nominations(session)
+        assert (nomination.item_key, nomination.reason) == (key, reason)
