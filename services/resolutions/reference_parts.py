@@ -11,7 +11,7 @@ _ENDS = r"(?![^\s.,;:!?)])"
 """A group ends at a space or at a mark of the sentence: `12` in `12, late`, not in `12B` or `1st`."""
 DIGIT_GROUPS = re.compile(rf"(?:\s+\d+{_ENDS})+")
 """`123` in `ref:ABC 123 late`, `1` in `ref:ABC 1 late`, `7946 0018` in `ref:020 7946 0018`: digits right after a
-reference, apart. One digit is as likely a part as three (`ABC 1`): only what follows says it counts (`_counts`)."""
+reference, apart. One digit is as likely a part as three (`ABC 1`): only what follows says it counts (`counts`)."""
 _ACRONYM_WORDS = (
     "OK VIP ASAP FYI ETA TBC TBD DOA NB PS BTW AM PM TV PC IT HR CEO ID PIN SIM SMS QR USB HDMI LCD LED OLED HD UHD "
     "SSD GPS AC DC UK US EU PDF URL API XS XL XXL 4K 5G 4G 3G 3D MP3 MP4 PS4 PS5 A4 A3"
@@ -91,13 +91,13 @@ def refuse_spaced_reference(reference: str, after: str, *, written: str, parts: 
     """A reference followed by a group of digits (`ref:ABC 123`, `order 020 7946 0018`, pasted with its spaces) is
     asked about, not read as `ABC` and a summary starting `123`: that would be another customer to every limit and
     to the customer's history. Quotes or a word in between say which was meant. A last group that counts something
-    (`order 1234 30 minutes late`, `ref:Q77 12 scratches on screen`: `_counts`) is the summary's, not the
+    (`order 1234 30 minutes late`, `ref:Q77 12 scratches on screen`: `counts`) is the summary's, not the
     reference's."""
     run = parts.match(after)
     if run is None:
         return
     kept = _until_a_word([(group[0], run.start() + group.end()) for group in re.finditer(r"\S+", run.group())])
-    if kept and _counts(kept[-1][0], after[kept[-1][1] :]):
+    if kept and counts(kept[-1][0], after[kept[-1][1] :]):
         kept.pop()
     rest = [group for group, _ in kept]
     if not rest:
@@ -120,7 +120,7 @@ def _until_a_word(groups: list[tuple[str, int]]) -> list[tuple[str, int]]:
     return groups
 
 
-def _counts(number: str, after: str) -> bool:
+def counts(number: str, after: str) -> bool:
     """The number reads as a quantity, a time or a year by what follows it: a unit (`30 minutes`, `10 am`, `12 pcs`,
     `1 item`), a currency (`20 dollars`), its decimals or minutes (`12.50`, `10:30`), for a year a product's word
     (`2024 model`), or, for a handful (2 to 99), things counted (`12 scratches`, `3 broken cups`: `_counted_by`). A

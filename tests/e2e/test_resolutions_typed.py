@@ -272,3 +272,34 @@ def test_a_mark_or_an_emoji_typed_onto_a_reference_is_the_sentences_not_the_cust
     with ready.sessions() as session:
         first, second = session.scalars(select(Resolution).order_by(Resolution.id))
         assert (second.customer_ref, second.customer_key, second.summary) == ("ABC123", first.customer_key, summary)
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "credit 5 booking 2 nights cancelled",
+        "credit 5 the order 3 days late",
+        "credit 5 account 3 months overcharged",
+        "credit 5 ticket 30 minutes on hold",
+        "credit 5 order 2 items missing",
+        "credit 5 order 10:30 slot missed",
+    ],
+)
+def test_a_label_before_a_handful_counted_names_no_customer(ready: RunningBot, typed: str) -> None:
+    """`booking 2 nights cancelled` was logged for customer `booking 2`: every fix written so was one customer to the
+    30-day limit and to the history a manager reads."""
+    reply = ready.driver.command("U0AGENT1", "/resolve", typed)
+
+    assert "Logged your credit of $5." in reply.text and "Earlier for this customer" not in reply.text
+    with ready.sessions() as session:
+        [fix] = session.scalars(select(Resolution))
+        assert (fix.customer_ref, fix.summary) == (None, typed.removeprefix("credit 5 "))
+
+
+def test_a_refund_written_with_a_count_after_its_label_is_asked_for_the_customer(ready: RunningBot) -> None:
+    refused = ready.driver.command("U0AGENT1", "/resolve", "refund 20 the order 3 days late")
+    ready.driver.command("U0AGENT1", "/resolve", "refund 20 the order 3 days late, order 5521")
+
+    assert "customer reference" in refused.text
+    with ready.sessions() as session:
+        assert session.scalars(select(Resolution.customer_ref)).all() == ["order 5521"]

@@ -219,3 +219,18 @@ def test_anonymous_first_and_set_apart_is_left_out_of_the_idea() -> None:
 @pytest.mark.parametrize("typed", ["anonymity matters to new starters", "anonymised call recordings for training"])
 def test_a_word_that_only_speaks_of_anonymity_holds_nothing(typed: str) -> None:
     assert held_for_anonymity(typed) is None
+
+
+@pytest.mark.parametrize(
+    ("typed", "reference"),
+    [
+        ("20 booking 2 nights cancelled", None),
+        ("20 order 1 item missing", None),
+        ("20 order 12.50 refunded", None),
+        ("20 the order 3 days late, order 1234", "order 1234"),
+        ("20 order 5 late", "order 5"),
+        ("20 order 1234 items missing", "order 1234"),
+    ],
+)
+def test_a_label_names_a_customer_unless_a_handful_counted_follows_it(typed: str, reference: str | None) -> None:
+    assert read(REFUND, typed)[1] == reference
