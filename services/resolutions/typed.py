@@ -34,7 +34,6 @@ from services.text import (
     escape_mrkdwn,
     meant_word,
     without_leading_dashes,
-    without_mentions,
 )
 
 SHOWN = 40
@@ -108,13 +107,18 @@ _QUOTE_PAIRS = {'"': '"', "“": "”", "'": "'", "‘": "’", "„": "“”",
 _QUOTED = "|".join(rf"\s*{re.escape(o)}([^{re.escape(c)}]+)[{re.escape(c)}]" for o, c in _QUOTE_PAIRS.items())
 _REF = re.compile(  # attached (`ref:A1`, `ref:"A 1"`), or after a space with a digit or in capitals (`ref: 42`,
     # `ref: ABC`, not `ref: see`)
-    rf"\bref:(?:{_QUOTED}|(\S+)|\s+((?=\S*\d)\S+|(?-i:{CAPITALS_CODE})))",
+    rf"\bref:(?:{_QUOTED}|(\S+)|\s+((?!<)(?=\S*\d)\S+|(?-i:{CAPITALS_CODE})))",
     re.IGNORECASE,
 )
+_MENTION_GAP = " \u2063 "
+"""A person or channel named, as the readers of references see it: a word none of them takes, so `order 1234
+<#C1|support> 56 arrived` is order 1234, never asked about `1234 56` (U+2063 is dropped where text comes in)."""
 _OPENED_BEFORE_REF = re.compile(r"\((?=ref:[^\s()]+\))", re.IGNORECASE)
 """The bracket opened before `(ref:ABC123)`, which goes with the reference out of what happened."""
 _QUOTES = "".join(_QUOTE_PAIRS)
-_OUTCOME = re.compile(r"\boutcome:(\S*)", re.IGNORECASE)
+_OUTCOME = re.compile(  # `outcome:happy`, or `outcome: happy` with the space a phone adds after a colon
+    rf"\boutcome:(?:\s+(?=(?:{'|'.join(CUSTOMER_OUTCOMES)})(?![\w-])))?(\S*)", re.IGNORECASE
+)
 _NAMED_REF = re.compile(  # `order 42`, `Order #42`, `order: 42`, `order no. 42`, `ORDER-42` (not `the order. 2 days`)
     r"\b(order|ticket|case|booking|account|invoice)(?::|\s*(?:no\.?|nr\.?|num\.?|number)(?![a-z]))?[\s#-]*"
     r"((?=[A-Za-z0-9-]*\d)[A-Za-z0-9][A-Za-z0-9-]*)",
@@ -160,7 +164,7 @@ def to_request(line: OneLiner, rule: BoundaryRule, currency: str) -> ResolutionR
         amount = _amount(typed, words, rule.category, currency)
     rest = " ".join(words)
     outcome = typed_outcome(rest)
-    words_typed = without_mentions(rest)
+    words_typed = SLACK_MENTION.sub(_MENTION_GAP, rest)
     ref_match = _REF.search(words_typed)
     customer_ref = next(part for part in ref_match.groups() if part) if ref_match else named_reference(words_typed)
     unquoted = (ref_match.groups()[-2] or ref_match.groups()[-1]) if ref_match else None

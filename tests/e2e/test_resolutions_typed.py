@@ -303,3 +303,19 @@ def test_a_refund_written_with_a_count_after_its_label_is_asked_for_the_customer
     assert "customer reference" in refused.text
     with ready.sessions() as session:
         assert session.scalars(select(Resolution.customer_ref)).all() == ["order 5521"]
+
+
+@pytest.mark.parametrize(
+    ("typed", "reference"),
+    [
+        ("credit 5 order 1234 <#C0SUPPORT|support> 56 arrived", "order 1234"),
+        ("credit 5 ref:ABC <@U0AGENT2|lee.senior> 12 was there", "ABC"),
+    ],
+)
+def test_a_person_or_channel_named_after_a_reference_ends_it(ready: RunningBot, typed: str, reference: str) -> None:
+    """With the mention left out, `order 1234 <#C…|support> 56` read as `order 1234 56`: asked about, nothing logged."""
+    reply = ready.driver.command("U0AGENT1", "/resolve", typed)
+
+    assert "Logged your credit of $5." in reply.text
+    with ready.sessions() as session:
+        assert session.scalars(select(Resolution.customer_ref)).one() == reference

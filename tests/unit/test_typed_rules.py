@@ -147,6 +147,9 @@ def test_one_digit_after_a_reference_is_asked_about_with_the_reference_whole() -
         ("20 ref:ABC123:+1::skin-tone-3: ok", "ABC123", "ok"),
         ("20 late (ref:ABC123), sorry", "ABC123", "late sorry"),
         ("20 ref:A(1). late", "A(1)", "late"),
+        ("20 order 1234 <#C0SUPPORT|support> 56 arrived", "order 1234", "order 1234 <#C0SUPPORT|support> 56 arrived"),
+        ("20 ref: <@U0AGENT2> 12 was there", None, "ref: <@U0AGENT2> 12 was there"),
+        ("20 ref:ABC123 outcome: happy sorted", "ABC123", "sorted"),
     ],
 )
 def test_a_reference_followed_by_a_count_or_a_word_of_the_sentence_is_read_at_once(
