@@ -68,15 +68,18 @@ _YEAR_WORDS = frozenset({"model", "models", "edition", "season", "version", "col
 """A year before one of these (`2024 model`) dates a product; before any other word it may be a reference's."""
 
 
-_ENDED = re.compile(rf"(?:{EMOJI_CODE.pattern}|[.,;:!?…)])+\Z", re.IGNORECASE)
-_ENDED_INSIDE_BRACKETS = re.compile(rf"(?:{EMOJI_CODE.pattern}|[.,;:!?…])+\Z", re.IGNORECASE)
+_ENDED = re.compile(rf"(?:{EMOJI_CODE.pattern}|[.,;:!?…)”’\"'»“])+\Z", re.IGNORECASE)
+_ENDED_INSIDE_BRACKETS = re.compile(rf"(?:{EMOJI_CODE.pattern}|[.,;:!?…”’\"'»“])+\Z", re.IGNORECASE)
+_POSSESSIVE = re.compile(r"['’]s\Z")
 
 
 def without_the_sentences_end(typed: str) -> tuple[str, bool]:
-    """`ABC123,`, `ABC123.`, `ABC123:tada:`, `(ref:ABC123)`: the reference without the mark of the sentence or the
-    emoji typed onto it, and whether one ended it (the words after it are then the sentence's, never its next part).
-    Kept, `ABC123:tada:` was another customer to every limit than `ABC123`."""
-    reference = (_ENDED_INSIDE_BRACKETS if "(" in typed else _ENDED).sub("", typed) or typed
+    """`ABC123,`, `ABC123.`, `ABC123:tada:`, `(ref:ABC123)`, `“ref:ABC123”`, `ref:ABC123’s`: the reference without
+    the mark of the sentence, the quote, the possessive or the emoji typed onto it, and whether one ended it (the words
+    after it are then the sentence's, never its next part). Kept, `ABC123:tada:` was another customer to every limit
+    than `ABC123`."""
+    ended = _ENDED_INSIDE_BRACKETS if "(" in typed else _ENDED
+    reference = ended.sub("", _POSSESSIVE.sub("", ended.sub("", typed))) or typed
     return reference, reference != typed
 
 

@@ -113,8 +113,9 @@ _REF = re.compile(  # attached (`ref:A1`, `ref:"A 1"`), or after a space with a 
 _MENTION_GAP = " \u2063 "
 """A person or channel named, as the readers of references see it: a word none of them takes, so `order 1234
 <#C1|support> 56 arrived` is order 1234, never asked about `1234 56` (U+2063 is dropped where text comes in)."""
-_OPENED_BEFORE_REF = re.compile(r"\((?=ref:[^\s()]+\))", re.IGNORECASE)
-"""The bracket opened before `(ref:ABC123)`, which goes with the reference out of what happened."""
+_OPENED_BEFORE_REF = re.compile(r"[(“\"'‘«„](?=ref:[^\s()]+[)”\"'’»“])", re.IGNORECASE)
+"""The bracket or quote opened before `(ref:ABC123)`, `“ref:ABC123”`: it goes with the reference out of what
+happened."""
 _QUOTES = "".join(_QUOTE_PAIRS)
 _OUTCOME = re.compile(  # `outcome:happy`, or `outcome: happy` with the space a phone adds after a colon
     rf"\boutcome:(?:\s+(?=(?:{'|'.join(CUSTOMER_OUTCOMES)})(?![\w-])))?(\S*)", re.IGNORECASE

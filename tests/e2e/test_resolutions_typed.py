@@ -258,6 +258,8 @@ def test_a_common_acronym_after_a_reference_is_logged_as_what_happened(
         ("credit 5 late parcel (ref:ABC123), sorry", "late parcel sorry"),
         ("credit 5 ref:ABC123. Sorry for the wait", "Sorry for the wait"),
         ("credit 5 ref:ABC123 outcome:happy:tada: sorted", "sorted"),
+        ("credit 5 \u201cref:ABC123\u201d sorry for the wait", "sorry for the wait"),
+        ("credit 5 ref:ABC123\u2019s parcel late", "parcel late"),
     ],
 )
 def test_a_mark_or_an_emoji_typed_onto_a_reference_is_the_sentences_not_the_customers(
