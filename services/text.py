@@ -251,9 +251,6 @@ def mistyped(typed: str, meant: str) -> bool:
     return changed and len(meant) >= LONG_WORD
 
 
-EMOJI_CODE = re.compile(r":[a-z0-9_+'-]+:(?::skin-tone-[2-6]:)?", re.IGNORECASE)
-"""An emoji as a command's text holds it, picked or typed: `:tada:`, `:+1::skin-tone-3:`."""
-
 QUOTE_MARKS = "\"'“”„‟‘’‚‛«»‹›"
 """The quotes keyboards type, straight and curly (a phone curls `"` as it is typed), and guillemets."""
 

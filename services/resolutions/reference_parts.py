@@ -3,9 +3,10 @@ start of what happened (`ref:ABC 12 vouchers given`), and the question asked whe
 
 import re
 
+from services.emoji import EMOJI_CODE
 from services.errors import InvalidInput
 from services.money import is_currency_mark, is_currency_word
-from services.text import EMOJI_CODE, escape_mrkdwn
+from services.text import escape_mrkdwn
 
 _ENDS = r"(?![^\s.,;:!?)])"
 """A group ends at a space or at a mark of the sentence: `12` in `12, late`, not in `12B` or `1st`."""

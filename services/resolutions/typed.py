@@ -6,8 +6,10 @@ import unicodedata
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from itertools import takewhile
 
 from models.resolution import CUSTOMER_OUTCOMES
+from services.emoji import EMOJI_CODE, emoji_apart, is_emoji
 from services.errors import InvalidInput
 from services.money import (
     continues_amount,
@@ -28,7 +30,6 @@ from services.resolutions.reference_parts import (
     without_the_sentences_end,
 )
 from services.text import (
-    EMOJI_CODE,
     SLACK_MENTION,
     bare_word,
     escape_mrkdwn,
@@ -83,8 +84,12 @@ def typed_category(words: Sequence[str], categories: Collection[str]) -> tuple[s
 
 def read_one_liner(text: str, categories: Collection[str]) -> OneLiner:
     """The category and the words after it; an amount before a category is `CategoryNotFirst`, any other first word
-    that names none `UnknownCategory`."""
-    words = text.split()
+    that names none `UnknownCategory`. An emoji is no category, nor an amount, wherever it was typed (`:tada: credit
+    10`, `credit:tada: 10`, `10:tada:`): it goes in front of the words after the category, for `to_request` to keep."""
+    words = emoji_apart(text).split()
+    emoji = list(takewhile(is_emoji, words))
+    emoji = emoji if len(emoji) < len(words) else []
+    words = words[len(emoji) :]
     found = typed_category(words, categories)
     if found is None and SLACK_MENTION.fullmatch(words[0]):
         named = typed_category(words[1:], categories)
@@ -95,7 +100,7 @@ def read_one_liner(text: str, categories: Collection[str]) -> OneLiner:
             raise CategoryNotFirst(after[0], words[0], words[1 + after[1] :])
         raise UnknownCategory(words[0].lower(), sorted(categories))
     category, taken = found
-    return OneLiner(category=category, words=words[taken:])
+    return OneLiner(category=category, words=[*emoji, *words[taken:]])
 
 
 def _is_amount(word: str) -> bool:
@@ -153,6 +158,8 @@ def to_request(line: OneLiner, rule: BoundaryRule, currency: str) -> ResolutionR
     """Read the amount (when the category involves money, or a word names one), the reference, the outcome and the
     summary. Without money a leading number is the summary's: `reschedule 2 days later`."""
     words = without_leading_dashes(list(line.words))  # `refund — 20 …`: the dash is the sentence's, not a minus
+    emoji = list(takewhile(is_emoji, words))  # `credit :tada: 20 …`: the emoji is the summary's
+    words = without_leading_dashes(words[len(emoji) :])
     amount = Decimal(0)
     if rule.involves_money or (words and (names_money(words[0]) or is_currency_mark(words[0]))):
         if not words:
@@ -163,7 +170,7 @@ def to_request(line: OneLiner, rule: BoundaryRule, currency: str) -> ResolutionR
         elif words and is_currency_word(without_trailing_punctuation(words[0])):  # `45 euros, sorry`
             typed = f"{typed} {without_trailing_punctuation(words.pop(0))}"
         amount = _amount(typed, words, rule.category, currency)
-    rest = " ".join(words)
+    rest = " ".join([*emoji, *words])
     outcome = typed_outcome(rest)
     words_typed = SLACK_MENTION.sub(_MENTION_GAP, rest)
     ref_match = _REF.search(words_typed)

@@ -2,12 +2,12 @@
 
 import difflib
 import re
-import unicodedata
 
+from services.emoji import EMOJI_CODE, is_emoji
 from services.errors import InvalidInput, NotFound
 from services.policy.rewards import SHOUTOUT, RewardPolicy
 from services.rewards.grants import describe
-from services.text import EMOJI_CODE, LONG_WORD, after_leading_dashes, bare_word, echoed, escape_mrkdwn, one_slip_apart
+from services.text import LONG_WORD, after_leading_dashes, bare_word, echoed, escape_mrkdwn, one_slip_apart
 
 
 def split_reward(policy: RewardPolicy, text: str) -> tuple[str, str]:
@@ -32,7 +32,7 @@ def split_reward(policy: RewardPolicy, text: str) -> tuple[str, str]:
 def _emoji_first(text: str) -> tuple[list[str], str]:
     """The emoji before the first word, and any typed onto it (`voucher_25:tada:`), apart from the rest."""
     emoji: list[str] = []
-    while text and _is_emoji(first := text.split(None, 1)[0]):
+    while text and is_emoji(first := text.split(None, 1)[0]):
         emoji.append(first)
         text = text[len(first) :].lstrip()
     if glued := _GLUED_EMOJI.match(text):
@@ -42,13 +42,6 @@ def _emoji_first(text: str) -> tuple[list[str], str]:
 
 
 _GLUED_EMOJI = re.compile(rf"(\S+?)((?:{EMOJI_CODE.pattern})+)(?!\S)", re.IGNORECASE)
-
-
-def _is_emoji(word: str) -> bool:
-    """`:tada:`, `:+1::skin-tone-2:`, or a word of emoji only (`🎉`, `👍🏽`, `⭐️`)."""
-    if re.fullmatch(rf"(?:{EMOJI_CODE.pattern})+", word, re.IGNORECASE):
-        return True
-    return all(unicodedata.category(character) in ("So", "Sk", "Mn", "Cf") for character in word)
 
 
 def _named_reward(policy: RewardPolicy, text: str) -> tuple[str, str] | None:

@@ -253,11 +253,11 @@ def test_a_common_acronym_after_a_reference_is_logged_as_what_happened(
 @pytest.mark.parametrize(
     ("typed", "summary"),
     [
-        ("credit 5 ref:ABC123:tada: thanks for waiting", "thanks for waiting"),
+        ("credit 5 ref:ABC123:tada: thanks for waiting", ":tada: thanks for waiting"),
         ("credit 5 ref:ABC123, sorry for the wait", "sorry for the wait"),
         ("credit 5 late parcel (ref:ABC123), sorry", "late parcel sorry"),
         ("credit 5 ref:ABC123. Sorry for the wait", "Sorry for the wait"),
-        ("credit 5 ref:ABC123 outcome:happy:tada: sorted", "sorted"),
+        ("credit 5 ref:ABC123 outcome:happy:tada: sorted", ":tada: sorted"),
         ("credit 5 \u201cref:ABC123\u201d sorry for the wait", "sorry for the wait"),
         ("credit 5 ref:ABC123\u2019s parcel late", "parcel late"),
     ],
@@ -321,3 +321,19 @@ def test_a_person_or_channel_named_after_a_reference_ends_it(ready: RunningBot, 
     assert "Logged your credit of $5." in reply.text
     with ready.sessions() as session:
         assert session.scalars(select(Resolution.customer_ref)).one() == reference
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [":tada: credit 5 sorry for the wait", "credit:tada: 5 sorry for the wait", "credit 5:tada: sorry for the wait"],
+)
+def test_an_emoji_before_or_onto_the_category_or_the_amount_goes_to_what_happened(
+    ready: RunningBot, typed: str
+) -> None:
+    """Slack sends a picked emoji as its code: `:tada: credit 5 …` was "`:tada:` isn't one of your categories", and
+    `credit 5:tada:` "`5:tada` isn't an amount I understand", to someone who had typed both."""
+    reply = ready.driver.command("U0AGENT1", "/resolve", typed)
+
+    assert "Logged your credit of $5." in reply.text
+    with ready.sessions() as session:
+        assert session.scalars(select(Resolution.summary)).one() == ":tada: sorry for the wait"

@@ -8,7 +8,7 @@ import pytest
 from handlers.suggestion_typed import HeldIdea, held_for_anonymity
 from services.errors import InvalidInput
 from services.policy.versions import BoundaryRule
-from services.resolutions.typed import OneLiner, to_request
+from services.resolutions.typed import OneLiner, read_one_liner, to_request
 from services.text import after_leading_dashes, is_lone_dash
 
 REFUND = BoundaryRule(category="refund", description="money back", per_incident=Decimal(150))
@@ -240,3 +240,20 @@ def test_a_word_that_only_speaks_of_anonymity_holds_nothing(typed: str) -> None:
 )
 def test_a_label_names_a_customer_unless_a_handful_counted_follows_it(typed: str, reference: str | None) -> None:
     assert read(REFUND, typed)[1] == reference
+
+
+@pytest.mark.parametrize(
+    ("typed", "summary"),
+    [
+        (":tada: credit 5 thanks", ":tada: thanks"),
+        ("\U0001f389 credit 5 thanks", "\U0001f389 thanks"),
+        ("credit:tada: 5 thanks", ":tada: thanks"),
+        ("credit 5:+1::skin-tone-3: thanks", ":+1::skin-tone-3: thanks"),
+        ("credit 5 at 10:30:45 sharp", "at 10:30:45 sharp"),
+    ],
+)
+def test_an_emoji_is_no_category_nor_amount_but_a_word_of_what_happened(typed: str, summary: str) -> None:
+    line = read_one_liner(typed, ["credit", "refund"])
+    request = to_request(line, REFUND, "USD")
+
+    assert (line.category, request.amount, request.summary) == ("credit", Decimal(5), summary)
