@@ -34,7 +34,7 @@ _SHORT_WORDS = (
     "its let put say she too use yet due via per got set sat ran run saw met off ago lot few bad big box bag cup "
     "car van fee tax pay app web bug fix low top end red hot wet dry six ten yes why may own try ask led won far "
     "hit cut sad mad job key kit lid tip toy tea ice air age bed bit buy cap dog cat egg fan fit gap hat ill law "
-    "map mum dad net odd owe pet pie pot raw row sum tap tie tin war win zip rep asap thx pls plz msg via eta "
+    "map mum dad net odd owe pet pie pot raw row sum tap tie tin war win zip rep asap thx pls plz msg eta "
     "also late lost sent came went gave paid told said left back just very only still"
 )
 _SHORT = frozenset(_SHORT_WORDS.split())
@@ -57,7 +57,8 @@ _NOT_COUNTED_WORDS = (
     "is was has does goes gets needs wants keeps looks seems says shows arrives remains stays works fails crashes "
     "stops starts comes takes makes lacks misses requires asks claims expects includes contains belongs refers "
     "applies owes pays uses sends ships opens closes runs turns gives tries lets puts sits leaves loses hangs "
-    "freezes wins this thus plus minus yes its his hers ours yours theirs always sometimes perhaps afterwards "
+    "freezes wins happens appears disappears becomes matters costs lasts waits rings beeps flashes blinks overheats "
+    "refuses this thus plus minus yes its his hers ours yours theirs always sometimes perhaps afterwards "
     "besides towards nowadays unless across regardless whereas"
 )
 _NOT_COUNTED = frozenset(_NOT_COUNTED_WORDS.split())

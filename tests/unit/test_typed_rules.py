@@ -115,6 +115,8 @@ def test_a_handful_of_everyday_things_or_a_known_count_after_a_reference_is_the_
         "20 order 1234 1 late delivery",
         "20 ref:ABC 12 of them",
         "20 ref:ABC 12 sometimes late",
+        "20 ref:AB 12 happens often",  # a verb the reference does, not a plural
+        "20 ref:AB 12 overheats",
         "20 ref:abc def late",  # small letters, asked as `ref:ABC DEF` is
         "20 ref: ABC 123 late",  # a space after the colon
         "20 ref: ABC DEF late",
