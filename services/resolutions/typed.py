@@ -6,8 +6,10 @@ import unicodedata
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from itertools import takewhile
 
 from models.resolution import CUSTOMER_OUTCOMES
+from services.emoji import EMOJI_CODE, emoji_apart, is_emoji
 from services.errors import InvalidInput
 from services.money import (
     continues_amount,
@@ -20,13 +22,19 @@ from services.money import (
 )
 from services.policy.versions import BoundaryRule
 from services.resolutions.fixes import ResolutionRequest, UnknownCategory
+from services.resolutions.reference_parts import (
+    CAPITALS_CODE,
+    counts,
+    parts_after,
+    refuse_spaced_reference,
+    without_the_sentences_end,
+)
 from services.text import (
     SLACK_MENTION,
     bare_word,
     escape_mrkdwn,
     meant_word,
     without_leading_dashes,
-    without_mentions,
 )
 
 SHOWN = 40
@@ -76,8 +84,12 @@ def typed_category(words: Sequence[str], categories: Collection[str]) -> tuple[s
 
 def read_one_liner(text: str, categories: Collection[str]) -> OneLiner:
     """The category and the words after it; an amount before a category is `CategoryNotFirst`, any other first word
-    that names none `UnknownCategory`."""
-    words = text.split()
+    that names none `UnknownCategory`. An emoji is no category, nor an amount, wherever it was typed (`:tada: credit
+    10`, `credit:tada: 10`, `10:tada:`): it goes in front of the words after the category, for `to_request` to keep."""
+    words = emoji_apart(text).split()
+    emoji = list(takewhile(is_emoji, words))
+    emoji = emoji if len(emoji) < len(words) else []
+    words = words[len(emoji) :]
     found = typed_category(words, categories)
     if found is None and SLACK_MENTION.fullmatch(words[0]):
         named = typed_category(words[1:], categories)
@@ -88,7 +100,7 @@ def read_one_liner(text: str, categories: Collection[str]) -> OneLiner:
             raise CategoryNotFirst(after[0], words[0], words[1 + after[1] :])
         raise UnknownCategory(words[0].lower(), sorted(categories))
     category, taken = found
-    return OneLiner(category=category, words=words[taken:])
+    return OneLiner(category=category, words=[*emoji, *words[taken:]])
 
 
 def _is_amount(word: str) -> bool:
@@ -98,11 +110,21 @@ def _is_amount(word: str) -> bool:
 # Each opening quote and what closes it, as English, German, Polish, French, Danish, Swedish and Finnish keyboards type
 _QUOTE_PAIRS = {'"': '"', "“": "”", "'": "'", "‘": "’", "„": "“”", "‚": "‘’", "«": "»", "»": "«»", "”": "”", "’": "’"}
 _QUOTED = "|".join(rf"\s*{re.escape(o)}([^{re.escape(c)}]+)[{re.escape(c)}]" for o, c in _QUOTE_PAIRS.items())
-_REF = re.compile(  # attached (`ref:A1`, `ref:"A 1"`), or after a space when it has a digit (`ref: 42`, not `ref: see`)
-    rf"\bref:(?:{_QUOTED}|(\S+)|\s+((?=\S*\d)\S+))", re.IGNORECASE
+_REF = re.compile(  # attached (`ref:A1`, `ref:"A 1"`), or after a space with a digit or in capitals (`ref: 42`,
+    # `ref: ABC`, not `ref: see`)
+    rf"\bref:(?:{_QUOTED}|(\S+)|\s+((?!<)(?=\S*\d)\S+|(?-i:{CAPITALS_CODE})))",
+    re.IGNORECASE,
 )
+_MENTION_GAP = " \u2063 "
+"""A person or channel named, as the readers of references see it: a word none of them takes, so `order 1234
+<#C1|support> 56 arrived` is order 1234, never asked about `1234 56` (U+2063 is dropped where text comes in)."""
+_OPENED_BEFORE_REF = re.compile(r"[(“\"'‘«„](?=ref:[^\s()]+[)”\"'’»“])", re.IGNORECASE)
+"""The bracket or quote opened before `(ref:ABC123)`, `“ref:ABC123”`: it goes with the reference out of what
+happened."""
 _QUOTES = "".join(_QUOTE_PAIRS)
-_OUTCOME = re.compile(r"\boutcome:(\S*)", re.IGNORECASE)
+_OUTCOME = re.compile(  # `outcome:happy`, or `outcome: happy` with the space a phone adds after a colon
+    rf"\boutcome:(?:\s+(?=(?:{'|'.join(CUSTOMER_OUTCOMES)})(?![\w-])))?(\S*)", re.IGNORECASE
+)
 _NAMED_REF = re.compile(  # `order 42`, `Order #42`, `order: 42`, `order no. 42`, `ORDER-42` (not `the order. 2 days`)
     r"\b(order|ticket|case|booking|account|invoice)(?::|\s*(?:no\.?|nr\.?|num\.?|number)(?![a-z]))?[\s#-]*"
     r"((?=[A-Za-z0-9-]*\d)[A-Za-z0-9][A-Za-z0-9-]*)",
@@ -136,6 +158,8 @@ def to_request(line: OneLiner, rule: BoundaryRule, currency: str) -> ResolutionR
     """Read the amount (when the category involves money, or a word names one), the reference, the outcome and the
     summary. Without money a leading number is the summary's: `reschedule 2 days later`."""
     words = without_leading_dashes(list(line.words))  # `refund — 20 …`: the dash is the sentence's, not a minus
+    emoji = list(takewhile(is_emoji, words))  # `credit :tada: 20 …`: the emoji is the summary's
+    words = without_leading_dashes(words[len(emoji) :])
     amount = Decimal(0)
     if rule.involves_money or (words and (names_money(words[0]) or is_currency_mark(words[0]))):
         if not words:
@@ -146,17 +170,21 @@ def to_request(line: OneLiner, rule: BoundaryRule, currency: str) -> ResolutionR
         elif words and is_currency_word(without_trailing_punctuation(words[0])):  # `45 euros, sorry`
             typed = f"{typed} {without_trailing_punctuation(words.pop(0))}"
         amount = _amount(typed, words, rule.category, currency)
-    rest = " ".join(words)
+    rest = " ".join([*emoji, *words])
     outcome = typed_outcome(rest)
-    words_typed = without_mentions(rest)
+    words_typed = SLACK_MENTION.sub(_MENTION_GAP, rest)
     ref_match = _REF.search(words_typed)
     customer_ref = next(part for part in ref_match.groups() if part) if ref_match else named_reference(words_typed)
     unquoted = (ref_match.groups()[-2] or ref_match.groups()[-1]) if ref_match else None
     if unquoted and unquoted[0] in _QUOTES:
         raise InvalidInput('Close the quote around the reference, like `ref:"ABC 123"`.', field="customer_ref")
     if unquoted and ref_match:
-        refuse_spaced_reference(unquoted, words_typed[ref_match.end() :], written=f"ref:{unquoted}", parts=_PART_GROUPS)
-    summary = " ".join(without_leading_dashes(_OUTCOME.sub("", _REF.sub("", rest)).split()))
+        customer_ref, ended = without_the_sentences_end(unquoted)
+        if not ended:
+            after = words_typed[ref_match.end() :]
+            refuse_spaced_reference(unquoted, after, written=f"ref:{unquoted}", parts=parts_after(unquoted))
+    summary = _OUTCOME.sub("", _REF.sub("", _OPENED_BEFORE_REF.sub("", rest)))
+    summary = " ".join(without_leading_dashes(summary.split()))
     return ResolutionRequest(
         category=rule.category, amount=amount, summary=summary, customer_ref=customer_ref, customer_outcome=outcome
     )
@@ -167,7 +195,7 @@ def typed_outcome(text: str) -> str | None:
     found = _OUTCOME.search(text)
     if found is None:
         return None
-    outcome = bare_word(found.group(1)).lower()
+    outcome = bare_word(EMOJI_CODE.sub("", found.group(1))).lower()  # `outcome:happy:tada:`
     if outcome not in CUSTOMER_OUTCOMES:
         *some, last = [f"`outcome:{name}`" for name in CUSTOMER_OUTCOMES]
         typed = (
@@ -185,100 +213,15 @@ def typed_outcome(text: str) -> str | None:
 
 def named_reference(text: str) -> str | None:
     """The first labelled reference (`order 42`), else a bare `#4471`; digits and signs typed full-width
-    (`order １２３４`, `＃４４７１`) are read as their plain forms."""
+    (`order １２３４`, `＃４４７１`) are read as their plain forms. A label before a handful counted (`booking 2 nights
+    cancelled`, `the order 3 days late`, `ticket 30 minutes wait`) names no customer: read as `booking 2`, every such
+    fix was one customer to the 30-day limit and the history."""
     text = unicodedata.normalize("NFKC", text)
-    if named := _NAMED_REF.search(text):
-        refuse_spaced_reference(named.group(2), text[named.end() :], written=f"{named.group(1)} {named.group(2)}")
-        return f"{named.group(1).lower()} {named.group(2)}"
+    for named in _NAMED_REF.finditer(text):
+        number, after = named.group(2), text[named.end() :]
+        if len(number) <= 2 and counts(number, after):  # `the order 3 days late`, `ticket 30 minutes wait`
+            continue
+        refuse_spaced_reference(number, after, written=f"{named.group(1)} {number}")
+        return f"{named.group(1).lower()} {number}"
     bare = _HASH_REF.search(text)
     return f"#{bare.group(1)}" if bare else None
-
-
-_DIGIT_GROUPS = re.compile(r"(?:\s+\d{2,}(?![^\s.,;:!?)]))+")
-"""`123` in `ref:ABC 123 late`, `7946 0018` in `ref:020 7946 0018`: digits right after a reference, apart."""
-_ACRONYM_WORDS = (
-    "OK VIP ASAP FYI ETA TBC TBD DOA NB PS BTW AM PM TV PC IT HR CEO ID PIN SIM SMS QR USB HDMI LCD LED OLED HD UHD "
-    "SSD GPS AC DC UK US EU PDF URL API XS XL XXL 4K 5G 4G 3G 3D MP3 MP4 PS4 PS5 A4 A3"
-)
-_ACRONYMS = frozenset(_ACRONYM_WORDS.split())
-"""Capitals of everyday words, never a reference's next part: `ref:12345 VIP customer`, `ref:4471 PS5 broken`."""
-_OTHER_PART = r"(?!(?:{})(?![^\s.,;:!?)]))".format("|".join(sorted(_ACRONYMS, key=len, reverse=True)))
-_PART_GROUPS = re.compile(rf"(?:\s+{_OTHER_PART}(?:\d{{2,}}|(?=[A-Z]*\d)[A-Z0-9]{{2,}}|[A-Z]{{2,}})(?![^\s.,;:!?)]))+")
-"""After `ref:` also a group of capitals, with or without digits: `DEF` in `ref:ABC DEF late`, `12B`, `X7`, though not
-a common one (`_ACRONYMS`). After `order 1234` capitals are more often the sentence's (`order 1234 VIP customer`), so
-only digits are asked about."""
-_NUMBER_GOES_ON = re.compile(r"(?:[.,]\d{1,2}|:[0-5]\d)(?!\d|[.,:]\d)")
-"""`12.50`, `10:30`: the last group begins an amount or a time of day (not `2024.0012`, a reference's next part)."""
-_YEAR = re.compile(r"(?:19|20)\d\d")
-_UNIT_WORDS = (
-    "s sec secs second seconds min mins minute minutes h hr hrs hour hours day days night nights wk wks week weeks "
-    "mo month months yr yrs year years am pm a.m p.m o'clock x times items pcs pieces units packs boxes kg g lb lbs "
-    "oz l ml km mi % percent pct pc eggs bags parcels packages bottles cans orders calls tickets emails attempts "
-    "visits deliveries replacements customers guests people seats meals plates pizzas cupcakes shirts tires tyres "
-    "cartons cases rolls licenses licences devices phones accounts users"
-)
-_UNITS = frozenset(_UNIT_WORDS.split())
-"""Words that make the number before them a quantity: `30 minutes`, `10 am`, `12 pcs`, `15 %`, `12 eggs`. Only
-these: a verb or a noun that counts nothing (`123 arrives`, `123 box`) leaves the digits as likely the
-reference's, and a wrong guess files the fix under another customer, where asking costs a retype."""
-_HANDFUL_WORDS = (
-    "vouchers coupons headsets headphones earbuds batteries chargers cables adapters laptops tablets keyboards sims "
-    "toys games cups mugs glasses bowls trays jars chairs lamps bulbs towels pillows blankets sheets beds bikes "
-    "shoes socks jackets jeans trousers coats hats gloves products gifts pallets crates slices coffees sandwiches "
-    "burgers cakes cookies pastries donuts pies sessions lessons classes appointments bookings reservations "
-    "subscriptions payments transactions photos"
-)
-_HANDFUL_OF = frozenset(_HANDFUL_WORDS.split())
-"""Things counted by the handful (below 100) besides `_UNITS`: `ref:ABC 12 vouchers`, `order 5521 10 headsets`. Only
-these, not any word ending in `s`: in `56 arrives`, `12 needs`, `23 keeps` a verb follows a reference's last part;
-and a hundred or more (`123 vouchers`) may be such a part too."""
-_YEAR_WORDS = frozenset({"model", "models", "edition", "season", "version", "collection", "range"})
-"""A year before one of these (`2024 model`) dates a product; before any other word it may be a reference's."""
-
-
-def refuse_spaced_reference(
-    reference: str, after: str, *, written: str, parts: re.Pattern[str] = _DIGIT_GROUPS
-) -> None:
-    """A reference followed by a group of digits (`ref:ABC 123`, `order 020 7946 0018`, pasted with its spaces) is
-    asked about, not read as `ABC` and a summary starting `123`: that would be another customer to every limit and
-    to the customer's history. Quotes or a word in between say which was meant. A last group that counts something
-    (`order 1234 30 minutes late`, `order 5521 12 eggs`: `_counts`) is the summary's, not the reference's."""
-    groups = parts.match(after)
-    if groups is None:
-        return
-    rest = groups.group().split()
-    if _counts(rest[-1], after[groups.end() :]):
-        rest.pop()
-    if not rest:
-        return
-    whole = " ".join([reference, *rest])
-    raise InvalidInput(
-        f"Is the customer reference `{escape_mrkdwn(reference)}` or `{escape_mrkdwn(whole)}`? Write it without "
-        f'spaces, `ref:{escape_mrkdwn("".join([reference, *rest]))}`, or in quotes, `ref:"{escape_mrkdwn(whole)}"`. '
-        f"If `{escape_mrkdwn(rest[0])}` is not part of it, put a word before it: "
-        f"`{escape_mrkdwn(written)} for {escape_mrkdwn(rest[0])} …`. Nothing was logged.",
-        field="customer_ref",
-    )
-
-
-def _counts(number: str, after: str) -> bool:
-    """The number reads as a quantity, a time or a year by what follows it: a unit or a counted thing (`30 minutes`,
-    `10 am`, `12 pcs`, `12 eggs`), a currency (`20 dollars`), its decimals or minutes (`12.50`, `10:30`), for a
-    year a product's word (`2024 model`), or, for a handful (below 100), an everyday thing (`12 vouchers`, `10
-    headsets`: `_HANDFUL_OF`). A number starting with 0 counts nothing; a word that is none of these (`56 arrived`,
-    `123 parcel`, `56 arrives`, `12 needs`) leaves it part of the reference as likely as not, so it is asked about."""
-    if number.startswith("0") or not number.isdigit():
-        return False
-    if _NUMBER_GOES_ON.match(after):
-        return True
-    following = after.split()[0] if after.split() else ""
-    word = following.lower().rstrip(".,;:!?)")
-    if not word or following[0] in ".,;:!?)":
-        return False
-    return (
-        word in _UNITS
-        or is_currency_word(word)
-        or is_currency_mark(word)
-        or (bool(_YEAR.fullmatch(number)) and word in _YEAR_WORDS)
-        or (len(number) <= 2 and word in _HANDFUL_OF)
-    )

@@ -27,7 +27,7 @@ def logged(bot: RunningBot) -> list[tuple[str, str | None]]:
         ("credit 10 outcome:furious", f"`furious` is not a customer outcome: {ALLOWED}"),
         ("credit 10 sorry for the wait outcome:Furious!", "`Furious!` is not a customer outcome"),
         ("credit 10 sorry for the wait outcome:", f"`outcome:` needs the word right after the colon: {ALLOWED}"),
-        ("credit 10 outcome: happy sorry for the wait", "`outcome:` needs the word right after the colon"),
+        ("credit 10 outcome: see notes", "`outcome:` needs the word right after the colon"),
         ("credit 10 outcome:<b>", "`&lt;b&gt;` is not a customer outcome"),
         ("credit 10 sorry outcome:hapy", "`hapy` is not a customer outcome. Did you mean `outcome:happy`?"),
         ("credit 10 sorry outcome:Unhapy", "`Unhapy` is not a customer outcome. Did you mean `outcome:unhappy`?"),
@@ -48,3 +48,12 @@ def test_an_outcome_ending_the_sentence_is_read_and_left_out_of_the_summary(read
     ready.driver.command("U0AGENT1", "/resolve", "credit 5 outcome:unhappy parcel lost twice")
 
     assert logged(ready) == [("sorry for the wait,", "happy"), ("parcel lost twice", "unhappy")]
+
+
+def test_an_outcome_after_a_space_is_read_as_right_after_the_colon(ready: RunningBot) -> None:
+    """A phone puts a space after a colon: `outcome: happy` was refused, "`outcome:` needs the word right after the
+    colon", when it could only mean one thing."""
+    reply = ready.driver.command("U0AGENT1", "/resolve", "credit 10 outcome: Happy sorry for the wait")
+
+    assert "Logged your credit of $10." in reply.text
+    assert logged(ready) == [("sorry for the wait", "happy")]

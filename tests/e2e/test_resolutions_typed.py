@@ -114,6 +114,11 @@ def test_a_person_or_channel_named_before_the_category_is_answered_with_the_cate
         ("refund 20 ref:AB 12 needs a callback", ("`AB` or `AB 12`", 'ref:"AB 12"', "")),
         ("refund 20 ticket 4471 23 keeps crashing", ("`4471` or `4471 23`", 'ref:"4471 23"', "")),
         ("refund 20 order 5521 10 looks damaged", ("`5521` or `5521 10`", 'ref:"5521 10"', "")),
+        ("refund 20 ref:ABC 1 late delivery", ("`ABC` or `ABC 1`", "`ref:ABC1`", "`ref:ABC for 1 …`")),
+        ("refund 20 order 1234 1 late delivery", ("`1234` or `1234 1`", 'ref:"1234 1"', "`order 1234 for 1 …`")),
+        ("refund 20 ref:abc def late", ("`abc` or `abc def`", 'ref:"abc def"', "`ref:abc for def …`")),
+        ("refund 20 ref: ABC 123 late", ("`ABC` or `ABC 123`", 'ref:"ABC 123"', "`ref:ABC for 123 …`")),
+        ("refund 20 ref: ABC DEF late", ("`ABC` or `ABC DEF`", 'ref:"ABC DEF"', "`ref:ABC for DEF …`")),
     ],
 )
 def test_a_customer_reference_pasted_with_spaces_is_asked_about_and_nothing_is_logged(
@@ -121,7 +126,9 @@ def test_a_customer_reference_pasted_with_spaces_is_asked_about_and_nothing_is_l
 ) -> None:
     """Read as `ABC` and a summary starting `123`, the fix would count against another customer's limits. A word after
     the digits that counts nothing (`56 arrived`, `123 was`) leaves them as likely the reference's as the summary's;
-    a count after them (`30 minutes`) is the summary's, and the groups before it are still asked about."""
+    a count after them (`30 minutes`) is the summary's, and the groups before it are still asked about. One digit
+    (`ref:ABC 1 late delivery`, logged for customer `ABC`), a reference in small letters (`ref:abc def`) and one
+    after a space (`ref: ABC 123`) went unasked."""
     reply = ready.driver.command("U0AGENT1", "/resolve", typed)
 
     assert "Is the customer reference" in reply.text and "Nothing was logged." in reply.text
@@ -145,12 +152,19 @@ def test_a_customer_reference_pasted_with_spaces_is_asked_about_and_nothing_is_l
         ("refund 20 order 1234 12 pizzas cold", "order 1234", "order 1234 12 pizzas cold"),
         ("refund 20 ref:ABC 12 vouchers given", "ABC", "12 vouchers given"),
         ("refund 20 order 5521 10 headsets broken", "order 5521", "order 5521 10 headsets broken"),
+        ("refund 20 ref:Q77 12 scratches on screen", "Q77", "12 scratches on screen"),
+        ("refund 20 ref:ABC 3 broken cups", "ABC", "3 broken cups"),
+        ("refund 20 ref:ABC 1 item missing", "ABC", "1 item missing"),
+        ("refund 20 ref:smith was late", "smith", "was late"),
+        ("refund 20 ref: ABC late again", "ABC", "late again"),
     ],
 )
 def test_a_reference_followed_by_a_count_a_time_or_a_year_is_logged_with_it_in_what_happened(
     ready: RunningBot, typed: str, reference: str, summary: str
 ) -> None:
-    """Asked "Is the customer reference `1234` or `1234 30`?", the agent was offered `ref:123430`, another customer."""
+    """Asked "Is the customer reference `1234` or `1234 30`?", the agent was offered `ref:123430`, another customer;
+    `ref:Q77 12 scratches on screen` was asked whether the reference was `Q77 12`. A space after `ref:` lost a
+    reference in capitals: `ref: ABC late again` was logged with none."""
     reply = ready.driver.command("U0AGENT1", "/resolve", typed)
 
     assert "Is the customer reference" not in reply.text
@@ -234,3 +248,92 @@ def test_a_common_acronym_after_a_reference_is_logged_as_what_happened(
     with ready.sessions() as session:
         [fix] = session.scalars(select(Resolution))
         assert (fix.customer_ref, fix.summary) == (reference, summary)
+
+
+@pytest.mark.parametrize(
+    ("typed", "summary"),
+    [
+        ("credit 5 ref:ABC123:tada: thanks for waiting", ":tada: thanks for waiting"),
+        ("credit 5 ref:ABC123, sorry for the wait", "sorry for the wait"),
+        ("credit 5 late parcel (ref:ABC123), sorry", "late parcel sorry"),
+        ("credit 5 ref:ABC123. Sorry for the wait", "Sorry for the wait"),
+        ("credit 5 ref:ABC123 outcome:happy:tada: sorted", ":tada: sorted"),
+        ("credit 5 \u201cref:ABC123\u201d sorry for the wait", "sorry for the wait"),
+        ("credit 5 ref:ABC123\u2019s parcel late", "parcel late"),
+    ],
+)
+def test_a_mark_or_an_emoji_typed_onto_a_reference_is_the_sentences_not_the_customers(
+    ready: RunningBot, typed: str, summary: str
+) -> None:
+    """Slack sends a picked emoji as its code: `ref:ABC123:tada:` was customer `ABC123:tada:`, another customer than
+    `ABC123` to the 30-day limit and the history; `ref:ABC123,` showed the comma in every message about the fix."""
+    ready.driver.command("U0AGENT1", "/resolve", "credit 5 ref:ABC123 first call")
+    reply = ready.driver.command("U0AGENT1", "/resolve", typed)
+
+    assert "Earlier for this customer" in reply.text
+    with ready.sessions() as session:
+        first, second = session.scalars(select(Resolution).order_by(Resolution.id))
+        assert (second.customer_ref, second.customer_key, second.summary) == ("ABC123", first.customer_key, summary)
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "credit 5 booking 2 nights cancelled",
+        "credit 5 the order 3 days late",
+        "credit 5 account 3 months overcharged",
+        "credit 5 ticket 30 minutes on hold",
+        "credit 5 order 2 items missing",
+        "credit 5 order 10:30 slot missed",
+    ],
+)
+def test_a_label_before_a_handful_counted_names_no_customer(ready: RunningBot, typed: str) -> None:
+    """`booking 2 nights cancelled` was logged for customer `booking 2`: every fix written so was one customer to the
+    30-day limit and to the history a manager reads."""
+    reply = ready.driver.command("U0AGENT1", "/resolve", typed)
+
+    assert "Logged your credit of $5." in reply.text and "Earlier for this customer" not in reply.text
+    with ready.sessions() as session:
+        [fix] = session.scalars(select(Resolution))
+        assert (fix.customer_ref, fix.summary) == (None, typed.removeprefix("credit 5 "))
+
+
+def test_a_refund_written_with_a_count_after_its_label_is_asked_for_the_customer(ready: RunningBot) -> None:
+    refused = ready.driver.command("U0AGENT1", "/resolve", "refund 20 the order 3 days late")
+    ready.driver.command("U0AGENT1", "/resolve", "refund 20 the order 3 days late, order 5521")
+
+    assert "customer reference" in refused.text
+    with ready.sessions() as session:
+        assert session.scalars(select(Resolution.customer_ref)).all() == ["order 5521"]
+
+
+@pytest.mark.parametrize(
+    ("typed", "reference"),
+    [
+        ("credit 5 order 1234 <#C0SUPPORT|support> 56 arrived", "order 1234"),
+        ("credit 5 ref:ABC <@U0AGENT2|lee.senior> 12 was there", "ABC"),
+    ],
+)
+def test_a_person_or_channel_named_after_a_reference_ends_it(ready: RunningBot, typed: str, reference: str) -> None:
+    """With the mention left out, `order 1234 <#C…|support> 56` read as `order 1234 56`: asked about, nothing logged."""
+    reply = ready.driver.command("U0AGENT1", "/resolve", typed)
+
+    assert "Logged your credit of $5." in reply.text
+    with ready.sessions() as session:
+        assert session.scalars(select(Resolution.customer_ref)).one() == reference
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [":tada: credit 5 sorry for the wait", "credit:tada: 5 sorry for the wait", "credit 5:tada: sorry for the wait"],
+)
+def test_an_emoji_before_or_onto_the_category_or_the_amount_goes_to_what_happened(
+    ready: RunningBot, typed: str
+) -> None:
+    """Slack sends a picked emoji as its code: `:tada: credit 5 …` was "`:tada:` isn't one of your categories", and
+    `credit 5:tada:` "`5:tada` isn't an amount I understand", to someone who had typed both."""
+    reply = ready.driver.command("U0AGENT1", "/resolve", typed)
+
+    assert "Logged your credit of $5." in reply.text
+    with ready.sessions() as session:
+        assert session.scalars(select(Resolution.summary)).one() == ":tada: sorry for the wait"

@@ -193,7 +193,6 @@ def test_a_rewards_name_typed_as_words_apart_is_asked_about_not_guessed(
         ("vaucher for the weekend cover", "voucher_25", "Coffee &amp; cake voucher"),
         ("halfdey for the weekend cover", "half_day", "Half a day off"),
         ("Vaucher! for the weekend cover", "voucher_25", "Coffee &amp; cake voucher"),
-        ("halfway through a double shift she stayed calm", "half_day", "Half a day off"),
         ("voucehr for the weekend cover", "voucher_25", "Coffee &amp; cake voucher"),
         ("vouchet for the weekend cover", "voucher_25", "Coffee &amp; cake voucher"),
     ],
@@ -202,8 +201,8 @@ def test_a_reward_typed_as_one_plain_word_with_a_slip_is_asked_about_not_posted_
     ready: RunningBot, typed: str, key: str, title: str
 ) -> None:
     """`vouchr` or `vaucher` meant the voucher: read as a shout-out's first word, it went up publicly with "vouchr for
-    the weekend cover" as its reason, a nomination spent, and no voucher. A letter changed in a long word is a slip as
-    in any command (`halfway` too is asked about: a question costs a retype, a wrong guess a public post)."""
+    the weekend cover" as its reason, a nomination spent, and no voucher. A letter changed in a long word into a key
+    beside it, or a vowel into another, is a slip."""
     reply = ready.driver.command("U0AGENT1", "/nominate", f"{LEE} {typed}")
 
     assert f"Did you mean the reward *{title}*?" in reply.text
@@ -233,14 +232,20 @@ def test_a_reward_key_with_a_colon_or_in_quotes_is_that_reward(ready: RunningBot
         "vouched for the new starter",
         "vouches for everyone on the late shift",
         "Vouches for everyone on the late shift",
+        "halfway through a hard shift she took over the queue",
+        "Halfway, she took over the queue",
     ],
 )
 def test_a_reason_starting_with_a_word_of_a_reward_that_is_also_speech_is_a_shout_out(
     ready: RunningBot, typed: str
 ) -> None:
     """`vouched` and `vouches` are a letter changed from `voucher`, but as a verb they speak of the act, not the
-    reward: asked "Did you mean Coffee & cake voucher?" the nominator had to reword a plain shout-out."""
-    ready.driver.command("U0AGENT1", "/nominate", f"{LEE} {typed}")
+    reward: asked "Did you mean Coffee & cake voucher?" the nominator had to reword a plain shout-out. `halfway` is
+    `halfday` with a letter changed, but no finger slips from `d` to `w`: it was asked "Did you mean the reward *Half a
+    day off*?", an ordinary English sentence refused."""
+    reply = ready.driver.command("U0AGENT1", "/nominate", f"{LEE} {typed}")
+
+    assert "Did you mean" not in reply.text and "You recognised Lee Senior" in reply.text
 
     with ready.sessions() as session:
         [nomination] = nominations(session)
@@ -558,3 +563,25 @@ def test_a_customer_story_that_aged_out_while_the_form_was_open_is_refused_on_th
     assert "can't be linked any more" in reply.json["errors"][blocks.STORY]
     with ready.sessions() as session:
         assert nominations(session) == []
+
+
+@pytest.mark.parametrize(
+    ("typed", "key", "reason"),
+    [
+        (":star: service_star for the weekend cover", "service_star", ":star: for the weekend cover"),
+        ("voucher_25:tada: for the weekend cover", "voucher_25", ":tada: for the weekend cover"),
+        ("\U0001f389 voucher_25 for the weekend cover", "voucher_25", "\U0001f389 for the weekend cover"),
+    ],
+)
+def test_an_emoji_before_a_reward_or_typed_onto_it_is_the_reasons(
+    ready: RunningBot, typed: str, key: str, reason: str
+) -> None:
+    """Slack sends a picked emoji as its code: `:star: service_star …` went up in the channel as a shout-out whose
+    reason began `:star: service_star`, the award never asked for; `voucher_25:tada:` was "no reward called"."""
+    reply = ready.driver.command("U0AGENT1", "/nominate", f"{LEE} {typed}")
+
+    assert "is waiting for approval" in reply.text
+    assert ready.slack.calls("chat.postMessage", channel="C0KUDOS") == []
+    with ready.sessions() as session:
+        [nomination] = nominations(session)
+        assert (nomination.item_key, nomination.reason) == (key, reason)

@@ -8,7 +8,7 @@ import pytest
 from handlers.suggestion_typed import HeldIdea, held_for_anonymity
 from services.errors import InvalidInput
 from services.policy.versions import BoundaryRule
-from services.resolutions.typed import OneLiner, to_request
+from services.resolutions.typed import OneLiner, read_one_liner, to_request
 from services.text import after_leading_dashes, is_lone_dash
 
 REFUND = BoundaryRule(category="refund", description="money back", per_incident=Decimal(150))
@@ -81,6 +81,12 @@ def test_digits_before_a_common_acronym_are_still_asked_about() -> None:
         ("20 ref:ABC 24 batteries dead", "24 batteries dead"),
         ("20 ref:ABC 12 eggs broken", "12 eggs broken"),
         ("20 ref:ABC 123 customers waited", "123 customers waited"),
+        ("20 ref:ABC 12 scratches on screen", "12 scratches on screen"),
+        ("20 ref:ABC 3 broken cups", "3 broken cups"),
+        ("20 ref:ABC 2 late deliveries", "2 late deliveries"),
+        ("20 ref:ABC 1 item missing", "1 item missing"),
+        ("20 ref:ABC 1 day late", "1 day late"),
+        ("20 ref:ABC 5 stars, still angry", "5 stars, still angry"),
     ],
 )
 def test_a_handful_of_everyday_things_or_a_known_count_after_a_reference_is_the_summarys(
@@ -102,13 +108,59 @@ def test_a_handful_of_everyday_things_or_a_known_count_after_a_reference_is_the_
         "20 order 1234 56 arrives tomorrow",
         "20 ticket 4471 23 keeps crashing",
         "20 order 5521 10 looks damaged",
-        "20 ref:AB 12 scratches on screen",  # a verb as often as a plural
         "20 ref:ABC 123 arrives late",
+        "20 ref:ABC 1 late delivery",  # one digit is as likely a part as three
+        "20 ref:ABC 1",
+        "20 ref:ABC 7 was late",
+        "20 order 1234 1 late delivery",
+        "20 ref:ABC 12 of them",
+        "20 ref:ABC 12 sometimes late",
+        "20 ref:AB 12 happens often",  # a verb the reference does, not a plural
+        "20 ref:AB 12 overheats",
+        "20 ref:abc def late",  # small letters, asked as `ref:ABC DEF` is
+        "20 ref: ABC 123 late",  # a space after the colon
+        "20 ref: ABC DEF late",
     ],
 )
 def test_a_number_after_a_reference_that_may_be_its_part_is_asked_about(typed: str) -> None:
     with pytest.raises(InvalidInput, match="Nothing was logged"):
         read(REFUND, typed)
+
+
+def test_one_digit_after_a_reference_is_asked_about_with_the_reference_whole() -> None:
+    """`ref:ABC 1 late delivery` was logged for customer `ABC`, the `1` moved into what happened."""
+    with pytest.raises(InvalidInput, match=r"`ABC` or `ABC 1`\? Write it without spaces, `ref:ABC1`"):
+        read(REFUND, "20 ref:ABC 1 late delivery")
+
+
+@pytest.mark.parametrize(
+    ("typed", "reference", "summary"),
+    [
+        ("20 ref:Q77 12 scratches on screen", "Q77", "12 scratches on screen"),
+        ("20 ref:smith was late", "smith", "was late"),
+        ("20 ref:abc ok now", "abc", "ok now"),
+        ("20 ref:abc123 box crushed", "abc123", "box crushed"),
+        ("20 ref: ABC late again", "ABC", "late again"),
+        ("20 ref: VIP customer", None, "ref: VIP customer"),
+        ("20 ref: see notes", None, "ref: see notes"),
+        ("20 ref:ABC123, late", "ABC123", "late"),
+        ("20 ref:ABC, 123 late", "ABC", "123 late"),  # a comma ends the reference
+        ("20 ref:ABC123:tada: thanks", "ABC123", "thanks"),
+        ("20 ref:ABC123:+1::skin-tone-3: ok", "ABC123", "ok"),
+        ("20 late (ref:ABC123), sorry", "ABC123", "late sorry"),
+        ("20 ref:A(1). late", "A(1)", "late"),
+        ("20 \u201cref:ABC123\u201d late", "ABC123", "late"),
+        ("20 'ref:ABC123', late", "ABC123", "late"),
+        ("20 ref:O'NEIL-12 late", "O'NEIL-12", "late"),
+        ("20 order 1234 <#C0SUPPORT|support> 56 arrived", "order 1234", "order 1234 <#C0SUPPORT|support> 56 arrived"),
+        ("20 ref: <@U0AGENT2> 12 was there", None, "ref: <@U0AGENT2> 12 was there"),
+        ("20 ref:ABC123 outcome: happy sorted", "ABC123", "sorted"),
+    ],
+)
+def test_a_reference_followed_by_a_count_or_a_word_of_the_sentence_is_read_at_once(
+    typed: str, reference: str | None, summary: str
+) -> None:
+    assert read(REFUND, typed) == (Decimal(20), reference, summary)
 
 
 @pytest.mark.parametrize(
@@ -175,3 +227,35 @@ def test_anonymous_first_and_set_apart_is_left_out_of_the_idea() -> None:
 @pytest.mark.parametrize("typed", ["anonymity matters to new starters", "anonymised call recordings for training"])
 def test_a_word_that_only_speaks_of_anonymity_holds_nothing(typed: str) -> None:
     assert held_for_anonymity(typed) is None
+
+
+@pytest.mark.parametrize(
+    ("typed", "reference"),
+    [
+        ("20 booking 2 nights cancelled", None),
+        ("20 order 1 item missing", None),
+        ("20 order 12.50 refunded", None),
+        ("20 the order 3 days late, order 1234", "order 1234"),
+        ("20 order 5 late", "order 5"),
+        ("20 order 1234 items missing", "order 1234"),
+    ],
+)
+def test_a_label_names_a_customer_unless_a_handful_counted_follows_it(typed: str, reference: str | None) -> None:
+    assert read(REFUND, typed)[1] == reference
+
+
+@pytest.mark.parametrize(
+    ("typed", "summary"),
+    [
+        (":tada: credit 5 thanks", ":tada: thanks"),
+        ("\U0001f389 credit 5 thanks", "\U0001f389 thanks"),
+        ("credit:tada: 5 thanks", ":tada: thanks"),
+        ("credit 5:+1::skin-tone-3: thanks", ":+1::skin-tone-3: thanks"),
+        ("credit 5 at 10:30:45 sharp", "at 10:30:45 sharp"),
+    ],
+)
+def test_an_emoji_is_no_category_nor_amount_but_a_word_of_what_happened(typed: str, summary: str) -> None:
+    line = read_one_liner(typed, ["credit", "refund"])
+    request = to_request(line, REFUND, "USD")
+
+    assert (line.category, request.amount, request.summary) == ("credit", Decimal(5), summary)
