@@ -6,7 +6,9 @@ was seen typing, or putting their phone down, just then would be its author. So 
 relayed pulse reply's (services/random_wait.py) and left out, meanwhile, of everything others could poll for it
 (their lists, the digest, a button), or polling would tell the moment. It is dated from its release from the start, and
 numbered on release (services/suggestions/numbers.py): what others see dates and numbers it from then, and nothing
-keeps the moment it was sent.
+keeps the moment it was sent. On PostgreSQL, inserting it locked the rows its foreign keys name (its owner, the manager
+of its team, its workspace), which stamps them with the sending transaction (`xmax`) for a reader of the database to
+date against other rows; its release locks them again, so the stamp they keep is the release's, which is no secret.
 
 An idea whose workspace is not served when its wait ends (the app uninstalled, or the workspace moving into a Grid
 org) stays held until it is served again, as that workspace's messages wait: released then, its card would be
@@ -14,12 +16,13 @@ dropped and nobody would ever see it. One whose workspace the org's install took
 workspace, as its open ideas do, and its author is told to send it again (handlers/installs.py).
 """
 
+from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session
 
-from models import Suggestion, Workspace
+from models import Employee, Suggestion, Workspace
 from services import audit
 from services.outbox import NOT_SERVED_NOW
 from services.random_wait import relay_delay
@@ -47,6 +50,7 @@ def release_due(session: Session, *, now: datetime) -> list[Suggestion]:
         .order_by(Suggestion.release_at, Suggestion.id)
         .with_for_update(skip_locked=True, of=Suggestion.__table__)
     ).all()
+    _stamp_again(session, due)
     give_numbers(session, due)  # in the order they are shown: the number says nothing of when each was sent
     released = [(suggestion, suggestion.release_at or now) for suggestion in due]
     for suggestion, released_at in released:
@@ -64,6 +68,19 @@ def release_due(session: Session, *, now: datetime) -> list[Suggestion]:
         )
     session.flush()
     return list(due)
+
+
+def _stamp_again(session: Session, due: Sequence[Suggestion]) -> None:
+    """Lock the rows the sending locked (see the module's docstring), in one sorted statement per table."""
+    people = sorted({person for s in due for person in (s.owner_id, s.team_manager_id) if person is not None})
+    workspaces = sorted({s.workspace_id for s in due})
+    if people:
+        session.execute(
+            select(Employee.id).where(Employee.id.in_(people)).order_by(Employee.id).with_for_update(key_share=True)
+        ).all()
+    if workspaces:
+        query = select(Workspace.id).where(Workspace.id.in_(workspaces)).order_by(Workspace.id)
+        session.execute(query.with_for_update(key_share=True)).all()
 
 
 def held_in(session: Session, workspace: Workspace) -> list[Suggestion]:
