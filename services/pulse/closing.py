@@ -6,7 +6,7 @@ only as counts per cell (`PulseTally`, `PulseTurnout`, inserted in one sorted st
 reporting tree as it is at the close (`PulseCellGroup`), which every later read judges the round on; comments
 and their relays are rewritten in a sorted order, without their respondent hash; answers and receipts
 are deleted; the salt is erased. No row left then carries the order, time or transaction in which
-anyone answered (SQLite rowid, PostgreSQL ctid and xmin), and no cell is finer than a shown group.
+anyone answered (SQLite rowid, PostgreSQL ctid, xmin and xmax), and no cell is finer than a shown group.
 Invitations and reminders still waiting in the outbox are given up: nobody is asked to answer a round
 that has closed.
 """
@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 from models import (
     Employee,
     PulseComment,
+    PulseQuestion,
     PulseReceipt,
     PulseRelay,
     PulseResponse,
@@ -116,6 +117,7 @@ def seal(session: Session, *, workspace: Workspace, pulse_round: PulseRound, now
     _write_tallies(session, pulse_round, groups, seen, answers)
     _rewrite_comments(session, pulse_round, groups, shown, author_manager)
     record_tree(session, pulse_round, groups)
+    _stamp_again(session, workspace, pulse_round)
     session.execute(delete(PulseResponse).where(PulseResponse.round_id == pulse_round.id))
     session.execute(delete(PulseReceipt).where(PulseReceipt.round_id == pulse_round.id))
     relay_days = pulse_settings(session, workspace).relay_days
@@ -133,6 +135,14 @@ def seal(session: Session, *, workspace: Workspace, pulse_round: PulseRound, now
     empty_journal_after_commit(session)
     log.info("pulse round %s closed and sealed; %s invitation(s) not yet sent were dropped", pulse_round.number, unsent)
     return pulse_round
+
+
+def _stamp_again(session: Session, workspace: Workspace, pulse_round: PulseRound) -> None:
+    """On PostgreSQL a row keeps the transaction that last locked it (`xmax`), a foreign key's check included: each
+    answer locked its question, a comment the workspace (through its relay). Locked again here, they keep the seal's."""
+    questions = select(PulseQuestion.id).where(PulseQuestion.round_id == pulse_round.id).order_by(PulseQuestion.id)
+    session.execute(questions.with_for_update(key_share=True)).all()
+    session.execute(select(Workspace.id).where(Workspace.id == workspace.id).with_for_update(key_share=True)).all()
 
 
 def _receipts(session: Session, pulse_round: PulseRound) -> list[tuple[Employee, bool]]:

@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from contextlib import closing, suppress
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import Engine, event, make_url, select, text
@@ -26,22 +27,26 @@ from models.engine import make_engine, reading
 from tests.conftest import RunningBot
 from tests.e2e.test_pulse_anonymity import LEE_COMMENT, SUB_A, SUB_B, bo_round, comment, start_bo_round
 from tests.e2e.test_pulse_relay import reply_from_results
-from tests.e2e.test_pulse_results import close
+from tests.e2e.test_pulse_results import answer_all, close
 from tests.e2e.test_pulse_rounds import answer, tick
 
 WAL_HEADER, FRAME_HEADER = 32, 24  # https://www.sqlite.org/fileformat.html#the_write_ahead_log
 PULSE_TABLES = ("pulse_tallies", "pulse_turnouts", "pulse_comments", "pulse_relays")
 
 
-def every_row(engine: Engine) -> Iterator[tuple[str, str, dict[str, object]]]:
-    """(table, transaction or position, row) for every row of every table, read as a database administrator."""
+def every_row(engine: Engine, *, locks: bool = False) -> Iterator[tuple[str, Any, dict[str, object]]]:
+    """(table, transaction or position, row) for every row of every table, read as a database administrator; with
+    `locks`, (table, {the transactions that wrote and last locked it}, row), on PostgreSQL."""
     system = (
-        "xmin::text AS sys_tx, ctid::text AS sys_pos" if engine.dialect.name == "postgresql" else "rowid AS sys_pos"
+        "xmin::text AS sys_tx, xmax::text AS sys_lock, ctid::text AS sys_pos"
+        if engine.dialect.name == "postgresql"
+        else "rowid AS sys_pos"
     )
     with engine.connect() as connection:
         for table in Base.metadata.sorted_tables:
             for row in connection.execute(text(f"SELECT {system}, * FROM {table.name}")).mappings():
-                yield table.name, str(row.get("sys_tx", "")), dict(row)
+                written = str(row.get("sys_tx", ""))
+                yield table.name, {written, str(row.get("sys_lock", ""))} if locks else written, dict(row)
 
 
 def test_after_close_a_database_reader_links_nobody_to_an_answer_or_a_comment(bot: RunningBot, engine: Engine) -> None:
@@ -284,3 +289,26 @@ connection = sqlite3.connect(sys.argv[1])
 connection.execute("SELECT count(*) FROM t").fetchone()
 connection.close()
 """
+
+
+@pytest.mark.parametrize("answering", [["U0LEE", *SUB_A[:2]], ["U0LEE", *SUB_A, *SUB_B]])
+def test_after_close_no_row_is_stamped_with_a_transaction_that_answered_or_commented(
+    bot: RunningBot, engine: Engine, answering: list[str]
+) -> None:
+    """PostgreSQL stamps a row with the transaction that last locked it (`xmax`), a foreign key's check included: an
+    answer locked its question and round, a comment its round and workspace. After the seal no row may keep such a
+    stamp, or a reader could date, for each question, the moment its last answer was given, too few answers or not."""
+    if engine.dialect.name != "postgresql":
+        pytest.skip("SQLite keeps no transaction on a row")
+    start_bo_round(bot)
+    answer_all(bot, answering, 2)
+    comment(bot, "U0LEE", LEE_COMMENT)
+    with engine.connect() as connection:
+        answered_in = {
+            *connection.execute(text("SELECT xmin::text FROM pulse_responses")).scalars(),
+            *connection.execute(text("SELECT xmin::text FROM pulse_comments")).scalars(),
+        }
+    close(bot)
+
+    stamped = [(table, tx) for table, tx, row in every_row(engine, locks=True) if tx & answered_in]
+    assert answered_in and not stamped, stamped
