@@ -45,6 +45,7 @@ from services.pulse.rounds import (
     pulse_settings,
 )
 from services.pulse.trees import groups_of, record_tree
+from services.rows import lock_again
 from services.unlisted import refused_by_role
 
 log = logging.getLogger(__name__)
@@ -117,7 +118,9 @@ def seal(session: Session, *, workspace: Workspace, pulse_round: PulseRound, now
     _write_tallies(session, pulse_round, groups, seen, answers)
     _rewrite_comments(session, pulse_round, groups, shown, author_manager)
     record_tree(session, pulse_round, groups)
-    _stamp_again(session, workspace, pulse_round)
+    # each answer locked its question through its key, a comment the workspace: their stamp would date the last ones
+    lock_again(session, PulseQuestion, [question.id for question in pulse_round.questions])
+    lock_again(session, Workspace, [workspace.id])
     session.execute(delete(PulseResponse).where(PulseResponse.round_id == pulse_round.id))
     session.execute(delete(PulseReceipt).where(PulseReceipt.round_id == pulse_round.id))
     relay_days = pulse_settings(session, workspace).relay_days
@@ -135,14 +138,6 @@ def seal(session: Session, *, workspace: Workspace, pulse_round: PulseRound, now
     empty_journal_after_commit(session)
     log.info("pulse round %s closed and sealed; %s invitation(s) not yet sent were dropped", pulse_round.number, unsent)
     return pulse_round
-
-
-def _stamp_again(session: Session, workspace: Workspace, pulse_round: PulseRound) -> None:
-    """On PostgreSQL a row keeps the transaction that last locked it (`xmax`), a foreign key's check included: each
-    answer locked its question, a comment the workspace (through its relay). Locked again here, they keep the seal's."""
-    questions = select(PulseQuestion.id).where(PulseQuestion.round_id == pulse_round.id).order_by(PulseQuestion.id)
-    session.execute(questions.with_for_update(key_share=True)).all()
-    session.execute(select(Workspace.id).where(Workspace.id == workspace.id).with_for_update(key_share=True)).all()
 
 
 def _receipts(session: Session, pulse_round: PulseRound) -> list[tuple[Employee, bool]]:

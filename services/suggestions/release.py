@@ -16,7 +16,6 @@ dropped and nobody would ever see it. One whose workspace the org's install took
 workspace, as its open ideas do, and its author is told to send it again (handlers/installs.py).
 """
 
-from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy import ColumnElement, select
@@ -26,6 +25,7 @@ from models import Employee, Suggestion, Workspace
 from services import audit
 from services.outbox import NOT_SERVED_NOW
 from services.random_wait import relay_delay
+from services.rows import lock_again
 from services.suggestions.numbers import give_numbers
 
 ANONYMOUS_ACTOR = "anonymous"
@@ -50,7 +50,8 @@ def release_due(session: Session, *, now: datetime) -> list[Suggestion]:
         .order_by(Suggestion.release_at, Suggestion.id)
         .with_for_update(skip_locked=True, of=Suggestion.__table__)
     ).all()
-    _stamp_again(session, due)
+    lock_again(session, Employee, [p for s in due for p in (s.owner_id, s.team_manager_id) if p is not None])
+    lock_again(session, Workspace, [suggestion.workspace_id for suggestion in due])
     give_numbers(session, due)  # in the order they are shown: the number says nothing of when each was sent
     released = [(suggestion, suggestion.release_at or now) for suggestion in due]
     for suggestion, released_at in released:
@@ -68,19 +69,6 @@ def release_due(session: Session, *, now: datetime) -> list[Suggestion]:
         )
     session.flush()
     return list(due)
-
-
-def _stamp_again(session: Session, due: Sequence[Suggestion]) -> None:
-    """Lock the rows the sending locked (see the module's docstring), in one sorted statement per table."""
-    people = sorted({person for s in due for person in (s.owner_id, s.team_manager_id) if person is not None})
-    workspaces = sorted({s.workspace_id for s in due})
-    if people:
-        session.execute(
-            select(Employee.id).where(Employee.id.in_(people)).order_by(Employee.id).with_for_update(key_share=True)
-        ).all()
-    if workspaces:
-        query = select(Workspace.id).where(Workspace.id.in_(workspaces)).order_by(Workspace.id)
-        session.execute(query.with_for_update(key_share=True)).all()
 
 
 def held_in(session: Session, workspace: Workspace) -> list[Suggestion]:

@@ -26,7 +26,7 @@ from models import Base, Employee, PulseComment, PulseRelay, PulseReply
 from models.engine import make_engine, reading
 from tests.conftest import RunningBot
 from tests.e2e.test_pulse_anonymity import LEE_COMMENT, SUB_A, SUB_B, bo_round, comment, start_bo_round
-from tests.e2e.test_pulse_relay import reply_from_results
+from tests.e2e.test_pulse_relay import after_the_relay_delay, commented_round, reply_from_results
 from tests.e2e.test_pulse_results import answer_all, close
 from tests.e2e.test_pulse_rounds import answer, tick
 
@@ -312,3 +312,30 @@ def test_after_close_no_row_is_stamped_with_a_transaction_that_answered_or_comme
 
     stamped = [(table, tx) for table, tx, row in every_row(engine, locks=True) if tx & answered_in]
     assert answered_in and not stamped, stamped
+
+
+def test_once_replies_end_no_row_is_stamped_with_the_transaction_an_author_answered_in(
+    bot: RunningBot, engine: Engine
+) -> None:
+    """An author's answer to a reply waits in the outbox, its key naming the workspace: that locked the workspace row,
+    whose stamp would date the answer, which its random wait hides, once the relay's rows are gone."""
+    if engine.dialect.name != "postgresql":
+        pytest.skip("SQLite keeps no transaction on a row")
+    commented_round(bot)
+    reply_from_results(bot, "U0MGR1", "Which shifts exactly?")
+    [to_author] = bot.slack.calls("chat.postMessage", channel="U0A01")
+    waiting = _delivery_stamps(engine)
+    bot.driver.click("U0A01", to_author, result_blocks.ANSWER_REPLY_ACTION)
+    bot.driver.submit("U0A01", bot.slack.calls("views.open")[-1].args["view"], {"message": "Saturday mornings"})
+    answered_in = _delivery_stamps(engine) - waiting
+    after_the_relay_delay(bot)
+    bot.clock.advance(timedelta(days=15))
+    tick(bot)
+
+    stamped = [(table, tx) for table, tx, _ in every_row(engine, locks=True) if tx & answered_in]
+    assert answered_in and not stamped, stamped
+
+
+def _delivery_stamps(engine: Engine) -> set[str]:
+    with engine.connect() as connection:
+        return set(connection.execute(text("SELECT xmin::text FROM deliveries")).scalars())
