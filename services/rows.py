@@ -87,3 +87,17 @@ def upsert(dialect: str, model: Any, keys: tuple[str, ...], changing: tuple[str,
 def insert_of(dialect: str, model: type[Any]) -> Any:
     """The database's INSERT with its ON CONFLICT clauses (SQLite and PostgreSQL spell them alike)."""
     return (postgresql_insert if dialect == "postgresql" else sqlite_insert)(model)
+
+
+def lock_again(session: Session, model: type[Base], ids: Iterable[int]) -> None:
+    """Leave this transaction's stamp on these rows, in place of an earlier one that dated an anonymous act.
+
+    On PostgreSQL a row keeps the transaction that last locked it (`xmax`), a foreign key's check included: a row
+    that an answer, a comment or an anonymous idea named by its key would tell a reader of the database when that was
+    sent. Locking it again (`FOR KEY SHARE`, which holds up no update of it) stamps it with this transaction instead.
+    """
+    keys = sorted(set(ids))
+    if keys and writers_overlap(session):
+        column = model.__table__.c.id  # type: ignore[attr-defined]
+        query = select(column).where(column.in_(keys)).order_by(column)
+        session.execute(query.with_for_update(key_share=True)).all()

@@ -6,7 +6,7 @@ only as counts per cell (`PulseTally`, `PulseTurnout`, inserted in one sorted st
 reporting tree as it is at the close (`PulseCellGroup`), which every later read judges the round on; comments
 and their relays are rewritten in a sorted order, without their respondent hash; answers and receipts
 are deleted; the salt is erased. No row left then carries the order, time or transaction in which
-anyone answered (SQLite rowid, PostgreSQL ctid and xmin), and no cell is finer than a shown group.
+anyone answered (SQLite rowid, PostgreSQL ctid, xmin and xmax), and no cell is finer than a shown group.
 Invitations and reminders still waiting in the outbox are given up: nobody is asked to answer a round
 that has closed.
 """
@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 from models import (
     Employee,
     PulseComment,
+    PulseQuestion,
     PulseReceipt,
     PulseRelay,
     PulseResponse,
@@ -44,6 +45,7 @@ from services.pulse.rounds import (
     pulse_settings,
 )
 from services.pulse.trees import groups_of, record_tree
+from services.rows import lock_again
 from services.unlisted import refused_by_role
 
 log = logging.getLogger(__name__)
@@ -116,6 +118,9 @@ def seal(session: Session, *, workspace: Workspace, pulse_round: PulseRound, now
     _write_tallies(session, pulse_round, groups, seen, answers)
     _rewrite_comments(session, pulse_round, groups, shown, author_manager)
     record_tree(session, pulse_round, groups)
+    # each answer locked its question through its key, a comment the workspace: their stamp would date the last ones
+    lock_again(session, PulseQuestion, [question.id for question in pulse_round.questions])
+    lock_again(session, Workspace, [workspace.id])
     session.execute(delete(PulseResponse).where(PulseResponse.round_id == pulse_round.id))
     session.execute(delete(PulseReceipt).where(PulseReceipt.round_id == pulse_round.id))
     relay_days = pulse_settings(session, workspace).relay_days

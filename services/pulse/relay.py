@@ -17,7 +17,7 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from models import Employee, PulseComment, PulseRelay, PulseReply, PulseRound, Workspace
-from services import directory, outbox
+from services import directory, outbox, rows
 from services.errors import AlreadyDone, InvalidInput, NotAllowed
 from services.pulse.replies_ended import replies_ended, unanswerable
 from services.pulse.results import judged
@@ -249,6 +249,7 @@ def end_relays(session: Session, *, workspace: Workspace, now: datetime) -> int:
         session.execute(delete(PulseRelay).where(PulseRelay.round_id.in_(ended)))
         for round_id in ended:
             outbox.forget(session, key_prefix=relayed_key_prefix(round_id))
+        rows.lock_again(session, Workspace, [workspace.id])  # a relayed message's key locked it when it was sent
     return len(ended)
 
 

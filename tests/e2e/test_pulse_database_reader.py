@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from contextlib import closing, suppress
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import Engine, event, make_url, select, text
@@ -25,23 +26,27 @@ from models import Base, Employee, PulseComment, PulseRelay, PulseReply
 from models.engine import make_engine, reading
 from tests.conftest import RunningBot
 from tests.e2e.test_pulse_anonymity import LEE_COMMENT, SUB_A, SUB_B, bo_round, comment, start_bo_round
-from tests.e2e.test_pulse_relay import reply_from_results
-from tests.e2e.test_pulse_results import close
+from tests.e2e.test_pulse_relay import after_the_relay_delay, commented_round, reply_from_results
+from tests.e2e.test_pulse_results import answer_all, close
 from tests.e2e.test_pulse_rounds import answer, tick
 
 WAL_HEADER, FRAME_HEADER = 32, 24  # https://www.sqlite.org/fileformat.html#the_write_ahead_log
 PULSE_TABLES = ("pulse_tallies", "pulse_turnouts", "pulse_comments", "pulse_relays")
 
 
-def every_row(engine: Engine) -> Iterator[tuple[str, str, dict[str, object]]]:
-    """(table, transaction or position, row) for every row of every table, read as a database administrator."""
+def every_row(engine: Engine, *, locks: bool = False) -> Iterator[tuple[str, Any, dict[str, object]]]:
+    """(table, transaction or position, row) for every row of every table, read as a database administrator; with
+    `locks`, (table, {the transactions that wrote and last locked it}, row), on PostgreSQL."""
     system = (
-        "xmin::text AS sys_tx, ctid::text AS sys_pos" if engine.dialect.name == "postgresql" else "rowid AS sys_pos"
+        "xmin::text AS sys_tx, xmax::text AS sys_lock, ctid::text AS sys_pos"
+        if engine.dialect.name == "postgresql"
+        else "rowid AS sys_pos"
     )
     with engine.connect() as connection:
         for table in Base.metadata.sorted_tables:
             for row in connection.execute(text(f"SELECT {system}, * FROM {table.name}")).mappings():
-                yield table.name, str(row.get("sys_tx", "")), dict(row)
+                written = str(row.get("sys_tx", ""))
+                yield table.name, {written, str(row.get("sys_lock", ""))} if locks else written, dict(row)
 
 
 def test_after_close_a_database_reader_links_nobody_to_an_answer_or_a_comment(bot: RunningBot, engine: Engine) -> None:
@@ -284,3 +289,53 @@ connection = sqlite3.connect(sys.argv[1])
 connection.execute("SELECT count(*) FROM t").fetchone()
 connection.close()
 """
+
+
+@pytest.mark.parametrize("answering", [["U0LEE", *SUB_A[:2]], ["U0LEE", *SUB_A, *SUB_B]])
+def test_after_close_no_row_is_stamped_with_a_transaction_that_answered_or_commented(
+    bot: RunningBot, engine: Engine, answering: list[str]
+) -> None:
+    """PostgreSQL stamps a row with the transaction that last locked it (`xmax`), a foreign key's check included: an
+    answer locked its question and round, a comment its round and workspace. After the seal no row may keep such a
+    stamp, or a reader could date, for each question, the moment its last answer was given, too few answers or not."""
+    if engine.dialect.name != "postgresql":
+        pytest.skip("SQLite keeps no transaction on a row")
+    start_bo_round(bot)
+    answer_all(bot, answering, 2)
+    comment(bot, "U0LEE", LEE_COMMENT)
+    with engine.connect() as connection:
+        answered_in = {
+            *connection.execute(text("SELECT xmin::text FROM pulse_responses")).scalars(),
+            *connection.execute(text("SELECT xmin::text FROM pulse_comments")).scalars(),
+        }
+    close(bot)
+
+    stamped = [(table, tx) for table, tx, row in every_row(engine, locks=True) if tx & answered_in]
+    assert answered_in and not stamped, stamped
+
+
+def test_once_replies_end_no_row_is_stamped_with_the_transaction_an_author_answered_in(
+    bot: RunningBot, engine: Engine
+) -> None:
+    """An author's answer to a reply waits in the outbox, its key naming the workspace: that locked the workspace row,
+    whose stamp would date the answer, which its random wait hides, once the relay's rows are gone."""
+    if engine.dialect.name != "postgresql":
+        pytest.skip("SQLite keeps no transaction on a row")
+    commented_round(bot)
+    reply_from_results(bot, "U0MGR1", "Which shifts exactly?")
+    [to_author] = bot.slack.calls("chat.postMessage", channel="U0A01")
+    waiting = _delivery_stamps(engine)
+    bot.driver.click("U0A01", to_author, result_blocks.ANSWER_REPLY_ACTION)
+    bot.driver.submit("U0A01", bot.slack.calls("views.open")[-1].args["view"], {"message": "Saturday mornings"})
+    answered_in = _delivery_stamps(engine) - waiting
+    after_the_relay_delay(bot)
+    bot.clock.advance(timedelta(days=15))
+    tick(bot)
+
+    stamped = [(table, tx) for table, tx, _ in every_row(engine, locks=True) if tx & answered_in]
+    assert answered_in and not stamped, stamped
+
+
+def _delivery_stamps(engine: Engine) -> set[str]:
+    with engine.connect() as connection:
+        return set(connection.execute(text("SELECT xmin::text FROM deliveries")).scalars())
