@@ -93,7 +93,8 @@ class Notice(NamedTuple):
 def notices(session: Session, sends: list[tuple[Claimed, SendOutcome]], now: datetime) -> list[Notice]:
     """A DM to each HR person and admin of the workspace for each refusal among `sends` (`notices_of`), and those owed
     for a decision request that never reached its decider (handlers/request_refusals.py)."""
-    unreached = [Notice(told.workspace, told.key, told.payload) for told in request_refusals.notices(session, sends)]
+    owed = request_refusals.notices(session, sends, now)
+    unreached = [Notice(told.workspace, told.key, told.payload) for told in owed]
     return notices_of(session, refusals(sends), now) + unreached
 
 

@@ -4,9 +4,11 @@ The first refusal (`messages_tab_disabled`) marks the workspace (services/messag
 whichever process meets it. From then on a DM due there is given up unsent (`NOT_SENT`), the wasted call and its log
 line saved: a message held for days would be stale by the time it went, and a decision request still waits on the
 decider's Home; a digest's chart, shared into its manager's DM, is given up with them. Every `RETRY_AFTER` (ten
-minutes: what is given up once it is back on) one DM is tried all the same, where none is due the one telling HR and
-admins it is on again (`queue_tries`); once one sent after the flag was set goes through (or someone opens
-the Messages tab, handlers/home.py), DMs are sent again. HR's Home says it is off meanwhile.
+minutes: what is given up once it is back on) the DMs telling HR and admins it is on again are queued (again), and
+the first DM due there, theirs or another, is tried all the same (`queue_tries`); once one sent after the flag was set
+goes through (or someone opens the Messages tab, handlers/home.py), DMs are sent again. A try Slack refuses because
+of its reader (a bot user, a deactivated account) says nothing of the tab: the next DM due is tried. HR's Home says it
+is off meanwhile.
 """
 
 import logging
@@ -30,6 +32,10 @@ WITHHELD = SendOutcome(ok=False, error=NOT_SENT, permanent=True)
 AFTER_THE_TRY = SendOutcome(ok=False, error="waits_for_messages_tab_try", retry_after=60)
 """A DM due beside the one tried to find the tab on again: due a minute later, sent or given up by that try's answer."""
 POST = "chat.postMessage"
+READER_REFUSED = frozenset(
+    {"cannot_dm_bot", "user_not_found", "user_disabled", "user_not_visible", "channel_not_found"}
+)
+"""Slack refused a DM because of its reader: it says nothing of the Messages tab."""
 DM_PREFIXES = ("U", "W", "D")
 """A person's id, or a DM's: where Slack refuses a message with the Messages tab off."""
 
@@ -104,14 +110,18 @@ def _tries(session: Session, dms: list[Claimed], *, now: datetime) -> dict[int, 
 
 
 def queue_tries(session: Session, *, now: datetime) -> int:
-    """Where a try is due, tell HR and admins the tab is on again: the first of those DMs is the try, the others wait
-    for its answer, so a workspace with no other DM due finds it on again within `RETRY_AFTER`. Each lapse of the
-    tab has its keys, queued again at each try; how many are due."""
+    """Where a try is due, tell HR and admins the tab is on again: the first DM due there (one of those, or another)
+    is the try, the others wait for its answer, so a workspace with no other DM due finds it on again within
+    `RETRY_AFTER`. Each lapse of the tab has its keys, queued again at each try; how many are due. A workspace with
+    nobody to tell has its try put off to the next period."""
     queued = 0
     for workspace in messages_tab.tries_due(session, now=now):
         off_since = workspace.dms_off_since or now
         lapse = f"{messages_tab.TAB_ON_AGAIN}{workspace.slack_team_id}:{off_since:%Y%m%dT%H%M%S}:"
         told = {f"{lapse}{person.slack_id}": person.slack_id for person in approvals.hr_people(session, workspace.id)}
+        if not told:
+            messages_tab.put_off_try(session, workspace_id=workspace.id, now=now)
+            continue
         for key, person in told.items():
             payload = tab_on_again(person)
             queued += outbox.enqueue(session, workspace=workspace, key=key, method=POST, payload=payload, now=now)
@@ -134,6 +144,8 @@ def learn(session: Session, outcomes: list[tuple[Claimed, SendOutcome]], *, now:
                 NOT_SENT,
                 messages_tab.RETRY_AFTER,
             )
+    by_reader = {d.workspace_id for d, outcome in outcomes if outcome.error in READER_REFUSED and is_dm(d)} - refused
+    messages_tab.try_again_now(session, workspace_ids=by_reader & SEEN_OFF, sent_from=sent_from, now=now)
     reached = {delivery.workspace_id for delivery, outcome in outcomes if outcome.ok and is_dm(delivery)} - refused
     reached &= SEEN_OFF  # the flag of a workspace this process never saw off is cleared by the drain's try
     # A DM on its way before the flag was set says nothing of the tab since: only one sent after it clears it.

@@ -8,8 +8,8 @@ per request and decider. The request still waits, and goes one level up once it 
 does. A decider Slack deactivated is handed over instead (handlers/departures.py).
 A hand-over summary (handlers/handover_summary.py) refused so tells HR alone, once per decider: its requesters were
 told of the hand-over already.
-A manager's weekly digest refused so tells HR alone, once per manager: it is not queued again until the next org
-import (services/digest/unreachable.py), when it is tried once more.
+A manager's weekly digest refused so tells HR alone, once per workspace and manager: it is not queued again until the
+next org import (services/digest/unreachable.py), when it is tried once more.
 With the app's Messages tab off (`messages_tab_disabled`) Slack delivers none of Latitude's DMs, these notices
 included: none is queued (handlers/messages_tab.py warns the operator and HR's Home says it), and whoever asked with a
 command hears it in the command's own reply, which is no DM (`say_if_unreached`).
@@ -17,6 +17,7 @@ command hears it in the command's own reply, which is no DM (`say_if_unreached`)
 
 import re
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from slack_bolt import Respond
@@ -25,6 +26,7 @@ from sqlalchemy.orm import Session
 from handlers.blocks.request_refusals import digest_notice, hr_notice, requester_dm, summary_notice, tab_off_reply
 from handlers.messages_tab import NOT_SENT, TAB_OFF
 from models import Employee, Nomination, Resolution, Workspace
+from services.digest import unreachable
 from services.outbox import Claimed, SendOutcome
 from services.outbox_keys import HANDOVER_SUMMARY, REQUEST_UNREACHED, SUMMARY_TOLD_NOTES, reachable_recipients
 from services.rewards import approvals
@@ -56,36 +58,41 @@ class Request:
     what: str
 
 
-def notices(session: Session, sends: list[tuple[Claimed, SendOutcome]]) -> list[Told]:
+def notices(session: Session, sends: list[tuple[Claimed, SendOutcome]], now: datetime) -> list[Told]:
     """The DMs owed for each decision request among `sends` that Slack refused because of its reader."""
     return [
         told
         for delivery, outcome in sends
         if outcome.error in UNREACHABLE
-        for told in _owed(session, delivery, str(outcome.error))
+        for told in _owed(session, delivery, str(outcome.error), now)
     ]
 
 
-def _owed(session: Session, delivery: Claimed, error: str) -> list[Told]:
+def _owed(session: Session, delivery: Claimed, error: str, now: datetime) -> list[Told]:
     return (
         _for_summary(session, delivery, error)
-        or _for_digest(session, delivery, error)
+        or _for_digest(session, delivery, error, now)
         or _for_request(session, delivery, error)
     )
 
 
-def _for_digest(session: Session, delivery: Claimed, error: str) -> list[Told]:
-    """HR hear once per manager that their weekly digest did not reach them."""
+def _for_digest(session: Session, delivery: Claimed, error: str, now: datetime) -> list[Told]:
+    """HR hear once per workspace and manager that their weekly digest did not reach them (a key without the
+    workspace's team id, queued before it had one, counts too); it is not tried again until the next org import."""
     found = DIGEST.match(delivery.idempotency_key)
     if found is None:
         return []
     workspace = session.get_one(Workspace, delivery.workspace_id)
     manager = found[1]
-    key = f"{REQUEST_UNREACHED}{DIGEST_TOLD}{manager}:"
+    unreachable.remember_refused(session, workspace, manager, now=now)
+    key = f"{REQUEST_UNREACHED}{DIGEST_TOLD}{workspace.slack_team_id}:{manager}:"
+    old_key = f"{REQUEST_UNREACHED}{DIGEST_TOLD}{manager}:"
+    people = [p.slack_id for p in approvals.hr_people(session, workspace.id) if p.slack_id != manager]
+    told_before = unreachable.already_there(session, [old_key + person for person in people])
     return [
-        Told(workspace, key + person.slack_id, digest_notice(person.slack_id, manager, error))
-        for person in approvals.hr_people(session, workspace.id)
-        if person.slack_id != manager
+        Told(workspace, key + person, digest_notice(person, manager, error))
+        for person in people
+        if old_key + person not in told_before
     ]
 
 

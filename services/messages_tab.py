@@ -8,15 +8,16 @@ was turned back on; a person opening the Messages tab says so too.
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import not_, select, update
 from sqlalchemy.orm import Session
 
 from models import Delivery, Workspace
+from services.outbox import NOT_SERVED_NOW
 
 RETRY_AFTER = timedelta(minutes=10)
 TAB_ON_AGAIN = "messages-tab-on:"
-"""The DMs telling HR and admins the Messages tab is on again: queued for each try a workspace with no other DM due
-would miss, and delivered only once Slack takes one."""
+"""The DMs telling HR and admins the Messages tab is on again: queued (again) at each try due, so a workspace with no
+other DM due has one to try, and delivered only once Slack takes one."""
 
 
 def mark_off(session: Session, *, workspace_id: int, now: datetime) -> bool:
@@ -65,11 +66,38 @@ def take_retry(session: Session, *, workspace_id: int, now: datetime) -> bool:
 
 
 def tries_due(session: Session, *, now: datetime) -> list[Workspace]:
-    """The installed workspaces marked off whose try is due: one with no DM due would stay marked off till one is."""
+    """The workspaces served now (installed, not migrating: none of their DMs is sent meanwhile) marked off whose try
+    is due: one with no DM due would stay marked off till one is."""
     query = select(Workspace).where(
-        Workspace.dms_off_since.is_not(None), Workspace.dms_retry_at <= now, Workspace.uninstalled_at.is_(None)
+        Workspace.dms_off_since.is_not(None), Workspace.dms_retry_at <= now, not_(NOT_SERVED_NOW)
     )
     return list(session.scalars(query.order_by(Workspace.id)))
+
+
+def put_off_try(session: Session, *, workspace_id: int, now: datetime) -> None:
+    """No DM to try could be queued there (nobody to tell): the try is due again in `RETRY_AFTER`, not at every
+    drain meanwhile."""
+    statement = (
+        update(Workspace)
+        .where(Workspace.id == workspace_id, Workspace.dms_off_since.is_not(None))
+        .values(dms_retry_at=now + RETRY_AFTER)
+        .execution_options(synchronize_session=False)
+    )
+    session.execute(statement)
+
+
+def try_again_now(session: Session, *, workspace_ids: set[int], sent_from: datetime, now: datetime) -> None:
+    """The try Slack refused because of its reader (a bot user, a deactivated account) says nothing of the tab: the
+    next DM due there is tried, not given up until the next period."""
+    if not workspace_ids:
+        return
+    statement = (
+        update(Workspace)
+        .where(Workspace.id.in_(workspace_ids), Workspace.dms_off_since < sent_from)
+        .values(dms_retry_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    session.execute(statement)
 
 
 def queue_again(session: Session, *, keys: Sequence[str], given_up_as: Sequence[str], now: datetime) -> int:

@@ -8,7 +8,8 @@ One-shots (`ONE_SHOT_PREFIXES`) are deleted once `KEPT` old: each is queued once
 again, and nothing reads or updates it after a few weeks. A form's confirmation, a nomination's receipt, a reward's
 shout-out and DMs to its nominator and recipient (HR's copies excepted, below), what HR and a requester heard of a
 request that never reached its decider, a Home Slack rate-limited, a manager's weekly digest with its chart (a
-decision clicked in an older digest is made all the same; only that digest is no longer redrawn), HR's notices
+decision clicked in an older digest is made all the same; only that digest is no longer redrawn; one Slack refused as
+a bot user's is remembered in the audit trail, services/digest/unreachable.py), HR's notices
 (someone left Slack, a round opened late, a channel refused a post that week, an org-wide install took a workspace
 over or lost one, the Messages tab is on again), an error DM, and the updates of a grant's copies settled from the
 command line.

@@ -3,13 +3,16 @@
 from datetime import timedelta
 
 import pytest
+from sqlalchemy import select, update
 
 from bot.fakeslack import Call
 from bot.fakeslack.blockkit import message_problems
 from bot.runtime import build_runtime
 from handlers.blocks.digest import as_text
+from handlers.jobs.forget_sent_messages import forget_sent_messages
 from handlers.jobs.send_weekly_digests import send_weekly_digests
-from models import Resolution
+from models import Delivery, Resolution, Workspace
+from services import outbox
 from tests.conftest import RunningBot, bot_settings
 from tests.fixture_week import MONDAY, at, load_fixture_week, load_recognition, pile_of_pending
 from tests.helpers import employee, load_org
@@ -222,3 +225,39 @@ def test_a_manager_who_is_a_bot_user_is_refused_one_digest_hr_hear_it_once_and_t
     assert len(ready.slack.calls("chat.postMessage:failed", channel="U0MGR2")) == 2
     told = [c for p in ("U0HR", "U0ADMIN") for c in ready.slack.messages_to(p) if "digest could not reach" in c.text]
     assert len(told) == 2, "HR are told once"
+
+
+def test_a_bot_users_digest_stays_refused_and_hr_told_once_however_long_until_the_next_import(
+    ready: RunningBot,
+) -> None:
+    ready.slack.add_user("U0MGR2", "Build Bot", is_bot=True)
+    mondays = [(day, 3) for day in (2, 9, 16, 23, 30)] + [(day, 4) for day in (6, 13, 20, 27)] + [(4, 5), (11, 5)]
+    for day, month in mondays:  # ten weeks, old messages forgotten each Monday
+        ready.clock.set(at(day, 17, month=month))
+        forget_sent_messages(ready.runtime.deps, ready.runtime.app.client)
+        tick(ready)
+
+    assert len(ready.slack.calls("chat.postMessage:failed", channel="U0MGR2")) == 1, "refused once until an import"
+    assert len(digests_to(ready, "U0MGR1")) == len(mondays)
+    for person in ("U0HR", "U0ADMIN"):
+        assert len([c for c in ready.slack.messages_to(person) if "digest could not reach" in c.text]) == 1
+
+
+def test_hr_told_of_a_bot_users_digest_under_a_key_without_the_team_are_not_told_again(ready: RunningBot) -> None:
+    ready.slack.add_user("U0MGR2", "Build Bot", is_bot=True)
+    with ready.sessions.begin() as session:
+        workspace = session.scalars(select(Workspace)).one()
+        key = "request-unreached:digest:U0MGR2:U0HR"  # how HR's notice was keyed before it named the workspace
+        outbox.enqueue(session, workspace=workspace, key=key, method="chat.postMessage", payload={}, now=MONDAY)
+        session.execute(update(Delivery).where(Delivery.idempotency_key == key).values(status="sent"))
+    ready.clock.set(at(2, 17, month=3))
+
+    tick(ready)
+
+    told = {
+        p: [c for c in ready.slack.messages_to(p) if "digest could not reach" in c.text] for p in ("U0HR", "U0ADMIN")
+    }
+    assert [len(told["U0HR"]), len(told["U0ADMIN"])] == [0, 1]
+    with ready.sessions() as session:
+        keys = session.scalars(select(Delivery.idempotency_key).where(Delivery.idempotency_key.like("request-unr%")))
+        assert set(keys) == {key, f"request-unreached:digest:{workspace.slack_team_id}:U0MGR2:U0ADMIN"}

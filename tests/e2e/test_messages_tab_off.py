@@ -1,13 +1,14 @@
 """The app's Messages tab off in a workspace: after Slack's first refusal no DM is sent there, HR's Home says why,
 and DMs go again once it is found back on (a try every ten minutes, or someone opening the Messages tab)."""
 
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import replace
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from handlers.digest_chart import UPLOAD
 from handlers.jobs.drain_outbox import drain_outbox
@@ -278,3 +279,72 @@ def test_a_quiet_workspace_finds_its_messages_tab_on_again_within_ten_minutes_an
     with bot.sessions() as session:
         tries = session.scalars(select(Delivery).where(Delivery.idempotency_key.like("messages-tab-on:%"))).all()
         assert sorted(d.status for d in tries) == ["sent", "sent"], "one message each, tried again at each try"
+
+
+@contextmanager
+def statements_of(bot: RunningBot) -> Iterator[list[str]]:
+    engine = bot.sessions.kw["bind"]
+    seen: list[str] = []
+
+    def record(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
+        seen.append(statement)
+
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        yield seen
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+
+
+def drains(bot: RunningBot, count: int) -> None:
+    for _ in range(count):  # the scheduled drain, every 10 seconds
+        bot.clock.advance(timedelta(seconds=10))
+        drain_outbox(bot.runtime.deps, bot.runtime.sender_client)
+
+
+def test_a_workspace_migrating_with_its_messages_tab_off_queues_no_try_at_every_drain(bot: RunningBot) -> None:
+    load_org_and_policy(bot.sessions, bot.clock.now())
+    dm_refused_for_the_tab(bot)
+    with bot.sessions.begin() as session:
+        session.scalars(select(Workspace)).one().migrating_since = bot.clock.now()
+    bot.clock.advance(RETRY_AFTER)
+
+    with statements_of(bot) as seen:
+        drains(bot, 3)
+
+    assert [s for s in seen if "FROM employees" in s or s.startswith(("INSERT", "UPDATE"))] == []
+
+
+def test_a_workspace_with_nobody_to_tell_its_messages_tab_is_on_puts_its_try_off_to_the_next_period(
+    bot: RunningBot,
+) -> None:
+    dm_refused_for_the_tab(bot)  # no org file: no HR person nor admin
+    bot.clock.advance(RETRY_AFTER)
+
+    with statements_of(bot) as seen:
+        drains(bot, 3)
+
+    assert len([s for s in seen if "FROM employees" in s]) == 1, "looked for HR and admins once a period"
+    assert len([s for s in seen if s.startswith("UPDATE workspaces")]) == 1
+
+
+def test_a_try_slack_refuses_because_its_reader_is_a_bot_user_leaves_the_next_dm_to_find_the_tab_on(
+    bot: RunningBot,
+) -> None:
+    load_org_and_policy(bot.sessions, bot.clock.now())
+    bot.slack.add_user("U0HR", "Hal Bot", is_bot=True)
+    bot.slack.state.app_home.messages_tab = False
+    resolve(bot, 42)
+    bot.slack.state.app_home.messages_tab = True
+    bot.clock.advance(RETRY_AFTER)
+    drain_outbox(bot.runtime.deps, bot.runtime.sender_client)  # the try, to HR: refused as a bot's
+    assert [c.response["error"] for c in bot.slack.calls("chat.postMessage:failed", channel="U0HR")] == [
+        "cannot_dm_bot"
+    ]
+
+    bot.clock.advance(timedelta(minutes=1))
+    drain_outbox(bot.runtime.deps, bot.runtime.sender_client)
+
+    assert tab_on_again_to(bot, "U0ADMIN") == ["Latitude's Messages tab is on again"]
+    with bot.sessions() as session:
+        assert session.scalars(select(Workspace.dms_off_since)).one() is None
