@@ -17,7 +17,9 @@ from tests.helpers import load_org_and_policy
 
 
 @pytest.fixture
-def waiting_on_maya(bot: RunningBot) -> RunningBot:
+def waiting_on_maya(any_mode_bot: RunningBot) -> RunningBot:
+    """Over HTTP, then in Socket Mode: the app's own tries go through the same app either way."""
+    bot = any_mode_bot
     load_org_and_policy(bot.sessions, bot.clock.now())
     in_slack(bot, "U0MGR1", "U0AGENT1")
     bot.driver.command("U0AGENT1", "/resolve", "refund 80 order 42 parcel lost in transit")
@@ -99,3 +101,22 @@ def test_an_event_done_at_once_is_not_kept(waiting_on_maya: RunningBot) -> None:
     bot.driver.event(bot.slack.change_user("U0MGR1", deleted=True), event_id="EvMAYA")
 
     assert not is_active(bot, "U0MGR1") and kept(bot) == []
+
+
+def test_the_apps_own_try_meets_the_checks_slacks_delivery_meets(
+    bot: RunningBot, engine: Engine, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A kept event of a workspace this install does not serve (the bot restarted with another workspace's token
+    meanwhile) is refused as Slack's delivery would be now, and forgotten."""
+    load_org_and_policy(bot.sessions, bot.clock.now())
+    in_slack(bot, "U0MGR1")
+    with refusing_new_rows_in(engine, "audit_events"):
+        bot.driver.event(bot.slack.change_user("U0MGR1", deleted=True), event_id="EvMAYA")
+    with bot.sessions.begin() as session:
+        row = session.get_one(EventRetry, "EvMAYA")
+        row.body = {**row.body, "team_id": "T0ELSEWHERE", "authorizations": [{"team_id": "T0ELSEWHERE"}]}
+
+    assert run_the_job_after(bot, WAITS[0]) == 1
+
+    assert "refused a event_callback from workspace T0ELSEWHERE" in caplog.text
+    assert is_active(bot, "U0MGR1") and kept(bot) == []
