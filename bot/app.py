@@ -8,6 +8,7 @@ from slack_bolt.oauth.oauth_settings import OAuthSettings
 from slack_sdk import WebClient
 
 from bot.installs import NOT_INSTALLED_HERE
+from bot.redispatch import follow_kept_events
 from bot.retries import retry_handlers
 from bot.schema_watch import SchemaWatch, refuse_on_a_moved_schema
 from bot.settings import Settings
@@ -112,4 +113,5 @@ def create_app(
     app.error(handle_error)
     for feature in FEATURES:
         feature.register(app)
+    follow_kept_events(app, deps, settings.slack_signing_secret)
     return app

@@ -24,6 +24,7 @@ from handlers.jobs.forget_old_events import forget_old_events
 from handlers.jobs.forget_sent_messages import forget_sent_messages
 from handlers.jobs.propose_boundaries import propose_boundaries
 from handlers.jobs.release_suggestions import release_suggestions
+from handlers.jobs.retry_failed_events import retry_failed_events
 from handlers.jobs.run_pulse_rounds import run_pulse_rounds
 from handlers.jobs.send_weekly_digests import send_weekly_digests
 from handlers.jobs.warn_of_long_migrations import warn_of_long_migrations
@@ -50,6 +51,7 @@ SCHEDULE: tuple[ScheduledJob, ...] = (
     ScheduledJob("warn_of_long_migrations", warn_of_long_migrations, IntervalTrigger(hours=1)),
     ScheduledJob("forget_anonymous_dms", forget_anonymous_dms, IntervalTrigger(minutes=5)),
     ScheduledJob("forget_sent_messages", forget_sent_messages, IntervalTrigger(hours=1)),
+    ScheduledJob("retry_failed_events", retry_failed_events, IntervalTrigger(minutes=1)),
 )
 
 

@@ -11,6 +11,7 @@ from typing import Any, Protocol
 from slack_sdk.errors import SlackTokenRotationError
 from sqlalchemy.orm import Session, sessionmaker
 
+from handlers.event_attempts import EventsAgain
 from handlers.pacing import Pacer
 from services.pulse.relay import RelayKey
 from services.suggestions.relay import Relay
@@ -70,6 +71,8 @@ class Deps:
     background: Callable[[Callable[[], None]], object] = field(default=lambda work: work())
     # Waits that many seconds (Slack's Retry-After); bot/ waits on its clock, which tests move instead.
     wait: Callable[[float], None] = field(default=time.sleep)
+    # Runs a kept event through the Bolt app again (handlers/jobs/retry_failed_events.py); bot/ connects it.
+    events_again: EventsAgain = field(default_factory=EventsAgain)
 
 
 def deps_of(context: Any) -> Deps:

@@ -18,6 +18,7 @@ from handlers.blocks.kit import PRIVATE_NOTICE, text_block
 from handlers.delivery import retry_after_seconds
 from handlers.deps import deps_of
 from handlers.early_answers import command_answer, json_answer
+from handlers.event_retries import note_failure
 from handlers.failure_replies import FailureReply
 from handlers.form_apologies import form_apology
 from handlers.form_seals import seal_refused
@@ -85,6 +86,8 @@ def handle_error(
     request nothing listens to is acknowledged (handlers/unhandled.py)."""
     if isinstance(error, BoltUnhandledRequestError):
         return answer_unhandled(body)
+    if context is not None:
+        note_failure(error, context)
     anonymous = context is not None and bool(context.get(ANONYMOUS_REQUEST))
     return _handled(error, body, respond, response, context, client, anonymous=anonymous)
 

@@ -10,7 +10,10 @@ from typing import Any
 from slack_bolt import BoltContext, BoltResponse
 
 from handlers.deps import Deps
+from handlers.event_attempts import EVENT_ATTEMPT, Attempt
+from handlers.event_retries import RETRIED_EVENTS
 from models import ProcessedEvent
+from services import event_retries
 from services.rows import insert_new
 from services.text import labels_in, mention_label, without_unseen_characters
 
@@ -124,15 +127,22 @@ def typed_link(address: str, shown: str | None) -> str:
 
 
 def drop_repeated_events(deps: Deps) -> Middleware:
-    """An event id is handled once, whichever worker gets it; a retry is acked and dropped.
+    """An event id is handled once, whichever worker gets it; a retry is acked and dropped. A state-changing event is
+    kept with it, for the app to run again itself if its listener fails (handlers/event_retries.py); the app's own
+    run of one (its `Attempt` on the context, which no request from outside carries) goes through.
 
     This runs its own short transaction before the listener starts: it must not wrap `next()`,
     which in Bolt's sync App only marks the chain as passed.
     """
 
-    def middleware(body: dict[str, Any], next: Callable[[], None]) -> BoltResponse | None:
+    def middleware(body: dict[str, Any], context: BoltContext, next: Callable[[], None]) -> BoltResponse | None:
+        attempt = context.get(EVENT_ATTEMPT)
+        if isinstance(attempt, Attempt):
+            attempt.reached = True
+            next()
+            return None
         event_id = body.get("event_id") if body.get("type") == "event_callback" else None
-        if event_id and not _first_delivery(deps, str(event_id)):
+        if event_id and not _first_delivery(deps, str(event_id), body, context):
             log.info("dropping repeated delivery of event %s", event_id)
             return BoltResponse(status=200, body="")
         next()
@@ -141,7 +151,14 @@ def drop_repeated_events(deps: Deps) -> Middleware:
     return middleware
 
 
-def _first_delivery(deps: Deps, event_id: str) -> bool:
+def _first_delivery(deps: Deps, event_id: str, body: dict[str, Any], context: BoltContext) -> bool:
+    event_type = str((body.get("event") or {}).get("type") or "")
     with deps.sessions.begin() as session:
-        row = {"event_id": event_id, "received_at": deps.now()}
-        return insert_new(session.connection(), ProcessedEvent, ProcessedEvent.event_id, row) is not None
+        now = deps.now()
+        row = {"event_id": event_id, "received_at": now}
+        if insert_new(session.connection(), ProcessedEvent, ProcessedEvent.event_id, row) is None:
+            return False
+        if event_type in RETRIED_EVENTS:
+            event_retries.keep(session.connection(), event_id=event_id, event_type=event_type, body=body, now=now)
+            context[EVENT_ATTEMPT] = Attempt(event_id, event_type, reached=True)
+        return True

@@ -4,6 +4,7 @@ from models.audit import AuditEvent
 from models.base import Base, UTCDateTime
 from models.delivery import Delivery
 from models.employee import ROLES, Employee, Team
+from models.event_retry import EventRetry
 from models.org_member import OrgMember
 from models.policy import PolicyVersion
 from models.processed_event import ProcessedEvent
@@ -33,6 +34,7 @@ __all__ = [
     "BoundaryProposal",
     "Delivery",
     "Employee",
+    "EventRetry",
     "GrantManager",
     "Nomination",
     "OrgMember",

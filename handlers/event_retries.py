@@ -1,0 +1,77 @@
+"""The state-changing events the app runs again itself when their listener fails on something that may pass.
+
+Bolt acks an event before its listener runs, and the event id is recorded as handled then (handlers/middleware.py
+`drop_repeated_events`), so Slack never sends again an event whose listener failed: someone deactivated would keep
+approving. Each event below is kept as its listener starts (services/event_retries.py), and forgotten when the
+listener is done, or fails on something that will not pass (a payload it cannot read); a failure that may pass (the
+database, a Slack call that never got through) leaves it for handlers/jobs/retry_failed_events.py. An App Home opened
+is not kept: opened again, it is drawn again.
+"""
+
+import logging
+
+from slack_bolt import BoltContext
+from slack_sdk.errors import SlackApiError, SlackClientError
+from sqlalchemy.exc import DBAPIError, SQLAlchemyError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
+
+from handlers.deps import InstallGone, deps_of
+from handlers.event_attempts import EVENT_ATTEMPT, LASTING, PASSING, Attempt
+from services import event_retries
+
+log = logging.getLogger(__name__)
+RETRIED_EVENTS = frozenset(
+    {
+        "user_change",
+        "app_uninstalled",
+        "tokens_revoked",
+        "team_access_granted",
+        "team_access_revoked",
+        "grid_migration_started",
+        "grid_migration_finished",
+    }
+)
+SLACK_FOR_A_WHILE = frozenset(
+    {"ratelimited", "service_unavailable", "fatal_error", "internal_error", "request_timeout"}
+)
+"""Slack's errors that say it did not do it now, not that it never will."""
+
+
+def may_pass(error: Exception) -> bool:
+    """Whether running the listener again later may succeed: the database refused or did not answer, Slack was busy
+    or down or never reached. A bug, a payload the listener cannot read or a refusal Slack means will not pass."""
+    if isinstance(error, DBAPIError | PoolTimeout):
+        return True
+    if isinstance(error, SlackApiError):
+        status = error.response.status_code
+        return status == 429 or status >= 500 or error.response.get("error") in SLACK_FOR_A_WHILE
+    if isinstance(error, InstallGone):
+        return False
+    return isinstance(error, SlackClientError | OSError)
+
+
+def note_failure(error: Exception, context: BoltContext) -> None:
+    """Called by the one error handler: how the listener of a kept event failed."""
+    attempt = context.get(EVENT_ATTEMPT)
+    if isinstance(attempt, Attempt):
+        attempt.failure = PASSING if may_pass(error) else LASTING
+
+
+def finished(context: BoltContext) -> None:
+    """Once a kept event's listener is done: the event and its body are forgotten unless it failed on something that
+    may pass with tries left. One given up is one line, with its type and id only (its body may hold a profile)."""
+    attempt = context.get(EVENT_ATTEMPT)
+    if not isinstance(attempt, Attempt) or (attempt.failure == PASSING and not attempt.last):
+        return
+    try:
+        with deps_of(context).sessions.begin() as session:
+            kept = event_retries.forget(session, event_id=attempt.event_id)
+    except SQLAlchemyError:
+        log.warning("event %s %s could not be forgotten now: it runs again later", attempt.event_type, attempt.event_id)
+        return
+    if kept and attempt.failure == PASSING:
+        given_up(attempt.event_type, attempt.event_id, attempt.number)
+
+
+def given_up(event_type: str, event_id: str, tries: int) -> None:
+    log.warning("gave up event %s %s: its listener failed %d times after Slack's delivery", event_type, event_id, tries)

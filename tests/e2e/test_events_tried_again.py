@@ -1,0 +1,122 @@
+"""A state-changing event whose listener fails after the ack on something that may pass is run again by the app
+itself: Slack sends it once, and its retries are dropped as repeated."""
+
+import logging
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import Engine, select
+
+from handlers.jobs.retry_failed_events import retry_failed_events
+from models import EventRetry, Resolution
+from services.event_retries import WAITS
+from tests.conftest import RunningBot
+from tests.e2e.test_database_failing import refusing_new_rows_in
+from tests.e2e.test_departures import in_slack, is_active
+from tests.helpers import load_org_and_policy
+
+
+@pytest.fixture
+def waiting_on_maya(any_mode_bot: RunningBot) -> RunningBot:
+    """Over HTTP, then in Socket Mode: the app's own tries go through the same app either way."""
+    bot = any_mode_bot
+    load_org_and_policy(bot.sessions, bot.clock.now())
+    in_slack(bot, "U0MGR1", "U0AGENT1")
+    bot.driver.command("U0AGENT1", "/resolve", "refund 80 order 42 parcel lost in transit")
+    return bot
+
+
+def kept(bot: RunningBot) -> list[tuple[str, int]]:
+    with bot.sessions() as session:
+        return [(row.event_id, row.attempts) for row in session.scalars(select(EventRetry))]
+
+
+def decider(bot: RunningBot) -> str:
+    with bot.sessions() as session:
+        return session.scalars(select(Resolution)).one().decider.slack_id  # type: ignore[union-attr]
+
+
+def run_the_job_after(bot: RunningBot, wait: timedelta) -> int:
+    bot.clock.advance(wait)
+    tried = retry_failed_events(bot.runtime.deps, bot.runtime.app.client)
+    bot.driver.settle()
+    return tried
+
+
+def test_a_deactivation_the_database_failed_is_followed_when_the_app_tries_it_again(
+    waiting_on_maya: RunningBot, engine: Engine
+) -> None:
+    bot = waiting_on_maya
+    with refusing_new_rows_in(engine, "audit_events"):
+        bot.driver.event(bot.slack.change_user("U0MGR1", deleted=True), event_id="EvMAYA")
+        assert is_active(bot, "U0MGR1") and decider(bot) == "U0MGR1", "the listener failed: nothing changed"
+        assert kept(bot) == [("EvMAYA", 0)]
+
+    bot.driver.event(bot.slack.change_user("U0MGR1", deleted=True), event_id="EvMAYA", retry_num=1)
+    assert is_active(bot, "U0MGR1"), "Slack's retry of an event already recorded is still dropped"
+    assert run_the_job_after(bot, WAITS[0] - timedelta(seconds=1)) == 0, "not due yet"
+
+    assert run_the_job_after(bot, timedelta(seconds=1)) == 1
+
+    assert not is_active(bot, "U0MGR1")
+    assert decider(bot) == "U0ADMIN", "what waited on her was handed over"
+    assert [c for c in bot.slack.calls("chat.postMessage", channel="U0ADMIN") if "now waits on you" in c.text]
+    assert kept(bot) == [], "the profile Slack sent is deleted once done"
+    assert run_the_job_after(bot, timedelta(hours=2)) == 0
+
+
+def test_an_event_that_keeps_failing_is_given_up_after_the_last_try(
+    waiting_on_maya: RunningBot, engine: Engine, caplog: pytest.LogCaptureFixture
+) -> None:
+    bot = waiting_on_maya
+    with refusing_new_rows_in(engine, "audit_events"):
+        bot.driver.event(bot.slack.change_user("U0MGR1", deleted=True, real_name="Maya Secret"), event_id="EvMAYA")
+        for attempt, wait in enumerate(WAITS, start=1):
+            assert run_the_job_after(bot, wait) == 1
+            assert kept(bot) == ([] if attempt == len(WAITS) else [("EvMAYA", attempt)])
+
+    assert is_active(bot, "U0MGR1") and decider(bot) == "U0MGR1"
+    gave_up = [r for r in caplog.records if r.levelno == logging.WARNING and "gave up" in r.getMessage()]
+    assert [r.getMessage() for r in gave_up] == [
+        "gave up event user_change EvMAYA: its listener failed 4 times after Slack's delivery"
+    ]
+    assert all("Maya" not in r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING)
+    assert run_the_job_after(bot, timedelta(hours=2)) == 0
+
+
+def test_an_event_its_listener_cannot_read_is_not_tried_again(waiting_on_maya: RunningBot) -> None:
+    bot = waiting_on_maya
+    broken = {"type": "user_change", "user": {"id": "U0MGR1", "deleted": True, "profile": "not an object"}}
+
+    bot.driver.event(broken, event_id="EvBROKEN")
+
+    assert kept(bot) == []
+    assert run_the_job_after(bot, timedelta(hours=2)) == 0
+    assert is_active(bot, "U0MGR1")
+
+
+def test_an_event_done_at_once_is_not_kept(waiting_on_maya: RunningBot) -> None:
+    bot = waiting_on_maya
+
+    bot.driver.event(bot.slack.change_user("U0MGR1", deleted=True), event_id="EvMAYA")
+
+    assert not is_active(bot, "U0MGR1") and kept(bot) == []
+
+
+def test_the_apps_own_try_meets_the_checks_slacks_delivery_meets(
+    bot: RunningBot, engine: Engine, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A kept event of a workspace this install does not serve (the bot restarted with another workspace's token
+    meanwhile) is refused as Slack's delivery would be now, and forgotten."""
+    load_org_and_policy(bot.sessions, bot.clock.now())
+    in_slack(bot, "U0MGR1")
+    with refusing_new_rows_in(engine, "audit_events"):
+        bot.driver.event(bot.slack.change_user("U0MGR1", deleted=True), event_id="EvMAYA")
+    with bot.sessions.begin() as session:
+        row = session.get_one(EventRetry, "EvMAYA")
+        row.body = {**row.body, "team_id": "T0ELSEWHERE", "authorizations": [{"team_id": "T0ELSEWHERE"}]}
+
+    assert run_the_job_after(bot, WAITS[0]) == 1
+
+    assert "refused a event_callback from workspace T0ELSEWHERE" in caplog.text
+    assert is_active(bot, "U0MGR1") and kept(bot) == []
