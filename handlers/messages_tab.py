@@ -113,14 +113,13 @@ def queue_tries(session: Session, *, now: datetime) -> int:
     """Where a try is due, tell HR and admins the tab is on again: the first DM due there (one of those, or another)
     is the try, the others wait for its answer, so a workspace with no other DM due finds it on again within
     `RETRY_AFTER`. Each lapse of the tab has its keys, queued again at each try; how many are due. A workspace with
-    nobody to tell has its try put off to the next period."""
+    nobody to tell keeps its try for the first DM due there: putting it off would give that DM up."""
     queued = 0
     for workspace in messages_tab.tries_due(session, now=now):
         off_since = workspace.dms_off_since or now
         lapse = f"{messages_tab.TAB_ON_AGAIN}{workspace.slack_team_id}:{off_since:%Y%m%dT%H%M%S}:"
         told = {f"{lapse}{person.slack_id}": person.slack_id for person in approvals.hr_people(session, workspace.id)}
         if not told:
-            messages_tab.put_off_try(session, workspace_id=workspace.id, now=now)
             continue
         for key, person in told.items():
             payload = tab_on_again(person)

@@ -74,18 +74,6 @@ def tries_due(session: Session, *, now: datetime) -> list[Workspace]:
     return list(session.scalars(query.order_by(Workspace.id)))
 
 
-def put_off_try(session: Session, *, workspace_id: int, now: datetime) -> None:
-    """No DM to try could be queued there (nobody to tell): the try is due again in `RETRY_AFTER`, not at every
-    drain meanwhile."""
-    statement = (
-        update(Workspace)
-        .where(Workspace.id == workspace_id, Workspace.dms_off_since.is_not(None))
-        .values(dms_retry_at=now + RETRY_AFTER)
-        .execution_options(synchronize_session=False)
-    )
-    session.execute(statement)
-
-
 def try_again_now(session: Session, *, workspace_ids: set[int], sent_from: datetime, now: datetime) -> None:
     """The try Slack refused because of its reader (a bot user, a deactivated account) says nothing of the tab: the
     next DM due there is tried, not given up until the next period."""

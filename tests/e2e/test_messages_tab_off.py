@@ -315,17 +315,26 @@ def test_a_workspace_migrating_with_its_messages_tab_off_queues_no_try_at_every_
     assert [s for s in seen if "FROM employees" in s or s.startswith(("INSERT", "UPDATE"))] == []
 
 
-def test_a_workspace_with_nobody_to_tell_its_messages_tab_is_on_puts_its_try_off_to_the_next_period(
+def test_a_workspace_with_nobody_to_tell_its_messages_tab_is_on_finds_it_on_with_the_next_dm_due_there(
     bot: RunningBot,
 ) -> None:
+    """No HR person nor admin to send the try to: the first DM due there is the try, in any period, not given up."""
     dm_refused_for_the_tab(bot)  # no org file: no HR person nor admin
+    bot.slack.state.app_home.messages_tab = True
     bot.clock.advance(RETRY_AFTER)
+    drains(bot, 3)
 
-    with statements_of(bot) as seen:
-        drains(bot, 3)
+    with bot.sessions.begin() as session:
+        workspace = session.scalars(select(Workspace)).one()
+        payload = {"channel": "U0AGENT3", "text": "A note"}
+        outbox.enqueue(
+            session, workspace=workspace, key="note:U0AGENT3", method=POST, payload=payload, now=bot.clock.now()
+        )
+    drain_outbox(bot.runtime.deps, bot.runtime.sender_client)
 
-    assert len([s for s in seen if "FROM employees" in s]) == 1, "looked for HR and admins once a period"
-    assert len([s for s in seen if s.startswith("UPDATE workspaces")]) == 1
+    assert "U0AGENT3" in [str(c.args.get("channel")) for c in bot.slack.calls("chat.postMessage")]
+    with bot.sessions() as session:
+        assert session.scalars(select(Workspace.dms_off_since)).one() is None
 
 
 def test_a_try_slack_refuses_because_its_reader_is_a_bot_user_leaves_the_next_dm_to_find_the_tab_on(
