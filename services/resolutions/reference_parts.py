@@ -148,6 +148,29 @@ def counts(number: str, after: str) -> bool:
     return len(number) <= 2 and _counted_by(word, [_plain(next_word) for next_word in following[1:]])
 
 
+_TIME_WORD_LIST = (
+    "sec secs second seconds min mins minute minutes h hr hrs hour hours day days night nights wk wks week weeks "
+    "mo month months yr yrs year years am pm a.m p.m o'clock"
+)
+_TIME_WORDS = frozenset(_TIME_WORD_LIST.split())
+"""Words of a span or a time of day: after a label, a handful before them is no reference (`booking 2 nights`)."""
+
+
+def spans_time(number: str, after: str) -> bool:
+    """A number of two digits or fewer that is a span or a time of day by what follows it: `2 nights`, `3 days`,
+    `30 minutes`, `3 business days`, `10 am`, `10:30` (or an amount, `12.50`). Any other word, even a plural (`42
+    items missing`), leaves it a label's reference."""
+    if len(number) > 2 or not number.isdigit():
+        return False
+    if _NUMBER_GOES_ON.match(after):
+        return True
+    following = [_plain(word) for word in after.split()[:2]]
+    if following and following[0] in _TIME_WORDS:
+        return True
+    describing = len(following) == 2 and following[0].isalpha() and following[0] not in _NOT_COUNTED | _LINKING
+    return describing and following[1] in _TIME_WORDS
+
+
 def _plain(word: str) -> str:
     return word.lower().rstrip(".,;:!?)")
 

@@ -24,9 +24,9 @@ from services.policy.versions import BoundaryRule
 from services.resolutions.fixes import ResolutionRequest, UnknownCategory
 from services.resolutions.reference_parts import (
     CAPITALS_CODE,
-    counts,
     parts_after,
     refuse_spaced_reference,
+    spans_time,
     without_the_sentences_end,
 )
 from services.text import (
@@ -213,15 +213,17 @@ def typed_outcome(text: str) -> str | None:
 
 def named_reference(text: str) -> str | None:
     """The first labelled reference (`order 42`), else a bare `#4471`; digits and signs typed full-width
-    (`order １２３４`, `＃４４７１`) are read as their plain forms. A label before a handful counted (`booking 2 nights
-    cancelled`, `the order 3 days late`, `ticket 30 minutes wait`) names no customer: read as `booking 2`, every such
-    fix was one customer to the 30-day limit and the history."""
+    (`order １２３４`, `＃４４７１`) are read as their plain forms. A label before a span of time (`booking 2 nights
+    cancelled`, `the order 3 days late`, `ticket 30 minutes wait`) names no customer, nor does any later one: read as
+    `booking 2`, every such fix was one customer to the 30-day limit and the history, and a later label may as well
+    be a word of the sentence. Marked (`order #2`, `order no. 2`, `order: 2`), the number is the label's."""
     text = unicodedata.normalize("NFKC", text)
-    for named in _NAMED_REF.finditer(text):
-        number, after = named.group(2), text[named.end() :]
-        if len(number) <= 2 and counts(number, after):  # `the order 3 days late`, `ticket 30 minutes wait`
-            continue
-        refuse_spaced_reference(number, after, written=f"{named.group(1)} {number}")
-        return f"{named.group(1).lower()} {number}"
-    bare = _HASH_REF.search(text)
-    return f"#{bare.group(1)}" if bare else None
+    named = _NAMED_REF.search(text)
+    if named is None:
+        bare = _HASH_REF.search(text)
+        return f"#{bare.group(1)}" if bare else None
+    number, after = named.group(2), text[named.end() :]
+    if text[named.end(1) : named.start(2)].isspace() and spans_time(number, after):
+        return None
+    refuse_spaced_reference(number, after, written=f"{named.group(1)} {number}")
+    return f"{named.group(1).lower()} {number}"

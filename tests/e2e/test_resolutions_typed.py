@@ -283,11 +283,11 @@ def test_a_mark_or_an_emoji_typed_onto_a_reference_is_the_sentences_not_the_cust
         "credit 5 the order 3 days late",
         "credit 5 account 3 months overcharged",
         "credit 5 ticket 30 minutes on hold",
-        "credit 5 order 2 items missing",
         "credit 5 order 10:30 slot missed",
+        "credit 5 booking 2 nights cancelled, case 5521 later",
     ],
 )
-def test_a_label_before_a_handful_counted_names_no_customer(ready: RunningBot, typed: str) -> None:
+def test_a_label_before_a_span_of_time_names_no_customer(ready: RunningBot, typed: str) -> None:
     """`booking 2 nights cancelled` was logged for customer `booking 2`: every fix written so was one customer to the
     30-day limit and to the history a manager reads."""
     reply = ready.driver.command("U0AGENT1", "/resolve", typed)
@@ -298,13 +298,33 @@ def test_a_label_before_a_handful_counted_names_no_customer(ready: RunningBot, t
         assert (fix.customer_ref, fix.summary) == (None, typed.removeprefix("credit 5 "))
 
 
-def test_a_refund_written_with_a_count_after_its_label_is_asked_for_the_customer(ready: RunningBot) -> None:
+def test_a_refund_written_with_a_span_of_time_after_its_label_is_asked_for_the_customer(ready: RunningBot) -> None:
     refused = ready.driver.command("U0AGENT1", "/resolve", "refund 20 the order 3 days late")
-    ready.driver.command("U0AGENT1", "/resolve", "refund 20 the order 3 days late, order 5521")
+    later = ready.driver.command("U0AGENT1", "/resolve", "refund 20 the order 3 days late, order 5521")
 
-    assert "customer reference" in refused.text
+    assert "customer reference" in refused.text and "customer reference" in later.text
+    assert logged(ready) == 0
+
+
+@pytest.mark.parametrize(
+    ("typed", "reference"),
+    [
+        ("refund 10 order 42 items missing, see also case 5521", "order 42"),
+        ("credit 5 order #42 items missing", "order 42"),
+        ("credit 5 order 42 toppings wrong", "order 42"),
+        ("credit 5 order #3 days late", "order 3"),
+    ],
+)
+def test_a_label_before_things_counted_names_its_customer_not_a_later_one(
+    ready: RunningBot, typed: str, reference: str
+) -> None:
+    """`refund 10 order 42 items missing, see also case 5521` was logged for `case 5521`, and `credit 5 order #42 items
+    missing` for no customer at all: a plural after a label's two digits made them a count."""
+    reply = ready.driver.command("U0AGENT1", "/resolve", typed)
+
+    assert "Logged your" in reply.text
     with ready.sessions() as session:
-        assert session.scalars(select(Resolution.customer_ref)).all() == ["order 5521"]
+        assert session.scalars(select(Resolution.customer_ref)).one() == reference
 
 
 @pytest.mark.parametrize(
