@@ -20,9 +20,6 @@ _ACRONYM_WORDS = (
 _ACRONYMS = frozenset(_ACRONYM_WORDS.split())
 """Capitals of everyday words, never a reference's next part: `ref:12345 VIP customer`, `ref:4471 PS5 broken`."""
 _OTHER_PART = r"(?!(?:{}){})".format("|".join(sorted(_ACRONYMS, key=len, reverse=True)), _ENDS)
-CAPITALS_CODE = rf"{_OTHER_PART}[A-Z][A-Z0-9-]+{_ENDS}"
-"""A reference written in capitals, not a common acronym: `ABC` in `ref: ABC 123` (after a space, a word in small
-letters is the sentence's: `ref: see notes`)."""
 PART_GROUPS = re.compile(rf"(?:\s+{_OTHER_PART}(?:\d+|(?=[A-Z]*\d)[A-Z0-9]{{2,}}|[A-Z]{{2,}}){_ENDS})+")
 """After `ref:` also a group of capitals, with or without digits: `DEF` in `ref:ABC DEF late`, `12B`, `X7`, though not
 a common one (`_ACRONYMS`). After `order 1234` capitals are more often the sentence's (`order 1234 VIP customer`), so

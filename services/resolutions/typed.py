@@ -23,7 +23,6 @@ from services.money import (
 from services.policy.versions import BoundaryRule
 from services.resolutions.fixes import ResolutionRequest, UnknownCategory
 from services.resolutions.reference_parts import (
-    CAPITALS_CODE,
     parts_after,
     refuse_spaced_reference,
     spans_time,
@@ -110,10 +109,9 @@ def _is_amount(word: str) -> bool:
 # Each opening quote and what closes it, as English, German, Polish, French, Danish, Swedish and Finnish keyboards type
 _QUOTE_PAIRS = {'"': '"', "“": "”", "'": "'", "‘": "’", "„": "“”", "‚": "‘’", "«": "»", "»": "«»", "”": "”", "’": "’"}
 _QUOTED = "|".join(rf"\s*{re.escape(o)}([^{re.escape(c)}]+)[{re.escape(c)}]" for o, c in _QUOTE_PAIRS.items())
-_REF = re.compile(  # attached (`ref:A1`, `ref:"A 1"`), or after a space with a digit or in capitals (`ref: 42`,
-    # `ref: ABC`, not `ref: see`)
-    rf"\bref:(?:{_QUOTED}|(\S+)|\s+((?!<)(?=\S*\d)\S+|(?-i:{CAPITALS_CODE})))",
-    re.IGNORECASE,
+_REF = re.compile(  # attached (`ref:A1`, `ref:"A 1"`), or after a space when it has a digit (`ref: 42`; not `ref: see`,
+    # nor `ref: NONE` or `ref: LATE delivery`, capitals of the sentence)
+    rf"\bref:(?:{_QUOTED}|(\S+)|\s+((?!<)(?=\S*\d)\S+))", re.IGNORECASE
 )
 _MENTION_GAP = " \u2063 "
 """A person or channel named, as the readers of references see it: a word none of them takes, so `order 1234
