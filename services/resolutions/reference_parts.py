@@ -10,9 +10,10 @@ from services.text import escape_mrkdwn
 
 _ENDS = r"(?![^\s.,;:!?)])"
 """A group ends at a space or at a mark of the sentence: `12` in `12, late`, not in `12B` or `1st`."""
-DIGIT_GROUPS = re.compile(rf"(?:\s+\d+{_ENDS})+")
-"""`123` in `ref:ABC 123 late`, `1` in `ref:ABC 1 late`, `7946 0018` in `ref:020 7946 0018`: digits right after a
-reference, apart. One digit is as likely a part as three (`ABC 1`): only what follows says it counts (`counts`)."""
+DIGIT_GROUPS = re.compile(rf"(?:\s+\d{{2,}}{_ENDS})+")
+"""`123` in `ref:ABC 123 late`, `7946 0018` in `ref:020 7946 0018`: digits right after a reference, apart. One digit
+is the sentence's (`order 1234 5 May`, `ref:Q77 2 of 3 missing`, `1 cup broken`), though in `ref:ABC 1 late` it
+may have been the reference's."""
 _ACRONYM_WORDS = (
     "OK VIP ASAP FYI ETA TBC TBD DOA NB PS BTW AM PM TV PC IT HR CEO ID PIN SIM SMS QR USB HDMI LCD LED OLED HD UHD "
     "SSD GPS AC DC UK US EU PDF URL API XS XL XXL 4K 5G 4G 3G 3D MP3 MP4 PS4 PS5 A4 A3"
@@ -20,11 +21,11 @@ _ACRONYM_WORDS = (
 _ACRONYMS = frozenset(_ACRONYM_WORDS.split())
 """Capitals of everyday words, never a reference's next part: `ref:12345 VIP customer`, `ref:4471 PS5 broken`."""
 _OTHER_PART = r"(?!(?:{}){})".format("|".join(sorted(_ACRONYMS, key=len, reverse=True)), _ENDS)
-PART_GROUPS = re.compile(rf"(?:\s+{_OTHER_PART}(?:\d+|(?=[A-Z]*\d)[A-Z0-9]{{2,}}|[A-Z]{{2,}}){_ENDS})+")
+PART_GROUPS = re.compile(rf"(?:\s+{_OTHER_PART}(?:\d{{2,}}|(?=[A-Z]*\d)[A-Z0-9]{{2,}}|[A-Z]{{2,}}){_ENDS})+")
 """After `ref:` also a group of capitals, with or without digits: `DEF` in `ref:ABC DEF late`, `12B`, `X7`, though not
 a common one (`_ACRONYMS`). After `order 1234` capitals are more often the sentence's (`order 1234 VIP customer`), so
 only digits are asked about."""
-_SMALL_PART_GROUPS = re.compile(rf"(?:\s+(?:\d+|[a-z]{{2,3}}){_ENDS})+")
+_SMALL_PART_GROUPS = re.compile(rf"(?:\s+(?:\d{{2,}}|[a-z]{{2,3}}){_ENDS})+")
 _SHORT_WORDS = (
     "a an the and or but nor if so as at by in on of to up us we me my he it is am be do go no ok pm oh hi "
     "for are was not you all any can had her one our out day get has him his how new now old see two way who did "
@@ -48,8 +49,7 @@ _UNIT_WORDS = (
     "cartons cases rolls licenses licences devices phones accounts users"
 )
 _UNITS = frozenset(_UNIT_WORDS.split())
-"""Words that make any number before them a quantity: `30 minutes`, `10 am`, `123 customers`, `15 %`. One of them
-in the singular (`item`, `box`, `delivery`) counts after `1`: `1 item missing`."""
+"""Words that make any number before them a quantity: `30 minutes`, `10 am`, `123 customers`, `15 %`."""
 _NOT_COUNTED_WORDS = (
     "is was has does goes gets needs wants keeps looks seems says shows arrives remains stays works fails crashes "
     "stops starts comes takes makes lacks misses requires asks claims expects includes contains belongs refers "
@@ -123,11 +123,11 @@ def _until_a_word(groups: list[tuple[str, int]]) -> list[tuple[str, int]]:
 
 
 def counts(number: str, after: str) -> bool:
-    """The number reads as a quantity, a time or a year by what follows it: a unit (`30 minutes`, `10 am`, `12 pcs`,
-    `1 item`), a currency (`20 dollars`), its decimals or minutes (`12.50`, `10:30`), for a year a product's word
-    (`2024 model`), or, for a handful (2 to 99), things counted (`12 scratches`, `3 broken cups`: `_counted_by`). A
-    number starting with 0 counts nothing; after any other word (`56 arrived`, `123 vouchers`, `12 needs`, `1 late
-    delivery`) the digits are as likely the reference's, so they are asked about."""
+    """The number reads as a quantity, a time or a year by what follows it: a unit (`30 minutes`, `10 am`, `12 pcs`),
+    a currency (`20 dollars`), its decimals or minutes (`12.50`, `10:30`), for a year a product's word
+    (`2024 model`), or, below 100, things counted (`12 scratches`, `12 broken cups`: `_counted_by`). A number
+    starting with 0 counts nothing; after any other word (`56 arrived`, `123 vouchers`, `12 needs`) the digits are as
+    likely the reference's, so they are asked about."""
     if number.startswith("0") or not number.isdigit():
         return False
     if _NUMBER_GOES_ON.match(after):
@@ -140,8 +140,6 @@ def counts(number: str, after: str) -> bool:
         return True
     if bool(_YEAR.fullmatch(number)) and word in _YEAR_WORDS:
         return True
-    if number == "1":
-        return any(plural in _UNITS for plural in (f"{word}s", f"{word}es", f"{word[:-1]}ies"))
     return len(number) <= 2 and _counted_by(word, [_plain(next_word) for next_word in following[1:]])
 
 

@@ -111,7 +111,8 @@ _QUOTE_PAIRS = {'"': '"', "“": "”", "'": "'", "‘": "’", "„": "“”",
 _QUOTED = "|".join(rf"\s*{re.escape(o)}([^{re.escape(c)}]+)[{re.escape(c)}]" for o, c in _QUOTE_PAIRS.items())
 _REF = re.compile(  # attached (`ref:A1`, `ref:"A 1"`), or after a space when it has a digit (`ref: 42`; not `ref: see`,
     # nor `ref: NONE` or `ref: LATE delivery`, capitals of the sentence)
-    rf"\bref:(?:{_QUOTED}|(\S+)|\s+((?!<)(?=\S*\d)\S+))", re.IGNORECASE
+    rf"\bref:(?:{_QUOTED}|(\S+)|\s+((?!<)(?=\S*\d)\S+))",
+    re.IGNORECASE,
 )
 _MENTION_GAP = " \u2063 "
 """A person or channel named, as the readers of references see it: a word none of them takes, so `order 1234
