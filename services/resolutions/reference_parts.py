@@ -24,20 +24,8 @@ _OTHER_PART = r"(?!(?:{}){})".format("|".join(sorted(_ACRONYMS, key=len, reverse
 PART_GROUPS = re.compile(rf"(?:\s+{_OTHER_PART}(?:\d{{2,}}|(?=[A-Z]*\d)[A-Z0-9]{{2,}}|[A-Z]{{2,}}){_ENDS})+")
 """After `ref:` also a group of capitals, with or without digits: `DEF` in `ref:ABC DEF late`, `12B`, `X7`, though not
 a common one (`_ACRONYMS`). After `order 1234` capitals are more often the sentence's (`order 1234 VIP customer`), so
-only digits are asked about."""
-_SMALL_PART_GROUPS = re.compile(rf"(?:\s+(?:\d{{2,}}|[a-z]{{2,3}}){_ENDS})+")
-_SHORT_WORDS = (
-    "a an the and or but nor if so as at by in on of to up us we me my he it is am be do go no ok pm oh hi "
-    "for are was not you all any can had her one our out day get has him his how new now old see two way who did "
-    "its let put say she too use yet due via per got set sat ran run saw met off ago lot few bad big box bag cup "
-    "car van fee tax pay app web bug fix low top end red hot wet dry six ten yes why may own try ask led won far "
-    "hit cut sad mad job key kit lid tip toy tea ice air age bed bit buy cap dog cat egg fan fit gap hat ill law "
-    "map mum dad net odd owe pet pie pot raw row sum tap tie tin war win zip rep asap thx pls plz msg eta "
-    "also late lost sent came went gave paid told said left back just very only still"
-)
-_SHORT = frozenset(_SHORT_WORDS.split())
-"""Short words a sentence starts with: after a reference in small letters (`ref:smith was late`) they are the
-sentence's, where another short group (`def` in `ref:abc def`) is as likely the reference's next part."""
+only digits are asked about. After a reference in small letters, a short word in small letters is the sentence's
+as any other (`ref:smith cc manager`, `ref:müller ist sauer`)."""
 _NUMBER_GOES_ON = re.compile(r"(?:[.,]\d{1,2}|:[0-5]\d)(?!\d|[.,:]\d)")
 """`12.50`, `10:30`: the last group begins an amount or a time of day (not `2024.0012`, a reference's next part)."""
 _YEAR = re.compile(r"(?:19|20)\d\d")
@@ -82,13 +70,6 @@ def without_the_sentences_end(typed: str) -> tuple[str, bool]:
     return reference, reference != typed
 
 
-def parts_after(reference: str) -> re.Pattern[str]:
-    """The groups after `ref:<reference>` that may be more of it. A reference in small letters only (`abc`) is
-    followed by its next part in small letters as it is in capitals (`ref:abc def` as `ref:ABC DEF`): a short group
-    that is no word a sentence starts with (`_SHORT`)."""
-    return _SMALL_PART_GROUPS if reference.isalpha() and reference.islower() else PART_GROUPS
-
-
 def refuse_spaced_reference(reference: str, after: str, *, written: str, parts: re.Pattern[str] = DIGIT_GROUPS) -> None:
     """A reference followed by a group of digits (`ref:ABC 123`, `order 020 7946 0018`, pasted with its spaces) is
     asked about, not read as `ABC` and a summary starting `123`: that would be another customer to every limit and
@@ -98,10 +79,9 @@ def refuse_spaced_reference(reference: str, after: str, *, written: str, parts: 
     run = parts.match(after)
     if run is None:
         return
-    kept = _until_a_word([(group[0], run.start() + group.end()) for group in re.finditer(r"\S+", run.group())])
-    if kept and counts(kept[-1][0], after[kept[-1][1] :]):
-        kept.pop()
-    rest = [group for group, _ in kept]
+    rest = run.group().split()
+    if counts(rest[-1], after[run.end() :]):
+        rest.pop()
     if not rest:
         return
     whole = " ".join([reference, *rest])
@@ -112,14 +92,6 @@ def refuse_spaced_reference(reference: str, after: str, *, written: str, parts: 
         f"`{escape_mrkdwn(written)} for {escape_mrkdwn(rest[0])} …`. Nothing was logged.",
         field="customer_ref",
     )
-
-
-def _until_a_word(groups: list[tuple[str, int]]) -> list[tuple[str, int]]:
-    """The groups (each with where it ends) before the first that is a word of the sentence (`ok`, `was`)."""
-    for index, (group, _) in enumerate(groups):
-        if group in _SHORT or (group.upper() in _ACRONYMS and not group.isdigit()):
-            return groups[:index]
-    return groups
 
 
 def counts(number: str, after: str) -> bool:

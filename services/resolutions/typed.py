@@ -23,7 +23,7 @@ from services.money import (
 from services.policy.versions import BoundaryRule
 from services.resolutions.fixes import ResolutionRequest, UnknownCategory
 from services.resolutions.reference_parts import (
-    parts_after,
+    PART_GROUPS,
     refuse_spaced_reference,
     spans_time,
     without_the_sentences_end,
@@ -181,7 +181,7 @@ def to_request(line: OneLiner, rule: BoundaryRule, currency: str) -> ResolutionR
         customer_ref, ended = without_the_sentences_end(unquoted)
         if not ended:
             after = words_typed[ref_match.end() :]
-            refuse_spaced_reference(unquoted, after, written=f"ref:{unquoted}", parts=parts_after(unquoted))
+            refuse_spaced_reference(unquoted, after, written=f"ref:{unquoted}", parts=PART_GROUPS)
     summary = _OUTCOME.sub("", _REF.sub("", _OPENED_BEFORE_REF.sub("", rest)))
     summary = " ".join(without_leading_dashes(summary.split()))
     return ResolutionRequest(

@@ -113,7 +113,7 @@ def test_a_handful_of_everyday_things_or_a_known_count_after_a_reference_is_the_
         "20 ref:ABC 12 sometimes late",
         "20 ref:AB 12 happens often",  # a verb the reference does, not a plural
         "20 ref:AB 12 overheats",
-        "20 ref:abc def late",  # small letters, asked as `ref:ABC DEF` is
+        "20 ref:abc 12 late",
     ],
 )
 def test_a_number_after_a_reference_that_may_be_its_part_is_asked_about(typed: str) -> None:
@@ -143,6 +143,11 @@ def test_one_digit_after_a_reference_is_the_sentences(typed: str, reference: str
         ("20 ref:Q77 12 scratches on screen", "Q77", "12 scratches on screen"),
         ("20 ref:smith was late", "smith", "was late"),
         ("20 ref:abc ok now", "abc", "ok now"),
+        ("20 ref:abc def late", "abc", "def late"),  # small letters after small letters are the sentence's
+        ("20 ref:smith cc manager", "smith", "cc manager"),
+        ("20 ref:jones ups lost it", "jones", "ups lost it"),
+        ("20 ref:m\u00fcller ist sauer", "m\u00fcller", "ist sauer"),
+        ("20 ref:garcia muy tarde", "garcia", "muy tarde"),
         ("20 ref:abc123 box crushed", "abc123", "box crushed"),
         ("20 ref: AB12 late again", "AB12", "late again"),
         ("20 ref: ABC late again", None, "ref: ABC late again"),  # capitals after a space are the sentence's
