@@ -7,7 +7,8 @@ import unicodedata
 EMOJI_CODE = re.compile(r":(?:[+-]1|(?=[\w'+-]*[a-z])[a-z0-9_+'-]+):(?::skin-tone-[2-6]:)?", re.IGNORECASE)
 """`:tada:`, `:+1::skin-tone-3:`; never `:30:` of a time (`10:30:45`)."""
 _CODES = re.compile(rf"(?:{EMOJI_CODE.pattern})+", re.IGNORECASE)
-_ONTO_A_WORD = re.compile(rf"(?<=\S)((?:{EMOJI_CODE.pattern})+)(?!\S)", re.IGNORECASE)
+_ONTO_A_WORD = re.compile(rf"(?<=[^\s:])((?:{EMOJI_CODE.pattern})+)(?!\S)", re.IGNORECASE)
+"""After a word's last letter, not after an emoji's closing colon: `:+1::skin-tone-3:` stays one emoji."""
 
 
 def is_emoji(word: str) -> bool:

@@ -34,7 +34,7 @@ def _emoji_first(text: str) -> tuple[list[str], str]:
     emoji: list[str] = []
     while text and is_emoji(first := text.split(None, 1)[0]):
         emoji.append(first)
-        text = text[len(first) :].lstrip()
+        text = after_leading_dashes(text[len(first) :])  # `:tada: — voucher_25 …`: the dash is the sentence's
     if glued := _GLUED_EMOJI.match(text):
         emoji.append(glued[2])
         text = glued[1] + text[glued.end() :]

@@ -273,6 +273,8 @@ def test_a_label_names_a_customer_unless_a_span_of_time_follows_it(typed: str, r
         ("\U0001f389 credit 5 thanks", "\U0001f389 thanks"),
         ("credit:tada: 5 thanks", ":tada: thanks"),
         ("credit 5:+1::skin-tone-3: thanks", ":+1::skin-tone-3: thanks"),
+        ("credit 5 :+1::skin-tone-3: order 42 sorted", ":+1::skin-tone-3: order 42 sorted"),
+        ("credit 5 sorted:+1::skin-tone-3:", "sorted :+1::skin-tone-3:"),
         ("credit 5 at 10:30:45 sharp", "at 10:30:45 sharp"),
     ],
 )
