@@ -3,7 +3,7 @@ start of what happened (`ref:ABC 12 vouchers given`), and the question asked whe
 
 import re
 
-from services.emoji import EMOJI_CODE
+from services.emoji import codes_ending
 from services.errors import InvalidInput
 from services.money import is_currency_mark, is_currency_word
 from services.text import escape_mrkdwn
@@ -55,9 +55,8 @@ _YEAR_WORDS = frozenset({"model", "models", "edition", "season", "version", "col
 """A year before one of these (`2024 model`) dates a product; before any other word it may be a reference's."""
 
 
-_ENDED = re.compile(rf"(?:{EMOJI_CODE.pattern}|[.,;:!?…)”’\"'»“])+\Z", re.IGNORECASE)
-_ENDED_INSIDE_BRACKETS = re.compile(rf"(?:{EMOJI_CODE.pattern}|[.,;:!?…”’\"'»“])+\Z", re.IGNORECASE)
-_POSSESSIVE = re.compile(r"['’]s\Z")
+_SENTENCE_MARKS = ".,;:!?…)”’\"'»“"
+_POSSESSIVE = ("'s", "’s")
 
 
 def without_the_sentences_end(typed: str) -> tuple[str, bool]:
@@ -65,9 +64,25 @@ def without_the_sentences_end(typed: str) -> tuple[str, bool]:
     the mark of the sentence, the quote, the possessive or the emoji typed onto it, and whether one ended it (the words
     after it are then the sentence's, never its next part). Kept, `ABC123:tada:` was another customer to every limit
     than `ABC123`."""
-    ended = _ENDED_INSIDE_BRACKETS if "(" in typed else _ENDED
-    reference = ended.sub("", _POSSESSIVE.sub("", ended.sub("", typed))) or typed
+    marks = _SENTENCE_MARKS.replace(")", "") if "(" in typed else _SENTENCE_MARKS
+    reference = _without_marks(typed, marks)
+    if reference.endswith(_POSSESSIVE):
+        reference = _without_marks(reference[:-2], marks)
+    reference = reference or typed
     return reference, reference != typed
+
+
+def _without_marks(typed: str, marks: str) -> str:
+    """`typed` without the marks and emoji codes at its end, taken off from the end in one pass."""
+    end = len(typed)
+    while end:
+        if (start := codes_ending(typed, end)) < end:
+            end = start
+        elif typed[end - 1] in marks:
+            end -= 1
+        else:
+            break
+    return typed[:end]
 
 
 def refuse_spaced_reference(reference: str, after: str, *, written: str, parts: re.Pattern[str] = DIGIT_GROUPS) -> None:

@@ -1,14 +1,18 @@
 """The rules that read a line typed quickly on a phone: a dash set apart, a reference pasted with a space, a count
 after a reference, a reward's word with a letter changed, and `anonymous` inside a suggestion's idea."""
 
+import time
+from contextlib import suppress
 from decimal import Decimal
 
 import pytest
 
 from handlers.suggestion_typed import HeldIdea, held_for_anonymity
 from services.errors import InvalidInput
+from services.policy.rewards import RewardPolicy
 from services.policy.versions import BoundaryRule
 from services.resolutions.typed import OneLiner, read_one_liner, to_request
+from services.rewards.typed import split_reward
 from services.text import after_leading_dashes, is_lone_dash
 
 REFUND = BoundaryRule(category="refund", description="money back", per_incident=Decimal(150))
@@ -283,3 +287,39 @@ def test_an_emoji_is_no_category_nor_amount_but_a_word_of_what_happened(typed: s
     request = to_request(line, REFUND, "USD")
 
     assert (line.category, request.amount, request.summary) == ("credit", Decimal(5), summary)
+
+
+LONG = 20_000
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "reschedule ref:AB" + "." * LONG + "b",
+        "reschedule ref:AB" + ":a:" * (LONG // 3) + "b",
+        "reschedule x" + ":a:" * (LONG // 3) + "b",
+        "reschedule ref:AB" + ":a::skin-tone-2:" * (LONG // 16) + "b",
+        "reschedule " + ":a::skin-tone-2:" * (LONG // 16) + "b",
+    ],
+    ids=["marks", "codes onto a reference", "codes onto a word", "skin tones", "skin tones first"],
+)
+def test_a_long_run_of_marks_or_emoji_is_read_in_well_under_a_second(typed: str) -> None:
+    """Read from every place it could begin, such a line took seconds before the command was answered (Slack waits
+    three), or, with skin tones, never ended."""
+    started = time.perf_counter()
+    with suppress(InvalidInput):
+        to_request(read_one_liner(typed, ["reschedule"]), RESCHEDULE, "USD")
+
+    assert time.perf_counter() - started < 0.5
+
+
+@pytest.mark.parametrize(
+    "typed",
+    ["x" + ":a:" * (LONG // 3) + "b why", ":a::skin-tone-2:" * (LONG // 16) + "b why"],
+    ids=["codes", "skin tones"],
+)
+def test_a_long_reward_word_with_emoji_is_read_in_well_under_a_second(typed: str) -> None:
+    started = time.perf_counter()
+    split_reward(RewardPolicy(), typed)
+
+    assert time.perf_counter() - started < 0.5
