@@ -3,16 +3,17 @@ start of what happened (`ref:ABC 12 vouchers given`), and the question asked whe
 
 import re
 
-from services.emoji import EMOJI_CODE
+from services.emoji import codes_ending
 from services.errors import InvalidInput
 from services.money import is_currency_mark, is_currency_word
 from services.text import escape_mrkdwn
 
 _ENDS = r"(?![^\s.,;:!?)])"
 """A group ends at a space or at a mark of the sentence: `12` in `12, late`, not in `12B` or `1st`."""
-DIGIT_GROUPS = re.compile(rf"(?:\s+\d+{_ENDS})+")
-"""`123` in `ref:ABC 123 late`, `1` in `ref:ABC 1 late`, `7946 0018` in `ref:020 7946 0018`: digits right after a
-reference, apart. One digit is as likely a part as three (`ABC 1`): only what follows says it counts (`counts`)."""
+DIGIT_GROUPS = re.compile(rf"(?:\s+\d{{2,}}{_ENDS})+")
+"""`123` in `ref:ABC 123 late`, `7946 0018` in `ref:020 7946 0018`: digits right after a reference, apart. One digit
+is the sentence's (`order 1234 5 May`, `ref:Q77 2 of 3 missing`, `1 cup broken`), though in `ref:ABC 1 late` it
+may have been the reference's."""
 _ACRONYM_WORDS = (
     "OK VIP ASAP FYI ETA TBC TBD DOA NB PS BTW AM PM TV PC IT HR CEO ID PIN SIM SMS QR USB HDMI LCD LED OLED HD UHD "
     "SSD GPS AC DC UK US EU PDF URL API XS XL XXL 4K 5G 4G 3G 3D MP3 MP4 PS4 PS5 A4 A3"
@@ -20,26 +21,11 @@ _ACRONYM_WORDS = (
 _ACRONYMS = frozenset(_ACRONYM_WORDS.split())
 """Capitals of everyday words, never a reference's next part: `ref:12345 VIP customer`, `ref:4471 PS5 broken`."""
 _OTHER_PART = r"(?!(?:{}){})".format("|".join(sorted(_ACRONYMS, key=len, reverse=True)), _ENDS)
-CAPITALS_CODE = rf"{_OTHER_PART}[A-Z][A-Z0-9-]+{_ENDS}"
-"""A reference written in capitals, not a common acronym: `ABC` in `ref: ABC 123` (after a space, a word in small
-letters is the sentence's: `ref: see notes`)."""
-PART_GROUPS = re.compile(rf"(?:\s+{_OTHER_PART}(?:\d+|(?=[A-Z]*\d)[A-Z0-9]{{2,}}|[A-Z]{{2,}}){_ENDS})+")
+PART_GROUPS = re.compile(rf"(?:\s+{_OTHER_PART}(?:\d{{2,}}|(?=[A-Z]*\d)[A-Z0-9]{{2,}}|[A-Z]{{2,}}){_ENDS})+")
 """After `ref:` also a group of capitals, with or without digits: `DEF` in `ref:ABC DEF late`, `12B`, `X7`, though not
 a common one (`_ACRONYMS`). After `order 1234` capitals are more often the sentence's (`order 1234 VIP customer`), so
-only digits are asked about."""
-_SMALL_PART_GROUPS = re.compile(rf"(?:\s+(?:\d+|[a-z]{{2,3}}){_ENDS})+")
-_SHORT_WORDS = (
-    "a an the and or but nor if so as at by in on of to up us we me my he it is am be do go no ok pm oh hi "
-    "for are was not you all any can had her one our out day get has him his how new now old see two way who did "
-    "its let put say she too use yet due via per got set sat ran run saw met off ago lot few bad big box bag cup "
-    "car van fee tax pay app web bug fix low top end red hot wet dry six ten yes why may own try ask led won far "
-    "hit cut sad mad job key kit lid tip toy tea ice air age bed bit buy cap dog cat egg fan fit gap hat ill law "
-    "map mum dad net odd owe pet pie pot raw row sum tap tie tin war win zip rep asap thx pls plz msg eta "
-    "also late lost sent came went gave paid told said left back just very only still"
-)
-_SHORT = frozenset(_SHORT_WORDS.split())
-"""Short words a sentence starts with: after a reference in small letters (`ref:smith was late`) they are the
-sentence's, where another short group (`def` in `ref:abc def`) is as likely the reference's next part."""
+only digits are asked about. After a reference in small letters, a short word in small letters is the sentence's
+as any other (`ref:smith cc manager`, `ref:müller ist sauer`)."""
 _NUMBER_GOES_ON = re.compile(r"(?:[.,]\d{1,2}|:[0-5]\d)(?!\d|[.,:]\d)")
 """`12.50`, `10:30`: the last group begins an amount or a time of day (not `2024.0012`, a reference's next part)."""
 _YEAR = re.compile(r"(?:19|20)\d\d")
@@ -51,8 +37,7 @@ _UNIT_WORDS = (
     "cartons cases rolls licenses licences devices phones accounts users"
 )
 _UNITS = frozenset(_UNIT_WORDS.split())
-"""Words that make any number before them a quantity: `30 minutes`, `10 am`, `123 customers`, `15 %`. One of them
-in the singular (`item`, `box`, `delivery`) counts after `1`: `1 item missing`."""
+"""Words that make any number before them a quantity: `30 minutes`, `10 am`, `123 customers`, `15 %`."""
 _NOT_COUNTED_WORDS = (
     "is was has does goes gets needs wants keeps looks seems says shows arrives remains stays works fails crashes "
     "stops starts comes takes makes lacks misses requires asks claims expects includes contains belongs refers "
@@ -70,9 +55,8 @@ _YEAR_WORDS = frozenset({"model", "models", "edition", "season", "version", "col
 """A year before one of these (`2024 model`) dates a product; before any other word it may be a reference's."""
 
 
-_ENDED = re.compile(rf"(?:{EMOJI_CODE.pattern}|[.,;:!?…)”’\"'»“])+\Z", re.IGNORECASE)
-_ENDED_INSIDE_BRACKETS = re.compile(rf"(?:{EMOJI_CODE.pattern}|[.,;:!?…”’\"'»“])+\Z", re.IGNORECASE)
-_POSSESSIVE = re.compile(r"['’]s\Z")
+_SENTENCE_MARKS = ".,;:!?…)”’\"'»“"
+_POSSESSIVE = ("'s", "’s")
 
 
 def without_the_sentences_end(typed: str) -> tuple[str, bool]:
@@ -80,16 +64,25 @@ def without_the_sentences_end(typed: str) -> tuple[str, bool]:
     the mark of the sentence, the quote, the possessive or the emoji typed onto it, and whether one ended it (the words
     after it are then the sentence's, never its next part). Kept, `ABC123:tada:` was another customer to every limit
     than `ABC123`."""
-    ended = _ENDED_INSIDE_BRACKETS if "(" in typed else _ENDED
-    reference = ended.sub("", _POSSESSIVE.sub("", ended.sub("", typed))) or typed
+    marks = _SENTENCE_MARKS.replace(")", "") if "(" in typed else _SENTENCE_MARKS
+    reference = _without_marks(typed, marks)
+    if reference.endswith(_POSSESSIVE):
+        reference = _without_marks(reference[:-2], marks)
+    reference = reference or typed
     return reference, reference != typed
 
 
-def parts_after(reference: str) -> re.Pattern[str]:
-    """The groups after `ref:<reference>` that may be more of it. A reference in small letters only (`abc`) is
-    followed by its next part in small letters as it is in capitals (`ref:abc def` as `ref:ABC DEF`): a short group
-    that is no word a sentence starts with (`_SHORT`)."""
-    return _SMALL_PART_GROUPS if reference.isalpha() and reference.islower() else PART_GROUPS
+def _without_marks(typed: str, marks: str) -> str:
+    """`typed` without the marks and emoji codes at its end, taken off from the end in one pass."""
+    end = len(typed)
+    while end:
+        if (start := codes_ending(typed, end)) < end:
+            end = start
+        elif typed[end - 1] in marks:
+            end -= 1
+        else:
+            break
+    return typed[:end]
 
 
 def refuse_spaced_reference(reference: str, after: str, *, written: str, parts: re.Pattern[str] = DIGIT_GROUPS) -> None:
@@ -101,10 +94,9 @@ def refuse_spaced_reference(reference: str, after: str, *, written: str, parts: 
     run = parts.match(after)
     if run is None:
         return
-    kept = _until_a_word([(group[0], run.start() + group.end()) for group in re.finditer(r"\S+", run.group())])
-    if kept and counts(kept[-1][0], after[kept[-1][1] :]):
-        kept.pop()
-    rest = [group for group, _ in kept]
+    rest = run.group().split()
+    if counts(rest[-1], after[run.end() :]):
+        rest.pop()
     if not rest:
         return
     whole = " ".join([reference, *rest])
@@ -117,20 +109,12 @@ def refuse_spaced_reference(reference: str, after: str, *, written: str, parts: 
     )
 
 
-def _until_a_word(groups: list[tuple[str, int]]) -> list[tuple[str, int]]:
-    """The groups (each with where it ends) before the first that is a word of the sentence (`ok`, `was`)."""
-    for index, (group, _) in enumerate(groups):
-        if group in _SHORT or (group.upper() in _ACRONYMS and not group.isdigit()):
-            return groups[:index]
-    return groups
-
-
 def counts(number: str, after: str) -> bool:
-    """The number reads as a quantity, a time or a year by what follows it: a unit (`30 minutes`, `10 am`, `12 pcs`,
-    `1 item`), a currency (`20 dollars`), its decimals or minutes (`12.50`, `10:30`), for a year a product's word
-    (`2024 model`), or, for a handful (2 to 99), things counted (`12 scratches`, `3 broken cups`: `_counted_by`). A
-    number starting with 0 counts nothing; after any other word (`56 arrived`, `123 vouchers`, `12 needs`, `1 late
-    delivery`) the digits are as likely the reference's, so they are asked about."""
+    """The number reads as a quantity, a time or a year by what follows it: a unit (`30 minutes`, `10 am`, `12 pcs`),
+    a currency (`20 dollars`), its decimals or minutes (`12.50`, `10:30`), for a year a product's word
+    (`2024 model`), or, below 100, things counted (`12 scratches`, `12 broken cups`: `_counted_by`). A number
+    starting with 0 counts nothing; after any other word (`56 arrived`, `123 vouchers`, `12 needs`) the digits are as
+    likely the reference's, so they are asked about."""
     if number.startswith("0") or not number.isdigit():
         return False
     if _NUMBER_GOES_ON.match(after):
@@ -143,9 +127,30 @@ def counts(number: str, after: str) -> bool:
         return True
     if bool(_YEAR.fullmatch(number)) and word in _YEAR_WORDS:
         return True
-    if number == "1":
-        return any(plural in _UNITS for plural in (f"{word}s", f"{word}es", f"{word[:-1]}ies"))
     return len(number) <= 2 and _counted_by(word, [_plain(next_word) for next_word in following[1:]])
+
+
+_TIME_WORD_LIST = (
+    "sec secs second seconds min mins minute minutes h hr hrs hour hours day days night nights wk wks week weeks "
+    "mo month months yr yrs year years am pm a.m p.m o'clock"
+)
+_TIME_WORDS = frozenset(_TIME_WORD_LIST.split())
+"""Words of a span or a time of day: after a label, a handful before them is no reference (`booking 2 nights`)."""
+
+
+def spans_time(number: str, after: str) -> bool:
+    """A number of two digits or fewer that is a span or a time of day by what follows it: `2 nights`, `3 days`,
+    `30 minutes`, `3 business days`, `10 am`, `10:30` (or an amount, `12.50`). Any other word, even a plural (`42
+    items missing`), leaves it a label's reference."""
+    if len(number) > 2 or not number.isdigit():
+        return False
+    if _NUMBER_GOES_ON.match(after):
+        return True
+    following = [_plain(word) for word in after.split()[:2]]
+    if following and following[0] in _TIME_WORDS:
+        return True
+    describing = len(following) == 2 and following[0].isalpha() and following[0] not in _NOT_COUNTED | _LINKING
+    return describing and following[1] in _TIME_WORDS
 
 
 def _plain(word: str) -> str:

@@ -23,10 +23,9 @@ from services.money import (
 from services.policy.versions import BoundaryRule
 from services.resolutions.fixes import ResolutionRequest, UnknownCategory
 from services.resolutions.reference_parts import (
-    CAPITALS_CODE,
-    counts,
-    parts_after,
+    PART_GROUPS,
     refuse_spaced_reference,
+    spans_time,
     without_the_sentences_end,
 )
 from services.text import (
@@ -110,9 +109,9 @@ def _is_amount(word: str) -> bool:
 # Each opening quote and what closes it, as English, German, Polish, French, Danish, Swedish and Finnish keyboards type
 _QUOTE_PAIRS = {'"': '"', "“": "”", "'": "'", "‘": "’", "„": "“”", "‚": "‘’", "«": "»", "»": "«»", "”": "”", "’": "’"}
 _QUOTED = "|".join(rf"\s*{re.escape(o)}([^{re.escape(c)}]+)[{re.escape(c)}]" for o, c in _QUOTE_PAIRS.items())
-_REF = re.compile(  # attached (`ref:A1`, `ref:"A 1"`), or after a space with a digit or in capitals (`ref: 42`,
-    # `ref: ABC`, not `ref: see`)
-    rf"\bref:(?:{_QUOTED}|(\S+)|\s+((?!<)(?=\S*\d)\S+|(?-i:{CAPITALS_CODE})))",
+_REF = re.compile(  # attached (`ref:A1`, `ref:"A 1"`), or after a space when it has a digit (`ref: 42`; not `ref: see`,
+    # nor `ref: NONE` or `ref: LATE delivery`, capitals of the sentence)
+    rf"\bref:(?:{_QUOTED}|(\S+)|\s+((?!<)(?=\S*\d)\S+))",
     re.IGNORECASE,
 )
 _MENTION_GAP = " \u2063 "
@@ -182,7 +181,7 @@ def to_request(line: OneLiner, rule: BoundaryRule, currency: str) -> ResolutionR
         customer_ref, ended = without_the_sentences_end(unquoted)
         if not ended:
             after = words_typed[ref_match.end() :]
-            refuse_spaced_reference(unquoted, after, written=f"ref:{unquoted}", parts=parts_after(unquoted))
+            refuse_spaced_reference(unquoted, after, written=f"ref:{unquoted}", parts=PART_GROUPS)
     summary = _OUTCOME.sub("", _REF.sub("", _OPENED_BEFORE_REF.sub("", rest)))
     summary = " ".join(without_leading_dashes(summary.split()))
     return ResolutionRequest(
@@ -213,15 +212,17 @@ def typed_outcome(text: str) -> str | None:
 
 def named_reference(text: str) -> str | None:
     """The first labelled reference (`order 42`), else a bare `#4471`; digits and signs typed full-width
-    (`order １２３４`, `＃４４７１`) are read as their plain forms. A label before a handful counted (`booking 2 nights
-    cancelled`, `the order 3 days late`, `ticket 30 minutes wait`) names no customer: read as `booking 2`, every such
-    fix was one customer to the 30-day limit and the history."""
+    (`order １２３４`, `＃４４７１`) are read as their plain forms. A label before a span of time (`booking 2 nights
+    cancelled`, `the order 3 days late`, `ticket 30 minutes wait`) names no customer, nor does any later one: read as
+    `booking 2`, every such fix was one customer to the 30-day limit and the history, and a later label may as well
+    be a word of the sentence. Marked (`order #2`, `order no. 2`, `order: 2`), the number is the label's."""
     text = unicodedata.normalize("NFKC", text)
-    for named in _NAMED_REF.finditer(text):
-        number, after = named.group(2), text[named.end() :]
-        if len(number) <= 2 and counts(number, after):  # `the order 3 days late`, `ticket 30 minutes wait`
-            continue
-        refuse_spaced_reference(number, after, written=f"{named.group(1)} {number}")
-        return f"{named.group(1).lower()} {number}"
-    bare = _HASH_REF.search(text)
-    return f"#{bare.group(1)}" if bare else None
+    named = _NAMED_REF.search(text)
+    if named is None:
+        bare = _HASH_REF.search(text)
+        return f"#{bare.group(1)}" if bare else None
+    number, after = named.group(2), text[named.end() :]
+    if text[named.end(1) : named.start(2)].isspace() and spans_time(number, after):
+        return None
+    refuse_spaced_reference(number, after, written=f"{named.group(1)} {number}")
+    return f"{named.group(1).lower()} {number}"

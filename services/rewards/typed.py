@@ -1,9 +1,8 @@
 """A reward as people type it after the names in `/nominate`."""
 
 import difflib
-import re
 
-from services.emoji import EMOJI_CODE, is_emoji
+from services.emoji import codes_ending, is_emoji
 from services.errors import InvalidInput, NotFound
 from services.policy.rewards import SHOUTOUT, RewardPolicy
 from services.rewards.grants import describe
@@ -34,14 +33,12 @@ def _emoji_first(text: str) -> tuple[list[str], str]:
     emoji: list[str] = []
     while text and is_emoji(first := text.split(None, 1)[0]):
         emoji.append(first)
-        text = text[len(first) :].lstrip()
-    if glued := _GLUED_EMOJI.match(text):
-        emoji.append(glued[2])
-        text = glued[1] + text[glued.end() :]
+        text = after_leading_dashes(text[len(first) :])  # `:tada: — voucher_25 …`: the dash is the sentence's
+    first = text.split(None, 1)[0] if text.strip() else ""
+    if 0 < (glued := codes_ending(first, len(first))) < len(first):
+        emoji.append(first[glued:])
+        text = first[:glued] + text[len(first) :]
     return emoji, text
-
-
-_GLUED_EMOJI = re.compile(rf"(\S+?)((?:{EMOJI_CODE.pattern})+)(?!\S)", re.IGNORECASE)
 
 
 def _named_reward(policy: RewardPolicy, text: str) -> tuple[str, str] | None:

@@ -571,13 +571,15 @@ def test_a_customer_story_that_aged_out_while_the_form_was_open_is_refused_on_th
         (":star: service_star for the weekend cover", "service_star", ":star: for the weekend cover"),
         ("voucher_25:tada: for the weekend cover", "voucher_25", ":tada: for the weekend cover"),
         ("\U0001f389 voucher_25 for the weekend cover", "voucher_25", "\U0001f389 for the weekend cover"),
+        (":tada: \u2014 voucher_25 for the angry caller", "voucher_25", ":tada: for the angry caller"),
     ],
 )
 def test_an_emoji_before_a_reward_or_typed_onto_it_is_the_reasons(
     ready: RunningBot, typed: str, key: str, reason: str
 ) -> None:
     """Slack sends a picked emoji as its code: `:star: service_star …` went up in the channel as a shout-out whose
-    reason began `:star: service_star`, the award never asked for; `voucher_25:tada:` was "no reward called"."""
+    reason began `:star: service_star`, the award never asked for; `voucher_25:tada:` was "no reward called"; so went
+    `:tada: — voucher_25 for the angry caller`, the voucher's key posted in the channel."""
     reply = ready.driver.command("U0AGENT1", "/nominate", f"{LEE} {typed}")
 
     assert "is waiting for approval" in reply.text

@@ -282,6 +282,8 @@ def test_nominations_already_reminded_leave_room_for_the_next_ones(org: Session,
         (":clap::skin-tone-3: :star: half_day covered Sunday", "half_day", ":clap::skin-tone-3: :star: covered Sunday"),
         (":tada: great job on the queue", SHOUTOUT, ":tada: great job on the queue"),
         ("thanks:pray: for the cover", SHOUTOUT, "thanks:pray: for the cover"),
+        (":tada: \u2014 voucher_25 for the angry caller", "voucher_25", ":tada: for the angry caller"),
+        (":tada: - half_day covered Sunday", "half_day", ":tada: covered Sunday"),
     ],
 )
 def test_an_emoji_before_a_reward_or_typed_onto_it_goes_to_the_reason(
