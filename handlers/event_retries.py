@@ -15,7 +15,7 @@ from slack_sdk.errors import SlackApiError, SlackClientError
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
-from handlers.deps import InstallGone, deps_of
+from handlers.deps import Deps, InstallGone, deps_of
 from handlers.event_attempts import EVENT_ATTEMPT, LASTING, PASSING, Attempt
 from services import event_retries
 
@@ -58,16 +58,25 @@ def note_failure(error: Exception, context: BoltContext) -> None:
 
 
 def finished(context: BoltContext) -> None:
-    """Once a kept event's listener is done: the event and its body are forgotten unless it failed on something that
-    may pass with tries left. One given up is one line, with its type and id only (its body may hold a profile)."""
+    """Once a kept event's listener is done (`settle`)."""
     attempt = context.get(EVENT_ATTEMPT)
-    if not isinstance(attempt, Attempt) or (attempt.failure == PASSING and not attempt.last):
-        return
+    if isinstance(attempt, Attempt):
+        settle(deps_of(context), attempt)
+
+
+def settle(deps: Deps, attempt: Attempt) -> None:
+    """After a run of a kept event, through its listener or stopped in front of it: one that failed on something that
+    may pass with tries left waits for its next try; any other is forgotten, with its body. One given up is one line,
+    with its type and id only (its body may hold a profile)."""
+    waits = attempt.failure == PASSING and not attempt.last
     try:
-        with deps_of(context).sessions.begin() as session:
+        with deps.sessions.begin() as session:
+            if waits:
+                event_retries.wait_for_next_try(session, event_id=attempt.event_id, now=deps.now())
+                return
             kept = event_retries.forget(session, event_id=attempt.event_id)
     except SQLAlchemyError:
-        log.warning("event %s %s could not be forgotten now: it runs again later", attempt.event_type, attempt.event_id)
+        log.warning("event %s %s could not be settled now: it runs again later", attempt.event_type, attempt.event_id)
         return
     if kept and attempt.failure == PASSING:
         given_up(attempt.event_type, attempt.event_id, attempt.number)

@@ -18,6 +18,9 @@ from services.rows import insert_new
 WAITS = (timedelta(minutes=1), timedelta(minutes=5), timedelta(minutes=15), timedelta(minutes=60))
 """How long after each failure the event is tried again: after the last, it is given up."""
 TRIES = len(WAITS)
+LEASE = timedelta(minutes=15)
+"""How long a run of the event is given before it is due again: one still running or queued is not run twice, and
+one a stopping process cut short is run again after it. A run that fails on something that may pass sets the wait."""
 CLAIM_BATCH = 50
 
 
@@ -48,15 +51,15 @@ def keep(connection: Connection, *, event_id: str, event_type: str, body: dict[s
         "event_type": event_type,
         "body": body,
         "attempts": 0,
-        "next_attempt_at": now + WAITS[0],
+        "next_attempt_at": now + LEASE,
         "received_at": now,
     }
     insert_new(connection, EventRetry, EventRetry.event_id, row)
 
 
 def claim_due(session: Session, *, now: datetime, limit: int = CLAIM_BATCH) -> tuple[list[Due], list[GivenUp]]:
-    """The events due to be tried again, each put off until its next wait (a process that stops in the middle of
-    one leaves it to that try); those tried as often as allowed already (the last try was cut short) are deleted."""
+    """The events due to be tried again, each put off for `LEASE` (a process that stops in the middle of one leaves
+    it to the try after); those tried as often as allowed already (the last try was cut short) are deleted."""
     query = (
         select(EventRetry)
         .where(EventRetry.next_attempt_at <= now)
@@ -71,7 +74,7 @@ def claim_due(session: Session, *, now: datetime, limit: int = CLAIM_BATCH) -> t
             session.delete(row)
             continue
         row.attempts += 1
-        row.next_attempt_at = now + WAITS[min(row.attempts, TRIES - 1)]
+        row.next_attempt_at = now + LEASE
         due.append(Due(row.event_id, row.event_type, dict(row.body), row.attempts))
     return due, given_up
 
@@ -80,3 +83,10 @@ def forget(session: Session, *, event_id: str) -> bool:
     """Delete the event and the body kept with it; whether it was still kept."""
     result = session.execute(delete(EventRetry).where(EventRetry.event_id == event_id))
     return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+def wait_for_next_try(session: Session, *, event_id: str, now: datetime) -> None:
+    """A run failed on something that may pass: the event is due after the wait for the tries it has had."""
+    row = session.get(EventRetry, event_id, with_for_update=True)
+    if row is not None:
+        row.next_attempt_at = now + WAITS[min(row.attempts, TRIES - 1)]
