@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import Engine, event, select
 
 from handlers.jobs.retry_failed_events import retry_failed_events
-from models import EventRetry, Resolution
+from models import EventRetry, Resolution, Workspace
 from services.event_retries import LEASE, WAITS, claim_due, keep
 from tests.conftest import RunningBot
 from tests.e2e.test_database_failing import refusing_new_rows_in
@@ -179,3 +179,43 @@ def test_an_event_whose_run_is_still_going_after_a_minute_is_not_run_a_second_ti
     assert due_at(LEASE) == ["EvLONG"]
     assert due_at(LEASE + WAITS[1]) == [], "the app's own try is given its lease too"
     assert due_at(LEASE * 2) == ["EvLONG"]
+
+
+def test_a_kept_deactivation_is_not_run_after_the_reactivation_slack_sent_next(
+    waiting_on_maya: RunningBot, engine: Engine
+) -> None:
+    """Maya's deactivation failed and her reactivation went through: the app's try does not deactivate her again."""
+    bot = waiting_on_maya
+    with refusing_new_rows_in(engine, "audit_events"):
+        bot.driver.event(bot.slack.change_user("U0MGR1", deleted=True), event_id="EvGONE")
+    bot.driver.event(bot.slack.change_user("U0MGR1", deleted=False, tz="Europe/Paris"), event_id="EvBACK")
+
+    assert kept(bot) == [], "the deactivation is dropped once a newer change of hers is kept"
+    assert run_the_job_after(bot, WAITS[0]) == 0
+    assert is_active(bot, "U0MGR1") and decider(bot) == "U0MGR1"
+    assert not [c for c in bot.slack.calls("chat.postMessage", channel="U0ADMIN") if "now waits on you" in c.text]
+
+
+def test_a_kept_change_of_someone_else_is_still_run(waiting_on_maya: RunningBot, engine: Engine) -> None:
+    bot = waiting_on_maya
+    in_slack(bot, "U0AGENT2")
+    with refusing_new_rows_in(engine, "audit_events"):
+        bot.driver.event(bot.slack.change_user("U0MGR1", deleted=True), event_id="EvGONE")
+    bot.driver.event(bot.slack.change_user("U0AGENT2", tz="Europe/Paris"), event_id="EvOTHER")
+
+    assert kept(bot) == [("EvGONE", 0)]
+    assert run_the_job_after(bot, WAITS[0]) == 1
+    assert not is_active(bot, "U0MGR1")
+
+
+def test_a_kept_migration_start_is_not_run_after_the_finish_slack_sent_next(bot: RunningBot, engine: Engine) -> None:
+    """Otherwise every message of the workspace would wait for a finish Slack already sent."""
+    load_org_and_policy(bot.sessions, bot.clock.now())
+    with refusing_new_rows_in(engine, "audit_events"):
+        bot.driver.event({"type": "grid_migration_started", "enterprise_id": "E0GROUP"}, event_id="EvSTART")
+    assert kept(bot) == [("EvSTART", 0)]
+    bot.driver.event({"type": "grid_migration_finished", "enterprise_id": "E0GROUP"}, event_id="EvDONE")
+
+    assert run_the_job_after(bot, WAITS[0]) == 0
+    with bot.sessions() as session:
+        assert [w.migrating_since for w in session.scalars(select(Workspace))] == [None]
