@@ -4,7 +4,8 @@ Bolt acks an event before its listener runs, and the event id is recorded as han
 `drop_repeated_events`), so Slack never sends again an event whose listener failed: someone deactivated would keep
 approving. Each event below is kept as its listener starts (services/event_retries.py), and forgotten when the
 listener is done, or fails on something that will not pass (a payload it cannot read); a failure that may pass (the
-database, a Slack call that never got through) leaves it for handlers/jobs/retry_failed_events.py. An App Home opened
+database; none of these listeners lets a Slack error through, but the install's look-up in front of them may) leaves
+it for handlers/jobs/retry_failed_events.py. An App Home opened
 is not kept: opened again, it is drawn again.
 """
 
