@@ -76,7 +76,8 @@ def _drop_older_of_the_same_subject(
     connection: Connection, *, event_id: str, event_type: str, body: dict[str, Any]
 ) -> None:
     """A kept event run after a newer one of the same subject would undo it (a deactivation after the reactivation,
-    a migration started after it finished, an older name over the newer): those kept before this one are dropped."""
+    a migration started after it finished, an older name over the newer): those kept before this one are dropped,
+    unless Slack sent them after it (a late retry of an older event drops nothing newer)."""
     family = FAMILIES.get(event_type)
     subjects = _subjects(event_type, body)
     if family is None or event_type in SUPERSEDES_NOTHING or not subjects:
@@ -87,7 +88,12 @@ def _drop_older_of_the_same_subject(
             EventRetry.event_type.in_(types), EventRetry.event_id != event_id
         )
     )
-    dropped = [row.event_id for row in older if (theirs := _subjects(row.event_type, row.body)) and theirs <= subjects]
+    sent = _sent(body)
+    dropped = [
+        row.event_id
+        for row in older
+        if (theirs := _subjects(row.event_type, row.body)) and theirs <= subjects and _not_after(row.body, sent)
+    ]
     if dropped:
         connection.execute(delete(EventRetry).where(EventRetry.event_id.in_(dropped)))
 
@@ -137,6 +143,18 @@ def wait_for_next_try(session: Session, *, event_id: str, now: datetime) -> None
     row = session.get(EventRetry, event_id, with_for_update=True)
     if row is not None:
         row.next_attempt_at = now + WAITS[min(row.attempts, TRIES - 1)]
+
+
+def _sent(body: dict[str, Any]) -> int | None:
+    """When Slack first sent the event (`event_time`)."""
+    event_time = body.get("event_time")
+    return event_time if isinstance(event_time, int) else None
+
+
+def _not_after(body: dict[str, Any], sent: int | None) -> bool:
+    """Whether Slack sent this event no later than `sent`; without a time to compare, the one that arrived first."""
+    theirs = _sent(body)
+    return sent is None or theirs is None or theirs <= sent
 
 
 def _object(value: Any) -> dict[str, Any]:

@@ -5,6 +5,7 @@ import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from sqlalchemy import Engine, event, select
@@ -219,3 +220,31 @@ def test_a_kept_migration_start_is_not_run_after_the_finish_slack_sent_next(bot:
     assert run_the_job_after(bot, WAITS[0]) == 0
     with bot.sessions() as session:
         assert [w.migrating_since for w in session.scalars(select(Workspace))] == [None]
+
+
+def test_a_late_retry_of_an_older_change_drops_nothing_newer(waiting_on_maya: RunningBot) -> None:
+    """Slack sent the deactivation, then the reactivation; the deactivation's retry arrives last: the reactivation
+    kept stays."""
+    bot = waiting_on_maya
+    now = bot.clock.now()
+
+    def body(event_id: str, sent: int, deleted: bool) -> dict[str, Any]:
+        event = bot.slack.change_user("U0MGR1", deleted=deleted)
+        return {"type": "event_callback", "team_id": "T0TEST", "event_id": event_id, "event_time": sent, "event": event}
+
+    with bot.sessions.begin() as session:
+        keep(
+            session.connection(), event_id="EvBACK", event_type="user_change", body=body("EvBACK", 200, False), now=now
+        )
+        keep(session.connection(), event_id="EvGONE", event_type="user_change", body=body("EvGONE", 100, True), now=now)
+    assert sorted(kept(bot)) == [("EvBACK", 0), ("EvGONE", 0)], "the reactivation Slack sent after it stays"
+    with bot.sessions.begin() as session:
+        keep(
+            session.connection(),
+            event_id="EvLATER",
+            event_type="user_change",
+            body=body("EvLATER", 300, False),
+            now=now,
+        )
+
+    assert kept(bot) == [("EvLATER", 0)], "a change Slack sent after both drops both"
