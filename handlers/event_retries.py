@@ -4,7 +4,8 @@ Bolt acks an event before its listener runs, and the event id is recorded as han
 `drop_repeated_events`), so Slack never sends again an event whose listener failed: someone deactivated would keep
 approving. Each event below is kept as its listener starts (services/event_retries.py), and forgotten when the
 listener is done, or fails on something that will not pass (a payload it cannot read); a failure that may pass (the
-database, a Slack call that never got through) leaves it for handlers/jobs/retry_failed_events.py. An App Home opened
+database; none of these listeners lets a Slack error through, but the install's look-up in front of them may) leaves
+it for handlers/jobs/retry_failed_events.py. An App Home opened
 is not kept: opened again, it is drawn again.
 """
 
@@ -15,7 +16,7 @@ from slack_sdk.errors import SlackApiError, SlackClientError
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
-from handlers.deps import InstallGone, deps_of
+from handlers.deps import Deps, InstallGone, deps_of
 from handlers.event_attempts import EVENT_ATTEMPT, LASTING, PASSING, Attempt
 from services import event_retries
 
@@ -58,16 +59,25 @@ def note_failure(error: Exception, context: BoltContext) -> None:
 
 
 def finished(context: BoltContext) -> None:
-    """Once a kept event's listener is done: the event and its body are forgotten unless it failed on something that
-    may pass with tries left. One given up is one line, with its type and id only (its body may hold a profile)."""
+    """Once a kept event's listener is done (`settle`)."""
     attempt = context.get(EVENT_ATTEMPT)
-    if not isinstance(attempt, Attempt) or (attempt.failure == PASSING and not attempt.last):
-        return
+    if isinstance(attempt, Attempt):
+        settle(deps_of(context), attempt)
+
+
+def settle(deps: Deps, attempt: Attempt) -> None:
+    """After a run of a kept event, through its listener or stopped in front of it: one that failed on something that
+    may pass with tries left waits for its next try; any other is forgotten, with its body. One given up is one line,
+    with its type and id only (its body may hold a profile)."""
+    waits = attempt.failure == PASSING and not attempt.last
     try:
-        with deps_of(context).sessions.begin() as session:
+        with deps.sessions.begin() as session:
+            if waits:
+                event_retries.wait_for_next_try(session, event_id=attempt.event_id, now=deps.now())
+                return
             kept = event_retries.forget(session, event_id=attempt.event_id)
     except SQLAlchemyError:
-        log.warning("event %s %s could not be forgotten now: it runs again later", attempt.event_type, attempt.event_id)
+        log.warning("event %s %s could not be settled now: it runs again later", attempt.event_type, attempt.event_id)
         return
     if kept and attempt.failure == PASSING:
         given_up(attempt.event_type, attempt.event_id, attempt.number)

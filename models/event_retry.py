@@ -1,7 +1,7 @@
 """An event whose listener has not finished yet, kept so that the app can run it again itself.
 
 Slack sends an event once the ack is given, and the ack is given before the listener runs: a listener that fails
-(the database restarting, a Slack call that never got through) would otherwise leave the event undone for good.
+(the database restarting) would otherwise leave the event undone for good.
 The row is written with the event id as handled and deleted when the listener is done, or given up; it holds the
 event's body (a profile, for `user_change`) only that long.
 """

@@ -2,14 +2,15 @@
 
 Each goes through the same Bolt app as Slack's delivery, its checks (the signature, the workspace served, the
 install) included, to the same listener; only the replay check lets it through. One the checks now refuse (the
-workspace uninstalled since) is forgotten, as Slack's delivery would be refused now.
+workspace uninstalled since) is forgotten, as Slack's delivery would be refused now; one stopped in front of its
+listener by something that may pass (the install could not be read, a token not renewed) waits for its next try.
 """
 
 from slack_sdk import WebClient
 
 from handlers.deps import Deps
 from handlers.event_attempts import Attempt
-from handlers.event_retries import given_up
+from handlers.event_retries import given_up, settle
 from services import event_retries
 
 
@@ -24,6 +25,5 @@ def retry_failed_events(deps: Deps, _client: WebClient) -> int:
     for event in due:
         attempt = Attempt(event.event_id, event.event_type, number=event.attempt, last=event.last)
         if not deps.events_again(event.body, attempt):
-            with deps.sessions.begin() as session:
-                event_retries.forget(session, event_id=event.event_id)
+            settle(deps, attempt)
     return len(due)

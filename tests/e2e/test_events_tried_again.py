@@ -2,17 +2,21 @@
 itself: Slack sends it once, and its retries are dropped as repeated."""
 
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import timedelta
+from typing import Any
 
 import pytest
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, event, select
 
 from handlers.jobs.retry_failed_events import retry_failed_events
-from models import EventRetry, Resolution
-from services.event_retries import WAITS
+from models import EventRetry, Resolution, Workspace
+from services.event_retries import LEASE, WAITS, claim_due, keep
 from tests.conftest import RunningBot
 from tests.e2e.test_database_failing import refusing_new_rows_in
 from tests.e2e.test_departures import in_slack, is_active
+from tests.e2e.test_installs import ALPHA_ORG, install_in, oauth_bot  # noqa: F401
 from tests.helpers import load_org_and_policy
 
 
@@ -120,3 +124,127 @@ def test_the_apps_own_try_meets_the_checks_slacks_delivery_meets(
 
     assert "refused a event_callback from workspace T0ELSEWHERE" in caplog.text
     assert is_active(bot, "U0MGR1") and kept(bot) == []
+
+
+@contextmanager
+def install_lookup_failing_once(engine: Engine) -> Iterator[list[str]]:
+    """The next read of a workspace's install is refused (a lock timeout); the ones after it are answered."""
+    dbapi_error = engine.dialect.dbapi.OperationalError  # type: ignore[union-attr]
+    refused: list[str] = []
+
+    def refuse_once(_connection: object, _cursor: object, statement: str, *_: object) -> None:
+        if not refused and statement.lstrip().upper().startswith("SELECT") and "slack_installations" in statement:
+            refused.append(statement)
+            raise dbapi_error("canceling statement due to lock timeout")
+
+    event.listen(engine, "before_cursor_execute", refuse_once)
+    try:
+        yield refused
+    finally:
+        event.remove(engine, "before_cursor_execute", refuse_once)
+
+
+def test_an_apps_try_stopped_in_front_of_the_listener_by_a_passing_failure_is_kept_for_the_next(
+    oauth_bot: RunningBot,  # noqa: F811
+    engine: Engine,
+) -> None:
+    """The install could not be read for the app's first try (a lock timeout): the event waits for its next try."""
+    bot = oauth_bot
+    alpha = install_in(bot, "T0ALPHA", ALPHA_ORG)
+    with refusing_new_rows_in(engine, "audit_events"):
+        alpha.event(bot.slack.change_user("U0AMGR", deleted=True), event_id="EvAL")
+    assert kept(bot) == [("EvAL", 0)]
+
+    with install_lookup_failing_once(bot.runtime.engine) as refused:
+        assert run_the_job_after(bot, WAITS[0]) == 1
+    assert refused, "the install was read, and refused"
+    assert is_active(bot, "U0AMGR") and kept(bot) == [("EvAL", 1)], "kept for its next try"
+
+    assert run_the_job_after(bot, WAITS[1]) == 1
+    assert not is_active(bot, "U0AMGR") and kept(bot) == []
+
+
+def test_an_event_whose_run_is_still_going_after_a_minute_is_not_run_a_second_time(bot: RunningBot) -> None:
+    """Slack's delivery or the app's try still running or queued is not due; one a stopping process cut short is,
+    once its lease is over."""
+    start = bot.clock.now()
+    with bot.sessions.begin() as session:
+        keep(session.connection(), event_id="EvLONG", event_type="user_change", body={}, now=start)
+
+    def due_at(wait: timedelta) -> list[str]:
+        with bot.sessions.begin() as session:
+            due, _ = claim_due(session, now=start + wait)
+        return [event.event_id for event in due]
+
+    assert due_at(WAITS[0]) == [] and due_at(LEASE - timedelta(seconds=1)) == []
+    assert due_at(LEASE) == ["EvLONG"]
+    assert due_at(LEASE + WAITS[1]) == [], "the app's own try is given its lease too"
+    assert due_at(LEASE * 2) == ["EvLONG"]
+
+
+def test_a_kept_deactivation_is_not_run_after_the_reactivation_slack_sent_next(
+    waiting_on_maya: RunningBot, engine: Engine
+) -> None:
+    """Maya's deactivation failed and her reactivation went through: the app's try does not deactivate her again."""
+    bot = waiting_on_maya
+    with refusing_new_rows_in(engine, "audit_events"):
+        bot.driver.event(bot.slack.change_user("U0MGR1", deleted=True), event_id="EvGONE")
+    bot.driver.event(bot.slack.change_user("U0MGR1", deleted=False, tz="Europe/Paris"), event_id="EvBACK")
+
+    assert kept(bot) == [], "the deactivation is dropped once a newer change of hers is kept"
+    assert run_the_job_after(bot, WAITS[0]) == 0
+    assert is_active(bot, "U0MGR1") and decider(bot) == "U0MGR1"
+    assert not [c for c in bot.slack.calls("chat.postMessage", channel="U0ADMIN") if "now waits on you" in c.text]
+
+
+def test_a_kept_change_of_someone_else_is_still_run(waiting_on_maya: RunningBot, engine: Engine) -> None:
+    bot = waiting_on_maya
+    in_slack(bot, "U0AGENT2")
+    with refusing_new_rows_in(engine, "audit_events"):
+        bot.driver.event(bot.slack.change_user("U0MGR1", deleted=True), event_id="EvGONE")
+    bot.driver.event(bot.slack.change_user("U0AGENT2", tz="Europe/Paris"), event_id="EvOTHER")
+
+    assert kept(bot) == [("EvGONE", 0)]
+    assert run_the_job_after(bot, WAITS[0]) == 1
+    assert not is_active(bot, "U0MGR1")
+
+
+def test_a_kept_migration_start_is_not_run_after_the_finish_slack_sent_next(bot: RunningBot, engine: Engine) -> None:
+    """Otherwise every message of the workspace would wait for a finish Slack already sent."""
+    load_org_and_policy(bot.sessions, bot.clock.now())
+    with refusing_new_rows_in(engine, "audit_events"):
+        bot.driver.event({"type": "grid_migration_started", "enterprise_id": "E0GROUP"}, event_id="EvSTART")
+    assert kept(bot) == [("EvSTART", 0)]
+    bot.driver.event({"type": "grid_migration_finished", "enterprise_id": "E0GROUP"}, event_id="EvDONE")
+
+    assert run_the_job_after(bot, WAITS[0]) == 0
+    with bot.sessions() as session:
+        assert [w.migrating_since for w in session.scalars(select(Workspace))] == [None]
+
+
+def test_a_late_retry_of_an_older_change_drops_nothing_newer(waiting_on_maya: RunningBot) -> None:
+    """Slack sent the deactivation, then the reactivation; the deactivation's retry arrives last: the reactivation
+    kept stays."""
+    bot = waiting_on_maya
+    now = bot.clock.now()
+
+    def body(event_id: str, sent: int, deleted: bool) -> dict[str, Any]:
+        event = bot.slack.change_user("U0MGR1", deleted=deleted)
+        return {"type": "event_callback", "team_id": "T0TEST", "event_id": event_id, "event_time": sent, "event": event}
+
+    with bot.sessions.begin() as session:
+        keep(
+            session.connection(), event_id="EvBACK", event_type="user_change", body=body("EvBACK", 200, False), now=now
+        )
+        keep(session.connection(), event_id="EvGONE", event_type="user_change", body=body("EvGONE", 100, True), now=now)
+    assert sorted(kept(bot)) == [("EvBACK", 0), ("EvGONE", 0)], "the reactivation Slack sent after it stays"
+    with bot.sessions.begin() as session:
+        keep(
+            session.connection(),
+            event_id="EvLATER",
+            event_type="user_change",
+            body=body("EvLATER", 300, False),
+            now=now,
+        )
+
+    assert kept(bot) == [("EvLATER", 0)], "a change Slack sent after both drops both"
