@@ -12,12 +12,14 @@ from datetime import datetime
 from typing import Any
 
 from slack_bolt import App, BoltContext
+from slack_sdk.errors import SlackApiError
 from sqlalchemy.orm import Session
 
 from handlers.blocks.departures import DEACTIVATED, REMOVED, left_slack_notice
 from handlers.deps import deps_of
+from handlers.event_retries import tried_again
 from handlers.handover import queue_handover_messages
-from handlers.people import known_workspace, of_the_org, of_the_workspace, person_of
+from handlers.people import NOT_A_MEMBER, known_workspace, of_the_org, of_the_workspace, person_of
 from models import Workspace
 from services import outbox, workspaces
 from services.departures import Departure, follow_slack
@@ -36,6 +38,8 @@ def user_changed(event: dict[str, Any], context: BoltContext) -> None:
     slack_id = user.get("id")
     if not isinstance(slack_id, str):
         return
+    if tried_again(context):
+        user = as_slack_has_them_now(context, slack_id)
     person = person_of(slack_id, user)
     how = DEACTIVATED
     if not of_the_workspace(user, context):
@@ -44,6 +48,19 @@ def user_changed(event: dict[str, Any], context: BoltContext) -> None:
         person, how = replace(person, exists=False), REMOVED  # removed from this workspace, still in the org
     if not person.is_bot:
         follow_person(context, person, how)
+
+
+def as_slack_has_them_now(context: BoltContext, slack_id: str) -> dict[str, Any]:
+    """The person as `users.info` shows them now, for the app's own try of a change kept since (it keeps no profile,
+    and a newer change may have come meanwhile). One Slack no longer shows is gone; any other failure of Slack's is
+    raised, for the next try (handlers/event_retries.py)."""
+    try:
+        user: dict[str, Any] = context.client.users_info(user=slack_id)["user"]
+    except SlackApiError as error:
+        if error.response.get("error") in NOT_A_MEMBER:
+            return {"id": slack_id, "deleted": True}
+        raise
+    return user
 
 
 def follow_person(context: BoltContext, person: SlackPerson, how: str) -> None:

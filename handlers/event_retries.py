@@ -2,14 +2,20 @@
 
 Bolt acks an event before its listener runs, and the event id is recorded as handled then (handlers/middleware.py
 `drop_repeated_events`), so Slack never sends again an event whose listener failed: someone deactivated would keep
-approving. Each event below is kept as its listener starts (services/event_retries.py), and forgotten when the
-listener is done, or fails on something that will not pass (a payload it cannot read); a failure that may pass (the
-database; none of these listeners lets a Slack error through, but the install's look-up in front of them may) leaves
-it for handlers/jobs/retry_failed_events.py. An App Home opened
-is not kept: opened again, it is drawn again.
+approving. A `user_change` is kept as its listener starts (services/event_retries.py), with the person's ids and
+none of the profile Slack sent, and forgotten when the listener is done, or fails on something that will not pass (a
+payload it cannot read); a failure that may pass (the database, Slack answering `users.info`, the install's look-up in
+front of the listener) leaves it for handlers/jobs/retry_failed_events.py. The app's own try reads the person as
+Slack has them then (handlers/departures.py), so a try that comes after a newer change (reactivated meanwhile) follows
+Slack as it is, never an older state.
+
+The other state-changing events are not kept: run late, each could undo what came after it (an uninstall after the
+app was installed again, a Grid migration's start after its finish). An App Home opened is not kept either: opened
+again, it is drawn again.
 """
 
 import logging
+from typing import Any
 
 from slack_bolt import BoltContext
 from slack_sdk.errors import SlackApiError, SlackClientError
@@ -21,17 +27,7 @@ from handlers.event_attempts import EVENT_ATTEMPT, LASTING, PASSING, Attempt
 from services import event_retries
 
 log = logging.getLogger(__name__)
-RETRIED_EVENTS = frozenset(
-    {
-        "user_change",
-        "app_uninstalled",
-        "tokens_revoked",
-        "team_access_granted",
-        "team_access_revoked",
-        "grid_migration_started",
-        "grid_migration_finished",
-    }
-)
+RETRIED_EVENTS = frozenset({"user_change"})
 SLACK_FOR_A_WHILE = frozenset(
     {"ratelimited", "service_unavailable", "fatal_error", "internal_error", "request_timeout"}
 )
@@ -49,6 +45,23 @@ def may_pass(error: Exception) -> bool:
     if isinstance(error, InstallGone):
         return False
     return isinstance(error, SlackClientError | OSError)
+
+
+def kept_body(body: dict[str, Any]) -> dict[str, Any]:
+    """What is kept of a `user_change` to run it again: the person's ids, not the profile (name, email, phone...);
+    the app's try asks Slack for them afresh."""
+    event = body.get("event")
+    user = event.get("user") if isinstance(event, dict) else None
+    if not isinstance(event, dict) or not isinstance(user, dict):
+        return body
+    ids = {key: user[key] for key in ("id", "team_id") if key in user}
+    return {**body, "event": {**event, "user": ids}}
+
+
+def tried_again(context: BoltContext) -> bool:
+    """Whether this request is the app's own try of a kept event, not Slack's delivery."""
+    attempt = context.get(EVENT_ATTEMPT)
+    return isinstance(attempt, Attempt) and attempt.again
 
 
 def note_failure(error: Exception, context: BoltContext) -> None:

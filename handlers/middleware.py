@@ -11,7 +11,7 @@ from slack_bolt import BoltContext, BoltResponse
 
 from handlers.deps import Deps
 from handlers.event_attempts import EVENT_ATTEMPT, Attempt
-from handlers.event_retries import RETRIED_EVENTS
+from handlers.event_retries import RETRIED_EVENTS, kept_body
 from models import ProcessedEvent
 from services import event_retries
 from services.rows import insert_new
@@ -159,6 +159,7 @@ def _first_delivery(deps: Deps, event_id: str, body: dict[str, Any], context: Bo
         if insert_new(session.connection(), ProcessedEvent, ProcessedEvent.event_id, row) is None:
             return False
         if event_type in RETRIED_EVENTS:
-            event_retries.keep(session.connection(), event_id=event_id, event_type=event_type, body=body, now=now)
+            kept = kept_body(body)
+            event_retries.keep(session.connection(), event_id=event_id, event_type=event_type, body=kept, now=now)
             context[EVENT_ATTEMPT] = Attempt(event_id, event_type, reached=True)
         return True

@@ -54,60 +54,7 @@ def keep(connection: Connection, *, event_id: str, event_type: str, body: dict[s
         "next_attempt_at": now + LEASE,
         "received_at": now,
     }
-    if insert_new(connection, EventRetry, EventRetry.event_id, row) is not None:
-        _drop_older_of_the_same_subject(connection, event_id=event_id, event_type=event_type, body=body)
-
-
-FAMILIES = {
-    "user_change": "person",
-    "grid_migration_started": "migration",
-    "grid_migration_finished": "migration",
-    "team_access_granted": "access",
-    "team_access_revoked": "access",
-    "app_uninstalled": "install",
-    "tokens_revoked": "install",
-}
-"""Events of a family tell of the same thing's state: a later one makes an earlier one's try out of date."""
-SUPERSEDES_NOTHING = frozenset({"tokens_revoked"})
-"""It may name only tokens the app does not hold (a user's): an uninstall kept before it still has to be followed."""
-
-
-def _drop_older_of_the_same_subject(
-    connection: Connection, *, event_id: str, event_type: str, body: dict[str, Any]
-) -> None:
-    """A kept event run after a newer one of the same subject would undo it (a deactivation after the reactivation,
-    a migration started after it finished, an older name over the newer): those kept before this one are dropped,
-    unless Slack sent them after it (a late retry of an older event drops nothing newer)."""
-    family = FAMILIES.get(event_type)
-    subjects = _subjects(event_type, body)
-    if family is None or event_type in SUPERSEDES_NOTHING or not subjects:
-        return
-    types = [kind for kind, its in FAMILIES.items() if its == family]
-    older = connection.execute(
-        select(EventRetry.event_id, EventRetry.event_type, EventRetry.body).where(
-            EventRetry.event_type.in_(types), EventRetry.event_id != event_id
-        )
-    )
-    sent = _sent(body)
-    dropped = [
-        row.event_id
-        for row in older
-        if (theirs := _subjects(row.event_type, row.body)) and theirs <= subjects and _not_after(row.body, sent)
-    ]
-    if dropped:
-        connection.execute(delete(EventRetry).where(EventRetry.event_id.in_(dropped)))
-
-
-def _subjects(event_type: str, body: dict[str, Any]) -> frozenset[tuple[str, ...]]:
-    """What the event tells of: the person in the workspace, the workspace, or each workspace of the org named."""
-    event = _object(body.get("event"))
-    where = (str(body.get("enterprise_id") or ""), str(body.get("team_id") or ""))
-    if event_type == "user_change":
-        user = _object(event.get("user"))
-        return frozenset({(*where, str(user["id"]))}) if user.get("id") else frozenset()
-    if FAMILIES.get(event_type) == "access":
-        return frozenset((where[0], str(team)) for team in event.get("team_ids") or [])
-    return frozenset({where}) if any(where) else frozenset()
+    insert_new(connection, EventRetry, EventRetry.event_id, row)
 
 
 def claim_due(session: Session, *, now: datetime, limit: int = CLAIM_BATCH) -> tuple[list[Due], list[GivenUp]]:
@@ -143,19 +90,3 @@ def wait_for_next_try(session: Session, *, event_id: str, now: datetime) -> None
     row = session.get(EventRetry, event_id, with_for_update=True)
     if row is not None:
         row.next_attempt_at = now + WAITS[min(row.attempts, TRIES - 1)]
-
-
-def _sent(body: dict[str, Any]) -> int | None:
-    """When Slack first sent the event (`event_time`)."""
-    event_time = body.get("event_time")
-    return event_time if isinstance(event_time, int) else None
-
-
-def _not_after(body: dict[str, Any], sent: int | None) -> bool:
-    """Whether Slack sent this event no later than `sent`; without a time to compare, the one that arrived first."""
-    theirs = _sent(body)
-    return sent is None or theirs is None or theirs <= sent
-
-
-def _object(value: Any) -> dict[str, Any]:
-    return value if isinstance(value, dict) else {}
