@@ -85,7 +85,7 @@ def read_one_liner(text: str, categories: Collection[str]) -> OneLiner:
     """The category and the words after it; an amount before a category is `CategoryNotFirst`, any other first word
     that names none `UnknownCategory`. An emoji is no category, nor an amount, wherever it was typed (`:tada: credit
     10`, `credit:tada: 10`, `10:tada:`): it goes in front of the words after the category, for `to_request` to keep."""
-    words = emoji_apart(text).split()
+    words = emoji_apart(text, _LABELS).split()
     emoji = list(takewhile(is_emoji, words))
     emoji = emoji if len(emoji) < len(words) else []
     words = words[len(emoji) :]
@@ -124,8 +124,11 @@ _QUOTES = "".join(_QUOTE_PAIRS)
 _OUTCOME = re.compile(  # `outcome:happy`, or `outcome: happy` with the space a phone adds after a colon
     rf"\boutcome:(?:\s+(?=(?:{'|'.join(CUSTOMER_OUTCOMES)})(?![\w-])))?(\S*)", re.IGNORECASE
 )
+_REFERENCE_LABELS = ("order", "ticket", "case", "booking", "account", "invoice")
+_LABELS = ("ref", "outcome", *_REFERENCE_LABELS)
+"""Words whose colon is never an emoji code's (`ref:ab12:`, `outcome:happy:`, `order:ab12:`)."""
 _NAMED_REF = re.compile(  # `order 42`, `Order #42`, `order: 42`, `order no. 42`, `ORDER-42` (not `the order. 2 days`)
-    r"\b(order|ticket|case|booking|account|invoice)(?::|\s*(?:no\.?|nr\.?|num\.?|number)(?![a-z]))?[\s#-]*"
+    rf"\b({'|'.join(_REFERENCE_LABELS)})(?::|\s*(?:no\.?|nr\.?|num\.?|number)(?![a-z]))?[\s#-]*"
     r"((?=[A-Za-z0-9-]*\d)[A-Za-z0-9][A-Za-z0-9-]*)",
     re.IGNORECASE,
 )
