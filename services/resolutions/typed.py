@@ -117,9 +117,29 @@ _REF = re.compile(  # attached (`ref:A1`, `ref:"A 1"`), or after a space when it
 _MENTION_GAP = " \u2063 "
 """A person or channel named, as the readers of references see it: a word none of them takes, so `order 1234
 <#C1|support> 56 arrived` is order 1234, never asked about `1234 56` (U+2063 is dropped where text comes in)."""
-_OPENED_BEFORE_REF = re.compile(r"[(“\"'‘«„](?=ref:[^\s()]+[)”\"'’»“])", re.IGNORECASE)
-"""The bracket or quote opened before `(ref:ABC123)`, `“ref:ABC123”`: it goes with the reference out of what
-happened."""
+_OPENED_REF = re.compile(r"[(“\"'‘«„]ref:", re.IGNORECASE)
+_REF_RUN = re.compile(r"[^\s()]*")
+_CLOSING = "”\"'’»“"
+
+
+def _without_opened_before_ref(text: str) -> str:
+    """The text without the bracket or quote opened before `(ref:ABC123)`, `“ref:ABC123”`: it goes with the reference
+    out of what happened. Closed is a reference with a quote after its first character, or a bracket after it; each
+    run of characters is read once, however many `“ref:` it holds."""
+    kept: list[str] = []
+    taken = run_end = last_closing = 0
+    for opened in _OPENED_REF.finditer(text):
+        start = opened.end()
+        if start >= run_end:
+            run_end = _REF_RUN.match(text, start).end()  # type: ignore[union-attr]  # `*` always matches
+            last_closing = max(text.rfind(mark, start, run_end) for mark in _CLOSING)
+        if last_closing > start or (run_end > start and text[run_end : run_end + 1] == ")"):
+            kept.append(text[taken : opened.start()])
+            taken = opened.start() + 1
+    kept.append(text[taken:])
+    return "".join(kept)
+
+
 _QUOTES = "".join(_QUOTE_PAIRS)
 _OUTCOME = re.compile(  # `outcome:happy`, or `outcome: happy` with the space a phone adds after a colon
     rf"\boutcome:(?:\s+(?=(?:{'|'.join(CUSTOMER_OUTCOMES)})(?![\w-])))?(\S*)", re.IGNORECASE
@@ -185,7 +205,7 @@ def to_request(line: OneLiner, rule: BoundaryRule, currency: str) -> ResolutionR
         if not ended:
             after = words_typed[ref_match.end() :]
             refuse_spaced_reference(unquoted, after, written=f"ref:{unquoted}", parts=PART_GROUPS)
-    summary = _OUTCOME.sub("", _REF.sub("", _OPENED_BEFORE_REF.sub("", rest)))
+    summary = _OUTCOME.sub("", _REF.sub("", _without_opened_before_ref(rest)))
     summary = " ".join(without_leading_dashes(summary.split()))
     return ResolutionRequest(
         category=rule.category, amount=amount, summary=summary, customer_ref=customer_ref, customer_outcome=outcome

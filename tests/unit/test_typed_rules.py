@@ -352,3 +352,36 @@ def test_a_long_reward_word_with_emoji_is_read_in_well_under_a_second(typed: str
     split_reward(RewardPolicy(), typed)
 
     assert time.perf_counter() - started < 0.5
+
+
+LONGER = 100_000
+"""Long enough for a reading that takes each word or quote again from the start to need seconds."""
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "reschedule " + '"ref:' * (LONGER // 5),
+        "reschedule " + "(ref:" * (LONGER // 5),
+        "reschedule " + "— " * (LONGER // 2) + "x",
+    ],
+    ids=["quotes before ref", "brackets before ref", "dashes"],
+)
+def test_a_long_run_of_quotes_or_dashes_is_read_in_well_under_a_second(typed: str) -> None:
+    started = time.perf_counter()
+    with suppress(InvalidInput):
+        to_request(read_one_liner(typed, ["reschedule"]), RESCHEDULE, "USD")
+
+    assert time.perf_counter() - started < 0.5
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [":a: " * LONGER + "voucher_25 why", "\U0001f389 " * LONGER + "why", ":a: — " * LONGER + "why"],
+    ids=["codes apart", "emoji apart", "dashes"],
+)
+def test_many_emoji_or_dashes_before_a_reward_are_read_in_well_under_a_second(typed: str) -> None:
+    started = time.perf_counter()
+    split_reward(RewardPolicy(), typed)
+
+    assert time.perf_counter() - started < 1  # hundreds of thousands of characters: read once, a tenth of that
