@@ -3,12 +3,14 @@ before it when no space was typed (`thanks:pray:`); a phone's keyboard sends the
 
 import re
 import unicodedata
+from collections.abc import Collection
 
-_ONE_CODE = r":(?:[+-]1|(?=[\w'+-]*[a-z])[a-z0-9_+'-]+):"
-EMOJI_CODE = re.compile(rf"{_ONE_CODE}(?::skin-tone-[2-6]:)?", re.IGNORECASE)
-"""`:tada:`, `:+1::skin-tone-3:`; never `:30:` of a time (`10:30:45`)."""
-_ONE = re.compile(_ONE_CODE, re.IGNORECASE)
-_CODES = re.compile(rf"(?:{_ONE_CODE})+", re.IGNORECASE)
+_ONE_CODE = r":(?:[+-]1|(?=[0-9_+'-]*[a-z])[a-z0-9_+'-]+):"
+EMOJI_CODE = re.compile(rf"{_ONE_CODE}(?::skin-tone-[2-6]:)?")
+"""`:tada:`, `:+1::skin-tone-3:`, in lower case as Slack sends them: never `:30:` of a time (`10:30:45`), nor a
+reference typed between colons (`ref:AB12:`, `ticket:INC-1234:`)."""
+_ONE = re.compile(_ONE_CODE)
+_CODES = re.compile(rf"(?:{_ONE_CODE})+")
 """Codes one after another, a skin tone one of them: read one way only, so a long run that fails fails at once."""
 _SPACES = re.compile(r"(\s+)")
 
@@ -32,14 +34,28 @@ def codes_ending(text: str, end: int) -> int:
     return start
 
 
-def emoji_apart(text: str) -> str:
+def emoji_apart(text: str, labels: Collection[str] = ()) -> str:
     """The text with each emoji code typed onto a word set apart from it: `credit:tada: 10` -> `credit :tada: 10`.
-    After an emoji's closing colon a code is not set apart: `:+1::skin-tone-3:` stays one emoji."""
-    return "".join(_word_apart(piece) for piece in _SPACES.split(text))
+    A code is not set apart after an emoji's closing colon (`:+1::skin-tone-3:` stays one emoji), nor where its
+    colons are the text's own (`_colons_typed`)."""
+    return "".join(_word_apart(piece, labels) for piece in _SPACES.split(text))
 
 
-def _word_apart(word: str) -> str:
+def _word_apart(word: str, labels: Collection[str]) -> str:
     start = codes_ending(word, len(word))
-    if 0 < start < len(word) and word[start - 1] != ":":
+    if 0 < start < len(word) and word[start - 1] != ":" and not _colons_typed(word[:start], word[start:], labels):
         return f"{word[:start]} {word[start:]}"
     return word
+
+
+_OPENING = "([{\"'“‘«„‚"
+
+
+def _colons_typed(before: str, code: str, labels: Collection[str]) -> bool:
+    """Whether what reads as a code after `before` is text between colons typed as such: after a label's colon
+    (`ref:ab12:`, `outcome:happy:`) or an abbreviation's of up to three letters (`re:late:`, `eta:tomorrow:`), in
+    the middle of a time (`10:30am:`) or in a link or path (`https://example.com/a:b:`)."""
+    word = before.lstrip(_OPENING).lower()
+    if word in labels or (word.isalpha() and len(word) <= 3):
+        return True
+    return (before[-1].isdigit() and code[1].isdigit()) or "/" in before

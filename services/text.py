@@ -266,17 +266,19 @@ def is_lone_dash(word: str) -> bool:
 
 def without_leading_dashes(words: list[str]) -> list[str]:
     """The words after any lone dashes that begin them (`— great job`: `great job`)."""
-    while words and is_lone_dash(words[0]):
-        words = words[1:]
-    return words
+    start = 0
+    while start < len(words) and is_lone_dash(words[start]):
+        start += 1
+    return words[start:]
+
+
+_LEADING_DASHES = re.compile(rf"\s*(?:[{re.escape(''.join(sorted(DASHES)))}]+(?!\S)\s*)*")
 
 
 def after_leading_dashes(text: str) -> str:
     """`without_leading_dashes` for a text whose line breaks and spaces stay as typed."""
-    rest = text.lstrip()
-    while rest and is_lone_dash(first := rest.split(None, 1)[0]):
-        rest = rest[len(first) :].lstrip()
-    return rest
+    leading = _LEADING_DASHES.match(text)
+    return text[leading.end() :] if leading else text
 
 
 def bare_word(word: str) -> str:

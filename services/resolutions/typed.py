@@ -85,7 +85,7 @@ def read_one_liner(text: str, categories: Collection[str]) -> OneLiner:
     """The category and the words after it; an amount before a category is `CategoryNotFirst`, any other first word
     that names none `UnknownCategory`. An emoji is no category, nor an amount, wherever it was typed (`:tada: credit
     10`, `credit:tada: 10`, `10:tada:`): it goes in front of the words after the category, for `to_request` to keep."""
-    words = emoji_apart(text).split()
+    words = emoji_apart(text, _LABELS).split()
     emoji = list(takewhile(is_emoji, words))
     emoji = emoji if len(emoji) < len(words) else []
     words = words[len(emoji) :]
@@ -117,15 +117,38 @@ _REF = re.compile(  # attached (`ref:A1`, `ref:"A 1"`), or after a space when it
 _MENTION_GAP = " \u2063 "
 """A person or channel named, as the readers of references see it: a word none of them takes, so `order 1234
 <#C1|support> 56 arrived` is order 1234, never asked about `1234 56` (U+2063 is dropped where text comes in)."""
-_OPENED_BEFORE_REF = re.compile(r"[(“\"'‘«„](?=ref:[^\s()]+[)”\"'’»“])", re.IGNORECASE)
-"""The bracket or quote opened before `(ref:ABC123)`, `“ref:ABC123”`: it goes with the reference out of what
-happened."""
+_OPENED_REF = re.compile(r"[(“\"'‘«„]ref:", re.IGNORECASE)
+_REF_RUN = re.compile(r"[^\s()]*")
+_CLOSING = "”\"'’»“"
+
+
+def _without_opened_before_ref(text: str) -> str:
+    """The text without the bracket or quote opened before `(ref:ABC123)`, `“ref:ABC123”`: it goes with the reference
+    out of what happened. Closed is a reference with a quote after its first character, or a bracket after it; each
+    run of characters is read once, however many `“ref:` it holds."""
+    kept: list[str] = []
+    taken = run_end = last_closing = 0
+    for opened in _OPENED_REF.finditer(text):
+        start = opened.end()
+        if start >= run_end:
+            run_end = _REF_RUN.match(text, start).end()  # type: ignore[union-attr]  # `*` always matches
+            last_closing = max(text.rfind(mark, start, run_end) for mark in _CLOSING)
+        if last_closing > start or (run_end > start and text[run_end : run_end + 1] == ")"):
+            kept.append(text[taken : opened.start()])
+            taken = opened.start() + 1
+    kept.append(text[taken:])
+    return "".join(kept)
+
+
 _QUOTES = "".join(_QUOTE_PAIRS)
 _OUTCOME = re.compile(  # `outcome:happy`, or `outcome: happy` with the space a phone adds after a colon
     rf"\boutcome:(?:\s+(?=(?:{'|'.join(CUSTOMER_OUTCOMES)})(?![\w-])))?(\S*)", re.IGNORECASE
 )
+_REFERENCE_LABELS = ("order", "ticket", "case", "booking", "account", "invoice")
+_LABELS = ("ref", "outcome", *_REFERENCE_LABELS)
+"""Words whose colon is never an emoji code's (`ref:ab12:`, `outcome:happy:`, `order:ab12:`)."""
 _NAMED_REF = re.compile(  # `order 42`, `Order #42`, `order: 42`, `order no. 42`, `ORDER-42` (not `the order. 2 days`)
-    r"\b(order|ticket|case|booking|account|invoice)(?::|\s*(?:no\.?|nr\.?|num\.?|number)(?![a-z]))?[\s#-]*"
+    rf"\b({'|'.join(_REFERENCE_LABELS)})(?::|\s*(?:no\.?|nr\.?|num\.?|number)(?![a-z]))?[\s#-]*"
     r"((?=[A-Za-z0-9-]*\d)[A-Za-z0-9][A-Za-z0-9-]*)",
     re.IGNORECASE,
 )
@@ -182,7 +205,7 @@ def to_request(line: OneLiner, rule: BoundaryRule, currency: str) -> ResolutionR
         if not ended:
             after = words_typed[ref_match.end() :]
             refuse_spaced_reference(unquoted, after, written=f"ref:{unquoted}", parts=PART_GROUPS)
-    summary = _OUTCOME.sub("", _REF.sub("", _OPENED_BEFORE_REF.sub("", rest)))
+    summary = _OUTCOME.sub("", _REF.sub("", _without_opened_before_ref(rest)))
     summary = " ".join(without_leading_dashes(summary.split()))
     return ResolutionRequest(
         category=rule.category, amount=amount, summary=summary, customer_ref=customer_ref, customer_outcome=outcome

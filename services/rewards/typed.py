@@ -1,12 +1,23 @@
 """A reward as people type it after the names in `/nominate`."""
 
 import difflib
+import re
 
 from services.emoji import codes_ending, is_emoji
 from services.errors import InvalidInput, NotFound
 from services.policy.rewards import SHOUTOUT, RewardPolicy
 from services.rewards.grants import describe
-from services.text import LONG_WORD, after_leading_dashes, bare_word, echoed, escape_mrkdwn, one_slip_apart
+from services.text import (
+    LONG_WORD,
+    after_leading_dashes,
+    bare_word,
+    echoed,
+    escape_mrkdwn,
+    is_lone_dash,
+    one_slip_apart,
+)
+
+_WORD = re.compile(r"\S+")
 
 
 def split_reward(policy: RewardPolicy, text: str) -> tuple[str, str]:
@@ -20,7 +31,7 @@ def split_reward(policy: RewardPolicy, text: str) -> tuple[str, str]:
     onto it (`:star: service_star why...`, `voucher_25:tada: why...`) goes to the reason: Slack sends a picked emoji
     as its code, and read as the first word it made the award a public shout-out."""
     text = after_leading_dashes(text)  # `@lee — great job`: the dash is no word of the reason
-    emoji, rest = _emoji_first(text)
+    emoji, rest = _emoji_first(policy, text)
     named = _named_reward(policy, rest)
     if named is None:
         return SHOUTOUT, text.strip()
@@ -28,17 +39,28 @@ def split_reward(policy: RewardPolicy, text: str) -> tuple[str, str]:
     return key, " ".join([*emoji, reason]).strip()
 
 
-def _emoji_first(text: str) -> tuple[list[str], str]:
-    """The emoji before the first word, and any typed onto it (`voucher_25:tada:`), apart from the rest."""
+def _emoji_first(policy: RewardPolicy, text: str) -> tuple[list[str], str]:
+    """The emoji before the first word, and any typed onto it (`voucher_25:tada:`), apart from the rest; read once
+    through, word by word. A code named as a reward's key (`:voucher_25:`) is that reward, never an emoji."""
     emoji: list[str] = []
-    while text and is_emoji(first := text.split(None, 1)[0]):
-        emoji.append(first)
-        text = after_leading_dashes(text[len(first) :])  # `:tada: — voucher_25 …`: the dash is the sentence's
-    first = text.split(None, 1)[0] if text.strip() else ""
+    rest = text
+    for word in _WORD.finditer(text):
+        if is_emoji(word[0]) and not _names_key(policy, word[0]):
+            emoji.append(word[0])
+        elif not (emoji and is_lone_dash(word[0])):  # `:tada: — voucher_25 …`: the dash is the sentence's
+            rest = text[word.start() :]
+            break
+    else:
+        rest = "" if emoji else text
+    first = rest.split(None, 1)[0] if rest.strip() else ""
     if 0 < (glued := codes_ending(first, len(first))) < len(first):
         emoji.append(first[glued:])
-        text = first[:glued] + text[len(first) :]
-    return emoji, text
+        rest = first[:glued] + rest[len(first) :]
+    return emoji, rest
+
+
+def _names_key(policy: RewardPolicy, word: str) -> bool:
+    return len(word) > 2 and word[0] == word[-1] == ":" and word[1:-1].replace("-", "_") in policy.catalog
 
 
 def _named_reward(policy: RewardPolicy, text: str) -> tuple[str, str] | None:
@@ -63,10 +85,10 @@ def _named_reward(policy: RewardPolicy, text: str) -> tuple[str, str] | None:
 def _key_slipped(policy: RewardPolicy, word: str) -> str | None:
     """The reward a plain first word can only mean: its key run together (`halfday`, `servicestar`) or without its
     number (`voucher` for `voucher_25`), maybe with a letter added, dropped or swapped (`vouchr`), or, in a word as
-    long as `LONG_WORD`, changed the way fingers slip (`voucjer`, `vaucher`: `_finger_slip`). Its plural speaks of
+    long as `LONG_WORD`, with one letter changed (`voucker`, `vaucher`: `_finger_slip`). Its plural speaks of
     such rewards (`vouchers are well deserved`), a verb of the act (`vouched for`, `vouches for`), a word of a key
-    that is also everyday speech (`service`, `half`) is the reason's, and so is a word a letter away that no finger
-    slips into (`halfway` of `halfday`)."""
+    that is also everyday speech (`service`, `half`) is the reason's, and so is an everyday word a letter away
+    (`halfway` of `halfday`: `ORDINARY_WORDS`)."""
     for key in policy.catalog:
         stem = key.rstrip("0123456789").rstrip("_")
         written = {key.replace("_", ""), stem} if stem != key else {key.replace("_", "")}
@@ -90,36 +112,20 @@ def _slip_of(word: str, form: str) -> bool:
     return len(form) >= LONG_WORD and _finger_slip(word.lower(), form.lower())
 
 
-_KEY_ROWS = ("1234567890", "qwertyuiop", "asdfghjkl", "zxcvbnm")
-_VOWELS = frozenset("aeiouy")
-
-
-def _neighbours(key: str) -> set[str]:
-    """The keys around `key` on a QWERTY keyboard: beside it, and touching it in the rows above and below."""
-    near: set[str] = set()
-    for row, keys in enumerate(_KEY_ROWS):
-        if (column := keys.find(key)) < 0:
-            continue
-        near.update(keys[max(column - 1, 0) : column + 2])
-        for other in (row - 1, row + 1):
-            if 0 <= other < len(_KEY_ROWS):
-                # each row sits half a key to the right of the one above it
-                shift = column if other > row else column + 1
-                near.update(_KEY_ROWS[other][max(shift - 1, 0) : shift + 1])
-    return near - {key}
+ORDINARY_WORDS = frozenset(
+    {"halfway", "message", "passage", "winner", "thinner", "sinner", "toffee", "trailing", "draining", "pickets"}
+)
+"""Everyday words a letter away from words of rewards a catalog may hold (`halfway` of `halfday`, `message` of
+`massage`, `winner` of `dinner`, `toffee` of `coffee`, `trailing` of `training`, `pickets` of `tickets`): typed
+first, they begin a shout-out's reason."""
 
 
 def _finger_slip(typed: str, meant: str) -> bool:
-    """One letter changed the way a hand or a speller slips: into a key beside it (`voucjer`, `servicestat`), or a vowel
-    into another (`vaucher`, `halfdey`). Any other change makes another word (`halfway`, `winner` of `dinner`), which
-    is how it was meant: asked "Did you mean the reward…?", the nominator of an ordinary sentence retypes it."""
-    if len(typed) != len(meant):
+    """One letter changed (`voucker`, `vaucher`, `servicestat`), unless that makes an everyday word (`halfway`):
+    asked "Did you mean the reward…?", the nominator of an ordinary sentence would have to reword it."""
+    if len(typed) != len(meant) or typed in ORDINARY_WORDS:
         return False
-    changed = [(a, b) for a, b in zip(typed, meant, strict=True) if a != b]
-    if len(changed) != 1:
-        return False
-    [(slipped, intended)] = changed
-    return slipped in _neighbours(intended) or {slipped, intended} <= _VOWELS
+    return sum(a != b for a, b in zip(typed, meant, strict=True)) == 1
 
 
 def unknown_reward(policy: RewardPolicy, key: str) -> str:

@@ -354,6 +354,49 @@ def test_an_emoji_before_or_onto_the_category_or_the_amount_goes_to_what_happene
 
 
 @pytest.mark.parametrize(
+    "typed",
+    [
+        "refund 20 ref:AB12: customer called twice",
+        "refund 20 Ref:AB12: customer called twice",
+        "refund 20 ref:ab12: customer called twice",
+        "refund 20 (ref:AB12:) customer called twice",
+    ],
+)
+def test_a_reference_between_colons_is_the_customer_not_an_emoji(ready: RunningBot, typed: str) -> None:
+    """Read as the emoji code `:AB12:`, `ref:AB12:` named no customer: the refund skipped the 30-day limit and the
+    history, and was refused for a reference the agent had typed."""
+    ready.driver.command("U0AGENT1", "/resolve", "refund 20 ref:AB12 first call")
+    reply = ready.driver.command("U0AGENT1", "/resolve", typed)
+
+    assert "Earlier for this customer" in reply.text
+    with ready.sessions() as session:
+        first, second = session.scalars(select(Resolution).order_by(Resolution.id))
+        assert second.customer_key == first.customer_key
+        assert second.summary == "customer called twice"
+
+
+@pytest.mark.parametrize(
+    ("typed", "outcome", "summary"),
+    [
+        ("credit 5 ref:INC-1234 sorted outcome:happy:", "happy", "sorted"),
+        ("credit 5 ref:INC-1234 10:30am: customer ok", None, "10:30am: customer ok"),
+        ("credit 5 ref:INC-1234 re:late: call back", None, "re:late: call back"),
+    ],
+)
+def test_an_outcome_a_time_or_a_label_ending_in_a_colon_is_read_as_typed(
+    ready: RunningBot, typed: str, outcome: str | None, summary: str
+) -> None:
+    """`outcome:happy:` logged no outcome and `10:30am:` was asked about as part of the reference: their colons read
+    as an emoji code's."""
+    reply = ready.driver.command("U0AGENT1", "/resolve", typed)
+
+    assert "Logged your credit of $5." in reply.text
+    with ready.sessions() as session:
+        [fix] = session.scalars(select(Resolution))
+        assert (fix.customer_ref, fix.customer_outcome, fix.summary) == ("INC-1234", outcome, summary)
+
+
+@pytest.mark.parametrize(
     ("typed", "reference"),
     [
         ("credit 5 ref: LATE delivery order 4471", "order 4471"),

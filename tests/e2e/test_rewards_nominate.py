@@ -195,14 +195,15 @@ def test_a_rewards_name_typed_as_words_apart_is_asked_about_not_guessed(
         ("Vaucher! for the weekend cover", "voucher_25", "Coffee &amp; cake voucher"),
         ("voucehr for the weekend cover", "voucher_25", "Coffee &amp; cake voucher"),
         ("vouchet for the weekend cover", "voucher_25", "Coffee &amp; cake voucher"),
+        ("voucker for the weekend cover", "voucher_25", "Coffee &amp; cake voucher"),
     ],
 )
 def test_a_reward_typed_as_one_plain_word_with_a_slip_is_asked_about_not_posted_as_a_shout_out(
     ready: RunningBot, typed: str, key: str, title: str
 ) -> None:
     """`vouchr` or `vaucher` meant the voucher: read as a shout-out's first word, it went up publicly with "vouchr for
-    the weekend cover" as its reason, a nomination spent, and no voucher. A letter changed in a long word into a key
-    beside it, or a vowel into another, is a slip."""
+    the weekend cover" as its reason, a nomination spent, and no voucher. Any letter changed in a long word is a
+    slip, unless that makes an everyday word."""
     reply = ready.driver.command("U0AGENT1", "/nominate", f"{LEE} {typed}")
 
     assert f"Did you mean the reward *{title}*?" in reply.text
@@ -218,6 +219,18 @@ def test_a_reward_key_with_a_colon_or_in_quotes_is_that_reward(ready: RunningBot
     reply = ready.driver.command("U0AGENT1", "/nominate", f"{LEE} {typed}")
 
     assert "is waiting for approval" in reply.text
+    with ready.sessions() as session:
+        [nomination] = nominations(session)
+        assert (nomination.item_key, nomination.reason) == ("voucher_25", "for the weekend cover")
+
+
+def test_a_reward_key_written_as_an_emoji_code_is_that_reward(ready: RunningBot) -> None:
+    """`:voucher_25: for the weekend cover` was posted publicly as a shout-out, a nomination spent and no voucher."""
+    reply = ready.driver.command("U0AGENT1", "/nominate", f"{LEE} :voucher_25: for the weekend cover")
+
+    assert "is waiting for approval" in reply.text
+    [asked] = ready.slack.calls("chat.postMessage")  # the manager's approval, no public shout-out
+    assert asked.args["text"].startswith("Approve Coffee &amp; cake voucher")
     with ready.sessions() as session:
         [nomination] = nominations(session)
         assert (nomination.item_key, nomination.reason) == ("voucher_25", "for the weekend cover")
@@ -241,7 +254,7 @@ def test_a_reason_starting_with_a_word_of_a_reward_that_is_also_speech_is_a_shou
 ) -> None:
     """`vouched` and `vouches` are a letter changed from `voucher`, but as a verb they speak of the act, not the
     reward: asked "Did you mean Coffee & cake voucher?" the nominator had to reword a plain shout-out. `halfway` is
-    `halfday` with a letter changed, but no finger slips from `d` to `w`: it was asked "Did you mean the reward *Half a
+    `halfday` with a letter changed, but an everyday word: it was asked "Did you mean the reward *Half a
     day off*?", an ordinary English sentence refused."""
     reply = ready.driver.command("U0AGENT1", "/nominate", f"{LEE} {typed}")
 

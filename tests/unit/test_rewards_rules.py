@@ -227,6 +227,9 @@ def test_a_plain_first_word_belongs_to_the_reason_even_when_it_is_close_to_a_rew
     [
         ("vaucher great job with the angry customer", "voucher_25"),
         ("voucjer great job", "voucher_25"),
+        ("voucker great job", "voucher_25"),
+        ("voucmer great job", "voucher_25"),
+        ("halfdag for the weekend cover", "half_day"),
         ("halfdey for the weekend cover", "half_day"),
         ("servicestat for the weekend", "service_star"),
         ("Vaucher! great job", "voucher_25"),
@@ -238,6 +241,20 @@ def test_a_reward_word_with_one_letter_changed_is_asked_about(org: Session, text
 
     with pytest.raises(InvalidInput, match=rf"Did you mean the reward .*`/nominate @someone {key} why...`"):
         typed.split_reward(policy, text)
+
+
+@pytest.mark.parametrize(
+    ("text", "key", "reason"),
+    [
+        (":voucher_25: for the weekend cover", "voucher_25", "for the weekend cover"),
+        (":tada: :half-day: for the weekend cover", "half_day", ":tada: for the weekend cover"),
+        (":tada: for the weekend cover", SHOUTOUT, ":tada: for the weekend cover"),
+    ],
+)
+def test_a_rewards_key_written_as_an_emoji_code_is_that_reward(org: Session, text: str, key: str, reason: str) -> None:
+    policy = reward_policy(org, org.scalars(select(Workspace)).one())
+
+    assert typed.split_reward(policy, text) == (key, reason)
 
 
 @pytest.mark.parametrize("text", ["vouched for the new starter", "vouchers are well deserved", "helped a lot"])

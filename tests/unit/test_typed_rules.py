@@ -289,6 +289,35 @@ def test_an_emoji_is_no_category_nor_amount_but_a_word_of_what_happened(typed: s
     assert (line.category, request.amount, request.summary) == ("credit", Decimal(5), summary)
 
 
+@pytest.mark.parametrize(
+    ("typed", "reference", "outcome", "summary"),
+    [
+        ("credit 20 ref:AB12: customer called twice", "AB12", None, "customer called twice"),
+        ("credit 20 Ref:7HJK2: no show", "7HJK2", None, "no show"),
+        ("credit 20 ref:ab12: late", "ab12", None, "late"),
+        ("credit 20 ref:INC-1234: late", "INC-1234", None, "late"),
+        ("credit 20 (ref:ab12:) late", "ab12", None, "late"),
+        ("credit 20 ticket:INC-1234: late", "ticket INC-1234", None, "ticket:INC-1234: late"),
+        ("credit 20 booking:7hjk2: no show", "booking 7hjk2", None, "booking:7hjk2: no show"),
+        ("credit 20 order:AB12: late", "order AB12", None, "order:AB12: late"),
+        ("credit 20 ref:AB12 outcome:happy:", "AB12", "happy", ""),
+        ("credit 20 ref:INC-1234 10:30am: customer ok", "INC-1234", None, "10:30am: customer ok"),
+        ("credit 20 order 42 re:late: call back", "order 42", None, "order 42 re:late: call back"),
+        ("credit 20 order 42 at 10:30am: ok", "order 42", None, "order 42 at 10:30am: ok"),
+        ("credit 20 order 42 see https://example.com/a:b:", "order 42", None, "order 42 see https://example.com/a:b:"),
+        ("credit 20 ref:ab12:tada: late", "ab12", None, ":tada: late"),
+    ],
+)
+def test_colons_typed_around_a_reference_a_label_a_time_or_a_link_are_no_emoji_code(
+    typed: str, reference: str, outcome: str | None, summary: str
+) -> None:
+    """Slack sends emoji codes in lower case, after no label: read as a code, `ref:AB12:` named no customer and
+    `outcome:happy:` no outcome, and `10:30am:` became `10 :30am:` (asked whether the reference was `INC-1234 10`)."""
+    request = to_request(read_one_liner(typed, ["credit"]), REFUND, "USD")
+
+    assert (request.customer_ref, request.customer_outcome, request.summary) == (reference, outcome, summary)
+
+
 LONG = 20_000
 
 
@@ -323,3 +352,36 @@ def test_a_long_reward_word_with_emoji_is_read_in_well_under_a_second(typed: str
     split_reward(RewardPolicy(), typed)
 
     assert time.perf_counter() - started < 0.5
+
+
+LONGER = 100_000
+"""Long enough for a reading that takes each word or quote again from the start to need seconds."""
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "reschedule " + '"ref:' * (LONGER // 5),
+        "reschedule " + "(ref:" * (LONGER // 5),
+        "reschedule " + "— " * (LONGER // 2) + "x",
+    ],
+    ids=["quotes before ref", "brackets before ref", "dashes"],
+)
+def test_a_long_run_of_quotes_or_dashes_is_read_in_well_under_a_second(typed: str) -> None:
+    started = time.perf_counter()
+    with suppress(InvalidInput):
+        to_request(read_one_liner(typed, ["reschedule"]), RESCHEDULE, "USD")
+
+    assert time.perf_counter() - started < 0.5
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [":a: " * LONGER + "voucher_25 why", "\U0001f389 " * LONGER + "why", ":a: — " * LONGER + "why"],
+    ids=["codes apart", "emoji apart", "dashes"],
+)
+def test_many_emoji_or_dashes_before_a_reward_are_read_in_well_under_a_second(typed: str) -> None:
+    started = time.perf_counter()
+    split_reward(RewardPolicy(), typed)
+
+    assert time.perf_counter() - started < 1  # hundreds of thousands of characters: read once, a tenth of that
