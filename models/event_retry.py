@@ -2,8 +2,8 @@
 
 Slack sends an event once the ack is given, and the ack is given before the listener runs: a listener that fails
 (the database restarting) would otherwise leave the event undone for good.
-The row is written with the event id as handled and deleted when the listener is done, or given up; it holds the
-event's body (a profile, for `user_change`) only that long.
+The row is written with the event id as handled and deleted when the listener is done, or given up; the body it
+holds names the person changed, not their profile (the app's try asks Slack for it afresh).
 """
 
 from datetime import datetime
