@@ -42,8 +42,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, and_, bindparam, delete, func, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy import ColumnElement, Connection, Select, and_, bindparam, delete, func, or_, select
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from models import BoundaryProposal, Delivery, Nomination, Resolution, RewardGrant
 from services import outbox, settled_updates
@@ -140,19 +140,24 @@ class Page:
     after: str | None
 
 
-# Past `after`, in the order of the key's unique index: the rows read are those deleted, those of items still waiting
-# (or settled lately), and those younger than `KEPT`.
-_OLD_KEYS = (
-    select(Delivery.idempotency_key)
-    .where(
-        Delivery.idempotency_key > bindparam("after"),
-        Delivery.idempotency_key < bindparam("past_prefix"),
-        Delivery.idempotency_key.like(bindparam("pattern"), escape="/"),
-        Delivery.created_at < bindparam("before"),
+def old_keys_page(*columns: InstrumentedAttribute[Any]) -> Select[Any]:
+    """`columns` of a page of keys under one prefix (`past_prefix`, `pattern`) made before `before`, past the key
+    `after`, in the order of the key's unique index, `batch` at most: a walk through old keys page by page."""
+    return (
+        select(*columns)
+        .where(
+            Delivery.idempotency_key > bindparam("after"),
+            Delivery.idempotency_key < bindparam("past_prefix"),
+            Delivery.idempotency_key.like(bindparam("pattern"), escape="/"),
+            Delivery.created_at < bindparam("before"),
+        )
+        .order_by(Delivery.idempotency_key)
+        .limit(bindparam("batch"))
     )
-    .order_by(Delivery.idempotency_key)
-    .limit(bindparam("batch"))
-)
+
+
+# The rows read are those deleted, those of items still waiting (or settled lately), and those younger than `KEPT`.
+_OLD_KEYS = old_keys_page(Delivery.idempotency_key)
 
 
 def forget_settled_items(

@@ -13,7 +13,7 @@ from sqlalchemy import Connection, bindparam, delete, or_, select
 
 from models import Delivery
 from services.outbox_keys import HANDOVER_SUMMARY, SUMMARY_TOLD_NOTES, prefix_bounds
-from services.outbox_retention import KEPT, SETTLED_ITEMS, SETTLED_PAGE, Page, SettledKind
+from services.outbox_retention import KEPT, SETTLED_ITEMS, SETTLED_PAGE, Page, SettledKind, old_keys_page
 
 _KINDS: dict[str, SettledKind] = {
     kind: next(item for item in SETTLED_ITEMS if item.model.__tablename__ == table)
@@ -21,18 +21,8 @@ _KINDS: dict[str, SettledKind] = {
 }
 """How each kind a summary tells of is settled, by the kind's name in `SUMMARY_TOLD_NOTES`."""
 
-# Past `after`, in the order of the key's unique index: the rows read are the summaries older than `KEPT`.
-_OLD_SUMMARIES = (
-    select(Delivery.id, Delivery.idempotency_key, Delivery.status, Delivery.payload)
-    .where(
-        Delivery.idempotency_key > bindparam("after"),
-        Delivery.idempotency_key < bindparam("past_prefix"),
-        Delivery.idempotency_key.like(bindparam("pattern"), escape="/"),
-        Delivery.created_at < bindparam("before"),
-    )
-    .order_by(Delivery.idempotency_key)
-    .limit(bindparam("batch"))
-)
+# The rows read are the summaries older than `KEPT`.
+_OLD_SUMMARIES = old_keys_page(Delivery.id, Delivery.idempotency_key, Delivery.status, Delivery.payload)
 _FORGET = delete(Delivery).where(Delivery.id.in_(bindparam("ids", expanding=True)), Delivery.status != "pending")
 
 
