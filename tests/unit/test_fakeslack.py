@@ -400,11 +400,16 @@ def test_a_fault_may_say_why_as_slack_does(slack: FakeSlack, client: WebClient) 
     assert raised.value.response["response_metadata"]["messages"] == [said]
 
 
-def test_no_dm_opens_with_a_deactivated_account(slack: FakeSlack, client: WebClient) -> None:
+def test_no_dm_opens_with_a_deactivated_account_but_a_message_to_their_id_is_taken(
+    slack: FakeSlack, client: WebClient
+) -> None:
+    """As Slack: conversations.open refuses them (`user_disabled`), chat.postMessage to their user id answers ok and
+    reaches nobody (https://github.com/slackapi/python-slack-sdk/issues/1156, a Slack maintainer's answer)."""
     slack.add_user("U0GONE", "Gone Person", deleted=True)
 
     assert client.conversations_open(users="U0LEE")["channel"]["id"] == "D0LEE"
     assert error_of(client.conversations_open, users="U0GONE") == "user_disabled"
+    assert client.chat_postMessage(channel="U0GONE", text="x")["ok"]
 
 
 def test_no_dm_opens_or_is_posted_with_a_bot_user(slack: FakeSlack, client: WebClient) -> None:
