@@ -1,6 +1,7 @@
 """Block Kit limits, checked on every message, view and ack the fake Slack receives.
 
-The limits are those of Slack's Block Kit reference: https://api.slack.com/reference/block-kit/blocks,
+The limits, and the fields a block or element cannot go without (a header's and a button's text, an input's label
+and element), are those of Slack's Block Kit reference: https://api.slack.com/reference/block-kit/blocks,
 https://api.slack.com/reference/block-kit/block-elements, https://api.slack.com/reference/block-kit/composition-objects
 and https://api.slack.com/reference/surfaces/views.
 """
@@ -164,6 +165,7 @@ def _block_problems(block: dict[str, Any]) -> list[str]:
         if block.get("accessory"):
             problems += _element_problems(block["accessory"])
     elif kind == "header":
+        problems += [] if block.get("text") else ["a header needs text"]
         problems += text_problems(block.get("text"), TEXT_LIMITS["header"], plain=True)
     elif kind == "context":
         problems += _context_problems(block.get("elements") or [])
@@ -175,6 +177,7 @@ def _block_problems(block: dict[str, Any]) -> list[str]:
         for element in elements:
             problems += _element_problems(element)
     elif kind == "input":
+        problems += [f"an input needs its {key}" for key in ("label", "element") if not block.get(key)]
         problems += text_problems(block.get("label"), ELEMENT_TEXT["label"], plain=True)
         problems += text_problems(block.get("hint"), ELEMENT_TEXT["hint"], plain=True)
         problems += _element_problems(block.get("element") or {})
@@ -212,6 +215,7 @@ def _element_problems(element: dict[str, Any]) -> list[str]:
     if len(element.get("action_id") or "") > ID_LENGTH:
         problems.append(f"action_id over {ID_LENGTH} characters")
     if kind == "button":
+        problems += [] if element.get("text") else ["a button needs text"]
         problems += text_problems(element.get("text"), ELEMENT_TEXT["button"], plain=True)
         if len(element.get("value") or "") > 2000:
             problems.append("button value over 2000 characters")

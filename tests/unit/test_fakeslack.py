@@ -283,6 +283,10 @@ def actions(element: dict[str, Any]) -> dict[str, Any]:
         ({"blocks": [{"type": "context", "elements": [button()]}]}, "context element must be text or an image"),
         ({"blocks": [{"type": "section", "text": text("hi", "mrkdwn", emoji=True)}]}, "`emoji` is only for plain_text"),
         ({"blocks": [{"type": "section", "text": text("hi", verbatim=True)}]}, "`verbatim` is only for mrkdwn"),
+        ({"blocks": [{"type": "header"}]}, "a header needs text"),
+        (actions({"type": "button", "action_id": "b", "value": "1"}), "a button needs text"),
+        ({"blocks": [{"type": "input", "element": {"type": "plain_text_input"}}]}, "an input needs its label"),
+        ({"blocks": [{"type": "input", "label": text("Why")}]}, "an input needs its element"),
     ],
 )
 def test_block_kit_refuses(message: dict[str, Any], problem: str) -> None:
