@@ -147,6 +147,14 @@ def test_a_message_whose_blocks_hold_too_much_text_in_all_is_refused_as_slack_do
 
 
 @pytest.mark.filterwarnings("ignore:The top-level `text` argument is missing")
+def test_a_message_text_over_40000_characters_is_refused_as_too_long_as_slack_names_it(
+    slack: FakeSlack, client: WebClient
+) -> None:
+    assert client.chat_postMessage(channel="U0LEE", text="a" * 40_000)["ok"]
+    assert error_of(client.chat_postMessage, channel="U0LEE", text="a" * 40_001) == "msg_too_long"
+    slack.reset()
+
+
 def test_a_message_with_neither_text_nor_blocks_is_refused_with_no_text_as_slack_does(
     slack: FakeSlack, client: WebClient
 ) -> None:
