@@ -58,8 +58,9 @@ def wsgi_app(app: App, healthy: Callable[[], bool], gate: SlackGate | None = Non
 
 
 def reject(environ: dict[str, Any], start_response: Callable[..., Any], rejection: Rejection) -> Iterable[bytes]:
-    """One short line per refused request: who sent what kind, and why; never the body."""
-    log.warning("refused %s from %s: %s", EVENTS_PATH, environ.get("REMOTE_ADDR", "?"), rejection.reason)
+    """One short line per request answered here: who sent what kind, and why it was refused; never the body."""
+    level, verb = (logging.WARNING, "refused") if rejection.refused else (logging.INFO, "answered")
+    log.log(level, "%s %s from %s: %s", verb, EVENTS_PATH, environ.get("REMOTE_ADDR", "?"), rejection.reason)
     body = rejection.body.encode()
     headers = [("Content-Type", rejection.content_type), ("Content-Length", str(len(body)))]
     if rejection.status == 413:

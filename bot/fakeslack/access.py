@@ -80,7 +80,9 @@ def channel_problem(state: SlackState, name: str, args: Args, grant: Grant | Non
 
 
 def dm_problem(state: SlackState, name: str, args: Args) -> Answer | None:
-    """Slack's refusal of a DM (a message to a person, or opening the DM with them) it will not deliver."""
+    """Slack's refusal of a DM (a message to a person, or opening the DM with them) it will not deliver. A message
+    to a deactivated person's id is taken (ok) and reaches nobody, as Slack's own maintainers describe it
+    (https://github.com/slackapi/python-slack-sdk/issues/1156); only opening the DM is refused (`methods`)."""
     if name == "conversations.open":
         people = str(args.get("users") or "").split(",")
     elif name == "chat.postMessage":

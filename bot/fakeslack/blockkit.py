@@ -1,6 +1,7 @@
 """Block Kit limits, checked on every message, view and ack the fake Slack receives.
 
-The limits are those of Slack's Block Kit reference: https://api.slack.com/reference/block-kit/blocks,
+The limits, and the fields a block or element cannot go without (a header's and a button's text, an input's label
+and element), are those of Slack's Block Kit reference: https://api.slack.com/reference/block-kit/blocks,
 https://api.slack.com/reference/block-kit/block-elements, https://api.slack.com/reference/block-kit/composition-objects
 and https://api.slack.com/reference/surfaces/views.
 """
@@ -29,6 +30,11 @@ message counted at 11,341 was refused (https://github.com/slackapi/bolt-js/issue
 11,000, below every refusal reported. Slack checks every message the same way; the stand-in assumes an ack and a
 response URL's message are no exception."""
 BLOCKS_TOO_LONG = "msg_blocks_too_long"
+TEXT_LENGTH = 40_000
+MSG_TOO_LONG = "msg_too_long"
+"""A message's `text` past 40,000 characters: Slack says it truncates such text and lists `msg_too_long` ("Message text
+is too long", https://docs.slack.dev/reference/methods/chat.postMessage); the stand-in refuses it so, never truncating
+what a test would then not see."""
 VIEW_BYTES = 250_000
 """The most a view may weigh: `views.open`, `views.update`, `views.push` and `views.publish` refuse a larger one with
 `view_too_large` ("the provided view is greater than 250kb", https://docs.slack.dev/reference/methods/views.publish).
@@ -41,8 +47,8 @@ def message_problems(args: dict[str, Any]) -> list[str]:
     problems = [f"the text fallback {mention} would notify everyone" for mention in broadcasts(args.get("text"))]
     if _no_text(args):
         problems.append("a message needs text, blocks or attachments")
-    if len(str(args.get("text") or "")) > 40000:
-        problems.append("message text over 40000 characters")
+    if len(str(args.get("text") or "")) > TEXT_LENGTH:
+        problems.append(f"message text over {TEXT_LENGTH} characters")
     if len(blocks) > MESSAGE_BLOCKS:
         problems.append(f"{len(blocks)} blocks in a message (limit {MESSAGE_BLOCKS})")
     return problems + blocks_problems(blocks)
@@ -50,11 +56,13 @@ def message_problems(args: dict[str, Any]) -> list[str]:
 
 def posted_problems(args: dict[str, Any]) -> tuple[str, list[str]]:
     """Slack's error and the problems for a message (posted, updated, ephemeral, an ack or a response URL's):
-    `invalid_blocks` for any block Block Kit refuses, else `msg_blocks_too_long` when the blocks hold too much text
-    in all ([] when fine)."""
+    `msg_too_long` for text past 40,000 characters, `invalid_blocks` for any block Block Kit refuses, else
+    `msg_blocks_too_long` when the blocks hold too much text in all ([] when fine)."""
     problems = message_problems(args)
     if _no_text(args):
         return NO_TEXT, problems
+    if len(str(args.get("text") or "")) > TEXT_LENGTH:
+        return MSG_TOO_LONG, problems
     if problems:
         return "invalid_blocks", problems
     length = blocks_text_length(args.get("blocks") or [])
@@ -164,6 +172,7 @@ def _block_problems(block: dict[str, Any]) -> list[str]:
         if block.get("accessory"):
             problems += _element_problems(block["accessory"])
     elif kind == "header":
+        problems += [] if block.get("text") else ["a header needs text"]
         problems += text_problems(block.get("text"), TEXT_LIMITS["header"], plain=True)
     elif kind == "context":
         problems += _context_problems(block.get("elements") or [])
@@ -175,6 +184,7 @@ def _block_problems(block: dict[str, Any]) -> list[str]:
         for element in elements:
             problems += _element_problems(element)
     elif kind == "input":
+        problems += [f"an input needs its {key}" for key in ("label", "element") if not block.get(key)]
         problems += text_problems(block.get("label"), ELEMENT_TEXT["label"], plain=True)
         problems += text_problems(block.get("hint"), ELEMENT_TEXT["hint"], plain=True)
         problems += _element_problems(block.get("element") or {})
@@ -212,6 +222,7 @@ def _element_problems(element: dict[str, Any]) -> list[str]:
     if len(element.get("action_id") or "") > ID_LENGTH:
         problems.append(f"action_id over {ID_LENGTH} characters")
     if kind == "button":
+        problems += [] if element.get("text") else ["a button needs text"]
         problems += text_problems(element.get("text"), ELEMENT_TEXT["button"], plain=True)
         if len(element.get("value") or "") > 2000:
             problems.append("button value over 2000 characters")

@@ -246,11 +246,12 @@ class SlackDriver:
         """
         payload = self.submit_payload(user, view, values)
         reply = self.post_payload(payload, settle=False)
-        problems = ack_problems(view, reply.json) if reply.status == 200 else []
-        if problems:
-            self.slack.state.reject("ack of a view submission", problems)
         if reply.status == 200:
-            self.slack.state.views.answered(payload["view"]["id"], reply.json)
+            problems = ack_problems(view, reply.json) + self.slack.state.views.answered(
+                payload["view"]["id"], reply.json
+            )
+            if problems:
+                self.slack.state.reject("ack of a view submission", problems)
         if settle:
             self._settle()
         return reply

@@ -5,7 +5,9 @@ Slack updates only a view it issued and that is still open (`not_found` otherwis
 https://docs.slack.dev/reference/methods/views.update. A submission's ack decides what happens to the modal
 (https://docs.slack.dev/surfaces/modals#updating_response): `errors` keep it, `update` replaces it in place,
 `push` puts a view on top of it, anything else closes it. The stand-in does not know which view a `trigger_id`
-came from, so `views.push` opens a view of its own and `clear` closes only the submitted view.
+came from, so `views.push` opens a view of its own and `clear` closes only the submitted view. A stack holds the
+modal and at most 2 views pushed over it ("After a modal is opened, the app is limited to pushing 2 additional
+views": https://docs.slack.dev/reference/methods/views.push); the stand-in counts the pushes of acks.
 """
 
 import threading
@@ -13,6 +15,9 @@ import time
 from dataclasses import dataclass
 from itertools import count
 from typing import Any
+
+STACK_DEPTH = 3
+"""The modal and the 2 views Slack lets an app push over it."""
 
 
 @dataclass(frozen=True)
@@ -23,6 +28,8 @@ class ShownView:
     definition: dict[str, Any]
     hash: str
     external_id: str | None = None
+    depth: int = 1
+    """Where it is in its stack: 1 for the modal opened, 2 and 3 for the views pushed over it."""
 
 
 class Views:
@@ -33,13 +40,17 @@ class Views:
         self._ids = count(1)
         self._lock = threading.Lock()
 
-    def show(self, definition: dict[str, Any], view_id: str | None = None) -> ShownView:
-        """Show a new view, or (`view_id`) a new version of a shown one: same id, a new hash."""
+    def show(self, definition: dict[str, Any], view_id: str | None = None, *, depth: int = 1) -> ShownView:
+        """Show a new view (`depth` in its stack), or (`view_id`) a new version of a shown one: same id and place in
+        its stack, a new hash."""
         number = next(self._ids)
         with self._lock:
             before = self._shown.get(view_id or "")
             external_id = definition.get("external_id") or (before.external_id if before else None)
-            shown = ShownView(view_id or f"V{number:08d}", definition, f"{time.time():.6f}.{number}", external_id)
+            depth = before.depth if before else depth
+            shown = ShownView(
+                view_id or f"V{number:08d}", definition, f"{time.time():.6f}.{number}", external_id, depth
+            )
             self._shown[shown.view_id] = shown
         return shown
 
@@ -65,16 +76,22 @@ class Views:
             return shown.view_id, shown.hash
         return str(view.get("id") or f"V{next(self._ids):08d}"), str(view.get("hash") or "h")
 
-    def answered(self, view_id: str, ack: dict[str, Any]) -> None:
-        """What the ack of a submission of `view_id` does to it (see the module's docstring)."""
+    def answered(self, view_id: str, ack: dict[str, Any]) -> list[str]:
+        """What the ack of a submission of `view_id` does to it (see the module's docstring); what Slack would refuse
+        of it: a push over a full stack."""
         action = ack.get("response_action")
         if action == "errors":
-            return
+            return []
         if action == "update" and isinstance(ack.get("view"), dict):
             self.show(ack["view"], view_id)
-            return
+            return []
         if action == "push" and isinstance(ack.get("view"), dict):
-            self.show(ack["view"])
-            return
+            below = self.find(view_id)
+            depth = below.depth + 1 if below else 1
+            if depth > STACK_DEPTH:
+                return [f"a view pushed over a stack of {STACK_DEPTH} (Slack allows 2 pushes over the modal)"]
+            self.show(ack["view"], depth=depth)
+            return []
         with self._lock:
             self._shown.pop(view_id, None)
+        return []

@@ -249,3 +249,29 @@ def test_a_request_due_to_forget_stale_signatures_goes_through_while_another_wor
     assert isinstance(verdict, Passed), verdict
     with bot.sessions() as session:
         assert count(session, SeenRequest) == 1, "the stale signatures are forgotten once the other worker let go"
+
+
+@pytest.mark.parametrize("signed", [False, True], ids=["unsigned", "signed"])
+def test_slacks_certificate_check_is_answered_200_and_changes_nothing(
+    bot: RunningBot, caplog: pytest.LogCaptureFixture, signed: bool
+) -> None:
+    """Slack posts `ssl_check=1` and the verification token to a command's URL to check its certificate; its docs do
+    not say the check is signed, and Bolt answers it before any signature check."""
+    with caplog.at_level(logging.INFO):
+        reply = bot.driver.post("ssl_check=1&token=verification-token", FORM, signature=None if signed else "")
+
+    assert (reply.status, reply.body) == (200, "")
+    assert not [record for record in caplog.records if record.levelno >= logging.WARNING]
+    with bot.sessions() as session:
+        assert count(session, SeenRequest) == 0
+    assert [call.method for call in bot.slack.calls() if call.method != "auth.test"] == []
+
+
+def test_an_unsigned_command_calling_itself_a_certificate_check_is_still_refused(ready: RunningBot) -> None:
+    fields = {**ready.driver.command_fields("U0AGENT1", "/resolve", "refund 5 order 1 late"), "ssl_check": "1"}
+
+    reply = ready.driver.post(urlencode(fields), FORM, signature="")
+
+    assert reply.status == 401
+    with ready.sessions() as session:
+        assert count(session, Resolution) == 0

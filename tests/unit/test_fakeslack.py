@@ -147,6 +147,14 @@ def test_a_message_whose_blocks_hold_too_much_text_in_all_is_refused_as_slack_do
 
 
 @pytest.mark.filterwarnings("ignore:The top-level `text` argument is missing")
+def test_a_message_text_over_40000_characters_is_refused_as_too_long_as_slack_names_it(
+    slack: FakeSlack, client: WebClient
+) -> None:
+    assert client.chat_postMessage(channel="U0LEE", text="a" * 40_000)["ok"]
+    assert error_of(client.chat_postMessage, channel="U0LEE", text="a" * 40_001) == "msg_too_long"
+    slack.reset()
+
+
 def test_a_message_with_neither_text_nor_blocks_is_refused_with_no_text_as_slack_does(
     slack: FakeSlack, client: WebClient
 ) -> None:
@@ -283,6 +291,10 @@ def actions(element: dict[str, Any]) -> dict[str, Any]:
         ({"blocks": [{"type": "context", "elements": [button()]}]}, "context element must be text or an image"),
         ({"blocks": [{"type": "section", "text": text("hi", "mrkdwn", emoji=True)}]}, "`emoji` is only for plain_text"),
         ({"blocks": [{"type": "section", "text": text("hi", verbatim=True)}]}, "`verbatim` is only for mrkdwn"),
+        ({"blocks": [{"type": "header"}]}, "a header needs text"),
+        (actions({"type": "button", "action_id": "b", "value": "1"}), "a button needs text"),
+        ({"blocks": [{"type": "input", "element": {"type": "plain_text_input"}}]}, "an input needs its label"),
+        ({"blocks": [{"type": "input", "label": text("Why")}]}, "an input needs its element"),
     ],
 )
 def test_block_kit_refuses(message: dict[str, Any], problem: str) -> None:
@@ -400,11 +412,16 @@ def test_a_fault_may_say_why_as_slack_does(slack: FakeSlack, client: WebClient) 
     assert raised.value.response["response_metadata"]["messages"] == [said]
 
 
-def test_no_dm_opens_with_a_deactivated_account(slack: FakeSlack, client: WebClient) -> None:
+def test_no_dm_opens_with_a_deactivated_account_but_a_message_to_their_id_is_taken(
+    slack: FakeSlack, client: WebClient
+) -> None:
+    """As Slack: conversations.open refuses them (`user_disabled`), chat.postMessage to their user id answers ok and
+    reaches nobody (https://github.com/slackapi/python-slack-sdk/issues/1156, a Slack maintainer's answer)."""
     slack.add_user("U0GONE", "Gone Person", deleted=True)
 
     assert client.conversations_open(users="U0LEE")["channel"]["id"] == "D0LEE"
     assert error_of(client.conversations_open, users="U0GONE") == "user_disabled"
+    assert client.chat_postMessage(channel="U0GONE", text="x")["ok"]
 
 
 def test_no_dm_opens_or_is_posted_with_a_bot_user(slack: FakeSlack, client: WebClient) -> None:

@@ -270,3 +270,19 @@ def test_a_view_of_another_type_than_its_method_takes_is_refused_as_slack_refuse
         "a view of type 'home' where Slack takes 'modal'"
     ]
     assert client.views_publish(user_id="U0ANY", view=home)["ok"]
+
+
+def test_an_ack_may_push_two_views_over_a_modal_and_a_third_is_refused(slack: FakeSlack, client: WebClient) -> None:
+    sent, pushed = modal(), modal(title=text("Step"))
+    client.views_open(trigger_id=slack.trigger_id(), view=sent)
+    with an_app_acking({"response_action": "push", "view": pushed}) as url:
+        driver = SlackDriver(url, "signing-secret", slack)
+        driver.submit("U0LEE", sent, {"why": "because"})
+        driver.submit("U0LEE", pushed, {"why": "because"})
+        assert slack.violations == []
+
+        driver.submit("U0LEE", pushed, {"why": "because"})
+
+    assert slack.violations == [
+        "ack of a view submission: a view pushed over a stack of 3 (Slack allows 2 pushes over the modal)"
+    ]
