@@ -8,11 +8,23 @@ from typing import Any
 
 from slack_bolt import App, BoltRequest, BoltResponse
 from slack_bolt.listener.listener_completion_handler import ListenerCompletionHandler
+from slack_bolt.listener.listener_start_handler import ListenerStartHandler
 from slack_sdk.signature import SignatureVerifier
 
 from handlers.deps import Deps
 from handlers.event_attempts import EVENT_ATTEMPT, Attempt
-from handlers.event_retries import finished
+from handlers.event_retries import finished, started
+
+
+class MarkStarted(ListenerStartHandler):
+    """As each listener starts (after Bolt's default handler): a kept event's run is under way (`started`)."""
+
+    def __init__(self, default: ListenerStartHandler) -> None:
+        self._default = default
+
+    def handle(self, request: BoltRequest, response: BoltResponse | None) -> None:
+        self._default.handle(request=request, response=response)
+        started(request.context)
 
 
 class ForgetWhenDone(ListenerCompletionHandler):
@@ -29,6 +41,7 @@ class ForgetWhenDone(ListenerCompletionHandler):
 def follow_kept_events(app: App, deps: Deps, signing_secret: str) -> None:
     """Kept events are forgotten when their listener is done, and `deps.events_again` runs one through `app`."""
     runner = app.listener_runner
+    runner.listener_start_handler = MarkStarted(runner.listener_start_handler)
     runner.listener_completion_handler = ForgetWhenDone(runner.listener_completion_handler)
     signer = SignatureVerifier(signing_secret)
 

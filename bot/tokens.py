@@ -16,15 +16,21 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from cryptography.fernet import Fernet, InvalidToken
+from slack_bolt import BoltContext
+from slack_bolt.authorization import AuthorizeResult
 from slack_bolt.authorization.authorize import InstallationStoreAuthorize
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError, SlackClientError, SlackTokenRotationError
 from slack_sdk.oauth.installation_store import Bot, Installation
 from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
+from slack_sdk.web import SlackResponse
 from sqlalchemy import Engine, MetaData, Table, and_, or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.renewals import ROTATE_MINUTES_BEFORE_EXPIRY, TOKEN_MARGIN_SECONDS, Renewals
 from bot.settings import Settings
 from handlers.deps import InstallGone
+from handlers.event_retries import may_pass, note_failure
 from models import Workspace, slack_bots, slack_installations
 
 log = logging.getLogger(__name__)
@@ -132,16 +138,54 @@ def _before_joining_an_org(wanted: dict[str, Any]) -> dict[str, Any] | None:
 OnGone = Callable[[Installation, InstallGone], None]
 
 
+class SlackFailedToAuthorize(Exception):
+    """Slack's failure to answer `auth.test` or to renew the token, carried past Bolt's authorize (which answers any
+    as a refusal) to `RenewingAuthorize`, which tells the two apart."""
+
+    def __init__(self, error: SlackClientError) -> None:
+        super().__init__(str(error))
+        self.error = error
+
+
+class AuthTests:
+    """The request's client as Bolt's authorize calls it (`auth.test`), failing as `SlackFailedToAuthorize`."""
+
+    def __init__(self, client: WebClient) -> None:
+        self._client = client
+
+    def auth_test(self, **kwargs: Any) -> SlackResponse:
+        try:
+            return self._client.auth_test(**kwargs)
+        except SlackApiError as error:
+            raise SlackFailedToAuthorize(error) from error
+
+
 class RenewingAuthorize(InstallationStoreAuthorize):
     """Bolt's authorize, renewing through the process's `Renewals` (its own renews alone, so a listener and
     the sender renewing together would spend the refresh token twice and the listener's request fail).
     A renewal Slack refuses for good (`InstallGone`) is handed to `on_gone`, which stops the workspace as the sender
-    does: its install is then forgotten, and its next requests ask Slack nothing."""
+    does: its install is then forgotten, and its next requests ask Slack nothing.
+    A request Slack failed to authorize (`auth.test` or the renewal) is not served, as in Bolt; for the app's own try
+    of a kept event, the failure is noted as one that may pass (Slack down, busy, not answering: the try waits for
+    the next) or not (the token or the install refused: it is forgotten), as a listener's failure is."""
 
     def __init__(self, *, renewals: Renewals | None, on_gone: OnGone | None = None, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self._renewals = renewals
         self._on_gone = on_gone
+
+    def __call__(self, *, context: BoltContext, **kwargs: Any) -> AuthorizeResult | None:
+        client = context.client
+        context["client"] = AuthTests(client)
+        try:
+            return super().__call__(context=context, **kwargs)
+        except SlackFailedToAuthorize as failed:
+            level = logging.WARNING if may_pass(failed.error) else logging.DEBUG  # a refusal: Bolt logs it
+            self.logger.log(level, "Slack did not authorize a %s request: %s", context.team_id, failed.error)
+            note_failure(failed.error, context)
+            return None
+        finally:
+            context["client"] = client
 
     def _rotate_and_save_tokens_if_necessary(self, installation: Installation | None) -> Installation | None:
         if self._renewals is None or installation is None or not installation.bot_refresh_token:
@@ -153,7 +197,9 @@ class RenewingAuthorize(InstallationStoreAuthorize):
         except InstallGone as gone:
             if self._on_gone is not None:
                 self._on_gone(installation, gone)
-            raise
+            raise SlackFailedToAuthorize(gone) from gone
+        except SlackTokenRotationError as error:
+            raise SlackFailedToAuthorize(error) from error
         return latest
 
 

@@ -15,13 +15,15 @@ itself (bot/redispatch.py), or the replay check on Slack's first delivery: nothi
 @dataclass
 class Attempt:
     """`number` 0 is Slack's delivery; 1 and up, the app's own tries. `reached`: the request passed every check in
-    front of the listener; `failure`: how its listener failed, if it did (`PASSING`: tried again; `LASTING`: not)."""
+    front of the listener; `started`: its listener started; `failure`: how the run failed, if it did (`PASSING`:
+    tried again; `LASTING`: not)."""
 
     event_id: str
     event_type: str
     number: int = 0
     last: bool = False
     reached: bool = False
+    started: bool = False
     failure: str | None = None
 
     @property

@@ -65,10 +65,23 @@ def tried_again(context: BoltContext) -> bool:
 
 
 def note_failure(error: Exception, context: BoltContext) -> None:
-    """Called by the one error handler: how the listener of a kept event failed."""
+    """Called by the one error handler: how the run of a kept event failed. One kept that failed in front of its
+    listener (the replay check's commit answered with an error) has no run going: it waits for its next try at once,
+    not for the lease, whatever the failure (its listener never read it)."""
+    attempt = context.get(EVENT_ATTEMPT)
+    if not isinstance(attempt, Attempt):
+        return
+    attempt.failure = PASSING if may_pass(error) else LASTING
+    if attempt.reached and not attempt.started:
+        attempt.failure = PASSING
+        settle(deps_of(context), attempt)
+
+
+def started(context: BoltContext) -> None:
+    """As a kept event's listener starts: a failure from then on is the listener's, settled once it is done."""
     attempt = context.get(EVENT_ATTEMPT)
     if isinstance(attempt, Attempt):
-        attempt.failure = PASSING if may_pass(error) else LASTING
+        attempt.started = True
 
 
 def finished(context: BoltContext) -> None:

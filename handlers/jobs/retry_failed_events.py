@@ -3,7 +3,8 @@
 Each goes through the same Bolt app as Slack's delivery, its checks (the signature, the workspace served, the
 install) included, to the same listener; only the replay check lets it through. One the checks now refuse (the
 workspace uninstalled since) is forgotten, as Slack's delivery would be refused now; one stopped in front of its
-listener by something that may pass (the install could not be read) waits for its next try.
+listener by something that may pass (the install could not be read, Slack did not answer `auth.test` or the token's
+renewal) waits for its next try.
 """
 
 from slack_sdk import WebClient

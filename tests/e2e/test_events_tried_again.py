@@ -5,6 +5,7 @@ import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from sqlalchemy import Engine, event, select
@@ -232,3 +233,46 @@ def test_a_migration_start_whose_listener_failed_is_not_kept_to_run_after_its_fi
 
     assert kept(bot) == []
     assert run_the_job_after(bot, WAITS[0]) == 0
+
+
+@contextmanager
+def first_keep_answered_with_an_error(engine: Engine) -> Iterator[list[str]]:
+    """The commit of the next replay check that kept an event is done, and then answered with an error, as when the
+    connection drops after the database committed: the event is kept, its delivery fails in front of its listener."""
+    dbapi_error = engine.dialect.dbapi.OperationalError  # type: ignore[union-attr]
+    keeping: list[object] = []
+    failed: list[str] = []
+
+    def note_keep(connection: Any, _cursor: object, statement: str, *_: object) -> None:
+        if not failed and statement.lstrip().upper().startswith("INSERT INTO EVENT_RETRIES"):
+            keeping.append(connection)
+
+    def commit_then_fail(connection: Any) -> None:
+        if connection in keeping and not failed:
+            connection.connection.dbapi_connection.commit()
+            failed.append("committed")
+            raise dbapi_error("server closed the connection unexpectedly")
+
+    event.listen(engine, "before_cursor_execute", note_keep)
+    event.listen(engine, "commit", commit_then_fail)
+    try:
+        yield failed
+    finally:
+        event.remove(engine, "before_cursor_execute", note_keep)
+        event.remove(engine, "commit", commit_then_fail)
+
+
+def test_a_delivery_kept_and_failed_in_front_of_its_listener_is_tried_after_the_first_wait(bot: RunningBot) -> None:
+    """No run of it is going (its listener never started): it is tried a minute later, not after the lease. Over
+    HTTP: Slack sends it again (the 500) only to be dropped as repeated."""
+    load_org_and_policy(bot.sessions, bot.clock.now())
+    in_slack(bot, "U0MGR1", "U0AGENT1")
+    with first_keep_answered_with_an_error(bot.runtime.engine) as failed:
+        bot.driver.event(bot.slack.change_user("U0MGR1", deleted=True), event_id="EvMAYA")
+    assert failed, "the keep was committed, and answered with an error"
+    assert is_active(bot, "U0MGR1") and kept(bot) == [("EvMAYA", 0)]
+    bot.driver.event(bot.slack.change_user("U0MGR1", deleted=True), event_id="EvMAYA", retry_num=1)
+    assert is_active(bot, "U0MGR1"), "Slack's retry is dropped as repeated"
+
+    assert run_the_job_after(bot, WAITS[0]) == 1
+    assert not is_active(bot, "U0MGR1") and kept(bot) == []
