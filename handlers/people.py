@@ -105,8 +105,33 @@ def command_caller(session: Session, context: BoltContext, command: dict[str, An
 
 
 def action_caller(session: Session, context: BoltContext, body: dict[str, Any]) -> Identity:
+    """The person who clicked or submitted. Someone the directory does not know, whom Slack sends as a person of
+    another workspace (an external member of a Slack Connect channel clicking a post's button), is refused before
+    they are added: they are not staff here, and their click must not count as a colleague's."""
     user = body["user"]
-    return identify_caller(session, context, user_id=user["id"], user_name=user.get("name") or user.get("username", ""))
+    identity = identify_caller(
+        session, context, user_id=user["id"], user_name=user.get("name") or user.get("username", "")
+    )
+    if identity.newly_added and _of_another_workspace(user, context):
+        raise FromAnotherWorkspace()
+    return identity
+
+
+def _of_another_workspace(user: dict[str, Any], context: BoltContext) -> bool:
+    """Whether a payload's `user` names a home workspace other than the install's. An org-wide install serves every
+    workspace of the org, whose people act in any of them: there the payload cannot tell an outsider."""
+    home = user.get("team_id")
+    return not context.is_enterprise_install and bool(home) and home != context.team_id
+
+
+class FromAnotherWorkspace(DomainError):
+    """A click or form from someone Slack says belongs to another workspace and the directory does not know."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "Latitude here is for the people of this workspace, and Slack says you belong to another one, so nothing "
+            "was done. If you work here too, use a Latitude command here first (`/boundaries`), then try again."
+        )
 
 
 def with_newcomer_note(text: str, identity: Identity) -> str:

@@ -9,13 +9,15 @@ from sqlalchemy import select
 from bot.fakeslack import SlackDriver
 from bot.runtime import build_runtime
 from bot.server import EVENTS_PATH
+from handlers.blocks import suggestions as suggestion_blocks
 from handlers.jobs.follow_up_pending_requests import follow_up_pending_requests
 from handlers.jobs.send_weekly_digests import send_digests
 from handlers.one_workspace import SERVES_ANOTHER_WORKSPACE
-from models import Employee, Resolution, Workspace
+from models import Employee, Resolution, SuggestionBacker, Workspace
 from services import directory
 from tests.conftest import SIGNING_SECRET, RunningBot, bot_settings
 from tests.helpers import count, load_org_and_policy
+from tests.suggestions_helpers import load_suggestion_org
 
 
 @pytest.fixture
@@ -96,6 +98,45 @@ def test_someone_of_another_workspace_met_in_a_shared_channel_is_not_taken_into_
     assert "not an active member of this workspace" in answer.text
     assert ready.slack.messages_to("U0EXT") == []
     only_the_tokens_workspace_is_known(ready)
+
+
+def test_a_me_too_from_an_outsider_in_a_shared_team_channel_counts_for_nothing_and_adds_nobody(
+    bot: RunningBot,
+) -> None:
+    """The team channel is a Slack Connect channel: Slack sends the click through this workspace, with the person's
+    own workspace in `user.team_id`. Counted, they would read as a colleague backing the idea, and join the
+    directory as frontline staff."""
+    load_suggestion_org(bot.sessions, bot.clock.now())
+    bot.slack.add_user("U0EXT", "Eve Elsewhere", team_id="T0OTHER", connected_to=("T0LATITUDE",))
+    bot.driver.command("U0AGENT1", "/suggest", "the returns desk needs a second card reader")
+    post = bot.slack.calls("chat.postMessage", channel="C0EAST")[-1]
+    before = len(bot.slack.calls())
+
+    bot.driver.click("U0EXT", post, suggestion_blocks.BACK)
+
+    after = bot.slack.calls()[before:]
+    assert [call.method for call in after] == ["response_url"], "the post and the manager's card stay as they were"
+    assert "Slack says you belong to another one" in after[0].text
+    assert after[0].args["response_type"] == "ephemeral"
+    only_the_tokens_workspace_is_known(bot)
+    with bot.sessions() as session:
+        assert count(session, SuggestionBacker) == 0
+
+
+def test_someone_of_the_org_file_whose_home_is_another_workspace_still_backs_an_idea(bot: RunningBot) -> None:
+    """A Grid member of several workspaces clicks with their home workspace in `user.team_id`: the directory knows
+    them, so they are served."""
+    load_suggestion_org(bot.sessions, bot.clock.now())
+    bot.slack.add_user("U0AGENT3", "Ines Agent", teams=("T0OTHER", "T0LATITUDE"), enterprise_id="E0GROUP")
+    bot.driver.command("U0AGENT1", "/suggest", "the returns desk needs a second card reader")
+    post = bot.slack.calls("chat.postMessage", channel="C0EAST")[-1]
+
+    bot.driver.click("U0AGENT3", post, suggestion_blocks.BACK)
+
+    [answer] = bot.slack.calls("response_url")
+    assert "You back suggestion #1" in answer.text
+    with bot.sessions() as session:
+        assert count(session, SuggestionBacker) == 1
 
 
 def test_a_bot_token_of_another_workspace_ends_all_sending_for_the_first_one(
