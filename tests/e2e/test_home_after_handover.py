@@ -10,7 +10,10 @@ from tests.conftest import RunningBot
 from tests.e2e.test_departures import in_slack
 from tests.e2e.test_home_latest import buttons_of
 from tests.e2e.test_people_leaving import SAM_MOVES_WEST, reimport
+from tests.e2e.test_rewards_approval import LEE
+from tests.e2e.test_rewards_going_up import gone_up_to, tick_after
 from tests.helpers import load_org_and_policy
+from tests.rewards_helpers import set_up
 
 REQUEST = "refund 80 order 42 parcel lost in transit"
 
@@ -52,3 +55,18 @@ def test_a_manager_who_leaves_slack_is_published_nothing_and_the_admin_sees_the_
     assert len(bot.slack.calls("views.publish", user_id="U0MGR1")) == 1  # only the Home she opened before
     admin = bot.slack.state.home_view("U0ADMIN")
     assert admin is not None and ("resolution_approve", "1") in buttons_of(admin)
+
+
+def test_a_nomination_gone_up_leaves_the_home_of_the_approver_who_let_it_wait(bot: RunningBot) -> None:
+    set_up(bot.sessions, bot.clock.now())
+    bot.driver.command("U0AGENT1", "/nominate", f"{LEE} voucher_25 saved a key account")
+    bot.driver.open_home("U0MGR1")
+    assert "saved a key account" in shown(bot, "U0MGR1")
+
+    tick_after(bot, 24.1)  # Maya, on holiday, is reminded; a full wait later it goes up to Ada
+    tick_after(bot, 24.1)
+    drain_outbox(bot.runtime.deps, bot.runtime.app.client)
+
+    assert gone_up_to(bot, "U0ADMIN")
+    assert "saved a key account" not in shown(bot, "U0MGR1")
+    assert "saved a key account" in shown(bot, "U0ADMIN")
