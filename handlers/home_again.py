@@ -1,4 +1,5 @@
-"""The App Home of whoever a hand-over takes requests or nominations from, or gives them to, published again.
+"""The App Home of whoever a hand-over (or a request going up) takes requests or nominations from, or gives them to,
+published again.
 
 A Home once published stays on the person's screen as it was until the app publishes another: without this, a manager
 whose team an org import moved keeps seeing the requests handed away (customers, amounts, names) until they open the
@@ -8,6 +9,7 @@ stored then, paced with every other Home (handlers/pacing.py). Someone no longer
 nothing; suggestions are not on the Home, so handing one over publishes none.
 """
 
+from collections.abc import Iterable
 from dataclasses import replace
 from datetime import datetime
 
@@ -27,12 +29,15 @@ RENDER_WHEN_SENT = f"{OUR_OWN}home_again"
 
 
 def queue_homes_again(session: Session, *, workspace: Workspace, handovers: list[Handover], now: datetime) -> None:
-    """One Home to publish again for each active person a request or nomination left or reached (one INSERT each)."""
-    people: dict[int, Employee] = {}
-    for handover in handovers:
-        if handover.kind != "suggestion":
-            people |= {p.id: p for p in (handover.previous, handover.current) if p is not None and p.active}
-    for person in people.values():
+    """The Homes of those the hand-overs' requests and nominations left or reached."""
+    touched = [(h.previous, h.current) for h in handovers if h.kind != "suggestion"]
+    queue_homes_of(session, workspace=workspace, people=[p for pair in touched for p in pair], now=now)
+
+
+def queue_homes_of(session: Session, *, workspace: Workspace, people: Iterable[Employee | None], now: datetime) -> None:
+    """One Home to publish again for each active one of `people` (one INSERT each; once per person and moment)."""
+    active = {person.id: person for person in people if person is not None and person.active}
+    for person in active.values():
         key = f"{HOME_AGAIN}{workspace.slack_team_id}:{person.slack_id}:{now.isoformat()}"
         payload = {"user_id": person.slack_id, RENDER_WHEN_SENT: True}
         outbox.enqueue(session, workspace=workspace, key=key, method=PUBLISH, payload=payload, now=now)

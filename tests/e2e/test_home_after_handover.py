@@ -7,12 +7,13 @@ from typing import Any
 
 from handlers.jobs.drain_outbox import drain_outbox
 from tests.conftest import RunningBot
+from tests.e2e.test_decider_away import GUS_ABOVE_MAYA
 from tests.e2e.test_departures import in_slack
 from tests.e2e.test_home_latest import buttons_of
-from tests.e2e.test_people_leaving import SAM_MOVES_WEST, reimport
+from tests.e2e.test_people_leaving import SAM_MOVES_WEST, decider_of_the_request, reimport
 from tests.e2e.test_rewards_approval import LEE
 from tests.e2e.test_rewards_going_up import gone_up_to, tick_after
-from tests.helpers import load_org_and_policy
+from tests.helpers import load_org, load_org_and_policy, load_policy
 from tests.rewards_helpers import set_up
 
 REQUEST = "refund 80 order 42 parcel lost in transit"
@@ -70,3 +71,23 @@ def test_a_nomination_gone_up_leaves_the_home_of_the_approver_who_let_it_wait(bo
     assert gone_up_to(bot, "U0ADMIN")
     assert "saved a key account" not in shown(bot, "U0MGR1")
     assert "saved a key account" in shown(bot, "U0ADMIN")
+
+
+def test_a_request_going_up_reaches_the_home_of_the_manager_it_goes_to(bot: RunningBot) -> None:
+    """Gus, Maya's manager, decides Sam's request once Maya let it wait: Sam is not his report, so his Home lists it
+    only once it waits on him, and shows it then without his opening the tab again."""
+    bot.slack.add_user("U0GUS", "Gus Head")
+    load_org(bot.sessions, bot.clock.now(), GUS_ABOVE_MAYA)
+    load_policy(bot.sessions, bot.clock.now())
+    bot.driver.command("U0AGENT1", "/resolve", REQUEST)
+    bot.driver.open_home("U0GUS")
+    assert "parcel lost in transit" not in shown(bot, "U0GUS")
+
+    for _ in range(20):  # reminded, then up a full wait later, in the day there
+        if decider_of_the_request(bot) == "U0GUS":
+            break
+        tick_after(bot, 5)
+    drain_outbox(bot.runtime.deps, bot.runtime.app.client)
+
+    assert decider_of_the_request(bot) == "U0GUS"
+    assert ("resolution_approve", "1") in buttons_of(bot.slack.state.home_view("U0GUS") or {})
