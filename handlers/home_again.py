@@ -50,8 +50,8 @@ def rendered(deps: Deps, delivery: Claimed) -> Claimed | None:
         return delivery
     user_id = str(delivery.payload["user_id"])
     with deps.sessions.begin() as session:
-        workspace = session.get_one(Workspace, delivery.workspace_id)
-        person = directory.find_employee(session, workspace, user_id)
+        workspace = session.get(Workspace, delivery.workspace_id)
+        person = None if workspace is None else directory.find_employee(session, workspace, user_id)
         if person is None or not person.active:
             return None
         view = build_home(session, person, deps.now())
