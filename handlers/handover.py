@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from handlers import handover_summary
+from handlers import handover_summary, home_again
 from handlers.blocks import nominations as nomination_blocks
 from handlers.blocks import resolutions as resolution_blocks
 from handlers.blocks import suggestions as suggestion_blocks
@@ -37,7 +37,8 @@ def queue_handover_messages(
 ) -> None:
     """`gone`: someone no longer in the workspace (removed from it in a Grid org), whose DMs Slack no longer lets the
     bot reach: the copies sent to them stay as they are. Past `SUMMARY_OVER` requests (or nominations) handed to one
-    person at once, they get one summary DM rather than one each (handlers/handover_summary.py)."""
+    person at once, they get one summary DM rather than one each (handlers/handover_summary.py). The Homes of those
+    the items left and reached are published again (handlers/home_again.py)."""
     summarized = handover_summary.summarized(handovers)
     summaries = handover_summary.summary_keys(session, handovers=handovers, people=summarized, now=now)
     for handover in handovers:
@@ -85,6 +86,7 @@ def queue_handover_messages(
     handover_summary.queue_summaries(
         session, workspace=workspace, handovers=handovers, people=summarized, keys=summaries, now=now
     )
+    home_again.queue_homes_again(session, workspace=workspace, handovers=handovers, now=now)
 
 
 def _queue_decider_dm(

@@ -22,6 +22,11 @@ HOME = "home:"
 """A person's App Home that Slack rate-limited, published once it allows (handlers/home.py)."""
 
 
+HOME_AGAIN = "home-again:"
+"""A person's App Home published again after a hand-over took items from them or gave them some, rendered as it is
+sent (handlers/home_again.py); apart from `HOME`, which a round's seal forgets."""
+
+
 def home_key_prefix(slack_team_id: str, user_id: str = "") -> str:
     """Of the Homes queued in a workspace, or of one person's there."""
     return f"{HOME}{slack_team_id}:{user_id + ':' if user_id else ''}"

@@ -13,7 +13,7 @@ from functools import partial
 from slack_sdk import WebClient
 from sqlalchemy.orm import Session
 
-from handlers import channel_refusals, messages_tab, pulse_relay_outbox
+from handlers import channel_refusals, home_again, messages_tab, pulse_relay_outbox
 from handlers.delivery import TOKEN_RETRY_SECONDS, TOKEN_UNAVAILABLE, send_for_workspace
 from handlers.deps import Deps
 from models.engine import once_more_if_cut
@@ -23,6 +23,8 @@ from services.outbox import Claimed, SendOutcome
 BATCH = 25
 LEASE_ENDED = SendOutcome(ok=False, error="lease_ended", retry_after=0)
 """Not sent: due again at once, unless the sender that took it over meanwhile holds it (outbox.record_outcomes)."""
+NOBODY_TO_PUBLISH_FOR = SendOutcome(ok=True, result={})
+"""A Home to publish again for someone who has since left: done, with nothing sent (handlers/home_again.py)."""
 
 
 def drain_outbox(deps: Deps, client: WebClient, *, batch: int = BATCH) -> int:
@@ -97,7 +99,10 @@ def paced_send(deps: Deps, client: WebClient, delivery: Claimed, tokenless: set[
     deps.pacer.wait_turn(delivery.workspace_id, delivery.method)
     if deps.now() >= delivery.lease_until:  # waited past the lease: another sender may have taken it, and sent it
         return LEASE_ENDED
-    outcome = send_for_workspace(deps, client, delivery)
+    ready = home_again.rendered(deps, delivery)  # a Home queued to be rendered as it is sent: now, in its turn
+    if ready is None:
+        return NOBODY_TO_PUBLISH_FOR
+    outcome = send_for_workspace(deps, client, ready)
     if outcome.error == TOKEN_UNAVAILABLE:
         tokenless.add(delivery.workspace_id)
     elif outcome.retry_after is not None:

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from slack_sdk import WebClient
 from sqlalchemy.orm import Session
 
-from handlers import handover_summary
+from handlers import handover_summary, home_again
 from handlers.blocks import nominations as nomination_blocks
 from handlers.blocks import resolutions as blocks
 from handlers.blocks.kit import name_of, text_block
@@ -60,6 +60,9 @@ def follow_up_pending_requests(deps: Deps, client: WebClient) -> None:
                 handover_summary.queue_summary_updates(
                     session, workspace_id=resolution.workspace_id, item_key=key, now=now
                 )
+                people = [follow_up.waited_on, *follow_up.recipients]  # their Homes lose it, and show it
+                workspace = session.get_one(Workspace, resolution.workspace_id)
+                home_again.queue_homes_of(session, workspace=workspace, people=people, now=now)
         follow_up_nominations(session, now)
     drain_outbox(deps, client)
 
