@@ -18,10 +18,10 @@ from bot.settings import SettingsError
 from bot.startup import StartupError
 from services.errors import DomainError
 
-GROUPS = ("run", "db", "org", "policy", "export", "pulse", "digest", "workspace", "demo")
+GROUPS = ("run", "db", "org", "policy", "export", "rewards", "pulse", "digest", "workspace", "demo")
 """The modules of `bot.cli` that add commands, in the order `--help` lists them."""
-COMMAND_GROUPS = {"rewards": "export"}
-"""Commands added by a module of another name (`export` adds `rewards` too)."""
+COMMAND_GROUPS: dict[str, str] = {}
+"""Commands added by a module of another name."""
 TERMINATED = 128 + signal.SIGTERM
 """The exit status of a command ended by SIGTERM, as a shell reports it (143)."""
 CRASHED = 1
