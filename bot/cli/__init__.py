@@ -67,7 +67,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stdout.flush()  # here rather than at exit, where a closed pipe could no longer be told apart
         return status
     except (SettingsError, StartupError, DomainError) as error:
-        print(f"error: {error}", file=sys.stderr)
+        for problem in problems_of(error):
+            print(f"error: {problem}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130
@@ -77,6 +78,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         return reader_went_away()
     except Exception as error:  # the command line's one catch-all, as `handlers.errors` is the app's
         return crashed(command_named(parser, typed), error)
+
+
+def problems_of(error: Exception) -> list[str]:
+    """Each problem on an `error:` line of its own: a file with three mistakes (an org CSV, a policy TOML) names
+    each one's line, and a script or `grep error:` finds every one."""
+    problems = getattr(error, "problems", None)
+    return [str(problem) for problem in problems] if problems else [str(error)]
 
 
 def crashed(command: str, error: Exception) -> int:

@@ -302,10 +302,42 @@ def test_a_policy_file_not_in_utf8_names_its_line_and_loads_nothing(tmp_path: Pa
     result = cli(tmp_path, "policy", "load", "policy.toml", "--workspace", "T0LATITUDE")
 
     assert result.returncode == 2
-    assert result.stderr.splitlines()[-1] == (
-        "policy.toml is not UTF-8 text: line 3 has a character in another encoding (such as Windows-1252): "
+    assert result.stderr.splitlines() == [
+        "error: policy.toml is not UTF-8 text: line 3 has a character in another encoding (such as Windows-1252): "
         "save it with the UTF-8 encoding in your editor"
-    )
+    ]
+    with Session(engine) as session:
+        assert count(session, PolicyVersion) == 0
+
+
+@pytest.mark.parametrize(
+    ("policy", "refusals"),
+    [
+        (
+            'currency = "USD"\nbogus = 1\n[profiles.frontline]\nrefund = { per_incident = -5 }\n',
+            [
+                "error: line 2: bogus: unknown key (allowed here: currency, digest, escalation_reminder_hours, "
+                "profiles, pulse, quiet_hours, rewards, suggestions)",
+                "error: line 4: profiles.frontline.refund.per_incident: cannot be negative (got -5)",
+            ],
+        ),
+        (
+            'currency = "USD"\n[profiles.frontline\nrefund = { per_incident = 5 }\n',
+            ["error: line 2: not valid TOML: Expected ']' at the end of a table declaration (column 20)"],
+        ),
+        ("currency = \n", ["error: line 1: not valid TOML: Invalid value (column 12)"]),
+    ],
+)
+def test_each_mistake_in_a_policy_file_is_one_error_line_naming_its_line_and_nothing_is_loaded(
+    tmp_path: Path, policy: str, refusals: list[str]
+) -> None:
+    engine = upgraded(tmp_path)
+    (tmp_path / "policy.toml").write_text(policy)
+
+    result = cli(tmp_path, "policy", "load", "policy.toml", "--workspace", "T0LATITUDE")
+
+    assert (result.returncode, result.stdout) == (2, "")
+    assert result.stderr.splitlines() == refusals
     with Session(engine) as session:
         assert count(session, PolicyVersion) == 0
 
