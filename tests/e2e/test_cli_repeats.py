@@ -8,9 +8,11 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from models import AuditEvent, Delivery, RewardGrant
-from tests.e2e.test_cli import cli
+from models import AuditEvent, Delivery, PulseRound, RewardGrant
+from models.engine import make_engine
+from tests.e2e.test_cli import cli, prepared_database
 from tests.e2e.test_rewards_export import make_history
+from tests.helpers import count
 
 FULFILLED, REVOKED, APPROVED = "4", "5", "6"
 """Grants of `make_history`: a voucher fulfilled on 5 March at 08:00, a shout-out revoked on 6 March at 10:00,
@@ -90,3 +92,19 @@ def test_settling_a_grant_the_other_way_is_one_error_line_and_changes_nothing(
     assert (refused.returncode, refused.stdout) == (2, "")
     assert refused.stderr == f"error: {refusal}; nothing changed\n"
     assert written(sessions) == before
+
+
+def test_starting_a_pulse_round_while_one_is_open_says_until_when_and_opens_no_second(tmp_path: Path) -> None:
+    """HR pressing Enter twice, or a script starting the quarter's round the day the schedule opened it."""
+    prepared_database(tmp_path)
+
+    first = cli(tmp_path, "pulse", "start")
+    again = cli(tmp_path, "pulse", "start")
+
+    assert first.returncode == 0, first.stderr
+    assert (again.returncode, again.stderr) == (0, "")
+    assert re.fullmatch(r"Pulse round 1 is already open \(it closes .* UTC\)\.\n", again.stdout)
+    engine = make_engine(f"sqlite:///{tmp_path / 'latitude.db'}")
+    with Session(engine) as session:
+        assert count(session, PulseRound) == 1
+    engine.dispose()
