@@ -16,7 +16,7 @@ from bot.cli import build_parser
 from models import Employee, PolicyVersion, Workspace
 from models.engine import make_engine, make_session_factory
 from tests.conftest import FIXTURES
-from tests.e2e.test_cli import cli, upgraded
+from tests.e2e.test_cli import cli, prepared_database, upgraded
 from tests.e2e.test_rewards_export import MARCH_CSV, make_history
 from tests.e2e.test_rewards_export_failures import exports_audited
 from tests.helpers import count
@@ -182,6 +182,25 @@ def test_an_abbreviated_option_is_refused_rather_than_guessed(tmp_path: Path, co
     assert result.returncode == 2
     assert result.stderr.splitlines()[-1].endswith(f"error: {refusal}"), result.stderr
     assert files_in(tmp_path) == [], "nothing ran: not even a database was made"
+
+
+@pytest.mark.parametrize(
+    "command",
+    [["org", "show", "--workspace"], ["digest", "send", "--dry-run", "--workspace"], ["workspace", "purge"]],
+)
+def test_a_workspace_id_pasted_with_spaces_is_that_workspace_and_an_empty_one_is_refused(
+    tmp_path: Path, command: list[str]
+) -> None:
+    """`--workspace " T0LATITUDE"` copied from a message; `--workspace "$TEAM"` in a script whose variable is unset
+    must not act on whichever workspace the default picks."""
+    prepared_database(tmp_path)
+
+    pasted = cli(tmp_path, *command, " T0LATITUDE ")
+    empty = cli(tmp_path, *command, "")
+
+    assert "no workspace" not in pasted.stderr, "found (purge then refuses it as still installed)"
+    assert empty.returncode == 2 and empty.stdout == ""
+    assert empty.stderr.splitlines()[-1].endswith(": it is empty: a Slack team id looks like T0123ABCD"), empty.stderr
 
 
 def every_parser(parser: argparse.ArgumentParser) -> Iterator[argparse.ArgumentParser]:
