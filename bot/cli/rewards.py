@@ -14,7 +14,9 @@ from services.text import escape_mrkdwn
 
 MAX_GRANT_ID = 2**31 - 1
 """The largest id an INTEGER column holds on PostgreSQL."""
-GRANT_ID_HELP = "the grant's number: #12 in its Slack messages, the grant_id column of `export rewards`"
+GRANT_ID_HELP = (
+    "the grant's number: #12 in its Slack messages (12, or '#12' in quotes), the grant_id column of `export rewards`"
+)
 CONFLICTS = {
     "fulfilled": "a revoked reward is not paid or delivered",
     "revoked": "a reward already paid or delivered cannot be taken back",
@@ -38,9 +40,9 @@ def add_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[ty
 
 def grant_id(text: str) -> int:
     """A grant id as the database can hold it: a digit too many is no grant, said in one line rather than
-    an overflow from the driver."""
+    an overflow from the driver. `#12`, as Slack's messages write it, is grant 12."""
     try:
-        number = int(text)
+        number = int(text.strip().removeprefix("#"))
     except ValueError:
         raise argparse.ArgumentTypeError(f"{text!r} is not a grant id (a whole number)") from None
     if not 1 <= number <= MAX_GRANT_ID:

@@ -34,13 +34,14 @@ def written(sessions: sessionmaker[Session]) -> tuple[list[str], list[tuple[str,
         return queued, audited, sorted(grants)
 
 
-@pytest.mark.parametrize("spelt", ["fulfil", "fulfill"])
+@pytest.mark.parametrize(("spelt", "number"), [("fulfil", FULFILLED), ("fulfill", f"#{FULFILLED}")])
 def test_fulfilling_a_fulfilled_grant_again_says_when_it_was_and_changes_nothing(
-    tmp_path: Path, sessions: sessionmaker[Session], history: dict[str, str], spelt: str
+    tmp_path: Path, sessions: sessionmaker[Session], history: dict[str, str], spelt: str, number: str
 ) -> None:
+    """`#4` (quoted), as the grant's Slack messages write it, is grant 4."""
     before = written(sessions)
 
-    again = cli(tmp_path, "rewards", spelt, FULFILLED, env=history)
+    again = cli(tmp_path, "rewards", spelt, number, env=history)
 
     assert (again.returncode, again.stderr) == (0, "")
     assert again.stdout == "reward grant #4 was already fulfilled on 2026-03-05 08:00 UTC; nothing changed\n"
