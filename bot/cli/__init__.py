@@ -18,10 +18,10 @@ from bot.settings import SettingsError
 from bot.startup import StartupError
 from services.errors import DomainError
 
-GROUPS = ("run", "db", "org", "policy", "export", "pulse", "digest", "workspace", "demo")
+GROUPS = ("run", "db", "org", "policy", "export", "rewards", "pulse", "digest", "workspace", "demo")
 """The modules of `bot.cli` that add commands, in the order `--help` lists them."""
-COMMAND_GROUPS = {"rewards": "export"}
-"""Commands added by a module of another name (`export` adds `rewards` too)."""
+COMMAND_GROUPS: dict[str, str] = {}
+"""Commands added by a module of another name."""
 TERMINATED = 128 + signal.SIGTERM
 """The exit status of a command ended by SIGTERM, as a shell reports it (143)."""
 CRASHED = 1
@@ -67,7 +67,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stdout.flush()  # here rather than at exit, where a closed pipe could no longer be told apart
         return status
     except (SettingsError, StartupError, DomainError) as error:
-        print(f"error: {error}", file=sys.stderr)
+        for problem in problems_of(error):
+            print(f"error: {problem}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130
@@ -77,6 +78,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         return reader_went_away()
     except Exception as error:  # the command line's one catch-all, as `handlers.errors` is the app's
         return crashed(command_named(parser, typed), error)
+
+
+def problems_of(error: Exception) -> list[str]:
+    """Each problem on an `error:` line of its own: a file with three mistakes (an org CSV, a policy TOML) names
+    each one's line, and a script or `grep error:` finds every one."""
+    problems = getattr(error, "problems", None)
+    return [str(problem) for problem in problems] if problems else [str(error)]
 
 
 def crashed(command: str, error: Exception) -> int:

@@ -34,9 +34,19 @@ def transaction() -> Iterator[Session]:
         yield session
 
 
+def team_id(text: str) -> str:
+    """A workspace's id as typed or pasted: spaces around it are no part of it, and an empty one (a script's unset
+    variable) names no workspace, rather than whichever one the default would pick."""
+    typed = text.strip()
+    if not typed:
+        raise argparse.ArgumentTypeError("it is empty: a Slack team id looks like T0123ABCD")
+    return typed
+
+
 def add_workspace_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--workspace",
+        type=team_id,
         metavar="TEAM_ID",
         help="Slack team id (like T0123ABCD); default SLACK_TEAM_ID, else the only workspace in the database",
     )

@@ -2,7 +2,7 @@
 
 import argparse
 
-from bot.cli.common import database, transaction, unknown_workspace
+from bot.cli.common import database, team_id, transaction, unknown_workspace
 from bot.clock import SystemClock
 from bot.settings import load_settings
 from bot.startup import StartupError
@@ -19,6 +19,7 @@ def add_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[ty
     send.add_argument("--dry-run", action="store_true", help="print the digests as text; send and record nothing")
     send.add_argument(
         "--workspace",
+        type=team_id,
         metavar="TEAM_ID",
         help="only this workspace's (T...) or org-wide install's (E...) managers (default: those of every workspace "
         "the app is installed in)",
@@ -49,9 +50,9 @@ def chosen_workspace(team_id: str | None) -> int | None:
     if team_id is None:
         return None
     with transaction() as session:
-        found = directory.find_workspace(session, team_id.strip())
+        found = directory.find_workspace(session, team_id)
         if found is None:
-            raise StartupError(unknown_workspace(session, team_id.strip()))
+            raise StartupError(unknown_workspace(session, team_id))
         if found.uninstalled_at is not None:
             raise StartupError(f"the app is not installed in {team_id}: see `python -m bot workspace list`")
         return found.id

@@ -1,4 +1,4 @@
-"""`export rewards`: HR's reward history for payroll, streamed as CSV or JSON lines; `rewards fulfil|revoke`."""
+"""`export rewards`: HR's reward history for payroll, streamed as CSV or JSON lines."""
 
 import argparse
 import io
@@ -8,22 +8,15 @@ import sys
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import datetime
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TextIO
 
-from sqlalchemy.orm import Session
-
-from bot.cli.common import actor, add_workspace_option, database, resolve_workspace, transaction
+from bot.cli.common import actor, add_workspace_option, database, resolve_workspace
 from bot.clock import SystemClock
 from bot.startup import StartupError
-from models import RewardGrant, Workspace
 from models.engine import make_session_factory, reading
 from services.rewards.export import FORMATS, LAYOUTS, check_export, export_grants, parse_period, record_export
-from services.text import escape_mrkdwn, plural
-
-MAX_GRANT_ID = 2**31 - 1
-"""The largest id an INTEGER column holds on PostgreSQL."""
+from services.text import plural
 
 
 def add_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -53,36 +46,6 @@ def add_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[ty
     grants.add_argument("--out", default="-", help="file to write, or - for standard output (default)")
     add_workspace_option(grants)
     grants.set_defaults(handler=run_export)
-    _add_grant_actions(commands)
-
-
-GRANT_ID_HELP = "the grant's number: #12 in its Slack messages, the grant_id column of `export rewards`"
-
-
-def _add_grant_actions(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    parser = commands.add_parser("rewards", help="HR's actions on reward grants")
-    actions = parser.add_subparsers(dest="rewards_command", metavar="ACTION", required=True)
-    fulfil = actions.add_parser("fulfil", aliases=["fulfill"], help="mark a grant paid or delivered")
-    fulfil.add_argument("grant_id", type=grant_id, help=GRANT_ID_HELP)
-    add_workspace_option(fulfil)
-    fulfil.set_defaults(handler=run_fulfil)
-    revoke = actions.add_parser("revoke", help="revoke a grant (the giver gets the nomination back)")
-    revoke.add_argument("grant_id", type=grant_id, help=GRANT_ID_HELP)
-    revoke.add_argument("--reason", required=True, help="why, for the audit log and the people concerned")
-    add_workspace_option(revoke)
-    revoke.set_defaults(handler=run_revoke)
-
-
-def grant_id(text: str) -> int:
-    """A grant id as the database can hold it: a digit too many is no grant, said in one line rather than
-    an overflow from the driver."""
-    try:
-        number = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a grant id (a whole number)") from None
-    if not 1 <= number <= MAX_GRANT_ID:
-        raise argparse.ArgumentTypeError(f"there is no reward grant #{text} (ids go from 1 to {MAX_GRANT_ID})")
-    return number
 
 
 def run_export(args: argparse.Namespace) -> int:
@@ -211,58 +174,3 @@ def replaced_when_complete(target: Path) -> Iterator[TextIO]:
         raise StartupError(f"could not write {target}: {error.strerror} (an existing file is left as it was)") from None
     finally:
         Path(name).unlink(missing_ok=True)
-
-
-def run_fulfil(args: argparse.Namespace) -> int:
-    from handlers.blocks import rewards as blocks
-    from services.rewards import grants as rewards
-
-    now = SystemClock().now()
-    with transaction() as session:
-        workspace = resolve_workspace(session, args.workspace, create=False)
-        grant = rewards.fulfil_grant(
-            session, workspace=workspace, grant_id=args.grant_id, hr=None, actor=actor(), now=now
-        )
-        tell(session, workspace, f"reward-fulfilled:{grant.id}", blocks.fulfilled_dm(grant), now)
-        update_hr_copies(session, workspace, grant, ":white_check_mark: Fulfilled from the command line", now)
-        print(f"reward grant #{grant.id} ({grant.title} for {grant.recipient.name}) is fulfilled")
-    return 0
-
-
-def run_revoke(args: argparse.Namespace) -> int:
-    from handlers.blocks import rewards as blocks
-    from services.rewards import grants as rewards
-
-    now = SystemClock().now()
-    with transaction() as session:
-        workspace = resolve_workspace(session, args.workspace, create=False)
-        grant = rewards.revoke_grant(
-            session, workspace=workspace, grant_id=args.grant_id, hr=None, actor=actor(), reason=args.reason, now=now
-        )
-        for slack_id, payload in blocks.revoked_dms(grant):
-            tell(session, workspace, f"reward-revoked:{grant.id}:{slack_id}", payload, now)
-        revoked = f":no_entry: Revoked from the command line: {escape_mrkdwn(args.reason)}"
-        update_hr_copies(session, workspace, grant, revoked, now)
-        print(f"reward grant #{grant.id} ({grant.title} for {grant.recipient.name}) is revoked")
-    return 0
-
-
-def tell(session: Session, workspace: Workspace, key: str, payload: dict[str, Any], now: datetime) -> None:
-    """Queue a DM in the outbox (same key as the Slack buttons use); the running bot sends it within seconds."""
-    from services import outbox
-
-    outbox.enqueue(session, workspace=workspace, key=key, method="chat.postMessage", payload=payload, now=now)
-
-
-def update_hr_copies(session: Session, workspace: Workspace, grant: RewardGrant, outcome: str, now: datetime) -> None:
-    """Every HR person's copy of the grant loses its buttons, as when it is settled from Slack; one not sent yet
-    never will be."""
-    from handlers.blocks import rewards as blocks
-    from handlers.reward_messages import hr_copies
-    from services import outbox
-
-    settled = blocks.hr_grant(grant, outcome)
-    for channel, ts in hr_copies(session, grant.id, settled, now):
-        key = f"reward-hr-settled:{grant.id}:{channel}:{ts}"
-        payload = {"channel": channel, "ts": ts, **settled}
-        outbox.enqueue(session, workspace=workspace, key=key, method="chat.update", payload=payload, now=now)

@@ -27,10 +27,14 @@ def run_start(args: argparse.Namespace) -> int:
     from services.pulse import rounds as pulse_rounds  # the pulse's statements load only for a pulse command
 
     now = SystemClock().now()
-    with transaction() as session:
-        workspace = resolve_workspace(session, args.workspace, create=False)
-        started = pulse_rounds.start_round(session, workspace=workspace, by=None, actor=actor(), now=now)
-        number, closes_at, questions = started.number, started.closes_at, [q.text for q in started.questions]
+    try:
+        with transaction() as session:
+            workspace = resolve_workspace(session, args.workspace, create=False)
+            started = pulse_rounds.start_round(session, workspace=workspace, by=None, actor=actor(), now=now)
+            number, closes_at, questions = started.number, started.closes_at, [q.text for q in started.questions]
+    except AlreadyDone as open_already:  # a round is open, as asked: a script starting one on a set day goes on
+        print(open_already)
+        return 0
     print(f"opened pulse round {number}, open until {closes_at:%Y-%m-%d %H:%M} UTC; the running bot DMs everyone")
     print("\n".join(f"  {position}. {text}" for position, text in enumerate(questions, start=1)))
     return 0

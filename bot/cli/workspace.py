@@ -5,7 +5,7 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from bot.cli.common import transaction
+from bot.cli.common import team_id, transaction
 from bot.clock import SystemClock
 from bot.settings import DEFAULT_RETENTION_DAYS, retention_days_from
 from bot.startup import StartupError
@@ -23,7 +23,9 @@ def add_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[ty
     purge = actions.add_parser(
         "purge", help="delete all data of a workspace the app was uninstalled from, once its retention has passed"
     )
-    purge.add_argument("team_id", metavar="TEAM_ID", help="the workspace's team id (T...), or an org's id (E...)")
+    purge.add_argument(
+        "team_id", type=team_id, metavar="TEAM_ID", help="the workspace's team id (T...), or an org's id (E...)"
+    )
     purge.add_argument("--dry-run", action="store_true", help="say what would be deleted; delete nothing")
     purge.add_argument(
         "--now",

@@ -13,6 +13,7 @@ from services.money import CURRENCIES, decimals_of, has_minor_units_of, minor_un
 MAX_MONEY = Decimal(1_000_000)  # no boundary or reward in a frontline policy comes near this
 _HEADER = re.compile(r"^\s*\[+\s*([^\]]+?)\s*\]+\s*(#.*)?$")
 _KEY = re.compile(r"^\s*([A-Za-z0-9_\-\"'.]+)\s*=")
+_TOML_WHERE = re.compile(r" \(at line (?P<line>\d+), column (?P<column>\d+)\)$")
 NAME = re.compile(r"^[a-z][a-z0-9_]{0,39}\Z")
 """A name people type and Slack carries as a menu value: reward keys and boundary categories."""
 NAME_RULE = "1 to 40 lowercase letters, digits and _"
@@ -42,7 +43,7 @@ class PolicyText:
         try:
             data = tomllib.loads(text)
         except tomllib.TOMLDecodeError as error:
-            raise PolicyError([f"not valid TOML: {error}"]) from None
+            raise PolicyError([toml_problem(str(error))]) from None
         return cls(text=text, data=data)
 
     def line_of(self, *path: str) -> int:
@@ -174,3 +175,11 @@ def _decimal(value: int | float) -> Decimal | None:
     except InvalidOperation:
         return None
     return amount if amount.is_finite() else None
+
+
+def toml_problem(message: str) -> str:
+    """tomllib's "Invalid value (at line 3, column 12)" told as every other problem is, by its line first."""
+    where = _TOML_WHERE.search(message)
+    if where is None:
+        return f"not valid TOML: {message}"
+    return f"line {where['line']}: not valid TOML: {message[: where.start()]} (column {where['column']})"

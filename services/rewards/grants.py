@@ -56,6 +56,16 @@ _LATEST_PUBLIC = (
 )
 
 
+class GrantSettled(AlreadyDone):
+    """The grant was fulfilled or revoked before: `status` says which and `settled_at` when, for a caller that
+    tells a repeat of the same act (nothing to do) from a conflicting one."""
+
+    def __init__(self, grant: RewardGrant) -> None:
+        super().__init__(f"Reward grant #{grant.id} is already {grant.status}; nothing changed.")
+        self.status = grant.status
+        self.settled_at = grant.fulfilled_at if grant.status == "fulfilled" else grant.revoked_at
+
+
 def reward_policy(session: Session, workspace: Workspace) -> RewardPolicy:
     """The catalog in force; without a policy file, only the default shout-out."""
     active = current_policy(session, workspace)
@@ -169,7 +179,7 @@ def fulfil_grant(
     grant = find_grant(session, workspace, grant_id)
     require_not_received(hr, grant, "Marking fulfilled")
     if grant.status != "approved":
-        raise AlreadyDone(f"Reward grant #{grant.id} is already {grant.status}; nothing changed.")
+        raise GrantSettled(grant)
     if grant.value == 0:
         raise InvalidInput(f"Reward grant #{grant.id} is a {grant.title} with no value: there is nothing to fulfil.")
     grant.status, grant.fulfilled_at, grant.fulfilled_by_id = "fulfilled", now, hr.id if hr else None
@@ -189,7 +199,7 @@ def revocable(session: Session, *, workspace: Workspace, grant_id: int, hr: Empl
     if hr is not None and hr.id == grant.nomination.nominator_id:
         raise NotAllowed("Revoking a reward you gave is for another HR person or admin. Nothing changed.")
     if grant.status != "approved":
-        raise AlreadyDone(f"Reward grant #{grant.id} is already {grant.status}; nothing changed.")
+        raise GrantSettled(grant)
     return grant
 
 

@@ -94,8 +94,8 @@ def test_a_bad_org_file_names_its_lines_and_writes_nothing(folder: Path) -> None
     assert result.returncode == 2
     assert result.stderr.splitlines() == [
         "error: line 2: unknown role 'boss' (use frontline, manager, hr, admin)",
-        "line 3: manager U0Z is not in the file",
-        "line 4: tz 'Europe' is not an IANA time zone (like Europe/Paris)",
+        "error: line 3: manager U0Z is not in the file",
+        "error: line 4: tz 'Europe' is not an IANA time zone (like Europe/Paris)",
     ]
     assert "Traceback" not in result.stderr
     assert "no workspace yet" in shown.stderr, "nothing at all was written"

@@ -112,7 +112,7 @@ def test_an_org_file_edited_in_a_spreadsheet_names_only_its_real_problems_in_lin
     assert refused.returncode == 2 and refused.stdout == ""
     assert refused.stderr.splitlines() == [
         "error: line 3: email 'maya@example' is not an email address",
-        "line 5: duplicate slack_id U0AGENT1 (first on line 4)",
+        "error: line 5: duplicate slack_id U0AGENT1 (first on line 4)",
     ]
     shown = cli(tmp_path, "org", "show", "--workspace", "T0LATITUDE")
     assert shown.returncode == 2, "nothing was written: not even the workspace"
@@ -147,7 +147,7 @@ def test_two_people_with_one_email_are_refused_naming_both_rows_and_nothing_is_i
     assert refused.stderr.splitlines() == [
         "error: line 4: duplicate email Sam@Example.com (U0AGENT2; also on line 3, U0AGENT1): each person needs "
         "their own",
-        "line 5: duplicate slack_id U0AGENT1 (first on line 3)",
+        "error: line 5: duplicate slack_id U0AGENT1 (first on line 3)",
     ]
     assert cli(tmp_path, "org", "show", "--workspace", "T0LATITUDE").returncode == 2, "nothing was written"
 

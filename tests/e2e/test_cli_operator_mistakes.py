@@ -16,7 +16,7 @@ from bot.cli import build_parser
 from models import Employee, PolicyVersion, Workspace
 from models.engine import make_engine, make_session_factory
 from tests.conftest import FIXTURES
-from tests.e2e.test_cli import cli, upgraded
+from tests.e2e.test_cli import cli, prepared_database, upgraded
 from tests.e2e.test_rewards_export import MARCH_CSV, make_history
 from tests.e2e.test_rewards_export_failures import exports_audited
 from tests.helpers import count
@@ -184,6 +184,25 @@ def test_an_abbreviated_option_is_refused_rather_than_guessed(tmp_path: Path, co
     assert files_in(tmp_path) == [], "nothing ran: not even a database was made"
 
 
+@pytest.mark.parametrize(
+    "command",
+    [["org", "show", "--workspace"], ["digest", "send", "--dry-run", "--workspace"], ["workspace", "purge"]],
+)
+def test_a_workspace_id_pasted_with_spaces_is_that_workspace_and_an_empty_one_is_refused(
+    tmp_path: Path, command: list[str]
+) -> None:
+    """`--workspace " T0LATITUDE"` copied from a message; `--workspace "$TEAM"` in a script whose variable is unset
+    must not act on whichever workspace the default picks."""
+    prepared_database(tmp_path)
+
+    pasted = cli(tmp_path, *command, " T0LATITUDE ")
+    empty = cli(tmp_path, *command, "")
+
+    assert "no workspace" not in pasted.stderr, "found (purge then refuses it as still installed)"
+    assert empty.returncode == 2 and empty.stdout == ""
+    assert empty.stderr.splitlines()[-1].endswith(": it is empty: a Slack team id looks like T0123ABCD"), empty.stderr
+
+
 def every_parser(parser: argparse.ArgumentParser) -> Iterator[argparse.ArgumentParser]:
     yield parser
     for action in parser._actions:
@@ -302,10 +321,42 @@ def test_a_policy_file_not_in_utf8_names_its_line_and_loads_nothing(tmp_path: Pa
     result = cli(tmp_path, "policy", "load", "policy.toml", "--workspace", "T0LATITUDE")
 
     assert result.returncode == 2
-    assert result.stderr.splitlines()[-1] == (
-        "policy.toml is not UTF-8 text: line 3 has a character in another encoding (such as Windows-1252): "
+    assert result.stderr.splitlines() == [
+        "error: policy.toml is not UTF-8 text: line 3 has a character in another encoding (such as Windows-1252): "
         "save it with the UTF-8 encoding in your editor"
-    )
+    ]
+    with Session(engine) as session:
+        assert count(session, PolicyVersion) == 0
+
+
+@pytest.mark.parametrize(
+    ("policy", "refusals"),
+    [
+        (
+            'currency = "USD"\nbogus = 1\n[profiles.frontline]\nrefund = { per_incident = -5 }\n',
+            [
+                "error: line 2: bogus: unknown key (allowed here: currency, digest, escalation_reminder_hours, "
+                "profiles, pulse, quiet_hours, rewards, suggestions)",
+                "error: line 4: profiles.frontline.refund.per_incident: cannot be negative (got -5)",
+            ],
+        ),
+        (
+            'currency = "USD"\n[profiles.frontline\nrefund = { per_incident = 5 }\n',
+            ["error: line 2: not valid TOML: Expected ']' at the end of a table declaration (column 20)"],
+        ),
+        ("currency = \n", ["error: line 1: not valid TOML: Invalid value (column 12)"]),
+    ],
+)
+def test_each_mistake_in_a_policy_file_is_one_error_line_naming_its_line_and_nothing_is_loaded(
+    tmp_path: Path, policy: str, refusals: list[str]
+) -> None:
+    engine = upgraded(tmp_path)
+    (tmp_path / "policy.toml").write_text(policy)
+
+    result = cli(tmp_path, "policy", "load", "policy.toml", "--workspace", "T0LATITUDE")
+
+    assert (result.returncode, result.stdout) == (2, "")
+    assert result.stderr.splitlines() == refusals
     with Session(engine) as session:
         assert count(session, PolicyVersion) == 0
 

@@ -294,7 +294,7 @@ def test_the_cli_opens_a_round_that_the_next_tick_sends(
     monkeypatch.setenv("DATABASE_URL", database_url)
 
     assert main(["pulse", "start"]) == 0
-    assert main(["pulse", "start"]) == 2
+    assert main(["pulse", "start"]) == 0, "a round is open, as asked: a script starting one goes on"
     bot.clock.set(datetime.now(UTC) + timedelta(seconds=1))  # the CLI reads the system clock
     tick(bot)
     assert main(["pulse", "status"]) == 0
@@ -302,7 +302,7 @@ def test_the_cli_opens_a_round_that_the_next_tick_sends(
     out, err = capsys.readouterr()
     assert "opened pulse round 1" in out
     assert "round 1: 20 asked, 0 answered, 0 reminded" in out
-    assert "Pulse round 1 is already open" in err
+    assert "Pulse round 1 is already open" in out and err == ""
     assert len(bot.slack.calls("chat.postMessage")) == 20
 
 

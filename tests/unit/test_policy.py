@@ -47,7 +47,7 @@ def test_the_example_policy_loads_and_inherits() -> None:
         ('currency = "KWD"\n[profiles.a]\n', "line 1: currency: KWD has three decimals, which Latitude does not offer"),
         ('currency = "bhd"\n[profiles.a]\n', "line 1: currency: bhd has three decimals, which Latitude does not offer"),
         ('currency = "usd"\n[profiles.a]\n', "line 1: currency: is an ISO code in capitals: write \"USD\", not 'usd'"),
-        ("[profiles.a\n", "not valid TOML"),
+        ("[profiles.a\n", "line 1: not valid TOML: Expected ']' at the end of a table declaration (column 12)"),
         (
             "[profiles.a]\nr = { per_incident = 1e308 }\n",
             "line 2: profiles.a.r.per_incident: must be at most",
