@@ -68,6 +68,7 @@ def reachable_recipients(session: Session, *, key_prefix: str) -> list[str]:
 _DUE_UNDER_PREFIX = (
     select(Delivery.idempotency_key)
     .where(*UNDER_PREFIX, Delivery.status == "pending", Delivery.next_attempt_at <= bindparam("now"))
+    .order_by(Delivery.idempotency_key)  # locked in one order: two callers at once wait, never deadlock
     .with_for_update()
 )
 
