@@ -19,6 +19,7 @@ from models import Employee, Nomination, Resolution, Suggestion, Workspace
 from services import follow_ups, outbox, settling
 from services.handover import Handover
 from services.money import format_money
+from services.org_import import ImportReport
 from services.rewards.approvals import went_up_key_prefix
 from services.text import duration_words, escape_mrkdwn
 from services.unsent import record_unsent
@@ -30,6 +31,13 @@ def describe_handover(handover: Handover) -> str:
     whose = handover.requester.name if handover.requester else "an anonymous author"
     link = "by" if handover.kind == "suggestion" else "for"  # a nomination's requester is its nominee
     return f"{what} #{handover.number or handover.item_id} {link} {whose}: {previous} -> {handover.current.name}"
+
+
+def queue_import_messages(session: Session, *, workspace: Workspace, report: ImportReport, now: datetime) -> None:
+    """What an org import tells: its hand-overs, and the Homes of the managers it moved a requester with a request
+    still waiting away from and to, which list it whoever decides it (services/org_moves.py)."""
+    queue_handover_messages(session, workspace=workspace, handovers=report.handovers, now=now)
+    home_again.queue_homes_of(session, workspace=workspace, people=report.homes_moved, now=now)
 
 
 def queue_handover_messages(

@@ -5,14 +5,17 @@ A Home once published stays on the person's screen as it was until the app publi
 whose team an org import moved keeps seeing the requests handed away (customers, amounts, names) until they open the
 tab again, and the one who decides them now does not see them there until they do. One delivery per person and
 hand-over, queued with the hand-over's messages and rendered only when the background sender sends it, from what is
-stored then, paced with every other Home (handlers/pacing.py). Someone no longer active (they left) is published
-nothing; suggestions are not on the Home, so handing one over publishes none.
+stored then, paced with every other Home (handlers/pacing.py), behind every other message due in the workspace
+(services/outbox.claim_due): one not sent yet is enough, so no second is queued beside it. Someone no longer active
+(they left) is published nothing; suggestions are not on the Home, so handing one over publishes none.
 """
 
+import logging
 from collections.abc import Iterable
 from dataclasses import replace
 from datetime import datetime
 
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from handlers.delivery import PUBLISH
@@ -20,12 +23,19 @@ from handlers.deps import Deps
 from handlers.home import build_home
 from models import Employee, Workspace
 from services import directory, outbox
+from services.errors import DomainError
 from services.handover import Handover
-from services.outbox import Claimed
-from services.outbox_keys import HOME_AGAIN, OUR_OWN
+from services.outbox import Claimed, SendOutcome
+from services.outbox_keys import HOME_AGAIN, OUR_OWN, due_keys
+
+log = logging.getLogger(__name__)
 
 RENDER_WHEN_SENT = f"{OUR_OWN}home_again"
 """On a queued Home: render it when it is sent (its payload names only whose Home it is)."""
+NOBODY_TO_PUBLISH_FOR = SendOutcome(ok=True, result={})
+"""A Home to publish again for someone who has since left: done, with nothing sent."""
+NOT_RENDERED = "home_not_rendered"
+"""A Home that could not be rendered (the database failed meanwhile): it alone waits, backing off, counted as tried."""
 
 
 def queue_homes_again(session: Session, *, workspace: Workspace, handovers: list[Handover], now: datetime) -> None:
@@ -35,24 +45,33 @@ def queue_homes_again(session: Session, *, workspace: Workspace, handovers: list
 
 
 def queue_homes_of(session: Session, *, workspace: Workspace, people: Iterable[Employee | None], now: datetime) -> None:
-    """One Home to publish again for each active one of `people` (one INSERT each; once per person and moment)."""
+    """One Home to publish again for each active one of `people` who has none waiting to be sent (one INSERT each)."""
     active = {person.id: person for person in people if person is not None and person.active}
+    prefix = f"{HOME_AGAIN}{workspace.slack_team_id}:"
+    waiting = {key.removeprefix(prefix).split(":")[0] for key in due_keys(session, key_prefix=prefix, now=now)}
     for person in active.values():
-        key = f"{HOME_AGAIN}{workspace.slack_team_id}:{person.slack_id}:{now.isoformat()}"
+        if person.slack_id in waiting:
+            continue
+        key = f"{prefix}{person.slack_id}:{now.isoformat()}"
         payload = {"user_id": person.slack_id, RENDER_WHEN_SENT: True}
         outbox.enqueue(session, workspace=workspace, key=key, method=PUBLISH, payload=payload, now=now)
 
 
-def rendered(deps: Deps, delivery: Claimed) -> Claimed | None:
-    """A Home queued to be published again, rendered from what is stored now (any other delivery as it is); None when
-    its person is no longer active, or no longer known: nothing is published for them."""
+def rendered(deps: Deps, delivery: Claimed) -> Claimed | SendOutcome:
+    """A Home queued to be published again, rendered from what is stored now (any other delivery as it is); done with
+    nothing to send when its person is no longer active, or no longer known. Never raises: a Home that cannot be
+    rendered is a failed send of its own, tried again later, and the rest of the sender's batch is recorded."""
     if not delivery.payload.get(RENDER_WHEN_SENT):
         return delivery
     user_id = str(delivery.payload["user_id"])
-    with deps.sessions.begin() as session:
-        workspace = session.get(Workspace, delivery.workspace_id)
-        person = None if workspace is None else directory.find_employee(session, workspace, user_id)
-        if person is None or not person.active:
-            return None
-        view = build_home(session, person, deps.now())
+    try:
+        with deps.sessions.begin() as session:
+            workspace = session.get(Workspace, delivery.workspace_id)
+            person = None if workspace is None else directory.find_employee(session, workspace, user_id)
+            if person is None or not person.active:
+                return NOBODY_TO_PUBLISH_FOR
+            view = build_home(session, person, deps.now())
+    except (SQLAlchemyError, DomainError) as error:
+        log.warning("the Home of %s to publish again was not rendered, tried again later: %r", user_id, error)
+        return SendOutcome(ok=False, error=NOT_RENDERED)
     return replace(delivery, payload={"user_id": user_id, "view": view})

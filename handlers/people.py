@@ -105,23 +105,30 @@ def command_caller(session: Session, context: BoltContext, command: dict[str, An
 
 
 def action_caller(session: Session, context: BoltContext, body: dict[str, Any]) -> Identity:
-    """The person who clicked or submitted. Someone the directory does not know, whom Slack sends as a person of
-    another workspace (an external member of a Slack Connect channel clicking a post's button), is refused before
-    they are added: they are not staff here, and their click must not count as a colleague's."""
+    """The person who clicked or submitted. Someone the directory does not know who is not one of the people served
+    here (an external member of a Slack Connect channel clicking a post's button) is refused before they are added:
+    they are not staff here, and their click must not count as a colleague's."""
     user = body["user"]
     identity = identify_caller(
         session, context, user_id=user["id"], user_name=user.get("name") or user.get("username", "")
     )
-    if identity.newly_added and _of_another_workspace(user, context):
+    if identity.newly_added and not _served_here(user, context, org_wide=identity.workspace.org_wide):
         raise FromAnotherWorkspace()
     return identity
 
 
-def _of_another_workspace(user: dict[str, Any], context: BoltContext) -> bool:
-    """Whether a payload's `user` names a home workspace other than the install's. An org-wide install serves every
-    workspace of the org, whose people act in any of them: there the payload cannot tell an outsider."""
+def _served_here(user: dict[str, Any], context: BoltContext, *, org_wide: bool) -> bool:
+    """Whether a newcomer is of the workspace serving the request (`org_wide`: of its org, also through a workspace's
+    own install the org took over). A payload's `user.team_id` naming that workspace (or org) is enough. In a Grid org
+    it names the org (`E…`), whichever workspace the person is in, so there `users.info` decides, as for someone met
+    in a command; outside Grid, another workspace named there is another workspace."""
     home = user.get("team_id")
-    return not context.is_enterprise_install and bool(home) and home != context.team_id
+    if not home or home == (context.enterprise_id if org_wide else context.team_id):
+        return True
+    if not context.enterprise_id:
+        return False
+    asked = _slack_user(context.client, str(user["id"]))
+    return asked is not None and (of_the_org(asked, context) if org_wide else of_the_workspace(asked, context))
 
 
 class FromAnotherWorkspace(DomainError):
@@ -159,13 +166,24 @@ def ask_slack(client: WebClient, slack_id: str, context: BoltContext | None = No
     """What `users.info` says about someone: a person Slack does not know (or shows as deleted), or, given the request's
     `context`, someone of another workspace, does not exist here. An install that may not ask is `SlackWillNotSay`; any
     other failure says nothing about them: `SlackDidNotAnswer`."""
+    user = _slack_user(client, slack_id)
+    if user is None:
+        return SlackPerson(slack_id, exists=False)
+    if context is not None and not of_the_workspace(user, context):
+        log.info("users.info for %s: a person of another workspace", slack_id)
+        return SlackPerson(slack_id, exists=False)
+    return person_of(slack_id, user)
+
+
+def _slack_user(client: WebClient, slack_id: str) -> dict[str, Any] | None:
+    """The `users.info` user object; None for someone Slack says is not (visibly) a member."""
     try:
         user: dict[str, Any] = client.users_info(user=slack_id)["user"]
     except SlackApiError as error:
         code = error.response.get("error")
         if code in NOT_A_MEMBER:
             log.info("users.info for %s: %s", slack_id, code)
-            return SlackPerson(slack_id, exists=False)
+            return None
         log.warning("users.info for %s failed: %s", slack_id, code)
         if code in INSTALL_LACKS:
             raise SlackWillNotSay(slack_id, str(code)) from error
@@ -173,10 +191,7 @@ def ask_slack(client: WebClient, slack_id: str, context: BoltContext | None = No
     except (OSError, SlackClientError) as error:
         log.warning("users.info for %s: Slack unreachable: %s", slack_id, error)
         raise SlackDidNotAnswer(slack_id) from error
-    if context is not None and not of_the_workspace(user, context):
-        log.info("users.info for %s: a person of another workspace", slack_id)
-        return SlackPerson(slack_id, exists=False)
-    return person_of(slack_id, user)
+    return user
 
 
 def of_the_workspace(user: dict[str, Any], context: BoltContext) -> bool:

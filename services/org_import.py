@@ -22,6 +22,7 @@ from services.org_checks import to_check
 from services.org_file import OPTIONAL_COLUMNS, OrgRow
 from services.org_file import OrgFileError as OrgFileError
 from services.org_file import parse_org_csv as parse_org_csv
+from services.org_moves import managers_left_and_joined
 from services.org_sources import wanted_from_the_file
 from services.policy.versions import ActivePolicy, policy_to_change
 from services.suggestions.teams import follow_moved_teams, managers_of
@@ -37,6 +38,7 @@ class ImportReport:
     left_slack: list[str] = field(default_factory=list)  # in the file, but deactivated in Slack: left inactive
     unchanged: int = 0
     handovers: list[Handover] = field(default_factory=list)
+    homes_moved: list[Employee] = field(default_factory=list)  # managers left, joined by a requester still waiting
     kept_columns: list[str] = field(default_factory=list)  # optional columns not in the file: left as stored
     renamed_teams: list[str] = field(default_factory=list)  # a stored team the file spells in other letter case
     roles_missing: list[str] = field(default_factory=list)  # "admin", "hr": nobody active holds it after the import
@@ -100,6 +102,7 @@ def import_org(
     report.to_check = to_check({e.id: e for e in everyone}.values(), fresh=fresh)
     after = managers_of(existing.values())
     follow_moved_teams(session, workspace=workspace, before=managers_before, after=after)
+    report.homes_moved = managers_left_and_joined(session, workspace=workspace, before=managers_before, after=after)
     report.handovers = hand_over_pending(session, workspace=workspace, now=now)
     counts = {
         "added": len(report.added),

@@ -5,12 +5,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import bindparam, delete, func, or_, select, update
+from sqlalchemy import bindparam, case, delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from models import Delivery, Workspace
 from services import settled_updates
-from services.outbox_keys import NOT_ASKER_TOLD, UNDER_PREFIX, prefix_bounds
+from services.outbox_keys import HOME_AGAIN, NOT_ASKER_TOLD, UNDER_PREFIX, prefix_bounds
 from services.rows import insert_new, take_turns
 
 MAX_ATTEMPTS = 8
@@ -106,15 +106,21 @@ NOT_SERVED_NOW = or_(Workspace.uninstalled_at.is_not(None), Workspace.migrating_
 """Workspaces whose messages are not sent: uninstalled (they are dropped), or migrating into a Grid org (they wait)."""
 
 
+HOMES_AGAIN_LAST = case((Delivery.idempotency_key.startswith(HOME_AGAIN), 1), else_=0)
+"""Homes published again after a hand-over (up to one per person of a large import) go after the other messages due."""
+
+
 def claim_due(session: Session, *, now: datetime, limit: int = 50, lease: timedelta = LEASE) -> list[Claimed]:
     """Take due deliveries for a while (the lease): a sender that dies mid-way frees them when it ends.
 
     Rows are locked only while claiming (other workers skip them on PostgreSQL), so the slow
     Slack calls happen outside any transaction. Every workspace with messages due takes its turn in
-    each claim (the oldest of each, then the next of each...), each workspace's in the order queued:
-    one workspace's fan-out, paced for that workspace, never holds up another workspace's messages.
+    each claim (the oldest of each, then the next of each...), each workspace's in the order queued, but for the
+    Homes to publish again, which wait behind its other messages due: one workspace's fan-out, paced for that
+    workspace, never holds up another workspace's messages, nor a large import's Homes a DM.
     """
-    turn = func.row_number().over(partition_by=Delivery.workspace_id, order_by=(Delivery.next_attempt_at, Delivery.id))
+    in_turn = (HOMES_AGAIN_LAST, Delivery.next_attempt_at, Delivery.id)
+    turn = func.row_number().over(partition_by=Delivery.workspace_id, order_by=in_turn)
     due = (Delivery.status == "pending", Delivery.next_attempt_at <= now)
     ranked = (
         select(Delivery.id, turn.label("turn"))

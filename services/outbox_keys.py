@@ -5,6 +5,8 @@ key's unique index serves the range (a LIKE alone reads every delivery ever made
 whatever the collation.
 """
 
+from datetime import datetime
+
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
@@ -61,3 +63,17 @@ def reachable_recipients(session: Session, *, key_prefix: str) -> list[str]:
     """Whom the messages under `key_prefix` went to (their channel), but for those Slack refused for good."""
     found = session.scalars(select(Delivery).where(*UNDER_PREFIX), prefix_bounds(key_prefix))
     return [str(d.payload.get("channel")) for d in found if d.status != "failed" and d.payload.get("channel")]
+
+
+_DUE_UNDER_PREFIX = (
+    select(Delivery.idempotency_key)
+    .where(*UNDER_PREFIX, Delivery.status == "pending", Delivery.next_attempt_at <= bindparam("now"))
+    .order_by(Delivery.idempotency_key)  # locked in one order: two callers at once wait, never deadlock
+    .with_for_update()
+)
+
+
+def due_keys(session: Session, *, key_prefix: str, now: datetime) -> list[str]:
+    """The keys under `key_prefix` of messages due and in no sender's hands (one held may be rendered already), locked
+    until the caller commits: no sender takes them before what the caller writes can be read."""
+    return list(session.scalars(_DUE_UNDER_PREFIX, {**prefix_bounds(key_prefix), "now": now}))

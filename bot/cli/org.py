@@ -69,9 +69,9 @@ def run_import(args: argparse.Namespace) -> int:
             actor=actor(),
             now=now,
         )
-        from handlers.handover import queue_handover_messages
+        from handlers.handover import queue_import_messages
 
-        queue_handover_messages(session, workspace=workspace, handovers=report.handovers, now=now)
+        queue_import_messages(session, workspace=workspace, report=report, now=now)
     print(describe_report(report))
     return 0
 

@@ -12,7 +12,7 @@ from urllib.parse import urlencode
 from slack_sdk.signature import SignatureVerifier
 
 from bot.fakeslack.blockkit import ack_problems, posted_problems
-from bot.fakeslack.grid import Grid
+from bot.fakeslack.grid import Grid, payload_team
 from bot.fakeslack.payloads import clicked_action, find_element, slack_escaped, view_state
 from bot.fakeslack.reply import Reply, retry_headers
 from bot.fakeslack.server import FakeSlack
@@ -282,8 +282,7 @@ class SlackDriver:
         }
 
     def _user(self, user: str) -> dict[str, str]:
-        """In an org-wide install `user.team_id` is the person's home workspace, not always where they clicked."""
-        home = str((self.slack.users.get(user) or {}).get("team_id") or self.team_id)
+        home = payload_team(self.slack.users.get(user) or {}, self.team_id)
         return {"id": user, "username": self._user_name(user), "name": self._user_name(user), "team_id": home}
 
     def _user_name(self, user: str) -> str:

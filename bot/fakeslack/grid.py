@@ -1,8 +1,7 @@
 """The fields Slack adds to what it sends when the app lives in an Enterprise Grid org.
 
 An org-wide install sends `is_enterprise_install: true`, the enterprise's id, and in interactivity
-payloads a null `team` (the user's `team_id` then names their home workspace, which may not be the one
-they clicked in): https://docs.slack.dev/enterprise-grid/developing-for-enterprise-grid
+payloads a null `team`: https://docs.slack.dev/enterprise-grid/developing-for-enterprise-grid
 """
 
 import time
@@ -60,3 +59,9 @@ class Grid:
             "event_time": int(time.time()),
             "authorizations": [self.authorization(team_id)],
         }
+
+
+def payload_team(user: dict[str, Any], default: str) -> str:
+    """A payload's `user.team_id`: the person's home workspace, or for a member of a Grid org the org's `E…` id, as
+    Slack's interaction payload docs say (https://docs.slack.dev/reference/interaction-payloads/block_actions-payload)."""
+    return str((user.get("enterprise_user") or {}).get("enterprise_id") or user.get("team_id") or default)

@@ -23,8 +23,6 @@ from services.outbox import Claimed, SendOutcome
 BATCH = 25
 LEASE_ENDED = SendOutcome(ok=False, error="lease_ended", retry_after=0)
 """Not sent: due again at once, unless the sender that took it over meanwhile holds it (outbox.record_outcomes)."""
-NOBODY_TO_PUBLISH_FOR = SendOutcome(ok=True, result={})
-"""A Home to publish again for someone who has since left: done, with nothing sent (handlers/home_again.py)."""
 
 
 def drain_outbox(deps: Deps, client: WebClient, *, batch: int = BATCH) -> int:
@@ -100,8 +98,8 @@ def paced_send(deps: Deps, client: WebClient, delivery: Claimed, tokenless: set[
     if deps.now() >= delivery.lease_until:  # waited past the lease: another sender may have taken it, and sent it
         return LEASE_ENDED
     ready = home_again.rendered(deps, delivery)  # a Home queued to be rendered as it is sent: now, in its turn
-    if ready is None:
-        return NOBODY_TO_PUBLISH_FOR
+    if isinstance(ready, SendOutcome):
+        return ready
     outcome = send_for_workspace(deps, client, ready)
     if outcome.error == TOKEN_UNAVAILABLE:
         tokenless.add(delivery.workspace_id)

@@ -3,6 +3,7 @@ requester), and whoever decides it now sees it, neither waiting to open the tab 
 published nothing."""
 
 import json
+from datetime import timedelta
 from typing import Any
 
 from handlers.jobs.drain_outbox import drain_outbox
@@ -91,3 +92,33 @@ def test_a_request_going_up_reaches_the_home_of_the_manager_it_goes_to(bot: Runn
 
     assert decider_of_the_request(bot) == "U0GUS"
     assert ("resolution_approve", "1") in buttons_of(bot.slack.state.home_view("U0GUS") or {})
+
+
+SAM_TO_OLGA = GUS_ABOVE_MAYA.replace(
+    "U0AGENT1,Sam Agent,Support East,frontline,U0MGR1", "U0AGENT1,Sam Agent,Support North,frontline,U0MGR3"
+) + ("U0MGR3,Olga Manager,Support North,manager,U0GUS,,America/New_York,\n")
+
+
+def test_an_import_moving_a_requester_to_another_manager_moves_the_request_between_their_homes(bot: RunningBot) -> None:
+    """Sam's request went up to Gus, above both Maya and Olga, who keeps it: nothing is handed over, yet Maya's Home
+    lists the requests of her reports and Olga's does now. Neither waits to open the tab again."""
+    bot.slack.add_user("U0GUS", "Gus Head")
+    bot.slack.add_user("U0MGR3", "Olga Manager")
+    load_org(bot.sessions, bot.clock.now(), GUS_ABOVE_MAYA)
+    load_policy(bot.sessions, bot.clock.now())
+    bot.driver.command("U0AGENT1", "/resolve", REQUEST)
+    for _ in range(20):
+        if decider_of_the_request(bot) == "U0GUS":
+            break
+        tick_after(bot, 5)
+    bot.driver.open_home("U0MGR1")
+    assert "parcel lost in transit" in shown(bot, "U0MGR1")
+    bot.clock.advance(timedelta(minutes=30))
+
+    report = reimport(bot.sessions, bot.clock.now(), SAM_TO_OLGA)
+    drain_outbox(bot.runtime.deps, bot.runtime.app.client)
+
+    assert not [handover for handover in report.handovers if handover.kind == "resolution"]
+    maya = shown(bot, "U0MGR1")
+    assert "parcel lost in transit" not in maya and "Sam Agent" not in maya
+    assert ("resolution_approve", "1") in buttons_of(bot.slack.state.home_view("U0MGR3") or {})

@@ -7,7 +7,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.cli.org import describe_report
-from handlers.handover import queue_handover_messages
+from handlers.handover import queue_import_messages
 from handlers.jobs.drain_outbox import drain_outbox
 from models import Employee, Nomination, Resolution, RewardGrant, Suggestion, SuggestionBacker
 from services import directory
@@ -39,7 +39,7 @@ def reimport(sessions: sessionmaker[Session], now: datetime, csv_text: str) -> I
         report = import_org(
             session, workspace=workspace, rows=parse_org_csv(csv_text), deactivate_missing=True, actor="hr", now=now
         )
-        queue_handover_messages(session, workspace=workspace, handovers=report.handovers, now=now)
+        queue_import_messages(session, workspace=workspace, report=report, now=now)
     return report
 
 
