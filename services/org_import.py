@@ -161,13 +161,15 @@ def _keep_an_admin(existing: dict[str, Employee], rows: list[OrgRow], deactivate
         return
     if not deactivate_missing and any(a.slack_id not in in_file for a in admins):
         return
-    problems = [
-        f"line {in_file[a.slack_id].line}: makes {a.name} ({a.slack_id}) {in_file[a.slack_id].role}"
-        if a.slack_id in in_file
-        else f"{a.name} ({a.slack_id}) is not in the file and --deactivate-missing would deactivate them"
-        for a in admins
-    ]
-    raise OrgFileError([*problems, "this would leave no active admin: keep at least one row with role admin"])
+    why = "which would leave no active admin: keep at least one row with role admin"
+    raise OrgFileError(
+        [
+            f"line {in_file[a.slack_id].line}: makes {a.name} ({a.slack_id}) {in_file[a.slack_id].role}, {why}"
+            if a.slack_id in in_file
+            else f"{a.name} ({a.slack_id}) is not in the file and --deactivate-missing would deactivate them, {why}"
+            for a in admins
+        ]
+    )
 
 
 def _check_profiles(active: ActivePolicy | None, rows: list[OrgRow], existing: dict[str, Employee]) -> None:

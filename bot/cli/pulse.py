@@ -1,10 +1,16 @@
 """`pulse start` / `pulse status` / `pulse close`: open a pulse round now; see the round in progress; close it early."""
 
 import argparse
+from datetime import datetime
+from typing import TYPE_CHECKING
 
 from bot.cli.common import actor, add_workspace_option, resolve_workspace, transaction
 from bot.clock import SystemClock
+from bot.startup import StartupError
 from services.errors import AlreadyDone, NotFound
+
+if TYPE_CHECKING:
+    from services.pulse.rounds import RoundOpen
 
 
 def add_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -32,12 +38,23 @@ def run_start(args: argparse.Namespace) -> int:
             workspace = resolve_workspace(session, args.workspace, create=False)
             started = pulse_rounds.start_round(session, workspace=workspace, by=None, actor=actor(), now=now)
             number, closes_at, questions = started.number, started.closes_at, [q.text for q in started.questions]
-    except AlreadyDone as open_already:  # a round is open, as asked: a script starting one on a set day goes on
-        print(open_already)
-        return 0
+    except pulse_rounds.RoundOpen as open_already:
+        return round_already_open(open_already, now)
     print(f"opened pulse round {number}, open until {closes_at:%Y-%m-%d %H:%M} UTC; the running bot DMs everyone")
     print("\n".join(f"  {position}. {text}" for position, text in enumerate(questions, start=1)))
     return 0
+
+
+def round_already_open(open_already: "RoundOpen", now: datetime) -> int:
+    """A round still running is what was asked (a script starting one on a set day goes on: 0); one past its end
+    that the tick has not closed is not (the bot is not running, or its tick is due): it says what to do (2)."""
+    if now < open_already.closes_at:
+        print(open_already)
+        return 0
+    raise StartupError(
+        f"pulse round {open_already.number} was due to close at {open_already.closes_at:%Y-%m-%d %H:%M} UTC and is not "
+        "closed yet (is the bot running?): `python -m bot pulse close`, then `python -m bot pulse start`"
+    )
 
 
 def run_status(args: argparse.Namespace) -> int:

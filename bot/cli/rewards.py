@@ -41,12 +41,13 @@ def add_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[ty
 def grant_id(text: str) -> int:
     """A grant id as the database can hold it: a digit too many is no grant, said in one line rather than
     an overflow from the driver. `#12`, as Slack's messages write it, is grant 12."""
+    digits = text.strip().removeprefix("#")
     try:
-        number = int(text.strip().removeprefix("#"))
+        number = int(digits)
     except ValueError:
         raise argparse.ArgumentTypeError(f"{text!r} is not a grant id (a whole number)") from None
     if not 1 <= number <= MAX_GRANT_ID:
-        raise argparse.ArgumentTypeError(f"there is no reward grant #{text} (ids go from 1 to {MAX_GRANT_ID})")
+        raise argparse.ArgumentTypeError(f"there is no reward grant #{digits} (ids go from 1 to {MAX_GRANT_ID})")
     return number
 
 

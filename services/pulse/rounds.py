@@ -112,12 +112,22 @@ def start_round(
     )
 
 
+class RoundOpen(AlreadyDone):
+    """A round is open already: `closes_at` says until when, for a caller that tells a round still running (what
+    was asked holds) from one past its end that the tick has not closed yet (the bot may not be running)."""
+
+    def __init__(self, current: PulseRound, tz: str | None) -> None:
+        closes = moment_words(current.closes_at, tz, deadline=True)
+        super().__init__(f"Pulse round {current.number} is already open (it closes {closes}).")
+        self.number = current.number
+        self.closes_at = current.closes_at
+
+
 def _refuse_if_open(session: Session, workspace: Workspace, tz: str | None) -> None:
     """One round at a time; the refusal says when the open one closes on the reader's clock."""
     current = open_round(session, workspace)
     if current is not None:
-        closes = moment_words(current.closes_at, tz, deadline=True)
-        raise AlreadyDone(f"Pulse round {current.number} is already open (it closes {closes}).")
+        raise RoundOpen(current, tz)
 
 
 def day_of(starter: Employee | None, now: datetime) -> date:

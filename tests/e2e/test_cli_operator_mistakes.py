@@ -154,12 +154,15 @@ def test_an_export_through_a_link_to_a_file_replaces_the_file_and_keeps_the_link
 
 
 @pytest.mark.parametrize("action", [["fulfil"], ["revoke", "--reason", "a typo"]])
-@pytest.mark.parametrize("grant_id", ["9999999999", "99999999999999999999"])
+@pytest.mark.parametrize(
+    ("typed", "grant_id"), [("9999999999", "9999999999"), ("99999999999999999999",) * 2, ("#0", "0"), (" #0 ", "0")]
+)
 def test_a_grant_id_with_too_many_digits_is_no_grant_in_one_line(
-    tmp_path: Path, database_url: str, workspace: Workspace, action: list[str], grant_id: str
+    tmp_path: Path, database_url: str, workspace: Workspace, action: list[str], typed: str, grant_id: str
 ) -> None:
-    """A digit too many: 9999999999 is past PostgreSQL's INTEGER, the longer one past SQLite's."""
-    result = cli(tmp_path, "rewards", *action[:1], grant_id, *action[1:], env={"DATABASE_URL": database_url})
+    """A digit too many: 9999999999 is past PostgreSQL's INTEGER, the longer one past SQLite's; `#0`, as Slack's
+    messages write ids, is named once with its `#`."""
+    result = cli(tmp_path, "rewards", *action[:1], typed, *action[1:], env={"DATABASE_URL": database_url})
 
     assert result.returncode == 2
     assert "Traceback" not in result.stderr, result.stderr[-800:]

@@ -218,8 +218,11 @@ def test_an_import_that_would_leave_no_active_admin_is_refused_with_the_line(
             ),
         )
 
-    assert demoted.value.problems[0] == "line 2: makes Ada Admin (U0ADMIN) hr"
-    assert "not in the file and --deactivate-missing would deactivate them" in dropped.value.problems[0]
+    why = "which would leave no active admin: keep at least one row with role admin"
+    assert demoted.value.problems == [f"line 2: makes Ada Admin (U0ADMIN) hr, {why}"], "each line says what is wrong"
+    assert dropped.value.problems == [
+        f"Ada Admin (U0ADMIN) is not in the file and --deactivate-missing would deactivate them, {why}"
+    ]
     assert session.scalars(select(Employee.role).where(Employee.slack_id == "U0ADMIN")).one() == "admin"
     assert employee(session, "U0ADMIN").active
 

@@ -306,6 +306,30 @@ def test_the_cli_opens_a_round_that_the_next_tick_sends(
     assert len(bot.slack.calls("chat.postMessage")) == 20
 
 
+def test_starting_a_round_over_one_past_its_end_that_nothing_closed_says_what_to_do_and_exits_2(
+    bot: RunningBot, database_url: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    load_pulse_org(bot.sessions, bot.clock.now())
+    monkeypatch.setenv("DATABASE_URL", database_url)
+    assert main(["pulse", "start"]) == 0
+    with bot.sessions.begin() as session:  # the bot was not running when the round was due to close
+        [opened] = session.scalars(select(PulseRound))
+        opened.closes_at = datetime.now(UTC) - timedelta(hours=2)
+    capsys.readouterr()
+
+    assert main(["pulse", "start"]) == 2, "the round asked for is not there: a script must notice"
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert "error: pulse round 1 was due to close at" in err and "is not closed yet" in err
+    assert "`python -m bot pulse close`, then `python -m bot pulse start`" in err
+    with bot.sessions.begin() as session:
+        assert [r.status for r in session.scalars(select(PulseRound))] == ["open"]
+
+    assert main(["pulse", "close"]) == 0
+    assert main(["pulse", "start"]) == 0
+    assert "opened pulse round 2" in capsys.readouterr().out
+
+
 def test_a_comment_sent_again_while_the_first_is_being_saved_replaces_it_instead_of_failing(bot: RunningBot) -> None:
     skip_unless_writers_overlap(bot.runtime.engine)
     start(bot)
