@@ -26,7 +26,7 @@ from services import directory, outbox
 from services.errors import DomainError
 from services.handover import Handover
 from services.outbox import Claimed, SendOutcome
-from services.outbox_keys import HOME_AGAIN, OUR_OWN, due_keys
+from services.outbox_keys import HOME_AGAIN, OUR_OWN, waiting_untaken
 
 log = logging.getLogger(__name__)
 
@@ -35,7 +35,8 @@ RENDER_WHEN_SENT = f"{OUR_OWN}home_again"
 NOBODY_TO_PUBLISH_FOR = SendOutcome(ok=True, result={})
 """A Home to publish again for someone who has since left: done, with nothing sent."""
 NOT_RENDERED = "home_not_rendered"
-"""A Home that could not be rendered (the database failed meanwhile): it alone waits, backing off, counted as tried."""
+"""A Home that could not be rendered (the database failed meanwhile, or a bug): it alone waits, backing off, counted
+as tried, and is given up as any message is."""
 
 
 def queue_homes_again(session: Session, *, workspace: Workspace, handovers: list[Handover], now: datetime) -> None:
@@ -47,8 +48,11 @@ def queue_homes_again(session: Session, *, workspace: Workspace, handovers: list
 def queue_homes_of(session: Session, *, workspace: Workspace, people: Iterable[Employee | None], now: datetime) -> None:
     """One Home to publish again for each active one of `people` who has none waiting to be sent (one INSERT each)."""
     active = {person.id: person for person in people if person is not None and person.active}
+    if not active:
+        return
     prefix = f"{HOME_AGAIN}{workspace.slack_team_id}:"
-    waiting = {key.removeprefix(prefix).split(":")[0] for key in due_keys(session, key_prefix=prefix, now=now)}
+    mine = [f"{prefix}{person.slack_id}:" for person in active.values()]
+    waiting = {key.removeprefix(prefix).split(":")[0] for key in waiting_untaken(session, key_prefixes=mine)}
     for person in active.values():
         if person.slack_id in waiting:
             continue
@@ -73,5 +77,8 @@ def rendered(deps: Deps, delivery: Claimed) -> Claimed | SendOutcome:
             view = build_home(session, person, deps.now())
     except (SQLAlchemyError, DomainError) as error:
         log.warning("the Home of %s to publish again was not rendered, tried again later: %r", user_id, error)
+        return SendOutcome(ok=False, error=NOT_RENDERED)
+    except Exception:  # a bug in a part of the Home: this Home alone fails, the sender's batch is still recorded
+        log.exception("the Home of %s to publish again failed to render, tried again later", user_id)
         return SendOutcome(ok=False, error=NOT_RENDERED)
     return replace(delivery, payload={"user_id": user_id, "view": view})

@@ -5,9 +5,7 @@ key's unique index serves the range (a LIKE alone reads every delivery ever made
 whatever the collation.
 """
 
-from datetime import datetime
-
-from sqlalchemy import bindparam, select
+from sqlalchemy import ColumnElement, and_, bindparam, or_, select
 from sqlalchemy.orm import Session
 
 from models import Delivery
@@ -65,15 +63,33 @@ def reachable_recipients(session: Session, *, key_prefix: str) -> list[str]:
     return [str(d.payload.get("channel")) for d in found if d.status != "failed" and d.payload.get("channel")]
 
 
-_DUE_UNDER_PREFIX = (
-    select(Delivery.idempotency_key)
-    .where(*UNDER_PREFIX, Delivery.status == "pending", Delivery.next_attempt_at <= bindparam("now"))
-    .order_by(Delivery.idempotency_key)  # locked in one order: two callers at once wait, never deadlock
-    .with_for_update()
-)
+WAITING_CHUNK = 200
+"""Prefixes looked up per statement by `waiting_untaken`, so that an import touching a thousand people stays a few
+statements of bounded size."""
 
 
-def due_keys(session: Session, *, key_prefix: str, now: datetime) -> list[str]:
-    """The keys under `key_prefix` of messages due and in no sender's hands (one held may be rendered already), locked
-    until the caller commits: no sender takes them before what the caller writes can be read."""
-    return list(session.scalars(_DUE_UNDER_PREFIX, {**prefix_bounds(key_prefix), "now": now}))
+def waiting_untaken(session: Session, *, key_prefixes: list[str]) -> list[str]:
+    """The keys under any of `key_prefixes` of messages waiting that no sender ever took, locked until the caller
+    commits so that none is taken before what the caller writes can be read. One a sender holds (or held, its lease
+    run out mid-send) is not counted: it may be rendered already. Rows another transaction locks are skipped, counted
+    as not waiting: at worst one message more, never a wait or a deadlock."""
+    found: list[str] = []
+    for start in range(0, len(key_prefixes), WAITING_CHUNK):
+        under_any = [_under(prefix) for prefix in key_prefixes[start : start + WAITING_CHUNK]]
+        waiting = (
+            select(Delivery.idempotency_key)
+            .where(or_(*under_any), Delivery.status == "pending", Delivery.next_attempt_at == Delivery.created_at)
+            .with_for_update(skip_locked=True)
+        )
+        found.extend(session.scalars(waiting))
+    return found
+
+
+def _under(key_prefix: str) -> ColumnElement[bool]:
+    """`UNDER_PREFIX` for one prefix of many, with its values inline."""
+    bounds = prefix_bounds(key_prefix)
+    return and_(
+        Delivery.idempotency_key >= bounds["prefix"],
+        Delivery.idempotency_key < bounds["past_prefix"],
+        Delivery.idempotency_key.like(bounds["pattern"], escape="/"),
+    )

@@ -5,6 +5,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import select, text
 
 from handlers import home_again
@@ -132,3 +133,40 @@ def test_a_dm_queued_after_two_hundred_homes_goes_in_the_first_batch(bot: Runnin
         homes = session.scalars(select(Delivery.sent_at).where(Delivery.idempotency_key.startswith(HOME_AGAIN))).all()
     assert len(homes) == 200 and all(sent is not None for sent in homes)
     assert dm.sent_at is not None and dm.sent_at <= min(sent for sent in homes if sent is not None)
+
+
+def test_a_home_a_sender_took_stands_for_no_later_change(bot: RunningBot) -> None:
+    """A sender holding a Home past its lease (paced, Slack slow) may have rendered it before the change: a Home is
+    queued again for the change."""
+    load_org_and_policy(bot.sessions, bot.clock.now())
+    queue_dm_and_homes(bot, "U0MGR1")
+    with bot.sessions.begin() as session:
+        assert len(outbox.claim_due(session, now=bot.clock.now())) == 2
+    bot.clock.advance(outbox.LEASE + timedelta(seconds=1))
+
+    queue_dm_and_homes(bot, "U0MGR1")
+
+    assert len(homes_queued(bot)) == 2
+
+
+def test_queueing_homes_locks_only_the_homes_of_the_people_it_names(bot: RunningBot) -> None:
+    """The follow-up tick hands over in every workspace, mostly nothing: the sender still takes every waiting Home
+    meanwhile, and one for another person than the tick's."""
+    if bot.runtime.engine.dialect.name != "postgresql":
+        pytest.skip("row locks: SQLite has one writer at a time")
+    load_org_and_policy(bot.sessions, bot.clock.now())
+    queue_dm_and_homes(bot, "U0MGR1", "U0MGR2")
+    tick = bot.sessions()
+    tick.begin()
+    try:
+        workspace = directory.find_workspace(tick, "T0LATITUDE")
+        assert workspace is not None
+        mgr2 = tick.scalars(select(Employee).where(Employee.slack_id == "U0MGR2")).one()
+        home_again.queue_homes_of(tick, workspace=workspace, people=[], now=bot.clock.now())
+        home_again.queue_homes_of(tick, workspace=workspace, people=[mgr2], now=bot.clock.now())
+        with bot.sessions.begin() as session:
+            claimed = outbox.claim_due(session, now=bot.clock.now())
+        assert sorted(c.idempotency_key.split(":")[2] for c in claimed if c.idempotency_key != "dm-1") == ["U0MGR1"]
+    finally:
+        tick.rollback()
+        tick.close()
