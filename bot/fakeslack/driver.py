@@ -15,7 +15,7 @@ from bot.fakeslack.blockkit import ack_problems, posted_problems
 from bot.fakeslack.envelopes import event_envelope, url_verification
 from bot.fakeslack.grid import Grid
 from bot.fakeslack.message_clicks import ClickedMessage, channel_name
-from bot.fakeslack.payloads import clicked_action, find_element, slack_escaped, view_state
+from bot.fakeslack.payloads import clicked_action, find_element, slack_escaped, view_as_sent, view_state
 from bot.fakeslack.reply import Reply, retry_headers
 from bot.fakeslack.server import FakeSlack
 from bot.fakeslack.state import TEAM_ID, Call, dm_channel
@@ -222,7 +222,7 @@ class SlackDriver:
         block, element = find_element(view.get("blocks") or [], action_id)
         payload = self._block_actions(user, block, element, value)
         view_id, view_hash = self.slack.state.views.identify(view)
-        shown = {**view, "id": view_id, "hash": view_hash, "state": view_state(view, entered)}
+        shown = {**self._view_as_sent(view, view_id, view_hash), "state": view_state(view, entered)}
         payload.update(container={"type": "view", "view_id": view_id}, view=shown)
         return payload
 
@@ -249,7 +249,7 @@ class SlackDriver:
 
     def submit_payload(self, user: str, view: dict[str, Any], values: dict[str, Any]) -> dict[str, Any]:
         view_id, view_hash = self.slack.state.views.identify(view)
-        shown = {**view, "id": view_id, "type": view.get("type", "modal"), "team_id": self.team_id, "hash": view_hash}
+        shown = self._view_as_sent(view, view_id, view_hash)
         return {
             "type": "view_submission",
             **self.grid.interaction_fields(self.team_id),
@@ -276,6 +276,9 @@ class SlackDriver:
         """In an org-wide install `user.team_id` is the person's home workspace, not always where they clicked."""
         home = str((self.slack.users.get(user) or {}).get("team_id") or self.team_id)
         return {"id": user, "username": self._user_name(user), "name": self._user_name(user), "team_id": home}
+
+    def _view_as_sent(self, view: Json, view_id: str, view_hash: str) -> Json:
+        return view_as_sent(view, view_id, view_hash, self.team_id, org_wide=self.grid.org_wide)
 
     def _channel_name(self, channel: str) -> str:
         known = self.slack.state.channels.find(channel)

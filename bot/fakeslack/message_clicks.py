@@ -9,9 +9,8 @@ import hashlib
 from dataclasses import dataclass
 from typing import Any
 
+from bot.fakeslack.payloads import BOT_ID
 from bot.fakeslack.state import BOT_USER_ID, Call
-
-BOT_ID = "B0LATBOT"
 
 
 @dataclass(frozen=True)

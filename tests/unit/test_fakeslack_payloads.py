@@ -82,3 +82,16 @@ def test_every_event_comes_with_its_context_and_whether_its_channel_is_shared() 
     named = json.loads(base64.urlsafe_b64decode(packed + "=" * (-len(packed) % 4)))
     assert prefix == "4"
     assert named == {"et": "app_home_opened", "tid": "T0LATITUDE", "aid": "A0LATITUDE", "cid": "D0LEE"}
+
+
+@pytest.mark.parametrize("org_wide", [False, True], ids=["workspace install", "org-wide install"])
+def test_a_view_comes_with_the_fields_slack_fills_in(slack: FakeSlack, org_wide: bool) -> None:
+    """A form's submission names the workspace whose install opened it (`app_installed_team_id`, which Bolt reads
+    first), and an empty `callback_id` and `private_metadata` where the app set none, as Slack sends them."""
+    driver = SlackDriver("http://127.0.0.1:9/unused", "secret", slack, enterprise_id="E0GROUP", org_wide=org_wide)
+    view = {"type": "modal", "title": {"type": "plain_text", "text": "Note"}, "blocks": []}
+
+    sent = driver.submit_payload("U0LEE", view, {})["view"]
+
+    assert (sent["callback_id"], sent["private_metadata"], sent["root_view_id"]) == ("", "", sent["id"])
+    assert sent.get("app_installed_team_id") == (None if org_wide else slack.team_id)
