@@ -12,8 +12,10 @@ from urllib.parse import urlencode
 from slack_sdk.signature import SignatureVerifier
 
 from bot.fakeslack.blockkit import ack_problems, posted_problems
+from bot.fakeslack.envelopes import event_envelope, url_verification
 from bot.fakeslack.grid import Grid, payload_team
-from bot.fakeslack.payloads import clicked_action, find_element, slack_escaped, view_state
+from bot.fakeslack.message_clicks import ClickedMessage, channel_name
+from bot.fakeslack.payloads import clicked_action, find_element, slack_escaped, view_as_sent, view_state
 from bot.fakeslack.reply import Reply, retry_headers
 from bot.fakeslack.server import FakeSlack
 from bot.fakeslack.state import TEAM_ID, Call, dm_channel
@@ -128,7 +130,7 @@ class SlackDriver:
             "team_id": self.team_id,
             "team_domain": "latitude-demo",
             "channel_id": channel,
-            "channel_name": "general",
+            "channel_name": self._channel_name(channel),
             "user_id": user,
             "user_name": user_name or self._user_name(user),
             "command": command,
@@ -148,17 +150,10 @@ class SlackDriver:
         revoking = event.get("type") == "app_uninstalled" or (event.get("tokens") or {}).get("bot")
         if revoking and not sent_at:
             self.slack.state.installs.revoke_team(self.team_id, org=self.grid.org_install)
-        envelope = {
-            "token": "verification-token-unused",
-            "team_id": self.team_id,
-            "api_app_id": "A0LATITUDE",
-            "event": event,
-            "type": "event_callback",
-            "event_id": event_id or f"Ev{next(_ids):08d}",
-            "event_time": sent_at or int(time.time()),
-            "authorizations": [self.grid.authorization(self.team_id)],
-            **self.grid.event_fields(),
-        }
+        event_id, sent = event_id or f"Ev{next(_ids):08d}", sent_at or int(time.time())
+        auth = self.grid.authorization(self.team_id)
+        envelope = event_envelope(event, team_id=self.team_id, event_id=event_id, event_time=sent, authorization=auth)
+        envelope |= self.grid.event_fields()
         if self.socket_mode:
             return self._over_socket("events_api", envelope, retry_num or 0)
         return self.post(json.dumps(envelope), JSON, headers=retry_headers(retry_num))
@@ -187,6 +182,15 @@ class SlackDriver:
             event["view"] = shown
         return self.event(event, event_id=event_id, retry_num=retry_num)
 
+    def open_messages_tab(self, user: str) -> Reply:
+        """The person opens the app's Messages tab: `tab: messages`, with no `view` (a Home tab's alone has one)."""
+        event = {"type": "app_home_opened", "user": user, "channel": dm_channel(user), "tab": "messages"}
+        return self.event({**event, "event_ts": f"{time.time():.6f}"})
+
+    def verify_url(self, challenge: str) -> Reply:
+        """Slack checks the Request URL when it is saved in the app's settings (events, interactivity, commands)."""
+        return self.post(json.dumps(url_verification(challenge)), JSON)
+
     # -- interactivity ---------------------------------------------------------------------
     def click(self, user: str, message: Call, action_id: str, *, value: str | None = None) -> Reply:
         """Click the button `action_id` in a message the fake Slack recorded, as that message showed it. Each click
@@ -195,25 +199,12 @@ class SlackDriver:
         return self._checked("ack of a click", reply)
 
     def click_payload(self, user: str, message: Call, action_id: str, *, value: str | None = None) -> dict[str, Any]:
-        """A block_actions payload shaped for the message's container.
-
-        A click in an ephemeral message (a response or chat.postEphemeral) says `is_ephemeral: true` and carries
-        no `message`: https://api.slack.com/reference/interaction-payloads/block-actions
-        """
-        blocks = message.args.get("blocks") or []
-        block, element = find_element(blocks, action_id)
-        channel = str(message.response.get("channel") or message.channel)
-        ts = str(message.response.get("ts") or message.response.get("message_ts") or message.args.get("ts") or "")
-        ephemeral = message.method == "chat.postEphemeral" or bool(message.response.get("ephemeral"))
+        """A block_actions payload shaped for the message's container (an ephemeral one's has no `message`)."""
+        clicked = ClickedMessage.of(message)
+        block, element = find_element(clicked.blocks, action_id)
         payload = self._block_actions(user, block, element, value)
-        payload.update(
-            container={"type": "message", "message_ts": ts, "channel_id": channel, "is_ephemeral": ephemeral},
-            channel={"id": channel, "name": "directmessage"},
-            response_url=self.slack.response_url(channel, ts),
-        )
-        if not ephemeral:
-            payload["message"] = {"type": "message", "ts": ts, "text": message.args.get("text", ""), "blocks": blocks}
-        return payload
+        payload.update(clicked.fields(message, self._channel_name(clicked.channel), self.team_id))
+        return payload | {"response_url": self.slack.response_url(clicked.channel, clicked.ts)}
 
     def click_in_view(self, user: str, view: dict[str, Any], action_id: str, *, value: str | None = None) -> Reply:
         """Click a button in a published view (the App Home) or an open modal.
@@ -231,7 +222,7 @@ class SlackDriver:
         block, element = find_element(view.get("blocks") or [], action_id)
         payload = self._block_actions(user, block, element, value)
         view_id, view_hash = self.slack.state.views.identify(view)
-        shown = {**view, "id": view_id, "hash": view_hash, "state": view_state(view, entered)}
+        shown = {**self._view_as_sent(view, view_id, view_hash), "state": view_state(view, entered)}
         payload.update(container={"type": "view", "view_id": view_id}, view=shown)
         return payload
 
@@ -258,7 +249,7 @@ class SlackDriver:
 
     def submit_payload(self, user: str, view: dict[str, Any], values: dict[str, Any]) -> dict[str, Any]:
         view_id, view_hash = self.slack.state.views.identify(view)
-        shown = {**view, "id": view_id, "type": view.get("type", "modal"), "team_id": self.team_id, "hash": view_hash}
+        shown = self._view_as_sent(view, view_id, view_hash)
         return {
             "type": "view_submission",
             **self.grid.interaction_fields(self.team_id),
@@ -284,6 +275,13 @@ class SlackDriver:
     def _user(self, user: str) -> dict[str, str]:
         home = payload_team(self.slack.users.get(user) or {}, self.team_id)
         return {"id": user, "username": self._user_name(user), "name": self._user_name(user), "team_id": home}
+
+    def _view_as_sent(self, view: Json, view_id: str, view_hash: str) -> Json:
+        return view_as_sent(view, view_id, view_hash, self.team_id, org_wide=self.grid.org_wide)
+
+    def _channel_name(self, channel: str) -> str:
+        known = self.slack.state.channels.find(channel)
+        return channel_name(channel, known.name if known else None)
 
     def _user_name(self, user: str) -> str:
         return str(self.slack.users[user]["name"]) if user in self.slack.users else user.lower()

@@ -8,6 +8,8 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
+from bot.fakeslack.envelopes import event_envelope
+
 
 @dataclass(frozen=True)
 class Grid:
@@ -35,30 +37,22 @@ class Grid:
         }
 
     def event_fields(self) -> dict[str, Any]:
-        return {"enterprise_id": self.enterprise_id, "is_ext_shared_channel": False} if self.enterprise_id else {}
+        return {"enterprise_id": self.enterprise_id} if self.enterprise_id else {}
 
     def interaction_fields(self, team_id: str) -> dict[str, Any]:
+        """Outside a Grid org `enterprise` is there, null (https://docs.slack.dev/reference/interaction-payloads)."""
         team = None if self.org_wide else {"id": team_id, "domain": "latitude-demo"}
-        fields: dict[str, Any] = {"team": team, "is_enterprise_install": self.org_wide}
-        if self.enterprise_id:
-            fields["enterprise"] = {"id": self.enterprise_id, "name": "Latitude Group"}
-        return fields
+        enterprise = {"id": self.enterprise_id, "name": "Latitude Group"} if self.enterprise_id else None
+        return {"team": team, "enterprise": enterprise, "is_enterprise_install": self.org_wide}
 
     def org_envelope(self, event: dict[str, Any], event_id: str, team_id: str) -> dict[str, Any]:
         """The delivery of an event about the org itself (`team_access_granted`, `team_access_revoked`): it names the
         org and no team (`team_id` null): https://api.slack.com/events/team_access_revoked"""
         assert self.enterprise_id and self.org_wide, "only an org-wide install hears of its org"
-        return {
-            "token": "verification-token-unused",
-            "team_id": None,
-            "enterprise_id": self.enterprise_id,
-            "api_app_id": "A0LATITUDE",
-            "event": {**event, "event_ts": f"{time.time():.6f}"},
-            "type": "event_callback",
-            "event_id": event_id,
-            "event_time": int(time.time()),
-            "authorizations": [self.authorization(team_id)],
-        }
+        stamped, now = {**event, "event_ts": f"{time.time():.6f}"}, int(time.time())
+        authorization = self.authorization(team_id)
+        envelope = event_envelope(stamped, team_id=None, event_id=event_id, event_time=now, authorization=authorization)
+        return {**envelope, "enterprise_id": self.enterprise_id}
 
 
 def payload_team(user: dict[str, Any], default: str) -> str:

@@ -4,6 +4,10 @@ import re
 import time
 from typing import Any
 
+from bot.fakeslack.envelopes import APP_ID
+
+BOT_ID = "B0LATBOT"
+
 # What Slack leaves as markup in a command's text with `should_escape: true`: mentions, channels,
 # special mentions and links; every other `&`, `<`, `>` arrives as an HTML entity.
 # https://api.slack.com/interactivity/slash-commands#creating_commands and
@@ -134,3 +138,13 @@ def clicked_action(block: dict[str, Any], element: dict[str, Any], value: str | 
         options = {o["value"]: o for o in element.get("options", [])}
         action["selected_option"] = options.get(value, {"value": value})
     return action
+
+
+def view_as_sent(view: dict[str, Any], view_id: str, view_hash: str, team_id: str, *, org_wide: bool) -> dict[str, Any]:
+    """A view as a payload carries it: with the fields Slack fills in (empty strings and false where the app set none,
+    the app's ids, the stack it is in) and, for a workspace's own install, the workspace that installed the app, which
+    Bolt reads first to authorize the request (https://docs.slack.dev/reference/interaction-payloads/view-interactions-payload)."""
+    unset = {"private_metadata": "", "callback_id": "", "external_id": "", "clear_on_close": False}
+    shown = {**unset, "notify_on_close": False, "type": "modal", **view, "id": view_id, "team_id": team_id}
+    made = {"hash": view_hash, "root_view_id": view_id, "previous_view_id": None, "app_id": APP_ID, "bot_id": BOT_ID}
+    return {**shown, **made} | ({} if org_wide else {"app_installed_team_id": team_id})

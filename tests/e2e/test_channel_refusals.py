@@ -287,7 +287,7 @@ def test_a_notice_due_while_the_messages_tab_was_off_is_sent_at_the_next_refusal
     assert [notices_to(ready, person) for person in HR_AND_ADMINS] == [[], []]
 
     ready.slack.state.app_home.messages_tab = True
-    ready.driver.event({"type": "app_home_opened", "user": "U0AGENT2", "channel": "D0AGENT2", "tab": "messages"})
+    ready.driver.open_messages_tab("U0AGENT2")
     ready.clock.advance(timedelta(hours=1))
     ready.driver.command("U0MGR1", "/nominate", f"{LEE} took the escalations all week")
 
@@ -304,7 +304,7 @@ def test_a_notice_slack_refused_as_the_messages_tab_was_turned_off_is_sent_at_th
     ready.driver.command("U0AGENT1", "/nominate", f"{LEE} calmed an angry customer")
     assert [notices_to(ready, person) for person in HR_AND_ADMINS] == [[], []]
 
-    ready.driver.event({"type": "app_home_opened", "user": "U0AGENT2", "channel": "D0AGENT2", "tab": "messages"})
+    ready.driver.open_messages_tab("U0AGENT2")
     ready.driver.command("U0MGR1", "/nominate", f"{LEE} took the escalations all week")
     drain_outbox(ready.runtime.deps, ready.runtime.sender_client)
 

@@ -104,7 +104,7 @@ def test_someone_opening_the_messages_tab_says_it_is_on_and_dms_go_again_at_once
     resolve(bot, 42)
     bot.slack.state.app_home.messages_tab = True
 
-    opened = bot.driver.event({"type": "app_home_opened", "user": "U0AGENT2", "channel": "D0AGENT2", "tab": "messages"})
+    opened = bot.driver.open_messages_tab("U0AGENT2")
     resolve(bot, 43)
 
     assert opened.status == 200

@@ -267,6 +267,17 @@ def test_slacks_certificate_check_is_answered_200_and_changes_nothing(
     assert [call.method for call in bot.slack.calls() if call.method != "auth.test"] == []
 
 
+def test_slacks_check_of_the_request_url_is_answered_with_its_challenge_and_changes_nothing(bot: RunningBot) -> None:
+    """Saving the Request URL in the app's settings (Event Subscriptions) posts a signed `url_verification`, which
+    Slack accepts only if the answer carries its `challenge`; each save sends a new one."""
+    first = bot.driver.verify_url("3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P")
+    again = bot.driver.verify_url("Q7eFwPz1")
+
+    assert (first.status, first.json) == (200, {"challenge": "3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P"})
+    assert (again.status, again.json) == (200, {"challenge": "Q7eFwPz1"})
+    assert [call.method for call in bot.slack.calls() if call.method != "auth.test"] == []
+
+
 def test_an_unsigned_command_calling_itself_a_certificate_check_is_still_refused(ready: RunningBot) -> None:
     fields = {**ready.driver.command_fields("U0AGENT1", "/resolve", "refund 5 order 1 late"), "ssl_check": "1"}
 
