@@ -4,8 +4,10 @@ from concurrent.futures import Executor, ThreadPoolExecutor
 from types import ModuleType
 
 from slack_bolt import App
+from slack_bolt.middleware.authorization import SingleTeamAuthorization
 from slack_bolt.oauth.oauth_settings import OAuthSettings
 from slack_sdk import WebClient
+from slack_sdk.web import SlackResponse
 
 from bot.installs import NOT_INSTALLED_HERE
 from bot.redispatch import follow_kept_events
@@ -98,7 +100,7 @@ def create_app(
         user_facing_authorize_error_message=NOT_INSTALLED_HERE,
         listener_executor=listeners,
         raise_error_for_unhandled_request=True,  # answered by handlers/errors.handle_error, not 404
-        token_verification_enabled=False,  # bot/runtime.learn_workspace checks the token, in one line when refused
+        token_verification_enabled=False,  # bot/runtime.learn_workspace checks the token, in one line (`authorize_as`)
     )
     if schema is not None:
         app.use(refuse_on_a_moved_schema(schema))
@@ -115,3 +117,13 @@ def create_app(
         feature.register(app)
     follow_kept_events(app, deps, settings.slack_signing_secret)
     return app
+
+
+def authorize_as(app: App, identity: SlackResponse) -> None:
+    """With one SLACK_BOT_TOKEN, Bolt asks Slack (`auth.test`) who the token is at each request until Slack first
+    answers: it is handed the answer the process got as it started (bot/runtime.learn_workspace), so that no request
+    asks again, and none (the app's own try of a kept event) fails on Slack not answering then. Bolt keeps its own
+    middleware where nothing else reaches it."""
+    for middleware in app._middleware_list:
+        if isinstance(middleware, SingleTeamAuthorization):
+            middleware.auth_test_result = identity

@@ -5,7 +5,6 @@ JSON object, and acts twice on a signed request posted twice. Each request to /s
 here first; a rejected one is answered at once and logged as one short line, never with its body.
 """
 
-import json
 import logging
 import threading
 import time
@@ -15,13 +14,13 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import partial
 from typing import Any
-from urllib.parse import parse_qsl
 
 from slack_sdk.signature import Clock, SignatureVerifier
 from sqlalchemy import Engine, event
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
 from bot.database_down import ApologyClients, database_down
+from bot.request_shapes import is_ssl_check, shape_problem
 from services import replays
 
 log = logging.getLogger("latitude.requests")
@@ -197,16 +196,6 @@ class SlackGate:
             log.warning("expired request signatures not forgotten (%s); tried again next request", type(error).__name__)
 
 
-def is_ssl_check(raw: bytes, content_type: str) -> bool:
-    """Slack's check of the certificate behind a command's URL: a form of `ssl_check=1` and the app's verification
-    token, which Slack's docs do not say is signed. Bolt answers it 200 before it checks a signature (its SslCheck
-    middleware runs ahead of RequestVerification), and so does the gate: it carries nothing and changes nothing."""
-    if content_type.split(";")[0].strip() == "application/json" or raw.startswith(b"{"):
-        return False
-    form = dict(parse_qsl(raw.decode("utf-8", errors="replace"), keep_blank_values=True))
-    return form.get("ssl_check") == "1" and "command" not in form and "payload" not in form
-
-
 def _is_epoch(timestamp: str) -> bool:
     """Slack's timestamp is whole seconds; anything else would make the verifier's `int()` raise (a 500 and a
     traceback for an unsigned request), so it is refused before."""
@@ -226,75 +215,3 @@ class _SdkClock(Clock):
 def _content_length(environ: dict[str, Any]) -> int | None:
     raw = str(environ.get("CONTENT_LENGTH") or "0").strip()
     return int(raw) if raw.isdigit() else None
-
-
-def shape_problem(raw: bytes, content_type: str) -> str | None:
-    """What makes a signed body something Slack never sends, read the way Bolt reads it; None when fine."""
-    try:
-        body = raw.decode("utf-8")
-    except UnicodeDecodeError:
-        return "body is not UTF-8"
-    if content_type.split(";")[0].strip() == "application/json" or body.startswith("{"):
-        return _json_problem(body, _event_problem)
-    form = dict(parse_qsl(body, keep_blank_values=True))
-    if "payload" in body and "payload" in form:
-        return _json_problem(form["payload"], _interaction_problem)
-    if "command" in form:
-        return _missing(form, ("command", "user_id", "team_id"))
-    return None
-
-
-def _json_problem(text: str, check: Callable[[dict[str, Any]], str | None]) -> str | None:
-    try:
-        data = json.loads(text)
-    except ValueError:
-        return "payload is not JSON"
-    if not isinstance(data, dict):
-        return f"payload is a JSON {type(data).__name__}, not an object"
-    if not isinstance(data.get("type"), str):
-        return "payload has no type"
-    return check(data)
-
-
-def _event_problem(data: dict[str, Any]) -> str | None:
-    if data["type"] != "event_callback":
-        return None
-    event = data.get("event")
-    if not isinstance(event, dict) or not isinstance(event.get("type"), str):
-        return "event_callback without an event"
-    if data.get("team_id") is None and _missing(data, ("enterprise_id",)) is None:
-        return _missing(data, ("event_id",))  # an event about a Grid org itself names the org and no team
-    return _missing(data, ("team_id", "event_id"))
-
-
-INTERACTIONS_WITH = {"block_actions": "actions", "view_submission": "view", "view_closed": "view"}
-
-
-def _interaction_problem(data: dict[str, Any]) -> str | None:
-    user = data.get("user")
-    if not isinstance(user, dict) or not isinstance(user.get("id"), str) or not user["id"]:
-        return "payload has no user id"
-    team = data.get("team")
-    team_id = team.get("id") if isinstance(team, dict) else None
-    if not isinstance(team_id or user.get("team_id"), str):
-        return "payload has no team id"
-    part = INTERACTIONS_WITH.get(data["type"])
-    if part == "actions":
-        actions = data.get("actions")
-        if not isinstance(actions, list) or not actions or not all(_has_str(a, "action_id") for a in actions):
-            return "block_actions without actions"
-    if part == "view":
-        view = data.get("view")
-        state = view.get("state", {}) if isinstance(view, dict) else None
-        if not (_has_str(view, "callback_id") and _has_str(view, "type") and isinstance(state, dict)):
-            return f"{data['type']} without a view"
-    return None
-
-
-def _has_str(value: Any, key: str) -> bool:
-    return isinstance(value, dict) and isinstance(value.get(key), str)
-
-
-def _missing(data: dict[str, Any], keys: tuple[str, ...]) -> str | None:
-    absent = [key for key in keys if not isinstance(data.get(key), str) or not data[key]]
-    return f"no {', '.join(absent)}" if absent else None

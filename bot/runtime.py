@@ -16,7 +16,7 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.app import create_app, create_sender_client
+from bot.app import authorize_as, create_app, create_sender_client
 from bot.clock import Clock, SystemClock
 from bot.database_down import ApologyClients, remembering_tokens
 from bot.gate import SlackGate, waiting_no_longer
@@ -130,8 +130,9 @@ def _sleep_until(clock: Clock) -> Callable[[float], None]:
     return lambda moment: clock.sleep_until(datetime.fromtimestamp(moment, UTC))
 
 
-def learn_workspace(client: WebClient, deps: Deps, api_url: str, team_id: str | None = None) -> None:
-    """One workspace: the bot token says which (`auth.test`), and the database learns it before any request.
+def learn_workspace(client: WebClient, deps: Deps, api_url: str, team_id: str | None = None) -> SlackResponse:
+    """One workspace: the bot token says which (`auth.test`, whose answer is returned), and the database learns it
+    before any request.
 
     A token Slack accepts means the app is installed: a workspace marked uninstalled (by an `app_uninstalled`
     event before the admin installed it again) is installed again, or nothing would be scheduled for it. Any other
@@ -156,6 +157,7 @@ def learn_workspace(client: WebClient, deps: Deps, api_url: str, team_id: str | 
                 other.slack_team_id,
                 other.slack_team_id,
             )
+    return identity
 
 
 def bot_identity(client: WebClient, api_url: str, team_id: str | None = None) -> SlackResponse:
@@ -226,7 +228,7 @@ def _assemble(settings: Settings, engine: Engine, clock: Clock | None, executor:
         stop_workspaces_without_install(sessions, deps.now)
     else:
         app = create_app(settings, deps, executor=listeners, schema=schema)
-        learn_workspace(app.client, deps, settings.slack_api_url, settings.slack_team_id)
+        authorize_as(app, learn_workspace(app.client, deps, settings.slack_api_url, settings.slack_team_id))
     apologies = ApologyClients(settings.slack_api_url, settings.slack_bot_token)
     if tokens is not None:
         app.use(remembering_tokens(apologies))

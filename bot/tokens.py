@@ -29,8 +29,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.renewals import ROTATE_MINUTES_BEFORE_EXPIRY, TOKEN_MARGIN_SECONDS, Renewals
 from bot.settings import Settings
-from handlers.deps import InstallGone
-from handlers.event_retries import may_pass, note_failure
+from handlers.deps import AuthorizationFailedForNow, InstallGone
+from handlers.event_retries import may_pass, note_failure, tried_again
 from models import Workspace, slack_bots, slack_installations
 
 log = logging.getLogger(__name__)
@@ -165,9 +165,10 @@ class RenewingAuthorize(InstallationStoreAuthorize):
     the sender renewing together would spend the refresh token twice and the listener's request fail).
     A renewal Slack refuses for good (`InstallGone`) is handed to `on_gone`, which stops the workspace as the sender
     does: its install is then forgotten, and its next requests ask Slack nothing.
-    A request Slack failed to authorize (`auth.test` or the renewal) is not served, as in Bolt; for the app's own try
-    of a kept event, the failure is noted as one that may pass (Slack down, busy, not answering: the try waits for
-    the next) or not (the token or the install refused: it is forgotten), as a listener's failure is."""
+    A request Slack refused to authorize (`auth.test` or the renewal: the token or the install refused) is not served,
+    as in Bolt. One Slack failed to authorize for now (down, busy, not answering) fails as a listener's error does:
+    an event gets a 5xx, for Slack to send it again, a command the apology that says to try again. For the app's own
+    try of a kept event, the failure is noted as one that may pass (the try waits for the next) or not (forgotten)."""
 
     def __init__(self, *, renewals: Renewals | None, on_gone: OnGone | None = None, **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -180,12 +181,18 @@ class RenewingAuthorize(InstallationStoreAuthorize):
         try:
             return super().__call__(context=context, **kwargs)
         except SlackFailedToAuthorize as failed:
-            level = logging.WARNING if may_pass(failed.error) else logging.DEBUG  # a refusal: Bolt logs it
-            self.logger.log(level, "Slack did not authorize a %s request: %s", context.team_id, failed.error)
-            note_failure(failed.error, context)
+            self._not_authorized(context, failed.error)
             return None
         finally:
             context["client"] = client
+
+    def _not_authorized(self, context: BoltContext, error: SlackClientError) -> None:
+        """Slack's own request failed for now goes to the one error handler; the app's own try waits for its next."""
+        passing, said = may_pass(error), f"Slack did not authorize a {context.team_id} request ({_answer(error)})"
+        if passing and not tried_again(context):
+            raise AuthorizationFailedForNow(said) from error
+        self.logger.log(logging.WARNING if passing else logging.DEBUG, said)  # a refusal: Bolt logs it
+        note_failure(error, context)
 
     def _rotate_and_save_tokens_if_necessary(self, installation: Installation | None) -> Installation | None:
         if self._renewals is None or installation is None or not installation.bot_refresh_token:
@@ -262,6 +269,14 @@ class WorkspaceTokens:
             keep = min(keep, expires_at - time.time() - before)
         with self._lock:
             self._cache[workspace_id] = (token, time.monotonic() + keep)
+
+
+def _answer(error: SlackClientError) -> str:
+    """`HTTP 503 internal_error`: Slack's answer in a few words, not slack_sdk's two lines."""
+    failed = error.api_error if isinstance(error, SlackTokenRotationError) else error
+    if isinstance(failed, SlackApiError):
+        return f"HTTP {failed.response.status_code} {failed.response.get('error')}"
+    return type(error).__name__
 
 
 def _due(installation: Installation) -> bool:

@@ -39,6 +39,12 @@ class InstallGone(SlackTokenRotationError):
     another process spent and replaced): the app was uninstalled there, whether or not Slack told of it."""
 
 
+class AuthorizationFailedForNow(Exception):
+    """Slack did not answer the check of a request's token or its renewal now (down, busy, not answering): the request
+    fails, for Slack to send an event again and the person to be told to try again, rather than be answered as from
+    a workspace the app is not installed in. Not a SlackApiError: Bolt answers those as that refusal."""
+
+
 class BotTokens(Protocol):
     """Each workspace's bot token, for calls made outside a request (the background sender, the scheduler)."""
 

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from handlers.blocks.kit import PRIVATE_NOTICE, text_block
 from handlers.delivery import retry_after_seconds
-from handlers.deps import deps_of
+from handlers.deps import AuthorizationFailedForNow, deps_of
 from handlers.early_answers import command_answer, json_answer
 from handlers.event_retries import note_failure
 from handlers.failure_replies import FailureReply
@@ -125,6 +125,8 @@ def _handled(
     if isinstance(error, SlackApiError) and error.response.get("error") == "expired_trigger_id":
         log.warning("[ref %s] a form opened after its trigger expired (a %s request held up)", ref, _kind(body))
         told = TOO_SLOW_FOR_A_FORM
+    elif isinstance(error, AuthorizationFailedForNow):
+        log.warning("[ref %s] %s", ref, error)
     elif isinstance(error, SlackApiError) and error.response.status_code == 429:
         wait = retry_after_seconds(error.response)
         log.warning("[ref %s] Slack rate-limited %s (Retry-After %.0f s)", ref, error.response.api_url, wait)
@@ -134,8 +136,8 @@ def _handled(
     else:
         log.error("[ref %s] unhandled error for a %s request", ref, _kind(body), exc_info=error)
     held = context.get("ack") if context is not None else None
-    if response is not None and body.get("command"):
-        return _apology_as_the_answer(told)
+    if response is not None and body.get("command"):  # failed before its ack: Bolt's 500 would show Slack's error too
+        return command_answer(told)
     form = _submitted_form(body)
     if response is not None and isinstance(error, SQLAlchemyError) and form is not None:
         return _apology_in_the_form(form, DATABASE_DOWN_ANONYMOUS if anonymous else DATABASE_DOWN.format(ref=ref))
@@ -148,12 +150,6 @@ def _handled(
     elif _answered_in_a_view(body) and client is not None:  # the Home or a form: no response URL, so a DM
         _tell_in_a_dm(client, body["user"]["id"], told, ref, context or request, anonymous=anonymous)
     return None
-
-
-def _apology_as_the_answer(told: str) -> BoltResponse:
-    """A command that failed before its ack (its database refused its work, say) is answered with the apology: Bolt
-    would answer it 500, on which Slack shows the person `failed with the error "http_service_error"` as well."""
-    return command_answer(told)
 
 
 def _submitted_form(body: dict[str, Any]) -> dict[str, Any] | None:

@@ -16,7 +16,7 @@ from bot.fakeslack.envelopes import event_envelope, url_verification
 from bot.fakeslack.grid import Grid, payload_team
 from bot.fakeslack.message_clicks import ClickedMessage, channel_name
 from bot.fakeslack.payloads import clicked_action, find_element, slack_escaped, view_as_sent, view_state
-from bot.fakeslack.reply import Reply, retry_headers
+from bot.fakeslack.reply import Reply, as_retried
 from bot.fakeslack.server import FakeSlack
 from bot.fakeslack.state import TEAM_ID, Call, dm_channel
 
@@ -156,13 +156,13 @@ class SlackDriver:
         envelope |= self.grid.event_fields()
         if self.socket_mode:
             return self._over_socket("events_api", envelope, retry_num or 0)
-        return self.post(json.dumps(envelope), JSON, headers=retry_headers(retry_num))
+        return self.post(json.dumps(envelope), JSON, **as_retried(retry_num))
 
     def org_event(self, event: dict[str, Any], *, event_id: str | None = None, retry_num: int = 0) -> Reply:
         """An event about the Grid org itself, sent to an org-wide install (see `Grid.org_envelope`), once in effect."""
         self.slack.state.installs.change_team_access(self.grid.enterprise_id, event)
         envelope = self.grid.org_envelope(event, event_id or f"Ev{next(_ids):08d}", self.team_id)
-        return self.post(json.dumps(envelope), JSON, headers=retry_headers(retry_num))
+        return self.post(json.dumps(envelope), JSON, **as_retried(retry_num))
 
     def user_change(self, user_id: str, **changes: Any) -> Reply:
         """Change someone in Slack (`deleted=True` deactivates them) and send the `user_change` Slack then sends."""

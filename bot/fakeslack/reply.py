@@ -1,6 +1,7 @@
 """The bot's HTTP answer to a request the driver sent."""
 
 import json
+import time
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -32,3 +33,10 @@ class Reply:
 def retry_headers(retry_num: int | None) -> dict[str, str]:
     """The headers of Slack's retry of an event (none on its first try)."""
     return {"X-Slack-Retry-Num": str(retry_num), "X-Slack-Retry-Reason": "http_timeout"} if retry_num else {}
+
+
+def as_retried(retry_num: int | None) -> dict[str, Any]:
+    """How Slack sends an event (`SlackDriver.post`'s arguments): a retry with its headers, and signed as it is sent,
+    after the first try (here `retry_num` seconds later, well within the 5 minutes a signature is good for), so that
+    it is not the first try's signature again."""
+    return {"headers": retry_headers(retry_num), "timestamp": int(time.time()) + retry_num if retry_num else None}

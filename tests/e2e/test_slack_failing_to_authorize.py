@@ -1,0 +1,99 @@
+"""With OAuth installs Bolt checks each request's token with Slack (`auth.test`, and its renewal when tokens rotate).
+Slack failing that check for a while (down, busy) is not Slack refusing the install: Slack's own request fails as any
+error does, so that Slack sends an event again and the person is told to try again, never that an admin must install
+the app again. Slack refusing the token still answers as from a workspace the app is not installed in."""
+
+import pytest
+from sqlalchemy import select
+
+from bot.installs import NOT_INSTALLED_HERE
+from models import ProcessedEvent, Resolution
+from tests.conftest import RunningBot
+from tests.e2e.test_departures import is_active
+from tests.e2e.test_events_tried_again import kept
+from tests.e2e.test_installs import ALPHA_ORG, install_in, oauth_bot  # noqa: F401
+from tests.e2e.test_installs_tokens import expire_the_stored_token, rotating  # noqa: F401
+from tests.helpers import count
+
+SLACK_FAILING = [
+    {"times": 3, "status": 503},  # the listeners' client tries auth.test twice more after a 5xx
+    {"status": 429, "error": "ratelimited", "retry_after": 30},
+    {"error": "service_unavailable"},
+]
+FAILING_IDS = ["5xx", "ratelimited", "service_unavailable"]
+
+
+def handled(bot: RunningBot, event_id: str) -> bool:
+    with bot.sessions() as session:
+        return session.scalar(select(ProcessedEvent).where(ProcessedEvent.event_id == event_id)) is not None
+
+
+@pytest.mark.parametrize("fault", SLACK_FAILING, ids=FAILING_IDS)
+def test_a_manager_deactivated_while_slack_failed_to_authorize_is_deactivated_when_slack_sends_it_again(
+    oauth_bot: RunningBot,  # noqa: F811
+    fault: dict[str, object],
+) -> None:
+    bot = oauth_bot
+    alpha = install_in(bot, "T0ALPHA", ALPHA_ORG)
+    deactivated = bot.slack.change_user("U0AMGR", deleted=True)
+    bot.slack.fail("auth.test", **fault)  # type: ignore[arg-type]
+
+    first = alpha.event(deactivated, event_id="EvAL")
+
+    assert first.status >= 500, "Slack sends again an event it got a 5xx for"
+    assert is_active(bot, "U0AMGR") and not handled(bot, "EvAL") and kept(bot) == []
+
+    again = alpha.event(deactivated, event_id="EvAL", retry_num=1)
+
+    assert again.status == 200
+    assert not is_active(bot, "U0AMGR"), "she no longer approves anything"
+    assert handled(bot, "EvAL") and kept(bot) == []
+
+
+def test_an_event_whose_token_slack_failed_to_renew_is_left_for_slack_to_send_again(
+    rotating: RunningBot,  # noqa: F811
+) -> None:
+    """The refusal is kept a minute (bot/renewals.py), within which Slack's retries fail alike; its later ones (1 and
+    5 minutes after the first try) find the token renewed."""
+    bot = rotating
+    alpha = install_in(bot, "T0ALPHA", ALPHA_ORG)
+    deactivated = bot.slack.change_user("U0AMGR", deleted=True)
+    expire_the_stored_token(bot, "T0ALPHA")
+    bot.slack.fail("oauth.v2.access", status=503)
+
+    assert alpha.event(deactivated, event_id="EvAL").status >= 500
+    assert is_active(bot, "U0AMGR") and not handled(bot, "EvAL") and kept(bot) == []
+
+
+@pytest.mark.parametrize("fault", SLACK_FAILING, ids=FAILING_IDS)
+def test_a_command_while_slack_fails_to_authorize_is_told_to_try_again_not_to_install_the_app(
+    oauth_bot: RunningBot,  # noqa: F811
+    fault: dict[str, object],
+) -> None:
+    bot = oauth_bot
+    alpha = install_in(bot, "T0ALPHA", ALPHA_ORG)
+    bot.slack.fail("auth.test", **fault)  # type: ignore[arg-type]
+
+    reply = alpha.command("U0AAGENT", "/resolve", "refund 5 order 1 late")
+
+    assert reply.status == 200
+    assert "something went wrong on our side" in reply.text and "try again in a minute" in reply.text
+    assert NOT_INSTALLED_HERE not in reply.text
+    with bot.sessions() as session:
+        assert count(session, Resolution) == 0
+
+    assert "logged" in alpha.command("U0AAGENT", "/resolve", "refund 5 order 1 late").text.lower()
+
+
+def test_an_event_whose_token_slack_refuses_is_answered_as_not_installed_here(
+    oauth_bot: RunningBot,  # noqa: F811
+) -> None:
+    """`invalid_auth`: no delivery again would be authorized; Slack is answered and sends it no more."""
+    bot = oauth_bot
+    alpha = install_in(bot, "T0ALPHA", ALPHA_ORG)
+    bot.slack.fail("auth.test", error="invalid_auth")
+
+    reply = alpha.event(bot.slack.change_user("U0AMGR", deleted=True), event_id="EvAL")
+
+    assert reply.status == 200
+    assert is_active(bot, "U0AMGR") and kept(bot) == []
