@@ -145,3 +145,63 @@ def test_a_real_one_word_idea_or_a_sentence_starting_with_such_a_word_is_still_s
 
     with bot.sessions() as session:
         assert count(session, Suggestion) == 1
+
+
+@pytest.mark.parametrize(
+    ("command", "typed"),
+    [
+        ("/suggest", "help me"),
+        ("/suggest", "Help please!"),
+        ("/suggest", "hlep me pls"),
+        ("/resolve", "help me"),
+        ("/boundaries", "Help me"),
+        ("/pulse", "help please"),
+        ("/rewards", "help me please"),
+        ("/digest", "help me"),
+    ],
+)
+def test_help_asked_for_as_people_ask_gets_the_usage_and_sends_nothing(
+    bot: RunningBot, command: str, typed: str
+) -> None:
+    load_suggestion_org(bot.sessions, bot.clock.now())
+
+    reply = bot.driver.command("U0AGENT1", command, typed)
+
+    assert f"`{command} help` — show this help" in reply.text
+    assert ":warning:" not in reply.text
+    assert bot.slack.calls("chat.postMessage") == []
+    with bot.sessions() as session:
+        assert count(session, Suggestion) == count(session, Resolution) == 0
+
+
+def test_help_followed_by_the_idea_itself_is_an_idea(bot: RunningBot) -> None:
+    load_suggestion_org(bot.sessions, bot.clock.now())
+
+    bot.driver.command("U0AGENT1", "/suggest", "help desk rota on weekends")
+
+    with bot.sessions() as session:
+        assert count(session, Suggestion) == 1
+
+
+@pytest.mark.parametrize("typed", [":bulb:", ":bulb: :coffee: :tada:", "<@U0AGENT2> :clap:", ":+1::skin-tone-3:"])
+def test_an_idea_of_emoji_codes_alone_is_asked_for_in_words_as_one_of_emoji_characters_is(
+    bot: RunningBot, typed: str
+) -> None:
+    load_suggestion_org(bot.sessions, bot.clock.now())
+
+    reply = bot.driver.command("U0AGENT1", "/suggest", typed)
+
+    assert "Say what you suggest in a few words" in reply.text
+    assert "too short for anyone to act on" in reply.text
+    assert bot.slack.calls("chat.postMessage") == []
+    with bot.sessions() as session:
+        assert count(session, Suggestion) == 0
+
+
+def test_an_idea_with_an_emoji_in_its_words_is_sent(bot: RunningBot) -> None:
+    load_suggestion_org(bot.sessions, bot.clock.now())
+
+    bot.driver.command("U0AGENT1", "/suggest", ":coffee: a better coffee machine")
+
+    with bot.sessions() as session:
+        assert count(session, Suggestion) == 1
