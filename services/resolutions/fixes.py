@@ -175,7 +175,7 @@ def _validate(request: ResolutionRequest, rule: BoundaryRule, currency: str) -> 
         )
     if rule.involves_money and request.amount <= 0:
         raise InvalidInput(
-            f"A `{rule.category}` involves money: give the amount, like `45`.",
+            f"A `{rule.category}` involves money: give an amount above zero, like `45`.",
             field="amount",
         )
     if not rule.involves_money and request.amount != 0:
