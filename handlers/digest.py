@@ -14,7 +14,7 @@ from handlers.deps import deps_of
 from handlers.people import command_caller, learn_if_wanted, person_labels
 from services.digest import access as digest_access
 from services.digest.choice import Asked, UnknownWords, reads_any_team
-from services.emoji import EMOJI_CODE
+from services.emoji import has_words
 from services.errors import DomainError
 from services.text import SLACK_MENTION, as_slack_shows, echoed, meant_word, one_slip_apart
 
@@ -37,7 +37,6 @@ USAGE = Usage(
     ),
 )
 _TEAM = re.compile(r"^team:\s*(.*)$", re.IGNORECASE | re.DOTALL)
-_WORD = re.compile(r"[^\W_]")
 _TEAM_SAID = re.compile(r"^(?P<word>[^\s:]+)(?::\s*|\s+)(?P<name>\S.*)$", re.DOTALL)
 
 
@@ -112,7 +111,7 @@ def unknown_words(unknown: UnknownWords) -> str:
         )
     if unknown.meant:
         return USAGE.text(f"I don't know `{typed}` here. Did you mean `/digest team:{echoed(unknown.meant)}`?")
-    if not _WORD.search(EMOJI_CODE.sub("", unknown.words[-1])):  # `:tada:`, `👍`: no name to put after `team:`
+    if not has_words(unknown.words[-1]):  # `:tada:`, `👍`: no name to put after `team:`
         return USAGE.text(f"I don't know `{typed}` here. Name a team in words, like `/digest team:Support East`.")
     return USAGE.text(
         f"I don't know `{typed}` here. For a team's digest, write `team:` before its name: "

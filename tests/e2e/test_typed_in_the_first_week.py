@@ -205,3 +205,44 @@ def test_an_idea_with_an_emoji_in_its_words_is_sent(bot: RunningBot) -> None:
 
     with bot.sessions() as session:
         assert count(session, Suggestion) == 1
+
+
+@pytest.mark.parametrize(
+    ("typed", "example"),
+    [
+        ("credit 5 :tada:", "/resolve credit 45 order 1234 arrived late"),
+        ("credit 5 👍", "/resolve credit 45 order 1234 arrived late"),
+        ("credit 5 :+1::skin-tone-3: !!", "/resolve credit 45 order 1234 arrived late"),
+        ("reschedule :tada:", "/resolve reschedule order 1234 arrived late"),
+    ],
+)
+def test_a_fix_told_in_emoji_alone_is_asked_what_happened_and_nothing_is_logged(
+    bot: RunningBot, typed: str, example: str
+) -> None:
+    load_org_and_policy(bot.sessions, bot.clock.now())
+
+    reply = bot.driver.command("U0AGENT1", "/resolve", typed)
+
+    assert f"Say what happened and what you did, e.g. `{example}`." in reply.text
+    with bot.sessions() as session:
+        assert count(session, Resolution) == 0
+
+
+def test_the_forms_summary_in_emoji_alone_is_asked_for_in_words(bot: RunningBot) -> None:
+    load_org_and_policy(bot.sessions, bot.clock.now())
+    bot.driver.command("U0AGENT1", "/resolve")
+    [opened] = bot.slack.calls("views.open")
+
+    reply = bot.driver.submit("U0AGENT1", opened.args["view"], {"category": "credit", "amount": "5", "summary": "🙏"})
+
+    assert "Say what happened and what you did" in reply.json["errors"]["summary"]
+    with bot.sessions() as session:
+        assert count(session, Resolution) == 0
+
+
+def test_a_fix_told_in_words_with_an_emoji_is_logged(bot: RunningBot) -> None:
+    load_org_and_policy(bot.sessions, bot.clock.now())
+
+    reply = bot.driver.command("U0AGENT1", "/resolve", "credit 5 sorry for the wait :pray:")
+
+    assert "Logged your *credit* of $5" in reply.text
