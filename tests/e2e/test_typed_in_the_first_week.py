@@ -5,7 +5,8 @@ after /suggest that asks the bot something rather than being an idea. Each is an
 import pytest
 from sqlalchemy import select
 
-from models import Resolution, Suggestion
+from handlers.blocks import nominations as nomination_blocks
+from models import Nomination, Resolution, Suggestion
 from tests.conftest import RunningBot
 from tests.helpers import count, load_org, load_org_and_policy, load_policy
 from tests.suggestions_helpers import load_suggestion_org
@@ -246,3 +247,37 @@ def test_a_fix_told_in_words_with_an_emoji_is_logged(bot: RunningBot) -> None:
     reply = bot.driver.command("U0AGENT1", "/resolve", "credit 5 sorry for the wait :pray:")
 
     assert "Logged your *credit* of $5" in reply.text
+
+
+@pytest.mark.parametrize("typed", ["<@U0AGENT2> :tada:", "<@U0AGENT2> 👏👏", "<@U0AGENT2> :clap::skin-tone-2: !"])
+def test_a_shout_out_of_emoji_alone_is_asked_why_and_nothing_is_posted(bot: RunningBot, typed: str) -> None:
+    load_org_and_policy(bot.sessions, bot.clock.now())
+
+    reply = bot.driver.command("U0AGENT1", "/nominate", typed)
+
+    assert "Say why you are recognising them: a sentence about what they did" in reply.text
+    assert bot.slack.calls("chat.postMessage") == []
+    with bot.sessions() as session:
+        assert count(session, Nomination) == 0
+
+
+def test_the_forms_reason_in_emoji_alone_is_asked_why(bot: RunningBot) -> None:
+    load_org_and_policy(bot.sessions, bot.clock.now())
+    bot.driver.command("U0AGENT1", "/nominate")
+    [opened] = bot.slack.calls("views.open")
+
+    values = {nomination_blocks.PEOPLE: ["U0AGENT2"], nomination_blocks.REASON: "🎉"}
+    reply = bot.driver.submit("U0AGENT1", opened.args["view"], values)
+
+    assert "Say why you are recognising them" in reply.json["errors"][nomination_blocks.REASON]
+    assert bot.slack.calls("chat.postMessage") == []
+    with bot.sessions() as session:
+        assert count(session, Nomination) == 0
+
+
+def test_a_shout_out_with_words_and_an_emoji_is_posted(bot: RunningBot) -> None:
+    load_org_and_policy(bot.sessions, bot.clock.now())
+
+    bot.driver.command("U0AGENT1", "/nominate", "<@U0AGENT2> :tada: calmed the angry caller")
+
+    assert len(bot.slack.calls("chat.postMessage", channel="C0KUDOS")) == 1
