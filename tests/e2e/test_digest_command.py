@@ -284,3 +284,13 @@ def test_emoji_alone_after_digest_are_not_offered_as_a_teams_name(bot: RunningBo
 
     assert f"I don't know `{typed}` here. Name a team in words, like `/digest team:Support East`." in reply.text
     assert f"team:{typed}" not in reply.text
+
+
+@pytest.mark.parametrize("typed", ["team:Support\nEast", "team:Support  East", "Support\nEast"])
+def test_a_teams_name_split_over_two_lines_or_spaced_twice_is_that_team(bot: RunningBot, typed: str) -> None:
+    """A name pasted over two lines was answered "There is no team called *Support\\nEast*", its bold broken."""
+    load_org_and_policy(bot.sessions, bot.clock.now())
+
+    reply = digest_command(bot, "U0HR", typed)
+
+    assert "Maya Manager's team: 2 people" in reply.text, reply.text
