@@ -3,7 +3,16 @@
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from services.text import ECHOED, as_slack_shows, echoed, escape_mrkdwn, meant_word, mention_in_words, one_slip_apart
+from services.text import (
+    ECHOED,
+    as_slack_shows,
+    bare_word,
+    echoed,
+    escape_mrkdwn,
+    meant_word,
+    mention_in_words,
+    one_slip_apart,
+)
 
 HELP_WORDS = frozenset({"help", "-h", "--help", "?"})
 
@@ -29,11 +38,18 @@ class Usage:
         )
 
 
+ASKING_FOR_HELP = frozenset({"me", "please", "pls", "plz"})
+"""Words that may follow `help` as people ask for it (`help me`, `help please`): still only asking how it works."""
+
+
 def is_help(text: str) -> bool:
-    """`help`, `?`, and `help` with one slip (`hlep`, `help?`, `hepl`): one word that can only ask how the command
-    works, which /suggest would otherwise send to a manager as an idea and /resolve name as an unknown category."""
-    typed = text.strip().lower()
-    return typed in HELP_WORDS or (len(typed.split()) == 1 and one_slip_apart(typed, "help"))
+    """`help`, `?`, and `help` with one slip (`hlep`, `help?`, `hepl`), maybe followed by `me` or `please`: words that
+    can only ask how the command works, which /suggest would otherwise send to a manager as an idea and /resolve
+    name as an unknown category."""
+    first, *rest = text.strip().lower().split() or [""]
+    if rest and not all(bare_word(word) in ASKING_FOR_HELP for word in rest):
+        return False
+    return first in HELP_WORDS or one_slip_apart(bare_word(first) if rest else first, "help")
 
 
 def unknown_argument(usage: Usage, text: str, labels: Mapping[str, str] | None = None) -> str:

@@ -14,6 +14,7 @@ from handlers.deps import deps_of
 from handlers.people import command_caller, learn_if_wanted, person_labels
 from services.digest import access as digest_access
 from services.digest.choice import Asked, UnknownWords, reads_any_team
+from services.emoji import has_words
 from services.errors import DomainError
 from services.text import SLACK_MENTION, as_slack_shows, echoed, meant_word, one_slip_apart
 
@@ -110,6 +111,8 @@ def unknown_words(unknown: UnknownWords) -> str:
         )
     if unknown.meant:
         return USAGE.text(f"I don't know `{typed}` here. Did you mean `/digest team:{echoed(unknown.meant)}`?")
+    if not has_words(unknown.words[-1]):  # `:tada:`, `👍`: no name to put after `team:`
+        return USAGE.text(f"I don't know `{typed}` here. Name a team in words, like `/digest team:Support East`.")
     return USAGE.text(
         f"I don't know `{typed}` here. For a team's digest, write `team:` before its name: "
         f"`/digest team:{echoed(unknown.words[-1])}`."

@@ -59,3 +59,11 @@ def _colons_typed(before: str, code: str, labels: Collection[str]) -> bool:
     if word in labels or (word.isalpha() and len(word) <= 3):
         return True
     return (before[-1].isdigit() and code[1].isdigit()) or "/" in before
+
+
+_LETTER_OR_DIGIT = re.compile(r"[^\W_]")
+
+
+def has_words(text: str) -> bool:
+    """Whether `text` holds a letter or digit besides its emoji codes: `:tada:`, `👍` or `!!` alone say nothing."""
+    return bool(_LETTER_OR_DIGIT.search(EMOJI_CODE.sub(" ", text)))

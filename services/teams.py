@@ -15,12 +15,22 @@ TEAMS_NAMED = 20
 def find_team(session: Session, workspace: Workspace, name: str) -> Team | None:
     """The team of that name, whatever its letter case, `É` included (SQLite's lower() knows only ASCII), and
     `%` and `_` as letters, not wildcards; in quotes too, as a phone types them (`“Support East”`), unless a team's
-    name has them. A workspace has a few dozen teams at most."""
+    name has them; its words split over lines or by several spaces, as a paste may, as one space. A workspace has a
+    few dozen teams at most."""
     wanted = name.strip().casefold()
     teams = list(session.scalars(select(Team).where(Team.workspace_id == workspace.id).order_by(Team.id)))
     unquoted = wanted.strip(_QUOTE_MARKS).strip()
-    found = next((team for team in teams if team.name.casefold() == wanted), None)
-    return found or next((team for team in teams if team.name.casefold() == unquoted), None)
+    for asked in (wanted, unquoted):
+        if found := next((team for team in teams if team.name.casefold() == asked), None):
+            return found
+    for asked in (wanted, unquoted):
+        if found := next((team for team in teams if _spaced(team.name) == _spaced(asked)), None):
+            return found
+    return None
+
+
+def _spaced(name: str) -> str:
+    return " ".join(name.casefold().split())
 
 
 def team_names(session: Session, workspace: Workspace) -> list[str]:

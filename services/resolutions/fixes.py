@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session, lazyload
 
 from models import Employee, Resolution, Workspace
 from models.resolution import CUSTOMER_OUTCOMES
-from services import directory
+from services import directory, emoji
 from services.calendar import local_day, local_month
 from services.errors import InvalidInput, NotFound
 from services.money import format_money
@@ -150,7 +150,7 @@ def log_resolution(
 
 
 def _validate(request: ResolutionRequest, rule: BoundaryRule, currency: str) -> None:
-    if not request.summary.strip():
+    if not emoji.has_words(request.summary):  # `👍` alone tells the manager and the customer's history nothing
         example = f"/resolve {rule.category}{' 45' if rule.involves_money else ''} order 1234 arrived late"
         raise InvalidInput(f"Say what happened and what you did, e.g. `{example}`.", field="summary")
     if len(request.summary) > MAX_SUMMARY:
@@ -175,7 +175,7 @@ def _validate(request: ResolutionRequest, rule: BoundaryRule, currency: str) -> 
         )
     if rule.involves_money and request.amount <= 0:
         raise InvalidInput(
-            f"A `{rule.category}` involves money: give the amount, like `45`.",
+            f"A `{rule.category}` involves money: give an amount above zero, like `45`.",
             field="amount",
         )
     if not rule.involves_money and request.amount != 0:

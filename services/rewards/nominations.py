@@ -10,7 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from models import Employee, Nomination, Resolution, RewardGrant, Workspace
-from services import audit, directory
+from services import audit, directory, emoji
 from services.calendar import moment_words
 from services.directory import SlackPerson
 from services.errors import AlreadyDone, InvalidInput, NotAllowed, NotFound
@@ -120,7 +120,7 @@ def _distinct(slack_ids: tuple[str, ...]) -> list[str]:
 
 def _reason(text: str) -> str:
     reason = text.strip()
-    if not reason:
+    if not emoji.has_words(reason):  # a public `🎉` alone tells nobody what they did
         raise InvalidInput(
             "Say why you are recognising them: a sentence about what they did for a customer or the team."
         )

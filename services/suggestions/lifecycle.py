@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from models import Employee, Resolution, Suggestion, Workspace
 from services import audit, directory, org_takeover, outbox
+from services.emoji import EMOJI_CODE
 from services.errors import AlreadyDone, InvalidInput, NotAllowed, NotFound
 from services.policy.suggestions import SuggestionSettings
 from services.policy.versions import current_policy
@@ -133,17 +134,21 @@ def _text(raw: str, limit: int, field: str, what: str) -> str:
 def _what(raw: str) -> str:
     what = _text(raw, MAX_WHAT, "what", "Say what you suggest")
     words = _TYPED_NAME.sub(" ", without_mentions(what))
-    letters = sum(2 if east_asian_width(char) in "WF" else 1 for char in re.findall(r"\w", words))
-    if letters == 0 and words != what:
+    if _letters(words) == 0 and words != what:
         raise InvalidInput(
             "Say what you suggest, not only who it concerns: the idea itself, in a few words.", field="what"
         )
-    if letters < MIN_WHAT:
+    if _letters(EMOJI_CODE.sub(" ", words)) < MIN_WHAT:  # `:bulb:` is a picture, as `💡` is, not a word
         raise InvalidInput(
             f"Say what you suggest in a few words: `{echoed(what)}` is too short for anyone to act on.",
             field="what",
         )
     return what
+
+
+def _letters(text: str) -> int:
+    """Letters and digits, a Chinese, Japanese or Korean character counting two."""
+    return sum(2 if east_asian_width(char) in "WF" else 1 for char in re.findall(r"\w", text))
 
 
 def _category(settings: SuggestionSettings, category: str | None) -> str | None:

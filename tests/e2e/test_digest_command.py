@@ -273,3 +273,24 @@ def test_a_channel_or_several_people_after_digest_is_answered_with_what_the_dige
     assert "The digest is a team's week, not a channel's" in reply.text
     assert "<@" not in reply.text and "<#" not in reply.text
     assert bot.slack.calls("response_url") == []
+
+
+@pytest.mark.parametrize("typed", [":tada:", "👍", ":+1::skin-tone-3: :tada:", "?!"])
+def test_emoji_alone_after_digest_are_not_offered_as_a_teams_name(bot: RunningBot, typed: str) -> None:
+    """`/digest :tada:` was told to write `/digest team::tada:`."""
+    load_org_and_policy(bot.sessions, bot.clock.now())
+
+    reply = digest_command(bot, "U0HR", typed)
+
+    assert f"I don't know `{typed}` here. Name a team in words, like `/digest team:Support East`." in reply.text
+    assert f"team:{typed}" not in reply.text
+
+
+@pytest.mark.parametrize("typed", ["team:Support\nEast", "team:Support  East", "Support\nEast"])
+def test_a_teams_name_split_over_two_lines_or_spaced_twice_is_that_team(bot: RunningBot, typed: str) -> None:
+    """A name pasted over two lines was answered "There is no team called *Support\\nEast*", its bold broken."""
+    load_org_and_policy(bot.sessions, bot.clock.now())
+
+    reply = digest_command(bot, "U0HR", typed)
+
+    assert "Maya Manager's team: 2 people" in reply.text, reply.text

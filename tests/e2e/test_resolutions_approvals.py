@@ -257,7 +257,8 @@ def test_the_resolve_modal_logs_a_fix_without_the_optional_fields(ready: Running
 @pytest.mark.parametrize(
     ("amount", "message"),
     [
-        ("", "A “credit” involves money: give the amount, like “45”."),
+        ("", "A “credit” involves money: give an amount above zero, like “45”."),
+        ("0", "A “credit” involves money: give an amount above zero, like “45”."),
         ("€20", "Your limits are in USD, and “€20” is not"),
         ("<5>", "“<5>” isn't an amount I understand."),  # Slack shows a form's error as plain text
         ("1 200", "Write the amount without a space: “1200” or “1,200”, not “1 200”."),

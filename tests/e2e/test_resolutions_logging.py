@@ -133,7 +133,7 @@ def test_an_unknown_category_lists_the_callers_categories(ready: RunningBot) -> 
         ("abc", "isn't an amount I understand"),
         ("NaN", "isn't an amount I understand"),
         ("250000", "far more than any on-the-spot fix"),
-        ("0", "A `credit` involves money: give the amount"),
+        ("0", "A `credit` involves money: give an amount above zero, like `45`"),
         ("€25", "Your limits are in USD, and `€25` is not"),
         ("25GBP", "Your limits are in USD"),
         ("25,50", "Write cents after a point: `25.50`"),

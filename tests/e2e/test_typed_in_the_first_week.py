@@ -5,7 +5,8 @@ after /suggest that asks the bot something rather than being an idea. Each is an
 import pytest
 from sqlalchemy import select
 
-from models import Resolution, Suggestion
+from handlers.blocks import nominations as nomination_blocks
+from models import Nomination, Resolution, Suggestion
 from tests.conftest import RunningBot
 from tests.helpers import count, load_org, load_org_and_policy, load_policy
 from tests.suggestions_helpers import load_suggestion_org
@@ -145,3 +146,138 @@ def test_a_real_one_word_idea_or_a_sentence_starting_with_such_a_word_is_still_s
 
     with bot.sessions() as session:
         assert count(session, Suggestion) == 1
+
+
+@pytest.mark.parametrize(
+    ("command", "typed"),
+    [
+        ("/suggest", "help me"),
+        ("/suggest", "Help please!"),
+        ("/suggest", "hlep me pls"),
+        ("/resolve", "help me"),
+        ("/boundaries", "Help me"),
+        ("/pulse", "help please"),
+        ("/rewards", "help me please"),
+        ("/digest", "help me"),
+    ],
+)
+def test_help_asked_for_as_people_ask_gets_the_usage_and_sends_nothing(
+    bot: RunningBot, command: str, typed: str
+) -> None:
+    load_suggestion_org(bot.sessions, bot.clock.now())
+
+    reply = bot.driver.command("U0AGENT1", command, typed)
+
+    assert f"`{command} help` — show this help" in reply.text
+    assert ":warning:" not in reply.text
+    assert bot.slack.calls("chat.postMessage") == []
+    with bot.sessions() as session:
+        assert count(session, Suggestion) == count(session, Resolution) == 0
+
+
+def test_help_followed_by_the_idea_itself_is_an_idea(bot: RunningBot) -> None:
+    load_suggestion_org(bot.sessions, bot.clock.now())
+
+    bot.driver.command("U0AGENT1", "/suggest", "help desk rota on weekends")
+
+    with bot.sessions() as session:
+        assert count(session, Suggestion) == 1
+
+
+@pytest.mark.parametrize("typed", [":bulb:", ":bulb: :coffee: :tada:", "<@U0AGENT2> :clap:", ":+1::skin-tone-3:"])
+def test_an_idea_of_emoji_codes_alone_is_asked_for_in_words_as_one_of_emoji_characters_is(
+    bot: RunningBot, typed: str
+) -> None:
+    load_suggestion_org(bot.sessions, bot.clock.now())
+
+    reply = bot.driver.command("U0AGENT1", "/suggest", typed)
+
+    assert "Say what you suggest in a few words" in reply.text
+    assert "too short for anyone to act on" in reply.text
+    assert bot.slack.calls("chat.postMessage") == []
+    with bot.sessions() as session:
+        assert count(session, Suggestion) == 0
+
+
+def test_an_idea_with_an_emoji_in_its_words_is_sent(bot: RunningBot) -> None:
+    load_suggestion_org(bot.sessions, bot.clock.now())
+
+    bot.driver.command("U0AGENT1", "/suggest", ":coffee: a better coffee machine")
+
+    with bot.sessions() as session:
+        assert count(session, Suggestion) == 1
+
+
+@pytest.mark.parametrize(
+    ("typed", "example"),
+    [
+        ("credit 5 :tada:", "/resolve credit 45 order 1234 arrived late"),
+        ("credit 5 👍", "/resolve credit 45 order 1234 arrived late"),
+        ("credit 5 :+1::skin-tone-3: !!", "/resolve credit 45 order 1234 arrived late"),
+        ("reschedule :tada:", "/resolve reschedule order 1234 arrived late"),
+    ],
+)
+def test_a_fix_told_in_emoji_alone_is_asked_what_happened_and_nothing_is_logged(
+    bot: RunningBot, typed: str, example: str
+) -> None:
+    load_org_and_policy(bot.sessions, bot.clock.now())
+
+    reply = bot.driver.command("U0AGENT1", "/resolve", typed)
+
+    assert f"Say what happened and what you did, e.g. `{example}`." in reply.text
+    with bot.sessions() as session:
+        assert count(session, Resolution) == 0
+
+
+def test_the_forms_summary_in_emoji_alone_is_asked_for_in_words(bot: RunningBot) -> None:
+    load_org_and_policy(bot.sessions, bot.clock.now())
+    bot.driver.command("U0AGENT1", "/resolve")
+    [opened] = bot.slack.calls("views.open")
+
+    reply = bot.driver.submit("U0AGENT1", opened.args["view"], {"category": "credit", "amount": "5", "summary": "🙏"})
+
+    assert "Say what happened and what you did" in reply.json["errors"]["summary"]
+    with bot.sessions() as session:
+        assert count(session, Resolution) == 0
+
+
+def test_a_fix_told_in_words_with_an_emoji_is_logged(bot: RunningBot) -> None:
+    load_org_and_policy(bot.sessions, bot.clock.now())
+
+    reply = bot.driver.command("U0AGENT1", "/resolve", "credit 5 sorry for the wait :pray:")
+
+    assert "Logged your *credit* of $5" in reply.text
+
+
+@pytest.mark.parametrize("typed", ["<@U0AGENT2> :tada:", "<@U0AGENT2> 👏👏", "<@U0AGENT2> :clap::skin-tone-2: !"])
+def test_a_shout_out_of_emoji_alone_is_asked_why_and_nothing_is_posted(bot: RunningBot, typed: str) -> None:
+    load_org_and_policy(bot.sessions, bot.clock.now())
+
+    reply = bot.driver.command("U0AGENT1", "/nominate", typed)
+
+    assert "Say why you are recognising them: a sentence about what they did" in reply.text
+    assert bot.slack.calls("chat.postMessage") == []
+    with bot.sessions() as session:
+        assert count(session, Nomination) == 0
+
+
+def test_the_forms_reason_in_emoji_alone_is_asked_why(bot: RunningBot) -> None:
+    load_org_and_policy(bot.sessions, bot.clock.now())
+    bot.driver.command("U0AGENT1", "/nominate")
+    [opened] = bot.slack.calls("views.open")
+
+    values = {nomination_blocks.PEOPLE: ["U0AGENT2"], nomination_blocks.REASON: "🎉"}
+    reply = bot.driver.submit("U0AGENT1", opened.args["view"], values)
+
+    assert "Say why you are recognising them" in reply.json["errors"][nomination_blocks.REASON]
+    assert bot.slack.calls("chat.postMessage") == []
+    with bot.sessions() as session:
+        assert count(session, Nomination) == 0
+
+
+def test_a_shout_out_with_words_and_an_emoji_is_posted(bot: RunningBot) -> None:
+    load_org_and_policy(bot.sessions, bot.clock.now())
+
+    bot.driver.command("U0AGENT1", "/nominate", "<@U0AGENT2> :tada: calmed the angry caller")
+
+    assert len(bot.slack.calls("chat.postMessage", channel="C0KUDOS")) == 1
