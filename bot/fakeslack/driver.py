@@ -188,7 +188,7 @@ class SlackDriver:
         return self.event({**event, "event_ts": f"{time.time():.6f}"})
 
     def verify_url(self, challenge: str) -> Reply:
-        """Slack checks the Request URL when it is saved in the app's settings (events, interactivity, commands)."""
+        """Slack checks the Events API Request URL when it is saved in the app's settings (Event Subscriptions)."""
         return self.post(json.dumps(url_verification(challenge)), JSON)
 
     # -- interactivity ---------------------------------------------------------------------
@@ -277,11 +277,12 @@ class SlackDriver:
         return {"id": user, "username": self._user_name(user), "name": self._user_name(user), "team_id": home}
 
     def _view_as_sent(self, view: Json, view_id: str, view_hash: str) -> Json:
-        return view_as_sent(view, view_id, view_hash, self.team_id, org_wide=self.grid.org_wide)
+        installed_by = self.grid.enterprise_id if self.grid.org_wide and self.grid.enterprise_id else self.team_id
+        return view_as_sent(view, view_id, view_hash, self.team_id, installed_by=installed_by)
 
     def _channel_name(self, channel: str) -> str:
         known = self.slack.state.channels.find(channel)
-        return channel_name(channel, known.name if known else None)
+        return channel_name(channel, known.name if known else None, private=bool(known and known.private))
 
     def _user_name(self, user: str) -> str:
         return str(self.slack.users[user]["name"]) if user in self.slack.users else user.lower()

@@ -51,8 +51,11 @@ def _made_up(ts: str, index: int) -> str:
     return hashlib.sha1(f"{ts}:{index}".encode()).hexdigest()[:5]
 
 
-def channel_name(channel_id: str, known: str | None) -> str:
-    """The `channel.name` (a command's `channel_name`) Slack sends: `directmessage` in a DM, else the channel's."""
+def channel_name(channel_id: str, known: str | None, *, private: bool = False) -> str:
+    """The `channel.name` (a command's `channel_name`) Slack sends: `directmessage` in a DM, `privategroup` in a
+    private channel, else the channel's."""
     if channel_id[:1] in ("D", "U", "W"):
         return "directmessage"
+    if private:
+        return "privategroup"
     return known or channel_id.lower()

@@ -140,11 +140,14 @@ def clicked_action(block: dict[str, Any], element: dict[str, Any], value: str | 
     return action
 
 
-def view_as_sent(view: dict[str, Any], view_id: str, view_hash: str, team_id: str, *, org_wide: bool) -> dict[str, Any]:
+def view_as_sent(
+    view: dict[str, Any], view_id: str, view_hash: str, team_id: str, *, installed_by: str
+) -> dict[str, Any]:
     """A view as a payload carries it: with the fields Slack fills in (empty strings and false where the app set none,
-    the app's ids, the stack it is in) and, for a workspace's own install, the workspace that installed the app, which
-    Bolt reads first to authorize the request (https://docs.slack.dev/reference/interaction-payloads/view-interactions-payload)."""
+    the app's ids, the stack it is in) and the workspace, or for an org-wide install the org (`E…`), that installed
+    the app, which Bolt reads first to authorize the request
+    (https://docs.slack.dev/reference/interaction-payloads/view-interactions-payload)."""
     unset = {"private_metadata": "", "callback_id": "", "external_id": "", "clear_on_close": False}
     shown = {**unset, "notify_on_close": False, "type": "modal", **view, "id": view_id, "team_id": team_id}
     made = {"hash": view_hash, "root_view_id": view_id, "previous_view_id": None, "app_id": APP_ID, "bot_id": BOT_ID}
-    return {**shown, **made} | ({} if org_wide else {"app_installed_team_id": team_id})
+    return {**shown, **made, "app_installed_team_id": installed_by}

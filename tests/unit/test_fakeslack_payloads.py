@@ -64,8 +64,10 @@ def test_a_click_in_an_ephemeral_message_carries_no_message_and_names_its_channe
     assert payload["response_url"]
 
 
-def test_a_command_names_its_channel_as_slack_does(driver: SlackDriver) -> None:
+def test_a_command_names_its_channel_as_slack_does(slack: FakeSlack, driver: SlackDriver) -> None:
+    slack.add_channel("C0HRPRIV", "hr-private", private=True)
     assert driver.command_fields("U0LEE", "/resolve", channel="D0LEE")["channel_name"] == "directmessage"
+    assert driver.command_fields("U0LEE", "/resolve", channel="C0HRPRIV")["channel_name"] == "privategroup"
     assert driver.command_fields("U0LEE", "/resolve", channel="C0SUPPORT")["channel_name"] == "support"
     assert driver.command_fields("U0LEE", "/resolve")["channel_name"] == "general"
 
@@ -94,4 +96,4 @@ def test_a_view_comes_with_the_fields_slack_fills_in(slack: FakeSlack, org_wide:
     sent = driver.submit_payload("U0LEE", view, {})["view"]
 
     assert (sent["callback_id"], sent["private_metadata"], sent["root_view_id"]) == ("", "", sent["id"])
-    assert sent.get("app_installed_team_id") == (None if org_wide else slack.team_id)
+    assert sent["app_installed_team_id"] == ("E0GROUP" if org_wide else slack.team_id)
