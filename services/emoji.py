@@ -5,6 +5,8 @@ import re
 import unicodedata
 from collections.abc import Collection
 
+from services.text import without_mentions
+
 _ONE_CODE = r":(?:[+-]1|(?=[0-9_+'-]*[a-z])[a-z0-9_+'-]+):"
 EMOJI_CODE = re.compile(rf"{_ONE_CODE}(?::skin-tone-[2-6]:)?")
 """`:tada:`, `:+1::skin-tone-3:`, in lower case as Slack sends them: never `:30:` of a time (`10:30:45`), nor a
@@ -62,8 +64,16 @@ def _colons_typed(before: str, code: str, labels: Collection[str]) -> bool:
 
 
 _LETTER_OR_DIGIT = re.compile(r"[^\W_]")
+_NUMBER_CODES = re.compile(r"(?<![\w:]):(?:100|1234):(?![\w:])")
+"""Slack's two codes of digits alone (`:100:`, `:1234:`), as a word of their own: never part of a time."""
+
+
+def without_codes(text: str) -> str:
+    """`text` with its emoji codes, those of digits alone included, each left out for a space."""
+    return _NUMBER_CODES.sub(" ", EMOJI_CODE.sub(" ", text))
 
 
 def has_words(text: str) -> bool:
-    """Whether `text` holds a letter or digit besides its emoji codes: `:tada:`, `👍` or `!!` alone say nothing."""
-    return bool(_LETTER_OR_DIGIT.search(EMOJI_CODE.sub(" ", text)))
+    """Whether `text` holds a letter or digit besides its emoji codes and the people or channels it names: `:tada:`,
+    `:100:`, `👍`, `!!` or `🙏 @ines` alone say nothing."""
+    return bool(_LETTER_OR_DIGIT.search(without_codes(without_mentions(text))))

@@ -26,6 +26,7 @@ from services.org_moves import managers_left_and_joined
 from services.org_sources import wanted_from_the_file
 from services.policy.versions import ActivePolicy, policy_to_change
 from services.suggestions.teams import follow_moved_teams, managers_of
+from services.teams import spaced
 from services.unlisted import ORG_IMPORT
 
 
@@ -209,9 +210,9 @@ def _new_employee(session: Session, workspace: Workspace, row: OrgRow, now: date
 
 
 class _Teams:
-    """The workspace's teams by the names the file gives them, whatever their letter case, as HR's searches for a
-    team read them (`teams.find_team`): a file writing a stored team's name in other letters renames that team
-    rather than start a second one beside it. Within one file the first spelling wins."""
+    """The workspace's teams by the names the file gives them, whatever their letter case or spacing, as HR's
+    searches for a team read them (`teams.find_team`): a file writing a stored team's name in other letters renames
+    that team rather than start a second one beside it. Within one file the first spelling wins."""
 
     def __init__(self, session: Session, workspace: Workspace) -> None:
         self.session, self.workspace = session, workspace
@@ -219,15 +220,16 @@ class _Teams:
         self.chosen: dict[str, Team] = {}
         self.renamed: list[str] = []
 
-    def named(self, name: str) -> Team:
-        key = name.casefold()
+    def named(self, typed: str) -> Team:
+        name = " ".join(typed.split())  # `Support  East`, as a spreadsheet edit may leave it, is Support East
+        key = spaced(name)
         if key not in self.chosen:
             self.chosen[key] = self._stored(name) or self._new(name)
         return self.chosen[key]
 
     def _stored(self, name: str) -> Team | None:
-        """The team of that name, written alike if one is (two may differ only in case, from before this rule)."""
-        alike = [team for team in self.stored if team.name.casefold() == name.casefold()]
+        """The team of that name, written alike if one is (two may differ only in case or spacing, from before)."""
+        alike = [team for team in self.stored if spaced(team.name) == spaced(name)]
         team = next((team for team in alike if team.name == name), alike[0] if alike else None)
         for other in alike:
             if team is not None and other is not team:

@@ -24,12 +24,13 @@ def find_team(session: Session, workspace: Workspace, name: str) -> Team | None:
         if found := next((team for team in teams if team.name.casefold() == asked), None):
             return found
     for asked in (wanted, unquoted):
-        if found := next((team for team in teams if _spaced(team.name) == _spaced(asked)), None):
+        if found := next((team for team in teams if spaced(team.name) == spaced(asked)), None):
             return found
     return None
 
 
-def _spaced(name: str) -> str:
+def spaced(name: str) -> str:
+    """A team's name as two spellings of it compare: letter case and runs of spaces or line breaks aside."""
     return " ".join(name.casefold().split())
 
 

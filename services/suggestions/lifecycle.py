@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from models import Employee, Resolution, Suggestion, Workspace
 from services import audit, directory, org_takeover, outbox
-from services.emoji import EMOJI_CODE
+from services.emoji import without_codes
 from services.errors import AlreadyDone, InvalidInput, NotAllowed, NotFound
 from services.policy.suggestions import SuggestionSettings
 from services.policy.versions import current_policy
@@ -138,7 +138,7 @@ def _what(raw: str) -> str:
         raise InvalidInput(
             "Say what you suggest, not only who it concerns: the idea itself, in a few words.", field="what"
         )
-    if _letters(EMOJI_CODE.sub(" ", words)) < MIN_WHAT:  # `:bulb:` is a picture, as `💡` is, not a word
+    if _letters(without_codes(words)) < MIN_WHAT:  # `:bulb:` is a picture, as `💡` is, not a word
         raise InvalidInput(
             f"Say what you suggest in a few words: `{echoed(what)}` is too short for anyone to act on.",
             field="what",

@@ -52,6 +52,21 @@ def test_one_file_spelling_a_team_two_ways_makes_one_team_named_as_first_written
     assert names == ["Operations", "People", "Support East", "Support West"]
 
 
+def test_a_team_spaced_twice_by_a_spreadsheet_edit_is_the_same_team_and_keeps_its_name(
+    sessions: sessionmaker[Session],
+) -> None:
+    """`Support  East` on two of its rows made a second team, and HR's `/digest Support East` found the empty one."""
+    load_org(sessions, at(1, 8), ORG)
+    load_org(sessions, at(1, 9), ORG.replace("Zoë Ñúñez,Support East", "Zoë Ñúñez,Support  East"))
+
+    with sessions() as session:
+        members = session.execute(select(Team.name, Employee.slack_id).join(Employee, Employee.team_id == Team.id))
+        east = sorted(slack_id for name, slack_id in members if name == "Support East")
+        names = sorted(session.scalars(select(Team.name)))
+    assert east == ["U0AGENT1", "U0AGENT2", "U0MGR1"]
+    assert names == ["Operations", "People", "Support East", "Support West"]
+
+
 def test_a_team_stored_twice_in_different_case_becomes_one_at_the_next_import(
     sessions: sessionmaker[Session],
     database_url: str,

@@ -184,7 +184,9 @@ def test_help_followed_by_the_idea_itself_is_an_idea(bot: RunningBot) -> None:
         assert count(session, Suggestion) == 1
 
 
-@pytest.mark.parametrize("typed", [":bulb:", ":bulb: :coffee: :tada:", "<@U0AGENT2> :clap:", ":+1::skin-tone-3:"])
+@pytest.mark.parametrize(
+    "typed", [":bulb:", ":bulb: :coffee: :tada:", "<@U0AGENT2> :clap:", ":+1::skin-tone-3:", ":100:", ":1234: :100:"]
+)
 def test_an_idea_of_emoji_codes_alone_is_asked_for_in_words_as_one_of_emoji_characters_is(
     bot: RunningBot, typed: str
 ) -> None:
@@ -215,6 +217,8 @@ def test_an_idea_with_an_emoji_in_its_words_is_sent(bot: RunningBot) -> None:
         ("credit 5 👍", "/resolve credit 45 order 1234 arrived late"),
         ("credit 5 :+1::skin-tone-3: !!", "/resolve credit 45 order 1234 arrived late"),
         ("reschedule :tada:", "/resolve reschedule order 1234 arrived late"),
+        ("credit 5 :100:", "/resolve credit 45 order 1234 arrived late"),
+        ("credit 5 👍 <@U0AGENT2>", "/resolve credit 45 order 1234 arrived late"),
     ],
 )
 def test_a_fix_told_in_emoji_alone_is_asked_what_happened_and_nothing_is_logged(
@@ -241,15 +245,25 @@ def test_the_forms_summary_in_emoji_alone_is_asked_for_in_words(bot: RunningBot)
         assert count(session, Resolution) == 0
 
 
-def test_a_fix_told_in_words_with_an_emoji_is_logged(bot: RunningBot) -> None:
+@pytest.mark.parametrize("typed", ["credit 5 sorry for the wait :pray:", "credit 5 waited 10:30:45 :100:"])
+def test_a_fix_told_in_words_with_an_emoji_is_logged(bot: RunningBot, typed: str) -> None:
     load_org_and_policy(bot.sessions, bot.clock.now())
 
-    reply = bot.driver.command("U0AGENT1", "/resolve", "credit 5 sorry for the wait :pray:")
+    reply = bot.driver.command("U0AGENT1", "/resolve", typed)
 
     assert "Logged your *credit* of $5" in reply.text
 
 
-@pytest.mark.parametrize("typed", ["<@U0AGENT2> :tada:", "<@U0AGENT2> 👏👏", "<@U0AGENT2> :clap::skin-tone-2: !"])
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "<@U0AGENT2> :tada:",
+        "<@U0AGENT2> 👏👏",
+        "<@U0AGENT2> :clap::skin-tone-2: !",
+        "<@U0AGENT2> :100:",
+        "<@U0AGENT2> 🙏 <#C0GENERAL|general>",
+    ],
+)
 def test_a_shout_out_of_emoji_alone_is_asked_why_and_nothing_is_posted(bot: RunningBot, typed: str) -> None:
     load_org_and_policy(bot.sessions, bot.clock.now())
 
