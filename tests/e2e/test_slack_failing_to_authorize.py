@@ -3,9 +3,16 @@ Slack failing that check for a while (down, busy) is not Slack refusing the inst
 error does, so that Slack sends an event again and the person is told to try again, never that an admin must install
 the app again. Slack refusing the token still answers as from a workspace the app is not installed in."""
 
+import json
+import time
+
 import pytest
 from sqlalchemy import select
 
+from bot.fakeslack.driver import JSON, SlackDriver
+from bot.fakeslack.envelopes import event_envelope
+from bot.fakeslack.reply import Reply, retry_headers
+from bot.fakeslack.state import dm_channel
 from bot.installs import NOT_INSTALLED_HERE
 from models import ProcessedEvent, Resolution
 from tests.conftest import RunningBot
@@ -63,6 +70,28 @@ def test_an_event_whose_token_slack_failed_to_renew_is_left_for_slack_to_send_ag
 
     assert alpha.event(deactivated, event_id="EvAL").status >= 500
     assert is_active(bot, "U0AMGR") and not handled(bot, "EvAL") and kept(bot) == []
+
+
+def signed_within_one_second(driver: SlackDriver, event: dict[str, object], event_id: str) -> list[Reply]:
+    """An event and Slack's retry of it sent within the same second: the same body, timestamp and signature."""
+    now = int(time.time())
+    auth = driver.grid.authorization(driver.team_id)
+    envelope = event_envelope(event, team_id=driver.team_id, event_id=event_id, event_time=now, authorization=auth)
+    body = json.dumps(envelope | driver.grid.event_fields())
+    return [driver.post(body, JSON, timestamp=now, headers=retry_headers(number)) for number in (None, 1)]
+
+
+def test_slacks_retry_signed_as_the_failed_try_is_not_taken_for_a_replay(oauth_bot: RunningBot) -> None:  # noqa: F811
+    bot = oauth_bot
+    alpha = install_in(bot, "T0ALPHA", ALPHA_ORG)
+    opened = {"type": "app_home_opened", "user": "U0AAGENT", "channel": dm_channel("U0AAGENT"), "tab": "home"}
+    bot.slack.fail("auth.test", times=3, status=503)
+
+    first, again = signed_within_one_second(alpha, {**opened, "event_ts": f"{time.time():.6f}"}, "EvHOME")
+
+    assert first.status >= 500 and again.status == 200
+    assert bot.slack.state.home_view("U0AAGENT") is not None, "the Home is drawn"
+    assert handled(bot, "EvHOME")
 
 
 @pytest.mark.parametrize("fault", SLACK_FAILING, ids=FAILING_IDS)
