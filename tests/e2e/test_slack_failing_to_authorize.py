@@ -4,6 +4,7 @@ error does, so that Slack sends an event again and the person is told to try aga
 the app again. Slack refusing the token still answers as from a workspace the app is not installed in."""
 
 import json
+import logging
 import time
 
 import pytest
@@ -126,3 +127,25 @@ def test_an_event_whose_token_slack_refuses_is_answered_as_not_installed_here(
 
     assert reply.status == 200
     assert is_active(bot, "U0AMGR") and kept(bot) == []
+
+
+@pytest.mark.parametrize("method", ["auth.test", "oauth.v2.access"])
+def test_slack_not_answering_the_check_is_one_warning_and_the_event_is_sent_again(
+    rotating: RunningBot,  # noqa: F811
+    caplog: pytest.LogCaptureFixture,
+    method: str,
+) -> None:
+    """A dropped connection or a timeout, not a bug: no error with a traceback for every request while it lasts."""
+    bot = rotating
+    alpha = install_in(bot, "T0ALPHA", ALPHA_ORG)
+    expire_the_stored_token(bot, "T0ALPHA")
+    bot.slack.fail(method, times=3, hang_up=True)  # the listeners' client tries once more after a dropped connection
+    opened = {"type": "app_home_opened", "user": "U0AAGENT", "channel": dm_channel("U0AAGENT"), "tab": "home"}
+
+    with caplog.at_level(logging.WARNING):
+        reply = alpha.event({**opened, "event_ts": f"{time.time():.6f}"}, event_id="EvHOME")
+
+    assert reply.status >= 500, "Slack sends it again"
+    assert [record.levelname for record in caplog.records if "did not authorize" in record.getMessage()] == ["WARNING"]
+    ours = [record for record in caplog.records if not record.name.startswith("slack_sdk")]  # its own line per call
+    assert not [record for record in ours if record.levelno >= logging.ERROR or record.exc_info]
