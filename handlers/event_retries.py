@@ -18,11 +18,11 @@ import logging
 from typing import Any
 
 from slack_bolt import BoltContext
-from slack_sdk.errors import SlackApiError, SlackClientError
+from slack_sdk.errors import SlackApiError, SlackClientError, SlackTokenRotationError
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
-from handlers.deps import Deps, InstallGone, deps_of
+from handlers.deps import Deps, InstallGone, RefreshTokenSpent, deps_of
 from handlers.event_attempts import EVENT_ATTEMPT, LASTING, PASSING, Attempt
 from services import event_retries
 
@@ -36,14 +36,17 @@ SLACK_FOR_A_WHILE = frozenset(
 
 def may_pass(error: Exception) -> bool:
     """Whether running the listener again later may succeed: the database refused or did not answer, Slack was busy
-    or down or never reached. A bug, a payload the listener cannot read or a refusal Slack means will not pass."""
+    or down or never reached. A bug, a payload the listener cannot read or a refusal Slack means will not pass (a
+    renewal refused for a bad client id or secret, say), which Slack's error says."""
     if isinstance(error, DBAPIError | PoolTimeout):
         return True
     if isinstance(error, SlackApiError):
         status = error.response.status_code
         return status == 429 or status >= 500 or error.response.get("error") in SLACK_FOR_A_WHILE
-    if isinstance(error, InstallGone):
-        return False
+    if isinstance(error, RefreshTokenSpent):
+        return True
+    if isinstance(error, SlackTokenRotationError):  # InstallGone included: refused for good
+        return not isinstance(error, InstallGone) and may_pass(error.api_error)
     return isinstance(error, SlackClientError | OSError)
 
 

@@ -149,3 +149,22 @@ def test_slack_not_answering_the_check_is_one_warning_and_the_event_is_sent_agai
     assert [record.levelname for record in caplog.records if "did not authorize" in record.getMessage()] == ["WARNING"]
     ours = [record for record in caplog.records if not record.name.startswith("slack_sdk")]  # its own line per call
     assert not [record for record in ours if record.levelno >= logging.ERROR or record.exc_info]
+
+
+@pytest.mark.parametrize("error", ["invalid_client_id", "bad_client_secret"])
+def test_a_renewal_slack_refuses_for_the_apps_credentials_is_not_told_to_try_again(
+    rotating: RunningBot,  # noqa: F811
+    error: str,
+) -> None:
+    """Trying again would be refused alike until the operator fixes SLACK_CLIENT_ID or SLACK_CLIENT_SECRET: the
+    request is refused as one whose token Slack refuses, not left to fail for ever as if Slack were down."""
+    bot = rotating
+    alpha = install_in(bot, "T0ALPHA", ALPHA_ORG)
+    expire_the_stored_token(bot, "T0ALPHA")
+    bot.slack.fail("oauth.v2.access", times=5, error=error)
+
+    reply = alpha.command("U0AAGENT", "/resolve", "refund 5 order 1 late")
+
+    told = reply.text + " ".join(call.text for call in bot.slack.calls("response_url"))
+    assert "something went wrong on our side" not in told and NOT_INSTALLED_HERE in told
+    assert alpha.event(bot.slack.change_user("U0AMGR", deleted=True), event_id="EvAL").status == 200
