@@ -54,7 +54,8 @@ class RenewingAuthorize(InstallationStoreAuthorize):
     does: its install is then forgotten, and its next requests ask Slack nothing.
     A request Slack refused to authorize (`auth.test` or the renewal: the token or the install refused) is not served,
     as in Bolt. One Slack failed to authorize for now (down, busy, not answering) fails as a listener's error does:
-    an event gets a 5xx, for Slack to send it again, a command the apology that says to try again. For the app's own
+    an event gets a 5xx, for Slack to send it again (a kept one is kept for the app's own tries instead:
+    handlers/event_retries.kept_for_later), a command the apology that says to try again. For the app's own
     try of a kept event, the failure is noted as one that may pass (the try waits for the next) or not (forgotten)."""
 
     def __init__(self, *, renewals: Renewals | None, on_gone: OnGone | None = None, **kwargs: Any) -> None:

@@ -46,8 +46,9 @@ class RefreshTokenSpent(SlackTokenRotationError):
 
 class AuthorizationFailedForNow(Exception):
     """Slack did not answer the check of a request's token or its renewal now (down, busy, not answering): the request
-    fails, for Slack to send an event again and the person to be told to try again, rather than be answered as from
-    a workspace the app is not installed in. Not a SlackApiError: Bolt answers those as that refusal."""
+    fails, for Slack to send an event again (or the app to try a kept one) and the person to be told to try again,
+    rather than be answered as from a workspace the app is not installed in. Not a SlackApiError: Bolt answers those
+    as that refusal."""
 
 
 class BotTokens(Protocol):
