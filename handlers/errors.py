@@ -129,6 +129,7 @@ def _handled(
         told = TOO_SLOW_FOR_A_FORM
     elif isinstance(error, AuthorizationFailedForNow):
         log.warning("[ref %s] %s", ref, error)
+        client = None  # no token Slack checked to DM with: Slack shows a click's or a form's failure (its 5xx) itself
     elif isinstance(error, SlackApiError) and error.response.status_code == 429:
         wait = retry_after_seconds(error.response)
         log.warning("[ref %s] Slack rate-limited %s (Retry-After %.0f s)", ref, error.response.api_url, wait)

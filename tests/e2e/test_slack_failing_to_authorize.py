@@ -174,3 +174,23 @@ def test_a_renewal_slack_refuses_for_the_apps_credentials_is_not_told_to_try_aga
     told = reply.text + " ".join(call.text for call in bot.slack.calls("response_url"))
     assert "something went wrong on our side" not in told and NOT_INSTALLED_HERE in told
     assert alpha.event(bot.slack.change_user("U0AMGR", deleted=True), event_id="EvAL").status == 200
+
+
+def test_a_form_sent_while_slack_fails_to_authorize_is_shown_failing_by_slack_not_by_a_dm_it_cannot_send(
+    oauth_bot: RunningBot,  # noqa: F811
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """The request has no token Slack checked to send a DM with: Slack shows the failure in the form itself, which
+    stays open with what was typed in it, and the person sends it again."""
+    bot = oauth_bot
+    alpha = install_in(bot, "T0ALPHA", ALPHA_ORG)
+    alpha.command("U0AAGENT", "/resolve")
+    form = bot.slack.calls("views.open")[-1].args["view"]
+    bot.slack.fail("auth.test", times=3, status=503)
+
+    with caplog.at_level(logging.WARNING):
+        reply = alpha.post_payload(alpha.submit_payload("U0AAGENT", form, {}))
+
+    assert reply.status >= 500, "Slack shows the form's own error line"
+    assert bot.slack.calls("chat.postMessage") == []
+    assert not [record for record in caplog.records if "could not tell the user" in record.getMessage()]
