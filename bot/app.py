@@ -101,10 +101,10 @@ def create_app(
         listener_executor=listeners,
         raise_error_for_unhandled_request=True,  # answered by handlers/errors.handle_error, not 404
         token_verification_enabled=False,  # bot/runtime.learn_workspace checks the token, in one line (`authorize_as`)
+        before_authorize=inject_deps(deps),  # the one error handler keeps what Slack failed to authorize for now
     )
     if schema is not None:
         app.use(refuse_on_a_moved_schema(schema))
-    app.use(inject_deps(deps))
     if oauth is None:
         app.use(serve_only_the_tokens_workspace(listeners))
     app.use(drop_unseen_characters)

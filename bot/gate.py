@@ -96,6 +96,8 @@ SSL_CHECK = Rejection(200, "Slack's certificate check (ssl_check)", refused=Fals
 @dataclass(frozen=True)
 class Passed:
     body: bytes
+    timestamp: int = 0
+    signature: str = ""
 
 
 class SlackGate:
@@ -151,7 +153,7 @@ class SlackGate:
             return Rejection(answer.status, answer.reason, answer.body, answer.content_type, then)
         if not first:
             return Rejection(200, "replay of a request already handled")
-        return Passed(body)
+        return Passed(body, int(timestamp), signature)
 
     def _first_sighting_on_a_live_connection(self, timestamp: int, signature: str) -> bool:
         """A pooled connection the database cut since its last use (a restart, a failover) fails its first statement
@@ -166,6 +168,16 @@ class SlackGate:
         log.info("a pooled database connection was cut (the database restarted?); checking the request again")
         self._first_sighting(timestamp, signature)
         return True
+
+    def forget(self, passed: Passed) -> None:
+        """Forget a request the app failed with a 5xx: Slack sends such an event again, possibly within the same second
+        and so with the same signature, which must not be taken for a replay (the event id still runs it once)."""
+        try:
+            with self._checking.begin() as connection:
+                replays.forget_sighting(connection, timestamp=passed.timestamp, signature=passed.signature)
+        except SQLAlchemyError as error:
+            failed = type(error).__name__
+            log.warning("a failed request's signature not forgotten (%s): a retry reusing it is refused", failed)
 
     def housekeeping_done(self, timeout: float = 10.0) -> None:
         """Wait for the forgetting of expired signatures under way, if any."""

@@ -22,10 +22,11 @@ from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
 from sqlalchemy import Engine, MetaData, Table, delete, insert
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.authorize import OnGone, RenewingAuthorize
 from bot.gate import waiting_no_longer
 from bot.renewals import ROTATE_MINUTES_BEFORE_EXPIRY
 from bot.settings import Settings
-from bot.tokens import InstallationStore, OnGone, RenewingAuthorize, TokenSeal, WorkspaceTokens
+from bot.tokens import InstallationStore, TokenSeal, WorkspaceTokens
 from handlers.delivery import refused_renewal, stop_unannounced
 from handlers.deps import Deps, InstallGone
 from models import Workspace, slack_oauth_states

@@ -51,10 +51,23 @@ def wsgi_app(app: App, healthy: Callable[[], bool], gate: SlackGate | None = Non
                 if isinstance(verdict, Rejection):
                     return reject(environ, start_response, verdict)
                 environ["wsgi.input"] = io.BytesIO(verdict.body)
-                return slack(environ, start_response)
+                return slack(environ, _forgetting_failures(start_response, environ, lambda: gate.forget(verdict)))
         return slack(environ, start_response)
 
     return application
+
+
+def _forgetting_failures(
+    start_response: Callable[..., Any], environ: dict[str, Any], forget: Callable[[], None]
+) -> Callable[..., Any]:
+    """`start_response`, which first has the gate forget an event the app answers with a 5xx (`SlackGate.forget`)."""
+
+    def answered(status: str, *args: Any) -> Any:
+        if status[:1] == "5" and environ.get("CONTENT_TYPE", "").startswith("application/json"):
+            forget()
+        return start_response(status, *args)
+
+    return answered
 
 
 def reject(environ: dict[str, Any], start_response: Callable[..., Any], rejection: Rejection) -> Iterable[bytes]:

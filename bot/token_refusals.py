@@ -3,7 +3,7 @@
 from slack_sdk.errors import SlackTokenRotationError
 from slack_sdk.oauth.installation_store import Installation
 
-from handlers.deps import InstallGone
+from handlers.deps import InstallGone, RefreshTokenSpent
 
 REFRESH_TOKEN_REVOKED = frozenset({"invalid_refresh_token", "invalid_grant"})
 """What `oauth.v2.access` answers a refresh token that no longer renews anything: spent, or revoked with the
@@ -14,8 +14,11 @@ install: `invalid_refresh_token` (https://api.slack.com/methods/oauth.v2.access#
 
 def refusal(error: SlackTokenRotationError, *, offered: Installation, saved: Installation | None) -> Exception:
     """`InstallGone` when Slack refused for good the refresh token the store still holds; else the refusal as it
-    came (the store holds another refresh token: another process spent the one offered, and saved what it got)."""
+    came, or `RefreshTokenSpent` when the store holds another refresh token (another process spent the one offered,
+    and saved what it got)."""
     code = error.api_error.response.get("error")
-    if saved is None or code not in REFRESH_TOKEN_REVOKED or saved.bot_refresh_token != offered.bot_refresh_token:
+    if saved is None or code not in REFRESH_TOKEN_REVOKED:
         return error
+    if saved.bot_refresh_token != offered.bot_refresh_token:
+        return RefreshTokenSpent(error.api_error)
     return InstallGone(error.api_error)

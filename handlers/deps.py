@@ -39,10 +39,16 @@ class InstallGone(SlackTokenRotationError):
     another process spent and replaced): the app was uninstalled there, whether or not Slack told of it."""
 
 
+class RefreshTokenSpent(SlackTokenRotationError):
+    """Slack refused a refresh token another process had just spent, and replaced with the one now stored: renewing
+    again (with that one) may succeed, unlike any other refusal Slack answers (`invalid_client_id`...)."""
+
+
 class AuthorizationFailedForNow(Exception):
     """Slack did not answer the check of a request's token or its renewal now (down, busy, not answering): the request
-    fails, for Slack to send an event again and the person to be told to try again, rather than be answered as from
-    a workspace the app is not installed in. Not a SlackApiError: Bolt answers those as that refusal."""
+    fails, for Slack to send an event again (or the app to try a kept one) and the person to be told to try again,
+    rather than be answered as from a workspace the app is not installed in. Not a SlackApiError: Bolt answers those
+    as that refusal."""
 
 
 class BotTokens(Protocol):

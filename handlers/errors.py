@@ -18,7 +18,7 @@ from handlers.blocks.kit import PRIVATE_NOTICE, text_block
 from handlers.delivery import retry_after_seconds
 from handlers.deps import AuthorizationFailedForNow, deps_of
 from handlers.early_answers import command_answer, json_answer
-from handlers.event_retries import note_failure
+from handlers.event_retries import kept_for_later, note_failure
 from handlers.failure_replies import FailureReply
 from handlers.form_apologies import form_apology
 from handlers.form_seals import seal_refused
@@ -88,6 +88,8 @@ def handle_error(
         return answer_unhandled(body)
     if context is not None:
         note_failure(error, context)
+        if kept_for_later(error, body, context):
+            return BoltResponse(status=200, body="")
     anonymous = context is not None and bool(context.get(ANONYMOUS_REQUEST))
     return _handled(error, body, respond, response, context, client, anonymous=anonymous)
 
@@ -127,6 +129,7 @@ def _handled(
         told = TOO_SLOW_FOR_A_FORM
     elif isinstance(error, AuthorizationFailedForNow):
         log.warning("[ref %s] %s", ref, error)
+        client = None  # no token Slack checked to DM with: Slack shows a click's or a form's failure (its 5xx) itself
     elif isinstance(error, SlackApiError) and error.response.status_code == 429:
         wait = retry_after_seconds(error.response)
         log.warning("[ref %s] Slack rate-limited %s (Retry-After %.0f s)", ref, error.response.api_url, wait)

@@ -18,11 +18,11 @@ import logging
 from typing import Any
 
 from slack_bolt import BoltContext
-from slack_sdk.errors import SlackApiError, SlackClientError
+from slack_sdk.errors import SlackApiError, SlackClientError, SlackTokenRotationError
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
-from handlers.deps import Deps, InstallGone, deps_of
+from handlers.deps import AuthorizationFailedForNow, Deps, InstallGone, RefreshTokenSpent, deps_of
 from handlers.event_attempts import EVENT_ATTEMPT, LASTING, PASSING, Attempt
 from services import event_retries
 
@@ -36,14 +36,17 @@ SLACK_FOR_A_WHILE = frozenset(
 
 def may_pass(error: Exception) -> bool:
     """Whether running the listener again later may succeed: the database refused or did not answer, Slack was busy
-    or down or never reached. A bug, a payload the listener cannot read or a refusal Slack means will not pass."""
+    or down or never reached. A bug, a payload the listener cannot read or a refusal Slack means will not pass (a
+    renewal refused for a bad client id or secret, say), which Slack's error says."""
     if isinstance(error, DBAPIError | PoolTimeout):
         return True
     if isinstance(error, SlackApiError):
         status = error.response.status_code
         return status == 429 or status >= 500 or error.response.get("error") in SLACK_FOR_A_WHILE
-    if isinstance(error, InstallGone):
-        return False
+    if isinstance(error, RefreshTokenSpent):
+        return True
+    if isinstance(error, SlackTokenRotationError):  # InstallGone included: refused for good
+        return not isinstance(error, InstallGone) and may_pass(error.api_error)
     return isinstance(error, SlackClientError | OSError)
 
 
@@ -56,6 +59,31 @@ def kept_body(body: dict[str, Any]) -> dict[str, Any]:
         return body
     ids = {key: user[key] for key in ("id", "team_id") if key in user}
     return {**body, "event": {**event, "user": ids}}
+
+
+def kept_for_later(error: Exception, body: dict[str, Any], context: BoltContext) -> bool:
+    """Slack's delivery of a kept event (a `user_change`) whose token Slack failed to check for now: kept as its
+    listener would keep it (the person's ids only), for the app's own tries, 1, 5, 15 and 60 minutes on; its id is
+    recorded as handled, so that Slack's retries, should one still come, are dropped and it runs once. Slack's own
+    retries (all within about 5 minutes) could all meet the same outage. False when it is not such an event or could
+    not be kept: it then gets its 5xx, for Slack to send it again."""
+    event = body.get("event") if body.get("type") == "event_callback" else None
+    event_type, event_id = (event or {}).get("type"), body.get("event_id")
+    deps = context.get("deps")
+    if not isinstance(error, AuthorizationFailedForNow) or event_type not in RETRIED_EVENTS:
+        return False
+    if not isinstance(deps, Deps) or not isinstance(event_id, str):
+        return False
+    try:
+        with deps.sessions.begin() as session:
+            kept = event_retries.keep_for_its_tries(
+                session.connection(), event_id=event_id, event_type=event_type, body=kept_body(body), now=deps.now()
+            )
+    except SQLAlchemyError:
+        return False
+    if kept:
+        log.warning("event %s %s kept: the app tries it again itself once Slack answers", event_type, event_id)
+    return True
 
 
 def tried_again(context: BoltContext) -> bool:

@@ -9,10 +9,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, delete, select
+from sqlalchemy import Connection, delete, select, update
 from sqlalchemy.orm import Session
 
-from models import EventRetry
+from models import EventRetry, ProcessedEvent
 from services.rows import insert_new
 
 WAITS = (timedelta(minutes=1), timedelta(minutes=5), timedelta(minutes=15), timedelta(minutes=60))
@@ -55,6 +55,22 @@ def keep(connection: Connection, *, event_id: str, event_type: str, body: dict[s
         "received_at": now,
     }
     insert_new(connection, EventRetry, EventRetry.event_id, row)
+
+
+def keep_for_its_tries(
+    connection: Connection, *, event_id: str, event_type: str, body: dict[str, Any], now: datetime
+) -> bool:
+    """Keep an event Slack delivered that could not reach its listener now, its id recorded as handled (Slack's
+    retries are then dropped), due for its first try after the first of `WAITS`; False when its id was handled."""
+    if (
+        insert_new(connection, ProcessedEvent, ProcessedEvent.event_id, {"event_id": event_id, "received_at": now})
+        is None
+    ):
+        return False
+    keep(connection, event_id=event_id, event_type=event_type, body=body, now=now)
+    waited = update(EventRetry).where(EventRetry.event_id == event_id).values(next_attempt_at=now + WAITS[0])
+    connection.execute(waited)
+    return True
 
 
 def claim_due(session: Session, *, now: datetime, limit: int = CLAIM_BATCH) -> tuple[list[Due], list[GivenUp]]:

@@ -31,6 +31,13 @@ def first_sighting(connection: Connection, *, timestamp: int, signature: str) ->
     return insert_new(connection, SeenRequest, SeenRequest.timestamp, row) is not None
 
 
+def forget_sighting(connection: Connection, *, timestamp: int, signature: str) -> None:
+    """Forget one request seen, so that the same signed request is taken again (Slack's retry of a failed event)."""
+    connection.execute(
+        delete(SeenRequest).where(SeenRequest.timestamp == timestamp, SeenRequest.signature == signature)
+    )
+
+
 def forget_expired(connection: Connection, *, now_epoch: int) -> int:
     """Drop what a replay could no longer use (its timestamp is stale); returns how many rows went."""
     result = connection.execute(delete(SeenRequest).where(SeenRequest.timestamp < now_epoch - REMEMBER_SECONDS))

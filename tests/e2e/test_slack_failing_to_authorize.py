@@ -1,16 +1,26 @@
 """With OAuth installs Bolt checks each request's token with Slack (`auth.test`, and its renewal when tokens rotate).
 Slack failing that check for a while (down, busy) is not Slack refusing the install: Slack's own request fails as any
-error does, so that Slack sends an event again and the person is told to try again, never that an admin must install
-the app again. Slack refusing the token still answers as from a workspace the app is not installed in."""
+error does, so that Slack sends an event again (a `user_change` is kept for the app's own tries instead) and the person
+is told to try again, never that an admin must install the app again. Slack refusing the token, or the renewal for
+good, still answers as from a workspace the app is not installed in."""
+
+import json
+import logging
+import time
 
 import pytest
 from sqlalchemy import select
 
+from bot.fakeslack.driver import JSON, SlackDriver
+from bot.fakeslack.envelopes import event_envelope
+from bot.fakeslack.reply import Reply, retry_headers
+from bot.fakeslack.state import dm_channel
 from bot.installs import NOT_INSTALLED_HERE
 from models import ProcessedEvent, Resolution
+from services.event_retries import WAITS
 from tests.conftest import RunningBot
 from tests.e2e.test_departures import is_active
-from tests.e2e.test_events_tried_again import kept
+from tests.e2e.test_events_tried_again import kept, run_the_job_after
 from tests.e2e.test_installs import ALPHA_ORG, install_in, oauth_bot  # noqa: F401
 from tests.e2e.test_installs_tokens import expire_the_stored_token, rotating  # noqa: F401
 from tests.helpers import count
@@ -29,40 +39,66 @@ def handled(bot: RunningBot, event_id: str) -> bool:
 
 
 @pytest.mark.parametrize("fault", SLACK_FAILING, ids=FAILING_IDS)
-def test_a_manager_deactivated_while_slack_failed_to_authorize_is_deactivated_when_slack_sends_it_again(
+def test_a_manager_deactivated_while_slack_failed_to_authorize_is_kept_for_the_apps_own_tries(
     oauth_bot: RunningBot,  # noqa: F811
     fault: dict[str, object],
 ) -> None:
+    """Slack's own retries come within about 5 minutes, and might all meet the same outage: the app keeps it and tries
+    it itself, longer; Slack is answered 200, and a retry it sends anyway is dropped, so it runs once."""
     bot = oauth_bot
     alpha = install_in(bot, "T0ALPHA", ALPHA_ORG)
     deactivated = bot.slack.change_user("U0AMGR", deleted=True)
     bot.slack.fail("auth.test", **fault)  # type: ignore[arg-type]
 
-    first = alpha.event(deactivated, event_id="EvAL")
+    assert alpha.event(deactivated, event_id="EvAL").status == 200
+    assert is_active(bot, "U0AMGR") and handled(bot, "EvAL") and kept(bot) == [("EvAL", 0)]
+    assert alpha.event(deactivated, event_id="EvAL", retry_num=1).status == 200
+    assert is_active(bot, "U0AMGR"), "Slack's retry is dropped: the app's try follows it"
 
-    assert first.status >= 500, "Slack sends again an event it got a 5xx for"
-    assert is_active(bot, "U0AMGR") and not handled(bot, "EvAL") and kept(bot) == []
+    bot.slack.fail("auth.test", **fault)  # type: ignore[arg-type]
+    assert run_the_job_after(bot, WAITS[0]) == 1
+    assert is_active(bot, "U0AMGR") and kept(bot) == [("EvAL", 1)], "still failing: kept for the next try"
 
-    again = alpha.event(deactivated, event_id="EvAL", retry_num=1)
-
-    assert again.status == 200
+    assert run_the_job_after(bot, WAITS[1]) == 1
     assert not is_active(bot, "U0AMGR"), "she no longer approves anything"
-    assert handled(bot, "EvAL") and kept(bot) == []
+    assert kept(bot) == []
 
 
-def test_an_event_whose_token_slack_failed_to_renew_is_left_for_slack_to_send_again(
+def test_a_deactivation_whose_token_slack_failed_to_renew_is_kept_for_the_apps_own_tries(
     rotating: RunningBot,  # noqa: F811
 ) -> None:
-    """The refusal is kept a minute (bot/renewals.py), within which Slack's retries fail alike; its later ones (1 and
-    5 minutes after the first try) find the token renewed."""
+    """The refusal is kept a minute (bot/renewals.py): a `user_change` is kept for the app's own tries, which come
+    later (1, 5, 15 and 60 minutes on)."""
     bot = rotating
     alpha = install_in(bot, "T0ALPHA", ALPHA_ORG)
     deactivated = bot.slack.change_user("U0AMGR", deleted=True)
     expire_the_stored_token(bot, "T0ALPHA")
     bot.slack.fail("oauth.v2.access", status=503)
 
-    assert alpha.event(deactivated, event_id="EvAL").status >= 500
-    assert is_active(bot, "U0AMGR") and not handled(bot, "EvAL") and kept(bot) == []
+    assert alpha.event(deactivated, event_id="EvAL").status == 200
+    assert is_active(bot, "U0AMGR") and kept(bot) == [("EvAL", 0)], "kept for the app's own tries"
+
+
+def signed_within_one_second(driver: SlackDriver, event: dict[str, object], event_id: str) -> list[Reply]:
+    """An event and Slack's retry of it sent within the same second: the same body, timestamp and signature."""
+    now = int(time.time())
+    auth = driver.grid.authorization(driver.team_id)
+    envelope = event_envelope(event, team_id=driver.team_id, event_id=event_id, event_time=now, authorization=auth)
+    body = json.dumps(envelope | driver.grid.event_fields())
+    return [driver.post(body, JSON, timestamp=now, headers=retry_headers(number)) for number in (None, 1)]
+
+
+def test_slacks_retry_signed_as_the_failed_try_is_not_taken_for_a_replay(oauth_bot: RunningBot) -> None:  # noqa: F811
+    bot = oauth_bot
+    alpha = install_in(bot, "T0ALPHA", ALPHA_ORG)
+    opened = {"type": "app_home_opened", "user": "U0AAGENT", "channel": dm_channel("U0AAGENT"), "tab": "home"}
+    bot.slack.fail("auth.test", times=3, status=503)
+
+    first, again = signed_within_one_second(alpha, {**opened, "event_ts": f"{time.time():.6f}"}, "EvHOME")
+
+    assert first.status >= 500 and again.status == 200
+    assert bot.slack.state.home_view("U0AAGENT") is not None, "the Home is drawn"
+    assert handled(bot, "EvHOME")
 
 
 @pytest.mark.parametrize("fault", SLACK_FAILING, ids=FAILING_IDS)
@@ -97,3 +133,64 @@ def test_an_event_whose_token_slack_refuses_is_answered_as_not_installed_here(
 
     assert reply.status == 200
     assert is_active(bot, "U0AMGR") and kept(bot) == []
+
+
+@pytest.mark.parametrize("method", ["auth.test", "oauth.v2.access"])
+def test_slack_not_answering_the_check_is_one_warning_and_the_event_is_sent_again(
+    rotating: RunningBot,  # noqa: F811
+    caplog: pytest.LogCaptureFixture,
+    method: str,
+) -> None:
+    """A dropped connection or a timeout, not a bug: no error with a traceback for every request while it lasts."""
+    bot = rotating
+    alpha = install_in(bot, "T0ALPHA", ALPHA_ORG)
+    expire_the_stored_token(bot, "T0ALPHA")
+    bot.slack.fail(method, times=3, hang_up=True)  # the listeners' client tries once more after a dropped connection
+    opened = {"type": "app_home_opened", "user": "U0AAGENT", "channel": dm_channel("U0AAGENT"), "tab": "home"}
+
+    with caplog.at_level(logging.WARNING):
+        reply = alpha.event({**opened, "event_ts": f"{time.time():.6f}"}, event_id="EvHOME")
+
+    assert reply.status >= 500, "Slack sends it again"
+    assert [record.levelname for record in caplog.records if "did not authorize" in record.getMessage()] == ["WARNING"]
+    ours = [record for record in caplog.records if not record.name.startswith("slack_sdk")]  # its own line per call
+    assert not [record for record in ours if record.levelno >= logging.ERROR or record.exc_info]
+
+
+@pytest.mark.parametrize("error", ["invalid_client_id", "bad_client_secret"])
+def test_a_renewal_slack_refuses_for_the_apps_credentials_is_not_told_to_try_again(
+    rotating: RunningBot,  # noqa: F811
+    error: str,
+) -> None:
+    """Trying again would be refused alike until the operator fixes SLACK_CLIENT_ID or SLACK_CLIENT_SECRET: the
+    request is refused as one whose token Slack refuses, not left to fail for ever as if Slack were down."""
+    bot = rotating
+    alpha = install_in(bot, "T0ALPHA", ALPHA_ORG)
+    expire_the_stored_token(bot, "T0ALPHA")
+    bot.slack.fail("oauth.v2.access", times=5, error=error)
+
+    reply = alpha.command("U0AAGENT", "/resolve", "refund 5 order 1 late")
+
+    told = reply.text + " ".join(call.text for call in bot.slack.calls("response_url"))
+    assert "something went wrong on our side" not in told and NOT_INSTALLED_HERE in told
+    assert alpha.event(bot.slack.change_user("U0AMGR", deleted=True), event_id="EvAL").status == 200
+
+
+def test_a_form_sent_while_slack_fails_to_authorize_is_shown_failing_by_slack_not_by_a_dm_it_cannot_send(
+    oauth_bot: RunningBot,  # noqa: F811
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """The request has no token Slack checked to send a DM with: Slack shows the failure in the form itself, which
+    stays open with what was typed in it, and the person sends it again."""
+    bot = oauth_bot
+    alpha = install_in(bot, "T0ALPHA", ALPHA_ORG)
+    alpha.command("U0AAGENT", "/resolve")
+    form = bot.slack.calls("views.open")[-1].args["view"]
+    bot.slack.fail("auth.test", times=3, status=503)
+
+    with caplog.at_level(logging.WARNING):
+        reply = alpha.post_payload(alpha.submit_payload("U0AAGENT", form, {}))
+
+    assert reply.status >= 500, "Slack shows the form's own error line"
+    assert bot.slack.calls("chat.postMessage") == []
+    assert not [record for record in caplog.records if "could not tell the user" in record.getMessage()]

@@ -8,7 +8,8 @@ from slack_sdk.oauth.installation_store import Installation
 from bot.fakeslack import FakeSlack
 from bot.fakeslack.server import CLIENT_ID, CLIENT_SECRET
 from bot.token_refusals import refusal
-from handlers.deps import InstallGone
+from handlers.deps import InstallGone, RefreshTokenSpent
+from handlers.event_retries import may_pass
 
 
 def refused_renewal(slack: FakeSlack, refresh_token: str) -> SlackTokenRotationError:
@@ -33,11 +34,20 @@ def test_a_refresh_token_refused_for_good_and_still_stored_means_the_install_is_
 def test_a_refresh_token_another_process_spent_and_replaced_is_no_sign_of_an_uninstall(slack: FakeSlack) -> None:
     error = refused_renewal(slack, "xoxe-1-spent")
 
-    assert refusal(error, offered=stored("xoxe-1-spent"), saved=stored("xoxe-1-new")) is error
+    spent = refusal(error, offered=stored("xoxe-1-spent"), saved=stored("xoxe-1-new"))
+
+    assert isinstance(spent, RefreshTokenSpent) and not isinstance(spent, InstallGone) and may_pass(spent)
+
+
+def test_a_renewal_refused_for_the_apps_credentials_will_not_pass(slack: FakeSlack) -> None:
+    slack.fail("oauth.v2.access", error="invalid_client_id")
+    error = refused_renewal(slack, "xoxe-1-good")
+
+    assert not may_pass(refusal(error, offered=stored("xoxe-1-good"), saved=stored("xoxe-1-good")))
 
 
 def test_a_renewal_slack_could_not_answer_now_is_no_sign_of_an_uninstall(slack: FakeSlack) -> None:
     slack.fail("oauth.v2.access", status=503)
     error = refused_renewal(slack, "xoxe-1-good")
 
-    assert refusal(error, offered=stored("xoxe-1-good"), saved=stored("xoxe-1-good")) is error
+    assert refusal(error, offered=stored("xoxe-1-good"), saved=stored("xoxe-1-good")) is error and may_pass(error)

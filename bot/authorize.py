@@ -1,0 +1,112 @@
+"""Bolt's authorize with OAuth installs: each request's token looked up, renewed through the process's `Renewals`
+(bot/renewals.py) and checked with Slack (`auth.test`), Slack failing that check for now told apart from a refusal."""
+
+import logging
+import time
+from collections.abc import Callable
+from typing import Any
+
+from slack_bolt import BoltContext
+from slack_bolt.authorization import AuthorizeResult
+from slack_bolt.authorization.authorize import InstallationStoreAuthorize
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError, SlackClientError, SlackRequestError, SlackTokenRotationError
+from slack_sdk.oauth.installation_store import Installation
+from slack_sdk.web import SlackResponse
+
+from bot.renewals import ROTATE_MINUTES_BEFORE_EXPIRY, Renewals
+from handlers.deps import AuthorizationFailedForNow, InstallGone
+from handlers.event_retries import may_pass, note_failure, tried_again
+
+OnGone = Callable[[Installation, InstallGone], None]
+
+
+NotAnswered = SlackClientError | OSError
+"""Slack refusing, or not answering at all (a dropped connection, a timeout)."""
+
+
+class SlackFailedToAuthorize(Exception):
+    """Slack's failure to answer `auth.test` or to renew the token, carried past Bolt's authorize (which answers any
+    as a refusal) to `RenewingAuthorize`, which tells the two apart."""
+
+    def __init__(self, error: NotAnswered) -> None:
+        super().__init__(str(error))
+        self.error = error
+
+
+class AuthTests:
+    """The request's client as Bolt's authorize calls it (`auth.test`), failing as `SlackFailedToAuthorize`."""
+
+    def __init__(self, client: WebClient) -> None:
+        self._client = client
+
+    def auth_test(self, **kwargs: Any) -> SlackResponse:
+        try:
+            return self._client.auth_test(**kwargs)
+        except (SlackApiError, SlackRequestError, OSError) as error:
+            raise SlackFailedToAuthorize(error) from error
+
+
+class RenewingAuthorize(InstallationStoreAuthorize):
+    """Bolt's authorize, renewing through the process's `Renewals` (its own renews alone, so a listener and
+    the sender renewing together would spend the refresh token twice and the listener's request fail).
+    A renewal Slack refuses for good (`InstallGone`) is handed to `on_gone`, which stops the workspace as the sender
+    does: its install is then forgotten, and its next requests ask Slack nothing.
+    A request Slack refused to authorize (`auth.test` or the renewal: the token or the install refused) is not served,
+    as in Bolt. One Slack failed to authorize for now (down, busy, not answering) fails as a listener's error does:
+    an event gets a 5xx, for Slack to send it again (a kept one is kept for the app's own tries instead:
+    handlers/event_retries.kept_for_later), a command the apology that says to try again. For the app's own
+    try of a kept event, the failure is noted as one that may pass (the try waits for the next) or not (forgotten)."""
+
+    def __init__(self, *, renewals: Renewals | None, on_gone: OnGone | None = None, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._renewals = renewals
+        self._on_gone = on_gone
+
+    def __call__(self, *, context: BoltContext, **kwargs: Any) -> AuthorizeResult | None:
+        client = context.client
+        context["client"] = AuthTests(client)
+        try:
+            return super().__call__(context=context, **kwargs)
+        except SlackFailedToAuthorize as failed:
+            self._not_authorized(context, failed.error)
+            return None
+        finally:
+            context["client"] = client
+
+    def _not_authorized(self, context: BoltContext, error: NotAnswered) -> None:
+        """Slack's own request failed for now goes to the one error handler; the app's own try waits for its next."""
+        passing, said = may_pass(error), f"Slack did not authorize a {context.team_id} request ({_answer(error)})"
+        if passing and not tried_again(context):
+            raise AuthorizationFailedForNow(said) from error
+        self.logger.log(logging.WARNING if passing else logging.DEBUG, said)  # a refusal: Bolt logs it
+        note_failure(error, context)
+
+    def _rotate_and_save_tokens_if_necessary(self, installation: Installation | None) -> Installation | None:
+        if self._renewals is None or installation is None or not installation.bot_refresh_token:
+            return super()._rotate_and_save_tokens_if_necessary(installation)
+        if not _due(installation):
+            return None  # most requests: nothing to renew, so no lock and no second read
+        try:
+            latest, _refused = self._renewals.renewed(installation)
+        except InstallGone as gone:
+            if self._on_gone is not None:
+                self._on_gone(installation, gone)
+            raise SlackFailedToAuthorize(gone) from gone
+        except (SlackClientError, OSError) as error:
+            raise SlackFailedToAuthorize(error) from error
+        return latest
+
+
+def _answer(error: NotAnswered) -> str:
+    """`HTTP 503 internal_error`: Slack's answer in a few words, not slack_sdk's two lines."""
+    failed = error.api_error if isinstance(error, SlackTokenRotationError) else error
+    if isinstance(failed, SlackApiError):
+        return f"HTTP {failed.response.status_code} {failed.response.get('error')}"
+    return type(error).__name__
+
+
+def _due(installation: Installation) -> bool:
+    """Inside the window before expiry in which a token is renewed."""
+    expires_at = installation.bot_token_expires_at
+    return expires_at is not None and expires_at <= time.time() + ROTATE_MINUTES_BEFORE_EXPIRY * 60
