@@ -1,9 +1,11 @@
 """The Bolt app, built the same way for production, tests and the demo."""
 
+from collections.abc import Callable
 from concurrent.futures import Executor, ThreadPoolExecutor
 from types import ModuleType
+from typing import Any
 
-from slack_bolt import App
+from slack_bolt import App, BoltContext, BoltResponse
 from slack_bolt.middleware.authorization import SingleTeamAuthorization
 from slack_bolt.oauth.oauth_settings import OAuthSettings
 from slack_sdk import WebClient
@@ -37,7 +39,6 @@ from handlers.middleware import (
     drop_repeated_events,
     drop_the_command_typed_again,
     drop_unseen_characters,
-    inject_deps,
     unescape_command_text,
 )
 from handlers.one_workspace import serve_only_the_tokens_workspace
@@ -101,10 +102,8 @@ def create_app(
         listener_executor=listeners,
         raise_error_for_unhandled_request=True,  # answered by handlers/errors.handle_error, not 404
         token_verification_enabled=False,  # bot/runtime.learn_workspace checks the token, in one line (`authorize_as`)
-        before_authorize=inject_deps(deps),  # the one error handler keeps what Slack failed to authorize for now
+        before_authorize=in_front_of_authorize(deps, schema),
     )
-    if schema is not None:
-        app.use(refuse_on_a_moved_schema(schema))
     if oauth is None:
         app.use(serve_only_the_tokens_workspace(listeners))
     app.use(drop_unseen_characters)
@@ -117,6 +116,22 @@ def create_app(
         feature.register(app)
     follow_kept_events(app, deps, settings.slack_signing_secret)
     return app
+
+
+def in_front_of_authorize(deps: Deps, schema: SchemaWatch | None) -> Callable[..., BoltResponse | None]:
+    """The deps, for the one error handler (which keeps what Slack failed to authorize for now), then the schema
+    check: both before Bolt's authorize, so that a process whose schema moved neither asks Slack about its token nor
+    keeps anything by its own rules (bot/schema_watch.py)."""
+    refuse = refuse_on_a_moved_schema(schema) if schema is not None else None
+
+    def middleware(body: dict[str, Any], context: BoltContext, next: Callable[[], None]) -> BoltResponse | None:
+        context["deps"] = deps
+        if refuse is None:
+            next()
+            return None
+        return refuse(body, next)
+
+    return middleware
 
 
 def authorize_as(app: App, identity: SlackResponse) -> None:

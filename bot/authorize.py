@@ -4,6 +4,7 @@
 import logging
 import time
 from collections.abc import Callable
+from http.client import HTTPException
 from typing import Any
 
 from slack_bolt import BoltContext
@@ -21,8 +22,8 @@ from handlers.event_retries import may_pass, note_failure, tried_again
 OnGone = Callable[[Installation, InstallGone], None]
 
 
-NotAnswered = SlackClientError | OSError
-"""Slack refusing, or not answering at all (a dropped connection, a timeout)."""
+NotAnswered = SlackClientError | OSError | HTTPException
+"""Slack refusing, or not answering at all (a dropped connection, a timeout, an answer cut short or garbled)."""
 
 
 class SlackFailedToAuthorize(Exception):
@@ -43,7 +44,7 @@ class AuthTests:
     def auth_test(self, **kwargs: Any) -> SlackResponse:
         try:
             return self._client.auth_test(**kwargs)
-        except (SlackApiError, SlackRequestError, OSError) as error:
+        except (SlackApiError, SlackRequestError, OSError, HTTPException) as error:
             raise SlackFailedToAuthorize(error) from error
 
 
@@ -93,7 +94,7 @@ class RenewingAuthorize(InstallationStoreAuthorize):
             if self._on_gone is not None:
                 self._on_gone(installation, gone)
             raise SlackFailedToAuthorize(gone) from gone
-        except (SlackClientError, OSError) as error:
+        except (SlackClientError, OSError, HTTPException) as error:
             raise SlackFailedToAuthorize(error) from error
         return latest
 

@@ -15,6 +15,7 @@ again, it is drawn again.
 """
 
 import logging
+from http.client import HTTPException
 from typing import Any
 
 from slack_bolt import BoltContext
@@ -47,7 +48,7 @@ def may_pass(error: Exception) -> bool:
         return True
     if isinstance(error, SlackTokenRotationError):  # InstallGone included: refused for good
         return not isinstance(error, InstallGone) and may_pass(error.api_error)
-    return isinstance(error, SlackClientError | OSError)
+    return isinstance(error, SlackClientError | OSError | HTTPException)  # no answer, or one cut short
 
 
 def kept_body(body: dict[str, Any]) -> dict[str, Any]:

@@ -29,14 +29,6 @@ PERSON_LABELS = "person_labels"
 """The context key of the names Slack sent with the people a command's text mentions (`labels_sent`)."""
 
 
-def inject_deps(deps: Deps) -> Middleware:
-    def middleware(context: BoltContext, next: Callable[[], None]) -> None:
-        context["deps"] = deps
-        next()
-
-    return middleware
-
-
 def drop_unseen_characters(body: dict[str, Any], next: Callable[[], None]) -> None:
     """Take NUL, the other control characters and those that take no room (a zero-width space, a byte order mark:
     `without_unseen_characters`) out of a command's text and a modal's inputs, where they enter.

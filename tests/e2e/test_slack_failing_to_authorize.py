@@ -7,6 +7,7 @@ good, still answers as from a workspace the app is not installed in."""
 import json
 import logging
 import time
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
@@ -23,6 +24,7 @@ from tests.e2e.test_departures import is_active
 from tests.e2e.test_events_tried_again import kept, run_the_job_after
 from tests.e2e.test_installs import ALPHA_ORG, install_in, oauth_bot  # noqa: F401
 from tests.e2e.test_installs_tokens import expire_the_stored_token, rotating  # noqa: F401
+from tests.e2e.test_upgrades import upgraded_by_a_newer_release  # noqa: F401
 from tests.helpers import count
 
 SLACK_FAILING = [
@@ -194,3 +196,23 @@ def test_a_form_sent_while_slack_fails_to_authorize_is_shown_failing_by_slack_no
     assert reply.status >= 500, "Slack shows the form's own error line"
     assert bot.slack.calls("chat.postMessage") == []
     assert not [record for record in caplog.records if "could not tell the user" in record.getMessage()]
+
+
+def test_a_process_whose_schema_moved_keeps_nothing_slack_failed_to_authorize_and_asks_slack_nothing(
+    oauth_bot: RunningBot,  # noqa: F811
+    request: pytest.FixtureRequest,
+) -> None:
+    """A newer release upgraded the database under this process: it writes nothing by its own rules, not even the
+    kept `user_change` of an outage; the event goes unacknowledged, for the new release's processes to take."""
+    bot = oauth_bot
+    alpha = install_in(bot, "T0ALPHA", ALPHA_ORG)
+    request.getfixturevalue("upgraded_by_a_newer_release")
+    bot.clock.advance(timedelta(seconds=10))  # what it last learnt of the schema is old enough to ask again
+    checks_before = len(bot.slack.calls("auth.test"))
+    bot.slack.fail("auth.test", times=3, status=503)
+
+    reply = alpha.event(bot.slack.change_user("U0AMGR", deleted=True), event_id="EvMOVED")
+
+    assert reply.status == 503
+    assert kept(bot) == [] and not handled(bot, "EvMOVED")
+    assert len(bot.slack.calls("auth.test")) == checks_before, "no token is checked for a request it will not serve"

@@ -1,6 +1,7 @@
 """Which listener failures are worth running an event again for (handlers/event_retries.py `may_pass`)."""
 
 import sqlite3
+from http.client import BadStatusLine, IncompleteRead
 
 import pytest
 from slack_sdk import WebClient
@@ -35,6 +36,8 @@ def slack_refused(status: int, error: str) -> SlackApiError:
         SlackRequestError("connection reset"),
         ConnectionResetError("reset by peer"),
         TimeoutError("timed out"),
+        IncompleteRead(b'{"ok": tr', 40),
+        BadStatusLine("HTTP/1.1 2"),
     ],
 )
 def test_what_may_pass_is_tried_again(error: Exception) -> None:
