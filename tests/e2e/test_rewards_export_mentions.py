@@ -78,13 +78,13 @@ def test_mentions_are_named_from_the_workspaces_own_directory_and_every_cell_sta
     load_policy_text(sessions, at(1, 8))
     reasons = {
         "<@U0AGENT1> and <@U0AGENT3|ines>": '\'@Sam "Sunny" Agent and @-Ines, Agent',
-        "=<@U0AGENT2>": "'=@Zoë Ñúñez",
+        "=<@U0AGENT2> again": "'=@Zoë Ñúñez again",  # a reason of mentions alone is asked for in words
         "Thanks <@U0STRANGER|stranger> and <@U0STRANGER>": "Thanks @stranger and @U0STRANGER",
         "Covered <#C0456|support> and <#G0789>\nall week": "Covered #support and #G0789\nall week",
         "<#C0456|support> rota": "#support rota",
         "typed <@ nobody> and <@U0AGENT2|>": "typed <@ nobody> and @Zoë Ñúñez",
         "less <@u0agent2> and <#x>": "less <@u0agent2> and <#x>",
-        "<@U0NOBODY|>": "'@U0NOBODY",
+        "<@U0NOBODY|> too": "'@U0NOBODY too",
         '<@U0AGENT2> line\r\nbreaks\rand, "quotes"': '\'@Zoë Ñúñez line\r\nbreaks\rand, "quotes"',
     }
     givers = ("U0AGENT2", "U0AGENT3", "U0MGR1", "U0MGR2")  # within each one's monthly allowance
