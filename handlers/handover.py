@@ -3,6 +3,7 @@ the old messages updated to say where it went, and a nomination's nominator told
 transaction; the outbox sends.
 """
 
+from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
@@ -36,17 +37,24 @@ def describe_handover(handover: Handover) -> str:
 def queue_import_messages(session: Session, *, workspace: Workspace, report: ImportReport, now: datetime) -> None:
     """What an org import tells: its hand-overs, and the Homes of the managers it moved a requester with a request
     still waiting away from and to, which list it whoever decides it (services/org_moves.py)."""
-    queue_handover_messages(session, workspace=workspace, handovers=report.handovers, now=now)
-    home_again.queue_homes_of(session, workspace=workspace, people=report.homes_moved, now=now)
+    queue_handover_messages(
+        session, workspace=workspace, handovers=report.handovers, now=now, homes_also=report.homes_moved
+    )
 
 
 def queue_handover_messages(
-    session: Session, *, workspace: Workspace, handovers: list[Handover], now: datetime, gone: str | None = None
+    session: Session,
+    *,
+    workspace: Workspace,
+    handovers: list[Handover],
+    now: datetime,
+    gone: str | None = None,
+    homes_also: Iterable[Employee] = (),
 ) -> None:
     """`gone`: someone no longer in the workspace (removed from it in a Grid org), whose DMs Slack no longer lets the
     bot reach: the copies sent to them stay as they are. Past `SUMMARY_OVER` requests (or nominations) handed to one
     person at once, they get one summary DM rather than one each (handlers/handover_summary.py). The Homes of those
-    the items left and reached are published again (handlers/home_again.py)."""
+    the items left and reached, and of `homes_also`, are published again (handlers/home_again.py)."""
     summarized = handover_summary.summarized(handovers)
     summaries = handover_summary.summary_keys(session, handovers=handovers, people=summarized, now=now)
     for handover in handovers:
@@ -94,7 +102,7 @@ def queue_handover_messages(
     handover_summary.queue_summaries(
         session, workspace=workspace, handovers=handovers, people=summarized, keys=summaries, now=now
     )
-    home_again.queue_homes_again(session, workspace=workspace, handovers=handovers, now=now)
+    home_again.queue_homes_again(session, workspace=workspace, handovers=handovers, now=now, also=homes_also)
 
 
 def _queue_decider_dm(

@@ -26,7 +26,7 @@ from services import directory, outbox
 from services.errors import DomainError
 from services.handover import Handover
 from services.outbox import Claimed, SendOutcome
-from services.outbox_keys import HOME_AGAIN, OUR_OWN, waiting_untaken
+from services.outbox_keys import OUR_OWN, home_again_key_prefix, waiting_untaken
 
 log = logging.getLogger(__name__)
 
@@ -39,10 +39,17 @@ NOT_RENDERED = "home_not_rendered"
 as tried, and is given up as any message is."""
 
 
-def queue_homes_again(session: Session, *, workspace: Workspace, handovers: list[Handover], now: datetime) -> None:
-    """The Homes of those the hand-overs' requests and nominations left or reached."""
-    touched = [(h.previous, h.current) for h in handovers if h.kind != "suggestion"]
-    queue_homes_of(session, workspace=workspace, people=[p for pair in touched for p in pair], now=now)
+def queue_homes_again(
+    session: Session,
+    *,
+    workspace: Workspace,
+    handovers: list[Handover],
+    now: datetime,
+    also: Iterable[Employee | None] = (),
+) -> None:
+    """The Homes of those the hand-overs' requests and nominations left or reached, and of those `also` names."""
+    touched = [p for h in handovers if h.kind != "suggestion" for p in (h.previous, h.current)]
+    queue_homes_of(session, workspace=workspace, people=[*touched, *also], now=now)
 
 
 def queue_homes_of(session: Session, *, workspace: Workspace, people: Iterable[Employee | None], now: datetime) -> None:
@@ -50,8 +57,8 @@ def queue_homes_of(session: Session, *, workspace: Workspace, people: Iterable[E
     active = {person.id: person for person in people if person is not None and person.active}
     if not active:
         return
-    prefix = f"{HOME_AGAIN}{workspace.slack_team_id}:"
-    mine = [f"{prefix}{person.slack_id}:" for person in active.values()]
+    prefix = home_again_key_prefix(workspace.slack_team_id)
+    mine = [home_again_key_prefix(workspace.slack_team_id, person.slack_id) for person in active.values()]
     waiting = {key.removeprefix(prefix).split(":")[0] for key in waiting_untaken(session, key_prefixes=mine)}
     for person in active.values():
         if person.slack_id in waiting:

@@ -5,17 +5,23 @@ key's unique index serves the range (a LIKE alone reads every delivery ever made
 whatever the collation.
 """
 
-from sqlalchemy import ColumnElement, and_, bindparam, or_, select
+from sqlalchemy import BindParameter, ColumnElement, and_, bindparam, or_, select
 from sqlalchemy.orm import Session
 
 from models import Delivery
 
 PAST_EVERY_CHARACTER = "\U0010ffff"
-UNDER_PREFIX = (
-    Delivery.idempotency_key >= bindparam("prefix"),
-    Delivery.idempotency_key < bindparam("past_prefix"),
-    Delivery.idempotency_key.like(bindparam("pattern"), escape="/"),
-)
+
+
+def _between(
+    prefix: str | BindParameter[str], past_prefix: str | BindParameter[str], pattern: str | BindParameter[str]
+) -> tuple[ColumnElement[bool], ...]:
+    """The keys from `prefix` up to `past_prefix` that match `pattern` (see `prefix_bounds`)."""
+    key = Delivery.idempotency_key
+    return key >= prefix, key < past_prefix, key.like(pattern, escape="/")
+
+
+UNDER_PREFIX = _between(bindparam("prefix"), bindparam("past_prefix"), bindparam("pattern"))
 
 
 HOME = "home:"
@@ -30,6 +36,11 @@ sent (handlers/home_again.py); apart from `HOME`, which a round's seal forgets."
 def home_key_prefix(slack_team_id: str, user_id: str = "") -> str:
     """Of the Homes queued in a workspace, or of one person's there."""
     return f"{HOME}{slack_team_id}:{user_id + ':' if user_id else ''}"
+
+
+def home_again_key_prefix(slack_team_id: str, user_id: str = "") -> str:
+    """Of the Homes queued to be published again in a workspace, or of one person's there."""
+    return f"{HOME_AGAIN}{slack_team_id}:{user_id + ':' if user_id else ''}"
 
 
 OUR_OWN = "latitude_"
@@ -87,9 +98,4 @@ def waiting_untaken(session: Session, *, key_prefixes: list[str]) -> list[str]:
 
 def _under(key_prefix: str) -> ColumnElement[bool]:
     """`UNDER_PREFIX` for one prefix of many, with its values inline."""
-    bounds = prefix_bounds(key_prefix)
-    return and_(
-        Delivery.idempotency_key >= bounds["prefix"],
-        Delivery.idempotency_key < bounds["past_prefix"],
-        Delivery.idempotency_key.like(bounds["pattern"], escape="/"),
-    )
+    return and_(*_between(**prefix_bounds(key_prefix)))

@@ -34,6 +34,7 @@ def follow_up_pending_requests(deps: Deps, client: WebClient) -> None:
     with deps.sessions.begin() as session:
         now = deps.now()
         hand_over_what_waits_on_leavers(session, deps, now)
+        homes_of: dict[int, list[Employee | None]] = {}
         for follow_up in escalations.due_follow_ups(session, now=now):
             resolution = follow_up.resolution
             waited_on = escape_mrkdwn(follow_up.waited_on.name) if follow_up.waited_on else "a decision"
@@ -60,9 +61,11 @@ def follow_up_pending_requests(deps: Deps, client: WebClient) -> None:
                 handover_summary.queue_summary_updates(
                     session, workspace_id=resolution.workspace_id, item_key=key, now=now
                 )
-                people = [follow_up.waited_on, *follow_up.recipients]  # their Homes lose it, and show it
-                workspace = session.get_one(Workspace, resolution.workspace_id)
-                home_again.queue_homes_of(session, workspace=workspace, people=people, now=now)
+                # Their Homes lose it, and show it.
+                homes_of.setdefault(resolution.workspace_id, []).extend([follow_up.waited_on, *follow_up.recipients])
+        for workspace_id, people in homes_of.items():
+            workspace = session.get_one(Workspace, workspace_id)
+            home_again.queue_homes_of(session, workspace=workspace, people=people, now=now)
         follow_up_nominations(session, now)
     drain_outbox(deps, client)
 
