@@ -10,7 +10,7 @@ import time
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from bot.fakeslack.driver import JSON, SlackDriver
 from bot.fakeslack.envelopes import event_envelope
@@ -160,6 +160,38 @@ def test_an_event_answered_200_is_refused_when_sent_again_with_its_signature(
 
     assert (again.status, again.body) == (200, "")
     assert len(bot.slack.calls("auth.test")) == checks_before, "refused before the token is checked"
+
+
+def test_a_failure_the_database_cannot_note_is_one_warning_and_slacks_retry_signed_anew_passes(
+    oauth_bot: RunningBot,  # noqa: F811
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """The database lost between the replay check and the 5xx: the failed try stays seen, so a retry within the same
+    second is refused as a replay; Slack's retries a minute and five minutes on are signed anew and pass."""
+    bot = oauth_bot
+    alpha = install_in(bot, "T0ALPHA", ALPHA_ORG)
+    engine = bot.runtime.engine
+    bot.slack.fail("auth.test", times=3, status=503)
+    body, stamp = signed_event(alpha, home_opened("U0AAGENT"), "EvHOME")
+    lost = engine.dialect.dbapi.OperationalError  # type: ignore[union-attr]
+
+    def unreachable(_connection: object, _cursor: object, statement: str, *_: object) -> None:
+        if statement.lstrip().upper().startswith("UPDATE SEEN_REQUESTS"):
+            raise lost("server closed the connection unexpectedly")
+
+    event.listen(engine, "before_cursor_execute", unreachable)
+    try:
+        with caplog.at_level(logging.WARNING):
+            first = alpha.post(body, JSON, timestamp=stamp)
+    finally:
+        event.remove(engine, "before_cursor_execute", unreachable)
+    again = alpha.post(body, JSON, timestamp=stamp, headers=retry_headers(1))
+
+    assert first.status >= 500 and (again.status, again.body) == (200, "")
+    assert [r.levelname for r in caplog.records if "failure not noted" in r.getMessage()] == ["WARNING"]
+    assert not handled(bot, "EvHOME")
+    assert alpha.post(body, JSON, **as_retried(2)).status == 200
+    assert handled(bot, "EvHOME") and bot.slack.state.home_view("U0AAGENT") is not None
 
 
 @pytest.mark.parametrize("fault", SLACK_FAILING, ids=FAILING_IDS)
