@@ -158,16 +158,17 @@ class SlackGate:
     def _let_through_on_a_live_connection(self, timestamp: int, signature: str) -> bool:
         """A pooled connection the database cut since its last use (a restart, a failover) fails its first statement
         and the pool drops every connection as old: the check is made once more on a fresh one, so that the request
-        goes through rather than being told the database is out of reach when it is back. Should the cut have come
-        after the first try committed, the second finds the request seen: it is still its first sighting."""
+        goes through rather than being told the database is out of reach when it is back. A cut met by the check left
+        nothing written: the second answer stands, and a replay is still refused. One met by the commit, once the
+        check let the request through, may have come after the commit: the second finds it seen, and it goes through."""
+        answers: list[bool] = []
         try:
-            return self._let_through(timestamp, signature)
+            return self._let_through(timestamp, signature, answers)
         except DBAPIError as error:
             if not error.connection_invalidated:
                 raise
         log.info("a pooled database connection was cut (the database restarted?); checking the request again")
-        self._let_through(timestamp, signature)
-        return True
+        return self._let_through(timestamp, signature, []) or any(answers)
 
     def failed(self, passed: Passed) -> None:
         """Note that the app failed a request with a 5xx: Slack sends such an event again, possibly within the same
@@ -185,9 +186,11 @@ class SlackGate:
         if self._purging is not None:
             wait([self._purging], timeout)
 
-    def _let_through(self, timestamp: int, signature: str) -> bool:
+    def _let_through(self, timestamp: int, signature: str, answers: list[bool]) -> bool:
+        """`answers`: the check's answer, once given, whether or not its commit fails after it."""
         with self._checking.begin() as connection:
             passing = replays.let_through(connection, timestamp=timestamp, signature=signature)
+            answers.append(passing)
         self._forget_expired_when_due()
         return passing
 
