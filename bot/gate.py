@@ -146,49 +146,53 @@ class SlackGate:
             return Rejection(400, f"signed but malformed: {problem}", "Bad request: Slack never sends this.")
         try:
             with connecting_quickly():
-                first = self._first_sighting_on_a_live_connection(int(timestamp), signature)
+                passing = self._let_through_on_a_live_connection(int(timestamp), signature)
         except SQLAlchemyError as error:
             answer = database_down(body, error, clients=self._apology_clients)
             then = partial(self._apologies.submit, answer.then) if answer.then else None
             return Rejection(answer.status, answer.reason, answer.body, answer.content_type, then)
-        if not first:
-            return Rejection(200, "replay of a request already handled")
+        if not passing:
+            return Rejection(200, "replay of a request already handled, or failed as often as Slack tries one")
         return Passed(body, int(timestamp), signature)
 
-    def _first_sighting_on_a_live_connection(self, timestamp: int, signature: str) -> bool:
+    def _let_through_on_a_live_connection(self, timestamp: int, signature: str) -> bool:
         """A pooled connection the database cut since its last use (a restart, a failover) fails its first statement
         and the pool drops every connection as old: the check is made once more on a fresh one, so that the request
-        goes through rather than being told the database is out of reach when it is back. Should the cut have come
-        after the first try committed, the second finds the request seen: it is still its first sighting."""
+        goes through rather than being told the database is out of reach when it is back. A cut met by the check left
+        nothing written: the second answer stands, and a replay is still refused. One met by the commit, once the
+        check let the request through, may have come after the commit: the second finds it seen, and it goes through."""
+        answers: list[bool] = []
         try:
-            return self._first_sighting(timestamp, signature)
+            return self._let_through(timestamp, signature, answers)
         except DBAPIError as error:
             if not error.connection_invalidated:
                 raise
         log.info("a pooled database connection was cut (the database restarted?); checking the request again")
-        self._first_sighting(timestamp, signature)
-        return True
+        return self._let_through(timestamp, signature, []) or any(answers)
 
-    def forget(self, passed: Passed) -> None:
-        """Forget a request the app failed with a 5xx: Slack sends such an event again, possibly within the same second
-        and so with the same signature, which must not be taken for a replay (the event id still runs it once)."""
+    def failed(self, passed: Passed) -> None:
+        """Note that the app failed a request with a 5xx: Slack sends such an event again, possibly within the same
+        second and so with the same signature, which must not be taken for a replay (the event id still runs it once);
+        a copy sent more often than Slack tries an event is (`replays.MOST_PASSES`)."""
         try:
             with self._checking.begin() as connection:
-                replays.forget_sighting(connection, timestamp=passed.timestamp, signature=passed.signature)
+                replays.note_failure(connection, timestamp=passed.timestamp, signature=passed.signature)
         except SQLAlchemyError as error:
             failed = type(error).__name__
-            log.warning("a failed request's signature not forgotten (%s): a retry reusing it is refused", failed)
+            log.warning("a failed request's failure not noted (%s): a retry reusing its signature is refused", failed)
 
     def housekeeping_done(self, timeout: float = 10.0) -> None:
         """Wait for the forgetting of expired signatures under way, if any."""
         if self._purging is not None:
             wait([self._purging], timeout)
 
-    def _first_sighting(self, timestamp: int, signature: str) -> bool:
+    def _let_through(self, timestamp: int, signature: str, answers: list[bool]) -> bool:
+        """`answers`: the check's answer, once given, whether or not its commit fails after it."""
         with self._checking.begin() as connection:
-            first = replays.first_sighting(connection, timestamp=timestamp, signature=signature)
+            passing = replays.let_through(connection, timestamp=timestamp, signature=signature)
+            answers.append(passing)
         self._forget_expired_when_due()
-        return first
+        return passing
 
     def _forget_expired_when_due(self) -> None:
         """Once a minute, on a thread of its own: forgetting held up behind another worker's (or failing) never holds

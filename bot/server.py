@@ -51,20 +51,20 @@ def wsgi_app(app: App, healthy: Callable[[], bool], gate: SlackGate | None = Non
                 if isinstance(verdict, Rejection):
                     return reject(environ, start_response, verdict)
                 environ["wsgi.input"] = io.BytesIO(verdict.body)
-                return slack(environ, _forgetting_failures(start_response, environ, lambda: gate.forget(verdict)))
+                return slack(environ, _noting_failures(start_response, environ, lambda: gate.failed(verdict)))
         return slack(environ, start_response)
 
     return application
 
 
-def _forgetting_failures(
-    start_response: Callable[..., Any], environ: dict[str, Any], forget: Callable[[], None]
+def _noting_failures(
+    start_response: Callable[..., Any], environ: dict[str, Any], failed: Callable[[], None]
 ) -> Callable[..., Any]:
-    """`start_response`, which first has the gate forget an event the app answers with a 5xx (`SlackGate.forget`)."""
+    """`start_response`, which first tells the gate of an event the app answers with a 5xx (`SlackGate.failed`)."""
 
     def answered(status: str, *args: Any) -> Any:
         if status[:1] == "5" and environ.get("CONTENT_TYPE", "").startswith("application/json"):
-            forget()
+            failed()
         return start_response(status, *args)
 
     return answered

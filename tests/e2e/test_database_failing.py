@@ -3,10 +3,12 @@ connection, a database host that does not answer, a listener's transaction refus
 
 import socket
 import threading
+import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from datetime import timedelta
+from urllib.parse import urlencode
 
 import pytest
 from sqlalchemy import Engine, event, select, text
@@ -22,6 +24,7 @@ from models import Delivery, Resolution, Workspace
 from models.engine import make_engine
 from services import outbox
 from tests.conftest import RunningBot, bot_settings, in_socket_mode, running_bot
+from tests.e2e.test_requests import FORM
 from tests.helpers import count, holding_the_workspaces, load_org_and_policy
 
 
@@ -51,6 +54,24 @@ def test_a_command_sent_just_after_a_database_restart_goes_through(bot: RunningB
     assert "Logged your refund of $21" in reply.text, reply.text
     with bot.sessions() as session:
         assert count(session, Resolution) == 2
+
+
+def test_a_command_replayed_just_after_a_database_restart_is_still_refused(bot: RunningBot, engine: Engine) -> None:
+    """The replay check tried once more on a fresh connection trusts that second answer: a copy of a signed command
+    meeting a connection the restart cut is refused as a replay, not let through to log the refund twice."""
+    if engine.dialect.name != "postgresql":
+        pytest.skip("SQLite has no server to restart")
+    load_org_and_policy(bot.sessions, bot.clock.now())
+    body = urlencode(bot.driver.command_fields("U0AGENT1", "/resolve", "refund 20 order 7 arrived late"))
+    stamp = int(time.time())
+    assert "Logged your" in bot.driver.post(body, FORM, timestamp=stamp).text
+    assert _cut_every_connection_but_this_one(engine) >= 1
+
+    replay = bot.driver.post(body, FORM, timestamp=stamp)
+
+    assert (replay.status, replay.body) == (200, "")
+    with bot.sessions() as session:
+        assert count(session, Resolution) == 1
 
 
 @contextmanager

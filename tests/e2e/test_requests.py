@@ -8,7 +8,7 @@ import time
 from urllib.parse import urlencode, urlparse
 
 import pytest
-from sqlalchemy import delete, event, insert
+from sqlalchemy import delete, event, insert, select
 
 from bot.gate import Passed, SlackGate
 from bot.request_shapes import is_ssl_check
@@ -175,6 +175,29 @@ def test_remembered_requests_are_forgotten_once_their_signature_is_stale(bot: Ru
     assert (getattr(late, "status", None), isinstance(fresh, Passed)) == (401, True)
     with bot.sessions() as session:
         assert count(session, SeenRequest) == 1
+
+
+def test_a_request_the_app_failed_is_forgotten_too_once_its_signature_is_stale(bot: RunningBot) -> None:
+    now = [time.time()]
+    gate = SlackGate(SIGNING_SECRET, bot.runtime.engine, max_body=1024 * 1024, clock=lambda: now[0])
+    body = urlencode(bot.driver.command_fields("U0AGENT1", "/boundaries", "help"))
+    stamp = int(now[0])
+    signature = bot.driver.signature(body, stamp)
+    for _ in range(2):
+        passed = gate.inspect(signed_environ(body, stamp, signature))
+        assert isinstance(passed, Passed), "let through again while each pass failed"
+        gate.failed(passed)
+    gate.housekeeping_done()
+    with bot.sessions() as session:
+        assert [(row.passes, row.failures) for row in session.scalars(select(SeenRequest))] == [(2, 2)]
+
+    now[0] += 7 * 60
+    fresh = gate.inspect(signed_environ(body, int(now[0]), bot.driver.signature(body, int(now[0]))))
+    gate.housekeeping_done()
+
+    assert isinstance(fresh, Passed)
+    with bot.sessions() as session:
+        assert [row.timestamp for row in session.scalars(select(SeenRequest))] == [int(now[0])]
 
 
 def signed_environ(body: str, stamp: int, signature: str) -> dict[str, object]:

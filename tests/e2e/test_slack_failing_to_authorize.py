@@ -10,11 +10,11 @@ import time
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from bot.fakeslack.driver import JSON, SlackDriver
 from bot.fakeslack.envelopes import event_envelope
-from bot.fakeslack.reply import Reply, retry_headers
+from bot.fakeslack.reply import Reply, as_retried, retry_headers
 from bot.fakeslack.state import dm_channel
 from bot.installs import NOT_INSTALLED_HERE
 from models import ProcessedEvent, Resolution
@@ -81,13 +81,28 @@ def test_a_deactivation_whose_token_slack_failed_to_renew_is_kept_for_the_apps_o
     assert is_active(bot, "U0AMGR") and kept(bot) == [("EvAL", 0)], "kept for the app's own tries"
 
 
-def signed_within_one_second(driver: SlackDriver, event: dict[str, object], event_id: str) -> list[Reply]:
-    """An event and Slack's retry of it sent within the same second: the same body, timestamp and signature."""
+def signed_event(driver: SlackDriver, event: dict[str, object], event_id: str) -> tuple[str, int]:
+    """An event's body as Slack sends it, and the second it is signed in."""
     now = int(time.time())
     auth = driver.grid.authorization(driver.team_id)
     envelope = event_envelope(event, team_id=driver.team_id, event_id=event_id, event_time=now, authorization=auth)
-    body = json.dumps(envelope | driver.grid.event_fields())
+    return json.dumps(envelope | driver.grid.event_fields()), now
+
+
+def signed_within_one_second(driver: SlackDriver, event: dict[str, object], event_id: str) -> list[Reply]:
+    """An event and Slack's retry of it sent within the same second: the same body, timestamp and signature."""
+    body, now = signed_event(driver, event, event_id)
     return [driver.post(body, JSON, timestamp=now, headers=retry_headers(number)) for number in (None, 1)]
+
+
+def home_opened(user: str) -> dict[str, object]:
+    return {
+        "type": "app_home_opened",
+        "user": user,
+        "channel": dm_channel(user),
+        "tab": "home",
+        "event_ts": f"{time.time():.6f}",
+    }
 
 
 def test_slacks_retry_signed_as_the_failed_try_is_not_taken_for_a_replay(oauth_bot: RunningBot) -> None:  # noqa: F811
@@ -101,6 +116,82 @@ def test_slacks_retry_signed_as_the_failed_try_is_not_taken_for_a_replay(oauth_b
     assert first.status >= 500 and again.status == 200
     assert bot.slack.state.home_view("U0AAGENT") is not None, "the Home is drawn"
     assert handled(bot, "EvHOME")
+
+
+def test_a_captured_event_sent_again_and_again_while_slack_fails_is_let_through_only_as_often_as_slack_tries_it(
+    oauth_bot: RunningBot,  # noqa: F811
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Slack tries an event 4 times at most (the first try and 3 retries): a signed request the app failed is let
+    through again only as often, so a copy of it sent again for the 5 minutes its signature is good for costs the
+    workspace's token no more checks with Slack than Slack's own retries would."""
+    bot = oauth_bot
+    alpha = install_in(bot, "T0ALPHA", ALPHA_ORG)
+    bot.slack.fail("auth.test", times=1000, status=503)
+    body, stamp = signed_event(alpha, home_opened("U0AAGENT"), "EvHOME")
+    checks_before = len(bot.slack.calls("auth.test"))
+
+    first = alpha.post(body, JSON, timestamp=stamp)
+    checks_per_try = len(bot.slack.calls("auth.test")) - checks_before
+    with caplog.at_level(logging.INFO):
+        again = [alpha.post(body, JSON, timestamp=stamp, headers=retry_headers(n % 3 + 1)) for n in range(12)]
+
+    assert [reply.status >= 500 for reply in [first, *again]] == [True] * 4 + [False] * 9
+    assert {(reply.status, reply.body) for reply in again[3:]} == {(200, "")}, "refused as a replay"
+    assert "replay" in "\n".join(record.getMessage() for record in caplog.records)
+    assert len(bot.slack.calls("auth.test")) - checks_before <= 4 * checks_per_try
+    assert not handled(bot, "EvHOME")
+
+    bot.slack.state.faults.clear()
+    assert alpha.post(body, JSON, **as_retried(3)).status == 200, "Slack's own retry, signed as it is sent, passes"
+    assert handled(bot, "EvHOME") and bot.slack.state.home_view("U0AAGENT") is not None
+
+
+def test_an_event_answered_200_is_refused_when_sent_again_with_its_signature(
+    oauth_bot: RunningBot,  # noqa: F811
+) -> None:
+    bot = oauth_bot
+    alpha = install_in(bot, "T0ALPHA", ALPHA_ORG)
+    body, stamp = signed_event(alpha, home_opened("U0AAGENT"), "EvHOME")
+    assert alpha.post(body, JSON, timestamp=stamp).status == 200
+    checks_before = len(bot.slack.calls("auth.test"))
+
+    again = alpha.post(body, JSON, timestamp=stamp, headers=retry_headers(1))
+
+    assert (again.status, again.body) == (200, "")
+    assert len(bot.slack.calls("auth.test")) == checks_before, "refused before the token is checked"
+
+
+def test_a_failure_the_database_cannot_note_is_one_warning_and_slacks_retry_signed_anew_passes(
+    oauth_bot: RunningBot,  # noqa: F811
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """The database lost between the replay check and the 5xx: the failed try stays seen, so a retry within the same
+    second is refused as a replay; Slack's retries a minute and five minutes on are signed anew and pass."""
+    bot = oauth_bot
+    alpha = install_in(bot, "T0ALPHA", ALPHA_ORG)
+    engine = bot.runtime.engine
+    bot.slack.fail("auth.test", times=3, status=503)
+    body, stamp = signed_event(alpha, home_opened("U0AAGENT"), "EvHOME")
+    lost = engine.dialect.dbapi.OperationalError  # type: ignore[union-attr]
+
+    def unreachable(_connection: object, _cursor: object, statement: str, *_: object) -> None:
+        if statement.lstrip().upper().startswith("UPDATE SEEN_REQUESTS"):
+            raise lost("server closed the connection unexpectedly")
+
+    event.listen(engine, "before_cursor_execute", unreachable)
+    try:
+        with caplog.at_level(logging.WARNING):
+            first = alpha.post(body, JSON, timestamp=stamp)
+    finally:
+        event.remove(engine, "before_cursor_execute", unreachable)
+    again = alpha.post(body, JSON, timestamp=stamp, headers=retry_headers(1))
+
+    assert first.status >= 500 and (again.status, again.body) == (200, "")
+    assert [r.levelname for r in caplog.records if "failure not noted" in r.getMessage()] == ["WARNING"]
+    assert not handled(bot, "EvHOME")
+    assert alpha.post(body, JSON, **as_retried(2)).status == 200
+    assert handled(bot, "EvHOME") and bot.slack.state.home_view("U0AAGENT") is not None
 
 
 @pytest.mark.parametrize("fault", SLACK_FAILING, ids=FAILING_IDS)
