@@ -14,13 +14,15 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import partial
 from typing import Any
+from urllib.parse import parse_qsl
 
 from slack_sdk.signature import Clock, SignatureVerifier
 from sqlalchemy import Engine, event
-from sqlalchemy.exc import DBAPIError, SQLAlchemyError
+from sqlalchemy.exc import DBAPIError, ProgrammingError, SQLAlchemyError
 
 from bot.database_down import ApologyClients, database_down
 from bot.request_shapes import is_ssl_check, shape_problem
+from bot.schema_watch import UPGRADING, SchemaWatch
 from services import replays
 
 log = logging.getLogger("latitude.requests")
@@ -109,8 +111,10 @@ class SlackGate:
         max_body: int,
         clock: Callable[[], float] = time.time,
         apologies: ApologyClients | None = None,
+        schema: SchemaWatch | None = None,
     ) -> None:
-        """`apologies`: see `database_down`."""
+        """`apologies`: see `database_down`; `schema`: the process's, asked when the replay check fails."""
+        self._schema = schema
         self.max_body = max_body
         self._apology_clients = apologies
         self._verifier = SignatureVerifier(signing_secret, clock=_SdkClock(clock))
@@ -148,6 +152,8 @@ class SlackGate:
             with connecting_quickly():
                 passing = self._let_through_on_a_live_connection(int(timestamp), signature)
         except SQLAlchemyError as error:
+            if self._schema_moved(error):
+                return _upgrading(body)
             answer = database_down(body, error, clients=self._apology_clients)
             then = partial(self._apologies.submit, answer.then) if answer.then else None
             return Rejection(answer.status, answer.reason, answer.body, answer.content_type, then)
@@ -167,19 +173,46 @@ class SlackGate:
         except DBAPIError as error:
             if not error.connection_invalidated:
                 raise
+            cut = error
         log.info("a pooled database connection was cut (the database restarted?); checking the request again")
-        return self._let_through(timestamp, signature, []) or any(answers)
+        if self._let_through(timestamp, signature, []):
+            return True
+        if answers:  # the row seen is this request's own or a copy's that came first: neither may run it twice
+            self._note_failure(timestamp, signature)
+            raise cut
+        return False
 
     def failed(self, passed: Passed) -> None:
         """Note that the app failed a request with a 5xx: Slack sends such an event again, possibly within the same
         second and so with the same signature, which must not be taken for a replay (the event id still runs it once);
         a copy sent more often than Slack tries an event is (`replays.MOST_PASSES`)."""
         try:
-            with self._checking.begin() as connection:
-                replays.note_failure(connection, timestamp=passed.timestamp, signature=passed.signature)
+            self._note_failure(passed.timestamp, passed.signature)
         except SQLAlchemyError as error:
             failed = type(error).__name__
             log.warning("a failed request's failure not noted (%s): a retry reusing its signature is refused", failed)
+
+    def _note_failure(self, timestamp: int, signature: str) -> None:
+        """Once more on a fresh connection if a restart cut the pooled one: noted twice, a failure still counts once."""
+        try:
+            self._note_failure_once(timestamp, signature)
+        except DBAPIError as error:
+            if not error.connection_invalidated:
+                raise
+            self._note_failure_once(timestamp, signature)
+
+    def _note_failure_once(self, timestamp: int, signature: str) -> None:
+        with self._checking.begin() as connection:
+            replays.note_failure(connection, timestamp=timestamp, signature=signature)
+
+    def _schema_moved(self, error: SQLAlchemyError) -> bool:
+        """Whether the replay check failed as the schema is not this code's (a newer release's `db upgrade`, an older
+        backup restored) rather than as the database is out of reach. Asked only of a statement refused as naming
+        what the database lacks: one out of reach would take the schema's question as long again to fail."""
+        if self._schema is None or not _names_what_is_missing(error):
+            return False
+        with connecting_quickly():
+            return self._schema.ask() is False
 
     def housekeeping_done(self, timeout: float = 10.0) -> None:
         """Wait for the forgetting of expired signatures under way, if any."""
@@ -231,3 +264,17 @@ class _SdkClock(Clock):
 def _content_length(environ: dict[str, Any]) -> int | None:
     raw = str(environ.get("CONTENT_LENGTH") or "0").strip()
     return int(raw) if raw.isdigit() else None
+
+
+def _upgrading(body: bytes) -> Rejection:
+    """As `refuse_on_a_moved_schema` answers, Bolt not reached: a command is told to come again, anything else 503."""
+    why = "the database's schema is not this code's: nothing done"
+    if "command" in dict(parse_qsl(body.decode("utf-8", "replace"))):
+        return Rejection(200, why, UPGRADING)
+    return Rejection(503, why)
+
+
+def _names_what_is_missing(error: SQLAlchemyError) -> bool:
+    """A statement refused for a table or column the database lacks (PostgreSQL's `ProgrammingError`, SQLite's
+    "no such ..."), not one that could not reach it."""
+    return isinstance(error, ProgrammingError) or (isinstance(error, DBAPIError) and "no such" in str(error.orig))

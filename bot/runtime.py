@@ -232,6 +232,7 @@ def _assemble(settings: Settings, engine: Engine, clock: Clock | None, executor:
     apologies = ApologyClients(settings.slack_api_url, settings.slack_bot_token)
     if tokens is not None:
         app.use(remembering_tokens(apologies))
-    gate = SlackGate(settings.slack_signing_secret, engine, max_body=settings.max_request_bytes, apologies=apologies)
+    max_body = settings.max_request_bytes
+    gate = SlackGate(settings.slack_signing_secret, engine, max_body=max_body, apologies=apologies, schema=schema)
     leadership = Leadership(engine)
     return Runtime(settings, engine, deps, app, leadership, gate, listeners, schema)

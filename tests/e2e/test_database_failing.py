@@ -11,7 +11,7 @@ from datetime import timedelta
 from urllib.parse import urlencode
 
 import pytest
-from sqlalchemy import Engine, event, select, text
+from sqlalchemy import Connection, Engine, event, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot import gate
@@ -22,7 +22,7 @@ from handlers.jobs.drain_outbox import drain_outbox
 from handlers.timely import HOLDING_NOTE
 from models import Delivery, Resolution, Workspace
 from models.engine import make_engine
-from services import outbox
+from services import outbox, replays
 from tests.conftest import RunningBot, bot_settings, in_socket_mode, running_bot
 from tests.e2e.test_requests import FORM
 from tests.helpers import count, holding_the_workspaces, load_org_and_policy
@@ -70,6 +70,53 @@ def test_a_command_replayed_just_after_a_database_restart_is_still_refused(bot: 
     replay = bot.driver.post(body, FORM, timestamp=stamp)
 
     assert (replay.status, replay.body) == (200, "")
+    with bot.sessions() as session:
+        assert count(session, Resolution) == 1
+
+
+def test_a_command_whose_replay_check_a_restart_cut_at_its_commit_as_a_copy_came_is_run_by_neither(
+    bot: RunningBot,
+) -> None:
+    """The restart cuts the check's commit after it let the command through, and a copy of the command reaches the
+    restarted database first: its row is the one seen on checking again. Neither can tell whose it is, so the
+    command is told nothing was done, and its replay row lets one try more through."""
+    engine = bot.runtime.engine
+    if engine.dialect.name != "postgresql":
+        pytest.skip("SQLite has no server to restart")
+    load_org_and_policy(bot.sessions, bot.clock.now())
+    body = urlencode(bot.driver.command_fields("U0AGENT1", "/resolve", "refund 20 order 7 arrived late"))
+    stamp = int(time.time())
+    signature = bot.driver.signature(body, stamp)
+    other = make_engine(str(engine.url.render_as_string(hide_password=False)))
+    checks: list[str] = []
+
+    def note_the_check(connection: object, _cursor: object, statement: str, *_: object) -> None:
+        if statement.lstrip().upper().startswith("INSERT INTO SEEN_REQUESTS"):
+            checks.append(statement)
+
+    def cut_as_a_copy_comes(connection: Connection) -> None:
+        if len(checks) != 1:  # the first check only: the one made again after the cut commits
+            return
+        pid = connection.exec_driver_sql("SELECT pg_backend_pid()").scalar()
+        with other.begin() as elsewhere:
+            elsewhere.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
+        with other.begin() as elsewhere:
+            assert replays.let_through(elsewhere, timestamp=stamp, signature=signature)
+
+    event.listen(engine, "before_cursor_execute", note_the_check)
+    event.listen(engine, "commit", cut_as_a_copy_comes)
+    try:
+        reply = bot.driver.post(body, FORM, timestamp=stamp)
+    finally:
+        event.remove(engine, "commit", cut_as_a_copy_comes)
+        event.remove(engine, "before_cursor_execute", note_the_check)
+        other.dispose()
+
+    assert "so nothing was done" in reply.text, reply.text
+    with bot.sessions() as session:
+        assert count(session, Resolution) == 0
+    assert "Logged your refund of $20" in bot.driver.post(body, FORM, timestamp=stamp).text
+    assert bot.driver.post(body, FORM, timestamp=stamp).body == ""
     with bot.sessions() as session:
         assert count(session, Resolution) == 1
 

@@ -166,8 +166,9 @@ def test_a_failure_the_database_cannot_note_is_one_warning_and_slacks_retry_sign
     oauth_bot: RunningBot,  # noqa: F811
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    """The database lost between the replay check and the 5xx: the failed try stays seen, so a retry within the same
-    second is refused as a replay; Slack's retries a minute and five minutes on are signed anew and pass."""
+    """The database lost between the replay check and the 5xx (a cut connection is tried once more): the failed try
+    stays seen, so a retry within the same second is refused as a replay, answered 200, after which Slack sends the
+    event no more; one signed anew still passes."""
     bot = oauth_bot
     alpha = install_in(bot, "T0ALPHA", ALPHA_ORG)
     engine = bot.runtime.engine
