@@ -8,9 +8,10 @@ import json
 import logging
 import time
 from datetime import timedelta
+from typing import Any
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import event, select, text
 
 from bot.fakeslack.driver import JSON, SlackDriver
 from bot.fakeslack.envelopes import event_envelope
@@ -18,6 +19,7 @@ from bot.fakeslack.reply import Reply, as_retried, retry_headers
 from bot.fakeslack.state import dm_channel
 from bot.installs import NOT_INSTALLED_HERE
 from models import ProcessedEvent, Resolution
+from models.engine import make_engine
 from services.event_retries import WAITS
 from tests.conftest import RunningBot
 from tests.e2e.test_departures import is_active
@@ -193,6 +195,41 @@ def test_a_failure_the_database_cannot_note_is_one_warning_and_slacks_retry_sign
     assert not handled(bot, "EvHOME")
     assert alpha.post(body, JSON, **as_retried(2)).status == 200
     assert handled(bot, "EvHOME") and bot.slack.state.home_view("U0AAGENT") is not None
+
+
+def test_a_failure_noted_on_a_connection_a_restart_cut_is_noted_on_a_fresh_one_and_slacks_same_second_retry_passes(
+    oauth_bot: RunningBot,  # noqa: F811
+) -> None:
+    """Answered 200 as a replay, the retry would be Slack's last: it takes a 2xx as delivered."""
+    bot = oauth_bot
+    engine = bot.runtime.engine
+    if engine.dialect.name != "postgresql":
+        pytest.skip("SQLite has no server to restart")
+    alpha = install_in(bot, "T0ALPHA", ALPHA_ORG)
+    bot.slack.fail("auth.test", times=3, status=503)
+    body, stamp = signed_event(alpha, home_opened("U0AAGENT"), "EvHOME")
+    other = make_engine(engine.url.render_as_string(hide_password=False))
+    noted: list[str] = []
+
+    def cut_once(_connection: object, cursor: Any, statement: str, *_: object) -> None:
+        if statement.lstrip().upper().startswith("UPDATE SEEN_REQUESTS"):
+            noted.append(statement)
+            if len(noted) == 1:  # its backend ended, as a restart ends them, before the update reaches it
+                with other.begin() as elsewhere:
+                    stop = text("SELECT pg_terminate_backend(:pid, 5000)")
+                    elsewhere.execute(stop, {"pid": cursor.connection.info.backend_pid})
+
+    event.listen(engine, "before_cursor_execute", cut_once)
+    try:
+        first = alpha.post(body, JSON, timestamp=stamp)
+    finally:
+        event.remove(engine, "before_cursor_execute", cut_once)
+        other.dispose()
+    again = alpha.post(body, JSON, timestamp=stamp, headers=retry_headers(1))
+
+    assert first.status >= 500 and len(noted) == 2
+    assert again.status == 200 and handled(bot, "EvHOME")
+    assert bot.slack.state.home_view("U0AAGENT") is not None
 
 
 @pytest.mark.parametrize("fault", SLACK_FAILING, ids=FAILING_IDS)
