@@ -217,3 +217,15 @@ def test_a_process_the_next_release_upgraded_the_database_under_does_nothing_wit
     with bot.sessions() as session:
         assert count(session, Resolution) == 0
         assert session.scalars(select(Employee.active).where(Employee.slack_id == "U0AGENT2")).one()
+
+
+def test_a_process_the_next_release_upgraded_the_database_under_still_answers_slacks_check_of_its_url(
+    bot: RunningBot, request: pytest.FixtureRequest
+) -> None:
+    """Saving the Request URL in the app's settings while an upgrade is under way: the check touches no data."""
+    request.getfixturevalue("upgraded_by_a_newer_release")
+    bot.clock.advance(timedelta(seconds=10))
+
+    reply = bot.driver.verify_url("3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P")
+
+    assert reply.status == 200 and reply.json == {"challenge": "3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P"}
