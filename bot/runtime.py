@@ -26,8 +26,8 @@ from bot.logs import web_client_errors_silenced
 from bot.scheduler import SCHEDULE, build_scheduler, connect_sender_bell
 from bot.schema_watch import SchemaWatch
 from bot.settings import Settings
-from bot.startup import StartupError as StartupError  # also raised and caught as bot.runtime's
 from bot.startup import (
+    SlackUnreachable,
     database_failed,
     open_database,
     require_current_schema,
@@ -35,9 +35,11 @@ from bot.startup import (
     token_of_another_workspace,
     token_refused,
 )
+from bot.startup import StartupError as StartupError  # also raised and caught as bot.runtime's
 from bot.stopping import STOP_GRACE, done_within
 from bot.tokens import workspace_tokens
 from handlers.deps import BotTokens, Deps
+from handlers.event_retries import may_pass
 from handlers.pacing import Pacer
 from models.engine import make_session_factory
 from services import workspaces
@@ -167,6 +169,9 @@ def bot_identity(client: WebClient, api_url: str, team_id: str | None = None) ->
         with web_client_errors_silenced():
             identity = client.auth_test()
     except SlackApiError as error:
+        if may_pass(error):
+            said = f"HTTP {error.response.status_code} {error.response.get('error') or ''}".strip()
+            raise slack_unreachable(api_url, error, said) from None
         raise token_refused(api_url, error.response.get("error")) from None
     except (BoltError, SlackRequestError, OSError) as error:
         raise slack_unreachable(api_url, error) from None
@@ -198,6 +203,9 @@ def build_runtime(settings: Settings, clock: Clock | None = None, executor: Exec
     )
     try:
         return _assemble(settings, engine, clock, executor)
+    except SlackUnreachable:
+        engine.dispose()
+        raise
     except (OperationalError, InterfaceError) as error:
         engine.dispose()
         raise database_failed(
