@@ -2,6 +2,7 @@
 time, and a still-good token another process saved taken when Slack refuses (that process spent the same refresh
 token first)."""
 
+import logging
 import threading
 import time
 import zlib
@@ -20,6 +21,10 @@ from bot.settings import Settings
 from bot.token_refusals import refusal
 from services.rows import take_turns
 
+log = logging.getLogger(__name__)
+QUIET = logging.getLogger("latitude.token_renewals")
+"""The renewals' client's own slack_sdk lines, left out: a renewal Slack did not answer is one warning of ours."""
+QUIET.setLevel(logging.CRITICAL)
 ROTATE_MINUTES_BEFORE_EXPIRY = 120
 REFUSAL_KEPT_SECONDS = 60.0
 TOKEN_MARGIN_SECONDS = 60
@@ -40,7 +45,7 @@ class Renewals:
         self._rotator = TokenRotator(
             client_id=settings.slack_client_id,
             client_secret=settings.slack_client_secret,
-            client=WebClient(base_url=settings.slack_api_url, timeout=10),
+            client=WebClient(base_url=settings.slack_api_url, timeout=10, logger=QUIET),
         )
         self._lock = threading.Lock()
         self._locks: dict[InstallationKey, threading.Lock] = {}
@@ -97,6 +102,8 @@ class Renewals:
             )
         except (SlackClientError, OSError, HTTPException) as error:
             self._refusals[key] = (spent, error, time.monotonic() + REFUSAL_KEPT_SECONDS)
+            if not isinstance(error, SlackTokenRotationError):
+                log.warning("Slack did not answer the renewal of %s's bot token (%s)", key[1] or key[0], _said(error))
             raise
 
     def _find(self, key: InstallationKey) -> Installation | None:
@@ -110,3 +117,8 @@ def _expired(installation: Installation) -> bool:
     """Expired, or too close to it to finish a call with it."""
     expires_at = installation.bot_token_expires_at
     return expires_at is not None and expires_at <= time.time() + TOKEN_MARGIN_SECONDS
+
+
+def _said(error: Exception) -> str:
+    """The failure in a few words: its first line, or its kind."""
+    return str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
