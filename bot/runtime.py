@@ -28,18 +28,17 @@ from bot.schema_watch import SchemaWatch
 from bot.settings import Settings
 from bot.startup import (
     SlackUnreachable,
+    auth_test_failed,
     database_failed,
     open_database,
     require_current_schema,
     slack_unreachable,
     token_of_another_workspace,
-    token_refused,
 )
 from bot.startup import StartupError as StartupError  # also raised and caught as bot.runtime's
 from bot.stopping import STOP_GRACE, done_within
 from bot.tokens import workspace_tokens
 from handlers.deps import BotTokens, Deps
-from handlers.event_retries import may_pass
 from handlers.pacing import Pacer
 from models.engine import make_session_factory
 from services import workspaces
@@ -169,10 +168,7 @@ def bot_identity(client: WebClient, api_url: str, team_id: str | None = None) ->
         with web_client_errors_silenced():
             identity = client.auth_test()
     except SlackApiError as error:
-        if may_pass(error):
-            said = f"HTTP {error.response.status_code} {error.response.get('error') or ''}".strip()
-            raise slack_unreachable(api_url, error, said) from None
-        raise token_refused(api_url, error.response.get("error")) from None
+        raise auth_test_failed(api_url, error, error.response.status_code, error.response.get("error")) from None
     except (BoltError, SlackRequestError, OSError) as error:
         raise slack_unreachable(api_url, error) from None
     refusal = token_of_another_workspace(identity.data if isinstance(identity.data, dict) else {}, team_id)

@@ -205,6 +205,16 @@ def token_of_another_workspace(identity: Mapping[str, Any], team_id: str | None)
     )
 
 
+def auth_test_failed(api_url: str, error: Exception, status: int, code: object) -> StartupError:
+    """Slack's answer to `auth.test` other than ok (`status`, its `code`): one that may pass (a 5xx, a rate limit,
+    `service_unavailable`) is Slack out of reach for now, which a worker waits for; any other refuses the token."""
+    from handlers.event_retries import may_pass  # here: the command line's light commands load no handler
+
+    if may_pass(error):
+        return slack_unreachable(api_url, error, f"HTTP {status} {code or ''}".strip())
+    return token_refused(api_url, code)
+
+
 def slack_unreachable(api_url: str, error: Exception, answer: str | None = None) -> SlackUnreachable:
     """No answer from Slack to `auth.test` (or `answer`, one saying it could not now); the reason without the proxy's
     password the URL may hold."""
