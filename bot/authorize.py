@@ -2,8 +2,10 @@
 (bot/renewals.py) and checked with Slack (`auth.test`), Slack failing that check for now told apart from a refusal."""
 
 import logging
+import threading
 import time
 from collections.abc import Callable
+from datetime import datetime
 from http.client import HTTPException
 from typing import Any
 
@@ -16,6 +18,7 @@ from slack_sdk.oauth.installation_store import Installation
 from slack_sdk.web import SlackResponse
 
 from bot.renewals import ROTATE_MINUTES_BEFORE_EXPIRY, Renewals
+from bot.retries import retry_handlers
 from handlers.deps import AuthorizationFailedForNow, InstallGone
 from handlers.event_retries import may_pass, note_failure, tried_again
 
@@ -35,17 +38,51 @@ class SlackFailedToAuthorize(Exception):
         self.error = error
 
 
+CHECK_TIMEOUT = 1.5
+"""Seconds Bolt's authorize waits for `auth.test`: it runs before the ack, which Slack wants within 3 s."""
+CHECK_KEPT_SECONDS = 60.0
+"""Seconds a token Slack accepted is taken as good without asking again (as the sender keeps a token a minute)."""
+CHECKS_LOGGER = "latitude.token_checks"
+"""slack_sdk's own lines about the token checks' client, left out: each failure is one warning of ours."""
+
+
+def token_check_client(api_url: str) -> WebClient:
+    """The client of Bolt's authorize: a short timeout (no check past Slack's 3 s, when Slack hangs), the listeners'
+    immediate retries, and slack_sdk's ERROR line per failed try left out (`_not_authorized` says it once)."""
+    quiet = logging.getLogger(CHECKS_LOGGER)
+    quiet.setLevel(logging.CRITICAL)
+    client = WebClient(base_url=api_url, retry_handlers=retry_handlers(), logger=quiet)
+    client.timeout = CHECK_TIMEOUT  # type: ignore[assignment]  # typed int, handed to urllib, which takes a float
+    return client
+
+
 class AuthTests:
-    """The request's client as Bolt's authorize calls it (`auth.test`), failing as `SlackFailedToAuthorize`."""
+    """`auth.test` as Bolt's authorize calls it, failing as `SlackFailedToAuthorize`. A token Slack accepted is
+    taken as good for `CHECK_KEPT_SECONDS` on the process's clock: a request asks Slack at most once a minute
+    per token, not every time. A renewed token is a new one, checked again; an uninstall drops the install, so its
+    token is no longer found to be checked; one revoked without an uninstall serves at most that minute more, its
+    calls refused."""
 
-    def __init__(self, client: WebClient) -> None:
+    def __init__(self, client: WebClient, now: Callable[[], datetime]) -> None:
         self._client = client
+        self._now = now
+        self._kept: dict[str, tuple[SlackResponse, float]] = {}
+        self._lock = threading.Lock()
 
-    def auth_test(self, **kwargs: Any) -> SlackResponse:
+    def auth_test(self, *, token: str, **kwargs: Any) -> SlackResponse:
+        moment = self._now().timestamp()
+        with self._lock:
+            kept = self._kept.get(token)
+        if kept is not None and moment < kept[1]:
+            return kept[0]
         try:
-            return self._client.auth_test(**kwargs)
+            answer = self._client.auth_test(token=token, **kwargs)
         except (SlackApiError, SlackRequestError, OSError, HTTPException) as error:
             raise SlackFailedToAuthorize(error) from error
+        with self._lock:
+            self._kept = {key: held for key, held in self._kept.items() if moment < held[1]}
+            self._kept[token] = (answer, moment + CHECK_KEPT_SECONDS)
+        return answer
 
 
 class RenewingAuthorize(InstallationStoreAuthorize):
@@ -59,14 +96,17 @@ class RenewingAuthorize(InstallationStoreAuthorize):
     handlers/event_retries.kept_for_later), a command the apology that says to try again. For the app's own
     try of a kept event, the failure is noted as one that may pass (the try waits for the next) or not (forgotten)."""
 
-    def __init__(self, *, renewals: Renewals | None, on_gone: OnGone | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self, *, renewals: Renewals | None, checks: AuthTests, on_gone: OnGone | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(**kwargs)
         self._renewals = renewals
+        self._checks = checks
         self._on_gone = on_gone
 
     def __call__(self, *, context: BoltContext, **kwargs: Any) -> AuthorizeResult | None:
         client = context.client
-        context["client"] = AuthTests(client)
+        context["client"] = self._checks
         try:
             return super().__call__(context=context, **kwargs)
         except SlackFailedToAuthorize as failed:

@@ -22,7 +22,7 @@ from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
 from sqlalchemy import Engine, MetaData, Table, delete, insert
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.authorize import OnGone, RenewingAuthorize
+from bot.authorize import AuthTests, OnGone, RenewingAuthorize, token_check_client
 from bot.gate import waiting_no_longer
 from bot.renewals import ROTATE_MINUTES_BEFORE_EXPIRY
 from bot.settings import Settings
@@ -148,6 +148,7 @@ def oauth_settings(
     )
     oauth.authorize = RenewingAuthorize(
         renewals=tokens.renewals,
+        checks=AuthTests(token_check_client(settings.slack_api_url), now),
         on_gone=on_gone,
         logger=logging.getLogger("slack_bolt.authorize"),
         client_id=settings.slack_client_id,

@@ -19,7 +19,7 @@ from gunicorn.workers.gthread import ThreadWorker
 from bot.runtime import Runtime, StartupError, build_runtime
 from bot.server import ARRIVED_AT, EVENTS_PATH, wsgi_app
 from bot.settings import Settings
-from bot.startup import DatabaseUnreachable
+from bot.startup import DatabaseUnreachable, SlackUnreachable
 
 log = logging.getLogger("latitude")
 ONE_PROCESS_ONLY = (
@@ -148,11 +148,12 @@ class PreforkServer(BaseApplication):  # type: ignore[misc]
 
     def _runtime_once_the_database_answers(self) -> Runtime:
         """A worker that gunicorn starts again (it died, or reached its request limit) while the database restarts or
-        fails over waits for it: a worker failing to boot makes gunicorn stop the whole server, healthy workers too."""
+        fails over, or while Slack cannot check SLACK_BOT_TOKEN (down, busy, out of reach), waits for it: a worker
+        failing to boot makes gunicorn stop the whole server, healthy workers too."""
         for wait in boot_waits():
             try:
                 return build_runtime(self.settings)
-            except DatabaseUnreachable as error:
+            except (DatabaseUnreachable, SlackUnreachable) as error:
                 log.warning("worker %d: %s; trying again in %.0f s", os.getpid(), error, wait)
             if self._worker is not None:
                 self._worker.notify()

@@ -2,14 +2,16 @@
 time, and a still-good token another process saved taken when Slack refuses (that process spent the same refresh
 token first)."""
 
+import logging
 import threading
 import time
 import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
+from http.client import HTTPException
 
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackTokenRotationError
+from slack_sdk.errors import SlackClientError, SlackTokenRotationError
 from slack_sdk.oauth.installation_store import Installation
 from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
 from slack_sdk.oauth.token_rotation import TokenRotator
@@ -19,6 +21,10 @@ from bot.settings import Settings
 from bot.token_refusals import refusal
 from services.rows import take_turns
 
+log = logging.getLogger(__name__)
+QUIET = logging.getLogger("latitude.token_renewals")
+"""The renewals' client's own slack_sdk lines, left out: a renewal Slack did not answer is one warning of ours."""
+QUIET.setLevel(logging.CRITICAL)
 ROTATE_MINUTES_BEFORE_EXPIRY = 120
 REFUSAL_KEPT_SECONDS = 60.0
 TOKEN_MARGIN_SECONDS = 60
@@ -39,15 +45,16 @@ class Renewals:
         self._rotator = TokenRotator(
             client_id=settings.slack_client_id,
             client_secret=settings.slack_client_secret,
-            client=WebClient(base_url=settings.slack_api_url, timeout=10),
+            client=WebClient(base_url=settings.slack_api_url, timeout=10, logger=QUIET),
         )
         self._lock = threading.Lock()
         self._locks: dict[InstallationKey, threading.Lock] = {}
-        self._refusals: dict[InstallationKey, tuple[str, SlackTokenRotationError, float]] = {}
+        self._refusals: dict[InstallationKey, tuple[str, Exception, float]] = {}
 
     def renewed(self, installation: Installation) -> tuple[Installation, bool]:
-        """The installation as last saved, renewed first if its token is due, and whether Slack refused to renew
-        it. Raises SlackTokenRotationError when refused with no saved token still good (`refusal` says which)."""
+        """The installation as last saved, renewed first if its token is due, and whether Slack refused (or did not
+        answer) to renew it: the token still good serves meanwhile. Raises SlackTokenRotationError when refused with no
+        saved token still good (`refusal` says which), SlackClientError or OSError when Slack did not answer then."""
         key = (installation.enterprise_id, None if installation.is_enterprise_install else installation.team_id)
         with self._lock:
             lock = self._locks.setdefault(key, threading.Lock())
@@ -55,11 +62,13 @@ class Renewals:
             latest = self._find(key) or installation
             try:
                 refreshed = self._rotate(key, latest)
-            except SlackTokenRotationError as error:
+            except (SlackClientError, OSError, HTTPException) as error:
                 saved = self._find(key)
-                if saved is None or not saved.bot_token or _expired(saved):
+                if saved is not None and saved.bot_token and not _expired(saved):
+                    return saved, True
+                if isinstance(error, SlackTokenRotationError):
                     raise refusal(error, offered=latest, saved=saved) from error.api_error
-                return saved, True
+                raise
             if refreshed is None:
                 return latest, False
             self._store.save(refreshed)
@@ -80,9 +89,9 @@ class Renewals:
             yield
 
     def _rotate(self, key: InstallationKey, installation: Installation) -> Installation | None:
-        """Slack's renewal; a refresh token Slack refused within the last minute is not offered again (the
-        threads and messages waiting behind the first refusal would each be refused in turn). Called under
-        the installation's lock."""
+        """Slack's renewal; a refresh token Slack refused, or whose renewal it did not answer, within the last minute
+        is not offered again (the threads and messages waiting behind the first refusal would each be refused in
+        turn, or each wait out the client's timeout). Called under the installation's lock."""
         spent = str(installation.bot_refresh_token)
         refused = self._refusals.get(key)
         if refused is not None and refused[0] == spent and refused[2] > time.monotonic():
@@ -91,8 +100,10 @@ class Renewals:
             return self._rotator.perform_token_rotation(
                 installation=installation, minutes_before_expiration=ROTATE_MINUTES_BEFORE_EXPIRY
             )
-        except SlackTokenRotationError as error:
+        except (SlackClientError, OSError, HTTPException) as error:
             self._refusals[key] = (spent, error, time.monotonic() + REFUSAL_KEPT_SECONDS)
+            if not isinstance(error, SlackTokenRotationError):
+                log.warning("Slack did not answer the renewal of %s's bot token (%s)", key[1] or key[0], _said(error))
             raise
 
     def _find(self, key: InstallationKey) -> Installation | None:
@@ -106,3 +117,8 @@ def _expired(installation: Installation) -> bool:
     """Expired, or too close to it to finish a call with it."""
     expires_at = installation.bot_token_expires_at
     return expires_at is not None and expires_at <= time.time() + TOKEN_MARGIN_SECONDS
+
+
+def _said(error: Exception) -> str:
+    """The failure in a few words: its first line, or its kind."""
+    return str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__

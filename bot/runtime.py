@@ -26,15 +26,16 @@ from bot.logs import web_client_errors_silenced
 from bot.scheduler import SCHEDULE, build_scheduler, connect_sender_bell
 from bot.schema_watch import SchemaWatch
 from bot.settings import Settings
-from bot.startup import StartupError as StartupError  # also raised and caught as bot.runtime's
 from bot.startup import (
+    SlackUnreachable,
+    auth_test_failed,
     database_failed,
     open_database,
     require_current_schema,
     slack_unreachable,
     token_of_another_workspace,
-    token_refused,
 )
+from bot.startup import StartupError as StartupError  # also raised and caught as bot.runtime's
 from bot.stopping import STOP_GRACE, done_within
 from bot.tokens import workspace_tokens
 from handlers.deps import BotTokens, Deps
@@ -167,7 +168,7 @@ def bot_identity(client: WebClient, api_url: str, team_id: str | None = None) ->
         with web_client_errors_silenced():
             identity = client.auth_test()
     except SlackApiError as error:
-        raise token_refused(api_url, error.response.get("error")) from None
+        raise auth_test_failed(api_url, error, error.response.status_code, error.response.get("error")) from None
     except (BoltError, SlackRequestError, OSError) as error:
         raise slack_unreachable(api_url, error) from None
     refusal = token_of_another_workspace(identity.data if isinstance(identity.data, dict) else {}, team_id)
@@ -198,6 +199,9 @@ def build_runtime(settings: Settings, clock: Clock | None = None, executor: Exec
     )
     try:
         return _assemble(settings, engine, clock, executor)
+    except SlackUnreachable:
+        engine.dispose()
+        raise
     except (OperationalError, InterfaceError) as error:
         engine.dispose()
         raise database_failed(

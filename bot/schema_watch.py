@@ -62,10 +62,12 @@ class SchemaWatch:
 def refuse_on_a_moved_schema(watch: SchemaWatch) -> Callable[..., BoltResponse | None]:
     """Global middleware, first of all (before anything is written): on a schema that is not this code's, a
     command is told to come again and anything else is not acknowledged (503), so that Slack sends an event again,
-    perhaps to a process of the new release, and shows the person that a click or a form did not go through."""
+    perhaps to a process of the new release, and shows the person that a click or a form did not go through.
+    Slack's check of the Request URL (`url_verification`) needs no database: it is answered, or saving the URL in
+    the app's settings during an upgrade would fail."""
 
     def middleware(body: dict[str, Any], next: Callable[[], None]) -> BoltResponse | None:
-        if watch.has_not_moved():
+        if body.get("type") == "url_verification" or watch.has_not_moved():
             next()
             return None
         if body.get("command"):

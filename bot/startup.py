@@ -30,6 +30,10 @@ class DatabaseUnreachable(StartupError):
     """The database did not answer: it may be restarting or failing over, and answer again in a while."""
 
 
+class SlackUnreachable(StartupError):
+    """Slack did not answer `auth.test`, or answered that it could not now (a 5xx, a rate limit): it may in a while."""
+
+
 REFUSED_FOR_GOOD = ("28000", "28P01", "3D000", "42501")
 """SQLSTATEs of a refusal waiting cannot heal: authentication, a database that does not exist, no CONNECT right."""
 REFUSED_FOR_GOOD_SAYS = (
@@ -201,13 +205,26 @@ def token_of_another_workspace(identity: Mapping[str, Any], team_id: str | None)
     )
 
 
-def slack_unreachable(api_url: str, error: Exception) -> StartupError:
-    """No answer from Slack to `auth.test`; the reason without the proxy's password the URL may hold."""
-    reason = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+def auth_test_failed(api_url: str, error: Exception, status: int, code: object) -> StartupError:
+    """Slack's answer to `auth.test` other than ok (`status`, its `code`): one that may pass (a 5xx, a rate limit,
+    `service_unavailable`) is Slack out of reach for now, which a worker waits for; any other refuses the token."""
+    from handlers.event_retries import may_pass  # here: the command line's light commands load no handler
+
+    if may_pass(error):
+        return slack_unreachable(api_url, error, f"HTTP {status} {code or ''}".strip())
+    return token_refused(api_url, code)
+
+
+def slack_unreachable(api_url: str, error: Exception, answer: str | None = None) -> SlackUnreachable:
+    """No answer from Slack to `auth.test` (or `answer`, one saying it could not now); the reason without the proxy's
+    password the URL may hold."""
+    reason = answer or (str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__)
     password = urlsplit(api_url).password
     if password:
         reason = reason.replace(password, "***")
-    return StartupError(f"Slack could not be reached at {describe_api_url(api_url)} to check SLACK_BOT_TOKEN: {reason}")
+    return SlackUnreachable(
+        f"Slack could not be reached at {describe_api_url(api_url)} to check SLACK_BOT_TOKEN: {reason}"
+    )
 
 
 def require_current_schema(engine: Engine) -> None:

@@ -19,7 +19,8 @@ from handlers.blocks.departures import DEACTIVATED, REMOVED, left_slack_notice
 from handlers.deps import deps_of
 from handlers.event_retries import tried_again
 from handlers.handover import queue_handover_messages
-from handlers.people import NOT_A_MEMBER, known_workspace, of_the_org, of_the_workspace, person_of
+from handlers.people import known_workspace
+from handlers.slack_people import NOT_A_MEMBER, of_the_org, of_the_workspace, person_of
 from models import Workspace
 from services import outbox, workspaces
 from services.departures import Departure, follow_slack

@@ -20,7 +20,7 @@ from handlers.deps import AuthorizationFailedForNow, deps_of
 from handlers.early_answers import command_answer, json_answer
 from handlers.event_retries import kept_for_later, note_failure
 from handlers.failure_replies import FailureReply
-from handlers.form_apologies import form_apology
+from handlers.form_apologies import SLACK_UNREACHABLE, form_apology
 from handlers.form_seals import seal_refused
 from handlers.payload import BrokenSeal, MalformedPayload
 from handlers.people import known_serving_workspace
@@ -129,7 +129,7 @@ def _handled(
         told = TOO_SLOW_FOR_A_FORM
     elif isinstance(error, AuthorizationFailedForNow):
         log.warning("[ref %s] %s", ref, error)
-        client = None  # no token Slack checked to DM with: Slack shows a click's or a form's failure (its 5xx) itself
+        client = None  # no token Slack checked to DM with: Slack shows a click's failure (its 5xx) itself
     elif isinstance(error, SlackApiError) and error.response.status_code == 429:
         wait = retry_after_seconds(error.response)
         log.warning("[ref %s] Slack rate-limited %s (Retry-After %.0f s)", ref, error.response.api_url, wait)
@@ -143,7 +143,9 @@ def _handled(
         return command_answer(told)
     form = _submitted_form(body)
     if response is not None and isinstance(error, SQLAlchemyError) and form is not None:
-        return _apology_in_the_form(form, DATABASE_DOWN_ANONYMOUS if anonymous else DATABASE_DOWN.format(ref=ref))
+        return json_answer(form_apology(form, DATABASE_DOWN_ANONYMOUS if anonymous else DATABASE_DOWN.format(ref=ref)))
+    if response is not None and isinstance(error, AuthorizationFailedForNow) and form is not None:
+        return json_answer(form_apology(form, SLACK_UNREACHABLE))
     if respond is not None and _has_response_url(body):
         if not _responded(respond, told, ref) and client is not None and _user_of(body):
             worded = respond.worded(told) if isinstance(respond, FailureReply) else told
@@ -158,12 +160,6 @@ def _handled(
 def _submitted_form(body: dict[str, Any]) -> dict[str, Any] | None:
     view = body.get("view")
     return view if body.get("type") == "view_submission" and isinstance(view, dict) else None
-
-
-def _apology_in_the_form(form: dict[str, Any], apology: str) -> BoltResponse:
-    """A form whose database failed before its ack stays open, what was typed in it kept: acked empty it would close,
-    and the person would have to type it all again once told in a DM (`form_apology`)."""
-    return json_answer(form_apology(form, apology))
 
 
 def _responded(respond: Respond, told: str, ref: str) -> bool:

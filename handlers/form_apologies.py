@@ -4,9 +4,16 @@ from typing import Any
 
 from handlers.blocks.kit import plain, text_block
 
+SLACK_UNREACHABLE = (
+    "Sorry, Slack isn't answering Latitude just now, so nothing was done. What you typed is still here: "
+    "please send it again in a minute."
+)
+"""A form sent while Slack failed to check the app's token: no reference, as a pulse answer's sender stays anonymous."""
+
 
 def form_apology(form: dict[str, Any], apology: str) -> dict[str, Any]:
-    """The ack of a submitted form that tells it nothing was done: under its first input, where the person sees it
+    """The ack of a submitted form that tells it nothing was done, failed before its ack: acked empty it would close,
+    and what was typed in it would be lost. The apology goes under its first input, where the person sees it
     without scrolling (https://api.slack.com/surfaces/modals#displaying_errors), or, a form without inputs, in a view
     pushed over it, whose closing goes back to the form."""
     blocks = form.get("blocks") or []

@@ -26,10 +26,10 @@ from handlers.people import (
     learn_if_wanted,
     person_labels,
     request_workspace,
-    slack_people,
     with_newcomer_note,
 )
 from handlers.reward_messages import nomination_messages, shoutout_channel
+from handlers.slack_people import slack_people
 from models import Employee, Workspace
 from services import directory
 from services.directory import SlackPerson

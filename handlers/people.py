@@ -1,18 +1,27 @@
-"""Who is calling: the directory entry behind a Slack user, added on first use; what Slack says about people."""
+"""Who is calling: the directory entry behind a Slack user, added on first use (what Slack says about people:
+handlers/slack_people.py)."""
 
 import logging
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
 from slack_bolt import BoltContext
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError, SlackClientError
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from handlers.deps import Deps, deps_of
 from handlers.middleware import PERSON_LABELS
+from handlers.slack_people import (
+    SlackDidNotAnswer,
+    SlackWillNotSay,
+    ask_slack,
+    of_the_org,
+    of_the_workspace,
+    person_of,
+    slack_user,
+)
 from models import Employee, Workspace
 from services import departures, directory, workspaces
 from services.directory import Identity, SlackPerson
@@ -21,10 +30,6 @@ from services.workspaces import scope_key
 
 log = logging.getLogger(__name__)
 
-NOT_A_MEMBER = frozenset({"user_not_found", "user_not_visible"})
-"""What `users.info` answers about someone who is not (or not visibly) in the workspace."""
-INSTALL_LACKS = frozenset({"missing_scope", "not_allowed_token_type", "no_permission", "ekm_access_denied"})
-"""What `users.info` answers when the app's install may not ask it: no wait fixes that, a reinstall does."""
 ADDED_NOTE = (
     ":wave: You weren't in Latitude's directory yet, so I've added you as a frontline employee without a manager."
 )
@@ -107,14 +112,44 @@ def command_caller(session: Session, context: BoltContext, command: dict[str, An
 def action_caller(session: Session, context: BoltContext, body: dict[str, Any]) -> Identity:
     """The person who clicked or submitted. Someone the directory does not know who is not one of the people served
     here (an external member of a Slack Connect channel clicking a post's button) is refused before they are added:
-    they are not staff here, and their click must not count as a colleague's."""
+    they are not staff here, and their click must not count as a colleague's. When Slack must say (`_served_here`),
+    it is asked before `session` (which listeners hand over unused) holds a connection or the newcomer's row, so a
+    Slack slow to answer holds up nobody else; what it said of them is kept for `learn_if_wanted`."""
     user = body["user"]
+    vetted = _vetted_by_slack(context, user)
     identity = identify_caller(
         session, context, user_id=user["id"], user_name=user.get("name") or user.get("username", "")
     )
-    if identity.newly_added and not _served_here(user, context, org_wide=identity.workspace.org_wide):
+    if not identity.newly_added:
+        return identity
+    if vetted is None:  # known a moment ago, or the payload says
+        if not _served_here(user, context, org_wide=identity.workspace.org_wide):
+            raise FromAnotherWorkspace()
+        return identity
+    served, person = vetted
+    if not served:
         raise FromAnotherWorkspace()
-    return identity
+    return replace(identity, slack_person=person)
+
+
+def _vetted_by_slack(context: BoltContext, user: dict[str, Any]) -> tuple[bool, SlackPerson | None] | None:
+    """Whether Slack says someone the directory does not know is served here, and who they are: the directory is
+    read in a session closed before Slack is asked. None when the payload can say (outside Grid) or they are known."""
+    home, org = user.get("team_id"), context.enterprise_id
+    if not home or not org or home == context.team_id or (home == org and context.is_enterprise_install):
+        return None
+    slack_id = str(user["id"])
+    with deps_of(context).sessions() as session:
+        workspace = known_serving_workspace(session, context)
+        org_wide = bool(context.is_enterprise_install) if workspace is None else workspace.org_wide
+        if workspace is not None and directory.find_employee(session, workspace, slack_id) is not None:
+            return None
+    if home == (org if org_wide else context.team_id):
+        return None
+    asked = slack_user(context.client, slack_id)
+    if asked is None:
+        return False, None
+    return (of_the_org(asked, context) if org_wide else of_the_workspace(asked, context)), person_of(slack_id, asked)
 
 
 def _served_here(user: dict[str, Any], context: BoltContext, *, org_wide: bool) -> bool:
@@ -127,7 +162,7 @@ def _served_here(user: dict[str, Any], context: BoltContext, *, org_wide: bool) 
         return True
     if not context.enterprise_id:
         return False
-    asked = _slack_user(context.client, str(user["id"]))
+    asked = slack_user(context.client, str(user["id"]))
     return asked is not None and (of_the_org(asked, context) if org_wide else of_the_workspace(asked, context))
 
 
@@ -145,93 +180,6 @@ def with_newcomer_note(text: str, identity: Identity) -> str:
     return f"{NEW_EMPLOYEE_NOTE}\n\n{text}" if identity.newly_added else text
 
 
-class SlackDidNotAnswer(DomainError):
-    """Slack could not say who someone is just now (busy, rate limited, unreachable): nothing was done about them."""
-
-    def __init__(self, slack_id: str) -> None:
-        super().__init__(f"Slack didn't answer about <@{slack_id}> just now. Please try again in a minute.")
-
-
-class SlackWillNotSay(DomainError):
-    """The app's install may not ask Slack about people: waiting will not help, so nobody is told to try again."""
-
-    def __init__(self, slack_id: str, code: str) -> None:
-        super().__init__(
-            f"Slack won't tell Latitude who <@{slack_id}> is (`{code}`): the app's install lacks a permission it "
-            "needs. Ask your Slack admin to reinstall Latitude; nothing was done meanwhile."
-        )
-
-
-def ask_slack(client: WebClient, slack_id: str, context: BoltContext | None = None) -> SlackPerson:
-    """What `users.info` says about someone: a person Slack does not know (or shows as deleted), or, given the request's
-    `context`, someone of another workspace, does not exist here. An install that may not ask is `SlackWillNotSay`; any
-    other failure says nothing about them: `SlackDidNotAnswer`."""
-    user = _slack_user(client, slack_id)
-    if user is None:
-        return SlackPerson(slack_id, exists=False)
-    if context is not None and not of_the_workspace(user, context):
-        log.info("users.info for %s: a person of another workspace", slack_id)
-        return SlackPerson(slack_id, exists=False)
-    return person_of(slack_id, user)
-
-
-def _slack_user(client: WebClient, slack_id: str) -> dict[str, Any] | None:
-    """The `users.info` user object; None for someone Slack says is not (visibly) a member."""
-    try:
-        user: dict[str, Any] = client.users_info(user=slack_id)["user"]
-    except SlackApiError as error:
-        code = error.response.get("error")
-        if code in NOT_A_MEMBER:
-            log.info("users.info for %s: %s", slack_id, code)
-            return None
-        log.warning("users.info for %s failed: %s", slack_id, code)
-        if code in INSTALL_LACKS:
-            raise SlackWillNotSay(slack_id, str(code)) from error
-        raise SlackDidNotAnswer(slack_id) from error
-    except (OSError, SlackClientError) as error:
-        log.warning("users.info for %s: Slack unreachable: %s", slack_id, error)
-        raise SlackDidNotAnswer(slack_id) from error
-    return user
-
-
-def of_the_workspace(user: dict[str, Any], context: BoltContext) -> bool:
-    """Whether a `users.info` user is of the request's workspace (org-wide: of its org). Slack also answers about the
-    external members of a Slack Connect channel, each with their own team; a Grid user lists every workspace of
-    theirs (`enterprise_user.teams`). A user object naming no team at all is taken as one of ours."""
-    grid = user.get("enterprise_user") or {}
-    if user.get("is_stranger"):
-        return False
-    if context.is_enterprise_install:
-        return grid.get("enterprise_id") == context.enterprise_id
-    if of_the_org(user, context) and grid.get("teams") is not None:
-        return context.team_id in grid["teams"]  # the org's own list: `team_id` may still name one they left
-    teams = {team for team in (user.get("team_id"), *(grid.get("teams") or ())) if team}
-    return not teams or context.team_id in teams
-
-
-def of_the_org(user: dict[str, Any], context: BoltContext) -> bool:
-    """Whether a user object is of the Grid org the request's workspace belongs to."""
-    grid = user.get("enterprise_user") or {}
-    return (
-        bool(context.enterprise_id)
-        and not user.get("is_stranger")
-        and grid.get("enterprise_id") == context.enterprise_id
-    )
-
-
-def slack_people(
-    client: WebClient, context: BoltContext, slack_ids: list[str], labels: Mapping[str, str]
-) -> dict[str, SlackPerson]:
-    """What `users.info` says about each of these people, as people of the request's workspace; when it gives no name,
-    the one Slack sent with the mention in the command (`labels`). Slack's profile wins over the label."""
-    people = {slack_id: ask_slack(client, slack_id, context) for slack_id in slack_ids}
-    return {slack_id: _named(person, labels.get(slack_id)) for slack_id, person in people.items()}
-
-
-def _named(person: SlackPerson, label: str | None) -> SlackPerson:
-    return replace(person, name=label) if label and person.name in ("", person.slack_id) else person
-
-
 def person_labels(context: BoltContext) -> dict[str, str]:
     """The names Slack sent with the people a command's text mentions, by Slack id (`handlers.middleware`)."""
     return dict(context.get(PERSON_LABELS) or {})
@@ -242,20 +190,6 @@ def labelled(session: Session, context: BoltContext, workspace: Workspace, text:
     return directory.labelled_for_strangers(session, workspace, text, person_labels(context))
 
 
-def person_of(slack_id: str, user: dict[str, Any]) -> SlackPerson:
-    """A `users.info` user object as the directory needs it: the profile's real name wins over the handle."""
-    profile = user.get("profile") or {}
-    return SlackPerson(
-        slack_id,
-        exists=not user.get("deleted"),
-        is_bot=bool(user.get("is_bot")) or slack_id == "USLACKBOT",
-        name=profile.get("real_name") or user.get("real_name") or user.get("name") or slack_id,
-        email=profile.get("email") or None,
-        tz=user.get("tz"),
-        guest=bool(user.get("is_restricted") or user.get("is_ultra_restricted")),
-    )
-
-
 def learn_if_wanted(client: WebClient, deps: Deps, identity: Identity) -> None:
     """After the ack: what Slack knows of a newcomer, of someone without a time zone (`slack_profile_wanted`), or
     of someone the org file does not list whom Slack was never asked whether they are a guest (`may_be_a_guest`).
@@ -263,15 +197,15 @@ def learn_if_wanted(client: WebClient, deps: Deps, identity: Identity) -> None:
     Not after a pulse answer or a suggestion: the profile's update would time-stamp who acted then.
     """
     if identity.slack_profile_wanted or identity.may_be_a_guest:
-        learn_from_slack(client, deps, identity.employee)
+        learn_from_slack(client, deps, identity.employee, said=identity.slack_person)
 
 
-def learn_from_slack(client: WebClient, deps: Deps, employee: Employee) -> None:
+def learn_from_slack(client: WebClient, deps: Deps, employee: Employee, said: SlackPerson | None = None) -> None:
     """Fill what the directory lacks of a person (a newcomer's name, email, a time zone) from `users.info`
-    (after the ack); the directory's own values win. Best effort: when Slack does not answer, what is missing
-    stays so (a missing time zone is asked for again on the person's next request)."""
+    (after the ack), unless Slack `said` it during the request; the directory's own values win. Best effort: when
+    Slack does not answer, what is missing stays so (a missing time zone is asked for again on their next request)."""
     try:
-        person = ask_slack(client, employee.slack_id)
+        person = said or ask_slack(client, employee.slack_id)
     except (SlackDidNotAnswer, SlackWillNotSay):
         return
     if not person.exists:

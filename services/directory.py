@@ -23,6 +23,8 @@ class Identity:
     employee: Employee
     workspace: Workspace
     newly_added: bool
+    # What Slack said of a newcomer when asked whether they are of the workspace: their profile, not asked again.
+    slack_person: "SlackPerson | None" = None
 
     @property
     def slack_profile_wanted(self) -> bool:

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from bot.logs import web_client_errors_silenced
 from bot.settings import DEFAULT_SLACK_API_URL, database_url_from
-from bot.startup import StartupError, open_database, require_current_schema, slack_unreachable, token_refused
+from bot.startup import StartupError, auth_test_failed, open_database, require_current_schema, slack_unreachable
 from models import Workspace
 from models.engine import make_session_factory
 from services import directory
@@ -135,7 +135,7 @@ def token_workspace() -> tuple[str, str] | None:
         with web_client_errors_silenced():
             identity = WebClient(token=token, base_url=api_url).auth_test()
     except SlackApiError as error:
-        raise token_refused(api_url, error.response.get("error")) from None
+        raise auth_test_failed(api_url, error, error.response.status_code, error.response.get("error")) from None
     except (SlackClientError, OSError) as error:
         raise slack_unreachable(api_url, error) from None
     return str(identity["team_id"]), str(identity.get("team") or "")

@@ -114,6 +114,19 @@ def test_a_bot_token_slack_refuses_on_a_fresh_database_is_the_line_run_prints(tm
     assert one_error_line(run) == expected
 
 
+def test_slack_failing_to_check_the_bot_token_for_now_is_not_told_as_the_token_refused(
+    tmp_path: Path, slack: FakeSlack
+) -> None:
+    """HR importing the org file during a Slack outage is not sent to check a token that is fine."""
+    upgraded(tmp_path).dispose()
+    slack.fail("auth.test", times=10, status=503)
+
+    imported = cli(tmp_path, "org", "import", str(FIXTURES / "org.csv"), env=bot_environment(slack))
+
+    expected = f"error: Slack could not be reached at {slack.api_url} to check SLACK_BOT_TOKEN: HTTP 503 internal_error"
+    assert one_error_line(imported) == expected
+
+
 def test_a_new_bot_token_of_another_workspace_than_slack_team_id_stops_run_and_ends_no_service(tmp_path: Path) -> None:
     """A token rotated by hand, pasted from another workspace's app (a staging one): SLACK_TEAM_ID says which
     workspace this is, so the bot refuses to start rather than stop serving it and drop what it had queued."""

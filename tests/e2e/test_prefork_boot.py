@@ -116,3 +116,41 @@ def test_a_worker_given_a_database_or_user_that_does_not_exist_stops_at_once_in_
     assert waited == []
     assert str(refused.value).startswith(f"the database at postgresql+psycopg://{url.host}:{url.port}/")
     assert "does not exist" in str(refused.value) and "\n" not in str(refused.value)
+
+
+@pytest.mark.parametrize(
+    "fault", [{"status": 503}, {"hang_up": True}, {"status": 200, "error": "service_unavailable"}], ids=str
+)
+def test_a_worker_started_while_slack_cannot_check_the_token_waits_for_it_instead_of_stopping_the_server(
+    database_url: str, slack: FakeSlack, sessions: sessionmaker[Session], fault: dict[str, object]
+) -> None:
+    """Slack down, busy or out of reach as gunicorn starts a worker again: the worker tries again, as it does for the
+    database, rather than fail to boot and take the healthy workers down with it."""
+    tries = 3 if fault.get("status") != 200 else 1  # the client tries a dropped connection or a 5xx twice more
+    slack.fail("auth.test", times=2 * tries, **fault)  # type: ignore[arg-type]
+    waited: list[float] = []
+    server = PreforkServer(
+        bot_settings(slack, database_url), host="127.0.0.1", port=0, workers=2, scheduler=False, sleep=waited.append
+    )
+    try:
+        server.load()
+        assert server.runtime is not None and server.runtime.healthy()
+    finally:
+        if server.runtime is not None:
+            server.runtime.close()
+
+    assert waited == [1.0, 2.0]
+
+
+def test_a_worker_whose_token_slack_refuses_stops_at_once_in_one_line(
+    database_url: str, slack: FakeSlack, sessions: sessionmaker[Session]
+) -> None:
+    slack.fail("auth.test", times=5, error="invalid_auth")
+    waited: list[float] = []
+    server = PreforkServer(
+        bot_settings(slack, database_url), host="127.0.0.1", port=0, workers=2, scheduler=False, sleep=waited.append
+    )
+
+    with pytest.raises(StartupError, match=r"did not accept SLACK_BOT_TOKEN.*invalid_auth"):
+        server.load()
+    assert waited == []

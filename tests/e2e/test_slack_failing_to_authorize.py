@@ -13,11 +13,13 @@ from typing import Any
 import pytest
 from sqlalchemy import event, select, text
 
+from bot.authorize import CHECK_KEPT_SECONDS
 from bot.fakeslack.driver import JSON, SlackDriver
 from bot.fakeslack.envelopes import event_envelope
 from bot.fakeslack.reply import Reply, as_retried, retry_headers
 from bot.fakeslack.state import dm_channel
 from bot.installs import NOT_INSTALLED_HERE
+from handlers.form_apologies import SLACK_UNREACHABLE
 from models import ProcessedEvent, Resolution
 from models.engine import make_engine
 from services.event_retries import WAITS
@@ -307,24 +309,28 @@ def test_a_renewal_slack_refuses_for_the_apps_credentials_is_not_told_to_try_aga
     assert alpha.event(bot.slack.change_user("U0AMGR", deleted=True), event_id="EvAL").status == 200
 
 
-def test_a_form_sent_while_slack_fails_to_authorize_is_shown_failing_by_slack_not_by_a_dm_it_cannot_send(
+def test_a_form_sent_while_slack_fails_to_authorize_stays_open_saying_slack_is_not_answering(
     oauth_bot: RunningBot,  # noqa: F811
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    """The request has no token Slack checked to send a DM with: Slack shows the failure in the form itself, which
-    stays open with what was typed in it, and the person sends it again."""
+    """The request has no token Slack checked to send a DM with: the form itself says why nothing was done, and stays
+    open with what was typed in it, for the person to send it again (not Slack's generic "trouble connecting")."""
     bot = oauth_bot
     alpha = install_in(bot, "T0ALPHA", ALPHA_ORG)
     alpha.command("U0AAGENT", "/resolve")
     form = bot.slack.calls("views.open")[-1].args["view"]
+    bot.clock.advance(timedelta(seconds=CHECK_KEPT_SECONDS + 1))  # the token is checked again
     bot.slack.fail("auth.test", times=3, status=503)
 
     with caplog.at_level(logging.WARNING):
         reply = alpha.post_payload(alpha.submit_payload("U0AAGENT", form, {}))
 
-    assert reply.status >= 500, "Slack shows the form's own error line"
+    assert reply.status == 200 and reply.json["response_action"] == "errors"
+    assert list(reply.json["errors"].values()) == [SLACK_UNREACHABLE]
     assert bot.slack.calls("chat.postMessage") == []
     assert not [record for record in caplog.records if "could not tell the user" in record.getMessage()]
+    with bot.sessions() as session:
+        assert count(session, Resolution) == 0
 
 
 def test_a_process_whose_schema_moved_keeps_nothing_slack_failed_to_authorize_and_asks_slack_nothing(

@@ -241,3 +241,15 @@ def test_a_process_under_a_database_an_older_backup_took_back_tells_a_command_of
     assert left.status == 503
     with bot.sessions() as session:
         assert count(session, Resolution) == 0
+
+
+def test_a_process_the_next_release_upgraded_the_database_under_still_answers_slacks_check_of_its_url(
+    bot: RunningBot, request: pytest.FixtureRequest
+) -> None:
+    """Saving the Request URL in the app's settings while an upgrade is under way: the check touches no data."""
+    request.getfixturevalue("upgraded_by_a_newer_release")
+    bot.clock.advance(timedelta(seconds=10))
+
+    reply = bot.driver.verify_url("3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P")
+
+    assert reply.status == 200 and reply.json == {"challenge": "3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P"}

@@ -1,0 +1,70 @@
+"""A Grid newcomer's click or form: Slack says whether they are of the workspace (`users.info`) before the request
+holds a database connection or their new row, so a Slack slow to answer holds up nobody else, and what it said
+fills their profile without asking again."""
+
+import threading
+
+from sqlalchemy import select
+
+from bot.fakeslack import SlackDriver
+from models import Employee, Resolution
+from tests.conftest import RunningBot
+from tests.e2e.test_installs import oauth_bot  # noqa: F401
+from tests.e2e.test_installs_grid_workspaces import NORTH_ORG, install_in_the_org
+
+WITH_AN_ADMIN = NORTH_ORG + "W0ADMIN,Ada Admin,People,admin,,,Europe/London,\n"
+"""A newcomer has no manager yet: their fixes go to an admin."""
+FIX = {
+    "category": "refund",
+    "amount": "20",
+    "summary": "Sorry for the wait",
+    "outcome": "happy",
+    "customer_ref": "order 1234",
+}
+
+
+def a_newcomer_of_the_org(bot: RunningBot) -> SlackDriver:
+    north = install_in_the_org(bot, "T0NORTH", WITH_AN_ADMIN)
+    bot.slack.add_user("W0NEW", "Nora New", teams=("T0NORTH",), enterprise_id="E0GROUP", tz="Europe/Paris")
+    north.command("W0NAGENT", "/resolve")
+    return north
+
+
+def newcomers_form(bot: RunningBot, north: SlackDriver) -> dict[str, object]:
+    form = bot.slack.calls("views.open")[-1].args["view"]
+    return north.submit_payload("W0NEW", form, FIX)
+
+
+def test_a_grid_newcomers_form_asks_slack_about_them_once(oauth_bot: RunningBot) -> None:  # noqa: F811
+    bot = oauth_bot
+    north = a_newcomer_of_the_org(bot)
+
+    reply = north.post_payload(newcomers_form(bot, north))
+
+    assert reply.status == 200 and "errors" not in reply.body
+    assert len(bot.slack.calls("users.info", user="W0NEW")) == 1, "asked whether she is of the workspace, once"
+    with bot.sessions() as session:
+        nora = session.scalars(select(Employee).where(Employee.slack_id == "W0NEW")).one()
+        assert (nora.name, nora.tz) == ("Nora New", "Europe/Paris"), "her profile from that one answer"
+        assert session.scalars(select(Resolution)).one().employee_id == nora.id
+
+
+def test_while_slack_answers_about_a_grid_newcomer_the_request_holds_no_database_connection(
+    oauth_bot: RunningBot,  # noqa: F811
+) -> None:
+    bot = oauth_bot
+    north = a_newcomer_of_the_org(bot)
+    payload = newcomers_form(bot, north)
+    pause = bot.slack.pause("users.info")
+    sent = threading.Thread(target=north.post_payload, args=(payload,))
+    sent.start()
+    try:
+        pause.wait_until_arrived()
+        held = bot.runtime.engine.pool.checkedout()  # type: ignore[attr-defined]
+    finally:
+        pause.release()
+        sent.join(timeout=30)
+
+    assert held == 0, "no connection, no row, no lock held while Slack answers"
+    with bot.sessions() as session:
+        assert session.scalars(select(Resolution)).one() is not None
