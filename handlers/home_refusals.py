@@ -11,12 +11,12 @@ import logging
 
 from slack_sdk.web import SlackResponse
 
-from handlers.delivery import TOKEN_REFUSED, TRANSIENT_ERRORS
+from handlers.delivery import HOME_TAB_OFF, TOKEN_REFUSED, TRANSIENT_ERRORS
 from handlers.slack_answers import slack_says
 
 log = logging.getLogger(__name__)
 
-TAB_OFF = "not_enabled"
+TAB_OFF = HOME_TAB_OFF
 PERSON_GONE = frozenset({"user_not_found", "not_found"})
 TAB_OFF_SAID = (
     "a Home was not published: the Slack app's Home tab is off (views.publish: not_enabled); turn it on under "
@@ -36,3 +36,9 @@ def refused_for_good(response: SlackResponse) -> bool:
     else:
         log.error("a Home was not published: Slack refused it for good: %s%s", code, slack_says(response))
     return True
+
+
+def tab_off_in(workspace_id: int) -> None:
+    """The background sender found a workspace's Homes refused because the Home tab is off: said once a drain, and its
+    other Homes of the drain are dropped unasked (handlers/jobs/drain_outbox.py)."""
+    log.warning("Homes to publish again in workspace #%s are dropped: %s", workspace_id, TAB_OFF_SAID)
