@@ -13,7 +13,7 @@ from handlers.blocks import resolutions as blocks
 from handlers.blocks.kit import name_of, text_block
 from handlers.deps import Deps
 from handlers.handover import queue_handover_messages
-from handlers.jobs.drain_outbox import drain_outbox
+from handlers.jobs.drain_outbox import TICK_SENDING_AT_MOST, drain_outbox
 from handlers.reward_messages import request_key
 from models import Employee, Workspace
 from services import directory, follow_ups, outbox
@@ -29,14 +29,9 @@ FOLLOW_UP_HEADINGS = {
 }
 
 
-SENDING_AT_MOST = timedelta(seconds=30)
-"""How long a tick sends before it ends: what is left (after an import, its Homes, paced) goes with the scheduled
-drain, and the next tick is not held up meanwhile."""
-
-
 def follow_up_pending_requests(deps: Deps, client: WebClient) -> None:
     """Queue each follow-up with the mark that says it was made, then send them (and what else is due, for a while:
-    `SENDING_AT_MOST`)."""
+    drain_outbox.TICK_SENDING_AT_MOST)."""
     with deps.sessions.begin() as session:
         now = deps.now()
         hand_over_what_waits_on_leavers(session, deps, now)
@@ -73,7 +68,7 @@ def follow_up_pending_requests(deps: Deps, client: WebClient) -> None:
             workspace = session.get_one(Workspace, workspace_id)
             home_again.queue_homes_of(session, workspace=workspace, people=people, now=now)
         follow_up_nominations(session, now)
-    drain_outbox(deps, client, at_most=SENDING_AT_MOST)
+    drain_outbox(deps, client, at_most=TICK_SENDING_AT_MOST)
 
 
 def follow_up_key(session: Session, follow_up: escalations.FollowUp) -> str:
