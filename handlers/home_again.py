@@ -62,9 +62,10 @@ def queue_homes_after_decision(session: Session, *, resolution: Resolution, now:
 
 
 def queue_homes_of(session: Session, *, workspace: Workspace, people: Iterable[Employee | None], now: datetime) -> None:
-    """One Home to publish again for each active one of `people` who has none waiting to be sent (one INSERT each)."""
+    """One Home to publish again for each active one of `people` who has none waiting to be sent (one INSERT each);
+    none while the workspace's Home tab is known to be off."""
     active = {person.id: person for person in people if person is not None and person.active}
-    if not active:
+    if not active or workspace.homes_off_since is not None:  # Slack would refuse it (handlers/home_refusals.py)
         return
     prefix = home_again_key_prefix(workspace.slack_team_id)
     mine = [home_again_key_prefix(workspace.slack_team_id, person.slack_id) for person in active.values()]

@@ -10,7 +10,6 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import partial
-from threading import Lock
 
 from slack_sdk import WebClient
 from sqlalchemy.orm import Session
@@ -71,6 +70,7 @@ def recorded(deps: Deps, sends: list[tuple[Claimed, SendOutcome]], taken_at: dat
     with deps.sessions.begin() as session:
         owed = outbox.record_outcomes(session, outcomes=sends, now=deps.now())
         messages_tab.learn(session, sends, now=deps.now(), sent_from=taken_at)
+        home_refusals.learn(session, sends, now=deps.now())
         return owed, notices_for(session, deps, sends)
 
 
@@ -94,19 +94,10 @@ def by_channel(claimed: list[Claimed]) -> list[list[Claimed]]:
 @dataclass
 class Found:
     """What this drain found Slack refuses whatever is sent, not to ask it again before the drain ends: the
-    workspaces whose token it would not renew, and those whose app Home tab is off."""
+    workspaces whose token it would not renew, and those whose app Home tab is off (handlers/home_refusals.py)."""
 
     tokenless: set[int] = field(default_factory=set)
     homes_off: set[int] = field(default_factory=set)
-    _lock: Lock = field(default_factory=Lock)
-
-    def tab_off(self, workspace_id: int) -> None:
-        """Said once a drain (several sender threads may learn it at once)."""
-        with self._lock:
-            first = workspace_id not in self.homes_off
-            self.homes_off.add(workspace_id)
-        if first:
-            home_refusals.tab_off_in(workspace_id)
 
 
 def send_in_order(
@@ -133,8 +124,8 @@ def paced_send(deps: Deps, client: WebClient, delivery: Claimed, found: Found) -
     outcome = send_for_workspace(deps, client, ready)
     if outcome.error == TOKEN_UNAVAILABLE:
         found.tokenless.add(delivery.workspace_id)
-    elif outcome.error == HOME_TAB_OFF and delivery.method == PUBLISH:
-        found.tab_off(delivery.workspace_id)
+    elif home_refusals.is_tab_off(delivery, outcome):
+        found.homes_off.add(delivery.workspace_id)
     elif outcome.retry_after is not None:
         deps.pacer.pause(delivery.workspace_id, delivery.method, outcome.retry_after)
     return outcome

@@ -35,6 +35,14 @@ def queue_dm_and_homes(bot: RunningBot, *slack_ids: str) -> None:
         home_again.queue_homes_of(session, workspace=workspace, people=people, now=bot.clock.now())
 
 
+def queue_homes_again(bot: RunningBot, *slack_ids: str) -> None:
+    with bot.sessions.begin() as session:
+        workspace = directory.find_workspace(session, "T0LATITUDE")
+        assert workspace is not None
+        people = session.scalars(select(Employee).where(Employee.slack_id.in_(slack_ids))).all()
+        home_again.queue_homes_of(session, workspace=workspace, people=people, now=bot.clock.now())
+
+
 @contextmanager
 def nominations_unreadable(bot: RunningBot) -> Iterator[None]:
     """The database fails every read of the nominations a Home lists, as a dropped connection or a lock would."""
@@ -210,11 +218,11 @@ def test_a_tick_leaves_a_large_imports_homes_to_the_sender(bot: RunningBot, tick
     assert all(home.status == "sent" for home in homes_queued(bot))
 
 
-def test_with_the_home_tab_off_homes_are_dropped_with_one_warning_and_no_error(
+def test_with_the_home_tab_off_homes_are_dropped_with_one_warning_and_none_queued_until_it_is_opened(
     bot: RunningBot, caplog: pytest.LogCaptureFixture
 ) -> None:
     """Slack refuses every Home while the app's Home tab is off (`not_enabled`): an operator's setting, said once,
-    not an error for each person an import moved."""
+    not an error for each person an import moved, and no Home is queued for the changes after it."""
     load_org_and_policy(bot.sessions, bot.clock.now())
     bot.slack.state.app_home.home_tab = False
     queue_dm_and_homes(bot, "U0MGR1", "U0MGR2", "U0ADMIN")
@@ -228,3 +236,17 @@ def test_with_the_home_tab_off_homes_are_dropped_with_one_warning_and_no_error(
     assert [home.last_error for home in homes_queued(bot)] == ["not_enabled"] * 3
     assert all(home.status == "failed" for home in homes_queued(bot))
     assert [call.text for call in bot.slack.messages_to("U0AGENT1")] == ["hello once"]
+
+    bot.clock.advance(timedelta(seconds=1))
+    queue_homes_again(bot, "U0MGR1", "U0MGR2")
+    with caplog.at_level(logging.INFO):
+        drain_outbox(bot.runtime.deps, bot.runtime.app.client)
+    assert len(homes_queued(bot)) == 3
+    assert len([record for record in caplog.records if "Home tab is off" in record.getMessage()]) == 1
+
+    bot.slack.state.app_home.home_tab = True
+    bot.driver.open_home("U0MGR2")
+    queue_homes_again(bot, "U0MGR1")
+    drain_outbox(bot.runtime.deps, bot.runtime.app.client)
+    assert len(homes_queued(bot)) == 4
+    assert bot.slack.state.home_view("U0MGR1") is not None
