@@ -23,7 +23,7 @@ from services.outbox import Claimed, SendOutcome
 
 BATCH = 25
 TICK_SENDING_AT_MOST = timedelta(seconds=30)
-"""How long a tick (follow-ups, pulse rounds) sends what it queued before it ends: what is left (after an import,
+"""How long a tick (the follow-ups') sends what it queued before it ends: what is left (after an import,
 its Homes, paced at 100 a minute) goes with the scheduled drain, and the tick's next run is not held up meanwhile."""
 LEASE_ENDED = SendOutcome(ok=False, error="lease_ended", retry_after=0)
 """Not sent: due again at once, unless the sender that took it over meanwhile holds it (outbox.record_outcomes)."""

@@ -5,7 +5,7 @@ from slack_sdk import WebClient
 from sqlalchemy import select
 
 from handlers.deps import Deps
-from handlers.jobs.drain_outbox import TICK_SENDING_AT_MOST, drain_outbox
+from handlers.jobs.drain_outbox import drain_outbox
 from handlers.pulse_invitations import queue_invitations, queue_late_notices
 from models import Workspace
 from services import directory
@@ -19,8 +19,7 @@ def run_pulse_rounds(deps: Deps, client: WebClient) -> None:
     """Every step for every workspace, each in its own transaction, then send. A workspace the app was uninstalled
     from still has its rounds sealed and its relays ended on time (what they hold must not wait for a purge), but
     no round opens there and nobody is invited. One purged since the tick listed it (`workspace purge` runs in
-    another process) is left out from the step that finds it gone: the others still have theirs. It sends for
-    `TICK_SENDING_AT_MOST`: a backlog (an import's Homes) is the scheduled drain's, and never holds the next tick up."""
+    another process) is left out from the step that finds it gone: the others still have theirs."""
     installed = set(_installed_ids(deps))
     with deps.sessions() as session:
         pulse_closing.empty_sealed_journal(session)
@@ -33,7 +32,7 @@ def run_pulse_rounds(deps: Deps, client: WebClient) -> None:
             pulse_relay.end_relays(session, workspace=workspace, now=deps.now())
         if workspace_id in installed:
             _open_and_invite(deps, workspace_id)
-    drain_outbox(deps, client, at_most=TICK_SENDING_AT_MOST)
+    drain_outbox(deps, client)
 
 
 def _open_and_invite(deps: Deps, workspace_id: int) -> None:

@@ -9,12 +9,10 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select, text
 
-from bot.scheduler import Tick
 from handlers import home_again
 from handlers.delivery import PUBLISH
 from handlers.jobs.drain_outbox import drain_outbox
 from handlers.jobs.follow_up_pending_requests import follow_up_pending_requests
-from handlers.jobs.run_pulse_rounds import run_pulse_rounds
 from models import Delivery, Employee
 from services import directory, outbox
 from services.outbox_keys import HOME_AGAIN
@@ -201,15 +199,14 @@ def test_a_change_in_the_same_instant_as_a_home_sent_queues_another(bot: Running
     assert [home.status for home in homes_queued(bot)] == ["sent", "pending"]
 
 
-@pytest.mark.parametrize("tick", [follow_up_pending_requests, run_pulse_rounds])
-def test_a_tick_leaves_a_large_imports_homes_to_the_sender(bot: RunningBot, tick: Tick) -> None:
+def test_the_follow_up_tick_leaves_a_large_imports_homes_to_the_sender(bot: RunningBot) -> None:
     """Homes go out at views.publish's 100 a minute: a tick sending all of 2,000 managers' would last twenty minutes,
     and its next run would wait for it. It sends what is due for half a minute; the scheduled drain, the rest."""
     load_org_and_policy(bot.sessions, bot.clock.now())
     queue_homes_of_people_gone(bot, 300)
     started = bot.clock.now()
 
-    tick(bot.runtime.deps, bot.runtime.sender_client)
+    follow_up_pending_requests(bot.runtime.deps, bot.runtime.sender_client)
 
     assert bot.clock.now() - started < timedelta(minutes=1)
     waiting = [home for home in homes_queued(bot) if home.status == "pending"]
