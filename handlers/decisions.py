@@ -10,7 +10,7 @@ from slack_sdk import WebClient
 from slack_sdk.webhook import WebhookClient
 from sqlalchemy.orm import Session
 
-from handlers import handover_summary, payload
+from handlers import handover_summary, home_again, payload
 from handlers.blocks import decline, digest_waiting
 from handlers.blocks import digest as digest_blocks
 from handlers.blocks import resolutions as blocks
@@ -252,6 +252,7 @@ class Announcement:
             },
         )
         claimed = queue(session, workspace_id=resolution.workspace_id, messages=[outcome], now=now)
+        home_again.queue_homes_after_decision(session, resolution=resolution, now=now)
         return cls(text, decided, claimed, settled.copies, resolution.workspace_id)
 
 

@@ -68,6 +68,8 @@ REFUSED_BY_ITS_READER = "refused_by_its_reader"
 PUBLISH = "views.publish"
 HOME_SUPERSEDED = "hash_conflict"
 """views.publish's refusal of a Home queued over one that was replaced meanwhile: the newer one stays."""
+HOME_TAB_OFF = "not_enabled"
+"""views.publish's refusal of every Home while the app's Home tab is off (a setting of the app, not of the Home)."""
 
 
 @dataclass(frozen=True)
@@ -250,6 +252,8 @@ def _refused(delivery: Claimed, error: SlackApiError, *, sealed: bool = False) -
     if code == messages_tab.TAB_OFF:  # the operator is warned once (handlers/messages_tab.py), not once a DM
         where = "a sealed delivery" if sealed else f"delivery {logged_key(delivery)}"
         log.info("%s: Slack refused it, the Messages tab is off: dropped", where)
+        return SendOutcome(ok=False, error=code, permanent=True)
+    if code == HOME_TAB_OFF and delivery.method == PUBLISH:  # warned once a drain (handlers/jobs/drain_outbox.py)
         return SendOutcome(ok=False, error=code, permanent=True)
     permanent = response.status_code < 500 and code not in TRANSIENT_ERRORS
     if permanent and sealed:

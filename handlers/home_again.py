@@ -1,5 +1,5 @@
 """The App Home of whoever a hand-over (or a request going up) takes requests or nominations from, or gives them to,
-published again.
+published again; so are the Homes listing a request someone else decided.
 
 A Home once published stays on the person's screen as it was until the app publishes another: without this, a manager
 whose team an org import moved keeps seeing the requests handed away (customers, amounts, names) until they open the
@@ -21,12 +21,13 @@ from sqlalchemy.orm import Session
 from handlers.delivery import PUBLISH
 from handlers.deps import Deps
 from handlers.home import build_home
-from models import Employee, Workspace
+from models import Employee, Resolution, Workspace
 from services import directory, outbox
 from services.errors import DomainError
 from services.handover import Handover
 from services.outbox import Claimed, SendOutcome
 from services.outbox_keys import OUR_OWN, home_again_key_prefix, waiting_untaken
+from services.resolutions import decisions
 
 log = logging.getLogger(__name__)
 
@@ -52,10 +53,19 @@ def queue_homes_again(
     queue_homes_of(session, workspace=workspace, people=[*touched, *also], now=now)
 
 
+def queue_homes_after_decision(session: Session, *, resolution: Resolution, now: datetime) -> None:
+    """The Homes that listed a request now decided (waiting, or among the requester's fixes): but the decider's,
+    published again where they clicked, or left to the next time they open it."""
+    listed = decisions.listed_on_homes_of(session, resolution)
+    people = [person for person in listed if person.id != resolution.decided_by_id]
+    queue_homes_of(session, workspace=session.get_one(Workspace, resolution.workspace_id), people=people, now=now)
+
+
 def queue_homes_of(session: Session, *, workspace: Workspace, people: Iterable[Employee | None], now: datetime) -> None:
-    """One Home to publish again for each active one of `people` who has none waiting to be sent (one INSERT each)."""
+    """One Home to publish again for each active one of `people` who has none waiting to be sent (one INSERT each);
+    none while the workspace's Home tab is known to be off."""
     active = {person.id: person for person in people if person is not None and person.active}
-    if not active:
+    if not active or workspace.homes_off_since is not None:  # Slack would refuse it (handlers/home_refusals.py)
         return
     prefix = home_again_key_prefix(workspace.slack_team_id)
     mine = [home_again_key_prefix(workspace.slack_team_id, person.slack_id) for person in active.values()]
@@ -63,9 +73,12 @@ def queue_homes_of(session: Session, *, workspace: Workspace, people: Iterable[E
     for person in active.values():
         if person.slack_id in waiting:
             continue
-        key = f"{prefix}{person.slack_id}:{now.isoformat()}"
+        key, number = f"{prefix}{person.slack_id}:{now.isoformat()}", 1
         payload = {"user_id": person.slack_id, RENDER_WHEN_SENT: True}
-        outbox.enqueue(session, workspace=workspace, key=key, method=PUBLISH, payload=payload, now=now)
+        # One of the same instant, taken or sent already, may show what was stored before: this one is numbered.
+        while not outbox.enqueue(session, workspace=workspace, key=key, method=PUBLISH, payload=payload, now=now):
+            number += 1
+            key = f"{prefix}{person.slack_id}:{now.isoformat()}:{number}"
 
 
 def rendered(deps: Deps, delivery: Claimed) -> Claimed | SendOutcome:

@@ -4,19 +4,25 @@
 rule (`invalid_blocks`, ours to fix: Slack names the block), or when the person is not there (`user_not_found`,
 `not_found`): https://docs.slack.dev/reference/methods/views.publish#errors. Publishing it again changes nothing
 and the person keeps the Home they had, so nothing is retried and nobody is shown an apology for an event they
-did not send; a rate limit, an outage or a refused token is the caller's to handle.
+did not send; a rate limit, an outage or a refused token is the caller's to handle. The background sender's Homes
+refused so tell the workspace's Home tab is off: remembered, so that none is queued there until someone opens it.
 """
 
 import logging
+from datetime import datetime
 
 from slack_sdk.web import SlackResponse
+from sqlalchemy.orm import Session
 
-from handlers.delivery import TOKEN_REFUSED, TRANSIENT_ERRORS
+from handlers.delivery import HOME_TAB_OFF, PUBLISH, TOKEN_REFUSED, TRANSIENT_ERRORS
 from handlers.slack_answers import slack_says
+from models import Workspace
+from services import home_tab
+from services.outbox import Claimed, SendOutcome
 
 log = logging.getLogger(__name__)
 
-TAB_OFF = "not_enabled"
+TAB_OFF = HOME_TAB_OFF
 PERSON_GONE = frozenset({"user_not_found", "not_found"})
 TAB_OFF_SAID = (
     "a Home was not published: the Slack app's Home tab is off (views.publish: not_enabled); turn it on under "
@@ -36,3 +42,23 @@ def refused_for_good(response: SlackResponse) -> bool:
     else:
         log.error("a Home was not published: Slack refused it for good: %s%s", code, slack_says(response))
     return True
+
+
+def learn(session: Session, sends: list[tuple[Claimed, SendOutcome]], *, now: datetime) -> None:
+    """What the background sender's Homes say of each workspace's Home tab: off, warned once, and no Home is queued
+    there to publish again (handlers/home_again.py) until someone opens the tab (`opened`)."""
+    refused = {delivery.workspace_id for delivery, outcome in sends if is_tab_off(delivery, outcome)}
+    for workspace_id in home_tab.mark_off(session, workspace_ids=refused, now=now):
+        log.warning(
+            "no Home is published again in workspace #%s until its Home tab is on: %s", workspace_id, TAB_OFF_SAID
+        )
+
+
+def is_tab_off(delivery: Claimed, outcome: SendOutcome) -> bool:
+    return delivery.method == PUBLISH and outcome.error == TAB_OFF
+
+
+def opened(session: Session, workspace: Workspace) -> None:
+    """Someone opened the Home tab: it is on, and Homes are published again there."""
+    if workspace.homes_off_since is not None and home_tab.mark_on(session, workspace_id=workspace.id):
+        log.warning("Homes are published again in workspace #%s: its Home tab is on", workspace.id)

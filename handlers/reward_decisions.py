@@ -13,7 +13,7 @@ from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 from sqlalchemy.orm import Session
 
-from handlers import payload
+from handlers import home_again, payload
 from handlers.blocks import nominations as blocks
 from handlers.blocks import rewards as reward_blocks
 from handlers.blocks.kit import field_errors
@@ -25,6 +25,7 @@ from handlers.home import in_a_view, republish_home, tell_clicker
 from handlers.message_updates import update_each
 from handlers.people import action_caller
 from handlers.reward_messages import granted_messages, hr_copies, hr_messages, request_copies
+from models import Employee
 from services.directory import Identity
 from services.errors import DomainError
 from services.outbox import Claimed
@@ -41,6 +42,8 @@ class Decided:
     messages: list[Outgoing]
     copies: list[tuple[str, str]] = field(default_factory=list)
     """The other messages that showed the same buttons (another approver's, another HR person's): updated alike."""
+    homes: list[Employee] = field(default_factory=list)
+    """Whose App Home counts it (the nominator's waiting and given, the nominee's received): published again."""
 
 
 Decide = Callable[[Session, Deps, Identity], Decided]
@@ -58,7 +61,8 @@ def approve_reward(ack: Ack, body: dict[str, Any], context: BoltContext, client:
         )
         messages = [*granted_messages(session, deps, [grant.nomination]), approved, *hr_messages(session, grant)]
         decided = blocks.decided_request(grant.nomination, caller.employee.name)
-        return Decided(decided, messages, request_copies(session, nomination_id, decided, deps.now()))
+        copies = request_copies(session, nomination_id, decided, deps.now())
+        return Decided(decided, messages, copies, [grant.nomination.nominator, grant.nomination.nominee])
 
     decide_from_button(ack, body, context, client, respond, decide)
 
@@ -98,7 +102,8 @@ def submit_decline(
         dm = blocks.declined_dm(nomination, approver)
         declined = Outgoing(f"reward-declined:{nomination_id}", "chat.postMessage", dm)
         decided = blocks.decided_request(nomination, approver.name)
-        return Decided(decided, [declined], request_copies(session, nomination_id, decided, deps.now()))
+        copies = request_copies(session, nomination_id, decided, deps.now())
+        return Decided(decided, [declined], copies, [nomination.nominator])
 
     decide_from_modal(ack, body, context, client, (channel, ts), decide)
 
@@ -127,7 +132,7 @@ def submit_revoke(
             for key, dm in reward_blocks.revoked_dms(grant)
         ]
         shown = reward_blocks.hr_grant(grant, revoked)
-        return Decided(shown, dms, hr_copies(session, grant.id, shown, deps.now()))
+        return Decided(shown, dms, hr_copies(session, grant.id, shown, deps.now()), [grant.nominator, grant.recipient])
 
     decide_from_modal(ack, body, context, client, (channel, ts), decide)
 
@@ -248,6 +253,7 @@ def _decided(
         caller = action_caller(session, context, body)
         decided = decide(session, deps, caller)
         workspace_id = caller.workspace.id
+        home_again.queue_homes_of(session, workspace=caller.workspace, people=decided.homes, now=deps.now())
         return (
             decided,
             queue(session, workspace_id=workspace_id, messages=decided.messages, now=deps.now()),

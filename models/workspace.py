@@ -30,6 +30,9 @@ class Workspace(Base):
     """When Slack first refused a DM because the app's Messages tab is off (`messages_tab_disabled`): while set, no
     DM is sent but one try at `dms_retry_at` (services/messages_tab.py); cleared once one goes through."""
     dms_retry_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    homes_off_since: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    """When Slack first refused a Home because the app's Home tab is off (`not_enabled`): while set, no Home is queued
+    to be published again (handlers/home_again.py); cleared when someone opens the Home tab, which is then on."""
 
     managers_kept_since: Mapped[datetime | None] = mapped_column(UTCDateTime())
     """From when its fixes and grants keep the managers above their people (None: always, a workspace added since):

@@ -7,30 +7,37 @@ messages of that one batch (at most `batch`, 25 by default) once their lease end
 """
 
 from concurrent.futures import ThreadPoolExecutor
-from datetime import datetime
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from functools import partial
 
 from slack_sdk import WebClient
 from sqlalchemy.orm import Session
 
-from handlers import channel_refusals, home_again, messages_tab, pulse_relay_outbox
-from handlers.delivery import TOKEN_RETRY_SECONDS, TOKEN_UNAVAILABLE, send_for_workspace
+from handlers import channel_refusals, home_again, home_refusals, messages_tab, pulse_relay_outbox
+from handlers.delivery import HOME_TAB_OFF, PUBLISH, TOKEN_RETRY_SECONDS, TOKEN_UNAVAILABLE, send_for_workspace
 from handlers.deps import Deps
 from models.engine import once_more_if_cut
 from services import outbox
 from services.outbox import Claimed, SendOutcome
 
 BATCH = 25
+TICK_SENDING_AT_MOST = timedelta(seconds=30)
+"""How long a tick (the follow-ups') sends what it queued before it ends: what is left (after an import,
+its Homes, paced at 100 a minute) goes with the scheduled drain, and the tick's next run is not held up meanwhile."""
 LEASE_ENDED = SendOutcome(ok=False, error="lease_ended", retry_after=0)
 """Not sent: due again at once, unless the sender that took it over meanwhile holds it (outbox.record_outcomes)."""
 
 
-def drain_outbox(deps: Deps, client: WebClient, *, batch: int = BATCH) -> int:
-    """Send what is due until nothing is, or the process is stopping; returns how many were sent."""
+def drain_outbox(deps: Deps, client: WebClient, *, batch: int = BATCH, at_most: timedelta | None = None) -> int:
+    """Send what is due until nothing is, or the process is stopping; returns how many were sent. With `at_most`,
+    no batch is taken past that long (the updates owed to the last one are still sent): a tick sending what it
+    queued is not held up by a backlog (an import's Homes, paced), which the scheduled drain sends."""
+    until = None if at_most is None else deps.now() + at_most
     sent = 0
-    tokenless: set[int] = set()
+    found = Found()
     owed: list[Claimed] = []  # updates this drain holds for messages settled while on their way, sent next
-    first = True
+    first, out_of_time = True, False
     with ThreadPoolExecutor(deps.sender_threads, thread_name_prefix="sender") as pool:
         while not deps.stopping.is_set():
             taken_at = deps.now()
@@ -38,11 +45,11 @@ def drain_outbox(deps: Deps, client: WebClient, *, batch: int = BATCH) -> int:
                 if first:  # a Messages tab try due where no DM is (handlers/messages_tab.py), once a drain
                     messages_tab.queue_tries(session, now=taken_at)
                     first = False
-                claimed = [*owed, *outbox.claim_due(session, now=taken_at, limit=batch)]
+                claimed = [*owed, *([] if out_of_time else outbox.claim_due(session, now=taken_at, limit=batch))]
                 to_send, kept = messages_tab.withhold(session, claimed, now=taken_at)
             sends = kept + [
                 pair
-                for pairs in pool.map(lambda group: send_in_order(deps, client, group, tokenless), by_channel(to_send))
+                for pairs in pool.map(lambda group: send_in_order(deps, client, group, found), by_channel(to_send))
                 for pair in pairs
             ]
             noticed, owed = 0, []  # notices queued for this batch's refusals are sent before the drain ends
@@ -50,7 +57,8 @@ def drain_outbox(deps: Deps, client: WebClient, *, batch: int = BATCH) -> int:
                 owed, noticed = once_more_if_cut(partial(recorded, deps, sends, taken_at))
             sent += sum(outcome.ok for _, outcome in sends)
             given_back = any(outcome is LEASE_ENDED for _, outcome in sends)  # due now: claimed again unless taken
-            if len(claimed) < batch and not noticed and not given_back and not owed:
+            out_of_time = until is not None and deps.now() >= until
+            if not owed and (out_of_time or (len(claimed) < batch and not noticed and not given_back)):
                 break
     return sent
 
@@ -62,6 +70,7 @@ def recorded(deps: Deps, sends: list[tuple[Claimed, SendOutcome]], taken_at: dat
     with deps.sessions.begin() as session:
         owed = outbox.record_outcomes(session, outcomes=sends, now=deps.now())
         messages_tab.learn(session, sends, now=deps.now(), sent_from=taken_at)
+        home_refusals.learn(session, sends, now=deps.now())
         return owed, notices_for(session, deps, sends)
 
 
@@ -82,18 +91,30 @@ def by_channel(claimed: list[Claimed]) -> list[list[Claimed]]:
     return list(groups.values())
 
 
+@dataclass
+class Found:
+    """What this drain found Slack refuses whatever is sent, not to ask it again before the drain ends: the
+    workspaces whose token it would not renew, and those whose app Home tab is off (handlers/home_refusals.py)."""
+
+    tokenless: set[int] = field(default_factory=set)
+    homes_off: set[int] = field(default_factory=set)
+
+
 def send_in_order(
-    deps: Deps, client: WebClient, group: list[Claimed], tokenless: set[int]
+    deps: Deps, client: WebClient, group: list[Claimed], found: Found
 ) -> list[tuple[Claimed, SendOutcome]]:
-    return [(delivery, paced_send(deps, client, delivery, tokenless)) for delivery in group]
+    return [(delivery, paced_send(deps, client, delivery, found)) for delivery in group]
 
 
-def paced_send(deps: Deps, client: WebClient, delivery: Claimed, tokenless: set[int]) -> SendOutcome:
+def paced_send(deps: Deps, client: WebClient, delivery: Claimed, found: Found) -> SendOutcome:
     """Send in the bucket's turn, unless waiting for it outlasted the lease; a 429 pauses the bucket. A workspace
     found without a token (Slack would not renew it) is not asked for one again in this drain: its messages wait,
-    and nobody else waits for them."""
-    if delivery.workspace_id in tokenless:
+    and nobody else waits for them. One found with the Home tab off is sent no Home again in this drain: they are
+    dropped, unpaced (Slack refuses every one)."""
+    if delivery.workspace_id in found.tokenless:
         return SendOutcome(ok=False, error=TOKEN_UNAVAILABLE, retry_after=TOKEN_RETRY_SECONDS)
+    if delivery.method == PUBLISH and delivery.workspace_id in found.homes_off:
+        return SendOutcome(ok=False, error=HOME_TAB_OFF, permanent=True)
     deps.pacer.wait_turn(delivery.workspace_id, delivery.method)
     if deps.now() >= delivery.lease_until:  # waited past the lease: another sender may have taken it, and sent it
         return LEASE_ENDED
@@ -102,7 +123,9 @@ def paced_send(deps: Deps, client: WebClient, delivery: Claimed, tokenless: set[
         return ready
     outcome = send_for_workspace(deps, client, ready)
     if outcome.error == TOKEN_UNAVAILABLE:
-        tokenless.add(delivery.workspace_id)
+        found.tokenless.add(delivery.workspace_id)
+    elif home_refusals.is_tab_off(delivery, outcome):
+        found.homes_off.add(delivery.workspace_id)
     elif outcome.retry_after is not None:
         deps.pacer.pause(delivery.workspace_id, delivery.method, outcome.retry_after)
     return outcome

@@ -13,7 +13,7 @@ from handlers.blocks import resolutions as blocks
 from handlers.blocks.kit import name_of, text_block
 from handlers.deps import Deps
 from handlers.handover import queue_handover_messages
-from handlers.jobs.drain_outbox import drain_outbox
+from handlers.jobs.drain_outbox import TICK_SENDING_AT_MOST, drain_outbox
 from handlers.reward_messages import request_key
 from models import Employee, Workspace
 from services import directory, follow_ups, outbox
@@ -30,7 +30,8 @@ FOLLOW_UP_HEADINGS = {
 
 
 def follow_up_pending_requests(deps: Deps, client: WebClient) -> None:
-    """Queue each follow-up with the mark that says it was made, then send."""
+    """Queue each follow-up with the mark that says it was made, then send them (and what else is due, for a while:
+    drain_outbox.TICK_SENDING_AT_MOST)."""
     with deps.sessions.begin() as session:
         now = deps.now()
         hand_over_what_waits_on_leavers(session, deps, now)
@@ -67,7 +68,7 @@ def follow_up_pending_requests(deps: Deps, client: WebClient) -> None:
             workspace = session.get_one(Workspace, workspace_id)
             home_again.queue_homes_of(session, workspace=workspace, people=people, now=now)
         follow_up_nominations(session, now)
-    drain_outbox(deps, client)
+    drain_outbox(deps, client, at_most=TICK_SENDING_AT_MOST)
 
 
 def follow_up_key(session: Session, follow_up: escalations.FollowUp) -> str:

@@ -144,6 +144,20 @@ def waiting_for(session: Session, decider: Employee) -> Waiting:
     return Waiting(oldest, total, True, [resolution for resolution, _ in sent], int(sent[0][1]) if sent else 0)
 
 
+_ADMINS = select(Employee).where(
+    Employee.workspace_id == bindparam("workspace_id"), Employee.role == "admin", Employee.active
+)
+
+
+def listed_on_homes_of(session: Session, resolution: Resolution) -> list[Employee]:
+    """Whose App Home lists this request: its requester's, among their fixes, and while it waits that of everyone
+    who may decide it (the one it waits on, the requester's manager, the admins), as `waiting_for` reads them."""
+    admins = session.scalars(_ADMINS, {"workspace_id": resolution.workspace_id})
+    around = (resolution.decider, resolution.employee.manager, *admins)
+    deciders = [person for person in around if person is not None and may_decide(resolution, person)]
+    return [resolution.employee, *deciders]
+
+
 def requests_by_id(session: Session, *, workspace_id: int, ids: list[int]) -> dict[int, Resolution]:
     """The workspace's requests among `ids` (others are left out), to show each as it stands now."""
     found = session.scalars(select(Resolution).where(Resolution.workspace_id == workspace_id, Resolution.id.in_(ids)))

@@ -3,6 +3,7 @@ with the buttons. An asker's "it now goes to ..." DM (a request's, a nomination'
 decided is never sent."""
 
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from sqlalchemy import select
@@ -228,6 +229,13 @@ def test_requests_not_yet_reminded_are_not_reminded_one_dm_each_within_the_hour_
     assert pending_deciders(bot) == {"U0ADMIN"}, "nobody above the admins: it stays, reminded once"
 
 
+def admins_home(bot: RunningBot) -> dict[str, Any]:
+    """Ada's Home as she sees it: the last one published may be another's, whose request she decided."""
+    home: dict[str, Any] | None = bot.slack.state.home_view("U0ADMIN")
+    assert home is not None
+    return home
+
+
 def summary_now(bot: RunningBot, summary_ts: str) -> str:
     """What the summary says now: its last update, through the outbox."""
     drain_outbox(bot.runtime.deps, bot.runtime.app.client)
@@ -246,8 +254,7 @@ def test_the_summary_counts_down_as_its_requests_are_decided_and_says_when_none_
     said: list[str] = []
     for _ in range(12):
         bot.driver.open_home("U0ADMIN")
-        home = bot.slack.calls("views.publish")[-1]
-        bot.driver.click_in_view("U0ADMIN", home.args["view"], "resolution_approve")
+        bot.driver.click_in_view("U0ADMIN", admins_home(bot), "resolution_approve")
         said.append(summary_now(bot, summary_ts))
 
     assert "11 of the 12 requests handed to you at once still wait for your decision" in said[0]

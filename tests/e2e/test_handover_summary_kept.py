@@ -10,7 +10,7 @@ from handlers.jobs.forget_sent_messages import forget_sent_messages
 from models import Delivery
 from services.outbox_keys import HANDOVER_SUMMARY
 from tests.conftest import RunningBot
-from tests.e2e.test_handover_summary import requests_to_maya, summary_now
+from tests.e2e.test_handover_summary import admins_home, requests_to_maya, summary_now
 from tests.e2e.test_people_leaving import WITHOUT_MAYA, reimport
 from tests.helpers import load_org_and_policy
 
@@ -23,7 +23,7 @@ def summaries_kept(bot: RunningBot) -> int:
 
 def approve_one_from_the_home(bot: RunningBot) -> None:
     bot.driver.open_home("U0ADMIN")
-    bot.driver.click_in_view("U0ADMIN", bot.slack.calls("views.publish")[-1].args["view"], "resolution_approve")
+    bot.driver.click_in_view("U0ADMIN", admins_home(bot), "resolution_approve")
 
 
 def test_a_summary_whose_requests_wait_past_the_outbox_retention_still_counts_them_down_then_goes(

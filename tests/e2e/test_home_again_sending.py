@@ -1,6 +1,7 @@
 """Homes queued to be published again, as the background sender meets them: one that cannot be rendered waits alone,
 one waiting is enough per person, and a large import's Homes never hold up a DM."""
 
+import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import timedelta
@@ -11,6 +12,7 @@ from sqlalchemy import select, text
 from handlers import home_again
 from handlers.delivery import PUBLISH
 from handlers.jobs.drain_outbox import drain_outbox
+from handlers.jobs.follow_up_pending_requests import follow_up_pending_requests
 from models import Delivery, Employee
 from services import directory, outbox
 from services.outbox_keys import HOME_AGAIN
@@ -27,6 +29,14 @@ def queue_dm_and_homes(bot: RunningBot, *slack_ids: str) -> None:
         outbox.enqueue(
             session, workspace=workspace, key="dm-1", method="chat.postMessage", payload=HELLO, now=bot.clock.now()
         )
+        people = session.scalars(select(Employee).where(Employee.slack_id.in_(slack_ids))).all()
+        home_again.queue_homes_of(session, workspace=workspace, people=people, now=bot.clock.now())
+
+
+def queue_homes_again(bot: RunningBot, *slack_ids: str) -> None:
+    with bot.sessions.begin() as session:
+        workspace = directory.find_workspace(session, "T0LATITUDE")
+        assert workspace is not None
         people = session.scalars(select(Employee).where(Employee.slack_id.in_(slack_ids))).all()
         home_again.queue_homes_of(session, workspace=workspace, people=people, now=bot.clock.now())
 
@@ -106,18 +116,24 @@ def test_a_home_in_a_senders_hands_does_not_stand_for_a_later_change(bot: Runnin
     assert len(homes_queued(bot)) == 2
 
 
-def test_a_dm_queued_after_two_hundred_homes_goes_in_the_first_batch(bot: RunningBot) -> None:
-    """Homes are paced at views.publish's 100 a minute: two hundred of them would hold the DM up two minutes."""
-    load_org_and_policy(bot.sessions, bot.clock.now())
+def queue_homes_of_people_gone(bot: RunningBot, count: int) -> None:
+    """Homes queued as after a large import, for people since gone from the directory: each waits its turn (paced),
+    and nothing is published for them."""
     now = bot.clock.now()
     with bot.sessions.begin() as session:
         workspace = directory.find_workspace(session, "T0LATITUDE")
         assert workspace is not None
-        for number in range(200):
-            user_id = f"U0MOVED{number:03d}"  # people since gone from the directory: nothing is published for them
+        for number in range(count):
+            user_id = f"U0MOVED{number:04d}"
             key = f"{HOME_AGAIN}T0LATITUDE:{user_id}:{now.isoformat()}"
             payload = {"user_id": user_id, home_again.RENDER_WHEN_SENT: True}
             outbox.enqueue(session, workspace=workspace, key=key, method=PUBLISH, payload=payload, now=now)
+
+
+def test_a_dm_queued_after_two_hundred_homes_goes_in_the_first_batch(bot: RunningBot) -> None:
+    """Homes are paced at views.publish's 100 a minute: two hundred of them would hold the DM up two minutes."""
+    load_org_and_policy(bot.sessions, bot.clock.now())
+    queue_homes_of_people_gone(bot, 200)
     bot.clock.advance(timedelta(seconds=1))
     with bot.sessions.begin() as session:
         workspace = directory.find_workspace(session, "T0LATITUDE")
@@ -170,3 +186,64 @@ def test_queueing_homes_locks_only_the_homes_of_the_people_it_names(bot: Running
     finally:
         tick.rollback()
         tick.close()
+
+
+def test_a_change_in_the_same_instant_as_a_home_sent_queues_another(bot: RunningBot) -> None:
+    """The Home sent may have been rendered before the change: one is queued for it, its key numbered."""
+    load_org_and_policy(bot.sessions, bot.clock.now())
+    queue_dm_and_homes(bot, "U0MGR1")
+    drain_outbox(bot.runtime.deps, bot.runtime.app.client)
+
+    queue_dm_and_homes(bot, "U0MGR1")
+
+    assert [home.status for home in homes_queued(bot)] == ["sent", "pending"]
+
+
+def test_the_follow_up_tick_leaves_a_large_imports_homes_to_the_sender(bot: RunningBot) -> None:
+    """Homes go out at views.publish's 100 a minute: a tick sending all of 2,000 managers' would last twenty minutes,
+    and its next run would wait for it. It sends what is due for half a minute; the scheduled drain, the rest."""
+    load_org_and_policy(bot.sessions, bot.clock.now())
+    queue_homes_of_people_gone(bot, 300)
+    started = bot.clock.now()
+
+    follow_up_pending_requests(bot.runtime.deps, bot.runtime.sender_client)
+
+    assert bot.clock.now() - started < timedelta(minutes=1)
+    waiting = [home for home in homes_queued(bot) if home.status == "pending"]
+    assert 200 < len(waiting) < 300
+    drain_outbox(bot.runtime.deps, bot.runtime.app.client)
+    assert all(home.status == "sent" for home in homes_queued(bot))
+
+
+def test_with_the_home_tab_off_homes_are_dropped_with_one_warning_and_none_queued_until_it_is_opened(
+    bot: RunningBot, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Slack refuses every Home while the app's Home tab is off (`not_enabled`): an operator's setting, said once,
+    not an error for each person an import moved, and no Home is queued for the changes after it."""
+    load_org_and_policy(bot.sessions, bot.clock.now())
+    bot.slack.state.app_home.home_tab = False
+    queue_dm_and_homes(bot, "U0MGR1", "U0MGR2", "U0ADMIN")
+
+    with caplog.at_level(logging.INFO):
+        drain_outbox(bot.runtime.deps, bot.runtime.app.client)
+
+    assert [record.getMessage() for record in caplog.records if record.levelno >= logging.ERROR] == []
+    assert len([record for record in caplog.records if "Home tab is off" in record.getMessage()]) == 1
+    assert bot.slack.calls("views.publish") == []
+    assert [home.last_error for home in homes_queued(bot)] == ["not_enabled"] * 3
+    assert all(home.status == "failed" for home in homes_queued(bot))
+    assert [call.text for call in bot.slack.messages_to("U0AGENT1")] == ["hello once"]
+
+    bot.clock.advance(timedelta(seconds=1))
+    queue_homes_again(bot, "U0MGR1", "U0MGR2")
+    with caplog.at_level(logging.INFO):
+        drain_outbox(bot.runtime.deps, bot.runtime.app.client)
+    assert len(homes_queued(bot)) == 3
+    assert len([record for record in caplog.records if "Home tab is off" in record.getMessage()]) == 1
+
+    bot.slack.state.app_home.home_tab = True
+    bot.driver.open_home("U0MGR2")
+    queue_homes_again(bot, "U0MGR1")
+    drain_outbox(bot.runtime.deps, bot.runtime.app.client)
+    assert len(homes_queued(bot)) == 4
+    assert bot.slack.state.home_view("U0MGR1") is not None
