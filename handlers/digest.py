@@ -14,7 +14,7 @@ from handlers.deps import deps_of
 from handlers.people import command_caller, learn_if_wanted, person_labels
 from services.digest import access as digest_access
 from services.digest.choice import Asked, UnknownWords, reads_any_team
-from services.emoji import has_words
+from services.emoji import emoji_trimmed, has_words
 from services.errors import DomainError
 from services.text import SLACK_MENTION, as_slack_shows, echoed, meant_word, one_slip_apart
 
@@ -84,11 +84,11 @@ def read_asked(text: str, labels: Mapping[str, str]) -> tuple[bool, Asked | None
     answer to give at once (a channel, a slip of a command word, `team` alone)."""
     first, *rest = text.split(maxsplit=1) or [""]
     listing = bool(first) and is_recognition_word(first)
-    said = "".join(rest).strip() if listing else text
+    said = emoji_trimmed("".join(rest).strip() if listing else text)
     if not said:
         return listing, None
     if team := _TEAM.match(said):
-        return listing, Asked(team=team.group(1).strip())
+        return listing, Asked(team=emoji_trimmed(team.group(1).strip()))
     if (person := SLACK_MENTION.fullmatch(said)) and person["person"]:
         return listing, Asked(person=person["person"])
     if SLACK_MENTION.search(said) or _is_command_word(said) or _is_team_word(said.rstrip(":")):

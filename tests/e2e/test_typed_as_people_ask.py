@@ -1,0 +1,163 @@
+"""Typed as people ask in their first days: help asked for politely or as a question, `please` after a subcommand,
+a keycap or `<3` as the whole of a text, a team's name between emoji, and words written with vowel signs."""
+
+import pytest
+from sqlalchemy import select
+
+from handlers.blocks.digest import as_text
+from models import Nomination, Resolution, Suggestion
+from tests.conftest import RunningBot
+from tests.helpers import count, load_org_and_policy
+from tests.suggestions_helpers import load_suggestion_org
+
+
+@pytest.mark.parametrize(
+    ("command", "typed"),
+    [
+        ("/suggest", "please help"),
+        ("/suggest", "pls help"),
+        ("/suggest", "help me 🙏"),
+        ("/suggest", "help me :pray:"),
+        ("/suggest", "help!!"),
+        ("/suggest", "help?"),
+        ("/suggest", "How does this work?"),
+        ("/suggest", "i need help"),
+        ("/resolve", "please help!"),
+        ("/nominate", "help me 🙏"),
+        ("/pulse", "pls help"),
+        ("/rewards", "help!!"),
+        ("/digest", "please help"),
+    ],
+)
+def test_help_asked_for_politely_or_as_a_question_gets_the_usage_and_sends_nothing(
+    bot: RunningBot, command: str, typed: str
+) -> None:
+    load_suggestion_org(bot.sessions, bot.clock.now())
+
+    reply = bot.driver.command("U0AGENT1", command, typed)
+
+    assert f"`{command} help` — show this help" in reply.text, reply.text
+    assert ":warning:" not in reply.text
+    assert bot.slack.calls("chat.postMessage") == []
+    with bot.sessions() as session:
+        assert count(session, Suggestion) == count(session, Resolution) == count(session, Nomination) == 0
+
+
+@pytest.mark.parametrize(
+    "typed", ["how about a quieter break room", "please help new starters with the rota", "help desk on weekends"]
+)
+def test_an_idea_that_starts_like_a_question_or_asks_for_help_for_others_is_still_sent(
+    bot: RunningBot, typed: str
+) -> None:
+    load_suggestion_org(bot.sessions, bot.clock.now())
+
+    bot.driver.command("U0AGENT1", "/suggest", typed)
+
+    with bot.sessions() as session:
+        assert [suggestion.what for suggestion in session.scalars(select(Suggestion))] == [typed]
+
+
+@pytest.mark.parametrize("typed", ["results please", "please results", "results pls 🙏", "Results, please"])
+def test_results_asked_for_politely_are_the_results(bot: RunningBot, typed: str) -> None:
+    load_org_and_policy(bot.sessions, bot.clock.now())
+
+    polite = bot.driver.command("U0MGR1", "/pulse", typed)
+    plain = bot.driver.command("U0MGR1", "/pulse", "results")
+
+    assert "is not a person" not in polite.text and "I don't know" not in polite.text, polite.text
+    assert polite.text == plain.text
+
+
+def test_a_team_s_results_asked_for_politely_are_that_team_s(bot: RunningBot) -> None:
+    load_org_and_policy(bot.sessions, bot.clock.now())
+
+    polite = bot.driver.command("U0HR", "/pulse", "results <@U0MGR1|maya> please")
+    plain = bot.driver.command("U0HR", "/pulse", "results <@U0MGR1|maya>")
+
+    assert "Name one manager" not in polite.text and polite.text == plain.text, polite.text
+
+
+def test_the_catalog_asked_for_politely_is_the_catalog(bot: RunningBot) -> None:
+    load_org_and_policy(bot.sessions, bot.clock.now())
+
+    reply = bot.driver.command("U0AGENT1", "/rewards", "catalog please")
+
+    assert "*The reward catalog*" in reply.text, reply.text
+
+
+def test_the_list_asked_for_politely_is_the_list_and_sends_nothing(bot: RunningBot) -> None:
+    load_suggestion_org(bot.sessions, bot.clock.now())
+
+    polite = bot.driver.command("U0AGENT1", "/suggest", "list please")
+    plain = bot.driver.command("U0AGENT1", "/suggest", "list")
+
+    assert polite.json == plain.json
+    with bot.sessions() as session:
+        assert count(session, Suggestion) == 0
+
+
+@pytest.mark.parametrize("typed", ["1️⃣", "ℹ️", "<3", "<3 <3", "1️⃣ ℹ️ :tada:", "#️⃣ xD"])
+def test_an_idea_of_keycaps_or_a_typed_heart_alone_is_asked_for_in_words(bot: RunningBot, typed: str) -> None:
+    load_suggestion_org(bot.sessions, bot.clock.now())
+
+    reply = bot.driver.command("U0AGENT1", "/suggest", typed)
+
+    assert "Say what you suggest in a few words" in reply.text, reply.text
+    assert bot.slack.calls("chat.postMessage") == []
+    with bot.sessions() as session:
+        assert count(session, Suggestion) == 0
+
+
+@pytest.mark.parametrize("typed", ["credit 5 1️⃣", "credit 5 ℹ️", "credit 5 <3", "reschedule <3 🙏"])
+def test_a_fix_told_in_a_keycap_or_a_typed_heart_is_asked_what_happened(bot: RunningBot, typed: str) -> None:
+    load_org_and_policy(bot.sessions, bot.clock.now())
+
+    reply = bot.driver.command("U0AGENT1", "/resolve", typed)
+
+    assert "Say what happened and what you did" in reply.text, reply.text
+    with bot.sessions() as session:
+        assert count(session, Resolution) == 0
+
+
+@pytest.mark.parametrize("typed", ["<@U0AGENT2> <3", "<@U0AGENT2> 1️⃣", "<@U0AGENT2> ℹ️ <3<3"])
+def test_a_shout_out_of_a_keycap_or_a_typed_heart_is_asked_why(bot: RunningBot, typed: str) -> None:
+    load_org_and_policy(bot.sessions, bot.clock.now())
+
+    reply = bot.driver.command("U0AGENT1", "/nominate", typed)
+
+    assert "Say why you are recognising them" in reply.text, reply.text
+    assert bot.slack.calls("chat.postMessage") == []
+    with bot.sessions() as session:
+        assert count(session, Nomination) == 0
+
+
+def test_a_shout_out_with_words_and_a_typed_heart_is_posted(bot: RunningBot) -> None:
+    load_org_and_policy(bot.sessions, bot.clock.now())
+
+    bot.driver.command("U0AGENT1", "/nominate", "<@U0AGENT2> calmed the angry caller <3")
+
+    assert len(bot.slack.calls("chat.postMessage", channel="C0KUDOS")) == 1
+
+
+@pytest.mark.parametrize(
+    "typed", [":tada: Support East", "Support East :tada:", "team: :tada: Support East 🎉", "🎉 Support East"]
+)
+def test_a_team_named_between_emoji_is_that_teams_digest(bot: RunningBot, typed: str) -> None:
+    load_org_and_policy(bot.sessions, bot.clock.now())
+
+    reply = bot.driver.command("U0HR", "/digest", typed)
+    [response] = bot.slack.calls("response_url")
+
+    assert reply.status == 200
+    assert "Maya Manager's team: 2 people" in response.text, as_text(response.args.get("blocks") or [])
+
+
+@pytest.mark.parametrize("typed", ["कॉफ़ी", "चाय", "น้ำ"])
+def test_a_short_idea_written_with_vowel_signs_counts_them_as_letters(bot: RunningBot, typed: str) -> None:
+    load_suggestion_org(bot.sessions, bot.clock.now())
+
+    reply = bot.driver.command("U0AGENT1", "/suggest", typed)
+
+    assert "too short" not in reply.text
+    with bot.sessions() as session:
+        assert count(session, Suggestion) == 1
