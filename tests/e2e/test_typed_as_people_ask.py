@@ -161,3 +161,24 @@ def test_a_short_idea_written_with_vowel_signs_counts_them_as_letters(bot: Runni
     assert "too short" not in reply.text
     with bot.sessions() as session:
         assert count(session, Suggestion) == 1
+
+
+def test_a_reason_holding_the_italics_mark_stays_inside_its_own_span_in_the_rewards_history(bot: RunningBot) -> None:
+    """The history set the reason in italics, `_…_`: a `_` in it ended them there, and what followed, its own
+    `*bold*` included, styled the nominee's line like the bot's own words."""
+    load_org_and_policy(bot.sessions, bot.clock.now())
+    bot.driver.command("U0AGENT1", "/nominate", "<@U0AGENT2> took the queue_ *approved by HR* all week")
+
+    history = bot.driver.command("U0AGENT2", "/rewards")
+
+    [line] = [line for line in history.text.splitlines() if "took the queue" in line]
+    assert line.endswith(": “took the queue_ *approved by HR* all week”"), line
+
+
+def test_a_reason_without_the_italics_mark_is_still_in_italics(bot: RunningBot) -> None:
+    load_org_and_policy(bot.sessions, bot.clock.now())
+    bot.driver.command("U0AGENT1", "/nominate", "<@U0AGENT2> took the *whole* queue")
+
+    history = bot.driver.command("U0AGENT2", "/rewards")
+
+    assert ": _took the *whole* queue_" in history.text, history.text
