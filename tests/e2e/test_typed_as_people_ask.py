@@ -4,10 +4,12 @@ a keycap or `<3` as the whole of a text, a team's name between emoji, and words 
 import pytest
 from sqlalchemy import select
 
+from handlers.blocks import nominations as nomination_blocks
 from handlers.blocks.digest import as_text
 from models import Nomination, Resolution, Suggestion
 from tests.conftest import RunningBot
 from tests.helpers import count, load_org_and_policy
+from tests.rewards_helpers import add_story, set_up
 from tests.suggestions_helpers import load_suggestion_org
 
 
@@ -182,3 +184,26 @@ def test_a_reason_without_the_italics_mark_is_still_in_italics(bot: RunningBot) 
     history = bot.driver.command("U0AGENT2", "/rewards")
 
     assert ": _took the *whole* queue_" in history.text, history.text
+
+
+def test_a_code_block_opened_in_a_reason_cannot_reach_the_customer_story_under_it(bot: RunningBot) -> None:
+    """The story was quoted in the reason's own text: a "```" left open in the reason turned it into code."""
+    set_up(bot.sessions, bot.clock.now())
+    with bot.sessions.begin() as session:
+        story = add_story(session, "U0AGENT3", "Rebooked a stranded family overnight", bot.clock.now())
+    bot.driver.command("U0AGENT1", "/nominate")
+    [opened] = bot.slack.calls("views.open")
+    values = {
+        nomination_blocks.PEOPLE: ["U0AGENT3"],
+        nomination_blocks.REWARD: "shoutout",
+        nomination_blocks.REASON: "fixed the script: ``` see the log",
+        nomination_blocks.STORY: str(story.id),
+        nomination_blocks.PUBLIC: ["yes"],
+    }
+
+    bot.driver.submit("U0AGENT1", opened.args["view"], values)
+
+    [post] = bot.slack.calls("chat.postMessage", channel="C0KUDOS")
+    [with_reason] = [block["text"]["text"] for block in post.args["blocks"] if "```" in block["text"]["text"]]
+    assert "Customer story" not in with_reason
+    assert "_Customer story:_ Rebooked a stranded family overnight" in post.text
