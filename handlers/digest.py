@@ -9,7 +9,7 @@ from slack_sdk import WebClient
 
 from handlers.blocks import digest as blocks
 from handlers.blocks.digest_unrecognised import unrecognised_blocks
-from handlers.commands import Usage, is_help, unknown_argument
+from handlers.commands import Usage, is_help, unknown_argument, without_courtesy
 from handlers.deps import deps_of
 from handlers.people import command_caller, learn_if_wanted, person_labels
 from services.digest import access as digest_access
@@ -45,6 +45,7 @@ def show_digest(ack: Ack, command: dict[str, Any], context: BoltContext, respond
     if is_help(text):
         ack(text=USAGE.text())
         return
+    text = " ".join(without_courtesy(text.split())) or text  # `Support East please` names Support East
     read = read_asked(text, person_labels(context))
     if isinstance(read, str):
         ack(text=read)

@@ -52,7 +52,7 @@ def test_boundaries_help_shows_usage(bot: RunningBot) -> None:
 
 
 def test_an_unknown_argument_gets_the_usage_and_what_was_wrong(bot: RunningBot) -> None:
-    reply = bot.driver.command("U0AGENT1", "/boundaries", "sideways please")
+    reply = bot.driver.command("U0AGENT1", "/boundaries", "sideways now")
 
     assert "I don't know `sideways`" in reply.text
     assert "/boundaries help" in reply.text

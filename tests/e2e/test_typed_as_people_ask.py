@@ -207,3 +207,22 @@ def test_a_code_block_opened_in_a_reason_cannot_reach_the_customer_story_under_i
     [with_reason] = [block["text"]["text"] for block in post.args["blocks"] if "```" in block["text"]["text"]]
     assert "Customer story" not in with_reason
     assert "_Customer story:_ Rebooked a stranded family overnight" in post.text
+
+
+@pytest.mark.parametrize("typed", ["Refund please", "please refund 🙏", "refund, please"])
+def test_a_category_asked_for_politely_shows_its_boundaries(bot: RunningBot, typed: str) -> None:
+    load_org_and_policy(bot.sessions, bot.clock.now())
+
+    reply = bot.driver.command("U0AGENT1", "/boundaries", typed)
+
+    assert "*refund* — up to $50" in reply.text and "I don't know" not in reply.text, reply.text
+
+
+@pytest.mark.parametrize("typed", ["Support East please", "team:Support East pls 🙏"])
+def test_a_team_asked_for_politely_is_that_teams_digest(bot: RunningBot, typed: str) -> None:
+    load_org_and_policy(bot.sessions, bot.clock.now())
+
+    bot.driver.command("U0HR", "/digest", typed)
+    [response] = bot.slack.calls("response_url")
+
+    assert "Maya Manager's team: 2 people" in response.text, response.text
