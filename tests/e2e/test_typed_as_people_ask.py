@@ -226,3 +226,27 @@ def test_a_team_asked_for_politely_is_that_teams_digest(bot: RunningBot, typed: 
     [response] = bot.slack.calls("response_url")
 
     assert "Maya Manager's team: 2 people" in response.text, response.text
+
+
+@pytest.mark.parametrize(
+    "typed", ["hello", "Hey!", "test", "Testing", "thanks!", "thank you 🙏", "please", "hello :wave:"]
+)
+def test_a_greeting_a_test_or_a_thanks_alone_is_no_idea_and_sends_nothing(bot: RunningBot, typed: str) -> None:
+    load_suggestion_org(bot.sessions, bot.clock.now())
+
+    reply = bot.driver.command("U0AGENT1", "/suggest", typed)
+
+    assert "reads as trying me out, not as an idea, so I sent nothing" in reply.text, reply.text
+    assert bot.slack.calls("chat.postMessage") == []
+    with bot.sessions() as session:
+        assert count(session, Suggestion) == 0
+
+
+@pytest.mark.parametrize("typed", ["test the new headsets", "hello desk for walk-ins", "thanks wall in the break room"])
+def test_an_idea_starting_with_such_a_word_is_still_sent(bot: RunningBot, typed: str) -> None:
+    load_suggestion_org(bot.sessions, bot.clock.now())
+
+    bot.driver.command("U0AGENT1", "/suggest", typed)
+
+    with bot.sessions() as session:
+        assert count(session, Suggestion) == 1
