@@ -250,3 +250,33 @@ def test_an_idea_starting_with_such_a_word_is_still_sent(bot: RunningBot, typed:
 
     with bot.sessions() as session:
         assert count(session, Suggestion) == 1
+
+
+@pytest.mark.parametrize(
+    ("typed", "reason"),
+    [
+        ("Thanks <@U0AGENT2> for covering my shift", "for covering my shift"),
+        ("thank you <@U0AGENT2>, calmed the angry caller", "calmed the angry caller"),
+        ("Kudos to <@U0AGENT2> for the save", "for the save"),
+        ("Shout-out to <@U0AGENT2>: took the whole queue", "took the whole queue"),
+    ],
+)
+def test_a_thanks_typed_before_the_person_is_a_shout_out_to_them(bot: RunningBot, typed: str, reason: str) -> None:
+    load_org_and_policy(bot.sessions, bot.clock.now())
+
+    reply = bot.driver.command("U0AGENT1", "/nominate", typed)
+
+    assert "You recognised" in reply.text, reply.text
+    with bot.sessions() as session:
+        [nomination] = session.scalars(select(Nomination))
+        assert (nomination.nominee.slack_id, nomination.reason) == ("U0AGENT2", reason)
+
+
+def test_a_thanks_before_the_person_and_a_reward_key_asks_for_that_reward(bot: RunningBot) -> None:
+    set_up(bot.sessions, bot.clock.now())
+
+    bot.driver.command("U0AGENT1", "/nominate", "Thanks <@U0AGENT2> voucher_25 a great first week")
+
+    with bot.sessions() as session:
+        [nomination] = session.scalars(select(Nomination))
+        assert (nomination.item_key, nomination.reason) == ("voucher_25", "a great first week")
