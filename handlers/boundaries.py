@@ -9,7 +9,7 @@ from slack_sdk import WebClient
 
 from handlers.blocks import boundaries as blocks
 from handlers.blocks.kit import text_block
-from handlers.commands import Usage, is_help, unknown_argument
+from handlers.commands import Usage, is_help, unknown_argument, without_courtesy
 from handlers.deps import deps_of
 from handlers.errors import reported
 from handlers.people import ADDED_NOTE, NEW_EMPLOYEE_NOTE, command_caller, learn_if_wanted, person_labels
@@ -42,6 +42,7 @@ def show_boundaries(ack: Ack, command: dict[str, Any], context: BoltContext, cli
     if is_help(text):
         ack(text=USAGE.text())
         return
+    text = " ".join(without_courtesy(text.split()))  # `refund please` is `refund`
     if names_someone(text):
         ack(text=USAGE.text(OWN_LIMITS_ONLY))
         return

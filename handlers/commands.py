@@ -3,6 +3,7 @@
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from services.emoji import is_emoji
 from services.text import (
     ECHOED,
     as_slack_shows,
@@ -38,18 +39,44 @@ class Usage:
         )
 
 
-ASKING_FOR_HELP = frozenset({"me", "please", "pls", "plz"})
-"""Words that may follow `help` as people ask for it (`help me`, `help please`): still only asking how it works."""
+ASKING_FOR_HELP = frozenset({"me", "please", "pls", "plz", "i", "need"})
+"""Words said around `help` as people ask for it (`help me`, `please help`, `i need help`): still only asking how it
+works."""
+ABOUT_THE_BOT = frozenset(
+    {"how does this work", "how does it work", "how do i use this", "how do i use it", "what does this do"}
+)
+"""Whole questions about the command itself, asked in its place: never an idea (`how about a quieter break room`)."""
 
 
 def is_help(text: str) -> bool:
-    """`help`, `?`, and `help` with one slip (`hlep`, `help?`, `hepl`), maybe followed by `me` or `please`: words that
-    can only ask how the command works, which /suggest would otherwise send to a manager as an idea and /resolve
-    name as an unknown category."""
-    first, *rest = text.strip().lower().split() or [""]
-    if rest and not all(bare_word(word) in ASKING_FOR_HELP for word in rest):
-        return False
-    return first in HELP_WORDS or one_slip_apart(bare_word(first) if rest else first, "help")
+    """`help` or `?`, with one slip (`hlep`, `help?`, `help!!`) and maybe politeness around it (`please help`,
+    `help me 🙏`), or a question about the command itself (`how does this work?`): words that can only ask how the
+    command works, which /suggest would otherwise send to a manager as an idea and /resolve name as an unknown
+    category."""
+    typed = text.strip().lower()
+    words = [(word, bare_word(word)) for word in typed.split() if not is_emoji(word) and bare_word(word)]
+    if typed in HELP_WORDS or " ".join(bare for _, bare in words) in ABOUT_THE_BOT:
+        return True
+    asked = [(word, bare) for word, bare in words if bare not in ASKING_FOR_HELP]
+    return len(asked) == 1 and (asked[0][0] in HELP_WORDS or one_slip_apart(asked[0][1], "help"))
+
+
+COURTESY = frozenset({"please", "pls", "plz", "thanks", "thx"})
+
+
+def without_courtesy(words: list[str]) -> list[str]:
+    """The words that ask something, without politeness and emoji before or after them: `results please`,
+    `please start 🙏` ask for `results` and `start`; words between (a team's name) are kept as typed."""
+    start, end = 0, len(words)
+    while start < end and _courteous(words[start]):
+        start += 1
+    while end > start and _courteous(words[end - 1]):
+        end -= 1
+    return words[start:end]
+
+
+def _courteous(word: str) -> bool:
+    return bare_word(word).lower() in COURTESY or is_emoji(word)
 
 
 def unknown_argument(usage: Usage, text: str, labels: Mapping[str, str] | None = None) -> str:

@@ -9,12 +9,12 @@ from slack_sdk import WebClient
 
 from handlers.blocks import digest as blocks
 from handlers.blocks.digest_unrecognised import unrecognised_blocks
-from handlers.commands import Usage, is_help, unknown_argument
+from handlers.commands import Usage, is_help, unknown_argument, without_courtesy
 from handlers.deps import deps_of
 from handlers.people import command_caller, learn_if_wanted, person_labels
 from services.digest import access as digest_access
 from services.digest.choice import Asked, UnknownWords, reads_any_team
-from services.emoji import has_words
+from services.emoji import emoji_trimmed, has_words
 from services.errors import DomainError
 from services.text import SLACK_MENTION, as_slack_shows, echoed, meant_word, one_slip_apart
 
@@ -45,6 +45,7 @@ def show_digest(ack: Ack, command: dict[str, Any], context: BoltContext, respond
     if is_help(text):
         ack(text=USAGE.text())
         return
+    text = " ".join(without_courtesy(text.split())) or text  # `Support East please` names Support East
     read = read_asked(text, person_labels(context))
     if isinstance(read, str):
         ack(text=read)
@@ -84,11 +85,11 @@ def read_asked(text: str, labels: Mapping[str, str]) -> tuple[bool, Asked | None
     answer to give at once (a channel, a slip of a command word, `team` alone)."""
     first, *rest = text.split(maxsplit=1) or [""]
     listing = bool(first) and is_recognition_word(first)
-    said = "".join(rest).strip() if listing else text
+    said = emoji_trimmed("".join(rest).strip() if listing else text)
     if not said:
         return listing, None
     if team := _TEAM.match(said):
-        return listing, Asked(team=team.group(1).strip())
+        return listing, Asked(team=emoji_trimmed(team.group(1).strip()))
     if (person := SLACK_MENTION.fullmatch(said)) and person["person"]:
         return listing, Asked(person=person["person"])
     if SLACK_MENTION.search(said) or _is_command_word(said) or _is_team_word(said.rstrip(":")):

@@ -1,9 +1,7 @@
 """/nominate, one line or a modal: recognise colleagues (approvals are in handlers/reward_decisions.py)."""
 
 import logging
-import re
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
 
 from slack_bolt import Ack, App, BoltContext, Respond
@@ -18,6 +16,7 @@ from handlers.commands import is_help
 from handlers.delivery import Outgoing, queue, send_now
 from handlers.deps import Deps, deps_of
 from handlers.errors import reported
+from handlers.nomination_typed import OneLiner, parse_one_liner
 from handlers.people import (
     action_caller,
     command_caller,
@@ -39,47 +38,11 @@ from services.rewards import grants as rewards
 from services.rewards import nominations, typed
 from services.rewards.nominations import NominationOutcome, NominationRequest
 from services.rewards.nominees import NomineeRefused
-from services.text import echoed, escape_mrkdwn, plural
+from services.text import escape_mrkdwn, plural
 
 log = logging.getLogger(__name__)
 
 USAGE = blocks.usage()
-_LEADING_MENTION = re.compile(
-    r"\s*<@([UW][A-Z0-9]+)(?:\|[^>]*)?>(?:\s*(?:,\s*(?:and\b)?|&|\+|\band\b)(?=\s*<@))?", re.IGNORECASE
-)
-
-_NOT_A_PERSON = re.compile(r"@\w")
-"""`@support-team`, `@here`, `@ines` typed by hand: what a user group or a broadcast reads as once it arrives
-(`handlers.middleware.as_typed`), or a name Slack did not turn into a person; among the people named, never a
-reason's first word."""
-
-
-@dataclass(frozen=True)
-class OneLiner:
-    nominees: tuple[str, ...]
-    rest: str
-
-
-def parse_one_liner(text: str) -> OneLiner | str:
-    """Leading mentions (`@lee @ines`, `@lee, @ines`, `@lee and @ines`), then the rest; a problem sentence when
-    nobody is named."""
-    nominees, position = [], 0
-    while mention := _LEADING_MENTION.match(text, position):
-        nominees.append(mention.group(1))
-        position = mention.end()
-    words = text[position:].split()
-    first = words[0] if words else ""
-    if _NOT_A_PERSON.match(first):
-        return (
-            f"`{echoed(first, 30)}` is not a person picked from Slack's list (a user group, `@here` or a name "
-            "typed by hand): name each colleague, picking them from the list, like `/nominate @lee @ines why...`."
-        )
-    if not nominees:
-        return (
-            "Start with the people you recognise, picked from Slack's list, like `/nominate @lee why...` "
-            f"(got `{echoed(first, 30)}`)."
-        )
-    return OneLiner(tuple(nominees), " ".join(words).removeprefix(", ").removeprefix(": "))
 
 
 def nominate_command(

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from handlers import payload, pulse_comments, pulse_message, pulse_replies
 from handlers.blocks import pulse as blocks
 from handlers.blocks.kit import field_errors
-from handlers.commands import Usage, is_help, unknown_argument
+from handlers.commands import Usage, is_help, unknown_argument, without_courtesy
 from handlers.deps import deps_of
 from handlers.errors import anonymous_request, reported
 from handlers.failure_replies import FailureReply
@@ -50,16 +50,17 @@ ANSWER_SAVED = "Your answer was saved"
 
 def handle_pulse(ack: Ack, command: dict[str, Any], context: BoltContext, client: WebClient, respond: Respond) -> None:
     text = command.get("text", "").strip()
-    words = text.split()
+    words = without_courtesy(text.split())
+    asked = words[0].lower().rstrip(",.!") if words else ""  # `Results, please`
     if is_help(text):
         ack(text=USAGE.text())
     elif not words:
         resend_questions(ack, command, context, client, respond)
-    elif words[0].lower() == "start" and len(words) == 1:
+    elif asked == "start" and len(words) == 1:
         start_round(ack, command, context)
-    elif words[0].lower() == "close" and len(words) == 1:
+    elif asked == "close" and len(words) == 1:
         close_round(ack, command, context)
-    elif words[0].lower() == "results":
+    elif asked == "results":
         show_results(ack, command, context, client, respond, " ".join(words[1:]) or None, USAGE)
     else:
         ack(text=unknown_argument(USAGE, text, person_labels(context)))

@@ -10,7 +10,7 @@ from slack_sdk import WebClient
 from sqlalchemy.orm import Session
 
 from handlers.blocks import rewards as blocks
-from handlers.commands import Usage, is_help, unknown_argument
+from handlers.commands import Usage, is_help, unknown_argument, without_courtesy
 from handlers.deps import deps_of
 from handlers.errors import reported
 from handlers.failure_replies import FailureReply
@@ -51,7 +51,7 @@ def rewards_command(
     ack: Ack, command: dict[str, Any], context: BoltContext, client: WebClient, respond: Respond
 ) -> None:
     text = command.get("text", "").strip()
-    words = text.split()
+    words = without_courtesy(text.split())
     if is_help(text):
         ack(text=USAGE.text())
     elif not words:

@@ -4,6 +4,7 @@ stay anonymous; read apart so none of them goes, signed, to the manager and the 
 import re
 from dataclasses import dataclass
 
+from services.emoji import is_emoji
 from services.text import bare_word, mistyped, one_slip_apart
 
 SUBCOMMAND_LIKE = frozenset(
@@ -18,6 +19,21 @@ ASKED_NOT_SUGGESTED = (
 _FIRST_WORD = re.compile(r"\s*([^\w\s]*)\s*(\w+)(\s*[^\w\s]+)?")
 """The first word and the marks around it: `anonymous: idea`, `(anon) idea`, `*anonymous* idea`, `Anonymous! idea`."""
 _ASKING_WORDS = ("anonymous", "anonymously")
+
+
+TRYING_WORDS = frozenset({"hello", "hey", "test", "testing", "please", "thanks", "okay"})
+"""What people type alone to try a command in their first days: a greeting, a test, a thanks. Never an idea to sign
+and send to the manager; any more words (`test the new headsets`) are one."""
+TRIED_NOT_SUGGESTED = (
+    "`{word}` alone reads as trying me out, not as an idea, so I sent nothing. To send an idea, write it after the "
+    "command, like `/suggest a quieter break room`."
+)
+
+
+def looks_like_a_try(text: str) -> bool:
+    """`hello`, `test`, `thanks!`, `thank you 🙏`: a try or a greeting, not an idea (see `TRYING_WORDS`)."""
+    words = [bare_word(word).lower() for word in text.split() if not is_emoji(word)]
+    return words in (["thank", "you"], ["thank", "u"]) or (len(words) == 1 and words[0] in TRYING_WORDS)
 
 
 def looks_like_list(text: str) -> bool:

@@ -12,7 +12,7 @@ from handlers import payload
 from handlers.blocks import suggestion_lists
 from handlers.blocks import suggestions as blocks
 from handlers.blocks.kit import Block, field_errors, text_block
-from handlers.commands import Usage, is_help
+from handlers.commands import Usage, is_help, without_courtesy
 from handlers.delivery import Outgoing, queue, send_now
 from handlers.deps import Deps, deps_of
 from handlers.errors import anonymous_request, reported
@@ -20,9 +20,11 @@ from handlers.people import action_caller, command_caller, labelled, with_newcom
 from handlers.suggestion_shown import Shown, show_until_current
 from handlers.suggestion_typed import (
     ASKED_NOT_SUGGESTED,
+    TRIED_NOT_SUGGESTED,
     HeldIdea,
     held_for_anonymity,
     looks_like_a_subcommand,
+    looks_like_a_try,
     looks_like_list,
     looks_like_mistyped_list,
 )
@@ -59,7 +61,7 @@ def suggest_command(
         ack(text=USAGE.text())
     elif not text:
         open_suggest_modal(ack, client, context, command, respond)
-    elif text.lower() == "list":
+    elif " ".join(without_courtesy(text.split())).lower() == "list":
         with deps.sessions.begin() as session:
             identity = command_caller(session, context, command)
             content = list_for(session, deps, identity.workspace, identity.employee)
@@ -70,6 +72,8 @@ def suggest_command(
         ack(text=USAGE.text(f"`{echoed(text)}` looks like `/suggest list` mistyped, so I sent nothing."))
     elif looks_like_a_subcommand(text):
         ack(text=USAGE.text(ASKED_NOT_SUGGESTED.format(word=echoed(text))))
+    elif looks_like_a_try(text):
+        ack(text=USAGE.text(TRIED_NOT_SUGGESTED.format(word=echoed(text))))
     elif (held := held_for_anonymity(text)) is not None:
         open_suggest_modal(ack, client, context, command, respond, held=held)
     else:

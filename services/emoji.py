@@ -68,12 +68,28 @@ _NUMBER_CODES = re.compile(r"(?<![\w:]):(?:100|1234):(?![\w:])")
 """Slack's two codes of digits alone (`:100:`, `:1234:`), as a word of their own: never part of a time."""
 
 
+_LOOKS_LIKE_A_WORD = re.compile(r"[0-9#*]\ufe0f?\u20e3|\u2139\ufe0f?|(?<!\S)(?:(?:</?3+)+|[:;]-?[DPp]|[xX]D)(?!\S)")
+"""Emoji whose characters are a digit or a letter (`1️⃣` is `1` and a keycap, `ℹ️` a small letter `i`) and the
+faces and hearts typed as text (`<3`, `:D`, `xD`), each a word of its own: pictures, not words."""
+
+
 def without_codes(text: str) -> str:
-    """`text` with its emoji codes, those of digits alone included, each left out for a space."""
-    return _NUMBER_CODES.sub(" ", EMOJI_CODE.sub(" ", text))
+    """`text` with its emoji, as codes (those of digits alone included), keycaps, `ℹ️` or typed faces and hearts,
+    each left out for a space."""
+    return _LOOKS_LIKE_A_WORD.sub(" ", _NUMBER_CODES.sub(" ", EMOJI_CODE.sub(" ", text)))
 
 
 def has_words(text: str) -> bool:
     """Whether `text` holds a letter or digit besides its emoji codes and the people or channels it names: `:tada:`,
     `:100:`, `👍`, `!!` or `🙏 @ines` alone say nothing."""
     return bool(_LETTER_OR_DIGIT.search(without_codes(without_mentions(text))))
+
+
+def emoji_trimmed(text: str) -> str:
+    """`text` without the emoji set apart before and after its words: `:tada: Support East 🎉` -> `Support East`;
+    `text` itself when it is nothing else, for its reader to say so."""
+    words = [word for word in _WORD.finditer(text) if not is_emoji(word[0])]
+    return text[words[0].start() : words[-1].end()] if words else text
+
+
+_WORD = re.compile(r"\S+")

@@ -133,8 +133,11 @@ def one_line(text: str, limit: int) -> str:
 
 
 def inline(text: str, limit: int) -> str:
-    """User text set in italics inside a line: Slack ends italics at a line break, so breaks become spaces."""
-    return f"_{one_line(text, limit)}_"
+    """User text set in italics inside a line: Slack ends italics at a line break, so breaks become spaces. A text
+    holding `_`, the italics' own mark, is set between quotes instead: in italics its `_` would end them there and
+    leave the rest of it, its own `*bold*` included, loose in our line."""
+    shown = one_line(text, limit)
+    return f"“{shown}”" if "_" in shown else f"_{shown}_"
 
 
 def _quoted(text: str) -> str:

@@ -116,20 +116,19 @@ def parse_nominate_modal(view: dict[str, Any]) -> NominateForm:
 
 
 # -- shout-outs and DMs --------------------------------------------------------------------------
-def story_line(story: str | None) -> str:
-    """Quoted under the reason, its label on its first line."""
-    return f"\n> _Customer story:_ {quote(story, 400).removeprefix('> ')}" if story else ""
+def story_block(story: str) -> Block:
+    """Quoted under the reason, its label on its first line; a block of its own, where nothing typed in the reason
+    (a code block's "```" opened and left open) can reach it."""
+    return text_block(f"> _Customer story:_ {quote(story, 400).removeprefix('> ')}")
 
 
 def shoutout(channel: str, nominations: list[Nomination], story: str | None) -> dict[str, Any]:
     first = nominations[0]
     names = ", ".join(f"<@{nomination.nominee.slack_id}>" for nomination in nominations)
     reward = "" if first.item_key == "shoutout" else f" with *{titled(first.title)}*"
-    text = (
-        f":tada: <@{first.nominator.slack_id}> recognised {names}{reward}\n"
-        f"{quote(first.reason, 2000)}{story_line(story)}"
-    )
-    return {"channel": channel, "text": f"Shout-out for {_plain_names(nominations)}", "blocks": [text_block(text)]}
+    text = f":tada: <@{first.nominator.slack_id}> recognised {names}{reward}\n{quote(first.reason, 2000)}"
+    shown = [text_block(text), *([story_block(story)] if story else [])]
+    return {"channel": channel, "text": f"Shout-out for {_plain_names(nominations)}", "blocks": shown}
 
 
 def _plain_names(nominations: list[Nomination]) -> str:

@@ -3,7 +3,6 @@
 import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from unicodedata import east_asian_width
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -12,6 +11,7 @@ from models import Employee, Resolution, Suggestion, Workspace
 from services import audit, directory, org_takeover, outbox
 from services.emoji import without_codes
 from services.errors import AlreadyDone, InvalidInput, NotAllowed, NotFound
+from services.letters import letters
 from services.policy.suggestions import SuggestionSettings
 from services.policy.versions import current_policy
 from services.rewards.grants import HR_ROLES
@@ -134,21 +134,16 @@ def _text(raw: str, limit: int, field: str, what: str) -> str:
 def _what(raw: str) -> str:
     what = _text(raw, MAX_WHAT, "what", "Say what you suggest")
     words = _TYPED_NAME.sub(" ", without_mentions(what))
-    if _letters(words) == 0 and words != what:
+    if letters(words) == 0 and words != what:
         raise InvalidInput(
             "Say what you suggest, not only who it concerns: the idea itself, in a few words.", field="what"
         )
-    if _letters(without_codes(words)) < MIN_WHAT:  # `:bulb:` is a picture, as `💡` is, not a word
+    if letters(without_codes(words)) < MIN_WHAT:  # `:bulb:` is a picture, as `💡` is, not a word
         raise InvalidInput(
             f"Say what you suggest in a few words: `{echoed(what)}` is too short for anyone to act on.",
             field="what",
         )
     return what
-
-
-def _letters(text: str) -> int:
-    """Letters and digits, a Chinese, Japanese or Korean character counting two."""
-    return sum(2 if east_asian_width(char) in "WF" else 1 for char in re.findall(r"\w", text))
 
 
 def _category(settings: SuggestionSettings, category: str | None) -> str | None:

@@ -52,7 +52,7 @@ def test_boundaries_help_shows_usage(bot: RunningBot) -> None:
 
 
 def test_an_unknown_argument_gets_the_usage_and_what_was_wrong(bot: RunningBot) -> None:
-    reply = bot.driver.command("U0AGENT1", "/boundaries", "sideways please")
+    reply = bot.driver.command("U0AGENT1", "/boundaries", "sideways now")
 
     assert "I don't know `sideways`" in reply.text
     assert "/boundaries help" in reply.text
@@ -78,9 +78,9 @@ def test_a_category_written_with_a_space_is_shown(bot: RunningBot) -> None:
 
 
 def test_a_word_too_many_after_a_known_one_is_named_as_the_problem(bot: RunningBot) -> None:
-    reply = bot.driver.command("U0AGENT1", "/rewards", "catalog please")
+    reply = bot.driver.command("U0AGENT1", "/rewards", "catalog all")
 
-    assert "I don't know `please` after `catalog`" in reply.text
+    assert "I don't know `all` after `catalog`" in reply.text
     assert "/rewards catalog" in reply.text
 
 

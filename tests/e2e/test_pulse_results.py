@@ -306,7 +306,7 @@ def test_results_for_something_that_is_not_a_person_explain_the_usage_escaped(bo
         ("results team:Support East", "`team:Support East` is not a person: mention the team's manager"),
         ("results <#C0SUPPORT|support-east>", "the channel #support-east is not a person"),
         ("results <@U0MGR1|maya> <@U0MGR2|omar>", "Name one manager and nothing else after `results`"),
-        ("results <@U0MGR1|maya> please", "Name one manager and nothing else after `results`"),
+        ("results <@U0MGR1|maya> and omar", "Name one manager and nothing else after `results`"),
     ],
 )
 def test_results_for_a_team_by_name_a_channel_or_several_people_say_what_to_type(
