@@ -144,7 +144,8 @@ def _answer(error: NotAnswered) -> str:
     failed = error.api_error if isinstance(error, SlackTokenRotationError) else error
     if isinstance(failed, SlackApiError):
         return f"HTTP {failed.response.status_code} {failed.response.get('error')}"
-    return type(error).__name__
+    said = str(error).strip().splitlines()
+    return f"{type(error).__name__}: {said[0][:200]}" if said else type(error).__name__
 
 
 def _due(installation: Installation) -> bool:

@@ -5,6 +5,7 @@ JSON object, and acts twice on a signed request posted twice. Each request to /s
 here first; a rejected one is answered at once and logged as one short line, never with its body.
 """
 
+import json
 import logging
 import threading
 import time
@@ -21,7 +22,7 @@ from sqlalchemy import Engine, event
 from sqlalchemy.exc import DBAPIError, ProgrammingError, SQLAlchemyError
 
 from bot.database_down import ApologyClients, database_down
-from bot.request_shapes import is_ssl_check, shape_problem
+from bot.request_shapes import is_ssl_check, shape_problem, url_check_challenge
 from bot.schema_watch import UPGRADING, SchemaWatch
 from services import replays
 
@@ -148,6 +149,10 @@ class SlackGate:
         problem = shape_problem(body, environ.get("CONTENT_TYPE", ""))
         if problem:
             return Rejection(400, f"signed but malformed: {problem}", "Bad request: Slack never sends this.")
+        challenge = url_check_challenge(body)
+        if challenge is not None:
+            answered = json.dumps({"challenge": challenge})
+            return Rejection(200, "Slack's check of the Request URL", answered, "application/json", refused=False)
         try:
             with connecting_quickly():
                 passing = self._let_through_on_a_live_connection(int(timestamp), signature)

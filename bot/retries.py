@@ -11,8 +11,8 @@ it again. So a failure is retried only when repeating the call cannot show anyth
   before the error was raised" (https://docs.slack.dev/reference/methods/chat.postMessage), so a 500 or 503 after
   a post says nothing of whether it was posted. The failure reaches the caller: a message goes to the outbox,
   which tries again later, once (README, "What can repeat after a crash or a timeout").
-A timeout (no answer within the client's 10 s) is retried for no method, as slack_sdk does: Slack was slow, not
-unreachable, and each retry would hold the listener 10 s more.
+A timeout (no answer within the client's 10 s, in the TLS handshake or the answer) is retried for no method: Slack
+was slow, not unreachable, and each retry would hold the listener 10 s more.
 
 slack_sdk's rate-limit retry sleeps Retry-After in the calling thread, here a listener's: a few rate-limited calls
 would hold the listener pool and leave the next clicks unanswered within Slack's 3 s. A 429 is raised instead, and
@@ -83,6 +83,12 @@ def never_reached_slack(error: Exception | None) -> bool:
     return isinstance(error, URLError) and isinstance(error.reason, NEVER_SENT)
 
 
+def timed_out(error: Exception | None) -> bool:
+    """Slack not answering within the client's timeout: while reading the answer, or already while connecting or
+    in the TLS handshake (which urllib wraps in a URLError, and slack_sdk's handler would retry)."""
+    return isinstance(error, TimeoutError) or (isinstance(error, URLError) and isinstance(error.reason, TimeoutError))
+
+
 class DroppedConnectionRetry(ConnectionErrorRetryHandler):
     """slack_sdk's retry of connection errors, for a method safe to repeat; for any other, only a request that never
     reached Slack."""
@@ -95,7 +101,7 @@ class DroppedConnectionRetry(ConnectionErrorRetryHandler):
         response: HttpResponse | None = None,
         error: Exception | None = None,
     ) -> bool:
-        if not super()._can_retry(state=state, request=request, response=response, error=error):
+        if timed_out(error) or not super()._can_retry(state=state, request=request, response=response, error=error):
             return False
         return method_of(request) in SAFE_TO_REPEAT or never_reached_slack(error)
 

@@ -263,6 +263,14 @@ def replay_check_out_of_reach(engine: Engine) -> Iterator[None]:
         event.remove(engine, "before_cursor_execute", unreachable)
 
 
+def test_slacks_check_of_the_request_url_is_answered_while_the_database_is_down(bot: RunningBot) -> None:
+    """An admin saving the Request URL in the app's settings during an outage: the check carries nothing."""
+    with replay_check_out_of_reach(bot.runtime.engine):
+        reply = bot.driver.verify_url("3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P")
+
+    assert reply.status == 200 and reply.json == {"challenge": "3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P"}
+
+
 def test_a_form_sent_while_the_database_is_down_says_under_its_first_field_that_nothing_was_done(
     bot: RunningBot,
 ) -> None:

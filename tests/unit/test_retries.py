@@ -104,6 +104,24 @@ def test_a_post_is_retried_only_when_the_request_never_reached_slack(reason: OSE
     assert any(can) is retried
 
 
+@pytest.mark.parametrize(
+    "error",
+    [
+        pytest.param(URLError(TimeoutError("_ssl.c:989: The handshake operation timed out")), id="handshake"),
+        pytest.param(URLError(TimeoutError("timed out")), id="connecting"),
+        pytest.param(TimeoutError("The read operation timed out"), id="reading"),
+    ],
+)
+def test_a_timeout_is_retried_for_no_method_not_even_a_read(error: Exception) -> None:
+    """Bolt's authorize checks the token with a 1.5 s timeout before the ack: tried three times, a Slack that hangs
+    in the handshake would hold the request 4.5 s, past Slack's 3 s."""
+    request = HttpRequest(method="POST", url="https://slack.com/api/auth.test", headers={})
+
+    can = [h.can_retry(state=RetryState(), request=request, error=error) for h in retry_handlers()]
+
+    assert not any(can)
+
+
 def test_a_dropped_connection_is_retried_twice_then_raised(slack: FakeSlack) -> None:
     client = create_client(bot_settings(slack, "sqlite://"))
     slack.fail("users.info", times=3, hang_up=True)
