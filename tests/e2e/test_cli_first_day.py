@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy.orm import Session
 
 from models import Employee, Workspace
-from tests.e2e.test_cli import cli, upgraded
+from tests.e2e.test_cli import cli, prepared_database, upgraded
 from tests.helpers import count
 
 HEADER = "slack_id,name,team,role,manager_slack_id"
@@ -60,3 +60,70 @@ def test_a_quote_left_open_in_the_org_file_names_the_line_it_opens_on_and_import
     assert one_error_line(result) == expected
     with Session(engine) as session:
         assert count(session, Employee) == 0 and count(session, Workspace) == 0
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("05/01/2026", "write it as YYYY-MM-DD: 2026-01-05 or 2026-05-01, as you mean it."),
+        ("31.03.2026", "write it as YYYY-MM-DD: 2026-03-31."),
+        ("5 January 2026", "write it as YYYY-MM-DD: 2026-01-05."),
+        ("Jan 5, 2026", "write it as YYYY-MM-DD: 2026-01-05."),
+        ("March 2026", "March 2026 is a month, from 2026-03-01 to 2026-03-31."),
+        ("2026-02-30", "February 2026 has 28 days."),
+        ("2026-13-01", "write it as YYYY-MM-DD, like 2026-03-01."),
+    ],
+)
+def test_an_export_date_written_as_people_write_it_is_refused_naming_the_day_in_yyyy_mm_dd(
+    tmp_path: Path, typed: str, expected: str
+) -> None:
+    upgraded(tmp_path).dispose()
+
+    result = cli(tmp_path, "export", "rewards", "--from", typed, "--out", "rewards.csv", "--workspace", "T0LATITUDE")
+
+    assert one_error_line(result) == f"error: --from `{typed}` is not a date: {expected}"
+    assert not (tmp_path / "rewards.csv").exists()
+
+
+def test_an_export_date_with_its_zeros_left_out_is_that_day(tmp_path: Path) -> None:
+    """2026-1-5 can be no other day than 2026-01-05: year first, as ISO has it."""
+    prepared_database(tmp_path)
+
+    result = cli(tmp_path, "export", "rewards", "--from", "2026-1-5", "--to", "2026-2-1", "--out", "rewards.csv")
+
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == "0 reward grants, 2026-01-05 to 2026-02-01\n"
+    assert (tmp_path / "rewards.csv").read_text().startswith("grant_id,")
+
+
+@pytest.mark.parametrize(
+    ("typed", "refusal"),
+    [
+        (
+            "2026-03-01",
+            "error: --month must be a month like 2026-03, from 2000-01 to 2099-12 (got '2026-03-01'): write 2026-03",
+        ),
+        (
+            "March 2026",
+            "error: --month must be a month like 2026-03, from 2000-01 to 2099-12 (got 'March 2026'): write 2026-03",
+        ),
+        ("2026-13", "error: --month must be a month like 2026-03, from 2000-01 to 2099-12 (got '2026-13')"),
+    ],
+)
+def test_a_month_to_suggest_from_written_as_a_day_or_in_words_is_refused_naming_the_month(
+    tmp_path: Path, typed: str, refusal: str
+) -> None:
+    prepared_database(tmp_path)
+
+    assert one_error_line(cli(tmp_path, "policy", "suggest", "--month", typed)) == refusal
+
+
+def test_a_month_to_suggest_from_with_its_zero_left_out_is_that_month(tmp_path: Path) -> None:
+    prepared_database(tmp_path)
+
+    result = cli(tmp_path, "policy", "suggest", "--month", "2026-3")
+
+    assert (result.returncode, result.stderr) == (
+        1,
+        "error: no policy loaded yet: `python -m bot policy load policy.example.toml`\n",
+    )
