@@ -25,6 +25,8 @@ COMMAND_GROUPS: dict[str, str] = {}
 TERMINATED = 128 + signal.SIGTERM
 """The exit status of a command ended by SIGTERM, as a shell reports it (143)."""
 CRASHED = 1
+INTERRUPTED = 128 + signal.SIGINT
+"""The exit status of a command stopped by Ctrl-C, as a shell reports it (130)."""
 log = logging.getLogger("latitude.cli")
 
 
@@ -58,9 +60,12 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     typed = sys.argv[1:] if argv is None else list(argv)
-    parser = build_parser(typed[0] if typed else None)
-    args = parser.parse_args(argv)
-    configure_command_logging()
+    try:  # the command's modules load here: Ctrl-C pressed meanwhile stops it before anything ran
+        parser = build_parser(typed[0] if typed else None)
+        args = parser.parse_args(argv)
+        configure_command_logging()
+    except KeyboardInterrupt:
+        return INTERRUPTED
     try:
         with sigterm_raised(args.command != "run"):  # `run` stops gracefully on its own
             status = int(args.handler(args) or 0)
@@ -71,7 +76,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"error: {problem}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
-        return 130
+        return INTERRUPTED
     except Terminated:
         return TERMINATED
     except BrokenPipeError:

@@ -127,3 +127,27 @@ def test_a_month_to_suggest_from_with_its_zero_left_out_is_that_month(tmp_path: 
         1,
         "error: no policy loaded yet: `python -m bot policy load policy.example.toml`\n",
     )
+
+
+CTRL_C_WHILE_IMPORTING = """
+import importlib.abc, runpy, sys
+
+class CtrlC(importlib.abc.MetaPathFinder):
+    def find_spec(self, name, path, target=None):
+        if name == {module!r}:
+            raise KeyboardInterrupt  # as SIGINT's handler raises it, wherever the process stands
+        return None
+
+sys.meta_path.insert(0, CtrlC())
+runpy.run_module("bot", run_name="__main__", alter_sys=True)
+"""
+
+
+@pytest.mark.parametrize("module", ["models.pulse", "bot.cli.org"], ids=["loading the cli", "loading the command"])
+def test_ctrl_c_pressed_while_the_command_still_loads_stops_it_without_a_traceback(tmp_path: Path, module: str) -> None:
+    """HR seeing a typo just after pressing Enter: the command has run nothing yet, and says nothing more."""
+    prepared_database(tmp_path)
+
+    stopped = cli(tmp_path, "-c", CTRL_C_WHILE_IMPORTING.format(module=module), "org", "show", python_flags=True)
+
+    assert (stopped.returncode, stopped.stdout, stopped.stderr) == (130, "", "")
