@@ -1,16 +1,18 @@
 """The command line: `python -m bot <command>`. Each command group lives in its own module."""
 
 import argparse
+import difflib
 import importlib
 import logging
 import os
+import re
 import signal
 import sys
 import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from types import FrameType
-from typing import Any
+from typing import Any, NoReturn
 
 from bot.cli.early_logging import configure_command_logging
 from bot.cli.examples import add_examples
@@ -37,6 +39,21 @@ class CommandParser(argparse.ArgumentParser):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs["allow_abbrev"] = False
         super().__init__(*args, **kwargs)
+
+    def error(self, message: str) -> NoReturn:
+        super().error(message + did_you_mean(message))
+
+
+def did_you_mean(message: str) -> str:
+    """The choice closest to a mistyped one (`exprot`: export), for argparse's "invalid choice" message."""
+    invalid = re.search(r"invalid choice: '(?P<typed>.*)' \(choose from (?P<choices>.*)\)$", message)
+    if invalid is None:
+        return ""
+    choices = [choice.strip("'\" ") for choice in invalid["choices"].split(",")]
+    typed = invalid["typed"].casefold()
+    begun = [choice for choice in choices if choice.startswith(typed)]  # `stat`: status, though start is as close
+    close = begun if len(begun) == 1 else difflib.get_close_matches(typed, choices, n=1, cutoff=0.6)
+    return f": did you mean {close[0]}?" if close else ""
 
 
 class Terminated(BaseException):

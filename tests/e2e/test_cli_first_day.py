@@ -151,3 +151,29 @@ def test_ctrl_c_pressed_while_the_command_still_loads_stops_it_without_a_traceba
     stopped = cli(tmp_path, "-c", CTRL_C_WHILE_IMPORTING.format(module=module), "org", "show", python_flags=True)
 
     assert (stopped.returncode, stopped.stdout, stopped.stderr) == (130, "", "")
+
+
+@pytest.mark.parametrize(
+    ("typed", "suggested"),
+    [
+        (["exprot", "rewards"], "did you mean export?"),
+        (["org", "imprt", "org.csv"], "did you mean import?"),
+        (["pulse", "stat"], "did you mean status?"),  # not start, as close by letters, which opens a round
+        (["export", "rewards", "--format", "CSV"], "did you mean csv?"),
+    ],
+)
+def test_a_misspelled_command_names_the_one_meant_and_runs_nothing(
+    tmp_path: Path, typed: list[str], suggested: str
+) -> None:
+    result = cli(tmp_path, *typed)
+
+    assert result.returncode == 2 and result.stdout == ""
+    assert result.stderr.splitlines()[-1].endswith(f"): {suggested}"), result.stderr
+    assert list(tmp_path.iterdir()) == [], "nothing ran: not even a database was made"
+
+
+def test_a_choice_typed_too_short_to_tell_is_not_guessed(tmp_path: Path) -> None:
+    result = cli(tmp_path, "pulse", "st")
+
+    assert result.returncode == 2
+    assert result.stderr.splitlines()[-1].endswith("(choose from 'start', 'status', 'close')"), result.stderr
