@@ -120,9 +120,10 @@ def _quote_left_open(last_line: int, raw: dict[str | None, Any]) -> list[str]:
 
 
 def _delimiter(header: str) -> str:
-    """A comma; a semicolon where the header has no comma but semicolons, as Excel saves "CSV" in the many
-    locales whose decimal mark is a comma."""
-    return ";" if "," not in header and ";" in header else ","
+    """A comma; where the header has none, a semicolon, as Excel saves "CSV" in the many locales whose decimal mark
+    is a comma, or a tab, as it saves "Text (Tab delimited)"."""
+    others = [mark for mark in (";", "\t") if mark in header]
+    return others[0] if "," not in header and len(others) == 1 else ","
 
 
 _UNNAMED = "\0unnamed "

@@ -177,3 +177,17 @@ def test_a_choice_typed_too_short_to_tell_is_not_guessed(tmp_path: Path) -> None
 
     assert result.returncode == 2
     assert result.stderr.splitlines()[-1].endswith("(choose from 'start', 'status', 'close')"), result.stderr
+
+
+def test_an_org_file_saved_by_excel_as_tab_delimited_text_imports(tmp_path: Path) -> None:
+    """Excel's "Text (Tab delimited)" (org.txt), which HR picks for "text" when CSV was asked."""
+    engine = upgraded(tmp_path)
+    rows = [HEADER, "U0A,Ada Admin,East,admin,", "U0B,Ben Agent,East,frontline,U0A"]
+    (tmp_path / "org.txt").write_text("\r\n".join(row.replace(",", "\t") for row in rows) + "\r\n")
+
+    result = cli(tmp_path, "org", "import", "org.txt", "--workspace", "T0LATITUDE")
+
+    assert result.returncode == 0, result.stderr
+    assert "+ Ben Agent (U0B)" in result.stdout
+    with Session(engine) as session:
+        assert count(session, Employee) == 2
