@@ -191,3 +191,32 @@ def test_an_org_file_saved_by_excel_as_tab_delimited_text_imports(tmp_path: Path
     assert "+ Ben Agent (U0B)" in result.stdout
     with Session(engine) as session:
         assert count(session, Employee) == 2
+
+
+@pytest.mark.parametrize(
+    ("out", "options", "expected"),
+    [
+        (
+            "march.xlsx",
+            [],
+            "the export is CSV text, not a workbook, and a spreadsheet refuses it under that name, or "
+            "warns: name it march.csv (add --excel to open it in Excel)",
+        ),
+        (
+            "March.XLS",
+            ["--format", "jsonl"],
+            "the export is JSON lines text, not a workbook, and a spreadsheet "
+            "refuses it under that name, or warns: name it March.jsonl (JSON lines are for scripts)",
+        ),
+    ],
+)
+def test_an_export_named_like_a_workbook_is_refused_naming_the_file_to_write_and_nothing_is_written(
+    tmp_path: Path, out: str, options: list[str], expected: str
+) -> None:
+    """Excel will not open a CSV saved as .xlsx ("the file format or file extension is not valid")."""
+    prepared_database(tmp_path)
+
+    result = cli(tmp_path, "export", "rewards", "--out", out, *options)
+
+    assert one_error_line(result) == f"error: --out {out}: {expected}"
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["latitude.db"]
