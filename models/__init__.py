@@ -20,6 +20,7 @@ from models.pulse import (
     PulseTally,
     PulseTurnout,
 )
+from models.purged_workspace import PurgedWorkspace
 from models.resolution import Resolution, ResolutionManager
 from models.reward import GrantManager, Nomination, RewardGrant
 from models.seen_request import SeenRequest
@@ -50,6 +51,7 @@ __all__ = [
     "PulseRound",
     "PulseTally",
     "PulseTurnout",
+    "PurgedWorkspace",
     "Resolution",
     "ResolutionManager",
     "RewardGrant",

@@ -3,6 +3,7 @@
 import csv
 import io
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -67,19 +68,22 @@ def parse_org_csv(text: str) -> list[OrgRow]:
         raise OrgFileError(
             [f"the file is empty: it needs a header line ({','.join(REQUIRED_COLUMNS)}) and a row a person"]
         )
-    reader = csv.DictReader(io.StringIO(text), delimiter=_delimiter(text.partition("\n")[0]))
+    # newline="": a file saved with a carriage return alone at each line's end (Excel's "CSV (Macintosh)") reads too
+    reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=_delimiter(_LINE_END.split(text, 1)[0]))
     columns = _read_header(reader)
     rows, problems, listed = [], [], set()
-    for raw in reader:
+    for line, raw in _records(reader):
         values = {key: (value or "").strip() for key, value in raw.items() if key is not None}
         if not any(values.values()) and not _extra_cells(raw):
             continue  # `,,,,` below the people: a spreadsheet saves the rows it has formatted, empty or not
         values["role"] = values.get("role", "").lower()  # `Manager`, as a spreadsheet capitalises it, is a role
         listed.add(values.get("slack_id", ""))
-        row_problems = _row_problems(values) + _extra_cells(raw) + _unnamed_cells(values)
-        problems += [f"line {reader.line_num}: {problem}" for problem in row_problems]
+        row_problems = _quote_left_open(reader.line_num, raw) or (
+            _row_problems(values) + _extra_cells(raw) + _unnamed_cells(values)
+        )
+        problems += [f"line {line}: {problem}" for problem in row_problems]
         if not row_problems:
-            rows.append(_to_row(reader.line_num, values, columns))
+            rows.append(_to_row(line, values, columns))
     problems += _cross_row_problems(rows, listed)
     if problems:
         raise OrgFileError(sorted(problems, key=_line_number))
@@ -88,10 +92,38 @@ def parse_org_csv(text: str) -> list[OrgRow]:
     return rows
 
 
+_LINE_END = re.compile(r"\r\n|\r|\n")
+
+
+def _records(reader: "csv.DictReader[str]") -> Iterator[tuple[int, dict[str | None, Any]]]:
+    """Each row with the line it starts on; a file the csv module cannot read is the problem of that line."""
+    while True:
+        line = reader.line_num + 1
+        try:
+            raw = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as error:
+            too_long = "field larger than field limit" in str(error)
+            why = 'a cell runs on from here without end: is a quote (") left open?' if too_long else str(error)
+            raise OrgFileError([f"line {line}: not readable as CSV: {why}"]) from None
+        yield line, raw
+
+
+def _quote_left_open(last_line: int, raw: dict[str | None, Any]) -> list[str]:
+    """A row read over several lines: a quote (") opened a cell and closed it on a later line, or never; no cell of
+    the directory holds a line break, and the lines it swallowed are no rows of their own."""
+    cells = [*raw.values(), *(raw.get(None) or [])]
+    if not any(isinstance(cell, str) and _LINE_END.search(cell) for cell in cells):
+        return []
+    return [f'a quote (") opens a cell that runs on to line {last_line}: close it, or take it out']
+
+
 def _delimiter(header: str) -> str:
-    """A comma; a semicolon where the header has no comma but semicolons, as Excel saves "CSV" in the many
-    locales whose decimal mark is a comma."""
-    return ";" if "," not in header and ";" in header else ","
+    """A comma; where the header has none, a semicolon, as Excel saves "CSV" in the many locales whose decimal mark
+    is a comma, or a tab, as it saves "Text (Tab delimited)"."""
+    others = [mark for mark in (";", "\t") if mark in header]
+    return others[0] if "," not in header and len(others) == 1 else ","
 
 
 _UNNAMED = "\0unnamed "

@@ -1,21 +1,24 @@
-"""Where the app is installed: installs, uninstalls, and purging a workspace's data after its retention. Callers commit.
+"""Where the app is installed: installs and uninstalls; purging a workspace's data after its retention is in
+services/workspace_purge.py. Callers commit.
 
 A workspace here is the scope of every row: one Slack workspace, or a whole Grid org when the app is
 installed org-wide (its `slack_team_id` is then the enterprise id).
 """
 
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import ColumnElement, Table, and_, delete, exists, func, or_, select, update
+from sqlalchemy import and_, delete, exists, func, or_, select, update
 from sqlalchemy.orm import Session
 
-from models import Base, Delivery, Workspace, slack_bots, slack_installations
+from models import Delivery, Workspace, slack_bots, slack_installations
 from services import audit, directory
-from services.errors import DomainError
 from services.org_takeover import KEPT_IN_ORG, TAKEN_OVER, org_still_serving
 from services.org_takeover import REINSTALLED as REINSTALLED  # the audit action, kept here for its other readers
 from services.pulse import rounds as pulse_rounds
+from services.workspace_purge import PurgePlan as PurgePlan  # purging, kept here for its callers
+from services.workspace_purge import install_rows
+from services.workspace_purge import purge as purge
+from services.workspace_purge import purge_plan as purge_plan
 
 UNINSTALLED = "app_uninstalled"
 ANOTHER_TOKEN = "bot_token_of_another_workspace"
@@ -82,7 +85,7 @@ def record_uninstall(session: Session, *, workspace: Workspace, now: datetime, r
         audit.record(session, workspace=workspace, actor="slack", action=reason, now=now)
     dropped = _drop_pending(session, workspace, reason)
     for table in (slack_installations, slack_bots):
-        session.execute(delete(table).where(_install_rows(table, workspace)))
+        session.execute(delete(table).where(install_rows(table, workspace)))
     return dropped
 
 
@@ -181,12 +184,12 @@ def long_migrations(session: Session, *, now: datetime) -> list[tuple[Workspace,
 def installed_since(session: Session, *, workspace: Workspace, moment: datetime) -> bool:
     """Whether the workspace's stored install was made after the second of `moment` (slack_sdk's tables keep naive
     UTC). False with one bot token, which stores no install."""
-    made = session.scalar(select(func.max(slack_bots.c.installed_at)).where(_install_rows(slack_bots, workspace)))
+    made = session.scalar(select(func.max(slack_bots.c.installed_at)).where(install_rows(slack_bots, workspace)))
     return made is not None and made >= (moment + timedelta(seconds=1)).astimezone(UTC).replace(tzinfo=None)
 
 
 def served_without_install(session: Session) -> list[int]:
-    """The served workspaces with no install row (`_install_rows`, asked of them all in one query): a start-up looks
+    """The served workspaces with no install row (`install_rows`, asked of them all in one query): a start-up looks
     at these alone with `stop_if_never_installed`, rather than hold every served workspace in turn."""
     rows, org_wide = slack_installations.c, Workspace.org_wide.is_(True)
     as_org = and_(org_wide, rows.is_enterprise_install.is_(True), rows.enterprise_id == Workspace.slack_team_id)
@@ -200,7 +203,7 @@ def stop_if_never_installed(session: Session, *, workspace: Workspace, now: date
     it is stopped as by an uninstall, its data kept, so that nothing is queued for it only to be dropped (a pulse
     round's people count as not asked) and its install picks up where it left off. How many queued messages were
     dropped; None, and nothing changed, when it has an install."""
-    if session.scalar(select(exists().where(_install_rows(slack_installations, workspace)))):
+    if session.scalar(select(exists().where(install_rows(slack_installations, workspace)))):
         return None
     workspace.uninstalled_at = now
     audit.record(session, workspace=workspace, actor="latitude", action=NO_OAUTH_INSTALL, now=now)
@@ -227,71 +230,3 @@ def _drop_pending(session: Session, workspace: Workspace, reason: str) -> int:
         .values(status="failed", last_error=reason)
     )
     return int(dropped.rowcount)  # type: ignore[attr-defined]
-
-
-@dataclass(frozen=True)
-class PurgePlan:
-    workspace: Workspace
-    rows: dict[str, int]
-    """Rows per table that purging removes (tables without any are left out)."""
-
-    @property
-    def total(self) -> int:
-        return sum(self.rows.values())
-
-
-def purge_plan(session: Session, *, workspace: Workspace, now: datetime, retention_days: int, force: bool) -> PurgePlan:
-    """What purging this workspace would delete; refused while the app is installed there or within retention."""
-    if workspace.uninstalled_at is None:
-        raise DomainError(
-            f"Latitude is still installed in {workspace.slack_team_id}: uninstall the app there first; "
-            "its data is kept while it is installed."
-        )
-    ends = workspace.uninstalled_at + timedelta(days=retention_days)
-    if now < ends and not force:
-        raise DomainError(
-            f"{workspace.slack_team_id} was uninstalled on {workspace.uninstalled_at:%Y-%m-%d}; its data is kept until "
-            f"{ends:%Y-%m-%d} (WORKSPACE_RETENTION_DAYS={retention_days}). Add --now to purge it before then."
-        )
-    counts = {table.name: _count(session, table, where) for table, where in _owned(workspace)}
-    return PurgePlan(workspace, {name: count for name, count in counts.items() if count})
-
-
-def purge(session: Session, plan: PurgePlan) -> None:
-    """Delete every row of the planned workspace, children before parents, the workspace row last."""
-    for table, where in _owned(plan.workspace):
-        session.execute(delete(table).where(where))
-    session.flush()
-
-
-def _count(session: Session, table: Table, where: ColumnElement[bool]) -> int:
-    return int(session.scalar(select(func.count()).select_from(table).where(where)) or 0)
-
-
-def _owned(workspace: Workspace) -> list[tuple[Table, ColumnElement[bool]]]:
-    """Each table with the condition for the workspace's rows, in an order that deletes children first.
-
-    A table with `workspace_id` is scoped directly; one without is reached through its first foreign key
-    to a scoped table (pulse answers through their round, backers through their suggestion).
-    """
-    scoped: dict[str, ColumnElement[bool]] = {"workspaces": Workspace.__table__.c.id == workspace.id}
-    for table in Base.metadata.sorted_tables:
-        if "workspace_id" in table.c:
-            scoped[table.name] = table.c.workspace_id == workspace.id
-            continue
-        for column in table.c:
-            parent = next(iter(column.foreign_keys), None)
-            if parent is not None and parent.column.table.name in scoped:
-                parent_table = parent.column.table
-                ids = select(parent.column).where(scoped[parent_table.name])
-                scoped[table.name] = column.in_(ids)
-                break
-    installs = [(t, _install_rows(t, workspace)) for t in (slack_installations, slack_bots)]
-    ordered = [(t, scoped[t.name]) for t in reversed(Base.metadata.sorted_tables) if t.name in scoped]
-    return installs + ordered
-
-
-def _install_rows(table: Table, workspace: Workspace) -> ColumnElement[bool]:
-    if workspace.org_wide:
-        return and_(table.c.enterprise_id == workspace.slack_team_id, table.c.is_enterprise_install.is_(True))
-    return and_(table.c.team_id == workspace.slack_team_id, table.c.is_enterprise_install.is_(False))

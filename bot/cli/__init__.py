@@ -1,16 +1,18 @@
 """The command line: `python -m bot <command>`. Each command group lives in its own module."""
 
 import argparse
+import difflib
 import importlib
 import logging
 import os
+import re
 import signal
 import sys
 import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from types import FrameType
-from typing import Any
+from typing import Any, NoReturn
 
 from bot.cli.early_logging import configure_command_logging
 from bot.cli.examples import add_examples
@@ -25,6 +27,8 @@ COMMAND_GROUPS: dict[str, str] = {}
 TERMINATED = 128 + signal.SIGTERM
 """The exit status of a command ended by SIGTERM, as a shell reports it (143)."""
 CRASHED = 1
+INTERRUPTED = 128 + signal.SIGINT
+"""The exit status of a command stopped by Ctrl-C, as a shell reports it (130)."""
 log = logging.getLogger("latitude.cli")
 
 
@@ -35,6 +39,21 @@ class CommandParser(argparse.ArgumentParser):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs["allow_abbrev"] = False
         super().__init__(*args, **kwargs)
+
+    def error(self, message: str) -> NoReturn:
+        super().error(message + did_you_mean(message))
+
+
+def did_you_mean(message: str) -> str:
+    """The choice closest to a mistyped one (`exprot`: export), for argparse's "invalid choice" message."""
+    invalid = re.search(r"invalid choice: '(?P<typed>.*)' \(choose from (?P<choices>.*)\)$", message)
+    if invalid is None:
+        return ""
+    choices = [choice.strip("'\" ") for choice in invalid["choices"].split(",")]
+    typed = invalid["typed"].casefold()
+    begun = [choice for choice in choices if choice.startswith(typed)]  # `stat`: status, though start is as close
+    close = begun if len(begun) == 1 else difflib.get_close_matches(typed, choices, n=1, cutoff=0.6)
+    return f": did you mean {close[0]}?" if close else ""
 
 
 class Terminated(BaseException):
@@ -58,9 +77,12 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     typed = sys.argv[1:] if argv is None else list(argv)
-    parser = build_parser(typed[0] if typed else None)
-    args = parser.parse_args(argv)
-    configure_command_logging()
+    try:  # the command's modules load here: Ctrl-C pressed meanwhile stops it before anything ran
+        parser = build_parser(typed[0] if typed else None)
+        args = parser.parse_args(argv)
+        configure_command_logging()
+    except KeyboardInterrupt:
+        return INTERRUPTED
     try:
         with sigterm_raised(args.command != "run"):  # `run` stops gracefully on its own
             status = int(args.handler(args) or 0)
@@ -71,7 +93,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"error: {problem}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
-        return 130
+        return INTERRUPTED
     except Terminated:
         return TERMINATED
     except BrokenPipeError:

@@ -56,6 +56,7 @@ def run_export(args: argparse.Namespace) -> int:
     if args.excel is not None and args.format != "csv":
         raise StartupError("--excel is for a CSV opened in Excel: JSON lines have no byte order mark, leave it out")
     period = parse_period(args.first, args.last, args.team, now=now, names=("--from", "--to"))
+    refuse_a_workbook_name(args.out, args.format)
     target = checked_target(args.out)
     sessions = make_session_factory(database())
     with reading(sessions) as session:
@@ -77,6 +78,22 @@ def run_export(args: argparse.Namespace) -> int:
             record_export(session, workspace=workspace, actor=actor(), period=period, rows=count, now=now)
     print(f"{plural(count, 'reward grant')}, {period.describe()}{period.so_far()}", file=sys.stderr)
     return 0
+
+
+WORKBOOKS = (".xlsx", ".xlsm", ".xls", ".ods", ".numbers")
+
+
+def refuse_a_workbook_name(out: str, fmt: str) -> None:
+    """A CSV named like a workbook is one Excel refuses to open ("the file format or file extension is not valid"):
+    HR would find out only then, the file already handed on."""
+    target = Path(out)
+    if target.suffix.casefold() not in WORKBOOKS:
+        return
+    advice = "add --excel to open it in Excel" if fmt == "csv" else "JSON lines are for scripts"
+    raise StartupError(
+        f"--out {out}: the export is {fmt.upper() if fmt == 'csv' else 'JSON lines'} text, not a workbook, and "
+        f"a spreadsheet refuses it under that name, or warns: name it {target.with_suffix('.' + fmt)} ({advice})"
+    )
 
 
 def checked_target(out: str) -> Path | None:

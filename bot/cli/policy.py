@@ -113,9 +113,7 @@ def run_show(args: argparse.Namespace) -> int:
 
 def run_suggest(args: argparse.Namespace) -> int:
     now = SystemClock().now()
-    month = args.month if args.month is not None else proposals.previous_month(now)
-    if not re.fullmatch(r"20\d\d-(0[1-9]|1[0-2])", month):
-        raise InvalidInput(f"--month must be a month like 2026-03, from 2000-01 to 2099-12 (got {month!r})")
+    month = typed_month(args.month) if args.month is not None else proposals.previous_month(now)
     with transaction() as session:
         workspace = resolve_workspace(session, args.workspace, create=False)
         active, found = proposals.findings(session, workspace=workspace, month=month)
@@ -125,6 +123,25 @@ def run_suggest(args: argparse.Namespace) -> int:
         if args.send:
             print(f"\n{send_proposals(session, workspace, active, month, now)}")
     return 0
+
+
+MONTH_NAMES = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+
+
+def typed_month(typed: str) -> str:
+    """YYYY-MM from 2000-01 to 2099-12, its zero left out or not (2026-3); a day, or a month in words, is refused
+    saying the month to write."""
+    found = re.fullmatch(r"(20\d\d)-(\d{1,2})(-\d{1,2})?", typed.strip())
+    words = re.findall(r"[a-z]+|\d{4}", typed.casefold())
+    named = [n for n, name in enumerate(MONTH_NAMES, start=1) for word in words if word.startswith(name)]
+    years = [word for word in words if word.isdigit() and word.startswith("20")]
+    meant = f"{found[1]}-{int(found[2]):02}" if found else ""
+    if not found and len(named) == 1 and len(years) == 1:
+        meant = f"{years[0]}-{named[0]:02}"
+    if found and not found[3] and 1 <= int(found[2]) <= 12:
+        return meant
+    hint = f": write {meant}" if meant and 1 <= int(meant[5:]) <= 12 else ""
+    raise InvalidInput(f"--month must be a month like 2026-03, from 2000-01 to 2099-12 (got {typed!r}){hint}")
 
 
 def send_proposals(session: Session, workspace: Workspace, active: ActivePolicy, month: str, now: datetime) -> str:

@@ -12,6 +12,7 @@ from bot.startup import StartupError
 from models import Workspace
 from services import directory, workspaces
 from services.text import plural
+from services.workspace_purge import purged_on
 
 
 def add_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -56,6 +57,10 @@ def run_purge(args: argparse.Namespace) -> int:
     retention_days = retention_days_from()
     with transaction() as session:
         workspace = directory.find_workspace(session, args.team_id)
+        purged = purged_on(session, args.team_id) if workspace is None else None
+        if purged is not None:
+            print(f"{args.team_id} was already purged on {purged:%Y-%m-%d %H:%M} UTC; nothing to delete")
+            return 0
         if workspace is None:
             raise StartupError(f"no workspace {args.team_id} in the database: see `python -m bot workspace list`")
         plan = workspaces.purge_plan(

@@ -9,11 +9,14 @@ from typing import Any
 
 from services.errors import InvalidInput
 from services.money import CURRENCIES, decimals_of, has_minor_units_of, minor_units_rule
+from services.policy.toml_where import left_open
 
 MAX_MONEY = Decimal(1_000_000)  # no boundary or reward in a frontline policy comes near this
 _HEADER = re.compile(r"^\s*\[+\s*([^\]]+?)\s*\]+\s*(#.*)?$")
 _KEY = re.compile(r"^\s*([A-Za-z0-9_\-\"'.]+)\s*=")
 _TOML_WHERE = re.compile(r" \(at line (?P<line>\d+), column (?P<column>\d+)\)$")
+_AT_END = " (at end of document)"
+EMPTY = "the policy file is empty (or holds only comments): start from policy.example.toml"
 NAME = re.compile(r"^[a-z][a-z0-9_]{0,39}\Z")
 """A name people type and Slack carries as a menu value: reward keys and boundary categories."""
 NAME_RULE = "1 to 40 lowercase letters, digits and _"
@@ -43,7 +46,9 @@ class PolicyText:
         try:
             data = tomllib.loads(text)
         except tomllib.TOMLDecodeError as error:
-            raise PolicyError([toml_problem(str(error))]) from None
+            raise PolicyError([toml_problem(str(error), text)]) from None
+        if not data:
+            raise PolicyError([EMPTY])
         return cls(text=text, data=data)
 
     def line_of(self, *path: str) -> int:
@@ -177,9 +182,16 @@ def _decimal(value: int | float) -> Decimal | None:
     return amount if amount.is_finite() else None
 
 
-def toml_problem(message: str) -> str:
-    """tomllib's "Invalid value (at line 3, column 12)" told as every other problem is, by its line first."""
+def toml_problem(message: str, text: str) -> str:
+    """tomllib's "Invalid value (at line 3, column 12)" told as every other problem is, by its line first; one "at end
+    of document" by the line where the string, array or table left open began, else by the file's last line."""
     where = _TOML_WHERE.search(message)
+    if where is None and message.endswith(_AT_END):
+        opening = left_open(text)
+        if opening is not None:
+            return f"line {opening.line}: not valid TOML: {opening.what} is never closed (column {opening.column})"
+        last = text.count("\n", 0, len(text.rstrip())) + 1
+        return f"line {last}: not valid TOML: {message[: -len(_AT_END)]} at the end of the file"
     if where is None:
         return f"not valid TOML: {message}"
     return f"line {where['line']}: not valid TOML: {message[: where.start()]} (column {where['column']})"

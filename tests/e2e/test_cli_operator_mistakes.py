@@ -348,6 +348,23 @@ def test_a_policy_file_not_in_utf8_names_its_line_and_loads_nothing(tmp_path: Pa
             ["error: line 2: not valid TOML: Expected ']' at the end of a table declaration (column 20)"],
         ),
         ("currency = \n", ["error: line 1: not valid TOML: Invalid value (column 12)"]),
+        (
+            'currency = "USD"\n[profiles.frontline]\nrefund = { per_incident = 5 }\nnote = """Set by HR\n\n',
+            ['error: line 4: not valid TOML: the text opened with """ here is never closed (column 8)'],
+        ),
+        (
+            "currency = 'USD\n[profiles.frontline]\nrefund = { per_incident = 5 }\n",
+            ["error: line 1: not valid TOML: the text opened with ' here is never closed (column 12)"],
+        ),
+        (
+            'currency = "USD"\n[profiles.frontline]\nrefund = { per_incident = 5, categories = ["a",\n',
+            ["error: line 3: not valid TOML: the [ here is never closed (column 43)"],
+        ),
+        ("", ["error: the policy file is empty (or holds only comments): start from policy.example.toml"]),
+        (
+            "# our policy, to be written\n\n",
+            ["error: the policy file is empty (or holds only comments): start from policy.example.toml"],
+        ),
     ],
 )
 def test_each_mistake_in_a_policy_file_is_one_error_line_naming_its_line_and_nothing_is_loaded(

@@ -8,8 +8,9 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from models import AuditEvent, Delivery, PulseRound, RewardGrant
+from models import AuditEvent, Delivery, PulseRound, RewardGrant, Workspace
 from models.engine import make_engine
+from services.workspaces import record_uninstall
 from tests.e2e.test_cli import cli, prepared_database
 from tests.e2e.test_rewards_export import make_history
 from tests.helpers import count
@@ -109,3 +110,27 @@ def test_starting_a_pulse_round_while_one_is_open_says_until_when_and_opens_no_s
     with Session(engine) as session:
         assert count(session, PulseRound) == 1
     engine.dispose()
+
+
+def test_purging_a_purged_workspace_again_says_when_it_was_and_a_mistyped_one_is_still_refused(
+    tmp_path: Path, sessions: sessionmaker[Session], history: dict[str, str]
+) -> None:
+    """An operator's script run twice, or a second operator finishing the first one's job."""
+    with sessions.begin() as session:
+        workspace = session.scalars(select(Workspace).where(Workspace.slack_team_id == "T0LATITUDE")).one()
+        record_uninstall(session, workspace=workspace, now=workspace.created_at)
+
+    first = cli(tmp_path, "workspace", "purge", "T0LATITUDE", "--now", env=history)
+    again = cli(tmp_path, "workspace", "purge", "T0LATITUDE", "--now", env=history)
+    dry_again = cli(tmp_path, "workspace", "purge", "T0LATITUDE", "--dry-run", env=history)
+    mistyped = cli(tmp_path, "workspace", "purge", "T0LATITUD", "--now", env=history)
+
+    assert first.returncode == 0 and first.stdout.endswith("T0LATITUDE purged\n"), first.stderr
+    for repeat in (again, dry_again):
+        assert (repeat.returncode, repeat.stderr) == (0, "")
+        assert re.fullmatch(
+            r"T0LATITUDE was already purged on \d{4}-\d\d-\d\d \d\d:\d\d UTC; nothing to delete\n", repeat.stdout
+        )
+    assert mistyped.returncode == 2 and mistyped.stderr.startswith("error: no workspace T0LATITUD in"), mistyped.stderr
+    with sessions() as session:
+        assert count(session, Workspace) == 0

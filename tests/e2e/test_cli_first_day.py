@@ -1,0 +1,222 @@
+"""HR's first day at the command line: files saved by whatever program was at hand, dates typed as people write them;
+each is read as meant, or refused in one line that says what to do, with nothing written."""
+
+import subprocess
+from pathlib import Path
+
+import pytest
+from sqlalchemy.orm import Session
+
+from models import Employee, Workspace
+from tests.e2e.test_cli import cli, prepared_database, upgraded
+from tests.helpers import count
+
+HEADER = "slack_id,name,team,role,manager_slack_id"
+
+
+def one_error_line(result: subprocess.CompletedProcess[str]) -> str:
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert result.returncode == 2 and len(lines) == 1 and lines[0].startswith("error: "), result.stderr
+    return lines[0]
+
+
+def test_an_org_file_with_a_carriage_return_alone_at_each_line_end_imports(tmp_path: Path) -> None:
+    """Excel for Mac's "CSV (Macintosh)", and files passed through old Mac tools, end lines so."""
+    engine = upgraded(tmp_path)
+    rows = [HEADER, "U0A,Ada Admin,East,admin,", "U0B,Ben Agent,East,frontline,U0A"]
+    (tmp_path / "org.csv").write_bytes("\r".join(rows).encode() + b"\r")
+
+    result = cli(tmp_path, "org", "import", "org.csv", "--workspace", "T0LATITUDE")
+
+    assert result.returncode == 0, result.stderr
+    assert "+ Ben Agent (U0B)" in result.stdout
+    with Session(engine) as session:
+        assert count(session, Employee) == 2
+
+
+@pytest.mark.parametrize(
+    ("later_rows", "expected"),
+    [
+        (
+            ["U0B,Ben Agent,East,frontline,U0A", "U0C,Cleo Agent,East,frontline,U0A"],
+            'error: line 3: a quote (") opens a cell that runs on to line 5: close it, or take it out',
+        ),
+        (
+            [f"U0X{n},Agent number {n} with a long name,East,frontline,U0A" for n in range(3000)],
+            'error: line 3: not readable as CSV: a cell runs on from here without end: is a quote (") left open?',
+        ),
+    ],
+    ids=["a few rows swallowed", "the rest of a long file swallowed"],
+)
+def test_a_quote_left_open_in_the_org_file_names_the_line_it_opens_on_and_imports_nobody(
+    tmp_path: Path, later_rows: list[str], expected: str
+) -> None:
+    engine = upgraded(tmp_path)
+    rows = [HEADER, "U0A,Ada Admin,East,admin,", 'U0Q,"Quinn Agent,East,frontline,U0A', *later_rows]
+    (tmp_path / "org.csv").write_text("\n".join(rows) + "\n")
+
+    result = cli(tmp_path, "org", "import", "org.csv", "--workspace", "T0LATITUDE")
+
+    assert one_error_line(result) == expected
+    with Session(engine) as session:
+        assert count(session, Employee) == 0 and count(session, Workspace) == 0
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("05/01/2026", "write it as YYYY-MM-DD: 2026-01-05 or 2026-05-01, as you mean it."),
+        ("31.03.2026", "write it as YYYY-MM-DD: 2026-03-31."),
+        ("5 January 2026", "write it as YYYY-MM-DD: 2026-01-05."),
+        ("Jan 5, 2026", "write it as YYYY-MM-DD: 2026-01-05."),
+        ("March 2026", "March 2026 is a month, from 2026-03-01 to 2026-03-31."),
+        ("2026-02-30", "February 2026 has 28 days."),
+        ("2026-13-01", "write it as YYYY-MM-DD, like 2026-03-01."),
+    ],
+)
+def test_an_export_date_written_as_people_write_it_is_refused_naming_the_day_in_yyyy_mm_dd(
+    tmp_path: Path, typed: str, expected: str
+) -> None:
+    upgraded(tmp_path).dispose()
+
+    result = cli(tmp_path, "export", "rewards", "--from", typed, "--out", "rewards.csv", "--workspace", "T0LATITUDE")
+
+    assert one_error_line(result) == f"error: --from `{typed}` is not a date: {expected}"
+    assert not (tmp_path / "rewards.csv").exists()
+
+
+def test_an_export_date_with_its_zeros_left_out_is_that_day(tmp_path: Path) -> None:
+    """2026-1-5 can be no other day than 2026-01-05: year first, as ISO has it."""
+    prepared_database(tmp_path)
+
+    result = cli(tmp_path, "export", "rewards", "--from", "2026-1-5", "--to", "2026-2-1", "--out", "rewards.csv")
+
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == "0 reward grants, 2026-01-05 to 2026-02-01\n"
+    assert (tmp_path / "rewards.csv").read_text().startswith("grant_id,")
+
+
+@pytest.mark.parametrize(
+    ("typed", "refusal"),
+    [
+        (
+            "2026-03-01",
+            "error: --month must be a month like 2026-03, from 2000-01 to 2099-12 (got '2026-03-01'): write 2026-03",
+        ),
+        (
+            "March 2026",
+            "error: --month must be a month like 2026-03, from 2000-01 to 2099-12 (got 'March 2026'): write 2026-03",
+        ),
+        ("2026-13", "error: --month must be a month like 2026-03, from 2000-01 to 2099-12 (got '2026-13')"),
+    ],
+)
+def test_a_month_to_suggest_from_written_as_a_day_or_in_words_is_refused_naming_the_month(
+    tmp_path: Path, typed: str, refusal: str
+) -> None:
+    prepared_database(tmp_path)
+
+    assert one_error_line(cli(tmp_path, "policy", "suggest", "--month", typed)) == refusal
+
+
+def test_a_month_to_suggest_from_with_its_zero_left_out_is_that_month(tmp_path: Path) -> None:
+    prepared_database(tmp_path)
+
+    result = cli(tmp_path, "policy", "suggest", "--month", "2026-3")
+
+    assert (result.returncode, result.stderr) == (
+        1,
+        "error: no policy loaded yet: `python -m bot policy load policy.example.toml`\n",
+    )
+
+
+CTRL_C_WHILE_IMPORTING = """
+import importlib.abc, runpy, sys
+
+class CtrlC(importlib.abc.MetaPathFinder):
+    def find_spec(self, name, path, target=None):
+        if name == {module!r}:
+            raise KeyboardInterrupt  # as SIGINT's handler raises it, wherever the process stands
+        return None
+
+sys.meta_path.insert(0, CtrlC())
+runpy.run_module("bot", run_name="__main__", alter_sys=True)
+"""
+
+
+@pytest.mark.parametrize("module", ["models.pulse", "bot.cli.org"], ids=["loading the cli", "loading the command"])
+def test_ctrl_c_pressed_while_the_command_still_loads_stops_it_without_a_traceback(tmp_path: Path, module: str) -> None:
+    """HR seeing a typo just after pressing Enter: the command has run nothing yet, and says nothing more."""
+    prepared_database(tmp_path)
+
+    stopped = cli(tmp_path, "-c", CTRL_C_WHILE_IMPORTING.format(module=module), "org", "show", python_flags=True)
+
+    assert (stopped.returncode, stopped.stdout, stopped.stderr) == (130, "", "")
+
+
+@pytest.mark.parametrize(
+    ("typed", "suggested"),
+    [
+        (["exprot", "rewards"], "did you mean export?"),
+        (["org", "imprt", "org.csv"], "did you mean import?"),
+        (["pulse", "stat"], "did you mean status?"),  # not start, as close by letters, which opens a round
+        (["export", "rewards", "--format", "CSV"], "did you mean csv?"),
+    ],
+)
+def test_a_misspelled_command_names_the_one_meant_and_runs_nothing(
+    tmp_path: Path, typed: list[str], suggested: str
+) -> None:
+    result = cli(tmp_path, *typed)
+
+    assert result.returncode == 2 and result.stdout == ""
+    assert result.stderr.splitlines()[-1].endswith(f"): {suggested}"), result.stderr
+    assert list(tmp_path.iterdir()) == [], "nothing ran: not even a database was made"
+
+
+def test_a_choice_typed_too_short_to_tell_is_not_guessed(tmp_path: Path) -> None:
+    result = cli(tmp_path, "pulse", "st")
+
+    assert result.returncode == 2
+    assert result.stderr.splitlines()[-1].endswith("(choose from 'start', 'status', 'close')"), result.stderr
+
+
+def test_an_org_file_saved_by_excel_as_tab_delimited_text_imports(tmp_path: Path) -> None:
+    """Excel's "Text (Tab delimited)" (org.txt), which HR picks for "text" when CSV was asked."""
+    engine = upgraded(tmp_path)
+    rows = [HEADER, "U0A,Ada Admin,East,admin,", "U0B,Ben Agent,East,frontline,U0A"]
+    (tmp_path / "org.txt").write_text("\r\n".join(row.replace(",", "\t") for row in rows) + "\r\n")
+
+    result = cli(tmp_path, "org", "import", "org.txt", "--workspace", "T0LATITUDE")
+
+    assert result.returncode == 0, result.stderr
+    assert "+ Ben Agent (U0B)" in result.stdout
+    with Session(engine) as session:
+        assert count(session, Employee) == 2
+
+
+@pytest.mark.parametrize(
+    ("out", "options", "expected"),
+    [
+        (
+            "march.xlsx",
+            [],
+            "the export is CSV text, not a workbook, and a spreadsheet refuses it under that name, or "
+            "warns: name it march.csv (add --excel to open it in Excel)",
+        ),
+        (
+            "March.XLS",
+            ["--format", "jsonl"],
+            "the export is JSON lines text, not a workbook, and a spreadsheet "
+            "refuses it under that name, or warns: name it March.jsonl (JSON lines are for scripts)",
+        ),
+    ],
+)
+def test_an_export_named_like_a_workbook_is_refused_naming_the_file_to_write_and_nothing_is_written(
+    tmp_path: Path, out: str, options: list[str], expected: str
+) -> None:
+    """Excel will not open a CSV saved as .xlsx ("the file format or file extension is not valid")."""
+    prepared_database(tmp_path)
+
+    result = cli(tmp_path, "export", "rewards", "--out", out, *options)
+
+    assert one_error_line(result) == f"error: --out {out}: {expected}"
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["latitude.db"]
