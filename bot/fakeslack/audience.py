@@ -40,8 +40,8 @@ def check_sees_view(user: str, shown: ShownView | None) -> None:
 
 def _readers(state: SlackState, message: Call, clicked: ClickedMessage) -> frozenset[str] | None:
     """Who sees the message; None when it is everyone of the workspace, or not known."""
-    if clicked.ephemeral:
-        reader = state.reader_of(clicked.channel, clicked.ts) or message.args.get("user")
+    reader = state.reader_of(clicked.channel, clicked.ts) or (message.args.get("user") if clicked.ephemeral else None)
+    if reader or clicked.ephemeral:  # an ephemeral message, as posted or as a response URL replaced it since
         return frozenset({str(reader)}) if reader else None
     people = dm_users(clicked.channel)
     if people:

@@ -4,6 +4,7 @@ them, and only for someone Slack shows the message or view to (`audience`) unles
 from typing import Any
 
 from bot.fakeslack.audience import check_sees_message, check_sees_view
+from bot.fakeslack.entries import check_entries
 from bot.fakeslack.grid import Grid, payload_team
 from bot.fakeslack.message_clicks import ClickedMessage, channel_name
 from bot.fakeslack.payloads import clicked_action, find_element, view_as_sent, view_state
@@ -46,8 +47,12 @@ class InteractionPayloads:
         return payload
 
     def submit_payload(self, user: str, view: Json, values: Json, *, forged: bool = False) -> Json:
+        """Only what Slack's client lets the person send (`entries`), unless `forged`."""
         view_id, view_hash = self._seen_view(user, view, forged)
         shown = self._view_as_sent(view, view_id, view_hash)
+        state = view_state(view, values)
+        if not forged:
+            check_entries(view, state["values"])
         return {
             "type": "view_submission",
             **self.grid.interaction_fields(self.team_id),
@@ -55,7 +60,7 @@ class InteractionPayloads:
             "api_app_id": "A0LATITUDE",
             "token": "verification-token-unused",
             "trigger_id": self.slack.trigger_id(user, view_id),
-            "view": {**shown, "state": view_state(view, values)},
+            "view": {**shown, "state": state},
             "response_urls": [],
         }
 

@@ -191,7 +191,7 @@ def test_a_form_sent_while_slack_fails_to_authorize_is_shown_failing_by_slack_no
     bot.slack.fail("auth.test", times=3, status=503)
 
     with caplog.at_level(logging.WARNING):
-        reply = alpha.post_payload(alpha.submit_payload("U0AAGENT", form, {}))
+        reply = alpha.post_payload(alpha.submit_payload("U0AAGENT", form, {"category": "refund", "summary": "late"}))
 
     assert reply.status >= 500, "Slack shows the form's own error line"
     assert bot.slack.calls("chat.postMessage") == []

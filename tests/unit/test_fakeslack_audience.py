@@ -1,13 +1,16 @@
 """Only who Slack shows a message or a view to can click in it or submit it; anything else is a forged payload,
 which a test must say it sends. Views stack as Slack stacks them, whichever way a view is pushed."""
 
+import re
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from slack_sdk import WebClient
 
 from bot.fakeslack import FakeSlack, SlackDriver
 from bot.fakeslack.audience import NotShown
+from bot.fakeslack.entries import Unsendable
 from bot.fakeslack.server import BOT_TOKEN
 from tests.unit.test_fakeslack import error_of, modal, text
 
@@ -144,3 +147,36 @@ def test_views_push_stacks_over_the_modal_its_trigger_was_made_in_up_to_three_vi
     assert (third["view"]["root_view_id"], third["view"]["previous_view_id"]) == (opened["id"], second["view"]["id"])
     assert error_of(client.views_push, trigger_id=over_the_top, view=modal()) == "push_limit_reached"
     assert slack.state.views.find(third["view"]["id"]).owner == "U0LEE"  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize(
+    ("element", "optional", "entered", "problem"),
+    [
+        ({"type": "plain_text_input"}, False, None, "is required and left empty"),
+        ({"type": "plain_text_input", "max_length": 5}, False, "sixsix", "holds 6 characters, over max_length 5"),
+        ({"type": "plain_text_input", "min_length": 3}, True, "ab", "holds 2 characters, under min_length 3"),
+        ({"type": "number_input", "is_decimal_allowed": False}, False, "4.5", "not a whole number"),
+        ({"type": "number_input", "is_decimal_allowed": True}, False, "four", "not a number"),
+        ({"type": "number_input", "is_decimal_allowed": True, "max_value": "10"}, False, "11", "outside None to 10"),
+        ({"type": "multi_users_select", "max_selected_items": 1}, False, ["U0LEE", "U0KIM"], "over max_selected_items"),
+    ],
+)
+def test_slacks_client_sends_no_form_whose_entries_it_refuses(
+    driver: SlackDriver, element: dict[str, Any], optional: bool, entered: Any, problem: str
+) -> None:
+    view = modal({**element, "action_id": "field"})
+    view["blocks"][0]["optional"] = optional
+
+    with pytest.raises(Unsendable, match=re.escape(problem)):
+        driver.submit_payload("U0LEE", view, {"field": entered})
+    assert driver.submit_payload("U0LEE", view, {"field": entered}, forged=True)
+
+
+def test_an_optional_input_may_be_left_empty_and_a_fitting_entry_is_sent(driver: SlackDriver) -> None:
+    view = modal({"type": "plain_text_input", "action_id": "field", "max_length": 5})
+    note = {"type": "plain_text_input", "action_id": "note"}
+    view["blocks"].append({**view["blocks"][0], "block_id": "note", "element": note, "optional": True})
+
+    sent = driver.submit_payload("U0LEE", view, {"field": "five!", "note": None})
+
+    assert sent["view"]["state"]["values"]["field"]["field"]["value"] == "five!"
