@@ -101,6 +101,8 @@ def view_problems(view: dict[str, Any], kind: str = "modal") -> list[str]:
         problems.append("private_metadata over 3000 characters")
     if len(view.get("callback_id") or "") > ID_LENGTH:
         problems.append(f"callback_id over {ID_LENGTH} characters")
+    if len(view.get("external_id") or "") > ID_LENGTH:  # "max length of 255" (docs.slack.dev: views.open)
+        problems.append(f"external_id over {ID_LENGTH} characters")
     return problems + blocks_problems(blocks)
 
 

@@ -13,9 +13,9 @@ from slack_sdk.signature import SignatureVerifier
 
 from bot.fakeslack.blockkit import ack_problems, posted_problems
 from bot.fakeslack.envelopes import event_envelope, url_verification
-from bot.fakeslack.grid import Grid, payload_team
-from bot.fakeslack.message_clicks import ClickedMessage, channel_name
-from bot.fakeslack.payloads import clicked_action, find_element, slack_escaped, view_as_sent, view_state
+from bot.fakeslack.grid import Grid
+from bot.fakeslack.interaction_payloads import InteractionPayloads
+from bot.fakeslack.payloads import slack_escaped
 from bot.fakeslack.reply import Reply, as_retried
 from bot.fakeslack.server import FakeSlack
 from bot.fakeslack.state import TEAM_ID, Call, dm_channel
@@ -28,7 +28,7 @@ RETRY_HEADERS = frozenset({"x-slack-retry-num", "x-slack-retry-reason"})
 interaction it sends once, and shows the person an error if no ack comes within 3 s."""
 
 
-class SlackDriver:
+class SlackDriver(InteractionPayloads):
     """Plays the Slack side: signs each request like Slack does and posts it to the bot's endpoint.
 
     `settle`, when given, is called after each request so that work the listener does after its
@@ -137,8 +137,8 @@ class SlackDriver:
             "text": slack_escaped(text),
             "api_app_id": "A0LATITUDE",
             **self.grid.command_fields(),
-            "response_url": self.slack.response_url(channel),
-            "trigger_id": self.slack.trigger_id(),
+            "response_url": self.slack.response_url(channel, user=user),
+            "trigger_id": self.slack.trigger_id(user),
         }
 
     # -- events ----------------------------------------------------------------------------
@@ -177,7 +177,7 @@ class SlackDriver:
             "tab": "home",
             "event_ts": f"{time.time():.6f}",
         }
-        shown = self.slack.state.home_view(user)
+        shown = self.home_as_sent(user)
         if shown is not None:
             event["view"] = shown
         return self.event(event, event_id=event_id, retry_num=retry_num)
@@ -192,50 +192,37 @@ class SlackDriver:
         return self.post(json.dumps(url_verification(challenge)), JSON)
 
     # -- interactivity ---------------------------------------------------------------------
-    def click(self, user: str, message: Call, action_id: str, *, value: str | None = None) -> Reply:
+    def click(
+        self, user: str, message: Call, action_id: str, *, value: str | None = None, forged: bool = False
+    ) -> Reply:
         """Click the button `action_id` in a message the fake Slack recorded, as that message showed it. Each click
-        is its own payload (a new trigger_id and response URL), a double click included: Slack never retries one."""
-        reply = self.post_payload(self.click_payload(user, message, action_id, value=value))
+        is its own payload (a new trigger_id and response URL), a double click included: Slack never retries one.
+        Only someone who sees the message clicks in it (`audience`); `forged=True`: an attacker's hand-signed
+        payload, for a test of the app's own checks."""
+        reply = self.post_payload(self.click_payload(user, message, action_id, value=value, forged=forged))
         return self._checked("ack of a click", reply)
 
-    def click_payload(self, user: str, message: Call, action_id: str, *, value: str | None = None) -> dict[str, Any]:
-        """A block_actions payload shaped for the message's container (an ephemeral one's has no `message`)."""
-        clicked = ClickedMessage.of(message)
-        block, element = find_element(clicked.blocks, action_id)
-        payload = self._block_actions(user, block, element, value)
-        payload.update(clicked.fields(message, self._channel_name(clicked.channel), self.team_id))
-        return payload | {"response_url": self.slack.response_url(clicked.channel, clicked.ts)}
-
-    def click_in_view(self, user: str, view: dict[str, Any], action_id: str, *, value: str | None = None) -> Reply:
-        """Click a button in a published view (the App Home) or an open modal.
+    def click_in_view(
+        self, user: str, view: Json, action_id: str, *, value: str | None = None, forged: bool = False
+    ) -> Reply:
+        """Click a button in a published view (the App Home) or an open modal, the clicker's own (or `forged`).
 
         Such a click has a `view` container and no `response_url`: the app answers in the view (views.publish,
         views.update) or elsewhere (a DM).
         """
-        return self._checked("ack of a click", self.post_payload(self.view_click_payload(user, view, action_id, value)))
+        payload = self.view_click_payload(user, view, action_id, value, forged=forged)
+        return self._checked("ack of a click", self.post_payload(payload))
 
-    def view_click_payload(
-        self, user: str, view: Json, action_id: str, value: str | None = None, **entered: Any
-    ) -> Json:
-        """The view carries its inputs' state as Slack sends it: what the person has `entered` so far (by action_id
-        or block_id, as for `submit`), the others at their initial values."""
-        block, element = find_element(view.get("blocks") or [], action_id)
-        payload = self._block_actions(user, block, element, value)
-        view_id, view_hash = self.slack.state.views.identify(view)
-        shown = {**self._view_as_sent(view, view_id, view_hash), "state": view_state(view, entered)}
-        payload.update(container={"type": "view", "view_id": view_id}, view=shown)
-        return payload
-
-    def submit(self, user: str, view: dict[str, Any], values: dict[str, Any], *, settle: bool = True) -> Reply:
+    def submit(self, user: str, view: Json, values: Json, *, settle: bool = True, forged: bool = False) -> Reply:
         """Submit a modal the bot opened; `values` maps an input's action_id (or block_id) to what the user entered.
 
         An input left out of `values` is one the person left alone: it sends its initial value, as Slack does (a box
         ticked by default stays ticked). To untick every box or empty a field, say so: `[]` for checkboxes and
         multi-selects, `None` or `""` for a text input or a date (see `payloads.state_value`). The ack is checked as
         Slack checks it (errors only for the view's inputs, a valid pushed view...) and decides whether the modal
-        stays open for a later views.update.
+        stays open for a later views.update. Only the person the modal was opened for submits it (or a `forged` one).
         """
-        payload = self.submit_payload(user, view, values)
+        payload = self.submit_payload(user, view, values, forged=forged)
         reply = self.post_payload(payload, settle=False)
         if reply.status == 200:
             problems = ack_problems(view, reply.json) + self.slack.state.views.answered(
@@ -246,46 +233,6 @@ class SlackDriver:
         if settle:
             self._settle()
         return reply
-
-    def submit_payload(self, user: str, view: dict[str, Any], values: dict[str, Any]) -> dict[str, Any]:
-        view_id, view_hash = self.slack.state.views.identify(view)
-        shown = self._view_as_sent(view, view_id, view_hash)
-        return {
-            "type": "view_submission",
-            **self.grid.interaction_fields(self.team_id),
-            "user": self._user(user),
-            "api_app_id": "A0LATITUDE",
-            "token": "verification-token-unused",
-            "trigger_id": self.slack.trigger_id(),
-            "view": {**shown, "state": view_state(view, values)},
-            "response_urls": [],
-        }
-
-    def _block_actions(self, user: str, block: Json, element: Json, value: str | None) -> Json:
-        return {
-            "type": "block_actions",
-            **self.grid.interaction_fields(self.team_id),
-            "user": self._user(user),
-            "api_app_id": "A0LATITUDE",
-            "token": "verification-token-unused",
-            "trigger_id": self.slack.trigger_id(),
-            "actions": [clicked_action(block, element, value)],
-        }
-
-    def _user(self, user: str) -> dict[str, str]:
-        home = payload_team(self.slack.users.get(user) or {}, self.team_id)
-        return {"id": user, "username": self._user_name(user), "name": self._user_name(user), "team_id": home}
-
-    def _view_as_sent(self, view: Json, view_id: str, view_hash: str) -> Json:
-        installed_by = self.grid.enterprise_id if self.grid.org_wide and self.grid.enterprise_id else self.team_id
-        return view_as_sent(view, view_id, view_hash, self.team_id, installed_by=installed_by)
-
-    def _channel_name(self, channel: str) -> str:
-        known = self.slack.state.channels.find(channel)
-        return channel_name(channel, known.name if known else None, private=bool(known and known.private))
-
-    def _user_name(self, user: str) -> str:
-        return str(self.slack.users[user]["name"]) if user in self.slack.users else user.lower()
 
     def _checked(self, what: str, reply: Reply) -> Reply:
         """An ack that carries a message must be one Slack can show: JSON, or plain text, which Slack shows as the

@@ -4,14 +4,13 @@ Each method is one function from the state and the call's arguments to Slack's J
 registered under its Slack name with `@method("chat.postMessage")`; `call_method` runs one call.
 """
 
-import json
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from bot.fakeslack.access import CLIENT_METHODS, channel_problem, dm_problem, home_problem, reach_problem, token_problem
-from bot.fakeslack.blockkit import posted_problems, view_refusal
+from bot.fakeslack.blockkit import posted_problems
 from bot.fakeslack.faults import HANG_UP, Fault
 from bot.fakeslack.installs import Grant
 from bot.fakeslack.org_directory import auth_teams_list, users_list
@@ -98,7 +97,7 @@ def _unknown(_state: SlackState, _args: Args) -> Answer:
     return {"ok": False, "error": "unknown_method"}
 
 
-def _refused(state: SlackState, name: str, problems: list[str], error: str = "invalid_blocks") -> Answer | None:
+def refused_for(state: SlackState, name: str, problems: list[str], error: str = "invalid_blocks") -> Answer | None:
     """Slack's answer to blocks or a view it would not accept, saying what is wrong in `response_metadata.messages`
     as Slack does (`[ERROR] must be less than 3001 characters [json-pointer:/blocks/1/text/text]`); None when there is
     nothing wrong."""
@@ -111,7 +110,7 @@ def _refused(state: SlackState, name: str, problems: list[str], error: str = "in
 
 def _posted_refused(state: SlackState, name: str, args: Args) -> Answer | None:
     error, problems = posted_problems(args)
-    return _refused(state, name, problems, error)
+    return refused_for(state, name, problems, error)
 
 
 # -- auth -----------------------------------------------------------------------------------
@@ -160,7 +159,8 @@ def chat_post_ephemeral(state: SlackState, args: Args) -> Answer:
     if refused:
         return refused
     ts = state.new_ts()
-    state.store_ephemeral(str(args["channel"]), ts, {"type": "message", "ts": ts, "text": args.get("text", "")})
+    message = {"type": "message", "ts": ts, "text": args.get("text", "")}
+    state.store_ephemeral(str(args["channel"]), ts, message, reader=str(args["user"]))
     return {"ok": True, "message_ts": ts}
 
 
@@ -216,58 +216,6 @@ def conversations_open(state: SlackState, args: Args) -> Answer:
     if (state.users.get(users[0]) or {}).get("deleted"):
         return {"ok": False, "error": "user_disabled"}
     return {"ok": True, "channel": {"id": dm_channel(users[0])}}
-
-
-# -- views ----------------------------------------------------------------------------------
-@method("views.open")
-def views_open(state: SlackState, args: Args) -> Answer:
-    problem = state.use_trigger(str(args.get("trigger_id") or ""))
-    if problem:
-        return {"ok": False, "error": problem}
-    return _view(state, args, "views.open")
-
-
-@method("views.update")
-def views_update(state: SlackState, args: Args) -> Answer:
-    """Only a view Slack issued and still shows, at its current `hash` when one is given (see `views`)."""
-    shown = state.views.find(args.get("view_id"), args.get("external_id"))
-    if shown is None:
-        return {"ok": False, "error": "not_found"}
-    if args.get("hash") and args["hash"] != shown.hash:
-        return {"ok": False, "error": "hash_conflict"}
-    return _view(state, args, "views.update", shown.view_id)
-
-
-@method("views.push")
-def views_push(state: SlackState, args: Args) -> Answer:
-    problem = state.use_trigger(str(args.get("trigger_id") or ""))
-    if problem:
-        return {"ok": False, "error": problem}
-    return _view(state, args, "views.push")
-
-
-@method("views.publish")
-def views_publish(state: SlackState, args: Args) -> Answer:
-    """The published Home comes back in the person's next `app_home_opened` (https://api.slack.com/events/app_home_opened).
-    A `hash` that is not the Home's current one is refused (https://docs.slack.dev/reference/methods/views.publish)."""
-    if not args.get("user_id"):
-        return {"ok": False, "error": "user_not_found"}
-    return state.publish_home(str(args["user_id"]), args.get("hash"), lambda: _view(state, args, "views.publish"))
-
-
-def _view(state: SlackState, args: Args, name: str, view_id: str | None = None) -> Answer:
-    """Show the view (a new one, or a new version of `view_id`): its id and a fresh hash come back."""
-    view = args.get("view")
-    view = json.loads(view) if isinstance(view, str) else view or {}
-    refused = _refused(state, name, *view_refusal(view, "home" if name == "views.publish" else "modal"))
-    if refused:
-        return refused
-    external_id = view.get("external_id")
-    if external_id and view_id is None and state.views.find(external_id=external_id):
-        return {"ok": False, "error": "duplicate_external_id"}
-    shown = state.views.show(view, view_id)
-    answer = {"private_metadata": "", "callback_id": "", **view, "id": shown.view_id, "team_id": state.team_id}
-    return {"ok": True, "view": {**answer, "hash": shown.hash}}
 
 
 # -- users ----------------------------------------------------------------------------------

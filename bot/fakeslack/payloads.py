@@ -141,13 +141,23 @@ def clicked_action(block: dict[str, Any], element: dict[str, Any], value: str | 
 
 
 def view_as_sent(
-    view: dict[str, Any], view_id: str, view_hash: str, team_id: str, *, installed_by: str
+    view: dict[str, Any],
+    view_id: str,
+    view_hash: str,
+    team_id: str,
+    *,
+    installed_by: str,
+    root_view_id: str | None = None,
+    previous_view_id: str | None = None,
 ) -> dict[str, Any]:
-    """A view as a payload carries it: with the fields Slack fills in (empty strings and false where the app set none,
-    the app's ids, the stack it is in) and the workspace, or for an org-wide install the org (`E…`), that installed
-    the app, which Bolt reads first to authorize the request
-    (https://docs.slack.dev/reference/interaction-payloads/view-interactions-payload)."""
+    """A view as Slack holds it, in a payload, an `app_home_opened` event or a views method's answer: with the fields
+    Slack fills in (empty strings and false where the app set none, an empty state, the app's ids, the stack it is in:
+    `root_view_id` is its own id for a Home or a modal opened, `previous_view_id` the view it was pushed over) and the
+    workspace, or for an org-wide install the org (`E…`), that installed the app, which Bolt reads first to authorize
+    the request (https://docs.slack.dev/reference/interaction-payloads/view-interactions-payload,
+    https://docs.slack.dev/reference/events/app_home_opened, https://docs.slack.dev/reference/methods/views.publish)."""
     unset = {"private_metadata": "", "callback_id": "", "external_id": "", "clear_on_close": False}
-    shown = {**unset, "notify_on_close": False, "type": "modal", **view, "id": view_id, "team_id": team_id}
-    made = {"hash": view_hash, "root_view_id": view_id, "previous_view_id": None, "app_id": APP_ID, "bot_id": BOT_ID}
-    return {**shown, **made, "app_installed_team_id": installed_by}
+    shown = {**unset, "notify_on_close": False, "type": "modal", "state": {"values": {}}, **view}
+    made = {"hash": view_hash, "root_view_id": root_view_id or view_id, "previous_view_id": previous_view_id}
+    ids = {"id": view_id, "team_id": team_id, "app_id": APP_ID, "bot_id": BOT_ID, "app_installed_team_id": installed_by}
+    return {**shown, **made, **ids}

@@ -39,5 +39,5 @@ def _respond(state: SlackState, url: ResponseUrl, body: dict[str, Any]) -> dict[
     if body.get("response_type") == "in_channel":
         state.store_message(url.channel, ts, {**message, "ts": ts, "user": BOT_USER_ID})
         return {"channel": url.channel, "ts": ts}
-    state.store_ephemeral(url.channel, ts, {**message, "ts": ts})
+    state.store_ephemeral(url.channel, ts, {**message, "ts": ts}, reader=url.user)
     return {"channel": url.channel, "ts": ts, "ephemeral": True}

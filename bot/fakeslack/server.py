@@ -249,16 +249,16 @@ class FakeSlack:
         posted at once), as when Slack is slow to answer: a caller that stops waiting does not know it was done."""
         self.state.latency[method] = seconds
 
-    def response_url(self, channel: str, message_ts: str | None = None) -> str:
-        """A response URL for a command in `channel` or a click on its message `message_ts`."""
-        return f"{self.url}{RESPOND_PATH}{self.state.issue_response_url(channel, message_ts)}"
+    def response_url(self, channel: str, message_ts: str | None = None, *, user: str | None = None) -> str:
+        """A response URL for `user`'s command in `channel` or click on its message `message_ts`."""
+        return f"{self.url}{RESPOND_PATH}{self.state.issue_response_url(channel, message_ts, user)}"
 
     def expire_response_urls(self) -> None:
         """Half an hour passes for every response URL handed out so far: Slack refuses them (`expired_url`)."""
         self.state.expire_response_urls()
 
-    def trigger_id(self) -> str:
-        return self.state.issue_trigger()
+    def trigger_id(self, user: str | None = None, view_id: str | None = None) -> str:
+        return self.state.triggers.issue(user, view_id)
 
     def reset(self) -> None:
         """Forget the calls, faults and violations seen so far (users and messages stay)."""

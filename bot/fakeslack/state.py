@@ -12,6 +12,7 @@ from bot.fakeslack.channels import Channels
 from bot.fakeslack.faults import Faults
 from bot.fakeslack.installs import Installs
 from bot.fakeslack.pauses import Pauses
+from bot.fakeslack.triggers import Triggers
 from bot.fakeslack.upload_store import Uploads
 from bot.fakeslack.views import Views
 
@@ -22,9 +23,6 @@ APP_TOKEN = "xapp-fake-token"
 
 # Slack waits 3 s for an ack: https://api.slack.com/interactivity/handling#acknowledgment_response
 ACK_LIMIT = 3.0
-# "A trigger_id expires in 3 seconds" and can open one view:
-# https://api.slack.com/interactivity/handling#modal_responses
-TRIGGER_LIFETIME = 3.0
 # "You can use a response_url five times within 30 minutes":
 # https://api.slack.com/interactivity/handling#message_responses
 RESPONSE_URL_USES = 5
@@ -63,6 +61,8 @@ class ResponseUrl:
     message_ts: str | None
     issued: float
     uses: int = 0
+    user: str | None = None
+    """Whose command or click it answers: an ephemeral message sent through it is theirs alone to see."""
 
 
 def dm_channel(user_id: str) -> str:
@@ -101,13 +101,11 @@ class SlackState:
         self.pauses = Pauses()
         self._messages: dict[tuple[str, str], dict[str, Any]] = {}
         self.uploads = Uploads()
-        self._triggers: dict[str, float] = {}
-        self._spent_triggers: set[str] = set()
+        self.triggers = Triggers()
         self._response_urls: dict[str, ResponseUrl] = {}
         self._sent_at = 0.0
-        self.trigger_lifetime = TRIGGER_LIFETIME
-        """Slack's 3 s; a test may shorten it rather than wait."""
         self._ephemeral: dict[tuple[str, str], dict[str, Any]] = {}
+        self._readers: dict[tuple[str, str], str | None] = {}
         self._home_views: dict[str, dict[str, Any]] = {}
         self._publishing = threading.Lock()
         self._held: set[str] = set()
@@ -125,29 +123,11 @@ class SlackState:
         """A message timestamp like Slack's (`seconds.sequence`), unique within this fake."""
         return f"{int(time.time())}.{self.next_id():06d}"
 
-    def issue_trigger(self) -> str:
-        """A fresh trigger_id, as Slack puts in a command or a click: one views.open within 3 s."""
-        trigger_id = f"{self.next_id()}.{int(time.time())}.trigger"
-        with self._changed:
-            self._triggers[trigger_id] = time.monotonic()
-        return trigger_id
-
-    def use_trigger(self, trigger_id: str) -> str | None:
-        """Spend a trigger_id; Slack's error when it is unknown, used (https://docs.slack.dev/reference/methods/views.open:
-        `exchanged_trigger_id`) or older than 3 s."""
-        with self._changed:
-            issued = self._triggers.pop(trigger_id, None)
-            if issued is not None:
-                self._spent_triggers.add(trigger_id)
-        if issued is None:
-            return "exchanged_trigger_id" if trigger_id in self._spent_triggers else "invalid_trigger_id"
-        return "expired_trigger_id" if time.monotonic() - issued > self.trigger_lifetime else None
-
-    def issue_response_url(self, channel: str, message_ts: str | None = None) -> str:
-        """The id of a fresh response URL for a command in `channel` or a click on the message `message_ts`."""
+    def issue_response_url(self, channel: str, message_ts: str | None = None, user: str | None = None) -> str:
+        """The id of a fresh response URL for `user`'s command in `channel` or click on the message `message_ts`."""
         url_id = str(self.next_id())
         with self._changed:
-            self._response_urls[url_id] = ResponseUrl(channel, message_ts, time.monotonic())
+            self._response_urls[url_id] = ResponseUrl(channel, message_ts, time.monotonic(), user=user)
         return url_id
 
     def expire_response_urls(self) -> None:
@@ -262,10 +242,16 @@ class SlackState:
                 message.update({"text": text} if blocks is None else {"text": text, "blocks": blocks})
             return message is not None
 
-    def store_ephemeral(self, channel: str, ts: str, message: dict[str, Any]) -> None:
+    def store_ephemeral(self, channel: str, ts: str, message: dict[str, Any], reader: str | None = None) -> None:
         """An ephemeral message: only its reader sees it, only a response URL can change it."""
         with self._changed:
             self._ephemeral[(dm_channel(channel), ts)] = message
+            self._readers[(dm_channel(channel), ts)] = reader
+
+    def reader_of(self, channel: str, ts: str) -> str | None:
+        """Who alone sees the ephemeral message `ts` (None: not ephemeral, or its reader unknown)."""
+        with self._changed:
+            return self._readers.get((dm_channel(channel), ts))
 
     def find_ephemeral(self, channel: str, ts: str) -> dict[str, Any] | None:
         with self._changed:

@@ -9,7 +9,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
-from bot.fakeslack import uploads  # noqa: F401 (registers the files.* methods)
+from bot.fakeslack import uploads, view_methods  # noqa: F401 (register the files.* and views.* methods)
 from bot.fakeslack.faults import HANG_UP
 from bot.fakeslack.methods import ApiReply, call_method
 from bot.fakeslack.responses import answer_response_url

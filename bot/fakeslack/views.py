@@ -4,10 +4,11 @@ Slack updates only a view it issued and that is still open (`not_found` otherwis
 `external_id`) and, when the caller passes a `hash`, only if it is the view's current one (`hash_conflict`):
 https://docs.slack.dev/reference/methods/views.update. A submission's ack decides what happens to the modal
 (https://docs.slack.dev/surfaces/modals#updating_response): `errors` keep it, `update` replaces it in place,
-`push` puts a view on top of it, anything else closes it. The stand-in does not know which view a `trigger_id`
-came from, so `views.push` opens a view of its own and `clear` closes only the submitted view. A stack holds the
-modal and at most 2 views pushed over it ("After a modal is opened, the app is limited to pushing 2 additional
-views": https://docs.slack.dev/reference/methods/views.push); the stand-in counts the pushes of acks.
+`push` puts a view on top of it, anything else closes it (`clear` closes only the submitted view here). A stack holds
+the modal and at most 2 views pushed over it ("After a modal is opened, the app is limited to pushing 2 additional
+views", else `push_limit_reached`: https://docs.slack.dev/reference/methods/views.push), whether pushed by an ack
+or by `views.push` with a trigger_id made in a modal of the stack. Each view is its owner's: a Home the person's it
+was published for, a modal the person's whose act gave the trigger_id that opened it.
 """
 
 import threading
@@ -30,6 +31,10 @@ class ShownView:
     external_id: str | None = None
     depth: int = 1
     """Where it is in its stack: 1 for the modal opened, 2 and 3 for the views pushed over it."""
+    owner: str | None = None
+    """Who sees it (None: a view a test opened for no one in particular)."""
+    root_view_id: str = ""
+    previous_view_id: str | None = None
 
 
 class Views:
@@ -40,19 +45,38 @@ class Views:
         self._ids = count(1)
         self._lock = threading.Lock()
 
-    def show(self, definition: dict[str, Any], view_id: str | None = None, *, depth: int = 1) -> ShownView:
-        """Show a new view (`depth` in its stack), or (`view_id`) a new version of a shown one: same id and place in
-        its stack, a new hash."""
+    def show(
+        self,
+        definition: dict[str, Any],
+        view_id: str | None = None,
+        *,
+        owner: str | None = None,
+        over: "ShownView | None" = None,
+    ) -> ShownView:
+        """Show a new view for `owner` (pushed `over` another), or (`view_id`) a new version of a shown one: same id,
+        owner and place in its stack, a new hash."""
         number = next(self._ids)
         with self._lock:
             before = self._shown.get(view_id or "")
             external_id = definition.get("external_id") or (before.external_id if before else None)
-            depth = before.depth if before else depth
-            shown = ShownView(
-                view_id or f"V{number:08d}", definition, f"{time.time():.6f}.{number}", external_id, depth
-            )
+            new_id = view_id or f"V{number:08d}"
+            if before is not None:
+                place = (before.depth, before.owner, before.root_view_id, before.previous_view_id)
+            elif over is not None:
+                place = (over.depth + 1, over.owner, over.root_view_id, over.view_id)
+            else:
+                place = (1, owner, new_id, None)
+            shown = ShownView(new_id, definition, f"{time.time():.6f}.{number}", external_id, *place)
             self._shown[shown.view_id] = shown
         return shown
+
+    def push_problem(self, below_id: str | None) -> str | None:
+        """Slack's error for a view pushed over `below_id` (the view a trigger_id was made in): `not_found` when it
+        is no open modal, `push_limit_reached` over a full stack."""
+        below = self.find(below_id) if below_id else None
+        if below is None or below.definition.get("type") != "modal":
+            return "not_found"
+        return "push_limit_reached" if below.depth >= STACK_DEPTH else None
 
     def find(self, view_id: str | None = None, external_id: str | None = None) -> ShownView | None:
         """The shown view with this id, or else this external_id; None when Slack would answer `not_found`."""
@@ -61,17 +85,23 @@ class Views:
                 return self._shown.get(view_id)
             return next((v for v in self._shown.values() if external_id and v.external_id == external_id), None)
 
-    def showing(self, definition: dict[str, Any]) -> ShownView | None:
-        """The newest shown view made from exactly this definition (what a test holds from the recorded call)."""
+    def showing(self, definition: dict[str, Any], user: str | None = None) -> ShownView | None:
+        """The newest shown view made from exactly this definition (what a test holds from the recorded call), the
+        newest of `user`'s first: two people's Homes can be alike."""
         with self._lock:
-            return next((v for v in reversed(self._shown.values()) if v.definition == definition), None)
+            alike = [v for v in reversed(self._shown.values()) if v.definition == definition]
+        return next((v for v in alike if v.owner == user), next(iter(alike), None))
 
-    def identify(self, view: dict[str, Any]) -> tuple[str, str]:
-        """The id and current hash of the view a test holds (as sent to a views method, or as answered).
+    def held(self, view: dict[str, Any], user: str | None = None) -> ShownView | None:
+        """The shown view a test holds (as sent to a views method, or as answered), `user`'s if alike ones are shown."""
+        return self.find(view["id"]) if view.get("id") else self.showing(view, user)
+
+    def identify(self, view: dict[str, Any], user: str | None = None) -> tuple[str, str]:
+        """The id and current hash of the view a test holds (`held`).
 
         A view never shown (built or changed by the test) gets an id never issued, which views.update refuses.
         """
-        shown = self.find(view["id"]) if view.get("id") else self.showing(view)
+        shown = self.held(view, user)
         if shown is not None:
             return shown.view_id, shown.hash
         return str(view.get("id") or f"V{next(self._ids):08d}"), str(view.get("hash") or "h")
@@ -87,10 +117,9 @@ class Views:
             return []
         if action == "push" and isinstance(ack.get("view"), dict):
             below = self.find(view_id)
-            depth = below.depth + 1 if below else 1
-            if depth > STACK_DEPTH:
+            if below is not None and below.depth >= STACK_DEPTH:
                 return [f"a view pushed over a stack of {STACK_DEPTH} (Slack allows 2 pushes over the modal)"]
-            self.show(ack["view"], depth=depth)
+            self.show(ack["view"], over=below)
             return []
         with self._lock:
             self._shown.pop(view_id, None)

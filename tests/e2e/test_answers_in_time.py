@@ -154,7 +154,7 @@ def end_the_waiting_transactions(engine: Engine) -> None:
 
 
 def test_a_form_that_could_not_open_in_time_says_to_try_again(ready: RunningBot) -> None:
-    ready.slack.state.trigger_lifetime = 0.1  # Slack's 3 s, shortened rather than waited for
+    ready.slack.state.triggers.lifetime = 0.1  # Slack's 3 s, shortened rather than waited for
     with holding_the_workspaces(ready.runtime.engine):
         reply = ready.driver.command("U0AGENT1", "/resolve", settle=False)
         assert reply.text == HOLDING_NOTE

@@ -85,9 +85,10 @@ def test_a_month_of_approvals_proposes_a_limit_and_apply_makes_a_version_with_ju
         assert session.scalars(select(PolicyVersion.number)).all() == [1]
 
     message = next(c for c in ready.slack.calls("chat.postMessage", channel="U0HR") if "Boundaries" in c.text)
-    ready.driver.click("U0AGENT1", message, "boundary_proposal_apply")
+    admins = next(c for c in ready.slack.calls("chat.postMessage", channel="U0ADMIN") if "Boundaries" in c.text)
+    ready.driver.click("U0AGENT1", message, "boundary_proposal_apply", forged=True)
     ready.driver.click("U0HR", message, "boundary_proposal_apply")
-    ready.driver.click("U0ADMIN", message, "boundary_proposal_apply")
+    ready.driver.click("U0ADMIN", admins, "boundary_proposal_apply")
 
     answers = [c.text for c in ready.slack.calls("response_url")]
     assert "Only HR and admins" in answers[0] and "Hana Reyes already applied" in answers[1]

@@ -24,8 +24,9 @@ def test_dismiss_keeps_the_policy_and_every_copy_says_who_dismissed_it(ready: Ru
     message = next(c for c in ready.slack.calls("chat.postMessage", channel="U0HR") if "Boundaries" in c.text)
     assert "boundary_proposal_dismiss" in str(message.args["blocks"])
 
-    ready.driver.click("U0AGENT1", message, "boundary_proposal_dismiss")
-    ready.driver.click("U0ADMIN", message, "boundary_proposal_dismiss")
+    admins = next(c for c in ready.slack.calls("chat.postMessage", channel="U0ADMIN") if "Boundaries" in c.text)
+    ready.driver.click("U0AGENT1", message, "boundary_proposal_dismiss", forged=True)
+    ready.driver.click("U0ADMIN", admins, "boundary_proposal_dismiss")
     ready.driver.click("U0HR", message, "boundary_proposal_apply")
     ready.driver.click("U0HR", message, "boundary_proposal_dismiss")
 
@@ -51,8 +52,9 @@ def test_an_applied_proposal_can_no_longer_be_dismissed(ready: RunningBot) -> No
     propose_boundaries(ready.runtime.deps, ready.runtime.app.client)
     message = next(c for c in ready.slack.calls("chat.postMessage", channel="U0HR") if "Boundaries" in c.text)
 
+    admins = next(c for c in ready.slack.calls("chat.postMessage", channel="U0ADMIN") if "Boundaries" in c.text)
     ready.driver.click("U0HR", message, "boundary_proposal_apply")
-    ready.driver.click("U0ADMIN", message, "boundary_proposal_dismiss")
+    ready.driver.click("U0ADMIN", admins, "boundary_proposal_dismiss")
 
     [refused] = [c.text for c in ready.slack.calls("response_url")]
     assert "Hana Reyes already applied this proposal as policy version 2; nothing changed." in refused

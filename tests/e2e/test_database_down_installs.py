@@ -1,6 +1,7 @@
 """With OAuth installs, whose tokens are kept in the database, a click in the App Home while the database is down is
 still told that nothing was done, with the workspace's token the bot last used, rather than answered 503."""
 
+from slack_sdk import WebClient
 from sqlalchemy import select
 
 from models import Resolution
@@ -39,6 +40,9 @@ def test_with_installs_a_click_from_a_workspace_not_seen_since_the_start_still_g
     alpha.command("U0AAGENT", "/resolve", "refund 80 order 42 parcel lost in transit")
     alpha.open_home("U0AMGR")
     [home] = oauth_bot.slack.calls("views.publish", user_id="U0AMGR")
+    # the Home a run of the app before this one published for beta's manager: alike, their own, and theirs to click
+    earlier = WebClient(token=oauth_bot.slack.tokens_of("T0BETA")[0], base_url=oauth_bot.slack.api_url)
+    earlier.views_publish(user_id="U0BMGR", view=home.args["view"])
 
     with replay_check_out_of_reach(oauth_bot.runtime.engine):
         reply = beta.post_payload(beta.view_click_payload("U0BMGR", home.args["view"], "resolution_approve"))

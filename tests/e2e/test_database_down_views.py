@@ -131,8 +131,9 @@ def test_a_click_in_a_form_while_the_database_is_down_pushes_a_view_saying_nothi
     bot.driver.command("U0AGENT1", "/resolve")
     [opened] = bot.slack.calls("views.open")
     button = {"type": "button", "action_id": "check", "text": {"type": "plain_text", "text": "Check"}}
-    form = {
+    form = {  # the form Slack shows, with a button in it
         **opened.args["view"],
+        "id": opened.response["view"]["id"],
         "blocks": [*opened.args["view"]["blocks"], {"type": "actions", "elements": [button]}],
     }
 

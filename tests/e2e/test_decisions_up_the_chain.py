@@ -20,7 +20,7 @@ def test_an_admin_cannot_decide_a_request_of_their_own_boss_which_goes_to_anothe
 
     reply = bot.driver.command("U0CEO", "/resolve", "refund 900 order 42 parcel lost in transit")
     [request] = bot.slack.calls("chat.postMessage", channel="U0ADMIN2")
-    bot.driver.click("U0ADMIN", request, "resolution_approve")
+    bot.driver.click("U0ADMIN", request, "resolution_approve", forged=True)
 
     assert "Sent your refund of $900 to Zoe Admin to decide." in reply.text
     assert bot.slack.calls("chat.postMessage", channel="U0ADMIN") == []

@@ -150,7 +150,7 @@ def test_a_request_an_admin_let_wait_goes_to_the_other_admins_not_up_the_admins_
         bot.clock.advance(timedelta(hours=25))
         follow_up_pending_requests(deps, client)
     drain_outbox(deps, client)
-    bot.driver.click("U0OPS", request, "resolution_approve")
+    bot.driver.click("U0OPS", request, "resolution_approve", forged=True)
 
     assert bot.slack.calls("chat.postMessage", channel="U0OPS") == []
     [escalation] = [c for c in bot.slack.calls("chat.postMessage") if "waited too long" in c.text]

@@ -132,7 +132,7 @@ def test_a_decline_form_opened_for_one_manager_is_refused_to_another(ready: Runn
     ready.driver.click("U0MGR1", request, "resolution_decline")
     view = ready.slack.calls("views.open")[-1].args["view"]
 
-    reply = ready.driver.submit("U0ADMIN", view, {"reason": "no"})
+    reply = ready.driver.submit("U0ADMIN", view, {"reason": "no"}, forged=True)
 
     assert_refused_in_the_form(reply)
     assert statuses(ready) == ["pending"]

@@ -130,7 +130,7 @@ def test_two_workspaces_see_and_touch_nothing_of_each_other(oauth_bot: RunningBo
 
     alpha.command("U0AAGENT", "/resolve", "refund 80 order 42 parcel lost in transit")
     [request] = oauth_bot.slack.calls("chat.postMessage", channel="U0AMGR")
-    beta.click("U0BMGR", request, "resolution_approve")
+    beta.click("U0BMGR", request, "resolution_approve", forged=True)
     beta.command("U0BAGENT", "/nominate", "<@U0AAGENT> praise for a calm refund")
     results = beta.command("U0BHR", "/pulse", "results <@U0AMGR>")
     alpha.command("U0AHR", "/pulse", "start")

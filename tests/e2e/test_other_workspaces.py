@@ -59,7 +59,7 @@ def test_a_click_from_another_workspace_changes_nothing_and_says_why(ready: Runn
     [request] = ready.slack.calls("chat.postMessage", channel="U0MGR1")
     elsewhere = from_another_workspace(ready)
 
-    elsewhere.click("U0EXT", request, "resolution_approve")
+    elsewhere.click("U0EXT", request, "resolution_approve", forged=True)
 
     [refusal] = ready.slack.calls("response_url")
     assert SERVES_ANOTHER_WORKSPACE in refusal.text

@@ -22,7 +22,7 @@ def clicked_approve(bot: RunningBot, driver: SlackDriver, clicker: str, requeste
     driver.command(requester, "/resolve", REQUEST)
     [request] = bot.slack.calls("chat.postMessage", channel=manager)
     before = len(bot.slack.calls("response_url"))
-    driver.click(clicker, request, resolution_blocks.APPROVE)
+    driver.click(clicker, request, resolution_blocks.APPROVE, forged=clicker != manager)
     return [call.text for call in bot.slack.calls("response_url")[before:]]
 
 
@@ -79,7 +79,7 @@ def test_an_org_member_clicking_through_a_workspace_install_the_org_took_over_is
     org.command("W0NAGENT", "/resolve", REQUEST)
     [request] = oauth_bot.slack.calls("chat.postMessage", channel="W0GMGR")
 
-    north.click("W0NEW", request, resolution_blocks.APPROVE)
+    north.click("W0NEW", request, resolution_blocks.APPROVE, forged=True)
 
     said = [call.text for call in oauth_bot.slack.calls("response_url")]
     assert not any(REFUSED in text for text in said), said

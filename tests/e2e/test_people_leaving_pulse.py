@@ -135,7 +135,7 @@ def test_someone_else_clicking_the_answer_button_of_a_manager_who_left_learns_no
         real = session.scalars(select(PulseReply.id)).one()
         round_id = session.scalars(select(PulseRound.id)).one()
 
-    forwarded = answer_form_reply(bot, "U0A02", to_author)
-    made_up = answer_form_reply(bot, "U0A02", to_author, value=f"{real + 1000}:r{round_id}")
+    forwarded = answer_form_reply(bot, "U0A02", to_author, forged=True)
+    made_up = answer_form_reply(bot, "U0A02", to_author, value=f"{real + 1000}:r{round_id}", forged=True)
 
     assert forwarded == made_up == NOT_YOURS

@@ -158,10 +158,13 @@ def test_the_authors_answer_button_after_the_relay_ended_opens_no_form(bot: Runn
     assert "Replies to round 1's comments have ended" in told.args["text"]
 
 
-def answer_form_reply(bot: RunningBot, user: str, to_author: Call, value: str | None = None) -> str:
-    """What `user` is told on clicking the Answer button of `to_author` (its value replaced by `value`, if given)."""
+def answer_form_reply(
+    bot: RunningBot, user: str, to_author: Call, value: str | None = None, *, forged: bool = False
+) -> str:
+    """What `user` is told on clicking the Answer button of `to_author` (its value replaced by `value`, if given);
+    `forged`: someone else's button, which only a hand-made payload clicks."""
     bot.slack.reset()
-    bot.driver.click(user, to_author, result_blocks.ANSWER_REPLY_ACTION, value=value)
+    bot.driver.click(user, to_author, result_blocks.ANSWER_REPLY_ACTION, value=value, forged=forged)
     assert bot.slack.calls("views.open") == [], "no answer form opened"
     assert bot.slack.calls("chat.postMessage") == []
     [told] = bot.slack.calls("response_url")
@@ -224,8 +227,9 @@ def forwarded_and_made_up(bot: RunningBot, bare: bool) -> list[tuple[str, str]]:
             tick(bot)
         else:
             bot.clock.advance(later)
-        forwarded = answer_form_reply(bot, "U0B01", to_author, value=str(real) if bare else None)
-        made_up = answer_form_reply(bot, "U0B01", to_author, value=str(real + 1000) + ("" if bare else f":r{round_id}"))
+        forwarded = answer_form_reply(bot, "U0B01", to_author, value=str(real) if bare else None, forged=True)
+        made_up_value = str(real + 1000) + ("" if bare else f":r{round_id}")
+        made_up = answer_form_reply(bot, "U0B01", to_author, value=made_up_value, forged=True)
         told.append((forwarded, made_up))
     with bot.sessions() as session:
         assert session.scalars(select(PulseReply)).all() == []

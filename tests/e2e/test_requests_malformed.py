@@ -64,7 +64,7 @@ def test_a_resolve_form_without_its_state_gets_400(bot: RunningBot) -> None:
     load_org_and_policy(bot.sessions, bot.clock.now())
     bot.driver.command("U0AGENT1", "/resolve")
     view = bot.slack.calls("views.open")[-1].args["view"]
-    payload = bot.driver.submit_payload("U0AGENT1", view, {})
+    payload = bot.driver.submit_payload("U0AGENT1", view, {}, forged=True)
     del payload["view"]["state"]
 
     reply = bot.driver.post_payload(payload)
@@ -77,7 +77,7 @@ def test_a_resolve_form_with_a_field_left_out_gets_a_message_on_that_field(bot: 
     load_org_and_policy(bot.sessions, bot.clock.now())
     bot.driver.command("U0AGENT1", "/resolve")
     view = bot.slack.calls("views.open")[-1].args["view"]
-    payload = bot.driver.submit_payload("U0AGENT1", view, {"amount": "20", "summary": "late parcel"})
+    payload = bot.driver.submit_payload("U0AGENT1", view, {"amount": "20", "summary": "late parcel"}, forged=True)
     payload["view"]["state"]["values"].pop("category")
 
     reply = bot.driver.post_payload(payload)

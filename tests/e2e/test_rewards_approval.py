@@ -88,7 +88,7 @@ def test_only_the_approver_may_decide(ready: RunningBot) -> None:
     ready.driver.command("U0AGENT1", "/nominate", f"{LEE} voucher_25 saved a key account")
     request = request_to(ready, "U0MGR1")
 
-    ready.driver.click("U0MGR2", request, blocks.APPROVE)
+    ready.driver.click("U0MGR2", request, blocks.APPROVE, forged=True)
 
     [told] = ready.slack.calls("response_url")
     assert "This nomination waits on Maya Manager: only they can approve or decline it now" in told.args["text"]
@@ -171,7 +171,7 @@ def test_a_frontline_employee_cannot_fulfil_a_grant(ready: RunningBot) -> None:
     ready.driver.click("U0MGR1", request_to(ready, "U0MGR1"), blocks.APPROVE)
     [to_hr] = [call for call in ready.slack.messages_to("U0HR") if call.method == "chat.postMessage"]
 
-    ready.driver.click("U0AGENT3", to_hr, reward_blocks.FULFIL)
+    ready.driver.click("U0AGENT3", to_hr, reward_blocks.FULFIL, forged=True)
 
     assert "is for HR and admins" in ready.slack.calls("response_url")[-1].args["text"]
     with ready.sessions() as session:
@@ -184,7 +184,7 @@ def test_hr_cannot_fulfil_a_reward_they_received_even_with_the_button_of_another
     ready.driver.click("U0ADMIN", request, blocks.APPROVE)
     [to_admin] = [call for call in ready.slack.messages_to("U0ADMIN") if reward_blocks.FULFIL in action_ids(call.args)]
 
-    ready.driver.click("U0HR", to_admin, reward_blocks.FULFIL)
+    ready.driver.click("U0HR", to_admin, reward_blocks.FULFIL, forged=True)
 
     assert "a reward you received is for another HR person" in ready.slack.calls("response_url")[-1].args["text"]
     with ready.sessions() as session:

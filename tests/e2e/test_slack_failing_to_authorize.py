@@ -323,7 +323,7 @@ def test_a_form_sent_while_slack_fails_to_authorize_stays_open_saying_slack_is_n
     bot.slack.fail("auth.test", times=3, status=503)
 
     with caplog.at_level(logging.WARNING):
-        reply = alpha.post_payload(alpha.submit_payload("U0AAGENT", form, {}))
+        reply = alpha.post_payload(alpha.submit_payload("U0AAGENT", form, {"category": "refund", "summary": "late"}))
 
     assert reply.status == 200 and reply.json["response_action"] == "errors"
     assert list(reply.json["errors"].values()) == [SLACK_UNREACHABLE]

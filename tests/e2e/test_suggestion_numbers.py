@@ -65,7 +65,7 @@ def test_the_numbers_people_see_are_the_ones_their_buttons_and_typing_reach(read
     assert suggest_anonymously(ready, user="U0AGENT5", what="Quieter headsets for the night shift") == {}
     ready.driver.command("U0AGENT2", "/suggest", LEES)
     [lees_card] = [c for c in ready.slack.calls("chat.postMessage", channel="U0MGR1") if LEES in str(c.args)]
-    ready.driver.click("U0ADMIN", lees_card, "suggestion_planned", value="2")  # not shown yet: no #2 here
+    ready.driver.click("U0ADMIN", lees_card, "suggestion_planned", value="2", forged=True)  # not shown yet: no #2 here
     refused = ready.slack.calls("response_url")[-1].text
     after_the_release(ready)
     [sams_card] = [c for c in ready.slack.calls("chat.postMessage", channel="U0MGR1") if IDEA in str(c.args)]
@@ -118,10 +118,10 @@ def test_a_card_s_buttons_act_only_on_the_idea_it_shows(ready: RunningBot) -> No
     ready.driver.command("U0AGENT2", "/suggest", LEES)
     [first] = [c for c in ready.slack.calls("chat.postMessage", channel="U0MGR1") if "#1" in str(c.args["text"])]
 
-    ready.driver.click("U0ADMIN", first, "suggestion_planned", value="2")
-    ready.driver.click("U0ADMIN", first, "suggestion_done", value="2")
+    ready.driver.click("U0ADMIN", first, "suggestion_planned", value="2", forged=True)
+    ready.driver.click("U0ADMIN", first, "suggestion_done", value="2", forged=True)
     refused = [call.text for call in ready.slack.calls("response_url")[-2:]]
-    ready.driver.click("U0ADMIN", first, "suggestion_planned")
+    ready.driver.click("U0ADMIN", first, "suggestion_planned", forged=True)
 
     assert refused == [":warning: Suggestion #2 is not yours to answer, or there is no such suggestion here."] * 2
     assert ready.slack.calls("views.open") == []

@@ -146,13 +146,13 @@ def test_done_says_you_said_we_did_thanks_by_name_and_counts_as_recognition(read
 def test_only_the_owner_or_hr_moves_a_suggestion_and_nobody_their_own(ready: RunningBot) -> None:
     card = suggest(ready)
 
-    ready.driver.click("U0MGR2", card, "suggestion_planned")
-    ready.driver.click("U0AGENT2", card, "suggestion_done")
+    ready.driver.click("U0MGR2", card, "suggestion_planned", forged=True)
+    ready.driver.click("U0AGENT2", card, "suggestion_done", forged=True)
 
     answers = [c.text for c in ready.slack.calls("response_url")]
     assert all("Suggestion #1 is not yours to answer" in text for text in answers) and len(answers) == 2
     assert the_suggestion(ready).status == "open"
-    ready.driver.click("U0HR", card, "suggestion_under_review")
+    ready.driver.click("U0HR", card, "suggestion_under_review", forged=True)  # the owner's card: HR's click is made up
     assert the_suggestion(ready).status == "under_review"
 
 
@@ -168,11 +168,11 @@ def test_a_stranger_with_a_forwarded_card_learns_what_a_made_up_id_tells_whether
     after_the_release(ready)
     card = ready.slack.calls("chat.postMessage", channel="U0MGR1")[-1]
 
-    ready.driver.click("U0MGR2", card, "suggestion_planned")
-    ready.driver.click("U0MGR2", card, "suggestion_planned", value="999")
+    ready.driver.click("U0MGR2", card, "suggestion_planned", forged=True)
+    ready.driver.click("U0MGR2", card, "suggestion_planned", value="999", forged=True)
     ready.driver.click("U0MGR1", card, "suggestion_done")
     ready.driver.submit("U0MGR1", ready.slack.calls("views.open")[-1].args["view"], {"note": "One a quarter now"})
-    ready.driver.click("U0MGR2", card, "suggestion_under_review")
+    ready.driver.click("U0MGR2", card, "suggestion_under_review", forged=True)
 
     answers = [c.text.replace("#999", "#1") for c in ready.slack.calls("response_url")]
     assert len(answers) == 3 and len(set(answers)) == 1
@@ -257,7 +257,7 @@ def test_without_a_team_channel_you_said_we_did_goes_to_each_teammate(ready: Run
     assert "Omar Manager" in reply.text
     card = ready.slack.calls("chat.postMessage", channel="U0MGR2")[-1]
 
-    ready.driver.click("U0MGR2", card, "suggestion_done")
+    ready.driver.click("U0MGR2", card, "suggestion_done", forged=True)
     ready.driver.submit("U0MGR2", ready.slack.calls("views.open")[-1].args["view"], {"note": "Room 4 is now quiet"})
 
     told = {c.channel for c in ready.slack.calls("chat.postMessage") if "You said, we did" in c.text}

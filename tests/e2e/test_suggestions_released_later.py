@@ -117,7 +117,7 @@ def test_nobody_answers_an_idea_before_its_release_with_a_number_typed_into_anot
     [named_card] = [c for c in ready.slack.calls("chat.postMessage", channel="U0MGR1") if NAMED in str(c.args)]
 
     for typed in ("0", "2", "999"):
-        ready.driver.click("U0ADMIN", named_card, "suggestion_planned", value=typed)
+        ready.driver.click("U0ADMIN", named_card, "suggestion_planned", value=typed, forged=True)
 
     with ready.sessions() as session:
         assert session.scalars(select(Suggestion.status)).all() == ["open", "open"]

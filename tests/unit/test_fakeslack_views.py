@@ -235,7 +235,8 @@ def test_a_view_over_250_kb_is_refused_as_too_large_by_every_views_method(slack:
     assert error_of(client.views_publish, user_id="U0LEE", view={"type": "home", "blocks": heavy}) == "view_too_large"
     assert error_of(client.views_open, trigger_id=slack.trigger_id(), view=modal(blocks=heavy)) == "view_too_large"
     assert error_of(client.views_update, view_id=opened["id"], view=modal(blocks=heavy)) == "view_too_large"
-    assert error_of(client.views_push, trigger_id=slack.trigger_id(), view=modal(blocks=heavy)) == "view_too_large"
+    in_the_modal = slack.trigger_id("U0LEE", opened["id"])
+    assert error_of(client.views_push, trigger_id=in_the_modal, view=modal(blocks=heavy)) == "view_too_large"
     assert slack.violations and all("bytes (limit 250,000)" in violation for violation in slack.violations)
     assert ack_problems(modal(), {"response_action": "update", "view": modal(blocks=heavy)}) != []
     assert ack_problems(modal(), {"response_action": "push", "view": modal(blocks=light)}) == []
