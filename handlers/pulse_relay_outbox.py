@@ -29,12 +29,12 @@ from services.outbox import Claimed, SendOutcome
 from services.outbox_keys import OUR_OWN
 from services.pulse import relay as pulse_relay
 from services.pulse.relay import RELAY_DELAY_MINUTES, Relayed
+from services.pulse.relay_keys import NOT_DELIVERED, answer_key_prefix, relayed_key_prefix
 from services.random_wait import relay_delay
 
 RELAYED = f"{OUR_OWN}relayed"
 """The payload's note of what was relayed, by whom (sealed): kept for the notice, never sent to Slack."""
 POST = "chat.postMessage"
-NOT_DELIVERED = ":not-delivered"
 Kind = Literal["reply", "answer"]
 READER = {"reply": "the comment's author", "answer": "the manager"}
 
@@ -53,7 +53,10 @@ def queue_relayed(
     """Queue the message in the caller's transaction, due after `relay_delay`, its recipient and sender sealed."""
     if deps.relay is None:
         raise RuntimeError("relaying a pulse message needs the relay's secret (RELAY_SECRET)")
-    key = f"{pulse_relay.relayed_key_prefix(relayed.round_id)}{relayed.reply_id}:{secrets.token_hex(8)}"
+    under = f"{relayed_key_prefix(relayed.round_id)}{relayed.reply_id}:"
+    if kind == "answer":  # kept there, as each reply's one answer (relay_keys.refuse_a_second_answer)
+        under = answer_key_prefix(relayed.round_id, relayed.reply_id)
+    key = f"{under}{secrets.token_hex(8)}"
     note = {"kind": kind, "sender": deps.relay.seal(workspace.id, sender), "text": relayed.text}
     note["reply"] = str(relayed.reply_id)
     payload = {**message, "channel": deps.relay.seal(workspace.id, relayed.recipient), RELAYED: note}

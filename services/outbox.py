@@ -222,6 +222,12 @@ def sent_messages(session: Session, *, key_prefix: str, asker_told: bool = True)
     return [(str(d.result["channel"]), str(d.result["ts"])) for d in sent if d.result and "ts" in d.result]
 
 
+def not_given_up(session: Session, *, key_prefix: str) -> list[str]:
+    """The keys under `key_prefix` of the messages still waiting to go or sent: all but those given up."""
+    found = session.scalars(_SENT_UNDER_PREFIX, prefix_bounds(key_prefix))
+    return [delivery.idempotency_key for delivery in found if delivery.status != "failed"]
+
+
 def sent_payload(session: Session, *, key_prefix: str, channel: str, ts: str) -> dict[str, Any] | None:
     """What was sent as the message `channel`/`ts`, among the messages under keys starting with `key_prefix`."""
     for delivery in session.scalars(_SENT_UNDER_PREFIX, prefix_bounds(key_prefix)):

@@ -19,6 +19,8 @@ from sqlalchemy.orm import Session
 from models import Employee, PulseComment, PulseRelay, PulseReply, PulseRound, Workspace
 from services import directory, outbox, rows
 from services.errors import AlreadyDone, InvalidInput, NotAllowed
+from services.pulse.relay_keys import refuse_a_second_answer
+from services.pulse.relay_keys import relayed_key_prefix as relayed_key_prefix
 from services.pulse.replies_ended import replies_ended, unanswerable
 from services.pulse.results import judged
 from services.pulse.rounds import ROUND_STARTERS, replies_open
@@ -130,13 +132,6 @@ def _relayed(
     return Relayed(to.slack_id, reply.id, comment.id, comment.text, text, pulse_round.id)
 
 
-def relayed_key_prefix(round_id: int) -> str:
-    """Where a relayed message (and a notice to its sender that it was not delivered) waits in the outbox: deleted,
-    sent or not, when the round's relay ends, since its seals open with the relay's secret for as long as that is
-    kept."""
-    return f"pulse-relay:{round_id}:"
-
-
 def withdraw_reply(session: Session, *, reply_id: int) -> None:
     """Take back a reply Slack would not deliver: its author never got it, so nobody can answer it."""
     session.execute(delete(PulseReply).where(PulseReply.id == reply_id))
@@ -213,6 +208,7 @@ def _conversation(
         raise replies_ended(pulse_round, author)
     if not manager.active:
         raise NotAllowed(MANAGER_LEFT)  # told only once the tag proves the author: anyone else gets NOT_YOURS
+    refuse_a_second_answer(session, workspace_id=workspace.id, round_id=pulse_round.id, reply_id=reply.id)
     return reply, comment, manager
 
 

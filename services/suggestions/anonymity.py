@@ -1,5 +1,8 @@
 """What keeps an anonymous suggestion anonymous: enough people who could have sent it to hide among, no linked
-fix, no idea in a category its author receives, no HR or admin author. Callers commit."""
+fix, no idea in a category its author receives, no HR or admin author; and at most `ANONYMOUS_A_DAY` from one
+person. Callers commit."""
+
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -113,3 +116,29 @@ def make_anonymous(
     refuse_a_small_crowd(session, author, owner, settings, suggestion.category, threshold)
     suggestion.author_token = relay.token(suggestion.workspace_id, author.id)
     suggestion.author_seal = relay.seal(suggestion.workspace_id, author.slack_id)
+
+
+ANONYMOUS_A_DAY = 5
+"""The most anonymous suggestions one person sends in 24 hours. Each reaches its owner and the team's channel with
+nobody to answer for it: without a most, one person could fill both, unnamed. Named ones are not counted."""
+
+
+def refuse_too_many_a_day(
+    session: Session, suggestion: Suggestion, author: Employee, relay: Relay, now: datetime
+) -> None:
+    """Count the author's anonymous suggestions of the last 24 hours by their tokens (nothing else says whose they
+    are); one still waiting for its release counts, as it is dated to its release (release.hold)."""
+    tokens = session.scalars(
+        select(Suggestion.author_token).where(
+            Suggestion.workspace_id == suggestion.workspace_id,
+            Suggestion.anonymous,
+            Suggestion.created_at > now - timedelta(hours=24),
+        )
+    )
+    sent = sum(1 for token in tokens if relay.matches(token, suggestion.workspace_id, author.id))
+    if sent >= ANONYMOUS_A_DAY:
+        raise InvalidInput(
+            f"You have sent {sent} anonymous suggestions in the last 24 hours, the most one person may: each reaches "
+            "its owner and your team with nobody to answer for it. Send this one with your name, or tomorrow.",
+            field="anonymous",
+        )

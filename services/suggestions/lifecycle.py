@@ -15,7 +15,7 @@ from services.letters import letters
 from services.policy.suggestions import SuggestionSettings
 from services.policy.versions import current_policy
 from services.rewards.grants import HR_ROLES
-from services.suggestions.anonymity import make_anonymous
+from services.suggestions.anonymity import make_anonymous, refuse_too_many_a_day
 from services.suggestions.numbers import give_numbers, numbered_elsewhere, unordered_id
 from services.suggestions.owners import owner_for, still_fits
 from services.suggestions.relay import Relay
@@ -103,6 +103,8 @@ def submit(
         suggestion.resolution_id = _resolution(session, workspace, author, request.resolution_id)
     directory.lock_people(session, [author])  # the same idea sent twice at once: the second finds the first
     _refuse_duplicate(session, suggestion, author, relay, now)
+    if request.anonymous and relay is not None:  # counted after the lock, so two sent at once count each other
+        refuse_too_many_a_day(session, suggestion, author, relay, now)
     hold(suggestion, now)
     if request.anonymous:  # numbered on release (release.py), its number and id saying nothing of its sending
         suggestion.id = unordered_id(session)

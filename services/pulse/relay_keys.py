@@ -1,0 +1,39 @@
+"""Where relayed pulse messages wait in the outbox, and the one answer an author gives each reply.
+
+A comment's author is nobody the manager can name, so nothing holds them to account for what they send: one answer
+to each reply keeps a manager's reply from opening a way to any number of anonymous DMs to them until replies end.
+The manager may reply again, and that reply has its own answer. Callers commit.
+"""
+
+from sqlalchemy.orm import Session
+
+from services import outbox
+from services.errors import AlreadyDone
+
+NOT_DELIVERED = ":not-delivered"
+"""Ends the key of the notice to a relayed message's sender that it was not delivered: its own key plus this."""
+ANSWERED = (
+    "You have already answered this reply, so nothing more was sent. If the manager replies again, you can answer that."
+)
+
+
+def relayed_key_prefix(round_id: int) -> str:
+    """Where a relayed message (and a notice to its sender that it was not delivered) waits in the outbox: deleted,
+    sent or not, when the round's relay ends, since its seals open with the relay's secret for as long as that is
+    kept."""
+    return f"pulse-relay:{round_id}:"
+
+
+def answer_key_prefix(round_id: int, reply_id: int) -> str:
+    """Where the author's answer to one reply waits, and stays once sent, until the relay ends."""
+    return f"{relayed_key_prefix(round_id)}{reply_id}:answer:"
+
+
+def refuse_a_second_answer(session: Session, *, workspace_id: int, round_id: int, reply_id: int) -> None:
+    """Refuse an answer to a reply already answered: one waiting to go or sent, not one Slack refused for good
+    (its author was told it was not sent, and may try again). Two answers sent at once take turns here."""
+    prefix = answer_key_prefix(round_id, reply_id)
+    outbox.take_turns_under(session, workspace_id=workspace_id, key_prefixes=[prefix])
+    answers = outbox.not_given_up(session, key_prefix=prefix)
+    if any(not key.endswith(NOT_DELIVERED) for key in answers):
+        raise AlreadyDone(ANSWERED)
