@@ -60,7 +60,7 @@ def queue_homes_after_decision(session: Session, *, resolution: Resolution, now:
     workspace = session.get_one(Workspace, resolution.workspace_id)
     if workspace.homes_off_since is not None:
         return
-    listed = decisions.listed_on_homes_of(resolution)
+    listed = decisions.listed_on_homes_of(session, resolution)
     people = [person for person in listed if person.id != resolution.decided_by_id]
     queue_homes_of(session, workspace=workspace, people=people, now=now)
 

@@ -9,7 +9,7 @@ from tests.e2e.test_home_after_handover import maya_sees_sams_request, shown
 from tests.e2e.test_home_again_sending import homes_queued
 from tests.e2e.test_home_latest import buttons_of
 from tests.e2e.test_rewards_approval import LEE, request_to
-from tests.helpers import load_org
+from tests.helpers import load_org, load_org_and_policy
 from tests.rewards_helpers import set_up
 
 
@@ -64,3 +64,18 @@ def test_a_decision_publishes_the_homes_it_concerns_however_many_admins_there_ar
     bot.driver.click_in_view("U0ADMIN", admin_home, "resolution_approve", value="1")
 
     assert sorted(str(home.payload["user_id"]) for home in homes_queued(bot)) == ["U0AGENT1", "U0MGR1"]
+
+
+def test_a_request_sent_to_the_admins_leaves_each_of_their_homes_once_one_decides_it(bot: RunningBot) -> None:
+    """Ada has no manager: her request goes to every other admin, and each one's Home lists it as theirs to decide."""
+    extra = "".join(f"U0ADM{n:02},Admin {n},Operations,admin,,adm{n}@example.com,Europe/London,\n" for n in range(3))
+    load_org_and_policy(bot.sessions, bot.clock.now())
+    load_org(bot.sessions, bot.clock.now(), (FIXTURES / "org.csv").read_text() + extra)
+    bot.driver.command("U0ADMIN", "/resolve", "refund 400 order 42 parcel lost in transit")
+    bot.driver.open_home("U0ADM00")
+    home = bot.slack.state.home_view("U0ADM00")
+    assert home is not None and ("resolution_approve", "1") in buttons_of(home)
+
+    bot.driver.click_in_view("U0ADM00", home, "resolution_approve", value="1")
+
+    assert sorted(str(home.payload["user_id"]) for home in homes_queued(bot)) == ["U0ADM01", "U0ADM02", "U0ADMIN"]
