@@ -134,7 +134,7 @@ def publish_home(event: dict[str, Any], body: dict[str, Any], context: Any, clie
         return
     with deps.sessions.begin() as session:
         identity = identify_caller(session, context, user_id=event["user"])
-        home_refusals.opened(session, identity.workspace)
+        home_refusals.opened(session, identity.workspace, identity.employee, deps.now())
         view = None if identity.slack_profile_wanted else build_home(session, identity.employee, deps.now())
         workspace_id = identity.workspace.id
 

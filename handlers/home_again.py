@@ -54,11 +54,15 @@ def queue_homes_again(
 
 
 def queue_homes_after_decision(session: Session, *, resolution: Resolution, now: datetime) -> None:
-    """The Homes that listed a request now decided (waiting, or among the requester's fixes): but the decider's,
-    published again where they clicked, or left to the next time they open it."""
+    """The Homes that listed a request now decided because of their owner (`decisions.listed_on_homes_of`): but the
+    decider's, published again where they clicked, or left to the next time they open it. None while the workspace's
+    Home tab is known to be off."""
+    workspace = session.get_one(Workspace, resolution.workspace_id)
+    if workspace.homes_off_since is not None:
+        return
     listed = decisions.listed_on_homes_of(session, resolution)
     people = [person for person in listed if person.id != resolution.decided_by_id]
-    queue_homes_of(session, workspace=session.get_one(Workspace, resolution.workspace_id), people=people, now=now)
+    queue_homes_of(session, workspace=workspace, people=people, now=now)
 
 
 def queue_homes_of(session: Session, *, workspace: Workspace, people: Iterable[Employee | None], now: datetime) -> None:

@@ -5,7 +5,9 @@ rule (`invalid_blocks`, ours to fix: Slack names the block), or when the person 
 `not_found`): https://docs.slack.dev/reference/methods/views.publish#errors. Publishing it again changes nothing
 and the person keeps the Home they had, so nothing is retried and nobody is shown an apology for an event they
 did not send; a rate limit, an outage or a refused token is the caller's to handle. The background sender's Homes
-refused so tell the workspace's Home tab is off: remembered, so that none is queued there until someone opens it.
+refused so tell the workspace's Home tab is off: remembered, so that none is queued there until someone opens it or
+Slack takes one of them (services/home_tab.py). The Homes the sender drops unsent meanwhile (`NOT_SENT`) are not
+Slack's answer, and tell nothing.
 """
 
 import logging
@@ -16,13 +18,15 @@ from sqlalchemy.orm import Session
 
 from handlers.delivery import HOME_TAB_OFF, PUBLISH, TOKEN_REFUSED, TRANSIENT_ERRORS
 from handlers.slack_answers import slack_says
-from models import Workspace
+from models import Employee, Workspace
 from services import home_tab
 from services.outbox import Claimed, SendOutcome
 
 log = logging.getLogger(__name__)
 
 TAB_OFF = HOME_TAB_OFF
+NOT_SENT = "not_sent_home_tab_off"
+"""The error of a Home the background sender dropped unsent: Slack refused another in its workspace in this drain."""
 PERSON_GONE = frozenset({"user_not_found", "not_found"})
 TAB_OFF_SAID = (
     "a Home was not published: the Slack app's Home tab is off (views.publish: not_enabled); turn it on under "
@@ -44,11 +48,15 @@ def refused_for_good(response: SlackResponse) -> bool:
     return True
 
 
-def learn(session: Session, sends: list[tuple[Claimed, SendOutcome]], *, now: datetime) -> None:
-    """What the background sender's Homes say of each workspace's Home tab: off, warned once, and no Home is queued
-    there to publish again (handlers/home_again.py) until someone opens the tab (`opened`)."""
-    refused = {delivery.workspace_id for delivery, outcome in sends if is_tab_off(delivery, outcome)}
-    for workspace_id in home_tab.mark_off(session, workspace_ids=refused, now=now):
+def learn(session: Session, asked: list[tuple[Claimed, SendOutcome]], *, taken_at: datetime, now: datetime) -> None:
+    """What Slack answered to the background sender's Homes (`asked` of it, taken at `taken_at`) says of each
+    workspace's Home tab: off, warned once, and no Home is queued there to publish again (handlers/home_again.py)
+    until someone opens the tab (`opened`) or Slack takes a Home; on, when it took one."""
+    published = {d.workspace_id for d, outcome in asked if d.method == PUBLISH and outcome.ok}
+    for workspace_id in home_tab.mark_on(session, workspace_ids=published, sent_from=taken_at):
+        log.warning("Homes are published again in workspace #%s: Slack took one, its Home tab is on", workspace_id)
+    refused = {delivery.workspace_id for delivery, outcome in asked if is_tab_off(delivery, outcome)} - published
+    for workspace_id in home_tab.mark_off(session, workspace_ids=refused, taken_at=taken_at, now=now):
         log.warning(
             "no Home is published again in workspace #%s until its Home tab is on: %s", workspace_id, TAB_OFF_SAID
         )
@@ -58,7 +66,7 @@ def is_tab_off(delivery: Claimed, outcome: SendOutcome) -> bool:
     return delivery.method == PUBLISH and outcome.error == TAB_OFF
 
 
-def opened(session: Session, workspace: Workspace) -> None:
+def opened(session: Session, workspace: Workspace, person: Employee, now: datetime) -> None:
     """Someone opened the Home tab: it is on, and Homes are published again there."""
-    if workspace.homes_off_since is not None and home_tab.mark_on(session, workspace_id=workspace.id):
+    if home_tab.opened(session, workspace=workspace, person=person, now=now):
         log.warning("Homes are published again in workspace #%s: its Home tab is on", workspace.id)

@@ -32,7 +32,8 @@ class Workspace(Base):
     dms_retry_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     homes_off_since: Mapped[datetime | None] = mapped_column(UTCDateTime())
     """When Slack first refused a Home because the app's Home tab is off (`not_enabled`): while set, no Home is queued
-    to be published again (handlers/home_again.py); cleared when someone opens the Home tab, which is then on."""
+    to be published again (handlers/home_again.py); cleared when someone opens the Home tab, which is then on, or
+    Slack takes a Home sent from the outbox (services/home_tab.py)."""
 
     managers_kept_since: Mapped[datetime | None] = mapped_column(UTCDateTime())
     """From when its fixes and grants keep the managers above their people (None: always, a workspace added since):

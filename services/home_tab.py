@@ -1,24 +1,28 @@
 """Whether Slack takes a workspace's Homes: with the app's Home tab off it refuses every one. Callers commit.
 
 The workspace row remembers it (`homes_off_since`), so that no process queues a Home there to publish again while it
-is off; someone opening the Home tab shows it is on again.
+is off. Someone opening the Home tab, or a Home Slack took, shows it is on again. Slack answers a Home some time after
+the sender took it: a refusal says the tab was off when it was sent, so it marks the tab off only if nobody opened it
+since the Home was taken; a Home taken after the mark and published clears it.
 """
 
 from datetime import datetime
 
-from sqlalchemy import update
+from sqlalchemy import exists, select, update
 from sqlalchemy.orm import Session
 
-from models import Workspace
+from models import Employee, Workspace
 
 
-def mark_off(session: Session, *, workspace_ids: set[int], now: datetime) -> list[int]:
-    """Slack refused a Home because the Home tab is off: those of these workspaces not marked before (to warn once)."""
+def mark_off(session: Session, *, workspace_ids: set[int], taken_at: datetime, now: datetime) -> list[int]:
+    """Slack refused a Home taken at `taken_at` because the Home tab is off: those of these workspaces not marked
+    before (to warn once), and where nobody opened the Home tab since (it was on then)."""
     if not workspace_ids:
         return []
+    opened_since = exists().where(Employee.workspace_id == Workspace.id, Employee.home_opened_at >= taken_at)
     statement = (
         update(Workspace)
-        .where(Workspace.id.in_(workspace_ids), Workspace.homes_off_since.is_(None))
+        .where(Workspace.id.in_(workspace_ids), Workspace.homes_off_since.is_(None), ~opened_since)
         .values(homes_off_since=now)
         .returning(Workspace.id)
         .execution_options(synchronize_session=False)
@@ -26,12 +30,35 @@ def mark_off(session: Session, *, workspace_ids: set[int], now: datetime) -> lis
     return sorted(session.scalars(statement))
 
 
-def mark_on(session: Session, *, workspace_id: int) -> bool:
-    """Someone opened the Home tab: it is on; True when the workspace was marked off."""
+def mark_on(session: Session, *, workspace_ids: set[int], sent_from: datetime | None = None) -> list[int]:
+    """The Home tab is on (opened, or Slack took a Home): those of these workspaces marked off are no longer. With
+    `sent_from` (when the Home Slack took was taken to send), only those marked before it: one on its way when the
+    tab was turned off may have been taken by Slack before."""
+    if not workspace_ids:
+        return []
+    since = Workspace.homes_off_since < sent_from if sent_from is not None else Workspace.homes_off_since.is_not(None)
     statement = (
         update(Workspace)
-        .where(Workspace.id == workspace_id, Workspace.homes_off_since.is_not(None))
+        .where(Workspace.id.in_(workspace_ids), since)
         .values(homes_off_since=None)
+        .returning(Workspace.id)
         .execution_options(synchronize_session=False)
     )
-    return bool(session.execute(statement).rowcount)  # type: ignore[attr-defined]
+    return sorted(session.scalars(statement))
+
+
+def opened(session: Session, *, workspace: Workspace, person: Employee, now: datetime) -> bool:
+    """`person` opened the Home tab: it is on; True when the workspace was marked off."""
+    person.home_opened_at = now
+    if workspace.homes_off_since is None:
+        return False
+    session.flush()  # the person's row before the workspace's, in the order an org import locks them
+    return bool(mark_on(session, workspace_ids={workspace.id}))
+
+
+def off_among(session: Session, *, workspace_ids: set[int]) -> set[int]:
+    """Which of these workspaces are marked with the Home tab off, as things stand."""
+    if not workspace_ids:
+        return set()
+    query = select(Workspace.id).where(Workspace.id.in_(workspace_ids), Workspace.homes_off_since.is_not(None))
+    return set(session.scalars(query))

@@ -15,18 +15,22 @@ from slack_sdk import WebClient
 from sqlalchemy.orm import Session
 
 from handlers import channel_refusals, home_again, home_refusals, messages_tab, pulse_relay_outbox
-from handlers.delivery import HOME_TAB_OFF, PUBLISH, TOKEN_RETRY_SECONDS, TOKEN_UNAVAILABLE, send_for_workspace
+from handlers.delivery import PUBLISH, TOKEN_RETRY_SECONDS, TOKEN_UNAVAILABLE, send_for_workspace
 from handlers.deps import Deps
 from models.engine import once_more_if_cut
-from services import outbox
+from services import home_tab, outbox
 from services.outbox import Claimed, SendOutcome
 
 BATCH = 25
 TICK_SENDING_AT_MOST = timedelta(seconds=30)
-"""How long a tick (the follow-ups') sends what it queued before it ends: what is left (after an import,
-its Homes, paced at 100 a minute) goes with the scheduled drain, and the tick's next run is not held up meanwhile."""
+"""How long a tick (the follow-ups') takes batches of what it queued: the batch under way then is finished (25
+Homes at 100 a minute: 15 s more). What is left (after an import, its Homes) goes with the scheduled drain, and the
+tick's next run is not held up meanwhile."""
 LEASE_ENDED = SendOutcome(ok=False, error="lease_ended", retry_after=0)
 """Not sent: due again at once, unless the sender that took it over meanwhile holds it (outbox.record_outcomes)."""
+HOME_NOT_SENT = SendOutcome(ok=False, error=home_refusals.NOT_SENT, permanent=True)
+"""A Home dropped unsent: Slack refused one in its workspace in this drain, its Home tab off (still marked so when
+the batch was taken)."""
 
 
 def drain_outbox(deps: Deps, client: WebClient, *, batch: int = BATCH, at_most: timedelta | None = None) -> int:
@@ -45,6 +49,7 @@ def drain_outbox(deps: Deps, client: WebClient, *, batch: int = BATCH, at_most: 
                 if first:  # a Messages tab try due where no DM is (handlers/messages_tab.py), once a drain
                     messages_tab.queue_tries(session, now=taken_at)
                     first = False
+                found.homes_off &= home_tab.off_among(session, workspace_ids=found.homes_off)  # opened meanwhile?
                 claimed = [*owed, *([] if out_of_time else outbox.claim_due(session, now=taken_at, limit=batch))]
                 to_send, kept = messages_tab.withhold(session, claimed, now=taken_at)
             sends = kept + [
@@ -70,7 +75,8 @@ def recorded(deps: Deps, sends: list[tuple[Claimed, SendOutcome]], taken_at: dat
     with deps.sessions.begin() as session:
         owed = outbox.record_outcomes(session, outcomes=sends, now=deps.now())
         messages_tab.learn(session, sends, now=deps.now(), sent_from=taken_at)
-        home_refusals.learn(session, sends, now=deps.now())
+        asked = [(delivery, outcome) for delivery, outcome in sends if outcome is not home_again.NOBODY_TO_PUBLISH_FOR]
+        home_refusals.learn(session, asked, taken_at=taken_at, now=deps.now())
         return owed, notices_for(session, deps, sends)
 
 
@@ -109,12 +115,12 @@ def send_in_order(
 def paced_send(deps: Deps, client: WebClient, delivery: Claimed, found: Found) -> SendOutcome:
     """Send in the bucket's turn, unless waiting for it outlasted the lease; a 429 pauses the bucket. A workspace
     found without a token (Slack would not renew it) is not asked for one again in this drain: its messages wait,
-    and nobody else waits for them. One found with the Home tab off is sent no Home again in this drain: they are
-    dropped, unpaced (Slack refuses every one)."""
+    and nobody else waits for them. One found with the Home tab off is sent no Home again in this drain while it is
+    still marked off (read again each batch: someone may open the tab): they are dropped, unpaced."""
     if delivery.workspace_id in found.tokenless:
         return SendOutcome(ok=False, error=TOKEN_UNAVAILABLE, retry_after=TOKEN_RETRY_SECONDS)
     if delivery.method == PUBLISH and delivery.workspace_id in found.homes_off:
-        return SendOutcome(ok=False, error=HOME_TAB_OFF, permanent=True)
+        return HOME_NOT_SENT
     deps.pacer.wait_turn(delivery.workspace_id, delivery.method)
     if deps.now() >= delivery.lease_until:  # waited past the lease: another sender may have taken it, and sent it
         return LEASE_ENDED

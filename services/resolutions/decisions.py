@@ -150,10 +150,16 @@ _ADMINS = select(Employee).where(
 
 
 def listed_on_homes_of(session: Session, resolution: Resolution) -> list[Employee]:
-    """Whose App Home lists this request: its requester's, among their fixes, and while it waits that of everyone
-    who may decide it (the one it waits on, the requester's manager, the admins), as `waiting_for` reads them."""
-    admins = session.scalars(_ADMINS, {"workspace_id": resolution.workspace_id})
-    around = (resolution.decider, resolution.employee.manager, *admins)
+    """Whose App Home lists this request because of them: its requester's, among their fixes, and while it waits
+    that of the one it waits on (handed over or gone up, an admin among them), the requester's manager, or, sent to
+    the admins (the requester has no manager), theirs; as `waiting_for` reads them. Other admins, whose Home lists
+    every request waiting in the workspace, are left out: publishing each of theirs at every decision would spend the
+    workspace's views.publish budget (Slack's 100 a minute) on Homes nobody may be looking at; theirs shows the
+    request until they open it again, and a click on it there says who decided it."""
+    manager = resolution.employee.manager
+    sent_to_admins = manager is None or not manager.active  # `fixes.deciders_for`: each was sent it
+    admins = session.scalars(_ADMINS, {"workspace_id": resolution.workspace_id}) if sent_to_admins else ()
+    around = (resolution.decider, manager, *admins)
     deciders = [person for person in around if person is not None and may_decide(resolution, person)]
     return [resolution.employee, *deciders]
 
