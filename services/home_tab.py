@@ -6,12 +6,14 @@ the sender took it: a refusal says the tab was off when it was sent, so it marks
 since the Home was taken; a Home taken after the mark and published clears it.
 """
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import exists, select, update
 from sqlalchemy.orm import Session
 
 from models import Employee, Workspace
+
+OPENING_NOTED_EVERY = timedelta(minutes=10)
 
 
 def mark_off(session: Session, *, workspace_ids: set[int], taken_at: datetime, now: datetime) -> list[int]:
@@ -48,8 +50,12 @@ def mark_on(session: Session, *, workspace_ids: set[int], sent_from: datetime | 
 
 
 def opened(session: Session, *, workspace: Workspace, person: Employee, now: datetime) -> bool:
-    """`person` opened the Home tab: it is on; True when the workspace was marked off."""
-    person.home_opened_at = now
+    """`person` opened the Home tab: it is on; True when the workspace was marked off. The opening is written once
+    per `OPENING_NOTED_EVERY` at most: a Home opened is otherwise a read alone (on SQLite, a write would hold every
+    other writer while the Home renders). A refusal comes within a batch's lease of its taking, so an opening noted
+    earlier than that may, at worst, let a stale refusal mark the tab off until the next opening."""
+    if person.home_opened_at is None or now - person.home_opened_at >= OPENING_NOTED_EVERY:
+        person.home_opened_at = now
     if workspace.homes_off_since is None:
         return False
     session.flush()  # the person's row before the workspace's, in the order an org import locks them
