@@ -9,9 +9,12 @@ front of the listener) leaves it for handlers/jobs/retry_failed_events.py. The a
 Slack has them then (handlers/departures.py), so a try that comes after a newer change (reactivated meanwhile) follows
 Slack as it is, never an older state.
 
-The other state-changing events are not kept: run late, each could undo what came after it (an uninstall after the
-app was installed again, a Grid migration's start after its finish). An App Home opened is not kept either: opened
-again, it is drawn again.
+An uninstall (`app_uninstalled`, `tokens_revoked`) is kept the same way, with only what Slack sent of it (ids): lost,
+the workspace would stay served with tokens Slack revoked, and its data would never become purgeable, its retention
+never begun. Run late it undoes nothing: an uninstall sent before the workspace's current install is ignored
+(handlers/installs.py `stop_workspace`). The other state-changing events are not kept: run late, each could undo what
+came after it (a Grid migration's start after its finish). An App Home opened is not kept either: opened again, it is
+drawn again.
 """
 
 import logging
@@ -28,7 +31,7 @@ from handlers.event_attempts import EVENT_ATTEMPT, LASTING, PASSING, Attempt
 from services import event_retries
 
 log = logging.getLogger(__name__)
-RETRIED_EVENTS = frozenset({"user_change"})
+RETRIED_EVENTS = frozenset({"user_change", "app_uninstalled", "tokens_revoked"})
 SLACK_FOR_A_WHILE = frozenset(
     {"ratelimited", "service_unavailable", "fatal_error", "internal_error", "request_timeout"}
 )
