@@ -12,9 +12,13 @@ Slack as it is, never an older state.
 An uninstall (`app_uninstalled`, `tokens_revoked`) is kept the same way, with only what Slack sent of it (ids): lost,
 the workspace would stay served with tokens Slack revoked, and its data would never become purgeable, its retention
 never begun. Run late it undoes nothing: an uninstall sent before the workspace's current install is ignored
-(handlers/installs.py `stop_workspace`). The other state-changing events are not kept: run late, each could undo what
-came after it (a Grid migration's start after its finish). An App Home opened is not kept either: opened again, it is
-drawn again.
+(handlers/installs.py `stop_workspace`). So is a change of the workspaces an org-wide install is in
+(`team_access_granted`, `team_access_revoked`), with the org's and the workspaces' ids: lost, a workspace removed
+would still count as the org's (its own install made again kept stopped, later removals deactivating nobody, its
+people keeping what they could approve), and one added would not be taken over nor its people learnt. Its try leaves
+alone the workspaces a change recorded since its delivery named. The other state-changing events are not kept: run
+late, each could undo what came after it (a Grid migration's start after its finish). An App Home opened is not kept
+either: opened again, it is drawn again.
 """
 
 import logging
@@ -31,7 +35,9 @@ from handlers.event_attempts import EVENT_ATTEMPT, LASTING, PASSING, Attempt
 from services import event_retries
 
 log = logging.getLogger(__name__)
-RETRIED_EVENTS = frozenset({"user_change", "app_uninstalled", "tokens_revoked"})
+RETRIED_EVENTS = frozenset(
+    {"user_change", "app_uninstalled", "tokens_revoked", "team_access_granted", "team_access_revoked"}
+)
 SLACK_FOR_A_WHILE = frozenset(
     {"ratelimited", "service_unavailable", "fatal_error", "internal_error", "request_timeout"}
 )
