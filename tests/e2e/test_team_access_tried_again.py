@@ -6,6 +6,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import Engine
 
+from bot.fakeslack.browser import install
 from models import Workspace
 from services import directory, org_takeover
 from services.event_retries import WAITS
@@ -13,8 +14,10 @@ from tests.conftest import RunningBot
 from tests.e2e.test_database_failing import refusing_new_rows_in
 from tests.e2e.test_events_tried_again import kept, run_the_job_after
 from tests.e2e.test_installs import oauth_bot  # noqa: F401
-from tests.e2e.test_installs_grid_lifecycle import install_org_wide
+from tests.e2e.test_installs_grid_lifecycle import driver_for, install_org_wide
+from tests.e2e.test_installs_grid_takeover import installed
 from tests.e2e.test_installs_grid_team_access import active
+from tests.e2e.test_installs_grid_workspaces import NORTH_ORG, install_in_the_org
 
 
 def granted(bot: RunningBot) -> set[str]:
@@ -93,3 +96,23 @@ def test_a_removal_tried_after_the_workspace_was_added_again_leaves_it_added(
     assert granted(bot) == {"T0NORTH", "T0SOUTH"}
     assert len(removal_notices(bot)) == notices, "HR are not told of a removal undone since"
     assert kept(bot) == []
+
+
+def test_an_addition_the_database_failed_takes_the_workspaces_own_install_over_when_the_app_tries_it_again(
+    oauth_bot: RunningBot,  # noqa: F811
+    engine: Engine,
+) -> None:
+    """Lost, the workspace's own install would go on as a second directory of the same people."""
+    bot = oauth_bot
+    install_in_the_org(bot, "T0NORTH", NORTH_ORG)
+    bot.slack.installing(enterprise_id="E0GROUP", user_id="W0HR")
+    assert install(bot.events_url).status == 200
+    org = driver_for(bot, "T0NORTH", "E0GROUP", org_wide=True)
+    with refusing_new_rows_in(engine, "audit_events"):
+        org.org_event({"type": "team_access_granted", "team_ids": ["T0NORTH"]}, event_id="EvIN")
+        bot.driver.settle()
+    assert installed(bot) == ["E0GROUP", "T0NORTH"]
+
+    assert run_the_job_after(bot, WAITS[0]) == 1
+
+    assert installed(bot) == ["E0GROUP"] and kept(bot) == []

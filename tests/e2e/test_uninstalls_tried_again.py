@@ -10,7 +10,7 @@ from sqlalchemy import Engine, func, select, update
 
 from bot.fakeslack.browser import install
 from handlers.jobs.drain_outbox import drain_outbox
-from models import Delivery, EventRetry, slack_bots, slack_installations
+from models import AuditEvent, Delivery, EventRetry, slack_bots, slack_installations
 from services import directory
 from services.event_retries import WAITS
 from tests.conftest import RunningBot
@@ -66,6 +66,8 @@ def test_an_uninstall_the_database_failed_stops_the_workspace_when_the_app_tries
     with bot.sessions() as session:
         workspace = directory.find_workspace(session, "T0ALPHA")
         assert workspace is not None and workspace.uninstalled_at == bot.clock.now(), "its retention starts"
+        actions = session.scalars(select(AuditEvent.action).where(AuditEvent.workspace_id == workspace.id)).all()
+    assert actions[-1] == revoking["type"], "its listener stopped it"
 
 
 def test_a_kept_uninstall_tried_after_the_app_was_installed_again_leaves_the_new_install(
