@@ -16,9 +16,11 @@ never begun. Run late it undoes nothing: an uninstall sent before the workspace'
 (`team_access_granted`, `team_access_revoked`), with the org's and the workspaces' ids: lost, a workspace removed
 would still count as the org's (its own install made again kept stopped, later removals deactivating nobody, its
 people keeping what they could approve), and one added would not be taken over nor its people learnt. Its try leaves
-alone the workspaces a change recorded since its delivery named. The other state-changing events are not kept: run
-late, each could undo what came after it (a Grid migration's start after its finish). An App Home opened is not kept
-either: opened again, it is drawn again.
+alone the workspaces a change recorded since its delivery named. So is a Grid migration's start or finish: a start
+lost would have the app call Slack through the migration, which Slack asks apps not to, its messages failing; a
+finish lost would hold them until a request names the org. Its try does nothing once a start or finish was recorded
+since its delivery (a start run after its finish would hold every message). An App Home opened is not kept: opened
+again, it is drawn again.
 """
 
 import logging
@@ -36,7 +38,15 @@ from services import event_retries
 
 log = logging.getLogger(__name__)
 RETRIED_EVENTS = frozenset(
-    {"user_change", "app_uninstalled", "tokens_revoked", "team_access_granted", "team_access_revoked"}
+    {
+        "user_change",
+        "app_uninstalled",
+        "tokens_revoked",
+        "team_access_granted",
+        "team_access_revoked",
+        "grid_migration_started",
+        "grid_migration_finished",
+    }
 )
 SLACK_FOR_A_WHILE = frozenset(
     {"ratelimited", "service_unavailable", "fatal_error", "internal_error", "request_timeout"}

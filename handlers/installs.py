@@ -17,7 +17,7 @@ from handlers.event_attempts import EVENT_ATTEMPT, Attempt
 from handlers.event_retries import tried_again
 from handlers.people import known_workspace
 from models import Workspace
-from services import anonymous_dms, event_retries, org_takeover, outbox, workspaces
+from services import anonymous_dms, audit, event_retries, org_takeover, outbox, workspaces
 from services.rewards import approvals
 from services.suggestions import release
 
@@ -203,6 +203,9 @@ def grid_migration(event: dict[str, Any], context: BoltContext) -> None:
         if workspace is None:
             log.info("%s in a workspace never installed here: nothing to do", event["type"])
             return
+        if _migration_moved_on(session, workspace, context):
+            log.info("%s tried late: the migration moved on since, left as it is", event["type"])
+            return
         enterprise_id = event.get("enterprise_id")
         workspaces.record_grid_migration(
             session, workspace=workspace, action=event["type"], enterprise_id=enterprise_id, now=deps.now()
@@ -210,6 +213,18 @@ def grid_migration(event: dict[str, Any], context: BoltContext) -> None:
         key = workspace.slack_team_id
     log.info("%s in %s (org %s): its messages %s", event["type"], key, enterprise_id, _migrating(event["type"]))
     deps.sender_bell.ring()
+
+
+def _migration_moved_on(session: Session, workspace: Workspace, context: BoltContext) -> bool:
+    """On the app's own try of a migration's start or finish whose listener failed: whether a start or finish was
+    recorded since Slack's delivery (a start run after its finish would make every message wait)."""
+    attempt = context.get(EVENT_ATTEMPT)
+    if not tried_again(context) or not isinstance(attempt, Attempt):
+        return False
+    received = event_retries.received_at(session, event_id=attempt.event_id)
+    return received is not None and audit.recorded_since(
+        session, workspace=workspace, actions=workspaces.MIGRATION_ACTIONS, moment=received
+    )
 
 
 def _migrating(action: str) -> str:
