@@ -71,14 +71,16 @@ def may_pass(error: Exception) -> bool:
 
 
 def kept_body(body: dict[str, Any]) -> dict[str, Any]:
-    """What is kept of a `user_change` to run it again: the person's ids, not the profile (name, email, phone...);
-    the app's try asks Slack for them afresh."""
+    """What is kept of an event to run it again: not Slack's verification token (requests are told Slack's by their
+    signature), and of a `user_change` the person's ids, not the profile (name, email, phone...); the app's try asks
+    Slack for them afresh."""
+    kept = {key: value for key, value in body.items() if key != "token"}
     event = body.get("event")
     user = event.get("user") if isinstance(event, dict) else None
     if not isinstance(event, dict) or not isinstance(user, dict):
-        return body
+        return kept
     ids = {key: user[key] for key in ("id", "team_id") if key in user}
-    return {**body, "event": {**event, "user": ids}}
+    return {**kept, "event": {**event, "user": ids}}
 
 
 def kept_for_later(error: Exception, body: dict[str, Any], context: BoltContext) -> bool:

@@ -106,6 +106,7 @@ def test_a_kept_uninstall_holds_no_more_than_slack_sent_of_it(
     with bot.sessions() as session:
         body = session.scalars(select(EventRetry.body)).one()
     assert body["event"] == {"type": "app_uninstalled"} and body["team_id"] == "T0ALPHA"
+    assert "token" not in body, "Slack's verification token is not kept"
 
 
 def test_with_one_bot_token_a_kept_uninstall_stops_the_workspace_when_the_app_tries_it_again(
