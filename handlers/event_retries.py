@@ -9,8 +9,17 @@ front of the listener) leaves it for handlers/jobs/retry_failed_events.py. The a
 Slack has them then (handlers/departures.py), so a try that comes after a newer change (reactivated meanwhile) follows
 Slack as it is, never an older state.
 
-The other state-changing events are not kept: run late, each could undo what came after it (an uninstall after the
-app was installed again, a Grid migration's start after its finish). An App Home opened is not kept either: opened
+An uninstall (`app_uninstalled`, `tokens_revoked`) is kept the same way, with only what Slack sent of it (ids): lost,
+the workspace would stay served with tokens Slack revoked, and its data would never become purgeable, its retention
+never begun. Run late it undoes nothing: an uninstall sent before the workspace's current install is ignored
+(handlers/installs.py `stop_workspace`). So is a change of the workspaces an org-wide install is in
+(`team_access_granted`, `team_access_revoked`), with the org's and the workspaces' ids: lost, a workspace removed
+would still count as the org's (its own install made again kept stopped, later removals deactivating nobody, its
+people keeping what they could approve), and one added would not be taken over nor its people learnt. Its try leaves
+alone the workspaces a change recorded since its delivery named. So is a Grid migration's start or finish: a start
+lost would have the app call Slack through the migration, which Slack asks apps not to, its messages failing; a
+finish lost would hold them until a request names the org. Its try does nothing once a start or finish was recorded
+since its delivery (a start run after its finish would hold every message). An App Home opened is not kept: opened
 again, it is drawn again.
 """
 
@@ -28,7 +37,17 @@ from handlers.event_attempts import EVENT_ATTEMPT, LASTING, PASSING, Attempt
 from services import event_retries
 
 log = logging.getLogger(__name__)
-RETRIED_EVENTS = frozenset({"user_change"})
+RETRIED_EVENTS = frozenset(
+    {
+        "user_change",
+        "app_uninstalled",
+        "tokens_revoked",
+        "team_access_granted",
+        "team_access_revoked",
+        "grid_migration_started",
+        "grid_migration_finished",
+    }
+)
 SLACK_FOR_A_WHILE = frozenset(
     {"ratelimited", "service_unavailable", "fatal_error", "internal_error", "request_timeout"}
 )
@@ -52,14 +71,16 @@ def may_pass(error: Exception) -> bool:
 
 
 def kept_body(body: dict[str, Any]) -> dict[str, Any]:
-    """What is kept of a `user_change` to run it again: the person's ids, not the profile (name, email, phone...);
-    the app's try asks Slack for them afresh."""
+    """What is kept of an event to run it again: not Slack's verification token (requests are told Slack's by their
+    signature), and of a `user_change` the person's ids, not the profile (name, email, phone...); the app's try asks
+    Slack for them afresh."""
+    kept = {key: value for key, value in body.items() if key != "token"}
     event = body.get("event")
     user = event.get("user") if isinstance(event, dict) else None
     if not isinstance(event, dict) or not isinstance(user, dict):
-        return body
+        return kept
     ids = {key: user[key] for key in ("id", "team_id") if key in user}
-    return {**body, "event": {**event, "user": ids}}
+    return {**kept, "event": {**event, "user": ids}}
 
 
 def kept_for_later(error: Exception, body: dict[str, Any], context: BoltContext) -> bool:

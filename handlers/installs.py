@@ -13,9 +13,11 @@ from sqlalchemy.orm import Session
 from handlers import org_access
 from handlers.blocks.installs import left_open_notice, log_again_notice, not_sent_notice, workspaces_removed_notice
 from handlers.deps import deps_of
+from handlers.event_attempts import EVENT_ATTEMPT, Attempt
+from handlers.event_retries import tried_again
 from handlers.people import known_workspace
 from models import Workspace
-from services import anonymous_dms, org_takeover, outbox, workspaces
+from services import anonymous_dms, audit, event_retries, org_takeover, outbox, workspaces
 from services.rewards import approvals
 from services.suggestions import release
 
@@ -106,6 +108,9 @@ def team_access_changed(body: dict[str, Any], event: dict[str, Any], context: Bo
         if workspace is None:
             log.info("%s for an org never installed here: nothing to note", event["type"])
             return
+        team_ids = _not_changed_since(session, workspace, team_ids, context)
+        if not team_ids and tried_again(context):
+            return
         workspaces.record_team_access(
             session, workspace=workspace, action=event["type"], team_ids=team_ids, now=deps.now()
         )
@@ -126,6 +131,19 @@ def team_access_changed(body: dict[str, Any], event: dict[str, Any], context: Bo
     if follows:
         follow = org_access.learn_added if event["type"] == GRANTED else org_access.follow_removal
         org_access.follow_in_background(follow, context, client, workspace_id, team_ids)
+
+
+def _not_changed_since(session: Session, org: Workspace, team_ids: list[str], context: BoltContext) -> list[str]:
+    """On the app's own try of a change whose listener failed: the workspaces no change recorded since Slack's delivery
+    named (a removal run after the workspace was added again would remove it)."""
+    attempt = context.get(EVENT_ATTEMPT)
+    if not tried_again(context) or not isinstance(attempt, Attempt):
+        return team_ids
+    received = event_retries.received_at(session, event_id=attempt.event_id)
+    changed = org_takeover.changed_since(session, org, team_ids, received) if received is not None else set()
+    if changed:
+        log.info("%s tried late: %s changed since, left as they are", attempt.event_type, ", ".join(sorted(changed)))
+    return [team_id for team_id in team_ids if team_id not in changed]
 
 
 def _tell_what_was_left_open(
@@ -185,6 +203,9 @@ def grid_migration(event: dict[str, Any], context: BoltContext) -> None:
         if workspace is None:
             log.info("%s in a workspace never installed here: nothing to do", event["type"])
             return
+        if _migration_moved_on(session, workspace, context):
+            log.info("%s tried late: the migration moved on since, left as it is", event["type"])
+            return
         enterprise_id = event.get("enterprise_id")
         workspaces.record_grid_migration(
             session, workspace=workspace, action=event["type"], enterprise_id=enterprise_id, now=deps.now()
@@ -192,6 +213,18 @@ def grid_migration(event: dict[str, Any], context: BoltContext) -> None:
         key = workspace.slack_team_id
     log.info("%s in %s (org %s): its messages %s", event["type"], key, enterprise_id, _migrating(event["type"]))
     deps.sender_bell.ring()
+
+
+def _migration_moved_on(session: Session, workspace: Workspace, context: BoltContext) -> bool:
+    """On the app's own try of a migration's start or finish whose listener failed: whether a start or finish was
+    recorded since Slack's delivery (a start run after its finish would make every message wait)."""
+    attempt = context.get(EVENT_ATTEMPT)
+    if not tried_again(context) or not isinstance(attempt, Attempt):
+        return False
+    received = event_retries.received_at(session, event_id=attempt.event_id)
+    return received is not None and audit.recorded_since(
+        session, workspace=workspace, actions=workspaces.MIGRATION_ACTIONS, moment=received
+    )
 
 
 def _migrating(action: str) -> str:

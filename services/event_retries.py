@@ -106,3 +106,8 @@ def wait_for_next_try(session: Session, *, event_id: str, now: datetime) -> None
     row = session.get(EventRetry, event_id, with_for_update=True)
     if row is not None:
         row.next_attempt_at = now + WAITS[min(row.attempts, TRIES - 1)]
+
+
+def received_at(session: Session, *, event_id: str) -> datetime | None:
+    """When Slack's delivery of a kept event was received; None once it is no longer kept."""
+    return session.scalar(select(EventRetry.received_at).where(EventRetry.event_id == event_id))

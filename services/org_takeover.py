@@ -8,6 +8,7 @@ the same people, sending them reminders twice. The audit trail says what was tak
 """
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import TypeVar
 
 from sqlalchemy import func, select
@@ -61,6 +62,22 @@ def granted_teams(session: Session, org: Workspace) -> set[str]:
         named = set((details or {}).get("team_ids", []))
         granted = {GRANTED: granted | named, REVOKED: granted - named}.get(action, set())
     return granted
+
+
+def changed_since(session: Session, org: Workspace, team_ids: list[str], moment: datetime) -> set[str]:
+    """Those of `team_ids` that a team access change recorded after `moment` named, all of them after an install made
+    again since: a change Slack sent before those, run late, would undo them."""
+    changes = session.execute(
+        select(AuditEvent.action, AuditEvent.details).where(
+            AuditEvent.workspace_id == org.id,
+            AuditEvent.action.in_((GRANTED, REVOKED, REINSTALLED)),
+            AuditEvent.at > moment,
+        )
+    ).all()
+    changed: set[str] = set()
+    for action, details in changes:
+        changed |= set(team_ids) if action == REINSTALLED else set((details or {}).get("team_ids", []))
+    return changed & set(team_ids)
 
 
 @dataclass(frozen=True)

@@ -25,6 +25,7 @@ ANOTHER_TOKEN = "bot_token_of_another_workspace"
 GRID_MIGRATION_STARTED = "grid_migration_started"
 GRID_MIGRATION_SEEN_FINISHED = "grid_migration_seen_finished"
 """The audit action of a migration ended by a request naming the org (Slack's `grid_migration_finished` missed)."""
+MIGRATION_ACTIONS = (GRID_MIGRATION_STARTED, "grid_migration_finished", GRID_MIGRATION_SEEN_FINISHED)
 MIGRATION_PLAUSIBLE = timedelta(hours=24)
 """How long a Grid migration may plausibly last (Slack says only "an extended period"): past it, the log warns."""
 QUEUED_WHILE_UNINSTALLED = "queued while the app was uninstalled"

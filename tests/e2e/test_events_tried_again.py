@@ -223,18 +223,6 @@ def test_a_kept_change_of_someone_else_is_still_run(waiting_on_maya: RunningBot,
     assert not is_active(bot, "U0MGR1")
 
 
-def test_a_migration_start_whose_listener_failed_is_not_kept_to_run_after_its_finish(
-    bot: RunningBot, engine: Engine
-) -> None:
-    """Run late, it would make every message of the workspace wait for a finish Slack already sent."""
-    load_org_and_policy(bot.sessions, bot.clock.now())
-    with refusing_new_rows_in(engine, "audit_events"):
-        bot.driver.event({"type": "grid_migration_started", "enterprise_id": "E0GROUP"}, event_id="EvSTART")
-
-    assert kept(bot) == []
-    assert run_the_job_after(bot, WAITS[0]) == 0
-
-
 @contextmanager
 def first_keep_answered_with_an_error(engine: Engine) -> Iterator[list[str]]:
     """The commit of the next replay check that kept an event is done, and then answered with an error, as when the
