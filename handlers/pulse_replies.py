@@ -77,7 +77,10 @@ def open_answer_reply(
     except DomainError as error:
         respond(text=str(error), response_type="ephemeral", replace_original=False)
         return
-    intro = f"The bot sends this to the manager without your name, {_LATER}: they still won't know it's you."
+    intro = (
+        f"The bot sends this to the manager without your name, {_LATER}: they still won't know it's you. "
+        "You can answer each reply once."
+    )
     subject = result_blocks.answer_value(to)
     view = result_blocks.message_modal(result_blocks.ANSWER_REPLY_CALLBACK, subject, "Answer anonymously", intro)
     with reported(body, respond, anonymous=True):

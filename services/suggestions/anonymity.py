@@ -138,7 +138,8 @@ def refuse_too_many_a_day(
     sent = sum(1 for token in tokens if relay.matches(token, suggestion.workspace_id, author.id))
     if sent >= ANONYMOUS_A_DAY:
         raise InvalidInput(
-            f"You have sent {sent} anonymous suggestions in the last 24 hours, the most one person may: each reaches "
-            "its owner and your team with nobody to answer for it. Send this one with your name, or tomorrow.",
+            f"You have sent {sent} anonymous suggestions in about the last day, the most one person may: each reaches "
+            "its owner and your team with nobody to answer for it, and counts for 24 hours from when it reached them "
+            "(up to half an hour after you sent it). Send this one with your name, or tomorrow.",
             field="anonymous",
         )

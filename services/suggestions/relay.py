@@ -26,6 +26,8 @@ SEALED = "sealed:"
 SALTED = "~"
 """Marks a salted token: a token made before salting is 64 hex digits."""
 SALT_CHARS, MAC_CHARS = 15, 48
+UNDATED = 0
+"""The moment written into every seal (`Relay.seal`)."""
 
 
 class Relay:
@@ -63,8 +65,11 @@ class Relay:
         return hmac.new(key, f"{salt}:{employee_id}".encode(), hashlib.sha256).hexdigest()[:MAC_CHARS]
 
     def seal(self, workspace_id: int, slack_id: str) -> str:
+        """Dated 0: a Fernet token carries the moment it was made in the clear, which would tell a reader of the
+        database when an anonymous suggestion was really sent (its release is dated later on purpose). Opening
+        takes no age limit, so the date is never read."""
         fernet = Fernet(base64.urlsafe_b64encode(self._key("suggestion-seal", workspace_id)))
-        return f"{SEALED}{workspace_id}:{fernet.encrypt(slack_id.encode()).decode()}"
+        return f"{SEALED}{workspace_id}:{fernet.encrypt_at_time(slack_id.encode(), UNDATED).decode()}"
 
     def open(self, sealed: str) -> str | None:
         """The Slack id in a seal, or None when it is not one of ours (another secret than the current and the

@@ -1,7 +1,9 @@
 """Anonymous suggestions: the author is told of every change, and nobody reading the database learns who it was."""
 
+import base64
 import hashlib
 import json
+import time
 from datetime import timedelta
 
 import pytest
@@ -78,6 +80,21 @@ def test_an_attacker_with_the_database_finds_no_trace_of_the_author(ready: Runni
     assert len(sealed) == 1 and all(d.status == "sent" and d.result == {} for d in sealed)
     guesses = {hashlib.sha256(str(value).encode()).hexdigest() for value in (sam.id, sam.slack_id, f"1:{sam.id}")}
     assert not guesses & set(everything_stored(engine).split('"'))  # type: ignore[arg-type]
+
+
+def test_a_database_reader_cannot_read_when_an_anonymous_idea_was_really_sent_from_its_seal(ready: RunningBot) -> None:
+    """Its release is dated 5 to 30 minutes after it was sent, so that the moment someone typed `/suggest` names no
+    one; a Fernet token carries the moment it was made, readable without the key."""
+    sent_at = int(ready.clock.now().timestamp())
+    suggest_anonymously(ready)
+    after_the_release(ready)
+    with ready.sessions() as session:
+        seal = str(session.scalars(select(Suggestion.author_seal)).one())
+
+    token = base64.urlsafe_b64decode(seal.rsplit(":", 1)[1])
+    made_at = int.from_bytes(token[1:9], "big")
+
+    assert abs(made_at - sent_at) > 24 * 3600 and abs(made_at - int(time.time())) > 24 * 3600
 
 
 def test_anonymity_needs_a_team_at_least_as_large_as_the_pulse_threshold(ready: RunningBot) -> None:
