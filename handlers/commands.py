@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 from services.emoji import is_emoji
 from services.text import (
+    COURTESY,
     ECHOED,
     as_slack_shows,
     bare_word,
@@ -61,18 +62,19 @@ def is_help(text: str) -> bool:
     return len(asked) == 1 and (asked[0][0] in HELP_WORDS or one_slip_apart(asked[0][1], "help"))
 
 
-COURTESY = frozenset({"please", "pls", "plz", "thanks", "thx"})
-
-
 def without_courtesy(words: list[str]) -> list[str]:
     """The words that ask something, without politeness and emoji before or after them: `results please`,
-    `please start 🙏` ask for `results` and `start`; words between (a team's name) are kept as typed."""
+    `please start 🙏` ask for `results` and `start`, `catalog, please` for `catalog` (the comma was the courtesy's);
+    words between (a team's name) are kept as typed."""
     start, end = 0, len(words)
     while start < end and _courteous(words[start]):
         start += 1
     while end > start and _courteous(words[end - 1]):
         end -= 1
-    return words[start:end]
+    asked = words[start:end]
+    if asked and end < len(words):
+        asked[-1] = asked[-1].rstrip(",;") or asked[-1]
+    return asked
 
 
 def _courteous(word: str) -> bool:

@@ -2,18 +2,22 @@
 
 import re
 from collections.abc import Mapping
+from datetime import datetime
 from typing import Any
 
 from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
+from sqlalchemy.orm import Session
 
 from handlers.blocks import digest as blocks
 from handlers.blocks.digest_unrecognised import unrecognised_blocks
 from handlers.commands import Usage, is_help, unknown_argument, without_courtesy
 from handlers.deps import deps_of
 from handlers.people import command_caller, learn_if_wanted, person_labels
+from models import Employee
 from services.digest import access as digest_access
 from services.digest.choice import Asked, UnknownWords, reads_any_team
+from services.digest.weekly import Digest
 from services.emoji import emoji_trimmed, has_words
 from services.errors import DomainError
 from services.text import SLACK_MENTION, as_slack_shows, echoed, meant_word, one_slip_apart
@@ -45,25 +49,27 @@ def show_digest(ack: Ack, command: dict[str, Any], context: BoltContext, respond
     if is_help(text):
         ack(text=USAGE.text())
         return
-    text = " ".join(without_courtesy(text.split())) or text  # `Support East please` names Support East
-    read = read_asked(text, person_labels(context))
-    if isinstance(read, str):
-        ack(text=read)
+    reads = reads_of(text, person_labels(context))
+    if isinstance(reads[0], str):
+        ack(text=reads[0])
         return
-    listing, asked = read
     ack()
     deps = deps_of(context)
     try:
         with deps.sessions.begin() as session:
             identity = command_caller(session, context, command)
             caller = identity.employee
-            preview = digest_access.preview_for(session, caller=caller, asked=asked, now=deps.now())
+            shown = first_shown(session, caller, reads, deps.now())
     except UnknownWords as unknown:
         respond(text=unknown_words(unknown), response_type="ephemeral")
         return
     except DomainError as error:
         respond(text=f":warning: {error}", response_type="ephemeral")
         return
+    if isinstance(shown, str):
+        respond(text=shown, response_type="ephemeral")
+        return
+    listing, preview = shown
     mine = preview.manager.id == caller.id
     if listing:
         respond(
@@ -79,17 +85,47 @@ def show_digest(ack: Ack, command: dict[str, Any], context: BoltContext, respond
     learn_if_wanted(client, deps, identity)
 
 
-def read_asked(text: str, labels: Mapping[str, str]) -> tuple[bool, Asked | None] | str:
+Read = tuple[bool, Asked | None] | str
+
+
+def reads_of(text: str, labels: Mapping[str, str]) -> list[Read]:
+    """What `text` asks, read as typed (a team may be called `Night Shift 🌙` or `Thanks Team`), then without the
+    courtesy and emoji around it (`Support East please`, `:tada: Support East`), each read only when it differs; a
+    read as typed that can name no team (a slip of a command word, a channel) is left out for the other."""
+    typed = read_asked(text, labels, trimmed=False)
+    polite = read_asked(" ".join(without_courtesy(text.split())) or text, labels, trimmed=True)
+    return [polite] if isinstance(typed, str) or typed == polite else [typed, polite]
+
+
+def first_shown(session: Session, caller: Employee, reads: list[Read], now: datetime) -> tuple[bool, Digest] | str:
+    """The digest the first read names that the caller may see, else what the last says: its digest, its answer,
+    or why it names none (raised)."""
+    *tried, last = reads
+    for read in tried:
+        if not isinstance(read, str):
+            try:
+                return read[0], digest_access.preview_for(session, caller=caller, asked=read[1], now=now)
+            except DomainError:
+                continue
+    if isinstance(last, str):
+        return last
+    return last[0], digest_access.preview_for(session, caller=caller, asked=last[1], now=now)
+
+
+def read_asked(text: str, labels: Mapping[str, str], *, trimmed: bool) -> Read:
     """Whether the whole recognition list is asked for (`recognition` first), and whose digest: none (the caller's),
     a team after `team:`, a person picked from Slack's list, or words that may name a team; or, as a string, the
-    answer to give at once (a channel, a slip of a command word, `team` alone)."""
+    answer to give at once (a channel, a slip of a command word, `team` alone). `trimmed`: the emoji around a
+    team's name are left out."""
     first, *rest = text.split(maxsplit=1) or [""]
     listing = bool(first) and is_recognition_word(first)
-    said = emoji_trimmed("".join(rest).strip() if listing else text)
+    said = "".join(rest).strip() if listing else text
+    said = emoji_trimmed(said) if trimmed else said
     if not said:
         return listing, None
     if team := _TEAM.match(said):
-        return listing, Asked(team=emoji_trimmed(team.group(1).strip()))
+        name = team.group(1).strip()
+        return listing, Asked(team=emoji_trimmed(name) if trimmed else name)
     if (person := SLACK_MENTION.fullmatch(said)) and person["person"]:
         return listing, Asked(person=person["person"])
     if SLACK_MENTION.search(said) or _is_command_word(said) or _is_team_word(said.rstrip(":")):

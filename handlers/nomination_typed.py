@@ -1,5 +1,5 @@
 """A one-line /nominate: the people named first, then why (a reward's key first, if any); a thanks typed before them,
-as many say it (`thanks @lee for…`), is left out, or is the reason when nothing follows."""
+as many say it (`thanks @lee for…`), is left out: never the reason, which is asked for when nothing follows."""
 
 import re
 from dataclasses import dataclass
@@ -10,9 +10,10 @@ _LEADING_MENTION = re.compile(
     r"\s*<@([UW][A-Z0-9]+)(?:\|[^>]*)?>(?:\s*(?:,\s*(?:and\b)?|&|\+|\band\b)(?=\s*<@))?", re.IGNORECASE
 )
 _THANKS_FIRST = re.compile(
-    r"\s*(?P<thanks>thanks|thank\s+you|thx|kudos|shout[\s-]?out)(?:\s+to)?\s*[,!:]?\s*(?=<@)", re.IGNORECASE
+    r"\s*(?P<thanks>thanks|thank\s+you|thx|kudos|shout[\s-]?out)(?:\s+to)?\s*[,!:]?\s*(?=<@|@\w)", re.IGNORECASE
 )
-"""`Thanks @lee for…`, `Kudos to @lee`, `Shout-out to @lee:`: the way many say it, with the people after the thanks."""
+"""`Thanks @lee for…`, `Kudos to @lee`, `Shout-out to @lee:`: the way many say it, with the people after the thanks
+(or a user group or `@here`, typed where people go, to be told apart: `_NOT_A_PERSON`)."""
 
 _NOT_A_PERSON = re.compile(r"@\w")
 """`@support-team`, `@here`, `@ines` typed by hand: what a user group or a broadcast reads as once it arrives
@@ -47,4 +48,4 @@ def parse_one_liner(text: str) -> OneLiner | str:
             f"(got `{echoed(first, 30)}`)."
         )
     rest = " ".join(words).removeprefix(", ").removeprefix(": ")
-    return OneLiner(tuple(nominees), rest or (thanks["thanks"] if thanks else ""))
+    return OneLiner(tuple(nominees), rest)

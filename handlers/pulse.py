@@ -63,7 +63,7 @@ def handle_pulse(ack: Ack, command: dict[str, Any], context: BoltContext, client
     elif asked == "results":
         show_results(ack, command, context, client, respond, " ".join(words[1:]) or None, USAGE)
     else:
-        ack(text=unknown_argument(USAGE, text, person_labels(context)))
+        ack(text=unknown_argument(USAGE, " ".join(words), person_labels(context)))  # `please reslts`
 
 
 def resend_questions(

@@ -63,7 +63,7 @@ def rewards_command(
     elif words[0].lower() == "export":
         export(ack, command, context, client, respond, words[1:])
     else:
-        ack(text=unknown_argument(USAGE, text, person_labels(context)))
+        ack(text=unknown_argument(USAGE, " ".join(words), person_labels(context)))  # `please reslts`
 
 
 def show_history(ack: Ack, command: dict[str, Any], context: BoltContext, client: WebClient) -> None:

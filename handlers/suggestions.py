@@ -61,17 +61,17 @@ def suggest_command(
         ack(text=USAGE.text())
     elif not text:
         open_suggest_modal(ack, client, context, command, respond)
-    elif " ".join(without_courtesy(text.split())).lower() == "list":
+    elif (asked := " ".join(without_courtesy(text.split())) or text).lower() == "list":  # `list, please`
         with deps.sessions.begin() as session:
             identity = command_caller(session, context, command)
             content = list_for(session, deps, identity.workspace, identity.employee)
         ack(text="Your suggestions", blocks=content)
-    elif looks_like_list(text):
+    elif looks_like_list(asked):
         ack(text=USAGE.text(f"`/suggest list` takes nothing after it (you typed `{echoed(text)}`)."))
-    elif looks_like_mistyped_list(text):
+    elif looks_like_mistyped_list(asked):
         ack(text=USAGE.text(f"`{echoed(text)}` looks like `/suggest list` mistyped, so I sent nothing."))
-    elif looks_like_a_subcommand(text):
-        ack(text=USAGE.text(ASKED_NOT_SUGGESTED.format(word=echoed(text))))
+    elif looks_like_a_subcommand(asked):
+        ack(text=USAGE.text(ASKED_NOT_SUGGESTED.format(word=echoed(asked))))
     elif looks_like_a_try(text):
         ack(text=USAGE.text(TRIED_NOT_SUGGESTED.format(word=echoed(text))))
     elif (held := held_for_anonymity(text)) is not None:

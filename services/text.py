@@ -281,6 +281,10 @@ def after_leading_dashes(text: str) -> str:
     return text[leading.end() :] if leading else text
 
 
+COURTESY = frozenset({"please", "pls", "plz", "thanks", "thx"})
+"""Politeness typed around what is asked (`results please`, `please refund 10 …`), never itself what is asked."""
+
+
 def bare_word(word: str) -> str:
     """A word without the quotes and punctuation around it: `“catalog”`, `'refund'`, `happy!` copied or typed as a
     sentence's word are the word itself."""

@@ -12,8 +12,9 @@ from sqlalchemy.orm import Session
 
 from models import Employee, Team, Workspace
 from services import teams
+from services.emoji import emoji_trimmed
 from services.errors import DomainError, InvalidInput, NotAllowed, NotFound
-from services.text import echoed, escape_mrkdwn, meant_word
+from services.text import echoed, escape_mrkdwn, meant_word, mistyped
 from services.unlisted import refused_by_role
 
 LOOKERS = ("hr", "admin")
@@ -63,7 +64,7 @@ def _team_named(session: Session, workspace: Workspace, caller: Employee, name: 
         raise _not_theirs(caller)
     if team is not None:
         raise NotFound(f"Nobody in *{escape_mrkdwn(team.name)}* has reports, so the team has no digest.")
-    meant = meant_word(name, teams.team_names(session, workspace))
+    meant = meant_team(name, teams.team_names(session, workspace))
     hint = f" Did you mean `/digest team:{escape_mrkdwn(meant)}`?" if meant else ""
     raise NotFound(f"There is no team called *{echoed(name, 100)}*.{hint} Teams: {_team_names(session, workspace)}.")
 
@@ -78,7 +79,21 @@ def _team_in_words(session: Session, workspace: Workspace, caller: Employee, wor
         if team is not None and reads_any_team(caller):
             raise NotFound(f"Nobody in *{escape_mrkdwn(team.name)}* has reports, so the team has no digest.")
     seen = _names_seen_by(session, workspace, caller)
-    raise UnknownWords(words, next((meant for name in words if (meant := meant_word(name, seen))), None))
+    raise UnknownWords(words, next((meant for name in words if (meant := meant_team(name, seen))), None))
+
+
+def meant_team(name: str, names: list[str]) -> str | None:
+    """The one team `name` nearly names, as it is typed back: a slip of its name, or its name without the emoji
+    around it, maybe with a slip (`Night Shift`, `Nigth Shift` for `Night Shift 🌙`)."""
+    if meant := meant_word(name, names):
+        return meant
+    typed = name.strip().casefold()
+    close = {
+        full
+        for full in names
+        if (short := emoji_trimmed(full)) != full and (short.casefold() == typed or mistyped(typed, short))
+    }
+    return close.pop() if len(close) == 1 else None
 
 
 def _head_of(session: Session, caller: Employee, team: Team) -> Employee | None:

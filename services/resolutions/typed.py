@@ -29,6 +29,7 @@ from services.resolutions.reference_parts import (
     without_the_sentences_end,
 )
 from services.text import (
+    COURTESY,
     SLACK_MENTION,
     bare_word,
     escape_mrkdwn,
@@ -90,6 +91,8 @@ def read_one_liner(text: str, categories: Collection[str]) -> OneLiner:
     emoji = emoji if len(emoji) < len(words) else []
     words = words[len(emoji) :]
     found = typed_category(words, categories)
+    if found is None and bare_word(words[0]).lower() in COURTESY and (after := typed_category(words[1:], categories)):
+        found, words = after, words[1:]  # `please refund 10 …`: only a courtesy before the category is left out
     if found is None and SLACK_MENTION.fullmatch(words[0]):
         named = typed_category(words[1:], categories)
         raise NamedFirst(named[0] if named else "refund")
