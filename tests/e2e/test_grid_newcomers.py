@@ -26,11 +26,12 @@ FIX = {
 def a_newcomer_of_the_org(bot: RunningBot) -> SlackDriver:
     north = install_in_the_org(bot, "T0NORTH", WITH_AN_ADMIN)
     bot.slack.add_user("W0NEW", "Nora New", teams=("T0NORTH",), enterprise_id="E0GROUP", tz="Europe/Paris")
-    north.command("W0NAGENT", "/resolve")
     return north
 
 
 def newcomers_form(bot: RunningBot, north: SlackDriver) -> dict[str, object]:
+    """The form the newcomer opened, filled in: her command first asked Slack about her."""
+    north.command("W0NEW", "/resolve")
     form = bot.slack.calls("views.open")[-1].args["view"]
     return north.submit_payload("W0NEW", form, FIX)
 
@@ -54,7 +55,11 @@ def test_while_slack_answers_about_a_grid_newcomer_the_request_holds_no_database
 ) -> None:
     bot = oauth_bot
     north = a_newcomer_of_the_org(bot)
-    payload = newcomers_form(bot, north)
+    north.command("W0NAGENT", "/resolve")
+    form = bot.slack.calls("views.open")[-1].args["view"]
+    # Her first request is a click or form (a button in a shared channel's message takes the same path): this form,
+    # opened by a colleague, stands in for it.
+    payload = north.submit_payload("W0NEW", form, FIX, forged=True)
     pause = bot.slack.pause("users.info")
     sent = threading.Thread(target=north.post_payload, args=(payload,))
     sent.start()
