@@ -78,7 +78,7 @@ def parse_org_csv(text: str) -> list[OrgRow]:
             continue  # `,,,,` below the people: a spreadsheet saves the rows it has formatted, empty or not
         values["role"] = values.get("role", "").lower()  # `Manager`, as a spreadsheet capitalises it, is a role
         listed.add(values.get("slack_id", ""))
-        row_problems = _quote_left_open(reader.line_num, raw) or (
+        row_problems = _broken_cells(reader.line_num, raw, reader.reader.dialect.delimiter) or (
             _row_problems(values) + _extra_cells(raw) + _unnamed_cells(values)
         )
         problems += [f"line {line}: {problem}" for problem in row_problems]
@@ -96,9 +96,10 @@ _LINE_END = re.compile(r"\r\n|\r|\n")
 
 
 def _records(reader: "csv.DictReader[str]") -> Iterator[tuple[int, dict[str | None, Any]]]:
-    """Each row with the line it starts on; a file the csv module cannot read is the problem of that line."""
+    """Each row with the line it starts on (the csv module skips blank lines before a row, and counts a line break
+    inside a quoted cell as a line); a file it cannot read is the problem of the line after the last row read."""
     while True:
-        line = reader.line_num + 1
+        after = reader.line_num + 1
         try:
             raw = next(reader)
         except StopIteration:
@@ -106,17 +107,25 @@ def _records(reader: "csv.DictReader[str]") -> Iterator[tuple[int, dict[str | No
         except csv.Error as error:
             too_long = "field larger than field limit" in str(error)
             why = 'a cell runs on from here without end: is a quote (") left open?' if too_long else str(error)
-            raise OrgFileError([f"line {line}: not readable as CSV: {why}"]) from None
-        yield line, raw
+            raise OrgFileError([f"line {after}: not readable as CSV: {why}"]) from None
+        breaks = sum(len(_LINE_END.findall(cell)) for cell in _cells(raw))  # one more for a quote open to the end
+        yield max(after, reader.line_num - breaks), raw
 
 
-def _quote_left_open(last_line: int, raw: dict[str | None, Any]) -> list[str]:
-    """A row read over several lines: a quote (") opened a cell and closed it on a later line, or never; no cell of
-    the directory holds a line break, and the lines it swallowed are no rows of their own."""
-    cells = [*raw.values(), *(raw.get(None) or [])]
-    if not any(isinstance(cell, str) and _LINE_END.search(cell) for cell in cells):
+def _cells(raw: dict[str | None, Any]) -> list[str]:
+    return [cell for cell in (*raw.values(), *(raw.get(None) or [])) if isinstance(cell, str)]
+
+
+def _broken_cells(last_line: int, raw: dict[str | None, Any], delimiter: str) -> list[str]:
+    """A cell that holds a line break once trimmed (one at its end, Alt+Enter in a spreadsheet, is trimmed away): no
+    cell of the directory holds one. Where the lines it took in hold cells of their own, a quote (") opened it and
+    closed it on a later line, or never, and the rows it swallowed are no rows of their own."""
+    broken = [cell.strip() for cell in _cells(raw) if _LINE_END.search(cell.strip())]
+    if not broken:
         return []
-    return [f'a quote (") opens a cell that runs on to line {last_line}: close it, or take it out']
+    if any(delimiter in cell for cell in broken):
+        return [f'a quote (") opens a cell that runs on to line {last_line}: close it, or take it out']
+    return ["a cell holds a line break (Alt+Enter in a spreadsheet): take it out"]
 
 
 def _delimiter(header: str) -> str:

@@ -116,6 +116,28 @@ def test_a_bad_row_is_named_by_its_line(rows: str, problem: str) -> None:
     assert raised.value.problems == [problem]
 
 
+def test_a_bad_row_under_blank_lines_is_named_by_its_own_line() -> None:
+    """A hand-edited file, or two joined: the csv module skips the blank lines before reading the row."""
+    with pytest.raises(OrgFileError) as raised:
+        parse_org_csv(HEADER + "U0A,Ann,East,manager,\n\n\nU0B,Bob,East,bogus,U0A\nU0A,Ann again,East,manager,\n")
+
+    assert raised.value.problems == [
+        "line 5: unknown role 'bogus' (use frontline, manager, hr, admin)",
+        "line 6: duplicate slack_id U0A (first on line 2)",
+    ]
+
+
+@pytest.mark.parametrize("end", ["\n", "\r\n"], ids=["lf", "crlf"])
+def test_a_line_break_a_spreadsheet_left_at_a_cells_end_is_trimmed_and_one_inside_is_named(end: str) -> None:
+    """Alt+Enter in Excel: the cell is saved quoted, its line break inside."""
+    rows = parse_org_csv(HEADER + f'U0A,"Ann{end}",East,manager,{end}U0B,Bob,"East{end}",frontline,U0A{end}')
+    with pytest.raises(OrgFileError) as raised:
+        parse_org_csv(HEADER + f'U0A,"Ann{end}Lee",East,manager,{end}U0B,Bob,East,frontline,U0A{end}')
+
+    assert [(row.name, row.team) for row in rows] == [("Ann", "East"), ("Bob", "East")]
+    assert raised.value.problems == ["line 2: a cell holds a line break (Alt+Enter in a spreadsheet): take it out"]
+
+
 def test_empty_rows_a_spreadsheet_saves_below_the_people_are_skipped() -> None:
     """Excel's *CSV UTF-8* writes `,,,,` for every formatted row under the data, and a blank line for some."""
     rows = parse_org_csv(FULL_HEADER + ANN_AND_BOB_IN_FULL.replace("\n", "\r\n") + ",,,,,,,\r\n , ,,,,,,\r\n\r\n")
