@@ -7,7 +7,8 @@ import pytest
 from sqlalchemy import Engine
 
 from bot.fakeslack.browser import install
-from models import Workspace
+from handlers.event_attempts import Attempt
+from models import EventRetry, Workspace
 from services import directory, org_takeover
 from services.event_retries import WAITS
 from tests.conftest import RunningBot
@@ -116,3 +117,49 @@ def test_an_addition_the_database_failed_takes_the_workspaces_own_install_over_w
     assert run_the_job_after(bot, WAITS[0]) == 1
 
     assert installed(bot) == ["E0GROUP"] and kept(bot) == []
+
+
+def test_a_removal_and_the_addition_after_it_both_tried_late_leave_the_workspace_added(
+    oauth_bot: RunningBot,  # noqa: F811
+    engine: Engine,
+) -> None:
+    """Both listeners failed; the removal's try is recorded after the addition's delivery arrived, yet Slack sent the
+    addition last: the addition's try follows it."""
+    bot = oauth_bot
+    org = install_org_wide(bot)
+    with refusing_new_rows_in(engine, "audit_events"):
+        org.org_event({"type": "team_access_revoked", "team_ids": ["T0SOUTH"]}, event_id="EvOUT")
+        bot.driver.settle()
+        bot.clock.advance(timedelta(seconds=20))
+        org.org_event({"type": "team_access_granted", "team_ids": ["T0SOUTH"]}, event_id="EvIN")
+        bot.driver.settle()
+    assert sorted(kept(bot)) == [("EvIN", 0), ("EvOUT", 0)]
+
+    assert run_the_job_after(bot, WAITS[0] - timedelta(seconds=10)) == 1
+    assert granted(bot) == {"T0NORTH"}
+    assert run_the_job_after(bot, timedelta(seconds=15)) == 1
+
+    assert granted(bot) == {"T0NORTH", "T0SOUTH"} and kept(bot) == []
+
+
+def test_a_removal_tried_once_an_earlier_run_finished_it_does_nothing(
+    oauth_bot: RunningBot,  # noqa: F811
+    engine: Engine,
+) -> None:
+    """A run that outlived its lease was claimed again; the first run finished and forgot the event: the second finds
+    it no longer kept and removes nothing (the workspace may have been added again since)."""
+    bot = oauth_bot
+    org = install_org_wide(bot)
+    with refusing_new_rows_in(engine, "audit_events"):
+        org.org_event({"type": "team_access_revoked", "team_ids": ["T0SOUTH"]}, event_id="EvOUT")
+        bot.driver.settle()
+    with bot.sessions.begin() as session:
+        kept_event = session.get_one(EventRetry, "EvOUT")
+        body = dict(kept_event.body)
+        session.delete(kept_event)
+
+    assert bot.runtime.deps.events_again(body, Attempt("EvOUT", "team_access_revoked", number=2)), "its listener ran"
+    bot.driver.settle()
+
+    assert granted(bot) == {"T0NORTH", "T0SOUTH"}
+    assert active(bot, "W0HR", "W0MGR", "W0SAM") == [True, True, True] and removal_notices(bot) == []
