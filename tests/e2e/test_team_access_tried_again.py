@@ -1,15 +1,18 @@
 """A change of the workspaces an org-wide install is in, whose listener the database failed after the ack, is run
 again by the app itself (handlers/event_retries.py), leaving alone the workspaces a change made since named."""
 
+import time
 from datetime import timedelta
 
 import pytest
 from sqlalchemy import Engine
+from sqlalchemy.orm import Session
 
 from bot.fakeslack.browser import install
 from handlers.event_attempts import Attempt
 from models import EventRetry, Workspace
-from services import directory, org_takeover
+from services import directory, org_takeover, workspaces
+from services.event_order import Sent
 from services.event_retries import WAITS
 from tests.conftest import RunningBot
 from tests.e2e.test_database_failing import refusing_new_rows_in
@@ -19,6 +22,7 @@ from tests.e2e.test_installs_grid_lifecycle import driver_for, install_org_wide
 from tests.e2e.test_installs_grid_takeover import installed
 from tests.e2e.test_installs_grid_team_access import active
 from tests.e2e.test_installs_grid_workspaces import NORTH_ORG, install_in_the_org
+from tests.helpers import one_after_the_other
 
 
 def granted(bot: RunningBot) -> set[str]:
@@ -163,3 +167,43 @@ def test_a_removal_tried_once_an_earlier_run_finished_it_does_nothing(
 
     assert granted(bot) == {"T0NORTH", "T0SOUTH"}
     assert active(bot, "W0HR", "W0MGR", "W0SAM") == [True, True, True] and removal_notices(bot) == []
+
+
+def test_a_removal_tried_while_the_addition_after_it_is_being_recorded_waits_for_it_and_removes_nothing(
+    oauth_bot: RunningBot,  # noqa: F811
+    engine: Engine,
+) -> None:
+    """The addition Slack sent after the removal is being recorded as the removal's try starts: the try waits for it
+    on the org's row, then sees it and leaves T0SOUTH added, rather than decide on what it read before."""
+    if engine.dialect.name != "postgresql":
+        pytest.skip("SQLite serialises writers: a second one waits for the first before it reads")
+    bot = oauth_bot
+    org = install_org_wide(bot)
+    with refusing_new_rows_in(engine, "audit_events"):
+        org.org_event({"type": "team_access_revoked", "team_ids": ["T0SOUTH"]}, event_id="EvOUT")
+        bot.driver.settle()
+    bot.clock.advance(timedelta(seconds=20))
+    addition = Sent("EvIN", int(time.time()) + 1, bot.clock.now())
+
+    def record_the_addition(session: Session) -> None:
+        found = directory.find_workspace(session, "E0GROUP")
+        assert found is not None
+        workspaces.hold(session, found)
+        workspaces.record_team_access(
+            session,
+            workspace=found,
+            action="team_access_granted",
+            team_ids=["T0SOUTH"],
+            sent=addition,
+            now=addition.received_at,
+        )
+        session.flush()
+
+    def try_the_removal(_session: Session) -> None:
+        assert run_the_job_after(bot, WAITS[0]) == 1
+
+    one_after_the_other(bot.sessions, engine, record_the_addition, try_the_removal)
+
+    assert granted(bot) == {"T0NORTH", "T0SOUTH"}
+    assert active(bot, "W0HR", "W0MGR", "W0SAM") == [True, True, True] and removal_notices(bot) == []
+    assert kept(bot) == []
