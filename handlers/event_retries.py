@@ -15,12 +15,12 @@ never begun. Run late it undoes nothing: an uninstall sent before the workspace'
 (handlers/installs.py `stop_workspace`). So is a change of the workspaces an org-wide install is in
 (`team_access_granted`, `team_access_revoked`), with the org's and the workspaces' ids: lost, a workspace removed
 would still count as the org's (its own install made again kept stopped, later removals deactivating nobody, its
-people keeping what they could approve), and one added would not be taken over nor its people learnt. Its try leaves
-alone the workspaces a change recorded since its delivery named. So is a Grid migration's start or finish: a start
-lost would have the app call Slack through the migration, which Slack asks apps not to, its messages failing; a
-finish lost would hold them until a request names the org. Its try does nothing once a start or finish was recorded
-since its delivery (a start run after its finish would hold every message). An App Home opened is not kept: opened
-again, it is drawn again.
+people keeping what they could approve), and one added would not be taken over nor its people learnt. Its try
+leaves alone the workspaces a change Slack sent after it named (services/event_order.py). So is a Grid migration's
+start or finish: a start lost would have the app call Slack through the migration, which Slack asks apps not to, its
+messages failing; a finish lost would hold them until a request names the org. Its try does nothing once a start or
+finish Slack sent after it was recorded (a start run after its finish would hold every message). An App Home opened
+is not kept: opened again, it is drawn again.
 """
 
 import logging
@@ -84,8 +84,8 @@ def kept_body(body: dict[str, Any]) -> dict[str, Any]:
 
 
 def kept_for_later(error: Exception, body: dict[str, Any], context: BoltContext) -> bool:
-    """Slack's delivery of a kept event (a `user_change`) whose token Slack failed to check for now: kept as its
-    listener would keep it (the person's ids only), for the app's own tries, 1, 5, 15 and 60 minutes on; its id is
+    """Slack's delivery of a kept event (`RETRIED_EVENTS`) whose token Slack failed to check for now: kept as its
+    listener would keep it (`kept_body`), for the app's own tries, 1, 5, 15 and 60 minutes on; its id is
     recorded as handled, so that Slack's retries, should one still come, are dropped and it runs once. Slack's own
     retries (all within about 5 minutes) could all meet the same outage. False when it is not such an event or could
     not be kept: it then gets its 5xx, for Slack to send it again."""

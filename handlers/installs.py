@@ -7,7 +7,7 @@ from typing import Any
 
 from slack_bolt import App, BoltContext
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError, SlackClientError
+from slack_sdk.errors import SlackApiError
 from sqlalchemy.orm import Session
 
 from handlers import org_access
@@ -17,7 +17,8 @@ from handlers.event_attempts import EVENT_ATTEMPT, Attempt
 from handlers.event_retries import tried_again
 from handlers.people import known_workspace
 from models import Workspace
-from services import anonymous_dms, audit, event_retries, org_takeover, outbox, workspaces
+from services import anonymous_dms, event_order, event_retries, org_takeover, outbox, workspaces
+from services.event_order import Sent
 from services.rewards import approvals
 from services.suggestions import release
 
@@ -25,6 +26,8 @@ log = logging.getLogger(__name__)
 REVOKED = "team_access_revoked"
 GRANTED = "team_access_granted"
 POST = "chat.postMessage"
+TOKEN_GONE = frozenset({"invalid_auth", "token_revoked", "account_inactive"})
+"""`auth.test`'s errors that say the token will never work again."""
 
 
 def register(app: App) -> None:
@@ -50,14 +53,17 @@ def tokens_revoked(body: dict[str, Any], event: dict[str, Any], context: BoltCon
 def _own_token_still_works(context: BoltContext, client: WebClient, reason: str) -> bool:
     """With one `SLACK_BOT_TOKEN`, which stores no install to date the event against: whether Slack still takes the
     token this process serves with. Slack revokes a token before it tells of it, so an event whose token still works
-    told of an older one (a late retry, after a reinstall and a restart with the new token). Any other answer, or
-    none, stops the workspace as before."""
+    told of an older one (a late retry, after a reinstall and a restart with the new token). Only Slack's word that
+    the token is gone stops the workspace; any other failure (Slack busy or down, no answer) is raised, for the event
+    to be tried again later (handlers/event_retries.py)."""
     if deps_of(context).tokens is not None:
         return False
     try:
         client.auth_test()
-    except (SlackApiError, SlackClientError, OSError):
-        return False
+    except SlackApiError as error:
+        if error.response.get("error") in TOKEN_GONE:
+            return False
+        raise
     log.info("%s told of an earlier bot token: the one served with still works, so nothing stops", reason)
     return True
 
@@ -108,11 +114,15 @@ def team_access_changed(body: dict[str, Any], event: dict[str, Any], context: Bo
         if workspace is None:
             log.info("%s for an org never installed here: nothing to note", event["type"])
             return
-        team_ids = _not_changed_since(session, workspace, team_ids, context)
+        sent = _as_sent(session, body, context, deps.now())
+        if sent is None:
+            return
+        workspaces.hold(session, workspace)
+        team_ids = _not_changed_since(session, workspace, team_ids, sent, context)
         if not team_ids and tried_again(context):
             return
         workspaces.record_team_access(
-            session, workspace=workspace, action=event["type"], team_ids=team_ids, now=deps.now()
+            session, workspace=workspace, action=event["type"], team_ids=team_ids, sent=sent, now=deps.now()
         )
         taken = []
         if event["type"] == GRANTED:
@@ -133,16 +143,31 @@ def team_access_changed(body: dict[str, Any], event: dict[str, Any], context: Bo
         org_access.follow_in_background(follow, context, client, workspace_id, team_ids)
 
 
-def _not_changed_since(session: Session, org: Workspace, team_ids: list[str], context: BoltContext) -> list[str]:
-    """On the app's own try of a change whose listener failed: the workspaces no change recorded since Slack's delivery
-    named (a removal run after the workspace was added again would remove it)."""
+def _as_sent(session: Session, body: dict[str, Any], context: BoltContext, now: datetime) -> Sent | None:
+    """The event with when Slack sent it and when its delivery reached the app: now, or on the app's own try, when
+    the delivery kept was received. None, with nothing to do, on a try whose event is no longer kept (an earlier run of
+    it, past its lease, finished it meanwhile)."""
     attempt = context.get(EVENT_ATTEMPT)
-    if not tried_again(context) or not isinstance(attempt, Attempt):
+    received: datetime | None = now
+    if tried_again(context) and isinstance(attempt, Attempt):
+        received = event_retries.received_at(session, event_id=attempt.event_id)
+    if received is None:
+        log.info("%s tried late: done meanwhile by an earlier run, left as it is", body.get("event_id"))
+        return None
+    event_time = body.get("event_time")
+    return Sent(str(body.get("event_id") or ""), event_time if isinstance(event_time, int) else None, received)
+
+
+def _not_changed_since(
+    session: Session, org: Workspace, team_ids: list[str], sent: Sent, context: BoltContext
+) -> list[str]:
+    """On the app's own try of a change whose listener failed: the workspaces no change Slack sent after it named (a
+    removal run after the workspace was added again would remove it)."""
+    if not tried_again(context):
         return team_ids
-    received = event_retries.received_at(session, event_id=attempt.event_id)
-    changed = org_takeover.changed_since(session, org, team_ids, received) if received is not None else set()
+    changed = org_takeover.changed_since(session, org, team_ids, sent)
     if changed:
-        log.info("%s tried late: %s changed since, left as they are", attempt.event_type, ", ".join(sorted(changed)))
+        log.info("%s tried late: %s changed since, left as they are", sent.event_id, ", ".join(sorted(changed)))
     return [team_id for team_id in team_ids if team_id not in changed]
 
 
@@ -193,7 +218,7 @@ def _log_taken_over(org: str, taken: list[tuple[str, int]]) -> None:
         )
 
 
-def grid_migration(event: dict[str, Any], context: BoltContext) -> None:
+def grid_migration(body: dict[str, Any], event: dict[str, Any], context: BoltContext) -> None:
     """Slack is migrating the workspace into an Enterprise Grid org, or has finished, and asks apps to stop calling
     its API meanwhile (https://docs.slack.dev/reference/events/grid_migration_started): its messages, scheduled
     ones included, wait in the outbox and go once it is done. The install and its token are kept through it."""
@@ -203,28 +228,29 @@ def grid_migration(event: dict[str, Any], context: BoltContext) -> None:
         if workspace is None:
             log.info("%s in a workspace never installed here: nothing to do", event["type"])
             return
-        if _migration_moved_on(session, workspace, context):
+        sent = _as_sent(session, body, context, deps.now())
+        if sent is None:
+            return
+        workspaces.hold(session, workspace)
+        if _migration_moved_on(session, workspace, sent, context):
             log.info("%s tried late: the migration moved on since, left as it is", event["type"])
             return
         enterprise_id = event.get("enterprise_id")
         workspaces.record_grid_migration(
-            session, workspace=workspace, action=event["type"], enterprise_id=enterprise_id, now=deps.now()
+            session, workspace=workspace, action=event["type"], enterprise_id=enterprise_id, now=deps.now(), sent=sent
         )
         key = workspace.slack_team_id
     log.info("%s in %s (org %s): its messages %s", event["type"], key, enterprise_id, _migrating(event["type"]))
     deps.sender_bell.ring()
 
 
-def _migration_moved_on(session: Session, workspace: Workspace, context: BoltContext) -> bool:
-    """On the app's own try of a migration's start or finish whose listener failed: whether a start or finish was
-    recorded since Slack's delivery (a start run after its finish would make every message wait)."""
-    attempt = context.get(EVENT_ATTEMPT)
-    if not tried_again(context) or not isinstance(attempt, Attempt):
+def _migration_moved_on(session: Session, workspace: Workspace, sent: Sent, context: BoltContext) -> bool:
+    """On the app's own try of a migration's start or finish whose listener failed: whether a start or finish Slack
+    sent after it was recorded (a start run after its finish would make every message wait)."""
+    if not tried_again(context):
         return False
-    received = event_retries.received_at(session, event_id=attempt.event_id)
-    return received is not None and audit.recorded_since(
-        session, workspace=workspace, actions=workspaces.MIGRATION_ACTIONS, moment=received
-    )
+    later = event_order.recorded_after(session, workspace=workspace, actions=workspaces.MIGRATION_ACTIONS, sent=sent)
+    return bool(later)
 
 
 def _migrating(action: str) -> str:

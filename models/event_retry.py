@@ -2,8 +2,9 @@
 
 Slack sends an event once the ack is given, and the ack is given before the listener runs: a listener that fails
 (the database restarting) would otherwise leave the event undone for good.
-The row is written with the event id as handled and deleted when the listener is done, or given up; the body it
-holds names the person changed, not their profile (the app's try asks Slack for it afresh).
+The row is written with the event id as handled and deleted when the listener is done, or given up. The body holds
+what Slack sent but its verification token, and of a `user_change` the person's ids, not their profile (the app's try
+asks Slack for it afresh); `received_at`, when Slack's delivery arrived, orders two events Slack sent within a second.
 """
 
 from datetime import datetime

@@ -8,7 +8,6 @@ the same people, sending them reminders twice. The audit trail says what was tak
 """
 
 from dataclasses import dataclass
-from datetime import datetime
 from typing import TypeVar
 
 from sqlalchemy import func, select
@@ -16,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from models import AuditEvent, Employee, Nomination, PulseRound, Resolution, Suggestion, Workspace
 from models.suggestion import CLOSED_STATUSES
+from services.event_order import Sent, recorded_after
 from services.suggestions.release import RELEASED
 
 TAKEN_OVER = "taken_over_by_org_install"
@@ -64,19 +64,13 @@ def granted_teams(session: Session, org: Workspace) -> set[str]:
     return granted
 
 
-def changed_since(session: Session, org: Workspace, team_ids: list[str], moment: datetime) -> set[str]:
-    """Those of `team_ids` that a team access change recorded after `moment` named, all of them after an install made
-    again since: a change Slack sent before those, run late, would undo them."""
-    changes = session.execute(
-        select(AuditEvent.action, AuditEvent.details).where(
-            AuditEvent.workspace_id == org.id,
-            AuditEvent.action.in_((GRANTED, REVOKED, REINSTALLED)),
-            AuditEvent.at > moment,
-        )
-    ).all()
+def changed_since(session: Session, org: Workspace, team_ids: list[str], sent: Sent) -> set[str]:
+    """Those of `team_ids` that a team access change Slack sent after the event `sent` named, all of them after an
+    install made again since: `sent`, run late, would undo them (services/event_order.py)."""
+    changes = recorded_after(session, workspace=org, actions=(GRANTED, REVOKED, REINSTALLED), sent=sent)
     changed: set[str] = set()
-    for action, details in changes:
-        changed |= set(team_ids) if action == REINSTALLED else set((details or {}).get("team_ids", []))
+    for change in changes:
+        changed |= set(team_ids) if change.action == REINSTALLED else set((change.details or {}).get("team_ids", []))
     return changed & set(team_ids)
 
 

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from models import Delivery, Workspace, slack_bots, slack_installations
 from services import audit, directory
+from services.event_order import Sent
 from services.org_takeover import KEPT_IN_ORG, TAKEN_OVER, org_still_serving
 from services.org_takeover import REINSTALLED as REINSTALLED  # the audit action, kept here for its other readers
 from services.pulse import rounds as pulse_rounds
@@ -90,11 +91,19 @@ def record_uninstall(session: Session, *, workspace: Workspace, now: datetime, r
     return dropped
 
 
+def hold(session: Session, workspace: Workspace) -> None:
+    """Lock the workspace's row until the caller commits: two of Slack's changes to it, one of them the app's late try,
+    are then decided one after the other, each seeing what the other recorded (SQLite serialises writers)."""
+    session.refresh(workspace, with_for_update=True)
+
+
 def record_team_access(
-    session: Session, *, workspace: Workspace, action: str, team_ids: list[str], now: datetime
+    session: Session, *, workspace: Workspace, action: str, team_ids: list[str], sent: Sent, now: datetime
 ) -> None:
-    """Slack added workspaces to the org's org-wide install, or removed them (`action`): the audit trail says so."""
-    audit.record(session, workspace=workspace, actor="slack", action=action, now=now, details={"team_ids": team_ids})
+    """Slack added workspaces to the org's org-wide install, or removed them (`action`): the audit trail says so, with
+    when Slack sent it (services/event_order.py)."""
+    details = {"team_ids": team_ids, **sent.details()}
+    audit.record(session, workspace=workspace, actor="slack", action=action, now=now, details=details)
 
 
 def take_over_granted_workspaces(
@@ -136,19 +145,25 @@ def serving(session: Session, workspace: Workspace) -> Workspace:
 
 
 def record_grid_migration(
-    session: Session, *, workspace: Workspace, action: str, enterprise_id: str | None, now: datetime
+    session: Session,
+    *,
+    workspace: Workspace,
+    action: str,
+    enterprise_id: str | None,
+    now: datetime,
+    sent: Sent | None = None,
 ) -> None:
     """Slack began migrating the workspace into the Grid org `enterprise_id`, or finished (`action`, the event's
-    type): its messages wait meanwhile, as Slack asks; when it is done, the workspace belongs to the org."""
+    type): its messages wait meanwhile, as Slack asks; when it is done, the workspace belongs to the org. `sent`: when
+    Slack sent it (services/event_order.py); None when the app saw the migration finished itself."""
     started = action == GRID_MIGRATION_STARTED
     if started and workspace.migrating_since is None:
         workspace.migrating_since = now
     if not started:
         workspace.migrating_since = None
         workspace.enterprise_id = enterprise_id or workspace.enterprise_id
-    audit.record(
-        session, workspace=workspace, actor="slack", action=action, now=now, details={"enterprise": enterprise_id}
-    )
+    details = {"enterprise": enterprise_id, **(sent.details() if sent is not None else {})}
+    audit.record(session, workspace=workspace, actor="slack", action=action, now=now, details=details)
 
 
 def end_migration_seen_finished(

@@ -1,14 +1,18 @@
 """A change of the workspaces an org-wide install is in, whose listener the database failed after the ack, is run
 again by the app itself (handlers/event_retries.py), leaving alone the workspaces a change made since named."""
 
+import time
 from datetime import timedelta
 
 import pytest
 from sqlalchemy import Engine
+from sqlalchemy.orm import Session
 
 from bot.fakeslack.browser import install
-from models import Workspace
-from services import directory, org_takeover
+from handlers.event_attempts import Attempt
+from models import EventRetry, Workspace
+from services import directory, org_takeover, workspaces
+from services.event_order import Sent
 from services.event_retries import WAITS
 from tests.conftest import RunningBot
 from tests.e2e.test_database_failing import refusing_new_rows_in
@@ -18,6 +22,7 @@ from tests.e2e.test_installs_grid_lifecycle import driver_for, install_org_wide
 from tests.e2e.test_installs_grid_takeover import installed
 from tests.e2e.test_installs_grid_team_access import active
 from tests.e2e.test_installs_grid_workspaces import NORTH_ORG, install_in_the_org
+from tests.helpers import one_after_the_other
 
 
 def granted(bot: RunningBot) -> set[str]:
@@ -116,3 +121,89 @@ def test_an_addition_the_database_failed_takes_the_workspaces_own_install_over_w
     assert run_the_job_after(bot, WAITS[0]) == 1
 
     assert installed(bot) == ["E0GROUP"] and kept(bot) == []
+
+
+def test_a_removal_and_the_addition_after_it_both_tried_late_leave_the_workspace_added(
+    oauth_bot: RunningBot,  # noqa: F811
+    engine: Engine,
+) -> None:
+    """Both listeners failed; the removal's try is recorded after the addition's delivery arrived, yet Slack sent the
+    addition last: the addition's try follows it."""
+    bot = oauth_bot
+    org = install_org_wide(bot)
+    with refusing_new_rows_in(engine, "audit_events"):
+        org.org_event({"type": "team_access_revoked", "team_ids": ["T0SOUTH"]}, event_id="EvOUT")
+        bot.driver.settle()
+        bot.clock.advance(timedelta(seconds=20))
+        org.org_event({"type": "team_access_granted", "team_ids": ["T0SOUTH"]}, event_id="EvIN")
+        bot.driver.settle()
+    assert sorted(kept(bot)) == [("EvIN", 0), ("EvOUT", 0)]
+
+    assert run_the_job_after(bot, WAITS[0] - timedelta(seconds=10)) == 1
+    assert granted(bot) == {"T0NORTH"}
+    assert run_the_job_after(bot, timedelta(seconds=15)) == 1
+
+    assert granted(bot) == {"T0NORTH", "T0SOUTH"} and kept(bot) == []
+
+
+def test_a_removal_tried_once_an_earlier_run_finished_it_does_nothing(
+    oauth_bot: RunningBot,  # noqa: F811
+    engine: Engine,
+) -> None:
+    """A run that outlived its lease was claimed again; the first run finished and forgot the event: the second finds
+    it no longer kept and removes nothing (the workspace may have been added again since)."""
+    bot = oauth_bot
+    org = install_org_wide(bot)
+    with refusing_new_rows_in(engine, "audit_events"):
+        org.org_event({"type": "team_access_revoked", "team_ids": ["T0SOUTH"]}, event_id="EvOUT")
+        bot.driver.settle()
+    with bot.sessions.begin() as session:
+        kept_event = session.get_one(EventRetry, "EvOUT")
+        body = dict(kept_event.body)
+        session.delete(kept_event)
+
+    assert bot.runtime.deps.events_again(body, Attempt("EvOUT", "team_access_revoked", number=2)), "its listener ran"
+    bot.driver.settle()
+
+    assert granted(bot) == {"T0NORTH", "T0SOUTH"}
+    assert active(bot, "W0HR", "W0MGR", "W0SAM") == [True, True, True] and removal_notices(bot) == []
+
+
+def test_a_removal_tried_while_the_addition_after_it_is_being_recorded_waits_for_it_and_removes_nothing(
+    oauth_bot: RunningBot,  # noqa: F811
+    engine: Engine,
+) -> None:
+    """The addition Slack sent after the removal is being recorded as the removal's try starts: the try waits for it
+    on the org's row, then sees it and leaves T0SOUTH added, rather than decide on what it read before."""
+    if engine.dialect.name != "postgresql":
+        pytest.skip("SQLite serialises writers: a second one waits for the first before it reads")
+    bot = oauth_bot
+    org = install_org_wide(bot)
+    with refusing_new_rows_in(engine, "audit_events"):
+        org.org_event({"type": "team_access_revoked", "team_ids": ["T0SOUTH"]}, event_id="EvOUT")
+        bot.driver.settle()
+    bot.clock.advance(timedelta(seconds=20))
+    addition = Sent("EvIN", int(time.time()) + 1, bot.clock.now())
+
+    def record_the_addition(session: Session) -> None:
+        found = directory.find_workspace(session, "E0GROUP")
+        assert found is not None
+        workspaces.hold(session, found)
+        workspaces.record_team_access(
+            session,
+            workspace=found,
+            action="team_access_granted",
+            team_ids=["T0SOUTH"],
+            sent=addition,
+            now=addition.received_at,
+        )
+        session.flush()
+
+    def try_the_removal(_session: Session) -> None:
+        assert run_the_job_after(bot, WAITS[0]) == 1
+
+    one_after_the_other(bot.sessions, engine, record_the_addition, try_the_removal)
+
+    assert granted(bot) == {"T0NORTH", "T0SOUTH"}
+    assert active(bot, "W0HR", "W0MGR", "W0SAM") == [True, True, True] and removal_notices(bot) == []
+    assert kept(bot) == []

@@ -120,3 +120,22 @@ def test_with_one_bot_token_a_kept_uninstall_stops_the_workspace_when_the_app_tr
     assert run_the_job_after(bot, WAITS[0]) == 1
 
     assert not installed(bot, bot.driver.team_id) and kept(bot) == []
+
+
+def test_with_one_bot_token_a_kept_uninstall_waits_while_slack_does_not_say_whether_the_token_works(
+    bot: RunningBot, engine: Engine
+) -> None:
+    """The token served with was never revoked (the uninstall told of an older one); at the try Slack answers
+    `auth.test` with a 503: that says nothing of the token, so the workspace is not stopped and the try waits."""
+    load_org_and_policy(bot.sessions, bot.clock.now())
+    bot.slack.fail("auth.test", times=3, status=503)
+    with refusing_new_rows_in(engine, "audit_events"):
+        bot.driver.event({"type": "app_uninstalled"}, event_id="EvGONE", sent_at=int(time.time()) - 30)
+    assert installed(bot, bot.driver.team_id) and kept(bot) == [("EvGONE", 0)]
+    bot.slack.fail("auth.test", times=3, status=503)
+
+    assert run_the_job_after(bot, WAITS[0]) == 1
+    assert installed(bot, bot.driver.team_id) and kept(bot) == [("EvGONE", 1)], "tried again later"
+
+    assert run_the_job_after(bot, WAITS[1]) == 1
+    assert installed(bot, bot.driver.team_id) and kept(bot) == [], "the token works: nothing stops"
