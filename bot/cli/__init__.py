@@ -53,7 +53,13 @@ def did_you_mean(message: str) -> str:
     typed = invalid["typed"].casefold()
     begun = [choice for choice in choices if choice.startswith(typed)]  # `stat`: status, though start is as close
     close = begun if len(begun) == 1 else difflib.get_close_matches(typed, choices, n=1, cutoff=0.6)
-    return f": did you mean {close[0]}?" if close else ""
+    if not close or OPPOSITES.get(typed) == close[0]:  # `org export` is no mistyped import, which writes
+        return ""
+    return f": did you mean {close[0]}?"
+
+
+OPPOSITES = {"export": "import", "import": "export"}
+"""A choice typed that is the opposite of the one it resembles: none is offered."""
 
 
 class Terminated(BaseException):

@@ -179,6 +179,12 @@ def test_a_choice_typed_too_short_to_tell_is_not_guessed(tmp_path: Path) -> None
     assert result.stderr.splitlines()[-1].endswith("(choose from 'start', 'status', 'close')"), result.stderr
 
 
+def test_an_export_asked_of_the_org_is_not_offered_the_import_that_writes_it(tmp_path: Path) -> None:
+    result = cli(tmp_path, "org", "export")
+
+    assert result.returncode == 2 and "did you mean" not in result.stderr, result.stderr
+
+
 def test_an_org_file_saved_by_excel_as_tab_delimited_text_imports(tmp_path: Path) -> None:
     """Excel's "Text (Tab delimited)" (org.txt), which HR picks for "text" when CSV was asked."""
     engine = upgraded(tmp_path)
