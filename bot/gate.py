@@ -171,7 +171,9 @@ class SlackGate:
         and the pool drops every connection as old: the check is made once more on a fresh one, so that the request
         goes through rather than being told the database is out of reach when it is back. A cut met by the check left
         nothing written: the second answer stands, and a replay is still refused. One met by the commit, once the
-        check let the request through, may have come after the commit: the second finds it seen, and it goes through."""
+        check let the request through, may have come after the commit, or a copy may have reached the restarted
+        database first: finding it seen, the second cannot tell whose row it is, so the request is failed as one
+        the database failed, its failure noted for Slack's retry, and neither runs it."""
         answers: list[bool] = []
         try:
             return self._let_through(timestamp, signature, answers)
