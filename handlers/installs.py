@@ -118,8 +118,8 @@ def team_access_changed(body: dict[str, Any], event: dict[str, Any], context: Bo
         if sent is None:
             return
         workspaces.hold(session, workspace)
-        team_ids = _not_changed_since(session, workspace, team_ids, sent, context)
-        if not team_ids and tried_again(context):
+        named, team_ids = team_ids, _not_changed_since(session, workspace, team_ids, sent, context)
+        if not team_ids and (named or tried_again(context)):
             return
         workspaces.record_team_access(
             session, workspace=workspace, action=event["type"], team_ids=team_ids, sent=sent, now=deps.now()
@@ -149,8 +149,10 @@ def _as_sent(session: Session, body: dict[str, Any], context: BoltContext, now: 
     it, past its lease, finished it meanwhile)."""
     attempt = context.get(EVENT_ATTEMPT)
     received: datetime | None = now
-    if tried_again(context) and isinstance(attempt, Attempt):
+    if isinstance(attempt, Attempt):  # kept from its arrival (handlers/event_retries.py): dated then, on every run
         received = event_retries.received_at(session, event_id=attempt.event_id)
+        if received is None and not tried_again(context):
+            received = now
     if received is None:
         log.info("%s tried late: done meanwhile by an earlier run, left as it is", body.get("event_id"))
         return None
@@ -161,11 +163,11 @@ def _as_sent(session: Session, body: dict[str, Any], context: BoltContext, now: 
 def _not_changed_since(
     session: Session, org: Workspace, team_ids: list[str], sent: Sent, context: BoltContext
 ) -> list[str]:
-    """On the app's own try of a change whose listener failed: the workspaces no change Slack sent after it named (a
-    removal run after the workspace was added again would remove it)."""
-    if not tried_again(context):
-        return team_ids
-    changed = org_takeover.changed_since(session, org, team_ids, sent)
+    """The workspaces no change Slack sent after this one named (a removal run after the workspace was added again
+    would remove it): on the app's own try of a change whose listener failed, and on Slack's retry of one the app
+    failed in front of its listener, which may come after the change that followed it; on those alone, the app's own
+    changes count too (an install made again, whose grants Slack may date to the same second)."""
+    changed = org_takeover.changed_since(session, org, team_ids, sent, ours_too=tried_again(context))
     if changed:
         log.info("%s tried late: %s changed since, left as they are", sent.event_id, ", ".join(sorted(changed)))
     return [team_id for team_id in team_ids if team_id not in changed]
@@ -245,12 +247,12 @@ def grid_migration(body: dict[str, Any], event: dict[str, Any], context: BoltCon
 
 
 def _migration_moved_on(session: Session, workspace: Workspace, sent: Sent, context: BoltContext) -> bool:
-    """On the app's own try of a migration's start or finish whose listener failed: whether a start or finish Slack
-    sent after it was recorded (a start run after its finish would make every message wait)."""
-    if not tried_again(context):
-        return False
-    later = event_order.recorded_after(session, workspace=workspace, actions=workspaces.MIGRATION_ACTIONS, sent=sent)
-    return bool(later)
+    """Whether a start or finish Slack sent after this one was recorded (a start run after its finish would make every
+    message wait): Slack's retry of one the app failed in front of its listener may come after it too. The app's own
+    (a migration seen finished) count on its own tries alone."""
+    actions = workspaces.MIGRATION_ACTIONS
+    later = event_order.recorded_after(session, workspace=workspace, actions=actions, sent=sent)
+    return any(tried_again(context) or event_order.slacks(row) for row in later)
 
 
 def _migrating(action: str) -> str:

@@ -36,10 +36,19 @@ def recorded_after(session: Session, *, workspace: Workspace, actions: tuple[str
     return [row for row in rows if _after(row, sent)]
 
 
+def slacks(row: AuditEvent) -> bool:
+    """Whether the change recorded is one Slack sent (dated by Slack), not the app's own."""
+    details = row.details or {}
+    return isinstance(details.get("event_time"), int) and isinstance(details.get("received_at"), str)
+
+
 def _after(row: AuditEvent, sent: Sent) -> bool:
     """One of Slack's changes by when Slack sent it, then by arrival; the app's own (an install made again, a migration
-    seen finished) by when it was recorded, against when `sent` was sent or, the two clocks may differ, arrived."""
+    seen finished) by when it was recorded, against when `sent` was sent or, the two clocks may differ, arrived. The
+    event itself, recorded by an earlier run of it, counts as after: it is done."""
     details = row.details or {}
+    if sent.event_id and details.get("event_id") == sent.event_id:
+        return True
     event_time, received = details.get("event_time"), details.get("received_at")
     if isinstance(event_time, int) and isinstance(received, str) and sent.event_time is not None:
         return (event_time, datetime.fromisoformat(received)) > (sent.event_time, sent.received_at)

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from models import AuditEvent, Employee, Nomination, PulseRound, Resolution, Suggestion, Workspace
 from models.suggestion import CLOSED_STATUSES
-from services.event_order import Sent, recorded_after
+from services.event_order import Sent, recorded_after, slacks
 from services.suggestions.release import RELEASED
 
 TAKEN_OVER = "taken_over_by_org_install"
@@ -64,12 +64,14 @@ def granted_teams(session: Session, org: Workspace) -> set[str]:
     return granted
 
 
-def changed_since(session: Session, org: Workspace, team_ids: list[str], sent: Sent) -> set[str]:
-    """Those of `team_ids` that a team access change Slack sent after the event `sent` named, all of them after an
-    install made again since: `sent`, run late, would undo them (services/event_order.py)."""
+def changed_since(session: Session, org: Workspace, team_ids: list[str], sent: Sent, *, ours_too: bool) -> set[str]:
+    """Those of `team_ids` that a team access change Slack sent after the event `sent` named, and with `ours_too`, all
+    of them after an install made again since: `sent`, run late, would undo them (services/event_order.py)."""
     changes = recorded_after(session, workspace=org, actions=(GRANTED, REVOKED, REINSTALLED), sent=sent)
     changed: set[str] = set()
     for change in changes:
+        if not ours_too and not slacks(change):
+            continue
         changed |= set(team_ids) if change.action == REINSTALLED else set((change.details or {}).get("team_ids", []))
     return changed & set(team_ids)
 

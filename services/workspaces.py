@@ -94,7 +94,7 @@ def record_uninstall(session: Session, *, workspace: Workspace, now: datetime, r
 def hold(session: Session, workspace: Workspace) -> None:
     """Lock the workspace's row until the caller commits: two of Slack's changes to it, one of them the app's late try,
     are then decided one after the other, each seeing what the other recorded (SQLite serialises writers)."""
-    session.refresh(workspace, with_for_update=True)
+    session.refresh(workspace, with_for_update={"key_share": True})  # rows added under it (an import's) still go
 
 
 def record_team_access(

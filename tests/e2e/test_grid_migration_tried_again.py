@@ -116,16 +116,15 @@ def test_a_try_whose_event_an_earlier_run_finished_does_nothing(bot: RunningBot,
     assert approval_requests_sent(bot) == 1
 
 
-def test_a_start_slack_sent_again_after_its_finish_holds_nothing_when_tried(bot: RunningBot, engine: Engine) -> None:
-    """Slack's retry of the start arrives after the finish, which was recorded at once; the start's listener fails:
-    its try goes by when Slack sent it (before the finish), not by when its retry arrived."""
+def test_a_start_slack_sent_again_after_its_finish_holds_nothing(bot: RunningBot, engine: Engine) -> None:
+    """Slack's retry of the start (the app failed its first delivery in front of the listener) arrives after the
+    finish, which was recorded at once: it goes by when Slack sent it (before the finish), not by when its retry
+    arrived, and is done with at once, writing nothing (so the audit refusing rows keeps nothing for a try)."""
     load_org_and_policy(bot.sessions, bot.clock.now())
     bot.driver.event(FINISHED, event_id="EvDONE")
     bot.clock.advance(timedelta(seconds=20))
     with refusing_new_rows_in(engine, "audit_events"):
         bot.driver.event(STARTED, event_id="EvSTART", retry_num=1, sent_at=int(time.time()) - 60)
-    assert kept(bot) == [("EvSTART", 0)]
-
-    assert run_the_job_after(bot, WAITS[0]) == 1
 
     assert not migrating(bot) and kept(bot) == []
+    assert run_the_job_after(bot, WAITS[0]) == 0

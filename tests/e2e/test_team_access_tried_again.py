@@ -1,6 +1,7 @@
 """A change of the workspaces an org-wide install is in, whose listener the database failed after the ack, is run
 again by the app itself (handlers/event_retries.py), leaving alone the workspaces a change made since named."""
 
+import json
 import time
 from datetime import timedelta
 
@@ -9,13 +10,15 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from bot.fakeslack.browser import install
+from bot.fakeslack.driver import JSON
+from bot.fakeslack.reply import as_retried
 from handlers.event_attempts import Attempt
 from models import EventRetry, Workspace
 from services import directory, org_takeover, workspaces
 from services.event_order import Sent
 from services.event_retries import WAITS
 from tests.conftest import RunningBot
-from tests.e2e.test_database_failing import refusing_new_rows_in
+from tests.e2e.test_database_failing import refusing_new_rows_in, replay_check_out_of_reach
 from tests.e2e.test_events_tried_again import kept, run_the_job_after
 from tests.e2e.test_installs import oauth_bot  # noqa: F401
 from tests.e2e.test_installs_grid_lifecycle import driver_for, install_org_wide
@@ -207,3 +210,25 @@ def test_a_removal_tried_while_the_addition_after_it_is_being_recorded_waits_for
     assert granted(bot) == {"T0NORTH", "T0SOUTH"}
     assert active(bot, "W0HR", "W0MGR", "W0SAM") == [True, True, True] and removal_notices(bot) == []
     assert kept(bot) == []
+
+
+def test_slacks_retry_of_a_removal_the_app_failed_in_front_of_its_listener_leaves_the_addition_after_it(
+    oauth_bot: RunningBot,  # noqa: F811
+) -> None:
+    """The database blipped as the removal came (answered 503, nothing kept); the admin added T0SOUTH back; Slack's
+    retry of the removal, a minute on, arrives as a first delivery after the addition Slack sent later."""
+    bot = oauth_bot
+    org = install_org_wide(bot)
+    removal = org.grid.org_envelope({"type": "team_access_revoked", "team_ids": ["T0SOUTH"]}, "EvOUT", org.team_id)
+    removal["event_time"] -= 20
+    bot.slack.state.installs.change_team_access("E0GROUP", removal["event"])
+    with replay_check_out_of_reach(bot.runtime.engine):
+        assert org.post(json.dumps(removal), JSON).status == 503
+    org.org_event({"type": "team_access_granted", "team_ids": ["T0SOUTH"]})
+    notices = len(removal_notices(bot))
+
+    assert org.post(json.dumps(removal), JSON, **as_retried(1)).status == 200
+
+    assert active(bot, "W0HR", "W0MGR", "W0SAM") == [True, True, True]
+    assert granted(bot) == {"T0NORTH", "T0SOUTH"}
+    assert len(removal_notices(bot)) == notices
