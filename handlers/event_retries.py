@@ -49,7 +49,7 @@ RETRIED_EVENTS = frozenset(
     }
 )
 SLACK_FOR_A_WHILE = frozenset(
-    {"ratelimited", "service_unavailable", "fatal_error", "internal_error", "request_timeout"}
+    {"ratelimited", "service_unavailable", "fatal_error", "internal_error", "request_timeout", "team_added_to_org"}
 )
 """Slack's errors that say it did not do it now, not that it never will."""
 

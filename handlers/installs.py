@@ -14,7 +14,7 @@ from handlers import org_access
 from handlers.blocks.installs import left_open_notice, log_again_notice, not_sent_notice, workspaces_removed_notice
 from handlers.deps import deps_of
 from handlers.event_attempts import EVENT_ATTEMPT, Attempt
-from handlers.event_retries import tried_again
+from handlers.event_retries import may_pass, tried_again
 from handlers.people import known_workspace
 from models import Workspace
 from services import anonymous_dms, event_order, event_retries, org_takeover, outbox, workspaces
@@ -26,8 +26,6 @@ log = logging.getLogger(__name__)
 REVOKED = "team_access_revoked"
 GRANTED = "team_access_granted"
 POST = "chat.postMessage"
-TOKEN_GONE = frozenset({"invalid_auth", "token_revoked", "account_inactive"})
-"""`auth.test`'s errors that say the token will never work again."""
 
 
 def register(app: App) -> None:
@@ -53,15 +51,16 @@ def tokens_revoked(body: dict[str, Any], event: dict[str, Any], context: BoltCon
 def _own_token_still_works(context: BoltContext, client: WebClient, reason: str) -> bool:
     """With one `SLACK_BOT_TOKEN`, which stores no install to date the event against: whether Slack still takes the
     token this process serves with. Slack revokes a token before it tells of it, so an event whose token still works
-    told of an older one (a late retry, after a reinstall and a restart with the new token). Only Slack's word that
-    the token is gone stops the workspace; any other failure (Slack busy or down, no answer) is raised, for the event
-    to be tried again later (handlers/event_retries.py)."""
+    told of an older one (a late retry, after a reinstall and a restart with the new token). Slack refusing the token
+    (`invalid_auth`, `token_revoked`, `token_expired`, `not_authed`...) stops the workspace, whose token no longer
+    serves; a failure that may pass (Slack busy or down, no answer) is raised, for the event to be tried again later
+    (handlers/event_retries.py)."""
     if deps_of(context).tokens is not None:
         return False
     try:
         client.auth_test()
     except SlackApiError as error:
-        if error.response.get("error") in TOKEN_GONE:
+        if not may_pass(error):
             return False
         raise
     log.info("%s told of an earlier bot token: the one served with still works, so nothing stops", reason)

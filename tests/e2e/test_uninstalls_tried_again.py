@@ -139,3 +139,20 @@ def test_with_one_bot_token_a_kept_uninstall_waits_while_slack_does_not_say_whet
 
     assert run_the_job_after(bot, WAITS[1]) == 1
     assert installed(bot, bot.driver.team_id) and kept(bot) == [], "the token works: nothing stops"
+
+
+@pytest.mark.parametrize("refusal", ["token_expired", "not_authed"])
+def test_with_one_bot_token_a_kept_uninstall_stops_the_workspace_on_any_lasting_refusal_of_its_token(
+    bot: RunningBot, refusal: str
+) -> None:
+    """Not only `invalid_auth`: a token Slack refuses for a reason that does not pass serves no more, and the
+    workspace goes on being served with it unless the uninstall stops it."""
+    load_org_and_policy(bot.sessions, bot.clock.now())
+    bot.slack.fail("auth.test", times=3, status=503)
+    bot.driver.event({"type": "app_uninstalled"}, event_id="EvGONE", sent_at=int(time.time()) - 30)
+    assert kept(bot) == [("EvGONE", 0)]
+    bot.slack.fail("auth.test", times=3, error=refusal)
+
+    assert run_the_job_after(bot, WAITS[0]) == 1
+
+    assert not installed(bot, bot.driver.team_id) and kept(bot) == []
