@@ -16,10 +16,7 @@ from services.event_order import Sent
 from services.org_takeover import KEPT_IN_ORG, TAKEN_OVER, org_still_serving
 from services.org_takeover import REINSTALLED as REINSTALLED  # the audit action, kept here for its other readers
 from services.pulse import rounds as pulse_rounds
-from services.workspace_purge import PurgePlan as PurgePlan  # purging, kept here for its callers
 from services.workspace_purge import install_rows
-from services.workspace_purge import purge as purge
-from services.workspace_purge import purge_plan as purge_plan
 
 UNINSTALLED = "app_uninstalled"
 ANOTHER_TOKEN = "bot_token_of_another_workspace"

@@ -10,9 +10,9 @@ from bot.clock import SystemClock
 from bot.settings import DEFAULT_RETENTION_DAYS, retention_days_from
 from bot.startup import StartupError
 from models import Workspace
-from services import directory, workspaces
+from services import directory
 from services.text import plural
-from services.workspace_purge import purged_on
+from services.workspace_purge import purge, purge_plan, purged_on
 
 
 def add_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -63,7 +63,7 @@ def run_purge(args: argparse.Namespace) -> int:
             return 0
         if workspace is None:
             raise StartupError(f"no workspace {args.team_id} in the database: see `python -m bot workspace list`")
-        plan = workspaces.purge_plan(
+        plan = purge_plan(
             session,
             workspace=workspace,
             now=SystemClock().now(),
@@ -75,6 +75,6 @@ def run_purge(args: argparse.Namespace) -> int:
         for table, count in sorted(plan.rows.items()):
             print(f"  {table}: {count}")
         if not args.dry_run:
-            workspaces.purge(session, plan)
+            purge(session, plan)
     print("nothing deleted (--dry-run)" if args.dry_run else f"{args.team_id} purged")
     return 0

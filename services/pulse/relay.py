@@ -19,8 +19,7 @@ from sqlalchemy.orm import Session
 from models import Employee, PulseComment, PulseRelay, PulseReply, PulseRound, Workspace
 from services import directory, outbox, rows
 from services.errors import AlreadyDone, InvalidInput, NotAllowed
-from services.pulse.relay_keys import refuse_a_second_answer
-from services.pulse.relay_keys import relayed_key_prefix as relayed_key_prefix
+from services.pulse.relay_keys import refuse_a_second_answer, relayed_key_prefix
 from services.pulse.replies_ended import replies_ended, unanswerable
 from services.pulse.results import judged
 from services.pulse.rounds import ROUND_STARTERS, replies_open

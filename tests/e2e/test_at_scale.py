@@ -11,7 +11,8 @@ from bot.fakeslack.state import Call
 from handlers.blocks.pulse_results import MORE_COMMENTS_ACTION, more_value
 from models import PulseRound
 from services import directory
-from services.workspaces import purge, purge_plan, record_uninstall
+from services.workspace_purge import purge, purge_plan
+from services.workspaces import record_uninstall
 from tests.conftest import RunningBot
 from tests.e2e.test_pulse_rounds import answer, questions_dm, start, tick
 from tests.helpers import load_org, load_policy

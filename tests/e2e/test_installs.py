@@ -20,7 +20,7 @@ from services import directory, outbox
 from services.errors import DomainError
 from services.org_import import import_org, parse_org_csv
 from services.policy.versions import load_policy
-from services.workspaces import purge_plan
+from services.workspace_purge import purge_plan
 from tests.conftest import SIGNING_SECRET, RunningBot, bot_settings, running_bot
 from tests.helpers import POLICY_EXAMPLE, around_the_clock
 from tests.helpers import load_org_and_policy as load_the_test_org

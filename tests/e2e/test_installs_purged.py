@@ -15,7 +15,7 @@ from services import directory
 from services.org_import import import_org, parse_org_csv
 from services.policy.versions import load_policy
 from services.pulse import rounds as pulse_rounds
-from services.workspaces import purge, purge_plan
+from services.workspace_purge import purge, purge_plan
 from tests.conftest import SIGNING_SECRET, RunningBot
 from tests.e2e.test_config_cache import GENEROUS_CREDIT
 from tests.e2e.test_installs import ALPHA_ORG, BETA_ORG, install_in, oauth_bot  # noqa: F401

@@ -20,7 +20,7 @@ from handlers.pulse_invitations import queue_invitations
 from models import Delivery
 from services import directory, outbox
 from services.pulse import rounds as pulse_rounds
-from services.workspaces import purge_plan
+from services.workspace_purge import purge_plan
 from tests.conftest import RunningBot
 from tests.e2e.test_installs import ALPHA_ORG, install_in, oauth_bot  # noqa: F401
 from tests.e2e.test_installs_tokens import expire_the_stored_token, rotating  # noqa: F401

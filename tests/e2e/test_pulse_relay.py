@@ -13,7 +13,8 @@ from handlers.jobs.drain_outbox import drain_outbox
 from models import PulseComment, PulseRelay, PulseReply, PulseRound
 from services import directory
 from services.pulse.relay import RELAY_DELAY_MINUTES
-from services.workspaces import purge, purge_plan, record_uninstall
+from services.workspace_purge import purge, purge_plan
+from services.workspaces import record_uninstall
 from tests.conftest import RunningBot
 from tests.e2e.test_pulse_results import answer_all, close
 from tests.e2e.test_pulse_rounds import questions_dm, start, tick
