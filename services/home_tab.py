@@ -8,10 +8,11 @@ since the Home was taken; a Home taken after the mark and published clears it.
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import exists, select, update
+from sqlalchemy import exists, update
 from sqlalchemy.orm import Session
 
 from models import Employee, Workspace
+from services import tab_flags
 
 OPENING_NOTED_EVERY = timedelta(minutes=10)
 
@@ -36,17 +37,7 @@ def mark_on(session: Session, *, workspace_ids: set[int], sent_from: datetime | 
     """The Home tab is on (opened, or Slack took a Home): those of these workspaces marked off are no longer. With
     `sent_from` (when the Home Slack took was taken to send), only those marked before it: one on its way when the
     tab was turned off may have been taken by Slack before."""
-    if not workspace_ids:
-        return []
-    since = Workspace.homes_off_since < sent_from if sent_from is not None else Workspace.homes_off_since.is_not(None)
-    statement = (
-        update(Workspace)
-        .where(Workspace.id.in_(workspace_ids), since)
-        .values(homes_off_since=None)
-        .returning(Workspace.id)
-        .execution_options(synchronize_session=False)
-    )
-    return sorted(session.scalars(statement))
+    return tab_flags.clear(session, Workspace.homes_off_since, workspace_ids=workspace_ids, sent_from=sent_from)
 
 
 def opened(session: Session, *, workspace: Workspace, person: Employee, now: datetime) -> bool:
@@ -64,7 +55,4 @@ def opened(session: Session, *, workspace: Workspace, person: Employee, now: dat
 
 def off_among(session: Session, *, workspace_ids: set[int]) -> set[int]:
     """Which of these workspaces are marked with the Home tab off, as things stand."""
-    if not workspace_ids:
-        return set()
-    query = select(Workspace.id).where(Workspace.id.in_(workspace_ids), Workspace.homes_off_since.is_not(None))
-    return set(session.scalars(query))
+    return tab_flags.marked_among(session, Workspace.homes_off_since, workspace_ids=workspace_ids)

@@ -12,6 +12,7 @@ from sqlalchemy import not_, select, update
 from sqlalchemy.orm import Session
 
 from models import Delivery, Workspace
+from services import tab_flags
 from services.outbox import NOT_SERVED_NOW
 
 RETRY_AFTER = timedelta(minutes=10)
@@ -35,23 +36,13 @@ def mark_on(session: Session, *, workspace_ids: set[int], sent_from: datetime | 
     """A DM went through (or someone opened the Messages tab): those of these workspaces marked off are on again;
     with `sent_from` (when the DM was taken to send), only those marked off before it: Slack may have delivered a DM
     on its way when the flag was set before the tab was turned off."""
-    if not workspace_ids:
-        return []
-    since = Workspace.dms_off_since < sent_from if sent_from is not None else Workspace.dms_off_since.is_not(None)
-    statement = (
-        update(Workspace)
-        .where(Workspace.id.in_(workspace_ids), since)
-        .values(dms_off_since=None, dms_retry_at=None)
-        .returning(Workspace.id)
-        .execution_options(synchronize_session=False)
-    )
-    return sorted(session.scalars(statement))
+    flag, also = Workspace.dms_off_since, {"dms_retry_at": None}
+    return tab_flags.clear(session, flag, workspace_ids=workspace_ids, sent_from=sent_from, also=also)
 
 
 def off_among(session: Session, *, workspace_ids: set[int]) -> set[int]:
     """Which of these workspaces' DMs Slack refuses as things stand."""
-    query = select(Workspace.id).where(Workspace.id.in_(workspace_ids), Workspace.dms_off_since.is_not(None))
-    return set(session.scalars(query))
+    return tab_flags.marked_among(session, Workspace.dms_off_since, workspace_ids=workspace_ids)
 
 
 def take_retry(session: Session, *, workspace_id: int, now: datetime) -> bool:
