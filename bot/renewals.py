@@ -8,6 +8,7 @@ import time
 import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from http.client import HTTPException
 
 from slack_sdk import WebClient
@@ -19,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from bot.settings import Settings
 from bot.token_refusals import refusal
+from handlers.deps import InstallGone
 from services.rows import take_turns
 
 log = logging.getLogger(__name__)
@@ -50,21 +52,27 @@ class Renewals:
         self._lock = threading.Lock()
         self._locks: dict[InstallationKey, threading.Lock] = {}
         self._refusals: dict[InstallationKey, tuple[str, Exception, float]] = {}
+        self._warned: dict[InstallationKey, str] = {}
 
     def renewed(self, installation: Installation) -> tuple[Installation, bool]:
         """The installation as last saved, renewed first if its token is due, and whether Slack refused (or did not
-        answer) to renew it: the token still good serves meanwhile. Raises SlackTokenRotationError when refused with no
-        saved token still good (`refusal` says which), SlackClientError or OSError when Slack did not answer then."""
+        answer) to renew it: the token still good serves meanwhile. While another thread or process renews it, a token
+        still good serves as it is, without waiting (a renewal Slack does not answer holds its turn for the client's
+        10 s, past Slack's 3 s for an ack); only an expired one waits for that renewal. Raises
+        SlackTokenRotationError when refused with no saved token still good (`refusal` says which), SlackClientError
+        or OSError when Slack did not answer then."""
         key = (installation.enterprise_id, None if installation.is_enterprise_install else installation.team_id)
-        with self._lock:
-            lock = self._locks.setdefault(key, threading.Lock())
-        with lock, self._one_process_at_a_time(key):
+        serving = bool(installation.bot_token) and not _expired(installation)
+        with self._turn(key, wait=not serving) as turn:
+            if not turn:
+                return installation, False
             latest = self._find(key) or installation
             try:
                 refreshed = self._rotate(key, latest)
             except (SlackClientError, OSError, HTTPException) as error:
                 saved = self._find(key)
                 if saved is not None and saved.bot_token and not _expired(saved):
+                    self._warn_if_stopping(key, error, offered=latest, saved=saved)
                     return saved, True
                 if isinstance(error, SlackTokenRotationError):
                     raise refusal(error, offered=latest, saved=saved) from error.api_error
@@ -75,18 +83,33 @@ class Renewals:
             return refreshed, False
 
     @contextmanager
-    def _one_process_at_a_time(self, key: InstallationKey) -> Iterator[None]:
-        """Until the renewed token is saved, another process renewing the same installation waits (PostgreSQL;
-        SQLite serves one process). Without it, a process refused the refresh token that another had just spent,
-        before that one saved what it got, found the spent one still stored and took the install for gone."""
+    def _turn(self, key: InstallationKey, *, wait: bool) -> Iterator[bool]:
+        """The installation's turn to renew, one thread at a time in this process and one process at a time: False
+        at once, when not to `wait`, while another holds it."""
+        with self._lock:
+            lock = self._locks.setdefault(key, threading.Lock())
+        if not lock.acquire(blocking=wait):
+            yield False
+            return
+        try:
+            with self._one_process_at_a_time(key, wait=wait) as taken:
+                yield taken
+        finally:
+            lock.release()
+
+    @contextmanager
+    def _one_process_at_a_time(self, key: InstallationKey, *, wait: bool) -> Iterator[bool]:
+        """Until the renewed token is saved, another process renewing the same installation waits, or, when not to
+        `wait`, is told False (PostgreSQL; SQLite serves one process). Without it, a process refused the refresh token
+        that another had just spent, before that one saved what it got, found the spent one still stored and took the
+        install for gone."""
         engine = self._store.engine
         if engine.dialect.name != "postgresql":
-            yield
+            yield True
             return
         digest = zlib.crc32(repr(key).encode())
         with Session(engine) as session, session.begin():
-            take_turns(session, TOKEN_LOCKS, [digest - 2**32 if digest >= 2**31 else digest])
-            yield
+            yield take_turns(session, TOKEN_LOCKS, [digest - 2**32 if digest >= 2**31 else digest], wait=wait)
 
     def _rotate(self, key: InstallationKey, installation: Installation) -> Installation | None:
         """Slack's renewal; a refresh token Slack refused, or whose renewal it did not answer, within the last minute
@@ -105,6 +128,30 @@ class Renewals:
             if not isinstance(error, SlackTokenRotationError):
                 log.warning("Slack did not answer the renewal of %s's bot token (%s)", key[1] or key[0], _said(error))
             raise
+
+    def _warn_if_stopping(
+        self, key: InstallationKey, error: Exception, *, offered: Installation, saved: Installation
+    ) -> None:
+        """One ERROR line per refresh token when Slack refused for good the one still stored while the token still
+        serves: Slack renewed with it and its answer was lost on the way (or the app was uninstalled there without a
+        word), so the workspace stops when the token expires, unless installed again before; the operator hears of it
+        now, not at the stop."""
+        if not isinstance(error, SlackTokenRotationError):
+            return
+        if not isinstance(refusal(error, offered=offered, saved=saved), InstallGone):
+            return
+        spent = str(saved.bot_refresh_token)
+        if self._warned.get(key) == spent:
+            return
+        self._warned[key] = spent
+        log.error(
+            "Slack refused to renew %s's bot token (%s): it renewed it before and its answer was lost, or the app was "
+            "uninstalled there. Its token serves until %s; then the workspace stops, until the app is installed there "
+            "again (/slack/install)",
+            key[1] or key[0],
+            error.api_error.response.get("error"),
+            datetime.fromtimestamp(saved.bot_token_expires_at or 0, UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        )
 
     def _find(self, key: InstallationKey) -> Installation | None:
         enterprise_id, team_id = key

@@ -3,13 +3,20 @@
 Slack refuses does, rather than fail it; and the next requests do not wait on Slack again for a minute."""
 
 import logging
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
+from slack_sdk.oauth.installation_store import Installation
 
+from bot.fakeslack.reply import Reply
 from bot.installs import NOT_INSTALLED_HERE
+from bot.renewals import Renewals
 from tests.conftest import RunningBot
 from tests.e2e.test_installs import ALPHA_ORG, install_in
-from tests.e2e.test_installs_tokens import rotating  # noqa: F401
+from tests.e2e.test_installs_tokens import expire_the_stored_token, rotating  # noqa: F401
+from tests.helpers import skip_unless_writers_overlap, wait_until_waiting_for_the_lock
 
 
 def renewals(bot: RunningBot) -> int:
@@ -46,3 +53,112 @@ def test_a_renewal_slack_does_not_answer_is_one_warning_not_slack_sdks_error_lin
     assert [record for record in caplog.records if record.levelno >= logging.ERROR] == []
     said = [record.getMessage() for record in caplog.records if "did not answer the renewal" in record.getMessage()]
     assert len(said) == 1 and "T0ALPHA" in said[0], said
+
+
+def test_while_a_renewal_waits_on_slack_the_workspaces_other_commands_are_answered_at_once(
+    rotating: RunningBot,  # noqa: F811
+) -> None:
+    """The renewal keeps its turn until Slack answers or the client gives up (10 s): a command whose token is still
+    good is served with it meanwhile rather than wait past Slack's 3 s for its ack."""
+    bot = rotating
+    alpha = install_in(bot, "T0ALPHA", ALPHA_ORG)
+    before = renewals(bot)
+    held = bot.slack.pause("oauth.v2.access")
+
+    with ThreadPoolExecutor(1) as pool:
+        renewing = pool.submit(alpha.command, "U0AAGENT", "/boundaries")
+        held.wait_until_arrived()
+        reply, took = timed(lambda: alpha.command("U0AMGR", "/boundaries", settle=False))
+        held.release()
+        first = renewing.result(timeout=30)
+
+    assert "Your boundaries" in reply.text and took < 3, (reply.text, took)
+    assert "Your boundaries" in first.text
+    assert renewals(bot) == before + 1, "renewed once, by the first command"
+
+
+def test_while_another_process_renews_a_token_still_good_commands_are_answered_at_once(
+    rotating: RunningBot,  # noqa: F811
+) -> None:
+    """On PostgreSQL the turn to renew is taken across processes: a process whose renewal Slack holds up keeps it."""
+    bot = rotating
+    skip_unless_writers_overlap(bot.runtime.engine)
+    alpha = install_in(bot, "T0ALPHA", ALPHA_ORG)
+    other = another_process(bot)
+    held = bot.slack.pause("oauth.v2.access")
+
+    with ThreadPoolExecutor(1) as pool:
+        renewing = pool.submit(other.renewed, stored(bot, "T0ALPHA"))
+        held.wait_until_arrived()
+        reply, took = timed(lambda: alpha.command("U0AAGENT", "/boundaries", settle=False))
+        held.release()
+        renewed, _refused = renewing.result(timeout=30)
+
+    assert "Your boundaries" in reply.text and took < 3, (reply.text, took)
+    assert stored(bot, "T0ALPHA").bot_token == renewed.bot_token in bot.slack.tokens_of("T0ALPHA")
+
+
+def test_a_command_whose_token_has_expired_waits_for_the_renewal_another_process_makes(
+    rotating: RunningBot,  # noqa: F811
+) -> None:
+    """An expired token cannot serve: the command waits its turn, then finds the token the other process saved."""
+    bot = rotating
+    skip_unless_writers_overlap(bot.runtime.engine)
+    alpha = install_in(bot, "T0ALPHA", ALPHA_ORG)
+    expire_the_stored_token(bot, "T0ALPHA")
+    bot.slack.state.installs.token_lifetime = 3 * 3600
+    other = another_process(bot)
+    before = renewals(bot)
+    held = bot.slack.pause("oauth.v2.access")
+
+    with ThreadPoolExecutor(2) as pool:
+        renewing = pool.submit(other.renewed, stored(bot, "T0ALPHA"))
+        held.wait_until_arrived()
+        replying = pool.submit(alpha.command, "U0AAGENT", "/boundaries")
+        wait_until_waiting_for_the_lock(bot.runtime.engine, 1)
+        held.release()
+        renewed, _refused = renewing.result(timeout=30)
+        reply = replying.result(timeout=30)
+
+    assert "Your boundaries" in reply.text
+    assert renewals(bot) == before + 1, "the command took the token the other process renewed"
+    assert bot.slack.calls("auth.test")[-1].token == renewed.bot_token, "served with the renewed token"
+
+
+def test_a_renewal_whose_answer_was_lost_is_an_error_in_the_log_while_the_token_still_serves(
+    rotating: RunningBot,  # noqa: F811
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Slack renewed the token and the connection dropped before its answer: the refresh token stored is spent, so
+    the workspace stops when its token expires. The operator is told at once, while it can still be installed again."""
+    bot = rotating
+    alpha = install_in(bot, "T0ALPHA", ALPHA_ORG)
+    bot.slack.fail("oauth.v2.access", hang_up_after_acting=True)
+
+    with caplog.at_level(logging.INFO):
+        replies = [alpha.command("U0AAGENT", "/boundaries") for _ in range(2)]
+
+    assert all("Your boundaries" in reply.text for reply in replies), [reply.text for reply in replies]
+    errors = [record.getMessage() for record in caplog.records if record.levelno >= logging.ERROR]
+    assert len(errors) == 1 and "T0ALPHA" in errors[0] and "installed there again" in errors[0], errors
+
+
+def timed(call: Callable[[], Reply]) -> tuple[Reply, float]:
+    started = time.monotonic()
+    reply = call()
+    return reply, time.monotonic() - started
+
+
+def another_process(bot: RunningBot) -> Renewals:
+    """The renewals of a second worker process on the same database."""
+    tokens = bot.runtime.deps.tokens
+    assert tokens is not None
+    return Renewals(bot.runtime.settings, tokens.store)
+
+
+def stored(bot: RunningBot, team_id: str) -> Installation:
+    tokens = bot.runtime.deps.tokens
+    assert tokens is not None
+    found = tokens.store.find_installation(enterprise_id=None, team_id=team_id)
+    assert found is not None
+    return found
