@@ -1,12 +1,14 @@
 """Renewing a workspace's bot token with its refresh token, which is good once: one renewal of an installation at a
-time, and a still-good token another process saved taken when Slack refuses (that process spent the same refresh
-token first)."""
+time, a token still good served meanwhile rather than held up by it, and a still-good token another process saved
+taken when Slack refuses (that process spent the same refresh token first)."""
 
 import logging
 import threading
 import time
 import zlib
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import TimeoutError as NotYet
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from http.client import HTTPException
@@ -30,6 +32,9 @@ QUIET.setLevel(logging.CRITICAL)
 ROTATE_MINUTES_BEFORE_EXPIRY = 120
 REFUSAL_KEPT_SECONDS = 60.0
 TOKEN_MARGIN_SECONDS = 60
+REQUEST_WAITS_SECONDS = 1.0
+"""Seconds a request, before its ack, waits for the renewal of a token still good: then it is served with that token
+(with `auth.test`'s 1.5 s, well inside Slack's 3 s), and the renewal goes on without it."""
 TOKEN_LOCKS = -4
 """The lock space of installations' renewals in `rows.take_turns` (people -1, policy changes -2, messages -3)."""
 
@@ -39,7 +44,7 @@ InstallationKey = tuple[str | None, str | None]
 
 class Renewals:
     """Renews an installation's bot token when it is due: one thread at a time in this process, and one process at a
-    time on PostgreSQL."""
+    time on PostgreSQL; those that find it renewing go on with the token while it is still good."""
 
     def __init__(self, settings: Settings, store: SQLAlchemyInstallationStore) -> None:
         assert settings.slack_client_id and settings.slack_client_secret
@@ -53,6 +58,20 @@ class Renewals:
         self._locks: dict[InstallationKey, threading.Lock] = {}
         self._refusals: dict[InstallationKey, tuple[str, Exception, float]] = {}
         self._warned: dict[InstallationKey, str] = {}
+        self._background = ThreadPoolExecutor(max_workers=4, thread_name_prefix="token-renewals")
+
+    def renewed_for_request(self, installation: Installation) -> tuple[Installation, bool]:
+        """`renewed`, for a request before its ack: a token still good is renewed on a thread of its own, which the
+        request waits for `REQUEST_WAITS_SECONDS` at most before it is served with that token. The renewal is not cut
+        short (Slack may have spent the refresh token by then): it goes on to Slack's answer or the client's timeout,
+        and saves what it gets. An expired token cannot serve: its request waits for the renewal."""
+        if not _serves(installation):
+            return self.renewed(installation)
+        renewal = self._background.submit(self.renewed, installation)
+        try:
+            return renewal.result(timeout=REQUEST_WAITS_SECONDS)
+        except NotYet:
+            return installation, False
 
     def renewed(self, installation: Installation) -> tuple[Installation, bool]:
         """The installation as last saved, renewed first if its token is due, and whether Slack refused (or did not
@@ -62,8 +81,7 @@ class Renewals:
         SlackTokenRotationError when refused with no saved token still good (`refusal` says which), SlackClientError
         or OSError when Slack did not answer then."""
         key = (installation.enterprise_id, None if installation.is_enterprise_install else installation.team_id)
-        serving = bool(installation.bot_token) and not _expired(installation)
-        with self._turn(key, wait=not serving) as turn:
+        with self._turn(key, wait=not _serves(installation)) as turn:
             if not turn:
                 return installation, False
             latest = self._find(key) or installation
@@ -71,7 +89,7 @@ class Renewals:
                 refreshed = self._rotate(key, latest)
             except (SlackClientError, OSError, HTTPException) as error:
                 saved = self._find(key)
-                if saved is not None and saved.bot_token and not _expired(saved):
+                if saved is not None and _serves(saved):
                     self._warn_if_stopping(key, error, offered=latest, saved=saved)
                     return saved, True
                 if isinstance(error, SlackTokenRotationError):
@@ -158,6 +176,11 @@ class Renewals:
         return self._store.find_installation(
             enterprise_id=enterprise_id, team_id=team_id, is_enterprise_install=team_id is None
         )
+
+
+def _serves(installation: Installation) -> bool:
+    """Its bot token can serve a call now."""
+    return bool(installation.bot_token) and not _expired(installation)
 
 
 def _expired(installation: Installation) -> bool:
