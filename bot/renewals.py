@@ -168,7 +168,7 @@ class Renewals:
             "again (/slack/install)",
             key[1] or key[0],
             error.api_error.response.get("error"),
-            datetime.fromtimestamp(saved.bot_token_expires_at or 0, UTC).strftime("%Y-%m-%d %H:%M UTC"),
+            _until(saved),
         )
 
     def _find(self, key: InstallationKey) -> Installation | None:
@@ -181,6 +181,14 @@ class Renewals:
 def _serves(installation: Installation) -> bool:
     """Its bot token can serve a call now."""
     return bool(installation.bot_token) and not _expired(installation)
+
+
+def _until(installation: Installation) -> str:
+    """When its token expires, in UTC."""
+    expires_at = installation.bot_token_expires_at
+    if expires_at is None:
+        return "it expires"
+    return datetime.fromtimestamp(expires_at, UTC).strftime("%Y-%m-%d %H:%M UTC")
 
 
 def _expired(installation: Installation) -> bool:

@@ -172,7 +172,7 @@ def test_a_renewal_whose_answer_was_lost_is_an_error_in_the_log_while_the_token_
 
     assert all("Your boundaries" in reply.text for reply in replies), [reply.text for reply in replies]
     errors = [record.getMessage() for record in caplog.records if record.levelno >= logging.ERROR]
-    assert len(errors) == 1 and "T0ALPHA" in errors[0] and "installed there again" in errors[0], errors
+    assert len(errors) == 1 and "T0ALPHA" in errors[0] and "UTC; then the workspace stops" in errors[0], errors
 
 
 def logged(caplog: pytest.LogCaptureFixture, words: str) -> bool:
