@@ -67,11 +67,19 @@ class Renewals:
         and saves what it gets. An expired token cannot serve: its request waits for the renewal."""
         if not _serves(installation):
             return self.renewed(installation)
-        renewal = self._background.submit(self.renewed, installation)
+        try:
+            renewal = self._background.submit(self.renewed, installation)
+        except RuntimeError:  # the process is stopping (`close`): it starts no renewal
+            return installation, False
         try:
             return renewal.result(timeout=REQUEST_WAITS_SECONDS)
         except NotYet:
             return installation, False
+
+    def close(self) -> None:
+        """Let the renewals under way end (cut short, a refresh token Slack spent would be lost); drop those not
+        started."""
+        self._background.shutdown(wait=True, cancel_futures=True)
 
     def renewed(self, installation: Installation) -> tuple[Installation, bool]:
         """The installation as last saved, renewed first if its token is due, and whether Slack refused (or did not
