@@ -2,6 +2,7 @@
 time, a token still good served meanwhile rather than held up by it, and a still-good token another process saved
 taken when Slack refuses (that process spent the same refresh token first)."""
 
+import fcntl
 import logging
 import threading
 import time
@@ -44,7 +45,7 @@ InstallationKey = tuple[str | None, str | None]
 
 class Renewals:
     """Renews an installation's bot token when it is due: one thread at a time in this process, and one process at a
-    time on PostgreSQL; those that find it renewing go on with the token while it is still good."""
+    time; those that find it renewing go on with the token while it is still good."""
 
     def __init__(self, settings: Settings, store: SQLAlchemyInstallationStore) -> None:
         assert settings.slack_client_id and settings.slack_client_secret
@@ -126,14 +127,19 @@ class Renewals:
     @contextmanager
     def _one_process_at_a_time(self, key: InstallationKey, *, wait: bool) -> Iterator[bool]:
         """Until the renewed token is saved, another process renewing the same installation waits, or, when not to
-        `wait`, is told False (PostgreSQL; SQLite serves one process). Without it, a process refused the refresh token
-        that another had just spent, before that one saved what it got, found the spent one still stored and took the
-        install for gone."""
+        `wait`, is told False: PostgreSQL's advisory lock, or with SQLite a lock on a file beside the database's (two
+        `run`s on one file both serve requests). Without it, a process refused the refresh token that another had
+        just spent, before that one saved what it got, found the spent one still stored and took the install for
+        gone."""
         engine = self._store.engine
+        digest = zlib.crc32(repr(key).encode())
+        if engine.dialect.name == "sqlite":
+            with _file_turn(engine.url.database, digest, wait=wait) as taken:
+                yield taken
+            return
         if engine.dialect.name != "postgresql":
             yield True
             return
-        digest = zlib.crc32(repr(key).encode())
         with Session(engine) as session, session.begin():
             yield take_turns(session, TOKEN_LOCKS, [digest - 2**32 if digest >= 2**31 else digest], wait=wait)
 
@@ -184,6 +190,22 @@ class Renewals:
         return self._store.find_installation(
             enterprise_id=enterprise_id, team_id=team_id, is_enterprise_install=team_id is None
         )
+
+
+@contextmanager
+def _file_turn(database: str | None, digest: int, *, wait: bool) -> Iterator[bool]:
+    """An exclusive lock on `<database file>-renewal-<installation's digest>`, let go when the file is closed (or the
+    process ends, however it ends); an in-memory database belongs to one process."""
+    if not database or database == ":memory:":
+        yield True
+        return
+    with open(f"{database}-renewal-{digest:08x}", "a") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX if wait else fcntl.LOCK_EX | fcntl.LOCK_NB)
+            taken = True
+        except BlockingIOError:
+            taken = False
+        yield taken
 
 
 def _serves(installation: Installation) -> bool:

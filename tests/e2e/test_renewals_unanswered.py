@@ -156,6 +156,30 @@ def test_a_command_whose_token_has_expired_waits_for_the_renewal_another_process
     assert bot.slack.calls("auth.test")[-1].token == renewed.bot_token, "served with the renewed token"
 
 
+def test_a_process_renewing_while_another_waits_on_slacks_answer_takes_the_token_the_other_saves(
+    rotating: RunningBot,  # noqa: F811
+) -> None:
+    """Two `run`s on one database, the token expired: Slack has renewed it for the first and not answered yet. The
+    second, with SQLite as with PostgreSQL, waits for the first to save what it gets rather than offer the spent
+    refresh token, be refused, and take the install for gone (which would stop the workspace)."""
+    bot = rotating
+    install_in(bot, "T0ALPHA", ALPHA_ORG)
+    expire_the_stored_token(bot, "T0ALPHA")
+    bot.slack.state.installs.token_lifetime = 3 * 3600
+    first, second = another_process(bot), another_process(bot)
+    before = renewals(bot)
+    bot.slack.slow_down("oauth.v2.access", 1)
+
+    with ThreadPoolExecutor(1) as pool:
+        renewing = pool.submit(first.renewed, stored(bot, "T0ALPHA"))
+        wait_until(lambda: renewals(bot) > before)  # Slack renewed it, its answer is on its way
+        taken, _refused = second.renewed(stored(bot, "T0ALPHA"))
+        renewed, _refused = renewing.result(timeout=30)
+
+    assert taken.bot_token == renewed.bot_token == stored(bot, "T0ALPHA").bot_token
+    assert renewals(bot) == before + 1
+
+
 def test_a_renewal_whose_answer_was_lost_is_an_error_in_the_log_while_the_token_still_serves(
     rotating: RunningBot,  # noqa: F811
     caplog: pytest.LogCaptureFixture,
