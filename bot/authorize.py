@@ -87,7 +87,8 @@ class AuthTests:
 
 class RenewingAuthorize(InstallationStoreAuthorize):
     """Bolt's authorize, renewing through the process's `Renewals` (its own renews alone, so a listener and
-    the sender renewing together would spend the refresh token twice and the listener's request fail).
+    the sender renewing together would spend the refresh token twice and the listener's request fail); a request
+    whose token is still good waits for its renewal a second at most (`Renewals.renewed_for_request`).
     A renewal Slack refuses for good (`InstallGone`) is handed to `on_gone`, which stops the workspace as the sender
     does: its install is then forgotten, and its next requests ask Slack nothing.
     A request Slack refused to authorize (`auth.test` or the renewal: the token or the install refused) is not served,
@@ -129,7 +130,7 @@ class RenewingAuthorize(InstallationStoreAuthorize):
         if not _due(installation):
             return None  # most requests: nothing to renew, so no lock and no second read
         try:
-            latest, _refused = self._renewals.renewed(installation)
+            latest, _refused = self._renewals.renewed_for_request(installation)
         except InstallGone as gone:
             if self._on_gone is not None:
                 self._on_gone(installation, gone)

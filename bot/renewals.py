@@ -1,13 +1,17 @@
 """Renewing a workspace's bot token with its refresh token, which is good once: one renewal of an installation at a
-time, and a still-good token another process saved taken when Slack refuses (that process spent the same refresh
-token first)."""
+time, a token still good served meanwhile rather than held up by it, and a still-good token another process saved
+taken when Slack refuses (that process spent the same refresh token first)."""
 
+import fcntl
 import logging
 import threading
 import time
 import zlib
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import TimeoutError as NotYet
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from http.client import HTTPException
 
 from slack_sdk import WebClient
@@ -19,6 +23,7 @@ from sqlalchemy.orm import Session
 
 from bot.settings import Settings
 from bot.token_refusals import refusal
+from handlers.deps import InstallGone
 from services.rows import take_turns
 
 log = logging.getLogger(__name__)
@@ -28,6 +33,9 @@ QUIET.setLevel(logging.CRITICAL)
 ROTATE_MINUTES_BEFORE_EXPIRY = 120
 REFUSAL_KEPT_SECONDS = 60.0
 TOKEN_MARGIN_SECONDS = 60
+REQUEST_WAITS_SECONDS = 1.0
+"""Seconds a request, before its ack, waits for the renewal of a token still good: then it is served with that token
+(with `auth.test`'s 1.5 s, well inside Slack's 3 s), and the renewal goes on without it."""
 TOKEN_LOCKS = -4
 """The lock space of installations' renewals in `rows.take_turns` (people -1, policy changes -2, messages -3)."""
 
@@ -37,7 +45,7 @@ InstallationKey = tuple[str | None, str | None]
 
 class Renewals:
     """Renews an installation's bot token when it is due: one thread at a time in this process, and one process at a
-    time on PostgreSQL."""
+    time; those that find it renewing go on with the token while it is still good."""
 
     def __init__(self, settings: Settings, store: SQLAlchemyInstallationStore) -> None:
         assert settings.slack_client_id and settings.slack_client_secret
@@ -50,21 +58,48 @@ class Renewals:
         self._lock = threading.Lock()
         self._locks: dict[InstallationKey, threading.Lock] = {}
         self._refusals: dict[InstallationKey, tuple[str, Exception, float]] = {}
+        self._warned: dict[InstallationKey, str] = {}
+        self._background = ThreadPoolExecutor(max_workers=4, thread_name_prefix="token-renewals")
+
+    def renewed_for_request(self, installation: Installation) -> tuple[Installation, bool]:
+        """`renewed`, for a request before its ack: a token still good is renewed on a thread of its own, which the
+        request waits for `REQUEST_WAITS_SECONDS` at most before it is served with that token. The renewal is not cut
+        short (Slack may have spent the refresh token by then): it goes on to Slack's answer or the client's timeout,
+        and saves what it gets. An expired token cannot serve: its request waits for the renewal."""
+        if not _serves(installation):
+            return self.renewed(installation)
+        try:
+            renewal = self._background.submit(self.renewed, installation)
+        except RuntimeError:  # the process is stopping (`close`): it starts no renewal
+            return installation, False
+        try:
+            return renewal.result(timeout=REQUEST_WAITS_SECONDS)
+        except NotYet:
+            return installation, False
+
+    def close(self) -> None:
+        """Let the renewals under way end (cut short, a refresh token Slack spent would be lost); drop those not
+        started."""
+        self._background.shutdown(wait=True, cancel_futures=True)
 
     def renewed(self, installation: Installation) -> tuple[Installation, bool]:
         """The installation as last saved, renewed first if its token is due, and whether Slack refused (or did not
-        answer) to renew it: the token still good serves meanwhile. Raises SlackTokenRotationError when refused with no
-        saved token still good (`refusal` says which), SlackClientError or OSError when Slack did not answer then."""
+        answer) to renew it: the token still good serves meanwhile. While another thread or process renews it, a token
+        still good serves as it is, without waiting (a renewal Slack does not answer holds its turn for the client's
+        10 s, past Slack's 3 s for an ack); only an expired one waits for that renewal. Raises
+        SlackTokenRotationError when refused with no saved token still good (`refusal` says which), SlackClientError
+        or OSError when Slack did not answer then."""
         key = (installation.enterprise_id, None if installation.is_enterprise_install else installation.team_id)
-        with self._lock:
-            lock = self._locks.setdefault(key, threading.Lock())
-        with lock, self._one_process_at_a_time(key):
+        with self._turn(key, wait=not _serves(installation)) as turn:
+            if not turn:
+                return installation, False
             latest = self._find(key) or installation
             try:
                 refreshed = self._rotate(key, latest)
             except (SlackClientError, OSError, HTTPException) as error:
                 saved = self._find(key)
-                if saved is not None and saved.bot_token and not _expired(saved):
+                if saved is not None and _serves(saved):
+                    self._warn_if_stopping(key, error, offered=latest, saved=saved)
                     return saved, True
                 if isinstance(error, SlackTokenRotationError):
                     raise refusal(error, offered=latest, saved=saved) from error.api_error
@@ -75,18 +110,38 @@ class Renewals:
             return refreshed, False
 
     @contextmanager
-    def _one_process_at_a_time(self, key: InstallationKey) -> Iterator[None]:
-        """Until the renewed token is saved, another process renewing the same installation waits (PostgreSQL;
-        SQLite serves one process). Without it, a process refused the refresh token that another had just spent,
-        before that one saved what it got, found the spent one still stored and took the install for gone."""
-        engine = self._store.engine
-        if engine.dialect.name != "postgresql":
-            yield
+    def _turn(self, key: InstallationKey, *, wait: bool) -> Iterator[bool]:
+        """The installation's turn to renew, one thread at a time in this process and one process at a time: False
+        at once, when not to `wait`, while another holds it."""
+        with self._lock:
+            lock = self._locks.setdefault(key, threading.Lock())
+        if not lock.acquire(blocking=wait):
+            yield False
             return
+        try:
+            with self._one_process_at_a_time(key, wait=wait) as taken:
+                yield taken
+        finally:
+            lock.release()
+
+    @contextmanager
+    def _one_process_at_a_time(self, key: InstallationKey, *, wait: bool) -> Iterator[bool]:
+        """Until the renewed token is saved, another process renewing the same installation waits, or, when not to
+        `wait`, is told False: PostgreSQL's advisory lock, or with SQLite a lock on a file beside the database's (two
+        `run`s on one file both serve requests). Without it, a process refused the refresh token that another had
+        just spent, before that one saved what it got, found the spent one still stored and took the install for
+        gone."""
+        engine = self._store.engine
         digest = zlib.crc32(repr(key).encode())
+        if engine.dialect.name == "sqlite":
+            with _file_turn(engine.url.database, digest, wait=wait) as taken:
+                yield taken
+            return
+        if engine.dialect.name != "postgresql":
+            yield True
+            return
         with Session(engine) as session, session.begin():
-            take_turns(session, TOKEN_LOCKS, [digest - 2**32 if digest >= 2**31 else digest])
-            yield
+            yield take_turns(session, TOKEN_LOCKS, [digest - 2**32 if digest >= 2**31 else digest], wait=wait)
 
     def _rotate(self, key: InstallationKey, installation: Installation) -> Installation | None:
         """Slack's renewal; a refresh token Slack refused, or whose renewal it did not answer, within the last minute
@@ -106,11 +161,64 @@ class Renewals:
                 log.warning("Slack did not answer the renewal of %s's bot token (%s)", key[1] or key[0], _said(error))
             raise
 
+    def _warn_if_stopping(
+        self, key: InstallationKey, error: Exception, *, offered: Installation, saved: Installation
+    ) -> None:
+        """One ERROR line per refresh token when Slack refused for good the one still stored while the token still
+        serves: Slack renewed with it and its answer was lost on the way (or the app was uninstalled there without a
+        word), so the workspace stops when the token expires, unless installed again before; the operator hears of it
+        now, not at the stop."""
+        if not isinstance(error, SlackTokenRotationError):
+            return
+        if not isinstance(refusal(error, offered=offered, saved=saved), InstallGone):
+            return
+        spent = str(saved.bot_refresh_token)
+        if self._warned.get(key) == spent:
+            return
+        self._warned[key] = spent
+        log.error(
+            "Slack refused to renew %s's bot token (%s): it renewed it before and its answer was lost, or the app was "
+            "uninstalled there. Its token serves until %s; then the workspace stops, until the app is installed there "
+            "again (/slack/install)",
+            key[1] or key[0],
+            error.api_error.response.get("error"),
+            _until(saved),
+        )
+
     def _find(self, key: InstallationKey) -> Installation | None:
         enterprise_id, team_id = key
         return self._store.find_installation(
             enterprise_id=enterprise_id, team_id=team_id, is_enterprise_install=team_id is None
         )
+
+
+@contextmanager
+def _file_turn(database: str | None, digest: int, *, wait: bool) -> Iterator[bool]:
+    """An exclusive lock on `<database file>-renewal-<installation's digest>`, let go when the file is closed (or the
+    process ends, however it ends); an in-memory database belongs to one process."""
+    if not database or database == ":memory:":
+        yield True
+        return
+    with open(f"{database}-renewal-{digest:08x}", "a") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX if wait else fcntl.LOCK_EX | fcntl.LOCK_NB)
+            taken = True
+        except BlockingIOError:
+            taken = False
+        yield taken
+
+
+def _serves(installation: Installation) -> bool:
+    """Its bot token can serve a call now."""
+    return bool(installation.bot_token) and not _expired(installation)
+
+
+def _until(installation: Installation) -> str:
+    """When its token expires, in UTC."""
+    expires_at = installation.bot_token_expires_at
+    if expires_at is None:
+        return "it expires"
+    return datetime.fromtimestamp(expires_at, UTC).strftime("%Y-%m-%d %H:%M UTC")
 
 
 def _expired(installation: Installation) -> bool:

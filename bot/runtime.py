@@ -23,6 +23,7 @@ from bot.gate import SlackGate, waiting_no_longer
 from bot.installs import oauth_settings, record_installed, stop_when_gone, stop_workspaces_without_install
 from bot.leader import Leadership
 from bot.logs import web_client_errors_silenced
+from bot.renewals import Renewals
 from bot.scheduler import SCHEDULE, build_scheduler, connect_sender_bell
 from bot.schema_watch import SchemaWatch
 from bot.settings import Settings
@@ -59,6 +60,7 @@ class Runtime:
     gate: SlackGate
     listeners: Executor
     schema: SchemaWatch
+    renewals: Renewals | None = None
 
     def healthy(self) -> bool:
         """The database answers, with the schema this code was written for (bot/schema_watch.py): failing the
@@ -75,6 +77,8 @@ class Runtime:
 
     def close(self) -> None:
         self.leadership.release()
+        if self.renewals is not None:
+            self.renewals.close()
         self.engine.dispose()
 
     def finish(self, scheduler: BackgroundScheduler | None, *, grace: float = STOP_GRACE) -> bool:
@@ -239,4 +243,5 @@ def _assemble(settings: Settings, engine: Engine, clock: Clock | None, executor:
     max_body = settings.max_request_bytes
     gate = SlackGate(settings.slack_signing_secret, engine, max_body=max_body, apologies=apologies, schema=schema)
     leadership = Leadership(engine)
-    return Runtime(settings, engine, deps, app, leadership, gate, listeners, schema)
+    renewals = None if tokens is None else tokens.renewals
+    return Runtime(settings, engine, deps, app, leadership, gate, listeners, schema, renewals)
