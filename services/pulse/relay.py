@@ -216,7 +216,7 @@ def _authors_conversation(
 ) -> tuple[PulseReply, PulseComment, Employee] | None:
     reply = session.get(PulseReply, reply_id)
     comment = session.get(PulseComment, reply.comment_id) if reply is not None else None
-    relay = session.get(PulseRelay, comment.relay_handle) if comment is not None and comment.relay_handle else None
+    relay = _relay_of(session, comment) if comment is not None else None  # held as a reply holds it
     if reply is None or comment is None or relay is None:
         return None
     if relay.workspace_id != workspace.id or not _wrote(relay, author, relay_key):
@@ -261,8 +261,9 @@ def _author(session: Session, workspace: Workspace, relay: PulseRelay, key: Rela
 
 
 def _relay_of(session: Session, comment: PulseComment) -> PulseRelay | None:
-    """The comment's relay, locked until the reply commits: `end_relays` then waits to delete it (and so sees the
-    reply's route), or has deleted it already and the reply is told replies have ended."""
+    """The comment's relay, locked until the reply or the answer commits: `end_relays` then waits to delete it (and
+    so sees the reply's route and the answer's outbox row), or has deleted it already and the sender is told replies
+    have ended."""
     if comment.relay_handle is None:
         return None
     return session.get(PulseRelay, comment.relay_handle, with_for_update=True, populate_existing=True)
