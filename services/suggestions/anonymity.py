@@ -143,3 +143,16 @@ def refuse_too_many_a_day(
             "(up to half an hour after you sent it). Send this one with your name, or tomorrow.",
             field="anonymous",
         )
+
+
+def undate_author_seals(session: Session, *, relay: Relay) -> int:
+    """Seal again, undated, each anonymous author's seal an earlier release dated: a Fernet token's moment is readable
+    without the key, and an idea's row is dated to its release on purpose, a random while after it was sent. Only the
+    running bot can (the key is not in the database, and the moment is under the token's tag). Returns how many;
+    the caller commits."""
+    undated = 0
+    for suggestion in session.scalars(select(Suggestion).where(Suggestion.author_seal.is_not(None))):
+        if suggestion.author_seal and (resealed := relay.undated(suggestion.author_seal)):
+            suggestion.author_seal, undated = resealed, undated + 1
+    session.flush()
+    return undated
