@@ -13,13 +13,13 @@ import hmac
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, or_, select, update
 from sqlalchemy.orm import Session
 
 from models import Employee, PulseComment, PulseRelay, PulseReply, PulseRound, Workspace
 from services import directory, outbox, rows
 from services.errors import AlreadyDone, InvalidInput, NotAllowed
-from services.pulse.relay_keys import refuse_a_second_answer, relayed_key_prefix
+from services.pulse.relay_keys import refuse_a_second_answer, relayed_key_prefix, rounds_with_relayed_messages
 from services.pulse.replies_ended import replies_ended, unanswerable
 from services.pulse.results import judged
 from services.pulse.rounds import ROUND_STARTERS, replies_open
@@ -225,13 +225,15 @@ def _authors_conversation(
 
 
 def end_relays(session: Session, *, workspace: Workspace, now: datetime) -> int:
-    """Delete the relays (and the reply routes) of rounds whose reply window has ended; returns how many rounds."""
+    """Delete the relays (and the reply routes) of rounds whose reply window has ended, and any relayed message their
+    outbox still holds; returns how many rounds."""
+    kept = rounds_with_relayed_messages(session, workspace_id=workspace.id)
     ended = list(
         session.scalars(
             select(PulseRound.id).where(
                 PulseRound.workspace_id == workspace.id,
                 PulseRound.relay_ends_at <= now,
-                PulseRound.id.in_(select(PulseRelay.round_id)),
+                or_(PulseRound.id.in_(select(PulseRelay.round_id)), PulseRound.id.in_(kept)),
             )
         )
     )

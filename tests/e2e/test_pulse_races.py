@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.clock import MovableClock
 from handlers.blocks import pulse_relay as relay_blocks
+from handlers.jobs.drain_outbox import notices_for
 from handlers.jobs.run_pulse_rounds import run_pulse_rounds
 from handlers.pulse_invitations import queue_invitations
 from handlers.pulse_relay_outbox import queue_relayed
@@ -26,7 +27,9 @@ from models import (
     PulseRound,
     Workspace,
 )
+from services import outbox
 from services.errors import AlreadyDone, NotFound
+from services.outbox import SendOutcome
 from services.pulse import relay as pulse_relay
 from services.pulse.answers import record_answer
 from services.pulse.closing import close_round
@@ -36,6 +39,7 @@ from tests.conftest import RunningBot
 from tests.e2e.test_pulse_relay import commented_round, reply_from_results
 from tests.helpers import (
     employee,
+    in_a_transaction,
     load_org,
     load_policy,
     one_after_the_other,
@@ -337,3 +341,30 @@ def relay_end(bot: RunningBot) -> datetime:
         ends = session.scalars(select(PulseRound)).one().relay_ends_at
     assert ends is not None
     return ends
+
+
+def test_a_not_delivered_notice_queued_as_replies_end_is_deleted_by_the_next_end(bot: RunningBot) -> None:
+    """The sender gives up on an author's answer (Slack refused it for our own fault) in a transaction the end of
+    replies waits for; the notice to its author it queued there was not yet written when the end deleted what it saw."""
+    skip_unless_writers_overlap(bot.runtime.engine)
+    commented_round(bot)
+    reply_from_results(bot, "U0MGR1", "Which shifts?")
+    ends = relay_end(bot)
+    author_answers = answer_as_the_window_ends(bot, now=ends - timedelta(minutes=RELAY_DELAY_MINUTES[1], seconds=1))
+    in_a_transaction(bot.sessions, author_answers)
+    with bot.sessions.begin() as session:
+        [claimed] = outbox.claim_due(session, now=ends)
+
+    def sender_gives_up(session: Session) -> None:
+        sends = [(claimed, SendOutcome(ok=False, error="missing_scope", permanent=True))]
+        outbox.record_outcomes(session, outcomes=sends, now=ends)
+        assert notices_for(session, bot.runtime.deps, sends) == 1
+
+    def tick(session: Session) -> None:
+        pulse_relay.end_relays(session, workspace=workspace_of(session), now=ends)
+
+    one_after_the_other(bot.sessions, bot.runtime.engine, sender_gives_up, tick)
+    with bot.sessions.begin() as session:
+        pulse_relay.end_relays(session, workspace=workspace_of(session), now=ends + timedelta(minutes=1))
+
+    assert relayed_in_the_outbox(bot) == [], "a sealed notice and its text outlive the relay window"
