@@ -4,7 +4,7 @@ person. Callers commit."""
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from models import Employee, Suggestion
@@ -150,9 +150,8 @@ def undate_author_seals(session: Session, *, relay: Relay) -> int:
     without the key, and an idea's row is dated to its release on purpose, a random while after it was sent. Only the
     running bot can (the key is not in the database, and the moment is under the token's tag). Returns how many;
     the caller commits."""
-    undated = 0
-    for suggestion in session.scalars(select(Suggestion).where(Suggestion.author_seal.is_not(None))):
-        if suggestion.author_seal and (resealed := relay.undated(suggestion.author_seal)):
-            suggestion.author_seal, undated = resealed, undated + 1
-    session.flush()
-    return undated
+    sealed = session.execute(select(Suggestion.id, Suggestion.author_seal).where(Suggestion.author_seal.is_not(None)))
+    resealed = [{"id": row_id, "author_seal": new} for row_id, seal in sealed if seal and (new := relay.undated(seal))]
+    if resealed:
+        session.execute(update(Suggestion), resealed)
+    return len(resealed)
