@@ -37,7 +37,8 @@ def rounds_with_relayed_messages(session: Session, *, workspace_id: int) -> set[
         select(Delivery.idempotency_key).where(Delivery.workspace_id == workspace_id, *UNDER_PREFIX),
         prefix_bounds(RELAYED_MESSAGES),
     )
-    return {int(key.split(":")[1]) for key in keys}
+    rounds = (key[len(RELAYED_MESSAGES) :].partition(":")[0] for key in keys)
+    return {int(part) for part in rounds if part.isascii() and part.isdigit()}
 
 
 def answer_key_prefix(round_id: int, reply_id: int) -> str:
