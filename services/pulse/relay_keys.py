@@ -19,8 +19,8 @@ ANSWERED = (
     "You have already answered this reply, so nothing more was sent. If the manager replies again, you can answer that."
 )
 
-
 RELAYED_MESSAGES = "pulse-relay:"
+"""Where every relayed pulse message waits, under its round's `relayed_key_prefix`."""
 
 
 def relayed_key_prefix(round_id: int) -> str:
