@@ -45,6 +45,7 @@ from models.engine import make_session_factory
 from services import workspaces
 from services.config_cache import SESSION_KEY, ConfigCache
 from services.pulse.relay import relay_key_from
+from services.suggestions.anonymity import undate_author_seals
 from services.suggestions.relay import Relay
 
 log = logging.getLogger(__name__)
@@ -222,6 +223,7 @@ def _assemble(settings: Settings, engine: Engine, clock: Clock | None, executor:
     sessions.configure(info={SESSION_KEY: ConfigCache()})
     tokens = workspace_tokens(settings, engine, sessions)
     deps = make_deps(settings, sessions, clock or SystemClock(), tokens, background=executor)
+    _undate_author_seals(sessions, deps.relay)
     listeners = executor or ThreadPoolExecutor(settings.listener_threads, thread_name_prefix="listener")
     schema = SchemaWatch(waiting_no_longer(engine), now=deps.now)
     if tokens is not None:
@@ -245,3 +247,12 @@ def _assemble(settings: Settings, engine: Engine, clock: Clock | None, executor:
     leadership = Leadership(engine)
     renewals = None if tokens is None else tokens.renewals
     return Runtime(settings, engine, deps, app, leadership, gate, listeners, schema, renewals)
+
+
+def _undate_author_seals(sessions: sessionmaker[Session], relay: Relay | None) -> None:
+    """An anonymous author's seal an earlier release dated is sealed again without it, when the bot starts."""
+    if relay is None:
+        return
+    with sessions.begin() as session:
+        if undated := undate_author_seals(session, relay=relay):
+            log.info("sealed %d anonymous author(s) again without the moment the earlier seal carried", undated)

@@ -28,7 +28,7 @@ from models import Workspace
 from models.engine import once_more_if_cut
 from services import outbox, workspaces
 from services.outbox import Claimed, SendOutcome
-from services.outbox_keys import OUR_OWN
+from services.outbox_keys import OUR_OWN, RELAYED
 from services.pulse.rounds import INVITATION_KINDS
 from services.suggestions.relay import Relay, is_sealed
 
@@ -64,7 +64,7 @@ REFUSED_BY_THE_READER = frozenset(
 deactivated, are hidden from the app, closed or archived their DM with it, turned its Messages tab off, or are a bot.
 Any other refusal (missing_scope, invalid_blocks, msg_too_long) is ours, whoever the reader."""
 REFUSED_BY_ITS_READER = "refused_by_its_reader"
-"""The error of a relayed message refused because of its reader (handlers/pulse_relay_outbox.py tells nobody)."""
+"""The error of an author's answer refused because of its reader, the manager (handlers/pulse_relay_outbox.py)."""
 PUBLISH = "views.publish"
 HOME_SUPERSEDED = "hash_conflict"
 """views.publish's refusal of a Home queued over one that was replaced meanwhile: the newer one stays."""
@@ -268,14 +268,14 @@ def _refused(delivery: Claimed, error: SlackApiError, *, sealed: bool = False) -
 
 def _refused_to_someone_anonymous(delivery: Claimed, code: str) -> SendOutcome:
     """Slack refuses a DM for good because of its reader (they left, their DM is closed): dated beside the change it
-    told of (an anonymous idea's new status), a log line or a failed row would say its author is whoever left by then.
-    So nothing is logged, and it is recorded as done; one relayed between a comment's author and a manager is given up,
-    for handlers/pulse_relay_outbox.py, and its row goes with the relay. Refused for anything else (a scope, the
-    blocks), it says nothing of the reader: it fails, logged with the method and the error alone for an operator."""
+    told of (an anonymous idea's new status, a manager's reply), a log line or a failed row would say its author is
+    whoever left by then. So nothing is logged, and it is recorded as done; an author's answer to a manager, whose
+    reader is no one anonymous, is given up, for handlers/pulse_relay_outbox.py to tell its author. Refused for anything
+    else (a scope, the blocks), it says nothing of the reader: it fails, logged with the method and the error alone."""
     if code not in REFUSED_BY_THE_READER:
         log.error("a sealed delivery: Slack %s refused it for good, dropped: %s", delivery.method, code)
         return SendOutcome(ok=False, error=code, permanent=True)
-    if any(key.startswith(OUR_OWN) for key in delivery.payload):
+    if (delivery.payload.get(RELAYED) or {}).get("kind") == "answer":
         return SendOutcome(ok=False, error=REFUSED_BY_ITS_READER, permanent=True)
     return SendOutcome(ok=True, result={})
 

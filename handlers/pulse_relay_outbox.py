@@ -1,11 +1,12 @@
 """Relayed pulse messages in the outbox: each waits a random few minutes, its recipient sealed; one the outbox gives
 up on is told to its sender, sealed too, with their text (a reply it gives up on is withdrawn: there is nothing to
-answer), except a reply Slack refuses for good because of its reader (handlers/delivery.REFUSED_BY_THE_READER),
-which is withdrawn without a word.
+answer). A reply Slack refuses for good because of its reader (handlers/delivery.REFUSED_BY_THE_READER) is not given
+up: it is recorded as sent, and kept, as any reply delivered.
 
 Slack refuses a DM for good because of its reader (they left, their DM with the app is closed): a manager told their
-reply did not reach the comment's author would know the comment is by whoever left the team since. Unanswered, it
-is to them as any reply its author chose not to answer.
+reply did not reach the comment's author would know the comment is by whoever left the team since, and so would a
+reader of the database shown a failed row or a withdrawn reply. Unanswered, it is to them as any reply its author
+chose not to answer.
 
 A reply that reached its reader the moment its manager sent it would light up one phone on the floor while the
 manager watched; an answer that reached the manager the moment its author sent it would do the same the other way.
@@ -21,19 +22,16 @@ from typing import Any, Literal
 from sqlalchemy.orm import Session
 
 from handlers.blocks import pulse_relay as relay_blocks
-from handlers.delivery import REFUSED_BY_ITS_READER
 from handlers.deps import Deps
 from models import Workspace
 from services import outbox
 from services.outbox import Claimed, SendOutcome
-from services.outbox_keys import OUR_OWN
+from services.outbox_keys import RELAYED
 from services.pulse import relay as pulse_relay
 from services.pulse.relay import RELAY_DELAY_MINUTES, Relayed
 from services.pulse.relay_keys import NOT_DELIVERED, answer_key_prefix, relayed_key_prefix
 from services.random_wait import relay_delay
 
-RELAYED = f"{OUR_OWN}relayed"
-"""The payload's note of what was relayed, by whom (sealed): kept for the notice, never sent to Slack."""
 POST = "chat.postMessage"
 Kind = Literal["reply", "answer"]
 READER = {"reply": "the comment's author", "answer": "the manager"}
@@ -75,7 +73,6 @@ def queue_not_delivered(session: Session, sends: list[tuple[Claimed, SendOutcome
     """For each relayed message in `sends` that the outbox gave up on, a notice to its sender (sealed, due now,
     under the same key prefix) with their text, and a refused reply withdrawn; returns how many notices."""
     relayed = {delivery.id: delivery for delivery, outcome in sends if not outcome.ok and RELAYED in delivery.payload}
-    refused = {delivery.id for delivery, outcome in sends if outcome.error == REFUSED_BY_ITS_READER}
     if not relayed:
         return 0
     told = 0
@@ -85,8 +82,6 @@ def queue_not_delivered(session: Session, sends: list[tuple[Claimed, SendOutcome
         kind: Kind = "reply" if note["kind"] == "reply" else "answer"
         if kind == "reply":
             pulse_relay.withdraw_reply(session, reply_id=int(note["reply"]))
-            if delivery_id in refused:
-                continue
         notice = {**relay_blocks.relay_not_delivered(kind, READER[kind], str(note["text"])), "channel": note["sender"]}
         workspace = session.get_one(Workspace, delivery.workspace_id)
         key = f"{delivery.idempotency_key}{NOT_DELIVERED}"

@@ -45,6 +45,8 @@ def home_again_key_prefix(slack_team_id: str, user_id: str = "") -> str:
 
 OUR_OWN = "latitude_"
 """A payload key starting so is Latitude's own note on the message (handlers/pulse_relay_outbox.py): never sent."""
+RELAYED = f"{OUR_OWN}relayed"
+"""A relayed pulse message's note of what was relayed (`kind`: reply or answer), by whom (sealed), and its text."""
 HANDOVER_SUMMARY = "handover-summary:"
 """One DM telling a person of the many requests or nominations handed to them at once (handlers/handover_summary.py)."""
 REQUEST_UNREACHED = "request-unreached:"

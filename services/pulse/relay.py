@@ -13,13 +13,13 @@ import hmac
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, or_, select, update
 from sqlalchemy.orm import Session
 
 from models import Employee, PulseComment, PulseRelay, PulseReply, PulseRound, Workspace
 from services import directory, outbox, rows
 from services.errors import AlreadyDone, InvalidInput, NotAllowed
-from services.pulse.relay_keys import refuse_a_second_answer, relayed_key_prefix
+from services.pulse.relay_keys import refuse_a_second_answer, relayed_key_prefix, rounds_with_relayed_messages
 from services.pulse.replies_ended import replies_ended, unanswerable
 from services.pulse.results import judged
 from services.pulse.rounds import ROUND_STARTERS, replies_open
@@ -216,7 +216,7 @@ def _authors_conversation(
 ) -> tuple[PulseReply, PulseComment, Employee] | None:
     reply = session.get(PulseReply, reply_id)
     comment = session.get(PulseComment, reply.comment_id) if reply is not None else None
-    relay = session.get(PulseRelay, comment.relay_handle) if comment is not None and comment.relay_handle else None
+    relay = _relay_of(session, comment) if comment is not None else None  # held as a reply holds it
     if reply is None or comment is None or relay is None:
         return None
     if relay.workspace_id != workspace.id or not _wrote(relay, author, relay_key):
@@ -225,13 +225,15 @@ def _authors_conversation(
 
 
 def end_relays(session: Session, *, workspace: Workspace, now: datetime) -> int:
-    """Delete the relays (and the reply routes) of rounds whose reply window has ended; returns how many rounds."""
+    """Delete the relays (and the reply routes) of rounds whose reply window has ended, and any relayed message their
+    outbox still holds; returns how many rounds."""
+    kept = rounds_with_relayed_messages(session, workspace_id=workspace.id)
     ended = list(
         session.scalars(
             select(PulseRound.id).where(
                 PulseRound.workspace_id == workspace.id,
                 PulseRound.relay_ends_at <= now,
-                PulseRound.id.in_(select(PulseRelay.round_id)),
+                or_(PulseRound.id.in_(select(PulseRelay.round_id)), PulseRound.id.in_(kept)),
             )
         )
     )
@@ -261,8 +263,9 @@ def _author(session: Session, workspace: Workspace, relay: PulseRelay, key: Rela
 
 
 def _relay_of(session: Session, comment: PulseComment) -> PulseRelay | None:
-    """The comment's relay, locked until the reply commits: `end_relays` then waits to delete it (and so sees the
-    reply's route), or has deleted it already and the reply is told replies have ended."""
+    """The comment's relay, locked until the reply or the answer commits: `end_relays` then waits to delete it (and
+    so sees the reply's route and the answer's outbox row), or has deleted it already and the sender is told replies
+    have ended."""
     if comment.relay_handle is None:
         return None
     return session.get(PulseRelay, comment.relay_handle, with_for_update=True, populate_existing=True)

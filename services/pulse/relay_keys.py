@@ -5,10 +5,13 @@ to each reply keeps a manager's reply from opening a way to any number of anonym
 The manager may reply again, and that reply has its own answer. Callers commit.
 """
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from models import Delivery
 from services import outbox
 from services.errors import AlreadyDone
+from services.outbox_keys import UNDER_PREFIX, prefix_bounds
 
 NOT_DELIVERED = ":not-delivered"
 """Ends the key of the notice to a relayed message's sender that it was not delivered: its own key plus this."""
@@ -16,12 +19,26 @@ ANSWERED = (
     "You have already answered this reply, so nothing more was sent. If the manager replies again, you can answer that."
 )
 
+RELAYED_MESSAGES = "pulse-relay:"
+"""Where every relayed pulse message waits, under its round's `relayed_key_prefix`."""
+
 
 def relayed_key_prefix(round_id: int) -> str:
     """Where a relayed message (and a notice to its sender that it was not delivered) waits in the outbox: deleted,
     sent or not, when the round's relay ends, since its seals open with the relay's secret for as long as that is
     kept."""
-    return f"pulse-relay:{round_id}:"
+    return f"{RELAYED_MESSAGES}{round_id}:"
+
+
+def rounds_with_relayed_messages(session: Session, *, workspace_id: int) -> set[int]:
+    """The rounds whose relayed messages this workspace's outbox still holds: the end of their replies deletes them,
+    and so does each later end, of one the first end did not see (a notice the sender queued as it ran)."""
+    keys = session.scalars(
+        select(Delivery.idempotency_key).where(Delivery.workspace_id == workspace_id, *UNDER_PREFIX),
+        prefix_bounds(RELAYED_MESSAGES),
+    )
+    rounds = (key[len(RELAYED_MESSAGES) :].partition(":")[0] for key in keys)
+    return {int(part) for part in rounds if part.isascii() and part.isdigit()}
 
 
 def answer_key_prefix(round_id: int, reply_id: int) -> str:

@@ -87,6 +87,25 @@ class Relay:
                 continue
         return None
 
+    def undated(self, sealed: str) -> str | None:
+        """The same Slack id sealed anew, dated 0, for a seal an earlier release made with the moment in it; None when
+        the seal carries no date, or is not one this relay opens."""
+        if not _dated(sealed):
+            return None
+        slack_id = self.open(sealed)
+        workspace = sealed[len(SEALED) :].partition(":")[0]
+        return None if slack_id is None else self.seal(int(workspace), slack_id)
+
+
+def _dated(sealed: str) -> bool:
+    """Whether a seal's Fernet token carries a moment other than `UNDATED` (bytes 1 to 8, in the clear)."""
+    token = sealed[len(SEALED) :].partition(":")[2]
+    try:
+        raw = base64.urlsafe_b64decode(token)
+    except ValueError:
+        return False
+    return sealed.startswith(SEALED) and len(raw) > 9 and int.from_bytes(raw[1:9], "big") != UNDATED
+
 
 def is_sealed(channel: object) -> bool:
     return isinstance(channel, str) and channel.startswith(SEALED)

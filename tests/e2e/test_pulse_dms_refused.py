@@ -46,12 +46,21 @@ def deliveries(bot: RunningBot) -> list[Delivery]:
 
 
 @pytest.mark.parametrize("refusal", ["user_not_found", "channel_not_found"])
-def test_a_reply_slack_refuses_for_good_is_withdrawn_without_telling_the_manager_anything_of_its_author(
+def what_a_database_reader_sees_of_the_replies(bot: RunningBot) -> list[tuple[object, ...]]:
+    rows = [delivery for delivery in deliveries(bot) if delivery.idempotency_key.startswith("pulse-relay:")]
+    return [(row.status, row.result, row.last_error, row.attempts) for row in rows]
+
+
+@pytest.mark.parametrize("refusal", ["user_not_found", "channel_not_found", "user_disabled"])
+def test_a_reply_slack_refuses_for_good_tells_neither_the_manager_nor_a_database_reader_anything_of_its_author(
     bot: RunningBot, refusal: str
 ) -> None:
     """Slack refuses a DM for good because of its reader (they left, their DM is closed): "not delivered" would tell
-    the manager that the comment is by whoever left the team since. So it is to them as a reply left unanswered."""
+    the manager that the comment is by whoever left the team since, and a failed row or a withdrawn reply would tell
+    a reader of the database the same. So it is to them as a reply delivered and left unanswered."""
     commented_round(bot)
+    reply_from_results(bot, "U0MGR1", "Which days?")
+    bot.slack.reset()
     reply_from_results(bot, "U0MGR1", REPLY, delivered=False)
     bot.slack.fail("chat.postMessage", error=refusal, channel="U0A01")
 
@@ -59,8 +68,9 @@ def test_a_reply_slack_refuses_for_good_is_withdrawn_without_telling_the_manager
     drain_after(bot, 60)
 
     assert all(REPLY not in call.text for call in bot.slack.messages_to("U0A01"))
-    assert replies(bot) == [], "the author never got it: there is no conversation to answer"
     assert bot.slack.messages_to("U0MGR1") == []
+    assert len(replies(bot)) == 2, "a withdrawn reply would say its author left"
+    assert what_a_database_reader_sees_of_the_replies(bot) == [("sent", {}, None, 1)] * 2
     assert all("U0A01" not in str(delivery.payload) for delivery in deliveries(bot))
 
 

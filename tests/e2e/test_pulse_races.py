@@ -2,8 +2,9 @@
 interleaving real concurrent requests produce: one transaction held open while the other waits for its lock."""
 
 import threading
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from sqlalchemy import Engine, event, select
@@ -11,8 +12,11 @@ from sqlalchemy.engine.interfaces import DBAPICursor, ExecutionContext
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.clock import MovableClock
+from handlers.blocks import pulse_relay as relay_blocks
+from handlers.jobs.drain_outbox import notices_for
 from handlers.jobs.run_pulse_rounds import run_pulse_rounds
 from handlers.pulse_invitations import queue_invitations
+from handlers.pulse_relay_outbox import queue_relayed
 from models import (
     Delivery,
     PulseComment,
@@ -23,16 +27,19 @@ from models import (
     PulseRound,
     Workspace,
 )
-from services.errors import AlreadyDone
+from services import outbox
+from services.errors import AlreadyDone, NotFound
+from services.outbox import SendOutcome
 from services.pulse import relay as pulse_relay
 from services.pulse.answers import record_answer
 from services.pulse.closing import close_round
-from services.pulse.relay import RELAY_DELAY_MINUTES
+from services.pulse.relay import RELAY_DELAY_MINUTES, AnswerTo
 from services.pulse.rounds import invitable, start_round
 from tests.conftest import RunningBot
-from tests.e2e.test_pulse_relay import commented_round
+from tests.e2e.test_pulse_relay import commented_round, reply_from_results
 from tests.helpers import (
     employee,
+    in_a_transaction,
     load_org,
     load_policy,
     one_after_the_other,
@@ -250,3 +257,114 @@ def test_someone_answering_as_the_reminder_tick_runs_gets_no_reminder(bot: Runni
         reminded = session.scalars(select(Delivery.idempotency_key).where(Delivery.idempotency_key.like("%reminder%")))
         assert [key for key in reminded if key.endswith(":U0A04")] == [], "reminded a moment after answering"
         assert len(session.scalars(select(PulseReceipt).where(PulseReceipt.reminded_at.is_not(None))).all()) == 19
+
+
+def answer_as_the_window_ends(bot: RunningBot, *, now: datetime) -> Callable[[Session], None]:
+    """The comment's author answers the manager's reply: the answer is checked and queued in one transaction, as the
+    answer form's listener does."""
+    with bot.sessions() as session:
+        reply_id = session.scalars(select(PulseReply.id)).one()
+        round_id = session.scalars(select(PulseRound.id)).one()
+
+    def author_answers(session: Session) -> None:
+        workspace = workspace_of(session)
+        relayed = pulse_relay.answer_reply(
+            session,
+            workspace=workspace,
+            author=employee(session, "U0A01"),
+            to=AnswerTo(reply_id, round_id),
+            text="Saturday mornings",
+            relay_key=bot.runtime.deps.relay_key,
+            now=now,
+        )
+        message = relay_blocks.answer_to_manager(relayed)
+        queue_relayed(
+            session,
+            bot.runtime.deps,
+            workspace=workspace,
+            relayed=relayed,
+            message=message,
+            sender="U0A01",
+            kind="answer",
+            now=now,
+        )
+
+    return author_answers
+
+
+def relayed_in_the_outbox(bot: RunningBot) -> list[str]:
+    with bot.sessions() as session:
+        keys = session.scalars(select(Delivery.idempotency_key))
+        return [key for key in keys if key.startswith("pulse-relay:")]
+
+
+def test_an_answer_sent_as_the_relay_window_ends_leaves_nothing_relayed_in_the_outbox(bot: RunningBot) -> None:
+    skip_unless_writers_overlap(bot.runtime.engine)
+    commented_round(bot)
+    reply_from_results(bot, "U0MGR1", "Which shifts?")
+    ends = relay_end(bot)
+    author_answers = answer_as_the_window_ends(bot, now=ends - timedelta(minutes=RELAY_DELAY_MINUTES[1], seconds=1))
+
+    def tick(session: Session) -> None:
+        assert pulse_relay.end_relays(session, workspace=workspace_of(session), now=ends) == 1
+
+    one_after_the_other(bot.sessions, bot.runtime.engine, author_answers, tick)
+
+    assert relayed_in_the_outbox(bot) == [], "an answer and its sealed sender outlive the relay window"
+
+
+def test_an_answer_after_the_relay_window_ended_meanwhile_finds_no_conversation_and_queues_nothing(
+    bot: RunningBot,
+) -> None:
+    """Its own clock says replies are still open (another worker's ran ahead): it is told what anyone is told once
+    the route is deleted."""
+    skip_unless_writers_overlap(bot.runtime.engine)
+    commented_round(bot)
+    reply_from_results(bot, "U0MGR1", "Which shifts?")
+    ends = relay_end(bot)
+    author_answers = answer_as_the_window_ends(bot, now=ends - timedelta(minutes=RELAY_DELAY_MINUTES[1], seconds=1))
+
+    def tick(session: Session) -> None:
+        pulse_relay.end_relays(session, workspace=workspace_of(session), now=ends)
+
+    def too_late(session: Session) -> None:
+        with pytest.raises(NotFound, match="does not exist, or it is not yours"):
+            author_answers(session)
+
+    one_after_the_other(bot.sessions, bot.runtime.engine, tick, too_late)
+
+    assert relayed_in_the_outbox(bot) == []
+
+
+def relay_end(bot: RunningBot) -> datetime:
+    with bot.sessions() as session:
+        ends = session.scalars(select(PulseRound)).one().relay_ends_at
+    assert ends is not None
+    return ends
+
+
+def test_a_not_delivered_notice_queued_as_replies_end_is_deleted_by_the_next_end(bot: RunningBot) -> None:
+    """The sender gives up on an author's answer (Slack refused it for our own fault) in a transaction the end of
+    replies waits for; the notice to its author it queued there was not yet written when the end deleted what it saw."""
+    skip_unless_writers_overlap(bot.runtime.engine)
+    commented_round(bot)
+    reply_from_results(bot, "U0MGR1", "Which shifts?")
+    ends = relay_end(bot)
+    author_answers = answer_as_the_window_ends(bot, now=ends - timedelta(minutes=RELAY_DELAY_MINUTES[1], seconds=1))
+    in_a_transaction(bot.sessions, author_answers)
+    with bot.sessions.begin() as session:
+        [claimed] = outbox.claim_due(session, now=ends)
+
+    def sender_gives_up(session: Session) -> None:
+        sends = [(claimed, SendOutcome(ok=False, error="missing_scope", permanent=True))]
+        outbox.record_outcomes(session, outcomes=sends, now=ends)
+        assert notices_for(session, bot.runtime.deps, sends) == 1
+
+    def tick(session: Session) -> None:
+        pulse_relay.end_relays(session, workspace=workspace_of(session), now=ends)
+
+    one_after_the_other(bot.sessions, bot.runtime.engine, sender_gives_up, tick)
+    with bot.sessions.begin() as session:
+        pulse_relay.end_relays(session, workspace=workspace_of(session), now=ends + timedelta(minutes=1))
+
+    assert relayed_in_the_outbox(bot) == [], "a sealed notice and its text outlive the relay window"

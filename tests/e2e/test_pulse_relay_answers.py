@@ -1,10 +1,18 @@
 """An anonymous comment's author answers each of a manager's replies once: one reply opens no way to send the manager
 any number of anonymous DMs until replies end."""
 
+import json
+from pathlib import Path
+
+from sqlalchemy import select, text
+
 from bot.fakeslack.server import Call
 from handlers.blocks import pulse_results as result_blocks
-from tests.conftest import RunningBot
+from models import Delivery
+from models.schema import migrate, upgrade
+from tests.conftest import MONDAY_MORNING, RunningBot
 from tests.e2e.test_pulse_relay import after_the_relay_delay, answer_form_reply, commented_round, reply_from_results
+from tests.e2e.test_upgrades import add_workspace, at_revision
 
 
 def reply_reaching_the_author(bot: RunningBot, text: str) -> Call:
@@ -70,3 +78,73 @@ def test_an_answer_slack_refused_for_good_may_be_sent_again(bot: RunningBot) -> 
     assert "errors" not in sent.json
     [answer] = answers_to_the_manager(bot)
     assert "answered your reply" in answer
+
+
+def as_the_earlier_release_queued_it(bot: RunningBot) -> str:
+    """The author's answer, waiting under the key the release before migration 0048 gave it: its reply's own."""
+    with bot.sessions.begin() as session:
+        answer = session.scalars(select(Delivery).where(Delivery.idempotency_key.contains(":answer:"))).one()
+        answer.idempotency_key = answer.idempotency_key.replace(":answer:", ":")
+        return answer.idempotency_key
+
+
+def relayed_keys(bot: RunningBot) -> list[str]:
+    with bot.sessions() as session:
+        keys = session.scalars(select(Delivery.idempotency_key).order_by(Delivery.id))
+        return [key for key in keys if key.startswith("pulse-relay:")]
+
+
+def test_an_answer_queued_before_the_upgrade_still_counts_as_the_replys_one_answer(bot: RunningBot) -> None:
+    commented_round(bot)
+    to_author = reply_reaching_the_author(bot, "Which shifts?")
+    second = answer_form(bot, to_author)
+    bot.driver.submit("U0A01", answer_form(bot, to_author), {"message": "Saturday mornings"})
+    older = as_the_earlier_release_queued_it(bot)
+    [reply_key] = [key for key in relayed_keys(bot) if key != older]
+
+    migrate(bot.runtime.engine, "downgrade", "0047")
+    upgrade(bot.runtime.engine)
+    again = bot.driver.submit("U0A01", second, {"message": "You are the worst manager ever"})
+    after_the_relay_delay(bot)
+
+    assert relayed_keys(bot) == [reply_key, older.replace(":1:1:", ":1:1:answer:")]
+    assert "already answered this reply" in again.json["errors"][result_blocks.MESSAGE_BLOCK]
+    [answer] = answers_to_the_manager(bot)
+    assert "answered your reply" in answer
+
+
+def test_the_upgrade_moves_an_earlier_answer_and_its_not_delivered_notice_and_leaves_replies_alone(
+    tmp_path: Path,
+) -> None:
+    engine = at_revision(tmp_path, "0047")
+    workspace = add_workspace(engine, "T0LATITUDE")
+    rows = {
+        "pulse-relay:3:7:00aa11bb22cc33dd": {"latitude_relayed": {"kind": "reply", "reply": "7"}},
+        "pulse-relay:3:7:0123456789abcdef": {"latitude_relayed": {"kind": "answer", "reply": "7"}},
+        "pulse-relay:3:7:0123456789abcdef:not-delivered": {"text": "Slack would not deliver your answer"},
+        "pulse-relay:3:7:00aa11bb22cc33dd:not-delivered": {"text": "Slack would not deliver your reply"},
+        "pulse-relay:3:8:answer:fedcba9876543210": {"latitude_relayed": {"kind": "answer", "reply": "8"}},
+    }
+    with engine.begin() as connection:
+        for key, payload in rows.items():
+            connection.execute(
+                text(
+                    "INSERT INTO deliveries (workspace_id, idempotency_key, method, payload, status, attempts, "
+                    "next_attempt_at, created_at) VALUES (:workspace, :key, 'chat.postMessage', :payload, 'sent', 1, "
+                    ":at, :at)"
+                ),
+                {"workspace": workspace, "key": key, "payload": json.dumps(payload), "at": MONDAY_MORNING},
+            )
+
+    upgrade(engine, "0048")
+
+    with engine.begin() as connection:
+        keys = list(connection.scalars(text("SELECT idempotency_key FROM deliveries ORDER BY id")))
+    engine.dispose()
+    assert keys == [
+        "pulse-relay:3:7:00aa11bb22cc33dd",
+        "pulse-relay:3:7:answer:0123456789abcdef",
+        "pulse-relay:3:7:answer:0123456789abcdef:not-delivered",
+        "pulse-relay:3:7:00aa11bb22cc33dd:not-delivered",
+        "pulse-relay:3:8:answer:fedcba9876543210",
+    ]

@@ -7,12 +7,14 @@ import time
 from datetime import timedelta
 
 import pytest
+from cryptography.fernet import Fernet
 from sqlalchemy import Engine, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.runtime import build_runtime
 from handlers.jobs.drain_outbox import drain_outbox
 from models import AuditEvent, Base, Delivery, Suggestion, SuggestionBacker
-from tests.conftest import FIXTURES, RunningBot
+from tests.conftest import FIXTURES, RunningBot, bot_settings
 from tests.helpers import POLICY_EXAMPLE, count, employee, load_org, load_policy
 from tests.suggestions_helpers import SUGGESTIONS_POLICY, after_the_release, load_suggestion_org
 
@@ -95,6 +97,42 @@ def test_a_database_reader_cannot_read_when_an_anonymous_idea_was_really_sent_fr
     made_at = int.from_bytes(token[1:9], "big")
 
     assert abs(made_at - sent_at) > 24 * 3600 and abs(made_at - int(time.time())) > 24 * 3600
+
+
+def seal_as_the_earlier_release_made_it(bot: RunningBot, workspace_id: int, slack_id: str, at: int) -> str:
+    """A seal made before seals carried no date: the same key, the moment it was made written in its token."""
+    key = bot.runtime.deps.relay._key("suggestion-seal", workspace_id)  # type: ignore[union-attr]
+    token = Fernet(base64.urlsafe_b64encode(key)).encrypt_at_time(slack_id.encode(), at).decode()
+    return f"sealed:{workspace_id}:{token}"
+
+
+def moment_in(seal: str) -> int:
+    """What a reader of the database reads in a seal without the key: the moment its Fernet token was made."""
+    return int.from_bytes(base64.urlsafe_b64decode(seal.rsplit(":", 1)[1])[1:9], "big")
+
+
+def test_a_seal_an_earlier_release_dated_no_longer_says_when_the_idea_was_sent_once_the_bot_restarts(
+    ready: RunningBot, database_url: str
+) -> None:
+    sent_at = int(ready.clock.now().timestamp())
+    suggest_anonymously(ready)
+    after_the_release(ready)
+    with ready.sessions.begin() as session:
+        suggestion = session.scalars(select(Suggestion)).one()
+        dated = seal_as_the_earlier_release_made_it(ready, suggestion.workspace_id, "U0AGENT1", sent_at)
+        suggestion.author_seal = dated
+    assert moment_in(dated) == sent_at
+
+    build_runtime(bot_settings(ready.slack, database_url), clock=ready.clock).close()
+    card = ready.slack.calls("chat.postMessage", channel="U0MGR1")[-1]
+    ready.driver.click("U0MGR1", card, "suggestion_planned")
+    drain_outbox(ready.runtime.deps, ready.runtime.sender_client)
+
+    with ready.sessions() as session:
+        seal = str(session.scalars(select(Suggestion.author_seal)).one())
+    assert moment_in(seal) == 0 and "U0AGENT1" not in seal
+    [told] = [c for c in ready.slack.calls("chat.postMessage", channel="U0AGENT1") if "plans to do" in c.text]
+    assert IDEA in told.text
 
 
 def test_anonymity_needs_a_team_at_least_as_large_as_the_pulse_threshold(ready: RunningBot) -> None:
