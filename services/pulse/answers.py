@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import bindparam, func, select, update
-from sqlalchemy.orm import Session, lazyload
+from sqlalchemy.orm import Session, joinedload, lazyload
 
 from models import Employee, PulseComment, PulseQuestion, PulseReceipt, PulseRelay, PulseResponse, PulseRound, Workspace
 from services import directory
@@ -24,6 +24,7 @@ MAX_COMMENT = 2000
 # A poll click and the App Home run these: built once, since building a statement costs more than running it.
 _ROUND_OF_QUESTION = (
     select(PulseRound)
+    .options(joinedload(PulseRound.questions, innerjoin=True))  # in the same statement
     .join(PulseQuestion, PulseQuestion.round_id == PulseRound.id)
     .where(PulseQuestion.id == bindparam("question_id"))
     .with_for_update(read=True, of=PulseRound)
@@ -144,9 +145,7 @@ def _round_for_answer(
     if pulse_round is None or pulse_round.workspace_id != workspace.id:
         raise _elsewhere(session, workspace, employee, pulse_round, now, NO_ROUND_OPEN)
     _check_open(pulse_round, now)
-    invited = session.scalar(
-        select(PulseReceipt.id).where(PulseReceipt.round_id == pulse_round.id, PulseReceipt.employee_id == employee.id)
-    )
+    invited = session.scalar(select(PulseReceipt.id).filter_by(round_id=pulse_round.id, employee_id=employee.id))
     if invited is None:
         raise NotFound(not_reached_yet(pulse_round, employee, now))
     return pulse_round
@@ -211,7 +210,7 @@ def record_answer(
 def _round_of_question(session: Session, question_id: int) -> PulseRound:
     """The round a question belongs to, under a shared lock: closing takes the round's row for update, so no
     answer slips in while it seals."""
-    pulse_round = session.scalar(_ROUND_OF_QUESTION, {"question_id": question_id})
+    pulse_round = session.execute(_ROUND_OF_QUESTION, {"question_id": question_id}).unique().scalar_one_or_none()
     if pulse_round is None:
         raise NotFound(QUESTION_GONE)
     return pulse_round
