@@ -26,7 +26,7 @@ from bot.authorize import AuthTests, OnGone, RenewingAuthorize, token_check_clie
 from bot.gate import waiting_no_longer
 from bot.renewals import ROTATE_MINUTES_BEFORE_EXPIRY
 from bot.settings import Settings
-from bot.tokens import InstallationStore, TokenSeal, WorkspaceTokens
+from bot.tokens import RequestInstallStore, TokenSeal, WorkspaceTokens
 from handlers.delivery import refused_renewal, stop_unannounced
 from handlers.deps import Deps, InstallGone
 from models import Workspace, slack_oauth_states
@@ -141,7 +141,7 @@ def oauth_settings(
     # Bolt's own authorize renews rotating tokens alone, through a client of its own on slack.com; this one
     # renews with the sender's `Renewals`, through SLACK_API_URL like every other call. It looks each request's token
     # up before the request can be given its holding answer, so its reads wait no longer than the replay check's.
-    quick = InstallationStore(
+    quick = RequestInstallStore(
         client_id=settings.slack_client_id,
         engine=waiting_no_longer(engine),
         seal=TokenSeal(settings.slack_client_secret),

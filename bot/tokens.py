@@ -115,6 +115,18 @@ class InstallationStore(SQLAlchemyInstallationStore):
         return slack_bots
 
 
+class RequestInstallStore(InstallationStore):
+    """The store Bolt's authorize reads each request's token from. Latitude asks Slack for no person's own token (the
+    manifest names no user scopes), so Bolt's look-up of the caller's own install (by `user_id`), made for every
+    request from someone other than the installer, is answered without a read: it holds no token the app would use
+    (Bolt takes its bot token only when the workspace's install has none, and then there is no bot to serve)."""
+
+    def find_installation(self, **kwargs: Any) -> Installation | None:
+        if kwargs.get("user_id") is not None:
+            return None
+        return super().find_installation(**kwargs)
+
+
 def _before_joining_an_org(wanted: dict[str, Any]) -> dict[str, Any] | None:
     """A workspace's own install looked up under its Grid org: the same look-up as the workspace was before it joined.
 

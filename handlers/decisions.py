@@ -29,7 +29,6 @@ from services.digest.weekly import digest_key_prefix
 from services.errors import DomainError
 from services.outbox import Claimed
 from services.resolutions import decisions
-from services.unsent import give_up_asker_told
 
 log = logging.getLogger(__name__)
 
@@ -236,8 +235,7 @@ class Announcement:
         text = blocks.decided_text(resolution)
         shown = {"text": text, "blocks": decided}
         key, reason = f"resolution:{resolution.id}", f"request {resolution.status}"
-        settled = settling.settle(session, key=key, reason=reason, shown=shown, now=now)
-        give_up_asker_told(session, key=key, reason=reason)
+        settled = settling.settle(session, key=key, reason=reason, shown=shown, now=now, decided=True)
         summaries = handover_summary.told_in(settled)
         handover_summary.queue_summary_updates(
             session, workspace_id=resolution.workspace_id, item_key=key, now=now, summaries=summaries

@@ -62,6 +62,27 @@ class BotTokens(Protocol):
         """Drop what this process remembers of the workspace's token (after an uninstall)."""
 
 
+class KnownCallers:
+    """People the directory was seen to know, by the workspace a request names (handlers/people.py): their next Grid
+    click needs no read of its own before its transaction. Thread-safe; never forgets but on the caller's word."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._known: set[tuple[str, str]] = set()
+
+    def __contains__(self, caller: tuple[str, str]) -> bool:
+        with self._lock:
+            return caller in self._known
+
+    def add(self, caller: tuple[str, str]) -> None:
+        with self._lock:
+            self._known.add(caller)
+
+    def discard(self, caller: tuple[str, str]) -> None:
+        with self._lock:
+            self._known.discard(caller)
+
+
 @dataclass(frozen=True)
 class Deps:
     sessions: sessionmaker[Session]
@@ -85,6 +106,7 @@ class Deps:
     wait: Callable[[float], None] = field(default=time.sleep)
     # Runs a kept event through the Bolt app again (handlers/jobs/retry_failed_events.py); bot/ connects it.
     events_again: EventsAgain = field(default_factory=EventsAgain)
+    known_callers: KnownCallers = field(default_factory=KnownCallers)
 
 
 def deps_of(context: Any) -> Deps:

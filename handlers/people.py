@@ -122,6 +122,7 @@ def action_caller(session: Session, context: BoltContext, body: dict[str, Any]) 
     )
     if not identity.newly_added:
         return identity
+    deps_of(context).known_callers.discard((_scope_key(context), identity.employee.slack_id))
     if vetted is None:  # known a moment ago, or the payload says
         if not _served_here(user, context, org_wide=identity.workspace.org_wide):
             raise FromAnotherWorkspace()
@@ -134,15 +135,21 @@ def action_caller(session: Session, context: BoltContext, body: dict[str, Any]) 
 
 def _vetted_by_slack(context: BoltContext, user: dict[str, Any]) -> tuple[bool, SlackPerson | None] | None:
     """Whether Slack says someone the directory does not know is served here, and who they are: the directory is
-    read in a session closed before Slack is asked. None when the payload can say (outside Grid) or they are known."""
+    read in a session closed before Slack is asked. None when the payload can say (outside Grid) or they are known.
+
+    Someone seen known before is taken as known without that read (every click in Grid would pay for it): were their
+    row gone since (a workspace purged), `action_caller` asks Slack as for one added a moment ago, and forgets them."""
     home, org = user.get("team_id"), context.enterprise_id
     if not home or not org or home == context.team_id or (home == org and context.is_enterprise_install):
         return None
-    slack_id = str(user["id"])
-    with deps_of(context).sessions() as session:
+    slack_id, deps = str(user["id"]), deps_of(context)
+    if (_scope_key(context), slack_id) in deps.known_callers:
+        return None
+    with deps.sessions() as session:
         workspace = known_serving_workspace(session, context)
         org_wide = bool(context.is_enterprise_install) if workspace is None else workspace.org_wide
         if workspace is not None and directory.find_employee(session, workspace, slack_id) is not None:
+            deps.known_callers.add((_scope_key(context), slack_id))
             return None
     if home == (org if org_wide else context.team_id):
         return None

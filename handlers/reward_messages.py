@@ -16,7 +16,6 @@ from services import settling
 from services.rewards import approvals as reward_approvals
 from services.rewards import grants as rewards
 from services.rewards.nominations import NominationOutcome
-from services.unsent import give_up_asker_told
 
 Shown = dict[str, Any]
 """What a settled message shows instead of its buttons: its text and blocks."""
@@ -86,8 +85,8 @@ def request_copies(session: Session, nomination_id: int, shown: Shown, now: date
     waiting is never sent, and one on its way is updated so once it lands. A hand-over summary that told of it counts
     it as decided."""
     key = request_key(nomination_id)
-    give_up_asker_told(session, key=key, reason="nomination decided")  # the decision is all its nominator hears now
-    settled = settling.settle(session, key=key, reason="nomination decided", shown=shown, now=now)
+    # The decision is all its nominator hears now: their "it now goes to ..." DMs not sent yet are given up too.
+    settled = settling.settle(session, key=key, reason="nomination decided", shown=shown, now=now, decided=True)
     workspace_id = session.get_one(Nomination, nomination_id).workspace_id
     summaries = handover_summary.told_in(settled)
     handover_summary.queue_summary_updates(

@@ -18,7 +18,7 @@ import threading
 from datetime import datetime
 from typing import Any, TypeVar
 
-from sqlalchemy import inspect
+from sqlalchemy import event, inspect
 from sqlalchemy.orm import Session, make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -41,9 +41,9 @@ class ConfigCache:
             found = self._entries.get((kind, workspace.id, key))
         return found[1] if found is not None and found[0] == _stamp(workspace) else None
 
-    def put(self, kind: str, workspace: Workspace, key: str, value: Any) -> None:
+    def put(self, kind: str, workspace: Workspace, key: str, value: Any, stamp: Stamp | None = None) -> None:
         with self._lock:
-            self._entries[(kind, workspace.id, key)] = (_stamp(workspace), value)
+            self._entries[(kind, workspace.id, key)] = (stamp or _stamp(workspace), value)
 
 
 def _stamp(workspace: Workspace) -> Stamp:
@@ -60,6 +60,23 @@ def bump(session: Session, workspace: Workspace) -> None:
     """Tell every process that people or the policy changed; the update commits with the change itself."""
     workspace.config_version = Workspace.config_version + 1  # type: ignore[assignment]
     session.flush()
+
+
+def put_once_committed(session: Session, kind: str, workspace: Workspace, key: str, row: Any) -> None:
+    """This process's copy of `row` as the session wrote it, once that commits (never if it rolls back): for a change
+    no other process needs at once (no `bump`), which a stale copy would otherwise make every request write again."""
+    cache = cache_of(session)
+    if cache is None:
+        return
+    copy, stamp = detached_copy(row), _stamp(workspace)  # now: a commit expires the session's rows
+    pending = [lambda: cache.put(kind, workspace, key, copy, stamp)]
+
+    def committed(_session: Session) -> None:
+        if pending:
+            pending.pop()()
+
+    event.listen(session, "after_commit", committed, once=True)
+    event.listen(session, "after_rollback", lambda _session: pending.clear(), once=True)
 
 
 def detached_copy(row: T, depth: int = 2) -> T:

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from models import Employee, Workspace
 from services import tab_flags
+from services.config_cache import put_once_committed
 
 OPENING_NOTED_EVERY = timedelta(minutes=10)
 
@@ -47,6 +48,7 @@ def opened(session: Session, *, workspace: Workspace, person: Employee, now: dat
     earlier than that may, at worst, let a stale refusal mark the tab off until the next opening."""
     if person.home_opened_at is None or now - person.home_opened_at >= OPENING_NOTED_EVERY:
         person.home_opened_at = now
+        put_once_committed(session, "employee", workspace, person.slack_id, person)  # or each opening writes
     if workspace.homes_off_since is None:
         return False
     session.flush()  # the person's row before the workspace's, in the order an org import locks them

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from models import Delivery
 from services import settled_updates
-from services.outbox_keys import NOT_ASKER_TOLD, UNDER_PREFIX, prefix_bounds
+from services.outbox_keys import ASKER_TOLD, NOT_ASKER_TOLD, UNDER_PREFIX, prefix_bounds
 
 _ITEMS_OWN = or_(Delivery.idempotency_key == bindparam("key"), and_(*UNDER_PREFIX, *NOT_ASKER_TOLD))
 """The messages under `key` and keys starting with `key:` (a request and its reminders, escalations and hand-overs),
@@ -20,8 +20,16 @@ _SETTLE = (
     .where(Delivery.status == "pending", _ITEMS_OWN)
     .values(status="failed", last_error=bindparam("reason"))
     .execution_options(synchronize_session=False)
-    .returning(Delivery.id, Delivery.workspace_id, Delivery.method)
+    .returning(Delivery.id, Delivery.workspace_id, Delivery.method, Delivery.idempotency_key)
 )
+_SETTLE_ASKER_TOLD_TOO = (
+    update(Delivery)
+    .where(Delivery.status == "pending", or_(Delivery.idempotency_key == bindparam("key"), and_(*UNDER_PREFIX)))
+    .values(status="failed", last_error=bindparam("reason"))
+    .execution_options(synchronize_session=False)
+    .returning(Delivery.id, Delivery.workspace_id, Delivery.method, Delivery.idempotency_key)
+)
+"""`_SETTLE` of a decision: its asker's DMs not sent yet are given up in the same statement (see `settle`)."""
 # Whether each was sent is checked here, not in SQL, where SQLite would rather use the status index (most deliveries
 # are sent).
 _MESSAGES = select(
@@ -40,12 +48,23 @@ class Settled:
     or the item was settled before)."""
 
 
-def settle(session: Session, *, key: str, reason: str, shown: dict[str, Any], now: datetime) -> Settled:
+def settle(
+    session: Session, *, key: str, reason: str, shown: dict[str, Any], now: datetime, decided: bool = False
+) -> Settled:
     """What was asked under `key` (and keys starting with `key:`, but its asker's) is settled: those not sent yet never
     will be, and those sent are returned, to be updated alike (to show `shown`: text, blocks). One a sender holds may
-    still go out: it is then updated too, once recorded sent (services/settled_updates.py)."""
-    given_up = session.execute(_SETTLE, {"key": key, **prefix_bounds(f"{key}:"), "reason": reason}).all()
-    posts = [(delivery, workspace) for delivery, workspace, method in given_up if method == "chat.postMessage"]
+    still go out: it is then updated too, once recorded sent (services/settled_updates.py).
+
+    `decided`: a request or nomination was decided, so its asker's "it now goes to ..." DMs not sent yet never will
+    be either (they would arrive after the decision and say it still waits); one already on its way goes out as it is.
+    """
+    statement = _SETTLE_ASKER_TOLD_TOO if decided else _SETTLE
+    given_up = session.execute(statement, {"key": key, **prefix_bounds(f"{key}:"), "reason": reason}).all()
+    posts = [
+        (delivery, workspace)
+        for delivery, workspace, method, given_up_key in given_up
+        if method == "chat.postMessage" and not _asker_told(given_up_key)
+    ]
     settled_updates.hold(session, given_up=posts, shown=shown, now=now)
     return messages_of(session, key=key)
 
@@ -60,3 +79,8 @@ def messages_of(session: Session, *, key: str) -> Settled:
         if row.status == "failed" and row.last_error:
             unsent.setdefault(row.last_error, []).append(row.payload)
     return Settled(list(dict.fromkeys((str(result["channel"]), str(result["ts"])) for result in sent)), unsent)
+
+
+def _asker_told(key: str) -> bool:
+    """Whether a message is its asker's, as `NOT_ASKER_TOLD` tells them apart in SQL."""
+    return any(mark in key for mark in ASKER_TOLD)

@@ -6,8 +6,6 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from models import Delivery
-from services import outbox
-from services.outbox_keys import ASKER_TOLD
 from services.rows import insert_new
 
 
@@ -29,9 +27,3 @@ def record_unsent(
         "created_at": now,
     }
     return insert_new(session.connection(), Delivery, Delivery.id, row) is not None
-
-
-def give_up_asker_told(session: Session, *, key: str, reason: str) -> int:
-    """A request or nomination (under `key`) just decided: its asker's "it now goes to ..." DMs not sent yet never will
-    be, as they would arrive after the decision and say it still waits. How many were given up."""
-    return sum(outbox.give_up_pending(session, key_prefix=f"{key}{mark}", reason=reason) for mark in ASKER_TOLD)

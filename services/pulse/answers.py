@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import bindparam, func, select, update
-from sqlalchemy.orm import Session, lazyload
+from sqlalchemy.orm import Session, joinedload, lazyload
 
 from models import Employee, PulseComment, PulseQuestion, PulseReceipt, PulseRelay, PulseResponse, PulseRound, Workspace
 from services import directory
@@ -24,6 +24,7 @@ MAX_COMMENT = 2000
 # A poll click and the App Home run these: built once, since building a statement costs more than running it.
 _ROUND_OF_QUESTION = (
     select(PulseRound)
+    .options(joinedload(PulseRound.questions, innerjoin=True))  # in the same statement
     .join(PulseQuestion, PulseQuestion.round_id == PulseRound.id)
     .where(PulseQuestion.id == bindparam("question_id"))
     .with_for_update(read=True, of=PulseRound)
@@ -36,11 +37,14 @@ _OPEN_ROUND_ASKING = (
     .where(PulseReceipt.employee_id == bindparam("employee_id"))
     .limit(1)
 )
+_COMMENTED = select(PulseComment.id).where(
+    PulseComment.round_id == bindparam("comment_round"), PulseComment.respondent == bindparam("commenter")
+)
 _MARK_ANSWERED = (
     update(PulseReceipt)
     .where(PulseReceipt.round_id == bindparam("in_round"), PulseReceipt.employee_id == bindparam("of_employee"))
     .values(answered=True)
-    .returning(PulseReceipt.id)
+    .returning(PulseReceipt.id, _COMMENTED.exists())
 )
 _ANSWERS = select(PulseResponse.question_id, PulseResponse.value).where(
     PulseResponse.round_id == bindparam("round_id"), PulseResponse.respondent == bindparam("respondent")
@@ -50,9 +54,6 @@ _UNANSWERED = select(
     - select(func.count(PulseResponse.id))
     .where(PulseResponse.round_id == bindparam("round_id"), PulseResponse.respondent == bindparam("respondent"))
     .scalar_subquery()
-)
-_COMMENTED = select(PulseComment.id).where(
-    PulseComment.round_id == bindparam("round_id"), PulseComment.respondent == bindparam("respondent")
 )
 NO_ROUND_OPEN = "There is no pulse poll open right now. The next round will come to you in a DM."
 QUESTION_GONE = "That pulse question no longer exists."
@@ -123,14 +124,12 @@ def _answers_of(session: Session, pulse_round: PulseRound, respondent: str) -> d
 
 def _comment_of(session: Session, pulse_round: PulseRound, employee: Employee) -> PulseComment | None:
     author = respondent_of(pulse_round, employee, "comment")
-    return session.scalar(
-        select(PulseComment).where(PulseComment.round_id == pulse_round.id, PulseComment.respondent == author)
-    )
+    return session.scalar(select(PulseComment).filter_by(round_id=pulse_round.id, respondent=author))
 
 
 def _has_commented(session: Session, pulse_round: PulseRound, employee: Employee) -> bool:
     author = respondent_of(pulse_round, employee, "comment")
-    return session.scalar(_COMMENTED, {"round_id": pulse_round.id, "respondent": author}) is not None
+    return session.scalar(_COMMENTED, {"comment_round": pulse_round.id, "commenter": author}) is not None
 
 
 def _round_for_answer(
@@ -146,9 +145,7 @@ def _round_for_answer(
     if pulse_round is None or pulse_round.workspace_id != workspace.id:
         raise _elsewhere(session, workspace, employee, pulse_round, now, NO_ROUND_OPEN)
     _check_open(pulse_round, now)
-    invited = session.scalar(
-        select(PulseReceipt.id).where(PulseReceipt.round_id == pulse_round.id, PulseReceipt.employee_id == employee.id)
-    )
+    invited = session.scalar(select(PulseReceipt.id).filter_by(round_id=pulse_round.id, employee_id=employee.id))
     if invited is None:
         raise NotFound(not_reached_yet(pulse_round, employee, now))
     return pulse_round
@@ -187,8 +184,8 @@ def record_answer(
     """Store an answer without the person; answering the same question again changes it, not the count.
 
     Every click of a poll comes here, so it takes few statements: the round through its question (with its
-    questions), the receipt marked answered (no row: not asked), the person's answers so far, one write.
-    Someone who left answers no more, with the buttons still in their DM as with `/pulse`.
+    questions), the receipt marked answered (no row: not asked) with whether they commented, their answers so far,
+    one write. Someone who left answers no more, with the buttons still in their DM as with `/pulse`.
     """
     directory.require_member(employee)
     pulse_round = _round_of_question(session, question_id)
@@ -198,7 +195,8 @@ def record_answer(
     _check_open(pulse_round, now)
     if not question.scale_min <= value <= question.scale_max:
         raise InvalidInput(f"Answers to this question go from {question.scale_min} to {question.scale_max}.")
-    if not _mark_answered(session, pulse_round, employee):
+    commented = _mark_answered(session, pulse_round, employee)
+    if commented is None:
         raise NotFound(not_reached_yet(pulse_round, employee, now))
     respondent = respondent_of(pulse_round, employee)
     answers = _answers_of(session, pulse_round, respondent)
@@ -206,14 +204,13 @@ def record_answer(
     if before != value:
         _upsert_answer(session, pulse_round, question, respondent, value)
     answers[question.id] = value
-    commented = _has_commented(session, pulse_round, employee)
     return AnswerOutcome(MyRound(pulse_round, answers, commented), question, before is not None and before != value)
 
 
 def _round_of_question(session: Session, question_id: int) -> PulseRound:
     """The round a question belongs to, under a shared lock: closing takes the round's row for update, so no
     answer slips in while it seals."""
-    pulse_round = session.scalar(_ROUND_OF_QUESTION, {"question_id": question_id})
+    pulse_round = session.execute(_ROUND_OF_QUESTION, {"question_id": question_id}).unique().scalar_one_or_none()
     if pulse_round is None:
         raise NotFound(QUESTION_GONE)
     return pulse_round
@@ -273,10 +270,13 @@ def save_comment(
     return _mine(session, pulse_round, employee)
 
 
-def _mark_answered(session: Session, pulse_round: PulseRound, employee: Employee) -> bool:
-    """Note on the person's receipt that they answered; False when they have none (not asked in this round)."""
-    marked = session.execute(_MARK_ANSWERED, {"in_round": pulse_round.id, "of_employee": employee.id})
-    return marked.first() is not None
+def _mark_answered(session: Session, pulse_round: PulseRound, employee: Employee) -> bool | None:
+    """Note on the person's receipt that they answered; whether they commented in the round (one statement), None
+    when they have no receipt (not asked in this round)."""
+    author, in_round = respondent_of(pulse_round, employee, "comment"), pulse_round.id
+    values = {"in_round": in_round, "of_employee": employee.id, "comment_round": in_round, "commenter": author}
+    marked = session.execute(_MARK_ANSWERED, values).first()
+    return None if marked is None else bool(marked[1])
 
 
 @dataclass(frozen=True)

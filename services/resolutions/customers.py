@@ -45,7 +45,7 @@ _SAME_CUSTOMER = (
     Resolution.workspace_id == bindparam("workspace_id"),
     Resolution.customer_key == bindparam("customer"),
 )
-_CUSTOMER_TOTAL = select(func.coalesce(func.sum(Resolution.amount), 0)).where(
+CUSTOMER_TOTAL = select(func.coalesce(func.sum(Resolution.amount), 0)).where(
     *_SAME_CUSTOMER,
     Resolution.category == bindparam("category"),
     Resolution.currency == bindparam("currency"),
@@ -112,7 +112,7 @@ def customer_total(
     policy's)."""
     customer = customer_key(customer_ref)
     values = {"workspace_id": workspace_id, "customer": customer, "category": category, "currency": currency}
-    total = session.scalar(_CUSTOMER_TOTAL, {**values, "since": now - window})
+    total = session.scalar(CUSTOMER_TOTAL, {**values, "since": now - window})
     return Decimal(total or 0)
 
 

@@ -24,7 +24,7 @@ from services.resolutions.customers import (
     usable_reference,
 )
 from services.resolutions.filing import file_under_managers
-from services.resolutions.spending import NOTHING_SPENT, Spent, spent_by_category, spent_in
+from services.resolutions.spending import NOTHING_SPENT, Spent, spent_by_category, spent_in, spent_with_incident
 from services.resolutions.spending import AllowanceLine as AllowanceLine
 from services.text import echoed, meant_word
 
@@ -110,8 +110,10 @@ def log_resolution(
     _validate(request, rule, active.policy.currency)
     request = replace(request, customer_ref=usable_reference(request.customer_ref))
     directory.lock_people(session, [employee])  # two fixes at once must not both fit in what is left today
-    spent = spent_in(session, employee, rule.category, now, active.policy.currency)
-    exceeded = _exceeded(session, employee, rule, request, spent, active.policy.currency, now)
+    if request.customer_ref:  # also when no limit of this rule counts the customer's: a colleague's may count this
+        lock_customer(session, employee.workspace_id, request.customer_ref)
+    spent, earlier = _spent_and_incident(session, employee, rule, request, active.policy.currency, now)
+    exceeded = _exceeded(session, employee, rule, request, (spent, earlier), active.policy.currency, now)
     if not employee.in_directory:  # nobody wrote their limits down, and no manager's digest would show their fixes
         exceeded.insert(0, NOT_LISTED)
     deciders = deciders_for(session, employee) if exceeded else []
@@ -193,20 +195,16 @@ def _exceeded(
     employee: Employee,
     rule: BoundaryRule,
     request: ResolutionRequest,
-    spent: Spent,
+    counted: tuple[Spent, Decimal],
     currency: str,
     now: datetime,
 ) -> list[str]:
     def money(amount: Decimal) -> str:
         return format_money(amount, currency)
 
-    amount, exceeded = request.amount, []
-    if request.customer_ref:  # also when no limit of this rule counts the customer's: a colleague's may count this
-        lock_customer(session, employee.workspace_id, request.customer_ref)
-    if rule.per_incident is not None:
-        earlier = _same_incident(session, employee, rule, request, currency, now)
-        if earlier + amount > rule.per_incident:
-            exceeded.append(_over_per_incident(rule, amount, earlier, money))
+    (spent, earlier), amount, exceeded = counted, request.amount, []
+    if rule.per_incident is not None and earlier + amount > rule.per_incident:
+        exceeded.append(_over_per_incident(rule, amount, earlier, money))
     if rule.per_day is not None and spent.today + amount > rule.per_day:
         exceeded.append(f"daily limit {money(rule.per_day)} (today's total would be {money(spent.today + amount)})")
     if rule.per_month is not None and spent.this_month + amount > rule.per_month:
@@ -223,14 +221,15 @@ def _exceeded(
     return exceeded
 
 
-def _same_incident(
+def _spent_and_incident(
     session: Session, employee: Employee, rule: BoundaryRule, request: ResolutionRequest, currency: str, now: datetime
-) -> Decimal:
-    """What the customer received in the category in the last 24 hours (by anyone): one customer problem."""
-    if not request.customer_ref:
-        return Decimal(0)
-    ref, category = request.customer_ref, rule.category
-    return customer_total(session, employee.workspace_id, ref, category, now, currency, window=INCIDENT_WINDOW)
+) -> tuple[Spent, Decimal]:
+    """What the employee spent in the category, and what the customer received in it in the last 24 hours (by anyone:
+    one customer problem) when a per-incident limit counts it, in one statement."""
+    if not request.customer_ref or rule.per_incident is None:
+        return spent_in(session, employee, rule.category, now, currency), Decimal(0)
+    since, customer = now - INCIDENT_WINDOW, customer_key(request.customer_ref)
+    return spent_with_incident(session, employee, rule.category, now, currency, customer=customer, since=since)
 
 
 def _over_per_incident(rule: BoundaryRule, amount: Decimal, earlier: Decimal, money: Callable[[Decimal], str]) -> str:

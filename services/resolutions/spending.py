@@ -18,7 +18,7 @@ from sqlalchemy.sql.elements import BindParameter
 from models import Employee, Resolution
 from services.calendar import local_day, local_month
 from services.policy.versions import BoundaryRule
-from services.resolutions.customers import COUNTED
+from services.resolutions.customers import COUNTED, CUSTOMER_TOTAL
 
 # The statements of `/resolve` and the App Home, built once: building a statement costs more than running it.
 _NOW: BindParameter[datetime] = bindparam("now")
@@ -43,6 +43,7 @@ _COUNTED_FOR = (
     *_MONTH,
 )
 _SPENT_IN = select(_SPENT_TODAY, _SPENT_MONTH).where(*_COUNTED_FOR, Resolution.category == bindparam("category"))
+_SPENT_WITH_INCIDENT = _SPENT_IN.add_columns(CUSTOMER_TOTAL.correlate(None).scalar_subquery())  # its own rows
 _SPENT_BY_CATEGORY = (
     select(Resolution.category, _SPENT_TODAY, _SPENT_MONTH).where(*_COUNTED_FOR).group_by(Resolution.category)
 )
@@ -65,6 +66,16 @@ def spent_in(session: Session, employee: Employee, category: str, now: datetime,
     values = {**_windows(employee, now), "category": category, "currency": currency}
     today, month = session.execute(_SPENT_IN, values).one()
     return Spent(today=Decimal(today or 0), this_month=Decimal(month or 0))
+
+
+def spent_with_incident(
+    session: Session, employee: Employee, category: str, now: datetime, currency: str, *, customer: str, since: datetime
+) -> tuple[Spent, Decimal]:
+    """`spent_in`, with what the customer (by `customer_key`) received in the category since `since`, by anyone."""
+    customer_values = {"workspace_id": employee.workspace_id, "customer": customer, "since": since}
+    values = {**_windows(employee, now), "category": category, "currency": currency, **customer_values}
+    today, month, received = session.execute(_SPENT_WITH_INCIDENT, values).one()
+    return Spent(today=Decimal(today or 0), this_month=Decimal(month or 0)), Decimal(received or 0)
 
 
 def _windows(employee: Employee, now: datetime) -> dict[str, Any]:

@@ -18,7 +18,7 @@ SPENDING = ("pending", "approved")
 
 # Every nomination and App Home counts these: built once, since building a statement costs more than running it.
 _CHOSEN = ~exists().where(Suggestion.nomination_id == Nomination.id)  # a done suggestion's thanks: not chosen
-_SPENT = select(func.count(Nomination.id)).where(
+SPENT = select(func.count(Nomination.id)).where(  # also read with a nomination's checks (services/rewards/nominations)
     Nomination.nominator_id == bindparam("employee_id"),
     Nomination.created_at >= bindparam("since"),
     Nomination.status.in_(SPENDING),
@@ -40,7 +40,7 @@ _RECEIVED = select(func.count(RewardGrant.id)).where(
     RewardGrant.granted_at >= bindparam("since"),
     RewardGrant.status != "revoked",
 )
-_AT_A_GLANCE = select(*(query.scalar_subquery() for query in (_RECEIVED, _GIVEN, _WAITING, _SPENT)))
+_AT_A_GLANCE = select(*(query.scalar_subquery() for query in (_RECEIVED, _GIVEN, _WAITING, SPENT)))
 # Only the names and the reason: loading whole grants joins both people's teams too, and PostgreSQL spends
 # longer planning a six-table join than running it.
 _NOMINATOR, _RECIPIENT = aliased(Employee), aliased(Employee)
@@ -90,7 +90,7 @@ def quarter_start(now: datetime) -> datetime:
 
 def nominations_given(session: Session, nominator: Employee, *, since: datetime) -> int:
     """Nominations that count against the allowance: declined and revoked ones are given back."""
-    return int(session.scalar(_SPENT, {"employee_id": nominator.id, "since": since}) or 0)
+    return int(session.scalar(SPENT, {"employee_id": nominator.id, "since": since}) or 0)
 
 
 def allowance_left(session: Session, policy: RewardPolicy, nominator: Employee, *, now: datetime) -> int:

@@ -5,7 +5,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -16,7 +16,7 @@ from services.directory import SlackPerson
 from services.errors import AlreadyDone, InvalidInput, NotAllowed, NotFound
 from services.policy.rewards import RewardItem, RewardPolicy
 from services.rewards.approvals import approver_for, grant_for
-from services.rewards.grants import allowance_left, month_start, next_month_start, nominations_given, reward_policy
+from services.rewards.grants import SPENT, month_start, next_month_start, nominations_given, reward_policy
 from services.rewards.monthly_most import check_item_limit
 from services.rewards.nominees import nominees_of
 from services.rewards.typed import unknown_reward
@@ -49,6 +49,16 @@ _SAME_NOMINATION = select(Nomination.id).where(
     Nomination.reason == bindparam("reason"),
     Nomination.created_at > bindparam("since"),
 )
+_REPEATED = select(func.count(Nomination.id)).where(
+    Nomination.nominator_id == bindparam("employee_id"),
+    Nomination.nominee_id.in_(bindparam("nominee_ids", expanding=True)),
+    Nomination.item_key == bindparam("item_key"),
+    Nomination.reason == bindparam("reason"),
+    Nomination.created_at > bindparam("repeated_since"),
+)
+_GIVEN_AND_REPEATED = select(SPENT.scalar_subquery(), _REPEATED.scalar_subquery())
+"""What counts against the nominator's allowance, and how many of the nominees they just nominated for exactly this
+(`_check_duplicate`, which then says which): one statement for a nomination's usual case."""
 
 
 @dataclass(frozen=True)
@@ -86,10 +96,12 @@ def nominate(
     hold = not item.needs_approval
     nominees = nominees_of(session, workspace, nominator, slack_ids, slack_people, bot_user_id, hold=hold, now=now)
     directory.lock_people(session, [nominator, *nominees])  # by the same giver or to the same nominee
-    left = _check_allowance(session, policy, nominator, len(nominees), now)
+    left, repeated = _left_and_repeated(session, policy, nominator, nominees, item, reason, now)
+    _check_allowance(session, policy, nominator, len(nominees), left, now)
     for nominee in nominees:
         check_item_limit(session, item, nominator, nominee, now)
-        _check_duplicate(session, nominator, nominee, item, reason, now)
+        if repeated:
+            _check_duplicate(session, nominator, nominee, item, reason, now)
     resolution = _resolution(session, workspace, request.resolution_id, nominees, now)
     made = [
         _write(session, workspace, nominator, nominee, item, reason, request, resolution, now) for nominee in nominees
@@ -129,11 +141,33 @@ def _reason(text: str) -> str:
     return reason
 
 
-def _check_allowance(session: Session, policy: RewardPolicy, nominator: Employee, wanted: int, now: datetime) -> int:
-    """How many nominations are left this month, when at least `wanted`; else why not."""
-    left = allowance_left(session, policy, nominator, now=now)
+def _left_and_repeated(
+    session: Session,
+    policy: RewardPolicy,
+    nominator: Employee,
+    nominees: list[Employee],
+    item: RewardItem,
+    reason: str,
+    now: datetime,
+) -> tuple[int, int]:
+    """How many nominations are left this month (as `allowance_left`), and how many of these the nominator just made."""
+    repeats = {"nominee_ids": [n.id for n in nominees], "item_key": item.key, "reason": reason}
+    values = {
+        **repeats,
+        "employee_id": nominator.id,
+        "since": month_start(now),
+        "repeated_since": now - DUPLICATE_WINDOW,
+    }
+    given, repeated = session.execute(_GIVEN_AND_REPEATED, values).one()
+    return max(policy.allowance_per_month - int(given or 0), 0), int(repeated or 0)
+
+
+def _check_allowance(
+    session: Session, policy: RewardPolicy, nominator: Employee, wanted: int, left: int, now: datetime
+) -> None:
+    """At least `wanted` nominations are `left` this month; else why not."""
     if left >= wanted:
-        return left
+        return
     renews = moment_words(next_month_start(now), nominator.tz)
     if left == 0:
         given = nominations_given(session, nominator, since=month_start(now))

@@ -3,8 +3,10 @@ holds a database connection or their new row, so a Slack slow to answer holds up
 fills their profile without asking again."""
 
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from bot.fakeslack import SlackDriver
 from models import Employee, Resolution
@@ -73,3 +75,38 @@ def test_while_slack_answers_about_a_grid_newcomer_the_request_holds_no_database
     assert held == 0, "no connection, no row, no lock held while Slack answers"
     with bot.sessions() as session:
         assert session.scalars(select(Resolution)).one() is not None
+
+
+def test_a_grid_colleague_the_directory_knows_is_read_once_per_click(oauth_bot: RunningBot) -> None:  # noqa: F811
+    """Slack names the org, not the workspace, in a Grid click (`user.team_id`): the directory is read before the
+    request's transaction only until it was seen to know the person, not again on each of their clicks."""
+    bot = oauth_bot
+    north = a_newcomer_of_the_org(bot)
+    north.command("W0NAGENT", "/resolve")
+    north.post_payload(north.submit_payload("W0NAGENT", bot.slack.calls("views.open")[-1].args["view"], FIX))
+    north.command("W0NAGENT", "/resolve")
+    payload = north.submit_payload("W0NAGENT", bot.slack.calls("views.open")[-1].args["view"], FIX)
+    assert payload["user"]["team_id"] == "E0GROUP"
+
+    with workspace_reads(bot) as reads:
+        reply = north.post_payload(payload)
+
+    assert reply.status == 200 and "errors" not in reply.body
+    assert len(reads) == 1, reads
+    with bot.sessions() as session:
+        assert len(session.scalars(select(Resolution)).all()) == 2
+
+
+@contextmanager
+def workspace_reads(bot: RunningBot) -> Iterator[list[str]]:
+    seen: list[str] = []
+
+    def record(_connection: object, _cursor: object, statement: str, *_: object) -> None:
+        if statement.lstrip().upper().startswith("SELECT") and "FROM workspaces" in statement:
+            seen.append(statement)
+
+    event.listen(bot.runtime.engine, "before_cursor_execute", record)
+    try:
+        yield seen
+    finally:
+        event.remove(bot.runtime.engine, "before_cursor_execute", record)

@@ -4,13 +4,18 @@ shows it is on. Otherwise no Home would be queued there (a moved team's requests
 someone opened the tab once more, and the operator would be warned again of a tab that is on."""
 
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime, timedelta
+
+from sqlalchemy import event, select
 
 from bot.fakeslack.faults import Fault
 from handlers import home_again
 from handlers.delivery import PUBLISH
 from handlers.jobs.drain_outbox import drain_outbox
-from services import directory, outbox
+from models import Employee
+from services import directory, home_tab, outbox
 from tests.conftest import RunningBot
 from tests.e2e.test_home_again_sending import queue_dm_and_homes, queue_homes_again
 from tests.helpers import load_org_and_policy, wait_until
@@ -97,3 +102,46 @@ def test_a_home_slack_takes_shows_the_tab_is_on_again(bot: RunningBot) -> None:
     queue_homes_again(bot, "U0MGR1")
     drain_outbox(bot.runtime.deps, bot.runtime.app.client)
     assert bot.slack.state.home_view("U0MGR1") is not None
+
+
+def test_a_home_opened_again_within_minutes_writes_nothing_of_its_opening(bot: RunningBot) -> None:
+    """The opening is noted once per `OPENING_NOTED_EVERY`, also for someone whose directory entry this process keeps
+    a copy of (services/config_cache.py): a copy from before their first opening does not make each one a write."""
+    load_org_and_policy(bot.sessions, bot.clock.now())
+    bot.driver.command("U0AGENT1", "/boundaries", "")  # their directory entry, copied before they open the Home
+    bot.driver.open_home("U0AGENT1")
+    first = opened_at(bot, "U0AGENT1")
+    bot.clock.advance(timedelta(minutes=1))
+
+    with written_to_employees(bot) as writes:
+        bot.driver.open_home("U0AGENT1")
+
+    assert writes == []
+    assert opened_at(bot, "U0AGENT1") == first
+    bot.clock.advance(home_tab.OPENING_NOTED_EVERY)
+    bot.driver.open_home("U0AGENT1")
+    assert opened_at(bot, "U0AGENT1") == bot.clock.now()
+
+
+def opened_at(bot: RunningBot, slack_id: str) -> datetime | None:
+    with bot.sessions() as session:
+        workspace = directory.find_workspace(session, "T0LATITUDE")
+        assert workspace is not None
+        person = session.scalar(select(Employee).filter_by(workspace_id=workspace.id, slack_id=slack_id))
+        assert person is not None
+        return person.home_opened_at
+
+
+@contextmanager
+def written_to_employees(bot: RunningBot) -> Iterator[list[str]]:
+    seen: list[str] = []
+
+    def record(_connection: object, _cursor: object, statement: str, *_: object) -> None:
+        if statement.lstrip().upper().startswith("UPDATE EMPLOYEES"):
+            seen.append(statement)
+
+    event.listen(bot.runtime.engine, "before_cursor_execute", record)
+    try:
+        yield seen
+    finally:
+        event.remove(bot.runtime.engine, "before_cursor_execute", record)
