@@ -7,12 +7,13 @@ import logging
 import threading
 import time
 import zlib
-from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Iterator, Mapping
+from concurrent.futures import CancelledError, Future, ThreadPoolExecutor
 from concurrent.futures import TimeoutError as NotYet
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from http.client import HTTPException
+from urllib.parse import unquote
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackClientError, SlackTokenRotationError
@@ -68,6 +69,8 @@ class Renewals:
         and saves what it gets. An expired token cannot serve: its request waits for the renewal."""
         if not _serves(installation):
             return self.renewed(installation)
+        if self._renewing(_key(installation)):
+            return installation, False
         try:
             renewal = self._background.submit(self.renewed, installation)
         except RuntimeError:  # the process is stopping (`close`): it starts no renewal
@@ -75,7 +78,17 @@ class Renewals:
         try:
             return renewal.result(timeout=REQUEST_WAITS_SECONDS)
         except NotYet:
+            renewal.add_done_callback(_log_failure)  # nobody waits for it any more to hear how it went
             return installation, False
+        except CancelledError:  # dropped by `close` before it started
+            return installation, False
+
+    def _renewing(self, key: InstallationKey) -> bool:
+        """Another thread of this process renews the installation now: a request need not queue a renewal to learn
+        it (one per request would pile up behind a Slack that does not answer)."""
+        with self._lock:
+            lock = self._locks.get(key)
+        return lock is not None and lock.locked()
 
     def close(self) -> None:
         """Let the renewals under way end (cut short, a refresh token Slack spent would be lost); drop those not
@@ -89,7 +102,7 @@ class Renewals:
         10 s, past Slack's 3 s for an ack); only an expired one waits for that renewal. Raises
         SlackTokenRotationError when refused with no saved token still good (`refusal` says which), SlackClientError
         or OSError when Slack did not answer then."""
-        key = (installation.enterprise_id, None if installation.is_enterprise_install else installation.team_id)
+        key = _key(installation)
         with self._turn(key, wait=not _serves(installation)) as turn:
             if not turn:
                 return installation, False
@@ -134,7 +147,7 @@ class Renewals:
         engine = self._store.engine
         digest = zlib.crc32(repr(key).encode())
         if engine.dialect.name == "sqlite":
-            with _file_turn(engine.url.database, digest, wait=wait) as taken:
+            with _file_turn(_database_file(engine.url.database, engine.url.query), digest, wait=wait) as taken:
                 yield taken
             return
         if engine.dialect.name != "postgresql":
@@ -192,11 +205,38 @@ class Renewals:
         )
 
 
+def _key(installation: Installation) -> InstallationKey:
+    return (installation.enterprise_id, None if installation.is_enterprise_install else installation.team_id)
+
+
+def _log_failure(renewal: Future[tuple[Installation, bool]]) -> None:
+    """A renewal its request stopped waiting for failed: said here, or nobody hears of it (a Slack that did not answer
+    is already a warning of `_rotate`'s)."""
+    if renewal.cancelled() or (error := renewal.exception()) is None:
+        return
+    if isinstance(error, SlackClientError | OSError | HTTPException) and not isinstance(error, SlackTokenRotationError):
+        return
+    log.error("A bot token's renewal failed after its request went on without it", exc_info=error)
+
+
+def _database_file(database: str | None, query: Mapping[str, object]) -> str | None:
+    """The file a SQLite database is kept in, a URI filename's (`file:...?uri=true`) included; None in memory."""
+    if not database or database == ":memory:" or query.get("mode") == "memory":
+        return None
+    if not database.startswith("file:"):
+        return database
+    path, _, options = database.removeprefix("file:").partition("?")
+    if path.startswith("//"):  # file://host/path: the path after the authority
+        path = "/" + path[2:].partition("/")[2]
+    path = unquote(path)
+    return None if not path or path == ":memory:" or "mode=memory" in options else path
+
+
 @contextmanager
 def _file_turn(database: str | None, digest: int, *, wait: bool) -> Iterator[bool]:
     """An exclusive lock on `<database file>-renewal-<installation's digest>`, let go when the file is closed (or the
     process ends, however it ends); an in-memory database belongs to one process."""
-    if not database or database == ":memory:":
+    if database is None:
         yield True
         return
     with open(f"{database}-renewal-{digest:08x}", "a") as handle:

@@ -5,6 +5,7 @@ request wait past Slack's 3 s for a renewal Slack is slow to answer while its to
 another request or process makes; and a renewal whose answer was lost is an error in the log at once."""
 
 import logging
+import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -233,3 +234,25 @@ def stored(bot: RunningBot, team_id: str) -> Installation:
     found = tokens.store.find_installation(enterprise_id=None, team_id=team_id)
     assert found is not None
     return found
+
+
+def test_a_request_whose_renewal_the_stopping_process_drops_is_served_with_the_token_still_good(
+    rotating: RunningBot,  # noqa: F811
+) -> None:
+    """A process stopping drops the renewals not yet started: a request waiting on one is served with its token."""
+    bot = rotating
+    install_in(bot, "T0ALPHA", ALPHA_ORG)
+    expiring = stored(bot, "T0ALPHA")
+    other = another_process(bot)
+    busy = threading.Event()
+    for _ in range(4):  # every renewal thread taken, so the request's renewal waits its turn
+        other._background.submit(busy.wait)
+
+    with ThreadPoolExecutor(2) as pool:
+        waiting = pool.submit(other.renewed_for_request, expiring)
+        stopping = pool.submit(other.close)
+        outcome = waiting.exception(timeout=10) or waiting.result()
+        busy.set()
+        stopping.result(timeout=10)
+
+    assert outcome == (expiring, False)
