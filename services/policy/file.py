@@ -19,6 +19,7 @@ _AT_END = " (at end of document)"
 EMPTY = "the policy file is empty (or holds only comments): start from policy.example.toml"
 NAME = re.compile(r"^[a-z][a-z0-9_]{0,39}\Z")
 """A name people type and Slack carries as a menu value: reward keys and boundary categories."""
+_LONE_CARRIAGE_RETURN = re.compile(r"\r(?!\n)")
 NAME_RULE = "1 to 40 lowercase letters, digits and _"
 SLACK_CHANNEL = re.compile(r"^[CG][A-Z0-9]{2,}\Z")
 SLACK_CHANNEL_RULE = "a Slack channel id like C0123ABCD"
@@ -42,7 +43,7 @@ class PolicyText:
 
     @classmethod
     def parse(cls, text: str) -> "PolicyText":
-        text = text.lstrip("\ufeff")  # saved with a byte-order mark, as some Windows editors do
+        text = with_line_feeds(text.lstrip("\ufeff"))  # saved with a byte-order mark, as some Windows editors do
         try:
             data = tomllib.loads(text)
         except tomllib.TOMLDecodeError as error:
@@ -180,6 +181,13 @@ def _decimal(value: int | float) -> Decimal | None:
     except InvalidOperation:
         return None
     return amount if amount.is_finite() else None
+
+
+def with_line_feeds(text: str) -> str:
+    """The text with each line ended by a carriage return alone (an old Mac editor's, which TOML does not allow) ended
+    by a line feed: read, and its problems named by their line, as saved elsewhere. TOML allows a carriage return
+    nowhere but before a line feed, so nothing a valid file says changes."""
+    return _LONE_CARRIAGE_RETURN.sub("\n", text)
 
 
 def toml_problem(message: str, text: str) -> str:

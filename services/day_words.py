@@ -1,0 +1,111 @@
+"""Days written with the month's name, as people and Slack's own date formats write them: `5 January 2026`,
+`January 5th, 2026`, `Monday, January 5th, 2026`, `5 Jan 2026`, and a month alone, `March 2026`."""
+
+import calendar
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from services.errors import InvalidInput
+from services.text import truncate
+
+_MONTH_NAMES = [name.lower() for name in calendar.month_name[1:]]
+MONTHS = {
+    **{name: number for number, name in enumerate(_MONTH_NAMES, start=1)},
+    **{name[:3]: number for number, name in enumerate(_MONTH_NAMES, start=1)},
+    "sept": 9,
+}
+"""A month by its name or the abbreviation people write (`Jan`, `Sept`), in lower case."""
+WEEKDAYS = {
+    **{name.lower(): number for number, name in enumerate(calendar.day_name)},
+    **{name.lower(): number for number, name in enumerate(calendar.day_abbr)},
+}
+_DAY = re.compile(r"([0-9]{1,2})(?:st|nd|rd|th)?")
+_YEAR = re.compile(r"[0-9]{4}")
+_OF = "of"
+SHOWN = 40
+"""The most of a typed date a message names back."""
+WRITE_A_DATE = "write it like `5 January 2026`, `January 5, 2026` or YYYY-MM-DD"
+
+
+@dataclass(frozen=True)
+class _Part:
+    """One word of a date, as read: which part of a date it can be."""
+
+    weekday: int | None
+    month: int | None
+    day: int | None
+    year: int | None
+
+
+def _part(word: str) -> _Part:
+    plain = word.strip(",.").lower()
+    day = _DAY.fullmatch(plain)
+    return _Part(
+        weekday=WEEKDAYS.get(plain),
+        month=MONTHS.get(plain),
+        day=int(day[1]) if day else None,
+        year=int(plain) if _YEAR.fullmatch(plain) else None,
+    )
+
+
+def date_phrases(words: list[str]) -> list[str]:
+    """The words with each date written with its month's name joined into one (`5`, `January`, `2026` ->
+    `5 January 2026`; `Mon,`, `Jan`, `5th,`, `2026` -> `Mon, Jan 5th, 2026`); other words stay as they are."""
+    phrases, at = [], 0
+    while at < len(words):
+        end = _phrase_end(words, at)
+        phrases.append(" ".join(words[at:end]))
+        at = end
+    return phrases
+
+
+def _phrase_end(words: list[str], start: int) -> int:
+    """Where the date written from `start` ends: a weekday, then day [of] month [year] or month [day] [year]; the
+    next word when no month's name is there."""
+    parts = [_part(word) for word in words[start : start + 6]]
+    at = 1 if parts[0].weekday is not None and len(parts) > 1 else 0
+    if parts[at].day is not None and at + 1 < len(parts):
+        of = 1 if words[start + at + 1].lower() == _OF and at + 2 < len(parts) else 0
+        if parts[at + 1 + of].month is not None:
+            at += 2 + of
+            return start + at + (1 if at < len(parts) and parts[at].year is not None else 0)
+    if parts[at].month is None:
+        return start + 1
+    at += 1
+    if at < len(parts) and parts[at].day is not None and parts[at].year is None:
+        at += 1
+    return start + at + (1 if at < len(parts) and parts[at].year is not None else 0)
+
+
+def days_named(text: str, name: str) -> tuple[date, date] | None:
+    """The first and last day `text` names when it is written with a month's name (a day: that day twice; a month:
+    its first and last days); None when it names no month. Refused, saying what is wrong, when no year is given, the
+    month has no such day, or the weekday written is not that day's. `name`: what the user typed it as (`FROM`)."""
+    words = text.replace(",", " ").split()
+    parts = [_part(word) for word in words]
+    months = [part.month for part in parts if part.month is not None]
+    if len(months) != 1 or _phrase_end(words, 0) != len(words):
+        if months:
+            raise InvalidInput(f"{name} `{truncate(text, SHOWN)}` is not a date: {WRITE_A_DATE}.")
+        return None
+    weekday = parts[0].weekday if len(parts) > 1 else None
+    years = [part.year for part in parts if part.year is not None]
+    days = [part.day for part in parts if part.day is not None and part.year is None]
+    if not years:
+        raise InvalidInput(f"{name} `{truncate(text, SHOWN)}` has no year: {WRITE_A_DATE}.")
+    year, month = years[0], months[0]
+    if year < 1:
+        raise InvalidInput(f"{name} `{truncate(text, SHOWN)}` is not a date: {WRITE_A_DATE}.")
+    last = calendar.monthrange(year, month)[1]
+    if not days:
+        return date(year, month, 1), date(year, month, last)
+    if not 1 <= days[0] <= last:
+        raise InvalidInput(f"{name} `{truncate(text, SHOWN)}`: {calendar.month_name[month]} {year} has {last} days.")
+    day = date(year, month, days[0])
+    if weekday is not None and weekday != day.weekday():
+        raise InvalidInput(
+            f"{name} `{truncate(text, SHOWN)}`: {day.day} {day:%B %Y} is a {day:%A}, not a "
+            f"{calendar.day_name[weekday]}. Check the date."
+        )
+    return day, day
