@@ -7,8 +7,8 @@ from sqlalchemy import func, select
 
 from handlers.blocks.digest import as_text
 from models import PulseRound, Suggestion
-from tests.conftest import RunningBot
-from tests.helpers import load_org_and_policy
+from tests.conftest import FIXTURES, RunningBot
+from tests.helpers import load_org, load_org_and_policy, load_policy
 
 
 @pytest.fixture
@@ -161,3 +161,16 @@ def test_a_manager_picked_from_slack_s_list_ending_a_sentence_names_their_team_s
     plain = ready.driver.command("U0HR", "/pulse", "results <@U0MGR1>")
 
     assert typed.text == plain.text and "Name one manager" not in typed.text, typed.text
+
+
+@pytest.mark.parametrize("typed", ["Rosa\u2019s Team", "team:rosa\u2019s team.", "\u201cRosa\u2019s Team\u201d"])
+def test_a_team_named_with_the_apostrophe_a_phone_curls_is_that_team(bot: RunningBot, typed: str) -> None:
+    """A phone types `’` for `'`: `/digest Rosa’s Team` was answered "Did you mean `/digest team:Rosa's Team`?"."""
+    rows = ["U0MGR3,Rosa Manager,Rosa's Team,manager,U0ADMIN", "U0AGENT4,Tom Agent,Rosa's Team,frontline,U0MGR3"]
+    load_org(bot.sessions, bot.clock.now(), (FIXTURES / "org.csv").read_text() + "\n".join(rows) + "\n")
+    load_policy(bot.sessions, bot.clock.now())
+
+    bot.driver.command("U0HR", "/digest", typed)
+    [response] = bot.slack.calls("response_url")
+
+    assert "Did you mean" not in response.text and "Rosa Manager's team" in response.text, response.text
