@@ -147,7 +147,9 @@ def _layout(words: list[str]) -> tuple[list[str], reward_export.Layout]:
     language whose decimal mark is a comma, which splits a comma-separated file at semicolons only."""
     team_at = next((at for at, word in enumerate(words) if word.casefold().startswith("team:")), len(words))
     kept = [
-        word for at, word in enumerate(words) if word.casefold() not in SEMICOLON_WORDS or team_at < at < len(words) - 1
+        word
+        for at, word in enumerate(words)
+        if plain_word(word) not in SEMICOLON_WORDS or team_at < at < len(words) - 1
     ]
     return kept, reward_export.SEMICOLONS if len(kept) < len(words) else reward_export.COMMAS
 

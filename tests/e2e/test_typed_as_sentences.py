@@ -174,3 +174,24 @@ def test_a_team_named_with_the_apostrophe_a_phone_curls_is_that_team(bot: Runnin
     [response] = bot.slack.calls("response_url")
 
     assert "Did you mean" not in response.text and "Rosa Manager's team" in response.text, response.text
+
+
+@pytest.mark.parametrize("typed", ["2026-01-01 2026-01-31 semicolons.", "\u201csemicolons\u201d 2026-01-01 2026-01-31"])
+def test_semicolons_as_a_sentence_s_word_asks_for_the_file_excel_splits_at_semicolons(
+    ready: RunningBot, typed: str
+) -> None:
+    """`semicolons.` was read as a date: "TO `semicolons` is not a date"."""
+    reply = ready.driver.command("U0HR", "/rewards", f"export {typed}")
+
+    assert "2026-01-01 to 2026-01-31" in reply.text and ", cells separated by semicolons" in reply.text, reply.text
+
+
+@pytest.mark.parametrize("typed", ["<@U0AGENT2>. Great job with the refund", "<@U0AGENT2> ! Great job with the refund"])
+def test_the_mark_after_the_people_named_is_not_the_first_word_of_the_reason_the_channel_shows(
+    ready: RunningBot, typed: str
+) -> None:
+    """`/nominate @lee. Great job` posted the shout-out's reason as "> . Great job" in the kudos channel."""
+    ready.driver.command("U0AGENT1", "/nominate", typed)
+
+    [post] = ready.slack.calls("chat.postMessage", channel="C0KUDOS")
+    assert "> Great job with the refund" in post.text, post.text
