@@ -202,4 +202,20 @@ def toml_problem(message: str, text: str) -> str:
         return f"line {last}: not valid TOML: {message[: -len(_AT_END)]} at the end of the file"
     if where is None:
         return f"not valid TOML: {message}"
-    return f"line {where['line']}: not valid TOML: {message[: where.start()]} (column {where['column']})"
+    told = f"line {where['line']}: not valid TOML: {message[: where.start()]} (column {where['column']})"
+    return told + _curly_quote_at(text, int(where["line"]), int(where["column"]))
+
+
+_CURLY_QUOTES = "“”„‟‘’‚‛«»"
+_CURLY_QUOTES_HINT = (
+    ': the quote there is curly ({quote}), as TextEdit, Word or a phone type quotes; TOML takes straight ones (" or '
+    "'): turn smart quotes off and type them again"
+)
+
+
+def _curly_quote_at(text: str, line: int, column: int) -> str:
+    """Said after tomllib's message when it stopped at a curly quote (`currency = “USD”`): an editor's smart quotes,
+    which "Invalid value" alone would not tell."""
+    lines = text.splitlines()
+    found = lines[line - 1][column - 1 : column] if 0 < line <= len(lines) else ""
+    return _CURLY_QUOTES_HINT.format(quote=found) if found and found in _CURLY_QUOTES else ""

@@ -104,6 +104,53 @@ def test_a_mistake_in_a_policy_file_with_old_mac_line_ends_names_its_own_line_an
         assert count(session, PolicyVersion) == 0
 
 
+@pytest.mark.parametrize(
+    ("straight", "curly", "where"),
+    [
+        ('currency = "USD"', "currency = \u201cUSD\u201d", "line 7: not valid TOML: Invalid value (column 12)"),
+        ("[profiles.agent]", "[profiles.\u2018agent\u2019]", "line 29: not valid TOML: Invalid initial character"),
+    ],
+)
+def test_a_policy_file_with_curly_quotes_says_they_are_curly_and_loads_nothing(
+    tmp_path: Path, straight: str, curly: str, where: str
+) -> None:
+    """TextEdit on a Mac curls quotes as they are typed: "Invalid value (column 12)" alone did not say what to fix."""
+    prepared_database(tmp_path)
+    text = POLICY_EXAMPLE.read_text()
+    assert text.count(straight) == 1
+    (tmp_path / "policy.toml").write_text(text.replace(straight, curly))
+    opening = next(mark for mark in curly if mark in "\u201c\u2018")
+
+    error = one_error_line(cli(tmp_path, "policy", "load", "policy.toml", "--workspace", "T0LATITUDE"))
+
+    assert error.startswith(f"error: {where}"), error
+    assert error.endswith(
+        f"the quote there is curly ({opening}), as TextEdit, Word or a phone type quotes; TOML takes straight ones "
+        "(\" or '): turn smart quotes off and type them again"
+    ), error
+    with Session(upgraded(tmp_path)) as session:
+        assert count(session, PolicyVersion) == 0
+
+
+def test_an_org_file_with_a_name_in_curly_quotes_says_the_quotes_split_the_cell_and_imports_nobody(
+    tmp_path: Path,
+) -> None:
+    """A row typed in a word processor: "1 cell more than the header has columns" alone did not say why."""
+    engine = upgraded(tmp_path)
+    rows = [HEADER, "U0A,Ada Admin,East,admin,", "U0B,\u201cAgent, Ben\u201d,East,frontline,U0A"]
+    (tmp_path / "org.csv").write_text("\n".join(rows) + "\n")
+
+    result = cli(tmp_path, "org", "import", "org.csv", "--workspace", "T0LATITUDE")
+
+    assert result.returncode == 2, result.stderr
+    assert (
+        "error: line 3: 1 cell more than the header has columns: a cell opens with a curly quote (\u201c), which CSV "
+        'does not read as a quote, so a comma in it split it: write straight quotes ("\u2026")\n'
+    ) in result.stderr
+    with Session(engine) as session:
+        assert count(session, Employee) == 0
+
+
 def test_an_org_file_not_in_utf_8_with_old_mac_line_ends_names_the_line_of_the_character(tmp_path: Path) -> None:
     upgraded(tmp_path).dispose()
     rows = [HEADER, "U0A,Ada Admin,East,admin,", "U0B,Ben Agent,East,frontline,U0A", "U0C,Ren\xe9e,East,frontline,U0A"]
