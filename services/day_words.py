@@ -78,10 +78,16 @@ def _phrase_end(words: list[str], start: int) -> int:
     return start + at + (1 if at < len(parts) and parts[at].year is not None else 0)
 
 
-def days_named(text: str, name: str) -> tuple[date, date] | None:
+def written_with_a_year(text: str) -> bool:
+    """Whether a date's words hold a year (`5 January 2026`), not only a day and a month (`5 January`)."""
+    return any(_part(word).year is not None for word in text.replace(",", " ").split())
+
+
+def days_named(text: str, name: str, *, year: int | None = None) -> tuple[date, date] | None:
     """The first and last day `text` names when it is written with a month's name (a day: that day twice; a month:
-    its first and last days); None when it names no month. Refused, saying what is wrong, when no year is given, the
-    month has no such day, or the weekday written is not that day's. `name`: what the user typed it as (`FROM`)."""
+    its first and last days); None when it names no month. Refused, saying what is wrong, when no year is given (nor
+    `year`, the one to read without), the month has no such day, or the weekday written is not that day's. `name`:
+    what the user typed it as (`FROM`)."""
     words = text.replace(",", " ").split()
     parts = [_part(word) for word in words]
     months = [part.month for part in parts if part.month is not None]
@@ -90,7 +96,7 @@ def days_named(text: str, name: str) -> tuple[date, date] | None:
             raise InvalidInput(f"{name} `{truncate(text, SHOWN)}` is not a date: {WRITE_A_DATE}.")
         return None
     weekday = parts[0].weekday if len(parts) > 1 else None
-    years = [part.year for part in parts if part.year is not None]
+    years = [part.year for part in parts if part.year is not None] or ([year] if year is not None else [])
     days = [part.day for part in parts if part.day is not None and part.year is None]
     if not years:
         raise InvalidInput(f"{name} `{truncate(text, SHOWN)}` has no year: {WRITE_A_DATE}.")

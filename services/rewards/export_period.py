@@ -5,7 +5,7 @@ import re
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 
-from services.day_words import date_phrases, days_named
+from services.day_words import date_phrases, days_named, written_with_a_year
 from services.errors import DomainError, InvalidInput
 from services.text import QUOTE_MARKS, mention_in_words
 
@@ -116,15 +116,29 @@ def parse_period_words(words: list[str], *, now: datetime) -> ExportPeriod:
     first, last = ([*dates, None, None])[:2]
     if last is None and first is not None and _is_a_month(first):
         last = first  # `March 2026`: all of March
-    return parse_period(_as_iso(first, "FROM"), _as_iso(last, "TO"), team if named else None, now=now)
+    until = _as_iso(last, "TO")
+    return parse_period(_as_iso(first, "FROM", until=until), until, team if named else None, now=now)
 
 
-def _as_iso(typed: str | None, name: str) -> str | None:
-    """A date written with its month's name as YYYY-MM-DD; a month is its first day as FROM, its last as TO. The
-    command line's `--from` and `--to` stay YYYY-MM-DD only, naming the day meant (`_iso_hint`): a script's dates
-    are written one way."""
-    named = days_named(typed, name) if typed is not None else None
+def _as_iso(typed: str | None, name: str, *, until: str | None = None) -> str | None:
+    """A date written with its month's name as YYYY-MM-DD; a month is its first day as FROM, its last as TO. FROM
+    written without its year takes TO's, or the year before when that would start after TO (`Dec 1 to Jan 31,
+    2026`). The command line's `--from` and `--to` stay YYYY-MM-DD only, naming the day meant (`_iso_hint`): a
+    script's dates are written one way."""
+    if typed is None:
+        return None
+    end = _iso_day(until) if until is not None and not written_with_a_year(typed) else None
+    named = days_named(typed, name, year=end.year if end else None)
+    if named is not None and end is not None and named[0] > end:
+        named = days_named(typed, name, year=end.year - 1)
     return typed if named is None else (named[1] if name == "TO" else named[0]).isoformat()
+
+
+def _iso_day(text: str) -> date | None:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        return None
 
 
 def _dates_after_the_team(words: list[str]) -> tuple[list[str], list[str]]:
