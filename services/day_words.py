@@ -9,16 +9,22 @@ from datetime import date
 from services.errors import InvalidInput
 from services.text import truncate
 
-_MONTH_NAMES = [name.lower() for name in calendar.month_name[1:]]
+MONTH_NAMES = (
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+)  # fmt: skip
+"""In English, whatever the server's locale (`calendar.month_name` follows it)."""
+WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 MONTHS = {
-    **{name: number for number, name in enumerate(_MONTH_NAMES, start=1)},
-    **{name[:3]: number for number, name in enumerate(_MONTH_NAMES, start=1)},
+    **{name.lower(): number for number, name in enumerate(MONTH_NAMES, start=1)},
+    **{name[:3].lower(): number for number, name in enumerate(MONTH_NAMES, start=1)},
     "sept": 9,
 }
 """A month by its name or the abbreviation people write (`Jan`, `Sept`), in lower case."""
 WEEKDAYS = {
-    **{name.lower(): number for number, name in enumerate(calendar.day_name)},
-    **{name.lower(): number for number, name in enumerate(calendar.day_abbr)},
+    **{name.lower(): number for number, name in enumerate(WEEKDAY_NAMES)},
+    **{name[:3].lower(): number for number, name in enumerate(WEEKDAY_NAMES)},
+    **{"tues": 1, "weds": 2, "thur": 3, "thurs": 3},
 }
 _DAY = re.compile(r"([0-9]{1,2})(?:st|nd|rd|th)?")
 _YEAR = re.compile(r"[0-9]{4}")
@@ -98,20 +104,26 @@ def days_named(text: str, name: str, *, year: int | None = None) -> tuple[date, 
     weekday = parts[0].weekday if len(parts) > 1 else None
     years = [part.year for part in parts if part.year is not None] or ([year] if year is not None else [])
     days = [part.day for part in parts if part.day is not None and part.year is None]
-    if not years:
-        raise InvalidInput(f"{name} `{truncate(text, SHOWN)}` has no year: {WRITE_A_DATE}.")
-    year, month = years[0], months[0]
-    if year < 1:
-        raise InvalidInput(f"{name} `{truncate(text, SHOWN)}` is not a date: {WRITE_A_DATE}.")
-    last = calendar.monthrange(year, month)[1]
+    if not years or years[0] < 1:
+        raise InvalidInput(
+            f"{name} `{truncate(text, SHOWN)}` {'has no year' if not years else 'is not a date'}: {WRITE_A_DATE}."
+        )
+    first, last = date(years[0], months[0], 1), calendar.monthrange(years[0], months[0])[1]
     if not days:
-        return date(year, month, 1), date(year, month, last)
-    if not 1 <= days[0] <= last:
-        raise InvalidInput(f"{name} `{truncate(text, SHOWN)}`: {calendar.month_name[month]} {year} has {last} days.")
-    day = date(year, month, days[0])
+        return first, first.replace(day=last)
+    day = _day_checked(f"{name} `{truncate(text, SHOWN)}`", first, days[0], weekday)
+    return day, day
+
+
+def _day_checked(typed: str, month: date, number: int, weekday: int | None) -> date:
+    """That day of the month, refused when the month has no such day or it falls on another weekday than written."""
+    last = calendar.monthrange(month.year, month.month)[1]
+    if not 1 <= number <= last:
+        raise InvalidInput(f"{typed}: {MONTH_NAMES[month.month - 1]} {month.year} has {last} days.")
+    day = month.replace(day=number)
     if weekday is not None and weekday != day.weekday():
         raise InvalidInput(
-            f"{name} `{truncate(text, SHOWN)}`: {day.day} {day:%B %Y} is a {day:%A}, not a "
-            f"{calendar.day_name[weekday]}. Check the date."
+            f"{typed}: {day.day} {MONTH_NAMES[day.month - 1]} {day.year} is a {WEEKDAY_NAMES[day.weekday()]}, not a "
+            f"{WEEKDAY_NAMES[weekday]}. Check the date."
         )
-    return day, day
+    return day
