@@ -5,6 +5,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models import Employee, PolicyVersion, Workspace
@@ -76,6 +77,8 @@ def test_a_policy_file_with_a_carriage_return_alone_at_each_line_end_loads(tmp_p
 
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("loaded policy.toml as policy version 1")
+    with Session(upgraded(tmp_path)) as session:  # as the limits Latitude edits in it later read it
+        assert session.scalars(select(PolicyVersion.text)).one() == POLICY_EXAMPLE.read_text()
 
 
 @pytest.mark.parametrize(
