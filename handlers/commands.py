@@ -7,6 +7,7 @@ from services.emoji import is_emoji
 from services.text import (
     COURTESY,
     ECHOED,
+    QUOTE_MARKS,
     as_slack_shows,
     bare_word,
     echoed,
@@ -17,6 +18,24 @@ from services.text import (
 )
 
 HELP_WORDS = frozenset({"help", "-h", "--help", "?"})
+SENTENCE_END = ".,;:!?…"
+"""What ends a sentence or a clause, typed after the last word of a command as after any sentence's."""
+
+
+def plain_word(word: str) -> str:
+    """A command's word as it is meant, in lower case (`as_written`): `“Results”` and `list.` are `results` and
+    `list`."""
+    return as_written(word).lower()
+
+
+def as_written(word: str) -> str:
+    """A word without the quotes a phone curls around it (`“results”`, `‘start’`, `«list»`) and the full stop, comma
+    or mark a sentence ends with (`list.`, `results!`, `“catalog.”`). Never a guess: the word itself, only set in a
+    sentence."""
+    plain = word
+    while (trimmed := plain.strip(QUOTE_MARKS).rstrip(SENTENCE_END)) != plain:
+        plain = trimmed
+    return plain or word
 
 
 @dataclass(frozen=True)
@@ -40,9 +59,9 @@ class Usage:
         )
 
 
-ASKING_FOR_HELP = frozenset({"me", "please", "pls", "plz", "i", "need"})
-"""Words said around `help` as people ask for it (`help me`, `please help`, `i need help`): still only asking how it
-works."""
+ASKING_FOR_HELP = COURTESY | {"me", "i", "need"}
+"""Words said around `help` as people ask for it (`help me`, `please help`, `i need help`, `help, thanks`): still only
+asking how it works."""
 ABOUT_THE_BOT = frozenset(
     {"how does this work", "how does it work", "how do i use this", "how do i use it", "what does this do"}
 )

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from handlers.blocks import digest as blocks
 from handlers.blocks.digest_unrecognised import unrecognised_blocks
-from handlers.commands import Usage, is_help, unknown_argument, without_courtesy
+from handlers.commands import Usage, as_written, is_help, plain_word, unknown_argument, without_courtesy
 from handlers.deps import deps_of
 from handlers.people import command_caller, learn_if_wanted, person_labels
 from models import Employee
@@ -126,7 +126,7 @@ def read_asked(text: str, labels: Mapping[str, str], *, trimmed: bool) -> Read:
     if team := _TEAM.match(said):
         name = team.group(1).strip()
         return listing, Asked(team=emoji_trimmed(name) if trimmed else name)
-    if (person := SLACK_MENTION.fullmatch(said)) and person["person"]:
+    if (person := SLACK_MENTION.fullmatch(as_written(said))) and person["person"]:  # `@maya.`
         return listing, Asked(person=person["person"])
     if SLACK_MENTION.search(said) or _is_command_word(said) or _is_team_word(said.rstrip(":")):
         return not_a_team(said, labels)
@@ -158,7 +158,7 @@ def unknown_words(unknown: UnknownWords) -> str:
 
 def is_recognition_word(text: str) -> bool:
     """`recognition` (or `unrecognised`), maybe with one slip: the whole list the digest cuts short."""
-    typed = text.strip().lower()
+    typed = plain_word(text.strip())
     return typed in ("unrecognised", "unrecognized") or one_slip_apart(typed, "recognition")
 
 

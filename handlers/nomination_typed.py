@@ -21,6 +21,11 @@ _NOT_A_PERSON = re.compile(r"@\w")
 reason's first word."""
 
 
+_AFTER_THE_NAMES = frozenset({",", ":", ";", ".", "!", "…", "..."})
+"""The mark a sentence puts after the people it names (`@lee, great job`, `@lee. Great job`, `@lee! Great job`):
+the sentence's, never the first word of the reason, which the channel would show starting with it."""
+
+
 @dataclass(frozen=True)
 class OneLiner:
     nominees: tuple[str, ...]
@@ -47,5 +52,5 @@ def parse_one_liner(text: str) -> OneLiner | str:
             "Start with the people you recognise, picked from Slack's list, like `/nominate @lee why...` "
             f"(got `{echoed(first, 30)}`)."
         )
-    rest = " ".join(words).removeprefix(", ").removeprefix(": ")
+    rest = " ".join(words[1:] if words[:1] and words[0] in _AFTER_THE_NAMES else words)
     return OneLiner(tuple(nominees), rest)

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from handlers import payload, pulse_comments, pulse_message, pulse_replies
 from handlers.blocks import pulse as blocks
 from handlers.blocks.kit import field_errors
-from handlers.commands import Usage, is_help, unknown_argument, without_courtesy
+from handlers.commands import Usage, is_help, plain_word, unknown_argument, without_courtesy
 from handlers.deps import deps_of
 from handlers.errors import anonymous_request, reported
 from handlers.failure_replies import FailureReply
@@ -51,7 +51,7 @@ ANSWER_SAVED = "Your answer was saved"
 def handle_pulse(ack: Ack, command: dict[str, Any], context: BoltContext, client: WebClient, respond: Respond) -> None:
     text = command.get("text", "").strip()
     words = without_courtesy(text.split())
-    asked = words[0].lower().rstrip(",.!") if words else ""  # `Results, please`
+    asked = plain_word(words[0]) if words else ""  # `Results, please`, `“results”`
     if is_help(text):
         ack(text=USAGE.text())
     elif not words:

@@ -7,7 +7,7 @@ from slack_bolt import Ack, BoltContext, Respond
 from slack_sdk import WebClient
 
 from handlers.blocks import pulse_results as result_blocks
-from handlers.commands import Usage
+from handlers.commands import Usage, as_written, plain_word
 from handlers.deps import deps_of
 from handlers.errors import reported
 from handlers.failure_replies import FailureReply
@@ -77,7 +77,7 @@ def _upload_chart(client: WebClient, user_id: str, chart: bytes, title: str, alt
 def _team_argument(target: str | None) -> str | None:
     if target is None:
         return None
-    if target.lower() == ORG:
+    if plain_word(target) == ORG:
         return ORG
-    found = _MENTION.match(target)
+    found = _MENTION.match(as_written(target))  # `@maya.`: the sentence's full stop is no second name
     return (found.group(1) or found.group(3)) if found else None

@@ -10,7 +10,7 @@ from slack_sdk import WebClient
 from sqlalchemy.orm import Session
 
 from handlers.blocks import rewards as blocks
-from handlers.commands import Usage, is_help, unknown_argument, without_courtesy
+from handlers.commands import Usage, as_written, is_help, plain_word, unknown_argument, without_courtesy
 from handlers.deps import deps_of
 from handlers.errors import reported
 from handlers.failure_replies import FailureReply
@@ -37,7 +37,8 @@ USAGE = Usage(
         ),
         (
             "/rewards export [FROM] [TO] [team:NAME] [semicolons]",
-            "HR: a CSV of reward grants in a DM; dates YYYY-MM-DD, whole days in UTC (default: this month so far); "
+            "HR: a CSV of reward grants in a DM; dates like 2026-03-01 or 1 March 2026 (a month alone: all of it), "
+            "whole days in UTC (default: this month so far); "
             "`semicolons` for Excel in a language whose decimal mark is a comma",
         ),
         ("/rewards help", "show this help"),
@@ -52,15 +53,16 @@ def rewards_command(
 ) -> None:
     text = command.get("text", "").strip()
     words = without_courtesy(text.split())
+    asked = plain_word(words[0]) if words else ""  # `catalog.`, `“catalog”`
     if is_help(text):
         ack(text=USAGE.text())
     elif not words:
         show_history(ack, command, context, client)
-    elif words[0].lower() in ("catalog", "catalogue") and len(words) == 1:
+    elif asked in ("catalog", "catalogue") and len(words) == 1:
         show_catalog(ack, command, context)
-    elif words[0].lower() == "top" and len(words) <= 2:
-        show_top(ack, command, context, words[1] if len(words) == 2 else "month")
-    elif words[0].lower() == "export":
+    elif asked == "top" and len(words) <= 2:
+        show_top(ack, command, context, as_written(words[1]) if len(words) == 2 else "month")
+    elif asked == "export":
         export(ack, command, context, client, respond, words[1:])
     else:
         ack(text=unknown_argument(USAGE, " ".join(words), person_labels(context)))  # `please reslts`
@@ -119,7 +121,7 @@ def export(
             requester, workspace = caller.employee, caller.workspace
             reward_export.require_exporter(requester)
             period = reward_export.parse_period_words(words, now=deps.now())
-            reward_export.check_export(session, workspace=workspace, requester=requester, period=period)
+            period = reward_export.check_export(session, workspace=workspace, requester=requester, period=period)
     except DomainError as error:
         ack(text=f":warning: {escape_mrkdwn(str(error))}")  # the export's messages are the command line's too
         return
@@ -145,7 +147,9 @@ def _layout(words: list[str]) -> tuple[list[str], reward_export.Layout]:
     language whose decimal mark is a comma, which splits a comma-separated file at semicolons only."""
     team_at = next((at for at, word in enumerate(words) if word.casefold().startswith("team:")), len(words))
     kept = [
-        word for at, word in enumerate(words) if word.casefold() not in SEMICOLON_WORDS or team_at < at < len(words) - 1
+        word
+        for at, word in enumerate(words)
+        if plain_word(word) not in SEMICOLON_WORDS or team_at < at < len(words) - 1
     ]
     return kept, reward_export.SEMICOLONS if len(kept) < len(words) else reward_export.COMMAS
 

@@ -12,7 +12,7 @@ from handlers import payload
 from handlers.blocks import suggestion_lists
 from handlers.blocks import suggestions as blocks
 from handlers.blocks.kit import Block, field_errors, text_block
-from handlers.commands import Usage, is_help, without_courtesy
+from handlers.commands import Usage, is_help, plain_word, without_courtesy
 from handlers.delivery import Outgoing, queue, send_now
 from handlers.deps import Deps, deps_of
 from handlers.errors import anonymous_request, reported
@@ -61,7 +61,7 @@ def suggest_command(
         ack(text=USAGE.text())
     elif not text:
         open_suggest_modal(ack, client, context, command, respond)
-    elif (asked := " ".join(without_courtesy(text.split())) or text).lower() == "list":  # `list, please`
+    elif plain_word(asked := " ".join(without_courtesy(text.split())) or text) == "list":  # `list, please`, `List.`
         with deps.sessions.begin() as session:
             identity = command_caller(session, context, command)
             content = list_for(session, deps, identity.workspace, identity.employee)

@@ -146,9 +146,23 @@ def _unnamed_cells(values: dict[str, str]) -> list[str]:
 
 
 def _extra_cells(raw: dict[str | None, object]) -> list[str]:
-    """A row longer than the header (a shifted row, a stray comma) is refused: its last cells would be lost."""
+    """A row longer than the header (a shifted row, a stray comma) is refused: its last cells would be lost. A cell
+    opened with a curly quote (`“Agent, Ben”`, typed in a word processor) is named as the likely cause: CSV quotes
+    only with straight ones, so its comma split it."""
     extra = [cell for cell in raw.get(None) or [] if str(cell).strip()]  # type: ignore[attr-defined]
-    return [f"{plural(len(extra), 'cell')} more than the header has columns"] if extra else []
+    if not extra:
+        return []
+    cells = [str(cell).strip() for key, cell in raw.items() if key is not None] + [str(cell).strip() for cell in extra]
+    curly = next((cell[0] for cell in cells if cell and cell[0] in _CURLY_OPENING), None)
+    counted = f"{plural(len(extra), 'cell')} more than the header has columns"
+    return [counted + (_SPLIT_BY_A_CURLY_QUOTE.format(quote=curly) if curly else "")]
+
+
+_SPLIT_BY_A_CURLY_QUOTE = (
+    ": a cell opens with a curly quote ({quote}), which CSV does not read as a quote, so a comma in it split it: write "
+    'straight quotes ("…")'
+)
+_CURLY_OPENING = "“„‘‚«»"
 
 
 def _read_header(reader: "csv.DictReader[str]") -> frozenset[str]:

@@ -8,6 +8,9 @@ from sqlalchemy.orm import Session
 from models import Team, Workspace
 
 _QUOTE_MARKS = "\"'“”‘’„‚«»"
+_SENTENCE_END = ".,;:!?…"
+"""What a sentence ends with, typed after a team's name as after any last word (`/digest support east.`)."""
+_APOSTROPHES = str.maketrans("’‘", "''")
 TEAMS_NAMED = 20
 """The teams a message naming the workspace's teams lists (when a team named was not found); it counts the others."""
 
@@ -15,23 +18,38 @@ TEAMS_NAMED = 20
 def find_team(session: Session, workspace: Workspace, name: str) -> Team | None:
     """The team of that name, whatever its letter case, `É` included (SQLite's lower() knows only ASCII), and
     `%` and `_` as letters, not wildcards; in quotes too, as a phone types them (`“Support East”`), unless a team's
-    name has them; its words split over lines or by several spaces, as a paste may, as one space. A workspace has a
-    few dozen teams at most."""
+    name has them; with the full stop or mark that ends a sentence after it (`support east.`), unless a team's name
+    ends so; its words split over lines or by several spaces, as a paste may, as one space, and a curled apostrophe
+    as a straight one. A workspace has a few dozen teams at most."""
     wanted = name.strip().casefold()
     teams = list(session.scalars(select(Team).where(Team.workspace_id == workspace.id).order_by(Team.id)))
-    unquoted = wanted.strip(_QUOTE_MARKS).strip()
-    for asked in (wanted, unquoted):
+    spellings = (wanted, wanted.strip(_QUOTE_MARKS).strip(), _sentence_ended(wanted))
+    for asked in spellings:
         if found := next((team for team in teams if team.name.casefold() == asked), None):
             return found
-    for asked in (wanted, unquoted):
-        if found := next((team for team in teams if spaced(team.name) == spaced(asked)), None):
+    for asked in spellings:
+        if found := next((team for team in teams if _as_asked(team.name) == _as_asked(asked)), None):
             return found
     return None
+
+
+def _sentence_ended(name: str) -> str:
+    """The name without the full stop or mark that ends the sentence it was typed in, and the quotes around it
+    (`support east.`, `“Support East”.`, `“Support East.”`): read only when no team is named so as typed."""
+    while (trimmed := name.rstrip(_SENTENCE_END).strip().strip(_QUOTE_MARKS).strip()) != name:
+        name = trimmed
+    return name
 
 
 def spaced(name: str) -> str:
     """A team's name as two spellings of it compare: letter case and runs of spaces or line breaks aside."""
     return " ".join(name.casefold().split())
+
+
+def _as_asked(name: str) -> str:
+    """`spaced`, and the apostrophe a phone curls (`Rosa’s Team` for `Rosa's Team`) as typed on a keyboard: for
+    names asked for, not for the org file's, where two such teams stay two."""
+    return spaced(name).translate(_APOSTROPHES)
 
 
 def team_names(session: Session, workspace: Workspace) -> list[str]:

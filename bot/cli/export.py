@@ -61,7 +61,7 @@ def run_export(args: argparse.Namespace) -> int:
     sessions = make_session_factory(database())
     with reading(sessions) as session:
         workspace = resolve_workspace(session, args.workspace, create=False)
-        check_export(session, workspace=workspace, requester=None, period=period)
+        period = check_export(session, workspace=workspace, requester=None, period=period)
     with output(target) as out:
         with reading(sessions) as session:
             count = export_grants(

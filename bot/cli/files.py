@@ -2,11 +2,15 @@
 file is not, where, and how to save it so."""
 
 import codecs
+import re
 from pathlib import Path
 
 WORKBOOK_SIGNATURES = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1")
 """How a zip (an .xlsx or .ods workbook is one) and an OLE2 file (an .xls workbook) start: HR sending the workbook
 itself, rather than a CSV saved from it, is no text in any encoding."""
+
+
+_LINE_END = re.compile(rb"\r\n|\r|\n")
 
 
 class UnreadableFile(Exception):
@@ -26,7 +30,7 @@ def read_utf8(path: Path, *, how_to_save: str) -> str:
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as error:
-        line = data.count(b"\n", 0, error.start) + 1
+        line = len(_LINE_END.findall(data, 0, error.start)) + 1  # Windows, Unix or old Mac line ends
         raise UnreadableFile(
             f"{path} is not UTF-8 text: line {line} has a character in another encoding "
             f"(such as Windows-1252): {how_to_save}"

@@ -19,6 +19,7 @@ _AT_END = " (at end of document)"
 EMPTY = "the policy file is empty (or holds only comments): start from policy.example.toml"
 NAME = re.compile(r"^[a-z][a-z0-9_]{0,39}\Z")
 """A name people type and Slack carries as a menu value: reward keys and boundary categories."""
+_LONE_CARRIAGE_RETURN = re.compile(r"\r(?!\n)")
 NAME_RULE = "1 to 40 lowercase letters, digits and _"
 SLACK_CHANNEL = re.compile(r"^[CG][A-Z0-9]{2,}\Z")
 SLACK_CHANNEL_RULE = "a Slack channel id like C0123ABCD"
@@ -42,7 +43,7 @@ class PolicyText:
 
     @classmethod
     def parse(cls, text: str) -> "PolicyText":
-        text = text.lstrip("\ufeff")  # saved with a byte-order mark, as some Windows editors do
+        text = with_line_feeds(text.lstrip("\ufeff"))  # saved with a byte-order mark, as some Windows editors do
         try:
             data = tomllib.loads(text)
         except tomllib.TOMLDecodeError as error:
@@ -182,6 +183,13 @@ def _decimal(value: int | float) -> Decimal | None:
     return amount if amount.is_finite() else None
 
 
+def with_line_feeds(text: str) -> str:
+    """The text with each line ended by a carriage return alone (an old Mac editor's, which TOML does not allow) ended
+    by a line feed: read, and its problems named by their line, as saved elsewhere. TOML allows a carriage return
+    nowhere but before a line feed, so nothing a valid file says changes."""
+    return _LONE_CARRIAGE_RETURN.sub("\n", text)
+
+
 def toml_problem(message: str, text: str) -> str:
     """tomllib's "Invalid value (at line 3, column 12)" told as every other problem is, by its line first; one "at end
     of document" by the line where the string, array or table left open began, else by the file's last line."""
@@ -194,4 +202,20 @@ def toml_problem(message: str, text: str) -> str:
         return f"line {last}: not valid TOML: {message[: -len(_AT_END)]} at the end of the file"
     if where is None:
         return f"not valid TOML: {message}"
-    return f"line {where['line']}: not valid TOML: {message[: where.start()]} (column {where['column']})"
+    told = f"line {where['line']}: not valid TOML: {message[: where.start()]} (column {where['column']})"
+    return told + _curly_quote_at(text, int(where["line"]), int(where["column"]))
+
+
+_CURLY_QUOTES = "“”„‟‘’‚‛«»"
+_CURLY_QUOTES_HINT = (
+    ': the quote there is curly ({quote}), as TextEdit, Word or a phone type quotes; TOML takes straight ones (" or '
+    "'): turn smart quotes off and type them again"
+)
+
+
+def _curly_quote_at(text: str, line: int, column: int) -> str:
+    """Said after tomllib's message when it stopped at a curly quote (`currency = “USD”`): an editor's smart quotes,
+    which "Invalid value" alone would not tell."""
+    lines = text.splitlines()
+    found = lines[line - 1][column - 1 : column] if 0 < line <= len(lines) else ""
+    return _CURLY_QUOTES_HINT.format(quote=found) if found and found in _CURLY_QUOTES else ""

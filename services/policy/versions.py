@@ -16,7 +16,7 @@ from services.config_cache import attached, bump, cache_of, detached_copy
 from services.errors import NotFound
 from services.money import CURRENCIES as CURRENCIES
 from services.policy.digest import DigestSettings, parse_digest
-from services.policy.file import NAME, NAME_RULE, PolicyText
+from services.policy.file import NAME, NAME_RULE, PolicyText, with_line_feeds
 from services.policy.in_use import check_directory_profiles
 from services.policy.pulse import PulseSettings, parse_pulse
 from services.policy.quiet_hours import QuietHours, parse_quiet_hours
@@ -210,7 +210,7 @@ def load_policy(
 ) -> PolicyVersion:
     """Validate and store a new version; the same text as the version in force loads nothing new. `edited`: the
     version in force with one limit changed by Latitude, read as that version is (rules added since do not apply)."""
-    policy = parse_policy(text, stored=edited)
+    text, policy = with_line_feeds(text), parse_policy(text, stored=edited)  # stored as its later reads see it
     active = policy_to_change(session, workspace)  # before reading who uses which profile: an import takes turns
     check_directory_profiles(session, workspace, policy.profiles, text)
     digest = hashlib.sha256(text.encode()).hexdigest()

@@ -3,6 +3,7 @@
 import json
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import closing
+from dataclasses import replace
 from datetime import datetime
 from functools import partial
 from typing import Any, BinaryIO, NamedTuple, TextIO
@@ -151,10 +152,14 @@ def _json_line(row: Sequence[Any], names: Mapping[str, str]) -> str:
     return json.dumps(record, ensure_ascii=False) + "\n"
 
 
-def check_export(session: Session, *, workspace: Workspace, requester: Employee | None, period: ExportPeriod) -> None:
-    """Say no before any work: HR and admins only (`requester` None: the command line), and a team that exists."""
+def check_export(
+    session: Session, *, workspace: Workspace, requester: Employee | None, period: ExportPeriod
+) -> ExportPeriod:
+    """Say no before any work: HR and admins only (`requester` None: the command line), and a team that exists. The
+    period comes back with the team as the directory names it (`support east.` typed is `Support East`)."""
     require_exporter(requester)
-    _team(session, workspace, period.team)
+    team = _team(session, workspace, period.team)
+    return period if team is None else replace(period, team=team.name)
 
 
 def require_exporter(requester: Employee | None) -> None:

@@ -5,8 +5,9 @@ import re
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 
-from services.errors import InvalidInput
-from services.text import mention_in_words
+from services.day_words import date_phrases, days_named, written_with_a_year
+from services.errors import DomainError, InvalidInput
+from services.text import QUOTE_MARKS, mention_in_words
 
 EARLIEST, LATEST = date(2000, 1, 1), date(2099, 12, 31)
 """The days an export may name: every grant falls within them, and the day after LATEST is still a date."""
@@ -99,18 +100,74 @@ _JOINED = re.compile(r"(\d{4}-\d{2}-\d{2})(?:\.\.|-|–|—|/|~)(\d{4}-\d{2}-\d{
 
 def parse_period_words(words: list[str], *, now: datetime) -> ExportPeriod:
     """`[FROM] [TO] [team:NAME]` as typed after `/rewards export` (a team name may contain spaces); dates typed
-    after the team (`team:Support East 2026-03-01`) are the range's, not the name's."""
+    after the team (`team:Support East 2026-03-01`, `team:Support East 1 March 2026`) are the range's, not the name's.
+    A date is one however many words it is written in (`January 5th, 2026`), and a month alone (`March 2026`) is
+    the whole month."""
     head, named, team = (*_TEAM.split(" ".join(words), maxsplit=1), "", "")[:3]
-    team_words = team.split()
-    trailing: list[str] = []
-    while team_words and _LOOKS_LIKE_A_DATE.fullmatch(team_words[-1]):
-        trailing.insert(0, team_words.pop())
-    typed, team = [day for word in head.split() + trailing for day in _days_of(word)], " ".join(team_words)
+    team_words, trailing = _dates_after_the_team(team.split())
+    said = [_plain(phrase) for phrase in date_phrases([_plain(word, ending="") for word in head.split()])] + trailing
+    typed, team = [day for word in said for day in _days_of(word)], " ".join(team_words)
     dates = [word for at, word in enumerate(typed) if at == 0 or word.casefold() not in _BETWEEN]
     if len(dates) > 2:
-        raise InvalidInput("Give at most two dates, FROM and TO, like `2026-03-01 2026-03-31`.")
+        raise InvalidInput(
+            f"Give at most two dates, FROM and TO, like `2026-03-01 2026-03-31` or `1 March 2026 31 March 2026` "
+            f"(I read {len(dates)}: {', '.join(f'`{typed_date[:20]}`' for typed_date in dates[:4])})."
+        )
     first, last = ([*dates, None, None])[:2]
-    return parse_period(first, last, team if named else None, now=now)
+    if last is None and first is not None and _is_a_month(first):
+        last = first  # `March 2026`: all of March
+    until = _as_iso(last, "TO")
+    return parse_period(_as_iso(first, "FROM", until=until), until, team if named else None, now=now)
+
+
+def _as_iso(typed: str | None, name: str, *, until: str | None = None) -> str | None:
+    """A date written with its month's name as YYYY-MM-DD; a month is its first day as FROM, its last as TO. FROM
+    written without its year takes TO's, or the year before when that would start after TO (`Dec 1 to Jan 31,
+    2026`). The command line's `--from` and `--to` stay YYYY-MM-DD only, naming the day meant (`_iso_hint`): a
+    script's dates are written one way."""
+    if typed is None:
+        return None
+    end = _iso_day(until) if until is not None and not written_with_a_year(typed) else None
+    named = days_named(typed, name, year=end.year if end else None)
+    if named is not None and end is not None and named[0] > end:
+        named = days_named(typed, name, year=end.year - 1)
+    return typed if named is None else (named[1] if name == "TO" else named[0]).isoformat()
+
+
+def _iso_day(text: str) -> date | None:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        return None
+
+
+def _dates_after_the_team(words: list[str]) -> tuple[list[str], list[str]]:
+    """The team's words, and the dates typed after them: ISO days, or days written with a month's name and a year
+    (`1 March 2026`), which no team's name ends with."""
+    phrases = [_plain(phrase) for phrase in date_phrases([_plain(word, ending="") for word in words])]
+    trailing: list[str] = []
+    while phrases and (_LOOKS_LIKE_A_DATE.fullmatch(phrases[-1]) or _spelled_with_a_year(phrases[-1])):
+        trailing.insert(0, phrases.pop())
+    kept = len(words) - sum(len(phrase.split()) for phrase in trailing)
+    return words[:kept], trailing
+
+
+def _spelled_with_a_year(phrase: str) -> bool:
+    return len(phrase.split()) > 1 and bool(re.search(r"\b[0-9]{4}\b", phrase)) and _is_a_month(phrase, day=True)
+
+
+def _is_a_month(text: str, *, day: bool = False) -> bool:
+    """Whether `text` names a month (`day`: or a day) by its name; a date that cannot be read is no month."""
+    try:
+        named = days_named(text, "")
+    except DomainError:
+        return False
+    return named is not None and (day or named[0] != named[1])
+
+
+def _plain(word: str, ending: str = ".,;!?") -> str:
+    """A date as a sentence holds it: in quotes (`“2026-03-01”`) or followed by a comma or full stop (`ending`)."""
+    return word.strip(QUOTE_MARKS).rstrip(ending) or word
 
 
 def _days_of(word: str) -> tuple[str, ...]:
@@ -145,7 +202,7 @@ def _not_a_date(text: str, name: str, typed: str) -> str:
     its markup, cut short, read as garbage. A day as people write it is told in YYYY-MM-DD."""
     what = mention_in_words(text)
     if what is None:
-        return f"{name} `{text[:20]}` is not a date: {_as_iso(typed)}"
+        return f"{name} `{text[:20]}` is not a date: {_iso_hint(typed)}"
     return (
         f"{name}: {what} is not a date, nor a team: write a date as YYYY-MM-DD, like 2026-03-01, and a team as "
         "`team:NAME`, like `team:Support East`."
@@ -158,7 +215,7 @@ _WORDS = re.compile(r"[a-z]+|[0-9]+")
 WRITE_ISO = "write it as YYYY-MM-DD, like 2026-03-01."
 
 
-def _as_iso(typed: str) -> str:
+def _iso_hint(typed: str) -> str:
     """How to write the day meant in YYYY-MM-DD, when it can be told; else the rule alone."""
     return _from_numbers(typed) or _from_words(typed) or _beyond_its_month(typed) or WRITE_ISO
 

@@ -5,11 +5,12 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from models import Employee, Workspace
+from models import Employee, PolicyVersion, Workspace
 from tests.e2e.test_cli import cli, prepared_database, upgraded
-from tests.helpers import count
+from tests.helpers import POLICY_EXAMPLE, count
 
 HEADER = "slack_id,name,team,role,manager_slack_id"
 
@@ -60,6 +61,107 @@ def test_a_quote_left_open_in_the_org_file_names_the_line_it_opens_on_and_import
     assert one_error_line(result) == expected
     with Session(engine) as session:
         assert count(session, Employee) == 0 and count(session, Workspace) == 0
+
+
+def old_mac_line_ends(text: str) -> bytes:
+    """The text as an old Mac editor saves it: a carriage return alone at each line's end."""
+    return text.replace("\n", "\r").encode()
+
+
+def test_a_policy_file_with_a_carriage_return_alone_at_each_line_end_loads(tmp_path: Path) -> None:
+    """TOML allows such a line end nowhere: the whole file was refused as "line 1: not valid TOML"."""
+    prepared_database(tmp_path)
+    (tmp_path / "policy.toml").write_bytes(old_mac_line_ends(POLICY_EXAMPLE.read_text()))
+
+    result = cli(tmp_path, "policy", "load", "policy.toml", "--workspace", "T0LATITUDE")
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("loaded policy.toml as policy version 1")
+    with Session(upgraded(tmp_path)) as session:  # as the limits Latitude edits in it later read it
+        assert session.scalars(select(PolicyVersion.text)).one() == POLICY_EXAMPLE.read_text()
+
+
+@pytest.mark.parametrize(
+    ("mistake", "expected"),
+    [
+        ("per_incident = -80", "error: line 33: profiles.agent.replacement.per_incident: cannot be negative (got -80)"),
+        ("per_incident = 80 80", "error: line 33: not valid TOML: Unclosed inline table (column 76)"),
+        ("per_incident = 80 # CAFE", "is not UTF-8 text: line 33 has a character in another encoding"),
+    ],
+    ids=["a wrong value", "not TOML", "not UTF-8"],
+)
+def test_a_mistake_in_a_policy_file_with_old_mac_line_ends_names_its_own_line_and_loads_nothing(
+    tmp_path: Path, mistake: str, expected: str
+) -> None:
+    """Each was blamed on line 1 of the file."""
+    prepared_database(tmp_path)
+    text = POLICY_EXAMPLE.read_text()
+    assert text.splitlines()[32].count("per_incident = 80") == 1
+    written = old_mac_line_ends(text.replace("per_incident = 80", mistake, 1))
+    (tmp_path / "policy.toml").write_bytes(written.replace(b"CAFE", b"caf\xe9"))  # `café` in Windows-1252
+
+    result = cli(tmp_path, "policy", "load", "policy.toml", "--workspace", "T0LATITUDE")
+
+    assert expected in one_error_line(result)
+    with Session(upgraded(tmp_path)) as session:
+        assert count(session, PolicyVersion) == 0
+
+
+@pytest.mark.parametrize(
+    ("straight", "curly", "where"),
+    [
+        ('currency = "USD"', "currency = \u201cUSD\u201d", "line 7: not valid TOML: Invalid value (column 12)"),
+        ("[profiles.agent]", "[profiles.\u2018agent\u2019]", "line 29: not valid TOML: Invalid initial character"),
+    ],
+)
+def test_a_policy_file_with_curly_quotes_says_they_are_curly_and_loads_nothing(
+    tmp_path: Path, straight: str, curly: str, where: str
+) -> None:
+    """TextEdit on a Mac curls quotes as they are typed: "Invalid value (column 12)" alone did not say what to fix."""
+    prepared_database(tmp_path)
+    text = POLICY_EXAMPLE.read_text()
+    assert text.count(straight) == 1
+    (tmp_path / "policy.toml").write_text(text.replace(straight, curly))
+    opening = next(mark for mark in curly if mark in "\u201c\u2018")
+
+    error = one_error_line(cli(tmp_path, "policy", "load", "policy.toml", "--workspace", "T0LATITUDE"))
+
+    assert error.startswith(f"error: {where}"), error
+    assert error.endswith(
+        f"the quote there is curly ({opening}), as TextEdit, Word or a phone type quotes; TOML takes straight ones "
+        "(\" or '): turn smart quotes off and type them again"
+    ), error
+    with Session(upgraded(tmp_path)) as session:
+        assert count(session, PolicyVersion) == 0
+
+
+def test_an_org_file_with_a_name_in_curly_quotes_says_the_quotes_split_the_cell_and_imports_nobody(
+    tmp_path: Path,
+) -> None:
+    """A row typed in a word processor: "1 cell more than the header has columns" alone did not say why."""
+    engine = upgraded(tmp_path)
+    rows = [HEADER, "U0A,Ada Admin,East,admin,", "U0B,\u201cAgent, Ben\u201d,East,frontline,U0A"]
+    (tmp_path / "org.csv").write_text("\n".join(rows) + "\n")
+
+    result = cli(tmp_path, "org", "import", "org.csv", "--workspace", "T0LATITUDE")
+
+    assert result.returncode == 2, result.stderr
+    assert (
+        "error: line 3: 1 cell more than the header has columns: a cell opens with a curly quote (\u201c), which CSV "
+        'does not read as a quote, so a comma in it split it: write straight quotes ("\u2026")\n'
+    ) in result.stderr
+    with Session(engine) as session:
+        assert count(session, Employee) == 0
+
+
+def test_an_org_file_not_in_utf_8_with_old_mac_line_ends_names_the_line_of_the_character(tmp_path: Path) -> None:
+    upgraded(tmp_path).dispose()
+    rows = [HEADER, "U0A,Ada Admin,East,admin,", "U0B,Ben Agent,East,frontline,U0A", "U0C,Ren\xe9e,East,frontline,U0A"]
+    (tmp_path / "org.csv").write_bytes("\r".join(rows).encode("latin-1") + b"\r")
+
+    result = cli(tmp_path, "org", "import", "org.csv", "--workspace", "T0LATITUDE")
+
+    assert "org.csv is not UTF-8 text: line 4 has a character in another encoding" in one_error_line(result)
 
 
 @pytest.mark.parametrize(

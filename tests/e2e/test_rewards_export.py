@@ -404,7 +404,10 @@ def test_rewards_help_says_the_defaults_of_top_and_export(bot: RunningBot) -> No
     reply = bot.driver.command("U0HR", "/rewards", "help")
 
     assert "most recognition (default: this month; HR also sees mutual pairs)" in reply.text
-    assert "dates YYYY-MM-DD, whole days in UTC (default: this month so far)" in reply.text
+    assert (
+        "dates like 2026-03-01 or 1 March 2026 (a month alone: all of it), whole days in UTC (default: this month"
+        in (reply.text)
+    )
 
 
 def test_hr_fulfils_and_revokes_grants_from_the_cli_once(
