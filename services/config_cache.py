@@ -71,12 +71,16 @@ def put_once_committed(session: Session, kind: str, workspace: Workspace, key: s
     copy, stamp = detached_copy(row), _stamp(workspace)  # now: a commit expires the session's rows
     pending = [lambda: cache.put(kind, workspace, key, copy, stamp)]
 
-    def committed(_session: Session) -> None:
-        if pending:
+    def committed(ended: Session) -> None:
+        if pending and not ended.in_nested_transaction():  # a savepoint released: its transaction may roll back
             pending.pop()()
 
-    event.listen(session, "after_commit", committed, once=True)
-    event.listen(session, "after_rollback", lambda _session: pending.clear(), once=True)
+    def rolled_back(ended: Session) -> None:
+        if not ended.in_nested_transaction():
+            pending.clear()
+
+    event.listen(session, "after_commit", committed)
+    event.listen(session, "after_rollback", rolled_back)
 
 
 def detached_copy(row: T, depth: int = 2) -> T:

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from models.engine import make_session_factory
 from services import directory
-from services.config_cache import SESSION_KEY, ConfigCache
+from services.config_cache import SESSION_KEY, ConfigCache, put_once_committed
 from services.policy.versions import current_policy
 from tests.conftest import RunningBot
 from tests.e2e.test_people_leaving import WITHOUT_MAYA, reimport
@@ -118,3 +118,28 @@ def test_a_second_request_reads_neither_the_person_nor_the_policy_again(bot: Run
 
     assert first == second == ("Maya Manager", 1)
     assert not [s for s in seen if "FROM employees" in s or "FROM policy_versions" in s], seen
+
+
+@pytest.mark.parametrize("savepoint", [False, True])
+def test_a_copy_kept_once_committed_is_not_kept_when_the_transaction_rolls_back_after_a_savepoint(
+    other_process: sessionmaker[Session], bot: RunningBot, savepoint: bool
+) -> None:
+    """A savepoint released in between is not the commit: the copy waits for the transaction's own end."""
+    load_org_and_policy(bot.sessions, bot.clock.now())
+    now = bot.clock.now()
+    with other_process() as session:
+        workspace = directory.ensure_workspace(session, slack_team_id="T0LATITUDE", now=now)
+        person = directory.find_employee(session, workspace, "U0AGENT1")
+        assert person is not None
+        person.home_opened_at = now
+        put_once_committed(session, "employee", workspace, "U0AGENT1", person)
+        if savepoint:
+            with session.begin_nested():
+                pass
+        session.rollback()
+
+    with other_process() as session:
+        workspace = directory.ensure_workspace(session, slack_team_id="T0LATITUDE", now=now)
+        again = directory.find_employee(session, workspace, "U0AGENT1")
+
+    assert again is not None and again.home_opened_at is None
