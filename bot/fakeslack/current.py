@@ -1,18 +1,18 @@
 """Only what a person sees now can be clicked or submitted: a message as the app last changed it, a view still open.
 
-Slack keeps one copy of a message and shows its changes to everyone who has it open: chat.update "updates a
-message" in place and chat.delete removes it (https://docs.slack.dev/reference/methods/chat.update,
-https://docs.slack.dev/reference/methods/chat.delete), a response URL's `replace_original` replaces the clicked
-message, an ephemeral one included, and `delete_original` deletes it
-(https://docs.slack.dev/interactivity/handling-user-interaction#message_responses). So a button the app replaced
-or removed is gone from every screen, and a click on it is one only an attacker replaying an old payload sends.
-A modal is submitted only while open: the ack's `clear` "closes all views in the modal's stack", any other answer
-but `errors`, `update` or `push` closes the view (https://docs.slack.dev/surfaces/modals#close_all_views), and
-`views.update` replaces what the person sees (https://docs.slack.dev/reference/methods/views.update). A button
+Slack keeps one copy of a message and shows its changes to everyone who has it open: chat.update changes it in
+place and chat.delete removes it, and a response URL's `replace_original` replaces the clicked message, an ephemeral
+one included, as `delete_original` deletes it (https://docs.slack.dev/messaging/modifying-messages,
+https://docs.slack.dev/reference/methods/chat.update). So a button the app replaced or removed is gone from every
+screen, and a click on it is one only an attacker replaying an old payload sends. A modal is submitted only while
+open: the ack's `clear` closes every view of its stack, any answer but `errors`, `update` or `push` closes the view,
+and `views.update` replaces what the person sees (https://docs.slack.dev/surfaces/modals,
+https://docs.slack.dev/reference/methods/views.update); a Home published again replaces the one shown. A button
 sends its own `value` and a menu one of its options (https://docs.slack.dev/reference/block-kit/block-elements).
 
-Two clicks sent before the app's change reaches the screen (a double click) are real: `SlackDriver.double_click`
-builds both from the message as shown. Anything else on an old copy is a forged payload (`forged=True`).
+A click made before the app's change reached the screen is real: a double click (`SlackDriver.double_click`), or
+one built earlier with `click_payload` and sent after the change with `send_click`. Anything else on an old copy is
+a forged payload (`forged=True`).
 """
 
 from typing import Any

@@ -195,10 +195,11 @@ class SlackDriver(InteractionPayloads):
     def click(
         self, user: str, message: Call, action_id: str, *, value: str | None = None, forged: bool = False
     ) -> Reply:
-        """Click the button `action_id` in a message the fake Slack recorded, as that message showed it. Each click
-        is its own payload (a new trigger_id and response URL), a double click included: Slack never retries one.
-        Only someone who sees the message clicks in it (`audience`); `forged=True`: an attacker's hand-signed
-        payload, for a test of the app's own checks."""
+        """Click the button `action_id` in a message the fake Slack recorded, as Slack shows it now: one the app
+        replaced or deleted since is gone (`current`); `value` picks among buttons alike (one per request in a list).
+        Each click is its own payload (a new trigger_id and response URL), a double click included: Slack never
+        retries one. Only someone who sees the message clicks in it (`audience`); `forged=True`: an attacker's
+        hand-signed payload (an old copy replayed, a value of their own), for a test of the app's own checks."""
         reply = self.post_payload(self.click_payload(user, message, action_id, value=value, forged=forged))
         return self._checked("ack of a click", reply)
 
