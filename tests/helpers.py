@@ -1,5 +1,7 @@
 """Small helpers shared by tests: load the fixture org, read rows back."""
 
+import dataclasses
+import json
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -11,6 +13,7 @@ from sqlalchemy import Engine, func, select, text
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.fakeslack.server import Call, FakeSlack
 from models import Base, Employee
 from services import directory
 from services.org_import import import_org, parse_org_csv
@@ -136,3 +139,13 @@ def wait_until(done: Callable[[], bool], seconds: float = 10) -> None:
     while not done():
         assert time.monotonic() < deadline, "it never happened"
         time.sleep(0.05)
+
+
+def as_an_older_version_sent_it(slack: FakeSlack, message: Call, action_id: str, value: str) -> Call:
+    """The message as an older version of the app posted it, its `action_id` button carrying `value` (a format since
+    changed): Slack keeps it so, and sends that value when the button is clicked."""
+    blocks = json.loads(json.dumps(message.args["blocks"]))
+    for element in [e for block in blocks for e in block.get("elements") or [] if e.get("action_id") == action_id]:
+        element["value"] = value
+    assert slack.state.replace_message(message.response["channel"], message.response["ts"], {"blocks": blocks})
+    return dataclasses.replace(message, args={**message.args, "blocks": blocks})

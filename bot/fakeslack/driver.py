@@ -195,12 +195,31 @@ class SlackDriver(InteractionPayloads):
     def click(
         self, user: str, message: Call, action_id: str, *, value: str | None = None, forged: bool = False
     ) -> Reply:
-        """Click the button `action_id` in a message the fake Slack recorded, as that message showed it. Each click
-        is its own payload (a new trigger_id and response URL), a double click included: Slack never retries one.
-        Only someone who sees the message clicks in it (`audience`); `forged=True`: an attacker's hand-signed
-        payload, for a test of the app's own checks."""
+        """Click the button `action_id` in a message the fake Slack recorded, as Slack shows it now: one the app
+        replaced or deleted since is gone (`current`); `value` picks among buttons alike (one per request in a list).
+        Each click is its own payload (a new trigger_id and response URL), a double click included: Slack never
+        retries one. Only someone who sees the message clicks in it (`audience`); `forged=True`: an attacker's
+        hand-signed payload (an old copy replayed, a value of their own), for a test of the app's own checks."""
         reply = self.post_payload(self.click_payload(user, message, action_id, value=value, forged=forged))
         return self._checked("ack of a click", reply)
+
+    def double_click(self, user: str, message: Call, action_id: str) -> tuple[Reply, Reply]:
+        """Click twice before the app's answer to the first click reaches the screen: both payloads are built from
+        the message as shown now, each with its own trigger_id and response URL, and sent one after the other."""
+        first, second = (self.click_payload(user, message, action_id) for _ in range(2))
+        return self.send_click(first), self.send_click(second)
+
+    def send_click(self, payload: Json) -> Reply:
+        """Send a click built earlier (`click_payload`): one made on the message as it stood then, which reaches the
+        app after what happened since (another person's click that changed every copy, say): a race Slack allows."""
+        return self._checked("ack of a click", self.post_payload(payload))
+
+    def close_modal(self, view: Json) -> None:
+        """The person closes the modal with its Cancel button or ×: Slack stops showing it (with no
+        `notify_on_close`, it tells the app nothing: https://docs.slack.dev/surfaces/modals#modal_cancellations)."""
+        shown = self.slack.state.views.held(view)
+        assert shown is not None, "no such modal is open"
+        self.slack.state.views.close(shown.view_id)
 
     def click_in_view(
         self, user: str, view: Json, action_id: str, *, value: str | None = None, forged: bool = False

@@ -4,6 +4,7 @@ them, and only for someone Slack shows the message or view to (`audience`) unles
 from typing import Any
 
 from bot.fakeslack.audience import check_sees_message, check_sees_view
+from bot.fakeslack.current import as_shown_now, check_open, check_value
 from bot.fakeslack.entries import check_entries
 from bot.fakeslack.grid import Grid, payload_team
 from bot.fakeslack.message_clicks import ClickedMessage, channel_name
@@ -29,9 +30,10 @@ class InteractionPayloads:
         clicked = ClickedMessage.of(message)
         if not forged:
             check_sees_message(self.slack.state, user, message, clicked)
-        block, element = find_element(clicked.blocks, action_id)
-        payload = self._block_actions(user, block, element, value)
-        payload.update(clicked.fields(message, self._channel_name(clicked.channel), self.team_id))
+            clicked = as_shown_now(self.slack.state, clicked, action_id, value)
+        block, element = find_element(clicked.blocks, action_id, value)
+        payload = self._block_actions(user, block, element, value, forged=forged)
+        payload.update(clicked.fields(self._channel_name(clicked.channel), self.team_id))
         return payload | {"response_url": self.slack.response_url(clicked.channel, clicked.ts, user=user)}
 
     def view_click_payload(
@@ -40,8 +42,8 @@ class InteractionPayloads:
         """The view carries its inputs' state as Slack sends it: what the person has `entered` so far (by action_id
         or block_id, as for `submit`), the others at their initial values."""
         view_id, view_hash = self._seen_view(user, view, forged)
-        block, element = find_element(view.get("blocks") or [], action_id)
-        payload = self._block_actions(user, block, element, value, view_id)
+        block, element = find_element(view.get("blocks") or [], action_id, value)
+        payload = self._block_actions(user, block, element, value, view_id, forged=forged)
         shown = {**self._view_as_sent(view, view_id, view_hash), "state": view_state(view, entered)}
         payload.update(container={"type": "view", "view_id": view_id}, view=shown)
         return payload
@@ -75,12 +77,16 @@ class InteractionPayloads:
     def _seen_view(self, user: str, view: Json, forged: bool) -> tuple[str, str]:
         """The id and hash of the view the test holds, which `user` must see unless the payload is `forged`."""
         if not forged:
-            check_sees_view(user, self.slack.state.views.held(view, user))
+            shown = self.slack.state.views.held(view, user)
+            check_sees_view(user, shown)
+            check_open(self.slack.state, view, shown)
         return self.slack.state.views.identify(view, user)
 
     def _block_actions(
-        self, user: str, block: Json, element: Json, value: str | None, view_id: str | None = None
+        self, user: str, block: Json, element: Json, value: str | None, view_id: str | None = None, *, forged: bool
     ) -> Json:
+        if not forged:
+            check_value(element, value)
         return {
             "type": "block_actions",
             **self.grid.interaction_fields(self.team_id),

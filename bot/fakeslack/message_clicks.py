@@ -19,6 +19,7 @@ class ClickedMessage:
     ts: str
     blocks: list[dict[str, Any]]
     ephemeral: bool
+    text: str = ""
 
     @classmethod
     def of(cls, message: Call) -> "ClickedMessage":
@@ -26,9 +27,10 @@ class ClickedMessage:
         channel = str(message.response.get("channel") or message.channel)
         ts = str(message.response.get("ts") or message.response.get("message_ts") or message.args.get("ts") or "")
         ephemeral = message.method == "chat.postEphemeral" or bool(message.response.get("ephemeral"))
-        return cls(channel, ts, as_slack_keeps(message.args.get("blocks") or [], ts), ephemeral)
+        blocks = as_slack_keeps(message.args.get("blocks") or [], ts)
+        return cls(channel, ts, blocks, ephemeral, str(message.args.get("text") or ""))
 
-    def fields(self, message: Call, channel_name: str, team_id: str) -> dict[str, Any]:
+    def fields(self, channel_name: str, team_id: str) -> dict[str, Any]:
         """The payload's fields about the message (all but `response_url`)."""
         container = {"type": "message", "message_ts": self.ts, "channel_id": self.channel}
         fields: dict[str, Any] = {
@@ -38,7 +40,7 @@ class ClickedMessage:
         }
         if not self.ephemeral:
             sent = {"type": "message", "user": BOT_USER_ID, "bot_id": BOT_ID, "team": team_id, "ts": self.ts}
-            fields["message"] = {**sent, "text": message.args.get("text", ""), "blocks": self.blocks}
+            fields["message"] = {**sent, "text": self.text, "blocks": self.blocks}
         return fields
 
 

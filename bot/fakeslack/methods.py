@@ -159,7 +159,7 @@ def chat_post_ephemeral(state: SlackState, args: Args) -> Answer:
     if refused:
         return refused
     ts = state.new_ts()
-    message = {"type": "message", "ts": ts, "text": args.get("text", "")}
+    message = {"type": "message", "ts": ts, "text": args.get("text", ""), "blocks": args.get("blocks", [])}
     state.store_ephemeral(str(args["channel"]), ts, message, reader=str(args["user"]))
     return {"ok": True, "message_ts": ts}
 

@@ -27,16 +27,24 @@ def slack_escaped(text: str) -> str:
     )
 
 
-def find_element(blocks: list[dict[str, Any]], action_id: str) -> tuple[dict[str, Any], dict[str, Any]]:
-    for block in blocks:
-        candidates = list(block.get("elements") or []) + ([block["accessory"]] if block.get("accessory") else [])
-        if block.get("element"):
-            candidates.append(block["element"])
-        for element in candidates:
-            if isinstance(element, dict) and element.get("action_id") == action_id:
-                return block, element
-    present = [e.get("action_id") for b in blocks for e in (b.get("elements") or []) if isinstance(e, dict)]
-    raise AssertionError(f"no element {action_id!r} in the message; it has {present}")
+def find_element(
+    blocks: list[dict[str, Any]], action_id: str, value: str | None = None
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The element `action_id`; of several (one per block, as in a list of requests), the button whose value is
+    `value`, the one the person clicks, else the first."""
+    found = [
+        (block, element) for block in blocks for element in block_elements(block) if element["action_id"] == action_id
+    ]
+    if not found:
+        present = [e.get("action_id") for b in blocks for e in (b.get("elements") or []) if isinstance(e, dict)]
+        raise AssertionError(f"no element {action_id!r} in the message; it has {present}")
+    return next(((b, e) for b, e in found if value is not None and e.get("value") == value), found[0])
+
+
+def block_elements(block: dict[str, Any]) -> list[dict[str, Any]]:
+    """The interactive elements of a block: its elements, its accessory, an input's element."""
+    candidates = list(block.get("elements") or []) + [block[key] for key in ("accessory", "element") if block.get(key)]
+    return [element for element in candidates if isinstance(element, dict) and element.get("action_id")]
 
 
 UNTOUCHED: Any = object()

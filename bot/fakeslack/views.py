@@ -4,11 +4,12 @@ Slack updates only a view it issued and that is still open (`not_found` otherwis
 `external_id`) and, when the caller passes a `hash`, only if it is the view's current one (`hash_conflict`):
 https://docs.slack.dev/reference/methods/views.update. A submission's ack decides what happens to the modal
 (https://docs.slack.dev/surfaces/modals#updating_response): `errors` keep it, `update` replaces it in place,
-`push` puts a view on top of it, anything else closes it (`clear` closes only the submitted view here). A stack holds
-the modal and at most 2 views pushed over it ("After a modal is opened, the app is limited to pushing 2 additional
-views", else `push_limit_reached`: https://docs.slack.dev/reference/methods/views.push), whether pushed by an ack
-or by `views.push` with a trigger_id made in a modal of the stack. Each view is its owner's: a Home the person's it
-was published for, a modal the person's whose act gave the trigger_id that opened it.
+`push` puts a view on top of it, `clear` closes every view of its stack, anything else closes the submitted
+view. A stack holds the modal and at most 2 views pushed over it ("After a modal is opened, the app is limited
+to pushing 2 additional views", else `push_limit_reached`: https://docs.slack.dev/reference/methods/views.push),
+whether pushed by an ack or by `views.push` with a trigger_id made in a modal of the stack. Each view is its
+owner's: a Home the person's it was published for, a modal the person's whose act gave the trigger_id that
+opened it.
 """
 
 import threading
@@ -121,6 +122,13 @@ class Views:
                 return [f"a view pushed over a stack of {STACK_DEPTH} (Slack allows 2 pushes over the modal)"]
             self.show(ack["view"], over=below)
             return []
-        with self._lock:
-            self._shown.pop(view_id, None)
+        self.close(view_id, whole_stack=action == "clear")
         return []
+
+    def close(self, view_id: str, *, whole_stack: bool = False) -> None:
+        """The view is closed (and, `whole_stack`, every view of its stack): Slack no longer shows it."""
+        with self._lock:
+            closed = self._shown.pop(view_id, None)
+            if closed is not None and whole_stack:
+                for other in [v for v in self._shown.values() if v.root_view_id == closed.root_view_id]:
+                    del self._shown[other.view_id]

@@ -150,7 +150,7 @@ def test_show_more_for_a_team_whose_results_are_not_shown_says_so_and_nothing_of
     with bot.sessions() as session:
         forged = more_value(session.scalars(select(PulseRound.id)).one(), 20, "U0MGR2")
     message = Call("ack", first, 0, response={"ephemeral": True})
-    bot.driver.click("U0ADMIN", message, MORE_COMMENTS_ACTION, value=forged)
+    bot.driver.click("U0ADMIN", message, MORE_COMMENTS_ACTION, value=forged, forged=True)
 
     answer_text = bot.slack.calls("response_url")[-1].text
     assert "Round 1's results for" in answer_text and "are not shown" in answer_text
@@ -181,10 +181,12 @@ def test_show_more_sent_before_buttons_named_the_round_by_id_still_shows_the_nex
     """A results message already in Slack at the upgrade names its round by number (`1:20:`): it still pages on."""
     a_round_with_a_comment_from_each_of(bot, with_twenty_more_in_east(bot))
     first = bot.driver.command("U0MGR1", "/pulse", "results").json
-    [start] = re.findall(r'"value": "r\d+:(\d+):"', json.dumps(first))
+    [value] = re.findall(r'"value": "(r\d+:\d+:)"', json.dumps(first))
+    by_number = f"1:{value.split(':')[1]}:"  # the button's value as the app sent it before the upgrade
 
-    message = Call("ack", first, 0, response={"ephemeral": True})
-    bot.driver.click("U0MGR1", message, MORE_COMMENTS_ACTION, value=f"1:{start}:")
+    before_the_upgrade = json.loads(json.dumps(first).replace(f'"{value}"', f'"{by_number}"'))
+    message = Call("ack", before_the_upgrade, 0, response={"ephemeral": True})
+    bot.driver.click("U0MGR1", message, MORE_COMMENTS_ACTION)
 
     answer_text = bot.slack.calls("response_url")[-1].text
     assert "Pulse comments — round 1" in answer_text and "Comment of" in answer_text

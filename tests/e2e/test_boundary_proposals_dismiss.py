@@ -26,9 +26,10 @@ def test_dismiss_keeps_the_policy_and_every_copy_says_who_dismissed_it(ready: Ru
 
     admins = next(c for c in ready.slack.calls("chat.postMessage", channel="U0ADMIN") if "Boundaries" in c.text)
     ready.driver.click("U0AGENT1", message, "boundary_proposal_dismiss", forged=True)
+    on_hanas_screen = ready.driver.click_payload("U0HR", message, "boundary_proposal_apply")
     ready.driver.click("U0ADMIN", admins, "boundary_proposal_dismiss")
-    ready.driver.click("U0HR", message, "boundary_proposal_apply")
-    ready.driver.click("U0HR", message, "boundary_proposal_dismiss")
+    ready.driver.send_click(on_hanas_screen)  # clicked before Ada's dismissal changed Hana's copy
+    ready.driver.click("U0HR", message, "boundary_proposal_dismiss", forged=True)  # replayed: the button is gone
 
     answers = [c.text for c in ready.slack.calls("response_url")]
     assert "Only HR and admins" in answers[0]
@@ -53,8 +54,9 @@ def test_an_applied_proposal_can_no_longer_be_dismissed(ready: RunningBot) -> No
     message = next(c for c in ready.slack.calls("chat.postMessage", channel="U0HR") if "Boundaries" in c.text)
 
     admins = next(c for c in ready.slack.calls("chat.postMessage", channel="U0ADMIN") if "Boundaries" in c.text)
+    on_the_admins_screen = ready.driver.click_payload("U0ADMIN", admins, "boundary_proposal_dismiss")
     ready.driver.click("U0HR", message, "boundary_proposal_apply")
-    ready.driver.click("U0ADMIN", admins, "boundary_proposal_dismiss")
+    ready.driver.send_click(on_the_admins_screen)  # clicked before Hana's apply changed the admin's copy
 
     [refused] = [c.text for c in ready.slack.calls("response_url")]
     assert "Hana Reyes already applied this proposal as policy version 2; nothing changed." in refused

@@ -91,7 +91,7 @@ def test_a_decline_form_altered_to_refresh_another_managers_request_is_refused(r
     before = len(ready.slack.calls())
 
     forged = altered(view, channel=theirs.response["channel"], ts=theirs.response["ts"])
-    reply = ready.driver.submit("U0MGR1", forged, {"reason": "no"})
+    reply = ready.driver.submit("U0MGR1", forged, {"reason": "no"}, forged=True)
 
     assert_refused_in_the_form(reply)
     assert statuses(ready) == ["pending", "pending"]
@@ -107,7 +107,7 @@ def test_a_decline_form_altered_to_post_to_another_address_posts_nothing_there(
     view = ready.slack.calls("views.open")[-1].args["view"]
 
     forged = altered(view, respond=address)
-    reply = ready.driver.submit("U0MGR1", forged, {"reason": "no"})
+    reply = ready.driver.submit("U0MGR1", forged, {"reason": "no"}, forged=True)
 
     assert_refused_in_the_form(reply)
     assert statuses(ready) == ["pending"]
@@ -149,7 +149,7 @@ def test_a_revoke_form_altered_to_overwrite_a_managers_message_is_refused(bot: R
     before = len(bot.slack.calls())
 
     forged = altered(view, channel=to_manager.response["channel"], ts=to_manager.response["ts"])
-    reply = bot.driver.submit("U0HR", forged, {reward_blocks.DECISION_REASON: "no"})
+    reply = bot.driver.submit("U0HR", forged, {reward_blocks.DECISION_REASON: "no"}, forged=True)
 
     assert_refused_in_the_form(reply)
     with bot.sessions() as session:
@@ -168,7 +168,7 @@ def test_a_pulse_comment_form_altered_to_overwrite_a_colleagues_questions_is_ref
     round_id = placement.split(":", 1)[0]
 
     forged = {**view, "private_metadata": f"{round_id}:{theirs.response['channel']}:{theirs.response['ts']}{seal}"}
-    reply = bot.driver.submit("U0A01", forged, {"comment": "more people on the late shift"})
+    reply = bot.driver.submit("U0A01", forged, {"comment": "more people on the late shift"}, forged=True)
 
     assert_refused_in_the_form(reply)
     with bot.sessions() as session:
@@ -187,7 +187,7 @@ def test_a_suggestion_note_form_altered_to_overwrite_another_ideas_card_is_refus
     before = len(bot.slack.calls())
 
     forged = altered(view, channel=second.response["channel"], ts=second.response["ts"])
-    reply = bot.driver.submit("U0MGR1", forged, {"note": "The new tills next month have two readers"})
+    reply = bot.driver.submit("U0MGR1", forged, {"note": "The new tills next month have two readers"}, forged=True)
 
     assert_refused_in_the_form(reply)
     with bot.sessions() as session:

@@ -17,7 +17,7 @@ from services import directory
 from services.policy.versions import load_policy
 from tests.conftest import RunningBot
 from tests.e2e.test_pulse_results import answer_all, close
-from tests.e2e.test_pulse_rounds import answer, questions_dm
+from tests.e2e.test_pulse_rounds import answer_click, questions_dm
 from tests.helpers import load_org
 from tests.pulse_org import HEADER, POLICY, PULSE
 
@@ -156,9 +156,10 @@ def test_closing_is_for_hr_and_there_must_be_a_round(bot: RunningBot) -> None:
 
 def test_a_click_after_an_early_close_is_told_the_round_closed(bot: RunningBot) -> None:
     bo_round(bot)
+    on_the_screen = answer_click(bot, "U0ANN", 0, 3)  # Ann has not answered yet
     bot.driver.command("U0HANA", "/pulse", "close")
 
-    answer(bot, "U0SA1", 0, 3)
+    bot.driver.send_click(on_the_screen)  # clicked before the close took the buttons away
 
     [told] = bot.slack.calls("response_url")
     assert "has closed" in told.args["text"]

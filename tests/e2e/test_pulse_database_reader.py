@@ -20,6 +20,7 @@ import pytest
 from sqlalchemy import Engine, event, make_url, select, text
 
 from bot.cli import main
+from bot.fakeslack.state import Call
 from bot.logs import configure_logging
 from handlers.blocks import pulse_results as result_blocks
 from models import Base, Employee, PulseComment, PulseRelay, PulseReply
@@ -168,13 +169,12 @@ def test_the_relay_works_after_close_then_ends_and_leaves_nothing(bot: RunningBo
     reply_from_results(bot, "U0BO", "Which Saturdays?")
     [to_author] = bot.slack.calls("chat.postMessage")
     assert to_author.channel == "U0LEE"
+    results = bot.driver.command("U0BO", "/pulse", "results")
+    bot.driver.click("U0BO", Call("ack", results.json, 0), result_blocks.REPLY_ACTION)
+    left_open = bot.slack.calls("views.open")[-1].args["view"]
     bot.clock.advance(timedelta(days=14))
     tick(bot)
-    late = bot.driver.submit(
-        "U0BO",
-        result_blocks.message_modal(result_blocks.REPLY_CALLBACK, _comment_id(bot), "Reply", "i"),
-        {"message": "?"},
-    )
+    late = bot.driver.submit("U0BO", left_open, {"message": "?"})
 
     assert "Replies to round 1's comments have ended" in late.json["errors"][result_blocks.MESSAGE_BLOCK]
     with bot.sessions() as session:

@@ -18,10 +18,12 @@ from services.workspaces import record_uninstall
 from tests.conftest import RunningBot
 from tests.e2e.test_pulse_results import answer_all, close
 from tests.e2e.test_pulse_rounds import questions_dm, start, tick
+from tests.helpers import as_an_older_version_sent_it
 from tests.pulse_org import PULSE, load_pulse_org
 
 COMMENT = "Too few people on Saturdays"
 RELAYED = "reply, and the bot relays it"
+ANSWER = result_blocks.ANSWER_REPLY_ACTION
 
 
 def commented_round(
@@ -83,7 +85,7 @@ def test_a_manager_cannot_reply_to_another_teams_comment(bot: RunningBot) -> Non
         [comment] = session.scalars(select(PulseComment))
     modal = result_blocks.message_modal(result_blocks.REPLY_CALLBACK, comment.id, "Reply to a comment", "intro")
 
-    reply = bot.driver.submit("U0MGR2", modal, {"message": "Hello?"})
+    reply = bot.driver.submit("U0MGR2", modal, {"message": "Hello?"}, forged=True)  # no form Omar is shown
 
     assert "only to comments shown in your team's results" in reply.json["errors"][result_blocks.MESSAGE_BLOCK]
     assert bot.slack.calls("chat.postMessage") == []
@@ -100,7 +102,7 @@ def test_only_the_author_can_answer_a_reply(bot: RunningBot) -> None:
         result_blocks.ANSWER_REPLY_CALLBACK, reply_row.id, "Answer anonymously", "intro"
     )
 
-    reply = bot.driver.submit("U0A02", modal, {"message": "It was me!"})
+    reply = bot.driver.submit("U0A02", modal, {"message": "It was me!"}, forged=True)  # no form she is shown
 
     assert "not yours" in reply.json["errors"][result_blocks.MESSAGE_BLOCK]
     assert [c.channel for c in bot.slack.calls("chat.postMessage")] == ["U0A01"]
@@ -268,7 +270,7 @@ def test_an_older_answer_button_says_since_when_replies_ended_from_the_comment_i
     bot.clock.advance(timedelta(days=15))
     tick(bot)
 
-    told = answer_form_reply(bot, "U0A01", to_author, value=bare)
+    told = answer_form_reply(bot, "U0A01", as_an_older_version_sent_it(bot.slack, to_author, ANSWER, bare))
 
     assert told.startswith(
         "Replies to round 1's comments have ended (since Thursday 19 March at 05:00 New York time, "
@@ -300,7 +302,7 @@ def test_an_answer_button_that_carried_the_rounds_number_says_since_when_replies
     bot.clock.advance(timedelta(days=15))
     tick(bot)
 
-    told = answer_form_reply(bot, "U0A01", to_author, value=numbered)
+    told = answer_form_reply(bot, "U0A01", as_an_older_version_sent_it(bot.slack, to_author, ANSWER, numbered))
 
     assert told.startswith(ENDED_IN_NEW_YORK), told
 
@@ -314,7 +316,7 @@ def test_a_bare_answer_button_finds_its_round_from_a_quote_with_a_broadcast_word
     bot.clock.advance(timedelta(days=15))
     tick(bot)
 
-    told = answer_form_reply(bot, "U0A01", to_author, value=bare)
+    told = answer_form_reply(bot, "U0A01", as_an_older_version_sent_it(bot.slack, to_author, ANSWER, bare))
 
     assert told.startswith(ENDED_IN_NEW_YORK), told
 
@@ -352,7 +354,7 @@ def test_a_reply_to_ones_own_comment_is_still_refused_at_send(bot: RunningBot) -
     comment_id = commented_by_admin(bot)
     modal = result_blocks.message_modal(result_blocks.REPLY_CALLBACK, comment_id, "Reply to a comment", "intro")
 
-    sent = bot.driver.submit("U0ADMIN", modal, {"message": "Hello me"})
+    sent = bot.driver.submit("U0ADMIN", modal, {"message": "Hello me"}, forged=True)  # no form opens for it
 
     assert sent.json["errors"][result_blocks.MESSAGE_BLOCK].startswith("That comment is your own")
     assert bot.slack.calls("chat.postMessage") == []

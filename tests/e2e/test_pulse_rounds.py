@@ -2,6 +2,7 @@
 
 import re
 from datetime import UTC, datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -40,10 +41,15 @@ def answer_ids(message: Call) -> list[list[str]]:
 
 
 def answer(bot: RunningBot, user: str, question: int, value: int) -> None:
+    bot.driver.send_click(answer_click(bot, user, question, value))
+
+
+def answer_click(bot: RunningBot, user: str, question: int, value: int) -> dict[str, Any]:
+    """The click on `value` for `question` in the person's questions DM as it shows now, to send now or later."""
     message = questions_dm(bot, user)
     ids = answer_ids(message)[question]
     low = int(ids[0].rsplit(":", 1)[1])
-    bot.driver.click(user, message, ids[value - low])
+    return bot.driver.click_payload(user, message, ids[value - low])
 
 
 def start(bot: RunningBot) -> None:
@@ -121,8 +127,9 @@ def test_a_second_start_while_a_round_is_open_is_refused(bot: RunningBot) -> Non
 def test_an_answer_replaces_the_buttons_and_a_second_click_changes_it_without_counting_twice(bot: RunningBot) -> None:
     start(bot)
 
-    answer(bot, "U0A01", 0, 4)
-    answer(bot, "U0A01", 0, 2)  # the same button row, clicked again from the original message
+    four, two = answer_click(bot, "U0A01", 0, 4), answer_click(bot, "U0A01", 0, 2)
+    bot.driver.send_click(four)
+    bot.driver.send_click(two)  # the same button row, clicked again before the answer took it away
 
     updates = [c for c in bot.slack.messages_to("U0A01") if c.method == "chat.update"]
     assert len(updates) == 2

@@ -36,7 +36,7 @@ def test_a_decision_button_with_a_value_our_buttons_never_carry_gets_400(
     before = len(bot.slack.calls())
 
     with caplog.at_level(logging.WARNING):
-        reply = bot.driver.click("U0MGR1", request_message, button, value=value)
+        reply = bot.driver.click("U0MGR1", request_message, button, value=value, forged=True)
 
     assert reply.status == 400
     assert "Bad request" in reply.body
@@ -53,7 +53,7 @@ def test_a_decline_reason_with_bad_private_metadata_is_refused_in_the_form(
     view = bot.slack.calls("views.open")[-1].args["view"]
     before = len(bot.slack.calls())
 
-    reply = bot.driver.submit("U0MGR1", {**view, "private_metadata": metadata}, {"reason": "no"})
+    reply = bot.driver.submit("U0MGR1", {**view, "private_metadata": metadata}, {"reason": "no"}, forged=True)
 
     assert_refused_in_the_form(reply)
     assert statuses(bot) == ["pending"]

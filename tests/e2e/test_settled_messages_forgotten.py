@@ -115,7 +115,7 @@ def test_a_late_click_on_a_copy_whose_messages_are_gone_says_it_was_already_deci
     forget(ready)
     assert not of_the_request(ready, resolution_id)
 
-    ready.driver.click("U0MGR1", copy, "resolution_decline")
+    ready.driver.click("U0MGR1", copy, "resolution_decline", forged=True)  # the buttons are gone: an old payload
     ready.driver.click("U0ADMIN", copy, "resolution_approve", forged=True)  # the manager's copy
 
     told = ready.slack.calls("response_url")
@@ -142,7 +142,7 @@ def test_a_decided_nominations_messages_go_too(ready: RunningBot) -> None:
     assert not {key for key in keys(ready) if key.startswith(f"reward-approval:{decided}")}
     assert nominators_dm not in keys(ready)
     assert f"reward-approval:{waiting}" in keys(ready)
-    ready.driver.click("U0MGR1", first, nomination_blocks.APPROVE)
+    ready.driver.click("U0MGR1", first, nomination_blocks.APPROVE, forged=True)  # the buttons are gone: an old payload
     [told] = ready.slack.calls("response_url")
     assert "already approved by Maya Manager" in told.args["text"]
 

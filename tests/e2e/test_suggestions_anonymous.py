@@ -333,8 +333,8 @@ def test_an_anonymous_idea_from_a_team_an_admin_leads_directly_is_told_done_to_n
     after_the_release(bot)
     card = bot.slack.calls("chat.postMessage", channel="U0ADMIN")[-1]
 
-    bot.driver.click("U0HR", card, "suggestion_done", forged=True)
-    bot.driver.submit("U0HR", bot.slack.calls("views.open")[-1].args["view"], {"note": "The rota is shared"})
+    bot.driver.click("U0ADMIN", card, "suggestion_done")
+    bot.driver.submit("U0ADMIN", bot.slack.calls("views.open")[-1].args["view"], {"note": "The rota is shared"})
     drain_outbox(bot.runtime.deps, bot.runtime.app.client)
 
     told = {c.channel for c in bot.slack.calls("chat.postMessage") if "You said, we did" in c.text}

@@ -4,6 +4,7 @@ left."""
 
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import select
 
@@ -42,7 +43,12 @@ def owner_and_status(bot: RunningBot) -> tuple[str, str]:
 
 
 def refusal(bot: RunningBot, user: str, card: Call) -> str:
-    bot.driver.click(user, card, "suggestion_planned")
+    return refusal_of(bot, bot.driver.click_payload(user, card, "suggestion_planned"))
+
+
+def refusal_of(bot: RunningBot, click: dict[str, Any]) -> str:
+    """What a click on *Planned* is told; one built before the card changed is sent before that reached the screen."""
+    bot.driver.send_click(click)
     return str(bot.slack.calls("response_url")[-1].args["text"])
 
 
@@ -54,11 +60,12 @@ def test_hr_made_frontline_hands_on_the_anonymous_ideas_they_held_as_hr(bot: Run
     [hanas] = [c for c in bot.slack.calls("chat.postMessage", channel="U0HR") if "now comes to you" in c.text]
 
     report = reimport(bot.sessions, bot.clock.now(), HANA_MADE_FRONTLINE)
+    on_hanas_screen = bot.driver.click_payload("U0HR", hanas, "suggestion_planned")
     drain_outbox(bot.runtime.deps, bot.runtime.app.client)
 
     assert "  > suggestion #1 by an anonymous author: Hana Reyes -> Ada Admin" in describe_report(report)
     assert "now goes to Ada Admin" in bot.slack.message(hanas.response["channel"], hanas.response["ts"])["text"]
-    assert "not yours to answer" in refusal(bot, "U0HR", hanas)
+    assert "not yours to answer" in refusal_of(bot, on_hanas_screen)
     assert owner_and_status(bot) == ("U0ADMIN", "open")
 
 
@@ -68,12 +75,13 @@ def test_a_manager_made_frontline_hands_on_a_named_idea_to_the_authors_new_manag
     [mayas] = bot.slack.calls("chat.postMessage", channel="U0MGR1")
 
     report = reimport(bot.sessions, bot.clock.now(), MAYA_MADE_FRONTLINE_UNDER_OMAR)
+    on_mayas_screen = bot.driver.click_payload("U0MGR1", mayas, "suggestion_planned")
     drain_outbox(bot.runtime.deps, bot.runtime.app.client)
 
     assert "  > suggestion #1 by Sam Agent: Maya Manager -> Omar Manager" in describe_report(report)
     told = [call.text for call in bot.slack.calls("chat.postMessage", channel="U0AGENT1")]
     assert any("now goes to Omar Manager" in text and "no longer answers it" in text for text in told), told
-    assert "not yours to answer" in refusal(bot, "U0MGR1", mayas)
+    assert "not yours to answer" in refusal_of(bot, on_mayas_screen)
     assert owner_and_status(bot) == ("U0MGR2", "open")
 
 

@@ -166,6 +166,7 @@ def test_slacks_client_sends_no_form_whose_entries_it_refuses(
 ) -> None:
     view = modal({**element, "action_id": "field"})
     view["blocks"][0]["optional"] = optional
+    driver.slack.state.views.show(view, owner="U0LEE")
 
     with pytest.raises(Unsendable, match=re.escape(problem)):
         driver.submit_payload("U0LEE", view, {"field": entered})
@@ -176,6 +177,7 @@ def test_an_optional_input_may_be_left_empty_and_a_fitting_entry_is_sent(driver:
     view = modal({"type": "plain_text_input", "action_id": "field", "max_length": 5})
     note = {"type": "plain_text_input", "action_id": "note"}
     view["blocks"].append({**view["blocks"][0], "block_id": "note", "element": note, "optional": True})
+    driver.slack.state.views.show(view, owner="U0LEE")
 
     sent = driver.submit_payload("U0LEE", view, {"field": "five!", "note": None})
 

@@ -92,6 +92,7 @@ def test_a_view_comes_with_the_fields_slack_fills_in(slack: FakeSlack, org_wide:
     first), and an empty `callback_id` and `private_metadata` where the app set none, as Slack sends them."""
     driver = SlackDriver("http://127.0.0.1:9/unused", "secret", slack, enterprise_id="E0GROUP", org_wide=org_wide)
     view = {"type": "modal", "title": {"type": "plain_text", "text": "Note"}, "blocks": []}
+    slack.state.views.show(view, owner="U0LEE")
 
     sent = driver.submit_payload("U0LEE", view, {})["view"]
 

@@ -216,6 +216,7 @@ def test_a_click_in_a_modal_carries_the_views_state_as_slack_sends_it(slack: Fak
         ],
     }
     driver = SlackDriver("http://127.0.0.1:9/unused", "secret", slack)
+    slack.state.views.show(view, owner="U0LEE")
 
     payload = driver.view_click_payload("U0LEE", view, "go", reason="late parcel")
 

@@ -1,0 +1,83 @@
+"""Only what a person sees now can be clicked or submitted: a message as the app last changed it, a view still open.
+
+Slack keeps one copy of a message and shows its changes to everyone who has it open: chat.update changes it in
+place and chat.delete removes it, and a response URL's `replace_original` replaces the clicked message, an ephemeral
+one included, as `delete_original` deletes it (https://docs.slack.dev/messaging/modifying-messages,
+https://docs.slack.dev/reference/methods/chat.update). So a button the app replaced or removed is gone from every
+screen, and a click on it is one only an attacker replaying an old payload sends. A modal is submitted only while
+open: the ack's `clear` closes every view of its stack, any answer but `errors`, `update` or `push` closes the view,
+and `views.update` replaces what the person sees (https://docs.slack.dev/surfaces/modals,
+https://docs.slack.dev/reference/methods/views.update); a Home published again replaces the one shown. A button
+sends its own `value` and a menu one of its options (https://docs.slack.dev/reference/block-kit/block-elements).
+
+A click made before the app's change reached the screen is real: a double click (`SlackDriver.double_click`), or
+one built earlier with `click_payload` and sent after the change with `send_click`. Anything else on an old copy is
+a forged payload (`forged=True`).
+"""
+
+from typing import Any
+
+from bot.fakeslack.message_clicks import ClickedMessage, as_slack_keeps
+from bot.fakeslack.payloads import block_elements, find_element
+from bot.fakeslack.state import SlackState
+from bot.fakeslack.views import ShownView
+
+Json = dict[str, Any]
+
+
+class Outdated(AssertionError):
+    """A click on a button or a submission of a view the person no longer sees: Slack cannot send it."""
+
+
+def as_shown_now(state: SlackState, clicked: ClickedMessage, action_id: str, value: str | None) -> ClickedMessage:
+    """The message as Slack shows it now, if the element clicked in the test's copy is still in it; else `Outdated`.
+
+    A command's ack, never recorded by the stand-in (no `ts`), is taken as the test holds it."""
+    if not clicked.ts:
+        return clicked
+    now = state.find_message(clicked.channel, clicked.ts) or state.find_ephemeral(clicked.channel, clicked.ts)
+    if now is None:
+        raise Outdated(f"the message {clicked.ts} in {clicked.channel} was deleted: " + _REPLAYED)
+    shown = ClickedMessage(
+        clicked.channel,
+        clicked.ts,
+        as_slack_keeps(now.get("blocks") or [], clicked.ts),
+        clicked.ephemeral,
+        str(now.get("text") or ""),
+    )
+    _, held = find_element(clicked.blocks, action_id, value)
+    if held not in [element for block in shown.blocks for element in block_elements(block)]:
+        raise Outdated(f"{action_id!r} as the test's copy shows it is no longer in message {clicked.ts}: " + _REPLAYED)
+    return shown
+
+
+def check_open(state: SlackState, view: Json, shown: ShownView | None) -> None:
+    """Raise `Outdated` unless the view the test holds is open and as the app last showed it (a Home: the last
+    one published for the person)."""
+    if shown is None:
+        raise Outdated("the view was closed or replaced since (or never shown): " + _REPLAYED)
+    if view.get("blocks") is not None and view.get("blocks") != shown.definition.get("blocks"):
+        raise Outdated(f"the view {shown.view_id} was updated since the test's copy: " + _REPLAYED)
+    home = state.home_view(shown.owner) if shown.definition.get("type") == "home" and shown.owner else None
+    if home is not None and home.get("id") != shown.view_id:
+        raise Outdated(f"{shown.owner}'s Home was published again since the test's copy: " + _REPLAYED)
+
+
+def check_value(element: Json, value: str | None) -> None:
+    """Raise `Outdated` for a value the element cannot send: a button's own, or one of a menu's options."""
+    if value is None:
+        return
+    if element.get("type", "button") == "button" and value != element.get("value", ""):
+        raise Outdated(
+            f"the button {element.get('action_id')!r} sends {element.get('value')!r}, not {value!r}: "
+            "a test of a hand-made value says forged=True"
+        )
+    options = [o.get("value") for o in element.get("options") or []]
+    if element.get("type") in ("static_select", "radio_buttons", "overflow") and value not in options:
+        raise Outdated(
+            f"{element.get('action_id')!r} offers {options}, not {value!r}: a test of a hand-made value "
+            "says forged=True"
+        )
+
+
+_REPLAYED = "Slack sends no such request; a test of a replayed payload says forged=True"

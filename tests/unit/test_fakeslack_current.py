@@ -1,0 +1,143 @@
+"""Only what the person sees now is clicked or submitted: a button the app replaced or deleted is gone from every
+screen, a button sends its own value, a modal closed or replaced is submitted no more; anything else is forged."""
+
+import json
+import urllib.request
+from collections.abc import Iterator
+
+import pytest
+from slack_sdk import WebClient
+
+from bot.fakeslack import FakeSlack, SlackDriver
+from bot.fakeslack.current import Outdated
+from bot.fakeslack.server import BOT_TOKEN
+from tests.unit.test_fakeslack import modal, text
+
+BUTTON = {"type": "button", "action_id": "go", "text": text("Go"), "value": "7"}
+ACTIONS = [{"type": "actions", "block_id": "act", "elements": [BUTTON]}]
+DONE = [{"type": "section", "text": text("Approved", "mrkdwn")}]
+
+
+@pytest.fixture
+def slack() -> Iterator[FakeSlack]:
+    with FakeSlack() as fake:
+        fake.add_user("U0LEE", "Lee Senior")
+        yield fake
+
+
+@pytest.fixture
+def client(slack: FakeSlack) -> WebClient:
+    return WebClient(token=BOT_TOKEN, base_url=slack.api_url)
+
+
+@pytest.fixture
+def driver(slack: FakeSlack) -> SlackDriver:
+    return SlackDriver("http://127.0.0.1:9/unused", "secret", slack)
+
+
+def test_a_button_the_app_took_away_with_chat_update_is_clicked_only_in_a_forged_payload(
+    slack: FakeSlack, client: WebClient, driver: SlackDriver
+) -> None:
+    posted = client.chat_postMessage(channel="U0LEE", text="Approve?", blocks=ACTIONS)
+    [sent] = slack.calls("chat.postMessage")
+    before = driver.click_payload("U0LEE", sent, "go")
+
+    client.chat_update(channel=posted["channel"], ts=posted["ts"], text="Approved", blocks=DONE)
+
+    with pytest.raises(Outdated, match="'go' as the test's copy shows it is no longer in message"):
+        driver.click_payload("U0LEE", sent, "go")
+    assert driver.click_payload("U0LEE", sent, "go", forged=True)["message"]["text"] == "Approve?"
+    assert before["message"]["text"] == "Approve?", "a click built before the update: a race Slack allows"
+
+
+def test_a_click_on_a_message_updated_around_its_button_carries_the_message_as_it_is_now(
+    slack: FakeSlack, client: WebClient, driver: SlackDriver
+) -> None:
+    posted = client.chat_postMessage(channel="U0LEE", text="Approve?", blocks=ACTIONS)
+    [sent] = slack.calls("chat.postMessage")
+
+    client.chat_update(channel=posted["channel"], ts=posted["ts"], text="Still waiting", blocks=[*DONE, *ACTIONS])
+
+    shown = driver.click_payload("U0LEE", sent, "go")["message"]
+    assert shown["text"] == "Still waiting" and len(shown["blocks"]) == 2
+
+
+def test_a_deleted_message_is_clicked_no_more(slack: FakeSlack, client: WebClient, driver: SlackDriver) -> None:
+    posted = client.chat_postMessage(channel="U0LEE", text="Approve?", blocks=ACTIONS)
+    [sent] = slack.calls("chat.postMessage")
+
+    client.chat_delete(channel=posted["channel"], ts=posted["ts"])
+
+    with pytest.raises(Outdated, match="was deleted"):
+        driver.click_payload("U0LEE", sent, "go")
+
+
+def test_an_ephemeral_message_replaced_through_its_response_url_loses_its_buttons(
+    slack: FakeSlack, client: WebClient, driver: SlackDriver
+) -> None:
+    client.chat_postEphemeral(channel="C0GENERAL", user="U0LEE", text="Approve?", blocks=ACTIONS)
+    [sent] = slack.calls("chat.postEphemeral")
+    click = driver.click_payload("U0LEE", sent, "go")
+
+    answer = json.dumps({"replace_original": True, "text": "Done"}).encode()
+    request = urllib.request.Request(click["response_url"], data=answer, headers={"Content-Type": "application/json"})
+    with urllib.request.urlopen(request, timeout=5) as response:
+        assert response.status == 200
+
+    with pytest.raises(Outdated):
+        driver.click_payload("U0LEE", sent, "go")
+
+
+def test_a_button_sends_its_own_value_and_of_several_alike_the_one_whose_value_is_named(
+    slack: FakeSlack, client: WebClient, driver: SlackDriver
+) -> None:
+    rows = [{"type": "actions", "elements": [{**BUTTON, "value": value}]} for value in ("7", "8")]
+    client.chat_postMessage(channel="U0LEE", text="Approve?", blocks=rows)
+    [sent] = slack.calls("chat.postMessage")
+
+    assert driver.click_payload("U0LEE", sent, "go", value="8")["actions"][0]["value"] == "8"
+    with pytest.raises(Outdated, match="sends '7', not '9'"):
+        driver.click_payload("U0LEE", sent, "go", value="9")
+    assert driver.click_payload("U0LEE", sent, "go", value="9", forged=True)["actions"][0]["value"] == "9"
+
+
+def test_a_modal_replaced_or_closed_is_submitted_no_more(
+    slack: FakeSlack, client: WebClient, driver: SlackDriver
+) -> None:
+    first, second = modal(), modal({"type": "plain_text_input", "action_id": "note"})
+    opened = client.views_open(trigger_id=slack.trigger_id("U0LEE"), view=first)["view"]
+
+    client.views_update(view_id=opened["id"], view=second)
+
+    with pytest.raises(Outdated, match="closed or replaced"):
+        driver.submit_payload("U0LEE", first, {"why": "late"})
+    with pytest.raises(Outdated, match="was updated since"):
+        driver.submit_payload("U0LEE", opened, {"why": "late"})
+    assert driver.submit_payload("U0LEE", second, {"note": "late"})
+    driver.close_modal(second)
+    with pytest.raises(Outdated, match="closed or replaced"):
+        driver.submit_payload("U0LEE", second, {"note": "late"})
+    assert driver.submit_payload("U0LEE", second, {"note": "late"}, forged=True)
+
+
+def test_clear_closes_every_view_of_the_stack(slack: FakeSlack, client: WebClient, driver: SlackDriver) -> None:
+    """https://docs.slack.dev/surfaces/modals#close_all_views"""
+    below = modal(title=text("Below"))
+    opened = client.views_open(trigger_id=slack.trigger_id("U0LEE"), view=below)["view"]
+    pushed = client.views_push(trigger_id=slack.trigger_id("U0LEE", opened["id"]), view=modal())["view"]
+
+    assert slack.state.views.answered(pushed["id"], {"response_action": "clear"}) == []
+
+    with pytest.raises(Outdated, match="closed or replaced"):
+        driver.submit_payload("U0LEE", below, {"why": "late"})
+
+
+def test_a_home_published_again_replaces_the_one_shown(
+    slack: FakeSlack, client: WebClient, driver: SlackDriver
+) -> None:
+    home = {"type": "home", "blocks": ACTIONS}
+    client.views_publish(user_id="U0LEE", view=home)
+    client.views_publish(user_id="U0LEE", view={"type": "home", "blocks": DONE})
+
+    with pytest.raises(Outdated, match="Home was published again"):
+        driver.view_click_payload("U0LEE", home, "go")
