@@ -44,7 +44,7 @@ from handlers.pacing import Pacer
 from models.engine import make_session_factory
 from services import workspaces
 from services.config_cache import SESSION_KEY, ConfigCache
-from services.pulse.relay import relay_key_from
+from services.pulse.relay_tags import relay_key_from
 from services.suggestions.anonymity import undate_author_seals
 from services.suggestions.relay import Relay
 
