@@ -11,7 +11,7 @@ RELAY_SECRET_PREVIOUS) cannot reach anyone any more: it is erased, an idea's to 
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Text, cast, select, update
+from sqlalchemy import Text, bindparam, cast, select, update
 from sqlalchemy.orm import Session
 
 from models import Delivery, Suggestion
@@ -42,9 +42,8 @@ def undate_seals(session: Session, *, relay: Relay) -> Undated:
             counts.skipped += 1
             continue
         if new != seal:
-            changed.append({"id": row_id, "author_seal": None if new == ERASED else new})
-    if changed:
-        session.execute(update(Suggestion), changed)
+            changed.append({"row": row_id, "new": None if new == ERASED else new})
+    _write(session, Suggestion.__table__, "author_seal", changed)
     _undate_outbox(session, relay, counts)
     return counts
 
@@ -59,9 +58,15 @@ def _undate_outbox(session: Session, relay: Relay, counts: Undated) -> None:
             counts.skipped += 1
             continue
         if new != payload:
-            changed.append({"id": row_id, "payload": new})
+            changed.append({"row": row_id, "new": new})
+    _write(session, Delivery.__table__, "payload", changed)
+
+
+def _write(session: Session, table: Any, column: str, changed: list[dict[str, Any]]) -> None:
+    """One UPDATE a row: a row deleted since it was read (a message forgotten, an idea purged) is simply not there."""
     if changed:
-        session.execute(update(Delivery), changed)
+        statement = update(table).where(table.c.id == bindparam("row")).values({column: bindparam("new")})
+        session.execute(statement, changed)
 
 
 def _undated(relay: Relay, value: Any, counts: Undated) -> Any:
