@@ -11,8 +11,10 @@ from sqlalchemy import select
 from bot.runtime import build_runtime
 from handlers.jobs.drain_outbox import drain_outbox
 from models import Delivery, Suggestion
+from services.outbox_keys import RELAYED
 from services.suggestions.relay import Relay
 from tests.conftest import RunningBot, bot_settings
+from tests.e2e.test_pulse_relay import after_the_relay_delay, commented_round, reply_from_results
 from tests.e2e.test_suggestions_anonymous import moment_in, ready, suggest_anonymously
 from tests.suggestions_helpers import after_the_release
 
@@ -114,3 +116,28 @@ def test_a_seal_with_a_malformed_workspace_never_stops_the_bot_from_starting(
     assert relay.open(malformed) is None
     with ready.sessions() as session:
         assert session.scalars(select(Suggestion.author_seal)).one() is None
+
+
+def test_a_relayed_pulse_reply_waiting_in_the_outbox_is_sealed_again_and_still_reaches_its_reader(
+    bot: RunningBot, database_url: str
+) -> None:
+    """Its recipient and its sender are both sealed in its payload: neither may keep the moment it was queued."""
+    commented_round(bot)
+    reply_from_results(bot, "U0MGR1", "Which shifts?", delivered=False)
+    relay = bot.runtime.deps.relay
+    assert relay is not None
+    with bot.sessions.begin() as session:
+        [waiting] = session.scalars(select(Delivery).where(Delivery.idempotency_key.startswith("pulse-relay:")))
+        queued_at = int(bot.clock.now().timestamp())
+        note = {**waiting.payload[RELAYED], "sender": dated_seal(relay, waiting.workspace_id, "U0MGR1", queued_at)}
+        channel = dated_seal(relay, waiting.workspace_id, "U0A01", queued_at)
+        waiting.payload = {**waiting.payload, "channel": channel, RELAYED: note}
+
+    restart(bot, database_url)
+    with bot.sessions() as session:
+        payload = session.scalars(select(Delivery.payload)).one()
+    after_the_relay_delay(bot)
+
+    assert moment_in(payload["channel"]) == 0 and moment_in(payload[RELAYED]["sender"]) == 0
+    assert relay.open(payload[RELAYED]["sender"]) == "U0MGR1"
+    assert [call.text for call in bot.slack.calls("chat.postMessage", channel="U0A01") if "Which shifts?" in call.text]
