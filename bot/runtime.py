@@ -44,9 +44,9 @@ from handlers.pacing import Pacer
 from models.engine import make_session_factory
 from services import workspaces
 from services.config_cache import SESSION_KEY, ConfigCache
-from services.pulse.relay import relay_key_from
-from services.suggestions.anonymity import undate_author_seals
+from services.pulse.relay_tags import relay_key_from
 from services.suggestions.relay import Relay
+from services.suggestions.seals_undated import undate_seals
 
 log = logging.getLogger(__name__)
 
@@ -223,7 +223,7 @@ def _assemble(settings: Settings, engine: Engine, clock: Clock | None, executor:
     sessions.configure(info={SESSION_KEY: ConfigCache()})
     tokens = workspace_tokens(settings, engine, sessions)
     deps = make_deps(settings, sessions, clock or SystemClock(), tokens, background=executor)
-    _undate_author_seals(sessions, deps.relay)
+    _undate_seals(sessions, deps.relay)
     listeners = executor or ThreadPoolExecutor(settings.listener_threads, thread_name_prefix="listener")
     schema = SchemaWatch(waiting_no_longer(engine), now=deps.now)
     if tokens is not None:
@@ -249,10 +249,20 @@ def _assemble(settings: Settings, engine: Engine, clock: Clock | None, executor:
     return Runtime(settings, engine, deps, app, leadership, gate, listeners, schema, renewals)
 
 
-def _undate_author_seals(sessions: sessionmaker[Session], relay: Relay | None) -> None:
-    """An anonymous author's seal an earlier release dated is sealed again without it, when the bot starts."""
+def _undate_seals(sessions: sessionmaker[Session], relay: Relay | None) -> None:
+    """Seals an earlier release dated (an anonymous author's, and its copies in the outbox) are sealed again without
+    their moment, when the bot starts; a row that cannot be read is left, never stopping the start."""
     if relay is None:
         return
     with sessions.begin() as session:
-        if undated := undate_author_seals(session, relay=relay):
-            log.info("sealed %d anonymous author(s) again without the moment the earlier seal carried", undated)
+        undated = undate_seals(session, relay=relay)
+    if undated.resealed:
+        log.info("sealed %d anonymous seal(s) again without the moment the earlier seal carried", undated.resealed)
+    if undated.erased:
+        log.warning(
+            "erased %d dated anonymous seal(s) that neither RELAY_SECRET nor RELAY_SECRET_PREVIOUS opens: "
+            "their authors can no longer be told of status changes",
+            undated.erased,
+        )
+    if undated.skipped:
+        log.warning("left %d row(s) whose anonymous seals could not be read", undated.skipped)

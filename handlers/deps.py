@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from handlers.event_attempts import EventsAgain
 from handlers.pacing import Pacer
-from services.pulse.relay import RelayKey
+from services.pulse.relay_tags import RelayKey
 from services.suggestions.relay import Relay
 
 

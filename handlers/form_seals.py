@@ -15,7 +15,7 @@ from typing import Any
 from handlers.deps import Deps
 from handlers.form_apologies import apology_view
 from handlers.payload import BrokenSeal
-from services.pulse.relay import RelayKey
+from services.pulse.relay_tags import RelayKey
 
 SEAL = "~"
 SEAL_REFUSED = (

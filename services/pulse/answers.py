@@ -15,7 +15,7 @@ from services import directory
 from services.directory import PEOPLE_LOCKS
 from services.errors import AlreadyDone, InvalidInput, NotFound
 from services.pulse.openings import not_reached_yet
-from services.pulse.relay import RelayKey
+from services.pulse.relay_tags import RelayKey
 from services.pulse.rounds import open_round
 from services.pulse.taken_over import round_left_behind
 from services.rows import take_turns, upsert

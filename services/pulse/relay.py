@@ -8,8 +8,6 @@ for each person, a reader of the database cannot. Replies end `relay_days` after
 `end_relays` deletes the tags, the replies and any relayed message kept in the outbox. Callers commit.
 """
 
-import hashlib
-import hmac
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -19,7 +17,13 @@ from sqlalchemy.orm import Session
 from models import Employee, PulseComment, PulseRelay, PulseReply, PulseRound, Workspace
 from services import directory, outbox, rows
 from services.errors import AlreadyDone, InvalidInput, NotAllowed
-from services.pulse.relay_keys import refuse_a_second_answer, relayed_key_prefix, rounds_with_relayed_messages
+from services.pulse.relay_keys import (
+    hold_relays,
+    refuse_a_second_answer,
+    relayed_key_prefix,
+    rounds_with_relayed_messages,
+)
+from services.pulse.relay_tags import RelayKey
 from services.pulse.replies_ended import replies_ended, unanswerable
 from services.pulse.results import judged
 from services.pulse.rounds import ROUND_STARTERS, replies_open
@@ -69,37 +73,6 @@ class AnswerTo:
     """The round's number, which a button sent before it carried the id carried instead (`reply:number`)."""
 
 
-@dataclass(frozen=True)
-class RelayKey:
-    """The relay's key, and while RELAY_SECRET changes the one it replaces: a tag is made with the current key and
-    found with either, so a comment made before the change can still be replied to."""
-
-    current: bytes
-    previous: bytes | None = None
-
-    def tag(self, handle: str, employee_id: int) -> str:
-        return author_tag(self.current, handle, employee_id)
-
-    def made(self, tag: str, handle: str, employee_id: int) -> bool:
-        """Whether `tag` is this person's, under the current key or the previous one."""
-        keys = (self.current,) if self.previous is None else (self.current, self.previous)
-        return any(hmac.compare_digest(author_tag(key, handle, employee_id), tag) for key in keys)
-
-
-def relay_key_from(secret: str, previous: str | None = None) -> RelayKey:
-    """The relay's key, derived from a secret the process holds and the database does not."""
-    replaced = previous if previous and previous != secret else None
-    return RelayKey(_derived(secret), _derived(replaced) if replaced else None)
-
-
-def _derived(secret: str) -> bytes:
-    return hmac.new(secret.encode(), b"latitude pulse relay", hashlib.sha256).digest()
-
-
-def author_tag(key: bytes, handle: str, employee_id: int) -> str:
-    return hmac.new(key, f"{handle}:{employee_id}".encode(), hashlib.sha256).hexdigest()
-
-
 def reply_to_comment(
     session: Session,
     *,
@@ -112,7 +85,7 @@ def reply_to_comment(
 ) -> Relayed:
     """A manager replies to a comment they can see in results; the author gets it without the manager learning who."""
     cleaned = _cleaned(text)
-    comment, relay = _comment_to_reply_to(session, workspace, manager, comment_id, relay_key, now)
+    comment, relay = _comment_to_reply_to(session, workspace, manager, comment_id, relay_key, now, hold=True)
     author = _author(session, workspace, relay, relay_key)
     reply = PulseReply(comment_id=comment.id, manager_id=manager.id, created_at=now)
     session.add(reply)
@@ -141,11 +114,18 @@ def check_reply_allowed(
 ) -> None:
     """Before the reply form opens: the comment is one this manager may see, not their own, and its replies have
     not ended."""
-    _comment_to_reply_to(session, workspace, manager, comment_id, relay_key, now)
+    _comment_to_reply_to(session, workspace, manager, comment_id, relay_key, now, hold=False)
 
 
 def _comment_to_reply_to(
-    session: Session, workspace: Workspace, manager: Employee, comment_id: int, relay_key: RelayKey, now: datetime
+    session: Session,
+    workspace: Workspace,
+    manager: Employee,
+    comment_id: int,
+    relay_key: RelayKey,
+    now: datetime,
+    *,
+    hold: bool,
 ) -> tuple[PulseComment, PulseRelay]:
     """The comment and its way back. Whether the manager may see it is judged first, so only someone shown the
     comment learns that its replies ended, and only its author that it is theirs."""
@@ -153,7 +133,7 @@ def _comment_to_reply_to(
     comment = session.get(PulseComment, comment_id)
     if comment is None or not _may_see(session, workspace=workspace, viewer=manager, comment=comment):
         raise NotAllowed("You can reply only to comments shown in your team's results.")
-    relay = _relay_of(session, comment)
+    relay = _relay_of(session, comment, hold=hold)
     pulse_round = _round_of(session, comment)
     if relay is None or not replies_open(pulse_round, now):
         raise replies_ended(pulse_round, manager)
@@ -174,7 +154,7 @@ def answer_reply(
 ) -> Relayed:
     """The comment's author answers a manager's reply; it goes back to that manager, still anonymous."""
     cleaned = _cleaned(text)
-    reply, comment, manager = _conversation(session, workspace, author, to, relay_key, now)
+    reply, comment, manager = _conversation(session, workspace, author, to, relay_key, now, hold=True)
     return _relayed(session, manager, reply, comment, cleaned, now)
 
 
@@ -182,11 +162,18 @@ def check_answer_allowed(
     session: Session, *, workspace: Workspace, author: Employee, to: AnswerTo, relay_key: RelayKey, now: datetime
 ) -> None:
     """Before the answer form opens: the reply was to this person's comment, and its replies have not ended."""
-    _conversation(session, workspace, author, to, relay_key, now)
+    _conversation(session, workspace, author, to, relay_key, now, hold=False)
 
 
 def _conversation(
-    session: Session, workspace: Workspace, author: Employee, to: AnswerTo, relay_key: RelayKey, now: datetime
+    session: Session,
+    workspace: Workspace,
+    author: Employee,
+    to: AnswerTo,
+    relay_key: RelayKey,
+    now: datetime,
+    *,
+    hold: bool,
 ) -> tuple[PulseReply, PulseComment, Employee]:
     """A manager's reply to this author's comment, the comment and the manager.
 
@@ -196,7 +183,7 @@ def _conversation(
     the same for everyone in the workspace: whether that reply ever existed, or whose it was, changes nothing.
     """
     directory.require_active(author)
-    found = _authors_conversation(session, workspace, author, to.reply_id, relay_key)
+    found = _authors_conversation(session, workspace, author, to.reply_id, relay_key, hold)
     if found is None:
         raise unanswerable(
             session, workspace, author, now, round_id=to.round_id, comment=to.comment, round_number=to.round_number
@@ -212,11 +199,11 @@ def _conversation(
 
 
 def _authors_conversation(
-    session: Session, workspace: Workspace, author: Employee, reply_id: int, relay_key: RelayKey
+    session: Session, workspace: Workspace, author: Employee, reply_id: int, relay_key: RelayKey, hold: bool
 ) -> tuple[PulseReply, PulseComment, Employee] | None:
     reply = session.get(PulseReply, reply_id)
     comment = session.get(PulseComment, reply.comment_id) if reply is not None else None
-    relay = _relay_of(session, comment) if comment is not None else None  # held as a reply holds it
+    relay = _relay_of(session, comment, hold=hold) if comment is not None else None
     if reply is None or comment is None or relay is None:
         return None
     if relay.workspace_id != workspace.id or not _wrote(relay, author, relay_key):
@@ -238,8 +225,7 @@ def end_relays(session: Session, *, workspace: Workspace, now: datetime) -> int:
         )
     )
     if ended:
-        # A reply in flight holds its relay (`_relay_of`): wait for it, so the delete below sees its route.
-        session.execute(select(PulseRelay.handle).where(PulseRelay.round_id.in_(ended)).with_for_update())
+        hold_relays(session, ended)  # a reply or an answer in flight (`_relay_of`) commits first: its rows are seen
         comments = select(PulseComment.id).where(PulseComment.round_id.in_(ended))
         session.execute(delete(PulseReply).where(PulseReply.comment_id.in_(comments)))
         session.execute(update(PulseComment).where(PulseComment.round_id.in_(ended)).values(relay_handle=None))
@@ -262,13 +248,15 @@ def _author(session: Session, workspace: Workspace, relay: PulseRelay, key: Rela
     raise AlreadyDone("The author of that comment can no longer be reached.")
 
 
-def _relay_of(session: Session, comment: PulseComment) -> PulseRelay | None:
-    """The comment's relay, locked until the reply or the answer commits: `end_relays` then waits to delete it (and
-    so sees the reply's route and the answer's outbox row), or has deleted it already and the sender is told replies
-    have ended."""
+def _relay_of(session: Session, comment: PulseComment, *, hold: bool) -> PulseRelay | None:
+    """The comment's relay; with `hold`, read once its round's relays are held until the reply or the answer commits:
+    `end_relays` then waits to delete it (and so sees the reply's route and the answer's outbox row), or has deleted
+    it already and the sender is told replies have ended. Opening a form holds nothing."""
     if comment.relay_handle is None:
         return None
-    return session.get(PulseRelay, comment.relay_handle, with_for_update=True, populate_existing=True)
+    if hold:
+        hold_relays(session, [comment.round_id])
+    return session.get(PulseRelay, comment.relay_handle, populate_existing=True)
 
 
 def _round_of(session: Session, comment: PulseComment) -> PulseRound:

@@ -5,11 +5,13 @@ to each reply keeps a manager's reply from opening a way to any number of anonym
 The manager may reply again, and that reply has its own answer. Callers commit.
 """
 
+from collections.abc import Iterable
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models import Delivery
-from services import outbox
+from services import outbox, rows
 from services.errors import AlreadyDone
 from services.outbox_keys import UNDER_PREFIX, prefix_bounds
 
@@ -54,3 +56,17 @@ def refuse_a_second_answer(session: Session, *, workspace_id: int, round_id: int
     answers = outbox.not_given_up(session, key_prefix=prefix)
     if any(not key.endswith(NOT_DELIVERED) for key in answers):
         raise AlreadyDone(ANSWERED)
+
+
+RELAY_LOCKS = -6
+"""The lock space of pulse relays in `rows.take_turns`, keyed by round (people -1, policy changes -2, messages -3,
+installations' renewals -4, suggestion numbers -5)."""
+
+
+def hold_relays(session: Session, round_ids: Iterable[int]) -> None:
+    """Until the caller commits, a reply or an answer to these rounds' comments and the end of their relays take turns.
+
+    An advisory lock, not a row lock: on PostgreSQL locking the relay's row stamps it with the locking transaction
+    (`xmax`), which would tell a reader of the database when the comment's author answered, or only opened the form.
+    """
+    rows.take_turns(session, RELAY_LOCKS, round_ids)

@@ -4,7 +4,7 @@ person. Callers commit."""
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models import Employee, Suggestion
@@ -143,15 +143,3 @@ def refuse_too_many_a_day(
             "(up to half an hour after you sent it). Send this one with your name, or tomorrow.",
             field="anonymous",
         )
-
-
-def undate_author_seals(session: Session, *, relay: Relay) -> int:
-    """Seal again, undated, each anonymous author's seal an earlier release dated: a Fernet token's moment is readable
-    without the key, and an idea's row is dated to its release on purpose, a random while after it was sent. Only the
-    running bot can (the key is not in the database, and the moment is under the token's tag). Returns how many;
-    the caller commits."""
-    sealed = session.execute(select(Suggestion.id, Suggestion.author_seal).where(Suggestion.author_seal.is_not(None)))
-    resealed = [{"id": row_id, "author_seal": new} for row_id, seal in sealed if seal and (new := relay.undated(seal))]
-    if resealed:
-        session.execute(update(Suggestion), resealed)
-    return len(resealed)

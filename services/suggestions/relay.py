@@ -77,7 +77,7 @@ class Relay:
         if not sealed.startswith(SEALED):
             return None
         workspace, _, token = sealed[len(SEALED) :].partition(":")
-        if not workspace.isdigit():
+        if not (workspace.isascii() and workspace.isdigit()):  # "²" is a digit int() refuses
             return None
         for secret in self._accepted:
             fernet = Fernet(base64.urlsafe_b64encode(self._key("suggestion-seal", int(workspace), secret)))
@@ -90,21 +90,23 @@ class Relay:
     def undated(self, sealed: str) -> str | None:
         """The same Slack id sealed anew, dated 0, for a seal an earlier release made with the moment in it; None when
         the seal carries no date, or is not one this relay opens."""
-        if not _dated(sealed):
+        if not is_dated(sealed):
             return None
         slack_id = self.open(sealed)
         workspace = sealed[len(SEALED) :].partition(":")[0]
         return None if slack_id is None else self.seal(int(workspace), slack_id)
 
 
-def _dated(sealed: str) -> bool:
+def is_dated(sealed: str) -> bool:
     """Whether a seal's Fernet token carries a moment other than `UNDATED` (bytes 1 to 8, in the clear)."""
+    if not sealed.startswith(SEALED):
+        return False
     token = sealed[len(SEALED) :].partition(":")[2]
     try:
         raw = base64.urlsafe_b64decode(token)
     except ValueError:
         return False
-    return sealed.startswith(SEALED) and len(raw) > 9 and int.from_bytes(raw[1:9], "big") != UNDATED
+    return len(raw) > 9 and int.from_bytes(raw[1:9], "big") != UNDATED
 
 
 def is_sealed(channel: object) -> bool:

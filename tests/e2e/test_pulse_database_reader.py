@@ -339,3 +339,33 @@ def test_once_replies_end_no_row_is_stamped_with_the_transaction_an_author_answe
 def _delivery_stamps(engine: Engine) -> set[str]:
     with engine.connect() as connection:
         return set(connection.execute(text("SELECT xmin::text FROM deliveries")).scalars())
+
+
+def _row_locks(engine: Engine) -> dict[tuple[str, str], str]:
+    """The transaction that last locked each row (`xmax`), by table and position, as an administrator reads it."""
+    return {
+        (table, str(row["sys_pos"])): str(row["sys_lock"]) for table, _, row in every_row(engine) if "sys_lock" in row
+    }
+
+
+def test_an_author_opening_the_answer_form_or_refused_a_second_answer_stamps_no_row(
+    bot: RunningBot, engine: Engine
+) -> None:
+    """Opening the form sends nothing, and a second answer is refused: neither may leave the author's transaction on a
+    row (the comment's relay, say), or a reader learns when the comment's author was active, though nothing was sent."""
+    if engine.dialect.name != "postgresql":
+        pytest.skip("SQLite keeps no transaction on a row")
+    commented_round(bot)
+    reply_from_results(bot, "U0MGR1", "Which shifts exactly?")
+    [to_author] = bot.slack.calls("chat.postMessage", channel="U0A01")
+    before = _row_locks(engine)
+    bot.driver.click("U0A01", to_author, result_blocks.ANSWER_REPLY_ACTION)
+    form = bot.slack.calls("views.open")[-1].args["view"]
+    opened = _row_locks(engine)
+    bot.driver.submit("U0A01", form, {"message": "Saturday mornings"})
+    answered = _row_locks(engine)
+    again = bot.driver.submit("U0A01", form, {"message": "And Sundays"})
+    assert "already answered" in str(again.json)
+
+    assert {key: lock for key, lock in opened.items() if before.get(key, lock) != lock} == {}
+    assert {key: lock for key, lock in _row_locks(engine).items() if answered.get(key, lock) != lock} == {}

@@ -8,7 +8,7 @@ from sqlalchemy.orm import sessionmaker
 from handlers.deps import Deps
 from handlers.form_seals import opened, sealed
 from handlers.payload import MalformedPayload
-from services.pulse.relay import relay_key_from
+from services.pulse.relay_tags import relay_key_from
 
 FORM = {"type": "modal", "callback_id": "resolution_decline_reason", "private_metadata": '{"resolution": 7}'}
 MAYA = {"user": {"id": "U0MGR1"}}

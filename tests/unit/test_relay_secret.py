@@ -7,7 +7,7 @@ from sqlalchemy.orm import sessionmaker
 from bot.clock import MovableClock
 from bot.runtime import make_deps
 from bot.settings import Settings, load_settings
-from services.pulse.relay import relay_key_from
+from services.pulse.relay_tags import relay_key_from
 from services.suggestions.relay import Relay
 
 

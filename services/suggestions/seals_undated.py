@@ -1,0 +1,85 @@
+"""Seals an earlier release dated, sealed again without their moment when the bot starts.
+
+A Fernet token's moment is readable without the key, and an anonymous idea's row is dated to its release on purpose,
+a random while after it was sent: a dated seal would tell a reader of the database when it really was. Seals live in
+an idea's `author_seal` and, copied, in the outbox: a status DM to its author (kept as long as the idea, under a key
+naming it), a relayed pulse message and its sealed sender, an anonymous error DM. Only the running bot can seal them
+again (the key is not in the database). A dated seal no secret it holds opens (RELAY_SECRET changed without
+RELAY_SECRET_PREVIOUS) cannot reach anyone any more: it is erased, an idea's to NULL. Callers commit.
+"""
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Text, bindparam, cast, select, update
+from sqlalchemy.orm import Session
+
+from models import Delivery, Suggestion
+from services.suggestions.relay import SEALED, Relay, is_dated
+
+ERASED = SEALED
+"""What a dated seal nothing opens becomes in a message's payload: still a seal, one nobody can open, with no date."""
+
+
+@dataclass
+class Undated:
+    """How many seals were sealed again, erased (no secret held opens them), and rows left as they were (unreadable)."""
+
+    resealed: int = 0
+    erased: int = 0
+    skipped: int = 0
+
+
+def undate_seals(session: Session, *, relay: Relay) -> Undated:
+    """Seal again, undated, every dated seal in ideas and in the outbox. A row it cannot read is left and counted."""
+    counts = Undated()
+    ideas = select(Suggestion.id, Suggestion.author_seal).where(Suggestion.author_seal.is_not(None))
+    changed: list[dict[str, Any]] = []
+    for row_id, seal in session.execute(ideas.order_by(Suggestion.id)):
+        try:
+            new = _undated(relay, seal, counts)
+        except ValueError:
+            counts.skipped += 1
+            continue
+        if new != seal:
+            changed.append({"row": row_id, "new": None if new == ERASED else new})
+    _write(session, Suggestion.__table__, "author_seal", changed)
+    _undate_outbox(session, relay, counts)
+    return counts
+
+
+def _undate_outbox(session: Session, relay: Relay, counts: Undated) -> None:
+    sealed = select(Delivery.id, Delivery.payload).where(cast(Delivery.payload, Text).contains(f'"{SEALED}'))
+    changed: list[dict[str, Any]] = []
+    for row_id, payload in session.execute(sealed.order_by(Delivery.id)):
+        try:
+            new = _undated(relay, payload, counts)
+        except ValueError:
+            counts.skipped += 1
+            continue
+        if new != payload:
+            changed.append({"row": row_id, "new": new})
+    _write(session, Delivery.__table__, "payload", changed)
+
+
+def _write(session: Session, table: Any, column: str, changed: list[dict[str, Any]]) -> None:
+    """One UPDATE a row: a row deleted since it was read (a message forgotten, an idea purged) is simply not there."""
+    if changed:
+        statement = update(table).where(table.c.id == bindparam("row")).values({column: bindparam("new")})
+        session.execute(statement, changed)
+
+
+def _undated(relay: Relay, value: Any, counts: Undated) -> Any:
+    """`value` with each dated seal in it (at any depth of a payload) sealed again, or erased when nothing opens it."""
+    if isinstance(value, dict):
+        return {key: _undated(relay, item, counts) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_undated(relay, item, counts) for item in value]
+    if not isinstance(value, str) or not is_dated(value):
+        return value
+    new = relay.undated(value)
+    if new is None:
+        counts.erased += 1
+        return ERASED
+    counts.resealed += 1
+    return new
