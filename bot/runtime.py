@@ -258,11 +258,12 @@ def _undate_seals(sessions: sessionmaker[Session], relay: Relay | None) -> None:
         undated = undate_seals(session, relay=relay)
     if undated.resealed:
         log.info("sealed %d anonymous seal(s) again without the moment the earlier seal carried", undated.resealed)
-    if undated.erased:
+    if undated.unopened:
         log.warning(
-            "erased %d dated anonymous seal(s) that neither RELAY_SECRET nor RELAY_SECRET_PREVIOUS opens: "
-            "their authors can no longer be told of status changes",
-            undated.erased,
+            "left %d dated anonymous seal(s) that neither RELAY_SECRET nor RELAY_SECRET_PREVIOUS opens: they still "
+            "say when they were made; set the secret that made them as RELAY_SECRET_PREVIOUS and restart to seal them "
+            "again",
+            undated.unopened,
         )
     if undated.skipped:
         log.warning("left %d row(s) whose anonymous seals could not be read", undated.skipped)

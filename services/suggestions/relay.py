@@ -18,6 +18,7 @@ in the outbox, a relayed pulse message, an author's `/suggest list`); everything
 import base64
 import hashlib
 import hmac
+import re
 import secrets
 
 from cryptography.fernet import Fernet, InvalidToken
@@ -28,6 +29,8 @@ SALTED = "~"
 SALT_CHARS, MAC_CHARS = 15, 48
 UNDATED = 0
 """The moment written into every seal (`Relay.seal`)."""
+FERNET_TOKEN = re.compile(r"[A-Za-z0-9_-]+={0,2}")
+FERNET_VERSION = 0x80
 
 
 class Relay:
@@ -101,12 +104,11 @@ def is_dated(sealed: str) -> bool:
     """Whether a seal's Fernet token carries a moment other than `UNDATED` (bytes 1 to 8, in the clear)."""
     if not sealed.startswith(SEALED):
         return False
-    token = sealed[len(SEALED) :].partition(":")[2]
-    try:
-        raw = base64.urlsafe_b64decode(token)
-    except ValueError:
+    workspace, _, token = sealed[len(SEALED) :].partition(":")
+    if not (workspace.isascii() and workspace.isdigit() and FERNET_TOKEN.fullmatch(token)):
         return False
-    return len(raw) > 9 and int.from_bytes(raw[1:9], "big") != UNDATED
+    raw = base64.urlsafe_b64decode(token)
+    return len(raw) > 9 and raw[0] == FERNET_VERSION and int.from_bytes(raw[1:9], "big") != UNDATED
 
 
 def is_sealed(channel: object) -> bool:

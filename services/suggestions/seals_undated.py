@@ -5,7 +5,9 @@ a random while after it was sent: a dated seal would tell a reader of the databa
 an idea's `author_seal` and, copied, in the outbox: a status DM to its author (kept as long as the idea, under a key
 naming it), a relayed pulse message and its sealed sender, an anonymous error DM. Only the running bot can seal them
 again (the key is not in the database). A dated seal no secret it holds opens (RELAY_SECRET changed without
-RELAY_SECRET_PREVIOUS) cannot reach anyone any more: it is erased, an idea's to NULL. Callers commit.
+RELAY_SECRET_PREVIOUS) is left as it is and counted: the old secret, given back as RELAY_SECRET_PREVIOUS, still opens
+it and has it sealed again at the next start (erased, it would be lost for good). Only the places a seal is kept are
+looked at: text someone typed that reads like one is never touched. Callers commit.
 """
 
 from dataclasses import dataclass
@@ -15,18 +17,17 @@ from sqlalchemy import Text, bindparam, cast, select, update
 from sqlalchemy.orm import Session
 
 from models import Delivery, Suggestion
+from services.outbox_keys import RELAYED
 from services.suggestions.relay import SEALED, Relay, is_dated
-
-ERASED = SEALED
-"""What a dated seal nothing opens becomes in a message's payload: still a seal, one nobody can open, with no date."""
 
 
 @dataclass
 class Undated:
-    """How many seals were sealed again, erased (no secret held opens them), and rows left as they were (unreadable)."""
+    """How many seals were sealed again, left dated (no secret held opens them), and rows left as they were
+    (unreadable)."""
 
     resealed: int = 0
-    erased: int = 0
+    unopened: int = 0
     skipped: int = 0
 
 
@@ -42,7 +43,7 @@ def undate_seals(session: Session, *, relay: Relay) -> Undated:
             counts.skipped += 1
             continue
         if new != seal:
-            changed.append({"row": row_id, "new": None if new == ERASED else new})
+            changed.append({"row": row_id, "new": new})
     _write(session, Suggestion.__table__, "author_seal", changed)
     _undate_outbox(session, relay, counts)
     return counts
@@ -53,13 +54,25 @@ def _undate_outbox(session: Session, relay: Relay, counts: Undated) -> None:
     changed: list[dict[str, Any]] = []
     for row_id, payload in session.execute(sealed.order_by(Delivery.id)):
         try:
-            new = _undated(relay, payload, counts)
+            new = _payload_undated(relay, payload, counts)
         except ValueError:
             counts.skipped += 1
             continue
         if new != payload:
             changed.append({"row": row_id, "new": new})
     _write(session, Delivery.__table__, "payload", changed)
+
+
+def _payload_undated(relay: Relay, payload: Any, counts: Undated) -> Any:
+    """The payload with its seals undated: its recipient (`channel`) and a relayed message's sender, where seals are
+    kept; the rest (a relayed message's text among it) is what someone typed."""
+    if not isinstance(payload, dict):
+        return payload
+    new = {**payload, "channel": _undated(relay, payload.get("channel"), counts)} if "channel" in payload else payload
+    note = payload.get(RELAYED)
+    if isinstance(note, dict) and "sender" in note:
+        new = {**new, RELAYED: {**note, "sender": _undated(relay, note["sender"], counts)}}
+    return new
 
 
 def _write(session: Session, table: Any, column: str, changed: list[dict[str, Any]]) -> None:
@@ -70,16 +83,12 @@ def _write(session: Session, table: Any, column: str, changed: list[dict[str, An
 
 
 def _undated(relay: Relay, value: Any, counts: Undated) -> Any:
-    """`value` with each dated seal in it (at any depth of a payload) sealed again, or erased when nothing opens it."""
-    if isinstance(value, dict):
-        return {key: _undated(relay, item, counts) for key, item in value.items()}
-    if isinstance(value, list):
-        return [_undated(relay, item, counts) for item in value]
+    """A dated seal sealed again; left as it is when nothing opens it, and anything else too."""
     if not isinstance(value, str) or not is_dated(value):
         return value
     new = relay.undated(value)
     if new is None:
-        counts.erased += 1
-        return ERASED
+        counts.unopened += 1
+        return value
     counts.resealed += 1
     return new

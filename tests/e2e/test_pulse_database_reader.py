@@ -360,11 +360,13 @@ def test_an_author_opening_the_answer_form_or_refused_a_second_answer_stamps_no_
     [to_author] = bot.slack.calls("chat.postMessage", channel="U0A01")
     before = _row_locks(engine)
     bot.driver.click("U0A01", to_author, result_blocks.ANSWER_REPLY_ACTION)
-    form = bot.slack.calls("views.open")[-1].args["view"]
+    form = bot.slack.calls("views.open")[-1].response["view"]
     opened = _row_locks(engine)
+    bot.driver.click("U0A01", to_author, result_blocks.ANSWER_REPLY_ACTION)  # the form open twice (two Slack apps)
+    second_form = bot.slack.calls("views.open")[-1].response["view"]
     bot.driver.submit("U0A01", form, {"message": "Saturday mornings"})
     answered = _row_locks(engine)
-    again = bot.driver.submit("U0A01", form, {"message": "And Sundays"})
+    again = bot.driver.submit("U0A01", second_form, {"message": "And Sundays"})
     assert "already answered" in str(again.json)
 
     assert {key: lock for key, lock in opened.items() if before.get(key, lock) != lock} == {}

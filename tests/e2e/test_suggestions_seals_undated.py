@@ -1,5 +1,6 @@
 """Seals an earlier release dated are sealed again when the bot starts, wherever they were copied: an anonymous idea's
-own, and its status DMs kept in the outbox. One the bot cannot open is erased; one it cannot read never stops it."""
+own, and its status DMs kept in the outbox. One the bot cannot open is left, and sealed again once its secret is given
+back; one it cannot read never stops it; text that reads like one is never touched."""
 
 import base64
 import logging
@@ -51,8 +52,8 @@ def status_dms(session: object, suggestion_id: int) -> list[Delivery]:
     return list(session.scalars(query))  # type: ignore[attr-defined]
 
 
-def restart(bot: RunningBot, database_url: str) -> None:
-    build_runtime(bot_settings(bot.slack, database_url), clock=bot.clock).close()
+def restart(bot: RunningBot, database_url: str, **settings: object) -> None:
+    build_runtime(bot_settings(bot.slack, database_url, **settings), clock=bot.clock).close()
 
 
 def test_a_status_dm_kept_in_the_outbox_no_longer_says_when_the_idea_was_sent_once_the_bot_restarts(
@@ -74,26 +75,32 @@ def test_a_status_dm_kept_in_the_outbox_no_longer_says_when_the_idea_was_sent_on
     assert moment_in(channel) == 0 and relay.open(channel) == "U0AGENT1"
 
 
-def test_a_dated_seal_no_secret_opens_is_erased_and_counted_in_the_log(
+def test_a_dated_seal_no_secret_opens_is_left_and_warned_of_until_its_secret_is_given_back(
     ready: RunningBot, database_url: str, caplog: pytest.LogCaptureFixture
 ) -> None:
-    """RELAY_SECRET changed without RELAY_SECRET_PREVIOUS: nobody can open the seal, so it reaches nobody; kept, its
-    date would say for good when the idea was sent."""
+    """RELAY_SECRET changed without RELAY_SECRET_PREVIOUS: erased, the seal would be lost for good; left, the old
+    secret given back as RELAY_SECRET_PREVIOUS seals it again at the next start."""
     sent_at = int(ready.clock.now().timestamp())
     suggest_anonymously(ready)
     after_the_release(ready)
     told_planned(ready)
-    as_the_earlier_release_sealed(ready, Relay("a secret the bot no longer holds"), sent_at)
+    as_the_earlier_release_sealed(ready, Relay("the secret before"), sent_at)
 
     with caplog.at_level(logging.INFO):
         restart(ready, database_url)
-
+    with ready.sessions() as session:
+        left = session.scalars(select(Suggestion.author_seal)).one()
+    restart(ready, database_url, relay_secret_previous="the secret before")
     with ready.sessions() as session:
         suggestion = session.scalars(select(Suggestion)).one()
         [dm] = status_dms(session, suggestion.id)
-        assert suggestion.author_seal is None and suggestion.anonymous
-        assert dm.payload["channel"] == "sealed:"
-    assert "erased 2 dated anonymous seal(s)" in caplog.text
+
+    assert left is not None and moment_in(left) == sent_at
+    assert "left 2 dated anonymous seal(s)" in caplog.text and "RELAY_SECRET_PREVIOUS" in caplog.text
+    relay = ready.runtime.deps.relay
+    assert relay is not None
+    for seal in (suggestion.author_seal, dm.payload["channel"]):
+        assert seal is not None and moment_in(seal) == 0 and relay.open(seal) == "U0AGENT1"
 
 
 def test_a_seal_with_a_malformed_workspace_never_stops_the_bot_from_starting(
@@ -115,7 +122,7 @@ def test_a_seal_with_a_malformed_workspace_never_stops_the_bot_from_starting(
 
     assert relay.open(malformed) is None
     with ready.sessions() as session:
-        assert session.scalars(select(Suggestion.author_seal)).one() is None
+        assert session.scalars(select(Suggestion.author_seal)).one() == malformed
 
 
 def test_a_relayed_pulse_reply_waiting_in_the_outbox_is_sealed_again_and_still_reaches_its_reader(
@@ -141,3 +148,20 @@ def test_a_relayed_pulse_reply_waiting_in_the_outbox_is_sealed_again_and_still_r
     assert moment_in(payload["channel"]) == 0 and moment_in(payload[RELAYED]["sender"]) == 0
     assert relay.open(payload[RELAYED]["sender"]) == "U0MGR1"
     assert [call.text for call in bot.slack.calls("chat.postMessage", channel="U0A01") if "Which shifts?" in call.text]
+
+
+def test_a_relayed_text_that_reads_like_a_dated_seal_is_left_as_it_was_typed(
+    bot: RunningBot, database_url: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Seals are kept in a payload's recipient and a relayed message's sender: what someone typed is never one."""
+    typed = dated_seal(Relay("someone else's"), 12, "U0X", 1_700_000_000)
+    commented_round(bot)
+    reply_from_results(bot, "U0MGR1", typed, delivered=False)
+
+    with caplog.at_level(logging.INFO):
+        restart(bot, database_url)
+    with bot.sessions() as session:
+        payload = session.scalars(select(Delivery.payload)).one()
+
+    assert payload[RELAYED]["text"] == typed
+    assert "dated anonymous seal" not in caplog.text
