@@ -5,9 +5,13 @@ import pytest
 from sqlalchemy import select
 
 from bot.fakeslack import Call
+from handlers.handover import queue_import_messages
+from handlers.jobs.drain_outbox import drain_outbox
 from models import Suggestion
-from tests.conftest import RunningBot
-from tests.suggestions_helpers import after_the_release, load_suggestion_org
+from services import directory
+from services.org_import import import_org, parse_org_csv
+from tests.conftest import FIXTURES, RunningBot
+from tests.suggestions_helpers import EXTRA_AGENTS, after_the_release, load_suggestion_org
 
 ANSWER = "suggestion_answer"
 
@@ -126,3 +130,58 @@ def test_a_frontline_person_a_manager_or_its_author_forging_answer_gets_no_card(
         assert "Suggestion #1 is not yours to answer" in ready.slack.calls("response_url")[-1].text
         assert [c for c in ready.slack.calls("chat.postMessage", channel=user) if "to answer" in c.text] == []
     assert status(ready) == "open"
+
+
+def reimport(bot: RunningBot, org: str) -> None:
+    """What `python -m bot org import FILE --deactivate-missing` does, and the messages it queues sent."""
+    with bot.sessions.begin() as session:
+        workspace = directory.ensure_workspace(session, slack_team_id="T0LATITUDE", now=bot.clock.now())
+        report = import_org(
+            session,
+            workspace=workspace,
+            rows=parse_org_csv(org),
+            deactivate_missing=True,
+            actor="hr",
+            now=bot.clock.now(),
+        )
+        queue_import_messages(session, workspace=workspace, report=report, now=bot.clock.now())
+    drain_outbox(bot.runtime.deps, bot.runtime.app.client)
+
+
+def test_hr_is_not_offered_their_own_anonymous_idea_sent_before_they_were_made_hr(ready: RunningBot) -> None:
+    org = (FIXTURES / "org.csv").read_text() + EXTRA_AGENTS
+    hana_under_maya = "U0HR,Hana Reyes,Support East,frontline,U0MGR1"
+    reimport(ready, org.replace("U0HR,Hana Reyes,People,hr,U0ADMIN", hana_under_maya))
+    ready.driver.command("U0HR", "/suggest")
+    view = ready.slack.calls("views.open")[-1].args["view"]
+    assert ready.driver.submit("U0HR", view, {"what": "Fewer surveys, please", "anonymous": ["yes"]}).json == {}
+    after_the_release(ready)
+    suggest(ready)
+    reimport(ready, org.replace("U0HR,Hana Reyes,People,hr,U0ADMIN", "U0HR,Hana Reyes,People,hr,U0MGR1"))
+
+    hanas, adas = listed(ready, "U0HR"), listed(ready, "U0ADMIN")
+
+    others = hanas.text.split("Waiting on others")[1]
+    assert "second card reader" in others and "Fewer surveys" not in others
+    assert "Fewer surveys" in hanas.text.split("Waiting on you")[0]
+    assert "Fewer surveys" in adas.text and "second card reader" in adas.text
+
+
+def test_a_copy_asked_for_before_its_owner_left_says_where_it_went_and_a_new_one_answers_it(ready: RunningBot) -> None:
+    suggest(ready)
+    old_copy = answer_copy(ready, "U0HR")
+    without_maya = "\n".join(
+        line.replace(",U0MGR1,", ",U0ADMIN,")
+        for line in ((FIXTURES / "org.csv").read_text() + EXTRA_AGENTS).splitlines()
+        if not line.startswith("U0MGR1,")
+    )
+    reimport(ready, without_maya)
+
+    assert "now goes to" in shown_now(ready, old_copy) and "suggestion_planned" not in shown_now(ready, old_copy)
+    new_copy = answer_copy(ready, "U0HR")
+    assert new_copy.response["ts"] != old_copy.response["ts"]
+    ready.driver.click("U0HR", new_copy, "suggestion_planned")
+
+    assert status(ready) == "planned"
+    [admins_card] = [c for c in ready.slack.calls("chat.postMessage", channel="U0ADMIN") if "comes to you" in c.text]
+    assert "Status: *Planned*" in shown_now(ready, admins_card)
