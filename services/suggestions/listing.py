@@ -53,11 +53,11 @@ def lists_for(
         return Lists(own, None, None)
     waiting = waiting_on(session, workspace=workspace, owner=employee)
     leads = employee.role != "frontline"
-    team = team_open(session, workspace=workspace, manager=employee) if leads else None
-    others = None
-    if directory.acts_as(employee, HR_ROLES):
+    if directory.acts_as(employee, HR_ROLES):  # what waits on others holds their team's too, with a button each
         others = waiting_on_others(session, workspace=workspace, employee=employee, relay=relay)
-    return Lists(own, waiting if waiting.total > 0 or leads else None, team, others)
+        return Lists(own, waiting, None, others)
+    team = team_open(session, workspace=workspace, manager=employee) if leads else None
+    return Lists(own, waiting if waiting.total > 0 or leads else None, team)
 
 
 def mine(session: Session, *, workspace: Workspace, employee: Employee, relay: Relay | None, now: datetime) -> Listed:
