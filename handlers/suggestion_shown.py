@@ -41,14 +41,22 @@ def standing(suggestion: Suggestion) -> tuple[str, int, int | None]:
 
 
 def current_owners_cards(session: Session, suggestion_id: int) -> list[tuple[str, str]]:
-    """The card of the suggestion's owner now: the latest hand-over's, else the first. An earlier owner's card
-    keeps saying where the suggestion went (handlers/handover.py)."""
+    """The card of the suggestion's owner now: the latest hand-over's, else the first; and the copies HR and admins
+    asked for since (handlers/suggestion_answers.py). An earlier owner's card keeps saying where the suggestion went
+    (handlers/handover.py)."""
     cards = f"suggestion:{suggestion_id}:owner"
     handed = outbox.count_under(session, key_prefix=f"{cards}:handover:")
+    copies = outbox.sent_messages(session, key_prefix=answer_copies_prefix(suggestion_id, handed))
     if handed:
-        return outbox.sent_messages(session, key_prefix=f"{cards}:handover:{handed}:")
+        return outbox.sent_messages(session, key_prefix=f"{cards}:handover:{handed}:") + copies
     first = outbox.sent_message(session, key=cards)
-    return [first] if first else []
+    return ([first] if first else []) + copies
+
+
+def answer_copies_prefix(suggestion_id: int, handed: int) -> str:
+    """Where the copies of the owner's card HR and admins asked for go, after `handed` hand-overs: under the owner's
+    cards, so a click on one is a click on one of its cards, and each hand-over starts afresh (it settles them all)."""
+    return f"suggestion:{suggestion_id}:owner:answer:{handed}:"
 
 
 def show_until_current(

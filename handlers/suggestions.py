@@ -45,7 +45,7 @@ USAGE = Usage(
         ("/suggest", "open a form: what, why, category, one of your fixes, and whether to send it anonymously"),
         ("/suggest your idea...", "send it at once, with your name, to your manager"),
         ("/suggest anonymous: your idea...", "open the form with it, ticked to send it anonymously"),
-        ("/suggest list", "your suggestions and, if you answer some, those waiting on you (oldest first)"),
+        ("/suggest list", "your suggestions and, if you answer some, those waiting on you (HR and admins: on anyone)"),
         ("/suggest help", "show this help"),
     ),
 )
@@ -82,7 +82,7 @@ def suggest_command(
 
 def list_for(session: Session, deps: Deps, workspace: Workspace, employee: Employee) -> list[Block]:
     lists = listing.lists_for(session, workspace=workspace, employee=employee, relay=deps.relay, now=deps.now())
-    return suggestion_lists.list_blocks(lists.mine, lists.waiting, lists.team, tz=employee.tz)
+    return suggestion_lists.list_blocks(lists.mine, lists.waiting, lists.team, lists.others, tz=employee.tz)
 
 
 def open_suggest_modal(

@@ -1,12 +1,16 @@
-"""Block Kit for `/suggest list`: the person's suggestions, those waiting on them, their team's open ones."""
+"""Block Kit for `/suggest list`: the person's suggestions, those waiting on them, their team's open ones and, for HR
+and admins, those waiting on others, each with a button that brings its card (handlers/suggestion_answers.py)."""
 
 from handlers.blocks.kit import (
     CONTEXT_TEXT,
     MESSAGE_BLOCKS,
     MESSAGE_TEXT,
+    SECTION_TEXT,
     Block,
     and_more,
+    button,
     context_block,
+    name_of,
     one_line,
     text_block,
     within_budget,
@@ -18,8 +22,12 @@ from services.suggestions.lifecycle import STATUS_WORDS
 from services.suggestions.listing import Listed
 from services.text import truncate_mrkdwn
 
+ANSWER = "suggestion_answer"
 
-def list_blocks(mine: Listed, waiting: Listed | None, team: Listed | None = None, *, tz: str | None) -> list[Block]:
+
+def list_blocks(
+    mine: Listed, waiting: Listed | None, team: Listed | None = None, others: Listed | None = None, *, tz: str | None
+) -> list[Block]:
     """Each part gets an equal share of a message's 50 blocks and of its text, and ends with "and N more" when it
     holds more.
 
@@ -27,7 +35,7 @@ def list_blocks(mine: Listed, waiting: Listed | None, team: Listed | None = None
     exact second, which an anonymous suggestion must not.
     """
     team = team if team is not None and team.total else None
-    parts = 1 + (waiting is not None) + (team is not None)
+    parts = 1 + (waiting is not None) + (team is not None) + (others is not None)
     room, share = _items_per_part(parts), MESSAGE_TEXT // parts - HEADING
     blocks = [text_block("*Your suggestions*")]
     blocks += _part(mine, room, share, tz, mine=True, empty="None yet. `/suggest your idea` sends one.")
@@ -37,6 +45,30 @@ def list_blocks(mine: Listed, waiting: Listed | None, team: Listed | None = None
     if team is not None:
         blocks.append(text_block(f"*Your team's open suggestions with their owners* ({team.total}, oldest first)"))
         blocks += _part(team, room, share, tz, mine=False, empty="")
+    if others is not None:
+        blocks.append(text_block(f"*Waiting on others, which HR and admins may answer* ({others.total}, oldest first)"))
+        blocks += _answerable(others, room, share, tz)
+    return blocks
+
+
+def _answerable(listed: Listed, room: int, share: int, tz: str | None) -> list[Block]:
+    """Each with its owner and an *Answer* button, which sends its card with the owner's buttons in a DM."""
+    if not listed.items:
+        return [context_block("Nothing open waits on anyone else.")]
+    shown = listed.items[:room]
+    lines = [
+        truncate_mrkdwn(f"{_line(item, tz, mine=False)}\n_With {name_of(item.owner)}_", SECTION_TEXT) for item in shown
+    ]
+    blocks = [
+        {
+            "type": "section",
+            "text": {"type": "mrkdwn", "text": line},
+            "accessory": button(ANSWER, "Answer", str(item.number), label=f"Answer suggestion #{item.number}"),
+        }
+        for item, line in zip(shown, within_budget(lines, share) or lines[:1], strict=False)
+    ]
+    if listed.total > len(blocks):
+        blocks.append(context_block(and_more(listed.total - len(blocks))))
     return blocks
 
 

@@ -1,4 +1,5 @@
-"""What `/suggest list` shows: your own suggestions, what waits on you, and your team's open ones. Read-only.
+"""What `/suggest list` shows: your own suggestions, what waits on you, your team's open ones and, for HR and admins,
+the open ones others hold, which they may answer too. Read-only.
 
 What waits on someone and their team's ideas are shown only while they are active: someone who left answers
 nothing and leads nobody, whatever their role and reports still say. Someone's anonymous ideas are found by
@@ -14,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from models import Employee, Suggestion, Workspace
 from services import directory
+from services.rewards.grants import HR_ROLES
 from services.suggestions.relay import Relay
 from services.suggestions.release import RELEASED
 
@@ -32,22 +34,28 @@ class Listed:
 
 @dataclass(frozen=True)
 class Lists:
-    """One person's `/suggest list`: `waiting` None when they answer none, `team` None when they lead no team."""
+    """One person's `/suggest list`: `waiting` None when they answer none, `team` None when they lead no team,
+    `others` None unless they are HR or an admin."""
 
     mine: Listed
     waiting: Listed | None
     team: Listed | None
+    others: Listed | None = None
 
 
 def lists_for(
     session: Session, *, workspace: Workspace, employee: Employee, relay: Relay | None, now: datetime
 ) -> Lists:
-    """Their own always; what waits on them when they own some or answer for a role; their team's, for a role."""
+    """Their own always; what waits on them when they own some or answer for a role; their team's, for a role; for
+    HR and admins, what waits on others."""
     own = mine(session, workspace=workspace, employee=employee, relay=relay, now=now)
     if not employee.active:
         return Lists(own, None, None)
     waiting = waiting_on(session, workspace=workspace, owner=employee)
     leads = employee.role != "frontline"
+    if directory.acts_as(employee, HR_ROLES):  # what waits on others holds their team's too, with a button each
+        others = waiting_on_others(session, workspace=workspace, employee=employee, relay=relay)
+        return Lists(own, waiting, None, others)
     team = team_open(session, workspace=workspace, manager=employee) if leads else None
     return Lists(own, waiting if waiting.total > 0 or leads else None, team)
 
@@ -55,19 +63,34 @@ def lists_for(
 def mine(session: Session, *, workspace: Workspace, employee: Employee, relay: Relay | None, now: datetime) -> Listed:
     """The caller's suggestions, newest first: every named one, and the anonymous ones still open or closed since
     `ANONYMOUS_KEPT_IN_LIST` before `now` (found by matching each one's token)."""
-    who = Suggestion.author_id == employee.id
-    if relay is not None:
-        recent = Suggestion.status.in_(OPEN) | (Suggestion.closed_at >= now - ANONYMOUS_KEPT_IN_LIST)
-        anonymous = session.execute(
-            select(Suggestion.id, Suggestion.author_token).where(
-                Suggestion.workspace_id == workspace.id, Suggestion.anonymous, recent
-            )
-        )
-        theirs = [row.id for row in anonymous if relay.matches(row.author_token, workspace.id, employee.id)]
-        who = who | Suggestion.id.in_(theirs)
+    recent = Suggestion.status.in_(OPEN) | (Suggestion.closed_at >= now - ANONYMOUS_KEPT_IN_LIST)
+    theirs = _anonymous_of(session, workspace, employee, relay, recent)
+    who = (Suggestion.author_id == employee.id) | Suggestion.id.in_(theirs)
     where = (Suggestion.workspace_id == workspace.id) & who
     query = select(Suggestion).where(where).order_by(Suggestion.created_at.desc(), Suggestion.number.desc())
     return Listed(list(session.scalars(query.limit(SHOWN))), _count(session, where))
+
+
+def _anonymous_of(
+    session: Session, workspace: Workspace, employee: Employee, relay: Relay | None, among: ColumnElement[bool]
+) -> list[int]:
+    """The ids of the anonymous suggestions among `among` this person wrote, found by matching each one's token."""
+    if relay is None:
+        return []
+    anonymous = session.execute(
+        select(Suggestion.id, Suggestion.author_token).where(
+            Suggestion.workspace_id == workspace.id, Suggestion.anonymous, among
+        )
+    )
+    return [row.id for row in anonymous if relay.matches(row.author_token, workspace.id, employee.id)]
+
+
+def waiting_on_others(session: Session, *, workspace: Workspace, employee: Employee, relay: Relay | None) -> Listed:
+    """Open suggestions someone else holds, oldest first, which HR and admins may answer too (an absent owner's, an
+    anonymous one handed back to its author): not their own, which nobody answers, anonymous ones included."""
+    theirs = _anonymous_of(session, workspace, employee, relay, Suggestion.status.in_(OPEN))
+    not_theirs = (Suggestion.author_id.is_(None) | (Suggestion.author_id != employee.id)) & Suggestion.id.not_in(theirs)
+    return _open(session, workspace, (Suggestion.owner_id != employee.id) & not_theirs)
 
 
 def waiting_on(session: Session, *, workspace: Workspace, owner: Employee) -> Listed:
