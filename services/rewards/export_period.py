@@ -172,9 +172,9 @@ def _dates_after_the_team(text: str, is_a_team: Callable[[str], bool]) -> tuple[
 
 
 def _is_trailing_date(phrase: str, before: str, is_a_team: Callable[[str], bool]) -> bool:
-    """A date ending the team's words: an ISO day, or a day or month written with its name and a year, which no
-    team's name ends with; one that cannot be read (`30 February 2026`) is the date meant when the words before it
-    name a team, and is refused for what is wrong with it."""
+    """A date ending the team's words, once they are no team's name whole: an ISO day, or a day or month written with
+    its name and a year; one that cannot be read (`30 February 2026`) is the date meant when the words before it name
+    a team, and is refused for what is wrong with it."""
     if _LOOKS_LIKE_A_DATE.fullmatch(phrase):
         return True
     if len(phrase.split()) < 2 or not re.search(r"\b[0-9]{4}\b", phrase):
