@@ -7,7 +7,6 @@ from services.emoji import is_emoji
 from services.text import (
     COURTESY,
     ECHOED,
-    QUOTE_MARKS,
     as_slack_shows,
     bare_word,
     echoed,
@@ -18,24 +17,6 @@ from services.text import (
 )
 
 HELP_WORDS = frozenset({"help", "-h", "--help", "?"})
-SENTENCE_END = ".,;:!?…"
-"""What ends a sentence or a clause, typed after the last word of a command as after any sentence's."""
-
-
-def plain_word(word: str) -> str:
-    """A command's word as it is meant, in lower case (`as_written`): `“Results”` and `list.` are `results` and
-    `list`."""
-    return as_written(word).lower()
-
-
-def as_written(word: str) -> str:
-    """A word without the quotes a phone curls around it (`“results”`, `‘start’`, `«list»`) and the full stop, comma
-    or mark a sentence ends with (`list.`, `results!`, `“catalog.”`). Never a guess: the word itself, only set in a
-    sentence."""
-    plain = word
-    while (trimmed := plain.strip(QUOTE_MARKS).rstrip(SENTENCE_END)) != plain:
-        plain = trimmed
-    return plain or word
 
 
 @dataclass(frozen=True)

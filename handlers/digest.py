@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from handlers.blocks import digest as blocks
 from handlers.blocks.digest_unrecognised import unrecognised_blocks
-from handlers.commands import Usage, as_written, is_help, plain_word, unknown_argument, without_courtesy
+from handlers.commands import Usage, is_help, unknown_argument, without_courtesy
 from handlers.deps import deps_of
 from handlers.people import command_caller, learn_if_wanted, person_labels
 from models import Employee
@@ -20,6 +20,7 @@ from services.digest.choice import Asked, UnknownWords, reads_any_team
 from services.digest.weekly import Digest
 from services.emoji import emoji_trimmed, has_words
 from services.errors import DomainError
+from services.sentence_words import as_written, plain_word
 from services.text import SLACK_MENTION, as_slack_shows, echoed, meant_word, one_slip_apart
 
 USAGE = Usage(

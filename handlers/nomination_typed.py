@@ -4,6 +4,7 @@ as many say it (`thanks @lee for…`), is left out: never the reason, which is a
 import re
 from dataclasses import dataclass
 
+from services.sentence_words import is_sentence_mark
 from services.text import echoed
 
 _LEADING_MENTION = re.compile(
@@ -19,11 +20,6 @@ _NOT_A_PERSON = re.compile(r"@\w")
 """`@support-team`, `@here`, `@ines` typed by hand: what a user group or a broadcast reads as once it arrives
 (`handlers.middleware.as_typed`), or a name Slack did not turn into a person; among the people named, never a
 reason's first word."""
-
-
-_AFTER_THE_NAMES = frozenset({",", ":", ";", ".", "!", "…", "..."})
-"""The mark a sentence puts after the people it names (`@lee, great job`, `@lee. Great job`, `@lee! Great job`):
-the sentence's, never the first word of the reason, which the channel would show starting with it."""
 
 
 @dataclass(frozen=True)
@@ -52,5 +48,7 @@ def parse_one_liner(text: str) -> OneLiner | str:
             "Start with the people you recognise, picked from Slack's list, like `/nominate @lee why...` "
             f"(got `{echoed(first, 30)}`)."
         )
-    rest = " ".join(words[1:] if words[:1] and words[0] in _AFTER_THE_NAMES else words)
+    # `@lee, great job`, `@lee. Great job`, `@lee ! Great job`: the mark is the sentence's, never the first word of
+    # the reason, which the channel would show starting with it
+    rest = " ".join(words[1:] if words[:1] and is_sentence_mark(words[0]) else words)
     return OneLiner(tuple(nominees), rest)

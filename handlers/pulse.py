@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from handlers import payload, pulse_comments, pulse_message, pulse_replies
 from handlers.blocks import pulse as blocks
 from handlers.blocks.kit import field_errors
-from handlers.commands import Usage, is_help, plain_word, unknown_argument, without_courtesy
+from handlers.commands import Usage, is_help, unknown_argument, without_courtesy
 from handlers.deps import deps_of
 from handlers.errors import anonymous_request, reported
 from handlers.failure_replies import FailureReply
@@ -27,6 +27,7 @@ from services.errors import DomainError
 from services.pulse import answers as pulse
 from services.pulse import closing as pulse_closing
 from services.pulse import rounds as pulse_rounds
+from services.sentence_words import plain_word, stated_word
 from services.text import plural
 
 USAGE = Usage(
@@ -52,13 +53,14 @@ def handle_pulse(ack: Ack, command: dict[str, Any], context: BoltContext, client
     text = command.get("text", "").strip()
     words = without_courtesy(text.split())
     asked = plain_word(words[0]) if words else ""  # `Results, please`, `“results”`
+    stated = stated_word(words[0]) if len(words) == 1 else ""  # `start.`; `start?`, `'start'` are asked about
     if is_help(text):
         ack(text=USAGE.text())
     elif not words:
         resend_questions(ack, command, context, client, respond)
-    elif asked == "start" and len(words) == 1:
+    elif stated == "start":
         start_round(ack, command, context)
-    elif asked == "close" and len(words) == 1:
+    elif stated == "close":
         close_round(ack, command, context)
     elif asked == "results":
         show_results(ack, command, context, client, respond, " ".join(words[1:]) or None, USAGE)

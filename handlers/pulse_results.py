@@ -7,7 +7,7 @@ from slack_bolt import Ack, BoltContext, Respond
 from slack_sdk import WebClient
 
 from handlers.blocks import pulse_results as result_blocks
-from handlers.commands import Usage, as_written, plain_word
+from handlers.commands import Usage
 from handlers.deps import deps_of
 from handlers.errors import reported
 from handlers.failure_replies import FailureReply
@@ -16,6 +16,7 @@ from handlers.pulse_chart import trend_alt_text, trend_png
 from services.errors import DomainError
 from services.pulse.results import team_results
 from services.pulse.trees import ORG
+from services.sentence_words import as_written, plain_word
 from services.text import SLACK_MENTION, echoed, mention_in_words
 
 _MENTION = re.compile(r"^<@([UW][A-Z0-9]+)(\|[^>]*)?>\Z|^([UW][A-Z0-9]{2,})\Z")

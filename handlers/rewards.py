@@ -10,7 +10,7 @@ from slack_sdk import WebClient
 from sqlalchemy.orm import Session
 
 from handlers.blocks import rewards as blocks
-from handlers.commands import Usage, as_written, is_help, plain_word, unknown_argument, without_courtesy
+from handlers.commands import Usage, is_help, unknown_argument, without_courtesy
 from handlers.deps import deps_of
 from handlers.errors import reported
 from handlers.failure_replies import FailureReply
@@ -19,10 +19,12 @@ from handlers.late_replies import reply_or_dm
 from handlers.people import command_caller, learn_if_wanted, person_labels, with_newcomer_note
 from models import Employee, Workspace
 from models.engine import reading
+from services import teams
 from services.errors import DomainError
 from services.rewards import export as reward_export
 from services.rewards import fairness as reward_fairness
 from services.rewards import grants as rewards
+from services.sentence_words import as_written, plain_word
 from services.text import escape_mrkdwn, plural
 
 USAGE = Usage(
@@ -120,7 +122,8 @@ def export(
             caller = command_caller(session, context, command)
             requester, workspace = caller.employee, caller.workspace
             reward_export.require_exporter(requester)
-            period = reward_export.parse_period_words(words, now=deps.now())
+            named = teams.names_a_team(session, workspace)  # `team:Nesting March 2026` names a team, no month
+            period = reward_export.parse_period_words(words, now=deps.now(), is_a_team=named)
             period = reward_export.check_export(session, workspace=workspace, requester=requester, period=period)
     except DomainError as error:
         ack(text=f":warning: {escape_mrkdwn(str(error))}")  # the export's messages are the command line's too

@@ -12,7 +12,7 @@ from handlers import payload
 from handlers.blocks import suggestion_lists
 from handlers.blocks import suggestions as blocks
 from handlers.blocks.kit import Block, field_errors, text_block
-from handlers.commands import Usage, is_help, plain_word, without_courtesy
+from handlers.commands import Usage, is_help, without_courtesy
 from handlers.delivery import Outgoing, queue, send_now
 from handlers.deps import Deps, deps_of
 from handlers.errors import anonymous_request, reported
@@ -34,6 +34,7 @@ from services.directory import Identity
 from services.errors import DomainError
 from services.outbox import Claimed
 from services.resolutions.fixes import recent_for
+from services.sentence_words import plain_word
 from services.suggestions import backing, lifecycle, listing, thanks
 from services.suggestions.lifecycle import SuggestionRequest
 from services.text import echoed

@@ -6,10 +6,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models import Team, Workspace
+from services.sentence_words import as_written, unquoted
 
-_QUOTE_MARKS = "\"'“”‘’„‚«»"
-_SENTENCE_END = ".,;:!?…"
-"""What a sentence ends with, typed after a team's name as after any last word (`/digest support east.`)."""
 _APOSTROPHES = str.maketrans("’‘", "''")
 TEAMS_NAMED = 20
 """The teams a message naming the workspace's teams lists (when a team named was not found); it counts the others."""
@@ -23,7 +21,7 @@ def find_team(session: Session, workspace: Workspace, name: str) -> Team | None:
     as a straight one. A workspace has a few dozen teams at most."""
     wanted = name.strip().casefold()
     teams = list(session.scalars(select(Team).where(Team.workspace_id == workspace.id).order_by(Team.id)))
-    spellings = (wanted, wanted.strip(_QUOTE_MARKS).strip(), _sentence_ended(wanted))
+    spellings = (wanted, unquoted(wanted).strip(), as_written(wanted))
     for asked in spellings:
         if found := next((team for team in teams if team.name.casefold() == asked), None):
             return found
@@ -33,12 +31,9 @@ def find_team(session: Session, workspace: Workspace, name: str) -> Team | None:
     return None
 
 
-def _sentence_ended(name: str) -> str:
-    """The name without the full stop or mark that ends the sentence it was typed in, and the quotes around it
-    (`support east.`, `“Support East”.`, `“Support East.”`): read only when no team is named so as typed."""
-    while (trimmed := name.rstrip(_SENTENCE_END).strip().strip(_QUOTE_MARKS).strip()) != name:
-        name = trimmed
-    return name
+def names_a_team(session: Session, workspace: Workspace) -> Callable[[str], bool]:
+    """Whether a name as typed is a team's (`find_team`): for a command to read its words with the directory."""
+    return lambda name: find_team(session, workspace, name) is not None
 
 
 def spaced(name: str) -> str:

@@ -76,7 +76,7 @@ class PolicyText:
 
     def _lines(self) -> Iterator[tuple[int, str, str | None]]:
         table = ""
-        for number, line in enumerate(self.text.splitlines(), start=1):
+        for number, line in enumerate(self.text.split("\n"), start=1):  # tomllib's lines (`_curly_quote_at`)
             header = _HEADER.match(line)
             if header:
                 table = header.group(1).replace('"', "").replace("'", "").replace(" ", "")
@@ -216,6 +216,6 @@ _CURLY_QUOTES_HINT = (
 def _curly_quote_at(text: str, line: int, column: int) -> str:
     """Said after tomllib's message when it stopped at a curly quote (`currency = “USD”`): an editor's smart quotes,
     which "Invalid value" alone would not tell."""
-    lines = text.splitlines()
+    lines = text.split("\n")  # as tomllib counts lines: `splitlines` also ends one at U+2028, U+0085 or a form feed
     found = lines[line - 1][column - 1 : column] if 0 < line <= len(lines) else ""
     return _CURLY_QUOTES_HINT.format(quote=found) if found and found in _CURLY_QUOTES else ""

@@ -135,6 +135,32 @@ def test_a_policy_file_with_curly_quotes_says_they_are_curly_and_loads_nothing(
         assert count(session, PolicyVersion) == 0
 
 
+@pytest.mark.parametrize("separator", ["\u2028", "\u0085"])
+def test_a_policy_file_with_curly_quotes_after_a_pasted_line_separator_still_says_they_are_curly(
+    tmp_path: Path, separator: str
+) -> None:
+    """A line separator pasted into a comment (U+2028 or NEL, which TOML allows there) ends no line for TOML: the hint
+    that the quote is curly looked for it a line too far down, and was not given."""
+    prepared_database(tmp_path)
+    text = POLICY_EXAMPLE.read_text().replace("one currency. Leave", f"one currency.{separator}Leave", 1)
+    (tmp_path / "policy.toml").write_text(text.replace('currency = "USD"', "currency = \u201cUSD\u201d"), "utf-8")
+
+    error = one_error_line(cli(tmp_path, "policy", "load", "policy.toml", "--workspace", "T0LATITUDE"))
+
+    assert error.startswith("error: line 7: not valid TOML: Invalid value (column 12)"), error
+    assert "the quote there is curly (\u201c)" in error, error
+
+
+def test_a_policy_problem_after_a_pasted_line_separator_names_its_line(tmp_path: Path) -> None:
+    prepared_database(tmp_path)
+    text = POLICY_EXAMPLE.read_text().replace("one currency. Leave", "one currency.\u2028Leave", 1)
+    (tmp_path / "policy.toml").write_text(text.replace("per_incident = 25,", "per_incident = -25,", 1), "utf-8")
+
+    result = cli(tmp_path, "policy", "load", "policy.toml", "--workspace", "T0LATITUDE")
+
+    assert result.returncode == 2 and "line 32:" in result.stderr, result.stderr
+
+
 def test_an_org_file_with_a_name_in_curly_quotes_says_the_quotes_split_the_cell_and_imports_nobody(
     tmp_path: Path,
 ) -> None:

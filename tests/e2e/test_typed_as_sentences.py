@@ -18,7 +18,16 @@ def ready(bot: RunningBot) -> RunningBot:
 
 
 @pytest.mark.parametrize(
-    "typed", ["support east.", "Support East!", "team:Support East.", "\u201cSupport East\u201d.", "Support East?"]
+    "typed",
+    [
+        "support east.",
+        "Support East!",
+        "team:Support East.",
+        "\u201cSupport East\u201d.",
+        "Support East?",
+        "\u2039Support East\u203a",
+        "\u201fSupport East\u201d",
+    ],
 )
 def test_a_team_named_at_the_end_of_a_sentence_is_that_teams_digest(ready: RunningBot, typed: str) -> None:
     """`/digest support east.` was answered "Did you mean `/digest team:Support East`?"."""
@@ -60,12 +69,29 @@ def test_a_command_word_in_curly_quotes_or_ending_a_sentence_is_that_word(
     assert answered in reply.text and "Did you mean" not in reply.text, reply.text
 
 
-def test_a_round_started_in_curly_quotes_is_started_as_one_with_a_full_stop_is(ready: RunningBot) -> None:
-    reply = ready.driver.command("U0HR", "/pulse", "\u201cstart\u201d")
+@pytest.mark.parametrize("typed", ["start.", "Start!"])
+def test_a_round_started_with_a_full_stop_or_an_exclamation_mark_is_started(ready: RunningBot, typed: str) -> None:
+    reply = ready.driver.command("U0HR", "/pulse", typed)
 
     assert "Pulse round 1 is open" in reply.text, reply.text
     with ready.sessions() as session:
         assert session.scalar(select(func.count()).select_from(PulseRound)) == 1
+
+
+@pytest.mark.parametrize("typed", ["close?", "\u2018close\u2019", "close\u2026", "\u201cclose.\u201d"])
+def test_close_asked_as_a_question_or_in_quotes_asks_first_and_the_round_stays_open(
+    ready: RunningBot, typed: str
+) -> None:
+    """`/pulse close?` closed the round for everyone: a question, or the word quoted, may not be meant as said, and
+    closing cannot be undone; `close.` closes it."""
+    ready.driver.command("U0HR", "/pulse", "start.")
+
+    reply = ready.driver.command("U0HR", "/pulse", typed)
+
+    assert "Did you mean `/pulse close`? Nothing was done." in reply.text, reply.text
+    with ready.sessions() as session:
+        assert session.scalars(select(PulseRound.status)).all() == ["open"]
+    assert "Pulse round 1 is closed" in ready.driver.command("U0HR", "/pulse", "close!").text
 
 
 def test_the_recognition_list_asked_in_curly_quotes_is_the_list(ready: RunningBot) -> None:
@@ -75,7 +101,9 @@ def test_the_recognition_list_asked_in_curly_quotes_is_the_list(ready: RunningBo
     assert "Nobody has recognised these 2 people in your team" in response.text, response.text
 
 
-@pytest.mark.parametrize("typed", ["List.", "list!", "List?", "\u201clist\u201d", "\u2018list.\u2019"])
+@pytest.mark.parametrize(
+    "typed", ["List.", "list!", "List?", "\u201clist\u201d", "\u2018list.\u2019", "\u2039list\u203a", "list\u2026"]
+)
 def test_list_typed_as_a_sentence_shows_the_list_and_sends_nothing(ready: RunningBot, typed: str) -> None:
     """`/suggest List.` was told it looked like `list` mistyped, while `/pulse results.` and `/boundaries refund.`
     were read: a full stop after a word is no slip of it."""
@@ -96,12 +124,16 @@ def test_list_typed_as_a_sentence_shows_the_list_and_sends_nothing(ready: Runnin
         ("5th of Jan 2026 - 31 Jan. 2026", "2026-01-05 to 2026-01-31"),
         ("January 5 - January 31, 2026", "2026-01-05 to 2026-01-31"),
         ("Dec 1 to Jan 31, 2026", "2025-12-01 to 2026-01-31"),
+        ("April to February 2026", "2025-04-01 to 2026-02-28"),
+        ("Jan 5 to Jan 31, 2026", "2026-01-05 to 2026-01-31"),
         ("5 January to 2026-01-31", "2026-01-05 to 2026-01-31"),
         ("January 2026", "2026-01-01 to 2026-01-31"),
         ("Jan 2026 to Feb 2026", "2026-01-01 to 2026-02-28"),
         ("team:Support East 1 January 2026 31 January 2026", "2026-01-01 to 2026-01-31, team Support East"),
         ("2026-01-01, 2026-01-31.", "2026-01-01 to 2026-01-31"),
         ("\u201c2026-01-01\u201d \u201c2026-01-31\u201d", "2026-01-01 to 2026-01-31"),
+        ("\u201c2026-01-01\u201d \u201c2026-01-31\u201d.", "2026-01-01 to 2026-01-31"),
+        ("\u20182026-01-01\u2019 \u20392026-01-31\u203a!", "2026-01-01 to 2026-01-31"),
     ],
 )
 def test_export_dates_written_with_the_month_s_name_are_those_days(ready: RunningBot, typed: str, period: str) -> None:
@@ -120,6 +152,9 @@ def test_export_dates_written_with_the_month_s_name_are_those_days(ready: Runnin
         ("Tuesday, January 5th, 2026", "FROM `Tuesday, January 5th, 2026`: 5 January 2026 is a Monday, not a Tuesday."),
         ("January 2026 5", "TO `5` is not a date"),
         ("1 2 3", "Give at most two dates, FROM and TO, like `2026-03-01 2026-03-31` or `1 March 2026 31 March 2026`"),
+        ("Jan 31 to Jan 1, 2026", "The range ends (2026-01-01) before it starts (2026-01-31): put the earlier date"),
+        ("31 March to 1 March 2026", "The range ends (2026-03-01) before it starts (2026-03-31): put the earlier date"),
+        ("team:Support East 30 February 2026", "FROM `30 February 2026`: February 2026 has 28 days."),
     ],
 )
 def test_an_export_date_with_a_month_s_name_that_cannot_be_read_says_what_is_wrong_and_exports_nothing(
@@ -189,7 +224,15 @@ def test_semicolons_as_a_sentence_s_word_asks_for_the_file_excel_splits_at_semic
     assert "2026-01-01 to 2026-01-31" in reply.text and ", cells separated by semicolons" in reply.text, reply.text
 
 
-@pytest.mark.parametrize("typed", ["<@U0AGENT2>. Great job with the refund", "<@U0AGENT2> ! Great job with the refund"])
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "<@U0AGENT2>. Great job with the refund",
+        "<@U0AGENT2> ! Great job with the refund",
+        "<@U0AGENT2> !! Great job with the refund",
+        "<@U0AGENT2>?! Great job with the refund",
+    ],
+)
 def test_the_mark_after_the_people_named_is_not_the_first_word_of_the_reason_the_channel_shows(
     ready: RunningBot, typed: str
 ) -> None:
@@ -198,3 +241,28 @@ def test_the_mark_after_the_people_named_is_not_the_first_word_of_the_reason_the
 
     [post] = ready.slack.calls("chat.postMessage", channel="C0KUDOS")
     assert "> Great job with the refund" in post.text, post.text
+
+
+@pytest.mark.parametrize(
+    ("typed", "period"),
+    [
+        ("team:Nesting March 2026", "2026-03-01 to 2026-03-02, team Nesting March 2026"),
+        ("2026-01-01 2026-01-31 team:floor 5 may 2026", "2026-01-01 to 2026-01-31, team Floor 5 May 2026"),
+        ("team:\u201cFloor 5 May 2026\u201d 2026-01-01 2026-01-31", "2026-01-01 to 2026-01-31, team Floor 5 May 2026"),
+        ("team:'Nesting March 2026' January 2026", "2026-01-01 to 2026-01-31, team Nesting March 2026"),
+        ("team:Support East March 2026", "2026-03-01 to 2026-03-31, team Support East"),
+    ],
+)
+def test_a_team_whose_name_ends_in_a_month_and_year_is_exported_by_its_name(
+    bot: RunningBot, typed: str, period: str
+) -> None:
+    """`/rewards export team:Nesting March 2026` was read as team `Nesting` for March 2026: "There is no team called
+    'Nesting'", and in quotes too. The whole name is tried first, as the digest tries it; a name in quotes is whole."""
+    rows = ["U0MGR3,Nell Manager,Nesting March 2026,manager,U0ADMIN", "U0MGR4,Flo Manager,Floor 5 May 2026,manager,"]
+    load_org(bot.sessions, bot.clock.now(), (FIXTURES / "org.csv").read_text() + "\n".join(rows) + "\n")
+    load_policy(bot.sessions, bot.clock.now())
+
+    reply = bot.driver.command("U0HR", "/rewards", f"export {typed}")
+
+    assert f"Preparing the reward export for {period} (" in reply.text, reply.text
+    assert len(bot.slack.files()) == 1

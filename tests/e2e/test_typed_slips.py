@@ -26,6 +26,13 @@ def ready(bot: RunningBot) -> RunningBot:
         ("U0HR", "/pulse", "strat", "/pulse start"),
         ("U0MGR1", "/pulse", "reslts", "/pulse results"),
         ("U0MGR1", "/pulse", "RESLUTS org", "/pulse results org"),
+        ("U0HR", "/pulse", "'start'", "/pulse start"),
+        ("U0HR", "/pulse", '"start"', "/pulse start"),
+        ("U0HR", "/pulse", "\u201cstart\u201d", "/pulse start"),
+        ("U0HR", "/pulse", "start?", "/pulse start"),
+        ("U0HR", "/pulse", "start\u2026", "/pulse start"),
+        ("U0HR", "/pulse", "close?", "/pulse close"),
+        ("U0HR", "/pulse", "\u201cclose\u201d", "/pulse close"),
     ],
 )
 def test_a_mistyped_subcommand_is_answered_with_the_command_meant_and_does_nothing(
