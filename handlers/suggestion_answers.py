@@ -16,7 +16,7 @@ from handlers.delivery import Outgoing, queue, send_now
 from handlers.deps import deps_of
 from handlers.errors import reported
 from handlers.people import action_caller
-from handlers.suggestion_shown import answer_copies_prefix
+from handlers.suggestion_shown import answer_copies_prefix, latest_handover
 from services import outbox
 from services.errors import DomainError
 from services.suggestions import lifecycle
@@ -36,8 +36,8 @@ def answer_clicked(
             suggestion = lifecycle.decidable(
                 session, workspace=identity.workspace, number=number, decider=identity.employee, relay=deps.relay
             )
-            handed = outbox.count_under(session, key_prefix=f"suggestion:{suggestion.id}:owner:handover:")
-            key = f"{answer_copies_prefix(suggestion.id, handed)}{identity.employee.slack_id}"
+            copies = answer_copies_prefix(suggestion.id, latest_handover(session, suggestion.id))
+            key = f"{copies}{identity.employee.slack_id}"
             sent_before = outbox.count_under(session, key_prefix=key) > 0
             copy = Outgoing(
                 key=key,
