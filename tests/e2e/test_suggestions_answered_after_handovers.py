@@ -56,7 +56,7 @@ def test_a_copy_still_on_its_way_when_the_new_owner_answers_lands_showing_the_an
     reimport(ready, without_maya((FIXTURES / "org.csv").read_text() + EXTRA_AGENTS))
     [adas_card] = cards_to(ready, "U0ADMIN")
     ready.slack.fail("chat.postMessage", status=500, channel="U0HR")  # the copy is left to the sender
-    ready.driver.click("U0HR", answer_copy_list(ready), "suggestion_answer", value="1")
+    ready.driver.click("U0HR", hrs_list(ready), "suggestion_answer", value="1")
 
     ready.driver.click("U0ADMIN", adas_card, "suggestion_planned")
     ready.clock.advance(timedelta(minutes=10))
@@ -67,5 +67,37 @@ def test_a_copy_still_on_its_way_when_the_new_owner_answers_lands_showing_the_an
     assert "Status: *Planned*" in shown_now(ready, copy) and "suggestion_planned" not in shown_now(ready, copy)
 
 
-def answer_copy_list(bot: RunningBot) -> Call:
+def hrs_list(bot: RunningBot) -> Call:
     return Call("ack", bot.driver.command("U0HR", "/suggest", "list").json, 0, response={"ephemeral": True})
+
+
+def test_hr_asks_by_number_for_an_idea_beyond_the_list_and_gets_its_card_to_answer(ready: RunningBot) -> None:
+    for n in range(1, 23):
+        suggest(ready, f"idea number {n} for the returns desk")
+    assert "idea number 22" not in hrs_list(ready).text, "beyond what one message holds"
+
+    assert ready.driver.command("U0HR", "/suggest", "answer #22").status == 200
+    assert "is on its way to your DMs" in ready.slack.calls("response_url")[-1].text
+    copy = ready.slack.calls("chat.postMessage", channel="U0HR")[-1]
+    assert "idea number 22" in str(copy.args)
+    ready.driver.click("U0HR", copy, "suggestion_planned")
+    told = [c.text for c in ready.slack.calls("chat.postMessage", channel="U0AGENT1")]
+    assert any("#22" in text and "plans to do" in text for text in told)
+
+
+def test_asking_by_number_says_why_not_for_an_unknown_closed_own_or_not_allowed_one(ready: RunningBot) -> None:
+    owners_card = suggest(ready)
+    ready.driver.click("U0MGR1", owners_card, "suggestion_done")
+    ready.driver.submit("U0MGR1", ready.slack.calls("views.open")[-1].args["view"], {"note": "A second reader is in"})
+    assert "Sent your suggestion" in ready.driver.command("U0HR", "/suggest", "a quieter corner for calls").text
+
+    for user, text, said in (
+        ("U0HR", "answer #99", "Suggestion #99 is not yours to answer, or there is no such suggestion here."),
+        ("U0ADMIN", "answer 1", "Suggestion #1 is already marked Done; nothing changed."),
+        ("U0HR", "answer #2", "You can't answer your own suggestion"),
+        ("U0AGENT2", "answer #2", "Suggestion #2 is not yours to answer"),
+    ):
+        ready.driver.command(user, "/suggest", text)
+        assert said in ready.slack.calls("response_url")[-1].text, user
+        assert [c for c in ready.slack.calls("chat.postMessage", channel=user) if "to answer" in c.text] == []
+    assert "answer #N" in ready.driver.command("U0HR", "/suggest", "help").text
