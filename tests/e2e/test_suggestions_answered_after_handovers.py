@@ -74,7 +74,9 @@ def hrs_list(bot: RunningBot) -> Call:
 def test_hr_asks_by_number_for_an_idea_beyond_the_list_and_gets_its_card_to_answer(ready: RunningBot) -> None:
     for n in range(1, 23):
         suggest(ready, f"idea number {n} for the returns desk")
-    assert "idea number 22" not in hrs_list(ready).text, "beyond what one message holds"
+    shown = hrs_list(ready).text
+    assert "idea number 22" not in shown, "beyond what one message holds"
+    assert "more: `/suggest answer #N` brings any of them to answer" in shown
 
     assert ready.driver.command("U0HR", "/suggest", "answer #22").status == 200
     assert "is on its way to your DMs" in ready.slack.calls("response_url")[-1].text
