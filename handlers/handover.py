@@ -16,6 +16,7 @@ from handlers.blocks import suggestions as suggestion_blocks
 from handlers.blocks.kit import name_of, text_block
 from handlers.message_updates import queue_updates
 from handlers.reward_messages import request_key
+from handlers.suggestion_shown import latest_handover
 from models import Employee, Nomination, Resolution, Suggestion, Workspace
 from services import follow_ups, outbox, settling
 from services.handover import Handover
@@ -211,11 +212,11 @@ def _queue_suggestion_handover(
 
 def _suggestion_handover_number(session: Session, suggestion_id: int) -> int:
     """Each hand-over queues the new owner's card (none while the idea is held back) or its author's word (none to a
-    named author who left), or both: numbering from either alone would reuse a number, and the message keyed by it
-    would be dropped as already queued."""
+    named author who left), or both: numbering after the highest either used (not how many each has, which skip
+    numbers) never reuses a number, whose message would be dropped as already queued."""
     return 1 + max(
-        outbox.count_under(session, key_prefix=f"suggestion:{suggestion_id}:owner:handover:"),
-        outbox.count_under(session, key_prefix=f"suggestion:{suggestion_id}:told-moved:"),
+        latest_handover(session, suggestion_id),
+        outbox.highest_number_under(session, key_prefix=f"suggestion:{suggestion_id}:told-moved:"),
     )
 
 

@@ -17,7 +17,7 @@ from handlers.deps import Deps, deps_of
 from handlers.errors import reported
 from handlers.form_seals import opened, sealed
 from handlers.people import action_caller
-from handlers.suggestion_shown import Shown, show_until_current
+from handlers.suggestion_shown import Shown, answer_copies_prefix, latest_handover, show_until_current
 from models import Employee, Suggestion, Workspace
 from services import outbox, settled_updates
 from services.errors import DomainError
@@ -162,10 +162,14 @@ def follow_on_their_way(
     """The owner's card and the channel's post not recorded sent yet (a sender may hold them, to land after this
     change) show it once they land: only those sent are updated after the commit."""
     cards = f"suggestion:{suggestion.id}:owner"
-    handed = outbox.count_under(session, key_prefix=f"{cards}:handover:")
-    current = f"{cards}:handover:{handed}:" if handed else cards
+    handed = latest_handover(session, suggestion.id)
     text = blocks.headline(suggestion)
-    settled_updates.follow(session, key_prefix=current, shown={"text": text, "blocks": card}, now=now)
+    shown = {"text": text, "blocks": card}
+    if handed:  # the first card's key is a prefix of every other card's, copies included
+        settled_updates.follow(session, key_prefix=f"{cards}:handover:{handed}:", shown=shown, now=now)
+        settled_updates.follow(session, key_prefix=answer_copies_prefix(suggestion.id, handed), shown=shown, now=now)
+    else:
+        settled_updates.follow(session, key_prefix=cards, shown=shown, now=now)
     posts = f"suggestion:{suggestion.id}:channel"
     settled_updates.follow(session, key_prefix=posts, shown={"text": text, "blocks": post}, now=now)
 

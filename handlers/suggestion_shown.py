@@ -45,7 +45,7 @@ def current_owners_cards(session: Session, suggestion_id: int) -> list[tuple[str
     asked for since (handlers/suggestion_answers.py). An earlier owner's card keeps saying where the suggestion went
     (handlers/handover.py)."""
     cards = f"suggestion:{suggestion_id}:owner"
-    handed = outbox.count_under(session, key_prefix=f"{cards}:handover:")
+    handed = latest_handover(session, suggestion_id)
     copies = outbox.sent_messages(session, key_prefix=answer_copies_prefix(suggestion_id, handed))
     if handed:
         return outbox.sent_messages(session, key_prefix=f"{cards}:handover:{handed}:") + copies
@@ -53,9 +53,16 @@ def current_owners_cards(session: Session, suggestion_id: int) -> list[tuple[str
     return ([first] if first else []) + copies
 
 
+def latest_handover(session: Session, suggestion_id: int) -> int:
+    """The number of the latest hand-over that sent its owner a card, 0 if none: the highest used, not how many, as
+    a hand-over while the idea is held back numbers its author's word alone (handlers/handover.py)."""
+    return outbox.highest_number_under(session, key_prefix=f"suggestion:{suggestion_id}:owner:handover:")
+
+
 def answer_copies_prefix(suggestion_id: int, handed: int) -> str:
-    """Where the copies of the owner's card HR and admins asked for go, after `handed` hand-overs: under the owner's
-    cards, so a click on one is a click on one of its cards, and each hand-over starts afresh (it settles them all)."""
+    """Where the copies of the owner's card HR and admins asked for go, since hand-over `handed` (latest_handover):
+    under the owner's cards, so a click on one is a click on one of its cards, and each hand-over starts afresh (it
+    settles them all)."""
     return f"suggestion:{suggestion_id}:owner:answer:{handed}:"
 
 

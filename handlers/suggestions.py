@@ -8,7 +8,7 @@ from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 from sqlalchemy.orm import Session
 
-from handlers import payload
+from handlers import payload, suggestion_answers
 from handlers.blocks import suggestion_lists
 from handlers.blocks import suggestions as blocks
 from handlers.blocks.kit import Block, field_errors, text_block
@@ -47,6 +47,7 @@ USAGE = Usage(
         ("/suggest your idea...", "send it at once, with your name, to your manager"),
         ("/suggest anonymous: your idea...", "open the form with it, ticked to send it anonymously"),
         ("/suggest list", "your suggestions and, if you answer some, those waiting on you (HR and admins: on anyone)"),
+        ("/suggest answer #N", "HR and admins: a copy of suggestion N's card in your DMs, to answer it (any open one)"),
         ("/suggest help", "show this help"),
     ),
 )
@@ -67,6 +68,8 @@ def suggest_command(
             identity = command_caller(session, context, command)
             content = list_for(session, deps, identity.workspace, identity.employee)
         ack(text="Your suggestions", blocks=content)
+    elif (number := suggestion_answers.asked_number(asked)) is not None:
+        suggestion_answers.answer_asked(ack, command, context, client, respond, number)
     elif looks_like_list(asked):
         ack(text=USAGE.text(f"`/suggest list` takes nothing after it (you typed `{echoed(text)}`)."))
     elif looks_like_mistyped_list(asked):

@@ -286,6 +286,14 @@ def count_under(session: Session, *, key_prefix: str) -> int:
     return int(session.scalar(_COUNT_UNDER_PREFIX, prefix_bounds(key_prefix)) or 0)
 
 
+def highest_number_under(session: Session, *, key_prefix: str) -> int:
+    """The highest number N among the keys `key_prefix` + "N" or "N:...", 0 if none: the latest of a numbered series
+    whose numbers may skip (a number shared with another series that took it alone)."""
+    keys = session.scalars(select(Delivery.idempotency_key).where(*UNDER_PREFIX), prefix_bounds(key_prefix))
+    numbers = [key[len(key_prefix) :].split(":", 1)[0] for key in keys]
+    return max((int(number) for number in numbers if number.isdigit()), default=0)
+
+
 def given_up(session: Session, *, ids: list[int]) -> list[int]:
     """Which of these deliveries are given up (refused for good, or out of attempts), in id order."""
     return list(session.scalars(select(Delivery.id).where(Delivery.id.in_(ids), Delivery.status == "failed")))

@@ -68,7 +68,8 @@ def _answerable(listed: Listed, room: int, share: int, tz: str | None) -> list[B
         for item, line in zip(shown, within_budget(lines, share) or lines[:1], strict=False)
     ]
     if listed.total > len(blocks):
-        blocks.append(context_block(and_more(listed.total - len(blocks))))
+        where = "`/suggest answer #N` brings any of them to answer"
+        blocks.append(context_block(and_more(listed.total - len(blocks), where)))
     return blocks
 
 

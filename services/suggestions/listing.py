@@ -54,7 +54,7 @@ def lists_for(
     waiting = waiting_on(session, workspace=workspace, owner=employee)
     leads = employee.role != "frontline"
     if directory.acts_as(employee, HR_ROLES):  # what waits on others holds their team's too, with a button each
-        others = waiting_on_others(session, workspace=workspace, employee=employee, relay=relay)
+        others = waiting_on_others(session, workspace=workspace, employee=employee)
         return Lists(own, waiting, None, others)
     team = team_open(session, workspace=workspace, manager=employee) if leads else None
     return Lists(own, waiting if waiting.total > 0 or leads else None, team)
@@ -85,11 +85,12 @@ def _anonymous_of(
     return [row.id for row in anonymous if relay.matches(row.author_token, workspace.id, employee.id)]
 
 
-def waiting_on_others(session: Session, *, workspace: Workspace, employee: Employee, relay: Relay | None) -> Listed:
+def waiting_on_others(session: Session, *, workspace: Workspace, employee: Employee) -> Listed:
     """Open suggestions someone else holds, oldest first, which HR and admins may answer too (an absent owner's, an
-    anonymous one handed back to its author): not their own, which nobody answers, anonymous ones included."""
-    theirs = _anonymous_of(session, workspace, employee, relay, Suggestion.status.in_(OPEN))
-    not_theirs = (Suggestion.author_id.is_(None) | (Suggestion.author_id != employee.id)) & Suggestion.id.not_in(theirs)
+    anonymous one handed back to its author): not their named ones, which nobody answers. Their anonymous ones are
+    listed as any other, so that their count is every other HR person's and comparing lists names nobody; *Answer*
+    on one is refused to them alone, as on their own card (lifecycle.decidable)."""
+    not_theirs = Suggestion.author_id.is_(None) | (Suggestion.author_id != employee.id)
     return _open(session, workspace, (Suggestion.owner_id != employee.id) & not_theirs)
 
 

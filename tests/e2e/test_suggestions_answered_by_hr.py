@@ -148,7 +148,9 @@ def reimport(bot: RunningBot, org: str) -> None:
     drain_outbox(bot.runtime.deps, bot.runtime.app.client)
 
 
-def test_hr_is_not_offered_their_own_anonymous_idea_sent_before_they_were_made_hr(ready: RunningBot) -> None:
+def test_hr_sees_their_own_anonymous_idea_listed_as_others_do_and_answer_on_it_is_refused_to_them(
+    ready: RunningBot,
+) -> None:
     org = (FIXTURES / "org.csv").read_text() + EXTRA_AGENTS
     hana_under_maya = "U0HR,Hana Reyes,Support East,frontline,U0MGR1"
     reimport(ready, org.replace("U0HR,Hana Reyes,People,hr,U0ADMIN", hana_under_maya))
@@ -162,9 +164,12 @@ def test_hr_is_not_offered_their_own_anonymous_idea_sent_before_they_were_made_h
     hanas, adas = listed(ready, "U0HR"), listed(ready, "U0ADMIN")
 
     others = hanas.text.split("Waiting on others")[1]
-    assert "second card reader" in others and "Fewer surveys" not in others
-    assert "Fewer surveys" in hanas.text.split("Waiting on you")[0]
-    assert "Fewer surveys" in adas.text and "second card reader" in adas.text
+    assert "second card reader" in others and "Fewer surveys" in others, "left out, it would stand out as hers"
+    assert "which HR and admins may answer* (2" in hanas.text and "which HR and admins may answer* (2" in adas.text
+    ready.driver.click("U0HR", hanas, ANSWER, value="1")
+    assert "You can't answer your own suggestion" in ready.slack.calls("response_url")[-1].text
+    assert ready.slack.calls("response_url")[-1].args.get("response_type") == "ephemeral"
+    assert [c for c in ready.slack.calls("chat.postMessage", channel="U0HR") if "to answer" in c.text] == []
 
 
 def test_a_copy_asked_for_before_its_owner_left_says_where_it_went_and_a_new_one_answers_it(ready: RunningBot) -> None:
