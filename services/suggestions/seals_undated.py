@@ -10,10 +10,11 @@ it and has it sealed again at the next start (erased, it would be lost for good)
 looked at: text someone typed that reads like one is never touched. Callers commit.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Text, bindparam, cast, select, update
+from sqlalchemy import Executable, Text, bindparam, cast, select, update
 from sqlalchemy.orm import Session
 
 from models import Delivery, Suggestion
@@ -35,32 +36,35 @@ def undate_seals(session: Session, *, relay: Relay) -> Undated:
     """Seal again, undated, every dated seal in ideas and in the outbox. A row it cannot read is left and counted."""
     counts = Undated()
     ideas = select(Suggestion.id, Suggestion.author_seal).where(Suggestion.author_seal.is_not(None))
-    changed: list[dict[str, Any]] = []
-    for row_id, seal in session.execute(ideas.order_by(Suggestion.id)):
-        try:
-            new = _undated(relay, seal, counts)
-        except ValueError:
-            counts.skipped += 1
-            continue
-        if new != seal:
-            changed.append({"row": row_id, "new": new})
-    _write(session, Suggestion.__table__, "author_seal", changed)
-    _undate_outbox(session, relay, counts)
+    _undate_rows(session, ideas.order_by(Suggestion.id), Suggestion.__table__, "author_seal", _undated, relay, counts)
+    sealed = select(Delivery.id, Delivery.payload).where(cast(Delivery.payload, Text).contains(f'"{SEALED}'))
+    _undate_rows(session, sealed.order_by(Delivery.id), Delivery.__table__, "payload", _payload_undated, relay, counts)
     return counts
 
 
-def _undate_outbox(session: Session, relay: Relay, counts: Undated) -> None:
-    sealed = select(Delivery.id, Delivery.payload).where(cast(Delivery.payload, Text).contains(f'"{SEALED}'))
+def _undate_rows(
+    session: Session,
+    rows: Executable,
+    table: Any,
+    column: str,
+    undated: Callable[[Relay, Any, Undated], Any],
+    relay: Relay,
+    counts: Undated,
+) -> None:
+    """Each row's value undated, written back with one UPDATE a row (a row deleted since it was read, a message
+    forgotten or an idea purged, is simply not there)."""
     changed: list[dict[str, Any]] = []
-    for row_id, payload in session.execute(sealed.order_by(Delivery.id)):
+    for row_id, value in session.execute(rows):
         try:
-            new = _payload_undated(relay, payload, counts)
+            new = undated(relay, value, counts)
         except ValueError:
             counts.skipped += 1
             continue
-        if new != payload:
+        if new != value:
             changed.append({"row": row_id, "new": new})
-    _write(session, Delivery.__table__, "payload", changed)
+    if changed:
+        statement = update(table).where(table.c.id == bindparam("row")).values({column: bindparam("new")})
+        session.execute(statement, changed)
 
 
 def _payload_undated(relay: Relay, payload: Any, counts: Undated) -> Any:
@@ -73,13 +77,6 @@ def _payload_undated(relay: Relay, payload: Any, counts: Undated) -> Any:
     if isinstance(note, dict) and "sender" in note:
         new = {**new, RELAYED: {**note, "sender": _undated(relay, note["sender"], counts)}}
     return new
-
-
-def _write(session: Session, table: Any, column: str, changed: list[dict[str, Any]]) -> None:
-    """One UPDATE a row: a row deleted since it was read (a message forgotten, an idea purged) is simply not there."""
-    if changed:
-        statement = update(table).where(table.c.id == bindparam("row")).values({column: bindparam("new")})
-        session.execute(statement, changed)
 
 
 def _undated(relay: Relay, value: Any, counts: Undated) -> Any:
