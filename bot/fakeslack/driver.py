@@ -216,10 +216,11 @@ class SlackDriver(InteractionPayloads):
 
     def close_modal(self, view: Json) -> None:
         """The person closes the modal with its Cancel button or ×: Slack stops showing it (with no
-        `notify_on_close`, it tells the app nothing: https://docs.slack.dev/surfaces/modals#modal_cancellations)."""
+        `notify_on_close`, it tells the app nothing: https://docs.slack.dev/surfaces/modals#modal_cancellations); with
+        `clear_on_close`, it closes every view of the stack, else only this one."""
         shown = self.slack.state.views.held(view)
         assert shown is not None, "no such modal is open"
-        self.slack.state.views.close(shown.view_id)
+        self.slack.state.views.close(shown.view_id, whole_stack=bool(shown.definition.get("clear_on_close")))
 
     def click_in_view(
         self, user: str, view: Json, action_id: str, *, value: str | None = None, forged: bool = False
