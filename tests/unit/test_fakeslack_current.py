@@ -2,6 +2,7 @@
 screen, a button sends its own value, a modal closed or replaced is submitted no more; anything else is forged."""
 
 import json
+import urllib.parse
 import urllib.request
 from collections.abc import Iterator
 
@@ -12,6 +13,7 @@ from bot.fakeslack import FakeSlack, SlackDriver
 from bot.fakeslack.current import Outdated
 from bot.fakeslack.server import BOT_TOKEN
 from tests.unit.test_fakeslack import modal, text
+from tests.unit.test_fakeslack_views import an_app_acking
 
 BUTTON = {"type": "button", "action_id": "go", "text": text("Go"), "value": "7"}
 ACTIONS = [{"type": "actions", "block_id": "act", "elements": [BUTTON]}]
@@ -210,3 +212,24 @@ def test_closing_a_view_with_clear_on_close_closes_its_whole_stack(
 
     with pytest.raises(Outdated, match="closed or replaced"):
         driver.submit_payload("U0LEE", below, {"why": "late"})
+
+
+def test_a_commands_ack_is_a_message_its_response_url_replaces_and_its_old_copy_is_clicked_no_more(
+    slack: FakeSlack,
+) -> None:
+    received: list[bytes] = []
+    with an_app_acking({"text": "Approve?", "blocks": ACTIONS}, received) as url:
+        reply = SlackDriver(url, "secret", slack).command("U0LEE", "/resolve", "refund 80")
+    driver = SlackDriver("http://127.0.0.1:9/unused", "secret", slack)
+    assert reply.shown is not None
+    assert driver.click_payload("U0LEE", reply.shown, "go")["container"]["is_ephemeral"]
+    [response_url] = urllib.parse.parse_qs(received[0].decode())["response_url"]
+
+    answer = json.dumps({"replace_original": True, "text": "Done"}).encode()
+    request = urllib.request.Request(response_url, data=answer, headers={"Content-Type": "application/json"})
+    with urllib.request.urlopen(request, timeout=5) as response:
+        assert response.status == 200
+
+    with pytest.raises(Outdated, match="no longer in message"):
+        driver.click_payload("U0LEE", reply.shown, "go")
+    assert [c.response.get("replaced") for c in slack.calls("response_url")] == [True]
