@@ -122,13 +122,9 @@ class SlackDriver(InteractionPayloads):
         """Type `command text` in Slack (escaped as Slack does; `where`: channel, user_name); the ack is checked like
         a message. `settle=False` returns at the ack, before the work the listener does after it."""
         ack_ts = self.slack.state.new_ts()
-        self.slack.state.acks.expect(ack_ts)
         fields = self.command_fields(user, command, text, ack_ts=ack_ts, **where)
-        try:
-            reply = self._checked("ack of " + command, self.post_form(fields, settle=False))
-            reply = self._show_ack(reply, user, fields["channel_id"], ack_ts)
-        finally:
-            self.slack.state.acks.shown(ack_ts)
+        reply = self._checked("ack of " + command, self.post_form(fields, settle=False))
+        reply = self._show_ack(reply, user, fields["channel_id"], ack_ts)
         if settle:
             self._settle()
         return reply

@@ -17,7 +17,6 @@ def answer_response_url(state: SlackState, url_id: str, body: dict[str, Any]) ->
     if isinstance(found, str):
         state.record(Call("response_url:failed", body, time.time(), response={"error": found}))
         return 404, found
-    state.acks.wait(found.message_ts)
     if not body.get("delete_original"):
         error, problems = posted_problems(body)
         if problems:

@@ -9,7 +9,6 @@ from typing import Any
 
 from bot.fakeslack.app_home import AppHome
 from bot.fakeslack.channels import Channels
-from bot.fakeslack.command_acks import CommandAcks
 from bot.fakeslack.faults import Faults
 from bot.fakeslack.installs import Installs
 from bot.fakeslack.pauses import Pauses
@@ -103,7 +102,6 @@ class SlackState:
         self._messages: dict[tuple[str, str], dict[str, Any]] = {}
         self.uploads = Uploads()
         self.triggers = Triggers()
-        self.acks = CommandAcks()
         self._response_urls: dict[str, ResponseUrl] = {}
         self._sent_at = 0.0
         self._ephemeral: dict[tuple[str, str], dict[str, Any]] = {}
