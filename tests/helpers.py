@@ -13,6 +13,7 @@ from sqlalchemy import Engine, func, select, text
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.fakeslack.reply import Reply
 from bot.fakeslack.server import Call, FakeSlack
 from models import Base, Employee
 from services import directory
@@ -149,3 +150,9 @@ def as_an_older_version_sent_it(slack: FakeSlack, message: Call, action_id: str,
         element["value"] = value
     assert slack.state.replace_message(message.response["channel"], message.response["ts"], {"blocks": blocks})
     return dataclasses.replace(message, args={**message.args, "blocks": blocks})
+
+
+def shown(ack: Reply) -> Call:
+    """A command's ack as Slack shows it: a message the person clicks in, which its response URL replaces."""
+    assert ack.shown is not None, f"the ack shows no message: {ack.body!r}"
+    return ack.shown

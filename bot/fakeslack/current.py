@@ -17,8 +17,8 @@ a forged payload (`forged=True`).
 
 from typing import Any
 
-from bot.fakeslack.message_clicks import ClickedMessage, as_slack_keeps
-from bot.fakeslack.payloads import block_elements, find_element
+from bot.fakeslack.message_clicks import ClickedMessage, as_slack_keeps, is_made_up
+from bot.fakeslack.payloads import VIEW_DEFAULTS, block_elements, find_element
 from bot.fakeslack.state import SlackState
 from bot.fakeslack.views import ShownView
 
@@ -29,12 +29,16 @@ class Outdated(AssertionError):
     """A click on a button or a submission of a view the person no longer sees: Slack cannot send it."""
 
 
-def as_shown_now(state: SlackState, clicked: ClickedMessage, action_id: str, value: str | None) -> ClickedMessage:
-    """The message as Slack shows it now, if the element clicked in the test's copy is still in it; else `Outdated`.
+def as_shown_now(
+    state: SlackState, clicked: ClickedMessage, action_id: str, value: str | None
+) -> tuple[ClickedMessage, Json, Json]:
+    """The message as Slack shows it now, and the block and element clicked in it: the element the test's copy shows,
+    in the block of the same `block_id` (any block, for an id Slack made up), else `Outdated`.
 
-    A command's ack, never recorded by the stand-in (no `ts`), is taken as the test holds it."""
+    A command's ack the test built by hand (no `ts`) is taken as the test holds it."""
+    held_block, held = find_element(clicked.blocks, action_id, value)
     if not clicked.ts:
-        return clicked
+        return clicked, held_block, held
     now = state.find_message(clicked.channel, clicked.ts) or state.find_ephemeral(clicked.channel, clicked.ts)
     if now is None:
         raise Outdated(f"the message {clicked.ts} in {clicked.channel} was deleted: " + _REPLAYED)
@@ -45,22 +49,39 @@ def as_shown_now(state: SlackState, clicked: ClickedMessage, action_id: str, val
         clicked.ephemeral,
         str(now.get("text") or ""),
     )
-    _, held = find_element(clicked.blocks, action_id, value)
-    if held not in [element for block in shown.blocks for element in block_elements(block)]:
+    alike = [(block, element) for block in shown.blocks for element in block_elements(block) if element == held]
+    same_block = [(block, element) for block, element in alike if block["block_id"] == held_block["block_id"]]
+    found = same_block or (alike if is_made_up(clicked, held_block) else [])
+    if not found:
         raise Outdated(f"{action_id!r} as the test's copy shows it is no longer in message {clicked.ts}: " + _REPLAYED)
-    return shown
+    block, element = found[0]
+    return shown, block, element
 
 
 def check_open(state: SlackState, view: Json, shown: ShownView | None) -> None:
-    """Raise `Outdated` unless the view the test holds is open and as the app last showed it (a Home: the last
-    one published for the person)."""
+    """Raise `Outdated` unless the view the test holds is open, on top of its stack, and as the app last showed it (a
+    Home: the last one published for the person)."""
     if shown is None:
         raise Outdated("the view was closed or replaced since (or never shown): " + _REPLAYED)
-    if view.get("blocks") is not None and view.get("blocks") != shown.definition.get("blocks"):
-        raise Outdated(f"the view {shown.view_id} was updated since the test's copy: " + _REPLAYED)
+    if state.views.covered(shown.view_id):
+        raise Outdated(f"the view {shown.view_id} has another pushed over it, which Slack shows instead: " + _REPLAYED)
+    differing = sorted(key for key in set(view) - SLACK_FILLED if view[key] != _as_shown(shown.definition, key))
+    if differing:
+        raise Outdated(f"the view {shown.view_id} was updated since the test's copy (its {differing}): " + _REPLAYED)
     home = state.home_view(shown.owner) if shown.definition.get("type") == "home" and shown.owner else None
     if home is not None and home.get("id") != shown.view_id:
         raise Outdated(f"{shown.owner}'s Home was published again since the test's copy: " + _REPLAYED)
+
+
+SLACK_FILLED = frozenset(
+    {"id", "team_id", "app_id", "bot_id", "app_installed_team_id", "hash", "root_view_id", "previous_view_id", "state"}
+)
+"""What Slack adds to the view the app sent: the test's copy may hold them or not."""
+
+
+def _as_shown(definition: Json, key: str) -> Any:
+    """The view's `key` as Slack shows it: the app's, else what Slack fills in for a field the app left out."""
+    return definition.get(key, VIEW_DEFAULTS.get(key))
 
 
 def check_value(element: Json, value: str | None) -> None:

@@ -1,5 +1,6 @@
 """Sends correctly signed Slack requests (slash commands, button clicks, modal submissions, events) to the bot."""
 
+import dataclasses
 import json
 import time
 import urllib.error
@@ -12,13 +13,14 @@ from urllib.parse import urlencode
 from slack_sdk.signature import SignatureVerifier
 
 from bot.fakeslack.blockkit import ack_problems, posted_problems
+from bot.fakeslack.command_acks import ack_message
 from bot.fakeslack.envelopes import event_envelope, url_verification
 from bot.fakeslack.grid import Grid
 from bot.fakeslack.interaction_payloads import InteractionPayloads
 from bot.fakeslack.payloads import slack_escaped
 from bot.fakeslack.reply import Reply, as_retried
 from bot.fakeslack.server import FakeSlack
-from bot.fakeslack.state import TEAM_ID, Call, dm_channel
+from bot.fakeslack.state import BOT_USER_ID, TEAM_ID, Call, dm_channel
 
 _ids = count(1)
 Json = dict[str, Any]
@@ -119,12 +121,40 @@ class SlackDriver(InteractionPayloads):
     def command(self, user: str, command: str, text: str = "", *, settle: bool = True, **where: Any) -> Reply:
         """Type `command text` in Slack (escaped as Slack does; `where`: channel, user_name); the ack is checked like
         a message. `settle=False` returns at the ack, before the work the listener does after it."""
-        reply = self.post_form(self.command_fields(user, command, text, **where), settle=settle)
-        return self._checked("ack of " + command, reply)
+        ack_ts = self.slack.state.new_ts()
+        fields = self.command_fields(user, command, text, ack_ts=ack_ts, **where)
+        reply = self._checked("ack of " + command, self.post_form(fields, settle=False))
+        reply = self._show_ack(reply, user, fields["channel_id"], ack_ts)
+        if settle:
+            self._settle()
+        return reply
+
+    def _show_ack(self, reply: Reply, user: str, channel: str, ts: str) -> Reply:
+        """Slack shows an ack's message to the person (to the channel, `in_channel`): `reply.shown`, a message the
+        command's response URL replaces or deletes."""
+        ack = reply.json or {"text": reply.body}
+        message = ack_message(ack, ts) if reply.status == 200 else None
+        if message is None:
+            return reply
+        in_channel = ack.get("response_type") == "in_channel"
+        if in_channel:
+            self.slack.state.store_message(channel, ts, {**message, "user": BOT_USER_ID})
+        else:
+            self.slack.state.store_ephemeral(channel, ts, message, reader=user)
+        shown = Call("ack", ack, time.time(), response={"channel": channel, "ts": ts, "ephemeral": not in_channel})
+        return dataclasses.replace(reply, shown=shown)
 
     def command_fields(
-        self, user: str, command: str, text: str = "", *, channel: str = "C0GENERAL", user_name: str | None = None
+        self,
+        user: str,
+        command: str,
+        text: str = "",
+        *,
+        channel: str = "C0GENERAL",
+        user_name: str | None = None,
+        ack_ts: str | None = None,
     ) -> dict[str, str]:
+        """`ack_ts`: where the ack's message shows, which the command's response URL replaces."""
         return {
             "token": "verification-token-unused",
             "team_id": self.team_id,
@@ -137,7 +167,7 @@ class SlackDriver(InteractionPayloads):
             "text": slack_escaped(text),
             "api_app_id": "A0LATITUDE",
             **self.grid.command_fields(),
-            "response_url": self.slack.response_url(channel, user=user),
+            "response_url": self.slack.response_url(channel, ack_ts, user=user),
             "trigger_id": self.slack.trigger_id(user),
         }
 
@@ -216,10 +246,11 @@ class SlackDriver(InteractionPayloads):
 
     def close_modal(self, view: Json) -> None:
         """The person closes the modal with its Cancel button or ×: Slack stops showing it (with no
-        `notify_on_close`, it tells the app nothing: https://docs.slack.dev/surfaces/modals#modal_cancellations)."""
+        `notify_on_close`, it tells the app nothing: https://docs.slack.dev/surfaces/modals#modal_cancellations); with
+        `clear_on_close`, it closes every view of the stack, else only this one."""
         shown = self.slack.state.views.held(view)
         assert shown is not None, "no such modal is open"
-        self.slack.state.views.close(shown.view_id)
+        self.slack.state.views.close(shown.view_id, whole_stack=bool(shown.definition.get("clear_on_close")))
 
     def click_in_view(
         self, user: str, view: Json, action_id: str, *, value: str | None = None, forged: bool = False

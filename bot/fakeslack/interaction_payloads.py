@@ -28,10 +28,11 @@ class InteractionPayloads:
     ) -> Json:
         """A block_actions payload shaped for the message's container (an ephemeral one's has no `message`)."""
         clicked = ClickedMessage.of(message)
-        if not forged:
+        if forged:
+            block, element = find_element(clicked.blocks, action_id, value)
+        else:
             check_sees_message(self.slack.state, user, message, clicked)
-            clicked = as_shown_now(self.slack.state, clicked, action_id, value)
-        block, element = find_element(clicked.blocks, action_id, value)
+            clicked, block, element = as_shown_now(self.slack.state, clicked, action_id, value)
         payload = self._block_actions(user, block, element, value, forged=forged)
         payload.update(clicked.fields(self._channel_name(clicked.channel), self.team_id))
         return payload | {"response_url": self.slack.response_url(clicked.channel, clicked.ts, user=user)}
@@ -41,7 +42,7 @@ class InteractionPayloads:
     ) -> Json:
         """The view carries its inputs' state as Slack sends it: what the person has `entered` so far (by action_id
         or block_id, as for `submit`), the others at their initial values."""
-        view_id, view_hash = self._seen_view(user, view, forged)
+        view_id, view_hash, view = self._seen_view(user, view, forged)
         block, element = find_element(view.get("blocks") or [], action_id, value)
         payload = self._block_actions(user, block, element, value, view_id, forged=forged)
         shown = {**self._view_as_sent(view, view_id, view_hash), "state": view_state(view, entered)}
@@ -50,7 +51,7 @@ class InteractionPayloads:
 
     def submit_payload(self, user: str, view: Json, values: Json, *, forged: bool = False) -> Json:
         """Only what Slack's client lets the person send (`entries`), unless `forged`."""
-        view_id, view_hash = self._seen_view(user, view, forged)
+        view_id, view_hash, view = self._seen_view(user, view, forged)
         shown = self._view_as_sent(view, view_id, view_hash)
         state = view_state(view, values)
         if not forged:
@@ -74,13 +75,17 @@ class InteractionPayloads:
         view_id, view_hash = self.slack.state.views.identify(home, user)
         return self._view_as_sent(home, view_id, view_hash)
 
-    def _seen_view(self, user: str, view: Json, forged: bool) -> tuple[str, str]:
-        """The id and hash of the view the test holds, which `user` must see unless the payload is `forged`."""
-        if not forged:
-            shown = self.slack.state.views.held(view, user)
-            check_sees_view(user, shown)
-            check_open(self.slack.state, view, shown)
-        return self.slack.state.views.identify(view, user)
+    def _seen_view(self, user: str, view: Json, forged: bool) -> tuple[str, str, Json]:
+        """The id, hash and definition of the view the test holds, which `user` must see unless the payload is
+        `forged`: the payload carries the view as Slack holds it (its `private_metadata`, `callback_id`...), not
+        the test's copy, which only a forged payload sends."""
+        if forged:
+            return *self.slack.state.views.identify(view, user), view
+        shown = self.slack.state.views.held(view, user)
+        check_sees_view(user, shown)
+        check_open(self.slack.state, view, shown)
+        assert shown is not None
+        return shown.view_id, shown.hash, shown.definition
 
     def _block_actions(
         self, user: str, block: Json, element: Json, value: str | None, view_id: str | None = None, *, forged: bool

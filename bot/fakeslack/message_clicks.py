@@ -49,6 +49,11 @@ def as_slack_keeps(blocks: list[dict[str, Any]], ts: str) -> list[dict[str, Any]
     return [b if b.get("block_id") else {**b, "block_id": _made_up(ts, n)} for n, b in enumerate(blocks)]
 
 
+def is_made_up(message: ClickedMessage, block: dict[str, Any]) -> bool:
+    """Whether Slack made up the block's `block_id` (the app sent none): a later version of the message has others."""
+    return any(block.get("block_id") == _made_up(message.ts, n) for n in range(len(message.blocks)))
+
+
 def _made_up(ts: str, index: int) -> str:
     return hashlib.sha1(f"{ts}:{index}".encode()).hexdigest()[:5]
 

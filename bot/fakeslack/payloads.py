@@ -148,6 +148,17 @@ def clicked_action(block: dict[str, Any], element: dict[str, Any], value: str | 
     return action
 
 
+VIEW_DEFAULTS: dict[str, Any] = {
+    "private_metadata": "",
+    "callback_id": "",
+    "external_id": "",
+    "clear_on_close": False,
+    "notify_on_close": False,
+    "type": "modal",
+}
+"""What Slack fills in for a field of a view the app left out."""
+
+
 def view_as_sent(
     view: dict[str, Any],
     view_id: str,
@@ -164,8 +175,7 @@ def view_as_sent(
     workspace, or for an org-wide install the org (`E…`), that installed the app, which Bolt reads first to authorize
     the request (https://docs.slack.dev/reference/interaction-payloads/view-interactions-payload,
     https://docs.slack.dev/reference/events/app_home_opened, https://docs.slack.dev/reference/methods/views.publish)."""
-    unset = {"private_metadata": "", "callback_id": "", "external_id": "", "clear_on_close": False}
-    shown = {**unset, "notify_on_close": False, "type": "modal", "state": {"values": {}}, **view}
+    shown = {**VIEW_DEFAULTS, "state": {"values": {}}, **view}
     made = {"hash": view_hash, "root_view_id": root_view_id or view_id, "previous_view_id": previous_view_id}
     ids = {"id": view_id, "team_id": team_id, "app_id": APP_ID, "bot_id": BOT_ID, "app_installed_team_id": installed_by}
     return {**shown, **made, **ids}

@@ -15,6 +15,8 @@ class Reply:
     status: int
     body: str
     headers: dict[str, str] = field(default_factory=dict)
+    shown: Call | None = None
+    """A command's ack as Slack shows it, when it carries a message: a message the test can click in."""
 
     @property
     def json(self) -> dict[str, Any]:

@@ -93,6 +93,11 @@ class Views:
             alike = [v for v in reversed(self._shown.values()) if v.definition == definition]
         return next((v for v in alike if v.owner == user), next(iter(alike), None))
 
+    def covered(self, view_id: str) -> bool:
+        """Whether a view was pushed over this one: Slack shows only the top view of a stack."""
+        with self._lock:
+            return any(v.previous_view_id == view_id for v in self._shown.values())
+
     def held(self, view: dict[str, Any], user: str | None = None) -> ShownView | None:
         """The shown view a test holds (as sent to a views method, or as answered), `user`'s if alike ones are shown."""
         return self.find(view["id"]) if view.get("id") else self.showing(view, user)

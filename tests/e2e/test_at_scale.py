@@ -15,7 +15,7 @@ from services.workspace_purge import purge, purge_plan
 from services.workspaces import record_uninstall
 from tests.conftest import RunningBot
 from tests.e2e.test_pulse_rounds import answer, questions_dm, start, tick
-from tests.helpers import load_org, load_policy
+from tests.helpers import load_org, load_policy, shown
 from tests.pulse_org import EAST, POLICY, PULSE, org_csv
 from tests.rewards_helpers import set_up
 
@@ -131,11 +131,11 @@ def test_comments_a_results_message_has_no_room_for_are_shown_by_its_button(bot:
 
 def test_show_more_after_a_new_round_closed_says_so_instead_of_mixing_rounds(bot: RunningBot) -> None:
     a_round_with_a_comment_from_each_of(bot, with_twenty_more_in_east(bot))
-    first = bot.driver.command("U0MGR1", "/pulse", "results").json
+    first = shown(bot.driver.command("U0MGR1", "/pulse", "results"))
     bot.driver.command("U0HR", "/pulse", "start")
     bot.driver.command("U0HR", "/pulse", "close")
 
-    bot.driver.click("U0MGR1", Call("ack", first, 0, response={"ephemeral": True}), MORE_COMMENTS_ACTION)
+    bot.driver.click("U0MGR1", first, MORE_COMMENTS_ACTION)
 
     answer_text = bot.slack.calls("response_url")[-1].text
     assert "These results are no longer the latest: `/pulse results` shows round 2." in answer_text
@@ -161,7 +161,7 @@ def test_show_more_from_before_a_purge_shows_nothing_of_the_new_installs_round_o
     bot: RunningBot,
 ) -> None:
     a_round_with_a_comment_from_each_of(bot, with_twenty_more_in_east(bot))
-    first = bot.driver.command("U0MGR1", "/pulse", "results").json
+    first = shown(bot.driver.command("U0MGR1", "/pulse", "results"))
     with bot.sessions.begin() as session:  # uninstalled (Slack's token left alone: the bot keeps it), then purged
         workspace = directory.find_workspace(session, "T0LATITUDE")
         assert workspace is not None
@@ -170,7 +170,7 @@ def test_show_more_from_before_a_purge_shows_nothing_of_the_new_installs_round_o
     bot.slack.reset()
     a_round_with_a_comment_from_each_of(bot, with_twenty_more_in_east(bot), "words of the new install. " * 20)
 
-    bot.driver.click("U0MGR1", Call("ack", first, 0, response={"ephemeral": True}), MORE_COMMENTS_ACTION)
+    bot.driver.click("U0MGR1", first, MORE_COMMENTS_ACTION)
 
     answer_text = bot.slack.calls("response_url")[-1].text
     assert "These results are no longer the latest: `/pulse results` shows round 1." in answer_text

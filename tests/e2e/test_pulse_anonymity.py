@@ -5,19 +5,21 @@ Bo's team minus both sub-teams would be Lee alone, so the rule hides the smalles
 """
 
 from datetime import datetime
+from typing import Any
 
 import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.cli import main
+from bot.fakeslack import Call
 from handlers.blocks import pulse as blocks
 from models import AuditEvent, PulseRound, Workspace
 from services import directory
 from services.policy.versions import load_policy
 from tests.conftest import RunningBot
 from tests.e2e.test_pulse_results import answer_all, close
-from tests.e2e.test_pulse_rounds import answer_click, questions_dm
+from tests.e2e.test_pulse_rounds import answer_ids, questions_dm
 from tests.helpers import load_org
 from tests.pulse_org import HEADER, POLICY, PULSE
 
@@ -156,13 +158,30 @@ def test_closing_is_for_hr_and_there_must_be_a_round(bot: RunningBot) -> None:
 
 def test_a_click_after_an_early_close_is_told_the_round_closed(bot: RunningBot) -> None:
     bo_round(bot)
-    on_the_screen = answer_click(bot, "U0ANN", 0, 3)  # Ann has not answered yet
+    changing_an_answer = change_click(bot, "U0SA1", 0, 3)  # she had answered; she changes it
     bot.driver.command("U0HANA", "/pulse", "close")
 
-    bot.driver.send_click(on_the_screen)  # clicked before the close took the buttons away
+    bot.driver.send_click(changing_an_answer)  # clicked before the close took the buttons away
 
     [told] = bot.slack.calls("response_url")
     assert "has closed" in told.args["text"]
+
+
+def change_click(bot: RunningBot, user: str, question: int, value: int) -> dict[str, Any]:
+    """The person clicks Change on an answered question, then (not sent yet) `value` among the buttons it shows."""
+    dm = questions_dm(bot, user)
+    answered = dm_now(bot, dm)
+    accessories = [str((block.get("accessory") or {}).get("action_id")) for block in answered.args["blocks"]]
+    bot.driver.click(user, answered, [a for a in accessories if a.startswith(blocks.CHANGE_PREFIX)][question])
+    shown = dm_now(bot, dm)
+    ids = answer_ids(shown)[0]
+    return bot.driver.click_payload(user, shown, ids[value - int(ids[0].rsplit(":", 1)[1])])
+
+
+def dm_now(bot: RunningBot, dm: Call) -> Call:
+    """The questions DM as the app last changed it."""
+    updates = [c for c in bot.slack.calls("chat.update") if c.response.get("ts") == dm.response["ts"]]
+    return updates[-1] if updates else dm
 
 
 def test_the_cli_closes_the_open_round_and_a_second_close_says_it_is_closed_without_failing(

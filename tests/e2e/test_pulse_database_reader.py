@@ -20,7 +20,6 @@ import pytest
 from sqlalchemy import Engine, event, make_url, select, text
 
 from bot.cli import main
-from bot.fakeslack.state import Call
 from bot.logs import configure_logging
 from handlers.blocks import pulse_results as result_blocks
 from models import Base, Employee, PulseComment, PulseRelay, PulseReply
@@ -30,6 +29,7 @@ from tests.e2e.test_pulse_anonymity import LEE_COMMENT, SUB_A, SUB_B, bo_round, 
 from tests.e2e.test_pulse_relay import after_the_relay_delay, commented_round, reply_from_results
 from tests.e2e.test_pulse_results import answer_all, close
 from tests.e2e.test_pulse_rounds import answer, tick
+from tests.helpers import shown
 
 WAL_HEADER, FRAME_HEADER = 32, 24  # https://www.sqlite.org/fileformat.html#the_write_ahead_log
 PULSE_TABLES = ("pulse_tallies", "pulse_turnouts", "pulse_comments", "pulse_relays")
@@ -170,7 +170,7 @@ def test_the_relay_works_after_close_then_ends_and_leaves_nothing(bot: RunningBo
     [to_author] = bot.slack.calls("chat.postMessage")
     assert to_author.channel == "U0LEE"
     results = bot.driver.command("U0BO", "/pulse", "results")
-    bot.driver.click("U0BO", Call("ack", results.json, 0), result_blocks.REPLY_ACTION)
+    bot.driver.click("U0BO", shown(results), result_blocks.REPLY_ACTION)
     left_open = bot.slack.calls("views.open")[-1].args["view"]
     bot.clock.advance(timedelta(days=14))
     tick(bot)
@@ -181,11 +181,6 @@ def test_the_relay_works_after_close_then_ends_and_leaves_nothing(bot: RunningBo
         assert session.scalars(select(PulseRelay)).all() == []
         assert session.scalars(select(PulseReply)).all() == []
         assert session.scalars(select(PulseComment.relay_handle)).all() == [None]
-
-
-def _comment_id(bot: RunningBot) -> int:
-    with bot.sessions() as session:
-        return int(session.scalars(select(PulseComment.id)).one())
 
 
 def test_at_debug_no_log_line_holds_an_answer_or_a_comments_author(bot: RunningBot) -> None:

@@ -18,7 +18,7 @@ from services.workspaces import record_uninstall
 from tests.conftest import RunningBot
 from tests.e2e.test_pulse_results import answer_all, close
 from tests.e2e.test_pulse_rounds import questions_dm, start, tick
-from tests.helpers import as_an_older_version_sent_it
+from tests.helpers import as_an_older_version_sent_it, shown
 from tests.pulse_org import PULSE, load_pulse_org
 
 COMMENT = "Too few people on Saturdays"
@@ -45,7 +45,7 @@ def commented_round(
 def reply_from_results(bot: RunningBot, manager: str, text: str, *, delivered: bool = True) -> Reply:
     """The manager replies from their results; with `delivered`, the relay's random wait passes and it is sent."""
     results = bot.driver.command(manager, "/pulse", "results")
-    bot.driver.click(manager, Call("ack", results.json, 0), result_blocks.REPLY_ACTION)
+    bot.driver.click(manager, shown(results), result_blocks.REPLY_ACTION)
     [modal] = bot.slack.calls("views.open")
     sent = bot.driver.submit(manager, modal.args["view"], {"message": text})
     if delivered:
@@ -140,7 +140,7 @@ def test_a_reply_button_clicked_after_the_relay_ended_says_so_and_opens_no_form(
     bot.clock.advance(timedelta(days=15))
     tick(bot)
 
-    bot.driver.click("U0MGR1", Call("ack", results.json, 0), result_blocks.REPLY_ACTION)
+    bot.driver.click("U0MGR1", shown(results), result_blocks.REPLY_ACTION)
 
     assert bot.slack.calls("views.open") == []
     [told] = bot.slack.calls("response_url")
@@ -339,7 +339,7 @@ def test_a_manager_opening_a_reply_to_their_own_comment_is_told_at_once_and_no_f
     results = bot.driver.command("U0ADMIN", "/pulse", "results")
     assert COMMENT in results.text
 
-    bot.driver.click("U0ADMIN", Call("ack", results.json, 0), result_blocks.REPLY_ACTION)
+    bot.driver.click("U0ADMIN", shown(results), result_blocks.REPLY_ACTION)
 
     assert bot.slack.calls("views.open") == []
     [told] = bot.slack.calls("response_url")
@@ -366,7 +366,7 @@ def test_someone_else_who_sees_that_comment_gets_the_form_and_is_not_told_whose_
     commented_by_admin(bot)
     results = bot.driver.command("U0HR", "/pulse", "results")
 
-    bot.driver.click("U0HR", Call("ack", results.json, 0), result_blocks.REPLY_ACTION)
+    bot.driver.click("U0HR", shown(results), result_blocks.REPLY_ACTION)
 
     assert len(bot.slack.calls("views.open")) == 1
     assert bot.slack.calls("response_url") == []

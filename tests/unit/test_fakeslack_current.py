@@ -2,6 +2,7 @@
 screen, a button sends its own value, a modal closed or replaced is submitted no more; anything else is forged."""
 
 import json
+import urllib.parse
 import urllib.request
 from collections.abc import Iterator
 
@@ -12,6 +13,7 @@ from bot.fakeslack import FakeSlack, SlackDriver
 from bot.fakeslack.current import Outdated
 from bot.fakeslack.server import BOT_TOKEN
 from tests.unit.test_fakeslack import modal, text
+from tests.unit.test_fakeslack_views import an_app_acking
 
 BUTTON = {"type": "button", "action_id": "go", "text": text("Go"), "value": "7"}
 ACTIONS = [{"type": "actions", "block_id": "act", "elements": [BUTTON]}]
@@ -141,3 +143,93 @@ def test_a_home_published_again_replaces_the_one_shown(
 
     with pytest.raises(Outdated, match="Home was published again"):
         driver.view_click_payload("U0LEE", home, "go")
+
+
+def test_a_click_on_an_old_copy_is_sent_for_the_button_clicked_not_an_alike_one_added_above_it(
+    slack: FakeSlack, client: WebClient, driver: SlackDriver
+) -> None:
+    clicked = {"type": "actions", "block_id": "b1", "elements": [{**BUTTON, "value": "1"}]}
+    added = {"type": "actions", "block_id": "b0", "elements": [{**BUTTON, "value": "0"}]}
+    posted = client.chat_postMessage(channel="U0LEE", text="Approve?", blocks=[clicked])
+    [sent] = slack.calls("chat.postMessage")
+
+    client.chat_update(channel=posted["channel"], ts=posted["ts"], text="Approve?", blocks=[added, clicked])
+
+    [action] = driver.click_payload("U0LEE", sent, "go")["actions"]
+    assert (action["block_id"], action["value"]) == ("b1", "1")
+
+
+def test_a_button_moved_to_another_block_of_the_app_is_not_the_one_clicked(
+    slack: FakeSlack, client: WebClient, driver: SlackDriver
+) -> None:
+    posted = client.chat_postMessage(channel="U0LEE", text="Approve?", blocks=ACTIONS)
+    [sent] = slack.calls("chat.postMessage")
+
+    client.chat_update(
+        channel=posted["channel"], ts=posted["ts"], text="Again", blocks=[{**ACTIONS[0], "block_id": "new"}]
+    )
+
+    with pytest.raises(Outdated, match="no longer in message"):
+        driver.click_payload("U0LEE", sent, "go")
+
+
+def test_a_submission_carries_the_view_as_slack_holds_it_and_a_changed_copy_is_forged(
+    slack: FakeSlack, client: WebClient, driver: SlackDriver
+) -> None:
+    opened = client.views_open(trigger_id=slack.trigger_id("U0LEE"), view=modal(private_metadata="42"))["view"]
+    tampered = {**opened, "private_metadata": "43"}
+
+    with pytest.raises(Outdated, match=r"was updated since the test's copy \(its \['private_metadata'\]\)"):
+        driver.submit_payload("U0LEE", tampered, {"why": "late"})
+    with pytest.raises(Outdated, match="private_metadata"):
+        driver.view_click_payload("U0LEE", tampered, "why")
+    assert driver.submit_payload("U0LEE", tampered, {"why": "x"}, forged=True)["view"]["private_metadata"] == "43"
+    bare = {"id": opened["id"]}
+    assert driver.submit_payload("U0LEE", bare, {"why": "x"})["view"]["private_metadata"] == "42"
+
+
+def test_a_view_with_another_pushed_over_it_is_submitted_no_more_until_that_one_closes(
+    slack: FakeSlack, client: WebClient, driver: SlackDriver
+) -> None:
+    opened = client.views_open(trigger_id=slack.trigger_id("U0LEE"), view=modal(title=text("Below")))["view"]
+    pushed = client.views_push(trigger_id=slack.trigger_id("U0LEE", opened["id"]), view=modal())["view"]
+
+    with pytest.raises(Outdated, match="has another pushed over it"):
+        driver.submit_payload("U0LEE", opened, {"why": "hidden"})
+    assert driver.submit_payload("U0LEE", opened, {"why": "hidden"}, forged=True)
+    driver.close_modal(pushed)
+    assert driver.submit_payload("U0LEE", opened, {"why": "shown again"})
+
+
+def test_closing_a_view_with_clear_on_close_closes_its_whole_stack(
+    slack: FakeSlack, client: WebClient, driver: SlackDriver
+) -> None:
+    """https://docs.slack.dev/reference/views/modal-views: clear_on_close closes all views of the stack."""
+    below = client.views_open(trigger_id=slack.trigger_id("U0LEE"), view=modal(title=text("Below")))["view"]
+    pushed = client.views_push(trigger_id=slack.trigger_id("U0LEE", below["id"]), view=modal(clear_on_close=True))
+
+    driver.close_modal(pushed["view"])
+
+    with pytest.raises(Outdated, match="closed or replaced"):
+        driver.submit_payload("U0LEE", below, {"why": "late"})
+
+
+def test_a_commands_ack_is_a_message_its_response_url_replaces_and_its_old_copy_is_clicked_no_more(
+    slack: FakeSlack,
+) -> None:
+    received: list[bytes] = []
+    with an_app_acking({"text": "Approve?", "blocks": ACTIONS}, received) as url:
+        reply = SlackDriver(url, "secret", slack).command("U0LEE", "/resolve", "refund 80")
+    driver = SlackDriver("http://127.0.0.1:9/unused", "secret", slack)
+    assert reply.shown is not None
+    assert driver.click_payload("U0LEE", reply.shown, "go")["container"]["is_ephemeral"]
+    [response_url] = urllib.parse.parse_qs(received[0].decode())["response_url"]
+
+    answer = json.dumps({"replace_original": True, "text": "Done"}).encode()
+    request = urllib.request.Request(response_url, data=answer, headers={"Content-Type": "application/json"})
+    with urllib.request.urlopen(request, timeout=5) as response:
+        assert response.status == 200
+
+    with pytest.raises(Outdated, match="no longer in message"):
+        driver.click_payload("U0LEE", reply.shown, "go")
+    assert [c.response.get("replaced") for c in slack.calls("response_url")] == [True]

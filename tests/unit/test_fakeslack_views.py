@@ -136,12 +136,15 @@ def test_views_publish_over_a_home_no_longer_current_is_a_hash_conflict(slack: F
 
 
 @contextmanager
-def an_app_acking(ack: dict[str, Any]) -> Iterator[str]:
-    """Stands for the bot: acks every request with `ack` (empty: an empty body); yields where to send them."""
+def an_app_acking(ack: dict[str, Any], received: list[bytes] | None = None) -> Iterator[str]:
+    """Stands for the bot: acks every request with `ack` (empty: an empty body), keeping each in `received` when
+    given; yields where to send them."""
 
     class Acking(BaseHTTPRequestHandler):
         def do_POST(self) -> None:
-            self.rfile.read(int(self.headers["Content-Length"]))
+            body = self.rfile.read(int(self.headers["Content-Length"]))
+            if received is not None:
+                received.append(body)
             body = json.dumps(ack).encode() if ack else b""
             self.send_response(200)
             self.send_header("Content-Type", "application/json")
