@@ -51,6 +51,25 @@ def looks_like_mistyped_list(text: str) -> bool:
     return asks_to_see and one_slip_apart(words[0], "list")
 
 
+ANSWER_SLIPPED = (
+    "`{typed}` reads as asking for an idea to answer, not as an idea, so I sent nothing. `/suggest answer #41` brings "
+    "idea #41's card to answer (its number is in `/suggest list`)."
+)
+_ANSWER_NUMBER_WORDS = frozenset({"#", "n", "#n", "no", "nr", "number", "suggestion", "idea"})
+"""What may stand around the number in a try at `answer #N`: `answer #N` copied as shown, `answer suggestion 22`."""
+
+
+def looks_like_answer(text: str) -> bool:
+    """`answer`, `answer #N`, `answer #22?`, `answer suggestion 22`, `anwser #22`: a try at `/suggest answer #N` that
+    did not read as one, never an idea to sign and send (`answer the phone within 3 rings` is one)."""
+    first, _, rest = text.strip().partition(" ")
+    head, hashed, number = first.partition("#")  # `answer#22`
+    words = [bare_word(word).lower() for word in f"{hashed}{number} {rest}".split()]
+    if not one_slip_apart(bare_word(head).lower(), "answer") and bare_word(head).lower() != "answer":
+        return False
+    return len(words) <= 2 and all(word.lstrip("#").isdigit() or word in _ANSWER_NUMBER_WORDS for word in words)
+
+
 def looks_like_a_subcommand(text: str) -> bool:
     """`status`, `mine`, `close`: one word that asks the bot something (see `SUBCOMMAND_LIKE`), which would
     otherwise go signed to the manager and the team channel as an idea. Any other single word is an idea."""

@@ -19,12 +19,14 @@ from handlers.errors import anonymous_request, reported
 from handlers.people import action_caller, command_caller, labelled, with_newcomer_note
 from handlers.suggestion_shown import Shown, show_until_current
 from handlers.suggestion_typed import (
+    ANSWER_SLIPPED,
     ASKED_NOT_SUGGESTED,
     TRIED_NOT_SUGGESTED,
     HeldIdea,
     held_for_anonymity,
     looks_like_a_subcommand,
     looks_like_a_try,
+    looks_like_answer,
     looks_like_list,
     looks_like_mistyped_list,
 )
@@ -70,6 +72,8 @@ def suggest_command(
         ack(text="Your suggestions", blocks=content)
     elif (number := suggestion_answers.asked_number(asked)) is not None:
         suggestion_answers.answer_asked(ack, command, context, client, respond, number)
+    elif looks_like_answer(asked):
+        ack(text=USAGE.text(ANSWER_SLIPPED.format(typed=echoed(asked))))
     elif looks_like_list(asked):
         ack(text=USAGE.text(f"`/suggest list` takes nothing after it (you typed `{echoed(text)}`)."))
     elif looks_like_mistyped_list(asked):

@@ -68,9 +68,17 @@ def _answerable(listed: Listed, room: int, share: int, tz: str | None) -> list[B
         for item, line in zip(shown, within_budget(lines, share) or lines[:1], strict=False)
     ]
     if listed.total > len(blocks):
-        where = "`/suggest answer #N` brings any of them to answer"
-        blocks.append(context_block(and_more(listed.total - len(blocks), where)))
+        blocks.append(context_block(and_more(listed.total - len(blocks), _numbers_beyond(listed, len(blocks)))))
     return blocks
+
+
+def _numbers_beyond(listed: Listed, shown: int) -> str:
+    """Where the ideas not shown are: their numbers (the first of them), for `/suggest answer #N`."""
+    beyond = [f"#{number}" for number in listed.numbers[shown:]]
+    unnamed = listed.total - shown - len(beyond)
+    named = ", ".join(beyond) + (f" and {unnamed} more" if beyond and unnamed > 0 else "")
+    ask = "`/suggest answer #N` brings any of them to answer"
+    return f"{named}. {ask}" if beyond else ask
 
 
 def _items_per_part(parts: int) -> int:

@@ -7,7 +7,7 @@ matching each one's token (an HMAC apiece), so only those still open or closed i
 are tried: the work stays bounded however many ideas the workspace has received.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
 from sqlalchemy import ColumnElement, func, select
@@ -20,6 +20,7 @@ from services.suggestions.relay import Relay
 from services.suggestions.release import RELEASED
 
 SHOWN = 20
+NUMBERED = 60
 OPEN = ("open", "under_review", "planned")
 ANONYMOUS_KEPT_IN_LIST = timedelta(days=90)
 
@@ -30,6 +31,8 @@ class Listed:
 
     items: list[Suggestion]
     total: int
+    numbers: list[int] = field(default_factory=list)
+    """The numbers of the first `NUMBERED` of the list, where a reply names those it had no room to show."""
 
 
 @dataclass(frozen=True)
@@ -91,7 +94,12 @@ def waiting_on_others(session: Session, *, workspace: Workspace, employee: Emplo
     listed as any other, so that their count is every other HR person's and comparing lists names nobody; *Answer*
     on one is refused to them alone, as on their own card (lifecycle.decidable)."""
     not_theirs = Suggestion.author_id.is_(None) | (Suggestion.author_id != employee.id)
-    return _open(session, workspace, (Suggestion.owner_id != employee.id) & not_theirs)
+    listed = _open(session, workspace, (Suggestion.owner_id != employee.id) & not_theirs)
+    if listed.total <= len(listed.items):
+        return listed
+    where = _open_where(workspace, (Suggestion.owner_id != employee.id) & not_theirs)
+    numbers = select(Suggestion.number).where(where).order_by(Suggestion.created_at, Suggestion.number)
+    return replace(listed, numbers=[n for n in session.scalars(numbers.limit(NUMBERED)) if n is not None])
 
 
 def waiting_on(session: Session, *, workspace: Workspace, owner: Employee) -> Listed:
@@ -112,9 +120,13 @@ def team_open(session: Session, *, workspace: Workspace, manager: Employee) -> L
 
 
 def _open(session: Session, workspace: Workspace, whose: ColumnElement[bool]) -> Listed:
-    where = (Suggestion.workspace_id == workspace.id) & whose & Suggestion.status.in_(OPEN) & RELEASED
+    where = _open_where(workspace, whose)
     query = select(Suggestion).where(where).order_by(Suggestion.created_at, Suggestion.number)
     return Listed(list(session.scalars(query.limit(SHOWN))), _count(session, where))
+
+
+def _open_where(workspace: Workspace, whose: ColumnElement[bool]) -> ColumnElement[bool]:
+    return (Suggestion.workspace_id == workspace.id) & whose & Suggestion.status.in_(OPEN) & RELEASED
 
 
 def _count(session: Session, where: ColumnElement[bool]) -> int:

@@ -76,7 +76,8 @@ def test_hr_asks_by_number_for_an_idea_beyond_the_list_and_gets_its_card_to_answ
         suggest(ready, f"idea number {n} for the returns desk")
     shown = hrs_list(ready).text
     assert "idea number 22" not in shown, "beyond what one message holds"
-    assert "more: `/suggest answer #N` brings any of them to answer" in shown
+    footer = shown[shown.index("…and ") :]
+    assert "#22" in footer and "`/suggest answer #N` brings any of them to answer" in footer, footer
 
     assert ready.driver.command("U0HR", "/suggest", "answer #22").status == 200
     assert "is on its way to your DMs" in ready.slack.calls("response_url")[-1].text
@@ -103,3 +104,21 @@ def test_asking_by_number_says_why_not_for_an_unknown_closed_own_or_not_allowed_
         assert said in ready.slack.calls("response_url")[-1].text, user
         assert [c for c in ready.slack.calls("chat.postMessage", channel=user) if "to answer" in c.text] == []
     assert "answer #N" in ready.driver.command("U0HR", "/suggest", "help").text
+
+
+@pytest.mark.parametrize("typed", ["answer", "answer #N", "answer #2?", "answer suggestion 2", "answer#2", "anwser #2"])
+def test_a_try_at_asking_by_number_that_does_not_read_as_one_is_no_idea_and_sends_nothing(
+    ready: RunningBot, typed: str
+) -> None:
+    """`/suggest answer #N` copied as the list shows it, or a slip, must not go signed to the manager and the team."""
+    suggest(ready, "a quieter corner for calls")
+    posted = len(ready.slack.calls("chat.postMessage"))
+
+    reply = ready.driver.command("U0HR", "/suggest", typed)
+
+    assert "reads as asking for an idea to answer" in reply.text and "/suggest answer #41" in reply.text
+    assert len(ready.slack.calls("chat.postMessage")) == posted
+
+
+def test_an_idea_that_starts_with_answer_is_still_an_idea(ready: RunningBot) -> None:
+    assert "Sent your suggestion" in ready.driver.command("U0HR", "/suggest", "answer the phone within 3 rings").text
