@@ -2,8 +2,10 @@
 with `response_type: in_channel`), which the command's response URL replaces (`replace_original`) or deletes
 (https://docs.slack.dev/interactivity/handling-user-interaction#message_responses), its buttons going with it.
 
-A response URL used before the driver has the ack (by a listener answering before its ack) finds no message to
-replace, and posts a new one, as Slack does before the ack it has not yet shown.
+Slack documents replacing the original message from a click's response URL; for a command's ack it documents
+nothing, and its SDKs' issues report a new message posted instead. So a response URL that replaces or deletes an ack
+the driver is still waiting for (a listener answering right after its `ack()`, before Bolt has sent it) is a
+violation: the app must not be designed around what Slack does then. A new message through it is posted as ever.
 """
 
 from typing import Any

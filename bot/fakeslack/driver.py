@@ -123,8 +123,12 @@ class SlackDriver(InteractionPayloads):
         a message. `settle=False` returns at the ack, before the work the listener does after it."""
         ack_ts = self.slack.state.new_ts()
         fields = self.command_fields(user, command, text, ack_ts=ack_ts, **where)
-        reply = self._checked("ack of " + command, self.post_form(fields, settle=False))
-        reply = self._show_ack(reply, user, fields["channel_id"], ack_ts)
+        self.slack.state.acks_on_their_way.add(ack_ts)
+        try:
+            reply = self._checked("ack of " + command, self.post_form(fields, settle=False))
+            reply = self._show_ack(reply, user, fields["channel_id"], ack_ts)
+        finally:
+            self.slack.state.acks_on_their_way.discard(ack_ts)
         if settle:
             self._settle()
         return reply
@@ -250,6 +254,7 @@ class SlackDriver(InteractionPayloads):
         `clear_on_close`, it closes every view of the stack, else only this one."""
         shown = self.slack.state.views.held(view)
         assert shown is not None, "no such modal is open"
+        assert not self.slack.state.views.covered(shown.view_id), "another view is pushed over it: close that first"
         self.slack.state.views.close(shown.view_id, whole_stack=bool(shown.definition.get("clear_on_close")))
 
     def click_in_view(
@@ -275,7 +280,7 @@ class SlackDriver(InteractionPayloads):
         payload = self.submit_payload(user, view, values, forged=forged)
         reply = self.post_payload(payload, settle=False)
         if reply.status == 200:
-            problems = ack_problems(view, reply.json) + self.slack.state.views.answered(
+            problems = ack_problems(payload["view"], reply.json) + self.slack.state.views.answered(
                 payload["view"]["id"], reply.json
             )
             if problems:

@@ -28,7 +28,15 @@ def answer_response_url(state: SlackState, url_id: str, body: dict[str, Any]) ->
     return 200, "ok"
 
 
+ACK_NOT_YET_SHOWN = (
+    "replaced or deleted a command's ack before Slack showed it, which Slack documents nothing of: answer with a new "
+    "message (see bot/fakeslack/command_acks.py)"
+)
+
+
 def _respond(state: SlackState, url: ResponseUrl, body: dict[str, Any]) -> dict[str, Any]:
+    if (body.get("replace_original") or body.get("delete_original")) and url.message_ts in state.acks_on_their_way:
+        state.reject("response_url", [ACK_NOT_YET_SHOWN])
     if body.get("delete_original"):
         state.replace_message(url.channel, url.message_ts or "", None)
         return {"channel": url.channel, "ts": url.message_ts, "deleted": True}

@@ -103,6 +103,8 @@ class SlackState:
         self.uploads = Uploads()
         self.triggers = Triggers()
         self._response_urls: dict[str, ResponseUrl] = {}
+        self.acks_on_their_way: set[str] = set()
+        """Where commands' acks will show, while the driver waits for them (`command_acks.py`)."""
         self._sent_at = 0.0
         self._ephemeral: dict[tuple[str, str], dict[str, Any]] = {}
         self._readers: dict[tuple[str, str], str | None] = {}

@@ -71,19 +71,20 @@ def test_decline_asks_for_a_reason_in_a_modal_then_tells_the_employee(ready: Run
 def test_a_later_click_or_a_double_click_changes_nothing_and_says_why(ready: RunningBot) -> None:
     """A double click is two payloads, each with its own trigger and response URL: Slack never retries a click."""
     request = request_over_the_limit(ready)
-    first, decline, second = (
+    first, second, decline, later = (
         ready.driver.click_payload("U0MGR1", request, action)
-        for action in ("resolution_approve", "resolution_decline", "resolution_approve")
+        for action in ("resolution_approve", "resolution_approve", "resolution_decline", "resolution_approve")
     )
     ready.driver.send_click(first)
+    ready.driver.send_click(second)  # the double click, in the same instant
     decided_at = the_resolution(ready).decided_at
     ready.clock.advance(timedelta(minutes=5))
 
     ready.driver.send_click(decline)  # clicked on a screen the update had not reached
-    ready.driver.send_click(second)
+    ready.driver.send_click(later)
 
     responses = ready.slack.calls("response_url")
-    assert len(responses) == 2
+    assert len(responses) == 3
     assert all("already approved by Maya Manager" in r.text for r in responses)
     assert all(" New York time. Nothing changed." in r.text for r in responses), "when, on Maya's clock"
     assert ready.slack.calls("views.open") == []

@@ -2,9 +2,12 @@
 screen, a button sends its own value, a modal closed or replaced is submitted no more; anything else is forged."""
 
 import json
+import threading
 import urllib.parse
 import urllib.request
 from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
 
 import pytest
 from slack_sdk import WebClient
@@ -233,3 +236,37 @@ def test_a_commands_ack_is_a_message_its_response_url_replaces_and_its_old_copy_
     with pytest.raises(Outdated, match="no longer in message"):
         driver.click_payload("U0LEE", reply.shown, "go")
     assert [c.response.get("replaced") for c in slack.calls("response_url")] == [True]
+
+
+def test_a_commands_ack_replaced_before_slack_showed_it_is_a_violation(slack: FakeSlack) -> None:
+    """Slack documents nothing of a response URL replacing an ack it has not shown yet: the app must not rely on it."""
+
+    class ReplacingFirst(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            body = self.rfile.read(int(self.headers["Content-Length"]))
+            [response_url] = urllib.parse.parse_qs(body.decode())["response_url"]
+            answer = json.dumps({"replace_original": True, "text": "Done"}).encode()
+            request = urllib.request.Request(response_url, data=answer, headers={"Content-Type": "application/json"})
+            urllib.request.urlopen(request, timeout=5).close()
+            ack = json.dumps({"text": "Working on it"}).encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(ack)))
+            self.end_headers()
+            self.wfile.write(ack)
+
+        def log_message(self, *_args: Any) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), ReplacingFirst)
+    threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True).start()
+    try:
+        SlackDriver(f"http://127.0.0.1:{server.server_address[1]}/slack/events", "secret", slack).command(
+            "U0LEE", "/resolve", "refund 80"
+        )
+    finally:
+        server.shutdown()
+        server.server_close()
+
+    assert [v for v in slack.state.violations if "before Slack showed it" in v]
+    slack.state.violations.clear()
