@@ -5,7 +5,6 @@ import json
 import threading
 import urllib.parse
 import urllib.request
-from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
@@ -14,30 +13,15 @@ from slack_sdk import WebClient
 
 from bot.fakeslack import FakeSlack, SlackDriver
 from bot.fakeslack.current import Outdated
-from bot.fakeslack.server import BOT_TOKEN
-from tests.unit.test_fakeslack import modal, text
+from tests.unit.test_fakeslack import client, modal, slack, text
+from tests.unit.test_fakeslack_audience import driver
 from tests.unit.test_fakeslack_views import an_app_acking
+
+__all__ = ["client", "driver", "slack"]
 
 BUTTON = {"type": "button", "action_id": "go", "text": text("Go"), "value": "7"}
 ACTIONS = [{"type": "actions", "block_id": "act", "elements": [BUTTON]}]
 DONE = [{"type": "section", "text": text("Approved", "mrkdwn")}]
-
-
-@pytest.fixture
-def slack() -> Iterator[FakeSlack]:
-    with FakeSlack() as fake:
-        fake.add_user("U0LEE", "Lee Senior")
-        yield fake
-
-
-@pytest.fixture
-def client(slack: FakeSlack) -> WebClient:
-    return WebClient(token=BOT_TOKEN, base_url=slack.api_url)
-
-
-@pytest.fixture
-def driver(slack: FakeSlack) -> SlackDriver:
-    return SlackDriver("http://127.0.0.1:9/unused", "secret", slack)
 
 
 def test_a_button_the_app_took_away_with_chat_update_is_clicked_only_in_a_forged_payload(
