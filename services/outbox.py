@@ -145,10 +145,6 @@ def claim_due(session: Session, *, now: datetime, limit: int = 50, lease: timede
     return claimed
 
 
-def record_outcome(session: Session, *, delivery: Claimed, outcome: SendOutcome, now: datetime) -> list[Claimed]:
-    return record_outcomes(session, outcomes=[(delivery, outcome)], now=now)
-
-
 # Every message sent is recorded so: built once, since building a statement costs more than running it.
 # A message already recorded sent (by a sender that took it over when this one's lease ended) keeps that
 # record, which later updates of the message go by; one given up meanwhile went out all the same.
