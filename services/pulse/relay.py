@@ -11,7 +11,7 @@ for each person, a reader of the database cannot. Replies end `relay_days` after
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, or_, select, update
+from sqlalchemy import delete, exists, or_, select, update
 from sqlalchemy.orm import Session
 
 from models import Employee, PulseComment, PulseRelay, PulseReply, PulseRound, Workspace
@@ -35,6 +35,10 @@ TOO_LATE = (
     "Replies to round {number}'s comments end in less than {high} minutes: too soon to send this. Each message "
     "waits a random {low} to {high} minutes before it goes, to keep the comment's author anonymous, and would be "
     "erased unsent when replies end."
+)
+LEADS_NOBODY = (
+    "Nobody reports to you now, so you no longer reply to comments in your earlier team's pulse results. "
+    "Nothing was sent."
 )
 MANAGER_LEFT = (
     "The manager who replied to your comment has left the organisation, so your answer cannot reach them. "
@@ -130,6 +134,8 @@ def _comment_to_reply_to(
     """The comment and its way back. Whether the manager may see it is judged first, so only someone shown the
     comment learns that its replies ended, and only its author that it is theirs."""
     directory.require_active(manager)  # a manager who left replies no more, from results or a relayed DM
+    if not directory.acts_as(manager, ROUND_STARTERS) and not _leads_anyone(session, manager):
+        raise NotAllowed(LEADS_NOBODY)
     comment = session.get(PulseComment, comment_id)
     if comment is None or not _may_see(session, workspace=workspace, viewer=manager, comment=comment):
         raise NotAllowed("You can reply only to comments shown in your team's results.")
@@ -270,6 +276,12 @@ def _cleaned(text: str) -> str:
     if len(cleaned) > MAX_REPLY:
         raise InvalidInput(f"Please keep it under {MAX_REPLY} characters (it has {len(cleaned)}).")
     return cleaned
+
+
+def _leads_anyone(session: Session, manager: Employee) -> bool:
+    """Whether anyone active reports to them today: a manager made frontline, or whose team moved to another, reads
+    no team's results (`/pulse results`), and so replies from an old results message or relayed DM no more."""
+    return session.scalar(select(exists().where(Employee.manager_id == manager.id, Employee.active))) or False
 
 
 def _may_see(session: Session, *, workspace: Workspace, viewer: Employee, comment: PulseComment) -> bool:

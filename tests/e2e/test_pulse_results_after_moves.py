@@ -9,15 +9,15 @@ from sqlalchemy import select
 
 from handlers.blocks import pulse_results as result_blocks
 from handlers.blocks.digest import as_text
-from models import PulseComment
+from models import PulseComment, PulseReply
 from tests.conftest import RunningBot
 from tests.e2e.test_digest_command import digest_command
 from tests.e2e.test_people_leaving import reimport
 from tests.e2e.test_people_leaving_pulse import without
 from tests.e2e.test_pulse_anonymity import SUB_B, bo_round, comment, org_csv
-from tests.e2e.test_pulse_relay import COMMENT, commented_round, reply_from_results
+from tests.e2e.test_pulse_relay import COMMENT, after_the_relay_delay, commented_round, reply_from_results
 from tests.e2e.test_pulse_results import close
-from tests.helpers import load_org
+from tests.helpers import count, load_org, shown
 from tests.pulse_org import org_csv as pulse_org_csv
 
 SUB_B_COMMENT = "Our queue tool keeps crashing"
@@ -55,8 +55,8 @@ def test_a_team_moved_whole_under_a_new_manager_is_not_theirs_in_rounds_closed_b
     ben = bot.driver.command("U0BEN", "/pulse", "results").text
 
     assert "Ben Lead's team" in lee_on_ben, lee_on_ben
-    for shown in (lee, lee_on_ben):
-        assert "5.0" not in shown and "5 of" not in shown and SUB_B_COMMENT not in shown, shown
+    for seen in (lee, lee_on_ben):
+        assert "5.0" not in seen and "5 of" not in seen and SUB_B_COMMENT not in seen, seen
     assert "5.0" in ben and SUB_B_COMMENT in ben, "Ben led Sub B when the round closed"
     assert [upload.args["channel_id"] for upload in bot.slack.files()] == ["D0BEN"]
 
@@ -125,3 +125,61 @@ def test_a_manager_made_frontline_no_longer_reads_the_old_teams_results(bot: Run
     maya = bot.driver.command("U0MGR1", "/pulse", "results").text
 
     assert "Nobody reports to you" in maya and COMMENT not in maya, maya
+
+
+def maya_s_agents_moved_under_omar() -> str:
+    """Maya stays a manager, but every East agent now reports to Omar: nobody reports to her."""
+    return without().replace(",Support East,frontline,U0MGR1,", ",Support East,frontline,U0MGR2,")
+
+
+NOBODY_UNDER_MAYA = {"made frontline": maya_made_frontline_under_omar, "her team moved": maya_s_agents_moved_under_omar}
+
+
+@pytest.mark.parametrize("case", NOBODY_UNDER_MAYA)
+def test_a_manager_nobody_reports_to_now_cannot_reply_from_an_old_results_message(bot: RunningBot, case: str) -> None:
+    commented_round(bot)
+    results = bot.driver.command("U0MGR1", "/pulse", "results")
+    reimport(bot.sessions, bot.clock.now(), NOBODY_UNDER_MAYA[case]())
+    bot.slack.reset()
+
+    bot.driver.click("U0MGR1", shown(results), result_blocks.REPLY_ACTION)
+
+    assert bot.slack.calls("views.open") == [], "no reply form"
+    assert bot.slack.calls("response_url")[-1].args["text"].startswith("Nobody reports to you now")
+    with bot.sessions() as session:
+        assert count(session, PulseReply) == 0
+
+
+def test_a_reply_form_sent_after_the_manager_leads_nobody_reaches_nobody(bot: RunningBot) -> None:
+    commented_round(bot)
+    results = bot.driver.command("U0MGR1", "/pulse", "results")
+    bot.driver.click("U0MGR1", shown(results), result_blocks.REPLY_ACTION)
+    [form] = bot.slack.calls("views.open")
+    reimport(bot.sessions, bot.clock.now(), maya_made_frontline_under_omar())
+
+    sent = bot.driver.submit("U0MGR1", form.args["view"], {"message": "Who is this? Come see me."})
+    after_the_relay_delay(bot)
+
+    assert "Nobody reports to you now" in sent.json["errors"][result_blocks.MESSAGE_BLOCK]
+    assert bot.slack.calls("chat.postMessage") == []
+    with bot.sessions() as session:
+        assert count(session, PulseReply) == 0
+
+
+def test_a_manager_nobody_reports_to_now_cannot_reply_again_from_the_relayed_answer(bot: RunningBot) -> None:
+    commented_round(bot)
+    reply_from_results(bot, "U0MGR1", "Which shifts?")
+    [to_author] = bot.slack.calls("chat.postMessage")
+    bot.driver.click("U0A01", to_author, result_blocks.ANSWER_REPLY_ACTION)
+    bot.driver.submit("U0A01", bot.slack.calls("views.open")[-1].args["view"], {"message": "Saturday mornings"})
+    after_the_relay_delay(bot)
+    to_manager = bot.slack.calls("chat.postMessage")[-1]
+    reimport(bot.sessions, bot.clock.now(), maya_s_agents_moved_under_omar())
+    bot.slack.reset()
+
+    bot.driver.click("U0MGR1", to_manager, result_blocks.REPLY_ACTION)
+
+    assert bot.slack.calls("views.open") == []
+    assert bot.slack.calls("response_url")[-1].args["text"].startswith("Nobody reports to you now")
+    with bot.sessions() as session:
+        assert count(session, PulseReply) == 1, "only the reply she sent while she led the team"
