@@ -14,7 +14,7 @@ from sqlalchemy import JSON, Boolean, CheckConstraint, ForeignKey, Index, Intege
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import Base, UTCDateTime
-from models.employee import Employee
+from models.employee import Employee, Team
 from models.policy import Money
 
 SUGGESTION_STATUSES = ("open", "under_review", "planned", "done", "not_doing")
@@ -50,8 +50,13 @@ class Suggestion(Base):
     author_id: Mapped[int | None] = mapped_column(ForeignKey("employees.id"), index=True)
     author_token: Mapped[str | None] = mapped_column(String(64), index=True)
     author_seal: Mapped[str | None] = mapped_column(Text)
-    # The author's manager when they wrote it: whose team it comes from (the channel, the "we did" audience).
+    # The author's manager when they wrote it, followed as an import moves the team (services/suggestions/teams.py):
+    # who lists its team's ideas and holds an anonymous one.
     team_manager_id: Mapped[int | None] = mapped_column(ForeignKey("employees.id"))
+    # The team it came from, kept whoever leads it since: its channel, and whom "you said, we did" tells. A named
+    # idea's is its author's; an anonymous one's the group its author hid in (their manager's team, which the crowd
+    # check made theirs), NULL for a manager without a team on file, whose reports leading nobody are that group.
+    team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id"))
     owner_id: Mapped[int] = mapped_column(ForeignKey("employees.id"))
     category: Mapped[str | None] = mapped_column(String(64))
     what: Mapped[str] = mapped_column(Text)
@@ -71,6 +76,7 @@ class Suggestion(Base):
     author: Mapped[Employee | None] = relationship(foreign_keys=[author_id], lazy="joined")
     owner: Mapped[Employee] = relationship(foreign_keys=[owner_id], lazy="joined")
     team_manager: Mapped[Employee | None] = relationship(foreign_keys=[team_manager_id])
+    team: Mapped[Team | None] = relationship()
     backers: Mapped[list["SuggestionBacker"]] = relationship(
         order_by="SuggestionBacker.id", lazy="selectin", back_populates="suggestion"
     )

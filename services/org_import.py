@@ -14,7 +14,7 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, lazyload
 
-from models import Employee, RewardGrant, Team, Workspace
+from models import Employee, RewardGrant, Suggestion, Team, Workspace
 from services import audit, org_leavers
 from services.config_cache import bump
 from services.handover import Handover, hand_over_pending, reported
@@ -240,10 +240,10 @@ class _Teams:
         return team
 
     def _merge(self, other: Team, *, into: Team, name: str) -> None:
-        """A team stored twice in different letter case (before this rule): its people, and the grants filed under it,
-        join the one the file names."""
-        self.session.execute(update(Employee).where(Employee.team_id == other.id).values(team_id=into.id))
-        self.session.execute(update(RewardGrant).where(RewardGrant.team_id == other.id).values(team_id=into.id))
+        """A team stored twice in different letter case (before this rule): its people, and the grants and ideas filed
+        under it, join the one the file names."""
+        for model in (Employee, RewardGrant, Suggestion):
+            self.session.execute(update(model).where(model.team_id == other.id).values(team_id=into.id))
         self.renamed.append(f"team {other.name!r} -> {name!r}")
         self.stored.remove(other)
         self.session.delete(other)

@@ -52,13 +52,19 @@ def could_send_it(person: Employee, owner: Employee, settings: SuggestionSetting
 
 
 def team_of(session: Session, manager: Employee) -> list[Employee]:
-    """The team an anonymous idea sent to `manager`'s people comes from, and the people who hear "you said, we did"
-    of it: their active direct reports in their own team; for a manager without a team on file, those who lead
-    nobody. Reports of theirs who sit in another team, or lead one, belong to that team: they are neither counted
-    among whom the author hides nor told, so the group told is the group counted."""
+    """The team an anonymous idea sent to `manager`'s people comes from: their active direct reports in their own
+    team; for a manager without a team on file, those who lead nobody. Reports of theirs who sit in another team, or
+    lead one, belong to that team: they are not counted among whom the author hides."""
+    return group_of(session, manager, manager.team_id)
+
+
+def group_of(session: Session, manager: Employee, team_id: int | None) -> list[Employee]:
+    """The manager's active direct reports in the team `team_id` (None: those who lead nobody). With the team an
+    anonymous idea keeps (its manager's when sent), the people who hear "you said, we did" of it: the group told is
+    the group counted, whoever leads it since."""
     reports = directory.direct_reports(session, manager.id)
-    if manager.team_id is not None:
-        return [person for person in reports if person.team_id == manager.team_id]
+    if team_id is not None:
+        return [person for person in reports if person.team_id == team_id]
     leaders = set(
         session.scalars(
             select(Employee.manager_id).where(
@@ -114,6 +120,9 @@ def make_anonymous(
             field="resolution",
         )
     refuse_a_small_crowd(session, author, owner, settings, suggestion.category, threshold)
+    # The group the author hid in and no finer: their manager's team (theirs too, the crowd check made sure of it),
+    # none for a manager without one, whose reports leading nobody are that group, whatever their own teams.
+    suggestion.team_id = author.manager.team_id if author.manager is not None else None
     suggestion.author_token = relay.token(suggestion.workspace_id, author.id)
     suggestion.author_seal = relay.seal(suggestion.workspace_id, author.slack_id)
 

@@ -99,7 +99,7 @@ def submit(
             threshold=threshold,
         )
     else:
-        suggestion.author_id = author.id
+        suggestion.author_id, suggestion.team_id = author.id, author.team_id
         suggestion.resolution_id = _resolution(session, workspace, author, request.resolution_id)
     directory.lock_people(session, [author])  # the same idea sent twice at once: the second finds the first
     _refuse_duplicate(session, suggestion, author, relay, now)

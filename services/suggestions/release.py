@@ -7,8 +7,9 @@ relayed pulse reply's (services/random_wait.py) and left out, meanwhile, of ever
 (their lists, the digest, a button), or polling would tell the moment. It is dated from its release from the start, and
 numbered on release (services/suggestions/numbers.py): what others see dates and numbers it from then, and nothing
 keeps the moment it was sent. On PostgreSQL, inserting it locked the rows its foreign keys name (its owner, the manager
-of its team, its workspace), which stamps them with the sending transaction (`xmax`) for a reader of the database to
-date against other rows; its release locks them again, so the stamp they keep is the release's, which is no secret.
+of its team, its team, its workspace), which stamps them with the sending transaction (`xmax`) for a reader of the
+database to date against other rows; its release locks them again, so the stamp they keep is the release's, which is
+no secret.
 
 An idea whose workspace is not served when its wait ends (the app uninstalled, or the workspace moving into a Grid
 org) stays held until it is served again, as that workspace's messages wait: released then, its card would be
@@ -21,7 +22,7 @@ from datetime import datetime
 from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session
 
-from models import Employee, Suggestion, Workspace
+from models import Employee, Suggestion, Team, Workspace
 from services import audit
 from services.outbox import NOT_SERVED_NOW
 from services.random_wait import relay_delay
@@ -51,6 +52,7 @@ def release_due(session: Session, *, now: datetime) -> list[Suggestion]:
         .with_for_update(skip_locked=True, of=Suggestion.__table__)
     ).all()
     lock_again(session, Employee, [p for s in due for p in (s.owner_id, s.team_manager_id) if p is not None])
+    lock_again(session, Team, [suggestion.team_id for suggestion in due if suggestion.team_id is not None])
     lock_again(session, Workspace, [suggestion.workspace_id for suggestion in due])
     give_numbers(session, due)  # in the order they are shown: the number says nothing of when each was sent
     released = [(suggestion, suggestion.release_at or now) for suggestion in due]

@@ -1,10 +1,11 @@
 """Whose team an open suggestion comes from, as an org import moves people. Callers commit.
 
-A suggestion keeps the manager of the team it was sent from (`team_manager_id`): that team hears "you said, we
-did", its manager lists its open ideas, and holds its anonymous ones. When an import moves the team under another
-manager (its manager moved to lead another team, left, or had a new lead put between them and the team), its open
-ideas follow the people, not the manager who was moved: the team is whoever most of its people report to now.
-Nobody asks who wrote an idea: a team moves with all its ideas, named or anonymous.
+A suggestion keeps the manager of the team it was sent from (`team_manager_id`): that manager lists its open ideas
+and holds its anonymous ones. When an import moves the team under another manager (its manager moved to lead another
+team, left, or had a new lead put between them and the team), its open ideas follow the people, not the manager who
+was moved: the team is whoever most of its people report to now. Nobody asks who wrote an idea: a team moves with all
+its ideas, named or anonymous. The team itself (`team_id`) stays: a new manager sitting in another team does not make
+the idea that team's, so its channel and the people told of it are still those of the team it came from.
 """
 
 from collections import Counter

@@ -12,7 +12,7 @@ from services import directory
 from services.policy.rewards import SHOUTOUT
 from services.rewards.approvals import grant_for
 from services.rewards.grants import reward_policy
-from services.suggestions.anonymity import team_of
+from services.suggestions.anonymity import group_of
 from services.suggestions.lifecycle import settings_of
 
 
@@ -25,12 +25,13 @@ class Audience:
 
 
 def audience(session: Session, workspace: Workspace, suggestion: Suggestion) -> Audience:
+    """The channel of the team the idea came from, kept with it (models/suggestion.py) whoever leads that team since;
+    without one, the team's manager and its people among their direct reports."""
     settings, _threshold = settings_of(session, workspace)
-    manager = suggestion.team_manager
-    team = manager.team_name if manager is not None else ""
-    channel = settings.channel_of(team) if team else None
+    channel = settings.channel_of(suggestion.team.name) if suggestion.team is not None else None
     if channel is not None:
         return Audience(channel, ())
+    manager = suggestion.team_manager
     if manager is None:
         people = [suggestion.author.slack_id] if suggestion.author is not None else []
         return Audience(None, tuple(people))
@@ -40,16 +41,17 @@ def audience(session: Session, workspace: Workspace, suggestion: Suggestion) -> 
 
 def teammates(session: Session, suggestion: Suggestion, manager: Employee) -> list[Employee]:
     """The manager's direct reports of the team the idea came from, not every one: someone leading a team directly
-    (an admin, say) may also lead the managers of other teams and people of other teams. A named idea's team is
-    its author's; an anonymous one's is the team its author hid in (anonymity.team_of)."""
-    if suggestion.author is None:
-        return team_of(session, manager)
+    (an admin, say) may also lead the managers of other teams and people of other teams, and a manager sitting in
+    another team may lead it since an import. A named idea's team is its author's when they sent it; an anonymous
+    one's is the group its author hid in (anonymity.group_of)."""
+    if suggestion.anonymous:
+        return group_of(session, manager, suggestion.team_id)
     reports = directory.direct_reports(session, manager.id)
-    return [person for person in reports if person.team_id == suggestion.author.team_id]
+    return [person for person in reports if person.team_id == suggestion.team_id]
 
 
 def team_channel(session: Session, workspace: Workspace, suggestion: Suggestion) -> str | None:
-    """The channel the policy names for the author's team, where colleagues can back it."""
+    """The channel the policy names for the team the idea came from, where colleagues can back it."""
     return audience(session, workspace, suggestion).channel
 
 
