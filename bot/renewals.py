@@ -7,13 +7,12 @@ import logging
 import threading
 import time
 import zlib
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from concurrent.futures import CancelledError, Future, ThreadPoolExecutor
 from concurrent.futures import TimeoutError as NotYet
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from http.client import HTTPException
-from urllib.parse import unquote
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackClientError, SlackTokenRotationError
@@ -25,6 +24,7 @@ from sqlalchemy.orm import Session
 from bot.settings import Settings
 from bot.token_refusals import refusal
 from handlers.deps import InstallGone
+from models.engine import sqlite_file
 from services.rows import take_turns
 
 log = logging.getLogger(__name__)
@@ -147,7 +147,7 @@ class Renewals:
         engine = self._store.engine
         digest = zlib.crc32(repr(key).encode())
         if engine.dialect.name == "sqlite":
-            with _file_turn(_database_file(engine.url.database, engine.url.query), digest, wait=wait) as taken:
+            with _file_turn(sqlite_file(engine.url), digest, wait=wait) as taken:
                 yield taken
             return
         if engine.dialect.name != "postgresql":
@@ -217,19 +217,6 @@ def _log_failure(renewal: Future[tuple[Installation, bool]]) -> None:
     if isinstance(error, SlackClientError | OSError | HTTPException) and not isinstance(error, SlackTokenRotationError):
         return
     log.error("A bot token's renewal failed after its request went on without it", exc_info=error)
-
-
-def _database_file(database: str | None, query: Mapping[str, object]) -> str | None:
-    """The file a SQLite database is kept in, a URI filename's (`file:...?uri=true`) included; None in memory."""
-    if not database or database == ":memory:" or query.get("mode") == "memory":
-        return None
-    if not database.startswith("file:"):
-        return database
-    path, _, options = database.removeprefix("file:").partition("?")
-    if path.startswith("//"):  # file://host/path: the path after the authority
-        path = "/" + path[2:].partition("/")[2]
-    path = unquote(path)
-    return None if not path or path == ":memory:" or "mode=memory" in options else path
 
 
 @contextmanager
