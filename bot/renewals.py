@@ -90,7 +90,8 @@ class Renewals:
                 pass
         if serves:
             return installation, False
-        raise RenewalUnanswered(f"Slack has not answered the renewal of {_key(installation)}'s expired bot token yet")
+        key = _key(installation)
+        raise RenewalUnanswered(f"Slack has not answered yet the renewal of {key[1] or key[0]}'s expired bot token")
 
     def _renewal(self, installation: Installation) -> Future[tuple[Installation, bool]] | None:
         """The installation's renewal under way on a thread of this process, or a new one: requests that find it

@@ -3,8 +3,10 @@ the renewal, and Slack wants their ack within 3 s while the renewal's client wai
 for the renewal a second at most, then is told that Latitude could not reach Slack and to try again in a moment, with
 nothing done; the renewal goes on to Slack's answer and saves the new token, which the next request uses."""
 
+import logging
 from concurrent.futures import ThreadPoolExecutor
 
+import pytest
 from sqlalchemy import select
 
 from bot.installs import NOT_INSTALLED_HERE
@@ -27,6 +29,7 @@ def expired_overnight(bot: RunningBot) -> None:
 
 def test_a_command_whose_expired_token_slack_is_slow_to_renew_is_told_in_time_to_try_again(
     rotating: RunningBot,  # noqa: F811
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
     bot = rotating
     alpha = install_in(bot, "T0ALPHA", ALPHA_ORG)
@@ -36,7 +39,8 @@ def test_a_command_whose_expired_token_slack_is_slow_to_renew_is_told_in_time_to
     held = bot.slack.pause("oauth.v2.access")
 
     try:
-        replies = [timed(lambda: alpha.command("U0AAGENT", "/resolve", "refund 5 order 1 late")) for _ in range(2)]
+        with caplog.at_level(logging.WARNING):
+            replies = [timed(lambda: alpha.command("U0AAGENT", "/resolve", "refund 5 order 1 late")) for _ in range(2)]
         held.wait_until_arrived()
     finally:
         held.release()
@@ -46,6 +50,8 @@ def test_a_command_whose_expired_token_slack_is_slow_to_renew_is_told_in_time_to
     ] * 2
     assert [took < IN_TIME for _, took in replies] == [True, True], [took for _, took in replies]
     assert NOT_INSTALLED_HERE not in replies[0][0].text
+    said = [record.getMessage() for record in caplog.records if record.levelno >= logging.WARNING]
+    assert len(said) == 2 and all("T0ALPHA's expired bot token" in line for line in said), said
     with bot.sessions() as session:
         assert count(session, Resolution) == 0, "nothing was done"
     wait_until(lambda: stored(bot, "T0ALPHA").bot_token != expired)  # the renewal ran on to Slack's answer
