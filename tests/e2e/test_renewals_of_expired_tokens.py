@@ -13,7 +13,7 @@ from bot.installs import NOT_INSTALLED_HERE
 from handlers.form_apologies import SLACK_NOT_ANSWERING
 from models import Resolution
 from tests.conftest import RunningBot
-from tests.e2e.test_installs import ALPHA_ORG, install_in
+from tests.e2e.test_installs import ALPHA_ORG, BETA_ORG, install_in
 from tests.e2e.test_installs_tokens import expire_the_stored_token, rotating  # noqa: F401
 from tests.e2e.test_renewals_unanswered import another_process, renewals, stored, timed
 from tests.helpers import count, wait_until
@@ -116,3 +116,28 @@ def test_a_command_whose_expired_token_another_process_is_renewing_is_told_to_tr
     assert "Your boundaries" in alpha.command("U0AAGENT", "/boundaries").text
     assert bot.slack.calls("auth.test")[-1].token == renewed.bot_token, "served with the token the other one saved"
     assert renewals(bot) == before + 1
+
+
+def test_commands_waiting_on_one_workspaces_renewal_hold_up_no_other_workspaces_renewal(
+    rotating: RunningBot,  # noqa: F811
+) -> None:
+    """Alpha's commands wait for the one renewal of Alpha's token under way, rather than each queue another on the
+    renewal threads: Beta's token, expired too, is renewed at once and its command served."""
+    bot = rotating
+    alpha = install_in(bot, "T0ALPHA", ALPHA_ORG)
+    beta = install_in(bot, "T0BETA", BETA_ORG)
+    expired_overnight(bot)
+    expire_the_stored_token(bot, "T0BETA")
+    held = bot.slack.pause("oauth.v2.access")
+
+    try:
+        with ThreadPoolExecutor(6) as pool:
+            waiting = [pool.submit(alpha.command, "U0AAGENT", "/boundaries", settle=False) for _ in range(6)]
+            held.wait_until_arrived()
+            told = [reply.result(timeout=30).text for reply in waiting]
+        reply, took = timed(lambda: beta.command("U0BAGENT", "/boundaries"))
+    finally:
+        held.release()
+
+    assert told == [SLACK_NOT_ANSWERING] * 6
+    assert "Your boundaries" in reply.text and took < IN_TIME, (reply.text, took)
