@@ -88,7 +88,8 @@ class AuthTests:
 class RenewingAuthorize(InstallationStoreAuthorize):
     """Bolt's authorize, renewing through the process's `Renewals` (its own renews alone, so a listener and
     the sender renewing together would spend the refresh token twice and the listener's request fail); a request
-    whose token is still good waits for its renewal a second at most (`Renewals.renewed_for_request`).
+    waits for its token's renewal a second at most (`Renewals.renewed_for_request`), then goes on with its token still
+    good, or, expired, fails as one Slack failed to authorize for now (below).
     A renewal Slack refuses for good (`InstallGone`) is handed to `on_gone`, which stops the workspace as the sender
     does: its install is then forgotten, and its next requests ask Slack nothing.
     A request Slack refused to authorize (`auth.test` or the renewal: the token or the install refused) is not served,

@@ -7,13 +7,13 @@ import logging
 import threading
 import time
 import zlib
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from concurrent.futures import CancelledError, Future, ThreadPoolExecutor
 from concurrent.futures import TimeoutError as NotYet
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from http.client import HTTPException
-from urllib.parse import unquote
+from weakref import WeakSet
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackClientError, SlackTokenRotationError
@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session
 from bot.settings import Settings
 from bot.token_refusals import refusal
 from handlers.deps import InstallGone
+from models.engine import sqlite_file
 from services.rows import take_turns
 
 log = logging.getLogger(__name__)
@@ -35,13 +36,19 @@ ROTATE_MINUTES_BEFORE_EXPIRY = 120
 REFUSAL_KEPT_SECONDS = 60.0
 TOKEN_MARGIN_SECONDS = 60
 REQUEST_WAITS_SECONDS = 1.0
-"""Seconds a request, before its ack, waits for the renewal of a token still good: then it is served with that token
-(with `auth.test`'s 1.5 s, well inside Slack's 3 s), and the renewal goes on without it."""
+"""Seconds a request, before its ack, waits for its token's renewal: then it is served with its token still good, or
+told to try again in a moment when that has expired (with `auth.test`'s 1.5 s, well inside Slack's 3 s); the renewal
+goes on without it."""
 TOKEN_LOCKS = -4
 """The lock space of installations' renewals in `rows.take_turns` (people -1, policy changes -2, messages -3)."""
 
 InstallationKey = tuple[str | None, str | None]
 """An installation as the store finds it: (enterprise id, team id or None for an org-wide install)."""
+
+
+class RenewalUnanswered(SlackClientError):
+    """Slack has not answered yet the renewal an expired token waits for, in the time a request can wait before its
+    ack: the request fails as one Slack did not authorize for now, and the renewal goes on."""
 
 
 class Renewals:
@@ -60,28 +67,55 @@ class Renewals:
         self._locks: dict[InstallationKey, threading.Lock] = {}
         self._refusals: dict[InstallationKey, tuple[str, Exception, float]] = {}
         self._warned: dict[InstallationKey, str] = {}
+        self._under_way: dict[InstallationKey, Future[tuple[Installation, bool]]] = {}
+        self._given_up: WeakSet[Future[tuple[Installation, bool]]] = WeakSet()
         self._background = ThreadPoolExecutor(max_workers=4, thread_name_prefix="token-renewals")
 
     def renewed_for_request(self, installation: Installation) -> tuple[Installation, bool]:
-        """`renewed`, for a request before its ack: a token still good is renewed on a thread of its own, which the
-        request waits for `REQUEST_WAITS_SECONDS` at most before it is served with that token. The renewal is not cut
-        short (Slack may have spent the refresh token by then): it goes on to Slack's answer or the client's timeout,
-        and saves what it gets. An expired token cannot serve: its request waits for the renewal."""
-        if not _serves(installation):
-            return self.renewed(installation)
-        if self._renewing(_key(installation)):
+        """`renewed`, for a request before its ack: on a thread of its own (one per installation at a time), which the
+        request waits for `REQUEST_WAITS_SECONDS` at most. A token still good then serves as it is; an expired one
+        raises `RenewalUnanswered`, for the person to be told to try again in a moment rather than Slack's own error
+        (it wants the ack within 3 s). The renewal is not cut short (Slack may have spent the refresh token by then):
+        it goes on to Slack's answer or the client's timeout, and saves what it gets."""
+        serves = _serves(installation)
+        if serves and self._renewing(_key(installation)):
             return installation, False
-        try:
-            renewal = self._background.submit(self.renewed, installation)
-        except RuntimeError:  # the process is stopping (`close`): it starts no renewal
+        renewal = self._renewal(installation)
+        if renewal is not None:  # None: the process is stopping (`close`), and starts no renewal
+            try:
+                return renewal.result(timeout=REQUEST_WAITS_SECONDS)
+            except NotYet:
+                self._unheard(renewal)
+            except CancelledError:  # dropped by `close` before it started
+                pass
+        if serves:
             return installation, False
-        try:
-            return renewal.result(timeout=REQUEST_WAITS_SECONDS)
-        except NotYet:
-            renewal.add_done_callback(_log_failure)  # nobody waits for it any more to hear how it went
-            return installation, False
-        except CancelledError:  # dropped by `close` before it started
-            return installation, False
+        key = _key(installation)
+        raise RenewalUnanswered(f"Slack has not answered yet the renewal of {key[1] or key[0]}'s expired bot token")
+
+    def _renewal(self, installation: Installation) -> Future[tuple[Installation, bool]] | None:
+        """The installation's renewal under way on a thread of this process, or a new one: requests that find it
+        renewing wait for the same one, rather than each queue another (behind a Slack that does not answer, they would
+        fill the threads and hold up the renewals of other installations)."""
+        key = _key(installation)
+        with self._lock:
+            renewal = self._under_way.get(key)
+            if renewal is not None and not renewal.done():
+                return renewal
+            try:
+                renewal = self._background.submit(self.renewed, installation)
+            except RuntimeError:
+                return None
+            self._under_way[key] = renewal
+            return renewal
+
+    def _unheard(self, renewal: Future[tuple[Installation, bool]]) -> None:
+        """Nobody waits for the renewal any more to hear how it went: `_log_failure` says it, once."""
+        with self._lock:
+            if renewal in self._given_up:
+                return
+            self._given_up.add(renewal)
+        renewal.add_done_callback(_log_failure)
 
     def _renewing(self, key: InstallationKey) -> bool:
         """Another thread of this process renews the installation now: a request need not queue a renewal to learn
@@ -147,7 +181,7 @@ class Renewals:
         engine = self._store.engine
         digest = zlib.crc32(repr(key).encode())
         if engine.dialect.name == "sqlite":
-            with _file_turn(_database_file(engine.url.database, engine.url.query), digest, wait=wait) as taken:
+            with _file_turn(sqlite_file(engine.url), digest, wait=wait) as taken:
                 yield taken
             return
         if engine.dialect.name != "postgresql":
@@ -217,19 +251,6 @@ def _log_failure(renewal: Future[tuple[Installation, bool]]) -> None:
     if isinstance(error, SlackClientError | OSError | HTTPException) and not isinstance(error, SlackTokenRotationError):
         return
     log.error("A bot token's renewal failed after its request went on without it", exc_info=error)
-
-
-def _database_file(database: str | None, query: Mapping[str, object]) -> str | None:
-    """The file a SQLite database is kept in, a URI filename's (`file:...?uri=true`) included; None in memory."""
-    if not database or database == ":memory:" or query.get("mode") == "memory":
-        return None
-    if not database.startswith("file:"):
-        return database
-    path, _, options = database.removeprefix("file:").partition("?")
-    if path.startswith("//"):  # file://host/path: the path after the authority
-        path = "/" + path[2:].partition("/")[2]
-    path = unquote(path)
-    return None if not path or path == ":memory:" or "mode=memory" in options else path
 
 
 @contextmanager

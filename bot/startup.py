@@ -16,7 +16,7 @@ from sqlalchemy import Engine, text
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import SQLAlchemyError
 
-from models.engine import CONNECT_TIMEOUT, DEFAULT_MOST_CONNECTIONS, make_engine
+from models.engine import CONNECT_TIMEOUT, DEFAULT_MOST_CONNECTIONS, make_engine, sqlite_file
 from models.schema import schema_state
 
 log = logging.getLogger("latitude")
@@ -69,11 +69,8 @@ def describe_api_url(url: str) -> str:
 
 def sqlite_path(url: str) -> Path | None:
     """The absolute path of the SQLite file the URL names; None for another database or one kept in memory."""
-    parsed = make_url(url)
-    name = parsed.database
-    if parsed.get_backend_name() != "sqlite" or not name or name == ":memory:" or name.startswith("file:"):
-        return None
-    return Path(name).absolute()
+    name = sqlite_file(url)
+    return None if name is None else Path(name).absolute()
 
 
 def open_database(

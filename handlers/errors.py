@@ -20,7 +20,7 @@ from handlers.deps import AuthorizationFailedForNow, deps_of
 from handlers.early_answers import command_answer, json_answer
 from handlers.event_retries import kept_for_later, note_failure
 from handlers.failure_replies import FailureReply
-from handlers.form_apologies import SLACK_UNREACHABLE, form_apology
+from handlers.form_apologies import SLACK_NOT_ANSWERING, SLACK_UNREACHABLE, form_apology
 from handlers.form_seals import seal_refused
 from handlers.payload import BrokenSeal, MalformedPayload
 from handlers.people import known_serving_workspace
@@ -129,7 +129,7 @@ def _handled(
         told = TOO_SLOW_FOR_A_FORM
     elif isinstance(error, AuthorizationFailedForNow):
         log.warning("[ref %s] %s", ref, error)
-        client = None  # no token Slack checked to DM with: Slack shows a click's failure (its 5xx) itself
+        told, client = SLACK_NOT_ANSWERING, None  # no token Slack checked to DM with: Slack shows a click's 5xx itself
     elif isinstance(error, SlackApiError) and error.response.status_code == 429:
         wait = retry_after_seconds(error.response)
         log.warning("[ref %s] Slack rate-limited %s (Retry-After %.0f s)", ref, error.response.api_url, wait)

@@ -1,4 +1,5 @@
-"""The apology a submitted form shows when nothing was done: in the form, what was typed in it kept."""
+"""The apology a submitted form shows when nothing was done: in the form, what was typed in it kept; and what a command
+or a click is told when Slack did not check the app's token in time."""
 
 from typing import Any
 
@@ -9,6 +10,10 @@ SLACK_UNREACHABLE = (
     "please send it again in a minute."
 )
 """A form sent while Slack failed to check the app's token: no reference, as a pulse answer's sender stays anonymous."""
+SLACK_NOT_ANSWERING = (
+    "Sorry, Latitude couldn't reach Slack just now, so nothing was done. Please try again in a moment."
+)
+"""The same, told a command or a click (in its reply, or through its response URL): no reference either."""
 
 
 def form_apology(form: dict[str, Any], apology: str) -> dict[str, Any]:

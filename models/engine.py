@@ -7,9 +7,10 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from typing import Any, TypeVar
+from urllib.parse import unquote
 
 from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import DBAPIError, DisconnectionError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -130,7 +131,7 @@ def _sqlite_engine(url: str) -> Engine:
     SQLite's busy handler, which polls with sleeps of up to 100 ms and so turns a burst into seconds
     of tail latency; another process (the CLI) still waits on the busy timeout.
     """
-    _owner_only(make_url(url).database)
+    _owner_only(sqlite_file(url))
     engine = create_engine(
         url, connect_args={"timeout": BUSY_TIMEOUT, "check_same_thread": False}, hide_parameters=True
     )
@@ -176,10 +177,28 @@ def _sqlite_engine(url: str) -> Engine:
     return engine
 
 
+def sqlite_file(url: str | URL) -> str | None:
+    """The file a SQLite database URL keeps its data in, as SQLite opens it (relative to the working folder), a URI
+    filename's (`sqlite:///file:/data/latitude.db?uri=true`) included; None for another database or one in memory."""
+    parsed = make_url(url)
+    database = parsed.database
+    if parsed.get_backend_name() != "sqlite" or not database or database == ":memory:":
+        return None
+    if parsed.query.get("mode") == "memory":
+        return None
+    if not database.startswith("file:"):
+        return database
+    path, _, options = database.removeprefix("file:").partition("?")
+    if path.startswith("//"):  # file://host/path: the path after the authority
+        path = "/" + path[2:].partition("/")[2]
+    path = unquote(path)
+    return None if not path or path == ":memory:" or "mode=memory" in options else path
+
+
 def _owner_only(path: str | None) -> None:
     """Create the database file readable by its owner only (SQLite gives its journal, WAL and shared-memory
     files the database file's permissions), and take group and other access away from an existing one."""
-    if not path or path == ":memory:" or path.startswith("file:"):
+    if path is None:
         return
     with suppress(FileExistsError):  # never open a file this process may hold: closing a handle drops its locks
         os.close(os.open(path, os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o600))

@@ -256,6 +256,15 @@ def test_a_mistyped_sqlite_path_creates_no_database_except_by_upgrade(tmp_path: 
     assert (tmp_path / "latitud.db").exists()
 
 
+def test_a_mistyped_sqlite_uri_filename_creates_no_database_either(tmp_path: Path) -> None:
+    prepared_database(tmp_path)
+
+    shown = cli(tmp_path, "org", "show", env={"DATABASE_URL": "sqlite:///file:latitud.db?uri=true"})
+
+    assert one_error_line(shown).startswith(f"error: no database at {tmp_path / 'latitud.db'}: "), shown.stderr
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith("latitud")) == ["latitude.db"]
+
+
 @pytest.mark.parametrize("encoding", ["utf-16", "cp1252"])
 def test_a_dotenv_not_saved_as_utf8_is_one_line(tmp_path: Path, encoding: str) -> None:
     """Notepad's "Unicode" (UTF-16), or an accented letter saved by an editor set to Windows-1252."""

@@ -238,14 +238,17 @@ def test_a_database_error_while_saving_a_comment_or_an_answer_logs_neither(bot: 
 
 
 @pytest.mark.parametrize("existing", [False, True])
-def test_the_sqlite_file_and_its_journal_are_readable_by_the_owner_only(tmp_path: Path, existing: bool) -> None:
+@pytest.mark.parametrize("named", ["sqlite:///{}", "sqlite:///file:{}?uri=true"], ids=["path", "uri"])
+def test_the_sqlite_file_and_its_journal_are_readable_by_the_owner_only(
+    tmp_path: Path, existing: bool, named: str
+) -> None:
     path = tmp_path / "latitude.db"
     if existing:
         path.write_bytes(b"")
         path.chmod(0o644)
     previous = os.umask(0o022)
     try:
-        engine = make_engine(f"sqlite:///{path}")
+        engine = make_engine(named.format(path))
         with engine.begin() as connection:
             connection.execute(text("CREATE TABLE t (x INTEGER)"))
             connection.execute(text("INSERT INTO t VALUES (1)"))

@@ -20,7 +20,7 @@ from services import directory
 from tests.conftest import RunningBot
 from tests.e2e.test_installs import ALPHA_ORG, install_in
 from tests.e2e.test_installs_tokens import expire_the_stored_token, rotating  # noqa: F401
-from tests.helpers import wait_until, wait_until_waiting_for_the_lock
+from tests.helpers import wait_until
 
 Done = TypeVar("Done")
 
@@ -128,34 +128,6 @@ def test_while_another_process_renews_a_token_still_good_commands_and_the_sender
     assert "Your boundaries" in reply.text and took < 3, (reply.text, took)
     assert (token, took_by_the_sender < 3) == (current, True), took_by_the_sender
     assert stored(bot, "T0ALPHA").bot_token == renewed.bot_token in bot.slack.tokens_of("T0ALPHA")
-
-
-def test_a_command_whose_token_has_expired_waits_for_the_renewal_another_process_makes(
-    rotating: RunningBot,  # noqa: F811
-) -> None:
-    """An expired token cannot serve: the command waits its turn, then finds the token the other process saved."""
-    bot = rotating
-    if bot.runtime.engine.dialect.name != "postgresql":
-        pytest.skip("only PostgreSQL shows that the command waits for the lock (SQLite's is a file lock)")
-    alpha = install_in(bot, "T0ALPHA", ALPHA_ORG)
-    expire_the_stored_token(bot, "T0ALPHA")
-    bot.slack.state.installs.token_lifetime = 3 * 3600
-    other = another_process(bot)
-    before = renewals(bot)
-    held = bot.slack.pause("oauth.v2.access")
-
-    with ThreadPoolExecutor(2) as pool:
-        renewing = pool.submit(other.renewed, stored(bot, "T0ALPHA"))
-        held.wait_until_arrived()
-        replying = pool.submit(alpha.command, "U0AAGENT", "/boundaries")
-        wait_until_waiting_for_the_lock(bot.runtime.engine, 1)
-        held.release()
-        renewed, _refused = renewing.result(timeout=30)
-        reply = replying.result(timeout=30)
-
-    assert "Your boundaries" in reply.text
-    assert renewals(bot) == before + 1, "the command took the token the other process renewed"
-    assert bot.slack.calls("auth.test")[-1].token == renewed.bot_token, "served with the renewed token"
 
 
 def test_a_process_renewing_while_another_waits_on_slacks_answer_takes_the_token_the_other_saves(

@@ -1,14 +1,14 @@
-"""Renewals' own rules: where the lock file of a SQLite database's renewals lies, and which failures of a renewal its
-request stopped waiting for are logged."""
+"""Renewals' own rules: the SQLite file a database URL names (their lock file lies beside it), and which failures
+of a renewal its request stopped waiting for are logged."""
 
 import logging
 from concurrent.futures import Future
 
 import pytest
 from slack_sdk.oauth.installation_store import Installation
-from sqlalchemy import make_url
 
-from bot.renewals import _database_file, _log_failure
+from bot.renewals import _log_failure
+from models.engine import sqlite_file
 
 RENEWAL = Future[tuple[Installation, bool]]
 
@@ -26,13 +26,15 @@ RENEWAL = Future[tuple[Installation, bool]]
         ("sqlite:///file:shared?mode=memory&cache=shared&uri=true", None),
         ("sqlite:///:memory:", None),
         ("sqlite://", None),
+        ("postgresql+psycopg://latitude@db/latitude", None),
     ],
 )
-def test_a_renewals_lock_file_lies_beside_the_database_file_and_an_in_memory_one_has_none(
+def test_the_file_a_sqlite_url_names_is_found_a_uri_filenames_included_and_an_in_memory_one_has_none(
     url: str, file: str | None
 ) -> None:
-    parsed = make_url(url)
-    assert _database_file(parsed.database, parsed.query) == file
+    """The file beside which the renewals' lock file lies, which is made readable by its owner only, and which a
+    command other than `db upgrade` refuses to create."""
+    assert sqlite_file(url) == file
 
 
 def test_a_renewal_failing_after_its_request_went_on_is_an_error_in_the_log(caplog: pytest.LogCaptureFixture) -> None:
