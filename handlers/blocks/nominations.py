@@ -5,8 +5,10 @@ from typing import Any
 
 from handlers.blocks.channel_refusals import channel_ref
 from handlers.blocks.kit import (
+    PLAIN_TEXT,
     Block,
     button,
+    closed_within,
     context_block,
     input_block,
     named,
@@ -22,7 +24,7 @@ from handlers.commands import Usage
 from models import Employee, Nomination
 from services.policy.rewards import RewardItem
 from services.rewards.nominations import STORIES_LISTED
-from services.text import directions_closed, escape_mrkdwn
+from services.text import escape_mrkdwn
 
 NOMINATE_MODAL = "reward_nominate"
 APPROVE = "reward_approve"
@@ -63,9 +65,7 @@ def nominate_modal(items: list[RewardItem], stories: list[tuple[int, str]], *, c
     """`channel`: whether a public nomination is also posted in a recognition channel (else only colleagues'
     App Home shows it)."""
     # A static menu holds 100 options at most; the policy keeps the catalog within it.
-    options = [
-        option(item.key, f"{directions_closed(item.title)}{value_words(item.value, item.unit)}") for item in items[:100]
-    ]
+    options = [option(item.key, reward_choice(item)) for item in items[:100]]
     blocks: list[Block] = [
         input_block(PEOPLE, "Who do you want to recognise?", {"type": "multi_users_select", "max_selected_items": 10}),
         input_block(REWARD, "Reward", {"type": "static_select", "options": options, "initial_option": options[0]}),
@@ -87,6 +87,13 @@ def nominate_modal(items: list[RewardItem], stories: list[tuple[int, str]], *, c
         "close": plain("Cancel", 24),
         "blocks": blocks,
     }
+
+
+def reward_choice(item: RewardItem) -> str:
+    """A reward as a menu shows it: a title too long for the option is cut before its value, which stays in sight
+    (two long titles alike up to the cut would otherwise be two options alike, whatever each is worth)."""
+    value = value_words(item.value, item.unit)
+    return closed_within(item.title, PLAIN_TEXT - len(value)) + value
 
 
 @dataclass(frozen=True)
