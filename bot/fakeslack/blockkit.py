@@ -9,6 +9,7 @@ and https://api.slack.com/reference/surfaces/views.
 import json
 from typing import Any
 
+from bot.fakeslack.element_fields import confirm_problems, focus_problems, length_bound_problems
 from bot.fakeslack.options import options_problems
 from bot.fakeslack.text_objects import broadcasts, image_problems, text_problems
 
@@ -143,7 +144,7 @@ def _modal_problems(view: dict[str, Any], blocks: list[dict[str, Any]]) -> list[
 
 
 def blocks_problems(blocks: list[dict[str, Any]]) -> list[str]:
-    problems: list[str] = []
+    problems = focus_problems(blocks)
     block_ids: set[str] = set()
     for index, block in enumerate(blocks):
         where = f"block {index} ({block.get('type')})"
@@ -233,11 +234,9 @@ def _element_problems(element: dict[str, Any]) -> list[str]:
         problems += _accessibility_label_problems(element)
     if len(element.get("url") or "") > URL_LENGTH:
         problems.append(f"url over {URL_LENGTH} characters")
-    problems += options_problems(element)
+    problems += options_problems(element) + confirm_problems(element) + length_bound_problems(element)
     if element.get("placeholder"):
         problems += text_problems(element["placeholder"], ELEMENT_TEXT["placeholder"], plain=True)
-    if int(element.get("max_length") or 0) > 3000:
-        problems.append("max_length over 3000")
     if element.get("max_length") and len(str(element.get("initial_value") or "")) > int(element["max_length"]):
         problems.append(f"initial_value longer than max_length {element['max_length']}")
     return problems

@@ -5,8 +5,10 @@ from typing import Any
 
 from handlers.blocks.channel_refusals import channel_ref
 from handlers.blocks.kit import (
+    PLAIN_TEXT,
     Block,
     button,
+    closed_within,
     context_block,
     input_block,
     named,
@@ -21,8 +23,8 @@ from handlers.blocks.rewards import reason_modal, value_words
 from handlers.commands import Usage
 from models import Employee, Nomination
 from services.policy.rewards import RewardItem
-from services.rewards.nominations import STORIES_LISTED
-from services.text import directions_closed, escape_mrkdwn
+from services.rewards.nominations import STORIES_LISTED, Story
+from services.text import escape_mrkdwn
 
 NOMINATE_MODAL = "reward_nominate"
 APPROVE = "reward_approve"
@@ -59,20 +61,18 @@ STORIES_CUT = (
 )
 
 
-def nominate_modal(items: list[RewardItem], stories: list[tuple[int, str]], *, channel: bool) -> dict[str, Any]:
+def nominate_modal(items: list[RewardItem], stories: list[Story], *, channel: bool) -> dict[str, Any]:
     """`channel`: whether a public nomination is also posted in a recognition channel (else only colleagues'
     App Home shows it)."""
     # A static menu holds 100 options at most; the policy keeps the catalog within it.
-    options = [
-        option(item.key, f"{directions_closed(item.title)}{value_words(item.value, item.unit)}") for item in items[:100]
-    ]
+    options = [option(item.key, reward_choice(item)) for item in items[:100]]
     blocks: list[Block] = [
         input_block(PEOPLE, "Who do you want to recognise?", {"type": "multi_users_select", "max_selected_items": 10}),
         input_block(REWARD, "Reward", {"type": "static_select", "options": options, "initial_option": options[0]}),
         input_block(REASON, "What did they do?", {"type": "plain_text_input", "multiline": True, "max_length": 2000}),
     ]
     if stories:
-        story_options = [option(str(story_id), summary) for story_id, summary in stories[:STORIES_LISTED]]
+        story_options = [option(str(story.id), story_choice(story)) for story in stories[:STORIES_LISTED]]
         story = {"type": "static_select", "options": story_options}
         hint = STORIES_CUT if len(stories) > STORIES_LISTED else None
         blocks.append(input_block(STORY, "Customer story (optional)", story, optional=True, hint=hint))
@@ -87,6 +87,22 @@ def nominate_modal(items: list[RewardItem], stories: list[tuple[int, str]], *, c
         "close": plain("Cancel", 24),
         "blocks": blocks,
     }
+
+
+TELLER_SHOWN = 30
+"""A story's teller in its menu option, at most: the option shows 75 characters, and the summary is what tells two
+stories of one colleague apart."""
+
+
+def story_choice(story: Story) -> str:
+    return f"{closed_within(story.teller, TELLER_SHOWN)}: {story.summary}"
+
+
+def reward_choice(item: RewardItem) -> str:
+    """A reward as a menu shows it: a title too long for the option is cut before its value, which stays in sight
+    (two long titles alike up to the cut would otherwise be two options alike, whatever each is worth)."""
+    value = value_words(item.value, item.unit)
+    return closed_within(item.title, PLAIN_TEXT - len(value)) + value
 
 
 @dataclass(frozen=True)

@@ -26,7 +26,7 @@ from services.resolutions.customers import (
 from services.resolutions.filing import file_under_managers
 from services.resolutions.spending import NOTHING_SPENT, Spent, spent_by_category, spent_in, spent_with_incident
 from services.resolutions.spending import AllowanceLine as AllowanceLine
-from services.text import echoed, meant_word
+from services.resolutions.unknown_categories import UnknownCategory as UnknownCategory
 
 MAX_SUMMARY = 2000
 MAX_CUSTOMER_REF = 100
@@ -37,18 +37,6 @@ _RECENT = (
     .order_by(Resolution.created_at.desc(), Resolution.id.desc())
     .limit(10)
 )
-
-
-class UnknownCategory(InvalidInput):
-    def __init__(self, category: str, known: list[str]) -> None:
-        self.known = known
-        meant = meant_word(category, known)
-        guess = f"Did you mean `{meant}`? " if meant else ""
-        super().__init__(
-            f"`{echoed(category)}` isn't one of your categories. {guess}You can use: "
-            + ", ".join(f"`{name}`" for name in known),
-            field="category",
-        )
 
 
 @dataclass(frozen=True)

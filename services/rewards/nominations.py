@@ -20,7 +20,7 @@ from services.rewards.grants import SPENT, month_start, next_month_start, nomina
 from services.rewards.monthly_most import check_item_limit
 from services.rewards.nominees import nominees_of
 from services.rewards.typed import unknown_reward
-from services.text import directions_closed, plural
+from services.text import plural
 
 DUPLICATE_WINDOW = timedelta(minutes=1)
 MAX_REASON = 2000
@@ -260,11 +260,20 @@ def _write(
     return nomination
 
 
+@dataclass(frozen=True)
+class Story:
+    """A customer story a nomination may point at: its resolution, who told it, and its summary."""
+
+    id: int
+    teller: str
+    summary: str
+
+
 def recent_stories(
     session: Session, *, workspace: Workspace, nominator: Employee, now: datetime, limit: int = STORIES_LISTED + 1
-) -> list[tuple[int, str]]:
-    """Colleagues' customer stories of the last 30 days a nomination may point at, as (resolution id, label), newest
-    first: one more than the form lists, so that it can say when there are more."""
+) -> list[Story]:
+    """Colleagues' customer stories of the last 30 days a nomination may point at, newest first: one more than the
+    form lists, so that it can say when there are more."""
     query = (
         select(Resolution)
         .where(
@@ -277,4 +286,4 @@ def recent_stories(
         .limit(limit)
     )
     stories = session.scalars(query)
-    return [(found.id, f"{directions_closed(found.employee.name)}: {found.summary}") for found in stories]
+    return [Story(found.id, found.employee.name, found.summary) for found in stories]

@@ -152,3 +152,19 @@ def test_after_an_org_wide_reinstall_only_the_workspaces_added_since_count_as_re
     org.org_event({"type": "team_access_revoked", "team_ids": ["T0SOUTH"]})
 
     assert active(oauth_bot, "W0HR", "W0MGR", "W0SAM") == [True, True, False]
+
+
+def test_hr_told_of_hundreds_of_workspaces_removed_at_once_still_read_what_to_do(
+    oauth_bot: RunningBot,  # noqa: F811
+) -> None:
+    """An org admin removing the install from a large org's workspaces in one go: the notice names a few and counts
+    the rest, so what goes on meanwhile and how to undo it are not cut off the end of the message."""
+    org = added_everywhere(oauth_bot)
+    others = [f"T1{n:08}" for n in range(299)]
+
+    org.org_event({"type": "team_access_revoked", "team_ids": ["T0SOUTH", *others]})
+
+    [notice] = [call for call in oauth_bot.slack.messages_to("W0HR") if "T0SOUTH" in call.text]
+    assert "`T0SOUTH`, `T100000000`" in notice.text and "and 290 more" in notice.text
+    assert "ask your Slack org admin to add the workspaces back" in notice.text
+    assert oauth_bot.slack.violations == []

@@ -155,3 +155,24 @@ def test_pulse_results_name_every_one_of_sixty_teams_inside(bot: RunningBot) -> 
     named = set(re.findall(r"Manager (\d\d)'s team", reply.text))
     assert named == {f"{n:02}" for n in range(60)}
     assert bot.slack.violations == []
+
+
+def a_hundred_long_named_categories() -> str:
+    """The example policy's agent profile with 95 more categories, each named with the 40 characters a name may have."""
+    extra = "".join(f"goodwill_gesture_after_a_long_wait_{n:03}_x = {{ per_incident = {n + 5} }}\n" for n in range(95))
+    reschedule = 'reschedule = { description = "Move a delivery or appointment" }\n'
+    return POLICY_EXAMPLE.read_text().replace(reschedule, reschedule + extra, 1)
+
+
+def test_a_category_one_does_not_have_among_a_hundred_long_names_says_where_the_rest_are(bot: RunningBot) -> None:
+    load_org(bot.sessions, bot.clock.now())
+    load_policy(bot.sessions, bot.clock.now(), a_hundred_long_named_categories())
+
+    shown = bot.driver.command("U0AGENT1", "/boundaries", "teleport")
+    typed = bot.driver.command("U0AGENT1", "/resolve", "teleport 5 beamed the parcel home")
+
+    for reply in (shown, typed):
+        assert "`teleport` isn't one of your categories. You can use: `credit`, `fee_waiver`" in reply.text
+        assert "`goodwill_gesture_after_a_long_wait_000_x`" in reply.text
+        assert "…and 70 more: `/boundaries` lists them all." in reply.text, reply.text[-200:]
+    assert bot.slack.violations == []

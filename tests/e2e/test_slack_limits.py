@@ -9,6 +9,7 @@ from tests.e2e.test_pulse_results import answer_all, close
 from tests.e2e.test_pulse_rounds import questions_dm
 from tests.helpers import employee, load_org, load_org_and_policy, load_policy
 from tests.pulse_org import EAST, EVERYONE, POLICY, PULSE, load_pulse_org
+from tests.rewards_helpers import add_story
 
 
 def ten_long_questions() -> str:
@@ -171,3 +172,44 @@ def test_a_nomination_between_long_names_for_a_long_reward_still_shows_its_reaso
     assert "calmed a furious customer down" in update.text and "Approved by Hana Reyes" in update.text
     [grant] = [call for call in bot.slack.calls("chat.postMessage", channel="U0HR") if "Reward grant #" in call.text]
     assert "approved by Hana Reyes." in grant.text
+
+
+def test_the_nominate_form_shows_the_value_of_rewards_whose_title_is_longer_than_a_menu_shows(bot: RunningBot) -> None:
+    """A menu option shows 75 characters: two long titles alike to the end must still show what each is worth."""
+    title = "Gift card for the staff shop, to spend on anything in its catalogue this quarter"
+    items = "".join(
+        f'[rewards.card_{value}]\ntitle = "{title}"\nkind = "voucher"\nvalue = {value}\n' for value in (25, 50)
+    )
+    load_org(bot.sessions, bot.clock.now(), org_of_long_names(2))
+    load_policy(bot.sessions, bot.clock.now(), POLICY + "[rewards]\n" + items)
+
+    bot.driver.command("U0P00", "/nominate")
+
+    [opened] = bot.slack.calls("views.open")
+    [menu] = [block for block in opened.args["view"]["blocks"] if block["block_id"] == "reward"]
+    shown = {option["value"]: option["text"]["text"] for option in menu["element"]["options"]}
+    assert shown["card_25"].startswith("Gift card for the staff shop") and shown["card_25"].endswith("… (25 USD)")
+    assert shown["card_50"].endswith("… (50 USD)") and len(shown["card_50"]) == 75
+    assert bot.slack.violations == []
+
+
+def test_the_nominate_form_shows_what_each_customer_story_was_whoever_told_it(bot: RunningBot) -> None:
+    """A story is offered as its teller's name and its summary, in an option of 75 characters: a long name must not
+    leave every story of that colleague reading the same."""
+    load_org(bot.sessions, bot.clock.now(), org_of_long_names(2))
+    load_policy(bot.sessions, bot.clock.now(), POLICY)
+    with bot.sessions.begin() as session:
+        for summary in ("Refunded a parcel lost twice", "Re-sent a broken mug"):
+            add_story(session, "U0P01", summary, bot.clock.now())
+
+    bot.driver.command("U0P00", "/nominate")
+
+    [opened] = bot.slack.calls("views.open")
+    [menu] = [block for block in opened.args["view"]["blocks"] if block["block_id"] == "story"]
+    shown = [option["text"]["text"] for option in menu["element"]["options"]]
+    assert all(text.startswith("P01 &") for text in shown)
+    assert sorted(text.rsplit("…: ", 1)[-1] for text in shown) == [
+        "Re-sent a broken mug",
+        "Refunded a parcel lost twice",
+    ]
+    assert bot.slack.violations == []

@@ -228,6 +228,17 @@ def actions(element: dict[str, Any]) -> dict[str, Any]:
     return {"blocks": [{"type": "actions", "elements": [element]}]}
 
 
+def confirm(**more: Any) -> dict[str, Any]:
+    """A button asking "Decline it?" before it acts: a confirmation dialog with every part given, but for `more`."""
+    dialog = {
+        "title": text("Decline it?"),
+        "text": text("They will be told."),
+        "confirm": text("Yes"),
+        "deny": text("No"),
+    }
+    return button(confirm={key: value for key, value in {**dialog, **more}.items() if value is not None})
+
+
 @pytest.mark.parametrize(
     ("message", "problem"),
     [
@@ -295,6 +306,13 @@ def actions(element: dict[str, Any]) -> dict[str, Any]:
         (actions({"type": "button", "action_id": "b", "value": "1"}), "a button needs text"),
         ({"blocks": [{"type": "input", "element": {"type": "plain_text_input"}}]}, "an input needs its label"),
         ({"blocks": [{"type": "input", "label": text("Why")}]}, "an input needs its element"),
+        (actions(confirm(title=text("t" * 101))), "confirm title: text of 101 characters (limit 100)"),
+        (actions(confirm(text=text("t" * 301))), "confirm text: text of 301 characters (limit 300)"),
+        (actions(confirm(confirm=text("y" * 31))), "confirm confirm: text of 31 characters (limit 30)"),
+        (actions(confirm(deny=text("n" * 31))), "confirm deny: text of 31 characters (limit 30)"),
+        (actions(confirm(deny=None)), "a confirmation dialog needs its deny"),
+        (actions(confirm(text=text("Sure?", "mrkdwn"))), "confirm text: this text must be plain_text"),
+        (actions(confirm(style="warning")), "confirm style 'warning'"),
     ],
 )
 def test_block_kit_refuses(message: dict[str, Any], problem: str) -> None:
@@ -308,6 +326,7 @@ def test_block_kit_refuses(message: dict[str, Any], problem: str) -> None:
         {"type": "radio_buttons", "action_id": "r", "options": mrkdwn_options(2)},
         {"type": "static_select", "action_id": "s", "option_groups": [group(), group()]},
         button(accessibility_label="a" * 75),
+        confirm(title=text("t" * 100), text=text("t" * 300), confirm=text("y" * 30), style="danger"),
     ],
 )
 def test_block_kit_accepts_mrkdwn_in_checkboxes_and_radios_and_menus_of_option_groups(element: dict[str, Any]) -> None:
@@ -338,6 +357,20 @@ def modal(*elements: dict[str, Any], **more: Any) -> dict[str, Any]:
             modal(blocks=[{**modal()["blocks"][0], "hint": text("h" * 2001)}]),
             "text of 2001 characters (limit 2000)",
         ),
+        (modal({"type": "plain_text_input", "action_id": "why", "max_length": 3001}), "max_length 3001 (1 to 3000)"),
+        (modal({"type": "plain_text_input", "action_id": "why", "max_length": 0}), "max_length 0 (1 to 3000)"),
+        (modal({"type": "plain_text_input", "action_id": "why", "min_length": 3001}), "min_length 3001 (0 to 3000)"),
+        (
+            modal({"type": "plain_text_input", "action_id": "why", "min_length": 10, "max_length": 5}),
+            "min_length 10 over max_length 5",
+        ),
+        (
+            modal(
+                {"type": "plain_text_input", "action_id": "why", "focus_on_load": True},
+                {"type": "plain_text_input", "action_id": "how", "focus_on_load": True},
+            ),
+            "2 elements set to focus_on_load (one at most)",
+        ),
     ],
 )
 def test_a_modal_is_refused_when(view: dict[str, Any], problem: str) -> None:
@@ -355,6 +388,13 @@ def test_an_initial_value_may_fill_max_length() -> None:
     full = {"type": "plain_text_input", "action_id": "why", "max_length": 3, "initial_value": "abc"}
 
     assert view_problems(modal(full)) == []
+
+
+def test_a_modal_may_focus_one_input_and_bound_its_length_from_0_to_3000() -> None:
+    focused = {"type": "plain_text_input", "action_id": "why", "focus_on_load": True, "min_length": 0}
+    bounded = {"type": "plain_text_input", "action_id": "how", "min_length": 3000, "max_length": 3000}
+
+    assert view_problems(modal(focused, bounded)) == []
 
 
 def test_the_socket_mode_server_stops_even_when_its_listening_socket_was_replaced_under_it() -> None:

@@ -149,7 +149,7 @@ def test_a_story_must_belong_to_a_nominee_and_only_colleagues_stories_are_offere
 
     assert outcome.grants[0].resolution_id == story.id
     offered = nominations.recent_stories(org, workspace=workspace, nominator=employee(org, "U0AGENT1"), now=clock.now())
-    assert offered == [(story.id, "Ines Agent: Refunded a late order")]
+    assert offered == [nominations.Story(story.id, "Ines Agent", "Refunded a late order")]
     assert (
         nominations.recent_stories(org, workspace=workspace, nominator=employee(org, "U0AGENT3"), now=clock.now()) == []
     )
