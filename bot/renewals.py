@@ -2,7 +2,6 @@
 time, a token still good served meanwhile rather than held up by it, and a still-good token another process saved
 taken when Slack refuses (that process spent the same refresh token first)."""
 
-import fcntl
 import logging
 import threading
 import time
@@ -22,6 +21,7 @@ from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallation
 from slack_sdk.oauth.token_rotation import TokenRotator
 from sqlalchemy.orm import Session
 
+from bot.renewal_files import file_turn
 from bot.settings import Settings
 from bot.token_refusals import refusal
 from handlers.deps import InstallGone
@@ -181,7 +181,7 @@ class Renewals:
         engine = self._store.engine
         digest = zlib.crc32(repr(key).encode())
         if engine.dialect.name == "sqlite":
-            with _file_turn(sqlite_file(engine.url), digest, wait=wait) as taken:
+            with file_turn(sqlite_file(engine.url), digest, wait=wait) as taken:
                 yield taken
             return
         if engine.dialect.name != "postgresql":
@@ -251,22 +251,6 @@ def _log_failure(renewal: Future[tuple[Installation, bool]]) -> None:
     if isinstance(error, SlackClientError | OSError | HTTPException) and not isinstance(error, SlackTokenRotationError):
         return
     log.error("A bot token's renewal failed after its request went on without it", exc_info=error)
-
-
-@contextmanager
-def _file_turn(database: str | None, digest: int, *, wait: bool) -> Iterator[bool]:
-    """An exclusive lock on `<database file>-renewal-<installation's digest>`, let go when the file is closed (or the
-    process ends, however it ends); an in-memory database belongs to one process."""
-    if database is None:
-        yield True
-        return
-    with open(f"{database}-renewal-{digest:08x}", "a") as handle:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX if wait else fcntl.LOCK_EX | fcntl.LOCK_NB)
-            taken = True
-        except BlockingIOError:
-            taken = False
-        yield taken
 
 
 def _serves(installation: Installation) -> bool:

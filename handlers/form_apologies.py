@@ -11,7 +11,8 @@ SLACK_UNREACHABLE = (
 )
 """A form sent while Slack failed to check the app's token: no reference, as a pulse answer's sender stays anonymous."""
 SLACK_NOT_ANSWERING = (
-    "Sorry, Latitude couldn't reach Slack just now, so nothing was done. Please try again in a moment."
+    "Sorry, Latitude couldn't reach Slack just now, so nothing was done. Please try again in a moment; if it keeps "
+    "happening, tell your admin."
 )
 """The same, told a command or a click (in its reply, or through its response URL): no reference either."""
 

@@ -7,12 +7,13 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from typing import Any, TypeVar
-from urllib.parse import unquote
+from urllib.parse import parse_qsl, unquote
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import DBAPIError, DisconnectionError
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.util import asbool
 
 DEFAULT_DATABASE_URL = "sqlite:///latitude.db"
 WRITER_WAIT = 30.0
@@ -179,20 +180,21 @@ def _sqlite_engine(url: str) -> Engine:
 
 def sqlite_file(url: str | URL) -> str | None:
     """The file a SQLite database URL keeps its data in, as SQLite opens it (relative to the working folder), a URI
-    filename's (`sqlite:///file:/data/latitude.db?uri=true`) included; None for another database or one in memory."""
+    filename's (`sqlite:///file:/data/latitude.db?uri=true`) included; None for another database or one in memory.
+    Without `uri=true` SQLAlchemy opens the path as written, `file:` and any SQLite option included."""
     parsed = make_url(url)
     database = parsed.database
     if parsed.get_backend_name() != "sqlite" or not database or database == ":memory:":
         return None
-    if parsed.query.get("mode") == "memory":
-        return None
-    if not database.startswith("file:"):
+    if not asbool(parsed.query.get("uri", False)) or not database.startswith("file:"):
         return database
-    path, _, options = database.removeprefix("file:").partition("?")
+    path, _, inline = database.removeprefix("file:").partition("#")[0].partition("?")
+    options = {**dict(parse_qsl(inline)), **{key: str(value) for key, value in parsed.query.items()}}
     if path.startswith("//"):  # file://host/path: the path after the authority
         path = "/" + path[2:].partition("/")[2]
     path = unquote(path)
-    return None if not path or path == ":memory:" or "mode=memory" in options else path
+    in_memory = options.get("mode") == "memory" or options.get("vfs") == "memdb"
+    return None if not path or path == ":memory:" or in_memory else path
 
 
 def _owner_only(path: str | None) -> None:

@@ -4,14 +4,19 @@ for the renewal a second at most, then is told that Latitude could not reach Sla
 nothing done; the renewal goes on to Slack's answer and saves the new token, which the next request uses."""
 
 import logging
+import os
+import zlib
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import suppress
 
 import pytest
 from sqlalchemy import select
 
 from bot.installs import NOT_INSTALLED_HERE
+from bot.renewal_files import lock_file
 from handlers.form_apologies import SLACK_NOT_ANSWERING
 from models import Resolution
+from models.engine import sqlite_file
 from tests.conftest import RunningBot
 from tests.e2e.test_installs import ALPHA_ORG, BETA_ORG, install_in
 from tests.e2e.test_installs_tokens import expire_the_stored_token, rotating  # noqa: F401
@@ -141,3 +146,33 @@ def test_commands_waiting_on_one_workspaces_renewal_hold_up_no_other_workspaces_
 
     assert told == [SLACK_NOT_ANSWERING] * 6
     assert "Your boundaries" in reply.text and took < IN_TIME, (reply.text, took)
+
+
+def test_a_renewal_whose_lock_file_cannot_be_made_is_our_error_with_a_reference_not_slack_to_try_again(
+    rotating: RunningBot,  # noqa: F811
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A fault of this machine (here a folder where the lock file goes) would last: told to try again in a moment,
+    the person would try forever, with nothing to give their admin."""
+    bot = rotating
+    database = sqlite_file(bot.runtime.engine.url)
+    if database is None:
+        pytest.skip("the lock file beside the database is SQLite's")
+    alpha = install_in(bot, "T0ALPHA", ALPHA_ORG)
+    expired_overnight(bot)
+    lock = lock_file(database, zlib.crc32(repr((None, "T0ALPHA")).encode()))
+    with suppress(FileNotFoundError):
+        os.remove(lock)  # an earlier test's
+    os.mkdir(lock)
+
+    try:
+        with caplog.at_level(logging.ERROR):
+            reply = alpha.command("U0AAGENT", "/resolve", "refund 5 order 1 late")
+    finally:
+        os.rmdir(lock)
+
+    assert reply.text != SLACK_NOT_ANSWERING
+    assert "reference" in reply.text and "give this reference to your admin" in reply.text, reply.text
+    assert any("lock file" in str(record.exc_info[1]) for record in caplog.records if record.exc_info), "logged"
+    with bot.sessions() as session:
+        assert count(session, Resolution) == 0
