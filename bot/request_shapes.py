@@ -46,8 +46,9 @@ def url_check_challenge(raw: bytes) -> str | None:
 @dataclass(frozen=True)
 class Read:
     """A signed body read once: what makes it something Slack never sends (None when fine), and the body as Bolt's
-    `parse_body` reads it, for Bolt to take as read (None: Bolt reads it itself, as for a type header Bolt reads
-    otherwise). A click's form carries the whole message, so reading it costs more than anything else in the gate."""
+    `parse_body` reads it (but for a command saying `payload`), for Bolt to take as read (None: Bolt reads it itself,
+    as for a type header Bolt reads otherwise). A click's form carries the whole message, so reading it costs more
+    than anything else in the gate."""
 
     problem: str | None
     body: dict[str, Any] | None = None
@@ -65,7 +66,9 @@ def read_signed(raw: bytes, content_type: str) -> Read:
     if "payload" in text and "payload" in form:
         return _as_read(_json_problem(form["payload"], _interaction_problem), True)
     problem = _missing(form, ("command", "user_id", "team_id")) if "command" in form else None
-    return Read(problem, {} if "payload" in text else form)  # as Bolt reads a form without a payload field
+    # Not as Bolt reads it: Bolt reads nothing of a form with the word `payload` anywhere and no such field, so a
+    # command typed with it (`/resolve refund 20 order 42 the payload page crashed`) would be dropped unanswered.
+    return Read(problem, form)
 
 
 def _as_read(checked: tuple[str | None, dict[str, Any]], as_bolt_reads: bool) -> Read:
