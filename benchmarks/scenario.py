@@ -5,7 +5,7 @@ import json
 import random
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -105,7 +105,11 @@ def prepare(
     events = itertools.count()
 
     def pulse_click() -> Request:
-        user, invitation = random.choice(invitations)
+        user, sent = random.choice(invitations)
+        invitation = as_shown_now(slack, sent)
+        if not answer_rows(invitation):  # every question answered: its buttons are gone, someone else clicks
+            shown = [(user, as_shown_now(slack, sent)) for user, sent in invitations]
+            user, invitation = random.choice([(user, message) for user, message in shown if answer_rows(message)])
         row = random.choice(answer_rows(invitation))
         return payload_body(driver.click_payload(user, invitation, random.choice(row))), FORM
 
@@ -239,6 +243,13 @@ def open_pulse_round(engine: Engine, slack: FakeSlack) -> list[tuple[str, Call]]
     settings = Settings(slack_bot_token="xoxb-fake-token", slack_signing_secret="unused", slack_api_url=slack.api_url)
     drain_outbox(deps, create_client(settings))
     return [(call.channel, call) for call in slack.calls("chat.postMessage") if answer_rows(call)]
+
+
+def as_shown_now(slack: FakeSlack, message: Call) -> Call:
+    """The posted message as its reader sees it now, after the app's updates."""
+    shown = slack.state.find_message(message.channel, str(message.response["ts"]))
+    assert shown is not None, f"the invitation {message.response['ts']} was deleted"
+    return replace(message, args={**message.args, "text": shown.get("text"), "blocks": shown.get("blocks")})
 
 
 def answer_rows(message: Call) -> list[list[str]]:

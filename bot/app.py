@@ -116,8 +116,28 @@ def create_app(
     app.error(handle_error)
     for feature in FEATURES:
         feature.register(app)
+    busiest_first(app)
     follow_kept_events(app, deps, settings.slack_signing_secret)
     return app
+
+
+BUSIEST: tuple[Callable[..., object], ...] = (
+    pulse.answer_question,
+    home.publish_home,
+    resolutions.resolve_command,
+    nominations.nominate_command,
+    decisions.approve_clicked,
+)
+"""The listeners most requests go to, busiest first: a poll click, the App Home, `/resolve`, `/nominate`, Approve."""
+
+
+def busiest_first(app: App) -> None:
+    """Bolt tries its listeners in turn, each costing as much as a small statement to rule out, and `FEATURES` orders
+    whole features: the busiest listeners go ahead of the rest of their features' (`/resolve` was tried after eleven
+    others). Each claims its own command, event or action id, and the catch-all for old buttons stays last, so which
+    listener takes a request is unchanged."""
+    rank: dict[Callable[..., object], int] = {listener: n for n, listener in enumerate(BUSIEST)}
+    app._listeners.sort(key=lambda listener: rank.get(listener.ack_function, len(BUSIEST)))
 
 
 def in_front_of_authorize(deps: Deps, schema: SchemaWatch | None) -> Callable[..., BoltResponse | None]:

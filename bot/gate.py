@@ -22,7 +22,7 @@ from sqlalchemy import Engine, event
 from sqlalchemy.exc import DBAPIError, ProgrammingError, SQLAlchemyError
 
 from bot.database_down import ApologyClients, database_down
-from bot.request_shapes import is_ssl_check, shape_problem, url_check_challenge
+from bot.request_shapes import is_ssl_check, read_signed, url_check_challenge
 from bot.schema_watch import UPGRADING, SchemaWatch
 from services import replays
 
@@ -101,6 +101,8 @@ class Passed:
     body: bytes
     timestamp: int = 0
     signature: str = ""
+    read: dict[str, Any] | None = None
+    """The body as Bolt reads it, read once here (`request_shapes.Read`)."""
 
 
 class SlackGate:
@@ -146,9 +148,9 @@ class SlackGate:
             return Rejection(
                 401, f"missing, wrong or stale signature ({len(body)} bytes)", '{"error":"invalid request"}'
             )
-        problem = shape_problem(body, environ.get("CONTENT_TYPE", ""))
-        if problem:
-            return Rejection(400, f"signed but malformed: {problem}", "Bad request: Slack never sends this.")
+        read = read_signed(body, environ.get("CONTENT_TYPE", ""))
+        if read.problem:
+            return Rejection(400, f"signed but malformed: {read.problem}", "Bad request: Slack never sends this.")
         challenge = url_check_challenge(body)
         if challenge is not None:
             answered = json.dumps({"challenge": challenge})
@@ -164,7 +166,7 @@ class SlackGate:
             return Rejection(answer.status, answer.reason, answer.body, answer.content_type, then)
         if not passing:
             return Rejection(200, "replay of a request already handled, or failed as often as Slack tries one")
-        return Passed(body, int(timestamp), signature)
+        return Passed(body, int(timestamp), signature, read.body)
 
     def _let_through_on_a_live_connection(self, timestamp: int, signature: str) -> bool:
         """A pooled connection the database cut since its last use (a restart, a failover) fails its first statement

@@ -10,6 +10,9 @@ from typing import Any
 
 from slack_bolt import App
 from slack_bolt.adapter.wsgi import SlackRequestHandler
+from slack_bolt.adapter.wsgi.http_request import WsgiHttpRequest
+from slack_bolt.request import BoltRequest
+from slack_bolt.response import BoltResponse
 from waitress import wasyncore
 from waitress.channel import HTTPChannel
 from waitress.parser import HTTPRequestParser
@@ -22,6 +25,7 @@ from handlers.timely import ARRIVED_HEADER
 EVENTS_PATH = "/slack/events"
 ARRIVED = "HTTP_" + ARRIVED_HEADER.upper().replace("-", "_")  # what Bolt reads back as that header
 ARRIVED_AT = "latitude.arrived"  # the WSGI environ's key for `ArrivalStampingParser`'s stamp
+READ_BODY = "latitude.read_body"  # the environ's key for the body as the gate read it (`Passed.read`)
 HEALTH_PATH = "/healthz"
 IDLE_POLL = 0.05
 log = logging.getLogger("latitude.requests")
@@ -36,7 +40,7 @@ STATUS_LINES = {
 
 def wsgi_app(app: App, healthy: Callable[[], bool], gate: SlackGate | None = None) -> Callable[..., Iterable[bytes]]:
     """Health check, then Slack's requests; `gate` None serves bare Bolt (only the benchmark does)."""
-    slack = SlackRequestHandler(app, path=EVENTS_PATH)
+    slack = _ReadOnce(app, path=EVENTS_PATH)
 
     def application(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         if environ.get("PATH_INFO") == HEALTH_PATH and environ.get("REQUEST_METHOD") in ("GET", "HEAD"):
@@ -51,10 +55,29 @@ def wsgi_app(app: App, healthy: Callable[[], bool], gate: SlackGate | None = Non
                 if isinstance(verdict, Rejection):
                     return reject(environ, start_response, verdict)
                 environ["wsgi.input"] = io.BytesIO(verdict.body)
+                environ[READ_BODY] = verdict.read
                 return slack(environ, _noting_failures(start_response, environ, lambda: gate.failed(verdict)))
         return slack(environ, start_response)
 
     return application
+
+
+class _ReadOnce(SlackRequestHandler):
+    """Bolt's WSGI handler, taking the body as the gate read it rather than reading it again."""
+
+    def dispatch(self, request: WsgiHttpRequest) -> BoltResponse:
+        read = request.environ.get(READ_BODY)
+        if read is None:
+            return super().dispatch(request)
+        return self.app.dispatch(read_request(request.get_body(), read, request.query_string, request.get_headers()))
+
+
+def read_request(raw: str, read: dict[str, Any], query: str, headers: dict[str, Any]) -> BoltRequest:
+    """An HTTP request with its body already read: Bolt's constructor reads a text body itself and takes a read one
+    only as Socket Mode's, so it is made as that and then given its raw text (for Bolt's signature check) and mode."""
+    request = BoltRequest(body=read, query=query, headers=headers, mode="socket_mode")
+    request.raw_body, request.mode = raw, "http"
+    return request
 
 
 def _noting_failures(

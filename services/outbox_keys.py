@@ -5,7 +5,9 @@ key's unique index serves the range (a LIKE alone reads every delivery ever made
 whatever the collation.
 """
 
-from sqlalchemy import BindParameter, ColumnElement, and_, bindparam, or_, select
+from functools import cache
+
+from sqlalchemy import BindParameter, ColumnElement, Select, and_, bindparam, or_, select
 from sqlalchemy.orm import Session
 
 from models import Delivery
@@ -88,16 +90,23 @@ def waiting_untaken(session: Session, *, key_prefixes: list[str]) -> list[str]:
     as not waiting: at worst one message more, never a wait or a deadlock."""
     found: list[str] = []
     for start in range(0, len(key_prefixes), WAITING_CHUNK):
-        under_any = [_under(prefix) for prefix in key_prefixes[start : start + WAITING_CHUNK]]
-        waiting = (
-            select(Delivery.idempotency_key)
-            .where(or_(*under_any), Delivery.status == "pending", Delivery.next_attempt_at == Delivery.created_at)
-            .with_for_update(skip_locked=True)
-        )
-        found.extend(session.scalars(waiting))
+        chunk = key_prefixes[start : start + WAITING_CHUNK]
+        bounds = (prefix_bounds(prefix).items() for prefix in chunk)
+        values = {f"{name}_{n}": value for n, named in enumerate(bounds) for name, value in named}
+        found.extend(session.scalars(_waiting_under(len(chunk)), values))
     return found
 
 
-def _under(key_prefix: str) -> ColumnElement[bool]:
-    """`UNDER_PREFIX` for one prefix of many, with its values inline."""
-    return and_(*_between(**prefix_bounds(key_prefix)))
+@cache
+def _waiting_under(prefixes: int) -> Select[str]:
+    """`waiting_untaken`'s statement for so many prefixes, built once for each count (a decision looks up one or two
+    people's Homes: building a statement costs more than running it)."""
+    under_any = [
+        and_(*_between(bindparam(f"prefix_{n}"), bindparam(f"past_prefix_{n}"), bindparam(f"pattern_{n}")))
+        for n in range(prefixes)
+    ]
+    return (
+        select(Delivery.idempotency_key)
+        .where(or_(*under_any), Delivery.status == "pending", Delivery.next_attempt_at == Delivery.created_at)
+        .with_for_update(skip_locked=True)
+    )

@@ -4,7 +4,7 @@ not list; someone Slack knows but the directory does not yet is added. Callers c
 from collections.abc import Mapping
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import Select, bindparam, select
 from sqlalchemy.orm import Session
 
 from models import Employee, Workspace
@@ -108,6 +108,20 @@ def _newcomer(
     return newcomer
 
 
+def _hold(*, writing: bool) -> Select[Employee]:
+    return (
+        select(Employee)
+        .where(Employee.id.in_(bindparam("ids", expanding=True)))
+        .order_by(Employee.id)
+        .with_for_update(read=not writing, key_share=writing, of=Employee)
+        .execution_options(populate_existing=True)
+    )
+
+
+# Every shout-out runs one: built once, since building a statement costs more than running it.
+_HOLD_READING, _HOLD_WRITING = _hold(writing=False), _hold(writing=True)
+
+
 def hold_still_active(session: Session, nominees: list[Employee], *, writing: bool = False) -> None:
     """For a shout-out, granted at once: the nominees' rows as they are now, held until the caller commits (FOR
     SHARE; FOR NO KEY UPDATE when `writing` to them, so that two shout-outs learning the same of someone take turns
@@ -115,14 +129,8 @@ def hold_still_active(session: Session, nominees: list[Employee], *, writing: bo
     nomination, then treats it as any grant to someone who left; one deactivated just before is seen here, and
     refused. A reward that waits for approval takes no such hold (an import moving its nominee need not wait): its
     approval refuses a leaver."""
-    held = (
-        select(Employee)
-        .where(Employee.id.in_([nominee.id for nominee in nominees]))
-        .order_by(Employee.id)
-        .with_for_update(read=not writing, key_share=writing, of=Employee)
-        .execution_options(populate_existing=True)
-    )
-    for nominee in session.scalars(held):
+    ids = {"ids": [nominee.id for nominee in nominees]}
+    for nominee in session.scalars(_HOLD_WRITING if writing else _HOLD_READING, ids):
         if not nominee.active:
             raise _not_active(nominee.slack_id)
 

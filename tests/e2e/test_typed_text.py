@@ -26,6 +26,19 @@ def test_a_summary_with_ampersand_and_brackets_is_stored_as_typed_and_shown_once
     assert "&amp;amp;" not in request.text
 
 
+def test_a_command_whose_text_says_payload_is_read_like_any_other(bot: RunningBot) -> None:
+    """Bolt reads a form with the word `payload` anywhere in it as a click's, finds no payload field and reads
+    nothing: the fix was dropped without a word to the person."""
+    load_org_and_policy(bot.sessions, bot.clock.now())
+
+    reply = bot.driver.command("U0AGENT1", "/resolve", "refund 20 order 42 the payload page crashed")
+
+    with bot.sessions() as session:
+        [resolution] = session.scalars(select(Resolution))
+        assert resolution.summary == "order 42 the payload page crashed"
+    assert "Logged your refund of $20" in reply.text, reply.text
+
+
 def test_a_shout_out_reason_reads_as_typed_in_the_channel_and_in_hrs_export(bot: RunningBot) -> None:
     load_org_and_policy(bot.sessions, bot.clock.now())
 
