@@ -21,7 +21,7 @@ from slack_sdk.errors import SlackApiError
 from sqlalchemy.orm import Session
 
 from handlers.blocks.departures import DEACTIVATED, REMOVED, left_slack_notice
-from handlers.deps import deps_of
+from handlers.deps import Deps, deps_of
 from handlers.event_retries import tried_again
 from handlers.handover import queue_handover_messages
 from handlers.people import known_workspace
@@ -107,15 +107,27 @@ def follow_person(context: BoltContext, person: SlackPerson, how: str, change: S
             return
         if how == REMOVED and workspace is not made_under:
             return  # still of the org that serves them: leaving one of its workspaces is not leaving Latitude
-        now = deps.now()
-        departure = follow_slack(session, workspace=workspace, person=person, now=now, change=change)
-        if departure is None:
-            return
+        departure = follow_in(session, workspace, person, how, change, deps.now())
+    if departure is not None:
+        left(deps, person.slack_id, how, departure)
+
+
+def follow_in(
+    session: Session, workspace: Workspace, person: SlackPerson, how: str, change: SlackChange, now: datetime
+) -> Departure | None:
+    """`follow_slack`, with what a departure hands over and tells HR queued in the same transaction."""
+    departure = follow_slack(session, workspace=workspace, person=person, now=now, change=change)
+    if departure is not None:
         gone = None if how == DEACTIVATED else person.slack_id
         queue_handover_messages(session, workspace=workspace, handovers=departure.handovers, now=now, gone=gone)
         _tell_hr(session, workspace, departure, now, how)
+    return departure
+
+
+def left(deps: Deps, slack_id: str, how: str, departure: Departure) -> None:
+    """Once a departure is committed: logged, and what it queued sent."""
     moved = len(reported(departure.handovers))
-    log.info("%s left (%s): deactivated, %d item(s) handed over", person.slack_id, how, moved)
+    log.info("%s left (%s): deactivated, %d item(s) handed over", slack_id, how, moved)
     deps.sender_bell.ring()
 
 
