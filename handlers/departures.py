@@ -51,12 +51,18 @@ def user_changed(body: dict[str, Any], event: dict[str, Any], context: BoltConte
     said = person_of(slack_id, user)
     ours = of_the_workspace(user, context)
     deactivated = ours and not said.exists and not said.is_bot  # work moves, HR is told: only if Slack still says so
-    read_now = deactivated or tried_again(context) or bool(request.headers.get(SLACK_RETRY_NUM))
+    read_now = deactivated or tried_again(context) or retried_by_slack(request)
     if read_now:
         user = as_slack_has_them_now(context, slack_id, user)
     person, how = what_slack_says(slack_id, user, context)
     if person is not None and not person.is_bot:
         follow_person(context, person, how, SlackChange(sent_at(body, event), read_now))
+
+
+def retried_by_slack(request: BoltRequest) -> bool:
+    """Whether this delivery is Slack's retry (Socket Mode numbers its first delivery 0)."""
+    number = (request.headers.get(SLACK_RETRY_NUM) or ["0"])[0]
+    return number.strip() not in ("", "0")
 
 
 def what_slack_says(slack_id: str, user: dict[str, Any], context: BoltContext) -> tuple[SlackPerson | None, str]:

@@ -10,9 +10,9 @@ from sqlalchemy import select
 
 from models import Resolution
 from tests.conftest import RunningBot
-from tests.e2e.test_departures import audit_actions, is_active, waiting_on_maya  # noqa: F401  (fixture)
+from tests.e2e.test_departures import audit_actions, in_slack, is_active, waiting_on_maya  # noqa: F401  (fixture)
 from tests.e2e.test_time_zones_from_slack import maya_learnt_from_slack
-from tests.helpers import employee, load_org
+from tests.helpers import employee, load_org, load_org_and_policy
 
 
 def deactivated_then_back(bot: RunningBot, retry_num: int | None) -> None:
@@ -81,3 +81,16 @@ def test_slack_s_retry_about_someone_of_another_workspace_changes_nothing(waitin
 
     assert is_active(bot, "U0MGR2")
     assert audit_actions(bot) == []
+
+
+def test_in_either_mode_slack_is_asked_only_for_a_retry_or_a_deactivation(any_mode_bot: RunningBot) -> None:
+    bot = any_mode_bot
+    load_org_and_policy(bot.sessions, bot.clock.now())
+    in_slack(bot, "U0MGR1")
+
+    bot.driver.user_change("U0MGR1", tz="Europe/Paris")  # Socket Mode numbers a first delivery 0: no retry
+    assert bot.slack.calls("users.info") == []
+
+    deactivated_then_back(bot, retry_num=1)
+    assert is_active(bot, "U0MGR1")
+    assert len(bot.slack.calls("users.info")) == 1
