@@ -17,6 +17,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 from slack_sdk import WebClient
 
 from handlers.deps import Deps
+from handlers.jobs.catch_up_departures import catch_up_departures
 from handlers.jobs.drain_outbox import drain_outbox
 from handlers.jobs.follow_up_pending_requests import follow_up_pending_requests
 from handlers.jobs.forget_anonymous_dms import forget_anonymous_dms
@@ -52,6 +53,7 @@ SCHEDULE: tuple[ScheduledJob, ...] = (
     ScheduledJob("forget_anonymous_dms", forget_anonymous_dms, IntervalTrigger(minutes=5)),
     ScheduledJob("forget_sent_messages", forget_sent_messages, IntervalTrigger(hours=1)),
     ScheduledJob("retry_failed_events", retry_failed_events, IntervalTrigger(minutes=1)),
+    ScheduledJob("catch_up_departures", catch_up_departures, IntervalTrigger(hours=1)),
 )
 
 

@@ -4,67 +4,105 @@ Slack sends the event for every profile change (a status, an avatar) of everyone
 another workspace (a Slack Connect guest, another workspace of a Grid org) or someone the directory does not know
 changes nothing, at the cost of a read at most. Someone of the Grid org the directory has, whose teams no longer list
 this workspace (an org admin removed them from it; they stay active in the org), has left it, as if deactivated.
+
+Slack retries an event it could not deliver (about 1 and 5 minutes on) with its first content, and promises no order:
+an event says how someone was when it was sent. So a departure (work handed over, HR told) is made only on how Slack
+shows them now (`users.info`), and so is Slack's retry or the app's own try; an event sent before the last change of
+theirs followed is old news (services/departures.py).
 """
 
 import logging
 from dataclasses import replace
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
-from slack_bolt import App, BoltContext
+from slack_bolt import App, BoltContext, BoltRequest
 from slack_sdk.errors import SlackApiError
 from sqlalchemy.orm import Session
 
 from handlers.blocks.departures import DEACTIVATED, REMOVED, left_slack_notice
-from handlers.deps import deps_of
+from handlers.deps import Deps, deps_of
 from handlers.event_retries import tried_again
 from handlers.handover import queue_handover_messages
 from handlers.people import known_workspace
 from handlers.slack_people import NOT_A_MEMBER, of_the_org, of_the_workspace, person_of
 from models import Workspace
 from services import outbox, workspaces
-from services.departures import Departure, follow_slack
+from services.departures import UNDATED, Departure, SlackChange, follow_slack
 from services.directory import SlackPerson
 from services.handover import reported
 
 log = logging.getLogger(__name__)
+WHERE = ("team_id", "enterprise_user", "is_stranger")
+"""What of a user object says which workspaces and org they are of."""
+SLACK_RETRY_NUM = "x-slack-retry-num"
+"""The header of Slack's retry of a delivery (mirrored by Bolt in Socket Mode): sent with the first one's content."""
 
 
 def register(app: App) -> None:
     app.event("user_change")(user_changed)
 
 
-def user_changed(event: dict[str, Any], context: BoltContext) -> None:
+def user_changed(body: dict[str, Any], event: dict[str, Any], context: BoltContext, request: BoltRequest) -> None:
     user = event.get("user") or {}
     slack_id = user.get("id")
     if not isinstance(slack_id, str):
         return
-    if tried_again(context):
-        user = as_slack_has_them_now(context, slack_id)
+    said = person_of(slack_id, user)
+    ours = of_the_workspace(user, context)
+    deactivated = ours and not said.exists and not said.is_bot  # work moves, HR is told: only if Slack still says so
+    read_now = deactivated or tried_again(context) or retried_by_slack(request)
+    if read_now:
+        user = as_slack_has_them_now(context, slack_id, user)
+    person, how = what_slack_says(slack_id, user, context)
+    if person is not None and not person.is_bot:
+        follow_person(context, person, how, SlackChange(sent_at(body, event), read_now))
+
+
+def retried_by_slack(request: BoltRequest) -> bool:
+    """Whether this delivery is Slack's retry (Socket Mode numbers its first delivery 0)."""
+    number = (request.headers.get(SLACK_RETRY_NUM) or ["0"])[0]
+    return number.strip() not in ("", "0")
+
+
+def what_slack_says(slack_id: str, user: dict[str, Any], context: BoltContext) -> tuple[SlackPerson | None, str]:
+    """The person a user object shows, and how they would leave (`DEACTIVATED`, or `REMOVED` from this workspace while
+    still of its Grid org); None for someone of another workspace or org."""
     person = person_of(slack_id, user)
-    how = DEACTIVATED
-    if not of_the_workspace(user, context):
-        if not of_the_org(user, context):
-            return
-        person, how = replace(person, exists=False), REMOVED  # removed from this workspace, still in the org
-    if not person.is_bot:
-        follow_person(context, person, how)
+    if of_the_workspace(user, context):
+        return person, DEACTIVATED
+    if of_the_org(user, context):
+        return replace(person, exists=False), REMOVED
+    return None, DEACTIVATED
 
 
-def as_slack_has_them_now(context: BoltContext, slack_id: str) -> dict[str, Any]:
-    """The person as `users.info` shows them now, for the app's own try of a change kept since (it keeps no profile,
-    and a newer change may have come meanwhile). One Slack no longer shows is gone; any other failure of Slack's is
-    raised, for the next try (handlers/event_retries.py)."""
+def sent_at(body: dict[str, Any], event: dict[str, Any]) -> datetime | None:
+    """When Slack sent the event, on its clock: its `event_ts` (to the microsecond), else the delivery's `event_time`
+    (to the second). A retry carries the first delivery's."""
+    for stamp in (event.get("event_ts"), body.get("event_time")):
+        if isinstance(stamp, str | int | float) and not isinstance(stamp, bool):
+            try:
+                return datetime.fromtimestamp(float(stamp), UTC)
+            except (ValueError, OverflowError, OSError):
+                continue
+    return None
+
+
+def as_slack_has_them_now(context: BoltContext, slack_id: str, sent: dict[str, Any]) -> dict[str, Any]:
+    """The person as `users.info` shows them now: for a departure, for Slack's retry (sent with the first delivery's
+    content) and for the app's own try of a change kept since (it keeps no profile); a newer change may have come
+    meanwhile. One Slack no longer shows is gone, of the workspaces the event `sent` named; any other failure of
+    Slack's is raised, for the next try (handlers/event_retries.py)."""
     try:
         user: dict[str, Any] = context.client.users_info(user=slack_id)["user"]
     except SlackApiError as error:
         if error.response.get("error") in NOT_A_MEMBER:
-            return {"id": slack_id, "deleted": True}
+            return {**{key: sent[key] for key in WHERE if key in sent}, "id": slack_id, "deleted": True}
         raise
     return user
 
 
-def follow_person(context: BoltContext, person: SlackPerson, how: str) -> None:
+def follow_person(context: BoltContext, person: SlackPerson, how: str, change: SlackChange = UNDATED) -> None:
     """The directory follows what Slack says of one person in the request's workspace; `how` they left, if they
     did (handlers/blocks/departures.py): someone no longer in the workspace keeps their old DMs as they are."""
     deps = deps_of(context)
@@ -75,15 +113,27 @@ def follow_person(context: BoltContext, person: SlackPerson, how: str) -> None:
             return
         if how == REMOVED and workspace is not made_under:
             return  # still of the org that serves them: leaving one of its workspaces is not leaving Latitude
-        now = deps.now()
-        departure = follow_slack(session, workspace=workspace, person=person, now=now)
-        if departure is None:
-            return
+        departure = follow_in(session, workspace, person, how, change, deps.now())
+    if departure is not None:
+        left(deps, person.slack_id, how, departure)
+
+
+def follow_in(
+    session: Session, workspace: Workspace, person: SlackPerson, how: str, change: SlackChange, now: datetime
+) -> Departure | None:
+    """`follow_slack`, with what a departure hands over and tells HR queued in the same transaction."""
+    departure = follow_slack(session, workspace=workspace, person=person, now=now, change=change)
+    if departure is not None:
         gone = None if how == DEACTIVATED else person.slack_id
         queue_handover_messages(session, workspace=workspace, handovers=departure.handovers, now=now, gone=gone)
         _tell_hr(session, workspace, departure, now, how)
+    return departure
+
+
+def left(deps: Deps, slack_id: str, how: str, departure: Departure) -> None:
+    """Once a departure is committed: logged, and what it queued sent."""
     moved = len(reported(departure.handovers))
-    log.info("%s left (%s): deactivated, %d item(s) handed over", person.slack_id, how, moved)
+    log.info("%s left (%s): deactivated, %d item(s) handed over", slack_id, how, moved)
     deps.sender_bell.ring()
 
 

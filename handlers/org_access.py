@@ -91,7 +91,7 @@ def follow_in_background(
 def learn_added(context: BoltContext, client: WebClient, workspace_id: int, team_ids: list[str]) -> None:
     """Learn who works in each workspace Slack just added to the install; one it cannot list whole is skipped."""
     deps = deps_of(context)
-    own = _listing_client(deps, client, workspace_id)
+    own = listing_client(deps, client, workspace_id)
     listings: Listings = {}
     for team_id in team_ids:
         try:
@@ -108,7 +108,7 @@ def follow_removal(context: BoltContext, client: WebClient, workspace_id: int, r
     """Those learnt in the removed workspaces whom no workspace the install still reaches lists leave Latitude."""
     deps = deps_of(context)
     try:
-        own = _listing_client(deps, client, workspace_id)
+        own = listing_client(deps, client, workspace_id)
         listings = still_reached(own, stopping=deps.stopping) if own is not None else None
     except (SlackClientError, OSError) as error:
         log.warning("could not list who the org-wide install still reaches (%s): nobody leaves", error)
@@ -134,7 +134,7 @@ def follow_removal(context: BoltContext, client: WebClient, workspace_id: int, r
         follow_person(context, SlackPerson(slack_id, exists=False), OUT_OF_REACH)
 
 
-def _listing_client(deps: Deps, client: WebClient, workspace_id: int) -> WebClient | None:
+def listing_client(deps: Deps, client: WebClient, workspace_id: int) -> WebClient | None:
     """The install's client, which also waits out Slack's rate limits; None once the install is gone."""
     own = client_for(deps, client, workspace_id)
     if own is None:
@@ -145,17 +145,17 @@ def _listing_client(deps: Deps, client: WebClient, workspace_id: int) -> WebClie
 
 def still_reached(client: WebClient, *, stopping: threading.Event) -> Listings:
     """The people of every workspace the install reaches, by workspace; SlackApiError when Slack refuses a page."""
-    teams = _all(client.auth_teams_list, "teams", stopping=stopping)
+    teams = all_pages(client.auth_teams_list, "teams", stopping=stopping)
     return {str(team["id"]): members_of(client, str(team["id"]), stopping=stopping) for team in teams}
 
 
 def members_of(client: WebClient, team_id: str, *, stopping: threading.Event) -> set[str]:
     """The Slack ids of one workspace's people not deactivated (an org-wide token must name the workspace)."""
-    members = _all(client.users_list, "members", stopping=stopping, team_id=team_id)
+    members = all_pages(client.users_list, "members", stopping=stopping, team_id=team_id)
     return {str(member["id"]) for member in members if not member.get("deleted")}
 
 
-def _all(
+def all_pages(
     call: Callable[..., SlackResponse], key: str, *, stopping: threading.Event, **args: Any
 ) -> list[dict[str, Any]]:
     """Every page of a listing; SlackApiError when Slack refuses one, Stopping when the process stops meanwhile."""

@@ -46,6 +46,9 @@ class Employee(Base):
     in_directory: Mapped[bool] = mapped_column(Boolean, default=True)
     left_slack_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     """When Slack deactivated them while active here (None: it did not, or they came back in Slack)."""
+    slack_change_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    """When Slack sent the last `user_change` of theirs the directory followed (on Slack's clock; None: none yet): one
+    Slack sent before it (a late retry, one delivered out of order) is old news (services/departures.py)."""
     home_opened_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     """When they last opened the app's Home tab (None: not since this was recorded): it was on then, which a Home
     Slack refused from a batch taken earlier does not contradict (services/home_tab.py)."""

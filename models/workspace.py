@@ -39,6 +39,10 @@ class Workspace(Base):
     """From when its fixes and grants keep the managers above their people (None: always, a workspace added since):
     one made since with none kept was made by someone with no manager then, and counts for no manager's digest."""
 
+    people_listed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    """When its people were last listed whole (`users.list`) to catch up on deactivations whose `user_change` was
+    lost (services/missed_departures.py); None: not yet."""
+
     config_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     """Bumped in the same transaction as an org import, a policy load or a profile update: every process
     compares it with the copies it keeps of people and the policy (services/config_cache.py)."""

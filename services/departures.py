@@ -7,6 +7,8 @@ so keeping them active would only route work to nobody; HR is told to name anoth
 active again (what was handed over stays where it went); someone HR's import deactivated stays inactive, whatever
 Slack says. Slack sends `user_change` for every profile change of everyone: a person the directory does not know, or
 whose state here already matches, costs a read and changes nothing, and so does Slack's retry of the same event.
+What Slack sent before the last change of theirs followed (a late retry, one delivered out of order: Slack promises no
+order) is old news, left alone, unless it is how Slack shows them now (`SlackChange.read_now`).
 """
 
 from dataclasses import dataclass, field
@@ -29,6 +31,19 @@ ACTOR = "slack"
 
 
 @dataclass(frozen=True)
+class SlackChange:
+    """When Slack sent what it says of a person (`sent_at`, on Slack's clock; None: not known) and whether it is how
+    Slack shows them now (`read_now`: read from Slack for it), not only what an event said of them then."""
+
+    sent_at: datetime | None = None
+    read_now: bool = False
+
+
+UNDATED = SlackChange()
+"""A change not dated by Slack (the app's own, from what it read itself): followed, whatever came before."""
+
+
+@dataclass(frozen=True)
 class Departure:
     """Someone Slack deactivated: what moved, what HR and admins must see to (`needs`), and who they are (`tell`)."""
 
@@ -38,8 +53,11 @@ class Departure:
     tell: list[Employee] = field(default_factory=list)
 
 
-def follow_slack(session: Session, *, workspace: Workspace, person: SlackPerson, now: datetime) -> Departure | None:
-    """Bring the directory in line with what Slack says of a person; a Departure when it deactivated them here."""
+def follow_slack(
+    session: Session, *, workspace: Workspace, person: SlackPerson, now: datetime, change: SlackChange = UNDATED
+) -> Departure | None:
+    """Bring the directory in line with what Slack says of a person; a Departure when it deactivated them here. What
+    Slack sent before the last change of theirs followed changes nothing (`_old_news`)."""
     if person.is_bot:
         return None
     # FOR NO KEY UPDATE: a row naming them may still be written meanwhile (their decision of a request this
@@ -49,8 +67,9 @@ def follow_slack(session: Session, *, workspace: Workspace, person: SlackPerson,
         .where(Employee.workspace_id == workspace.id, Employee.slack_id == person.slack_id)
         .with_for_update(of=Employee, key_share=True)
     )
-    if employee is None:
+    if employee is None or _old_news(employee, change):
         return None
+    _note_sent(employee, change)
     if not person.exists:
         return _left(session, workspace, employee, now) if employee.active else None
     if not employee.active and employee.left_slack_at is not None:
@@ -61,6 +80,21 @@ def follow_slack(session: Session, *, workspace: Workspace, person: SlackPerson,
     ):
         directory.profile_updated(session, employee)
     return None
+
+
+def _old_news(employee: Employee, change: SlackChange) -> bool:
+    """Whether Slack sent this before the last change of theirs followed: the state it says is older than theirs here
+    (an old deactivation would deactivate someone Slack shows as active). How Slack shows them now never is."""
+    last, sent = employee.slack_change_sent_at, change.sent_at
+    if change.read_now or last is None or sent is None:
+        return False
+    return sent < last
+
+
+def _note_sent(employee: Employee, change: SlackChange) -> None:
+    last = employee.slack_change_sent_at
+    if change.sent_at is not None and (last is None or change.sent_at > last):
+        employee.slack_change_sent_at = change.sent_at
 
 
 def learn_profile(session: Session, *, employee_id: int, person: SlackPerson, now: datetime) -> None:

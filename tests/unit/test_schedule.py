@@ -26,6 +26,7 @@ EVERY = {
     "forget_sent_messages": timedelta(hours=1),
     "release_suggestions": timedelta(seconds=30),
     "retry_failed_events": timedelta(minutes=1),
+    "catch_up_departures": timedelta(hours=1),
 }
 # Europe's clocks go back at 01:00 UTC on 2026-10-25; the ticks run on UTC and must not skip or repeat.
 AROUND_DST = datetime(2026, 10, 25, 0, 59, 55, tzinfo=UTC)

@@ -1,0 +1,96 @@
+"""Slack retries an event it could not deliver (about 1 and 5 minutes on) with its first content, and promises no
+order: a `user_change` sent before the last one followed is old news, and a deactivation is made only if Slack still
+shows the person deactivated."""
+
+import time
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from models import Resolution
+from tests.conftest import RunningBot
+from tests.e2e.test_departures import audit_actions, in_slack, is_active, waiting_on_maya  # noqa: F401  (fixture)
+from tests.e2e.test_time_zones_from_slack import maya_learnt_from_slack
+from tests.helpers import employee, load_org, load_org_and_policy
+
+
+def deactivated_then_back(bot: RunningBot, retry_num: int | None) -> None:
+    """An admin deactivates Maya while Latitude restarts (that delivery is lost) and undoes it a minute later; then
+    the first change comes: Slack's retry, or a delivery out of order."""
+    sent = int(time.time()) - 300
+    gone = bot.slack.change_user("U0MGR1", deleted=True)
+    back = bot.slack.change_user("U0MGR1", deleted=False)
+    bot.driver.event(back, event_id="EvBACK", sent_at=sent + 60)
+    bot.driver.event(gone, event_id="EvGONE", retry_num=retry_num, sent_at=sent)
+
+
+@pytest.mark.parametrize("retry_num", [1, None], ids=["slacks-retry", "out-of-order"])
+def test_a_deactivation_arriving_after_she_came_back_leaves_her_active_and_her_requests_with_her(
+    waiting_on_maya: RunningBot,  # noqa: F811
+    retry_num: int | None,
+) -> None:
+    bot = waiting_on_maya
+
+    deactivated_then_back(bot, retry_num)
+
+    assert is_active(bot, "U0MGR1"), "Slack shows her active"
+    with bot.sessions() as session:
+        assert session.scalars(select(Resolution)).one().decider.slack_id == "U0MGR1"  # type: ignore[union-attr]
+    assert audit_actions(bot) == []
+    assert not [c for c in bot.slack.calls("chat.postMessage") if "Slack deactivated" in c.text]
+
+
+def test_hr_s_next_import_listing_her_keeps_her_active(waiting_on_maya: RunningBot) -> None:  # noqa: F811
+    bot = waiting_on_maya
+    deactivated_then_back(bot, retry_num=2)
+
+    bot.clock.advance(timedelta(days=1))
+    load_org(bot.sessions, bot.clock.now())
+
+    assert is_active(bot, "U0MGR1")
+
+
+def test_a_deactivation_slack_retries_while_it_still_holds_is_made(waiting_on_maya: RunningBot) -> None:  # noqa: F811
+    bot = waiting_on_maya
+
+    bot.driver.event(bot.slack.change_user("U0MGR1", deleted=True), retry_num=1)
+
+    assert not is_active(bot, "U0MGR1")
+    assert audit_actions(bot) == ["person.left_slack"]
+
+
+def test_an_older_time_zone_delivered_late_does_not_replace_the_newer_one(bot: RunningBot) -> None:
+    maya_learnt_from_slack(bot, "America/New_York")
+    sent = int(time.time()) - 300
+    paris = bot.slack.change_user("U0MGR1", tz="Europe/Paris")
+    tokyo = bot.slack.change_user("U0MGR1", tz="Asia/Tokyo")
+
+    bot.driver.event(tokyo, sent_at=sent + 60)
+    bot.driver.event(paris, sent_at=sent)
+
+    with bot.sessions() as session:
+        assert employee(session, "U0MGR1").tz == "Asia/Tokyo"
+
+
+def test_slack_s_retry_about_someone_of_another_workspace_changes_nothing(waiting_on_maya: RunningBot) -> None:  # noqa: F811
+    bot = waiting_on_maya
+    bot.slack.add_user("U0MGR2", "Omar Manager", team_id="T0OTHER")  # as Slack shows him: of another workspace
+
+    bot.driver.event(bot.slack.change_user("U0MGR2", deleted=True), retry_num=1)
+
+    assert is_active(bot, "U0MGR2")
+    assert audit_actions(bot) == []
+
+
+def test_in_either_mode_slack_is_asked_only_for_a_retry_or_a_deactivation(any_mode_bot: RunningBot) -> None:
+    bot = any_mode_bot
+    load_org_and_policy(bot.sessions, bot.clock.now())
+    in_slack(bot, "U0MGR1")
+
+    bot.driver.user_change("U0MGR1", tz="Europe/Paris")  # Socket Mode numbers a first delivery 0: no retry
+    assert bot.slack.calls("users.info") == []
+
+    deactivated_then_back(bot, retry_num=1)
+    assert is_active(bot, "U0MGR1")
+    assert len(bot.slack.calls("users.info")) == 1
