@@ -40,7 +40,10 @@ class TeamsByName:
 
     def _merge(self, other: Team, *, into: Team, name: str) -> None:
         """A team stored twice in different letter case (before this rule): its people, and the grants and ideas filed
-        under it, join the one the file names."""
+        under it, join the one the file names. Its row is locked first: a grant or idea being filed under it meanwhile
+        is waited for and moved too (one filed after waits for the import, and is refused with the team gone) rather
+        than fail the import's delete of the team."""
+        self.session.execute(select(Team.id).where(Team.id == other.id).with_for_update())
         for model in (Employee, RewardGrant, Suggestion):
             self.session.execute(update(model).where(model.team_id == other.id).values(team_id=into.id))
         self.renamed.append(f"team {other.name!r} -> {name!r}")
