@@ -26,7 +26,7 @@ from services.org_moves import managers_left_and_joined
 from services.org_sources import wanted_from_the_file
 from services.org_teams import TeamsByName
 from services.policy.versions import ActivePolicy, policy_to_change
-from services.suggestions.teams import follow_moved_teams, managers_of
+from services.suggestions.teams import follow_moved_teams, follow_renamed_teams, managers_of, teams_of
 from services.unlisted import ORG_IMPORT
 
 
@@ -66,7 +66,7 @@ def import_org(
     leaving = org_leavers.leavers(session, workspace, existing, in_file) if deactivate_missing else None
     if leaving is not None:
         org_leavers.refuse_a_partial_file(existing, leaving, confirmed=confirm_mass_deactivation)
-    managers_before = managers_of(existing.values())
+    managers_before, teams_before = managers_of(existing.values()), teams_of(existing.values())
     teams = TeamsByName(session, workspace)
     employees = _people_of_the_file(session, workspace, rows, existing, now)
     report = ImportReport(
@@ -103,6 +103,7 @@ def import_org(
     report.to_check = to_check({e.id: e for e in everyone}.values(), fresh=fresh)
     after = managers_of(existing.values())
     follow_moved_teams(session, workspace=workspace, before=managers_before, after=after)
+    follow_renamed_teams(session, workspace=workspace, before=teams_before, after=teams_of(everyone))
     report.homes_moved = managers_left_and_joined(session, workspace=workspace, before=managers_before, after=after)
     report.handovers = hand_over_pending(session, workspace=workspace, now=now)
     counts = {
