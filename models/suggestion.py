@@ -56,7 +56,9 @@ class Suggestion(Base):
     # The team it came from, kept whoever leads it since: its channel, and whom "you said, we did" tells. A named
     # idea's is its author's; an anonymous one's the group its author hid in (their manager's team, which the crowd
     # check made theirs), NULL for a manager without a team on file, whose reports leading nobody are that group.
-    team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id"))
+    # Indexed: deleting a team (a workspace purge, an import merging two spellings) checks nothing still points at it,
+    # and an import moves a renamed team's ideas by it.
+    team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id"), index=True)
     owner_id: Mapped[int] = mapped_column(ForeignKey("employees.id"))
     category: Mapped[str | None] = mapped_column(String(64))
     what: Mapped[str] = mapped_column(Text)

@@ -10,11 +10,11 @@ An import that would deactivate too many at once (a file of one region) is refus
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, lazyload
 
-from models import Employee, RewardGrant, Suggestion, Team, Workspace
+from models import Employee, Team, Workspace
 from services import audit, org_leavers
 from services.config_cache import bump
 from services.handover import Handover, hand_over_pending, reported
@@ -24,9 +24,9 @@ from services.org_file import OrgFileError as OrgFileError
 from services.org_file import parse_org_csv as parse_org_csv
 from services.org_moves import managers_left_and_joined
 from services.org_sources import wanted_from_the_file
+from services.org_teams import TeamsByName
 from services.policy.versions import ActivePolicy, policy_to_change
-from services.suggestions.teams import follow_moved_teams, managers_of
-from services.teams import spaced
+from services.suggestions.teams import follow_moved_teams, follow_renamed_teams, managers_of, teams_of
 from services.unlisted import ORG_IMPORT
 
 
@@ -66,8 +66,8 @@ def import_org(
     leaving = org_leavers.leavers(session, workspace, existing, in_file) if deactivate_missing else None
     if leaving is not None:
         org_leavers.refuse_a_partial_file(existing, leaving, confirmed=confirm_mass_deactivation)
-    managers_before = managers_of(existing.values())
-    teams = _Teams(session, workspace)
+    managers_before, teams_before = managers_of(existing.values()), teams_of(existing.values())
+    teams = TeamsByName(session, workspace)
     employees = _people_of_the_file(session, workspace, rows, existing, now)
     report = ImportReport(
         kept_columns=[c for c in OPTIONAL_COLUMNS if not any(c in row.columns for row in rows)],
@@ -103,6 +103,7 @@ def import_org(
     report.to_check = to_check({e.id: e for e in everyone}.values(), fresh=fresh)
     after = managers_of(existing.values())
     follow_moved_teams(session, workspace=workspace, before=managers_before, after=after)
+    follow_renamed_teams(session, workspace=workspace, before=teams_before, after=teams_of(everyone))
     report.homes_moved = managers_left_and_joined(session, workspace=workspace, before=managers_before, after=after)
     report.handovers = hand_over_pending(session, workspace=workspace, now=now)
     counts = {
@@ -207,51 +208,6 @@ def _new_employee(session: Session, workspace: Workspace, row: OrgRow, now: date
     )
     session.add(employee)
     return employee
-
-
-class _Teams:
-    """The workspace's teams by the names the file gives them, whatever their letter case or spacing, as HR's
-    searches for a team read them (`teams.find_team`): a file writing a stored team's name in other letters renames
-    that team rather than start a second one beside it. Within one file the first spelling wins."""
-
-    def __init__(self, session: Session, workspace: Workspace) -> None:
-        self.session, self.workspace = session, workspace
-        self.stored = list(session.scalars(select(Team).where(Team.workspace_id == workspace.id).order_by(Team.id)))
-        self.chosen: dict[str, Team] = {}
-        self.renamed: list[str] = []
-
-    def named(self, typed: str) -> Team:
-        name = " ".join(typed.split())  # `Support  East`, as a spreadsheet edit may leave it, is Support East
-        key = spaced(name)
-        if key not in self.chosen:
-            self.chosen[key] = self._stored(name) or self._new(name)
-        return self.chosen[key]
-
-    def _stored(self, name: str) -> Team | None:
-        """The team of that name, written alike if one is (two may differ only in case or spacing, from before)."""
-        alike = [team for team in self.stored if spaced(team.name) == spaced(name)]
-        team = next((team for team in alike if team.name == name), alike[0] if alike else None)
-        for other in alike:
-            if team is not None and other is not team:
-                self._merge(other, into=team, name=name)
-        if team is not None and team.name != name:
-            self.renamed.append(f"team {team.name!r} -> {name!r}")
-            team.name = name
-        return team
-
-    def _merge(self, other: Team, *, into: Team, name: str) -> None:
-        """A team stored twice in different letter case (before this rule): its people, and the grants and ideas filed
-        under it, join the one the file names."""
-        for model in (Employee, RewardGrant, Suggestion):
-            self.session.execute(update(model).where(model.team_id == other.id).values(team_id=into.id))
-        self.renamed.append(f"team {other.name!r} -> {name!r}")
-        self.stored.remove(other)
-        self.session.delete(other)
-
-    def _new(self, name: str) -> Team:
-        team = Team(workspace_id=self.workspace.id, name=name)
-        self.session.add(team)
-        return team
 
 
 def _apply_row(employee: Employee, row: OrgRow, team: Team, manager: Employee | None) -> list[str]:

@@ -1,15 +1,20 @@
 """Re-importing the org file with a team's name spelt in other letter case: still the one team HR names."""
 
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select, update
+from sqlalchemy import Engine, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.cli import main
-from models import Employee, Team
+from models import Employee, Suggestion, Team, Workspace
+from services.suggestions import lifecycle
+from services.suggestions.lifecycle import SuggestionRequest
+from tests.e2e.test_people_leaving import ORG_CSV, reimport
 from tests.e2e.test_rewards_export import ORG, at, make_history
-from tests.helpers import load_org
+from tests.helpers import employee, load_org, skip_unless_writers_overlap, wait_until_waiting_for_the_lock
+from tests.suggestions_helpers import EXTRA_AGENTS, load_suggestion_org
 
 
 def test_a_team_respelt_in_lower_case_is_the_same_team_and_the_export_by_team_finds_its_grants(
@@ -95,3 +100,31 @@ def test_a_team_stored_twice_in_different_case_becomes_one_at_the_next_import(
         names = sorted(session.scalars(select(Team.name)))
     assert east_members == ["U0AGENT1", "U0AGENT2", "U0MGR1"]
     assert names == ["Operations", "People", "Support East", "Support West"]
+
+
+def test_an_idea_sent_while_the_import_merges_its_team_stored_twice_joins_the_one_the_file_names(
+    sessions: sessionmaker[Session], engine: Engine
+) -> None:
+    """A directory imported before teams were matched whatever their case may hold both spellings; an idea sent the
+    moment the import merges them is filed under the one the file names, and the import goes through."""
+    skip_unless_writers_overlap(engine)
+    load_suggestion_org(sessions, at(1, 8))
+    with sessions.begin() as session:
+        east = session.scalars(select(Team).where(Team.name == "Support East")).one()
+        split = Team(workspace_id=east.workspace_id, name="support east")
+        session.add(split)
+        session.flush()
+        session.execute(update(Employee).where(Employee.slack_id == "U0AGENT2").values(team_id=split.id))
+
+    with sessions() as sending, ThreadPoolExecutor(1) as other:
+        workspace, lee = sending.scalars(select(Workspace)).one(), employee(sending, "U0AGENT2")
+        request = SuggestionRequest(what="A second card reader at the returns desk")
+        lifecycle.submit(sending, workspace=workspace, author=lee, request=request, relay=None, now=at(1, 9))
+        importing = other.submit(reimport, sessions, at(1, 9), ORG_CSV + EXTRA_AGENTS)
+        wait_until_waiting_for_the_lock(engine, 1)
+        sending.commit()
+        importing.result(timeout=10)
+
+    with sessions() as session:
+        assert [team.name for team in session.scalars(select(Team).join(Suggestion.team))] == ["Support East"]
+        assert "support east" not in session.scalars(select(Team.name)).all()

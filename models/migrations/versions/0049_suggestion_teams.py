@@ -26,13 +26,14 @@ KEEP_AUTOINCREMENT = {"sqlite_autoincrement": True}
 
 
 def upgrade() -> None:
-    # A nullable column, added in place (no copy of the table); nothing looks suggestions up by their team, so no
-    # index. SQLite takes the reference only inline, in the ADD COLUMN.
+    # A nullable column, added in place (no copy of the table); SQLite takes the reference only inline, in the ADD
+    # COLUMN. Indexed: deleting a team checks nothing points at it, and an import moves a renamed team's ideas by it.
     if op.get_bind().dialect.name == "sqlite":
         op.execute("ALTER TABLE suggestions ADD COLUMN team_id INTEGER REFERENCES teams (id)")
     else:
         op.add_column("suggestions", sa.Column("team_id", sa.Integer(), nullable=True))
         op.create_foreign_key(op.f("fk_suggestions_team_id_teams"), "suggestions", "teams", ["team_id"], ["id"])
+    op.create_index(op.f("ix_suggestions_team_id"), "suggestions", ["team_id"])
     suggestions = sa.table(
         "suggestions",
         sa.column("team_id", sa.Integer),
@@ -47,6 +48,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.drop_index(op.f("ix_suggestions_team_id"), table_name="suggestions")
     with op.batch_alter_table("suggestions", schema=None, table_kwargs=KEEP_AUTOINCREMENT) as batch_op:
         if op.get_bind().dialect.name != "sqlite":  # SQLite's reference has no name; the copy of the table drops it
             batch_op.drop_constraint(batch_op.f("fk_suggestions_team_id_teams"), type_="foreignkey")
