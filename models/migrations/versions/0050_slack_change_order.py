@@ -1,7 +1,7 @@
 """when Slack sent the last change of each person the directory followed; when each workspace's people were listed
 
-Revision ID: 0049
-Revises: 0048
+Revision ID: 0050
+Revises: 0049
 Create Date: 2026-12-06 11:30:00.000000
 
 A `user_change` Slack sent before the last one followed (a late retry, or one delivered out of order) no longer
@@ -16,8 +16,8 @@ from alembic import op
 
 import models.base
 
-revision: str = "0049"
-down_revision: str | None = "0048"
+revision: str = "0050"
+down_revision: str | None = "0049"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
