@@ -24,9 +24,15 @@ def add_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[ty
     kinds = parser.add_subparsers(dest="export_kind", metavar="WHAT", required=True)
     grants = kinds.add_parser("rewards", help="reward grants in a date range (columns documented in the README)")
     grants.add_argument(
-        "--from", dest="first", metavar="YYYY-MM-DD", help="first day, UTC (default: 1st of this month)"
+        "--from",
+        dest="first",
+        metavar="DATE",
+        help="first day, UTC, written as in /rewards export: 2026-03-01, '1 March 2026', 'March 2026' (its first day) "
+        "(default: 1st of this month)",
     )
-    grants.add_argument("--to", dest="last", metavar="YYYY-MM-DD", help="last day included, UTC (default: today)")
+    grants.add_argument(
+        "--to", dest="last", metavar="DATE", help="last day included, UTC; a month is its last day (default: today)"
+    )
     grants.add_argument(
         "--team", help="only grants made while the recipient was in this team, wherever they work now (default: all)"
     )

@@ -1,8 +1,10 @@
-"""One end of HR's reward export range as typed: a day in YYYY-MM-DD, or refused naming the day meant in it."""
+"""One end of HR's reward export range as typed, in Slack or on the command line: a day or a month as people write
+it, or refused naming what was read and the day meant in YYYY-MM-DD."""
 
 import re
 from datetime import date, timedelta
 
+from services.day_words import MONTH_NAMES, days_named, written_with_a_year
 from services.errors import InvalidInput
 from services.text import mention_in_words
 
@@ -11,14 +13,44 @@ EARLIEST, LATEST = date(2000, 1, 1), date(2099, 12, 31)
 
 _DAY = re.compile(r"[0-9]{4}-?[0-9]{2}-?[0-9]{2}")
 _SHORT_DAY = re.compile(r"([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})")
+_NUMBERS = re.compile(r"([0-9]{1,2})([/.-])([0-9]{1,2})\2([0-9]{4})")
+"""Day, month and year in figures, either order, one mark between them: `25/01/2026`, `01.25.2026`."""
 
 
-def typed_day(text: str, name: str, default: str) -> date:
-    """A day as YYYY-MM-DD (or YYYYMMDD): an ISO week (`2026-W52`) would stand for its Monday alone."""
+def typed_days(text: str, name: str, default: str, *, year: int | None = None) -> tuple[date, date]:
+    """The first and last day a typed date names: a day twice (`2026-03-01`, `20260301`, `2026-3-1`, `1 March 2026`,
+    `01/03/2026` when only one order of day and month is a date), a month its first and last days (`March 2026`).
+    `year`: the year of a day written with its month's name and without one. An ISO week (`2026-W52`) would stand for
+    its Monday alone: refused."""
     if not text.strip():  # `--from "$START"` with START unset: not the default's range, silently
         raise InvalidInput(
             f"{name} is empty: write a date as YYYY-MM-DD, like 2026-03-01, or leave it out ({default})."
         )
+    named = days_named(text, name, year=year)
+    if named is None:
+        day = _numbered_day(text, name) or _iso_day(text, name)
+        named = (day, day)
+    for day in named:
+        if not EARLIEST <= day <= LATEST:
+            raise InvalidInput(
+                f"{name} {day.isoformat()} is out of range: an export covers days from {EARLIEST.isoformat()} "
+                f"to {LATEST.isoformat()}."
+            )
+    return named
+
+
+def first_day(text: str, name: str, default: str, *, until: date | None) -> date:
+    """FROM: a day written with its month's name and without its year takes TO's (`until`), or the year before when
+    its month comes after TO's (`Dec 1 to Jan 31, 2026`, `April to March 2026`): in TO's month it stays in TO's year,
+    and a range typed backwards (`Jan 31 to Jan 1, 2026`) is refused as one, never read as a year long."""
+    year = until.year if until is not None and not written_with_a_year(text) else None
+    start = typed_days(text, name, default, year=year)[0]
+    if year is not None and until is not None and start.month > until.month and start.year == year:
+        start = typed_days(text, name, default, year=year - 1)[0]
+    return start
+
+
+def _iso_day(text: str, name: str) -> date:
     short = _SHORT_DAY.fullmatch(text)  # 2026-1-5: year first, as ISO puts it, its zeros left out
     typed = f"{short[1]}-{int(short[2]):02}-{int(short[3]):02}" if short else text
     try:
@@ -27,12 +59,35 @@ def typed_day(text: str, name: str, default: str) -> date:
         day = None
     if day is None:
         raise InvalidInput(_not_a_date(text, name, typed))
-    if not EARLIEST <= day <= LATEST:
-        raise InvalidInput(
-            f"{name} {day.isoformat()} is out of range: an export covers days from {EARLIEST.isoformat()} "
-            f"to {LATEST.isoformat()}."
-        )
     return day
+
+
+def _numbered_day(text: str, name: str) -> date | None:
+    """`25/01/2026`, `01/25/2026`, `25.01.2026`: the one day its numbers can be, day or month first; refused, naming
+    both, when they can be two (`05/01/2026`). None when they are no day at all."""
+    numbers = _NUMBERS.fullmatch(text.strip())
+    if numbers is None:
+        return None
+    one, two, year = int(numbers[1]), int(numbers[3]), int(numbers[4])
+    day_first, month_first = _date(year, two, one), _date(year, one, two)
+    if day_first and month_first and day_first != month_first:
+        raise InvalidInput(
+            f"{name} `{text.strip()}` could be {_spelt(day_first)} (day first) or {_spelt(month_first)} (month "
+            f"first): write the one you mean as YYYY-MM-DD ({day_first.isoformat()} or {month_first.isoformat()}) "
+            f"or with its month's name (`{_spelt(day_first)}`)."
+        )
+    return day_first or month_first
+
+
+def _spelt(day: date) -> str:
+    return f"{day.day} {MONTH_NAMES[day.month - 1]} {day.year}"
+
+
+def _date(year: int, month: int, day: int) -> date | None:
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
 
 
 def _not_a_date(text: str, name: str, typed: str) -> str:
@@ -47,7 +102,6 @@ def _not_a_date(text: str, name: str, typed: str) -> str:
     )
 
 
-_NUMBERS = re.compile(r"([0-9]{1,2})[/.]([0-9]{1,2})[/.]([0-9]{4})")
 _MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 _WORDS = re.compile(r"[a-z]+|[0-9]+")
 WRITE_ISO = "write it as YYYY-MM-DD, like 2026-03-01."
@@ -55,19 +109,7 @@ WRITE_ISO = "write it as YYYY-MM-DD, like 2026-03-01."
 
 def _iso_hint(typed: str) -> str:
     """How to write the day meant in YYYY-MM-DD, when it can be told; else the rule alone."""
-    return _from_numbers(typed) or _from_words(typed) or _beyond_its_month(typed) or WRITE_ISO
-
-
-def _from_numbers(typed: str) -> str | None:
-    """05/01/2026 or 5.1.2026: the days a day-month-year or a month-day-year could be."""
-    numbers = _NUMBERS.fullmatch(typed.strip())
-    if numbers is None:
-        return None
-    one, two, year = (int(part) for part in numbers.groups())
-    meant = sorted({_iso(year, m, d) for d, m in ((one, two), (two, one)) if _iso(year, m, d)})
-    if not meant:
-        return None
-    return f"write it as YYYY-MM-DD: {' or '.join(meant)}{', as you mean it' if len(meant) > 1 else ''}."
+    return _from_words(typed) or _beyond_its_month(typed) or WRITE_ISO
 
 
 def _from_words(typed: str) -> str | None:

@@ -5,7 +5,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 
 from services.errors import InvalidInput
-from services.rewards.export_days import typed_day
+from services.rewards.export_days import first_day, typed_days
 
 
 @dataclass(frozen=True)
@@ -47,12 +47,15 @@ class ExportPeriod:
 def parse_period(
     first: str | None, last: str | None, team: str | None, *, now: datetime, names: tuple[str, str] = ("FROM", "TO")
 ) -> ExportPeriod:
-    """FROM and TO as ISO dates within `EARLIEST`..`LATEST`, starting no later than today (UTC); by default this month
-    so far. A team named empty stays "" (refused by `check_export`), never read as every team. `names` are what the
-    user typed them as."""
+    """FROM and TO as typed, in Slack or on the command line (`export_days`: a month is its first day as FROM, its last
+    as TO), starting no later than today (UTC); by default this month so far. A team named empty stays "" (refused by
+    `check_export`), never read as every team. `names` are what the user typed them as."""
     today = now.astimezone(UTC).date()
-    start = typed_day(first, names[0], "the 1st of this month") if first is not None else today.replace(day=1)
-    end = typed_day(last, names[1], "today") if last is not None else today
+    end = typed_days(last, names[1], "today")[1] if last is not None else today
+    until = end if last is not None else None
+    start = (
+        first_day(first, names[0], "the 1st of this month", until=until) if first is not None else today.replace(day=1)
+    )
     if start > today and (last is None or end >= start):  # a range typed backwards is told as that first
         raise InvalidInput(_future(start, today, names[0]))
     if end < start:

@@ -3,17 +3,21 @@ write them."""
 
 import re
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import datetime
 
-from services.day_words import date_phrases, days_named, written_with_a_year
+from services.day_words import MONTHS, RANGE_MARKS, date_phrases, days_named, spread_day_ranges, written_with_a_year
 from services.errors import DomainError, InvalidInput
 from services.rewards.export_period import ExportPeriod, parse_period
 from services.sentence_words import SENTENCE_END, as_written, unquoted
 from services.text import QUOTE_MARKS
 
 _LOOKS_LIKE_A_DATE = re.compile(r"\d{4}-\d{1,2}-\d{1,2}")
+_IN_FIGURES = re.compile(r"\d{1,2}([/.-])\d{1,2}\1\d{4}")
 _TEAM = re.compile(r"(team:)", re.IGNORECASE)  # in any letter case (`Team:`), as `/digest` takes it
-_BETWEEN = frozenset({"to", "-", "–", "—", "..", "until"})  # `2026-03-01 to 2026-03-31` is two dates
+_BETWEEN = RANGE_MARKS | {"..", "and"}
+"""Left out between two dates: `2026-03-01 to 2026-03-31`, `between 1 March 2026 and 31 March 2026`."""
+_OPENINGS = frozenset({"from", "between", "since"})
+"""What a range may be opened with: `from 1 March 2026 to 31 March 2026`, `between 1 March 2026 and 31 March 2026`."""
 _JOINED = re.compile(r"(\d{4}-\d{2}-\d{2})(?:\.\.|-|–|—|/|~)(\d{4}-\d{2}-\d{2})")
 """`2026-03-01..2026-03-31`, `2026-03-01–2026-03-31`: a range written as one word, as other tools take it."""
 
@@ -28,7 +32,7 @@ def parse_period_words(
     head, named, team = (*_TEAM.split(" ".join(words), maxsplit=1), "", "")[:3]
     team, trailing = _dates_after_the_team(team, is_a_team)
     said = _date_words(head.split()) + trailing
-    typed = [day for word in said for day in _days_of(word)]
+    typed = _without_openings([day for word in said for day in _days_of(word)])
     dates = [word for at, word in enumerate(typed) if at == 0 or word.casefold() not in _BETWEEN]
     if len(dates) > 2:
         raise InvalidInput(
@@ -38,30 +42,7 @@ def parse_period_words(
     first, last = ([*dates, None, None])[:2]
     if last is None and first is not None and _is_a_month(first):
         last = first  # `March 2026`: all of March
-    until = _as_iso(last, "TO")
-    return parse_period(_as_iso(first, "FROM", until=until), until, team if named else None, now=now)
-
-
-def _as_iso(typed: str | None, name: str, *, until: str | None = None) -> str | None:
-    """A date written with its month's name as YYYY-MM-DD; a month is its first day as FROM, its last as TO. FROM
-    written without its year takes TO's, or the year before when its month comes after TO's (`Dec 1 to Jan 31, 2026`,
-    `April to March 2026`): in TO's month it stays in TO's year, and a range typed backwards (`Jan 31 to Jan 1, 2026`)
-    is refused as one, never read as a year long. The command line's `--from` and `--to` stay YYYY-MM-DD only, naming
-    the day meant (`export_days`): a script's dates are written one way."""
-    if typed is None:
-        return None
-    end = _iso_day(until) if until is not None and not written_with_a_year(typed) else None
-    named = days_named(typed, name, year=end.year if end else None)
-    if named is not None and end is not None and named[0].month > end.month:  # `Jan 31 to Jan 1, 2026`: backwards
-        named = days_named(typed, name, year=end.year - 1)
-    return typed if named is None else (named[1] if name == "TO" else named[0]).isoformat()
-
-
-def _iso_day(text: str) -> date | None:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        return None
+    return parse_period(first, last, team if named else None, now=now)
 
 
 _QUOTED = re.compile(
@@ -73,30 +54,39 @@ closes nothing."""
 
 def _dates_after_the_team(text: str, is_a_team: Callable[[str], bool]) -> tuple[str, list[str]]:
     """The team's name, and the dates typed after it. The whole text is the name when a team is named so (`Nesting
-    March 2026`), as is a name in quotes; else the dates ending it are the range's: ISO days, or days written with a
-    month's name and a year (`1 March 2026`)."""
+    March 2026`), as is a name in quotes; else the words ending it that are all dates are the range's, the most of
+    them that leave a team's name before them (`Floor 5` of `Floor 5 May 2026`), or the most of them at all."""
     if not text.strip() or is_a_team(text):
         return text, []
     if quoted := _QUOTED.fullmatch(text.strip()):
         return quoted["name"], _date_words(quoted["rest"].split())
     words = text.split()
-    phrases = _date_words(words)
-    trailing: list[str] = []
-    kept = len(words)
-    while phrases and _is_trailing_date(phrases[-1], " ".join(words[: kept - len(phrases[-1].split())]), is_a_team):
-        kept -= len(phrases[-1].split())
-        trailing.insert(0, phrases.pop())
-    return " ".join(words[:kept]), trailing
+    splits = [at for at in range(1, len(words)) if _all_dates(_date_words(words[at:]), " ".join(words[:at]), is_a_team)]
+    at = next((at for at in splits if is_a_team(" ".join(words[:at]))), splits[0] if splits else len(words))
+    return " ".join(words[:at]), _date_words(words[at:])
 
 
-def _is_trailing_date(phrase: str, before: str, is_a_team: Callable[[str], bool]) -> bool:
-    """A date ending the team's words, once they are no team's name whole: an ISO day, or a day or month written with
-    its name and a year; one that cannot be read (`30 February 2026`) is the date meant when the words before it name
-    a team, and is refused for what is wrong with it."""
-    if _LOOKS_LIKE_A_DATE.fullmatch(phrase):
-        return True
-    if len(phrase.split()) < 2 or not re.search(r"\b[0-9]{4}\b", phrase):
+def _all_dates(phrases: list[str], before: str, is_a_team: Callable[[str], bool]) -> bool:
+    """Whether the phrases after a team's name are a range: dates, with a word between them (`to`). A date written
+    without its year (`5 January to 31 January 2026`) is one when a later date has a year or the words before name a
+    team, as one that cannot be read (`30 February 2026`) is, to be refused for what is wrong with it."""
+    phrases = phrases[1:] if phrases and phrases[0].casefold() in _OPENINGS else phrases
+    if not phrases or phrases[0].casefold() in _BETWEEN:
         return False
+    for at, phrase in enumerate(phrases):
+        later_year = any(written_with_a_year(later) for later in phrases[at + 1 :])
+        if not (at and phrase.casefold() in _BETWEEN) and not _is_trailing_date(phrase, before, is_a_team, later_year):
+            return False
+    return True
+
+
+def _is_trailing_date(phrase: str, before: str, is_a_team: Callable[[str], bool], later_year: bool) -> bool:
+    if any(pattern.fullmatch(phrase) for pattern in (_LOOKS_LIKE_A_DATE, _JOINED, _IN_FIGURES)):
+        return True
+    if not any(word.strip(",.").casefold() in MONTHS for word in phrase.split()):
+        return False
+    if not written_with_a_year(phrase):
+        return later_year or is_a_team(before)
     try:
         return days_named(phrase, "") is not None
     except DomainError:
@@ -105,8 +95,9 @@ def _is_trailing_date(phrase: str, before: str, is_a_team: Callable[[str], bool]
 
 def _date_words(words: list[str]) -> list[str]:
     """The dates as a sentence holds them, each one word however many it was typed in: in quotes (`“2026-03-01”`),
-    followed by a comma or full stop (`2026-01-01,`), with its month's name (`January 5th, 2026`)."""
-    return [as_written(phrase) for phrase in date_phrases([unquoted(word) for word in words])]
+    followed by a comma or full stop (`2026-01-01,`), with its month's name (`January 5th, 2026`); the days of a
+    range within a month each with its month and year (`5-31 January 2026`, `January 5 to 31, 2026`)."""
+    return [as_written(phrase) for phrase in date_phrases(spread_day_ranges([unquoted(word) for word in words]))]
 
 
 def _is_a_month(text: str) -> bool:
@@ -116,6 +107,11 @@ def _is_a_month(text: str) -> bool:
     except DomainError:
         return False
     return named is not None and named[0] != named[1]
+
+
+def _without_openings(typed: list[str]) -> list[str]:
+    """The range's words without the `from` or `between` a date follows; a last word is left to be refused."""
+    return [word for at, word in enumerate(typed) if word.casefold() not in _OPENINGS or at == len(typed) - 1]
 
 
 def _days_of(word: str) -> tuple[str, ...]:

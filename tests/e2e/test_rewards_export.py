@@ -168,7 +168,7 @@ def test_the_catalogue_spelt_the_british_way_is_the_catalog(bot: RunningBot) -> 
     [
         ("2026-03-31 2026-03-01", "ends (2026-03-01) before it starts (2026-03-31)"),
         ("2026-13-01", "FROM `2026-13-01` is not a date: write it as YYYY-MM-DD"),
-        ("2026-03-01 31/03/2026", "TO `31/03/2026` is not a date"),
+        ("2026-03-01 03/02/2026", "TO `03/02/2026` could be 3 February 2026 (day first) or 2 March 2026 (month first)"),
         ("2026-W09", "FROM `2026-W09` is not a date: write it as YYYY-MM-DD"),
         ("2026-03-01 2026-03-02 2026-03-03", "at most two dates"),
         ("2026-04-01 2026-06-30", "FROM 2026-04-01 is after today (2026-03-"),
