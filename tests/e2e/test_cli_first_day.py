@@ -180,6 +180,32 @@ def test_an_org_file_with_a_name_in_curly_quotes_says_the_quotes_split_the_cell_
         assert count(session, Employee) == 0
 
 
+def test_an_org_file_with_cells_in_curly_quotes_imports_the_names_without_them(tmp_path: Path) -> None:
+    """A word processor curls `"Support East"`: `\u201cSupport East\u201d` was imported as a team named with its quotes,
+    apart from the Support East everyone else is in."""
+    engine = upgraded(tmp_path)
+    rows = [
+        HEADER,
+        "U0A,Ada Admin,Support East,admin,",
+        "U0B,\u201cBen Agent\u201d,\u201cSupport East\u201d,frontline,U0A",
+        "U0C,\u201eCara M\u00fcller\u201c,\u00abSupport East\u00bb,frontline,U0A",
+        "U0D,\u201cDee\u201d Agent,Support East,frontline,U0A",
+    ]
+    (tmp_path / "org.csv").write_text("\n".join(rows) + "\n", "utf-8")
+
+    result = cli(tmp_path, "org", "import", "org.csv", "--workspace", "T0LATITUDE")
+
+    assert result.returncode == 0, result.stderr
+    with Session(engine) as session:
+        people = {
+            person.slack_id: (person.name, person.team and person.team.name)
+            for person in session.scalars(select(Employee))
+        }
+    assert people["U0B"] == ("Ben Agent", "Support East")
+    assert people["U0C"] == ("Cara M\u00fcller", "Support East")
+    assert people["U0D"] == ("\u201cDee\u201d Agent", "Support East"), "quotes around a word of the cell are the name's"
+
+
 def test_an_org_file_not_in_utf_8_with_old_mac_line_ends_names_the_line_of_the_character(tmp_path: Path) -> None:
     upgraded(tmp_path).dispose()
     rows = [HEADER, "U0A,Ada Admin,East,admin,", "U0B,Ben Agent,East,frontline,U0A", "U0C,Ren\xe9e,East,frontline,U0A"]
