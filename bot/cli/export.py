@@ -27,11 +27,11 @@ def add_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[ty
         "--from",
         dest="first",
         metavar="DATE",
-        help="first day, UTC, written as in /rewards export: 2026-03-01, '1 March 2026', 'March 2026' (its first day) "
-        "(default: 1st of this month)",
+        help="first day, UTC (default: 1st of this month), written as /rewards export takes it: 2026-03-01, "
+        "'1 March 2026', 'March 2026' or 'last month' (their first day)",
     )
     grants.add_argument(
-        "--to", dest="last", metavar="DATE", help="last day included, UTC; a month is its last day (default: today)"
+        "--to", dest="last", metavar="DATE", help="last day included, UTC (default: today); a month is its last day"
     )
     grants.add_argument(
         "--team", help="only grants made while the recipient was in this team, wherever they work now (default: all)"

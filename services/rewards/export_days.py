@@ -1,6 +1,7 @@
 """One end of HR's reward export range as typed, in Slack or on the command line: a day or a month as people write
 it, or refused naming what was read and the day meant in YYYY-MM-DD."""
 
+import calendar
 import re
 from datetime import date, timedelta
 
@@ -15,18 +16,26 @@ _DAY = re.compile(r"[0-9]{4}-?[0-9]{2}-?[0-9]{2}")
 _SHORT_DAY = re.compile(r"([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})")
 _NUMBERS = re.compile(r"([0-9]{1,2})([/.-])([0-9]{1,2})\2([0-9]{4})")
 """Day, month and year in figures, either order, one mark between them: `25/01/2026`, `01.25.2026`."""
+_YEAR_FIRST = re.compile(r"([0-9]{4})([/.])([0-9]{1,2})\2([0-9]{1,2})")
+"""`2026/01/25`, `2026.01.25`: year, month, day, as ISO orders them with another mark."""
+_MONTH_IN_FIGURES = re.compile(r"([0-9]{4})[-/.]([0-9]{1,2})|([0-9]{1,2})[/.]([0-9]{4})")
+"""`2026-01`, `2026/1`, `01/2026`: a month, as a spreadsheet's period column or a payslip writes it."""
+_YEAR = re.compile(r"[0-9]{4}")
+SPANS_SAID = {"this month": 0, "last month": 1, "previous month": 1, "this year": 0, "last year": 1}
+"""Days as HR says them, counted back from today: whole months and years (`last month`: the one before this)."""
+DAYS_SAID = {"today": 0, "now": 0, "yesterday": 1}
 
 
-def typed_days(text: str, name: str, default: str, *, year: int | None = None) -> tuple[date, date]:
-    """The first and last day a typed date names: a day twice (`2026-03-01`, `20260301`, `2026-3-1`, `1 March 2026`,
-    `01/03/2026` when only one order of day and month is a date), a month its first and last days (`March 2026`).
-    `year`: the year of a day written with its month's name and without one. An ISO week (`2026-W52`) would stand for
-    its Monday alone: refused."""
+def typed_days(text: str, name: str, default: str, *, today: date, year: int | None = None) -> tuple[date, date]:
+    """The first and last day a typed date names: a day twice (`2026-03-01`, `20260301`, `2026-3-1`, `2026/03/01`,
+    `1 March 2026`, `01/03/2026` when only one order of day and month is a date, `today`), a month or a year its first
+    and last days (`March 2026`, `2026-03`, `last month`, `2025`). `year`: the year of a day written with its month's
+    name and without one. An ISO week (`2026-W52`) would stand for its Monday alone: refused."""
     if not text.strip():  # `--from "$START"` with START unset: not the default's range, silently
         raise InvalidInput(
             f"{name} is empty: write a date as YYYY-MM-DD, like 2026-03-01, or leave it out ({default})."
         )
-    named = days_named(text, name, year=year)
+    named = days_named(text, name, year=year) or _said_days(text, today) or _days_in_figures(text)
     if named is None:
         day = _numbered_day(text, name) or _iso_day(text, name)
         named = (day, day)
@@ -39,14 +48,43 @@ def typed_days(text: str, name: str, default: str, *, year: int | None = None) -
     return named
 
 
-def first_day(text: str, name: str, default: str, *, until: date | None) -> date:
+def _said_days(text: str, today: date) -> tuple[date, date] | None:
+    said = " ".join(text.casefold().split())
+    if said in DAYS_SAID:
+        day = today - timedelta(days=DAYS_SAID[said])
+        return day, day
+    if said.endswith("month") and said in SPANS_SAID:
+        first = today.replace(day=1)
+        for _ in range(SPANS_SAID[said]):
+            first = (first - timedelta(days=1)).replace(day=1)
+        return _month(first.year, first.month)
+    if said.endswith("year") and said in SPANS_SAID:
+        year = today.year - SPANS_SAID[said]
+        return date(year, 1, 1), date(year, 12, 31)
+    return None
+
+
+def _days_in_figures(text: str) -> tuple[date, date] | None:
+    """A day written year first with slashes or dots (`2026/01/25`), a month (`2026-01`), a year (`2025`)."""
+    plain = text.strip()
+    if (day := _YEAR_FIRST.fullmatch(plain)) and (read := _date(int(day[1]), int(day[3]), int(day[4]))):
+        return read, read
+    if month := _MONTH_IN_FIGURES.fullmatch(plain):
+        year, number = (int(month[1]), int(month[2])) if month[1] else (int(month[4]), int(month[3]))
+        return _month(year, number) if 1 <= number <= 12 and year >= 1 else None
+    if _YEAR.fullmatch(plain) and int(plain) >= 1:
+        return date(int(plain), 1, 1), date(int(plain), 12, 31)
+    return None
+
+
+def first_day(text: str, name: str, default: str, *, today: date, until: date | None) -> date:
     """FROM: a day written with its month's name and without its year takes TO's (`until`), or the year before when
     its month comes after TO's (`Dec 1 to Jan 31, 2026`, `April to March 2026`): in TO's month it stays in TO's year,
     and a range typed backwards (`Jan 31 to Jan 1, 2026`) is refused as one, never read as a year long."""
     year = until.year if until is not None and not written_with_a_year(text) else None
-    start = typed_days(text, name, default, year=year)[0]
+    start = typed_days(text, name, default, today=today, year=year)[0]
     if year is not None and until is not None and start.month > until.month and start.year == year:
-        start = typed_days(text, name, default, year=year - 1)[0]
+        start = typed_days(text, name, default, today=today, year=year - 1)[0]
     return start
 
 
@@ -109,7 +147,18 @@ WRITE_ISO = "write it as YYYY-MM-DD, like 2026-03-01."
 
 def _iso_hint(typed: str) -> str:
     """How to write the day meant in YYYY-MM-DD, when it can be told; else the rule alone."""
-    return _from_words(typed) or _beyond_its_month(typed) or WRITE_ISO
+    return _from_words(typed) or _beyond_its_month(typed) or _short_year(typed) or WRITE_ISO
+
+
+_SHORT_YEAR = re.compile(r"([0-9]{1,2})([/.-])([0-9]{1,2})\2([0-9]{2})")
+
+
+def _short_year(typed: str) -> str | None:
+    """`25/1/26`: two figures could be the year, or the day of a year written first."""
+    short = _SHORT_YEAR.fullmatch(typed.strip())
+    if short is None:
+        return None
+    return f"write the year in full, like `{short[1]}{short[2]}{short[3]}{short[2]}20{short[4]}`, or YYYY-MM-DD."
 
 
 def _from_words(typed: str) -> str | None:
@@ -140,7 +189,7 @@ def _beyond_its_month(typed: str) -> str | None:
 
 def _month(year: int, month: int) -> tuple[date, date]:
     first = date(year, month, 1)
-    return first, (first + timedelta(days=31)).replace(day=1) - timedelta(days=1)
+    return first, first.replace(day=calendar.monthrange(year, month)[1])
 
 
 def _iso(year: int, month: int, day: int) -> str:

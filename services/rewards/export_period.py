@@ -51,10 +51,12 @@ def parse_period(
     as TO), starting no later than today (UTC); by default this month so far. A team named empty stays "" (refused by
     `check_export`), never read as every team. `names` are what the user typed them as."""
     today = now.astimezone(UTC).date()
-    end = typed_days(last, names[1], "today")[1] if last is not None else today
+    end = typed_days(last, names[1], "today", today=today)[1] if last is not None else today
     until = end if last is not None else None
     start = (
-        first_day(first, names[0], "the 1st of this month", until=until) if first is not None else today.replace(day=1)
+        first_day(first, names[0], "the 1st of this month", today=today, until=until)
+        if first is not None
+        else today.replace(day=1)
     )
     if start > today and (last is None or end >= start):  # a range typed backwards is told as that first
         raise InvalidInput(_future(start, today, names[0]))

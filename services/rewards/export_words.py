@@ -3,21 +3,25 @@ write them."""
 
 import re
 from collections.abc import Callable
-from datetime import datetime
+from datetime import UTC, datetime
 
 from services.day_words import MONTHS, RANGE_MARKS, date_phrases, days_named, spread_day_ranges, written_with_a_year
 from services.errors import DomainError, InvalidInput
+from services.rewards.export_days import DAYS_SAID, SPANS_SAID, typed_days
 from services.rewards.export_period import ExportPeriod, parse_period
 from services.sentence_words import SENTENCE_END, as_written, unquoted
 from services.text import QUOTE_MARKS
 
 _LOOKS_LIKE_A_DATE = re.compile(r"\d{4}-\d{1,2}-\d{1,2}")
-_IN_FIGURES = re.compile(r"\d{1,2}([/.-])\d{1,2}\1\d{4}")
-_TEAM = re.compile(r"(team:)", re.IGNORECASE)  # in any letter case (`Team:`), as `/digest` takes it
+_IN_FIGURES = re.compile(r"\d{1,2}([/.-])\d{1,2}\1\d{4}|\d{4}([/.])\d{1,2}\2\d{1,2}")
+_SAID_OR_SHORT = re.compile(r"\d{4}(?:[-/.]\d{1,2})?")
+_TEAM = re.compile(r"(?:^|(?<=\s))(team:|team(?=\s))", re.IGNORECASE)
+"""`team:` in any letter case (`Team:`), or `team` as a word before the name, as `/digest` takes it."""
 _BETWEEN = RANGE_MARKS | {"..", "and"}
 """Left out between two dates: `2026-03-01 to 2026-03-31`, `between 1 March 2026 and 31 March 2026`."""
-_OPENINGS = frozenset({"from", "between", "since"})
-"""What a range may be opened with: `from 1 March 2026 to 31 March 2026`, `between 1 March 2026 and 31 March 2026`."""
+_OPENINGS = frozenset({"from", "between", "since", "onwards", "onward"})
+"""What a range may be opened or closed with: `from 1 March 2026 to 31 March 2026`, `between 1 March 2026 and 31 March
+2026`, `1 March 2026 onwards`."""
 _JOINED = re.compile(r"(\d{4}-\d{2}-\d{2})(?:\.\.|-|–|—|/|~)(\d{4}-\d{2}-\d{2})")
 """`2026-03-01..2026-03-31`, `2026-03-01–2026-03-31`: a range written as one word, as other tools take it."""
 
@@ -30,9 +34,10 @@ def parse_period_words(
     unless the directory has a team named with them (`is_a_team`). A date is one however many words it is written in
     (`January 5th, 2026`), and a month alone (`March 2026`) is the whole month."""
     head, named, team = (*_TEAM.split(" ".join(words), maxsplit=1), "", "")[:3]
-    team, trailing = _dates_after_the_team(team, is_a_team)
+    team, trailing = _team_and_dates(named, team, is_a_team)
     said = _date_words(head.split()) + trailing
-    typed = _without_openings([day for word in said for day in _days_of(word)])
+    read = [day for word in said for day in _days_of(word)]
+    typed = _without_openings(read)
     dates = [word for at, word in enumerate(typed) if at == 0 or word.casefold() not in _BETWEEN]
     if len(dates) > 2:
         raise InvalidInput(
@@ -40,8 +45,8 @@ def parse_period_words(
             f"(I read {len(dates)}: {', '.join(f'`{typed_date[:20]}`' for typed_date in dates[:4])})."
         )
     first, last = ([*dates, None, None])[:2]
-    if last is None and first is not None and _is_a_month(first):
-        last = first  # `March 2026`: all of March
+    if last is None and first is not None and len(typed) == len(read) and _is_a_span(first, now):
+        last = first  # `March 2026`: all of March; `since March 2026`, `March 2026 onwards`: to today
     return parse_period(first, last, team if named else None, now=now)
 
 
@@ -50,6 +55,15 @@ _QUOTED = re.compile(
 )
 """A team's name in quotes, whole (`“Floor 5 May 2026” 2026-05-01`); an apostrophe inside it (`'Rosa's Team'`)
 closes nothing."""
+
+
+def _team_and_dates(keyword: str, text: str, is_a_team: Callable[[str], bool]) -> tuple[str, list[str]]:
+    """After `team` written as a word, the name may begin with it (`team Team Alpha`, or `Team Alpha` alone)."""
+    team, trailing = _dates_after_the_team(text, is_a_team)
+    if keyword.casefold() == "team" and not is_a_team(team):
+        whole, after = _dates_after_the_team(f"{keyword} {text}", is_a_team)
+        return (whole, after) if is_a_team(whole) else (team, trailing)
+    return team, trailing
 
 
 def _dates_after_the_team(text: str, is_a_team: Callable[[str], bool]) -> tuple[str, list[str]]:
@@ -83,6 +97,8 @@ def _all_dates(phrases: list[str], before: str, is_a_team: Callable[[str], bool]
 def _is_trailing_date(phrase: str, before: str, is_a_team: Callable[[str], bool], later_year: bool) -> bool:
     if any(pattern.fullmatch(phrase) for pattern in (_LOOKS_LIKE_A_DATE, _JOINED, _IN_FIGURES)):
         return True
+    if _SAID_OR_SHORT.fullmatch(phrase) or phrase.casefold() in SPANS_SAID or phrase.casefold() in DAYS_SAID:
+        return is_a_team(before)  # `team:Support East last month`, `2026-03`, `2025`: a team may end so
     if not any(word.strip(",.").casefold() in MONTHS for word in phrase.split()):
         return False
     if not written_with_a_year(phrase):
@@ -97,21 +113,35 @@ def _date_words(words: list[str]) -> list[str]:
     """The dates as a sentence holds them, each one word however many it was typed in: in quotes (`“2026-03-01”`),
     followed by a comma or full stop (`2026-01-01,`), with its month's name (`January 5th, 2026`); the days of a
     range within a month each with its month and year (`5-31 January 2026`, `January 5 to 31, 2026`)."""
-    return [as_written(phrase) for phrase in date_phrases(spread_day_ranges([unquoted(word) for word in words]))]
+    plain = spread_day_ranges(_said_joined([unquoted(word) for word in words]))
+    return [as_written(phrase) for phrase in date_phrases(plain)]
 
 
-def _is_a_month(text: str) -> bool:
-    """Whether `text` names a month by its name; a date that cannot be read is no month."""
+def _said_joined(words: list[str]) -> list[str]:
+    """`last`, `month` as `last month`: days said as HR says them are one date."""
+    joined: list[str] = []
+    for word in words:
+        if joined and f"{joined[-1]} {as_written(word)}".casefold() in SPANS_SAID:
+            joined[-1] = f"{joined[-1]} {as_written(word)}"
+        else:
+            joined.append(word)
+    return joined
+
+
+def _is_a_span(text: str, now: datetime) -> bool:
+    """Whether `text` names more than a day (`March 2026`, `2026-03`, `last month`); a date that cannot be read is
+    none."""
     try:
-        named = days_named(text, "")
+        first, last = typed_days(text, "", "", today=now.astimezone(UTC).date())
     except DomainError:
         return False
-    return named is not None and named[0] != named[1]
+    return first != last
 
 
 def _without_openings(typed: list[str]) -> list[str]:
-    """The range's words without the `from` or `between` a date follows; a last word is left to be refused."""
-    return [word for at, word in enumerate(typed) if word.casefold() not in _OPENINGS or at == len(typed) - 1]
+    """The range's words without the `from`, `between` or `onwards` around its dates; alone, it is refused."""
+    kept = [word for word in typed if word.casefold() not in _OPENINGS]
+    return kept or typed
 
 
 def _days_of(word: str) -> tuple[str, ...]:

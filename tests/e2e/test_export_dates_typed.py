@@ -101,3 +101,36 @@ def test_day_and_month_in_figures_that_make_two_dates_are_refused_naming_both_an
         "YYYY-MM-DD (2026-01-05 or 2026-05-01) or with its month's name (`5 January 2026`)."
     ) in reply.text, reply.text
     assert ready.slack.files() == []
+
+
+@pytest.mark.parametrize(
+    ("typed", "period"),
+    [
+        ("last month", "2026-02-01 to 2026-02-28"),
+        ("Last Month.", "2026-02-01 to 2026-02-28"),
+        ("team:Support East last month", "2026-02-01 to 2026-02-28, team Support East"),
+        ("1 February 2026 to today", "2026-02-01 to 2026-03-02"),
+        ("since 1 February 2026", "2026-02-01 to 2026-03-02"),
+        ("February 2026 onwards", "2026-02-01 to 2026-03-02"),
+        ("2026-02", "2026-02-01 to 2026-02-28"),
+        ("02/2026", "2026-02-01 to 2026-02-28"),
+        ("2026/02/01 2026/02/28", "2026-02-01 to 2026-02-28"),
+        ("2025", "2025-01-01 to 2025-12-31"),
+        ("team Support East 2026-02", "2026-02-01 to 2026-02-28, team Support East"),
+    ],
+)
+def test_a_range_said_as_hr_says_it_is_those_days(ready: RunningBot, typed: str, period: str) -> None:
+    """Each was refused as "not a date" (`TO `month` is not a date`, `FROM `2026-02` is not a date`), or, for
+    `team Support East`, as "at most two dates"."""
+    reply = ready.driver.command("U0HR", "/rewards", f"export {typed}")
+
+    assert f"Preparing the reward export for {period} (" in reply.text, reply.text
+    assert len(ready.slack.files()) == 1
+
+
+def test_a_year_written_in_two_figures_is_refused_saying_to_write_it_in_full(ready: RunningBot) -> None:
+    """`25/1/26` could be 2026's 25 January, or a day of a year written first: it is asked about, never guessed."""
+    reply = ready.driver.command("U0HR", "/rewards", "export 25/1/26")
+
+    assert "FROM `25/1/26` is not a date: write the year in full, like `25/1/2026`, or YYYY-MM-DD." in reply.text
+    assert ready.slack.files() == []

@@ -395,6 +395,7 @@ def test_the_export_help_says_every_default_and_that_a_team_is_the_one_at_granti
     helped = " ".join(capsys.readouterr().out.split())
     assert "first day, UTC (default: 1st of this month)" in helped
     assert "last day included, UTC (default: today)" in helped
+    assert "written as /rewards export takes it: 2026-03-01, '1 March 2026', 'March 2026'" in helped
     assert "while the recipient was in this team, wherever they work now (default: all)" in helped
     assert "csv (RFC 4180, UTF-8; the default) or jsonl" in helped
     assert "standard output (default)" in helped
@@ -405,7 +406,7 @@ def test_rewards_help_says_the_defaults_of_top_and_export(bot: RunningBot) -> No
 
     assert "most recognition (default: this month; HR also sees mutual pairs)" in reply.text
     assert (
-        "dates like 2026-03-01 or 1 March 2026 (a month alone: all of it), whole days in UTC (default: this month"
+        "dates like 2026-03-01 or 1 March 2026 (a month alone, or `last month`: all of it), whole days in UTC (default"
         in (reply.text)
     )
 

@@ -38,12 +38,12 @@ def test_the_two_days_of_a_range_in_one_month_each_take_the_month_written_once(t
     [("25/01/2026", date(2026, 1, 25)), ("01/25/2026", date(2026, 1, 25)), ("07.07.2026", date(2026, 7, 7))],
 )
 def test_day_and_month_in_figures_are_the_one_day_they_can_be(typed: str, day: date) -> None:
-    assert typed_days(typed, "FROM", "today") == (day, day)
+    assert typed_days(typed, "FROM", "today", today=NOW.date()) == (day, day)
 
 
 def test_day_and_month_in_figures_that_can_be_two_days_are_refused_naming_both() -> None:
     with pytest.raises(InvalidInput, match=r"could be 5 January 2026 \(day first\) or 1 May 2026 \(month first\)"):
-        typed_days("05/01/2026", "FROM", "today")
+        typed_days("05/01/2026", "FROM", "today", today=NOW.date())
 
 
 @pytest.mark.parametrize(
@@ -69,3 +69,20 @@ def test_the_command_line_reads_dates_as_slack_s_words_do() -> None:
     words = parse_period_words(["Dec", "1", "to", "31/01/2026"], now=NOW)
 
     assert typed.describe() == words.describe() == "2025-12-01 to 2026-01-31"
+
+
+@pytest.mark.parametrize(
+    ("typed", "period"),
+    [
+        ("last month", "2026-02-01 to 2026-02-28"),
+        ("this month", "2026-03-01 to 2026-03-31"),
+        ("last year", "2025-01-01 to 2025-12-31"),
+        ("yesterday to today", "2026-03-09 to 2026-03-10"),
+        ("since March 2026", "2026-03-01 to 2026-03-10"),
+        ("2026-01 to 2026-02", "2026-01-01 to 2026-02-28"),
+        ("01/2026", "2026-01-01 to 2026-01-31"),
+        ("team Floor 5 2025", "2025-01-01 to 2025-12-31, team Floor 5"),
+    ],
+)
+def test_days_said_as_hr_says_them_count_from_today(typed: str, period: str) -> None:
+    assert read(typed) == period
