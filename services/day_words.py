@@ -136,8 +136,8 @@ RANGE_MARKS = frozenset({"to", "-", "–", "—", "until", "till", "through", "t
 
 def spread_day_ranges(words: list[str]) -> list[str]:
     """Two days of one month written once with it, each written with it: `5-31 January 2026`, `5 to 31 Jan 2026` ->
-    `5 January 2026 to 31 January 2026`; `January 5–31, 2026` -> `January 5 2026 – January 31, 2026`. Other words
-    stay as they are."""
+    `5 January 2026 to 31 January 2026`; `January 5–31, 2026` -> `January 5 2026 – January 31, 2026`; two months
+    written as one word apart (`January-March 2026` -> `January - March 2026`). Other words stay as they are."""
     split = _split_day_to_day(words)
     spread, at = [], 0
     while at < len(split):
@@ -172,7 +172,18 @@ def _split_day_to_day(words: list[str]) -> list[str]:
             words[at + 1 : at + 3] if at + 1 < len(words) and words[at + 1].lower() == _OF else words[at + 1 : at + 2]
         )
         split += list(joined.groups()) if joined and any(_part(w).month is not None for w in near) else [word]
-    return split
+    return [part for word in split for part in _month_to_month(word)]
+
+
+_MONTH_TO_MONTH = re.compile(r"([^\W\d_]+\.?)([-–—])([^\W\d_]+\.?,?)")
+
+
+def _month_to_month(word: str) -> tuple[str, ...]:
+    """`January-March` as `January`, `-`, `March`."""
+    joined = _MONTH_TO_MONTH.fullmatch(word)
+    if joined and _part(joined[1]).month is not None and _part(joined[3]).month is not None:
+        return joined.groups()
+    return (word,)
 
 
 def _month_around(words: list[str], at: int) -> tuple[list[str], list[str]] | None:

@@ -26,18 +26,21 @@ SPANS_SAID = {"this month": 0, "last month": 1, "previous month": 1, "this year"
 DAYS_SAID = {"today": 0, "now": 0, "yesterday": 1}
 
 
-def typed_days(text: str, name: str, default: str, *, today: date, year: int | None = None) -> tuple[date, date]:
+def typed_days(
+    text: str, name: str, default: str, *, today: date, year: int | None = None, order: str | None = None
+) -> tuple[date, date]:
     """The first and last day a typed date names: a day twice (`2026-03-01`, `20260301`, `2026-3-1`, `2026/03/01`,
     `1 March 2026`, `01/03/2026` when only one order of day and month is a date, `today`), a month or a year its first
     and last days (`March 2026`, `2026-03`, `last month`, `2025`). `year`: the year of a day written with its month's
-    name and without one. An ISO week (`2026-W52`) would stand for its Monday alone: refused."""
+    name and without one; `order`: `figures_order` of the range's other end, by which `01/03/2026` is read. An ISO
+    week (`2026-W52`) would stand for its Monday alone: refused."""
     if not text.strip():  # `--from "$START"` with START unset: not the default's range, silently
         raise InvalidInput(
             f"{name} is empty: write a date as YYYY-MM-DD, like 2026-03-01, or leave it out ({default})."
         )
     named = days_named(text, name, year=year) or _said_days(text, today) or _days_in_figures(text)
     if named is None:
-        day = _numbered_day(text, name) or _iso_day(text, name)
+        day = _numbered_day(text, name, order) or _iso_day(text, name)
         named = (day, day)
     for day in named:
         if not EARLIEST <= day <= LATEST:
@@ -77,14 +80,14 @@ def _days_in_figures(text: str) -> tuple[date, date] | None:
     return None
 
 
-def first_day(text: str, name: str, default: str, *, today: date, until: date | None) -> date:
+def first_day(text: str, name: str, default: str, *, today: date, until: date | None, order: str | None = None) -> date:
     """FROM: a day written with its month's name and without its year takes TO's (`until`), or the year before when
     its month comes after TO's (`Dec 1 to Jan 31, 2026`, `April to March 2026`): in TO's month it stays in TO's year,
     and a range typed backwards (`Jan 31 to Jan 1, 2026`) is refused as one, never read as a year long."""
     year = until.year if until is not None and not written_with_a_year(text) else None
-    start = typed_days(text, name, default, today=today, year=year)[0]
+    start = typed_days(text, name, default, today=today, year=year, order=order)[0]
     if year is not None and until is not None and start.month > until.month and start.year == year:
-        start = typed_days(text, name, default, today=today, year=year - 1)[0]
+        start = typed_days(text, name, default, today=today, year=year - 1, order=order)[0]
     return start
 
 
@@ -100,14 +103,28 @@ def _iso_day(text: str, name: str) -> date:
     return day
 
 
-def _numbered_day(text: str, name: str) -> date | None:
-    """`25/01/2026`, `01/25/2026`, `25.01.2026`: the one day its numbers can be, day or month first; refused, naming
-    both, when they can be two (`05/01/2026`). None when they are no day at all."""
+DAY_FIRST, MONTH_FIRST = "day first", "month first"
+
+
+def figures_order(text: str | None) -> str | None:
+    """Whether a day in figures can only be written day first (`25/01/2026`) or month first (`01/25/2026`): the order
+    the range's other end is read in (`01/03/2026 - 31/03/2026` is all of March)."""
+    numbers = _NUMBERS.fullmatch(text.strip()) if text else None
+    if numbers is None or not (int(numbers[1]) > 12) ^ (int(numbers[3]) > 12):
+        return None
+    return DAY_FIRST if int(numbers[1]) > 12 else MONTH_FIRST
+
+
+def _numbered_day(text: str, name: str, order: str | None) -> date | None:
+    """`25/01/2026`, `01/25/2026`, `25.01.2026`: the one day its numbers can be, day or month first, or in `order`;
+    refused, naming both, when they can be two (`05/01/2026`). None when they are no day at all."""
     numbers = _NUMBERS.fullmatch(text.strip())
     if numbers is None:
         return None
     one, two, year = int(numbers[1]), int(numbers[3]), int(numbers[4])
     day_first, month_first = _date(year, two, one), _date(year, one, two)
+    if day_first and month_first and order is not None:
+        return day_first if order == DAY_FIRST else month_first
     if day_first and month_first and day_first != month_first:
         raise InvalidInput(
             f"{name} `{text.strip()}` could be {_spelt(day_first)} (day first) or {_spelt(month_first)} (month "

@@ -5,7 +5,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 
 from services.errors import InvalidInput
-from services.rewards.export_days import first_day, typed_days
+from services.rewards.export_days import figures_order, first_day, typed_days
 
 
 @dataclass(frozen=True)
@@ -51,10 +51,11 @@ def parse_period(
     as TO), starting no later than today (UTC); by default this month so far. A team named empty stays "" (refused by
     `check_export`), never read as every team. `names` are what the user typed them as."""
     today = now.astimezone(UTC).date()
-    end = typed_days(last, names[1], "today", today=today)[1] if last is not None else today
+    order = figures_order(first) or figures_order(last)
+    end = typed_days(last, names[1], "today", today=today, order=order)[1] if last is not None else today
     until = end if last is not None else None
     start = (
-        first_day(first, names[0], "the 1st of this month", today=today, until=until)
+        first_day(first, names[0], "the 1st of this month", today=today, until=until, order=order)
         if first is not None
         else today.replace(day=1)
     )

@@ -22,8 +22,11 @@ _BETWEEN = RANGE_MARKS | {"..", "and"}
 _OPENINGS = frozenset({"from", "between", "since", "onwards", "onward"})
 """What a range may be opened or closed with: `from 1 March 2026 to 31 March 2026`, `between 1 March 2026 and 31 March
 2026`, `1 March 2026 onwards`."""
-_JOINED = re.compile(r"(\d{4}-\d{2}-\d{2})(?:\.\.|-|–|—|/|~)(\d{4}-\d{2}-\d{2})")
-"""`2026-03-01..2026-03-31`, `2026-03-01–2026-03-31`: a range written as one word, as other tools take it."""
+_JOINED = re.compile(
+    r"(\d{4}-\d{2}-\d{2})(?:\.\.|-|–|—|/|~)(\d{4}-\d{2}-\d{2})|(\d{1,2}/\d{1,2}/\d{4})(?:\.\.|-|–|—|~)(\d{1,2}/\d{1,2}/\d{4})"
+)
+"""`2026-03-01..2026-03-31`, `2026-03-01–2026-03-31`, `01/03/2026-31/03/2026`: a range written as one word, as other
+tools take it."""
 
 
 def parse_period_words(
@@ -113,7 +116,7 @@ def _date_words(words: list[str]) -> list[str]:
     """The dates as a sentence holds them, each one word however many it was typed in: in quotes (`“2026-03-01”`),
     followed by a comma or full stop (`2026-01-01,`), with its month's name (`January 5th, 2026`); the days of a
     range within a month each with its month and year (`5-31 January 2026`, `January 5 to 31, 2026`)."""
-    plain = spread_day_ranges(_said_joined([unquoted(word) for word in words]))
+    plain = spread_day_ranges(_said_joined([unquoted(word) for word in words if word.casefold() != "the"]))
     return [as_written(phrase) for phrase in date_phrases(plain)]
 
 
@@ -146,4 +149,4 @@ def _without_openings(typed: list[str]) -> list[str]:
 
 def _days_of(word: str) -> tuple[str, ...]:
     joined = _JOINED.fullmatch(word)
-    return joined.groups() if joined else (word,)
+    return tuple(day for day in joined.groups() if day) if joined else (word,)

@@ -134,3 +134,23 @@ def test_a_year_written_in_two_figures_is_refused_saying_to_write_it_in_full(rea
 
     assert "FROM `25/1/26` is not a date: write the year in full, like `25/1/2026`, or YYYY-MM-DD." in reply.text
     assert ready.slack.files() == []
+
+
+@pytest.mark.parametrize(
+    ("typed", "period"),
+    [
+        ("01/02/2026 - 28/02/2026", "2026-02-01 to 2026-02-28"),
+        ("01/02/2026-28/02/2026", "2026-02-01 to 2026-02-28"),
+        ("02/01/2026 02/28/2026", "2026-02-01 to 2026-02-28"),
+        ("December-February 2026", "2025-12-01 to 2026-02-28"),
+        ("Jan\u2013Feb 2026", "2026-01-01 to 2026-02-28"),
+        ("from the 1st of February 2026", "2026-02-01 to 2026-03-02"),
+    ],
+)
+def test_a_range_is_read_whole_as_it_is_written(ready: RunningBot, typed: str, period: str) -> None:
+    """`01/02/2026 - 28/02/2026` was refused as two days could be meant by `01/02/2026`, though its other end can only
+    be written day first; `December-February 2026` and `01/02/2026-28/02/2026` were one date not understood."""
+    reply = ready.driver.command("U0HR", "/rewards", f"export {typed}")
+
+    assert f"Preparing the reward export for {period} (" in reply.text, reply.text
+    assert len(ready.slack.files()) == 1

@@ -86,3 +86,15 @@ def test_the_command_line_reads_dates_as_slack_s_words_do() -> None:
 )
 def test_days_said_as_hr_says_them_count_from_today(typed: str, period: str) -> None:
     assert read(typed) == period
+
+
+def test_an_end_in_figures_that_can_be_two_days_is_read_in_the_order_the_other_end_is_written() -> None:
+    day_first = parse_period("01/03/2026", "31/03/2026", None, now=NOW)
+    month_first = parse_period("03/01/2026", "03/31/2026", None, now=NOW)
+
+    assert day_first.describe() == month_first.describe() == "2026-03-01 to 2026-03-31"
+
+
+def test_both_ends_in_figures_that_can_be_two_days_each_are_refused_naming_the_first() -> None:
+    with pytest.raises(InvalidInput, match=r"FROM `01/02/2026` could be 1 February 2026 \(day first\)"):
+        parse_period("01/02/2026", "02/02/2026", None, now=NOW)
