@@ -7,6 +7,7 @@ from datetime import date, timedelta
 
 from services.day_words import MONTH_NAMES, days_named, written_with_a_year
 from services.errors import InvalidInput
+from services.sentence_words import as_written
 from services.text import mention_in_words
 
 EARLIEST, LATEST = date(2000, 1, 1), date(2099, 12, 31)
@@ -38,6 +39,7 @@ def typed_days(
         raise InvalidInput(
             f"{name} is empty: write a date as YYYY-MM-DD, like 2026-03-01, or leave it out ({default})."
         )
+    text = as_written(text.strip())  # `--from " 2026-03-01 "` pasted from a cell, `“1 March 2026.”` from a sentence
     named = days_named(text, name, year=year) or _said_days(text, today) or _days_in_figures(text)
     if named is None:
         day = _numbered_day(text, name, order) or _iso_day(text, name)
@@ -109,7 +111,7 @@ DAY_FIRST, MONTH_FIRST = "day first", "month first"
 def figures_order(text: str | None) -> str | None:
     """Whether a day in figures can only be written day first (`25/01/2026`) or month first (`01/25/2026`): the order
     the range's other end is read in (`01/03/2026 - 31/03/2026` is all of March)."""
-    numbers = _NUMBERS.fullmatch(text.strip()) if text else None
+    numbers = _NUMBERS.fullmatch(as_written(text.strip())) if text else None
     if numbers is None or not (int(numbers[1]) > 12) ^ (int(numbers[3]) > 12):
         return None
     return DAY_FIRST if int(numbers[1]) > 12 else MONTH_FIRST

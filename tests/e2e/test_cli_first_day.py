@@ -264,6 +264,40 @@ def test_export_dates_written_as_people_write_them_are_read_as_the_slack_command
     assert (tmp_path / "rewards.csv").read_text().startswith("grant_id,")
 
 
+@pytest.mark.parametrize(
+    ("first", "last"), [(" 2026-03-01 ", "2026-03-31\t"), ("1 March 2026.", "\u201c2026-03-31\u201d")]
+)
+def test_export_dates_pasted_with_spaces_quotes_or_a_full_stop_are_those_dates(
+    tmp_path: Path, first: str, last: str
+) -> None:
+    """A date copied from a spreadsheet's cell or a sentence was refused: "--from ` 2026-03-01 ` is not a date"."""
+    prepared_database(tmp_path)
+
+    result = cli(tmp_path, "export", "rewards", "--from", first, "--to", last, "--out", "rewards.csv")
+
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == "0 reward grants, 2026-03-01 to 2026-03-31\n"
+
+
+@pytest.mark.parametrize(
+    ("typed", "split"),
+    [
+        ("5-31 January 2026", "2026-01-05 to 2026-01-31: give its first day to --from and its last to --to"),
+        ("2026-01-05 to 2026-01-31", "2026-01-05 to 2026-01-31: give its first day to --from and its last to --to"),
+    ],
+)
+def test_a_range_given_to_from_alone_is_told_how_to_split_it(tmp_path: Path, typed: str, split: str) -> None:
+    """Was "--from `5-31 January 2026` is not a date": the date was right, the option it went to was not."""
+    upgraded(tmp_path).dispose()
+
+    result = cli(tmp_path, "export", "rewards", "--from", typed, "--out", "rewards.csv", "--workspace", "T0LATITUDE")
+
+    assert one_error_line(result) == (
+        f"error: --from `{typed}` is a range, {split} (--from 2026-01-05 --to 2026-01-31)"
+    )
+    assert not (tmp_path / "rewards.csv").exists()
+
+
 def test_an_export_date_with_its_zeros_left_out_is_that_day(tmp_path: Path) -> None:
     """2026-1-5 can be no other day than 2026-01-05: year first, as ISO has it."""
     prepared_database(tmp_path)

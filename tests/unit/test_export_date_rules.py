@@ -98,3 +98,8 @@ def test_an_end_in_figures_that_can_be_two_days_is_read_in_the_order_the_other_e
 def test_both_ends_in_figures_that_can_be_two_days_each_are_refused_naming_the_first() -> None:
     with pytest.raises(InvalidInput, match=r"FROM `01/02/2026` could be 1 February 2026 \(day first\)"):
         parse_period("01/02/2026", "02/02/2026", None, now=NOW)
+
+
+@pytest.mark.parametrize("typed", [" 2026-03-01 ", "2026-03-01.", "\u201c1 March 2026\u201d", "1 March 2026,"])
+def test_a_date_pasted_with_spaces_quotes_or_the_mark_ending_a_sentence_is_that_date(typed: str) -> None:
+    assert typed_days(typed, "--from", "today", today=NOW.date()) == (date(2026, 3, 1), date(2026, 3, 1))
