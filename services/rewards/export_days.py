@@ -22,8 +22,12 @@ _YEAR_FIRST = re.compile(r"([0-9]{4})([/.])([0-9]{1,2})\2([0-9]{1,2})")
 _MONTH_IN_FIGURES = re.compile(r"([0-9]{4})[-/.]([0-9]{1,2})|([0-9]{1,2})[/.]([0-9]{4})")
 """`2026-01`, `2026/1`, `01/2026`: a month, as a spreadsheet's period column or a payslip writes it."""
 _YEAR = re.compile(r"[0-9]{4}")
-SPANS_SAID = {"this month": 0, "last month": 1, "previous month": 1, "this year": 0, "last year": 1}
-"""Days as HR says them, counted back from today: whole months and years (`last month`: the one before this)."""
+_SPANS = ("week", "month", "year")
+SPANS_SAID = {
+    **{f"{which} {span}": back for which, back in (("this", 0), ("last", 1), ("previous", 1)) for span in _SPANS},
+}
+"""Days as HR says them, counted back from today: whole weeks (Monday to Sunday), months and years (`last month`: the
+one before this)."""
 DAYS_SAID = {"today": 0, "now": 0, "yesterday": 1}
 
 
@@ -58,6 +62,9 @@ def _said_days(text: str, today: date) -> tuple[date, date] | None:
     if said in DAYS_SAID:
         day = today - timedelta(days=DAYS_SAID[said])
         return day, day
+    if said.endswith("week") and said in SPANS_SAID:
+        monday = today - timedelta(days=today.weekday() + 7 * SPANS_SAID[said])
+        return monday, monday + timedelta(days=6)
     if said.endswith("month") and said in SPANS_SAID:
         first = today.replace(day=1)
         for _ in range(SPANS_SAID[said]):

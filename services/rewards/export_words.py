@@ -19,6 +19,8 @@ _TEAM = re.compile(r"(?:^|(?<=\s))(team:|team(?=\s))", re.IGNORECASE)
 """`team:` in any letter case (`Team:`), or `team` as a word before the name, as `/digest` takes it."""
 _BETWEEN = RANGE_MARKS | {"..", "and"}
 """Left out between two dates: `2026-03-01 to 2026-03-31`, `between 1 March 2026 and 31 March 2026`."""
+_FILLERS = frozenset({"for", "in", "during"})
+"""Words a date may be said with, meaning nothing more: `for March 2026`, `last month for team Support East`."""
 _OPENINGS = frozenset({"from", "between", "since", "onwards", "onward"})
 """What a range may be opened or closed with: `from 1 March 2026 to 31 March 2026`, `between 1 March 2026 and 31 March
 2026`, `1 March 2026 onwards`."""
@@ -39,7 +41,7 @@ def parse_period_words(
     head, named, team = (*_TEAM.split(" ".join(words), maxsplit=1), "", "")[:3]
     team, trailing = _team_and_dates(named, team, is_a_team)
     said = _date_words(head.split()) + trailing
-    read = [day for word in said for day in _days_of(word)]
+    read = [day for word in said for day in _days_of(word) if word.casefold() not in _FILLERS]
     typed = _without_openings(read)
     dates = [word for at, word in enumerate(typed) if at == 0 or word.casefold() not in _BETWEEN]
     if len(dates) > 2:
@@ -78,16 +80,26 @@ def _dates_after_the_team(text: str, is_a_team: Callable[[str], bool]) -> tuple[
     if quoted := _QUOTED.fullmatch(text.strip()):
         return quoted["name"], _date_words(quoted["rest"].split())
     words = text.split()
-    splits = [at for at in range(1, len(words)) if _all_dates(_date_words(words[at:]), " ".join(words[:at]), is_a_team)]
-    at = next((at for at in splits if is_a_team(" ".join(words[:at]))), splits[0] if splits else len(words))
-    return " ".join(words[:at]), _date_words(words[at:])
+    splits = [at for at in range(1, len(words)) if _all_dates(_date_words(words[at:]), _name(words[:at]), is_a_team)]
+    at = next((at for at in splits if is_a_team(_name(words[:at]))), splits[0] if splits else len(words))
+    trailing = _date_words(words[at:])
+    return " ".join(words[:at]), trailing[1:] if trailing and trailing[0] in _AFTER_THE_NAME else trailing
+
+
+_AFTER_THE_NAME = _FILLERS | {"-", "–", "—"}
+"""What may part a team's name from its dates: `team:Support East - last month`, `team:Support East for March 2026`."""
+
+
+def _name(words: list[str]) -> str:
+    """A team's name as the words before its dates hold it: `Support East,` is `Support East`."""
+    return as_written(" ".join(words))
 
 
 def _all_dates(phrases: list[str], before: str, is_a_team: Callable[[str], bool]) -> bool:
     """Whether the phrases after a team's name are a range: dates, with a word between them (`to`). A date written
     without its year (`5 January to 31 January 2026`) is one when a later date has a year or the words before name a
     team, as one that cannot be read (`30 February 2026`) is, to be refused for what is wrong with it."""
-    phrases = phrases[1:] if phrases and phrases[0].casefold() in _OPENINGS else phrases
+    phrases = phrases[1:] if phrases and phrases[0].casefold() in _OPENINGS | _AFTER_THE_NAME else phrases
     if not phrases or phrases[0].casefold() in _BETWEEN:
         return False
     for at, phrase in enumerate(phrases):

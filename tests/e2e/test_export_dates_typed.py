@@ -108,6 +108,7 @@ def test_day_and_month_in_figures_that_make_two_dates_are_refused_naming_both_an
     [
         ("last month", "2026-02-01 to 2026-02-28"),
         ("Last Month.", "2026-02-01 to 2026-02-28"),
+        ("last week", "2026-02-23 to 2026-03-01"),
         ("team:Support East last month", "2026-02-01 to 2026-02-28, team Support East"),
         ("1 February 2026 to today", "2026-02-01 to 2026-03-02"),
         ("since 1 February 2026", "2026-02-01 to 2026-03-02"),
@@ -150,6 +151,25 @@ def test_a_year_written_in_two_figures_is_refused_saying_to_write_it_in_full(rea
 def test_a_range_is_read_whole_as_it_is_written(ready: RunningBot, typed: str, period: str) -> None:
     """`01/02/2026 - 28/02/2026` was refused as two days could be meant by `01/02/2026`, though its other end can only
     be written day first; `December-February 2026` and `01/02/2026-28/02/2026` were one date not understood."""
+    reply = ready.driver.command("U0HR", "/rewards", f"export {typed}")
+
+    assert f"Preparing the reward export for {period} (" in reply.text, reply.text
+    assert len(ready.slack.files()) == 1
+
+
+@pytest.mark.parametrize(
+    ("typed", "period"),
+    [
+        ("for February 2026", "2026-02-01 to 2026-02-28"),
+        ("last month for team Support East", "2026-02-01 to 2026-02-28, team Support East"),
+        ("team:Support East, last month", "2026-02-01 to 2026-02-28, team Support East"),
+        ("team:Support East - February 2026", "2026-02-01 to 2026-02-28, team Support East"),
+        ("team:Support East for February 2026", "2026-02-01 to 2026-02-28, team Support East"),
+    ],
+)
+def test_a_range_said_with_the_words_around_it_is_that_range(ready: RunningBot, typed: str, period: str) -> None:
+    """`/rewards export for February 2026` was refused ("FROM `for` is not a date"), and `team:Support East, last
+    month` looked for a team called "Support East, last month"."""
     reply = ready.driver.command("U0HR", "/rewards", f"export {typed}")
 
     assert f"Preparing the reward export for {period} (" in reply.text, reply.text

@@ -77,6 +77,8 @@ def test_the_command_line_reads_dates_as_slack_s_words_do() -> None:
         ("last month", "2026-02-01 to 2026-02-28"),
         ("this month", "2026-03-01 to 2026-03-31"),
         ("last year", "2025-01-01 to 2025-12-31"),
+        ("last week", "2026-03-02 to 2026-03-08"),
+        ("this week", "2026-03-09 to 2026-03-15"),
         ("yesterday to today", "2026-03-09 to 2026-03-10"),
         ("since March 2026", "2026-03-01 to 2026-03-10"),
         ("2026-01 to 2026-02", "2026-01-01 to 2026-02-28"),
@@ -103,3 +105,16 @@ def test_both_ends_in_figures_that_can_be_two_days_each_are_refused_naming_the_f
 @pytest.mark.parametrize("typed", [" 2026-03-01 ", "2026-03-01.", "\u201c1 March 2026\u201d", "1 March 2026,"])
 def test_a_date_pasted_with_spaces_quotes_or_the_mark_ending_a_sentence_is_that_date(typed: str) -> None:
     assert typed_days(typed, "--from", "today", today=NOW.date()) == (date(2026, 3, 1), date(2026, 3, 1))
+
+
+@pytest.mark.parametrize(
+    ("typed", "period"),
+    [
+        ("for March 2026", "2026-03-01 to 2026-03-31"),
+        ("since March 2026", "2026-03-01 to 2026-03-10"),
+        ("team:Support East, last month", "2026-02-01 to 2026-02-28, team Support East,"),
+        ("team:Support East - 2026-02", "2026-02-01 to 2026-02-28, team Support East"),
+    ],
+)
+def test_words_said_around_a_range_are_no_date_and_since_runs_to_today(typed: str, period: str) -> None:
+    assert read(typed) == period
