@@ -39,8 +39,8 @@ USAGE = Usage(
         ),
         (
             "/rewards export [FROM] [TO] [team:NAME] [semicolons]",
-            "HR: a CSV of reward grants in a DM; dates like 2026-03-01 or 1 March 2026 (a month alone: all of it), "
-            "whole days in UTC (default: this month so far); "
+            "HR: a CSV of reward grants in a DM; dates like 2026-03-01 or 1 March 2026 (a month alone, or `last month`:"
+            " all of it), whole days in UTC (default: this month so far); "
             "`semicolons` for Excel in a language whose decimal mark is a comma",
         ),
         ("/rewards help", "show this help"),

@@ -127,3 +127,76 @@ def _day_checked(typed: str, month: date, number: int, weekday: int | None) -> d
             f"{WEEKDAY_NAMES[weekday]}. Check the date."
         )
     return day
+
+
+_DAY_TO_DAY = re.compile(r"([0-9]{1,2}(?:st|nd|rd|th)?)([-–—])([0-9]{1,2}(?:st|nd|rd|th)?,?)", re.IGNORECASE)
+RANGE_MARKS = frozenset({"to", "-", "–", "—", "until", "till", "through", "thru"})
+"""What people write between a range's two days: `5 to 31 January`, `5 - 31 January`."""
+
+
+def spread_day_ranges(words: list[str]) -> list[str]:
+    """Two days of one month written once with it, each written with it: `5-31 January 2026`, `5 to 31 Jan 2026` ->
+    `5 January 2026 to 31 January 2026`; `January 5–31, 2026` -> `January 5 2026 – January 31, 2026`; two months
+    written as one word apart (`January-March 2026` -> `January - March 2026`). Other words stay as they are."""
+    split = _split_day_to_day(words)
+    spread, at = [], 0
+    while at < len(split):
+        if _is_day_to_day(split, at) and (month := _month_around(split, at)) is not None:
+            before, after = month
+            spread += [split[at], *before, split[at + 1], *after, split[at + 2]]
+            at += 3
+            continue
+        spread.append(split[at])
+        at += 1
+    return spread
+
+
+def _is_day_to_day(words: list[str], at: int) -> bool:
+    return (
+        at + 2 < len(words) and _is_day(words[at]) and words[at + 1].lower() in RANGE_MARKS and _is_day(words[at + 2])
+    )
+
+
+def _is_day(word: str) -> bool:
+    part = _part(word)
+    return part.day is not None and part.year is None
+
+
+def _split_day_to_day(words: list[str]) -> list[str]:
+    """`5-31` as `5`, `-`, `31` where a month's name comes after or before it."""
+    split: list[str] = []
+    for at, word in enumerate(words):
+        joined = _DAY_TO_DAY.fullmatch(word)
+        near = [words[at - 1]] if at else []
+        near += (
+            words[at + 1 : at + 3] if at + 1 < len(words) and words[at + 1].lower() == _OF else words[at + 1 : at + 2]
+        )
+        split += list(joined.groups()) if joined and any(_part(w).month is not None for w in near) else [word]
+    return [part for word in split for part in _month_to_month(word)]
+
+
+_MONTH_TO_MONTH = re.compile(r"([^\W\d_]+\.?)([-–—])([^\W\d_]+\.?,?)")
+
+
+def _month_to_month(word: str) -> tuple[str, ...]:
+    """`January-March` as `January`, `-`, `March`."""
+    joined = _MONTH_TO_MONTH.fullmatch(word)
+    if joined and _part(joined[1]).month is not None and _part(joined[3]).month is not None:
+        return joined.groups()
+    return (word,)
+
+
+def _month_around(words: list[str], at: int) -> tuple[list[str], list[str]] | None:
+    """What goes after the range's first day and before its second (`words[at]` and `words[at + 2]`): the month and
+    year that follow the second day (`5 to 31 January 2026`), or the year after it with the month before the first
+    (`January 5 to 31, 2026`); None when no month's name is there."""
+    following = words[at + 3 :]
+    if following[:1] and following[0].lower() == _OF:
+        following = following[1:]
+    if following and _part(following[0]).month is not None:
+        year = following[1:2] if len(following) > 1 and _part(following[1]).year is not None else []
+        return [following[0], *year], []
+    if at and _part(words[at - 1]).month is not None:
+        year = following[:1] if following and _part(following[0]).year is not None else []
+        return year, [words[at - 1]]
+    return None

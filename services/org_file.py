@@ -73,7 +73,7 @@ def parse_org_csv(text: str) -> list[OrgRow]:
     columns = _read_header(reader)
     rows, problems, listed = [], [], set()
     for line, raw in _records(reader):
-        values = {key: (value or "").strip() for key, value in raw.items() if key is not None}
+        values = {key: _unquoted_cell(value or "") for key, value in raw.items() if key is not None}
         if not any(values.values()) and not _extra_cells(raw):
             continue  # `,,,,` below the people: a spreadsheet saves the rows it has formatted, empty or not
         values["role"] = values.get("role", "").lower()  # `Manager`, as a spreadsheet capitalises it, is a role
@@ -93,6 +93,15 @@ def parse_org_csv(text: str) -> list[OrgRow]:
 
 
 _LINE_END = re.compile(r"\r\n|\r|\n")
+_CURLY_PAIR = re.compile(r"[“„‟«»]\s*(?P<cell>.*?)\s*[”“»«]", re.DOTALL)
+"""A cell in the double quotes a word processor curls (`“Support East”`, `„Müller“`, `«Équipe Est»`)."""
+
+
+def _unquoted_cell(value: str) -> str:
+    """A cell's text without the spaces and curly double quotes around it, as CSV takes straight ones off."""
+    plain = value.strip()
+    curled = _CURLY_PAIR.fullmatch(plain)
+    return curled["cell"] if curled else plain
 
 
 def _records(reader: "csv.DictReader[str]") -> Iterator[tuple[int, dict[str | None, Any]]]:

@@ -8,6 +8,7 @@ import sys
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import datetime
 from pathlib import Path
 from typing import TextIO
 
@@ -15,7 +16,17 @@ from bot.cli.common import actor, add_workspace_option, database, resolve_worksp
 from bot.clock import SystemClock
 from bot.startup import StartupError
 from models.engine import make_session_factory, reading
-from services.rewards.export import FORMATS, LAYOUTS, check_export, export_grants, parse_period, record_export
+from services.errors import DomainError, InvalidInput
+from services.rewards.export import (
+    FORMATS,
+    LAYOUTS,
+    ExportPeriod,
+    check_export,
+    export_grants,
+    parse_period,
+    parse_period_words,
+    record_export,
+)
 from services.text import plural
 
 
@@ -24,9 +35,15 @@ def add_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[ty
     kinds = parser.add_subparsers(dest="export_kind", metavar="WHAT", required=True)
     grants = kinds.add_parser("rewards", help="reward grants in a date range (columns documented in the README)")
     grants.add_argument(
-        "--from", dest="first", metavar="YYYY-MM-DD", help="first day, UTC (default: 1st of this month)"
+        "--from",
+        dest="first",
+        metavar="DATE",
+        help="first day, UTC (default: 1st of this month), written as /rewards export takes it: 2026-03-01, "
+        "'1 March 2026', 'March 2026' or 'last month' (their first day)",
     )
-    grants.add_argument("--to", dest="last", metavar="YYYY-MM-DD", help="last day included, UTC (default: today)")
+    grants.add_argument(
+        "--to", dest="last", metavar="DATE", help="last day included, UTC (default: today); a month is its last day"
+    )
     grants.add_argument(
         "--team", help="only grants made while the recipient was in this team, wherever they work now (default: all)"
     )
@@ -55,7 +72,7 @@ def run_export(args: argparse.Namespace) -> int:
         raise StartupError("--team is empty: name a team, or leave --team out to export every team")
     if args.excel is not None and args.format != "csv":
         raise StartupError("--excel is for a CSV opened in Excel: JSON lines have no byte order mark, leave it out")
-    period = parse_period(args.first, args.last, args.team, now=now, names=("--from", "--to"))
+    period = read_period(args, now)
     refuse_a_workbook_name(args.out, args.format)
     target = checked_target(args.out)
     sessions = make_session_factory(database())
@@ -78,6 +95,34 @@ def run_export(args: argparse.Namespace) -> int:
             record_export(session, workspace=workspace, actor=actor(), period=period, rows=count, now=now)
     print(f"{plural(count, 'reward grant')}, {period.describe()}{period.so_far()}", file=sys.stderr)
     return 0
+
+
+def read_period(args: argparse.Namespace, now: datetime) -> ExportPeriod:
+    """`--from` and `--to` as `/rewards export` reads them; a whole range given to one of them is told how to split."""
+    try:
+        return parse_period(args.first, args.last, args.team, now=now, names=("--from", "--to"))
+    except InvalidInput:
+        for option, typed in (("--from", args.first), ("--to", args.last)):
+            if (whole := range_in_one(typed, now)) is not None:
+                raise StartupError(
+                    f"{option} `{typed}` is a range, {whole.describe()}: give its first day to --from and its last "
+                    f"to --to (--from {whole.first.isoformat()} --to {whole.last.isoformat()})"
+                ) from None
+        raise
+
+
+def range_in_one(typed: str | None, now: datetime) -> ExportPeriod | None:
+    """The range `typed` holds when it is no date alone but reads as two (`5-31 January 2026`)."""
+    if typed is None or not typed.strip():  # empty: refused as such, not read as this month's range
+        return None
+    try:
+        parse_period(typed, None, None, now=now)
+    except InvalidInput:
+        try:
+            return parse_period_words(typed.split(), now=now)
+        except DomainError:
+            return None
+    return None
 
 
 WORKBOOKS = (".xlsx", ".xlsm", ".xls", ".ods", ".numbers")

@@ -17,11 +17,11 @@ from services.errors import InvalidInput, NotFound
 from services.rewards.export_mentions import mend_copied, prepare, shown
 from services.rewards.export_period import ExportPeriod as ExportPeriod
 from services.rewards.export_period import parse_period as parse_period
-from services.rewards.export_period import parse_period_words as parse_period_words
 from services.rewards.export_sql import COMMAS as COMMAS
 from services.rewards.export_sql import SEMICOLONS as SEMICOLONS
 from services.rewards.export_sql import Layout as Layout
 from services.rewards.export_sql import csv_lines_query, export_query
+from services.rewards.export_words import parse_period_words as parse_period_words
 
 FORMATS = ("csv", "jsonl")
 BATCH = 1000

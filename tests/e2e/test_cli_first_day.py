@@ -180,6 +180,32 @@ def test_an_org_file_with_a_name_in_curly_quotes_says_the_quotes_split_the_cell_
         assert count(session, Employee) == 0
 
 
+def test_an_org_file_with_cells_in_curly_quotes_imports_the_names_without_them(tmp_path: Path) -> None:
+    """A word processor curls `"Support East"`: `\u201cSupport East\u201d` was imported as a team named with its quotes,
+    apart from the Support East everyone else is in."""
+    engine = upgraded(tmp_path)
+    rows = [
+        HEADER,
+        "U0A,Ada Admin,Support East,admin,",
+        "U0B,\u201cBen Agent\u201d,\u201cSupport East\u201d,frontline,U0A",
+        "U0C,\u201eCara M\u00fcller\u201c,\u00abSupport East\u00bb,frontline,U0A",
+        "U0D,\u201cDee\u201d Agent,Support East,frontline,U0A",
+    ]
+    (tmp_path / "org.csv").write_text("\n".join(rows) + "\n", "utf-8")
+
+    result = cli(tmp_path, "org", "import", "org.csv", "--workspace", "T0LATITUDE")
+
+    assert result.returncode == 0, result.stderr
+    with Session(engine) as session:
+        people = {
+            person.slack_id: (person.name, person.team and person.team.name)
+            for person in session.scalars(select(Employee))
+        }
+    assert people["U0B"] == ("Ben Agent", "Support East")
+    assert people["U0C"] == ("Cara M\u00fcller", "Support East")
+    assert people["U0D"] == ("\u201cDee\u201d Agent", "Support East"), "quotes around a word of the cell are the name's"
+
+
 def test_an_org_file_not_in_utf_8_with_old_mac_line_ends_names_the_line_of_the_character(tmp_path: Path) -> None:
     upgraded(tmp_path).dispose()
     rows = [HEADER, "U0A,Ada Admin,East,admin,", "U0B,Ben Agent,East,frontline,U0A", "U0C,Ren\xe9e,East,frontline,U0A"]
@@ -193,23 +219,82 @@ def test_an_org_file_not_in_utf_8_with_old_mac_line_ends_names_the_line_of_the_c
 @pytest.mark.parametrize(
     ("typed", "expected"),
     [
-        ("05/01/2026", "write it as YYYY-MM-DD: 2026-01-05 or 2026-05-01, as you mean it."),
-        ("31.03.2026", "write it as YYYY-MM-DD: 2026-03-31."),
-        ("5 January 2026", "write it as YYYY-MM-DD: 2026-01-05."),
-        ("Jan 5, 2026", "write it as YYYY-MM-DD: 2026-01-05."),
-        ("March 2026", "March 2026 is a month, from 2026-03-01 to 2026-03-31."),
-        ("2026-02-30", "February 2026 has 28 days."),
-        ("2026-13-01", "write it as YYYY-MM-DD, like 2026-03-01."),
+        (
+            "05/01/2026",
+            "could be 5 January 2026 (day first) or 1 May 2026 (month first): write the one you mean as YYYY-MM-DD "
+            "(2026-01-05 or 2026-05-01) or with its month's name (`5 January 2026`).",
+        ),
+        ("2026-02-30", "is not a date: February 2026 has 28 days."),
+        ("2026-13-01", "is not a date: write it as YYYY-MM-DD, like 2026-03-01."),
+        ("5 Janvier 2026", "is not a date: write it as YYYY-MM-DD: 2026-01-05."),
     ],
 )
-def test_an_export_date_written_as_people_write_it_is_refused_naming_the_day_in_yyyy_mm_dd(
+def test_an_export_date_that_names_no_one_day_is_refused_saying_how_to_write_it(
     tmp_path: Path, typed: str, expected: str
 ) -> None:
     upgraded(tmp_path).dispose()
 
     result = cli(tmp_path, "export", "rewards", "--from", typed, "--out", "rewards.csv", "--workspace", "T0LATITUDE")
 
-    assert one_error_line(result) == f"error: --from `{typed}` is not a date: {expected}"
+    assert one_error_line(result) == f"error: --from `{typed}` {expected}"
+    assert not (tmp_path / "rewards.csv").exists()
+
+
+@pytest.mark.parametrize(
+    ("first", "last", "period"),
+    [
+        ("31.03.2026", "2026-04-30", "2026-03-31 to 2026-04-30"),
+        ("5 January 2026", "Jan 31, 2026", "2026-01-05 to 2026-01-31"),
+        ("March 2026", "April 2026", "2026-03-01 to 2026-04-30"),
+        ("Dec 1", "31/01/2026", "2025-12-01 to 2026-01-31"),
+        ("01/25/2026", "25/02/2026", "2026-01-25 to 2026-02-25"),
+    ],
+)
+def test_export_dates_written_as_people_write_them_are_read_as_the_slack_command_reads_them(
+    tmp_path: Path, first: str, last: str, period: str
+) -> None:
+    """`--from "5 January 2026"` was refused ("write it as YYYY-MM-DD") though `/rewards export 5 January 2026` is
+    read: HR typing the same dates in both places got two answers."""
+    prepared_database(tmp_path)
+
+    result = cli(tmp_path, "export", "rewards", "--from", first, "--to", last, "--out", "rewards.csv")
+
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == f"0 reward grants, {period}\n"
+    assert (tmp_path / "rewards.csv").read_text().startswith("grant_id,")
+
+
+@pytest.mark.parametrize(
+    ("first", "last"), [(" 2026-03-01 ", "2026-03-31\t"), ("1 March 2026.", "\u201c2026-03-31\u201d")]
+)
+def test_export_dates_pasted_with_spaces_quotes_or_a_full_stop_are_those_dates(
+    tmp_path: Path, first: str, last: str
+) -> None:
+    """A date copied from a spreadsheet's cell or a sentence was refused: "--from ` 2026-03-01 ` is not a date"."""
+    prepared_database(tmp_path)
+
+    result = cli(tmp_path, "export", "rewards", "--from", first, "--to", last, "--out", "rewards.csv")
+
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == "0 reward grants, 2026-03-01 to 2026-03-31\n"
+
+
+@pytest.mark.parametrize(
+    ("typed", "split"),
+    [
+        ("5-31 January 2026", "2026-01-05 to 2026-01-31: give its first day to --from and its last to --to"),
+        ("2026-01-05 to 2026-01-31", "2026-01-05 to 2026-01-31: give its first day to --from and its last to --to"),
+    ],
+)
+def test_a_range_given_to_from_alone_is_told_how_to_split_it(tmp_path: Path, typed: str, split: str) -> None:
+    """Was "--from `5-31 January 2026` is not a date": the date was right, the option it went to was not."""
+    upgraded(tmp_path).dispose()
+
+    result = cli(tmp_path, "export", "rewards", "--from", typed, "--out", "rewards.csv", "--workspace", "T0LATITUDE")
+
+    assert one_error_line(result) == (
+        f"error: --from `{typed}` is a range, {split} (--from 2026-01-05 --to 2026-01-31)"
+    )
     assert not (tmp_path / "rewards.csv").exists()
 
 

@@ -168,7 +168,7 @@ def test_the_catalogue_spelt_the_british_way_is_the_catalog(bot: RunningBot) -> 
     [
         ("2026-03-31 2026-03-01", "ends (2026-03-01) before it starts (2026-03-31)"),
         ("2026-13-01", "FROM `2026-13-01` is not a date: write it as YYYY-MM-DD"),
-        ("2026-03-01 31/03/2026", "TO `31/03/2026` is not a date"),
+        ("2026-03-01 03/02/2026", "TO `03/02/2026` could be 3 February 2026 (day first) or 2 March 2026 (month first)"),
         ("2026-W09", "FROM `2026-W09` is not a date: write it as YYYY-MM-DD"),
         ("2026-03-01 2026-03-02 2026-03-03", "at most two dates"),
         ("2026-04-01 2026-06-30", "FROM 2026-04-01 is after today (2026-03-"),
@@ -395,6 +395,7 @@ def test_the_export_help_says_every_default_and_that_a_team_is_the_one_at_granti
     helped = " ".join(capsys.readouterr().out.split())
     assert "first day, UTC (default: 1st of this month)" in helped
     assert "last day included, UTC (default: today)" in helped
+    assert "written as /rewards export takes it: 2026-03-01, '1 March 2026', 'March 2026'" in helped
     assert "while the recipient was in this team, wherever they work now (default: all)" in helped
     assert "csv (RFC 4180, UTF-8; the default) or jsonl" in helped
     assert "standard output (default)" in helped
@@ -405,7 +406,7 @@ def test_rewards_help_says_the_defaults_of_top_and_export(bot: RunningBot) -> No
 
     assert "most recognition (default: this month; HR also sees mutual pairs)" in reply.text
     assert (
-        "dates like 2026-03-01 or 1 March 2026 (a month alone: all of it), whole days in UTC (default: this month"
+        "dates like 2026-03-01 or 1 March 2026 (a month alone, or `last month`: all of it), whole days in UTC (default"
         in (reply.text)
     )
 

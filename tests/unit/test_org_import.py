@@ -310,3 +310,18 @@ def test_deactivate_missing_spares_a_newcomer_the_file_has_not_had_a_chance_to_l
     assert "  ? new (U0NEW): not in the file, new since the last import" in describe_report(first)
     assert second.deactivated == ["new (U0NEW)"] and second.newcomers_kept == []
     assert not employee(session, "U0NEW").active
+
+
+@pytest.mark.parametrize(
+    ("cell", "read"),
+    [
+        ("\u201cSupport East\u201d", "Support East"),
+        (" \u201e Support East \u201c ", "Support East"),
+        ("\u00abSupport East\u00bb", "Support East"),
+        ("\u201cSunny\u201d Sam", "\u201cSunny\u201d Sam"),
+    ],
+)
+def test_a_cell_wholly_in_curly_double_quotes_is_read_without_them(cell: str, read: str) -> None:
+    [row] = parse_org_csv(f"slack_id,name,team,role,manager_slack_id\nU0A,Ada Admin,{cell},admin,\n")
+
+    assert row.team == read

@@ -1,0 +1,164 @@
+"""The range of HR's reward export as typed after `/rewards export`: `[FROM] [TO] [team:NAME]`, in any order people
+write them."""
+
+import re
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+from services.day_words import MONTHS, RANGE_MARKS, date_phrases, days_named, spread_day_ranges, written_with_a_year
+from services.errors import DomainError, InvalidInput
+from services.rewards.export_days import DAYS_SAID, SPANS_SAID, typed_days
+from services.rewards.export_period import ExportPeriod, parse_period
+from services.sentence_words import SENTENCE_END, as_written, unquoted
+from services.text import QUOTE_MARKS
+
+_LOOKS_LIKE_A_DATE = re.compile(r"\d{4}-\d{1,2}-\d{1,2}")
+_IN_FIGURES = re.compile(r"\d{1,2}([/.-])\d{1,2}\1\d{4}|\d{4}([/.])\d{1,2}\2\d{1,2}")
+_SAID_OR_SHORT = re.compile(r"\d{4}(?:[-/.]\d{1,2})?")
+_TEAM = re.compile(r"(?:^|(?<=\s))(team:|team(?=\s))", re.IGNORECASE)
+"""`team:` in any letter case (`Team:`), or `team` as a word before the name, as `/digest` takes it."""
+_BETWEEN = RANGE_MARKS | {"..", "and"}
+"""Left out between two dates: `2026-03-01 to 2026-03-31`, `between 1 March 2026 and 31 March 2026`."""
+_FILLERS = frozenset({"for", "in", "during"})
+"""Words a date may be said with, meaning nothing more: `for March 2026`, `last month for team Support East`."""
+_OPENINGS = frozenset({"from", "between", "since", "onwards", "onward"})
+"""What a range may be opened or closed with: `from 1 March 2026 to 31 March 2026`, `between 1 March 2026 and 31 March
+2026`, `1 March 2026 onwards`."""
+_JOINED = re.compile(
+    r"(\d{4}-\d{2}-\d{2})(?:\.\.|-|–|—|/|~)(\d{4}-\d{2}-\d{2})|(\d{1,2}/\d{1,2}/\d{4})(?:\.\.|-|–|—|~)(\d{1,2}/\d{1,2}/\d{4})"
+)
+"""`2026-03-01..2026-03-31`, `2026-03-01–2026-03-31`, `01/03/2026-31/03/2026`: a range written as one word, as other
+tools take it."""
+
+
+def parse_period_words(
+    words: list[str], *, now: datetime, is_a_team: Callable[[str], bool] = lambda name: False
+) -> ExportPeriod:
+    """`[FROM] [TO] [team:NAME]` as typed after `/rewards export` (a team name may contain spaces); dates typed
+    after the team (`team:Support East 2026-03-01`, `team:Support East 1 March 2026`) are the range's, not the name's,
+    unless the directory has a team named with them (`is_a_team`). A date is one however many words it is written in
+    (`January 5th, 2026`), and a month alone (`March 2026`) is the whole month."""
+    head, named, team = (*_TEAM.split(" ".join(words), maxsplit=1), "", "")[:3]
+    team, trailing = _team_and_dates(named, team, is_a_team)
+    said = _date_words(head.split()) + trailing
+    read = [day for word in said for day in _days_of(word) if word.casefold() not in _FILLERS]
+    typed = _without_openings(read)
+    dates = [word for at, word in enumerate(typed) if at == 0 or word.casefold() not in _BETWEEN]
+    if len(dates) > 2:
+        raise InvalidInput(
+            f"Give at most two dates, FROM and TO, like `2026-03-01 2026-03-31` or `1 March 2026 31 March 2026` "
+            f"(I read {len(dates)}: {', '.join(f'`{typed_date[:20]}`' for typed_date in dates[:4])})."
+        )
+    first, last = ([*dates, None, None])[:2]
+    if last is None and first is not None and len(typed) == len(read) and _is_a_span(first, now):
+        last = first  # `March 2026`: all of March; `since March 2026`, `March 2026 onwards`: to today
+    return parse_period(first, last, team if named else None, now=now)
+
+
+_QUOTED = re.compile(
+    rf"[{QUOTE_MARKS}](?P<name>.+?)[{QUOTE_MARKS}](?=[{SENTENCE_END}]*(?:\s|$))(?P<rest>.*)", re.DOTALL
+)
+"""A team's name in quotes, whole (`“Floor 5 May 2026” 2026-05-01`); an apostrophe inside it (`'Rosa's Team'`)
+closes nothing."""
+
+
+def _team_and_dates(keyword: str, text: str, is_a_team: Callable[[str], bool]) -> tuple[str, list[str]]:
+    """After `team` written as a word, the name may begin with it (`team Team Alpha`, or `Team Alpha` alone)."""
+    team, trailing = _dates_after_the_team(text, is_a_team)
+    if keyword.casefold() == "team" and not is_a_team(team):
+        whole, after = _dates_after_the_team(f"{keyword} {text}", is_a_team)
+        return (whole, after) if is_a_team(whole) else (team, trailing)
+    return team, trailing
+
+
+def _dates_after_the_team(text: str, is_a_team: Callable[[str], bool]) -> tuple[str, list[str]]:
+    """The team's name, and the dates typed after it. The whole text is the name when a team is named so (`Nesting
+    March 2026`), as is a name in quotes; else the words ending it that are all dates are the range's, the most of
+    them that leave a team's name before them (`Floor 5` of `Floor 5 May 2026`), or the most of them at all."""
+    if not text.strip() or is_a_team(text):
+        return text, []
+    if quoted := _QUOTED.fullmatch(text.strip()):
+        return quoted["name"], _date_words(quoted["rest"].split())
+    words = text.split()
+    splits = [at for at in range(1, len(words)) if _all_dates(_date_words(words[at:]), _name(words[:at]), is_a_team)]
+    at = next((at for at in splits if is_a_team(_name(words[:at]))), splits[0] if splits else len(words))
+    trailing = _date_words(words[at:])
+    return " ".join(words[:at]), trailing[1:] if trailing and trailing[0] in _AFTER_THE_NAME else trailing
+
+
+_AFTER_THE_NAME = _FILLERS | {"-", "–", "—"}
+"""What may part a team's name from its dates: `team:Support East - last month`, `team:Support East for March 2026`."""
+
+
+def _name(words: list[str]) -> str:
+    """A team's name as the words before its dates hold it: `Support East,` is `Support East`."""
+    return as_written(" ".join(words))
+
+
+def _all_dates(phrases: list[str], before: str, is_a_team: Callable[[str], bool]) -> bool:
+    """Whether the phrases after a team's name are a range: dates, with a word between them (`to`). A date written
+    without its year (`5 January to 31 January 2026`) is one when a later date has a year or the words before name a
+    team, as one that cannot be read (`30 February 2026`) is, to be refused for what is wrong with it."""
+    phrases = phrases[1:] if phrases and phrases[0].casefold() in _OPENINGS | _AFTER_THE_NAME else phrases
+    if not phrases or phrases[0].casefold() in _BETWEEN:
+        return False
+    for at, phrase in enumerate(phrases):
+        later_year = any(written_with_a_year(later) for later in phrases[at + 1 :])
+        if not (at and phrase.casefold() in _BETWEEN) and not _is_trailing_date(phrase, before, is_a_team, later_year):
+            return False
+    return True
+
+
+def _is_trailing_date(phrase: str, before: str, is_a_team: Callable[[str], bool], later_year: bool) -> bool:
+    if any(pattern.fullmatch(phrase) for pattern in (_LOOKS_LIKE_A_DATE, _JOINED, _IN_FIGURES)):
+        return True
+    if _SAID_OR_SHORT.fullmatch(phrase) or phrase.casefold() in SPANS_SAID or phrase.casefold() in DAYS_SAID:
+        return is_a_team(before)  # `team:Support East last month`, `2026-03`, `2025`: a team may end so
+    if not any(word.strip(",.").casefold() in MONTHS for word in phrase.split()):
+        return False
+    if not written_with_a_year(phrase):
+        return later_year or is_a_team(before)
+    try:
+        return days_named(phrase, "") is not None
+    except DomainError:
+        return is_a_team(before)
+
+
+def _date_words(words: list[str]) -> list[str]:
+    """The dates as a sentence holds them, each one word however many it was typed in: in quotes (`“2026-03-01”`),
+    followed by a comma or full stop (`2026-01-01,`), with its month's name (`January 5th, 2026`); the days of a
+    range within a month each with its month and year (`5-31 January 2026`, `January 5 to 31, 2026`)."""
+    plain = spread_day_ranges(_said_joined([unquoted(word) for word in words if word.casefold() != "the"]))
+    return [as_written(phrase) for phrase in date_phrases(plain)]
+
+
+def _said_joined(words: list[str]) -> list[str]:
+    """`last`, `month` as `last month`: days said as HR says them are one date."""
+    joined: list[str] = []
+    for word in words:
+        if joined and f"{joined[-1]} {as_written(word)}".casefold() in SPANS_SAID:
+            joined[-1] = f"{joined[-1]} {as_written(word)}"
+        else:
+            joined.append(word)
+    return joined
+
+
+def _is_a_span(text: str, now: datetime) -> bool:
+    """Whether `text` names more than a day (`March 2026`, `2026-03`, `last month`); a date that cannot be read is
+    none."""
+    try:
+        first, last = typed_days(text, "", "", today=now.astimezone(UTC).date())
+    except DomainError:
+        return False
+    return first != last
+
+
+def _without_openings(typed: list[str]) -> list[str]:
+    """The range's words without the `from`, `between` or `onwards` around its dates; alone, it is refused."""
+    kept = [word for word in typed if word.casefold() not in _OPENINGS]
+    return kept or typed
+
+
+def _days_of(word: str) -> tuple[str, ...]:
+    joined = _JOINED.fullmatch(word)
+    return tuple(day for day in joined.groups() if day) if joined else (word,)

@@ -1,0 +1,176 @@
+"""`/rewards export` dates typed as HR types them: a range within one month written once, a date after the team's name
+without its year, day and month in figures. Each is read as meant and the file sent, or refused naming what was read
+and how to write it, and nothing is sent."""
+
+import pytest
+
+from tests.conftest import RunningBot
+from tests.helpers import load_org_and_policy
+
+
+@pytest.fixture
+def ready(bot: RunningBot) -> RunningBot:
+    load_org_and_policy(bot.sessions, bot.clock.now())
+    return bot
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "5\u201331 January 2026",
+        "5-31 Jan 2026",
+        "5 to 31 January 2026",
+        "5 - 31 January 2026",
+        "5th to 31st of January 2026",
+        "January 5\u201331, 2026",
+        "Jan 5 to 31, 2026",
+        "from 5 January 2026 to 31 January 2026",
+        "between 5 January 2026 and 31 January 2026",
+        "5 January 2026 through 31 January 2026",
+    ],
+)
+def test_a_range_within_one_month_written_once_is_those_days(ready: RunningBot, typed: str) -> None:
+    """`/rewards export 5–31 January 2026` was refused: "FROM `5–31` is not a date"."""
+    reply = ready.driver.command("U0HR", "/rewards", f"export {typed}")
+
+    assert "Preparing the reward export for 2026-01-05 to 2026-01-31 (" in reply.text, reply.text
+    assert len(ready.slack.files()) == 1
+
+
+@pytest.mark.parametrize(
+    ("typed", "period"),
+    [
+        ("team:Support East 5 January to 31 January 2026", "2026-01-05 to 2026-01-31"),
+        ("team:Support East Jan 5 to Jan 31, 2026", "2026-01-05 to 2026-01-31"),
+        ("team:Support East 5-31 January 2026", "2026-01-05 to 2026-01-31"),
+        ("team:Support East Dec 1 to Jan 31, 2026", "2025-12-01 to 2026-01-31"),
+        ("team:Support East 25/01/2026 31/01/2026", "2026-01-25 to 2026-01-31"),
+        ("team:Support East 2026-01-01..2026-01-31", "2026-01-01 to 2026-01-31"),
+    ],
+)
+def test_dates_after_the_team_are_read_as_before_it_with_or_without_their_year(
+    ready: RunningBot, typed: str, period: str
+) -> None:
+    """`/rewards export team:Support East 5 January to 31 January 2026` was answered "There is no team called 'Support
+    East 5 January to'": only a date with its year was told apart from the team's name."""
+    reply = ready.driver.command("U0HR", "/rewards", f"export {typed}")
+
+    assert f"Preparing the reward export for {period}, team Support East (" in reply.text, reply.text
+    assert len(ready.slack.files()) == 1
+
+
+def test_a_date_after_the_team_with_no_year_to_take_is_refused_as_it_is_before_the_team(ready: RunningBot) -> None:
+    """Was "There is no team called 'Support East 5 January'"."""
+    after = ready.driver.command("U0HR", "/rewards", "export team:Support East 5 January")
+    before = ready.driver.command("U0HR", "/rewards", "export 5 January team:Support East")
+
+    assert "FROM `5 January` has no year: write it like `5 January 2026`" in after.text, after.text
+    assert after.text == before.text
+    assert ready.slack.files() == []
+
+
+@pytest.mark.parametrize(
+    ("typed", "period"),
+    [
+        ("25/01/2026 31/01/2026", "2026-01-25 to 2026-01-31"),
+        ("01/25/2026 - 01/31/2026", "2026-01-25 to 2026-01-31"),
+        ("25.01.2026 to 31.01.2026", "2026-01-25 to 2026-01-31"),
+        ("2026-01-01 31/01/2026", "2026-01-01 to 2026-01-31"),
+        ("01/01/2026 31/01/2026", "2026-01-01 to 2026-01-31"),
+        ("Jan 5 to 31/01/2026", "2026-01-05 to 2026-01-31"),
+    ],
+)
+def test_day_and_month_in_figures_are_read_when_only_one_order_makes_a_date(
+    ready: RunningBot, typed: str, period: str
+) -> None:
+    """`/rewards export 25/01/2026 31/01/2026` was refused as not a date, though no month 25 or 31 exists."""
+    reply = ready.driver.command("U0HR", "/rewards", f"export {typed}")
+
+    assert f"Preparing the reward export for {period} (" in reply.text, reply.text
+    assert len(ready.slack.files()) == 1
+
+
+def test_day_and_month_in_figures_that_make_two_dates_are_refused_naming_both_and_how_to_write_each(
+    ready: RunningBot,
+) -> None:
+    """Was "FROM `05/01/2026` is not a date: write it as YYYY-MM-DD: 2026-01-05 or 2026-05-01, as you mean it"."""
+    reply = ready.driver.command("U0HR", "/rewards", "export 05/01/2026 2026-01-31")
+
+    assert (
+        "FROM `05/01/2026` could be 5 January 2026 (day first) or 1 May 2026 (month first): write the one you mean as "
+        "YYYY-MM-DD (2026-01-05 or 2026-05-01) or with its month's name (`5 January 2026`)."
+    ) in reply.text, reply.text
+    assert ready.slack.files() == []
+
+
+@pytest.mark.parametrize(
+    ("typed", "period"),
+    [
+        ("last month", "2026-02-01 to 2026-02-28"),
+        ("Last Month.", "2026-02-01 to 2026-02-28"),
+        ("last week", "2026-02-23 to 2026-03-01"),
+        ("team:Support East last month", "2026-02-01 to 2026-02-28, team Support East"),
+        ("1 February 2026 to today", "2026-02-01 to 2026-03-02"),
+        ("since 1 February 2026", "2026-02-01 to 2026-03-02"),
+        ("February 2026 onwards", "2026-02-01 to 2026-03-02"),
+        ("2026-02", "2026-02-01 to 2026-02-28"),
+        ("02/2026", "2026-02-01 to 2026-02-28"),
+        ("2026/02/01 2026/02/28", "2026-02-01 to 2026-02-28"),
+        ("2025", "2025-01-01 to 2025-12-31"),
+        ("team Support East 2026-02", "2026-02-01 to 2026-02-28, team Support East"),
+    ],
+)
+def test_a_range_said_as_hr_says_it_is_those_days(ready: RunningBot, typed: str, period: str) -> None:
+    """Each was refused as "not a date" (`TO `month` is not a date`, `FROM `2026-02` is not a date`), or, for
+    `team Support East`, as "at most two dates"."""
+    reply = ready.driver.command("U0HR", "/rewards", f"export {typed}")
+
+    assert f"Preparing the reward export for {period} (" in reply.text, reply.text
+    assert len(ready.slack.files()) == 1
+
+
+def test_a_year_written_in_two_figures_is_refused_saying_to_write_it_in_full(ready: RunningBot) -> None:
+    """`25/1/26` could be 2026's 25 January, or a day of a year written first: it is asked about, never guessed."""
+    reply = ready.driver.command("U0HR", "/rewards", "export 25/1/26")
+
+    assert "FROM `25/1/26` is not a date: write the year in full, like `25/1/2026`, or YYYY-MM-DD." in reply.text
+    assert ready.slack.files() == []
+
+
+@pytest.mark.parametrize(
+    ("typed", "period"),
+    [
+        ("01/02/2026 - 28/02/2026", "2026-02-01 to 2026-02-28"),
+        ("01/02/2026-28/02/2026", "2026-02-01 to 2026-02-28"),
+        ("02/01/2026 02/28/2026", "2026-02-01 to 2026-02-28"),
+        ("December-February 2026", "2025-12-01 to 2026-02-28"),
+        ("Jan\u2013Feb 2026", "2026-01-01 to 2026-02-28"),
+        ("from the 1st of February 2026", "2026-02-01 to 2026-03-02"),
+    ],
+)
+def test_a_range_is_read_whole_as_it_is_written(ready: RunningBot, typed: str, period: str) -> None:
+    """`01/02/2026 - 28/02/2026` was refused as two days could be meant by `01/02/2026`, though its other end can only
+    be written day first; `December-February 2026` and `01/02/2026-28/02/2026` were one date not understood."""
+    reply = ready.driver.command("U0HR", "/rewards", f"export {typed}")
+
+    assert f"Preparing the reward export for {period} (" in reply.text, reply.text
+    assert len(ready.slack.files()) == 1
+
+
+@pytest.mark.parametrize(
+    ("typed", "period"),
+    [
+        ("for February 2026", "2026-02-01 to 2026-02-28"),
+        ("last month for team Support East", "2026-02-01 to 2026-02-28, team Support East"),
+        ("team:Support East, last month", "2026-02-01 to 2026-02-28, team Support East"),
+        ("team:Support East - February 2026", "2026-02-01 to 2026-02-28, team Support East"),
+        ("team:Support East for February 2026", "2026-02-01 to 2026-02-28, team Support East"),
+    ],
+)
+def test_a_range_said_with_the_words_around_it_is_that_range(ready: RunningBot, typed: str, period: str) -> None:
+    """`/rewards export for February 2026` was refused ("FROM `for` is not a date"), and `team:Support East, last
+    month` looked for a team called "Support East, last month"."""
+    reply = ready.driver.command("U0HR", "/rewards", f"export {typed}")
+
+    assert f"Preparing the reward export for {period} (" in reply.text, reply.text
+    assert len(ready.slack.files()) == 1

@@ -1,0 +1,120 @@
+"""The rules by which an export's dates are read: a range within one month written once, day and month in figures,
+dates after a team's name, one reading for Slack's words and the command line's `--from`/`--to`."""
+
+from datetime import UTC, date, datetime
+
+import pytest
+
+from services.day_words import spread_day_ranges
+from services.errors import InvalidInput
+from services.rewards.export_days import typed_days
+from services.rewards.export_period import parse_period
+from services.rewards.export_words import parse_period_words
+
+NOW = datetime(2026, 3, 10, 9, tzinfo=UTC)
+TEAMS = {"support east", "floor 5"}
+
+
+def read(typed: str) -> str:
+    return parse_period_words(typed.split(), now=NOW, is_a_team=lambda name: name.casefold() in TEAMS).describe()
+
+
+@pytest.mark.parametrize(
+    ("typed", "spread"),
+    [
+        ("5-31 Jan 2026", "5 Jan 2026 - 31 Jan 2026"),
+        ("5 to 31 of January", "5 January to 31 of January"),
+        ("January 5\u201331, 2026", "January 5 2026 \u2013 January 31, 2026"),
+        ("5-31 tickets", "5-31 tickets"),
+        ("2026-03-01 to 2026-03-31", "2026-03-01 to 2026-03-31"),
+    ],
+)
+def test_the_two_days_of_a_range_in_one_month_each_take_the_month_written_once(typed: str, spread: str) -> None:
+    assert " ".join(spread_day_ranges(typed.split())) == spread
+
+
+@pytest.mark.parametrize(
+    ("typed", "day"),
+    [("25/01/2026", date(2026, 1, 25)), ("01/25/2026", date(2026, 1, 25)), ("07.07.2026", date(2026, 7, 7))],
+)
+def test_day_and_month_in_figures_are_the_one_day_they_can_be(typed: str, day: date) -> None:
+    assert typed_days(typed, "FROM", "today", today=NOW.date()) == (day, day)
+
+
+def test_day_and_month_in_figures_that_can_be_two_days_are_refused_naming_both() -> None:
+    with pytest.raises(InvalidInput, match=r"could be 5 January 2026 \(day first\) or 1 May 2026 \(month first\)"):
+        typed_days("05/01/2026", "FROM", "today", today=NOW.date())
+
+
+@pytest.mark.parametrize(
+    ("typed", "period"),
+    [
+        ("team:Support East 5 January to 31 January 2026", "2026-01-05 to 2026-01-31, team Support East"),
+        ("team:Floor 5 May 2025", "2025-05-01 to 2025-05-31, team Floor 5"),
+        ("team:Suport East 5 Jan to 31 Jan 2026", "2026-01-05 to 2026-01-31, team Suport East"),
+        ("from 1 Jan 2026 to 31 Jan 2026", "2026-01-01 to 2026-01-31"),
+    ],
+)
+def test_dates_after_a_team_are_read_as_anywhere_else(typed: str, period: str) -> None:
+    assert read(typed) == period
+
+
+def test_a_date_with_no_year_after_a_team_s_name_is_refused_for_its_year_not_read_into_the_name() -> None:
+    with pytest.raises(InvalidInput, match="FROM `5 January` has no year"):
+        read("team:Support East 5 January")
+
+
+def test_the_command_line_reads_dates_as_slack_s_words_do() -> None:
+    typed = parse_period("Dec 1", "31/01/2026", None, now=NOW, names=("--from", "--to"))
+    words = parse_period_words(["Dec", "1", "to", "31/01/2026"], now=NOW)
+
+    assert typed.describe() == words.describe() == "2025-12-01 to 2026-01-31"
+
+
+@pytest.mark.parametrize(
+    ("typed", "period"),
+    [
+        ("last month", "2026-02-01 to 2026-02-28"),
+        ("this month", "2026-03-01 to 2026-03-31"),
+        ("last year", "2025-01-01 to 2025-12-31"),
+        ("last week", "2026-03-02 to 2026-03-08"),
+        ("this week", "2026-03-09 to 2026-03-15"),
+        ("yesterday to today", "2026-03-09 to 2026-03-10"),
+        ("since March 2026", "2026-03-01 to 2026-03-10"),
+        ("2026-01 to 2026-02", "2026-01-01 to 2026-02-28"),
+        ("01/2026", "2026-01-01 to 2026-01-31"),
+        ("team Floor 5 2025", "2025-01-01 to 2025-12-31, team Floor 5"),
+    ],
+)
+def test_days_said_as_hr_says_them_count_from_today(typed: str, period: str) -> None:
+    assert read(typed) == period
+
+
+def test_an_end_in_figures_that_can_be_two_days_is_read_in_the_order_the_other_end_is_written() -> None:
+    day_first = parse_period("01/03/2026", "31/03/2026", None, now=NOW)
+    month_first = parse_period("03/01/2026", "03/31/2026", None, now=NOW)
+
+    assert day_first.describe() == month_first.describe() == "2026-03-01 to 2026-03-31"
+
+
+def test_both_ends_in_figures_that_can_be_two_days_each_are_refused_naming_the_first() -> None:
+    with pytest.raises(InvalidInput, match=r"FROM `01/02/2026` could be 1 February 2026 \(day first\)"):
+        parse_period("01/02/2026", "02/02/2026", None, now=NOW)
+
+
+@pytest.mark.parametrize("typed", [" 2026-03-01 ", "2026-03-01.", "\u201c1 March 2026\u201d", "1 March 2026,"])
+def test_a_date_pasted_with_spaces_quotes_or_the_mark_ending_a_sentence_is_that_date(typed: str) -> None:
+    assert typed_days(typed, "--from", "today", today=NOW.date()) == (date(2026, 3, 1), date(2026, 3, 1))
+
+
+@pytest.mark.parametrize(
+    ("typed", "period"),
+    [
+        ("for March 2026", "2026-03-01 to 2026-03-31"),
+        ("since March 2026", "2026-03-01 to 2026-03-10"),
+        ("team:Support East, last month", "2026-02-01 to 2026-02-28, team Support East,"),
+        ("team:Support East - 2026-02", "2026-02-01 to 2026-02-28, team Support East"),
+    ],
+)
+def test_words_said_around_a_range_are_no_date_and_since_runs_to_today(typed: str, period: str) -> None:
+    assert read(typed) == period
