@@ -5,12 +5,13 @@ A workspace here is the scope of every row: one Slack workspace, or a whole Grid
 installed org-wide (its `slack_team_id` is then the enterprise id).
 """
 
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import and_, delete, exists, func, or_, select, update
 from sqlalchemy.orm import Session
 
-from models import Delivery, Workspace, slack_bots, slack_installations
+from models import AuditEvent, Delivery, Workspace, slack_bots, slack_installations
 from services import audit, directory
 from services.event_order import Sent
 from services.org_takeover import KEPT_IN_ORG, TAKEN_OVER, org_still_serving
@@ -19,6 +20,8 @@ from services.pulse import rounds as pulse_rounds
 from services.workspace_purge import install_rows
 
 UNINSTALLED = "app_uninstalled"
+WORKSPACES_REMOVED = "team_access_revoked"
+"""The audit action of Slack removing workspaces of an org from its org-wide install (`record_team_access`)."""
 ANOTHER_TOKEN = "bot_token_of_another_workspace"
 GRID_MIGRATION_STARTED = "grid_migration_started"
 GRID_MIGRATION_SEEN_FINISHED = "grid_migration_seen_finished"
@@ -101,6 +104,27 @@ def record_team_access(
     when Slack sent it (services/event_order.py)."""
     details = {"team_ids": team_ids, **sent.details()}
     audit.record(session, workspace=workspace, actor="slack", action=action, now=now, details=details)
+
+
+@dataclass(frozen=True)
+class Removal:
+    """Slack removing workspaces of an org (`org`: its id) from the org-wide install, `at` when we recorded it."""
+
+    org: str
+    at: datetime
+    team_ids: list[str]
+
+
+def removals(session: Session) -> list[Removal]:
+    """Every removal the audit trail holds (`record_team_access`), newest first, each with all the workspaces it
+    named: HR's notice names only the first few of a large one."""
+    rows = session.execute(
+        select(Workspace.slack_team_id, AuditEvent.at, AuditEvent.details)
+        .join(Workspace, Workspace.id == AuditEvent.workspace_id)
+        .where(AuditEvent.action == WORKSPACES_REMOVED)
+        .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+    )
+    return [Removal(org, at, [str(team) for team in details.get("team_ids") or []]) for org, at, details in rows]
 
 
 def take_over_granted_workspaces(

@@ -1,4 +1,5 @@
-"""`workspace list` and `workspace purge T...`: where the app is installed, and deleting a departed workspace's data."""
+"""`workspace list`, `workspace removed` and `workspace purge T...`: where the app is installed, the workspaces Slack
+removed from an org-wide install, and deleting a departed workspace's data."""
 
 import argparse
 from datetime import timedelta
@@ -10,7 +11,7 @@ from bot.clock import SystemClock
 from bot.settings import DEFAULT_RETENTION_DAYS, retention_days_from
 from bot.startup import StartupError
 from models import Workspace
-from services import directory
+from services import directory, workspaces
 from services.text import plural
 from services.workspace_purge import purge, purge_plan, purged_on
 
@@ -21,6 +22,9 @@ def add_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[ty
     actions.add_parser("list", help="each workspace, installed or since when uninstalled").set_defaults(
         handler=run_list
     )
+    actions.add_parser(
+        "removed", help="the workspaces of each removal from an org-wide install, newest first, every one named"
+    ).set_defaults(handler=run_removed)
     purge = actions.add_parser(
         "purge", help="delete all data of a workspace the app was uninstalled from, once its retention has passed"
     )
@@ -50,6 +54,20 @@ def run_list(_args: argparse.Namespace) -> int:
             print(f"{workspace.slack_team_id}\t{kind}\t{workspace.name or '-'}\t{state}")
     if not rows:
         print("no workspace yet: install the app, or run the bot once with SLACK_BOT_TOKEN")
+    return 0
+
+
+def run_removed(_args: argparse.Namespace) -> int:
+    with transaction() as session:
+        found = workspaces.removals(session)
+        for removal in found:
+            print(
+                f"{removal.at:%Y-%m-%d %H:%M} UTC, {removal.org}: {plural(len(removal.team_ids), 'workspace')} removed"
+            )
+            for team in removal.team_ids:
+                print(f"  {team}")
+    if not found:
+        print("Slack has removed no workspace of an org from Latitude's org-wide install")
     return 0
 
 

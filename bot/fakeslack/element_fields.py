@@ -10,7 +10,10 @@ from typing import Any
 from bot.fakeslack.text_objects import text_problems
 
 CONFIRM_TEXT = {"title": 100, "text": 300, "confirm": 30, "deny": 30}
-"""Each part of a confirmation dialog is required plain_text, at most this long."""
+"""Each part of a confirmation dialog is required, at most this long, and plain_text but for `text`."""
+CONFIRM_ANY_TEXT = ("text",)
+"""The part that may be mrkdwn too: the reference page now says plain_text, but its earlier version and Slack's own
+@slack/types (`ConfirmationDialog.text: PlainTextElement | MrkdwnElement`) take either, so Slack very likely does."""
 CONFIRM_STYLES = ("primary", "danger")
 INPUT_LENGTH = 3000
 
@@ -24,7 +27,10 @@ def confirm_problems(element: dict[str, Any]) -> list[str]:
         return [f"confirm must be a confirmation dialog object, got {dialog!r:.60}"]
     problems = [f"a confirmation dialog needs its {key}" for key in CONFIRM_TEXT if not dialog.get(key)]
     for key, limit in CONFIRM_TEXT.items():
-        problems += [f"confirm {key}: {problem}" for problem in text_problems(dialog.get(key), limit, plain=True)]
+        problems += [
+            f"confirm {key}: {problem}"
+            for problem in text_problems(dialog.get(key), limit, plain=key not in CONFIRM_ANY_TEXT)
+        ]
     if dialog.get("style") is not None and dialog["style"] not in CONFIRM_STYLES:
         problems.append(f"confirm style {dialog['style']!r} (primary or danger only)")
     return problems

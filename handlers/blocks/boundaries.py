@@ -15,6 +15,9 @@ CATEGORY_BUDGET = MESSAGE_TEXT - 1_500
 """Characters for the categories: the rest is for the header and the notes around them."""
 SHORTENED = "Descriptions left out to fit one message: `/boundaries <category>` shows a category in full."
 LEFT_OUT = "`/boundaries <category>` shows any of them."
+NAMED_ONLY = "…and {count} more, only named to fit one message: `/boundaries <category>` shows any of them in full."
+NAMES_LINE = 200
+"""Room kept for the line before the categories named only."""
 INSIDE = "Inside them, fix it and log it with `/resolve`; nobody needs to approve."
 NOT_LISTED_YET = (
     "They are not yours yet: the org file does not list you, so *every fix you log goes to the admins to decide*, "
@@ -50,8 +53,8 @@ def boundaries(
 ) -> list[Block]:
     """Every category, several to a section: a profile may hold 100, more than a message has blocks or text.
 
-    When their descriptions would not fit one message, they are left out; past that, the list is cut and
-    says how many categories `/boundaries <category>` still shows.
+    When their descriptions would not fit one message, they are left out; past that, the last categories are only
+    named, as many as it takes for the message to hold them all (`/boundaries <category>` shows any one in full).
     """
     header = f"*Your boundaries* (profile `{escape_mrkdwn(employee.boundary_profile)}`, policy version {version}). " + (
         INSIDE if employee.in_directory else NO_ADMIN_YET if no_admin else NOT_LISTED_YET
@@ -60,8 +63,29 @@ def boundaries(
     shortened = _length(rows) > CATEGORY_BUDGET
     if shortened:
         rows = [category_words(line, currency, described=False) for line in lines]
-    packed = packed_sections(rows, ROOM, gap="\n\n", where=LEFT_OUT, budget=CATEGORY_BUDGET)
-    return [text_block(header), *packed, *([context_block(SHORTENED)] if shortened else [])]
+    names = [f"`{escape_mrkdwn(line.rule.category)}`" for line in lines]
+    full = _in_full(rows, names)
+    packed = packed_sections(rows[:full], ROOM - 3, gap="\n\n", where=LEFT_OUT)
+    return [text_block(header), *packed, *_named_only(names[full:]), *([context_block(SHORTENED)] if shortened else [])]
+
+
+def _in_full(rows: list[str], names: list[str]) -> int:
+    """How many categories show in full, the ones after them named only, for all of them to fit the budget: a name
+    is shorter than its category in full, so naming more makes room."""
+    for full in range(len(rows), 0, -1):
+        named = _length(names[full:]) + NAMES_LINE if full < len(rows) else 0
+        if _length(rows[:full]) + named <= CATEGORY_BUDGET:
+            return full
+    return 0
+
+
+def _named_only(names: list[str]) -> list[Block]:
+    if not names:
+        return []
+    return [
+        context_block(NAMED_ONLY.format(count=len(names))),
+        *packed_sections(names, 2, gap=", "),
+    ]
 
 
 def category_words(line: AllowanceLine, currency: str, *, described: bool = True) -> str:

@@ -14,6 +14,10 @@ LOG_AGAIN = "Your request must be logged again"
 LEFT_OPEN = "Work still open in a workspace Latitude's org-wide install took over"
 
 
+ALL_NAMED = (
+    "`python -m bot workspace removed`, run where Latitude runs, lists them all, from the audit trail; so does "
+    "Latitude's log line `team_access_revoked`"
+)
 WORKSPACES_NAMED = 10
 """The workspaces a removal notice names; the others are counted, or a large org's list would push what HR can do
 off the end of the message."""
@@ -23,7 +27,7 @@ def workspaces_removed_notice(person_id: str, team_ids: list[str]) -> dict[str, 
     """Which workspaces left, what goes on meanwhile, and what HR can do."""
     named = ", ".join(f"`{escape_mrkdwn(team_id)}`" for team_id in team_ids[:WORKSPACES_NAMED]) or "one workspace"
     if len(team_ids) > WORKSPACES_NAMED:
-        named += f" and {len(team_ids) - WORKSPACES_NAMED} more"
+        named += f" and {len(team_ids) - WORKSPACES_NAMED} more ({ALL_NAMED})"
     text = (
         f":warning: Slack removed Latitude from these workspaces of your org: {named}. People who work there and in "
         "no workspace of the org Latitude is still in no longer have Latitude in Slack. Those Latitude saw there and "

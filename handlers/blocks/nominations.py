@@ -24,7 +24,7 @@ from handlers.commands import Usage
 from models import Employee, Nomination
 from services.policy.rewards import RewardItem
 from services.rewards.nominations import STORIES_LISTED, Story
-from services.text import escape_mrkdwn
+from services.text import cut_point, escape_mrkdwn
 
 NOMINATE_MODAL = "reward_nominate"
 APPROVE = "reward_approve"
@@ -65,7 +65,7 @@ def nominate_modal(items: list[RewardItem], stories: list[Story], *, channel: bo
     """`channel`: whether a public nomination is also posted in a recognition channel (else only colleagues'
     App Home shows it)."""
     # A static menu holds 100 options at most; the policy keeps the catalog within it.
-    options = [option(item.key, reward_choice(item)) for item in items[:100]]
+    options = [reward_option(item) for item in items[:100]]
     blocks: list[Block] = [
         input_block(PEOPLE, "Who do you want to recognise?", {"type": "multi_users_select", "max_selected_items": 10}),
         input_block(REWARD, "Reward", {"type": "static_select", "options": options, "initial_option": options[0]}),
@@ -98,11 +98,23 @@ def story_choice(story: Story) -> str:
     return f"{closed_within(story.teller, TELLER_SHOWN)}: {story.summary}"
 
 
-def reward_choice(item: RewardItem) -> str:
-    """A reward as a menu shows it: a title too long for the option is cut before its value, which stays in sight
-    (two long titles alike up to the cut would otherwise be two options alike, whatever each is worth)."""
+def reward_option(item: RewardItem) -> dict[str, Any]:
+    """A reward as a menu shows it: a title too long for the option is cut before its value, which stays in sight,
+    and its end is the option's description (two long titles alike up to the cut would otherwise be two options
+    alike, whatever each is worth)."""
     value = value_words(item.value, item.unit)
-    return closed_within(item.title, PLAIN_TEXT - len(value)) + value
+    shown = option(item.key, closed_within(item.title, PLAIN_TEXT - len(value)) + value)
+    if len(item.title) + len(value) <= PLAIN_TEXT:
+        return shown
+    return {**shown, "description": plain("…" + end_of(item.title, PLAIN_TEXT - 1))}
+
+
+def end_of(text: str, limit: int) -> str:
+    """The last characters of `text` that fit `limit`, starting where the cut splits nothing a reader sees as one."""
+    start = max(0, len(text) - limit)
+    while cut_point(text, start) != start:
+        start += 1
+    return text[start:].lstrip()
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,7 @@ from services.rewards.grants import SPENT, month_start, next_month_start, nomina
 from services.rewards.monthly_most import check_item_limit
 from services.rewards.nominees import nominees_of
 from services.rewards.typed import unknown_reward
-from services.text import plural
+from services.text import SLACK_MENTION, as_slack_shows, plural
 
 DUPLICATE_WINDOW = timedelta(minutes=1)
 MAX_REASON = 2000
@@ -262,7 +262,8 @@ def _write(
 
 @dataclass(frozen=True)
 class Story:
-    """A customer story a nomination may point at: its resolution, who told it, and its summary."""
+    """A customer story a nomination may point at: its resolution, who told it, and its summary as Slack shows it
+    (`@Lee Senior` for `<@U0AGENT2>`): a menu option is plain text, which would show the markup as typed."""
 
     id: int
     teller: str
@@ -285,5 +286,10 @@ def recent_stories(
         .order_by(Resolution.created_at.desc())
         .limit(limit)
     )
-    stories = session.scalars(query)
-    return [Story(found.id, found.employee.name, found.summary) for found in stories]
+    stories = session.scalars(query).all()
+    mentioned = [match["person"] for story in stories for match in SLACK_MENTION.finditer(story.summary)]
+    names = directory.names_of(session, workspace, [person for person in mentioned if person])
+    return [
+        Story(found.id, found.employee.name, as_slack_shows(found.summary, names, stranger="someone"))
+        for found in stories
+    ]

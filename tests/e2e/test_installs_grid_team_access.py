@@ -3,12 +3,14 @@ while the install reaches it, and used only on a removal. Deactivating someone w
 too many, so nobody leaves on an addition, when a listing fails, or without having been seen in a removed workspace."""
 
 import logging
+from pathlib import Path
 
 import pytest
 
 from bot.fakeslack import SlackDriver
 from bot.fakeslack.browser import install
 from tests.conftest import RunningBot
+from tests.e2e.test_cli import cli
 from tests.e2e.test_installs import oauth_bot  # noqa: F401
 from tests.e2e.test_installs_grid_lifecycle import install_org_wide
 from tests.helpers import employee
@@ -154,11 +156,14 @@ def test_after_an_org_wide_reinstall_only_the_workspaces_added_since_count_as_re
     assert active(oauth_bot, "W0HR", "W0MGR", "W0SAM") == [True, True, False]
 
 
-def test_hr_told_of_hundreds_of_workspaces_removed_at_once_still_read_what_to_do(
+def test_hr_told_of_hundreds_of_workspaces_removed_at_once_still_read_what_to_do_and_where_all_are_named(
     oauth_bot: RunningBot,  # noqa: F811
+    database_url: str,
+    tmp_path: Path,
 ) -> None:
     """An org admin removing the install from a large org's workspaces in one go: the notice names a few and counts
-    the rest, so what goes on meanwhile and how to undo it are not cut off the end of the message."""
+    the rest, so what goes on meanwhile and how to undo it are not cut off the end of the message, and says where HR
+    finds every one of them: the command line lists the removal's workspaces from the audit trail."""
     org = added_everywhere(oauth_bot)
     others = [f"T1{n:08}" for n in range(299)]
 
@@ -168,3 +173,8 @@ def test_hr_told_of_hundreds_of_workspaces_removed_at_once_still_read_what_to_do
     assert "`T0SOUTH`, `T100000000`" in notice.text and "and 290 more" in notice.text
     assert "ask your Slack org admin to add the workspaces back" in notice.text
     assert oauth_bot.slack.violations == []
+    assert "`python -m bot workspace removed`" in notice.text
+    removed = cli(tmp_path, "workspace", "removed", env={"DATABASE_URL": database_url})
+    assert removed.returncode == 0, removed.stderr
+    assert removed.stdout.splitlines()[0].endswith(" UTC, E0GROUP: 300 workspaces removed")
+    assert removed.stdout.splitlines()[1:] == [f"  {team}" for team in ("T0SOUTH", *others)]

@@ -96,8 +96,9 @@ def test_boundaries_of_a_hundred_categories_fit_one_message_and_show_any_one_in_
     one = many_categories.driver.command("U0AGENT1", "/boundaries", "CAT_94")
 
     shown = re.findall(r"\*([a-z_0-9]+)\* — ", reply.text)
-    [left_out] = re.findall(r"…and (\d+) more: `/boundaries <category>` shows any of them", reply.text)
-    assert len(set(shown)) == len(shown) and len(shown) + int(left_out) == 100
+    named = re.findall(r"`([a-z_0-9]+)`", reply.text.split("shows any of them in full.")[1])
+    assert len(shown) + len(named) == 100 and {*shown, *named} >= {"refund", "cat_00", "cat_94"}
+    assert f"…and {100 - len(shown)} more, only named to fit one message" in reply.text
     assert "Goodwill gesture" not in reply.text and "Descriptions left out to fit one message" in reply.text
     assert "*cat_94* — up to $99, per day $144, per month $594" in one.text
     assert "Goodwill gesture number 94 for a customer" in one.text
@@ -175,4 +176,28 @@ def test_a_category_one_does_not_have_among_a_hundred_long_names_says_where_the_
         assert "`teleport` isn't one of your categories. You can use: `credit`, `fee_waiver`" in reply.text
         assert "`goodwill_gesture_after_a_long_wait_000_x`" in reply.text
         assert "…and 70 more: `/boundaries` lists them all." in reply.text, reply.text[-200:]
+    listed = bot.driver.command("U0AGENT1", "/boundaries")
+    assert "`goodwill_gesture_after_a_long_wait_094_x`" in listed.text or (
+        "*goodwill_gesture_after_a_long_wait_094_x* — " in listed.text
+    )
     assert bot.slack.violations == []
+
+
+def test_boundaries_name_every_one_of_a_hundred_long_categories_with_every_limit(bot: RunningBot) -> None:
+    """The longest a category's line gets without its description: the most of them are only named, and their names
+    (40 characters each) need more than one section."""
+    limits = "per_incident = 12345, per_day = 23456, per_month = 345678, per_customer_30d = 45678"
+    extra = "".join(
+        f"goodwill_gesture_after_a_long_wait_{n:03}_x = {{ {limits}, requires_customer_ref = true }}\n"
+        for n in range(95)
+    )
+    reschedule = 'reschedule = { description = "Move a delivery or appointment" }\n'
+    load_org(bot.sessions, bot.clock.now())
+    load_policy(bot.sessions, bot.clock.now(), POLICY_EXAMPLE.read_text().replace(reschedule, reschedule + extra, 1))
+
+    reply = bot.driver.command("U0AGENT1", "/boundaries")
+
+    assert bot.slack.violations == []
+    for n in range(95):
+        name = f"goodwill_gesture_after_a_long_wait_{n:03}_x"
+        assert f"`{name}`" in reply.text or f"*{name}* — " in reply.text, name

@@ -482,6 +482,20 @@ def test_the_modal_links_a_colleagues_customer_story_to_the_shout_out(ready: Run
         assert grants(session)[0].resolution_id == story.id
 
 
+def test_the_modal_offers_a_story_naming_colleagues_as_slack_shows_them(ready: RunningBot) -> None:
+    """A menu option is plain text: a mention in a story's summary would read as its markup, `<@U0AGENT2>`."""
+    logged = ready.driver.command("U0AGENT3", "/resolve", f"refund 20 ref:A1 {LEE} and I re-sent <@U0ZED|zed>'s parcel")
+    assert "Logged" in logged.text, logged.text
+
+    ready.driver.command("U0AGENT1", "/nominate")
+
+    [opened] = ready.slack.calls("views.open")
+    [menu] = [block for block in opened.args["view"]["blocks"] if block["block_id"] == blocks.STORY]
+    [story] = [option["text"]["text"] for option in menu["element"]["options"]]
+    assert story == "Ines Agent: @Lee Senior and I re-sent @zed's parcel"
+    assert ready.slack.violations == []
+
+
 def test_a_name_holding_a_channel_mention_notifies_nobody_even_in_the_notification_text(ready: RunningBot) -> None:
     ready.slack.add_user("U0PRANK", "<!channel> Pat")
 

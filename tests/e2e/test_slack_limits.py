@@ -193,6 +193,30 @@ def test_the_nominate_form_shows_the_value_of_rewards_whose_title_is_longer_than
     assert bot.slack.violations == []
 
 
+def test_the_nominate_form_tells_apart_rewards_of_one_value_whose_titles_differ_past_what_a_menu_shows(
+    bot: RunningBot,
+) -> None:
+    """Each option shows 75 characters and its description 75 more: the end of a long title goes there."""
+    title = "Gift card for the staff shop, to spend on anything in its catalogue this quarter, for"
+    items = "".join(
+        f'[rewards.card_{shop}]\ntitle = "{title} the {shop} shop"\nkind = "voucher"\nvalue = 25\n'
+        for shop in ("east", "west")
+    )
+    load_org(bot.sessions, bot.clock.now(), org_of_long_names(2))
+    load_policy(bot.sessions, bot.clock.now(), POLICY + "[rewards]\n" + items)
+
+    bot.driver.command("U0P00", "/nominate")
+
+    [opened] = bot.slack.calls("views.open")
+    [menu] = [block for block in opened.args["view"]["blocks"] if block["block_id"] == "reward"]
+    shown = {option["value"]: option for option in menu["element"]["options"]}
+    assert shown["card_east"]["text"] == shown["card_west"]["text"]
+    assert shown["card_east"]["description"]["text"].endswith("this quarter, for the east shop")
+    assert shown["card_west"]["description"]["text"].endswith("this quarter, for the west shop")
+    assert "description" not in shown["shoutout"]
+    assert bot.slack.violations == []
+
+
 def test_the_nominate_form_shows_what_each_customer_story_was_whoever_told_it(bot: RunningBot) -> None:
     """A story is offered as its teller's name and its summary, in an option of 75 characters: a long name must not
     leave every story of that colleague reading the same."""

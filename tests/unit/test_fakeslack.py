@@ -311,7 +311,10 @@ def confirm(**more: Any) -> dict[str, Any]:
         (actions(confirm(confirm=text("y" * 31))), "confirm confirm: text of 31 characters (limit 30)"),
         (actions(confirm(deny=text("n" * 31))), "confirm deny: text of 31 characters (limit 30)"),
         (actions(confirm(deny=None)), "a confirmation dialog needs its deny"),
-        (actions(confirm(text=text("Sure?", "mrkdwn"))), "confirm text: this text must be plain_text"),
+        (actions(confirm(title=text("Sure?", "mrkdwn"))), "confirm title: this text must be plain_text"),
+        (actions(confirm(confirm=text("Yes", "mrkdwn"))), "confirm confirm: this text must be plain_text"),
+        (actions(confirm(deny=text("No", "mrkdwn"))), "confirm deny: this text must be plain_text"),
+        (actions(confirm(text=text("<!here> sure?", "mrkdwn"))), "confirm text: <!here> would notify everyone"),
         (actions(confirm(style="warning")), "confirm style 'warning'"),
     ],
 )
@@ -331,6 +334,11 @@ def test_block_kit_refuses(message: dict[str, Any], problem: str) -> None:
 )
 def test_block_kit_accepts_mrkdwn_in_checkboxes_and_radios_and_menus_of_option_groups(element: dict[str, Any]) -> None:
     assert message_problems(actions(element)) == []
+
+
+def test_a_confirmation_dialog_may_say_its_text_in_mrkdwn() -> None:
+    """Slack's @slack/types and the reference's earlier version take either kind for `text`; the rest is plain."""
+    assert message_problems(actions(confirm(text=text("*They* will be told.", "mrkdwn")))) == []
 
 
 def modal(*elements: dict[str, Any], **more: Any) -> dict[str, Any]:
