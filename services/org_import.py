@@ -10,23 +10,24 @@ An import that would deactivate too many at once (a file of one region) is refus
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, lazyload
 
-from models import Employee, RewardGrant, Team, Workspace
+from models import Employee, Team, Workspace
 from services import audit, org_leavers
 from services.config_cache import bump
 from services.handover import Handover, hand_over_pending, reported
 from services.org_checks import to_check
-from services.org_file import OPTIONAL_COLUMNS, OrgRow
+from services.org_file import OPTIONAL_COLUMNS, OrgRow, manager_problems
 from services.org_file import OrgFileError as OrgFileError
 from services.org_file import parse_org_csv as parse_org_csv
+from services.org_managers import as_stored, heads_detached
 from services.org_moves import managers_left_and_joined
 from services.org_sources import wanted_from_the_file
+from services.org_teams import FileTeams
 from services.policy.versions import ActivePolicy, policy_to_change
 from services.suggestions.teams import follow_moved_teams, managers_of
-from services.teams import spaced
 from services.unlisted import ORG_IMPORT
 
 
@@ -60,6 +61,9 @@ def import_org(
     `org_leavers`); without it, an import that would deactivate too many is refused."""
     active = policy_to_change(session, workspace)  # first: policy loads (and other imports) wait until this commits
     existing = _everyone(session, workspace)
+    directory = None if deactivate_missing else as_stored(existing.values())
+    if problems := manager_problems(rows, {row.slack_id for row in rows}, directory):  # the directory may have moved
+        raise OrgFileError(problems)  # since the rows were read: checked again, under the import's lock
     _check_profiles(active, rows, existing)
     _keep_an_admin(existing, rows, deactivate_missing)
     in_file = {row.slack_id for row in rows}
@@ -67,7 +71,7 @@ def import_org(
     if leaving is not None:
         org_leavers.refuse_a_partial_file(existing, leaving, confirmed=confirm_mass_deactivation)
     managers_before = managers_of(existing.values())
-    teams = _Teams(session, workspace)
+    teams = FileTeams(session, workspace)
     employees = _people_of_the_file(session, workspace, rows, existing, now)
     report = ImportReport(
         kept_columns=[c for c in OPTIONAL_COLUMNS if not any(c in row.columns for row in rows)],
@@ -78,7 +82,9 @@ def import_org(
     for row in rows:
         employee = employees[row.slack_id]
         team = teams.named(row.team)
-        manager = employees[row.manager_slack_id] if row.manager_slack_id else None
+        manager = (
+            (employees.get(row.manager_slack_id) or existing[row.manager_slack_id]) if row.manager_slack_id else None
+        )
         changes = _apply_row(employee, row, team, manager)
         powers += _powers_changed(row, changes, added=row.slack_id not in existing)
         if row.slack_id not in existing or any(change.startswith(("email ", "now in")) for change in changes):
@@ -100,7 +106,9 @@ def import_org(
     session.flush()
     everyone = [*existing.values(), *employees.values()]
     report.roles_missing = [r for r in ("admin", "hr") if not any(e.active and e.role == r for e in everyone)]
-    report.to_check = to_check({e.id: e for e in everyone}.values(), fresh=fresh)
+    report.to_check = heads_detached(everyone, managers_before) + to_check(
+        {e.id: e for e in everyone}.values(), fresh=fresh
+    )
     after = managers_of(existing.values())
     follow_moved_teams(session, workspace=workspace, before=managers_before, after=after)
     report.homes_moved = managers_left_and_joined(session, workspace=workspace, before=managers_before, after=after)
@@ -207,51 +215,6 @@ def _new_employee(session: Session, workspace: Workspace, row: OrgRow, now: date
     )
     session.add(employee)
     return employee
-
-
-class _Teams:
-    """The workspace's teams by the names the file gives them, whatever their letter case or spacing, as HR's
-    searches for a team read them (`teams.find_team`): a file writing a stored team's name in other letters renames
-    that team rather than start a second one beside it. Within one file the first spelling wins."""
-
-    def __init__(self, session: Session, workspace: Workspace) -> None:
-        self.session, self.workspace = session, workspace
-        self.stored = list(session.scalars(select(Team).where(Team.workspace_id == workspace.id).order_by(Team.id)))
-        self.chosen: dict[str, Team] = {}
-        self.renamed: list[str] = []
-
-    def named(self, typed: str) -> Team:
-        name = " ".join(typed.split())  # `Support  East`, as a spreadsheet edit may leave it, is Support East
-        key = spaced(name)
-        if key not in self.chosen:
-            self.chosen[key] = self._stored(name) or self._new(name)
-        return self.chosen[key]
-
-    def _stored(self, name: str) -> Team | None:
-        """The team of that name, written alike if one is (two may differ only in case or spacing, from before)."""
-        alike = [team for team in self.stored if spaced(team.name) == spaced(name)]
-        team = next((team for team in alike if team.name == name), alike[0] if alike else None)
-        for other in alike:
-            if team is not None and other is not team:
-                self._merge(other, into=team, name=name)
-        if team is not None and team.name != name:
-            self.renamed.append(f"team {team.name!r} -> {name!r}")
-            team.name = name
-        return team
-
-    def _merge(self, other: Team, *, into: Team, name: str) -> None:
-        """A team stored twice in different letter case (before this rule): its people, and the grants filed under it,
-        join the one the file names."""
-        self.session.execute(update(Employee).where(Employee.team_id == other.id).values(team_id=into.id))
-        self.session.execute(update(RewardGrant).where(RewardGrant.team_id == other.id).values(team_id=into.id))
-        self.renamed.append(f"team {other.name!r} -> {name!r}")
-        self.stored.remove(other)
-        self.session.delete(other)
-
-    def _new(self, name: str) -> Team:
-        team = Team(workspace_id=self.workspace.id, name=name)
-        self.session.add(team)
-        return team
 
 
 def _apply_row(employee: Employee, row: OrgRow, team: Team, manager: Employee | None) -> list[str]:
