@@ -91,7 +91,7 @@ def parse_org_csv(text: str, *, directory: Directory | None = None) -> list[OrgR
         problems += [f"line {line}: {problem}" for problem in row_problems]
         if not row_problems:
             rows.append(_to_row(line, values, columns))
-    problems += manager_problems(rows, listed, directory)
+    problems += cross_row_problems(rows, listed, directory)
     if problems:
         raise OrgFileError(sorted(problems, key=_line_number))
     if not rows:
@@ -238,7 +238,7 @@ def _line_number(problem: str) -> int:
     return int(problem.removeprefix("line ").partition(":")[0])
 
 
-def manager_problems(rows: list[OrgRow], listed: set[str], directory: Directory | None) -> list[str]:
+def cross_row_problems(rows: list[OrgRow], listed: set[str], directory: Directory | None) -> list[str]:
     """Duplicates, managers and cycles; `listed`: every row's slack_id, a row with a problem of its own included,
     so that its reports are not also told their manager is missing from the file. `directory`: the stored people,
     where a manager the file leaves out is looked for (None: the file is the whole organisation)."""

@@ -5,6 +5,7 @@ Someone the directory learnt from Slack (never in the file) is deactivated by `d
 file has had a chance to list them: if they were already known at the previous import. Someone Slack deactivated
 (services/departures.py) stays inactive though the file lists them: only Slack reactivating them brings them back.
 An import that would deactivate too many at once (a file of one region) is refused unless confirmed (`org_leavers`).
+Without `deactivate_missing`, a manager the file names but does not list is one of the directory (`org_managers`).
 """
 
 from dataclasses import dataclass, field
@@ -19,7 +20,7 @@ from services import audit, org_leavers
 from services.config_cache import bump
 from services.handover import Handover, hand_over_pending, reported
 from services.org_checks import to_check
-from services.org_file import OPTIONAL_COLUMNS, OrgRow, manager_problems
+from services.org_file import OPTIONAL_COLUMNS, OrgRow, cross_row_problems
 from services.org_file import OrgFileError as OrgFileError
 from services.org_file import parse_org_csv as parse_org_csv
 from services.org_managers import as_stored, heads_detached
@@ -62,7 +63,7 @@ def import_org(
     active = policy_to_change(session, workspace)  # first: policy loads (and other imports) wait until this commits
     existing = _everyone(session, workspace)
     directory = None if deactivate_missing else as_stored(existing.values())
-    if problems := manager_problems(rows, {row.slack_id for row in rows}, directory):  # the directory may have moved
+    if problems := cross_row_problems(rows, {row.slack_id for row in rows}, directory):  # the directory may have moved
         raise OrgFileError(problems)  # since the rows were read: checked again, under the import's lock
     _check_profiles(active, rows, existing)
     _keep_an_admin(existing, rows, deactivate_missing)
