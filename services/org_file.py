@@ -12,6 +12,7 @@ from sqlalchemy import ColumnElement, String
 from models import ROLES, Employee, Team
 from services.calendar import is_time_zone
 from services.errors import InvalidInput
+from services.org_managers import Directory, cycle_problems, outside_manager_problem
 from services.text import plural
 
 REQUIRED_COLUMNS = ("slack_id", "name", "team", "role", "manager_slack_id")
@@ -62,14 +63,20 @@ class OrgFileError(InvalidInput):
         super().__init__("\n".join(problems))
 
 
-def parse_org_csv(text: str) -> list[OrgRow]:
+def parse_org_csv(text: str, *, directory: Directory | None = None) -> list[OrgRow]:
+    """The file's people, every row checked. `directory`: the stored people, for an import that updates only the
+    people in the file, where a manager it does not list is looked for; None: every manager must be in the file."""
     text = text.lstrip("\ufeff")
-    if not text.strip():
+    stated = _STATED_DELIMITER.match(text)
+    if not text[stated.end() if stated else 0 :].strip():
         raise OrgFileError(
             [f"the file is empty: it needs a header line ({','.join(REQUIRED_COLUMNS)}) and a row a person"]
         )
+    delimiter = stated.group(1) if stated else _delimiter(_LINE_END.split(text, 1)[0])
     # newline="": a file saved with a carriage return alone at each line's end (Excel's "CSV (Macintosh)") reads too
-    reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=_delimiter(_LINE_END.split(text, 1)[0]))
+    reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter)
+    if stated:
+        next(reader.reader)  # read past it, so that the reader counts it among the file's lines
     columns = _read_header(reader)
     rows, problems, listed = [], [], set()
     for line, raw in _records(reader):
@@ -84,7 +91,7 @@ def parse_org_csv(text: str) -> list[OrgRow]:
         problems += [f"line {line}: {problem}" for problem in row_problems]
         if not row_problems:
             rows.append(_to_row(line, values, columns))
-    problems += _cross_row_problems(rows, listed)
+    problems += cross_row_problems(rows, listed, directory)
     if problems:
         raise OrgFileError(sorted(problems, key=_line_number))
     if not rows:
@@ -102,6 +109,10 @@ def _unquoted_cell(value: str) -> str:
     plain = value.strip()
     curled = _CURLY_PAIR.fullmatch(plain)
     return curled["cell"] if curled else plain
+
+
+_STATED_DELIMITER = re.compile(r'"?sep=([^"\r\n])"?[,;\t ]*(?:\r\n|\r|\n|\Z)', re.IGNORECASE)
+"""`sep=;` on the first line, which some exports write so that Excel picks the delimiter: the header follows it."""
 
 
 def _records(reader: "csv.DictReader[str]") -> Iterator[tuple[int, dict[str | None, Any]]]:
@@ -177,11 +188,12 @@ _CURLY_OPENING = "“„‘‚«»"
 def _read_header(reader: "csv.DictReader[str]") -> frozenset[str]:
     """Check the header, names matched whatever their letter case and spaces; returns the optional columns it has."""
     written = [name.strip() for name in reader.fieldnames or []]
+    line = f"line {reader.line_num}"  # 1, or 2 below a `sep=` line
     header = [name.lower() or f"{_UNNAMED}{n}" for n, name in enumerate(written)]
     reader.fieldnames = header
     missing = [name for name in REQUIRED_COLUMNS if name not in header]
     if missing:
-        raise OrgFileError([f"line 1: missing column(s) {', '.join(missing)} (need {','.join(REQUIRED_COLUMNS)})"])
+        raise OrgFileError([f"{line}: missing column(s) {', '.join(missing)} (need {','.join(REQUIRED_COLUMNS)})"])
     known = REQUIRED_COLUMNS + OPTIONAL_COLUMNS
     unknown = [
         repr(as_written)
@@ -189,10 +201,10 @@ def _read_header(reader: "csv.DictReader[str]") -> frozenset[str]:
         if name not in known and not name.startswith(_UNNAMED)
     ]
     if unknown:
-        raise OrgFileError([f"line 1: unknown column(s) {', '.join(unknown)} (the columns are {','.join(known)})"])
+        raise OrgFileError([f"{line}: unknown column(s) {', '.join(unknown)} (the columns are {','.join(known)})"])
     repeated = sorted({name for name in header if header.count(name) > 1})
     if repeated:
-        raise OrgFileError([f"line 1: column(s) {', '.join(repeated)} given more than once: keep one of each"])
+        raise OrgFileError([f"{line}: column(s) {', '.join(repeated)} given more than once: keep one of each"])
     return frozenset(header) & frozenset(OPTIONAL_COLUMNS)
 
 
@@ -237,17 +249,20 @@ def _line_number(problem: str) -> int:
     return int(problem.removeprefix("line ").partition(":")[0])
 
 
-def _cross_row_problems(rows: list[OrgRow], listed: set[str]) -> list[str]:
+def cross_row_problems(rows: list[OrgRow], listed: set[str], directory: Directory | None) -> list[str]:
     """Duplicates, managers and cycles; `listed`: every row's slack_id, a row with a problem of its own included,
-    so that its reports are not also told their manager is missing from the file."""
+    so that its reports are not also told their manager is missing from the file. `directory`: the stored people,
+    where a manager the file leaves out is looked for (None: the file is the whole organisation)."""
     problems = _duplicate_problems(rows)
     for row in rows:
         if row.manager_slack_id == row.slack_id:
             problems.append(f"line {row.line}: {row.slack_id} cannot be their own manager")
         elif row.manager_slack_id and row.manager_slack_id not in listed:
-            problems.append(f"line {row.line}: manager {row.manager_slack_id} is not in the file")
+            problem = outside_manager_problem(row.manager_slack_id, directory)
+            problems += [f"line {row.line}: {problem}"] if problem else []
     if not problems:
-        problems += _cycle_problems(rows)
+        manager_of = {row.slack_id: row.manager_slack_id for row in rows}
+        problems += cycle_problems(manager_of, {row.slack_id: row.line for row in rows}, directory)
     return problems
 
 
@@ -271,22 +286,4 @@ def _duplicate_problems(rows: list[OrgRow]) -> list[str]:
                 f"line {row.line}: duplicate email {row.email} ({row.slack_id}; also on line {owner.line}, "
                 f"{owner.slack_id}): each person needs their own"
             )
-    return problems
-
-
-def _cycle_problems(rows: list[OrgRow]) -> list[str]:
-    manager_of = {row.slack_id: row.manager_slack_id for row in rows}
-    line_of = {row.slack_id: row.line for row in rows}
-    reported: set[str] = set()
-    problems = []
-    for start in manager_of:
-        seen: list[str] = []
-        current: str | None = start
-        while current and current not in seen:
-            seen.append(current)
-            current = manager_of.get(current)  # a manager whose own row has a problem ends the chain
-        if current and current == start and not reported & set(seen):
-            reported |= set(seen)
-            chain = " -> ".join([*seen, start])
-            problems.append(f"line {line_of[start]}: manager cycle {chain}")
     return problems

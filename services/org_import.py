@@ -5,6 +5,7 @@ Someone the directory learnt from Slack (never in the file) is deactivated by `d
 file has had a chance to list them: if they were already known at the previous import. Someone Slack deactivated
 (services/departures.py) stays inactive though the file lists them: only Slack reactivating them brings them back.
 An import that would deactivate too many at once (a file of one region) is refused unless confirmed (`org_leavers`).
+Without `deactivate_missing`, a manager the file names but does not list is one of the directory (`org_managers`).
 """
 
 from dataclasses import dataclass, field
@@ -19,9 +20,10 @@ from services import audit, org_leavers
 from services.config_cache import bump
 from services.handover import Handover, hand_over_pending, reported
 from services.org_checks import to_check
-from services.org_file import OPTIONAL_COLUMNS, OrgRow
+from services.org_file import OPTIONAL_COLUMNS, OrgRow, cross_row_problems
 from services.org_file import OrgFileError as OrgFileError
 from services.org_file import parse_org_csv as parse_org_csv
+from services.org_managers import as_stored, heads_detached
 from services.org_moves import managers_left_and_joined
 from services.org_sources import wanted_from_the_file
 from services.org_teams import TeamsByName
@@ -60,6 +62,9 @@ def import_org(
     `org_leavers`); without it, an import that would deactivate too many is refused."""
     active = policy_to_change(session, workspace)  # first: policy loads (and other imports) wait until this commits
     existing = _everyone(session, workspace)
+    directory = None if deactivate_missing else as_stored(existing.values())
+    if problems := cross_row_problems(rows, {row.slack_id for row in rows}, directory):  # the directory may have moved
+        raise OrgFileError(problems)  # since the rows were read: checked again, under the import's lock
     _check_profiles(active, rows, existing)
     _keep_an_admin(existing, rows, deactivate_missing)
     in_file = {row.slack_id for row in rows}
@@ -78,7 +83,9 @@ def import_org(
     for row in rows:
         employee = employees[row.slack_id]
         team = teams.named(row.team)
-        manager = employees[row.manager_slack_id] if row.manager_slack_id else None
+        manager = (
+            (employees.get(row.manager_slack_id) or existing[row.manager_slack_id]) if row.manager_slack_id else None
+        )
         changes = _apply_row(employee, row, team, manager)
         powers += _powers_changed(row, changes, added=row.slack_id not in existing)
         if row.slack_id not in existing or any(change.startswith(("email ", "now in")) for change in changes):
@@ -100,7 +107,9 @@ def import_org(
     session.flush()
     everyone = [*existing.values(), *employees.values()]
     report.roles_missing = [r for r in ("admin", "hr") if not any(e.active and e.role == r for e in everyone)]
-    report.to_check = to_check({e.id: e for e in everyone}.values(), fresh=fresh)
+    report.to_check = heads_detached(everyone, managers_before) + to_check(
+        {e.id: e for e in everyone}.values(), fresh=fresh
+    )
     after = managers_of(existing.values())
     follow_moved_teams(session, workspace=workspace, before=managers_before, after=after)
     follow_renamed_teams(session, workspace=workspace, before=teams_before, after=teams_of(everyone))

@@ -57,7 +57,8 @@ def refuse_a_partial_file(existing: dict[str, Employee], leaving: Leavers, *, co
         f"--deactivate-missing would deactivate {count} of the {active} active people ({count * 100 / active:.1f}%), "
         f"more than {MASS_SHARE:.0%} and more than {MASS_COUNT}: {names}{more}. "
         "Is this the whole organisation? A file of one region or team deactivates everyone else. Nothing was "
-        f"written. To update only the people in the file, leave out --deactivate-missing; if they really all "
+        "written. To update only the people in the file, leave out --deactivate-missing (a manager it names but does "
+        f"not list, as a region's file names its head's, is then found in the directory); if they really all "
         f"left, run it again with {CONFIRM_FLAG}."
     )
 

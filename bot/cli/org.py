@@ -9,6 +9,7 @@ from bot.clock import SystemClock
 from services.handover import reported
 from services.org_import import ImportReport, OrgFileError, import_org, org_tree, parse_org_csv
 from services.org_leavers import CONFIRM_FLAG, MASS_COUNT, MASS_SHARE
+from services.org_managers import stored_people
 
 SAVE_AS_UTF8 = (
     'in Excel use Save As, then "CSV UTF-8 (Comma delimited)"; in another program, save it with the UTF-8 encoding'
@@ -56,10 +57,11 @@ def run_import(args: argparse.Namespace) -> int:
         text = read_utf8(args.file, how_to_save=SAVE_AS_UTF8)
     except UnreadableFile as error:
         raise OrgFileError([str(error)]) from None
-    rows = parse_org_csv(text)
     now = SystemClock().now()
     with transaction() as session:
         workspace = resolve_workspace(session, args.workspace, create=True, now=now)
+        directory = None if args.deactivate_missing else stored_people(session, workspace)
+        rows = parse_org_csv(text, directory=directory)
         report = import_org(
             session,
             workspace=workspace,

@@ -94,7 +94,7 @@ def test_a_bad_org_file_names_its_lines_and_writes_nothing(folder: Path) -> None
     assert result.returncode == 2
     assert result.stderr.splitlines() == [
         "error: line 2: unknown role 'boss' (use frontline, manager, hr, admin)",
-        "error: line 3: manager U0Z is not in the file",
+        "error: line 3: manager U0Z is neither in the file nor in the directory: add their row, or check the id",
         "error: line 4: tz 'Europe' is not an IANA time zone (like Europe/Paris)",
     ]
     assert "Traceback" not in result.stderr

@@ -117,3 +117,105 @@ def test_a_share_just_over_the_tenth_reads_over_it(
 
     said = capsys.readouterr().err
     assert "would deactivate 6 of the 58 active people (10.3%), more than 10%" in said, said
+
+
+EAST_ONLY = HEADER + EAST.replace("East Agent 1,", "Elsa Agent,")
+
+
+def manager_of(sessions: sessionmaker[Session], slack_id: str) -> str | None:
+    with sessions() as session:
+        person = session.scalars(select(Employee).where(Employee.slack_id == slack_id)).one()
+        return person.manager.slack_id if person.manager else None
+
+
+def test_a_region_s_file_naming_its_head_s_manager_updates_its_people_without_deactivate_missing(
+    org_file: Path, sessions: sessionmaker[Session], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """East's file names Maya's manager, the admin, in no row of it: the admin is in the directory."""
+    east = org_file / "east.csv"
+    east.write_text(EAST_ONLY, encoding="utf-8")
+    capsys.readouterr()
+    assert main(["org", "import", str(east), "--deactivate-missing"]) == 2
+    assert capsys.readouterr().err == (
+        "error: line 2: manager U0ADMIN is not in the file: add their row (with --deactivate-missing the file is the "
+        "whole organisation; without it, a manager the file does not list is found in the directory)\n"
+    )
+
+    assert main(["org", "import", str(east)]) == 0
+
+    said = capsys.readouterr().out
+    assert said.splitlines()[0] == "0 added, 1 updated, 0 deactivated, 20 unchanged", said
+    assert "~ Elsa Agent (U0E01): name 'East Agent 1' -> 'Elsa Agent'" in said
+    assert "!" not in said
+    assert manager_of(sessions, "U0MGR1") == "U0ADMIN"
+    assert active_people(sessions) == 32
+
+
+def test_a_region_s_file_naming_a_manager_who_left_is_refused_naming_them(
+    org_file: Path, sessions: sessionmaker[Session], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Maya left (the whole file without her, her agents moved to the admin); East's old file still names her."""
+    without_maya = org_file / "without_maya.csv"
+    without_maya.write_text(
+        WHOLE_ORG.replace("U0MGR1,Maya Manager,East,manager,U0ADMIN\n", "").replace(",U0MGR1\n", ",U0ADMIN\n")
+    )
+    assert main(["org", "import", str(without_maya), "--deactivate-missing"]) == 0
+    east = org_file / "east.csv"
+    east.write_text(HEADER + "U0E01,Elsa Agent,East,frontline,U0MGR1\n", encoding="utf-8")
+    capsys.readouterr()
+
+    assert main(["org", "import", str(east)]) == 2
+
+    said = capsys.readouterr().err
+    assert "line 2: manager U0MGR1 (Maya Manager) is inactive in the directory: add their row" in said, said
+    assert manager_of(sessions, "U0E01") == "U0ADMIN"
+
+
+def test_a_partial_file_naming_a_manager_nobody_knows_is_refused_and_writes_nothing(
+    org_file: Path, sessions: sessionmaker[Session], capsys: pytest.CaptureFixture[str]
+) -> None:
+    east = org_file / "east.csv"
+    east.write_text(HEADER + "U0E01,Elsa Agent,East,frontline,U0MGR9\nU0E99,Newt,East,frontline,U0MGR1\n")
+    capsys.readouterr()
+
+    assert main(["org", "import", str(east)]) == 2
+
+    assert "line 2: manager U0MGR9 is neither in the file nor in the directory" in capsys.readouterr().err
+    assert active_people(sessions) == 32 and imports_audited(sessions) == 1
+
+
+def test_a_loop_through_people_the_file_leaves_out_is_refused_naming_it(
+    org_file: Path, sessions: sessionmaker[Session], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The admin put under West's manager, who reports to the admin in the directory: a chain with no top."""
+    one = org_file / "one.csv"
+    one.write_text(HEADER + "U0ADMIN,Ada Admin,Operations,admin,U0MGR2\n")
+    capsys.readouterr()
+
+    assert main(["org", "import", str(one)]) == 2
+
+    said = capsys.readouterr().err
+    assert (
+        "line 2: manager cycle U0ADMIN -> U0MGR2 -> U0ADMIN (not in the file, the directory has U0MGR2 reports to "
+        "U0ADMIN): name another manager on a line of the loop"
+    ) in said, said
+    assert manager_of(sessions, "U0ADMIN") is None and imports_audited(sessions) == 1
+
+
+def test_an_empty_manager_cell_in_a_region_s_file_puts_its_head_at_the_top_and_says_so(
+    org_file: Path, sessions: sessionmaker[Session], capsys: pytest.CaptureFixture[str]
+) -> None:
+    east = org_file / "east.csv"
+    east.write_text(EAST_ONLY.replace("manager,U0ADMIN", "manager,"), encoding="utf-8")
+    capsys.readouterr()
+
+    assert main(["org", "import", str(east)]) == 0
+
+    said = capsys.readouterr().out
+    assert "~ Maya Manager (U0MGR1): manager -> none" in said
+    assert (
+        "  ! Maya Manager (U0MGR1) has no manager any more (their manager_slack_id is empty; it was Ada Admin "
+        "(U0ADMIN)): a request of theirs over the limit goes to the admins"
+    ) in said, said
+    assert "write U0ADMIN back" in said
+    assert manager_of(sessions, "U0MGR1") is None

@@ -97,7 +97,11 @@ def test_people_missing_from_the_file_are_deactivated_only_when_asked(
     ("rows", "problem"),
     [
         ("U0A,Ann,East,boss,\n", "line 3: unknown role 'boss' (use frontline, manager, hr, admin)"),
-        ("U0A,Ann,East,manager,\nU0B,Bob,East,frontline,U0Z\n", "line 4: manager U0Z is not in the file"),
+        (
+            "U0A,Ann,East,manager,\nU0B,Bob,East,frontline,U0Z\n",
+            "line 4: manager U0Z is not in the file: add their row (with --deactivate-missing the file is the whole "
+            "organisation; without it, a manager the file does not list is found in the directory)",
+        ),
         ("U0A,Ann,East,manager,\nU0A,Ann again,East,manager,\n", "line 4: duplicate slack_id U0A (first on line 3)"),
         ("U0A,Ann,East,manager,U0B\nU0B,Bob,East,manager,U0A\n", "line 3: manager cycle U0A -> U0B -> U0A"),
         ("U0A,Ann,East,manager,U0A\n", "line 3: U0A cannot be their own manager"),
