@@ -107,11 +107,9 @@ def prepare(
     def pulse_click() -> Request:
         user, sent = random.choice(invitations)
         invitation = as_shown_now(slack, sent)
-        if not answer_rows(invitation):  # every question answered: its buttons are gone, someone else clicks
-            shown = [(user, as_shown_now(slack, sent)) for user, sent in invitations]
-            user, invitation = random.choice([(user, message) for user, message in shown if answer_rows(message)])
-        row = random.choice(answer_rows(invitation))
-        return payload_body(driver.click_payload(user, invitation, random.choice(row))), FORM
+        rows = answer_rows(invitation)  # an answered question shows Change instead, which brings its buttons back
+        action = random.choice(random.choice(rows)) if rows else random.choice(change_buttons(invitation))
+        return payload_body(driver.click_payload(user, invitation, action)), FORM
 
     def resolve_within() -> Request:
         user = random.choice(people)
@@ -241,8 +239,9 @@ def open_pulse_round(engine: Engine, slack: FakeSlack) -> list[tuple[str, Call]]
         pulse_rounds.start_round(session, workspace=workspace, by=hr, actor="benchmark", now=deps.now())
         queue_invitations(session, workspace=workspace, now=deps.now())
     settings = Settings(slack_bot_token="xoxb-fake-token", slack_signing_secret="unused", slack_api_url=slack.api_url)
+    earlier = len(slack.calls("chat.postMessage"))  # another world's invitations, on the same Slack
     drain_outbox(deps, create_client(settings))
-    return [(call.channel, call) for call in slack.calls("chat.postMessage") if answer_rows(call)]
+    return [(call.channel, call) for call in slack.calls("chat.postMessage")[earlier:] if answer_rows(call)]
 
 
 def as_shown_now(slack: FakeSlack, message: Call) -> Call:
@@ -257,6 +256,14 @@ def answer_rows(message: Call) -> list[list[str]]:
         [e["action_id"] for e in block["elements"]]
         for block in message.args.get("blocks") or []
         if block["type"] == "actions" and block["elements"][0]["action_id"].startswith("pulse_answer:")
+    ]
+
+
+def change_buttons(message: Call) -> list[str]:
+    return [
+        str(block["accessory"]["action_id"])
+        for block in message.args.get("blocks") or []
+        if str(block.get("accessory", {}).get("action_id", "")).startswith("pulse_change:")
     ]
 
 
