@@ -177,17 +177,10 @@ class SlackDriver(InteractionPayloads):
 
     # -- events ----------------------------------------------------------------------------
     def event(
-        self,
-        event: dict[str, Any],
-        *,
-        event_id: str | None = None,
-        retry_num: int | None = None,
-        sent_at: int = 0,
-        settle: bool = True,
+        self, event: dict[str, Any], *, event_id: str | None = None, retry_num: int | None = None, sent_at: int = 0
     ) -> Reply:
         """An Events API delivery. `app_uninstalled` (and `tokens_revoked` of bot tokens) come once Slack revoked the
-        bot tokens, so they stop working here first; `sent_at`: the event_time of a late retry, revoked back then;
-        `settle=False`: back once acked, while its listener may still run."""
+        bot tokens, so they stop working here first; `sent_at`: the event_time of a late retry, revoked back then."""
         revoking = event.get("type") == "app_uninstalled" or (event.get("tokens") or {}).get("bot")
         if revoking and not sent_at:
             self.slack.state.installs.revoke_team(self.team_id, org=self.grid.org_install)
@@ -196,8 +189,8 @@ class SlackDriver(InteractionPayloads):
         envelope = event_envelope(event, team_id=self.team_id, event_id=event_id, event_time=sent, authorization=auth)
         envelope |= self.grid.event_fields()
         if self.socket_mode:
-            return self._over_socket("events_api", envelope, retry_num or 0, settle=settle)
-        return self.post(json.dumps(envelope), JSON, **as_retried(retry_num), settle=settle)
+            return self._over_socket("events_api", envelope, retry_num or 0)
+        return self.post(json.dumps(envelope), JSON, **as_retried(retry_num))
 
     def org_event(self, event: dict[str, Any], *, event_id: str | None = None, retry_num: int = 0) -> Reply:
         """An event about the Grid org itself, sent to an org-wide install (see `Grid.org_envelope`), once in effect."""

@@ -34,14 +34,14 @@ READ_EVERY = 1.0
 """Seconds between two reads: about 60 a minute, well under `users.info`'s limit (Tier 4, 100 and more a minute)."""
 
 
-def catch_up_departures(deps: Deps, client: WebClient) -> int:
-    """Returns how many people it found out of step."""
+def catch_up_departures(deps: Deps, client: WebClient, *, reads: int = READS_PER_TICK) -> int:
+    """Returns how many people it found out of step; it reads at most `reads` of them again per workspace."""
     with deps.sessions() as session:
         due = missed_departures.due_for_listing(session, now=deps.now())
-    return sum(_catch_up(deps, client, workspace_id) for workspace_id in due if not deps.stopping.is_set())
+    return sum(_catch_up(deps, client, workspace_id, reads) for workspace_id in due if not deps.stopping.is_set())
 
 
-def _catch_up(deps: Deps, client: WebClient, workspace_id: int) -> int:
+def _catch_up(deps: Deps, client: WebClient, workspace_id: int, reads: int) -> int:
     try:
         own = listing_client(deps, client, workspace_id)
         listed = [] if own is None else all_pages(own.users_list, "members", _deactivated, stopping=deps.stopping)
@@ -53,7 +53,7 @@ def _catch_up(deps: Deps, client: WebClient, workspace_id: int) -> int:
         if own is None or workspace is None:
             return 0
         stale = missed_departures.out_of_step(session, workspace=workspace, deactivated=dict(listed))
-    if _follow_all(deps, own, workspace_id, stale) == len(stale):
+    if _follow_all(deps, own, workspace_id, stale[:reads]) == len(stale):
         with deps.sessions.begin() as session:
             missed_departures.listed(session, workspace_id=workspace_id, now=deps.now())
     return len(stale)
@@ -69,9 +69,9 @@ def _deactivated(member: dict[str, Any]) -> tuple[str, bool] | None:
 
 
 def _follow_all(deps: Deps, client: WebClient, workspace_id: int, stale: list[str]) -> int:
-    """Follow those out of step, `READ_EVERY` apart, at most `READS_PER_TICK`; how many it followed."""
+    """Follow those out of step, `READ_EVERY` apart, until the process stops; how many it followed."""
     followed = 0
-    for slack_id in stale[:READS_PER_TICK]:
+    for slack_id in stale:
         if deps.stopping.is_set():
             break
         if followed:

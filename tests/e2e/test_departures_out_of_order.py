@@ -9,9 +9,10 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
+from bot.fakeslack.driver import SlackDriver
 from bot.fakeslack.idle import TrackedExecutor
 from models import Resolution
-from tests.conftest import RunningBot
+from tests.conftest import SIGNING_SECRET, RunningBot
 from tests.e2e.test_departures import audit_actions, in_slack, is_active, waiting_on_maya  # noqa: F401  (fixture)
 from tests.e2e.test_time_zones_from_slack import maya_learnt_from_slack
 from tests.helpers import employee, load_org, load_org_and_policy
@@ -59,10 +60,11 @@ def test_a_deactivation_undone_while_its_read_of_slack_was_on_its_way_leaves_her
     gone = bot.slack.change_user("U0MGR1", deleted=True)
     bot.clock.set(datetime.now(UTC))  # the app's clock agrees with Slack's
     read = bot.slack.pause("users.info")
+    unsettled = SlackDriver(bot.driver.events_url, SIGNING_SECRET, bot.slack)  # back once acked, its listener running
 
-    bot.driver.event(gone, settle=False)
+    unsettled.event(gone)
     read.wait_until_arrived()
-    bot.driver.event(undone(gone), settle=False)
+    unsettled.event(undone(gone))
     listeners.wait_idle(held=1)
     read.release()
     bot.driver.settle()
