@@ -7,8 +7,8 @@ this workspace (an org admin removed them from it; they stay active in the org),
 
 Slack retries an event it could not deliver (about 1 and 5 minutes on) with its first content, and promises no order:
 an event says how someone was when it was sent. So a departure (work handed over, HR told) is made only on how Slack
-shows them now (`users.info`), and so is Slack's retry or the app's own try; an event sent before the last change of
-theirs followed is old news (services/departures.py).
+shows them now (`users.info`), and so is Slack's retry or the app's own try; an event sent, or a read begun, before the
+last change of theirs followed is old news (services/departures.py).
 """
 
 import logging
@@ -51,12 +51,13 @@ def user_changed(body: dict[str, Any], event: dict[str, Any], context: BoltConte
     said = person_of(slack_id, user)
     ours = of_the_workspace(user, context)
     deactivated = ours and not said.exists and not said.is_bot  # work moves, HR is told: only if Slack still says so
-    read_now = deactivated or tried_again(context) or retried_by_slack(request)
-    if read_now:
+    read_at = None
+    if deactivated or tried_again(context) or retried_by_slack(request):
+        read_at = deps_of(context).now()  # before asking: a change Slack sends meanwhile is newer than the read
         user = as_slack_has_them_now(context, slack_id, user)
     person, how = what_slack_says(slack_id, user, context)
     if person is not None and not person.is_bot:
-        follow_person(context, person, how, SlackChange(sent_at(body, event), read_now))
+        follow_person(context, person, how, SlackChange(sent_at(body, event), read_at))
 
 
 def retried_by_slack(request: BoltRequest) -> bool:

@@ -19,7 +19,7 @@ as failed. A listing the process stops in the middle of (a deploy) counts as fai
 import logging
 import threading
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 from slack_bolt import BoltContext
 from slack_sdk import WebClient
@@ -42,6 +42,7 @@ RATE_LIMITED_RETRIES = 5
 """How many times one page Slack rate-limits is asked again, each after Slack's Retry-After."""
 Listings = dict[str, set[str]]
 Follow = Callable[[BoltContext, WebClient, int, list[str]], None]
+T = TypeVar("T")
 
 
 class Stopping(SlackClientError):
@@ -145,27 +146,39 @@ def listing_client(deps: Deps, client: WebClient, workspace_id: int) -> WebClien
 
 def still_reached(client: WebClient, *, stopping: threading.Event) -> Listings:
     """The people of every workspace the install reaches, by workspace; SlackApiError when Slack refuses a page."""
-    teams = all_pages(client.auth_teams_list, "teams", stopping=stopping)
-    return {str(team["id"]): members_of(client, str(team["id"]), stopping=stopping) for team in teams}
+    teams = all_pages(client.auth_teams_list, "teams", lambda team: str(team["id"]), stopping=stopping)
+    return {team_id: members_of(client, team_id, stopping=stopping) for team_id in teams}
 
 
 def members_of(client: WebClient, team_id: str, *, stopping: threading.Event) -> set[str]:
     """The Slack ids of one workspace's people not deactivated (an org-wide token must name the workspace)."""
-    members = all_pages(client.users_list, "members", stopping=stopping, team_id=team_id)
-    return {str(member["id"]) for member in members if not member.get("deleted")}
+    active = all_pages(client.users_list, "members", _active_id, stopping=stopping, team_id=team_id)
+    return set(active)
+
+
+def _active_id(member: dict[str, Any]) -> str | None:
+    return None if member.get("deleted") else str(member["id"])
 
 
 def all_pages(
-    call: Callable[..., SlackResponse], key: str, *, stopping: threading.Event, **args: Any
-) -> list[dict[str, Any]]:
-    """Every page of a listing; SlackApiError when Slack refuses one, Stopping when the process stops meanwhile."""
-    items: list[dict[str, Any]] = []
+    call: Callable[..., SlackResponse],
+    key: str,
+    keep: Callable[[dict[str, Any]], T | None],
+    *,
+    stopping: threading.Event,
+    **args: Any,
+) -> list[T]:
+    """What `keep` takes of each item of every page of a listing (None: nothing), page by page as each arrives, so
+    a large workspace's full user objects are never all held at once; SlackApiError when Slack refuses a page,
+    Stopping when the process stops meanwhile."""
+    items: list[T] = []
     cursor = None
     while True:
         if stopping.is_set():
             raise Stopping("the process is stopping")
         answer = call(**args, cursor=cursor, limit=PAGE)
-        items.extend(answer.get(key) or [])
+        kept = (keep(item) for item in answer.get(key) or [])
+        items.extend(item for item in kept if item is not None)
         cursor = (answer.get("response_metadata") or {}).get("next_cursor")
         if not cursor:
             return items

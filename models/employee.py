@@ -47,8 +47,9 @@ class Employee(Base):
     left_slack_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     """When Slack deactivated them while active here (None: it did not, or they came back in Slack)."""
     slack_change_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    """When Slack sent the last `user_change` of theirs the directory followed (on Slack's clock; None: none yet): one
-    Slack sent before it (a late retry, one delivered out of order) is old news (services/departures.py)."""
+    """When Slack sent the last `user_change` of theirs the directory followed (on Slack's clock), or the read of Slack
+    it followed began (on the app's clock), whichever came last; None: none yet. One Slack sent, or a read begun,
+    before it (a late retry, one delivered out of order) is old news (services/departures.py)."""
     home_opened_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     """When they last opened the app's Home tab (None: not since this was recorded): it was on then, which a Home
     Slack refused from a batch taken earlier does not contradict (services/home_tab.py)."""

@@ -8,7 +8,10 @@ active again (what was handed over stays where it went); someone HR's import dea
 Slack says. Slack sends `user_change` for every profile change of everyone: a person the directory does not know, or
 whose state here already matches, costs a read and changes nothing, and so does Slack's retry of the same event.
 What Slack sent before the last change of theirs followed (a late retry, one delivered out of order: Slack promises no
-order) is old news, left alone, unless it is how Slack shows them now (`SlackChange.read_now`).
+order) is old news, left alone. How Slack shows them now (`users.info`) counts as sent when the read began
+(`SlackChange.read_at`, on the app's clock), under the same rule: a change recorded while the read was under way (an
+admin undoing a deactivation a second later, followed by another worker) wins over what the read found before it. The
+app's clock and Slack's may differ by a little; a change and a read less than that apart may be taken in either order.
 """
 
 from dataclasses import dataclass, field
@@ -32,15 +35,22 @@ ACTOR = "slack"
 
 @dataclass(frozen=True)
 class SlackChange:
-    """When Slack sent what it says of a person (`sent_at`, on Slack's clock; None: not known) and whether it is how
-    Slack shows them now (`read_now`: read from Slack for it), not only what an event said of them then."""
+    """When Slack sent what it says of a person (`sent_at`, on Slack's clock; None: not known) and, when it is how Slack
+    shows them now (read from Slack for it, not only what an event said of them then), when that read began
+    (`read_at`, on the app's clock)."""
 
     sent_at: datetime | None = None
-    read_now: bool = False
+    read_at: datetime | None = None
+
+    @property
+    def as_of(self) -> datetime | None:
+        """The latest moment Slack vouched for what it says: its event's sending or the read, whichever came last."""
+        known = [moment for moment in (self.sent_at, self.read_at) if moment is not None]
+        return max(known, default=None)
 
 
 UNDATED = SlackChange()
-"""A change not dated by Slack (the app's own, from what it read itself): followed, whatever came before."""
+"""A change not dated at all (the app's own, from a listing): followed, whatever came before."""
 
 
 @dataclass(frozen=True)
@@ -83,18 +93,18 @@ def follow_slack(
 
 
 def _old_news(employee: Employee, change: SlackChange) -> bool:
-    """Whether Slack sent this before the last change of theirs followed: the state it says is older than theirs here
-    (an old deactivation would deactivate someone Slack shows as active). How Slack shows them now never is."""
-    last, sent = employee.slack_change_sent_at, change.sent_at
-    if change.read_now or last is None or sent is None:
+    """Whether Slack sent this, or it was read, before the last change of theirs followed: the state it says is older
+    than theirs here (an old deactivation would deactivate someone Slack shows as active)."""
+    last, sent = employee.slack_change_sent_at, change.as_of
+    if last is None or sent is None:
         return False
     return sent < last
 
 
 def _note_sent(employee: Employee, change: SlackChange) -> None:
-    last = employee.slack_change_sent_at
-    if change.sent_at is not None and (last is None or change.sent_at > last):
-        employee.slack_change_sent_at = change.sent_at
+    last, sent = employee.slack_change_sent_at, change.as_of
+    if sent is not None and (last is None or sent > last):
+        employee.slack_change_sent_at = sent
 
 
 def learn_profile(session: Session, *, employee_id: int, person: SlackPerson, now: datetime) -> None:

@@ -4,10 +4,15 @@ than Slack's retries: each workspace installed on its own has its people listed 
 followed as their event would have been, with the same hand-over and notices (handlers/departures.py).
 
 Slack limits `users.list` (Tier 2): a page answered 429 is asked again after Slack's Retry-After
-(handlers/org_access.py). A listing that fails, or that a stopping process leaves in the middle, leaves the workspace
-due: the next tick lists it again."""
+(handlers/org_access.py). Each page is reduced as it arrives to who is deactivated, so a large workspace's user objects
+are never all held at once. The reads that follow are paced (`READ_EVERY`) and capped (`READS_PER_TICK`), so that a
+big first run leaves the workspace's `users.info` budget to what people ask meanwhile. The workspace counts as listed
+only once everyone found out of step was followed: a listing that fails, a tick that reaches its cap, a process
+stopping or failing in the middle leaves it due, and the next tick lists it again (those followed meanwhile are in
+step by then)."""
 
 import logging
+from typing import Any
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackClientError
@@ -23,38 +28,63 @@ from services.departures import SlackChange
 from services.errors import DomainError
 
 log = logging.getLogger(__name__)
-READ_NOW = SlackChange(read_now=True)
+READS_PER_TICK = 300
+"""How many people out of step one tick reads again per workspace; the rest wait for the next tick."""
+READ_EVERY = 1.0
+"""Seconds between two reads: about 60 a minute, well under `users.info`'s limit (Tier 4, 100 and more a minute)."""
 
 
-def catch_up_departures(deps: Deps, client: WebClient) -> int:
-    """Returns how many people it found out of step."""
+def catch_up_departures(deps: Deps, client: WebClient, *, reads: int = READS_PER_TICK) -> int:
+    """Returns how many people it found out of step; it reads at most `reads` of them again per workspace."""
     with deps.sessions() as session:
         due = missed_departures.due_for_listing(session, now=deps.now())
-    return sum(_catch_up(deps, client, workspace_id) for workspace_id in due if not deps.stopping.is_set())
+    return sum(_catch_up(deps, client, workspace_id, reads) for workspace_id in due if not deps.stopping.is_set())
 
 
-def _catch_up(deps: Deps, client: WebClient, workspace_id: int) -> int:
+def _catch_up(deps: Deps, client: WebClient, workspace_id: int, reads: int) -> int:
     try:
         own = listing_client(deps, client, workspace_id)
-        members = [] if own is None else all_pages(own.users_list, "members", stopping=deps.stopping)
+        listed = [] if own is None else all_pages(own.users_list, "members", _deactivated, stopping=deps.stopping)
     except (InstallGone, SlackClientError, OSError) as error:
         log.warning("could not list the people of workspace %d to catch up on departures (%s)", workspace_id, error)
         return 0
-    listed = [person_of(str(member["id"]), member) for member in members if isinstance(member.get("id"), str)]
-    with deps.sessions.begin() as session:
+    with deps.sessions() as session:
         workspace = session.get(Workspace, workspace_id)
         if own is None or workspace is None:
             return 0
-        gone = {person.slack_id: not person.exists for person in listed if not person.is_bot}
-        stale = missed_departures.out_of_step(session, workspace=workspace, deactivated=gone)
-        missed_departures.listed(session, workspace_id=workspace_id, now=deps.now())
-    for slack_id in stale:
-        _follow(deps, own, workspace_id, slack_id)
+        stale = missed_departures.out_of_step(session, workspace=workspace, deactivated=dict(listed))
+    if _follow_all(deps, own, workspace_id, stale[:reads]) == len(stale):
+        with deps.sessions.begin() as session:
+            missed_departures.listed(session, workspace_id=workspace_id, now=deps.now())
     return len(stale)
 
 
+def _deactivated(member: dict[str, Any]) -> tuple[str, bool] | None:
+    """Of a listed user object, only who they are and whether Slack shows them deactivated; None for a bot."""
+    slack_id = member.get("id")
+    if not isinstance(slack_id, str):
+        return None
+    person = person_of(slack_id, member)
+    return None if person.is_bot else (slack_id, not person.exists)
+
+
+def _follow_all(deps: Deps, client: WebClient, workspace_id: int, stale: list[str]) -> int:
+    """Follow those out of step, `READ_EVERY` apart, until the process stops; how many it followed."""
+    followed = 0
+    for slack_id in stale:
+        if deps.stopping.is_set():
+            break
+        if followed:
+            deps.wait(READ_EVERY)
+        _follow(deps, client, workspace_id, slack_id)
+        followed += 1
+    return followed
+
+
 def _follow(deps: Deps, client: WebClient, workspace_id: int, slack_id: str) -> None:
-    """Follow one person as Slack shows them now (the listing may be minutes old, a change followed since)."""
+    """Follow one person as Slack shows them now (the listing may be minutes old, a change followed since): the read
+    counts as sent when it began, so a change recorded while it was under way wins (services/departures.py)."""
+    read_at = deps.now()
     try:
         user = slack_user(client, slack_id)
     except DomainError:
@@ -66,6 +96,7 @@ def _follow(deps: Deps, client: WebClient, workspace_id: int, slack_id: str) -> 
         workspace = session.get(Workspace, workspace_id)
         if workspace is None or not workspace.installed:
             return
-        departure = follow_in(session, workspace, person, DEACTIVATED, READ_NOW, deps.now())
+        change = SlackChange(read_at=read_at)
+        departure = follow_in(session, workspace, person, DEACTIVATED, change, deps.now())
     if departure is not None:
         left(deps, slack_id, DEACTIVATED, departure)

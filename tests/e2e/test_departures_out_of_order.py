@@ -3,13 +3,16 @@ order: a `user_change` sent before the last one followed is old news, and a deac
 shows the person deactivated."""
 
 import time
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 from sqlalchemy import select
 
+from bot.fakeslack.driver import SlackDriver
+from bot.fakeslack.idle import TrackedExecutor
 from models import Resolution
-from tests.conftest import RunningBot
+from tests.conftest import SIGNING_SECRET, RunningBot
 from tests.e2e.test_departures import audit_actions, in_slack, is_active, waiting_on_maya  # noqa: F401  (fixture)
 from tests.e2e.test_time_zones_from_slack import maya_learnt_from_slack
 from tests.helpers import employee, load_org, load_org_and_policy
@@ -35,6 +38,39 @@ def test_a_deactivation_arriving_after_she_came_back_leaves_her_active_and_her_r
     deactivated_then_back(bot, retry_num)
 
     assert is_active(bot, "U0MGR1"), "Slack shows her active"
+    with bot.sessions() as session:
+        assert session.scalars(select(Resolution)).one().decider.slack_id == "U0MGR1"  # type: ignore[union-attr]
+    assert audit_actions(bot) == []
+    assert not [c for c in bot.slack.calls("chat.postMessage") if "Slack deactivated" in c.text]
+
+
+def undone(gone: dict[str, Any]) -> dict[str, Any]:
+    """The `user_change` Slack sends as an admin undoes the deactivation `gone` told of."""
+    return {**gone, "user": {**gone["user"], "deleted": False}, "event_ts": f"{time.time():.6f}"}
+
+
+def test_a_deactivation_undone_while_its_read_of_slack_was_on_its_way_leaves_her_active(
+    waiting_on_maya: RunningBot,  # noqa: F811
+) -> None:
+    """Slack answers the deactivation's `users.info` (still deactivated); the admin undoes it a second later and
+    another worker follows that before the deactivation's listener takes Maya's row."""
+    bot = waiting_on_maya
+    listeners = bot.runtime.listeners
+    assert isinstance(listeners, TrackedExecutor)
+    gone = bot.slack.change_user("U0MGR1", deleted=True)
+    bot.clock.set(datetime.now(UTC))  # the app's clock agrees with Slack's
+    read = bot.slack.pause("users.info")
+    unsettled = SlackDriver(bot.driver.events_url, SIGNING_SECRET, bot.slack)  # back once acked, its listener running
+
+    unsettled.event(gone)
+    read.wait_until_arrived()
+    unsettled.event(undone(gone))
+    listeners.wait_idle(held=1)
+    read.release()
+    bot.driver.settle()
+    bot.slack.change_user("U0MGR1", deleted=False)  # as Slack shows her since she was brought back
+
+    assert is_active(bot, "U0MGR1")
     with bot.sessions() as session:
         assert session.scalars(select(Resolution)).one().decider.slack_id == "U0MGR1"  # type: ignore[union-attr]
     assert audit_actions(bot) == []
