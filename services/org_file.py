@@ -12,6 +12,8 @@ from sqlalchemy import ColumnElement, String
 from models import ROLES, Employee, Team
 from services.calendar import is_time_zone
 from services.errors import InvalidInput
+from services.org_delimiter import LINE_END as _LINE_END
+from services.org_delimiter import read_layout
 from services.org_managers import Directory, cycle_problems, outside_manager_problem
 from services.text import plural
 
@@ -67,16 +69,17 @@ def parse_org_csv(text: str, *, directory: Directory | None = None) -> list[OrgR
     """The file's people, every row checked. `directory`: the stored people, for an import that updates only the
     people in the file, where a manager it does not list is looked for; None: every manager must be in the file."""
     text = text.lstrip("\ufeff")
-    stated = _STATED_DELIMITER.match(text)
-    if not text[stated.end() if stated else 0 :].strip():
+    layout = read_layout(text, REQUIRED_COLUMNS)
+    if not text[layout.header_at :].strip():
         raise OrgFileError(
             [f"the file is empty: it needs a header line ({','.join(REQUIRED_COLUMNS)}) and a row a person"]
         )
-    delimiter = stated.group(1) if stated else _delimiter(_LINE_END.split(text, 1)[0])
     # newline="": a file saved with a carriage return alone at each line's end (Excel's "CSV (Macintosh)") reads too
-    reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter)
-    if stated:
-        next(reader.reader)  # read past it, so that the reader counts it among the file's lines
+    reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=layout.delimiter)
+    if layout.header_at:
+        next(reader.reader)  # read past the `sep=` line, so that the reader counts it among the file's lines
+    if layout.contradiction:
+        raise OrgFileError([layout.contradiction])
     columns = _read_header(reader)
     rows, problems, listed = [], [], set()
     for line, raw in _records(reader):
@@ -99,7 +102,6 @@ def parse_org_csv(text: str, *, directory: Directory | None = None) -> list[OrgR
     return rows
 
 
-_LINE_END = re.compile(r"\r\n|\r|\n")
 _CURLY_PAIR = re.compile(r"[“„‟«»]\s*(?P<cell>.*?)\s*[”“»«]", re.DOTALL)
 """A cell in the double quotes a word processor curls (`“Support East”`, `„Müller“`, `«Équipe Est»`)."""
 
@@ -109,10 +111,6 @@ def _unquoted_cell(value: str) -> str:
     plain = value.strip()
     curled = _CURLY_PAIR.fullmatch(plain)
     return curled["cell"] if curled else plain
-
-
-_STATED_DELIMITER = re.compile(r'"?sep=([^"\r\n])"?[,;\t ]*(?:\r\n|\r|\n|\Z)', re.IGNORECASE)
-"""`sep=;` on the first line, which some exports write so that Excel picks the delimiter: the header follows it."""
 
 
 def _records(reader: "csv.DictReader[str]") -> Iterator[tuple[int, dict[str | None, Any]]]:
@@ -146,13 +144,6 @@ def _broken_cells(last_line: int, raw: dict[str | None, Any], delimiter: str) ->
     if any(delimiter in cell for cell in broken):
         return [f'a quote (") opens a cell that runs on to line {last_line}: close it, or take it out']
     return ["a cell holds a line break (Alt+Enter in a spreadsheet): take it out"]
-
-
-def _delimiter(header: str) -> str:
-    """A comma; where the header has none, a semicolon, as Excel saves "CSV" in the many locales whose decimal mark
-    is a comma, or a tab, as it saves "Text (Tab delimited)"."""
-    others = [mark for mark in (";", "\t") if mark in header]
-    return others[0] if "," not in header and len(others) == 1 else ","
 
 
 _UNNAMED = "\0unnamed "

@@ -14,6 +14,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, lazyload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from models import Employee, Team, Workspace
 from services import audit, org_leavers
@@ -141,7 +142,10 @@ def _powers_changed(row: OrgRow, changes: list[str], *, added: bool) -> list[str
 
 
 def _everyone(session: Session, workspace: Workspace) -> dict[str, Employee]:
+    """Everyone as stored now, under the import's lock: one the session already holds is read again, not taken as
+    it was when the file was checked."""
     everyone = select(Employee).where(Employee.workspace_id == workspace.id).options(lazyload("*"))
+    everyone = everyone.execution_options(populate_existing=True)
     return {e.slack_id: e for e in session.scalars(everyone)}
 
 
@@ -235,7 +239,7 @@ def _apply_row(employee: Employee, row: OrgRow, team: Team, manager: Employee | 
         employee.team = team
     if employee.manager_id != (manager.id if manager else None):
         changes.append(f"manager -> {manager.name if manager else 'none'}")
-        employee.manager = manager
+        _set_manager(employee, manager)
     if not employee.active and employee.left_slack_at is not None:  # only Slack brings back whom Slack deactivated
         if not employee.in_directory:
             changes.append("now in the directory")
@@ -244,6 +248,13 @@ def _apply_row(employee: Employee, row: OrgRow, team: Team, manager: Employee | 
         changes.append("now in the directory" if employee.active else "reactivated")
         employee.active, employee.in_directory = True, True
     return changes
+
+
+def _set_manager(employee: Employee, manager: Employee | None) -> None:
+    """Write the manager's id itself, the relationship only mirroring it: a manager and their report trading places
+    is then two plain updates, where setting each one's `manager` is a loop the flush cannot order."""
+    employee.manager_id = manager.id if manager else None
+    set_committed_value(employee, "manager", manager)
 
 
 def org_tree(session: Session, workspace: Workspace) -> list[tuple[int, Employee]]:

@@ -2,8 +2,9 @@
 `--deactivate-missing`), against the stored directory too. Read only.
 
 A file of one region names its head's manager, who is in no row of it: without `--deactivate-missing` that manager
-is looked for among the workspace's stored people, and one active there is named as they are; one who left, or a
-guest of the Slack workspace the file never listed, is refused. The chains of managers are followed through the
+is looked for among the workspace's stored people, and one an org file has listed, active there, is named as they
+are; one who left, or one the bot knows only from Slack (a guest of the Slack workspace, or anyone a request of theirs
+added that no file has listed yet), is refused. The chains of managers are followed through the
 file's rows and the stored people it leaves out together: a loop through stored people is a loop all the same, and
 a chain with no top has nobody to decide at its end.
 """
@@ -23,7 +24,8 @@ class Stored:
 
     name: str
     active: bool
-    unlisted_guest: bool  # a guest of the Slack workspace whom the file never listed: no employee
+    listed: bool  # an org file has listed them (`in_directory`): one known only from Slack is nobody's manager yet
+    guest: bool  # Slack shows them as a guest of the workspace
     manager: str | None  # their manager's Slack id
 
 
@@ -38,7 +40,8 @@ def as_stored(people: Iterable[Employee]) -> dict[str, Stored]:
         person.slack_id: Stored(
             name=person.name,
             active=person.active,
-            unlisted_guest=bool(person.slack_guest) and not person.in_directory,
+            listed=person.in_directory,
+            guest=bool(person.slack_guest),
             manager=slack_id_of.get(person.manager_id) if person.manager_id is not None else None,
         )
         for person in everyone
@@ -61,10 +64,15 @@ def outside_manager_problem(manager: str, directory: Directory | None) -> str | 
     stored = directory.get(manager)
     if stored is None:
         return f"manager {manager} is neither in the file nor in the directory: add their row, or check the id"
-    if stored.unlisted_guest:
+    if not stored.listed and stored.guest:
         return (
             f"manager {manager} ({stored.name}) is a guest of the Slack workspace whom the file has never listed: "
             "add their row to make them staff, or name another manager"
+        )
+    if not stored.listed:
+        return (
+            f"manager {manager} ({stored.name}) is known only from Slack, never listed in an org file: add their row, "
+            "or name another manager"
         )
     if not stored.active:
         return (

@@ -2,10 +2,12 @@
 when the import updates only the people in the file; the loops of managers through it; and Excel's `sep=` line."""
 
 import pytest
-from sqlalchemy.orm import Session
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session, sessionmaker
 
 from bot.clock import MovableClock
-from models import Workspace
+from models import Employee, Workspace
+from services.directory import identify
 from services.org_import import OrgFileError, import_org, parse_org_csv
 from services.org_managers import Stored, stored_people
 from tests.helpers import employee
@@ -18,10 +20,11 @@ WHOLE = (
 )
 EAST = HEADER + "U0EAST,Eve,East,manager,U0CEO\nU0E1,Ed Edwards,East,frontline,U0EAST\nU0E2,Ela,East,frontline,U0EAST\n"
 DIRECTORY = {
-    "U0CEO": Stored(name="Cea", active=True, unlisted_guest=False, manager=None),
-    "U0OLD": Stored(name="Olga", active=False, unlisted_guest=False, manager="U0CEO"),
-    "U0GUEST": Stored(name="Gus", active=True, unlisted_guest=True, manager=None),
-    "U0WEST": Stored(name="Wes", active=True, unlisted_guest=False, manager="U0CEO"),
+    "U0CEO": Stored(name="Cea", active=True, listed=True, guest=False, manager=None),
+    "U0OLD": Stored(name="Olga", active=False, listed=True, guest=False, manager="U0CEO"),
+    "U0GUEST": Stored(name="Gus", active=True, listed=False, guest=True, manager=None),
+    "U0SLACK": Stored(name="Sid", active=True, listed=False, guest=False, manager=None),
+    "U0WEST": Stored(name="Wes", active=True, listed=True, guest=False, manager="U0CEO"),
 }
 
 
@@ -57,6 +60,7 @@ def test_a_manager_the_file_leaves_out_is_found_active_in_the_directory() -> Non
         ("U0NOBODY", "manager U0NOBODY is neither in the file nor in the directory: add their row, or check the id"),
         ("U0OLD", "manager U0OLD (Olga) is inactive in the directory: add their row to bring them back, or name an "),
         ("U0GUEST", "manager U0GUEST (Gus) is a guest of the Slack workspace whom the file has never listed: add "),
+        ("U0SLACK", "manager U0SLACK (Sid) is known only from Slack, never listed in an org file: add their row, "),
     ],
 )
 def test_a_manager_the_file_leaves_out_must_be_active_staff_in_the_directory(manager: str, problem: str) -> None:
@@ -117,6 +121,53 @@ def test_a_manager_gone_since_the_file_was_read_is_refused_and_nothing_is_writte
     assert employee(session, "U0E1").name == "Ed"
 
 
+def test_a_manager_gone_since_the_file_was_read_is_refused_though_the_session_still_holds_them(
+    sessions: sessionmaker[Session], session: Session, workspace: Workspace, clock: MovableClock
+) -> None:
+    """The people read before the lock, kept in the session, are read again under it, not taken as they were."""
+    run_import(session, workspace, clock, HEADER + WHOLE)
+    held = list(session.scalars(select(Employee)))
+    rows = parse_org_csv(EAST, directory=stored_people(session, workspace))
+    session.commit()
+    with sessions.begin() as other:  # another import deactivates the manager meanwhile
+        other.execute(update(Employee).where(Employee.slack_id == "U0CEO").values(active=False))
+
+    with pytest.raises(OrgFileError) as raised:
+        import_org(session, workspace=workspace, rows=rows, deactivate_missing=False, actor="t", now=clock.now())
+    session.rollback()
+
+    assert raised.value.problems[0].startswith("line 2: manager U0CEO (Cea) is inactive in the directory"), held
+
+
+def test_someone_known_only_from_slack_is_no_manager_until_a_file_lists_them(
+    session: Session, workspace: Workspace, clock: MovableClock
+) -> None:
+    run_import(session, workspace, clock, HEADER + WHOLE)
+    identify(session, workspace=workspace, slack_id="U0STRANGE", name="Stranger", now=clock.now())
+    session.commit()
+
+    problems = problems_of(EAST.replace("U0CEO", "U0STRANGE"), stored_people(session, workspace))
+    run_import(session, workspace, clock, HEADER + "U0STRANGE,Stella,Ops,manager,U0CEO\n")
+    run_import(session, workspace, clock, EAST.replace("U0CEO", "U0STRANGE"))
+
+    assert problems == [
+        "line 2: manager U0STRANGE (Stranger) is known only from Slack, never listed in an org file: add their row, "
+        "or name another manager"
+    ]
+    assert employee(session, "U0EAST").manager_id == employee(session, "U0STRANGE").id
+
+
+def test_a_manager_and_their_report_trade_places(session: Session, workspace: Workspace, clock: MovableClock) -> None:
+    run_import(session, workspace, clock, HEADER + WHOLE)
+
+    report = run_import(session, workspace, clock, HEADER + "U0CEO,Cea,HQ,admin,U0EAST\nU0EAST,Eve,East,manager,\n")
+    session.expire_all()
+
+    assert report.updated == ["Cea (U0CEO): manager -> Eve", "Eve (U0EAST): manager -> none"]
+    cea, eve = employee(session, "U0CEO"), employee(session, "U0EAST")
+    assert (cea.manager, eve.manager) == (eve, None)
+
+
 def test_rows_naming_a_manager_outside_the_file_are_refused_with_deactivate_missing(
     session: Session, workspace: Workspace, clock: MovableClock
 ) -> None:
@@ -172,6 +223,23 @@ def test_a_sep_line_may_name_a_delimiter_the_header_alone_would_not_guess() -> N
     rows = parse_org_csv("sep=|\nslack_id|name|team|role|manager_slack_id\nU0A|Ann, Jr.|East|admin|\n")
 
     assert [(row.slack_id, row.name) for row in rows] == [("U0A", "Ann, Jr.")]
+
+
+@pytest.mark.parametrize("padding", [",,,,", "\t\t", " ,,"])
+def test_a_sep_line_padded_with_another_delimiter_leaves_it_to_the_header(padding: str) -> None:
+    """A sheet program saving the file again pads `sep=;` with its own delimiter: the header is then the one to read."""
+    rows = parse_org_csv(f"sep=;{padding}\n" + SEMICOLONS.replace(";", ","))
+
+    assert [(row.slack_id, row.manager_slack_id, row.line) for row in rows] == [("U0A", None, 3), ("U0B", "U0A", 4)]
+
+
+@pytest.mark.parametrize(("stated", "own"), [(",", ";"), (";", ","), ("\t", ";")])
+def test_a_sep_line_naming_another_delimiter_than_the_header_s_says_so(stated: str, own: str) -> None:
+    problems = problems_of(f"sep={stated}\n" + SEMICOLONS.replace(";", own), directory=None)
+
+    assert problems == [
+        f"line 1 says `sep={stated}` but the header on line 2 is separated by `{own}`: fix or delete line 1"
+    ]
 
 
 def test_problems_below_a_sep_line_name_the_file_s_own_lines() -> None:
