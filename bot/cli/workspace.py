@@ -23,7 +23,10 @@ def add_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[ty
         handler=run_list
     )
     actions.add_parser(
-        "removed", help="the workspaces of each removal from an org-wide install, newest first, every one named"
+        "removed",
+        help="the workspaces of each removal from an org-wide install, newest first, every one named",
+        description="Each time Slack removed workspaces of an org from the org-wide install, newest first, with "
+        "every workspace it named (HR's notice names only the first few of a large removal).",
     ).set_defaults(handler=run_removed)
     purge = actions.add_parser(
         "purge", help="delete all data of a workspace the app was uninstalled from, once its retention has passed"
