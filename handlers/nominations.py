@@ -31,12 +31,12 @@ from handlers.reward_messages import nomination_messages, shoutout_channel
 from handlers.slack_people import slack_people
 from models import Employee, Workspace
 from services import directory
-from services.directory import SlackPerson
+from services.directory import Identity, SlackPerson
 from services.errors import DomainError
 from services.outbox import Claimed
 from services.rewards import grants as rewards
 from services.rewards import nominations, typed
-from services.rewards.nominations import NominationOutcome, NominationRequest
+from services.rewards.nominations import NominationOutcome, NominationRequest, Story
 from services.rewards.nominees import NomineeRefused
 from services.text import escape_mrkdwn, plural
 
@@ -165,9 +165,9 @@ def open_nominate_modal(
         with deps.sessions.begin() as session:
             caller = command_caller(session, context, command)
             nominator, workspace = caller.employee, caller.workspace
-            directory.require_active(nominator)
+            directory.require_member(nominator)
             items = list(rewards.reward_policy(session, workspace).catalog.values())
-            stories = nominations.recent_stories(session, workspace=workspace, nominator=nominator, now=deps.now())
+            stories = _stories_for(session, deps, caller)
             public = shoutout_channel(session, deps, workspace) is not None
     except DomainError as error:
         ack(text=f":warning: {error}")
@@ -177,6 +177,14 @@ def open_nominate_modal(
         view = blocks.nominate_modal(items, stories, channel=public)
         client.views_open(trigger_id=command["trigger_id"], view=view)
         learn_if_wanted(client, deps, caller)
+
+
+def _stories_for(session: Session, deps: Deps, caller: Identity) -> list[Story]:
+    """Colleagues' customer stories for the form; none for someone Slack has not said is no guest yet (it is asked
+    once the form is open: the form cannot wait for it), since a guest reads no colleague's story."""
+    if caller.may_be_a_guest:
+        return []
+    return nominations.recent_stories(session, workspace=caller.workspace, nominator=caller.employee, now=deps.now())
 
 
 def submit_nomination(

@@ -28,6 +28,7 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
     "pulse close": ("pulse close", "pulse close --workspace T0123ABCD"),
     "digest send": ("digest send --dry-run --force", "digest send", "digest send --workspace T0123ABCD"),
     "workspace list": ("workspace list",),
+    "workspace removed": ("workspace removed", "workspace removed --workspace E0123ABCD"),
     "workspace purge": ("workspace purge T0123ABCD --dry-run", "workspace purge T0123ABCD"),
     "demo": ("demo", "demo --out demo-week"),
 }

@@ -1,5 +1,5 @@
-"""`workspace list`, `workspace removed` and `workspace purge T...`: where the app is installed, the workspaces Slack
-removed from an org-wide install, and deleting a departed workspace's data."""
+"""`workspace list`, `workspace removed [--workspace E..|T..]` and `workspace purge T...`: where the app is
+installed, the workspaces Slack removed from an org-wide install, and deleting a departed workspace's data."""
 
 import argparse
 from datetime import timedelta
@@ -22,9 +22,19 @@ def add_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[ty
     actions.add_parser("list", help="each workspace, installed or since when uninstalled").set_defaults(
         handler=run_list
     )
-    actions.add_parser(
-        "removed", help="the workspaces of each removal from an org-wide install, newest first, every one named"
-    ).set_defaults(handler=run_removed)
+    removed = actions.add_parser(
+        "removed",
+        help="the workspaces of each removal from an org-wide install, newest first, every one named",
+        description="Each time Slack removed workspaces of an org from the org-wide install, newest first, with "
+        "every workspace it named (HR's notice names only the first few of a large removal).",
+    )
+    removed.add_argument(
+        "--workspace",
+        type=team_id,
+        metavar="TEAM_ID",
+        help="only the removals of this org (E...), or those naming this workspace (T...) (default: every org's)",
+    )
+    removed.set_defaults(handler=run_removed)
     purge = actions.add_parser(
         "purge", help="delete all data of a workspace the app was uninstalled from, once its retention has passed"
     )
@@ -57,18 +67,28 @@ def run_list(_args: argparse.Namespace) -> int:
     return 0
 
 
-def run_removed(_args: argparse.Namespace) -> int:
+LISTED = "`python -m bot workspace list` lists them"
+NO_REMOVAL = "Slack has removed no workspace of an org from Latitude's org-wide install"
+
+
+def run_removed(args: argparse.Namespace) -> int:
+    only = args.workspace
     with transaction() as session:
-        found = workspaces.removals(session)
+        found = [removal for removal in workspaces.removals(session) if only in (None, removal.org, *removal.team_ids)]
+        if only and not found and directory.find_workspace(session, only) is None:
+            raise StartupError(f"Latitude knows no org or workspace {only}: check the id ({LISTED})")
         for removal in found:
-            print(
-                f"{removal.at:%Y-%m-%d %H:%M} UTC, {removal.org}: {plural(len(removal.team_ids), 'workspace')} removed"
-            )
+            print(f"{removal.at:%Y-%m-%d %H:%M} UTC, {removal.org}: {_removed_words(removal.team_ids)}")
             for team in removal.team_ids:
                 print(f"  {team}")
     if not found:
-        print("Slack has removed no workspace of an org from Latitude's org-wide install")
+        none = f"No removal from an org-wide install is of {only} or names it" if only else NO_REMOVAL
+        print(none)
     return 0
+
+
+def _removed_words(team_ids: list[str]) -> str:
+    return f"{plural(len(team_ids), 'workspace')} removed" if team_ids else "removed, though Slack named no workspace"
 
 
 def run_purge(args: argparse.Namespace) -> int:

@@ -71,21 +71,30 @@ def boundaries(
 
 def _in_full(rows: list[str], names: list[str]) -> int:
     """How many categories show in full, the ones after them named only, for all of them to fit the budget: a name
-    is shorter than its category in full, so naming more makes room."""
-    for full in range(len(rows), 0, -1):
-        named = _length(names[full:]) + NAMES_LINE if full < len(rows) else 0
+    is shorter than its category in full, so naming more makes room. When the names left would be more than
+    `_named_only` shows (an older stored policy may hold longer names, and more of them), none is named only: the
+    categories in full end where the message must, saying how many were left out and where they are."""
+    for full in range(len(rows), -1, -1):
+        rest = names[full:]
+        named = _length(rest) + NAMES_LINE if rest else 0
         if _length(rows[:full]) + named <= CATEGORY_BUDGET:
-            return full
-    return 0
+            return full if _all_named(rest) else len(rows)  # naming fewer would put more in full, over the budget
+    return len(rows)
 
 
 def _named_only(names: list[str]) -> list[Block]:
     if not names:
         return []
-    return [
-        context_block(NAMED_ONLY.format(count=len(names))),
-        *packed_sections(names, 2, gap=", "),
-    ]
+    return [context_block(NAMED_ONLY.format(count=len(names))), *_names(names)]
+
+
+def _names(names: list[str]) -> list[Block]:
+    return packed_sections(names, 2, gap=", ", where=LEFT_OUT)
+
+
+def _all_named(names: list[str]) -> bool:
+    """Whether `_named_only` shows every one of these names, rather than cut them short."""
+    return all(block["type"] == "section" for block in _names(names))
 
 
 def category_words(line: AllowanceLine, currency: str, *, described: bool = True) -> str:

@@ -103,10 +103,18 @@ def reward_option(item: RewardItem) -> dict[str, Any]:
     and its end is the option's description (two long titles alike up to the cut would otherwise be two options
     alike, whatever each is worth)."""
     value = value_words(item.value, item.unit)
-    shown = option(item.key, closed_within(item.title, PLAIN_TEXT - len(value)) + value)
+    title = closed_within(item.title, PLAIN_TEXT - len(value))
+    shown = option(item.key, title + value)
     if len(item.title) + len(value) <= PLAIN_TEXT:
         return shown
-    return {**shown, "description": plain("…" + end_of(item.title, PLAIN_TEXT - 1))}
+    return {**shown, "description": plain("…" + rest_of(item.title, title))}
+
+
+def rest_of(title: str, shown: str) -> str:
+    """What the option's cut of `title` (`shown`) left out, when a description holds it; else the title's end."""
+    kept = next((n for n, (ours, cut) in enumerate(zip(title, shown, strict=False)) if ours != cut), len(shown))
+    rest = title[kept:].lstrip()
+    return rest if len(rest) < PLAIN_TEXT else end_of(title, PLAIN_TEXT - 1)
 
 
 def end_of(text: str, limit: int) -> str:

@@ -1,10 +1,12 @@
 """Long lists stay within Slack's limits (a refused reply shows nothing) and say how many they leave out."""
 
+import hashlib
 import re
 from datetime import timedelta
 
 import pytest
 
+from models import PolicyVersion
 from services import directory
 from services.suggestions import lifecycle
 from services.suggestions.lifecycle import SuggestionRequest
@@ -201,3 +203,35 @@ def test_boundaries_name_every_one_of_a_hundred_long_categories_with_every_limit
     for n in range(95):
         name = f"goodwill_gesture_after_a_long_wait_{n:03}_x"
         assert f"`{name}`" in reply.text or f"*{name}* — " in reply.text, name
+
+
+def stored_policy(bot: RunningBot, categories: list[str]) -> None:
+    """The example policy with these categories added to the agents' profile, as an earlier release stored it:
+    `policy load` now refuses names over 40 characters, or with `&` and `<`, and more than 100 categories."""
+    extra = "".join(f'"{name}" = {{ per_incident = 5 }}\n' for name in categories)
+    reschedule = 'reschedule = { description = "Move a delivery or appointment" }\n'
+    text = POLICY_EXAMPLE.read_text().replace(reschedule, reschedule + extra, 1)
+    with bot.sessions.begin() as session:
+        workspace = directory.ensure_workspace(session, slack_team_id="T0LATITUDE", now=bot.clock.now())
+        session.add(
+            PolicyVersion(
+                workspace_id=workspace.id,
+                number=1,
+                text=text,
+                sha256=hashlib.sha256(text.encode()).hexdigest(),
+                loaded_by="U0HR",
+                loaded_at=bot.clock.now(),
+            )
+        )
+
+
+def test_boundaries_of_an_older_policy_with_too_many_names_to_list_say_where_the_rest_are(bot: RunningBot) -> None:
+    """Not "…and 250 more, only named" over a list of names itself cut short with no word of where the rest are."""
+    load_org(bot.sessions, bot.clock.now())
+    stored_policy(bot, [f"goodwill & <gesture> number {n:03} after a very long wait indeed" for n in range(118)])
+
+    reply = bot.driver.command("U0AGENT1", "/boundaries")
+
+    assert "only named" not in reply.text
+    assert re.search(r"…and \d+ more: `/boundaries <category>` shows any of them\.", reply.text), reply.text[-300:]
+    assert bot.slack.violations == []

@@ -496,6 +496,34 @@ def test_the_modal_offers_a_story_naming_colleagues_as_slack_shows_them(ready: R
     assert ready.slack.violations == []
 
 
+def story_options(bot: RunningBot) -> list[str]:
+    [opened] = bot.slack.calls("views.open")
+    [menu] = [block for block in opened.args["view"]["blocks"] if block["block_id"] == blocks.STORY]
+    return [option["text"]["text"] for option in menu["element"]["options"]]
+
+
+def test_the_modal_names_no_one_in_a_story_whom_slack_was_never_asked_about(ready: RunningBot) -> None:
+    """As everywhere in /nominate: whether they are a guest is not known, so the story does not name them."""
+    nora = newcomer_known_by_handle(ready)
+    with ready.sessions.begin() as session:
+        add_story(session, "U0AGENT3", f"Re-sent <@{nora}>'s parcel", ready.clock.now())
+    ready.slack.reset()
+
+    ready.driver.command("U0AGENT1", "/nominate")
+
+    assert story_options(ready) == ["Ines Agent: Re-sent @someone's parcel"]
+
+
+def test_a_right_to_left_override_in_a_name_a_story_mentions_stops_at_the_name(ready: RunningBot) -> None:
+    with ready.sessions.begin() as session:
+        employee(session, "U0AGENT2").name = "Lee \u202eSenior"
+        add_story(session, "U0AGENT3", "<@U0AGENT2> and I re-sent the parcel", ready.clock.now())
+
+    ready.driver.command("U0AGENT1", "/nominate")
+
+    assert story_options(ready) == ["Ines Agent: @Lee \u202eSenior\u202c and I re-sent the parcel"]
+
+
 def test_a_name_holding_a_channel_mention_notifies_nobody_even_in_the_notification_text(ready: RunningBot) -> None:
     ready.slack.add_user("U0PRANK", "<!channel> Pat")
 

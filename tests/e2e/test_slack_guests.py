@@ -12,7 +12,7 @@ from tests.e2e.test_pulse_rounds import tick
 from tests.e2e.test_pulse_schedule import at, dm_channels
 from tests.helpers import load_org_and_policy
 from tests.pulse_org import load_pulse_org
-from tests.rewards_helpers import set_up
+from tests.rewards_helpers import add_story, set_up
 
 SUNDAY = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 
@@ -238,3 +238,37 @@ def test_a_newcomer_slack_says_nothing_of_is_not_promised_pulse_questions_no_rou
     [told_again] = bot.slack.calls("response_url")
     assert "your questions are on their way to your DMs" in told_again.text
     assert "U0NEWBIE" in dm_channels(bot)
+
+
+def test_a_guest_who_used_latitude_before_is_refused_the_nomination_form_and_reads_no_colleagues_story(
+    bot: RunningBot,
+) -> None:
+    set_up(bot.sessions, bot.clock.now())
+    with bot.sessions.begin() as session:
+        add_story(session, "U0AGENT3", "Rebooked <@U0AGENT2>'s stranded family overnight", bot.clock.now())
+    bot.slack.add_user("U0GUEST", "Gil Guest", guest="multi-channel")
+    bot.driver.command("U0GUEST", "/nominate", "<@U0AGENT1|sam> thanks for the help")
+
+    reply = bot.driver.command("U0GUEST", "/nominate")
+
+    assert "Slack shows you as a guest of this workspace" in reply.text
+    assert bot.slack.calls("views.open") == []
+
+
+def test_someone_unlisted_whom_slack_was_never_asked_about_gets_the_nomination_form_without_colleagues_stories(
+    bot: RunningBot,
+) -> None:
+    """The form opens at once (its trigger expires in 3 s), before Slack says whether they are a guest."""
+    set_up(bot.sessions, bot.clock.now())
+    with bot.sessions.begin() as session:
+        add_story(session, "U0AGENT3", "Rebooked <@U0AGENT2>'s stranded family overnight", bot.clock.now())
+    bot.slack.add_user("U0GUEST", "Gil Guest", guest="multi-channel")
+    known_before_anyone_asked(bot, "U0GUEST")
+
+    bot.driver.command("U0GUEST", "/nominate")
+
+    [opened] = bot.slack.calls("views.open")
+    assert "Rebooked" not in opened.text
+    assert nomination_blocks.STORY not in [block["block_id"] for block in opened.args["view"]["blocks"]]
+    with bot.sessions() as session:
+        assert session.scalars(select(Employee.slack_guest).where(Employee.slack_id == "U0GUEST")).one() is True

@@ -217,6 +217,24 @@ def test_the_nominate_form_tells_apart_rewards_of_one_value_whose_titles_differ_
     assert bot.slack.violations == []
 
 
+def test_a_reward_title_just_past_what_a_menu_option_shows_ends_in_its_description_with_only_what_was_cut(
+    bot: RunningBot,
+) -> None:
+    title = "Gift card for the staff shop, to spend on anything in its catalogue, today"
+    load_org(bot.sessions, bot.clock.now(), org_of_long_names(2))
+    policy = f'[rewards.card]\ntitle = "{title}"\nkind = "voucher"\nvalue = 25\n'
+    load_policy(bot.sessions, bot.clock.now(), POLICY + policy)
+
+    bot.driver.command("U0P00", "/nominate")
+
+    [opened] = bot.slack.calls("views.open")
+    [menu] = [block for block in opened.args["view"]["blocks"] if block["block_id"] == "reward"]
+    [card] = [option for option in menu["element"]["options"] if option["value"] == "card"]
+    cut = card["text"]["text"].removesuffix("… (25 USD)")
+    assert title.startswith(cut) and card["description"]["text"] == "…" + title[len(cut) :].lstrip()
+    assert bot.slack.violations == []
+
+
 def test_the_nominate_form_shows_what_each_customer_story_was_whoever_told_it(bot: RunningBot) -> None:
     """A story is offered as its teller's name and its summary, in an option of 75 characters: a long name must not
     leave every story of that colleague reading the same."""

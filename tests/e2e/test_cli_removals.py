@@ -1,0 +1,51 @@
+"""`python -m bot workspace removed`: the workspaces Slack removed from an org-wide install, of one org or all."""
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from services import audit, directory
+from services.workspaces import WORKSPACES_REMOVED
+from tests.e2e.test_cli import cli
+
+NOON = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
+
+
+def removed(sessions: sessionmaker[Session], org: str, team_ids: list[str], at: datetime) -> None:
+    """A removal as the audit trail holds it (`services.workspaces.record_team_access`)."""
+    with sessions.begin() as session:
+        workspace = directory.ensure_workspace(session, slack_team_id=org, now=at, org_wide=True)
+        details = {"team_ids": team_ids}
+        audit.record(session, workspace=workspace, actor="slack", action=WORKSPACES_REMOVED, now=at, details=details)
+
+
+def test_one_orgs_removals_leave_out_the_other_orgs_of_the_deployment(
+    sessions: sessionmaker[Session], database_url: str, tmp_path: Path
+) -> None:
+    removed(sessions, "E0NORTH", ["T0ONE", "T0TWO"], NOON)
+    removed(sessions, "E0SOUTH", ["T0THREE"], NOON + timedelta(hours=1))
+    env = {"DATABASE_URL": database_url}
+
+    north = cli(tmp_path, "workspace", "removed", "--workspace", "E0NORTH", env=env)
+    naming = cli(tmp_path, "workspace", "removed", "--workspace", "T0THREE", env=env)
+    every = cli(tmp_path, "workspace", "removed", env=env)
+
+    assert north.returncode == 0, north.stderr
+    assert north.stdout.splitlines() == ["2026-03-02 12:00 UTC, E0NORTH: 2 workspaces removed", "  T0ONE", "  T0TWO"]
+    assert naming.stdout.splitlines() == ["2026-03-02 13:00 UTC, E0SOUTH: 1 workspace removed", "  T0THREE"]
+    assert every.stdout.splitlines()[0] == "2026-03-02 13:00 UTC, E0SOUTH: 1 workspace removed"
+    assert len(every.stdout.splitlines()) == 5
+
+
+def test_a_mistyped_org_is_refused_and_a_removal_naming_no_workspace_says_so(
+    sessions: sessionmaker[Session], database_url: str, tmp_path: Path
+) -> None:
+    removed(sessions, "E0NORTH", [], NOON)
+    env = {"DATABASE_URL": database_url}
+
+    mistyped = cli(tmp_path, "workspace", "removed", "--workspace", "E0NROTH", env=env)
+    shown = cli(tmp_path, "workspace", "removed", "--workspace", "E0NORTH", env=env)
+
+    assert mistyped.returncode != 0 and "Latitude knows no org or workspace E0NROTH" in mistyped.stderr
+    assert shown.stdout.splitlines() == ["2026-03-02 12:00 UTC, E0NORTH: removed, though Slack named no workspace"]
