@@ -15,7 +15,8 @@ from services.text import QUOTE_MARKS
 
 _LOOKS_LIKE_A_DATE = re.compile(r"\d{4}-\d{1,2}-\d{1,2}")
 _IN_FIGURES = re.compile(r"\d{1,2}([/.-])\d{1,2}\1\d{4}|\d{4}([/.])\d{1,2}\2\d{1,2}")
-_SAID_OR_SHORT = re.compile(r"\d{4}(?:[-/.]\d{1,2})?")
+_SAID_OR_SHORT = re.compile(r"\d{4}(?:[-/.]\d{1,2})?|\d{1,2}[/.]\d{4}")
+"""A year (`2025`) or a month in figures, year or month first (`2026-03`, `03/2026`)."""
 _TEAM = re.compile(r"(?:^|(?<=\s))(team:|team(?=\s))", re.IGNORECASE)
 """`team:` in any letter case (`Team:`), or `team` as a word before the name, as `/digest` takes it."""
 _BETWEEN = RANGE_MARKS | {"..", "and"}
@@ -27,9 +28,10 @@ _OPENINGS = frozenset({"from", "between", "since", "onwards", "onward"})
 2026`, `1 March 2026 onwards`."""
 _JOINED = re.compile(
     r"(\d{4}-\d{2}-\d{2})(?:\.\.|-|–|—|/|~)(\d{4}-\d{2}-\d{2})|(\d{1,2}/\d{1,2}/\d{4})(?:\.\.|-|–|—|~)(\d{1,2}/\d{1,2}/\d{4})"
+    r"|(\d{1,2}\.\d{1,2}\.\d{4})(?:\.\.|-|–|—|~)(\d{1,2}\.\d{1,2}\.\d{4})"
 )
-"""`2026-03-01..2026-03-31`, `2026-03-01–2026-03-31`, `01/03/2026-31/03/2026`: a range written as one word, as other
-tools take it."""
+"""`2026-03-01..2026-03-31`, `2026-03-01–2026-03-31`, `01/03/2026-31/03/2026`, `01.03.2026-31.03.2026`: a range
+written as one word, as other tools take it."""
 
 
 def parse_period_words(

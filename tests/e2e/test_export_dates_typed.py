@@ -260,3 +260,22 @@ def test_dates_after_a_team_that_two_teams_names_can_end_are_refused_naming_both
     assert "Preparing the reward export for 2026-03-01 to 2026-03-31, team Support East 2 (" in quoted.text, quoted.text
     assert "Preparing the reward export for 2026-03-02 to 2026-03-02, team Support East (" in iso.text, iso.text
     assert len(ready.slack.files()) == 2
+
+
+@pytest.mark.parametrize(
+    ("typed", "period"),
+    [
+        ("team:Support East 03/2026", "2026-03-01 to 2026-03-31, team Support East"),
+        ("01.02.2026-28.02.2026", "2026-02-01 to 2026-02-28"),
+        ("Jan 5 - 28 Feb 2026", "2026-01-05 to 2026-02-28"),
+    ],
+)
+def test_a_month_first_figure_after_a_team_a_dotted_joined_range_and_two_months_days_are_read(
+    ready: RunningBot, typed: str, period: str
+) -> None:
+    """`team:Support East 03/2026` looked for a team of that name, `01.02.2026-28.02.2026` was refused as `01.02.2026-
+    28.02.202`, and `Jan 5 - 28 Feb 2026` as three dates, one of them never typed (`Feb 2026`)."""
+    reply = ready.driver.command("U0HR", "/rewards", f"export {typed}")
+
+    assert f"Preparing the reward export for {period} (" in reply.text, reply.text
+    assert len(ready.slack.files()) == 1

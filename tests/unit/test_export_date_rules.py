@@ -1,6 +1,7 @@
 """The rules by which an export's dates are read: a range within one month written once, day and month in figures,
 dates after a team's name, one reading for Slack's words and the command line's `--from`/`--to`."""
 
+import re
 from datetime import UTC, date, datetime
 
 import pytest
@@ -188,3 +189,32 @@ def test_the_words_typed_hold_the_dates_and_team_read(
     read = typed_range(typed.split())
 
     assert (read.dates, read.opened, read.team) == (dates, opened, team)
+
+
+@pytest.mark.parametrize(
+    ("typed", "spread"),
+    [
+        ("Jan 5 - 31 Mar 2026", "Jan 5 - 31 Mar 2026"),
+        ("Jan 5 - 31, 2026", "Jan 5 2026 - Jan 31, 2026"),
+        ("5 - 31 Mar 2026", "5 Mar 2026 - 31 Mar 2026"),
+    ],
+)
+def test_days_of_a_range_each_with_its_own_month_take_no_other(typed: str, spread: str) -> None:
+    assert " ".join(spread_day_ranges(typed.split())) == spread
+
+
+@pytest.mark.parametrize(
+    ("typed", "period"),
+    [
+        ("01.03.2026-31.03.2026", "2026-03-01 to 2026-03-31"),
+        ("team:Support East 03/2026", "2026-03-01 to 2026-03-31, team Support East"),
+        ("team:Support East 3.2026", "2026-03-01 to 2026-03-31, team Support East"),
+    ],
+)
+def test_a_dotted_joined_range_and_a_month_first_figure_after_a_team_are_read(typed: str, period: str) -> None:
+    assert read(typed) == period
+
+
+def test_a_long_word_that_is_no_date_is_shown_cut_with_a_mark_of_the_cut() -> None:
+    with pytest.raises(InvalidInput, match=re.escape("FROM `01.03.2026-31.03.2026-01.04.2026-30.04.…` is not a date")):
+        read("01.03.2026-31.03.2026-01.04.2026-30.04.2026")
