@@ -20,6 +20,7 @@ from handlers.people import command_caller, learn_if_wanted, person_labels, with
 from models import Employee, Workspace
 from models.engine import reading
 from services import teams
+from services.calendar import local_date
 from services.errors import DomainError
 from services.rewards import export as reward_export
 from services.rewards import fairness as reward_fairness
@@ -123,7 +124,8 @@ def export(
             requester, workspace = caller.employee, caller.workspace
             reward_export.require_exporter(requester)
             named = teams.names_a_team(session, workspace)  # `team:Nesting March 2026` names a team, no month
-            period = reward_export.parse_period_words(words, now=deps.now(), is_a_team=named)
+            said_on = local_date(deps.now(), requester.tz)  # `last month` is the one before the requester's own
+            period = reward_export.parse_period_words(words, now=deps.now(), is_a_team=named, said_on=said_on)
             period = reward_export.check_export(session, workspace=workspace, requester=requester, period=period)
     except DomainError as error:
         ack(text=f":warning: {escape_mrkdwn(str(error))}")  # the export's messages are the command line's too

@@ -1,6 +1,6 @@
 """Calendar windows (a local day, a local month) in a person's own time zone, as UTC instants."""
 
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from functools import cache
 from zoneinfo import ZoneInfo, available_timezones
 
@@ -63,3 +63,8 @@ def local_month(now: datetime, tz: str | None) -> tuple[datetime, datetime]:
     start = local.replace(day=1, hour=0, minute=0, second=0, microsecond=0, fold=0)
     end = (start + timedelta(days=32)).replace(day=1)
     return start.astimezone(UTC), end.astimezone(UTC)
+
+
+def local_date(now: datetime, tz: str | None) -> date:
+    """The date on a person's own calendar: in Sydney, 1 April while UTC's is still 31 March."""
+    return now.astimezone(zone(tz)).date()

@@ -189,14 +189,18 @@ def _month_to_month(word: str) -> tuple[str, ...]:
 def _month_around(words: list[str], at: int) -> tuple[list[str], list[str]] | None:
     """What goes after the range's first day and before its second (`words[at]` and `words[at + 2]`): the month and
     year that follow the second day (`5 to 31 January 2026`), or the year after it with the month before the first
-    (`January 5 to 31, 2026`); None when no month's name is there."""
+    (`January 5 to 31, 2026`); None when no month's name is there, or one is on either side (`Jan 5 - 31 Mar 2026`),
+    each day's own."""
     following = words[at + 3 :]
     if following[:1] and following[0].lower() == _OF:
         following = following[1:]
+    before = at > 0 and _part(words[at - 1]).month is not None
+    if before and following and _part(following[0]).month is not None:
+        return None  # `Jan 5 - 31 Mar 2026`: each day has its own month
     if following and _part(following[0]).month is not None:
         year = following[1:2] if len(following) > 1 and _part(following[1]).year is not None else []
         return [following[0], *year], []
-    if at and _part(words[at - 1]).month is not None:
+    if before:
         year = following[:1] if following and _part(following[0]).year is not None else []
         return year, [words[at - 1]]
     return None

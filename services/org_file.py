@@ -102,8 +102,9 @@ def parse_org_csv(text: str, *, directory: Directory | None = None) -> list[OrgR
     return rows
 
 
-_CURLY_PAIR = re.compile(r"[“„‟«»]\s*(?P<cell>.*?)\s*[”“»«]", re.DOTALL)
-"""A cell in the double quotes a word processor curls (`“Support East”`, `„Müller“`, `«Équipe Est»`)."""
+_CURLY_PAIR = re.compile(r"[“„‟«»]\s*(?P<cell>[^“”„‟«»]*?)\s*[”“»«]")
+"""A cell wholly in one pair of the double quotes a word processor curls (`“Support East”`, `„Müller“`, `«Équipe
+Est»`); one holding other curly quotes (`“JJ” Smith “Jr”`) is kept as written."""
 
 
 def _unquoted_cell(value: str) -> str:

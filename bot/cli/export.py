@@ -26,6 +26,7 @@ from services.rewards.export import (
     parse_period,
     parse_period_words,
     record_export,
+    typed_range,
 )
 from services.text import plural
 
@@ -39,7 +40,8 @@ def add_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[ty
         dest="first",
         metavar="DATE",
         help="first day, UTC (default: 1st of this month), written as /rewards export takes it: 2026-03-01, "
-        "'1 March 2026', 'March 2026' or 'last month' (their first day)",
+        "'1 March 2026', 'March 2026' or 'last month' (their first day); 'last month', 'yesterday'... count from "
+        "UTC's date, not the server's zone's",
     )
     grants.add_argument(
         "--to", dest="last", metavar="DATE", help="last day included, UTC (default: today); a month is its last day"
@@ -98,30 +100,48 @@ def run_export(args: argparse.Namespace) -> int:
 
 
 def read_period(args: argparse.Namespace, now: datetime) -> ExportPeriod:
-    """`--from` and `--to` as `/rewards export` reads them; a whole range given to one of them is told how to split."""
+    """`--from` and `--to` as `/rewards export` reads them; a whole range given to one of them is told how to split,
+    a team how to be given, and a date opened with `since` to be given alone."""
     try:
         return parse_period(args.first, args.last, args.team, now=now, names=("--from", "--to"))
     except InvalidInput:
         for option, typed in (("--from", args.first), ("--to", args.last)):
-            if (whole := range_in_one(typed, now)) is not None:
-                raise StartupError(
-                    f"{option} `{typed}` is a range, {whole.describe()}: give its first day to --from and its last "
-                    f"to --to (--from {whole.first.isoformat()} --to {whole.last.isoformat()})"
-                ) from None
+            if (advice := split_advice(option, typed, now)) is not None:
+                raise StartupError(advice) from None
         raise
 
 
-def range_in_one(typed: str | None, now: datetime) -> ExportPeriod | None:
-    """The range `typed` holds when it is no date alone but reads as two (`5-31 January 2026`)."""
+def split_advice(option: str, typed: str | None, now: datetime) -> str | None:
+    """How to give what `typed` holds when it is no date alone: a range of two dates (`5-31 January 2026`) as --from
+    and --to, a team as --team, one date opened with `since` or `onwards` as --from with --to left out. None when it
+    is none of them (its own error is told)."""
     if typed is None or not typed.strip():  # empty: refused as such, not read as this month's range
         return None
     try:
         parse_period(typed, None, None, now=now)
+        return None
     except InvalidInput:
-        try:
-            return parse_period_words(typed.split(), now=now)
-        except DomainError:
-            return None
+        pass
+    try:
+        read = typed_range(typed.split())
+        if read.team is not None:
+            return (
+                f'{option} `{typed}` names a team: give it to --team (--team "{read.team.strip()}"), and only dates '
+                "to --from and --to"
+            )
+        whole = parse_period_words(typed.split(), now=now)
+    except DomainError:
+        return None
+    if len(read.dates) == 2:
+        return (
+            f"{option} `{typed}` is a range, {whole.describe()}: give its first day to --from and its last to --to "
+            f"(--from {whole.first.isoformat()} --to {whole.last.isoformat()})"
+        )
+    if read.opened and len(read.dates) == 1:
+        return (
+            f"{option} `{typed}` runs to today: give its first day to --from and leave --to out "
+            f"(--from {whole.first.isoformat()})"
+        )
     return None
 
 

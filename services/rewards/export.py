@@ -22,6 +22,7 @@ from services.rewards.export_sql import SEMICOLONS as SEMICOLONS
 from services.rewards.export_sql import Layout as Layout
 from services.rewards.export_sql import csv_lines_query, export_query
 from services.rewards.export_words import parse_period_words as parse_period_words
+from services.rewards.export_words import typed_range as typed_range
 
 FORMATS = ("csv", "jsonl")
 BATCH = 1000

@@ -5,10 +5,10 @@ import calendar
 import re
 from datetime import date, timedelta
 
-from services.day_words import MONTH_NAMES, days_named, written_with_a_year
+from services.day_words import MONTH_NAMES, SHOWN, days_named, written_with_a_year
 from services.errors import InvalidInput
 from services.sentence_words import as_written
-from services.text import mention_in_words
+from services.text import mention_in_words, truncate
 
 EARLIEST, LATEST = date(2000, 1, 1), date(2099, 12, 31)
 """The days an export may name: every grant falls within them, and the day after LATEST is still a date."""
@@ -159,7 +159,7 @@ def _not_a_date(text: str, name: str, typed: str) -> str:
     its markup, cut short, read as garbage. A day as people write it is told in YYYY-MM-DD."""
     what = mention_in_words(text)
     if what is None:
-        return f"{name} `{text[:20]}` is not a date: {_iso_hint(typed)}"
+        return f"{name} `{truncate(text, SHOWN)}` is not a date: {_iso_hint(typed)}"
     return (
         f"{name}: {what} is not a date, nor a team: write a date as YYYY-MM-DD, like 2026-03-01, and a team as "
         "`team:NAME`, like `team:Support East`."

@@ -45,17 +45,26 @@ class ExportPeriod:
 
 
 def parse_period(
-    first: str | None, last: str | None, team: str | None, *, now: datetime, names: tuple[str, str] = ("FROM", "TO")
+    first: str | None,
+    last: str | None,
+    team: str | None,
+    *,
+    now: datetime,
+    names: tuple[str, str] = ("FROM", "TO"),
+    said_on: date | None = None,
 ) -> ExportPeriod:
     """FROM and TO as typed, in Slack or on the command line (`export_days`: a month is its first day as FROM, its last
     as TO), starting no later than today (UTC); by default this month so far. A team named empty stays "" (refused by
-    `check_export`), never read as every team. `names` are what the user typed them as."""
+    `check_export`), never read as every team. `names` are what the user typed them as. `said_on`: the date from
+    which `yesterday`, `last month`... are counted, the requester's own (default: UTC's); the days they name are
+    whole UTC days all the same."""
     today = now.astimezone(UTC).date()
+    said = said_on or today
     order = figures_order(first) or figures_order(last)
-    end = typed_days(last, names[1], "today", today=today, order=order)[1] if last is not None else today
+    end = typed_days(last, names[1], "today", today=said, order=order)[1] if last is not None else today
     until = end if last is not None else None
     start = (
-        first_day(first, names[0], "the 1st of this month", today=today, until=until, order=order)
+        first_day(first, names[0], "the 1st of this month", today=said, until=until, order=order)
         if first is not None
         else today.replace(day=1)
     )

@@ -3,7 +3,8 @@ write them."""
 
 import re
 from collections.abc import Callable
-from datetime import UTC, datetime
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
 
 from services.day_words import MONTHS, RANGE_MARKS, date_phrases, days_named, spread_day_ranges, written_with_a_year
 from services.errors import DomainError, InvalidInput
@@ -14,7 +15,8 @@ from services.text import QUOTE_MARKS
 
 _LOOKS_LIKE_A_DATE = re.compile(r"\d{4}-\d{1,2}-\d{1,2}")
 _IN_FIGURES = re.compile(r"\d{1,2}([/.-])\d{1,2}\1\d{4}|\d{4}([/.])\d{1,2}\2\d{1,2}")
-_SAID_OR_SHORT = re.compile(r"\d{4}(?:[-/.]\d{1,2})?")
+_SAID_OR_SHORT = re.compile(r"\d{4}(?:[-/.]\d{1,2})?|\d{1,2}[/.]\d{4}")
+"""A year (`2025`) or a month in figures, year or month first (`2026-03`, `03/2026`)."""
 _TEAM = re.compile(r"(?:^|(?<=\s))(team:|team(?=\s))", re.IGNORECASE)
 """`team:` in any letter case (`Team:`), or `team` as a word before the name, as `/digest` takes it."""
 _BETWEEN = RANGE_MARKS | {"..", "and"}
@@ -26,18 +28,43 @@ _OPENINGS = frozenset({"from", "between", "since", "onwards", "onward"})
 2026`, `1 March 2026 onwards`."""
 _JOINED = re.compile(
     r"(\d{4}-\d{2}-\d{2})(?:\.\.|-|–|—|/|~)(\d{4}-\d{2}-\d{2})|(\d{1,2}/\d{1,2}/\d{4})(?:\.\.|-|–|—|~)(\d{1,2}/\d{1,2}/\d{4})"
+    r"|(\d{1,2}\.\d{1,2}\.\d{4})(?:\.\.|-|–|—|~)(\d{1,2}\.\d{1,2}\.\d{4})"
 )
-"""`2026-03-01..2026-03-31`, `2026-03-01–2026-03-31`, `01/03/2026-31/03/2026`: a range written as one word, as other
-tools take it."""
+"""`2026-03-01..2026-03-31`, `2026-03-01–2026-03-31`, `01/03/2026-31/03/2026`, `01.03.2026-31.03.2026`: a range
+written as one word, as other tools take it."""
 
 
 def parse_period_words(
-    words: list[str], *, now: datetime, is_a_team: Callable[[str], bool] = lambda name: False
+    words: list[str],
+    *,
+    now: datetime,
+    is_a_team: Callable[[str], bool] = lambda name: False,
+    said_on: date | None = None,
 ) -> ExportPeriod:
     """`[FROM] [TO] [team:NAME]` as typed after `/rewards export` (a team name may contain spaces); dates typed
     after the team (`team:Support East 2026-03-01`, `team:Support East 1 March 2026`) are the range's, not the name's,
     unless the directory has a team named with them (`is_a_team`). A date is one however many words it is written in
-    (`January 5th, 2026`), and a month alone (`March 2026`) is the whole month."""
+    (`January 5th, 2026`), and a month alone (`March 2026`) is the whole month. `said_on`: the requester's own date,
+    from which `yesterday` or `last month` are counted (default: UTC's)."""
+    typed = typed_range(words, is_a_team)
+    first, last = ([*typed.dates, None, None])[:2]
+    if last is None and first is not None and not typed.opened and _is_one_date(first, said_on or _utc_day(now)):
+        last = first  # `March 2026`: all of March; `yesterday`: that day; `since March 2026`: to today
+    return parse_period(first, last, typed.team, now=now, said_on=said_on)
+
+
+@dataclass(frozen=True)
+class TypedRange:
+    """The dates and team read from the words, before they are told as days."""
+
+    dates: list[str]
+    opened: bool
+    """Whether the dates came with `from`, `since` or `onwards`: one date so opened runs to today."""
+    team: str | None
+
+
+def typed_range(words: list[str], is_a_team: Callable[[str], bool] = lambda name: False) -> TypedRange:
+    """The dates typed (at most two) and the team named, refused when more than two dates are read."""
     head, named, team = (*_TEAM.split(" ".join(words), maxsplit=1), "", "")[:3]
     team, trailing = _team_and_dates(named, team, is_a_team)
     said = _date_words(head.split()) + trailing
@@ -49,10 +76,7 @@ def parse_period_words(
             f"Give at most two dates, FROM and TO, like `2026-03-01 2026-03-31` or `1 March 2026 31 March 2026` "
             f"(I read {len(dates)}: {', '.join(f'`{typed_date[:20]}`' for typed_date in dates[:4])})."
         )
-    first, last = ([*dates, None, None])[:2]
-    if last is None and first is not None and len(typed) == len(read) and _is_a_span(first, now):
-        last = first  # `March 2026`: all of March; `since March 2026`, `March 2026 onwards`: to today
-    return parse_period(first, last, team if named else None, now=now)
+    return TypedRange(dates=dates, opened=len(typed) != len(read), team=team if named else None)
 
 
 _QUOTED = re.compile(
@@ -81,9 +105,24 @@ def _dates_after_the_team(text: str, is_a_team: Callable[[str], bool]) -> tuple[
         return quoted["name"], _date_words(quoted["rest"].split())
     words = text.split()
     splits = [at for at in range(1, len(words)) if _all_dates(_date_words(words[at:]), _name(words[:at]), is_a_team)]
-    at = next((at for at in splits if is_a_team(_name(words[:at]))), splits[0] if splits else len(words))
+    teams = [at for at in splits if is_a_team(_name(words[:at]))]
+    if len(teams) > 1:
+        raise InvalidInput(_two_readings(words, teams[:2]))
+    at = next(iter(teams), splits[0] if splits else len(words))
     trailing = _date_words(words[at:])
     return " ".join(words[:at]), trailing[1:] if trailing and trailing[0] in _AFTER_THE_NAME else trailing
+
+
+def _two_readings(words: list[str], splits: list[int]) -> str:
+    """`team:Support East 2 March 2026` with teams `Support East` and `Support East 2`: each reading named, and how to
+    write it so that it is the only one."""
+    readings = [(_name(words[:at]), " ".join(words[at:])) for at in splits]
+    told = " or ".join(f"team {name} for `{dates}`" for name, dates in readings)
+    quoted = " or ".join(f'`team:"{name}" {dates}`' for name, dates in readings)
+    return (
+        f"`team:{' '.join(words)}` can be read two ways: {told}. Put the team's name in quotes ({quoted}), "
+        "or write the dates as YYYY-MM-DD."
+    )
 
 
 _AFTER_THE_NAME = _FILLERS | {"-", "–", "—"}
@@ -143,14 +182,20 @@ def _said_joined(words: list[str]) -> list[str]:
     return joined
 
 
-def _is_a_span(text: str, now: datetime) -> bool:
-    """Whether `text` names more than a day (`March 2026`, `2026-03`, `last month`); a date that cannot be read is
-    none."""
+def _is_one_date(text: str, today: date) -> bool:
+    """Whether `text` alone is the whole range: more than a day (`March 2026`, `2026-03`, `last month`), or a day said
+    as counted from today (`yesterday`: that day, not from it to today); a date that cannot be read is none."""
+    if " ".join(text.casefold().split()) in DAYS_SAID:
+        return True
     try:
-        first, last = typed_days(text, "", "", today=now.astimezone(UTC).date())
+        first, last = typed_days(text, "", "", today=today)
     except DomainError:
         return False
     return first != last
+
+
+def _utc_day(now: datetime) -> date:
+    return now.astimezone(UTC).date()
 
 
 def _without_openings(typed: list[str]) -> list[str]:

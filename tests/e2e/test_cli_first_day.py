@@ -190,6 +190,7 @@ def test_an_org_file_with_cells_in_curly_quotes_imports_the_names_without_them(t
         "U0B,\u201cBen Agent\u201d,\u201cSupport East\u201d,frontline,U0A",
         "U0C,\u201eCara M\u00fcller\u201c,\u00abSupport East\u00bb,frontline,U0A",
         "U0D,\u201cDee\u201d Agent,Support East,frontline,U0A",
+        "U0E,\u201cJJ\u201d Smith \u201cJr\u201d,Support East,frontline,U0A",
     ]
     (tmp_path / "org.csv").write_text("\n".join(rows) + "\n", "utf-8")
 
@@ -204,6 +205,7 @@ def test_an_org_file_with_cells_in_curly_quotes_imports_the_names_without_them(t
     assert people["U0B"] == ("Ben Agent", "Support East")
     assert people["U0C"] == ("Cara M\u00fcller", "Support East")
     assert people["U0D"] == ("\u201cDee\u201d Agent", "Support East"), "quotes around a word of the cell are the name's"
+    assert people["U0E"] == ("\u201cJJ\u201d Smith \u201cJr\u201d", "Support East"), "two pairs are the name's too"
 
 
 def test_an_org_file_not_in_utf_8_with_old_mac_line_ends_names_the_line_of_the_character(tmp_path: Path) -> None:
@@ -295,6 +297,33 @@ def test_a_range_given_to_from_alone_is_told_how_to_split_it(tmp_path: Path, typ
     assert one_error_line(result) == (
         f"error: --from `{typed}` is a range, {split} (--from 2026-01-05 --to 2026-01-31)"
     )
+    assert not (tmp_path / "rewards.csv").exists()
+
+
+@pytest.mark.parametrize(
+    ("typed", "told"),
+    [
+        (
+            "team:Support East",
+            'names a team: give it to --team (--team "Support East"), and only dates to --from and --to',
+        ),
+        (
+            "team:Support East March 2026",
+            'names a team: give it to --team (--team "Support East"), and only dates to --from and --to',
+        ),
+        ("since 1 March 2026", "runs to today: give its first day to --from and leave --to out (--from 2026-03-01)"),
+        ("March 2026 onwards", "runs to today: give its first day to --from and leave --to out (--from 2026-03-01)"),
+        ("for March 2026", "is not a date: write it like `5 January 2026`, `January 5, 2026` or YYYY-MM-DD."),
+    ],
+)
+def test_a_team_or_an_open_range_given_to_from_is_told_how_to_give_it(tmp_path: Path, typed: str, told: str) -> None:
+    """`--from "team:Support East"` was told it "is a range, 2026-12-01 to 2026-12-06, team Support East": the default
+    range, not what was typed, and the team dropped from the advice."""
+    upgraded(tmp_path).dispose()
+
+    result = cli(tmp_path, "export", "rewards", "--from", typed, "--out", "rewards.csv", "--workspace", "T0LATITUDE")
+
+    assert one_error_line(result) == f"error: --from `{typed}` {told}"
     assert not (tmp_path / "rewards.csv").exists()
 
 

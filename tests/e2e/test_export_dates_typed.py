@@ -2,8 +2,12 @@
 without its year, day and month in figures. Each is read as meant and the file sent, or refused naming what was read
 and how to write it, and nothing is sent."""
 
-import pytest
+from datetime import UTC, datetime
 
+import pytest
+from sqlalchemy import select, update
+
+from models import Employee, Team
 from tests.conftest import RunningBot
 from tests.helpers import load_org_and_policy
 
@@ -170,6 +174,107 @@ def test_a_range_is_read_whole_as_it_is_written(ready: RunningBot, typed: str, p
 def test_a_range_said_with_the_words_around_it_is_that_range(ready: RunningBot, typed: str, period: str) -> None:
     """`/rewards export for February 2026` was refused ("FROM `for` is not a date"), and `team:Support East, last
     month` looked for a team called "Support East, last month"."""
+    reply = ready.driver.command("U0HR", "/rewards", f"export {typed}")
+
+    assert f"Preparing the reward export for {period} (" in reply.text, reply.text
+    assert len(ready.slack.files()) == 1
+
+
+@pytest.mark.parametrize(
+    ("typed", "period"),
+    [
+        ("yesterday", "2026-03-01 to 2026-03-01"),
+        ("Yesterday.", "2026-03-01 to 2026-03-01"),
+        ("today", "2026-03-02 to 2026-03-02"),
+        ("team:Support East yesterday", "2026-03-01 to 2026-03-01, team Support East"),
+        ("since yesterday", "2026-03-01 to 2026-03-02"),
+        ("yesterday to today", "2026-03-01 to 2026-03-02"),
+    ],
+)
+def test_a_day_said_alone_is_that_day(ready: RunningBot, typed: str, period: str) -> None:
+    """`/rewards export yesterday` on 2 March exported 1 and 2 March: the day said was read as FROM, to today."""
+    reply = ready.driver.command("U0HR", "/rewards", f"export {typed}")
+
+    assert f"Preparing the reward export for {period} (" in reply.text, reply.text
+    assert len(ready.slack.files()) == 1
+
+
+def _requester_in(bot: RunningBot, tz: str) -> None:
+    with bot.sessions.begin() as session:
+        session.execute(update(Employee).where(Employee.slack_id == "U0HR").values(tz=tz))
+
+
+@pytest.mark.parametrize(
+    ("tz", "moment", "typed", "period"),
+    [
+        ("Australia/Sydney", datetime(2026, 3, 31, 22, tzinfo=UTC), "last month", "2026-03-01 to 2026-03-31"),
+        ("Australia/Sydney", datetime(2026, 3, 31, 22, tzinfo=UTC), "yesterday", "2026-03-31 to 2026-03-31"),
+        ("Australia/Sydney", datetime(2026, 3, 31, 22, tzinfo=UTC), "last week", "2026-03-23 to 2026-03-29"),
+        ("America/Los_Angeles", datetime(2026, 3, 31, 22, tzinfo=UTC), "last month", "2026-02-01 to 2026-02-28"),
+        ("America/Los_Angeles", datetime(2026, 4, 1, 2, tzinfo=UTC), "last month", "2026-02-01 to 2026-02-28"),
+        ("America/Los_Angeles", datetime(2026, 4, 1, 2, tzinfo=UTC), "this month", "2026-03-01 to 2026-03-31"),
+        ("America/Los_Angeles", datetime(2026, 4, 1, 2, tzinfo=UTC), "yesterday", "2026-03-30 to 2026-03-30"),
+    ],
+)
+def test_days_said_are_counted_from_the_requesters_own_date(
+    ready: RunningBot, tz: str, moment: datetime, typed: str, period: str
+) -> None:
+    """HR in Sydney at 09:00 on 1 April (22:00 UTC on 31 March) typing `last month` got February: the words were
+    counted from UTC's date. The days exported stay whole UTC days, as the reply says."""
+    _requester_in(ready, tz)
+    ready.clock.set(moment)
+
+    reply = ready.driver.command("U0HR", "/rewards", f"export {typed}")
+
+    assert f"Preparing the reward export for {period} (whole days in UTC" in reply.text, reply.text
+    assert len(ready.slack.files()) == 1
+
+
+def test_this_month_said_where_it_has_begun_before_utc_s_is_refused_as_not_begun(ready: RunningBot) -> None:
+    """In Sydney on 1 April, `this month` is April, whose first UTC day has not begun: nothing granted in it yet."""
+    _requester_in(ready, "Australia/Sydney")
+    ready.clock.set(datetime(2026, 3, 31, 22, tzinfo=UTC))
+
+    reply = ready.driver.command("U0HR", "/rewards", "export this month")
+
+    assert "FROM 2026-04-01 is after today (2026-03-31 in UTC, the clock of the export's days)" in reply.text
+    assert ready.slack.files() == []
+
+
+def test_dates_after_a_team_that_two_teams_names_can_end_are_refused_naming_both_readings(ready: RunningBot) -> None:
+    """With teams `Support East` and `Support East 2`, `team:Support East 2 March 2026` exported Support East from 2
+    March to today, silently."""
+    with ready.sessions.begin() as session:
+        east = session.scalars(select(Team).where(Team.name == "Support East")).one()
+        session.add(Team(workspace_id=east.workspace_id, name="Support East 2"))
+
+    reply = ready.driver.command("U0HR", "/rewards", "export team:Support East 2 March 2026")
+    quoted = ready.driver.command("U0HR", "/rewards", 'export team:"Support East 2" March 2026')
+    iso = ready.driver.command("U0HR", "/rewards", "export team:Support East 2026-03-02")
+
+    assert (
+        "`team:Support East 2 March 2026` can be read two ways: team Support East for `2 March 2026` or team Support "
+        'East 2 for `March 2026`. Put the team\'s name in quotes (`team:"Support East" 2 March 2026` or '
+        '`team:"Support East 2" March 2026`), or write the dates as YYYY-MM-DD.'
+    ) in reply.text, reply.text
+    assert "Preparing the reward export for 2026-03-01 to 2026-03-31, team Support East 2 (" in quoted.text, quoted.text
+    assert "Preparing the reward export for 2026-03-02 to 2026-03-02, team Support East (" in iso.text, iso.text
+    assert len(ready.slack.files()) == 2
+
+
+@pytest.mark.parametrize(
+    ("typed", "period"),
+    [
+        ("team:Support East 03/2026", "2026-03-01 to 2026-03-31, team Support East"),
+        ("01.02.2026-28.02.2026", "2026-02-01 to 2026-02-28"),
+        ("Jan 5 - 28 Feb 2026", "2026-01-05 to 2026-02-28"),
+    ],
+)
+def test_a_month_first_figure_after_a_team_a_dotted_joined_range_and_two_months_days_are_read(
+    ready: RunningBot, typed: str, period: str
+) -> None:
+    """`team:Support East 03/2026` looked for a team of that name, `01.02.2026-28.02.2026` was refused as `01.02.2026-
+    28.02.202`, and `Jan 5 - 28 Feb 2026` as three dates, one of them never typed (`Feb 2026`)."""
     reply = ready.driver.command("U0HR", "/rewards", f"export {typed}")
 
     assert f"Preparing the reward export for {period} (" in reply.text, reply.text

@@ -1,6 +1,7 @@
 """The rules by which an export's dates are read: a range within one month written once, day and month in figures,
 dates after a team's name, one reading for Slack's words and the command line's `--from`/`--to`."""
 
+import re
 from datetime import UTC, date, datetime
 
 import pytest
@@ -8,8 +9,8 @@ import pytest
 from services.day_words import spread_day_ranges
 from services.errors import InvalidInput
 from services.rewards.export_days import typed_days
-from services.rewards.export_period import parse_period
-from services.rewards.export_words import parse_period_words
+from services.rewards.export_period import ExportPeriod, parse_period
+from services.rewards.export_words import parse_period_words, typed_range
 
 NOW = datetime(2026, 3, 10, 9, tzinfo=UTC)
 TEAMS = {"support east", "floor 5"}
@@ -118,3 +119,102 @@ def test_a_date_pasted_with_spaces_quotes_or_the_mark_ending_a_sentence_is_that_
 )
 def test_words_said_around_a_range_are_no_date_and_since_runs_to_today(typed: str, period: str) -> None:
     assert read(typed) == period
+
+
+@pytest.mark.parametrize(
+    ("typed", "period"),
+    [
+        ("yesterday", "2026-03-09 to 2026-03-09"),
+        ("today", "2026-03-10 to 2026-03-10"),
+        ("since yesterday", "2026-03-09 to 2026-03-10"),
+        ("yesterday onwards", "2026-03-09 to 2026-03-10"),
+    ],
+)
+def test_a_day_said_alone_is_that_day_and_opened_runs_to_today(typed: str, period: str) -> None:
+    assert read(typed) == period
+
+
+def test_the_command_line_s_from_yesterday_still_runs_to_today() -> None:
+    assert parse_period("yesterday", None, None, now=NOW).describe() == "2026-03-09 to 2026-03-10"
+
+
+@pytest.mark.parametrize(
+    ("said_on", "typed", "period"),
+    [
+        (date(2026, 4, 1), "last month", "2026-03-01 to 2026-03-31"),
+        (date(2026, 4, 1), "yesterday", "2026-03-31 to 2026-03-31"),
+        (date(2026, 3, 31), "last month", "2026-02-01 to 2026-02-28"),
+        (date(2026, 3, 30), "yesterday to today", "2026-03-29 to 2026-03-30"),
+    ],
+)
+def test_days_said_are_counted_from_the_date_they_are_said_on(said_on: date, typed: str, period: str) -> None:
+    now = datetime(2026, 3, 31, 22, tzinfo=UTC)
+
+    assert parse_period_words(typed.split(), now=now, said_on=said_on).describe() == period
+
+
+def test_days_said_on_a_date_utc_has_not_reached_are_refused_as_not_begun() -> None:
+    now = datetime(2026, 3, 31, 22, tzinfo=UTC)
+
+    with pytest.raises(InvalidInput, match=r"FROM 2026-04-01 is after today \(2026-03-31 in UTC"):
+        parse_period_words(["today"], now=now, said_on=date(2026, 4, 1))
+
+
+def test_dates_after_a_team_that_two_teams_names_can_end_are_refused_naming_both() -> None:
+    teams = {"support east", "support east 2"}
+
+    def reading(typed: str) -> ExportPeriod:
+        return parse_period_words(typed.split(), now=NOW, is_a_team=lambda name: name.casefold() in teams)
+
+    with pytest.raises(InvalidInput) as refused:
+        reading("team:Support East 2 March 2026")
+
+    assert "team Support East for `2 March 2026` or team Support East 2 for `March 2026`" in str(refused.value)
+    whole = reading("team:Support East 2")
+    assert whole.team == "Support East 2", "a whole name is that team, no date in it"
+
+
+@pytest.mark.parametrize(
+    ("typed", "dates", "opened", "team"),
+    [
+        ("5-31 January 2026", ["5 January 2026", "31 January 2026"], False, None),
+        ("since 1 March 2026", ["1 March 2026"], True, None),
+        ("team:Support East", [], False, "Support East"),
+        ("for March 2026", ["March 2026"], False, None),
+    ],
+)
+def test_the_words_typed_hold_the_dates_and_team_read(
+    typed: str, dates: list[str], opened: bool, team: str | None
+) -> None:
+    read = typed_range(typed.split())
+
+    assert (read.dates, read.opened, read.team) == (dates, opened, team)
+
+
+@pytest.mark.parametrize(
+    ("typed", "spread"),
+    [
+        ("Jan 5 - 31 Mar 2026", "Jan 5 - 31 Mar 2026"),
+        ("Jan 5 - 31, 2026", "Jan 5 2026 - Jan 31, 2026"),
+        ("5 - 31 Mar 2026", "5 Mar 2026 - 31 Mar 2026"),
+    ],
+)
+def test_days_of_a_range_each_with_its_own_month_take_no_other(typed: str, spread: str) -> None:
+    assert " ".join(spread_day_ranges(typed.split())) == spread
+
+
+@pytest.mark.parametrize(
+    ("typed", "period"),
+    [
+        ("01.03.2026-31.03.2026", "2026-03-01 to 2026-03-31"),
+        ("team:Support East 03/2026", "2026-03-01 to 2026-03-31, team Support East"),
+        ("team:Support East 3.2026", "2026-03-01 to 2026-03-31, team Support East"),
+    ],
+)
+def test_a_dotted_joined_range_and_a_month_first_figure_after_a_team_are_read(typed: str, period: str) -> None:
+    assert read(typed) == period
+
+
+def test_a_long_word_that_is_no_date_is_shown_cut_with_a_mark_of_the_cut() -> None:
+    with pytest.raises(InvalidInput, match=re.escape("FROM `01.03.2026-31.03.2026-01.04.2026-30.04.…` is not a date")):
+        read("01.03.2026-31.03.2026-01.04.2026-30.04.2026")

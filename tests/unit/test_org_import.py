@@ -323,6 +323,8 @@ def test_deactivate_missing_spares_a_newcomer_the_file_has_not_had_a_chance_to_l
         (" \u201e Support East \u201c ", "Support East"),
         ("\u00abSupport East\u00bb", "Support East"),
         ("\u201cSunny\u201d Sam", "\u201cSunny\u201d Sam"),
+        ("\u201cSunny\u201d East \u201cTwo\u201d", "\u201cSunny\u201d East \u201cTwo\u201d"),
+        ("\u00abEast\u00bb \u00abTwo\u00bb", "\u00abEast\u00bb \u00abTwo\u00bb"),
     ],
 )
 def test_a_cell_wholly_in_curly_double_quotes_is_read_without_them(cell: str, read: str) -> None:
