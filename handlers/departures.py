@@ -7,8 +7,8 @@ this workspace (an org admin removed them from it; they stay active in the org),
 
 Slack retries an event it could not deliver (about 1 and 5 minutes on) with its first content, and promises no order:
 an event says how someone was when it was sent. So a departure (work handed over, HR told) is made only on how Slack
-shows them now (`users.info`), and so is Slack's retry or the app's own try; an event sent, or a read begun, before the
-last change of theirs followed is old news (services/departures.py).
+shows them now (`users.info`), and so is Slack's retry or the app's own try; an event sent before the last change of
+theirs followed is old news, and a read a change followed meanwhile overtook is made once more (services/departures.py).
 """
 
 import logging
@@ -24,11 +24,11 @@ from handlers.blocks.departures import DEACTIVATED, REMOVED, left_slack_notice
 from handlers.deps import Deps, deps_of
 from handlers.event_retries import tried_again
 from handlers.handover import queue_handover_messages
-from handlers.people import known_workspace
+from handlers.people import known_serving_workspace, known_workspace
 from handlers.slack_people import NOT_A_MEMBER, of_the_org, of_the_workspace, person_of
 from models import Workspace
 from services import outbox, workspaces
-from services.departures import UNDATED, Departure, SlackChange, follow_slack
+from services.departures import UNDATED, Departure, ReadOvertaken, SlackChange, changes_followed, follow_slack
 from services.directory import SlackPerson
 from services.handover import reported
 
@@ -37,6 +37,8 @@ WHERE = ("team_id", "enterprise_user", "is_stranger")
 """What of a user object says which workspaces and org they are of."""
 SLACK_RETRY_NUM = "x-slack-retry-num"
 """The header of Slack's retry of a delivery (mirrored by Bolt in Socket Mode): sent with the first one's content."""
+READS = 2
+"""How many times a person is read from Slack for one change, when a change followed meanwhile overtakes the read."""
 
 
 def register(app: App) -> None:
@@ -51,13 +53,35 @@ def user_changed(body: dict[str, Any], event: dict[str, Any], context: BoltConte
     said = person_of(slack_id, user)
     ours = of_the_workspace(user, context)
     deactivated = ours and not said.exists and not said.is_bot  # work moves, HR is told: only if Slack still says so
-    read_at = None
+    stamp = sent_at(body, event)
     if deactivated or tried_again(context) or retried_by_slack(request):
-        read_at = deps_of(context).now()  # before asking: a change Slack sends meanwhile is newer than the read
-        user = as_slack_has_them_now(context, slack_id, user)
+        read_and_follow(context, slack_id, user, stamp)
+        return
     person, how = what_slack_says(slack_id, user, context)
     if person is not None and not person.is_bot:
-        follow_person(context, person, how, SlackChange(sent_at(body, event), read_at))
+        follow_person(context, person, how, SlackChange(stamp))
+
+
+def read_and_follow(context: BoltContext, slack_id: str, sent: dict[str, Any], stamp: datetime | None) -> None:
+    """Follow the person as Slack shows them now; a read overtaken by a change followed meanwhile (which may be older
+    than what it found: a late profile change) is made once more, and a second one overtaken is left to that change."""
+    for _ in range(READS):
+        taken = _changes_followed(context, slack_id)  # before asking: a change followed meanwhile overtakes the read
+        person, how = what_slack_says(slack_id, as_slack_has_them_now(context, slack_id, sent), context)
+        if person is None or person.is_bot:
+            return
+        try:
+            follow_person(context, person, how, SlackChange(stamp, read_after=taken))
+            return
+        except ReadOvertaken:
+            continue
+    log.info("%s changed in Slack while read twice: left to the change followed meanwhile", slack_id)
+
+
+def _changes_followed(context: BoltContext, slack_id: str) -> int:
+    with deps_of(context).sessions() as session:
+        workspace = known_serving_workspace(session, context)
+        return 0 if workspace is None else changes_followed(session, workspace_id=workspace.id, slack_id=slack_id)
 
 
 def retried_by_slack(request: BoltRequest) -> bool:

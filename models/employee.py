@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, CheckConstraint, ForeignKey, String, UniqueConstraint, false
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Integer, String, UniqueConstraint, false, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import Base, UTCDateTime
@@ -47,9 +47,12 @@ class Employee(Base):
     left_slack_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     """When Slack deactivated them while active here (None: it did not, or they came back in Slack)."""
     slack_change_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    """When Slack sent the last `user_change` of theirs the directory followed (on Slack's clock), or the read of Slack
-    it followed began (on the app's clock), whichever came last; None: none yet. One Slack sent, or a read begun,
-    before it (a late retry, one delivered out of order) is old news (services/departures.py)."""
+    """When Slack sent the last `user_change` of theirs the directory followed (its `event_ts`, on Slack's clock only);
+    None: none yet. One Slack sent before it (a late retry, one delivered out of order) is old news
+    (services/departures.py)."""
+    slack_changes_followed: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
+    """How many changes of theirs Slack told of or showed (events and reads of `users.info`) the directory followed: a
+    read during which this moved was overtaken by a change followed meanwhile (services/departures.py)."""
     home_opened_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     """When they last opened the app's Home tab (None: not since this was recorded): it was on then, which a Home
     Slack refused from a batch taken earlier does not contradict (services/home_tab.py)."""

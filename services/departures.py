@@ -8,10 +8,12 @@ active again (what was handed over stays where it went); someone HR's import dea
 Slack says. Slack sends `user_change` for every profile change of everyone: a person the directory does not know, or
 whose state here already matches, costs a read and changes nothing, and so does Slack's retry of the same event.
 What Slack sent before the last change of theirs followed (a late retry, one delivered out of order: Slack promises no
-order) is old news, left alone. How Slack shows them now (`users.info`) counts as sent when the read began
-(`SlackChange.read_at`, on the app's clock), under the same rule: a change recorded while the read was under way (an
-admin undoing a deactivation a second later, followed by another worker) wins over what the read found before it. The
-app's clock and Slack's may differ by a little; a change and a read less than that apart may be taken in either order.
+order) is old news, left alone: events are ordered by Slack's own `event_ts`, never by the app's clock. How Slack shows
+them now (`users.info`) is newer than anything followed before the read began, whatever its event says: each change
+followed is counted (`Employee.slack_changes_followed`), the read takes the count before asking Slack, and it is
+followed only if no change was followed meanwhile (an admin undoing a deactivation a second later, followed by another
+worker, wins over what the read found before it); else it is `ReadOvertaken`, for the caller to read again. So the two
+clocks are never compared, and an event Slack dated wrongly (in the future) holds up no read.
 """
 
 from dataclasses import dataclass, field
@@ -35,18 +37,16 @@ ACTOR = "slack"
 
 @dataclass(frozen=True)
 class SlackChange:
-    """When Slack sent what it says of a person (`sent_at`, on Slack's clock; None: not known) and, when it is how Slack
-    shows them now (read from Slack for it, not only what an event said of them then), when that read began
-    (`read_at`, on the app's clock)."""
+    """When Slack sent what it says of a person (`sent_at`, its event's `event_ts`; None: not known) and, when it is
+    how Slack shows them now (read from Slack for it), how many changes of theirs were followed before the read began
+    (`read_after`, from `changes_followed`; None: not read)."""
 
     sent_at: datetime | None = None
-    read_at: datetime | None = None
+    read_after: int | None = None
 
-    @property
-    def as_of(self) -> datetime | None:
-        """The latest moment Slack vouched for what it says: its event's sending or the read, whichever came last."""
-        known = [moment for moment in (self.sent_at, self.read_at) if moment is not None]
-        return max(known, default=None)
+
+class ReadOvertaken(Exception):
+    """A change of theirs was followed while Slack was read: what the read found may be older; nothing was written."""
 
 
 UNDATED = SlackChange()
@@ -67,7 +67,8 @@ def follow_slack(
     session: Session, *, workspace: Workspace, person: SlackPerson, now: datetime, change: SlackChange = UNDATED
 ) -> Departure | None:
     """Bring the directory in line with what Slack says of a person; a Departure when it deactivated them here. What
-    Slack sent before the last change of theirs followed changes nothing (`_old_news`)."""
+    Slack sent before the last change of theirs followed changes nothing (`_old_news`); a read overtaken by a change
+    followed meanwhile raises `ReadOvertaken`."""
     if person.is_bot:
         return None
     # FOR NO KEY UPDATE: a row naming them may still be written meanwhile (their decision of a request this
@@ -77,8 +78,13 @@ def follow_slack(
         .where(Employee.workspace_id == workspace.id, Employee.slack_id == person.slack_id)
         .with_for_update(of=Employee, key_share=True)
     )
-    if employee is None or _old_news(employee, change):
+    if employee is None:
         return None
+    if change.read_after is not None and change.read_after != employee.slack_changes_followed:
+        raise ReadOvertaken(person.slack_id)
+    if change.read_after is None and _old_news(employee, change):
+        return None
+    employee.slack_changes_followed += 1
     _note_sent(employee, change)
     if not person.exists:
         return _left(session, workspace, employee, now) if employee.active else None
@@ -92,17 +98,29 @@ def follow_slack(
     return None
 
 
+def changes_followed(session: Session, *, workspace_id: int, slack_id: str) -> int:
+    """How many changes of theirs were followed so far (0 for someone not known yet): taken before reading Slack."""
+    count = session.scalar(
+        select(Employee.slack_changes_followed).where(
+            Employee.workspace_id == workspace_id, Employee.slack_id == slack_id
+        )
+    )
+    return count or 0
+
+
 def _old_news(employee: Employee, change: SlackChange) -> bool:
-    """Whether Slack sent this, or it was read, before the last change of theirs followed: the state it says is older
-    than theirs here (an old deactivation would deactivate someone Slack shows as active)."""
-    last, sent = employee.slack_change_sent_at, change.as_of
+    """Whether Slack sent this event before the last change of theirs followed, on Slack's clock: the state it says is
+    older than theirs here (an old deactivation would deactivate someone Slack shows as active)."""
+    last, sent = employee.slack_change_sent_at, change.sent_at
     if last is None or sent is None:
         return False
     return sent < last
 
 
 def _note_sent(employee: Employee, change: SlackChange) -> None:
-    last, sent = employee.slack_change_sent_at, change.as_of
+    """Keep Slack's latest `event_ts` followed. A read keeps the later one too: what it found is newer than both, and
+    an event sent between them, delivered later still, must stay old news."""
+    last, sent = employee.slack_change_sent_at, change.sent_at
     if sent is not None and (last is None or sent > last):
         employee.slack_change_sent_at = sent
 

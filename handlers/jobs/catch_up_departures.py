@@ -18,13 +18,13 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackClientError
 
 from handlers.blocks.departures import DEACTIVATED
-from handlers.departures import follow_in, left
+from handlers.departures import READS, follow_in, left
 from handlers.deps import Deps, InstallGone
 from handlers.org_access import all_pages, listing_client
 from handlers.slack_people import person_of, slack_user
 from models import Workspace
 from services import missed_departures
-from services.departures import SlackChange
+from services.departures import ReadOvertaken, SlackChange, changes_followed
 from services.errors import DomainError
 
 log = logging.getLogger(__name__)
@@ -82,9 +82,19 @@ def _follow_all(deps: Deps, client: WebClient, workspace_id: int, stale: list[st
 
 
 def _follow(deps: Deps, client: WebClient, workspace_id: int, slack_id: str) -> None:
-    """Follow one person as Slack shows them now (the listing may be minutes old, a change followed since): the read
-    counts as sent when it began, so a change recorded while it was under way wins (services/departures.py)."""
-    read_at = deps.now()
+    """Follow one person as Slack shows them now (the listing may be minutes old, a change followed since); a read
+    overtaken by a change followed meanwhile is made once more (services/departures.py)."""
+    for _ in range(READS):
+        try:
+            _read_and_follow(deps, client, workspace_id, slack_id)
+            return
+        except ReadOvertaken:
+            continue
+
+
+def _read_and_follow(deps: Deps, client: WebClient, workspace_id: int, slack_id: str) -> None:
+    with deps.sessions() as session:
+        taken = changes_followed(session, workspace_id=workspace_id, slack_id=slack_id)
     try:
         user = slack_user(client, slack_id)
     except DomainError:
@@ -96,7 +106,7 @@ def _follow(deps: Deps, client: WebClient, workspace_id: int, slack_id: str) -> 
         workspace = session.get(Workspace, workspace_id)
         if workspace is None or not workspace.installed:
             return
-        change = SlackChange(read_at=read_at)
+        change = SlackChange(read_after=taken)
         departure = follow_in(session, workspace, person, DEACTIVATED, change, deps.now())
     if departure is not None:
         left(deps, slack_id, DEACTIVATED, departure)

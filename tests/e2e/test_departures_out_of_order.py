@@ -4,13 +4,13 @@ shows the person deactivated."""
 
 import time
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
 import pytest
 from sqlalchemy import select
 
 from bot.fakeslack.driver import SlackDriver
 from bot.fakeslack.idle import TrackedExecutor
+from handlers.jobs.catch_up_departures import catch_up_departures
 from models import Resolution
 from tests.conftest import SIGNING_SECRET, RunningBot
 from tests.e2e.test_departures import audit_actions, in_slack, is_active, waiting_on_maya  # noqa: F401  (fixture)
@@ -44,11 +44,6 @@ def test_a_deactivation_arriving_after_she_came_back_leaves_her_active_and_her_r
     assert not [c for c in bot.slack.calls("chat.postMessage") if "Slack deactivated" in c.text]
 
 
-def undone(gone: dict[str, Any]) -> dict[str, Any]:
-    """The `user_change` Slack sends as an admin undoes the deactivation `gone` told of."""
-    return {**gone, "user": {**gone["user"], "deleted": False}, "event_ts": f"{time.time():.6f}"}
-
-
 def test_a_deactivation_undone_while_its_read_of_slack_was_on_its_way_leaves_her_active(
     waiting_on_maya: RunningBot,  # noqa: F811
 ) -> None:
@@ -58,23 +53,78 @@ def test_a_deactivation_undone_while_its_read_of_slack_was_on_its_way_leaves_her
     listeners = bot.runtime.listeners
     assert isinstance(listeners, TrackedExecutor)
     gone = bot.slack.change_user("U0MGR1", deleted=True)
-    bot.clock.set(datetime.now(UTC))  # the app's clock agrees with Slack's
     read = bot.slack.pause("users.info")
     unsettled = SlackDriver(bot.driver.events_url, SIGNING_SECRET, bot.slack)  # back once acked, its listener running
 
     unsettled.event(gone)
     read.wait_until_arrived()
-    unsettled.event(undone(gone))
+    unsettled.event(bot.slack.change_user("U0MGR1", deleted=False))
     listeners.wait_idle(held=1)
     read.release()
     bot.driver.settle()
-    bot.slack.change_user("U0MGR1", deleted=False)  # as Slack shows her since she was brought back
 
     assert is_active(bot, "U0MGR1")
     with bot.sessions() as session:
         assert session.scalars(select(Resolution)).one().decider.slack_id == "U0MGR1"  # type: ignore[union-attr]
     assert audit_actions(bot) == []
     assert not [c for c in bot.slack.calls("chat.postMessage") if "Slack deactivated" in c.text]
+
+
+def test_an_undo_a_second_later_leaves_her_active_though_latitude_s_clock_runs_ahead_of_slack_s(
+    waiting_on_maya: RunningBot,  # noqa: F811
+) -> None:
+    bot = waiting_on_maya
+    gone = bot.slack.change_user("U0MGR1", deleted=True)
+    bot.clock.set(datetime.fromtimestamp(float(gone["event_ts"]), UTC) + timedelta(seconds=3))
+
+    bot.driver.event(gone)
+    assert not is_active(bot, "U0MGR1")
+    back = bot.slack.change_user("U0MGR1", deleted=False)
+    bot.driver.event({**back, "event_ts": f"{float(gone['event_ts']) + 1:.6f}"})  # the admin undoes it a second later
+
+    assert is_active(bot, "U0MGR1"), "Slack shows her active"
+    assert audit_actions(bot) == ["person.left_slack", "person.back_in_slack"]
+
+
+def test_a_change_slack_dated_in_the_future_holds_up_neither_her_deactivation_nor_the_catch_up(
+    waiting_on_maya: RunningBot,  # noqa: F811
+) -> None:
+    bot = waiting_on_maya
+    renamed = bot.slack.change_user("U0MGR1", real_name="Maya R")
+    bot.driver.event({**renamed, "event_ts": f"{time.time() + 3 * 86400:.6f}"})  # three days ahead
+
+    bot.driver.event(bot.slack.change_user("U0MGR1", deleted=True))
+    assert not is_active(bot, "U0MGR1")
+
+    bot.slack.change_user("U0MGR1", deleted=False)  # its user_change never reached Latitude
+    bot.clock.advance(timedelta(days=1))
+    catch_up_departures(bot.runtime.deps, bot.runtime.app.client)
+    assert is_active(bot, "U0MGR1")
+
+
+def test_a_deactivation_overtaken_by_an_older_change_while_it_was_read_is_read_again(
+    waiting_on_maya: RunningBot,  # noqa: F811
+) -> None:
+    """A profile change sent before the deactivation arrives late, while the deactivation's `users.info` is under way,
+    and is followed first: the read may be older than it, so Slack is read again, and still shows her deactivated."""
+    bot = waiting_on_maya
+    listeners = bot.runtime.listeners
+    assert isinstance(listeners, TrackedExecutor)
+    renamed = bot.slack.change_user("U0MGR1", real_name="Maya R")
+    gone = bot.slack.change_user("U0MGR1", deleted=True)
+    read = bot.slack.pause("users.info")
+    unsettled = SlackDriver(bot.driver.events_url, SIGNING_SECRET, bot.slack)
+
+    unsettled.event(gone)
+    read.wait_until_arrived()
+    unsettled.event(renamed)
+    listeners.wait_idle(held=1)
+    read.release()
+    bot.driver.settle()
+
+    assert not is_active(bot, "U0MGR1")
+    assert audit_actions(bot) == ["person.left_slack"]
+    assert len(bot.slack.calls("users.info")) == 2
 
 
 def test_hr_s_next_import_listing_her_keeps_her_active(waiting_on_maya: RunningBot) -> None:  # noqa: F811
