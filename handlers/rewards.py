@@ -211,7 +211,7 @@ def upload_export(
             file=out.buffer,
             length=length,
             filename=f"rewards_{period.first.isoformat()}_{period.covered().last.isoformat()}.csv",
-            title=f"Reward grants {period.covered().describe()}",
+            title=f"Reward grants {period.covered().describe()}{' (so far)' if period.unfinished else ''}",
             initial_comment=f"{plural(count, 'reward grant')}, {_range_words(period)}. {COLUMNS_NOTE}",
         )
 

@@ -27,10 +27,18 @@ class ExportPeriod:
         return datetime.combine(self.last + timedelta(days=1), time(), tzinfo=UTC)
 
     def so_far(self) -> str:
-        """Said after the range when it ends after today: a quarter exported before its end is not the whole one."""
-        if self.today is None or self.last <= self.today:
+        """Said after the range when it reaches today: a quarter exported before its end is not the whole one, nor a
+        month whose last UTC day is still running (HR ahead of UTC says `last month` before UTC's month has ended)."""
+        if not self.unfinished:
             return ""
-        return f" — it ends after today ({self.today.isoformat()}), so it holds the grants made so far"
+        if self.today is not None and self.last == self.today:
+            return f" — UTC's {self.today.isoformat()} has not ended yet, so it holds the grants made so far"
+        return f" — it ends after today ({self.today!s}), so it holds the grants made so far"
+
+    @property
+    def unfinished(self) -> bool:
+        """Whether its last UTC day has not ended yet, so that more grants may still fall in it."""
+        return self.today is not None and self.last >= self.today
 
     def covered(self) -> "ExportPeriod":
         """The range up to today when it ends later: what the file holds, named so on the file itself (it outlives
@@ -69,7 +77,9 @@ def parse_period(
         else today.replace(day=1)
     )
     if start > today and (last is None or end >= start):  # a range typed backwards is told as that first
-        raise InvalidInput(_future(start, today, names[0]))
+        raise InvalidInput(
+            _not_begun_in_utc(start, today, names[0]) if start <= said else _future(start, today, names[0])
+        )
     if end < start:
         raise InvalidInput(_reversed(start, end, first, last, names))
     return ExportPeriod(first=start, last=end, team=team.strip() if team is not None else None, today=today)
@@ -80,6 +90,15 @@ def _future(start: date, today: date, name: str) -> str:
     return (
         f"{name} {start.isoformat()} is after today ({today.isoformat()} in UTC, the clock of the export's days): "
         "nothing has been granted then yet. Check the year and the month."
+    )
+
+
+def _not_begun_in_utc(start: date, today: date, name: str) -> str:
+    """Said ahead of UTC (Sydney's morning), `today` or `this month` starts on a day UTC has not reached."""
+    return (
+        f"{name} {start.isoformat()} has begun on your clock but not yet in UTC, the clock of the export's days (it is "
+        f"still {today.isoformat()} there), so nothing has been granted on it yet. Until it begins, "
+        f"`{today.isoformat()}` holds what has been granted so far."
     )
 
 

@@ -9,6 +9,7 @@ from sqlalchemy import select, update
 
 from models import Employee, Team
 from tests.conftest import RunningBot
+from tests.e2e.test_rewards_export import file_title
 from tests.helpers import load_org_and_policy
 
 
@@ -227,7 +228,10 @@ def test_days_said_are_counted_from_the_requesters_own_date(
     reply = ready.driver.command("U0HR", "/rewards", f"export {typed}")
 
     assert f"Preparing the reward export for {period} (whole days in UTC" in reply.text, reply.text
-    assert len(ready.slack.files()) == 1
+    unfinished = period.endswith(ready.clock.now().date().isoformat())  # UTC's today has not ended
+    assert ("has not ended yet, so it holds the grants made so far" in reply.text) == unfinished, reply.text
+    [shared] = ready.slack.files()
+    assert file_title(shared).endswith(" (so far)") == unfinished, file_title(shared)
 
 
 def test_this_month_said_where_it_has_begun_before_utc_s_is_refused_as_not_begun(ready: RunningBot) -> None:
@@ -237,7 +241,8 @@ def test_this_month_said_where_it_has_begun_before_utc_s_is_refused_as_not_begun
 
     reply = ready.driver.command("U0HR", "/rewards", "export this month")
 
-    assert "FROM 2026-04-01 is after today (2026-03-31 in UTC, the clock of the export's days)" in reply.text
+    assert "FROM 2026-04-01 has begun on your clock but not yet in UTC" in reply.text, reply.text
+    assert "`2026-03-31` holds what has been granted so far" in reply.text
     assert ready.slack.files() == []
 
 

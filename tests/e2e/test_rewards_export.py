@@ -276,7 +276,7 @@ def test_a_range_exported_before_it_ends_says_it_holds_the_grants_so_far(bot: Ru
     early_name, complete_name = (call.args["filename"] for call in bot.slack.calls("files.getUploadURLExternal"))
     assert (early_name, complete_name) == ("rewards_2026-03-01_2026-03-10.csv", "rewards_2026-03-01_2026-03-31.csv")
     assert [file_title(first), file_title(second)] == [
-        "Reward grants 2026-03-01 to 2026-03-10",
+        "Reward grants 2026-03-01 to 2026-03-10 (so far)",
         "Reward grants 2026-03-01 to 2026-03-31",
     ], "the file outlives the message that says so far: it is named for what it holds"
 

@@ -156,7 +156,7 @@ def test_days_said_are_counted_from_the_date_they_are_said_on(said_on: date, typ
 def test_days_said_on_a_date_utc_has_not_reached_are_refused_as_not_begun() -> None:
     now = datetime(2026, 3, 31, 22, tzinfo=UTC)
 
-    with pytest.raises(InvalidInput, match=r"FROM 2026-04-01 is after today \(2026-03-31 in UTC"):
+    with pytest.raises(InvalidInput, match=r"FROM 2026-04-01 has begun on your clock but not yet in UTC"):
         parse_period_words(["today"], now=now, said_on=date(2026, 4, 1))
 
 
@@ -218,3 +218,18 @@ def test_a_dotted_joined_range_and_a_month_first_figure_after_a_team_are_read(ty
 def test_a_long_word_that_is_no_date_is_shown_cut_with_a_mark_of_the_cut() -> None:
     with pytest.raises(InvalidInput, match=re.escape("FROM `01.03.2026-31.03.2026-01.04.2026-30.04.…` is not a date")):
         read("01.03.2026-31.03.2026-01.04.2026-30.04.2026")
+
+
+@pytest.mark.parametrize(
+    ("typed", "said"),
+    [
+        (["last", "month"], " — UTC's 2026-03-31 has not ended yet, so it holds the grants made so far"),
+        (["2026-03-01", "2026-03-30"], ""),
+        (["2026-03-01", "2026-04-30"], " — it ends after today (2026-03-31), so it holds the grants made so far"),
+    ],
+)
+def test_a_range_whose_last_utc_day_has_not_ended_says_it_holds_the_grants_so_far(typed: list[str], said: str) -> None:
+    """HR in Sydney at 09:00 on 1 April asks for `last month`: March, whose last UTC day still runs two hours."""
+    period = parse_period_words(typed, now=datetime(2026, 3, 31, 22, tzinfo=UTC), said_on=date(2026, 4, 1))
+
+    assert period.so_far() == said
