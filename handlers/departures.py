@@ -8,7 +8,8 @@ this workspace (an org admin removed them from it; they stay active in the org),
 Slack retries an event it could not deliver (about 1 and 5 minutes on) with its first content, and promises no order:
 an event says how someone was when it was sent. So a departure (work handed over, HR told) is made only on how Slack
 shows them now (`users.info`), and so is Slack's retry or the app's own try; an event sent before the last change of
-theirs followed is old news, and a read a change followed meanwhile overtook is made once more (services/departures.py).
+theirs followed is old news, and a read a change followed meanwhile overtook is made once more (services/departures.py);
+overtaken again, the event is tried again later (handlers/event_retries.py).
 """
 
 import logging
@@ -64,7 +65,9 @@ def user_changed(body: dict[str, Any], event: dict[str, Any], context: BoltConte
 
 def read_and_follow(context: BoltContext, slack_id: str, sent: dict[str, Any], stamp: datetime | None) -> None:
     """Follow the person as Slack shows them now; a read overtaken by a change followed meanwhile (which may be older
-    than what it found: a late profile change) is made once more, and a second one overtaken is left to that change."""
+    than what it found: a late profile change) is made once more. A second one overtaken raises `ReadOvertaken`, which
+    may pass: the kept event is tried again later (handlers/event_retries.py) and reads Slack afresh, so a deactivation
+    is never lost to late changes."""
     for _ in range(READS):
         taken = _changes_followed(context, slack_id)  # before asking: a change followed meanwhile overtakes the read
         person, how = what_slack_says(slack_id, as_slack_has_them_now(context, slack_id, sent), context)
@@ -75,7 +78,7 @@ def read_and_follow(context: BoltContext, slack_id: str, sent: dict[str, Any], s
             return
         except ReadOvertaken:
             continue
-    log.info("%s changed in Slack while read twice: left to the change followed meanwhile", slack_id)
+    raise ReadOvertaken(f"{slack_id} changed in Slack while read {READS} times: the event is tried again later")
 
 
 def _changes_followed(context: BoltContext, slack_id: str) -> int:

@@ -28,6 +28,7 @@ from handlers.timely import TimelyAck
 from handlers.unhandled import answer_unhandled
 from models import Workspace
 from services import anonymous_dms, outbox
+from services.departures import ReadOvertaken
 from services.pulse import rounds
 
 log = logging.getLogger("latitude.errors")
@@ -127,6 +128,8 @@ def _handled(
     if isinstance(error, SlackApiError) and error.response.get("error") == "expired_trigger_id":
         log.warning("[ref %s] a form opened after its trigger expired (a %s request held up)", ref, _kind(body))
         told = TOO_SLOW_FOR_A_FORM
+    elif isinstance(error, ReadOvertaken):  # an event's listener: tried again later (handlers/departures.py)
+        log.warning("[ref %s] %s", ref, error)
     elif isinstance(error, AuthorizationFailedForNow):
         log.warning("[ref %s] %s", ref, error)
         told, client = SLACK_NOT_ANSWERING, None  # no token Slack checked to DM with: Slack shows a click's 5xx itself

@@ -4,10 +4,11 @@ Bolt acks an event before its listener runs, and the event id is recorded as han
 `drop_repeated_events`), so Slack never sends again an event whose listener failed: someone deactivated would keep
 approving. A `user_change` is kept as its listener starts (services/event_retries.py), with the person's ids and
 none of the profile Slack sent, and forgotten when the listener is done, or fails on something that will not pass (a
-payload it cannot read); a failure that may pass (the database, Slack answering `users.info`, the install's look-up in
-front of the listener) leaves it for handlers/jobs/retry_failed_events.py. The app's own try reads the person as
-Slack has them then (handlers/departures.py), so a try that comes after a newer change (reactivated meanwhile) follows
-Slack as it is, never an older state.
+payload it cannot read); a failure that may pass (the database, Slack answering `users.info`, reads of Slack
+overtaken each time by changes followed meanwhile, the install's look-up in front of the listener) leaves it for
+handlers/jobs/retry_failed_events.py. The app's own try reads the person as Slack has them then
+(handlers/departures.py), so a try that comes after a newer change (reactivated meanwhile) follows Slack as it is,
+never an older state.
 
 An uninstall (`app_uninstalled`, `tokens_revoked`) is kept the same way, with only what Slack sent of it (ids): lost,
 the workspace would stay served with tokens Slack revoked, and its data would never become purgeable, its retention
@@ -35,6 +36,7 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 from handlers.deps import AuthorizationFailedForNow, Deps, InstallGone, RefreshTokenSpent, deps_of
 from handlers.event_attempts import EVENT_ATTEMPT, LASTING, PASSING, Attempt
 from services import event_retries
+from services.departures import ReadOvertaken
 
 log = logging.getLogger(__name__)
 RETRIED_EVENTS = frozenset(
@@ -56,9 +58,10 @@ SLACK_FOR_A_WHILE = frozenset(
 
 def may_pass(error: Exception) -> bool:
     """Whether running the listener again later may succeed: the database refused or did not answer, Slack was busy
-    or down or never reached. A bug, a payload the listener cannot read or a refusal Slack means will not pass (a
-    renewal refused for a bad client id or secret, say), which Slack's error says."""
-    if isinstance(error, DBAPIError | PoolTimeout):
+    or down or never reached, a person's reads of Slack were all overtaken by changes of theirs followed meanwhile.
+    A bug, a payload the listener cannot read or a refusal Slack means will not pass (a renewal refused for a bad
+    client id or secret, say), which Slack's error says."""
+    if isinstance(error, DBAPIError | PoolTimeout | ReadOvertaken):
         return True
     if isinstance(error, SlackApiError):
         status = error.response.status_code

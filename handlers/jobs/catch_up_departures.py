@@ -7,9 +7,9 @@ Slack limits `users.list` (Tier 2): a page answered 429 is asked again after Sla
 (handlers/org_access.py). Each page is reduced as it arrives to who is deactivated, so a large workspace's user objects
 are never all held at once. The reads that follow are paced (`READ_EVERY`) and capped (`READS_PER_TICK`), so that a
 big first run leaves the workspace's `users.info` budget to what people ask meanwhile. The workspace counts as listed
-only once everyone found out of step was followed: a listing that fails, a tick that reaches its cap, a process
-stopping or failing in the middle leaves it due, and the next tick lists it again (those followed meanwhile are in
-step by then)."""
+only once everyone found out of step was followed: a listing that fails, a tick that reaches its cap, someone whose
+every read a change of theirs followed meanwhile overtook, a process stopping or failing in the middle leaves it due,
+and the next tick lists it again (those followed meanwhile are in step by then)."""
 
 import logging
 from typing import Any
@@ -69,27 +69,29 @@ def _deactivated(member: dict[str, Any]) -> tuple[str, bool] | None:
 
 
 def _follow_all(deps: Deps, client: WebClient, workspace_id: int, stale: list[str]) -> int:
-    """Follow those out of step, `READ_EVERY` apart, until the process stops; how many it followed."""
+    """Follow those out of step, `READ_EVERY` apart, until the process stops; how many it followed (one whose reads
+    were all overtaken is not: the workspace stays due, and the next tick reads them again)."""
     followed = 0
-    for slack_id in stale:
+    for number, slack_id in enumerate(stale):
         if deps.stopping.is_set():
             break
-        if followed:
+        if number:
             deps.wait(READ_EVERY)
-        _follow(deps, client, workspace_id, slack_id)
-        followed += 1
+        followed += _follow(deps, client, workspace_id, slack_id)
     return followed
 
 
-def _follow(deps: Deps, client: WebClient, workspace_id: int, slack_id: str) -> None:
+def _follow(deps: Deps, client: WebClient, workspace_id: int, slack_id: str) -> bool:
     """Follow one person as Slack shows them now (the listing may be minutes old, a change followed since); a read
-    overtaken by a change followed meanwhile is made once more (services/departures.py)."""
+    overtaken by a change followed meanwhile is made once more (services/departures.py). False when every read was."""
     for _ in range(READS):
         try:
             _read_and_follow(deps, client, workspace_id, slack_id)
-            return
+            return True
         except ReadOvertaken:
             continue
+    log.warning("%s changed in Slack while read %d times to catch up: read again at the next tick", slack_id, READS)
+    return False
 
 
 def _read_and_follow(deps: Deps, client: WebClient, workspace_id: int, slack_id: str) -> None:

@@ -113,6 +113,33 @@ def test_someone_brought_back_while_the_catch_up_read_them_stays_active(waiting_
     assert not [c for c in bot.slack.calls("chat.postMessage") if "Slack deactivated" in c.text]
 
 
+def test_someone_whose_reads_are_both_overtaken_leaves_the_workspace_due_for_the_next_tick(
+    waiting_on_maya: RunningBot,  # noqa: F811
+) -> None:
+    """Two profile changes Maya made before Slack deactivated her (its event lost) arrive late, one during each of the
+    catch-up's reads of her: neither read can be trusted, so the next tick lists the workspace and reads her again."""
+    bot = waiting_on_maya
+    renamed = bot.slack.change_user("U0MGR1", real_name="Maya R")
+    renamed_again = bot.slack.change_user("U0MGR1", real_name="Maya Ro")
+    bot.slack.change_user("U0MGR1", deleted=True)
+    first = bot.slack.pause("users.info")
+
+    with ThreadPoolExecutor(1) as scheduler:
+        tick = scheduler.submit(catch_up_departures, bot.runtime.deps, bot.runtime.app.client)
+        for read, late in ((first, renamed), (bot.slack.pause("users.info"), renamed_again)):
+            read.wait_until_arrived()
+            bot.driver.event(late)
+            read.release()
+        assert tick.result(timeout=10) == 1
+    assert is_active(bot, "U0MGR1"), "both reads were overtaken"
+
+    bot.clock.advance(timedelta(hours=1))
+    assert catch_up(bot) == 1
+
+    assert not is_active(bot, "U0MGR1")
+    assert audit_actions(bot) == ["person.left_slack"]
+
+
 def test_a_tick_reads_again_at_most_its_share_and_leaves_the_rest_to_the_next(bot: RunningBot) -> None:
     two_gone_unheard(bot)
 

@@ -11,7 +11,9 @@ from sqlalchemy import select
 from bot.fakeslack.driver import SlackDriver
 from bot.fakeslack.idle import TrackedExecutor
 from handlers.jobs.catch_up_departures import catch_up_departures
+from handlers.jobs.retry_failed_events import retry_failed_events
 from models import Resolution
+from services.event_retries import WAITS
 from tests.conftest import SIGNING_SECRET, RunningBot
 from tests.e2e.test_departures import audit_actions, in_slack, is_active, waiting_on_maya  # noqa: F401  (fixture)
 from tests.e2e.test_time_zones_from_slack import maya_learnt_from_slack
@@ -125,6 +127,42 @@ def test_a_deactivation_overtaken_by_an_older_change_while_it_was_read_is_read_a
     assert not is_active(bot, "U0MGR1")
     assert audit_actions(bot) == ["person.left_slack"]
     assert len(bot.slack.calls("users.info")) == 2
+
+
+def test_a_deactivation_whose_reads_are_both_overtaken_is_followed_when_its_event_is_tried_again(
+    waiting_on_maya: RunningBot,  # noqa: F811
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Two profile changes sent before the deactivation arrive late, one during each of its `users.info` reads, and
+    are followed first: neither read can be trusted, so the kept event is tried again a minute later and reads Slack
+    afresh."""
+    bot = waiting_on_maya
+    listeners = bot.runtime.listeners
+    assert isinstance(listeners, TrackedExecutor)
+    renamed = bot.slack.change_user("U0MGR1", real_name="Maya R")
+    renamed_again = bot.slack.change_user("U0MGR1", real_name="Maya Ro")
+    gone = bot.slack.change_user("U0MGR1", deleted=True)
+    unsettled = SlackDriver(bot.driver.events_url, SIGNING_SECRET, bot.slack)
+
+    first = bot.slack.pause("users.info")
+    unsettled.event(gone, event_id="EvGONE")
+    for read, late in ((first, renamed), (bot.slack.pause("users.info"), renamed_again)):
+        read.wait_until_arrived()
+        unsettled.event(late)
+        listeners.wait_idle(held=1)
+        read.release()
+    bot.driver.settle()
+    assert is_active(bot, "U0MGR1"), "both reads were overtaken"
+
+    bot.clock.advance(WAITS[0])
+    assert retry_failed_events(bot.runtime.deps, bot.runtime.app.client) == 1
+    bot.driver.settle()
+
+    assert not is_active(bot, "U0MGR1")
+    assert audit_actions(bot) == ["person.left_slack"]
+    with bot.sessions() as session:
+        assert session.scalars(select(Resolution)).one().decider.slack_id == "U0ADMIN"  # type: ignore[union-attr]
+    assert any(r.levelname == "WARNING" and "read 2 times" in r.getMessage() for r in caplog.records)
 
 
 def test_hr_s_next_import_listing_her_keeps_her_active(waiting_on_maya: RunningBot) -> None:  # noqa: F811
