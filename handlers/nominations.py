@@ -191,17 +191,20 @@ def submit_nomination(
     ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext, client: WebClient
 ) -> None:
     """Colleagues the directory knows are checked inside the ack (errors show on the form); anyone Slack must be
-    asked about is looked up after the ack, and a refusal then comes as a DM: no Slack call delays the ack."""
+    asked about (a colleague picked, or the caller: whether they are a guest) is looked up after the ack, and a
+    refusal then comes as a DM: no Slack call delays the ack."""
     deps = deps_of(context)
     form = payload.parsed(blocks.parse_nominate_modal, view)
     request = NominationRequest(form.nominees, form.item_key, form.reason, form.public, form.resolution_id)
     with deps.sessions.begin() as session:
-        workspace = request_workspace(session, context)
-        names = directory.vetted_names_of(session, workspace, form.nominees)
+        caller = action_caller(session, context, body)
+        names = directory.vetted_names_of(session, caller.workspace, form.nominees)
     unknown = strangers(form.nominees, names, skip={body["user"]["id"], context.bot_user_id})
-    if unknown:
+    if unknown or caller.may_be_a_guest:
         ack()
         with reported(body, client=client, context=context):
+            if caller.may_be_a_guest:  # Slack says whether the caller is a guest before they nominate
+                learn_from_slack(client, deps, caller.employee, caller.slack_person)
             nominate_after_asking_slack(context, client, body, request, unknown, context.bot_user_id)
         return
     try:

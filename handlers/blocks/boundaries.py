@@ -65,7 +65,7 @@ def boundaries(
         rows = [category_words(line, currency, described=False) for line in lines]
     names = [f"`{escape_mrkdwn(line.rule.category)}`" for line in lines]
     full = _in_full(rows, names)
-    packed = packed_sections(rows[:full], ROOM - 3, gap="\n\n", where=LEFT_OUT)
+    packed = packed_sections(rows[:full], ROOM - 3, gap="\n\n", where=LEFT_OUT, budget=CATEGORY_BUDGET)
     return [text_block(header), *packed, *_named_only(names[full:]), *([context_block(SHORTENED)] if shortened else [])]
 
 

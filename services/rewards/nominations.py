@@ -18,7 +18,7 @@ from services.policy.rewards import RewardItem, RewardPolicy
 from services.rewards.approvals import approver_for, grant_for
 from services.rewards.grants import SPENT, month_start, next_month_start, nominations_given, reward_policy
 from services.rewards.monthly_most import check_item_limit
-from services.rewards.nominees import nominees_of
+from services.rewards.nominees import nominees_of, require_nominator
 from services.rewards.typed import unknown_reward
 from services.text import SLACK_MENTION, as_slack_shows, directions_closed, plural
 
@@ -85,7 +85,7 @@ def nominate(
     now: datetime,
 ) -> NominationOutcome:
     """Check every rule first, then write: shout-outs are granted at once, tangible rewards wait for approval."""
-    directory.require_member(nominator)
+    require_nominator(nominator)
     policy = reward_policy(session, workspace)
     item = policy.catalog.get(request.item_key)
     if item is None:

@@ -17,6 +17,20 @@ class NomineeRefused(NotAllowed):
     """This person cannot be nominated (yourself, a bot, someone not in the workspace)."""
 
 
+NOT_VETTED_YET = (
+    "HR's org file doesn't list you, and Slack hasn't told me yet whether you are a member of this workspace or a "
+    "guest, so I can't record a nomination from you yet. Try again in a few minutes."
+)
+
+
+def require_nominator(nominator: Employee) -> None:
+    """`directory.require_member`, and Slack has said whether someone the org file leaves out is a guest: a guest
+    nominates nobody, so when Slack did not answer, nothing is recorded until it does."""
+    directory.require_member(nominator)
+    if directory.unvetted(nominator):
+        raise NotAllowed(NOT_VETTED_YET)
+
+
 def nominees_of(
     session: Session,
     workspace: Workspace,

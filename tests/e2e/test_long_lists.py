@@ -6,6 +6,8 @@ from datetime import timedelta
 
 import pytest
 
+from bot.fakeslack.blockkit import blocks_text_length
+from handlers.blocks.kit import MESSAGE_TEXT
 from models import PolicyVersion
 from services import directory
 from services.suggestions import lifecycle
@@ -235,3 +237,4 @@ def test_boundaries_of_an_older_policy_with_too_many_names_to_list_say_where_the
     assert "only named" not in reply.text
     assert re.search(r"…and \d+ more: `/boundaries <category>` shows any of them\.", reply.text), reply.text[-300:]
     assert bot.slack.violations == []
+    assert blocks_text_length(reply.json["blocks"]) <= MESSAGE_TEXT, "the categories in full keep to their budget"

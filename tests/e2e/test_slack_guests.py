@@ -272,3 +272,69 @@ def test_someone_unlisted_whom_slack_was_never_asked_about_gets_the_nomination_f
     assert nomination_blocks.STORY not in [block["block_id"] for block in opened.args["view"]["blocks"]]
     with bot.sessions() as session:
         assert session.scalars(select(Employee.slack_guest).where(Employee.slack_id == "U0GUEST")).one() is True
+
+
+def submit_thanks_through_the_form(bot: RunningBot, slack_id: str, *, slack_answers_at_submit: bool) -> None:
+    """`slack_id` opens the nomination form while Slack does not answer `users.info`, and thanks Sam through it."""
+    bot.slack.fail("users.info", status=500, times=50)
+    bot.driver.command(slack_id, "/nominate", "")
+    [opened] = bot.slack.calls("views.open")
+    if slack_answers_at_submit:
+        bot.slack.reset()
+    picked = {nomination_blocks.PEOPLE: ["U0AGENT1"], nomination_blocks.REWARD: "voucher_25"}
+    bot.driver.submit(slack_id, opened.args["view"], {**picked, nomination_blocks.REASON: "thanks for the help"})
+
+
+def test_someone_slack_says_nothing_of_nominates_nobody_through_the_form_and_is_told_to_try_again(
+    bot: RunningBot,
+) -> None:
+    set_up(bot.sessions, bot.clock.now())
+    bot.slack.add_user("U0GUEST", "Gil Guest", guest="multi-channel")
+    known_before_anyone_asked(bot, "U0GUEST")
+
+    submit_thanks_through_the_form(bot, "U0GUEST", slack_answers_at_submit=False)
+
+    [told] = bot.slack.calls("chat.postMessage", channel="U0GUEST")
+    assert "Slack hasn't told me yet whether you are a member of this workspace or a guest" in told.args["text"]
+    assert "Try again in a few minutes" in told.args["text"]
+    assert nothing_written(bot)
+    assert bot.slack.messages_to("U0AGENT1") == []
+
+
+def test_a_guest_slack_named_only_once_the_form_was_sent_nominates_nobody(bot: RunningBot) -> None:
+    set_up(bot.sessions, bot.clock.now())
+    bot.slack.add_user("U0GUEST", "Gil Guest", guest="multi-channel")
+    known_before_anyone_asked(bot, "U0GUEST")
+
+    submit_thanks_through_the_form(bot, "U0GUEST", slack_answers_at_submit=True)
+
+    [told] = bot.slack.calls("chat.postMessage", channel="U0GUEST")
+    assert "Slack shows you as a guest of this workspace" in told.args["text"]
+    assert nothing_written(bot)
+
+
+def test_a_member_slack_named_only_once_the_form_was_sent_nominates(bot: RunningBot) -> None:
+    set_up(bot.sessions, bot.clock.now())
+    bot.slack.add_user("U0NEWBIE", "Nora Newbie")
+    known_before_anyone_asked(bot, "U0NEWBIE")
+
+    submit_thanks_through_the_form(bot, "U0NEWBIE", slack_answers_at_submit=True)
+
+    with bot.sessions() as session:
+        assert len(session.scalars(select(Nomination)).all()) == 1
+        assert session.scalars(select(Employee.slack_guest).where(Employee.slack_id == "U0NEWBIE")).one() is False
+    [told] = bot.slack.calls("chat.postMessage", channel="U0NEWBIE")
+    assert ":warning:" not in told.args["text"]
+
+
+def test_someone_slack_says_nothing_of_nominates_nobody_in_one_line(bot: RunningBot) -> None:
+    set_up(bot.sessions, bot.clock.now())
+    bot.slack.add_user("U0GUEST", "Gil Guest", guest="multi-channel")
+    known_before_anyone_asked(bot, "U0GUEST")
+    bot.slack.fail("users.info", status=500, times=50)
+
+    bot.driver.command("U0GUEST", "/nominate", "<@U0AGENT1|sam> thanks for the help")
+
+    [told] = bot.slack.calls("response_url")
+    assert "Slack hasn't told me yet whether you are a member of this workspace or a guest" in told.args["text"]
+    assert nothing_written(bot)
