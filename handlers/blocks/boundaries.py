@@ -1,7 +1,16 @@
 """Block Kit for /boundaries: each category's limits and what is left of the allowance."""
 
 from handlers.blocks.allowance import allowance_words
-from handlers.blocks.kit import MESSAGE_BLOCKS, MESSAGE_TEXT, Block, context_block, inline, packed_sections, text_block
+from handlers.blocks.kit import (
+    CUT_LINE,
+    MESSAGE_BLOCKS,
+    MESSAGE_TEXT,
+    Block,
+    context_block,
+    inline,
+    packed_sections,
+    text_block,
+)
 from models import Employee
 from services.money import format_money
 from services.policy.versions import BoundaryRule
@@ -65,7 +74,7 @@ def boundaries(
         rows = [category_words(line, currency, described=False) for line in lines]
     names = [f"`{escape_mrkdwn(line.rule.category)}`" for line in lines]
     full = _in_full(rows, names)
-    packed = packed_sections(rows[:full], ROOM - 3, gap="\n\n", where=LEFT_OUT, budget=CATEGORY_BUDGET)
+    packed = packed_sections(rows[:full], ROOM - 3, gap="\n\n", where=LEFT_OUT, budget=CATEGORY_BUDGET + CUT_LINE)
     return [text_block(header), *packed, *_named_only(names[full:]), *([context_block(SHORTENED)] if shortened else [])]
 
 

@@ -33,7 +33,7 @@ class ExportPeriod:
             return ""
         if self.today is not None and self.last == self.today:
             return f" — UTC's {self.today.isoformat()} has not ended yet, so it holds the grants made so far"
-        return f" — it ends after today ({self.today!s}), so it holds the grants made so far"
+        return f" — it ends after today in UTC ({self.today!s}), so it holds the grants made so far"
 
     @property
     def unfinished(self) -> bool:

@@ -19,7 +19,8 @@ class NomineeRefused(NotAllowed):
 
 NOT_VETTED_YET = (
     "HR's org file doesn't list you, and Slack hasn't told me yet whether you are a member of this workspace or a "
-    "guest, so I can't record a nomination from you yet. Try again in a few minutes."
+    "guest, so I can't record a nomination from you yet. Try again in a few minutes; if this keeps happening, ask HR "
+    "to add you to the org file."
 )
 
 

@@ -268,7 +268,7 @@ def test_a_range_exported_before_it_ends_says_it_holds_the_grants_so_far(bot: Ru
     bot.clock.set(at(1, 0, month=4))
     complete = bot.driver.command("U0HR", "/rewards", "export 2026-03-01 2026-03-31")
 
-    so_far = "it ends after today (2026-03-10), so it holds the grants made so far"
+    so_far = "it ends after today in UTC (2026-03-10), so it holds the grants made so far"
     assert so_far in early.text, early.text
     first, second = bot.slack.files()
     assert so_far in first.args["initial_comment"]
@@ -300,7 +300,7 @@ def test_the_cli_says_a_range_ending_after_today_holds_the_grants_so_far(
     assert main(["export", "rewards", "--from", "2026-03-01", "--to", "2099-12-31", "--out", str(tmp_path / "x")]) == 0
 
     said = capsys.readouterr().err.strip()
-    assert said.startswith("4 reward grants, 2026-03-01 to 2099-12-31 — it ends after today (20"), said
+    assert said.startswith("4 reward grants, 2026-03-01 to 2099-12-31 — it ends after today in UTC (20"), said
     assert said.endswith("so it holds the grants made so far"), said
 
 

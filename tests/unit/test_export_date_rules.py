@@ -225,7 +225,10 @@ def test_a_long_word_that_is_no_date_is_shown_cut_with_a_mark_of_the_cut() -> No
     [
         (["last", "month"], " — UTC's 2026-03-31 has not ended yet, so it holds the grants made so far"),
         (["2026-03-01", "2026-03-30"], ""),
-        (["2026-03-01", "2026-04-30"], " — it ends after today (2026-03-31), so it holds the grants made so far"),
+        (
+            ["2026-03-01", "2026-04-30"],
+            " — it ends after today in UTC (2026-03-31), so it holds the grants made so far",
+        ),
     ],
 )
 def test_a_range_whose_last_utc_day_has_not_ended_says_it_holds_the_grants_so_far(typed: list[str], said: str) -> None:
