@@ -1,10 +1,12 @@
 """Catching up on what Slack's `user_change` events said and the app never heard (an outage longer than Slack's
-retries, which end about 5 minutes on): each workspace installed on its own has its people listed whole once a day,
-and whoever Slack shows deactivated while active here, or back while deactivated here by Slack, is followed as their
-event would have been (services/departures.py). Callers commit.
+retries, which end about 5 minutes on): each install has its people listed whole once a day, and whoever Slack shows
+deactivated while active here, or back while deactivated here by Slack, is followed as their event would have been
+(services/departures.py). Callers commit.
 
-An org-wide install is left out: its people span workspaces an org admin adds and removes, which it learns by the
-events of their own (handlers/org_access.py); a workspace migrating into a Grid org waits until it is done.
+An org-wide install's people span the workspaces of its Grid org an org admin added it to: each of those is listed
+(`teams_to_list`), and the install counts as listed once all of them were. Who works only in a workspace Slack removed
+from it is no deactivation: the removal's own event follows that (handlers/org_access.py). A workspace migrating into
+a Grid org waits until it is done.
 """
 
 from datetime import datetime, timedelta
@@ -13,22 +15,32 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from models import Employee, Workspace
+from services.org_takeover import granted_teams
 
 EVERY = timedelta(days=1)
 """How often each workspace's people are listed: Slack limits `users.list` (Tier 2, about 20 pages a minute)."""
 
 
 def due_for_listing(session: Session, *, now: datetime) -> list[int]:
-    """The ids of the workspaces installed on their own whose people were not listed within `EVERY`."""
+    """The ids of the installs (of a workspace, or org-wide) whose people were not listed within `EVERY`."""
     return list(
         session.scalars(
             select(Workspace.id)
-            .where(Workspace.uninstalled_at.is_(None), Workspace.org_wide.is_(False))
-            .where(Workspace.migrating_since.is_(None))
+            .where(Workspace.uninstalled_at.is_(None), Workspace.migrating_since.is_(None))
             .where(or_(Workspace.people_listed_at.is_(None), Workspace.people_listed_at <= now - EVERY))
             .order_by(Workspace.id)
         )
     )
+
+
+def teams_to_list(session: Session, *, workspace_id: int) -> list[str] | None:
+    """The workspaces of the org whose people an org-wide install lists one by one (`users.list` refuses an org token
+    naming none): those Slack added it to and has not removed it from since; None for a workspace's own install,
+    whose token lists its workspace."""
+    workspace = session.get(Workspace, workspace_id)
+    if workspace is None or not workspace.org_wide:
+        return None
+    return sorted(granted_teams(session, workspace))
 
 
 def out_of_step(session: Session, *, workspace: Workspace, deactivated: dict[str, bool]) -> list[str]:

@@ -1,21 +1,25 @@
 """Catch up on Slack deactivations (and reactivations) whose `user_change` never reached the app, an outage longer
-than Slack's retries: each workspace installed on its own has its people listed whole once a day
-(services/missed_departures.py), and whoever is out of step is read again (`users.info`, how Slack shows them now) and
-followed as their event would have been, with the same hand-over and notices (handlers/departures.py).
+than Slack's retries: each install has its people listed whole once a day (services/missed_departures.py), and whoever
+is out of step is read again (`users.info`, how Slack shows them now) and followed as their event would have been,
+with the same hand-over and notices (handlers/departures.py). An org-wide install's token must name the workspace it
+lists (`team_id`): each workspace of the org it was added to is listed, and someone counts as deactivated only if no
+listing shows them active; a workspace Slack says the install no longer reaches (`team_access_not_granted`, its
+removal's event lost too) is skipped, as the removal is no deactivation.
 
 Slack limits `users.list` (Tier 2): a page answered 429 is asked again after Slack's Retry-After
 (handlers/org_access.py). Each page is reduced as it arrives to who is deactivated, so a large workspace's user objects
-are never all held at once. The reads that follow are paced (`READ_EVERY`) and capped (`READS_PER_TICK`), so that a
-big first run leaves the workspace's `users.info` budget to what people ask meanwhile. The workspace counts as listed
-only once everyone found out of step was followed: a listing that fails, a tick that reaches its cap, someone whose
-every read a change of theirs followed meanwhile overtook, a process stopping or failing in the middle leaves it due,
-and the next tick lists it again (those followed meanwhile are in step by then)."""
+are never all held at once. The reads that follow are paced (`READ_EVERY`) and capped (`READS_PER_TICK`, per install:
+an org-wide one has one share however many workspaces it lists), so that a big first run leaves the install's
+`users.info` budget to what people ask meanwhile. The install counts as listed only once everyone found out of step
+was followed: a listing that fails, a tick that reaches its cap, someone whose every read a change of theirs followed
+meanwhile overtook, a process stopping or failing in the middle leaves it due, and the next tick lists it again (those
+followed meanwhile are in step by then)."""
 
 import logging
 from typing import Any
 
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackClientError
+from slack_sdk.errors import SlackApiError, SlackClientError
 
 from handlers.blocks.departures import DEACTIVATED
 from handlers.departures import READS, follow_in, left
@@ -29,22 +33,24 @@ from services.errors import DomainError
 
 log = logging.getLogger(__name__)
 READS_PER_TICK = 300
-"""How many people out of step one tick reads again per workspace; the rest wait for the next tick."""
+"""How many people out of step one tick reads again per install; the rest wait for the next tick."""
 READ_EVERY = 1.0
 """Seconds between two reads: about 60 a minute, well under `users.info`'s limit (Tier 4, 100 and more a minute)."""
 
 
 def catch_up_departures(deps: Deps, client: WebClient, *, reads: int = READS_PER_TICK) -> int:
-    """Returns how many people it found out of step; it reads at most `reads` of them again per workspace."""
+    """Returns how many people it found out of step; it reads at most `reads` of them again per install."""
     with deps.sessions() as session:
         due = missed_departures.due_for_listing(session, now=deps.now())
     return sum(_catch_up(deps, client, workspace_id, reads) for workspace_id in due if not deps.stopping.is_set())
 
 
 def _catch_up(deps: Deps, client: WebClient, workspace_id: int, reads: int) -> int:
+    with deps.sessions() as session:
+        teams = missed_departures.teams_to_list(session, workspace_id=workspace_id)
     try:
         own = listing_client(deps, client, workspace_id)
-        listed = [] if own is None else all_pages(own.users_list, "members", _deactivated, stopping=deps.stopping)
+        listed = {} if own is None else _listing(own, teams, deps)
     except (InstallGone, SlackClientError, OSError) as error:
         log.warning("could not list the people of workspace %d to catch up on departures (%s)", workspace_id, error)
         return 0
@@ -52,11 +58,33 @@ def _catch_up(deps: Deps, client: WebClient, workspace_id: int, reads: int) -> i
         workspace = session.get(Workspace, workspace_id)
         if own is None or workspace is None:
             return 0
-        stale = missed_departures.out_of_step(session, workspace=workspace, deactivated=dict(listed))
+        stale = missed_departures.out_of_step(session, workspace=workspace, deactivated=listed)
     if _follow_all(deps, own, workspace_id, stale[:reads]) == len(stale):
         with deps.sessions.begin() as session:
             missed_departures.listed(session, workspace_id=workspace_id, now=deps.now())
     return len(stale)
+
+
+def _listing(client: WebClient, teams: list[str] | None, deps: Deps) -> dict[str, bool]:
+    """Slack id -> whether Slack shows them deactivated, of the install's own workspace (`teams` None) or of each
+    workspace of `teams` in turn, active in one of them winning."""
+    if teams is None:
+        return dict(all_pages(client.users_list, "members", _deactivated, stopping=deps.stopping))
+    listed: dict[str, bool] = {}
+    for team_id in teams:
+        for slack_id, deactivated in _team_listing(client, team_id, deps):
+            listed[slack_id] = listed.get(slack_id, True) and deactivated
+    return listed
+
+
+def _team_listing(client: WebClient, team_id: str, deps: Deps) -> list[tuple[str, bool]]:
+    try:
+        return all_pages(client.users_list, "members", _deactivated, stopping=deps.stopping, team_id=team_id)
+    except SlackApiError as error:
+        if error.response.get("error") != "team_access_not_granted":
+            raise
+        log.info("%s is no longer reached by the org-wide install: not listed to catch up on departures", team_id)
+        return []
 
 
 def _deactivated(member: dict[str, Any]) -> tuple[str, bool] | None:

@@ -54,3 +54,11 @@ def test_an_org_wide_install_reaches_the_workspaces_added_to_it_until_slack_remo
     assert org.chat_postMessage(channel="W0NIA", text="hi")["ok"]
     assert error_of(org, "users.list", team_id="T0SOUTH") == "team_access_not_granted"
     assert error_of(org, "chat.postMessage", channel="W0SAM", text="hi") == "channel_not_found"
+
+
+def test_an_org_wide_token_must_name_the_workspace_it_lists(slack: FakeSlack, org: WebClient) -> None:
+    """`team_id` is "required if org token is used" (https://docs.slack.dev/reference/methods/users.list): Slack
+    answers `missing_argument`, and lists no workspace of the org by itself."""
+    change(slack, "team_access_granted", "T0NORTH", "T0SOUTH")
+
+    assert error_of(org, "users.list") == "missing_argument"

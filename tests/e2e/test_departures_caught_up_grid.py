@@ -1,0 +1,108 @@
+"""An org-wide install in an Enterprise Grid org catches up on deactivations whose event was lost too: the daily
+listing names each workspace of the org the install was added to (an org token must), and whoever Slack deactivated
+meanwhile leaves with the same hand-over and notices as on the event."""
+
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from handlers.jobs.catch_up_departures import READ_EVERY
+from models import Resolution
+from tests.conftest import RunningBot
+from tests.e2e.test_departures import audit_actions
+from tests.e2e.test_departures_caught_up import catch_up
+from tests.e2e.test_installs import oauth_bot  # noqa: F401
+from tests.e2e.test_installs_grid_lifecycle import install_org_wide
+from tests.e2e.test_installs_grid_team_access import active
+
+
+def listed_teams(bot: RunningBot) -> list[str]:
+    return [str(call.args.get("team_id")) for call in bot.slack.calls("users.list")]
+
+
+def test_a_manager_of_the_org_deactivated_while_the_event_was_lost_is_caught_up_with_the_hand_over(
+    oauth_bot: RunningBot,  # noqa: F811
+) -> None:
+    """Gus, who works in T0NORTH and T0SOUTH, is deactivated in Slack while Latitude is down: Sam's request that
+    waits on him moves up to Gia, who is told, and HR hear he left."""
+    org = install_org_wide(oauth_bot)
+    org.command("W0SAM", "/resolve", "refund 900 order 42 parcel lost in transit")
+    oauth_bot.slack.change_user("W0MGR", deleted=True)  # its user_change never reached Latitude
+    before = len(oauth_bot.slack.calls("users.list"))
+
+    assert catch_up(oauth_bot) == 1
+
+    assert active(oauth_bot, "W0HR", "W0MGR", "W0SAM") == [True, False, True]
+    with oauth_bot.sessions() as session:
+        assert session.scalars(select(Resolution)).one().decider.slack_id == "W0HR"  # type: ignore[union-attr]
+    to_gia = [call.text for call in oauth_bot.slack.calls("chat.postMessage", channel="W0HR")]
+    assert [text for text in to_gia if "now waits on you" in text]
+    [notice] = [text for text in to_gia if "Slack deactivated" in text]
+    assert "Gus Manager" in notice
+    assert audit_actions(oauth_bot)[-1:] == ["person.left_slack"]
+    assert listed_teams(oauth_bot)[before:] == ["T0NORTH", "T0SOUTH"], "each workspace named, as an org token must"
+
+
+def test_an_org_wide_install_reads_again_at_most_its_share_a_tick_paced_and_is_listed_once_done(
+    oauth_bot: RunningBot,  # noqa: F811
+) -> None:
+    """Gus (T0NORTH and T0SOUTH) and Sam (T0SOUTH) deactivated unheard: one share of reads covers the whole org,
+    not each of its workspaces, and the org counts as listed only once both were followed."""
+    install_org_wide(oauth_bot)
+    for slack_id in ("W0MGR", "W0SAM"):
+        oauth_bot.slack.change_user(slack_id, deleted=True)
+
+    assert catch_up(oauth_bot, reads=1) == 2
+    assert active(oauth_bot, "W0MGR", "W0SAM") == [False, True]
+    oauth_bot.clock.advance(timedelta(hours=1))
+    before = oauth_bot.clock.now()
+    assert catch_up(oauth_bot, reads=1) == 1
+    assert active(oauth_bot, "W0MGR", "W0SAM") == [False, False]
+    assert oauth_bot.clock.now() == before, "one read, nothing to wait for"
+
+    listings = len(oauth_bot.slack.calls("users.list"))
+    oauth_bot.clock.advance(timedelta(hours=1))
+    assert catch_up(oauth_bot) == 0 and len(oauth_bot.slack.calls("users.list")) == listings, "listed whole a day"
+
+
+def test_the_reads_again_of_an_org_wide_install_are_paced(oauth_bot: RunningBot) -> None:  # noqa: F811
+    install_org_wide(oauth_bot)
+    for slack_id in ("W0MGR", "W0SAM"):
+        oauth_bot.slack.change_user(slack_id, deleted=True)
+    before = oauth_bot.clock.now()
+
+    assert catch_up(oauth_bot) == 2
+
+    assert oauth_bot.clock.now() - before == timedelta(seconds=READ_EVERY)
+    assert active(oauth_bot, "W0MGR", "W0SAM") == [False, False]
+
+
+def test_a_workspace_slack_removed_from_the_install_unheard_is_skipped_and_the_others_caught_up(
+    oauth_bot: RunningBot,  # noqa: F811
+) -> None:
+    """Slack removed T0SOUTH from the install while Latitude was down (that event lost too): Slack refuses to list it,
+    which deactivates nobody, and Gia, deactivated in T0NORTH, is caught up all the same."""
+    install_org_wide(oauth_bot)
+    oauth_bot.slack.state.installs.change_team_access(
+        "E0GROUP", {"type": "team_access_revoked", "team_ids": ["T0SOUTH"]}
+    )
+    oauth_bot.slack.change_user("W0HR", deleted=True)
+
+    assert catch_up(oauth_bot) == 1
+
+    assert active(oauth_bot, "W0HR", "W0MGR", "W0SAM") == [False, True, True]
+    listings = len(oauth_bot.slack.calls("users.list"))
+    oauth_bot.clock.advance(timedelta(hours=1))
+    assert catch_up(oauth_bot) == 0 and len(oauth_bot.slack.calls("users.list")) == listings, "listed for the day"
+
+
+def test_a_listing_slack_fails_leaves_the_org_due_for_the_next_tick(oauth_bot: RunningBot) -> None:  # noqa: F811
+    install_org_wide(oauth_bot)
+    oauth_bot.slack.change_user("W0SAM", deleted=True)
+    oauth_bot.slack.fail("users.list", error="internal_error")
+
+    assert catch_up(oauth_bot) == 0
+    assert active(oauth_bot, "W0SAM") == [True]
+    oauth_bot.clock.advance(timedelta(hours=1))
+    assert catch_up(oauth_bot) == 1
+    assert active(oauth_bot, "W0SAM") == [False]
