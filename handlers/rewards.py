@@ -40,8 +40,10 @@ USAGE = Usage(
         ),
         (
             "/rewards export [FROM] [TO] [team:NAME] [semicolons]",
-            "HR: a CSV of reward grants in a DM; dates like 2026-03-01 or 1 March 2026 (a month alone, or `last month`:"
-            " all of it), whole days in UTC (default: this month so far); "
+            "HR: a CSV of reward grants in a DM; dates like 2026-03-01, 1 March 2026 or Q1 2026 (a month or quarter "
+            "alone, or `last month`: all of it; without its year, `Mar 3` or `Q4`, the latest, as the reply says), "
+            "whole days in UTC (default: this month so far); a team as `team:Support East` (`/rewards export team` "
+            "lists them); "
             "`semicolons` for Excel in a language whose decimal mark is a comma",
         ),
         ("/rewards help", "show this help"),
@@ -161,7 +163,9 @@ def _layout(words: list[str]) -> tuple[list[str], reward_export.Layout]:
 
 def _range_words(period: reward_export.ExportPeriod) -> str:
     """The range on the clock it is read on: HR in Sydney or Los Angeles would take `2026-03-31` for their own day."""
-    return f"{escape_mrkdwn(period.describe())} (whole days in UTC, the clock of the file's times){period.so_far()}"
+    read_as = f"{escape_mrkdwn(period.read_as)}; " if period.read_as else ""  # `Mar 3` has no year: read as...
+    utc = "whole days in UTC, the clock of the file's times"
+    return f"{escape_mrkdwn(period.describe())} ({read_as}{utc}){period.so_far()}"
 
 
 MAY_HAVE_ARRIVED = (

@@ -89,11 +89,13 @@ def written_with_a_year(text: str) -> bool:
     return any(_part(word).year is not None for word in text.replace(",", " ").split())
 
 
-def days_named(text: str, name: str, *, year: int | None = None) -> tuple[date, date] | None:
+def days_named(
+    text: str, name: str, *, year: int | None = None, latest_by: date | None = None
+) -> tuple[date, date] | None:
     """The first and last day `text` names when it is written with a month's name (a day: that day twice; a month:
     its first and last days); None when it names no month. Refused, saying what is wrong, when no year is given (nor
-    `year`, the one to read without), the month has no such day, or the weekday written is not that day's. `name`:
-    what the user typed it as (`FROM`)."""
+    `year`, the one to read without, nor `latest_by`: then the latest year in which it has begun by that day), the
+    month has no such day, or the weekday written is not that day's. `name`: what the user typed it as (`FROM`)."""
     words = text.replace(",", " ").split()
     parts = [_part(word) for word in words]
     months = [part.month for part in parts if part.month is not None]
@@ -102,8 +104,10 @@ def days_named(text: str, name: str, *, year: int | None = None) -> tuple[date, 
             raise InvalidInput(f"{name} `{truncate(text, SHOWN)}` is not a date: {WRITE_A_DATE}.")
         return None
     weekday = parts[0].weekday if len(parts) > 1 else None
-    years = [part.year for part in parts if part.year is not None] or ([year] if year is not None else [])
     days = [part.day for part in parts if part.day is not None and part.year is None]
+    years = [part.year for part in parts if part.year is not None] or ([year] if year is not None else [])
+    if not years and latest_by is not None:
+        years = [_latest_year(months[0], days[0] if days else 1, latest_by)]
     if not years or years[0] < 1:
         raise InvalidInput(
             f"{name} `{truncate(text, SHOWN)}` {'has no year' if not years else 'is not a date'}: {WRITE_A_DATE}."
@@ -113,6 +117,15 @@ def days_named(text: str, name: str, *, year: int | None = None) -> tuple[date, 
         return first, first.replace(day=last)
     day = _day_checked(f"{name} `{truncate(text, SHOWN)}`", first, days[0], weekday)
     return day, day
+
+
+def _latest_year(month: int, day: int, today: date) -> int:
+    """The latest year in which that day of that month has come by `today` (29 February: the latest leap year's);
+    this year's when the month has no such day, to be refused for it."""
+    for year in range(today.year, today.year - 8, -1):
+        if 1 <= day <= calendar.monthrange(year, month)[1] and date(year, month, day) <= today:
+            return year
+    return today.year
 
 
 def _day_checked(typed: str, month: date, number: int, weekday: int | None) -> date:
@@ -172,7 +185,25 @@ def _split_day_to_day(words: list[str]) -> list[str]:
             words[at + 1 : at + 3] if at + 1 < len(words) and words[at + 1].lower() == _OF else words[at + 1 : at + 2]
         )
         split += list(joined.groups()) if joined and any(_part(w).month is not None for w in near) else [word]
-    return [part for word in split for part in _month_to_month(word)]
+    return _year_then_day([part for word in split for part in _month_to_month(word)])
+
+
+_YEAR_THEN = re.compile(r"([0-9]{4},?)([-–—])(\S+)")
+
+
+def _year_then_day(words: list[str]) -> list[str]:
+    """A year, a dash and the next date's month or day as one word, as a range of two dates each with its year is
+    written (`Feb 1, 2026-Feb 28, 2026`, `1 Feb 2026-28 Feb 2026`): the year, the dash and the next date apart."""
+    split: list[str] = []
+    for at, word in enumerate(words):
+        joined = _YEAR_THEN.fullmatch(word)
+        after = _part(joined[3]) if joined else None
+        month_next = at + 1 < len(words) and _part(words[at + 1]).month is not None
+        if joined and after is not None and (after.month is not None or (after.day is not None and month_next)):
+            split += list(joined.groups())
+        else:
+            split.append(word)
+    return split
 
 
 _MONTH_TO_MONTH = re.compile(r"([^\W\d_]+\.?)([-–—])([^\W\d_]+\.?,?)")

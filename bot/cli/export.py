@@ -40,11 +40,15 @@ def add_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[ty
         dest="first",
         metavar="DATE",
         help="first day, UTC (default: 1st of this month), written as /rewards export takes it: 2026-03-01, "
-        "'1 March 2026', 'March 2026' or 'last month' (their first day); 'last month', 'yesterday'... count from "
-        "UTC's date, not the server's zone's",
+        "'1 March 2026', 'March 2026', 'Q1 2026' or 'last month' (their first day); 'last month', 'yesterday'... "
+        "count from UTC's date, not the server's zone's; without --to the range runs to today whatever --from names "
+        "('--from yesterday' is yesterday and today: add '--to yesterday' for that day alone)",
     )
     grants.add_argument(
-        "--to", dest="last", metavar="DATE", help="last day included, UTC (default: today); a month is its last day"
+        "--to",
+        dest="last",
+        metavar="DATE",
+        help="last day included, UTC (default: today); a month or a quarter is its last day",
     )
     grants.add_argument(
         "--team", help="only grants made while the recipient was in this team, wherever they work now (default: all)"
@@ -95,7 +99,8 @@ def run_export(args: argparse.Namespace) -> int:
             )
         with sessions.begin() as session:
             record_export(session, workspace=workspace, actor=actor(), period=period, rows=count, now=now)
-    print(f"{plural(count, 'reward grant')}, {period.describe()}{period.so_far()}", file=sys.stderr)
+    read_as = f" ({period.read_as})" if period.read_as else ""
+    print(f"{plural(count, 'reward grant')}, {period.describe()}{read_as}{period.so_far()}", file=sys.stderr)
     return 0
 
 

@@ -5,8 +5,9 @@ import calendar
 import re
 from datetime import date, timedelta
 
-from services.day_words import MONTH_NAMES, SHOWN, days_named, written_with_a_year
+from services.day_words import MONTH_NAMES, MONTHS, SHOWN, days_named, written_with_a_year
 from services.errors import InvalidInput
+from services.rewards.export_quarters import QUARTER, quarter_days
 from services.sentence_words import as_written
 from services.text import mention_in_words, truncate
 
@@ -22,12 +23,12 @@ _YEAR_FIRST = re.compile(r"([0-9]{4})([/.])([0-9]{1,2})\2([0-9]{1,2})")
 _MONTH_IN_FIGURES = re.compile(r"([0-9]{4})[-/.]([0-9]{1,2})|([0-9]{1,2})[/.]([0-9]{4})")
 """`2026-01`, `2026/1`, `01/2026`: a month, as a spreadsheet's period column or a payslip writes it."""
 _YEAR = re.compile(r"[0-9]{4}")
-_SPANS = ("week", "month", "year")
+_SPANS = ("week", "month", "quarter", "year")
 SPANS_SAID = {
     **{f"{which} {span}": back for which, back in (("this", 0), ("last", 1), ("previous", 1)) for span in _SPANS},
 }
-"""Days as HR says them, counted back from today: whole weeks (Monday to Sunday), months and years (`last month`: the
-one before this)."""
+"""Days as HR says them, counted back from today: whole weeks (Monday to Sunday), months, quarters and years (`last
+month`: the one before this)."""
 DAYS_SAID = {"today": 0, "now": 0, "yesterday": 1}
 
 
@@ -35,16 +36,22 @@ def typed_days(
     text: str, name: str, default: str, *, today: date, year: int | None = None, order: str | None = None
 ) -> tuple[date, date]:
     """The first and last day a typed date names: a day twice (`2026-03-01`, `20260301`, `2026-3-1`, `2026/03/01`,
-    `1 March 2026`, `01/03/2026` when only one order of day and month is a date, `today`), a month or a year its first
-    and last days (`March 2026`, `2026-03`, `last month`, `2025`). `year`: the year of a day written with its month's
-    name and without one; `order`: `figures_order` of the range's other end, by which `01/03/2026` is read. An ISO
-    week (`2026-W52`) would stand for its Monday alone: refused."""
+    `1 March 2026`, `01/03/2026` when only one order of day and month is a date, `today`), a month, a quarter or a year
+    its first and last days (`March 2026`, `2026-03`, `last month`, `Q1 2026`, `2025`). `year`: the year of a day,
+    month or quarter written without one (else the latest by `today`: `Mar 3`, `Q3`); `order`: `figures_order` of the
+    range's other end, by which `01/03/2026` is read. An ISO week (`2026-W52`) would stand for its Monday alone:
+    refused."""
     if not text.strip():  # `--from "$START"` with START unset: not the default's range, silently
         raise InvalidInput(
             f"{name} is empty: write a date as YYYY-MM-DD, like 2026-03-01, or leave it out ({default})."
         )
     text = as_written(text.strip())  # `--from " 2026-03-01 "` pasted from a cell, `“1 March 2026.”` from a sentence
-    named = days_named(text, name, year=year) or _said_days(text, today) or _days_in_figures(text)
+    named = (
+        days_named(text, name, year=year, latest_by=today)
+        or _said_days(text, today)
+        or quarter_days(text, today=today, year=year)
+        or _days_in_figures(text)
+    )
     if named is None:
         day = _numbered_day(text, name, order) or _iso_day(text, name)
         named = (day, day)
@@ -70,6 +77,10 @@ def _said_days(text: str, today: date) -> tuple[date, date] | None:
         for _ in range(SPANS_SAID[said]):
             first = (first - timedelta(days=1)).replace(day=1)
         return _month(first.year, first.month)
+    if said.endswith("quarter") and said in SPANS_SAID:
+        month = (today.month - 1) // 3 * 3 + 1 - 3 * SPANS_SAID[said]
+        begun = date(today.year + (month - 1) // 12, (month - 1) % 12 + 1, 1)
+        return quarter_days(f"Q{(begun.month + 2) // 3} {begun.year}", today=today)
     if said.endswith("year") and said in SPANS_SAID:
         year = today.year - SPANS_SAID[said]
         return date(year, 1, 1), date(year, 12, 31)
@@ -98,6 +109,29 @@ def first_day(text: str, name: str, default: str, *, today: date, until: date | 
     if year is not None and until is not None and start.month > until.month and start.year == year:
         start = typed_days(text, name, default, today=today, year=year - 1, order=order)[0]
     return start
+
+
+def without_its_year(text: str) -> bool:
+    """Whether `text` is a day, a month or a quarter written without its year (`Mar 3`, `March`, `Q3`): read as the
+    latest that has begun, or after the range's other end."""
+    plain = as_written(text.strip())
+    if quarter := QUARTER.fullmatch(plain):
+        return not (quarter[2] or quarter[3])
+    return not written_with_a_year(plain) and any(word.strip(",.").casefold() in MONTHS for word in plain.split())
+
+
+def last_day_after(text: str, name: str, *, start: date, today: date, order: str | None = None) -> date:
+    """TO written without its year (`without_its_year`): the last day of the first it can be from `start` on (`Dec 20
+    to Jan 5` runs into the next year); in FROM's month it stays in FROM's year, so that a range typed backwards (`Jan
+    31 to Jan 1`) is refused as one, never read as a year long."""
+    named = typed_days(text, name, "today", today=today, year=start.year, order=order)
+    if named[0] < start and named[0].month < start.month:
+        named = typed_days(text, name, "today", today=today, year=start.year + 1, order=order)
+    return named[1]
+
+
+def spelt(day: date) -> str:
+    return f"{day.day} {MONTH_NAMES[day.month - 1]} {day.year}"
 
 
 def _iso_day(text: str, name: str) -> date:
@@ -136,15 +170,11 @@ def _numbered_day(text: str, name: str, order: str | None) -> date | None:
         return day_first if order == DAY_FIRST else month_first
     if day_first and month_first and day_first != month_first:
         raise InvalidInput(
-            f"{name} `{text.strip()}` could be {_spelt(day_first)} (day first) or {_spelt(month_first)} (month "
+            f"{name} `{text.strip()}` could be {spelt(day_first)} (day first) or {spelt(month_first)} (month "
             f"first): write the one you mean as YYYY-MM-DD ({day_first.isoformat()} or {month_first.isoformat()}) "
-            f"or with its month's name (`{_spelt(day_first)}`)."
+            f"or with its month's name (`{spelt(day_first)}`)."
         )
     return day_first or month_first
-
-
-def _spelt(day: date) -> str:
-    return f"{day.day} {MONTH_NAMES[day.month - 1]} {day.year}"
 
 
 def _date(year: int, month: int, day: int) -> date | None:

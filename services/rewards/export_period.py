@@ -5,7 +5,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 
 from services.errors import InvalidInput
-from services.rewards.export_days import figures_order, first_day, typed_days
+from services.rewards.export_days import figures_order, first_day, last_day_after, spelt, typed_days, without_its_year
 
 
 @dataclass(frozen=True)
@@ -17,6 +17,8 @@ class ExportPeriod:
     team: str | None = None
     today: date | None = None
     """UTC's today when the range was read: a range ending later holds only what was granted so far."""
+    read_as: str = ""
+    """How dates typed without their year were read (`Mar 3` -> 3 March 2025), to be said with the range."""
 
     @property
     def start(self) -> datetime:
@@ -69,20 +71,37 @@ def parse_period(
     today = now.astimezone(UTC).date()
     said = said_on or today
     order = figures_order(first) or figures_order(last)
-    end = typed_days(last, names[1], "today", today=said, order=order)[1] if last is not None else today
-    until = end if last is not None else None
-    start = (
-        first_day(first, names[0], "the 1st of this month", today=said, until=until, order=order)
-        if first is not None
-        else today.replace(day=1)
-    )
+    if first is not None and last is not None and without_its_year(last):  # `Dec 20 to Jan 5`: from FROM on
+        start = first_day(first, names[0], "the 1st of this month", today=said, until=None, order=order)
+        end = last_day_after(last, names[1], start=start, today=said, order=order)
+    else:
+        end = typed_days(last, names[1], "today", today=said, order=order)[1] if last is not None else today
+        until = end if last is not None else None
+        start = (
+            first_day(first, names[0], "the 1st of this month", today=said, until=until, order=order)
+            if first is not None
+            else today.replace(day=1)
+        )
     if start > today and (last is None or end >= start):  # a range typed backwards is told as that first
         raise InvalidInput(
             _not_begun_in_utc(start, today, names[0]) if start <= said else _future(start, today, names[0])
         )
     if end < start:
         raise InvalidInput(_reversed(start, end, first, last, names))
-    return ExportPeriod(first=start, last=end, team=team.strip() if team is not None else None, today=today)
+    read_as = _read_as([(first, start), (last, end)])
+    return ExportPeriod(
+        first=start, last=end, team=team.strip() if team is not None else None, today=today, read_as=read_as
+    )
+
+
+def _read_as(ends: list[tuple[str | None, date]]) -> str:
+    """`Mar 3` has no year: read as 3 March 2025` — the year taken for each end typed without one, said back."""
+    typed = [(text.strip(), day) for text, day in ends if text is not None and without_its_year(text)]
+    if not typed:
+        return ""
+    names = list(dict.fromkeys(f"`{text}`" for text, _ in typed))
+    days = " to ".join(dict.fromkeys(spelt(day) for _, day in typed))
+    return f"{' and '.join(names)} {'has' if len(names) == 1 else 'have'} no year: read as {days}"
 
 
 def _future(start: date, today: date, name: str) -> str:

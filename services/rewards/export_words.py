@@ -6,19 +6,29 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
-from services.day_words import MONTHS, RANGE_MARKS, date_phrases, days_named, spread_day_ranges, written_with_a_year
+from services.day_words import (
+    MONTHS,
+    RANGE_MARKS,
+    SHOWN,
+    date_phrases,
+    days_named,
+    spread_day_ranges,
+    written_with_a_year,
+)
 from services.errors import DomainError, InvalidInput
 from services.rewards.export_days import DAYS_SAID, SPANS_SAID, typed_days
 from services.rewards.export_period import ExportPeriod, parse_period
+from services.rewards.export_quarters import QUARTER, quarters_joined
 from services.sentence_words import SENTENCE_END, as_written, unquoted
-from services.text import QUOTE_MARKS
+from services.text import QUOTE_MARKS, truncate
 
 _LOOKS_LIKE_A_DATE = re.compile(r"\d{4}-\d{1,2}-\d{1,2}")
 _IN_FIGURES = re.compile(r"\d{1,2}([/.-])\d{1,2}\1\d{4}|\d{4}([/.])\d{1,2}\2\d{1,2}")
 _SAID_OR_SHORT = re.compile(r"\d{4}(?:[-/.]\d{1,2})?|\d{1,2}[/.]\d{4}")
 """A year (`2025`) or a month in figures, year or month first (`2026-03`, `03/2026`)."""
-_TEAM = re.compile(r"(?:^|(?<=\s))(team:|team(?=\s))", re.IGNORECASE)
-"""`team:` in any letter case (`Team:`), or `team` as a word before the name, as `/digest` takes it."""
+_TEAM = re.compile(r"(?:^|(?<=\s))(team:|team(?=\s|$))", re.IGNORECASE)
+"""`team:` in any letter case (`Team:`), or `team` as a word before the name, as `/digest` takes it (`team` last, with
+no name after it, names none: refused, naming the teams)."""
 _BETWEEN = RANGE_MARKS | {"..", "and"}
 """Left out between two dates: `2026-03-01 to 2026-03-31`, `between 1 March 2026 and 31 March 2026`."""
 _FILLERS = frozenset({"for", "in", "during"})
@@ -45,12 +55,37 @@ def parse_period_words(
     after the team (`team:Support East 2026-03-01`, `team:Support East 1 March 2026`) are the range's, not the name's,
     unless the directory has a team named with them (`is_a_team`). A date is one however many words it is written in
     (`January 5th, 2026`), and a month alone (`March 2026`) is the whole month. `said_on`: the requester's own date,
-    from which `yesterday` or `last month` are counted (default: UTC's)."""
+    from which `yesterday` or `last month` are counted (default: UTC's). Words that are no range but begin or end with
+    a team's name, without `team` (`Support East last month`), are that team's."""
+    try:
+        return _period_of(words, now, is_a_team, said_on)
+    except DomainError:
+        named = _team_named_bare(words, is_a_team)
+        if named is None:
+            raise
+    return _period_of(named, now, is_a_team, said_on)
+
+
+def _period_of(words: list[str], now: datetime, is_a_team: Callable[[str], bool], said_on: date | None) -> ExportPeriod:
     typed = typed_range(words, is_a_team)
     first, last = ([*typed.dates, None, None])[:2]
     if last is None and first is not None and not typed.opened and _is_one_date(first, said_on or _utc_day(now)):
         last = first  # `March 2026`: all of March; `yesterday`: that day; `since March 2026`: to today
     return parse_period(first, last, typed.team, now=now, said_on=said_on)
+
+
+def _team_named_bare(words: list[str], is_a_team: Callable[[str], bool]) -> list[str] | None:
+    """The words with `team:` put before the team they begin or end with (the longest name), when no `team` is
+    typed; None when they name none."""
+    if _TEAM.search(" ".join(words)):
+        return None
+    for at in range(len(words), 0, -1):
+        if is_a_team(_name(words[:at])):
+            return [*words[at:], f"team:{words[0]}", *words[1:at]]
+    for at in range(len(words)):
+        if is_a_team(_name(words[at:])):
+            return [*words[:at], f"team:{words[at]}", *words[at + 1 :]]
+    return None
 
 
 @dataclass(frozen=True)
@@ -72,11 +107,23 @@ def typed_range(words: list[str], is_a_team: Callable[[str], bool] = lambda name
     typed = _without_openings(read)
     dates = [word for at, word in enumerate(typed) if at == 0 or word.casefold() not in _BETWEEN]
     if len(dates) > 2:
-        raise InvalidInput(
-            f"Give at most two dates, FROM and TO, like `2026-03-01 2026-03-31` or `1 March 2026 31 March 2026` "
-            f"(I read {len(dates)}: {', '.join(f'`{typed_date[:20]}`' for typed_date in dates[:4])})."
-        )
+        raise InvalidInput(_too_many(dates))
     return TypedRange(dates=dates, opened=len(typed) != len(read), team=team if named else None)
+
+
+_LISTED = 6
+_BACKTICK, _QUOTE = "`", "'"
+"""The most dates a refusal of too many names back, each as typed (cut at `SHOWN`); it counts the others."""
+
+
+def _too_many(dates: list[str]) -> str:
+    """More than two dates read, each named back whole enough to be found in what was typed."""
+    shown = ", ".join(f"`{truncate(typed.replace(_BACKTICK, _QUOTE), SHOWN)}`" for typed in dates[:_LISTED])
+    more = f" and {len(dates) - _LISTED} more" if len(dates) > _LISTED else ""
+    return (
+        "Give at most two dates, FROM and TO, like `2026-03-01 2026-03-31` or `1 March 2026 31 March 2026` "
+        f"(I read {len(dates)}: {shown}{more})."
+    )
 
 
 _QUOTED = re.compile(
@@ -151,6 +198,8 @@ def _all_dates(phrases: list[str], before: str, is_a_team: Callable[[str], bool]
 def _is_trailing_date(phrase: str, before: str, is_a_team: Callable[[str], bool], later_year: bool) -> bool:
     if any(pattern.fullmatch(phrase) for pattern in (_LOOKS_LIKE_A_DATE, _JOINED, _IN_FIGURES)):
         return True
+    if quarter := QUARTER.fullmatch(phrase):  # `Q1 2026`; `Q1` alone may end a team's name
+        return bool(quarter[2] or quarter[3]) or is_a_team(before)
     if _SAID_OR_SHORT.fullmatch(phrase) or phrase.casefold() in SPANS_SAID or phrase.casefold() in DAYS_SAID:
         return is_a_team(before)  # `team:Support East last month`, `2026-03`, `2025`: a team may end so
     if not any(word.strip(",.").casefold() in MONTHS for word in phrase.split()):
@@ -167,7 +216,9 @@ def _date_words(words: list[str]) -> list[str]:
     """The dates as a sentence holds them, each one word however many it was typed in: in quotes (`“2026-03-01”`),
     followed by a comma or full stop (`2026-01-01,`), with its month's name (`January 5th, 2026`); the days of a
     range within a month each with its month and year (`5-31 January 2026`, `January 5 to 31, 2026`)."""
-    plain = spread_day_ranges(_said_joined([unquoted(word) for word in words if word.casefold() != "the"]))
+    plain = quarters_joined(
+        spread_day_ranges(_said_joined([unquoted(word) for word in words if word.casefold() != "the"]))
+    )
     return [as_written(phrase) for phrase in date_phrases(plain)]
 
 

@@ -406,8 +406,8 @@ def test_rewards_help_says_the_defaults_of_top_and_export(bot: RunningBot) -> No
 
     assert "most recognition (default: this month; HR also sees mutual pairs)" in reply.text
     assert (
-        "dates like 2026-03-01 or 1 March 2026 (a month alone, or `last month`: all of it), whole days in UTC (default"
-        in (reply.text)
+        "dates like 2026-03-01, 1 March 2026 or Q1 2026 (a month or quarter alone, or `last month`: all of it; without "
+        "its year, `Mar 3` or `Q4`, the latest, as the reply says), whole days in UTC (default" in (reply.text)
     )
 
 

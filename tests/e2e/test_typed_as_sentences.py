@@ -147,7 +147,8 @@ def test_export_dates_written_with_the_month_s_name_are_those_days(ready: Runnin
 @pytest.mark.parametrize(
     ("typed", "refusal"),
     [
-        ("5 January", "FROM `5 January` has no year: write it like `5 January 2026`, `January 5, 2026` or YYYY-MM-DD."),
+        ("Tuesday, January 5th", "FROM `Tuesday, January 5th`: 5 January 2026 is a Monday, not a Tuesday."),
+        ("Jan 31 to Jan 1", "The range ends (2026-01-01) before it starts (2026-01-31): put the earlier date"),
         ("2026-01-01 30 February 2026", "TO `30 February 2026`: February 2026 has 28 days."),
         ("Tuesday, January 5th, 2026", "FROM `Tuesday, January 5th, 2026`: 5 January 2026 is a Monday, not a Tuesday."),
         ("January 2026 5", "TO `5` is not a date"),

@@ -60,9 +60,8 @@ def test_dates_after_a_team_are_read_as_anywhere_else(typed: str, period: str) -
     assert read(typed) == period
 
 
-def test_a_date_with_no_year_after_a_team_s_name_is_refused_for_its_year_not_read_into_the_name() -> None:
-    with pytest.raises(InvalidInput, match="FROM `5 January` has no year"):
-        read("team:Support East 5 January")
+def test_a_date_with_no_year_after_a_team_s_name_is_the_latest_not_read_into_the_name() -> None:
+    assert read("team:Support East 5 January") == "2026-01-05 to 2026-03-10, team Support East"
 
 
 def test_the_command_line_reads_dates_as_slack_s_words_do() -> None:

@@ -1,0 +1,47 @@
+"""Quarters as HR names them for the export: `Q1 2026`, `2026 Q1`, `Q1-2026`, `2026-Q1`; `Q3` without its year is
+the latest Q3 that has begun (in its year's first quarter, `Q4` is last year's)."""
+
+import re
+from datetime import date, timedelta
+
+QUARTER = re.compile(r"q([1-4])(?:\s*[-/]?\s*([0-9]{4}))?|([0-9]{4})\s*[-/]?\s*q([1-4])", re.IGNORECASE)
+"""A quarter, with or without its year, as one phrase (`Q1 2026` is joined before it is read)."""
+_QUARTER_WORD = re.compile(r"q[1-4]", re.IGNORECASE)
+_YEAR_WORD = re.compile(r"[0-9]{4},?")
+
+
+def quarter_days(text: str, *, today: date, year: int | None = None) -> tuple[date, date] | None:
+    """The first and last day of the quarter `text` names; None when it names none. Without its year, it takes
+    `year` (the range's other end's), or the latest that has begun by `today`."""
+    typed = QUARTER.fullmatch(text.strip())
+    if typed is None:
+        return None
+    number = int(typed[1] or typed[4])
+    month = 3 * number - 2
+    written = typed[2] or typed[3]
+    if written:
+        year = int(written)
+    elif year is None:
+        year = today.year if date(today.year, month, 1) <= today else today.year - 1
+    if year < 1:
+        return None
+    first = date(year, month, 1)
+    last = date(year, 12, 31) if number == 4 else date(year, month + 3, 1) - timedelta(days=1)
+    return first, last
+
+
+def quarters_joined(words: list[str]) -> list[str]:
+    """`Q1`, `2026` as `Q1 2026` (and `2026`, `Q1` as `2026 Q1`): a quarter and its year are one date."""
+    joined: list[str] = []
+    for word in words:
+        if joined and _is_pair(joined[-1], word):
+            joined[-1] = f"{joined[-1]} {word}"
+        else:
+            joined.append(word)
+    return joined
+
+
+def _is_pair(before: str, word: str) -> bool:
+    quarter_first = _QUARTER_WORD.fullmatch(before) and _YEAR_WORD.fullmatch(word)
+    year_first = _YEAR_WORD.fullmatch(before) and _QUARTER_WORD.fullmatch(word.rstrip(",."))
+    return bool(quarter_first or year_first)
