@@ -11,7 +11,7 @@ from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.orm import Session, joinedload, lazyload
 
 from models import Employee, PulseComment, PulseQuestion, PulseReceipt, PulseRelay, PulseResponse, PulseRound, Workspace
-from services import directory
+from services import directory, unordered_ids
 from services.directory import PEOPLE_LOCKS
 from services.errors import AlreadyDone, InvalidInput, NotFound
 from services.pulse.openings import not_reached_yet
@@ -257,6 +257,7 @@ def save_comment(
         session.flush()
         session.add(
             PulseComment(
+                id=unordered_ids.unordered_id(session, PulseComment),  # counted up, ids would say who wrote first
                 round_id=pulse_round.id,
                 respondent=respondent_of(pulse_round, employee, "comment"),
                 text=cleaned,
