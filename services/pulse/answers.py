@@ -1,6 +1,4 @@
-"""Answering a pulse: anonymous answers (a second click changes, not counts), the optional comment.
-Callers commit.
-"""
+"""Answering a pulse: anonymous answers (a second click changes, not counts), the optional comment. Callers commit."""
 
 import hashlib
 import secrets
@@ -219,10 +217,12 @@ def _round_of_question(session: Session, question_id: int) -> PulseRound:
 def _upsert_answer(
     session: Session, pulse_round: PulseRound, question: PulseQuestion, respondent: str, value: int
 ) -> None:
-    """Insert the answer, or change the one given before (a simultaneous double click included)."""
+    """Insert the answer, or change the one given before (a simultaneous double click included). Its id is random:
+    counted up, the ids the seal deletes would still count the answers of groups too small to show."""
     connection = session.connection()
     statement = upsert(connection.dialect.name, PulseResponse, ("question_id", "respondent"), ("value",))
     answer = {"round_id": pulse_round.id, "question_id": question.id, "respondent": respondent, "value": value}
+    answer["id"] = unordered_ids.unordered_id(session, PulseResponse)
     connection.execute(statement, answer)
 
 

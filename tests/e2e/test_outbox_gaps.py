@@ -1,6 +1,7 @@
 """A reader of the database counts the outbox's ids: every id the counter gave that is missing among the messages kept
 is one deleted, dated by the messages kept around it. Messages deleted to forget who was told what (a pulse round's
-invitations and reminders, an anonymous author's DMs) leave no such gap, nor does their key reach the log."""
+invitations and reminders, an anonymous author's DMs) leave no such gap, nor does their key reach the log; nor do a
+sealed round's answers and comments, whose counters would count those of groups too small to show."""
 
 import io
 import logging
@@ -10,15 +11,15 @@ from sqlalchemy import Engine, select, text
 
 from bot.logs import configure_logging
 from handlers.jobs.forget_anonymous_dms import forget_anonymous_dms
-from models import Delivery, PulseComment, Suggestion, Workspace
+from models import Delivery, PulseComment, PulseResponse, Suggestion, Workspace
 from services import outbox
 from tests.conftest import RunningBot
 from tests.e2e.test_pulse_relay import COMMENT, commented_round
-from tests.e2e.test_pulse_results import answer_all
-from tests.e2e.test_pulse_rounds import tick
+from tests.e2e.test_pulse_results import answer_all, close
+from tests.e2e.test_pulse_rounds import start, tick
 from tests.e2e.test_suggestions_anonymous import suggest_anonymously
 from tests.helpers import load_org
-from tests.pulse_org import EVERYONE, load_pulse_org, org_csv
+from tests.pulse_org import EAST, EVERYONE, WEST, load_pulse_org, org_csv
 from tests.suggestions_helpers import after_the_release, load_suggestion_org
 
 AGENT_08 = "U0A08"
@@ -139,3 +140,19 @@ def test_the_ids_of_a_sealed_rounds_comments_count_no_comment_written(bot: Runni
         assert [c.text for c in session.scalars(select(PulseComment))] == [COMMENT]
     assert missing_ids(engine, "pulse_comments") == set()
     assert ids_given(engine, "pulse_comments") == 0
+
+
+def test_the_ids_of_a_sealed_rounds_answers_count_none_given_in_a_group_too_small_to_show(
+    bot: RunningBot, engine: Engine
+) -> None:
+    """Counted up, the ids the seal deletes would leave the counter at every answer given, from which a reader takes
+    the ones the results show: what is left is how many answered in the groups too small to show."""
+    start(bot)
+    answer_all(bot, EAST[:5], 4)
+    answer_all(bot, WEST[:2], 2)
+    close(bot)
+
+    with bot.sessions() as session:
+        assert session.scalars(select(PulseResponse)).all() == [], "sealed"
+    assert missing_ids(engine, "pulse_responses") == set()
+    assert ids_given(engine, "pulse_responses") == 0
