@@ -28,8 +28,7 @@ from models import Workspace
 from models.engine import once_more_if_cut
 from services import outbox, workspaces
 from services.outbox import Claimed, SendOutcome
-from services.outbox_keys import OUR_OWN, RELAYED
-from services.pulse.rounds import INVITATION_KINDS
+from services.outbox_keys import OUR_OWN, RELAYED, forgotten, logged_prefix
 from services.suggestions.relay import Relay, is_sealed
 
 log = logging.getLogger(__name__)
@@ -286,12 +285,11 @@ def retry_after_seconds(response: SlackResponse) -> float:
 
 
 def logged_key(delivery: Claimed) -> str:
-    """The delivery's key, less the person for a pulse invitation or reminder: who was still reminded is who
-    had not answered, which the round's seal deletes from the outbox and the log must not keep either."""
-    kind, _, rest = delivery.idempotency_key.partition(":")
-    if kind in INVITATION_KINDS:
-        return f"{kind}:{rest.rpartition(':')[0]}:#{delivery.id}"
-    return delivery.idempotency_key
+    """The delivery's key; only its kind and workspace for one deleted once its purpose ends (outbox_keys.FORGOTTEN):
+    who was still reminded is who had not answered, and an anonymous author's DM dated by the log line would date
+    their idea; the outbox forgets them, and the log must not keep them either."""
+    key = delivery.idempotency_key
+    return logged_prefix(key) if forgotten(key) else key
 
 
 def _verdict(permanent: bool) -> str:

@@ -36,11 +36,13 @@ def parsed(parse: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
         return parse(*args, **kwargs)
 
 
-def id_value(action: dict[str, Any]) -> int:
-    """The row id (a suggestion's shown number, #N) our buttons carry as their value: digits only."""
+def id_value(action: dict[str, Any], *, below_zero: bool = False) -> int:
+    """The row id (a suggestion's shown number, #N) our buttons carry as their value: digits only, after a minus sign
+    with `below_zero` (the random ids of rows whose order must not show, services/unordered_ids.py)."""
     with reading("button value"):
         value = action["value"]
-        if not isinstance(value, str) or not value.isdigit() or len(value) > 18:
+        digits = value[1:] if below_zero and isinstance(value, str) and value.startswith("-") else value
+        if not isinstance(digits, str) or not digits.isdigit() or len(digits) > 18:
             raise ValueError(f"not an id: {value!r}"[:60])
         return int(value)
 

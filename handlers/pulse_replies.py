@@ -19,6 +19,7 @@ from handlers.blocks import pulse_results as result_blocks
 from handlers.blocks.kit import field_errors
 from handlers.deps import deps_of
 from handlers.errors import anonymous_request, reported
+from handlers.form_seals import opened, sealed
 from handlers.people import action_caller
 from handlers.timely import notice_view
 from services.errors import DomainError
@@ -31,7 +32,7 @@ _LATER = "at a random moment {} to {} minutes after you send it".format(*RELAY_D
 def open_reply(
     ack: Ack, body: dict[str, Any], action: dict[str, Any], context: BoltContext, client: WebClient, respond: Respond
 ) -> None:
-    comment_id = payload.id_value(action)
+    comment_id = payload.id_value(action, below_zero=True)
     ack()
     deps = deps_of(context)
     try:
@@ -51,7 +52,7 @@ def open_reply(
     intro = f"The bot sends this to the comment's author without telling you who they are, {_LATER}."
     view = result_blocks.message_modal(result_blocks.REPLY_CALLBACK, comment_id, "Reply to a comment", intro)
     with reported(body, respond):
-        client.views_open(trigger_id=body["trigger_id"], view=view)
+        client.views_open(trigger_id=body["trigger_id"], view=sealed(deps, view, body["user"]["id"]))
 
 
 def open_answer_reply(
@@ -84,12 +85,12 @@ def open_answer_reply(
     subject = result_blocks.answer_value(to)
     view = result_blocks.message_modal(result_blocks.ANSWER_REPLY_CALLBACK, subject, "Answer anonymously", intro)
     with reported(body, respond, anonymous=True):
-        client.views_open(trigger_id=body["trigger_id"], view=view)
+        client.views_open(trigger_id=body["trigger_id"], view=sealed(deps, view, body["user"]["id"]))
 
 
 def submit_reply(ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext) -> None:
-    comment_id, text = payload.parsed(result_blocks.parse_message, view)
     deps = deps_of(context)
+    comment_id, text = payload.parsed(result_blocks.parse_message, opened(deps, body, view))
     try:
         with deps.sessions.begin() as session:
             identity = action_caller(session, context, body)
@@ -121,9 +122,9 @@ def submit_reply(ack: Ack, body: dict[str, Any], view: dict[str, Any], context: 
 
 
 def submit_answer_reply(ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext) -> None:
-    to, text = payload.parsed(result_blocks.parse_answer, view)
     anonymous_request(context)
     deps = deps_of(context)
+    to, text = payload.parsed(result_blocks.parse_answer, opened(deps, body, view))
     try:
         with deps.sessions.begin() as session:
             identity = action_caller(session, context, body)

@@ -9,8 +9,8 @@ from sqlalchemy import bindparam, case, delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from models import Delivery, Workspace
-from services import settled_updates
-from services.outbox_keys import HOME_AGAIN, NOT_ASKER_TOLD, UNDER_PREFIX, prefix_bounds
+from services import settled_updates, unordered_ids
+from services.outbox_keys import HOME_AGAIN, NOT_ASKER_TOLD, UNDER_PREFIX, forgotten, prefix_bounds
 from services.rows import insert_new, take_turns
 
 MAX_ATTEMPTS = 8
@@ -80,6 +80,8 @@ def _insert(
         "next_attempt_at": due,
         "created_at": now,
     }
+    if forgotten(key):  # deleted later: its id must leave no gap (outbox_keys.FORGOTTEN)
+        return unordered_ids.insert_new(session, Delivery, row, key=Delivery.idempotency_key)
     inserted = insert_new(session.connection(), Delivery, Delivery.id, row)
     return None if inserted is None else int(inserted)
 
@@ -247,8 +249,8 @@ _FORGET_UNDER_PREFIX = delete(Delivery).where(*UNDER_PREFIX).execution_options(s
 
 
 def forget(session: Session, *, key_prefix: str) -> None:
-    """Delete every message under keys starting with `key_prefix`, sent or not: when who was sent what
-    must not outlive its purpose (a pulse round's invitations and reminders say who had not answered)."""
+    """Delete every message under keys starting with `key_prefix`, sent or not: when who was sent what must not
+    outlive its purpose (a round's reminders say who had not answered). Keys in outbox_keys.FORGOTTEN: no id gap."""
     session.execute(_FORGET_UNDER_PREFIX, prefix_bounds(key_prefix))
 
 

@@ -45,6 +45,27 @@ def home_again_key_prefix(slack_team_id: str, user_id: str = "") -> str:
     return f"{HOME_AGAIN}{slack_team_id}:{user_id + ':' if user_id else ''}"
 
 
+FORGOTTEN = ("pulse:", "pulse-reminder:", "pulse-anonymous:", "anonymous-dm:", "pulse-relay:", HOME)
+"""Keys of messages deleted, sent or not, once their purpose ends, so as not to keep who was told what: a pulse
+round's invitations and reminders (who was reminded had not answered), its anonymous DMs and the Homes still saying
+questions wait, at its seal; its relayed replies and answers when its replies end; an anonymous idea's author's DMs
+within the hour. Each takes a random id below zero (services/unordered_ids.py), never one counted up: a deleted row
+would leave a gap in the ids of the messages kept around it, which would date it and count how many went (those not
+yet answered, of the people of one time zone reminded together). Nor do their keys reach the log whole
+(`logged_prefix`)."""
+
+
+def forgotten(key: str) -> bool:
+    """Whether a message under `key` is one deleted once its purpose ends (`FORGOTTEN`)."""
+    return key.startswith(FORGOTTEN)
+
+
+def logged_prefix(key: str) -> str:
+    """What the log may say of a key in `FORGOTTEN`: its kind and workspace (or round), not whom or what it was for."""
+    kind, _, rest = key.partition(":")
+    return f"{kind}:{rest.partition(':')[0]}:…"
+
+
 OUR_OWN = "latitude_"
 """A payload key starting so is Latitude's own note on the message (handlers/pulse_relay_outbox.py): never sent."""
 RELAYED = f"{OUR_OWN}relayed"

@@ -1,6 +1,4 @@
-"""Answering a pulse: anonymous answers (a second click changes, not counts), the optional comment.
-Callers commit.
-"""
+"""Answering a pulse: anonymous answers (a second click changes, not counts), the optional comment. Callers commit."""
 
 import hashlib
 import secrets
@@ -11,7 +9,7 @@ from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.orm import Session, joinedload, lazyload
 
 from models import Employee, PulseComment, PulseQuestion, PulseReceipt, PulseRelay, PulseResponse, PulseRound, Workspace
-from services import directory
+from services import directory, unordered_ids
 from services.directory import PEOPLE_LOCKS
 from services.errors import AlreadyDone, InvalidInput, NotFound
 from services.pulse.openings import not_reached_yet
@@ -219,10 +217,12 @@ def _round_of_question(session: Session, question_id: int) -> PulseRound:
 def _upsert_answer(
     session: Session, pulse_round: PulseRound, question: PulseQuestion, respondent: str, value: int
 ) -> None:
-    """Insert the answer, or change the one given before (a simultaneous double click included)."""
+    """Insert the answer, or change the one given before (a simultaneous double click included). Its id is random:
+    counted up, the ids the seal deletes would still count the answers of groups too small to show."""
     connection = session.connection()
     statement = upsert(connection.dialect.name, PulseResponse, ("question_id", "respondent"), ("value",))
     answer = {"round_id": pulse_round.id, "question_id": question.id, "respondent": respondent, "value": value}
+    answer["id"] = unordered_ids.unordered_id(session, PulseResponse)
     connection.execute(statement, answer)
 
 
@@ -257,6 +257,7 @@ def save_comment(
         session.flush()
         session.add(
             PulseComment(
+                id=unordered_ids.unordered_id(session, PulseComment),  # counted up, ids would say who wrote first
                 round_id=pulse_round.id,
                 respondent=respondent_of(pulse_round, employee, "comment"),
                 text=cleaned,

@@ -4,9 +4,10 @@ Sealing, in the closing transaction: the anonymity rule is applied to the round'
 receipt and comment is moved to the smallest group the rule shows that holds it (its cell), and kept
 only as counts per cell (`PulseTally`, `PulseTurnout`, inserted in one sorted statement each), with the
 reporting tree as it is at the close (`PulseCellGroup`), which every later read judges the round on; comments
-and their relays are rewritten in a sorted order, without their respondent hash; answers and receipts
-are deleted; the salt is erased. No row left then carries the order, time or transaction in which
-anyone answered (SQLite rowid, PostgreSQL ctid, xmin and xmax), and no cell is finer than a shown group.
+and their relays are rewritten in a sorted order, without their respondent hash (comments under random ids, which
+count none written); answers and receipts are deleted; the salt is erased. No row left then carries the order,
+time or transaction in which anyone answered (SQLite rowid, PostgreSQL ctid, xmin and xmax), and no cell is finer
+than a shown group.
 Invitations and reminders still waiting in the outbox are given up: nobody is asked to answer a round
 that has closed.
 """
@@ -32,7 +33,7 @@ from models import (
     Workspace,
 )
 from models.engine import empty_journal, empty_journal_after_commit
-from services import audit, directory, outbox
+from services import audit, directory, outbox, unordered_ids
 from services.errors import AlreadyDone, NotFound
 from services.outbox_keys import home_key_prefix
 from services.pulse.anonymity import Cell, Group, Visibility, innermost, visibility
@@ -225,7 +226,8 @@ def _rewrite_comments(
     shown: list[str],
     author_manager: dict[str, int | None],
 ) -> None:
-    """Each comment moves to its cell, or is dropped when no shown group holds it; new rows, sorted."""
+    """Each comment moves to its cell, or is dropped when no shown group holds it; new rows, sorted, under random ids
+    (services/unordered_ids.py): ids counted up would tell how many comments were written, the dropped ones too."""
     old = list(session.scalars(select(PulseComment).where(PulseComment.round_id == pulse_round.id)))
     relays = {r.handle: r for r in session.scalars(select(PulseRelay).where(PulseRelay.round_id == pulse_round.id))}
     kept: list[tuple[int | None, str, PulseRelay | None]] = []
@@ -245,15 +247,18 @@ def _rewrite_comments(
     )
     if relay_rows:
         session.execute(insert(PulseRelay), relay_rows)
+    ordered = sorted(kept, key=lambda item: (_order(item[0]), item[1]))
+    ids = unordered_ids.unordered_ids(session, PulseComment, len(ordered))  # a counted id would count those dropped
     rows = [
         {
+            "id": comment_id,
             "round_id": pulse_round.id,
             "respondent": None,
             "group_manager_id": m,
             "text": text,
             "relay_handle": relay.handle if relay else None,
         }
-        for m, text, relay in sorted(kept, key=lambda item: (_order(item[0]), item[1]))
+        for comment_id, (m, text, relay) in zip(ids, ordered, strict=True)
     ]
     if rows:
         session.execute(insert(PulseComment), rows)

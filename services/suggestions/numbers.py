@@ -11,13 +11,13 @@ own counter never goes): counted up as ids are, it would keep the order in which
 """
 
 import hashlib
-import secrets
 from collections.abc import Iterable
 
 from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.orm import Session
 
 from models import Suggestion, Workspace
+from services import unordered_ids
 from services.rows import take_turns
 
 NUMBER_LOCKS = -5
@@ -45,10 +45,7 @@ def give_numbers(session: Session, suggestions: Iterable[Suggestion]) -> None:
 
 def unordered_id(session: Session) -> int:
     """A row id for an anonymous idea: random, below the ids the database counts up, and not taken."""
-    while True:
-        drawn = -(secrets.randbelow(2**31 - 1) + 1)
-        if session.get(Suggestion, drawn) is None:
-            return drawn
+    return unordered_ids.unordered_id(session, Suggestion)
 
 
 def _org_key(workspace: Workspace) -> str | None:

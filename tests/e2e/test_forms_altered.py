@@ -16,12 +16,14 @@ from sqlalchemy import select
 
 from bot.fakeslack import Call, Reply
 from handlers.blocks import nominations as nomination_blocks
+from handlers.blocks import pulse_results as result_blocks
 from handlers.blocks import rewards as reward_blocks
 from handlers.form_seals import SEAL_REFUSED
-from models import PulseComment, Resolution, RewardGrant, Suggestion
+from models import PulseComment, PulseReply, Resolution, RewardGrant, Suggestion
 from tests.conftest import RunningBot
+from tests.e2e.test_pulse_relay import after_the_relay_delay, commented_round, reply_from_results
 from tests.e2e.test_pulse_rounds import questions_dm, start
-from tests.helpers import load_org_and_policy
+from tests.helpers import load_org_and_policy, shown
 from tests.rewards_helpers import set_up
 from tests.suggestions_helpers import load_suggestion_org
 
@@ -192,4 +194,47 @@ def test_a_suggestion_note_form_altered_to_overwrite_another_ideas_card_is_refus
     assert_refused_in_the_form(reply)
     with bot.sessions() as session:
         assert list(session.scalars(select(Suggestion.status))) == ["open", "open"]
+    assert [call.method for call in bot.slack.calls()[before:]] == []
+
+
+def forged_subject(view: dict[str, Any], subject: str) -> dict[str, Any]:
+    """The form with its hidden part (a comment id, or a reply and its round) replaced, any seal after it kept."""
+    metadata = view["private_metadata"]
+    seal = metadata[metadata.rindex("~") :] if "~" in metadata else ""
+    return {**view, "private_metadata": f"{subject}{seal}"}
+
+
+def test_a_pulse_reply_form_altered_to_reply_to_another_comment_is_refused(bot: RunningBot) -> None:
+    commented_round(bot)
+    results = bot.driver.command("U0MGR1", "/pulse", "results")
+    bot.driver.click("U0MGR1", shown(results), result_blocks.REPLY_ACTION)
+    view = bot.slack.calls("views.open")[-1].args["view"]
+    with bot.sessions() as session:
+        [comment] = session.scalars(select(PulseComment.id))
+    before = len(bot.slack.calls())
+
+    forged = forged_subject(view, str(comment - 1))
+    reply = bot.driver.submit("U0MGR1", forged, {"message": "Which shifts?"}, forged=True)
+
+    assert_refused_in_the_form(reply)
+    with bot.sessions() as session:
+        assert list(session.scalars(select(PulseReply.id))) == []
+    assert [call.method for call in bot.slack.calls()[before:]] == []
+
+
+def test_an_answer_form_altered_to_name_its_reply_as_an_older_button_did_is_refused(bot: RunningBot) -> None:
+    commented_round(bot)
+    reply_from_results(bot, "U0MGR1", "Which shifts?")
+    [to_author] = bot.slack.calls("chat.postMessage", channel="U0A01")
+    bot.driver.click("U0A01", to_author, result_blocks.ANSWER_REPLY_ACTION)
+    view = bot.slack.calls("views.open")[-1].args["view"]
+    with bot.sessions() as session:
+        [reply_id] = session.scalars(select(PulseReply.id))
+    before = len(bot.slack.calls())
+
+    forged = forged_subject(view, str(reply_id))
+    reply = bot.driver.submit("U0A01", forged, {"message": "Saturday mornings"}, forged=True)
+
+    assert_refused_in_the_form(reply)
+    after_the_relay_delay(bot)
     assert [call.method for call in bot.slack.calls()[before:]] == []

@@ -42,7 +42,7 @@ def test_questions_resent_that_slack_refuses_are_not_promised_in_silence(bot: Ru
 
 def deliveries(bot: RunningBot) -> list[Delivery]:
     with bot.sessions() as session:
-        return list(session.scalars(select(Delivery).order_by(Delivery.id)))
+        return list(session.scalars(select(Delivery).order_by(Delivery.created_at, Delivery.id)))
 
 
 @pytest.mark.parametrize("refusal", ["user_not_found", "channel_not_found"])

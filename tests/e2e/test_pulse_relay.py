@@ -1,6 +1,7 @@
 """Replying to an anonymous comment: the author gets the reply, answers, and the manager never learns who."""
 
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from sqlalchemy import select
@@ -9,6 +10,7 @@ from bot.fakeslack.driver import Reply
 from bot.fakeslack.server import Call
 from handlers.blocks import pulse as blocks
 from handlers.blocks import pulse_results as result_blocks
+from handlers.form_seals import sealed
 from handlers.jobs.drain_outbox import drain_outbox
 from models import PulseComment, PulseRelay, PulseReply, PulseRound
 from services import directory
@@ -53,6 +55,11 @@ def reply_from_results(bot: RunningBot, manager: str, text: str, *, delivered: b
     return sent
 
 
+def sealed_for(bot: RunningBot, modal: dict[str, Any], user: str) -> dict[str, Any]:
+    """The form sealed for `user` as if Latitude had opened it for them: what the service still refuses."""
+    return sealed(bot.runtime.deps, modal, user)
+
+
 def after_the_relay_delay(bot: RunningBot) -> None:
     """The longest wait a relayed message may draw passes, and the background sender sends what waited."""
     bot.clock.advance(timedelta(minutes=RELAY_DELAY_MINUTES[1], seconds=1))
@@ -85,7 +92,7 @@ def test_a_manager_cannot_reply_to_another_teams_comment(bot: RunningBot) -> Non
         [comment] = session.scalars(select(PulseComment))
     modal = result_blocks.message_modal(result_blocks.REPLY_CALLBACK, comment.id, "Reply to a comment", "intro")
 
-    reply = bot.driver.submit("U0MGR2", modal, {"message": "Hello?"}, forged=True)  # no form Omar is shown
+    reply = bot.driver.submit("U0MGR2", sealed_for(bot, modal, "U0MGR2"), {"message": "Hello?"}, forged=True)
 
     assert "only to comments shown in your team's results" in reply.json["errors"][result_blocks.MESSAGE_BLOCK]
     assert bot.slack.calls("chat.postMessage") == []
@@ -102,7 +109,7 @@ def test_only_the_author_can_answer_a_reply(bot: RunningBot) -> None:
         result_blocks.ANSWER_REPLY_CALLBACK, reply_row.id, "Answer anonymously", "intro"
     )
 
-    reply = bot.driver.submit("U0A02", modal, {"message": "It was me!"}, forged=True)  # no form she is shown
+    reply = bot.driver.submit("U0A02", sealed_for(bot, modal, "U0A02"), {"message": "It was me!"}, forged=True)
 
     assert "not yours" in reply.json["errors"][result_blocks.MESSAGE_BLOCK]
     assert [c.channel for c in bot.slack.calls("chat.postMessage")] == ["U0A01"]
@@ -354,7 +361,7 @@ def test_a_reply_to_ones_own_comment_is_still_refused_at_send(bot: RunningBot) -
     comment_id = commented_by_admin(bot)
     modal = result_blocks.message_modal(result_blocks.REPLY_CALLBACK, comment_id, "Reply to a comment", "intro")
 
-    sent = bot.driver.submit("U0ADMIN", modal, {"message": "Hello me"}, forged=True)  # no form opens for it
+    sent = bot.driver.submit("U0ADMIN", sealed_for(bot, modal, "U0ADMIN"), {"message": "Hello me"}, forged=True)
 
     assert sent.json["errors"][result_blocks.MESSAGE_BLOCK].startswith("That comment is your own")
     assert bot.slack.calls("chat.postMessage") == []

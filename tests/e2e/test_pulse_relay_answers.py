@@ -90,7 +90,7 @@ def as_the_earlier_release_queued_it(bot: RunningBot) -> str:
 
 def relayed_keys(bot: RunningBot) -> list[str]:
     with bot.sessions() as session:
-        keys = session.scalars(select(Delivery.idempotency_key).order_by(Delivery.id))
+        keys = session.scalars(select(Delivery.idempotency_key).order_by(Delivery.created_at))
         return [key for key in keys if key.startswith("pulse-relay:")]
 
 

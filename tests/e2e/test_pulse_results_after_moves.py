@@ -15,7 +15,7 @@ from tests.e2e.test_digest_command import digest_command
 from tests.e2e.test_people_leaving import reimport
 from tests.e2e.test_people_leaving_pulse import without
 from tests.e2e.test_pulse_anonymity import SUB_B, bo_round, comment, org_csv
-from tests.e2e.test_pulse_relay import COMMENT, after_the_relay_delay, commented_round, reply_from_results
+from tests.e2e.test_pulse_relay import COMMENT, after_the_relay_delay, commented_round, reply_from_results, sealed_for
 from tests.e2e.test_pulse_results import close
 from tests.helpers import count, load_org, shown
 from tests.pulse_org import org_csv as pulse_org_csv
@@ -92,7 +92,7 @@ def test_a_manager_moved_above_another_team_cannot_reply_to_its_comments(bot: Ru
     with bot.sessions() as session:
         [comment_row] = session.scalars(select(PulseComment))
     modal = result_blocks.message_modal(result_blocks.REPLY_CALLBACK, comment_row.id, "Reply to a comment", "intro")
-    refused = bot.driver.submit("U0MGR2", modal, {"message": "Hello?"}, forged=True)  # no form Omar is shown
+    refused = bot.driver.submit("U0MGR2", sealed_for(bot, modal, "U0MGR2"), {"message": "Hello?"}, forged=True)
 
     assert COMMENT not in omar and "4.0" not in omar, omar
     assert "only to comments shown in your team's results" in refused.json["errors"][result_blocks.MESSAGE_BLOCK]
