@@ -98,13 +98,16 @@ def as_slack_shows(text: str, names: Mapping[str, str], *, at: str = "@", strang
     """Mentions as Slack shows them, for plain text where markup is not rendered (a spreadsheet, a form's error).
 
     A person is `at` and their name in `names` (by Slack user id), else the label Slack wrote after `|`, else
-    `stranger` or their id; a channel is `#` and its label, else its id. Anything else stays as typed.
+    `stranger` or their id; a channel is `#` and its label, else its id. Anything else stays as typed. Each name
+    and label has the changes of writing direction it opens closed (`directions_closed`), as user text has.
     """
 
     def shown(match: re.Match[str]) -> str:
         if match["person"]:
-            return at + (names.get(match["person"]) or match["person_label"] or stranger or match["person"])
-        return "#" + (match["channel_label"] or match["channel"])
+            return at + directions_closed(
+                names.get(match["person"]) or match["person_label"] or stranger or match["person"]
+            )
+        return "#" + directions_closed(match["channel_label"] or match["channel"])
 
     return SLACK_MENTION.sub(shown, text)
 
