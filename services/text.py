@@ -182,16 +182,20 @@ def truncate(text: str, limit: int) -> str:
 def truncate_mrkdwn(text: str, limit: int) -> str:
     """`truncate` for mrkdwn, which also leaves no entity (`&amp;`) or markup (`<@U123>`, `<!date^…>`, a link)
     cut open: Slack would show the rest of it as typed, `&am…` or `<!date^17…`."""
-    if len(text) <= limit:
-        return text
-    end = cut_point(text, limit - 1)
+    return text if len(text) <= limit else text[: mrkdwn_cut_point(text, limit - 1)] + "…"
+
+
+def mrkdwn_cut_point(text: str, end: int) -> int:
+    """`cut_point` for mrkdwn: also before an entity (`&amp;`) or markup (`<@U123>`, `<!date^…>`, a link) that a cut
+    at `end` would leave open."""
+    end = cut_point(text, end)
     kept = text[:end]
     opened, entity = kept.rfind("<"), _OPEN_ENTITY.search(kept)
     if opened > kept.rfind(">"):
         end = opened
     if entity and _ENTITY.match(text, entity.start()):
         end = min(end, entity.start())
-    return text[: cut_point(text, end)] + "…"
+    return cut_point(text, end)
 
 
 _ENTITY = re.compile(r"&(?:amp|lt|gt);")
