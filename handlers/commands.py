@@ -4,17 +4,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from services.emoji import is_emoji
-from services.text import (
-    COURTESY,
-    ECHOED,
-    as_slack_shows,
-    bare_word,
-    echoed,
-    escape_mrkdwn,
-    meant_word,
-    mention_in_words,
-    one_slip_apart,
-)
+from services.text import ECHOED, as_slack_shows, echoed, escape_mrkdwn, mention_in_words
+from services.typed_words import COURTESY, bare_word, meant_word, one_slip_apart
 
 HELP_WORDS = frozenset({"help", "-h", "--help", "?"})
 

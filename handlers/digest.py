@@ -21,7 +21,8 @@ from services.digest.weekly import Digest
 from services.emoji import emoji_trimmed, has_words
 from services.errors import DomainError
 from services.sentence_words import as_written, plain_word
-from services.text import SLACK_MENTION, as_slack_shows, echoed, meant_word, one_slip_apart
+from services.text import SLACK_MENTION, as_slack_shows, echoed
+from services.typed_words import meant_word, one_slip_apart
 
 USAGE = Usage(
     command="/digest",

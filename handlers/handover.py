@@ -13,7 +13,7 @@ from handlers import handover_summary, home_again
 from handlers.blocks import nominations as nomination_blocks
 from handlers.blocks import resolutions as resolution_blocks
 from handlers.blocks import suggestions as suggestion_blocks
-from handlers.blocks.kit import name_of, text_block
+from handlers.blocks.kit import named, text_block, titled
 from handlers.message_updates import queue_updates
 from handlers.reward_messages import request_key
 from handlers.suggestion_shown import latest_handover
@@ -120,7 +120,7 @@ def _queue_decider_dm(
 def _resolution_dm(session: Session, handover: Handover) -> tuple[str, dict[str, object]]:
     resolution = session.get_one(Resolution, handover.item_id)
     heading = (
-        f"*{name_of(resolution.employee)}'s request now waits on you* "
+        f"*{named(resolution.employee)}'s request now waits on you* "
         "(the person who was to decide it left or no longer manages them):"
     )
     blocks = resolution_blocks.approval_request(resolution, [], heading=heading)
@@ -133,16 +133,16 @@ def _handed_over(session: Session, handover: Handover) -> str:
     "This" would not say which of the decider's requests went."""
     if handover.kind == "resolution":
         resolution = session.get_one(Resolution, handover.item_id)
-        return f"{name_of(resolution.employee)}'s {resolution_blocks.fix_words(resolution)}"
+        return f"{named(resolution.employee)}'s {resolution_blocks.fix_words(resolution)}"
     nomination = session.get_one(Nomination, handover.item_id)
-    return f"The nomination of {name_of(nomination.nominee)} for {escape_mrkdwn(nomination.title)}"
+    return f"The nomination of {named(nomination.nominee)} for {titled(nomination.title)}"
 
 
 def _nomination_dm(session: Session, handover: Handover) -> tuple[str, dict[str, object]]:
     nomination = session.get_one(Nomination, handover.item_id)
     request = nomination_blocks.approval_request(nomination)
     if handover.went_up:
-        waited_on = name_of(handover.previous) if handover.previous else "its approver"
+        waited_on = named(handover.previous) if handover.previous else "its approver"
         heading = f"⏫ This nomination has waited too long for {waited_on}, so it comes to you:"
         request = {**request, "blocks": [text_block(heading), *request["blocks"]]}
     return f"{request_key(nomination.id)}:", dict(request)
@@ -150,16 +150,16 @@ def _nomination_dm(session: Session, handover: Handover) -> tuple[str, dict[str,
 
 def _nominator_told(session: Session, handover: Handover, now: datetime) -> tuple[Employee, str]:
     nomination = session.get_one(Nomination, handover.item_id)
-    nominated = f"Your nomination of {name_of(nomination.nominee)} ({escape_mrkdwn(nomination.title)})"
+    nominated = f"Your nomination of {named(nomination.nominee)} ({titled(nomination.title)})"
     if handover.went_up:
-        waited_on = f"for {name_of(handover.previous)} " if handover.previous else ""
+        waited_on = f"for {named(handover.previous)} " if handover.previous else ""
         waited = duration_words(now - nomination.created_at)
         return nomination.nominator, (
             f"{nominated} has waited {waited} {waited_on}without a decision, so it now goes to "
-            f"{name_of(handover.current)} to approve."
+            f"{named(handover.current)} to approve."
         )
     told = (
-        f"{nominated} now waits for approval by {name_of(handover.current)}: the person it was with has left or no "
+        f"{nominated} now waits for approval by {named(handover.current)}: the person it was with has left or no "
         "longer manages them."
     )
     return nomination.nominator, told
@@ -169,7 +169,7 @@ def _requester_told(session: Session, handover: Handover, _now: datetime) -> tup
     resolution = session.get_one(Resolution, handover.item_id)
     amount = f" of {format_money(resolution.amount, resolution.currency)}" if resolution.amount else ""
     told = (
-        f"Your *{escape_mrkdwn(resolution.category)}*{amount} now waits on {name_of(handover.current)} to decide: "
+        f"Your *{escape_mrkdwn(resolution.category)}*{amount} now waits on {named(handover.current)} to decide: "
         "the person it was with has left or no longer manages you. I'll tell you the outcome here."
     )
     return resolution.employee, told

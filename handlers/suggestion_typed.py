@@ -5,7 +5,7 @@ import re
 from dataclasses import dataclass
 
 from services.emoji import is_emoji
-from services.text import bare_word, mistyped, one_slip_apart
+from services.typed_words import bare_word, mistyped, one_slip_apart
 
 SUBCOMMAND_LIKE = frozenset(
     {"status", "mine", "my", "all", "show", "view", "history", "open", "close", "closed", "done", "usage", "commands"}

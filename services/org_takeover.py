@@ -8,6 +8,7 @@ the same people, sending them reminders twice. The audit trail says what was tak
 """
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import TypeVar
 
 from sqlalchemy import func, select
@@ -62,6 +63,31 @@ def granted_teams(session: Session, org: Workspace) -> set[str]:
         named = set((details or {}).get("team_ids", []))
         granted = {GRANTED: granted | named, REVOKED: granted - named}.get(action, set())
     return granted
+
+
+@dataclass(frozen=True)
+class Grant:
+    """Slack adding a workspace to the org-wide install of `org` (its id), `at` when we recorded it; `serving` while
+    that install is installed and holds the workspace still."""
+
+    org: str
+    at: datetime
+    serving: bool
+
+
+def last_grant(session: Session, team_id: str) -> Grant | None:
+    """The last time Slack added this workspace to an org's org-wide install (`team_access_granted`), None if it never
+    did: a workspace the org serves has no row of its own until it installs the app itself."""
+    grants = session.execute(
+        select(Workspace, AuditEvent.at, AuditEvent.details)
+        .join(Workspace, Workspace.id == AuditEvent.workspace_id)
+        .where(AuditEvent.action == GRANTED)
+        .order_by(AuditEvent.id.desc())
+    )
+    for org, at, details in grants:
+        if team_id in (details or {}).get("team_ids", []):
+            return Grant(org.slack_team_id, at, org.installed and team_id in granted_teams(session, org))
+    return None
 
 
 def changed_since(session: Session, org: Workspace, team_ids: list[str], sent: Sent, *, ours_too: bool) -> set[str]:

@@ -4,7 +4,7 @@ quotes and before any closing mark (`as_written`); a word that changes things fo
 (`/pulse start`, `/pulse close`), only before a full stop or an exclamation mark (`as_stated`): in quotes, or before a
 question mark or an ellipsis, it may be a question or a word quoted, and is asked about first."""
 
-from services.text import QUOTE_MARKS
+from services.typed_words import QUOTE_MARKS
 
 SENTENCE_END = ".,;:!?…"
 """What ends a sentence or a clause, typed after the last word of a command as after any sentence's."""

@@ -1,7 +1,6 @@
 """Making user text safe for Slack mrkdwn and for spreadsheets."""
 
 import re
-import string
 import unicodedata
 from collections.abc import Iterable, Mapping
 from datetime import timedelta
@@ -99,13 +98,16 @@ def as_slack_shows(text: str, names: Mapping[str, str], *, at: str = "@", strang
     """Mentions as Slack shows them, for plain text where markup is not rendered (a spreadsheet, a form's error).
 
     A person is `at` and their name in `names` (by Slack user id), else the label Slack wrote after `|`, else
-    `stranger` or their id; a channel is `#` and its label, else its id. Anything else stays as typed.
+    `stranger` or their id; a channel is `#` and its label, else its id. Anything else stays as typed. Each name
+    and label has the changes of writing direction it opens closed (`directions_closed`), as user text has.
     """
 
     def shown(match: re.Match[str]) -> str:
         if match["person"]:
-            return at + (names.get(match["person"]) or match["person_label"] or stranger or match["person"])
-        return "#" + (match["channel_label"] or match["channel"])
+            return at + directions_closed(
+                names.get(match["person"]) or match["person_label"] or stranger or match["person"]
+            )
+        return "#" + directions_closed(match["channel_label"] or match["channel"])
 
     return SLACK_MENTION.sub(shown, text)
 
@@ -180,16 +182,20 @@ def truncate(text: str, limit: int) -> str:
 def truncate_mrkdwn(text: str, limit: int) -> str:
     """`truncate` for mrkdwn, which also leaves no entity (`&amp;`) or markup (`<@U123>`, `<!date^…>`, a link)
     cut open: Slack would show the rest of it as typed, `&am…` or `<!date^17…`."""
-    if len(text) <= limit:
-        return text
-    end = cut_point(text, limit - 1)
+    return text if len(text) <= limit else text[: mrkdwn_cut_point(text, limit - 1)] + "…"
+
+
+def mrkdwn_cut_point(text: str, end: int) -> int:
+    """`cut_point` for mrkdwn: also before an entity (`&amp;`) or markup (`<@U123>`, `<!date^…>`, a link) that a cut
+    at `end` would leave open."""
+    end = cut_point(text, end)
     kept = text[:end]
     opened, entity = kept.rfind("<"), _OPEN_ENTITY.search(kept)
     if opened > kept.rfind(">"):
         end = opened
     if entity and _ENTITY.match(text, entity.start()):
         end = min(end, entity.start())
-    return text[: cut_point(text, end)] + "…"
+    return cut_point(text, end)
 
 
 _ENTITY = re.compile(r"&(?:amp|lt|gt);")
@@ -224,76 +230,3 @@ def _extends(character: str) -> bool:
         or 0x1F3FB <= code <= 0x1F3FF
         or 0xE0020 <= code <= 0xE007F
     )
-
-
-def one_slip_apart(typed: str, meant: str) -> bool:
-    """The same, or one letter added, dropped, or swapped with its neighbour."""
-    if len(typed) == len(meant):
-        apart = [i for i, (a, b) in enumerate(zip(typed, meant, strict=True)) if a != b]
-        swapped = len(apart) == 2 and apart[1] == apart[0] + 1 and typed[apart[0]] == meant[apart[1]]
-        return not apart or (swapped and typed[apart[1]] == meant[apart[0]])
-    shorter, longer = sorted((typed, meant), key=len)
-    return len(longer) == len(shorter) + 1 and any(longer[:i] + longer[i + 1 :] == shorter for i in range(len(longer)))
-
-
-LONG_WORD = 6
-"""From this length a word with one letter changed is still that word mistyped: `anonimous`, `exprot`; a shorter one
-may be another word someone means (`list` and `lost`)."""
-
-
-def mistyped(typed: str, meant: str) -> bool:
-    """`typed` is `meant` written with one slip (`one_slip_apart`, ignoring case), or a long word (`LONG_WORD`) with
-    one letter changed."""
-    typed, meant = typed.lower(), meant.lower()
-    if one_slip_apart(typed, meant):
-        return True
-    changed = len(typed) == len(meant) and sum(a != b for a, b in zip(typed, meant, strict=True)) == 1
-    return changed and len(meant) >= LONG_WORD
-
-
-QUOTE_MARKS = "\"'“”„‟‘’‚‛«»‹›"
-"""The quotes keyboards type, straight and curly (a phone curls `"` as it is typed), and guillemets."""
-
-
-DASHES = frozenset("-\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe63\uff0d")
-"""A hyphen and the dashes a phone makes of `-` or `--` (en and em dash), the minus sign, their full-width forms."""
-
-
-def is_lone_dash(word: str) -> bool:
-    """`—`, `–`, `-`, `--` set apart between words: a pause in the sentence (`refund — 20`), never a minus."""
-    return bool(word) and all(character in DASHES for character in word)
-
-
-def without_leading_dashes(words: list[str]) -> list[str]:
-    """The words after any lone dashes that begin them (`— great job`: `great job`)."""
-    start = 0
-    while start < len(words) and is_lone_dash(words[start]):
-        start += 1
-    return words[start:]
-
-
-_LEADING_DASHES = re.compile(rf"\s*(?:[{re.escape(''.join(sorted(DASHES)))}]+(?!\S)\s*)*")
-
-
-def after_leading_dashes(text: str) -> str:
-    """`without_leading_dashes` for a text whose line breaks and spaces stay as typed."""
-    leading = _LEADING_DASHES.match(text)
-    return text[leading.end() :] if leading else text
-
-
-COURTESY = frozenset({"please", "pls", "plz", "thanks", "thx"})
-"""Politeness typed around what is asked (`results please`, `please refund 10 …`), never itself what is asked."""
-
-
-def bare_word(word: str) -> str:
-    """A word without the quotes and punctuation around it: `“catalog”`, `'refund'`, `happy!` copied or typed as a
-    sentence's word are the word itself."""
-    return word.strip(string.punctuation + QUOTE_MARKS)
-
-
-def meant_word(typed: str, words: Iterable[str]) -> str | None:
-    """The one of `words` that `typed` is a slip of (`exprot` -> `export`, `“catalog”` -> `catalog`), None when none
-    or several are."""
-    typed = bare_word(typed) or typed
-    close = {word for word in words if mistyped(typed, word)}
-    return close.pop() if len(close) == 1 else None

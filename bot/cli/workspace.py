@@ -12,6 +12,7 @@ from bot.settings import DEFAULT_RETENTION_DAYS, retention_days_from
 from bot.startup import StartupError
 from models import Workspace
 from services import directory, workspaces
+from services.org_takeover import Grant, last_grant
 from services.text import plural
 from services.workspace_purge import purge, purge_plan, purged_on
 
@@ -75,7 +76,8 @@ def run_removed(args: argparse.Namespace) -> int:
     only = args.workspace
     with transaction() as session:
         found = [removal for removal in workspaces.removals(session) if only in (None, removal.org, *removal.team_ids)]
-        if only and not found and directory.find_workspace(session, only) is None:
+        grant = last_grant(session, only) if only and not found else None
+        if only and not found and grant is None and directory.find_workspace(session, only) is None:
             raise StartupError(f"Latitude knows no org or workspace {only}: check the id ({LISTED})")
         for removal in found:
             print(f"{removal.at:%Y-%m-%d %H:%M} UTC, {removal.org}: {_removed_words(removal.team_ids)}")
@@ -84,7 +86,16 @@ def run_removed(args: argparse.Namespace) -> int:
     if not found:
         none = f"No removal from an org-wide install is of {only} or names it" if only else NO_REMOVAL
         print(none)
+    if grant is not None:
+        print(_granted_words(only, grant))
     return 0
+
+
+def _granted_words(team_id: str, grant: Grant) -> str:
+    added = f"Slack added {team_id} to the org-wide install of {grant.org} on {grant.at:%Y-%m-%d %H:%M} UTC"
+    if grant.serving:
+        return f"{added}, which serves it still"
+    return f"{added}, which serves it no more (uninstalled or installed again since, with no word of {team_id})"
 
 
 def _removed_words(team_ids: list[str]) -> str:

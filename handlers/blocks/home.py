@@ -11,6 +11,7 @@ from services.resolutions.fixes import AllowanceLine
 from services.text import directions_closed, escape_mrkdwn
 
 MAX_VIEW_BLOCKS = 100
+HOME_CUT = "…and more that Slack leaves out of a Home past 100 blocks: deciding what waits above makes room for it."
 
 ROLE_WORDS = {
     "frontline": "frontline team member",
@@ -61,7 +62,9 @@ def home_view(sections: list[list[Block]], notice: str | None = None) -> dict[st
         if blocks and section and blocks[-1]["type"] != "divider":
             blocks.append({"type": "divider"})
         blocks += section
-    view: dict[str, Any] = {"type": "home", "blocks": blocks[:MAX_VIEW_BLOCKS]}
+    if len(blocks) > MAX_VIEW_BLOCKS:
+        blocks = [*blocks[: MAX_VIEW_BLOCKS - 1], context_block(HOME_CUT)]
+    view: dict[str, Any] = {"type": "home", "blocks": blocks}
     return {**view, "private_metadata": fingerprint(view)}
 
 

@@ -16,11 +16,13 @@ from handlers.blocks.kit import (
     name_of,
     named,
     one_line,
+    packed_sections,
     plain,
     plural,
     quote,
     text_block,
 )
+from handlers.blocks.long_text import sections
 from models import Employee, Resolution
 from services.directory import Named
 from services.money import decimals_of, format_money
@@ -150,17 +152,23 @@ def _day(moment: datetime) -> str:
     return local_time(moment, "{date_num}", "%Y-%m-%d")
 
 
+HISTORY_TEXT = 4_500
+"""The most an approval request gives the fixes made earlier for the customer, in at most `HISTORY_ROOM` sections:
+with the request itself (a section) and what it was over, the message stays within kit.MESSAGE_TEXT."""
+HISTORY_ROOM = 3
+
+
 def history_blocks(history: list[Resolution]) -> list[Block]:
     """Each earlier fix in the currency it was given in (the policy's may have changed since)."""
     if not history:
         return []
     lines = [
-        f"• {_day(r.created_at)}: {name_of(r.employee)} — {escape_mrkdwn(r.category)}"
+        f"• {_day(r.created_at)}: {named(r.employee)} — {escape_mrkdwn(r.category)}"
         f"{' ' + format_money(r.amount, r.currency) if r.amount else ''} ({r.status}): "
         f"{one_line(r.summary, 120)}"
         for r in history
     ]
-    return [text_block("*Earlier for this customer:*\n" + "\n".join(lines))]
+    return packed_sections(["*Earlier for this customer:*", *lines], HISTORY_ROOM, budget=HISTORY_TEXT)
 
 
 def confirmation_text(logged: Logged) -> str:
@@ -190,8 +198,9 @@ def fix_words(r: Resolution) -> str:
 
 # -- the decider's request ---------------------------------------------------------------------
 def facts(resolution: Resolution) -> str:
+    """The request in one section's text: its name, category, reference and summary each cut to fit one."""
     lines = [
-        f"*{name_of(resolution.employee)}* — *{escape_mrkdwn(resolution.category)}*"
+        f"*{named(resolution.employee)}* — *{escape_mrkdwn(resolution.category)}*"
         + (f" of *{format_money(resolution.amount, resolution.currency)}*" if resolution.amount else ""),
         f"*Customer:* {one_line(resolution.customer_ref or 'not given', 200)}"
         + (f"   *Outcome:* {OUTCOME_WORDS[resolution.customer_outcome]}" if resolution.customer_outcome else ""),
@@ -219,7 +228,7 @@ def outcome_text(resolution: Resolution) -> str:
 
 def approval_request(resolution: Resolution, history: list[Resolution], *, heading: str) -> list[Block]:
     return [
-        text_block(f"{heading}\n{facts(resolution)}"),
+        *sections(f"{heading}\n{facts(resolution)}", 2),
         context_block(
             f"Over the {escape_mrkdwn(resolution.exceeded or 'boundary')}. Logged "
             f"{local_time(resolution.created_at, '{date_num} at {time}', '%Y-%m-%d %H:%M')}."
@@ -274,10 +283,7 @@ def outcome_for_employee(resolution: Resolution) -> list[Block]:
     else:
         text = f"✋ {who} declined {what}.\n*Why:*\n{quote(resolution.decline_reason or '', 2000)}"
     ref = f" (customer {one_line(resolution.customer_ref, 200)})" if resolution.customer_ref else ""
-    return [
-        text_block(text),
-        context_block(f"Logged {_day(resolution.created_at)}{ref}."),
-    ]
+    return [*sections(text, 2), context_block(f"Logged {_day(resolution.created_at)}{ref}.")]
 
 
 # -- App Home ----------------------------------------------------------------------------------

@@ -14,7 +14,8 @@ from models import Employee, Team, Workspace
 from services import teams
 from services.emoji import emoji_trimmed
 from services.errors import DomainError, InvalidInput, NotAllowed, NotFound
-from services.text import echoed, escape_mrkdwn, meant_word, mistyped
+from services.text import echoed, escape_mrkdwn
+from services.typed_words import meant_word, mistyped
 from services.unlisted import refused_by_role
 
 LOOKERS = ("hr", "admin")

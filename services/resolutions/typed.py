@@ -28,14 +28,8 @@ from services.resolutions.reference_parts import (
     spans_time,
     without_the_sentences_end,
 )
-from services.text import (
-    COURTESY,
-    SLACK_MENTION,
-    bare_word,
-    escape_mrkdwn,
-    meant_word,
-    without_leading_dashes,
-)
+from services.text import SLACK_MENTION, escape_mrkdwn
+from services.typed_words import COURTESY, bare_word, meant_word, without_leading_dashes
 
 SHOWN = 40
 """Characters of what happened shown back in a corrected command."""

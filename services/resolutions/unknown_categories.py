@@ -1,7 +1,8 @@
 """A category the person does not have, refused with the ones they do."""
 
 from services.errors import InvalidInput
-from services.text import echoed, meant_word
+from services.text import echoed
+from services.typed_words import meant_word
 
 KNOWN_NAMED = 30
 """The categories the refusal names: a profile may hold 100 of 40 characters each, more than the reply /boundaries

@@ -20,7 +20,8 @@ from services.rewards.export_days import DAYS_SAID, SPANS_SAID, typed_days
 from services.rewards.export_period import ExportPeriod, parse_period
 from services.rewards.export_quarters import QUARTER, quarters_joined
 from services.sentence_words import SENTENCE_END, as_written, unquoted
-from services.text import QUOTE_MARKS, truncate
+from services.text import truncate
+from services.typed_words import QUOTE_MARKS
 
 _LOOKS_LIKE_A_DATE = re.compile(r"\d{4}-\d{1,2}-\d{1,2}")
 _IN_FIGURES = re.compile(r"\d{1,2}([/.-])\d{1,2}\1\d{4}|\d{4}([/.])\d{1,2}\2\d{1,2}")

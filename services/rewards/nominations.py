@@ -20,7 +20,7 @@ from services.rewards.grants import SPENT, month_start, next_month_start, nomina
 from services.rewards.monthly_most import check_item_limit
 from services.rewards.nominees import nominees_of, require_nominator
 from services.rewards.typed import unknown_reward
-from services.text import SLACK_MENTION, as_slack_shows, directions_closed, plural
+from services.text import SLACK_MENTION, as_slack_shows, plural
 
 DUPLICATE_WINDOW = timedelta(minutes=1)
 MAX_REASON = 2000
@@ -288,8 +288,7 @@ def recent_stories(
     )
     stories = session.scalars(query).all()
     mentioned = [match["person"] for story in stories for match in SLACK_MENTION.finditer(story.summary)]
-    found_names = directory.vetted_names_of(session, workspace, [person for person in mentioned if person])
-    names = {slack_id: directions_closed(name) for slack_id, name in found_names.items()}
+    names = directory.vetted_names_of(session, workspace, [person for person in mentioned if person])
     return [
         Story(found.id, found.employee.name, as_slack_shows(found.summary, names, stranger="someone"))
         for found in stories

@@ -7,15 +7,8 @@ from services.emoji import codes_ending, is_emoji
 from services.errors import InvalidInput, NotFound
 from services.policy.rewards import SHOUTOUT, RewardPolicy
 from services.rewards.grants import describe
-from services.text import (
-    LONG_WORD,
-    after_leading_dashes,
-    bare_word,
-    echoed,
-    escape_mrkdwn,
-    is_lone_dash,
-    one_slip_apart,
-)
+from services.text import echoed, escape_mrkdwn
+from services.typed_words import LONG_WORD, after_leading_dashes, bare_word, is_lone_dash, one_slip_apart
 
 _WORD = re.compile(r"\S+")
 

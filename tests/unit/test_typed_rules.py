@@ -13,7 +13,7 @@ from services.policy.rewards import RewardPolicy
 from services.policy.versions import BoundaryRule
 from services.resolutions.typed import OneLiner, read_one_liner, to_request
 from services.rewards.typed import split_reward
-from services.text import after_leading_dashes, is_lone_dash
+from services.typed_words import after_leading_dashes, is_lone_dash
 
 REFUND = BoundaryRule(category="refund", description="money back", per_incident=Decimal(150))
 RESCHEDULE = BoundaryRule(category="reschedule", description="a new time")
