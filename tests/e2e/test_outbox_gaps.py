@@ -12,6 +12,7 @@ from sqlalchemy import Engine, select, text
 from bot.logs import configure_logging
 from handlers.jobs.forget_anonymous_dms import forget_anonymous_dms
 from models import Delivery, PulseComment, PulseResponse, Suggestion, Workspace
+from models.schema import migrate, upgrade
 from services import outbox
 from tests.conftest import RunningBot
 from tests.e2e.test_pulse_relay import COMMENT, commented_round
@@ -134,12 +135,13 @@ def test_a_failed_send_of_an_anonymous_authors_dm_logs_no_key_naming_the_idea(bo
 def test_the_ids_of_a_sealed_rounds_comments_count_no_comment_written(bot: RunningBot, engine: Engine) -> None:
     """Counted up, the ids would say how many comments were written before and during the round, the ones the seal
     dropped (a round below the threshold) too: the distance between two rounds' comments, or the counter itself."""
+    counted_before = ids_given(engine, "pulse_comments")
     commented_round(bot)  # one comment, kept: five answered in its author's team
 
     with bot.sessions() as session:
         assert [c.text for c in session.scalars(select(PulseComment))] == [COMMENT]
-    assert missing_ids(engine, "pulse_comments") == set()
-    assert ids_given(engine, "pulse_comments") == 0
+        assert session.scalars(select(PulseComment.id)).one() < 0
+    assert ids_given(engine, "pulse_comments") == counted_before
 
 
 def test_the_ids_of_a_sealed_rounds_answers_count_none_given_in_a_group_too_small_to_show(
@@ -147,6 +149,7 @@ def test_the_ids_of_a_sealed_rounds_answers_count_none_given_in_a_group_too_smal
 ) -> None:
     """Counted up, the ids the seal deletes would leave the counter at every answer given, from which a reader takes
     the ones the results show: what is left is how many answered in the groups too small to show."""
+    counted_before = ids_given(engine, "pulse_responses")
     start(bot)
     answer_all(bot, EAST[:5], 4)
     answer_all(bot, WEST[:2], 2)
@@ -154,5 +157,33 @@ def test_the_ids_of_a_sealed_rounds_answers_count_none_given_in_a_group_too_smal
 
     with bot.sessions() as session:
         assert session.scalars(select(PulseResponse)).all() == [], "sealed"
-    assert missing_ids(engine, "pulse_responses") == set()
-    assert ids_given(engine, "pulse_responses") == 0
+    assert ids_given(engine, "pulse_responses") == counted_before
+
+
+def test_the_upgrade_leaves_the_answers_and_comments_counters_saying_nothing_of_what_was_given(
+    bot: RunningBot, engine: Engine
+) -> None:
+    """Before revision 0051 answers and comments were counted: the counter an older release left says how many were
+    ever given. The upgrade moves both on to the one figure every upgraded database shows."""
+    migrate(engine, "downgrade", "0050")
+    seen = {}
+    for given in (21, 57):
+        as_an_older_release_counted(engine, given)
+        upgrade(engine)
+        seen[given] = (ids_given(engine, "pulse_responses"), ids_given(engine, "pulse_comments"))
+        migrate(engine, "downgrade", "0050")
+    upgrade(engine)
+
+    assert seen[21] == seen[57], "the counters are the same whatever was given before"
+    assert min(seen[21]) > 57
+
+
+def as_an_older_release_counted(engine: Engine, given: int) -> None:
+    """Answers and comments, `given` of each, counted up and since deleted (sealed), as before revision 0051."""
+    with engine.begin() as connection:
+        for table in ("pulse_responses", "pulse_comments"):
+            if engine.dialect.name == "postgresql":
+                connection.execute(text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), {given})"))
+            else:
+                connection.execute(text(f"DELETE FROM sqlite_sequence WHERE name = '{table}'"))
+                connection.execute(text(f"INSERT INTO sqlite_sequence (name, seq) VALUES ('{table}', {given})"))
