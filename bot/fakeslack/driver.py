@@ -2,6 +2,7 @@
 
 import dataclasses
 import json
+import threading
 import time
 from itertools import count
 from typing import Any
@@ -153,6 +154,25 @@ class SlackDriver(SignedRequests, InteractionPayloads):
         """Send a click built earlier (`click_payload`): one made on the message as it stood then, which reaches the
         app after what happened since (another person's click that changed every copy, say): a race Slack allows."""
         return self._checked("ack of a click", self.post_payload(payload))
+
+    def send_clicks_at_once(self, *payloads: Json) -> list[Reply]:
+        """Send clicks built earlier (`click_payload`, `click_payload_on`) at the same instant, each on its own
+        connection, as two quick clicks (two people's, or one person's on two buttons) reach the app: their listeners
+        run side by side. Returns once every one is acked and the work after the acks has finished."""
+        ready = threading.Barrier(len(payloads))
+        replies: dict[int, Reply] = {}
+
+        def send(n: int, payload: Json) -> None:
+            ready.wait()
+            replies[n] = self.post_payload(payload, settle=False)
+
+        senders = [threading.Thread(target=send, args=(n, payload)) for n, payload in enumerate(payloads)]
+        for sender in senders:
+            sender.start()
+        for sender in senders:
+            sender.join()
+        self._settle()
+        return [self._checked("ack of a click", replies[n]) for n in range(len(payloads))]
 
     def close_modal(self, view: Json) -> None:
         """The person closes the modal with its Cancel button or ×: Slack stops showing it (with no
