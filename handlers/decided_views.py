@@ -2,6 +2,8 @@
 digest as sent) and the ephemeral `/digest` preview (rendered again), each request in it as it stands now."""
 
 import logging
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from slack_bolt import BoltContext
@@ -36,19 +38,43 @@ def digest_message(body: dict[str, Any]) -> tuple[str, str]:
     return str(container.get("channel_id") or ""), str(container.get("message_ts") or "")
 
 
+CATCH_UP_ROUNDS = 3
+"""Updates one decision makes at most: each one more needs another decision committed in between."""
+
+
+@dataclass(frozen=True)
+class _Digest:
+    text: str
+    blocks: list[Block]
+    workspace_id: int
+
+
 def refresh_digest(context: BoltContext, client: WebClient, body: dict[str, Any], channel: str, ts: str) -> None:
-    """Show the decisions in the weekly digest DM. A modal's submission brings no copy of the message, so it is
-    rebuilt from the digest as it was sent, each request in it shown as it stands now (earlier decisions too)."""
+    """Show each request of the weekly digest DM as it stands now. It is rebuilt from the digest as it was sent: a
+    modal's submission brings no copy of the message, and a click's copy may be older than the message (two quick
+    clicks carry the same one). Then it is looked at again, and shown again until what Slack shows is what is stored:
+    another decision's update, rendered before this one committed, may land after this one's."""
     deps = deps_of(context)
-    with deps.sessions.begin() as session:
+    shown: _Digest | None = None
+    for _ in range(CATCH_UP_ROUNDS):
+        digest = _digest_now(context, body, channel, ts)
+        if digest is None or digest == shown:
+            return
+        update_each(deps, client, digest.workspace_id, [(channel, ts)], text=digest.text, blocks=digest.blocks)
+        shown = digest
+
+
+def _digest_now(context: BoltContext, body: dict[str, Any], channel: str, ts: str) -> _Digest | None:
+    """The digest sent to the caller in (channel, ts), each request in it as it stands now (None: no such digest)."""
+    with deps_of(context).sessions.begin() as session:
         caller = action_caller(session, context, body)
         prefix = digest_key_prefix(caller.workspace, caller.employee.slack_id)
         sent = outbox.sent_payload(session, key_prefix=prefix, channel=channel, ts=ts)
         if sent is None:
             log.warning("the digest %s/%s clicked in is not among the digests sent: left as it is", channel, ts)
-            return
-        shown, workspace_id = _as_decided_now(session, caller.workspace.id, sent["blocks"]), caller.workspace.id
-    update_each(deps, client, workspace_id, [(channel, ts)], text=sent.get("text") or "Updated", blocks=shown)
+            return None
+        shown = _as_decided_now(session, caller.workspace.id, sent["blocks"])
+        return _Digest(sent.get("text") or "Updated", shown, caller.workspace.id)
 
 
 def _as_decided_now(session: Session, workspace_id: int, sent: list[Block]) -> list[Block]:
@@ -78,6 +104,20 @@ def _request_digits(block_id: str) -> str:
 def preview_url(body: dict[str, Any]) -> str:
     """The response URL of a click in the ephemeral `/digest` preview (valid 30 minutes), else ""."""
     return str(body.get("response_url") or "") if (body.get("container") or {}).get("is_ephemeral") else ""
+
+
+def replace_preview(
+    send: Callable[[dict[str, Any]], bool], context: BoltContext, body: dict[str, Any], decided: dict[str, Any]
+) -> None:
+    """Replace the `/digest` preview (`send`: through the click's response URL) with how it reads now, then look
+    again, until what was sent last reads as stored: two quick decisions' replacements may land in either order,
+    and the one rendered before the other's decision must not be the last word. A response URL takes five posts."""
+    shown: dict[str, Any] | None = None
+    for _ in range(CATCH_UP_ROUNDS):
+        preview = preview_now(context, body, decided)
+        if preview == shown or not send(preview):
+            return
+        shown = preview
 
 
 def preview_now(context: BoltContext, body: dict[str, Any], decided: dict[str, Any]) -> dict[str, Any]:

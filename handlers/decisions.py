@@ -7,7 +7,7 @@ from typing import Any
 
 from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
-from slack_sdk.webhook import WebhookClient
+from slack_sdk.webhook import WebhookClient, WebhookResponse
 from sqlalchemy.orm import Session
 
 from handlers import decided_views, handover_summary, home_again, payload
@@ -23,7 +23,7 @@ from handlers.message_updates import update_each
 from handlers.people import action_caller
 from models import Resolution
 from services import settling
-from services.errors import DomainError
+from services.errors import AlreadyDone, DomainError
 from services.outbox import Claimed
 from services.resolutions import decisions
 
@@ -44,8 +44,7 @@ def approve_clicked(
             )
             announcement = Announcement.of(session, resolution, now=deps.now())
     except DomainError as error:
-        with reported(body, respond, client, context=context):
-            tell_clicker(context, client, body, respond, f":warning: {error}")
+        _tell_refused(context, client, body, respond, error)
         return
     with reported(body, respond, client, done=DECIDED, context=context):
         announce_decision(deps, client, announcement, _request_message(body))
@@ -70,11 +69,20 @@ def decline_clicked(
                 digest=decided_views.digest_message(body),
             )
     except DomainError as error:
-        with reported(body, respond, client, context=context):
-            tell_clicker(context, client, body, respond, f":warning: {error}")
+        _tell_refused(context, client, body, respond, error)
         return
     with reported(body, respond, client, context=context):
         client.views_open(trigger_id=body["trigger_id"], view=sealed(deps, view, body["user"]["id"]))
+
+
+def _tell_refused(
+    context: BoltContext, client: WebClient, body: dict[str, Any], respond: Respond, error: DomainError
+) -> None:
+    """Say why nothing changed; a weekly digest still offering a request decided since shows it decided now."""
+    with reported(body, respond, client, context=context):
+        tell_clicker(context, client, body, respond, f":warning: {error}")
+        if isinstance(error, AlreadyDone) and decided_views.digest_message(body)[1]:
+            decided_views.refresh_digest(context, client, body, *decided_views.digest_message(body))
 
 
 def submit_decline_reason(
@@ -103,11 +111,13 @@ def submit_decline_reason(
         if form.in_home:
             republish_home(context, client, body)
         elif form.response_url:
-            replaced = WebhookClient(form.response_url).send(
-                replace_original=True, **decided_views.preview_now(context, body, announcement.shown)
+            webhook = WebhookClient(form.response_url)
+            decided_views.replace_preview(
+                lambda preview: _replaced(webhook.send(replace_original=True, **preview)),
+                context,
+                body,
+                announcement.shown,
             )
-            if replaced.status_code != 200:
-                log.warning("the /digest preview could not be replaced: HTTP %s", replaced.status_code)
         elif form.digest[1]:
             decided_views.refresh_digest(context, client, body, *form.digest)
 
@@ -126,7 +136,8 @@ def _request_message(body: dict[str, Any]) -> tuple[str, str]:
 def refresh_where_clicked(
     context: BoltContext, client: WebClient, body: dict[str, Any], respond: Respond, announcement: "Announcement"
 ) -> None:
-    """A decision made from the App Home republishes it; one made from a digest replaces just those buttons.
+    """A decision made from the App Home republishes it; the weekly digest it was made from shows each of its
+    requests as it stands now (see `decided_views.refresh_digest`).
 
     The `/digest` preview is ephemeral: its click carries no `message` and chat.update cannot touch it, so the
     preview is rendered again and replaces the original through the response URL.
@@ -135,13 +146,17 @@ def refresh_where_clicked(
     if in_a_view(body):
         republish_home(context, client, body)
     elif container.get("is_ephemeral"):
-        respond(replace_original=True, **decided_views.preview_now(context, body, announcement.shown))
-    elif not decided_views.clicked_block(body).startswith(blocks.DECIDE_BLOCK_PREFIX) and container.get("message_ts"):
-        clicked = decided_views.clicked_block(body)
-        kept = [b if b.get("block_id") != clicked else announcement.decided[-1] for b in body["message"]["blocks"]]
-        digest = (str(container["channel_id"]), str(container["message_ts"]))
-        text = body["message"].get("text") or "Updated"
-        update_each(deps_of(context), client, announcement.workspace_id, [digest], text=text, blocks=kept)
+        decided_views.replace_preview(
+            lambda preview: _replaced(respond(replace_original=True, **preview)), context, body, announcement.shown
+        )
+    elif decided_views.digest_message(body)[1]:
+        decided_views.refresh_digest(context, client, body, *decided_views.digest_message(body))
+
+
+def _replaced(answer: WebhookResponse) -> bool:
+    if answer.status_code != 200:
+        log.warning("the /digest preview could not be replaced: HTTP %s", answer.status_code)
+    return answer.status_code == 200
 
 
 @dataclass(frozen=True)
