@@ -26,8 +26,8 @@ class SlackDriver(SignedRequests, InteractionPayloads):
 
     # -- slash commands --------------------------------------------------------------------
     def command(self, user: str, command: str, text: str = "", *, settle: bool = True, **where: Any) -> Reply:
-        """Type `command text` in Slack (escaped as Slack does; `where`: channel, user_name); the ack is checked like
-        a message. `settle=False` returns at the ack, before the work the listener does after it."""
+        """Type `command text` in Slack (escaped as Slack does; `where`: channel, user_name, as_characters); the ack is
+        checked like a message. `settle=False` returns at the ack, before the work the listener does after it."""
         ack_ts = self.slack.state.new_ts()
         fields = self.command_fields(user, command, text, ack_ts=ack_ts, **where)
         self.slack.state.acks_on_their_way.add(ack_ts)
@@ -64,8 +64,11 @@ class SlackDriver(SignedRequests, InteractionPayloads):
         channel: str = "C0GENERAL",
         user_name: str | None = None,
         ack_ts: str | None = None,
+        as_characters: bool = False,
     ) -> dict[str, str]:
-        """`ack_ts`: where the ack's message shows, which the command's response URL replaces."""
+        """`ack_ts`: where the ack's message shows, which the command's response URL replaces; `as_characters`: the
+        text was typed key by key, `<@U123>` included, none of it picked from Slack's list (Slack escapes every `<`,
+        `>`), else what reads as Slack's markup is taken as Slack's."""
         return {
             "token": "verification-token-unused",
             "team_id": self.team_id,
@@ -75,7 +78,7 @@ class SlackDriver(SignedRequests, InteractionPayloads):
             "user_id": user,
             "user_name": user_name or self._user_name(user),
             "command": command,
-            "text": slack_escaped(text),
+            "text": slack_escaped(text, as_characters=as_characters),
             "api_app_id": "A0LATITUDE",
             **self.grid.command_fields(),
             "response_url": self.slack.response_url(channel, ack_ts, user=user),
