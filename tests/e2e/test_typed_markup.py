@@ -57,3 +57,16 @@ def test_a_user_group_sent_without_its_handle_is_told_apart_from_a_person(ready:
     assert "`@group` is not a person picked from Slack's list (a user group" in reply.text
     with ready.sessions() as session:
         assert nominations(session) == []
+
+
+def test_a_reason_typed_over_two_lines_keeps_its_lines_as_the_form_does(ready: RunningBot) -> None:
+    typed = "<@U0AGENT2|lee.senior> voucher_25 covered the whole queue,   alone\n\nand stayed late  "
+
+    reply = ready.driver.command("U0AGENT1", "/nominate", typed)
+
+    assert "waiting for approval" in reply.text
+    with ready.sessions() as session:
+        [nomination] = nominations(session)
+        assert nomination.reason == "covered the whole queue, alone\n\nand stayed late"
+    [request] = [c for c in ready.slack.calls("chat.postMessage") if "covered the whole queue" in str(c.args)]
+    assert "covered the whole queue, alone\n" in str(request.args["blocks"]).replace("\\n", "\n")
