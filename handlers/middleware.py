@@ -15,7 +15,7 @@ from handlers.event_retries import RETRIED_EVENTS, kept_body
 from models import ProcessedEvent
 from services import event_retries
 from services.rows import insert_new
-from services.text import labels_in, mention_label, without_unseen_characters
+from services.text import SLACK_MENTION, labels_in, mention_label, without_unseen_characters
 
 Middleware = Callable[..., BoltResponse | None]
 log = logging.getLogger(__name__)
@@ -23,8 +23,11 @@ _SLACK_MARKUP = re.compile(
     r"<(?P<kind>[@#])(?P<id>[A-Z0-9]+)(?:\|(?P<name>[^<>]*))?>"
     r"|<(?P<link>(?:https?|mailto):[^<>|]*)(?:\|(?P<shown>[^<>]*))?>"
     r"|<!(?P<broadcast>here|channel|everyone)(?:\|[^<>]*)?>"
-    r"|<!(?:subteam\^[A-Z0-9]+|date\^[^<>|]*)(?:\|(?P<label>[^<>]*))?>"
+    r"|<!(?:(?P<subteam>subteam)\^[A-Z0-9]+|date\^[^<>|]*)(?:\|(?P<label>[^<>]*))?>"
 )
+USER_GROUP = "@group"
+"""A user group Slack sent without its handle (`<!subteam^S123>`): still seen as one, never a ping."""
+WORD_JOINER = "\u2060"
 PERSON_LABELS = "person_labels"
 """The context key of the names Slack sent with the people a command's text mentions (`labels_sent`)."""
 
@@ -93,22 +96,38 @@ def labels_sent(escaped: str) -> dict[str, str]:
 def as_typed(escaped: str) -> str:
     """`&lt;3 <@U1|lee> <#C1|support> <https://x.example> <http://y.example|y.example> <!here> <!subteam^S1|@support>`
     -> `<3 <@U1> <#C1|support> https://x.example y.example @here @support` (a link as typed: `typed_link`; a user
-    group or a date as its label: never a ping). A person's label is the name Slack shows for them, which the
-    directory's replaces (`labels_sent` keeps it for someone the directory does not know); a channel's is its
-    name."""
+    group or a date as its label, a user group Slack sent without one as `@group`: never a ping). A person's label is
+    the name Slack shows for them, which the directory's replaces (`labels_sent` keeps it for someone the directory
+    does not know); a channel's is its name.
 
-    def plain(markup: re.Match[str]) -> str:
-        if markup["kind"] == "#" and markup["name"]:
-            return f"<#{markup['id']}|{markup['name']}>"
-        if markup["kind"]:
-            return f"<{markup['kind']}{markup['id']}>"
-        if markup["link"]:
-            return typed_link(str(markup["link"]), markup["shown"])
-        if markup["broadcast"]:
-            return f"@{markup['broadcast']}"
-        return str(markup["label"] or "")
+    Only Slack's own markup is read as markup; what was typed key by key comes back as characters after it was
+    recognised, and `<@U1>` typed so stays words (`typed_characters`): never a person named."""
+    parts: list[str] = []
+    position = 0
+    for markup in _SLACK_MARKUP.finditer(escaped):
+        parts += [typed_characters(escaped[position : markup.start()]), _plain(markup)]
+        position = markup.end()
+    return "".join([*parts, typed_characters(escaped[position:])])
 
-    return html.unescape(_SLACK_MARKUP.sub(plain, escaped))
+
+def _plain(markup: re.Match[str]) -> str:
+    if markup["kind"] == "#" and markup["name"]:
+        return f"<#{markup['id']}|{html.unescape(markup['name'])}>"
+    if markup["kind"]:
+        return f"<{markup['kind']}{markup['id']}>"
+    if markup["link"]:
+        return typed_characters(typed_link(str(markup["link"]), markup["shown"]))
+    if markup["broadcast"]:
+        return f"@{markup['broadcast']}"
+    if markup["label"]:
+        return typed_characters(markup["label"])
+    return USER_GROUP if markup["subteam"] else ""
+
+
+def typed_characters(escaped: str) -> str:
+    """Text Slack escaped, as typed; a person or channel typed as `<@U1>` or `<#C1>` key by key keeps a word joiner
+    after its `<` (unseen, as typed on screen), so nothing reading the text takes it for one picked from the list."""
+    return SLACK_MENTION.sub(lambda typed: f"<{WORD_JOINER}{typed[0][1:]}", html.unescape(escaped))
 
 
 def typed_link(address: str, shown: str | None) -> str:

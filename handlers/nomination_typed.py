@@ -50,5 +50,13 @@ def parse_one_liner(text: str) -> OneLiner | str:
         )
     # `@lee, great job`, `@lee. Great job`, `@lee ! Great job`: the mark is the sentence's, never the first word of
     # the reason, which the channel would show starting with it
-    rest = " ".join(words[1:] if words[:1] and is_sentence_mark(words[0]) else words)
-    return OneLiner(tuple(nominees), rest)
+    rest = text[position:].strip()
+    if words[:1] and is_sentence_mark(words[0]):
+        rest = rest[len(words[0]) :]
+    return OneLiner(tuple(nominees), lines_kept(rest))
+
+
+def lines_kept(text: str) -> str:
+    """The reason as typed over one or more lines (Shift+Enter), each line's spaces closed up, as the form keeps
+    its lines: the channel post, the DMs and the export show them as the form's."""
+    return "\n".join(" ".join(line.split()) for line in text.strip().splitlines())

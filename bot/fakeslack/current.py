@@ -10,9 +10,10 @@ and `views.update` replaces what the person sees (https://docs.slack.dev/surface
 https://docs.slack.dev/reference/methods/views.update); a Home published again replaces the one shown. A button
 sends its own `value` and a menu one of its options (https://docs.slack.dev/reference/block-kit/block-elements).
 
-A click made before the app's change reached the screen is real: a double click (`SlackDriver.double_click`), or
-one built earlier with `click_payload` and sent after the change with `send_click`. Anything else on an old copy is
-a forged payload (`forged=True`).
+A click made before the app's change reached the screen is real: a double click (`SlackDriver.double_click`), one
+built earlier with `click_payload` and sent after the change with `send_click`, or one made on a copy the test kept
+(`SlackDriver.seen`) on a screen the changes since have not reached yet (`click_payload_on`). Anything else on an old
+copy is a forged payload (`forged=True`).
 """
 
 from typing import Any
@@ -39,16 +40,7 @@ def as_shown_now(
     held_block, held = find_element(clicked.blocks, action_id, value)
     if not clicked.ts:
         return clicked, held_block, held
-    now = state.find_message(clicked.channel, clicked.ts) or state.find_ephemeral(clicked.channel, clicked.ts)
-    if now is None:
-        raise Outdated(f"the message {clicked.ts} in {clicked.channel} was deleted: " + _REPLAYED)
-    shown = ClickedMessage(
-        clicked.channel,
-        clicked.ts,
-        as_slack_keeps(now.get("blocks") or [], clicked.ts),
-        clicked.ephemeral,
-        str(now.get("text") or ""),
-    )
+    shown = shown_now(state, clicked)
     alike = [(block, element) for block in shown.blocks for element in block_elements(block) if element == held]
     same_block = [(block, element) for block, element in alike if block["block_id"] == held_block["block_id"]]
     found = same_block or (alike if is_made_up(clicked, held_block) else [])
@@ -56,6 +48,15 @@ def as_shown_now(
         raise Outdated(f"{action_id!r} as the test's copy shows it is no longer in message {clicked.ts}: " + _REPLAYED)
     block, element = found[0]
     return shown, block, element
+
+
+def shown_now(state: SlackState, clicked: ClickedMessage) -> ClickedMessage:
+    """The message as Slack shows it now, else `Outdated` (deleted)."""
+    now = state.find_message(clicked.channel, clicked.ts) or state.find_ephemeral(clicked.channel, clicked.ts)
+    if now is None:
+        raise Outdated(f"the message {clicked.ts} in {clicked.channel} was deleted: " + _REPLAYED)
+    blocks = as_slack_keeps(now.get("blocks") or [], clicked.ts)
+    return ClickedMessage(clicked.channel, clicked.ts, blocks, clicked.ephemeral, str(now.get("text") or ""))
 
 
 def check_open(state: SlackState, view: Json, shown: ShownView | None) -> None:

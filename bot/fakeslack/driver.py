@@ -2,125 +2,32 @@
 
 import dataclasses
 import json
+import threading
 import time
-import urllib.error
-import urllib.request
-from collections.abc import Callable
 from itertools import count
 from typing import Any
-from urllib.parse import urlencode
-
-from slack_sdk.signature import SignatureVerifier
 
 from bot.fakeslack.blockkit import ack_problems, posted_problems
 from bot.fakeslack.command_acks import ack_message
 from bot.fakeslack.envelopes import event_envelope, url_verification
-from bot.fakeslack.grid import Grid
 from bot.fakeslack.interaction_payloads import InteractionPayloads
 from bot.fakeslack.payloads import slack_escaped
 from bot.fakeslack.reply import Reply, as_retried
-from bot.fakeslack.server import FakeSlack
-from bot.fakeslack.state import BOT_USER_ID, TEAM_ID, Call, dm_channel
+from bot.fakeslack.signed_requests import JSON, SignedRequests
+from bot.fakeslack.state import BOT_USER_ID, Call, dm_channel
 
 _ids = count(1)
 Json = dict[str, Any]
-JSON = "application/json"
-RETRY_HEADERS = frozenset({"x-slack-retry-num", "x-slack-retry-reason"})
-"""Slack retries only Events API deliveries (https://api.slack.com/apis/events-api#retries); a command or an
-interaction it sends once, and shows the person an error if no ack comes within 3 s."""
 
 
-class SlackDriver(InteractionPayloads):
-    """Plays the Slack side: signs each request like Slack does and posts it to the bot's endpoint.
-
-    `settle`, when given, is called after each request so that work the listener does after its
-    ack has finished before the test looks at the results.
-    """
-
-    def __init__(
-        self,
-        events_url: str,
-        signing_secret: str,
-        slack: FakeSlack,
-        *,
-        settle: Callable[[], None] | None = None,
-        team_id: str = TEAM_ID,
-        enterprise_id: str | None = None,
-        org_wide: bool = False,
-    ) -> None:
-        """`team_id`: where people act; `enterprise_id`: its Grid org; `org_wide`: the app is installed org-wide."""
-        self.events_url = events_url
-        self.slack = slack
-        self.team_id = team_id
-        self.grid = Grid(enterprise_id, org_wide)
-        self._verifier = SignatureVerifier(signing_secret)
-        self._settle = settle or (lambda: None)
-        self.socket_mode = False
-        """True: commands, clicks and events go as Socket Mode envelopes (see `FakeSlack.socket_mode`)."""
-
-    # -- raw -------------------------------------------------------------------------------
-    def post(
-        self,
-        body: str,
-        content_type: str,
-        *,
-        timestamp: int | None = None,
-        signature: str | None = None,
-        headers: dict[str, str] | None = None,
-        settle: bool = True,
-    ) -> Reply:
-        if content_type != JSON and RETRY_HEADERS & {name.lower() for name in headers or {}}:
-            raise ValueError("Slack never retries a command or an interaction: send the person's second act instead")
-        stamp = str(timestamp if timestamp is not None else int(time.time()))
-        signed = self._verifier.generate_signature(timestamp=stamp, body=body) if signature is None else signature
-        sent = {"Content-Type": content_type, "X-Slack-Request-Timestamp": stamp, **(headers or {})}
-        if signed:
-            sent["X-Slack-Signature"] = signed
-        request = urllib.request.Request(self.events_url, data=body.encode(), method="POST", headers=sent)
-        self.slack.state.expect_ack()
-        try:
-            with urllib.request.urlopen(request, timeout=30) as response:
-                reply = Reply(response.status, response.read().decode(), dict(response.headers))
-        except urllib.error.HTTPError as error:
-            reply = Reply(error.code, error.read().decode(), dict(error.headers))
-        self.slack.state.note_ack()
-        if settle:
-            self._settle()
-        return reply
-
-    def settle(self) -> None:
-        """Wait until the work listeners do after their acks has finished."""
-        self._settle()
-
-    def signature(self, body: str, timestamp: int) -> str:
-        return str(self._verifier.generate_signature(timestamp=str(timestamp), body=body))
-
-    def post_form(self, fields: dict[str, str], **kwargs: Any) -> Reply:
-        if self.socket_mode and "command" in fields:
-            return self._over_socket("slash_commands", fields, settle=kwargs.get("settle", True))
-        return self.post(urlencode(fields), "application/x-www-form-urlencoded", **kwargs)
-
-    def post_payload(self, payload: dict[str, Any], **kwargs: Any) -> Reply:
-        if self.socket_mode:
-            return self._over_socket("interactive", payload, settle=kwargs.get("settle", True))
-        return self.post_form({"payload": json.dumps(payload)}, **kwargs)
-
-    def _over_socket(self, kind: str, payload: dict[str, Any], retry_attempt: int = 0, *, settle: bool = True) -> Reply:
-        """The same request as a Socket Mode envelope; its ack's payload stands for the HTTP body."""
-        assert self.slack.socket is not None
-        self.slack.state.expect_ack()
-        ack = self.slack.socket.send(kind, payload, retry_attempt=retry_attempt)
-        self.slack.state.note_ack()
-        if settle:
-            self._settle()
-        if ack is None:
-            return Reply(504, "no ack")
-        return Reply(200, json.dumps(ack["payload"]) if ack.get("payload") else "")
+class SlackDriver(SignedRequests, InteractionPayloads):
+    """Plays the Slack side: commands, events, clicks and submissions, each signed as Slack signs it (see
+    `SignedRequests`)."""
 
     # -- slash commands --------------------------------------------------------------------
     def command(self, user: str, command: str, text: str = "", *, settle: bool = True, **where: Any) -> Reply:
-        """Type `command text` in Slack (escaped as Slack does; `where`: channel, user_name); the ack is checked like
-        a message. `settle=False` returns at the ack, before the work the listener does after it."""
+        """Type `command text` in Slack (escaped as Slack does; `where`: channel, user_name, as_characters); the ack is
+        checked like a message. `settle=False` returns at the ack, before the work the listener does after it."""
         ack_ts = self.slack.state.new_ts()
         fields = self.command_fields(user, command, text, ack_ts=ack_ts, **where)
         self.slack.state.acks_on_their_way.add(ack_ts)
@@ -157,8 +64,11 @@ class SlackDriver(InteractionPayloads):
         channel: str = "C0GENERAL",
         user_name: str | None = None,
         ack_ts: str | None = None,
+        as_characters: bool = False,
     ) -> dict[str, str]:
-        """`ack_ts`: where the ack's message shows, which the command's response URL replaces."""
+        """`ack_ts`: where the ack's message shows, which the command's response URL replaces; `as_characters`: the
+        text was typed key by key, `<@U123>` included, none of it picked from Slack's list (Slack escapes every `<`,
+        `>`), else what reads as Slack's markup is taken as Slack's."""
         return {
             "token": "verification-token-unused",
             "team_id": self.team_id,
@@ -168,7 +78,7 @@ class SlackDriver(InteractionPayloads):
             "user_id": user,
             "user_name": user_name or self._user_name(user),
             "command": command,
-            "text": slack_escaped(text),
+            "text": slack_escaped(text, as_characters=as_characters),
             "api_app_id": "A0LATITUDE",
             **self.grid.command_fields(),
             "response_url": self.slack.response_url(channel, ack_ts, user=user),
@@ -247,6 +157,25 @@ class SlackDriver(InteractionPayloads):
         """Send a click built earlier (`click_payload`): one made on the message as it stood then, which reaches the
         app after what happened since (another person's click that changed every copy, say): a race Slack allows."""
         return self._checked("ack of a click", self.post_payload(payload))
+
+    def send_clicks_at_once(self, *payloads: Json) -> list[Reply]:
+        """Send clicks built earlier (`click_payload`, `click_payload_on`) at the same instant, each on its own
+        connection, as two quick clicks (two people's, or one person's on two buttons) reach the app: their listeners
+        run side by side. Returns once every one is acked and the work after the acks has finished."""
+        ready = threading.Barrier(len(payloads))
+        replies: dict[int, Reply] = {}
+
+        def send(n: int, payload: Json) -> None:
+            ready.wait()
+            replies[n] = self.post_payload(payload, settle=False)
+
+        senders = [threading.Thread(target=send, args=(n, payload)) for n, payload in enumerate(payloads)]
+        for sender in senders:
+            sender.start()
+        for sender in senders:
+            sender.join()
+        self._settle()
+        return [self._checked("ack of a click", replies[n]) for n in range(len(payloads))]
 
     def close_modal(self, view: Json) -> None:
         """The person closes the modal with its Cancel button or ×: Slack stops showing it (with no

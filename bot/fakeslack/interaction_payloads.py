@@ -1,10 +1,11 @@
 """The interaction payloads the driver sends (a click in a message or a view, a submission), shaped as Slack shapes
 them, and only for someone Slack shows the message or view to (`audience`) unless the test forges one."""
 
+from dataclasses import dataclass
 from typing import Any
 
 from bot.fakeslack.audience import check_sees_message, check_sees_view
-from bot.fakeslack.current import as_shown_now, check_open, check_value
+from bot.fakeslack.current import as_shown_now, check_open, check_value, shown_now
 from bot.fakeslack.entries import check_entries
 from bot.fakeslack.grid import Grid, payload_team
 from bot.fakeslack.message_clicks import ClickedMessage, channel_name
@@ -13,6 +14,15 @@ from bot.fakeslack.server import FakeSlack
 from bot.fakeslack.state import Call
 
 Json = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Seen:
+    """A message as one person's screen showed it at some moment (`InteractionPayloads.seen`): Slack sends a click
+    with the copy the person was looking at, which the app may have changed since, on its way to their screen."""
+
+    message: Call
+    copy: ClickedMessage
 
 
 class InteractionPayloads:
@@ -36,6 +46,20 @@ class InteractionPayloads:
         payload = self._block_actions(user, block, element, value, forged=forged)
         payload.update(clicked.fields(self._channel_name(clicked.channel), self.team_id))
         return payload | {"response_url": self.slack.response_url(clicked.channel, clicked.ts, user=user)}
+
+    def seen(self, message: Call) -> Seen:
+        """The message as Slack shows it now, kept: a click made later on this copy (`click_payload_on`) is one made
+        on a screen the app's changes since have not reached yet."""
+        return Seen(message, shown_now(self.slack.state, ClickedMessage.of(message)))
+
+    def click_payload_on(self, user: str, seen: Seen, action_id: str, *, value: str | None = None) -> Json:
+        """A click on the button `action_id` (`value`: among buttons alike) of the copy `seen`, carrying that copy as
+        the `message`, however the app changed the message since."""
+        check_sees_message(self.slack.state, user, seen.message, seen.copy)
+        block, element = find_element(seen.copy.blocks, action_id, value)
+        payload = self._block_actions(user, block, element, value, forged=False)
+        payload.update(seen.copy.fields(self._channel_name(seen.copy.channel), self.team_id))
+        return payload | {"response_url": self.slack.response_url(seen.copy.channel, seen.copy.ts, user=user)}
 
     def view_click_payload(
         self, user: str, view: Json, action_id: str, value: str | None = None, *, forged: bool = False, **entered: Any

@@ -15,10 +15,10 @@ BOT_ID = "B0LATBOT"
 _SLACK_MARKUP = re.compile(r"(<(?:[@#!]|https?://|mailto:)[^<>]*>)")
 
 
-def slack_escaped(text: str) -> str:
+def slack_escaped(text: str, *, as_characters: bool = False) -> str:
     """Command text as Slack sends it: `&`, `<`, `>` escaped; in the mentions and links Slack itself wrote only `&`
-    (`<https://x.example/?a=1&amp;b=2>`), their brackets being Slack's markup."""
-    parts = _SLACK_MARKUP.split(text)
+    (`<https://x.example/?a=1&amp;b=2>`), their brackets being Slack's markup. `as_characters`: Slack wrote none."""
+    parts = [text] if as_characters else _SLACK_MARKUP.split(text)
     return "".join(
         part.replace("&", "&amp;")
         if index % 2

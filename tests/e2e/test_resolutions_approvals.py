@@ -75,8 +75,7 @@ def test_a_later_click_or_a_double_click_changes_nothing_and_says_why(ready: Run
         ready.driver.click_payload("U0MGR1", request, action)
         for action in ("resolution_approve", "resolution_approve", "resolution_decline", "resolution_approve")
     )
-    ready.driver.send_click(first)
-    ready.driver.send_click(second)  # the double click, in the same instant
+    ready.driver.send_clicks_at_once(first, second)  # the double click: both listeners run side by side
     decided_at = the_resolution(ready).decided_at
     ready.clock.advance(timedelta(minutes=5))
 

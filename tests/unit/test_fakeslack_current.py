@@ -51,6 +51,21 @@ def test_a_click_on_a_message_updated_around_its_button_carries_the_message_as_i
     assert shown["text"] == "Still waiting" and len(shown["blocks"]) == 2
 
 
+def test_a_click_on_a_copy_kept_from_before_an_update_carries_that_copy(
+    slack: FakeSlack, client: WebClient, driver: SlackDriver
+) -> None:
+    """The screen the update had not reached yet: the click sends what the person was looking at."""
+    posted = client.chat_postMessage(channel="U0LEE", text="Approve?", blocks=ACTIONS)
+    [sent] = slack.calls("chat.postMessage")
+    on_screen = driver.seen(sent)
+
+    client.chat_update(channel=posted["channel"], ts=posted["ts"], text="Approved", blocks=DONE)
+
+    clicked = driver.click_payload_on("U0LEE", on_screen, "go")
+    assert clicked["message"]["text"] == "Approve?" and clicked["actions"][0]["value"] == "7"
+    assert clicked["message"]["blocks"][0]["block_id"] == "act"
+
+
 def test_a_deleted_message_is_clicked_no_more(slack: FakeSlack, client: WebClient, driver: SlackDriver) -> None:
     posted = client.chat_postMessage(channel="U0LEE", text="Approve?", blocks=ACTIONS)
     [sent] = slack.calls("chat.postMessage")

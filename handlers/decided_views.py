@@ -1,0 +1,132 @@
+"""Where a request was decided from a bigger message, that message shows it: the weekly digest DM (rebuilt from the
+digest as sent) and the ephemeral `/digest` preview (rendered again), each request in it as it stands now."""
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from slack_bolt import BoltContext
+from slack_sdk import WebClient
+from sqlalchemy.orm import Session
+
+from handlers.blocks import digest as digest_blocks
+from handlers.blocks import digest_waiting
+from handlers.blocks.kit import Block
+from handlers.deps import deps_of
+from handlers.message_updates import update_each
+from handlers.people import action_caller
+from models import Resolution
+from services import outbox
+from services.digest import access as digest_access
+from services.digest.weekly import digest_key_prefix
+from services.errors import DomainError
+from services.resolutions import decisions
+
+log = logging.getLogger(__name__)
+
+
+def clicked_block(body: dict[str, Any]) -> str:
+    return str((body.get("actions") or [{}])[0].get("block_id") or "")
+
+
+def digest_message(body: dict[str, Any]) -> tuple[str, str]:
+    """The weekly digest DM a Decline was clicked in (channel, ts), else ("", "")."""
+    container = body.get("container") or {}
+    if container.get("is_ephemeral") or not clicked_block(body).startswith(digest_waiting.DIGEST_DECIDE_PREFIX):
+        return "", ""
+    return str(container.get("channel_id") or ""), str(container.get("message_ts") or "")
+
+
+CATCH_UP_ROUNDS = 3
+"""Updates one decision makes at most: each one more needs another decision committed in between."""
+
+
+@dataclass(frozen=True)
+class _Digest:
+    text: str
+    blocks: list[Block]
+    workspace_id: int
+
+
+def refresh_digest(context: BoltContext, client: WebClient, body: dict[str, Any], channel: str, ts: str) -> None:
+    """Show each request of the weekly digest DM as it stands now. It is rebuilt from the digest as it was sent: a
+    modal's submission brings no copy of the message, and a click's copy may be older than the message (two quick
+    clicks carry the same one). Then it is looked at again, and shown again until what Slack shows is what is stored:
+    another decision's update, rendered before this one committed, may land after this one's."""
+    deps = deps_of(context)
+    shown: _Digest | None = None
+    for _ in range(CATCH_UP_ROUNDS):
+        digest = _digest_now(context, body, channel, ts)
+        if digest is None or digest == shown:
+            return
+        update_each(deps, client, digest.workspace_id, [(channel, ts)], text=digest.text, blocks=digest.blocks)
+        shown = digest
+
+
+def _digest_now(context: BoltContext, body: dict[str, Any], channel: str, ts: str) -> _Digest | None:
+    """The digest sent to the caller in (channel, ts), each request in it as it stands now (None: no such digest)."""
+    with deps_of(context).sessions.begin() as session:
+        caller = action_caller(session, context, body)
+        prefix = digest_key_prefix(caller.workspace, caller.employee.slack_id)
+        sent = outbox.sent_payload(session, key_prefix=prefix, channel=channel, ts=ts)
+        if sent is None:
+            log.warning("the digest %s/%s clicked in is not among the digests sent: left as it is", channel, ts)
+            return None
+        shown = _as_decided_now(session, caller.workspace.id, sent["blocks"])
+        return _Digest(sent.get("text") or "Updated", shown, caller.workspace.id)
+
+
+def _as_decided_now(session: Session, workspace_id: int, sent: list[Block]) -> list[Block]:
+    ids = [_request_id(block) for block in sent if _decides(block)]
+    requests = decisions.requests_by_id(session, workspace_id=workspace_id, ids=ids)
+    return [_decided_or_as_sent(block, requests) for block in sent]
+
+
+def _decided_or_as_sent(block: Block, requests: dict[int, Resolution]) -> Block:
+    request = requests.get(_request_id(block)) if _decides(block) else None
+    return digest_waiting.decided_line(request) if request is not None and request.status != "pending" else block
+
+
+def _decides(block: Block) -> bool:
+    block_id = str(block.get("block_id") or "")
+    return block_id.startswith(digest_waiting.DIGEST_DECIDE_PREFIX) and _request_digits(block_id).isdigit()
+
+
+def _request_id(block: Block) -> int:
+    return int(_request_digits(str(block["block_id"])))
+
+
+def _request_digits(block_id: str) -> str:
+    return block_id[len(digest_waiting.DIGEST_DECIDE_PREFIX) :]
+
+
+def preview_url(body: dict[str, Any]) -> str:
+    """The response URL of a click in the ephemeral `/digest` preview (valid 30 minutes), else ""."""
+    return str(body.get("response_url") or "") if (body.get("container") or {}).get("is_ephemeral") else ""
+
+
+def replace_preview(
+    send: Callable[[dict[str, Any]], bool], context: BoltContext, body: dict[str, Any], decided: dict[str, Any]
+) -> None:
+    """Replace the `/digest` preview (`send`: through the click's response URL) with how it reads now, then look
+    again, until what was sent last reads as stored: two quick decisions' replacements may land in either order,
+    and the one rendered before the other's decision must not be the last word. A response URL takes five posts."""
+    shown: dict[str, Any] | None = None
+    for _ in range(CATCH_UP_ROUNDS):
+        preview = preview_now(context, body, decided)
+        if preview == shown or not send(preview):
+            return
+        shown = preview
+
+
+def preview_now(context: BoltContext, body: dict[str, Any], decided: dict[str, Any]) -> dict[str, Any]:
+    """The decider's digest preview as it reads after the decision (the outcome alone if there is none)."""
+    deps = deps_of(context)
+    try:
+        with deps.sessions.begin() as session:
+            caller = action_caller(session, context, body).employee
+            preview = digest_access.preview_for(session, caller=caller, team_name=None, now=deps.now())
+    except DomainError:
+        return decided
+    return {"text": digest_blocks.digest_text(preview), "blocks": digest_blocks.digest_blocks(preview)}
