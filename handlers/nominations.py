@@ -107,8 +107,8 @@ def nominate_one_liner(
         reply(f":warning: {error}")
         return
     outcome, messages = done
-    reply(with_newcomer_note(confirmation(outcome), identity))
-    with reported(command, respond, done=RECORDED):
+    with reported(command, respond, done=RECORDED):  # the answer too: lost, it is not to be asked for again
+        reply(with_newcomer_note(confirmation(outcome), identity))
         request_refusals.say_if_unreached(respond, send_now(deps, client, messages))
         if not vet:
             learn_if_wanted(client, deps, identity)

@@ -86,8 +86,9 @@ def resolve_command(
         answer(text=USAGE.text(str(error)) if isinstance(error, SHOWN_WITH_USAGE) else f":warning: {error}")
         return
     logged, requests = done
-    answer(text=blocks.confirmation_text(logged), blocks=_with_note(blocks.confirmation(logged), identity.newly_added))
-    with reported(command, respond, done=LOGGED):
+    with reported(command, respond, done=LOGGED):  # the answer too: lost, the fix is not to be logged again
+        shown = _with_note(blocks.confirmation(logged), identity.newly_added)
+        answer(text=blocks.confirmation_text(logged), blocks=shown)
         request_refusals.say_if_unreached(respond, send_now(deps, client, requests))
         if answer is ack:  # Slack was not asked about them yet
             learn_if_wanted(client, deps, identity)

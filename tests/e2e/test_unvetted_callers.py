@@ -182,3 +182,33 @@ def test_a_member_slack_named_only_once_the_form_was_sent_logs_her_fix(bot: Runn
     with bot.sessions() as session:
         assert count(session, Resolution) == 1
     assert bot.slack.calls("chat.postMessage", channel="U0ADMIN"), "the admins decide a fix the org file does not list"
+
+
+def test_a_nomination_in_one_line_whose_answer_is_lost_is_told_as_recorded_not_to_be_made_again(
+    bot: RunningBot,
+) -> None:
+    """Sam thanks Nora, whom Slack must be asked about, so the answer comes through the response URL once the
+    nomination is recorded; the connection drops. Sam learns it was recorded, not to try again."""
+    set_up(bot.sessions, bot.clock.now())
+    bot.slack.add_user("U0NEWBIE", "Nora Newbie")
+    bot.slack.fail("response_url", hang_up=True, times=2)  # slack_sdk tries a dropped connection twice
+
+    bot.driver.command("U0AGENT1", "/nominate", "<@U0NEWBIE|nora> a great first week")
+
+    [told] = [call for call in bot.slack.calls("response_url") if "reference" in call.text]
+    assert "Your nomination was recorded" in told.text and "try again" not in told.text.lower()
+    with bot.sessions() as session:
+        assert count(session, Nomination) == 1
+
+
+def test_a_fix_in_one_line_whose_answer_is_lost_is_told_as_logged_not_to_be_logged_again(bot: RunningBot) -> None:
+    load_org_and_policy(bot.sessions, bot.clock.now())
+    bot.slack.add_user("U0NEWBIE", "Nora Newbie")
+    bot.slack.fail("response_url", hang_up=True, times=2)
+
+    bot.driver.command("U0NEWBIE", "/resolve", "refund 20 order 7 arrived late")
+
+    [told] = [call for call in bot.slack.calls("response_url") if "reference" in call.text]
+    assert "Your fix was logged" in told.text and "try again" not in told.text.lower()
+    with bot.sessions() as session:
+        assert count(session, Resolution) == 1
