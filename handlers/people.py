@@ -245,7 +245,7 @@ class SlackCannotVetYou(DomainError):
     def __init__(self, code: str) -> None:
         super().__init__(
             f"HR's org file doesn't list you, and Latitude can't check your account with Slack (Slack answers "
-            f"`{code}`: the app's install lacks a permission it needs), so nothing was recorded. Trying again won't "
+            f"`{code}`: the app's install lacks a permission it needs), so nothing was done. Trying again won't "
             "help: tell your Slack admin (quoting that answer), who can reinstall Latitude, or ask HR to add you to "
             "the org file."
         )

@@ -10,8 +10,10 @@ from sqlalchemy import Engine
 from handlers.blocks import nominations as nomination_blocks
 from models import Nomination, Resolution
 from tests.conftest import RunningBot
-from tests.e2e.test_slack_guests import known_before_anyone_asked, nothing_written
+from tests.e2e.test_pulse_schedule import at, dm_channels
+from tests.e2e.test_slack_guests import SUNDAY, known_before_anyone_asked, nothing_written
 from tests.helpers import count, load_org_and_policy
+from tests.pulse_org import load_pulse_org
 from tests.rewards_helpers import set_up
 
 NOT_YET = "Slack hasn't told me yet whether you are a member of this workspace or a guest"
@@ -110,6 +112,21 @@ def test_someone_slack_will_not_say_anything_of_logs_no_fix_and_is_told_whom_to_
     assert CANNOT_CHECK in told.text and "try again" not in told.text.lower()
     assert nothing_written(bot)
     assert bot.slack.calls("chat.postMessage", channel="U0ADMIN") == [], "no admin is asked to decide"
+
+
+def test_someone_slack_will_not_say_anything_of_is_told_whom_to_tell_rather_than_to_ask_for_the_pulse_again(
+    bot: RunningBot,
+) -> None:
+    load_pulse_org(bot.sessions, SUNDAY, east_tz="America/New_York", west_tz="Asia/Tokyo")
+    bot.slack.add_user("U0NEWBIE", "Nora Newbie", tz="America/New_York")
+    at(bot, 2, 16)
+    bot.slack.fail("users.info", error="missing_scope", times=50)
+
+    bot.driver.command("U0NEWBIE", "/pulse")
+
+    [told] = bot.slack.calls("response_url")
+    assert CANNOT_CHECK in told.text and "again in a few minutes" not in told.text
+    assert "U0NEWBIE" not in dm_channels(bot)
 
 
 def test_someone_slack_says_nothing_of_logs_no_fix_in_one_line_until_slack_answers(bot: RunningBot) -> None:
