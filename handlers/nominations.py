@@ -21,10 +21,10 @@ from handlers.people import (
     action_caller,
     command_caller,
     labelled,
-    learn_from_slack,
     learn_if_wanted,
     person_labels,
     request_workspace,
+    vet_with_slack,
     with_newcomer_note,
 )
 from handlers.reward_messages import nomination_messages, shoutout_channel
@@ -43,6 +43,7 @@ from services.text import escape_mrkdwn, plural
 log = logging.getLogger(__name__)
 
 USAGE = blocks.usage()
+RECORDED = "Your nomination was recorded"
 
 
 def nominate_command(
@@ -96,8 +97,8 @@ def nominate_one_liner(
             done = None if unknown or vet else _nominate(session, deps, context, *mine, form, {})
         if done is None:
             ack()
-            if vet:
-                learn_from_slack(client, deps, identity.employee)
+            if vet:  # still unvetted when Slack did not answer: refused
+                vet_with_slack(client, deps, identity.employee)
             people = slack_people(client, context, unknown, person_labels(context))
             with deps.sessions.begin() as session:
                 again = command_caller(session, context, command)
@@ -106,8 +107,8 @@ def nominate_one_liner(
         reply(f":warning: {error}")
         return
     outcome, messages = done
-    reply(with_newcomer_note(confirmation(outcome), identity))
-    with reported(command, respond, done="Your nomination was recorded"):
+    with reported(command, respond, done=RECORDED):  # the answer too: lost, it is not to be asked for again
+        reply(with_newcomer_note(confirmation(outcome), identity))
         request_refusals.say_if_unreached(respond, send_now(deps, client, messages))
         if not vet:
             learn_if_wanted(client, deps, identity)
@@ -203,9 +204,7 @@ def submit_nomination(
     if unknown or caller.may_be_a_guest:
         ack()
         with reported(body, client=client, context=context):
-            if caller.may_be_a_guest:  # Slack says whether the caller is a guest before they nominate
-                learn_from_slack(client, deps, caller.employee, caller.slack_person)
-            nominate_after_asking_slack(context, client, body, request, unknown, context.bot_user_id)
+            nominate_after_asking_slack(context, client, body, request, unknown, caller)
         return
     try:
         claimed = record_nomination(context, body, request, {}, context.bot_user_id)
@@ -216,7 +215,7 @@ def submit_nomination(
         ack(**field_errors(blocks.STORY if error.field == "story" else blocks.REASON, str(error), names))
         return
     ack()
-    with reported(body, client=client, done="Your nomination was recorded", context=context):
+    with reported(body, client=client, done=RECORDED, context=context):
         send_now(deps, client, claimed)
 
 
@@ -226,16 +225,21 @@ def nominate_after_asking_slack(
     body: dict[str, Any],
     request: NominationRequest,
     unknown: list[str],
-    bot_user_id: str | None,
+    caller: Identity,
 ) -> None:
+    """After the ack: Slack says who `unknown` are, and whether the caller is a guest when the org file does not
+    list them; a refusal comes as a DM. Once the nomination is recorded, no failure asks for it again."""
     deps = deps_of(context)
     try:
+        if caller.may_be_a_guest:  # Slack says whether the caller is a guest before they nominate
+            vet_with_slack(client, deps, caller.employee, caller.slack_person)
         people = slack_people(client, context, unknown, {})
-        claimed = record_nomination(context, body, request, people, bot_user_id)
+        claimed = record_nomination(context, body, request, people, context.bot_user_id)
     except DomainError as error:
         client.chat_postMessage(channel=body["user"]["id"], text=f":warning: Your nomination was not sent: {error}")
         return
-    send_now(deps, client, claimed)
+    with reported(body, client=client, done=RECORDED, context=context):
+        send_now(deps, client, claimed)
 
 
 def record_nomination(

@@ -215,7 +215,37 @@ def learn_from_slack(client: WebClient, deps: Deps, employee: Employee, said: Sl
         person = said or ask_slack(client, employee.slack_id)
     except (SlackDidNotAnswer, SlackWillNotSay):
         return
+    _learn(deps, employee, person)
+
+
+def vet_with_slack(client: WebClient, deps: Deps, employee: Employee, said: SlackPerson | None = None) -> None:
+    """Before someone the org file does not list acts (after the ack): what Slack says of them, whether they are a
+    guest above all (`learn_from_slack`). Slack not answering leaves them unvetted, refused by the service until it
+    answers; an install that may not ask is `SlackCannotVetYou`, since no wait fixes that."""
+    try:
+        person = said or ask_slack(client, employee.slack_id)
+    except SlackDidNotAnswer:
+        return
+    except SlackWillNotSay as error:
+        raise SlackCannotVetYou(error.code) from error
+    _learn(deps, employee, person)
+
+
+def _learn(deps: Deps, employee: Employee, person: SlackPerson) -> None:
     if not person.exists:
         return
     with deps.sessions.begin() as session:
         departures.learn_profile(session, employee_id=employee.id, person=person, now=deps.now())
+
+
+class SlackCannotVetYou(DomainError):
+    """Slack won't say whether the caller, whom the org file does not list, is a guest: the app's install lacks a
+    permission (`missing_scope`), so they are told whom to tell rather than to try again."""
+
+    def __init__(self, code: str) -> None:
+        super().__init__(
+            f"HR's org file doesn't list you, and Latitude can't check your account with Slack (Slack answers "
+            f"`{code}`: the app's install lacks a permission it needs), so nothing was done. Trying again won't "
+            "help: tell your Slack admin (quoting that answer), who can reinstall Latitude, or ask HR to add you to "
+            "the org file."
+        )

@@ -18,7 +18,7 @@ from handlers.deps import deps_of
 from handlers.errors import anonymous_request, reported
 from handlers.failure_replies import FailureReply
 from handlers.form_seals import opened, sealed
-from handlers.people import action_caller, command_caller, learn_from_slack, person_labels, with_newcomer_note
+from handlers.people import action_caller, command_caller, person_labels, vet_with_slack, with_newcomer_note
 from handlers.pulse_invitations import queue_invitations
 from handlers.pulse_results import show_results
 from models import Employee, Workspace
@@ -80,7 +80,7 @@ def resend_questions(
         if mine is None:  # a round asks them once Slack says they are no guest: asked now, after the ack
             ack()
             answer = partial(respond, response_type="ephemeral")
-            learn_from_slack(client, deps, identity.employee)
+            vet_with_slack(client, deps, identity.employee)
             with deps.sessions.begin() as session:
                 mine = _my_round(session, deps.now(), command_caller(session, context, command))
     except DomainError as error:

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from handlers import payload, request_refusals
 from handlers.blocks import resolutions as blocks
 from handlers.blocks.kit import Block, field_errors, name_of, text_block
+from handlers.blocks.resolutions import ResolveForm
 from handlers.commands import Usage, is_help
 from handlers.delivery import Outgoing, queue, send_now
 from handlers.deps import deps_of
@@ -21,8 +22,8 @@ from handlers.people import (
     action_caller,
     command_caller,
     labelled,
-    learn_from_slack,
     learn_if_wanted,
+    vet_with_slack,
 )
 from services.directory import Identity
 from services.errors import DomainError
@@ -78,15 +79,16 @@ def resolve_command(
         if done is None:  # Slack says whether they are a guest, after the ack; then they are answered
             ack()
             answer = partial(respond, response_type="ephemeral")
-            learn_from_slack(client, deps, identity.employee)
+            vet_with_slack(client, deps, identity.employee)  # still unvetted when Slack did not answer: refused
             with deps.sessions.begin() as session:
                 done = _log_one_liner(session, context, command_caller(session, context, command), text)
     except DomainError as error:
         answer(text=USAGE.text(str(error)) if isinstance(error, SHOWN_WITH_USAGE) else f":warning: {error}")
         return
     logged, requests = done
-    answer(text=blocks.confirmation_text(logged), blocks=_with_note(blocks.confirmation(logged), identity.newly_added))
-    with reported(command, respond, done=LOGGED):
+    with reported(command, respond, done=LOGGED):  # the answer too: lost, the fix is not to be logged again
+        shown = _with_note(blocks.confirmation(logged), identity.newly_added)
+        answer(text=blocks.confirmation_text(logged), blocks=shown)
         request_refusals.say_if_unreached(respond, send_now(deps, client, requests))
         if answer is ack:  # Slack was not asked about them yet
             learn_if_wanted(client, deps, identity)
@@ -137,31 +139,57 @@ def open_resolve_modal(
 def submit_resolve_modal(
     ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext, client: WebClient
 ) -> None:
+    """Checked inside the ack (errors show on the form), unless Slack must first say whether the caller, whom the org
+    file does not list, is a guest (Slack did not answer when the form opened): then after the ack, and a refusal comes
+    as a DM, the form being closed by then."""
     form = blocks.parse_resolve_modal(payload.state_values(view))
     deps = deps_of(context)
     try:
         with deps.sessions.begin() as session:
             identity = action_caller(session, context, body)
-            policy = resolutions.categories_to_log(session, identity.employee)
-            request = ResolutionRequest(
-                category=form.category,
-                amount=parse_amount(form.amount, policy[0].policy.currency) if form.amount else Decimal(0),
-                summary=form.summary,
-                customer_ref=form.customer_ref,
-                customer_outcome=form.outcome,
-            )
-            logged = resolutions.log_resolution(
-                session, employee=identity.employee, request=request, now=deps.now(), policy=policy
-            )
-            messages = [*approval_requests(logged), confirmation_dm(logged)]
-            claimed = queue(session, workspace_id=logged.resolution.workspace_id, messages=messages, now=deps.now())
+            claimed = None if identity.may_be_a_guest else _log_from_form(session, context, identity, form)
     except DomainError as error:
         ack(**field_errors(MODAL_FIELDS.get(error.field or "", blocks.SUMMARY), str(error)))
         return
     ack()
+    if claimed is None:
+        with reported(body, client=client, context=context):
+            _log_after_asking_slack(context, client, body, identity, form)
+        return
     with reported(body, client=client, done=LOGGED, context=context):
         send_now(deps, client, claimed)
         learn_if_wanted(client, deps, identity)
+
+
+def _log_after_asking_slack(
+    context: BoltContext, client: WebClient, body: dict[str, Any], identity: Identity, form: ResolveForm
+) -> None:
+    deps = deps_of(context)
+    try:
+        vet_with_slack(client, deps, identity.employee, identity.slack_person)
+        with deps.sessions.begin() as session:
+            claimed = _log_from_form(session, context, action_caller(session, context, body), form)
+    except DomainError as error:
+        client.chat_postMessage(channel=body["user"]["id"], text=f":warning: Your fix was not logged: {error}")
+        return
+    with reported(body, client=client, done=LOGGED, context=context):
+        send_now(deps, client, claimed)
+
+
+def _log_from_form(session: Session, context: BoltContext, identity: Identity, form: ResolveForm) -> list[Claimed]:
+    """Log the form's fix, and queue the requests it causes with the DM that confirms it."""
+    now = deps_of(context).now()
+    policy = resolutions.categories_to_log(session, identity.employee)
+    request = ResolutionRequest(
+        category=form.category,
+        amount=parse_amount(form.amount, policy[0].policy.currency) if form.amount else Decimal(0),
+        summary=form.summary,
+        customer_ref=form.customer_ref,
+        customer_outcome=form.outcome,
+    )
+    logged = resolutions.log_resolution(session, employee=identity.employee, request=request, now=now, policy=policy)
+    messages = [*approval_requests(logged), confirmation_dm(logged)]
+    return queue(session, workspace_id=logged.resolution.workspace_id, messages=messages, now=now)
 
 
 def confirmation_dm(logged: Logged) -> Outgoing:

@@ -31,6 +31,7 @@ class SlackWillNotSay(DomainError):
     """The app's install may not ask Slack about people: waiting will not help, so nobody is told to try again."""
 
     def __init__(self, slack_id: str, code: str) -> None:
+        self.code = code
         super().__init__(
             f"Slack won't tell Latitude who <@{slack_id}> is (`{code}`): the app's install lacks a permission it "
             "needs. Ask your Slack admin to reinstall Latitude; nothing was done meanwhile."

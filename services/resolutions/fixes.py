@@ -27,6 +27,7 @@ from services.resolutions.filing import file_under_managers
 from services.resolutions.spending import NOTHING_SPENT, Spent, spent_by_category, spent_in, spent_with_incident
 from services.resolutions.spending import AllowanceLine as AllowanceLine
 from services.resolutions.unknown_categories import UnknownCategory as UnknownCategory
+from services.vetting import require_vetted
 
 MAX_SUMMARY = 2000
 MAX_CUSTOMER_REF = 100
@@ -88,9 +89,10 @@ def log_resolution(
 ) -> Logged:
     """Record a fix: `within` when inside every limit (this one included), else `pending` for a decider.
 
-    `policy` is what `categories_for` returned, when the caller already has it.
+    `policy` is what `categories_for` returned, when the caller already has it. Nobody the org file leaves out logs
+    one before Slack has said whether they are a guest.
     """
-    directory.require_member(employee)
+    require_vetted(employee, what="log a fix from you")
     active, rules = policy or categories_for(session, employee)
     rule = rules.get(request.category.lower())
     if rule is None:

@@ -11,25 +11,17 @@ from models import Employee, Workspace
 from services import directory
 from services.directory import SlackPerson
 from services.errors import NotAllowed
+from services.vetting import require_vetted
 
 
 class NomineeRefused(NotAllowed):
     """This person cannot be nominated (yourself, a bot, someone not in the workspace)."""
 
 
-NOT_VETTED_YET = (
-    "HR's org file doesn't list you, and Slack hasn't told me yet whether you are a member of this workspace or a "
-    "guest, so I can't record a nomination from you yet. Try again in a few minutes; if this keeps happening, ask HR "
-    "to add you to the org file."
-)
-
-
 def require_nominator(nominator: Employee) -> None:
     """`directory.require_member`, and Slack has said whether someone the org file leaves out is a guest: a guest
     nominates nobody, so when Slack did not answer, nothing is recorded until it does."""
-    directory.require_member(nominator)
-    if directory.unvetted(nominator):
-        raise NotAllowed(NOT_VETTED_YET)
+    require_vetted(nominator, what="record a nomination from you")
 
 
 def nominees_of(

@@ -18,9 +18,11 @@ FIX = "credit 40 gave <@U0PAT|pat.k> a goodwill credit, <@U0AGENT2|lee> agreed"
 
 @pytest.fixture
 def newcomer_waiting(bot: RunningBot) -> RunningBot:
-    """A newcomer whose profile Slack did not give (so known by their handle) waits on the admins' decision."""
+    """A newcomer whom Slack knows by their handle alone (no real name in their profile) waits on the admins'
+    decision: Slack said they are no guest, so their fix is logged."""
     load_fixture_week(bot.sessions)
     bot.clock.set(MONDAY)
+    bot.slack.add_user("U0NEWBIE", "nora.handle")
     bot.driver.command("U0NEWBIE", "/resolve", FIX, user_name="nora.handle")
     [told] = bot.slack.calls("response_url")  # once Slack was asked whether they are a guest
     assert "sent it to Ada Admin to decide" in told.text

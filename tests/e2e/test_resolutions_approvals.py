@@ -113,6 +113,7 @@ def test_an_admin_may_decide_for_anyone(ready: RunningBot) -> None:
 def test_without_a_manager_the_request_goes_to_the_admins_and_the_employee_is_told(bot: RunningBot) -> None:
     load_org(bot.sessions, bot.clock.now())
     load_policy(bot.sessions, bot.clock.now())
+    bot.slack.add_user("U0NOBODY", "Nico Nobody")
 
     bot.driver.command("U0NOBODY", "/resolve", "credit 40 big goodwill gesture")
 
