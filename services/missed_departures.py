@@ -35,8 +35,8 @@ def due_for_listing(session: Session, *, now: datetime) -> list[int]:
 
 def teams_to_list(session: Session, *, workspace_id: int) -> list[str] | None:
     """The workspaces of the org whose people an org-wide install lists one by one (`users.list` refuses an org token
-    naming none): those Slack added it to and has not removed it from since; None for a workspace's own install,
-    whose token lists its workspace."""
+    naming none) as Slack told of them: added to and not removed from since (the listing adds those `auth.teams.list`
+    names, a workspace added while the app was down); None for a workspace's own install, whose token lists its own."""
     workspace = session.get(Workspace, workspace_id)
     if workspace is None or not workspace.org_wide:
         return None

@@ -2,6 +2,10 @@
 one of them (`users.list`, which an org-wide token must give a `team_id`). Slack stops listing a workspace removed
 from the install (`team_access_revoked`): https://docs.slack.dev/reference/methods/auth.teams.list,
 https://docs.slack.dev/reference/methods/users.list
+
+A workspace's listing shows its own view of each person: someone an org admin removed from it (`admin.users.remove`)
+still shows there, deactivated in that workspace (`deleted`), while the workspaces they still work in, and
+`users.info`, show them active; `auth.teams.list` answers an org-wide token only.
 """
 
 from typing import Any
@@ -10,6 +14,7 @@ from bot.fakeslack.installs import Grant
 from bot.fakeslack.state import SlackState
 
 Answer = dict[str, Any]
+MAX_LIMIT = 1000
 
 
 def reached_teams(state: SlackState, grant: Grant) -> list[str]:
@@ -22,6 +27,8 @@ def reached_teams(state: SlackState, grant: Grant) -> list[str]:
 
 def auth_teams_list(state: SlackState, grant: Grant | None, args: dict[str, Any]) -> Answer:
     assert grant is not None
+    if not grant.org_wide:
+        return {"ok": False, "error": "not_allowed_token_type"}
     teams = [{"id": team, "name": state.installs.names.get(team, team)} for team in reached_teams(state, grant)]
     return _page(teams, "teams", args)
 
@@ -33,12 +40,22 @@ def users_list(state: SlackState, grant: Grant | None, args: dict[str, Any]) -> 
         return {"ok": False, "error": "missing_argument"}
     if team not in reached_teams(state, grant):
         return {"ok": False, "error": "team_access_not_granted"}
-    members = [user for user in state.users.values() if team in (user.get("teams") or [user.get("team_id")])]
+    members = []
+    for user_id, user in state.users.items():
+        if team in (user.get("teams") or [user.get("team_id")]):
+            members.append(user)
+        elif team in state.removed_from.get(user_id, ()):
+            members.append({**user, "deleted": True})  # as that workspace shows them
     return _page(members, "members", args)
 
 
 def _page(items: list[Any], key: str, args: dict[str, Any]) -> Answer:
-    """One page of `limit` (Slack's default: 100), from the `cursor` of the page before."""
-    start, limit = int(args.get("cursor") or 0), int(args.get("limit") or 100)
+    """One page of `limit` (Slack's default: 100, at most 1000), from the `cursor` of the page before."""
+    cursor, limit = str(args.get("cursor") or "0"), int(args.get("limit") or 100)
+    if not cursor.isdigit():
+        return {"ok": False, "error": "invalid_cursor"}
+    if not 0 < limit <= MAX_LIMIT:
+        return {"ok": False, "error": "invalid_limit"}
+    start = int(cursor)
     rest = str(start + limit) if start + limit < len(items) else ""
     return {"ok": True, key: items[start : start + limit], "response_metadata": {"next_cursor": rest}}

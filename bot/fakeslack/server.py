@@ -127,10 +127,10 @@ class FakeSlack:
         return {"type": "user_change", "user": copy.deepcopy(user), "cache_ts": int(stamp), "event_ts": f"{stamp:.6f}"}
 
     def remove_from_workspace(self, user_id: str, team_id: str) -> dict[str, Any]:
-        """An org admin removes someone of a Grid org from one of its workspaces (`admin.users.remove`): they stay in
-        the org, active (`deleted` stays false), and their user object no longer lists the workspace
-        (`enterprise_user.teams`); the `user_change` Slack then sends, as `change_user` returns it."""
+        """An org admin removes someone from a workspace of their Grid org (`admin.users.remove`): active in the org,
+        that workspace's `users.list` shows them `deleted`; returns the `user_change` Slack then sends."""
         user = self.state.users[user_id]
+        self.state.removed_from.setdefault(user_id, set()).add(team_id)
         teams = [team for team in user["teams"] if team != team_id]
         assert user.get("enterprise_user") and teams != user["teams"], "only a Grid user of that workspace"
         user["enterprise_user"]["teams"] = list(teams)

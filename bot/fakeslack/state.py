@@ -94,6 +94,8 @@ class SlackState:
         self.socket_url = ""
         self.users: dict[str, dict[str, Any]] = {}
         self.connected: dict[str, frozenset[str]] = {}
+        self.removed_from: dict[str, set[str]] = {}
+        """Workspaces of a Grid org an admin removed someone from: their listing shows them deactivated there."""
         """People of other workspaces met in a Slack Connect channel: the workspaces that can look them up."""
         self.violations: list[str] = []
         self._calls: list[Call] = []

@@ -2,9 +2,11 @@
 than Slack's retries: each install has its people listed whole once a day (services/missed_departures.py), and whoever
 is out of step is read again (`users.info`, how Slack shows them now) and followed as their event would have been,
 with the same hand-over and notices (handlers/departures.py). An org-wide install's token must name the workspace it
-lists (`team_id`): each workspace of the org it was added to is listed, and someone counts as deactivated only if no
-listing shows them active; a workspace Slack says the install no longer reaches (`team_access_not_granted`, its
-removal's event lost too) is skipped, as the removal is no deactivation.
+lists (`team_id`): each workspace of the org it reaches is listed (those `auth.teams.list` names, with those Slack told
+of adding, as its list may lag an addition), and someone counts as deactivated only if no listing shows them active
+(a workspace they were removed from shows them deactivated there). A workspace Slack says the install no longer
+reaches (`team_access_not_granted`, its removal's event lost too) is skipped, as the removal is no deactivation; one
+Slack refuses to list otherwise is logged and skipped, the others are caught up, and the install stays due.
 
 Slack limits `users.list` (Tier 2): a page answered 429 is asked again after Slack's Retry-After
 (handlers/org_access.py). Each page is reduced as it arrives to who is deactivated, so a large workspace's user objects
@@ -47,10 +49,10 @@ def catch_up_departures(deps: Deps, client: WebClient, *, reads: int = READS_PER
 
 def _catch_up(deps: Deps, client: WebClient, workspace_id: int, reads: int) -> int:
     with deps.sessions() as session:
-        teams = missed_departures.teams_to_list(session, workspace_id=workspace_id)
+        granted = missed_departures.teams_to_list(session, workspace_id=workspace_id)
     try:
         own = listing_client(deps, client, workspace_id)
-        listed = {} if own is None else _listing(own, teams, deps)
+        listed, whole = ({}, True) if own is None else _listing(own, granted, deps, workspace_id)
     except (InstallGone, SlackClientError, OSError) as error:
         log.warning("could not list the people of workspace %d to catch up on departures (%s)", workspace_id, error)
         return 0
@@ -59,30 +61,53 @@ def _catch_up(deps: Deps, client: WebClient, workspace_id: int, reads: int) -> i
         if own is None or workspace is None:
             return 0
         stale = missed_departures.out_of_step(session, workspace=workspace, deactivated=listed)
-    if _follow_all(deps, own, workspace_id, stale[:reads]) == len(stale):
+    if _follow_all(deps, own, workspace_id, stale[:reads]) == len(stale) and whole:
         with deps.sessions.begin() as session:
             missed_departures.listed(session, workspace_id=workspace_id, now=deps.now())
     return len(stale)
 
 
-def _listing(client: WebClient, teams: list[str] | None, deps: Deps) -> dict[str, bool]:
-    """Slack id -> whether Slack shows them deactivated, of the install's own workspace (`teams` None) or of each
-    workspace of `teams` in turn, active in one of them winning."""
-    if teams is None:
-        return dict(all_pages(client.users_list, "members", _deactivated, stopping=deps.stopping))
+def _listing(
+    client: WebClient, granted: list[str] | None, deps: Deps, workspace_id: int
+) -> tuple[dict[str, bool], bool]:
+    """Slack id -> whether Slack shows them deactivated, of the install's own workspace (`granted` None) or of each
+    workspace of the org in turn, active in one of them winning; and whether every workspace was listed."""
+    if granted is None:
+        return dict(all_pages(client.users_list, "members", _deactivated, stopping=deps.stopping)), True
+    teams, whole = _org_teams(client, granted, deps, workspace_id)
     listed: dict[str, bool] = {}
     for team_id in teams:
-        for slack_id, deactivated in _team_listing(client, team_id, deps):
+        members = _team_listing(client, team_id, deps)
+        whole = whole and members is not None
+        for slack_id, deactivated in members or []:
             listed[slack_id] = listed.get(slack_id, True) and deactivated
-    return listed
+    return listed, whole
 
 
-def _team_listing(client: WebClient, team_id: str, deps: Deps) -> list[tuple[str, bool]]:
+def _org_teams(client: WebClient, granted: list[str], deps: Deps, workspace_id: int) -> tuple[list[str], bool]:
+    """The workspaces an org-wide install lists: those Slack says it reaches (one `auth.teams.list`, every page) and
+    those Slack told of adding; only the latter, not counting as whole, when Slack does not answer."""
+    whole = True
+    try:
+        reached = all_pages(client.auth_teams_list, "teams", lambda team: str(team["id"]), stopping=deps.stopping)
+    except SlackApiError as error:
+        log.warning("Slack did not say which workspaces install %d reaches (%s): those it told of", workspace_id, error)
+        reached, whole = [], False
+    teams = sorted(set(reached) | set(granted))
+    if not teams:
+        log.warning("org-wide install %d reaches no workspace: nobody listed to catch up on departures", workspace_id)
+    return teams, whole
+
+
+def _team_listing(client: WebClient, team_id: str, deps: Deps) -> list[tuple[str, bool]] | None:
+    """One workspace's listing; None when Slack refuses it (logged: the install stays due, the next tick asks once
+    more), empty when the install no longer reaches it."""
     try:
         return all_pages(client.users_list, "members", _deactivated, stopping=deps.stopping, team_id=team_id)
     except SlackApiError as error:
         if error.response.get("error") != "team_access_not_granted":
-            raise
+            log.warning("could not list the people of %s to catch up on departures (%s)", team_id, error)
+            return None
         log.info("%s is no longer reached by the org-wide install: not listed to catch up on departures", team_id)
         return []
 

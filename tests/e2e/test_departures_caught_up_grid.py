@@ -4,6 +4,7 @@ meanwhile leaves with the same hand-over and notices as on the event."""
 
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import select
 
 from handlers.jobs.catch_up_departures import READ_EVERY
@@ -14,6 +15,8 @@ from tests.e2e.test_departures_caught_up import catch_up
 from tests.e2e.test_installs import oauth_bot  # noqa: F401
 from tests.e2e.test_installs_grid_lifecycle import install_org_wide
 from tests.e2e.test_installs_grid_team_access import active
+
+LISTINGS = ("auth.teams.list", "users.list")
 
 
 def listed_teams(bot: RunningBot) -> list[str]:
@@ -96,13 +99,91 @@ def test_a_workspace_slack_removed_from_the_install_unheard_is_skipped_and_the_o
     assert catch_up(oauth_bot) == 0 and len(oauth_bot.slack.calls("users.list")) == listings, "listed for the day"
 
 
-def test_a_listing_slack_fails_leaves_the_org_due_for_the_next_tick(oauth_bot: RunningBot) -> None:  # noqa: F811
+def asked(bot: RunningBot) -> tuple[int, int]:
+    """How many times `auth.teams.list` and `users.list` were called, refused calls counted."""
+    teams, users = (len(bot.slack.calls(name)) + len(bot.slack.calls(f"{name}:failed")) for name in LISTINGS)
+    return teams, users
+
+
+def calls_of_a_tick(bot: RunningBot, **limits: int) -> tuple[int, int, int]:
+    """What one tick found out of step, and how many `auth.teams.list` and `users.list` calls it made; an hour on."""
+    before = asked(bot)
+    found = catch_up(bot, **limits)
+    after = asked(bot)
+    bot.clock.advance(timedelta(hours=1))
+    return found, after[0] - before[0], after[1] - before[1]
+
+
+def test_someone_removed_from_one_workspace_and_active_in_another_is_not_deactivated(
+    oauth_bot: RunningBot,  # noqa: F811
+) -> None:
+    """An org admin removed Gus from T0SOUTH while Latitude was down: T0SOUTH's listing shows him deactivated there,
+    T0NORTH's active; he is still in Slack, nobody reads him again, and the org is listed for the day."""
+    install_org_wide(oauth_bot)
+    oauth_bot.slack.remove_from_workspace("W0MGR", "T0SOUTH")  # its user_change never reached Latitude
+
+    assert calls_of_a_tick(oauth_bot) == (0, 1, 2)
+
+    assert active(oauth_bot, "W0HR", "W0MGR", "W0SAM") == [True, True, True]
+    assert not oauth_bot.slack.calls("users.info", user="W0MGR")
+    assert calls_of_a_tick(oauth_bot) == (0, 0, 0), "listed for the day"
+
+
+def test_a_workspace_slack_keeps_refusing_to_list_stops_none_of_the_others_and_is_asked_once_a_tick(
+    oauth_bot: RunningBot,  # noqa: F811
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Slack refuses T0NORTH's listing two ticks running: Sam, deactivated in T0SOUTH, is caught up at once; Gia,
+    deactivated in T0NORTH, once T0NORTH is listed; the org stays due until then, each workspace asked once a tick."""
+    install_org_wide(oauth_bot)
+    for slack_id in ("W0HR", "W0SAM"):
+        oauth_bot.slack.change_user(slack_id, deleted=True)
+
+    oauth_bot.slack.fail("users.list", error="team_not_found")  # T0NORTH's, listed first
+    assert calls_of_a_tick(oauth_bot) == (1, 1, 2)
+    assert active(oauth_bot, "W0HR", "W0SAM") == [True, False]
+    oauth_bot.slack.fail("users.list", error="team_not_found")
+    assert calls_of_a_tick(oauth_bot) == (0, 1, 2)
+    assert calls_of_a_tick(oauth_bot) == (1, 1, 2)
+    assert active(oauth_bot, "W0HR", "W0SAM") == [False, False]
+    assert calls_of_a_tick(oauth_bot) == (0, 0, 0), "listed for the day"
+    assert [r for r in caplog.messages if "could not list the people of T0NORTH" in r and "team_not_found" in r]
+
+
+def test_a_workspace_added_while_the_app_was_down_is_listed(oauth_bot: RunningBot) -> None:  # noqa: F811
+    """Slack added the install to T0SOUTH while Latitude was down (the event lost): Slack names it among the
+    workspaces the install reaches, and Sam, deactivated there meanwhile, is caught up."""
+    install_org_wide(oauth_bot, granted=("T0NORTH",))
+    oauth_bot.slack.state.installs.change_team_access(
+        "E0GROUP", {"type": "team_access_granted", "team_ids": ["T0SOUTH"]}
+    )
+    oauth_bot.slack.change_user("W0SAM", deleted=True)
+    before = len(oauth_bot.slack.calls("users.list"))
+
+    assert catch_up(oauth_bot) == 1
+
+    assert active(oauth_bot, "W0MGR", "W0SAM") == [True, False]
+    assert listed_teams(oauth_bot)[before:] == ["T0NORTH", "T0SOUTH"]
+
+
+def test_an_org_wide_install_that_reaches_no_workspace_lists_nothing_and_says_so(
+    oauth_bot: RunningBot,  # noqa: F811
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    install_org_wide(oauth_bot, granted=())
+
+    assert calls_of_a_tick(oauth_bot) == (0, 1, 0)
+    assert [message for message in caplog.messages if "reaches no workspace" in message]
+
+
+def test_slack_not_saying_which_workspaces_the_install_reaches_lists_those_it_told_of_and_leaves_it_due(
+    oauth_bot: RunningBot,  # noqa: F811
+) -> None:
     install_org_wide(oauth_bot)
     oauth_bot.slack.change_user("W0SAM", deleted=True)
-    oauth_bot.slack.fail("users.list", error="internal_error")
+    oauth_bot.slack.fail("auth.teams.list", error="internal_error")
 
-    assert catch_up(oauth_bot) == 0
-    assert active(oauth_bot, "W0SAM") == [True]
-    oauth_bot.clock.advance(timedelta(hours=1))
-    assert catch_up(oauth_bot) == 1
+    assert calls_of_a_tick(oauth_bot) == (1, 1, 2)
     assert active(oauth_bot, "W0SAM") == [False]
+    assert calls_of_a_tick(oauth_bot) == (0, 1, 2), "still due"
+    assert calls_of_a_tick(oauth_bot) == (0, 0, 0)

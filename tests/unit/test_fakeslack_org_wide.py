@@ -62,3 +62,41 @@ def test_an_org_wide_token_must_name_the_workspace_it_lists(slack: FakeSlack, or
     change(slack, "team_access_granted", "T0NORTH", "T0SOUTH")
 
     assert error_of(org, "users.list") == "missing_argument"
+
+
+def test_the_workspaces_an_org_wide_install_reaches_come_page_by_page(slack: FakeSlack, org: WebClient) -> None:
+    """`auth.teams.list` pages with `limit` (at most 1000) and `cursor`, as Slack does
+    (https://docs.slack.dev/reference/methods/auth.teams.list)."""
+    change(slack, "team_access_granted", "T0NORTH", "T0SOUTH")
+
+    first = org.auth_teams_list(limit=1)
+    second = org.auth_teams_list(limit=1, cursor=first["response_metadata"]["next_cursor"])
+
+    assert [team["id"] for page in (first, second) for team in page["teams"]] == ["T0NORTH", "T0SOUTH"]
+    assert not second["response_metadata"]["next_cursor"]
+    assert error_of(org, "auth.teams.list", limit="1001") == "invalid_limit"
+    assert error_of(org, "auth.teams.list", cursor="not-a-cursor") == "invalid_cursor"
+
+
+def test_only_an_org_wide_token_lists_the_workspaces_of_the_org(slack: FakeSlack) -> None:
+    token = slack.state.installs.issue_token(Grant("T0NORTH", "E0GROUP"))
+
+    assert error_of(WebClient(token=token, base_url=slack.api_url), "auth.teams.list") == "not_allowed_token_type"
+
+
+def test_someone_removed_from_one_workspace_shows_deactivated_there_and_active_elsewhere(
+    slack: FakeSlack, org: WebClient
+) -> None:
+    """An org admin removes Gus from T0SOUTH: T0SOUTH's listing shows him deactivated there, T0NORTH's and
+    `users.info` active, as Slack shows a workspace's view of someone of the org."""
+    slack.add_user("W0GUS", "Gus Both", teams=("T0NORTH", "T0SOUTH"), enterprise_id="E0GROUP")
+    change(slack, "team_access_granted", "T0NORTH", "T0SOUTH")
+
+    slack.remove_from_workspace("W0GUS", "T0SOUTH")
+
+    def gus_in(team_id: str) -> bool:
+        [gus] = [member for member in org.users_list(team_id=team_id)["members"] if member["id"] == "W0GUS"]
+        return bool(gus["deleted"])
+
+    assert (gus_in("T0NORTH"), gus_in("T0SOUTH")) == (False, True)
+    assert org.users_info(user="W0GUS")["user"]["deleted"] is False
