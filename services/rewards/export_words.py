@@ -16,7 +16,7 @@ from services.day_words import (
     written_with_a_year,
 )
 from services.errors import DomainError, InvalidInput
-from services.rewards.export_days import DAYS_SAID, SPANS_SAID, typed_days
+from services.rewards.export_days import DAYS_SAID, SPANS_SAID, RangeRefused, typed_days
 from services.rewards.export_period import ExportPeriod, parse_period
 from services.rewards.export_quarters import QUARTER, quarters_joined
 from services.sentence_words import SENTENCE_END, as_written, unquoted
@@ -56,14 +56,36 @@ def parse_period_words(
     unless the directory has a team named with them (`is_a_team`). A date is one however many words it is written in
     (`January 5th, 2026`), and a month alone (`March 2026`) is the whole month. `said_on`: the requester's own date,
     from which `yesterday` or `last month` are counted (default: UTC's). Words that are no range but begin or end with
-    a team's name, without `team` (`Support East last month`), are that team's."""
+    a team's name, without `team` (`Support East last month`), are that team's; when they are a range either way
+    (`last month March`, with a team March), the requester is asked which was meant. Dates read and then refused (not
+    begun yet) are refused, never read as a team's name."""
     try:
-        return _period_of(words, now, is_a_team, said_on)
+        period = _period_of(words, now, is_a_team, said_on)
+    except RangeRefused:
+        raise
     except DomainError:
         named = _team_named_bare(words, is_a_team)
         if named is None:
             raise
-    return _period_of(named, now, is_a_team, said_on)
+        return _period_of(named, now, is_a_team, said_on)
+    if period.team is None and (named := _team_named_bare(words, is_a_team)) is not None:
+        try:
+            _period_of(named, now, is_a_team, said_on)
+        except DomainError:
+            return period  # not a range as the team's: the words are dates alone
+        raise InvalidInput(_team_or_dates(named, period))
+    return period
+
+
+def _team_or_dates(named: list[str], period: ExportPeriod) -> str:
+    """The words are a range with and without the team's name they begin or end with: both named, never guessed."""
+    team = next(at for at, word in enumerate(named) if word.startswith(_TEAM_MARK))
+    name = truncate(_name([named[team].removeprefix(_TEAM_MARK), *named[team + 1 :]]), SHOWN)
+    dates = f"{period.first.isoformat()} {period.last.isoformat()}"
+    return (
+        f"`{name}` names a team and a date: write `{' '.join(named)}` for team {name}'s grants, or `{dates}` for the "
+        "range read without a team."
+    )
 
 
 def _period_of(words: list[str], now: datetime, is_a_team: Callable[[str], bool], said_on: date | None) -> ExportPeriod:
@@ -77,15 +99,16 @@ def _period_of(words: list[str], now: datetime, is_a_team: Callable[[str], bool]
 def _team_named_bare(words: list[str], is_a_team: Callable[[str], bool]) -> list[str] | None:
     """The words with `team:` put before the team they begin or end with (the longest name), when no `team` is
     typed; None when they name none."""
-    if _TEAM.search(" ".join(words)):
-        return None
     for at in range(len(words), 0, -1):
-        if is_a_team(_name(words[:at])):
-            return [*words[at:], f"team:{words[0]}", *words[1:at]]
+        if is_a_team(_name(words[:at])) and not _TEAM.search(" ".join(words[at:])):
+            return [*words[at:], f"{_TEAM_MARK}{words[0]}", *words[1:at]]
     for at in range(len(words)):
-        if is_a_team(_name(words[at:])):
-            return [*words[:at], f"team:{words[at]}", *words[at + 1 :]]
+        if is_a_team(_name(words[at:])) and not _TEAM.search(" ".join(words[:at])):
+            return [*words[:at], f"{_TEAM_MARK}{words[at]}", *words[at + 1 :]]
     return None
+
+
+_TEAM_MARK = "team:"
 
 
 @dataclass(frozen=True)
@@ -207,7 +230,7 @@ def _is_trailing_date(phrase: str, before: str, is_a_team: Callable[[str], bool]
     if not written_with_a_year(phrase):
         return later_year or is_a_team(before)
     try:
-        return days_named(phrase, "") is not None
+        return days_named(phrase, "", latest_by=date.max) is not None  # written with its year: no latest to take
     except DomainError:
         return is_a_team(before)
 
