@@ -2,7 +2,7 @@
 write them."""
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
@@ -63,17 +63,14 @@ def parse_period_words(
         period = _period_of(words, now, is_a_team, said_on)
     except RangeRefused:
         raise
-    except DomainError:
-        named = _team_named_bare(words, is_a_team)
-        if named is None:
-            raise
-        return _period_of(named, now, is_a_team, said_on)
-    if period.team is None and (named := _team_named_bare(words, is_a_team)) is not None:
-        try:
-            _period_of(named, now, is_a_team, said_on)
-        except DomainError:
-            return period  # not a range as the team's: the words are dates alone
-        raise InvalidInput(_team_or_dates(named, period))
+    except DomainError as refused:
+        as_a_team = _with_a_team_named_bare(words, now, is_a_team, said_on)
+        if isinstance(as_a_team, tuple):
+            return as_a_team[1]
+        raise (as_a_team or refused) from None
+    as_a_team = _with_a_team_named_bare(words, now, is_a_team, said_on) if period.team is None else None
+    if isinstance(as_a_team, tuple):
+        raise InvalidInput(_team_or_dates(as_a_team[0], period))
     return period
 
 
@@ -96,16 +93,30 @@ def _period_of(words: list[str], now: datetime, is_a_team: Callable[[str], bool]
     return parse_period(first, last, typed.team, now=now, said_on=said_on)
 
 
-def _team_named_bare(words: list[str], is_a_team: Callable[[str], bool]) -> list[str] | None:
-    """The words with `team:` put before the team they begin or end with (the longest name), when no `team` is
-    typed; None when they name none."""
+def _with_a_team_named_bare(
+    words: list[str], now: datetime, is_a_team: Callable[[str], bool], said_on: date | None
+) -> tuple[list[str], ExportPeriod] | DomainError | None:
+    """The first range the words are with `team:` put before a team's name they begin or end with (`March 2026
+    Support East`, with teams March and Support East: Support East's), as they were read; else the first refusal;
+    None when they begin or end with no team's name."""
+    refused: DomainError | None = None
+    for named in _teams_named_bare(words, is_a_team):
+        try:
+            return named, _period_of(named, now, is_a_team, said_on)
+        except DomainError as error:
+            refused = refused or error
+    return refused
+
+
+def _teams_named_bare(words: list[str], is_a_team: Callable[[str], bool]) -> Iterator[list[str]]:
+    """The words with `team:` put before a team they begin or end with, the longest name first, where no other
+    `team` is typed."""
     for at in range(len(words), 0, -1):
         if is_a_team(_name(words[:at])) and not _TEAM.search(" ".join(words[at:])):
-            return [*words[at:], f"{_TEAM_MARK}{words[0]}", *words[1:at]]
+            yield [*words[at:], f"{_TEAM_MARK}{words[0]}", *words[1:at]]
     for at in range(len(words)):
         if is_a_team(_name(words[at:])) and not _TEAM.search(" ".join(words[:at])):
-            return [*words[:at], f"{_TEAM_MARK}{words[at]}", *words[at + 1 :]]
-    return None
+            yield [*words[:at], f"{_TEAM_MARK}{words[at]}", *words[at + 1 :]]
 
 
 _TEAM_MARK = "team:"

@@ -122,3 +122,9 @@ def test_a_team_whose_name_holds_the_word_team_can_be_named_without_team(typed: 
 def test_two_quarters_each_with_its_year_joined_by_a_dash_are_that_range(typed: str) -> None:
     """`Q1 2026-Q2 2026` was refused as three dates (`Q1`, `2026-Q2`, `2026`)."""
     assert read(typed) == "2026-01-01 to 2026-06-30"
+
+
+def test_words_beginning_with_one_team_s_name_and_ending_with_another_s_are_the_one_they_are_a_range_with() -> None:
+    """With teams March and Support East, `March 2026 Support East` was refused as three dates (`2026`, `Support`,
+    `East`): only its first team's name was tried."""
+    assert read("March 2026 Support East", teams=NAMED_AS_DATES) == "2026-03-01 to 2026-03-31, team Support East"
