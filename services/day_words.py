@@ -89,13 +89,11 @@ def written_with_a_year(text: str) -> bool:
     return any(_part(word).year is not None for word in text.replace(",", " ").split())
 
 
-def days_named(
-    text: str, name: str, *, year: int | None = None, latest_by: date | None = None
-) -> tuple[date, date] | None:
+def days_named(text: str, name: str, *, latest_by: date, year: int | None = None) -> tuple[date, date] | None:
     """The first and last day `text` names when it is written with a month's name (a day: that day twice; a month:
-    its first and last days); None when it names no month. Refused, saying what is wrong, when no year is given (nor
-    `year`, the one to read without, nor `latest_by`: then the latest year in which it has begun by that day), the
-    month has no such day, or the weekday written is not that day's. `name`: what the user typed it as (`FROM`)."""
+    its first and last days); None when it names no month. Written without its year, it is in `year`, or else the
+    latest year in which it has begun by `latest_by`. Refused, saying what is wrong, when the month has no such day,
+    or the weekday written is not that day's. `name`: what the user typed it as (`FROM`)."""
     words = text.replace(",", " ").split()
     parts = [_part(word) for word in words]
     months = [part.month for part in parts if part.month is not None]
@@ -105,13 +103,11 @@ def days_named(
         return None
     weekday = parts[0].weekday if len(parts) > 1 else None
     days = [part.day for part in parts if part.day is not None and part.year is None]
-    years = [part.year for part in parts if part.year is not None] or ([year] if year is not None else [])
-    if not years and latest_by is not None:
-        years = [_latest_year(months[0], days[0] if days else 1, latest_by)]
-    if not years or years[0] < 1:
-        raise InvalidInput(
-            f"{name} `{truncate(text, SHOWN)}` {'has no year' if not years else 'is not a date'}: {WRITE_A_DATE}."
-        )
+    years = [part.year for part in parts if part.year is not None] or [
+        year if year is not None else _latest_year(months[0], days[0] if days else 1, latest_by)
+    ]
+    if years[0] < 1:
+        raise InvalidInput(f"{name} `{truncate(text, SHOWN)}` is not a date: {WRITE_A_DATE}.")
     first, last = date(years[0], months[0], 1), calendar.monthrange(years[0], months[0])[1]
     if not days:
         return first, first.replace(day=last)

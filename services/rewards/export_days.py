@@ -32,6 +32,11 @@ month`: the one before this)."""
 DAYS_SAID = {"today": 0, "now": 0, "yesterday": 1}
 
 
+class RangeRefused(InvalidInput):
+    """The dates were read, and the days they name refused (out of range, not begun, typed backwards): never to be
+    read again as something else, such as a team's name."""
+
+
 def typed_days(
     text: str, name: str, default: str, *, today: date, year: int | None = None, order: str | None = None
 ) -> tuple[date, date]:
@@ -57,7 +62,7 @@ def typed_days(
         named = (day, day)
     for day in named:
         if not EARLIEST <= day <= LATEST:
-            raise InvalidInput(
+            raise RangeRefused(
                 f"{name} {day.isoformat()} is out of range: an export covers days from {EARLIEST.isoformat()} "
                 f"to {LATEST.isoformat()}."
             )
@@ -121,11 +126,12 @@ def without_its_year(text: str) -> bool:
 
 
 def last_day_after(text: str, name: str, *, start: date, today: date, order: str | None = None) -> date:
-    """TO written without its year (`without_its_year`): the last day of the first it can be from `start` on (`Dec 20
-    to Jan 5` runs into the next year); in FROM's month it stays in FROM's year, so that a range typed backwards (`Jan
-    31 to Jan 1`) is refused as one, never read as a year long."""
+    """TO written without its year (`without_its_year`): the last day of the first it can be that ends on or after
+    `start` (`Dec 20 to Jan 5` runs into the next year, `Mar 10 to Q1` stays in Q1 of FROM's year); ending in FROM's
+    month it stays in FROM's year, so that a range typed backwards (`Jan 31 to Jan 1`) is refused as one, never read as
+    a year long."""
     named = typed_days(text, name, "today", today=today, year=start.year, order=order)
-    if named[0] < start and named[0].month < start.month:
+    if named[1] < start and named[1].month != start.month:
         named = typed_days(text, name, "today", today=today, year=start.year + 1, order=order)
     return named[1]
 

@@ -4,8 +4,15 @@
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 
-from services.errors import InvalidInput
-from services.rewards.export_days import figures_order, first_day, last_day_after, spelt, typed_days, without_its_year
+from services.rewards.export_days import (
+    RangeRefused,
+    figures_order,
+    first_day,
+    last_day_after,
+    spelt,
+    typed_days,
+    without_its_year,
+)
 
 
 @dataclass(frozen=True)
@@ -83,11 +90,11 @@ def parse_period(
             else today.replace(day=1)
         )
     if start > today and (last is None or end >= start):  # a range typed backwards is told as that first
-        raise InvalidInput(
+        raise RangeRefused(
             _not_begun_in_utc(start, today, names[0]) if start <= said else _future(start, today, names[0])
         )
     if end < start:
-        raise InvalidInput(_reversed(start, end, first, last, names))
+        raise RangeRefused(_reversed(start, end, first, last, names))
     read_as = _read_as([(first, start), (last, end)])
     return ExportPeriod(
         first=start, last=end, team=team.strip() if team is not None else None, today=today, read_as=read_as

@@ -7,7 +7,9 @@ from datetime import date, timedelta
 QUARTER = re.compile(r"q([1-4])(?:\s*[-/]?\s*([0-9]{4}))?|([0-9]{4})\s*[-/]?\s*q([1-4])", re.IGNORECASE)
 """A quarter, with or without its year, as one phrase (`Q1 2026` is joined before it is read)."""
 _QUARTER_WORD = re.compile(r"q[1-4]", re.IGNORECASE)
-_YEAR_WORD = re.compile(r"[0-9]{4},?")
+_YEAR_WORD = re.compile(r"[0-9]{4}")
+_ENDS = ",."
+"""What a quarter or its year may be followed by in a sentence (`Q1, 2026`, `for Q1 2026.`), meaning nothing more."""
 
 
 def quarter_days(text: str, *, today: date, year: int | None = None) -> tuple[date, date] | None:
@@ -31,17 +33,39 @@ def quarter_days(text: str, *, today: date, year: int | None = None) -> tuple[da
 
 
 def quarters_joined(words: list[str]) -> list[str]:
-    """`Q1`, `2026` as `Q1 2026` (and `2026`, `Q1` as `2026 Q1`): a quarter and its year are one date."""
+    """`Q1`, `2026` as `Q1 2026` (and `2026`, `Q1` as `2026 Q1`, `Q1,`, `2026.` as `Q1 2026.`): a quarter and its year
+    are one date; two quarters each with its year joined by a dash (`Q1 2026-Q2 2026`) are two."""
     joined: list[str] = []
-    for word in words:
+    for word in _dash_apart(words):
         if joined and _is_pair(joined[-1], word):
-            joined[-1] = f"{joined[-1]} {word}"
+            joined[-1] = f"{joined[-1].rstrip(_ENDS)} {word}"
         else:
             joined.append(word)
     return joined
 
 
 def _is_pair(before: str, word: str) -> bool:
-    quarter_first = _QUARTER_WORD.fullmatch(before) and _YEAR_WORD.fullmatch(word)
-    year_first = _YEAR_WORD.fullmatch(before) and _QUARTER_WORD.fullmatch(word.rstrip(",."))
+    quarter_first = _QUARTER_WORD.fullmatch(before.rstrip(_ENDS)) and _YEAR_WORD.fullmatch(word.rstrip(_ENDS))
+    year_first = _YEAR_WORD.fullmatch(before.rstrip(_ENDS)) and _QUARTER_WORD.fullmatch(word.rstrip(_ENDS))
     return bool(quarter_first or year_first)
+
+
+_YEAR_DASH_QUARTER = re.compile(r"([0-9]{4})([-–—])(q[1-4])", re.IGNORECASE)
+_QUARTER_DASH_YEAR = re.compile(r"(q[1-4])([-–—])([0-9]{4})", re.IGNORECASE)
+
+
+def _dash_apart(words: list[str]) -> list[str]:
+    """`2026-Q2` after a quarter without its year (`Q1 2026-Q2 2026`) is that quarter's year, a dash and the next
+    quarter; `Q1-2026` after a year and before a quarter (`2026 Q1-2026 Q2`) likewise: the dash joins two dates."""
+    apart: list[str] = []
+    for at, word in enumerate(words):
+        before, after = (words[at - 1] if at else ""), (words[at + 1] if at + 1 < len(words) else "")
+        year_dash = _YEAR_DASH_QUARTER.fullmatch(word)
+        quarter_dash = _QUARTER_DASH_YEAR.fullmatch(word)
+        if year_dash and _QUARTER_WORD.fullmatch(before.rstrip(_ENDS)) and _YEAR_WORD.fullmatch(after.rstrip(_ENDS)):
+            apart += year_dash.groups()
+        elif quarter_dash and _YEAR_WORD.fullmatch(before) and _QUARTER_WORD.fullmatch(after.rstrip(_ENDS)):
+            apart += quarter_dash.groups()
+        else:
+            apart.append(word)
+    return apart

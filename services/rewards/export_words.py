@@ -2,7 +2,7 @@
 write them."""
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
@@ -16,7 +16,7 @@ from services.day_words import (
     written_with_a_year,
 )
 from services.errors import DomainError, InvalidInput
-from services.rewards.export_days import DAYS_SAID, SPANS_SAID, typed_days
+from services.rewards.export_days import DAYS_SAID, SPANS_SAID, RangeRefused, typed_days
 from services.rewards.export_period import ExportPeriod, parse_period
 from services.rewards.export_quarters import QUARTER, quarters_joined
 from services.sentence_words import SENTENCE_END, as_written, unquoted
@@ -57,14 +57,33 @@ def parse_period_words(
     unless the directory has a team named with them (`is_a_team`). A date is one however many words it is written in
     (`January 5th, 2026`), and a month alone (`March 2026`) is the whole month. `said_on`: the requester's own date,
     from which `yesterday` or `last month` are counted (default: UTC's). Words that are no range but begin or end with
-    a team's name, without `team` (`Support East last month`), are that team's."""
+    a team's name, without `team` (`Support East last month`), are that team's; when they are a range either way
+    (`last month March`, with a team March), the requester is asked which was meant. Dates read and then refused (not
+    begun yet) are refused, never read as a team's name."""
     try:
-        return _period_of(words, now, is_a_team, said_on)
-    except DomainError:
-        named = _team_named_bare(words, is_a_team)
-        if named is None:
-            raise
-    return _period_of(named, now, is_a_team, said_on)
+        period = _period_of(words, now, is_a_team, said_on)
+    except RangeRefused:
+        raise
+    except DomainError as refused:
+        as_a_team = _with_a_team_named_bare(words, now, is_a_team, said_on)
+        if isinstance(as_a_team, tuple):
+            return as_a_team[1]
+        raise (as_a_team or refused) from None
+    as_a_team = _with_a_team_named_bare(words, now, is_a_team, said_on) if period.team is None else None
+    if isinstance(as_a_team, tuple):
+        raise InvalidInput(_team_or_dates(as_a_team[0], period))
+    return period
+
+
+def _team_or_dates(named: list[str], period: ExportPeriod) -> str:
+    """The words are a range with and without the team's name they begin or end with: both named, never guessed."""
+    team = next(at for at, word in enumerate(named) if word.startswith(_TEAM_MARK))
+    name = truncate(_name([named[team].removeprefix(_TEAM_MARK), *named[team + 1 :]]), SHOWN)
+    dates = f"{period.first.isoformat()} {period.last.isoformat()}"
+    return (
+        f"`{name}` names a team and a date: write `{' '.join(named)}` for team {name}'s grants, or `{dates}` for the "
+        "range read without a team."
+    )
 
 
 def _period_of(words: list[str], now: datetime, is_a_team: Callable[[str], bool], said_on: date | None) -> ExportPeriod:
@@ -75,18 +94,33 @@ def _period_of(words: list[str], now: datetime, is_a_team: Callable[[str], bool]
     return parse_period(first, last, typed.team, now=now, said_on=said_on)
 
 
-def _team_named_bare(words: list[str], is_a_team: Callable[[str], bool]) -> list[str] | None:
-    """The words with `team:` put before the team they begin or end with (the longest name), when no `team` is
-    typed; None when they name none."""
-    if _TEAM.search(" ".join(words)):
-        return None
+def _with_a_team_named_bare(
+    words: list[str], now: datetime, is_a_team: Callable[[str], bool], said_on: date | None
+) -> tuple[list[str], ExportPeriod] | DomainError | None:
+    """The first range the words are with `team:` put before a team's name they begin or end with (`March 2026
+    Support East`, with teams March and Support East: Support East's), as they were read; else the first refusal;
+    None when they begin or end with no team's name."""
+    refused: DomainError | None = None
+    for named in _teams_named_bare(words, is_a_team):
+        try:
+            return named, _period_of(named, now, is_a_team, said_on)
+        except DomainError as error:
+            refused = refused or error
+    return refused
+
+
+def _teams_named_bare(words: list[str], is_a_team: Callable[[str], bool]) -> Iterator[list[str]]:
+    """The words with `team:` put before a team they begin or end with, the longest name first, where no other
+    `team` is typed."""
     for at in range(len(words), 0, -1):
-        if is_a_team(_name(words[:at])):
-            return [*words[at:], f"team:{words[0]}", *words[1:at]]
+        if is_a_team(_name(words[:at])) and not _TEAM.search(" ".join(words[at:])):
+            yield [*words[at:], f"{_TEAM_MARK}{words[0]}", *words[1:at]]
     for at in range(len(words)):
-        if is_a_team(_name(words[at:])):
-            return [*words[:at], f"team:{words[at]}", *words[at + 1 :]]
-    return None
+        if is_a_team(_name(words[at:])) and not _TEAM.search(" ".join(words[:at])):
+            yield [*words[:at], f"{_TEAM_MARK}{words[at]}", *words[at + 1 :]]
+
+
+_TEAM_MARK = "team:"
 
 
 @dataclass(frozen=True)
@@ -208,7 +242,7 @@ def _is_trailing_date(phrase: str, before: str, is_a_team: Callable[[str], bool]
     if not written_with_a_year(phrase):
         return later_year or is_a_team(before)
     try:
-        return days_named(phrase, "") is not None
+        return days_named(phrase, "", latest_by=date.max) is not None  # written with its year: no latest to take
     except DomainError:
         return is_a_team(before)
 
