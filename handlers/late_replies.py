@@ -11,6 +11,21 @@ from slack_sdk.errors import SlackClientError
 log = logging.getLogger(__name__)
 
 
+class ReplyRefused(Exception):
+    """The response URL answered, but not with a 2xx: the reply was not shown (Slack answers an outage with a 5xx)."""
+
+    def __init__(self, status: int, said: str) -> None:
+        super().__init__(f"the response URL refused a reply (HTTP {status} {said})")
+
+
+def answer_through(respond: Respond, **reply: Any) -> None:
+    """`respond`, a refusal raised as a connection failure is: so that `handlers.errors.reported` tries the response
+    URL again, then a DM, and says what was `done` before it (slack_sdk returns a 5xx rather than raise it)."""
+    answer = respond(**reply)
+    if not 200 <= answer.status_code < 300:
+        raise ReplyRefused(answer.status_code, str(answer.body or "")[:40])
+
+
 def reply_or_dm(
     respond: Respond,
     client: WebClient,

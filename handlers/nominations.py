@@ -16,6 +16,7 @@ from handlers.commands import is_help
 from handlers.delivery import Outgoing, queue, send_now
 from handlers.deps import Deps, deps_of
 from handlers.errors import reported
+from handlers.late_replies import answer_through
 from handlers.nomination_typed import OneLiner, parse_one_liner
 from handlers.people import (
     action_caller,
@@ -23,6 +24,7 @@ from handlers.people import (
     labelled,
     learn_if_wanted,
     person_labels,
+    refused_before_a_form,
     request_workspace,
     vet_with_slack,
     with_newcomer_note,
@@ -83,7 +85,7 @@ def nominate_one_liner(
 
     def reply(text: str) -> None:
         if unknown or vet:
-            respond(text=text, response_type="ephemeral")
+            answer_through(respond, text=text, response_type="ephemeral")
         else:
             ack(text=text)
 
@@ -107,8 +109,9 @@ def nominate_one_liner(
         reply(f":warning: {error}")
         return
     outcome, messages = done
-    with reported(command, respond, done=RECORDED):  # the answer too: lost, it is not to be asked for again
+    with reported(command, respond, client, done=RECORDED, context=context):  # lost, it is not to be asked again
         reply(with_newcomer_note(confirmation(outcome), identity))
+    with reported(command, respond, client, done=RECORDED, context=context):
         request_refusals.say_if_unreached(respond, send_now(deps, client, messages))
         if not vet:
             learn_if_wanted(client, deps, identity)
@@ -175,9 +178,14 @@ def open_nominate_modal(
         return
     ack()
     with reported(command, respond):
+        refused = refused_before_a_form(client, deps, caller)
+        if refused is not None:
+            respond(text=f":warning: {refused}", response_type="ephemeral")
+            return
         view = blocks.nominate_modal(items, stories, channel=public)
         client.views_open(trigger_id=command["trigger_id"], view=view)
-        learn_if_wanted(client, deps, caller)
+        if not caller.may_be_a_guest:  # else Slack was just asked
+            learn_if_wanted(client, deps, caller)
 
 
 def _stories_for(session: Session, deps: Deps, caller: Identity) -> list[Story]:
@@ -200,6 +208,10 @@ def submit_nomination(
     with deps.sessions.begin() as session:
         caller = action_caller(session, context, body)
         names = directory.vetted_names_of(session, caller.workspace, form.nominees)
+        unsound = _unsound(session, caller.workspace, request)
+    if unsound is not None:
+        ack(**_on_the_form(unsound, names))
+        return
     unknown = strangers(form.nominees, names, skip={body["user"]["id"], context.bot_user_id})
     if unknown or caller.may_be_a_guest:
         ack()
@@ -208,15 +220,27 @@ def submit_nomination(
         return
     try:
         claimed = record_nomination(context, body, request, {}, context.bot_user_id)
-    except NomineeRefused as error:
-        ack(**field_errors(blocks.PEOPLE, str(error), names))
-        return
     except DomainError as error:
-        ack(**field_errors(blocks.STORY if error.field == "story" else blocks.REASON, str(error), names))
+        ack(**_on_the_form(error, names))
         return
     ack()
     with reported(body, client=client, done=RECORDED, context=context):
         send_now(deps, client, claimed)
+
+
+def _unsound(session: Session, workspace: Workspace, request: NominationRequest) -> DomainError | None:
+    """What is wrong with the fields: told inside the ack, also when Slack is asked after it (nothing typed is lost)."""
+    try:
+        nominations.checked(session, workspace, request)
+    except DomainError as error:
+        return error
+    return None
+
+
+def _on_the_form(error: DomainError, names: Mapping[str, str]) -> dict[str, Any]:
+    if isinstance(error, NomineeRefused):
+        return field_errors(blocks.PEOPLE, str(error), names)
+    return field_errors(blocks.STORY if error.field == "story" else blocks.REASON, str(error), names)
 
 
 def nominate_after_asking_slack(

@@ -221,14 +221,30 @@ def learn_from_slack(client: WebClient, deps: Deps, employee: Employee, said: Sl
 def vet_with_slack(client: WebClient, deps: Deps, employee: Employee, said: SlackPerson | None = None) -> None:
     """Before someone the org file does not list acts (after the ack): what Slack says of them, whether they are a
     guest above all (`learn_from_slack`). Slack not answering leaves them unvetted, refused by the service until it
-    answers; an install that may not ask is `SlackCannotVetYou`, since no wait fixes that."""
+    answers; an install that may not ask is `SlackCannotVetYou`, and an account Slack does not know here (or shows as
+    deleted) `SlackDoesNotKnowYou`, since no wait fixes either."""
     try:
         person = said or ask_slack(client, employee.slack_id)
     except SlackDidNotAnswer:
         return
     except SlackWillNotSay as error:
         raise SlackCannotVetYou(error.code) from error
+    if not person.exists:
+        raise SlackDoesNotKnowYou()
     _learn(deps, employee, person)
+
+
+def refused_before_a_form(client: WebClient, deps: Deps, identity: Identity) -> str | None:
+    """Why a form is not to open (after the ack, before it opens) for someone the org file does not list whom Slack
+    has not vetted: an install that may not ask, or an account Slack does not know, is said at once rather than once
+    the form is filled. Slack not answering opens it: its submission asks again. What Slack said is learnt."""
+    if not identity.may_be_a_guest:
+        return None
+    try:
+        vet_with_slack(client, deps, identity.employee, identity.slack_person)
+    except (SlackCannotVetYou, SlackDoesNotKnowYou) as error:
+        return str(error)
+    return None
 
 
 def _learn(deps: Deps, employee: Employee, person: SlackPerson) -> None:
@@ -248,4 +264,17 @@ class SlackCannotVetYou(DomainError):
             f"`{code}`: the app's install lacks a permission it needs), so nothing was done. Trying again won't "
             "help: tell your Slack admin (quoting that answer), who can reinstall Latitude, or ask HR to add you to "
             "the org file."
+        )
+
+
+class SlackDoesNotKnowYou(DomainError):
+    """Slack answered that it does not know the caller, whom the org file does not list, as a member of this
+    workspace (`user_not_found`, `user_not_visible`, a deleted account): as for a click from another workspace
+    (`FromAnotherWorkspace`), they may not act here, and trying again changes nothing."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "HR's org file doesn't list you, and Slack says it doesn't know your account in this workspace, so "
+            "Latitude can't let you act here and nothing was done. Trying again won't help: ask your Slack admin "
+            "about your account, or ask HR to add you to the org file."
         )

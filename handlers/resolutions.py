@@ -17,12 +17,14 @@ from handlers.commands import Usage, is_help
 from handlers.delivery import Outgoing, queue, send_now
 from handlers.deps import deps_of
 from handlers.errors import reported
+from handlers.late_replies import answer_through
 from handlers.people import (
     NEW_EMPLOYEE_NOTE,
     action_caller,
     command_caller,
     labelled,
     learn_if_wanted,
+    refused_before_a_form,
     vet_with_slack,
 )
 from services.directory import Identity
@@ -31,6 +33,7 @@ from services.money import (
     parse_amount,
 )
 from services.outbox import Claimed
+from services.policy.versions import ActivePolicy, BoundaryRule
 from services.resolutions import fixes as resolutions
 from services.resolutions.fixes import Logged, ResolutionRequest
 from services.resolutions.typed import CategoryNotFirst, NamedFirst, read_one_liner, to_request
@@ -56,6 +59,8 @@ MODAL_FIELDS = {
 }
 """Which modal input shows an error about each field (anything else shows under the summary)."""
 LOGGED = "Your fix was logged"
+Policy = tuple[ActivePolicy, dict[str, BoundaryRule]]
+"""What `categories_to_log` returns: the active policy and the caller's rules by category."""
 SHOWN_WITH_USAGE = (resolutions.UnknownCategory, CategoryNotFirst, NamedFirst)
 """Refusals of how the line is laid out, answered with the ways to type it."""
 
@@ -78,7 +83,7 @@ def resolve_command(
             done = None if identity.may_be_a_guest else _log_one_liner(session, context, identity, text)
         if done is None:  # Slack says whether they are a guest, after the ack; then they are answered
             ack()
-            answer = partial(respond, response_type="ephemeral")
+            answer = partial(answer_through, respond, response_type="ephemeral")
             vet_with_slack(client, deps, identity.employee)  # still unvetted when Slack did not answer: refused
             with deps.sessions.begin() as session:
                 done = _log_one_liner(session, context, command_caller(session, context, command), text)
@@ -86,9 +91,10 @@ def resolve_command(
         answer(text=USAGE.text(str(error)) if isinstance(error, SHOWN_WITH_USAGE) else f":warning: {error}")
         return
     logged, requests = done
-    with reported(command, respond, done=LOGGED):  # the answer too: lost, the fix is not to be logged again
+    with reported(command, respond, client, done=LOGGED, context=context):  # lost, the fix is not to be logged again
         shown = _with_note(blocks.confirmation(logged), identity.newly_added)
         answer(text=blocks.confirmation_text(logged), blocks=shown)
+    with reported(command, respond, client, done=LOGGED, context=context):
         request_refusals.say_if_unreached(respond, send_now(deps, client, requests))
         if answer is ack:  # Slack was not asked about them yet
             learn_if_wanted(client, deps, identity)
@@ -132,21 +138,29 @@ def open_resolve_modal(
         return
     ack()
     with reported(command, respond):
+        refused = refused_before_a_form(client, deps, identity)
+        if refused is not None:
+            respond(text=f":warning: {refused}", response_type="ephemeral")
+            return
         client.views_open(trigger_id=command["trigger_id"], view=blocks.resolve_modal(rules, active.policy.currency))
-        learn_if_wanted(client, deps, identity)  # whether a newcomer is a guest is known by the time they submit
+        if not identity.may_be_a_guest:  # else Slack was just asked
+            learn_if_wanted(client, deps, identity)
 
 
 def submit_resolve_modal(
     ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext, client: WebClient
 ) -> None:
-    """Checked inside the ack (errors show on the form), unless Slack must first say whether the caller, whom the org
-    file does not list, is a guest (Slack did not answer when the form opened): then after the ack, and a refusal comes
-    as a DM, the form being closed by then."""
+    """Checked inside the ack (errors show on the form). When Slack must first say whether the caller, whom the org
+    file does not list, is a guest (Slack did not answer when the form opened), the fields are checked inside the ack,
+    the fix logged after it: a refusal then comes as a DM, the form being closed by then."""
     form = blocks.parse_resolve_modal(payload.state_values(view))
     deps = deps_of(context)
     try:
         with deps.sessions.begin() as session:
             identity = action_caller(session, context, body)
+            if identity.may_be_a_guest:
+                policy, request = _form_request(session, identity, form)
+                resolutions.checked_rule(request, policy[1], policy[0].policy.currency)
             claimed = None if identity.may_be_a_guest else _log_from_form(session, context, identity, form)
     except DomainError as error:
         ack(**field_errors(MODAL_FIELDS.get(error.field or "", blocks.SUMMARY), str(error)))
@@ -179,17 +193,23 @@ def _log_after_asking_slack(
 def _log_from_form(session: Session, context: BoltContext, identity: Identity, form: ResolveForm) -> list[Claimed]:
     """Log the form's fix, and queue the requests it causes with the DM that confirms it."""
     now = deps_of(context).now()
+    policy, request = _form_request(session, identity, form)
+    logged = resolutions.log_resolution(session, employee=identity.employee, request=request, now=now, policy=policy)
+    messages = [*approval_requests(logged), confirmation_dm(logged)]
+    return queue(session, workspace_id=logged.resolution.workspace_id, messages=messages, now=now)
+
+
+def _form_request(session: Session, identity: Identity, form: ResolveForm) -> tuple[Policy, ResolutionRequest]:
     policy = resolutions.categories_to_log(session, identity.employee)
+    amount = parse_amount(form.amount, policy[0].policy.currency) if form.amount else Decimal(0)
     request = ResolutionRequest(
         category=form.category,
-        amount=parse_amount(form.amount, policy[0].policy.currency) if form.amount else Decimal(0),
+        amount=amount,
         summary=form.summary,
         customer_ref=form.customer_ref,
         customer_outcome=form.outcome,
     )
-    logged = resolutions.log_resolution(session, employee=identity.employee, request=request, now=now, policy=policy)
-    messages = [*approval_requests(logged), confirmation_dm(logged)]
-    return queue(session, workspace_id=logged.resolution.workspace_id, messages=messages, now=now)
+    return policy, request
 
 
 def confirmation_dm(logged: Logged) -> Outgoing:

@@ -94,10 +94,7 @@ def log_resolution(
     """
     require_vetted(employee, what="log a fix from you")
     active, rules = policy or categories_for(session, employee)
-    rule = rules.get(request.category.lower())
-    if rule is None:
-        raise UnknownCategory(request.category, sorted(rules))
-    _validate(request, rule, active.policy.currency)
+    rule = checked_rule(request, rules, active.policy.currency)
     request = replace(request, customer_ref=usable_reference(request.customer_ref))
     directory.lock_people(session, [employee])  # two fixes at once must not both fit in what is left today
     if request.customer_ref:  # also when no limit of this rule counts the customer's: a colleague's may count this
@@ -139,6 +136,15 @@ def log_resolution(
         history=customer_history(session, resolution),
         currency=active.policy.currency,
     )
+
+
+def checked_rule(request: ResolutionRequest, rules: dict[str, BoundaryRule], currency: str) -> BoundaryRule:
+    """The rule a fix falls under, once what was typed is sound: checked before anything else, a form too."""
+    rule = rules.get(request.category.lower())
+    if rule is None:
+        raise UnknownCategory(request.category, sorted(rules))
+    _validate(request, rule, currency)
+    return rule
 
 
 def _validate(request: ResolutionRequest, rule: BoundaryRule, currency: str) -> None:

@@ -28,6 +28,7 @@ MAX_NOMINEES = 10
 STORIES_LISTED = 50
 """Customer stories the /nominate form offers: the latest of the workspace's last 30 days."""
 STORY_WINDOW = timedelta(days=30)
+Checked = tuple[RewardPolicy, RewardItem, str, list[str]]
 STORY_STATUSES = ("within", "approved")
 """A fix a nomination may point at: logged within the boundaries, or approved."""
 
@@ -86,12 +87,7 @@ def nominate(
 ) -> NominationOutcome:
     """Check every rule first, then write: shout-outs are granted at once, tangible rewards wait for approval."""
     require_nominator(nominator)
-    policy = reward_policy(session, workspace)
-    item = policy.catalog.get(request.item_key)
-    if item is None:
-        raise NotFound(unknown_reward(policy, request.item_key))
-    reason = _reason(request.reason)
-    slack_ids = _distinct(request.nominee_slack_ids)
+    policy, item, reason, slack_ids = checked(session, workspace, request)
     # An approval refuses a leaver; nothing else would refuse one a shout-out names: it holds its nominees.
     hold = not item.needs_approval
     nominees = nominees_of(session, workspace, nominator, slack_ids, slack_people, bot_user_id, hold=hold, now=now)
@@ -119,6 +115,15 @@ def nominate(
     session.flush()
     # Each new nomination (pending or approved) counts against the allowance, and the lock kept others out.
     return NominationOutcome(item, made, grants, left - len(made), next_month_start(now))
+
+
+def checked(session: Session, workspace: Workspace, request: NominationRequest) -> Checked:
+    """Catalog, item, reason and nominees asked for, once sound (checked before Slack is asked about anyone)."""
+    policy = reward_policy(session, workspace)
+    item = policy.catalog.get(request.item_key)
+    if item is None:
+        raise NotFound(unknown_reward(policy, request.item_key))
+    return policy, item, _reason(request.reason), _distinct(request.nominee_slack_ids)
 
 
 def _distinct(slack_ids: tuple[str, ...]) -> list[str]:

@@ -88,9 +88,11 @@ def test_someone_slack_will_not_say_anything_of_nominates_nobody_through_the_for
     set_up(bot.sessions, bot.clock.now())
     bot.slack.add_user("U0GUEST", "Gil Guest", guest="multi-channel")
     known_before_anyone_asked(bot, "U0GUEST")
-    bot.slack.fail("users.info", error="missing_scope", times=50)
+    bot.slack.fail("users.info", status=500, times=50)  # when the form opens: it opens, its submission asks again
     bot.driver.command("U0GUEST", "/nominate")
     [opened] = bot.slack.calls("views.open")
+    bot.slack.reset()
+    bot.slack.fail("users.info", error="missing_scope", times=50)
 
     bot.driver.submit("U0GUEST", opened.args["view"], THANKS)
 
