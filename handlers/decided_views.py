@@ -16,7 +16,7 @@ from handlers.blocks.kit import Block
 from handlers.deps import deps_of
 from handlers.message_updates import update_each
 from handlers.people import action_caller
-from models import Resolution
+from models import Employee, Resolution
 from services import outbox
 from services.digest import access as digest_access
 from services.digest.weekly import digest_key_prefix
@@ -69,23 +69,35 @@ def _digest_now(context: BoltContext, body: dict[str, Any], channel: str, ts: st
     with deps_of(context).sessions.begin() as session:
         caller = action_caller(session, context, body)
         prefix = digest_key_prefix(caller.workspace, caller.employee.slack_id)
-        sent = outbox.sent_payload(session, key_prefix=prefix, channel=channel, ts=ts)
+        sent = outbox.sent_payload(session, key_prefix=prefix, channel=channel, ts=ts) or _clicked_copy(body)
         if sent is None:
             log.warning("the digest %s/%s clicked in is not among the digests sent: left as it is", channel, ts)
             return None
-        shown = _as_decided_now(session, caller.workspace.id, sent["blocks"])
+        shown = _as_decided_now(session, caller.employee, sent["blocks"])
         return _Digest(sent.get("text") or "Updated", shown, caller.workspace.id)
 
 
-def _as_decided_now(session: Session, workspace_id: int, sent: list[Block]) -> list[Block]:
+def _clicked_copy(body: dict[str, Any]) -> dict[str, Any] | None:
+    """The copy of the digest a click brings, once the outbox no longer keeps the one sent (`outbox_retention`)."""
+    message = body.get("message") or {}
+    return message if isinstance(message.get("blocks"), list) else None
+
+
+def _as_decided_now(session: Session, reader: Employee, sent: list[Block]) -> list[Block]:
     ids = [_request_id(block) for block in sent if _decides(block)]
-    requests = decisions.requests_by_id(session, workspace_id=workspace_id, ids=ids)
-    return [_decided_or_as_sent(block, requests) for block in sent]
+    requests = decisions.requests_by_id(session, workspace_id=reader.workspace_id, ids=ids)
+    return [_decided_or_as_sent(block, requests, reader) for block in sent]
 
 
-def _decided_or_as_sent(block: Block, requests: dict[int, Resolution]) -> Block:
+def _decided_or_as_sent(block: Block, requests: dict[int, Resolution], reader: Employee) -> Block:
+    """A request the reader may no longer decide (they left, or it is someone else's now) says only that: its
+    outcome, who decided and why are not theirs to read."""
     request = requests.get(_request_id(block)) if _decides(block) else None
-    return digest_waiting.decided_line(request) if request is not None and request.status != "pending" else block
+    if request is None:
+        return block
+    if not decisions.may_decide(request, reader):
+        return digest_waiting.not_yours_line()
+    return digest_waiting.decided_line(request) if request.status != "pending" else block
 
 
 def _decides(block: Block) -> bool:

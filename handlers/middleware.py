@@ -1,5 +1,6 @@
-"""Global middleware: inject dependencies, drop unseen characters from what people type, read slash-command text as
-typed (without the command typed again at its start), drop Slack's retried events."""
+"""Global middleware: inject dependencies, drop unseen characters from what people type, keep a mention typed in a
+form as characters, read slash-command text as typed (without the command typed again at its start), drop Slack's
+retried events."""
 
 import html
 import logging
@@ -59,10 +60,12 @@ def drop_the_command_typed_again(body: dict[str, Any], next: Callable[[], None])
 
 
 def _cleaned(node: Any) -> Any:
-    """Every string in a view's state values without the characters nobody sees: text inputs hold `value`, rich text
-    inputs nest theirs; the ids and option values are ours and hold none."""
+    """Every string in a view's state values without the characters nobody sees, and a person or channel typed in
+    it as `<@U1>` kept as characters (`typed_mentions`): text inputs hold `value`, rich text inputs nest theirs (a
+    person picked there, or in a users_select, is an element of its own, not text); the ids and option values are
+    ours and hold none."""
     if isinstance(node, str):
-        return without_unseen_characters(node)
+        return typed_mentions(without_unseen_characters(node))
     if isinstance(node, dict):
         return {key: _cleaned(value) for key, value in node.items()}
     if isinstance(node, list):
@@ -125,9 +128,14 @@ def _plain(markup: re.Match[str]) -> str:
 
 
 def typed_characters(escaped: str) -> str:
-    """Text Slack escaped, as typed; a person or channel typed as `<@U1>` or `<#C1>` key by key keeps a word joiner
-    after its `<` (unseen, as typed on screen), so nothing reading the text takes it for one picked from the list."""
-    return SLACK_MENTION.sub(lambda typed: f"<{WORD_JOINER}{typed[0][1:]}", html.unescape(escaped))
+    """Text Slack escaped, as typed (`typed_mentions`)."""
+    return typed_mentions(html.unescape(escaped))
+
+
+def typed_mentions(typed: str) -> str:
+    """A person or channel typed as `<@U1>` or `<#C1>` key by key keeps a word joiner after its `<` (unseen, as
+    typed on screen), so nothing reading the text takes it for one picked from the list."""
+    return SLACK_MENTION.sub(lambda mention: f"<{WORD_JOINER}{mention[0][1:]}", typed)
 
 
 def typed_link(address: str, shown: str | None) -> str:

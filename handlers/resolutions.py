@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from handlers import payload, request_refusals
 from handlers.blocks import resolutions as blocks
-from handlers.blocks.kit import Block, field_errors, name_of, text_block
+from handlers.blocks.kit import Block, field_errors, named, text_block
 from handlers.blocks.resolutions import ResolveForm
 from handlers.commands import Usage, is_help
 from handlers.delivery import Outgoing, queue, send_now
@@ -230,7 +230,7 @@ def confirmation_dm(logged: Logged) -> Outgoing:
 def approval_requests(logged: Logged) -> list[Outgoing]:
     """The messages that ask the deciders about a request outside the boundaries (none when within)."""
     resolution = logged.resolution
-    heading = f"*{name_of(resolution.employee)} needs your decision* on a fix outside their boundaries:"
+    heading = f"*{named(resolution.employee)} needs your decision* on a fix outside their boundaries:"
     return [
         Outgoing(
             key=f"resolution:{resolution.id}:request:{decider.slack_id}",

@@ -186,8 +186,8 @@ def truncate_mrkdwn(text: str, limit: int) -> str:
 
 
 def mrkdwn_cut_point(text: str, end: int) -> int:
-    """`cut_point` for mrkdwn: also before an entity (`&amp;`) or markup (`<@U123>`, `<!date^…>`, a link) that a cut
-    at `end` would leave open."""
+    """`cut_point` for mrkdwn: also before an entity (`&amp;`), markup (`<@U123>`, `<!date^…>`, a link) or an
+    emoji's shortcode (`:thumbsup:`) that a cut at `end` would leave open."""
     end = cut_point(text, end)
     kept = text[:end]
     opened, entity = kept.rfind("<"), _OPEN_ENTITY.search(kept)
@@ -195,7 +195,15 @@ def mrkdwn_cut_point(text: str, end: int) -> int:
         end = opened
     if entity and _ENTITY.match(text, entity.start()):
         end = min(end, entity.start())
+    for shortcode in _SHORTCODE.finditer(text, 0, end + SHORTCODE_LONGEST):
+        if shortcode.start() < end < shortcode.end():
+            end = shortcode.start()
     return cut_point(text, end)
+
+
+SHORTCODE_LONGEST = 100
+_SHORTCODE = re.compile(r":[a-z0-9_+'-]{1,98}:")
+"""An emoji's shortcode (`:thumbsup:`, `:skin-tone-2:`): cut inside, it would show as typed."""
 
 
 _ENTITY = re.compile(r"&(?:amp|lt|gt);")

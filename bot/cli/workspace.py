@@ -15,6 +15,7 @@ from services import directory, workspaces
 from services.org_takeover import Grant, last_grant
 from services.text import plural
 from services.workspace_purge import purge, purge_plan, purged_on
+from services.workspaces import Removal
 
 
 def add_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -76,7 +77,7 @@ def run_removed(args: argparse.Namespace) -> int:
     only = args.workspace
     with transaction() as session:
         found = [removal for removal in workspaces.removals(session) if only in (None, removal.org, *removal.team_ids)]
-        grant = last_grant(session, only) if only and not found else None
+        grant = _granted_since(last_grant(session, only), found) if only else None
         if only and not found and grant is None and directory.find_workspace(session, only) is None:
             raise StartupError(f"Latitude knows no org or workspace {only}: check the id ({LISTED})")
         for removal in found:
@@ -89,6 +90,12 @@ def run_removed(args: argparse.Namespace) -> int:
     if grant is not None:
         print(_granted_words(only, grant))
     return 0
+
+
+def _granted_since(grant: Grant | None, removals: list[Removal]) -> Grant | None:
+    """The last grant of a workspace when it came after every removal shown: where the workspace stands now (removed
+    from one org, then added to another's install)."""
+    return grant if grant is not None and all(removal.at < grant.at for removal in removals) else None
 
 
 def _granted_words(team_id: str, grant: Grant) -> str:

@@ -1,16 +1,8 @@
 """Block Kit for /boundaries: each category's limits and what is left of the allowance."""
 
 from handlers.blocks.allowance import allowance_words
-from handlers.blocks.kit import (
-    CUT_LINE,
-    MESSAGE_BLOCKS,
-    MESSAGE_TEXT,
-    Block,
-    context_block,
-    inline,
-    packed_sections,
-    text_block,
-)
+from handlers.blocks.kit import MESSAGE_BLOCKS, MESSAGE_TEXT, Block, context_block, inline, text_block
+from handlers.blocks.packing import CUT_LINE, packed_sections
 from models import Employee
 from services.money import format_money
 from services.policy.versions import BoundaryRule

@@ -3,7 +3,8 @@
 from typing import Any
 
 from handlers.blocks.digest_waiting import who
-from handlers.blocks.kit import MESSAGE_BLOCKS, packed_sections, text_block
+from handlers.blocks.kit import MESSAGE_BLOCKS, text_block
+from handlers.blocks.packing import packed_sections
 from services.digest.weekly import Digest
 
 ALL_OF_THEM = "`/digest recognition` lists them"

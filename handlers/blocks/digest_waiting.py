@@ -97,3 +97,12 @@ def _waiting_line(item: Waiting, digest: Digest) -> str:
 def decided_line(request: Resolution) -> Block:
     """What replaces a request's buttons in the digest once it is decided: the outcome, the reason cut short."""
     return context_block(outcome_line(request, name_within=40, reason_within=100))
+
+
+NOT_YOURS = "No longer yours to decide."
+
+
+def not_yours_line() -> Block:
+    """What replaces a request's buttons in the digest of someone who may no longer decide it: nothing of how it
+    stands."""
+    return context_block(NOT_YOURS)

@@ -5,7 +5,8 @@ import json
 from typing import Any
 
 from handlers.blocks.allowance import allowance_words
-from handlers.blocks.kit import Block, context_block, packed_sections, plain, text_block
+from handlers.blocks.kit import Block, context_block, plain, text_block
+from handlers.blocks.packing import packed_sections
 from models import Employee
 from services.resolutions.fixes import AllowanceLine
 from services.text import directions_closed, escape_mrkdwn

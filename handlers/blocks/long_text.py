@@ -2,7 +2,8 @@
 the rest off. The text is cut at its line breaks, and a line longer than a section where the cut splits no entity,
 mention, link or character; what still does not fit the blocks or the text a message holds is counted, in words."""
 
-from handlers.blocks.kit import MESSAGE_BLOCKS, MESSAGE_TEXT, SECTION_TEXT, Block, packed_sections
+from handlers.blocks.kit import MESSAGE_BLOCKS, MESSAGE_TEXT, SECTION_TEXT, Block
+from handlers.blocks.packing import packed_sections
 from services.text import mrkdwn_cut_point
 
 QUOTED = "> "
@@ -11,8 +12,9 @@ QUOTED = "> "
 def sections(text: str, room: int = MESSAGE_BLOCKS, *, where: str = "", budget: int = MESSAGE_TEXT) -> list[Block]:
     """`text` in as few sections as hold it whole, at most `room` blocks and about `budget` characters; past them,
     the last block says how many lines were left out (and `where` they are) rather than losing them unsaid."""
-    parts = [part for line in text.split("\n") for part in line_parts(line)]
-    return packed_sections(parts, room, where=where, budget=budget)
+    numbered = [(at, part) for at, line in enumerate(text.split("\n")) for part in line_parts(line)]
+    parts = [part for _, part in numbered]
+    return packed_sections(parts, room, where=where, budget=budget, line_of=[at for at, _ in numbered])
 
 
 def line_parts(line: str, limit: int = SECTION_TEXT) -> list[str]:

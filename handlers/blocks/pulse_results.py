@@ -4,19 +4,17 @@ import re
 from typing import Any, NamedTuple
 
 from handlers.blocks.kit import (
-    CUT_LINE,
     MESSAGE_BLOCKS,
     MESSAGE_TEXT,
     QUOTE_TEXT,
     Block,
     button,
     context_block,
-    packed_sections,
     quote,
     text_block,
     text_length,
-    within_budget,
 )
+from handlers.blocks.packing import CUT_LINE, packed_sections, within_budget
 from handlers.blocks.pulse import question_words
 from services.pulse.anonymity import HIDDEN_REASON
 from services.pulse.relay import AnswerTo

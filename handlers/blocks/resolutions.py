@@ -16,13 +16,13 @@ from handlers.blocks.kit import (
     name_of,
     named,
     one_line,
-    packed_sections,
     plain,
     plural,
     quote,
     text_block,
 )
 from handlers.blocks.long_text import sections
+from handlers.blocks.packing import packed_sections
 from models import Employee, Resolution
 from services.directory import Named
 from services.money import decimals_of, format_money

@@ -11,7 +11,6 @@ from handlers.blocks.kit import (
     context_block,
     inline,
     input_block,
-    lines_within,
     local_time,
     named,
     one_line,
@@ -20,6 +19,7 @@ from handlers.blocks.kit import (
     text_block,
     titled,
 )
+from handlers.blocks.packing import lines_within
 from models import Nomination, RewardGrant
 from services.rewards.fairness import Leaderboard, Tally
 from services.rewards.grants import RecognitionSummary, RewardHistory

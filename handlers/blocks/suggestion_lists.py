@@ -13,8 +13,8 @@ from handlers.blocks.kit import (
     name_of,
     one_line,
     text_block,
-    within_budget,
 )
+from handlers.blocks.packing import within_budget
 from handlers.blocks.suggestions import author_label, backed_words, day_of
 from models import Suggestion
 from services.suggestions import listing

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from handlers import handover_summary, home_again
 from handlers.blocks import nominations as nomination_blocks
 from handlers.blocks import resolutions as blocks
-from handlers.blocks.kit import name_of, text_block
+from handlers.blocks.kit import name_of, named, text_block
 from handlers.deps import Deps
 from handlers.handover import queue_handover_messages
 from handlers.jobs.drain_outbox import TICK_SENDING_AT_MOST, drain_outbox
@@ -20,7 +20,7 @@ from services import directory, follow_ups, outbox
 from services.handover import hand_over_missed
 from services.resolutions import escalations
 from services.rewards import escalations as reward_escalations
-from services.text import duration_words, escape_mrkdwn
+from services.text import duration_words
 
 REMINDER_SUFFIX = ":reminder"
 FOLLOW_UP_HEADINGS = {
@@ -38,8 +38,8 @@ def follow_up_pending_requests(deps: Deps, client: WebClient) -> None:
         homes_of: dict[int, list[Employee | None]] = {}
         for follow_up in escalations.due_follow_ups(session, now=now):
             resolution = follow_up.resolution
-            waited_on = escape_mrkdwn(follow_up.waited_on.name) if follow_up.waited_on else "a decision"
-            heading = FOLLOW_UP_HEADINGS[follow_up.kind].format(name=name_of(resolution.employee), waited_on=waited_on)
+            waited_on = named(follow_up.waited_on) if follow_up.waited_on else "a decision"
+            heading = FOLLOW_UP_HEADINGS[follow_up.kind].format(name=named(resolution.employee), waited_on=waited_on)
             under = follow_up_key(session, follow_up)
             for person in follow_up.recipients:
                 outbox.enqueue(
@@ -92,7 +92,7 @@ def tell_requester_who_decides(session: Session, follow_up: escalations.FollowUp
     resolution = follow_up.resolution
     if not resolution.employee.active:
         return
-    waited_on = f"for {name_of(follow_up.waited_on)} " if follow_up.waited_on else ""
+    waited_on = f"for {named(follow_up.waited_on)} " if follow_up.waited_on else ""
     deciders = blocks.deciders_words(follow_up.recipients)
     told = (
         f"Your *{blocks.fix_words(resolution)}* has waited {duration_words(now - resolution.created_at)} {waited_on}"

@@ -66,14 +66,13 @@ def decidable(session: Session, *, resolution_id: int, decider: Employee) -> Res
     if resolution is None:
         left = org_takeover.left_behind(session, Resolution, resolution_id, decider.workspace_id)
         raise NotFound(org_takeover.request_left_behind(left) if left else "I can't find that request any more.")
-    if resolution.status != "pending":
-        raise AlreadyDone(already_decided(resolution, decider))
     if decider.id == resolution.employee_id:
         raise NotAllowed("You can't decide your own request.")
     if not decider.active:
         raise NotAllowed(directory.NO_LONGER_ACTIVE)
     if not may_decide(resolution, decider):
-        waits_on = f" It waits on {escape_mrkdwn(resolution.decider.name)}." if resolution.decider else ""
+        waiting = resolution.decider if resolution.status == "pending" else None
+        waits_on = f" It waits on {escape_mrkdwn(waiting.name)}." if waiting else ""
         if decider.role == "admin":
             boss = escape_mrkdwn(resolution.employee.name)
             raise NotAllowed(f"You report to {boss}, so another admin decides this.{waits_on} Nothing changed.")
@@ -81,6 +80,8 @@ def decidable(session: Session, *, resolution_id: int, decider: Employee) -> Res
             f"Only {escape_mrkdwn(resolution.employee.name)}'s manager or an admin can decide this "
             f"request.{waits_on} Nothing changed."
         )
+    if resolution.status != "pending":  # said only to someone who may decide it: who decided is theirs to know
+        raise AlreadyDone(already_decided(resolution, decider))
     return resolution
 
 

@@ -93,3 +93,20 @@ def test_a_workspace_granted_before_the_org_installed_again_is_said_to_be_served
         "Slack added T0ONE to the org-wide install of E0NORTH on 2026-03-02 12:00 UTC, which serves it no more "
         "(uninstalled or installed again since, with no word of T0ONE)"
     )
+
+
+def test_a_workspace_removed_from_one_org_and_added_to_another_since_is_shown_where_it_stands_now(
+    sessions: sessionmaker[Session], database_url: str, tmp_path: Path
+) -> None:
+    granted(sessions, "E0NORTH", ["T0ONE"], NOON)
+    removed(sessions, "E0NORTH", ["T0ONE"], NOON + timedelta(hours=1))
+    granted(sessions, "E0SOUTH", ["T0ONE"], NOON + timedelta(days=1))
+
+    shown = cli(tmp_path, "workspace", "removed", "--workspace", "T0ONE", env={"DATABASE_URL": database_url})
+
+    assert shown.returncode == 0, shown.stderr
+    assert shown.stdout.splitlines() == [
+        "2026-03-02 13:00 UTC, E0NORTH: 1 workspace removed",
+        "  T0ONE",
+        "Slack added T0ONE to the org-wide install of E0SOUTH on 2026-03-03 12:00 UTC, which serves it still",
+    ]

@@ -6,6 +6,8 @@ from datetime import timedelta
 import pytest
 
 from bot.fakeslack import Call
+from handlers.blocks.kit import NAME_SHOWN
+from handlers.jobs.follow_up_pending_requests import follow_up_pending_requests
 from tests.conftest import RunningBot
 from tests.helpers import employee, load_org_and_policy
 
@@ -61,4 +63,22 @@ def test_a_decline_reason_reaches_the_employee_whole_whatever_the_deciders_name(
     [outcome] = ready.slack.calls("chat.postMessage", channel="U0AGENT1")
     assert "file it today" in sections_of(outcome)[-1]
     assert all(len(text) <= 3000 for text in sections_of(outcome))
+    assert ready.slack.violations == []
+
+
+def test_the_longest_names_in_a_request_and_its_escalation_are_cut_as_everywhere_else(ready: RunningBot) -> None:
+    with ready.sessions.begin() as session:
+        employee(session, "U0AGENT1").name = LONGEST_NAME
+        employee(session, "U0MGR1").name = LONGEST_NAME
+    ready.driver.command("U0AGENT1", "/resolve", "refund 80 order 42 parcel lost in transit")
+    for wait in (timedelta(hours=25), timedelta(hours=25)):  # a reminder, then it goes up
+        ready.clock.advance(wait)
+        follow_up_pending_requests(ready.runtime.deps, ready.runtime.app.client)
+
+    [request] = ready.slack.calls("chat.postMessage", channel="U0MGR1")[:1]
+    [escalation] = ready.slack.calls("chat.postMessage", channel="U0ADMIN")
+    for message, names in ((request, 1), (escalation, 2)):
+        heading = sections_of(message)[0].split("\n")[0]
+        assert heading.count("…") == names and len(heading) <= names * NAME_SHOWN + 80, heading
+        assert "*Customer:* order 42" in sections_of(message)[0]
     assert ready.slack.violations == []

@@ -1,9 +1,12 @@
 """What someone types key by key stays characters: `<@U0AGENT2>` typed (not picked from Slack's list) names nobody,
 and a user group Slack sends without its handle is still seen as a user group."""
 
+import json
+
 import pytest
 from sqlalchemy import select
 
+from handlers.blocks import nominations as nominate_form
 from models import Resolution
 from tests.conftest import RunningBot
 from tests.rewards_helpers import nominations, set_up
@@ -70,3 +73,35 @@ def test_a_reason_typed_over_two_lines_keeps_its_lines_as_the_form_does(ready: R
         assert nomination.reason == "covered the whole queue, alone\n\nand stayed late"
     [request] = [c for c in ready.slack.calls("chat.postMessage") if "covered the whole queue" in str(c.args)]
     assert "covered the whole queue, alone\n" in str(request.args["blocks"]).replace("\\n", "\n")
+
+
+def test_markup_typed_in_a_forms_reason_shows_as_typed_and_pings_nobody(ready: RunningBot) -> None:
+    """A form's text comes as the characters typed, never escaped: a person typed there is no person picked."""
+    ready.driver.command("U0AGENT1", "/nominate")
+    view = ready.slack.calls("views.open")[-1].args["view"]
+    reason = "covered for <@U0MGR1> & <#C0KUDOS>"
+
+    ready.driver.submit("U0AGENT1", view, {nominate_form.PEOPLE: ["U0AGENT2"], nominate_form.REASON: reason})
+
+    [post] = ready.slack.calls("chat.postMessage", channel="C0KUDOS")
+    assert "<@U0AGENT1> recognised <@U0AGENT2>" in post.text, "the person picked stays a mention"
+    assert "<@U0MGR1>" not in str(post.args) and "<#C0KUDOS>" not in str(post.args), "typed, never a mention"
+    assert "&lt;\u2060@U0MGR1&gt; &amp; &lt;\u2060#C0KUDOS&gt;" in post.text, "shown as typed"
+    with ready.sessions() as session:
+        [nomination] = nominations(session)
+        assert nomination.reason == "covered for <\u2060@U0MGR1> & <\u2060#C0KUDOS>"
+
+
+def test_a_summary_typed_in_the_resolve_form_with_a_person_as_markup_names_nobody(ready: RunningBot) -> None:
+    ready.driver.command("U0AGENT1", "/resolve")
+    [opened] = ready.slack.calls("views.open")
+    values = {"category": "refund", "amount": "$500", "summary": "lost parcel, told <@U0AGENT2>", "outcome": "happy"}
+
+    ready.driver.submit("U0AGENT1", opened.args["view"], {**values, "customer_ref": "order 42"})
+
+    [request] = ready.slack.calls("chat.postMessage", channel="U0MGR1")
+    shown = json.dumps(request.args, ensure_ascii=False)
+    assert "<@U0AGENT2>" not in shown and "&lt;\u2060@U0AGENT2&gt;" in shown, "typed, never a mention"
+    with ready.sessions() as session:
+        [resolution] = session.scalars(select(Resolution))
+        assert resolution.summary.endswith("<\u2060@U0AGENT2>")

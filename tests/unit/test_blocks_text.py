@@ -11,7 +11,8 @@ import pytest
 from bot.fakeslack.blockkit import message_problems
 from handlers.blocks import nominations, resolutions, rewards, suggestions
 from handlers.blocks.digest_team import suggestions_section
-from handlers.blocks.kit import closed_within, field_errors, one_line, packed_sections, plain, plural, quote
+from handlers.blocks.kit import closed_within, field_errors, one_line, plain, plural, quote
+from handlers.blocks.packing import packed_sections
 from handlers.blocks.rewards import revoked_dms
 from handlers.blocks.suggestion_lists import list_blocks
 from handlers.blocks.suggestions import channel_post, owner_card, status_for_author, we_did

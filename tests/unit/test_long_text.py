@@ -51,3 +51,30 @@ def test_a_home_past_a_hundred_blocks_says_that_the_rest_is_left_out() -> None:
 
     assert len(view["blocks"]) == MAX_VIEW_BLOCKS
     assert view["blocks"][-1] == context_block(HOME_CUT)
+
+
+def test_a_blank_line_between_two_full_sections_makes_no_empty_section() -> None:
+    shown = sections("x" * 3000 + "\n\n" + "y" * 3000)
+
+    assert [block["text"]["text"] for block in shown] == ["x" * 3000, "y" * 3000]
+
+
+def test_a_long_line_is_never_cut_inside_an_emoji_shortcode() -> None:
+    line = "ok :thumbsup: " * 300
+
+    parts = line_parts(line)
+
+    assert len(parts) > 1 and "".join(parts) == line
+    assert all(part.count(":") % 2 == 0 for part in parts), "each shortcode whole in one part"
+
+
+def test_a_single_line_cut_short_counts_as_one_line_left_out() -> None:
+    shown = sections("h" * 9000, 2)
+
+    assert shown[-1] == context_block("…and 1 more.")
+
+
+def test_blank_lines_left_out_are_not_counted() -> None:
+    shown = sections("\n".join(["a" * 2999, "", "b" * 2999, "", "c" * 10]), 2)
+
+    assert shown[-1] == context_block("…and 2 more.")

@@ -1,0 +1,85 @@
+"""A weekly digest clicked by someone who may no longer decide what it lists never shows how those requests were
+decided since: not who decided them, not why."""
+
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from bot.fakeslack import Call
+from handlers.blocks.digest import as_text
+from handlers.jobs.forget_sent_messages import forget_sent_messages
+from models import Resolution
+from services.outbox_retention import KEPT
+from services.resolutions import decisions
+from tests.conftest import RunningBot
+from tests.e2e.test_digest_quick_decisions import APPROVE, offered, pending_ids, ready, shown, weekly_digest
+from tests.helpers import employee
+
+__all__ = ["ready"]
+
+SECRET = "SECRET performance plan note"
+
+
+def decline_as(bot: RunningBot, slack_id: str, request_id: str) -> None:
+    """Someone else declines a request the digest lists (from their own App Home, say)."""
+    with bot.sessions.begin() as session:
+        decider = employee(session, slack_id)
+        decisions.decide(
+            session, resolution_id=int(request_id), decider=decider, approve=False, reason=SECRET, now=bot.clock.now()
+        )
+
+
+def said_since(bot: RunningBot, digest: Call) -> str:
+    return " ".join(str(call.args) for call in bot.slack.calls() if call.at > digest.at)
+
+
+def test_a_manager_who_left_learns_nothing_of_requests_decided_since_from_their_old_digest(ready: RunningBot) -> None:
+    digest = weekly_digest(ready)
+    first, second, _ = pending_ids(ready)
+    with ready.sessions.begin() as session:
+        employee(session, "U0MGR1").active = False  # left the team; her Slack account and DM remain
+    decline_as(ready, "U0ADMIN", second)
+
+    ready.driver.click("U0MGR1", digest, APPROVE, value=second)
+    ready.driver.click("U0MGR1", digest, APPROVE, value=first)
+
+    said = said_since(ready, digest)
+    assert SECRET not in said and "Ada" not in said
+    assert "no longer active" in said
+    assert SECRET not in as_text(shown(ready, digest))
+
+
+def test_a_report_moved_to_another_manager_keeps_his_requests_outcomes_from_the_old_one(ready: RunningBot) -> None:
+    digest = weekly_digest(ready)
+    first, second, third = pending_ids(ready)
+    with ready.sessions.begin() as session:
+        maya, omar = employee(session, "U0MGR1"), employee(session, "U0MGR2")
+        employee(session, "U0AGENT1").manager = omar
+        for request in session.scalars(select(Resolution).where(Resolution.status == "pending")):
+            request.decider = maya if str(request.id) == first else omar  # one left with her, the others his now
+    decline_as(ready, "U0MGR2", second)
+
+    ready.driver.click("U0MGR1", digest, APPROVE, value=second)
+    ready.driver.click("U0MGR1", digest, APPROVE, value=first)
+
+    said = said_since(ready, digest)
+    assert SECRET not in said and "Omar" not in said
+    now = shown(ready, digest)
+    assert "approved by Maya Manager" in as_text(now), "her own decision shows"
+    assert as_text(now).count("No longer yours to decide.") == 2
+    assert not offered(now, second) and not offered(now, third)
+
+
+def test_an_approval_in_a_digest_older_than_the_outbox_keeps_still_shows_it_approved(ready: RunningBot) -> None:
+    digest = weekly_digest(ready)
+    first, second, _ = pending_ids(ready)
+    ready.clock.set(ready.clock.now() + KEPT + timedelta(days=1))
+    assert forget_sent_messages(ready.runtime.deps, ready.runtime.app.client) > 0
+    decline_as(ready, "U0ADMIN", second)
+
+    ready.driver.click("U0MGR1", digest, APPROVE, value=first)
+
+    now = shown(ready, digest)
+    assert not offered(now, first) and "approved by Maya Manager" in as_text(now)
+    assert not offered(now, second) and f"declined by Ada Admin: {SECRET}" in as_text(now), "hers to know: she may"
+    assert "Your team's week" in as_text(now)
