@@ -53,6 +53,9 @@ class Employee(Base):
     slack_changes_followed: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
     """How many changes of theirs Slack told of or showed (events and reads of `users.info`) the directory followed: a
     read during which this moved was overtaken by a change followed meanwhile (services/departures.py)."""
+    slack_checked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    """When a listing found them out of step and Slack last answered a read of how it shows them (`users.info`): one
+    read since the listing began is enough, whatever it changed (services/missed_departures.py)."""
     home_opened_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     """When they last opened the app's Home tab (None: not since this was recorded): it was on then, which a Home
     Slack refused from a batch taken earlier does not contradict (services/home_tab.py)."""

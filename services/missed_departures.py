@@ -54,6 +54,30 @@ def out_of_step(session: Session, *, workspace: Workspace, deactivated: dict[str
     return sorted(slack_id for slack_id, active in rows if deactivated.get(slack_id, not active) is active)
 
 
+def not_read_yet(session: Session, *, workspace: Workspace, stale: list[str]) -> list[str]:
+    """Of those out of step, whom Slack has not answered a read of since this listing began (the last one ended):
+    someone a read left out of step (removed from every workspace an org-wide install reaches, still in the org) is
+    read once a listing, not at every tick, so that the others are all read within a few ticks."""
+    since = workspace.people_listed_at
+    rows = session.execute(
+        select(Employee.slack_id, Employee.slack_checked_at).where(
+            Employee.workspace_id == workspace.id, Employee.slack_id.in_(stale)
+        )
+    )
+    read = {slack_id for slack_id, at in rows if at is not None and (since is None or at > since)}
+    return [slack_id for slack_id in stale if slack_id not in read]
+
+
+def read_again(session: Session, *, workspace_id: int, slack_id: str, now: datetime) -> None:
+    """Slack answered a read of how it shows them, to catch up on a listing."""
+    employee = session.scalars(
+        select(Employee).where(Employee.workspace_id == workspace_id, Employee.slack_id == slack_id)
+    ).first()
+    if employee is not None:
+        employee.slack_checked_at = now
+        session.flush()
+
+
 def listed(session: Session, *, workspace_id: int, now: datetime) -> None:
     """Its people were listed whole: the next listing is due `EVERY` on."""
     workspace = session.get(Workspace, workspace_id)

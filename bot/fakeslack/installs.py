@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
+from bot.fakeslack.people import teams_of
+
 CLIENT_ID = "1000.2000"
 CLIENT_SECRET = "fake-client-secret"
 APP_ID = "A0LATITUDE"
@@ -40,7 +42,7 @@ class Grant:
         someone of its org (where in the org: `Installs.reaches`)."""
         if self.org_wide:
             return user.get("enterprise_id") == self.enterprise_id
-        return self.team_id in (user.get("teams") or [user.get("team_id")])
+        return str(self.team_id) in teams_of(user)
 
 
 @dataclass(frozen=True)
@@ -87,7 +89,7 @@ class Installs:
         was added to and not removed from since."""
         if not grant.org_wide:
             return grant.reaches(user)
-        teams = set(user.get("teams") or [user.get("team_id")])
+        teams = set(teams_of(user))
         return grant.reaches(user) and bool(teams & self.reached_teams(str(grant.enterprise_id)))
 
     def reached_teams(self, enterprise_id: str) -> set[str]:

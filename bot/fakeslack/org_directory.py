@@ -11,6 +11,7 @@ still shows there, deactivated in that workspace (`deleted`), while the workspac
 from typing import Any
 
 from bot.fakeslack.installs import Grant
+from bot.fakeslack.people import teams_of
 from bot.fakeslack.state import SlackState
 
 Answer = dict[str, Any]
@@ -27,8 +28,6 @@ def reached_teams(state: SlackState, grant: Grant) -> list[str]:
 
 def auth_teams_list(state: SlackState, grant: Grant | None, args: dict[str, Any]) -> Answer:
     assert grant is not None
-    if not grant.org_wide:
-        return {"ok": False, "error": "not_allowed_token_type"}
     teams = [{"id": team, "name": state.installs.names.get(team, team)} for team in reached_teams(state, grant)]
     return _page(teams, "teams", args)
 
@@ -42,7 +41,7 @@ def users_list(state: SlackState, grant: Grant | None, args: dict[str, Any]) -> 
         return {"ok": False, "error": "team_access_not_granted"}
     members = []
     for user_id, user in state.users.items():
-        if team in (user.get("teams") or [user.get("team_id")]):
+        if team in teams_of(user):
             members.append(user)
         elif team in state.removed_from.get(user_id, ()):
             members.append({**user, "deleted": True})  # as that workspace shows them
@@ -50,12 +49,14 @@ def users_list(state: SlackState, grant: Grant | None, args: dict[str, Any]) -> 
 
 
 def _page(items: list[Any], key: str, args: dict[str, Any]) -> Answer:
-    """One page of `limit` (Slack's default: 100, at most 1000), from the `cursor` of the page before."""
-    cursor, limit = str(args.get("cursor") or "0"), int(args.get("limit") or 100)
+    """One page of `limit` (at most 1000; none or 0: Slack tries to give the whole set in one), from the `cursor` of
+    the page before."""
+    cursor, limit = str(args.get("cursor") or "0"), int(args.get("limit") or 0)
     if not cursor.isdigit():
         return {"ok": False, "error": "invalid_cursor"}
-    if not 0 < limit <= MAX_LIMIT:
+    if not 0 <= limit <= MAX_LIMIT:
         return {"ok": False, "error": "invalid_limit"}
     start = int(cursor)
+    limit = limit or max(len(items) - start, 1)
     rest = str(start + limit) if start + limit < len(items) else ""
     return {"ok": True, key: items[start : start + limit], "response_metadata": {"next_cursor": rest}}

@@ -37,3 +37,9 @@ def user_object(
         "is_ultra_restricted": person.guest == "single-channel",
         "profile": {"real_name": name, "display_name": name.split()[0], "email": person.email or ""},
     }
+
+
+def teams_of(user: dict[str, Any]) -> list[str]:
+    """The workspaces someone works in: their `teams` (none once removed from the last one), else their `team_id`."""
+    teams = user.get("teams")
+    return list(teams) if isinstance(teams, list) else [str(user.get("team_id"))]

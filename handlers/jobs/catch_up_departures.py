@@ -6,16 +6,18 @@ lists (`team_id`): each workspace of the org it reaches is listed (those `auth.t
 of adding, as its list may lag an addition), and someone counts as deactivated only if no listing shows them active
 (a workspace they were removed from shows them deactivated there). A workspace Slack says the install no longer
 reaches (`team_access_not_granted`, its removal's event lost too) is skipped, as the removal is no deactivation; one
-Slack refuses to list otherwise is logged and skipped, the others are caught up, and the install stays due.
+Slack refuses to list otherwise is logged and skipped, the others are caught up, and the install stays due if the
+failure may pass (a connection dropped, Slack failing or limiting), or else is asked again the next day.
 
 Slack limits `users.list` (Tier 2): a page answered 429 is asked again after Slack's Retry-After
 (handlers/org_access.py). Each page is reduced as it arrives to who is deactivated, so a large workspace's user objects
 are never all held at once. The reads that follow are paced (`READ_EVERY`) and capped (`READS_PER_TICK`, per install:
 an org-wide one has one share however many workspaces it lists), so that a big first run leaves the install's
 `users.info` budget to what people ask meanwhile. The install counts as listed only once everyone found out of step
-was followed: a listing that fails, a tick that reaches its cap, someone whose every read a change of theirs followed
-meanwhile overtook, a process stopping or failing in the middle leaves it due, and the next tick lists it again (those
-followed meanwhile are in step by then)."""
+was read since the listing began: a listing that fails, a tick that reaches its cap, someone whose every read a change
+of theirs followed meanwhile overtook, a process stopping or failing in the middle leaves it due, and the next tick
+lists it again (those followed meanwhile are in step by then, and those read are not read again: someone a read leaves
+out of step, removed from every workspace an org-wide install reaches, does not hold the others back)."""
 
 import logging
 from typing import Any
@@ -24,9 +26,10 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 
 from handlers.blocks.departures import DEACTIVATED
+from handlers.delivery import TOKEN_REFUSED, TRANSIENT_ERRORS
 from handlers.departures import READS, follow_in, left
 from handlers.deps import Deps, InstallGone
-from handlers.org_access import all_pages, listing_client
+from handlers.org_access import Stopping, all_pages, listing_client
 from handlers.slack_people import person_of, slack_user
 from models import Workspace
 from services import missed_departures
@@ -61,7 +64,8 @@ def _catch_up(deps: Deps, client: WebClient, workspace_id: int, reads: int) -> i
         if own is None or workspace is None:
             return 0
         stale = missed_departures.out_of_step(session, workspace=workspace, deactivated=listed)
-    if _follow_all(deps, own, workspace_id, stale[:reads]) == len(stale) and whole:
+        unread = missed_departures.not_read_yet(session, workspace=workspace, stale=stale)
+    if _follow_all(deps, own, workspace_id, unread[:reads]) == len(unread) and whole:
         with deps.sessions.begin() as session:
             missed_departures.listed(session, workspace_id=workspace_id, now=deps.now())
     return len(stale)
@@ -71,7 +75,8 @@ def _listing(
     client: WebClient, granted: list[str] | None, deps: Deps, workspace_id: int
 ) -> tuple[dict[str, bool], bool]:
     """Slack id -> whether Slack shows them deactivated, of the install's own workspace (`granted` None) or of each
-    workspace of the org in turn, active in one of them winning; and whether every workspace was listed."""
+    workspace of the org in turn, active in one of them winning; and whether the listing counts as whole: none failed
+    but for a lasting refusal (logged), which the next day's listing asks again."""
     if granted is None:
         return dict(all_pages(client.users_list, "members", _deactivated, stopping=deps.stopping)), True
     teams, whole = _org_teams(client, granted, deps, workspace_id)
@@ -86,13 +91,16 @@ def _listing(
 
 def _org_teams(client: WebClient, granted: list[str], deps: Deps, workspace_id: int) -> tuple[list[str], bool]:
     """The workspaces an org-wide install lists: those Slack says it reaches (one `auth.teams.list`, every page) and
-    those Slack told of adding; only the latter, not counting as whole, when Slack does not answer."""
+    those Slack told of adding; only the latter when Slack does not answer, not counting as whole unless it refused
+    for good."""
     whole = True
     try:
         reached = all_pages(client.auth_teams_list, "teams", lambda team: str(team["id"]), stopping=deps.stopping)
-    except SlackApiError as error:
+    except (SlackClientError, OSError) as error:
+        if isinstance(error, Stopping):
+            raise
         log.warning("Slack did not say which workspaces install %d reaches (%s): those it told of", workspace_id, error)
-        reached, whole = [], False
+        reached, whole = [], _lasting(error)
     teams = sorted(set(reached) | set(granted))
     if not teams:
         log.warning("org-wide install %d reaches no workspace: nobody listed to catch up on departures", workspace_id)
@@ -100,16 +108,34 @@ def _org_teams(client: WebClient, granted: list[str], deps: Deps, workspace_id: 
 
 
 def _team_listing(client: WebClient, team_id: str, deps: Deps) -> list[tuple[str, bool]] | None:
-    """One workspace's listing; None when Slack refuses it (logged: the install stays due, the next tick asks once
-    more), empty when the install no longer reaches it."""
+    """One workspace's listing; empty when the install no longer reaches it or Slack refuses it for good (logged: the
+    next day's listing asks again); None when it failed otherwise (a connection dropped, Slack failing or limiting:
+    the install stays due, the next tick asks once more). The process stopping stops the whole listing."""
     try:
         return all_pages(client.users_list, "members", _deactivated, stopping=deps.stopping, team_id=team_id)
-    except SlackApiError as error:
-        if error.response.get("error") != "team_access_not_granted":
-            log.warning("could not list the people of %s to catch up on departures (%s)", team_id, error)
-            return None
-        log.info("%s is no longer reached by the org-wide install: not listed to catch up on departures", team_id)
-        return []
+    except (SlackClientError, OSError) as error:
+        if isinstance(error, Stopping):
+            raise
+        if isinstance(error, SlackApiError) and error.response.get("error") == "team_access_not_granted":
+            log.info("%s is no longer reached by the org-wide install: not listed to catch up on departures", team_id)
+            return []
+        lasting = _lasting(error)
+        log.warning(
+            "could not list the people of %s to catch up on departures (%s): asked again %s",
+            team_id,
+            error,
+            "tomorrow" if lasting else "at the next tick",
+        )
+        return [] if lasting else None
+
+
+def _lasting(error: Exception) -> bool:
+    """Whether Slack refused for good (`team_not_found` of an archived workspace...): not a dropped connection, nor
+    Slack failing, limiting or refusing the token (uninstalled meanwhile, or renewed by another process)."""
+    if not isinstance(error, SlackApiError):
+        return False
+    status, code = error.response.status_code, error.response.get("error")
+    return status != 429 and status < 500 and code not in TRANSIENT_ERRORS | TOKEN_REFUSED
 
 
 def _deactivated(member: dict[str, Any]) -> tuple[str, bool] | None:
@@ -154,13 +180,14 @@ def _read_and_follow(deps: Deps, client: WebClient, workspace_id: int, slack_id:
         user = slack_user(client, slack_id)
     except DomainError:
         return  # logged: the next listing finds them again
-    if user is None:
-        return
-    person = person_of(slack_id, user)
     with deps.sessions.begin() as session:
         workspace = session.get(Workspace, workspace_id)
         if workspace is None or not workspace.installed:
             return
+        missed_departures.read_again(session, workspace_id=workspace_id, slack_id=slack_id, now=deps.now())
+        if user is None:
+            return
+        person = person_of(slack_id, user)
         change = SlackChange(read_after=taken)
         departure = follow_in(session, workspace, person, DEACTIVATED, change, deps.now())
     if departure is not None:

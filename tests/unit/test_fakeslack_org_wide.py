@@ -78,10 +78,38 @@ def test_the_workspaces_an_org_wide_install_reaches_come_page_by_page(slack: Fak
     assert error_of(org, "auth.teams.list", cursor="not-a-cursor") == "invalid_cursor"
 
 
-def test_only_an_org_wide_token_lists_the_workspaces_of_the_org(slack: FakeSlack) -> None:
+def test_a_workspace_token_lists_its_own_workspace_as_the_one_it_reaches(slack: FakeSlack) -> None:
+    """`auth.teams.list` needs no scope and names "all the workspaces you have access to"
+    (https://docs.slack.dev/reference/methods/auth.teams.list): a workspace's token, its own."""
     token = slack.state.installs.issue_token(Grant("T0NORTH", "E0GROUP"))
 
-    assert error_of(WebClient(token=token, base_url=slack.api_url), "auth.teams.list") == "not_allowed_token_type"
+    assert [team["id"] for team in WebClient(token=token, base_url=slack.api_url).auth_teams_list()["teams"]] == [
+        "T0NORTH"
+    ]
+
+
+def test_a_listing_without_a_limit_comes_whole(slack: FakeSlack, org: WebClient) -> None:
+    """ "Providing no `limit` value will result in Slack attempting to deliver you the entire result set"
+    (https://docs.slack.dev/reference/methods/users.list)."""
+    for number in range(150):
+        slack.add_user(f"W0N{number:03}", f"North {number}", team_id="T0NORTH", enterprise_id="E0GROUP")
+    change(slack, "team_access_granted", "T0NORTH")
+
+    answer = org.users_list(team_id="T0NORTH")
+
+    assert len(answer["members"]) == 151 and not answer["response_metadata"]["next_cursor"]
+    assert len(org.users_list(team_id="T0NORTH", limit=100)["members"]) == 100
+
+
+def test_someone_removed_from_their_last_workspace_is_active_in_none(slack: FakeSlack, org: WebClient) -> None:
+    """An org admin removes Sam from T0SOUTH, his only workspace: its listing shows him deactivated there, and no
+    workspace shows him active."""
+    change(slack, "team_access_granted", "T0NORTH", "T0SOUTH")
+
+    slack.remove_from_workspace("W0SAM", "T0SOUTH")
+
+    [sam] = [member for member in org.users_list(team_id="T0SOUTH")["members"] if member["id"] == "W0SAM"]
+    assert sam["deleted"] is True
 
 
 def test_someone_removed_from_one_workspace_shows_deactivated_there_and_active_elsewhere(
