@@ -30,7 +30,13 @@ def decline_as(bot: RunningBot, slack_id: str, request_id: str) -> None:
 
 
 def said_since(bot: RunningBot, digest: Call) -> str:
-    return " ".join(str(call.args) for call in bot.slack.calls() if call.at > digest.at)
+    """All Slack was asked to show the digest's reader since it was sent (the requester's own DMs are theirs)."""
+    theirs = {"U0MGR1", digest.response["channel"]}
+    return " ".join(
+        str(call.args)
+        for call in bot.slack.calls()
+        if call.at > digest.at and (call.channel in theirs or call.response.get("channel") in theirs)
+    )
 
 
 def test_a_manager_who_left_learns_nothing_of_requests_decided_since_from_their_old_digest(ready: RunningBot) -> None:
