@@ -23,7 +23,7 @@ from handlers.message_updates import update_each
 from handlers.people import action_caller
 from models import Resolution
 from services import settling
-from services.errors import AlreadyDone, DomainError
+from services.errors import AlreadyDone, DomainError, NotAllowed
 from services.outbox import Claimed
 from services.resolutions import decisions
 
@@ -78,10 +78,11 @@ def decline_clicked(
 def _tell_refused(
     context: BoltContext, client: WebClient, body: dict[str, Any], respond: Respond, error: DomainError
 ) -> None:
-    """Say why nothing changed; a weekly digest still offering a request decided since shows it decided now."""
+    """Say why nothing changed; a weekly digest still offering a request decided since, or no longer the clicker's to
+    decide, is drawn as it stands now (what they may no longer decide shows no outcome)."""
     with reported(body, respond, client, context=context):
         tell_clicker(context, client, body, respond, f":warning: {error}")
-        if isinstance(error, AlreadyDone) and decided_views.digest_message(body)[1]:
+        if isinstance(error, AlreadyDone | NotAllowed) and decided_views.digest_message(body)[1]:
             decided_views.refresh_digest(context, client, body, *decided_views.digest_message(body))
 
 

@@ -54,27 +54,39 @@ def out_of_step(session: Session, *, workspace: Workspace, deactivated: dict[str
     return sorted(slack_id for slack_id, active in rows if deactivated.get(slack_id, not active) is active)
 
 
-def not_read_yet(session: Session, *, workspace: Workspace, stale: list[str]) -> list[str]:
-    """Of those out of step, whom Slack has not answered a read of since this listing began (the last one ended):
-    someone a read left out of step (removed from every workspace an org-wide install reaches, still in the org) is
-    read once a listing, not at every tick, so that the others are all read within a few ticks."""
-    since = workspace.people_listed_at
+def not_read_yet(session: Session, *, workspace: Workspace, stale: list[str], now: datetime) -> list[str]:
+    """Of those out of step, whom no read has left as they were since this listing began (the last one ended, within
+    `EVERY`): someone a read left out of step (removed from every workspace an org-wide install reaches, still in the
+    org) is read once a listing, not at every tick, so that the others are all read within a few ticks. Someone a read
+    changed is read again whenever a listing finds them out of step (a later change whose event was lost too)."""
+    since = max(filter(None, [workspace.people_listed_at, now - EVERY]))
     rows = session.execute(
         select(Employee.slack_id, Employee.slack_checked_at).where(
             Employee.workspace_id == workspace.id, Employee.slack_id.in_(stale)
         )
     )
-    read = {slack_id for slack_id, at in rows if at is not None and (since is None or at > since)}
+    read = {slack_id for slack_id, at in rows if at is not None and at > since}
     return [slack_id for slack_id in stale if slack_id not in read]
 
 
-def read_again(session: Session, *, workspace_id: int, slack_id: str, now: datetime) -> None:
-    """Slack answered a read of how it shows them, to catch up on a listing."""
+def standing(session: Session, *, workspace_id: int, slack_id: str) -> tuple[bool, datetime | None] | None:
+    """Whether the directory has them active, and since when Slack shows them gone; None for someone it lacks."""
+    row = session.execute(
+        select(Employee.active, Employee.left_slack_at).where(
+            Employee.workspace_id == workspace_id, Employee.slack_id == slack_id
+        )
+    ).first()
+    return None if row is None else (row[0], row[1])
+
+
+def read_again(session: Session, *, workspace_id: int, slack_id: str, now: datetime, changed: bool) -> None:
+    """Slack answered a read of how it shows them, to catch up on a listing: one that left them as they were is not
+    read again until the next listing; one that changed them may be, should the listing still find them out of step."""
     employee = session.scalars(
         select(Employee).where(Employee.workspace_id == workspace_id, Employee.slack_id == slack_id)
     ).first()
     if employee is not None:
-        employee.slack_checked_at = now
+        employee.slack_checked_at = None if changed else now
         session.flush()
 
 

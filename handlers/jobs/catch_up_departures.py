@@ -64,7 +64,7 @@ def _catch_up(deps: Deps, client: WebClient, workspace_id: int, reads: int) -> i
         if own is None or workspace is None:
             return 0
         stale = missed_departures.out_of_step(session, workspace=workspace, deactivated=listed)
-        unread = missed_departures.not_read_yet(session, workspace=workspace, stale=stale)
+        unread = missed_departures.not_read_yet(session, workspace=workspace, stale=stale, now=deps.now())
     if _follow_all(deps, own, workspace_id, unread[:reads]) == len(unread) and whole:
         with deps.sessions.begin() as session:
             missed_departures.listed(session, workspace_id=workspace_id, now=deps.now())
@@ -184,11 +184,14 @@ def _read_and_follow(deps: Deps, client: WebClient, workspace_id: int, slack_id:
         workspace = session.get(Workspace, workspace_id)
         if workspace is None or not workspace.installed:
             return
-        missed_departures.read_again(session, workspace_id=workspace_id, slack_id=slack_id, now=deps.now())
-        if user is None:
-            return
-        person = person_of(slack_id, user)
-        change = SlackChange(read_after=taken)
-        departure = follow_in(session, workspace, person, DEACTIVATED, change, deps.now())
+        before = missed_departures.standing(session, workspace_id=workspace_id, slack_id=slack_id)
+        departure = None
+        if user is not None:
+            change = SlackChange(read_after=taken)
+            departure = follow_in(session, workspace, person_of(slack_id, user), DEACTIVATED, change, deps.now())
+        changed = missed_departures.standing(session, workspace_id=workspace_id, slack_id=slack_id) != before
+        missed_departures.read_again(
+            session, workspace_id=workspace_id, slack_id=slack_id, now=deps.now(), changed=changed
+        )
     if departure is not None:
         left(deps, slack_id, DEACTIVATED, departure)

@@ -153,6 +153,24 @@ def test_a_tick_reads_again_at_most_its_share_and_leaves_the_rest_to_the_next(bo
     assert catch_up(bot) == 0 and len(bot.slack.calls("users.list")) == listings, "listed whole a day"
 
 
+def test_someone_a_read_changed_is_read_again_when_the_same_listing_finds_them_out_of_step_again(
+    bot: RunningBot,
+) -> None:
+    """A read that changed someone is no reason to pass them over: brought back in Slack after it, the event lost too,
+    they are read at the next tick, not left deactivated until tomorrow's listing."""
+    two_gone_unheard(bot)
+    assert catch_up(bot, reads=1) == 2
+    assert still_active(bot) == [False, True]
+    bot.slack.change_user("U0AGENT2", deleted=False)  # back in Slack; this user_change never reached Latitude either
+
+    bot.clock.advance(timedelta(hours=1))
+    catch_up(bot, reads=1)
+    bot.clock.advance(timedelta(hours=1))
+    catch_up(bot, reads=1)
+
+    assert still_active(bot) == [True, False]
+
+
 def test_the_reads_again_are_paced(bot: RunningBot) -> None:
     two_gone_unheard(bot)
     before = bot.clock.now()
