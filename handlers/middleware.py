@@ -44,8 +44,19 @@ def drop_unseen_characters(body: dict[str, Any], next: Callable[[], None]) -> No
         body["text"] = without_unseen_characters(body["text"])
     view = body.get("view")
     if isinstance(view, dict) and isinstance(view.get("state"), dict) and "values" in view["state"]:
-        view["state"]["values"] = _cleaned(view["state"]["values"])
+        view["state"]["values"] = _cleaned(view["state"]["values"], _prefilled_mentions(view.get("blocks")))
     next()
+
+
+def _prefilled_mentions(node: Any) -> frozenset[str]:
+    """The people and channels the form was filled in with (an idea held from `/suggest`'s text, where Slack made
+    them mentions): kept as they were, they stay mentions; only one typed key by key is kept as characters."""
+    if isinstance(node, dict):
+        found = {m[0] for m in SLACK_MENTION.finditer(str(node.get("initial_value") or ""))}
+        return frozenset(found).union(*(_prefilled_mentions(value) for value in node.values()))
+    if isinstance(node, list):
+        return frozenset().union(*(_prefilled_mentions(item) for item in node))
+    return frozenset()
 
 
 def drop_the_command_typed_again(body: dict[str, Any], next: Callable[[], None]) -> None:
@@ -59,17 +70,17 @@ def drop_the_command_typed_again(body: dict[str, Any], next: Callable[[], None])
     next()
 
 
-def _cleaned(node: Any) -> Any:
+def _cleaned(node: Any, prefilled: frozenset[str]) -> Any:
     """Every string in a view's state values without the characters nobody sees, and a person or channel typed in
     it as `<@U1>` kept as characters (`typed_mentions`): text inputs hold `value`, rich text inputs nest theirs (a
     person picked there, or in a users_select, is an element of its own, not text); the ids and option values are
     ours and hold none."""
     if isinstance(node, str):
-        return typed_mentions(without_unseen_characters(node))
+        return typed_mentions(without_unseen_characters(node), keep=prefilled)
     if isinstance(node, dict):
-        return {key: _cleaned(value) for key, value in node.items()}
+        return {key: _cleaned(value, prefilled) for key, value in node.items()}
     if isinstance(node, list):
-        return [_cleaned(item) for item in node]
+        return [_cleaned(item, prefilled) for item in node]
     return node
 
 
@@ -132,10 +143,12 @@ def typed_characters(escaped: str) -> str:
     return typed_mentions(html.unescape(escaped))
 
 
-def typed_mentions(typed: str) -> str:
+def typed_mentions(typed: str, keep: frozenset[str] = frozenset()) -> str:
     """A person or channel typed as `<@U1>` or `<#C1>` key by key keeps a word joiner after its `<` (unseen, as
-    typed on screen), so nothing reading the text takes it for one picked from the list."""
-    return SLACK_MENTION.sub(lambda mention: f"<{WORD_JOINER}{mention[0][1:]}", typed)
+    typed on screen), so nothing reading the text takes it for one picked from the list; those in `keep` stay."""
+    return SLACK_MENTION.sub(
+        lambda mention: mention[0] if mention[0] in keep else f"<{WORD_JOINER}{mention[0][1:]}", typed
+    )
 
 
 def typed_link(address: str, shown: str | None) -> str:

@@ -84,6 +84,18 @@ def test_the_form_opened_so_sends_the_idea_without_the_authors_name(ready: Runni
         assert suggestion.what == IDEA
 
 
+def test_a_colleague_picked_in_the_line_stays_a_mention_when_the_form_is_sent_as_it_opened(ready: RunningBot) -> None:
+    """The form is filled in with the idea as Slack sent it, a colleague picked from the list in it: sent unchanged,
+    it is that colleague, not the characters a person would type to look like one."""
+    ready.driver.command("U0AGENT1", "/suggest", "anonymous: ask <@U0AGENT2> about more breaks")
+
+    ready.driver.submit("U0AGENT1", ready.slack.calls("views.open")[-1].args["view"], {})
+    after_the_release(ready)
+
+    with ready.sessions() as session:
+        assert session.scalars(select(Suggestion)).one().what == "ask <@U0AGENT2> about more breaks"
+
+
 @pytest.mark.parametrize("idea", ["anonymity matters to new starters", "anonymised call recordings for training"])
 def test_an_idea_that_only_speaks_of_anonymity_is_sent(ready: RunningBot, idea: str) -> None:
     reply = ready.driver.command("U0AGENT1", "/suggest", idea)
