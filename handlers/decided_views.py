@@ -4,7 +4,7 @@ digest as sent) and the ephemeral `/digest` preview (rendered again), each reque
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from slack_bolt import BoltContext
 from slack_sdk import WebClient
@@ -24,6 +24,7 @@ from services.errors import DomainError
 from services.resolutions import decisions
 
 log = logging.getLogger(__name__)
+_Shown = TypeVar("_Shown")
 
 
 def clicked_block(body: dict[str, Any]) -> str:
@@ -55,13 +56,23 @@ def refresh_digest(context: BoltContext, client: WebClient, body: dict[str, Any]
     clicks carry the same one). Then it is looked at again, and shown again until what Slack shows is what is stored:
     another decision's update, rendered before this one committed, may land after this one's."""
     deps = deps_of(context)
-    shown: _Digest | None = None
-    for _ in range(CATCH_UP_ROUNDS):
-        digest = _digest_now(context, body, channel, ts)
-        if digest is None or digest == shown:
-            return
+
+    def update(digest: _Digest) -> bool:
         update_each(deps, client, digest.workspace_id, [(channel, ts)], text=digest.text, blocks=digest.blocks)
-        shown = digest
+        return True
+
+    _until_current(lambda: _digest_now(context, body, channel, ts), update)
+
+
+def _until_current(render: Callable[[], _Shown | None], send: Callable[[_Shown], bool]) -> None:
+    """Send what `render` reads now, then read again, until it reads as what was sent last (or nothing, or a send
+    fails): at most `CATCH_UP_ROUNDS` sends."""
+    shown: _Shown | None = None
+    for _ in range(CATCH_UP_ROUNDS):
+        current = render()
+        if current is None or current == shown or not send(current):
+            return
+        shown = current
 
 
 def _digest_now(context: BoltContext, body: dict[str, Any], channel: str, ts: str) -> _Digest | None:
@@ -124,12 +135,7 @@ def replace_preview(
     """Replace the `/digest` preview (`send`: through the click's response URL) with how it reads now, then look
     again, until what was sent last reads as stored: two quick decisions' replacements may land in either order,
     and the one rendered before the other's decision must not be the last word. A response URL takes five posts."""
-    shown: dict[str, Any] | None = None
-    for _ in range(CATCH_UP_ROUNDS):
-        preview = preview_now(context, body, decided)
-        if preview == shown or not send(preview):
-            return
-        shown = preview
+    _until_current(lambda: preview_now(context, body, decided), send)
 
 
 def preview_now(context: BoltContext, body: dict[str, Any], decided: dict[str, Any]) -> dict[str, Any]:
