@@ -21,12 +21,11 @@ from sqlalchemy.orm import Session
 
 from models import Employee, Nomination, PolicyVersion, Resolution, Suggestion, Workspace
 from models.suggestion import CLOSED_STATUSES
-from services import directory, follow_ups
+from services import deciders, directory, follow_ups
 from services.directory import managers_above
 from services.errors import NotAllowed
 from services.resolutions import escalations
 from services.rewards.approvals import approver_taking_over
-from services.rewards.grants import HR_ROLES
 from services.suggestions.lifecycle import settings_of
 from services.suggestions.owners import owner_for, still_fits
 
@@ -166,12 +165,6 @@ def _suggestions(session: Session, workspace: Workspace, among: Among) -> list[H
     return moved
 
 
-def _still_fits(decider: Employee | None, requester: Employee, extra_roles: tuple[str, ...]) -> bool:
-    if decider is None or not decider.active or decider.id == requester.id:
-        return False
-    return decider.role in ("admin", *extra_roles) or decider in managers_above(requester)
-
-
 def _resolutions(session: Session, workspace: Workspace, among: Among, now: datetime) -> list[Handover]:
     moved = []
     pending = session.scalars(
@@ -183,7 +176,7 @@ def _resolutions(session: Session, workspace: Workspace, among: Among, now: date
         .execution_options(populate_existing=True)
     )
     for resolution in pending:
-        if _still_fits(resolution.decider, resolution.employee, ()):
+        if deciders.still_fits(resolution.decider, resolution.employee):
             continue
         went = escalations.went_up(session, resolution)
         current = _next_decider(resolution, went) or _an_admin(session, workspace, resolution.employee, went)
@@ -206,14 +199,11 @@ def _nominations(session: Session, workspace: Workspace, among: Among, now: date
         .execution_options(populate_existing=True)
     )
     for nomination in pending:
-        if _still_fits(nomination.approver, nomination.nominee, HR_ROLES) and nomination.approver_id not in (
-            nomination.nominator_id,
-            nomination.nominee_id,
-        ):
+        if nomination.approver is not None and deciders.approver_fits(nomination, nomination.approver):
             continue
         try:
             current = approver_taking_over(session, nomination)
-        except NotAllowed:
+        except NotAllowed:  # it stays, refused to them (services/deciders.py) and named to HR by the import
             continue
         if current is not None and current.id != nomination.approver_id:
             moved.append(Handover("nomination", nomination.id, nomination.nominee, nomination.approver, current))

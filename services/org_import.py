@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session, lazyload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from models import Employee, Team, Workspace
-from services import audit, org_leavers
+from services import audit, deciders, org_leavers
 from services.config_cache import bump
 from services.handover import Handover, hand_over_pending, reported
 from services.org_checks import to_check
@@ -42,11 +42,13 @@ class ImportReport:
     left_slack: list[str] = field(default_factory=list)  # in the file, but deactivated in Slack: left inactive
     unchanged: int = 0
     handovers: list[Handover] = field(default_factory=list)
-    homes_moved: list[Employee] = field(default_factory=list)  # managers left, joined by a requester still waiting
+    homes_moved: list[Employee] = field(default_factory=list)  # managers left, joined by a requester still waiting;
+    # and those what waits on them is stuck with (`stuck`): their Homes, published again
     kept_columns: list[str] = field(default_factory=list)  # optional columns not in the file: left as stored
     renamed_teams: list[str] = field(default_factory=list)  # a stored team the file spells in other letter case
     roles_missing: list[str] = field(default_factory=list)  # "admin", "hr": nobody active holds it after the import
     to_check: list[str] = field(default_factory=list)  # roles the tree contradicts, emails shared (org_checks)
+    stuck: list[str] = field(default_factory=list)  # waiting on someone who may no longer decide it, nobody else can
 
 
 def import_org(
@@ -116,6 +118,9 @@ def import_org(
     follow_renamed_teams(session, workspace=workspace, before=teams_before, after=teams_of(everyone))
     report.homes_moved = managers_left_and_joined(session, workspace=workspace, before=managers_before, after=after)
     report.handovers = hand_over_pending(session, workspace=workspace, now=now)
+    stuck = deciders.stuck(session, workspace)
+    report.stuck = stuck.lines
+    report.homes_moved += [person for person in stuck.people if person not in report.homes_moved]
     counts = {
         "added": len(report.added),
         "updated": len(report.updated),

@@ -107,6 +107,7 @@ def describe_report(report: ImportReport) -> str:
     lines += [f"  > {describe_handover(handover)}" for handover in handovers]
     lines += [f"  ! {ROLE_MISSING[role]}" for role in report.roles_missing]
     lines += [f"  ! {entry}" for entry in report.to_check]
+    lines += [f"  ! {entry}" for entry in report.stuck]
     return "\n".join(lines)
 
 

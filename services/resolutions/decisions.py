@@ -7,7 +7,7 @@ from sqlalchemy import and_, bindparam, func, select
 from sqlalchemy.orm import Session
 
 from models import Employee, Resolution, Workspace
-from services import audit, directory, org_takeover
+from services import audit, deciders, directory, org_takeover
 from services.calendar import moment_words
 from services.errors import AlreadyDone, InvalidInput, NotAllowed, NotFound
 from services.text import escape_mrkdwn
@@ -33,7 +33,9 @@ _PENDING_FOR_ADMIN = and_(  # not their own bosses', unless sent to them (`may_d
 )
 _REPORTS = select(Employee.id).where(Employee.manager_id == bindparam("decider_id"))
 _PENDING_FOR_MANAGER = and_(
-    _PENDING_NOT_OWN, (Resolution.decider_id == bindparam("decider_id")) | Resolution.employee_id.in_(_REPORTS)
+    _PENDING_NOT_OWN,
+    (Resolution.decider_id == bindparam("decider_id")) | Resolution.employee_id.in_(_REPORTS),
+    Resolution.id.not_in(bindparam("no_longer_theirs", expanding=True)),
 )
 _WAITING_FOR_ADMIN, _WAITING_FOR_MANAGER = (
     select(Resolution).where(pending).order_by(Resolution.created_at, Resolution.id).limit(WAITING_SHOWN)
@@ -57,7 +59,19 @@ def may_decide(resolution: Resolution, decider: Employee) -> bool:
         return False
     if decider.role == "admin":  # not for their own boss, unless nobody else could (`fixes.deciders_for`)
         return decider.id == resolution.decider_id or not directory.answers_to(decider, resolution.employee)
-    return decider.id in (resolution.decider_id, resolution.employee.manager_id)
+    if decider.id == resolution.employee.manager_id:
+        return True
+    # One it was sent to, while they still fit: demoted (or moved) with nobody to hand it to, it stays with them
+    # but is no longer theirs to decide (services/deciders.py).
+    return decider.id == resolution.decider_id and deciders.still_fits(decider, resolution.employee)
+
+
+def no_longer_theirs(requester: str) -> str:
+    return (
+        f"This request waits on you, but you may no longer decide it: the org directory no longer makes you an admin "
+        f"or a manager above {escape_mrkdwn(requester)}, and nobody else could take it over. Nothing changed: HR "
+        "decides who does (the org import names it to them)."
+    )
 
 
 def decidable(session: Session, *, resolution_id: int, decider: Employee) -> Resolution:
@@ -66,6 +80,7 @@ def decidable(session: Session, *, resolution_id: int, decider: Employee) -> Res
     if resolution is None:
         left = org_takeover.left_behind(session, Resolution, resolution_id, decider.workspace_id)
         raise NotFound(org_takeover.request_left_behind(left) if left else "I can't find that request any more.")
+    deciders.as_now(session, decider)  # the request is locked: who they are now is what they may decide
     if decider.id == resolution.employee_id:
         raise NotAllowed("You can't decide your own request.")
     if not decider.active:
@@ -76,6 +91,8 @@ def decidable(session: Session, *, resolution_id: int, decider: Employee) -> Res
         if decider.role == "admin":
             boss = escape_mrkdwn(resolution.employee.name)
             raise NotAllowed(f"You report to {boss}, so another admin decides this.{waits_on} Nothing changed.")
+        if waiting is not None and waiting.id == decider.id:
+            raise NotAllowed(no_longer_theirs(resolution.employee.name))
         raise NotAllowed(
             f"Only {escape_mrkdwn(resolution.employee.name)}'s manager or an admin can decide this "
             f"request.{waits_on} Nothing changed."
@@ -135,6 +152,8 @@ def waiting_for(session: Session, decider: Employee) -> Waiting:
     params: dict[str, object] = {"workspace_id": decider.workspace_id, "decider_id": decider.id}
     if admin:
         params["bosses"] = [boss.id for boss in directory.managers_above(decider)]
+    else:
+        params["no_longer_theirs"] = _no_longer_theirs(session, decider)
     oldest = list(session.scalars(_WAITING_FOR_ADMIN if admin else _WAITING_FOR_MANAGER, params))
     total = len(oldest)
     if total >= WAITING_SHOWN:
@@ -143,6 +162,16 @@ def waiting_for(session: Session, decider: Employee) -> Waiting:
         return Waiting(oldest, total)
     sent = session.execute(_SENT_TO_ADMIN, {"decider_id": decider.id}).all()
     return Waiting(oldest, total, True, [resolution for resolution, _ in sent], int(sent[0][1]) if sent else 0)
+
+
+_SENT_FROM_BEYOND_REPORTS = select(Resolution).where(*_SENT, Resolution.employee_id.not_in(_REPORTS))
+
+
+def _no_longer_theirs(session: Session, decider: Employee) -> list[int]:
+    """The requests sent to this manager they may no longer decide (demoted or moved, with nobody to hand them to):
+    their Home offers no buttons for them. Only those sent from beyond their direct reports can be."""
+    sent = session.scalars(_SENT_FROM_BEYOND_REPORTS, {"decider_id": decider.id})
+    return [resolution.id for resolution in sent if not may_decide(resolution, decider)]
 
 
 _ADMINS = select(Employee).where(

@@ -6,6 +6,8 @@ from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
 from models import Employee, Nomination
+from services import deciders, directory
+from services.rewards.grants import HR_ROLES
 
 # Built once, as every App Home runs it. The count rides along with the rows, as a subquery run once (a window
 # would read and sort every row before the limit): one statement however many wait, both parts read from
@@ -25,9 +27,22 @@ class WaitingNominations:
     total: int
 
 
+_ALL_THEIRS = select(Nomination).where(*_THEIRS).order_by(Nomination.created_at, Nomination.id)
+
+
 def waiting_for(session: Session, approver: Employee, *, shown: int) -> WaitingNominations:
     """The `shown` oldest nominations only `approver` may decide now (services/rewards/approvals.find_pending)."""
     if not approver.active:
         return WaitingNominations([], 0)
+    if not directory.acts_as(approver, HR_ROLES):
+        return _waiting_for_a_manager(session, approver, shown)
     rows = session.execute(_WAITING_FOR, {"approver_id": approver.id, "shown": shown}).all()
     return WaitingNominations([nomination for nomination, _total in rows], int(rows[0][1]) if rows else 0)
+
+
+def _waiting_for_a_manager(session: Session, approver: Employee, shown: int) -> WaitingNominations:
+    """A manager's, each of a nominee they are still above: one they no longer are (demoted or moved, nobody else to
+    take it) waits on them with no buttons to offer (services/deciders.py). Their own team's: never many."""
+    theirs = session.scalars(_ALL_THEIRS, {"approver_id": approver.id})
+    fitting = [nomination for nomination in theirs if deciders.approver_fits(nomination, approver)]
+    return WaitingNominations(fitting[:shown], len(fitting))
