@@ -9,11 +9,12 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from handlers import handover_summary, home_again
+from handlers import handover_summary, home_again, suggestion_told
 from handlers.blocks import nominations as nomination_blocks
 from handlers.blocks import resolutions as resolution_blocks
 from handlers.blocks import suggestions as suggestion_blocks
 from handlers.blocks.kit import named, text_block, titled
+from handlers.delivery import Outgoing
 from handlers.message_updates import queue_updates
 from handlers.reward_messages import request_key
 from handlers.suggestion_shown import latest_handover
@@ -189,7 +190,8 @@ def _reachable(session: Session, key: str, copies: list[tuple[str, str]], gone: 
 def _queue_suggestion_handover(
     session: Session, workspace: Workspace, handover: Handover, now: datetime, gone: str | None
 ) -> None:
-    """The new owner's card with its buttons, the old cards saying where it went, and the author told. An anonymous
+    """The new owner's card with its buttons, the old cards saying where it went, and the author told (an anonymous one
+    after a random wait, the latest move in place of one still waiting: handlers/suggestion_told.py). An anonymous
     one still held back (services/suggestions/release.py) has no card nor post yet: it reaches whoever owns it when
     released, and only its author hears of the move."""
     suggestion = session.get_one(Suggestion, handover.item_id)
@@ -205,7 +207,12 @@ def _queue_suggestion_handover(
             "text": suggestion_blocks.to_the_author(suggestion, told),
             "blocks": [text_block(told)],
         }
-        messages.append((f"suggestion:{suggestion.id}:told-moved:{number}", "chat.postMessage", payload))
+        moves = suggestion_told.moves_key_prefix(suggestion.id)
+        news = Outgoing(f"{moves}{number}", "chat.postMessage", payload)
+        if suggestion.anonymous:
+            suggestion_told.queue_waiting(session, workspace, news, key_prefix=moves, now=now)
+        else:
+            messages.append((news.key, news.method, news.payload))
     for key, method, payload in messages:
         outbox.enqueue(session, workspace=workspace, key=key, method=method, payload=payload, now=now)
 
@@ -216,7 +223,7 @@ def _suggestion_handover_number(session: Session, suggestion_id: int) -> int:
     numbers) never reuses a number, whose message would be dropped as already queued."""
     return 1 + max(
         latest_handover(session, suggestion_id),
-        outbox.highest_number_under(session, key_prefix=f"suggestion:{suggestion_id}:told-moved:"),
+        outbox.highest_number_under(session, key_prefix=suggestion_told.moves_key_prefix(suggestion_id)),
     )
 
 

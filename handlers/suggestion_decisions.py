@@ -9,7 +9,7 @@ from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 from sqlalchemy.orm import Session
 
-from handlers import payload
+from handlers import payload, suggestion_told
 from handlers.blocks import suggestions as blocks
 from handlers.blocks.kit import Block, field_errors
 from handlers.delivery import Outgoing, queue, send_now
@@ -121,25 +121,14 @@ def decide(
         now=now,
         clicked=clicked,
     )
-    author = suggestion.author.slack_id if suggestion.author is not None else suggestion.author_seal
-    told = outbox.count_under(session, key_prefix=f"suggestion:{suggestion.id}:status:")
-    messages = [
-        Outgoing(
-            key=f"suggestion:{suggestion.id}:status:{told + 1}:{status}",
-            method="chat.postMessage",
-            payload={
-                "channel": author,
-                "text": blocks.to_the_author(
-                    suggestion, f"Your suggestion #{suggestion.number}: {lifecycle.STATUS_WORDS[status]}"
-                ),
-                "blocks": blocks.status_for_author(suggestion, decider.name),
-            },
-        )
-    ]
+    messages: list[Outgoing] = []
     fan_out: list[Outgoing] = []
     if status == "done":
         thanks.thank_author(session, suggestion=suggestion, decider=decider, now=now)
-        messages, fan_out = we_did_messages(session, workspace, suggestion, decider, messages)
+        messages, fan_out = we_did_messages(session, workspace, suggestion, decider)
+    heard = suggestion_told.told_by_we_did(deps, suggestion, fan_out)
+    news = suggestion_told.status_news(session, workspace, suggestion, decider, told_otherwise=heard, now=now)
+    messages = [*news, *messages]
     claimed = queue(session, workspace_id=workspace.id, messages=messages, now=now)
     for message in fan_out:
         outbox.enqueue(
@@ -175,11 +164,12 @@ def follow_on_their_way(
 
 
 def we_did_messages(
-    session: Session, workspace: Workspace, suggestion: Suggestion, decider: Employee, messages: list[Outgoing]
+    session: Session, workspace: Workspace, suggestion: Suggestion, decider: Employee
 ) -> tuple[list[Outgoing], list[Outgoing]]:
     """ "You said, we did" in the channel the suggestion was posted in (sent now), where colleagues backed it, even
     if its team reports elsewhere since; else in the team's channel; else one DM per teammate (for the background
-    sender)."""
+    sender), but a named author, whose own DM of its status tells them. An anonymous author gets theirs as every
+    teammate does, and it stands for their own (suggestion_told.told_by_we_did): one DM each, whoever wrote it."""
     audience = thanks.audience(session, workspace, suggestion)
     posted = outbox.sent_messages(session, key_prefix=f"suggestion:{suggestion.id}:channel")
     channel = posted[0][0] if posted else audience.channel
@@ -189,14 +179,11 @@ def we_did_messages(
     }
     key = f"suggestion:{suggestion.id}:we_did"
     if channel is not None:
-        return [*messages, Outgoing(key, "chat.postMessage", {"channel": channel, **content})], []
+        return [Outgoing(key, "chat.postMessage", {"channel": channel, **content})], []
     backers = [row.employee.slack_id for row in suggestion.backers]
-    people = [
-        person for person in dict.fromkeys([*audience.people, *backers]) if person != messages[0].payload["channel"]
-    ]
-    return messages, [
-        Outgoing(f"{key}:{person}", "chat.postMessage", {"channel": person, **content}) for person in people
-    ]
+    author = suggestion.author.slack_id if suggestion.author is not None else None
+    people = [person for person in dict.fromkeys([*audience.people, *backers]) if person != author]
+    return [], [Outgoing(f"{key}:{person}", "chat.postMessage", {"channel": person, **content}) for person in people]
 
 
 def register(app: App) -> None:

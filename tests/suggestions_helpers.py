@@ -32,3 +32,10 @@ def after_the_release(bot: RunningBot) -> None:
     bot.clock.advance(LONGEST_WAIT + timedelta(seconds=1))
     release_suggestions(bot.runtime.deps, bot.runtime.sender_client)
     drain_outbox(bot.runtime.deps, bot.runtime.sender_client)
+
+
+def after_the_wait(bot: RunningBot) -> None:
+    """The longest wait a DM to an anonymous author may draw passes (handlers/suggestion_told.py), and the outbox
+    drain sends what waited."""
+    bot.clock.advance(LONGEST_WAIT + timedelta(seconds=1))
+    drain_outbox(bot.runtime.deps, bot.runtime.sender_client)

@@ -13,7 +13,6 @@ from bot.fakeslack import Call
 from bot.logs import configure_logging
 from handlers.blocks import pulse_results as result_blocks
 from handlers.blocks.kit import PRIVATE_NOTICE
-from handlers.jobs.drain_outbox import drain_outbox
 from models import Delivery, Suggestion
 from tests.conftest import RunningBot
 from tests.e2e.test_anonymous_errors import failing
@@ -21,7 +20,7 @@ from tests.e2e.test_people_leaving import reimport
 from tests.e2e.test_pulse_relay import after_the_relay_delay, commented_round, reply_from_results
 from tests.e2e.test_suggestions_anonymous import suggest_anonymously
 from tests.e2e.test_suggestions_people_moving import EAST_UNDER_ADA
-from tests.suggestions_helpers import after_the_release, load_suggestion_org
+from tests.suggestions_helpers import after_the_release, after_the_wait, load_suggestion_org
 
 AUTHOR = "U0AGENT1"
 
@@ -39,7 +38,7 @@ def test_an_anonymous_suggestions_author_is_shown_neither_its_number_nor_that_it
     [card] = bot.slack.calls("chat.postMessage", channel="U0MGR1")
     bot.driver.click("U0MGR1", card, "suggestion_planned")
     reimport(bot.sessions, bot.clock.now(), EAST_UNDER_ADA)  # its owner leaves: it goes on, and the author is told
-    drain_outbox(bot.runtime.deps, bot.runtime.app.client)
+    after_the_wait(bot)
 
     told: list[Call] = bot.slack.calls("chat.postMessage", channel=AUTHOR)
     opened = [call.text for call in told]
@@ -106,7 +105,7 @@ def test_a_dm_slack_refuses_for_good_to_an_anonymous_ideas_author_leaves_no_trac
     try:
         bot.slack.fail("chat.postMessage", error="user_not_found", channel=AUTHOR)
         bot.driver.click("U0MGR1", card, "suggestion_planned")
-        drain_outbox(bot.runtime.deps, bot.runtime.sender_client)
+        after_the_wait(bot)
     finally:
         configure_logging(logging.WARNING)
 
@@ -133,7 +132,7 @@ def test_a_dm_to_an_anonymous_ideas_author_slack_refuses_for_our_own_fault_fails
     try:
         bot.slack.fail("chat.postMessage", error=refusal, channel=AUTHOR)
         bot.driver.click("U0MGR1", card, "suggestion_planned")
-        drain_outbox(bot.runtime.deps, bot.runtime.sender_client)
+        after_the_wait(bot)
     finally:
         configure_logging(logging.WARNING)
 

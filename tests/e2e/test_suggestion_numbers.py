@@ -10,7 +10,7 @@ from models import AuditEvent, Delivery, Suggestion
 from tests.conftest import RunningBot
 from tests.e2e.test_suggestions_anonymous import IDEA, suggest_anonymously
 from tests.e2e.test_suggestions_released_later import ticks
-from tests.suggestions_helpers import after_the_release, load_suggestion_org
+from tests.suggestions_helpers import after_the_release, after_the_wait, load_suggestion_org
 
 LEES = "The returns desk needs a second card reader"
 
@@ -85,6 +85,7 @@ def test_the_numbers_people_see_are_the_ones_their_buttons_and_typing_reach(read
         assert all(row.id < 0 for row in rows.values() if row.anonymous)  # no order of sending kept in the id
         keys = session.scalars(select(Delivery.idempotency_key).where(Delivery.idempotency_key.like("%:status:%")))
         assert keys.all() == [f"suggestion:{rows[IDEA].id}:status:1:planned"]
+    after_the_wait(ready)
     [told] = [c for c in ready.slack.calls("chat.postMessage", channel="U0AGENT1") if "plans to do" in str(c.args)]
     assert f"your suggestion #{sams}." in str(told.args["blocks"])
     backed = ready.slack.calls("response_url")[-1].text

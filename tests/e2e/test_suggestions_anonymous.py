@@ -14,9 +14,10 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.runtime import build_runtime
 from handlers.jobs.drain_outbox import drain_outbox
 from models import AuditEvent, Base, Delivery, Suggestion, SuggestionBacker
+from services.random_wait import RELAY_DELAY_MINUTES
 from tests.conftest import FIXTURES, RunningBot, bot_settings
 from tests.helpers import POLICY_EXAMPLE, count, employee, load_org, load_policy
-from tests.suggestions_helpers import SUGGESTIONS_POLICY, after_the_release, load_suggestion_org
+from tests.suggestions_helpers import SUGGESTIONS_POLICY, after_the_release, after_the_wait, load_suggestion_org
 
 IDEA = "Stop making us read the refund script word for word"
 
@@ -51,8 +52,14 @@ def test_an_anonymous_suggestion_names_nobody_yet_the_author_hears_each_change(r
     [post] = ready.slack.calls("chat.postMessage", channel="C0EAST")
 
     ready.driver.click("U0MGR1", card, "suggestion_planned")
+    at_the_click = [c for c in ready.slack.calls("chat.postMessage", channel="U0AGENT1") if "plans to do" in c.text]
+    ready.clock.advance(timedelta(minutes=RELAY_DELAY_MINUTES[0]) - timedelta(seconds=1))
+    drain_outbox(ready.runtime.deps, ready.runtime.sender_client)
+    before_the_shortest_wait = ready.slack.calls("chat.postMessage", channel="U0AGENT1")
+    after_the_wait(ready)
 
     assert "an anonymous colleague" in card.text and "Sam" not in card.text and "Sam" not in post.text
+    assert at_the_click == [] and not [c for c in before_the_shortest_wait if "plans to do" in c.text]
     [told] = [c for c in ready.slack.calls("chat.postMessage", channel="U0AGENT1") if "plans to do" in c.text]
     assert IDEA in told.text
     with ready.sessions() as session:
@@ -66,6 +73,7 @@ def test_an_attacker_with_the_database_finds_no_trace_of_the_author(ready: Runni
     after_the_release(ready)
     card = ready.slack.calls("chat.postMessage", channel="U0MGR1")[-1]
     ready.driver.click("U0MGR1", card, "suggestion_under_review")
+    after_the_wait(ready)
     with ready.sessions() as session:
         sam = employee(session, "U0AGENT1")
         engine = session.get_bind()
@@ -126,7 +134,7 @@ def test_a_seal_an_earlier_release_dated_no_longer_says_when_the_idea_was_sent_o
     build_runtime(bot_settings(ready.slack, database_url), clock=ready.clock).close()
     card = ready.slack.calls("chat.postMessage", channel="U0MGR1")[-1]
     ready.driver.click("U0MGR1", card, "suggestion_planned")
-    drain_outbox(ready.runtime.deps, ready.runtime.sender_client)
+    after_the_wait(ready)
 
     with ready.sessions() as session:
         seal = str(session.scalars(select(Suggestion.author_seal)).one())
@@ -285,6 +293,7 @@ def test_done_thanks_the_team_without_naming_the_author_and_grants_no_named_shou
 
     [we_did] = [c for c in ready.slack.calls("chat.postMessage", channel="C0EAST") if "You said, we did" in c.text]
     assert "chose to stay anonymous" in we_did.text and "Sam" not in we_did.text
+    after_the_wait(ready)
     assert "The script is a guide now" in ready.slack.calls("chat.postMessage", channel="U0AGENT1")[-1].text
     with sessions() as session:
         assert session.scalars(select(Suggestion.nomination_id)).one() is None

@@ -11,7 +11,7 @@ from models import Suggestion
 from services import directory
 from services.org_import import import_org, parse_org_csv
 from tests.conftest import FIXTURES, RunningBot
-from tests.suggestions_helpers import EXTRA_AGENTS, after_the_release, load_suggestion_org
+from tests.suggestions_helpers import EXTRA_AGENTS, after_the_release, after_the_wait, load_suggestion_org
 
 ANSWER = "suggestion_answer"
 
@@ -84,6 +84,8 @@ def test_hr_answers_an_anonymous_idea_without_learning_whose_it_is(ready: Runnin
         assert "Sam" not in shown and "an anonymous colleague" in shown
     owners_card = ready.slack.calls("chat.postMessage", channel="U0MGR1")[-1]
     assert "Status: *Planned*" in shown_now(ready, owners_card)
+    assert not any("plans to do" in c.text for c in ready.slack.calls("chat.postMessage", channel="U0AGENT1"))
+    after_the_wait(ready)
     assert "plans to do" in ready.slack.calls("chat.postMessage", channel="U0AGENT1")[-1].text
 
 

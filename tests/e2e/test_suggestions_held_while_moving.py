@@ -24,6 +24,7 @@ from tests.suggestions_helpers import (
     LONGEST_WAIT,
     SUGGESTIONS_POLICY,
     after_the_release,
+    after_the_wait,
     load_suggestion_org,
 )
 
@@ -53,7 +54,7 @@ def test_its_author_hears_of_a_move_after_its_release_as_of_the_one_before(bot: 
     owner_of_tools_becomes(bot, "U0AGENT2")
     after_the_release(bot)
     owner_of_tools_becomes(bot, "U0AGENT3")
-    drain_outbox(bot.runtime.deps, bot.runtime.sender_client)
+    after_the_wait(bot)
 
     told = [call.text for call in bot.slack.calls("chat.postMessage") if "now goes to" in str(call.text)]
     assert len(told) == 2 and "Lee" in told[0] and "Ines" in told[1]
