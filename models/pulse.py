@@ -193,7 +193,10 @@ class PulseComment(Base):
 
 
 class PulseReply(Base):
-    """A manager's reply to a comment: which manager gets the author's answer back. The texts are not kept."""
+    """A manager's reply to a comment: which manager gets the author's answer back. The texts are not kept.
+
+    Deleted when the round's replies end (or when Slack would not deliver it), so its id is drawn at random below zero
+    (services/unordered_ids.py): a counted one would leave a gap among the replies kept, dating it."""
 
     __tablename__ = "pulse_replies"
 

@@ -2,15 +2,21 @@
 
 A counted-up id keeps the order rows were written in, and a row deleted later leaves a gap in it: between the rows
 kept, a reader of the database would count the ones gone and date them (who was reminded to answer a pulse, when an
-anonymous idea was really sent). A row written to be forgotten, or to say nothing of when or in what order it was
-written, takes one of these ids, so the counter never moves for it. Callers commit.
+anonymous idea was really sent, a manager's reply to an anonymous comment). A row written to be forgotten, or to say
+nothing of when or in what order it was written, takes one of these ids, so the counter never moves for it.
+
+The id is drawn and the row inserted in one statement that does nothing when another row has the id (ON CONFLICT (id)
+DO NOTHING; one a concurrent transaction inserted included, once it commits): the id is then drawn again. No clash of
+ids ever raises, so none aborts the caller's PostgreSQL transaction. Callers commit.
 """
 
 import secrets
+from collections.abc import Sequence
+from functools import cache
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.orm import InstrumentedAttribute, Session
+from sqlalchemy import Connection, inspect, select, update
+from sqlalchemy.orm import InstrumentedAttribute, Session, make_transient_to_detached
 
 from models import Base
 from services import rows
@@ -21,22 +27,53 @@ def draw() -> int:
     return -(secrets.randbelow(2**31 - 1) + 1)
 
 
-def unordered_id(session: Session, model: type[Base]) -> int:
-    """A random id below zero that no row of `model` has (a concurrent insert of the same one fails on its key)."""
+def insert(session: Session, model: type[Base], values: dict[str, Any]) -> int:
+    """Insert a row of `model` under a random id below zero; its id. A clash on another key fails as a plain insert."""
+    connection = _flushed(session)
+    statement = _unless_the_id_is_taken(connection.dialect.name, model)
     while True:
-        drawn = draw()
-        if session.get(model, drawn) is None:
-            return drawn
+        inserted = connection.scalar(statement, {**values, "id": draw()})
+        if inserted is not None:
+            return int(inserted)
 
 
-def unordered_ids(session: Session, model: type[Base], count: int) -> list[int]:
-    """`count` distinct random ids below zero that no row of `model` has, for rows inserted together."""
-    id_column = model.__table__.c.id  # type: ignore[attr-defined]
-    drawn: set[int] = set()
-    while len(drawn) < count:
-        more = {draw() for _ in range(count - len(drawn))} - drawn
-        drawn |= more - set(session.scalars(select(id_column).where(id_column.in_(more))))
-    return sorted(drawn, key=lambda _: secrets.randbits(32))
+def insert_all(session: Session, model: type[Base], values: Sequence[dict[str, Any]]) -> None:
+    """Insert rows of `model` together, in the order given, each under its own random id below zero."""
+    connection = _flushed(session)
+    statement = _unless_the_id_is_taken(connection.dialect.name, model)
+    waiting = list(values)
+    while waiting:
+        drawn = [{**row, "id": given} for row, given in zip(waiting, _distinct(len(waiting)), strict=True)]
+        inserted = set(connection.scalars(statement, drawn))
+        waiting = [row for row in drawn if row["id"] not in inserted]
+
+
+def add(session: Session, row: Base) -> None:
+    """`insert` a new ORM object (not yet in the session): it joins the session as a row read back would (a column
+    it left to its default is read when first used)."""
+    state = inspect(row)
+    values = {attr.columns[0].key: state.dict[attr.key] for attr in state.mapper.column_attrs if attr.key in state.dict}
+    values.pop("id", None)
+    state.dict["id"] = insert(session, type(row), values)
+    make_transient_to_detached(row)
+    session.add(row)
+
+
+def insert_or_change(
+    session: Session, model: type[Base], values: dict[str, Any], *, keys: tuple[str, ...], changing: tuple[str, ...]
+) -> None:
+    """Insert the row under a random id below zero, or set `changing` on the row with the same `keys` (one inserted
+    concurrently included). PostgreSQL's ON CONFLICT takes one target, so a clash of ids and one of keys are told apart
+    by the update that follows: a clash it finds no row for was the id's, drawn again."""
+    connection = session.connection()
+    table = model.__table__
+    same = [table.c[key] == values[key] for key in keys]
+    change = update(model).where(*same).values({column: values[column] for column in changing}).returning(table.c.id)
+    while True:
+        if rows.insert_new(connection, model, table.c.id, {**values, "id": draw()}) is not None:
+            return
+        if connection.scalar(change) is not None:
+            return
 
 
 def insert_new(
@@ -51,3 +88,24 @@ def insert_new(
             return int(inserted)
         if session.scalar(select(key).where(key == values[key.key])) is not None:
             return None
+
+
+def _flushed(session: Session) -> Connection:
+    """The session's connection, once the rows it holds are written (a parent the new row names among them), as an
+    ORM query would first."""
+    session.flush()
+    return session.connection()
+
+
+def _distinct(count: int) -> list[int]:
+    """`count` different draws, in the order drawn."""
+    drawn: dict[int, None] = {}
+    while len(drawn) < count:
+        drawn[draw()] = None
+    return list(drawn)
+
+
+@cache
+def _unless_the_id_is_taken(dialect: str, model: Any) -> Any:
+    id_column = model.__table__.c.id
+    return rows.insert_of(dialect, model).on_conflict_do_nothing(index_elements=[id_column]).returning(id_column)

@@ -200,10 +200,12 @@ def quoted_comment(message: dict[str, Any] | None) -> str | None:
 
 def parse_answer_value(value: str) -> AnswerTo:
     """An answer_value(); a bare reply id, or one with the round's number (which a purge makes ambiguous), from a
-    button sent before it carried the round's id, which then stays unknown."""
+    button sent before it carried the round's id, which then stays unknown. A reply's id is drawn below zero
+    (services/unordered_ids.py); one counted up, from before, is above."""
     reply_id, colon, round_part = value.partition(":")
     round_id = round_part.removeprefix("r")
-    for digits in (reply_id, round_id) if colon else (reply_id,):
+    unsigned = reply_id.removeprefix("-")
+    for digits in (unsigned, round_id) if colon else (unsigned,):
         if not digits.isdigit() or len(digits) > 18:
             raise ValueError(f"not an answer value: {value!r}"[:60])
     by_id = round_part.startswith("r")

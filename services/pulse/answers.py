@@ -16,7 +16,7 @@ from services.pulse.openings import not_reached_yet
 from services.pulse.relay_tags import RelayKey
 from services.pulse.rounds import open_round
 from services.pulse.taken_over import round_left_behind
-from services.rows import take_turns, upsert
+from services.rows import take_turns
 
 MAX_COMMENT = 2000
 # A poll click and the App Home run these: built once, since building a statement costs more than running it.
@@ -219,11 +219,9 @@ def _upsert_answer(
 ) -> None:
     """Insert the answer, or change the one given before (a simultaneous double click included). Its id is random:
     counted up, the ids the seal deletes would still count the answers of groups too small to show."""
-    connection = session.connection()
-    statement = upsert(connection.dialect.name, PulseResponse, ("question_id", "respondent"), ("value",))
     answer = {"round_id": pulse_round.id, "question_id": question.id, "respondent": respondent, "value": value}
-    answer["id"] = unordered_ids.unordered_id(session, PulseResponse)
-    connection.execute(statement, answer)
+    keys = ("question_id", "respondent")
+    unordered_ids.insert_or_change(session, PulseResponse, answer, keys=keys, changing=("value",))
 
 
 def save_comment(
@@ -255,15 +253,9 @@ def save_comment(
         relay = PulseRelay(handle=handle, workspace_id=workspace.id, round_id=pulse_round.id, author_tag=tag)
         session.add(relay)
         session.flush()
-        session.add(
-            PulseComment(
-                id=unordered_ids.unordered_id(session, PulseComment),  # counted up, ids would say who wrote first
-                round_id=pulse_round.id,
-                respondent=respondent_of(pulse_round, employee, "comment"),
-                text=cleaned,
-                relay_handle=relay.handle,
-            )
-        )
+        comment = {"round_id": pulse_round.id, "respondent": respondent_of(pulse_round, employee, "comment")}
+        comment |= {"text": cleaned, "relay_handle": relay.handle}
+        unordered_ids.insert(session, PulseComment, comment)  # counted up, ids would say who wrote first
     else:
         existing.text = cleaned
     _mark_answered(session, pulse_round, employee)

@@ -248,20 +248,17 @@ def _rewrite_comments(
     if relay_rows:
         session.execute(insert(PulseRelay), relay_rows)
     ordered = sorted(kept, key=lambda item: (_order(item[0]), item[1]))
-    ids = unordered_ids.unordered_ids(session, PulseComment, len(ordered))  # a counted id would count those dropped
     rows = [
         {
-            "id": comment_id,
             "round_id": pulse_round.id,
             "respondent": None,
             "group_manager_id": m,
             "text": text,
             "relay_handle": relay.handle if relay else None,
         }
-        for comment_id, (m, text, relay) in zip(ids, ordered, strict=True)
+        for m, text, relay in ordered
     ]
-    if rows:
-        session.execute(insert(PulseComment), rows)
+    unordered_ids.insert_all(session, PulseComment, rows)  # a counted id would count those dropped
     session.expire_all()
 
 

@@ -15,7 +15,7 @@ from sqlalchemy import delete, exists, or_, select, update
 from sqlalchemy.orm import Session
 
 from models import Employee, PulseComment, PulseRelay, PulseReply, PulseRound, Workspace
-from services import directory, outbox, rows
+from services import directory, outbox, rows, unordered_ids
 from services.errors import AlreadyDone, InvalidInput, NotAllowed
 from services.pulse.relay_keys import (
     hold_relays,
@@ -92,8 +92,7 @@ def reply_to_comment(
     comment, relay = _comment_to_reply_to(session, workspace, manager, comment_id, relay_key, now, hold=True)
     author = _author(session, workspace, relay, relay_key)
     reply = PulseReply(comment_id=comment.id, manager_id=manager.id, created_at=now)
-    session.add(reply)
-    session.flush()
+    unordered_ids.add(session, reply)  # deleted when replies end (or withdrawn): a counted id would leave a gap
     return _relayed(session, author, reply, comment, cleaned, now)
 
 

@@ -17,7 +17,7 @@ from services.policy.suggestions import SuggestionSettings
 from services.policy.versions import current_policy
 from services.rewards.grants import HR_ROLES
 from services.suggestions.anonymity import make_anonymous, refuse_too_many_a_day
-from services.suggestions.numbers import give_numbers, numbered_elsewhere, unordered_id
+from services.suggestions.numbers import add_unnumbered, give_numbers, numbered_elsewhere
 from services.suggestions.owners import owner_for, still_fits
 from services.suggestions.relay import Relay
 from services.suggestions.release import hold
@@ -108,11 +108,11 @@ def submit(
         refuse_too_many_a_day(session, suggestion, author, relay, now)
     hold(suggestion, now)
     if request.anonymous:  # numbered on release (release.py), its number and id saying nothing of its sending
-        suggestion.id = unordered_id(session)
+        add_unnumbered(session, suggestion)
     else:
         give_numbers(session, [suggestion])
-    session.add(suggestion)
-    session.flush()
+        session.add(suggestion)
+        session.flush()
     if not request.anonymous:  # an anonymous one's is written on release (release.py), not dated to its sending
         audit.record(
             session,

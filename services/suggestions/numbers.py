@@ -43,9 +43,10 @@ def give_numbers(session: Session, suggestions: Iterable[Suggestion]) -> None:
             suggestion.number = last[scope]
 
 
-def unordered_id(session: Session) -> int:
-    """A row id for an anonymous idea: random, below the ids the database counts up, and not taken."""
-    return unordered_ids.unordered_id(session, Suggestion)
+def add_unnumbered(session: Session, suggestion: Suggestion) -> None:
+    """Insert an anonymous idea under a row id drawn at random, below the ids the database counts up (drawn again
+    should another idea have it, one sent at the same moment included)."""
+    unordered_ids.add(session, suggestion)
 
 
 def _org_key(workspace: Workspace) -> str | None:

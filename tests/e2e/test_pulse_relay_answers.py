@@ -4,15 +4,16 @@ any number of anonymous DMs until replies end."""
 import json
 from pathlib import Path
 
-from sqlalchemy import select, text
+from sqlalchemy import select, text, update
 
 from bot.fakeslack.server import Call
 from handlers.blocks import pulse_results as result_blocks
-from models import Delivery
+from models import Delivery, PulseReply
 from models.schema import migrate, upgrade
 from tests.conftest import MONDAY_MORNING, RunningBot
 from tests.e2e.test_pulse_relay import after_the_relay_delay, answer_form_reply, commented_round, reply_from_results
 from tests.e2e.test_upgrades import add_workspace, at_revision
+from tests.helpers import as_an_older_version_sent_it
 
 
 def reply_reaching_the_author(bot: RunningBot, text: str) -> Call:
@@ -94,9 +95,22 @@ def relayed_keys(bot: RunningBot) -> list[str]:
         return [key for key in keys if key.startswith("pulse-relay:")]
 
 
+def as_the_earlier_release_replied(bot: RunningBot, to_author: Call) -> Call:
+    """The reply under the id a release before migration 0053 counted up for it (1), in its row, the key its message
+    waited under and its Answer button: a reply's id is drawn below zero since."""
+    with bot.sessions.begin() as session:
+        drawn = session.scalars(select(PulseReply.id)).one()
+        session.execute(update(PulseReply).values(id=1))
+        for delivery in session.scalars(select(Delivery).where(Delivery.idempotency_key.startswith("pulse-relay:"))):
+            delivery.idempotency_key = delivery.idempotency_key.replace(f":{drawn}:", ":1:")
+    [button] = [e for b in to_author.args["blocks"] for e in b.get("elements") or [] if e.get("value")]
+    counted = button["value"].replace(str(drawn), "1", 1)
+    return as_an_older_version_sent_it(bot.slack, to_author, result_blocks.ANSWER_REPLY_ACTION, counted)
+
+
 def test_an_answer_queued_before_the_upgrade_still_counts_as_the_replys_one_answer(bot: RunningBot) -> None:
     commented_round(bot)
-    to_author = reply_reaching_the_author(bot, "Which shifts?")
+    to_author = as_the_earlier_release_replied(bot, reply_reaching_the_author(bot, "Which shifts?"))
     second = answer_form(bot, to_author)
     bot.driver.submit("U0A01", answer_form(bot, to_author), {"message": "Saturday mornings"})
     older = as_the_earlier_release_queued_it(bot)
