@@ -133,7 +133,7 @@ def labels_in(texts: Iterable[str]) -> dict[str, str]:
     return {match["person"]: match["person_label"] for match in found if match["person"] and match["person_label"]}
 
 
-def as_typed(text: str) -> str:
+def outside_slack(text: str) -> str:
     """The text as typed, for a file read outside Slack: without the word joiner kept after a `<` (`TYPED_MARKUP`),
     which Slack needs and a spreadsheet shows as a stray character."""
     return text.replace(TYPED_MARKUP, "<")

@@ -1,5 +1,5 @@
 """A reason that mentions people or channels (`<@U123>`, `<#C123|support>`) is exported as Slack shows it, and
-markup typed key by key as typed (`<@U123>`, without the word joiner stored after its `<`: `services.text.as_typed`).
+markup typed key by key as typed (`<@U123>`, without the word joiner stored after its `<`: `text.outside_slack`).
 
 Only a reason holding `<@`, `<#` or typed markup takes a slower path, through Python (`as_slack_shows`, then
 the formula guard, so a reason that now starts with `@` gets the quote like any cell starting with `@`):
@@ -25,7 +25,7 @@ from functools import partial
 from sqlalchemy import ColumnElement, String, case, func, literal
 from sqlalchemy.orm import Session
 
-from services.text import MENTION_MARKS, TYPED_MARKUP, WORD_JOINER, as_slack_shows, as_typed, formula_safe
+from services.text import MENTION_MARKS, TYPED_MARKUP, WORD_JOINER, as_slack_shows, formula_safe, outside_slack
 
 SQLITE_MENTION_GLOB = f"*<[@#{WORD_JOINER}]*"
 """A reason holding one of `MARKS`, as a GLOB pattern (one GLOB costs a third of two `instr`)."""
@@ -65,7 +65,7 @@ def shown(reason: str, names: Mapping[str, str]) -> str:
     """Mentions as Slack shows them, then typed markup as typed (never the other way: it would become a mention)."""
     if "<" not in reason:
         return reason
-    return as_typed(as_slack_shows(reason, names) if any(mark in reason for mark in MENTION_MARKS) else reason)
+    return outside_slack(as_slack_shows(reason, names) if any(mark in reason for mark in MENTION_MARKS) else reason)
 
 
 def reason_cell(reason: str, names: Mapping[str, str], line: CsvLine) -> str:
