@@ -16,7 +16,7 @@ from handlers.event_retries import RETRIED_EVENTS, kept_body
 from models import ProcessedEvent
 from services import event_retries
 from services.rows import insert_new
-from services.text import SLACK_MENTION, labels_in, mention_label, without_unseen_characters
+from services.text import SLACK_MENTION, WORD_JOINER, labels_in, mention_label, without_unseen_characters
 
 Middleware = Callable[..., BoltResponse | None]
 log = logging.getLogger(__name__)
@@ -28,7 +28,6 @@ _SLACK_MARKUP = re.compile(
 )
 USER_GROUP = "@group"
 """A user group Slack sent without its handle (`<!subteam^S123>`): still seen as one, never a ping."""
-WORD_JOINER = "\u2060"
 PERSON_LABELS = "person_labels"
 """The context key of the names Slack sent with the people a command's text mentions (`labels_sent`)."""
 

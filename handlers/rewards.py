@@ -2,6 +2,7 @@
 
 import logging
 from datetime import datetime
+from functools import partial
 from typing import Any
 from urllib.error import URLError
 
@@ -127,7 +128,10 @@ def export(
             reward_export.require_exporter(requester)
             named = teams.names_a_team(session, workspace)  # `team:Nesting March 2026` names a team, no month
             said_on = local_date(deps.now(), requester.tz)  # `last month` is the one before the requester's own
-            period = reward_export.parse_period_words(words, now=deps.now(), is_a_team=named, said_on=said_on)
+            known = partial(teams.team_names, session, workspace)  # `Support Eest last month`: one nearly named
+            period = reward_export.parse_period_words(
+                words, now=deps.now(), is_a_team=named, said_on=said_on, known_teams=known
+            )
             period = reward_export.check_export(session, workspace=workspace, requester=requester, period=period)
     except DomainError as error:
         ack(text=f":warning: {escape_mrkdwn(str(error))}")  # the export's messages are the command line's too

@@ -89,11 +89,13 @@ def written_with_a_year(text: str) -> bool:
     return any(_part(word).year is not None for word in text.replace(",", " ").split())
 
 
-def days_named(text: str, name: str, *, latest_by: date, year: int | None = None) -> tuple[date, date] | None:
+def days_named(
+    text: str, name: str, *, latest_by: date | None = None, year: int | None = None
+) -> tuple[date, date] | None:
     """The first and last day `text` names when it is written with a month's name (a day: that day twice; a month:
     its first and last days); None when it names no month. Written without its year, it is in `year`, or else the
-    latest year in which it has begun by `latest_by`. Refused, saying what is wrong, when the month has no such day,
-    or the weekday written is not that day's. `name`: what the user typed it as (`FROM`)."""
+    latest year in which it has begun by `latest_by` (one of them is needed then). Refused, saying what is wrong, when
+    the month has no such day, or the weekday written is not that day's. `name`: what the user typed it as (`FROM`)."""
     words = text.replace(",", " ").split()
     parts = [_part(word) for word in words]
     months = [part.month for part in parts if part.month is not None]
@@ -104,7 +106,7 @@ def days_named(text: str, name: str, *, latest_by: date, year: int | None = None
     weekday = parts[0].weekday if len(parts) > 1 else None
     days = [part.day for part in parts if part.day is not None and part.year is None]
     years = [part.year for part in parts if part.year is not None] or [
-        year if year is not None else _latest_year(months[0], days[0] if days else 1, latest_by)
+        _unwritten_year(months[0], days[0] if days else 1, year, latest_by)
     ]
     if years[0] < 1:
         raise InvalidInput(f"{name} `{truncate(text, SHOWN)}` is not a date: {WRITE_A_DATE}.")
@@ -113,6 +115,14 @@ def days_named(text: str, name: str, *, latest_by: date, year: int | None = None
         return first, first.replace(day=last)
     day = _day_checked(f"{name} `{truncate(text, SHOWN)}`", first, days[0], weekday)
     return day, day
+
+
+def _unwritten_year(month: int, day: int, year: int | None, latest_by: date | None) -> int:
+    if year is not None:
+        return year
+    if latest_by is None:
+        raise ValueError("a date written without its year is read with `year` or `latest_by`")
+    return _latest_year(month, day, latest_by)
 
 
 def _latest_year(month: int, day: int, today: date) -> int:

@@ -1,6 +1,7 @@
 """Teams as people name them in commands: HR's export and the digest's `team:NAME`."""
 
-from collections.abc import Callable
+import difflib
+from collections.abc import Callable, Sequence
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -53,6 +54,35 @@ def team_names(session: Session, workspace: Workspace) -> list[str]:
 
 def team_names_in_words(session: Session, workspace: Workspace, shown: Callable[[str], str]) -> str:
     """The first TEAMS_NAMED teams by name, each as `shown` writes it, and how many others there are."""
-    names = team_names(session, workspace)
+    return names_in_words(team_names(session, workspace), shown)
+
+
+def names_in_words(names: Sequence[str], shown: Callable[[str], str]) -> str:
+    """`team_names_in_words` of names already read."""
     listed = ", ".join(shown(name) for name in names[:TEAMS_NAMED]) or "none yet"
     return f"{listed} and {len(names) - TEAMS_NAMED} more" if len(names) > TEAMS_NAMED else listed
+
+
+def closest_teams(name: str, names: Sequence[str]) -> list[str]:
+    """The teams whose names `name` is nearest to (difflib's ratio), when near enough to be a slip of them, letter case
+    and spacing aside; as near, those it begins most like, a slip on the first letters being the rarer (`Support
+    Eest`: `Support East`, not `Support West`); several when still as near; none when none is."""
+    typed = spaced(name)
+    alike = {
+        team: (difflib.SequenceMatcher(None, typed, spaced(team)).ratio(), _alike_from(typed, team)) for team in names
+    }
+    best = max(alike.values(), default=(0.0, 0))
+    return sorted(team for team, near in alike.items() if near == best) if best[0] >= _CLOSE else []
+
+
+def _alike_from(typed: str, team: str) -> int:
+    """How many first characters of `typed` are the team's."""
+    named = spaced(team)
+    return next(
+        (at for at, (a, b) in enumerate(zip(typed, named, strict=False)) if a != b), min(len(typed), len(named))
+    )
+
+
+_CLOSE = 0.75
+"""How alike a name typed and a team's must be: `Support Eest` and `Support East` are 0.92, `Suport` and `Support
+East` 0.67, `Eest` and `East` 0.75."""

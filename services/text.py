@@ -17,6 +17,10 @@ SLACK_MENTION = re.compile(
 """A person or channel picked from Slack's list, as text from Slack holds them (`<@U123>`, `<#C123|support>`)."""
 MENTION_MARKS = ("<@", "<#")
 """How every mention `as_slack_shows` renders begins: text without either has nothing to render."""
+WORD_JOINER = "\u2060"
+TYPED_MARKUP = "<" + WORD_JOINER
+"""How markup typed key by key (`<@U1>`) is stored: a word joiner after its `<` keeps Slack from reading it. What
+people type never holds one (`without_unseen_characters`): each is ours."""
 # A spreadsheet runs a cell starting with one of these as a formula: exports prefix such cells with a quote.
 FORMULA_START = frozenset("=+-@\t\r")
 _CARRIAGE_RETURN = re.compile(r"\r\n?")
@@ -127,6 +131,12 @@ def labels_in(texts: Iterable[str]) -> dict[str, str]:
     """The name written with each person mentioned in these texts (`<@U123|sam>` -> `{"U123": "sam"}`)."""
     found = (match for text in texts for match in SLACK_MENTION.finditer(text))
     return {match["person"]: match["person_label"] for match in found if match["person"] and match["person_label"]}
+
+
+def outside_slack(text: str) -> str:
+    """The text as typed, for a file read outside Slack: without the word joiner kept after a `<` (`TYPED_MARKUP`),
+    which Slack needs and a spreadsheet shows as a stray character."""
+    return text.replace(TYPED_MARKUP, "<")
 
 
 def formula_safe(cell: str) -> str:

@@ -29,7 +29,7 @@ from services.resolutions.reference_parts import (
     without_the_sentences_end,
 )
 from services.text import SLACK_MENTION, escape_mrkdwn
-from services.typed_words import COURTESY, bare_word, meant_word, without_leading_dashes
+from services.typed_words import COURTESY, after_leading_dashes, bare_word, meant_word, without_leading_dashes
 
 SHOWN = 40
 """Characters of what happened shown back in a corrected command."""
@@ -60,6 +60,9 @@ class NamedFirst(InvalidInput):
 class OneLiner:
     category: str
     words: list[str]
+    breaks: tuple[int, ...] = ()
+    """How many line breaks were typed before each word (none for an emoji moved before the others): what happened is
+    kept on the lines it was typed on, though its words are read as one line."""
 
 
 def category_key(words: Sequence[str]) -> str:
@@ -80,7 +83,7 @@ def read_one_liner(text: str, categories: Collection[str]) -> OneLiner:
     """The category and the words after it; an amount before a category is `CategoryNotFirst`, any other first word
     that names none `UnknownCategory`. An emoji is no category, nor an amount, wherever it was typed (`:tada: credit
     10`, `credit:tada: 10`, `10:tada:`): it goes in front of the words after the category, for `to_request` to keep."""
-    words = emoji_apart(text, _LABELS).split()
+    words, breaks = _words_and_breaks(emoji_apart(text, _LABELS))
     emoji = list(takewhile(is_emoji, words))
     emoji = emoji if len(emoji) < len(words) else []
     words = words[len(emoji) :]
@@ -96,7 +99,36 @@ def read_one_liner(text: str, categories: Collection[str]) -> OneLiner:
             raise CategoryNotFirst(after[0], words[0], words[1 + after[1] :])
         raise UnknownCategory(words[0].lower(), sorted(categories))
     category, taken = found
-    return OneLiner(category=category, words=[*emoji, *words[taken:]])
+    kept = words[taken:]
+    return OneLiner(category=category, words=[*emoji, *kept], breaks=(0,) * len(emoji) + _last(breaks, len(kept)))
+
+
+def _words_and_breaks(text: str) -> tuple[list[str], tuple[int, ...]]:
+    """The words, and how many line breaks were typed before each."""
+    found = list(_WORD.finditer(text))
+    ends = [0, *(word.end() for word in found)]
+    return [word[0] for word in found], tuple(
+        _line_breaks(text[ends[at] : word.start()]) for at, word in enumerate(found)
+    )
+
+
+_WORD = re.compile(r"\S+")
+
+
+def _line_breaks(gap: str) -> int:
+    return len(f"{gap}.".splitlines()) - 1
+
+
+def _last(breaks: tuple[int, ...], count: int) -> tuple[int, ...]:
+    """The line breaks before the last `count` words: the words read from the front, those left are the last (none
+    known: none typed)."""
+    return (0,) * (count - len(breaks)) + breaks[max(len(breaks) - count, 0) :] if count else ()
+
+
+def _as_typed(emoji: list[str], words: list[str], breaks: tuple[int, ...]) -> str:
+    """The words left with the line breaks typed between them; spaces as one."""
+    kept = "".join(("\n" * count or " ") + word for word, count in zip(words, breaks, strict=True))
+    return " ".join([*emoji, kept.lstrip()]) if emoji else kept.lstrip()
 
 
 def _is_amount(word: str) -> bool:
@@ -190,6 +222,7 @@ def to_request(line: OneLiner, rule: BoundaryRule, currency: str) -> ResolutionR
             typed = f"{typed} {without_trailing_punctuation(words.pop(0))}"
         amount = _amount(typed, words, rule.category, currency)
     rest = " ".join([*emoji, *words])
+    typed = _as_typed(emoji, words, _last(line.breaks, len(words)))
     outcome = typed_outcome(rest)
     words_typed = SLACK_MENTION.sub(_MENTION_GAP, rest)
     ref_match = _REF.search(words_typed)
@@ -202,11 +235,16 @@ def to_request(line: OneLiner, rule: BoundaryRule, currency: str) -> ResolutionR
         if not ended:
             after = words_typed[ref_match.end() :]
             refuse_spaced_reference(unquoted, after, written=f"ref:{unquoted}", parts=PART_GROUPS)
-    summary = _OUTCOME.sub("", _REF.sub("", _without_opened_before_ref(rest)))
-    summary = " ".join(without_leading_dashes(summary.split()))
+    summary = _lines_kept(_OUTCOME.sub("", _REF.sub("", _without_opened_before_ref(typed))))
     return ResolutionRequest(
         category=rule.category, amount=amount, summary=summary, customer_ref=customer_ref, customer_outcome=outcome
     )
+
+
+def _lines_kept(summary: str) -> str:
+    """What happened on the lines it was typed on, without the dashes set before it; runs of spaces as one."""
+    lines = [" ".join(line.split()) for line in after_leading_dashes(summary).splitlines()]
+    return "\n".join(lines).strip()
 
 
 def typed_outcome(text: str) -> str | None:

@@ -247,8 +247,10 @@ def _team(session: Session, workspace: Workspace, name: str | None) -> Team | No
     team = teams.find_team(session, workspace, name)
     if team is None:
         shown = name if len(name) <= SHOWN else f"{name[:SHOWN]}…"
+        meant = " or ".join(map(repr, teams.closest_teams(name, teams.team_names(session, workspace))))
+        hint = f" Did you mean {meant}?" if meant else ""
         raise NotFound(
-            f"There is no team called {shown!r} in the directory (teams: {_known_teams(session, workspace)})."
+            f"There is no team called {shown!r} in the directory (teams: {_known_teams(session, workspace)}).{hint}"
         )
     return team
 

@@ -1,7 +1,8 @@
-"""A reason that mentions people or channels (`<@U123>`, `<#C123|support>`) is exported as Slack shows it.
+"""A reason that mentions people or channels (`<@U123>`, `<#C123|support>`) is exported as Slack shows it, and
+markup typed key by key as typed (`<@U123>`, without the word joiner stored after its `<`: `text.outside_slack`).
 
-Only a reason holding `<@` or `<#` takes a slower path, through Python (`services.text.as_slack_shows`,
-then the formula guard, so a reason that now starts with `@` gets the quote like any cell starting with `@`):
+Only a reason holding `<@`, `<#` or typed markup takes a slower path, through Python (`as_slack_shows`, then
+the formula guard, so a reason that now starts with `@` gets the quote like any cell starting with `@`):
 
 - SQLite builds each CSV line in SQL: one GLOB per reason (all that a plain one pays) sends a reason with a
   mention to a Python function registered on the connection (`prepare`), which returns the finished cell.
@@ -24,10 +25,12 @@ from functools import partial
 from sqlalchemy import ColumnElement, String, case, func, literal
 from sqlalchemy.orm import Session
 
-from services.text import MENTION_MARKS, as_slack_shows, formula_safe
+from services.text import MENTION_MARKS, TYPED_MARKUP, WORD_JOINER, as_slack_shows, formula_safe, outside_slack
 
-SQLITE_MENTION_GLOB = "*<[@#]*"
-"""A reason holding one of `MENTION_MARKS`, as a GLOB pattern (one GLOB costs a third of two `instr`)."""
+SQLITE_MENTION_GLOB = f"*<[@#{WORD_JOINER}]*"
+"""A reason holding one of `MARKS`, as a GLOB pattern (one GLOB costs a third of two `instr`)."""
+MARKS = (*MENTION_MARKS, TYPED_MARKUP)
+"""What a reason rendered in Python holds: a mention, or markup typed key by key."""
 
 
 class CsvLine:
@@ -59,7 +62,10 @@ def prepare(session: Session, names: Mapping[str, str], delimiter: str = ",") ->
 
 
 def shown(reason: str, names: Mapping[str, str]) -> str:
-    return as_slack_shows(reason, names) if any(mark in reason for mark in MENTION_MARKS) else reason
+    """Mentions as Slack shows them, then typed markup as typed (never the other way: it would become a mention)."""
+    if "<" not in reason:
+        return reason
+    return outside_slack(as_slack_shows(reason, names) if any(mark in reason for mark in MENTION_MARKS) else reason)
 
 
 def reason_cell(reason: str, names: Mapping[str, str], line: CsvLine) -> str:
@@ -71,8 +77,9 @@ def mend_copied(
     chunk: bytes, records: list[memoryview], *, column: int, names: Mapping[str, str], delimiter: str = ","
 ) -> bytes:
     """`COPY`'s CSV lines (`chunk`, made of `records`) with the reason in `column` rendered where it holds a
-    mention. `<` is looked for first: one byte is found by `memchr`, about a hundred times faster than `<@`."""
-    if b"<" not in chunk or not any(mark.encode() in chunk for mark in MENTION_MARKS):
+    mention or typed markup. `<` is looked for first: one byte is found by `memchr`, about a hundred times faster
+    than `<@`."""
+    if b"<" not in chunk or not any(mark.encode() in chunk for mark in MARKS):
         return chunk
     line = CsvLine(delimiter)
     return b"".join(_mended(bytes(record), column, names, line) for record in records)
@@ -82,7 +89,7 @@ def _mended(record: bytes, column: int, names: Mapping[str, str], line: CsvLine)
     """The cell was made formula-safe by the database: a quote put before it stays first after rendering."""
     if b"<" in record:
         row = next(csv.reader((record.decode("utf-8"),), delimiter=line.writer.dialect.delimiter))
-        if any(mark in row[column] for mark in MENTION_MARKS):
-            row[column] = formula_safe(as_slack_shows(row[column], names))
+        if any(mark in row[column] for mark in MARKS):
+            row[column] = formula_safe(shown(row[column], names))
             return line(row).encode("utf-8")
     return record + b"\r\n"

@@ -52,11 +52,15 @@ def _is_pair(before: str, word: str) -> bool:
 
 _YEAR_DASH_QUARTER = re.compile(r"([0-9]{4})([-–—])(q[1-4])", re.IGNORECASE)
 _QUARTER_DASH_YEAR = re.compile(r"(q[1-4])([-–—])([0-9]{4})", re.IGNORECASE)
+_DASH_FIRST = re.compile(r"([-–—])(q[1-4]|[0-9]{4})", re.IGNORECASE)
+_DASH_LAST = re.compile(r"(q[1-4]|[0-9]{4})([-–—])", re.IGNORECASE)
 
 
 def _dash_apart(words: list[str]) -> list[str]:
     """`2026-Q2` after a quarter without its year (`Q1 2026-Q2 2026`) is that quarter's year, a dash and the next
-    quarter; `Q1-2026` after a year and before a quarter (`2026 Q1-2026 Q2`) likewise: the dash joins two dates."""
+    quarter; `Q1-2026` after a year and before a quarter (`2026 Q1-2026 Q2`) likewise: the dash joins two dates. So
+    is a dash typed onto one of two quarters, each with its year, with a space on its other side only (`Q3 2025
+    -Q4 2025`, `Q3 2025- Q4 2025`)."""
     apart: list[str] = []
     for at, word in enumerate(words):
         before, after = (words[at - 1] if at else ""), (words[at + 1] if at + 1 < len(words) else "")
@@ -67,5 +71,16 @@ def _dash_apart(words: list[str]) -> list[str]:
         elif quarter_dash and _YEAR_WORD.fullmatch(before) and _QUARTER_WORD.fullmatch(after.rstrip(_ENDS)):
             apart += quarter_dash.groups()
         else:
-            apart.append(word)
+            apart += _dash_typed_onto(words, at)
     return apart
+
+
+def _dash_typed_onto(words: list[str], at: int) -> list[str]:
+    """The word at `at` with a dash typed onto it set apart, when a quarter and its year are on each side of it."""
+    word, around = words[at], ["", "", *words, "", ""]  # `words[at]` is `around[at + 2]`
+    dash_first, dash_last = _DASH_FIRST.fullmatch(word), _DASH_LAST.fullmatch(word)
+    if dash_first and _is_pair(around[at], around[at + 1]) and _is_pair(dash_first[2], around[at + 3]):
+        return list(dash_first.groups())
+    if dash_last and _is_pair(around[at + 1], dash_last[1]) and _is_pair(around[at + 3], around[at + 4]):
+        return list(dash_last.groups())
+    return [word]

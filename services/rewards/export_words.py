@@ -2,14 +2,13 @@
 write them."""
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
 from services.day_words import (
     MONTHS,
     RANGE_MARKS,
-    SHOWN,
     date_phrases,
     days_named,
     spread_day_ranges,
@@ -19,8 +18,9 @@ from services.errors import DomainError, InvalidInput
 from services.rewards.export_days import DAYS_SAID, SPANS_SAID, RangeRefused, typed_days
 from services.rewards.export_period import ExportPeriod, parse_period
 from services.rewards.export_quarters import QUARTER, quarters_joined
+from services.rewards.export_refusals import TEAM_MARK, team_or_dates, too_many, two_readings
+from services.rewards.export_team_words import unknown_team
 from services.sentence_words import SENTENCE_END, as_written, unquoted
-from services.text import truncate
 from services.typed_words import QUOTE_MARKS
 
 _LOOKS_LIKE_A_DATE = re.compile(r"\d{4}-\d{1,2}-\d{1,2}")
@@ -51,6 +51,7 @@ def parse_period_words(
     now: datetime,
     is_a_team: Callable[[str], bool] = lambda name: False,
     said_on: date | None = None,
+    known_teams: Callable[[], Sequence[str]] | None = None,
 ) -> ExportPeriod:
     """`[FROM] [TO] [team:NAME]` as typed after `/rewards export` (a team name may contain spaces); dates typed
     after the team (`team:Support East 2026-03-01`, `team:Support East 1 March 2026`) are the range's, not the name's,
@@ -59,7 +60,8 @@ def parse_period_words(
     from which `yesterday` or `last month` are counted (default: UTC's). Words that are no range but begin or end with
     a team's name, without `team` (`Support East last month`), are that team's; when they are a range either way
     (`last month March`, with a team March), the requester is asked which was meant. Dates read and then refused (not
-    begun yet) are refused, never read as a team's name."""
+    begun yet) are refused, never read as a team's name. Words that are no range but begin or end with what reads as
+    a team's name slipped (`Support Eest last month`) are told the team nearly named, from `known_teams`."""
     try:
         period = _period_of(words, now, is_a_team, said_on)
     except RangeRefused:
@@ -68,22 +70,34 @@ def parse_period_words(
         as_a_team = _with_a_team_named_bare(words, now, is_a_team, said_on)
         if isinstance(as_a_team, tuple):
             return as_a_team[1]
-        raise (as_a_team or refused) from None
+        raise (as_a_team or _team_slipped(words, now, is_a_team, said_on, known_teams) or refused) from None
     as_a_team = _with_a_team_named_bare(words, now, is_a_team, said_on) if period.team is None else None
     if isinstance(as_a_team, tuple):
-        raise InvalidInput(_team_or_dates(as_a_team[0], period))
+        raise InvalidInput(team_or_dates(as_a_team[0], period))
     return period
 
 
-def _team_or_dates(named: list[str], period: ExportPeriod) -> str:
-    """The words are a range with and without the team's name they begin or end with: both named, never guessed."""
-    team = next(at for at, word in enumerate(named) if word.startswith(_TEAM_MARK))
-    name = truncate(_name([named[team].removeprefix(_TEAM_MARK), *named[team + 1 :]]), SHOWN)
-    dates = f"{period.first.isoformat()} {period.last.isoformat()}"
-    return (
-        f"`{name}` names a team and a date: write `{' '.join(named)}` for team {name}'s grants, or `{dates}` for the "
-        "range read without a team."
-    )
+def _team_slipped(
+    words: list[str],
+    now: datetime,
+    is_a_team: Callable[[str], bool],
+    said_on: date | None,
+    known_teams: Callable[[], Sequence[str]] | None,
+) -> DomainError | None:
+    """No team called as the words begin or end (`unknown_team`), where `team` is not typed and the teams are known."""
+    if known_teams is None or _TEAM.search(" ".join(words)):
+        return None
+
+    def reads_as_range(rest: list[str]) -> bool:
+        try:
+            _period_of(rest, now, is_a_team, said_on)
+        except RangeRefused:
+            return True
+        except DomainError:
+            return False
+        return True
+
+    return unknown_team(words, teams=known_teams(), reads_as_range=reads_as_range)
 
 
 def _period_of(words: list[str], now: datetime, is_a_team: Callable[[str], bool], said_on: date | None) -> ExportPeriod:
@@ -114,13 +128,10 @@ def _teams_named_bare(words: list[str], is_a_team: Callable[[str], bool]) -> Ite
     `team` is typed."""
     for at in range(len(words), 0, -1):
         if is_a_team(_name(words[:at])) and not _TEAM.search(" ".join(words[at:])):
-            yield [*words[at:], f"{_TEAM_MARK}{words[0]}", *words[1:at]]
+            yield [*words[at:], f"{TEAM_MARK}{words[0]}", *words[1:at]]
     for at in range(len(words)):
         if is_a_team(_name(words[at:])) and not _TEAM.search(" ".join(words[:at])):
-            yield [*words[:at], f"{_TEAM_MARK}{words[at]}", *words[at + 1 :]]
-
-
-_TEAM_MARK = "team:"
+            yield [*words[:at], f"{TEAM_MARK}{words[at]}", *words[at + 1 :]]
 
 
 @dataclass(frozen=True)
@@ -142,23 +153,8 @@ def typed_range(words: list[str], is_a_team: Callable[[str], bool] = lambda name
     typed = _without_openings(read)
     dates = [word for at, word in enumerate(typed) if at == 0 or word.casefold() not in _BETWEEN]
     if len(dates) > 2:
-        raise InvalidInput(_too_many(dates))
+        raise InvalidInput(too_many(dates))
     return TypedRange(dates=dates, opened=len(typed) != len(read), team=team if named else None)
-
-
-_LISTED = 6
-_BACKTICK, _QUOTE = "`", "'"
-"""The most dates a refusal of too many names back, each as typed (cut at `SHOWN`); it counts the others."""
-
-
-def _too_many(dates: list[str]) -> str:
-    """More than two dates read, each named back whole enough to be found in what was typed."""
-    shown = ", ".join(f"`{truncate(typed.replace(_BACKTICK, _QUOTE), SHOWN)}`" for typed in dates[:_LISTED])
-    more = f" and {len(dates) - _LISTED} more" if len(dates) > _LISTED else ""
-    return (
-        "Give at most two dates, FROM and TO, like `2026-03-01 2026-03-31` or `1 March 2026 31 March 2026` "
-        f"(I read {len(dates)}: {shown}{more})."
-    )
 
 
 _QUOTED = re.compile(
@@ -189,22 +185,10 @@ def _dates_after_the_team(text: str, is_a_team: Callable[[str], bool]) -> tuple[
     splits = [at for at in range(1, len(words)) if _all_dates(_date_words(words[at:]), _name(words[:at]), is_a_team)]
     teams = [at for at in splits if is_a_team(_name(words[:at]))]
     if len(teams) > 1:
-        raise InvalidInput(_two_readings(words, teams[:2]))
+        raise InvalidInput(two_readings(words, teams[:2]))
     at = next(iter(teams), splits[0] if splits else len(words))
     trailing = _date_words(words[at:])
     return " ".join(words[:at]), trailing[1:] if trailing and trailing[0] in _AFTER_THE_NAME else trailing
-
-
-def _two_readings(words: list[str], splits: list[int]) -> str:
-    """`team:Support East 2 March 2026` with teams `Support East` and `Support East 2`: each reading named, and how to
-    write it so that it is the only one."""
-    readings = [(_name(words[:at]), " ".join(words[at:])) for at in splits]
-    told = " or ".join(f"team {name} for `{dates}`" for name, dates in readings)
-    quoted = " or ".join(f'`team:"{name}" {dates}`' for name, dates in readings)
-    return (
-        f"`team:{' '.join(words)}` can be read two ways: {told}. Put the team's name in quotes ({quoted}), "
-        "or write the dates as YYYY-MM-DD."
-    )
 
 
 _AFTER_THE_NAME = _FILLERS | {"-", "–", "—"}
@@ -242,7 +226,7 @@ def _is_trailing_date(phrase: str, before: str, is_a_team: Callable[[str], bool]
     if not written_with_a_year(phrase):
         return later_year or is_a_team(before)
     try:
-        return days_named(phrase, "", latest_by=date.max) is not None  # written with its year: no latest to take
+        return days_named(phrase, "") is not None  # written with its year
     except DomainError:
         return is_a_team(before)
 

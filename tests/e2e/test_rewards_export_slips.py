@@ -1,0 +1,98 @@
+"""HR's export range typed with a slip: a team named without `team` and misspelt (`Support Eest last month`) is told
+the team nearly named, or that no team is called so, where it was refused as a date; two quarters joined by a dash
+with a space on one side only (`Q3 2025 -Q4 2025`) are a range of two quarters, as with spaces on both or neither.
+In Slack and on the command line. On Monday 2 March 2026."""
+
+import pytest
+
+from bot.cli import main
+from tests.conftest import RunningBot
+from tests.helpers import load_org_and_policy
+
+
+@pytest.fixture
+def ready(bot: RunningBot) -> RunningBot:
+    load_org_and_policy(bot.sessions, bot.clock.now())
+    return bot
+
+
+@pytest.mark.parametrize(
+    ("typed", "told"),
+    [
+        (
+            "Support Eest last month",
+            "No team is called `Support Eest`. Did you mean `Support East`? Write `team:Support East last month`.",
+        ),
+        (
+            "last month Suport East",
+            "No team is called `Suport East`. Did you mean `Support East`? Write `last month team:Support East`.",
+        ),
+        (
+            "Operatons 2026-02",
+            "No team is called `Operatons`. Did you mean `Operations`? Write `team:Operations 2026-02`.",
+        ),
+        (
+            "Night Shift last month",
+            "No team is called `Night Shift`, nor is it a date (write one like 2026-03-01). Teams: Operations, People, "
+            "Support East, Support West.",
+        ),
+    ],
+)
+def test_a_team_misspelt_without_team_is_told_the_team_nearly_named_not_that_it_is_no_date(
+    ready: RunningBot, typed: str, told: str
+) -> None:
+    """Was "TO `Eest` is not a date" (or three dates read: `Support`, `Eest`, `last month`)."""
+    reply = ready.driver.command("U0HR", "/rewards", f"export {typed}")
+
+    assert told in reply.text, reply.text
+    assert "is not a date" not in reply.text and ready.slack.files() == []
+
+
+def test_the_words_a_slip_is_answered_with_export_that_team(ready: RunningBot) -> None:
+    ready.driver.command("U0HR", "/rewards", "export Support Eest last month")
+    reply = ready.driver.command("U0HR", "/rewards", "export team:Support East last month")
+
+    assert "Preparing the reward export for 2026-02-01 to 2026-02-28, team Support East (" in reply.text, reply.text
+    assert len(ready.slack.files()) == 1
+
+
+@pytest.mark.parametrize("typed", ["Marhc 2026", "2026-13-01 Support East"])
+def test_a_date_misspelt_is_still_refused_as_a_date(ready: RunningBot, typed: str) -> None:
+    reply = ready.driver.command("U0HR", "/rewards", f"export {typed}")
+
+    assert "is not a date" in reply.text and "No team is called" not in reply.text, reply.text
+
+
+@pytest.mark.parametrize(
+    "typed", ["Q3 2025 -Q4 2025", "Q3 2025- Q4 2025", "Q3 2025 – Q4 2025", "2025 Q3 -2025 Q4", "Q3 2025-Q4 2025"]
+)
+def test_two_quarters_joined_by_a_dash_spaced_on_one_side_are_a_range(ready: RunningBot, typed: str) -> None:
+    """`Q3 2025 -Q4 2025` was three dates: `Q3 2025`, `-Q4`, `2025`."""
+    reply = ready.driver.command("U0HR", "/rewards", f"export {typed}")
+
+    assert "Preparing the reward export for 2025-07-01 to 2025-12-31 (whole days" in reply.text, reply.text
+    assert len(ready.slack.files()) == 1
+
+
+def cli_refusal(capsys: pytest.CaptureFixture[str], *options: str) -> str:
+    command = ["export", "rewards", *options, "--out", "-", "--workspace", "T0LATITUDE"]
+    assert main(command) == 2
+    return capsys.readouterr().err
+
+
+def test_the_command_line_tells_a_team_misspelt_the_team_nearly_named_and_a_quarter_range_how_to_split(
+    ready: RunningBot, database_url: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("DATABASE_URL", database_url)
+
+    misspelt = cli_refusal(capsys, "--from", "2026-02-01", "--to", "2026-02-28", "--team", "Support Eest")
+    quarters = cli_refusal(capsys, "--from", "Q3 2025 -Q4 2025")
+
+    assert misspelt == (
+        "error: There is no team called 'Support Eest' in the directory (teams: Operations, People, Support East, "
+        "Support West). Did you mean 'Support East'?\n"
+    )
+    assert quarters == (
+        "error: --from `Q3 2025 -Q4 2025` is a range, 2025-07-01 to 2025-12-31: give its first day to --from and its "
+        "last to --to (--from 2025-07-01 --to 2025-12-31)\n"
+    )
