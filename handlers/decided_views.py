@@ -84,7 +84,7 @@ def _digest_now(context: BoltContext, body: dict[str, Any], channel: str, ts: st
         if sent is None:
             log.warning("the digest %s/%s clicked in is not among the digests sent: left as it is", channel, ts)
             return None
-        shown = _as_decided_now(session, caller.employee, sent["blocks"])
+        shown = as_decided_now(session, caller.employee, sent["blocks"])
         return _Digest(sent.get("text") or "Updated", shown, caller.workspace.id)
 
 
@@ -94,7 +94,7 @@ def _clicked_copy(body: dict[str, Any]) -> dict[str, Any] | None:
     return message if isinstance(message.get("blocks"), list) else None
 
 
-def _as_decided_now(session: Session, reader: Employee, sent: list[Block]) -> list[Block]:
+def as_decided_now(session: Session, reader: Employee, sent: list[Block]) -> list[Block]:
     ids = [_request_id(block) for block in sent if _decides(block)]
     requests = decisions.requests_by_id(session, workspace_id=reader.workspace_id, ids=ids)
     return [_decided_or_as_sent(block, requests, reader) for block in sent]
@@ -130,16 +130,17 @@ def preview_url(body: dict[str, Any]) -> str:
 
 
 def replace_preview(
-    send: Callable[[dict[str, Any]], bool], context: BoltContext, body: dict[str, Any], decided: dict[str, Any]
+    send: Callable[[dict[str, Any]], bool], context: BoltContext, body: dict[str, Any], decided: dict[str, Any] | None
 ) -> None:
     """Replace the `/digest` preview (`send`: through the click's response URL) with how it reads now, then look
     again, until what was sent last reads as stored: two quick decisions' replacements may land in either order,
-    and the one rendered before the other's decision must not be the last word. A response URL takes five posts."""
+    and the one rendered before the other's decision must not be the last word. A response URL takes five posts.
+    `decided`: what stands for the preview when the clicker has none now (None: it is left as it is)."""
     _until_current(lambda: preview_now(context, body, decided), send)
 
 
-def preview_now(context: BoltContext, body: dict[str, Any], decided: dict[str, Any]) -> dict[str, Any]:
-    """The decider's digest preview as it reads after the decision (the outcome alone if there is none)."""
+def preview_now(context: BoltContext, body: dict[str, Any], decided: dict[str, Any] | None) -> dict[str, Any] | None:
+    """The clicker's digest preview as it reads now (`decided` if they have none)."""
     deps = deps_of(context)
     try:
         with deps.sessions.begin() as session:

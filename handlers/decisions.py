@@ -16,6 +16,7 @@ from handlers.blocks import resolutions as blocks
 from handlers.blocks.kit import Block, field_errors
 from handlers.delivery import Outgoing, queue, send_now
 from handlers.deps import Deps, deps_of
+from handlers.digest_redraws import queue_digest_redraws
 from handlers.errors import DECIDED, reported
 from handlers.form_seals import opened, sealed
 from handlers.home import in_a_view, republish_home, tell_clicker
@@ -42,7 +43,8 @@ def approve_clicked(
             resolution = decisions.decide(
                 session, resolution_id=resolution_id, decider=caller.employee, approve=True, reason=None, now=deps.now()
             )
-            announcement = Announcement.of(session, resolution, now=deps.now())
+            clicked = decided_views.digest_message(body)
+            announcement = Announcement.of(session, resolution, now=deps.now(), clicked=clicked)
     except DomainError as error:
         _tell_refused(context, client, body, respond, error)
         return
@@ -78,11 +80,17 @@ def decline_clicked(
 def _tell_refused(
     context: BoltContext, client: WebClient, body: dict[str, Any], respond: Respond, error: DomainError
 ) -> None:
-    """Say why nothing changed; a weekly digest still offering a request decided since, or no longer the clicker's to
-    decide, is drawn as it stands now (what they may no longer decide shows no outcome)."""
+    """Say why nothing changed; a weekly digest or a `/digest` preview still offering a request decided since, or no
+    longer the clicker's to decide, is drawn as it stands now (what they may no longer decide shows no outcome)."""
     with reported(body, respond, client, context=context):
         tell_clicker(context, client, body, respond, f":warning: {error}")
-        if isinstance(error, AlreadyDone | NotAllowed) and decided_views.digest_message(body)[1]:
+        if not isinstance(error, AlreadyDone | NotAllowed):
+            return
+        if decided_views.preview_url(body):
+            decided_views.replace_preview(
+                lambda preview: _replaced(respond(replace_original=True, **preview)), context, body, None
+            )
+        elif decided_views.digest_message(body)[1]:
             decided_views.refresh_digest(context, client, body, *decided_views.digest_message(body))
 
 
@@ -102,7 +110,7 @@ def submit_decline_reason(
                 reason=form.reason,
                 now=deps.now(),
             )
-            announcement = Announcement.of(session, resolution, now=deps.now())
+            announcement = Announcement.of(session, resolution, now=deps.now(), clicked=form.digest)
     except DomainError as error:
         ack(**field_errors(blocks.REASON, str(error)))
         return
@@ -170,6 +178,8 @@ class Announcement:
     outcome: list[Claimed]
     requests: list[tuple[str, str]]
     workspace_id: int
+    digests: list[Claimed]
+    """The weekly digests that offered the request elsewhere, each drawn as it stands now (queued)."""
 
     @property
     def shown(self) -> dict[str, Any]:
@@ -177,10 +187,13 @@ class Announcement:
         return {"text": self.text, "blocks": self.decided}
 
     @classmethod
-    def of(cls, session: Session, resolution: Resolution, *, now: datetime) -> "Announcement":
+    def of(
+        cls, session: Session, resolution: Resolution, *, now: datetime, clicked: tuple[str, str] = ("", "")
+    ) -> "Announcement":
         """Queue the employee's DM in the decision's own transaction, so the decision never goes untold; the
         request's reminders, escalations and hand-overs not sent yet never will be (their buttons are moot), and one
-        already on its way shows the decision once it lands."""
+        already on its way shows the decision once it lands. The weekly digests offering it are redrawn, but the one
+        `clicked` in (its click redraws it)."""
         decided = blocks.decided(resolution)
         text = blocks.decided_text(resolution)
         shown = {"text": text, "blocks": decided}
@@ -201,12 +214,13 @@ class Announcement:
         )
         claimed = queue(session, workspace_id=resolution.workspace_id, messages=[outcome], now=now)
         home_again.queue_homes_after_decision(session, resolution=resolution, now=now)
-        return cls(text, decided, claimed, settled.copies, resolution.workspace_id)
+        digests = queue_digest_redraws(session, [resolution], now=now, clicked=clicked)
+        return cls(text, decided, claimed, settled.copies, resolution.workspace_id, digests)
 
 
 def announce_decision(deps: Deps, client: WebClient, announcement: Announcement, message: tuple[str, str]) -> None:
     """Replace the buttons with the outcome (in every request, reminder and escalation sent), tell the employee."""
-    send_now(deps, client, announcement.outcome)
+    send_now(deps, client, [*announcement.outcome, *announcement.digests])
     shown = [message, *announcement.requests]
     update_each(
         deps,

@@ -15,6 +15,7 @@ from handlers.blocks import resolutions as resolution_blocks
 from handlers.blocks import suggestions as suggestion_blocks
 from handlers.blocks.kit import named, text_block, titled
 from handlers.delivery import Outgoing
+from handlers.digest_redraws import queue_digest_redraws
 from handlers.message_updates import queue_updates
 from handlers.reward_messages import request_key
 from handlers.suggestion_shown import latest_handover
@@ -105,6 +106,16 @@ def queue_handover_messages(
         session, workspace=workspace, handovers=handovers, people=summarized, keys=summaries, now=now
     )
     home_again.queue_homes_again(session, workspace=workspace, handovers=handovers, now=now, also=homes_also)
+    _queue_digest_redraws(session, handovers, now, gone)
+
+
+def _queue_digest_redraws(session: Session, handovers: list[Handover], now: datetime, gone: str | None) -> None:
+    """The weekly digests that offered a request handed on (its decider left, or no longer manages its requester)
+    show it as no longer their reader's to decide; one gone up still is theirs (they may decide it yet)."""
+    moved = [h for h in handovers if h.kind == "resolution" and not h.went_up]
+    requests = [session.get_one(Resolution, handover.item_id) for handover in moved]
+    before = {handover.previous.slack_id for handover in moved if handover.previous is not None}
+    queue_digest_redraws(session, requests, now=now, held=False, gone=gone, readers=before)
 
 
 def _queue_decider_dm(

@@ -50,3 +50,15 @@ def readers(workspace: Workspace, keys: Iterable[str]) -> set[str]:
 
 def _workspace_prefix(workspace: Workspace) -> str:
     return f"digest:{workspace.slack_team_id}:"
+
+
+_READERS_SINCE = select(Delivery).where(
+    *UNDER_PREFIX, Delivery.method == "chat.postMessage", Delivery.created_at >= bindparam("since")
+)
+
+
+def digests_since(session: Session, workspace: Workspace, reader: str, since: datetime) -> list[Delivery]:
+    """The digests queued for `reader` (a Slack id) since `since`, sent or not: those that may list what was asked
+    then (a digest lists only what waits when it is queued). One range of the key's index per reader."""
+    bounds = prefix_bounds(digest_key_prefix(workspace, reader))
+    return list(session.scalars(_READERS_SINCE, {**bounds, "since": since}))
