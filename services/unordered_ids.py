@@ -50,8 +50,12 @@ def insert_all(session: Session, model: type[Base], values: Sequence[dict[str, A
 
 def add(session: Session, row: Base) -> None:
     """`insert` a new ORM object (not yet in the session): it joins the session as a row read back would (a column
-    it left to its default is read when first used)."""
+    it left to its default is read when first used). Only its columns are written: one built with a related object
+    (`parent=...` rather than `parent_id=...`) is refused, as its key would be written empty."""
     state = inspect(row)
+    related = [link.key for link in state.mapper.relationships if link.key in state.dict]
+    if related:
+        raise ValueError(f"set the key columns, not {', '.join(related)}: only columns are written")
     values = {attr.columns[0].key: state.dict[attr.key] for attr in state.mapper.column_attrs if attr.key in state.dict}
     values.pop("id", None)
     state.dict["id"] = insert(session, type(row), values)

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.clock import MovableClock
 from models import Employee, PulseComment, PulseReply, PulseResponse, Suggestion, Workspace
-from services import directory
+from services import directory, unordered_ids
 from services.policy.versions import load_policy
 from services.pulse import answers as pulse
 from services.pulse import closing, invitations, relay, rounds
@@ -199,3 +199,19 @@ def test_a_managers_reply_to_an_anonymous_comment_takes_an_id_below_zero(
     with sessions() as session:
         replies = list(session.scalars(select(PulseReply)))
     assert len(replies) == 2 and all(reply.id < 0 for reply in replies), [reply.id for reply in replies]
+
+
+def test_an_object_built_with_a_related_object_is_refused_rather_than_written_without_its_key(
+    sessions: sessionmaker[Session], clock: MovableClock
+) -> None:
+    load_suggestion_org(sessions, clock.now())
+    with sessions() as session:
+        workspace, owner = of(session, "U0MGR1")
+        idea = Suggestion(
+            workspace_id=workspace.id, owner=owner, what="More chairs", created_at=clock.now(), updated_at=clock.now()
+        )
+        with pytest.raises(ValueError, match="owner"):
+            unordered_ids.add(session, idea)
+        session.rollback()
+    with sessions() as session:
+        assert session.scalars(select(Suggestion)).all() == []
