@@ -1,4 +1,4 @@
-"""Whether the person something waits on may still decide it, and reading them as they are now. Read only.
+"""Whether the person something waits on may still decide it. Read only.
 
 A request (a reward nomination) waits on its decider while they fit: active, not the requester, and an admin (HR too,
 for a reward) or above the requester in the org. One that no longer fits is handed over (services/handover.py); when
@@ -23,24 +23,10 @@ def still_fits(decider: Employee | None, requester: Employee, extra_roles: tuple
     return decider.role in ("admin", *extra_roles) or decider in managers_above(requester)
 
 
-def as_now(session: Session, person: Employee) -> Employee:
-    """The person as committed now (their role, whether active, their manager), read again into the same instance:
-    a caller read before their transaction locked what they decide (or from this process's copy) may have been
-    deactivated or demoted since, and what it waits on handed over. FOR KEY SHARE: a departure holding their row (FOR
-    NO KEY UPDATE) while it waits for what this decision locked is not waited for in turn."""
-    fresh = session.scalar(
-        select(Employee)
-        .where(Employee.id == person.id)
-        .with_for_update(of=Employee, read=True, key_share=True)
-        .execution_options(populate_existing=True)
-    )
-    return fresh if fresh is not None else person
-
-
 @dataclass(frozen=True)
 class Stuck:
     """What waits on someone who may no longer decide it, whom nobody else can take it from: in words for HR, and
-    those it waits on (their Home, published again, no longer offers its buttons)."""
+    those it waits on (their Home, published again, no longer lists it)."""
 
     lines: list[str]
     people: list[Employee]

@@ -179,7 +179,11 @@ def _resolutions(session: Session, workspace: Workspace, among: Among, now: date
         if deciders.still_fits(resolution.decider, resolution.employee):
             continue
         went = escalations.went_up(session, resolution)
-        current = _next_decider(resolution, went) or _an_admin(session, workspace, resolution.employee, went)
+        current = (
+            _next_decider(resolution, went)
+            or _an_admin(session, workspace, resolution.employee, went)
+            or _back_down(resolution.employee)
+        )
         if current is not None and current.id != resolution.decider_id:
             moved.append(Handover("resolution", resolution.id, resolution.employee, resolution.decider, current))
             resolution.decider = current
@@ -220,6 +224,13 @@ def _next_decider(resolution: Resolution, went: follow_ups.WentUp) -> Employee |
     managers = managers_above(resolution.employee)
     chain = follow_ups.still_above(managers, went, lambda person: person.role == "admin" and person not in managers)
     return next((manager for manager in chain if manager.active), None)
+
+
+def _back_down(requester: Employee) -> Employee | None:
+    """Nobody above the highest it reached, and no other admin: the first active manager above the requester, one who
+    let it wait among them, who may still decide it (their direct manager always may); waiting on someone who may no
+    longer decide it would be worse."""
+    return next((manager for manager in managers_above(requester) if manager.active), None)
 
 
 def _an_admin(session: Session, workspace: Workspace, requester: Employee, went: follow_ups.WentUp) -> Employee | None:

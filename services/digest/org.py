@@ -24,6 +24,7 @@ class Person:
     in_directory: bool = True
     listed_at: datetime | None = None
     """When Latitude first knew them (the org file listed them, or their first use)."""
+    role: str = "frontline"
 
 
 @dataclass(frozen=True)
@@ -47,6 +48,14 @@ class Org:
                     members[manager].add(person)
         return {manager: frozenset(ids) for manager, ids in members.items()}
 
+    def may_decide(self, decider: int, requester: int) -> bool:
+        """Whether `decider` may decide a request of `requester` sent to them: active, not the requester, and an admin
+        or above them (services/deciders.still_fits); the requester's direct manager always may."""
+        person = self.people.get(decider)
+        if person is None or not person.active or decider == requester:
+            return False
+        return person.role == "admin" or decider in self.above.get(requester, ())
+
     def active_people(self) -> dict[int, Person]:
         return {p.id: p for p in self.people.values() if p.active}
 
@@ -61,6 +70,7 @@ def read_org(session: Session, workspace_id: int) -> Org:
         Employee.active,
         Employee.in_directory,
         Employee.created_at,
+        Employee.role,
     )
     rows = session.execute(select(*columns).where(Employee.workspace_id == workspace_id))
     people = {row.id: Person(*row) for row in rows}

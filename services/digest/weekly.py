@@ -205,7 +205,8 @@ _ROW = (
 
 
 def waiting_by_decider(session: Session, workspace_id: int, org: Org) -> dict[int, list[Waiting]]:
-    """Pending requests, oldest first, under whoever may decide them: the decider and the direct manager."""
+    """Pending requests, oldest first, under whoever may decide them: the direct manager, and the decider while they
+    may (not one demoted or moved since, with nobody to hand it to: services/deciders.py; their Home leaves it out)."""
     r = Resolution
     query = select(r.id, r.employee_id, r.decider_id, r.category, r.amount, r.currency, r.summary, r.created_at)
     query = query.where(r.workspace_id == workspace_id, r.status == "pending")
@@ -216,7 +217,8 @@ def waiting_by_decider(session: Session, workspace_id: int, org: Org) -> dict[in
         item = Waiting(row.id, person, *row[3:])
         for decider in {row.decider_id, person.manager_id if person else None} - {None, row.employee_id}:
             assert decider is not None
-            waiting[decider].append(item)
+            if org.may_decide(decider, row.employee_id):
+                waiting[decider].append(item)
     return waiting
 
 

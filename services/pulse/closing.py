@@ -46,6 +46,7 @@ from services.pulse.rounds import (
     pulse_settings,
 )
 from services.pulse.trees import groups_of, record_tree
+from services.rereading import as_now
 from services.rows import lock_again
 from services.unlisted import refused_by_role
 
@@ -63,24 +64,30 @@ def close_due_rounds(session: Session, *, workspace: Workspace, now: datetime) -
     return [seal(session, workspace=workspace, pulse_round=pulse_round, now=now) for pulse_round in list(due)]
 
 
+def _require_starter(by: Employee) -> None:
+    directory.require_active(by)
+    if by.role not in ROUND_STARTERS:
+        raise refused_by_role(
+            by,
+            what="Closing a pulse round early",
+            refusal="Closing a pulse round early is for HR and admins. Results come when the round ends.",
+        )
+
+
 def close_round(
     session: Session, *, workspace: Workspace, by: Employee | None, actor: str, now: datetime
 ) -> PulseRound:
     """HR/admin (or the CLI when `by` is None) close the open round before its end, so results show at once."""
     if by is not None:
-        directory.require_active(by)
-        if by.role not in ROUND_STARTERS:
-            raise refused_by_role(
-                by,
-                what="Closing a pulse round early",
-                refusal="Closing a pulse round early is for HR and admins. Results come when the round ends.",
-            )
+        _require_starter(by)
     pulse_round = session.scalar(
         select(PulseRound)
         .where(PulseRound.workspace_id == workspace.id, PulseRound.status == "open")
         .limit(1)
         .with_for_update()
     )
+    if by is not None:  # the round is locked: who they are now is what they may do
+        _require_starter(as_now(session, by))
     if pulse_round is None:
         last = session.scalar(
             select(PulseRound.number).where(PulseRound.workspace_id == workspace.id).order_by(PulseRound.number.desc())

@@ -18,6 +18,7 @@ from services.errors import AlreadyDone, NotAllowed
 from services.policy.pulse import BankQuestion, PulseSettings
 from services.policy.versions import current_policy
 from services.pulse.openings import local_opening
+from services.rereading import as_now
 from services.unlisted import org_file_imported, refused_by_role
 
 ROUND_STARTERS = ("hr", "admin")
@@ -93,7 +94,9 @@ NOBODY_LISTED = (
 def start_round(
     session: Session, *, workspace: Workspace, by: Employee | None, actor: str, now: datetime
 ) -> PulseRound:
-    """Open a round for everyone now (HR/admin, or the CLI when `by` is None)."""
+    """Open a round for everyone now (HR/admin, or the CLI when `by` is None), as `by` is now (read again: demoted or
+    deactivated since they were read, they no longer may)."""
+    by = as_now(session, by) if by is not None else None
     if by is not None and not by.active:
         raise NotAllowed(directory.NO_LONGER_ACTIVE)
     if by is not None and not directory.acts_as(by, ROUND_STARTERS):

@@ -10,6 +10,7 @@ from models import Employee, Resolution, Workspace
 from services import audit, deciders, directory, org_takeover
 from services.calendar import moment_words
 from services.errors import AlreadyDone, InvalidInput, NotAllowed, NotFound
+from services.rereading import as_now
 from services.text import escape_mrkdwn
 
 MAX_REASON = 1000
@@ -68,8 +69,8 @@ def may_decide(resolution: Resolution, decider: Employee) -> bool:
 
 def no_longer_theirs(requester: str) -> str:
     return (
-        f"This request waits on you, but you may no longer decide it: the org directory no longer makes you an admin "
-        f"or a manager above {escape_mrkdwn(requester)}, and nobody else could take it over. Nothing changed: HR "
+        "This request waits on you, but you may no longer decide it: the org directory makes you neither an admin nor "
+        f"a manager above {escape_mrkdwn(requester)}, and nobody else could take it over. Nothing changed: HR "
         "decides who does (the org import names it to them)."
     )
 
@@ -80,13 +81,15 @@ def decidable(session: Session, *, resolution_id: int, decider: Employee) -> Res
     if resolution is None:
         left = org_takeover.left_behind(session, Resolution, resolution_id, decider.workspace_id)
         raise NotFound(org_takeover.request_left_behind(left) if left else "I can't find that request any more.")
-    deciders.as_now(session, decider)  # the request is locked: who they are now is what they may decide
+    as_now(session, decider)  # the request is locked: who they are now is what they may decide
     if decider.id == resolution.employee_id:
         raise NotAllowed("You can't decide your own request.")
     if not decider.active:
         raise NotAllowed(directory.NO_LONGER_ACTIVE)
     if not may_decide(resolution, decider):
-        waiting = resolution.decider if resolution.status == "pending" else None
+        if resolution.status != "pending":  # who decided, and how, is for those who may decide it
+            raise AlreadyDone("This request was already decided. Nothing changed.")
+        waiting = resolution.decider
         waits_on = f" It waits on {escape_mrkdwn(waiting.name)}." if waiting else ""
         if decider.role == "admin":
             boss = escape_mrkdwn(resolution.employee.name)
@@ -169,7 +172,7 @@ _SENT_FROM_BEYOND_REPORTS = select(Resolution).where(*_SENT, Resolution.employee
 
 def _no_longer_theirs(session: Session, decider: Employee) -> list[int]:
     """The requests sent to this manager they may no longer decide (demoted or moved, with nobody to hand them to):
-    their Home offers no buttons for them. Only those sent from beyond their direct reports can be."""
+    their Home leaves them out. Only those sent from beyond their direct reports can be."""
     sent = session.scalars(_SENT_FROM_BEYOND_REPORTS, {"decider_id": decider.id})
     return [resolution.id for resolution in sent if not may_decide(resolution, decider)]
 

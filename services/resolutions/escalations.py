@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 from models import Employee, Resolution, Workspace
 from services import directory, follow_ups
 from services.directory import managers_above
+from services.resolutions.decisions import may_decide
 
 
 @dataclass(frozen=True)
@@ -47,10 +48,11 @@ def due_follow_ups(session: Session, *, now: datetime, limit: int = 200) -> list
 
 
 def _reminded(resolution: Resolution) -> list[Employee]:
-    """One who left is reminded of nothing (Slack no longer lets them read it); their request waits for HR to name
-    someone who can take it over, and goes to them then (services/handover.py)."""
+    """One who left is reminded of nothing (Slack no longer lets them read it), nor one who may no longer decide it
+    (demoted or moved, services/deciders.py): their request waits for HR to name someone who can take it over, and
+    goes to them then (services/handover.py)."""
     decider = resolution.decider
-    return [decider] if decider and decider.active else []
+    return [decider] if decider and may_decide(resolution, decider) else []
 
 
 def _follow_up(session: Session, resolution: Resolution, kind: str, now: datetime) -> FollowUp:

@@ -9,6 +9,7 @@ from models import Employee, Nomination, RewardGrant, Workspace
 from services import audit, deciders, directory, follow_ups, org_takeover
 from services.calendar import moment_words
 from services.errors import AlreadyDone, InvalidInput, NotAllowed, NotFound
+from services.rereading import as_now
 from services.rewards.grant_filing import file_under_managers
 from services.rewards.grants import HR_ROLES, month_start, next_month_start, reward_policy
 from services.text import escape_mrkdwn, plural
@@ -136,7 +137,7 @@ def find_pending(session: Session, workspace: Workspace, nomination_id: int, app
     if nomination is None or nomination.workspace_id != workspace.id:
         left = org_takeover.left_behind(session, Nomination, nomination_id, workspace.id)
         raise NotFound(org_takeover.nomination_left_behind(left) if left else "That nomination no longer exists.")
-    deciders.as_now(session, approver)  # the nomination is locked: who they are now is what they may approve
+    as_now(session, approver)  # the nomination is locked: who they are now is what they may approve
     if not approver.active:
         raise NotAllowed(directory.NO_LONGER_ACTIVE)
     if nomination.status != "pending":
@@ -154,8 +155,8 @@ def find_pending(session: Session, workspace: Workspace, nomination_id: int, app
 def no_longer_theirs(nomination: Nomination) -> str:
     """Said to an approver demoted (or moved) whom nobody else could take it from (services/deciders.py)."""
     return (
-        "This nomination waits on you, but you may no longer approve it: the org directory no longer makes you HR, an "
-        f"admin or a manager above {directory.name_of(nomination.nominee)}, and nobody else could take it over. "
+        "This nomination waits on you, but you may no longer approve it: the org directory makes you neither HR, an "
+        f"admin nor a manager above {directory.name_of(nomination.nominee)}, and nobody else could take it over. "
         "Nothing changed: HR decides who does (the org import names it to them)."
     )
 

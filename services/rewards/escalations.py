@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 
 from models import Employee, Nomination, Workspace
 from services import follow_ups
+from services.deciders import approver_fits
 from services.handover import Handover
 from services.rewards.approvals import approver_above
 
@@ -16,7 +17,7 @@ from services.rewards.approvals import approver_above
 class NominationFollowUps:
     workspace: Workspace
     reminders: list[Nomination]
-    """Those whose approver is to be reminded (one who left is not: Slack no longer lets them read it)."""
+    """Those whose approver is to be reminded (not one who left, nor one who may no longer approve it: `_reminded`)."""
     escalations: list[Handover]
     """Those gone one level up, from the approver who let them wait to who approves them now."""
 
@@ -49,6 +50,7 @@ def due_follow_ups(session: Session, *, now: datetime, limit: int = 200) -> list
 
 
 def _reminded(nomination: Nomination) -> Employee | None:
-    """One who left is not reminded: Slack no longer lets them read it."""
+    """One who left is not reminded (Slack no longer lets them read it), nor one who may no longer approve it (demoted
+    or moved, with nobody else to take it: services/deciders.py)."""
     approver = nomination.approver
-    return approver if approver is not None and approver.active else None
+    return approver if approver is not None and approver_fits(nomination, approver) else None

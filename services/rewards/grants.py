@@ -11,6 +11,7 @@ from services import audit, directory
 from services.errors import AlreadyDone, InvalidInput, NotAllowed, NotFound
 from services.policy.rewards import RewardItem, RewardPolicy, default_shoutout
 from services.policy.versions import current_policy
+from services.rereading import as_now
 from services.unlisted import refused_by_role
 
 HR_ROLES = ("hr", "admin")
@@ -170,13 +171,22 @@ def find_grant(session: Session, workspace: Workspace, grant_id: int) -> RewardG
     return grant
 
 
+def locked_for_hr(session: Session, workspace: Workspace, grant_id: int, hr: Employee | None, what: str) -> RewardGrant:
+    """The grant, locked, once `hr` (None: the command line) may act on it: checked as first read, and again as they
+    are once it is locked (demoted or deactivated meanwhile, they no longer may)."""
+    if hr is not None:
+        require_hr(hr, what)
+    grant = find_grant(session, workspace, grant_id)
+    if hr is not None:
+        require_hr(as_now(session, hr), what)
+    return grant
+
+
 def fulfil_grant(
     session: Session, *, workspace: Workspace, grant_id: int, hr: Employee | None, actor: str, now: datetime
 ) -> RewardGrant:
     """Mark a tangible reward paid or delivered. `hr` is None on the command line, whose operator holds the database."""
-    if hr is not None:
-        require_hr(hr, "Marking a reward fulfilled")
-    grant = find_grant(session, workspace, grant_id)
+    grant = locked_for_hr(session, workspace, grant_id, hr, "Marking a reward fulfilled")
     require_not_received(hr, grant, "Marking fulfilled")
     if grant.status != "approved":
         raise GrantSettled(grant)
@@ -192,9 +202,7 @@ def fulfil_grant(
 
 def revocable(session: Session, *, workspace: Workspace, grant_id: int, hr: Employee | None) -> RewardGrant:
     """The grant this person may revoke now, or why not: checked before the reason form opens, and on revoking."""
-    if hr is not None:
-        require_hr(hr, "Revoking a reward")
-    grant = find_grant(session, workspace, grant_id)
+    grant = locked_for_hr(session, workspace, grant_id, hr, "Revoking a reward")
     require_not_received(hr, grant, "Revoking")
     if hr is not None and hr.id == grant.nomination.nominator_id:
         raise NotAllowed("Revoking a reward you gave is for another HR person or admin. Nothing changed.")

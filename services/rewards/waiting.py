@@ -42,7 +42,8 @@ def waiting_for(session: Session, approver: Employee, *, shown: int) -> WaitingN
 
 def _waiting_for_a_manager(session: Session, approver: Employee, shown: int) -> WaitingNominations:
     """A manager's, each of a nominee they are still above: one they no longer are (demoted or moved, nobody else to
-    take it) waits on them with no buttons to offer (services/deciders.py). Their own team's: never many."""
+    take it) still waits on them but is left out, as they may no longer approve it (services/deciders.py). Their own
+    team's: never many."""
     theirs = session.scalars(_ALL_THEIRS, {"approver_id": approver.id})
     fitting = [nomination for nomination in theirs if deciders.approver_fits(nomination, approver)]
     return WaitingNominations(fitting[:shown], len(fitting))

@@ -21,6 +21,7 @@ from services import audit, directory
 from services.errors import AlreadyDone, InvalidInput, NotAllowed, NotFound
 from services.policy.file import PolicyText
 from services.policy.versions import ActivePolicy, BoundaryRule, Policy, load_policy, parse_policy, policy_to_change
+from services.rereading import as_now
 from services.rewards.grants import HR_ROLES
 
 _PER_INCIDENT = re.compile(r"(\bper_incident\s*=\s*)([0-9][0-9_]*(?:\.[0-9]+)?)")
@@ -172,13 +173,13 @@ def open_proposal(
     session: Session, *, workspace: Workspace, proposal_id: int, hr: Employee, verb: str
 ) -> BoundaryProposal:
     """The proposal, locked until the caller commits, if HR may still apply or dismiss it; else a clear refusal."""
-    if hr.role not in HR_ROLES or not hr.active:
-        raise NotAllowed("Only HR and admins can change the boundaries.")
+    _require_hr(hr)
     proposal = session.scalar(
         select(BoundaryProposal)
         .where(BoundaryProposal.id == proposal_id)
         .with_for_update(of=BoundaryProposal.__table__)
     )
+    _require_hr(as_now(session, hr))  # the proposal is locked: who they are now is what they may do
     if proposal is None or proposal.workspace_id != workspace.id or proposal.kind != "raise":
         raise NotFound(f"There is no boundary proposal #{proposal_id} to {verb} here.")
     if proposal.status == "applied":
@@ -190,6 +191,11 @@ def open_proposal(
         who = directory.name_of(proposal.dismissed_by) if proposal.dismissed_by else "someone"
         raise AlreadyDone(f"{who} already dismissed this proposal; the limit stays as it is and nothing changed.")
     return proposal
+
+
+def _require_hr(hr: Employee) -> None:
+    if hr.role not in HR_ROLES or not hr.active:
+        raise NotAllowed("Only HR and admins can change the boundaries.")
 
 
 def _refuse_reaching_further(

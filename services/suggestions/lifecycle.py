@@ -9,12 +9,12 @@ from sqlalchemy.orm import Session
 
 from models import Employee, Resolution, Suggestion, Workspace
 from services import audit, directory, org_takeover, outbox
-from services.deciders import as_now
 from services.emoji import without_codes
 from services.errors import AlreadyDone, InvalidInput, NotAllowed, NotFound
 from services.letters import letters
 from services.policy.suggestions import SuggestionSettings
 from services.policy.versions import current_policy
+from services.rereading import as_now
 from services.rewards.grants import HR_ROLES
 from services.suggestions.anonymity import make_anonymous, refuse_too_many_a_day
 from services.suggestions.numbers import add_unnumbered, give_numbers, numbered_elsewhere

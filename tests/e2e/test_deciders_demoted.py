@@ -1,5 +1,5 @@
 """Someone an org import demotes, with nobody to hand what waits on them to: it stays with them, but they may no longer
-decide it, their Home offers no buttons for it, and the import names it to HR.
+decide it, their Home leaves it out, and the import names it to HR.
 
 Ada and Bo are both admins, neither with a manager. What Bo sends goes to Ada, the only other admin; what goes to the
 admins for Ada (a reward: HR, Hana, reports to her) goes to Bo.

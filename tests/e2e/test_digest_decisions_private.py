@@ -60,10 +60,12 @@ def test_a_report_moved_to_another_manager_keeps_his_requests_outcomes_from_the_
     digest = weekly_digest(ready)
     first, second, third = pending_ids(ready)
     with ready.sessions.begin() as session:
-        maya, omar = employee(session, "U0MGR1"), employee(session, "U0MGR2")
+        maya, omar, lee = employee(session, "U0MGR1"), employee(session, "U0MGR2"), employee(session, "U0AGENT2")
         employee(session, "U0AGENT1").manager = omar
         for request in session.scalars(select(Resolution).where(Resolution.status == "pending")):
-            request.decider = maya if str(request.id) == first else omar  # one left with her, the others his now
+            request.decider = maya if str(request.id) == first else omar  # one still hers (Lee's), the others his now
+            if str(request.id) == first:
+                request.employee = lee
     decline_as(ready, "U0MGR2", second)
 
     ready.driver.click("U0MGR1", digest, APPROVE, value=second)
