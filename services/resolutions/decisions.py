@@ -81,7 +81,7 @@ def decidable(session: Session, *, resolution_id: int, decider: Employee) -> Res
     if resolution is None:
         left = org_takeover.left_behind(session, Resolution, resolution_id, decider.workspace_id)
         raise NotFound(org_takeover.request_left_behind(left) if left else "I can't find that request any more.")
-    as_now(session, decider)  # the request is locked: who they are now is what they may decide
+    decider = as_now(session, decider)  # the request is locked: who they are now is what they may decide
     if decider.id == resolution.employee_id:
         raise NotAllowed("You can't decide your own request.")
     if not decider.active:

@@ -137,7 +137,7 @@ def find_pending(session: Session, workspace: Workspace, nomination_id: int, app
     if nomination is None or nomination.workspace_id != workspace.id:
         left = org_takeover.left_behind(session, Nomination, nomination_id, workspace.id)
         raise NotFound(org_takeover.nomination_left_behind(left) if left else "That nomination no longer exists.")
-    as_now(session, approver)  # the nomination is locked: who they are now is what they may approve
+    approver = as_now(session, approver)  # the nomination is locked: who they are now is what they may approve
     if not approver.active:
         raise NotAllowed(directory.NO_LONGER_ACTIVE)
     if nomination.status != "pending":

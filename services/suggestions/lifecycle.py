@@ -227,7 +227,7 @@ def decidable(
         suggestion = find(session, workspace, number, lock=True)
     except NotFound:
         suggestion = None
-    as_now(session, decider)  # the idea is locked: who they are now (HR, its owner) is what they may answer
+    decider = as_now(session, decider)  # the idea is locked: who they are now (HR, its owner) is what they may answer
     if suggestion is not None and clicked is not None and clicked not in _cards(session, suggestion):
         suggestion = None
     if suggestion is None or not suggestion.is_released or not may_decide(session, suggestion, decider):
