@@ -126,8 +126,7 @@ def decide(
     if status == "done":
         thanks.thank_author(session, suggestion=suggestion, decider=decider, now=now)
         messages, fan_out = we_did_messages(session, workspace, suggestion, decider)
-    heard = suggestion_told.told_by_we_did(deps, suggestion, fan_out)
-    news = suggestion_told.status_news(session, workspace, suggestion, decider, told_otherwise=heard, now=now)
+    news = suggestion_told.status_news(session, workspace, suggestion, decider, now=now)
     messages = [*news, *messages]
     claimed = queue(session, workspace_id=workspace.id, messages=messages, now=now)
     for message in fan_out:
@@ -169,7 +168,7 @@ def we_did_messages(
     """ "You said, we did" in the channel the suggestion was posted in (sent now), where colleagues backed it, even
     if its team reports elsewhere since; else in the team's channel; else one DM per teammate (for the background
     sender), but a named author, whose own DM of its status tells them. An anonymous author gets theirs as every
-    teammate does, and it stands for their own (suggestion_told.told_by_we_did): one DM each, whoever wrote it."""
+    teammate does, and it stands for their own (suggestion_told.told_otherwise): one DM each, whoever wrote it."""
     audience = thanks.audience(session, workspace, suggestion)
     posted = outbox.sent_messages(session, key_prefix=f"suggestion:{suggestion.id}:channel")
     channel = posted[0][0] if posted else audience.channel
@@ -177,7 +176,7 @@ def we_did_messages(
         "text": f"You said, we did: suggestion #{suggestion.number} is done",
         "blocks": blocks.we_did(suggestion, decider),
     }
-    key = f"suggestion:{suggestion.id}:we_did"
+    key = suggestion_told.we_did_key(suggestion.id)
     if channel is not None:
         return [Outgoing(key, "chat.postMessage", {"channel": channel, **content})], []
     backers = [row.employee.slack_id for row in suggestion.backers]

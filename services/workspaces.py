@@ -17,6 +17,7 @@ from services.event_order import Sent
 from services.org_takeover import KEPT_IN_ORG, TAKEN_OVER, org_still_serving
 from services.org_takeover import REINSTALLED as REINSTALLED  # the audit action, kept here for its other readers
 from services.pulse import rounds as pulse_rounds
+from services.suggestions import author_news
 from services.workspace_purge import install_rows
 
 UNINSTALLED = "app_uninstalled"
@@ -72,7 +73,8 @@ def record_install(
     elif workspace.uninstalled_at is not None:
         workspace.uninstalled_at = None
         audit.record(session, workspace=workspace, actor="slack", action=REINSTALLED, now=now)
-        _drop_pending(session, workspace, QUEUED_WHILE_UNINSTALLED)  # a reinstall starts from now, not a backlog
+        # A reinstall starts from now, not a backlog; an anonymous author's news still goes (author_news.py).
+        _drop_pending(session, workspace, QUEUED_WHILE_UNINSTALLED, authors_news_kept=True)
     return workspace
 
 
@@ -132,7 +134,8 @@ def take_over_granted_workspaces(
 ) -> list[tuple[Workspace, int]]:
     """Slack granted the org-wide install these workspaces of the org (`team_access_granted`): each that had an
     install of its own is served by the org from then on, and its own stops as by an uninstall (its queued messages
-    dropped, its data kept until `purge`) rather than go on as a second directory of the same people. Its stored
+    dropped but anonymous authors' news, which the org sends, its data kept until `purge`) rather than go on as a
+    second directory of the same people. Its stored
     install stays, so a request Slack still sends through it is served by the org (`serving`). Each workspace
     taken over, with how many queued messages were dropped. Nothing is taken over at the org-wide install itself:
     Slack adds it to no workspace until an org admin does."""
@@ -150,6 +153,7 @@ def take_over_granted_workspaces(
     for workspace in own_installs:
         workspace.uninstalled_at = now
         audit.record(session, workspace=workspace, actor="slack", action=TAKEN_OVER, now=now)
+        author_news.send_from(session, author_news.waiting_in(session, workspace), org)
         taken.append((workspace, _drop_pending(session, workspace, TAKEN_OVER)))
     return taken
 
@@ -238,13 +242,13 @@ def served_without_install(session: Session) -> list[int]:
 def stop_if_never_installed(session: Session, *, workspace: Workspace, now: datetime) -> int | None:
     """With OAuth installs, a workspace served before with one SLACK_BOT_TOKEN has no install to take a token from:
     it is stopped as by an uninstall, its data kept, so that nothing is queued for it only to be dropped (a pulse
-    round's people count as not asked) and its install picks up where it left off. How many queued messages were
-    dropped; None, and nothing changed, when it has an install."""
+    round's people count as not asked) and its install picks up where it left off (anonymous authors' news waits for
+    it). How many queued messages were dropped; None, and nothing changed, when it has an install."""
     if session.scalar(select(exists().where(install_rows(slack_installations, workspace)))):
         return None
     workspace.uninstalled_at = now
     audit.record(session, workspace=workspace, actor="latitude", action=NO_OAUTH_INSTALL, now=now)
-    return _drop_pending(session, workspace, NO_OAUTH_INSTALL)
+    return _drop_pending(session, workspace, NO_OAUTH_INSTALL, authors_news_kept=True)
 
 
 def serve_only(session: Session, *, workspace: Workspace, now: datetime) -> list[Workspace]:
@@ -259,11 +263,14 @@ def serve_only(session: Session, *, workspace: Workspace, now: datetime) -> list
     return list(others)
 
 
-def _drop_pending(session: Session, workspace: Workspace, reason: str) -> int:
+def _drop_pending(session: Session, workspace: Workspace, reason: str, *, authors_news_kept: bool = False) -> int:
+    """Give up the workspace's queued messages; how many. With `authors_news_kept`, anonymous authors' news waiting its
+    moment stays, to go once the workspace is served again (services/suggestions/author_news.py)."""
     pulse_rounds.unask_undelivered(session, workspace)
+    kept = author_news.waiting_in(session, workspace) if authors_news_kept else []
     dropped = session.execute(
         update(Delivery)
-        .where(Delivery.workspace_id == workspace.id, Delivery.status == "pending")
+        .where(Delivery.workspace_id == workspace.id, Delivery.status == "pending", Delivery.id.not_in(kept))
         .values(status="failed", last_error=reason)
     )
     return int(dropped.rowcount)  # type: ignore[attr-defined]

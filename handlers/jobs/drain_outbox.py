@@ -14,7 +14,7 @@ from functools import partial
 from slack_sdk import WebClient
 from sqlalchemy.orm import Session
 
-from handlers import channel_refusals, home_again, home_refusals, messages_tab, pulse_relay_outbox
+from handlers import channel_refusals, home_again, home_refusals, messages_tab, pulse_relay_outbox, suggestion_told
 from handlers.delivery import PUBLISH, TOKEN_RETRY_SECONDS, TOKEN_UNAVAILABLE, send_for_workspace
 from handlers.deps import Deps
 from models.engine import once_more_if_cut
@@ -52,6 +52,8 @@ def drain_outbox(deps: Deps, client: WebClient, *, batch: int = BATCH, at_most: 
                 found.homes_off &= home_tab.off_among(session, workspace_ids=found.homes_off)  # opened meanwhile?
                 claimed = [*owed, *([] if out_of_time else outbox.claim_due(session, now=taken_at, limit=batch))]
                 to_send, kept = messages_tab.withhold(session, claimed, now=taken_at)
+                to_send, told = suggestion_told.told_otherwise(session, deps.relay, to_send)
+                kept += told
             sends = kept + [
                 pair
                 for pairs in pool.map(lambda group: send_in_order(deps, client, group, found), by_channel(to_send))
@@ -74,7 +76,10 @@ def recorded(deps: Deps, sends: list[tuple[Claimed, SendOutcome]], taken_at: dat
     would otherwise leave the batch leased, to go out again when the lease ends."""
     with deps.sessions.begin() as session:
         owed = outbox.record_outcomes(session, outcomes=sends, now=deps.now())
-        messages_tab.learn(session, sends, now=deps.now(), sent_from=taken_at)
+        asked_slack = [
+            (delivery, outcome) for delivery, outcome in sends if outcome is not suggestion_told.TOLD_OTHERWISE
+        ]
+        messages_tab.learn(session, asked_slack, now=deps.now(), sent_from=taken_at)
         asked = [(delivery, outcome) for delivery, outcome in sends if outcome is not home_again.NOBODY_TO_PUBLISH_FOR]
         home_refusals.learn(session, asked, taken_at=taken_at, now=deps.now())
         return owed, notices_for(session, deps, sends)

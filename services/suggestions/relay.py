@@ -7,8 +7,9 @@ stored in the database), one per workspace:
   (a shared token would link all of one person's ideas, and a team move between two would name them).
   Tokens written before salting (HMAC of the id alone) still match.
 - a seal, the author's Slack id encrypted (Fernet: AES with an authentication tag): the bot opens it
-  only to send the author a status change (or to see that the "you said, we did" DM each teammate gets reaches
-  them, which then tells them). Each seal is random, so two seals of one person don't match.
+  only to send the author news of their idea, as it sends it (for news of *Done*, to see then whether the "you said,
+  we did" DM each teammate gets went to them, which then stands for it). Each seal is random, so two seals of one
+  person don't match.
 The DM itself is queued with the seal as its channel; the sender opens it at the last moment and keeps
 no channel in the delivery's result, so the outbox holds no name either.
 
