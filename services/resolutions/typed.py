@@ -235,16 +235,22 @@ def to_request(line: OneLiner, rule: BoundaryRule, currency: str) -> ResolutionR
         if not ended:
             after = words_typed[ref_match.end() :]
             refuse_spaced_reference(unquoted, after, written=f"ref:{unquoted}", parts=PART_GROUPS)
-    summary = _lines_kept(_OUTCOME.sub("", _REF.sub("", _without_opened_before_ref(typed))))
+    summary = _lines_kept(_OUTCOME.sub(_READ, _REF.sub(_READ, _without_opened_before_ref(typed))))
     return ResolutionRequest(
         category=rule.category, amount=amount, summary=summary, customer_ref=customer_ref, customer_outcome=outcome
     )
 
 
+_READ = "\x00"
+"""Where a reference or an outcome was read out of the summary: a line left holding nothing else is no line of it."""
+
+
 def _lines_kept(summary: str) -> str:
-    """What happened on the lines it was typed on, without the dashes set before it; runs of spaces as one."""
-    lines = [" ".join(line.split()) for line in after_leading_dashes(summary).splitlines()]
-    return "\n".join(lines).strip()
+    """What happened on the lines it was typed on, without the dashes set before it nor the lines that held only a
+    reference or an outcome; runs of spaces as one, blank lines as one at most."""
+    typed = [line for line in summary.splitlines() if _READ not in line or line.replace(_READ, "").strip()]
+    lines = [" ".join(line.split()) for line in after_leading_dashes("\n".join(typed).replace(_READ, "")).splitlines()]
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
 
 
 def typed_outcome(text: str) -> str | None:

@@ -49,9 +49,32 @@ def test_what_happened_typed_over_several_lines_keeps_its_lines_for_the_manager(
     assert quoted in request.text, request.text
 
 
-def test_an_outcome_on_a_line_of_its_own_leaves_the_lines_around_it(ready: RunningBot) -> None:
-    ready.driver.command("U0AGENT1", "/resolve", "credit 5 :tada: order 7\nlate\noutcome:happy\nsorry again")
+@pytest.mark.parametrize(
+    ("typed", "outcome", "reference"),
+    [
+        ("credit 5 :tada: order 7\nlate\noutcome:happy\nsorry again", "happy", "order 7"),
+        ("credit 5 :tada: order 7\nlate\nref:A1  outcome:happy\nsorry again", "happy", "A1"),
+        ("credit 5 :tada: order 7\nlate\n ref:A1 \nsorry again", None, "A1"),
+    ],
+)
+def test_an_outcome_on_a_line_of_its_own_leaves_the_lines_around_it(
+    ready: RunningBot, typed: str, outcome: str | None, reference: str
+) -> None:
+    """The line that held only the outcome or the reference was left empty: `late⏎⏎sorry again`."""
+    ready.driver.command("U0AGENT1", "/resolve", typed)
 
     fix = only_fix(ready)
-    assert (fix.amount, fix.customer_ref, fix.customer_outcome) == (5, "order 7", "happy")
-    assert fix.summary == ":tada: order 7\nlate\n\nsorry again"
+    assert (fix.amount, fix.customer_ref, fix.customer_outcome) == (5, reference, outcome)
+    assert fix.summary == ":tada: order 7\nlate\nsorry again"
+
+
+@pytest.mark.parametrize(
+    "typed",
+    ["refund 80 ref:A1 parcel lost\n\n\n\nsent a new one", "refund 80 ref:A1 parcel lost\n \n\t\n\nsent a new one"],
+)
+def test_blank_lines_typed_in_a_row_are_kept_as_one(ready: RunningBot, typed: str) -> None:
+    """Every blank line typed was kept."""
+    reply = ready.driver.command("U0AGENT1", "/resolve", typed)
+
+    assert "over your boundary" in reply.text, reply.text
+    assert only_fix(ready).summary == "parcel lost\n\nsent a new one"

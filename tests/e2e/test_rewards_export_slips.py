@@ -64,6 +64,37 @@ def test_a_date_misspelt_is_still_refused_as_a_date(ready: RunningBot, typed: st
 
 
 @pytest.mark.parametrize(
+    ("typed", "told"),
+    [
+        *(
+            (typed, f"FROM `{typed.split()[0]}` is not a date: write it as YYYY-MM-DD")
+            for typed in ["Q5 2026", "H1 2026"]
+        ),
+        *((typed, f"FROM `{typed.split()[0]}` is not a date") for typed in ["W09 2026", "Spring 2026", "Xmas 2025"]),
+        *((typed, f"FROM `{typed}` is not a date") for typed in ["ytd", "lastmonth", "last-month", "Fro"]),
+        ("fro 1 March 2026 to 2 March 2026", "(I read 3: `fro`, `1 March 2026`, `2 March 2026`)"),
+    ],
+)
+def test_a_date_s_words_and_figures_are_never_read_as_a_team_s_name(ready: RunningBot, typed: str, told: str) -> None:
+    """Was "No team is called `Q5`, nor is it a date", and `fro 1` taken for a team's name."""
+    reply = ready.driver.command("U0HR", "/rewards", f"export {typed}")
+
+    assert told in reply.text and "No team is called" not in reply.text, reply.text
+
+
+def test_a_long_text_is_refused_as_a_range_in_the_time_slack_waits_for_the_answer(ready: RunningBot) -> None:
+    """Every run of its words was tried as a team's name, each word against every date's word: 400 words took 14 s,
+    and Slack, having waited 3 s, told HR that Latitude has no `/rewards` any more."""
+    said = ["lorem", "ipsum", "dolor", "sit", "amet", "consectetur", "adipiscing", "elit"]
+    typed = " ".join(["March", *(said * 50), "2026"])
+
+    reply = ready.driver.command("U0HR", "/rewards", f"export {typed}")
+
+    assert "Give at most two dates, FROM and TO" in reply.text and "(I read 402: `March`, `lorem`," in reply.text
+    assert ready.slack.files() == []
+
+
+@pytest.mark.parametrize(
     "typed", ["Q3 2025 -Q4 2025", "Q3 2025- Q4 2025", "Q3 2025 – Q4 2025", "2025 Q3 -2025 Q4", "Q3 2025-Q4 2025"]
 )
 def test_two_quarters_joined_by_a_dash_spaced_on_one_side_are_a_range(ready: RunningBot, typed: str) -> None:
