@@ -182,7 +182,10 @@ def _dates_after_the_team(text: str, is_a_team: Callable[[str], bool]) -> tuple[
     if quoted := _QUOTED.fullmatch(text.strip()):
         return quoted["name"], _date_words(quoted["rest"].split())
     words = text.split()
-    splits = [at for at in range(1, len(words)) if _all_dates(_date_words(words[at:]), _name(words[:at]), is_a_team)]
+    first = max(1, len(words) - _MOST_RANGE_WORDS)
+    splits = [
+        at for at in range(first, len(words)) if _all_dates(_date_words(words[at:]), _name(words[:at]), is_a_team)
+    ]
     teams = [at for at in splits if is_a_team(_name(words[:at]))]
     if len(teams) > 1:
         raise InvalidInput(two_readings(words, teams[:2]))
@@ -190,6 +193,10 @@ def _dates_after_the_team(text: str, is_a_team: Callable[[str], bool]) -> tuple[
     trailing = _date_words(words[at:])
     return " ".join(words[:at]), trailing[1:] if trailing and trailing[0] in _AFTER_THE_NAME else trailing
 
+
+_MOST_RANGE_WORDS = 16
+"""The most words a range after a team's name is read from (`from the 1st of January 2026 until the 31st of March
+2026` takes 12): a pasted paragraph is not read again from each of its words, in the seconds Slack waits."""
 
 _AFTER_THE_NAME = _FILLERS | {"-", "–", "—"}
 """What may part a team's name from its dates: `team:Support East - last month`, `team:Support East for March 2026`."""

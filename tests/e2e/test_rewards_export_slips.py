@@ -94,6 +94,18 @@ def test_a_long_text_is_refused_as_a_range_in_the_time_slack_waits_for_the_answe
     assert ready.slack.files() == []
 
 
+def test_a_long_text_after_team_is_answered_in_the_time_slack_waits_for_the_answer(ready: RunningBot) -> None:
+    """Each of its words was tried as where the range begins, the rest read again as dates each time: 400 words after
+    `team` took 2-3.5 s, past the 3 s Slack waits."""
+    said = ["lorem", "ipsum", "dolor", "sit", "amet", "consectetur", "adipiscing", "elit"]
+    typed = " ".join(["team", *(said * 50), "March", "2026"])
+
+    reply = ready.driver.command("U0HR", "/rewards", f"export {typed}")
+
+    assert "There is no team called 'lorem ipsum dolor sit amet" in reply.text, reply.text
+    assert ready.slack.files() == []
+
+
 @pytest.mark.parametrize(
     "typed", ["Q3 2025 -Q4 2025", "Q3 2025- Q4 2025", "Q3 2025 – Q4 2025", "2025 Q3 -2025 Q4", "Q3 2025-Q4 2025"]
 )
