@@ -120,6 +120,8 @@ def told_otherwise(
 
 
 def _told_by(session: Session, relay: Relay, delivery: Claimed) -> bool:
+    """The teammates' keys are read and the author's looked for among them here: the database is never asked about
+    the author alone (a server logging its statements would pair the idea with them)."""
     reader = relay.open(str(delivery.payload.get("channel")))
-    key = f"{delivery.payload[UNLESS_TOLD_BY]}{reader}"
-    return reader is not None and key in outbox.not_given_up(session, key_prefix=key)
+    told = str(delivery.payload[UNLESS_TOLD_BY])
+    return reader is not None and f"{told}{reader}" in outbox.not_given_up(session, key_prefix=told)

@@ -7,8 +7,9 @@ from datetime import datetime, timedelta
 from sqlalchemy import ColumnElement, Table, and_, delete, func, select
 from sqlalchemy.orm import Session
 
-from models import Base, PurgedWorkspace, Workspace, slack_bots, slack_installations
+from models import Base, Delivery, PurgedWorkspace, Workspace, slack_bots, slack_installations
 from services.errors import DomainError
+from services.suggestions import author_news
 
 
 @dataclass(frozen=True)
@@ -37,12 +38,17 @@ def purge_plan(session: Session, *, workspace: Workspace, now: datetime, retenti
             f"{ends:%Y-%m-%d} (WORKSPACE_RETENTION_DAYS={retention_days}). Add --now to purge it before then."
         )
     counts = {table.name: _count(session, table, where) for table, where in _owned(workspace)}
+    counts[Delivery.__tablename__] = counts.get(Delivery.__tablename__, 0) + len(
+        author_news.moved_away(session, workspace)
+    )
     return PurgePlan(workspace, {name: count for name, count in counts.items() if count}, now)
 
 
 def purge(session: Session, plan: PurgePlan) -> None:
     """Delete every row of the planned workspace, children before parents, the workspace row last; its id is kept
     with the moment (the latest, for a workspace installed again and purged again)."""
+    moved = author_news.moved_away(session, plan.workspace)
+    session.execute(delete(Delivery).where(Delivery.id.in_(moved)).execution_options(synchronize_session=False))
     for table, where in _owned(plan.workspace):
         session.execute(delete(table).where(where))
     session.merge(PurgedWorkspace(slack_team_id=plan.workspace.slack_team_id, purged_at=plan.now))

@@ -12,12 +12,12 @@ import re
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 
-from models import Delivery, Workspace
+from models import Delivery, Suggestion, Workspace
 from services.outbox_keys import UNDER_PREFIX, prefix_bounds
 from services.suggestions.relay import is_sealed
 
 SUGGESTIONS = "suggestion:"
-_NEWS = re.compile(r"suggestion:-?\d+:(status|told-moved):\d+(:.*)?")
+_NEWS = re.compile(r"suggestion:(?P<idea>-?\d+):(status|told-moved):\d+(:.*)?")
 _WAITING = select(Delivery.id, Delivery.idempotency_key, Delivery.payload).where(
     Delivery.workspace_id == bindparam("workspace"), Delivery.status == "pending", *UNDER_PREFIX
 )
@@ -53,3 +53,16 @@ def send_from(session: Session, delivery_ids: list[int], workspace: Workspace) -
             .values(workspace_id=workspace.id)
             .execution_options(synchronize_session=False)
         )
+
+
+def moved_away(session: Session, workspace: Workspace) -> list[int]:
+    """The ids of the news of the workspace's ideas another workspace sends since a takeover (`send_from`): purged
+    with the workspace's own rows, which no longer hold them, lest its ideas' words outlive it in the org's outbox."""
+    ideas = set(session.scalars(select(Suggestion.id).where(Suggestion.workspace_id == workspace.id)))
+    if not ideas:
+        return []
+    rows = session.execute(
+        select(Delivery.id, Delivery.idempotency_key).where(Delivery.workspace_id != workspace.id, *UNDER_PREFIX),
+        prefix_bounds(SUGGESTIONS),
+    )
+    return [delivery_id for delivery_id, key in rows if (news := _NEWS.fullmatch(key)) and int(news["idea"]) in ideas]

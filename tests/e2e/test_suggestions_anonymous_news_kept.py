@@ -4,10 +4,11 @@ latest, "you said, we did" standing for the news of *Done* is seen only as it is
 of an uninstall (a takeover by the org, a switch to OAuth installs) does not drop it."""
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import event, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.clock import MovableClock
@@ -16,8 +17,9 @@ from bot.fakeslack.browser import install
 from bot.fakeslack.server import CLIENT_ID, CLIENT_SECRET
 from handlers.delivery import send_for_workspace
 from handlers.jobs.drain_outbox import drain_outbox, recorded
-from models import Delivery
+from models import Delivery, Workspace
 from services import outbox
+from services.workspace_purge import purge, purge_plan
 from tests.conftest import RunningBot, bot_settings, running_bot
 from tests.e2e.test_installs import load_org_and_policy, oauth_bot  # noqa: F401
 from tests.e2e.test_installs_grid_lifecycle import driver_for
@@ -71,11 +73,29 @@ def test_done_without_a_channel_leaves_the_same_rows_whether_its_anonymous_autho
     bot.driver.click("U0ADMIN", card, "suggestion_done")
     bot.driver.submit("U0ADMIN", bot.slack.calls("views.open")[-1].args["view"], {"note": "Two card readers now"})
     drain_outbox(bot.runtime.deps, bot.runtime.sender_client)
-    after_the_wait(bot)
+    with statements_sent(bot) as asked:
+        after_the_wait(bot)
 
     to_sam = [text for whom, text in dms(bot)[before:] if whom == AUTHOR]
     assert len(to_sam) == 1 and ("You said, we did" in to_sam[0]) != sam_moves, to_sam
     assert status_rows(bot) == [("done", "sent", {}, 1, None)]
+    assert asked and not [values for values in asked if AUTHOR in values], "a logged statement names the author"
+
+
+@contextmanager
+def statements_sent(bot: RunningBot) -> Iterator[list[str]]:
+    """The values of each statement sent to the database meanwhile, as a server logging its statements shows them."""
+    asked: list[str] = []
+
+    def record(_conn: object, _cursor: object, _statement: str, parameters: object, *_args: object) -> None:
+        asked.append(repr(parameters))
+
+    engine = bot.sessions.kw["bind"]
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        yield asked
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
 
 
 def test_news_a_sender_holds_as_the_status_is_set_back_is_followed_by_the_status_it_has(bot: RunningBot) -> None:
@@ -145,6 +165,13 @@ def test_news_waiting_when_the_org_takes_the_workspace_over_reaches_the_anonymou
 
     told = [call for call in oauth_bot.slack.messages_to("W0NAGENT") if "won't do your suggestion" in str(call.args)]
     assert len(told) == 1, oauth_bot.slack.messages_to("W0NAGENT")
+
+    with oauth_bot.sessions.begin() as session:  # the workspace taken over, purged: its ideas' words go with it
+        taken = session.scalars(select(Workspace).where(Workspace.slack_team_id == "T0NORTH")).one()
+        purge(session, purge_plan(session, workspace=taken, now=oauth_bot.clock.now(), retention_days=30, force=True))
+    with oauth_bot.sessions() as session:
+        kept = [str(row.payload) for row in session.scalars(select(Delivery))]
+    assert not [payload for payload in kept if "No budget this year" in payload], kept
 
 
 @pytest.fixture
