@@ -16,7 +16,7 @@ from handlers.blocks import resolutions as blocks
 from handlers.blocks.kit import Block, field_errors
 from handlers.delivery import Outgoing, queue, send_now
 from handlers.deps import Deps, deps_of
-from handlers.digest_redraws import queue_digest_redraws
+from handlers.digest_redraws import queue_digest_redraws, send_held
 from handlers.errors import DECIDED, reported
 from handlers.form_seals import opened, sealed
 from handlers.home import in_a_view, republish_home, tell_clicker
@@ -179,7 +179,7 @@ class Announcement:
     requests: list[tuple[str, str]]
     workspace_id: int
     digests: list[Claimed]
-    """The weekly digests that offered the request elsewhere, each drawn as it stands now (queued)."""
+    """The redraws of the weekly digests that offered the request elsewhere (each drawn as it is sent)."""
 
     @property
     def shown(self) -> dict[str, Any]:
@@ -220,7 +220,8 @@ class Announcement:
 
 def announce_decision(deps: Deps, client: WebClient, announcement: Announcement, message: tuple[str, str]) -> None:
     """Replace the buttons with the outcome (in every request, reminder and escalation sent), tell the employee."""
-    send_now(deps, client, [*announcement.outcome, *announcement.digests])
+    send_now(deps, client, announcement.outcome)
+    send_held(deps, client, announcement.digests)
     shown = [message, *announcement.requests]
     update_each(
         deps,

@@ -13,12 +13,11 @@ from sqlalchemy.orm import Session
 
 from handlers import channel_refusals
 from handlers.blocks.channel_refusals import ChannelUse
-from handlers.delivery import TOKEN_REFUSED, TRANSIENT_ERRORS, Outgoing, queue, retry_after_seconds, send_now
+from handlers.delivery import TOKEN_REFUSED, TRANSIENT_ERRORS, retry_after_seconds, send_now
 from handlers.deps import Deps
 from handlers.slack_answers import slack_says
 from models import Workspace
 from services import outbox
-from services.outbox import Claimed
 
 log = logging.getLogger(__name__)
 
@@ -114,24 +113,17 @@ def queue_updates(
     *,
     now: datetime,
     channel_use: ChannelUse = "messages",
-    held: bool = False,
-) -> list[Claimed]:
+) -> None:
     """Queue the updates Slack could not make now; an update of the same copy still queued from before is dropped
     either way, so that it never replaces this newer content once Slack is back. Two changes of a copy at once
-    take turns here: the later one numbers its update after the first's and drops it. `held`: the caller sends them
-    itself right after the commit (`delivery.send_now`), the background sender only if it does not."""
+    take turns here: the later one numbers its update after the first's and drops it."""
     prefixes = [f"update:{channel}:{ts}:" for channel, ts in copies]
     outbox.take_turns_under(session, workspace_id=workspace_id, key_prefixes=prefixes)
-    claims: list[Claimed] = []
     for (channel, ts), prefix in zip(copies, prefixes, strict=True):
         outbox.give_up_pending(session, key_prefix=prefix, reason="updated since")
         if (channel, ts) in later:
             key = f"{prefix}{outbox.count_under(session, key_prefix=prefix) + 1}"
             payload = {"channel": channel, "ts": ts, **content, channel_refusals.USE_NOTE: channel_use}
-            if held:
-                update = Outgoing(key, "chat.update", payload)
-                claims += queue(session, workspace_id=workspace_id, messages=[update], now=now)
-                continue
             outbox.enqueue(
                 session,
                 workspace=session.get_one(Workspace, workspace_id),
@@ -141,4 +133,3 @@ def queue_updates(
                 now=now,
                 send_at=now + timedelta(seconds=later[(channel, ts)]),
             )
-    return claims

@@ -66,6 +66,9 @@ def logged_prefix(key: str) -> str:
     return f"{kind}:{rest.partition(':')[0]}:…"
 
 
+DIGEST_REDRAW = "digest-redraw:"
+"""A weekly digest's redraw, drawn as it is sent (handlers/digest_redraws.py): `digest-redraw:<digest key>:<when>`."""
+
 OUR_OWN = "latitude_"
 """A payload key starting so is Latitude's own note on the message (handlers/pulse_relay_outbox.py): never sent."""
 RELAYED = f"{OUR_OWN}relayed"

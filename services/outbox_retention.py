@@ -8,9 +8,9 @@ One-shots (`ONE_SHOT_PREFIXES`) are deleted once `KEPT` old: each is queued once
 again, and nothing reads or updates it after a few weeks. A form's confirmation, a nomination's receipt, a reward's
 shout-out and DMs to its nominator and recipient (HR's copies excepted, below), what HR and a requester heard of a
 request that never reached its decider, a Home Slack rate-limited or published again after a hand-over, a manager's
-weekly digest with its chart (a decision clicked in an older digest is made all the same; only that digest is no
-longer redrawn; one Slack refused as a bot user's is remembered in the audit trail, services/digest/unreachable.py),
-HR's notices
+weekly digest with its chart and its redraws (a decision clicked in an older digest is made all the same; only that
+digest is no longer redrawn; one Slack refused as a bot user's is remembered in the audit trail,
+services/digest/unreachable.py), HR's notices
 (someone left Slack, a round opened late, a channel refused a post that week, an org-wide install took a workspace
 over or lost one, the Messages tab is on again), an error DM, and the updates of a grant's copies settled from the
 command line.
@@ -49,7 +49,7 @@ from sqlalchemy.orm import InstrumentedAttribute, Session
 from models import BoundaryProposal, Delivery, Nomination, Resolution, RewardGrant
 from services import outbox, settled_updates
 from services.messages_tab import TAB_ON_AGAIN
-from services.outbox_keys import HOME, HOME_AGAIN, REQUEST_UNREACHED, UNDER_PREFIX, prefix_bounds
+from services.outbox_keys import DIGEST_REDRAW, HOME, HOME_AGAIN, REQUEST_UNREACHED, UNDER_PREFIX, prefix_bounds
 from services.rewards.approvals import REQUEST_KEY
 
 KEPT = timedelta(days=35)
@@ -66,6 +66,7 @@ ONE_SHOT_PREFIXES = (
     "reward-revoked:",
     "digest:",
     "digest-chart:",
+    DIGEST_REDRAW,
     REQUEST_UNREACHED,
     HOME,
     HOME_AGAIN,

@@ -14,7 +14,15 @@ from functools import partial
 from slack_sdk import WebClient
 from sqlalchemy.orm import Session
 
-from handlers import channel_refusals, home_again, home_refusals, messages_tab, pulse_relay_outbox, suggestion_told
+from handlers import (
+    channel_refusals,
+    digest_redraws,
+    home_again,
+    home_refusals,
+    messages_tab,
+    pulse_relay_outbox,
+    suggestion_told,
+)
 from handlers.delivery import PUBLISH, TOKEN_RETRY_SECONDS, TOKEN_UNAVAILABLE, send_for_workspace
 from handlers.deps import Deps
 from models.engine import once_more_if_cut
@@ -129,14 +137,28 @@ def paced_send(deps: Deps, client: WebClient, delivery: Claimed, found: Found) -
     deps.pacer.wait_turn(delivery.workspace_id, delivery.method)
     if deps.now() >= delivery.lease_until:  # waited past the lease: another sender may have taken it, and sent it
         return LEASE_ENDED
-    ready = home_again.rendered(deps, delivery)  # a Home queued to be rendered as it is sent: now, in its turn
+    if digest_redraws.is_redraw(delivery):  # drawn as it is sent, and again until what landed last is current
+        again = partial(paced_again, deps, client, found)
+        return digest_redraws.send_redraw(deps, delivery, partial(sent_as_ready, deps, client, found), again)
+    ready = home_again.rendered(deps, delivery)  # a Home queued to be rendered as it is sent
     if isinstance(ready, SendOutcome):
         return ready
+    return sent_as_ready(deps, client, found, ready)
+
+
+def paced_again(deps: Deps, client: WebClient, found: Found, ready: Claimed) -> SendOutcome:
+    """One more send of a message already sent in this batch, in its bucket's turn."""
+    deps.pacer.wait_turn(ready.workspace_id, ready.method)
+    return sent_as_ready(deps, client, found, ready)
+
+
+def sent_as_ready(deps: Deps, client: WebClient, found: Found, ready: Claimed) -> SendOutcome:
+    """Send the message as it is now, noting what Slack's answer says of its workspace."""
     outcome = send_for_workspace(deps, client, ready)
     if outcome.error == TOKEN_UNAVAILABLE:
-        found.tokenless.add(delivery.workspace_id)
-    elif home_refusals.is_tab_off(delivery, outcome):
-        found.homes_off.add(delivery.workspace_id)
+        found.tokenless.add(ready.workspace_id)
+    elif home_refusals.is_tab_off(ready, outcome):
+        found.homes_off.add(ready.workspace_id)
     elif outcome.retry_after is not None:
-        deps.pacer.pause(delivery.workspace_id, delivery.method, outcome.retry_after)
+        deps.pacer.pause(ready.workspace_id, ready.method, outcome.retry_after)
     return outcome

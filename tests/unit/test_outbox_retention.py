@@ -25,6 +25,7 @@ ONE_SHOTS = [
     "reward-dm:3",
     "digest:T1:U0A:2026-W10",
     "digest-chart:x",
+    "digest-redraw:digest:T1:U0A:2026-W10:2026-03-02T14:00:00+00:00",
     "request-unreached:resolution:4:U0B:U0HR",
     "reward-shoutout:3",
     "reward-hr-settled:7:D0HR:1.0",
