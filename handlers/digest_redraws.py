@@ -107,18 +107,19 @@ def is_redraw(delivery: Claimed) -> bool:
 
 def send_redraw(deps: Deps, delivery: Claimed, send: Send, send_again: Send) -> SendOutcome:
     """Draw the digest now and `send` it; then draw it again and `send_again` until it reads as what landed last (at
-    most `CATCH_UP_ROUNDS` sends). The first send's outcome is what is recorded. Never raises."""
+    most `CATCH_UP_ROUNDS` sends). The first send's outcome is what is recorded, or the last's if it failed (the
+    redraw is then drawn and sent again later). Never raises."""
     ready = drawn(deps, delivery)
     if isinstance(ready, SendOutcome):
         return ready
-    outcome = send(ready)
-    sent, landed = ready.payload, outcome.ok
+    outcome = last = send(ready)
+    sent = ready.payload
     for _ in range(CATCH_UP_ROUNDS - 1):
-        again = drawn(deps, delivery) if landed else None
+        again = drawn(deps, delivery) if last.ok else None
         if not isinstance(again, Claimed) or again.payload == sent:
             break
-        sent, landed = again.payload, send_again(again).ok
-    return outcome
+        sent, last = again.payload, send_again(again)
+    return outcome if last.ok else last  # a catch-up Slack refused leaves an older draw showing: tried again later
 
 
 def drawn(deps: Deps, delivery: Claimed) -> Claimed | SendOutcome:
@@ -143,9 +144,17 @@ def _drawn(session: Session, delivery: Claimed) -> Claimed | SendOutcome:
     reader = None if workspace is None else directory.find_employee(session, workspace, str(delivery.payload["user"]))
     if digest is None or "ts" not in result or reader is None:
         return NOTHING_TO_REDRAW
+    _drop_older_updates(session, delivery.workspace_id, f"update:{result['channel']}:{result['ts']}:")
     blocks = as_decided_now(session, reader, digest.payload["blocks"])
     text = str(digest.payload.get("text") or "")
     return replace(delivery, payload={"channel": result["channel"], "ts": result["ts"], "text": text, "blocks": blocks})
+
+
+def _drop_older_updates(session: Session, workspace_id: int, message: str) -> None:
+    """An update of the digest queued with the content of its moment (a click in it Slack answered 429) would land
+    over this later draw: it is dropped, as a newer update of a message drops an older one (message_updates)."""
+    outbox.take_turns_under(session, workspace_id=workspace_id, key_prefixes=[message])
+    outbox.give_up_pending(session, key_prefix=message, reason="redrawn since")
 
 
 def send_held(deps: Deps, client: WebClient, claims: list[Claimed]) -> None:

@@ -134,20 +134,20 @@ def paced_send(deps: Deps, client: WebClient, delivery: Claimed, found: Found) -
         return SendOutcome(ok=False, error=TOKEN_UNAVAILABLE, retry_after=TOKEN_RETRY_SECONDS)
     if delivery.method == PUBLISH and delivery.workspace_id in found.homes_off:
         return HOME_NOT_SENT
+    if digest_redraws.is_redraw(delivery):  # drawn as it is sent, and again until what landed last is current; paced
+        paced = partial(paced_redraw, deps, client, found)  # only as it calls Slack, not while its digest is unsent
+        return digest_redraws.send_redraw(deps, delivery, paced, paced)
     deps.pacer.wait_turn(delivery.workspace_id, delivery.method)
     if deps.now() >= delivery.lease_until:  # waited past the lease: another sender may have taken it, and sent it
         return LEASE_ENDED
-    if digest_redraws.is_redraw(delivery):  # drawn as it is sent, and again until what landed last is current
-        again = partial(paced_again, deps, client, found)
-        return digest_redraws.send_redraw(deps, delivery, partial(sent_as_ready, deps, client, found), again)
     ready = home_again.rendered(deps, delivery)  # a Home queued to be rendered as it is sent
     if isinstance(ready, SendOutcome):
         return ready
     return sent_as_ready(deps, client, found, ready)
 
 
-def paced_again(deps: Deps, client: WebClient, found: Found, ready: Claimed) -> SendOutcome:
-    """One more send of a message already sent in this batch, in its bucket's turn."""
+def paced_redraw(deps: Deps, client: WebClient, found: Found, ready: Claimed) -> SendOutcome:
+    """A send of a redraw drawn as it is sent (one more, once it landed), in its bucket's turn."""
     deps.pacer.wait_turn(ready.workspace_id, ready.method)
     return sent_as_ready(deps, client, found, ready)
 

@@ -102,11 +102,11 @@ def test_a_decision_waits_for_no_digest_the_sender_is_recording_sent(ready: Runn
         sender.execute(update(Delivery).where(Delivery.id == digest).values(attempts=Delivery.attempts))
         clicker = threading.Thread(target=approve)
         clicker.start()
-        decided.wait(timeout=10)
+        decided_meanwhile = decided.wait(timeout=10)
         sender.rollback()
     clicker.join()
 
-    assert decided.is_set(), "the decision waited on the digest's row"
+    assert decided_meanwhile, "the decision waited on the digest's row"
 
 
 def test_a_digest_sent_again_by_hand_is_redrawn_from_its_own_copy(ready: RunningBot) -> None:
@@ -143,3 +143,20 @@ def test_a_decision_clicked_in_the_digest_queues_no_redraw_of_it(ready: RunningB
     assert len(ready.slack.calls("chat.update", channel=digest.response["channel"])) == 1
     with ready.sessions() as session:
         assert not session.scalars(select(Delivery).where(Delivery.idempotency_key.startswith(DIGEST_REDRAW))).all()
+
+
+def test_a_click_s_update_slack_put_off_is_not_sent_over_a_later_redraw(ready: RunningBot) -> None:
+    """Maya approves the first request in her digest as Slack answers 429, so its update waits, drawn at the click;
+    then the second in her App Home, whose redraw lands. The update put off would bring the second's buttons back."""
+    digest = weekly_digest(ready)
+    first, second, third = pending_ids(ready)
+    ready.slack.fail("chat.update", status=429, retry_after=30, channel=digest.response["channel"])
+    ready.driver.click("U0MGR1", digest, APPROVE, value=first)
+    ready.driver.click_in_view("U0MGR1", home_of(ready, "U0MGR1"), APPROVE, value=second)
+
+    ready.clock.advance(timedelta(seconds=31))
+    drain_outbox(ready.runtime.deps, ready.runtime.sender_client)
+
+    now = shown(ready, digest)
+    assert not offered(now, first) and not offered(now, second), "no buttons of a request decided"
+    assert offered(now, third) and approvals_shown(now) == 2
