@@ -147,8 +147,11 @@ def paced_send(deps: Deps, client: WebClient, delivery: Claimed, found: Found) -
 
 
 def paced_redraw(deps: Deps, client: WebClient, found: Found, ready: Claimed) -> SendOutcome:
-    """A send of a redraw drawn as it is sent (one more, once it landed), in its bucket's turn."""
+    """A send of a redraw drawn as it is sent (one more, once it landed), in its bucket's turn; not once waiting for
+    it outlasted the lease: another sender may have drawn it since, later than this draw."""
     deps.pacer.wait_turn(ready.workspace_id, ready.method)
+    if deps.now() >= ready.lease_until:
+        return LEASE_ENDED
     return sent_as_ready(deps, client, found, ready)
 
 
