@@ -147,7 +147,9 @@ def find_pending(session: Session, workspace: Workspace, nomination_id: int, app
         raise AlreadyDone(f"This nomination was already {nomination.status}{by}{when}; nothing changed.")
     if nomination.approver_id != approver.id:
         raise NotAllowed(_not_theirs(nomination))
-    if approver.id != nomination.nominee_id and not deciders.still_fits(approver, nomination.nominee, HR_ROLES):
+    if approver.id not in (nomination.nominee_id, nomination.nominator_id) and not deciders.still_fits(
+        approver, nomination.nominee, HR_ROLES
+    ):  # the nominee or nominator it waits on is told why they may not, as ever
         raise NotAllowed(no_longer_theirs(nomination))
     return nomination
 
