@@ -23,6 +23,7 @@ from handlers.blocks import digest_waiting
 from handlers.decided_views import CATCH_UP_ROUNDS, as_decided_now
 from handlers.delivery import send_for_workspace
 from handlers.deps import Deps
+from handlers.message_updates import drop_queued_updates
 from models import Delivery, Resolution, Workspace
 from models.engine import once_more_if_cut
 from services import directory, outbox
@@ -144,17 +145,12 @@ def _drawn(session: Session, delivery: Claimed) -> Claimed | SendOutcome:
     reader = None if workspace is None else directory.find_employee(session, workspace, str(delivery.payload["user"]))
     if digest is None or "ts" not in result or reader is None:
         return NOTHING_TO_REDRAW
-    _drop_older_updates(session, delivery.workspace_id, f"update:{result['channel']}:{result['ts']}:")
+    # an update of the digest queued at a click Slack answered 429, drawn then, would land over this later draw
+    message = (str(result["channel"]), str(result["ts"]))
+    drop_queued_updates(session, delivery.workspace_id, [message], reason="redrawn since")
     blocks = as_decided_now(session, reader, digest.payload["blocks"])
     text = str(digest.payload.get("text") or "")
     return replace(delivery, payload={"channel": result["channel"], "ts": result["ts"], "text": text, "blocks": blocks})
-
-
-def _drop_older_updates(session: Session, workspace_id: int, message: str) -> None:
-    """An update of the digest queued with the content of its moment (a click in it Slack answered 429) would land
-    over this later draw: it is dropped, as a newer update of a message drops an older one (message_updates)."""
-    outbox.take_turns_under(session, workspace_id=workspace_id, key_prefixes=[message])
-    outbox.give_up_pending(session, key_prefix=message, reason="redrawn since")
 
 
 def send_held(deps: Deps, client: WebClient, claims: list[Claimed]) -> None:

@@ -104,6 +104,18 @@ def _update_refused(channel: str, error: SlackApiError) -> float | None:
     return None
 
 
+def drop_queued_updates(
+    session: Session, workspace_id: int, copies: list[tuple[str, str]], *, reason: str
+) -> list[str]:
+    """Never send the updates of these messages still queued, taking turns with any other change of them (two at once
+    never number an update alike); the key prefix of each message's updates."""
+    prefixes = [f"update:{channel}:{ts}:" for channel, ts in copies]
+    outbox.take_turns_under(session, workspace_id=workspace_id, key_prefixes=prefixes)
+    for prefix in prefixes:
+        outbox.give_up_pending(session, key_prefix=prefix, reason=reason)
+    return prefixes
+
+
 def queue_updates(
     session: Session,
     workspace_id: int,
@@ -117,10 +129,8 @@ def queue_updates(
     """Queue the updates Slack could not make now; an update of the same copy still queued from before is dropped
     either way, so that it never replaces this newer content once Slack is back. Two changes of a copy at once
     take turns here: the later one numbers its update after the first's and drops it."""
-    prefixes = [f"update:{channel}:{ts}:" for channel, ts in copies]
-    outbox.take_turns_under(session, workspace_id=workspace_id, key_prefixes=prefixes)
+    prefixes = drop_queued_updates(session, workspace_id, copies, reason="updated since")
     for (channel, ts), prefix in zip(copies, prefixes, strict=True):
-        outbox.give_up_pending(session, key_prefix=prefix, reason="updated since")
         if (channel, ts) in later:
             key = f"{prefix}{outbox.count_under(session, key_prefix=prefix) + 1}"
             payload = {"channel": channel, "ts": ts, **content, channel_refusals.USE_NOTE: channel_use}
