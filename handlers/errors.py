@@ -24,7 +24,7 @@ from handlers.form_apologies import SLACK_NOT_ANSWERING, SLACK_UNREACHABLE, form
 from handlers.form_seals import seal_refused
 from handlers.payload import BrokenSeal, MalformedPayload
 from handlers.people import known_serving_workspace
-from handlers.timely import TimelyAck
+from handlers.timely import TimelyAck, answer_bolt_stopped_waiting_for
 from handlers.unhandled import answer_unhandled
 from models import Workspace
 from services import anonymous_dms, outbox
@@ -86,7 +86,7 @@ def handle_error(
     """Log with a reference and tell the user; a malformed payload read before the ack is answered 400, and a
     request nothing listens to is acknowledged (handlers/unhandled.py)."""
     if isinstance(error, BoltUnhandledRequestError):
-        return answer_unhandled(body)
+        return answer_bolt_stopped_waiting_for(context) or answer_unhandled(body)
     if context is not None:
         note_failure(error, context)
         if kept_for_later(error, body, context):

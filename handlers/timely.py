@@ -41,6 +41,10 @@ LATE_DONE = "no need to send it again. Slack could not show it in the form, whic
 ARRIVED_HEADER = "x-latitude-arrived"
 # A late answer waits this long after the holding ack was handed over, so that it lands after it.
 AFTER_HOLDING = 0.5
+# Bolt waits 3 s for a listener's ack (`ack_timeout`), then takes the request for one nothing listens to, which is
+# told at once: what reaches the error handler this long after the listeners were looked for had one at work.
+BOLT_STOPPED_WAITING = 2.5
+LISTENERS_FROM = "latitude_listeners_from"
 Answer = dict[str, Any]
 log = logging.getLogger(__name__)
 _ACK_PARAMETERS = inspect.signature(Ack.__call__)
@@ -156,9 +160,22 @@ def answer_in_time(within: float) -> Callable[..., None]:
         if ack is not None:
             DEADLINES.at(_arrival(request) + within, ack.hold_if_unanswered)
         context["ack"] = ack or KeptAck()
+        context[LISTENERS_FROM] = time.monotonic()
         next()
 
     return middleware
+
+
+def answer_bolt_stopped_waiting_for(context: BoltContext | None) -> BoltResponse | None:
+    """A command or form whose listener had not acked when Bolt stopped waiting (its deadline run late: a process
+    too busy, or one given more than 3 s): its holding answer, and its own follows when given, as for any held ack,
+    rather than "no such command" and an answer dropped. None for a request nothing listens to."""
+    ack, since = (context.get("ack"), context.get(LISTENERS_FROM)) if context is not None else (None, None)
+    if not isinstance(ack, TimelyAck) or since is None or time.monotonic() - since < BOLT_STOPPED_WAITING:
+        return None
+    log.warning("a listener had not answered when Bolt stopped waiting: its answer follows the holding one")
+    ack.hold_if_unanswered()
+    return ack.response
 
 
 def _arrival(request: BoltRequest) -> float:
