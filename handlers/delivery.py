@@ -269,14 +269,16 @@ def _refused_to_someone_anonymous(delivery: Claimed, code: str) -> SendOutcome:
     """Slack refuses a DM for good because of its reader (they left, their DM is closed): dated beside the change it
     told of (an anonymous idea's new status, a manager's reply), a log line or a failed row would say its author is
     whoever left by then. So nothing is logged, and it is recorded as done; an author's answer to a manager, whose
-    reader is no one anonymous, is given up, for handlers/pulse_relay_outbox.py to tell its author. Refused for anything
-    else (a scope, the blocks), it says nothing of the reader: it fails, logged with the method and the error alone."""
+    reader is no one anonymous, is given up, for handlers/pulse_relay_outbox.py to tell its author. The error rides on
+    the outcome, never kept, for what it says of the Messages tab (handlers/messages_tab.py: a DM that reached nobody
+    does not find the tab on). Refused for anything else (a scope, the blocks), it says nothing of the reader: it
+    fails, logged with the method and the error alone."""
     if code not in REFUSED_BY_THE_READER:
         log.error("a sealed delivery: Slack %s refused it for good, dropped: %s", delivery.method, code)
         return SendOutcome(ok=False, error=code, permanent=True)
     if (delivery.payload.get(RELAYED) or {}).get("kind") == "answer":
         return SendOutcome(ok=False, error=REFUSED_BY_ITS_READER, permanent=True)
-    return SendOutcome(ok=True, result={})
+    return SendOutcome(ok=True, error=code, result={})
 
 
 def retry_after_seconds(response: SlackResponse) -> float:

@@ -145,7 +145,7 @@ def learn(session: Session, outcomes: list[tuple[Claimed, SendOutcome]], *, now:
             )
     by_reader = {d.workspace_id for d, outcome in outcomes if outcome.error in READER_REFUSED and is_dm(d)} - refused
     messages_tab.try_again_now(session, workspace_ids=by_reader & SEEN_OFF, sent_from=sent_from, now=now)
-    reached = {delivery.workspace_id for delivery, outcome in outcomes if outcome.ok and is_dm(delivery)} - refused
+    reached = {d.workspace_id for d, outcome in outcomes if outcome.ok and not outcome.error and is_dm(d)} - refused
     reached &= SEEN_OFF  # the flag of a workspace this process never saw off is cleared by the drain's try
     # A DM on its way before the flag was set says nothing of the tab since: only one sent after it clears it.
     cleared = messages_tab.mark_on(session, workspace_ids=reached, sent_from=sent_from)
