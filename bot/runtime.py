@@ -182,16 +182,6 @@ def bot_identity(client: WebClient, api_url: str, team_id: str | None = None) ->
     return identity
 
 
-def open_runtime_database(settings: Settings) -> Engine:
-    """The database as a runtime with these settings opens it: its pool, lock and statement limits."""
-    return open_database(
-        settings.database_url,
-        most_connections=most_connections(settings),
-        lock_timeout=settings.database_lock_timeout,
-        statement_timeout=settings.database_statement_timeout,
-    )
-
-
 def most_connections(settings: Settings) -> int:
     """One database connection for every thread that may want one at the same moment, so that none waits
     for another's: listeners held up by a lock (a migration) must not keep the replay check in front of
@@ -202,15 +192,16 @@ def most_connections(settings: Settings) -> int:
     return threads + leader_lock
 
 
-def build_runtime(
-    settings: Settings, clock: Clock | None = None, executor: Executor | None = None, engine: Engine | None = None
-) -> Runtime:
-    """The process assembled, on `engine` when given (opened by `open_runtime_database` for these settings: the tests'
-    runtimes share one per database, whose compiled statements then serve them all), else on a database opened for
-    it. A database that answered when opened and then stops answering (a restart or failover in
-    the middle of start-up) is the same one line as one that never answered, which a worker waits for
+def build_runtime(settings: Settings, clock: Clock | None = None, executor: Executor | None = None) -> Runtime:
+    """The process assembled. A database that answered when opened and then stops answering (a restart or failover
+    in the middle of start-up) is the same one line as one that never answered, which a worker waits for
     (bot/prefork.py), rather than a traceback."""
-    engine = engine or open_runtime_database(settings)
+    engine = open_database(
+        settings.database_url,
+        most_connections=most_connections(settings),
+        lock_timeout=settings.database_lock_timeout,
+        statement_timeout=settings.database_statement_timeout,
+    )
     try:
         return _assemble(settings, engine, clock, executor)
     except SlackUnreachable:

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.clock import MovableClock
 from bot.fakeslack import FakeSlack, SlackDriver, TrackedExecutor
 from bot.fakeslack.server import APP_TOKEN, BOT_TOKEN
-from bot.runtime import Runtime, build_runtime, most_connections, open_runtime_database
+from bot.runtime import Runtime, build_runtime
 from bot.server import EVENTS_PATH, bound_port, make_server, stop_server
 from bot.settings import Settings
 from bot.socket_mode import socket_mode_handler
@@ -146,7 +146,7 @@ def bot(
 
 def running_bot(settings: Settings, slack: FakeSlack, clock: MovableClock) -> Iterator[RunningBot]:
     executor = TrackedExecutor(max_workers=settings.listener_threads)
-    runtime = build_runtime(settings, clock=clock, executor=executor, engine=shared_engine(settings))
+    runtime = build_runtime(settings, clock=clock, executor=executor)
     # The background sender, woken by a listener's fan-out, drains on a thread the driver waits for.
     runtime.deps.sender_bell.connect(lambda: executor.submit(drain_outbox, runtime.deps, runtime.app.client))
     server = make_server(
@@ -161,24 +161,6 @@ def running_bot(settings: Settings, slack: FakeSlack, clock: MovableClock) -> It
     thread.join(timeout=5)
     executor.shutdown(wait=True)
     runtime.close()
-
-
-def shared_engine(settings: Settings) -> Engine:
-    """A copy of the one engine opened for these database settings, whose compiled statements it shares: compiling
-    them afresh for every test made each test's first request slow, and a busy machine made that past Slack's 3 s.
-    Events a test listens to stay on its copy; the pool, closed with each runtime, opens again when next asked."""
-    key = (
-        settings.database_url,
-        most_connections(settings),
-        settings.database_lock_timeout,
-        settings.database_statement_timeout,
-    )
-    if key not in _ENGINES:
-        _ENGINES[key] = open_runtime_database(settings)
-    return _ENGINES[key].execution_options()
-
-
-_ENGINES: dict[tuple[object, ...], Engine] = {}
 
 
 @pytest.fixture(params=["http", "socket_mode"])
