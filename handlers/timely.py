@@ -15,6 +15,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from slack_bolt import BoltContext, BoltRequest, BoltResponse, Respond
@@ -45,7 +46,12 @@ AFTER_HOLDING = 0.5
 # told at once: what reaches the error handler this long after the listeners were looked for had one at work.
 BOLT_STOPPED_WAITING = 2.5
 LISTENERS_FROM = "latitude_listeners_from"
+# Slack waits 3 s from sending, before the request arrived: an answer given later from arrival is held (its holding
+# answer may still be taken) and goes late; one given later than Slack waits would reach nobody.
+TOO_LATE_TO_ACK = 2.9
 Answer = dict[str, Any]
+Late = Callable[[Answer, bool], None]
+"""Sends an answer given after the holding one; told whether Slack showed the holding one (it came in time)."""
 log = logging.getLogger(__name__)
 _ACK_PARAMETERS = inspect.signature(Ack.__call__)
 
@@ -74,23 +80,31 @@ class KeptAck(Ack):
 
 
 class TimelyAck(KeptAck):
-    """Bolt's `ack` for one request: the answer while it is in time; past the deadline `holding`, then `late`."""
+    """Bolt's `ack` for one request: the answer while it is in time; past the deadline `holding`, then `late`. An
+    answer given too late for Slack (`TOO_LATE_TO_ACK` from `arrived`) before the deadline's hold is held then."""
 
-    def __init__(self, holding: Answer, late: Callable[[Answer], None]) -> None:
+    def __init__(self, holding: Answer, late: Late, *, arrived: float | None = None) -> None:
         super().__init__()
         self._holding = holding
         self._late = late
         self._lock = threading.Lock()
         self._held_at: float | None = None
+        self._too_late = (time.monotonic() if arrived is None else arrived) + TOO_LATE_TO_ACK
 
     @property
     def held(self) -> bool:
         return self._held_at is not None
 
+    @property
+    def held_in_time(self) -> bool:
+        """Whether Slack took the holding answer: a form then shows it, not the form as submitted."""
+        return self._held_at is not None and self._held_at < self._too_late
+
     def __call__(self, *args: Any, **kwargs: Any) -> BoltResponse:
         with self._lock:
-            if self._held_at is None:
+            if self._held_at is None and time.monotonic() < self._too_late:
                 return super().__call__(*args, **kwargs)
+            self._hold_unless_answered()
         given = _ACK_PARAMETERS.bind(self, *args, **kwargs).arguments
         self._answer_late({key: value for key, value in given.items() if key != "self"})
         assert self.response is not None
@@ -98,9 +112,12 @@ class TimelyAck(KeptAck):
 
     def hold_if_unanswered(self) -> None:
         with self._lock:
-            if self.response is None:
-                super().__call__(**self._holding)
-                self._held_at = time.monotonic()
+            self._hold_unless_answered()
+
+    def _hold_unless_answered(self) -> None:
+        if self.response is None:
+            super().__call__(**self._holding)
+            self._held_at = time.monotonic()
 
     def fail(self, message: str) -> None:
         """The listener failed after the holding answer: say so where its answer would have gone."""
@@ -111,7 +128,7 @@ class TimelyAck(KeptAck):
         assert self._held_at is not None
         time.sleep(max(0.0, self._held_at + AFTER_HOLDING - time.monotonic()))
         try:
-            self._late(answer)
+            self._late(answer, self.held_in_time)
         except Exception:
             log.exception("a late answer could not be delivered")
 
@@ -156,9 +173,10 @@ def answer_in_time(within: float) -> Callable[..., None]:
     every request an `ack` whose answer, once given, stays given (`KeptAck`)."""
 
     def middleware(body: dict[str, Any], context: BoltContext, request: BoltRequest, next: Callable[[], None]) -> None:
-        ack = _timely_ack(body, context)
+        arrived = _arrival(request)
+        ack = _timely_ack(body, context, arrived)
         if ack is not None:
-            DEADLINES.at(_arrival(request) + within, ack.hold_if_unanswered)
+            DEADLINES.at(arrived + within, ack.hold_if_unanswered)
         context["ack"] = ack or KeptAck()
         context[LISTENERS_FROM] = time.monotonic()
         next()
@@ -166,12 +184,19 @@ def answer_in_time(within: float) -> Callable[..., None]:
     return middleware
 
 
+def bolt_stopped_waiting(context: BoltContext | None) -> bool:
+    """Whether Bolt gave up on a listener of this request that had not acked, and went on to the next that matches
+    (a click's is the catch-all of handlers/unhandled.py) or to the error handler, as for a request nothing takes."""
+    since = context.get(LISTENERS_FROM) if context is not None else None
+    return since is not None and time.monotonic() - since >= BOLT_STOPPED_WAITING
+
+
 def answer_bolt_stopped_waiting_for(context: BoltContext | None) -> BoltResponse | None:
     """A command or form whose listener had not acked when Bolt stopped waiting (its deadline run late: a process
     too busy, or one given more than 3 s): its holding answer, and its own follows when given, as for any held ack,
     rather than "no such command" and an answer dropped. None for a request nothing listens to."""
-    ack, since = (context.get("ack"), context.get(LISTENERS_FROM)) if context is not None else (None, None)
-    if not isinstance(ack, TimelyAck) or since is None or time.monotonic() - since < BOLT_STOPPED_WAITING:
+    ack = context.get("ack") if context is not None else None
+    if not isinstance(ack, TimelyAck) or not bolt_stopped_waiting(context):
         return None
     log.warning("a listener had not answered when Bolt stopped waiting: its answer follows the holding one")
     ack.hold_if_unanswered()
@@ -187,15 +212,16 @@ def _arrival(request: BoltRequest) -> float:
         return time.monotonic()
 
 
-def _timely_ack(body: dict[str, Any], context: BoltContext) -> TimelyAck | None:
+def _timely_ack(body: dict[str, Any], context: BoltContext, arrived: float) -> TimelyAck | None:
     respond = context.respond
     if body.get("command") and respond is not None:
         user, client = str(body.get("user_id") or ""), context.client
-        return TimelyAck({"text": HOLDING_NOTE}, lambda answer: respond_late(respond, answer, client, user))
+        holding: Answer = {"text": HOLDING_NOTE}
+        return TimelyAck(holding, lambda answer, _: respond_late(respond, answer, client, user), arrived=arrived)
     if body.get("type") == "view_submission" and isinstance(body.get("view"), dict):
         form = body["view"]
         holding = {"response_action": "update", "view": notice_view(form, HOLDING_FORM)}
-        return TimelyAck(holding, lambda answer: _answer_form_late(context, body, answer))
+        return TimelyAck(holding, partial(_answer_form_late, context, body), arrived=arrived)
     return None
 
 
@@ -213,20 +239,25 @@ def respond_late(respond: Respond, answer: Answer, client: WebClient | None, use
     reply_or_dm(respond, client, user, str(answer.get("text", "")), answer.get("blocks"), visibility)
 
 
-def _answer_form_late(context: BoltContext, body: dict[str, Any], answer: Answer) -> None:
+def _answer_form_late(context: BoltContext, body: dict[str, Any], answer: Answer, shown: bool) -> None:
     """The modal shows the outcome in place of the holding view; a refusal also goes to a DM, in case it was closed,
-    and so does a plain "done" the modal could not show (it would go on saying "taking longer" otherwise)."""
+    and so does a plain "done" the modal could not show (it would go on saying "taking longer" otherwise). A form
+    whose holding view Slack never showed (`shown`: it came too late) still shows what was typed, kept for sending
+    again once a refusal told in a DM is put right."""
     form, person, client = body["view"], body["user"]["id"], context.client
     title, errors = form["title"]["text"], answer.get("errors") or {}
     if answer.get("response_action") == "errors" and errors:
         told = f":warning: Your *{title}* was not saved: " + " ".join(errors.values())
-        _show_in_the_modal(client, form["id"], notice_view(form, told + "\nOpen it again to try once more."))
+        if shown:
+            _show_in_the_modal(client, form["id"], notice_view(form, told + "\nOpen it again to try once more."))
+        else:
+            told += "\nThe form still holds what you typed: put it right there and submit it again."
     elif answer.get("response_action") in ("update", "push") and answer.get("view"):
         told = ""
         _show_in_the_modal(client, form["id"], answer["view"])
     else:
-        shown = _show_in_the_modal(client, form["id"], notice_view(form, DONE_FORM))
-        told = "" if shown else f":white_check_mark: Your *{title}* went through: {LATE_DONE}"
+        updated = _show_in_the_modal(client, form["id"], notice_view(form, DONE_FORM))
+        told = "" if updated else f":white_check_mark: Your *{title}* went through: {LATE_DONE}"
     if told:
         client.chat_postMessage(channel=person, text=notification_text(told), blocks=[text_block(told)])
 

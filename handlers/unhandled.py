@@ -9,7 +9,9 @@ import logging
 import re
 from typing import Any
 
-from slack_bolt import Ack, App, BoltResponse, Respond
+from slack_bolt import Ack, App, BoltContext, BoltResponse, Respond
+
+from handlers.timely import bolt_stopped_waiting
 
 log = logging.getLogger("latitude.errors")
 
@@ -25,10 +27,14 @@ def register(app: App) -> None:
     app.action(re.compile(".*"))(old_button_clicked)
 
 
-def old_button_clicked(ack: Ack, body: dict[str, Any], respond: Respond) -> None:
+def old_button_clicked(ack: Ack, body: dict[str, Any], respond: Respond, context: BoltContext) -> None:
     """Acked, then told through the message's response URL (a click in the Home or a form has none, and what it
-    shows is already today's)."""
+    shows is already today's). A click whose listener Bolt stopped waiting for is that listener's, still at work: it
+    is not told that nothing changed."""
     ack()
+    if bolt_stopped_waiting(context):
+        log.warning("a click's listener had not acked when Bolt stopped waiting (%s): left to it", _what(body))
+        return
     log.info("nothing listens to this block_actions request (%s): acknowledged", _what(body))
     if body.get("response_url"):
         try:

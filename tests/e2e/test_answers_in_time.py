@@ -262,3 +262,27 @@ def test_a_command_bolt_stopped_waiting_for_is_held_and_its_answer_follows(
         assert "Logged your *refund* of $45" in answer.text
         with bot.sessions() as session:
             assert count(session, Resolution) == 1
+
+
+def test_a_form_refused_after_slack_stopped_waiting_keeps_what_was_typed_and_says_why_in_a_dm(
+    slack: FakeSlack, sessions: sessionmaker[Session], database_url: str, clock: MovableClock
+) -> None:
+    """Slack never showed a holding view that came past its 3 s: the form still shows what was typed, with Slack's
+    own error. The refusal goes to a DM only: replacing the form would throw away what they typed."""
+    if "postgresql" not in database_url:
+        pytest.skip("SQLite's write lock would hold up the replay check before Bolt, not only the listener")
+    load_org_and_policy(sessions, clock.now())
+    for bot in running_bot(bot_settings(slack, database_url, answer_within=10.0), slack, clock):
+        form = open_resolve_form(bot)
+        with holding_the_workspaces(bot.runtime.engine):
+            values = {"category": "refund", "amount": "20", "summary": "Sorry for the wait", "outcome": "happy"}
+            bot.driver.submit("U0AGENT1", form, values, settle=False)
+        slack.violations.clear()  # the late ack: Slack showed its own error in the form
+        bot.driver.settle()
+
+        assert bot.slack.calls("views.update") == []
+        [told] = bot.slack.calls("chat.postMessage", channel="U0AGENT1")
+        assert "was not saved" in told.text and "needs a customer reference" in told.text
+        assert "still holds what you typed" in told.text
+        with bot.sessions() as session:
+            assert count(session, Resolution) == 0

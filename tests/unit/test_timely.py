@@ -5,12 +5,14 @@ import threading
 import time
 from typing import Any
 
-from handlers.timely import HOLDING_NOTE, Deadlines, KeptAck, TimelyAck
+from handlers.timely import HOLDING_NOTE, TOO_LATE_TO_ACK, Deadlines, KeptAck, TimelyAck
 
 
-def recording() -> tuple[TimelyAck, list[dict[str, Any]]]:
+def recording(*, arrived: float | None = None) -> tuple[TimelyAck, list[dict[str, Any]]]:
     late: list[dict[str, Any]] = []
-    return TimelyAck({"text": HOLDING_NOTE}, late.append), late
+    return TimelyAck(
+        {"text": HOLDING_NOTE}, lambda answer, shown: late.append({**answer, "shown": shown}), arrived=arrived
+    ), late
 
 
 def acked(ack: TimelyAck) -> str:
@@ -38,9 +40,21 @@ def test_past_the_deadline_the_ack_holds_and_the_answer_goes_late_as_given() -> 
 
     assert acked(ack) == HOLDING_NOTE
     assert late == [
-        {"text": ":warning: That category isn't yours.", "response_type": "ephemeral"},
-        {"response_action": "errors", "errors": {"summary": "Say what happened."}},
+        {"text": ":warning: That category isn't yours.", "response_type": "ephemeral", "shown": True},
+        {"response_action": "errors", "errors": {"summary": "Say what happened."}, "shown": True},
     ]
+
+
+def test_an_answer_given_too_late_for_slack_before_the_deadline_held_is_held_and_goes_late() -> None:
+    """Slack counts its 3 s from before the request arrived; Bolt its own wait from later still: an answer given past
+    what Slack waits would go in a response Slack no longer reads."""
+    ack, late = recording(arrived=time.monotonic() - TOO_LATE_TO_ACK)
+
+    ack(text="Logged.")
+
+    assert acked(ack) == HOLDING_NOTE
+    assert late == [{"text": "Logged.", "shown": False}], "the holding answer came too late to be shown"
+    assert ack.held and not ack.held_in_time
 
 
 def test_deadlines_run_in_the_order_they_fall_due_whatever_the_order_they_were_set() -> None:
@@ -58,7 +72,7 @@ def test_deadlines_run_in_the_order_they_fall_due_whatever_the_order_they_were_s
 
 
 def test_a_late_answer_that_cannot_be_delivered_does_not_fail_the_listener() -> None:
-    def unreachable(_answer: dict[str, Any]) -> None:
+    def unreachable(_answer: dict[str, Any], _shown: bool) -> None:
         raise ConnectionError("Slack is unreachable")
 
     ack = TimelyAck({"text": HOLDING_NOTE}, unreachable)
