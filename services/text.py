@@ -174,6 +174,21 @@ def without_unseen_characters(text: str) -> str:
     return _UNSEEN.sub("", _CARRIAGE_RETURN.sub("\n", text))
 
 
+_IGNORABLE = re.compile(
+    "[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u202a-\u202e\u2060-\u206f\u3164"
+    "\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufff8\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0000-\U000e0fff]"
+)
+"""Unicode's default ignorable characters: joiners, direction marks, the grapheme joiner, variation selectors, fillers
+and the like, shown as nothing."""
+
+
+def without_ignorable(text: str) -> str:
+    """The text without any character shown as nothing (`_IGNORABLE`), for reading a customer reference: `order
+    12\u200d34` with a joiner, `1\u200e234` with a direction mark are `order 1234`. Not for text shown again: an emoji
+    or a script needs its joiners (`without_unseen_characters` keeps them)."""
+    return _IGNORABLE.sub("", text)
+
+
 ECHOED = 40
 """The most of a word someone typed that a message names back ("I don't know `…`"): a pasted text or link as the
 first word would otherwise fill the answer, repeated."""

@@ -2,7 +2,6 @@
 the words after it hold: the amount, the customer reference, the outcome and what happened."""
 
 import re
-import unicodedata
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -22,13 +21,9 @@ from services.money import (
 )
 from services.policy.versions import BoundaryRule
 from services.resolutions.fixes import ResolutionRequest, UnknownCategory
-from services.resolutions.reference_parts import (
-    PART_GROUPS,
-    refuse_spaced_reference,
-    spans_time,
-    without_the_sentences_end,
-)
-from services.text import SLACK_MENTION, escape_mrkdwn
+from services.resolutions.named_references import REFERENCE_LABELS, named_reference
+from services.resolutions.reference_parts import PART_GROUPS, refuse_spaced_reference, without_the_sentences_end
+from services.text import SLACK_MENTION, escape_mrkdwn, without_ignorable
 from services.typed_words import COURTESY, after_leading_dashes, bare_word, meant_word, without_leading_dashes
 
 SHOWN = 40
@@ -173,25 +168,20 @@ _QUOTES = "".join(_QUOTE_PAIRS)
 _OUTCOME = re.compile(  # `outcome:happy`, or `outcome: happy` with the space a phone adds after a colon
     rf"\boutcome:(?:\s+(?=(?:{'|'.join(CUSTOMER_OUTCOMES)})(?![\w-])))?(\S*)", re.IGNORECASE
 )
-_REFERENCE_LABELS = ("order", "ticket", "case", "booking", "account", "invoice")
-_LABELS = ("ref", "outcome", *_REFERENCE_LABELS)
+_LABELS = ("ref", "outcome", *REFERENCE_LABELS)
 """Words whose colon is never an emoji code's (`ref:ab12:`, `outcome:happy:`, `order:ab12:`)."""
-_NAMED_REF = re.compile(  # `order 42`, `Order #42`, `order: 42`, `order no. 42`, `ORDER-42` (not `the order. 2 days`)
-    rf"\b({'|'.join(_REFERENCE_LABELS)})(?::|\s*(?:no\.?|nr\.?|num\.?|number)(?![a-z]))?[\s#-]*"
-    r"((?=[A-Za-z0-9-]*\d)[A-Za-z0-9][A-Za-z0-9-]*)",
-    re.IGNORECASE,
-)
-_HASH_REF = re.compile(r"(?<![\w<&])#((?=[A-Za-z0-9-]*\d)[A-Za-z0-9][A-Za-z0-9-]{2,})")
-"""`#4471` when nothing is labelled; at least three characters, so `#1 priority` is no customer."""
 
 
 def _amount(typed: str, words: list[str], category: str, currency: str) -> Decimal:
     """The amount typed first, taking from `words` the groups of one written `1 200` (refused whole, never logged
     as 1); the refusal then also says how to write a number after the amount that is not part of it. A mark of the
     sentence after it (`20,`, `$20.`, `20:`) ends the amount: `credit 20, sorry for the wait` is 20."""
-    if (ended := without_trailing_punctuation(typed)) != typed and ended[-1:].isdigit():
+    ended = without_trailing_punctuation(typed)
+    if group := _group_after_a_mark(typed, ended, words):
+        typed = f"{ended} {group}"  # `1, 200`, `1 ,200`, `1: 200`: refused as `1 200` is, never logged as 1
+    elif ended != typed and ended[-1:].isdigit():
         return parse_amount(ended, currency)
-    first = typed
+    first = ended if group else typed
     while words and continues_amount(typed, words[0]):
         typed = f"{typed} {without_trailing_punctuation(words.pop(0))}"
     try:
@@ -203,6 +193,30 @@ def _amount(typed: str, words: list[str], category: str, currency: str) -> Decim
         example = f"/resolve {category} {escape_mrkdwn(first)} for {after} …"
         hint = f" If `{after}` is not part of the amount, put a word before it: `{example}`."
         raise InvalidInput(f"{error}{hint}", field=error.field) from None
+
+
+_THOUSANDS_MARKS = ",.:"
+
+
+def _group_after_a_mark(typed: str, ended: str, words: list[str]) -> str | None:
+    """The group of three digits after a comma, point or colon set apart by a space (`1, 200`, `1 ,200`, `1 , 200`,
+    `2. 000`), taken from `words`: typed as thousands, or a sentence's mark before a number, it may not be read as
+    the amount 1 and a summary starting `200`."""
+    marks = typed[len(ended) :]
+    if words and not words[0].strip(_THOUSANDS_MARKS):
+        marks += words[0]
+        taken = 2
+    else:
+        taken = 1
+    if len(words) < taken:
+        return None
+    following = words[taken - 1]
+    group = following.lstrip(_THOUSANDS_MARKS)
+    marks += following[: len(following) - len(group)]
+    if not marks or set(marks) - set(_THOUSANDS_MARKS) or not continues_amount(ended, group):
+        return None
+    del words[:taken]
+    return without_trailing_punctuation(group)
 
 
 def to_request(line: OneLiner, rule: BoundaryRule, currency: str) -> ResolutionRequest:
@@ -224,7 +238,7 @@ def to_request(line: OneLiner, rule: BoundaryRule, currency: str) -> ResolutionR
     rest = " ".join([*emoji, *words])
     typed = _as_typed(emoji, words, _last(line.breaks, len(words)))
     outcome = typed_outcome(rest)
-    words_typed = SLACK_MENTION.sub(_MENTION_GAP, rest)
+    words_typed = SLACK_MENTION.sub(_MENTION_GAP, without_ignorable(rest))  # `order 12\u200d34` is `order 1234`
     ref_match = _REF.search(words_typed)
     customer_ref = next(part for part in ref_match.groups() if part) if ref_match else named_reference(words_typed)
     unquoted = (ref_match.groups()[-2] or ref_match.groups()[-1]) if ref_match else None
@@ -272,21 +286,3 @@ def typed_outcome(text: str) -> str | None:
             )
         raise InvalidInput(f"{typed}: write {', '.join(some)} or {last}, or leave it out.", field="customer_outcome")
     return outcome
-
-
-def named_reference(text: str) -> str | None:
-    """The first labelled reference (`order 42`), else a bare `#4471`; digits and signs typed full-width
-    (`order １２３４`, `＃４４７１`) are read as their plain forms. A label before a span of time (`booking 2 nights
-    cancelled`, `the order 3 days late`, `ticket 30 minutes wait`) names no customer, nor does any later one: read as
-    `booking 2`, every such fix was one customer to the 30-day limit and the history, and a later label may as well
-    be a word of the sentence. Marked (`order #2`, `order no. 2`, `order: 2`), the number is the label's."""
-    text = unicodedata.normalize("NFKC", text)
-    named = _NAMED_REF.search(text)
-    if named is None:
-        bare = _HASH_REF.search(text)
-        return f"#{bare.group(1)}" if bare else None
-    number, after = named.group(2), text[named.end() :]
-    if text[named.end(1) : named.start(2)].isspace() and spans_time(number, after):
-        return None
-    refuse_spaced_reference(number, after, written=f"{named.group(1)} {number}")
-    return f"{named.group(1).lower()} {number}"

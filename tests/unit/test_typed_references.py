@@ -1,0 +1,113 @@
+"""A reference named by a label in one line is read whole, as `ref:` and the form read it, and an amount followed by
+a mark and a group of three digits is asked about: cut short, either was a way past a limit."""
+
+import unicodedata
+from decimal import Decimal
+
+import pytest
+
+from services.errors import InvalidInput
+from services.policy.versions import BoundaryRule
+from services.resolutions.customers import customer_key
+from services.resolutions.typed import OneLiner, to_request
+
+REFUND = BoundaryRule(category="refund", description="money back", per_incident=Decimal(150))
+
+SPELLINGS = [
+    "order 12\u200d34",  # a zero-width joiner
+    "order 12\u200c34",  # a zero-width non-joiner
+    "order 1\u200e234",  # a left-to-right mark
+    "order 123\u034f4",  # a combining grapheme joiner
+    "order 1\u180e234",  # a Mongolian vowel separator
+    "order \u200d1234",
+    "order 1,234",
+    "order 1.234",
+    "order 1_234",
+    "order 12/34",
+    "order 12\u201334",  # an en dash
+    "order 12'34",
+    "order 12\u00b734",  # a middle dot
+    "order 12\u201934",
+]
+
+
+def read(typed: str) -> tuple[Decimal, str | None, str]:
+    request = to_request(OneLiner(category="refund", words=typed.split()), REFUND, "USD")
+    return request.amount, request.customer_ref, request.summary
+
+
+@pytest.mark.parametrize("reference", SPELLINGS)
+def test_a_reference_with_a_mark_or_an_unseen_character_inside_is_read_whole(reference: str) -> None:
+    """`order 12\u200d34` was `order 12`, `order 1,234` `order 1`: another customer to the per-customer limit."""
+    _amount, customer_ref, _summary = read(f"50 {reference} arrived late")
+
+    assert customer_ref is not None
+    assert customer_key(customer_ref) == customer_key("ref:1234") == "1234"
+    assert all(unicodedata.category(character) not in ("Cf", "Mn") for character in customer_ref)
+
+
+@pytest.mark.parametrize(
+    ("typed", "reference"),
+    [
+        ("50 invoice 2024/0012 paid twice", "invoice 2024/0012"),
+        ("50 #12/34 arrived late", "#12/34"),
+        ("50 order 1,234, arrived late", "order 1,234"),
+        ("50 (order 1.234) arrived late", "order 1.234"),
+        ("50 order 1234 arrived late", "order 1234"),
+        ("50 order 1234, arrived late", "order 1234"),
+        ("50 order A-9 arrived late", "order A-9"),
+    ],
+)
+def test_a_reference_keeps_its_inner_marks_and_loses_the_sentences(typed: str, reference: str) -> None:
+    assert read(typed)[1] == reference
+
+
+def test_two_invoices_of_one_year_are_two_customers() -> None:
+    first, second = read("50 invoice 2024/0012 paid")[1], read("50 invoice 2024/0013 paid")[1]
+
+    assert (customer_key(first or ""), customer_key(second or "")) == ("20240012", "20240013")
+
+
+@pytest.mark.parametrize(
+    ("typed", "reference"),
+    [("50 order 3 days late", None), ("50 order 10:30 slot missed", None), ("50 #1, #4471 late", "#4471")],
+)
+def test_a_span_of_time_and_a_short_hash_still_name_no_customer(typed: str, reference: str | None) -> None:
+    assert read(typed)[1] == reference
+
+
+@pytest.mark.parametrize(
+    ("typed", "asked"),
+    [
+        ("50 order 1234,late", "Is the customer reference `order 1234` or `order 1234,late`?"),
+        ("50 #4471.Thanks", "Is the customer reference `#4471` or `#4471.Thanks`?"),
+        ("50 order 1,234 567 late", "Is the customer reference `1,234` or `1,234 567`?"),
+    ],
+)
+def test_a_reference_that_could_end_at_a_mark_or_go_on_is_asked_about(typed: str, asked: str) -> None:
+    with pytest.raises(InvalidInput, match="Nothing was logged") as raised:
+        read(typed)
+
+    assert asked in str(raised.value)
+
+
+@pytest.mark.parametrize("amount", ["1, 200", "1. 200", "1 ,200", "1: 200", "1 , 200", "$1, 200", "1, 200,"])
+def test_a_mark_and_a_space_before_the_thousands_is_asked_about_never_read_as_1(amount: str) -> None:
+    with pytest.raises(InvalidInput, match=r"Write the amount without a space: `1200` or `1,200`, not `1 200`\."):
+        read(f"{amount} order 1234 arrived late")
+
+
+@pytest.mark.parametrize(
+    ("typed", "amount", "summary"),
+    [
+        ("20, sorry for the wait", 20, "sorry for the wait"),
+        ("20, 5 boxes lost", 20, "5 boxes lost"),
+        ("1234, 500 boxes lost", 1234, "500 boxes lost"),
+        ("20: order 5 lost", 20, "order 5 lost"),
+        ("1,200 order 5 lost", 1200, "order 5 lost"),
+    ],
+)
+def test_a_mark_after_the_amount_before_anything_but_thousands_is_the_sentences(
+    typed: str, amount: int, summary: str
+) -> None:
+    assert (read(typed)[0], read(typed)[2]) == (Decimal(amount), summary)
