@@ -4,18 +4,15 @@ import re
 from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
 
+from services.currency_marks import CURRENCIES as CURRENCIES
+from services.currency_marks import currencies_of, split_mark
+from services.currency_marks import is_currency_mark as is_currency_mark
+from services.currency_marks import is_currency_word as is_currency_word
 from services.errors import InvalidInput
 from services.text import echoed
 
 MAX_AMOUNT = Decimal("100000")
-CURRENCIES = ("USD", "EUR", "GBP", "CAD", "AUD", "NZD", "CHF", "JPY", "SEK", "NOK", "DKK", "INR", "BRL", "MXN", "ZAR")
-"""What a policy's `currency` may be."""
 SYMBOL = {"USD": "$", "EUR": "€", "GBP": "£", "CAD": "CA$", "AUD": "A$", "JPY": "¥"}
-_DOLLARS = ("USD", "CAD", "AUD", "NZD", "MXN")
-_SIGNS = "US\\$|CA\\$|A\\$|NZ\\$|MX\\$|[$€£¥]"
-_CODES = "|".join(CURRENCIES)
-_LEADING_MARK = re.compile(rf"^(?P<mark>{_SIGNS}|(?:{_CODES})(?![a-z]))\s*", re.IGNORECASE)
-_TRAILING_MARK = re.compile(rf"\s*(?P<mark>{_SIGNS}|(?<![a-z])(?:{_CODES}))\Z", re.IGNORECASE)
 _PLAIN = re.compile(r"^\d{1,3}(,\d{3})+(\.\d+)?\Z|^\d+(\.\d+)?\Z|^\.\d+\Z")
 _MINUS = ("-", "\u2212", "\u2010", "\u2011", "\u2012", "\u2013", "\u2014", "\ufe63", "\uff0d")
 """A minus as keyboards type it: a hyphen, the minus sign, the dashes a phone makes of `-` or `--` (`–5`, `—5`), and
@@ -36,58 +33,23 @@ MINOR_UNITS = {
 }
 """Decimals a currency has (ISO 4217) where it is not 2: no yen cents. A currency with 3 added to CURRENCIES
 also needs a Money column (models/policy.py) holding 3 decimals."""
-_CURRENCIES_OF_SIGN = {
-    "$": _DOLLARS,
-    "US$": ("USD",),
-    "CA$": ("CAD",),
-    "A$": ("AUD",),
-    "NZ$": ("NZD",),
-    "MX$": ("MXN",),
-    "€": ("EUR",),
-    "£": ("GBP",),
-    "¥": ("JPY",),
-}
-
-_CURRENCIES_OF_WORD = {
-    "dollar": _DOLLARS,
-    "buck": _DOLLARS,
-    "euro": ("EUR",),
-    "pound": ("GBP",),
-    "quid": ("GBP",),
-    "yen": ("JPY",),
-    "franc": ("CHF",),
-    "rupee": ("INR",),
-    "peso": ("MXN",),
-}
-"""`45 euros`: a currency named in a word after the amount, which must not be counted as 45 of the policy's."""
-_TRAILING_WORD = re.compile(rf"\s*(?<![a-z])(?P<mark>(?:{'|'.join(_CURRENCIES_OF_WORD)})s?)\Z", re.IGNORECASE)
 
 
 def looks_like_amount(text: str) -> bool:
     return bool(re.match(r"^[-+$€£¥]?\s*[\d.,]", text.strip())) or text.strip().lower() in ("nan", "inf", "-inf")
 
 
-def is_currency_mark(word: str) -> bool:
-    """`$`, `CA$`, `€`, `USD`, `sek`: a word that only says which currency the amount beside it is in."""
-    return bool(_LEADING_MARK.fullmatch(word.strip())) if word.strip() else False
-
-
-def is_currency_word(word: str) -> bool:
-    """`euros`, `dollars`, `yen`: a word after an amount that says which currency it is in."""
-    return bool(_TRAILING_WORD.fullmatch(word.strip()))
-
-
 def names_money(text: str) -> bool:
     """`$5`, `5€`, `5usd`: a word that can only be an amount, unlike `2` in `2 days later`."""
-    number, mark = _split_mark(text)
+    number, mark = split_mark(text)
     return mark is not None and looks_like_amount(number)
 
 
 def continues_amount(typed: str, word: str) -> bool:
     """`200` after `1`: the next group of a number written with a space between thousands (`1 200`, `1 200,50`,
     `1 200€`), not a word of what happened; read apart, `1 200` would log 1."""
-    raw, _mark = _split_mark(typed)
-    group, _mark = _split_mark(without_trailing_punctuation(word))
+    raw, _mark = split_mark(typed)
+    group, _mark = split_mark(without_trailing_punctuation(word))
     return typed[-1:].isdigit() and bool(_THOUSANDS_GROUP.fullmatch(group) and _THOUSANDS_SO_FAR.fullmatch(raw))
 
 
@@ -120,11 +82,11 @@ def parse_amount(text: str, currency: str | None = None) -> Decimal:
     or comma after it is a sentence's (`20.`, `$20,`), not part of the amount.
     """
     text = without_trailing_punctuation(text.strip()) or text
-    raw, mark = _split_mark(text)
+    raw, mark = split_mark(text)
     raw = _WHOLE_DASH.sub("", raw)
-    if currency and mark and currency not in _currencies_of(mark):
+    if currency and mark and currency not in currencies_of(mark):
         raise InvalidInput(
-            f"Your limits are in {currency}, and `{echoed(text)}` is not: "
+            f"Your limits are in {currency}, and `{echoed(text)}` is not{_read_as(mark)}: "
             f"give the amount in {currency}, like `{format_money(Decimal(45), currency)}`.",
             field="amount",
         )
@@ -182,25 +144,19 @@ def _point_thousands(raw: str, currency: str | None) -> str | None:
     return f"`{raw}` could be {as_cents} or {int(number):,}: write `{as_cents}` or `{number}`."
 
 
+def _read_as(mark: str) -> str:
+    """` (`kr` could be SEK, NOK, DKK or ISK)`: what a mark of another currency was read as, so that someone who
+    meant the policy's sees why it was not."""
+    codes = currencies_of(mark)
+    if len(codes) > 1:
+        return f" (`{echoed(mark)}` could be {', '.join(codes[:-1])} or {codes[-1]})"
+    return f" (read as {codes[0]})" if codes else f" (`{echoed(mark)}` is another currency's sign)"
+
+
 def _not_understood(text: str, currency: str | None) -> str:
     example = format_money(Decimal(45), currency or "USD")
     like = "`45`" if decimals_of(currency) == 0 else "`45`, `45.50`"
     return f"`{echoed(text)}` isn't an amount I understand. Use digits, like {like} or `{example}`."
-
-
-def _split_mark(text: str) -> tuple[str, str | None]:
-    """`$45`, `45 €`, `USD 45`, `45usd` -> ("45", the currency sign or code); ("45", None) when unmarked."""
-    raw = text.strip()
-    for pattern in (_LEADING_MARK, _TRAILING_MARK, _TRAILING_WORD):
-        found = pattern.search(raw)
-        if found:
-            return (raw[: found.start()] + raw[found.end() :]).strip(), found.group("mark")
-    return raw, None
-
-
-def _currencies_of(mark: str) -> tuple[str, ...]:
-    word = _CURRENCIES_OF_WORD.get(mark.lower().removesuffix("s"))
-    return word or _CURRENCIES_OF_SIGN.get(mark.upper(), (mark.upper(),))
 
 
 def format_money(amount: Decimal, currency: str) -> str:

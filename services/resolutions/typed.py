@@ -230,7 +230,7 @@ def to_request(line: OneLiner, rule: BoundaryRule, currency: str) -> ResolutionR
         if not words:
             raise InvalidInput(f"Give the amount after the category, like `/resolve {rule.category} 45 what happened`.")
         typed = words.pop(0)  # with its mark when apart: `$ 45`, `45 CAD`, `45 euros`
-        if words and (is_currency_mark(typed) or is_currency_mark(words[0])):
+        if words and (is_currency_mark(typed) or is_currency_mark(without_trailing_punctuation(words[0]))):
             typed = f"{typed} {words.pop(0)}"
         elif words and is_currency_word(without_trailing_punctuation(words[0])):  # `45 euros, sorry`
             typed = f"{typed} {without_trailing_punctuation(words.pop(0))}"

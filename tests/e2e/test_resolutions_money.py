@@ -157,3 +157,50 @@ def test_a_new_currency_starts_the_limits_afresh_and_each_amount_keeps_its_own(b
     assert "credit: ¥1,000 left today" in reply.text
     assert "Sam Agent — credit $140 (within)" in reply.text
     assert [(r.amount, r.currency) for r in resolutions(bot)] == [(Decimal(140), "USD"), (Decimal(14000), "JPY")]
+
+
+def test_an_amount_marked_in_another_currency_on_a_yen_policy_is_refused_not_counted_as_yen(bot: RunningBot) -> None:
+    """Counted as yen, a dollar or a euro amount is worth about a hundredth of what was given: always within limits."""
+    with_policy(bot, "credit = { per_incident = 5000 }", "JPY")
+    refused = {
+        "20 ＵＳＤ": "read as USD",
+        "20 $US": "read as USD",
+        "20 €uro": "read as EUR",
+        "20 ユーロ": "read as EUR",
+        "20 ￡": "read as GBP",
+        "20 C$": "read as CAD",
+        "20 kronor": "read as SEK",
+        "20 sterling": "read as GBP",
+        "20 kr.": "`kr` could be SEK, NOK, DKK or ISK",
+        "20 ドル": "`ドル` could be USD, CAD, AUD, NZD or MXN",
+        "20 元": "`元` could be CNY, HKD or TWD",
+    }
+
+    replies = {
+        typed: bot.driver.command("U0AGENT1", "/resolve", f"credit {typed} sorry for the wait") for typed in refused
+    }
+    bot.driver.command("U0AGENT1", "/resolve")
+    [opened] = bot.slack.calls("views.open")
+    form = bot.driver.submit(
+        "U0AGENT1", opened.args["view"], {"category": "credit", "amount": "20 ＵＳＤ", "summary": "sorry for the wait"}
+    )
+
+    for typed, read_as in refused.items():
+        shown = typed.removesuffix(".")
+        assert (
+            f"Your limits are in JPY, and `{shown}` is not ({read_as}): give the amount in JPY" in replies[typed].text
+        )
+    assert "Your limits are in JPY, and “20 ＵＳＤ” is not (read as USD)" in form.json["errors"]["amount"]
+    assert resolutions(bot) == []
+
+
+def test_an_amount_marked_in_yen_as_japanese_is_typed_is_counted_as_yen(bot: RunningBot) -> None:
+    with_policy(bot, "credit = { per_incident = 5000 }", "JPY")
+
+    for typed in ("20 円", "２０円", "￥20", "20 ＪＰＹ"):
+        reply = bot.driver.command("U0AGENT1", "/resolve", f"credit {typed} sorry for the wait")
+        assert "Logged your *credit* of ¥20" in reply.text
+
+    assert [(r.amount, r.currency, r.summary) for r in resolutions(bot)] == [
+        (Decimal(20), "JPY", "sorry for the wait")
+    ] * 4

@@ -183,7 +183,7 @@ def test_every_policy_currency_is_accepted_as_it_is_shown() -> None:
 
 def test_a_mistake_shows_an_example_in_the_policy_currency() -> None:
     with pytest.raises(InvalidInput, match=r"like `45`, `45\.50` or `45 SEK`"):
-        parse_amount("kr 45", "SEK")
+        parse_amount("45 kr each", "SEK")
 
 
 def test_money_is_shown_in_the_policy_currency() -> None:

@@ -1,0 +1,94 @@
+"""The currency an amount is marked in, however it is typed: signs and codes attached or apart, full-width, words."""
+
+import re
+
+import pytest
+
+from services.errors import InvalidInput
+from services.money import is_currency_mark, is_currency_word, parse_amount
+
+
+@pytest.mark.parametrize(
+    ("typed", "read_as"),
+    [
+        ("20 ＵＳＤ", "read as USD"),  # full-width, as a Japanese input method types it
+        ("２０ＵＳＤ", "read as USD"),
+        ("20 $US", "read as USD"),
+        ("20 €uro", "read as EUR"),
+        ("€uros 20", "read as EUR"),
+        ("20 ユーロ", "read as EUR"),
+        ("20 ￡", "read as GBP"),
+        ("20 sterling", "read as GBP"),
+        ("20 C$", "read as CAD"),
+        ("C$20", "read as CAD"),
+        ("20 kronor", "read as SEK"),
+        ("20 人民元", "read as CNY"),
+        ("20 CNY", "read as CNY"),
+        ("₹20", "read as INR"),
+        ("20 ₴", "`₴` is another currency's sign"),
+    ],
+)
+def test_an_amount_marked_in_another_currency_is_refused_with_what_it_was_read_as(typed: str, read_as: str) -> None:
+    """Counted as yen, a dollar or a euro amount is worth about a hundredth of what was given."""
+    message = f"Your limits are in JPY, and `{typed}` is not ({read_as}): give the amount in JPY, like `¥45`."
+    with pytest.raises(InvalidInput, match=re.escape(message)):
+        parse_amount(typed, "JPY")
+
+
+@pytest.mark.parametrize(
+    ("typed", "could_be"),
+    [
+        ("20 kr", "`kr` could be SEK, NOK, DKK or ISK"),
+        ("kr 20", "`kr` could be SEK, NOK, DKK or ISK"),
+        ("20 元", "`元` could be CNY, HKD or TWD"),
+        ("20 ドル", "`ドル` could be USD, CAD, AUD, NZD or MXN"),
+        ("20 ﾄﾞﾙ", "`ドル` could be USD, CAD, AUD, NZD or MXN"),  # half-width katakana
+        ("＄20", "`$` could be USD, CAD, AUD, NZD or MXN"),
+        ("$20", "`$` could be USD, CAD, AUD, NZD or MXN"),
+    ],
+)
+def test_a_mark_of_several_currencies_none_the_policys_is_refused_naming_them(typed: str, could_be: str) -> None:
+    with pytest.raises(InvalidInput, match=re.escape(f"Your limits are in JPY, and `{typed}` is not ({could_be})")):
+        parse_amount(typed, "JPY")
+
+
+@pytest.mark.parametrize(
+    ("typed", "currency"),
+    [
+        ("20円", "JPY"),
+        ("20 円", "JPY"),
+        ("￥20", "JPY"),
+        ("20 ＪＰＹ", "JPY"),
+        ("20 ＵＳＤ", "USD"),
+        ("20 $US", "USD"),
+        ("20 ドル", "USD"),
+        ("20 €uro", "EUR"),
+        ("20 ￡", "GBP"),
+        ("20 sterling", "GBP"),
+        ("20 C$", "CAD"),
+        ("20 kr", "SEK"),
+        ("kr 20", "NOK"),
+        ("20 kronor", "SEK"),
+        ("20 kroner", "DKK"),
+        ("₹20", "INR"),
+        ("R$20", "BRL"),
+    ],
+)
+def test_a_mark_of_the_policys_own_currency_reads_as_it(typed: str, currency: str) -> None:
+    assert parse_amount(typed, currency) == 20
+
+
+@pytest.mark.parametrize("mark", ["ＵＳＤ", "$US", "C$", "A$", "€uro", "kr", "￡", "￥", "＄", "円", "元", "CNY", "₴"])
+def test_a_mark_typed_apart_is_taken_with_the_amount(mark: str) -> None:
+    """Not taken, it was left to what happened, and the amount counted in the policy's currency."""
+    assert is_currency_mark(mark)
+
+
+@pytest.mark.parametrize("word", ["ドル", "ﾄﾞﾙ", "ユーロ", "sterling", "kronor", "kroner", "yuan", "人民元"])
+def test_a_currency_named_in_a_word_is_taken_with_the_amount(word: str) -> None:
+    assert is_currency_word(word)
+
+
+@pytest.mark.parametrize("word", ["try", "php", "krill", "real", "sterlingly", "kr8"])
+def test_words_of_the_sentence_are_no_currency(word: str) -> None:
+    assert not is_currency_mark(word) and not is_currency_word(word)
