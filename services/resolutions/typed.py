@@ -211,6 +211,8 @@ def _group_after_a_mark(typed: str, ended: str, words: list[str]) -> str | None:
     if len(words) < taken:
         return None
     following = words[taken - 1]
+    if len(following) > 2 and following[0] == following[-1] == ":":  # `5 :100:`: Slack's emoji, not a number
+        return None
     group = following.lstrip(_THOUSANDS_MARKS)
     marks += following[: len(following) - len(group)]
     if not marks or set(marks) - set(_THOUSANDS_MARKS) or not continues_amount(ended, group):
