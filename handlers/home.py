@@ -83,6 +83,10 @@ SECTIONS: list[HomeSection] = [
 
 
 def build_home(session: Session, employee: Employee, now: datetime, notice: str | None = None) -> dict[str, Any]:
+    """A guest of the Slack workspace the org file leaves out is told what the commands tell them, and no more: an
+    employee's sections would offer an allowance and nominations they do not have."""
+    if directory.unlisted_guest(employee):
+        return blocks.home_view([blocks.guest_greeting(employee)], notice)
     return blocks.home_view([section(session, employee, now) for section in SECTIONS], notice)
 
 
