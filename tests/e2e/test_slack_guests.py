@@ -359,3 +359,14 @@ def test_a_guests_home_says_what_resolve_and_boundaries_say_and_offers_nothing_o
     assert told in home.text.splitlines()
     wrong = ("goes to the admins", "no longer active", "allowance", "Nominations left", "not in the org directory")
     assert [words for words in wrong if words in home.text] == []
+
+
+def test_a_guests_rewards_say_why_they_nominate_nobody_not_that_they_left(bot: RunningBot) -> None:
+    set_up(bot.sessions, bot.clock.now())
+    bot.slack.add_user("U0GUEST", "Gil Guest", guest="single-channel")
+    bot.driver.command("U0GUEST", "/nominate", "<@U0AGENT1|sam> thanks for the help")
+
+    shown = bot.driver.command("U0GUEST", "/rewards")
+
+    assert "Slack shows you as a guest of this workspace" in shown.text
+    assert "no longer active" not in shown.text
