@@ -23,7 +23,7 @@ from handlers.rewards import recognition_section
 from models import Employee, Workspace
 from services import directory, messages_tab, outbox, unlisted
 from services.errors import DomainError
-from services.outbox_keys import home_key_prefix
+from services.outbox_keys import OUR_OWN, home_key_prefix
 from services.policy.versions import current_policy
 from services.resolutions import decisions
 from services.resolutions import fixes as resolutions
@@ -32,6 +32,9 @@ from services.rewards import waiting as nominations
 HomeSection = Callable[[Session, Employee, datetime], list[Block]]
 Render = Callable[[], dict[str, Any]]
 HASH_CONFLICT = HOME_SUPERSEDED
+RENDER_WHEN_SENT = f"{OUR_OWN}home_again"
+"""On a queued Home: render it when it is sent (handlers/home_again.py); its payload names whose Home it is, and the
+`hash` of the Home it is published over when that person opened the tab."""
 
 log = logging.getLogger(__name__)
 
@@ -83,6 +86,10 @@ SECTIONS: list[HomeSection] = [
 
 
 def build_home(session: Session, employee: Employee, now: datetime, notice: str | None = None) -> dict[str, Any]:
+    """A guest of the Slack workspace the org file leaves out is told what the commands tell them, and no more: an
+    employee's sections would offer an allowance and nominations they do not have."""
+    if directory.unlisted_guest(employee):
+        return blocks.home_view([blocks.guest_greeting(employee)], notice)
     return blocks.home_view([section(session, employee, now) for section in SECTIONS], notice)
 
 
@@ -150,7 +157,7 @@ def publish_home(event: dict[str, Any], body: dict[str, Any], context: Any, clie
             publish_over(client, event["user"], view, seen=event.get("view"), again=home_now)
         except SlackApiError as error:
             if error.response.status_code == 429:
-                publish_later(deps, workspace_id, event, view, retry_after_seconds(error.response))
+                publish_later(deps, workspace_id, event, retry_after_seconds(error.response))
             elif not home_refusals.refused_for_good(error.response):
                 raise
 
@@ -166,18 +173,19 @@ def messages_tab_opened(deps: Deps, context: Any, event: dict[str, Any]) -> None
             log.warning("Slack delivers Latitude's DMs in workspace #%s again: its Messages tab is on", workspace.id)
 
 
-def publish_later(deps: Deps, workspace_id: int, event: dict[str, Any], view: dict[str, Any], wait: float) -> None:
+def publish_later(deps: Deps, workspace_id: int, event: dict[str, Any], wait: float) -> None:
     """Slack rate-limits views.publish when many open their Home at once (a shift starting): the Home goes out through
-    the outbox once Slack allows, over the Home the person was seen with, so that one published meanwhile, newer,
-    is kept (`hash_conflict`: handlers/delivery.py takes it as done). Opened again meanwhile, it is queued once.
-    Someone seen with no Home yet has no hash to publish over: a Home queued blind could replace a newer one, so
-    theirs waits for their next visit. A round's seal forgets queued Homes (services/pulse/closing.py)."""
+    the outbox once Slack allows, rendered then from what is stored (handlers/home_again.py: a fix logged meanwhile
+    shows), over the Home the person was seen with, so that one published meanwhile is kept (`hash_conflict`:
+    handlers/delivery.py takes it as done). Opened again meanwhile, it is queued once. Someone seen with no Home yet
+    has no hash to publish over: a Home queued blind could replace a newer one, so theirs waits for their next visit.
+    A round's seal forgets queued Homes (services/pulse/closing.py)."""
     seen = event.get("view") or {}
     seen_hash = seen.get("hash") if seen.get("type") == "home" else None
     if not seen_hash:
         log.warning("a first Home was not published (rate limited): it is published when the person opens it again")
         return
-    payload = {"user_id": event["user"], "view": view, "hash": seen_hash}
+    payload = {"user_id": event["user"], "hash": seen_hash, RENDER_WHEN_SENT: True}
     now = deps.now()
     with deps.sessions.begin() as session:
         workspace = session.get_one(Workspace, workspace_id)

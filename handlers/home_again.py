@@ -20,19 +20,17 @@ from sqlalchemy.orm import Session
 
 from handlers.delivery import PUBLISH
 from handlers.deps import Deps
-from handlers.home import build_home
+from handlers.home import RENDER_WHEN_SENT, build_home
 from models import Employee, Resolution, Workspace
 from services import directory, outbox
 from services.errors import DomainError
 from services.handover import Handover
 from services.outbox import Claimed, SendOutcome
-from services.outbox_keys import OUR_OWN, home_again_key_prefix, waiting_untaken
+from services.outbox_keys import home_again_key_prefix, waiting_untaken
 from services.resolutions import decisions
 
 log = logging.getLogger(__name__)
 
-RENDER_WHEN_SENT = f"{OUR_OWN}home_again"
-"""On a queued Home: render it when it is sent (its payload names only whose Home it is)."""
 NOBODY_TO_PUBLISH_FOR = SendOutcome(ok=True, result={})
 """A Home to publish again for someone who has since left: done, with nothing sent."""
 NOT_RENDERED = "home_not_rendered"
@@ -86,23 +84,25 @@ def queue_homes_of(session: Session, *, workspace: Workspace, people: Iterable[E
 
 
 def rendered(deps: Deps, delivery: Claimed) -> Claimed | SendOutcome:
-    """A Home queued to be published again, rendered from what is stored now (any other delivery as it is); done with
-    nothing to send when its person is no longer active, or no longer known. Never raises: a Home that cannot be
-    rendered is a failed send of its own, tried again later, and the rest of the sender's batch is recorded."""
+    """A Home queued to be rendered as it is sent (published again, or opened while Slack rate-limited it), rendered
+    from what is stored now (any other delivery as it is); done with nothing to send when its person is no longer
+    known, or, unless they opened it, no longer active. Never raises: a Home that cannot be rendered is a failed send
+    of its own, tried again later, and the rest of the sender's batch is recorded."""
     if not delivery.payload.get(RENDER_WHEN_SENT):
         return delivery
-    user_id = str(delivery.payload["user_id"])
+    user_id, seen = str(delivery.payload["user_id"]), delivery.payload.get("hash")
     try:
         with deps.sessions.begin() as session:
             workspace = session.get(Workspace, delivery.workspace_id)
             person = None if workspace is None else directory.find_employee(session, workspace, user_id)
-            if person is None or not person.active:
+            if person is None or not (person.active or seen):
                 return NOBODY_TO_PUBLISH_FOR
             view = build_home(session, person, deps.now())
     except (SQLAlchemyError, DomainError) as error:
-        log.warning("the Home of %s to publish again was not rendered, tried again later: %r", user_id, error)
+        log.warning("the Home of %s to publish was not rendered, tried again later: %r", user_id, error)
         return SendOutcome(ok=False, error=NOT_RENDERED)
     except Exception:  # a bug in a part of the Home: this Home alone fails, the sender's batch is still recorded
-        log.exception("the Home of %s to publish again failed to render, tried again later", user_id)
+        log.exception("the Home of %s to publish failed to render, tried again later", user_id)
         return SendOutcome(ok=False, error=NOT_RENDERED)
-    return replace(delivery, payload={"user_id": user_id, "view": view})
+    over = {"hash": seen} if seen else {}  # one published since the person opened it is newer: Slack keeps it
+    return replace(delivery, payload={"user_id": user_id, "view": view, **over})

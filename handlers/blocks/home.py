@@ -8,6 +8,7 @@ from handlers.blocks.allowance import allowance_words
 from handlers.blocks.kit import Block, context_block, plain, text_block
 from handlers.blocks.packing import packed_sections
 from models import Employee
+from services.directory import GUEST_REFUSED
 from services.resolutions.fixes import AllowanceLine
 from services.text import directions_closed, escape_mrkdwn
 
@@ -35,7 +36,7 @@ def greeting(employee: Employee, *, org_imported: bool) -> list[Block]:
     manager = escape_mrkdwn(employee.manager.name) if employee.manager else "no manager on file"
     team = escape_mrkdwn(employee.team_name) if employee.team else "no team on file"
     blocks: list[Block] = [
-        {"type": "header", "text": plain(f"Hi {directions_closed(first_name(employee))} 👋", 150)},
+        hello(employee),
         {
             "type": "section",
             "text": {
@@ -47,6 +48,16 @@ def greeting(employee: Employee, *, org_imported: bool) -> list[Block]:
     if not employee.in_directory:
         blocks.append(context_block(NOT_LISTED if org_imported else NO_ORG_FILE))
     return blocks
+
+
+def guest_greeting(employee: Employee) -> list[Block]:
+    """A guest of the Slack workspace the org file leaves out: what `/resolve` and `/boundaries` tell them, and
+    nothing else (no role, allowance or recognition of an employee's)."""
+    return [hello(employee), text_block(GUEST_REFUSED)]
+
+
+def hello(employee: Employee) -> Block:
+    return {"type": "header", "text": plain(f"Hi {directions_closed(first_name(employee))} 👋", 150)}
 
 
 def first_name(employee: Employee) -> str:

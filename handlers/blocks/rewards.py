@@ -21,6 +21,7 @@ from handlers.blocks.kit import (
 )
 from handlers.blocks.packing import lines_within
 from models import Nomination, RewardGrant
+from services.directory import GUEST_REFUSED
 from services.rewards.fairness import Leaderboard, Tally
 from services.rewards.grants import RecognitionSummary, RewardHistory
 from services.text import escape_mrkdwn
@@ -144,6 +145,8 @@ def _earlier(hidden: int) -> list[str]:
 
 
 def _allowance_words(history: RewardHistory) -> str:
+    if history.guest:  # what `/nominate` tells them, not that they left
+        return GUEST_REFUSED
     if not history.may_nominate:
         return NOT_NOMINATING
     left = f"{history.allowance_left} of {history.allowance}"

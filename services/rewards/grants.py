@@ -115,9 +115,11 @@ class RewardHistory:
     allowance_left: int
     renews_at: datetime
     may_nominate: bool
-    """False once the person has left: their history stays readable, their allowance means nothing."""
+    """False once the person has left, or for a `guest`: their history stays readable, their allowance means nothing."""
     received_total: int = 0
     given_total: int = 0
+    guest: bool = False
+    """A guest of the Slack workspace the org file leaves out (`directory.unlisted_guest`), who nominates nobody."""
     """How many there are in all: the lists hold only the latest."""
 
 
@@ -147,6 +149,7 @@ def history(
         may_nominate=employee.active and not directory.unlisted_guest(employee),
         received_total=session.scalar(select(func.count()).select_from(RewardGrant).where(*mine_received)) or 0,
         given_total=session.scalar(select(func.count()).select_from(Nomination).where(*mine_given)) or 0,
+        guest=directory.unlisted_guest(employee),
     )
 
 

@@ -135,6 +135,25 @@ def test_a_home_slack_rate_limits_when_opened_is_published_once_slack_allows_wit
     assert published.args.get("hash") == (first or {}).get("hash")
 
 
+def test_a_home_slack_rate_limits_when_opened_shows_the_fixes_logged_before_it_is_published(bot: RunningBot) -> None:
+    """Sam opens his Home while Slack rate-limits views.publish, then logs two $25 credits: the Home the outbox
+    publishes once Slack allows shows what `/resolve` told him is left, not what was left when he opened it."""
+    load_org_and_policy(bot.sessions, bot.clock.now())
+    bot.driver.open_home("U0AGENT1")
+    bot.driver.command("U0AGENT1", "/resolve", "refund 20 order 7 parcel late")  # the Home has changed
+    bot.slack.fail("views.publish", status=429, retry_after=30)
+    bot.driver.open_home("U0AGENT1")
+    bot.driver.command("U0AGENT1", "/resolve", "credit 25 order 8 long wait")
+    told = bot.driver.command("U0AGENT1", "/resolve", "credit 25 order 9 long wait")
+    assert "$50 left today" in told.text
+
+    bot.clock.advance(timedelta(seconds=31))
+    drain_outbox(bot.runtime.deps, bot.runtime.sender_client)
+
+    shown = str(bot.slack.state.home_view("U0AGENT1"))
+    assert "*credit*: $50 left today" in shown and "$100 left today" not in shown
+
+
 def test_a_home_delayed_by_a_rate_limit_never_replaces_one_published_meanwhile(bot: RunningBot) -> None:
     load_org_and_policy(bot.sessions, bot.clock.now())
     bot.driver.open_home("U0AGENT1")

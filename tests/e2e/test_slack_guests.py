@@ -338,3 +338,35 @@ def test_someone_slack_says_nothing_of_nominates_nobody_in_one_line(bot: Running
     [told] = bot.slack.calls("response_url")
     assert "Slack hasn't told me yet whether you are a member of this workspace or a guest" in told.args["text"]
     assert nothing_written(bot)
+
+
+def test_a_guests_home_says_what_resolve_and_boundaries_say_and_offers_nothing_of_an_employees(
+    bot: RunningBot,
+) -> None:
+    """Not "every fix you log goes to the admins" nor "no longer active in Latitude's directory": a guest has neither
+    an allowance nor nominations, and was never in the directory."""
+    set_up(bot.sessions, bot.clock.now())
+    bot.slack.add_user("U0GUEST", "Gil Guest", guest="multi-channel")
+    bot.driver.command("U0GUEST", "/resolve", "refund 20 order 7 arrived late")
+    refused = bot.driver.command("U0GUEST", "/boundaries")
+
+    bot.driver.open_home("U0GUEST")
+
+    [home] = bot.slack.calls("views.publish", user_id="U0GUEST")
+    assert "Hi Gil" in home.text
+    told = refused.text.splitlines()[-1].removeprefix(":warning: ")
+    assert told.startswith("Slack shows you as a guest of this workspace")
+    assert told in home.text.splitlines()
+    wrong = ("goes to the admins", "no longer active", "allowance", "Nominations left", "not in the org directory")
+    assert [words for words in wrong if words in home.text] == []
+
+
+def test_a_guests_rewards_say_why_they_nominate_nobody_not_that_they_left(bot: RunningBot) -> None:
+    set_up(bot.sessions, bot.clock.now())
+    bot.slack.add_user("U0GUEST", "Gil Guest", guest="single-channel")
+    bot.driver.command("U0GUEST", "/nominate", "<@U0AGENT1|sam> thanks for the help")
+
+    shown = bot.driver.command("U0GUEST", "/rewards")
+
+    assert "Slack shows you as a guest of this workspace" in shown.text
+    assert "no longer active" not in shown.text
