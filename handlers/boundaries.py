@@ -1,18 +1,31 @@
 """/boundaries: the caller's empowerment limits and what is left of today's and this month's allowance."""
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from datetime import datetime
+from functools import partial
 from typing import Any
 
-from slack_bolt import Ack, App, BoltContext
+from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
+from sqlalchemy.orm import Session
 
 from handlers.blocks import boundaries as blocks
-from handlers.blocks.kit import text_block
+from handlers.blocks.kit import Block, text_block
 from handlers.commands import Usage, is_help, unknown_argument, without_courtesy
 from handlers.deps import deps_of
 from handlers.errors import reported
-from handlers.people import ADDED_NOTE, NEW_EMPLOYEE_NOTE, command_caller, learn_if_wanted, person_labels
+from handlers.late_replies import answer_through
+from handlers.people import (
+    ADDED_NOTE,
+    NEW_EMPLOYEE_NOTE,
+    command_caller,
+    learn_if_wanted,
+    person_labels,
+    vet_with_slack,
+)
+from services import directory
+from services.directory import Identity
 from services.errors import DomainError
 from services.resolutions import fixes as resolutions
 from services.resolutions.typed import category_key
@@ -37,7 +50,9 @@ _PERSON_FIRST = re.compile(r"<@[UW][A-Z0-9]+(?:\|[^<>]*)?>|@\w")
 _CHANNEL_FIRST = re.compile(r"<#[CG][A-Z0-9]+(?:\|[^<>]*)?>|#\w")
 
 
-def show_boundaries(ack: Ack, command: dict[str, Any], context: BoltContext, client: WebClient) -> None:
+def show_boundaries(
+    ack: Ack, command: dict[str, Any], context: BoltContext, client: WebClient, respond: Respond
+) -> None:
     text = command.get("text", "")
     if is_help(text):
         ack(text=USAGE.text())
@@ -50,25 +65,51 @@ def show_boundaries(ack: Ack, command: dict[str, Any], context: BoltContext, cli
         ack(text=USAGE.text(NOT_A_CHANNEL))
         return
     deps, labels = deps_of(context), person_labels(context)
+    answer: Callable[..., object] = ack  # until Slack must be asked about the caller: then after the ack
     with deps.sessions.begin() as session:
         identity = command_caller(session, context, command)
-        no_admin = resolutions.unlisted_with_no_admin(session, identity.employee)
-        try:
-            active, lines = resolutions.allowance_to_log(session, identity.employee, deps.now())
-            if problem := more_than_a_category(text, {line.rule.category for line in lines}, labels):
-                content = [text_block(problem)]
-            else:
-                if text.strip():
-                    lines = [resolutions.allowance_in(lines, typed_category_of(text, lines))]
-                content = blocks.boundaries(
-                    lines, active.policy.currency, active.version.number, identity.employee, no_admin=no_admin
-                )
-        except DomainError as error:  # no policy or profile: several words are still named as the mistake
-            content = [text_block(more_than_a_category(text, set(), labels) or f":warning: {error}")]
-    note = [text_block(ADDED_NOTE if no_admin else NEW_EMPLOYEE_NOTE)] if identity.newly_added else []
-    ack(text="Your boundaries", blocks=note + content)
-    with reported(command):
-        learn_if_wanted(client, deps, identity)
+        shown = None if identity.may_be_a_guest else _limits_shown(session, identity, text, labels, deps.now())
+    added = identity.newly_added
+    if shown is None:  # Slack says whether they are a guest, after the ack; then they are answered
+        ack()
+        answer = partial(answer_through, respond, response_type="ephemeral")
+        with reported(command, respond, client):
+            try:
+                vet_with_slack(client, deps, identity.employee)  # still unvetted when Slack did not answer: refused
+            except DomainError as error:
+                answer(text=f":warning: {error}")
+                return
+            with deps.sessions.begin() as session:
+                vetted = command_caller(session, context, command)
+                shown = _limits_shown(session, vetted, text, labels, deps.now())
+                added = added and not directory.unlisted_guest(vetted.employee)  # not added as an employee
+    content, no_admin = shown
+    note = [text_block(ADDED_NOTE if no_admin else NEW_EMPLOYEE_NOTE)] if added else []
+    with reported(command, respond, client):
+        answer(text="Your boundaries", blocks=note + content)
+    if answer is ack:  # Slack was not asked about them yet
+        with reported(command):
+            learn_if_wanted(client, deps, identity)
+
+
+def _limits_shown(
+    session: Session, identity: Identity, text: str, labels: Mapping[str, str], now: datetime
+) -> tuple[list[Block], bool]:
+    """The caller's limits (one category's when `text` names it), or why none can be shown; and whether they are
+    unlisted in a workspace with no admin to decide for them."""
+    no_admin = resolutions.unlisted_with_no_admin(session, identity.employee)
+    try:
+        active, lines = resolutions.allowance_to_log(session, identity.employee, now)
+    except DomainError as error:  # no policy or profile: several words are still named as the mistake
+        return [text_block(more_than_a_category(text, set(), labels) or f":warning: {error}")], no_admin
+    if problem := more_than_a_category(text, {line.rule.category for line in lines}, labels):
+        return [text_block(problem)], no_admin
+    if text.strip():
+        lines = [resolutions.allowance_in(lines, typed_category_of(text, lines))]
+    shown = blocks.boundaries(
+        lines, active.policy.currency, active.version.number, identity.employee, no_admin=no_admin
+    )
+    return shown, no_admin
 
 
 def names_someone(text: str) -> bool:
