@@ -49,6 +49,7 @@ LISTENERS_FROM = "latitude_listeners_from"
 # Slack waits 3 s from sending, before the request arrived: an answer given later from arrival is held (its holding
 # answer may still be taken) and goes late; one given later than Slack waits would reach nobody.
 TOO_LATE_TO_ACK = 2.9
+SLACK_WAITS = 3.0
 Answer = dict[str, Any]
 Late = Callable[[Answer, bool], None]
 """Sends an answer given after the holding one; told whether Slack showed the holding one (it came in time)."""
@@ -89,7 +90,7 @@ class TimelyAck(KeptAck):
         self._late = late
         self._lock = threading.Lock()
         self._held_at: float | None = None
-        self._too_late = (time.monotonic() if arrived is None else arrived) + TOO_LATE_TO_ACK
+        self._arrived = time.monotonic() if arrived is None else arrived
 
     @property
     def held(self) -> bool:
@@ -97,12 +98,14 @@ class TimelyAck(KeptAck):
 
     @property
     def held_in_time(self) -> bool:
-        """Whether Slack took the holding answer: a form then shows it, not the form as submitted."""
-        return self._held_at is not None and self._held_at < self._too_late
+        """Whether Slack may have taken the holding answer (held before its 3 s from arrival): a form then shows it,
+        not the form as submitted. When unsure, it may have: the outcome then replaces whatever the modal shows."""
+        return self._held_at is not None and self._held_at < self._arrived + SLACK_WAITS
 
     def __call__(self, *args: Any, **kwargs: Any) -> BoltResponse:
         with self._lock:
-            if self._held_at is None and time.monotonic() < self._too_late:
+            in_time = time.monotonic() < self._arrived + TOO_LATE_TO_ACK
+            if self._held_at is None and (in_time or self.response is not None):  # or a second after one in time
                 return super().__call__(*args, **kwargs)
             self._hold_unless_answered()
         given = _ACK_PARAMETERS.bind(self, *args, **kwargs).arguments

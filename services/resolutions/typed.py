@@ -178,7 +178,7 @@ def _amount(typed: str, words: list[str], category: str, currency: str) -> Decim
     sentence after it (`20,`, `$20.`, `20:`) ends the amount: `credit 20, sorry for the wait` is 20."""
     ended = without_trailing_punctuation(typed)
     if group := _group_after_a_mark(typed, ended, words):
-        typed = f"{ended} {group}"  # `1, 200`, `1 ,200`, `1: 200`: refused as `1 200` is, never logged as 1
+        typed = f"{ended} {group}"  # `1, 200`, `1 ,200`: refused as `1 200` is, never logged as 1
     elif ended != typed and ended[-1:].isdigit():
         return parse_amount(ended, currency)
     first = ended if group else typed
@@ -195,12 +195,12 @@ def _amount(typed: str, words: list[str], category: str, currency: str) -> Decim
         raise InvalidInput(f"{error}{hint}", field=error.field) from None
 
 
-_THOUSANDS_MARKS = ",.:"
+_THOUSANDS_MARKS = ","
 
 
 def _group_after_a_mark(typed: str, ended: str, words: list[str]) -> str | None:
-    """The group of three digits after a comma, point or colon set apart by a space (`1, 200`, `1 ,200`, `1 , 200`,
-    `2. 000`), taken from `words`: typed as thousands, or a sentence's mark before a number, it may not be read as
+    """The group of three digits after a comma set apart by a space (`1, 200`, `1 ,200`, `1 , 200`), taken from
+    `words`: typed as thousands, or the sentence's comma before a number, it may not be read as
     the amount 1 and a summary starting `200`."""
     marks = typed[len(ended) :]
     if words and not words[0].strip(_THOUSANDS_MARKS):

@@ -1,6 +1,7 @@
 """The currency an amount is marked in, however it is typed: signs and codes attached or apart, full-width, words."""
 
 import re
+from decimal import Decimal
 
 import pytest
 
@@ -92,3 +93,16 @@ def test_a_currency_named_in_a_word_is_taken_with_the_amount(word: str) -> None:
 @pytest.mark.parametrize("word", ["try", "php", "krill", "real", "sterlingly", "kr8"])
 def test_words_of_the_sentence_are_no_currency(word: str) -> None:
     assert not is_currency_mark(word) and not is_currency_word(word)
+
+
+@pytest.mark.parametrize(
+    ("typed", "currency", "amount"),
+    [("Rs.500", "INR", "500"), ("rs.75", "INR", "75"), ("kr.500", "SEK", "500"), ("Kr.1000", "NOK", "1000")],
+)
+def test_a_mark_in_letters_with_its_full_stop_is_no_decimal_point(typed: str, currency: str, amount: str) -> None:
+    """`Rs.500` read as `Rs` and `.500` was 0.50: a refund of 5,000 rupees logged as 0.50, within every limit."""
+    assert parse_amount(typed, currency) == Decimal(amount)
+
+
+def test_a_sign_before_a_decimal_point_still_reads_cents() -> None:
+    assert parse_amount("$.50", "USD") == Decimal("0.50")

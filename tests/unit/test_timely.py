@@ -5,7 +5,10 @@ import threading
 import time
 from typing import Any
 
-from handlers.timely import HOLDING_NOTE, TOO_LATE_TO_ACK, Deadlines, KeptAck, TimelyAck
+import pytest
+
+from handlers import timely
+from handlers.timely import HOLDING_NOTE, SLACK_WAITS, TOO_LATE_TO_ACK, Deadlines, KeptAck, TimelyAck
 
 
 def recording(*, arrived: float | None = None) -> tuple[TimelyAck, list[dict[str, Any]]]:
@@ -48,7 +51,7 @@ def test_past_the_deadline_the_ack_holds_and_the_answer_goes_late_as_given() -> 
 def test_an_answer_given_too_late_for_slack_before_the_deadline_held_is_held_and_goes_late() -> None:
     """Slack counts its 3 s from before the request arrived; Bolt its own wait from later still: an answer given past
     what Slack waits would go in a response Slack no longer reads."""
-    ack, late = recording(arrived=time.monotonic() - TOO_LATE_TO_ACK)
+    ack, late = recording(arrived=time.monotonic() - SLACK_WAITS)
 
     ack(text="Logged.")
 
@@ -92,3 +95,43 @@ def test_an_answer_once_given_stays_given_when_bolt_wipes_it_after_the_listener_
     ack.response = None  # what Bolt's thread runner does when the listener raises after acking
 
     assert ack.response is given and given.status == 200
+
+
+class StoppedClock:
+    """`time` as handlers/timely.py reads it, moved by the test: waits pass at once."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def monotonic(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.now += seconds
+
+
+def test_a_second_answer_after_one_given_in_time_replaces_it_and_never_raises(monkeypatch: pytest.MonkeyPatch) -> None:
+    clock = StoppedClock()
+    monkeypatch.setattr(timely, "time", clock)
+    ack, late = recording(arrived=clock.now)
+    ack(text="first")
+    clock.now += SLACK_WAITS
+
+    ack(text="second")
+
+    assert acked(ack) == "second"
+    assert late == [] and not ack.held
+
+
+def test_a_hold_given_just_before_slacks_3_s_counts_as_shown(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Unsure whether Slack took it, the form's outcome replaces whatever the modal shows rather than promise the
+    form still holds what was typed."""
+    clock = StoppedClock()
+    monkeypatch.setattr(timely, "time", clock)
+    ack, late = recording(arrived=clock.now)
+    clock.now += (TOO_LATE_TO_ACK + SLACK_WAITS) / 2
+
+    ack(text="Logged.")
+
+    assert acked(ack) == HOLDING_NOTE
+    assert late == [{"text": "Logged.", "shown": True}]
