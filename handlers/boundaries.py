@@ -100,16 +100,14 @@ def _limits_shown(
     no_admin = resolutions.unlisted_with_no_admin(session, identity.employee)
     try:
         active, lines = resolutions.allowance_to_log(session, identity.employee, now)
+        if problem := more_than_a_category(text, {line.rule.category for line in lines}, labels):
+            return [text_block(problem)], no_admin
+        if text.strip():
+            lines = [resolutions.allowance_in(lines, typed_category_of(text, lines))]
     except DomainError as error:  # no policy or profile: several words are still named as the mistake
         return [text_block(more_than_a_category(text, set(), labels) or f":warning: {error}")], no_admin
-    if problem := more_than_a_category(text, {line.rule.category for line in lines}, labels):
-        return [text_block(problem)], no_admin
-    if text.strip():
-        lines = [resolutions.allowance_in(lines, typed_category_of(text, lines))]
-    shown = blocks.boundaries(
-        lines, active.policy.currency, active.version.number, identity.employee, no_admin=no_admin
-    )
-    return shown, no_admin
+    version = active.version.number
+    return blocks.boundaries(lines, active.policy.currency, version, identity.employee, no_admin=no_admin), no_admin
 
 
 def names_someone(text: str) -> bool:

@@ -60,9 +60,9 @@ def _either(marks: Iterable[str]) -> str:
 _SIGNS = f"{_either(_CURRENCIES_OF_SIGN)}|[{re.escape(_OTHER_SIGNS)}]"
 _CODES = f"{_either(CURRENCIES)}|(?-i:{_either(_OTHER_CODES)})"
 _MARK = rf"(?P<mark>{_SIGNS}|{_CODES})(?![a-z])"
-_LEADING_MARK = re.compile(rf"^{_MARK}(?:(?<=[a-z])\.)?\s*", re.IGNORECASE)
-"""A mark before the amount, with the full stop of one written in letters (`Rs.500`, `kr.45`): read as a decimal
-point, `Rs.500` was 0.50."""
+_LEADING_MARK = re.compile(rf"^{_MARK}(?:(?<=rs|kr)\.)?\s*", re.IGNORECASE)
+"""A mark before the amount, with the full stop of an abbreviation written so (`Rs.500`, `kr.45`): read as a decimal
+point, `Rs.500` was 0.50. A code's is a point (`USD.50` is 0.50)."""
 _TRAILING_MARK = re.compile(rf"\s*(?<![a-z]){_MARK}\Z", re.IGNORECASE)
 _TRAILING_WORD = re.compile(rf"\s*(?<![a-z])(?P<mark>(?:{_either(_CURRENCIES_OF_WORD)})s?)\Z", re.IGNORECASE)
 

@@ -8,11 +8,12 @@ import unicodedata
 from services.resolutions.reference_parts import refuse_spaced_reference, spans_time
 
 REFERENCE_LABELS = ("order", "ticket", "case", "booking", "account", "invoice")
-_BODY = r"(?=[A-Za-z0-9-]*\d)[A-Za-z0-9][A-Za-z0-9-]*(?:[,./_'’·–—][0-9][A-Za-z0-9-]*)*"
+_BODY = r"(?=[A-Za-z0-9-]*(?:\d|[,./_'’·–—]\d))[A-Za-z0-9][A-Za-z0-9-]*(?:[,./_'’·–—]\d[A-Za-z0-9-]*)*"
 """Letters, digits and hyphens, and a mark between two parts when a digit follows it (`1,234`, `12/34`, `12–34`,
-`2024/0012`); a mark before anything else ends it (`1234/returned`, `1234(2 items)`, `1234...late`)."""
+`2024/0012`, `INV/2024/0012`, `SO/12345`); a mark before anything else ends it (`1234/returned`, `1234(2 items)`,
+`1234...late`). A digit in it, at least: `the order. 2 days` names none."""
 _NAMED_REF = re.compile(  # `order 42`, `Order #42`, `order: 42`, `order no. 42`, `ORDER-42` (not `the order. 2 days`)
-    rf"\b({'|'.join(REFERENCE_LABELS)})(?::|\s*(?:no\.?|nr\.?|num\.?|number)(?![a-z]))?[\s#-]*({_BODY})",
+    rf"\b({'|'.join(REFERENCE_LABELS)})(?::|\s*(?:no\.?|nr\.?|num\.?|number)(?![a-z]))?[\s#-]*+({_BODY})",
     re.IGNORECASE,
 )
 _HASH_REF = re.compile(rf"(?<![\w<&])#({_BODY})")

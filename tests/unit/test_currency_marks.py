@@ -106,3 +106,7 @@ def test_a_mark_in_letters_with_its_full_stop_is_no_decimal_point(typed: str, cu
 
 def test_a_sign_before_a_decimal_point_still_reads_cents() -> None:
     assert parse_amount("$.50", "USD") == Decimal("0.50")
+
+
+def test_a_codes_full_stop_is_a_decimal_point() -> None:
+    assert parse_amount("USD.50", "USD") == Decimal("0.50")

@@ -2,6 +2,7 @@
 it, and an amount followed by a comma and a group of three digits is asked about: cut short, either was a way past a
 limit."""
 
+import time
 import unicodedata
 from decimal import Decimal
 
@@ -121,3 +122,26 @@ def test_a_mark_after_the_amount_before_anything_but_thousands_is_the_sentences(
     typed: str, amount: int, summary: str
 ) -> None:
     assert (read(typed)[0], read(typed)[2]) == (Decimal(amount), summary)
+
+
+@pytest.mark.parametrize(
+    ("typed", "reference"),
+    [
+        ("20 invoice INV/2024/0012 late", "invoice INV/2024/0012"),
+        ("20 order SO/12345 late", "order SO/12345"),
+        ("20 order ORD_12345 late", "order ORD_12345"),
+        ("20 ticket INC.0012 reopened", "ticket INC.0012"),
+        ("20 #ORD_5512 late", "#ORD_5512"),
+        ("20 invoice INV/2024/0012 replaced order 7781", "invoice INV/2024/0012"),
+    ],
+)
+def test_a_reference_of_letters_then_a_mark_and_digits_is_read_whole(typed: str, reference: str) -> None:
+    """Read only when its first part held a digit, `INV/2024/0012` named no customer, or the next label's."""
+    assert read(typed)[1] == reference
+
+
+def test_a_long_run_of_hyphens_after_a_label_is_read_at_once() -> None:
+    """Slack's 3 s: each hyphen was tried as the reference's start again, quadratic in the run."""
+    started = time.perf_counter()
+    read("20 order " + "-" * 16000 + " late")
+    assert time.perf_counter() - started < 2
