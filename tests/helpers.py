@@ -156,3 +156,8 @@ def shown(ack: Reply) -> Call:
     """A command's ack as Slack shows it: a message the person clicks in, which its response URL replaces."""
     assert ack.shown is not None, f"the ack shows no message: {ack.body!r}"
     return ack.shown
+
+
+def answered(slack: FakeSlack, reply: Reply) -> str:
+    """What a command's caller read: its ack, or for someone Slack was asked about first, the answer after it."""
+    return reply.text or slack.calls("response_url")[-1].text

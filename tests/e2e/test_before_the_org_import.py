@@ -5,7 +5,7 @@ import pytest
 
 from models import PulseRound
 from tests.conftest import RunningBot
-from tests.helpers import count, load_org, load_policy
+from tests.helpers import answered, count, load_org, load_policy
 
 
 @pytest.mark.parametrize(
@@ -57,7 +57,7 @@ def test_with_a_policy_but_no_org_yet_boundaries_and_home_do_not_promise_an_admi
     load_policy(bot.sessions, bot.clock.now())
     bot.slack.add_user("U0AGENT1", "Sam Agent")
 
-    shown = bot.driver.command("U0AGENT1", "/boundaries").text
+    shown = answered(bot.slack, bot.driver.command("U0AGENT1", "/boundaries"))
     bot.driver.open_home("U0AGENT1")
     home = bot.slack.calls("views.publish")[-1].text
     logged = bot.driver.command("U0AGENT1", "/resolve", "refund 20 order 1234 arrived late")
@@ -73,7 +73,7 @@ def test_once_there_is_an_admin_someone_not_listed_is_told_their_fixes_go_to_the
     load_policy(bot.sessions, bot.clock.now())
     bot.slack.add_user("U0NEW", "Nia New")
 
-    shown = bot.driver.command("U0NEW", "/boundaries").text
+    shown = answered(bot.slack, bot.driver.command("U0NEW", "/boundaries"))
 
     assert "*every fix you log goes to the admins to decide*" in shown
     assert "nobody is an admin" not in shown

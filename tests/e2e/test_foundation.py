@@ -11,7 +11,7 @@ from sqlalchemy import select
 from handlers.jobs.forget_old_events import forget_old_events
 from models import Employee, ProcessedEvent
 from tests.conftest import RunningBot
-from tests.helpers import count, employee, load_org, load_org_and_policy
+from tests.helpers import answered, count, employee, load_org, load_org_and_policy
 
 
 def test_app_home_greets_the_employee_with_role_team_and_manager(bot: RunningBot) -> None:
@@ -52,6 +52,7 @@ def test_boundaries_help_shows_usage(bot: RunningBot) -> None:
 
 
 def test_an_unknown_argument_gets_the_usage_and_what_was_wrong(bot: RunningBot) -> None:
+    load_org(bot.sessions, bot.clock.now())
     reply = bot.driver.command("U0AGENT1", "/boundaries", "sideways now")
 
     assert "I don't know `sideways`" in reply.text
@@ -100,11 +101,11 @@ def test_unsigned_wrongly_signed_and_stale_requests_get_401_and_change_nothing(b
 def test_someone_not_in_the_directory_is_added_as_frontline_and_told_once(bot: RunningBot) -> None:
     bot.slack.add_user("U0NEW", "Nina New", tz="Asia/Tokyo", email="nina@example.com")
 
-    first = bot.driver.command("U0NEW", "/boundaries")
+    first = answered(bot.slack, bot.driver.command("U0NEW", "/boundaries"))
     second = bot.driver.command("U0NEW", "/boundaries")
 
-    assert "added you as a frontline employee" in first.text
-    assert "added you" not in second.text
+    assert "added you as a frontline employee" in first
+    assert "added you" not in second.text, "Slack was asked once: answered in the ack since"
     with bot.sessions() as session:
         nina = employee(session, "U0NEW")
         assert (nina.role, nina.manager_id, nina.in_directory) == ("frontline", None, False)
