@@ -24,7 +24,7 @@ from handlers.people import (
     person_labels,
     vet_with_slack,
 )
-from services import directory
+from services import directory, vetting
 from services.directory import Identity
 from services.errors import DomainError
 from services.resolutions import fixes as resolutions
@@ -82,7 +82,10 @@ def show_boundaries(
             with deps.sessions.begin() as session:
                 vetted = command_caller(session, context, command)
                 shown = _limits_shown(session, vetted, text, labels, deps.now())
-                added = added and not directory.unlisted_guest(vetted.employee)  # not added as an employee
+                refused = directory.unlisted_guest(vetted.employee) or directory.unvetted(vetted.employee)
+                added = added and not refused  # a guest, or one Slack said nothing of: shown no limits
+        if shown is None:  # what failed was told by `reported`
+            return
     content, no_admin = shown
     note = [text_block(ADDED_NOTE if no_admin else NEW_EMPLOYEE_NOTE)] if added else []
     with reported(command, respond, client):
@@ -99,6 +102,7 @@ def _limits_shown(
     unlisted in a workspace with no admin to decide for them."""
     no_admin = resolutions.unlisted_with_no_admin(session, identity.employee)
     try:
+        vetting.require_vetted(identity.employee, what="show you your limits")  # Slack did not answer about them
         active, lines = resolutions.allowance_to_log(session, identity.employee, now)
         if problem := more_than_a_category(text, {line.rule.category for line in lines}, labels):
             return [text_block(problem)], no_admin

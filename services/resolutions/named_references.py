@@ -8,10 +8,15 @@ import unicodedata
 from services.resolutions.reference_parts import refuse_spaced_reference, spans_time
 
 REFERENCE_LABELS = ("order", "ticket", "case", "booking", "account", "invoice")
-_BODY = r"(?=[A-Za-z0-9-]*(?:\d|[,./_'’·–—]\d))[A-Za-z0-9][A-Za-z0-9-]*(?:[,./_'’·–—]\d[A-Za-z0-9-]*)*"
-"""Letters, digits and hyphens, and a mark between two parts when a digit follows it (`1,234`, `12/34`, `12–34`,
-`2024/0012`, `INV/2024/0012`, `SO/12345`); a mark before anything else ends it (`1234/returned`, `1234(2 items)`,
-`1234...late`). A digit in it, at least: `the order. 2 days` names none."""
+_PARTS = r"(?:[,./_'’·–—]\d[A-Za-z0-9-]*)*"
+_BODY = (
+    rf"(?:(?=[A-Za-z0-9-]*\d)[A-Za-z0-9][A-Za-z0-9-]*{_PARTS}"  # `1234`, `A-12`, `1,234`, `12/34`, `2024/0012`
+    rf"|(?=[A-Za-z]{{2}})[A-Za-z][A-Za-z-]*+[/_]\d{{3,}}[A-Za-z0-9-]*{_PARTS})"  # `INV/2024/0012`, `ORD_12345`
+)
+"""Letters, digits and hyphens, a digit among them, and a mark between two parts when a digit follows it; or a
+code of letters, a slash or underscore and three digits or more. A mark before anything else ends it
+(`1234/returned`, `1234(2 items)`, `1234...late`), and a word, a mark and a digit is no reference (`order w/2 items`,
+`ticket pt.2`, `room/2 nights`): `the order. 2 days` names none."""
 _NAMED_REF = re.compile(  # `order 42`, `Order #42`, `order: 42`, `order no. 42`, `ORDER-42` (not `the order. 2 days`)
     rf"\b({'|'.join(REFERENCE_LABELS)})(?::|\s*(?:no\.?|nr\.?|num\.?|number)(?![a-z]))?[\s#-]*+({_BODY})",
     re.IGNORECASE,

@@ -62,6 +62,20 @@ def test_a_guests_first_boundaries_are_refused_once_slack_says_they_are_a_guest(
     assert "left today" not in told.text and "frontline" not in told.text
 
 
+def test_a_newcomers_first_boundaries_when_slack_says_nothing_of_them_show_no_limits(bot: RunningBot) -> None:
+    """Perhaps a guest: told to try again, not added as a frontline employee with limits."""
+    load_org_and_policy(bot.sessions, bot.clock.now())
+    bot.slack.add_user("U0GUEST", "Gil Guest", guest="single-channel")
+    bot.slack.fail("users.info", status=500, times=50)
+
+    reply = bot.driver.command("U0GUEST", "/boundaries")
+
+    assert reply.body == ""
+    [told] = bot.slack.calls("response_url")
+    assert "Slack hasn't told me yet whether you are a member" in told.text
+    assert "left today" not in told.text and "frontline" not in told.text
+
+
 def test_a_member_newcomers_first_boundaries_show_the_limits_slack_let_them_have(bot: RunningBot) -> None:
     load_org_and_policy(bot.sessions, bot.clock.now())
     bot.slack.add_user("U0NEWBIE", "Nora Newbie")
