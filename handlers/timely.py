@@ -245,7 +245,7 @@ def respond_late(respond: Respond, answer: Answer, client: WebClient | None, use
 def _answer_form_late(context: BoltContext, body: dict[str, Any], answer: Answer, shown: bool) -> None:
     """The modal shows the outcome in place of the holding view; a refusal also goes to a DM, in case it was closed,
     and so does a plain "done" the modal could not show (it would go on saying "taking longer" otherwise). A form
-    whose holding view Slack never showed (`shown`: it came too late) still shows what was typed, kept for sending
+    whose holding view Slack never showed (`shown` false: it came too late) still shows what was typed, kept for sending
     again once a refusal told in a DM is put right."""
     form, person, client = body["view"], body["user"]["id"], context.client
     title, errors = form["title"]["text"], answer.get("errors") or {}

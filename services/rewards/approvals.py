@@ -140,9 +140,9 @@ def find_pending(session: Session, workspace: Workspace, nomination_id: int, app
     approver = as_now(session, approver)  # the nomination is locked: who they are now is what they may approve
     if not approver.active:
         raise NotAllowed(directory.NO_LONGER_ACTIVE)
-    if nomination.status != "pending" and nomination.approver_id != approver.id:
-        raise AlreadyDone("This nomination was already decided. Nothing changed.")  # who and when: its approver's
     if nomination.status != "pending":
+        if nomination.approver_id != approver.id:  # who decided, and when, is for the one it waited on
+            raise AlreadyDone("This nomination was already decided. Nothing changed.")
         who = nomination.decided_by_id and session.get(Employee, nomination.decided_by_id)
         by = f" by {directory.name_of(who)}" if isinstance(who, Employee) else ""
         when = f" on {moment_words(nomination.decided_at, approver.tz)}" if nomination.decided_at else ""

@@ -118,9 +118,9 @@ class RewardHistory:
     """False once the person has left, or for a `guest`: their history stays readable, their allowance means nothing."""
     received_total: int = 0
     given_total: int = 0
+    """How many there are in all: the lists hold only the latest."""
     guest: bool = False
     """A guest of the Slack workspace the org file leaves out (`directory.unlisted_guest`), who nominates nobody."""
-    """How many there are in all: the lists hold only the latest."""
 
 
 def history(
@@ -140,16 +140,17 @@ def history(
     given = session.scalars(
         select(Nomination).where(*mine_given).order_by(Nomination.created_at.desc(), Nomination.id.desc()).limit(limit)
     )
+    guest = directory.unlisted_guest(employee)
     return RewardHistory(
         received=list(received),
         given=list(given),
         allowance=policy.allowance_per_month,
         allowance_left=allowance_left(session, policy, employee, now=now),
         renews_at=next_month_start(now),
-        may_nominate=employee.active and not directory.unlisted_guest(employee),
+        may_nominate=employee.active and not guest,
         received_total=session.scalar(select(func.count()).select_from(RewardGrant).where(*mine_received)) or 0,
         given_total=session.scalar(select(func.count()).select_from(Nomination).where(*mine_given)) or 0,
-        guest=directory.unlisted_guest(employee),
+        guest=guest,
     )
 
 
