@@ -5,10 +5,10 @@ into another customer or a smaller amount."""
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import select
 
 from models import Resolution
 from tests.conftest import RunningBot
+from tests.e2e.test_resolutions_logging import resolutions
 from tests.helpers import count, load_org_and_policy
 
 DAY_AND_MORE = timedelta(hours=25)
@@ -19,11 +19,6 @@ DAY_AND_MORE = timedelta(hours=25)
 def ready(bot: RunningBot) -> RunningBot:
     load_org_and_policy(bot.sessions, bot.clock.now())
     return bot
-
-
-def resolutions(bot: RunningBot) -> list[Resolution]:
-    with bot.sessions() as session:
-        return list(session.scalars(select(Resolution).order_by(Resolution.id)))
 
 
 def twice_for_order_1234(bot: RunningBot) -> None:

@@ -48,18 +48,24 @@ def test_a_guest_who_used_latitude_before_is_refused_at_once_and_boundaries_say_
     assert nothing_written(bot)
 
 
+def first_boundaries(bot: RunningBot, user: str) -> str:
+    """Someone the org file does not list types `/boundaries` for the first time: acked empty, answered once Slack has
+    been asked about them."""
+    reply = bot.driver.command(user, "/boundaries")
+    assert reply.body == ""
+    [told] = bot.slack.calls("response_url")
+    return told.text
+
+
 def test_a_guests_first_boundaries_are_refused_once_slack_says_they_are_a_guest(bot: RunningBot) -> None:
     """Answered in the ack, a first `/boundaries` added a guest as a frontline employee and listed limits they
     may not use: Slack is asked first, as for `/resolve`, and they are answered after the ack."""
     load_org_and_policy(bot.sessions, bot.clock.now())
     bot.slack.add_user("U0GUEST", "Gil Guest", guest="single-channel")
 
-    reply = bot.driver.command("U0GUEST", "/boundaries")
-
-    assert reply.body == ""
-    [told] = bot.slack.calls("response_url")
-    assert "Slack shows you as a guest of this workspace" in told.text
-    assert "left today" not in told.text and "frontline" not in told.text
+    told = first_boundaries(bot, "U0GUEST")
+    assert "Slack shows you as a guest of this workspace" in told
+    assert "left today" not in told and "frontline" not in told
 
 
 def test_a_newcomers_first_boundaries_when_slack_says_nothing_of_them_show_no_limits(bot: RunningBot) -> None:
@@ -68,24 +74,18 @@ def test_a_newcomers_first_boundaries_when_slack_says_nothing_of_them_show_no_li
     bot.slack.add_user("U0GUEST", "Gil Guest", guest="single-channel")
     bot.slack.fail("users.info", status=500, times=50)
 
-    reply = bot.driver.command("U0GUEST", "/boundaries")
-
-    assert reply.body == ""
-    [told] = bot.slack.calls("response_url")
-    assert "Slack hasn't told me yet whether you are a member" in told.text
-    assert "left today" not in told.text and "frontline" not in told.text
+    told = first_boundaries(bot, "U0GUEST")
+    assert "Slack hasn't told me yet whether you are a member" in told
+    assert "left today" not in told and "frontline" not in told
 
 
 def test_a_member_newcomers_first_boundaries_show_the_limits_slack_let_them_have(bot: RunningBot) -> None:
     load_org_and_policy(bot.sessions, bot.clock.now())
     bot.slack.add_user("U0NEWBIE", "Nora Newbie")
 
-    reply = bot.driver.command("U0NEWBIE", "/boundaries")
-
-    assert reply.body == ""
-    [told] = bot.slack.calls("response_url")
-    assert "Slack shows you as a guest" not in told.text
-    assert "refund" in told.text
+    told = first_boundaries(bot, "U0NEWBIE")
+    assert "Slack shows you as a guest" not in told
+    assert "refund" in told
 
 
 def test_a_member_newcomer_still_logs_a_fix_for_the_admins(bot: RunningBot) -> None:
