@@ -143,10 +143,7 @@ def find_pending(session: Session, workspace: Workspace, nomination_id: int, app
     if nomination.status != "pending":
         if nomination.approver_id != approver.id:  # who decided, and when, is for the one it waited on
             raise AlreadyDone("This nomination was already decided. Nothing changed.")
-        who = nomination.decided_by_id and session.get(Employee, nomination.decided_by_id)
-        by = f" by {directory.name_of(who)}" if isinstance(who, Employee) else ""
-        when = f" on {moment_words(nomination.decided_at, approver.tz)}" if nomination.decided_at else ""
-        raise AlreadyDone(f"This nomination was already {nomination.status}{by}{when}; nothing changed.")
+        raise AlreadyDone(f"This nomination was already {_decided(session, nomination, approver)}; nothing changed.")
     if nomination.approver_id != approver.id:
         raise NotAllowed(_not_theirs(nomination))
     if approver.id not in (nomination.nominee_id, nomination.nominator_id) and not deciders.still_fits(
@@ -154,6 +151,17 @@ def find_pending(session: Session, workspace: Workspace, nomination_id: int, app
     ):  # the nominee or nominator it waits on is told why they may not, as ever
         raise NotAllowed(no_longer_theirs(nomination))
     return nomination
+
+
+def _decided(session: Session, nomination: Nomination, approver: Employee) -> str:
+    """A revoked nomination keeps its approval's decider and date: said as approved, then when HR revoked it."""
+    who = nomination.decided_by_id and session.get(Employee, nomination.decided_by_id)
+    by = f" by {directory.name_of(who)}" if isinstance(who, Employee) else ""
+    when = f" on {moment_words(nomination.decided_at, approver.tz)}" if nomination.decided_at else ""
+    if nomination.status != "revoked":
+        return f"{nomination.status}{by}{when}"
+    revoked = session.scalar(select(RewardGrant.revoked_at).where(RewardGrant.nomination_id == nomination.id))
+    return f"approved{by}{when}, then revoked by HR" + (f" on {moment_words(revoked, approver.tz)}" if revoked else "")
 
 
 def no_longer_theirs(nomination: Nomination) -> str:

@@ -1,6 +1,6 @@
 """Tangible rewards end to end: the approver's buttons, declines with a reason, HR's fulfilment and revocation."""
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -10,6 +10,7 @@ from bot.fakeslack import Call
 from handlers.blocks import nominations as blocks
 from handlers.blocks import rewards as reward_blocks
 from handlers.jobs.drain_outbox import drain_outbox
+from services.calendar import moment_words
 from tests.conftest import RunningBot
 from tests.rewards_helpers import (
     EXAMPLE_POLICY,
@@ -360,6 +361,33 @@ def test_decline_on_a_nomination_already_approved_says_so_before_any_form_opens(
     assert ready.slack.calls("views.open") == []
     [told] = ready.slack.calls("response_url")
     assert "already approved by Maya Manager" in told.args["text"]
+
+
+def test_an_old_click_on_a_nomination_revoked_since_says_when_it_was_approved_and_when_revoked(
+    ready: RunningBot,
+) -> None:
+    """A revoked nomination keeps its approval's decider and date: HR revoked it, not its approver, and later."""
+    ready.driver.command("U0AGENT1", "/nominate", f"{LEE} voucher_25 saved a key account")
+    request = request_to(ready, "U0MGR1")
+    approve_again = ready.driver.click_payload("U0MGR1", request, blocks.APPROVE)
+    ready.driver.click("U0MGR1", request, blocks.APPROVE)
+    approved_at = ready.clock.now()
+    ready.clock.advance(timedelta(days=2))
+    [to_hr] = [call for call in ready.slack.messages_to("U0HR") if call.method == "chat.postMessage"]
+    ready.driver.click("U0HR", to_hr, reward_blocks.REVOKE)
+    [opened] = ready.slack.calls("views.open")
+    ready.driver.submit("U0HR", opened.args["view"], {WHY: "Duplicate of last week's voucher"})
+
+    ready.driver.send_click(approve_again)
+
+    [told] = ready.slack.calls("response_url")
+    approved, revoked = (moment_words(at, "America/New_York") for at in (approved_at, ready.clock.now()))
+    assert told.args["text"] == (
+        f":warning: This nomination was already approved by Maya Manager on {approved}, then revoked by HR on "
+        f"{revoked}; nothing changed."
+    )
+    with ready.sessions() as session:
+        assert [grant.status for grant in grants(session)] == ["revoked"]
 
 
 def test_revoke_on_a_grant_already_fulfilled_says_so_before_any_form_opens(ready: RunningBot) -> None:
