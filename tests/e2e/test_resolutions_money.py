@@ -115,9 +115,9 @@ def test_a_reference_typed_with_look_alike_letters_of_another_script_is_the_same
 
 
 def test_a_reference_with_a_hangul_filler_pasted_in_is_the_same_customer(bot: RunningBot) -> None:
-    """A Hangul filler shows as nothing, yet NFKC reads it as a letter: pasted into the form's reference, or a
-    `ref:`, it would give one customer the per-customer limit again and again. Nor is it kept in the reference shown
-    to the decider."""
+    """A Hangul filler shows as nothing, yet NFKC reads it as a letter: pasted into the form's reference it would give
+    one customer the per-customer limit again and again (a `ref:` typed in the one-liner is read without it, too). Nor
+    is it kept in the reference shown to the decider."""
     with_policy(bot, "refund = { per_incident = 50, per_customer_30d = 100 }")
     bot.driver.command("U0AGENT3", "/resolve", "refund 40 order 1234 arrived broken")
     bot.clock.advance(timedelta(days=2))
