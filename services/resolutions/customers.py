@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from models import Resolution
 from services.rows import take_turns
+from services.text import without_ignorable
 
 CUSTOMER_WINDOW = timedelta(days=30)
 INCIDENT_WINDOW = timedelta(hours=24)
@@ -67,11 +68,13 @@ def customer_key(reference: str) -> str:
     any script are read as 0-9 (`١٢٣٤` is `1234`), and a number's leading zeros are dropped (`01234` is `1234`), or
     the same order written another way would be a new customer to every limit. Cyrillic and Greek letters that look
     like Latin ones are read as those (`ORD-7` typed with a Cyrillic `О` or a Greek `Ο` is `ord7`; see
-    `_LATIN_LOOK_ALIKES`).
+    `_LATIN_LOOK_ALIKES`). The characters shown as nothing are dropped before all that (`without_ignorable`): a
+    Hangul filler, which NFKC makes a letter, or a zero-width space pasted into `12\u316434` would make one customer
+    look new.
 
     A reference that is all label (`#`, `order`) keeps its own letters.
     """
-    normal = unicodedata.normalize("NFKC", reference).strip().lower().translate(_LATIN_LOOK_ALIKES)
+    normal = unicodedata.normalize("NFKC", without_ignorable(reference)).strip().lower().translate(_LATIN_LOOK_ALIKES)
     lowered = "".join(_digit_as_ascii(c) for c in normal)
     key = _NOT_LETTER_OR_DIGIT.sub("", _LABELS.sub("", lowered)) or _NOT_LETTER_OR_DIGIT.sub("", lowered) or lowered
     return (key.lstrip("0") or "0") if key.isascii() and key.isdigit() else key
@@ -83,9 +86,10 @@ def _digit_as_ascii(character: str) -> str:
 
 
 def usable_reference(reference: str | None) -> str | None:
-    """The reference without the spaces around it; None when it has no letter or digit (`ref:" "`, `--`),
-    which names no customer."""
-    stripped = (reference or "").strip()
+    """The reference without the characters shown as nothing (`without_ignorable`) and the spaces around it, as it is
+    stored and shown again; None when it has no letter or digit (`ref:" "`, `--`, a Hangul filler alone), which names
+    no customer."""
+    stripped = without_ignorable(reference or "").strip()
     return stripped if any(character.isalnum() for character in stripped) else None
 
 

@@ -2,6 +2,7 @@
 
 import logging
 import re
+from collections.abc import Iterator
 from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -379,6 +380,63 @@ def test_upgrading_keys_the_fixes_already_logged_with_leading_zeros_or_other_dig
         keys = connection.execute(text("SELECT customer_key FROM resolutions ORDER BY id")).scalars().all()
     assert keys == ["1234", "1234", "ab012", "ord7", "ab12"]
     engine.dispose()
+
+
+@pytest.fixture
+def database_of_its_own(engine: Engine, database_url: str, tmp_path: Path) -> Iterator[Engine]:
+    """A database at head beside the tests' one, on the same kind of server: a SQLite file, or a PostgreSQL schema of
+    its own (a test may go down a revision and back in it)."""
+    if engine.dialect.name != "postgresql":
+        own = make_engine(f"sqlite:///{tmp_path / 'before.db'}")
+        upgrade(own)
+        yield own
+        own.dispose()
+        return
+    with engine.begin() as connection:
+        connection.execute(text("DROP SCHEMA IF EXISTS of_its_own CASCADE"))
+        connection.execute(text("CREATE SCHEMA of_its_own"))
+    separator = "&" if "?" in database_url else "?"
+    own = make_engine(f"{database_url}{separator}options=-csearch_path%3Dof_its_own")
+    upgrade(own)
+    yield own
+    own.dispose()
+    with engine.begin() as connection:
+        connection.execute(text("DROP SCHEMA of_its_own CASCADE"))
+
+
+def test_upgrading_keys_the_fixes_already_logged_with_characters_shown_as_nothing_as_their_customer(
+    database_of_its_own: Engine,
+) -> None:
+    """Migration 0054 reads the references of the fixes written before it without the characters shown as nothing,
+    as new fixes do: a Hangul filler typed in the form's reference had made `12`, filler, `34` a customer apart."""
+    engine = database_of_its_own
+    sessions = make_session_factory(engine)
+    load_org_and_policy(sessions, MONDAY_MORNING)
+    with sessions.begin() as session:
+        sam = employee(session, "U0AGENT1")
+        for reference in ("order 1234", "ref 5678", "AB-12", "9"):
+            request = ResolutionRequest(category="credit", amount=Decimal(5), summary="sorry", customer_ref=reference)
+            log_resolution(session, employee=sam, request=request, now=MONDAY_MORNING)
+    migrate(engine, "downgrade", "0053")
+    with engine.begin() as connection:  # the references the form stored before 0054, and the keys it gave them
+        before = {
+            "order 1234": ("order 12\u316434", "12\u116034"),  # a Hangul filler, a letter in its NFKC form
+            "ref 5678": ("ref 56\uffa078", "56\u116078"),  # a half-width one
+            "AB-12": ("o\u200brder AB-12", "orderab12"),  # a zero-width space hid the label
+            "9": ("\u3164", "\u1160"),  # nothing but a filler
+        }
+        for reference, (typed, key) in before.items():
+            connection.execute(
+                text("UPDATE resolutions SET customer_ref = :typed, customer_key = :key WHERE customer_ref = :ref"),
+                {"typed": typed, "key": key, "ref": reference},
+            )
+
+    migrate(engine, "upgrade", "head")
+
+    with engine.connect() as connection:
+        keys = connection.execute(text("SELECT customer_key FROM resolutions ORDER BY id")).scalars().all()
+        assert connection.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0054"
+    assert keys == ["1234", "5678", "ab12", None]
 
 
 def test_upgrading_gives_the_fixes_already_logged_their_authors_profile(tmp_path: Path) -> None:

@@ -114,6 +114,39 @@ def test_a_reference_typed_with_look_alike_letters_of_another_script_is_the_same
     assert {r.customer_key for r in resolutions(bot)} == {"ord7"}
 
 
+def test_a_reference_with_a_hangul_filler_pasted_in_is_the_same_customer(bot: RunningBot) -> None:
+    """A Hangul filler shows as nothing, yet NFKC reads it as a letter: pasted into the form's reference it would give
+    one customer the per-customer limit again and again (a `ref:` typed in the one-liner is read without it, too). Nor
+    is it kept in the reference shown to the decider."""
+    with_policy(bot, "refund = { per_incident = 50, per_customer_30d = 100 }")
+    bot.driver.command("U0AGENT3", "/resolve", "refund 40 order 1234 arrived broken")
+    bot.clock.advance(timedelta(days=2))
+    bot.driver.command("U0AGENT1", "/resolve", "refund 40 ref:1234 still broken")
+    bot.clock.advance(timedelta(days=2))
+    bot.driver.command("U0AGENT1", "/resolve")
+    [opened] = bot.slack.calls("views.open")
+
+    form = {"category": "refund", "amount": "30", "summary": "broken again", "customer_ref": "12\u316434"}
+    bot.driver.submit("U0AGENT1", opened.args["view"], form)
+    typed = bot.driver.command("U0AGENT1", "/resolve", "refund 10 ref:12\uffa034 broken once more")
+
+    assert "per-customer limit $100 in 30 days (this customer would have $120)" in typed.text
+    assert [(r.customer_ref, r.customer_key, r.status) for r in resolutions(bot)] == [
+        ("order 1234", "1234", "within"),
+        ("1234", "1234", "within"),
+        ("1234", "1234", "pending"),
+        ("1234", "1234", "pending"),
+    ]
+    requests = bot.slack.calls("chat.postMessage", channel="U0MGR1")
+    facts = [
+        block["text"]["text"] for request in requests for block in request.args["blocks"] if block["type"] == "section"
+    ]
+    assert [line for text in facts for line in text.split("\n") if line.startswith("*Customer:*")] == [
+        "*Customer:* 1234",
+        "*Customer:* 1234",
+    ]
+
+
 def test_an_amount_followed_by_another_currencys_name_is_refused_not_counted_as_dollars(bot: RunningBot) -> None:
     with_policy(bot, "credit = { per_incident = 50 }")
 

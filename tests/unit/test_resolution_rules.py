@@ -14,7 +14,7 @@ from services.errors import InvalidInput, NotAllowed
 from services.money import CURRENCIES, decimals_of, format_money, parse_amount
 from services.resolutions import decisions, spending
 from services.resolutions import fixes as resolutions
-from services.resolutions.customers import customer_key
+from services.resolutions.customers import customer_key, usable_reference
 from services.resolutions.fixes import ResolutionRequest
 from tests.helpers import (
     employee,
@@ -173,6 +173,38 @@ def test_different_references_stay_different_customers(one: str, other: str) -> 
 
 def test_a_reference_that_is_all_label_keeps_its_letters() -> None:
     assert (customer_key("order"), customer_key("#"), customer_key("---")) == ("order", "#", "---")
+
+
+SHOWN_AS_NOTHING = [
+    "\u3164",  # Hangul filler: a letter once read in its NFKC form (U+1160)
+    "\uffa0",  # half-width Hangul filler, the same
+    "\u115f",  # Hangul choseong filler
+    "\u1160",  # Hangul jungseong filler
+    "\u00ad",  # soft hyphen
+    "\u034f",  # combining grapheme joiner
+    "\u200b",  # zero-width space
+    "\u200c",  # zero-width non-joiner
+    "\u200d",  # zero-width joiner
+    "\u200e",  # left-to-right mark
+    "\u2060",  # word joiner
+    "\ufeff",  # byte order mark
+    "\ufe0f",  # variation selector 16
+    "\U000e0101",  # a variation selector of the supplement
+    "\U000e0031",  # tag digit one
+]
+
+
+@pytest.mark.parametrize("unseen", SHOWN_AS_NOTHING)
+def test_a_character_shown_as_nothing_makes_no_new_customer(unseen: str) -> None:
+    """Pasted in a number, or in its label, it would make the customer of `1234` look new to every limit."""
+    assert customer_key(f"12{unseen}34") == customer_key(f"ord{unseen}er 1234") == customer_key("1234") == "1234"
+
+
+@pytest.mark.parametrize("unseen", SHOWN_AS_NOTHING)
+def test_a_reference_is_kept_without_the_characters_shown_as_nothing(unseen: str) -> None:
+    """Stored as the reference shown again to the decider and the employee; one of nothing else names no one."""
+    assert usable_reference(f" 12{unseen}34 ") == "1234"
+    assert usable_reference(unseen) is None
 
 
 def test_every_policy_currency_is_accepted_as_it_is_shown() -> None:
