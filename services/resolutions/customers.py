@@ -21,9 +21,13 @@ for their total, so a refund split into four small ones (by one person, or by tw
 COUNTED = ("within", "pending", "approved")
 
 _LABELS = re.compile(
-    r"^(?:(?:order|ticket|case|booking|account|invoice|customer|ref|reference|no|nr|number)(?![a-z])[\s.:#-]*|#\s*)+"
+    r"^[\W_]*(?:(?:order|ticket|case|booking|account|invoice|customer|ref|reference|no|nr|number)(?![a-z])[\s.:#-]*|#\s*)+"
 )
 _NOT_LETTER_OR_DIGIT = re.compile(r"[\W_]+")
+_MARKS_AND_CONTROLS = "MC"
+"""Unicode's general categories of combining marks and of controls, formats, private use and unassigned points."""
+KEY_LENGTH = 100
+"""Resolution.customer_key's length."""
 _LATIN_LOOK_ALIKES = str.maketrans(
     "авекмнорстухіјѕԛԝαβεζηικμνορτυχ",  # Cyrillic, then Greek
     "abekmhopctyxijsqwabezhikmnoptyx",
@@ -70,14 +74,16 @@ def customer_key(reference: str) -> str:
     like Latin ones are read as those (`ORD-7` typed with a Cyrillic `О` or a Greek `Ο` is `ord7`; see
     `_LATIN_LOOK_ALIKES`). The characters shown as nothing are dropped before all that (`without_ignorable`): a
     Hangul filler, which NFKC makes a letter, or a zero-width space pasted into `12\u316434` would make one customer
-    look new.
+    look new; so are the marks NFKC leaves uncombined and the control characters, and marks before a label
+    (`o\u0336rder 1234` and `(order 1234)` are `1234`). The key is cut to its column's length: NFKC may make one
+    character many.
 
     A reference that is all label (`#`, `order`) keeps its own letters.
     """
     normal = unicodedata.normalize("NFKC", without_ignorable(reference)).strip().lower().translate(_LATIN_LOOK_ALIKES)
-    lowered = "".join(_digit_as_ascii(c) for c in normal)
+    lowered = "".join(_digit_as_ascii(c) for c in normal if unicodedata.category(c)[0] not in _MARKS_AND_CONTROLS)
     key = _NOT_LETTER_OR_DIGIT.sub("", _LABELS.sub("", lowered)) or _NOT_LETTER_OR_DIGIT.sub("", lowered) or lowered
-    return (key.lstrip("0") or "0") if key.isascii() and key.isdigit() else key
+    return ((key.lstrip("0") or "0") if key.isascii() and key.isdigit() else key)[:KEY_LENGTH]
 
 
 def _digit_as_ascii(character: str) -> str:

@@ -414,7 +414,7 @@ def test_upgrading_keys_the_fixes_already_logged_with_characters_shown_as_nothin
     load_org_and_policy(sessions, MONDAY_MORNING)
     with sessions.begin() as session:
         sam = employee(session, "U0AGENT1")
-        for reference in ("order 1234", "ref 5678", "AB-12", "9"):
+        for reference in ("order 1234", "ref 5678", "AB-12", "9", "(order 4321)"):
             request = ResolutionRequest(category="credit", amount=Decimal(5), summary="sorry", customer_ref=reference)
             log_resolution(session, employee=sam, request=request, now=MONDAY_MORNING)
     migrate(engine, "downgrade", "0053")
@@ -424,6 +424,7 @@ def test_upgrading_keys_the_fixes_already_logged_with_characters_shown_as_nothin
             "ref 5678": ("ref 56\uffa078", "56\u116078"),  # a half-width one
             "AB-12": ("o\u200brder AB-12", "orderab12"),  # a zero-width space hid the label
             "9": ("\u3164", "\u1160"),  # nothing but a filler
+            "(order 4321)": ("(o\u0336rder 4321)", "o\u0336rder4321"),  # a bracket and a mark kept the label
         }
         for reference, (typed, key) in before.items():
             connection.execute(
@@ -434,9 +435,10 @@ def test_upgrading_keys_the_fixes_already_logged_with_characters_shown_as_nothin
     migrate(engine, "upgrade", "head")
 
     with engine.connect() as connection:
-        keys = connection.execute(text("SELECT customer_key FROM resolutions ORDER BY id")).scalars().all()
+        rows = connection.execute(text("SELECT customer_ref, customer_key FROM resolutions ORDER BY id")).all()
         assert connection.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0054"
-    assert keys == ["1234", "5678", "ab12", None]
+    assert [key for _, key in rows] == ["1234", "5678", "ab12", None, "4321"]
+    assert [reference for reference, _ in rows] == ["order 1234", "ref 5678", "order AB-12", None, "(o\u0336rder 4321)"]
 
 
 def test_upgrading_gives_the_fixes_already_logged_their_authors_profile(tmp_path: Path) -> None:

@@ -207,6 +207,26 @@ def test_a_reference_is_kept_without_the_characters_shown_as_nothing(unseen: str
     assert usable_reference(unseen) is None
 
 
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "(order 1234)",  # a label in brackets: the one-line /resolve reads `(order 1234)` as 1234 too
+        "o\u0336rder 1234",  # a combining stroke drawn through the label
+        "order 12\u030134",  # a combining accent in the number
+        "\u0085order 1234",  # a control character before the label
+        "or\ue000der 1234",  # a private-use character in the label
+        "\ufff9order 1234",  # an interlinear annotation mark
+    ],
+)
+def test_a_mark_or_control_character_in_a_reference_or_before_its_label_makes_no_new_customer(typed: str) -> None:
+    assert customer_key(typed) == "1234"
+
+
+def test_a_key_is_never_longer_than_its_column() -> None:
+    """NFKC makes some characters many (U+FDFA is 18 letters): a long key would refuse the fix on PostgreSQL."""
+    assert len(customer_key("\ufdfa" * 10)) == 100
+
+
 def test_every_policy_currency_is_accepted_as_it_is_shown() -> None:
     for currency in CURRENCIES:
         amount = Decimal("1200.50") if decimals_of(currency) else Decimal(1200)  # no yen cents

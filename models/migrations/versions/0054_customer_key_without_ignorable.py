@@ -8,8 +8,11 @@ A customer's reference is now compared without the characters Unicode shows as n
 makes a letter, a zero-width space, a joiner, a variation selector, a tag character), so `12` and `34` with a filler
 pasted between are the customer `1234` to the per-customer and per-incident limits, as the one-line `/resolve` already
 read it. The fixes already logged through the form with such a reference kept the key read with it: each is given
-its key anew, or the limits and the decider's history would miss them for 30 days. A reference of nothing but such
-characters names no customer. Going down leaves the keys as they are.
+its key anew, or the limits and the decider's history would miss them for 30 days; and its reference is kept without
+those characters, as a new one is. So are the marks NFKC leaves uncombined and the control characters (`o\u0336rder`),
+and what comes before a label (`(order 1234)` is `1234`, as the one-line `/resolve` reads it); a key is cut to its
+column's 100 characters. A reference of nothing but such characters names no customer. Going down leaves the keys
+and references as they are.
 """
 
 import re
@@ -32,7 +35,7 @@ _IGNORABLE = re.compile(
     "\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufff8\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0000-\U000e0fff]"
 )
 _LABELS = re.compile(
-    r"^(?:(?:order|ticket|case|booking|account|invoice|customer|ref|reference|no|nr|number)(?![a-z])[\s.:#-]*|#\s*)+"
+    r"^[\W_]*(?:(?:order|ticket|case|booking|account|invoice|customer|ref|reference|no|nr|number)(?![a-z])[\s.:#-]*|#\s*)+"
 )
 _NOT_LETTER_OR_DIGIT = re.compile(r"[\W_]+")
 _LATIN_LOOK_ALIKES = str.maketrans(
@@ -41,14 +44,20 @@ _LATIN_LOOK_ALIKES = str.maketrans(
 )
 
 
+def usable(reference: str) -> str | None:
+    visible = _IGNORABLE.sub("", reference).strip()
+    return visible if any(character.isalnum() for character in visible) else None
+
+
 def customer_key(reference: str) -> str | None:
-    visible = _IGNORABLE.sub("", reference)
-    if not any(character.isalnum() for character in visible):
+    visible = usable(reference)
+    if visible is None:
         return None
     normal = unicodedata.normalize("NFKC", visible).strip().lower().translate(_LATIN_LOOK_ALIKES)
-    lowered = "".join(str(digit) if (digit := unicodedata.decimal(c, None)) is not None else c for c in normal)
+    seen = (c for c in normal if unicodedata.category(c)[0] not in "MC")
+    lowered = "".join(str(digit) if (digit := unicodedata.decimal(c, None)) is not None else c for c in seen)
     key = _NOT_LETTER_OR_DIGIT.sub("", _LABELS.sub("", lowered)) or _NOT_LETTER_OR_DIGIT.sub("", lowered) or lowered
-    return (key.lstrip("0") or "0") if key.isascii() and key.isdigit() else key
+    return ((key.lstrip("0") or "0") if key.isascii() and key.isdigit() else key)[:100]
 
 
 def upgrade() -> None:
@@ -62,7 +71,7 @@ def upgrade() -> None:
     update = (
         sa.update(resolutions)
         .where(resolutions.c.id == sa.bindparam("row_id"))
-        .values(customer_key=sa.bindparam("key"))
+        .values(customer_ref=sa.bindparam("reference"), customer_key=sa.bindparam("key"))
     )
     last = 0
     while True:
@@ -74,10 +83,11 @@ def upgrade() -> None:
         ).all()
         if not rows:
             return
+        renewed = [(row, usable(row.customer_ref), customer_key(row.customer_ref)) for row in rows]
         changed = [
-            {"row_id": row.id, "key": key}
-            for row in rows
-            if (key := customer_key(row.customer_ref)) != row.customer_key
+            {"row_id": row.id, "reference": reference, "key": key}
+            for row, reference, key in renewed
+            if (reference, key) != (row.customer_ref, row.customer_key)
         ]
         if changed:
             connection.execute(update, changed)
