@@ -25,7 +25,7 @@ from services import directory, messages_tab, outbox, unlisted
 from services.errors import DomainError
 from services.outbox_keys import OUR_OWN, home_key_prefix
 from services.policy.versions import current_policy
-from services.resolutions import decisions
+from services.resolutions import decisions, recent
 from services.resolutions import fixes as resolutions
 from services.rewards import waiting as nominations
 
@@ -62,7 +62,7 @@ def resolutions_section(session: Session, employee: Employee, now: datetime) -> 
     no_admin = resolutions.unlisted_with_no_admin(session, employee)
     allowance = blocks.allowance_section(lines, currency, listed=listed, no_admin=no_admin) if employee.active else []
     return [
-        *resolution_blocks.recent_section(resolutions.recent_for(session, employee)),
+        *resolution_blocks.recent_section(recent.recent_lines(session, employee)),
         *allowance,
         *resolutions_waiting.waiting_section(decisions.waiting_for(session, employee)),
     ]

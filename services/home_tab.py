@@ -8,14 +8,21 @@ since the Home was taken; a Home taken after the mark and published clears it.
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import exists, update
+from sqlalchemy import bindparam, exists, inspect, update
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from models import Employee, Workspace
 from services import tab_flags
 from services.config_cache import put_once_committed
 
 OPENING_NOTED_EVERY = timedelta(minutes=10)
+_NOTE_OPENING = (
+    update(Employee)
+    .where(Employee.id == bindparam("person_id"))
+    .values(home_opened_at=bindparam("opened_at"))
+    .execution_options(synchronize_session=False)
+)
 
 
 def mark_off(session: Session, *, workspace_ids: set[int], taken_at: datetime, now: datetime) -> list[int]:
@@ -47,12 +54,22 @@ def opened(session: Session, *, workspace: Workspace, person: Employee, now: dat
     other writer while the Home renders). A refusal comes within a batch's lease of its taking, so an opening noted
     earlier than that may, at worst, let a stale refusal mark the tab off until the next opening."""
     if person.home_opened_at is None or now - person.home_opened_at >= OPENING_NOTED_EVERY:
-        person.home_opened_at = now
+        _note_opening(session, person, now)
         put_once_committed(session, "employee", workspace, person.slack_id, person)  # or each opening writes
     if workspace.homes_off_since is None:
         return False
     session.flush()  # the person's row before the workspace's, in the order an org import locks them
     return bool(mark_on(session, workspace_ids={workspace.id}))
+
+
+def _note_opening(session: Session, person: Employee, now: datetime) -> None:
+    """One UPDATE of the column, sent now, rather than the person's row flushed through the unit of work before the
+    Home's first read (which cost more than the statement); a person not yet written is written as any other row."""
+    if not inspect(person).persistent:
+        person.home_opened_at = now
+        return
+    session.execute(_NOTE_OPENING, {"person_id": person.id, "opened_at": now})
+    set_committed_value(person, "home_opened_at", now)
 
 
 def off_among(session: Session, *, workspace_ids: set[int]) -> set[int]:

@@ -28,6 +28,7 @@ from services.directory import Named
 from services.money import decimals_of, format_money
 from services.policy.versions import BoundaryRule
 from services.resolutions.fixes import Logged
+from services.resolutions.recent import RecentFix
 from services.text import directions_closed, escape_mrkdwn, truncate
 
 RESOLVE_MODAL = "resolve_modal"
@@ -287,7 +288,7 @@ def outcome_for_employee(resolution: Resolution) -> list[Block]:
 
 
 # -- App Home ----------------------------------------------------------------------------------
-def recent_section(recent: list[Resolution]) -> list[Block]:
+def recent_section(recent: list[RecentFix]) -> list[Block]:
     if not recent:
         return [text_block("*My recent resolutions*\nNothing yet. Log a fix with `/resolve`.")]
     lines = [

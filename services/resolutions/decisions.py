@@ -39,8 +39,8 @@ _PENDING_FOR_MANAGER = and_(
     Resolution.id.not_in(bindparam("no_longer_theirs", expanding=True)),
 )
 _WAITING_FOR_ADMIN, _WAITING_FOR_MANAGER = (
-    select(Resolution).where(pending).order_by(Resolution.created_at, Resolution.id).limit(WAITING_SHOWN)
-    for pending in (_PENDING_FOR_ADMIN, _PENDING_FOR_MANAGER)
+    select(Resolution, *columns).where(pending).order_by(Resolution.created_at, Resolution.id).limit(WAITING_SHOWN)
+    for pending, columns in ((_PENDING_FOR_ADMIN, ()), (_PENDING_FOR_MANAGER, (Resolution.employee_id.in_(_REPORTS),)))
 )
 _COUNT_FOR_ADMIN, _COUNT_FOR_MANAGER = (
     select(func.count()).select_from(Resolution).where(pending)
@@ -151,23 +151,35 @@ def waiting_for(session: Session, decider: Employee) -> Waiting:
     admin, also the oldest sent to them, and their count."""
     if not decider.active:
         return Waiting([], 0)
-    admin = decider.role == "admin"
     params: dict[str, object] = {"workspace_id": decider.workspace_id, "decider_id": decider.id}
-    if admin:
-        params["bosses"] = [boss.id for boss in directory.managers_above(decider)]
-    else:
-        params["no_longer_theirs"] = _no_longer_theirs(session, decider)
-    oldest = list(session.scalars(_WAITING_FOR_ADMIN if admin else _WAITING_FOR_MANAGER, params))
+    if decider.role != "admin":
+        return _waiting_for_manager(session, decider, params)
+    params["bosses"] = [boss.id for boss in directory.managers_above(decider)]
+    oldest = list(session.scalars(_WAITING_FOR_ADMIN, params))
     total = len(oldest)
     if total >= WAITING_SHOWN:
-        total = int(session.scalar(_COUNT_FOR_ADMIN if admin else _COUNT_FOR_MANAGER, params) or 0)
-    if not admin:
-        return Waiting(oldest, total)
+        total = int(session.scalar(_COUNT_FOR_ADMIN, params) or 0)
     sent = session.execute(_SENT_TO_ADMIN, {"decider_id": decider.id}).all()
     return Waiting(oldest, total, True, [resolution for resolution, _ in sent], int(sent[0][1]) if sent else 0)
 
 
 _SENT_FROM_BEYOND_REPORTS = select(Resolution).where(*_SENT, Resolution.employee_id.not_in(_REPORTS))
+
+
+def _waiting_for_manager(session: Session, decider: Employee, params: dict[str, object]) -> Waiting:
+    """`waiting_for` a manager (or anyone sent a request), in one statement when fewer than `WAITING_SHOWN` wait: each
+    row says whether its requester reports to them, and one sent from beyond their reports they may no longer decide
+    is left out here (`_no_longer_theirs`). With more, those are left out in SQL, so that the first 20 and the count
+    are of the others."""
+    rows = session.execute(_WAITING_FOR_MANAGER, {**params, "no_longer_theirs": []}).all()
+    if len(rows) < WAITING_SHOWN:
+        oldest = [resolution for resolution, reports in rows if reports or may_decide(resolution, decider)]
+        return Waiting(oldest, len(oldest))
+    params["no_longer_theirs"] = no_longer = _no_longer_theirs(session, decider)
+    if no_longer:
+        rows = session.execute(_WAITING_FOR_MANAGER, params).all()
+    total = int(session.scalar(_COUNT_FOR_MANAGER, params) or 0)
+    return Waiting([resolution for resolution, _reports in rows], total)
 
 
 def _no_longer_theirs(session: Session, decider: Employee) -> list[int]:

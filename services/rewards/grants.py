@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import bindparam, exists, func, select
+from sqlalchemy import bindparam, exists, func, literal, select, true
 from sqlalchemy.orm import Session, aliased
 
 from models import Employee, Nomination, RewardGrant, Suggestion, Workspace
@@ -41,12 +41,12 @@ _RECEIVED = select(func.count(RewardGrant.id)).where(
     RewardGrant.granted_at >= bindparam("since"),
     RewardGrant.status != "revoked",
 )
-_AT_A_GLANCE = select(*(query.scalar_subquery() for query in (_RECEIVED, _GIVEN, _WAITING, SPENT)))
 # Only the names and the reason: loading whole grants joins both people's teams too, and PostgreSQL spends
 # longer planning a six-table join than running it.
 _NOMINATOR, _RECIPIENT = aliased(Employee), aliased(Employee)
 _LATEST_PUBLIC = (
-    select(_NOMINATOR.name, _RECIPIENT.name, RewardGrant.reason)
+    select(_NOMINATOR.name.label("nominator"), _RECIPIENT.name.label("recipient"), RewardGrant.reason)
+    .add_columns(RewardGrant.granted_at, RewardGrant.id)
     .select_from(RewardGrant)
     .join(Nomination, RewardGrant.nomination_id == Nomination.id)
     .join(_NOMINATOR, RewardGrant.nominator_id == _NOMINATOR.id)
@@ -54,6 +54,15 @@ _LATEST_PUBLIC = (
     .where(RewardGrant.workspace_id == bindparam("workspace_id"), RewardGrant.status != "revoked", Nomination.public)
     .order_by(RewardGrant.granted_at.desc(), RewardGrant.id.desc())
     .limit(3)
+    .subquery()
+)
+# The counts and the latest shout-outs in one statement: the counts ride on every row, and the shout-outs are joined
+# to one row so that the counts come back in a workspace with none (one row, its shout-out columns NULL).
+_AT_A_GLANCE = (
+    select(*(query.scalar_subquery() for query in (_RECEIVED, _GIVEN, _WAITING, SPENT)))
+    .add_columns(_LATEST_PUBLIC.c.id, _LATEST_PUBLIC.c.nominator, _LATEST_PUBLIC.c.recipient, _LATEST_PUBLIC.c.reason)
+    .select_from(select(literal(1)).subquery().outerjoin(_LATEST_PUBLIC, true()))
+    .order_by(_LATEST_PUBLIC.c.granted_at.desc(), _LATEST_PUBLIC.c.id.desc())
 )
 
 
@@ -274,16 +283,17 @@ def summary(session: Session, *, workspace: Workspace, employee: Employee, now: 
     """This month at a glance for App Home, and the latest public shout-outs of the workspace."""
     policy = reward_policy(session, workspace)
     since = month_start(now)
-    counts = session.execute(_AT_A_GLANCE, {"employee_id": employee.id, "since": since}).one()
-    received, given, waiting, spent = (int(count or 0) for count in counts)
-    latest = session.execute(_LATEST_PUBLIC, {"workspace_id": workspace.id})
+    rows = session.execute(
+        _AT_A_GLANCE, {"employee_id": employee.id, "since": since, "workspace_id": workspace.id}
+    ).all()
+    received, given, waiting, spent = (int(count or 0) for count in rows[0][:4])
     return RecognitionSummary(
         received=received,
         given=given,
         allowance=policy.allowance_per_month,
         allowance_left=max(policy.allowance_per_month - spent, 0),
         renews_at=next_month_start(now),
-        latest=[Shoutout(nominator, recipient, reason) for nominator, recipient, reason in latest],
+        latest=[Shoutout(row.nominator, row.recipient, row.reason) for row in rows if row.id is not None],
         may_nominate=employee.active and not directory.unlisted_guest(employee),
         waiting=waiting,
     )

@@ -1,0 +1,34 @@
+"""A person's latest fixes as their App Home lists them: the few columns it shows, not whole rows. Read only."""
+
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+
+from sqlalchemy import bindparam, select
+from sqlalchemy.orm import Session
+
+from models import Employee, Resolution
+
+SHOWN = 10
+# Built once, as every App Home runs it. Whole rows would also join the person and their team, and build an object
+# each for ten lines of text.
+_RECENT_LINES = (
+    select(Resolution.created_at, Resolution.category, Resolution.amount, Resolution.currency, Resolution.status)
+    .where(Resolution.employee_id == bindparam("employee_id"))
+    .order_by(Resolution.created_at.desc(), Resolution.id.desc())
+    .limit(SHOWN)
+)
+
+
+@dataclass(frozen=True)
+class RecentFix:
+    created_at: datetime
+    category: str
+    amount: Decimal
+    currency: str
+    status: str
+
+
+def recent_lines(session: Session, employee: Employee) -> list[RecentFix]:
+    """The person's ten latest fixes, newest first (as `fixes.recent_for` reads them)."""
+    return [RecentFix(*row) for row in session.execute(_RECENT_LINES, {"employee_id": employee.id})]
