@@ -18,7 +18,7 @@ from handlers.blocks.packing import CUT_LINE, packed_sections, within_budget
 from handlers.blocks.pulse import question_words
 from services.pulse.anonymity import HIDDEN_REASON
 from services.pulse.relay import AnswerTo
-from services.pulse.results import QuestionResult, SubTeam, TeamResults
+from services.pulse.results import NO_TEAM_THEN, NOT_YOURS, QuestionResult, SubTeam, TeamResults
 from services.pulse.targets import score_words
 from services.pulse.trees import ORG
 from services.text import escape_mrkdwn, percent, plural, truncate
@@ -218,6 +218,18 @@ YOUR_COMMENT = "Your comment:\n"
 
 
 def _hidden_reason(results: TeamResults) -> str:
+    """Why nothing of the team is shown: it was not a team, or not the viewer's, when the round closed (worded like
+    the digest's), or the anonymity rule hid it."""
+    if results.not_led_then == NO_TEAM_THEN:
+        who, whose = ("you", "your") if results.viewer_leads else ("they", "their")
+        return (
+            f":lock: Not shown: {who} had no team of {whose} own when round {results.round_number} closed; "
+            f"the answers of {whose} team now count in the teams its people were in then."
+        )
+    if results.not_led_then == NOT_YOURS:
+        return (
+            f":lock: Not shown: this team was neither yours nor inside yours when round {results.round_number} closed."
+        )
     return (
         f":lock: {HIDDEN_REASON.capitalize()}: results appear only for groups where at least {results.threshold} "
         "people answered, and never where comparing them with other teams' results would narrow answers down "

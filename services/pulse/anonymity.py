@@ -16,6 +16,9 @@ In a reporting tree that comes down to:
 Since every shown group's remainder is 0 or at least `k`, and the remainders of all shown groups
 split the organisation into disjoint cells, any sum or difference of shown figures is a union of
 cells: 0 or at least `k` people. Response counts are counted as answers.
+
+A closed round keeps only those cells, and is judged again on them with `sealed`: the groups the seal hid stay
+hidden (see `visibility`).
 """
 
 from collections.abc import Callable, Iterable, Mapping
@@ -60,12 +63,23 @@ class Visibility:
 Measure = Callable[[Cell], int]
 
 
-def visibility(groups: Mapping[str, Group], cells: Iterable[Cell], threshold: int) -> dict[str, Visibility]:
-    """The rule applied to one round's cells: every group's decision, keyed like `groups`."""
+def visibility(
+    groups: Mapping[str, Group], cells: Iterable[Cell], threshold: int, *, sealed: bool = False
+) -> dict[str, Visibility]:
+    """The rule applied to one round's cells: every group's decision, keyed like `groups`.
+
+    `sealed`: the cells are a closed round's, one per group the seal showed, each shown group's answers less those
+    of the shown groups inside it. A group the seal hid has no cell of its own (its people's answers were filed in
+    the group around it), so judged again on what is left inside it, it could pass the rule and be shown with only
+    an inner team's figures: only the groups whose cells hold all their people's answers (`_whole`) may be shown."""
     cells = list(cells)
     questions = sorted({question for cell in cells for question in cell.questions})
-    shown = _shown(groups, cells, threshold, lambda cell: cell.answered, set(groups))
-    per_question = {q: _shown(groups, cells, threshold, _answers_to(q), shown) for q in questions}
+    whole = _whole(groups, cells, None) if sealed else set(groups)
+    shown = _shown(groups, cells, threshold, _answered, whole)
+    per_question = {
+        q: _shown(groups, cells, threshold, _answers_to(q), shown & (_whole(groups, cells, q) if sealed else shown))
+        for q in questions
+    }
     seen = {}
     for key, group in groups.items():
         held = [cell for cell in cells if group.holds(cell.manager_id)]
@@ -76,8 +90,34 @@ def visibility(groups: Mapping[str, Group], cells: Iterable[Cell], threshold: in
     return seen
 
 
+def _answered(cell: Cell) -> int:
+    return cell.answered
+
+
 def _answers_to(question: int) -> Measure:
     return lambda cell: cell.questions.get(question, 0)
+
+
+def _whole(groups: Mapping[str, Group], cells: list[Cell], question: int | None) -> set[str]:
+    """After the seal, the groups whose sealed cells hold every answer of their people (to `question`, or None: at
+    all): the org; a group the seal showed (it has a cell); for a question, one whose cell holds answers to it (the
+    seal showed it for that question), or none at all while every group the seal showed right inside it is whole.
+    A group the seal hid has its people's answers in the cell of a group around it."""
+    by_leader = {cell.manager_id: cell for cell in cells}
+    kept = {key for key, group in groups.items() if group.leader is None or group.leader in by_leader}
+    if question is None:
+        return kept
+    whole: set[str] = set()
+    for group in sorted((groups[key] for key in kept), key=lambda g: (len(g.below), g.key)):  # inner ones first
+        cell = by_leader[group.leader] if group.leader is not None else None
+        if cell is None or cell.questions.get(question, 0) > 0 or _empty(cell, whole, _inner(groups, group, kept)):
+            whole.add(group.key)
+    return whole
+
+
+def _empty(cell: Cell, whole: set[str], inner: list[str]) -> bool:
+    """Nobody in the group's own cell answered, and each shown group right inside it holds all its people's."""
+    return cell.answered == 0 and all(key in whole for key in inner)
 
 
 def _shown(

@@ -3,9 +3,9 @@
 A team is a manager and everyone below them; the org is everyone. A closed round holds only counts per
 cell (services/pulse/closing.py); a team's figures are the sum of the cells it held when the round closed
 (services/pulse/trees.py), and which of them may be shown is the anonymity module's decision, taken again
-on the cells with that round's tree. Whom a viewer may ask for is checked on today's org, its active people
-only; what they see of each round, on that round's tree: only the groups they led, or that were inside theirs,
-when it closed.
+on the sealed cells with that round's tree (so a group the seal hid stays hidden). Whom a viewer may ask for is
+checked on today's org, its active people only (services/pulse/asking.py); what they see of each round, on that
+round's tree: only the groups they led, or that were inside theirs, when it closed.
 """
 
 from collections import Counter
@@ -17,13 +17,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models import Employee, PulseComment, PulseQuestion, PulseRound, Workspace
-from services import directory
-from services.errors import NotAllowed, NotFound
+from services.errors import NotFound
 from services.pulse.anonymity import Group, Visibility, visibility
+from services.pulse.asking import allowed_key
 from services.pulse.counts import Tally, Turnout, cells_of, tallies_of, turnouts_of
 from services.pulse.rounds import ROUND_STARTERS, replies_open
 from services.pulse.targets import change_between, gap_to_target
-from services.pulse.trees import ORG, groups_of, trees_at_close
+from services.pulse.trees import groups_of, trees_at_close
 from services.text import percent
 
 TREND_ROUNDS = 6
@@ -87,8 +87,15 @@ class TeamResults:
     sub_teams: tuple[SubTeam, ...]
     trend: tuple[TrendPoint, ...]
     replies_open: bool
+    not_led_then: str | None = None
+    """Why the latest round shows nothing of the team although the rule did not hide it: NO_TEAM_THEN or NOT_YOURS."""
+    viewer_leads: bool = False
 
 
+NO_TEAM_THEN = "no team then"
+"""The team's lead had no team when the latest round closed: its people's answers count where they were then."""
+NOT_YOURS = "not yours then"
+"""The team was neither the viewer's nor inside theirs when the latest round closed."""
 NOTHING = Visibility(0, False, {})
 
 
@@ -160,45 +167,13 @@ def team_results(
 ) -> TeamResults:
     """The results a viewer asked for: their own team by default; HR/admin any team or the org."""
     groups = groups_of(session, workspace, leavers=False)
-    group = groups[_allowed_key(session, workspace, viewer, team, groups)]
+    group = groups[allowed_key(session, workspace, viewer, team, groups)]
     rounds = closed_rounds(session, workspace)
     if not rounds:
         raise NotFound("No pulse round has closed yet, so there are no results to show.")
     reach = None if viewer.role in ROUND_STARTERS else viewer.slack_id
-    return _build(session, judged(session, rounds, viewer=reach), group, now)
-
-
-def _allowed_key(
-    session: Session, workspace: Workspace, viewer: Employee, team: str | None, groups: dict[str, Group]
-) -> str:
-    if not viewer.active:
-        raise NotAllowed(directory.NO_LONGER_ACTIVE)
-    staff = viewer.role in ROUND_STARTERS
-    if team is None:
-        if staff:
-            return ORG
-        if viewer.slack_id not in groups:
-            raise NotAllowed(
-                "Nobody reports to you, so there are no team results for you. Your answers count in your manager's."
-            )
-        return viewer.slack_id
-    if team == ORG:
-        if not staff:
-            raise NotAllowed(
-                "Only HR and admins see the whole organisation's results. Try `/pulse results` for your team."
-            )
-        return ORG
-    if team not in groups:
-        raise NotFound(_no_team_of(session, workspace, team))
-    if staff or team == viewer.slack_id or (viewer.slack_id in groups and team in groups[viewer.slack_id].below):
-        return team
-    raise NotAllowed("You can see results for your own team and the teams inside it, not for other teams.")
-
-
-def _no_team_of(session: Session, workspace: Workspace, slack_id: str) -> str:
-    if (person := directory.find_employee(session, workspace, slack_id)) is None or not person.in_directory:
-        return "That person is not in Latitude's directory (the org file does not list them): mention a manager."
-    return "That person has nobody reporting to them, so they have no team results."
+    built = _build(session, judged(session, rounds, viewer=reach), group, now)
+    return replace(built, viewer_leads=group.key == viewer.slack_id)
 
 
 def closed_rounds(session: Session, workspace: Workspace) -> list[PulseRound]:
@@ -219,7 +194,8 @@ def judged(session: Session, rounds: list[PulseRound], *, viewer: str | None = N
     tallies = {r.id: tallies_of(session, r) for r in rounds}
     turnouts = {r.id: turnouts_of(session, r) for r in rounds}
     seen = {
-        r.id: visibility(trees[r.id], cells_of(tallies[r.id], turnouts[r.id]), r.anonymity_threshold) for r in rounds
+        r.id: visibility(trees[r.id], cells_of(tallies[r.id], turnouts[r.id]), r.anonymity_threshold, sealed=True)
+        for r in rounds
     }
     return Rounds(rounds, trees, tallies, turnouts, seen, viewer)
 
@@ -243,7 +219,14 @@ def _build(session: Session, loaded: Rounds, group: Group, now: datetime) -> Tea
         sub_teams=tuple(_sub_team(loaded, inner) for inner in sorted(loaded.group(key, latest).below)),
         trend=_trend(loaded, key),
         replies_open=replies_open(latest, now),
+        not_led_then=_not_led_then(loaded, key, latest),
     )
+
+
+def _not_led_then(loaded: Rounds, key: str, latest: PulseRound) -> str | None:
+    if loaded.reaches(key, latest):
+        return None
+    return NOT_YOURS if key in loaded.trees[latest.id] else NO_TEAM_THEN
 
 
 def _questions(loaded: Rounds, key: str) -> tuple[QuestionResult, ...]:

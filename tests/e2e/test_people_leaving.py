@@ -15,8 +15,9 @@ from services import directory
 from services.digest.access import preview_for
 from services.errors import NotAllowed
 from services.org_import import ImportReport, OrgFileError, import_org, parse_org_csv
-from services.pulse.results import ORG, team_results
+from services.pulse.results import team_results
 from services.pulse.rounds import start_round
+from services.pulse.trees import ORG
 from tests.conftest import FIXTURES, MONDAY_MORNING, RunningBot
 from tests.helpers import count, employee, load_org, load_org_and_policy, load_policy
 from tests.rewards_helpers import set_up

@@ -183,3 +183,24 @@ def test_a_manager_nobody_reports_to_now_cannot_reply_again_from_the_relayed_ans
     assert bot.slack.calls("response_url")[-1].args["text"].startswith("Nobody reports to you now")
     with bot.sessions() as session:
         assert count(session, PulseReply) == 1, "only the reply she sent while she led the team"
+
+
+def test_a_lead_who_had_no_team_at_close_is_told_so_not_that_answers_were_too_few(bot: RunningBot) -> None:
+    round_then_ben_moves(bot)
+
+    lee = bot.driver.command("U0LEE", "/pulse", "results").text
+    on_lee = bot.driver.command("U0BO", "/pulse", "results <@U0LEE>").text
+
+    assert "Not shown: you had no team of your own when round 1 closed" in lee, lee
+    assert "Not shown: they had no team of their own when round 1 closed" in on_lee, on_lee
+    for seen in (lee, on_lee):
+        assert "anonymous" not in seen and "5.0" not in seen, seen
+
+
+def test_a_team_that_was_not_the_viewers_at_close_is_said_to_be_so(bot: RunningBot) -> None:
+    round_then_ben_moves(bot, SUB_B_UNDER_LEE)
+
+    lee_on_ben = bot.driver.command("U0LEE", "/pulse", "results <@U0BEN>").text
+
+    assert "Not shown: this team was neither yours nor inside yours when round 1 closed" in lee_on_ben, lee_on_ben
+    assert "anonymous" not in lee_on_ben

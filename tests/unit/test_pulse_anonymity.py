@@ -114,3 +114,78 @@ def test_innermost_finds_the_smallest_shown_group_holding_a_manager() -> None:
     assert innermost(BO, {"bo", "b", ORG}, 12) == BO["b"]
     assert innermost(BO, {"bo", "b", ORG}, None) == BO[ORG]
     assert innermost(BO, {"b"}, 11) is None
+
+
+# Anna (1) leads Ben (2), who leads Cara (3), and Dan (4).
+ANNA = {
+    "anna": Group("anna", "Anna", frozenset({1, 2, 3, 4}), frozenset({"ben", "cara", "dan"}), 1),
+    "ben": Group("ben", "Ben", frozenset({2, 3}), frozenset({"cara"}), 2),
+    "cara": Group("cara", "Cara", frozenset({3}), leader=3),
+    "dan": Group("dan", "Dan", frozenset({4}), leader=4),
+    ORG: Group(ORG, "Org", None, frozenset({"anna", "ben", "cara", "dan"})),
+}
+
+
+def sealed(groups: dict[str, Group], cells: list[Cell], threshold: int) -> list[Cell]:
+    """The cells as the seal keeps them: each count filed under the smallest group shown (for it) that holds it."""
+    seen = visibility(groups, cells, threshold)
+    answered: dict[int | None, int] = {}
+    questions: dict[int | None, dict[int, int]] = {}
+    for fine in cells:
+        if (group := innermost(groups, shown(seen), fine.manager_id)) is not None:
+            answered[group.leader] = answered.get(group.leader, 0) + fine.answered
+        for question, answers in fine.questions.items():
+            keys = [key for key, view in seen.items() if view.questions.get(question)]
+            if (group := innermost(groups, keys, fine.manager_id)) is not None:
+                filed = questions.setdefault(group.leader, {})
+                filed[question] = filed.get(question, 0) + answers
+    return [Cell(m, answered.get(m, 0), questions.get(m, {})) for m in set(answered) | set(questions)]
+
+
+def test_a_team_the_seal_hid_is_not_shown_after_with_only_the_team_inside_it() -> None:
+    """Anna's remainder would be her two: Ben's team is hidden, his five filed with Anna's; Cara's five stay."""
+    fine = [cell(1, 2), cell(2, 5), cell(3, 5), cell(4, 6)]
+    assert shown(visibility(ANNA, fine, 5)) == {"anna", "cara", "dan", ORG}
+
+    again = visibility(ANNA, sealed(ANNA, fine, 5), 5, sealed=True)
+
+    assert shown(again) == {"anna", "cara", "dan", ORG}
+    assert not again["ben"].questions.get(1)
+
+
+def test_a_question_the_seal_hid_in_a_shown_team_stays_hidden() -> None:
+    """Ben's team is shown; Anna's remainder for question 2 would be one answer, so Ben's question 2 is hidden (his
+    own five's filed with Anna's), not Cara's."""
+    fine = [Cell(1, 5, {1: 5, 2: 1}), Cell(2, 5, {1: 5, 2: 5}), Cell(3, 5, {1: 5, 2: 5}), Cell(4, 6, {1: 6, 2: 6})]
+    seen = visibility(ANNA, fine, 5)
+    assert seen["ben"].shown and seen["ben"].questions == {1: True, 2: False} and seen["cara"].questions[2]
+
+    again = visibility(ANNA, sealed(ANNA, fine, 5), 5, sealed=True)
+
+    assert again["ben"].shown and again["ben"].questions == {1: True, 2: False}
+
+
+def test_a_team_whose_own_people_gave_no_answer_shows_after_the_seal_as_the_teams_inside_it() -> None:
+    """Anna's own cell holds none (her two did not answer): her team's figures are Ben's and Dan's, all kept."""
+    fine = [cell(1, 0), cell(2, 5), cell(3, 5), cell(4, 6)]
+    seen = visibility(ANNA, fine, 5)
+    assert shown(seen) == {"anna", "ben", "cara", "dan", ORG}
+
+    again = visibility(ANNA, sealed(ANNA, fine, 5), 5, sealed=True)
+
+    assert shown(again) == shown(seen) and again["anna"].questions == {1: True}
+
+
+def test_after_the_seal_every_shown_figure_is_the_groups_whole_and_nothing_shown_before_is_lost() -> None:
+    """Exhaustive over small orgs: judged again on the sealed cells, a group or question shows only with all the
+    answers of the people in the group, and every group the seal showed still shows."""
+    for anna, ben, cara, dan, skipped in product(range(0, 7, 2), range(0, 7, 3), range(0, 7, 5), (0, 6), range(3)):
+        fine = [Cell(m, n, {1: n, 2: max(n - skipped, 0)} if n else {}) for m, n in ((1, anna), (2, ben), (3, cara))]
+        fine += [cell(4, dan), cell(None, 1)]
+        seen, again = visibility(ANNA, fine, 5), visibility(ANNA, sealed(ANNA, fine, 5), 5, sealed=True)
+        assert shown(again) == shown(seen), (anna, ben, cara, dan, skipped)
+        for key, view in again.items():
+            case = (anna, ben, cara, dan, skipped, key)
+            assert not view.shown or view.respondents == seen[key].respondents, case
+            for question, visible in view.questions.items():
+                assert not visible or view.counts[question] == seen[key].counts[question], case
