@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from bot.cli.org import describe_report
 from handlers.blocks import nominations as blocks
+from handlers.blocks.digest import as_text
 from handlers.jobs.drain_outbox import drain_outbox
 from models import Nomination, Resolution
 from services.org_import import ImportReport
@@ -133,3 +134,16 @@ def test_a_reward_stays_refused_to_hr_put_under_the_nominee_when_nobody_else_can
     assert the_nomination(bot) == ("pending", "U0HR")
     with bot.sessions() as session:
         assert grants(session) == []
+
+
+def test_hr_put_under_the_nominee_finds_the_reward_no_longer_on_their_home(bot: RunningBot) -> None:
+    adas_nomination_of_omar(bot, ORG_CSV)
+    bot.driver.open_home("U0HR")
+    assert "cake voucher" in as_text((bot.slack.state.home_view("U0HR") or {}).get("blocks") or [])
+
+    reimport(bot.sessions, bot.clock.now(), HANA_UNDER_OMAR)
+    drain_outbox(bot.runtime.deps, bot.runtime.app.client)
+    bot.driver.open_home("U0HR")
+
+    home = as_text((bot.slack.state.home_view("U0HR") or {}).get("blocks") or [])
+    assert "cake voucher" not in home, home
