@@ -1,11 +1,12 @@
 """People who leave or move: what waited on them goes to whoever decides it now. Callers commit.
 
-Run by the org import after the directory changed. A pending request or reward nomination moves
-when the person it waits on is inactive, or is no longer above the requester in the org (nor an
-admin, nor HR for rewards). It moves to the first active manager above the requester, or an
-active admin (HR for rewards) when nobody above is left; a request or nomination that went up for waiting too long
-goes on from the highest it reached, however many hand-overs ago, never back down to whoever let it wait unless
-nobody else is left (waiting on someone who left would be worse). Either one's wait restarts with whoever it
+Run by the org import after the directory changed. A pending request or reward nomination moves when the person it
+waits on is inactive, or is no longer above the requester in the org (nor an admin, nor HR for rewards), or is an
+admin (HR for rewards) who now reports to the requester, when someone else may decide it (services/deciders.py). It
+moves to the first active manager above the requester, or an active admin (HR for rewards) who does not report to
+them when nobody above is left; a request or nomination that went up for waiting too long goes on from the highest
+it reached, however many hand-overs ago, never back down to whoever let it wait unless nobody else is left (waiting
+on someone who left would be worse). Either one's wait restarts with whoever it
 moves to (services/follow_ups.restart). An open suggestion whose owner left, or no
 longer fits the reason they hold it (services/suggestions/owners.still_fits), goes where a new one would
 (owner_for); an anonymous one goes there without anyone asking who wrote it, even when that is its author
@@ -176,13 +177,14 @@ def _resolutions(session: Session, workspace: Workspace, among: Among, now: date
         .execution_options(populate_existing=True)
     )
     for resolution in pending:
-        if deciders.still_fits(resolution.decider, resolution.employee):
+        if deciders.decider_fits(resolution, resolution.decider):
             continue
         went = escalations.went_up(session, resolution)
         current = (
             _next_decider(resolution, went)
             or _an_admin(session, workspace, resolution.employee, went)
             or _back_down(resolution.employee)
+            or _an_admin(session, workspace, resolution.employee, went, their_own_too=True)
         )
         if current is not None and current.id != resolution.decider_id:
             moved.append(Handover("resolution", resolution.id, resolution.employee, resolution.decider, current))
@@ -227,13 +229,19 @@ def _next_decider(resolution: Resolution, went: follow_ups.WentUp) -> Employee |
 
 
 def _back_down(requester: Employee) -> Employee | None:
-    """Nobody above the highest it reached, and no other admin: the first active manager above the requester, one who
-    let it wait among them, who may still decide it (their direct manager always may); waiting on someone who may no
-    longer decide it would be worse."""
+    """Nobody above the highest it reached, and no other admin who does not report to the requester: the first active
+    manager above the requester, one who let it wait among them, who may still decide it (their direct manager always
+    may); waiting on someone who may no longer decide it would be worse."""
     return next((manager for manager in managers_above(requester) if manager.active), None)
 
 
-def _an_admin(session: Session, workspace: Workspace, requester: Employee, went: follow_ups.WentUp) -> Employee | None:
-    """One it reached going up first, one who let it wait only when nobody else is left (follow_ups.best_first)."""
+def _an_admin(
+    session: Session, workspace: Workspace, requester: Employee, went: follow_ups.WentUp, their_own_too: bool = False
+) -> Employee | None:
+    """One it reached going up first, one who let it wait only when nobody else is left (follow_ups.best_first); one
+    who reports to the requester only `their_own_too`, when nobody else is left at all (as routing chooses them:
+    fixes.deciders_for)."""
     admins = [admin for admin in directory.active_admins(session, workspace) if admin.id != requester.id]
+    if not their_own_too:
+        admins = [admin for admin in admins if not directory.answers_to(admin, requester)]
     return next(iter(follow_ups.best_first_else_any(admins, went)), None)

@@ -58,8 +58,10 @@ _SENT_TO_ADMIN = (  # its count as a subquery run once: one statement, both read
 def may_decide(resolution: Resolution, decider: Employee) -> bool:
     if decider.id == resolution.employee_id or decider.workspace_id != resolution.workspace_id or not decider.active:
         return False
-    if decider.role == "admin":  # not for their own boss, unless nobody else could (`fixes.deciders_for`)
-        return decider.id == resolution.decider_id or not directory.answers_to(decider, resolution.employee)
+    if decider.role == "admin":  # not for their own boss, unless sent to them as nobody else can (fixes.deciders_for)
+        if not directory.answers_to(decider, resolution.employee):
+            return True
+        return decider.id == resolution.decider_id and deciders.decider_fits(resolution, decider)
     if decider.id == resolution.employee.manager_id:
         return True
     # One it was sent to, while they still fit: demoted (or moved) with nobody to hand it to, it stays with them

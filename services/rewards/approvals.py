@@ -11,7 +11,8 @@ from services.calendar import moment_words
 from services.errors import AlreadyDone, InvalidInput, NotAllowed, NotFound
 from services.rereading import as_now
 from services.rewards.grant_filing import file_under_managers
-from services.rewards.grants import HR_ROLES, month_start, next_month_start, reward_policy
+from services.rewards.grants import HR_ROLES, next_month_start, reward_policy
+from services.rewards.monthly_most import granted_this_month, times_this_month
 from services.text import escape_mrkdwn, plural
 
 MAX_REASON = 2000
@@ -146,10 +147,10 @@ def find_pending(session: Session, workspace: Workspace, nomination_id: int, app
         raise AlreadyDone(f"This nomination was already {_decided(session, nomination, approver)}; nothing changed.")
     if nomination.approver_id != approver.id:
         raise NotAllowed(_not_theirs(nomination))
-    if approver.id not in (nomination.nominee_id, nomination.nominator_id) and not deciders.still_fits(
-        approver, nomination.nominee, HR_ROLES
+    if approver.id not in (nomination.nominee_id, nomination.nominator_id) and not deciders.approver_fits(
+        nomination, approver
     ):  # the nominee or nominator it waits on is told why they may not, as ever
-        raise NotAllowed(no_longer_theirs(nomination))
+        raise NotAllowed(no_longer_theirs(nomination, approver))
     return nomination
 
 
@@ -164,11 +165,16 @@ def _decided(session: Session, nomination: Nomination, approver: Employee) -> st
     return f"approved{by}{when}, then revoked by HR" + (f" on {moment_words(revoked, approver.tz)}" if revoked else "")
 
 
-def no_longer_theirs(nomination: Nomination) -> str:
+def no_longer_theirs(nomination: Nomination, approver: Employee) -> str:
     """Said to an approver demoted (or moved) whom nobody else could take it from (services/deciders.py)."""
+    nominee = directory.name_of(nomination.nominee)
+    why = (
+        f"you report to {nominee} in the org directory"
+        if deciders.reports_to_nominee(nomination, approver)
+        else f"the org directory makes you neither HR, an admin nor a manager above {nominee}"
+    )
     return (
-        "This nomination waits on you, but you may no longer approve it: the org directory makes you neither HR, an "
-        f"admin nor a manager above {directory.name_of(nomination.nominee)}, and nobody else could take it over. "
+        f"This nomination waits on you, but you may no longer approve it: {why}, and nobody else could take it over. "
         "Nothing changed: HR decides who does (the org import names it to them)."
     )
 
@@ -214,20 +220,6 @@ def _refuse_a_leaver(nomination: Nomination) -> None:
             "can't be granted. Nothing changed: decline it, and the nomination goes back to "
             f"{directory.name_of(nomination.nominator)}'s allowance."
         )
-
-
-_GRANTED_OF_ITEM = select(func.count(RewardGrant.id)).where(
-    RewardGrant.recipient_id == bindparam("recipient_id"),
-    RewardGrant.item_key == bindparam("item_key"),
-    RewardGrant.status != "revoked",
-    RewardGrant.granted_at >= bindparam("since"),
-)
-
-
-def granted_this_month(session: Session, recipient_id: int, item_key: str, now: datetime) -> int:
-    """How many of an item a person was granted this month (and still has)."""
-    values = {"recipient_id": recipient_id, "item_key": item_key, "since": month_start(now)}
-    return int(session.scalar(_GRANTED_OF_ITEM, values) or 0)
 
 
 def _check_granted_this_month(
@@ -290,10 +282,3 @@ def decline(
     )
     session.flush()
     return nomination
-
-
-def times_this_month(received: int, most: int) -> str:
-    """How often someone had a reward this month against its monthly most, which HR may have lowered below it."""
-    if received > most:
-        return f"{plural(received, 'time')} this month, more than the {most} the catalog allows"
-    return f"{plural(most, 'time')} this month, the most the catalog allows"

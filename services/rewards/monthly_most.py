@@ -6,14 +6,13 @@ from datetime import datetime
 from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
-from models import Employee, Nomination
+from models import Employee, Nomination, RewardGrant
 from services import directory
 from services.calendar import moment_words
 from services.errors import NotAllowed
 from services.policy.rewards import RewardItem
-from services.rewards.approvals import granted_this_month, times_this_month
-from services.rewards.grants import next_month_start
-from services.text import escape_mrkdwn, truncate
+from services.rewards.grants import month_start, next_month_start
+from services.text import escape_mrkdwn, plural, truncate
 
 TITLE_SHOWN = 60
 """Of a reward's title (up to 200 characters) in a refusal: a form shows 300 characters of an error, and when the
@@ -50,3 +49,24 @@ def _when_again(most: int, waiting: int, nominator: Employee, now: datetime) -> 
         )
     starts = moment_words(next_month_start(now), nominator.tz)
     return f"Try a shout-out or another reward, or this one again from {starts}."
+
+
+_GRANTED_OF_ITEM = select(func.count(RewardGrant.id)).where(
+    RewardGrant.recipient_id == bindparam("recipient_id"),
+    RewardGrant.item_key == bindparam("item_key"),
+    RewardGrant.status != "revoked",
+    RewardGrant.granted_at >= bindparam("since"),
+)
+
+
+def granted_this_month(session: Session, recipient_id: int, item_key: str, now: datetime) -> int:
+    """How many of an item a person was granted this month (and still has)."""
+    values = {"recipient_id": recipient_id, "item_key": item_key, "since": month_start(now)}
+    return int(session.scalar(_GRANTED_OF_ITEM, values) or 0)
+
+
+def times_this_month(received: int, most: int) -> str:
+    """How often someone had a reward this month against its monthly most, which HR may have lowered below it."""
+    if received > most:
+        return f"{plural(received, 'time')} this month, more than the {most} the catalog allows"
+    return f"{plural(most, 'time')} this month, the most the catalog allows"

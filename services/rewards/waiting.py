@@ -13,9 +13,10 @@ from services.rewards.grants import HR_ROLES
 # would read and sort every row before the limit): one statement however many wait, both parts read from
 # ix_nominations_approver_waiting.
 _THEIRS = (Nomination.approver_id == bindparam("approver_id"), Nomination.status == "pending")
-_COUNT = select(func.count()).select_from(Nomination).where(*_THEIRS).scalar_subquery()
+_AS_HR = (*_THEIRS, Nomination.nominee_id.not_in(bindparam("bosses", expanding=True)))  # deciders.approver_fits
+_COUNT = select(func.count()).select_from(Nomination).where(*_AS_HR).scalar_subquery()
 _WAITING_FOR = (
-    select(Nomination, _COUNT).where(*_THEIRS).order_by(Nomination.created_at, Nomination.id).limit(bindparam("shown"))
+    select(Nomination, _COUNT).where(*_AS_HR).order_by(Nomination.created_at, Nomination.id).limit(bindparam("shown"))
 )
 
 
@@ -36,7 +37,8 @@ def waiting_for(session: Session, approver: Employee, *, shown: int) -> WaitingN
         return WaitingNominations([], 0)
     if not directory.acts_as(approver, HR_ROLES):
         return _waiting_for_a_manager(session, approver, shown)
-    rows = session.execute(_WAITING_FOR, {"approver_id": approver.id, "shown": shown}).all()
+    bosses = [boss.id for boss in directory.managers_above(approver)]  # nobody approves their own boss's reward
+    rows = session.execute(_WAITING_FOR, {"approver_id": approver.id, "shown": shown, "bosses": bosses}).all()
     return WaitingNominations([nomination for nomination, _total in rows], int(rows[0][1]) if rows else 0)
 
 
