@@ -26,8 +26,9 @@ def still_fits(decider: Employee | None, requester: Employee, extra_roles: tuple
 
 
 def decider_fits(resolution: Resolution, decider: Employee | None) -> bool:
-    """`still_fits`, and not an admin who reports to the requester while someone who does not may decide it: a manager
-    above the requester, or another admin (routing's "when anyone else can": fixes.deciders_for)."""
+    """`still_fits`, and not an admin who reports to the requester while someone who does not may decide it: the
+    requester's active manager, or another admin who does not report to them (routing's "when anyone else can":
+    fixes.deciders_for; a manager higher up decides only what went up to them)."""
     requester = resolution.employee
     if decider is None or not still_fits(decider, requester):
         return False
@@ -38,11 +39,12 @@ def decider_fits(resolution: Resolution, decider: Employee | None) -> bool:
 
 
 def _someone_else_decides(session: Session, requester: Employee, decider: Employee) -> bool:
-    if any(manager.active and manager.id != decider.id for manager in managers_above(requester)):
+    manager = requester.manager
+    if manager is not None and manager.active and manager.id not in (requester.id, decider.id):
         return True
     admins = directory.active_admins(session, session.get_one(Workspace, requester.workspace_id))
     others = [admin for admin in admins if admin.id not in (requester.id, decider.id)]
-    return any(not directory.answers_to(admin, requester) for admin in directory.not_answering_to(others, requester))
+    return any(not directory.answers_to(admin, requester) for admin in others)
 
 
 @dataclass(frozen=True)

@@ -95,6 +95,8 @@ def decidable(session: Session, *, resolution_id: int, decider: Employee) -> Res
         waits_on = f" It waits on {escape_mrkdwn(waiting.name)}." if waiting else ""
         if decider.role == "admin":
             boss = escape_mrkdwn(resolution.employee.name)
+            if waiting is not None and waiting.id == decider.id:  # until the hand-over gives it to one who may
+                raise NotAllowed(f"You report to {boss}, and someone who does not may decide this. Nothing changed.")
             raise NotAllowed(f"You report to {boss}, so another admin decides this.{waits_on} Nothing changed.")
         if waiting is not None and waiting.id == decider.id:
             raise NotAllowed(no_longer_theirs(resolution.employee.name))

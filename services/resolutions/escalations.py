@@ -7,6 +7,7 @@ from sqlalchemy.orm import Session
 
 from models import Employee, Resolution, Workspace
 from services import directory, follow_ups
+from services.deciders import decider_fits
 from services.directory import managers_above
 from services.resolutions.decisions import may_decide
 
@@ -79,4 +80,5 @@ def _one_level_up(session: Session, resolution: Resolution, decider: Employee | 
     workspace = session.get_one(Workspace, resolution.workspace_id)
     excluded = {resolution.employee_id, decider.id if decider else None}
     admins = [admin for admin in directory.active_admins(session, workspace) if admin.id not in excluded]
-    return follow_ups.best_first(directory.not_answering_to(admins, resolution.employee), went_up(session, resolution))
+    fitting = [a for a in directory.not_answering_to(admins, resolution.employee) if decider_fits(resolution, a)]
+    return follow_ups.best_first(fitting, went_up(session, resolution))

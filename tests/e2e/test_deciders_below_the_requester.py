@@ -6,12 +6,15 @@ to them, and the import names it to HR).
 Ada, Yan and Zoe are admins; Ada has no manager, so her refund goes to Yan or Zoe and waits on Yan.
 """
 
+from datetime import timedelta
+
 from sqlalchemy import select
 
 from bot.cli.org import describe_report
 from handlers.blocks import nominations as blocks
 from handlers.blocks.digest import as_text
 from handlers.jobs.drain_outbox import drain_outbox
+from handlers.jobs.follow_up_pending_requests import follow_up_pending_requests
 from models import Nomination, Resolution
 from services.org_import import ImportReport
 from tests.conftest import FIXTURES, RunningBot
@@ -147,3 +150,47 @@ def test_hr_put_under_the_nominee_finds_the_reward_no_longer_on_their_home(bot: 
 
     home = as_text((bot.slack.state.home_view("U0HR") or {}).get("blocks") or [])
     assert "cake voucher" not in home, home
+
+
+YAN_UNDER_OMAR = ORG_CSV + "U0ADMIN3,Yan Admin,Support West,admin,U0MGR2,,UTC,\n"
+
+
+def test_a_request_never_goes_up_to_an_admin_under_the_requester_while_their_manager_may_decide_it(
+    bot: RunningBot,
+) -> None:
+    """Omar's refund waits on Ada, his manager; the only other admin, Yan, reports to Omar: it waits on, and nobody
+    is told it now comes to them only to be refused."""
+    bot.slack.add_user("U0ADMIN3", "Yan Admin")
+    load_org(bot.sessions, bot.clock.now(), YAN_UNDER_OMAR)
+    load_policy(bot.sessions, bot.clock.now())
+    bot.driver.command("U0MGR2", "/resolve", "refund 900 order 42 parcel lost in transit")
+    assert the_request(bot) == ("pending", "U0ADMIN")
+
+    for _ in range(3):  # a reminder, then past the wait again: where an escalation would go
+        bot.clock.advance(timedelta(hours=30))
+        follow_up_pending_requests(bot.runtime.deps, bot.runtime.app.client)
+        drain_outbox(bot.runtime.deps, bot.runtime.app.client)
+
+    assert the_request(bot) == ("pending", "U0ADMIN")
+    assert bot.slack.calls("chat.postMessage", channel="U0ADMIN3") == []
+
+
+def test_a_request_sent_to_an_admin_under_the_requester_whose_manager_left_is_theirs_to_decide(
+    bot: RunningBot,
+) -> None:
+    """Ines's manager Omar has left Slack and the only admin, Yan, reports to her (Ada above Omar is a manager here):
+    her refund goes to Yan, and Yan may decide it (a manager higher up decides only what went up to them)."""
+    for user, name in [("U0ADMIN3", "Yan Admin"), ("U0MGR2", "Omar Manager")]:
+        bot.slack.add_user(user, name)
+    org = ORG_CSV.replace(",admin,,ada@", ",manager,,ada@") + "U0ADMIN3,Yan Admin,Support West,admin,U0AGENT3,,UTC,\n"
+    load_org(bot.sessions, bot.clock.now(), org)
+    load_policy(bot.sessions, bot.clock.now())
+    bot.driver.user_change("U0MGR2", deleted=True)
+    bot.clock.advance(timedelta(hours=2))
+    bot.driver.command("U0AGENT3", "/resolve", "refund 900 order 42 parcel lost in transit")
+    assert the_request(bot) == ("pending", "U0ADMIN3")
+    [yans] = [c for c in bot.slack.calls("chat.postMessage", channel="U0ADMIN3") if "Approve" in str(c.args)]
+
+    bot.driver.click("U0ADMIN3", yans, "resolution_approve")
+
+    assert the_request(bot) == ("approved", "U0ADMIN3")
