@@ -14,7 +14,8 @@ _CODES_ALSO_WORDS = ("RUB",)
 """Codes that are also English words, read only in capitals (`20 RUB`), so that `20 rub` is no currency. Others (`ALL`,
 `TOP`, `CUP`, `TRY`, `PEN`…) are left unread, in any case: `refund 20 TOP customer` is no currency."""
 _CENTS = ("USD", "EUR", "CAD", "AUD", "NZD", "ZAR")
-"""Currencies whose hundredth is a cent: `20¢`, `20 cents` is 0.20 of a policy in one of them."""
+"""Currencies whose hundredth is a cent: `20¢`, `20 cents` is 0.20 of a policy in one of them (`50 pence` of a GBP
+one)."""
 _DOLLARS = ("USD", "CAD", "AUD", "NZD", "MXN")
 _KRONOR = ("SEK", "NOK", "DKK", "ISK")
 _CURRENCIES_OF_SIGN = {
@@ -56,6 +57,7 @@ _CURRENCIES_OF_WORD = {
     **dict.fromkeys(("krone", "kroner"), ("NOK", "DKK")),
     **{"franc": ("CHF",), "rupee": ("INR",), "peso": ("MXN",), "reais": ("BRL",), "rand": ("ZAR",)},
     "cent": _CENTS,
+    **dict.fromkeys(("pence", "penny"), ("GBP",)),
     **dict.fromkeys(("us dollar", "u.s. dollar", "american dollar"), ("USD",)),
     "canadian dollar": ("CAD",),
     **dict.fromkeys(("australian dollar", "aussie dollar"), ("AUD",)),
@@ -150,8 +152,8 @@ def _narrows(mark: str, other: str) -> bool:
 
 
 def is_cents(mark: str) -> bool:
-    """`¢`, `cents`: the amount is in hundredths."""
-    return mark.lower().removesuffix("s") in ("¢", "cent")
+    """`¢`, `cents`, `pence`: the amount is in hundredths."""
+    return mark.lower().removesuffix("s") in ("¢", "cent", "pence", "penny")
 
 
 def is_also_a_name(mark: str) -> bool:

@@ -81,7 +81,8 @@ def parse_amount(text: str, currency: str | None = None) -> Decimal:
 
     With `currency` (the policy's), an amount marked as another currency (`€25` under USD) is refused. A full stop
     or comma after it is a sentence's (`20.`, `$20,`), not part of the amount. Cents (`20¢`, `20 cents`) are
-    hundredths of a policy in dollars, euros or rand: read whole, `20¢` was logged as $20.
+    hundredths of a policy in dollars, euros or rand (`50 pence` of one in pounds): read whole, `20¢` was
+    logged as $20.
     """
     text = without_trailing_punctuation(text.strip()) or text
     raw, mark = split_mark(text)
@@ -152,7 +153,8 @@ def _read_as(mark: str) -> str:
     meant the policy's sees why it was not."""
     codes = currencies_of(mark)
     if is_cents(mark):
-        return f" (cents of {', '.join(codes[:-1])} or {codes[-1]})"
+        listed = f"{', '.join(codes[:-1])} or {codes[-1]}" if len(codes) > 1 else codes[0]
+        return f" ({'pence' if codes == ('GBP',) else 'cents'} of {listed})"
     if len(codes) > 1:
         return f" (`{echoed(mark)}` could be {', '.join(codes[:-1])} or {codes[-1]})"
     return f" (read as {codes[0]})" if codes else f" (`{echoed(mark)}` is another currency's sign)"

@@ -84,6 +84,18 @@ def test_cents_are_hundredths_of_a_dollar_policy_and_refused_on_a_yen_one(bot: R
     ] * 3
 
 
+def test_pence_are_hundredths_of_a_pound_policy_and_refused_on_a_dollar_one(bot: RunningBot) -> None:
+    with_policy(bot, LIMITS, "GBP")
+    pence = bot.driver.command("U0AGENT1", "/resolve", "refund 50 pence stamp for the return")
+    load_policy(bot.sessions, bot.clock.now(), policy(LIMITS))
+
+    dollars = bot.driver.command("U0AGENT1", "/resolve", "refund 50 pence stamp for the return")
+
+    assert "Logged your *refund* of £0.50" in pence.text
+    assert "Your limits are in USD, and `50 pence` is not (pence of GBP)" in dollars.text
+    assert [(r.amount, r.currency) for r in resolutions(bot)] == [(Decimal("0.50"), "GBP")]
+
+
 def test_a_name_that_is_also_a_currency_is_kept_a_name_after_a_marked_amount(bot: RunningBot) -> None:
     """`20 Rand` may be rand: refused, with how to say Rand is someone; `$20 Rand` is 20 dollars, and Rand a name."""
     with_policy(bot, LIMITS)

@@ -131,6 +131,7 @@ def test_a_codes_full_stop_is_a_decimal_point() -> None:
         ("20 RUB", "read as RUB"),
         ("20 cents", "cents of USD, EUR, CAD, AUD, NZD or ZAR"),
         ("20¢", "cents of USD, EUR, CAD, AUD, NZD or ZAR"),
+        ("50 pence", "pence of GBP"),
     ],
 )
 def test_a_currency_said_in_words_brackets_or_small_letters_is_refused_as_it(typed: str, read_as: str) -> None:
@@ -155,6 +156,8 @@ def test_a_currency_said_in_words_brackets_or_small_letters_is_refused_as_it(typ
         ("5 cents", "EUR", "0.05"),
         ("1 cent", "ZAR", "0.01"),
         ("250 cents", "USD", "2.50"),
+        ("50 pence", "GBP", "0.50"),
+        ("1 penny", "GBP", "0.01"),
     ],
 )
 def test_a_currency_said_in_words_or_brackets_reads_as_the_policys(typed: str, currency: str, amount: str) -> None:
