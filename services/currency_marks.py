@@ -10,9 +10,13 @@ CURRENCIES = ("USD", "EUR", "GBP", "CAD", "AUD", "NZD", "CHF", "JPY", "SEK", "NO
 """What a policy's `currency` may be."""
 _OTHER_CODES = ("CNY", "RMB", "HKD", "TWD", "KRW", "SGD", "ISK", "PLN", "CZK", "HUF", "ILS", "AED", "THB")
 """Codes of currencies no policy is in, read in any case (`20 CNY`, `20 cny`): none of them is an English word."""
-_CODES_ALSO_WORDS = ("RUB",)
-"""Codes that are also English words, read only in capitals (`20 RUB`), so that `20 rub` is no currency. Others (`ALL`,
-`TOP`, `CUP`, `TRY`, `PEN`…) are left unread, in any case: `refund 20 TOP customer` is no currency."""
+_CODES_IN_CAPITALS = (
+    *("RUB", "KWD", "BHD", "OMR", "JOD", "QAR", "SAR", "IDR", "MYR", "PKR", "LKR", "BDT", "VND", "NGN", "KES", "EGP"),
+    *("TND", "ARS", "CLP", "UAH", "BGN", "KZT"),
+)
+"""Codes read only in capitals (`20 RUB`, `20 KWD`): `rub` is an English word, and the rest are less often typed than
+an acronym of three letters may be. Codes that are English words or acronyms (`ALL`, `TOP`, `CUP`, `TRY`, `PEN`, `COP`,
+`MAD`, `BOB`…) are left unread, in any case: `refund 20 TOP customer` is no currency."""
 _CENTS = ("USD", "EUR", "CAD", "AUD", "NZD", "ZAR")
 """Currencies whose hundredth is a cent: `20¢`, `20 cents` is 0.20 of a policy in one of them (`50 pence` of a GBP
 one)."""
@@ -87,7 +91,7 @@ def _either(marks: Iterable[str]) -> str:
 
 
 _SIGNS = f"{_either(_CURRENCIES_OF_SIGN)}|[{re.escape(_OTHER_SIGNS)}]"
-_CODES = f"{_either(CURRENCIES + _OTHER_CODES)}|(?-i:{_either(_CODES_ALSO_WORDS)})"
+_CODES = f"{_either(CURRENCIES + _OTHER_CODES)}|(?-i:{_either(_CODES_IN_CAPITALS)})"
 _MARK = rf"(?P<mark>{_SIGNS}|{_CODES})(?![a-z])"
 _LEADING_MARK = re.compile(rf"^{_MARK}(?:(?<=rs|kr)\.)?\s*", re.IGNORECASE)
 """A mark before the amount, with the full stop of an abbreviation written so (`Rs.500`, `kr.45`): read as a decimal

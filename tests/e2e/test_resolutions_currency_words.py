@@ -68,6 +68,18 @@ def test_a_code_in_small_letters_is_read_as_its_currency_but_an_english_word_is_
     ]
 
 
+def test_a_code_of_a_currency_no_policy_is_in_is_refused_but_an_acronym_is_a_word(bot: RunningBot) -> None:
+    """20 Kuwaiti dinars logged as $20 was about a third of what was given."""
+    with_policy(bot, LIMITS)
+
+    dinars = bot.driver.command("U0AGENT1", "/resolve", "refund 20 KWD order 12 late")
+    acronym = bot.driver.command("U0AGENT1", "/resolve", "refund 20 VIP customer, order 12 late")
+
+    assert "Your limits are in USD, and `20 KWD` is not (read as KWD)" in dinars.text
+    assert "Logged your *refund* of $20" in acronym.text
+    assert [(r.amount, r.summary) for r in resolutions(bot)] == [(Decimal(20), "VIP customer, order 12 late")]
+
+
 def test_cents_are_hundredths_of_a_dollar_policy_and_refused_on_a_yen_one(bot: RunningBot) -> None:
     """Read whole, `20¢` was logged as $20 (or refused), and `20 cents` on a yen policy as ¥20."""
     with_policy(bot, LIMITS)

@@ -129,6 +129,8 @@ def test_a_codes_full_stop_is_a_decimal_point() -> None:
         ("20 cny", "read as CNY"),
         ("cny 20", "read as CNY"),
         ("20 RUB", "read as RUB"),
+        ("20 KWD", "read as KWD"),
+        ("IDR 20", "read as IDR"),
         ("20 cents", "cents of USD, EUR, CAD, AUD, NZD or ZAR"),
         ("20¢", "cents of USD, EUR, CAD, AUD, NZD or ZAR"),
         ("50 pence", "pence of GBP"),
@@ -187,7 +189,9 @@ def test_the_words_after_an_amount_that_say_its_currency(amount: str, words: lis
     assert words_of_mark(amount, words) == taken
 
 
-@pytest.mark.parametrize("word", ["all", "top", "cup", "mad", "try", "bob", "pen", "rub", "in", "(in"])
+@pytest.mark.parametrize(
+    "word", ["all", "top", "cup", "mad", "try", "bob", "pen", "rub", "in", "(in", "TOP", "TRY", "COP", "kwd"]
+)
 def test_english_words_that_are_iso_codes_are_no_currency(word: str) -> None:
     """Read as currencies, `refund 20 top customer` would be refused as another currency's."""
     assert not is_currency_mark(word) and not is_currency_word(word)
