@@ -4,12 +4,22 @@
 
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 CURRENCIES = ("USD", "EUR", "GBP", "CAD", "AUD", "NZD", "CHF", "JPY", "SEK", "NOK", "DKK", "INR", "BRL", "MXN", "ZAR")
 """What a policy's `currency` may be."""
-_OTHER_CODES = ("CNY", "RMB", "HKD", "TWD", "KRW", "SGD", "ISK", "PLN", "CZK", "HUF", "RUB", "ILS", "AED", "THB")
-"""Codes of currencies no policy is in, read only in capitals (`20 CNY`), so that no word of the sentence is one."""
+_OTHER_CODES = ("CNY", "RMB", "HKD", "TWD", "KRW", "SGD", "ISK", "PLN", "CZK", "HUF", "ILS", "AED", "THB")
+"""Codes of currencies no policy is in, read in any case (`20 CNY`, `20 cny`): none of them is an English word."""
+_CODES_IN_CAPITALS = (
+    *("RUB", "KWD", "BHD", "OMR", "JOD", "QAR", "SAR", "IDR", "MYR", "PKR", "LKR", "BDT", "VND", "NGN", "KES", "EGP"),
+    *("TND", "ARS", "CLP", "UAH", "BGN", "KZT"),
+)
+"""Codes read only in capitals (`20 RUB`, `20 KWD`): `rub` is an English word, and the rest are less often typed than
+an acronym of three letters may be. Codes that are English words or acronyms (`ALL`, `TOP`, `CUP`, `TRY`, `PEN`, `COP`,
+`MAD`, `BOB`…) are left unread, in any case: `refund 20 TOP customer` is no currency."""
+_CENTS = ("USD", "EUR", "CAD", "AUD", "NZD", "ZAR")
+"""Currencies whose hundredth is a cent: `20¢`, `20 cents` is 0.20 of a policy in one of them (`50 pence` of a GBP
+one)."""
 _DOLLARS = ("USD", "CAD", "AUD", "NZD", "MXN")
 _KRONOR = ("SEK", "NOK", "DKK", "ISK")
 _CURRENCIES_OF_SIGN = {
@@ -30,6 +40,7 @@ _CURRENCIES_OF_SIGN = {
     "₹": ("INR",),
     "RS": ("INR", "PKR", "LKR", "NPR"),
     "KR": _KRONOR,
+    "¢": _CENTS,
     **{"₩": ("KRW",), "₽": ("RUB",), "₺": ("TRY",), "₪": ("ILS",), "₱": ("PHP",), "฿": ("THB",), "₫": ("VND",)},
 }
 """A mark that may be more than one currency (`$`, `kr`, `元`) is read as the policy's when it is one of them, and
@@ -49,22 +60,48 @@ _CURRENCIES_OF_WORD = {
     **dict.fromkeys(("krona", "kronor"), ("SEK",)),
     **dict.fromkeys(("krone", "kroner"), ("NOK", "DKK")),
     **{"franc": ("CHF",), "rupee": ("INR",), "peso": ("MXN",), "reais": ("BRL",), "rand": ("ZAR",)},
+    "cent": _CENTS,
+    **dict.fromkeys(("pence", "penny"), ("GBP",)),
+    **dict.fromkeys(("us dollar", "u.s. dollar", "american dollar"), ("USD",)),
+    "canadian dollar": ("CAD",),
+    **dict.fromkeys(("australian dollar", "aussie dollar"), ("AUD",)),
+    **dict.fromkeys(("new zealand dollar", "nz dollar"), ("NZD",)),
+    **dict.fromkeys(("hong kong dollar", "hk dollar"), ("HKD",)),
+    **dict.fromkeys(("singapore dollar", "singaporean dollar"), ("SGD",)),
+    **dict.fromkeys(("taiwan dollar", "new taiwan dollar", "nt dollar"), ("TWD",)),
+    **dict.fromkeys(("british pound", "pound sterling", "pounds sterling", "uk pound"), ("GBP",)),
+    **dict.fromkeys(("swedish krona", "swedish kronor"), ("SEK",)),
+    **dict.fromkeys(("norwegian krone", "norwegian kroner"), ("NOK",)),
+    **dict.fromkeys(("danish krone", "danish kroner"), ("DKK",)),
+    **dict.fromkeys(("icelandic krona", "icelandic kronur"), ("ISK",)),
+    **dict.fromkeys(("brazilian real", "brazilian reais"), ("BRL",)),
+    **{"mexican peso": ("MXN",), "swiss franc": ("CHF",), "indian rupee": ("INR",), "south african rand": ("ZAR",)},
+    **{"japanese yen": ("JPY",), "chinese yuan": ("CNY",), "korean won": ("KRW",), "russian ruble": ("RUB",)},
 }
-"""`45 euros`: a currency named in a word after the amount, which must not be counted as 45 of the policy's."""
+"""`45 euros`, `45 US dollars`: a currency named in words after the amount, which must not be counted as 45 of the
+policy's. A country's word before `dollars` says which (`US dollars` under CAD is not CAD)."""
+_ALSO_NAMES = ("rand", "yuan", "yen")
+"""Currency words that are also people's names: `credit 20 Rand said thanks` may be rand or someone called Rand."""
 
 
 def _either(marks: Iterable[str]) -> str:
-    return "|".join(re.escape(mark) for mark in sorted(marks, key=len, reverse=True))
+    """Any of the marks, the longest first; a space in one is any run of spaces (`US  dollars`)."""
+    escaped = (re.escape(mark).replace(r"\ ", r"\s+") for mark in sorted(marks, key=len, reverse=True))
+    return "|".join(escaped)
 
 
 _SIGNS = f"{_either(_CURRENCIES_OF_SIGN)}|[{re.escape(_OTHER_SIGNS)}]"
-_CODES = f"{_either(CURRENCIES)}|(?-i:{_either(_OTHER_CODES)})"
+_CODES = f"{_either(CURRENCIES + _OTHER_CODES)}|(?-i:{_either(_CODES_IN_CAPITALS)})"
 _MARK = rf"(?P<mark>{_SIGNS}|{_CODES})(?![a-z])"
 _LEADING_MARK = re.compile(rf"^{_MARK}(?:(?<=rs|kr)\.)?\s*", re.IGNORECASE)
 """A mark before the amount, with the full stop of an abbreviation written so (`Rs.500`, `kr.45`): read as a decimal
 point, `Rs.500` was 0.50. A code's is a point (`USD.50` is 0.50)."""
-_TRAILING_MARK = re.compile(rf"\s*(?<![a-z]){_MARK}\Z", re.IGNORECASE)
-_TRAILING_WORD = re.compile(rf"\s*(?<![a-z])(?P<mark>(?:{_either(_CURRENCIES_OF_WORD)})s?)\Z", re.IGNORECASE)
+_IN = r"\(?(?:in\s+)?"
+"""`20 in USD`, `20 (USD)`, `20 (in USD)`: a mark after the amount, said so. The bracket closing it is optional, as
+the sentence's marks after an amount are taken off with it (`20 (USD),`)."""
+_TRAILING_MARK = re.compile(rf"\s*(?<![a-z]){_IN}{_MARK}\)?\Z", re.IGNORECASE)
+_TRAILING_WORD = re.compile(rf"\s*(?<![a-z]){_IN}(?P<mark>(?:{_either(_CURRENCIES_OF_WORD)})s?)\)?\Z", re.IGNORECASE)
+_SENTENCE_MARKS = ".,;:!?)…"
 
 
 def is_currency_mark(word: str) -> bool:
@@ -77,20 +114,60 @@ def is_currency_word(word: str) -> bool:
     return bool(_TRAILING_WORD.fullmatch(_read(word)))
 
 
+def words_of_mark(amount: str, words: Sequence[str]) -> int:
+    """How many of the words after an amount say which currency it is in (`45 USD`, `45 euros,`, `45 US dollars`,
+    `45 in USD`, `45 (USD)`): none when they name none, or a currency the amount's own mark is not (in `$20 Rand said
+    thanks`, Rand is someone)."""
+    own = split_mark(amount)[1]
+    for count in range(min(len(words), 4), 0, -1):
+        typed = _read(" ".join(words[:count])).rstrip(_SENTENCE_MARKS)
+        found = _TRAILING_WORD.fullmatch(typed) or _TRAILING_MARK.fullmatch(typed)
+        if found and (own is None or _narrows(found.group("mark"), own)):
+            return count
+    return 0
+
+
 def split_mark(text: str) -> tuple[str, str | None]:
-    """`$45`, `45 €`, `USD 45`, `45usd`, `４５ドル` -> ("45", the mark as read); (the text, None) when unmarked."""
+    """`$45`, `45 €`, `USD 45`, `45usd`, `４５ドル`, `45 in USD` -> ("45", the mark as read); (the text, None) when
+    unmarked. A mark on both sides is read as the one after when it is one the first may be (`$20 AUD`)."""
     raw = text.strip()
     read = _read(raw)
     for pattern in (_LEADING_MARK, _TRAILING_WORD, _TRAILING_MARK):  # `人民元` before its `元`
         found = pattern.search(read)
         if found:
-            return (read[: found.start()] + read[found.end() :]).strip(), found.group("mark")
+            number, mark = (read[: found.start()] + read[found.end() :]).strip(), found.group("mark")
+            if pattern is _LEADING_MARK and (after := _trailing(number)) and _narrows(after[1], mark):
+                return after
+            return number, mark
     return raw, None
+
+
+def _trailing(number: str) -> tuple[str, str] | None:
+    for pattern in (_TRAILING_WORD, _TRAILING_MARK):
+        if found := pattern.search(number):
+            return number[: found.start()].strip(), found.group("mark")
+    return None
+
+
+def _narrows(mark: str, other: str) -> bool:
+    """`AUD` after `$`, `euros` after `€`: a mark of no currency the other is not."""
+    currencies = currencies_of(mark)
+    return bool(currencies) and set(currencies) <= set(currencies_of(other))
+
+
+def is_cents(mark: str) -> bool:
+    """`¢`, `cents`, `pence`: the amount is in hundredths."""
+    return mark.lower().removesuffix("s") in ("¢", "cent", "pence", "penny")
+
+
+def is_also_a_name(mark: str) -> bool:
+    """`Rand`, `Yuan`: a currency word written as a name is, with a capital."""
+    return mark[:1].isupper() and mark.lower() in _ALSO_NAMES
 
 
 def currencies_of(mark: str) -> tuple[str, ...]:
     """The currencies a mark read by `split_mark` may be: none for a sign of one Latitude does not know."""
-    word = mark.lower()
+    word = " ".join(mark.lower().split())
     named = _CURRENCIES_OF_WORD.get(word) or _CURRENCIES_OF_WORD.get(word.removesuffix("s"))
     if named or mark.upper() in _CURRENCIES_OF_SIGN:
         return named or _CURRENCIES_OF_SIGN[mark.upper()]

@@ -5,7 +5,7 @@ from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
 
 from services.currency_marks import CURRENCIES as CURRENCIES
-from services.currency_marks import currencies_of, split_mark
+from services.currency_marks import currencies_of, is_cents, split_mark
 from services.currency_marks import is_currency_mark as is_currency_mark
 from services.currency_marks import is_currency_word as is_currency_word
 from services.errors import InvalidInput
@@ -55,8 +55,9 @@ def continues_amount(typed: str, word: str) -> bool:
 
 def without_trailing_punctuation(word: str) -> str:
     """`200,` in `1 200, sorry`, `20…` (a phone's one-character ellipsis): the mark is the sentence's, not the
-    amount's."""
-    return word.rstrip(".,;:!?)…")
+    amount's; a bracket closing one opened in it stays (`20 (USD).`)."""
+    ended = word.rstrip(".,;:!?)…")
+    return f"{ended})" if "(" in ended and ")" in word[len(ended) :] else ended
 
 
 def decimals_of(currency: str | None) -> int:
@@ -79,7 +80,9 @@ def parse_amount(text: str, currency: str | None = None) -> Decimal:
     InvalidInput saying why.
 
     With `currency` (the policy's), an amount marked as another currency (`€25` under USD) is refused. A full stop
-    or comma after it is a sentence's (`20.`, `$20,`), not part of the amount.
+    or comma after it is a sentence's (`20.`, `$20,`), not part of the amount. Cents (`20¢`, `20 cents`) are
+    hundredths of a policy in dollars, euros or rand (`50 pence` of one in pounds): read whole, `20¢` was
+    logged as $20.
     """
     text = without_trailing_punctuation(text.strip()) or text
     raw, mark = split_mark(text)
@@ -114,6 +117,7 @@ def parse_amount(text: str, currency: str | None = None) -> Decimal:
         amount = Decimal(raw.replace(",", ""))
     except InvalidOperation:
         raise InvalidInput(_not_understood(text, currency), field="amount") from None
+    amount = amount.scaleb(-2) if mark and is_cents(mark) else amount
     if amount > MAX_AMOUNT:
         raise InvalidInput(
             f"`{echoed(text)}` is far more than any on-the-spot fix. Check the amount (at most {MAX_AMOUNT:,}).",
@@ -148,6 +152,9 @@ def _read_as(mark: str) -> str:
     """` (`kr` could be SEK, NOK, DKK or ISK)`: what a mark of another currency was read as, so that someone who
     meant the policy's sees why it was not."""
     codes = currencies_of(mark)
+    if is_cents(mark):
+        listed = f"{', '.join(codes[:-1])} or {codes[-1]}" if len(codes) > 1 else codes[0]
+        return f" ({'pence' if codes == ('GBP',) else 'cents'} of {listed})"
     if len(codes) > 1:
         return f" (`{echoed(mark)}` could be {', '.join(codes[:-1])} or {codes[-1]})"
     return f" (read as {codes[0]})" if codes else f" (`{echoed(mark)}` is another currency's sign)"

@@ -10,19 +10,12 @@ from itertools import takewhile
 from models.resolution import CUSTOMER_OUTCOMES
 from services.emoji import EMOJI_CODE, emoji_apart, is_emoji
 from services.errors import InvalidInput
-from services.money import (
-    continues_amount,
-    is_currency_mark,
-    is_currency_word,
-    looks_like_amount,
-    names_money,
-    parse_amount,
-    without_trailing_punctuation,
-)
+from services.money import is_currency_mark, looks_like_amount, names_money
 from services.policy.versions import BoundaryRule
 from services.resolutions.fixes import ResolutionRequest, UnknownCategory
 from services.resolutions.named_references import REFERENCE_LABELS, named_reference
 from services.resolutions.reference_parts import PART_GROUPS, refuse_spaced_reference, without_the_sentences_end
+from services.resolutions.typed_amount import read_amount
 from services.text import SLACK_MENTION, escape_mrkdwn, without_ignorable
 from services.typed_words import COURTESY, after_leading_dashes, bare_word, meant_word, without_leading_dashes
 
@@ -172,55 +165,6 @@ _LABELS = ("ref", "outcome", *REFERENCE_LABELS)
 """Words whose colon is never an emoji code's (`ref:ab12:`, `outcome:happy:`, `order:ab12:`)."""
 
 
-def _amount(typed: str, words: list[str], category: str, currency: str) -> Decimal:
-    """The amount typed first, taking from `words` the groups of one written `1 200` (refused whole, never logged
-    as 1); the refusal then also says how to write a number after the amount that is not part of it. A mark of the
-    sentence after it (`20,`, `$20.`, `20:`) ends the amount: `credit 20, sorry for the wait` is 20."""
-    ended = without_trailing_punctuation(typed)
-    if group := _group_after_a_mark(typed, ended, words):
-        typed = f"{ended} {group}"  # `1, 200`, `1 ,200`: refused as `1 200` is, never logged as 1
-    elif ended != typed and ended[-1:].isdigit():
-        return parse_amount(ended, currency)
-    first = ended if group else typed
-    while words and continues_amount(typed, words[0]):
-        typed = f"{typed} {without_trailing_punctuation(words.pop(0))}"
-    try:
-        return parse_amount(typed, currency)
-    except InvalidInput as error:
-        if typed == first:
-            raise
-        after = escape_mrkdwn(typed.removeprefix(first).split()[0])
-        example = f"/resolve {category} {escape_mrkdwn(first)} for {after} …"
-        hint = f" If `{after}` is not part of the amount, put a word before it: `{example}`."
-        raise InvalidInput(f"{error}{hint}", field=error.field) from None
-
-
-_THOUSANDS_MARKS = ","
-
-
-def _group_after_a_mark(typed: str, ended: str, words: list[str]) -> str | None:
-    """The group of three digits after a comma set apart by a space (`1, 200`, `1 ,200`, `1 , 200`), taken from
-    `words`: typed as thousands, or the sentence's comma before a number, it may not be read as
-    the amount 1 and a summary starting `200`."""
-    marks = typed[len(ended) :]
-    if words and not words[0].strip(_THOUSANDS_MARKS):
-        marks += words[0]
-        taken = 2
-    else:
-        taken = 1
-    if len(words) < taken:
-        return None
-    following = words[taken - 1]
-    if len(following) > 2 and following[0] == following[-1] == ":":  # `5 :100:`: Slack's emoji, not a number
-        return None
-    group = following.lstrip(_THOUSANDS_MARKS)
-    marks += following[: len(following) - len(group)]
-    if not marks or set(marks) - set(_THOUSANDS_MARKS) or not continues_amount(ended, group):
-        return None
-    del words[:taken]
-    return without_trailing_punctuation(group)
-
-
 def to_request(line: OneLiner, rule: BoundaryRule, currency: str) -> ResolutionRequest:
     """Read the amount (when the category involves money, or a word names one), the reference, the outcome and the
     summary. Without money a leading number is the summary's: `reschedule 2 days later`."""
@@ -231,12 +175,7 @@ def to_request(line: OneLiner, rule: BoundaryRule, currency: str) -> ResolutionR
     if rule.involves_money or (words and (names_money(words[0]) or is_currency_mark(words[0]))):
         if not words:
             raise InvalidInput(f"Give the amount after the category, like `/resolve {rule.category} 45 what happened`.")
-        typed = words.pop(0)  # with its mark when apart: `$ 45`, `45 CAD`, `45 euros`
-        if words and (is_currency_mark(typed) or is_currency_mark(without_trailing_punctuation(words[0]))):
-            typed = f"{typed} {words.pop(0)}"
-        elif words and is_currency_word(without_trailing_punctuation(words[0])):  # `45 euros, sorry`
-            typed = f"{typed} {without_trailing_punctuation(words.pop(0))}"
-        amount = _amount(typed, words, rule.category, currency)
+        amount = read_amount(words, rule.category, currency)
     rest = " ".join([*emoji, *words])
     typed = _as_typed(emoji, words, _last(line.breaks, len(words)))
     outcome = typed_outcome(rest)

@@ -5,8 +5,10 @@ from decimal import Decimal
 
 import pytest
 
+from services.currency_marks import words_of_mark
 from services.errors import InvalidInput
 from services.money import is_currency_mark, is_currency_word, parse_amount
+from services.resolutions.typed_amount import read_amount
 
 
 @pytest.mark.parametrize(
@@ -110,3 +112,96 @@ def test_a_sign_before_a_decimal_point_still_reads_cents() -> None:
 
 def test_a_codes_full_stop_is_a_decimal_point() -> None:
     assert parse_amount("USD.50", "USD") == Decimal("0.50")
+
+
+@pytest.mark.parametrize(
+    ("typed", "read_as"),
+    [
+        ("2000 US dollars", "read as USD"),
+        ("20 U.S. dollars", "read as USD"),
+        ("20 Canadian dollars", "read as CAD"),
+        ("20 Swiss francs", "read as CHF"),
+        ("20 in USD", "read as USD"),
+        ("20 (USD)", "read as USD"),
+        ("20 (in USD)", "read as USD"),
+        ("20(usd)", "read as USD"),
+        ("20 in euros", "read as EUR"),
+        ("20 cny", "read as CNY"),
+        ("cny 20", "read as CNY"),
+        ("20 RUB", "read as RUB"),
+        ("20 KWD", "read as KWD"),
+        ("IDR 20", "read as IDR"),
+        ("20 cents", "cents of USD, EUR, CAD, AUD, NZD or ZAR"),
+        ("20¢", "cents of USD, EUR, CAD, AUD, NZD or ZAR"),
+        ("50 pence", "pence of GBP"),
+    ],
+)
+def test_a_currency_said_in_words_brackets_or_small_letters_is_refused_as_it(typed: str, read_as: str) -> None:
+    """Each was logged as yen: `2000 US dollars` as ¥2,000, `20 (USD)` and `20 cny` as ¥20."""
+    message = f"Your limits are in JPY, and `{typed}` is not ({read_as}): give the amount in JPY"
+    with pytest.raises(InvalidInput, match=re.escape(message)):
+        parse_amount(typed, "JPY")
+
+
+@pytest.mark.parametrize(
+    ("typed", "currency", "amount"),
+    [
+        ("20 US dollars", "USD", "20"),
+        ("20 (CAD)", "CAD", "20"),
+        ("20 in kr", "SEK", "20"),
+        ("20 Swedish kronor", "SEK", "20"),
+        ("20 Danish kroner", "DKK", "20"),
+        ("$20 AUD", "AUD", "20"),
+        ("€20 euros", "EUR", "20"),
+        ("20¢", "USD", "0.20"),
+        ("20 ¢", "CAD", "0.20"),
+        ("5 cents", "EUR", "0.05"),
+        ("1 cent", "ZAR", "0.01"),
+        ("250 cents", "USD", "2.50"),
+        ("50 pence", "GBP", "0.50"),
+        ("1 penny", "GBP", "0.01"),
+    ],
+)
+def test_a_currency_said_in_words_or_brackets_reads_as_the_policys(typed: str, currency: str, amount: str) -> None:
+    assert parse_amount(typed, currency) == Decimal(amount)
+
+
+def test_cents_are_whole() -> None:
+    with pytest.raises(InvalidInput, match="has too many decimals"):
+        parse_amount("20.5 cents", "USD")
+
+
+@pytest.mark.parametrize(
+    ("amount", "words", "taken"),
+    [
+        ("20", ["US", "dollars", "sorry"], 2),
+        ("20", ["New", "Zealand", "dollars"], 3),
+        ("20", ["(in", "USD),", "sorry"], 2),
+        ("20", ["in", "cny", "sorry"], 2),
+        ("20", ["euros,", "sorry"], 1),
+        ("20", ["in", "cash"], 0),
+        ("$20", ["Rand", "said", "thanks"], 0),
+        ("$20", ["AUD", "sorry"], 1),
+        ("20", ["rub", "it", "in"], 0),
+    ],
+)
+def test_the_words_after_an_amount_that_say_its_currency(amount: str, words: list[str], taken: int) -> None:
+    assert words_of_mark(amount, words) == taken
+
+
+@pytest.mark.parametrize(
+    "word", ["all", "top", "cup", "mad", "try", "bob", "pen", "rub", "in", "(in", "TOP", "TRY", "COP", "kwd"]
+)
+def test_english_words_that_are_iso_codes_are_no_currency(word: str) -> None:
+    """Read as currencies, `refund 20 top customer` would be refused as another currency's."""
+    assert not is_currency_mark(word) and not is_currency_word(word)
+    assert words_of_mark("20", [word, "customer"]) == 0
+
+
+def test_a_name_that_is_also_a_currency_is_refused_with_how_to_keep_it_a_name() -> None:
+    hint = "If `Rand` is someone's name, mark the amount: `/resolve credit ¥20 Rand …`."
+    with pytest.raises(InvalidInput, match=re.escape(hint)):
+        read_amount(["20", "Rand", "said", "thanks"], "credit", "JPY")
+    words = ["¥20", "Rand", "said", "thanks"]
+    assert read_amount(words, "credit", "JPY") == 20
+    assert words == ["Rand", "said", "thanks"]
