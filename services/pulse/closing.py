@@ -189,7 +189,7 @@ def _write_turnouts(
     people: list[Employee],
     answered: dict[int, int | None],
 ) -> None:
-    invited: Counter[int | None] = Counter()
+    invited: Counter[int | None] = Counter({groups[key].leader: 0 for key in shown})  # a shown group has its row
     did: Counter[int | None] = Counter()
     for person in people:
         cell = innermost(groups, shown, person.manager_id)

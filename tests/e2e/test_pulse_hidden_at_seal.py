@@ -81,3 +81,38 @@ def test_its_leads_digest_says_it_was_not_shown(bot: RunningBot) -> None:
 
     assert f"*Team pulse, round 1:* {HIDDEN}: too few of your team answered" in ben, ben
     assert "scores at or above target" not in ben and "5.0" not in ben, ben
+
+
+VIC_OWN = [f"U0V{n:02d}" for n in range(1, 6)]
+MIA_OWN = [f"U0M{n:02d}" for n in range(1, 7)]
+
+
+def test_a_team_whose_own_people_were_none_of_them_asked_stays_shown_with_its_inner_teams_figures(
+    bot: RunningBot,
+) -> None:
+    """Dora's only direct report, Mia, left Slack before the round (the org file still lists her): nobody was asked
+    in Dora's own cell, but the seal showed her team, whose figures are Mia's team's, whole."""
+    rows = [
+        "U0ADMIN,Ada Admin,Operations,admin,,,Europe/London,",
+        "U0HR,Hana Reyes,People,hr,U0ADMIN,,Europe/London,",
+        "U0VVV,Vic Lead,Support,manager,U0ADMIN,,Europe/London,",
+        "U0DDD,Dora Lead,Support D,manager,U0VVV,,Europe/London,",
+        "U0MMM,Mia Lead,Support M,manager,U0DDD,,Europe/London,",
+        *(f"{u},A {u},Support,frontline,U0VVV,,Europe/London," for u in VIC_OWN),
+        *(f"{u},A {u},Support M,frontline,U0MMM,,Europe/London," for u in MIA_OWN),
+    ]
+    now = bot.clock.now()
+    load_org(bot.sessions, now, "\n".join([HEADER, *rows]) + "\n")
+    with bot.sessions.begin() as session:
+        workspace = directory.ensure_workspace(session, slack_team_id="T0LATITUDE", now=now)
+        load_policy(session, workspace=workspace, text=POLICY + PULSE, loaded_by="test", now=now)
+    bot.slack.add_user("U0MMM", "Mia Lead")
+    bot.driver.user_change("U0MMM", deleted=True)
+    assert "is open" in bot.driver.command("U0HR", "/pulse", "start").text
+    answer_all(bot, VIC_OWN, 4)
+    answer_all(bot, MIA_OWN, 2)
+    close(bot)
+
+    vic = bot.driver.command("U0VVV", "/pulse", "results").text
+
+    assert "• Dora Lead's team (Support D): understand 2.0, valued 2.0, capacity 2.0" in vic, vic
