@@ -142,11 +142,13 @@ def _two_marks(text: str, currency: str | None) -> str | None:
     if both is None:
         return None
     number, before, after = both
-    if is_cents(after):
-        spaced = f"{before} " if before[-1:].isalpha() else before
+    if is_cents(after) or is_cents(before):  # `£2000 pence`, `¢20 USD`
+        cents, other = (after, before) if is_cents(after) else (before, after)
+        whole = f"{other} " if other[-1:].isalpha() else other
+        hundredths = f"{number}{cents}" if cents == "¢" else f"{number} {cents}"
         return (
             f"`{echoed(text)}` is marked both `{echoed(before)}` and `{echoed(after)}`: write "
-            f"`{echoed(spaced + _hundredths(number))}` or `{echoed(f'{number} {after}')}`, not both."
+            f"`{echoed(whole + _hundredths(number))}` or `{echoed(hundredths)}`, not both."
         )
     if narrows(after, before):
         return None

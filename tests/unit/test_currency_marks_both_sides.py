@@ -70,6 +70,7 @@ def test_another_currency_after_a_sign_is_taken_to_be_refused_unless_a_name(
         ("$2000 cents", "USD", "$20", "2000 cents"),
         ("$20 cents", "USD", "$0.20", "20 cents"),
         ("USD 20 cents", "USD", "USD 0.20", "20 cents"),
+        ("¢20 USD", "USD", "USD 0.20", "20¢"),
     ],
 )
 def test_a_sign_or_code_with_cents_is_refused_as_either(typed: str, currency: str, whole: str, cents: str) -> None:
