@@ -19,7 +19,7 @@ an acronym of three letters may be. Codes that are English words or acronyms (`A
 `MAD`, `BOB`…) are left unread, in any case: `refund 20 TOP customer` is no currency."""
 _CENTS = ("USD", "EUR", "CAD", "AUD", "NZD", "ZAR")
 """Currencies whose hundredth is a cent: `20¢`, `20 cents` is 0.20 of a policy in one of them (`50 pence` of a GBP
-one)."""
+one, `50 pennies` of a GBP or USD one)."""
 _DOLLARS = ("USD", "CAD", "AUD", "NZD", "MXN")
 _KRONOR = ("SEK", "NOK", "DKK", "ISK")
 _CURRENCIES_OF_SIGN = {
@@ -61,7 +61,8 @@ _CURRENCIES_OF_WORD = {
     **dict.fromkeys(("krone", "kroner"), ("NOK", "DKK")),
     **{"franc": ("CHF",), "rupee": ("INR",), "peso": ("MXN",), "reais": ("BRL",), "rand": ("ZAR",)},
     "cent": _CENTS,
-    **dict.fromkeys(("pence", "penny"), ("GBP",)),
+    "pence": ("GBP",),
+    **dict.fromkeys(("penny", "pennies"), ("GBP", "USD")),
     **dict.fromkeys(("us dollar", "u.s. dollar", "american dollar"), ("USD",)),
     "canadian dollar": ("CAD",),
     **dict.fromkeys(("australian dollar", "aussie dollar"), ("AUD",)),
@@ -99,8 +100,11 @@ point, `Rs.500` was 0.50. A code's is a point (`USD.50` is 0.50)."""
 _IN = r"\(?(?:in\s+)?"
 """`20 in USD`, `20 (USD)`, `20 (in USD)`: a mark after the amount, said so. The bracket closing it is optional, as
 the sentence's marks after an amount are taken off with it (`20 (USD),`)."""
-_TRAILING_MARK = re.compile(rf"\s*(?<![a-z]){_IN}{_MARK}\)?\Z", re.IGNORECASE)
-_TRAILING_WORD = re.compile(rf"\s*(?<![a-z]){_IN}(?P<mark>(?:{_either(_CURRENCIES_OF_WORD)})s?)\)?\Z", re.IGNORECASE)
+_AFTER = r"(?<!\s)\s*(?<![a-z])"
+"""Where a mark after the amount starts: where no space is before it. Searched, a leading `\\s*` was tried again at
+each space of a long run of them, and `20` then thousands of spaces took seconds to read."""
+_TRAILING_MARK = re.compile(rf"{_AFTER}{_IN}{_MARK}\)?\Z", re.IGNORECASE)
+_TRAILING_WORD = re.compile(rf"{_AFTER}{_IN}(?P<mark>(?:{_either(_CURRENCIES_OF_WORD)})s?)\)?\Z", re.IGNORECASE)
 _SENTENCE_MARKS = ".,;:!?)…"
 
 
@@ -116,14 +120,16 @@ def is_currency_word(word: str) -> bool:
 
 def words_of_mark(amount: str, words: Sequence[str]) -> int:
     """How many of the words after an amount say which currency it is in (`45 USD`, `45 euros,`, `45 US dollars`,
-    `45 in USD`, `45 (USD)`): none when they name none, or a currency the amount's own mark is not (in `$20 Rand said
-    thanks`, Rand is someone)."""
+    `45 in USD`, `45 (USD)`, `$45 EUR`): none when they name none, or when a name is also a currency the amount's own
+    mark is not (in `$20 Rand said thanks`, Rand is someone). Any other currency than the own mark's is taken, to be
+    refused: left in the summary, `¥20000 USD` was logged as ¥20,000."""
     own = split_mark(amount)[1]
     for count in range(min(len(words), 4), 0, -1):
         typed = _read(" ".join(words[:count])).rstrip(_SENTENCE_MARKS)
         found = _TRAILING_WORD.fullmatch(typed) or _TRAILING_MARK.fullmatch(typed)
-        if found and (own is None or _narrows(found.group("mark"), own)):
-            return count
+        if found:
+            mark = found.group("mark")
+            return 0 if own is not None and not narrows(mark, own) and is_also_a_name(mark) else count
     return 0
 
 
@@ -132,24 +138,39 @@ def split_mark(text: str) -> tuple[str, str | None]:
     unmarked. A mark on both sides is read as the one after when it is one the first may be (`$20 AUD`)."""
     raw = text.strip()
     read = _read(raw)
-    for pattern in (_LEADING_MARK, _TRAILING_WORD, _TRAILING_MARK):  # `人民元` before its `元`
+    for pattern in (_LEADING_MARK, *_trailing_patterns(read)):  # `人民元` before its `元`
         found = pattern.search(read)
         if found:
             number, mark = (read[: found.start()] + read[found.end() :]).strip(), found.group("mark")
-            if pattern is _LEADING_MARK and (after := _trailing(number)) and _narrows(after[1], mark):
+            if pattern is _LEADING_MARK and (after := _trailing(number)) and narrows(after[1], mark):
                 return after
             return number, mark
     return raw, None
 
 
+def marks_on_both_sides(text: str) -> tuple[str, str, str] | None:
+    """`$20 EUR`, `£2000 pence` -> ("20", "$", "EUR"): the number with the marks before and after it; None unless
+    marked on both sides."""
+    read = _read(text)
+    found = _LEADING_MARK.search(read)
+    after = _trailing(read[found.end() :].strip()) if found else None
+    return (after[0], found.group("mark"), after[1]) if found and after else None
+
+
+def _trailing_patterns(text: str) -> tuple[re.Pattern[str], ...]:
+    """None for a text ending in a digit, which no mark does: searched for one, each group of `1 200 200 …`
+    read so far had its every position tried."""
+    return () if text[-1:].isdecimal() else (_TRAILING_WORD, _TRAILING_MARK)
+
+
 def _trailing(number: str) -> tuple[str, str] | None:
-    for pattern in (_TRAILING_WORD, _TRAILING_MARK):
+    for pattern in _trailing_patterns(number):
         if found := pattern.search(number):
             return number[: found.start()].strip(), found.group("mark")
     return None
 
 
-def _narrows(mark: str, other: str) -> bool:
+def narrows(mark: str, other: str) -> bool:
     """`AUD` after `$`, `euros` after `€`: a mark of no currency the other is not."""
     currencies = currencies_of(mark)
     return bool(currencies) and set(currencies) <= set(currencies_of(other))
@@ -157,7 +178,7 @@ def _narrows(mark: str, other: str) -> bool:
 
 def is_cents(mark: str) -> bool:
     """`¢`, `cents`, `pence`: the amount is in hundredths."""
-    return mark.lower().removesuffix("s") in ("¢", "cent", "pence", "penny")
+    return mark.lower().removesuffix("s") in ("¢", "cent", "pence", "penny", "pennie")
 
 
 def is_also_a_name(mark: str) -> bool:

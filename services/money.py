@@ -5,7 +5,7 @@ from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
 
 from services.currency_marks import CURRENCIES as CURRENCIES
-from services.currency_marks import currencies_of, is_cents, split_mark
+from services.currency_marks import currencies_of, is_cents, marks_on_both_sides, narrows, split_mark
 from services.currency_marks import is_currency_mark as is_currency_mark
 from services.currency_marks import is_currency_word as is_currency_word
 from services.errors import InvalidInput
@@ -85,6 +85,8 @@ def parse_amount(text: str, currency: str | None = None) -> Decimal:
     logged as $20.
     """
     text = without_trailing_punctuation(text.strip()) or text
+    if refused := _two_marks(text, currency):
+        raise InvalidInput(refused, field="amount")
     raw, mark = split_mark(text)
     raw = _WHOLE_DASH.sub("", raw)
     if currency and mark and currency not in currencies_of(mark):
@@ -132,6 +134,39 @@ def parse_amount(text: str, currency: str | None = None) -> Decimal:
     return amount.quantize(Decimal(1).scaleb(-max(decimals_of(currency), 2)))
 
 
+def _two_marks(text: str, currency: str | None) -> str | None:
+    """Why an amount marked on both sides is refused: with cents (`£2000 pence`, `USD 20 cents`) it could be 20 or
+    2,000, and with a currency the first mark is not (`¥20000 USD`, `$20 euros`) it is in neither for sure. None
+    when the second mark only says which the first is (`$20 AUD`)."""
+    both = marks_on_both_sides(text)
+    if both is None:
+        return None
+    number, before, after = both
+    if is_cents(after) or is_cents(before):  # `£2000 pence`, `¢20 USD`
+        cents, other = (after, before) if is_cents(after) else (before, after)
+        whole = f"{other} " if other[-1:].isalpha() else other
+        hundredths = f"{number}{cents}" if cents == "¢" else f"{number} {cents}"
+        return (
+            f"`{echoed(text)}` is marked both `{echoed(before)}` and `{echoed(after)}`: write "
+            f"`{echoed(whole + _hundredths(number))}` or `{echoed(hundredths)}`, not both."
+        )
+    if narrows(after, before):
+        return None
+    limits = f"Your limits are in {currency}, and " if currency else ""
+    return (
+        f"{limits}`{echoed(text)}` names two currencies, `{echoed(before)}`{_read_as(before)} and "
+        f"`{echoed(after)}`{_read_as(after)}: give the amount in {currency or 'one'}, like "
+        f"`{format_money(Decimal(45), currency or 'USD')}`."
+    )
+
+
+def _hundredths(number: str) -> str:
+    """`2000` -> `20`, `20` -> `0.20`: the amount of a number of cents, or the number when it is none."""
+    if not _PLAIN.match(number):
+        return number
+    return f"{Decimal(number.replace(',', '')).scaleb(-2):,.2f}".removesuffix(".00")
+
+
 def _point_thousands(raw: str, currency: str | None) -> str | None:
     """What to write instead of `1.200` or `1.200,50`; None for `4.567`, which has too many decimals either way.
     In a currency without decimals (yen) only the whole amount is offered: `1.200` can only be 1,200 there."""
@@ -154,7 +189,8 @@ def _read_as(mark: str) -> str:
     codes = currencies_of(mark)
     if is_cents(mark):
         listed = f"{', '.join(codes[:-1])} or {codes[-1]}" if len(codes) > 1 else codes[0]
-        return f" ({'pence' if codes == ('GBP',) else 'cents'} of {listed})"
+        unit = "pence" if codes == ("GBP",) else "pennies" if mark.lower().startswith("penn") else "cents"
+        return f" ({unit} of {listed})"
     if len(codes) > 1:
         return f" (`{echoed(mark)}` could be {', '.join(codes[:-1])} or {codes[-1]})"
     return f" (read as {codes[0]})" if codes else f" (`{echoed(mark)}` is another currency's sign)"

@@ -21,14 +21,14 @@ def read_amount(words: list[str], category: str, currency: str) -> Decimal:
     typed = words.pop(0)
     if words and is_currency_mark(typed):  # `$ 45`, `USD 45`
         typed = f"{typed} {words.pop(0)}"
-    elif taken := words_of_mark(typed, words):  # `45 CAD`, `45 euros, sorry`, `45 US dollars`, `45 (in USD)`
+    if taken := words_of_mark(typed, words):  # `45 CAD`, `45 euros, sorry`, `45 US dollars`, `45 (in USD)`
         typed = " ".join([typed, *words[:taken]])
         del words[:taken]
     try:
         return _amount(typed, words, category, currency)
     except InvalidInput as error:
         number, mark = split_mark(without_trailing_punctuation(typed))
-        if mark is None or not is_also_a_name(mark) or not number.replace(".", "", 1).isdigit():
+        if mark is None or not is_also_a_name(mark) or not number.replace(".", "", 1).isdecimal():
             raise
         marked = escape_mrkdwn(f"{format_money(Decimal(number), currency)} {mark}")
         hint = f" If `{escape_mrkdwn(mark)}` is someone's name, mark the amount: `/resolve {category} {marked} …`."

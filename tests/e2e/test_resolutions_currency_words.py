@@ -124,3 +124,40 @@ def test_a_name_that_is_also_a_currency_is_kept_a_name_after_a_marked_amount(bot
         (Decimal(20), "Rand said thanks"),
         (Decimal(25), "sorry for the wait"),
     ]
+
+
+def test_a_sign_followed_by_another_currency_is_refused_not_logged_in_the_policys(bot: RunningBot) -> None:
+    """`¥20000 USD` was logged as ¥20,000, and `$20 euros` as $20: the other currency fell into the summary."""
+    with_policy(bot, LIMITS, "JPY")
+    yen = bot.driver.command("U0AGENT1", "/resolve", "refund ¥20000 USD sorry")
+    load_policy(bot.sessions, bot.clock.now(), policy(LIMITS))
+
+    euros = bot.driver.command("U0AGENT1", "/resolve", "refund $20 euros sorry")
+    in_eur = bot.driver.command("U0AGENT1", "/resolve", "refund $20 in EUR sorry")
+    named = bot.driver.command("U0AGENT1", "/resolve", "credit $20 Yen said thanks")
+
+    assert "Your limits are in JPY, and `¥20000 USD` names two currencies, `¥` (read as JPY) and `USD`" in yen.text
+    assert "Your limits are in USD, and `$20 euros` names two currencies" in euros.text
+    assert "and `EUR` (read as EUR)" in in_eur.text
+    assert "Logged your *credit* of $20" in named.text
+    assert [(r.amount, r.summary) for r in resolutions(bot)] == [(Decimal(20), "Yen said thanks")]
+
+
+def test_a_sign_with_pence_is_refused_as_either_amount_however_spaced(bot: RunningBot) -> None:
+    """`£2000 pence` was logged as £20 and `£ 2000 pence` as £2,000."""
+    with_policy(bot, LIMITS, "GBP")
+
+    replies = [
+        bot.driver.command("U0AGENT1", "/resolve", f"refund {typed} stamps")
+        for typed in ("£2000 pence", "£ 2000 pence", "GBP2000 pence")
+    ]
+    bot.driver.command("U0AGENT1", "/resolve")
+    [opened] = bot.slack.calls("views.open")
+    form = bot.driver.submit(
+        "U0AGENT1", opened.args["view"], {"category": "refund", "amount": "£20 pence", "summary": "stamps"}
+    )
+
+    assert all("write `£20` or `2000 pence`, not both" in reply.text for reply in replies[:2])
+    assert "write `GBP 20` or `2000 pence`, not both" in replies[2].text
+    assert "write “£0.20” or “20 pence”, not both" in form.json["errors"]["amount"]
+    assert resolutions(bot) == []
