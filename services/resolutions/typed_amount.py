@@ -21,8 +21,8 @@ def read_amount(words: list[str], category: str, currency: str) -> Decimal:
     typed = words.pop(0)
     if words and is_currency_mark(typed):  # `$ 45`, `USD 45`
         typed = f"{typed} {words.pop(0)}"
-    if taken := words_of_mark(typed, words):  # `45 CAD`, `45 euros, sorry`, `45 US dollars`, `45 (in USD)`
-        typed = " ".join([typed, *words[:taken]])
+    while taken := words_of_mark(typed, words):  # `45 CAD`, `45 euros, sorry`, `45 US dollars`, `45 (in USD)`
+        typed = " ".join([typed, *words[:taken]])  # and a second mark, read with the first: `20 dollars USD`
         del words[:taken]
     try:
         return _amount(typed, words, category, currency)

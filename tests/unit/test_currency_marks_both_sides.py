@@ -125,3 +125,28 @@ def test_pennies_on_a_policy_in_another_currency_are_refused() -> None:
     message = "Your limits are in JPY, and `20 pennies` is not (pennies of GBP or USD)"
     with pytest.raises(InvalidInput, match=re.escape(message)):
         parse_amount("20 pennies", "JPY")
+
+
+@pytest.mark.parametrize(
+    ("typed", "currency", "read_as"),
+    [
+        ("20 dollars USD sorry", "CAD", "USD"),
+        ("20 $ USD", "MXN", "USD"),
+        ("20000 yen, USD", "JPY", "USD"),
+        ("500 Rs USD", "INR", "USD"),
+        ("200 kr EUR", "SEK", "EUR"),
+        ("20 dollars in EUR", "USD", "EUR"),
+    ],
+)
+def test_a_second_currency_after_the_amounts_mark_is_read_with_it_and_refused(
+    typed: str, currency: str, read_as: str
+) -> None:
+    """Left in the summary, `20 dollars USD` was logged as CA$20 under a Canadian dollar policy."""
+    with pytest.raises(InvalidInput, match=f"read as {read_as}"):
+        read_amount(typed.split(), "refund", currency)
+
+
+def test_a_word_after_the_amounts_mark_that_names_no_currency_stays_in_the_summary() -> None:
+    words = ["20", "dollars", "all", "good"]
+    assert read_amount(words, "refund", "USD") == Decimal(20)
+    assert words == ["all", "good"]
