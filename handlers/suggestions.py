@@ -35,7 +35,7 @@ from services import anonymous_dms, directory
 from services.directory import Identity
 from services.errors import DomainError
 from services.outbox import Claimed
-from services.resolutions.fixes import recent_for
+from services.resolutions import recent
 from services.sentence_words import plain_word
 from services.suggestions import backing, lifecycle, listing, thanks
 from services.suggestions.lifecycle import SuggestionRequest
@@ -109,7 +109,7 @@ def open_suggest_modal(
             identity = command_caller(session, context, command)
             directory.require_active(identity.employee)
             settings, _threshold = lifecycle.settings_of(session, identity.workspace)
-            fixes = [(fix.id, f"{fix.category}: {fix.summary}") for fix in recent_for(session, identity.employee)]
+            fixes = recent.fixes_as_shown(session, identity.workspace, identity.employee)
     except DomainError as error:
         ack(text=f":warning: {error}")
         return

@@ -6,7 +6,7 @@ from collections.abc import Iterable, Mapping
 from datetime import timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
-_MENTION_WORDS = re.compile(r"@(channel|here|everyone)\b", re.IGNORECASE)
+_MENTION_WORDS = re.compile(r"(?<![\w.+\-])@(channel|here|everyone)\b", re.IGNORECASE)  # not in an email address
 _PERSON_OR_CHANNEL = re.compile(r"(<@[UW][A-Z0-9]+(?:\|[^<>]*)?>|<#[CG][A-Z0-9]+(?:\|[^<>]*)?>)")
 _UNLABELLED_PERSON = re.compile(r"<@([UW][A-Z0-9]+)>")
 _NOT_IN_A_LABEL = re.compile(r"[<>|]")

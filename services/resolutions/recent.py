@@ -7,7 +7,10 @@ from decimal import Decimal
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
-from models import Employee, Resolution
+from models import Employee, Resolution, Workspace
+from services import directory
+from services.resolutions.fixes import recent_for
+from services.text import SLACK_MENTION, as_slack_shows
 
 SHOWN = 10
 # Built once, as every App Home runs it. Whole rows would also join the person and their team, and build an object
@@ -32,3 +35,12 @@ class RecentFix:
 def recent_lines(session: Session, employee: Employee) -> list[RecentFix]:
     """The person's ten latest fixes, newest first (as `fixes.recent_for` reads them)."""
     return [RecentFix(*row) for row in session.execute(_RECENT_LINES, {"employee_id": employee.id})]
+
+
+def fixes_as_shown(session: Session, workspace: Workspace, employee: Employee) -> list[tuple[int, str]]:
+    """The person's ten latest fixes as a menu lists them, `category: summary`: a menu option is plain text, so a
+    mention in a summary is shown as Slack shows it (`@Lee Senior` for `<@U0AGENT2>`), not as its markup."""
+    fixes = recent_for(session, employee)
+    mentioned = [match["person"] for fix in fixes for match in SLACK_MENTION.finditer(fix.summary)]
+    names = directory.vetted_names_of(session, workspace, [person for person in mentioned if person])
+    return [(fix.id, f"{fix.category}: {as_slack_shows(fix.summary, names, stranger='someone')}") for fix in fixes]

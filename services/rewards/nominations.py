@@ -191,11 +191,11 @@ def _check_duplicate(
     same = {"nominator_id": nominator.id, "nominee_id": nominee.id, "item_key": item.key, "reason": reason}
     earlier = session.scalar(_SAME_NOMINATION, {**same, "since": now - DUPLICATE_WINDOW})
     if earlier is not None:
-        raise AlreadyDone(_duplicate_message(nominee.name))
+        raise AlreadyDone(_duplicate_message(directory.name_of(nominee)))
 
 
-def _duplicate_message(nominee_name: str) -> str:
-    return f"You nominated {nominee_name} for exactly this a moment ago, so I didn't send it twice."
+def _duplicate_message(nominee: str) -> str:  # mrkdwn: `directory.name_of`
+    return f"You nominated {nominee} for exactly this a moment ago, so I didn't send it twice."
 
 
 def _resolution(
@@ -255,7 +255,7 @@ def _write(
         approver=approver_for(session, nominee, nominator) if item.needs_approval else None,
     )
     session.add(nomination)
-    name = nominee.name  # a failed flush expires every loaded row
+    name = directory.name_of(nominee)  # a failed flush expires every loaded row
     try:
         session.flush()
     except IntegrityError:

@@ -338,6 +338,16 @@ def test_the_same_nomination_twice_within_a_minute_is_sent_once(ready: RunningBo
         assert len(nominations(session)) == 1
 
 
+def test_the_same_nomination_twice_names_a_colleague_whose_name_holds_markup_as_text(ready: RunningBot) -> None:
+    with ready.sessions.begin() as session:
+        employee(session, "U0AGENT2").name = "Lee R&D <https://evil.example|Senior>"
+    ready.driver.command("U0AGENT1", "/nominate", f"{LEE} saved the day")
+
+    second = ready.driver.command("U0AGENT1", "/nominate", f"{LEE} saved the day")
+
+    assert "You nominated Lee R&amp;D &lt;https://evil.example|Senior&gt; for exactly this" in second.text
+
+
 def test_an_allowance_hr_lowered_below_what_was_given_says_how_many_were_used_of_how_many(ready: RunningBot) -> None:
     for number in range(3):
         ready.driver.command("U0AGENT1", "/nominate", f"{LEE} thanks number {number}")

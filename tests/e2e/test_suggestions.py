@@ -207,6 +207,22 @@ def test_the_modal_takes_a_category_with_its_owner_and_one_of_my_fixes(ready: Ru
     assert (suggestion.category, suggestion.resolution_id, suggestion.owner_id) == ("tools", fix_id, admin_id(ready))
 
 
+def test_the_modal_lists_a_fix_mentioning_a_colleague_by_name_not_by_its_markup(ready: RunningBot) -> None:
+    ready.driver.command("U0AGENT1", "/resolve", "refund 20 order 7 <@U0AGENT2|lee> re-sent the parcel & <b>")
+
+    ready.driver.command("U0AGENT1", "/suggest")
+
+    [opened] = ready.slack.calls("views.open")
+    options = [
+        o["text"]["text"]
+        for block in opened.args["view"]["blocks"]
+        for o in block.get("element", {}).get("options", [])
+    ]
+    fix = next(option for option in options if option.startswith("refund:"))
+    assert "@" in fix and "<@" not in fix and "U0AGENT2" not in fix, fix
+    assert fix.endswith("re-sent the parcel & <b>"), fix
+
+
 def admin_id(bot: RunningBot) -> int:
     with bot.sessions() as session:
         return employee(session, "U0ADMIN").id

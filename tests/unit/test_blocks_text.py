@@ -32,6 +32,11 @@ def test_every_line_of_a_quoted_text_is_quoted_and_escaped() -> None:
     assert quote("@channel look") == "> @\u200bchannel look"
 
 
+def test_an_email_address_at_a_domain_named_like_a_channel_mention_is_left_whole() -> None:
+    assert quote("ref jo@here.com, cc sales@Everyone.net") == "> ref jo@here.com, cc sales@Everyone.net"
+    assert quote("(@here) ,@everyone") == "> (@\u200bhere) ,@\u200beveryone"
+
+
 @pytest.mark.parametrize("limit", [10, 11, 12, 13, 14, 50, 51, 52, 53, 54, 55, 101])
 def test_a_quote_cut_to_its_limit_stays_a_quote_and_never_splits_an_escaped_character(limit: int) -> None:
     text = "&<>\n" * 40
