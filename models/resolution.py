@@ -30,6 +30,8 @@ class Resolution(Base):
         Index("ix_resolutions_due", "status", "escalated_at", "created_at"),
         # An admin's App Home: the pending requests sent to them, oldest first, and their count.
         Index("ix_resolutions_decider_waiting", "decider_id", "status", "created_at"),
+        # A manager's App Home: the pending requests of their reports (with those sent to them, by decider).
+        Index("ix_resolutions_employee_waiting", "employee_id", "status", "workspace_id"),
         # The requests approved in a week, whenever logged: the digest counts an approved amount in that week.
         Index("ix_resolutions_approved", "workspace_id", "status", "decided_at"),
     )

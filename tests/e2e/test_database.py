@@ -15,7 +15,7 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from bot.startup import warn_if_connections_short
 from models import Nomination, Suggestion, Workspace
 from models.engine import make_engine, make_session_factory
-from models.schema import MigrationError, migrate, upgrade
+from models.schema import HEAD_REVISION, MigrationError, migrate, upgrade
 from services import outbox
 from services.pulse.closing import close_round
 from services.pulse.rounds import start_round
@@ -195,13 +195,9 @@ def test_what_waits_is_read_from_a_range_not_the_whole_history(
         assert history_walk not in plan
 
 
-@pytest.mark.parametrize("reader", ["U0MGR1", "U0ADMIN"], ids=["a manager", "an admin"])
-def test_the_home_reads_the_requests_waiting_for_its_reader_from_a_range(
-    bot: RunningBot, engine: Engine, reader: str
-) -> None:
-    """The Home runs on every open of the tab, an admin's over the whole workspace's pending requests: the statement
-    the Home really sends (captured as it opens) must walk the waiting index in age order, never sort them all. (An
-    admin's Home also reads apart those sent to them, by decider: not this statement.)"""
+def _home_waiting_plan(bot: RunningBot, engine: Engine, reader: str) -> str:
+    """The plan of the statement that reads the requests waiting for the reader, as their Home sends it (captured as
+    it opens), with one request of a manager's report pending."""
     load_org_and_policy(bot.sessions, bot.clock.now())
     bot.driver.command("U0AGENT1", "/resolve", "refund 80 order 42 parcel lost in transit")
     sent: list[tuple[str, Any]] = []
@@ -223,13 +219,37 @@ def test_the_home_reads_the_requests_waiting_for_its_reader_from_a_range(
     with engine.connect() as connection:
         if engine.dialect.name == "postgresql":  # a row or two sort for nothing: a sort only when no index can order
             connection.execute(text("SET LOCAL enable_sort = off"))
-        plan = _plan(connection, statement, parameters)
+        return _plan(connection, statement, parameters)
+
+
+def test_an_admins_home_reads_the_requests_waiting_in_the_workspace_from_a_range(
+    bot: RunningBot, engine: Engine
+) -> None:
+    """An admin's Home runs on every open of the tab over the whole workspace's pending requests: it must walk the
+    waiting index in age order, never sort them all. (It also reads apart those sent to them, by decider: not this
+    statement.)"""
+    plan = _home_waiting_plan(bot, engine, "U0ADMIN")
     if engine.dialect.name == "sqlite":
         assert re.search(r"USING INDEX ix_resolutions_waiting \(workspace_id=\? AND status=\?\)", plan), plan
     else:
         assert "ix_resolutions_waiting" in plan and not re.search(r"(?<!Incremental )Sort  \(cost", plan), plan
     for history_walk in ("TEMP B-TREE", "ix_resolutions_workspace_created", "Seq Scan"):
         assert history_walk not in plan, plan
+
+
+@pytest.mark.parametrize("reader", ["U0MGR1", "U0AGENT2"], ids=["a manager", "a frontline person"])
+def test_a_managers_home_reads_only_the_requests_waiting_on_them(bot: RunningBot, engine: Engine, reader: str) -> None:
+    """Everyone's Home but an admin's reads the requests sent to its reader and those of their reports: two ranges,
+    by decider and by requester, never the workspace's pending requests walked to pick theirs (a frontline person's
+    Home walked them all, on every open, to find none)."""
+    plan = _home_waiting_plan(bot, engine, reader)
+    if engine.dialect.name == "postgresql":  # over these near-empty tables, its statistics pick the reports' range
+        assert "ix_resolutions_decider_waiting" in plan and "Seq Scan on resolutions" not in plan, plan
+        return
+    assert "INDEX ix_resolutions_decider_waiting (decider_id=? AND status=?)" in plan, plan
+    assert "INDEX ix_resolutions_employee_waiting (employee_id=? AND status=? AND workspace_id=?)" in plan, plan
+    for workspace_walk in ("ix_resolutions_waiting", "ix_resolutions_approved", "ix_resolutions_workspace_created"):
+        assert workspace_walk not in plan, plan
 
 
 def _plan(connection: Connection, statement: str, parameters: Any = None) -> str:
@@ -436,7 +456,7 @@ def test_upgrading_keys_the_fixes_already_logged_with_characters_shown_as_nothin
 
     with engine.connect() as connection:
         rows = connection.execute(text("SELECT customer_ref, customer_key FROM resolutions ORDER BY id")).all()
-        assert connection.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0054"
+        assert connection.execute(text("SELECT version_num FROM alembic_version")).scalar() == HEAD_REVISION
     assert [key for _, key in rows] == ["1234", "5678", "ab12", None, "4321"]
     assert [reference for reference, _ in rows] == ["order 1234", "ref 5678", "order AB-12", None, "(o\u0336rder 4321)"]
 
