@@ -29,13 +29,14 @@ _LEAD = re.compile(r"[A-Za-z0-9-]*")
 
 def named_reference(text: str) -> str | None:
     """The first labelled reference (`order 42`), else a bare `#4471`; digits and signs typed full-width
-    (`order １２３４`, `＃４４７１`) are read as their plain forms. A mark between its parts is kept when a digit
-    follows it: `order 1,234`, `order 12/34` and `order 12–34` are `order 1234` to the limits (`customer_key`). A
-    label before a span of time (`booking 2 nights cancelled`, `the order 3 days late`, `ticket 30 minutes wait`)
-    names no customer, nor does any later one: read as `booking 2`, every such fix was one customer to the 30-day
-    limit and the history, and a later label may as well be a word of the sentence. Marked (`order #2`, `order no.
-    2`, `order: 2`), the number is the label's. The characters nobody sees are expected gone (`without_ignorable`)."""
-    text = unicodedata.normalize("NFKC", text)
+    (`order １２３４`, `＃４４７１`), or digits of another script (`order ١٢٣٤`), are read as their plain
+    forms (`as_read`). A mark between its parts is kept when a digit follows it: `order 1,234`, `order 12/34` and `order
+    12–34` are `order 1234` to the limits (`customer_key`). A label before a span of time (`booking 2 nights cancelled`,
+    `the order 3 days late`, `ticket 30 minutes wait`) names no customer, nor does any later one: read as `booking 2`,
+    every such fix was one customer to the 30-day limit and the history, and a later label may as well be a word of the
+    sentence. Marked (`order #2`, `order no. 2`, `order: 2`), the number is the label's. The characters nobody sees are
+    expected gone (`without_ignorable`)."""
+    text = as_read(text)
     named = _NAMED_REF.search(text)
     if named is None:
         return _hash_reference(text)
@@ -47,10 +48,38 @@ def named_reference(text: str) -> str | None:
     return f"{named.group(1).lower()} {number}"
 
 
+WORD_APART = "\u2063"
+"""What stands for a person or a channel named in the line (`typed`): a word no reader of references takes, which
+`as_read` keeps."""
+_BLANKS = str.maketrans({"\u2800": " "})
+"""Signs drawn as nothing, which no `\\s` matches: Braille's blank pattern typed between digits is a space."""
+
+
+def as_read(text: str) -> str:
+    """The text as the reference is read from it: in its NFKC form, its digits of any script as 0-9 (`order
+    ١٢٣٤`), without the marks and the control, private-use or unassigned characters that `customer_key` drops: a
+    mark left on a digit (`order 12\u030134`) or a private-use sign in the number ended it, so `order 12` was
+    another customer to every limit than the form's `12\u030134`, which is `1234`. Spaces are kept, as is
+    `WORD_APART`."""
+    normal = unicodedata.normalize("NFKC", text)
+    return normal if normal.isascii() else "".join(_read(character) for character in normal.translate(_BLANKS))
+
+
+def _read(character: str) -> str:
+    if character.isspace() or character == WORD_APART:
+        return character
+    if unicodedata.category(character)[0] in "MC":
+        return ""
+    digit = unicodedata.decimal(character, None)
+    return character if digit is None else str(digit)
+
+
 def _hash_reference(text: str) -> str | None:
+    """A bare `#4471`; followed by a spaced group (`#1234 56`, the form's `123456`), it is asked about."""
     for bare in _HASH_REF.finditer(text):
-        if _enough(bare.group(1)):
-            return f"#{bare.group(1)}"
+        if _enough(number := bare.group(1)):
+            refuse_spaced_reference(number, text[bare.end() :], written=f"#{number}")
+            return f"#{number}"
     return None
 
 

@@ -10,10 +10,10 @@ from services.text import escape_mrkdwn
 
 _ENDS = r"(?![^\s.,;:!?)])"
 """A group ends at a space or at a mark of the sentence: `12` in `12, late`, not in `12B` or `1st`."""
-DIGIT_GROUPS = re.compile(rf"(?:\s+\d{{2,}}{_ENDS})+")
-"""`123` in `ref:ABC 123 late`, `7946 0018` in `ref:020 7946 0018`: digits right after a reference, apart. One digit
-is the sentence's (`order 1234 5 May`, `ref:Q77 2 of 3 missing`, `1 cup broken`), though in `ref:ABC 1 late` it
-may have been the reference's."""
+DIGIT_GROUPS = re.compile(rf"(?:\s+\d+{_ENDS})+")
+"""`123` in `ref:ABC 123 late`, `7946 0018` in `ref:020 7946 0018`, `2 34` in `order 1 2 34`: digits right after a
+reference, apart. One digit alone is the sentence's (`order 1234 5 May`, `ref:Q77 2 of 3 missing`, `1 cup broken`),
+though in `ref:ABC 1 late` it may have been the reference's (`_asked`)."""
 _ACRONYM_WORDS = (
     "OK VIP ASAP FYI ETA TBC TBD DOA NB PS BTW AM PM TV PC IT HR CEO ID PIN SIM SMS QR USB HDMI LCD LED OLED HD UHD "
     "SSD GPS AC DC UK US EU PDF URL API XS XL XXL 4K 5G 4G 3G 3D MP3 MP4 PS4 PS5 A4 A3"
@@ -21,7 +21,7 @@ _ACRONYM_WORDS = (
 _ACRONYMS = frozenset(_ACRONYM_WORDS.split())
 """Capitals of everyday words, never a reference's next part: `ref:12345 VIP customer`, `ref:4471 PS5 broken`."""
 _OTHER_PART = r"(?!(?:{}){})".format("|".join(sorted(_ACRONYMS, key=len, reverse=True)), _ENDS)
-PART_GROUPS = re.compile(rf"(?:\s+{_OTHER_PART}(?:\d{{2,}}|(?=[A-Z]*\d)[A-Z0-9]{{2,}}|[A-Z]{{2,}}){_ENDS})+")
+PART_GROUPS = re.compile(rf"(?:\s+{_OTHER_PART}(?:\d+|(?=[A-Z]*\d)[A-Z0-9]{{2,}}|[A-Z]{{2,}}){_ENDS})+")
 """After `ref:` also a group of capitals, with or without digits: `DEF` in `ref:ABC DEF late`, `12B`, `X7`, though not
 a common one (`_ACRONYMS`). After `order 1234` capitals are more often the sentence's (`order 1234 VIP customer`), so
 only digits are asked about. After a reference in small letters, a short word in small letters is the sentence's
@@ -94,9 +94,7 @@ def refuse_spaced_reference(reference: str, after: str, *, written: str, parts: 
     run = parts.match(after)
     if run is None:
         return
-    rest = run.group().split()
-    if counts(rest[-1], after[run.end() :]):
-        rest.pop()
+    rest = _asked(run.group().split(), after[run.end() :])
     if not rest:
         return
     whole = " ".join([reference, *rest])
@@ -107,6 +105,14 @@ def refuse_spaced_reference(reference: str, after: str, *, written: str, parts: 
         f"`{escape_mrkdwn(written)} for {escape_mrkdwn(rest[0])} …`. Nothing was logged.",
         field="customer_ref",
     )
+
+
+def _asked(groups: list[str], after: str) -> list[str]:
+    """The groups that may be the reference's: not a last one that counts something (`counts`), nor one digit left
+    alone (`order 1234 5 May`). A digit between others is asked about: `order 1 2 34` read as `order 1` was another
+    customer to every limit than the form's `1 2 34`, which is `1234`."""
+    rest = groups[:-1] if counts(groups[-1], after) else groups
+    return [] if len(rest) == 1 and len(rest[0]) == 1 and rest[0].isdigit() else rest
 
 
 def counts(number: str, after: str) -> bool:

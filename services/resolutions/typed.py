@@ -13,7 +13,7 @@ from services.errors import InvalidInput
 from services.money import is_currency_mark, looks_like_amount, names_money
 from services.policy.versions import BoundaryRule
 from services.resolutions.fixes import ResolutionRequest, UnknownCategory
-from services.resolutions.named_references import REFERENCE_LABELS, named_reference
+from services.resolutions.named_references import REFERENCE_LABELS, WORD_APART, named_reference
 from services.resolutions.reference_parts import PART_GROUPS, refuse_spaced_reference, without_the_sentences_end
 from services.resolutions.typed_amount import read_amount
 from services.text import SLACK_MENTION, escape_mrkdwn, without_ignorable
@@ -131,7 +131,7 @@ _REF = re.compile(  # attached (`ref:A1`, `ref:"A 1"`), or after a space when it
     rf"\bref:(?:{_QUOTED}|(\S+)|\s+((?!<)(?=\S*\d)\S+))",
     re.IGNORECASE,
 )
-_MENTION_GAP = " \u2063 "
+_MENTION_GAP = f" {WORD_APART} "
 """A person or channel named, as the readers of references see it: a word none of them takes, so `order 1234
 <#C1|support> 56 arrived` is order 1234, never asked about `1234 56` (U+2063 is dropped where text comes in)."""
 _OPENED_REF = re.compile(r"[(“\"'‘«„]ref:", re.IGNORECASE)

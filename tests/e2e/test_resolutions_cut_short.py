@@ -106,3 +106,67 @@ def test_an_amount_with_a_mark_and_a_space_before_its_thousands_is_asked_about_n
     with ready.sessions() as session:
         assert count(session, Resolution) == 0
     assert ready.slack.calls("chat.postMessage") == []
+
+
+def refund_through_the_form(bot: RunningBot, reference: str) -> None:
+    bot.driver.command("U0AGENT1", "/resolve")
+    opened = bot.slack.calls("views.open")[-1]
+    form = {"category": "refund", "amount": "50", "summary": "arrived late", "customer_ref": reference}
+    bot.driver.submit("U0AGENT1", opened.args["view"], form)
+    bot.clock.advance(DAY_AND_MORE)
+
+
+@pytest.mark.parametrize(
+    "reference",
+    [
+        "12\u030134",  # a combining acute accent left on a digit
+        "12\u0663\u0664",  # Arabic-Indic digits after Latin ones
+        "12\ue00034",  # a private-use sign
+    ],
+)
+def test_a_number_with_a_mark_or_another_scripts_digits_is_one_customer_in_the_form_and_in_one_line(
+    ready: RunningBot, reference: str
+) -> None:
+    """The form keyed `12\u030134` as `1234`, the one line as `12`: a third $50 for order 1234 in 30 days was logged
+    within, with nobody asked, when its number was typed this way after `/resolve`."""
+    refund_through_the_form(ready, reference)
+    ready.driver.command("U0AGENT1", "/resolve", "refund 50 order 1234 arrived late")
+    ready.clock.advance(DAY_AND_MORE)
+
+    reply = ready.driver.command("U0AGENT1", "/resolve", f"refund 50 order {reference} arrived late again")
+
+    assert "per-customer limit $100 in 30 days (this customer would have $150)" in reply.text, reply.text
+    assert [(r.customer_key, r.status) for r in resolutions(ready)] == [
+        ("1234", "within"),
+        ("1234", "within"),
+        ("1234", "pending"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("reference", "asked"),
+    [
+        ("order 1 2 34", "`1` or `1 2 34`"),
+        ("order 12 3 4", "`12` or `12 3 4`"),
+        ("ref:1 2 34", "`1` or `1 2 34`"),
+        ("order 12\u280034", "`12` or `12 34`"),  # Braille's blank, which looks like a space
+    ],
+)
+def test_a_number_split_by_spaces_around_a_single_digit_is_asked_about_and_the_form_counts_it_whole(
+    ready: RunningBot, reference: str, asked: str
+) -> None:
+    """`order 1 2 34` was customer `1` (a one-digit group let the rest pass as what happened), which the form keys as
+    `1234`: a third $50 for the order was logged within, with nobody asked."""
+    twice_for_order_1234(ready)
+
+    reply = ready.driver.command("U0AGENT1", "/resolve", f"refund 50 {reference} arrived late again")
+
+    assert f"Is the customer reference {asked}?" in reply.text and "Nothing was logged." in reply.text, reply.text
+    assert [r.status for r in resolutions(ready)] == ["within", "within"]
+    assert ready.slack.calls("chat.postMessage", channel="U0MGR1") == []
+    refund_through_the_form(ready, reference.removeprefix("order ").removeprefix("ref:").replace("\u2800", " "))
+    assert [(r.customer_key, r.status) for r in resolutions(ready)] == [
+        ("1234", "within"),
+        ("1234", "within"),
+        ("1234", "pending"),
+    ]

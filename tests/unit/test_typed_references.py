@@ -163,3 +163,45 @@ def test_a_long_run_after_a_label_is_read_at_once(run: str) -> None:
 def test_a_word_a_mark_and_a_digit_is_no_reference(typed: str, reference: str | None) -> None:
     """`order w/2 items` read as customer `w2` joined unrelated fixes and hid the real customer named later."""
     assert read(typed)[1] == reference
+
+
+@pytest.mark.parametrize(
+    ("typed", "form"),
+    [
+        ("order 12\u030134", "12\u030134"),  # a combining acute accent left on a digit
+        ("order 1\u0301234", "1\u0301234"),
+        ("order 12\u20e334", "12\u20e334"),  # a keycap's enclosing mark
+        ("order 12\ue00034", "12\ue00034"),  # a private-use sign
+        ("order 12\u0663\u0664", "12\u0663\u0664"),  # Arabic-Indic digits after Latin ones
+        ("order \u0661\u0662\u0663\u0664", "\u0661\u0662\u0663\u0664"),
+        ("o\u0336rder 1234", "o\u0336rder 1234"),  # a strike-through mark on the label
+    ],
+)
+def test_a_mark_or_a_digit_of_another_script_in_the_number_is_the_forms_customer(typed: str, form: str) -> None:
+    """`order 12\u030134` was customer `12`, `order 12\u0663\u0664` too: the form keys both `1234`, so a number written
+    this way in one line was a customer the per-customer limit had not seen."""
+    customer_ref = read(f"50 {typed} arrived late")[1]
+
+    assert customer_ref == "order 1234"
+    assert customer_key(customer_ref) == customer_key(form) == "1234"
+
+
+@pytest.mark.parametrize(
+    ("typed", "asked"),
+    [
+        ("order 1 2 34", "`1` or `1 2 34`"),
+        ("order 12 3 4", "`12` or `12 3 4`"),
+        ("order 1 2 3 4", "`1` or `1 2 3 4`"),
+        ("ref:1 2 34", "`1` or `1 2 34`"),
+        ("order 12\u0301 34", "`12` or `12 34`"),  # a mark before the space
+        ("order 12\u280034", "`12` or `12 34`"),  # Braille's blank, which looks like a space
+        ("#1234 56", "`1234` or `1234 56`"),
+    ],
+)
+def test_a_number_split_by_spaces_however_short_its_groups_is_asked_about(typed: str, asked: str) -> None:
+    """`order 1 2 34` was customer `1` (a group of one digit let the rest pass as the summary's), `#1234 56` customer
+    `1234`: the form keys `1 2 34` as `1234` and `1234 56` as `123456`."""
+    with pytest.raises(InvalidInput, match="Nothing was logged") as raised:
+        read(f"50 {typed} arrived late")
+
+    assert f"Is the customer reference {asked}?" in str(raised.value)
