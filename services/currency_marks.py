@@ -6,6 +6,8 @@ import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 
+from services.currency_words import ALSO_NAMES, CENT_WORDS, CENTS, CURRENCIES_OF_WORD, DOLLARS
+
 CURRENCIES = ("USD", "EUR", "GBP", "CAD", "AUD", "NZD", "CHF", "JPY", "SEK", "NOK", "DKK", "INR", "BRL", "MXN", "ZAR")
 """What a policy's `currency` may be."""
 _OTHER_CODES = ("CNY", "RMB", "HKD", "TWD", "KRW", "SGD", "ISK", "PLN", "CZK", "HUF", "ILS", "AED", "THB")
@@ -17,13 +19,9 @@ _CODES_IN_CAPITALS = (
 """Codes read only in capitals (`20 RUB`, `20 KWD`): `rub` is an English word, and the rest are less often typed than
 an acronym of three letters may be. Codes that are English words or acronyms (`ALL`, `TOP`, `CUP`, `TRY`, `PEN`, `COP`,
 `MAD`, `BOB`…) are left unread, in any case: `refund 20 TOP customer` is no currency."""
-_CENTS = ("USD", "EUR", "CAD", "AUD", "NZD", "ZAR")
-"""Currencies whose hundredth is a cent: `20¢`, `20 cents` is 0.20 of a policy in one of them (`50 pence` of a GBP
-one, `50 pennies` of a GBP or USD one)."""
-_DOLLARS = ("USD", "CAD", "AUD", "NZD", "MXN")
 _KRONOR = ("SEK", "NOK", "DKK", "ISK")
 _CURRENCIES_OF_SIGN = {
-    "$": _DOLLARS,
+    "$": DOLLARS,
     **dict.fromkeys(("US$", "$US"), ("USD",)),
     **dict.fromkeys(("CA$", "C$", "CAN$"), ("CAD",)),
     **dict.fromkeys(("A$", "AU$"), ("AUD",)),
@@ -40,7 +38,7 @@ _CURRENCIES_OF_SIGN = {
     "₹": ("INR",),
     "RS": ("INR", "PKR", "LKR", "NPR"),
     "KR": _KRONOR,
-    "¢": _CENTS,
+    "¢": CENTS,
     **{"₩": ("KRW",), "₽": ("RUB",), "₺": ("TRY",), "₪": ("ILS",), "₱": ("PHP",), "฿": ("THB",), "₫": ("VND",)},
 }
 """A mark that may be more than one currency (`$`, `kr`, `元`) is read as the policy's when it is one of them, and
@@ -49,46 +47,27 @@ _OTHER_SIGNS = "".join(
     sign for sign in map(chr, range(0x10000)) if unicodedata.category(sign) == "Sc" and sign not in "¢¤"
 )
 """Every other currency sign (`₴`, `₦`): another currency than any policy's, though which one is not said."""
-_CURRENCIES_OF_WORD = {
-    **dict.fromkeys(("dollar", "buck", "ドル"), _DOLLARS),
-    **dict.fromkeys(("euro", "ユーロ", "欧元"), ("EUR",)),
-    **dict.fromkeys(("pound", "quid", "sterling", "ポンド", "英镑"), ("GBP",)),
-    **dict.fromkeys(("yen", "日元"), ("JPY",)),
-    **dict.fromkeys(("米ドル", "美元"), ("USD",)),
-    **{"加元": ("CAD",), "澳元": ("AUD",), "港元": ("HKD",), "ウォン": ("KRW",)},
-    **dict.fromkeys(("yuan", "renminbi", "人民元"), ("CNY",)),
-    **dict.fromkeys(("krona", "kronor"), ("SEK",)),
-    **dict.fromkeys(("krone", "kroner"), ("NOK", "DKK")),
-    **{"franc": ("CHF",), "rupee": ("INR",), "peso": ("MXN",), "reais": ("BRL",), "rand": ("ZAR",)},
-    "cent": _CENTS,
-    "pence": ("GBP",),
-    **dict.fromkeys(("penny", "pennies"), ("GBP", "USD")),
-    **dict.fromkeys(("us dollar", "u.s. dollar", "american dollar"), ("USD",)),
-    "canadian dollar": ("CAD",),
-    **dict.fromkeys(("australian dollar", "aussie dollar"), ("AUD",)),
-    **dict.fromkeys(("new zealand dollar", "nz dollar"), ("NZD",)),
-    **dict.fromkeys(("hong kong dollar", "hk dollar"), ("HKD",)),
-    **dict.fromkeys(("singapore dollar", "singaporean dollar"), ("SGD",)),
-    **dict.fromkeys(("taiwan dollar", "new taiwan dollar", "nt dollar"), ("TWD",)),
-    **dict.fromkeys(("british pound", "pound sterling", "pounds sterling", "uk pound"), ("GBP",)),
-    **dict.fromkeys(("swedish krona", "swedish kronor"), ("SEK",)),
-    **dict.fromkeys(("norwegian krone", "norwegian kroner"), ("NOK",)),
-    **dict.fromkeys(("danish krone", "danish kroner"), ("DKK",)),
-    **dict.fromkeys(("icelandic krona", "icelandic kronur"), ("ISK",)),
-    **dict.fromkeys(("brazilian real", "brazilian reais"), ("BRL",)),
-    **{"mexican peso": ("MXN",), "swiss franc": ("CHF",), "indian rupee": ("INR",), "south african rand": ("ZAR",)},
-    **{"japanese yen": ("JPY",), "chinese yuan": ("CNY",), "korean won": ("KRW",), "russian ruble": ("RUB",)},
-}
-"""`45 euros`, `45 US dollars`: a currency named in words after the amount, which must not be counted as 45 of the
-policy's. A country's word before `dollars` says which (`US dollars` under CAD is not CAD)."""
-_ALSO_NAMES = ("rand", "yuan", "yen")
-"""Currency words that are also people's names: `credit 20 Rand said thanks` may be rand or someone called Rand."""
+_Tree = dict[str, "_Tree"]
 
 
 def _either(marks: Iterable[str]) -> str:
-    """Any of the marks, the longest first; a space in one is any run of spaces (`US  dollars`)."""
-    escaped = (re.escape(mark).replace(r"\ ", r"\s+") for mark in sorted(marks, key=len, reverse=True))
-    return "|".join(escaped)
+    """Any of the marks, the longest first; a space in one is any run of spaces (`US  dollars`). Written as a tree of
+    their characters: the hundreds of currency words, tried one after another at each character of a long text, made
+    reading it several times slower."""
+    tree: _Tree = {}
+    for mark in marks:
+        node = tree
+        for char in mark:
+            node = node.setdefault(char, {})
+        node[""] = {}
+    return _branches(tree)
+
+
+def _branches(tree: _Tree) -> str:
+    """The characters that may follow, each with what may follow it; ending here is tried last (the longest first)."""
+    options = [(r"\s+" if char == " " else re.escape(char)) + _branches(tree[char]) for char in sorted(tree) if char]
+    either = options[0] if len(options) == 1 else f"(?:{'|'.join(options)})" if options else ""
+    return f"(?:{either})?" if "" in tree and options else either
 
 
 _SIGNS = f"{_either(_CURRENCIES_OF_SIGN)}|[{re.escape(_OTHER_SIGNS)}]"
@@ -97,14 +76,14 @@ _MARK = rf"(?P<mark>{_SIGNS}|{_CODES})(?![a-z])"
 _LEADING_MARK = re.compile(rf"^{_MARK}(?:(?<=rs|kr)\.)?\s*", re.IGNORECASE)
 """A mark before the amount, with the full stop of an abbreviation written so (`Rs.500`, `kr.45`): read as a decimal
 point, `Rs.500` was 0.50. A code's is a point (`USD.50` is 0.50)."""
-_IN = r"\(?(?:in\s+)?"
-"""`20 in USD`, `20 (USD)`, `20 (in USD)`: a mark after the amount, said so. The bracket closing it is optional, as
-the sentence's marks after an amount are taken off with it (`20 (USD),`)."""
+_IN = r"(?:\(?in(?:\s*\(|\s+)|\()?"
+"""`20 in USD`, `20 (USD)`, `20 (in USD)`, `20 in (USD)`: a mark after the amount, said so. The bracket closing it
+is optional, as the sentence's marks after an amount are taken off with it (`20 (USD),`)."""
 _AFTER = r"(?<!\s)\s*(?<![a-z])"
 """Where a mark after the amount starts: where no space is before it. Searched, a leading `\\s*` was tried again at
 each space of a long run of them, and `20` then thousands of spaces took seconds to read."""
 _TRAILING_MARK = re.compile(rf"{_AFTER}{_IN}{_MARK}\)?\Z", re.IGNORECASE)
-_TRAILING_WORD = re.compile(rf"{_AFTER}{_IN}(?P<mark>(?:{_either(_CURRENCIES_OF_WORD)})s?)\)?\Z", re.IGNORECASE)
+_TRAILING_WORD = re.compile(rf"{_AFTER}{_IN}(?P<mark>(?:{_either(CURRENCIES_OF_WORD)})s?)\)?\Z", re.IGNORECASE)
 _SENTENCE_MARKS = ".,;:!?)…"
 
 
@@ -178,21 +157,28 @@ def narrows(mark: str, other: str) -> bool:
 
 def is_cents(mark: str) -> bool:
     """`¢`, `cents`, `pence`: the amount is in hundredths."""
-    return mark.lower().removesuffix("s") in ("¢", "cent", "pence", "penny", "pennie")
+    return mark == "¢" or _word_of(mark) in CENT_WORDS
 
 
 def is_also_a_name(mark: str) -> bool:
     """`Rand`, `Yuan`: a currency word written as a name is, with a capital."""
-    return mark[:1].isupper() and mark.lower() in _ALSO_NAMES
+    return mark[:1].isupper() and mark.lower() in ALSO_NAMES
 
 
 def currencies_of(mark: str) -> tuple[str, ...]:
     """The currencies a mark read by `split_mark` may be: none for a sign of one Latitude does not know."""
-    word = " ".join(mark.lower().split())
-    named = _CURRENCIES_OF_WORD.get(word) or _CURRENCIES_OF_WORD.get(word.removesuffix("s"))
-    if named or mark.upper() in _CURRENCIES_OF_SIGN:
-        return named or _CURRENCIES_OF_SIGN[mark.upper()]
+    word = _word_of(mark)
+    if word is not None:
+        return CURRENCIES_OF_WORD[word]
+    if mark.upper() in _CURRENCIES_OF_SIGN:
+        return _CURRENCIES_OF_SIGN[mark.upper()]
     return () if mark in _OTHER_SIGNS else (mark.upper(),)
+
+
+def _word_of(mark: str) -> str | None:
+    """The word of CURRENCIES_OF_WORD a mark is, or its plural (`Euros` -> `euro`): None for a sign or code."""
+    word = " ".join(mark.lower().split())
+    return next((each for each in (word, word.removesuffix("s")) if each in CURRENCIES_OF_WORD), None)
 
 
 def _read(text: str) -> str:

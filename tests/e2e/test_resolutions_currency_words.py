@@ -3,9 +3,10 @@ a name that is also a currency's (`Rand`)."""
 
 from decimal import Decimal
 
+from models import Delivery
 from tests.conftest import RunningBot
 from tests.e2e.test_resolutions_money import policy, resolutions, with_policy
-from tests.helpers import load_policy
+from tests.helpers import count, load_policy
 
 LIMITS = "credit = { per_incident = 5000 }\nrefund = { per_incident = 5000 }"
 
@@ -161,3 +162,33 @@ def test_a_sign_with_pence_is_refused_as_either_amount_however_spaced(bot: Runni
     assert "write `GBP 20` or `2000 pence`, not both" in replies[2].text
     assert "write “£0.20” or “20 pence”, not both" in form.json["errors"]["amount"]
     assert resolutions(bot) == []
+
+
+def test_dinars_on_a_dollar_policy_are_refused_and_nothing_is_written(bot: RunningBot) -> None:
+    """2000 Kuwaiti dinars logged as $2,000 was about a third of what was given, within a limit it is over."""
+    with_policy(bot, LIMITS)
+
+    kuwaiti = bot.driver.command("U0AGENT1", "/resolve", "refund 2000 Kuwaiti dinars order 1234")
+    dinars = bot.driver.command("U0AGENT1", "/resolve", "refund 20 dinars order 1234")
+    in_brackets = bot.driver.command("U0AGENT1", "/resolve", "refund $20 in (EUR) order 1234")
+
+    assert (
+        "Your limits are in USD, and `2000 Kuwaiti dinars` is not (read as KWD): give the amount in USD, like `$45`."
+    ) in kuwaiti.text
+    assert "`20 dinars` is not (`dinars` could be KWD, BHD, JOD, IQD, LYD, TND, DZD or RSD)" in dinars.text
+    assert "`$20 in (EUR)` names two currencies" in in_brackets.text
+    assert resolutions(bot) == []
+    assert bot.slack.calls("chat.postMessage") == []
+    with bot.sessions() as session:
+        assert count(session, Delivery) == 0
+
+
+def test_won_in_a_sentence_is_a_word_and_south_korean_won_a_currency(bot: RunningBot) -> None:
+    with_policy(bot, LIMITS)
+
+    won = bot.driver.command("U0AGENT1", "/resolve", "refund 20 South Korean won order 1234")
+    sentence = bot.driver.command("U0AGENT1", "/resolve", "refund 20 we won them back, order 1234")
+
+    assert "Your limits are in USD, and `20 South Korean won` is not (read as KRW)" in won.text
+    assert "Logged your *refund* of $20" in sentence.text
+    assert [(r.amount, r.summary) for r in resolutions(bot)] == [(Decimal(20), "we won them back, order 1234")]

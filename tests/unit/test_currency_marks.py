@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from services.currency_marks import words_of_mark
+from services.currency_marks import is_cents, words_of_mark
 from services.errors import InvalidInput
 from services.money import is_currency_mark, is_currency_word, parse_amount
 from services.resolutions.typed_amount import read_amount
@@ -92,7 +92,9 @@ def test_a_currency_named_in_a_word_is_taken_with_the_amount(word: str) -> None:
     assert is_currency_word(word)
 
 
-@pytest.mark.parametrize("word", ["try", "php", "krill", "real", "sterlingly", "kr8"])
+@pytest.mark.parametrize(
+    "word", ["try", "php", "krill", "real", "sterlingly", "kr8", "won", "dong", "lei", "lev", "mark", "sol", "kip"]
+)
 def test_words_of_the_sentence_are_no_currency(word: str) -> None:
     assert not is_currency_mark(word) and not is_currency_word(word)
 
@@ -205,3 +207,103 @@ def test_a_name_that_is_also_a_currency_is_refused_with_how_to_keep_it_a_name() 
     words = ["¥20", "Rand", "said", "thanks"]
     assert read_amount(words, "credit", "JPY") == 20
     assert words == ["Rand", "said", "thanks"]
+
+
+@pytest.mark.parametrize(
+    ("typed", "read_as"),
+    [
+        ("2000 Kuwaiti dinars", "read as KWD"),
+        ("20 dinars", "`dinars` could be KWD, BHD, JOD, IQD, LYD, TND, DZD or RSD"),
+        ("20 Saudi riyals", "read as SAR"),
+        ("20 riyals", "`riyals` could be SAR or QAR"),
+        ("20 UAE dirhams", "read as AED"),
+        ("20 dirhams", "`dirhams` could be AED or MAD"),
+        ("20 shekels", "read as ILS"),
+        ("20 zloty", "read as PLN"),
+        ("20 złotych", "read as PLN"),
+        ("20 baht", "read as THB"),
+        ("20 Turkish lira", "read as TRY"),
+        ("20 rubles", "read as RUB"),
+        ("20 roubles", "read as RUB"),
+        ("20 ringgit", "read as MYR"),
+        ("20 Argentine pesos", "read as ARS"),
+        ("20 forints", "read as HUF"),
+        ("20 koruna", "read as CZK"),
+        ("20 Romanian lei", "read as RON"),
+        ("20 naira", "read as NGN"),
+        ("20 rupiah", "read as IDR"),
+        ("20 Vietnamese dong", "read as VND"),
+        ("20 taka", "read as BDT"),
+        ("20 hryvnias", "read as UAH"),
+        ("20 Egyptian pounds", "read as EGP"),
+        ("20 (in Thai baht)", "read as THB"),
+    ],
+)
+def test_a_currency_no_policy_is_in_said_in_words_is_refused_as_it(typed: str, read_as: str) -> None:
+    """Each was logged in the policy's currency: `2000 Kuwaiti dinars` as $2,000, about a third of what was given."""
+    message = f"Your limits are in USD, and `{typed}` is not ({read_as}): give the amount in USD, like `$45`."
+    with pytest.raises(InvalidInput, match=re.escape(message)):
+        parse_amount(typed, "USD")
+
+
+@pytest.mark.parametrize(
+    ("typed", "currency", "read_as"),
+    [
+        ("20 Egyptian pounds sorry", "GBP", "EGP"),
+        ("20 Pakistani rupees sorry", "INR", "PKR"),
+        ("20 Argentine pesos sorry", "MXN", "ARS"),
+        ("20 Jamaican dollars sorry", "USD", "JMD"),
+        ("20 Kuwaiti dinars sorry", "USD", "KWD"),
+    ],
+)
+def test_a_countrys_word_before_a_currency_of_the_policys_name_is_read_with_it(
+    typed: str, currency: str, read_as: str
+) -> None:
+    """`Egyptian` was left to the summary and `pounds` with it: 20 Egyptian pounds was logged as £20."""
+    with pytest.raises(InvalidInput, match=re.escape(f"is not (read as {read_as})")):
+        read_amount(typed.split(), "refund", currency)
+
+
+@pytest.mark.parametrize(
+    ("currency_words", "sentence"),
+    [
+        ("20 South Korean won", "20 we won them back"),
+        ("20 Vietnamese dong", "20 dong said thanks"),
+        ("20 Romanian lei", "20 lei for the party"),
+        ("20 Bulgarian lev", "20 lev said thanks"),
+        ("20 convertible marks", "20 Mark said thanks"),
+        ("20 Peruvian soles", "20 sol said thanks"),
+    ],
+)
+def test_a_currency_word_that_is_also_english_or_a_name_is_read_only_after_its_countrys(
+    currency_words: str, sentence: str
+) -> None:
+    """`refund 20 we won them back` is no amount in won; `20 South Korean won` is, and was logged as $20."""
+    with pytest.raises(
+        InvalidInput, match=re.escape(f"Your limits are in USD, and `{currency_words}` is not (read as")
+    ):
+        read_amount(currency_words.split(), "refund", "USD")
+    words = sentence.split()
+    assert read_amount(words, "refund", "USD") == 20
+    assert words == sentence.split()[1:]
+
+
+@pytest.mark.parametrize("word", ["dinars", "riyals", "dirhams", "shekels", "zloty", "lira", "rubles", "ringgit"])
+def test_a_currency_no_policy_is_in_named_in_a_word_is_taken_with_the_amount(word: str) -> None:
+    assert is_currency_word(word)
+    assert words_of_mark("20", [word, "sorry"]) == 1
+
+
+def test_lira_written_as_a_name_is_refused_with_how_to_keep_it_a_name() -> None:
+    hint = "If `Lira` is someone's name, mark the amount: `/resolve credit $20 Lira …`."
+    with pytest.raises(InvalidInput, match=re.escape(hint)):
+        read_amount(["20", "Lira", "said", "thanks"], "credit", "USD")
+    words = ["$20", "Lira", "said", "thanks"]
+    assert read_amount(words, "credit", "USD") == 20
+    assert words == ["Lira", "said", "thanks"]
+
+
+def test_only_a_word_of_hundredths_is_cents() -> None:
+    """`pennie` is no word of the reader's: it was taken for cents only as `pennies` without its `s`."""
+    assert not is_cents("pennie")
+    assert all(is_cents(mark) for mark in ("¢", "Cents", "pence", "penny", "pennies"))

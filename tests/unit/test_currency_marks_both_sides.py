@@ -150,3 +150,19 @@ def test_a_word_after_the_amounts_mark_that_names_no_currency_stays_in_the_summa
     words = ["20", "dollars", "all", "good"]
     assert read_amount(words, "refund", "USD") == Decimal(20)
     assert words == ["all", "good"]
+
+
+@pytest.mark.parametrize(("typed", "currency"), [("$20 in (EUR)", "USD"), ("¥2000 in (USD)", "JPY")])
+def test_a_currency_in_brackets_after_in_is_read_after_a_sign_and_refused(typed: str, currency: str) -> None:
+    """`(in EUR)` was read, `in (EUR)` was not: `$20 in (EUR)` was logged as $20."""
+    other = typed.split("(")[1].rstrip(")")
+    words = [*typed.split(), "sorry"]
+    assert words_of_mark(words[0], words[1:]) == 2
+    with pytest.raises(InvalidInput, match=re.escape(f"names two currencies, `{typed[0]}`")) as refused:
+        read_amount(words, "refund", currency)
+    assert f"and `{other}` (read as {other})" in str(refused.value)
+
+
+def test_a_currency_in_brackets_after_in_is_read_without_a_sign_too() -> None:
+    with pytest.raises(InvalidInput, match=re.escape("Your limits are in USD, and `20 in (EUR)` is not (read as EUR)")):
+        read_amount(["20", "in", "(EUR),", "sorry"], "refund", "USD")
