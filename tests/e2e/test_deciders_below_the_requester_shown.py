@@ -12,7 +12,9 @@ from typing import Any
 from sqlalchemy import select
 
 from handlers.blocks.digest import as_text
-from models import Resolution
+from models import Employee, Resolution
+from services.digest.org import read_org
+from services.resolutions import decisions
 from tests.conftest import FIXTURES, RunningBot
 from tests.helpers import load_org, load_policy
 
@@ -109,3 +111,20 @@ def test_an_admin_under_the_requester_sent_more_than_the_home_reads_finds_only_t
     zoes = home_of(bot, "U0ADMIN2")
     assert offered(zoes) == set(refunds[:10])
     assert "*Waiting for a decision in the workspace* (22)" in as_text(zoes), as_text(zoes)
+
+
+def test_every_home_and_the_digests_view_of_the_org_agree_with_who_may_decide(bot: RunningBot) -> None:
+    """For each person and each request waiting: listed on their Home, and in the digest's view of the org theirs to
+    decide, exactly when their click on it would be accepted."""
+    adas_refunds_sent_to_yan_while_zoe_was_away(bot)
+    kims_refund(bot)
+    with bot.sessions() as session:
+        people = session.scalars(select(Employee).where(Employee.active)).all()
+        waiting = session.scalars(select(Resolution).where(Resolution.status == "pending")).all()
+        org = read_org(session, people[0].workspace_id)
+        for person in people:
+            listed = {r.id for r in decisions.waiting_for(session, person).oldest}
+            accepted = {r.id for r in waiting if decisions.may_decide(r, person)}
+            assert listed == accepted, person.name
+            in_digest = {r.id for r in waiting if org.may_decide(person.id, r.employee_id, r.decider_id)}
+            assert in_digest == accepted, person.name
