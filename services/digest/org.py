@@ -48,13 +48,33 @@ class Org:
                     members[manager].add(person)
         return {manager: frozenset(ids) for manager, ids in members.items()}
 
-    def may_decide(self, decider: int, requester: int) -> bool:
-        """Whether `decider` may decide a request of `requester` sent to them: active, not the requester, and an admin
-        or above them (services/deciders.still_fits); the requester's direct manager always may."""
+    def may_decide(self, decider: int, requester: int, sent_to: int | None) -> bool:
+        """Whether `decider` may decide a request of `requester` waiting on `sent_to`, as
+        services/resolutions/decisions.may_decide says: an active admin, any of someone they do not report to, and
+        one of someone they report to only when sent to them while nobody else may (services/deciders.decider_fits);
+        the requester's direct manager; a manager higher up, one sent to them."""
         person = self.people.get(decider)
         if person is None or not person.active or decider == requester:
             return False
-        return person.role == "admin" or decider in self.above.get(requester, ())
+        if person.role == "admin":
+            if requester not in self.above.get(decider, ()):
+                return True
+            return decider == sent_to and not self._someone_else_decides(requester, decider)
+        asker = self.people.get(requester)
+        if asker is not None and decider == asker.manager_id:
+            return True
+        return decider == sent_to and decider in self.above.get(requester, ())
+
+    def _someone_else_decides(self, requester: int, decider: int) -> bool:
+        """The requester's active manager, or an active admin who does not report to them (deciders, in memory)."""
+        asker = self.people.get(requester)
+        manager = self.people.get(asker.manager_id) if asker and asker.manager_id is not None else None
+        if manager is not None and manager.active and manager.id not in (requester, decider):
+            return True
+        return any(
+            p.role == "admin" and p.active and p.id not in (requester, decider) and requester not in self.above[p.id]
+            for p in self.people.values()
+        )
 
     def active_people(self) -> dict[int, Person]:
         return {p.id: p for p in self.people.values() if p.active}

@@ -206,7 +206,8 @@ _ROW = (
 
 def waiting_by_decider(session: Session, workspace_id: int, org: Org) -> dict[int, list[Waiting]]:
     """Pending requests, oldest first, under whoever may decide them: the direct manager, and the decider while they
-    may (not one demoted or moved since, with nobody to hand it to: services/deciders.py; their Home leaves it out)."""
+    may (not one demoted or moved since, with nobody to hand it to, nor an admin who reports to the requester while
+    someone else may: services/deciders.py; their Home leaves it out)."""
     r = Resolution
     query = select(r.id, r.employee_id, r.decider_id, r.category, r.amount, r.currency, r.summary, r.created_at)
     query = query.where(r.workspace_id == workspace_id, r.status == "pending")
@@ -217,7 +218,7 @@ def waiting_by_decider(session: Session, workspace_id: int, org: Org) -> dict[in
         item = Waiting(row.id, person, *row[3:])
         for decider in {row.decider_id, person.manager_id if person else None} - {None, row.employee_id}:
             assert decider is not None
-            if org.may_decide(decider, row.employee_id):
+            if org.may_decide(decider, row.employee_id, row.decider_id):
                 waiting[decider].append(item)
     return waiting
 

@@ -27,10 +27,12 @@ _PENDING_NOT_OWN = and_(
     Resolution.status == "pending",
     Resolution.employee_id != bindparam("decider_id"),
 )
-_PENDING_FOR_ADMIN = and_(  # not their own bosses', unless sent to them (`may_decide`)
+_NOT_THEIRS_NOW = Resolution.id.not_in(bindparam("no_longer_theirs", expanding=True))
+_PENDING_FOR_ADMIN = and_(  # not their own bosses', unless sent to them while they still fit (`may_decide`)
     _PENDING_NOT_OWN,
     (Resolution.decider_id == bindparam("decider_id"))
     | Resolution.employee_id.not_in(bindparam("bosses", expanding=True)),
+    _NOT_THEIRS_NOW,
 )
 _REPORTS = select(Employee.id).where(Employee.manager_id == bindparam("decider_id"))
 _PENDING_HERE = (Resolution.workspace_id == bindparam("workspace_id"), Resolution.status == "pending")
@@ -41,7 +43,7 @@ _WAITING_ON_THEM = union_all(  # two index ranges, theirs only: with an OR, SQLi
 _PENDING_FOR_MANAGER = and_(
     Resolution.id.in_(_WAITING_ON_THEM),
     Resolution.employee_id != bindparam("decider_id"),
-    Resolution.id.not_in(bindparam("no_longer_theirs", expanding=True)),
+    _NOT_THEIRS_NOW,
 )
 _WAITING_FOR_ADMIN, _WAITING_FOR_MANAGER = (
     select(Resolution, *columns).where(pending).order_by(Resolution.created_at, Resolution.id).limit(WAITING_SHOWN)
@@ -52,9 +54,10 @@ _COUNT_FOR_ADMIN, _COUNT_FOR_MANAGER = (
     for pending in (_PENDING_FOR_ADMIN, _PENDING_FOR_MANAGER)
 )
 _SENT = (Resolution.decider_id == bindparam("decider_id"), Resolution.status == "pending")
+_SENT_NOW = (*_SENT, _NOT_THEIRS_NOW)
 _SENT_TO_ADMIN = (  # its count as a subquery run once: one statement, both read from ix_resolutions_decider_waiting
-    select(Resolution, select(func.count()).select_from(Resolution).where(*_SENT).scalar_subquery())
-    .where(*_SENT)
+    select(Resolution, select(func.count()).select_from(Resolution).where(*_SENT_NOW).scalar_subquery())
+    .where(*_SENT_NOW)
     .order_by(Resolution.created_at, Resolution.id)
     .limit(WAITING_SHOWN)
 )
@@ -163,13 +166,46 @@ def waiting_for(session: Session, decider: Employee) -> Waiting:
     params: dict[str, object] = {"workspace_id": decider.workspace_id, "decider_id": decider.id}
     if decider.role != "admin":
         return _waiting_for_manager(session, decider, params)
-    params["bosses"] = [boss.id for boss in directory.managers_above(decider)]
-    oldest = list(session.scalars(_WAITING_FOR_ADMIN, params))
-    total = len(oldest)
-    if total >= WAITING_SHOWN:
-        total = int(session.scalar(_COUNT_FOR_ADMIN, params) or 0)
-    sent = session.execute(_SENT_TO_ADMIN, {"decider_id": decider.id}).all()
-    return Waiting(oldest, total, True, [resolution for resolution, _ in sent], int(sent[0][1]) if sent else 0)
+    return _waiting_for_admin(session, decider, params)
+
+
+_SENT_FROM_BOSSES = select(Resolution).where(*_SENT, Resolution.employee_id.in_(bindparam("bosses", expanding=True)))
+
+
+def _waiting_for_admin(session: Session, decider: Employee, params: dict[str, object]) -> Waiting:
+    """`waiting_for` an admin: all they may decide, and apart those sent to them, each in one statement. One sent to
+    them by someone they report to they may decide only while nobody else may (`deciders.decider_fits`): any other is
+    left out, here while both lists hold all there are, else in SQL (read again, and counted, without them)."""
+    bosses = [boss.id for boss in directory.managers_above(decider)]
+    params.update(bosses=bosses, no_longer_theirs=[])
+    oldest, (sent, sent_total) = list(session.scalars(_WAITING_FOR_ADMIN, params)), _sent_to_admin(session, params)
+    complete = sent_total <= len(sent)
+    no_longer = _not_theirs_now(session, decider, bosses, sent if complete else None, params) if sent else []
+    if no_longer and complete and len(oldest) < WAITING_SHOWN:  # every one is here: left out without reading again
+        oldest = [resolution for resolution in oldest if resolution.id not in no_longer]
+        sent = [resolution for resolution in sent if resolution.id not in no_longer]
+        return Waiting(oldest, len(oldest), True, sent, len(sent))
+    if no_longer:
+        params["no_longer_theirs"] = no_longer
+        oldest, (sent, sent_total) = list(session.scalars(_WAITING_FOR_ADMIN, params)), _sent_to_admin(session, params)
+    total = len(oldest) if len(oldest) < WAITING_SHOWN else int(session.scalar(_COUNT_FOR_ADMIN, params) or 0)
+    return Waiting(oldest, total, True, sent, sent_total)
+
+
+def _sent_to_admin(session: Session, params: dict[str, object]) -> tuple[list[Resolution], int]:
+    rows = session.execute(_SENT_TO_ADMIN, params).all()
+    return [resolution for resolution, _ in rows], int(rows[0][1]) if rows else 0
+
+
+def _not_theirs_now(
+    session: Session, decider: Employee, bosses: list[int], sent: list[Resolution] | None, params: dict[str, object]
+) -> list[int]:
+    """Of the requests sent to this admin (`sent`, or read when it holds only the oldest), those of someone they
+    report to that they may no longer decide: someone who does not report to the requester may."""
+    if not bosses:
+        return []
+    candidates = sent if sent is not None else session.scalars(_SENT_FROM_BOSSES, params)
+    return [r.id for r in candidates if r.employee_id in bosses and not may_decide(r, decider)]
 
 
 _SENT_FROM_BEYOND_REPORTS = select(Resolution).where(*_SENT, Resolution.employee_id.not_in(_REPORTS))
