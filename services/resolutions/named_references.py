@@ -8,7 +8,9 @@ import unicodedata
 from services.resolutions.reference_parts import refuse_spaced_reference, spans_time
 
 REFERENCE_LABELS = ("order", "ticket", "case", "booking", "account", "invoice")
-_PARTS = r"(?:[,./_'’·–—]\d[A-Za-z0-9-]*)*"
+_PARTS = r"(?:[,./_'’·\u066b\u066c\u2010\u2012–—\u2212]\d[A-Za-z0-9-]*)*"
+"""Marks between a number's parts: a comma, a point, a slash, Arabic's decimal and thousands separators, the
+hyphens, dashes and minus sign (NFKC leaves U+2010, U+2012 and U+2212 as they are)."""
 _BODY = (
     rf"(?:(?=[A-Za-z0-9-]*\d)[A-Za-z0-9][A-Za-z0-9-]*{_PARTS}"  # `1234`, `A-12`, `1,234`, `12/34`, `2024/0012`
     rf"|(?=[A-Za-z]{{2}})[A-Za-z][A-Za-z-]*+[/_]\d{{3,}}[A-Za-z0-9-]*{_PARTS})"  # `INV/2024/0012`, `ORD_12345`

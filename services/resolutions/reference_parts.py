@@ -21,9 +21,12 @@ _ACRONYM_WORDS = (
 _ACRONYMS = frozenset(_ACRONYM_WORDS.split())
 """Capitals of everyday words, never a reference's next part: `ref:12345 VIP customer`, `ref:4471 PS5 broken`."""
 _OTHER_PART = r"(?!(?:{}){})".format("|".join(sorted(_ACRONYMS, key=len, reverse=True)), _ENDS)
-PART_GROUPS = re.compile(rf"(?:\s+{_OTHER_PART}(?:\d+|(?=[A-Z]*\d)[A-Z0-9]{{2,}}|[A-Z]{{2,}}){_ENDS})+")
+PART_GROUPS = re.compile(
+    rf"(?:\s+{_OTHER_PART}(?:\d{{2,}}|\d(?!\s+[A-Z])|(?=[A-Z]*\d)[A-Z0-9]{{2,}}|[A-Z]{{2,}}){_ENDS})+"
+)
 """After `ref:` also a group of capitals, with or without digits: `DEF` in `ref:ABC DEF late`, `12B`, `X7`, though not
-a common one (`_ACRONYMS`). After `order 1234` capitals are more often the sentence's (`order 1234 VIP customer`), so
+a common one (`_ACRONYMS`); one digit before capitals is the sentence's (`ref:ABC123 2 DAYS LATE`, `ref:4471 1 TB
+drive`). After `order 1234` capitals are more often the sentence's (`order 1234 VIP customer`), so
 only digits are asked about. After a reference in small letters, a short word in small letters is the sentence's
 as any other (`ref:smith cc manager`, `ref:müller ist sauer`)."""
 _NUMBER_GOES_ON = re.compile(r"(?:[.,]\d{1,2}|:[0-5]\d)(?!\d|[.,:]\d)")

@@ -13,7 +13,7 @@ from services.errors import InvalidInput
 from services.money import is_currency_mark, looks_like_amount, names_money
 from services.policy.versions import BoundaryRule
 from services.resolutions.fixes import ResolutionRequest, UnknownCategory
-from services.resolutions.named_references import REFERENCE_LABELS, WORD_APART, named_reference
+from services.resolutions.named_references import REFERENCE_LABELS, WORD_APART, as_read, named_reference
 from services.resolutions.reference_parts import PART_GROUPS, refuse_spaced_reference, without_the_sentences_end
 from services.resolutions.typed_amount import read_amount
 from services.text import SLACK_MENTION, escape_mrkdwn, without_ignorable
@@ -188,7 +188,7 @@ def to_request(line: OneLiner, rule: BoundaryRule, currency: str) -> ResolutionR
     if unquoted and ref_match:
         customer_ref, ended = without_the_sentences_end(unquoted)
         if not ended:
-            after = words_typed[ref_match.end() :]
+            after = as_read(words_typed[ref_match.end() :])  # `ref:12 3\u03014` is the form's `1234`
             refuse_spaced_reference(unquoted, after, written=f"ref:{unquoted}", parts=PART_GROUPS)
     summary = _lines_kept(_OUTCOME.sub(_READ, _REF.sub(_READ, _without_opened_before_ref(typed))))
     return ResolutionRequest(

@@ -196,6 +196,8 @@ def test_a_mark_or_a_digit_of_another_script_in_the_number_is_the_forms_customer
         ("order 12\u0301 34", "`12` or `12 34`"),  # a mark before the space
         ("order 12\u280034", "`12` or `12 34`"),  # Braille's blank, which looks like a space
         ("#1234 56", "`1234` or `1234 56`"),
+        ("ref:12 3\u03014", "`12` or `12 34`"),  # a mark on the next group
+        ("ref:12 3 4", "`12` or `12 3 4`"),
     ],
 )
 def test_a_number_split_by_spaces_however_short_its_groups_is_asked_about(typed: str, asked: str) -> None:
@@ -205,3 +207,24 @@ def test_a_number_split_by_spaces_however_short_its_groups_is_asked_about(typed:
         read(f"50 {typed} arrived late")
 
     assert f"Is the customer reference {asked}?" in str(raised.value)
+
+
+@pytest.mark.parametrize(
+    ("typed", "reference"),
+    [("ref:ABC123 2 DAYS LATE", "ABC123"), ("ref:4471 1 TB drive dead", "4471"), ("ref:ABC 1 DEF", "ABC")],
+)
+def test_one_digit_before_capitals_after_a_reference_is_the_sentences(typed: str, reference: str) -> None:
+    """`2 DAYS`, `1 TB`: a count in capitals is no part of the reference before it."""
+    assert read(f"20 {typed}")[1] == reference
+
+
+@pytest.mark.parametrize(
+    "number",
+    ["\u0661\u0662\u066c\u0663\u0664", "12\u201034", "12\u201134", "12\u221234", "12\u066b34"],
+    ids=["arabic-thousands", "hyphen", "non-breaking-hyphen", "minus", "arabic-decimal"],
+)
+def test_a_mark_of_another_script_between_the_numbers_parts_is_read_across(number: str) -> None:
+    """`order ١٢٬٣٤` (Arabic's `1,234`) was customer `12`, `order 12‐34` too: the form keys both `1234`."""
+    customer_ref = read(f"50 order {number} arrived late")[1]
+
+    assert customer_ref is not None and customer_key(customer_ref) == customer_key(number) == "1234"
