@@ -103,7 +103,7 @@ def words_of_mark(amount: str, words: Sequence[str]) -> int:
     mark is not (in `$20 Rand said thanks`, Rand is someone). Any other currency than the own mark's is taken, to be
     refused: left in the summary, `¥20000 USD` was logged as ¥20,000."""
     own = split_mark(amount)[1]
-    for count in range(min(len(words), 4), 0, -1):
+    for count in range(min(len(words), 5), 0, -1):  # `in West African CFA francs`
         typed = _read(" ".join(words[:count])).rstrip(_SENTENCE_MARKS)
         found = _TRAILING_WORD.fullmatch(typed) or _TRAILING_MARK.fullmatch(typed)
         if found:
@@ -177,8 +177,12 @@ def currencies_of(mark: str) -> tuple[str, ...]:
 
 def _word_of(mark: str) -> str | None:
     """The word of CURRENCIES_OF_WORD a mark is, or its plural (`Euros` -> `euro`): None for a sign or code."""
-    word = " ".join(mark.lower().split())
+    word = " ".join(mark.translate(_TURKISH_I).lower().split())
     return next((each for each in (word, word.removesuffix("s")) if each in CURRENCIES_OF_WORD), None)
+
+
+_TURKISH_I = str.maketrans("İı", "Ii")
+"""`LİRA`, `lıra`: Turkish capitals and small letters of `i`, which the regex's ignore-case already reads as `i`."""
 
 
 def _read(text: str) -> str:

@@ -9,7 +9,7 @@ CENTS = ("USD", "EUR", "CAD", "AUD", "NZD", "ZAR")
 """Currencies whose hundredth is a cent: `20¢`, `20 cents` is 0.20 of a policy in one of them (`50 pence` of a GBP
 one, `50 pennies` of a GBP or USD one)."""
 DOLLARS = ("USD", "CAD", "AUD", "NZD", "MXN")
-CENT_WORDS = ("cent", "pence", "penny", "pennies")
+CENT_WORDS = ("cent", "pence", "penny", "pennies", "us cent", "euro cent")
 """The words of hundredths, as `currencies_of` finds them in CURRENCIES_OF_WORD."""
 
 _DINARS = ("KWD", "BHD", "JOD", "IQD", "LYD", "TND", "DZD", "RSD")
@@ -108,6 +108,16 @@ _OF_COUNTRIES = {
     **_of("shilling", kenyan="KES", ugandan="UGX", tanzanian="TZS", somali="SOS"),
     **{"peruvian sol": ("PEN",), "peruvian soles": ("PEN",), "lao kip": ("LAK",), "armenian dram": ("AMD",)},
     **{"georgian lari": ("GEL",), "albanian lek": ("ALL",), "convertible mark": ("BAM",)},
+    **_of("dinar", kuwait="KWD", bahrain="BHD", jordan="JOD", iraq="IQD", libya="LYD", tunisia="TND", algeria="DZD"),
+    **_of("riyal", saudi_arabian="SAR", qatar="QAR", oman="OMR", yemen="YER"),
+    **_of("rial", saudi_arabian="SAR", qatar="QAR", oman="OMR", iran="IRR", yemen="YER"),
+    **_of("dirham", dubai="AED", emirates="AED", morocco="MAD"),
+    **_of("pound", egypt="EGP", lebanon="LBP", syria="SYP", sudan="SDG"),
+    **_of("dollar", taiwanese="TWD", fiji="FJD", cayman="KYD", cayman_islands="KYD", kiwi="NZD", zimbabwean="ZWL"),
+    **{"turkey lira": ("TRY",), "chinese renminbi": ("CNY",), "us cent": ("USD",), "euro cent": ("EUR",)},
+    **_of("złoty", polish="PLN"),
+    **{"polish zlotych": ("PLN",), "polish złotych": ("PLN",), "ukrainian hryvnya": ("UAH",)},
+    **_of("sheqel", israeli="ILS", new="ILS", new_israeli="ILS"),
     **{"bosnian convertible mark": ("BAM",), "croatian kuna": ("HRK",), "azerbaijani manat": ("AZN",)},
 }
 """A country's word before a currency's says which: `US dollars` under CAD is not CAD, `Egyptian pounds` under GBP
@@ -115,5 +125,5 @@ is not GBP. A word read only so (`won`, `dong`, `lei`, `sol`) is ordinary Englis
 CURRENCIES_OF_WORD = {**_EACH_ONE, **_OTHERS, **_OF_COUNTRIES}
 """`45 euros`, `45 US dollars`, `2000 Kuwaiti dinars`: a currency named in words after the amount, which must not be
 counted as 45 of the policy's. A word that may be several currencies (`dinars`) is refused naming them."""
-ALSO_NAMES = ("rand", "yuan", "yen", "lira")
+ALSO_NAMES = ("rand", "yuan", "yen", "lira", "naira", "taka", "cedi", "leva", "manat", "baht")
 """Currency words that are also people's names: `credit 20 Rand said thanks` may be rand or someone called Rand."""

@@ -21,8 +21,10 @@ def read_amount(words: list[str], category: str, currency: str) -> Decimal:
     typed = words.pop(0)
     if words and is_currency_mark(typed):  # `$ 45`, `USD 45`
         typed = f"{typed} {words.pop(0)}"
-    while taken := words_of_mark(typed, words):  # `45 CAD`, `45 euros, sorry`, `45 US dollars`, `45 (in USD)`
-        typed = " ".join([typed, *words[:taken]])  # and a second mark, read with the first: `20 dollars USD`
+    for _ in range(2):  # `45 CAD`, `45 euros, sorry`, `45 US dollars`, `45 (in USD)`, and a second mark read with the
+        if not (taken := words_of_mark(typed, words)):  # first, `20 dollars USD`: a third is the summary's, as each
+            break  # word taken had the whole line read again
+        typed = " ".join([typed, *words[:taken]])
         del words[:taken]
     try:
         return _amount(typed, words, category, currency)

@@ -307,3 +307,50 @@ def test_only_a_word_of_hundredths_is_cents() -> None:
     """`pennie` is no word of the reader's: it was taken for cents only as `pennies` without its `s`."""
     assert not is_cents("pennie")
     assert all(is_cents(mark) for mark in ("¢", "Cents", "pence", "penny", "pennies"))
+
+
+@pytest.mark.parametrize(
+    ("typed", "currency", "read_as"),
+    [
+        ("2000 Kuwait dinars order 1234", "USD", "read as KWD"),
+        ("500 Oman rials sorry", "USD", "read as OMR"),
+        ("200 Saudi Arabian riyals sorry", "USD", "read as SAR"),
+        ("20 Polish złoty sorry", "USD", "read as PLN"),
+        ("20 Chinese renminbi sorry", "USD", "read as CNY"),
+        ("20 Kiwi dollars sorry", "USD", "read as NZD"),
+        ("20 Egypt pounds sorry", "GBP", "read as EGP"),
+        ("20 in West African CFA francs order 1237", "USD", "read as XOF"),
+        ("20 (in Central African CFA francs) sorry", "USD", "read as XAF"),
+        ("20 LİRA sorry", "USD", "read as TRY"),
+        ("20 US cents sorry", "EUR", "cents of USD"),
+    ],
+)
+def test_a_currency_named_by_its_countrys_name_or_in_five_words_is_refused_as_it(
+    typed: str, currency: str, read_as: str
+) -> None:
+    """Each was logged in the policy's currency: the country's name (not its adjective) hid the currency after it, and
+    `in` with a four-word name went past the words looked at, where the form's Amount field refused both."""
+    with pytest.raises(InvalidInput, match=re.escape(f"is not ({read_as})")):
+        read_amount(typed.split(), "refund", currency)
+
+
+def test_us_cents_are_hundredths_and_a_dotted_capital_i_is_an_i() -> None:
+    assert read_amount(["20", "US", "cents", "sorry"], "refund", "USD") == Decimal("0.20")
+    assert read_amount(["20", "CANADİAN", "DOLLARS", "sorry"], "refund", "CAD") == 20
+
+
+@pytest.mark.parametrize("name", ["Naira", "Taka", "Cedi", "Leva", "Manat", "Baht"])
+def test_a_currency_word_that_is_a_given_name_stays_a_name_after_a_marked_amount(name: str) -> None:
+    words = ["$20", name, "was", "overcharged"]
+    assert read_amount(words, "refund", "USD") == 20
+    assert words == [name, "was", "overcharged"]
+
+
+def test_a_currency_word_repeated_along_a_long_line_is_read_once() -> None:
+    """Each repeat was taken as one more mark and the whole amount read again (64,000 characters took 43 s): the
+    amount took them all: two marks are read with it, the rest is the summary's."""
+    for repeated in ("dinars ", "USD ", "in EUR "):
+        words = ["20", *(repeated * 500).split()]
+        with pytest.raises(InvalidInput):
+            read_amount(words, "refund", "USD")
+        assert len(words) > 400, repeated
