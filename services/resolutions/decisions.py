@@ -204,8 +204,12 @@ def _not_theirs_now(
     report to that they may no longer decide: someone who does not report to the requester may."""
     if not bosses:
         return []
-    candidates = sent if sent is not None else session.scalars(_SENT_FROM_BOSSES, params)
-    return [r.id for r in candidates if r.employee_id in bosses and not may_decide(r, decider)]
+    candidates = sent if sent is not None else list(session.scalars(_SENT_FROM_BOSSES, params))
+    fits: dict[int, bool] = {}  # each was sent to them: the answer hangs on its requester alone, asked once each
+    for request in candidates:
+        if request.employee_id in bosses and request.employee_id not in fits:
+            fits[request.employee_id] = may_decide(request, decider)
+    return [r.id for r in candidates if r.employee_id in bosses and not fits[r.employee_id]]
 
 
 _SENT_FROM_BEYOND_REPORTS = select(Resolution).where(*_SENT, Resolution.employee_id.not_in(_REPORTS))

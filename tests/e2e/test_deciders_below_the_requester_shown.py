@@ -9,7 +9,7 @@ may decide her refund, so it goes to Yan. Zoe comes back: it still waits on Yan,
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from handlers.blocks.digest import as_text
 from models import Employee, Resolution
@@ -128,3 +128,32 @@ def test_every_home_and_the_digests_view_of_the_org_agree_with_who_may_decide(bo
             assert listed == accepted, person.name
             in_digest = {r.id for r in waiting if org.may_decide(person.id, r.employee_id, r.decider_id)}
             assert in_digest == accepted, person.name
+
+
+def test_an_admin_under_the_requester_who_may_decide_their_requests_has_them_checked_once_per_requester(
+    bot: RunningBot,
+) -> None:
+    """Zoe stays away, so Yan may decide Ada's six refunds: his Home asked whether anyone else may, once per refund,
+    reading the workspace's admins each time."""
+    for user, name in [("U0ADMIN2", "Zoe Admin"), ("U0ADMIN3", "Yan Admin"), ("U0AGENT4", "Kim Agent")]:
+        bot.slack.add_user(user, name)
+    load_org(bot.sessions, bot.clock.now(), ORG)
+    load_policy(bot.sessions, bot.clock.now())
+    bot.driver.user_change("U0ADMIN2", deleted=True)
+    for n in range(6):
+        bot.driver.command("U0ADMIN", "/resolve", f"refund {900 + n} order {42 + n} parcel lost in transit")
+    admins_read: list[str] = []
+
+    def record(_connection: object, _cursor: object, statement: str, *_: object) -> None:
+        line = " ".join(statement.split())
+        if line.upper().startswith("SELECT") and "employees.role = " in line:
+            admins_read.append(line)
+
+    event.listen(bot.runtime.engine, "before_cursor_execute", record)
+    try:
+        blocks = home_of(bot, "U0ADMIN3")
+    finally:
+        event.remove(bot.runtime.engine, "before_cursor_execute", record)
+
+    assert len(offered(blocks)) == 6
+    assert len(admins_read) <= 1, admins_read
