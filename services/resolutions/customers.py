@@ -81,12 +81,16 @@ def customer_key(reference: str) -> str:
     A reference that is all label (`#`, `order`) keeps its own letters.
     """
     normal = unicodedata.normalize("NFKC", without_ignorable(reference)).strip().lower().translate(_LATIN_LOOK_ALIKES)
-    lowered = "".join(_digit_as_ascii(c) for c in normal if unicodedata.category(c)[0] not in _MARKS_AND_CONTROLS)
+    lowered = "".join(map(as_key_reads, normal))
     key = _NOT_LETTER_OR_DIGIT.sub("", _LABELS.sub("", lowered)) or _NOT_LETTER_OR_DIGIT.sub("", lowered) or lowered
     return ((key.lstrip("0") or "0") if key.isascii() and key.isdigit() else key)[:KEY_LENGTH]
 
 
-def _digit_as_ascii(character: str) -> str:
+def as_key_reads(character: str) -> str:
+    """One character as the key reads it: nothing for a mark or a control, format, private-use or unassigned
+    character; a digit of any script as 0-9."""
+    if unicodedata.category(character)[0] in _MARKS_AND_CONTROLS:
+        return ""
     value = unicodedata.decimal(character, None)
     return character if value is None else str(value)
 

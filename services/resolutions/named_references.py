@@ -5,6 +5,7 @@
 import re
 import unicodedata
 
+from services.resolutions.customers import as_key_reads
 from services.resolutions.reference_parts import refuse_spaced_reference, spans_time
 
 REFERENCE_LABELS = ("order", "ticket", "case", "booking", "account", "invoice")
@@ -68,12 +69,7 @@ def as_read(text: str) -> str:
 
 
 def _read(character: str) -> str:
-    if character.isspace() or character == WORD_APART:
-        return character
-    if unicodedata.category(character)[0] in "MC":
-        return ""
-    digit = unicodedata.decimal(character, None)
-    return character if digit is None else str(digit)
+    return character if character.isspace() or character == WORD_APART else as_key_reads(character)
 
 
 def _hash_reference(text: str) -> str | None:

@@ -1,5 +1,6 @@
 """A person's latest fixes as their App Home lists them: the few columns it shows, not whole rows. Read only."""
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -41,6 +42,13 @@ def fixes_as_shown(session: Session, workspace: Workspace, employee: Employee) -
     """The person's ten latest fixes as a menu lists them, `category: summary`: a menu option is plain text, so a
     mention in a summary is shown as Slack shows it (`@Lee Senior` for `<@U0AGENT2>`), not as its markup."""
     fixes = recent_for(session, employee)
+    summaries = summaries_as_shown(session, workspace, fixes)
+    return [(fix.id, f"{fix.category}: {summary}") for fix, summary in zip(fixes, summaries, strict=True)]
+
+
+def summaries_as_shown(session: Session, workspace: Workspace, fixes: Sequence[Resolution]) -> list[str]:
+    """Each fix's summary as plain text shows it: a mention as Slack shows it (`@Lee Senior`), `@someone` for a person
+    the directory has not vetted."""
     mentioned = [match["person"] for fix in fixes for match in SLACK_MENTION.finditer(fix.summary)]
     names = directory.vetted_names_of(session, workspace, [person for person in mentioned if person])
-    return [(fix.id, f"{fix.category}: {as_slack_shows(fix.summary, names, stranger='someone')}") for fix in fixes]
+    return [as_slack_shows(fix.summary, names, stranger="someone") for fix in fixes]

@@ -15,12 +15,13 @@ from services.calendar import moment_words
 from services.directory import SlackPerson
 from services.errors import AlreadyDone, InvalidInput, NotAllowed, NotFound
 from services.policy.rewards import RewardItem, RewardPolicy
+from services.resolutions.recent import summaries_as_shown
 from services.rewards.approvals import approver_for, grant_for
 from services.rewards.grants import SPENT, month_start, next_month_start, nominations_given, reward_policy
 from services.rewards.monthly_most import check_item_limit
 from services.rewards.nominees import nominees_of, require_nominator
 from services.rewards.typed import unknown_reward
-from services.text import SLACK_MENTION, as_slack_shows, plural
+from services.text import plural
 
 DUPLICATE_WINDOW = timedelta(minutes=1)
 MAX_REASON = 2000
@@ -292,9 +293,5 @@ def recent_stories(
         .limit(limit)
     )
     stories = session.scalars(query).all()
-    mentioned = [match["person"] for story in stories for match in SLACK_MENTION.finditer(story.summary)]
-    names = directory.vetted_names_of(session, workspace, [person for person in mentioned if person])
-    return [
-        Story(found.id, found.employee.name, as_slack_shows(found.summary, names, stranger="someone"))
-        for found in stories
-    ]
+    summaries = summaries_as_shown(session, workspace, stories)
+    return [Story(found.id, found.employee.name, summary) for found, summary in zip(stories, summaries, strict=True)]
