@@ -1,7 +1,9 @@
 """The digest's PNG chart: the week's resolutions by category (and the pulse trend when there is one).
 
 Drawn on a bare matplotlib `Figure` with the Agg canvas: no pyplot, no global state, safe in threads. The chart
-goes through the outbox like a message (`UPLOAD`): what it shows is queued, and it is drawn when it is sent.
+goes through the outbox like a message (`UPLOAD`): what it shows is queued, and it is drawn when it is sent. Text
+people wrote (categories, names) is drawn with `parse_math=False`: a `$` is a dollar, not matplotlib's maths, which
+would drop `Credit $5-$10`'s signs and fail outright on `$5_$`.
 """
 
 import io
@@ -119,8 +121,8 @@ def _categories(axes: Axes, lines: Sequence[Bar], title: str) -> None:
     axes.barh(
         range(len(names)), [line.count for line in reversed(lines)], height=0.45, color="#2f6feb", label="this week"
     )
-    axes.set_yticks(range(len(names)), names)
-    axes.set_title(title)
+    axes.set_yticks(range(len(names)), names, parse_math=False)
+    axes.set_title(title, parse_math=False)
     axes.set_xlabel("resolutions")
     axes.xaxis.set_major_locator(MaxNLocator(integer=True))
     axes.legend(loc="lower right", fontsize="small")

@@ -55,7 +55,7 @@ def trend_png(points: tuple[TrendPoint, ...], title: str) -> bytes | None:
     axes = figure.subplots(len(panels), 1, squeeze=False)[:, 0]
     for ax, (part, label) in zip(axes, panels, strict=True):
         _draw(ax, part, label)
-    axes[0].set_title(title[:80], fontsize=10)
+    axes[0].set_title(title[:80], fontsize=10, parse_math=False)  # a name's `$` is a dollar, not maths
     axes[-1].set_xlabel("round")
     figure.tight_layout()
     buffer = io.BytesIO()
@@ -73,4 +73,5 @@ def _draw(ax: "Axes", points: list[TrendPoint], label: str) -> None:
     ax.set_ylim(*((1, 5) if label.startswith("average") else (-100, 100)))
     ax.set_xticks(sorted({p.round_number for p in points}))
     ax.grid(alpha=0.3)
-    ax.legend(fontsize=7, loc="lower left")
+    for text in ax.legend(fontsize=7, loc="lower left").get_texts():
+        text.set_parse_math(False)
