@@ -1,4 +1,5 @@
-"""People Slack deactivates, brings back or renames (`user_change`): the directory follows (services/departures.py).
+"""People Slack deactivates, brings back or renames (`user_change`): the directory follows (services/departures.py),
+and what a departure or a return hands over is told as after an org import (handlers/handover.py).
 
 Slack sends the event for every profile change (a status, an avatar) of everyone in the workspace: a bot, someone of
 another workspace (a Slack Connect guest, another workspace of a Grid org) or someone the directory does not know
@@ -29,7 +30,15 @@ from handlers.people import known_serving_workspace, known_workspace
 from handlers.slack_people import NOT_A_MEMBER, of_the_org, of_the_workspace, person_of
 from models import Workspace
 from services import outbox, workspaces
-from services.departures import UNDATED, Departure, ReadOvertaken, SlackChange, changes_followed, follow_slack
+from services.departures import (
+    UNDATED,
+    Departure,
+    ReadOvertaken,
+    Return,
+    SlackChange,
+    changes_followed,
+    follow_slack,
+)
 from services.directory import SlackPerson
 from services.handover import reported
 
@@ -141,27 +150,33 @@ def follow_person(context: BoltContext, person: SlackPerson, how: str, change: S
             return
         if how == REMOVED and workspace is not made_under:
             return  # still of the org that serves them: leaving one of its workspaces is not leaving Latitude
-        departure = follow_in(session, workspace, person, how, change, deps.now())
-    if departure is not None:
-        left(deps, person.slack_id, how, departure)
+        followed = follow_in(session, workspace, person, how, change, deps.now())
+    if followed is not None:
+        left_or_back(deps, person.slack_id, how, followed)
 
 
 def follow_in(
     session: Session, workspace: Workspace, person: SlackPerson, how: str, change: SlackChange, now: datetime
-) -> Departure | None:
-    """`follow_slack`, with what a departure hands over and tells HR queued in the same transaction."""
-    departure = follow_slack(session, workspace=workspace, person=person, now=now, change=change)
-    if departure is not None:
+) -> Departure | Return | None:
+    """`follow_slack`, with what a departure or a return hands over (and a departure tells HR) queued in the same
+    transaction."""
+    followed = follow_slack(session, workspace=workspace, person=person, now=now, change=change)
+    if isinstance(followed, Departure):
         gone = None if how == DEACTIVATED else person.slack_id
-        queue_handover_messages(session, workspace=workspace, handovers=departure.handovers, now=now, gone=gone)
-        _tell_hr(session, workspace, departure, now, how)
-    return departure
+        queue_handover_messages(session, workspace=workspace, handovers=followed.handovers, now=now, gone=gone)
+        _tell_hr(session, workspace, followed, now, how)
+    elif followed is not None and followed.handovers:
+        queue_handover_messages(session, workspace=workspace, handovers=followed.handovers, now=now)
+    return followed
 
 
-def left(deps: Deps, slack_id: str, how: str, departure: Departure) -> None:
-    """Once a departure is committed: logged, and what it queued sent."""
-    moved = len(reported(departure.handovers))
-    log.info("%s left (%s): deactivated, %d item(s) handed over", slack_id, how, moved)
+def left_or_back(deps: Deps, slack_id: str, how: str, followed: Departure | Return) -> None:
+    """Once a departure or a return is committed: logged, and what it queued sent."""
+    moved = len(reported(followed.handovers))
+    if isinstance(followed, Departure):
+        log.info("%s left (%s): deactivated, %d item(s) handed over", slack_id, how, moved)
+    else:
+        log.info("%s is back in Slack: active again, %d item(s) handed over", slack_id, moved)
     deps.sender_bell.ring()
 
 

@@ -4,9 +4,12 @@ Callers commit.
 Someone Slack deactivates while active here is deactivated, and what waited on them is handed over exactly as after
 an org import that removes them (services/handover.py), even the last active admin: they can no longer read Slack,
 so keeping them active would only route work to nobody; HR is told to name another. Slack reactivating them makes them
-active again (what was handed over stays where it went); someone HR's import deactivated stays inactive, whatever
-Slack says. Slack sends `user_change` for every profile change of everyone: a person the directory does not know, or
-whose state here already matches, costs a read and changes nothing, and so does Slack's retry of the same event.
+active again (what was handed over stays where it went), and what waits on someone who may no longer decide it now
+that they are back is handed over as after an org import: a request of an admin's boss, sent to that admin while
+nobody else could take it (services/deciders.py), goes to the admin who is back. Someone HR's import deactivated
+stays inactive, whatever Slack says. Slack sends `user_change` for every profile change of everyone: a person the
+directory does not know, or whose state here already matches, costs a read and changes nothing, and so does Slack's
+retry of the same event.
 What Slack sent before the last change of theirs followed (a late retry, one delivered out of order: Slack promises no
 order) is old news, left alone: events are ordered by Slack's own `event_ts`, never by the app's clock. How Slack shows
 them now (`users.info`) is newer than anything followed before the read began, whatever its event says: each change
@@ -63,12 +66,20 @@ class Departure:
     tell: list[Employee] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class Return:
+    """Someone Slack brought back, and what moved to whoever may decide it now that they are back."""
+
+    person: Employee
+    handovers: list[Handover]
+
+
 def follow_slack(
     session: Session, *, workspace: Workspace, person: SlackPerson, now: datetime, change: SlackChange = UNDATED
-) -> Departure | None:
-    """Bring the directory in line with what Slack says of a person; a Departure when it deactivated them here. What
-    Slack sent before the last change of theirs followed changes nothing (`_old_news`); a read overtaken by a change
-    followed meanwhile raises `ReadOvertaken`."""
+) -> Departure | Return | None:
+    """Bring the directory in line with what Slack says of a person; a Departure when it deactivated them here, a
+    Return when it brought them back. What Slack sent before the last change of theirs followed changes nothing
+    (`_old_news`); a read overtaken by a change followed meanwhile raises `ReadOvertaken`."""
     if person.is_bot:
         return None
     # FOR NO KEY UPDATE: a row naming them may still be written meanwhile (their decision of a request this
@@ -88,14 +99,15 @@ def follow_slack(
     _note_sent(employee, change)
     if not person.exists:
         return _left(session, workspace, employee, now) if employee.active else None
+    back = None
     if not employee.active and employee.left_slack_at is not None:
-        _came_back(session, workspace, employee, now)
+        back = _came_back(session, workspace, employee, now)
     named = person.name if person.name != person.slack_id else None
     if directory.update_slack_profile(
         employee, name=named, email=person.email, tz=person.tz, now=now, guest=person.guest
     ):
         directory.profile_updated(session, employee)
-    return None
+    return back
 
 
 def changes_followed(session: Session, *, workspace_id: int, slack_id: str) -> int:
@@ -159,12 +171,23 @@ def _left(session: Session, workspace: Workspace, employee: Employee, now: datet
     return Departure(employee, handovers, needs, hr_people(session, workspace.id) if needs else [])
 
 
-def _came_back(session: Session, workspace: Workspace, employee: Employee, now: datetime) -> None:
+def _came_back(session: Session, workspace: Workspace, employee: Employee, now: datetime) -> Return:
+    """Active again; what someone else may decide now that they are back moves (hand_over_pending leaves whatever
+    waits on someone who still may decide it where it is)."""
     employee.active, employee.left_slack_at, employee.updated_at = True, None, now
+    session.flush()
+    handovers = hand_over_pending(session, workspace=workspace, now=now)
     audit.record(
-        session, workspace=workspace, actor=ACTOR, action="person.back_in_slack", subject=employee.slack_id, now=now
+        session,
+        workspace=workspace,
+        actor=ACTOR,
+        action="person.back_in_slack",
+        subject=employee.slack_id,
+        now=now,
+        details={"rerouted": len(reported(handovers))},
     )
     bump(session, workspace)
+    return Return(employee, handovers)
 
 
 def _what_needs_hr(session: Session, workspace: Workspace, employee: Employee) -> list[str]:

@@ -1,8 +1,9 @@
 """People who leave or move: what waited on them goes to whoever decides it now. Callers commit.
 
-Run by the org import after the directory changed. A pending request or reward nomination moves when the person it
-waits on is inactive, or is no longer above the requester in the org (nor an admin, nor HR for rewards), or is an
-admin (HR for rewards) who now reports to the requester, when someone else may decide it (services/deciders.py). It
+Run by the org import after the directory changed, and when Slack deactivates or brings back someone
+(services/departures.py). A pending request or reward nomination moves when the person it waits on is inactive, or is
+no longer above the requester in the org (nor an admin, nor HR for rewards), or is an admin (HR for rewards) who
+reports to the requester, when someone else may decide it (services/deciders.py). It
 moves to the first active manager above the requester, or an active admin (HR for rewards) who does not report to
 them when nobody above is left; a request or nomination that went up for waiting too long goes on from the highest
 it reached, however many hand-overs ago, never back down to whoever let it wait unless nobody else is left (waiting

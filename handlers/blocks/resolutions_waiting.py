@@ -16,7 +16,7 @@ def waiting_section(waiting: Waiting) -> list[Block]:
     heading = f"*Waiting for your decision* ({waiting.total})"
     if waiting.workspace_wide:
         heading = (
-            f"*Waiting for a decision in the workspace* ({waiting.total}): as an admin you may decide any, "
+            f"*Waiting for a decision in the workspace* ({waiting.total}): as an admin you may decide these, "
             "not only those sent to you."
         )
     blocks: list[Block] = [text_block(heading)]

@@ -27,7 +27,7 @@ from slack_sdk.errors import SlackApiError, SlackClientError
 
 from handlers.blocks.departures import DEACTIVATED
 from handlers.delivery import TOKEN_REFUSED, TRANSIENT_ERRORS
-from handlers.departures import READS, follow_in, left
+from handlers.departures import READS, follow_in, left_or_back
 from handlers.deps import Deps, InstallGone
 from handlers.org_access import Stopping, all_pages, listing_client
 from handlers.slack_people import person_of, slack_user
@@ -185,13 +185,13 @@ def _read_and_follow(deps: Deps, client: WebClient, workspace_id: int, slack_id:
         if workspace is None or not workspace.installed:
             return
         before = missed_departures.standing(session, workspace_id=workspace_id, slack_id=slack_id)
-        departure = None
+        followed = None
         if user is not None:
             change = SlackChange(read_after=taken)
-            departure = follow_in(session, workspace, person_of(slack_id, user), DEACTIVATED, change, deps.now())
+            followed = follow_in(session, workspace, person_of(slack_id, user), DEACTIVATED, change, deps.now())
         changed = missed_departures.standing(session, workspace_id=workspace_id, slack_id=slack_id) != before
         missed_departures.read_again(
             session, workspace_id=workspace_id, slack_id=slack_id, now=deps.now(), changed=changed
         )
-    if departure is not None:
-        left(deps, slack_id, DEACTIVATED, departure)
+    if followed is not None:
+        left_or_back(deps, slack_id, DEACTIVATED, followed)

@@ -152,7 +152,8 @@ class Waiting:
     oldest: list[Resolution]
     total: int
     workspace_wide: bool = False
-    """An admin's: every request waiting in the workspace (they may decide any), not only those sent to them."""
+    """An admin's: every request waiting in the workspace that they may decide (not one of someone above them in the
+    manager chain, unless sent to them while nobody else may), not only those sent to them."""
     sent: list[Resolution] = field(default_factory=list)
     """An admin's: the oldest sent to them (handed over, gone up), which older ones waiting on others may hide."""
     sent_total: int = 0

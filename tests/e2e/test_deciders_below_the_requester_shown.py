@@ -3,7 +3,9 @@ admin back in Slack since it was sent): their App Home shows it without buttons 
 their click on it is refused; the admin who may decide it finds its buttons on their Home.
 
 Ada, Yan and Zoe are admins, Yan under Ada. Zoe is away from Slack when Ada asks: nobody who does not report to Ada
-may decide her refund, so it goes to Yan. Zoe comes back: it still waits on Yan, but Zoe may decide it.
+may decide her refund, so it goes to Yan. Zoe comes back while it was being sent (Slack bringing her back hands over
+only what was committed before: tests/e2e/test_deciders_back_in_slack.py): until the next follow-up tick hands it over
+too (services/handover.hand_over_missed), it still waits on Yan, but Zoe may decide it.
 """
 
 from datetime import timedelta
@@ -12,11 +14,12 @@ from typing import Any
 from sqlalchemy import event, select
 
 from handlers.blocks.digest import as_text
-from models import Employee, Resolution
+from models import Employee, Resolution, Workspace
+from services.config_cache import bump
 from services.digest.org import read_org
 from services.resolutions import decisions
 from tests.conftest import FIXTURES, RunningBot
-from tests.helpers import load_org, load_policy
+from tests.helpers import employee, load_org, load_policy
 
 ORG = (FIXTURES / "org.csv").read_text() + (
     "U0ADMIN2,Zoe Admin,Leadership,admin,,,UTC,\n"
@@ -27,7 +30,8 @@ REFUND = "refund 900 order 42 parcel lost in transit"
 
 
 def adas_refunds_sent_to_yan_while_zoe_was_away(bot: RunningBot, count: int = 1) -> list[str]:
-    """Ada's refunds, sent to Yan while Zoe was away; Zoe is back now. Their ids, oldest first."""
+    """Ada's refunds, sent to Yan while Zoe was away; Zoe is back now, their hand-over not made yet. Their ids, oldest
+    first."""
     for user, name in [("U0ADMIN2", "Zoe Admin"), ("U0ADMIN3", "Yan Admin"), ("U0AGENT4", "Kim Agent")]:
         bot.slack.add_user(user, name)
     load_org(bot.sessions, bot.clock.now(), ORG)
@@ -37,12 +41,21 @@ def adas_refunds_sent_to_yan_while_zoe_was_away(bot: RunningBot, count: int = 1)
     for n in range(count):
         bot.driver.command("U0ADMIN", "/resolve", f"refund {900 + n} order {42 + n} parcel lost in transit")
         bot.clock.advance(timedelta(minutes=1))
-    bot.driver.user_change("U0ADMIN2", deleted=False)
+    back_before_the_hand_over(bot, "U0ADMIN2")
     bot.clock.advance(timedelta(hours=2))
     with bot.sessions() as session:
         requests = session.scalars(select(Resolution).order_by(Resolution.id)).all()
         assert {(r.status, r.decider.slack_id if r.decider else "") for r in requests} == {("pending", "U0ADMIN3")}
         return [str(r.id) for r in requests]
+
+
+def back_before_the_hand_over(bot: RunningBot, slack_id: str) -> None:
+    """Active again, as Slack's return leaves them, with what was sent meanwhile not handed over yet."""
+    bot.slack.change_user(slack_id, deleted=False)
+    with bot.sessions.begin() as session:
+        person = employee(session, slack_id)
+        person.active, person.left_slack_at, person.updated_at = True, None, bot.clock.now()
+        bump(session, session.get_one(Workspace, person.workspace_id))
 
 
 def kims_refund(bot: RunningBot) -> str:

@@ -23,7 +23,7 @@ def test_an_admins_home_counts_the_workspaces_requests_and_their_digest_those_wa
 
     [home] = bot.slack.calls("views.publish")
     [digest] = [c for c in bot.slack.calls("chat.postMessage", channel="U0ADMIN") if c.text.startswith("Your team")]
-    assert "*Waiting for a decision in the workspace* (1): as an admin you may decide any" in home.text, home.text
+    assert "*Waiting for a decision in the workspace* (1): as an admin you may decide these" in home.text, home.text
     assert "*Waiting on you:* nothing." in as_text(digest.args["blocks"])
     readme = " ".join((FIXTURES.parent.parent / "README.md").read_text().split())
-    assert "an admin's App Home lists every request waiting in the workspace" in readme
+    assert "an admin's App Home lists every request waiting in the workspace that they may decide" in readme

@@ -170,7 +170,7 @@ def test_an_admins_home_says_its_list_is_the_whole_workspaces(
     ready.driver.open_home("U0ADMIN")
 
     [home] = ready.slack.calls("views.publish")
-    assert "Waiting for a decision in the workspace* (1): as an admin you may decide any" in home.text
+    assert "Waiting for a decision in the workspace* (1): as an admin you may decide these" in home.text
     assert "Waiting for your decision" not in home.text
 
 
