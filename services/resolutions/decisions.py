@@ -7,7 +7,7 @@ from sqlalchemy import and_, bindparam, func, select, union_all
 from sqlalchemy.orm import Session
 
 from models import Employee, Resolution, Workspace
-from services import audit, deciders, directory, org_takeover
+from services import audit, deciders, directory, org_takeover, request_viewers
 from services.calendar import moment_words
 from services.errors import AlreadyDone, InvalidInput, NotAllowed, NotFound
 from services.rereading import as_now
@@ -90,13 +90,15 @@ def decidable(session: Session, *, resolution_id: int, decider: Employee) -> Res
     resolution = session.scalar(_DECIDABLE, {"resolution_id": resolution_id, "workspace_id": decider.workspace_id})
     if resolution is None:
         left = org_takeover.left_behind(session, Resolution, resolution_id, decider.workspace_id)
-        raise NotFound(org_takeover.request_left_behind(left) if left else "I can't find that request any more.")
+        raise NotFound(_left_behind(session, left, decider) if left else "I can't find that request any more.")
     decider = as_now(session, decider)  # the request is locked: who they are now is what they may decide
     if decider.id == resolution.employee_id:
         raise NotAllowed("You can't decide your own request.")
     if not decider.active:
         raise NotAllowed(directory.NO_LONGER_ACTIVE)
     if not may_decide(resolution, decider):
+        if not request_viewers.sees_request(session, resolution, decider):  # nor whose it is, nor whether it waits
+            raise NotAllowed(request_viewers.NOT_YOUR_REQUEST)
         if resolution.status != "pending":  # who decided, and how, is for those who may decide it
             raise AlreadyDone("This request was already decided. Nothing changed.")
         waiting = resolution.decider
@@ -115,6 +117,12 @@ def decidable(session: Session, *, resolution_id: int, decider: Employee) -> Res
     if resolution.status != "pending":  # said only to someone who may decide it: who decided is theirs to know
         raise AlreadyDone(already_decided(resolution, decider))
     return resolution
+
+
+def _left_behind(session: Session, left: Resolution, clicker: Employee) -> str:
+    there = request_viewers.as_there(session, clicker, left.workspace_id)
+    named = there is not None and request_viewers.sees_request(session, left, there)
+    return org_takeover.request_left_behind(left, named=named)
 
 
 def decide(

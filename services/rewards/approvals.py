@@ -6,7 +6,7 @@ from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
 from models import Employee, Nomination, RewardGrant, Workspace
-from services import audit, deciders, directory, follow_ups, org_takeover
+from services import audit, deciders, directory, follow_ups, org_takeover, request_viewers
 from services.calendar import moment_words
 from services.errors import AlreadyDone, InvalidInput, NotAllowed, NotFound
 from services.rereading import as_now
@@ -137,10 +137,12 @@ def find_pending(session: Session, workspace: Workspace, nomination_id: int, app
     )
     if nomination is None or nomination.workspace_id != workspace.id:
         left = org_takeover.left_behind(session, Nomination, nomination_id, workspace.id)
-        raise NotFound(org_takeover.nomination_left_behind(left) if left else "That nomination no longer exists.")
+        raise NotFound(_left_behind(session, left, approver) if left else "That nomination no longer exists.")
     approver = as_now(session, approver)  # the nomination is locked: who they are now is what they may approve
     if not approver.active:
         raise NotAllowed(directory.NO_LONGER_ACTIVE)
+    if not request_viewers.sees_nomination(session, nomination, approver, f"{REQUEST_KEY}{nomination.id}"):
+        raise NotAllowed(request_viewers.NOT_YOUR_NOMINATION)  # nor whose it is, nor whether it waits
     if nomination.status != "pending":
         if nomination.approver_id != approver.id:  # who decided, and when, is for the one it waited on
             raise AlreadyDone("This nomination was already decided. Nothing changed.")
@@ -152,6 +154,12 @@ def find_pending(session: Session, workspace: Workspace, nomination_id: int, app
     ):  # the nominee or nominator it waits on is told why they may not, as ever
         raise NotAllowed(no_longer_theirs(nomination, approver))
     return nomination
+
+
+def _left_behind(session: Session, left: Nomination, clicker: Employee) -> str:
+    there = request_viewers.as_there(session, clicker, left.workspace_id)
+    named = there is not None and request_viewers.sees_nomination(session, left, there, f"{REQUEST_KEY}{left.id}")
+    return org_takeover.nomination_left_behind(left, named=named)
 
 
 def _decided(session: Session, nomination: Nomination, approver: Employee) -> str:

@@ -156,7 +156,8 @@ def test_a_request_an_admin_let_wait_goes_to_the_other_admins_not_up_the_admins_
     [escalation] = [c for c in bot.slack.calls("chat.postMessage") if "waited too long" in c.text]
     assert escalation.args["channel"] == "U0ADMIN2" and "waited too long for Ada Admin" in escalation.text
     refusal = bot.slack.calls("response_url")[-1]  # a newcomer's fix was answered there too
-    assert "manager or an admin can decide this request. It waits on Zoe Admin." in refusal.text
+    assert "You can't decide this request. Nothing changed." in refusal.text, "nor whose it is: it was never his"
+    assert "Zoe" not in refusal.text and "Nia" not in refusal.text
     with bot.sessions() as session:
         resolution = session.scalars(select(Resolution)).one()
         assert (resolution.status, resolution.decider.slack_id) == ("pending", "U0ADMIN2")

@@ -22,11 +22,11 @@ WITH_NIA = GROUP_ORG + "W0NMGR,Nia Manager,Support,manager,W0HR,,Europe/London,\
 
 
 def left_open_when_taken_over(
-    bot: RunningBot, *, ideas: tuple[str, ...] = (), leaving: tuple[str, ...] = ()
+    bot: RunningBot, *, ideas: tuple[str, ...] = (), leaving: tuple[str, ...] = (), org_file: str = WITH_NIA
 ) -> SlackDriver:
     """In T0NORTH's own install Ned logs a refund over his limit and Gia nominates him for a voucher, both waiting on
     Nia, Ned sends each of `ideas` with `/suggest`, and a pulse round opens; Slack deactivates those `leaving`; then
-    the org-wide install is granted T0NORTH. The driver of T0NORTH's own install."""
+    the org-wide install is granted T0NORTH, its people read from `org_file`. The driver of T0NORTH's own install."""
     north = install_in_the_org(bot, "T0NORTH", NORTH_ORG)
     north.command("W0NAGENT", "/resolve", "refund 80 order 42 parcel lost in transit")
     for idea in ideas:
@@ -38,7 +38,7 @@ def left_open_when_taken_over(
     bot.slack.add_user("W0GMGR", "Gus Manager", teams=("T0NORTH",), enterprise_id="E0GROUP")
     bot.slack.installing(enterprise_id="E0GROUP", user_id="W0HR")
     assert install(bot.events_url).status == 200
-    load_org_and_policy(bot.sessions, "E0GROUP", WITH_NIA, bot.clock.now())
+    load_org_and_policy(bot.sessions, "E0GROUP", org_file, bot.clock.now())
     org = driver_for(bot, "T0NORTH", "E0GROUP", org_wide=True)
     org.org_event({"type": "team_access_granted", "team_ids": ["T0NORTH"]})
     return north
@@ -59,6 +59,31 @@ def test_an_approve_button_of_a_request_made_before_the_takeover_says_to_log_it_
     assert "before your org's Latitude took this workspace over" in on_request, on_request
     assert "Ask <@W0NAGENT> to log it again" in on_request, on_request
     assert "Ask <@W0HR> to nominate <@W0NAGENT> again" in on_nomination, on_nomination
+    with oauth_bot.sessions() as session:
+        assert session.scalars(select(Resolution.status)).all() == ["pending"]
+        assert session.scalars(select(Nomination.status)).all() == ["pending"]
+
+
+def test_a_forged_click_on_what_was_left_open_names_nobody_to_one_who_never_saw_it(
+    oauth_bot: RunningBot,  # noqa: F811
+) -> None:
+    """Oli, an agent of the org who was never in T0NORTH's own directory, forging Approve with the ids of the request
+    and the nomination left there hears what happened to them, not who asked nor for whom."""
+    oauth_bot.slack.add_user("W0OLI", "Oli Agent", teams=("T0NORTH",), enterprise_id="E0GROUP")
+    with_oli = WITH_NIA + "W0OLI,Oli Agent,Sales,frontline,W0HR,,Europe/London,\n"
+    north = left_open_when_taken_over(oauth_bot, org_file=with_oli)
+    to_nia = oauth_bot.slack.calls("chat.postMessage", channel="W0NMGR")
+    [request] = [call for call in to_nia if "resolution_approve" in str(call.args)]
+    [nomination] = [call for call in to_nia if "reward_approve" in str(call.args)]
+
+    north.click("W0OLI", request, "resolution_approve", forged=True)  # Nia's buttons, carrying their ids
+    north.click("W0OLI", nomination, "reward_approve", forged=True)
+
+    [on_request, on_nomination] = [call.text for call in oauth_bot.slack.calls("response_url")]
+    assert "before your org's Latitude took this workspace over" in on_request, on_request
+    assert "Whoever logged it can log it again with `/resolve`" in on_request, on_request
+    assert "Whoever made it can make it again with `/nominate`" in on_nomination, on_nomination
+    assert not any(name in text for text in (on_request, on_nomination) for name in ("W0NAGENT", "W0HR", "Ned", "Gia"))
     with oauth_bot.sessions() as session:
         assert session.scalars(select(Resolution.status)).all() == ["pending"]
         assert session.scalars(select(Nomination.status)).all() == ["pending"]

@@ -92,14 +92,47 @@ def test_a_later_click_or_a_double_click_changes_nothing_and_says_why(ready: Run
 
 
 def test_a_strangers_click_changes_nothing_and_says_why(ready: RunningBot) -> None:
+    """Omar manages another team, and was never sent Sam's request: he hears it is not his, not whose it is."""
     request = request_over_the_limit(ready)
 
     ready.driver.click("U0MGR2", request, "resolution_approve", forged=True)
 
     [response] = ready.slack.calls("response_url")
-    assert "Only Sam Agent's manager or an admin can decide" in response.text
+    assert "You can't decide this request. Nothing changed." in response.text
     assert the_resolution(ready).status == "pending"
     assert ready.slack.calls("chat.update") == []
+
+
+def test_a_forged_click_on_another_teams_request_names_neither_who_asked_nor_whom_it_waits_on(
+    ready: RunningBot,
+) -> None:
+    """Request ids are counted up: Ines, of another team, forging Approve or Decline with the id of Sam's request
+    (waiting on Maya) would otherwise learn, request after request, who asked and who decides."""
+    request = request_over_the_limit(ready)
+
+    for action in ("resolution_approve", "resolution_decline"):
+        ready.driver.click("U0AGENT3", request, action, forged=True)  # the buttons of Maya's DM, carrying its id
+
+    told = [call.text for call in ready.slack.calls("response_url")]
+    assert len(told) == 2 and all("You can't decide this request. Nothing changed." in text for text in told), told
+    assert not any(name in text for text in told for name in ("Sam", "Maya", "Ada")), told
+    resolution = the_resolution(ready)
+    assert (resolution.status, resolution.decided_by_id, resolution.decided_at) == ("pending", None, None)
+    assert ready.slack.calls("chat.update") == [] and ready.slack.calls("views.open") == []
+    with ready.sessions() as session:
+        assert session.scalars(select(AuditEvent.action).where(AuditEvent.action.like("resolution.%"))).all() == []
+
+
+def test_hr_whose_digests_list_the_request_still_hear_whose_it_is(ready: RunningBot) -> None:
+    """HR read any team's digest (`/digest team:`), which lists what waits in it: Hana may not decide Sam's request,
+    and is told who may."""
+    request = request_over_the_limit(ready)
+
+    ready.driver.click("U0HR", request, "resolution_approve", forged=True)
+
+    [response] = ready.slack.calls("response_url")
+    assert "Only Sam Agent's manager or an admin can decide this request. It waits on Maya Manager." in response.text
+    assert the_resolution(ready).status == "pending"
 
 
 def test_an_admin_may_decide_for_anyone(ready: RunningBot) -> None:

@@ -91,9 +91,30 @@ def test_only_the_approver_may_decide(ready: RunningBot) -> None:
     ready.driver.click("U0MGR2", request, blocks.APPROVE, forged=True)
 
     [told] = ready.slack.calls("response_url")
-    assert "This nomination waits on Maya Manager: only they can approve or decline it now" in told.args["text"]
+    assert "You can't decide this nomination. Nothing changed." in told.args["text"]
     with ready.sessions() as session:
         assert [n.status for n in nominations(session)] == ["pending"]
+
+
+def test_a_forged_click_on_another_teams_nomination_names_neither_who_asked_nor_whom_it_waits_on(
+    ready: RunningBot,
+) -> None:
+    """Nomination ids are counted up: Ines, of another team, forging Approve or Decline with the id of Sam's
+    nomination of Lee (waiting on Maya) would otherwise learn, one after another, who asked and who decides."""
+    ready.driver.command("U0AGENT1", "/nominate", f"{LEE} voucher_25 saved a key account")
+    request = request_to(ready, "U0MGR1")
+
+    for action in (blocks.APPROVE, blocks.DECLINE):
+        ready.driver.click("U0AGENT3", request, action, forged=True)  # the buttons of Maya's DM, carrying its id
+
+    told = [call.args["text"] for call in ready.slack.calls("response_url")]
+    assert len(told) == 2 and all("You can't decide this nomination. Nothing changed." in text for text in told), told
+    assert not any(name in text for text in told for name in ("Sam", "Lee", "Maya")), told
+    assert ready.slack.calls("chat.update") == [] and ready.slack.calls("views.open") == []
+    with ready.sessions() as session:
+        [nomination] = nominations(session)
+        assert (nomination.status, nomination.decided_by_id, nomination.decided_at) == ("pending", None, None)
+        assert grants(session) == []
 
 
 def test_when_the_nominator_is_the_nominees_manager_the_approval_goes_one_level_up(ready: RunningBot) -> None:

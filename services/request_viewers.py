@@ -1,0 +1,49 @@
+"""Who may hear who asked for a decision and whom it waits on. Read only.
+
+A click on Approve or Decline by someone who may not decide is told why. The why names the requester and the one it
+waits on, which is only for those who could see the request already: the people it was ever sent to (its first DM, a
+reminder, a hand-over, an escalation: the outbox keeps one row per recipient while it waits), the managers above its
+requester, and HR and admins (a team's `/digest` lists what waits in it, with names). Anyone else, with a forwarded
+message or a click forged with another request's id (they are counted up), hears that it is not theirs, and nothing
+of whose it is, nor whether it is still waiting.
+"""
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from models import Delivery, Employee, Nomination, Resolution
+from services import directory
+from services.outbox_keys import reachable_recipients
+
+NOT_YOUR_REQUEST = "You can't decide this request. Nothing changed."
+NOT_YOUR_NOMINATION = "You can't decide this nomination. Nothing changed."
+SEES_EVERYTHING = ("hr", "admin")
+
+
+def sees_request(session: Session, resolution: Resolution, person: Employee) -> bool:
+    if person.id in (resolution.employee_id, resolution.decider_id) or _above_or_hr(person, resolution.employee):
+        return True
+    return person.slack_id in reachable_recipients(session, key_prefix=f"resolution:{resolution.id}:")
+
+
+def sees_nomination(session: Session, nomination: Nomination, person: Employee, key: str) -> bool:
+    """`key`: the nomination's approval request's (services/rewards/approvals.py), its reminder and hand-overs after
+    it (`key:...`)."""
+    if person.id in (nomination.nominator_id, nomination.approver_id) or _above_or_hr(person, nomination.nominee):
+        return True
+    first = session.scalar(select(Delivery).where(Delivery.idempotency_key == key))
+    if first is not None and first.status != "failed" and first.payload.get("channel") == person.slack_id:
+        return True
+    return person.slack_id in reachable_recipients(session, key_prefix=f"{key}:")
+
+
+def as_there(session: Session, person: Employee, workspace_id: int) -> Employee | None:
+    """The same Slack user in another workspace's directory (a Grid org's user ids are the same in each): who they
+    were where something was left behind when the org took that workspace over (services/org_takeover.py)."""
+    return session.scalar(
+        select(Employee).where(Employee.workspace_id == workspace_id, Employee.slack_id == person.slack_id)
+    )
+
+
+def _above_or_hr(person: Employee, requester: Employee) -> bool:
+    return directory.acts_as(person, SEES_EVERYTHING) or directory.answers_to(requester, person)
