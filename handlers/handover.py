@@ -133,7 +133,7 @@ def _resolution_dm(session: Session, handover: Handover) -> tuple[str, dict[str,
     resolution = session.get_one(Resolution, handover.item_id)
     heading = (
         f"*{named(resolution.employee)}'s request now waits on you* "
-        "(the person who was to decide it left or no longer manages them):"
+        "(the person who was to decide it left or may no longer decide it):"
     )
     blocks = resolution_blocks.approval_request(resolution, [], heading=heading)
     text = resolution_blocks.decision_needed_text(resolution)
@@ -182,7 +182,7 @@ def _requester_told(session: Session, handover: Handover, _now: datetime) -> tup
     amount = f" of {format_money(resolution.amount, resolution.currency)}" if resolution.amount else ""
     told = (
         f"Your *{escape_mrkdwn(resolution.category)}*{amount} now waits on {named(handover.current)} to decide: "
-        "the person it was with has left or no longer manages you. I'll tell you the outcome here."
+        "the person it was with has left or may no longer decide it. I'll tell you the outcome here."
     )
     return resolution.employee, told
 

@@ -61,6 +61,8 @@ def test_a_request_sent_to_an_admin_under_its_requester_goes_to_the_admin_slack_
     assert "now waits on *Zoe Admin*, who decides it" in str(yans_copy) and action_ids(yans_copy) == []
     [told] = told_to_ada(bot)
     assert "now waits on Zoe Admin to decide" in told, told
+    for why in (str(zoes.args["blocks"]), told):  # Yan neither left nor managed Ada: he may no longer decide it
+        assert "may no longer decide it" in why and "manages" not in why, why
     updates = len(bot.slack.calls("chat.update"))
 
     bot.driver.event(back, event_id="EvZOEBACK", retry_num=1)  # Slack's retry of it
