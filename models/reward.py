@@ -24,12 +24,16 @@ class Nomination(Base):
         CheckConstraint("status IN ('pending', 'approved', 'declined', 'revoked')", name="status"),
         CheckConstraint("nominator_id <> nominee_id", name="not_self"),
         Index("ix_nominations_nominator_created", "nominator_id", "created_at"),
-        Index("ix_nominations_nominee_created", "nominee_id", "created_at"),
+        # A reward's monthly most counts what still waits for its nominee, on /nominate and on approving.
+        Index("ix_nominations_nominee_waiting", "nominee_id", "status", "created_at"),
         # The reminder tick and the hand-over of what waits on leavers read only the pending ones (it serves the
         # workspace's other reads too).
         Index("ix_nominations_waiting", "workspace_id", "status", "created_at"),
         # The App Home's list of those waiting on its reader's approval, oldest first, and their count.
         Index("ix_nominations_approver_waiting", "approver_id", "status", "created_at"),
+        # Every /nominate and App Home counts the nominator's rewards still waiting for approval (those of this month
+        # too): their range, not every nomination they ever made.
+        Index("ix_nominations_nominator_waiting", "nominator_id", "status", "created_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -77,6 +81,8 @@ class RewardGrant(Base):
         Index("ix_reward_grants_workspace_granted", "workspace_id", "granted_at"),
         Index("ix_reward_grants_recipient_granted", "recipient_id", "granted_at"),
         Index("ix_reward_grants_team_granted", "team_id", "granted_at"),
+        # Every App Home counts what its reader gave this month: that month's range, not every grant they ever gave.
+        Index("ix_reward_grants_nominator_granted", "nominator_id", "granted_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -87,7 +93,7 @@ class RewardGrant(Base):
     """The recipient's team when granted: HR's export files the grant under it, wherever they work since."""
     manager_id: Mapped[int | None] = mapped_column(ForeignKey("employees.id"))
     """The recipient's manager when granted, for the same reason."""
-    nominator_id: Mapped[int] = mapped_column(ForeignKey("employees.id"), index=True)
+    nominator_id: Mapped[int] = mapped_column(ForeignKey("employees.id"))
     approver_id: Mapped[int | None] = mapped_column(ForeignKey("employees.id"))
     item_key: Mapped[str] = mapped_column(String(64))
     title: Mapped[str] = mapped_column(String(200))
