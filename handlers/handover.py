@@ -24,6 +24,7 @@ from services import follow_ups, outbox, settling
 from services.handover import Handover
 from services.money import format_money
 from services.org_import import ImportReport
+from services.outbox_keys import IN_SUMMARY
 from services.rewards.approvals import went_up_key_prefix
 from services.text import duration_words, escape_mrkdwn
 from services.unsent import record_unsent
@@ -125,7 +126,7 @@ def _queue_decider_dm(
     if not in_summary:
         outbox.enqueue(session, workspace=workspace, key=key, method="chat.postMessage", payload=dm, now=now)
         return
-    reason, method = handover_summary.IN_SUMMARY, "chat.postMessage"
+    reason, method = IN_SUMMARY, "chat.postMessage"
     record_unsent(session, workspace_id=workspace.id, key=key, method=method, payload=dm, reason=reason, now=now)
 
 

@@ -18,7 +18,7 @@ from models import Employee, Nomination, Resolution, Workspace
 from services import follow_ups, handover_summaries, outbox, settled_updates
 from services.handover import Handover
 from services.handover_summaries import SummaryLeft
-from services.outbox_keys import HANDOVER_SUMMARY, OUR_OWN, SUMMARY_TOLD_NOTES
+from services.outbox_keys import HANDOVER_SUMMARY, IN_SUMMARY, OUR_OWN, SUMMARY_TOLD_NOTES
 from services.settling import Settled
 from services.text import duration_words, plural
 
@@ -27,7 +27,6 @@ SUMMARY_OVER = 5
 one summary."""
 SUMMARIZED_KINDS = {"resolution": "request", "nomination": "reward nomination"}
 KEY_PREFIX = HANDOVER_SUMMARY
-IN_SUMMARY = "told in a summary of the requests or nominations handed over at once"
 SUMMARY_NOTE = f"{OUR_OWN}summary"
 """On a request's or nomination's unsent hand-over DM: the key of the summary that told of it instead."""
 PREVIOUS_NAMED = 3

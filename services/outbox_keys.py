@@ -96,10 +96,26 @@ so a decision or a later hand-over updating the copies leaves them as they are (
 NOT_ASKER_TOLD = tuple(Delivery.idempotency_key.not_like(f"%{mark}%") for mark in ASKER_TOLD)
 
 
-def reachable_recipients(session: Session, *, key_prefix: str) -> list[str]:
-    """Whom the messages under `key_prefix` went to (their channel), but for those Slack refused for good."""
+IN_SUMMARY = "told in a summary of the requests or nominations handed over at once"
+"""The `last_error` of a request's or nomination's hand-over DM written unsent (services/unsent.py): more were handed
+to one person at once, and one summary told them of all (handlers/handover_summary.py)."""
+
+
+def reachable_recipients(session: Session, *, key_prefix: str, summarised: bool = False) -> list[str]:
+    """Whom the messages under `key_prefix` went to (their channel), but for those Slack refused for good.
+    `summarised`: and those written unsent because another message told them (`told`)."""
     found = session.scalars(select(Delivery).where(*UNDER_PREFIX), prefix_bounds(key_prefix))
-    return [str(d.payload.get("channel")) for d in found if d.status != "failed" and d.payload.get("channel")]
+    return [
+        str(d.payload.get("channel"))
+        for d in found
+        if (told(d) if summarised else d.status != "failed") and d.payload.get("channel")
+    ]
+
+
+def told(delivery: Delivery) -> bool:
+    """Sent, or written unsent because a hand-over summary told of it instead (`IN_SUMMARY`); not refused for good by
+    Slack, nor given up before it was sent."""
+    return delivery.status != "failed" or delivery.last_error == IN_SUMMARY
 
 
 WAITING_CHUNK = 200

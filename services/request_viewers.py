@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from models import Delivery, Employee, Nomination, Resolution
 from services import directory
-from services.outbox_keys import reachable_recipients
+from services.outbox_keys import reachable_recipients, told
 
 NOT_YOUR_REQUEST = "You can't decide this request. Nothing changed."
 NOT_YOUR_NOMINATION = "You can't decide this nomination. Nothing changed."
@@ -21,20 +21,22 @@ SEES_EVERYTHING = ("hr", "admin")
 
 
 def sees_request(session: Session, resolution: Resolution, person: Employee) -> bool:
-    if person.id in (resolution.employee_id, resolution.decider_id) or _above_or_hr(person, resolution.employee):
+    ones = (resolution.employee_id, resolution.decider_id, resolution.decided_by_id)
+    if person.id in ones or _above_or_hr(person, resolution.employee):
         return True
-    return person.slack_id in reachable_recipients(session, key_prefix=f"resolution:{resolution.id}:")
+    return person.slack_id in reachable_recipients(session, key_prefix=f"resolution:{resolution.id}:", summarised=True)
 
 
 def sees_nomination(session: Session, nomination: Nomination, person: Employee, key: str) -> bool:
     """`key`: the nomination's approval request's (services/rewards/approvals.py), its reminder and hand-overs after
     it (`key:...`)."""
-    if person.id in (nomination.nominator_id, nomination.approver_id) or _above_or_hr(person, nomination.nominee):
+    ones = (nomination.nominator_id, nomination.approver_id, nomination.decided_by_id)
+    if person.id in ones or _above_or_hr(person, nomination.nominee):
         return True
     first = session.scalar(select(Delivery).where(Delivery.idempotency_key == key))
-    if first is not None and first.status != "failed" and first.payload.get("channel") == person.slack_id:
+    if first is not None and told(first) and first.payload.get("channel") == person.slack_id:
         return True
-    return person.slack_id in reachable_recipients(session, key_prefix=f"{key}:")
+    return person.slack_id in reachable_recipients(session, key_prefix=f"{key}:", summarised=True)
 
 
 def as_there(session: Session, person: Employee, workspace_id: int) -> Employee | None:

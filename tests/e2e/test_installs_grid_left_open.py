@@ -22,12 +22,17 @@ WITH_NIA = GROUP_ORG + "W0NMGR,Nia Manager,Support,manager,W0HR,,Europe/London,\
 
 
 def left_open_when_taken_over(
-    bot: RunningBot, *, ideas: tuple[str, ...] = (), leaving: tuple[str, ...] = (), org_file: str = WITH_NIA
+    bot: RunningBot,
+    *,
+    ideas: tuple[str, ...] = (),
+    leaving: tuple[str, ...] = (),
+    org_file: str = WITH_NIA,
+    north_org: str = NORTH_ORG,
 ) -> SlackDriver:
     """In T0NORTH's own install Ned logs a refund over his limit and Gia nominates him for a voucher, both waiting on
     Nia, Ned sends each of `ideas` with `/suggest`, and a pulse round opens; Slack deactivates those `leaving`; then
     the org-wide install is granted T0NORTH, its people read from `org_file`. The driver of T0NORTH's own install."""
-    north = install_in_the_org(bot, "T0NORTH", NORTH_ORG)
+    north = install_in_the_org(bot, "T0NORTH", north_org)
     north.command("W0NAGENT", "/resolve", "refund 80 order 42 parcel lost in transit")
     for idea in ideas:
         assert "#" in north.command("W0NAGENT", "/suggest", idea).text
@@ -87,6 +92,26 @@ def test_a_forged_click_on_what_was_left_open_names_nobody_to_one_who_never_saw_
     with oauth_bot.sessions() as session:
         assert session.scalars(select(Resolution.status)).all() == ["pending"]
         assert session.scalars(select(Nomination.status)).all() == ["pending"]
+
+
+def test_a_colleague_there_who_never_saw_what_was_left_open_hears_no_names_either(
+    oauth_bot: RunningBot,  # noqa: F811
+) -> None:
+    """Noa worked beside Ned in T0NORTH's own directory, but the request and the nomination never reached her: being
+    in that directory is not having seen them."""
+    with_noa = "W0NOA,Noa Agent,Support,frontline,W0NMGR,,Europe/London,\n"
+    north = left_open_when_taken_over(oauth_bot, north_org=NORTH_ORG + with_noa, org_file=WITH_NIA + with_noa)
+    to_nia = oauth_bot.slack.calls("chat.postMessage", channel="W0NMGR")
+    [request] = [call for call in to_nia if "resolution_approve" in str(call.args)]
+    [nomination] = [call for call in to_nia if "reward_approve" in str(call.args)]
+
+    north.click("W0NOA", request, "resolution_approve", forged=True)
+    north.click("W0NOA", nomination, "reward_approve", forged=True)
+
+    [on_request, on_nomination] = [call.text for call in oauth_bot.slack.calls("response_url")]
+    assert "Whoever logged it can log it again with `/resolve`" in on_request, on_request
+    assert "Whoever made it can make it again with `/nominate`" in on_nomination, on_nomination
+    assert not any(name in text for text in (on_request, on_nomination) for name in ("W0NAGENT", "W0HR", "Ned", "Gia"))
 
 
 def test_hr_of_the_org_hears_what_was_left_open_in_a_workspace_taken_over(

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from bot.fakeslack import Call
 from handlers.jobs.follow_up_pending_requests import follow_up_pending_requests
 from models import AuditEvent, Resolution
-from tests.conftest import RunningBot
+from tests.conftest import FIXTURES, RunningBot
 from tests.helpers import count, employee, load_org, load_org_and_policy, load_policy
 
 
@@ -355,3 +355,45 @@ def approve_from_the_admins_home(ready: RunningBot) -> None:
     ready.driver.open_home("U0ADMIN")
     home = ready.slack.calls("views.publish", user_id="U0ADMIN")[-1]
     ready.driver.click_in_view("U0ADMIN", home.args["view"], "resolution_approve")
+
+
+ORG_WITH_A_DIRECTOR = (FIXTURES / "org.csv").read_text().replace(
+    "U0MGR1,Maya Manager,Support East,manager,U0ADMIN,", "U0MGR1,Maya Manager,Support East,manager,U0DIR,"
+) + "U0DIR,Dan Director,Support,manager,U0ADMIN,dan@example.com,America/New_York,\n"
+
+
+def test_a_manager_above_the_requesters_manager_hears_whose_it_is(bot: RunningBot) -> None:
+    """Dan manages Maya, who manages Sam: his Home and digest show his whole org's waiting requests, names and all.
+    He may not decide Sam's (Maya does), and is told so by name."""
+    load_org(bot.sessions, bot.clock.now(), ORG_WITH_A_DIRECTOR)
+    load_policy(bot.sessions, bot.clock.now())
+    request = request_over_the_limit(bot)
+
+    bot.driver.click("U0DIR", request, "resolution_approve", forged=True)
+
+    [response] = bot.slack.calls("response_url")
+    assert "Only Sam Agent's manager or an admin can decide this request. It waits on Maya Manager." in response.text
+    assert the_resolution(bot).status == "pending"
+
+
+def test_who_decided_a_request_hears_so_after_they_no_longer_manage_anyone_above_it(ready: RunningBot) -> None:
+    """Ada approved Sam's request from her Home (it was sent to Maya); the org then makes her an agent of Omar's, and
+    Omar the admin. Her second click on the copy she decided from still says it was decided, not that it is none of
+    hers."""
+    request = request_over_the_limit(ready)
+    ready.driver.click("U0ADMIN", request, "resolution_approve", forged=True)  # the Home's buttons, as Maya's DM's
+    demoted = (
+        (FIXTURES / "org.csv")
+        .read_text()
+        .replace("U0ADMIN,Ada Admin,Operations,admin,,", "U0ADMIN,Ada Admin,Support West,frontline,U0MGR2,")
+        .replace(",U0ADMIN,", ",,")
+        .replace("U0MGR2,Omar Manager,Support West,manager,", "U0MGR2,Omar Manager,Support West,admin,")
+    )
+    load_org(ready.sessions, ready.clock.now(), demoted)
+    ready.slack.reset()
+
+    ready.driver.click("U0ADMIN", request, "resolution_approve", forged=True)
+
+    [response] = ready.slack.calls("response_url")
+    assert "This request was already decided. Nothing changed." in response.text, response.text
+    assert the_resolution(ready).status == "approved"
