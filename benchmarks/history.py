@@ -40,7 +40,7 @@ def generate_recognition(connection: Connection, org: Org, span: Span, rng: rand
 def _nomination(
     org: Org, span: Span, n: int, total: int, rng: random.Random
 ) -> tuple[dict[str, Any], dict[str, Any] | None]:
-    at = span.start + (span.end - span.start) * (n / total)  # timedelta * n overflows past 2.7 years of them
+    at = span.start + (span.end - span.start) * (n / total)  # timedelta * n overflows past about 3 years of them
     nominee = rng.choice(org.frontline)
     nominator = rng.choice([p for p in (rng.choice(org.frontline), org.manager_of[nominee]) if p != nominee])
     shoutout = rng.random() < 0.8

@@ -1,7 +1,7 @@
 """Time the App Home's counts of one person's month and waiting rewards, with and without migration 0056's indexes.
 Run by hand, not a test; it migrates the database down and up again.
 
-    python -m benchmarks.generate --database-url sqlite:///bench-5y.db --years 5 --employees 1000 --per-year 20000
+    python -m benchmarks.generate --database-url sqlite:///bench-5y.db --years 5 --employees 3000 --per-year 20000
     python -m benchmarks.nominator_counts --database-url sqlite:///bench-5y.db
 
 Picks the person who gave the most grants over the generated years and times, through SQLAlchemy, what they gave

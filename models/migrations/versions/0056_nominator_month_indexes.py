@@ -10,7 +10,8 @@ nominator's index by creation: both read everything the person ever gave, to cou
 the cost grew with their history. The grants' nominator index is widened with `granted_at` (the old one, its prefix,
 goes), and the nominations get one on nominator, status and `created_at`, the shape of the approver's. A reward's
 monthly most counted the nominee's waiting nominations on their index by creation, every one they ever received:
-that index, which nothing reads by creation, becomes one on nominee, status and `created_at`.
+that index becomes one on nominee, status and `created_at` (the duplicate checks, which read it by a minute's
+window, read the nominator's index by creation instead, as narrow).
 """
 
 from collections.abc import Sequence
