@@ -5,6 +5,7 @@ from collections.abc import Callable
 from concurrent.futures import Executor, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import TypedDict
 
 from apscheduler.schedulers.background import BackgroundScheduler
 from slack_bolt import App
@@ -12,7 +13,7 @@ from slack_bolt.error import BoltError
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackRequestError
 from slack_sdk.web import SlackResponse
-from sqlalchemy import Engine
+from sqlalchemy import Engine, make_url
 from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -62,6 +63,8 @@ class Runtime:
     listeners: Executor
     schema: SchemaWatch
     renewals: Renewals | None = None
+    owns_engine: bool = True
+    """False for an engine its caller opened and keeps open (`build_runtime`'s `engine`)."""
 
     def healthy(self) -> bool:
         """The database answers, with the schema this code was written for (bot/schema_watch.py): failing the
@@ -80,7 +83,8 @@ class Runtime:
         self.leadership.release()
         if self.renewals is not None:
             self.renewals.close()
-        self.engine.dispose()
+        if self.owns_engine:
+            self.engine.dispose()
 
     def finish(self, scheduler: BackgroundScheduler | None, *, grace: float = STOP_GRACE) -> bool:
         """Stop as asked (SIGTERM, a deploy): the scheduler finishes its running jobs, the sender only the batch
@@ -192,23 +196,41 @@ def most_connections(settings: Settings) -> int:
     return threads + leader_lock
 
 
-def build_runtime(settings: Settings, clock: Clock | None = None, executor: Executor | None = None) -> Runtime:
+class DatabaseOptions(TypedDict):
+    """What the process's engine is opened with besides the URL (`open_database`)."""
+
+    most_connections: int
+    lock_timeout: int
+    statement_timeout: int
+
+
+def database_options(settings: Settings) -> DatabaseOptions:
+    return {
+        "most_connections": most_connections(settings),
+        "lock_timeout": settings.database_lock_timeout,
+        "statement_timeout": settings.database_statement_timeout,
+    }
+
+
+def build_runtime(
+    settings: Settings, clock: Clock | None = None, executor: Executor | None = None, *, engine: Engine | None = None
+) -> Runtime:
     """The process assembled. A database that answered when opened and then stops answering (a restart or failover
     in the middle of start-up) is the same one line as one that never answered, which a worker waits for
-    (bot/prefork.py), rather than a traceback."""
-    engine = open_database(
-        settings.database_url,
-        most_connections=most_connections(settings),
-        lock_timeout=settings.database_lock_timeout,
-        statement_timeout=settings.database_statement_timeout,
-    )
+    (bot/prefork.py), rather than a traceback. `engine`: one its caller opened on `settings.database_url` with
+    `database_options(settings)` and keeps open (runtimes of one process sharing its pool and compiled statements)."""
+    owned = engine is None
+    if engine is None:
+        engine = open_database(settings.database_url, **database_options(settings))
+    elif engine.url != make_url(settings.database_url):
+        raise ValueError("the engine given is not on settings.database_url")
     try:
-        return _assemble(settings, engine, clock, executor)
-    except SlackUnreachable:
-        engine.dispose()
-        raise
-    except (OperationalError, InterfaceError) as error:
-        engine.dispose()
+        return _assemble(settings, engine, clock, executor, owned)
+    except (SlackUnreachable, OperationalError, InterfaceError) as error:
+        if owned:
+            engine.dispose()
+        if isinstance(error, SlackUnreachable):
+            raise
         raise database_failed(
             settings.database_url,
             error,
@@ -217,7 +239,9 @@ def build_runtime(settings: Settings, clock: Clock | None = None, executor: Exec
         ) from None
 
 
-def _assemble(settings: Settings, engine: Engine, clock: Clock | None, executor: Executor | None) -> Runtime:
+def _assemble(
+    settings: Settings, engine: Engine, clock: Clock | None, executor: Executor | None, owns: bool
+) -> Runtime:
     require_current_schema(engine)
     sessions = make_session_factory(engine)
     sessions.configure(info={SESSION_KEY: ConfigCache()})
@@ -246,7 +270,7 @@ def _assemble(settings: Settings, engine: Engine, clock: Clock | None, executor:
     gate = SlackGate(settings.slack_signing_secret, engine, max_body=max_body, apologies=apologies, schema=schema)
     leadership = Leadership(engine)
     renewals = None if tokens is None else tokens.renewals
-    return Runtime(settings, engine, deps, app, leadership, gate, listeners, schema, renewals)
+    return Runtime(settings, engine, deps, app, leadership, gate, listeners, schema, renewals, owns)
 
 
 def _undate_seals(sessions: sessionmaker[Session], relay: Relay | None) -> None:

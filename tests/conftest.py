@@ -15,10 +15,11 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.clock import MovableClock
 from bot.fakeslack import FakeSlack, SlackDriver, TrackedExecutor
 from bot.fakeslack.server import APP_TOKEN, BOT_TOKEN
-from bot.runtime import Runtime, build_runtime
+from bot.runtime import Runtime, build_runtime, database_options
 from bot.server import EVENTS_PATH, bound_port, make_server, stop_server
 from bot.settings import Settings
 from bot.socket_mode import socket_mode_handler
+from bot.startup import open_database
 from handlers.jobs.drain_outbox import drain_outbox
 from models import Base, Workspace
 from models.engine import make_engine, make_session_factory
@@ -28,6 +29,12 @@ from services import directory
 TEST_DATABASE_ENV = "LATITUDE_TEST_DATABASE_URL"
 SIGNING_SECRET = "test-signing-secret"
 MONDAY_MORNING = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "own_engine: the test's bots open their own engines (a test cutting or redirecting connections)"
+    )
 
 
 @pytest.fixture(autouse=True)
@@ -136,17 +143,68 @@ def bot_settings(slack: FakeSlack, database_url: str, **overrides: object) -> Se
     return Settings(**{**values, **overrides})  # type: ignore[arg-type]
 
 
+class SharedEngines:
+    """Engines the bots of every test share, one for each database and `database_options`: each bot's runtime
+    would otherwise open an engine of its own, whose empty cache of compiled statements makes a test's first
+    requests compile every statement they send, slow enough on a busy machine to miss Slack's 3 s.
+
+    A runtime gets a copy (`execution_options()`): the pool, the dialect and the compiled statements are shared,
+    while the listeners a test adds to `bot.runtime.engine` are that copy's alone."""
+
+    def __init__(self) -> None:
+        self._engines: dict[tuple[str, frozenset[tuple[str, object]]], Engine] = {}
+
+    def lend(self, settings: Settings) -> Engine:
+        options = database_options(settings)
+        key = (settings.database_url, frozenset(options.items()))
+        if key not in self._engines:
+            self._engines[key] = open_database(settings.database_url, **options)
+        return self._engines[key].execution_options()
+
+    def dispose(self) -> None:
+        """Close every pooled connection; an engine goes on with a fresh pool, its compiled statements kept."""
+        for engine in self._engines.values():
+            engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def shared_engines(engine: Engine) -> Iterator[SharedEngines]:
+    """After `engine`, which creates the test database and its schema."""
+    shared = SharedEngines()
+    yield shared
+    shared.dispose()
+
+
+@pytest.fixture
+def bot_engines(request: pytest.FixtureRequest, shared_engines: SharedEngines) -> Iterator[SharedEngines | None]:
+    """The shared engines, unless the test is marked `own_engine`: then its bots open their own, and what it cut
+    (every connection to the database, as a restart) leaves the shared engines with fresh connections."""
+    if request.node.get_closest_marker("own_engine") is None:
+        yield shared_engines
+        return
+    yield None
+    shared_engines.dispose()
+
+
 @pytest.fixture
 def bot(
-    slack: FakeSlack, sessions: sessionmaker[Session], database_url: str, clock: MovableClock
+    slack: FakeSlack,
+    sessions: sessionmaker[Session],
+    database_url: str,
+    clock: MovableClock,
+    bot_engines: SharedEngines | None,
 ) -> Iterator[RunningBot]:
     """The real bot over HTTP (production factory and WSGI server) against the fake Slack."""
-    yield from running_bot(bot_settings(slack, database_url), slack, clock)
+    yield from running_bot(bot_settings(slack, database_url), slack, clock, bot_engines)
 
 
-def running_bot(settings: Settings, slack: FakeSlack, clock: MovableClock) -> Iterator[RunningBot]:
+def running_bot(
+    settings: Settings, slack: FakeSlack, clock: MovableClock, engines: SharedEngines | None = None
+) -> Iterator[RunningBot]:
+    """`engines`: the runtime takes its engine from them, else opens its own as `run` does."""
     executor = TrackedExecutor(max_workers=settings.listener_threads)
-    runtime = build_runtime(settings, clock=clock, executor=executor)
+    engine = engines.lend(settings) if engines is not None else None
+    runtime = build_runtime(settings, clock=clock, executor=executor, engine=engine)
     # The background sender, woken by a listener's fan-out, drains on a thread the driver waits for.
     runtime.deps.sender_bell.connect(lambda: executor.submit(drain_outbox, runtime.deps, runtime.app.client))
     server = make_server(

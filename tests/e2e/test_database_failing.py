@@ -27,6 +27,8 @@ from tests.conftest import RunningBot, bot_settings, in_socket_mode, running_bot
 from tests.e2e.test_requests import FORM
 from tests.helpers import count, holding_the_workspaces, load_org_and_policy
 
+pytestmark = pytest.mark.own_engine  # its tests cut, redirect and stop the bot's connections
+
 
 def _cut_every_connection_but_this_one(engine: Engine) -> int:
     """What a database restart or failover does to a running process's pool; how many connections were cut."""

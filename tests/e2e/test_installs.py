@@ -21,7 +21,7 @@ from services.errors import DomainError
 from services.org_import import import_org, parse_org_csv
 from services.policy.versions import load_policy
 from services.workspace_purge import purge_plan
-from tests.conftest import SIGNING_SECRET, RunningBot, bot_settings, running_bot
+from tests.conftest import SIGNING_SECRET, RunningBot, SharedEngines, bot_settings, running_bot
 from tests.helpers import POLICY_EXAMPLE, around_the_clock
 from tests.helpers import load_org_and_policy as load_the_test_org
 
@@ -35,12 +35,16 @@ BETA_ORG = ALPHA_ORG.replace("U0A", "U0B").replace("Ana", "Bea").replace("Al ", 
 
 @pytest.fixture
 def oauth_bot(
-    slack: FakeSlack, sessions: sessionmaker[Session], database_url: str, clock: MovableClock
+    slack: FakeSlack,
+    sessions: sessionmaker[Session],
+    database_url: str,
+    clock: MovableClock,
+    bot_engines: SharedEngines | None,
 ) -> Iterator[RunningBot]:
     settings = bot_settings(
         slack, database_url, slack_bot_token="", slack_client_id=CLIENT_ID, slack_client_secret=CLIENT_SECRET
     )
-    for running in running_bot(settings, slack, clock):
+    for running in running_bot(settings, slack, clock, bot_engines):
         slack.set_redirect_url(running.events_url + "/slack/oauth_redirect")
         yield running
 

@@ -199,6 +199,7 @@ def test_a_failure_the_database_cannot_note_is_one_warning_and_slacks_retry_sign
     assert handled(bot, "EvHOME") and bot.slack.state.home_view("U0AAGENT") is not None
 
 
+@pytest.mark.own_engine
 def test_a_failure_noted_on_a_connection_a_restart_cut_is_noted_on_a_fresh_one_and_slacks_same_second_retry_passes(
     oauth_bot: RunningBot,  # noqa: F811
 ) -> None:
