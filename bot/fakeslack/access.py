@@ -5,17 +5,20 @@ Homes only with its Home tab on (`app_home`)."""
 
 from typing import Any
 
+from bot.fakeslack.destinations import names_a_conversation, posted_to, upload_channels, upload_problem
 from bot.fakeslack.installs import Grant, expired
 from bot.fakeslack.manifest import missing_scope
-from bot.fakeslack.state import SlackState, dm_users
+from bot.fakeslack.state import SlackState, dm_channel, dm_users
 
 Args = dict[str, Any]
 Answer = dict[str, Any]
 
 APP_TOKEN_METHODS = frozenset({"apps.connections.open"})
 CLIENT_METHODS = frozenset({"oauth.v2.access"})
-USER_ARGS = ("channel", "channel_id", "user", "user_id", "users")
+USER_ARGS = ("channel", "channel_id", "channels", "user", "user_id", "users")
 """Where a call names a person (or the DM with one)."""
+LISTS = frozenset({"users", "channels"})
+"""Those of them that name several, one to a comma."""
 LOOKUPS = frozenset({"users.info", "users.lookupByEmail"})
 """Asking about someone outside the workspace is fine (Slack says `user_not_found`, or for someone met in a Slack
 Connect channel, answers as of their own workspace); messaging them is a bug."""
@@ -48,7 +51,7 @@ def reach_problem(state: SlackState, name: str, args: Args, grant: Grant | None)
     if grant is None:
         return None
     for key in USER_ARGS:
-        for user_id in str(args.get(key) or "").split(",") if key == "users" else [str(args.get(key) or "")]:
+        for user_id in str(args.get(key) or "").split(",") if key in LISTS else [str(args.get(key) or "")]:
             strangers = [
                 u for u in dm_users(user_id) if u in state.users and not state.installs.reaches(grant, state.users[u])
             ]
@@ -63,20 +66,36 @@ def reach_problem(state: SlackState, name: str, args: Args, grant: Grant | None)
 
 
 def channel_problem(state: SlackState, name: str, args: Args, grant: Grant | None) -> Answer | None:
-    """Slack's answer to a post, an ephemeral message or an update in a channel that does not exist, is archived,
-    or the bot may not post in (see `channels`); None for any other call, and for DMs."""
+    """Slack's answer to a post, an ephemeral message, an update or a shared file in a conversation it cannot find,
+    one archived, or one the bot may not post in (see `channels` and `destinations`); None for any other call, and
+    for DMs."""
     channel, channels = str(args.get("channel") or ""), state.channels
     if name == "files.completeUploadExternal":
-        channel = str(args.get("channel_id") or "")
-    if name in ("chat.postMessage", "files.completeUploadExternal"):
-        error = channels.post_problem(channel, grant, state.scopes)
+        return _upload_refused(state, args, grant)
+    if name == "chat.postMessage":
+        posted = posted_to(channels, channel)
+        error = channels.post_problem(posted, grant, state.scopes) if posted else "channel_not_found"
     elif name == "chat.postEphemeral":
         error = channels.ephemeral_problem(channel, str(args.get("user") or ""), grant, state.scopes)
     elif name == "chat.update":
-        error = channels.update_problem(channel, grant)
+        error = channels.update_problem(channel, grant) if names_a_conversation(channel) else "channel_not_found"
     else:
         return None
     return {"ok": False, "error": error} if error else None
+
+
+def _upload_refused(state: SlackState, args: Args, grant: Grant | None) -> Answer | None:
+    """A file shared where Slack refuses it: a `channel_id` or `channels` of the wrong form (a bot bug, recorded),
+    or a conversation the bot may not post in."""
+    refused = upload_problem(args)
+    if refused is not None:
+        state.reject("files.completeUploadExternal", [refused[1]])
+        return refused[0]
+    for channel in [str(args.get("channel_id") or ""), *upload_channels(args)]:
+        error = state.channels.post_problem(dm_channel(channel), grant, state.scopes) if channel else None
+        if error:
+            return {"ok": False, "error": error}
+    return None
 
 
 def dm_problem(state: SlackState, name: str, args: Args) -> Answer | None:

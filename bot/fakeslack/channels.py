@@ -10,7 +10,8 @@ Slack refuses a `chat.postMessage` to a channel it does not post to (https://api
 member of the channel (https://api.slack.com/methods/chat.postEphemeral#errors). `chat.update` of a message in a
 channel answers `channel_not_found` where the bot cannot see the channel, and `is_inactive` in an archived one
 ("cannot be edited within a frozen, archived or deleted channel": https://api.slack.com/methods/chat.update#errors).
-A DM (`D...`, or the user id in its place) is not a channel here.
+A DM (`D...`, or the user id in its place) is not a channel here; which ids and names a call may give is in
+`destinations`.
 """
 
 import threading
@@ -65,6 +66,11 @@ class Channels:
     def find(self, channel_id: str) -> Channel | None:
         with self._lock:
             return self._known.get(channel_id)
+
+    def named(self, name: str) -> Channel | None:
+        """The channel of that name (chat.postMessage takes a name in place of the id)."""
+        with self._lock:
+            return next((channel for channel in self._known.values() if channel.name == name), None)
 
     def post_problem(self, channel_id: str, grant: Grant | None, scopes: frozenset[str] | None) -> str | None:
         """Slack's error for posting to `channel_id` with this token, or None when the post is allowed."""

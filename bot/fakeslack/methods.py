@@ -11,6 +11,7 @@ from typing import Any
 
 from bot.fakeslack.access import CLIENT_METHODS, channel_problem, dm_problem, home_problem, reach_problem, token_problem
 from bot.fakeslack.blockkit import posted_problems
+from bot.fakeslack.destinations import names_a_conversation, posted_to
 from bot.fakeslack.faults import HANG_UP, Fault
 from bot.fakeslack.installs import Grant
 from bot.fakeslack.org_directory import auth_teams_list, users_list
@@ -139,7 +140,7 @@ def chat_post_message(state: SlackState, args: Args) -> Answer:
     refused = _posted_refused(state, "chat.postMessage", args)
     if refused:
         return refused
-    channel, ts = dm_channel(str(args["channel"])), state.new_ts()
+    channel, ts = str(posted_to(state.channels, str(args["channel"]))), state.new_ts()
     message = {
         "type": "message",
         "ts": ts,
@@ -190,12 +191,12 @@ def chat_delete(state: SlackState, args: Args) -> Answer:
 def _existing_message(state: SlackState, args: Args, *, not_ours: str) -> tuple[str, str] | Answer:
     """The (channel, ts) of a message the bot may change, or Slack's refusal.
 
-    chat.update and chat.delete take a channel id, never a user id (the DM's `D...` id comes back from
-    chat.postMessage), cannot touch ephemeral messages, which only a response URL changes, and change only the
-    bot's own messages (`not_ours` otherwise): https://api.slack.com/methods/chat.update#errors
+    chat.update and chat.delete take a conversation id, never a user id or a name (the DM's `D...` id comes back
+    from chat.postMessage: `destinations`), cannot touch ephemeral messages, which only a response URL changes, and
+    change only the bot's own messages (`not_ours` otherwise): https://api.slack.com/methods/chat.update#errors
     """
     channel, ts = str(args.get("channel") or ""), str(args.get("ts") or "")
-    if not channel or channel[:1] in ("U", "W"):
+    if not names_a_conversation(channel):
         return {"ok": False, "error": "channel_not_found"}
     message = state.find_message(channel, ts)
     if message is None:

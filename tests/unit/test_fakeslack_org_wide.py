@@ -2,13 +2,15 @@
 removed it from since: Slack adds it to none by itself (`team_access_granted` tells of each addition)."""
 
 from collections.abc import Iterator
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.fakeslack import FakeSlack
-from bot.fakeslack.installs import Grant
+from bot.fakeslack.installs import CLIENT_ID, CLIENT_SECRET, Grant, Installer, Installs
 
 
 @pytest.fixture
@@ -128,3 +130,22 @@ def test_someone_removed_from_one_workspace_shows_deactivated_there_and_active_e
 
     assert (gus_in("T0NORTH"), gus_in("T0SOUTH")) == (False, True)
     assert org.users_info(user="W0GUS")["user"]["deleted"] is False
+
+
+def test_an_org_wide_install_is_answered_with_no_team_but_its_enterprise() -> None:
+    """oauth.v2.access of an org-wide install: `"team": null`, the `enterprise`, `is_enterprise_install: true`
+    (https://api.slack.com/enterprise/apps/reference); a workspace's own install names its team."""
+    installs = Installs("xoxb-first", "T0LATITUDE")
+    installs.names.update(E0GROUP="Latitude Group", T0NORTH="North")
+    asked = {"client_id": CLIENT_ID, "client_secret": CLIENT_SECRET}
+
+    def installed(installer: Installer) -> dict[str, Any]:
+        installs.next_installer = installer
+        _status, where = installs.authorize(f"client_id={CLIENT_ID}&scope=chat:write&redirect_uri=https://x/")
+        return installs.exchange({**asked, "code": parse_qs(urlsplit(where).query)["code"][0]})
+
+    org_wide = installed(Installer(None, "E0GROUP"))
+    assert org_wide["team"] is None and org_wide["is_enterprise_install"] is True
+    assert org_wide["enterprise"] == {"id": "E0GROUP", "name": "Latitude Group"}
+    workspace = installed(Installer("T0NORTH", "E0GROUP"))
+    assert workspace["team"] == {"id": "T0NORTH", "name": "North"} and workspace["is_enterprise_install"] is False
