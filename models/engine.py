@@ -164,10 +164,15 @@ def _sqlite_engine(url: str) -> Engine:
     @event.listens_for(engine, "commit")
     @event.listens_for(engine, "rollback")
     def end(connection: Any) -> None:
-        if connection.info.pop("read_only", False):
-            connection.exec_driver_sql("PRAGMA query_only = OFF")
-        if connection.info.pop("writer", False):
-            writer.release()
+        """The reader's mark goes only once its connection writes again (if that fails, the pool's checkin turns it
+        off); the writer lock goes whatever happens, or every later writer would wait for it."""
+        try:
+            if connection.info.get("read_only"):
+                connection.exec_driver_sql("PRAGMA query_only = OFF")
+                del connection.info["read_only"]
+        finally:
+            if connection.info.pop("writer", False):
+                writer.release()
 
     @event.listens_for(engine, "checkin")
     def leave_no_reader_behind(dbapi_connection: Any, record: Any) -> None:
