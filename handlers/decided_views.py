@@ -61,7 +61,8 @@ def refresh_digest(context: BoltContext, client: WebClient, body: dict[str, Any]
         update_each(deps, client, digest.workspace_id, [(channel, ts)], text=digest.text, blocks=digest.blocks)
         return True
 
-    _until_current(lambda: _digest_now(context, body, channel, ts), update)
+    in_their_dm = _in_their_dm(client, body, channel)
+    _until_current(lambda: _digest_now(context, body, channel, ts, in_their_dm), update)
 
 
 def _until_current(render: Callable[[], _Shown | None], send: Callable[[_Shown], bool]) -> None:
@@ -75,17 +76,36 @@ def _until_current(render: Callable[[], _Shown | None], send: Callable[[_Shown],
         shown = current
 
 
-def _digest_now(context: BoltContext, body: dict[str, Any], channel: str, ts: str) -> _Digest | None:
-    """The digest sent to the caller in (channel, ts), each request in it as it stands now (None: no such digest)."""
+def _digest_now(
+    context: BoltContext, body: dict[str, Any], channel: str, ts: str, in_their_dm: Callable[[], bool]
+) -> _Digest | None:
+    """The digest sent to the caller in (channel, ts), each request in it as it stands now (None: no such digest).
+    Once the outbox no longer keeps it, the click's copy stands for it, if the click came from the caller's own DM
+    with Latitude: a click forged with another's digest must not draw over theirs."""
     with deps_of(context).sessions.begin() as session:
         caller = action_caller(session, context, body)
         prefix = digest_key_prefix(caller.workspace, caller.employee.slack_id)
-        sent = outbox.sent_payload(session, key_prefix=prefix, channel=channel, ts=ts) or _clicked_copy(body)
+        sent = outbox.sent_payload(session, key_prefix=prefix, channel=channel, ts=ts)
+        if sent is None and _clicked_copy(body) is not None and in_their_dm():
+            sent = _clicked_copy(body)
         if sent is None:
             log.warning("the digest %s/%s clicked in is not among the digests sent: left as it is", channel, ts)
             return None
         shown = as_decided_now(session, caller.employee, sent["blocks"])
         return _Digest(sent.get("text") or "Updated", shown, caller.workspace.id)
+
+
+def _in_their_dm(client: WebClient, body: dict[str, Any], channel: str) -> Callable[[], bool]:
+    """Whether `channel` is the clicker's DM with Latitude, asked of Slack once, when first needed."""
+    said: list[bool] = []
+
+    def ask() -> bool:
+        if not said:
+            user = str((body.get("user") or {}).get("id") or "")
+            said.append(bool(user) and client.conversations_open(users=user)["channel"]["id"] == channel)
+        return said[0]
+
+    return ask
 
 
 def _clicked_copy(body: dict[str, Any]) -> dict[str, Any] | None:

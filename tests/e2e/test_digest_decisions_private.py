@@ -92,3 +92,17 @@ def test_an_approval_in_a_digest_older_than_the_outbox_keeps_still_shows_it_appr
     assert not offered(now, first) and "approved by Maya Manager" in as_text(now)
     assert not offered(now, second) and f"declined by Ada Admin: {SECRET}" in as_text(now), "hers to know: she may"
     assert "Your team's week" in as_text(now)
+
+
+def test_a_click_forged_from_another_managers_digest_does_not_draw_over_it(ready: RunningBot) -> None:
+    """Omar, with a click forged to come from Maya's digest (its channel, its message, its copy), is refused; and
+    her digest, which is not among his, is left as it is: not drawn as he may see it, her buttons gone."""
+    digest = weekly_digest(ready)
+    first, _, _ = pending_ids(ready)
+    before = shown(ready, digest)
+
+    ready.driver.click("U0MGR2", digest, APPROVE, value=first, forged=True)
+
+    assert [call for call in ready.slack.calls("chat.update") if call.channel == digest.response["channel"]] == []
+    assert shown(ready, digest) == before and offered(before, first), "Maya's digest, her buttons on it"
+    assert "You can't decide this request" in " ".join(call.text for call in ready.slack.calls("response_url"))
