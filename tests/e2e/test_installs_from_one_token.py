@@ -17,24 +17,28 @@ from bot.fakeslack.server import CLIENT_ID, CLIENT_SECRET
 from handlers.jobs.drain_outbox import drain_outbox
 from handlers.jobs.run_pulse_rounds import run_pulse_rounds
 from models import Resolution
-from tests.conftest import RunningBot, bot_settings, running_bot
+from tests.conftest import RunningBot, SharedEngines, bot_settings, running_bot
 from tests.e2e.test_installs import ALPHA_ORG, install_in
 from tests.helpers import load_org_and_policy
 
 
 @pytest.fixture
 def switched_to_oauth(
-    slack: FakeSlack, sessions: sessionmaker[Session], database_url: str, clock: MovableClock
+    slack: FakeSlack,
+    sessions: sessionmaker[Session],
+    database_url: str,
+    clock: MovableClock,
+    bot_engines: SharedEngines | None,
 ) -> Iterator[RunningBot]:
     """The bot with one bot token served T0LATITUDE (its org, policy and a request waiting on a manager); now it
     runs with OAuth installs on the same database."""
-    for first in running_bot(bot_settings(slack, database_url), slack, clock):
+    for first in running_bot(bot_settings(slack, database_url), slack, clock, bot_engines):
         load_org_and_policy(first.sessions, clock.now())
         first.driver.command("U0AGENT1", "/resolve", "refund 70 order 1234 arrived late")
     oauth = bot_settings(
         slack, database_url, slack_bot_token="", slack_client_id=CLIENT_ID, slack_client_secret=CLIENT_SECRET
     )
-    for bot in running_bot(oauth, slack, clock):
+    for bot in running_bot(oauth, slack, clock, bot_engines):
         slack.set_redirect_url(bot.events_url + "/slack/oauth_redirect")
         yield bot
 

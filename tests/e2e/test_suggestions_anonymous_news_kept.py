@@ -20,7 +20,7 @@ from handlers.jobs.drain_outbox import drain_outbox, recorded
 from models import Delivery, Workspace
 from services import outbox
 from services.workspace_purge import purge, purge_plan
-from tests.conftest import RunningBot, bot_settings, running_bot
+from tests.conftest import RunningBot, SharedEngines, bot_settings, running_bot
 from tests.e2e.test_installs import load_org_and_policy, oauth_bot  # noqa: F401
 from tests.e2e.test_installs_grid_lifecycle import driver_for
 from tests.e2e.test_installs_grid_takeover import GROUP_ORG
@@ -176,11 +176,15 @@ def test_news_waiting_when_the_org_takes_the_workspace_over_reaches_the_anonymou
 
 @pytest.fixture
 def decided_then_switched_to_oauth(
-    slack: FakeSlack, sessions: sessionmaker[Session], database_url: str, clock: MovableClock
+    slack: FakeSlack,
+    sessions: sessionmaker[Session],
+    database_url: str,
+    clock: MovableClock,
+    bot_engines: SharedEngines | None,
 ) -> Iterator[RunningBot]:
     """With one bot token, Maya marks Sam's anonymous idea *Not doing*, its news to wait a random while; then the bot
     runs with OAuth installs on the same database, which stops the workspace until it is installed through them."""
-    for first in running_bot(bot_settings(slack, database_url), slack, clock):
+    for first in running_bot(bot_settings(slack, database_url), slack, clock, bot_engines):
         load_suggestion_org(first.sessions, clock.now())
         card = released(first)
         first.driver.click("U0MGR1", card, "suggestion_not_doing")
@@ -188,7 +192,7 @@ def decided_then_switched_to_oauth(
     oauth = bot_settings(
         slack, database_url, slack_bot_token="", slack_client_id=CLIENT_ID, slack_client_secret=CLIENT_SECRET
     )
-    for bot in running_bot(oauth, slack, clock):
+    for bot in running_bot(oauth, slack, clock, bot_engines):
         slack.set_redirect_url(bot.events_url + "/slack/oauth_redirect")
         yield bot
 

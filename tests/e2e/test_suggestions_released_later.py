@@ -15,7 +15,7 @@ from handlers.jobs.forget_anonymous_dms import forget_anonymous_dms
 from handlers.jobs.release_suggestions import release_suggestions
 from models import AuditEvent, Delivery, Suggestion
 from services import anonymous_dms
-from tests.conftest import RunningBot, bot_settings, running_bot
+from tests.conftest import RunningBot, SharedEngines, bot_settings, running_bot
 from tests.e2e.test_people_leaving import WITHOUT_MAYA, reimport
 from tests.e2e.test_suggestions_anonymous import IDEA, everything_stored, suggest_anonymously
 from tests.suggestions_helpers import after_the_release, load_suggestion_org
@@ -144,20 +144,26 @@ def test_an_idea_handed_over_before_its_release_reaches_only_its_new_owner_and_o
 
 @pytest.fixture
 def restarting(
-    slack: FakeSlack, sessions: sessionmaker[Session], database_url: str, clock: MovableClock
-) -> Iterator[tuple[FakeSlack, str, MovableClock]]:
-    yield slack, database_url, clock
+    slack: FakeSlack,
+    sessions: sessionmaker[Session],
+    database_url: str,
+    clock: MovableClock,
+    bot_engines: SharedEngines | None,
+) -> Iterator[tuple[FakeSlack, str, MovableClock, SharedEngines | None]]:
+    yield slack, database_url, clock, bot_engines
 
 
-def test_a_bot_restarted_while_an_idea_waits_releases_it_once(restarting: tuple[FakeSlack, str, MovableClock]) -> None:
-    slack, database_url, clock = restarting
-    for first in running_bot(bot_settings(slack, database_url), slack, clock):
+def test_a_bot_restarted_while_an_idea_waits_releases_it_once(
+    restarting: tuple[FakeSlack, str, MovableClock, SharedEngines | None],
+) -> None:
+    slack, database_url, clock, engines = restarting
+    for first in running_bot(bot_settings(slack, database_url), slack, clock, engines):
         load_suggestion_org(first.sessions, clock.now())
         assert suggest_anonymously(first) == {}
         clock.advance(EARLIEST - timedelta(seconds=1))
         ticks(first)
         before = announced(first)
-    for second in running_bot(bot_settings(slack, database_url), slack, clock):
+    for second in running_bot(bot_settings(slack, database_url), slack, clock, engines):
         after_the_release(second)
         ticks(second)
         after = announced(second)
