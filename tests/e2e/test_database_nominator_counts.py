@@ -6,19 +6,18 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import Engine, Select, event, inspect, text
+from sqlalchemy import Engine, Select, event, inspect
 from sqlalchemy.orm import Session
 
 from models import Nomination, RewardGrant, Workspace
-from models.engine import make_engine, make_session_factory
-from models.schema import HEAD_REVISION, migrate, upgrade
+from models.engine import make_session_factory
+from models.schema import HEAD_REVISION, migrate
 from services.rewards import approvals, grants, monthly_most
 from tests.conftest import MONDAY_MORNING, RunningBot
-from tests.e2e.test_database import _plan
+from tests.e2e.test_database import _plan, database_of_its_own  # noqa: F401
 from tests.helpers import employee, load_org_and_policy
 
 NOW = MONDAY_MORNING  # 2026-03-02 09:00 UTC: the month is UTC's March, whatever the reader's clock says
@@ -102,40 +101,19 @@ def _expected(session: Session, workspace: Workspace) -> Counts:
     )
 
 
-@pytest.fixture
-def own_engine(engine: Engine, database_url: str, tmp_path: Path) -> Iterator[Engine]:
-    """A database of the test's own at head (a PostgreSQL schema beside the tests' database), to go down and up."""
-    if engine.dialect.name == "sqlite":
-        own = make_engine(f"sqlite:///{tmp_path / 'own.db'}")
-        upgrade(own)
-        yield own
-        own.dispose()
-        return
-    with engine.begin() as connection:
-        connection.execute(text("DROP SCHEMA IF EXISTS nominator_counts CASCADE"))
-        connection.execute(text("CREATE SCHEMA nominator_counts"))
-    separator = "&" if "?" in database_url else "?"
-    own = make_engine(f"{database_url}{separator}options=-csearch_path%3Dnominator_counts")
-    upgrade(own)
-    yield own
-    own.dispose()
-    with engine.begin() as connection:
-        connection.execute(text("DROP SCHEMA nominator_counts CASCADE"))
-
-
 def _indexes(engine: Engine) -> set[str]:
     found = inspect(engine)
     return {index["name"] or "" for table in ("reward_grants", "nominations") for index in found.get_indexes(table)}
 
 
 def test_five_years_of_giving_count_the_same_months_and_waiting_rewards_before_and_after_migration_0056(
-    own_engine: Engine,
+    database_of_its_own: Engine,  # noqa: F811
 ) -> None:
     """0056 widens the grants' nominator index with `granted_at`, adds the nominations' nominator, status and
     creation index and turns the nominee's by creation into one by status: it goes down to 0055 and back up on both
     databases, and the App Home's counts of five years of history (rows a second either side of every month's
     start) are those worked out by hand at every step."""
-    sessions = make_session_factory(own_engine)
+    sessions = make_session_factory(database_of_its_own)
     load_org_and_policy(sessions, NOW - timedelta(days=YEARS * 366))
     with sessions.begin() as session:
         workspace = session.query(Workspace).one()
@@ -145,8 +123,8 @@ def test_five_years_of_giving_count_the_same_months_and_waiting_rewards_before_a
 
     counted = []
     for revision in (HEAD_REVISION, "0055", HEAD_REVISION):
-        migrate(own_engine, "upgrade" if revision == HEAD_REVISION else "downgrade", revision)
-        indexes = _indexes(own_engine)
+        migrate(database_of_its_own, "upgrade" if revision == HEAD_REVISION else "downgrade", revision)
+        indexes = _indexes(database_of_its_own)
         assert indexes & (NEW_INDEXES | OLD_INDEXES) == (NEW_INDEXES if revision == HEAD_REVISION else OLD_INDEXES)
         with sessions() as session:
             counted.append(_counted(session, session.query(Workspace).one()))
