@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 
 from slack_bolt import BoltContext
 from slack_sdk import WebClient
+from slack_sdk.errors import SlackClientError
 from sqlalchemy.orm import Session
 
 from handlers.blocks import digest as digest_blocks
@@ -81,31 +82,46 @@ def _digest_now(
 ) -> _Digest | None:
     """The digest sent to the caller in (channel, ts), each request in it as it stands now (None: no such digest).
     Once the outbox no longer keeps it, the click's copy stands for it, if the click came from the caller's own DM
-    with Latitude: a click forged with another's digest must not draw over theirs."""
+    with Latitude (asked of Slack with no transaction open): a click forged with another's digest must not draw over
+    theirs."""
     with deps_of(context).sessions.begin() as session:
         caller = action_caller(session, context, body)
         prefix = digest_key_prefix(caller.workspace, caller.employee.slack_id)
         sent = outbox.sent_payload(session, key_prefix=prefix, channel=channel, ts=ts)
-        if sent is None and _clicked_copy(body) is not None and in_their_dm():
-            sent = _clicked_copy(body)
-        if sent is None:
-            log.warning("the digest %s/%s clicked in is not among the digests sent: left as it is", channel, ts)
-            return None
-        shown = as_decided_now(session, caller.employee, sent["blocks"])
-        return _Digest(sent.get("text") or "Updated", shown, caller.workspace.id)
+        if sent is not None:
+            return _drawn(session, caller.employee, sent, caller.workspace.id)
+    copy = _clicked_copy(body)
+    if copy is None or not in_their_dm():
+        log.warning("the digest %s/%s clicked in is not among the digests sent: left as it is", channel, ts)
+        return None
+    with deps_of(context).sessions.begin() as session:
+        caller = action_caller(session, context, body)
+        return _drawn(session, caller.employee, copy, caller.workspace.id)
+
+
+def _drawn(session: Session, reader: Employee, sent: dict[str, Any], workspace_id: int) -> _Digest:
+    return _Digest(sent.get("text") or "Updated", as_decided_now(session, reader, sent["blocks"]), workspace_id)
 
 
 def _in_their_dm(client: WebClient, body: dict[str, Any], channel: str) -> Callable[[], bool]:
-    """Whether `channel` is the clicker's DM with Latitude, asked of Slack once, when first needed."""
+    """Whether `channel` is the clicker's DM with Latitude, asked of Slack once, when first needed. Slack failing to
+    say counts as no: the digest is then left as it is, which only a redraw would have changed."""
     said: list[bool] = []
 
     def ask() -> bool:
         if not said:
-            user = str((body.get("user") or {}).get("id") or "")
-            said.append(bool(user) and client.conversations_open(users=user)["channel"]["id"] == channel)
+            said.append(_dm_is(client, str((body.get("user") or {}).get("id") or ""), channel))
         return said[0]
 
     return ask
+
+
+def _dm_is(client: WebClient, user: str, channel: str) -> bool:
+    try:
+        return bool(user) and client.conversations_open(users=user)["channel"]["id"] == channel
+    except SlackClientError as error:  # SlackApiError included
+        log.warning("could not ask Slack for %s's DM (%s): their digest is left as it is", user, error)
+        return False
 
 
 def _clicked_copy(body: dict[str, Any]) -> dict[str, Any] | None:

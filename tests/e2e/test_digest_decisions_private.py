@@ -106,3 +106,24 @@ def test_a_click_forged_from_another_managers_digest_does_not_draw_over_it(ready
     assert [call for call in ready.slack.calls("chat.update") if call.channel == digest.response["channel"]] == []
     assert shown(ready, digest) == before and offered(before, first), "Maya's digest, her buttons on it"
     assert "You can't decide this request" in " ".join(call.text for call in ready.slack.calls("response_url"))
+
+
+def test_an_approval_in_an_old_digest_when_slack_cannot_say_whose_dm_it_is_is_recorded_and_said_so(
+    ready: RunningBot,
+) -> None:
+    """The outbox no longer keeps Maya's digest, and Slack fails to answer which DM is hers: her approval still
+    counts and she is told so, with no apology after it; the digest is left as it is (only a redraw was lost)."""
+    digest = weekly_digest(ready)
+    first, _, _ = pending_ids(ready)
+    ready.clock.set(ready.clock.now() + KEPT + timedelta(days=1))
+    assert forget_sent_messages(ready.runtime.deps, ready.runtime.app.client) > 0
+    before = shown(ready, digest)
+    ready.slack.fail("conversations.open", error="fatal_error")
+
+    ready.driver.click("U0MGR1", digest, APPROVE, value=first)
+
+    said = " ".join(call.text for call in ready.slack.calls("response_url"))
+    assert "went wrong" not in said, said
+    with ready.sessions() as session:
+        assert session.get_one(Resolution, int(first)).status == "approved"
+    assert shown(ready, digest) == before
