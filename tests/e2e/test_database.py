@@ -195,11 +195,9 @@ def test_what_waits_is_read_from_a_range_not_the_whole_history(
         assert history_walk not in plan
 
 
-def _home_waiting_plan(bot: RunningBot, engine: Engine, reader: str) -> str:
-    """The plan of the statement that reads the requests waiting for the reader, as their Home sends it (captured as
-    it opens), with one request of a manager's report pending."""
-    load_org_and_policy(bot.sessions, bot.clock.now())
-    bot.driver.command("U0AGENT1", "/resolve", "refund 80 order 42 parcel lost in transit")
+def sent_opening_home(bot: RunningBot, reader: str, pattern: str) -> tuple[str, Any]:
+    """The one statement matching `pattern` that the reader's App Home sends as it opens, as the driver received it
+    (its placeholders, its values)."""
     sent: list[tuple[str, Any]] = []
 
     def capture(_connection: Any, _cursor: Any, statement: str, parameters: Any, *_: Any) -> None:
@@ -211,11 +209,19 @@ def _home_waiting_plan(bot: RunningBot, engine: Engine, reader: str) -> str:
         bot.driver.open_home(reader)
     finally:
         event.remove(bot_engine, "before_cursor_execute", capture)
-
-    waiting = r"FROM resolutions\b.*\bresolutions\.workspace_id = .*\bresolutions\.status = .*\bLIMIT\b"
-    [(statement, parameters)] = [
-        (statement, parameters) for statement, parameters in sent if re.search(waiting, " ".join(statement.split()))
+    [found] = [
+        (statement, parameters) for statement, parameters in sent if re.search(pattern, " ".join(statement.split()))
     ]
+    return found
+
+
+def _home_waiting_plan(bot: RunningBot, engine: Engine, reader: str) -> str:
+    """The plan of the statement that reads the requests waiting for the reader, as their Home sends it (captured as
+    it opens), with one request of a manager's report pending."""
+    load_org_and_policy(bot.sessions, bot.clock.now())
+    bot.driver.command("U0AGENT1", "/resolve", "refund 80 order 42 parcel lost in transit")
+    waiting = r"FROM resolutions\b.*\bresolutions\.workspace_id = .*\bresolutions\.status = .*\bLIMIT\b"
+    statement, parameters = sent_opening_home(bot, reader, waiting)
     with engine.connect() as connection:
         if engine.dialect.name == "postgresql":  # a row or two sort for nothing: a sort only when no index can order
             connection.execute(text("SET LOCAL enable_sort = off"))

@@ -9,7 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from sqlalchemy import Engine, Select, event, inspect
+from sqlalchemy import Engine, Select, inspect
 from sqlalchemy.orm import Session
 
 from models import Nomination, RewardGrant, Workspace
@@ -17,7 +17,7 @@ from models.engine import make_session_factory
 from models.schema import HEAD_REVISION, migrate
 from services.rewards import approvals, grants, monthly_most
 from tests.conftest import MONDAY_MORNING, RunningBot
-from tests.e2e.test_database import _plan, database_of_its_own  # noqa: F401
+from tests.e2e.test_database import _plan, database_of_its_own, sent_opening_home  # noqa: F401
 from tests.helpers import employee, load_org_and_policy
 
 NOW = MONDAY_MORNING  # 2026-03-02 09:00 UTC: the month is UTC's March, whatever the reader's clock says
@@ -135,21 +135,8 @@ def _home_counts_plan(bot: RunningBot, engine: Engine) -> str:
     """The plan of the App Home's counts (what its reader received and gave this month, their rewards waiting and
     their allowance spent), as the Home sends it when opened."""
     load_org_and_policy(bot.sessions, bot.clock.now())
-    sent: list[tuple[str, Any]] = []
-
-    def capture(_connection: Any, _cursor: Any, statement: str, parameters: Any, *_: Any) -> None:
-        sent.append((statement, parameters))
-
-    bot_engine = bot.sessions.kw["bind"]
-    event.listen(bot_engine, "before_cursor_execute", capture)
-    try:
-        bot.driver.open_home("U0AGENT1")
-    finally:
-        event.remove(bot_engine, "before_cursor_execute", capture)
     counts = r"count\(reward_grants\.id\).*count\(nominations\.id\)"
-    [(statement, parameters)] = [
-        (statement, parameters) for statement, parameters in sent if re.search(counts, " ".join(statement.split()))
-    ]
+    statement, parameters = sent_opening_home(bot, "U0AGENT1", counts)
     with engine.connect() as connection:
         return _plan(connection, statement, parameters)
 
