@@ -12,6 +12,7 @@ from slack_sdk import WebClient
 from slack_sdk.web import SlackResponse
 
 from bot.installs import NOT_INSTALLED_HERE
+from bot.lean_middleware import Lean
 from bot.redispatch import follow_kept_events
 from bot.retries import retry_handlers
 from bot.schema_watch import SchemaWatch, refuse_on_a_moved_schema
@@ -104,15 +105,15 @@ def create_app(
         listener_executor=listeners,
         raise_error_for_unhandled_request=True,  # answered by handlers/errors.handle_error, not 404
         token_verification_enabled=False,  # bot/runtime.learn_workspace checks the token, in one line (`authorize_as`)
-        before_authorize=in_front_of_authorize(deps, schema),
+        before_authorize=Lean(in_front_of_authorize(deps, schema)),
     )
     if oauth is None:
-        app.use(serve_only_the_tokens_workspace(listeners))
-    app.use(drop_unseen_characters)
-    app.use(unescape_command_text)
-    app.use(drop_the_command_typed_again)
-    app.use(drop_repeated_events(deps))
-    app.use(answer_in_time(settings.answer_within))
+        app.use(Lean(serve_only_the_tokens_workspace(listeners)))
+    app.use(Lean(drop_unseen_characters))
+    app.use(Lean(unescape_command_text))
+    app.use(Lean(drop_the_command_typed_again))
+    app.use(Lean(drop_repeated_events(deps)))
+    app.use(Lean(answer_in_time(settings.answer_within)))
     app.error(handle_error)
     for feature in FEATURES:
         feature.register(app)

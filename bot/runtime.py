@@ -23,6 +23,7 @@ from bot.database_down import ApologyClients, remembering_tokens
 from bot.gate import SlackGate, waiting_no_longer
 from bot.installs import oauth_settings, record_installed, stop_when_gone, stop_workspaces_without_install
 from bot.leader import Leadership
+from bot.lean_middleware import Lean
 from bot.logs import web_client_errors_silenced
 from bot.renewals import Renewals
 from bot.scheduler import SCHEDULE, build_scheduler, connect_sender_bell
@@ -265,7 +266,7 @@ def _assemble(
         authorize_as(app, learn_workspace(app.client, deps, settings.slack_api_url, settings.slack_team_id))
     apologies = ApologyClients(settings.slack_api_url, settings.slack_bot_token)
     if tokens is not None:
-        app.use(remembering_tokens(apologies))
+        app.use(Lean(remembering_tokens(apologies)))
     max_body = settings.max_request_bytes
     gate = SlackGate(settings.slack_signing_secret, engine, max_body=max_body, apologies=apologies, schema=schema)
     leadership = Leadership(engine)
