@@ -125,7 +125,7 @@ def _missing(session: Session, resolution_id: int, clicker: Employee) -> DomainE
     there = request_viewers.as_there(session, clicker, left.workspace_id) if left else None
     if left is not None and there is not None and request_viewers.sees_request(session, left, there):
         return NotFound(org_takeover.request_left_behind(left))
-    clicker = as_now(session, clicker)  # said as to one who may not see an existing request: inactive first
+    clicker = as_now(session, clicker)  # answered as an existing request not theirs is: inactive, told so first
     return NotAllowed(request_viewers.NOT_YOUR_REQUEST if clicker.active else directory.NO_LONGER_ACTIVE)
 
 
