@@ -2,6 +2,7 @@
 
 import logging
 import os
+import sqlite3
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -164,8 +165,8 @@ def _sqlite_engine(url: str) -> Engine:
     @event.listens_for(engine, "commit")
     @event.listens_for(engine, "rollback")
     def end(connection: Any) -> None:
-        """The reader's mark goes only once its connection writes again (if that fails, the pool's checkin turns it
-        off); the writer lock goes whatever happens, or every later writer would wait for it."""
+        """The reader's mark goes only once its connection writes again (if that fails, the pool's checkin tries
+        again, or closes the connection); the writer lock goes whatever happens, or every later writer would wait."""
         try:
             if connection.info.get("read_only"):
                 connection.exec_driver_sql("PRAGMA query_only = OFF")
@@ -175,10 +176,20 @@ def _sqlite_engine(url: str) -> Engine:
                 writer.release()
 
     @event.listens_for(engine, "checkin")
-    def leave_no_reader_behind(dbapi_connection: Any, record: Any) -> None:
-        """A reading transaction the pool rolled back itself (its connection dropped unclosed) ends here."""
-        if record.info.pop("read_only", False) and dbapi_connection is not None:
-            dbapi_connection.execute("PRAGMA query_only = OFF")
+    def end_at_checkin(dbapi_connection: Any, record: Any) -> None:
+        """A transaction the pool rolled back itself (its connection dropped unclosed, or its end failed) ends here as
+        `end` ends it. A reader's connection that cannot write again is closed rather than pooled (an error raised
+        here would lose its place in the pool): whoever draws that place next gets a new connection."""
+        try:
+            if record.info.get("read_only") and dbapi_connection is not None:
+                dbapi_connection.execute("PRAGMA query_only = OFF")
+            record.info.pop("read_only", None)
+        except sqlite3.Error as error:
+            log.warning("a SQLite reader's connection could not write again (%s); closing it", type(error).__name__)
+            record.invalidate(error)
+        finally:
+            if record.info.pop("writer", False):
+                writer.release()
 
     return engine
 

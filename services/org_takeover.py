@@ -157,18 +157,14 @@ def _made_before(what: str) -> str:
     )
 
 
-def request_left_behind(resolution: Resolution, *, named: bool) -> str:
-    """`named`: said to one who could see the request there (services/request_viewers.py); anyone else is told
-    nothing of whose it was."""
-    if not named:
-        return f"{_made_before('request')} Whoever logged it can log it again with `/resolve`."
+def request_left_behind(resolution: Resolution) -> str:
+    """Said only to one who could see the request there (services/request_viewers.py): anyone else hears what a
+    missing id does, nothing of whose it was nor even that it was."""
     return f"{_made_before('request')} Ask {_mention(resolution.employee)} to log it again with `/resolve`."
 
 
-def nomination_left_behind(nomination: Nomination, *, named: bool) -> str:
-    """`named`: as for a request."""
-    if not named:
-        return f"{_made_before('nomination')} Whoever made it can make it again with `/nominate`."
+def nomination_left_behind(nomination: Nomination) -> str:
+    """Said as a request's is, to those alone."""
     again = f"nominate {_mention(nomination.nominee)} again with `/nominate`"
     return f"{_made_before('nomination')} Ask {_mention(nomination.nominator)} to {again}."
 

@@ -20,8 +20,9 @@ escalations until it is decided, a tangible reward's nomination's until it is, H
 fulfilled or revoked (either updates every copy, and a grant not fulfilled may be revoked however late), a boundary
 proposal's DMs until it is applied or dismissed. Once settled for `KEPT`, nothing reads them again: a late click on an
 old copy reads the item itself and says it was already decided (to one the item still names, or who is above its
-requester, HR or an admin; one it was only sent to hears that it is not theirs to decide,
-services/request_viewers.py). They all go then, with the updates of their copies
+requester, HR or an admin; one it was only sent to, which only these rows told, then hears what a stranger and a
+missing id do: that they can't decide it, or it no longer exists, still true of it, services/request_viewers.py).
+They all go then, with the updates of their copies
 (`update:`, `settled:`), together in one transaction and only when none of them is still to be sent or younger than
 `KEPT`: a numbered series is never left part-way, and none restarts at a number still in use. An older row settled
 without saying when counts from when it was made. What still waits keeps its messages however old.

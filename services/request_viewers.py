@@ -2,10 +2,12 @@
 
 A click on Approve or Decline by someone who may not decide is told why. The why names the requester and the one it
 waits on, which is only for those who could see the request already: the people it was ever sent to (its first DM, a
-reminder, a hand-over, an escalation: the outbox keeps one row per recipient while it waits), the managers above its
-requester, and HR and admins (a team's `/digest` lists what waits in it, with names). Anyone else, with a forwarded
-message or a click forged with another request's id (they are counted up), hears that it is not theirs, and nothing
-of whose it is, nor whether it is still waiting.
+reminder, a hand-over, an escalation: the outbox keeps one row per recipient while it waits, and 35 days after its
+decision, services/outbox_retention.py), the managers above its requester, and HR and admins (a team's `/digest` lists
+what waits in it, with names). Anyone else, with a forwarded message or a click forged with another request's id (they
+are counted up), hears the words a missing id gets (`NOT_YOUR_REQUEST`): nothing of whose it is, nor whether it still
+waits, nor even whether it exists, which would tell roughly how many requests there are. They are true of each: one it
+was only sent to, once the outbox forgot so, can't decide it either.
 """
 
 from sqlalchemy import select
@@ -15,8 +17,8 @@ from models import Delivery, Employee, Nomination, Resolution
 from services import directory
 from services.outbox_keys import reachable_recipients, told
 
-NOT_YOUR_REQUEST = "You can't decide this request. Nothing changed."
-NOT_YOUR_NOMINATION = "You can't decide this nomination. Nothing changed."
+NOT_YOUR_REQUEST = "You can't decide this request, or it no longer exists. Nothing changed."
+NOT_YOUR_NOMINATION = "You can't decide this nomination, or it no longer exists. Nothing changed."
 SEES_EVERYTHING = ("hr", "admin")
 
 

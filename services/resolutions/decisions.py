@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 from models import Employee, Resolution, Workspace
 from services import audit, deciders, directory, org_takeover, request_viewers
 from services.calendar import moment_words
-from services.errors import AlreadyDone, InvalidInput, NotAllowed, NotFound
+from services.errors import AlreadyDone, DomainError, InvalidInput, NotAllowed, NotFound
 from services.rereading import as_now
 from services.text import escape_mrkdwn
 
@@ -89,8 +89,7 @@ def decidable(session: Session, *, resolution_id: int, decider: Employee) -> Res
     """The pending request this person may decide now, or the reason they can't."""
     resolution = session.scalar(_DECIDABLE, {"resolution_id": resolution_id, "workspace_id": decider.workspace_id})
     if resolution is None:
-        left = org_takeover.left_behind(session, Resolution, resolution_id, decider.workspace_id)
-        raise NotFound(_left_behind(session, left, decider) if left else "I can't find that request any more.")
+        raise _missing(session, resolution_id, decider)
     decider = as_now(session, decider)  # the request is locked: who they are now is what they may decide
     if decider.id == resolution.employee_id:
         raise NotAllowed("You can't decide your own request.")
@@ -119,10 +118,15 @@ def decidable(session: Session, *, resolution_id: int, decider: Employee) -> Res
     return resolution
 
 
-def _left_behind(session: Session, left: Resolution, clicker: Employee) -> str:
-    there = request_viewers.as_there(session, clicker, left.workspace_id)
-    named = there is not None and request_viewers.sees_request(session, left, there)
-    return org_takeover.request_left_behind(left, named=named)
+def _missing(session: Session, resolution_id: int, clicker: Employee) -> DomainError:
+    """No such request here. One left in a workspace the org took over is told of to those who could see it there;
+    anyone else hears what one not theirs says (`request_viewers`), so that a forged id tells nothing."""
+    left = org_takeover.left_behind(session, Resolution, resolution_id, clicker.workspace_id)
+    there = request_viewers.as_there(session, clicker, left.workspace_id) if left else None
+    if left is not None and there is not None and request_viewers.sees_request(session, left, there):
+        return NotFound(org_takeover.request_left_behind(left))
+    clicker = as_now(session, clicker)  # answered as an existing request not theirs is: inactive, told so first
+    return NotAllowed(request_viewers.NOT_YOUR_REQUEST if clicker.active else directory.NO_LONGER_ACTIVE)
 
 
 def decide(

@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 from models import Employee, Nomination, RewardGrant, Workspace
 from services import audit, deciders, directory, follow_ups, org_takeover, request_viewers
 from services.calendar import moment_words
-from services.errors import AlreadyDone, InvalidInput, NotAllowed, NotFound
+from services.errors import AlreadyDone, DomainError, InvalidInput, NotAllowed, NotFound
 from services.rereading import as_now
 from services.rewards.grant_filing import file_under_managers
 from services.rewards.grants import HR_ROLES, next_month_start, reward_policy
@@ -136,8 +136,7 @@ def find_pending(session: Session, workspace: Workspace, nomination_id: int, app
         select(Nomination).where(Nomination.id == nomination_id).with_for_update(of=Nomination.__table__)
     )
     if nomination is None or nomination.workspace_id != workspace.id:
-        left = org_takeover.left_behind(session, Nomination, nomination_id, workspace.id)
-        raise NotFound(_left_behind(session, left, approver) if left else "That nomination no longer exists.")
+        raise _missing(session, nomination_id, workspace, approver)
     approver = as_now(session, approver)  # the nomination is locked: who they are now is what they may approve
     if not approver.active:
         raise NotAllowed(directory.NO_LONGER_ACTIVE)
@@ -156,10 +155,15 @@ def find_pending(session: Session, workspace: Workspace, nomination_id: int, app
     return nomination
 
 
-def _left_behind(session: Session, left: Nomination, clicker: Employee) -> str:
-    there = request_viewers.as_there(session, clicker, left.workspace_id)
-    named = there is not None and request_viewers.sees_nomination(session, left, there, f"{REQUEST_KEY}{left.id}")
-    return org_takeover.nomination_left_behind(left, named=named)
+def _missing(session: Session, nomination_id: int, workspace: Workspace, clicker: Employee) -> DomainError:
+    """No such nomination here: said as for a request (services/resolutions/decisions.py `_missing`)."""
+    left = org_takeover.left_behind(session, Nomination, nomination_id, workspace.id)
+    there = request_viewers.as_there(session, clicker, left.workspace_id) if left else None
+    key = f"{REQUEST_KEY}{nomination_id}"
+    if left is not None and there is not None and request_viewers.sees_nomination(session, left, there, key):
+        return NotFound(org_takeover.nomination_left_behind(left))
+    clicker = as_now(session, clicker)
+    return NotAllowed(request_viewers.NOT_YOUR_NOMINATION if clicker.active else directory.NO_LONGER_ACTIVE)
 
 
 def _decided(session: Session, nomination: Nomination, approver: Employee) -> str:

@@ -11,7 +11,7 @@ from bot.clock import MovableClock
 from handlers.jobs.drain_outbox import drain_outbox
 from handlers.jobs.follow_up_pending_requests import follow_up_pending_requests
 from models import Employee, Resolution, Workspace
-from services import directory
+from services import directory, request_viewers
 from services.policy.versions import current_policy
 from services.resolutions.escalations import due_follow_ups
 from tests.conftest import RunningBot
@@ -156,7 +156,7 @@ def test_a_request_an_admin_let_wait_goes_to_the_other_admins_not_up_the_admins_
     [escalation] = [c for c in bot.slack.calls("chat.postMessage") if "waited too long" in c.text]
     assert escalation.args["channel"] == "U0ADMIN2" and "waited too long for Ada Admin" in escalation.text
     refusal = bot.slack.calls("response_url")[-1]  # a newcomer's fix was answered there too
-    assert "You can't decide this request. Nothing changed." in refusal.text, "nor whose it is: it was never his"
+    assert request_viewers.NOT_YOUR_REQUEST in refusal.text, "nor whose it is: it was never his"
     assert "Zoe" not in refusal.text and "Nia" not in refusal.text
     with bot.sessions() as session:
         resolution = session.scalars(select(Resolution)).one()

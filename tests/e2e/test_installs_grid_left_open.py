@@ -8,7 +8,7 @@ from bot.fakeslack import SlackDriver
 from bot.fakeslack.browser import install
 from handlers.jobs.drain_outbox import drain_outbox
 from models import Employee, Nomination, Resolution, Suggestion, Workspace
-from services import directory
+from services import directory, request_viewers
 from services.errors import NotFound
 from services.suggestions import lifecycle
 from tests.conftest import RunningBot
@@ -73,7 +73,7 @@ def test_a_forged_click_on_what_was_left_open_names_nobody_to_one_who_never_saw_
     oauth_bot: RunningBot,  # noqa: F811
 ) -> None:
     """Oli, an agent of the org who was never in T0NORTH's own directory, forging Approve with the ids of the request
-    and the nomination left there hears what happened to them, not who asked nor for whom."""
+    and the nomination left there hears what ids that never were get: not who asked nor for whom, nor that they were."""
     oauth_bot.slack.add_user("W0OLI", "Oli Agent", teams=("T0NORTH",), enterprise_id="E0GROUP")
     with_oli = WITH_NIA + "W0OLI,Oli Agent,Sales,frontline,W0HR,,Europe/London,\n"
     north = left_open_when_taken_over(oauth_bot, org_file=with_oli)
@@ -85,9 +85,8 @@ def test_a_forged_click_on_what_was_left_open_names_nobody_to_one_who_never_saw_
     north.click("W0OLI", nomination, "reward_approve", forged=True)
 
     [on_request, on_nomination] = [call.text for call in oauth_bot.slack.calls("response_url")]
-    assert "before your org's Latitude took this workspace over" in on_request, on_request
-    assert "Whoever logged it can log it again with `/resolve`" in on_request, on_request
-    assert "Whoever made it can make it again with `/nominate`" in on_nomination, on_nomination
+    assert on_request == f":warning: {request_viewers.NOT_YOUR_REQUEST}", on_request
+    assert on_nomination == f":warning: {request_viewers.NOT_YOUR_NOMINATION}", on_nomination
     assert not any(name in text for text in (on_request, on_nomination) for name in ("W0NAGENT", "W0HR", "Ned", "Gia"))
     with oauth_bot.sessions() as session:
         assert session.scalars(select(Resolution.status)).all() == ["pending"]
@@ -109,8 +108,8 @@ def test_a_colleague_there_who_never_saw_what_was_left_open_hears_no_names_eithe
     north.click("W0NOA", nomination, "reward_approve", forged=True)
 
     [on_request, on_nomination] = [call.text for call in oauth_bot.slack.calls("response_url")]
-    assert "Whoever logged it can log it again with `/resolve`" in on_request, on_request
-    assert "Whoever made it can make it again with `/nominate`" in on_nomination, on_nomination
+    assert on_request == f":warning: {request_viewers.NOT_YOUR_REQUEST}", on_request
+    assert on_nomination == f":warning: {request_viewers.NOT_YOUR_NOMINATION}", on_nomination
     assert not any(name in text for text in (on_request, on_nomination) for name in ("W0NAGENT", "W0HR", "Ned", "Gia"))
 
 

@@ -8,6 +8,7 @@ from sqlalchemy import Engine, select, text
 
 from models import Base, Resolution
 from models.schema import migrate, upgrade
+from services import request_viewers
 from tests.conftest import RunningBot
 from tests.e2e.test_installs import ALPHA_ORG, install_in, oauth_bot  # noqa: F401
 from tests.e2e.test_installs_purged import purge_from_the_command_line
@@ -29,7 +30,7 @@ def test_an_approve_button_from_before_a_purge_does_not_approve_a_request_made_a
     alpha.click("U0AMGR", old_request, "resolution_approve")
 
     [told] = oauth_bot.slack.calls("response_url")
-    assert "can't find that request" in told.text
+    assert told.text == f":warning: {request_viewers.NOT_YOUR_REQUEST}", "nor is it told apart from one not his"
     with oauth_bot.sessions() as session:
         assert session.scalars(select(Resolution.status)).all() == ["pending"], "the $95 request waits"
     assert oauth_bot.slack.calls("chat.postMessage", channel="U0AAGENT") == []

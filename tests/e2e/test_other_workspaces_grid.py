@@ -45,7 +45,7 @@ def test_a_newcomer_of_a_grid_workspace_clicking_through_its_own_install_is_serv
     said = clicked_approve(oauth_bot, north, "W0NEW", "W0NAGENT", "W0NMGR")
 
     assert not any(REFUSED in text for text in said), said
-    assert any("You can't decide this request. Nothing changed." in text for text in said), said
+    assert any("You can't decide this request, or it no longer exists. Nothing changed." in text for text in said), said
     still_pending(oauth_bot)
 
 
@@ -83,7 +83,7 @@ def test_an_org_member_clicking_through_a_workspace_install_the_org_took_over_is
 
     said = [call.text for call in oauth_bot.slack.calls("response_url")]
     assert not any(REFUSED in text for text in said), said
-    assert any("You can't decide this request. Nothing changed." in text for text in said), said
+    assert any("You can't decide this request, or it no longer exists. Nothing changed." in text for text in said), said
 
 
 def test_an_outsider_in_a_shared_channel_is_refused_by_an_org_wide_install(oauth_bot: RunningBot) -> None:  # noqa: F811

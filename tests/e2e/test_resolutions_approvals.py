@@ -8,6 +8,7 @@ from sqlalchemy import select
 from bot.fakeslack import Call
 from handlers.jobs.follow_up_pending_requests import follow_up_pending_requests
 from models import AuditEvent, Resolution
+from services import request_viewers
 from tests.conftest import FIXTURES, RunningBot
 from tests.helpers import count, employee, load_org, load_org_and_policy, load_policy
 
@@ -98,7 +99,7 @@ def test_a_strangers_click_changes_nothing_and_says_why(ready: RunningBot) -> No
     ready.driver.click("U0MGR2", request, "resolution_approve", forged=True)
 
     [response] = ready.slack.calls("response_url")
-    assert "You can't decide this request. Nothing changed." in response.text
+    assert "You can't decide this request, or it no longer exists. Nothing changed." in response.text
     assert the_resolution(ready).status == "pending"
     assert ready.slack.calls("chat.update") == []
 
@@ -114,7 +115,7 @@ def test_a_forged_click_on_another_teams_request_names_neither_who_asked_nor_who
         ready.driver.click("U0AGENT3", request, action, forged=True)  # the buttons of Maya's DM, carrying its id
 
     told = [call.text for call in ready.slack.calls("response_url")]
-    assert len(told) == 2 and all("You can't decide this request. Nothing changed." in text for text in told), told
+    assert len(told) == 2 and all(request_viewers.NOT_YOUR_REQUEST in text for text in told), told
     assert not any(name in text for text in told for name in ("Sam", "Maya", "Ada")), told
     resolution = the_resolution(ready)
     assert (resolution.status, resolution.decided_by_id, resolution.decided_at) == ("pending", None, None)

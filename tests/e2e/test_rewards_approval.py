@@ -10,6 +10,7 @@ from bot.fakeslack import Call
 from handlers.blocks import nominations as blocks
 from handlers.blocks import rewards as reward_blocks
 from handlers.jobs.drain_outbox import drain_outbox
+from services import request_viewers
 from services.calendar import moment_words
 from tests.conftest import RunningBot
 from tests.rewards_helpers import (
@@ -91,7 +92,7 @@ def test_only_the_approver_may_decide(ready: RunningBot) -> None:
     ready.driver.click("U0MGR2", request, blocks.APPROVE, forged=True)
 
     [told] = ready.slack.calls("response_url")
-    assert "You can't decide this nomination. Nothing changed." in told.args["text"]
+    assert "You can't decide this nomination, or it no longer exists. Nothing changed." in told.args["text"]
     with ready.sessions() as session:
         assert [n.status for n in nominations(session)] == ["pending"]
 
@@ -108,7 +109,7 @@ def test_a_forged_click_on_another_teams_nomination_names_neither_who_asked_nor_
         ready.driver.click("U0AGENT3", request, action, forged=True)  # the buttons of Maya's DM, carrying its id
 
     told = [call.args["text"] for call in ready.slack.calls("response_url")]
-    assert len(told) == 2 and all("You can't decide this nomination. Nothing changed." in text for text in told), told
+    assert len(told) == 2 and all(request_viewers.NOT_YOUR_NOMINATION in text for text in told), told
     assert not any(name in text for text in told for name in ("Sam", "Lee", "Maya")), told
     assert ready.slack.calls("chat.update") == [] and ready.slack.calls("views.open") == []
     with ready.sessions() as session:
