@@ -17,6 +17,7 @@ from bot.redispatch import follow_kept_events
 from bot.retries import retry_handlers
 from bot.schema_watch import SchemaWatch, refuse_on_a_moved_schema
 from bot.settings import Settings
+from bot.slack_tls import slack_tls
 from handlers import (
     boundaries,
     boundary_proposals,
@@ -75,6 +76,7 @@ def create_client(settings: Settings) -> WebClient:
         base_url=settings.slack_api_url,
         timeout=10,
         retry_handlers=retry_handlers(),
+        ssl=slack_tls(),
     )
 
 
@@ -82,7 +84,11 @@ def create_sender_client(settings: Settings) -> WebClient:
     """The background sender's client: it retries nothing, the outbox schedules retries itself. (slack_sdk's default
     would send again at once a message whose connection dropped after Slack posted it.)"""
     return WebClient(
-        token=settings.slack_bot_token or None, base_url=settings.slack_api_url, timeout=10, retry_handlers=[]
+        token=settings.slack_bot_token or None,
+        base_url=settings.slack_api_url,
+        timeout=10,
+        retry_handlers=[],
+        ssl=slack_tls(),
     )
 
 

@@ -29,6 +29,7 @@ from slack_sdk.errors import SlackApiError, SlackClientError
 from slack_sdk.webhook import WebhookClient
 from sqlalchemy.exc import SQLAlchemyError
 
+from bot.slack_tls import slack_tls
 from bot.startup import first_line
 from handlers.anonymous_requests import sent_anonymously
 from handlers.errors import DATABASE_DOWN, DATABASE_DOWN_ANONYMOUS
@@ -108,7 +109,7 @@ def _told_through(response_url: str | None, apology: str) -> bool:
     if response_url is None:
         return False
     try:
-        response = WebhookClient(response_url, timeout=RESPONSE_URL_TIMEOUT, retry_handlers=[]).send(
+        response = WebhookClient(response_url, timeout=RESPONSE_URL_TIMEOUT, retry_handlers=[], ssl=slack_tls()).send(
             text=apology, response_type="ephemeral", replace_original=False
         )
     except OSError as error:  # Slack out of reach too
@@ -155,7 +156,9 @@ class ApologyClients:
         token = self._bot_token or self._remembered(team_id)
         if not token:
             return None
-        return WebClient(token=token, base_url=self._api_url, timeout=RESPONSE_URL_TIMEOUT, retry_handlers=[])
+        return WebClient(
+            token=token, base_url=self._api_url, timeout=RESPONSE_URL_TIMEOUT, retry_handlers=[], ssl=slack_tls()
+        )
 
     def _remembered(self, team_id: str | None) -> str | None:
         with self._lock:

@@ -26,6 +26,7 @@ from bot.authorize import AuthTests, OnGone, RenewingAuthorize, token_check_clie
 from bot.gate import waiting_no_longer
 from bot.renewals import ROTATE_MINUTES_BEFORE_EXPIRY
 from bot.settings import Settings
+from bot.slack_tls import slack_tls
 from bot.tokens import RequestInstallStore, TokenSeal, WorkspaceTokens
 from handlers.delivery import refused_renewal, stop_unannounced
 from handlers.deps import Deps, InstallGone
@@ -155,7 +156,7 @@ def oauth_settings(
         client_secret=settings.slack_client_secret,
         token_rotation_expiration_minutes=ROTATE_MINUTES_BEFORE_EXPIRY,
         installation_store=quick,
-        client=WebClient(base_url=settings.slack_api_url, timeout=10),
+        client=WebClient(base_url=settings.slack_api_url, timeout=10, ssl=slack_tls()),
     )
     return oauth
 

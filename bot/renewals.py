@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 
 from bot.renewal_files import file_turn
 from bot.settings import Settings
+from bot.slack_tls import slack_tls
 from bot.token_refusals import refusal
 from handlers.deps import InstallGone
 from models.engine import sqlite_file
@@ -61,7 +62,7 @@ class Renewals:
         self._rotator = TokenRotator(
             client_id=settings.slack_client_id,
             client_secret=settings.slack_client_secret,
-            client=WebClient(base_url=settings.slack_api_url, timeout=10, logger=QUIET),
+            client=WebClient(base_url=settings.slack_api_url, timeout=10, logger=QUIET, ssl=slack_tls()),
         )
         self._lock = threading.Lock()
         self._locks: dict[InstallationKey, threading.Lock] = {}

@@ -120,7 +120,7 @@ def submit_decline_reason(
         if form.in_home:
             republish_home(context, client, body)
         elif form.response_url:
-            webhook = WebhookClient(form.response_url)
+            webhook = WebhookClient(form.response_url, ssl=client.ssl)
             decided_views.replace_preview(
                 lambda preview: _replaced(webhook.send(replace_original=True, **preview)),
                 context,

@@ -10,6 +10,7 @@
    drains the outbox itself.
 """
 
+import copy
 import logging
 from dataclasses import dataclass
 from datetime import datetime
@@ -132,9 +133,9 @@ def client_for(deps: Deps, client: WebClient, workspace_id: int) -> WebClient | 
         return None
     if token == client.token:
         return client
-    return WebClient(
-        token=token, base_url=client.base_url, timeout=client.timeout, retry_handlers=client.retry_handlers
-    )
+    own = copy.copy(client)  # its base URL, timeout, retries and TLS context, with another token
+    own.token = token
+    return own
 
 
 def send_for_workspace(deps: Deps, client: WebClient, delivery: Claimed) -> SendOutcome:

@@ -141,7 +141,7 @@ def listing_client(deps: Deps, client: WebClient, workspace_id: int) -> WebClien
     if own is None:
         return None
     retries = [*own.retry_handlers, RateLimitWait(deps.wait, deps.stopping, max_retry_count=RATE_LIMITED_RETRIES)]
-    return WebClient(token=own.token, base_url=own.base_url, timeout=own.timeout, retry_handlers=retries)
+    return WebClient(token=own.token, base_url=own.base_url, timeout=own.timeout, retry_handlers=retries, ssl=own.ssl)
 
 
 def still_reached(client: WebClient, *, stopping: threading.Event) -> Listings:
