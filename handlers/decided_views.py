@@ -138,11 +138,12 @@ def as_decided_now(session: Session, reader: Employee, sent: list[Block]) -> lis
 
 def _decided_or_as_sent(block: Block, requests: dict[int, Resolution], reader: Employee) -> Block:
     """A request the reader may no longer decide (they left, or it is someone else's now) says only that: its
-    outcome, who decided and why are not theirs to read."""
-    request = requests.get(_request_id(block)) if _decides(block) else None
-    if request is None:
+    outcome, who decided and why are not theirs to read. So does an id no request of the workspace has: a click's
+    copy of a digest is the clicker's to write, and a line left as it came would tell which ids exist."""
+    if not _decides(block):
         return block
-    if not decisions.may_decide(request, reader):
+    request = requests.get(_request_id(block))
+    if request is None or not decisions.may_decide(request, reader):
         return digest_waiting.not_yours_line()
     return digest_waiting.decided_line(request) if request.status != "pending" else block
 

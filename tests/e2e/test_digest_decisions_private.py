@@ -7,6 +7,7 @@ from sqlalchemy import select
 
 from bot.fakeslack import Call
 from handlers.blocks.digest import as_text
+from handlers.blocks.digest_waiting import DIGEST_DECIDE_PREFIX
 from handlers.jobs.forget_sent_messages import forget_sent_messages
 from models import Resolution
 from services.outbox_retention import KEPT
@@ -127,3 +128,33 @@ def test_an_approval_in_an_old_digest_when_slack_cannot_say_whose_dm_it_is_is_re
     with ready.sessions() as session:
         assert session.get_one(Resolution, int(first)).status == "approved"
     assert shown(ready, digest) == before
+
+
+def test_a_forged_copy_of_a_digest_tells_a_missing_request_from_one_not_hers_in_no_way(ready: RunningBot) -> None:
+    """Once the outbox no longer keeps Maya's digest, her click's own copy stands for it. She adds to that copy a line
+    for a request that is not hers to decide and one for an id no request has: both are drawn alike, so ids counted up
+    cannot be tried, many to a click, to learn which exist."""
+    digest = weekly_digest(ready)
+    first, second, _ = pending_ids(ready)
+    with ready.sessions.begin() as session:
+        maya, omar, lee = employee(session, "U0MGR1"), employee(session, "U0MGR2"), employee(session, "U0AGENT2")
+        employee(session, "U0AGENT1").manager = omar
+        for request in session.scalars(select(Resolution).where(Resolution.status == "pending")):
+            request.decider = maya if str(request.id) == first else omar
+            if str(request.id) == first:
+                request.employee = lee
+    ready.clock.set(ready.clock.now() + KEPT + timedelta(days=1))
+    assert forget_sent_messages(ready.runtime.deps, ready.runtime.app.client) > 0
+    click = ready.driver.click_payload("U0MGR1", digest, APPROVE, value=first)
+    [line] = [b for b in click["message"]["blocks"] if b.get("block_id") == f"{DIGEST_DECIDE_PREFIX}{first}"]
+    missing = str(int(max(pending_ids(ready), key=int)) + 50)
+    tried = {
+        request_id: {**line, "block_id": f"{DIGEST_DECIDE_PREFIX}{request_id}"} for request_id in (second, missing)
+    }
+    click["message"]["blocks"] = [*click["message"]["blocks"], *tried.values()]
+
+    ready.driver.send_click(click)
+
+    *_, not_hers, no_such = shown(ready, digest)
+    assert not_hers == no_such
+    assert as_text([not_hers]) == "No longer yours to decide."
