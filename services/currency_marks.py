@@ -6,7 +6,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 
-from services.currency_words import ALSO_NAMES, CENT_WORDS, CENTS, CURRENCIES_OF_WORD, DOLLARS
+from services.currency_words import ALSO_NAMES, CENT_WORDS, CENTS, CURRENCIES_OF_WORD, DOLLARS, NAME_FOLLOWERS
 
 CURRENCIES = ("USD", "EUR", "GBP", "CAD", "AUD", "NZD", "CHF", "JPY", "SEK", "NOK", "DKK", "INR", "BRL", "MXN", "ZAR")
 """What a policy's `currency` may be."""
@@ -85,6 +85,10 @@ each space of a long run of them, and `20` then thousands of spaces took seconds
 _TRAILING_MARK = re.compile(rf"{_AFTER}{_IN}{_MARK}\)?\Z", re.IGNORECASE)
 _TRAILING_WORD = re.compile(rf"{_AFTER}{_IN}(?P<mark>(?:{_either(CURRENCIES_OF_WORD)})s?)\)?\Z", re.IGNORECASE)
 _SENTENCE_MARKS = ".,;:!?)…"
+_CENT_LETTERS = {"c": CENTS, "p": ("GBP",)}
+_ATTACHED_CENTS = re.compile(r"(?<=\d)(?P<mark>[cp])\Z")
+"""`20c`, `50p`: cents and pence as a letter right after the digits, in small letters only (`20C` may be degrees),
+read as `20 cents` and `50 pence` are rather than refused as not understood."""
 
 
 def is_currency_mark(word: str) -> bool:
@@ -108,38 +112,69 @@ def words_of_mark(amount: str, words: Sequence[str]) -> int:
         found = _TRAILING_WORD.fullmatch(typed) or _TRAILING_MARK.fullmatch(typed)
         if found:
             mark = found.group("mark")
-            return 0 if own is not None and not narrows(mark, own) and is_also_a_name(mark) else count
+            named = own is not None and not narrows(mark, own) and names_someone(mark, words[count:])
+            return 0 if named else count
     return 0
+
+
+def words_before_currency(words: Sequence[str]) -> tuple[int, int] | None:
+    """`Trinidad dollars`, `extra euros`, `Falkland Islands pounds`: one or two words, then a currency's word, right
+    after the amount: how many words are before the currency's, and how many it takes. None when a word before it
+    ends the sentence or holds a digit, or the currency's word is a name (`20 Lee Rand`)."""
+    for before in (1, 2):
+        if len(words) <= before or not all(_PLAIN_WORD.fullmatch(word) for word in words[:before]):
+            return None
+        for count in range(min(len(words) - before, 4), 0, -1):
+            typed = _read(" ".join(words[before : before + count])).rstrip(_SENTENCE_MARKS)
+            if (found := _TRAILING_WORD.fullmatch(typed)) and not is_also_a_name(found.group("mark")):
+                return before, count
+    return None
+
+
+_PLAIN_WORD = re.compile(r"[^\W\d_][\w'’-]*")
+"""A word of letters, with no mark of the sentence after it: `Trinidad`, `hard-earned`, not `sorry,` nor `A1`."""
+
+
+def names_someone(mark: str, after: Sequence[str]) -> bool:
+    """A currency's word written as a name (`Naira`, `Rand`) names someone when the word after it is one a sentence's
+    subject takes (`$20 Naira was overcharged`, `$20 Rand said thanks`). Otherwise (`¥20000 Rand`, `¥20000 Rand
+    sorry`) it may as well be the currency: taken with the amount, it is refused as a second one, never left to the
+    summary while another currency than the amount's was given."""
+    return is_also_a_name(mark) and bool(after) and after[0].lower().rstrip(_SENTENCE_MARKS) in NAME_FOLLOWERS
 
 
 def split_mark(text: str) -> tuple[str, str | None]:
     """`$45`, `45 €`, `USD 45`, `45usd`, `４５ドル`, `45 in USD` -> ("45", the mark as read); (the text, None) when
-    unmarked. A mark on both sides is read as the one after when it is one the first may be (`$20 AUD`)."""
+    unmarked. Two marks (`$20 AUD`, `20 dollars USD`) are read as the one that says which the other is."""
     raw = text.strip()
     read = _read(raw)
     for pattern in (_LEADING_MARK, *_trailing_patterns(read)):  # `人民元` before its `元`
         found = pattern.search(read)
         if found:
             number, mark = (read[: found.start()] + read[found.end() :]).strip(), found.group("mark")
-            if pattern is _LEADING_MARK and (after := _trailing(number)) and narrows(after[1], mark):
-                return after
+            other = _trailing(number)
+            if other and (narrower := _narrower(mark, other[1])):  # `$20 AUD`, `20 dollars USD`, `20 USD $`
+                return other[0], narrower
             return number, mark
     return raw, None
 
 
 def marks_on_both_sides(text: str) -> tuple[str, str, str] | None:
-    """`$20 EUR`, `£2000 pence` -> ("20", "$", "EUR"): the number with the marks before and after it; None unless
-    marked on both sides."""
+    """`$20 EUR`, `£2000 pence` -> ("20", "$", "EUR"): the number with the marks before and after it, or the two after
+    it (`2000 $ cents` -> ("2000", "$", "cents")); None unless marked twice."""
     read = _read(text)
-    found = _LEADING_MARK.search(read)
-    after = _trailing(read[found.end() :].strip()) if found else None
-    return (after[0], found.group("mark"), after[1]) if found and after else None
+    if found := _LEADING_MARK.search(read):
+        after = _trailing(read[found.end() :].strip())
+        return (after[0], found.group("mark"), after[1]) if after else None
+    last = _trailing(read)
+    first = _trailing(last[0]) if last else None
+    return (first[0], first[1], last[1]) if last and first else None
 
 
 def _trailing_patterns(text: str) -> tuple[re.Pattern[str], ...]:
     """None for a text ending in a digit, which no mark does: searched for one, each group of `1 200 200 …`
     read so far had its every position tried."""
-    return () if text[-1:].isdecimal() else (_TRAILING_WORD, _TRAILING_MARK)
+    return () if text[-1:].isdecimal() else (_TRAILING_WORD, _TRAILING_MARK, _ATTACHED_CENTS)
 
 
 def _trailing(number: str) -> tuple[str, str] | None:
@@ -147,6 +182,16 @@ def _trailing(number: str) -> tuple[str, str] | None:
         if found := pattern.search(number):
             return number[: found.start()].strip(), found.group("mark")
     return None
+
+
+def _narrower(mark: str, other: str) -> str | None:
+    """Of two marks of one amount, the one that says which the other is: `AUD` of `$` and `AUD`."""
+    return other if narrows(other, mark) else mark if narrows(mark, other) else None
+
+
+def both_one_currency(mark: str, other: str) -> bool:
+    """`$` and `AUD`, `USD` and `dollars`: two marks of one amount that agree, one saying which the other is."""
+    return _narrower(mark, other) is not None
 
 
 def narrows(mark: str, other: str) -> bool:
@@ -157,7 +202,7 @@ def narrows(mark: str, other: str) -> bool:
 
 def is_cents(mark: str) -> bool:
     """`¢`, `cents`, `pence`: the amount is in hundredths."""
-    return mark == "¢" or _word_of(mark) in CENT_WORDS
+    return mark == "¢" or mark in _CENT_LETTERS or _word_of(mark) in CENT_WORDS
 
 
 def is_also_a_name(mark: str) -> bool:
@@ -167,6 +212,8 @@ def is_also_a_name(mark: str) -> bool:
 
 def currencies_of(mark: str) -> tuple[str, ...]:
     """The currencies a mark read by `split_mark` may be: none for a sign of one Latitude does not know."""
+    if mark in _CENT_LETTERS:
+        return _CENT_LETTERS[mark]
     word = _word_of(mark)
     if word is not None:
         return CURRENCIES_OF_WORD[word]

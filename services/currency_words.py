@@ -114,6 +114,13 @@ _OF_COUNTRIES = {
     **_of("dirham", dubai="AED", emirates="AED", morocco="MAD"),
     **_of("pound", egypt="EGP", lebanon="LBP", syria="SYP", sudan="SDG"),
     **_of("dollar", taiwanese="TWD", fiji="FJD", cayman="KYD", cayman_islands="KYD", kiwi="NZD", zimbabwean="ZWL"),
+    **_of("dollar", trinidad="TTD", trinidadian="TTD", trinidad_and_tobago="TTD", tt="TTD", jamaica="JMD"),
+    **_of("dollar", bahamas="BSD", barbados="BBD", bajan="BBD", belizean="BZD", bermudian="BMD", bermuda="BMD"),
+    **_of("dollar", bruneian="BND", guyana="GYD", liberia="LRD", namibia="NAD", solomon="SBD", solomon_islands="SBD"),
+    **_of("dollar", surinamese="SRD", suriname="SRD", zimbabwe="ZWL", zim="ZWL", ec="XCD", eastern_caribbean="XCD"),
+    **_of("dollar", hongkong="HKD", caymanian="KYD"),
+    **_of("pound", scottish="GBP", jersey="GBP", guernsey="GBP", manx="GBP", northern_irish="GBP", gibraltar="GIP"),
+    **_of("pound", falkland="FKP", falkland_islands="FKP", st_helena="SHP", saint_helena="SHP"),
     **{"turkey lira": ("TRY",), "chinese renminbi": ("CNY",), "us cent": ("USD",), "euro cent": ("EUR",)},
     **_of("złoty", polish="PLN"),
     **{"polish zlotych": ("PLN",), "polish złotych": ("PLN",), "ukrainian hryvnya": ("UAH",)},
@@ -127,3 +134,22 @@ CURRENCIES_OF_WORD = {**_EACH_ONE, **_OTHERS, **_OF_COUNTRIES}
 counted as 45 of the policy's. A word that may be several currencies (`dinars`) is refused naming them."""
 ALSO_NAMES = ("rand", "yuan", "yen", "lira", "naira", "taka", "cedi", "leva", "manat", "baht")
 """Currency words that are also people's names: `credit 20 Rand said thanks` may be rand or someone called Rand."""
+_NAME_FOLLOWER_WORDS = (
+    "was is said says asked asks called calls rang phoned emailed wrote replied wanted wants needed needs had has "
+    "got gets paid ordered bought booked received returned sent thanked complained waited came left lost found "
+    "will would did didn't wasn't isn't won't can't couldn't"
+)
+NAME_FOLLOWERS = frozenset(_NAME_FOLLOWER_WORDS.split())
+"""Words a person's name is followed by, as the sentence's subject: after an amount marked in another currency,
+`$20 Naira was overcharged` names Naira, while `¥20000 Rand`, `¥20000 Rand sorry` may be rand, and are asked about."""
+_QUALIFIER_WORDS = (
+    "extra more whole additional bonus total full odd flat free measly entire actual real good hard-earned "
+    "store gift credit cash goodwill refund refunded back other"
+)
+QUALIFIERS = frozenset(_QUALIFIER_WORDS.split())
+"""Words that say how much or what kind, never which currency: `20 extra dollars` is 20 of a policy in dollars, while
+any other word before a currency's (`20 Trinidad dollars`) may be a country the reader does not know, and is asked
+about: read as the policy's, `20 Trinidad dollars` was logged as $20."""
+_LINKING_WORDS = "a an the to for per of from at by each every with and or in on than"
+LINKING = frozenset(_LINKING_WORDS.split())
+"""Words that tie a currency's word to something else than the amount: `20 per pound`, `20 to Dollar General`."""

@@ -5,7 +5,7 @@ from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
 
 from services.currency_marks import CURRENCIES as CURRENCIES
-from services.currency_marks import currencies_of, is_cents, marks_on_both_sides, narrows, split_mark
+from services.currency_marks import both_one_currency, currencies_of, is_cents, marks_on_both_sides, split_mark
 from services.currency_marks import is_currency_mark as is_currency_mark
 from services.currency_marks import is_currency_word as is_currency_word
 from services.errors import InvalidInput
@@ -17,8 +17,9 @@ _PLAIN = re.compile(r"^\d{1,3}(,\d{3})+(\.\d+)?\Z|^\d+(\.\d+)?\Z|^\.\d+\Z")
 _MINUS = ("-", "\u2212", "\u2010", "\u2011", "\u2012", "\u2013", "\u2014", "\ufe63", "\uff0d")
 """A minus as keyboards type it: a hyphen, the minus sign, the dashes a phone makes of `-` or `--` (`–5`, `—5`), and
 a full-width minus (`－5`)."""
-_WHOLE_DASH = re.compile(r"(?<=\d)[.,]-\Z")
-"""`45,-`, `45.-`: a whole amount as much of Europe writes it (no cents), read as 45."""
+_WHOLE_DASH = re.compile(r"(?<=\d)[.,/]-\Z")
+"""`45,-`, `45.-`: a whole amount as much of Europe writes it (no cents), read as 45; `500/-` as South Asia writes it
+(`Rs.500/-`, no paise), read as 500."""
 _DECIMAL_COMMA = re.compile(r"^\d+,\d{1,2}\Z")
 _SPACED_THOUSANDS = re.compile(r"^\d{1,3}( \d{3})+([.,]\d{1,2})?\Z")
 _POINT_THOUSANDS = re.compile(r"^[1-9]\d{0,2}(\.\d{3})+(,\d{1,2})?\Z")
@@ -137,7 +138,7 @@ def parse_amount(text: str, currency: str | None = None) -> Decimal:
 def _two_marks(text: str, currency: str | None) -> str | None:
     """Why an amount marked on both sides is refused: with cents (`£2000 pence`, `USD 20 cents`) it could be 20 or
     2,000, and with a currency the first mark is not (`¥20000 USD`, `$20 euros`) it is in neither for sure. None
-    when the second mark only says which the first is (`$20 AUD`)."""
+    when one mark only says which the other is (`$20 AUD`, `20 USD $`)."""
     both = marks_on_both_sides(text)
     if both is None:
         return None
@@ -145,12 +146,12 @@ def _two_marks(text: str, currency: str | None) -> str | None:
     if is_cents(after) or is_cents(before):  # `£2000 pence`, `¢20 USD`
         cents, other = (after, before) if is_cents(after) else (before, after)
         whole = f"{other} " if other[-1:].isalpha() else other
-        hundredths = f"{number}{cents}" if cents == "¢" else f"{number} {cents}"
+        hundredths = f"{number}{cents}" if len(cents) == 1 else f"{number} {cents}"  # `20¢`, `50p`
         return (
             f"`{echoed(text)}` is marked both `{echoed(before)}` and `{echoed(after)}`: write "
             f"`{echoed(whole + _hundredths(number))}` or `{echoed(hundredths)}`, not both."
         )
-    if narrows(after, before):
+    if both_one_currency(before, after):
         return None
     limits = f"Your limits are in {currency}, and " if currency else ""
     return (

@@ -3,21 +3,34 @@
 
 from decimal import Decimal
 
-from services.currency_marks import is_also_a_name, split_mark, words_of_mark
+from services.currency_marks import (
+    currencies_of,
+    is_also_a_name,
+    is_cents,
+    marks_on_both_sides,
+    names_someone,
+    split_mark,
+    words_before_currency,
+    words_of_mark,
+)
+from services.currency_words import LINKING, QUALIFIERS
 from services.errors import InvalidInput
 from services.money import (
     continues_amount,
     format_money,
     is_currency_mark,
+    is_currency_word,
     parse_amount,
     without_trailing_punctuation,
 )
+from services.resolutions.reference_parts import counts
 from services.text import escape_mrkdwn
 
 
 def read_amount(words: list[str], category: str, currency: str) -> Decimal:
     """The amount the words start with, taken from them with its mark when typed apart; a currency word that is also
-    a name (`credit 20 Rand said thanks`) is refused as the currency it names, saying how to keep it a name."""
+    a name (`credit 20 Rand said thanks`) is refused as the currency it names, saying how to keep it a name, and one
+    after a word that may be a country the reader does not know (`20 Trinidad dollars`) is asked about."""
     typed = words.pop(0)
     if words and is_currency_mark(typed):  # `$ 45`, `USD 45`
         typed = f"{typed} {words.pop(0)}"
@@ -26,15 +39,59 @@ def read_amount(words: list[str], category: str, currency: str) -> Decimal:
             break  # word taken had the whole line read again
         typed = " ".join([typed, *words[:taken]])
         del words[:taken]
+    after = list(words)
     try:
-        return _amount(typed, words, category, currency)
+        amount = _amount(typed, words, category, currency)
     except InvalidInput as error:
-        number, mark = split_mark(without_trailing_punctuation(typed))
-        if mark is None or not is_also_a_name(mark) or not number.replace(".", "", 1).isdecimal():
+        if (hint := _name_hint(typed, after, category, currency)) is None:
             raise
-        marked = escape_mrkdwn(f"{format_money(Decimal(number), currency)} {mark}")
-        hint = f" If `{escape_mrkdwn(mark)}` is someone's name, mark the amount: `/resolve {category} {marked} …`."
         raise InvalidInput(f"{error}{hint}", field=error.field) from None
+    _refuse_an_unknown_country(typed, amount, words, category, currency)
+    return amount
+
+
+def _name_hint(typed: str, after: list[str], category: str, currency: str) -> str | None:
+    """How to keep a currency's word a name: marked (`¥20 Rand said thanks`) when the word after it makes it one,
+    else with a word before it (`¥20,000 for Rand …`), as `¥20000 Rand sorry` is still asked about."""
+    ended = without_trailing_punctuation(typed)
+    number, mark = split_mark(ended)
+    if both := marks_on_both_sides(ended):  # `¥20000 Rand`
+        number, mark = both[0], both[2]
+    if mark is None or not is_also_a_name(mark) or not number.replace(".", "", 1).isdecimal():
+        return None
+    marked, name = escape_mrkdwn(format_money(Decimal(number), currency)), escape_mrkdwn(mark)
+    if both is None and names_someone(mark, after):
+        return f" If `{name}` is someone's name, mark the amount: `/resolve {category} {marked} {name} …`."
+    return f" If `{name}` is someone's name, put a word before it: `/resolve {category} {marked} for {name} …`."
+
+
+def _refuse_an_unknown_country(typed: str, amount: Decimal, words: list[str], category: str, currency: str) -> None:
+    """A currency's word after a word that says how much (`20 extra dollars`) is the policy's, or refused as the
+    other currency it names (`20 extra euros`); after any other word (`20 Trinidad dollars`, `20 Falkland Islands
+    pounds`) the word may be a country the reader does not know, and a currency named so is not the policy's for
+    sure: asked about, never logged as $20. A word tying it to something else (`20 per pound`) leaves it be."""
+    if (found := words_before_currency(words)) is None:
+        return
+    before, count = words[: found[0]], " ".join(words[found[0] : sum(found)])
+    mark = split_mark(without_trailing_punctuation(f"1 {count}"))[1]
+    if mark is None or any(word.lower() in LINKING for word in before):
+        return
+    ordinary = all(word.lower() in QUALIFIERS for word in before)
+    if currency not in currencies_of(mark):
+        parse_amount(f"{typed} {without_trailing_punctuation(count)}", currency)  # refused as the other currency
+    elif ordinary and not is_cents(mark):
+        return
+    shown = escape_mrkdwn(" ".join([typed, *before, without_trailing_punctuation(count)]))
+    if ordinary:  # `20 extra cents`
+        whole, cents = format_money(amount, currency), format_money(amount.scaleb(-2), currency)
+        raise InvalidInput(f"`{shown}` could be {whole} or {cents}: write `{whole}` or `{cents}`.", field="amount")
+    unknown = escape_mrkdwn(" ".join(before))
+    raise InvalidInput(
+        f"Your limits are in {currency}, and I can't tell which currency `{shown}` is: `{unknown}` is no country I "
+        f"know. If it is {currency}, write `/resolve {category} {format_money(amount, currency)} …` without "
+        f"`{unknown}`; if not, give the amount in {currency}.",
+        field="amount",
+    )
 
 
 def _amount(typed: str, words: list[str], category: str, currency: str) -> Decimal:
@@ -43,6 +100,8 @@ def _amount(typed: str, words: list[str], category: str, currency: str) -> Decim
     sentence after it (`20,`, `$20.`, `20:`) ends the amount: `credit 20, sorry for the wait` is 20."""
     ended = without_trailing_punctuation(typed)
     if group := _group_after_a_mark(typed, ended, words):
+        if typed[len(ended) :].startswith("."):
+            raise InvalidInput(_point_before_a_group(ended, group, category), field="amount")
         typed = f"{ended} {group}"  # `1, 200`, `1 ,200`: refused as `1 200` is, never logged as 1
     elif ended != typed and ended[-1:].isdigit():
         return parse_amount(ended, currency)
@@ -60,13 +119,32 @@ def _amount(typed: str, words: list[str], category: str, currency: str) -> Decim
         raise InvalidInput(f"{error}{hint}", field=error.field) from None
 
 
+def _point_before_a_group(ended: str, group: str, category: str) -> str:
+    """`1. 200`: a full stop, then a space, may end the sentence or be a point between thousands (`1.200`), typed
+    so by a phone's keyboard; read as the sentence's, 1 was logged where 1,200 may have been given."""
+    shown, number, grouped = escape_mrkdwn(ended), escape_mrkdwn(f"{ended}{group}"), escape_mrkdwn(f"{ended},{group}")
+    return (
+        f"`{shown}. {escape_mrkdwn(group)}` could be {shown} or {grouped}: write `{number}` if that is the amount, "
+        f"or put a word before `{escape_mrkdwn(group)}`: `/resolve {category} {shown} for {escape_mrkdwn(group)} …`."
+    )
+
+
+def _counts_something(group: str, after: list[str]) -> bool:
+    """`20, 150 minutes wait`, `25. 100 percent our fault`: the group is a quantity of what follows it (a unit, a
+    span of time, things counted: as a reference's digits are told apart), not thousands of the amount; before a
+    currency (`1, 200 dollars`) it is the amount's."""
+    if not after or is_currency_word(without_trailing_punctuation(after[0])) or is_currency_mark(after[0]):
+        return False
+    return counts(group, " ".join(after[:2]))
+
+
 _THOUSANDS_MARKS = ","
 
 
 def _group_after_a_mark(typed: str, ended: str, words: list[str]) -> str | None:
-    """The group of three digits after a comma set apart by a space (`1, 200`, `1 ,200`, `1 , 200`), taken from
-    `words`: typed as thousands, or the sentence's comma before a number, it may not be read as
-    the amount 1 and a summary starting `200`."""
+    """The group of three digits after a comma or a full stop set apart by a space (`1, 200`, `1 ,200`, `1 , 200`,
+    `1. 200`), taken from `words`: typed as thousands, or the sentence's mark before a number, it may not be read as
+    the amount 1 and a summary starting `200`, unless it counts what follows it (`20, 150 minutes wait`)."""
     marks = typed[len(ended) :]
     if words and not words[0].strip(_THOUSANDS_MARKS):
         marks += words[0]
@@ -80,7 +158,9 @@ def _group_after_a_mark(typed: str, ended: str, words: list[str]) -> str | None:
         return None
     group = following.lstrip(_THOUSANDS_MARKS)
     marks += following[: len(following) - len(group)]
-    if not marks or set(marks) - set(_THOUSANDS_MARKS) or not continues_amount(ended, group):
+    if not marks or (set(marks) - set(_THOUSANDS_MARKS) and marks != ".") or not continues_amount(ended, group):
+        return None
+    if _counts_something(without_trailing_punctuation(group), words[taken:]):
         return None
     del words[:taken]
     return without_trailing_punctuation(group)

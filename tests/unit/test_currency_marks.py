@@ -349,7 +349,7 @@ def test_a_currency_word_that_is_a_given_name_stays_a_name_after_a_marked_amount
 def test_a_currency_word_repeated_along_a_long_line_is_read_once() -> None:
     """Each repeat was taken as one more mark and the whole amount read again (64,000 characters took 43 s): the
     amount took them all: two marks are read with it, the rest is the summary's."""
-    for repeated in ("dinars ", "USD ", "in EUR "):
+    for repeated in ("dinars ", "CAD ", "in EUR "):
         words = ["20", *(repeated * 500).split()]
         with pytest.raises(InvalidInput):
             read_amount(words, "refund", "USD")

@@ -1,0 +1,135 @@
+"""/resolve amounts typed in ways that were logged wrong or refused as not understood: a country the reader did not
+know before `dollars`, a currency's name after another currency's sign, cents as a letter (`20c`, `50p`), a full
+stop set apart before thousands (`1. 200`), and `Rs.500/-`. What is asked about says how to write it, and logs
+nothing."""
+
+from decimal import Decimal
+
+import pytest
+
+from tests.conftest import RunningBot
+from tests.e2e.test_resolutions_money import resolutions, with_policy
+
+LIMITS = "credit = { per_incident = 50000 }\nrefund = { per_incident = 50000 }"
+
+
+def asked(bot: RunningBot, typed: str) -> str:
+    """The reply to a line that must log nothing and tell no manager."""
+    reply = bot.driver.command("U0AGENT1", "/resolve", typed)
+    assert "Logged" not in reply.text, reply.text
+    assert resolutions(bot) == []
+    assert bot.slack.calls("chat.postMessage") == []
+    return reply.text
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("refund 20 Trinidad dollars order 12 late", "`20 Trinidad dollars` is not (read as TTD)"),
+        ("refund 20 Bermudian dollars order 12 late", "`20 Bermudian dollars` is not (read as BMD)"),
+        (
+            "refund $20 Surinamese dollars order 12 late",
+            "`$20 Surinamese dollars` names two currencies, `$` (`$` could be USD, CAD, AUD, NZD or MXN) and "
+            "`Surinamese dollars` (read as SRD)",
+        ),
+        (
+            "refund 20 St Kitts dollars order 12 late",
+            "I can't tell which currency `20 St Kitts dollars` is: `St Kitts` is no country I know. If it is USD, "
+            "write `/resolve refund $20 …` without `St Kitts`",
+        ),
+        ("refund 20 Tuvaluan dollars order 12 late", "`Tuvaluan` is no country I know"),
+    ],
+)
+def test_dollars_of_a_country_other_than_the_policys_are_refused_or_asked_about(
+    bot: RunningBot, typed: str, expected: str
+) -> None:
+    """`20 Trinidad dollars` was logged as $20 under USD: the country's word went to what happened, and `dollars`
+    with it, read as the policy's."""
+    with_policy(bot, LIMITS)
+
+    assert expected in asked(bot, typed)
+
+
+def test_dollars_after_a_word_of_how_much_are_the_policys(bot: RunningBot) -> None:
+    with_policy(bot, LIMITS)
+
+    for typed in ("refund 20 extra dollars for the wait", "refund 20 more dollars back", "credit 20 whole dollars"):
+        assert "Logged your" in bot.driver.command("U0AGENT1", "/resolve", typed).text
+
+    assert [(r.amount, r.summary) for r in resolutions(bot)] == [
+        (Decimal(20), "extra dollars for the wait"),
+        (Decimal(20), "more dollars back"),
+        (Decimal(20), "whole dollars"),
+    ]
+
+
+def test_a_currencys_name_after_another_currencys_sign_is_asked_about_unless_someone_does_something(
+    bot: RunningBot,
+) -> None:
+    """`¥20000 Rand` was logged as ¥20,000 and `Rand` kept as a name: rand may have been given."""
+    with_policy(bot, LIMITS, "JPY")
+
+    text = asked(bot, "credit ¥20000 Rand sorry for the wait")
+    named = bot.driver.command("U0AGENT1", "/resolve", "credit ¥20000 Naira was overcharged")
+
+    assert "`¥20000 Rand` names two currencies, `¥` (read as JPY) and `Rand` (read as ZAR)" in text
+    assert "If `Rand` is someone's name, put a word before it: `/resolve credit ¥20,000 for Rand …`" in text
+    assert "Logged your *credit* of ¥20,000" in named.text
+    assert [(r.amount, r.summary) for r in resolutions(bot)] == [(Decimal(20000), "Naira was overcharged")]
+
+
+@pytest.mark.parametrize(
+    ("currency", "typed", "amount"), [("GBP", "refund 50p bus fare", "£0.50"), ("EUR", "refund 20c stamp", "€0.20")]
+)
+def test_cents_or_pence_written_as_a_letter_are_hundredths(
+    bot: RunningBot, currency: str, typed: str, amount: str
+) -> None:
+    """`50p` and `20c` were refused as not understood, though `50 pence` and `20 cents` were read."""
+    with_policy(bot, LIMITS, currency)
+
+    reply = bot.driver.command("U0AGENT1", "/resolve", typed)
+
+    assert f"Logged your *refund* of {amount}" in reply.text, reply.text
+    assert [r.amount for r in resolutions(bot)] == [Decimal(amount[1:])]
+
+
+def test_pence_on_a_dollar_policy_and_a_sign_with_cents_after_it_are_refused(bot: RunningBot) -> None:
+    with_policy(bot, LIMITS)
+
+    pence = asked(bot, "refund 50p bus fare")
+    both = asked(bot, "refund 2000 $ cents bus fare")
+
+    assert "Your limits are in USD, and `50p` is not (pence of GBP)" in pence
+    assert "`2000 $ cents` is marked both `$` and `cents`: write `$20` or `2000 cents`, not both." in both
+
+
+def test_a_full_stop_set_apart_before_a_group_of_three_digits_is_asked_about(bot: RunningBot) -> None:
+    """`refund 1. 200` was logged as $1, with "200" in what happened: a phone's space after `1.200`."""
+    with_policy(bot, LIMITS)
+
+    text = asked(bot, "refund 1. 200 order 12 late")
+
+    assert "`1. 200` could be 1 or 1,200: write `1200` if that is the amount, or put a word before `200`" in text
+
+
+@pytest.mark.parametrize(
+    "typed", ["refund 20, 150 minutes wait on the phone", "refund 20. 150 minutes wait on the phone"]
+)
+def test_a_group_after_the_amounts_mark_that_counts_minutes_is_what_happened(bot: RunningBot, typed: str) -> None:
+    """`20, 150 minutes wait` was asked about as `20 150`: 150 counts the minutes, as after a reference."""
+    with_policy(bot, LIMITS)
+
+    reply = bot.driver.command("U0AGENT1", "/resolve", typed)
+
+    assert "Logged your *refund* of $20" in reply.text, reply.text
+    assert [(r.amount, r.summary) for r in resolutions(bot)] == [(Decimal(20), "150 minutes wait on the phone")]
+
+
+def test_rupees_written_with_a_slash_and_dash_are_whole_rupees(bot: RunningBot) -> None:
+    """`Rs.500/-` (no paise) was refused as not understood under INR."""
+    with_policy(bot, LIMITS, "INR")
+
+    reply = bot.driver.command("U0AGENT1", "/resolve", "refund Rs.500/- late delivery")
+
+    assert "Logged your *refund* of 500 INR" in reply.text, reply.text
+    assert [(r.amount, r.currency, r.summary) for r in resolutions(bot)] == [(Decimal(500), "INR", "late delivery")]

@@ -1,0 +1,143 @@
+"""Amounts once logged wrong or refused though plain: a country's word before a currency's, a currency's name after
+another's sign, cents as a letter, two marks after the number, a full stop set apart, and `/-`."""
+
+import re
+from decimal import Decimal
+
+import pytest
+
+from services.errors import InvalidInput
+from services.money import parse_amount
+from services.resolutions.typed_amount import read_amount
+
+
+@pytest.mark.parametrize(
+    ("typed", "currency", "read_as"),
+    [
+        ("20 Trinidad dollars sorry", "USD", "TTD"),
+        ("20 Trinidadian dollars sorry", "USD", "TTD"),
+        ("20 trinidad and tobago dollars sorry", "USD", "TTD"),
+        ("20 Barbadian dollars sorry", "CAD", "BBD"),
+        ("20 Bahamian dollars sorry", "USD", "BSD"),
+        ("20 Bermudian dollars sorry", "USD", "BMD"),
+        ("20 Solomon Islands dollars sorry", "AUD", "SBD"),
+        ("20 Surinamese dollars sorry", "USD", "SRD"),
+        ("20 Zimbabwe dollars sorry", "USD", "ZWL"),
+        ("20 East Caribbean dollars sorry", "USD", "XCD"),
+        ("20 Falkland pounds sorry", "GBP", "FKP"),
+    ],
+)
+def test_dollars_or_pounds_of_a_country_of_the_table_are_refused_as_its_currency(
+    typed: str, currency: str, read_as: str
+) -> None:
+    """`20 Trinidad dollars` was logged as $20: the country's word was unknown, and `dollars` read as the policy's."""
+    with pytest.raises(InvalidInput, match=re.escape(f"is not (read as {read_as})")):
+        read_amount(typed.split(), "refund", currency)
+
+
+@pytest.mark.parametrize("typed", ["20 St Kitts dollars sorry", "20 Tuvaluan dollars", "$20 Amazon dollars"])
+def test_dollars_after_a_word_that_may_be_a_country_are_asked_about(typed: str) -> None:
+    words = typed.split()
+    unknown = " ".join(words[1:-2] if words[-1] == "sorry" else words[1:-1])
+    message = f"`{unknown}` is no country I know. If it is USD, write `/resolve refund $20 …` without `{unknown}`"
+    with pytest.raises(InvalidInput, match=re.escape(message)):
+        read_amount(words, "refund", "USD")
+
+
+@pytest.mark.parametrize(
+    "sentence", ["20 extra dollars sorry", "20 more dollars", "20 whole dollars", "20 per pound", "20 to Dollar Tree"]
+)
+def test_a_word_of_how_much_or_a_linking_word_before_a_currency_leaves_the_amount_the_policys(sentence: str) -> None:
+    words = sentence.split()
+    assert read_amount(words, "refund", "USD") == 20
+    assert words == sentence.split()[1:]
+
+
+def test_another_currency_after_a_word_of_how_much_is_refused_and_cents_asked_about() -> None:
+    with pytest.raises(InvalidInput, match=re.escape("Your limits are in USD, and `20 euros` is not (read as EUR)")):
+        read_amount(["20", "extra", "euros", "sorry"], "refund", "USD")
+    with pytest.raises(InvalidInput, match=re.escape("`20 extra cents` could be $20 or $0.20")):
+        read_amount(["20", "extra", "cents"], "refund", "USD")
+
+
+@pytest.mark.parametrize("after", [[], ["sorry"], ["for", "the", "wait"]])
+def test_a_currencys_name_after_another_currencys_sign_is_refused_unless_someone_does_something(
+    after: list[str],
+) -> None:
+    """`¥20000 Rand` was logged as ¥20,000, `Rand` kept as someone's name: rand may have been given."""
+    hint = "If `Rand` is someone's name, put a word before it: `/resolve credit ¥20,000 for Rand …`."
+    with pytest.raises(InvalidInput, match=re.escape("`¥20000 Rand` names two currencies") + ".*" + re.escape(hint)):
+        read_amount(["¥20000", "Rand", *after], "credit", "JPY")
+    words = ["¥20000", "Rand", "was", "upset"]
+    assert read_amount(words, "credit", "JPY") == 20000
+    assert words == ["Rand", "was", "upset"]
+
+
+def test_an_unmarked_name_not_followed_by_what_someone_did_is_told_to_put_a_word_before_it() -> None:
+    """Marked (`¥20 Rand sorry`) it would still be asked about: the hint says what is read as a name."""
+    with pytest.raises(InvalidInput, match=re.escape("put a word before it: `/resolve credit ¥20 for Rand …`")):
+        read_amount(["20", "Rand", "sorry"], "credit", "JPY")
+    assert read_amount(["¥20", "for", "Rand", "sorry"], "credit", "JPY") == 20
+
+
+@pytest.mark.parametrize(
+    ("typed", "currency", "amount"),
+    [("50p", "GBP", "0.50"), ("20c", "USD", "0.20"), ("20c", "EUR", "0.20"), ("5c", "ZAR", "0.05")],
+)
+def test_cents_and_pence_as_a_letter_are_hundredths_as_their_words_are(typed: str, currency: str, amount: str) -> None:
+    assert parse_amount(typed, currency) == Decimal(amount)
+    assert parse_amount(typed.replace("c", " cents").replace("p", " pence"), currency) == Decimal(amount)
+
+
+@pytest.mark.parametrize(
+    ("typed", "currency", "message"),
+    [
+        ("50p", "USD", "Your limits are in USD, and `50p` is not (pence of GBP)"),
+        ("20c", "GBP", "Your limits are in GBP, and `20c` is not (cents of USD, EUR, CAD, AUD, NZD or ZAR)"),
+        ("20C", "USD", "`20C` isn't an amount I understand"),
+        ("£50p", "GBP", "`£50p` is marked both `£` and `p`: write `£0.50` or `50p`, not both."),
+        (
+            "2000 $ cents",
+            "USD",
+            "`2000 $ cents` is marked both `$` and `cents`: write `$20` or `2000 cents`, not both.",
+        ),
+        ("2000 £ pence", "GBP", "write `£20` or `2000 pence`, not both."),
+    ],
+)
+def test_cents_of_another_currency_or_beside_a_sign_are_refused(typed: str, currency: str, message: str) -> None:
+    """`2000 $ cents` was refused as not understood, with no word of which amount to write."""
+    with pytest.raises(InvalidInput, match=re.escape(message)):
+        parse_amount(typed, currency)
+
+
+@pytest.mark.parametrize(("typed", "currency"), [("20 dollars USD", "USD"), ("20 USD $", "USD"), ("20 $ AUD", "AUD")])
+def test_two_marks_after_the_number_that_agree_read_as_the_narrower(typed: str, currency: str) -> None:
+    assert parse_amount(typed, currency) == 20
+
+
+@pytest.mark.parametrize("typed", ["Rs.500/-", "Rs. 500/-", "₹500/-", "500/-", "INR 500/-"])
+def test_an_amount_written_with_a_slash_and_dash_is_whole(typed: str) -> None:
+    """`Rs.500/-` (no paise), as written across South Asia, was refused as not understood."""
+    assert read_amount(typed.split(), "refund", "INR") == 500
+
+
+def test_a_full_stop_set_apart_before_thousands_is_asked_about_never_read_as_1() -> None:
+    message = "`1. 200` could be 1 or 1,200: write `1200` if that is the amount, or put a word before `200`"
+    with pytest.raises(InvalidInput, match=re.escape(message) + ".*" + re.escape("/resolve refund 1 for 200 …")):
+        read_amount(["1.", "200", "order", "5", "late"], "refund", "USD")
+
+
+@pytest.mark.parametrize(
+    ("sentence", "amount"),
+    [("20, 150 minutes wait", 20), ("20. 150 minutes wait", 20), ("25. 100 percent our fault", 25)],
+)
+def test_a_group_that_counts_what_follows_it_is_the_sentences(sentence: str, amount: int) -> None:
+    words = sentence.split()
+    assert read_amount(words, "refund", "USD") == amount
+    assert words == sentence.split()[1:]
+
+
+@pytest.mark.parametrize("sentence", ["1, 200 dollars order 5", "1. 200 USD order 5"])
+def test_a_group_before_a_currency_is_the_amounts(sentence: str) -> None:
+    with pytest.raises(InvalidInput, match=r"1,200"):
+        read_amount(sentence.split(), "refund", "USD")
