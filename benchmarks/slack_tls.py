@@ -18,6 +18,8 @@ import tempfile
 import time
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # this tree's bot/, wherever the venv points
+
 SERVER = """
 import http.server, json, ssl, sys
 class Answer(http.server.BaseHTTPRequestHandler):

@@ -8,19 +8,20 @@ four our middleware use; Bolt's chain treats it as it treats its own wrapper (wh
 middleware's answer, `next` continues the chain).
 """
 
+import inspect
 from collections.abc import Callable
 from typing import Any
 
 from slack_bolt import BoltRequest, BoltResponse
 from slack_bolt.middleware import Middleware
-from slack_bolt.util.utils import get_arg_names_of_callable, get_name_for_callable
+from slack_bolt.util.utils import get_name_for_callable
 
 GIVEN = frozenset({"body", "context", "request", "next"})
 
 
 class Lean(Middleware):
     def __init__(self, func: Callable[..., BoltResponse | None]) -> None:
-        names = tuple(get_arg_names_of_callable(func))
+        names = tuple(inspect.signature(func).parameters)  # keyword-only ones too: each must be given
         unknown = set(names) - GIVEN
         if unknown:
             named = get_name_for_callable(func)

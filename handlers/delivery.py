@@ -10,7 +10,6 @@
    drains the outbox itself.
 """
 
-import copy
 import logging
 from dataclasses import dataclass
 from datetime import datetime
@@ -24,6 +23,7 @@ from sqlalchemy.orm import Session
 
 from handlers import channel_refusals, digest_chart, messages_tab, notifications
 from handlers.deps import Deps, InstallGone
+from handlers.derived_clients import with_token
 from handlers.slack_answers import slack_says
 from models import Workspace
 from models.engine import once_more_if_cut
@@ -133,9 +133,7 @@ def client_for(deps: Deps, client: WebClient, workspace_id: int) -> WebClient | 
         return None
     if token == client.token:
         return client
-    own = copy.copy(client)  # its base URL, timeout, retries and TLS context, with another token
-    own.token = token
-    return own
+    return with_token(client, token)
 
 
 def send_for_workspace(deps: Deps, client: WebClient, delivery: Claimed) -> SendOutcome:

@@ -32,6 +32,7 @@ from handlers.blocks.departures import OUT_OF_REACH
 from handlers.delivery import client_for
 from handlers.departures import follow_person
 from handlers.deps import Deps, deps_of
+from handlers.derived_clients import with_token
 from models import Employee, Workspace
 from services import org_members, org_takeover
 from services.directory import SlackPerson
@@ -141,7 +142,7 @@ def listing_client(deps: Deps, client: WebClient, workspace_id: int) -> WebClien
     if own is None:
         return None
     retries = [*own.retry_handlers, RateLimitWait(deps.wait, deps.stopping, max_retry_count=RATE_LIMITED_RETRIES)]
-    return WebClient(token=own.token, base_url=own.base_url, timeout=own.timeout, retry_handlers=retries, ssl=own.ssl)
+    return with_token(own, own.token, retries)
 
 
 def still_reached(client: WebClient, *, stopping: threading.Event) -> Listings:

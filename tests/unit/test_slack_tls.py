@@ -2,12 +2,17 @@
 connection and reads the system's whole certificate bundle each time (bot/slack_tls.py)."""
 
 import ast
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
-from bot.app import create_client, create_sender_client
-from bot.fakeslack import FakeSlack
+import pytest
+from slack_sdk.web.base_client import BaseClient
+from slack_sdk.webhook import WebhookClient
+
 from bot.slack_tls import slack_tls
-from tests.conftest import RunningBot, bot_settings
+from tests.conftest import RunningBot
+from tests.helpers import load_org_and_policy
 
 ROOT = Path(__file__).resolve().parents[2]
 CLIENTS = {"WebClient", "WebhookClient"}
@@ -15,14 +20,33 @@ NOT_TO_SLACK = ("bot/fakeslack/",)
 """The stand-in's own code builds no client that calls Slack."""
 
 
+def _client_names(tree: ast.Module) -> set[str]:
+    """The names a module calls slack_sdk's clients by, aliases included."""
+    imported = (
+        alias.asname or alias.name
+        for node in ast.walk(tree)
+        if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("slack_sdk")
+        for alias in node.names
+        if alias.name in CLIENTS
+    )
+    return CLIENTS | set(imported)
+
+
+def _given_a_context(call: ast.Call) -> bool:
+    given = {keyword.arg: keyword.value for keyword in call.keywords}
+    context = given.get("ssl")
+    return context is not None and not (isinstance(context, ast.Constant) and context.value is None)
+
+
 def _clients_built_without_a_context(path: Path) -> list[str]:
     tree = ast.parse(path.read_text(), filename=str(path))
+    names = _client_names(tree)
     return [
         f"{path.relative_to(ROOT)}:{call.lineno}"
         for call in ast.walk(tree)
         if isinstance(call, ast.Call)
-        and getattr(call.func, "id", getattr(call.func, "attr", None)) in CLIENTS
-        and "ssl" not in {keyword.arg for keyword in call.keywords}
+        and getattr(call.func, "id", getattr(call.func, "attr", None)) in names
+        and not _given_a_context(call)
     ]
 
 
@@ -39,15 +63,29 @@ def test_every_slack_client_built_in_the_app_is_given_a_tls_context() -> None:
     assert found == [], "pass ssl=slack_tls() (or the context of the client it derives from) to these clients"
 
 
-def test_the_app_and_the_sender_share_the_process_s_one_context(slack: FakeSlack) -> None:
-    settings = bot_settings(slack, "sqlite://")
+@pytest.fixture
+def clients_made(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[Any]]:
+    """Every slack_sdk client made while the test runs, Bolt's own included (each request's client, `respond`)."""
+    made: list[Any] = []
+    for kind in (BaseClient, WebhookClient):
 
-    app_client, sender = create_client(settings), create_sender_client(settings)
+        def recorded(self: Any, *args: Any, _made_as: Any = kind.__init__, **kwargs: Any) -> None:
+            _made_as(self, *args, **kwargs)
+            made.append(self)
 
-    assert app_client.ssl is not None
-    assert app_client.ssl is sender.ssl is slack_tls()
+        monkeypatch.setattr(kind, "__init__", recorded)
+    yield made
 
 
-def test_the_running_app_hands_its_context_to_each_request_s_client(bot: RunningBot) -> None:
-    """Bolt builds each request's client and `respond` with its app client's context."""
-    assert bot.runtime.app.client.ssl is slack_tls()
+def test_the_clients_a_request_its_answers_and_the_sender_use_all_share_it(
+    clients_made: list[Any], bot: RunningBot
+) -> None:
+    load_org_and_policy(bot.sessions, bot.clock.now())
+    bot.driver.command("U0AGENT1", "/resolve", "refund 80 order 42 parcel lost in transit")
+    request = bot.slack.calls("chat.postMessage")[-1]
+    bot.driver.click("U0AGENT2", request, "resolution_approve", forged=True)  # refused through its response URL
+    bot.driver.click("U0MGR1", request, "resolution_approve")
+
+    kinds = {type(client).__name__ for client in clients_made}
+    assert {"WebClient", "WebhookClient"} <= kinds, kinds
+    assert [client for client in clients_made if client.ssl is not slack_tls()] == []

@@ -1,0 +1,23 @@
+"""A workspace's own client, made from another, reaches Slack as that one does and names no workspace of its."""
+
+from slack_sdk import WebClient
+
+from bot.slack_tls import slack_tls
+from handlers.derived_clients import with_token
+
+
+def test_a_client_made_for_another_workspace_keeps_the_way_to_slack_and_drops_the_workspace_it_named() -> None:
+    requests_own = WebClient(
+        token="xoxb-first", base_url="https://slack.example/api/", timeout=7, ssl=slack_tls(), team_id="T0FIRST"
+    )
+
+    other = with_token(requests_own, "xoxb-second")
+
+    assert (other.token, other.base_url, other.timeout, other.ssl) == (
+        "xoxb-second",
+        "https://slack.example/api/",
+        7,
+        slack_tls(),
+    )
+    assert "team_id" not in other.default_params
+    assert "T0FIRST" not in str(other.headers)
