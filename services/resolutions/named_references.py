@@ -6,14 +6,14 @@ import re
 import unicodedata
 
 from services.resolutions.customers import as_key_reads
-from services.resolutions.reference_ends import names_no_customer, reference_before
+from services.resolutions.reference_ends import LETTERS, names_no_customer, reference_before
 from services.resolutions.reference_parts import refuse_spaced_reference
 
 REFERENCE_LABELS = ("order", "ticket", "case", "booking", "account", "invoice")
-_ALNUM = r"[^\W_]"
-_ALNUM_DASH = r"(?:[^\W_]|-)"
-_LETTER = r"[^\W\d_]"
-_LETTER_DASH = r"(?:[^\W\d_]|-)"
+_ALNUM = rf"[{LETTERS}0-9]"
+_ALNUM_DASH = rf"[{LETTERS}0-9-]"
+_LETTER = rf"[{LETTERS}]"
+_LETTER_DASH = rf"[{LETTERS}-]"
 _PARTS = rf"(?:[,./_'’·\u066b\u066c\u2010\u2012–—\u2212]\d{_ALNUM_DASH}*)*"
 """Marks between a number's parts: a comma, a point, a slash, Arabic's decimal and thousands separators, the
 hyphens, dashes and minus sign (NFKC leaves U+2010, U+2012 and U+2212 as they are)."""
@@ -21,7 +21,7 @@ _BODY = (
     rf"(?:(?={_ALNUM_DASH}*\d){_ALNUM}{_ALNUM_DASH}*{_PARTS}"  # `1234`, `A-12`, `1,234`, `12/34`, `2024/0012`
     rf"|(?={_LETTER}{{2}}){_LETTER}{_LETTER_DASH}*+[/_]\d{{3,}}{_ALNUM_DASH}*{_PARTS})"  # `INV/2024/0012`, `ORD_12345`
 )
-"""Letters of any script (`É-12`, `А1234` with a Cyrillic `А`, which the form keys as `é12` and `a1234`), digits and
+"""Letters (`LETTERS`: `É-12`, `А1234` with a Cyrillic `А`, which the form keys as `é12` and `a1234`), digits and
 hyphens, a digit among them, and a mark between two parts when a digit follows it; or a
 code of letters, a slash or underscore and three digits or more. A mark before anything else ends it
 (`1234/returned`, `1234(2 items)`, `1234...late`), and a word, a mark and a digit is no reference (`order w/2 items`,

@@ -9,13 +9,16 @@ from services.errors import InvalidInput
 from services.resolutions.reference_parts import counts, spans_time
 from services.text import escape_mrkdwn
 
+LETTERS = "A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f\u0386\u0388-\u03ff\u0400-\u0481\u048a-\u04ff\u1e00-\u1eff"
+"""The letters a reference is read with: Latin with its accents (`É-12`), Greek and Cyrillic (`А1234`), the
+alphabets whose words a space ends. Not those of scripts written without spaces: `order 1234已退款` is order 1234."""
 _DASHES = "\\-\u2010\u2011\u2012\u2013\u2014\u2212"
 _RANGE = re.compile(rf"\d{{1,2}}(?:\s*[{_DASHES}]\s*|\s+(?:to|or)\s+)(\d{{1,2}})(?![\d{_DASHES}])", re.IGNORECASE)
 """`3-4`, `3–4`, `3 to 4`, `2 or 3`: a range, which a span of time after it makes no reference (`3-4 days late`)."""
 _CLOCK = re.compile(r"\d{1,2}:[0-5]\d(?!\d)")
 _AM_PM = re.compile(r"\s*(?:[ap]\.?m\b\.?|o'clock\b|h\b|hrs?\b)", re.IGNORECASE)
 """`10:30 am`, `10:30pm`, `10:30 h`: only a word of the clock after it makes `10:30` a time of day for certain."""
-_LEAD = re.compile(r"(?:[^\W_]|-)*")
+_LEAD = re.compile(rf"[{LETTERS}0-9-]*")
 """The reference's first letters and digits: `3` in `order 3.5 days`, which a span of time may follow."""
 _LAST_PART = re.compile(r"([,.\u2014])(\d+)$")
 """A comma, a point or an em dash before the reference's last digits, which may be a pause of the sentence:

@@ -86,3 +86,8 @@ def test_a_reference_with_a_letter_of_another_script_is_the_forms_customer(typed
     customer_ref = read(f"50 {typed} arrived late")
 
     assert customer_ref is not None and customer_key(customer_ref) == customer_key(form)
+
+
+def test_a_script_written_without_spaces_ends_the_reference() -> None:
+    """Chinese and Japanese put no space after a number: `order 1234已退款` is order 1234, not a new customer."""
+    assert read("50 order 1234\u5df2\u9000\u6b3e") == "order 1234"
