@@ -16,8 +16,9 @@ _DASHES = "\\-\u2010\u2011\u2012\u2013\u2014\u2212"
 _RANGE = re.compile(rf"\d{{1,2}}(?:\s*[{_DASHES}]\s*|\s+(?:to|or)\s+)(\d{{1,2}})(?![\d{_DASHES}])", re.IGNORECASE)
 """`3-4`, `3–4`, `3 to 4`, `2 or 3`: a range, which a span of time after it makes no reference (`3-4 days late`)."""
 _CLOCK = re.compile(r"\d{1,2}:[0-5]\d(?!\d)")
-_AM_PM = re.compile(r"\s*(?:[ap]\.?m\b\.?|o'clock\b|h\b|hrs?\b)", re.IGNORECASE)
-"""`10:30 am`, `10:30pm`, `10:30 h`: only a word of the clock after it makes `10:30` a time of day for certain."""
+_AM_PM = re.compile(r"\s*(?:[ap]\.?m\b|o'clock\b|h\b|hrs?\b|hours?\b|mins?\b|minutes?\b)", re.IGNORECASE)
+"""`10:30 am`, `10:30pm`, `10:30 h`, `1:30 hours`: only a word of the clock after it makes `10:30` a time for
+certain."""
 _LEAD = re.compile(rf"[{LETTERS}0-9-]*")
 """The reference's first letters and digits: `3` in `order 3.5 days`, which a span of time may follow."""
 _LAST_PART = re.compile(r"([,.\u2014])(\d+)$")

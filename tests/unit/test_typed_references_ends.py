@@ -43,6 +43,7 @@ def test_a_count_after_a_comma_ends_the_reference_and_thousands_do_not(typed: st
         "50 order 3 to 4 days late",
         "50 booking 2 or 3 nights cancelled",
         "50 order 10:30pm slot missed",
+        "50 order 1:30 hours on hold",
     ],
 )
 def test_a_range_of_days_or_a_time_said_so_after_a_label_names_no_customer(typed: str) -> None:
