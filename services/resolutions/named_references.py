@@ -6,17 +6,23 @@ import re
 import unicodedata
 
 from services.resolutions.customers import as_key_reads
-from services.resolutions.reference_parts import refuse_spaced_reference, spans_time
+from services.resolutions.reference_ends import LETTERS, names_no_customer, reference_before
+from services.resolutions.reference_parts import refuse_spaced_reference
 
 REFERENCE_LABELS = ("order", "ticket", "case", "booking", "account", "invoice")
-_PARTS = r"(?:[,./_'’·\u066b\u066c\u2010\u2012–—\u2212]\d[A-Za-z0-9-]*)*"
+_ALNUM = rf"[{LETTERS}0-9]"
+_ALNUM_DASH = rf"[{LETTERS}0-9-]"
+_LETTER = rf"[{LETTERS}]"
+_LETTER_DASH = rf"[{LETTERS}-]"
+_PARTS = rf"(?:[,./_'’·\u066b\u066c\u2010\u2012–—\u2212]\d{_ALNUM_DASH}*)*"
 """Marks between a number's parts: a comma, a point, a slash, Arabic's decimal and thousands separators, the
 hyphens, dashes and minus sign (NFKC leaves U+2010, U+2012 and U+2212 as they are)."""
 _BODY = (
-    rf"(?:(?=[A-Za-z0-9-]*\d)[A-Za-z0-9][A-Za-z0-9-]*{_PARTS}"  # `1234`, `A-12`, `1,234`, `12/34`, `2024/0012`
-    rf"|(?=[A-Za-z]{{2}})[A-Za-z][A-Za-z-]*+[/_]\d{{3,}}[A-Za-z0-9-]*{_PARTS})"  # `INV/2024/0012`, `ORD_12345`
+    rf"(?:(?={_ALNUM_DASH}*\d){_ALNUM}{_ALNUM_DASH}*{_PARTS}"  # `1234`, `A-12`, `1,234`, `12/34`, `2024/0012`
+    rf"|(?={_LETTER}{{2}}){_LETTER}{_LETTER_DASH}*+[/_]\d{{3,}}{_ALNUM_DASH}*{_PARTS})"  # `INV/2024/0012`, `ORD_12345`
 )
-"""Letters, digits and hyphens, a digit among them, and a mark between two parts when a digit follows it; or a
+"""Letters (`LETTERS`: `É-12`, `А1234` with a Cyrillic `А`, which the form keys as `é12` and `a1234`), digits and
+hyphens, a digit among them, and a mark between two parts when a digit follows it; or a
 code of letters, a slash or underscore and three digits or more. A mark before anything else ends it
 (`1234/returned`, `1234(2 items)`, `1234...late`), and a word, a mark and a digit is no reference (`order w/2 items`,
 `ticket pt.2`, `room/2 nights`): `the order. 2 days` names none."""
@@ -26,8 +32,6 @@ _NAMED_REF = re.compile(  # `order 42`, `Order #42`, `order: 42`, `order no. 42`
 )
 _HASH_REF = re.compile(rf"(?<![\w<&])#({_BODY})")
 """`#4471` when nothing is labelled; at least three letters, digits or hyphens, so `#1 priority` is no customer."""
-_LEAD = re.compile(r"[A-Za-z0-9-]*")
-"""The reference's first letters and digits: `3` in `order 3.5 days`, which a span of time may follow."""
 
 
 def named_reference(text: str) -> str | None:
@@ -37,18 +41,20 @@ def named_reference(text: str) -> str | None:
     12–34` are `order 1234` to the limits (`customer_key`). A label before a span of time (`booking 2 nights cancelled`,
     `the order 3 days late`, `ticket 30 minutes wait`) names no customer, nor does any later one: read as `booking 2`,
     every such fix was one customer to the 30-day limit and the history, and a later label may as well be a word of the
-    sentence. Marked (`order #2`, `order no. 2`, `order: 2`), the number is the label's. The characters nobody sees are
-    expected gone (`without_ignorable`)."""
+    sentence; so does one before a range of them (`order 3-4 days late`) or a time said so (`order 10:30 am`). Marked
+    (`order #2`, `order no. 2`, `order: 2`), the number is the label's. Where a mark after its digits leaves the end in
+    doubt, `reference_before` reads it or asks (`order 1234,5 items` is order 1234; `order 12:34 late` is asked about).
+    The characters nobody sees are expected gone (`without_ignorable`)."""
     text = as_read(text)
     named = _NAMED_REF.search(text)
     if named is None:
         return _hash_reference(text)
-    number = named.group(2)
-    lead = _LEAD.match(number).group()  # type: ignore[union-attr]  # `*` always matches
-    if text[named.end(1) : named.start(2)].isspace() and spans_time(lead, text[named.start(2) + len(lead) :]):
+    if text[named.end(1) : named.start(2)].isspace() and names_no_customer(text[named.start(2) :]):
         return None
-    refuse_spaced_reference(number, text[named.end() :], written=f"{named.group(1)} {number}")
-    return f"{named.group(1).lower()} {number}"
+    label, after = named.group(1), text[named.end() :]
+    number = reference_before(named.group(2), after, written=f"{label} ")
+    refuse_spaced_reference(number, after, written=f"{label} {number}")
+    return f"{label.lower()} {number}"
 
 
 WORD_APART = "\u2063"
@@ -73,10 +79,13 @@ def _read(character: str) -> str:
 
 
 def _hash_reference(text: str) -> str | None:
-    """A bare `#4471`; followed by a spaced group (`#1234 56`, the form's `123456`), it is asked about."""
+    """A bare `#4471`; followed by a spaced group (`#1234 56`, the form's `123456`), it is asked about, as is a short
+    one followed by one (`#12 34`, the form's `1234`, as `order 1 2 34` is)."""
     for bare in _HASH_REF.finditer(text):
-        if _enough(number := bare.group(1)):
-            refuse_spaced_reference(number, text[bare.end() :], written=f"#{number}")
+        after = text[bare.end() :]
+        number = reference_before(bare.group(1), after, written="#")
+        refuse_spaced_reference(number, after, written=f"#{number}")
+        if _enough(number):
             return f"#{number}"
     return None
 

@@ -1,0 +1,104 @@
+"""A customer reference typed in one line is the customer the form keys for it, or it is asked about: read another
+way, one order written two ways was two customers to the per-customer limit, or a fix went to another customer."""
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from models import Resolution
+from tests.conftest import RunningBot
+from tests.e2e.test_resolutions_money import resolutions, with_policy
+from tests.helpers import load_org_and_policy
+
+
+def logged(bot: RunningBot) -> int:
+    with bot.sessions() as session:
+        return session.scalar(select(func.count()).select_from(Resolution)) or 0
+
+
+def through_the_form(bot: RunningBot, amount: str, customer_ref: str) -> None:
+    bot.driver.command("U0AGENT1", "/resolve")
+    opened = bot.slack.calls("views.open")[-1]
+    values = {"category": "refund", "amount": amount, "summary": "arrived broken", "customer_ref": customer_ref}
+    bot.driver.submit("U0AGENT1", opened.args["view"], values)
+
+
+def test_a_count_after_a_comma_is_no_part_of_the_order_so_its_limit_holds(bot: RunningBot) -> None:
+    """`order 1234,5 items missing` was customer `12345`: a second refund for order 1234 passed its limit unseen."""
+    with_policy(bot, "refund = { per_incident = 50, per_customer_30d = 100 }")
+    through_the_form(bot, "40", "1234")
+    bot.clock.advance(timedelta(days=2))
+    bot.driver.command("U0AGENT1", "/resolve", "refund 40 order 1234,5 items missing")
+    bot.clock.advance(timedelta(days=2))
+
+    third = bot.driver.command("U0AGENT1", "/resolve", "refund 30 order 1,234 broken again")
+
+    assert "per-customer limit $100 in 30 days (this customer would have $110)" in third.text
+    assert [(r.customer_ref, r.customer_key) for r in resolutions(bot)] == [
+        ("1234", "1234"),
+        ("order 1234", "1234"),
+        ("order 1,234", "1234"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("typed", "asked"),
+    [
+        ("refund 20 order 1234,5 late", "`1234` or `1234,5`"),
+        ("refund 20 #12 34 late", "`12` or `12 34`"),
+        ("refund 20 order 12\u303f34 late", "`12` or `12\u303f34`"),
+        ("refund 20 order 12:34 late", "`12` or `12:34`"),
+        ("refund 20 order 1234|56 late", "`1234` or `1234|56`"),
+    ],
+)
+def test_a_reference_the_form_reads_as_one_number_is_asked_about_and_nothing_is_logged(
+    bot: RunningBot, typed: str, asked: str
+) -> None:
+    """The form keys `1234,5`, `#12 34`, `12〿34`, `12:34` and `1234|56` as one number: read short, each was another
+    customer to every limit than the one the form files it under (`#12 34` named none)."""
+    load_org_and_policy(bot.sessions, bot.clock.now())
+
+    reply = bot.driver.command("U0AGENT1", "/resolve", typed)
+
+    assert f"Is the customer reference {asked}?" in reply.text
+    assert "Nothing was logged." in reply.text
+    assert logged(bot) == 0
+
+
+def test_a_range_of_days_after_a_label_names_no_customer(bot: RunningBot) -> None:
+    """`order 3-4 days late` was customer `3-4`: every fix written so was one customer to the 30-day limit."""
+    load_org_and_policy(bot.sessions, bot.clock.now())
+
+    credit = bot.driver.command("U0AGENT1", "/resolve", "credit 5 order 3-4 days late")
+    refund = bot.driver.command("U0AGENT1", "/resolve", "refund 20 order 3 to 4 days late")
+    timed = bot.driver.command("U0AGENT1", "/resolve", "credit 5 order 10:30 am slot missed")
+
+    assert "Logged your credit of $5." in credit.text and "Logged your credit of $5." in timed.text
+    assert "needs a customer reference" in refund.text
+    assert [(r.customer_ref, r.summary) for r in resolutions(bot)] == [
+        (None, "order 3-4 days late"),
+        (None, "order 10:30 am slot missed"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("form", "typed", "key"),
+    [("A1234", "order \u04101234", "a1234"), ("\u00c9-12", "order \u00c9-12", "\u00e912")],
+    ids=["cyrillic-a", "accented-e"],
+)
+def test_a_reference_with_a_letter_of_another_script_is_the_forms_customer(
+    bot: RunningBot, form: str, typed: str, key: str
+) -> None:
+    """`order А1234` (a Cyrillic `А`) and `order É-12` named no customer in one line, though the form keys them as
+    `a1234` and `é12`: a refund written so escaped the customer's limit."""
+    with_policy(bot, "refund = { per_incident = 50, per_customer_30d = 100 }")
+    through_the_form(bot, "40", form)
+    bot.clock.advance(timedelta(days=2))
+    bot.driver.command("U0AGENT1", "/resolve", f"refund 40 {typed} still broken")
+    bot.clock.advance(timedelta(days=2))
+
+    third = bot.driver.command("U0AGENT1", "/resolve", f"refund 30 {typed} broken again")
+
+    assert "per-customer limit $100 in 30 days (this customer would have $110)" in third.text
+    assert {r.customer_key for r in resolutions(bot)} == {key}

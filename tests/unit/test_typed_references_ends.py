@@ -1,0 +1,94 @@
+"""Where a reference typed in one line ends when a mark after its digits could be its own or the sentence's: read as
+the form keys it, or asked about, never filed under another customer than the form's."""
+
+from decimal import Decimal
+
+import pytest
+
+from services.errors import InvalidInput
+from services.policy.versions import BoundaryRule
+from services.resolutions.customers import customer_key
+from services.resolutions.typed import OneLiner, to_request
+
+REFUND = BoundaryRule(category="refund", description="money back", per_incident=Decimal(150))
+
+
+def read(typed: str) -> str | None:
+    return to_request(OneLiner(category="refund", words=typed.split()), REFUND, "USD").customer_ref
+
+
+@pytest.mark.parametrize(
+    ("typed", "reference"),
+    [
+        ("50 order 1234,5 items missing", "order 1234"),
+        ("50 order 1234,56 boxes lost", "order 1234"),
+        ("50 order 1234,2 days late", "order 1234"),
+        ("50 #4471,5 items missing", "#4471"),
+        ("50 order 1234\u20142 items missing", "order 1234"),  # an em dash
+        ("50 order 1234.5 items missing", "order 1234"),
+        ("50 order 1,234 items missing", "order 1,234"),
+        ("50 order 1,234,5 items missing", "order 1,234"),
+    ],
+)
+def test_a_count_after_a_comma_ends_the_reference_and_thousands_do_not(typed: str, reference: str) -> None:
+    """`order 1234,5 items missing` was customer `12345`, another customer to every limit than order 1234."""
+    assert read(typed) == reference
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "50 order 3-4 days late",
+        "50 order 3\u20134 weeks late",
+        "50 order 3 to 4 days late",
+        "50 booking 2 or 3 nights cancelled",
+        "50 order 10:30pm slot missed",
+        "50 order 1:30 hours on hold",
+    ],
+)
+def test_a_range_of_days_or_a_time_said_so_after_a_label_names_no_customer(typed: str) -> None:
+    """`order 3-4 days late` was customer `3-4`: every fix written so was one customer to the 30-day limit."""
+    assert read(typed) is None
+
+
+@pytest.mark.parametrize(
+    ("typed", "asked"),
+    [
+        ("order 1234,5 late", "`1234` or `1234,5`"),
+        ("#12 34 late", "`12` or `12 34`"),
+        ("#1 2 34 late", "`1` or `1 2 34`"),
+        ("order 12\u303f34 late", "`12` or `12\u303f34`"),  # an ideographic half fill space
+        ("order 12\u260534 late", "`12` or `12\u260534`"),
+        ("order 12:34 late", "`12` or `12:34`"),
+        ("order 10:30 slot missed", "`10` or `10:30`"),
+    ],
+)
+def test_a_number_the_form_keys_whole_but_one_line_would_cut_is_asked_about(typed: str, asked: str) -> None:
+    """The form keys `1234,5`, `#12 34`, `12〿34` and `12:34` as one number; the one-liner read another customer, or
+    none (`#12 34`, `order 12:34`)."""
+    with pytest.raises(InvalidInput, match="Nothing was logged") as raised:
+        read(f"50 {typed}")
+
+    assert f"Is the customer reference {asked}?" in str(raised.value)
+
+
+@pytest.mark.parametrize(
+    ("typed", "form"),
+    [
+        ("order \u04101234", "A1234"),  # a Cyrillic capital A
+        ("#\u04101234", "A1234"),
+        ("order \u039f-77", "O-77"),  # a Greek capital Omicron
+        ("order \u00c9-12", "\u00c9-12"),
+        ("order E\u0301-12", "\u00c9-12"),  # its accent typed as a combining mark
+    ],
+)
+def test_a_reference_with_a_letter_of_another_script_is_the_forms_customer(typed: str, form: str) -> None:
+    """`order А1234` and `order É-12` named no customer in one line, though the form keys them `a1234` and `é12`."""
+    customer_ref = read(f"50 {typed} arrived late")
+
+    assert customer_ref is not None and customer_key(customer_ref) == customer_key(form)
+
+
+def test_a_script_written_without_spaces_ends_the_reference() -> None:
+    """Chinese and Japanese put no space after a number: `order 1234已退款` is order 1234, not a new customer."""
+    assert read("50 order 1234\u5df2\u9000\u6b3e") == "order 1234"
